@@ -1,0 +1,40 @@
+# One task runner for set-up, the demo, the tests, the benchmarks and lint.
+# Needs only python3 (3.11+) with pip and venv, and make. Everything else is installed here.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: setup demo serve test test-fast bench lint format clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)  ## create .venv and install the project with its test tools
+
+demo: setup  ## build the sample warehouse, then serve the dashboard on http://localhost:8501
+	$(BIN)/pccdash demo
+
+serve: setup  ## serve the dashboard on the existing warehouse
+	$(BIN)/pccdash serve
+
+test: setup  ## the whole test suite
+	$(BIN)/python -m pytest -q
+
+test-fast: setup  ## the tests not marked slow or browser
+	$(BIN)/python -m pytest -q -m "not slow and not browser"
+
+bench: setup  ## the benchmark scripts, each against its baseline measured in the same run
+	$(BIN)/python benchmarks/bench_ingest.py
+
+lint: setup
+	$(BIN)/ruff check pipelines dashboard tests benchmarks
+
+format: setup
+	$(BIN)/ruff format pipelines dashboard tests benchmarks
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,1 @@
+"""The Streamlit dashboard: PAB briefing, data-quality workbench and public summaries."""

@@ -1,0 +1,158 @@
+"""Reference data read from declarative files: the force and its districts, the measure catalogue."""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import ConfigError
+
+REFERENCE_DIR = Path(__file__).parent / "reference"
+KINDS = ("flow", "stock", "percentage")
+DIRECTIONS = ("good", "bad", "neutral")
+
+
+def reference_dir() -> Path:
+    """Where the reference files live: `PCCDASH_REFERENCE_DIR` if set, else the bundled folder."""
+    return Path(os.environ.get("PCCDASH_REFERENCE_DIR") or REFERENCE_DIR)
+
+
+def _load_yaml(name: str) -> dict:
+    path = reference_dir() / name
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+    except FileNotFoundError as exc:
+        raise ConfigError(f'Reference file "{path}" is missing.') from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f'Reference file "{path}" is not valid YAML: {exc}') from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f'Reference file "{path}" should hold a mapping at its top level.')
+    return data
+
+
+@dataclass(frozen=True)
+class Measure:
+    id: str
+    name: str
+    short_name: str
+    unit: str
+    kind: str
+    increase_is: str
+    value_type: str
+    source: str = "force_return"
+    numerator: str | None = None
+    denominator: str | None = None
+    part_of: str | None = None
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def is_count(self) -> bool:
+        return self.value_type == "integer"
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    measures: tuple[Measure, ...]
+    by_id: dict = field(repr=False)
+
+    def get(self, measure_id: str) -> Measure:
+        try:
+            return self.by_id[measure_id]
+        except KeyError:
+            raise ConfigError(f'"{measure_id}" is not in the measure catalogue.') from None
+
+    def ids(self) -> list[str]:
+        return [m.id for m in self.measures]
+
+    def lookup(self) -> dict[str, str]:
+        """Lower-cased id, name and alias -> measure id, for reading returns."""
+        out: dict[str, str] = {}
+        for m in self.measures:
+            for label in (m.id, m.name, m.short_name, *m.aliases):
+                out[label.strip().lower()] = m.id
+        return out
+
+
+@dataclass(frozen=True)
+class Force:
+    office_name: str
+    holder_title: str
+    force_name: str
+    force_short_name: str
+    districts: tuple[str, ...]
+    district_aliases: dict = field(repr=False)
+    total_names: tuple[str, ...] = ()
+
+    def district_lookup(self) -> dict[str, str]:
+        """Lower-cased district name or alias -> district name."""
+        out = {d.lower(): d for d in self.districts}
+        out.update(self.district_aliases)
+        return out
+
+
+@functools.cache
+def _catalogue(ref_dir: str) -> Catalogue:
+    data = _load_yaml("measures.yaml")
+    measures = []
+    seen: set[str] = set()
+    for i, raw in enumerate(data.get("measures") or []):
+        where = f'measures.yaml, measure {i + 1} ("{raw.get("id", "?")}")'
+        try:
+            m = Measure(
+                id=raw["id"], name=raw["name"], short_name=raw.get("short_name", raw["name"]),
+                unit=raw["unit"], kind=raw["kind"], increase_is=raw["increase_is"],
+                value_type=raw.get("value_type", "integer"), source=raw.get("source", "force_return"),
+                numerator=raw.get("numerator"), denominator=raw.get("denominator"),
+                part_of=raw.get("part_of"), aliases=tuple(raw.get("aliases") or ()),
+            )
+        except KeyError as exc:
+            raise ConfigError(f"{where}: the field {exc} is required.") from None
+        if m.kind not in KINDS:
+            raise ConfigError(f'{where}: kind "{m.kind}" should be one of {", ".join(KINDS)}.')
+        if m.increase_is not in DIRECTIONS:
+            raise ConfigError(f'{where}: increase_is "{m.increase_is}" should be one of '
+                              f'{", ".join(DIRECTIONS)}.')
+        if m.kind == "percentage" and not (m.numerator and m.denominator):
+            raise ConfigError(f"{where}: a percentage needs a numerator and a denominator.")
+        if m.id in seen:
+            raise ConfigError(f"{where}: the id is used twice.")
+        seen.add(m.id)
+        measures.append(m)
+    for m in measures:
+        for ref in (m.numerator, m.denominator, m.part_of):
+            if ref and ref not in seen:
+                raise ConfigError(f'measures.yaml, measure "{m.id}": refers to "{ref}", '
+                                  "which is not in the catalogue.")
+    return Catalogue(tuple(measures), {m.id: m for m in measures})
+
+
+def catalogue() -> Catalogue:
+    """The measure catalogue (cached per reference folder)."""
+    return _catalogue(str(reference_dir()))
+
+
+@functools.cache
+def _force(ref_dir: str) -> Force:
+    data = _load_yaml("force.yaml")
+    try:
+        districts = tuple(d["name"] for d in data["districts"])
+        aliases = {a.lower(): d["name"] for d in data["districts"] for a in d.get("aliases") or ()}
+        return Force(
+            office_name=data["office"]["name"], holder_title=data["office"].get("holder_title", ""),
+            force_name=data["force"]["name"],
+            force_short_name=data["force"].get("short_name", data["force"]["name"]),
+            districts=districts, district_aliases=aliases,
+            total_names=tuple(data.get("force_total_names") or ()),
+        )
+    except (KeyError, TypeError) as exc:
+        raise ConfigError(f"force.yaml: the field {exc} is required.") from None
+
+
+def force() -> Force:
+    """The force, its districts and the office that holds it to account."""
+    return _force(str(reference_dir()))

@@ -1,0 +1,249 @@
+"""The `pccdash` command: thin wrappers that parse options, call one pipeline function, report."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import PccDashError
+
+SAMPLE_RETURNS = Path(__file__).parent / "sample" / "returns"
+DASHBOARD_APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+PROBLEMS_SHOWN = 20
+
+
+def db_option(f):
+    return click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                        envvar="PCCDASH_DB", show_envvar=True,
+                        help="Warehouse file. [default: var/pccdash.duckdb]")(f)
+
+
+def period_options(f):
+    f = click.option("--to", "end", metavar="YYYY-MM", help="Last month to include.")(f)
+    f = click.option("--from", "start", metavar="YYYY-MM", help="First month to include.")(f)
+    return f
+
+
+def format_option(f):
+    return click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table",
+                        show_default=True, help="Print an aligned table or CSV.")(f)
+
+
+class Cli(click.Group):
+    """Turns the domain's errors into one clear line and exit code 1, never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except PccDashError as exc:
+            click.secho(f"Error: {exc}", fg="red", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=Cli, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="pccdash")
+def main():
+    """Performance dashboard for holding a police force to account.
+
+    \b
+    Typical use:
+      pccdash demo                       build the sample warehouse and serve the dashboard
+      pccdash ingest returns/2015-07/    load the force's return files
+      pccdash figures --measure cse_charges --district Rotherham --from 2014-08 --to 2015-07
+    """
+
+
+@main.command()
+@db_option
+def init(db):
+    """Create the warehouse, or bring an older one up to date.
+
+    \b
+    Example:
+      pccdash init --db var/pccdash.duckdb
+    """
+    from .warehouse import connect, db_path, migrations, schema_version
+
+    path = db_path(db)
+    existed = path.exists()
+    with connect(path) as con:
+        version = schema_version(con)
+    state = "is up to date" if existed else "was created"
+    click.echo(f'Warehouse "{path}" {state} (schema version {version} of {migrations()[-1][0]}).')
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@db_option
+@click.option("--quiet", "-q", is_flag=True, help="Print only problems and the summary.")
+def ingest(paths, db, quiet):
+    """Load return files (CSV or XLSX; files or folders) into the warehouse.
+
+    Each file loads whole or not at all. A file already loaded (same content) is noticed and skipped.
+    A refused file is listed with every problem by file, sheet, row and column; the other files still
+    load, and the command exits 1. See docs/return-format.md for the format.
+
+    \b
+    Examples:
+      pccdash ingest returns/2015-07-cse-return.xlsx
+      pccdash ingest returns/            (every .csv and .xlsx below the folder, in name order)
+    """
+    from .ingest import ingest as run_ingest
+    from .warehouse import connect
+
+    progress = None if quiet else (lambda msg: click.echo(msg, err=True))
+    with connect(db) as con:
+        report = run_ingest(con, paths, progress=progress)
+    _print_refusals(report)
+    click.echo(
+        f"{report.count('accepted')} file(s) accepted, {report.count('already_loaded')} already loaded, "
+        f"{report.count('rejected')} refused."
+    )
+    if not report.ok:
+        sys.exit(1)
+
+
+def _print_refusals(report) -> None:
+    for f in report.files:
+        if f.outcome != "rejected":
+            continue
+        click.secho(f'Refused "{f.label}": nothing from it was loaded.', fg="red", err=True)
+        for p in f.problems[:PROBLEMS_SHOWN]:
+            click.echo(f"  - {p.message()}", err=True)
+        if len(f.problems) > PROBLEMS_SHOWN:
+            click.echo(f"  ... and {len(f.problems) - PROBLEMS_SHOWN} more.", err=True)
+        click.echo("  Correct the file and run \"pccdash ingest\" again.", err=True)
+
+
+@main.command()
+@db_option
+@click.option("--measure", "measures", multiple=True, metavar="ID", help="Measure id; repeat for several.")
+@click.option("--district", "districts", multiple=True, metavar="NAME", help="District; repeat for several.")
+@period_options
+@click.option("--history", is_flag=True, help="Show every revision of each figure, not only the current one.")
+@format_option
+def figures(db, measures, districts, start, end, history, fmt):
+    """Print accepted figures with the file and row each came from.
+
+    \b
+    Examples:
+      pccdash figures --measure cse_charges --district Rotherham --from 2014-08 --to 2015-07
+      pccdash figures --measure cse_arrests --format csv > arrests.csv
+      pccdash figures --history --from 2015-01 --to 2015-03
+    """
+    from .exports import write_csv
+    from .figures import current_figures, figure_history, make_filter
+    from .warehouse import connect_read_only
+
+    flt = make_filter(measures, districts, start, end)
+    with connect_read_only(db) as con:
+        df = figure_history(con, flt) if history else current_figures(con, flt)
+    if fmt == "csv":
+        write_csv(df, sys.stdout)
+        return
+    if df.empty:
+        click.echo("No figures match.")
+        return
+    click.echo(_table(df))
+    if not history and len(df):
+        _print_totals(df)
+
+
+def _table(df) -> str:
+    shown = df.copy()
+    for col in ("value", "previous_value"):
+        if col in shown:
+            shown[col] = shown[col].map(_fmt_number)
+    return shown.fillna("").to_string(index=False)
+
+
+def _fmt_number(v) -> str:
+    if v is None or v != v:
+        return ""
+    return f"{int(v):,}" if float(v).is_integer() else f"{v:,.1f}"
+
+
+def _print_totals(df) -> None:
+    from .catalogue import catalogue
+
+    cat = catalogue()
+    click.echo("")
+    for measure, group in df.groupby("measure", sort=True):
+        m = cat.get(measure)
+        months = group["period"].nunique()
+        if m.kind == "flow":
+            click.echo(f"{measure}: {_fmt_number(group['value'].sum())} {m.unit} in total over {months} month(s).")
+        elif m.kind == "stock":
+            last = group["period"].max()
+            click.echo(f"{measure}: {_fmt_number(group.loc[group['period'] == last, 'value'].sum())} {m.unit} "
+                       f"at the end of {last} (a stock: months are not added up).")
+
+
+@main.command()
+@db_option
+@click.option("--no-serve", is_flag=True, help="Build the sample warehouse and stop before the dashboard.")
+@click.option("--port", default=8501, show_default=True, help="Port for the dashboard.")
+def demo(db, no_serve, port):
+    """Build a warehouse from the bundled sample returns, then serve the dashboard.
+
+    The sample returns are illustrative, not the force's data, apart from the totals the force
+    published in August 2015. Running it again loads nothing twice.
+
+    \b
+    Examples:
+      pccdash demo                 (then open http://localhost:8501)
+      pccdash demo --no-serve && pccdash figures --measure cse_charges --from 2014-08 --to 2015-07
+    """
+    from .ingest import ingest as run_ingest
+    from .warehouse import connect, db_path
+
+    path = db_path(db)
+    click.echo(f'Building the sample warehouse "{path}" from {SAMPLE_RETURNS}', err=True)
+    with connect(path) as con:
+        report = run_ingest(con, [SAMPLE_RETURNS], progress=lambda msg: click.echo(msg, err=True))
+    _print_refusals(report)
+    if not report.ok:
+        sys.exit(1)
+    click.echo(f"Sample warehouse ready: {report.count('accepted')} file(s) loaded, "
+               f"{report.count('already_loaded')} already there.")
+    if not no_serve:
+        _serve(path, port)
+
+
+@main.command()
+@db_option
+@click.option("--port", default=8501, show_default=True, help="Port to listen on.")
+@click.option("--address", default="localhost", show_default=True, help="Address to listen on.")
+def serve(db, port, address):
+    """Serve the dashboard (Streamlit) on http://localhost:PORT.
+
+    It reads a copy of the warehouse that each load swaps in whole, so it keeps serving while
+    "pccdash ingest" runs in another process.
+
+    \b
+    Example:
+      pccdash serve --port 8501
+    """
+    from .warehouse import db_path
+
+    _serve(db_path(db), port, address)
+
+
+def _serve(path: Path, port: int, address: str = "localhost") -> None:
+    env = dict(os.environ, PCCDASH_DB=str(path.resolve()))
+    cmd = [sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP), "--server.port", str(port),
+           "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    click.echo(f"Serving the dashboard on http://{address}:{port} (Ctrl+C to stop)", err=True)
+    try:
+        sys.exit(subprocess.call(cmd, env=env))
+    except KeyboardInterrupt:
+        sys.exit(0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,111 @@
+"""Reading accepted figures back out of the warehouse, filtered, with their source and revisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from .catalogue import catalogue, force
+from .errors import PccDashError
+
+
+class BadFilter(PccDashError):
+    """A filter on the figures names no measure, district or month."""
+
+
+@dataclass(frozen=True)
+class FigureFilter:
+    measures: tuple[str, ...] = ()
+    districts: tuple[str, ...] = ()
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+def parse_month(text: str | None, option: str) -> dt.date | None:
+    """`YYYY-MM` to the first day of that month; a clear error naming the option otherwise."""
+    if text is None:
+        return None
+    m = re.fullmatch(r"(\d{4})-(\d{2})", text.strip())
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise BadFilter(f'{option} "{text}" is not a month; write it as YYYY-MM, such as 2015-07.')
+    return dt.date(int(m.group(1)), int(m.group(2)), 1)
+
+
+def make_filter(measures=(), districts=(), start: str | None = None, end: str | None = None) -> FigureFilter:
+    cat = catalogue()
+    lookup = cat.lookup()
+    ms = []
+    for m in measures:
+        if m.strip().lower() not in lookup:
+            raise BadFilter(f'--measure "{m}" is not in the measure catalogue; known measures: '
+                            + ", ".join(cat.ids()) + ".")
+        ms.append(lookup[m.strip().lower()])
+    dlookup = force().district_lookup()
+    ds = []
+    for d in districts:
+        if d.strip().lower() not in dlookup:
+            raise BadFilter(f'--district "{d}" is not a district; known districts: '
+                            + ", ".join(force().districts) + ".")
+        ds.append(dlookup[d.strip().lower()])
+    f = FigureFilter(tuple(ms), tuple(ds), parse_month(start, "--from"), parse_month(end, "--to"))
+    if f.start and f.end and f.start > f.end:
+        raise BadFilter(f"--from {start} is after --to {end}.")
+    return f
+
+
+def _where(f: FigureFilter) -> tuple[str, dict]:
+    clauses, params = [], {}
+    if f.measures:
+        clauses.append("measure IN (SELECT unnest($measures))")
+        params["measures"] = list(f.measures)
+    if f.districts:
+        clauses.append("district IN (SELECT unnest($districts))")
+        params["districts"] = list(f.districts)
+    if f.start:
+        clauses.append("period >= $start")
+        params["start"] = f.start
+    if f.end:
+        clauses.append("period <= $end")
+        params["end"] = f.end
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _plain_numbers(df: pd.DataFrame) -> pd.DataFrame:
+    """Whole values as integers (12, not 12.0), so that printed and exported counts read as counts."""
+    for col in ("value", "previous_value"):
+        if col in df:
+            df[col] = df[col].astype(object).map(
+                lambda v: None if v is None or v != v else (int(v) if float(v).is_integer() else v))
+    return df
+
+
+def current_figures(con: duckdb.DuckDBPyConnection, f: FigureFilter = FigureFilter()) -> pd.DataFrame:
+    """The current figure for each (period, district, measure), with the file and row it came from."""
+    where, params = _where(f)
+    return con.execute(
+        f"""SELECT strftime(fg.period, '%Y-%m') AS period, fg.district, fg.measure, fg.value, fg.revision,
+                   r.name AS source_file, fg.source_sheet, fg.source_row, fg.source_column
+            FROM (SELECT * FROM figure{where}) fg JOIN file_registry r USING (file_id)
+            ORDER BY fg.measure, fg.district, fg.period""",
+        params,
+    ).df().pipe(_plain_numbers)
+
+
+def figure_history(con: duckdb.DuckDBPyConnection, f: FigureFilter = FigureFilter()) -> pd.DataFrame:
+    """Every revision of the selected figures, oldest first, with the value each one replaced."""
+    where, params = _where(f)
+    return con.execute(
+        f"""SELECT strftime(fr.period, '%Y-%m') AS period, fr.district, fr.measure, fr.revision, fr.value,
+                   fr.previous_value,
+                   fr.revision = max(fr.revision) OVER (PARTITION BY fr.period, fr.district, fr.measure)
+                       AS is_current,
+                   r.name AS source_file, fr.source_sheet, fr.source_row,
+                   strftime(fr.loaded_at, '%Y-%m-%d %H:%M') AS loaded_at
+            FROM (SELECT * FROM figure_revision{where}) fr JOIN file_registry r USING (file_id)
+            ORDER BY fr.measure, fr.district, fr.period, fr.revision""",
+        params,
+    ).df().pipe(_plain_numbers)

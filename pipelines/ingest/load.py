@@ -1,0 +1,230 @@
+"""Loading return files into the warehouse: each file all or nothing, each figure with its source place."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from .. import faults
+from ..errors import PccDashError, Problem
+from ..warehouse import one, scalar, utc_now
+from . import checks, readers
+
+RETURN_SUFFIXES = (".csv", ".xlsx")
+PROBLEMS_KEPT = 1000
+
+
+@dataclass
+class FileOutcome:
+    """What happened to one file."""
+
+    label: str
+    path: Path
+    outcome: str  # accepted | rejected | already_loaded
+    file_id: int | None = None
+    layout: str | None = None
+    rows: int = 0
+    new: int = 0
+    revised: int = 0
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    message: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class IngestReport:
+    files: list[FileOutcome] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(f.outcome != "rejected" for f in self.files)
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for f in self.files if f.outcome == outcome)
+
+
+class NothingToIngest(PccDashError):
+    """The paths given hold no .csv or .xlsx file."""
+
+
+def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileOutcome]]:
+    """Expand files and folders into the return files to load, in name order; name any path that is missing."""
+    found: list[Path] = []
+    missing: list[FileOutcome] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            files = sorted(
+                f for f in p.rglob("*")
+                if f.is_file() and f.suffix.lower() in RETURN_SUFFIXES
+                and not f.name.startswith((".", "~$"))
+                and not any(part.startswith(".") for part in f.relative_to(p).parts[:-1])
+            )
+            found.extend(files)
+        elif p.is_file():
+            found.append(p)
+        else:
+            missing.append(FileOutcome(str(raw), p, "rejected",
+                                       problems=[Problem(str(raw), "does not exist.")],
+                                       message=f'"{raw}" does not exist.'))
+    seen: set[Path] = set()
+    unique = []
+    for f in found:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique, missing
+
+
+def ingest(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path], *, loaded_by: str | None = None,
+           today: dt.date | None = None, progress: Callable[[str], None] | None = None) -> IngestReport:
+    """Load every return file under `paths`. A bad file is refused whole; the others still load."""
+    files, missing = discover(paths)
+    report = IngestReport(files=list(missing))
+    if not files and not missing:
+        raise NothingToIngest("No .csv or .xlsx file was found in " + ", ".join(f'"{p}"' for p in paths) + ".")
+    user = loaded_by or _user()
+    say = progress or (lambda _msg: None)
+    with tempfile.TemporaryDirectory(prefix="pccdash-") as tmp:
+        for i, path in enumerate(files, start=1):
+            say(f"[{i}/{len(files)}] {path.name} ({_size(path)})")
+            outcome = ingest_file(con, path, loaded_by=user, today=today, tmp_dir=Path(tmp))
+            report.files.append(outcome)
+            say(f"        {describe(outcome)}")
+    return report
+
+
+def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, today: dt.date | None = None,
+                tmp_dir: Path) -> FileOutcome:
+    """Load one file in one transaction; record a refusal with its problems; load nothing twice."""
+    started = time.perf_counter()
+    label = path.name
+    received = utc_now()
+    try:
+        facts = readers.inspect_file(path, label, tmp_dir)
+    except readers.FileRejected as exc:
+        size = path.stat().st_size if path.exists() else 0
+        return _reject(con, path, label, None, size, received, loaded_by, exc.problems, started)
+    earlier = one(con, "SELECT file_id, name, received_at FROM file_registry "
+                       "WHERE sha256 = ? AND outcome = 'accepted' ORDER BY file_id LIMIT 1", [facts.sha256])
+    if earlier:
+        file_id, name, when = earlier
+        return FileOutcome(label, path, "already_loaded", file_id=file_id,
+                           message=f'already loaded as file #{file_id} ("{name}") on {when:%Y-%m-%d %H:%M}; '
+                                   "nothing changed.", seconds=time.perf_counter() - started)
+    try:
+        result = readers.read_file(con, facts)
+        problems = checks.type_staged(con, label, today)
+        if not problems:
+            problems = checks.check_totals(con, label, result.totals)
+    except readers.FileRejected as exc:
+        return _reject(con, path, label, facts, facts.size, received, loaded_by, exc.problems, started)
+    if problems:
+        return _reject(con, path, label, facts, facts.size, received, loaded_by, problems, started,
+                       layout=result.layout)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        file_id = _register(con, path, label, facts, received, loaded_by, "accepted", result.layout,
+                            rows=result.rows)
+        new, revised, unchanged = one(
+            con,
+            """SELECT count(*) FILTER (WHERE c.value IS NULL),
+                      count(*) FILTER (WHERE c.value IS NOT NULL AND c.value <> s.value),
+                      count(*) FILTER (WHERE c.value = s.value)
+               FROM staged s LEFT JOIN figure c USING (period, district, measure)""",
+        )
+        con.execute(
+            """INSERT INTO figure_revision
+               SELECT s.period, s.district, s.measure, coalesce(c.revision, 0) + 1, s.value, c.value,
+                      $file_id, s.source_sheet, s.source_row, s.source_column, s.note, $now
+               FROM staged s LEFT JOIN figure c USING (period, district, measure)
+               WHERE c.value IS NULL OR c.value <> s.value""",
+            {"file_id": file_id, "now": received},
+        )
+        con.execute(
+            "UPDATE file_registry SET figures_new = ?, figures_revised = ?, figures_unchanged = ? "
+            "WHERE file_id = ?", [new, revised, unchanged, file_id])
+        faults.point("ingest_before_commit")
+        con.execute("COMMIT")
+        faults.point("ingest_after_commit")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.execute("DROP TABLE IF EXISTS staged")
+        con.execute("DROP TABLE IF EXISTS staged_raw")
+    return FileOutcome(label, path, "accepted", file_id=file_id, layout=result.layout, rows=result.rows,
+                       new=new, revised=revised, unchanged=unchanged, seconds=time.perf_counter() - started)
+
+
+def _register(con, path: Path, label: str, facts: readers.FileFacts | None, received, loaded_by: str,
+              outcome: str, layout: str | None, rows: int = 0, message: str | None = None) -> int:
+    return scalar(
+        con,
+        """INSERT INTO file_registry (sha256, name, path, size_bytes, received_at, loaded_by, file_type,
+                                      layout, encoding, rows_read, outcome, message)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING file_id""",
+        [facts.sha256 if facts else "", label, str(path), facts.size if facts else 0, received, loaded_by,
+         facts.file_type if facts else path.suffix.lower().lstrip("."), layout,
+         facts.encoding if facts else None, rows, outcome, message],
+    )
+
+
+def _reject(con, path: Path, label: str, facts, size: int, received, loaded_by: str, problems: list[Problem],
+            started: float, layout: str | None = None) -> FileOutcome:
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if facts is None:
+            facts_like = readers.FileFacts(path=path, label=label, size=size, sha256="",
+                                           file_type=path.suffix.lower().lstrip("."))
+        else:
+            facts_like = facts
+        file_id = _register(con, path, label, facts_like, received, loaded_by, "rejected", layout,
+                            message=problems[0].message() if problems else None)
+        con.executemany(
+            'INSERT INTO ingest_problem (file_id, sheet, "row", "column", problem) VALUES (?, ?, ?, ?, ?)',
+            [[file_id, p.sheet, p.row, p.column, p.text] for p in problems[:PROBLEMS_KEPT]],
+        )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.execute("DROP TABLE IF EXISTS staged")
+        con.execute("DROP TABLE IF EXISTS staged_raw")
+    return FileOutcome(label, path, "rejected", file_id=file_id, layout=layout, problems=problems,
+                       message=problems[0].message() if problems else "", seconds=time.perf_counter() - started)
+
+
+def describe(o: FileOutcome) -> str:
+    if o.outcome == "accepted":
+        return (f"accepted as file #{o.file_id}: {o.rows:,} figures read, {o.new:,} new, {o.revised:,} revised, "
+                f"{o.unchanged:,} unchanged ({o.seconds:.1f} s)")
+    if o.outcome == "already_loaded":
+        return o.message
+    n = len(o.problems)
+    return f"REFUSED, nothing loaded: {n} problem{'s' if n != 1 else ''}"
+
+
+def _size(path: Path) -> str:
+    try:
+        n = path.stat().st_size
+    except OSError:
+        return "?"
+    return f"{n / 1048576:,.1f} MiB" if n >= 1048576 else f"{n / 1024:,.1f} KiB"
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in some containers
+        return "unknown"

@@ -1,0 +1,618 @@
+"""Reading a return file (CSV or XLSX, long or wide layout) into rows of text with their source place.
+
+Nothing here decides whether a figure is acceptable beyond the file's shape: that is `checks.py`.
+Every row that leaves a reader says where it came from: sheet, row as a spreadsheet numbers it,
+and the column its value was read from.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import difflib
+import hashlib
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from .. import settings
+from ..catalogue import force
+from ..errors import Problem
+from ..warehouse import scalar
+
+LONG_REQUIRED = ("period", "district", "measure", "value")
+LONG_OPTIONAL = ("note",)
+PERIOD_HEADINGS = ("period", "month")
+NOTE_SHEETS = ("notes", "about", "contents", "readme")
+STAGED_COLUMNS = ("source_sheet", "source_row", "source_column", "period", "district", "measure",
+                  "value", "note")
+_STAGED_SCHEMA = pa.schema([(c, pa.int32() if c == "source_row" else pa.string()) for c in STAGED_COLUMNS])
+
+
+class FileRejected(Exception):
+    """The file cannot be read at all; carries the problems found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(problems[0].message())
+
+
+@dataclass
+class FileFacts:
+    """What is known of a file before its content is read."""
+
+    path: Path
+    label: str  # how messages name the file
+    size: int
+    sha256: str
+    file_type: str  # csv | xlsx
+    encoding: str | None = None  # csv only
+    text_path: Path | None = None  # a UTF-8 copy when the file was Windows-1252
+
+
+@dataclass
+class ReadResult:
+    """The rows read from one file, staged in DuckDB as the temporary table `staged_raw`."""
+
+    layout: str
+    rows: int
+    problems: list[Problem] = field(default_factory=list)
+    # (sheet, row, column) -> total stated in a wide sheet's Total column, with the districts it covers
+    totals: list[tuple[str | None, int, str, str, str, str]] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The file as bytes: type, size, fingerprint, encoding
+
+
+def inspect_file(path: Path, label: str, tmp_dir: Path) -> FileFacts:
+    """Fingerprint the file and settle its type and text encoding, in one pass over its bytes."""
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        hint = " Save it from the spreadsheet as .xlsx or .csv." if suffix in (".xls", ".ods", ".xlsm") else ""
+        raise FileRejected([Problem(label, f'has the extension "{path.suffix or "(none)"}"; a return must be '
+                                           f"a .csv or .xlsx file.{hint}")])
+    size = path.stat().st_size
+    limit_mb = settings.get_int("max_file_mb")
+    if size > limit_mb * 1024 * 1024:
+        raise FileRejected([Problem(label, f"is {size / 1048576:,.1f} MiB, over the limit of {limit_mb} MiB "
+                                           "(setting PCCDASH_MAX_FILE_MB). Split the return or raise the limit.")])
+    if size == 0:
+        raise FileRejected([Problem(label, "is empty (0 bytes). Export the return again.")])
+    digest = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8_error: tuple[int, int] | None = None  # (byte offset, line)
+    newlines = 0
+    offset = 0
+    head = b""
+    nul_at: int | None = None
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+            if not head:
+                head = chunk[:8]
+            if suffix == ".csv":
+                if nul_at is None and b"\x00" in chunk:
+                    nul_at = offset + chunk.index(b"\x00")
+                if utf8_error is None:
+                    try:
+                        decoder.decode(chunk)
+                    except UnicodeDecodeError as exc:
+                        bad = offset + exc.start
+                        utf8_error = (bad, newlines + chunk.count(b"\n", 0, exc.start) + 1)
+                    newlines += chunk.count(b"\n")
+            offset += len(chunk)
+    if suffix == ".csv" and utf8_error is None:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8_error = (size, newlines + 1)
+    facts = FileFacts(path=path, label=label, size=size, sha256=digest.hexdigest(),
+                      file_type=suffix.lstrip("."))
+    if suffix == ".xlsx":
+        if not head.startswith(b"PK"):
+            raise FileRejected([Problem(label, "is not an XLSX workbook (it is not a zip package). If it is a CSV, "
+                                               "give it a .csv extension.")])
+        return facts
+    # CSV from here
+    if head.startswith(b"PK\x03\x04"):
+        raise FileRejected([Problem(label, "is a zip package (an XLSX workbook?) with a .csv extension. "
+                                           "Give it its real extension or export it as CSV.")])
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise FileRejected([Problem(label, "is UTF-16 text; a return must be UTF-8 or Windows-1252. "
+                                           'Save it as "CSV UTF-8".')])
+    if nul_at is not None:
+        line = _line_of(path, nul_at)
+        raise FileRejected([Problem(label, f"holds a NUL byte at byte {nul_at:,}: it is a binary file or UTF-16 "
+                                           "text, not a CSV in UTF-8 or Windows-1252.", row=line)])
+    if utf8_error is None:
+        facts.encoding = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
+        return facts
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise FileRejected([Problem(label, f"is neither UTF-8 nor Windows-1252 text: byte 0x{raw[exc.start]:02X} "
+                                           f"at byte {exc.start:,} cannot be read. Save it as \"CSV UTF-8\".",
+                                    row=line)]) from None
+    facts.encoding = "cp1252"
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    facts.text_path = tmp_dir / f"{facts.sha256}.utf8.csv"
+    facts.text_path.write_text(text, encoding="utf-8", newline="")
+    return facts
+
+
+def _line_of(path: Path, offset: int) -> int:
+    with open(path, "rb") as fh:
+        return fh.read(offset).count(b"\n") + 1
+
+
+# ---------------------------------------------------------------------------------------------------
+# Cells to text
+
+
+def cell_text(value: object) -> str | None:
+    """A cell's value as the text a person reads; numbers without a spurious '.0'; dates as YYYY-MM-DD."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, (int, dt.date)):
+        return str(value) if not isinstance(value, dt.date) else value.isoformat()
+    text = str(value)
+    return text if text.strip() else None
+
+
+def _norm(text: object) -> str:
+    return re.sub(r"\s+", " ", str(text or "")).strip().lower()
+
+
+def _suggest(word: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word.lower(), list(options), n=1, cutoff=0.6)
+    return f' Did you mean "{close[0]}"?' if close else ""
+
+
+# ---------------------------------------------------------------------------------------------------
+# Grids: a sheet or a CSV as rows of cells, with their spreadsheet row numbers
+
+
+@dataclass
+class Grid:
+    sheet: str | None  # None for CSV
+    rows: list[tuple[int, list[object]]]  # (row number, cells); empty rows kept as []
+
+
+def _col_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+class _Stager:
+    """Collects rows for `staged_raw` in column lists."""
+
+    def __init__(self) -> None:
+        self.cols: dict[str, list] = {c: [] for c in STAGED_COLUMNS}
+
+    def add(self, sheet, row, column, period, district, measure, value, note=None) -> None:
+        c = self.cols
+        c["source_sheet"].append(sheet)
+        c["source_row"].append(row)
+        c["source_column"].append(column)
+        c["period"].append(period)
+        c["district"].append(district)
+        c["measure"].append(measure)
+        c["value"].append(value)
+        c["note"].append(note)
+
+    def __len__(self) -> int:
+        return len(self.cols["source_row"])
+
+    def to_duckdb(self, con: duckdb.DuckDBPyConnection) -> None:
+        table = pa.table(self.cols, schema=_STAGED_SCHEMA)
+        con.register("staged_arrow", table)
+        con.execute("CREATE OR REPLACE TEMP TABLE staged_raw AS SELECT * FROM staged_arrow")
+        con.unregister("staged_arrow")
+
+
+def _is_long_header(cells: list[object]) -> bool:
+    """A long header names a district, measure or value column (even misspelt); a wide one names districts."""
+    names = [_norm(c).lstrip("\ufeff") for c in cells if c is not None]
+    if any(n in force().district_lookup() for n in names):
+        return False
+    return any(difflib.get_close_matches(n, ("district", "measure", "value"), n=1, cutoff=0.75) for n in names)
+
+
+def _long_header_problems(label: str, sheet: str | None, row: int, cells: list[object]
+                          ) -> tuple[dict[str, int], list[Problem]]:
+    """Map long-layout column names to positions; name every missing, unknown or repeated column."""
+    problems: list[Problem] = []
+    positions: dict[str, int] = {}
+    allowed = LONG_REQUIRED + LONG_OPTIONAL
+    for i, cell in enumerate(cells):
+        name = _norm(cell).lstrip("\ufeff")
+        if not name:
+            if any(c is not None and str(c).strip() for c in cells[i + 1:]):
+                problems.append(Problem(label, "a column has no name; expected one of "
+                                        + ", ".join(allowed) + ".", sheet=sheet, row=row,
+                                        column=_col_letter(i)))
+            continue
+        if name in positions:
+            problems.append(Problem(label, f'the column "{cell}" appears twice.', sheet=sheet, row=row,
+                                    column=str(cell)))
+        elif name not in allowed:
+            problems.append(Problem(label, f'"{cell}" is not a column of the long layout (expected '
+                                    f'{", ".join(LONG_REQUIRED)}, and optionally note).'
+                                    + _suggest(name, allowed), sheet=sheet, row=row, column=str(cell)))
+        else:
+            positions[name] = i
+    for name in LONG_REQUIRED:
+        if name not in positions:
+            problems.append(Problem(label, f'the required column "{name}" is missing.', sheet=sheet, row=row,
+                                    column=name))
+    return positions, problems
+
+
+def _parse_long_grid(label: str, grid: Grid, header_at: int, stager: _Stager, problems: list[Problem]) -> None:
+    row_no, header = grid.rows[header_at]
+    positions, header_problems = _long_header_problems(label, grid.sheet, row_no, header)
+    if header_problems:
+        problems.extend(header_problems)
+        return
+    width = len(header)
+    for row_no, cells in grid.rows[header_at + 1:]:
+        if not any(c is not None for c in cells):
+            continue
+        extra = [c for c in cells[width:] if c is not None]
+        if extra:
+            problems.append(Problem(label, f"has {len(cells)} cells where the header has {width}.",
+                                    sheet=grid.sheet, row=row_no, column=_col_letter(width)))
+            continue
+
+        def get(name: str) -> object:
+            i = positions.get(name)
+            return cells[i] if i is not None and i < len(cells) else None
+
+        stager.add(grid.sheet, row_no, "value", _period_text(get("period")), cell_text(get("district")),
+                   cell_text(get("measure")), cell_text(get("value")), cell_text(get("note")))
+
+
+_MONTH_NAME = re.compile(r"^([A-Za-z]{3,9})[ \-]+(\d{4}|\d{2})$")
+_MONTHS = {m.lower(): i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+
+
+def _period_text(value: object) -> str | None:
+    """A period cell as `YYYY-MM` where it can be read as a month; otherwise its text, for the check."""
+    if isinstance(value, (dt.datetime, dt.date)):
+        return f"{value.year:04d}-{value.month:02d}"
+    text = cell_text(value)
+    if text is None:
+        return None
+    m = _MONTH_NAME.match(text.strip())
+    if m and m.group(1)[:3].lower() in _MONTHS and (
+        len(m.group(1)) == 3 or m.group(1).lower() in _FULL_MONTHS
+    ):
+        year = int(m.group(2))
+        year = year + 2000 if year < 100 else year
+        return f"{year:04d}-{_MONTHS[m.group(1)[:3].lower()]:02d}"
+    return text
+
+
+_FULL_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
+                "october", "november", "december", "sept"}
+
+
+def _parse_wide_block(label: str, grid: Grid, start: int, end: int, sheet_measure: str | None,
+                      stager: _Stager, problems: list[Problem], result: ReadResult) -> None:
+    """Read one measure block: optional title rows, a `Measure` row, a `Period` header, month rows."""
+    measure: str | None = sheet_measure
+    header_at: int | None = None
+    for i in range(start, end):
+        row_no, cells = grid.rows[i]
+        first = _norm(cells[0]) if cells else ""
+        if first == "measure" and len(cells) > 1:
+            measure = cell_text(cells[1])
+        elif first in PERIOD_HEADINGS:
+            header_at = i
+            break
+    if header_at is None:
+        return  # no header: not a block (a title or notes); the caller checks that some block was found
+    header_row_no, header = grid.rows[header_at]
+    if not measure:
+        problems.append(Problem(label, "the block has no measure: name the sheet after the measure or put a "
+                                "row \"Measure, <measure id>\" above the header.", sheet=grid.sheet,
+                                row=header_row_no))
+        return
+    lookup = force().district_lookup()
+    total_names = {_norm(n) for n in force().total_names}
+    columns: list[tuple[int, str, str]] = []  # (index, header text, kind: district|total)
+    for i, cell in enumerate(header[1:], start=1):
+        name = cell_text(cell)
+        if name is None:
+            continue
+        key = _norm(name)
+        if key in lookup:
+            columns.append((i, lookup[key], "district"))
+        elif key in total_names:
+            columns.append((i, name, "total"))
+        else:
+            columns.append((i, name, "district"))  # an unknown district: the check names it per figure
+    for row_no, cells in grid.rows[header_at + 1:end]:
+        if not any(c is not None for c in cells):
+            break
+        period = _period_text(cells[0] if cells else None)
+        for i, name, kind in columns:
+            value = cells[i] if i < len(cells) else None
+            text = cell_text(value)
+            if kind == "total":
+                if text is not None:
+                    result.totals.append((grid.sheet, row_no, name, period or "", measure, text))
+                continue
+            if text is None:
+                continue  # an empty cell in the wide layout: not reported
+            stager.add(grid.sheet, row_no, name, period, name, measure, text, None)
+        extra = [c for c in cells[len(header):] if c is not None]
+        if extra:
+            problems.append(Problem(label, "has a value in a column with no heading.", sheet=grid.sheet,
+                                    row=row_no, column=_col_letter(len(header))))
+
+
+def _parse_grid(label: str, grid: Grid, stager: _Stager, problems: list[Problem], result: ReadResult) -> str:
+    """Read a sheet or CSV as the long layout or as wide blocks; returns the layout found."""
+    rows = grid.rows
+    first = next((i for i, (_, cells) in enumerate(rows) if any(c is not None for c in cells)), None)
+    if first is None:
+        problems.append(Problem(label, "is empty: it has no header and no figures.", sheet=grid.sheet))
+        return "empty"
+    if _is_long_header(rows[first][1]):
+        before = len(stager)
+        _parse_long_grid(label, grid, first, stager, problems)
+        if len(stager) == before and not problems:
+            problems.append(Problem(label, "has a header but no figures.", sheet=grid.sheet, row=rows[first][0]))
+        return "long"
+    # wide: blocks separated by empty rows, each with its own header
+    blocks: list[tuple[int, int]] = []
+    i = first
+    n = len(rows)
+    while i < n:
+        while i < n and not any(c is not None for c in rows[i][1]):
+            i += 1
+        if i >= n:
+            break
+        j = i
+        # a block runs to the empty row after its month rows (title rows may precede the header)
+        seen_header = False
+        while j < n:
+            cells = rows[j][1]
+            empty = not any(c is not None for c in cells)
+            if empty and seen_header:
+                break
+            if cells and _norm(cells[0]) in PERIOD_HEADINGS:
+                seen_header = True
+            j += 1
+        blocks.append((i, j))
+        i = j
+    sheet_measure = None
+    if grid.sheet is not None:
+        sheet_measure = grid.sheet
+    before = len(stager)
+    found_header = False
+    for start, end in blocks:
+        if any(rows[k][1] and _norm(rows[k][1][0]) in PERIOD_HEADINGS for k in range(start, end)):
+            found_header = True
+        _parse_wide_block(label, grid, start, end, sheet_measure, stager, problems, result)
+    if not found_header:
+        row_no, cells = rows[first]
+        problems.append(Problem(
+            label, "has no header row: expected either the long layout's \"period, district, measure, value\" "
+            "or a wide layout's \"Period, Barnsley, Doncaster, ...\" (see docs/return-format.md).",
+            sheet=grid.sheet, row=row_no))
+    elif len(stager) == before and not problems:
+        problems.append(Problem(label, "has a header but no figures.", sheet=grid.sheet))
+    return "wide"
+
+
+# ---------------------------------------------------------------------------------------------------
+# CSV
+
+
+def _csv_text_path(facts: FileFacts) -> Path:
+    return facts.text_path or facts.path
+
+
+def _csv_encoding(facts: FileFacts) -> str:
+    return "utf-8-sig" if facts.encoding in ("utf-8-sig", "cp1252") else "utf-8"
+
+
+def _csv_rows(facts: FileFacts) -> Iterator[tuple[int, list[str | None]]]:
+    """Python's csv reader over the file, yielding (record number as a spreadsheet row, cells)."""
+    with open(_csv_text_path(facts), encoding=_csv_encoding(facts), newline="") as fh:
+        reader = csv.reader(fh, strict=True)
+        row_no = 0
+        try:
+            for cells in reader:
+                row_no += 1
+                yield row_no, [c if c.strip() else None for c in cells]
+        except csv.Error as exc:
+            raise FileRejected([Problem(facts.label, f"cannot be read as CSV near line {reader.line_num}: {exc}. "
+                                        "Is a quote left open, or the file cut short?", row=row_no + 1)]) from None
+
+
+def read_csv(con: duckdb.DuckDBPyConnection, facts: FileFacts) -> ReadResult:
+    """Read a CSV return into `staged_raw`. A long-layout file is parsed by DuckDB; wide files by Python."""
+    first = next(_csv_rows(facts), None)
+    if first is None:
+        raise FileRejected([Problem(facts.label, "has no rows.")])
+    header = first[1]
+    if _is_long_header(header):
+        positions, problems = _long_header_problems(facts.label, None, 1, header)
+        if problems:
+            raise FileRejected(problems)
+        return _read_long_csv_duckdb(con, facts, header, positions)
+    grid = Grid(None, list(_csv_rows(facts)))
+    stager = _Stager()
+    problems: list[Problem] = []
+    result = ReadResult(layout="wide", rows=0)
+    result.layout = _parse_grid(facts.label, grid, stager, problems, result)
+    if problems:
+        raise FileRejected(problems)
+    stager.to_duckdb(con)
+    result.rows = len(stager)
+    return result
+
+
+def _read_long_csv_duckdb(con: duckdb.DuckDBPyConnection, facts: FileFacts, header: list,
+                          positions: dict[str, int]) -> ReadResult:
+    columns = {f"c{i}": "VARCHAR" for i in range(len(header))}
+    path = str(_csv_text_path(facts))
+    try:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE csv_raw AS SELECT * FROM read_csv(?, header = true, delim = ',', "
+            "quote = '\"', escape = '\"', auto_detect = false, columns = ?, strict_mode = true, "
+            "null_padding = false, encoding = 'utf-8')",
+            [path, columns],
+        )
+    except duckdb.Error as exc:
+        # DuckDB's message gives a line; Python's reader gives the record and field, so ask it.
+        problems = _locate_csv_problems(facts, len(header))
+        if not problems:
+            problems = [Problem(facts.label, f"cannot be read as CSV: {str(exc).splitlines()[0]}")]
+        raise FileRejected(problems) from None
+
+    def col(name: str) -> str:
+        i = positions.get(name)
+        return f"c{i}" if i is not None else "NULL"
+
+    # rowid follows file order for a table made in one statement; +2 makes it a spreadsheet row.
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE staged_raw AS
+        SELECT NULL::VARCHAR AS source_sheet, (rowid + 2)::INTEGER AS source_row,
+               'value' AS source_column,
+               nullif(trim({col('period')}), '') AS period,
+               nullif(trim({col('district')}), '') AS district,
+               nullif(trim({col('measure')}), '') AS measure,
+               nullif(trim({col('value')}), '') AS value,
+               {col('note')} AS note
+        FROM csv_raw
+        WHERE NOT ({' AND '.join(f"coalesce(trim(c{i}), '') = ''" for i in range(len(header)))})"""
+    )
+    con.execute("DROP TABLE csv_raw")
+    n = scalar(con, "SELECT count(*) FROM staged_raw")
+    if n == 0:
+        raise FileRejected([Problem(facts.label, "has a header but no figures.", row=1)])
+    return ReadResult(layout="long", rows=n)
+
+
+def _locate_csv_problems(facts: FileFacts, width: int) -> list[Problem]:
+    problems = []
+    for row_no, cells in _csv_rows(facts):
+        if row_no == 1 or not any(c is not None for c in cells):
+            continue
+        if len(cells) != width:
+            problems.append(Problem(facts.label, f"has {len(cells)} fields where the header has {width}. "
+                                    "Is a comma missing or extra, or the file cut short?", row=row_no))
+            if len(problems) >= 20:
+                break
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------------
+# XLSX
+
+
+def _check_zip(facts: FileFacts) -> None:
+    limit_mb = settings.get_int("max_xlsx_unpacked_mb")
+    try:
+        with zipfile.ZipFile(facts.path) as zf:
+            infos = zf.infolist()
+            names = {i.filename for i in infos}
+            total = sum(i.file_size for i in infos)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise FileRejected([Problem(facts.label, f"is not a readable XLSX workbook ({exc}): is it truncated? "
+                                    "Save it again from the spreadsheet.")]) from None
+    if total > limit_mb * 1024 * 1024:
+        raise FileRejected([Problem(facts.label, f"would unpack to {total / 1048576:,.0f} MiB, over the limit of "
+                                    f"{limit_mb} MiB (setting PCCDASH_MAX_XLSX_UNPACKED_MB); it is refused "
+                                    "unread, as a zip bomb would be.")])
+    if "xl/workbook.xml" not in names:
+        raise FileRejected([Problem(facts.label, "is a zip package but not an XLSX workbook "
+                                    "(it has no xl/workbook.xml).")])
+    if "xl/vbaProject.bin" in names:
+        raise FileRejected([Problem(facts.label, "contains macros. Save it as a plain .xlsx workbook.")])
+
+
+def read_xlsx(con: duckdb.DuckDBPyConnection, facts: FileFacts) -> ReadResult:
+    """Read every sheet of an XLSX return into `staged_raw`; hidden sheets and formulas are refused."""
+    import openpyxl  # imported here: only XLSX returns need it
+
+    _check_zip(facts)
+    try:
+        wb = openpyxl.load_workbook(facts.path, data_only=False, read_only=False)
+    except Exception as exc:  # openpyxl raises many kinds for a broken package
+        raise FileRejected([Problem(facts.label, f"is not a readable XLSX workbook: {exc}. "
+                                    "Save it again from the spreadsheet.")]) from None
+    stager = _Stager()
+    problems: list[Problem] = []
+    result = ReadResult(layout="", rows=0)
+    layouts: set[str] = set()
+    try:
+        for ws in wb.worksheets:
+            if ws.sheet_state != "visible":
+                problems.append(Problem(facts.label, "is a hidden sheet. Unhide it (and check it) or delete it: "
+                                        "what is loaded must be what a person sees.", sheet=ws.title))
+                continue
+            if _norm(ws.title) in NOTE_SHEETS:
+                continue
+            merged = list(ws.merged_cells.ranges)
+            if merged:
+                problems.append(Problem(facts.label, f"has merged cells ({merged[0].coord}). Unmerge them so "
+                                        "that every figure has its own cell.", sheet=ws.title,
+                                        row=merged[0].min_row, column=_col_letter(merged[0].min_col - 1)))
+                continue
+            rows: list[tuple[int, list[object]]] = []
+            for r, row in enumerate(ws.iter_rows(), start=1):
+                cells: list[object] = []
+                for c in row:
+                    if c.data_type == "f":
+                        problems.append(Problem(facts.label, f"holds a formula ({str(c.value)[:40]}); a return "
+                                                "holds values. Paste values over the formulas.",
+                                                sheet=ws.title, row=r, column=c.column_letter))
+                        cells.append(None)
+                    else:
+                        cells.append(c.value)
+                while cells and cells[-1] is None:
+                    cells.pop()
+                rows.append((r, cells))
+            layouts.add(_parse_grid(facts.label, Grid(ws.title, rows), stager, problems, result))
+    finally:
+        wb.close()
+    if not layouts and not problems:
+        problems.append(Problem(facts.label, "has no sheet with figures (only notes sheets)."))
+    if problems:
+        raise FileRejected(problems)
+    stager.to_duckdb(con)
+    layouts.discard("empty")
+    result.layout = "+".join(sorted(layouts)) or "empty"
+    result.rows = len(stager)
+    return result
+
+
+def read_file(con: duckdb.DuckDBPyConnection, facts: FileFacts) -> ReadResult:
+    if facts.file_type == "xlsx":
+        return read_xlsx(con, facts)
+    return read_csv(con, facts)

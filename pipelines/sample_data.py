@@ -1,0 +1,649 @@
+"""Illustrative sample returns for South Yorkshire Police: what `pccdash demo` loads.
+
+THE FIGURES ARE ILLUSTRATIVE. They are made up by the model below so that the dashboard has something
+plausible to show; they are not the force's data. The one exception is the totals South Yorkshire
+Police gave the press in August 2015, which the sample matches exactly (once the correction file is
+applied), for the twelve months August 2014 to July 2015:
+
+- `cse_arrests`: 460 force-wide, of which `grooming_arrests`: 76;
+- `cse_charges`: 54 force-wide, of which 22 in Rotherham;
+- `cse_live_investigations` at the end of July 2015: 155 force-wide, of which 46 in Rotherham.
+
+What is written
+---------------
+One return per financial year, April 2013 to March 2026, for the four districts and every measure in
+the catalogue (`pipelines/reference/measures.yaml`), mixing the two layouts of
+`docs/return-format.md` and both file types so that the reader of each is exercised:
+
+- FY 2013-14 .. 2016-17  XLSX, wide: a `Notes` sheet, then one sheet per measure (title row,
+                         `Measure` row, `Period | districts | Total` header, one row per month);
+- FY 2017-18 .. 2020-21  CSV, long (`period,district,measure,value`);
+- FY 2021-22 .. 2023-24  CSV, wide blocks (`Measure,<id>` row, header, month rows, blank line);
+- FY 2024-25 .. 2025-26  XLSX, long (one sheet `Return`);
+- `2015-16-z-corrections.csv`, long with a `note` column: three FY 2014-15 figures revised in
+  September 2015. The FY 2014-15 return holds the first (wrong) figures; the corrected ones are
+  those that make the published totals hold. Sorted file names are the load order, so the
+  correction loads after the returns it revises.
+
+The model
+---------
+Months are indexed from April 2013. Each count series is, for district d and month t,
+
+    expected(d, t) = level(t) x share(d, t) x season(month of t) x shock(t)
+
+- level(t): the force-wide monthly mean, piecewise linear between dated knots (`_LEVELS`). The CSE
+  series (arrests, charges, referrals, CAWNs, live investigations, victims supported) are flat
+  until the Jay Report (published August 2014) and then rise over three to six months to a new
+  plateau, drifting down slowly in later years. SHPOs/SROs step up when SHPOs replaced SOPOs
+  (March 2015; earlier months count the predecessor orders). CCE referrals and online grooming
+  offences start in April 2017 (the offence of sexual communication with a child came into force
+  then) and grow.
+- share(d, t): population share (Sheffield ~580k, Doncaster ~310k, Rotherham ~265k, Barnsley
+  ~245k) times a district factor. For CSE measures Rotherham's factor is 1.3 before August 2014
+  and rises to a measure-specific 1.4-3.0 by early 2015 (`ROTHERHAM_FACTOR`), with 30% of the
+  excess fading by 2025; Sheffield's is 0.85. CCE referrals are a little higher in Doncaster and
+  Sheffield.
+- season: calendar-month factors averaging 1: CSE flows dip in August and December; referrals
+  follow the school year; mental-health demand peaks in summer. Stocks and victims supported
+  have none.
+- shock: April-June 2020 (first lockdown) lowers arrests and referrals and raises online grooming.
+
+A flow's value is a Poisson draw with mean expected(d, t) times a log-normal factor (sd 0.12 for
+CSE counts, 0.04 for mental-health incidents): overdispersed, whole and never negative, so small
+counts (0-5) are common for charges, CAWNs and SHPOs per district-month.
+
+- `grooming_arrests` is a binomial thinning of `cse_arrests` (p 0.10 before the Jay Report, 0.17
+  after), so it never exceeds the arrests.
+- `cse_live_investigations` (a stock) is the expected level times an AR(1) log-noise (phi 0.7).
+- `officer_headcount` (a stock) follows district establishments with austerity cuts to 2017 and
+  the officer uplift from late 2019, with small AR(1) noise. `officers_trained` is headcount times
+  a trained proportion rising from 3% in 2013 through 8% in August 2014 to about 95% from 2020
+  (Rotherham ahead after 2014, Sheffield a little behind); `officers_trained_pct` is
+  round(100 x trained / headcount, 1).
+- `rcrp_mental_health_incidents` is hundreds per district-month, rising slowly to 2023, then
+  dropping in three stages as Right Care, Right Person is introduced (November 2023, June 2024,
+  February 2025).
+
+Published totals are met by adjusting the generated values, not by writing them in: the difference
+between the target and the generated sum over the window is added (or taken) one unit at a time
+from cells chosen at random, weighted by their expected value (or, when taking, their current
+value), never below zero and never breaking grooming <= arrests. For the July 2015 stock, Rotherham
+is set to 46 and the other districts share the rest the same way.
+
+Every random draw comes from `random.Random` seeded with a string naming the seed and the series
+(`"2015/cse_arrests/Rotherham"`), using only `random()`, whose stream Python keeps stable; so a run
+is deterministic, and changing one series does not disturb the others. XLSX files get fixed
+workbook dates and zip entry times and are stored uncompressed, so two runs are byte-identical.
+
+Regenerate with `python -m pipelines.sample_data pipelines/sample/returns [--seed N]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import itertools
+import math
+import random
+import sys
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.writer.excel import ExcelWriter
+
+from .catalogue import catalogue, force
+
+DEFAULT_SEED = 2015
+FIRST_MONTH = (2013, 4)
+N_MONTHS = 13 * 12  # April 2013 .. March 2026
+FIXED_TIME = dt.datetime(2026, 4, 1, 0, 0, 0)  # workbook created/modified, zip entry times
+
+POPULATION = {"Barnsley": 245_000, "Doncaster": 310_000, "Rotherham": 265_000, "Sheffield": 580_000}
+
+# Targets: figures South Yorkshire Police gave the press in August 2015.
+TARGET_WINDOW = ("2014-08", "2015-07")
+TARGET_ARRESTS = 460
+TARGET_GROOMING = 76
+TARGET_CHARGES = 54
+TARGET_CHARGES_ROTHERHAM = 22
+TARGET_LIVE_MONTH = "2015-07"
+TARGET_LIVE = 155
+TARGET_LIVE_ROTHERHAM = 46
+
+CORRECTIONS_FILE = "2015-16-z-corrections.csv"
+
+# Months before which a measure has no figures (no entry: from the first month).
+STARTS = {"cce_referrals": "2017-04", "online_grooming_offences": "2017-04"}
+
+CSE_MEASURES = ("cse_arrests", "cse_charges", "cse_live_investigations", "cse_referrals", "cawn_issued",
+                "shpo_sro_issued", "victims_supported")
+# Rotherham's CSE factor reached by early 2015 (1.3 before the Jay Report).
+ROTHERHAM_FACTOR = {"cse_arrests": 2.0, "cse_charges": 3.0, "cse_live_investigations": 1.7,
+                    "cse_referrals": 1.6, "cawn_issued": 2.0, "shpo_sro_issued": 1.4,
+                    "victims_supported": 2.2}
+
+# Force-wide monthly mean (for headcount: a multiplier of the establishment), as (month, value) knots.
+_LEVELS: dict[str, list[tuple[str, float]]] = {
+    "cse_arrests": [("2013-04", 19), ("2014-08", 21), ("2014-11", 43), ("2016-03", 42), ("2018-03", 36),
+                    ("2026-03", 33)],
+    "cse_charges": [("2013-04", 2.0), ("2014-08", 2.2), ("2014-11", 5.0), ("2017-03", 5.0),
+                    ("2026-03", 4.2)],
+    "cse_live_investigations": [("2013-04", 68), ("2014-08", 72), ("2015-07", 155), ("2016-04", 172),
+                                ("2019-03", 132), ("2026-03", 120)],
+    "cse_referrals": [("2013-04", 52), ("2014-08", 58), ("2014-12", 112), ("2016-03", 105),
+                      ("2019-03", 88), ("2026-03", 76)],
+    "cawn_issued": [("2013-04", 1.2), ("2014-08", 1.6), ("2014-12", 7.5), ("2017-03", 6.0),
+                    ("2026-03", 4.5)],
+    "shpo_sro_issued": [("2013-04", 2.8), ("2015-02", 3.2), ("2015-06", 6.0), ("2020-03", 9.0),
+                        ("2026-03", 10.0)],
+    "cce_referrals": [("2017-04", 10), ("2020-03", 45), ("2023-03", 55), ("2026-03", 50)],
+    "online_grooming_offences": [("2017-04", 8), ("2018-03", 22), ("2020-03", 30), ("2021-03", 42),
+                                 ("2026-03", 38)],
+    "victims_supported": [("2013-04", 28), ("2014-08", 32), ("2015-03", 80), ("2017-03", 100),
+                          ("2026-03", 88)],
+    "rcrp_mental_health_incidents": [("2013-04", 2150), ("2019-03", 2600), ("2022-03", 2850),
+                                     ("2023-10", 2900), ("2026-03", 2950)],
+    "officer_headcount": [("2013-04", 1.0), ("2017-03", 0.92), ("2019-09", 0.92), ("2023-03", 1.06),
+                          ("2026-03", 1.05)],
+}
+# Right Care, Right Person: multiplier on mental-health incidents, introduced in three stages.
+_RCRP_STAGES = [("2023-10", 1.0), ("2023-12", 0.82), ("2024-05", 0.82), ("2024-07", 0.70), ("2024-12", 0.70),
+                ("2025-02", 0.62), ("2026-03", 0.62)]
+_GROOMING_SHARE = [("2013-04", 0.10), ("2014-08", 0.10), ("2014-11", 0.17), ("2026-03", 0.18)]
+_TRAINED_SHARE = [("2013-04", 0.03), ("2014-08", 0.08), ("2015-03", 0.35), ("2016-03", 0.64),
+                  ("2018-03", 0.86), ("2020-03", 0.93), ("2026-03", 0.96)]
+# Officers and staff who need CSE awareness training, per district, April 2013.
+_ESTABLISHMENT = {"Barnsley": 520, "Doncaster": 680, "Rotherham": 580, "Sheffield": 1250}
+
+_SEASONS = {
+    "cse": [1.00, 0.97, 1.04, 0.96, 1.02, 1.04, 1.02, 0.88, 1.05, 1.07, 1.05, 0.90],
+    "school": [1.02, 0.98, 1.06, 0.92, 1.02, 1.05, 1.00, 0.78, 1.12, 1.12, 1.08, 0.85],
+    "mental_health": [1.02, 0.93, 0.99, 0.98, 1.02, 1.04, 1.07, 1.06, 1.00, 0.99, 0.95, 0.98],
+    "flat": [1.0] * 12,
+}  # January .. December
+_SEASON_OF = {"cse_referrals": "school", "cce_referrals": "school",
+              "rcrp_mental_health_incidents": "mental_health", "victims_supported": "flat",
+              "cse_live_investigations": "flat"}
+# First lockdown, April-June 2020.
+_COVID = ("2020-04", "2020-06")
+_COVID_FACTOR = {"cse_arrests": 0.8, "cse_charges": 0.8, "cse_referrals": 0.7, "cce_referrals": 0.75,
+                 "online_grooming_offences": 1.25, "rcrp_mental_health_incidents": 0.93}
+
+Cell = tuple[str, int]  # (district, month index)
+
+
+# ---------------------------------------------------------------------------------------------- months
+
+def month_label(t: int) -> str:
+    """`YYYY-MM` of month index t (0 = April 2013)."""
+    y, m = divmod(FIRST_MONTH[0] * 12 + FIRST_MONTH[1] - 1 + t, 12)
+    return f"{y:04d}-{m + 1:02d}"
+
+
+def month_index(label: str) -> int:
+    y, m = (int(p) for p in label.split("-"))
+    return (y * 12 + m - 1) - (FIRST_MONTH[0] * 12 + FIRST_MONTH[1] - 1)
+
+
+def fy_label(t: int) -> str:
+    """The financial year of month index t, as `2014-15`."""
+    y = FIRST_MONTH[0] + t // 12
+    return f"{y}-{(y + 1) % 100:02d}"
+
+
+def _interp(t: float, knots: list[tuple[str, float]]) -> float:
+    """Piecewise-linear value at month t between (month, value) knots; flat outside them."""
+    pts = [(month_index(m), v) for m, v in knots]
+    if t <= pts[0][0]:
+        return pts[0][1]
+    for (t0, v0), (t1, v1) in itertools.pairwise(pts):
+        if t <= t1:
+            return v0 + (v1 - v0) * (t - t0) / (t1 - t0)
+    return pts[-1][1]
+
+
+def _ramp(t: int, start: str, end: str) -> float:
+    """0 before `start`, 1 from `end`, linear between."""
+    return _interp(t, [(start, 0.0), (end, 1.0)])
+
+
+# ---------------------------------------------------------------------------------------------- draws
+
+def _stream(seed: int, *names: str) -> random.Random:
+    return random.Random("/".join([str(seed), *names]))
+
+
+def _normal(rng: random.Random) -> float:
+    """A standard normal draw by Box-Muller from `random()` alone (its stream is stable across Pythons)."""
+    u1 = 1.0 - rng.random()
+    u2 = rng.random()
+    return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
+
+
+def _poisson(rng: random.Random, lam: float) -> int:
+    if lam <= 0:
+        return 0
+    if lam < 30:
+        limit, k, p = math.exp(-lam), 0, 1.0
+        while True:
+            p *= rng.random()
+            if p <= limit:
+                return k
+            k += 1
+    return max(0, round(lam + math.sqrt(lam) * _normal(rng)))
+
+
+def _binomial(rng: random.Random, n: int, p: float) -> int:
+    return sum(1 for _ in range(n) if rng.random() < p)
+
+
+def _weighted_choice(rng: random.Random, options: list[tuple[Cell, float]]) -> Cell:
+    total = sum(w for _, w in options)
+    x = rng.random() * total
+    for cell, w in options:
+        x -= w
+        if x < 0:
+            return cell
+    return options[-1][0]
+
+
+def _hit_total(rng: random.Random, values: dict[Cell, int], target: int, weight: dict[Cell, float],
+               cap: dict[Cell, int] | None = None, floor: dict[Cell, int] | None = None) -> dict[Cell, int]:
+    """Move `values` to sum to `target`, one unit at a time, keeping floor <= value <= cap.
+
+    A unit is added to a cell chosen with probability proportional to its weight (its expected
+    value), or taken from one chosen in proportion to its current value.
+    """
+    out = dict(values)
+    cells = sorted(out)
+    diff = target - sum(out.values())
+    for _ in range(abs(diff)):
+        if diff > 0:
+            options = [(c, max(weight[c], 1e-6)) for c in cells if cap is None or out[c] < cap[c]]
+        else:
+            options = [(c, float(out[c])) for c in cells if out[c] > (floor[c] if floor else 0)]
+        if not options:
+            raise ValueError(f"Cannot move the cells to a total of {target}.")
+        out[_weighted_choice(rng, options)] += 1 if diff > 0 else -1
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- model
+
+class Model:
+    """The generated series: `values[measure][district][t]` (None before a measure starts)."""
+
+    def __init__(self, seed: int = DEFAULT_SEED):
+        self.seed = seed
+        self.districts = force().districts
+        self.measures = [m for m in catalogue().measures if m.source == "force_return"]
+        self.values: dict[str, dict[str, list]] = {}
+        self.expected: dict[str, dict[str, list[float]]] = {}
+        self.originals: dict[tuple[str, str, int], int] = {}  # first-sent figures later corrected
+        self.notes: dict[tuple[str, str, int], str] = {}
+        known = set(_LEVELS) | {"grooming_arrests", "officers_trained", "officers_trained_pct"}
+        missing = [m.id for m in self.measures if m.id not in known]
+        if missing:
+            raise ValueError(f"No sample model for measure(s) {', '.join(missing)}: add one to "
+                             "pipelines/sample_data.py.")
+        self._generate()
+
+    # -- shares and expectations
+
+    def _district_factor(self, measure: str, district: str, t: int) -> float:
+        if measure in CSE_MEASURES:
+            if district == "Rotherham":
+                peak = ROTHERHAM_FACTOR[measure]
+                excess = 0.3 + (peak - 1.3) * _ramp(t, "2014-08", "2015-02")
+                return 1.0 + excess * (1.0 - 0.3 * _ramp(t, "2017-04", "2025-04"))
+            if district == "Sheffield":
+                return 0.85
+        if measure == "cce_referrals":
+            return {"Doncaster": 1.3, "Sheffield": 1.15}.get(district, 1.0)
+        if measure == "rcrp_mental_health_incidents":
+            return {"Doncaster": 1.05, "Sheffield": 1.05}.get(district, 1.0)
+        return 1.0
+
+    def _expected(self, measure: str, t: int) -> dict[str, float]:
+        weights = {d: POPULATION[d] * self._district_factor(measure, d, t) for d in self.districts}
+        total = sum(weights.values())
+        level = _interp(t, _LEVELS[measure])
+        if measure == "rcrp_mental_health_incidents":
+            level *= _interp(t, _RCRP_STAGES)
+        month = int(month_label(t)[5:])
+        season = _SEASONS[_SEASON_OF.get(measure, "cse")]
+        level *= season[month - 1] * 12 / sum(season)
+        if month_index(_COVID[0]) <= t <= month_index(_COVID[1]):
+            level *= _COVID_FACTOR.get(measure, 1.0)
+        return {d: level * w / total for d, w in weights.items()}
+
+    def _start(self, measure: str) -> int:
+        return month_index(STARTS[measure]) if measure in STARTS else 0
+
+    # -- generation
+
+    def _generate(self) -> None:
+        for measure in _LEVELS:
+            if measure == "officer_headcount":
+                continue
+            self.expected[measure] = {d: [0.0] * N_MONTHS for d in self.districts}
+            self.values[measure] = {d: [None] * N_MONTHS for d in self.districts}
+            for t in range(self._start(measure), N_MONTHS):
+                for d, lam in self._expected(measure, t).items():
+                    self.expected[measure][d][t] = lam
+        for measure in self.expected:
+            sd = 0.04 if measure == "rcrp_mental_health_incidents" else 0.12
+            for d in self.districts:
+                rng = _stream(self.seed, measure, d)
+                noise = 0.0
+                for t in range(self._start(measure), N_MONTHS):
+                    lam = self.expected[measure][d][t]
+                    if measure == "cse_live_investigations":
+                        noise = 0.7 * noise + 0.06 * _normal(rng)
+                        self.values[measure][d][t] = max(0, round(lam * math.exp(noise)))
+                    else:
+                        lam *= math.exp(sd * _normal(rng) - sd * sd / 2)
+                        self.values[measure][d][t] = _poisson(rng, lam)
+        self._staff()
+        self._meet_targets()
+        self._corrections()
+
+    def _staff(self) -> None:
+        head = self.values["officer_headcount"] = {}
+        trained = self.values["officers_trained"] = {}
+        pct = self.values["officers_trained_pct"] = {}
+        for d in self.districts:
+            rng = _stream(self.seed, "staff", d)
+            noise_h = noise_p = 0.0
+            head[d], trained[d], pct[d] = [], [], []
+            for t in range(N_MONTHS):
+                noise_h = 0.8 * noise_h + 0.004 * _normal(rng)
+                noise_p = 0.8 * noise_p + 0.006 * _normal(rng)
+                h = round(_ESTABLISHMENT[d] * _interp(t, _LEVELS["officer_headcount"]) * math.exp(noise_h))
+                p = _interp(t, _TRAINED_SHARE)
+                if d == "Rotherham":  # closes 30% of the gap after the Jay Report
+                    p = 1.0 - (1.0 - p) * (1.0 - 0.3 * _ramp(t, "2014-08", "2015-03"))
+                elif d == "Sheffield":  # the largest district trains a little more slowly
+                    p *= 1.0 - 0.1 * (1.0 - p)
+                p = min(0.985, max(0.01, p + noise_p))
+                n = min(h, round(h * p))
+                head[d].append(h)
+                trained[d].append(n)
+                pct[d].append(round(100 * n / h, 1))
+
+    def _grooming(self) -> None:
+        arrests = self.values["cse_arrests"]
+        self.values["grooming_arrests"] = {}
+        for d in self.districts:
+            rng = _stream(self.seed, "grooming_arrests", d)
+            self.values["grooming_arrests"][d] = [
+                _binomial(rng, arrests[d][t], _interp(t, _GROOMING_SHARE)) for t in range(N_MONTHS)]
+
+    def _window(self, districts: Iterable[str]) -> list[Cell]:
+        lo, hi = (month_index(m) for m in TARGET_WINDOW)
+        return [(d, t) for d in districts for t in range(lo, hi + 1)]
+
+    def _apply(self, measure: str, cells: list[Cell], target: int, **limits) -> None:
+        series = self.values[measure]
+        current = {c: series[c[0]][c[1]] for c in cells}
+        weight = {c: self.expected.get(measure, {}).get(c[0], [1.0] * N_MONTHS)[c[1]] for c in cells}
+        rng = _stream(self.seed, "target", measure, str(target))
+        for (d, t), v in _hit_total(rng, current, target, weight, **limits).items():
+            series[d][t] = v
+
+    def _meet_targets(self) -> None:
+        districts = self.districts
+        others = [d for d in districts if d != "Rotherham"]
+        self._apply("cse_arrests", self._window(districts), TARGET_ARRESTS)
+        self._grooming()
+        arrests = self.values["cse_arrests"]
+        cells = self._window(districts)
+        self.expected["grooming_arrests"] = {
+            d: [arrests[d][t] * _interp(t, _GROOMING_SHARE) for t in range(N_MONTHS)] for d in districts}
+        self._apply("grooming_arrests", cells, TARGET_GROOMING, cap={(d, t): arrests[d][t] for d, t in cells})
+        self._apply("cse_charges", self._window(["Rotherham"]), TARGET_CHARGES_ROTHERHAM)
+        self._apply("cse_charges", self._window(others), TARGET_CHARGES - TARGET_CHARGES_ROTHERHAM)
+        t = month_index(TARGET_LIVE_MONTH)
+        self.values["cse_live_investigations"]["Rotherham"][t] = TARGET_LIVE_ROTHERHAM
+        self._apply("cse_live_investigations", [(d, t) for d in others], TARGET_LIVE - TARGET_LIVE_ROTHERHAM)
+
+    def _corrections(self) -> None:
+        """Choose three FY 2014-15 figures whose first-sent value was wrong (corrected September 2015).
+
+        Sheffield's arrests in the first window month of FY 2014-15 from November 2014 with at least
+        three more arrests than grooming arrests were sent three short; Doncaster's February 2015
+        referrals were sent with four duplicates; Rotherham's charges in the latest FY 2014-15 window
+        month with a charge were sent one short.
+        """
+        v = self.values
+        fy_end = month_index("2015-03")
+        sheffield = next(t for t in range(month_index("2014-11"), fy_end + 1)
+                         if v["cse_arrests"]["Sheffield"][t] - v["grooming_arrests"]["Sheffield"][t] >= 3)
+        self._revise("cse_arrests", "Sheffield", sheffield, -3,
+                     "3 arrests recorded after the return was sent added")
+        self._revise("cse_referrals", "Doncaster", month_index("2015-02"), 4,
+                     "4 duplicate referrals removed")
+        rotherham = next(t for t in range(fy_end, month_index(TARGET_WINDOW[0]) - 1, -1)
+                         if v["cse_charges"]["Rotherham"][t] >= 1)
+        self._revise("cse_charges", "Rotherham", rotherham, -1,
+                     "1 charge recorded after the return was sent added")
+
+    def _revise(self, measure: str, district: str, t: int, first_sent_minus_correct: int, note: str) -> None:
+        self.originals[(measure, district, t)] = self.values[measure][district][t] + first_sent_minus_correct
+        self.notes[(measure, district, t)] = note
+
+    # -- access
+
+    def measure_ids(self) -> list[str]:
+        return [m.id for m in self.measures]
+
+    def is_count(self, measure: str) -> bool:
+        return catalogue().get(measure).is_count
+
+    def figure(self, measure: str, district: str, t: int, *, first_sent: bool = False):
+        """The current figure, or the one first sent when `first_sent` (None before the measure starts)."""
+        if first_sent and (measure, district, t) in self.originals:
+            return self.originals[(measure, district, t)]
+        return self.values[measure][district][t]
+
+    def check(self) -> None:
+        """Raise if a published total or a consistency rule does not hold."""
+        v = self.values
+        win = self._window(self.districts)
+        rot = self._window(["Rotherham"])
+        live = month_index(TARGET_LIVE_MONTH)
+        checks = {
+            "arrests": (sum(v["cse_arrests"][d][t] for d, t in win), TARGET_ARRESTS),
+            "grooming": (sum(v["grooming_arrests"][d][t] for d, t in win), TARGET_GROOMING),
+            "charges": (sum(v["cse_charges"][d][t] for d, t in win), TARGET_CHARGES),
+            "charges Rotherham": (sum(v["cse_charges"][d][t] for d, t in rot), TARGET_CHARGES_ROTHERHAM),
+            "live": (sum(v["cse_live_investigations"][d][live] for d in self.districts), TARGET_LIVE),
+            "live Rotherham": (v["cse_live_investigations"]["Rotherham"][live], TARGET_LIVE_ROTHERHAM),
+        }
+        for name, (got, want) in checks.items():
+            if got != want:
+                raise AssertionError(f"{name}: {got}, should be {want}")
+        for d in self.districts:
+            for t in range(N_MONTHS):
+                if v["grooming_arrests"][d][t] > v["cse_arrests"][d][t]:
+                    raise AssertionError(f"grooming > arrests in {d} {month_label(t)}")
+        for (m, d, t), first in self.originals.items():
+            if first < 0 or (m == "cse_arrests" and first < v["grooming_arrests"][d][t]):
+                raise AssertionError(f"first-sent {m} in {d} {month_label(t)} breaks a rule")
+
+
+# ---------------------------------------------------------------------------------------------- writing
+
+def _fmt(value, is_count: bool) -> str:
+    return str(int(value)) if is_count else f"{value:.1f}"
+
+
+def _months_of(fy_start: int) -> range:
+    return range((fy_start - FIRST_MONTH[0]) * 12, (fy_start - FIRST_MONTH[0]) * 12 + 12)
+
+
+def _long_rows(model: Model, months: range, first_sent: bool) -> list[tuple[str, str, str, object]]:
+    rows = []
+    for t in months:
+        for d in model.districts:
+            for m in model.measure_ids():
+                value = model.figure(m, d, t, first_sent=first_sent)
+                if value is not None:
+                    rows.append((month_label(t), d, m, value))
+    return rows
+
+
+def _active(model: Model, measure: str, months: range) -> bool:
+    return any(model.values[measure][d][t] is not None for d in model.districts for t in months)
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.write_bytes(text.encode("utf-8"))
+
+
+def _write_csv_long(model: Model, path: Path, months: range) -> None:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["period", "district", "measure", "value"])
+    for period, d, m, value in _long_rows(model, months, first_sent=False):
+        w.writerow([period, d, m, _fmt(value, model.is_count(m))])
+    _write_text(path, buf.getvalue())
+
+
+def _write_csv_wide(model: Model, path: Path, months: range) -> None:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    first = True
+    for m in model.measure_ids():
+        if not _active(model, m, months):
+            continue
+        count = model.is_count(m)
+        if not first:
+            w.writerow([])
+        first = False
+        w.writerow(["Measure", m])
+        w.writerow(["Period", *model.districts, *(["Total"] if count else [])])
+        for t in months:
+            vals = [model.figure(m, d, t) for d in model.districts]
+            total = [str(sum(vals))] if count else []
+            w.writerow([month_label(t), *(_fmt(x, count) for x in vals), *total])
+    _write_text(path, buf.getvalue())
+
+
+def _write_corrections(model: Model, path: Path) -> None:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["period", "district", "measure", "value", "note"])
+    for (m, d, t), note in sorted(model.notes.items(), key=lambda kv: (kv[0][2], kv[0][1], kv[0][0])):
+        w.writerow([month_label(t), d, m, _fmt(model.figure(m, d, t), True), note])
+    _write_text(path, buf.getvalue())
+
+
+def _save_xlsx(wb: Workbook, path: Path) -> None:
+    """Save with fixed document dates and zip entry times, uncompressed, so the bytes are reproducible."""
+    wb.properties.created = FIXED_TIME
+    wb.properties.modified = FIXED_TIME
+    wb.properties.creator = "pipelines.sample_data"
+    raw = io.BytesIO()
+    ExcelWriter(wb, zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED)).save()  # save_workbook stamps "now"
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zout:
+        for info in zin.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_STORED
+            entry.external_attr = 0o600 << 16
+            zout.writestr(entry, zin.read(info.filename))
+    path.write_bytes(out.getvalue())
+
+
+def _write_xlsx_wide(model: Model, path: Path, fy_start: int, months: range, first_sent: bool) -> None:
+    wb = Workbook()
+    notes = wb.active
+    notes.title = "Notes"
+    fy = f"{fy_start}/{(fy_start + 1) % 100:02d}"
+    notes["A1"] = f"{force().force_name} - CSE performance return {fy} (illustrative)"
+    notes["A3"] = ("The figures in this workbook are illustrative: generated by pipelines/sample_data.py for "
+                   "the dashboard demonstration, not South Yorkshire Police data.")
+    notes["A4"] = ("One sheet per measure, named by the measure id; one row per month, "
+                   "one column per district.")
+    for m in model.measure_ids():
+        if not _active(model, m, months):
+            continue
+        count = model.is_count(m)
+        ws = wb.create_sheet(m)
+        ws.append([f"{force().force_name} - CSE performance return {fy} (illustrative)"])
+        ws.append(["Measure", m])
+        ws.append(["Period", *model.districts, *(["Total"] if count else [])])
+        for t in months:
+            vals = [model.figure(m, d, t, first_sent=first_sent) for d in model.districts]
+            ws.append([month_label(t), *vals, *([sum(vals)] if count else [])])
+            if not count:
+                for cell in ws[ws.max_row][1:]:
+                    cell.number_format = "0.0"
+        ws.column_dimensions["A"].width = 10
+    _save_xlsx(wb, path)
+
+
+def _write_xlsx_long(model: Model, path: Path, months: range) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Return"
+    ws.append(["period", "district", "measure", "value"])
+    for period, d, m, value in _long_rows(model, months, first_sent=False):
+        ws.append([period, d, m, value])
+        if not model.is_count(m):
+            ws.cell(row=ws.max_row, column=4).number_format = "0.0"
+    _save_xlsx(wb, path)
+
+
+def generate(out_dir: Path, seed: int = DEFAULT_SEED) -> list[Path]:
+    """Write the sample returns into `out_dir` (created if need be); return their paths in load order.
+
+    Files already in `out_dir` with other names are left alone.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    model = Model(seed)
+    model.check()
+    paths = []
+    for fy_start in range(FIRST_MONTH[0], FIRST_MONTH[0] + N_MONTHS // 12):
+        months = _months_of(fy_start)
+        stem = f"{fy_label(months[0])}-cse-return"
+        if fy_start <= 2016:
+            path = out_dir / f"{stem}.xlsx"
+            _write_xlsx_wide(model, path, fy_start, months, first_sent=True)
+        elif fy_start <= 2020:
+            path = out_dir / f"{stem}.csv"
+            _write_csv_long(model, path, months)
+        elif fy_start <= 2023:
+            path = out_dir / f"{stem}.csv"
+            _write_csv_wide(model, path, months)
+        else:
+            path = out_dir / f"{stem}.xlsx"
+            _write_xlsx_long(model, path, months)
+        paths.append(path)
+    corrections = out_dir / CORRECTIONS_FILE
+    _write_corrections(model, corrections)
+    paths.append(corrections)
+    return sorted(paths, key=lambda p: p.name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m pipelines.sample_data",
+        description="Write illustrative sample returns for South Yorkshire (not real force data).")
+    parser.add_argument("out_dir", type=Path, help="folder to write the returns into")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
+                        help=f"random seed (default {DEFAULT_SEED})")
+    args = parser.parse_args(argv)
+    for path in generate(args.out_dir, args.seed):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

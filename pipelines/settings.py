@@ -1,0 +1,39 @@
+"""Settings: each one declared once, with its default and the help text the README repeats."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("db", "PCCDASH_DB", "var/pccdash.duckdb",
+            "The warehouse file. `--db PATH` on any command overrides it."),
+    Setting("reference_dir", "PCCDASH_REFERENCE_DIR", "(bundled pipelines/reference)",
+            "Folder of the reference files: force.yaml, measures.yaml, plan.yaml, population.csv."),
+    Setting("max_file_mb", "PCCDASH_MAX_FILE_MB", "512",
+            "Largest return file ingestion accepts, in MiB; a larger file is refused unread."),
+    Setting("max_xlsx_unpacked_mb", "PCCDASH_MAX_XLSX_UNPACKED_MB", "256",
+            "Largest total an XLSX file may unpack to, in MiB; guards against zip bombs."),
+    Setting("today", "PCCDASH_TODAY", "(the computer's date)",
+            "The date a period counts as 'in the future' against, YYYY-MM-DD; for reproducible runs."),
+)
+
+
+def get(name: str) -> str:
+    for s in SETTINGS:
+        if s.name == name:
+            return os.environ.get(s.env) or s.default
+    raise KeyError(name)
+
+
+def get_int(name: str) -> int:
+    return int(get(name))

@@ -1,0 +1,164 @@
+"""Opening the DuckDB warehouse, bringing its schema up to date, and the copy that readers open."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from . import faults
+from .errors import WarehouseError
+
+MIGRATIONS_DIR = Path(__file__).parent / "sql" / "migrations"
+DEFAULT_DB = Path("var") / "pccdash.duckdb"
+_LOCK_WAIT_SECONDS = 10.0
+
+
+def db_path(explicit: str | os.PathLike | None = None) -> Path:
+    """The warehouse file: `--db`, else `PCCDASH_DB`, else `var/pccdash.duckdb` under the working folder."""
+    return Path(explicit or os.environ.get("PCCDASH_DB") or DEFAULT_DB)
+
+
+def read_copy_path(path: Path) -> Path:
+    """The copy of the warehouse that readers (the dashboard) open, swapped in whole after each load."""
+    return path.with_name(path.stem + ".read" + path.suffix)
+
+
+def migrations() -> list[tuple[int, str, Path]]:
+    """The schema's versioned SQL files, in the order they apply."""
+    found = []
+    for p in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        m = re.match(r"(\d+)_(.+)\.sql$", p.name)
+        if m:
+            found.append((int(m.group(1)), m.group(2), p))
+    return found
+
+
+def one(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> tuple | None:
+    """The first row of a query, reading the result to its end (DuckDB 2 keeps an unread result open)."""
+    rows = con.execute(sql, params).fetchall() if params is not None else con.execute(sql).fetchall()
+    return rows[0] if rows else None
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params=None):
+    """The first column of the first row of a query, or None."""
+    row = one(con, sql, params)
+    return row[0] if row else None
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    exists = scalar(con, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migration'")
+    if not exists:
+        return 0
+    return scalar(con, "SELECT coalesce(max(version), 0) FROM schema_migration")
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply the migrations this warehouse has not had yet, each in its own transaction."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migration ("
+        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+    )
+    current = schema_version(con)
+    known = migrations()
+    latest = known[-1][0] if known else 0
+    if current > latest:
+        raise WarehouseError(
+            f"The warehouse is at schema version {current}, newer than this program knows ({latest}). "
+            "Upgrade pccdash before using this warehouse."
+        )
+    applied = []
+    for version, name, path in known:
+        if version <= current:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(path.read_text(encoding="utf-8"))
+            con.execute("INSERT INTO schema_migration VALUES (?, ?, ?)", [version, name, utc_now()])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(version)
+    return applied
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + _LOCK_WAIT_SECONDS
+    delay = 0.05
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            text = str(exc)
+            if "lock" not in text.lower() or time.monotonic() > deadline:
+                if "lock" in text.lower():
+                    raise WarehouseError(
+                        f'The warehouse "{path}" is in use by another process and stayed locked for '
+                        f"{_LOCK_WAIT_SECONDS:.0f} s. Wait for that command to finish, then run this again."
+                    ) from exc
+                raise WarehouseError(f'The warehouse "{path}" cannot be opened: {text}') from exc
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+
+@contextlib.contextmanager
+def connect(path: str | os.PathLike | None = None, *, create: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection to an up-to-date warehouse; on close, readers get a fresh copy."""
+    p = db_path(path)
+    if not p.exists() and not create:
+        raise WarehouseError(f'There is no warehouse at "{p}". Run "pccdash init" or "pccdash demo" first.')
+    p.parent.mkdir(parents=True, exist_ok=True)
+    con = _open(p, read_only=False)
+    try:
+        migrate(con)
+        yield con
+        con.execute("CHECKPOINT")
+        publish_read_copy(p)
+    finally:
+        con.close()
+
+
+@contextlib.contextmanager
+def connect_read_only(path: str | os.PathLike | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the warehouse itself (for commands; the dashboard opens the copy)."""
+    p = db_path(path)
+    if not p.exists():
+        raise WarehouseError(f'There is no warehouse at "{p}". Run "pccdash init" or "pccdash demo" first.')
+    con = _open(p, read_only=True)
+    try:
+        if schema_version(con) < migrations()[-1][0]:
+            con.close()
+            with connect(p):
+                pass
+            con = _open(p, read_only=True)
+        yield con
+    finally:
+        con.close()
+
+
+def publish_read_copy(path: Path) -> Path:
+    """Copy the checkpointed warehouse beside itself and swap it in, so a reader sees all or nothing.
+
+    Called while the writer still holds the warehouse: the file on disk is complete after CHECKPOINT
+    and nobody else can change it during the copy.
+    """
+    target = read_copy_path(path)
+    tmp = target.with_name(target.name + ".tmp")
+    shutil.copyfile(path, tmp)
+    with open(tmp, "rb+") as fh:
+        os.fsync(fh.fileno())
+    faults.point("read_copy_before_swap")
+    os.replace(tmp, target)
+    return target

@@ -1,0 +1,57 @@
+"""Shared fixtures: a fresh warehouse per test, the sample warehouse once per session, file writers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipelines import warehouse
+from pipelines.cli import SAMPLE_RETURNS, main
+from pipelines.ingest import ingest
+
+TODAY = dt.date(2026, 11, 21)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch, tmp_path):
+    """No test reads the developer's own warehouse or settings."""
+    for var in ("PCCDASH_DB", "PCCDASH_FAILPOINT", "PCCDASH_MAX_FILE_MB", "PCCDASH_MAX_XLSX_UNPACKED_MB"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("PCCDASH_TODAY", TODAY.isoformat())
+
+
+@pytest.fixture
+def db(tmp_path) -> Path:
+    return tmp_path / "wh.duckdb"
+
+
+@pytest.fixture
+def con(db):
+    with warehouse.connect(db) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory) -> Path:
+    """The warehouse built from the bundled sample returns; read-only for the tests that use it."""
+    path = tmp_path_factory.mktemp("sample") / "sample.duckdb"
+    os.environ["PCCDASH_TODAY"] = TODAY.isoformat()
+    with warehouse.connect(path) as c:
+        report = ingest(c, [SAMPLE_RETURNS])
+    assert report.ok, [p.message() for f in report.files for p in f.problems]
+    return path
+
+
+@pytest.fixture
+def run_cli():
+    """Run `pccdash ARGS` in-process; returns click's Result (exit_code, stdout, stderr)."""
+    runner = CliRunner()
+
+    def run(*args: str, env: dict | None = None):
+        return runner.invoke(main, [str(a) for a in args], env=env, catch_exceptions=False)
+
+    return run

@@ -1,0 +1,59 @@
+"""Helpers the tests share: writing return files, running pccdash as a process, reading the warehouse."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+
+from pipelines import warehouse
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_pccdash(*args: str, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run `pccdash` as a separate process, as a person at a terminal would."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "pipelines.cli", *map(str, args)], capture_output=True,
+                          text=True, env=full_env, timeout=timeout, cwd=ROOT)
+
+
+def write_csv(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def write_xlsx(path: Path, sheets: dict[str, list[list]], hidden: tuple[str, ...] = (),
+               merge: dict[str, str] | None = None) -> Path:
+    """Write a workbook: sheet name -> rows of cells (a string starting '=' is written as a formula)."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+        if name in hidden:
+            ws.sheet_state = "hidden"
+        if merge and name in merge:
+            ws.merge_cells(merge[name])
+    wb.save(path)
+    return path
+
+
+def fingerprint(db_file: Path) -> list[tuple]:
+    """Every figure revision in the warehouse, to show that a refused file changed none of them."""
+    if not db_file.exists():
+        return []
+    with warehouse.connect_read_only(db_file) as c:
+        return c.execute(
+            "SELECT period, district, measure, revision, value, file_id, source_row FROM figure_revision "
+            "ORDER BY ALL").fetchall()
+
+
+def accepted_files(db_file: Path) -> list[tuple]:
+    with warehouse.connect_read_only(db_file) as c:
+        return c.execute(
+            "SELECT file_id, name FROM file_registry WHERE outcome = 'accepted' ORDER BY ALL").fetchall()

@@ -1,0 +1,199 @@
+"""A file that breaks the return format is refused whole, with its file, row and column named; nothing
+from it loads, earlier loads are unchanged, and the other files of the same run still load."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+
+import pytest
+from helpers import fingerprint, write_xlsx
+
+from pipelines import warehouse
+from pipelines.ingest import ingest
+
+HEADER = "period,district,measure,value\n"
+GOOD = HEADER + "2015-07,Rotherham,cse_charges,3\n"
+
+
+def csv_case(text: str | bytes, name: str = "bad.csv"):
+    def make(tmp_path):
+        path = tmp_path / name
+        path.write_bytes(text if isinstance(text, bytes) else text.encode())
+        return path
+    return make
+
+
+def xlsx_case(sheets, **kw):
+    def make(tmp_path):
+        return write_xlsx(tmp_path / "bad.xlsx", sheets, **kw)
+    return make
+
+
+def truncated_xlsx(tmp_path):
+    whole = write_xlsx(tmp_path / "whole.xlsx", {"Return": [["period", "district", "measure", "value"],
+                                                             ["2015-07", "Rotherham", "cse_charges", 3]]})
+    data = whole.read_bytes()
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(data[: len(data) // 2])
+    return path
+
+
+def zip_without_workbook(tmp_path):
+    path = tmp_path / "bad.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("hello.txt", "not a workbook")
+    return path
+
+
+LONG_SHEET = [["period", "district", "measure", "value"]]
+
+# (id, file maker, words the message must hold, row, column)
+CASES = [
+    ("wrong_extension", csv_case(GOOD, "return.txt"), 'extension ".txt"', None, None),
+    ("xls_extension", csv_case(GOOD, "return.xls"), "Save it from the spreadsheet as .xlsx", None, None),
+    ("empty_file", csv_case(b""), "is empty (0 bytes)", None, None),
+    ("header_only", csv_case(HEADER), "has a header but no figures", 1, None),
+    ("truncated_csv_mid_row", csv_case(GOOD + "2015-08,Rotherham,cse_ch"), "3 fields where the header has 4", 3, None),
+    ("truncated_csv_open_quote", csv_case(GOOD + '2015-08,"Rotherham,cse_charges,4\n'), "cannot be read as CSV",
+     3, None),
+    ("not_utf8_or_1252", csv_case(HEADER.encode() + b"2015-07,Rotherham,cse_charges,3\x81\n"),
+     "neither UTF-8 nor Windows-1252", 2, None),
+    ("utf16", csv_case(GOOD.encode("utf-16")), "UTF-16", None, None),
+    ("xlsx_named_csv", lambda p: (p / "bad.csv").write_bytes(truncated_xlsx(p).read_bytes()) and p / "bad.csv",
+     "zip package", None, None),
+    ("csv_named_xlsx", csv_case(GOOD, "bad.xlsx"), "not an XLSX workbook", None, None),
+    ("truncated_xlsx", truncated_xlsx, "not a readable XLSX workbook", None, None),
+    ("zip_not_workbook", zip_without_workbook, "not an XLSX workbook", None, None),
+    ("missing_column", csv_case("period,district,value\n2015-07,Rotherham,3\n"),
+     'required column "measure" is missing', 1, "measure"),
+    ("header_typo", csv_case("period,district,measure,vlaue\n2015-07,Rotherham,cse_charges,3\n"),
+     'Did you mean "value"?', 1, "vlaue"),
+    ("extra_column", csv_case("period,district,measure,value,force\n2015-07,Rotherham,cse_charges,3,x\n"),
+     '"force" is not a column', 1, "force"),
+    ("unknown_district", csv_case(HEADER + "2015-07,Rotherhm,cse_charges,3\n"),
+     '"Rotherhm" is not a district', 2, "district"),
+    ("unknown_measure", csv_case(HEADER + "2015-07,Rotherham,cse_chargez,3\n"),
+     '"cse_chargez" is not in the measure catalogue', 2, "measure"),
+    ("not_whole_number", csv_case(HEADER + "2015-07,Rotherham,cse_charges,2.5\n"),
+     '"2.5" is not a whole number', 2, "value"),
+    ("not_a_number", csv_case(HEADER + "2015-07,Rotherham,cse_charges,twelve\n"),
+     '"twelve" is not a number', 2, "value"),
+    ("negative", csv_case(HEADER + "2015-07,Rotherham,cse_charges,-4\n"), '"-4" is negative', 2, "value"),
+    ("enormous", csv_case(HEADER + "2015-07,Rotherham,cse_charges,99999999999999\n"), "too large", 2, "value"),
+    ("formula_text_value", csv_case(HEADER + "2015-07,Rotherham,cse_charges,=2+1\n"),
+     '"=2+1" is not a number', 2, "value"),
+    ("empty_value", csv_case(HEADER + "2015-07,Rotherham,cse_charges,\n"), "the value is empty", 2, "value"),
+    ("future_period", csv_case(HEADER + "2027-01,Rotherham,cse_charges,3\n"), '"2027-01" is in the future', 2,
+     "period"),
+    ("malformed_period", csv_case(HEADER + "July 15th,Rotherham,cse_charges,3\n"), "is not a month", 2, "period"),
+    ("month_13", csv_case(HEADER + "2015-13,Rotherham,cse_charges,3\n"), '"2015-13" is not a month', 2, "period"),
+    ("duplicate_rows", csv_case(HEADER + "2015-07,Rotherham,cse_charges,3\n2015-07,Rotherham,cse_charges,4\n"),
+     "appears more than once (row 2, row 3)", 2, None),
+    ("ragged_row", csv_case(HEADER + "2015-07,Rotherham,cse_charges,3,9\n"), "5 fields where the header has 4", 2,
+     None),
+    ("xlsx_formula_cell", xlsx_case({"Return": LONG_SHEET + [["2015-07", "Rotherham", "cse_charges", "=1+2"]]}),
+     "holds a formula", 2, "D"),
+    ("xlsx_hidden_sheet", xlsx_case({"Return": LONG_SHEET + [["2015-07", "Rotherham", "cse_charges", 3]],
+                                     "Old": LONG_SHEET + [["2015-07", "Sheffield", "cse_charges", 9]]},
+                                    hidden=("Old",)), "hidden sheet", None, None),
+    ("xlsx_merged_cells", xlsx_case({"cse_charges": [["Period", "Barnsley", "Doncaster", "Rotherham", "Sheffield"],
+                                                     ["2015-07", 1, 2, 3, 4], ["2015-08", 1, None, None, 4]]},
+                                    merge={"cse_charges": "B3:C3"}), "merged cells", 3, "B"),
+    ("xlsx_wrong_total", xlsx_case({"cse_charges": [["Period", "Barnsley", "Doncaster", "Rotherham", "Sheffield",
+                                                     "Total"], ["2015-07", 1, 2, 3, 4, 11]]}),
+     'the total "11" does not equal the sum of the districts (10)', 2, "Total"),
+    ("xlsx_unknown_measure_sheet", xlsx_case({"Sheet1": [["Period", "Barnsley"], ["2015-07", 1]]}),
+     '"Sheet1" is not in the measure catalogue', 2, "measure"),
+    ("xlsx_no_header", xlsx_case({"cse_charges": [["hello"], ["world"]]}), "has no header row", 1, None),
+    ("xlsx_future_date_cell", xlsx_case({"Return": LONG_SHEET + [[dt.datetime(2030, 1, 1), "Rotherham",
+                                                                  "cse_charges", 3]]}),
+     '"2030-01" is in the future', 2, "period"),
+]
+
+
+@pytest.fixture
+def loaded_db(db, tmp_path):
+    """A warehouse with one accepted file already in it."""
+    first = tmp_path / "earlier.csv"
+    first.write_text(HEADER + "2015-06,Rotherham,cse_charges,2\n2015-07,Sheffield,cse_charges,5\n")
+    with warehouse.connect(db) as con:
+        assert ingest(con, [first]).ok
+    return db
+
+
+@pytest.mark.parametrize("case_id,make,words,row,column", CASES, ids=[c[0] for c in CASES])
+def test_bad_file_is_refused_with_its_place_and_changes_nothing(loaded_db, tmp_path, run_cli, case_id, make,
+                                                                 words, row, column):
+    before = fingerprint(loaded_db)
+    bad_dir = tmp_path / "bad"
+    bad_dir.mkdir()
+    bad = make(bad_dir)
+    good = tmp_path / "good.csv"
+    good.write_text(HEADER + "2015-08,Rotherham,cse_charges,4\n")
+
+    result = run_cli("ingest", bad, good, "--db", loaded_db)
+
+    assert result.exit_code == 1
+    assert f'Refused "{bad.name}"' in result.stderr
+    assert words in result.stderr, result.stderr
+    with warehouse.connect_read_only(loaded_db) as con:
+        problems = con.execute(
+            'SELECT p.sheet, p."row", p."column", p.problem FROM ingest_problem p JOIN file_registry r USING (file_id) '
+            "WHERE r.name = ? AND r.outcome = 'rejected'", [bad.name]).fetchall()
+        assert problems, "the refusal and its problems are recorded"
+        assert any(words in p[3] and p[1] == row and p[2] == column for p in problems), problems
+        # the good file of the same run loaded; the refused file added no figure
+        after = con.execute("SELECT strftime(period, '%Y-%m'), district, value FROM figure ORDER BY ALL").fetchall()
+    assert ("2015-08", "Rotherham", 4.0) in after
+    assert [r for r in fingerprint(loaded_db) if r not in before] == [
+        r for r in fingerprint(loaded_db) if r[0] == dt.date(2015, 8, 1)]
+
+
+def test_message_names_file_row_and_column_and_the_fix(db, tmp_path, run_cli):
+    bad = tmp_path / "2015-07-rotherham.csv"
+    bad.write_text(HEADER + "2015-07,Rotherham,cse_charges,twelve\n")
+    result = run_cli("ingest", bad, "--db", db)
+    assert ('file "2015-07-rotherham.csv", row 2, column "value": "twelve" is not a number; expected a whole '
+            "number such as 12.") in result.stderr
+    assert 'Correct the file and run "pccdash ingest" again.' in result.stderr
+
+
+def test_every_problem_in_a_file_is_listed_not_only_the_first(db, tmp_path):
+    bad = tmp_path / "many.csv"
+    bad.write_text(HEADER + "2015-07,Rotherhm,cse_charges,x\n2015-13,Sheffield,cse_charges,-1\n")
+    with warehouse.connect(db) as con:
+        report = ingest(con, [bad])
+    places = [(p.row, p.column) for p in report.files[0].problems]
+    assert places == [(2, "district"), (2, "value"), (3, "period"), (3, "value")]
+
+
+def test_a_file_over_the_size_limit_is_refused_unread(db, tmp_path, monkeypatch):
+    monkeypatch.setenv("PCCDASH_MAX_FILE_MB", "1")
+    big = tmp_path / "big.csv"
+    big.write_text(HEADER + "2015-07,Rotherham,cse_charges,3\n" * 40000)
+    with warehouse.connect(db) as con:
+        report = ingest(con, [big])
+    assert not report.ok
+    assert "over the limit of 1 MiB" in report.files[0].problems[0].text
+
+
+def test_a_zip_bomb_named_xlsx_is_refused_before_it_is_unpacked(db, tmp_path, monkeypatch):
+    monkeypatch.setenv("PCCDASH_MAX_XLSX_UNPACKED_MB", "5")
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        zf.writestr("xl/worksheets/sheet1.xml", b"\0" * (20 * 1024 * 1024))
+    assert bomb.stat().st_size < 100_000
+    with warehouse.connect(db) as con:
+        report = ingest(con, [bomb])
+    assert "would unpack to 20 MiB" in report.files[0].problems[0].text
+
+
+def test_a_missing_path_is_reported_and_the_rest_still_load(db, tmp_path, run_cli):
+    good = tmp_path / "good.csv"
+    good.write_text(GOOD)
+    result = run_cli("ingest", tmp_path / "nope.csv", good, "--db", db)
+    assert result.exit_code == 1
+    assert "does not exist" in result.stderr
+    assert "1 file(s) accepted" in result.stdout
