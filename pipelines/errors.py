@@ -18,7 +18,7 @@ class WarehouseError(PccDashError):
 class ReturnError(PccDashError):
     """A return file breaks the return format; `problems` lists each one with file, row and column."""
 
-    def __init__(self, path_label: str, problems: list["Problem"]):
+    def __init__(self, path_label: str, problems: list[Problem]):
         self.path_label = path_label
         self.problems = problems
         first = problems[0].message() if problems else "unreadable"

@@ -76,19 +76,39 @@ _ROW_CHECKS: list[tuple[str, str, str, str]] = [
 def type_staged(con: duckdb.DuckDBPyConnection, label: str, today: dt.date | None = None) -> list[Problem]:
     """Type `staged_raw` into `staged`; return the problems of rows that cannot be typed, and duplicates."""
     _register_lookups(con)
+    # Periods, districts and measures repeat: each distinct text is read once, then joined back.
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE period_map AS
+        SELECT period AS period_text,
+               CASE WHEN regexp_full_match(period, '[0-9]{4}-(0[1-9]|1[0-2])')
+                    THEN strptime(period || '-01', '%Y-%m-%d')::DATE END AS period
+        FROM (SELECT DISTINCT period FROM staged_raw)"""
+    )
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE district_map AS
+        SELECT t.district AS district_text, d.district, dense_rank() OVER (ORDER BY d.district) AS district_id
+        FROM (SELECT DISTINCT district FROM staged_raw) t
+        LEFT JOIN district_lookup d ON d.label = lower(trim(t.district))"""
+    )
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE measure_map AS
+        SELECT t.measure AS measure_text, m.measure, m.value_type,
+               dense_rank() OVER (ORDER BY m.measure) AS measure_id
+        FROM (SELECT DISTINCT measure FROM staged_raw) t
+        LEFT JOIN measure_lookup m ON m.label = lower(trim(t.measure))"""
+    )
     con.execute(
         """CREATE OR REPLACE TEMP TABLE typed AS
         SELECT r.source_sheet, r.source_row, r.source_column,
                r.period AS period_text, r.district AS district_text, r.measure AS measure_text,
-               trim(r.value) AS value_text, r.note,
-               CASE WHEN regexp_full_match(r.period, '[0-9]{4}-(0[1-9]|1[0-2])')
-                    THEN strptime(r.period || '-01', '%Y-%m-%d')::DATE END AS period,
-               d.district, m.measure, m.value_type,
-               CASE WHEN isfinite(TRY_CAST(trim(r.value) AS DOUBLE)) THEN TRY_CAST(trim(r.value) AS DOUBLE) END
-                   AS number
-        FROM staged_raw r
-        LEFT JOIN district_lookup d ON d.label = lower(trim(r.district))
-        LEFT JOIN measure_lookup m ON m.label = lower(trim(r.measure))"""
+               r.value_text, r.note,
+               p.period, d.district, m.measure, m.value_type, d.district_id, m.measure_id,
+               CASE WHEN isfinite(r.number) THEN r.number END AS number
+        FROM (SELECT *, TRY_CAST(value_text AS DOUBLE) AS number
+              FROM (SELECT *, trim(value) AS value_text FROM staged_raw)) r
+        LEFT JOIN period_map p ON p.period_text = r.period
+        LEFT JOIN district_map d ON d.district_text = r.district
+        LEFT JOIN measure_map m ON m.measure_text = r.measure"""
     )
     params = {"current_month": current_month(today), "districts": ", ".join(force().districts)}
     problems: list[Problem] = []
@@ -116,13 +136,18 @@ def type_staged(con: duckdb.DuckDBPyConnection, label: str, today: dt.date | Non
             p.sheet, p.row = None, None
     if problems:
         return problems
+    # Find the repeated keys first (cheap), then list the places of those keys only.
     dupes = con.execute(
-        f"""SELECT strftime(period, '%Y-%m'), district, measure,
-                   list(coalesce('sheet \"' || source_sheet || '\" ', '') || 'row ' || source_row
+        f"""WITH repeated AS (
+                SELECT period, district_id, measure_id FROM typed GROUP BY ALL HAVING count(*) > 1
+                ORDER BY ALL LIMIT {PROBLEMS_PER_CHECK})
+            SELECT strftime(period, '%Y-%m'), district, measure,
+                   list(coalesce('sheet "' || source_sheet || '" ', '') || 'row ' || source_row
                         ORDER BY source_sheet, source_row) AS places,
                    min(source_sheet), min(source_row)
-            FROM typed GROUP BY period, district, measure HAVING count(*) > 1
-            ORDER BY min(source_sheet) NULLS FIRST, min(source_row) LIMIT {PROBLEMS_PER_CHECK}"""
+            FROM typed JOIN repeated USING (period, district_id, measure_id)
+            GROUP BY period, district, measure
+            ORDER BY min(source_sheet) NULLS FIRST, min(source_row)"""
     ).fetchall()
     for period, district, measure, places, sheet, row in dupes:
         problems.append(Problem(label, f"{measure} for {district} in {period} appears more than once "
@@ -131,11 +156,10 @@ def type_staged(con: duckdb.DuckDBPyConnection, label: str, today: dt.date | Non
     if problems:
         return problems
     con.execute(
-        """CREATE OR REPLACE TEMP TABLE staged AS
+        """CREATE OR REPLACE TEMP VIEW staged AS
         SELECT period, district, measure, number AS value, source_sheet, source_row, source_column, note
         FROM typed"""
     )
-    con.execute("DROP TABLE typed")
     return []
 
 

@@ -107,6 +107,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, t
                 tmp_dir: Path) -> FileOutcome:
     """Load one file in one transaction; record a refusal with its problems; load nothing twice."""
     started = time.perf_counter()
+    drop_staging(con)
     label = path.name
     received = utc_now()
     try:
@@ -160,8 +161,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, t
         con.execute("ROLLBACK")
         raise
     finally:
-        con.execute("DROP TABLE IF EXISTS staged")
-        con.execute("DROP TABLE IF EXISTS staged_raw")
+        drop_staging(con)
     return FileOutcome(label, path, "accepted", file_id=file_id, layout=result.layout, rows=result.rows,
                        new=new, revised=revised, unchanged=unchanged, seconds=time.perf_counter() - started)
 
@@ -199,10 +199,17 @@ def _reject(con, path: Path, label: str, facts, size: int, received, loaded_by: 
         con.execute("ROLLBACK")
         raise
     finally:
-        con.execute("DROP TABLE IF EXISTS staged")
-        con.execute("DROP TABLE IF EXISTS staged_raw")
+        drop_staging(con)
     return FileOutcome(label, path, "rejected", file_id=file_id, layout=layout, problems=problems,
                        message=problems[0].message() if problems else "", seconds=time.perf_counter() - started)
+
+
+def drop_staging(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop one file's temporary tables and views, so the next file starts clean."""
+    for name, kind in con.execute(
+        "SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = 'main' "
+        "AND table_catalog = 'temp'").fetchall():
+        con.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} IF EXISTS temp.main.{name}")
 
 
 def describe(o: FileOutcome) -> str:

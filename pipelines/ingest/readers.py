@@ -54,6 +54,7 @@ class FileFacts:
     file_type: str  # csv | xlsx
     encoding: str | None = None  # csv only
     text_path: Path | None = None  # a UTF-8 copy when the file was Windows-1252
+    blank_lines: bool = False  # DuckDB skips blank lines, which would shift its row numbers
 
 
 @dataclass
@@ -92,8 +93,14 @@ def inspect_file(path: Path, label: str, tmp_dir: Path) -> FileFacts:
     offset = 0
     head = b""
     nul_at: int | None = None
+    blank_lines = False
+    tail = b""
     with open(path, "rb") as fh:
         while chunk := fh.read(1 << 20):
+            if suffix == ".csv" and not blank_lines:
+                joined = tail + chunk
+                blank_lines = b"\n\n" in joined or b"\n\r\n" in joined
+                tail = chunk[-2:]
             digest.update(chunk)
             if not head:
                 head = chunk[:8]
@@ -114,7 +121,7 @@ def inspect_file(path: Path, label: str, tmp_dir: Path) -> FileFacts:
         except UnicodeDecodeError:
             utf8_error = (size, newlines + 1)
     facts = FileFacts(path=path, label=label, size=size, sha256=digest.hexdigest(),
-                      file_type=suffix.lstrip("."))
+                      file_type=suffix.lstrip("."), blank_lines=blank_lines)
     if suffix == ".xlsx":
         if not head.startswith(b"PK"):
             raise FileRejected([Problem(label, "is not an XLSX workbook (it is not a zip package). If it is a CSV, "
@@ -230,11 +237,13 @@ class _Stager:
 
 
 def _is_long_header(cells: list[object]) -> bool:
-    """A long header names a district, measure or value column (even misspelt); a wide one names districts."""
+    """A long header names at least two of its columns (even misspelt); a wide header names districts,
+    and a wide block's `Measure, <id>` row names only one."""
     names = [_norm(c).lstrip("\ufeff") for c in cells if c is not None]
     if any(n in force().district_lookup() for n in names):
         return False
-    return any(difflib.get_close_matches(n, ("district", "measure", "value"), n=1, cutoff=0.75) for n in names)
+    matches = sum(1 for n in names if difflib.get_close_matches(n, LONG_REQUIRED, n=1, cutoff=0.75))
+    return matches >= 2
 
 
 def _long_header_problems(label: str, sheet: str | None, row: int, cells: list[object]
@@ -283,7 +292,7 @@ def _parse_long_grid(label: str, grid: Grid, header_at: int, stager: _Stager, pr
                                     sheet=grid.sheet, row=row_no, column=_col_letter(width)))
             continue
 
-        def get(name: str) -> object:
+        def get(name: str, cells: list[object] = cells) -> object:
             i = positions.get(name)
             return cells[i] if i is not None and i < len(cells) else None
 
@@ -463,11 +472,12 @@ def read_csv(con: duckdb.DuckDBPyConnection, facts: FileFacts) -> ReadResult:
         positions, problems = _long_header_problems(facts.label, None, 1, header)
         if problems:
             raise FileRejected(problems)
-        return _read_long_csv_duckdb(con, facts, header, positions)
+        if not facts.blank_lines:
+            return _read_long_csv_duckdb(con, facts, header, positions)
     grid = Grid(None, list(_csv_rows(facts)))
     stager = _Stager()
     problems: list[Problem] = []
-    result = ReadResult(layout="wide", rows=0)
+    result = ReadResult(layout="", rows=0)
     result.layout = _parse_grid(facts.label, grid, stager, problems, result)
     if problems:
         raise FileRejected(problems)
@@ -511,7 +521,6 @@ def _read_long_csv_duckdb(con: duckdb.DuckDBPyConnection, facts: FileFacts, head
         FROM csv_raw
         WHERE NOT ({' AND '.join(f"coalesce(trim(c{i}), '') = ''" for i in range(len(header)))})"""
     )
-    con.execute("DROP TABLE csv_raw")
     n = scalar(con, "SELECT count(*) FROM staged_raw")
     if n == 0:
         raise FileRejected([Problem(facts.label, "has a header but no figures.", row=1)])

@@ -1,0 +1,141 @@
+"""Ingestion speed and memory: `pccdash ingest` of a long-format CSV against DuckDB's own read_csv of it.
+
+Run:  python benchmarks/bench_ingest.py [--rows 1000000]
+
+Both runs happen in this invocation, each in a fresh child process (so that each has its own peak
+memory), on the same file and the same disk. The baseline is what DuckDB does with no checks at all:
+`CREATE TABLE t AS SELECT * FROM read_csv(file)` into a new database file. The pipeline does what
+`pccdash ingest` does: fingerprint, encoding check, parse, type and check every row, compare with the
+current figures, insert revisions in one transaction, checkpoint, and swap in the readers' copy.
+
+A million distinct (period, district, measure) figures need more districts than a real force has, so
+the benchmark configures a force of 40 districts (another force is configured without code).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+N_DISTRICTS = 40
+
+
+def make_reference(folder: Path) -> None:
+    src = ROOT / "pipelines" / "reference"
+    shutil.copytree(src, folder, dirs_exist_ok=True)
+    force = yaml.safe_load((src / "force.yaml").read_text())
+    force["districts"] = [{"name": f"District {i:02d}", "aliases": []} for i in range(N_DISTRICTS)]
+    (folder / "force.yaml").write_text(yaml.safe_dump(force))
+
+
+def make_file(path: Path, rows: int) -> int:
+    from pipelines.catalogue import catalogue
+
+    measures = [m.id for m in catalogue().measures if m.value_type == "integer"]
+    rng = random.Random(1)
+    written = 0
+    with open(path, "w", newline="") as fh:
+        fh.write("period,district,measure,value\n")
+        month = 0
+        while written < rows:
+            period = f"{1850 + month // 12}-{month % 12 + 1:02d}"
+            chunk = []
+            for d in range(N_DISTRICTS):
+                for m in measures:
+                    if written >= rows:
+                        break
+                    chunk.append(f"{period},District {d:02d},{m},{rng.randint(0, 400)}\n")
+                    written += 1
+            fh.write("".join(chunk))
+            month += 1
+    return written
+
+
+def child(mode: str, csv_path: str, db_path: str) -> None:
+    # imports are made before the clock starts: the benchmark measures the work, not Python's start-up
+    import duckdb
+
+    from pipelines import warehouse
+    from pipelines.catalogue import catalogue, force
+    from pipelines.ingest import ingest
+
+    catalogue(), force()
+    start = time.perf_counter()
+    if mode == "baseline":
+        con = duckdb.connect(db_path)
+        con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?)", [csv_path])
+        con.execute("CHECKPOINT")
+        rows = con.execute("SELECT count(*) FROM t").fetchall()[0][0]
+        con.close()
+    else:
+        with warehouse.connect(db_path) as con:
+            report = ingest(con, [csv_path])
+        outcome = report.files[0]
+        if outcome.outcome != "accepted":
+            raise SystemExit(f"ingest refused the file: {outcome.message}")
+        rows = outcome.new
+    seconds = time.perf_counter() - start
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"mode": mode, "seconds": seconds, "rows": rows, "peak_mib": peak_mib}))
+
+
+def run_child(mode: str, csv_path: Path, db_path: Path, env: dict) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--child", mode, str(csv_path), str(db_path)],
+                         capture_output=True, text=True, env=env)
+    if out.returncode:
+        raise SystemExit(f"{mode} run failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each; the best time is reported")
+    parser.add_argument("--child", nargs=3, metavar=("MODE", "CSV", "DB"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return
+    with tempfile.TemporaryDirectory(prefix="pccdash-bench-") as tmp:
+        tmp_path = Path(tmp)
+        ref = tmp_path / "reference"
+        make_reference(ref)
+        env = {**os.environ, "PCCDASH_REFERENCE_DIR": str(ref), "PCCDASH_TODAY": "2026-11-21",
+               "PYTHONPATH": str(ROOT)}
+        os.environ.update({k: env[k] for k in ("PCCDASH_REFERENCE_DIR", "PCCDASH_TODAY")})
+        csv_path = tmp_path / "long.csv"
+        rows = make_file(csv_path, args.rows)
+        size_mib = csv_path.stat().st_size / 1048576
+        print(f"File: {rows:,} rows, {size_mib:,.1f} MiB, long layout")
+        results: dict[str, list[dict]] = {"baseline": [], "pipeline": []}
+        for i in range(args.repeat):
+            for mode in ("baseline", "pipeline"):
+                db = tmp_path / f"{mode}-{i}.duckdb"
+                results[mode].append(run_child(mode, csv_path, db, env))
+        best = {m: min(r, key=lambda x: x["seconds"]) for m, r in results.items()}
+        peak = {m: max(x["peak_mib"] for x in r) for m, r in results.items()}
+        b, p = best["baseline"], best["pipeline"]
+        print(f"{'':28}{'seconds':>10}{'rows/s':>14}{'peak MiB':>10}")
+        print(f"{'DuckDB read_csv (baseline)':28}{b['seconds']:>10.2f}{rows / b['seconds']:>14,.0f}"
+              f"{peak['baseline']:>10.0f}")
+        print(f"{'pccdash ingest':28}{p['seconds']:>10.2f}{rows / p['seconds']:>14,.0f}{peak['pipeline']:>10.0f}")
+        print(f"Ratio pipeline / baseline: {p['seconds'] / b['seconds']:.2f}x time (aim: at most 1.5x), "
+              f"{peak['pipeline'] / peak['baseline']:.2f}x peak memory. Best of {args.repeat} runs each.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""Every pccdash command has help with an example; figures filter, format and find the warehouse as documented."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+from helpers import write_csv
+
+from pipelines.cli import main
+
+HEADER = "period,district,measure,value\n"
+
+
+@pytest.mark.parametrize("command", sorted(main.commands))
+def test_every_command_has_help_with_an_example(run_cli, command):
+    result = run_cli(command, "--help")
+    assert result.exit_code == 0
+    assert "Example" in result.stdout and f"pccdash {command}" in result.stdout
+
+
+@pytest.fixture
+def small_db(db, tmp_path, run_cli):
+    rows = [f"2015-{m:02d},{d},{meas},{v}" for m in range(1, 13)
+            for d, v in (("Rotherham", m), ("Sheffield", 2 * m))
+            for meas in ("cse_charges", "cse_live_investigations")]
+    write_csv(tmp_path / "r.csv", HEADER + "\n".join(rows) + "\n")
+    assert run_cli("ingest", tmp_path / "r.csv", "--db", db).exit_code == 0
+    return db
+
+
+def test_figures_filters_by_measure_district_and_months(small_db, run_cli):
+    out = run_cli("figures", "--db", small_db, "--measure", "cse_charges", "--district", "rotherham",
+                  "--from", "2015-03", "--to", "2015-05", "--format", "csv").stdout
+    df = pd.read_csv(io.StringIO(out))
+    assert df[["period", "district", "value"]].values.tolist() == [
+        ["2015-03", "Rotherham", 3], ["2015-04", "Rotherham", 4], ["2015-05", "Rotherham", 5]]
+    assert set(df.columns) >= {"source_file", "source_row", "revision"}
+
+
+def test_figures_table_sums_flows_and_takes_stocks_at_the_end(small_db, run_cli):
+    out = run_cli("figures", "--db", small_db, "--district", "Rotherham", "--from", "2015-01", "--to", "2015-12").stdout
+    assert "cse_charges: 78 people in total over 12 month(s)." in out
+    assert "cse_live_investigations: 12 investigations at the end of 2015-12" in out
+
+
+def test_the_warehouse_comes_from_the_environment_when_no_option_is_given(small_db, run_cli):
+    out = run_cli("figures", "--format", "csv", env={"PCCDASH_DB": str(small_db)}).stdout
+    assert len(pd.read_csv(io.StringIO(out))) == 48
+
+
+@pytest.mark.parametrize("args,words", [
+    (("--from", "2015-7"), '--from "2015-7" is not a month'),
+    (("--to", "July"), '--to "July" is not a month'),
+    (("--measure", "arrests_typo"), '--measure "arrests_typo" is not in the measure catalogue'),
+    (("--district", "Leeds"), '--district "Leeds" is not a district'),
+    (("--from", "2015-08", "--to", "2015-07"), "--from 2015-08 is after --to 2015-07"),
+])
+def test_bad_filters_are_explained(small_db, run_cli, args, words):
+    result = run_cli("figures", "--db", small_db, *args)
+    assert result.exit_code == 1
+    assert words in result.stderr
+
+
+def test_figures_on_a_missing_warehouse_says_how_to_make_one(tmp_path, run_cli):
+    result = run_cli("figures", "--db", tmp_path / "none.duckdb")
+    assert result.exit_code == 1
+    assert 'Run "pccdash init" or "pccdash demo" first.' in result.stderr
+
+
+def test_init_creates_then_reports_up_to_date(db, run_cli):
+    assert "was created" in run_cli("init", "--db", db).stdout
+    assert "is up to date" in run_cli("init", "--db", db).stdout
+
+
+def test_csv_export_neutralises_text_that_a_spreadsheet_would_run(db, tmp_path, run_cli):
+    write_csv(tmp_path / "=cmd.csv", HEADER + "2015-07,Rotherham,cse_charges,3\n")
+    run_cli("ingest", tmp_path / "=cmd.csv", "--db", db)
+    out = run_cli("figures", "--db", db, "--format", "csv").stdout
+    assert "'=cmd.csv" in out and ",=cmd.csv" not in out

@@ -1,0 +1,90 @@
+"""The schema is made by versioned SQL files applied in order, so an older warehouse upgrades in place."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from pipelines import warehouse
+from pipelines.errors import WarehouseError
+
+
+def test_migration_files_are_numbered_without_gaps_and_each_opens_with_a_comment():
+    found = warehouse.migrations()
+    assert [v for v, _, _ in found] == list(range(1, len(found) + 1))
+    for _, _, path in found:
+        assert path.read_text().startswith("--"), f"{path.name} should open with a comment on what it makes"
+
+
+def test_a_new_warehouse_gets_every_migration(db):
+    with warehouse.connect(db) as con:
+        assert warehouse.schema_version(con) == warehouse.migrations()[-1][0]
+        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    assert {"file_registry", "figure_revision", "figure", "ingest_problem", "schema_migration"} <= tables
+
+
+def test_an_older_warehouse_is_upgraded_and_keeps_its_rows(db, monkeypatch, tmp_path):
+    # Build a warehouse that only has migration 1, holding a figure, then let the full set run.
+    only_first = tmp_path / "first"
+    only_first.mkdir()
+    first = warehouse.migrations()[0][2]
+    (only_first / first.name).write_text(first.read_text())
+    monkeypatch.setattr(warehouse, "MIGRATIONS_DIR", only_first)
+    with warehouse.connect(db) as con:
+        con.execute("INSERT INTO file_registry (sha256, name, size_bytes, received_at, outcome) "
+                    "VALUES ('x', 'old.csv', 1, now(), 'accepted')")
+        assert warehouse.schema_version(con) == 1
+    # a later migration, as the next release would bring
+    extra = only_first / "0002_add_example.sql"
+    extra.write_text("-- An example later migration.\nCREATE TABLE example_later (id INTEGER);\n")
+    with warehouse.connect(db) as con:
+        assert warehouse.schema_version(con) == 2
+        assert con.execute("SELECT name FROM file_registry").fetchall() == [("old.csv",)]
+        assert con.execute("SELECT count(*) FROM example_later").fetchall() == [(0,)]
+
+
+def test_a_warehouse_newer_than_the_code_is_refused(db):
+    with warehouse.connect(db) as con:
+        con.execute("INSERT INTO schema_migration VALUES (999, 'future', now())")
+    with pytest.raises(WarehouseError, match="newer than this program knows"):
+        with warehouse.connect(db):
+            pass
+
+
+def test_a_failed_migration_leaves_the_warehouse_at_its_old_version(db, monkeypatch, tmp_path):
+    folder = tmp_path / "m"
+    folder.mkdir()
+    first = warehouse.migrations()[0][2]
+    (folder / first.name).write_text(first.read_text())
+    broken = "-- broken\nCREATE TABLE half (id INTEGER);\nSELECT nonsense FROM nowhere;\n"
+    (folder / "0002_broken.sql").write_text(broken)
+    monkeypatch.setattr(warehouse, "MIGRATIONS_DIR", folder)
+    with pytest.raises(duckdb.Error):
+        with warehouse.connect(db):
+            pass
+    con = duckdb.connect(str(db))
+    assert warehouse.schema_version(con) == 1
+    assert not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'half'").fetchall()[0][0]
+    con.close()
+
+
+def test_a_locked_warehouse_gives_a_clear_error(db, monkeypatch):
+    import subprocess
+    import sys
+    import time
+
+    monkeypatch.setattr(warehouse, "_LOCK_WAIT_SECONDS", 0.5)
+    with warehouse.connect(db):
+        pass
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb,sys,time; c=duckdb.connect(sys.argv[1]); "
+                               "print('held', flush=True); time.sleep(30)", str(db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        start = time.monotonic()
+        with pytest.raises(WarehouseError, match="in use by another process"):
+            with warehouse.connect(db):
+                pass
+        assert time.monotonic() - start < 5
+    finally:
+        holder.kill()
+        holder.wait()
