@@ -1,0 +1,388 @@
+"""The Police and Crime Plans and the district populations, read from declarative reference files.
+
+A plan is written by the office, not by a developer: ``pipelines/reference/plan.yaml`` lists each
+plan with its dates and priorities, and under each priority the catalogue measures it is judged by.
+Everything that file can get wrong is caught here, with a message that names the plan, priority and
+measure, because the alternative is a dashboard that silently leaves a measure out.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import difflib
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from ..catalogue import DIRECTIONS, Measure, catalogue, force, reference_dir
+from ..errors import ConfigError
+from .periods import PeriodSpan, month_label, month_number, month_start, parse_span
+from .spc import SpcSettings
+
+_CHANGE_RE = re.compile(r"^([+-])\s*(\d+(?:\.\d+)?)\s*%$")
+_PLAN_KEYS = {"name", "start", "end", "baseline", "priorities"}
+_PRIORITY_KEYS = {"name", "measures"}
+_MEASURE_KEYS = {"measure", "increase_is", "baseline", "aspiration", "rebase"}
+_ASPIRATION_KEYS = {"level", "change"}
+_SPC_KEYS = {"shift_length", "trend_length", "screen_outliers", "min_points"}
+
+
+@dataclass(frozen=True)
+class Aspiration:
+    """What the plan hopes a measure reaches, in its good direction.
+
+    ``level``: a monthly value at or above (increase good) or at or below (increase bad) the level.
+    For a count it applies to the force figure only (a force-wide level says nothing about one
+    district); for a percentage it applies to the force and every district.
+    ``change``: a fraction (+0.10 for ``+10%``) against the measure's baseline monthly average; it
+    applies to every series, each against its own baseline.
+    """
+
+    level: float | None = None
+    change: float | None = None
+    text: str = ""
+
+    def applies_to(self, measure: Measure, is_force: bool) -> bool:
+        if self.change is not None:
+            return True
+        return is_force or measure.kind == "percentage"
+
+
+@dataclass(frozen=True)
+class PlanMeasure:
+    """One measure as a plan judges it: which way is better, its baseline, aspiration and rebases."""
+
+    measure: Measure
+    priority: str
+    increase_is: str
+    baseline: PeriodSpan
+    aspiration: Aspiration | None = None
+    rebase: tuple[int, ...] = ()  # month numbers from which SPC limits are recalculated
+
+    @property
+    def id(self) -> str:
+        return self.measure.id
+
+
+@dataclass(frozen=True)
+class Priority:
+    name: str
+    measures: tuple[PlanMeasure, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A Police and Crime Plan in force from its start month to its end month (both inclusive)."""
+
+    name: str
+    start: int
+    end: int
+    priorities: tuple[Priority, ...]
+
+    @property
+    def start_date(self) -> pd.Timestamp:
+        return month_start(self.start)
+
+    @property
+    def end_date(self) -> pd.Timestamp:
+        return month_start(self.end)
+
+    def covers(self, month: object) -> bool:
+        number = month_number(month)
+        return self.start <= number <= self.end
+
+    def measures(self) -> list[PlanMeasure]:
+        """Every plan measure, priority by priority, in the order the file lists them."""
+        return [pm for p in self.priorities for pm in p.measures]
+
+    def get(self, measure_id: str) -> PlanMeasure | None:
+        return next((pm for pm in self.measures() if pm.id == measure_id), None)
+
+
+@dataclass(frozen=True)
+class PlanSet:
+    """All plans, in date order, and the SPC settings they share."""
+
+    plans: tuple[Plan, ...]
+    spc: SpcSettings
+
+    def plan_for(self, month: object) -> Plan:
+        """The plan in force in a month; ConfigError when no plan covers it (the file needs a plan)."""
+        number = month_number(month)
+        for plan in self.plans:
+            if plan.start <= number <= plan.end:
+                return plan
+        covered = ", ".join(f"{p.name} ({month_label(p.start)} to {month_label(p.end)})" for p in self.plans)
+        raise ConfigError(f"plan.yaml: no Police and Crime Plan is in force in {month_label(number)}; "
+                          f"the plans are {covered}. Add a plan that covers it.")
+
+
+# --------------------------------------------------------------------------------------------------
+# plan.yaml
+# --------------------------------------------------------------------------------------------------
+
+def _check_keys(where: str, raw: object, allowed: set[str], required: set[str]) -> dict:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: should be a mapping with the fields {', '.join(sorted(allowed))}.")
+    unknown = sorted(set(raw) - allowed)
+    if unknown:
+        hint = difflib.get_close_matches(str(unknown[0]), sorted(allowed), n=1)
+        extra = f' (did you mean "{hint[0]}"?)' if hint else ""
+        raise ConfigError(f'{where}: unknown field "{unknown[0]}"{extra}; the fields are '
+                          f"{', '.join(sorted(allowed))}.")
+    missing = sorted(required - set(raw))
+    if missing:
+        raise ConfigError(f'{where}: the field "{missing[0]}" is required.')
+    return raw
+
+
+def _month(where: str, field: str, raw: object) -> int:
+    try:
+        if isinstance(raw, (dt.date, pd.Timestamp)):
+            return month_number(raw)
+        return month_number(str(raw))
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {field} {exc}") from None
+
+
+def _span(where: str, field: str, raw: object) -> PeriodSpan:
+    try:
+        return parse_span(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {field} {exc}") from None
+
+
+def _aspiration(where: str, raw: object, measure: Measure, increase_is: str) -> Aspiration:
+    raw = _check_keys(f"{where}, aspiration", raw, _ASPIRATION_KEYS, set())
+    if len(raw) != 1:
+        raise ConfigError(f"{where}, aspiration: give exactly one of level (e.g. level: 95) or change "
+                          "(e.g. change: +10%).")
+    if increase_is == "neutral":
+        raise ConfigError(f'{where}: "{measure.id}" has no good direction (increase_is: neutral), so an '
+                          "aspiration cannot be judged; set increase_is for this plan measure or remove "
+                          "the aspiration.")
+    if "level" in raw:
+        level = raw["level"]
+        if isinstance(level, bool) or not isinstance(level, (int, float)):
+            raise ConfigError(f'{where}, aspiration: level "{level}" should be a number, e.g. level: 95.')
+        if measure.kind == "percentage" and not 0 <= level <= 100:
+            raise ConfigError(f"{where}, aspiration: level {level} is a percentage and should be 0 to 100.")
+        return Aspiration(level=float(level), text=f"level {level:g}")
+    text = str(raw["change"]).strip()
+    match = _CHANGE_RE.match(text)
+    if not match:
+        raise ConfigError(f'{where}, aspiration: change "{text}" should be a signed percentage, e.g. '
+                          "change: +10% or change: -5%.")
+    value = float(match.group(2)) / 100 * (1 if match.group(1) == "+" else -1)
+    good_sign = 1 if increase_is == "good" else -1
+    if value * good_sign <= 0:
+        raise ConfigError(f'{where}, aspiration: change "{text}" points the bad way for a measure where '
+                          f"an increase is {increase_is}; an aspiration should be an improvement.")
+    return Aspiration(change=value, text=f"{text} on")
+
+
+def _plan_measure(where: str, raw: object, priority: str, plan_baseline: PeriodSpan | None) -> PlanMeasure:
+    if isinstance(raw, str):
+        raw = {"measure": raw}
+    raw = _check_keys(where, raw, _MEASURE_KEYS, {"measure"})
+    cat = catalogue()
+    measure_id = str(raw["measure"])
+    if measure_id not in cat.by_id:
+        hint = difflib.get_close_matches(measure_id, cat.ids(), n=1)
+        extra = f' (did you mean "{hint[0]}"?)' if hint else ""
+        raise ConfigError(f'{where}: "{measure_id}" is not in the measure catalogue{extra}; '
+                          "plan measures are measure ids from measures.yaml.")
+    measure = cat.get(measure_id)
+    where = f'{where} ("{measure_id}")'
+    increase_is = str(raw.get("increase_is", measure.increase_is))
+    if increase_is not in DIRECTIONS:
+        raise ConfigError(f'{where}: increase_is "{increase_is}" should be one of {", ".join(DIRECTIONS)}.')
+    if "baseline" in raw:
+        baseline = _span(where, "baseline", raw["baseline"])
+    elif plan_baseline is not None:
+        baseline = plan_baseline
+    else:
+        raise ConfigError(f"{where}: no baseline; give the plan a baseline (e.g. baseline: 2014/15) or "
+                          "this measure one.")
+    aspiration = None
+    if raw.get("aspiration"):
+        aspiration = _aspiration(where, raw["aspiration"], measure, increase_is)
+    rebase_raw = raw.get("rebase") or []
+    if not isinstance(rebase_raw, list):
+        rebase_raw = [rebase_raw]
+    rebase = tuple(sorted({_month(where, "rebase", r) for r in rebase_raw}))
+    return PlanMeasure(measure, priority, increase_is, baseline, aspiration, rebase)
+
+
+def _plan(index: int, raw: object) -> Plan:
+    name = raw.get("name", "?") if isinstance(raw, dict) else "?"
+    where = f'plan.yaml, plan {index + 1} ("{name}")'
+    raw = _check_keys(where, raw, _PLAN_KEYS, {"name", "start", "end", "priorities"})
+    start = _month(where, "start", raw["start"])
+    end = _month(where, "end", raw["end"])
+    if end < start:
+        raise ConfigError(f"{where}: ends ({month_label(end)}) before it starts ({month_label(start)}).")
+    baseline = _span(where, "baseline", raw["baseline"]) if raw.get("baseline") else None
+    if not isinstance(raw["priorities"], list) or not raw["priorities"]:
+        raise ConfigError(f"{where}: priorities should be a list with at least one priority.")
+    if not any(isinstance(p, dict) and p.get("measures") for p in raw["priorities"]):
+        raise ConfigError(f"{where}: no priority has a measure; a plan the dashboard tracks needs one.")
+    priorities = []
+    seen: dict[str, str] = {}
+    for j, praw in enumerate(raw["priorities"]):
+        pname = praw.get("name", "?") if isinstance(praw, dict) else "?"
+        pwhere = f'{where}, priority {j + 1} ("{pname}")'
+        praw = _check_keys(pwhere, praw, _PRIORITY_KEYS, {"name", "measures"})
+        if not isinstance(praw["measures"], list):
+            raise ConfigError(f"{pwhere}: measures should be a list of measure ids (an empty list [] when "
+                              "no dashboard measure serves the priority).")
+        measures = []
+        for k, mraw in enumerate(praw["measures"]):
+            pm = _plan_measure(f"{pwhere}, measure {k + 1}", mraw, str(praw["name"]), baseline)
+            if pm.id in seen:
+                raise ConfigError(f'{pwhere}: "{pm.id}" is already under the priority "{seen[pm.id]}"; '
+                                  "a measure belongs to one priority of a plan.")
+            seen[pm.id] = str(praw["name"])
+            measures.append(pm)
+        priorities.append(Priority(str(praw["name"]), tuple(measures)))
+    return Plan(str(raw["name"]), start, end, tuple(priorities))
+
+
+def _spc_settings(raw: object) -> SpcSettings:
+    if raw is None:
+        return SpcSettings()
+    raw = _check_keys("plan.yaml, spc", raw, _SPC_KEYS, set())
+    try:
+        return SpcSettings(**raw)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"plan.yaml, spc: {exc}") from None
+
+
+def plans_from_dict(data: object) -> PlanSet:
+    """Validate an already-parsed plan file (tests build these in code)."""
+    if not isinstance(data, dict) or not isinstance(data.get("plans"), list) or not data["plans"]:
+        raise ConfigError("plan.yaml: should hold a list `plans:` with at least one plan.")
+    unknown = sorted(set(data) - {"plans", "spc"})
+    if unknown:
+        raise ConfigError(f'plan.yaml: unknown top-level field "{unknown[0]}"; the fields are plans and spc.')
+    plans = sorted((_plan(i, raw) for i, raw in enumerate(data["plans"])), key=lambda p: p.start)
+    names = [p.name for p in plans]
+    for name in names:
+        if names.count(name) > 1:
+            raise ConfigError(f'plan.yaml: two plans are named "{name}".')
+    for before, after in zip(plans, plans[1:], strict=False):
+        if after.start <= before.end:
+            raise ConfigError(f'plan.yaml: "{before.name}" (to {month_label(before.end)}) overlaps '
+                              f'"{after.name}" (from {month_label(after.start)}); one plan is in force '
+                              "at a time.")
+    return PlanSet(tuple(plans), _spc_settings(data.get("spc")))
+
+
+@functools.cache
+def _load_plans(path: str, mtime: float) -> PlanSet:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f'Reference file "{path}" is missing.') from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f'Reference file "{path}" is not valid YAML: {exc}') from None
+    return plans_from_dict(data)
+
+
+def load_plans(path: str | Path | None = None) -> PlanSet:
+    """Every Police and Crime Plan in ``plan.yaml`` (or ``path``), validated against the catalogue.
+
+    Cached on the file's path and modification time, so an edited file is read again.
+    """
+    file = Path(path) if path is not None else reference_dir() / "plan.yaml"
+    try:
+        mtime = file.stat().st_mtime
+    except FileNotFoundError:
+        raise ConfigError(f'Reference file "{file}" is missing.') from None
+    return _load_plans(str(file), mtime)
+
+
+def plan_for(month: object, plans: PlanSet | None = None) -> Plan:
+    """The plan in force in ``month`` (a Timestamp or ``YYYY-MM``)."""
+    return (plans or load_plans()).plan_for(month)
+
+
+# --------------------------------------------------------------------------------------------------
+# population.csv
+# --------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Population:
+    """Resident population per district, and where the figures come from (quoted beside any rate)."""
+
+    by_district: dict
+    source: str
+    year: str
+
+    @property
+    def force_total(self) -> int:
+        return sum(self.by_district.values())
+
+    def of(self, area: str) -> int:
+        """A district's population, or the force's (the districts added up) for the force's name."""
+        if area in self.by_district:
+            return self.by_district[area]
+        f = force()
+        if area in (f.force_name, f.force_short_name):
+            return self.force_total
+        raise ConfigError(f'population.csv has no population for "{area}".')
+
+
+@functools.cache
+def _load_population(path: str, mtime: float) -> Population:
+    where = f'Reference file "{path}"'
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(line for line in fh if not line.lstrip().startswith("#")))
+    except FileNotFoundError:
+        raise ConfigError(f"{where} is missing.") from None
+    need = {"district", "population", "source", "year"}
+    if not rows or not need <= set(rows[0]):
+        raise ConfigError(f"{where}: should have the columns {', '.join(sorted(need))}.")
+    lookup = force().district_lookup()
+    out: dict[str, int] = {}
+    sources = set()
+    for i, row in enumerate(rows, start=2):
+        name = lookup.get(str(row["district"]).strip().lower())
+        if name is None:
+            raise ConfigError(f'{where}, row {i}: "{row["district"]}" is not a district in force.yaml.')
+        if name in out:
+            raise ConfigError(f'{where}, row {i}: "{name}" is listed twice.')
+        try:
+            value = int(str(row["population"]).replace(",", "").strip())
+        except ValueError:
+            raise ConfigError(f'{where}, row {i}: population "{row["population"]}" should be a whole '
+                              "number.") from None
+        if value <= 0:
+            raise ConfigError(f"{where}, row {i}: population should be above zero.")
+        out[name] = value
+        sources.add((row["source"].strip(), row["year"].strip()))
+    missing = [d for d in force().districts if d not in out]
+    if missing:
+        raise ConfigError(f'{where}: no population for {", ".join(missing)}.')
+    if len(sources) != 1:
+        raise ConfigError(f"{where}: every row should quote the same source and year, so that rates "
+                          "compare like with like.")
+    source, year = sources.pop()
+    return Population(out, source, year)
+
+
+def load_population(path: str | Path | None = None) -> Population:
+    """District populations from ``population.csv`` (or ``path``), checked against force.yaml."""
+    file = Path(path) if path is not None else reference_dir() / "population.csv"
+    try:
+        mtime = file.stat().st_mtime
+    except FileNotFoundError:
+        raise ConfigError(f'Reference file "{file}" is missing.') from None
+    return _load_population(str(file), mtime)

@@ -1,0 +1,176 @@
+"""Plain-English sentences for SPC signals, and questions for the Chief Constable.
+
+The Commissioner's office reads these aloud in a performance meeting, so they name the measure by
+its catalogue short name, the place by district or force short name, and the month as a person
+would; numbers carry thousands separators. A sentence says what the chart says and no more:
+"within the expected range" for common cause, "a significant improvement" (or concern) only for a
+special cause judged in the measure's good direction, and no judgement for a neutral measure.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..catalogue import Measure
+from .periods import month_label
+
+_RULE_CLAUSE_HIGH = {
+    "beyond_limits": "above the upper process limit",
+    "two_of_three": "close to or above the upper process limit in {n} of the last 3 months",
+    "shift": "above the average ({mean}) for {n} months in a row",
+    "trend": "up for {n} months in a row",
+}
+_RULE_CLAUSE_LOW = {
+    "beyond_limits": "below the lower process limit",
+    "two_of_three": "close to or below the lower process limit in {n} of the last 3 months",
+    "shift": "below the average ({mean}) for {n} months in a row",
+    "trend": "down for {n} months in a row",
+}
+
+
+def format_number(value: float | None, measure: Measure | None = None, *, decimals: int | None = None) -> str:
+    """A figure as a report prints it: ``1,234``; ``87.5%`` for a percentage; ``12.3`` for a mean."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    if measure is not None and measure.kind == "percentage":
+        return f"{value:,.{1 if decimals is None else decimals}f}%"
+    if decimals is None:
+        decimals = 0 if float(value).is_integer() else 1
+    return f"{value:,.{decimals}f}"
+
+
+def format_change(value: float | None, pct: float | None, measure: Measure) -> str:
+    """``+12 (+8.5%)``; a percentage measure changes in points, not per cent."""
+    if value is None:
+        return "n/a"
+    if measure.kind == "percentage":
+        return f"{value:+,.1f} pts"
+    sign = "+" if value >= 0 else "-"
+    text = f"{sign}{format_number(abs(value))}"
+    if pct is not None:
+        text += f" ({pct:+.1f}%)"
+    return text
+
+
+def _lower_first(text: str) -> str:
+    """Lower-case a leading capital unless it starts an abbreviation (CSE, CAWNs, SHPOs)."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def subject(measure: Measure, *, start_of_sentence: bool = True) -> str:
+    """What the sentence is about: the short name, or "The percentage of ..." for a percentage."""
+    if measure.kind == "percentage":
+        base = measure.short_name.replace("(%)", "").replace("%", "").strip()
+        text = f"the percentage of {_lower_first(base)}"
+        return text[0].upper() + text[1:] if start_of_sentence else text
+    return measure.short_name if start_of_sentence else _lower_first(measure.short_name)
+
+
+def verb(measure: Measure) -> str:
+    """Short names are plural counts ("CSE charges are"); a percentage is singular."""
+    return "is" if measure.kind == "percentage" else "are"
+
+
+def area_phrase(area: str, is_force: bool) -> str:
+    """``across South Yorkshire`` for the force, ``in Rotherham`` for a district."""
+    return f"across {area}" if is_force else f"in {area}"
+
+
+def time_phrase(measure: Measure, when: str) -> str:
+    """A flow happens *in* a month; a stock or percentage is a level *at the end of* it."""
+    return f"in {when}" if measure.kind == "flow" else f"at the end of {when}"
+
+
+def extreme_phrase(values: np.ndarray, months: np.ndarray, side: int, min_months: int = 12) -> str:
+    """``the highest in 24 months`` when the latest value tops at least ``min_months`` months.
+
+    ``values``/``months`` (month numbers) are the series up to and including the latest point. Said
+    only when it adds something: the highest of the last few months is not news.
+    """
+    values, months = np.asarray(values), np.asarray(months)
+    if side == 0 or values.shape[0] < 2:
+        return ""
+    word = "highest" if side > 0 else "lowest"
+    prior = values[:-1]
+    hits = np.flatnonzero(prior >= values[-1] if side > 0 else prior <= values[-1])
+    if hits.shape[0]:
+        span = int(months[-1] - months[hits[-1]])
+        return f"the {word} in {span} months" if span >= min_months else ""
+    span = int(months[-1] - months[0]) + 1
+    return f"the {word} since {month_label(int(months[0]))}" if span >= min_months else ""
+
+
+def signal_sentence(measure: Measure, area: str, is_force: bool, when: str, value: float | None, *,
+                    icon: str | None, rule: str | None = None, run: int = 0, mean: float | None = None,
+                    extreme: str = "", provisional: bool = False) -> str:
+    """One sentence for one point of a chart: what it shows and whether that is significant.
+
+    ``when`` is the period as a person says it ("July 2015", "Q2 2015/16").
+    ``icon`` is the variation icon key; ``rule`` the special-cause rule, ``run`` the number of points
+    the rule counted (months in the run, or points near the limit) and ``mean`` the centre line.
+    """
+    head = f"{subject(measure)} {area_phrase(area, is_force)} {time_phrase(measure, when)}"
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return f"There is no figure for {subject(measure, start_of_sentence=False)} " \
+               f"{area_phrase(area, is_force)} for {when}."
+    head += f" ({format_number(value, measure)}) {verb(measure)}"
+    if not icon or icon == "common_cause" or not rule:
+        text = f"{head} within the expected range: no significant change."
+    else:
+        high = icon.endswith("_high")
+        clause = (_RULE_CLAUSE_HIGH if high else _RULE_CLAUSE_LOW)[rule]
+        if rule == "trend":
+            run = max(run - 1, 1)  # seven points make six rises
+        clause = clause.format(n=run, mean=format_number(mean, measure, decimals=1))
+        if extreme:
+            clause = f"{extreme} and {clause}"
+        if icon.startswith("improvement"):
+            verdict = "a significant improvement"
+        elif icon.startswith("concern"):
+            verdict = "a significant concern"
+        else:
+            verdict = f"a significant {'rise' if high else 'fall'}, neither good nor bad in itself"
+        text = f"{head} {clause}: {verdict}."
+    if provisional:
+        text += " The limits are provisional: they rest on fewer than 12 months."
+    return text
+
+
+def aspiration_text(measure: Measure, target: float, increase_is: str) -> str:
+    """``at least 95.0%`` / ``at most 40 a month``: the target as the plan means it."""
+    bound = "at least" if increase_is == "good" else "at most"
+    per = "" if measure.kind == "percentage" else " a month"
+    return f"{bound} {format_number(target, measure)}{per}"
+
+
+def assurance_sentence(measure: Measure, area: str, is_force: bool, icon: str | None,
+                       target_text: str) -> str:
+    """What the process limits say about reaching the aspiration."""
+    who = f"{subject(measure)} {area_phrase(area, is_force)}"
+    if icon == "pass":
+        return f"{who} will consistently meet the aspiration ({target_text}) if nothing changes."
+    if icon == "fail":
+        return f"{who} will consistently miss the aspiration ({target_text}) unless the process changes."
+    if icon == "hit_and_miss":
+        return f"{who} will sometimes meet and sometimes miss the aspiration ({target_text})."
+    return ""
+
+
+def concern_question(measure: Measure, area: str, is_force: bool, side: int, since: int, latest: int) -> str:
+    """The question a concerning signal puts to the Chief Constable."""
+    change_word = "rise" if side > 0 else "fall"
+    when = f"in {month_label(latest)}" if since == latest else f"since {month_label(since)}"
+    return (f"What explains the {change_word} in {subject(measure, start_of_sentence=False)} "
+            f"{area_phrase(area, is_force)} {when}, and what is being done to reverse it?")
+
+
+def aspiration_question(measure: Measure, area: str, is_force: bool, target_text: str) -> str:
+    """The question a consistently failed aspiration puts to the Chief Constable."""
+    meet = "meets" if measure.kind == "percentage" else "meet"
+    return (f"What is being done so that {subject(measure, start_of_sentence=False)} "
+            f"{area_phrase(area, is_force)} {meet} the aspiration ({target_text}), which the current "
+            "process limits show will consistently be missed?")

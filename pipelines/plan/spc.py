@@ -1,0 +1,487 @@
+"""Statistical process control: XmR charts as NHS England's "Making Data Count" defines them.
+
+The rules follow the reference implementation, the R package NHSRplotthedots, so that a chart here
+and one an analyst draws there agree, except where a choice below says otherwise:
+
+* centre line: the mean; moving range MR(i) = |x(i) - x(i-1)|; process limits mean +/- 2.66 x mean(MR);
+  the near-limit band lies between mean +/- (2/3 x 2.66) x mean(MR) and the limit.
+* optional screening: moving ranges at or above 3.267 x mean(MR) are left out and mean(MR) worked
+  out again (one pass), so that one wild month does not widen the limits.
+* special cause: (a) a point strictly outside a process limit; (b) shift: ``shift_length`` (7)
+  points in a row strictly on one side of the mean (a point on the mean breaks the run); (c) trend:
+  ``trend_length`` (7) points each strictly above (or below) the one before (an equal value breaks
+  it); (d) two of three points in a row in the near-limit band or beyond, on the same side. Every
+  point in a run is flagged; for (d) the points in the band or beyond on that side are flagged.
+  Where rules overlap a point takes the first of: beyond limits, trend, two of three, shift.
+
+Choices this module makes where the reference leaves room, and why:
+
+* Gaps. A month missing from the series is not made up. The chart runs over the points present,
+  in order, so runs (shift, trend, two of three) count present points across a gap; but no moving
+  range is taken across a gap, because the difference between months two apart is not the
+  month-to-month variation the limits are built from.
+* Two of three. Two of any three consecutive points (in one segment) in the near-limit band *or
+  beyond the limit* on the same side; the third point may be anywhere. NHSRplotthedots counts only
+  points inside the band and also wants all three points on the same side of the mean. Points beyond
+  a limit take rule (a) by priority anyway, so the charts differ only in rare cases (a point beyond
+  the limit pairing with one in the band flags the band point here, not there).
+* Trend direction. A point in a rising trend is "high" and in a falling trend "low", whichever
+  side of the mean it sits (NHSRplotthedots judges by the side of the mean; a fall that starts
+  above the mean is still a fall).
+* Zero moving range (a constant segment): the limits equal the mean, nothing divides by mean(MR),
+  and a point equal to the mean is not beyond them. A single-point segment has no moving range and
+  no limits (NaN): no rule that needs limits can fire.
+* Rebase: a new segment starts at each rebase month, with its own mean and limits; no moving range
+  or run crosses the boundary. A segment with fewer than ``min_points`` (12) points has provisional
+  limits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+LIMIT = 2.66
+NEAR_LIMIT = 2.0 / 3.0 * LIMIT
+SCREEN_LIMIT = 3.267
+
+# Rules in priority order: a point flagged by more than one takes the first. Codes are 1-based.
+RULES = ("beyond_limits", "trend", "two_of_three", "shift")
+RULE_BEYOND, RULE_TREND, RULE_TWO_OF_THREE, RULE_SHIFT = 1, 2, 3, 4
+
+VARIATION_TEXT = {
+    "common_cause": "common cause",
+    "improvement_high": "special cause improving",
+    "improvement_low": "special cause improving",
+    "concern_high": "special cause concerning",
+    "concern_low": "special cause concerning",
+    "neutral_high": "special cause neutral",
+    "neutral_low": "special cause neutral",
+}
+ASSURANCE_TEXT = {
+    "pass": "consistently meets",
+    "fail": "consistently fails",
+    "hit_and_miss": "inconsistent (hit and miss)",
+}
+
+
+@dataclass(frozen=True)
+class SpcSettings:
+    """The run lengths and options of the chart; the defaults are Making Data Count's."""
+
+    shift_length: int = 7
+    trend_length: int = 7
+    screen_outliers: bool = False
+    min_points: int = 12
+
+    def __post_init__(self) -> None:
+        for name in ("shift_length", "trend_length", "min_points"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 2:
+                raise ValueError(f"{name} should be a whole number of at least 2, not {value!r}.")
+        if not isinstance(self.screen_outliers, bool):
+            raise ValueError(f"screen_outliers should be true or false, not {self.screen_outliers!r}.")
+
+
+DEFAULT_SETTINGS = SpcSettings()
+
+
+def _runs(s: np.ndarray, breaks: np.ndarray, length: int) -> np.ndarray:
+    """Keep s (-1/0/+1) where it is part of a run of at least ``length`` equal non-zero values.
+
+    ``breaks`` marks points that start a new run whatever their value (segment starts).
+    """
+    n = s.shape[0]
+    if n < length:
+        return np.zeros(n, dtype=np.int8)
+    starts = breaks.copy()
+    starts[1:] |= s[1:] != s[:-1]
+    starts[0] = True
+    run_id = np.cumsum(starts) - 1
+    lengths = np.bincount(run_id)
+    return np.where((s != 0) & (lengths[run_id] >= length), s, 0).astype(np.int8)
+
+
+def _two_of_three(flag: np.ndarray, segment: np.ndarray) -> np.ndarray:
+    """Points with ``flag`` set that lie in a window of 3 consecutive points (one segment) holding 2+."""
+    n = flag.shape[0]
+    if n < 3:
+        return np.zeros(n, dtype=bool)
+    f = flag.astype(np.int8)
+    windows = ((f[:-2] + f[1:-1] + f[2:]) >= 2) & (segment[:-2] == segment[2:])
+    covered = np.zeros(n, dtype=bool)
+    covered[:-2] |= windows
+    covered[1:-1] |= windows
+    covered[2:] |= windows
+    return flag & covered
+
+
+@dataclass(frozen=True, eq=False)
+class SpcResult:
+    """An XmR chart: one entry per point present, in month order, with its limits and signals.
+
+    Arrays rather than a DataFrame, because the plan status builds thousands of these and only a
+    chart needs the frame (``frame()``).
+    """
+
+    months: np.ndarray           # month numbers (months since January 1970)
+    values: np.ndarray
+    segment: np.ndarray          # 0, 1, ...: a new segment at each rebase
+    mean: np.ndarray
+    upper: np.ndarray
+    lower: np.ndarray
+    near_upper: np.ndarray
+    near_lower: np.ndarray
+    moving_range: np.ndarray     # NaN at a segment start and after a gap
+    mr_excluded: np.ndarray      # screened out of mean(MR)
+    mean_moving_range: np.ndarray
+    provisional: np.ndarray      # the segment has fewer than min_points points
+    relative_to_mean: np.ndarray  # -1, 0, +1
+    beyond: np.ndarray           # side (-1/0/+1) each rule flags the point on
+    trend: np.ndarray
+    two_of_three: np.ndarray
+    shift: np.ndarray
+    rule: np.ndarray             # 0 (none) or 1..4, the rule that takes priority
+    side: np.ndarray             # -1 low, +1 high, 0 no special cause
+    settings: SpcSettings
+
+    def __len__(self) -> int:
+        return int(self.values.shape[0])
+
+    @property
+    def special(self) -> np.ndarray:
+        return self.rule > 0
+
+    def rule_name(self, i: int) -> str | None:
+        code = int(self.rule[i])
+        return RULES[code - 1] if code else None
+
+    def point_type(self, i: int, increase_is: str) -> str:
+        """The Making Data Count variation icon key of point i, judged with the measure's direction."""
+        return point_type(int(self.rule[i]), int(self.side[i]), increase_is)
+
+    def signal_start(self, i: int) -> int:
+        """The first point of the stretch of special-cause points, on the same side, that ends at i."""
+        if not self.rule[i]:
+            return i
+        j = i
+        while (j > 0 and self.rule[j - 1] and self.side[j - 1] == self.side[i]
+               and self.segment[j - 1] == self.segment[i]):
+            j -= 1
+        return j
+
+    def run_length(self, i: int) -> int:
+        """Points in the run that puts point i under its rule (shift or trend), counted up to i."""
+        code = int(self.rule[i])
+        j = i
+        if code == RULE_SHIFT:
+            while (j > 0 and self.segment[j - 1] == self.segment[i]
+                   and self.relative_to_mean[j - 1] == self.relative_to_mean[i]):
+                j -= 1
+        elif code == RULE_TREND:
+            sign = int(self.side[i])
+            while (j > 0 and self.segment[j - 1] == self.segment[i]
+                   and np.sign(self.values[j] - self.values[j - 1]) == sign):
+                j -= 1
+        elif code == RULE_TWO_OF_THREE:
+            lo = max(0, i - 2)
+            window = self.values[lo:i + 1]
+            if self.side[i] > 0:
+                return int(np.count_nonzero(window > self.near_upper[i]))
+            return int(np.count_nonzero(window < self.near_lower[i]))
+        return i - j + 1
+
+    def frame(self, increase_is: str = "neutral") -> pd.DataFrame:
+        """The chart as a DataFrame: one row per month present, ready to plot."""
+        names = np.array([""] + list(RULES), dtype=object)
+        sides = np.array(["low", "", "high"], dtype=object)
+        point_types = [point_type(int(r), int(s), increase_is)
+                       for r, s in zip(self.rule, self.side, strict=True)]
+        return pd.DataFrame({
+            "period": pd.to_datetime(self.months.astype("datetime64[M]")).astype("datetime64[ns]"),
+            "value": self.values,
+            "segment": self.segment,
+            "mean": self.mean,
+            "upper": self.upper,
+            "lower": self.lower,
+            "near_upper": self.near_upper,
+            "near_lower": self.near_lower,
+            "moving_range": self.moving_range,
+            "mr_excluded": self.mr_excluded,
+            "mean_moving_range": self.mean_moving_range,
+            "provisional": self.provisional,
+            "special_cause": self.rule > 0,
+            "rule": names[self.rule],
+            "direction": sides[self.side + 1],
+            "point_type": point_types,
+            "beyond_limits": self.beyond != 0,
+            "trend": self.trend != 0,
+            "two_of_three": self.two_of_three != 0,
+            "shift": self.shift != 0,
+        })
+
+
+def point_type(rule: int, side: int, increase_is: str) -> str:
+    """Variation icon key: common_cause, or improvement_/concern_/neutral_ with high/low."""
+    if not rule or not side:
+        return "common_cause"
+    where = "high" if side > 0 else "low"
+    if increase_is == "neutral":
+        return f"neutral_{where}"
+    good = (side > 0) == (increase_is == "good")
+    return f"{'improvement' if good else 'concern'}_{where}"
+
+
+def assurance(lower: float, upper: float, target: float | None, increase_is: str) -> str | None:
+    """Assurance icon key (pass, fail, hit_and_miss) of process limits against a target level.
+
+    An aspiration is met by a value at or beyond the target in the good direction, so limits equal
+    to the target still pass. None when there is no target, no limits or no good direction.
+    """
+    if target is None or increase_is == "neutral" or np.isnan(target) or np.isnan(lower) or np.isnan(upper):
+        return None
+    if increase_is == "good":
+        if lower >= target:
+            return "pass"
+        if upper < target:
+            return "fail"
+        return "hit_and_miss"
+    if upper <= target:
+        return "pass"
+    if lower > target:
+        return "fail"
+    return "hit_and_miss"
+
+
+def xmr(values: Iterable[float], months: Iterable[object], *, rebase: Iterable[object] = (),
+        settings: SpcSettings = DEFAULT_SETTINGS) -> SpcResult:
+    """Build an XmR chart of a monthly series.
+
+    ``values`` and ``months`` run in parallel; a month is a month number or anything
+    ``periods.month_number`` reads. A NaN value is a missing month. ``rebase`` lists the months
+    from which the limits are recalculated.
+    """
+    from .periods import month_number
+
+    y = np.asarray(values, dtype=float)
+    m = np.asarray(months)
+    if m.dtype.kind == "M":
+        m = m.astype("datetime64[M]").astype(np.int64)
+    elif m.dtype.kind not in "iu":
+        m = np.array([month_number(x) for x in m], dtype=np.int64)
+    m = m.astype(np.int64, copy=False)
+    if y.shape != m.shape:
+        raise ValueError(f"values ({y.shape[0]}) and months ({m.shape[0]}) differ in length.")
+    keep = ~np.isnan(y)
+    if not keep.all():
+        y, m = y[keep], m[keep]
+    if m.shape[0] > 1 and not (np.diff(m) > 0).all():
+        order = np.argsort(m, kind="stable")
+        y, m = y[order], m[order]
+        if not (np.diff(m) > 0).all():
+            raise ValueError("a month appears twice in the series.")
+    rebase_numbers = np.sort(np.fromiter((month_number(r) for r in rebase), dtype=np.int64))
+    return _xmr(y, m, rebase_numbers, settings)
+
+
+def _segments(m: np.ndarray, rebase: np.ndarray) -> np.ndarray:
+    """True where a point starts a segment: the first point, and the first point on or after a rebase."""
+    n = m.shape[0]
+    new_seg = np.zeros(n, dtype=bool)
+    if n:
+        new_seg[0] = True
+        if rebase.shape[0]:
+            raw_seg = np.searchsorted(rebase, m, side="right")
+            new_seg[1:] = raw_seg[1:] != raw_seg[:-1]
+    return new_seg
+
+
+def _moving_ranges(y: np.ndarray, m: np.ndarray, new_seg: np.ndarray) -> np.ndarray:
+    """|x(i) - x(i-1)|, NaN at a segment start and after a gap month (no range across a gap)."""
+    n = y.shape[0]
+    mr = np.full(n, np.nan)
+    if n > 1:
+        mr[1:] = np.abs(np.diff(y))
+        mr[1:][np.diff(m) > 1] = np.nan
+    mr[new_seg] = np.nan
+    return mr
+
+
+def _segment_stats(y: np.ndarray, mr: np.ndarray, screen: bool) -> tuple[float, float, np.ndarray | None]:
+    """(mean, mean moving range, screened-out mask or None) of one segment's points.
+
+    The one place these are computed, so that the full chart and the latest-point reading agree to
+    the last bit (a point exactly on the mean must break a run in both).
+    """
+    mean = float(y.mean())
+    valid = ~np.isnan(mr)
+    count = int(np.count_nonzero(valid))
+    amr = float(mr[valid].mean()) if count else float("nan")
+    if screen and count and amr > 0:
+        drop = valid & (mr >= SCREEN_LIMIT * amr)
+        if drop.any():
+            return mean, float(mr[valid & ~drop].mean()), drop
+    return mean, amr, None
+
+
+def _xmr(y: np.ndarray, m: np.ndarray, rebase: np.ndarray, settings: SpcSettings) -> SpcResult:
+    """The chart of a clean series (no NaN, months strictly increasing)."""
+    n = y.shape[0]
+    new_seg = _segments(m, rebase)
+    segment = np.cumsum(new_seg) - 1
+    mr = _moving_ranges(y, m, new_seg)
+
+    mean = np.empty(n)
+    amr = np.empty(n)
+    provisional = np.empty(n, dtype=bool)
+    excluded = np.zeros(n, dtype=bool)
+    starts = np.flatnonzero(new_seg)
+    ends = np.append(starts[1:], n) if n else starts
+    for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
+        seg_mean, seg_amr, drop = _segment_stats(y[s:e], mr[s:e], settings.screen_outliers)
+        mean[s:e] = seg_mean
+        amr[s:e] = seg_amr
+        if drop is not None:
+            excluded[s:e] = drop
+        provisional[s:e] = (e - s) < settings.min_points
+
+    upper = mean + LIMIT * amr
+    lower = mean - LIMIT * amr
+    near_upper = mean + NEAR_LIMIT * amr
+    near_lower = mean - NEAR_LIMIT * amr
+
+    rtm = np.sign(y - mean).astype(np.int8)
+    beyond = np.zeros(n, dtype=np.int8)
+    beyond[y > upper] = 1
+    beyond[y < lower] = -1
+
+    shift = _runs(rtm, new_seg, settings.shift_length)
+
+    d = np.zeros(n, dtype=np.int8)
+    if n > 1:
+        d[1:] = np.sign(np.diff(y))
+    d[new_seg] = 0
+    d_flag = _runs(d, new_seg, settings.trend_length - 1)
+    trend = d_flag.copy()
+    if n > 1:
+        trend[:-1] = np.where(d_flag[:-1] != 0, d_flag[:-1], d_flag[1:])
+
+    hi = _two_of_three(y > near_upper, segment)
+    lo = _two_of_three(y < near_lower, segment)
+    two = hi.astype(np.int8) - lo.astype(np.int8)
+
+    rule = np.zeros(n, dtype=np.int8)
+    side = np.zeros(n, dtype=np.int8)
+    for code, flags in ((RULE_SHIFT, shift), (RULE_TWO_OF_THREE, two), (RULE_TREND, trend),
+                        (RULE_BEYOND, beyond)):
+        hit = flags != 0
+        rule[hit] = code
+        side[hit] = flags[hit]
+
+    return SpcResult(m, y, segment, mean, upper, lower, near_upper, near_lower, mr, excluded, amr,
+                     provisional, rtm, beyond, trend, two, shift, rule, side, settings)
+
+
+@dataclass(frozen=True)
+class LatestPoint:
+    """The SPC reading of the last point of a chart: its rule and side, and the segment's limits."""
+
+    rule: int
+    side: int
+    mean: float
+    upper: float
+    lower: float
+    provisional: bool
+
+    @property
+    def rule_name(self) -> str | None:
+        return RULES[self.rule - 1] if self.rule else None
+
+
+class SeriesSpc:
+    """One monthly series, ready to be charted as it stood at any month.
+
+    A plan report for month M charts the series up to M. Building the whole chart for every month
+    and series is the slow way (thousands of charts for a run of months); the status only needs the
+    last point, and its rules look back no further than a run. ``latest(k)`` reads the last point of
+    the chart of points 0..k directly; ``chart(k)`` builds that whole chart when a sentence or a
+    picture needs it. Both use the same segment statistics, and the tests check they agree.
+    """
+
+    def __init__(self, values: np.ndarray, months: np.ndarray, rebase: np.ndarray, settings: SpcSettings):
+        self.y = values
+        self.m = months
+        self.rebase = rebase
+        self.settings = settings
+        n = values.shape[0]
+        new_seg = _segments(months, rebase)
+        self.mr = _moving_ranges(values, months, new_seg)
+        idx = np.arange(n)
+        self.seg_start = np.maximum.accumulate(np.where(new_seg, idx, 0)).tolist() if n else []
+        d = np.zeros(n, dtype=np.int64)
+        if n > 1:
+            d[1:] = np.sign(np.diff(values))
+        d[new_seg] = 0
+        self.d = d.tolist()
+        # consecutive equal non-zero diffs ending at each point (the trend run so far)
+        drun = [0] * n
+        for i in range(1, n):
+            if d[i] != 0:
+                drun[i] = drun[i - 1] + 1 if d[i] == d[i - 1] else 1
+        self.drun = drun
+        self.yl = values.tolist()
+        self.ml = months.tolist()
+
+    def __len__(self) -> int:
+        return len(self.yl)
+
+    def position(self, month: int) -> int:
+        """Index of the last point at or before ``month`` (-1 when there is none)."""
+        return int(np.searchsorted(self.m, month, side="right")) - 1
+
+    def chart(self, k: int) -> SpcResult:
+        """The full chart of points 0..k."""
+        return _xmr(self.y[:k + 1], self.m[:k + 1], self.rebase, self.settings)
+
+    def latest(self, k: int) -> LatestPoint:
+        """The last point of the chart of points 0..k: same answer as ``chart(k)``, far less work."""
+        st = self.settings
+        s = self.seg_start[k]
+        mean, amr, _ = _segment_stats(self.y[s:k + 1], self.mr[s:k + 1], st.screen_outliers)
+        upper, lower = mean + LIMIT * amr, mean - LIMIT * amr
+        near_upper, near_lower = mean + NEAR_LIMIT * amr, mean - NEAR_LIMIT * amr
+        provisional = (k - s + 1) < st.min_points
+        y = self.yl
+        v = y[k]
+        if v > upper:
+            return LatestPoint(RULE_BEYOND, 1, mean, upper, lower, provisional)
+        if v < lower:
+            return LatestPoint(RULE_BEYOND, -1, mean, upper, lower, provisional)
+        if self.drun[k] >= st.trend_length - 1:
+            return LatestPoint(RULE_TREND, self.d[k], mean, upper, lower, provisional)
+        if k - 2 >= s:
+            if v > near_upper and (y[k - 1] > near_upper or y[k - 2] > near_upper):
+                return LatestPoint(RULE_TWO_OF_THREE, 1, mean, upper, lower, provisional)
+            if v < near_lower and (y[k - 1] < near_lower or y[k - 2] < near_lower):
+                return LatestPoint(RULE_TWO_OF_THREE, -1, mean, upper, lower, provisional)
+        side = (v > mean) - (v < mean)
+        if side and k - s + 1 >= st.shift_length:
+            j = k - 1
+            stop = k - st.shift_length
+            while j > stop and ((y[j] > mean) - (y[j] < mean)) == side:
+                j -= 1
+            if j == stop:
+                return LatestPoint(RULE_SHIFT, side, mean, upper, lower, provisional)
+        return LatestPoint(0, 0, mean, upper, lower, provisional)
+
+
+def variation_text(icon: str | None) -> str:
+    """The status words for a variation icon key ("special cause improving", ...)."""
+    return VARIATION_TEXT.get(icon or "", "no data")
+
+
+def assurance_text(icon: str | None) -> str | None:
+    return ASSURANCE_TEXT.get(icon or "")

@@ -1,0 +1,343 @@
+"""The Police and Crime Plan status: every plan measure, for the force and each district, in one month.
+
+``plan_status(figures, month)`` is what the dashboard and ``pccdash plan`` show: for each measure of
+the plan in force that month, the latest figure and its changes on last year, the SPC variation and
+assurance with their Making Data Count icon keys, a sentence and, where something is wrong, a
+question for the Chief Constable. ``PlanAnalytics`` does the same for many months over one figures
+frame without rebuilding the monthly arrays each time (the benchmark and any report over a run of
+months use it).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+
+import numpy as np
+import pandas as pd
+
+from ..catalogue import catalogue
+from ..errors import ConfigError
+from .config import PlanMeasure, PlanSet, Population, load_plans, load_population
+from .narrative import (
+    aspiration_question,
+    aspiration_text,
+    assurance_sentence,
+    concern_question,
+    extreme_phrase,
+    format_change,
+    format_number,
+    signal_sentence,
+)
+from .periods import change, financial_year_start, month_label, month_number, month_start
+from .series import Panel, rate_per_100k
+from .spc import SeriesSpc, SpcResult, assurance, assurance_text, point_type, variation_text
+
+
+def _opt(value: float | None) -> float | None:
+    """NaN -> None, so a status prints and serialises without "nan"."""
+    return None if value is None or value != value else float(value)
+
+
+@dataclass
+class MeasureStatus:
+    """Everything the plan report says about one measure in one area in one month.
+
+    Missing figures are None. ``spc`` is the chart (arrays) and ``spc_frame`` the DataFrame a chart
+    is drawn from; both are built on first use, because most statuses are only printed and a run of
+    months would otherwise build thousands of charts nobody looks at.
+    """
+
+    plan: str
+    priority: str
+    measure_id: str
+    measure_name: str
+    short_name: str
+    unit: str
+    kind: str
+    increase_is: str
+    area: str
+    is_force: bool
+    month: pd.Timestamp
+    value: float | None
+    last_year_value: float | None
+    change: float | None
+    change_pct: float | None
+    rolling12: float | None
+    rolling12_complete: bool
+    rolling12_last_year: float | None
+    rolling12_change: float | None
+    rolling12_change_pct: float | None
+    rolling12_rate_per_100k: float | None
+    fytd: float | None
+    fytd_months: int
+    fytd_complete: bool
+    fytd_last_year: float | None
+    fytd_change: float | None
+    fytd_change_pct: float | None
+    baseline: str
+    baseline_value: float | None
+    variation: str
+    variation_icon: str | None
+    signal_rule: str | None
+    signal_since: pd.Timestamp | None
+    mean: float | None
+    upper: float | None
+    lower: float | None
+    provisional: bool
+    aspiration: str | None
+    target: float | None
+    assurance: str | None
+    assurance_icon: str | None
+    sentence: str
+    assurance_sentence: str | None
+    questions: list[str]
+    chart_source: Callable[[], SpcResult] = field(repr=False, compare=False)
+
+    @functools.cached_property
+    def spc(self) -> SpcResult:
+        """The XmR chart of this series up to the reporting month."""
+        return self.chart_source()
+
+    @functools.cached_property
+    def spc_frame(self) -> pd.DataFrame:
+        """The chart: period, value, mean, limits, near-limit bands, and each point's special cause."""
+        return self.spc.frame(self.increase_is)
+
+    def as_dict(self) -> dict:
+        """The status without its chart, for JSON or a table."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "chart_source"}
+
+
+class PlanAnalytics:
+    """Plan status over one figures frame, for as many months as asked, building the arrays once."""
+
+    def __init__(self, figures: pd.DataFrame, *, plans: PlanSet | None = None,
+                 population: Population | None = None):
+        self.panel = Panel(figures)
+        self.plans = plans or load_plans()
+        self.population = population or load_population()
+        self._series: dict[tuple[str, int, tuple[int, ...]], SeriesSpc] = {}
+
+    # ---------------------------------------------------------------------------------------------
+
+    def _areas(self, district: str | None) -> list[int]:
+        """Force first, then the districts in force.yaml order; or the one area asked for."""
+        if district is None:
+            return [self.panel.force_index, *range(len(self.panel.districts))]
+        return [self.panel.area_index(district)]
+
+    def series(self, measure_id: str, area: int, rebase: tuple[int, ...] = ()) -> SeriesSpc:
+        """The chartable series of a measure in an area (cached: every month of a run reuses it)."""
+        key = (measure_id, area, rebase)
+        out = self._series.get(key)
+        if out is None:
+            arr = self.panel.monthly(measure_id)[area]
+            present = ~np.isnan(arr)
+            months = np.flatnonzero(present).astype(np.int64) + self.panel.first
+            out = SeriesSpc(arr[present], months, np.array(rebase, dtype=np.int64), self.plans.spc)
+            self._series[key] = out
+        return out
+
+    def chart(self, measure_id: str, district: str | None = None,
+              month: object = None) -> tuple[SpcResult, str]:
+        """The SPC chart of one series up to ``month`` (default: the last month in the figures).
+
+        Uses the direction and rebases of the plan in force that month when the measure is in it,
+        otherwise the catalogue direction and no rebase. Returns the chart and the direction.
+        """
+        number = self.panel.last if month is None else month_number(month)
+        measure = catalogue().get(measure_id)
+        try:
+            pm = self.plans.plan_for(number).get(measure_id)
+        except ConfigError:  # no plan that month: chart the measure as the catalogue defines it
+            pm = None
+        increase_is = pm.increase_is if pm else measure.increase_is
+        series = self.series(measure_id, self.panel.area_index(district), pm.rebase if pm else ())
+        return series.chart(series.position(number)), increase_is
+
+    def status(self, month: object, district: str | None = None) -> list[MeasureStatus]:
+        """Every measure of the plan in force in ``month``, for the force and each district."""
+        number = month_number(month)
+        plan = self.plans.plan_for(number)
+        areas = self._areas(district)
+        return [self._status(plan.name, pm, area, number) for pm in plan.measures() for area in areas]
+
+    # ---------------------------------------------------------------------------------------------
+
+    def _status(self, plan_name: str, pm: PlanMeasure, area: int, number: int) -> MeasureStatus:
+        panel, measure = self.panel, pm.measure
+        area_name = panel.areas[area]
+        is_force = area == panel.force_index
+        i = panel.index_of(number)
+        arr = panel.monthly(measure.id)[area]
+        value = float(arr[i]) if 0 <= i < arr.shape[0] else float("nan")
+        last_year = float(arr[i - 12]) if 0 <= i - 12 < arr.shape[0] else float("nan")
+        ch, ch_pct = change(value, last_year)
+
+        r12 = panel.window(measure, area, i - 11, i)
+        r12_prev = panel.window(measure, area, i - 23, i - 12)
+        r12_ch, r12_pct = (change(r12.value, r12_prev.value) if r12.complete and r12_prev.complete
+                           else (None, None))
+        a = panel.index_of(financial_year_start(number))
+        ytd = panel.window(measure, area, a, i)
+        ytd_prev = panel.window(measure, area, a - 12, i - 12)
+        ytd_ch, ytd_pct = (change(ytd.value, ytd_prev.value) if ytd.complete and ytd_prev.complete
+                           else (None, None))
+        rate = None
+        if measure.kind != "percentage" and r12.complete:
+            rate = rate_per_100k(r12.value, self.population.of(area_name))
+
+        # The baseline as it stood in the reporting month: not complete until its last month is past.
+        base = panel.monthly_average(measure, area, panel.index_of(pm.baseline.start),
+                                     panel.index_of(pm.baseline.end))
+        baseline_value = base.value if base.complete and pm.baseline.end <= number else None
+
+        series = self.series(measure.id, area, pm.rebase)
+        k = series.position(number)
+        has_value = value == value  # not NaN: then point k is this month
+        icon = rule = since = None
+        mean = upper = lower = None
+        provisional = False
+        latest = series.latest(k) if k >= 0 else None
+        if latest is not None:
+            mean, upper, lower = _opt(latest.mean), _opt(latest.upper), _opt(latest.lower)
+            provisional = latest.provisional
+        when = month_label(number)
+        questions: list[str] = []
+        if has_value and latest is not None:
+            icon = point_type(latest.rule, latest.side, pm.increase_is)
+            rule = latest.rule_name
+            extreme, run = "", 0
+            if rule:
+                chart = series.chart(k)  # the run's start and length need the whole chart
+                start = int(chart.months[chart.signal_start(k)])
+                since = month_start(start)
+                run = chart.run_length(k)
+                extreme = extreme_phrase(chart.values, chart.months, latest.side)
+                if icon.startswith("concern"):
+                    questions.append(concern_question(measure, area_name, is_force, latest.side, start,
+                                                      number))
+            sentence = signal_sentence(measure, area_name, is_force, when, value, icon=icon, rule=rule,
+                                       run=run, mean=mean, extreme=extreme, provisional=provisional)
+        else:
+            sentence = signal_sentence(measure, area_name, is_force, when, None, icon=None)
+
+        target = aspiration = assurance_icon = assurance_words = None
+        asp_sentence = None
+        asp = pm.aspiration
+        if asp is not None and asp.applies_to(measure, is_force):
+            if asp.level is not None:
+                target = asp.level
+            elif baseline_value is not None:
+                target = baseline_value * (1 + asp.change)
+            if target is not None:
+                target_words = aspiration_text(measure, target, pm.increase_is)
+                aspiration = (target_words if asp.level is not None
+                              else f"{target_words}: {asp.text} {pm.baseline.label}")
+                if latest is not None:
+                    assurance_icon = assurance(latest.lower, latest.upper, target, pm.increase_is)
+                    assurance_words = assurance_text(assurance_icon)
+                    asp_sentence = assurance_sentence(measure, area_name, is_force, assurance_icon,
+                                                      aspiration) or None
+                    if assurance_icon == "fail":
+                        questions.append(aspiration_question(measure, area_name, is_force, aspiration))
+            else:
+                aspiration = f"{asp.text} {pm.baseline.label} (baseline not yet complete)"
+
+        return MeasureStatus(
+            plan=plan_name, priority=pm.priority, measure_id=measure.id, measure_name=measure.name,
+            short_name=measure.short_name, unit=measure.unit, kind=measure.kind, increase_is=pm.increase_is,
+            area=area_name, is_force=is_force, month=month_start(number),
+            value=_opt(value), last_year_value=_opt(last_year), change=ch, change_pct=ch_pct,
+            rolling12=_opt(r12.value), rolling12_complete=r12.complete,
+            rolling12_last_year=_opt(r12_prev.value) if r12_prev.complete else None,
+            rolling12_change=r12_ch, rolling12_change_pct=r12_pct, rolling12_rate_per_100k=rate,
+            fytd=_opt(ytd.value), fytd_months=ytd.months_expected, fytd_complete=ytd.complete,
+            fytd_last_year=_opt(ytd_prev.value) if ytd_prev.complete else None,
+            fytd_change=ytd_ch, fytd_change_pct=ytd_pct,
+            baseline=pm.baseline.label, baseline_value=baseline_value,
+            variation=variation_text(icon) if has_value else "no data", variation_icon=icon,
+            signal_rule=rule, signal_since=since, mean=mean, upper=upper, lower=lower,
+            provisional=provisional, aspiration=aspiration, target=target,
+            assurance=assurance_words, assurance_icon=assurance_icon,
+            sentence=sentence, assurance_sentence=asp_sentence, questions=questions,
+            chart_source=functools.partial(series.chart, k),
+        )
+
+
+def plan_status(figures: pd.DataFrame, month: pd.Timestamp | str, district: str | None = None, *,
+                plans: PlanSet | None = None, population: Population | None = None) -> list[MeasureStatus]:
+    """Status of every measure of the plan in force in ``month``: force first, then each district.
+
+    ``district`` limits it to one district (or the force, by its name). ``figures`` is the frame of
+    current accepted figures (period, district, measure, value).
+    """
+    return PlanAnalytics(figures, plans=plans, population=population).status(month, district)
+
+
+def spc_frame(figures: pd.DataFrame, measure_id: str, district: str | None = None,
+              month: pd.Timestamp | str | None = None, *, plans: PlanSet | None = None) -> pd.DataFrame:
+    """The SPC chart of one measure for the force (``district=None``) or a district, up to ``month``.
+
+    One row per month present: period, value, segment, mean, upper, lower, near_upper, near_lower,
+    moving_range, mr_excluded, mean_moving_range, provisional, special_cause, rule, direction
+    (high/low), point_type (the variation icon key) and one flag per rule.
+    """
+    analytics = PlanAnalytics(figures, plans=plans)
+    chart, increase_is = analytics.chart(measure_id, district, month)
+    return chart.frame(increase_is)
+
+
+def status_rows(statuses: list[MeasureStatus]) -> list[dict]:
+    """One printable row per status: what a table or the CLI needs, values already formatted."""
+    cat = catalogue()
+    rows = []
+    for s in statuses:
+        m = cat.get(s.measure_id)
+        rows.append({
+            "priority": s.priority,
+            "measure": s.short_name,
+            "area": s.area,
+            "month": month_label(month_number(s.month)),
+            "value": format_number(s.value, m),
+            "vs_last_year": format_change(s.change, s.change_pct, m),
+            "rolling_12": format_number(s.rolling12, m) if s.rolling12_complete else "n/a",
+            "variation": s.variation,
+            "variation_icon": s.variation_icon or "",
+            "assurance": s.assurance or "",
+            "assurance_icon": s.assurance_icon or "",
+            "provisional": s.provisional,
+            "sentence": s.sentence,
+            "assurance_sentence": s.assurance_sentence or "",
+            "questions": list(s.questions),
+        })
+    return rows
+
+
+def format_status_table(statuses: list[MeasureStatus], *, sentences: bool = True) -> str:
+    """A plain-text table, one line per plan measure and area, with its status and sentence."""
+    rows = status_rows(statuses)
+    if not rows:
+        return "No plan measures."
+    head = ("Measure", "Area", "Value", "vs last year", "Variation", "Assurance")
+    keys = ("measure", "area", "value", "vs_last_year", "variation_icon", "assurance_icon")
+    widths = [max(len(h), *(len(str(r[k])) for r in rows)) for h, k in zip(head, keys, strict=True)]
+
+    def line(cells: tuple) -> str:
+        return "  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    out = [f"{statuses[0].plan}: {rows[0]['month']}"]
+    priority = None
+    for r in rows:
+        if r["priority"] != priority:
+            priority = r["priority"]
+            out += ["", priority, line(head)]
+        text = line(tuple(r[k] or "-" for k in keys))
+        if sentences:
+            text += "  " + r["sentence"]
+            if r["assurance_sentence"]:
+                text += " " + r["assurance_sentence"]
+        out.append(text)
+    return "\n".join(out)

@@ -1,0 +1,438 @@
+"""The plan status judges every plan measure, for the force and each district, in the reporting month.
+
+A small scenario built by hand (April 2014 to September 2016) drives it: a shift down in Doncaster's
+CSE charges from March 2016, a rising trend in Sheffield's online grooming offences, a neutral jump
+in Rotherham's live investigations, and a training aspiration the limits show will be missed. Also
+here: the bundled plan.yaml, its validation messages, the sentences, and the speed on a full-size
+sample.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipelines.catalogue import catalogue
+from pipelines.errors import ConfigError
+from pipelines.plan import (
+    FiguresError,
+    PlanAnalytics,
+    format_status_table,
+    load_plans,
+    plan_for,
+    plan_status,
+    plans_from_dict,
+    spc_frame,
+    status_rows,
+)
+from pipelines.plan.narrative import concern_question, signal_sentence
+from pipelines.plan.periods import month_number
+from pipelines.plan.synthetic import figures_from_series, synthetic_figures
+
+N = 30  # April 2014 .. September 2016
+DISTRICTS = ("Barnsley", "Doncaster", "Rotherham", "Sheffield")
+
+
+def alt(a: float, b: float, n: int = N) -> list[float]:
+    return [a if i % 2 == 0 else b for i in range(n)]
+
+
+def plan_dict(rebase_live: str | None = None) -> dict:
+    live = {"measure": "cse_live_investigations"}
+    if rebase_live:
+        live["rebase"] = rebase_live
+    return {"plans": [{
+        "name": "Test plan 2014-2017", "start": "2014-04", "end": "2017-03", "baseline": "2014/15",
+        "priorities": [
+            {"name": "Protecting vulnerable people", "measures": [
+                {"measure": "cse_charges", "aspiration": {"level": 12}}, live]},
+            {"name": "Tackling crime and anti-social behaviour", "measures": [
+                {"measure": "online_grooming_offences", "aspiration": {"change": "-10%"}}]},
+            {"name": "Treating people fairly", "measures": [
+                {"measure": "officers_trained_pct", "aspiration": {"level": 95}}]},
+        ],
+    }]}
+
+
+PLANS = plans_from_dict(plan_dict())
+
+
+def scenario() -> pd.DataFrame:
+    series = {
+        ("cse_charges", "Barnsley"): alt(3, 4),
+        # 23 months of 12, 10, ... then from March 2016 seven months at 8-9: a shift down.
+        ("cse_charges", "Doncaster"): alt(12, 10, 23) + [8, 9, 8, 9, 8, 9, 8],
+        ("cse_charges", "Rotherham"): alt(2, 3),
+        ("cse_charges", "Sheffield"): alt(4, 5),
+        ("cse_live_investigations", "Barnsley"): [20] * N,  # constant: a zero moving range
+        ("cse_live_investigations", "Doncaster"): alt(30, 31),
+        ("cse_live_investigations", "Rotherham"): alt(40, 41, N - 1) + [60],
+        ("cse_live_investigations", "Sheffield"): alt(50, 51),
+        ("online_grooming_offences", "Barnsley"): alt(5, 6),
+        ("online_grooming_offences", "Doncaster"): alt(5, 6),
+        ("online_grooming_offences", "Rotherham"): alt(5, 6),
+        # then 9, 10, ... 15 from March 2016: seven points each above the one before.
+        ("online_grooming_offences", "Sheffield"): alt(12, 10, 23) + [9, 10, 11, 12, 13, 14, 15],
+    }
+    for d in DISTRICTS:
+        series[("officer_headcount", d)] = [100] * N
+        series[("officers_trained", d)] = alt(80, 82)
+    return figures_from_series(series, "2014-04")
+
+
+@pytest.fixture(scope="module")
+def statuses():
+    return plan_status(scenario(), "2016-09", plans=PLANS)
+
+
+def find(statuses, measure_id: str, area: str):
+    hit = [s for s in statuses if s.measure_id == measure_id and s.area == area]
+    assert len(hit) == 1
+    return hit[0]
+
+
+# --------------------------------------------------------------------------------------------------
+# Coverage and order
+# --------------------------------------------------------------------------------------------------
+
+def test_every_plan_measure_for_the_force_and_each_district(statuses):
+    assert len(statuses) == 4 * 5
+    first = statuses[:5]
+    assert [s.area for s in first] == ["South Yorkshire", *DISTRICTS]
+    assert first[0].is_force and not any(s.is_force for s in first[1:])
+    assert [s.measure_id for s in statuses[::5]] == ["cse_charges", "cse_live_investigations",
+                                                     "online_grooming_offences", "officers_trained_pct"]
+    assert statuses[0].plan == "Test plan 2014-2017"
+    assert statuses[0].priority == "Protecting vulnerable people"
+    assert statuses[0].month == pd.Timestamp("2016-09-01")
+
+
+def test_one_district_or_the_force():
+    only = plan_status(scenario(), "2016-09", "Doncaster", plans=PLANS)
+    assert {s.area for s in only} == {"Doncaster"} and len(only) == 4
+    force = plan_status(scenario(), pd.Timestamp("2016-09-01"), "South Yorkshire", plans=PLANS)
+    assert all(s.is_force for s in force)
+    with pytest.raises(FiguresError, match="not a district"):
+        plan_status(scenario(), "2016-09", "Leeds", plans=PLANS)
+
+
+def test_a_month_outside_every_plan():
+    with pytest.raises(ConfigError, match="no Police and Crime Plan is in force in May 2013"):
+        plan_status(scenario(), "2013-05", plans=PLANS)
+
+
+# --------------------------------------------------------------------------------------------------
+# Figures: latest, last year, rolling year, year to date
+# --------------------------------------------------------------------------------------------------
+
+def test_force_figure_and_changes(statuses):
+    s = find(statuses, "cse_charges", "South Yorkshire")
+    # September 2016: 4 + 8 + 3 + 5 = 20; September 2015: 4 + 10 + 3 + 5 = 22 -> -2, -9.1%
+    assert (s.value, s.last_year_value, s.change) == (20, 22, -2)
+    assert s.change_pct == pytest.approx(-2 / 22 * 100)
+
+
+def test_rolling_year_and_year_to_date(statuses):
+    s = find(statuses, "cse_charges", "Barnsley")
+    # 3, 4, 3, 4 ...: any 12 months = 6 x 3 + 6 x 4 = 42; April-September 2016 = 3+4+3+4+3+4 = 21
+    assert s.rolling12 == 42 and s.rolling12_complete
+    assert s.rolling12_last_year == 42 and s.rolling12_change == 0 and s.rolling12_change_pct == 0
+    assert s.rolling12_rate_per_100k == pytest.approx(42 / 244600 * 1e5)
+    assert (s.fytd, s.fytd_months, s.fytd_last_year, s.fytd_change) == (21, 6, 21, 0)
+
+
+def test_percentage_has_no_rate(statuses):
+    s = find(statuses, "officers_trained_pct", "South Yorkshire")
+    assert s.value == pytest.approx(82.0) and s.rolling12_rate_per_100k is None
+
+
+# --------------------------------------------------------------------------------------------------
+# Variation
+# --------------------------------------------------------------------------------------------------
+
+def test_shift_down_on_a_good_measure_is_a_concern(statuses):
+    s = find(statuses, "cse_charges", "Doncaster")
+    # 12 x 12 + 11 x 10 + 59 = 313 over 30 months: mean 10.433; MR 22 x 2, 4, 6 x 1 -> 54 / 29
+    assert s.mean == pytest.approx(313 / 30)
+    assert s.lower == pytest.approx(313 / 30 - 2.66 * 54 / 29)
+    assert s.variation == "special cause concerning"
+    assert (s.variation_icon, s.signal_rule) == ("concern_low", "shift")
+    assert s.signal_since == pd.Timestamp("2016-03-01")
+    assert s.sentence == ("CSE charges in Doncaster in September 2016 (8) are below the average (10.4) for 7 "
+                          "months in a row: a significant concern.")
+    assert s.questions == ["What explains the fall in CSE charges in Doncaster since March 2016, and what "
+                           "is being done to reverse it?"]
+
+
+def test_rising_trend_on_a_bad_measure_is_a_concern(statuses):
+    s = find(statuses, "online_grooming_offences", "Sheffield")
+    assert (s.variation_icon, s.signal_rule, s.signal_since) == ("concern_high", "trend",
+                                                                  pd.Timestamp("2016-03-01"))
+    assert "up for 6 months in a row: a significant concern" in s.sentence
+    assert "the highest since April 2014" in s.sentence
+    assert s.questions[0].startswith("What explains the rise in online grooming offences in Sheffield since "
+                                     "March 2016")
+
+
+def test_neutral_measure_gets_no_judgement(statuses):
+    s = find(statuses, "cse_live_investigations", "Rotherham")
+    assert (s.variation, s.variation_icon, s.signal_rule) == ("special cause neutral", "neutral_high",
+                                                              "beyond_limits")
+    assert s.sentence.endswith("above the upper process limit: a significant rise, neither good nor bad in "
+                               "itself.")
+    assert s.questions == []
+
+
+def test_zero_moving_range_is_common_cause(statuses):
+    s = find(statuses, "cse_live_investigations", "Barnsley")
+    assert s.mean == s.upper == s.lower == 20
+    assert s.variation == "common cause" and s.variation_icon == "common_cause"
+    assert s.sentence == ("Live CSE investigations in Barnsley at the end of September 2016 (20) are within "
+                          "the expected range: no significant change.")
+
+
+def test_provisional_limits_after_a_recent_rebase():
+    plans = plans_from_dict(plan_dict(rebase_live="2016-01"))
+    s = [x for x in plan_status(scenario(), "2016-09", "Doncaster", plans=plans)
+         if x.measure_id == "cse_live_investigations"][0]
+    assert s.provisional  # January to September 2016: nine points
+    assert "provisional" in s.sentence
+    frame = s.spc_frame
+    assert frame["segment"].tolist() == [0] * 21 + [1] * 9
+    assert not frame["provisional"].iloc[0] and frame["provisional"].iloc[-1]
+
+
+# --------------------------------------------------------------------------------------------------
+# Assurance
+# --------------------------------------------------------------------------------------------------
+
+def test_level_aspiration_applies_to_the_force_for_a_count(statuses):
+    force = find(statuses, "cse_charges", "South Yorkshire")
+    assert force.target == 12 and force.aspiration == "at least 12 a month"
+    assert force.lower > 12 and (force.assurance, force.assurance_icon) == ("consistently meets", "pass")
+    district = find(statuses, "cse_charges", "Barnsley")
+    assert district.target is None and district.assurance_icon is None
+
+
+def test_failed_aspiration_drafts_a_question(statuses):
+    for area in ("South Yorkshire", *DISTRICTS):
+        s = find(statuses, "officers_trained_pct", area)
+        # 80, 82, ...: mean 81, MR 2 -> upper 81 + 5.32 = 86.32 < 95: both limits on the bad side
+        assert s.upper == pytest.approx(86.32)
+        assert (s.assurance, s.assurance_icon) == ("consistently fails", "fail")
+        assert any("aspiration (at least 95.0%)" in q for q in s.questions)
+
+
+def test_change_aspiration_against_the_baseline(statuses):
+    s = find(statuses, "online_grooming_offences", "Barnsley")
+    # 2014/15 baseline: 5, 6, ... -> 5.5 a month; -10% -> at most 4.95. Limits 2.84 .. 8.16 straddle it.
+    assert s.baseline == "2014/15" and s.baseline_value == pytest.approx(5.5)
+    assert s.target == pytest.approx(4.95)
+    assert s.assurance_icon == "hit_and_miss" and s.assurance == "inconsistent (hit and miss)"
+    assert s.questions == []
+
+
+def test_baseline_not_complete_in_the_reporting_month():
+    s = [x for x in plan_status(scenario(), "2015-02", "Barnsley", plans=PLANS)
+         if x.measure_id == "online_grooming_offences"][0]
+    assert s.target is None and s.assurance_icon is None
+    assert "baseline not yet complete" in s.aspiration
+
+
+# --------------------------------------------------------------------------------------------------
+# Missing figures
+# --------------------------------------------------------------------------------------------------
+
+def test_missing_month_is_no_data_for_the_district_and_the_force():
+    data = scenario()
+    data = data[~((data["measure"] == "cse_charges") & (data["district"] == "Barnsley")
+                  & (data["period"] == "2016-09-01"))]
+    result = plan_status(data, "2016-09", plans=PLANS)
+    barnsley = find(result, "cse_charges", "Barnsley")
+    assert barnsley.value is None and barnsley.variation == "no data" and barnsley.variation_icon is None
+    assert barnsley.sentence == "There is no figure for CSE charges in Barnsley for September 2016."
+    assert find(result, "cse_charges", "South Yorkshire").variation == "no data"
+    assert find(result, "cse_charges", "Doncaster").variation_icon == "concern_low"
+    assert len(barnsley.spc) == N - 1  # the chart still has the months before
+
+
+def test_duplicate_figures_are_refused():
+    data = scenario()
+    with pytest.raises(FiguresError, match="more than once"):
+        plan_status(pd.concat([data, data.iloc[:1]]), "2016-09", plans=PLANS)
+
+
+# --------------------------------------------------------------------------------------------------
+# Charts and tables
+# --------------------------------------------------------------------------------------------------
+
+def test_spc_frame_matches_the_status(statuses):
+    s = find(statuses, "cse_charges", "Doncaster")
+    frame = spc_frame(scenario(), "cse_charges", "Doncaster", "2016-09", plans=PLANS)
+    pd.testing.assert_frame_equal(frame, s.spc_frame)
+    assert len(frame) == N and frame["period"].iloc[-1] == pd.Timestamp("2016-09-01")
+    assert frame["mean"].iloc[-1] == pytest.approx(s.mean)
+    assert frame["rule"].iloc[-7:].tolist() == ["shift"] * 7
+    assert frame["point_type"].iloc[-1] == "concern_low" and frame["direction"].iloc[-1] == "low"
+
+
+def test_status_table_has_a_line_per_measure_and_area(statuses):
+    table = format_status_table(statuses)
+    lines = table.splitlines()
+    assert lines[0] == "Test plan 2014-2017: September 2016"
+    body = [ln for ln in lines if any(a in ln for a in ("South Yorkshire", *DISTRICTS))]
+    assert len(body) == len(statuses)
+    assert any(ln.startswith("CSE charges") and "Doncaster" in ln and "concern_low" in ln for ln in body)
+    rows = status_rows(statuses)
+    assert rows[0]["value"] == "20" and rows[0]["vs_last_year"] == "-2 (-9.1%)"
+    assert find(statuses, "officers_trained_pct", "Sheffield").as_dict()["value"] == pytest.approx(82.0)
+    assert "chart_source" not in statuses[0].as_dict()
+
+
+# --------------------------------------------------------------------------------------------------
+# Sentences
+# --------------------------------------------------------------------------------------------------
+
+def test_sentences_read_as_the_office_writes_them():
+    cat = catalogue()
+    assert signal_sentence(cat.get("cse_live_investigations"), "South Yorkshire", True, "July 2015", 155,
+                           icon="common_cause") == (
+        "Live CSE investigations across South Yorkshire at the end of July 2015 (155) are within the "
+        "expected range: no significant change.")
+    assert signal_sentence(cat.get("cse_charges"), "Rotherham", False, "Q2 2015/16", 9,
+                           icon="improvement_high", rule="beyond_limits",
+                           extreme="the highest in 24 months") == (
+        "CSE charges in Rotherham in Q2 2015/16 (9) are the highest in 24 months and above the upper process "
+        "limit: a significant improvement.")
+    assert "(1,234)" in signal_sentence(cat.get("cse_referrals"), "Sheffield", False, "July 2015", 1234,
+                                        icon="common_cause")
+    assert concern_question(cat.get("cse_charges"), "Doncaster", False, -1, month_number("2016-03"),
+                            month_number("2016-09")) == (
+        "What explains the fall in CSE charges in Doncaster since March 2016, and what is being done to "
+        "reverse it?")
+
+
+# --------------------------------------------------------------------------------------------------
+# The bundled plan file
+# --------------------------------------------------------------------------------------------------
+
+def test_bundled_plans_cover_april_2013_to_march_2026():
+    plans = load_plans()
+    assert [p.name for p in plans.plans] == ["Police and Crime Plan 2013-2017",
+                                             "Police and Crime Plan 2017-2021",
+                                             "Police and Crime Plan 2022-2026"]
+    for m in range(month_number("2013-04"), month_number("2026-03") + 1):
+        assert plans.plan_for(m).covers(m)
+    assert plan_for("2015-07").name == "Police and Crime Plan 2013-2017"
+    assert plan_for(pd.Timestamp("2024-01-01")).name == "Police and Crime Plan 2022-2026"
+    ids = set(catalogue().ids())
+    for plan in plans.plans:
+        names = [p.name for p in plan.priorities]
+        assert {"Protecting vulnerable people", "Tackling crime and anti-social behaviour",
+                "Treating people fairly"} <= set(names)
+        vulnerable = {pm.id for pm in plan.priorities[names.index("Protecting vulnerable people")].measures}
+        assert {"cse_arrests", "cse_charges", "cse_live_investigations", "cse_referrals"} <= vulnerable
+        assert all(pm.id in ids for pm in plan.measures())
+        assert plan.get("cse_charges").rebase == (month_number("2014-08"),)  # the Jay report
+    assert plans.plans[-1].get("rcrp_mental_health_incidents").priority == "Treating people fairly"
+
+
+# --------------------------------------------------------------------------------------------------
+# Validation of plan.yaml
+# --------------------------------------------------------------------------------------------------
+
+def broken(**changes) -> dict:
+    data = plan_dict()
+    plan = data["plans"][0]
+    for key, value in changes.items():
+        if key == "measure":
+            plan["priorities"][0]["measures"][0] = value
+        else:
+            plan[key] = value
+    return data
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (broken(measure="cse_chargez"), 'is not in the measure catalogue (did you mean "cse_charges"?)'),
+    (broken(measure={"measure": "cse_charges", "aspiraton": {"level": 3}}), 'unknown field "aspiraton"'),
+    (broken(measure={"measure": "cse_referrals", "aspiration": {"level": 3}}), "has no good direction"),
+    (broken(measure={"measure": "cse_charges", "aspiration": {"change": "10"}}), "signed percentage"),
+    (broken(measure={"measure": "cse_charges", "aspiration": {"change": "-10%"}}), "points the bad way"),
+    (broken(measure={"measure": "cse_charges", "aspiration": {"level": 3, "change": "+5%"}}), "exactly one"),
+    (broken(measure={"measure": "cse_charges", "baseline": "2014/16"}), "not a financial year"),
+    (broken(measure={"measure": "cse_charges", "increase_is": "up"}), "should be one of"),
+    (broken(measure={"measure": "cse_charges", "rebase": "August 2014x"}), "rebase"),
+    (broken(start="2017-04"), "ends (March 2017) before it starts"),
+    (broken(baseline=None), "no baseline"),
+    ({"plans": []}, "at least one plan"),
+])
+def test_plan_file_errors(data, message):
+    with pytest.raises(ConfigError) as info:
+        plans_from_dict(data)
+    assert message in str(info.value)
+    assert "plan.yaml" in str(info.value)
+
+
+def test_overlapping_plans_and_measure_twice():
+    one, two = plan_dict()["plans"][0], plan_dict()["plans"][0]
+    two = {**two, "name": "Next plan", "start": "2017-01", "end": "2020-03"}
+    with pytest.raises(ConfigError, match="overlaps"):
+        plans_from_dict({"plans": [one, two]})
+    twice = plan_dict()
+    twice["plans"][0]["priorities"][2]["measures"].append("cse_charges")
+    with pytest.raises(ConfigError, match="already under the priority"):
+        plans_from_dict(twice)
+
+
+def test_plan_file_on_disk(tmp_path):
+    path = tmp_path / "plan.yaml"
+    path.write_text("plans: [\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_plans(path)
+    with pytest.raises(ConfigError, match="missing"):
+        load_plans(tmp_path / "none.yaml")
+
+
+# --------------------------------------------------------------------------------------------------
+# Speed and the sample
+# --------------------------------------------------------------------------------------------------
+
+def test_full_size_sample_is_fast():
+    figures = synthetic_figures()  # 14 measures x 4 districts x 156 months
+    start = time.perf_counter()
+    result = plan_status(figures, "2024-01")
+    elapsed = time.perf_counter() - start
+    assert len(result) == 12 * 5  # the 2022-2026 plan's twelve measures, force and four districts
+    assert elapsed < 1.0, elapsed
+    analytics = PlanAnalytics(figures)
+    start = time.perf_counter()
+    for month in pd.date_range("2025-04", "2026-03", freq="MS"):
+        analytics.status(month)
+    assert time.perf_counter() - start < 1.0
+
+
+SAMPLE = Path(__file__).resolve().parent.parent / "pipelines" / "sample" / "returns"
+
+
+def test_sample_long_csv_returns_if_present():
+    files = sorted(SAMPLE.glob("20[12][0-9]-[0-9][0-9]-cse-return.csv")) if SAMPLE.exists() else []
+    frames = []
+    for f in files:
+        frame = pd.read_csv(f)
+        if list(frame.columns) == ["period", "district", "measure", "value"]:
+            frames.append(frame)
+    if not frames:
+        pytest.skip("no long-layout sample returns yet")
+    figures = pd.concat(frames, ignore_index=True)
+    figures["period"] = pd.to_datetime(figures["period"] + "-01")
+    last = figures["period"].max()
+    result = plan_status(figures, last)
+    assert result and all(s.variation for s in result)
+    charges = figures[(figures["measure"] == "cse_charges") & (figures["period"] == last)]
+    force = [s for s in result if s.measure_id == "cse_charges" and s.is_force][0]
+    assert force.value == pytest.approx(charges["value"].sum())
+    assert np.isfinite(force.mean)
