@@ -45,20 +45,24 @@ def make_reference(folder: Path) -> None:
 def make_file(path: Path, rows: int) -> int:
     from pipelines.catalogue import catalogue
 
-    measures = [m.id for m in catalogue().measures if m.value_type == "integer"]
+    # measures with no relation to another, so that the figures are clean under the contract
+    cat = catalogue()
+    related = {m.part_of for m in cat.measures} | {m.numerator for m in cat.measures} | {
+        m.denominator for m in cat.measures} | {m.id for m in cat.measures if m.part_of}
+    measures = [m.id for m in cat.measures if m.value_type == "integer" and m.id not in related]
     rng = random.Random(1)
     written = 0
     with open(path, "w", newline="") as fh:
         fh.write("period,district,measure,value\n")
         month = 0
         while written < rows:
-            period = f"{1850 + month // 12}-{month % 12 + 1:02d}"
+            period = f"{1780 + month // 12}-{month % 12 + 1:02d}"
             chunk = []
             for d in range(N_DISTRICTS):
                 for m in measures:
                     if written >= rows:
                         break
-                    chunk.append(f"{period},District {d:02d},{m},{rng.randint(0, 400)}\n")
+                    chunk.append(f"{period},District {d:02d},{m},{rng.randint(100, 130)}\n")
                     written += 1
             fh.write("".join(chunk))
             month += 1

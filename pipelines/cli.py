@@ -109,14 +109,23 @@ def ingest(paths, db, quiet):
 
 
 def _print_refusals(report) -> None:
+    """Each refused file with its problems; each accepted file whose contract warned, with the warnings."""
+    from .contracts import format_report
+
     for f in report.files:
+        if f.outcome == "accepted" and f.run is not None and f.run.warnings:
+            click.echo(format_report(f.run), err=True)
         if f.outcome != "rejected":
             continue
         click.secho(f'Refused "{f.label}": nothing from it was loaded.', fg="red", err=True)
-        for p in f.problems[:PROBLEMS_SHOWN]:
+        in_run = {(p.sheet, p.row, p.column, p.text) for p in f.run.problems()} if f.run else set()
+        others = [p for p in f.problems if (p.sheet, p.row, p.column, p.text) not in in_run]
+        for p in others[:PROBLEMS_SHOWN]:
             click.echo(f"  - {p.message()}", err=True)
-        if len(f.problems) > PROBLEMS_SHOWN:
-            click.echo(f"  ... and {len(f.problems) - PROBLEMS_SHOWN} more.", err=True)
+        if len(others) > PROBLEMS_SHOWN:
+            click.echo(f"  ... and {len(others) - PROBLEMS_SHOWN} more.", err=True)
+        if f.run is not None and f.run.errors:
+            click.echo(format_report(f.run), err=True)
         click.echo("  Correct the file and run \"pccdash ingest\" again.", err=True)
 
 
@@ -182,6 +191,51 @@ def _print_totals(df) -> None:
             last = group["period"].max()
             click.echo(f"{measure}: {_fmt_number(group.loc[group['period'] == last, 'value'].sum())} {m.unit} "
                        f"at the end of {last} (a stock: months are not added up).")
+
+
+@main.command()
+@db_option
+@click.option("--month", metavar="YYYY-MM", help="Reporting month. [default: the latest month with figures]")
+@click.option("--district", default=None, metavar="NAME", help="One district (or the force's name) only.")
+@click.option("--no-sentences", is_flag=True, help="Leave out the plain-English sentences and questions.")
+@format_option
+def plan(db, month, district, no_sentences, fmt):
+    """Print the status of every Police and Crime Plan measure for a month, with its sentence.
+
+    For the force and each district: the latest value, the change on the same month last year, the
+    SPC variation (Making Data Count) and, where the plan sets an aspiration, the assurance; then a
+    plain-English sentence and, for a concerning signal, a drafted question for the Chief Constable.
+
+    \b
+    Examples:
+      pccdash plan --month 2015-07
+      pccdash plan --month 2015-07 --district Rotherham
+      pccdash plan --format csv > plan-2015-07.csv
+    """
+    import pandas as pd
+
+    from .exports import write_csv
+    from .figures import FigureFilter, current_figures, parse_month
+    from .plan import format_status_table, plan_status, status_rows
+
+    chosen = parse_month(month, "--month")
+    with connect_read_only_db(db) as con:
+        figs = current_figures(con, FigureFilter())
+    if figs.empty:
+        raise PccDashError('The warehouse holds no figures yet. '
+                           'Run "pccdash ingest PATH" or "pccdash demo --no-serve".')
+    when = chosen.strftime("%Y-%m") if chosen else figs["period"].max()
+    statuses = plan_status(figs, when, district)
+    if fmt == "csv":
+        write_csv(pd.DataFrame(status_rows(statuses)), sys.stdout)
+        return
+    click.echo(format_status_table(statuses, sentences=not no_sentences))
+
+
+def connect_read_only_db(db):
+    from .warehouse import connect_read_only
+
+    return connect_read_only(db)
 
 
 @main.command()

@@ -16,8 +16,8 @@ from helpers import ROOT, fingerprint, run_pccdash
 from pipelines import warehouse
 
 DISTRICTS = ("Barnsley", "Doncaster", "Rotherham", "Sheffield")
-MEASURES = ("cse_arrests", "grooming_arrests", "cse_charges", "cse_live_investigations", "cse_referrals",
-            "cawn_issued", "shpo_sro_issued", "cce_referrals", "victims_supported")
+MEASURES = ("cse_arrests", "cse_charges", "cse_live_investigations", "cse_referrals", "cawn_issued",
+            "shpo_sro_issued", "cce_referrals", "victims_supported", "online_grooming_offences")
 
 
 def big_return(path, months: int = 120, seed: int = 1):
@@ -26,7 +26,7 @@ def big_return(path, months: int = 120, seed: int = 1):
     lines = ["period,district,measure,value"]
     for i in range(months):
         period = f"{2000 + i // 12}-{i % 12 + 1:02d}"
-        lines += [f"{period},{d},{m},{rng.randint(0, 50)}" for d in DISTRICTS for m in MEASURES]
+        lines += [f"{period},{d},{m},{rng.randint(20, 30)}" for d in DISTRICTS for m in MEASURES]
     path.write_text("\n".join(lines) + "\n")
     return (len(lines) - 1)
 

@@ -13,6 +13,9 @@ from pathlib import Path
 import duckdb
 
 from .. import faults
+from ..contracts import ValidationRun, load_contract, validate_batch
+from ..contracts.batch import build_batch
+from ..contracts.store import save_caveats, save_quarantine, save_run
 from ..errors import PccDashError, Problem
 from ..warehouse import one, scalar, utc_now
 from . import checks, readers
@@ -37,6 +40,8 @@ class FileOutcome:
     problems: list[Problem] = field(default_factory=list)
     message: str = ""
     seconds: float = 0.0
+    run: ValidationRun | None = None  # the contract's verdict, when the file could be read
+    caveats: int = 0  # warnings attached to figures
 
 
 @dataclass
@@ -124,33 +129,37 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, t
                                    "nothing changed.", seconds=time.perf_counter() - started)
     try:
         result = readers.read_file(con, facts)
-        problems = checks.type_staged(con, label, today)
-        if not problems:
-            problems = checks.check_totals(con, label, result.totals)
     except readers.FileRejected as exc:
         return _reject(con, path, label, facts, facts.size, received, loaded_by, exc.problems, started)
+    month = checks.current_month(today)
+    contract = load_contract("force_cse_return")
+    build_batch(con, label)
+    run = validate_batch(con, contract, scope="ingest", label=f'"{label}"', current_month=month)
+    problems = checks.check_totals(con, label, result.totals) + run.problems("error")
     if problems:
         return _reject(con, path, label, facts, facts.size, received, loaded_by, problems, started,
-                       layout=result.layout)
+                       layout=result.layout, run=run, current_month=month)
     con.execute("BEGIN TRANSACTION")
     try:
         file_id = _register(con, path, label, facts, received, loaded_by, "accepted", result.layout,
                             rows=result.rows)
+        run_id = save_run(con, run, file_id)
         new, revised, unchanged = one(
             con,
             """SELECT count(*) FILTER (WHERE c.value IS NULL),
-                      count(*) FILTER (WHERE c.value IS NOT NULL AND c.value <> s.value),
-                      count(*) FILTER (WHERE c.value = s.value)
-               FROM staged s LEFT JOIN figure c USING (period, district, measure)""",
+                      count(*) FILTER (WHERE c.value IS NOT NULL AND c.value <> b.value),
+                      count(*) FILTER (WHERE c.value = b.value)
+               FROM batch b LEFT JOIN figure c USING (period, district, measure)""",
         )
         con.execute(
             """INSERT INTO figure_revision
-               SELECT s.period, s.district, s.measure, coalesce(c.revision, 0) + 1, s.value, c.value,
-                      $file_id, s.source_sheet, s.source_row, s.source_column, s.note, $now
-               FROM staged s LEFT JOIN figure c USING (period, district, measure)
-               WHERE c.value IS NULL OR c.value <> s.value""",
+               SELECT b.period, b.district, b.measure, coalesce(c.revision, 0) + 1, b.value, c.value,
+                      $file_id, b.source_sheet, b.source_row, b.source_column, b.note, $now
+               FROM batch b LEFT JOIN figure c USING (period, district, measure)
+               WHERE c.value IS NULL OR c.value <> b.value""",
             {"file_id": file_id, "now": received},
         )
+        caveats = save_caveats(con, run, run_id, file_id, month)
         con.execute(
             "UPDATE file_registry SET figures_new = ?, figures_revised = ?, figures_unchanged = ? "
             "WHERE file_id = ?", [new, revised, unchanged, file_id])
@@ -163,7 +172,8 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, t
     finally:
         drop_staging(con)
     return FileOutcome(label, path, "accepted", file_id=file_id, layout=result.layout, rows=result.rows,
-                       new=new, revised=revised, unchanged=unchanged, seconds=time.perf_counter() - started)
+                       new=new, revised=revised, unchanged=unchanged, seconds=time.perf_counter() - started,
+                       run=run, caveats=caveats)
 
 
 def _register(con, path: Path, label: str, facts: readers.FileFacts | None, received, loaded_by: str,
@@ -180,7 +190,8 @@ def _register(con, path: Path, label: str, facts: readers.FileFacts | None, rece
 
 
 def _reject(con, path: Path, label: str, facts, size: int, received, loaded_by: str, problems: list[Problem],
-            started: float, layout: str | None = None) -> FileOutcome:
+            started: float, layout: str | None = None, run: ValidationRun | None = None,
+            current_month: dt.date | None = None) -> FileOutcome:
     con.execute("BEGIN TRANSACTION")
     try:
         if facts is None:
@@ -194,6 +205,9 @@ def _reject(con, path: Path, label: str, facts, size: int, received, loaded_by: 
             'INSERT INTO ingest_problem (file_id, sheet, "row", "column", problem) VALUES (?, ?, ?, ?, ?)',
             [[file_id, p.sheet, p.row, p.column, p.text] for p in problems[:PROBLEMS_KEPT]],
         )
+        if run is not None:
+            run_id = save_run(con, run, file_id)
+            save_quarantine(con, run, run_id, file_id, current_month)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -201,7 +215,8 @@ def _reject(con, path: Path, label: str, facts, size: int, received, loaded_by: 
     finally:
         drop_staging(con)
     return FileOutcome(label, path, "rejected", file_id=file_id, layout=layout, problems=problems,
-                       message=problems[0].message() if problems else "", seconds=time.perf_counter() - started)
+                       message=problems[0].message() if problems else "", seconds=time.perf_counter() - started,
+                       run=run)
 
 
 def drop_staging(con: duckdb.DuckDBPyConnection) -> None:
@@ -214,8 +229,9 @@ def drop_staging(con: duckdb.DuckDBPyConnection) -> None:
 
 def describe(o: FileOutcome) -> str:
     if o.outcome == "accepted":
+        caveats = f"; {o.caveats:,} caveat(s) from contract warnings" if o.caveats else ""
         return (f"accepted as file #{o.file_id}: {o.rows:,} figures read, {o.new:,} new, {o.revised:,} revised, "
-                f"{o.unchanged:,} unchanged ({o.seconds:.1f} s)")
+                f"{o.unchanged:,} unchanged{caveats} ({o.seconds:.1f} s)")
     if o.outcome == "already_loaded":
         return o.message
     n = len(o.problems)

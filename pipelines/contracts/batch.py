@@ -1,0 +1,108 @@
+"""Building the batch a contract checks: one row per figure, typed where it can be, text kept as read.
+
+A batch is the temporary table `batch`. Nothing is rejected here: a value that is not a number is
+kept as text with an empty typed value, and the contract's rules say what is wrong with it.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+
+from ..catalogue import catalogue, force
+from ..figures import FigureFilter, _where
+
+_TYPED = """
+    p.period,
+    coalesce(d.district, nullif(trim(r.district), '')) AS district,
+    coalesce(m.measure, nullif(trim(r.measure), '')) AS measure,
+    m.kind, m.value_type,
+    CASE WHEN r.value_text IS NOT NULL AND r.number IS NULL THEN r.value_text END AS value_unreadable,
+    r.number AS value,
+    CASE WHEN m.value_type = 'integer' THEN r.number END AS count_value,
+    CASE WHEN m.value_type = 'integer' AND r.number >= 0 THEN r.value_text END AS count_text,
+    CASE WHEN m.kind = 'percentage' THEN r.number END AS percent_value
+"""
+
+
+def register_lookups(con: duckdb.DuckDBPyConnection) -> None:
+    """District and measure names (with aliases, any case) to the reference spelling."""
+    districts = force().district_lookup()
+    cat = catalogue()
+    labels = cat.lookup()
+    tables = {
+        "district_lookup": pa.table({"label": list(districts), "district": list(districts.values())}),
+        "measure_lookup": pa.table({"label": list(labels), "measure": list(labels.values()),
+                                    "kind": [cat.get(m).kind for m in labels.values()],
+                                    "value_type": [cat.get(m).value_type for m in labels.values()]}),
+    }
+    for name, table in tables.items():
+        con.register(f"{name}_arrow", table)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
+        con.unregister(f"{name}_arrow")
+
+
+def build_batch(con: duckdb.DuckDBPyConnection, label: str) -> int:
+    """Make `batch` from the text rows a reader left in `staged_raw`; returns its row count."""
+    register_lookups(con)
+    # Periods, districts and measures repeat: each distinct text is read once, then joined back.
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE period_map AS
+        SELECT period AS period_text,
+               CASE WHEN regexp_full_match(period, '[0-9]{4}-(0[1-9]|1[0-2])')
+                    THEN strptime(period || '-01', '%Y-%m-%d')::DATE END AS period
+        FROM (SELECT DISTINCT period FROM staged_raw)"""
+    )
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE district_map AS
+        SELECT t.district AS district_text, d.district
+        FROM (SELECT DISTINCT district FROM staged_raw) t
+        LEFT JOIN district_lookup d ON d.label = lower(trim(t.district))"""
+    )
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE measure_map AS
+        SELECT t.measure AS measure_text, m.measure, m.kind, m.value_type
+        FROM (SELECT DISTINCT measure FROM staged_raw) t
+        LEFT JOIN measure_lookup m ON m.label = lower(trim(t.measure))"""
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE batch AS
+        SELECT $label AS source_file, r.source_sheet, r.source_row, r.source_column,
+               r.period AS period_text, r.district AS district_text, r.measure AS measure_text, r.value_text,
+               r.note, {_TYPED}
+        FROM (SELECT *, CASE WHEN isfinite(TRY_CAST(value_text AS DOUBLE)) THEN TRY_CAST(value_text AS DOUBLE) END
+                            AS number
+              FROM (SELECT *, nullif(trim(value), '') AS value_text FROM staged_raw)) r
+        LEFT JOIN period_map p ON p.period_text = r.period
+        LEFT JOIN district_map d ON d.district_text = r.district
+        LEFT JOIN measure_map m ON m.measure_text = r.measure""",
+        {"label": label},
+    )
+    for table in ("period_map", "district_map", "measure_map"):
+        con.execute(f"DROP TABLE {table}")
+    return con.execute("SELECT count(*) FROM batch").fetchall()[0][0]
+
+
+def build_accepted_batch(con: duckdb.DuckDBPyConnection, flt: FigureFilter | None = None,
+                         file_id: int | None = None) -> int:
+    """Make `batch` from accepted figures (all, filtered, or one file's), each with the file and row it came from."""
+    register_lookups(con)
+    where, params = _where(flt or FigureFilter())
+    if file_id is not None:
+        where += (" AND " if where else " WHERE ") + "file_id = $file_id"
+        params["file_id"] = file_id
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE batch AS
+        SELECT f.name AS source_file, r.source_sheet, r.source_row, r.source_column,
+               strftime(r.period, '%Y-%m') AS period_text, r.district AS district_text, r.measure AS measure_text,
+               r.value_text, r.note, {_TYPED}
+        FROM (SELECT *, value AS number,
+                     CASE WHEN value = trunc(value) THEN (value::BIGINT)::VARCHAR ELSE value::VARCHAR END AS value_text
+              FROM figure{where}) r
+        JOIN file_registry f USING (file_id)
+        CROSS JOIN LATERAL (SELECT r.period) p
+        LEFT JOIN (SELECT DISTINCT district FROM district_lookup) d ON d.district = r.district
+        LEFT JOIN (SELECT DISTINCT measure, kind, value_type FROM measure_lookup) m ON m.measure = r.measure""",
+        params,
+    )
+    return con.execute("SELECT count(*) FROM batch").fetchall()[0][0]

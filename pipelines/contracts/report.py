@@ -1,0 +1,28 @@
+"""A validation run as a person reads it: each failed rule with its severity, count and three example rows."""
+
+from __future__ import annotations
+
+from .runner import ValidationRun
+
+EXAMPLES = 3
+
+
+def format_report(run: ValidationRun, *, passed_rules: bool = False) -> str:
+    c = run.contract
+    verdict = {"failed": "FAILED", "passed_with_warnings": "passed with warnings", "passed": "passed"}[run.outcome]
+    lines = [f"Validation of {run.label} against {c.name} {c.version}: {verdict} "
+             f"({run.rows:,} rows; {len(run.errors)} error rule(s), {len(run.warnings)} warning rule(s) failed; "
+             f"{run.seconds:.1f} s)"]
+    failed = [r for r in run.results if not r.passed]
+    failed.sort(key=lambda r: (r.severity != "error", r.rule_id))
+    for r in failed:
+        lines.append(f"  {r.severity.upper():8}{r.rule_id:32}{r.failing_count:>8,} failing")
+        for s in r.samples[:EXAMPLES]:
+            lines.append(f"    - {s.problem().message()}")
+        if r.failing_count > EXAMPLES and r.samples:
+            lines.append(f"    ... and {r.failing_count - min(EXAMPLES, len(r.samples)):,} more")
+    if passed_rules:
+        for r in run.results:
+            if r.passed:
+                lines.append(f"  {'ok':8}{r.rule_id:32}")
+    return "\n".join(lines)
