@@ -19,6 +19,8 @@ SETTINGS: tuple[Setting, ...] = (
             "The warehouse file. `--db PATH` on any command overrides it."),
     Setting("reference_dir", "PCCDASH_REFERENCE_DIR", "(bundled pipelines/reference)",
             "Folder of the reference files: force.yaml, measures.yaml, plan.yaml, population.csv."),
+    Setting("contracts_dir", "PCCDASH_CONTRACTS_DIR", "(bundled data_contracts)",
+            "Folder of the data contracts (ODCS YAML) every batch is validated against."),
     Setting("max_file_mb", "PCCDASH_MAX_FILE_MB", "512",
             "Largest return file ingestion accepts, in MiB; a larger file is refused unread."),
     Setting("max_xlsx_unpacked_mb", "PCCDASH_MAX_XLSX_UNPACKED_MB", "256",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -206,9 +207,14 @@ def _load(path_text: str, mtime_ns: int, refs_key: str) -> Contract:
                     set_rules=tuple(set_rules), columns=columns)
 
 
+def contracts_dir() -> Path:
+    """`PCCDASH_CONTRACTS_DIR` if set, else the project's data_contracts/ folder."""
+    return Path(os.environ.get("PCCDASH_CONTRACTS_DIR") or CONTRACTS_DIR)
+
+
 def load_contract(name: str = "force_cse_return", folder: Path | None = None) -> Contract:
     """The contract `data_contracts/<name>.odcs.yaml`, parsed, checked and compiled (cached until it changes)."""
-    path = (folder or CONTRACTS_DIR) / f"{name}.odcs.yaml"
+    path = (folder or contracts_dir()) / f"{name}.odcs.yaml"
     if not path.exists():
         raise ContractError(f'There is no data contract "{path}".')
     refs = reference_values()
