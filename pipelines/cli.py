@@ -130,6 +130,77 @@ def _print_refusals(report) -> None:
 
 
 @main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@db_option
+@click.option("--file", "file", metavar="NAME|ID", help="Only the current figures of this accepted file.")
+@click.option("--measure", "measures", multiple=True, metavar="ID", help="Measure id; repeat for several.")
+@click.option("--district", "districts", multiple=True, metavar="NAME", help="District; repeat for several.")
+@period_options
+@click.option("--all-rules", is_flag=True, help="List the rules that passed too.")
+def validate(paths, db, file, measures, districts, start, end, all_rules):
+    """Run the data contract again and print what it finds; exit 1 when an error rule fails.
+
+    With no PATH, checks the accepted figures (all, one file's, or those the filters select). With
+    PATHs, reads those files and checks them without loading anything (a dry run before ingesting).
+    Every run is stored, so the data-quality pages show it.
+
+    \b
+    Examples:
+      pccdash validate                          (every accepted figure)
+      pccdash validate --file 2015-16-cse-return.xlsx
+      pccdash validate returns/2015-08.csv      (check a file before loading it)
+    """
+    from .contracts import format_report
+    from .contracts.revalidate import validate_accepted, validate_files
+    from .figures import make_filter
+    from .warehouse import connect
+
+    failed = False
+    with connect(db) as con:
+        if paths:
+            for label, run, problems in validate_files(con, paths):
+                for p in problems:
+                    click.echo(f"  - {p.message()}", err=True)
+                if run is None:
+                    click.secho(f'"{label}" cannot be read; nothing was validated.', fg="red", err=True)
+                    failed = True
+                    continue
+                click.echo(format_report(run, passed_rules=all_rules))
+                failed = failed or bool(run.errors) or bool(problems)
+        else:
+            run = validate_accepted(con, make_filter(measures, districts, start, end), file)
+            click.echo(format_report(run, passed_rules=all_rules))
+            failed = bool(run.errors)
+    if failed:
+        sys.exit(1)
+
+
+@main.command()
+@db_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("var/data_docs"),
+              show_default=True, help="Folder to write the site into.")
+@click.option("--latest", default=5, show_default=True, help="How many of the latest file runs to include.")
+def datadocs(db, out, latest):
+    """Build Great Expectations' Data Docs (HTML) for the latest validation runs.
+
+    For analysts who know that tool: each of the latest files is replayed through the contract's
+    expectation suite (an accepted file's figures, a refused file's quarantined rows). The pages
+    fetch their styles from the web, so offline they open unstyled but complete.
+
+    \b
+    Example:
+      pccdash datadocs --out var/data_docs && open var/data_docs/index.html
+    """
+    from .contracts.datadocs import build_data_docs
+    from .warehouse import connect
+
+    click.echo("Replaying the latest runs through Great Expectations ...", err=True)
+    with connect(db) as con:
+        index = build_data_docs(con, out, latest)
+    click.echo(f"Data Docs written: {index}")
+
+
+@main.command()
 @db_option
 @click.option("--measure", "measures", multiple=True, metavar="ID", help="Measure id; repeat for several.")
 @click.option("--district", "districts", multiple=True, metavar="NAME", help="District; repeat for several.")

@@ -24,7 +24,8 @@ SAMPLES_KEPT = 50  # failing rows kept per rule in the run record
 CAVEATS_KEPT = 100_000
 RAW_COLUMN = {"period": "period_text", "district": "district_text", "measure": "measure_text",
               "value": "value_text"}
-SET_RULE_COLUMNS = ("source_sheet", "source_row", "source_column", "period", "district", "measure", "detail")
+SET_RULE_COLUMNS = ("source_file", "source_sheet", "source_row", "source_column", "period", "district", "measure",
+                    "detail")
 
 
 @dataclass
@@ -207,7 +208,7 @@ def _row_sql(rule: RowRule, predicate: str, limit: int | None) -> str:
     return (f"SELECT source_file, source_sheet, source_row, {shown}, period, district, measure, "
             f'"{raw}"::VARCHAR AS value, strftime(period, \'%Y-%m\') AS period_text, district AS district_name, '
             f"measure AS measure_name, source_column FROM ({inner}) {where} "
-            f"ORDER BY source_sheet NULLS FIRST, source_row, source_column"
+            f"ORDER BY source_file, source_sheet NULLS FIRST, source_row, source_column"
             + (f" LIMIT {limit}" if limit else ""))
 
 
@@ -244,11 +245,12 @@ def set_rule_rows(con, rule: SetRule, current_month: dt.date, limit: int | None)
     if not count:
         return 0, []
     rows = con.execute(
-        f"SELECT {', '.join(SET_RULE_COLUMNS)} FROM ({sql}) ORDER BY source_sheet NULLS FIRST, source_row NULLS LAST, "
+        f"SELECT {', '.join(SET_RULE_COLUMNS)} FROM ({sql}) "
+        f"ORDER BY source_file NULLS FIRST, source_sheet NULLS FIRST, source_row NULLS LAST, "
         f"period, district, measure" + (f" LIMIT {limit}" if limit else "")).fetchall()
     label = _batch_file(con)
-    return count, [Sample(label, sh, r, c, p, d, m, _render(rule.message, detail=detail), c)
-                   for sh, r, c, p, d, m, detail in rows]
+    return count, [Sample(f or label, sh, r, c, p, d, m, _render(rule.message, detail=detail), c)
+                   for f, sh, r, c, p, d, m, detail in rows]
 
 
 def _batch_file(con) -> str | None:

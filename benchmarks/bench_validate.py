@@ -1,0 +1,109 @@
+"""Validation cost: the data contract run over a 1,000,000-row batch, against DuckDB loading that batch.
+
+Run:  python benchmarks/bench_validate.py [--rows 1000000]
+
+In one invocation, each in a fresh child process: (1) the baseline, DuckDB's own `read_csv` of the
+file into a table; (2) the contract: the batch built from the file's rows as ingestion stages them,
+then every rule (Great Expectations row rules and DuckDB set rules) run over it. Great Expectations'
+import is timed apart: a process pays it once. The aim is for validation to add no more than half
+of the load time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_ingest import make_file, make_reference  # noqa: E402
+
+
+def child(mode: str, csv_path: str, db_path: str) -> None:
+    import duckdb
+
+    from pipelines.catalogue import catalogue, force
+
+    catalogue(), force()
+    out: dict = {"mode": mode}
+    if mode == "load":
+        start = time.perf_counter()
+        con = duckdb.connect(db_path)
+        con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?)", [csv_path])
+        con.execute("CHECKPOINT")
+        out["seconds"] = time.perf_counter() - start
+    else:
+        from pipelines import warehouse
+        from pipelines.contracts import load_contract, validate_batch
+        from pipelines.contracts.batch import build_batch
+        from pipelines.contracts.runner import _gx_batch_definition, expectation_suite
+        from pipelines.ingest import checks, readers
+
+        t = time.perf_counter()
+        _gx_batch_definition()
+        contract = load_contract()
+        expectation_suite(contract)
+        out["gx_import_seconds"] = time.perf_counter() - t
+        with warehouse.connect(db_path) as con:
+            facts = readers.inspect_file(Path(csv_path), "bench.csv", Path(db_path).parent)
+            readers.read_file(con, facts)
+            start = time.perf_counter()
+            rows = build_batch(con, "bench.csv")
+            run = validate_batch(con, contract, scope="dry-run", label="bench", current_month=checks.current_month())
+            out["seconds"] = time.perf_counter() - start
+            out["rows"] = rows
+            out["outcome"] = run.outcome
+            out["rules"] = {r.rule_id: round(r.failing_count) for r in run.results if not r.passed}
+    out["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(out))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return
+    with tempfile.TemporaryDirectory(prefix="pccdash-bench-") as tmp:
+        tmp_path = Path(tmp)
+        make_reference(tmp_path / "reference")
+        env = {**os.environ, "PCCDASH_REFERENCE_DIR": str(tmp_path / "reference"), "PCCDASH_TODAY": "2026-11-21",
+               "PYTHONPATH": str(ROOT)}
+        os.environ.update({k: env[k] for k in ("PCCDASH_REFERENCE_DIR", "PCCDASH_TODAY")})
+        csv_path = tmp_path / "batch.csv"
+        rows = make_file(csv_path, args.rows)
+        results: dict[str, list[dict]] = {"load": [], "validate": []}
+        for i in range(args.repeat):
+            for mode in results:
+                proc = subprocess.run([sys.executable, __file__, "--child", mode, str(csv_path),
+                                       str(tmp_path / f"{mode}-{i}.duckdb")], capture_output=True, text=True, env=env)
+                if proc.returncode:
+                    raise SystemExit(f"{mode} failed:\n{proc.stderr[-3000:]}")
+                results[mode].append(json.loads(proc.stdout.strip().splitlines()[-1]))
+        load = min(results["load"], key=lambda r: r["seconds"])
+        val = min(results["validate"], key=lambda r: r["seconds"])
+        print(f"Batch: {rows:,} rows. Contract outcome: {val['outcome']} {val['rules'] or ''}")
+        print(f"{'':34}{'seconds':>10}{'peak MiB':>10}")
+        print(f"{'DuckDB load (read_csv, baseline)':34}{load['seconds']:>10.2f}"
+              f"{max(r['peak_mib'] for r in results['load']):>10.0f}")
+        print(f"{'contract validation':34}{val['seconds']:>10.2f}"
+              f"{max(r['peak_mib'] for r in results['validate']):>10.0f}")
+        print(f"{'  (Great Expectations import, once)':34}{val['gx_import_seconds']:>10.2f}")
+        print(f"Ratio validation / load: {val['seconds'] / load['seconds']:.2f}x (aim: at most 0.5x). "
+              f"Best of {args.repeat} runs each.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+"""`pccdash validate`: the contract run again over accepted figures, or over files not loaded (a dry run)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+import duckdb
+
+from ..errors import PccDashError
+from ..figures import FigureFilter
+from ..ingest import checks, readers
+from ..ingest.load import discover, drop_staging
+from .batch import build_accepted_batch, build_batch
+from .contract import load_contract
+from .runner import ValidationRun, validate_batch
+from .store import save_run
+
+
+class UnknownFile(PccDashError):
+    """`--file` names no accepted file."""
+
+
+def accepted_file_id(con: duckdb.DuckDBPyConnection, name_or_id: str) -> tuple[int, str]:
+    rows = con.execute(
+        "SELECT file_id, name FROM file_registry WHERE outcome = 'accepted' AND (name = ? OR file_id::VARCHAR = ?) "
+        "ORDER BY file_id DESC", [name_or_id, name_or_id]).fetchall()
+    if not rows:
+        raise UnknownFile(f'No accepted file is called "{name_or_id}" or has that number. '
+                          '"pccdash figures" shows the source file of each figure.')
+    return rows[0]
+
+
+def validate_accepted(con: duckdb.DuckDBPyConnection, flt: FigureFilter | None = None, file: str | None = None,
+                      today: dt.date | None = None) -> ValidationRun:
+    """Validate accepted figures (all, filtered, or one file's current figures) and store the run."""
+    file_id, label = None, "the accepted figures"
+    if file:
+        file_id, name = accepted_file_id(con, file)
+        label = f'the accepted figures of "{name}" (file #{file_id})'
+    build_accepted_batch(con, flt, file_id)
+    contract = load_contract("force_cse_return")
+    run = validate_batch(con, contract, scope="accepted", label=label, current_month=checks.current_month(today))
+    con.execute("BEGIN TRANSACTION")
+    save_run(con, run, file_id)
+    con.execute("COMMIT")
+    drop_staging(con)
+    return run
+
+
+def validate_files(con: duckdb.DuckDBPyConnection, paths, today: dt.date | None = None
+                   ) -> list[tuple[str, ValidationRun | None, list]]:
+    """Read each file and validate it without loading anything: (label, run, reading problems)."""
+    files, missing = discover(paths)
+    out: list[tuple[str, ValidationRun | None, list]] = [(m.label, None, m.problems) for m in missing]
+    contract = load_contract("force_cse_return")
+    month = checks.current_month(today)
+    with tempfile.TemporaryDirectory(prefix="pccdash-") as tmp:
+        for path in files:
+            drop_staging(con)
+            try:
+                facts = readers.inspect_file(path, path.name, Path(tmp))
+                result = readers.read_file(con, facts)
+            except readers.FileRejected as exc:
+                out.append((path.name, None, exc.problems))
+                continue
+            build_batch(con, path.name)
+            run = validate_batch(con, contract, scope="dry-run", label=f'"{path.name}" (not loaded)',
+                                 current_month=month)
+            con.execute("BEGIN TRANSACTION")
+            save_run(con, run, None)
+            con.execute("COMMIT")
+            out.append((path.name, run, checks.check_totals(con, path.name, result.totals)))
+            drop_staging(con)
+    return out
