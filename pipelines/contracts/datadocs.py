@@ -45,6 +45,8 @@ def build_data_docs(con: duckdb.DuckDBPyConnection, out_dir: Path, latest: int =
            WHERE v.scope = 'ingest' ORDER BY v.run_id DESC LIMIT ?""", [latest]).fetchall()
     if not runs:
         raise NoRuns('No file has been validated yet. Run "pccdash ingest PATH" first.')
+    from great_expectations.core.run_identifier import RunIdentifier
+
     contract = load_contract("force_cse_return")
     bd = runner._gx_batch_definition()
     gx = runner._GX["gx"]
@@ -75,7 +77,7 @@ def build_data_docs(con: duckdb.DuckDBPyConnection, out_dir: Path, latest: int =
             vd = context.validation_definitions.get(vd_name)
         except Exception:
             vd = context.validation_definitions.add(gx.ValidationDefinition(name=vd_name, data=bd, suite=suite))
-        vd.run(batch_parameters={"dataframe": df}, result_format="SUMMARY")
+        vd.run(batch_parameters={"dataframe": df}, result_format="SUMMARY", run_id=RunIdentifier(run_name=vd_name))
     drop_staging(con)
     context.build_data_docs(site_names=[SITE])
     return out_dir / "index.html"

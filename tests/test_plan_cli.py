@@ -1,0 +1,43 @@
+"""`pccdash plan` prints every plan measure's status for a chosen month with its sentence."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+
+from pipelines.catalogue import catalogue
+from pipelines.plan import load_plans, plan_for
+
+
+def test_plan_prints_each_measure_of_the_plan_in_force_with_a_sentence(sample_db, run_cli):
+    result = run_cli("plan", "--db", sample_db, "--month", "2015-07", "--district", "Rotherham")
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("Police and Crime Plan 2013-2017: July 2015")
+    plan = plan_for("2015-07", load_plans())
+    for priority in plan.priorities:
+        if priority.measures:
+            assert priority.name in out
+        for pm in priority.measures:
+            short = catalogue().get(pm.measure).short_name
+            assert any(line.startswith(short) and "Rotherham" in line for line in out.splitlines()), short
+    assert "Live CSE investigations in Rotherham at the end of July 2015 (46)" in out
+
+
+def test_plan_csv_has_a_row_per_measure_and_area(sample_db, run_cli):
+    out = run_cli("plan", "--db", sample_db, "--month", "2015-07", "--format", "csv").stdout
+    df = pd.read_csv(io.StringIO(out))
+    plan = plan_for("2015-07", load_plans())
+    n_measures = sum(len(p.measures) for p in plan.priorities)
+    assert len(df) == n_measures * 5  # the force and four districts
+    live = df[(df["measure"] == "Live CSE investigations") & (df["month"] == "July 2015")]
+    assert dict(zip(live["area"], live["value"].astype(str), strict=True)) >= {"South Yorkshire": "155",
+                                                                              "Rotherham": "46"}
+    assert live["sentence"].str.len().min() > 20
+
+
+def test_plan_on_an_empty_warehouse_says_how_to_fill_it(db, run_cli):
+    run_cli("init", "--db", db)
+    result = run_cli("plan", "--db", db)
+    assert result.exit_code == 1 and "holds no figures yet" in result.stderr

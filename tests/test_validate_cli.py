@@ -1,0 +1,64 @@
+"""`pccdash validate` re-runs the contract over accepted figures or unloaded files and exits 1 on an error;
+`pccdash datadocs` writes Great Expectations' Data Docs for the latest runs."""
+
+from __future__ import annotations
+
+from helpers import write_csv
+
+from pipelines import warehouse
+
+HEADER = "period,district,measure,value\n"
+CLEAN = HEADER + "".join(f"2015-07,{d},cse_charges,{v}\n" for d, v in
+                         (("Barnsley", 1), ("Doncaster", 2), ("Rotherham", 3), ("Sheffield", 4)))
+
+
+def test_validate_accepted_figures_passes_and_is_stored(db, tmp_path, run_cli):
+    run_cli("ingest", write_csv(tmp_path / "clean.csv", CLEAN), "--db", db)
+    result = run_cli("validate", "--db", db, "--all-rules")
+    assert result.exit_code == 0
+    assert "Validation of the accepted figures against force_cse_return" in result.stdout
+    assert ": passed (4 rows" in result.stdout
+    assert "ok      one_row_per_figure" in result.stdout
+    with warehouse.connect_read_only(db) as con:
+        scopes = con.execute("SELECT scope, outcome FROM validation_run ORDER BY run_id").fetchall()
+    assert scopes == [("ingest", "passed"), ("accepted", "passed")]
+
+
+def test_validate_a_file_without_loading_it_reports_rule_count_and_three_examples(db, tmp_path, run_cli):
+    bad = write_csv(tmp_path / "bad.csv", HEADER + "".join(
+        f"2015-{m:02d},Leeds,cse_charges,1\n" for m in range(1, 6)))
+    result = run_cli("validate", bad, "--db", db)
+    assert result.exit_code == 1
+    out = result.stdout
+    assert 'Validation of "bad.csv" (not loaded)' in out and "FAILED" in out
+    assert "ERROR   district_known" in out and "5 failing" in out
+    assert out.count('"Leeds" is not a district') == 3
+    assert 'file "bad.csv", row 2, column "district"' in out
+    assert "... and 2 more" in out
+    with warehouse.connect_read_only(db) as con:
+        assert con.execute("SELECT count(*) FROM figure_revision").fetchall() == [(0,)]
+        assert con.execute("SELECT scope, outcome FROM validation_run").fetchall() == [("dry-run", "failed")]
+
+
+def test_validate_one_file_by_name_and_an_unknown_name(db, tmp_path, run_cli):
+    run_cli("ingest", write_csv(tmp_path / "clean.csv", CLEAN), "--db", db)
+    assert 'accepted figures of "clean.csv" (file #1)' in run_cli("validate", "--file", "clean.csv", "--db", db).stdout
+    result = run_cli("validate", "--file", "nope.csv", "--db", db)
+    assert result.exit_code == 1 and 'No accepted file is called "nope.csv"' in result.stderr
+
+
+def test_datadocs_writes_an_index_covering_accepted_and_refused_files(db, tmp_path, run_cli):
+    run_cli("ingest", write_csv(tmp_path / "clean.csv", CLEAN), "--db", db)
+    run_cli("ingest", write_csv(tmp_path / "bad.csv", HEADER + "2015-08,Leeds,cse_charges,1\n"), "--db", db)
+    out = tmp_path / "docs"
+    result = run_cli("datadocs", "--db", db, "--out", out)
+    assert result.exit_code == 0, result.stderr
+    index = (out / "index.html").read_text()
+    assert "clean.csv (accepted" in index and "bad.csv (rejected" in index
+    pages = list((out / "validations").rglob("*.html"))
+    assert len(pages) == 2
+
+
+def test_datadocs_with_no_runs_says_what_to_do(db, run_cli):
+    result = run_cli("datadocs", "--db", db)
+    assert result.exit_code == 1 and 'Run "pccdash ingest PATH" first.' in result.stderr
