@@ -29,6 +29,8 @@ test-fast: setup  ## the tests not marked slow or browser
 
 bench: setup  ## the benchmark scripts, each against its baseline measured in the same run
 	$(BIN)/python benchmarks/bench_ingest.py
+	$(BIN)/python benchmarks/bench_validate.py
+	$(BIN)/python benchmarks/bench_plan.py
 
 lint: setup
 	$(BIN)/ruff check pipelines dashboard tests benchmarks
