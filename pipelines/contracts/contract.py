@@ -49,6 +49,7 @@ class SetRule:
     query: str  # placeholders still in it; filled at run time
     message: str
     description: str = ""
+    report_column: str | None = None  # the return's column an analyst should look at, when not the query's
 
 
 @dataclass(frozen=True)
@@ -190,9 +191,10 @@ def _load(path_text: str, mtime_ns: int, refs_key: str) -> Contract:
             query = rule.get("implementation")
             if not isinstance(query, str):
                 raise ContractError(f"{where}: a duckdb rule's implementation is the query for the failing rows.")
-            params = {k: v for k, v in props.items() if k != "message"}
+            params = {k: v for k, v in props.items() if k not in ("message", "column")}
             query = _PLACEHOLDER.sub(lambda m, params=params: str(params.get(m.group(1), m.group(0))), query)
-            set_rules.append(SetRule(rid, severity, query, message, description))
+            set_rules.append(SetRule(rid, severity, query, message, description,
+                                     str(props["column"]) if props.get("column") else None))
             continue
         elif kind == "text":
             continue

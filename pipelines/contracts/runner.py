@@ -18,7 +18,7 @@ import duckdb
 
 from ..errors import Problem
 from ..warehouse import utc_now
-from .contract import Contract, RowRule, SetRule, reference_values
+from .contract import Contract, ContractError, RowRule, SetRule, reference_values
 
 SAMPLES_KEPT = 50  # failing rows kept per rule in the run record
 CAVEATS_KEPT = 100_000
@@ -83,8 +83,12 @@ class ValidationRun:
         return "passed_with_warnings" if self.warnings else "passed"
 
     def problems(self, severity: str = "error") -> list[Problem]:
-        """The sample rows of the failed rules of one severity, in file order."""
+        """The sample rows of the failed rules of one severity, in file order; a rule with no rows to show
+        (an expectation DuckDB cannot replay) is one problem naming the rule."""
         found = [s.problem() for r in self.results if not r.passed and r.severity == severity for s in r.samples]
+        found += [Problem(self.label.strip('"'), f'the rule "{r.rule_id}" failed on {r.failing_count:,} row(s): '
+                          f"{r.description or r.expectation}") for r in self.results
+                  if not r.passed and r.severity == severity and not r.samples]
         return sorted(found, key=lambda p: (p.sheet or "", p.row if p.row is not None else 10**9))
 
 
@@ -188,6 +192,19 @@ def row_rule_predicate(rule: RowRule) -> str | None:
         if k.get("max_value") is not None:
             parts.append(f"{col} {'>=' if k.get('strict_max') else '>'} {_quote(k['max_value'])}")
         return f"{col} IS NOT NULL AND ({' OR '.join(parts)})" if parts else None
+    if t == "expect_column_values_to_not_be_in_set":
+        return f"{col} IS NOT NULL AND list_contains({_quote(list(k['value_set']))}, {col})"
+    if t == "expect_column_values_to_not_match_regex":
+        return f"{col} IS NOT NULL AND regexp_matches({col}, {_quote(k['regex'])})"
+    if t == "expect_column_value_lengths_to_equal":
+        return f"{col} IS NOT NULL AND length({col}::VARCHAR) <> {int(k['value'])}"
+    if t == "expect_column_value_lengths_to_be_between":
+        parts = []
+        if k.get("min_value") is not None:
+            parts.append(f"length({col}::VARCHAR) < {int(k['min_value'])}")
+        if k.get("max_value") is not None:
+            parts.append(f"length({col}::VARCHAR) > {int(k['max_value'])}")
+        return f"{col} IS NOT NULL AND ({' OR '.join(parts)})" if parts else None
     if t == "expect_column_values_to_be_unique":
         return f"{col} IS NOT NULL AND count(*) OVER (PARTITION BY {col}) > 1"
     if t == "expect_compound_columns_to_be_unique":
@@ -241,16 +258,20 @@ def fill_query(query: str, current_month: dt.date) -> str:
 
 def set_rule_rows(con, rule: SetRule, current_month: dt.date, limit: int | None) -> tuple[int, list[Sample]]:
     sql = fill_query(rule.query, current_month)
-    count = con.execute(f"SELECT count(*) FROM ({sql})").fetchall()[0][0]
-    if not count:
-        return 0, []
-    rows = con.execute(
-        f"SELECT {', '.join(SET_RULE_COLUMNS)} FROM ({sql}) "
-        f"ORDER BY source_file NULLS FIRST, source_sheet NULLS FIRST, source_row NULLS LAST, "
-        f"period, district, measure" + (f" LIMIT {limit}" if limit else "")).fetchall()
+    try:
+        count = con.execute(f"SELECT count(*) FROM ({sql})").fetchall()[0][0]
+        if not count:
+            return 0, []
+        rows = con.execute(
+            f"SELECT {', '.join(SET_RULE_COLUMNS)} FROM ({sql}) "
+            f"ORDER BY source_file NULLS FIRST, source_sheet NULLS FIRST, source_row NULLS LAST, "
+            f"period, district, measure" + (f" LIMIT {limit}" if limit else "")).fetchall()
+    except duckdb.Error as exc:
+        raise ContractError(f'Contract rule "{rule.id}": its query cannot run ({str(exc).splitlines()[0]}). '
+                            f"It must return the columns {', '.join(SET_RULE_COLUMNS)}.") from None
     label = _batch_file(con)
-    return count, [Sample(f or label, sh, r, c, p, d, m, _render(rule.message, detail=detail), c)
-                   for f, sh, r, c, p, d, m, detail in rows]
+    return count, [Sample(f or label, sh, r, rule.report_column or c, p, d, m, _render(rule.message, detail=detail),
+                          c) for f, sh, r, c, p, d, m, detail in rows]
 
 
 def _batch_file(con) -> str | None:

@@ -136,7 +136,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, t
     build_batch(con, label)
     run = validate_batch(con, contract, scope="ingest", label=f'"{label}"', current_month=month)
     problems = checks.check_totals(con, label, result.totals) + run.problems("error")
-    if problems:
+    if problems or run.errors:
         return _reject(con, path, label, facts, facts.size, received, loaded_by, problems, started,
                        layout=result.layout, run=run, current_month=month)
     con.execute("BEGIN TRANSACTION")
@@ -144,6 +144,8 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, t
         file_id = _register(con, path, label, facts, received, loaded_by, "accepted", result.layout,
                             rows=result.rows)
         run_id = save_run(con, run, file_id)
+        # before the figures change: the set rules compare the batch with the figures as they stood
+        caveats = save_caveats(con, run, run_id, file_id, month)
         new, revised, unchanged = one(
             con,
             """SELECT count(*) FILTER (WHERE c.value IS NULL),
@@ -159,7 +161,6 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, t
                WHERE c.value IS NULL OR c.value <> b.value""",
             {"file_id": file_id, "now": received},
         )
-        caveats = save_caveats(con, run, run_id, file_id, month)
         con.execute(
             "UPDATE file_registry SET figures_new = ?, figures_revised = ?, figures_unchanged = ? "
             "WHERE file_id = ?", [new, revised, unchanged, file_id])

@@ -1,0 +1,680 @@
+"""A return file is judged by the rules of its data contract alone: each rule fires on the row that breaks it, an
+error refuses the file and quarantines its rows, a warning loads the figure with a caveat, clean data passes, and a
+rule added to the contract (not to the code) is enforced."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from helpers import fingerprint, write_csv, write_xlsx
+
+from pipelines import warehouse
+from pipelines.contracts import ContractError, load_contract
+from pipelines.contracts.contract import CONTRACTS_DIR
+from pipelines.ingest import ingest
+
+DISTRICTS = ("Barnsley", "Doncaster", "Rotherham", "Sheffield")
+HEADER = ["period", "district", "measure", "value"]
+CONTRACT_FILE = "force_cse_return.odcs.yaml"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Files and what the warehouse says about them
+
+
+def month(period: str, measure: str, values=(1, 2, 3, 4)) -> list[list]:
+    """A clean month of one measure: one row for every district, in the reference order."""
+    return [[period, d, measure, v] for d, v in zip(DISTRICTS, values, strict=True)]
+
+
+def write_return(path: Path, rows: list[list]) -> Path:
+    """A long-layout return, CSV or XLSX by the extension; rows[i] is spreadsheet row i + 2 (the header is row 1)."""
+    if path.suffix == ".xlsx":
+        return write_xlsx(path, {"Return": [HEADER, *rows]})
+    lines = [",".join(HEADER)] + [",".join("" if c is None else str(c) for c in row) for row in rows]
+    return write_csv(path, "\n".join(lines) + "\n")
+
+
+def load(con, path: Path):
+    report = ingest(con, [path])
+    assert len(report.files) == 1
+    return report.files[0]
+
+
+def last_run(con, name: str) -> tuple[int, str, int, int]:
+    """(run_id, outcome, errors, warnings) of the newest validation run of the file called `name`."""
+    rows = con.execute(
+        "SELECT v.run_id, v.outcome, v.errors, v.warnings FROM validation_run v JOIN file_registry f USING (file_id) "
+        "WHERE f.name = ? ORDER BY v.run_id DESC LIMIT 1", [name]).fetchall()
+    assert rows, f"no validation run for {name}"
+    return rows[0]
+
+
+def results(con, run_id: int) -> dict[str, tuple[str, bool, int]]:
+    """rule id -> (severity, passed, failing_count) for one run."""
+    rows = con.execute("SELECT rule_id, severity, passed, failing_count FROM validation_result WHERE run_id = ?",
+                       [run_id]).fetchall()
+    return {r[0]: tuple(r[1:]) for r in rows}
+
+
+def failed_rules(con, run_id: int) -> dict[str, int]:
+    return {rid: n for rid, (_sev, passed, n) in results(con, run_id).items() if not passed}
+
+
+def samples(con, run_id: int, rule_id: str) -> list[tuple]:
+    """(source_sheet, source_row, source_column, message) of a rule's samples, in file order."""
+    return con.execute(
+        "SELECT source_sheet, source_row, source_column, message FROM validation_sample WHERE run_id = ? "
+        "AND rule_id = ? ORDER BY source_row NULLS LAST, message", [run_id, rule_id]).fetchall()
+
+
+def registry_outcome(con, name: str) -> list[str]:
+    return [r[0] for r in con.execute("SELECT outcome FROM file_registry WHERE name = ? ORDER BY file_id",
+                                      [name]).fetchall()]
+
+
+def caveats(con) -> list[tuple]:
+    return con.execute(
+        "SELECT strftime(period, '%Y-%m'), district, measure, rule_id, severity, message FROM figure_caveat "
+        "ORDER BY ALL").fetchall()
+
+
+def current_value(con, period: str, district: str, measure: str) -> list[float]:
+    return [r[0] for r in con.execute(
+        "SELECT value FROM figure WHERE strftime(period, '%Y-%m') = ? AND district = ? AND measure = ?",
+        [period, district, measure]).fetchall()]
+
+
+def contract_rule_ids() -> set[str]:
+    return set(load_contract().rule_ids)
+
+
+# ---------------------------------------------------------------------------------------------------
+# 1. Every error rule fires on a file made to break it, and only that rule does
+
+CLEAN = month("2015-07", "cse_charges")  # spreadsheet rows 2-5
+PART_AND_WHOLE = month("2015-07", "cse_arrests", (5, 6, 7, 8)) + month("2015-07", "grooming_arrests", (2, 9, 3, 4))
+
+# (rule id, file extension, rows, failing count, [(source_row, source_column, message)] of the samples)
+ERROR_CASES = [
+    ("period_present", "csv", CLEAN + [[None, "Barnsley", "cse_charges", 3]], 1,
+     [(6, "period", "the period is empty; expected a month as YYYY-MM.")]),
+    ("period_format", "xlsx", CLEAN + [["2015-13", "Barnsley", "cse_charges", 3]], 1,
+     [(6, "period", '"2015-13" is not a month; expected YYYY-MM, such as 2015-07.')]),
+    ("period_not_future", "csv", CLEAN + [["2026-12", "Barnsley", "cse_charges", 3]], 1,
+     [(6, "period", '"2026-12" is in the future; a return holds months up to the current one.')]),
+    ("district_present", "xlsx", CLEAN + [["2015-07", None, "cse_charges", 3]], 1,
+     [(6, "district", "the district is empty.")]),
+    ("district_known", "csv", CLEAN + [["2015-07", "Rotherhm", "cse_charges", 3]], 1,
+     [(6, "district", '"Rotherhm" is not a district of the force; expected one of Barnsley, Doncaster, Rotherham, '
+                      "Sheffield.")]),
+    ("measure_present", "csv", CLEAN + [["2015-07", "Barnsley", None, 3]], 1,
+     [(6, "measure", "the measure is empty.")]),
+    ("measure_known", "xlsx", CLEAN + [["2015-07", "Barnsley", "cse_chargez", 3]], 1,
+     [(6, "measure", '"cse_chargez" is not in the measure catalogue (pipelines/reference/measures.yaml).')]),
+    ("value_present", "xlsx", month("2015-07", "cse_charges", (1, None, 3, 4)), 1,
+     [(3, "value", "the value is empty; leave the row out if the figure is not reported.")]),
+    ("value_is_number", "csv", month("2015-07", "cse_charges", (1, "twelve", 3, 4)), 1,
+     [(3, "value", '"twelve" is not a number; expected a number such as 12 or 87.5.')]),
+    ("count_not_negative", "xlsx", month("2015-07", "cse_charges", (1, 2, -4, 4)), 1,
+     [(4, "value", '"-4" is negative; a count cannot be below zero.')]),
+    ("count_plausible", "csv", month("2015-07", "cse_charges", (1, 2, 3, 1_000_000_000)), 1,
+     [(5, "value", '"1000000000" is too large to be a monthly count (the limit is 999,999,999).')]),
+    ("count_whole", "xlsx", month("2015-07", "cse_charges", (1, 2.5, 3, 4)), 1,
+     [(3, "value", '"2.5" is not a whole number; a count is written with digits only, such as 12.')]),
+    ("percent_in_range", "csv", month("2015-07", "officers_trained_pct", (50, 120.5, 60, 70)), 1,
+     [(3, "value", '"120.5" is not a percentage between 0 and 100.')]),
+    ("one_row_per_figure", "xlsx", CLEAN + [["2015-07", "Doncaster", "cse_charges", 5]], 2,
+     [(3, None, "cse_charges for Doncaster in 2015-07 appears more than once in the file; a figure may appear "
+                "once in a return."),
+      (6, None, "cse_charges for Doncaster in 2015-07 appears more than once in the file; a figure may appear "
+                "once in a return.")]),
+    ("part_not_above_whole", "csv", PART_AND_WHOLE, 1,
+     [(7, "value", "grooming_arrests (9) is more than cse_arrests (6) for Doncaster in 2015-07; a part cannot "
+                   "exceed its whole.")]),
+]
+ERROR_IDS = [c[0] for c in ERROR_CASES]
+
+
+def test_every_error_rule_of_the_contract_has_a_case_here():
+    errors = {r.id for r in (*load_contract().row_rules, *load_contract().set_rules) if r.severity == "error"}
+    assert errors == set(ERROR_IDS)
+
+
+@pytest.mark.parametrize("rule_id,ext,rows,failing,expected", ERROR_CASES, ids=ERROR_IDS)
+def test_error_rule_fires_on_the_row_that_breaks_it(con, tmp_path, rule_id, ext, rows, failing, expected):
+    name = f"breaks-{rule_id}.{ext}"
+    outcome = load(con, write_return(tmp_path / name, rows))
+
+    assert outcome.outcome == "rejected"
+    assert registry_outcome(con, name) == ["rejected"]
+    run_id, run_outcome, errors, warnings = last_run(con, name)
+    assert (run_outcome, errors, warnings) == ("failed", 1, 0)
+    found = results(con, run_id)
+    assert set(found) == contract_rule_ids(), "every rule of the contract has a result"
+    assert found[rule_id] == ("error", False, failing)
+    assert failed_rules(con, run_id) == {rule_id: failing}, "only the rule the file breaks fails"
+    sheet = "Return" if ext == "xlsx" else None
+    assert samples(con, run_id, rule_id) == [(sheet, row, column, message) for row, column, message in expected]
+    # the analyst is told the same, by file, row and column
+    told = [(p.row, p.text) for p in outcome.problems]
+    for row, _column, message in expected:
+        assert (row, message) in told
+    assert con.execute("SELECT count(*) FROM figure").fetchall() == [(0,)]
+
+
+def quarantined(con, name: str) -> list[tuple]:
+    return con.execute(
+        "SELECT q.source_sheet, q.source_row, q.period_text, q.district_text, q.measure_text, q.value_text, q.reasons, "
+        "q.messages FROM quarantine q JOIN file_registry f USING (file_id) WHERE f.name = ? "
+        "ORDER BY q.source_row", [name]).fetchall()
+
+
+@pytest.mark.parametrize("rule_id,ext,rows,failing,expected", ERROR_CASES, ids=ERROR_IDS)
+def test_the_rows_an_error_rule_fails_are_quarantined_with_the_rule(con, tmp_path, rule_id, ext, rows, failing,
+                                                                    expected):
+    name = f"breaks-{rule_id}.{ext}"
+    load(con, write_return(tmp_path / name, rows))
+
+    held = quarantined(con, name)
+    sheet = "Return" if ext == "xlsx" else None
+    assert [q[1] for q in held] == [row for row, _c, _m in expected], held
+    for (q_sheet, q_row, period, district, measure, value, reasons, messages), (_row, _col, message) in zip(
+            held, expected, strict=True):
+        assert q_sheet == sheet
+        assert reasons == [rule_id]
+        assert messages == [message]
+        cells = rows[q_row - 2]
+        assert [period, district, measure, value] == [None if c is None else str(c) for c in cells]
+
+
+# ---------------------------------------------------------------------------------------------------
+# 1 (cont.). Rules that need the warehouse, and the warnings
+
+
+def test_part_above_a_whole_already_in_the_warehouse_is_refused(con, tmp_path):
+    assert load(con, write_return(tmp_path / "arrests.csv", month("2015-07", "cse_arrests", (5, 6, 7, 8)))
+                ).outcome == "accepted"
+    name = "grooming.xlsx"
+    outcome = load(con, write_return(tmp_path / name, month("2015-07", "grooming_arrests", (2, 3, 8, 4))))
+
+    assert outcome.outcome == "rejected"
+    run_id = last_run(con, name)[0]
+    assert failed_rules(con, run_id) == {"part_not_above_whole": 1}
+    assert samples(con, run_id, "part_not_above_whole") == [
+        ("Return", 4, "value", "grooming_arrests (8) is more than cse_arrests (7) for Rotherham in 2015-07; a part "
+                               "cannot exceed its whole.")]
+    assert current_value(con, "2015-07", "Rotherham", "grooming_arrests") == []
+
+
+def test_part_within_a_revised_whole_passes(con, tmp_path):
+    """The whole the file brings replaces the one in the warehouse when the part is compared with it."""
+    load(con, write_return(tmp_path / "arrests.csv", month("2015-07", "cse_arrests", (5, 6, 7, 8))))
+    name = "both.csv"
+    rows = month("2015-07", "cse_arrests", (5, 6, 9, 8)) + month("2015-07", "grooming_arrests", (2, 3, 8, 4))
+    assert load(con, write_return(tmp_path / name, rows)).outcome == "accepted"
+    assert failed_rules(con, last_run(con, name)[0]) == {}
+
+
+def test_a_whole_revised_below_a_part_already_in_the_warehouse_is_refused(con, tmp_path):
+    """A part is never left above its whole: lowering the whole beneath a stored part breaks the rule too."""
+    rows = month("2015-07", "cse_arrests", (5, 6, 7, 8)) + month("2015-07", "grooming_arrests", (2, 3, 4, 4))
+    assert load(con, write_return(tmp_path / "first.csv", rows)).outcome == "accepted"
+    name = "arrests-revised.csv"
+    outcome = load(con, write_return(tmp_path / name, [["2015-07", "Rotherham", "cse_arrests", 1]]))
+
+    assert outcome.outcome == "rejected", "cse_arrests 1 would sit below grooming_arrests 4 for Rotherham"
+    assert failed_rules(con, last_run(con, name)[0]) == {"part_not_above_whole": 1}
+    assert current_value(con, "2015-07", "Rotherham", "cse_arrests") == [7.0]
+
+
+def test_a_month_missing_a_district_is_a_warning_and_loads(con, tmp_path):
+    name = "three-districts.xlsx"
+    outcome = load(con, write_return(tmp_path / name, month("2015-07", "cse_charges")[:3]))
+
+    assert outcome.outcome == "accepted"
+    run_id, run_outcome, errors, warnings = last_run(con, name)
+    assert (run_outcome, errors, warnings) == ("passed_with_warnings", 0, 1)
+    assert results(con, run_id)["every_district_every_month"] == ("warning", False, 1)
+    assert failed_rules(con, run_id) == {"every_district_every_month": 1}
+    assert samples(con, run_id, "every_district_every_month") == [
+        (None, None, None, "cse_charges for Sheffield in 2015-07 is not reported: the file covers that month for "
+                           "other districts.")]
+    assert current_value(con, "2015-07", "Barnsley", "cse_charges") == [1.0]
+    assert caveats(con) == [], "a warning about an absent figure has no figure to follow"
+
+
+def test_a_district_the_warehouse_already_holds_need_not_be_sent_again(con, tmp_path):
+    load(con, write_return(tmp_path / "first.csv", month("2015-07", "cse_charges")))
+    name = "correction.csv"
+    assert load(con, write_return(tmp_path / name, [["2015-07", "Doncaster", "cse_charges", 3]])).outcome == "accepted"
+    assert last_run(con, name)[1] == "passed"
+
+
+def test_a_month_missing_from_the_middle_of_the_span_is_a_warning_for_each_district(con, tmp_path):
+    name = "gap.csv"
+    rows = month("2015-06", "cse_charges") + month("2015-08", "cse_charges")
+    assert load(con, write_return(tmp_path / name, rows)).outcome == "accepted"
+    run_id = last_run(con, name)[0]
+    assert failed_rules(con, run_id) == {"every_district_every_month": 4}
+    assert [s[3].split(" is not")[0] for s in samples(con, run_id, "every_district_every_month")] == [
+        f"cse_charges for {d} in 2015-07" for d in DISTRICTS]
+
+
+def trained(period: str, trained_values, headcount_values, pct_values) -> list[list]:
+    return (month(period, "officers_trained", trained_values) + month(period, "officer_headcount", headcount_values)
+            + month(period, "officers_trained_pct", pct_values))
+
+
+# (case, rows, expected message); the percentage of Barnsley is row 10
+PERCENT_CASES = [
+    ("percentage_disagrees", trained("2015-07", (50, 25, 30, 1), (100, 100, 60, 3), (70, 25, 50, 33.3)),
+     "officers_trained_pct for Barnsley in 2015-07 is 70.0 but officers_trained / officer_headcount = 50 / 100 "
+     "= 50.0."),
+    ("numerator_above_denominator", trained("2015-07", (120, 25, 30, 1), (100, 100, 60, 3), (100, 25, 50, 33.3)),
+     "officers_trained_pct for Barnsley in 2015-07 is 100.0 but officers_trained / officer_headcount = 120 / 100 "
+     "= 120.0."),
+]
+
+
+@pytest.mark.parametrize("case,rows,message", PERCENT_CASES, ids=[c[0] for c in PERCENT_CASES])
+def test_a_percentage_that_disagrees_with_its_parts_is_a_warning_with_a_caveat(con, tmp_path, case, rows, message):
+    name = f"{case}.csv"
+    outcome = load(con, write_return(tmp_path / name, rows))
+
+    assert outcome.outcome == "accepted"
+    run_id = last_run(con, name)[0]
+    assert failed_rules(con, run_id) == {"percentage_matches_its_parts": 1}
+    assert samples(con, run_id, "percentage_matches_its_parts") == [(None, 10, "value", message)]
+    assert caveats(con) == [("2015-07", "Barnsley", "officers_trained_pct", "percentage_matches_its_parts",
+                             "warning", message)]
+    assert current_value(con, "2015-07", "Barnsley", "officers_trained_pct") == [float(rows[8][3])]
+
+
+def test_a_percentage_is_checked_against_parts_already_in_the_warehouse(con, tmp_path):
+    parts = month("2015-07", "officers_trained", (50, 25, 30, 1)) + month("2015-07", "officer_headcount",
+                                                                          (100, 100, 60, 3))
+    load(con, write_return(tmp_path / "parts.csv", parts))
+    name = "pct.xlsx"
+    load(con, write_return(tmp_path / name, month("2015-07", "officers_trained_pct", (50, 25, 80, 33.3))))
+    run_id = last_run(con, name)[0]
+    assert failed_rules(con, run_id) == {"percentage_matches_its_parts": 1}
+    assert samples(con, run_id, "percentage_matches_its_parts") == [
+        ("Return", 4, "value", "officers_trained_pct for Rotherham in 2015-07 is 80.0 but officers_trained / "
+                               "officer_headcount = 30 / 60 = 50.0.")]
+
+
+@pytest.mark.parametrize("split", [False, True], ids=["same_file", "month_before_in_warehouse"])
+def test_a_big_month_on_month_change_is_a_warning_with_a_caveat(con, tmp_path, split):
+    july = month("2015-07", "cse_charges", (2, 3, 4, 5))
+    august = month("2015-08", "cse_charges", (2, 31, 4, 5))
+    if split:
+        load(con, write_return(tmp_path / "july.csv", july))
+        name, rows, row = "august.xlsx", august, 3
+    else:
+        name, rows, row = "july-august.xlsx", july + august, 7
+    outcome = load(con, write_return(tmp_path / name, rows))
+
+    assert outcome.outcome == "accepted"
+    run_id = last_run(con, name)[0]
+    assert failed_rules(con, run_id) == {"month_on_month_change": 1}
+    message = "cse_charges in Doncaster went from 3 in 2015-07 to 31 in 2015-08: check the figure."
+    assert samples(con, run_id, "month_on_month_change") == [("Return", row, "value", message)]
+    assert caveats(con) == [("2015-08", "Doncaster", "cse_charges", "month_on_month_change", "warning", message)]
+    assert current_value(con, "2015-08", "Doncaster", "cse_charges") == [31.0]
+
+
+def test_a_small_or_proportionate_change_is_not_flagged(con, tmp_path):
+    # 3 -> 9 is three times but a change of 6 (under 10); 40 -> 60 is a change of 20 but not three times
+    rows = month("2015-07", "cse_charges", (3, 40, 4, 5)) + month("2015-08", "cse_charges", (9, 60, 4, 5))
+    load(con, write_return(tmp_path / "steady.csv", rows))
+    assert last_run(con, "steady.csv")[1] == "passed"
+
+
+def test_changing_a_published_month_is_a_warning_naming_both_values(con, tmp_path):
+    load(con, write_return(tmp_path / "july.csv", month("2015-07", "cse_charges")))
+    con.execute("INSERT INTO published_period VALUES (DATE '2015-07-01', TIMESTAMP '2015-09-01 10:00:00')")
+    name = "july-corrected.csv"
+    outcome = load(con, write_return(tmp_path / name, [["2015-07", "Rotherham", "cse_charges", 5],
+                                                       ["2015-07", "Sheffield", "cse_charges", 4]]))
+
+    assert outcome.outcome == "accepted"
+    run_id = last_run(con, name)[0]
+    assert failed_rules(con, run_id) == {"published_month_changed": 1}, "the unchanged figure is not flagged"
+    message = ("cse_charges for Rotherham in 2015-07 was published as 3 and is now 5: the published figure will "
+               "need a revision notice.")
+    assert samples(con, run_id, "published_month_changed") == [(None, 2, "value", message)]
+    assert current_value(con, "2015-07", "Rotherham", "cse_charges") == [5.0]
+
+
+def test_a_change_to_a_published_month_leaves_a_caveat_on_the_figure(con, tmp_path):
+    load(con, write_return(tmp_path / "july.csv", month("2015-07", "cse_charges")))
+    con.execute("INSERT INTO published_period VALUES (DATE '2015-07-01', TIMESTAMP '2015-09-01 10:00:00')")
+    outcome = load(con, write_return(tmp_path / "july-corrected.xlsx", [["2015-07", "Rotherham", "cse_charges", 5]]))
+
+    assert outcome.outcome == "accepted"
+    message = ("cse_charges for Rotherham in 2015-07 was published as 3 and is now 5: the published figure will "
+               "need a revision notice.")
+    assert caveats(con) == [("2015-07", "Rotherham", "cse_charges", "published_month_changed", "warning", message)]
+    assert outcome.caveats == 1
+
+
+def test_changing_an_unpublished_month_is_not_flagged(con, tmp_path):
+    load(con, write_return(tmp_path / "july.csv", month("2015-07", "cse_charges")))
+    con.execute("INSERT INTO published_period VALUES (DATE '2015-06-01', TIMESTAMP '2015-08-01 10:00:00')")
+    load(con, write_return(tmp_path / "july-corrected.csv", [["2015-07", "Rotherham", "cse_charges", 5]]))
+    assert last_run(con, "july-corrected.csv")[1] == "passed"
+
+
+def test_every_warning_rule_of_the_contract_has_a_test_here():
+    warnings = {r.id for r in (*load_contract().row_rules, *load_contract().set_rules) if r.severity == "warning"}
+    assert warnings == {"every_district_every_month", "percentage_matches_its_parts", "month_on_month_change",
+                        "published_month_changed"}
+
+
+# ---------------------------------------------------------------------------------------------------
+# 2. Clean data passes
+
+
+@pytest.mark.parametrize("ext", ["csv", "xlsx"])
+def test_a_clean_file_passes_every_rule(con, tmp_path, ext):
+    rows = (month("2026-10", "cse_charges") + month("2026-11", "cse_charges")  # up to the current month
+            + month("2026-11", "cse_arrests", (5, 6, 7, 8)) + month("2026-11", "grooming_arrests", (5, 0, 7, 1))
+            + trained("2026-11", (50, 1, 0, 60), (100, 3, 10, 60), (50, 33.3, 0, 100)))
+    name = f"clean.{ext}"
+    outcome = load(con, write_return(tmp_path / name, rows))
+
+    assert outcome.outcome == "accepted", [p.message() for p in outcome.problems]
+    run_id, run_outcome, errors, warnings = last_run(con, name)
+    assert (run_outcome, errors, warnings) == ("passed", 0, 0)
+    found = results(con, run_id)
+    assert set(found) == contract_rule_ids()
+    assert all(passed and n == 0 for _sev, passed, n in found.values()), found
+    assert con.execute("SELECT count(*) FROM validation_sample WHERE run_id = ?", [run_id]).fetchall() == [(0,)]
+    assert con.execute("SELECT count(*) FROM figure").fetchall() == [(len(rows),)]
+    assert caveats(con) == []
+    assert con.execute("SELECT count(*) FROM quarantine").fetchall() == [(0,)]
+
+
+def test_the_bundled_sample_returns_pass_without_errors(sample_db):
+    with warehouse.connect_read_only(sample_db) as con:
+        files = con.execute("SELECT name, outcome FROM file_registry ORDER BY file_id").fetchall()
+        runs = con.execute("SELECT f.name, v.errors, v.outcome FROM validation_run v JOIN file_registry f "
+                           "USING (file_id) ORDER BY v.run_id").fetchall()
+        failed_errors = con.execute("SELECT count(*) FROM validation_result r JOIN validation_run v USING (run_id) "
+                                    "WHERE r.severity = 'error' AND NOT r.passed").fetchall()
+        held = con.execute("SELECT count(*) FROM quarantine").fetchall()
+    assert files and all(outcome == "accepted" for _n, outcome in files), files
+    assert len(runs) == len(files), "every file was validated once"
+    assert [r for r in runs if r[1] > 0 or r[2] == "failed"] == []
+    assert failed_errors == [(0,)]
+    assert held == [(0,)]
+
+
+# ---------------------------------------------------------------------------------------------------
+# 3. A warning's caveat can be asked for alongside the figure
+
+
+def test_a_caveat_is_queryable_with_its_figure(con, tmp_path):
+    rows = month("2015-07", "cse_charges", (2, 3, 4, 5)) + month("2015-08", "cse_charges", (2, 31, 4, 5))
+    outcome = load(con, write_return(tmp_path / "jump.csv", rows))
+    assert outcome.outcome == "accepted" and outcome.caveats == 1
+
+    joined = con.execute(
+        """SELECT f.value, c.rule_id, c.severity, c.message, r.name
+           FROM figure f
+           JOIN figure_caveat c USING (period, district, measure)
+           JOIN file_registry r ON r.file_id = c.file_id
+           JOIN validation_run v ON v.run_id = c.run_id AND v.file_id = c.file_id
+           WHERE f.period = DATE '2015-08-01' AND f.district = 'Doncaster' AND f.measure = 'cse_charges'"""
+    ).fetchall()
+    assert joined == [(31.0, "month_on_month_change", "warning",
+                       "cse_charges in Doncaster went from 3 in 2015-07 to 31 in 2015-08: check the figure.",
+                       "jump.csv")]
+    uncaveated = con.execute("SELECT count(*) FROM figure f ANTI JOIN figure_caveat c USING (period, district, measure)"
+                             ).fetchall()
+    assert uncaveated == [(7,)]
+
+
+# ---------------------------------------------------------------------------------------------------
+# 4. An error changes nothing, holds the rows in quarantine, and the corrected file then loads
+
+
+def test_a_refused_file_changes_nothing_is_quarantined_and_loads_once_corrected(db, tmp_path, run_cli):
+    first = write_return(tmp_path / "2015-07-return.csv", month("2015-07", "cse_charges", (2, 3, 4, 5)))
+    assert run_cli("ingest", first, "--db", db).exit_code == 0
+    before = fingerprint(db)
+    assert len(before) == 4
+
+    bad_dir, good_dir = tmp_path / "sent", tmp_path / "corrected"
+    bad_dir.mkdir()
+    good_dir.mkdir()
+    name = "2015-08-return.xlsx"
+    bad = write_return(bad_dir / name, [
+        ["2015-08", "Barnsley", "cse_charges", 2],
+        ["2015-08", "Doncaster", "cse_charges", "twelve"],
+        ["2015-08", "Rotherhm", "cse_charges", -1],
+        ["2015-08", "Sheffield", "cse_charges", 6],
+        ["2015-07", "Barnsley", "cse_charges", 9],  # a revision: must not reach the warehouse either
+    ])
+    result = run_cli("ingest", bad, "--db", db)
+
+    assert result.exit_code == 1
+    assert f'Refused "{name}"' in result.stderr
+    assert "value_is_number" in result.stderr and "district_known" in result.stderr
+    assert fingerprint(db) == before, "the refused file changed no accepted figure"
+    with warehouse.connect_read_only(db) as con:
+        assert registry_outcome(con, name) == ["rejected"]
+        run_id = last_run(con, name)[0]
+        # (Rotherham is missing from 2015-08 once "Rotherhm" is not read as it: a warning beside the errors)
+        assert failed_rules(con, run_id) == {"value_is_number": 1, "district_known": 1, "count_not_negative": 1,
+                                             "every_district_every_month": 1}
+        held = quarantined(con, name)
+    assert [(q[0], q[1], q[3], q[5], q[6]) for q in held] == [
+        ("Return", 3, "Doncaster", "twelve", ["value_is_number"]),
+        ("Return", 4, "Rotherhm", "-1", ["district_known", "count_not_negative"]),
+    ]
+    assert held[1][7] == ['"Rotherhm" is not a district of the force; expected one of Barnsley, Doncaster, Rotherham, '
+                          "Sheffield.", '"-1" is negative; a count cannot be below zero.']
+
+    good = write_return(good_dir / name, [
+        ["2015-08", "Barnsley", "cse_charges", 2],
+        ["2015-08", "Doncaster", "cse_charges", 12],
+        ["2015-08", "Rotherham", "cse_charges", 1],
+        ["2015-08", "Sheffield", "cse_charges", 6],
+        ["2015-07", "Barnsley", "cse_charges", 9],
+    ])
+    result = run_cli("ingest", good, "--db", db)
+
+    assert result.exit_code == 0, result.stderr
+    with warehouse.connect_read_only(db) as con:
+        assert registry_outcome(con, name) == ["rejected", "accepted"]
+        attempts = con.execute(
+            "SELECT v.outcome, v.errors FROM validation_run v JOIN file_registry f USING (file_id) WHERE f.name = ? "
+            "ORDER BY v.run_id", [name]).fetchall()
+        assert attempts == [("failed", 3), ("passed", 0)]
+        assert failed_rules(con, last_run(con, name)[0]) == {}
+        assert current_value(con, "2015-08", "Doncaster", "cse_charges") == [12.0]
+        assert current_value(con, "2015-07", "Barnsley", "cse_charges") == [9.0]
+    after = fingerprint(db)
+    assert [r for r in after if r not in before] and all(r in after for r in before)
+
+
+# ---------------------------------------------------------------------------------------------------
+# 5. The contract itself
+
+
+def test_the_bundled_contract_loads_and_every_rule_has_a_severity():
+    contract = load_contract()
+    rules = (*contract.row_rules, *contract.set_rules)
+    assert contract.id == "force-cse-return"
+    assert rules and len(rules) == len(set(contract.rule_ids))
+    assert {r.severity for r in rules} <= {"error", "warning"}
+    assert all(r.message for r in rules)
+
+
+def copy_contract(folder: Path, edit=None, text_edit=None) -> Path:
+    """The bundled contract copied into `folder`, changed by `edit` (on its YAML) or `text_edit` (on its text)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / CONTRACT_FILE
+    text = (CONTRACTS_DIR / CONTRACT_FILE).read_text(encoding="utf-8")
+    if text_edit:
+        text = text_edit(text)
+    if edit:
+        doc = yaml.safe_load(text)
+        edit(doc)
+        text = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=1000)
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+BROKEN_CONTRACTS = [
+    ("misspelt_key", lambda t: t.replace("severity: error", "severety: error", 1), "'severety' was unexpected"),
+    ("unknown_severity", lambda t: t.replace("severity: warning", "severity: critical", 1),
+     'severity must be "error" or "warning", not "critical"'),
+]
+
+
+@pytest.mark.parametrize("case,text_edit,words", BROKEN_CONTRACTS, ids=[c[0] for c in BROKEN_CONTRACTS])
+def test_a_contract_with_a_broken_rule_is_refused_naming_the_problem(tmp_path, case, text_edit, words):
+    path = copy_contract(tmp_path, text_edit=text_edit)
+    assert path.read_text() != (CONTRACTS_DIR / CONTRACT_FILE).read_text()
+    with pytest.raises(ContractError) as exc:
+        load_contract("force_cse_return", folder=tmp_path)
+    assert words in str(exc.value)
+    assert CONTRACT_FILE in str(exc.value)
+
+
+def test_a_broken_contract_stops_ingest_before_anything_loads(db, tmp_path, monkeypatch):
+    copy_contract(tmp_path / "contracts", text_edit=lambda t: t.replace("severity: warning", "severity: critical", 1))
+    monkeypatch.setenv("PCCDASH_CONTRACTS_DIR", str(tmp_path / "contracts"))
+    path = write_return(tmp_path / "clean.csv", month("2015-07", "cse_charges"))
+    with warehouse.connect(db) as con, pytest.raises(ContractError):
+        ingest(con, [path])
+    assert fingerprint(db) == []
+
+
+SHEFFIELD_CAP = {
+    "id": "sheffield_cap",
+    "description": "A rule added by editing the contract only.",
+    "dimension": "accuracy",
+    "severity": "error",
+    "type": "custom",
+    "engine": "duckdb",
+    "implementation": "SELECT source_file, source_sheet, source_row, source_column, period, district, measure, "
+                      "'Sheffield ' || value::BIGINT || ' is over 40' AS detail "
+                      "FROM ${object} WHERE district = 'Sheffield' AND value > 40",
+    "customProperties": [{"property": "message", "value": "{detail}; Sheffield never has more than 40."}],
+}
+VALUE_LENGTH = {
+    "id": "value_at_most_three_characters",
+    "dimension": "conformity",
+    "severity": "error",
+    "type": "custom",
+    "engine": "great-expectations",
+    "implementation": {"type": "expect_column_value_lengths_to_be_between", "kwargs": {"max_value": 3}},
+    "customProperties": [{"property": "column", "value": "value"},
+                         {"property": "message", "value": '"{value}" is longer than three characters.'}],
+}
+VALUE_PATTERN = {
+    "id": "value_no_leading_zero",
+    "dimension": "conformity",
+    "severity": "error",
+    "type": "custom",
+    "engine": "great-expectations",
+    "implementation": {"type": "expect_column_values_to_match_regex", "kwargs": {"regex": "^(?:0|[1-9][0-9.]*)$"}},
+    "customProperties": [{"property": "column", "value": "value"},
+                         {"property": "message", "value": '"{value}" starts with a zero.'}],
+}
+
+
+def add_to_schema(rule):
+    def edit(doc):
+        doc["schema"][0]["quality"].append(rule)
+    return edit
+
+
+def add_to_property(prop, rule):
+    def edit(doc):
+        for p in doc["schema"][0]["properties"]:
+            if p["name"] == prop:
+                p.setdefault("quality", []).append(rule)
+                return
+        raise AssertionError(prop)
+    return edit
+
+
+# (case, contract edit, the value for Doncaster that breaks only the new rule, the message of its sample)
+ADDED_RULES = [
+    ("duckdb_set_rule", add_to_schema(SHEFFIELD_CAP), "sheffield_cap", ("Sheffield", 41),
+     "Sheffield 41 is over 40; Sheffield never has more than 40."),
+    ("gx_regex_rule_on_value_text", add_to_property("value_text", VALUE_PATTERN), "value_no_leading_zero",
+     ("Doncaster", "07"), '"07" starts with a zero.'),
+    ("gx_length_rule_on_value_text", add_to_property("value_text", VALUE_LENGTH), "value_at_most_three_characters",
+     ("Doncaster", 1234), '"1234" is longer than three characters.'),
+]
+
+
+@pytest.mark.parametrize("case,edit,rule_id,breaking,message", ADDED_RULES, ids=[c[0] for c in ADDED_RULES])
+def test_a_rule_added_to_the_contract_is_enforced_without_code(db, tmp_path, monkeypatch, case, edit, rule_id,
+                                                               breaking, message):
+    folder = tmp_path / "contracts"
+    copy_contract(folder, edit=edit)
+    monkeypatch.setenv("PCCDASH_CONTRACTS_DIR", str(folder))
+    assert rule_id in load_contract().rule_ids
+    assert rule_id not in load_contract(folder=CONTRACTS_DIR).rule_ids
+
+    district, value = breaking
+    values = tuple(value if d == district else v for d, v in zip(DISTRICTS, (1, 2, 3, 4), strict=True))
+    name = f"{case}.csv"
+    path = write_return(tmp_path / name, month("2015-07", "cse_charges", values))
+    with warehouse.connect(db) as con:
+        outcome = load(con, path)
+        run_id, run_outcome, _errors, _warnings = last_run(con, name)
+        found = results(con, run_id)
+        failed = failed_rules(con, run_id)
+        sample = samples(con, run_id, rule_id)
+        held = quarantined(con, name)
+        figures = con.execute("SELECT count(*) FROM figure").fetchall()
+
+    assert run_outcome == "failed"
+    assert found[rule_id] == ("error", False, 1)
+    assert failed == {rule_id: 1}, "the file breaks only the new rule"
+    assert outcome.outcome == "rejected", "a file failing an error rule of the contract is refused"
+    row = 2 + DISTRICTS.index(district)
+    assert sample == [(None, row, "value", message)]
+    assert [(q[1], q[6]) for q in held] == [(row, [rule_id])]
+    assert figures == [(0,)]
+
+    # with the bundled contract the same file is clean
+    monkeypatch.delenv("PCCDASH_CONTRACTS_DIR")
+    with warehouse.connect(tmp_path / "bundled.duckdb") as con:
+        assert load(con, path).outcome == "accepted"
+
+
+def test_the_contract_version_and_hash_are_recorded_with_each_run(con, tmp_path):
+    load(con, write_return(tmp_path / "clean.csv", month("2015-07", "cse_charges")))
+    contract = load_contract()
+    rows = con.execute("SELECT contract_id, contract_version, contract_sha256, rows_checked, scope FROM "
+                       "validation_run").fetchall()
+    assert rows == [(contract.id, contract.version, contract.sha256, 4, "ingest")]
+
+
+def test_an_error_rule_with_no_rows_to_show_still_refuses_the_file(db, tmp_path, monkeypatch):
+    """Regression: a failed error rule that DuckDB cannot replay row by row (an aggregate expectation) once let
+    the file load because no sample rows were found."""
+    mean_cap = {"id": "mean_below_two", "severity": "error", "type": "custom", "engine": "great-expectations",
+                "description": "The month's average count is below two.",
+                "implementation": {"type": "expect_column_mean_to_be_between", "kwargs": {"max_value": 2}}}
+    folder = tmp_path / "contracts"
+    copy_contract(folder, edit=add_to_property("count_value", mean_cap))
+    monkeypatch.setenv("PCCDASH_CONTRACTS_DIR", str(folder))
+    path = write_return(tmp_path / "mean.csv", month("2015-07", "cse_charges", (1, 2, 3, 4)))
+    with warehouse.connect(db) as con:
+        outcome = load(con, path)
+        figures = con.execute("SELECT count(*) FROM figure").fetchall()
+    assert outcome.outcome == "rejected"
+    assert figures == [(0,)]
+    assert any('the rule "mean_below_two" failed' in p.text for p in outcome.problems)
