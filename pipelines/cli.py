@@ -309,6 +309,77 @@ def connect_read_only_db(db):
     return connect_read_only(db)
 
 
+def as_option(f):
+    return click.option("--as", "as_user", metavar="EMAIL", required=True, envvar="PCCDASH_USER", show_envvar=True,
+                        help="Who is acting: an email that pipelines/reference/access.yaml gives the right role.")(f)
+
+
+@main.command()
+@db_option
+@format_option
+def periods(db, fmt):
+    """List each month with its publication status and anything that stops its approval.
+
+    \b
+    Example:
+      pccdash periods
+    """
+    from .exports import write_csv
+    from .publish.approval import period_states, states_frame
+
+    with connect_read_only_db(db) as con:
+        df = states_frame(period_states(con))
+    if fmt == "csv":
+        write_csv(df, sys.stdout)
+    else:
+        click.echo(df.to_string(index=False) if not df.empty else "No figures yet.")
+
+
+@main.command()
+@click.argument("months", nargs=-1, required=True, metavar="YYYY-MM...")
+@db_option
+@as_option
+def approve(months, db, as_user):
+    """Approve months for publication, as their figures stand now (the PCC role only).
+
+    A month with a refused file not yet replaced, or an unresolved blocking flag, cannot be approved.
+    A revision loaded after approval is not published until the month is approved again.
+
+    \b
+    Example:
+      pccdash approve 2015-06 2015-07 --as pcc@example.org
+    """
+    from .publish.approval import approve as run_approve
+    from .warehouse import connect
+
+    with connect(db) as con:
+        done = run_approve(con, list(months), {"email": as_user})
+    click.echo(f"Approved by {as_user}: " + ", ".join(p.strftime("%Y-%m") for p in done))
+
+
+@main.command()
+@db_option
+@as_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, envvar="PCCDASH_PUBLISHED_DIR",
+              help="Published folder. [default: var/published]")
+def publish(db, as_user, out):
+    """Publish every approved month: write a new immutable snapshot and switch the public side to it.
+
+    Counts from 1 to the threshold (4) are suppressed, with secondary suppression so that none can be
+    worked out from a total. Earlier snapshots are kept; the public page says what was revised.
+
+    \b
+    Example:
+      pccdash publish --as pcc@example.org
+    """
+    from .publish.snapshot import publish as run_publish
+    from .warehouse import connect
+
+    with connect(db) as con:
+        version, path = run_publish(con, {"email": as_user}, out)
+    click.echo(f"Published snapshot {version}: {path}")
+
+
 @main.command()
 @db_option
 @click.option("--no-serve", is_flag=True, help="Build the sample warehouse and stop before the dashboard.")

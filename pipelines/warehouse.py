@@ -83,9 +83,10 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
             con.execute(path.read_text(encoding="utf-8"))
             con.execute("INSERT INTO schema_migration VALUES (?, ?, ?)", [version, name, utc_now()])
             con.execute("COMMIT")
-        except Exception:
+        except duckdb.Error as exc:
             con.execute("ROLLBACK")
-            raise
+            raise WarehouseError(f'The schema migration "{path.name}" failed, and the warehouse was left at version '
+                                 f"{current if not applied else applied[-1]}: {str(exc).splitlines()[0]}") from exc
         applied.append(version)
     return applied
 

@@ -59,7 +59,7 @@ def test_a_failed_migration_leaves_the_warehouse_at_its_old_version(db, monkeypa
     broken = "-- broken\nCREATE TABLE half (id INTEGER);\nSELECT nonsense FROM nowhere;\n"
     (folder / "0002_broken.sql").write_text(broken)
     monkeypatch.setattr(warehouse, "MIGRATIONS_DIR", folder)
-    with pytest.raises(duckdb.Error):
+    with pytest.raises(WarehouseError, match='"0002_broken.sql" failed, and the warehouse was left at version 1'):
         with warehouse.connect(db):
             pass
     con = duckdb.connect(str(db))

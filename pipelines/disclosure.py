@@ -1,0 +1,724 @@
+"""Disclosure control: small counts are suppressed so that no child can be identified, and so is any
+figure that would let a reader work one out.
+
+The published table
+-------------------
+For one measure, a table holds a cell for each (area, period): an area is a district or the force
+total, and a period is a month, a financial quarter (Q1 = April-June, labelled ``Q1 2015/16``) or a
+financial year (labelled ``2015/16``). A quarter is in the table only when all three of its months
+are published, a financial year only when all twelve are. The reader knows the relations between the
+cells:
+
+- flow:  force = sum of the districts, for every period; quarter = sum of its three months;
+         financial year = sum of its four quarters;
+- stock: force = sum of the districts, for every period; a quarter, and a financial year, EQUALS the
+         value of its last month (an equality is a sum with one part);
+- percentage and rate: derived; published only when every count it is built on is published
+  (`suppress_percentage`, `percentage_frame`, `suppress_rates`).
+
+What the reader is assumed to know (the threat model)
+-----------------------------------------------------
+Every published cell; every relation; that zeros are published (so a suppressed cell is at least 1,
+unless ``suppress_zero``); and, in the strongest case, which suppressed cells are primary (a count
+in ``low..threshold``) and which are secondary (more than ``threshold``: a secondary cell is never a
+zero and never a small count). To keep the search finite the reader is also *given* an upper bound
+``bound = (sum of all district-month values) + threshold + 1`` on every cell; that only makes the
+reader stronger than a real one. A cell is *recovered* when exactly one integer value is consistent
+with all of that.
+
+The algorithm (`suppress`)
+--------------------------
+1. Primary: every count in ``low..threshold`` (``low`` is 1, or 0 with ``suppress_zero``).
+2. "At least two": a relation with exactly one suppressed cell gets a second one: the smallest
+   unsuppressed part above the threshold, or the total when no part can be taken. Iterated to a
+   fixed point.
+3. Exact check: the suppressed cells are integer unknowns with domains ``low..threshold`` (primary)
+   or ``threshold+1..bound`` (secondary), bound by the relations with the published cells put in.
+   For each unknown x with true value v, a search (bounds propagation over the linear equalities,
+   then depth-first branching that tries values nearest the true ones first) looks for a feasible
+   assignment with x < v or x > v. Every assignment found proves every unknown it changes is not
+   recovered, so most unknowns need no search of their own. An unknown with no such assignment is
+   recovered: the smallest unsuppressed part (else total) of a relation holding it is suppressed,
+   and steps 2-3 run again until nothing is recovered.
+
+Limits
+------
+- Some cells cannot be protected at all against a reader who knows which suppressed cells are
+  primary: with two districts of 1 and 1 and threshold 2, the force total is 2, a primary cell,
+  so the reader knows it is at most 2 while each district is at least 1: all three are 1 whatever
+  else is hidden. `suppress` finds such cells (recovered even when every non-zero cell of the table
+  is suppressed), leaves them suppressed, and lists them in `SuppressedTable.exposed_if_flags_known`;
+  they stay protected against the realistic reader, who does not know the flags (the flags are
+  never published), because for that reader `suppress` guarantees that NO suppressed cell is
+  recovered. Every other cell is protected against the strongest reader too.
+- The search is bounded: each feasibility search may take `DisclosureSettings.search_budget`
+  propagation steps. When one runs out the cell is treated as recovered, so the table is suppressed
+  more, never less. The loop suppresses at least one more cell per round and stops when every
+  non-zero cell is suppressed, so it ends after at most as many rounds as the table has cells.
+- Suppression is per measure and table (one set of published months): a reader who can add up
+  different tables (a measure that is part of another, say grooming arrests of the CSE arrests, or
+  overlapping publications of the same months) is not modelled.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+PRIMARY, SECONDARY, NOT_SUPPRESSED = "primary", "secondary", "none"
+PERIOD_TYPES = ("month", "quarter", "financial_year")
+KINDS = ("flow", "stock")
+FOOTNOTE_TEMPLATE = ("{marker} Suppressed: a count from {low} to {threshold}, or a figure that would let one be "
+                     "worked out, is not shown so that no child can be identified.")
+_MONTH_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+
+Key = tuple[str, str]  # (area, period)
+
+
+# --------------------------------------------------------------------------------------------------
+# Settings
+# --------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DisclosureSettings:
+    """How figures are suppressed.
+
+    threshold      counts from 1 (0 with `suppress_zero`) to `threshold` are suppressed
+    suppress_zero  suppress zeros too (by default a zero is shown as 0)
+    marker         what a suppressed figure shows
+    footnote       the note explaining the marker; empty: built from marker and threshold
+    search_budget  propagation steps one feasibility search may take before the cell it is about is
+                   treated as recovered (more suppression, never less)
+    """
+
+    threshold: int = 4
+    suppress_zero: bool = False
+    marker: str = "[c]"
+    footnote: str = ""
+    search_budget: int = 20_000
+
+    def __post_init__(self) -> None:
+        if isinstance(self.threshold, bool) or not isinstance(self.threshold, int) or self.threshold < 0:
+            raise ValueError(f"threshold should be a whole number, 0 or more; got {self.threshold!r}.")
+        if not self.marker:
+            raise ValueError("marker should not be empty.")
+        if self.search_budget < 1:
+            raise ValueError("search_budget should be at least 1.")
+        if not self.footnote:
+            object.__setattr__(self, "footnote", FOOTNOTE_TEMPLATE.format(
+                marker=self.marker, low=self.low, threshold=self.threshold))
+
+    @property
+    def low(self) -> int:
+        """The smallest count that is suppressed."""
+        return 0 if self.suppress_zero else 1
+
+    def is_primary(self, value: int) -> bool:
+        """Whether a count is suppressed for itself."""
+        return self.low <= value <= self.threshold
+
+
+# --------------------------------------------------------------------------------------------------
+# The table
+# --------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Relation:
+    """A linear relation a reader can use: value(total) == sum of value(part) for the parts.
+
+    kind is "sum" (force = districts, quarter = months, year = quarters) or "equal" (a stock's
+    quarter or year equals its last month: one part).
+    """
+
+    total: Key
+    parts: tuple[Key, ...]
+    kind: str = "sum"
+
+    @property
+    def cells(self) -> tuple[Key, ...]:
+        return (self.total, *self.parts)
+
+
+@dataclass(frozen=True)
+class Table:
+    """Every published cell of one measure with its true value, and the relations between the cells."""
+
+    kind: str
+    districts: tuple[str, ...]
+    force_name: str
+    periods: tuple[str, ...]                      # months, then quarters, then financial years
+    period_types: Mapping[str, str] = field(repr=False)
+    values: Mapping[Key, int] = field(repr=False)
+    relations: tuple[Relation, ...] = field(repr=False)
+
+    @property
+    def areas(self) -> tuple[str, ...]:
+        return (*self.districts, self.force_name)
+
+    @property
+    def cells(self) -> list[Key]:
+        """Every cell, period by period, areas in order."""
+        return [(a, p) for p in self.periods for a in self.areas]
+
+    @property
+    def months(self) -> tuple[str, ...]:
+        return tuple(p for p in self.periods if self.period_types[p] == "month")
+
+    def base_total(self) -> int:
+        """The sum of the district-month values."""
+        return sum(self.values[(d, m)] for m in self.months for d in self.districts)
+
+
+def _month(label: object) -> tuple[int, int]:
+    match = _MONTH_RE.match(str(label))
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ValueError(f'period "{label}" is not a month written YYYY-MM.')
+    return int(match.group(1)), int(match.group(2))
+
+
+def _fy_start(year: int, month: int) -> int:
+    return year if month >= 4 else year - 1
+
+
+def fy_label(fy_start: int) -> str:
+    """The financial year starting in April of `fy_start`, as ``2015/16``."""
+    return f"{fy_start}/{(fy_start + 1) % 100:02d}"
+
+
+def quarter_label(year: int, month: int) -> str:
+    """The financial quarter of a month, as ``Q2 2015/16`` (Q1 is April-June)."""
+    return f"Q{(month - 4) % 12 // 3 + 1} {fy_label(_fy_start(year, month))}"
+
+
+def build_table(monthly: pd.DataFrame, kind: str, districts: Iterable[str], force_name: str) -> Table:
+    """The full table of a measure (all cells, true values, relations) from its district-month values.
+
+    `monthly` has columns period (``YYYY-MM``), district and value (a whole number, 0 or more), one row
+    for every published month and district. The published months are the months in `monthly`.
+    """
+    if kind not in KINDS:
+        raise ValueError(f'kind should be "flow" or "stock" (a percentage is derived: see suppress_percentage); '
+                         f'got "{kind}".')
+    districts = tuple(districts)
+    if not districts or len(set(districts)) != len(districts):
+        raise ValueError("districts should be a non-empty list of distinct names.")
+    if force_name in districts:
+        raise ValueError(f'the force name "{force_name}" is also a district.')
+    missing = {"period", "district", "value"} - set(monthly.columns)
+    if missing:
+        raise ValueError(f"monthly should have the columns period, district and value; missing {sorted(missing)}.")
+
+    base: dict[tuple[str, tuple[int, int]], int] = {}
+    for period, district, value in zip(monthly["period"], monthly["district"], monthly["value"], strict=True):
+        ym = _month(period)
+        if district not in districts:
+            raise ValueError(f'district "{district}" ({period}) is not one of {", ".join(districts)}.')
+        if value is None or pd.isna(value) or float(value) != int(value) or int(value) < 0:
+            raise ValueError(f"value {value!r} for {district} {period} is not a whole number, 0 or more.")
+        if (district, ym) in base:
+            raise ValueError(f"{district} {period} is given twice.")
+        base[(district, ym)] = int(value)
+    months = sorted({ym for _, ym in base})
+    for ym in months:
+        for d in districts:
+            if (d, ym) not in base:
+                raise ValueError(f"{d} {ym[0]:04d}-{ym[1]:02d} has no value; every district needs every month.")
+
+    def mlabel(ym: tuple[int, int]) -> str:
+        return f"{ym[0]:04d}-{ym[1]:02d}"
+
+    month_set = set(months)
+    quarters: dict[str, list[tuple[int, int]]] = {}
+    years: dict[str, list[tuple[int, int]]] = {}
+    for y, m in months:
+        quarters.setdefault(quarter_label(y, m), []).append((y, m))
+        years.setdefault(fy_label(_fy_start(y, m)), []).append((y, m))
+    quarters = {q: ms for q, ms in quarters.items() if len(ms) == 3}
+    years = {fy: ms for fy, ms in years.items() if len(ms) == 12 and set(ms) <= month_set}
+    quarters_of_year = {fy: [q for q in quarters if q.endswith(" " + fy)] for fy in years}
+
+    values: dict[Key, int] = {}
+    period_types: dict[str, str] = {}
+    relations: list[Relation] = []
+    for ym in months:
+        p = mlabel(ym)
+        period_types[p] = "month"
+        for d in districts:
+            values[(d, p)] = base[(d, ym)]
+    for q, ms in quarters.items():
+        period_types[q] = "quarter"
+        for d in districts:
+            values[(d, q)] = (sum(base[(d, ym)] for ym in ms) if kind == "flow" else base[(d, ms[-1])])
+    for fy, ms in years.items():
+        period_types[fy] = "financial_year"
+        for d in districts:
+            values[(d, fy)] = (sum(base[(d, ym)] for ym in ms) if kind == "flow" else base[(d, ms[-1])])
+    periods = tuple(period_types)
+    for p in periods:
+        values[(force_name, p)] = sum(values[(d, p)] for d in districts)
+        relations.append(Relation((force_name, p), tuple((d, p) for d in districts)))
+    areas = (*districts, force_name)
+    for a in areas:
+        for q, ms in quarters.items():
+            if kind == "flow":
+                relations.append(Relation((a, q), tuple((a, mlabel(ym)) for ym in ms)))
+            else:
+                relations.append(Relation((a, q), ((a, mlabel(ms[-1])),), "equal"))
+        for fy, ms in years.items():
+            if kind == "flow":
+                relations.append(Relation((a, fy), tuple((a, q) for q in quarters_of_year[fy])))
+            else:
+                relations.append(Relation((a, fy), ((a, mlabel(ms[-1])),), "equal"))
+    return Table(kind, districts, force_name, periods, period_types, values, tuple(relations))
+
+
+# --------------------------------------------------------------------------------------------------
+# The result
+# --------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SuppressedTable:
+    """A table with its suppression: `flags` maps every cell to primary | secondary | none.
+
+    bound                   the upper bound on every cell the reader is assumed to know
+    exposed_if_flags_known  suppressed cells that a reader who knew which suppressed cells are
+                            primary could still work out however much else were suppressed (see the
+                            module's Limits); empty in most tables. Never recoverable without the flags.
+    """
+
+    table: Table
+    settings: DisclosureSettings
+    flags: Mapping[Key, str] = field(repr=False)
+    bound: int = 0
+    exposed_if_flags_known: frozenset[Key] = frozenset()
+
+    def is_suppressed(self, key: Key) -> bool:
+        return self.flags[key] != NOT_SUPPRESSED
+
+    @property
+    def suppressed(self) -> frozenset[Key]:
+        return frozenset(k for k, f in self.flags.items() if f != NOT_SUPPRESSED)
+
+    @property
+    def primary(self) -> frozenset[Key]:
+        return frozenset(k for k, f in self.flags.items() if f == PRIMARY)
+
+    @property
+    def secondary(self) -> frozenset[Key]:
+        return frozenset(k for k, f in self.flags.items() if f == SECONDARY)
+
+    def value(self, key: Key) -> int | None:
+        """The published value of a cell: None when it is suppressed."""
+        return None if self.is_suppressed(key) else self.table.values[key]
+
+    def display(self, key: Key) -> str:
+        """The figure as printed: the number with thousands separators, or the marker."""
+        return self.settings.marker if self.is_suppressed(key) else f"{self.table.values[key]:,}"
+
+    @property
+    def published(self) -> dict[Key, int | str]:
+        """Every cell's published value, the marker for a suppressed one."""
+        return {k: (self.settings.marker if self.is_suppressed(k) else self.table.values[k])
+                for k in self.table.cells}
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per cell: area, period, period_type, value (None when suppressed), display,
+        suppressed, reason (primary | secondary | none)."""
+        t = self.table
+        rows = []
+        for ptype in PERIOD_TYPES:
+            for p in t.periods:
+                if t.period_types[p] != ptype:
+                    continue
+                for a in t.areas:
+                    k = (a, p)
+                    rows.append({"area": a, "period": p, "period_type": ptype, "value": self.value(k),
+                                 "display": self.display(k), "suppressed": self.is_suppressed(k),
+                                 "reason": self.flags[k]})
+        return _frame(rows)
+
+
+_COLUMNS = ["area", "period", "period_type", "value", "display", "suppressed", "reason"]
+
+
+def _frame(rows: list[dict]) -> pd.DataFrame:
+    """A frame of published figures; `value` holds Python numbers and None (object dtype)."""
+    data = {c: [r[c] for r in rows] for c in _COLUMNS}
+    frame = pd.DataFrame({c: pd.Series(v, dtype=object if c == "value" else None) for c, v in data.items()},
+                         columns=_COLUMNS)
+    frame["suppressed"] = frame["suppressed"].astype(bool)
+    return frame
+
+
+# --------------------------------------------------------------------------------------------------
+# The exact check: is a suppressed cell's value the only one consistent with what is published?
+# --------------------------------------------------------------------------------------------------
+
+class _OutOfBudget(Exception):
+    pass
+
+
+class _Search:
+    """Integer feasibility of constraints sum(coef * x[v]) == rhs (coef +1 or -1) over intervals.
+
+    Bounds propagation to a fixed point, then depth-first branching on the unknown with the
+    narrowest domain, trying first the value nearest its true value (a witness that a cell can
+    differ usually changes few others), then the values below it and above it as two intervals.
+    """
+
+    def __init__(self, n: int, cons: list[tuple[list[int], list[int], int]], budget: int):
+        self.cons = cons
+        self.adj: list[list[int]] = [[] for _ in range(n)]
+        for k, (vs, _, _) in enumerate(cons):
+            for v in vs:
+                self.adj[v].append(k)
+        self.budget = budget
+        self.steps = 0
+
+    def propagate(self, lo: list[int], hi: list[int], queue: list[int]) -> bool:
+        cons, adj = self.cons, self.adj
+        queued = set(queue)
+        while queue:
+            k = queue.pop()
+            queued.discard(k)
+            self.steps += 1
+            if self.steps > self.budget:
+                raise _OutOfBudget
+            vs, cs, r = cons[k]
+            mn = mx = 0
+            for v, c in zip(vs, cs, strict=True):
+                if c > 0:
+                    mn += lo[v]
+                    mx += hi[v]
+                else:
+                    mn -= hi[v]
+                    mx -= lo[v]
+            if r < mn or r > mx:
+                return False
+            for v, c in zip(vs, cs, strict=True):
+                if c > 0:
+                    nlo, nhi = r - mx + hi[v], r - mn + lo[v]
+                else:
+                    nlo, nhi = mn + hi[v] - r, mx + lo[v] - r
+                if nlo > lo[v] or nhi < hi[v]:
+                    lo[v], hi[v] = max(lo[v], nlo), min(hi[v], nhi)
+                    if lo[v] > hi[v]:
+                        return False
+                    for k2 in adj[v]:
+                        if k2 != k and k2 not in queued:
+                            queue.append(k2)
+                            queued.add(k2)
+        return True
+
+    def satisfied(self, x: list[int], con_ids: list[int]) -> bool:
+        for k in con_ids:
+            vs, cs, r = self.cons[k]
+            if sum(c * x[v] for v, c in zip(vs, cs, strict=True)) != r:
+                return False
+        return True
+
+    def find(self, comp_vars: list[int], comp_cons: list[int], lo: list[int], hi: list[int],
+             changed: list[int], truth: list[int]) -> list[int] | None:
+        """An assignment of the component's unknowns within lo..hi meeting its constraints, or None."""
+        stack = [(lo, hi, changed)]
+        while stack:
+            lo, hi, changed = stack.pop()
+            queue = sorted({k for v in changed for k in self.adj[v]})
+            if not self.propagate(lo, hi, queue):
+                continue
+            best, width = -1, 0
+            for v in comp_vars:
+                w = hi[v] - lo[v]
+                if w and (best < 0 or w < width):
+                    best, width = v, w
+                    if w == 1:
+                        break
+            if best < 0:
+                if self.satisfied(lo, comp_cons):
+                    return lo
+                continue
+            a, b, t = lo[best], hi[best], truth[best]
+            target = min(max(t, a), b)
+            for x, y in ((target + 1, b), (a, target - 1), (target, target)):  # last pushed, first tried
+                if x <= y:
+                    lo2, hi2 = lo[:], hi[:]
+                    lo2[best], hi2[best] = x, y
+                    stack.append((lo2, hi2, [best]))
+        return None
+
+
+def _recovered(values: list[int], relations: list[tuple[int, tuple[int, ...]]], suppressed: set[int],
+               domains: Mapping[int, tuple[int, int]], budget: int, only: Iterable[int] | None = None) -> set[int]:
+    """The suppressed cells (of `only`, default all) whose value is the only feasible one.
+
+    Cells are integer unknowns within `domains`; the relations, with the published values put in,
+    are the constraints. A cell whose search runs out of budget counts as recovered.
+    """
+    cells = sorted(suppressed)
+    pos = {c: i for i, c in enumerate(cells)}
+    cons: list[tuple[list[int], list[int], int]] = []
+    for total, parts in relations:
+        vs, cs, r = [], [], 0
+        for c, coef in ((total, 1), *((p, -1) for p in parts)):
+            if c in pos:
+                vs.append(pos[c])
+                cs.append(coef)
+            else:
+                r -= coef * values[c]
+        if vs:
+            cons.append((vs, cs, r))
+    n = len(cells)
+    lo = [domains[c][0] for c in cells]
+    hi = [domains[c][1] for c in cells]
+    truth = [values[c] for c in cells]
+    if any(not a <= t <= b for a, t, b in zip(lo, truth, hi, strict=True)):
+        raise ValueError("a suppressed cell's true value is outside its domain.")
+    search = _Search(n, cons, budget)
+    search.budget = budget * 10 + 10 * len(cons)
+    if not search.propagate(lo, hi, list(range(len(cons)))):
+        raise ValueError("the table's values do not meet its relations.")
+    # Components of unknowns joined by constraints: a search only ever needs its own.
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for vs, _, _ in cons:
+        for v in vs[1:]:
+            parent[root(v)] = root(vs[0])
+    comp_vars: dict[int, list[int]] = {}
+    comp_cons: dict[int, list[int]] = {}
+    for v in range(n):
+        comp_vars.setdefault(root(v), []).append(v)
+    for k, (vs, _, _) in enumerate(cons):
+        comp_cons.setdefault(root(vs[0]), []).append(k)
+
+    targets = sorted(pos[c] for c in (cells if only is None else only) if c in pos)
+    free: set[int] = set()
+    recovered: set[int] = set()
+    for x in targets:
+        if x in free:
+            continue
+        if lo[x] == hi[x]:
+            recovered.add(x)
+            continue
+        comp = root(x)
+        for a, b in ((lo[x], truth[x] - 1), (truth[x] + 1, hi[x])):
+            if a > b:
+                continue
+            lo2, hi2 = lo[:], hi[:]
+            lo2[x], hi2[x] = a, b
+            search.steps, search.budget = 0, budget
+            try:
+                found = search.find(comp_vars[comp], comp_cons.get(comp, []), lo2, hi2, [x], truth)
+            except _OutOfBudget:
+                found = None
+            if found is not None:
+                free.update(v for v in comp_vars[comp] if found[v] != truth[v])
+                break
+        else:
+            recovered.add(x)
+    return {cells[i] for i in recovered}
+
+
+# --------------------------------------------------------------------------------------------------
+# Suppression
+# --------------------------------------------------------------------------------------------------
+
+def suppress(table: Table, settings: DisclosureSettings | None = None) -> SuppressedTable:
+    """Primary and secondary suppression of a table, so that no suppressed cell can be recovered.
+
+    See the module docstring for the reader assumed and the algorithm.
+    """
+    s = settings or DisclosureSettings()
+    keys = table.cells
+    index = {k: i for i, k in enumerate(keys)}
+    values = [table.values[k] for k in keys]
+    relations = [(index[r.total], tuple(index[p] for p in r.parts)) for r in table.relations]
+    rels_of: list[list[int]] = [[] for _ in keys]
+    for j, (total, parts) in enumerate(relations):
+        for c in (total, *parts):
+            rels_of[c].append(j)
+    low, thr = s.low, s.threshold
+    bound = table.base_total() + thr + 1
+
+    primary = {i for i, v in enumerate(values) if low <= v <= thr}
+    chosen = set(primary)
+
+    def eligible(i: int) -> bool:
+        # a secondary cell is never a zero or a small count: the reader may know it is above the threshold
+        return i not in chosen and values[i] > thr
+
+    def complement(j: int, exclude: int = -1) -> int | None:
+        total, parts = relations[j]
+        options = [p for p in parts if p != exclude and eligible(p)]
+        if options:
+            return min(options, key=lambda p: (values[p], p))
+        return total if total != exclude and eligible(total) else None
+
+    def at_least_two() -> None:
+        changed = True
+        while changed:
+            changed = False
+            for j, (total, parts) in enumerate(relations):
+                if sum(c in chosen for c in (total, *parts)) == 1:
+                    pick = complement(j)
+                    if pick is not None:
+                        chosen.add(pick)
+                        changed = True
+
+    def nearest_eligible(start: int) -> int | None:
+        """The best cell to add for `start`: from its own relations, else the nearest through suppressed cells."""
+        picks = [(p == relations[j][0], values[p], p) for j in rels_of[start]
+                 if (p := complement(j, start)) is not None]
+        if picks:
+            return min(picks)[2]  # a part before a total, then the smallest value
+        seen, frontier = {start}, [start]
+        while frontier:
+            options, nxt = [], []
+            for c in frontier:
+                for j in rels_of[c]:
+                    total, parts = relations[j]
+                    for d in (total, *parts):
+                        if d in seen:
+                            continue
+                        seen.add(d)
+                        if eligible(d):
+                            options.append(d)
+                        elif d in chosen:
+                            nxt.append(d)
+            if options:
+                return min(options, key=lambda p: (values[p], p))
+            frontier = nxt
+        rest = [i for i in range(len(values)) if eligible(i)]
+        return min(rest, key=lambda p: (values[p], p)) if rest else None
+
+    def domain(i: int, strong: bool) -> tuple[int, int]:
+        if not strong:
+            return (low, bound)
+        return (low, thr) if i in primary else (thr + 1, bound)
+
+    exposed: dict[int, bool] = {}
+
+    def is_exposed(cells: set[int]) -> set[int]:
+        """Of `cells`, those recovered by the strong reader even with every non-zero cell suppressed."""
+        todo = [c for c in cells if c not in exposed]
+        if todo:
+            most = {i for i, v in enumerate(values) if v > 0 or low == 0}
+            found = _recovered(values, relations, most, {i: domain(i, True) for i in most}, s.search_budget, todo)
+            exposed.update({c: c in found for c in todo})
+        return {c for c in cells if exposed[c]}
+
+    for _ in range(len(values) + 1):
+        at_least_two()
+        strong = _recovered(values, relations, chosen, {i: domain(i, True) for i in chosen}, s.search_budget)
+        triggers = set(strong)
+        if strong:
+            hopeless = is_exposed(strong)
+            triggers -= hopeless
+            if hopeless:
+                triggers |= _recovered(values, relations, chosen, {i: domain(i, False) for i in chosen},
+                                       s.search_budget, hopeless)
+        if not triggers:
+            break
+        used: set[int] = set()
+        added = False
+        for c in sorted(triggers, key=lambda c: (values[c], c)):
+            if used.intersection(rels_of[c]):
+                continue  # a cell added this round may already have helped it
+            pick = nearest_eligible(c)
+            if pick is None:
+                continue
+            chosen.add(pick)
+            used.update(rels_of[c])
+            added = True
+        if not added:
+            break  # nothing left to suppress
+    flags = {k: (PRIMARY if i in primary else SECONDARY if i in chosen else NOT_SUPPRESSED)
+             for k, i in index.items()}
+    exposed_keys = frozenset(keys[c] for c, e in exposed.items() if e and c in chosen)
+    return SuppressedTable(table, s, flags, bound, exposed_keys)
+
+
+# --------------------------------------------------------------------------------------------------
+# Derived figures: percentages and rates
+# --------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DerivedFigure:
+    """A percentage or rate as published: value None when suppressed or not available."""
+
+    value: float | None
+    display: str
+    suppressed: bool
+    reason: str
+
+
+def suppress_percentage(num_suppressed: bool, den_suppressed: bool, value: float | None,
+                        settings: DisclosureSettings | None = None, decimals: int = 1) -> DerivedFigure:
+    """A percentage built from a numerator and a denominator: suppressed when either is.
+
+    (With the other part published, a percentage of a suppressed count would give that count back.)
+    """
+    s = settings or DisclosureSettings()
+    if num_suppressed or den_suppressed:
+        which = (("numerator and denominator" if den_suppressed else "numerator") if num_suppressed
+                 else "denominator")
+        return DerivedFigure(None, s.marker, True, f"{which} suppressed")
+    if value is None or pd.isna(value):
+        return DerivedFigure(None, "", False, "not available")
+    return DerivedFigure(float(value), f"{value:,.{decimals}f}", False, NOT_SUPPRESSED)
+
+
+def suppress_rate(count_suppressed: bool, value: float | None, settings: DisclosureSettings | None = None,
+                  decimals: int = 1) -> DerivedFigure:
+    """A rate (per 100,000, say) of a count: suppressed when the count is (the population is public)."""
+    s = settings or DisclosureSettings()
+    if count_suppressed:
+        return DerivedFigure(None, s.marker, True, "count suppressed")
+    if value is None or pd.isna(value):
+        return DerivedFigure(None, "", False, "not available")
+    return DerivedFigure(float(value), f"{value:,.{decimals}f}", False, NOT_SUPPRESSED)
+
+
+def percentage_frame(numerator: SuppressedTable, denominator: SuppressedTable, decimals: int = 1) -> pd.DataFrame:
+    """The percentage numerator / denominator x 100 for every cell the two tables share, suppressed where
+    either part is; a zero denominator gives no value. Columns as `SuppressedTable.to_frame`."""
+    rows = []
+    for row in numerator.to_frame().itertuples(index=False):
+        key = (row.area, row.period)
+        if key not in denominator.flags:
+            continue
+        num, den = numerator.table.values[key], denominator.table.values[key]
+        fig = suppress_percentage(numerator.is_suppressed(key), denominator.is_suppressed(key),
+                                  100.0 * num / den if den else None, numerator.settings, decimals)
+        rows.append({"area": row.area, "period": row.period, "period_type": row.period_type, "value": fig.value,
+                     "display": fig.display, "suppressed": fig.suppressed, "reason": fig.reason})
+    return _frame(rows)
+
+
+def suppress_rates(table: SuppressedTable, population: Mapping[str, float], per: float = 100_000,
+                   decimals: int = 1) -> pd.DataFrame:
+    """Rates per `per` people of a suppressed table's counts, suppressed where the count is.
+
+    `population` maps area to people; the force's defaults to the sum of its districts'. Columns as
+    `SuppressedTable.to_frame`.
+    """
+    pop = dict(population)
+    if table.table.force_name not in pop and all(d in pop for d in table.table.districts):
+        pop[table.table.force_name] = sum(pop[d] for d in table.table.districts)
+    rows = []
+    for row in table.to_frame().itertuples(index=False):
+        key = (row.area, row.period)
+        people = pop.get(row.area)
+        rate = per * table.table.values[key] / people if people else None
+        fig = suppress_rate(table.is_suppressed(key), rate, table.settings, decimals)
+        rows.append({"area": row.area, "period": row.period, "period_type": row.period_type, "value": fig.value,
+                     "display": fig.display, "suppressed": fig.suppressed, "reason": fig.reason})
+    return _frame(rows)

@@ -1,0 +1,113 @@
+"""Months on their way to the public: draft -> approved -> published, and what stops an approval."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from ..access import require
+from ..errors import PccDashError
+from ..figures import parse_month
+from ..warehouse import utc_now
+
+
+class CannotApprove(PccDashError):
+    """A month has an open error or a blocking flag, or no figures."""
+
+
+@dataclass
+class PeriodState:
+    period: dt.date
+    status: str  # draft | approved | published | changed (revised since its approval)
+    figures: int
+    approved_by: str | None = None
+    approved_at: dt.datetime | None = None
+    published_at: dt.datetime | None = None
+    blockers: list[str] = field(default_factory=list)
+
+
+def open_errors(con: duckdb.DuckDBPyConnection, period: dt.date) -> list[str]:
+    """Refused files with rows for this month that no later accepted file of the same name has replaced."""
+    rows = con.execute(
+        """SELECT DISTINCT r.name, r.file_id
+           FROM quarantine q JOIN file_registry r USING (file_id)
+           WHERE q.period_text = strftime($p, '%Y-%m')
+             AND NOT EXISTS (SELECT 1 FROM file_registry a
+                             WHERE a.name = r.name AND a.outcome = 'accepted' AND a.file_id > r.file_id)
+           ORDER BY r.file_id""", {"p": period}).fetchall()
+    return [f'file "{name}" (#{fid}) was refused with errors for this month and has not been loaded since'
+            for name, fid in rows]
+
+
+def blocking_flags(con: duckdb.DuckDBPyConnection, period: dt.date) -> list[str]:
+    rows = con.execute(
+        """SELECT f.flag_id, f.scope, f.district, f.measure, f.reason
+           FROM figure_flag f
+           WHERE f.blocking AND f.resolved_at IS NULL
+             AND (f.period = $p OR (f.scope = 'file' AND EXISTS (
+                    SELECT 1 FROM figure x WHERE x.file_id = f.file_id AND x.period = $p)))
+           ORDER BY f.flag_id""", {"p": period}).fetchall()
+    return [f"flag #{fid} ({scope}{': ' + district if district else ''}{', ' + measure if measure else ''}) "
+            f"is blocking and unresolved: {reason}" for fid, scope, district, measure, reason in rows]
+
+
+def period_states(con: duckdb.DuckDBPyConnection) -> list[PeriodState]:
+    """Every month with figures, with its status and anything that would stop its approval."""
+    rows = con.execute(
+        """SELECT f.period, count(*) AS figures, max(f.loaded_at) AS last_loaded,
+                  s.status, s.approved_by, s.approved_at, s.published_at
+           FROM figure f LEFT JOIN period_status s USING (period)
+           GROUP BY f.period, s.status, s.approved_by, s.approved_at, s.published_at
+           ORDER BY f.period""").fetchall()
+    out = []
+    for period, n, last_loaded, status, by, at, published in rows:
+        state = status or "draft"
+        if at is not None and last_loaded > at:
+            state = "changed"
+        ps = PeriodState(period, state, n, by, at, published)
+        ps.blockers = open_errors(con, period) + blocking_flags(con, period)
+        out.append(ps)
+    return out
+
+
+def states_frame(states: list[PeriodState]) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "period": s.period.strftime("%Y-%m"), "status": s.status, "figures": s.figures,
+        "approved_by": s.approved_by or "", "approved_at": s.approved_at.strftime("%Y-%m-%d %H:%M") if s.approved_at
+        else "", "first_published": s.published_at.strftime("%Y-%m-%d %H:%M") if s.published_at else "",
+        "blocked_by": "; ".join(s.blockers)} for s in states])
+
+
+def approve(con: duckdb.DuckDBPyConnection, months: list[str], claims: dict) -> list[dt.date]:
+    """Approve months for publication, as the figures stand now. Only the PCC role may; a blocked month may not."""
+    who = require(claims, "approve")
+    periods = [parse_month(m, "month") for m in months]
+    problems = []
+    for p in periods:
+        n = con.execute("SELECT count(*) FROM figure WHERE period = ?", [p]).fetchall()[0][0]
+        if not n:
+            problems.append(f"{p:%Y-%m} has no accepted figures")
+        problems += [f"{p:%Y-%m}: {b}" for b in open_errors(con, p) + blocking_flags(con, p)]
+    now = utc_now()
+    if problems:
+        con.execute("BEGIN TRANSACTION")
+        for p in periods:
+            con.execute("INSERT INTO publication_event (period, action, by_user, acted_at, note) "
+                        "VALUES (?, ?, ?, ?, ?)", [p, "refused", who, now, "; ".join(problems)[:2000]])
+        con.execute("COMMIT")
+        raise CannotApprove("Not approved:\n  - " + "\n  - ".join(problems)
+                            + "\nResolve these (load a corrected file, or resolve the flag) and approve again.")
+    con.execute("BEGIN TRANSACTION")
+    for p in periods:
+        con.execute(
+            """INSERT INTO period_status (period, status, approved_by, approved_at) VALUES (?, 'approved', ?, ?)
+               ON CONFLICT (period) DO UPDATE SET status = CASE WHEN period_status.published_at IS NULL
+                   THEN 'approved' ELSE 'published' END,
+                   approved_by = excluded.approved_by, approved_at = excluded.approved_at""", [p, who, now])
+        con.execute("INSERT INTO publication_event (period, action, by_user, acted_at) VALUES (?, 'approved', ?, ?)",
+                    [p, who, now])
+    con.execute("COMMIT")
+    return periods

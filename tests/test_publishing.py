@@ -1,0 +1,216 @@
+"""Only approved months reach the public snapshot, as they stood when approved, after disclosure control;
+a reader sees the old snapshot or the new one, whole; only the PCC role approves and publishes."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import duckdb
+import pytest
+from helpers import run_pccdash, write_csv
+
+from pipelines import public, warehouse
+from pipelines.access import NotAllowed
+from pipelines.ingest import ingest
+from pipelines.publish.approval import CannotApprove, approve, period_states
+from pipelines.publish.snapshot import NothingToPublish, publish
+
+PCC = {"email": "pcc@example.org"}
+ANALYST = {"email": "analyst@example.org"}
+HEADER = "period,district,measure,value\n"
+DISTRICTS = ("Barnsley", "Doncaster", "Rotherham", "Sheffield")
+
+
+def month_rows(period: str, measure: str, values) -> str:
+    return "".join(f"{period},{d},{measure},{v}\n" for d, v in zip(DISTRICTS, values, strict=True))
+
+
+@pytest.fixture
+def loaded(db, tmp_path, monkeypatch):
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
+    text = HEADER + month_rows("2015-06", "cse_arrests", (10, 20, 30, 40)) + month_rows(
+        "2015-07", "cse_arrests", (11, 21, 31, 41)) + month_rows("2015-08", "cse_arrests", (12, 22, 32, 42))
+    with warehouse.connect(db) as con:
+        assert ingest(con, [write_csv(tmp_path / "r.csv", text)]).ok
+    return db
+
+
+def snapshot_rows(sql: str, params=()):
+    return public.read(sql, params).values.tolist()
+
+
+def test_nothing_is_public_until_a_month_is_approved_and_published(loaded):
+    assert public.current_snapshot() is None
+    assert public.read("SELECT 1").empty
+    with warehouse.connect(loaded) as con:
+        with pytest.raises(NothingToPublish):
+            publish(con, PCC)
+        approve(con, ["2015-07"], PCC)
+    assert public.current_snapshot() is None, "approval alone publishes nothing"
+    with warehouse.connect(loaded) as con:
+        version, path = publish(con, PCC)
+    assert version == 1 and path == public.current_snapshot()
+    months = snapshot_rows("SELECT DISTINCT period FROM figure WHERE period_type = 'month' ORDER BY 1")
+    assert months == [["2015-07"]]
+    assert snapshot_rows("SELECT area, value FROM figure WHERE measure = 'cse_arrests' AND period = '2015-07' "
+                         "ORDER BY area") == [["Barnsley", 11], ["Doncaster", 21], ["Rotherham", 31],
+                                              ["Sheffield", 41], ["South Yorkshire", 104]]
+
+
+def test_a_revision_after_approval_waits_for_a_new_approval_then_is_a_new_version(loaded, tmp_path):
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-07"], PCC)
+        publish(con, PCC)
+        assert ingest(con, [write_csv(tmp_path / "fix.csv", HEADER + month_rows(
+            "2015-07", "cse_arrests", (11, 25, 31, 41)))]).ok
+        assert [s.status for s in period_states(con) if s.period.isoformat() == "2015-07-01"] == ["changed"]
+        publish(con, PCC)  # not re-approved: version 2 still carries the approved figure
+    assert snapshot_rows("SELECT value FROM figure WHERE area = 'Doncaster' AND period = '2015-07'") == [[21]]
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-07"], PCC)
+        version, _ = publish(con, PCC)
+    assert version == 3
+    assert snapshot_rows("SELECT value FROM figure WHERE area = 'Doncaster' AND period = '2015-07'") == [[25]]
+    revised = snapshot_rows("SELECT area, previous_display, new_display FROM revision WHERE period = '2015-07' "
+                            "ORDER BY area")
+    assert revised == [["Doncaster", "21", "25"], ["South Yorkshire", "104", "108"]]
+    assert snapshot_rows("SELECT last_revised_at IS NOT NULL FROM period WHERE period = '2015-07'") == [[True]]
+    folder = public.published_dir()
+    assert sorted(p.name for p in folder.glob("snapshot-*.duckdb")) == [
+        "snapshot-0001.duckdb", "snapshot-0002.duckdb", "snapshot-0003.duckdb"]
+
+
+def test_small_counts_are_suppressed_in_the_snapshot_and_no_reason_is_published(db, tmp_path, monkeypatch):
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
+    text = HEADER + month_rows("2015-07", "cse_charges", (0, 2, 9, 12))
+    with warehouse.connect(db) as con:
+        ingest(con, [write_csv(tmp_path / "c.csv", text)])
+        approve(con, ["2015-07"], PCC)
+        publish(con, PCC)
+    rows = dict(snapshot_rows("SELECT area, display FROM figure WHERE period = '2015-07' AND measure = 'cse_charges'"))
+    assert rows["Barnsley"] == "0" and rows["Doncaster"] == "[c]"
+    assert sum(1 for v in rows.values() if v == "[c]") >= 2, "one suppressed cell would be recoverable from the total"
+    cols = snapshot_rows("SELECT column_name FROM information_schema.columns WHERE table_name = 'figure'")
+    assert ["reason"] not in cols
+    meta = dict(snapshot_rows("SELECT key, value FROM meta"))
+    assert "[c]" in meta["footnote"] and meta["threshold"] == "4"
+
+
+def test_the_snapshot_holds_no_analyst_note_no_personal_data_and_no_draft(loaded, tmp_path):
+    with warehouse.connect(loaded) as con:
+        con.execute("INSERT INTO figure_flag (scope, period, district, measure, reason, raised_by, raised_at) "
+                    "VALUES ('figure', DATE '2015-07-01', 'Rotherham', 'cse_arrests', "
+                    "'Secret note about a named child', 'analyst@example.org', now())")
+        approve(con, ["2015-07"], PCC)
+        publish(con, PCC)
+    path = public.current_snapshot()
+    con = duckdb.connect(str(path), read_only=True)
+    dump = " ".join(str(v) for t, in con.execute("SHOW TABLES").fetchall()
+                    for row in con.execute(f"SELECT * FROM {t}").fetchall() for v in row)
+    con.close()
+    assert "Secret note" not in dump and "example.org" not in dump
+    assert "2015-06" not in dump and "2015-08" not in dump
+    caveat = snapshot_rows("SELECT area, text FROM caveat")
+    assert caveat == [["Rotherham", "An analyst has flagged this figure for a data-quality check."]]
+
+
+def test_only_the_pcc_role_approves_and_publishes(loaded):
+    with warehouse.connect(loaded) as con:
+        for who in (ANALYST, {"email": "someone@else.org"}, {}):
+            with pytest.raises(NotAllowed, match="needs the role pcc"):
+                approve(con, ["2015-07"], who)
+        approve(con, ["2015-07"], {"email": "x@y.org", "groups": ["pcc-office"]})
+        with pytest.raises(NotAllowed):
+            publish(con, ANALYST)
+
+
+def test_an_open_error_or_a_blocking_flag_stops_approval(loaded, tmp_path):
+    with warehouse.connect(loaded) as con:
+        bad = write_csv(tmp_path / "aug.csv", HEADER + "2015-08,Leeds,cse_arrests,3\n")
+        assert not ingest(con, [bad]).ok
+        with pytest.raises(CannotApprove, match='file "aug.csv"'):
+            approve(con, ["2015-08"], PCC)
+        write_csv(bad, HEADER + month_rows("2015-08", "cse_arrests", (12, 22, 32, 43)))
+        assert ingest(con, [bad]).ok
+        approve(con, ["2015-08"], PCC)  # the corrected file closes the error
+        con.execute("INSERT INTO figure_flag (scope, period, district, reason, blocking, raised_by, raised_at) "
+                    "VALUES ('district_month', DATE '2015-06-01', 'Sheffield', 'Duplicate records suspected', "
+                    "true, 'analyst@example.org', now())")
+        with pytest.raises(CannotApprove, match="is blocking and unresolved: Duplicate records suspected"):
+            approve(con, ["2015-06"], PCC)
+        con.execute("UPDATE figure_flag SET resolved_at = now(), resolved_by = 'analyst@example.org'")
+        approve(con, ["2015-06"], PCC)
+        events = con.execute("SELECT action, count(*) FROM publication_event GROUP BY ALL ORDER BY 1").fetchall()
+    assert events == [("approved", 2), ("refused", 2)]
+
+
+def test_the_pointer_cannot_lead_outside_the_published_folder(tmp_path, monkeypatch):
+    folder = tmp_path / "published"
+    folder.mkdir()
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(folder))
+    (tmp_path / "snapshot-0001.duckdb").write_bytes(b"")
+    (folder / "current.json").write_text(json.dumps({"file": "../snapshot-0001.duckdb"}))
+    assert public.current_snapshot() is None
+
+
+def test_the_public_reader_cannot_open_the_warehouse_even_if_asked(loaded):
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-07"], PCC)
+        publish(con, PCC)
+    with pytest.raises(duckdb.Error, match="disabled"):
+        public.read(f"ATTACH '{loaded}' AS w (READ_ONLY)")
+    with pytest.raises(duckdb.Error, match="disabled"):
+        public.read(f"SELECT * FROM read_csv('{loaded}')")
+
+
+def test_readers_during_publishing_see_one_whole_snapshot(loaded):
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-06"], PCC)
+        publish(con, PCC)
+    seen, errors, stop = set(), [], threading.Event()
+
+    def reader():
+        while not stop.is_set():
+            try:
+                meta = public.read("SELECT (SELECT value FROM meta WHERE key = 'version') AS v, "
+                                   "(SELECT count(DISTINCT period) FROM figure WHERE period_type = 'month') AS n")
+                v, n = meta.values.tolist()[0]
+                seen.add((v, n))
+            except Exception as exc:  # a reader must never fail
+                errors.append(exc)
+
+    threads = [threading.Thread(target=reader) for _ in range(2)]
+    for t in threads:
+        t.start()
+    try:
+        with warehouse.connect(loaded) as con:
+            approve(con, ["2015-07"], PCC)
+            publish(con, PCC)
+            approve(con, ["2015-08"], PCC)
+            publish(con, PCC)
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+    assert not errors
+    assert seen and seen <= {("1", 1), ("2", 2), ("3", 3)}, seen
+    assert dict(snapshot_rows("SELECT key, value FROM meta"))["version"] == "3"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("point", ["publish_before_rename", "publish_before_switch"])
+def test_publishing_killed_leaves_the_old_snapshot_current_and_a_rerun_finishes(loaded, point, tmp_path):
+    env = {"PCCDASH_PUBLISHED_DIR": str(public.published_dir())}
+    assert run_pccdash("approve", "2015-06", "--db", loaded, "--as", "pcc@example.org", env=env).returncode == 0
+    assert run_pccdash("publish", "--db", loaded, "--as", "pcc@example.org", env=env).returncode == 0
+    before = public.current_snapshot()
+    assert run_pccdash("approve", "2015-07", "--db", loaded, "--as", "pcc@example.org", env=env).returncode == 0
+    killed = run_pccdash("publish", "--db", loaded, "--as", "pcc@example.org", env={**env, "PCCDASH_FAILPOINT": point})
+    assert killed.returncode == -9
+    assert public.current_snapshot() == before
+    assert snapshot_rows("SELECT DISTINCT period FROM figure WHERE period_type = 'month'") == [["2015-06"]]
+    rerun = run_pccdash("publish", "--db", loaded, "--as", "pcc@example.org", env=env)
+    assert rerun.returncode == 0, rerun.stderr
+    assert snapshot_rows("SELECT DISTINCT period FROM figure WHERE period_type = 'month' ORDER BY 1") == [
+        ["2015-06"], ["2015-07"]]
