@@ -102,10 +102,21 @@ def ingest(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path], *, loade
     with tempfile.TemporaryDirectory(prefix="pccdash-") as tmp:
         for i, path in enumerate(files, start=1):
             say(f"[{i}/{len(files)}] {path.name} ({_size(path)})")
-            outcome = ingest_file(con, path, loaded_by=user, today=today, tmp_dir=Path(tmp))
+            outcome = _ingest_any(con, path, loaded_by=user, today=today, tmp_dir=Path(tmp))
             report.files.append(outcome)
             say(f"        {describe(outcome)}")
     return report
+
+
+def _ingest_any(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, today: dt.date | None,
+                tmp_dir: Path) -> FileOutcome:
+    """A police.uk street or outcomes file (known by its header) goes to its own pipeline; anything else is
+    a force return."""
+    from ..policeuk import detect, ingest_police_uk
+
+    if path.suffix.lower() == ".csv" and detect(path):
+        return ingest_police_uk(con, path, loaded_by=loaded_by, today=today, tmp_dir=tmp_dir)
+    return ingest_file(con, path, loaded_by=loaded_by, today=today, tmp_dir=tmp_dir)
 
 
 def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, today: dt.date | None = None,

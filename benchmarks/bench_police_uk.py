@@ -1,0 +1,219 @@
+"""police.uk ingestion speed and memory: loading a street-level file against DuckDB's own read_csv of it.
+
+Run:  python benchmarks/bench_police_uk.py [--rows 2000000] [--repeat 3]
+
+Generates (seeded) a police.uk-format street-level crime file of `--rows` rows, South Yorkshire's
+districts, map points, crime types and outcomes, anti-social behaviour without a Crime ID, a few
+records outside the force and with no location, over as many months as a real force fills at about
+20,000 records a month. Then, in this invocation, each run in a fresh child process (each with its
+own peak memory, from resource.getrusage), on the same file and disk:
+
+- baseline: `CREATE TABLE t AS SELECT * FROM read_csv(file)` into a new database file, then CHECKPOINT:
+  what DuckDB does with no checks at all;
+- pipeline: what `pccdash ingest` does with a police.uk file: fingerprint and encoding check, read into
+  police_uk_record with the row of each record, place each in a district, check the contract (Great
+  Expectations row rules and DuckDB set rules), register the file and the run, write the month
+  revisions and counts, commit, checkpoint and swap in the readers' copy.
+
+Imports (DuckDB, pccdash, Great Expectations) and opening the database are done before the clock
+starts: the benchmark measures the work, not Python's start-up. Both clocks stop after CHECKPOINT; the
+time with the readers' copy swapped in (what `pccdash ingest` does on closing) is printed apart, and so
+is the time of readers.inspect_file alone (the fingerprint and encoding check every file gets, in
+Python, one thread), which the ingestion runs first.
+
+Memory: no record passes through Python, so what grows with the file is DuckDB's own page cache, which
+keeps written pages up to its memory_limit (by default 80% of RAM), for DuckDB's read_csv as for this
+ingestion. Each is run on a file ten times smaller and on the large one, with DuckDB's default limit
+and with `--memory-limit` (256MB by default), and both peaks of each are printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+HEADER = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
+          "Last outcome category,Context\n")
+FORCE = "South Yorkshire Police"
+ROWS_PER_MONTH = 20_000
+# (crime type, weight) roughly as South Yorkshire publishes them
+CRIME_TYPES = (("Violence and sexual offences", 28), ("Anti-social behaviour", 20), ("Criminal damage and arson", 10),
+               ("Other theft", 8), ("Burglary", 7), ("Public order", 7), ("Vehicle crime", 5), ("Shoplifting", 5),
+               ("Other crime", 3), ("Drugs", 2), ("Possession of weapons", 1), ("Theft from the person", 1),
+               ("Robbery", 1), ("Bicycle theft", 1))
+OUTCOMES = (("Unable to prosecute suspect", 30), ("Investigation complete; no suspect identified", 25),
+            ("Status update unavailable", 15), ("Under investigation", 8), ("Awaiting court outcome", 5),
+            ("Court result unavailable", 4), ("Local resolution", 4), ("Offender sent to prison", 2),
+            ("Offender given community sentence", 2), ("Suspect charged as part of another case", 2),
+            ("Offender fined", 1), ("Further investigation is not in the public interest", 2))
+DISTRICTS = (("Barnsley", 7300, 150), ("Doncaster", 7500, 190), ("Rotherham", 7700, 160), ("Sheffield", 7900, 340))
+STREETS = tuple(f"On or near {a} {b}" for a in ("High", "Church", "Station", "Mill", "Park", "New", "Green", "Main",
+                                                  "Victoria", "Queen", "King", "Manor", "Hall", "Chapel", "School")
+                for b in ("Street", "Road", "Lane", "Avenue", "Close", "Way", "Drive"))
+
+
+def make_file(path: Path, rows: int, seed: int = 11) -> int:
+    """Write a police.uk street file of `rows` records; returns the rows written."""
+    rng = random.Random(seed)
+    lsoas = [(f"E0100{base + i:04d}", f"{name} {i // 5 + 1:03d}{'ABCDE'[i % 5]}")
+             for name, base, n in DISTRICTS for i in range(n)]
+    lsoas += [(f"E0102{8000 + i:04d}", f"Bassetlaw {i // 5 + 1:03d}{'ABCDE'[i % 5]}") for i in range(20)]
+    # police.uk moves each record to one of a fixed set of anonymous map points: about 20 per LSOA
+    points = []
+    for code, name in lsoas:
+        lon0, lat0 = -1.6 + rng.random() * 0.7, 53.3 + rng.random() * 0.35
+        for _ in range(20):
+            points.append((f"{lon0 + rng.uniform(-0.01, 0.01):.6f}", f"{lat0 + rng.uniform(-0.01, 0.01):.6f}",
+                           rng.choice(STREETS), code, name))
+    types, type_weights = zip(*CRIME_TYPES, strict=True)
+    outcomes, outcome_weights = zip(*OUTCOMES, strict=True)
+    months = max(1, rows // ROWS_PER_MONTH)
+    written = 0
+    with open(path, "w", newline="") as fh:
+        fh.write(HEADER)
+        while written < rows:
+            chunk = []
+            for _ in range(min(50_000, rows - written)):
+                if written >= rows:
+                    break
+                m = written * months // rows
+                month = f"{2010 + m // 12}-{m % 12 + 1:02d}"
+                crime_type = rng.choices(types, type_weights)[0]
+                if rng.random() < 0.03:
+                    lon = lat = code = name = ""
+                    location = "No Location"
+                else:
+                    lon, lat, location, code, name = rng.choice(points)
+                if crime_type == "Anti-social behaviour":
+                    crime_id = outcome = ""
+                else:
+                    crime_id, outcome = f"{rng.getrandbits(256):064x}", rng.choices(outcomes, outcome_weights)[0]
+                line = (f"{crime_id},{month},{FORCE},{FORCE},{lon},{lat},{location},{code},{name},{crime_type},"
+                        f"{outcome},\n")
+                chunk.append(line)
+                written += 1
+                if crime_type == "Anti-social behaviour" and rng.random() < 0.01 and written < rows:
+                    chunk.append(line)  # police.uk publishes identical lines; they are separate records
+                    written += 1
+            fh.write("".join(chunk))
+    return written
+
+
+def child(mode: str, csv_path: str, db_path: str, memory_limit: str = "") -> None:
+    # imports, and Great Expectations' set-up, are made before the clock starts
+    import duckdb
+
+    from pipelines import warehouse
+    from pipelines.contracts import load_contract
+    from pipelines.contracts.runner import expectation_suite
+    from pipelines.policeuk import ingest_police_uk
+    from pipelines.policeuk.reference import reference
+
+    reference()
+    expectation_suite(load_contract("police_uk_street"))
+    if mode == "inspect":  # the fingerprint and encoding check every file gets (readers.inspect_file)
+        from pipelines.ingest.readers import inspect_file
+
+        start = time.perf_counter()
+        with tempfile.TemporaryDirectory(prefix="pccdash-bench-") as tmp:
+            inspect_file(Path(csv_path), "bench", Path(tmp))
+        seconds = with_copy = time.perf_counter() - start
+        rows = 0
+    elif mode == "baseline":
+        con = duckdb.connect(db_path)
+        if memory_limit:
+            con.execute("SET memory_limit = ?", [memory_limit])
+        start = time.perf_counter()
+        con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?)", [csv_path])
+        con.execute("CHECKPOINT")
+        seconds = time.perf_counter() - start
+        rows = con.execute("SELECT count(*) FROM t").fetchall()[0][0]
+        con.close()
+        with_copy = seconds
+    else:
+        with tempfile.TemporaryDirectory(prefix="pccdash-bench-") as tmp:
+            with warehouse.connect(db_path) as con:
+                if memory_limit:
+                    con.execute("SET memory_limit = ?", [memory_limit])
+                start = time.perf_counter()
+                outcome = ingest_police_uk(con, Path(csv_path), loaded_by="bench", tmp_dir=Path(tmp))
+                con.execute("CHECKPOINT")
+                seconds = time.perf_counter() - start
+            with_copy = time.perf_counter() - start  # closing the warehouse swaps in the readers' copy
+        if outcome.outcome != "accepted":
+            raise SystemExit(f"ingest refused the file: {outcome.message}")
+        rows = outcome.rows
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"mode": mode, "seconds": seconds, "with_copy": with_copy, "rows": rows, "peak_mib": peak_mib}))
+
+
+def run_child(mode: str, csv_path: Path, db_path: Path, env: dict, memory_limit: str = "") -> dict:
+    for p in (db_path, db_path.with_name(db_path.name + ".wal")):
+        p.unlink(missing_ok=True)
+    out = subprocess.run([sys.executable, __file__, "--child", mode, str(csv_path), str(db_path), memory_limit],
+                         capture_output=True, text=True, env=env)
+    if out.returncode:
+        raise SystemExit(f"{mode} run failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=2_000_000)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each; the best time is reported")
+    parser.add_argument("--memory-limit", default="256MB",
+                        help="DuckDB memory_limit for the second memory comparison (default 256MB)")
+    parser.add_argument("--child", nargs=4, metavar=("MODE", "CSV", "DB", "LIMIT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return
+    with tempfile.TemporaryDirectory(prefix="pccdash-bench-") as tmp:
+        tmp_path = Path(tmp)
+        env = {**os.environ, "PCCDASH_TODAY": "2026-11-21", "PCCDASH_MAX_FILE_MB": "100000",
+               "PYTHONPATH": str(ROOT)}
+        big, small = tmp_path / "big-street.csv", tmp_path / "small-street.csv"
+        rows = make_file(big, args.rows)
+        small_rows = make_file(small, args.rows // 10)
+        print(f"File: {rows:,} rows, {big.stat().st_size / 1048576:,.1f} MiB, police.uk street-level layout "
+              f"({max(1, args.rows // ROWS_PER_MONTH)} months); {os.cpu_count()} CPUs")
+        results: dict[str, list[dict]] = {"baseline": [], "pipeline": [], "inspect": []}
+        for i in range(args.repeat):
+            for mode in ("baseline", "pipeline", "inspect"):
+                results[mode].append(run_child(mode, big, tmp_path / f"{mode}-{i}.duckdb", env))
+        best = {m: min(r, key=lambda x: x["seconds"]) for m, r in results.items()}
+        peak = {m: max(x["peak_mib"] for x in r) for m, r in results.items()}
+        b, p = best["baseline"], best["pipeline"]
+        print(f"{'':28}{'seconds':>10}{'rows/s':>14}{'peak MiB':>10}")
+        print(f"{'DuckDB read_csv (baseline)':28}{b['seconds']:>10.2f}{rows / b['seconds']:>14,.0f}"
+              f"{peak['baseline']:>10.0f}")
+        print(f"{'police.uk ingest':28}{p['seconds']:>10.2f}{rows / p['seconds']:>14,.0f}{peak['pipeline']:>10.0f}")
+        print(f"Ratio pipeline / baseline: {p['seconds'] / b['seconds']:.2f}x time (aim: at most 1.5x), "
+              f"{peak['pipeline'] / peak['baseline']:.2f}x peak memory. Best of {args.repeat} runs each.")
+        i = best["inspect"]["seconds"]
+        print(f"  of which readers.inspect_file (sha256, encoding, size; as for every return): {i:.2f} s "
+              f"= {i / b['seconds']:.2f}x the baseline; the rest is {(p['seconds'] - i) / b['seconds']:.2f}x.")
+        print(f"With the readers' copy of the warehouse swapped in (as `pccdash ingest` ends): "
+              f"{p['with_copy']:.2f} s, {p['with_copy'] / b['seconds']:.2f}x.")
+        print(f"\nPeak memory (MiB, whole process) as the file grows tenfold, {small_rows:,} -> {rows:,} rows:")
+        for limit in ("", args.memory_limit):
+            print(f"  DuckDB memory_limit {limit or 'default (80% of RAM)'}:")
+            for mode, name in (("baseline", "DuckDB read_csv"), ("pipeline", "police.uk ingest")):
+                peaks = [run_child(mode, path, tmp_path / f"mem-{mode}-{n}.duckdb", env, limit)["peak_mib"]
+                         for n, path in (("small", small), ("large", big))]
+                print(f"    {name:18}{peaks[0]:>8,.0f} -> {peaks[1]:>6,.0f}  ({peaks[1] / peaks[0]:.2f}x)")
+
+
+if __name__ == "__main__":
+    main()

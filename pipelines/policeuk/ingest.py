@@ -1,0 +1,347 @@
+"""Loading police.uk street-level crime and outcomes CSVs: recognised by header, checked by contract, streamed.
+
+A police.uk file is read by DuckDB straight into `police_uk_record` inside the load's transaction; no
+record passes through Python. Row numbers come from the order DuckDB keeps while inserting (as for a
+table made in one statement, the rows of one insert are numbered in file order). The contract checks
+a compact batch: one row per distinct value of each checked column, with the first row holding it.
+A file that breaks an error rule, or cannot be read as CSV, is refused whole: the transaction is
+rolled back and the refusal recorded as for any return. An accepted file's months become a new
+revision of each (kind, force, month), with monthly counts by district, crime type and outcome.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from pathlib import Path
+
+import duckdb
+
+from .. import faults
+from ..contracts import load_contract, validate_batch
+from ..contracts.store import save_caveats, save_run
+from ..errors import Problem
+from ..ingest import checks, readers
+from ..ingest.load import FileOutcome, _register, _reject, drop_staging
+from ..warehouse import one, scalar, utc_now
+from .reference import reference, register_reference_tables
+from .revisions import change_counts
+
+STREET_HEADER = ("Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
+                 "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context")
+OUTCOMES_HEADER = ("Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
+                   "LSOA code", "LSOA name", "Outcome type")
+HEADERS = {"street": STREET_HEADER, "outcomes": OUTCOMES_HEADER}
+_ARCHIVE_NAME = re.compile(r"^(\d{4}-\d{2})-(.+)-(street|outcomes)\.csv$", re.IGNORECASE)
+
+
+class _Refused(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(problems[0].message() if problems else "refused")
+
+
+def detect(path: str | Path) -> str | None:
+    """'street' or 'outcomes' when the file's first line is that police.uk header; else None. Reads one line."""
+    p = Path(path)
+    if p.suffix.lower() != ".csv" or not p.is_file():
+        return None
+    with open(p, "rb") as fh:
+        line = fh.readline(4096)
+    cells = tuple(c.strip().strip('"').strip() for c in line.decode("utf-8-sig", "replace").rstrip("\r\n").split(","))
+    for kind, header in HEADERS.items():
+        if cells == header:
+            return kind
+    return None
+
+
+def archive_name(path: str | Path) -> tuple[str, str, str] | None:
+    """(month, police.uk force id, kind) when the file is named as in police.uk's monthly archive
+    (`2017-11/2017-11-south-yorkshire-street.csv`); else None."""
+    m = _ARCHIVE_NAME.match(Path(path).name)
+    return (m.group(1), m.group(2).lower(), m.group(3).lower()) if m else None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Reading: the file straight into police_uk_record
+
+
+def _district_sql() -> tuple[str, dict]:
+    """The CASE placing a record in a district from its LSOA name (c8), with its parameters."""
+    ref = reference()
+    params: dict[str, object] = {"no_location": ref.no_location, "outside": ref.outside}
+    whens = []
+    for i, (prefix, district) in enumerate(ref.district_rules):
+        params[f"p{i}"], params[f"ps{i}"], params[f"d{i}"] = prefix, prefix + " ", district
+        whens.append(f"WHEN starts_with(c8, $ps{i}) OR c8 = $p{i} THEN $d{i}")
+    return f"CASE WHEN c8 IS NULL THEN $no_location {' '.join(whens)} ELSE $outside END", params
+
+
+def _insert_records(con: duckdb.DuckDBPyConnection, csv_path: Path, kind: str, file_id: int,
+                    numbered: bool = False) -> None:
+    """Insert the file's records. `numbered`: number rows with a streaming window (one thread), else 0."""
+    width = len(HEADERS[kind])
+    columns = {f"c{i}": "VARCHAR" for i in range(width)}
+    district, params = _district_sql()
+    if kind == "street":
+        crime_type, last_outcome, outcome_type, context = "c9", "c10", "NULL", "c11"
+    else:
+        crime_type, last_outcome, outcome_type, context = "NULL", "NULL", "c9", "NULL"
+    row = "(row_number() OVER () + 1)::INTEGER" if numbered else "0"
+    con.execute(
+        f"""INSERT INTO police_uk_record
+        SELECT $file_id, $kind, {row}, c0,
+               CASE WHEN length(c1) = 7 THEN TRY_CAST(c1 || '-01' AS DATE) END, c1, c2, c3,
+               CASE WHEN readable THEN lon END, CASE WHEN readable THEN lat END,
+               CASE WHEN NOT readable AND (c4 IS NOT NULL OR c5 IS NOT NULL)
+                    THEN coalesce(c4, '') || ', ' || coalesce(c5, '') END,
+               c6, c7, c8, {crime_type}, {last_outcome}, {outcome_type}, {context}, {district}
+        FROM (SELECT *, coalesce(isfinite(lon) AND isfinite(lat), false) AS readable
+              FROM (SELECT *, TRY_CAST(c4 AS DOUBLE) AS lon, TRY_CAST(c5 AS DOUBLE) AS lat
+                    FROM read_csv($path, header = true, auto_detect = false, columns = $columns, delim = ',',
+                                  quote = '"', escape = '"', strict_mode = true, null_padding = false,
+                                  encoding = 'utf-8')))""",
+        {**params, "file_id": file_id, "kind": kind, "path": str(csv_path), "columns": columns},
+    )
+
+
+def _blank_lines(path: Path) -> list[int]:
+    """Line numbers of the empty lines (which DuckDB skips), read as a stream."""
+    out = []
+    with open(path, "rb") as fh:
+        for i, line in enumerate(fh, start=1):
+            if line in (b"\n", b"\r\n"):
+                out.append(i)
+    return out
+
+
+def _number_rows(con: duckdb.DuckDBPyConnection, csv_path: Path, kind: str, file_id: int,
+                 blank_lines: bool) -> int:
+    """Give the file's records their row (the header is row 1); returns their number."""
+    lo, hi, n = one(con, "SELECT min(rowid), max(rowid), count(*) FROM police_uk_record WHERE file_id = ?",
+                    [file_id])
+    if n == 0:
+        return 0
+    in_order = scalar(con, "SELECT current_setting('preserve_insertion_order')")
+    if in_order and hi - lo + 1 == n:
+        con.execute("UPDATE police_uk_record SET source_row = (rowid - $lo + 2)::INTEGER WHERE file_id = $file_id",
+                    {"lo": lo, "file_id": file_id})
+    else:  # insertion order not kept, or not one run of row ids: number them again, in one thread
+        con.execute("DELETE FROM police_uk_record WHERE file_id = ?", [file_id])
+        _insert_records(con, csv_path, kind, file_id, numbered=True)
+    if blank_lines:
+        # The k-th record after b skipped empty lines is on row k + 1 + b; empty line j (1-based, on line
+        # L) comes before every record numbered above L - j without it.
+        blanks = _blank_lines(csv_path)
+        con.execute("CREATE OR REPLACE TEMP TABLE police_uk_blank (threshold INTEGER, shift INTEGER)")
+        con.executemany("INSERT INTO police_uk_blank VALUES (?, ?)",
+                        [[line - j, j] for j, line in enumerate(blanks, start=1)])
+        con.execute(
+            """UPDATE police_uk_record r SET source_row = r.source_row + s.shift
+               FROM (SELECT r2.source_row AS row0, max(b.shift) AS shift
+                     FROM police_uk_record r2 JOIN police_uk_blank b ON b.threshold < r2.source_row
+                     WHERE r2.file_id = $file_id GROUP BY r2.source_row) s
+               WHERE r.file_id = $file_id AND r.source_row = s.row0""", {"file_id": file_id})
+    return n
+
+
+def _csv_problems(facts: readers.FileFacts, width: int, exc: Exception) -> list[Problem]:
+    """The rows DuckDB could not read, found again with Python's csv reader (which names them)."""
+    try:
+        problems = readers._locate_csv_problems(facts, width)
+    except readers.FileRejected as rejected:  # a quote left open: the csv reader names where
+        return rejected.problems
+    return problems or [Problem(facts.label, f"cannot be read as CSV: {str(exc).splitlines()[0]}")]
+
+
+# ---------------------------------------------------------------------------------------------------
+# The batch the contract checks
+
+
+BATCH_COLUMNS = (
+    ("source_file", "VARCHAR"), ("source_sheet", "VARCHAR"), ("source_row", "INTEGER"), ("source_column", "VARCHAR"),
+    ("period", "DATE"), ("district", "VARCHAR"), ("measure", "VARCHAR"), ("rows", "BIGINT"),
+    ("kind", "VARCHAR"), ("month_text", "VARCHAR"), ("falls_within", "VARCHAR"), ("reported_by", "VARCHAR"),
+    ("lsoa_code", "VARCHAR"), ("has_location", "BOOLEAN"), ("latitude", "DOUBLE"), ("longitude", "DOUBLE"),
+    ("coordinates_text", "VARCHAR"), ("crime_type", "VARCHAR"), ("last_outcome", "VARCHAR"),
+    ("outcome_type", "VARCHAR"), ("name_month", "VARCHAR"), ("name_force", "VARCHAR"),
+)
+
+
+def _branch(column: str, keys: dict[str, str], where: str = "", counted: bool = False) -> str:
+    """One checked column's distinct values (per month, force and district when `counted`)."""
+    if counted:
+        keys = {**keys, "period": "period", "district": "district", "falls_within": "falls_within"}
+    fixed = {"source_file": "$label", "source_sheet": "NULL", "source_row": "min(source_row)",
+             "source_column": f"'{column}'", "rows": "count(*)", "kind": "$kind", "name_month": "$name_month",
+             "name_force": "$name_force"}
+    select = []
+    for name, sql_type in BATCH_COLUMNS:
+        expr = keys.get(name) or fixed.get(name) or "NULL"
+        select.append(f"({expr})::{sql_type} AS {name}")
+    group = ", ".join(keys.values())
+    return (f"SELECT {', '.join(select)} FROM police_uk_record WHERE file_id = $file_id"
+            f"{' AND ' + where if where else ''} GROUP BY {group}")
+
+
+def _build_batch(con: duckdb.DuckDBPyConnection, file_id: int, kind: str, label: str, path: Path) -> int:
+    """Make the temporary table `batch` the contract checks; returns its row count."""
+    named = archive_name(path)
+    branches = [
+        _branch("Month", {"month_text": "coalesce(month_text, '')", "period": "period"}),
+        _branch("Reported by", {"reported_by": "coalesce(reported_by, '')"}),
+        _branch("Falls within", {"falls_within": "coalesce(falls_within, '')"}),
+        _branch("LSOA code", {"lsoa_code": "lsoa_code", "has_location": "latitude IS NOT NULL"}),
+        _branch("Latitude", {"latitude": "latitude"}, "latitude IS NOT NULL"),
+        _branch("Longitude", {"longitude": "longitude"}, "longitude IS NOT NULL"),
+        _branch("Longitude", {"coordinates_text": "coordinates_text"}, "coordinates_text IS NOT NULL"),
+    ]
+    if kind == "street":
+        branches += [_branch("Crime type", {"crime_type": "coalesce(crime_type, '')"}, counted=True),
+                     _branch("Last outcome category", {"last_outcome": "last_outcome"}, "last_outcome IS NOT NULL",
+                             counted=True)]
+    else:
+        branches.append(_branch("Outcome type", {"outcome_type": "coalesce(outcome_type, '')"}, counted=True))
+    asb = reference().anti_social_behaviour
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE batch AS
+        SELECT b.*,
+               coalesce(strftime(b.period, '%Y-%m'), b.month_text) AS period_text, b.district AS district_text,
+               b.measure AS measure_text,
+               coalesce(b.month_text, b.reported_by, b.falls_within, b.lsoa_code, b.latitude::VARCHAR,
+                        b.longitude::VARCHAR, b.coordinates_text, b.crime_type, b.last_outcome,
+                        b.outcome_type) AS value_text,
+               b.rows || ' row(s) of the file hold this value; the first is row ' || b.source_row AS note
+        FROM ({' UNION ALL '.join(branches)}) b""",
+        {"file_id": file_id, "kind": kind, "label": label, "name_month": named[0] if named else None,
+         "name_force": named[1] if named else None},
+    )
+    # the context measure each counted value feeds: a warning about it follows that measure's figures
+    con.execute(
+        """UPDATE batch SET measure = CASE
+               WHEN source_column = 'Crime type' AND crime_type <> ''
+                   THEN coalesce((SELECT r.measure FROM police_uk_ref_crime_type r WHERE r.name = batch.crime_type),
+                                 CASE WHEN crime_type <> $asb THEN 'police_uk_total_crime' END)
+               WHEN source_column = 'Last outcome category' THEN 'police_uk_charge_share'
+               WHEN source_column = 'Outcome type' AND outcome_type <> ''
+                   THEN CASE WHEN (SELECT r.charged FROM police_uk_ref_outcome r WHERE r.name = batch.outcome_type)
+                             THEN 'police_uk_outcomes_charged' ELSE 'police_uk_outcomes_recorded' END
+           END""",
+        {"asb": asb},
+    )
+    con.execute("UPDATE batch SET measure_text = measure")
+    return scalar(con, "SELECT count(*) FROM batch")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Revisions
+
+
+def _insert_revisions(con: duckdb.DuckDBPyConnection, file_id: int, kind: str, now: dt.datetime) -> None:
+    """Each (force, month) of the file becomes a new revision, with its counts."""
+    con.execute(
+        """INSERT INTO police_uk_month
+           SELECT $kind, n.falls_within, n.period, coalesce(p.revision, 0) + 1, $file_id, n.records, $now
+           FROM (SELECT falls_within, period, count(*) AS records FROM police_uk_record
+                 WHERE file_id = $file_id GROUP BY ALL) n
+           LEFT JOIN (SELECT falls_within, period, max(revision) AS revision FROM police_uk_month
+                      WHERE kind = $kind GROUP BY ALL) p USING (falls_within, period)""",
+        {"kind": kind, "file_id": file_id, "now": now},
+    )
+    outcome = "last_outcome" if kind == "street" else "outcome_type"
+    con.execute(
+        f"""INSERT INTO police_uk_count_revision
+            SELECT $kind, c.falls_within, c.period, m.revision, c.district, c.crime_type, c.outcome, c.records
+            FROM (SELECT falls_within, period, district, crime_type, {outcome} AS outcome, count(*) AS records
+                  FROM police_uk_record WHERE file_id = $file_id GROUP BY ALL) c
+            JOIN police_uk_month m ON m.file_id = $file_id AND m.kind = $kind
+                                  AND m.falls_within = c.falls_within AND m.period = c.period""",
+        {"file_id": file_id, "kind": kind},
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+
+
+def ingest_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, loaded_by: str,
+                     today: dt.date | None = None, tmp_dir: Path) -> FileOutcome:
+    """Load one police.uk street or outcomes file in one transaction, or refuse it whole with its problems."""
+    started = time.perf_counter()
+    path = Path(path)
+    label = path.name
+    drop_staging(con)
+    received = utc_now()
+    kind = detect(path)
+    try:
+        facts = readers.inspect_file(path, label, Path(tmp_dir))
+    except readers.FileRejected as exc:
+        size = path.stat().st_size if path.exists() else 0
+        return _reject(con, path, label, None, size, received, loaded_by, exc.problems, started)
+    if kind is None:
+        expected = ",".join(STREET_HEADER)
+        return _reject(con, path, label, facts, facts.size, received, loaded_by,
+                       [Problem(label, f'is not a police.uk street-level crime or outcomes file: the header should '
+                                       f'be "{expected}" (or the outcomes file\'s, ending "Outcome type").', row=1)],
+                       started)
+    layout = f"police_uk_{kind}"
+    earlier = one(con, "SELECT file_id, name, received_at FROM file_registry "
+                       "WHERE sha256 = ? AND outcome = 'accepted' ORDER BY file_id LIMIT 1", [facts.sha256])
+    if earlier:
+        file_id, name, when = earlier
+        return FileOutcome(label, path, "already_loaded", file_id=file_id, layout=layout,
+                           message=f'already loaded as file #{file_id} ("{name}") on {when:%Y-%m-%d %H:%M}; '
+                                   "nothing changed.", seconds=time.perf_counter() - started)
+    month = checks.current_month(today)
+    contract = load_contract(layout)
+    register_reference_tables(con)
+    csv_path = facts.text_path or facts.path  # a Windows-1252 file is read from its UTF-8 copy
+    con.execute("BEGIN TRANSACTION")
+    in_transaction = True
+    try:
+        file_id = _register(con, path, label, facts, received, loaded_by, "accepted", layout)
+        try:
+            _insert_records(con, csv_path, kind, file_id)
+        except duckdb.Error as exc:
+            con.execute("ROLLBACK")
+            in_transaction = False
+            raise _Refused(_csv_problems(facts, len(HEADERS[kind]), exc)) from None
+        rows = _number_rows(con, csv_path, kind, file_id, facts.blank_lines)
+        if rows == 0:
+            raise _Refused([Problem(label, "has a header but no records.", row=1)])
+        _build_batch(con, file_id, kind, label, path)
+        run = validate_batch(con, contract, scope="ingest", label=f'"{label}"', current_month=month)
+        if run.errors:
+            # keep the batch (a few thousand rows) past the rollback: the refusal records its failing rows
+            kept = con.sql("SELECT * FROM batch").to_arrow_table()
+            con.execute("ROLLBACK")
+            in_transaction = False
+            con.register("police_uk_batch_kept", kept)
+            con.execute("CREATE OR REPLACE TEMP TABLE batch AS SELECT * FROM police_uk_batch_kept")
+            con.unregister("police_uk_batch_kept")
+            return _reject(con, path, label, facts, facts.size, received, loaded_by, run.problems("error"), started,
+                           layout=layout, run=run, current_month=month)
+        run_id = save_run(con, run, file_id)
+        # before the counts change: the republished-month rule compares the file with the current counts
+        caveats = save_caveats(con, run, run_id, file_id, month)
+        _insert_revisions(con, file_id, kind, received)
+        new, revised, unchanged = change_counts(con, file_id)
+        con.execute("UPDATE file_registry SET rows_read = ?, figures_new = ?, figures_revised = ?, "
+                    "figures_unchanged = ? WHERE file_id = ?", [rows, new, revised, unchanged, file_id])
+        faults.point("ingest_before_commit")
+        con.execute("COMMIT")
+        in_transaction = False
+        faults.point("ingest_after_commit")
+    except _Refused as exc:
+        if in_transaction:
+            con.execute("ROLLBACK")
+        return _reject(con, path, label, facts, facts.size, received, loaded_by, exc.problems, started,
+                       layout=layout)
+    except BaseException:
+        if in_transaction:
+            con.execute("ROLLBACK")
+        raise
+    finally:
+        drop_staging(con)
+    return FileOutcome(label, path, "accepted", file_id=file_id, layout=layout, rows=rows, new=new, revised=revised,
+                       unchanged=unchanged, seconds=time.perf_counter() - started, run=run, caveats=caveats)

@@ -1,0 +1,114 @@
+"""The police.uk reference file: known forces, crime types and outcomes, district placement, context measures.
+
+Read from `police_uk.yaml` in the reference folder (`PCCDASH_REFERENCE_DIR` or the bundled one), so
+another force is configured by editing files, not code.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+import duckdb
+import pyarrow as pa
+
+from ..catalogue import _load_yaml, force, reference_dir
+from ..errors import ConfigError
+
+FILE = "police_uk.yaml"
+MEASURE_FIELDS = ("id", "name", "short_name", "unit", "kind", "increase_is", "value_type", "source",
+                  "numerator", "denominator")
+
+
+@dataclass(frozen=True)
+class PoliceUkReference:
+    force: str  # the "Falls within" whose records feed the context measures
+    district_rules: tuple[tuple[str, str], ...]  # (LSOA name prefix, district), longest prefix first
+    districts: tuple[str, ...]  # the force's districts, in force.yaml's order
+    outside: str
+    no_location: str
+    forces: dict[str, str]  # name or alias -> police.uk force id
+    crime_types: dict[str, str]  # crime type -> measure id
+    historic_crime_types: tuple[str, ...]
+    anti_social_behaviour: str
+    outcomes: tuple[str, ...]
+    charged: tuple[str, ...]  # the charged_or_summonsed outcome group
+    caveats: str
+    measures: dict[str, dict] = field(repr=False)
+
+    @property
+    def placements(self) -> tuple[str, ...]:
+        """Every district a record can be placed in: the force's, then outside, then no location."""
+        return (*self.districts, self.outside, self.no_location)
+
+
+def _where(key: str) -> str:
+    return f'{reference_dir() / FILE}, "{key}"'
+
+
+@functools.cache
+def _reference(ref_dir: str) -> PoliceUkReference:
+    data = _load_yaml(FILE)
+    try:
+        rules = data["districts"]
+        if rules.get("rule", "lsoa_name_prefix") != "lsoa_name_prefix":
+            raise ConfigError(f'{_where("districts")}: the only rule is lsoa_name_prefix, not "{rules["rule"]}".')
+        known_districts = force().districts
+        mapping = []
+        for entry in rules["map"]:
+            if entry["district"] not in known_districts:
+                raise ConfigError(f'{_where("districts")}: "{entry["district"]}" is not a district of force.yaml '
+                                  f"({', '.join(known_districts)}).")
+            mapping.append((str(entry["prefix"]).strip(), entry["district"]))
+        mapping.sort(key=lambda p: -len(p[0]))
+        forces: dict[str, str] = {}
+        for f in data["forces"]:
+            for name in (f["name"], *(f.get("aliases") or ())):
+                forces[name] = f["id"]
+        crime_types = {c["name"]: c["measure"] for c in data["crime_types"]}
+        measures = {}
+        for m in data["measures"]:
+            measures[m["id"]] = {k: m[k] for k in MEASURE_FIELDS if m.get(k) is not None}
+            measures[m["id"]]["caveats"] = data["caveats"]
+        ref = PoliceUkReference(
+            force=data["force"], district_rules=tuple(mapping), districts=tuple(known_districts),
+            outside=rules["outside"], no_location=rules["no_location"], forces=forces, crime_types=crime_types,
+            historic_crime_types=tuple(data.get("historic_crime_types") or ()),
+            anti_social_behaviour=data["anti_social_behaviour"], outcomes=tuple(data["outcome_categories"]),
+            charged=tuple(data["outcome_groups"]["charged_or_summonsed"]), caveats=" ".join(data["caveats"].split()),
+            measures=measures)
+    except (KeyError, TypeError) as exc:
+        raise ConfigError(f"{reference_dir() / FILE}: the field {exc} is missing or malformed.") from None
+    if ref.force not in ref.forces:
+        raise ConfigError(f'{_where("force")}: "{ref.force}" is not one of the forces listed.')
+    for name, measure in ref.crime_types.items():
+        if measure not in ref.measures:
+            raise ConfigError(f'{_where("crime_types")}: "{name}" counts towards "{measure}", which is not '
+                              "under measures.")
+    unknown = [o for o in ref.charged if o not in ref.outcomes]
+    if unknown:
+        raise ConfigError(f'{_where("outcome_groups")}: {", ".join(unknown)} not under outcome_categories.')
+    return ref
+
+
+def reference() -> PoliceUkReference:
+    """The police.uk reference (cached per reference folder)."""
+    return _reference(str(reference_dir()))
+
+
+def register_reference_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """The reference lists as temporary tables the contracts' set rules join: police_uk_ref_force (name, id),
+    police_uk_ref_crime_type (name, measure), police_uk_ref_outcome (name, charged)."""
+    ref = reference()
+    known_types = {**ref.crime_types, **{t: None for t in ref.historic_crime_types}}
+    tables = {
+        "police_uk_ref_force": pa.table({"name": list(ref.forces), "id": list(ref.forces.values())}),
+        "police_uk_ref_crime_type": pa.table({"name": list(known_types),
+                                              "measure": pa.array(list(known_types.values()), pa.string())}),
+        "police_uk_ref_outcome": pa.table({"name": list(ref.outcomes),
+                                           "charged": [o in ref.charged for o in ref.outcomes]}),
+    }
+    for name, table in tables.items():
+        con.register(f"{name}_arrow", table)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
+        con.unregister(f"{name}_arrow")

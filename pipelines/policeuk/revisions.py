@@ -1,0 +1,84 @@
+"""Revisions of police.uk months: what changed in the counts when a force republished a month."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+
+from ..warehouse import one
+
+CHANGE_COLUMNS = ("kind", "falls_within", "period", "district", "category", "previous_revision", "revision",
+                  "before", "after", "change")
+
+
+def _changes_sql(where_month: str) -> str:
+    """Each count of the target revisions (police_uk_month rows matching `where_month`) against the revision
+    before it: one row per (kind, force, month, district, category), category being the crime type of a
+    street file and the outcome type of an outcomes file. `before` is empty for a first revision."""
+    return f"""
+    WITH target AS (SELECT kind, falls_within, period, revision FROM police_uk_month m WHERE {where_month}),
+    cells AS (
+        SELECT c.kind, c.falls_within, c.period, t.revision AS target, c.revision, c.district,
+               coalesce(c.crime_type, c.outcome) AS category, sum(c.records)::BIGINT AS records
+        FROM police_uk_count_revision c
+        JOIN target t ON t.kind = c.kind AND t.falls_within = c.falls_within AND t.period = c.period
+                     AND c.revision IN (t.revision, t.revision - 1)
+        GROUP BY ALL),
+    a AS (SELECT * FROM cells WHERE revision = target - 1),
+    b AS (SELECT * FROM cells WHERE revision = target)
+    SELECT coalesce(b.kind, a.kind) AS kind, coalesce(b.falls_within, a.falls_within) AS falls_within,
+           coalesce(b.period, a.period) AS period, coalesce(b.district, a.district) AS district,
+           coalesce(b.category, a.category) AS category,
+           coalesce(b.target, a.target) - 1 AS previous_revision, coalesce(b.target, a.target) AS revision,
+           CASE WHEN coalesce(b.target, a.target) > 1 THEN coalesce(a.records, 0) END AS before,
+           coalesce(b.records, 0) AS after,
+           coalesce(b.records, 0) - coalesce(a.records, 0) AS change
+    FROM b FULL JOIN a ON a.kind = b.kind AND a.falls_within = b.falls_within AND a.period = b.period
+                      AND a.district = b.district AND a.category = b.category"""
+
+
+def change_counts(con: duckdb.DuckDBPyConnection, file_id: int) -> tuple[int, int, int]:
+    """(new, revised, unchanged) counts of the revisions a file made, against the revisions before them."""
+    row = one(con, f"""SELECT count(*) FILTER (WHERE before IS NULL OR (before = 0 AND change > 0)),
+                              count(*) FILTER (WHERE before > 0 AND change <> 0),
+                              count(*) FILTER (WHERE change = 0)
+                       FROM ({_changes_sql("m.file_id = $file_id")})""", {"file_id": file_id})
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+def _month(value: str | dt.date | None) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(f"{value[:7]}-01")
+
+
+def revision_changes(con: duckdb.DuckDBPyConnection, *, kind: str = "street", falls_within: str | None = None,
+                     period: str | dt.date | None = None, revision: int | None = None,
+                     changed_only: bool = True) -> pd.DataFrame:
+    """The change in counts between a revision of a month and the revision before it.
+
+    By default: the current revision of every republished month (revision 2 or later) of `kind`, against
+    the one before, for the counts that changed. `period` is a date or "YYYY-MM"; `revision` picks a
+    revision other than the current one. Columns: kind, falls_within, period, district, category (crime
+    type, or outcome type for outcomes files), previous_revision, revision, before, after, change.
+    """
+    where = ["m.kind = $kind", "m.revision >= 2"]
+    params: dict[str, object] = {"kind": kind}
+    if falls_within is not None:
+        where.append("m.falls_within = $falls_within")
+        params["falls_within"] = falls_within
+    if period is not None:
+        where.append("m.period = $period")
+        params["period"] = _month(period)
+    if revision is not None:
+        where.append("m.revision = $revision")
+        params["revision"] = revision
+    else:
+        where.append("m.revision = (SELECT max(x.revision) FROM police_uk_month x WHERE x.kind = m.kind "
+                     "AND x.falls_within = m.falls_within AND x.period = m.period)")
+    sql = (f"SELECT * FROM ({_changes_sql(' AND '.join(where))}) "
+           f"{'WHERE change <> 0 ' if changed_only else ''}ORDER BY falls_within, period, district, category")
+    rows = con.execute(sql, params).fetchall()
+    return pd.DataFrame(rows, columns=list(CHANGE_COLUMNS))

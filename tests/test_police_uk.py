@@ -1,0 +1,502 @@
+"""police.uk street-level crime and outcomes files load as public context, counted by district, all or nothing.
+
+The files are real published rows (tests/data/police_uk/, Open Government Licence v3.0). Every
+expected count is computed here from the raw file with Python's csv module, independently of the
+loader, which places records with DuckDB from the reference file's LSOA-name rules.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+from helpers import ROOT
+
+from pipelines import warehouse
+from pipelines.contracts import load_contract
+from pipelines.policeuk import (
+    archive_name,
+    context_measures,
+    detect,
+    ingest_police_uk,
+    measure_metadata,
+    revision_changes,
+)
+from pipelines.warehouse import scalar
+
+DATA = Path(__file__).parent / "data" / "police_uk"
+STREET = DATA / "2017-11-south-yorkshire-street.sample.csv"
+OUTCOMES = DATA / "2017-11-south-yorkshire-outcomes.sample.csv"
+STOP_SEARCH = DATA / "2017-11-south-yorkshire-stop-and-search.csv"
+REFERENCE = Path(__file__).resolve().parent.parent / "pipelines" / "reference"
+TODAY = dt.date(2026, 11, 21)
+SY_DISTRICTS = ("Barnsley", "Doncaster", "Rotherham", "Sheffield")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Independent readings of the raw files
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    """Every line of the file as cells; index 0 is the header (row 1)."""
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.reader(fh))
+
+
+def write_rows(path: Path, rows: list[list[str]]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    return path
+
+
+def district_of(lsoa_name: str) -> str:
+    """South Yorkshire's district from the LSOA name's first word, as the README counts them."""
+    if not lsoa_name:
+        return "No location"
+    first = lsoa_name.split()[0]
+    return first if first in SY_DISTRICTS else "Outside force area"
+
+
+def expected_districts(path: Path) -> Counter:
+    with open(path, newline="", encoding="utf-8") as fh:
+        return Counter(district_of(r["LSOA name"]) for r in csv.DictReader(fh))
+
+
+def expected_by(path: Path, *columns: str) -> Counter:
+    """Rows by (district, *columns)."""
+    with open(path, newline="", encoding="utf-8") as fh:
+        return Counter((district_of(r["LSOA name"]), *(r[c] for c in columns)) for r in csv.DictReader(fh))
+
+
+# ---------------------------------------------------------------------------------------------------
+# The warehouse
+
+
+def load(con, path: Path, tmp_path: Path):
+    return ingest_police_uk(con, path, loaded_by="tester", today=TODAY, tmp_dir=tmp_path / "tmp")
+
+
+def counts_by_district(con, kind: str) -> Counter:
+    rows = con.execute("SELECT district, sum(records) FROM police_uk_count WHERE kind = ? GROUP BY district",
+                       [kind]).fetchall()
+    return Counter({d: int(n) for d, n in rows})
+
+
+def nothing_loaded(con) -> bool:
+    return all(scalar(con, f"SELECT count(*) FROM {t}") == 0
+               for t in ("police_uk_record", "police_uk_month", "police_uk_count_revision"))
+
+
+def modified_copy(tmp_path: Path, name: str, change) -> Path:
+    """A copy of the street sample with `change(rows)` applied (rows[0] is the header, rows[k] is row k + 1)."""
+    rows = read_rows(STREET)
+    change(rows)
+    return write_rows(tmp_path / "files" / name, rows)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Recognising the files
+
+
+def test_detect_reads_the_header(tmp_path):
+    assert detect(STREET) == "street"
+    assert detect(OUTCOMES) == "outcomes"
+    assert detect(STOP_SEARCH) is None
+    other = tmp_path / "return.csv"
+    other.write_text("period,district,measure,value\n2017-11,Barnsley,cse_arrests,4\n")
+    assert detect(other) is None
+    assert detect(tmp_path / "missing.csv") is None
+
+
+def test_contracts_load_by_name():
+    street, outcomes = load_contract("police_uk_street"), load_contract("police_uk_outcomes")
+    assert {"month_format", "lsoa_code_format", "latitude_in_uk", "longitude_in_uk"} <= set(street.rule_ids)
+    assert {"falls_within_known", "crime_type_known", "month_republished"} <= set(street.rule_ids)
+    assert {"outcome_type_present", "outcome_type_known"} <= set(outcomes.rule_ids)
+    severity = {r.id: r.severity for r in (*street.row_rules, *street.set_rules)}
+    assert severity["crime_type_known"] == severity["last_outcome_known"] == "warning"
+    assert severity["falls_within_known"] == severity["latitude_in_uk"] == severity["month_format"] == "error"
+
+
+# ---------------------------------------------------------------------------------------------------
+# The real samples
+
+
+def test_street_sample_counts_by_district_and_crime_type(con, tmp_path):
+    outcome = load(con, STREET, tmp_path)
+    assert outcome.outcome == "accepted", [p.message() for p in outcome.problems]
+    expected = expected_districts(STREET)
+    assert expected == {"Barnsley": 144, "Doncaster": 66, "Rotherham": 69, "Sheffield": 219, "No location": 85}
+    assert counts_by_district(con, "street") == expected
+    assert outcome.rows == sum(expected.values()) == len(read_rows(STREET)) - 1
+    by_type = con.execute("SELECT crime_type, sum(records) FROM police_uk_crime_count GROUP BY ALL").fetchall()
+    assert Counter({t: int(n) for t, n in by_type}) == Counter(r[9] for r in read_rows(STREET)[1:])
+    by_district_type = con.execute(
+        "SELECT district, crime_type, records FROM police_uk_crime_count").fetchall()
+    assert Counter({(d, t): int(n) for d, t, n in by_district_type}) == expected_by(STREET, "Crime type")
+    assert outcome.run.outcome == "passed"
+
+
+def test_outcomes_sample_counts_by_district(con, tmp_path):
+    outcome = load(con, OUTCOMES, tmp_path)
+    assert outcome.outcome == "accepted", [p.message() for p in outcome.problems]
+    expected = expected_districts(OUTCOMES)
+    assert expected == {"Barnsley": 57, "Doncaster": 79, "Rotherham": 35, "Sheffield": 108, "No location": 16}
+    assert counts_by_district(con, "outcomes") == expected
+    rows = con.execute("SELECT district, outcome, sum(records) FROM police_uk_count WHERE kind = 'outcomes' "
+                       "GROUP BY ALL").fetchall()
+    assert Counter({(d, o): int(n) for d, o, n in rows}) == expected_by(OUTCOMES, "Outcome type")
+
+
+def test_every_record_traces_to_its_row(con, tmp_path):
+    load(con, STREET, tmp_path)
+    raw = read_rows(STREET)
+    records = con.execute("SELECT source_row, coalesce(crime_id, ''), month_text, coalesce(location, ''), "
+                          "coalesce(lsoa_name, ''), crime_type, coalesce(last_outcome, '') "
+                          "FROM police_uk_record ORDER BY source_row").fetchall()
+    assert [r[0] for r in records] == list(range(2, len(raw) + 1))
+    for row, crime_id, month, location, lsoa_name, crime_type, last_outcome in records:
+        cells = raw[row - 1]
+        assert (crime_id, month, location, lsoa_name, crime_type, last_outcome) == (
+            cells[0], cells[1], cells[6], cells[8], cells[9], cells[10]), row
+
+
+def test_anti_social_behaviour_without_crime_id_is_counted_and_duplicates_kept(con, tmp_path):
+    load(con, STREET, tmp_path)
+    raw = read_rows(STREET)[1:]
+    no_id = [r for r in raw if r[0] == ""]
+    assert no_id and all(r[9] == "Anti-social behaviour" for r in no_id)
+    lines = Counter(tuple(r) for r in raw)
+    extra_copies = sum(n - 1 for n in lines.values() if n > 1)
+    assert extra_copies == 25  # as the data's README counts them
+    assert scalar(con, "SELECT count(*) FROM police_uk_record WHERE crime_id IS NULL") == len(no_id)
+    assert scalar(con, "SELECT sum(records) FROM police_uk_crime_count "
+                       "WHERE crime_type = 'Anti-social behaviour'") == len(no_id)
+    distinct = scalar(con, "SELECT count(*) FROM (SELECT DISTINCT * EXCLUDE (source_row) FROM police_uk_record)")
+    assert scalar(con, "SELECT count(*) FROM police_uk_record") - distinct == extra_copies
+
+
+def test_archive_layout_is_recognised(con, tmp_path):
+    folder = tmp_path / "archive" / "2017-11"
+    folder.mkdir(parents=True)
+    path = shutil.copy(STREET, folder / "2017-11-south-yorkshire-street.csv")
+    shutil.copy(OUTCOMES, folder / "2017-11-south-yorkshire-outcomes.csv")
+    assert detect(path) == "street"
+    assert archive_name(path) == ("2017-11", "south-yorkshire", "street")
+    street = load(con, Path(path), tmp_path)
+    outcomes = load(con, folder / "2017-11-south-yorkshire-outcomes.csv", tmp_path)
+    assert (street.outcome, outcomes.outcome) == ("accepted", "accepted")
+    assert street.run.outcome == outcomes.run.outcome == "passed"  # the name agrees with the rows
+    assert street.layout == "police_uk_street" and outcomes.layout == "police_uk_outcomes"
+    assert counts_by_district(con, "street") == expected_districts(STREET)
+
+
+def test_a_misnamed_archive_file_is_a_warning(con, tmp_path):
+    path = Path(shutil.copy(STREET, tmp_path / "2017-12-west-yorkshire-street.csv"))
+    outcome = load(con, path, tmp_path)
+    assert outcome.outcome == "accepted"
+    assert [r.rule_id for r in outcome.run.warnings] == ["file_name_agrees"]
+    texts = " ".join(s.message for r in outcome.run.warnings for s in r.samples)
+    assert "2017-12" in texts and "west-yorkshire" in texts
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-8-sig"])
+def test_windows_1252_and_byte_order_mark_files_load(con, tmp_path, encoding):
+    rows = read_rows(STREET)
+    rows[1][6] = "On or near Caf\u00e9 Street"  # row 2
+    path = tmp_path / "files" / f"{encoding}.csv"
+    path.parent.mkdir()
+    with open(path, "w", newline="", encoding=encoding) as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    assert detect(path) == "street"
+    outcome = load(con, path, tmp_path)
+    assert outcome.outcome == "accepted", [p.message() for p in outcome.problems]
+    assert scalar(con, "SELECT location FROM police_uk_record WHERE source_row = 2") == "On or near Caf\u00e9 Street"
+    assert counts_by_district(con, "street") == expected_districts(STREET)
+
+
+def test_the_same_file_twice_is_already_loaded(con, tmp_path):
+    first = load(con, STREET, tmp_path)
+    again = load(con, STREET, tmp_path)
+    assert again.outcome == "already_loaded" and again.file_id == first.file_id
+    assert scalar(con, "SELECT count(*) FROM police_uk_record") == first.rows
+
+
+# ---------------------------------------------------------------------------------------------------
+# A republished month
+
+
+def test_a_republished_month_replaces_the_old_one_as_revision_2(con, tmp_path):
+    first = load(con, STREET, tmp_path)
+    doncaster_burglary = next(r for r in read_rows(STREET)[1:] if r[8].startswith("Doncaster") and r[9] == "Burglary")
+
+    def republish(rows):
+        del rows[1:21]  # the first twenty records are withdrawn
+        for i in range(3):  # three are added
+            rows.append([f"{i:064x}", *doncaster_burglary[1:]])
+
+    path = modified_copy(tmp_path, STREET.name, republish)
+    second = load(con, path, tmp_path)
+    assert second.outcome == "accepted", [p.message() for p in second.problems]
+    months = con.execute("SELECT revision, file_id, records FROM police_uk_month ORDER BY revision").fetchall()
+    assert months == [(1, first.file_id, 583), (2, second.file_id, 583 - 20 + 3)]
+    # the current counts are the new file's; the old revision's records are kept
+    assert counts_by_district(con, "street") == expected_districts(path)
+    assert scalar(con, "SELECT count(*) FROM police_uk_record_current") == 566
+    assert scalar(con, "SELECT count(*) FROM police_uk_record") == 583 + 566
+    # the change, by district and crime type, is what the two files differ by
+    before, after = expected_by(STREET, "Crime type"), expected_by(path, "Crime type")
+    expected = {k: after[k] - before[k] for k in set(before) | set(after) if after[k] != before[k]}
+    changes = revision_changes(con)
+    assert {(r.district, r.category): r.change for r in changes.itertuples()} == expected
+    assert set(changes["revision"]) == {2} and set(changes["previous_revision"]) == {1}
+    assert second.revised > 0
+    # and the load says so: a warning naming each changed count, attached to its figure as a caveat
+    warned = {r.rule_id: r for r in second.run.warnings}
+    assert "month_republished" in warned
+    assert warned["month_republished"].failing_count == len(expected)
+    assert any("Burglary in Doncaster, 2017-11" in s.message for s in warned["month_republished"].samples)
+    assert scalar(con, "SELECT count(*) FROM figure_caveat WHERE rule_id = 'month_republished' AND file_id = ?",
+                  [second.file_id]) > 0
+
+
+# ---------------------------------------------------------------------------------------------------
+# Refused files: the file and the row are named, nothing is loaded
+
+
+def assert_refused(con, outcome, row: int, column: str | None, words: str):
+    assert outcome.outcome == "rejected"
+    where = [(p.file, p.row, p.column) for p in outcome.problems]
+    assert (outcome.label, row, column) in where, [p.message() for p in outcome.problems]
+    assert any(words in p.text for p in outcome.problems), [p.message() for p in outcome.problems]
+    assert nothing_loaded(con)
+    assert scalar(con, "SELECT outcome FROM file_registry WHERE file_id = ?", [outcome.file_id]) == "rejected"
+    assert scalar(con, "SELECT count(*) FROM ingest_problem WHERE file_id = ? AND \"row\" = ?",
+                  [outcome.file_id, row]) >= 1
+
+
+def test_an_unknown_force_refuses_the_file(con, tmp_path):
+    def change(rows):
+        rows[9][3] = "Kent Polise"  # row 10
+
+    outcome = load(con, modified_copy(tmp_path, "unknown-force.csv", change), tmp_path)
+    assert_refused(con, outcome, 10, "Falls within", "Kent Polise")
+    assert scalar(con, "SELECT count(*) FROM quarantine WHERE file_id = ? AND source_row = 10",
+                  [outcome.file_id]) == 1
+
+
+def test_a_ragged_row_refuses_the_file(con, tmp_path):
+    lines = STREET.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[6] = lines[6].replace(",", "", 1)  # row 7 loses a field
+    path = tmp_path / "ragged.csv"
+    path.write_text("".join(lines), encoding="utf-8")
+    outcome = load(con, path, tmp_path)
+    assert_refused(con, outcome, 7, None, "11 fields where the header has 12")
+
+
+@pytest.mark.parametrize("bad", ["2017-13", "Nov 2017", ""])
+def test_a_bad_month_refuses_the_file(con, tmp_path, bad):
+    def change(rows):
+        rows[11][1] = bad  # row 12
+
+    outcome = load(con, modified_copy(tmp_path, "bad-month.csv", change), tmp_path)
+    assert_refused(con, outcome, 12, "Month", "is not a month")
+
+
+def test_coordinates_outside_the_uk_refuse_the_file(con, tmp_path):
+    def change(rows):
+        rows[2][5] = "40.123456"  # row 3: latitude
+        rows[3][4] = "12.5"  # row 4: longitude
+
+    outcome = load(con, modified_copy(tmp_path, "abroad.csv", change), tmp_path)
+    assert_refused(con, outcome, 3, "Latitude", "outside the United Kingdom")
+    assert (outcome.label, 4, "Longitude") in [(p.file, p.row, p.column) for p in outcome.problems]
+
+
+def test_unreadable_coordinates_refuse_the_file(con, tmp_path):
+    def change(rows):
+        rows[5][5] = "abc"  # row 6: a latitude that is not a number
+        rows[6][4] = ""  # row 7: a latitude without its longitude
+
+    outcome = load(con, modified_copy(tmp_path, "coordinates.csv", change), tmp_path)
+    assert_refused(con, outcome, 6, "Longitude", "are not a longitude and a latitude")
+    assert (outcome.label, 7, "Longitude") in [(p.file, p.row, p.column) for p in outcome.problems]
+
+
+def test_an_open_quote_refuses_the_file(con, tmp_path):
+    lines = STREET.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[5] = lines[5].replace(",2017-11,", ',"2017-11,', 1)  # row 6 opens a quote it never closes
+    path = tmp_path / "quote.csv"
+    path.write_text("".join(lines), encoding="utf-8")
+    outcome = load(con, path, tmp_path)
+    assert_refused(con, outcome, 6, None, "Is a quote left open")
+
+
+def test_a_bad_lsoa_code_refuses_the_file(con, tmp_path):
+    def change(rows):
+        rows[4][7] = "E0100743"  # row 5: a digit short
+
+    outcome = load(con, modified_copy(tmp_path, "lsoa.csv", change), tmp_path)
+    assert_refused(con, outcome, 5, "LSOA code", "is not an LSOA code")
+
+
+def test_row_numbers_count_blank_lines(con, tmp_path):
+    lines = STREET.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines.insert(4, "\n")  # an empty line 5: record 4 is now on row 6
+    path = tmp_path / "blank.csv"
+    path.write_text("".join(lines), encoding="utf-8")
+    outcome = load(con, path, tmp_path)
+    assert outcome.outcome == "accepted"
+    rows = dict(con.execute("SELECT source_row, location FROM police_uk_record").fetchall())
+    raw = read_rows(path)
+    assert 5 not in rows and rows[4] == raw[3][6] and rows[6] == raw[5][6]
+    assert max(rows) == len(raw)
+
+
+def test_rows_are_numbered_in_file_order_without_one_run_of_row_ids(con, tmp_path, monkeypatch):
+    """Where DuckDB's row ids are not one run, the rows are numbered again by a one-thread window."""
+    import pipelines.policeuk.ingest as police_ingest
+
+    real_one = police_ingest.one
+
+    def gapped(c, sql, params=None):
+        row = real_one(c, sql, params)
+        return (row[0], row[1] + 1, row[2]) if sql.startswith("SELECT min(rowid)") else row
+
+    monkeypatch.setattr(police_ingest, "one", gapped)
+    assert load(con, STREET, tmp_path).outcome == "accepted"
+    raw = read_rows(STREET)
+    rows = con.execute("SELECT source_row, coalesce(location, ''), crime_type FROM police_uk_record").fetchall()
+    assert sorted(r[0] for r in rows) == list(range(2, len(raw) + 1))
+    assert all((location, crime_type) == (raw[row - 1][6], raw[row - 1][9]) for row, location, crime_type in rows)
+
+
+def test_rows_are_numbered_in_file_order_when_duckdb_may_reorder_inserts(con, tmp_path):
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        assert load(con, STREET, tmp_path).outcome == "accepted"
+    finally:
+        con.execute("SET preserve_insertion_order = true")
+    raw = read_rows(STREET)
+    rows = con.execute("SELECT source_row, coalesce(location, ''), crime_type FROM police_uk_record").fetchall()
+    assert sorted(r[0] for r in rows) == list(range(2, len(raw) + 1))
+    assert all((location, crime_type) == (raw[row - 1][6], raw[row - 1][9]) for row, location, crime_type in rows)
+
+
+def test_a_load_killed_before_commit_leaves_nothing(db, tmp_path):
+    code = ("import sys, datetime as dt; from pathlib import Path; from pipelines import warehouse; "
+            "from pipelines.policeuk import ingest_police_uk\n"
+            "with warehouse.connect(sys.argv[1]) as con:\n"
+            "    ingest_police_uk(con, Path(sys.argv[2]), loaded_by='t', today=dt.date(2026, 11, 21), "
+            "tmp_dir=Path(sys.argv[3]))\n")
+    env = {**os.environ, "PCCDASH_FAILPOINT": "ingest_before_commit", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", code, str(db), str(STREET), str(tmp_path)], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == -signal.SIGKILL, done.stderr[-2000:]
+    with warehouse.connect(db) as con:
+        assert nothing_loaded(con)
+        assert scalar(con, "SELECT count(*) FROM file_registry") == 0
+        assert load(con, STREET, tmp_path).outcome == "accepted"
+
+
+def test_a_header_that_is_not_police_uk_is_refused(con, tmp_path):
+    outcome = load(con, STOP_SEARCH, tmp_path)
+    assert outcome.outcome == "rejected" and outcome.problems[0].row == 1
+    assert "not a police.uk street-level crime or outcomes file" in outcome.problems[0].text
+
+
+# ---------------------------------------------------------------------------------------------------
+# New categories load with a warning
+
+
+def test_a_new_crime_type_is_a_warning_and_loads(con, tmp_path):
+    def change(rows):
+        rows[4][9] = "Fraud"  # row 5
+        rows[30][10] = "Offender given a new kind of order"  # row 31's last outcome
+
+    outcome = load(con, modified_copy(tmp_path, "new-type.csv", change), tmp_path)
+    assert outcome.outcome == "accepted", [p.message() for p in outcome.problems]
+    assert outcome.run.outcome == "passed_with_warnings"
+    warned = {r.rule_id: r for r in outcome.run.warnings}
+    assert set(warned) == {"crime_type_known", "last_outcome_known"}
+    assert (warned["crime_type_known"].samples[0].source_row, warned["crime_type_known"].samples[0].source_column) == (
+        5, "Crime type")
+    assert scalar(con, "SELECT sum(records) FROM police_uk_crime_count WHERE crime_type = 'Fraud'") == 1
+    caveats = dict(con.execute("SELECT rule_id, measure FROM figure_caveat").fetchall())
+    assert caveats == {"crime_type_known": "police_uk_total_crime", "last_outcome_known": "police_uk_charge_share"}
+    assert outcome.caveats == 2
+
+
+def test_a_new_outcome_type_is_a_warning_and_loads(con, tmp_path):
+    rows = read_rows(OUTCOMES)
+    rows[7][9] = "Offender given a new kind of order"  # row 8
+    outcome = load(con, write_rows(tmp_path / "files" / "new-outcome.csv", rows), tmp_path)
+    assert outcome.outcome == "accepted" and [r.rule_id for r in outcome.run.warnings] == ["outcome_type_known"]
+    assert outcome.run.warnings[0].samples[0].source_row == 8
+    assert counts_by_district(con, "outcomes") == expected_districts(OUTCOMES)
+
+
+# ---------------------------------------------------------------------------------------------------
+# What it feeds
+
+
+def test_context_measures(con, tmp_path):
+    load(con, STREET, tmp_path)
+    load(con, OUTCOMES, tmp_path)
+    df = context_measures(con)
+    assert list(df.columns) == ["period", "district", "measure", "value"]
+    got = {(r.district, r.measure): r.value for r in df.itertuples()}
+    assert set(df["period"]) == {dt.date(2017, 11, 1)}
+    by_type = expected_by(STREET, "Crime type")
+    for district in (*SY_DISTRICTS, "No location", "Outside force area"):
+        assert got[(district, "police_uk_violence_and_sexual_offences")] == by_type[
+            (district, "Violence and sexual offences")]
+        assert got[(district, "police_uk_burglary")] == by_type[(district, "Burglary")]
+    reference = yaml.safe_load((REFERENCE / "police_uk.yaml").read_text())
+    charged = set(reference["outcome_groups"]["charged_or_summonsed"])
+    with open(STREET, newline="") as fh:
+        crimes = [r for r in csv.DictReader(fh) if r["Crime type"] != "Anti-social behaviour"]
+    for district in SY_DISTRICTS:
+        mine = [r for r in crimes if district_of(r["LSOA name"]) == district]
+        n_charged = sum(r["Last outcome category"] in charged for r in mine)
+        assert got[(district, "police_uk_total_crime")] == len(mine)
+        assert got[(district, "police_uk_charged")] == n_charged
+        assert got[(district, "police_uk_charge_share")] == pytest.approx(100 * n_charged / len(mine))
+    assert ("Outside force area", "police_uk_charge_share") not in got  # no crimes there: no share
+    outcomes = expected_districts(OUTCOMES)
+    for district, n in outcomes.items():
+        assert got[(district, "police_uk_outcomes_recorded")] == n
+    meta = measure_metadata()
+    assert set(df["measure"]) <= set(meta)
+    for mid in ("police_uk_violence_and_sexual_offences", "police_uk_charge_share"):
+        assert meta[mid]["source"] == "police_uk" and {"name", "unit", "kind", "increase_is"} <= set(meta[mid])
+        assert "approximate" in meta[mid]["caveats"] and "revision" in meta[mid]["caveats"]
+    assert meta["police_uk_charge_share"]["kind"] == "percentage"
+
+
+def test_another_force_is_configured_without_code(con, tmp_path, monkeypatch):
+    ref = tmp_path / "reference"
+    shutil.copytree(REFERENCE, ref)
+    force = yaml.safe_load((ref / "force.yaml").read_text())
+    force["districts"] = [{"name": "North", "aliases": []}, {"name": "South", "aliases": []}]
+    (ref / "force.yaml").write_text(yaml.safe_dump(force))
+    police = yaml.safe_load((ref / "police_uk.yaml").read_text())
+    police["districts"]["map"] = [{"prefix": "Barnsley", "district": "North"},
+                                  {"prefix": "Doncaster", "district": "North"},
+                                  {"prefix": "Sheffield", "district": "South"}]
+    (ref / "police_uk.yaml").write_text(yaml.safe_dump(police))
+    monkeypatch.setenv("PCCDASH_REFERENCE_DIR", str(ref))
+    assert load(con, STREET, tmp_path).outcome == "accepted"
+    e = expected_districts(STREET)
+    assert counts_by_district(con, "street") == {"North": e["Barnsley"] + e["Doncaster"], "South": e["Sheffield"],
+                                                 "Outside force area": e["Rotherham"], "No location": e["No location"]}
