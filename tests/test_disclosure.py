@@ -85,8 +85,18 @@ def search(bases, cells, base_dom, cell_dom, truth_base, first=()):
     None: exhaustive depth-first enumeration, values nearest the truth first, cutting a branch only when a
     cell's partial sum can no longer reach its interval."""
     unknown = [b for b in bases if base_dom[b][0] < base_dom[b][1]]
-    order = [b for b in first if b in unknown] + [b for b in unknown if b not in first]
     members = {b: [c for c, bs in cells.items() if b in bs] for b in bases}
+    # The order only decides how soon a dead end shows: the cell's own figures first, then always the figure
+    # that leaves some cell with the fewest figures still open.
+    order = [b for b in first if b in unknown]
+    left = {c: sum(b in unknown and b not in order for b in bs) for c, bs in cells.items()}
+    rest = [b for b in unknown if b not in order]
+    while rest:
+        b = min(rest, key=lambda b: min(left[c] for c in members[b]))
+        rest.remove(b)
+        order.append(b)
+        for c in members[b]:
+            left[c] -= 1
     part = {c: sum(base_dom[b][0] for b in bs if b not in unknown) for c, bs in cells.items()}
     rlo = {c: sum(base_dom[b][0] for b in bs if b in unknown) for c, bs in cells.items()}
     rhi = {c: sum(base_dom[b][1] for b in bs if b in unknown) for c, bs in cells.items()}
