@@ -15,17 +15,6 @@ class WarehouseError(PccDashError):
     """The warehouse cannot be opened, is locked by another process, or is newer than this code."""
 
 
-class ReturnError(PccDashError):
-    """A return file breaks the return format; `problems` lists each one with file, row and column."""
-
-    def __init__(self, path_label: str, problems: list[Problem]):
-        self.path_label = path_label
-        self.problems = problems
-        first = problems[0].message() if problems else "unreadable"
-        more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
-        super().__init__(first + more)
-
-
 class Problem:
     """One thing wrong with one place in a file."""
 
