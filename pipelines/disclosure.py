@@ -39,7 +39,8 @@ The algorithm (`suppress`)
    assignment with x < v or x > v. Every assignment found proves every unknown it changes is not
    recovered, so most unknowns need no search of their own. An unknown with no such assignment is
    recovered: the smallest unsuppressed part (else total) of a relation holding it is suppressed,
-   and steps 2-3 run again until nothing is recovered.
+   and steps 2-3 run again until nothing is recovered. (A cell that no suppression could save from
+   the strongest reader, see Limits, is checked against the reader without the flags instead.)
 
 Limits
 ------
@@ -55,6 +56,8 @@ Limits
   propagation steps. When one runs out the cell is treated as recovered, so the table is suppressed
   more, never less. The loop suppresses at least one more cell per round and stops when every
   non-zero cell is suppressed, so it ends after at most as many rounds as the table has cells.
+- Speed: the 161 measure-years of the sample returns (4 districts, 85 cells each) take about 2 s in all
+  (about 12 ms a table); no search there comes near its budget.
 - Suppression is per measure and table (one set of published months): a reader who can add up
   different tables (a measure that is part of another, say grooming arrests of the CSE arrests, or
   overlapping publications of the same months) is not modelled.
@@ -216,7 +219,11 @@ def build_table(monthly: pd.DataFrame, kind: str, districts: Iterable[str], forc
         ym = _month(period)
         if district not in districts:
             raise ValueError(f'district "{district}" ({period}) is not one of {", ".join(districts)}.')
-        if value is None or pd.isna(value) or float(value) != int(value) or int(value) < 0:
+        try:
+            whole = value is not None and not pd.isna(value) and float(value) == int(value) and int(value) >= 0
+        except (TypeError, ValueError):
+            whole = False
+        if not whole:
             raise ValueError(f"value {value!r} for {district} {period} is not a whole number, 0 or more.")
         if (district, ym) in base:
             raise ValueError(f"{district} {period} is given twice.")
