@@ -30,17 +30,17 @@ and with `--memory-limit` (256MB by default), and both peaks of each are printed
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
-import resource
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness import ROOT, bench_env, report  # noqa: E402
+from harness import run_child as harness_run_child  # noqa: E402
+
 sys.path.insert(0, str(ROOT))
 
 HEADER = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
@@ -154,18 +154,13 @@ def child(mode: str, csv_path: str, db_path: str, memory_limit: str = "") -> Non
         if outcome.outcome != "accepted":
             raise SystemExit(f"ingest refused the file: {outcome.message}")
         rows = outcome.rows
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"mode": mode, "seconds": seconds, "with_copy": with_copy, "rows": rows, "peak_mib": peak_mib}))
+    report({"mode": mode, "seconds": seconds, "with_copy": with_copy, "rows": rows})
 
 
 def run_child(mode: str, csv_path: Path, db_path: Path, env: dict, memory_limit: str = "") -> dict:
     for p in (db_path, db_path.with_name(db_path.name + ".wal")):
         p.unlink(missing_ok=True)
-    out = subprocess.run([sys.executable, __file__, "--child", mode, str(csv_path), str(db_path), memory_limit],
-                         capture_output=True, text=True, env=env)
-    if out.returncode:
-        raise SystemExit(f"{mode} run failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return harness_run_child(__file__, [mode, csv_path, db_path, memory_limit], env)
 
 
 def main() -> None:
@@ -181,8 +176,7 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory(prefix="pccdash-bench-") as tmp:
         tmp_path = Path(tmp)
-        env = {**os.environ, "PCCDASH_TODAY": "2026-11-21", "PCCDASH_MAX_FILE_MB": "100000",
-               "PYTHONPATH": str(ROOT)}
+        env = bench_env(PCCDASH_MAX_FILE_MB="100000")
         big, small = tmp_path / "big-street.csv", tmp_path / "small-street.csv"
         rows = make_file(big, args.rows)
         small_rows = make_file(small, args.rows // 10)

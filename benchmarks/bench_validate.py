@@ -12,18 +12,15 @@ of the load time.
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import resource
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness import ROOT, bench_env, report, run_child  # noqa: E402
+
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_ingest import make_file, make_reference  # noqa: E402
 
@@ -45,11 +42,11 @@ def child(mode: str, csv_path: str, db_path: str) -> None:
         from pipelines import warehouse
         from pipelines.contracts import load_contract, validate_batch
         from pipelines.contracts.batch import build_batch
-        from pipelines.contracts.runner import _gx_batch_definition, expectation_suite
+        from pipelines.contracts.runner import expectation_suite, gx_batch_definition
         from pipelines.ingest import checks, readers
 
         t = time.perf_counter()
-        _gx_batch_definition()
+        gx_batch_definition()
         contract = load_contract()
         expectation_suite(contract)
         out["gx_import_seconds"] = time.perf_counter() - t
@@ -63,8 +60,7 @@ def child(mode: str, csv_path: str, db_path: str) -> None:
             out["rows"] = rows
             out["outcome"] = run.outcome
             out["rules"] = {r.rule_id: round(r.failing_count) for r in run.results if not r.passed}
-    out["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps(out))
+    report(out)
 
 
 def main() -> None:
@@ -79,19 +75,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="pccdash-bench-") as tmp:
         tmp_path = Path(tmp)
         make_reference(tmp_path / "reference")
-        env = {**os.environ, "PCCDASH_REFERENCE_DIR": str(tmp_path / "reference"), "PCCDASH_TODAY": "2026-11-21",
-               "PYTHONPATH": str(ROOT)}
-        os.environ.update({k: env[k] for k in ("PCCDASH_REFERENCE_DIR", "PCCDASH_TODAY")})
+        env = bench_env(PCCDASH_REFERENCE_DIR=str(tmp_path / "reference"))
         csv_path = tmp_path / "batch.csv"
         rows = make_file(csv_path, args.rows)
         results: dict[str, list[dict]] = {"load": [], "validate": []}
         for i in range(args.repeat):
             for mode in results:
-                proc = subprocess.run([sys.executable, __file__, "--child", mode, str(csv_path),
-                                       str(tmp_path / f"{mode}-{i}.duckdb")], capture_output=True, text=True, env=env)
-                if proc.returncode:
-                    raise SystemExit(f"{mode} failed:\n{proc.stderr[-3000:]}")
-                results[mode].append(json.loads(proc.stdout.strip().splitlines()[-1]))
+                results[mode].append(run_child(__file__, [mode, csv_path, tmp_path / f"{mode}-{i}.duckdb"], env))
         load = min(results["load"], key=lambda r: r["seconds"])
         val = min(results["validate"], key=lambda r: r["seconds"])
         print(f"Batch: {rows:,} rows. Contract outcome: {val['outcome']} {val['rules'] or ''}")

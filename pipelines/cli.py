@@ -288,9 +288,10 @@ def plan(db, month, district, no_sentences, fmt):
     from .exports import write_csv
     from .figures import FigureFilter, current_figures, parse_month
     from .plan import format_status_table, plan_status, status_rows
+    from .warehouse import connect_read_only
 
     chosen = parse_month(month, "--month")
-    with connect_read_only_db(db) as con:
+    with connect_read_only(db) as con:
         figs = current_figures(con, FigureFilter())
     if figs.empty:
         raise PccDashError('The warehouse holds no figures yet. '
@@ -301,12 +302,6 @@ def plan(db, month, district, no_sentences, fmt):
         write_csv(pd.DataFrame(status_rows(statuses)), sys.stdout)
         return
     click.echo(format_status_table(statuses, sentences=not no_sentences))
-
-
-def connect_read_only_db(db):
-    from .warehouse import connect_read_only
-
-    return connect_read_only(db)
 
 
 def as_option(f):
@@ -326,8 +321,9 @@ def periods(db, fmt):
     """
     from .exports import write_csv
     from .publish.approval import period_states, states_frame
+    from .warehouse import connect_read_only
 
-    with connect_read_only_db(db) as con:
+    with connect_read_only(db) as con:
         df = states_frame(period_states(con))
     if fmt == "csv":
         write_csv(df, sys.stdout)

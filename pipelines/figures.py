@@ -57,7 +57,7 @@ def make_filter(measures=(), districts=(), start: str | None = None, end: str | 
     return f
 
 
-def _where(f: FigureFilter) -> tuple[str, dict]:
+def where_clause(f: FigureFilter) -> tuple[str, dict]:
     clauses, params = [], {}
     if f.measures:
         clauses.append("measure IN (SELECT unnest($measures))")
@@ -85,7 +85,7 @@ def _plain_numbers(df: pd.DataFrame) -> pd.DataFrame:
 
 def current_figures(con: duckdb.DuckDBPyConnection, f: FigureFilter = FigureFilter()) -> pd.DataFrame:
     """The current figure for each (period, district, measure), with the file and row it came from."""
-    where, params = _where(f)
+    where, params = where_clause(f)
     return con.execute(
         f"""SELECT strftime(fg.period, '%Y-%m') AS period, fg.district, fg.measure, fg.value, fg.revision,
                    r.name AS source_file, fg.source_sheet, fg.source_row, fg.source_column
@@ -97,7 +97,7 @@ def current_figures(con: duckdb.DuckDBPyConnection, f: FigureFilter = FigureFilt
 
 def figure_history(con: duckdb.DuckDBPyConnection, f: FigureFilter = FigureFilter()) -> pd.DataFrame:
     """Every revision of the selected figures, oldest first, with the value each one replaced."""
-    where, params = _where(f)
+    where, params = where_clause(f)
     return con.execute(
         f"""SELECT strftime(fr.period, '%Y-%m') AS period, fr.district, fr.measure, fr.revision, fr.value,
                    fr.previous_value,

@@ -10,7 +10,7 @@ import duckdb
 import pyarrow as pa
 
 from ..catalogue import catalogue, force
-from ..figures import FigureFilter, _where
+from ..figures import FigureFilter, where_clause
 
 _TYPED = """
     p.period,
@@ -87,7 +87,7 @@ def build_accepted_batch(con: duckdb.DuckDBPyConnection, flt: FigureFilter | Non
                          file_id: int | None = None) -> int:
     """Make `batch` from accepted figures (all, filtered, or one file's), each with the file and row it came from."""
     register_lookups(con)
-    where, params = _where(flt or FigureFilter())
+    where, params = where_clause(flt or FigureFilter())
     if file_id is not None:
         where += (" AND " if where else " WHERE ") + "file_id = $file_id"
         params["file_id"] = file_id

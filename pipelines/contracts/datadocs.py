@@ -48,9 +48,8 @@ def build_data_docs(con: duckdb.DuckDBPyConnection, out_dir: Path, latest: int =
     from great_expectations.core.run_identifier import RunIdentifier
 
     contract = load_contract("force_cse_return")
-    bd = runner._gx_batch_definition()
-    gx = runner._GX["gx"]
-    context = runner._GX["context"]
+    bd = runner.gx_batch_definition()
+    gx, context = runner.gx_context()
     out_dir = out_dir.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     if SITE not in (context.get_config().data_docs_sites or {}):
@@ -64,7 +63,7 @@ def build_data_docs(con: duckdb.DuckDBPyConnection, out_dir: Path, latest: int =
         suite = context.suites.add(suite)
     except Exception:  # already added in this process
         suite = context.suites.get(suite.name)
-    cols = ", ".join(f'"{c}"' for c in runner._rule_columns(contract))
+    cols = ", ".join(f'"{c}"' for c in runner.rule_columns(contract))
     for run_id, file_id, name, outcome in runs:
         drop_staging(con)
         if outcome == "accepted":

@@ -99,7 +99,7 @@ class ValidationRun:
 _GX: dict[str, object] = {}
 
 
-def _gx_batch_definition():
+def gx_batch_definition():
     if "bd" not in _GX:
         os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
         logging.getLogger("great_expectations").setLevel(logging.WARNING)
@@ -115,11 +115,17 @@ def _gx_batch_definition():
     return _GX["bd"]
 
 
+def gx_context():
+    """Great Expectations' module and the ephemeral context the batches are validated in."""
+    gx_batch_definition()
+    return _GX["gx"], _GX["context"]
+
+
 def expectation_suite(contract: Contract):
     """The contract's row rules as a Great Expectations suite (cached per contract content)."""
     key = f"suite:{contract.sha256}"
     if key not in _GX:
-        _gx_batch_definition()
+        gx_batch_definition()
         gx = _GX["gx"]
         from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
@@ -130,7 +136,8 @@ def expectation_suite(contract: Contract):
     return _GX[key]
 
 
-def _rule_columns(contract: Contract) -> list[str]:
+def rule_columns(contract: Contract) -> list[str]:
+    """The batch columns the row rules read: all that is handed to Great Expectations."""
     cols: list[str] = []
     for r in contract.row_rules:
         for c in ([r.kwargs.get("column")] if r.kwargs.get("column") else []) + list(r.kwargs.get("column_list", [])):
@@ -143,9 +150,9 @@ def run_row_rules(con: duckdb.DuckDBPyConnection, contract: Contract) -> dict[st
     """rule id -> (passed, failing count, rows checked), as Great Expectations judges the batch."""
     if not contract.row_rules:
         return {}
-    cols = ", ".join(f'"{c}"' for c in _rule_columns(contract))
+    cols = ", ".join(f'"{c}"' for c in rule_columns(contract))
     df = con.sql(f"SELECT {cols} FROM batch").to_arrow_table().to_pandas()
-    batch = _gx_batch_definition().get_batch(batch_parameters={"dataframe": df})
+    batch = gx_batch_definition().get_batch(batch_parameters={"dataframe": df})
     result = batch.validate(expectation_suite(contract), result_format="BASIC")
     out = {}
     for r in result.results:
@@ -172,6 +179,16 @@ def _quote(value: object) -> str:
     return repr(value)
 
 
+def _outside(col: str, expr: str, k: dict) -> str | None:
+    """Rows whose `expr` lies outside [min_value, max_value] (bounds inclusive unless strict), as GX judges."""
+    parts = []
+    if k.get("min_value") is not None:
+        parts.append(f"{expr} {'<=' if k.get('strict_min') else '<'} {_quote(k['min_value'])}")
+    if k.get("max_value") is not None:
+        parts.append(f"{expr} {'>=' if k.get('strict_max') else '>'} {_quote(k['max_value'])}")
+    return f"{col} IS NOT NULL AND ({' OR '.join(parts)})" if parts else None
+
+
 def row_rule_predicate(rule: RowRule) -> str | None:
     """The SQL condition true for the batch rows a row rule fails on; None for an expectation not translated."""
     k = rule.kwargs
@@ -186,12 +203,7 @@ def row_rule_predicate(rule: RowRule) -> str | None:
     if t == "expect_column_values_to_match_regex":
         return f"{col} IS NOT NULL AND NOT regexp_matches({col}, {_quote(k['regex'])})"
     if t == "expect_column_values_to_be_between":
-        parts = []
-        if k.get("min_value") is not None:
-            parts.append(f"{col} {'<=' if k.get('strict_min') else '<'} {_quote(k['min_value'])}")
-        if k.get("max_value") is not None:
-            parts.append(f"{col} {'>=' if k.get('strict_max') else '>'} {_quote(k['max_value'])}")
-        return f"{col} IS NOT NULL AND ({' OR '.join(parts)})" if parts else None
+        return _outside(col, col, k)
     if t == "expect_column_values_to_not_be_in_set":
         return f"{col} IS NOT NULL AND list_contains({_quote(list(k['value_set']))}, {col})"
     if t == "expect_column_values_to_not_match_regex":
@@ -199,12 +211,7 @@ def row_rule_predicate(rule: RowRule) -> str | None:
     if t == "expect_column_value_lengths_to_equal":
         return f"{col} IS NOT NULL AND length({col}::VARCHAR) <> {int(k['value'])}"
     if t == "expect_column_value_lengths_to_be_between":
-        parts = []
-        if k.get("min_value") is not None:
-            parts.append(f"length({col}::VARCHAR) < {int(k['min_value'])}")
-        if k.get("max_value") is not None:
-            parts.append(f"length({col}::VARCHAR) > {int(k['max_value'])}")
-        return f"{col} IS NOT NULL AND ({' OR '.join(parts)})" if parts else None
+        return _outside(col, f"length({col}::VARCHAR)", k)
     if t == "expect_column_values_to_be_unique":
         return f"{col} IS NOT NULL AND count(*) OVER (PARTITION BY {col}) > 1"
     if t == "expect_compound_columns_to_be_unique":
