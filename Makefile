@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup demo serve test test-fast bench lint format clean
+.PHONY: setup browser-deps demo serve test test-fast bench lint format clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,14 @@ demo: setup  ## build the sample warehouse, then serve the dashboard on http://l
 serve: setup  ## serve the dashboard on the existing warehouse
 	$(BIN)/pccdash serve
 
-test: setup  ## the whole test suite
+# The browser tests drive Debian's chromium (Playwright downloads no browser of its own).
+browser-deps:  ## install chromium for the browser tests, if it is missing
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" -eq 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; \
+	  else echo "chromium is missing: install it as root (apt-get install chromium)" >&2; exit 1; fi; \
+	  $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+
+test: setup browser-deps  ## the whole test suite
 	$(BIN)/python -m pytest -q
 
 test-fast: setup  ## the tests not marked slow or browser

@@ -1,4 +1,4 @@
-"""Entry point of the dashboard: `pccdash serve` runs this with Streamlit."""
+"""The internal app (`pccdash serve`): PAB briefing, data-quality workbench and publishing, behind sign-in."""
 
 from __future__ import annotations
 
@@ -9,12 +9,30 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `streamlit run` does not add the root
 
+from dashboard import auth  # noqa: E402
 from pipelines.catalogue import force  # noqa: E402
 
-st.set_page_config(page_title=f"{force().force_short_name} performance dashboard", layout="wide")
+st.set_page_config(page_title=f"{force().force_short_name}: performance dashboard", layout="wide",
+                   page_icon=":material/shield:")
 
-pages = [
-    st.Page("pages/figures.py", title="Figures", icon=":material/table_chart:", default=True),
-    st.Page("pages/files.py", title="Files loaded", icon=":material/folder_open:"),
-]
-st.navigation(pages).run()
+user = auth.signed_in()  # stops here for an anonymous visitor or an account without a role
+auth.sidebar(user)
+
+PAGES = {
+    "PAB briefing": [
+        st.Page("internal_pages/briefing.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("internal_pages/measure.py", title="Measure", icon=":material/monitoring:"),
+        st.Page("internal_pages/pack.py", title="Briefing pack", icon=":material/picture_as_pdf:"),
+    ],
+    "Data quality": [
+        st.Page("internal_pages/checks.py", title="Validation runs", icon=":material/rule:"),
+        st.Page("internal_pages/quarantine.py", title="Quarantine", icon=":material/block:"),
+        st.Page("internal_pages/files.py", title="Files loaded", icon=":material/folder_open:"),
+        st.Page("internal_pages/provenance.py", title="Provenance", icon=":material/account_tree:"),
+        st.Page("internal_pages/flags.py", title="Flags", icon=":material/flag:"),
+    ],
+    "Publishing": [
+        st.Page("internal_pages/publishing.py", title="Approve and publish", icon=":material/publish:"),
+    ],
+}
+st.navigation(PAGES).run()

@@ -1,26 +1,37 @@
 """Data access for the internal pages: per-query connections to the warehouse's read copy, cached by mtime.
 
-The pages never open the warehouse itself: a load holds it locked. Each load swaps in a new read copy
+The pages never hold the warehouse open: a load holds it locked. Each load swaps in a new read copy
 (`pipelines.warehouse.publish_read_copy`), so a page sees one whole load or the one before, never half.
+A page's few writes (a flag, a commentary, an approval) open the warehouse itself for a moment and then
+swap in a new read copy, which changes the mtime and so invalidates every cached answer.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from pipelines.warehouse import db_path, read_copy_path
+from pipelines import warehouse
+from pipelines.errors import WarehouseError
+from pipelines.figures import current_figures
+from pipelines.plan import PlanAnalytics
+
+
+def db() -> Path:
+    return warehouse.db_path(os.environ.get("PCCDASH_DB"))
 
 
 def read_copy() -> Path:
-    return read_copy_path(db_path(os.environ.get("PCCDASH_DB")))
+    return warehouse.read_copy_path(db())
 
 
-def version() -> float | None:
+def version() -> int | None:
     """The read copy's mtime: a new load changes it, and so every cached query is asked again."""
     try:
         return read_copy().stat().st_mtime_ns
@@ -28,9 +39,15 @@ def version() -> float | None:
         return None
 
 
+def _open(path: str) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(path, read_only=True)
+
+
+# The version is part of the cache key: it must not be named `_version`, since Streamlit leaves
+# parameters that start with an underscore out of the key, and a page would then see old answers.
 @st.cache_data(show_spinner=False, max_entries=256)
-def _query(sql: str, params: tuple, _version: float | None, path: str) -> pd.DataFrame:
-    con = duckdb.connect(path, read_only=True)
+def _query(sql: str, params: tuple, version_: int | None, path: str) -> pd.DataFrame:
+    con = _open(path)
     try:
         return con.execute(sql, list(params)).df()
     finally:
@@ -45,16 +62,72 @@ def query(sql: str, params: tuple = ()) -> pd.DataFrame:
     return _query(sql, tuple(params), v, str(read_copy()))
 
 
-def figures(measure: str) -> pd.DataFrame:
-    return query(
-        """SELECT period, district, value, revision, r.name AS source_file, source_sheet, source_row
-           FROM figure JOIN file_registry r USING (file_id) WHERE measure = ? ORDER BY period, district""",
-        (measure,),
-    )
+@st.cache_data(show_spinner=False, max_entries=256)
+def _call(fn_name: str, args: tuple, kwargs: tuple, version_: int | None, path: str) -> Any:
+    con = _open(path)
+    try:
+        return _FUNCTIONS[fn_name](con, *args, **dict(kwargs))
+    finally:
+        con.close()
 
 
-def file_registry() -> pd.DataFrame:
-    return query(
-        """SELECT file_id, name, outcome, layout, rows_read, figures_new, figures_revised, figures_unchanged,
-                  received_at, loaded_by, message FROM file_registry ORDER BY file_id DESC"""
-    )
+_FUNCTIONS: dict[str, Callable] = {}
+
+
+def reader(fn: Callable) -> Callable:
+    """Register a pipelines function that takes a connection first, so pages can call it cached."""
+    _FUNCTIONS[f"{fn.__module__}.{fn.__qualname__}"] = fn
+    return fn
+
+
+def call(fn: Callable, *args, **kwargs) -> Any:
+    """`fn(connection, *args)` on the current read copy, cached until the next load or write."""
+    name = f"{fn.__module__}.{fn.__qualname__}"
+    if name not in _FUNCTIONS:
+        reader(fn)
+    v = version()
+    if v is None:
+        return None
+    return _call(name, tuple(args), tuple(sorted(kwargs.items())), v, str(read_copy()))
+
+
+def figures() -> pd.DataFrame:
+    out = call(current_figures)
+    return pd.DataFrame() if out is None else out
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _analytics(version_: int | None, path: str) -> PlanAnalytics | None:
+    # an analysis object, not a connection: safe to share; a new version builds a new one
+    figs = figures()
+    return PlanAnalytics(figs) if not figs.empty else None
+
+
+def analytics() -> PlanAnalytics | None:
+    return _analytics(version(), str(read_copy()))
+
+
+class Busy(Exception):
+    """The warehouse is held by a load in another process."""
+
+
+def write(fn: Callable, *args, **kwargs) -> Any:
+    """Run `fn(read-write connection, ...)`, then swap in the new read copy (each fn is atomic itself)."""
+    try:
+        with warehouse.connect(db(), create=False) as con:
+            return fn(con, *args, **kwargs)
+    except WarehouseError as exc:
+        raise Busy(str(exc)) from exc
+
+
+def months() -> list[str]:
+    figs = figures()
+    return sorted(figs["period"].unique()) if not figs.empty else []
+
+
+def no_warehouse_guard() -> None:
+    """Explain what is missing and how to fix it, then stop the page."""
+    if version() is None:
+        st.info('There is no warehouse yet. Run "pccdash demo --no-serve" (the sample) or '
+                '"pccdash ingest PATH" (the force\'s returns), then reload this page.')
+        st.stop()

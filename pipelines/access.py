@@ -14,6 +14,7 @@ MAY = {
     "flag": {"pcc", "analyst"},
     "resolve": {"pcc", "analyst"},
     "view_internal": {"pcc", "analyst"},
+    "comment": {"pcc", "analyst"},
 }
 
 

@@ -304,6 +304,41 @@ def plan(db, month, district, no_sentences, fmt):
     click.echo(format_status_table(statuses, sentences=not no_sentences))
 
 
+@main.command()
+@db_option
+@click.option("--meeting", required=True, metavar="YYYY-MM-DD",
+              help="The meeting's date; the pack covers the latest complete month with accepted figures before it.")
+@click.option("--out", "out_dir", default=".", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the pack into.")
+@click.option("--by", "who", default=None, metavar="NAME", help="Who the pack says generated it (default: you).")
+def pack(db, meeting, out_dir, who):
+    """Write the briefing pack for a Public Accountability Board meeting, as PDF and self-contained HTML.
+
+    It holds each plan measure's figures for the force and every district, its SPC chart and sentence,
+    the caveats on it (open flags and data-check warnings), the office's commentary, and the questions
+    for the Chief Constable as saved in the dashboard (or as drafted from the plan, if none were saved).
+    It is marked OFFICIAL-SENSITIVE: small counts are not suppressed in it.
+
+    \b
+    Example:
+      pccdash pack --meeting 2015-08-20 --out packs/
+    """
+    import datetime as _dt
+    import getpass
+
+    from .briefing.pack import write as write_pack
+    from .warehouse import connect_read_only
+
+    try:
+        day = _dt.date.fromisoformat(meeting)
+    except ValueError:
+        raise PccDashError(f'--meeting "{meeting}" is not a date; write it as YYYY-MM-DD (2015-08-20).') from None
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with connect_read_only(db) as con:
+        html, pdf = write_pack(con, day, who or getpass.getuser(), out_dir)
+    click.echo(f"Briefing pack written: {pdf} and {html}")
+
+
 def as_option(f):
     return click.option("--as", "as_user", metavar="EMAIL", required=True, envvar="PCCDASH_USER", show_envvar=True,
                         help="Who is acting: an email that pipelines/reference/access.yaml gives the right role.")(f)
@@ -404,37 +439,146 @@ def demo(db, no_serve, port):
     click.echo(f"Sample warehouse ready: {report.count('accepted')} file(s) loaded, "
                f"{report.count('already_loaded')} already there.")
     if not no_serve:
-        _serve(path, port)
+        _serve(path, port, which="both", demo_sign_in=True)
 
 
 @main.command()
 @db_option
-@click.option("--port", default=8501, show_default=True, help="Port to listen on.")
+@click.option("--app", "which", type=click.Choice(["internal", "public", "both"]), default="both", show_default=True,
+              help="The internal dashboard (sign-in needed), the public one (published snapshots only), or both.")
+@click.option("--port", default=8501, show_default=True, help="Port of the internal dashboard.")
+@click.option("--public-port", default=8502, show_default=True, help="Port of the public dashboard.")
 @click.option("--address", default="localhost", show_default=True, help="Address to listen on.")
-def serve(db, port, address):
-    """Serve the dashboard (Streamlit) on http://localhost:PORT.
+@click.option("--auth-secrets", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              envvar="PCCDASH_AUTH_SECRETS", show_envvar=True,
+              help="A secrets.toml whose [auth] section signs people in to the internal dashboard "
+                   "[default: Streamlit's own .streamlit/secrets.toml]")
+@click.option("--demo-sign-in", is_flag=True,
+              help="Sign in with a local demo provider (oidc-provider-mock) and its made-up users.")
+@click.option("--provider-port", default=9400, show_default=True, help="Port of the demo sign-in provider.")
+def serve(db, which, port, public_port, address, auth_secrets, demo_sign_in, provider_port):
+    """Serve the internal dashboard on http://localhost:PORT and the public one on PUBLIC-PORT.
 
-    It reads a copy of the warehouse that each load swaps in whole, so it keeps serving while
-    "pccdash ingest" runs in another process.
+    The internal dashboard reads a copy of the warehouse that each load swaps in whole, so it keeps
+    serving while "pccdash ingest" runs in another process; people sign in to it with OpenID Connect.
+    The public dashboard reads only the published snapshots, never the warehouse. Ctrl+C stops both.
 
     \b
-    Example:
-      pccdash serve --port 8501
+    Examples:
+      pccdash serve --auth-secrets /etc/pccdash/secrets.toml
+      pccdash serve --demo-sign-in       (sign in as pcc@example.org or analyst@example.org)
+      pccdash serve --app public --public-port 8080 --address 0.0.0.0
     """
     from .warehouse import db_path
 
-    _serve(db_path(db), port, address)
+    _serve(db_path(db), port, address, which=which, public_port=public_port, auth_secrets=auth_secrets,
+           demo_sign_in=demo_sign_in, provider_port=provider_port)
 
 
-def _serve(path: Path, port: int, address: str = "localhost") -> None:
-    env = dict(os.environ, PCCDASH_DB=str(path.resolve()))
-    cmd = [sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP), "--server.port", str(port),
-           "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    click.echo(f"Serving the dashboard on http://{address}:{port} (Ctrl+C to stop)", err=True)
+def _serve(path: Path, port: int, address: str = "localhost", *, which: str = "both", public_port: int = 8502,
+           auth_secrets: Path | None = None, demo_sign_in: bool = False, provider_port: int = 9400) -> None:
+    """Run each app (and the demo provider) as a child process until Ctrl+C or one stops; then stop them all."""
+    import signal
+    import time
+    from urllib.parse import urlparse
+
+    from . import signin
+    from .public import published_dir
+
+    internal, public = which in ("internal", "both"), which in ("public", "both")
+    public_app = DASHBOARD_APP.with_name("public_app.py")
+    if demo_sign_in and auth_secrets:
+        raise click.UsageError("Give --auth-secrets or --demo-sign-in, not both.")
+    if demo_sign_in and not internal:
+        raise click.UsageError("--demo-sign-in is for the internal dashboard: use it with --app internal or both.")
+    if internal and public and port == public_port:
+        raise click.UsageError("--port and --public-port must differ.")
+    if public and not public_app.exists():
+        raise PccDashError(f'The public dashboard "{public_app}" is missing.')
+    if internal and auth_secrets:
+        redirect_port = urlparse(signin.read_auth_secrets(auth_secrets)["redirect_uri"]).port
+        if redirect_port not in (None, port):
+            click.secho(f'Warning: the redirect_uri in "{auth_secrets}" is on port {redirect_port}, not {port}; '
+                        "sign-in will come back to the wrong place.", fg="yellow", err=True)
+    if internal and not auth_secrets and not demo_sign_in:
+        click.echo("No --auth-secrets given: the internal dashboard reads [auth] from .streamlit/secrets.toml, "
+                   "if there is one. For the local demo provider, add --demo-sign-in.", err=True)
+
+    internal_url, public_url = signin.browser_url(address, port), signin.browser_url(address, public_port)
+    published = published_dir().resolve()
+    # viewer toolbar: no "Deploy" or developer menu; the Government Analysis Function's dark blue as the
+    # accent colour (white text on it contrasts 10:1, where Streamlit's default red is 4.2:1)
+    flags = ["--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             "--client.toolbarMode", "viewer", "--theme.primaryColor", "#12436D"]
+    children: list[tuple[str, subprocess.Popen, str | None]] = []  # name, process, health URL
+
+    def stop_on_sigterm(signum, frame):
+        raise KeyboardInterrupt  # so a service manager's (or a test's) SIGTERM stops the children too
+
+    previous = signal.signal(signal.SIGTERM, stop_on_sigterm)
+    code = 0
     try:
-        sys.exit(subprocess.call(cmd, env=env))
+        if internal:
+            signin.ensure_port_free(signin.local_host(address), port, "the internal dashboard", "--port")
+        if public:
+            signin.ensure_port_free(signin.local_host(address), public_port, "the public dashboard",
+                                    "--public-port")
+        if demo_sign_in:
+            demo_dir = Path("var") / "demo-auth"
+            demo_dir.mkdir(parents=True, exist_ok=True)
+            click.echo(f"Starting the demo sign-in provider on {signin.provider_url(provider_port)}", err=True)
+            provider = signin.start_demo_provider(provider_port, log_path=demo_dir / "provider.log",
+                                                  port_option="--provider-port")
+            children.append(("the demo sign-in provider", provider, None))
+            auth_secrets = signin.write_auth_secrets(demo_dir / "secrets.toml", app_url=internal_url,
+                                                     provider_url=signin.provider_url(provider_port))
+        if internal:
+            # The internal app also gets the published folder, so what it publishes is what the public app reads.
+            env = dict(os.environ, PCCDASH_DB=str(path.resolve()), PCCDASH_PUBLISHED_DIR=str(published))
+            cmd = [sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP), "--server.port", str(port), *flags]
+            if auth_secrets:
+                cmd += ["--secrets.files", str(Path(auth_secrets).resolve())]
+            children.append(("the internal dashboard", subprocess.Popen(cmd, env=env),
+                             internal_url + "/_stcore/health"))
+        if public:
+            # Not even the warehouse's name (nor the sign-in secrets'): the public app reaches published snapshots only.
+            env = {k: v for k, v in os.environ.items() if k not in ("PCCDASH_DB", "PCCDASH_AUTH_SECRETS")}
+            env["PCCDASH_PUBLISHED_DIR"] = str(published)
+            # the public never sees a stack trace: it could name a path on the server
+            cmd = [sys.executable, "-m", "streamlit", "run", str(public_app), "--server.port", str(public_port),
+                   *flags, "--client.showErrorDetails", "none"]
+            children.append(("the public dashboard", subprocess.Popen(cmd, env=env), public_url + "/_stcore/health"))
+        for name, proc, health in children:
+            if health:
+                signin.wait_for_http(health, proc=proc, timeout=60, expect="ok", what=name.capitalize())
+
+        click.echo("", err=True)
+        if internal:
+            click.echo(f"Internal dashboard: {internal_url}", err=True)
+        if public:
+            click.echo(f"Public dashboard:   {public_url}   (published snapshots from {published})", err=True)
+        if demo_sign_in:
+            click.echo(f'To sign in, open {internal_url}, press "Sign in", and on the demo provider\'s page press',
+                       err=True)
+            for u in signin.DEMO_USERS:
+                click.echo(f"  {u.email:<22}{u.who}", err=True)
+            click.echo('(or type any address in its "sub" box and press Authorize).', err=True)
+        click.echo("Ctrl+C stops everything.", err=True)
+        while code == 0:
+            time.sleep(0.5)
+            for name, proc, _ in children:
+                if proc.poll() is not None:
+                    click.secho(f"{name.capitalize()} stopped (exit code {proc.returncode}); stopping the rest.",
+                                fg="red", err=True)
+                    code = proc.returncode or 1
+                    break
     except KeyboardInterrupt:
-        sys.exit(0)
+        code = 0
+    finally:
+        for _, proc, _ in reversed(children):
+            signin.stop(proc)
+        signal.signal(signal.SIGTERM, previous)
+    sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

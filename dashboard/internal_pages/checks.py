@@ -1,0 +1,37 @@
+"""Validation runs: each contract rule's result and the failing rows with their source file and row."""
+
+import streamlit as st
+
+from dashboard import auth, data, workbench
+
+user = auth.signed_in()
+st.title("Validation runs")
+data.no_warehouse_guard()
+runs = workbench.runs()
+if runs.empty:
+    st.info('No batch has been validated yet. Each "pccdash ingest" checks its files; "pccdash validate" checks '
+            "the accepted figures again.")
+    st.stop()
+
+c1, c2, c3 = st.columns(3)
+c1.metric("Runs", len(runs))
+c2.metric("Failed", int((runs["outcome"] == "failed").sum()))
+c3.metric("Passed with warnings", int((runs["outcome"] == "passed_with_warnings").sum()))
+st.dataframe(runs, hide_index=True, width="stretch", key="runs_table",
+             column_config={"batch_label": "Batch", "rows_checked": "Rows", "outcome": "Outcome"})
+
+labels = {int(r.run_id): f"#{r.run_id} {r.started} {r.batch_label} ({r.outcome})" for r in runs.itertuples()}
+run_id = st.selectbox("Run", list(labels), format_func=labels.get, key="run")
+results = workbench.results(run_id)
+st.subheader("Rules")
+st.dataframe(results, hide_index=True, width="stretch",
+             column_config={"passed": st.column_config.CheckboxColumn("Passed"), "failing_count": "Failing rows"})
+failed = results[~results["passed"]]["rule_id"].tolist()
+if not failed:
+    st.success("Every rule passed in this run.")
+    st.stop()
+rule = st.selectbox("Failing rows of rule", ["(every failed rule)", *failed], key="rule")
+rows = workbench.failing_rows(run_id, None if rule.startswith("(") else rule)
+st.subheader("Failing rows")
+st.caption("A sample of the rows that broke each rule, with the file, sheet, row and column they came from.")
+st.dataframe(rows, hide_index=True, width="stretch")

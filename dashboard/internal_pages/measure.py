@@ -1,0 +1,110 @@
+"""One measure: its XmR chart, a district selector, monthly to rolling-year views, rates, caveats, commentary."""
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import auth, data, ui
+from pipelines.briefing import reporting_period, save_text
+from pipelines.briefing.notes import latest_texts
+from pipelines.catalogue import catalogue, force
+from pipelines.errors import PccDashError
+from pipelines.flags import caveats
+from pipelines.plan import aggregate, load_population
+from pipelines.plan.narrative import format_number
+
+VIEWS = {"month": "Monthly (SPC chart)", "quarter": "Financial quarters", "financial_year": "Financial years",
+         "rolling_12": "Rolling 12 months"}
+
+user = auth.signed_in()
+st.title("Measure")
+data.no_warehouse_guard()
+figs = data.figures()
+if figs.empty:
+    st.info('The warehouse holds no accepted figures yet. Load the force\'s returns with "pccdash ingest PATH".')
+    st.stop()
+
+cat, f = catalogue(), force()
+loaded = [m for m in cat.ids() if m in set(figs["measure"])]
+if st.session_state.get("measure") not in loaded:
+    st.session_state["measure"] = loaded[0]
+c1, c2, c3 = st.columns([3, 2, 2])
+measure_id = c1.selectbox("Measure", loaded, format_func=lambda m: cat.get(m).name, key="measure")
+area = c2.selectbox("Area", [f.force_short_name, *f.districts], key="area")
+view = c3.selectbox("View", list(VIEWS), format_func=VIEWS.get, key="view")
+m = cat.get(measure_id)
+per_100k = st.toggle("Rates per 100,000 residents", key="per_100k", disabled=m.kind == "percentage",
+                     help="Compares districts of different sizes fairly (ONS mid-year population estimates).")
+district = None if area == f.force_short_name else area
+population = load_population().of(area)
+scale = 100_000 / population if per_100k and m.kind != "percentage" else 1.0
+unit = f"{m.unit} per 100,000 residents" if scale != 1.0 else m.unit
+
+period = reporting_period(ui.meeting(), data.months())
+cav = data.call(caveats, measure=measure_id)
+area_cav = cav if district is None else cav[cav["district"] == district]
+
+if view == "month":
+    analytics = data.analytics()
+    chart, increase_is = analytics.chart(measure_id, district, period.month)
+    frame = chart.frame(increase_is)
+    for col in ("value", "mean", "upper", "lower"):
+        frame[col] = frame[col] * scale
+    flagged = set(area_cav["period"])
+    frame["caveats"] = frame["period"].dt.strftime("%Y-%m").map(lambda p: "yes" if p in flagged else "")
+    st.plotly_chart(ui.xmr_chart(frame, f"{m.name}, {area}", unit), width="stretch", key="xmr")
+    special = frame[frame["special_cause"]]
+    st.caption(f"{len(frame)} months to {period.month_text}; mean and process limits from the data. "
+               f"{len(special)} month(s) show special-cause variation (marked with a triangle, square or diamond)."
+               + (" Limits are provisional: fewer than 12 months." if frame["provisional"].any() else ""))
+    table = pd.DataFrame({"Month": frame["period"].dt.strftime("%b %Y"), unit.capitalize(): frame["value"].round(2),
+                          "Mean": frame["mean"].round(2), "Lower limit": frame["lower"].round(2),
+                          "Upper limit": frame["upper"].round(2), "Special cause": frame["rule"],
+                          "Caveats": frame["caveats"]})
+else:
+    agg = aggregate(figs, measure_id, view, areas=[area])
+    value_col = "rate_per_100k" if scale != 1.0 and "rate_per_100k" in agg else "value"
+    fig = go.Figure(go.Bar(x=agg["period"], y=agg[value_col], marker_color=ui.DARK_BLUE, name=unit,
+                           text=agg[value_col].map(lambda v: format_number(v, m, decimals=1 if scale != 1 else None)),
+                           textposition="outside"))
+    fig.update_layout(title=f"{m.name}, {area}, {VIEWS[view].lower()}", height=380, yaxis_title=unit.capitalize(),
+                      plot_bgcolor="white", margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    st.plotly_chart(fig, width="stretch", key="bars")
+    st.caption("A period marked incomplete has months missing; its change on last year is not given.")
+    table = agg.rename(columns={"period": "Period", "value": unit.capitalize() if value_col == "value" else m.unit,
+                                "rate_per_100k": "Per 100,000", "months_present": "Months", "complete": "Complete",
+                                "last_year": "Last year", "change": "Change", "change_pct": "Change %"})
+    table = table.drop(columns=[c for c in ("area", "start", "end", "months_expected") if c in table])
+with st.expander("The chart's figures as a table", expanded=False):
+    st.dataframe(table, hide_index=True, width="stretch")
+
+st.subheader("Caveats")
+if area_cav.empty:
+    st.write(f"No open flag or data-check warning on {m.name.lower()} in {area}.")
+else:
+    st.dataframe(area_cav[["period", "district", "kind", "text"]].sort_values("period", ascending=False),
+                 hide_index=True, width="stretch",
+                 column_config={"period": "Month", "district": "District", "kind": "Kind", "text": "Caveat"})
+if st.button("Trace a figure to its source", icon=":material/account_tree:", key="to_provenance"):
+    st.session_state["prov_measure"] = measure_id
+    st.switch_page("internal_pages/provenance.py")
+
+st.subheader(f"Commentary for the briefing on {period.month_text}")
+if period.month is None:
+    st.info("Choose a meeting date on the overview page to write a commentary.")
+    st.stop()
+texts = data.call(latest_texts, period.month)
+body, by, at = texts.get(("commentary", measure_id), ("", "", None))
+if by:
+    st.caption(f"Last saved by {by} on {at:%d %B %Y at %H:%M} (UTC).")
+draft = st.text_area("Commentary (goes into the briefing pack)", value=body,
+                     key=f"commentary_{measure_id}_{period.month}", height=140, disabled=not user.may("comment"))
+if st.button("Save commentary", key="save_commentary", type="primary", disabled=not user.may("comment")):
+    try:
+        data.write(save_text, user.claims, period=period.month, kind="commentary", measure=measure_id, body=draft)
+        st.toast(f"Commentary saved by {user.email}.", icon=":material/check:")
+        st.rerun()
+    except data.Busy as exc:
+        ui.busy_message(exc)
+    except PccDashError as exc:
+        st.error(str(exc))

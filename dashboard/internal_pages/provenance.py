@@ -1,0 +1,46 @@
+"""Provenance of a figure: the file, sheet, row and column it came from, its revisions, its caveats; flag it here."""
+
+import streamlit as st
+
+from dashboard import auth, data, ui, workbench
+from dashboard.flagging import flag_form
+from pipelines.catalogue import catalogue, force
+from pipelines.flags import caveats
+
+user = auth.signed_in()
+st.title("Provenance")
+data.no_warehouse_guard()
+figs = data.figures()
+if figs.empty:
+    st.info('The warehouse holds no accepted figures yet. Load the force\'s returns with "pccdash ingest PATH".')
+    st.stop()
+
+cat, f = catalogue(), force()
+loaded = [m for m in cat.ids() if m in set(figs["measure"])]
+if st.session_state.get("prov_measure") not in loaded:
+    st.session_state["prov_measure"] = loaded[0]
+c1, c2, c3 = st.columns([3, 2, 2])
+measure_id = c1.selectbox("Measure", loaded, format_func=lambda m: cat.get(m).name, key="prov_measure")
+district = c2.selectbox("District", list(f.districts), key="prov_district")
+months = sorted(figs[(figs["measure"] == measure_id) & (figs["district"] == district)]["period"], reverse=True)
+if not months:
+    st.info(f"No figure for {cat.get(measure_id).name.lower()} in {district} has been loaded.")
+    st.stop()
+if st.session_state.get("prov_period") not in months:
+    st.session_state["prov_period"] = months[0]
+period = c3.selectbox("Month", months, key="prov_period")
+
+hist = workbench.history(measure_id, district, period)
+current = hist.iloc[0]
+where = f'file "{current.source_file}"' + (f', sheet "{current.source_sheet}"' if current.source_sheet else "")
+st.metric(f"{cat.get(measure_id).name}, {district}, {period}", f"{current.value:,.10g}")
+st.markdown(f"Revision {int(current.revision)}, from {ui.md_escape(where)}, row {int(current.source_row)}"
+            + (f", column {ui.md_escape(current.source_column)}" if current.source_column else "")
+            + f"; loaded {current.loaded_at} (UTC).")
+cav = data.call(caveats, measure=measure_id, start=period, end=period)
+ui.caveat_box(cav[cav["district"] == district]["text"].tolist())
+st.subheader("Revision history")
+st.dataframe(hist, hide_index=True, width="stretch",
+             column_config={"previous_value": "Replaced", "source_row": "Row", "source_column": "Column"})
+flag_form(user, key="provenance", period=period, district=district, measure=measure_id,
+          file_id=int(current.file_id))

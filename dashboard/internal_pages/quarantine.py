@@ -1,0 +1,19 @@
+"""Quarantine: every row of a refused batch that broke an error rule, with its reasons. Nothing is dropped."""
+
+import streamlit as st
+
+from dashboard import auth, data, workbench
+
+user = auth.signed_in()
+st.title("Quarantine")
+data.no_warehouse_guard()
+q = workbench.quarantine()
+if q.empty:
+    st.success("Nothing is in quarantine: no loaded file had a row that broke an error rule.")
+    st.stop()
+st.write(f"{len(q):,} row(s) from refused batches, kept with every rule they broke. Correct the file and load it "
+         'again with "pccdash ingest"; the corrected rows are then accepted and these stay as the record.')
+files = sorted(q["source_file"].dropna().unique())
+chosen = st.multiselect("Files", files, default=[], key="quarantine_files", placeholder="Every file")
+shown = q[q["source_file"].isin(chosen)] if chosen else q
+st.dataframe(shown, hide_index=True, width="stretch")

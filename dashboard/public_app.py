@@ -1,0 +1,27 @@
+"""The public app (`pccdash serve --app public`): published summaries only, read from the published snapshot.
+
+It has no sign-in and no path to the warehouse: its pages import `dashboard.public_data`, which reads
+only the snapshot that `pccdash publish` wrote.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `streamlit run` does not add the root
+
+from dashboard import public_data  # noqa: E402
+
+meta = public_data.meta()
+title = f"{meta['force']}: published figures" if meta else "Published figures"
+st.set_page_config(page_title=title, layout="centered", page_icon=":material/bar_chart:")
+
+pages = [
+    st.Page("public_pages/summary.py", title="Summary", icon=":material/bar_chart:", default=True),
+    st.Page("public_pages/tables.py", title="Tables and downloads", icon=":material/table_chart:"),
+    st.Page("public_pages/accessibility.py", title="Accessibility statement", icon=":material/accessibility:"),
+]
+st.navigation(pages).run()

@@ -1,0 +1,129 @@
+"""What the pages share: the accessible palette, Making Data Count icons in words, charts and caveat boxes."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+# The Government Analysis Function's accessible categorical palette, in its order.
+PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
+DARK_BLUE, TURQUOISE, DARK_PINK, ORANGE, DARK_GREY, LIGHT_PURPLE = PALETTE
+
+# Variation and assurance in a symbol and words as well as colour (WCAG 1.4.1: colour is never alone).
+VARIATION = {
+    "common_cause": (":material/horizontal_rule:", "Common cause: no significant change", "gray"),
+    "improvement_high": (":material/trending_up:", "Special cause: improving (high)", "blue"),
+    "improvement_low": (":material/trending_down:", "Special cause: improving (low)", "blue"),
+    "concern_high": (":material/trending_up:", "Special cause: concerning (high)", "orange"),
+    "concern_low": (":material/trending_down:", "Special cause: concerning (low)", "orange"),
+    "neutral_high": (":material/trending_up:", "Special cause: neither better nor worse (high)", "violet"),
+    "neutral_low": (":material/trending_down:", "Special cause: neither better nor worse (low)", "violet"),
+}
+ASSURANCE = {
+    "pass": (":material/check_circle:", "Will consistently meet the aspiration", "blue"),
+    "fail": (":material/cancel:", "Will consistently miss the aspiration", "orange"),
+    "hit_and_miss": (":material/help:", "May or may not meet the aspiration (hit and miss)", "gray"),
+}
+POINT_STYLE = {  # point type -> (legend name, colour, marker symbol)
+    "concern": ("Concern", ORANGE, "triangle-up"),
+    "improvement": ("Improvement", TURQUOISE, "square"),
+    "neutral": ("Special cause, neither better nor worse", DARK_PINK, "diamond"),
+}
+
+
+def variation_badge(icon: str | None) -> str:
+    sym, words, colour = VARIATION.get(icon or "", (":material/remove:", "Not enough months to judge", "gray"))
+    return f":{colour}-badge[{sym} {words}]"
+
+
+def assurance_badge(icon: str | None) -> str:
+    if not icon:
+        return ""
+    sym, words, colour = ASSURANCE[icon]
+    return f":{colour}-badge[{sym} {words}]"
+
+
+def xmr_chart(frame: pd.DataFrame, title: str, unit: str, target: float | None = None) -> go.Figure:
+    """An XmR chart: values, mean, process limits, special-cause points marked by shape and colour."""
+    fig = go.Figure()
+    x = frame["period"]
+    fig.add_trace(go.Scatter(x=x, y=frame["value"], name=unit.capitalize(), mode="lines+markers",
+                             line={"color": DARK_BLUE, "width": 2}, marker={"size": 6, "color": DARK_BLUE}))
+    fig.add_trace(go.Scatter(x=x, y=frame["mean"], name="Mean", mode="lines",
+                             line={"color": DARK_GREY, "width": 1.5}))
+    for col, name in (("upper", "Upper process limit"), ("lower", "Lower process limit")):
+        fig.add_trace(go.Scatter(x=x, y=frame[col], name=name, mode="lines",
+                                 line={"color": DARK_GREY, "width": 1.5, "dash": "dash"}))
+    kinds = frame["point_type"].astype(str).str.split("_").str[0]
+    for kind, (name, colour, symbol) in POINT_STYLE.items():
+        pts = frame[frame["special_cause"] & (kinds == kind)]
+        if not pts.empty:
+            fig.add_trace(go.Scatter(x=pts["period"], y=pts["value"], name=name, mode="markers",
+                                     marker={"size": 12, "color": colour, "symbol": symbol,
+                                             "line": {"color": DARK_GREY, "width": 1}}))
+    if target is not None:
+        fig.add_hline(y=target, line={"color": DARK_PINK, "width": 1.5, "dash": "dot"},
+                      annotation_text="Aspiration", annotation_position="top left")
+    fig.update_layout(title=title, height=380, margin={"l": 10, "r": 10, "t": 50, "b": 10},
+                      legend={"orientation": "h", "y": -0.15}, yaxis_title=unit.capitalize(),
+                      xaxis_title="Month", plot_bgcolor="white",
+                      font={"color": DARK_GREY})
+    fig.update_xaxes(showline=True, linecolor=DARK_GREY, gridcolor="#E5E5E5")
+    fig.update_yaxes(showline=True, linecolor=DARK_GREY, gridcolor="#E5E5E5", rangemode="tozero")
+    return fig
+
+
+_MD_SPECIAL = "\\`*_{}[]<>()#+-.!|~$:"
+
+
+def md_escape(text: object) -> str:
+    """User-typed text shown as itself in Markdown: no links, images, emphasis or icons from it."""
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
+
+
+def caveat_box(texts: list[str], *, label: str = "Caveats") -> None:
+    """Caveats right beside the figure they qualify."""
+    if not texts:
+        return
+    lines = "\n".join(f"- {md_escape(t)}" for t in texts)
+    st.warning(f"**{label} ({len(texts)})**\n\n{lines}", icon=":material/flag:")
+
+
+def busy_message(exc: Exception) -> None:
+    st.error(f"Not saved: {exc} Nothing you typed is lost; press the button again in a moment.")
+
+
+def today():
+    """Today, or the day PCCDASH_TODAY sets (so a demo or a test sees a fixed date)."""
+    import datetime as dt
+
+    from pipelines import settings
+
+    return dt.date.fromisoformat(settings.get("today")) if settings.get("today") else dt.date.today()
+
+
+def meeting_date_input(key: str, first_month: str):
+    """The meeting date, shared by every page of a session: set on one page, it holds on the others.
+
+    It may be any day from the first month with figures (a meeting of 2015 can be briefed again) to a
+    year ahead; Streamlit's own default allows only ten years back.
+    """
+    import datetime as dt
+
+    lowest = dt.date.fromisoformat(f"{first_month}-01")
+    highest = today() + dt.timedelta(days=366)
+    if key not in st.session_state:
+        st.session_state[key] = st.session_state.get("meeting", today())
+
+    def keep() -> None:
+        st.session_state["meeting"] = st.session_state[key]
+
+    return st.date_input("Meeting date", key=key, on_change=keep, format="DD/MM/YYYY", min_value=lowest,
+                         max_value=highest,
+                         help="The reporting period is the latest complete month (and financial quarter) before "
+                              "this date whose figures are accepted.")
+
+
+def meeting() -> object:
+    return st.session_state.get("meeting", today())

@@ -1,0 +1,102 @@
+"""Gather a meeting's briefing pack from the warehouse: plan status, charts, caveats, commentary, questions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ..catalogue import catalogue, force
+from ..errors import PccDashError
+from ..figures import current_figures
+from ..flags import caveats, caveats_by_figure, force_caveats
+from ..plan import PlanAnalytics
+from ..plan.narrative import format_change, format_number
+from ..plan.spc import assurance_text, variation_text
+from ..publish.snapshot import BANNER
+from ..warehouse import utc_now
+from .model import Pack, PackChart, PackMeasure, PackRow
+from .notes import latest_texts, questions_list
+from .period import ReportingPeriod, reporting_period
+
+MARKING = "OFFICIAL-SENSITIVE: for the Commissioner's office. Not for publication: small counts are not suppressed."
+INTERNAL_BANNER = BANNER.split(" Small numbers")[0]
+
+
+class NoFigures(PccDashError):
+    """There is nothing to brief on for the meeting date asked."""
+
+
+def variation_words(icon: str | None) -> str:
+    words = variation_text(icon)
+    return words[0].upper() + words[1:] if words else ""
+
+
+def drafted_questions(statuses) -> list[str]:
+    """The plan's drafted questions, each once, in plan order."""
+    return list(dict.fromkeys(q for s in statuses for q in s.questions))
+
+
+def build_pack(con: duckdb.DuckDBPyConnection, meeting: dt.date, generated_by: str) -> Pack:
+    """Everything the pack says for the meeting on `meeting`, from the figures accepted now."""
+    figures = current_figures(con)
+    period = reporting_period(meeting, figures["period"].unique() if not figures.empty else [])
+    if period.month is None:
+        raise NoFigures(f"No month before {meeting:%d %B %Y} has accepted figures, so there is nothing to brief on. "
+                        'Load the force\'s returns with "pccdash ingest" first.')
+    analytics = PlanAnalytics(figures)
+    statuses = analytics.status(period.month)
+    cav = caveats(con, start=period.month, end=period.month)
+    texts = latest_texts(con, period.month)
+    return assemble(period, statuses, cav, texts, generated_by)
+
+
+def assemble(period: ReportingPeriod, statuses, cav: pd.DataFrame, texts: dict, generated_by: str) -> Pack:
+    cat, f = catalogue(), force()
+    by_figure = caveats_by_figure(cav)
+    month = period.month_key
+    measures: list[PackMeasure] = []
+    by_measure: dict[str, list] = {}
+    for s in statuses:
+        by_measure.setdefault(s.measure_id, []).append(s)
+    for measure_id, group in by_measure.items():
+        m = cat.get(measure_id)
+        force_status = next(s for s in group if s.is_force)
+        rows = []
+        for s in group:
+            row_caveats = (force_caveats(cav, month, measure_id) if s.is_force
+                           else by_figure.get((month, s.area, measure_id), []))
+            rows.append(PackRow(area=s.area, value=format_number(s.value, m),
+                                last_year=format_number(s.last_year_value, m),
+                                change=format_change(s.change, s.change_pct, m),
+                                variation=variation_words(s.variation_icon),
+                                assurance=(assurance_text(s.assurance_icon) or "").capitalize(),
+                                caveats=row_caveats))
+        chart = None
+        frame = force_status.spc_frame
+        if len(frame) >= 2:
+            chart = PackChart(title=f"{m.name}, {f.force_short_name}, by month", unit=m.unit, frame=frame,
+                              description=force_status.sentence)
+        body, by, at = texts.get(("commentary", measure_id), ("", "", None))
+        measures.append(PackMeasure(priority=force_status.priority, measure_id=measure_id, name=m.name, unit=m.unit,
+                                    sentence=force_status.sentence, rows=rows, chart=chart,
+                                    caveats=force_caveats(cav, month, measure_id), commentary=body,
+                                    commentary_by=by, commentary_at=at))
+    q_body, q_by, q_at = texts.get(("questions", None), (None, "", None))
+    questions = questions_list(q_body) if q_body is not None else drafted_questions(statuses)
+    return Pack(office=f.office_name, force=f.force_name, meeting_date=period.meeting,
+                period_label=period.month_text, quarter_label=period.quarter_text, generated_at=utc_now(),
+                generated_by=generated_by, marking=MARKING, banner=INTERNAL_BANNER, measures=measures,
+                questions=questions, questions_by=q_by, questions_at=q_at)
+
+
+def pack_stem(meeting: dt.date) -> str:
+    return f"pab-briefing-{meeting:%Y-%m-%d}"
+
+
+def write(con: duckdb.DuckDBPyConnection, meeting: dt.date, generated_by: str, folder: Path) -> tuple[Path, Path]:
+    from .render import write_pack  # ReportLab and matplotlib load only when a pack is drawn
+
+    return write_pack(build_pack(con, meeting, generated_by), folder, pack_stem(meeting))

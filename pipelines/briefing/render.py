@@ -1,0 +1,711 @@
+"""Draw a briefing pack for the Public Accountability Board: one self-contained HTML page and a PDF.
+
+Both carry the same content, in the same order; the XmR charts come from one matplotlib function.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import html
+import io
+import os
+import re
+import tempfile
+import threading
+from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
+
+import matplotlib
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    Image,
+    KeepTogether,
+    ListFlowable,
+    ListItem,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from .model import Pack, PackChart, PackMeasure, PackRow
+
+__all__ = ["render_html", "render_pdf", "write_pack", "xmr_figure"]
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+INK = "#0B0C0C"
+VALUE_COLOUR = "#12436D"
+LIMIT_COLOUR = "#3D3D3D"
+# Each kind of special cause has its own marker shape as well as its colour, so that the chart still reads
+# in greyscale print and for readers who cannot tell orange from teal.
+SPECIAL_CAUSE = (
+    ("concern", "Concern", "#F46A25", "^"),
+    ("improvement", "Improvement", "#28A197", "s"),
+    ("neutral", "Neutral", "#801650", "D"),
+)
+TOO_FEW_MONTHS = "Too few months to chart."
+NO_COMMENTARY = "No commentary written."
+PROVISIONAL_NOTE = "Process limits are provisional: they rest on fewer than 12 months."
+
+
+# --- words shared by both formats ----------------------------------------------------------------------------
+
+def _long_date(d: dt.date) -> str:
+    # Month names by hand rather than strftime("%B"), which follows the server's locale.
+    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+
+
+def _long_datetime(t: dt.datetime) -> str:
+    return f"{_long_date(t)} at {t:%H:%M}"
+
+
+def _title(pack: Pack) -> str:
+    return f"Briefing pack for the Public Accountability Board, {_long_date(pack.meeting_date)}"
+
+
+def _period(pack: Pack) -> str:
+    if pack.quarter_label:
+        return f"Figures to {pack.period_label}; quarter {pack.quarter_label}"
+    return f"Figures to {pack.period_label}; no complete quarter yet"
+
+
+def _commentary_lead(m: PackMeasure) -> str:
+    lead = "Commentary"
+    if m.commentary_by:
+        lead += f" by {m.commentary_by}"
+    if m.commentary_at is not None:
+        lead += f" on {_long_datetime(m.commentary_at)}"
+    return lead + ":"
+
+
+def _questions_lead(pack: Pack) -> str:
+    if not (pack.questions_by or pack.questions_at):
+        return ""
+    lead = "Questions set"
+    if pack.questions_by:
+        lead += f" by {pack.questions_by}"
+    if pack.questions_at is not None:
+        lead += f" on {_long_datetime(pack.questions_at)}"
+    return lead + "."
+
+
+def _generated(pack: Pack) -> str:
+    by = f" by {pack.generated_by}" if pack.generated_by else ""
+    return f"Generated on {_long_datetime(pack.generated_at)}{by}."
+
+
+def _paragraphs(text: str) -> list[str]:
+    """User-typed text split at blank lines; single line breaks stay inside a paragraph."""
+    parts = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n")]
+    return [p for p in parts if p]
+
+
+def _assurance(row: PackRow) -> str:
+    return row.assurance or "No aspiration set"
+
+
+def _is_provisional(chart: PackChart) -> bool:
+    if "provisional" not in chart.frame.columns or chart.frame.empty:
+        return False
+    return bool(chart.frame["provisional"].fillna(False).astype(bool).any())
+
+
+TABLE_HEADINGS = ("Area", "Latest", "Same month last year", "Change", "Variation", "Assurance", "Caveats")
+
+
+# --- the chart ---------------------------------------------------------------------------------------------
+
+def _month_label(x: float, _pos=None) -> str:
+    d = mdates.num2date(x)
+    return f"{MONTHS[d.month - 1][:3]} {d.year}"
+
+
+def _segments(frame: pd.DataFrame) -> list[pd.DataFrame]:
+    """Runs of rows sharing one mean and pair of limits: a rebase starts a new run, drawn as its own line."""
+    if frame.empty:
+        return []
+    keys = frame[["mean", "upper", "lower"]].astype(float).round(9).fillna(np.inf)
+    starts = (keys != keys.shift()).any(axis=1)
+    run = starts.cumsum()
+    return [part for _, part in frame.groupby(run, sort=False)]
+
+
+def xmr_figure(chart: PackChart) -> Figure:
+    """The XmR chart as a matplotlib Figure, built without pyplot so that threads can draw at once."""
+    fig = Figure(figsize=(7, 2.8), layout="constrained")
+    ax = fig.add_subplot()
+    ax.set_title(chart.title, loc="left", fontsize=10, color=INK)
+    ax.set_ylabel(chart.unit, fontsize=8, color=INK)
+    ax.tick_params(labelsize=8, colors=INK)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
+    ax.set_axisbelow(True)
+
+    frame = chart.frame.copy()
+    for col in ("value", "mean", "upper", "lower"):
+        if col not in frame.columns:
+            frame[col] = np.nan
+    if "point_type" not in frame.columns:
+        frame["point_type"] = "common_cause"
+    frame["period"] = pd.to_datetime(frame["period"])
+    frame = frame.sort_values("period").reset_index(drop=True)
+
+    if frame.empty or frame["value"].isna().all():
+        ax.text(0.5, 0.5, "No figures to chart.", transform=ax.transAxes, ha="center", va="center", fontsize=9)
+        ax.set_yticks([])
+        ax.set_xticks([])
+        return fig
+
+    handles: list[Line2D] = []
+    x = frame["period"]
+    (value_line,) = ax.plot(x, frame["value"], color=VALUE_COLOUR, linewidth=1.5, marker="o", markersize=3,
+                            zorder=3, label="Monthly figure")
+    handles.append(value_line)
+
+    drew_mean = drew_limits = False
+    for part in _segments(frame):
+        # A one-month run would be an invisible line; a short bar shows where its mean sits.
+        style = {"marker": "_", "markersize": 10} if len(part) == 1 else {}
+        if part["mean"].notna().any():
+            ax.plot(part["period"], part["mean"], color=LIMIT_COLOUR, linewidth=1, zorder=2, **style)
+            drew_mean = True
+        for col in ("upper", "lower"):
+            if part[col].notna().any():
+                ax.plot(part["period"], part[col], color=LIMIT_COLOUR, linewidth=1, linestyle="--", zorder=2,
+                        **style)
+                drew_limits = True
+    if drew_mean:
+        handles.append(Line2D([], [], color=LIMIT_COLOUR, linewidth=1, label="Mean"))
+    if drew_limits:
+        label = "Process limits (provisional)" if _is_provisional(chart) else "Process limits"
+        handles.append(Line2D([], [], color=LIMIT_COLOUR, linewidth=1, linestyle="--", label=label))
+
+    kinds = frame["point_type"].astype("string").fillna("")
+    for prefix, label, colour, marker in SPECIAL_CAUSE:
+        points = frame[kinds.str.startswith(prefix) & frame["value"].notna()]
+        if points.empty:
+            continue
+        ax.scatter(points["period"], points["value"], s=46, marker=marker, color=colour, edgecolors=INK,
+                   linewidths=0.6, zorder=4)
+        handles.append(Line2D([], [], linestyle="none", marker=marker, markersize=7, markerfacecolor=colour,
+                              markeredgecolor=INK, markeredgewidth=0.6, label=label))
+
+    first, last = frame["period"].iloc[0], frame["period"].iloc[-1]
+    span = (last.year - first.year) * 12 + last.month - first.month + 1
+    step = next((k for k in (1, 2, 3, 4, 6, 12) if span / k <= 8), 24)
+    ax.xaxis.set_major_locator(mdates.MonthLocator(interval=step))
+    ax.xaxis.set_major_formatter(FuncFormatter(_month_label))
+    if span == 1:
+        ax.set_xlim(first - pd.Timedelta(days=20), first + pd.Timedelta(days=20))
+    else:
+        ax.margins(x=0.02)
+
+    # Below the axes rather than beside them, so every chart in a pack has a plot area of the same width.
+    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=7.5, frameon=False)
+    return fig
+
+
+def _svg(chart: PackChart, prefix: str) -> str:
+    """The chart as an <svg> element to put inline, its ids carrying ``prefix``.
+
+    matplotlib numbers ids afresh in each file (figure_1, glyphs such as DejaVuSans-31), so two charts on
+    one page would share ids, which HTML forbids and which would let one chart's references reach another's.
+    """
+    fig = xmr_figure(chart)
+    buf = io.StringIO()
+    # No metadata: matplotlib's default names its website and a Dublin Core URI, which a self-contained
+    # page should not carry.
+    fig.savefig(buf, format="svg", metadata={"Creator": None, "Date": None, "Format": None, "Type": None})
+    fig.clear()
+    text = buf.getvalue()
+    text = text[text.index("<svg"):].strip()
+    text = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m.group(1)}"', text)
+    text = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}{m.group(1)}"', text)
+    return re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}{m.group(1)})", text)
+
+
+def _png(chart: PackChart, dpi: int = 150) -> bytes:
+    fig = xmr_figure(chart)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    fig.clear()
+    return buf.getvalue()
+
+
+# --- HTML --------------------------------------------------------------------------------------------------
+
+CSS = """
+:root { color-scheme: light; }
+* { box-sizing: border-box; }
+body { margin: 0; background: #FFFFFF; color: #0B0C0C; line-height: 1.5; font-size: 1rem;
+  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Liberation Sans", sans-serif; }
+.page { max-width: 60rem; margin: 0 auto; padding: 1.5rem 1.25rem 3rem; }
+a { color: #1D4F91; }
+a:focus { outline: 3px solid #FFDD00; background: #FFDD00; color: #0B0C0C; }
+.marking { border: 3px solid #0B0C0C; background: #FFF3C4; font-weight: 700; text-align: center;
+  padding: 0.5rem 0.75rem; margin: 0 0 1.25rem; letter-spacing: 0.02em; }
+header .office { font-size: 1.05rem; font-weight: 600; margin: 0; }
+header .force { margin: 0; color: #383F43; }
+h1 { font-size: 1.9rem; line-height: 1.2; margin: 0.5rem 0 0.5rem; }
+.period { font-size: 1.1rem; margin: 0 0 1rem; }
+.banner { border-left: 6px solid #12436D; background: #EEF2F7; padding: 0.6rem 0.9rem; margin: 1rem 0 1.5rem; }
+nav.contents { border-top: 1px solid #B1B4B6; border-bottom: 1px solid #B1B4B6; padding: 0.5rem 0 0.75rem;
+  margin-bottom: 1.5rem; }
+nav.contents h2 { font-size: 1.2rem; margin: 0.5rem 0; padding: 0; border: 0; }
+nav.contents ol { margin: 0; padding-left: 1.5rem; }
+nav.contents ul { margin: 0.1rem 0 0.4rem; padding-left: 1.25rem; font-size: 0.95rem; }
+h2 { font-size: 1.5rem; margin: 2.25rem 0 0.75rem; padding-top: 0.5rem; border-top: 4px solid #12436D; }
+.measure { margin: 0 0 2.25rem; }
+h3 { font-size: 1.2rem; margin: 1.25rem 0 0.4rem; }
+.sentence { font-size: 1.05rem; margin: 0 0 0.75rem; }
+.caveats { border-left: 6px solid #F46A25; background: #FDF0E8; padding: 0.4rem 0.9rem 0.5rem; margin: 0 0 1rem; }
+.caveats h4 { font-size: 1rem; margin: 0 0 0.2rem; }
+.caveats ul { margin: 0; padding-left: 1.25rem; }
+.no-caveats { color: #383F43; margin: 0 0 1rem; }
+.table-wrap { overflow-x: auto; margin: 0 0 1rem; }
+table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
+caption { text-align: left; font-weight: 600; padding: 0 0 0.4rem; }
+th, td { border: 1px solid #B1B4B6; padding: 0.35rem 0.5rem; text-align: left; vertical-align: top; }
+thead th { background: #E8ECF1; }
+tbody th { font-weight: 600; }
+td.num { white-space: nowrap; }
+td ul { margin: 0; padding-left: 1rem; }
+figure { margin: 0.5rem 0 0.5rem; }
+figure svg { display: block; width: 100%; height: auto; }
+figcaption { font-size: 0.9rem; color: #383F43; margin-top: 0.25rem; }
+.no-chart, .note { color: #383F43; font-style: italic; margin: 0.5rem 0; }
+.commentary { margin: 0.75rem 0 0; }
+.commentary .lead { font-weight: 600; margin: 0 0 0.25rem; }
+.commentary p { margin: 0 0 0.5rem; white-space: pre-line; }
+.commentary.empty { color: #383F43; font-style: italic; }
+section.questions h2 { border-top-color: #801650; }
+section.questions ol li { margin-bottom: 0.5rem; white-space: pre-line; }
+footer { margin-top: 2.5rem; border-top: 1px solid #B1B4B6; padding-top: 1rem; }
+footer .marking { margin: 0.75rem 0 0; }
+@media print {
+  @page { size: A4 portrait; margin: 15mm; }
+  body { font-size: 10.5pt; }
+  .page { max-width: none; padding: 0; }
+  a { color: inherit; text-decoration: none; }
+  nav.contents { page-break-after: always; break-after: page; }
+  .marking, .banner, .caveats, thead th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  h2, h3 { page-break-after: avoid; break-after: avoid; }
+  .measure, figure, tr, .caveats { page-break-inside: avoid; break-inside: avoid; }
+  .table-wrap { overflow: visible; }
+}
+"""
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _html_row(row: PackRow) -> str:
+    if row.caveats:
+        caveats = "<ul>" + "".join(f"<li>{_e(c)}</li>" for c in row.caveats) + "</ul>"
+    else:
+        caveats = "None"
+    return (
+        f'<tr><th scope="row">{_e(row.area)}</th><td class="num">{_e(row.value)}</td>'
+        f'<td class="num">{_e(row.last_year)}</td><td class="num">{_e(row.change)}</td>'
+        f"<td>{_e(row.variation)}</td><td>{_e(_assurance(row))}</td><td>{caveats}</td></tr>"
+    )
+
+
+def _html_measure(pack: Pack, m: PackMeasure, anchor: str) -> str:
+    out = [f'<section class="measure" id="{anchor}" aria-labelledby="{anchor}-h">',
+           f'<h3 id="{anchor}-h">{_e(m.name)}</h3>', f'<p class="sentence">{_e(m.sentence)}</p>']
+    if m.caveats:
+        out.append(f'<div class="caveats"><h4 id="{anchor}-cav">Caveats</h4><ul aria-labelledby="{anchor}-cav">')
+        out.extend(f"<li>{_e(c)}</li>" for c in m.caveats)
+        out.append("</ul></div>")
+    else:
+        out.append('<p class="no-caveats">No caveats on this measure for the period.</p>')
+
+    headings = list(TABLE_HEADINGS)
+    headings[1] = f"Latest ({pack.period_label})"
+    out.append('<div class="table-wrap"><table>')
+    out.append(f"<caption>{_e(m.name)} ({_e(m.unit)}): force and districts, {_e(pack.period_label)}</caption>")
+    out.append("<thead><tr>" + "".join(f'<th scope="col">{_e(h)}</th>' for h in headings) + "</tr></thead>")
+    out.append("<tbody>" + "".join(_html_row(r) for r in m.rows) + "</tbody></table></div>")
+
+    if m.chart is None:
+        out.append(f'<p class="no-chart">{_e(TOO_FEW_MONTHS)}</p>')
+    else:
+        out.append(f'<figure role="img" aria-label="{_e(m.chart.description)}">{_svg(m.chart, f"{anchor}-")}'
+                   f"<figcaption>{_e(m.chart.description)}</figcaption></figure>")
+        if _is_provisional(m.chart):
+            out.append(f'<p class="note">{_e(PROVISIONAL_NOTE)}</p>')
+
+    paras = _paragraphs(m.commentary)
+    if paras:
+        out.append(f'<div class="commentary"><p class="lead">{_e(_commentary_lead(m))}</p>')
+        out.extend(f"<p>{_e(p)}</p>" for p in paras)
+        out.append("</div>")
+    else:
+        out.append(f'<div class="commentary empty"><p>{_e(NO_COMMENTARY)}</p></div>')
+    out.append("</section>")
+    return "\n".join(out)
+
+
+def _anchors(pack: Pack) -> tuple[dict[str, str], list[str]]:
+    priority_ids = {p: f"priority-{i}" for i, p in enumerate(pack.priorities, start=1)}
+    measure_ids = [f"measure-{i}" for i, _ in enumerate(pack.measures, start=1)]
+    return priority_ids, measure_ids
+
+
+def render_html(pack: Pack) -> str:
+    """The pack as one HTML5 document with nothing fetched from elsewhere: styles inline, charts as SVG."""
+    priority_ids, measure_ids = _anchors(pack)
+    title = _title(pack)
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en-GB">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f'<meta name="author" content="{_e(pack.office)}">',
+        f"<title>{_e(title)}: {_e(pack.force)}</title>",
+        f"<style>{CSS}</style>",
+        "</head>",
+        "<body>",
+        '<div class="page">',
+        "<header>",
+        f'<p class="marking" role="note">{_e(pack.marking)}</p>',
+        f'<p class="office">{_e(pack.office)}</p>',
+        f'<p class="force">{_e(pack.force)}</p>',
+        f"<h1>{_e(title)}</h1>",
+        f'<p class="period">{_e(_period(pack))}</p>',
+        f'<p class="banner">{_e(pack.banner)}</p>' if pack.banner else "",
+        "</header>",
+        '<nav class="contents" aria-labelledby="contents-h"><h2 id="contents-h">Contents</h2><ol>',
+    ]
+    for priority in pack.priorities:
+        out.append(f'<li><a href="#{priority_ids[priority]}">{_e(priority)}</a><ul>')
+        out.extend(f'<li><a href="#{measure_ids[i]}">{_e(m.name)}</a></li>'
+                   for i, m in enumerate(pack.measures) if m.priority == priority)
+        out.append("</ul></li>")
+    out.append('<li><a href="#questions">Questions for the Chief Constable</a></li></ol></nav>')
+
+    out.append("<main>")
+    for priority in pack.priorities:
+        out.append(f'<section class="priority" aria-labelledby="{priority_ids[priority]}">')
+        out.append(f'<h2 id="{priority_ids[priority]}">{_e(priority)}</h2>')
+        out.extend(_html_measure(pack, m, measure_ids[i])
+                   for i, m in enumerate(pack.measures) if m.priority == priority)
+        out.append("</section>")
+
+    out.append('<section class="questions" aria-labelledby="questions"><h2 id="questions">'
+               "Questions for the Chief Constable</h2>")
+    if lead := _questions_lead(pack):
+        out.append(f"<p>{_e(lead)}</p>")
+    questions = [q.strip() for q in pack.questions if q.strip()]
+    if questions:
+        out.append("<ol>" + "".join(f"<li>{_e(q)}</li>" for q in questions) + "</ol>")
+    else:
+        out.append("<p>No questions set.</p>")
+    out.append("</section></main>")
+
+    out += [
+        "<footer>",
+        f"<p>{_e(_generated(pack))}</p>",
+        f'<p class="marking">{_e(pack.marking)}</p>',
+        "</footer>",
+        "</div>",
+        "</body>",
+        "</html>",
+    ]
+    return "\n".join(line for line in out if line) + "\n"
+
+
+# --- PDF ---------------------------------------------------------------------------------------------------
+
+_FONT_LOCK = threading.Lock()
+
+
+@functools.cache
+def _fonts() -> tuple[str, str]:
+    """Regular and bold font names: DejaVu Sans from matplotlib's own files, so that any character a user
+    types (beyond the Latin-1 of the built-in Helvetica) prints, and the text matches the charts."""
+    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    faces = {"PackSans": "DejaVuSans.ttf", "PackSans-Bold": "DejaVuSans-Bold.ttf",
+             "PackSans-Italic": "DejaVuSans-Oblique.ttf", "PackSans-BoldItalic": "DejaVuSans-BoldOblique.ttf"}
+    try:
+        with _FONT_LOCK:
+            for name, file in faces.items():
+                pdfmetrics.registerFont(TTFont(name, str(folder / file)))
+            pdfmetrics.registerFontFamily("PackSans", normal="PackSans", bold="PackSans-Bold",
+                                          italic="PackSans-Italic", boldItalic="PackSans-BoldItalic")
+    except Exception:  # a matplotlib install without its fonts still gets a pack, in Helvetica
+        return "Helvetica", "Helvetica-Bold"
+    return "PackSans", "PackSans-Bold"
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    regular, bold = _fonts()
+    base = ParagraphStyle("body", fontName=regular, fontSize=9.5, leading=13, textColor=colors.HexColor(INK),
+                          alignment=TA_LEFT, spaceAfter=4)
+    return {
+        "body": base,
+        "office": ParagraphStyle("office", parent=base, fontName=bold, fontSize=11, leading=14),
+        "title": ParagraphStyle("title", parent=base, fontName=bold, fontSize=18, leading=22, spaceBefore=6,
+                                spaceAfter=8),
+        "period": ParagraphStyle("period", parent=base, fontSize=11, leading=14, spaceAfter=8),
+        "marking": ParagraphStyle("marking", parent=base, fontName=bold, fontSize=11, leading=14, alignment=1,
+                                  spaceAfter=0),
+        "h2": ParagraphStyle("h2", parent=base, fontName=bold, fontSize=14, leading=18, spaceBefore=12,
+                             spaceAfter=6, keepWithNext=1, textColor=colors.HexColor(VALUE_COLOUR)),
+        "h3": ParagraphStyle("h3", parent=base, fontName=bold, fontSize=12, leading=15, spaceBefore=10,
+                             spaceAfter=4, keepWithNext=1),
+        "caveat_head": ParagraphStyle("caveat_head", parent=base, fontName=bold, spaceAfter=1),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=10, spaceAfter=0),
+        "cell_head": ParagraphStyle("cell_head", parent=base, fontName=bold, fontSize=8, leading=10,
+                                    spaceAfter=0),
+        "note": ParagraphStyle("note", parent=base, fontSize=8.5, leading=11,
+                               textColor=colors.HexColor("#383F43")),
+        "lead": ParagraphStyle("lead", parent=base, fontName=bold, spaceBefore=6, spaceAfter=2),
+        "contents": ParagraphStyle("contents", parent=base, spaceAfter=1),
+    }
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    # User-typed text may hold <, > or &; line breaks inside it are kept.
+    return Paragraph(xml_escape(text).replace("\n", "<br/>"), style)
+
+
+def _bullets(texts: list[str], style: ParagraphStyle, numbered: bool = False) -> ListFlowable:
+    items = [ListItem(_p(t, style), leftIndent=14) for t in texts]
+    if numbered:
+        return ListFlowable(items, bulletType="1", bulletFormat="%s.", leftIndent=16, bulletFontName=style.fontName,
+                            bulletFontSize=style.fontSize)
+    return ListFlowable(items, bulletType="bullet", start="\u2022", leftIndent=12, bulletFontName=style.fontName,
+                        bulletFontSize=style.fontSize)
+
+
+def _boxed(flowable, fill: str, edge: str, width: float, edge_width: float = 1.5) -> Table:
+    box = Table([[flowable]], colWidths=[width])
+    box.setStyle(TableStyle([
+        ("BOX", (0, 0), (-1, -1), edge_width, colors.HexColor(edge)),
+        ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(fill)),
+        ("LEFTPADDING", (0, 0), (-1, -1), 8), ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+        ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+    ]))
+    return box
+
+
+def _caveat_box(caveats: list[str], st: dict[str, ParagraphStyle], width: float) -> Table:
+    inner = [_p("Caveats", st["caveat_head"]), _bullets(caveats, st["body"])]
+    box = Table([[inner]], colWidths=[width])
+    box.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#FDF0E8")),
+        ("LINEBEFORE", (0, 0), (0, -1), 4, colors.HexColor("#F46A25")),
+        ("LEFTPADDING", (0, 0), (-1, -1), 8), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+        ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]))
+    return box
+
+
+def _cell_caveats(caveats: list[str]) -> str:
+    if not caveats:
+        return "None"
+    if len(caveats) == 1:
+        return caveats[0]
+    return "\n".join(f"\u2022 {c}" for c in caveats)
+
+
+def _pdf_table(pack: Pack, m: PackMeasure, st: dict[str, ParagraphStyle], width: float) -> Table:
+    headings = list(TABLE_HEADINGS)
+    headings[1] = f"Latest ({pack.period_label})"
+    data = [[_p(h, st["cell_head"]) for h in headings]]
+    for r in m.rows:
+        data.append([
+            _p(r.area, st["cell_head"]), _p(r.value, st["cell"]), _p(r.last_year, st["cell"]),
+            _p(r.change, st["cell"]), _p(r.variation, st["cell"]), _p(_assurance(r), st["cell"]),
+            _p(_cell_caveats(r.caveats), st["cell"]),
+        ])
+    fractions = (0.13, 0.11, 0.11, 0.10, 0.17, 0.17, 0.21)
+    table = Table(data, colWidths=[width * f for f in fractions], repeatRows=1, hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#B1B4B6")),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8ECF1")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]))
+    return table
+
+
+def _pdf_measure(pack: Pack, m: PackMeasure, st: dict[str, ParagraphStyle], width: float,
+                 heading: Paragraph | None = None) -> list:
+    # The priority's heading travels with its first measure, so it never ends a page alone.
+    parts: list = [heading] if heading is not None else []
+    parts += [_p(m.name, st["h3"]), _p(m.sentence, st["body"])]
+    if m.caveats:
+        parts.append(_caveat_box(m.caveats, st, width))
+    else:
+        parts.append(_p("No caveats on this measure for the period.", st["note"]))
+    parts += [Spacer(1, 6), _p(f"{m.name} ({m.unit}): force and districts, {pack.period_label}", st["lead"]),
+              _pdf_table(pack, m, st, width), Spacer(1, 6)]
+    if m.chart is None:
+        parts.append(_p(TOO_FEW_MONTHS, st["note"]))
+    else:
+        png = io.BytesIO(_png(m.chart))
+        parts.append(Image(png, width=width, height=width * 2.8 / 7))
+        parts.append(_p(m.chart.description, st["note"]))
+        if _is_provisional(m.chart):
+            parts.append(_p(PROVISIONAL_NOTE, st["note"]))
+    paras = _paragraphs(m.commentary)
+    if paras:
+        parts.append(_p(_commentary_lead(m), st["lead"]))
+        parts += [_p(text, st["body"]) for text in paras]
+    else:
+        parts.append(_p(NO_COMMENTARY, st["note"]))
+    # One measure to a page where it fits, so a reader never turns over to find the rest of the table.
+    return [KeepTogether(parts), Spacer(1, 10)]
+
+
+def _page_canvas(marking: str, footer_left: str, regular: str, bold: str):
+    """A canvas class that holds back each page until the count is known, for "Page N of M"."""
+    page_w, page_h = A4
+
+    def fitted(text: str, font: str, size: float, room: float) -> float:
+        while size > 6 and pdfmetrics.stringWidth(text, font, size) > room:
+            size -= 0.5
+        return size
+
+    class PackCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self):
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._pages)
+            for number, state in enumerate(self._pages, start=1):
+                self.__dict__.update(state)
+                self._decorate(number, total)
+                super().showPage()
+            super().save()
+
+        def _decorate(self, number: int, total: int) -> None:
+            self.saveState()
+            room = page_w - 36 * mm
+            size = fitted(marking, bold, 9, room)
+            self.setFont(bold, size)
+            self.setFillColor(colors.HexColor(INK))
+            self.drawCentredString(page_w / 2, page_h - 12 * mm, marking)
+            self.setStrokeColor(colors.HexColor(INK))
+            self.setLineWidth(0.8)
+            self.line(18 * mm, page_h - 14 * mm, page_w - 18 * mm, page_h - 14 * mm)
+            self.line(18 * mm, 17 * mm, page_w - 18 * mm, 17 * mm)
+            self.setFont(bold, size)
+            self.drawCentredString(page_w / 2, 12 * mm, marking)
+            self.setFont(regular, 8)
+            self.drawString(18 * mm, 7.5 * mm, footer_left)
+            self.drawRightString(page_w - 18 * mm, 7.5 * mm, f"Page {number} of {total}")
+            self.restoreState()
+
+    return PackCanvas
+
+
+def render_pdf(pack: Pack) -> bytes:
+    """The pack as an A4 PDF: the marking at the head and foot of every page, and "Page N of M"."""
+    regular, bold = _fonts()
+    st = _styles()
+    buf = io.BytesIO()
+    title = _title(pack)
+    doc = SimpleDocTemplate(
+        buf, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=20 * mm, bottomMargin=22 * mm,
+        title=f"{title}: {pack.force}", author=pack.office, subject=_period(pack), creator=pack.office,
+    )
+    width = doc.width
+
+    story: list = [
+        _boxed(_p(pack.marking, st["marking"]), "#FFF3C4", INK, width, edge_width=2),
+        Spacer(1, 10),
+        _p(pack.office, st["office"]),
+        _p(pack.force, st["body"]),
+        _p(title, st["title"]),
+        _p(_period(pack), st["period"]),
+    ]
+    if pack.banner:
+        story.append(_boxed(_p(pack.banner, st["body"]), "#EEF2F7", VALUE_COLOUR, width, edge_width=1))
+        story.append(Spacer(1, 10))
+    story.append(_p("Contents", st["h3"]))
+    story.append(_bullets([*pack.priorities, "Questions for the Chief Constable"], st["contents"], numbered=True))
+    # The cover page stands alone, as in the printed HTML, rather than taking a measure only when one fits.
+    story.append(PageBreak())
+
+    for priority in pack.priorities:
+        heading = _p(priority, st["h2"])
+        for m in pack.measures:
+            if m.priority == priority:
+                story += _pdf_measure(pack, m, st, width, heading)
+                heading = None
+
+    story.append(_p("Questions for the Chief Constable", st["h2"]))
+    if lead := _questions_lead(pack):
+        story.append(_p(lead, st["body"]))
+    questions = [q.strip() for q in pack.questions if q.strip()]
+    if questions:
+        story.append(_bullets(questions, st["body"], numbered=True))
+    else:
+        story.append(_p("No questions set.", st["body"]))
+    story += [Spacer(1, 14), _p(_generated(pack), st["note"])]
+
+    footer_left = f"{pack.office}: PAB {_long_date(pack.meeting_date)}"
+    doc.build(story, canvasmaker=_page_canvas(pack.marking, footer_left, regular, bold))
+    return buf.getvalue()
+
+
+# --- files -------------------------------------------------------------------------------------------------
+
+def _replace_atomically(target: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def write_pack(pack: Pack, folder: Path, stem: str) -> tuple[Path, Path]:
+    """Write ``<stem>.html`` and ``<stem>.pdf`` into ``folder``; a reader never sees a half-written file."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    # Both drawn before either is written, so a failure leaves the previous pair as it was.
+    page = render_html(pack).encode("utf-8")
+    pdf = render_pdf(pack)
+    html_path, pdf_path = folder / f"{stem}.html", folder / f"{stem}.pdf"
+    _replace_atomically(html_path, page)
+    _replace_atomically(pdf_path, pdf)
+    return html_path, pdf_path
+

@@ -1,0 +1,60 @@
+"""Running the apps under Streamlit's AppTest, as a given user, on a given warehouse or snapshot."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from pipelines import warehouse
+
+ROOT = Path(__file__).resolve().parent.parent
+INTERNAL = str(ROOT / "dashboard" / "app.py")
+PUBLIC = str(ROOT / "dashboard" / "public_app.py")
+INTERNAL_PAGES = [f"internal_pages/{name}.py" for name in (
+    "briefing", "measure", "pack", "checks", "quarantine", "files", "provenance", "flags", "publishing")]
+PUBLIC_PAGES = ["public_pages/summary.py", "public_pages/tables.py", "public_pages/accessibility.py"]
+PCC = {"is_logged_in": True, "email": "pcc@example.org", "name": "The Commissioner"}
+ANALYST = {"is_logged_in": True, "email": "analyst@example.org"}
+NO_ROLE = {"is_logged_in": True, "email": "visitor@example.org"}
+ANONYMOUS = {"is_logged_in": False}
+
+
+def copy_warehouse(src: Path, dest_dir: Path) -> Path:
+    """A private copy of a warehouse (and its read copy) that a test may write to."""
+    dest = dest_dir / "wh.duckdb"
+    shutil.copyfile(src, dest)
+    shutil.copyfile(warehouse.read_copy_path(src), warehouse.read_copy_path(dest))
+    return dest
+
+
+def internal(monkeypatch, db: Path, page: str, user: dict = PCC) -> AppTest:
+    monkeypatch.setenv("PCCDASH_DB", str(db))
+    at = AppTest.from_file(INTERNAL, default_timeout=60)
+    at.user = dict(user)
+    at.run()
+    if page != "internal_pages/briefing.py" and not at.exception:
+        at.switch_page(page)
+        at.run()
+    return at
+
+
+def public(monkeypatch, folder: Path, page: str) -> AppTest:
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(folder))
+    monkeypatch.delenv("PCCDASH_DB", raising=False)
+    at = AppTest.from_file(PUBLIC, default_timeout=60)
+    at.run()
+    at.switch_page(page)
+    at.run()
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """Everything a person reads on the page, as one text, for asserting on what is shown."""
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    parts += [f"{m.label} {m.value} {m.delta or ''}" for m in at.metric]
+    return re.sub(r"\\(.)", r"\1", "\n".join(parts))  # as read: Markdown's backslash escapes removed

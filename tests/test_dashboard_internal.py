@@ -1,0 +1,227 @@
+"""Every internal page renders for a signed-in user with a role, does what its widgets ask, refuses all others."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from dashboard_helpers import ANALYST, ANONYMOUS, INTERNAL_PAGES, NO_ROLE, PCC, ROOT, copy_warehouse, internal, texts
+from streamlit.testing.v1 import AppTest
+
+from pipelines import warehouse
+
+
+@pytest.fixture
+def wh(sample_db, tmp_path):
+    """A writable copy of the sample warehouse."""
+    return copy_warehouse(sample_db, tmp_path)
+
+
+@pytest.mark.parametrize("page", INTERNAL_PAGES)
+def test_every_page_renders_for_the_pcc_and_an_analyst(monkeypatch, sample_db, page):
+    for user in (PCC, ANALYST):
+        at = internal(monkeypatch, sample_db, page, user)
+        assert not at.exception, at.exception
+        assert at.title and at.title[0].value not in ("Sign in", "Not allowed")
+
+
+def test_the_sidebar_says_who_is_signed_in_with_which_role(monkeypatch, sample_db):
+    at = internal(monkeypatch, sample_db, "internal_pages/briefing.py", ANALYST)
+    assert [c.value for c in at.sidebar.caption] == ["Signed in as analyst@example.org (analyst)"]
+
+
+@pytest.mark.parametrize("page", INTERNAL_PAGES)
+@pytest.mark.parametrize("user", [ANONYMOUS, NO_ROLE], ids=["anonymous", "no-role"])
+def test_every_page_refuses_an_anonymous_visitor_and_an_account_without_a_role(monkeypatch, sample_db, page, user):
+    at = internal(monkeypatch, sample_db, page, user)
+    assert not at.exception
+    assert [t.value for t in at.title] == (["Sign in"] if user is ANONYMOUS else ["Not allowed"])
+    assert not at.dataframe and not at.metric and not at.get("plotly_chart")
+    # the page's own guard refuses too, if the script is run without the app's front door
+    direct = AppTest.from_file(str(ROOT / "dashboard" / page), default_timeout=60)
+    direct.user = dict(user)
+    direct.run()
+    assert [t.value for t in direct.title] == (["Sign in"] if user is ANONYMOUS else ["Not allowed"])
+    assert not direct.dataframe and not direct.metric
+
+
+def test_sign_in_says_how_when_no_provider_is_configured(monkeypatch, sample_db):
+    at = internal(monkeypatch, sample_db, "internal_pages/briefing.py", ANONYMOUS)
+    assert "pccdash serve --demo-sign-in" in texts(at)
+
+
+def test_briefing_takes_the_reporting_period_from_the_meeting_date(monkeypatch, sample_db):
+    at = internal(monkeypatch, sample_db, "internal_pages/briefing.py")
+    assert "Reporting period:** March 2026" in texts(at)  # today is 21 November 2026; figures end March 2026
+    at.date_input(key="meeting_date").set_value(dt.date(2015, 8, 20)).run()
+    shown = texts(at)
+    assert "Reporting period:** July 2015; latest complete quarter Q1 2015/16" in shown
+    # the force's July 2015 figure and each district's, side by side
+    labels = [m.label for m in at.metric]
+    assert labels[:5] == ["South Yorkshire", "Barnsley", "Doncaster", "Rotherham", "Sheffield"]
+    assert "CSE referrals across South Yorkshire in July 2015" in shown
+    # a meeting on the 1st of a month briefs the month before last: the last month is not over
+    at.date_input(key="meeting_date").set_value(dt.date(2015, 8, 1)).run()
+    assert "Reporting period:** July 2015" in texts(at)
+    at.date_input(key="meeting_date").set_value(dt.date(2015, 7, 31)).run()
+    assert "Reporting period:** June 2015; latest complete quarter Q1 2015/16" in texts(at)
+
+
+def test_briefing_shows_each_priority_with_variation_in_words(monkeypatch, sample_db):
+    at = internal(monkeypatch, sample_db, "internal_pages/briefing.py")
+    priorities = at.get("button_group")[0].proto.options
+    assert len(priorities) >= 2
+    shown = texts(at)
+    assert "Common cause: no significant change" in shown or "Special cause" in shown
+
+
+def test_measure_page_draws_the_xmr_chart_and_switches_area_view_and_rates(monkeypatch, sample_db):
+    at = internal(monkeypatch, sample_db, "internal_pages/measure.py")
+    at.selectbox(key="measure").select("cse_charges").run()
+    assert not at.exception
+    chart = at.get("plotly_chart")[0].proto.spec
+    assert "Upper process limit" in chart and "Mean" in chart
+    at.selectbox(key="area").select("Rotherham").run()
+    assert "People charged with child sexual exploitation related offences, Rotherham" in at.get(
+        "plotly_chart")[0].proto.spec
+    at.selectbox(key="view").select("financial_year").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert "2014/15" in set(table["Period"])
+    at.toggle(key="per_100k").set_value(True).run()
+    assert not at.exception
+    assert "Per 100,000" in at.dataframe[0].value.columns
+
+
+def test_a_flag_raised_on_a_figure_shows_beside_it_everywhere_then_resolves(monkeypatch, wh):
+    at = internal(monkeypatch, wh, "internal_pages/provenance.py", ANALYST)
+    at.selectbox(key="prov_measure").select("cse_charges").run()
+    at.selectbox(key="prov_district").select("Rotherham").run()
+    at.selectbox(key="prov_period").select("2015-07").run()
+    assert "row" in texts(at)
+    history = at.dataframe[0].value
+    assert {"source_file", "source_row", "revision"} <= set(history.columns)
+    at.radio(key="flag_scope_provenance").set_value("figure")
+    at.text_area(key="flag_reason_provenance").input("Two charges counted twice; the force is checking.")
+    at.button(key="FormSubmitter:flag_form_provenance-Raise flag").click().run()
+    assert not at.exception
+
+    with warehouse.connect_read_only(wh) as con:
+        rows = con.execute("SELECT scope, period, district, measure, raised_by, resolved_at FROM figure_flag"
+                           ).fetchall()
+    assert rows == [("figure", dt.date(2015, 7, 1), "Rotherham", "cse_charges", "analyst@example.org", None)]
+
+    # the caveat is beside the figure on the provenance page, the measure page and the briefing
+    at.run()
+    assert "Two charges counted twice" in texts(at)
+    m = internal(monkeypatch, wh, "internal_pages/measure.py", PCC)
+    m.selectbox(key="measure").select("cse_charges").run()
+    assert "Two charges counted twice" in m.dataframe[-1].value["text"].str.cat()
+    b = internal(monkeypatch, wh, "internal_pages/briefing.py", PCC)
+    b.date_input(key="meeting_date").set_value(dt.date(2015, 8, 20)).run()
+    shown = texts(b)
+    for priority in b.get("button_group")[0].proto.options:
+        b.get("button_group")[0].set_value(priority).run()
+        shown += texts(b)
+    assert "Rotherham: Flagged by analyst@example.org" in shown
+
+    f = internal(monkeypatch, wh, "internal_pages/flags.py", ANALYST)
+    assert f.metric[0].value == "1"
+    f.text_area(key="resolve_note").input("Checked with the force: the return was right.")
+    f.button(key="FormSubmitter:resolve_form-Resolve flag").click().run()
+    assert not f.exception
+    with warehouse.connect_read_only(wh) as con:
+        assert con.execute("SELECT resolved_by, resolution_note FROM figure_flag").fetchall() == [
+            ("analyst@example.org", "Checked with the force: the return was right.")]
+    f.run()
+    assert f.metric[0].value == "0"
+    m.run()
+    assert "Two charges counted twice" not in texts(m)
+
+
+def test_a_flag_without_a_reason_is_refused_and_nothing_is_stored(monkeypatch, wh):
+    at = internal(monkeypatch, wh, "internal_pages/provenance.py", ANALYST)
+    at.button(key="FormSubmitter:flag_form_provenance-Raise flag").click().run()
+    assert any("Say why" in e.value for e in at.error)
+    with warehouse.connect_read_only(wh) as con:
+        assert con.execute("SELECT count(*) FROM figure_flag").fetchall() == [(0,)]
+
+
+def test_commentary_and_questions_are_saved_with_who_and_when_and_kept_as_history(monkeypatch, wh):
+    at = internal(monkeypatch, wh, "internal_pages/measure.py", PCC)
+    at.selectbox(key="measure").select("cse_charges").run()
+    box = [t for t in at.text_area if t.key.startswith("commentary_cse_charges")][0]
+    box.input("Charges fell in Q4; the new team starts in April.")
+    at.button(key="save_commentary").click().run()
+    assert not at.exception
+    assert "Last saved by pcc@example.org" in texts(at)
+    box = [t for t in at.text_area if t.key.startswith("commentary_cse_charges")][0]
+    assert box.value == "Charges fell in Q4; the new team starts in April."
+    box.input("Second thoughts.")
+    at.button(key="save_commentary").click().run()
+
+    p = internal(monkeypatch, wh, "internal_pages/pack.py", ANALYST)
+    q = [t for t in p.text_area if t.key.startswith("questions_")][0]
+    assert q.value.strip(), "the drafted questions fill the box before anything is saved"
+    q.input("1. Why did charges fall?\n2. When will the new team start?")
+    p.button(key="save_questions").click().run()
+    assert not p.exception
+    with warehouse.connect_read_only(wh) as con:
+        rows = con.execute("SELECT kind, measure, body, written_by FROM briefing_text ORDER BY text_id").fetchall()
+    assert rows == [
+        ("commentary", "cse_charges", "Charges fell in Q4; the new team starts in April.", "pcc@example.org"),
+        ("commentary", "cse_charges", "Second thoughts.", "pcc@example.org"),
+        ("questions", None, "1. Why did charges fall?\n2. When will the new team start?", "analyst@example.org"),
+    ]
+
+
+def test_the_pack_page_prepares_pdf_and_html_downloads(monkeypatch, sample_db):
+    at = internal(monkeypatch, sample_db, "internal_pages/pack.py")
+    assert not at.get("download_button")
+    at.button(key="prepare_pack").click().run()
+    assert not at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Download PDF", "Download HTML"]
+
+
+def test_workbench_pages_show_runs_rules_failing_rows_and_files(monkeypatch, sample_db):
+    at = internal(monkeypatch, sample_db, "internal_pages/checks.py", ANALYST)
+    runs = at.dataframe[0].value
+    assert len(runs) == 14 and set(runs["outcome"]) == {"passed_with_warnings", "passed"}
+    warned = runs[runs["outcome"] == "passed_with_warnings"]["run_id"].iloc[0]
+    at.selectbox(key="run").select(int(warned)).run()
+    rules = at.dataframe[1].value
+    assert "month_on_month_change" in set(rules[~rules["passed"]]["rule_id"])
+    failing = at.dataframe[2].value
+    assert {"source_file", "source_row", "message"} <= set(failing.columns) and len(failing) > 0
+
+    files = internal(monkeypatch, sample_db, "internal_pages/files.py", ANALYST)
+    assert len(files.dataframe[0].value) == 14
+    q = internal(monkeypatch, sample_db, "internal_pages/quarantine.py", ANALYST)
+    assert "Nothing is in quarantine" in texts(q)
+
+
+def test_only_the_pcc_approves_and_publishes_from_the_publishing_page(monkeypatch, wh, tmp_path):
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
+    analyst = internal(monkeypatch, wh, "internal_pages/publishing.py", ANALYST)
+    assert "not approve or publish" in texts(analyst)
+    assert not any(b.key == "approve" for b in analyst.button)
+
+    at = internal(monkeypatch, wh, "internal_pages/publishing.py", PCC)
+    at.multiselect(key="approve_months").select("2015-07").select("2015-06").run()
+    at.button(key="approve").click().run()
+    assert not at.exception
+    at.button(key="publish").click().run()
+    assert not at.exception
+    assert (tmp_path / "published" / "current.json").exists()
+    with warehouse.connect_read_only(wh) as con:
+        assert con.execute("SELECT strftime(period, '%Y-%m'), status, approved_by FROM period_status ORDER BY 1"
+                           ).fetchall() == [("2015-06", "published", "pcc@example.org"),
+                                            ("2015-07", "published", "pcc@example.org")]
+
+
+@pytest.mark.parametrize("page", INTERNAL_PAGES)
+def test_pages_explain_what_to_do_when_there_is_no_warehouse(monkeypatch, tmp_path, page):
+    at = internal(monkeypatch, tmp_path / "none.duckdb", page)
+    assert not at.exception
+    assert "pccdash" in texts(at)

@@ -1,0 +1,197 @@
+"""A briefing pack, as HTML and as PDF, shows every sentence, caveat, question and the marking, typed text escaped."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from pipelines.briefing.model import Pack, PackChart, PackMeasure, PackRow
+from pipelines.briefing.render import render_html, render_pdf, write_pack, xmr_figure
+
+HOSTILE = '<script>alert(1)</script> & "quotes"'
+MARKING = "OFFICIAL-SENSITIVE: for the PCC's office, not for publication"
+BANNER = "Management information: unaudited, and subject to revision by the force."
+QUESTIONS = [
+    "Why did burglary rise in Northern district in July?",
+    "What is the force doing about 101 call answering times?",
+    "When will the crime data integrity audit report?",
+]
+
+
+def _frame(months: int, concern_at: int | None = None, limits: bool = True) -> pd.DataFrame:
+    periods = pd.date_range("2013-08-01", periods=months, freq="MS")
+    values = 100 + 4 * np.sin(np.arange(months))
+    point_type = ["common_cause"] * months
+    if concern_at is not None:
+        values[concern_at] = 130
+        point_type[concern_at] = "concern_high"
+    mean = values.mean()
+    spread = 2.66 * np.abs(np.diff(values)).mean() if months > 1 else np.nan
+    return pd.DataFrame({
+        "period": periods,
+        "value": values,
+        "mean": mean,
+        "upper": mean + spread if limits else np.nan,
+        "lower": mean - spread if limits else np.nan,
+        "special_cause": [p != "common_cause" for p in point_type],
+        "point_type": point_type,
+        "provisional": months < 12,
+    })
+
+
+def _rows(extra_caveat: str | None = None) -> list[PackRow]:
+    return [
+        PackRow("Force", "1,234", "1,100", "+12.2%", "Special cause variation: concerning high",
+                "The aspiration is not met consistently", [extra_caveat] if extra_caveat else []),
+        PackRow("Northern", "456", "400", "+14.0%", "Common cause variation", ""),
+    ]
+
+
+def make_pack() -> Pack:
+    """Two priorities, three measures (one too short to chart), caveats, hostile commentary, three questions."""
+    measures = [
+        PackMeasure(
+            priority="Keeping people safe", measure_id="burglary", name="Residential burglary", unit="crimes",
+            sentence="Residential burglary rose to 1,234 crimes in July 2015, 12% more than a year before.",
+            rows=_rows("Northern district's July return came in late."),
+            chart=PackChart("Residential burglary, force", "crimes", _frame(24, concern_at=20),
+                            "Burglary stayed within its limits except for one high month in April 2015."),
+            caveats=["Two days of records are missing after a system change.", "Figures are provisional."],
+            commentary=f"Rise is seasonal.\n\nOne line {HOSTILE}", commentary_by="Siân Małecka",
+            commentary_at=dt.datetime(2015, 8, 12, 14, 30),
+        ),
+        PackMeasure(
+            priority="Keeping people safe", measure_id="asb", name="Anti-social behaviour", unit="incidents",
+            sentence="Anti-social behaviour fell to 900 incidents in July 2015.",
+            rows=_rows(), chart=None, caveats=[],
+        ),
+        PackMeasure(
+            priority="An effective police service", measure_id="calls", name="101 calls answered in time",
+            unit="%", sentence="82% of 101 calls were answered within the target time in July 2015.",
+            rows=_rows(),
+            chart=PackChart("101 calls answered in time", "%", _frame(24, limits=False),
+                            "The share of calls answered in time has no limits yet."),
+            caveats=["The telephony system changed in March 2015."],
+        ),
+    ]
+    return Pack(
+        office="Office of the Police and Crime Commissioner for Exampleshire",
+        force="Exampleshire Police",
+        meeting_date=dt.date(2015, 8, 20),
+        period_label="July 2015",
+        quarter_label="2015/16 Q1",
+        generated_at=dt.datetime(2015, 8, 14, 9, 0),
+        generated_by="pccdash",
+        marking=MARKING,
+        banner=BANNER,
+        measures=measures,
+        questions=QUESTIONS,
+        questions_by="The Commissioner",
+        questions_at=dt.datetime(2015, 8, 13, 10, 0),
+    )
+
+
+@pytest.fixture(scope="module")
+def pack() -> Pack:
+    return make_pack()
+
+
+@pytest.fixture(scope="module")
+def page(pack) -> str:
+    return render_html(pack)
+
+
+@pytest.fixture(scope="module")
+def pdf(pack) -> bytes:
+    return render_pdf(pack)
+
+
+@pytest.fixture(scope="module")
+def pdf_pages(pdf) -> list[str]:
+    # Wrapped lines come back with line breaks; one space between words is what the checks compare.
+    return [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def _all_caveats(pack: Pack) -> list[str]:
+    return [c for m in pack.measures for c in m.caveats + [c for r in m.rows for c in r.caveats]]
+
+
+def test_html_shows_every_text(pack, page):
+    for m in pack.measures:
+        assert m.sentence in page
+    for text in _all_caveats(pack) + QUESTIONS:
+        assert text.replace("'", "&#x27;") in page
+    assert page.count(MARKING.replace("'", "&#x27;")) == 2
+    assert BANNER in page
+    assert "Briefing pack for the Public Accountability Board, 20 August 2015" in page
+    assert "Figures to July 2015; quarter 2015/16 Q1" in page
+    assert "Commentary by Siân Małecka on 12 August 2015 at 14:30:" in page
+    assert page.count("No commentary written.") == 2
+    assert "Too few months to chart." in page
+
+
+def test_html_escapes_typed_text(page):
+    assert "<script" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;" in page
+
+
+def test_html_is_self_contained(pack, page):
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", page, flags=re.I)
+    assert "<link" not in page and "@import" not in page and "@font-face" not in page
+    assert page.count("<svg") == sum(m.chart is not None for m in pack.measures) == 2
+    assert "<?xml" not in page and "<!DOCTYPE svg" not in page
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), "two charts' SVGs share ids"
+    assert set(re.findall(r'href="#([^"]+)"', page)) <= set(ids)
+    for m in pack.measures:
+        if m.chart is not None:
+            assert f'role="img" aria-label="{m.chart.description}"' in page
+
+
+def test_pdf_shows_every_text_and_the_marking_on_each_page(pack, pdf, pdf_pages):
+    assert pdf.startswith(b"%PDF")
+    assert len(pdf_pages) >= 2
+    for number, text in enumerate(pdf_pages, start=1):
+        assert MARKING in text
+        assert f"Page {number} of {len(pdf_pages)}" in text
+    everything = " ".join(pdf_pages)
+    for text in _all_caveats(pack) + QUESTIONS + [m.sentence for m in pack.measures]:
+        assert text in everything
+    assert HOSTILE in everything
+    assert "Commentary by Siân Małecka on 12 August 2015 at 14:30:" in everything  # beyond Latin-1, still printed
+    assert BANNER in everything
+    assert "Too few months to chart." in everything
+    meta = PdfReader(io.BytesIO(pdf)).metadata
+    assert meta.author == pack.office
+    assert "20 August 2015" in meta.title
+
+
+def test_chart_marks_special_causes_by_shape_and_names_only_kinds_present(pack):
+    fig = xmr_figure(pack.measures[0].chart)
+    legend = fig.legends[0]
+    markers = {t.get_text(): h.get_marker() for t, h in zip(legend.get_texts(), legend.legend_handles, strict=True)}
+    assert markers["Concern"] == "^"
+    assert "Improvement" not in markers and "Neutral" not in markers
+    assert {"Monthly figure", "Mean", "Process limits"} <= markers.keys()
+
+
+@pytest.mark.parametrize("frame", [_frame(1), _frame(24, limits=False), _frame(5)], ids=["one", "no-limits", "few"])
+def test_chart_draws_what_exists(frame):
+    chart = PackChart("A chart", "crimes", frame, "A description.")
+    fig = xmr_figure(chart)
+    fig.savefig(io.BytesIO(), format="png", dpi=40)
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert ("Process limits" in " ".join(labels)) == bool(frame["upper"].notna().any())
+
+
+def test_write_pack_leaves_both_files_and_no_temporary_one(pack, tmp_path):
+    html_path, pdf_path = write_pack(pack, tmp_path, "pab-2015-08")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pab-2015-08.html", "pab-2015-08.pdf"]
+    assert html_path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert pdf_path.read_bytes().startswith(b"%PDF")
