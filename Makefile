@@ -38,6 +38,8 @@ bench: setup  ## the benchmark scripts, each against its baseline measured in th
 	$(BIN)/python benchmarks/bench_ingest.py
 	$(BIN)/python benchmarks/bench_validate.py
 	$(BIN)/python benchmarks/bench_plan.py
+	$(BIN)/python benchmarks/bench_police_uk.py
+	$(BIN)/python benchmarks/bench_pages.py
 
 lint: setup
 	$(BIN)/ruff check pipelines dashboard tests benchmarks

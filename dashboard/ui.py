@@ -32,8 +32,18 @@ POINT_STYLE = {  # point type -> (legend name, colour, marker symbol)
 }
 
 
-def variation_badge(icon: str | None) -> str:
+SHORT = {"common_cause": "Common cause", "improvement_high": "Improving", "improvement_low": "Improving",
+         "concern_high": "Concern", "concern_low": "Concern", "neutral_high": "Special cause",
+         "neutral_low": "Special cause"}
+
+
+def variation_badge(icon: str | None, *, short: bool = False) -> str:
+    """The variation as a badge: a symbol and words (the short words fit a district's narrow column)."""
     sym, words, colour = VARIATION.get(icon or "", (":material/remove:", "Not enough months to judge", "gray"))
+    if short:
+        words = SHORT.get(icon or "", "Too few months")
+        if icon and icon != "common_cause":
+            words += " (high)" if icon.endswith("high") else " (low)"
     return f":{colour}-badge[{sym} {words}]"
 
 

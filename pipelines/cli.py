@@ -438,8 +438,30 @@ def demo(db, no_serve, port):
         sys.exit(1)
     click.echo(f"Sample warehouse ready: {report.count('accepted')} file(s) loaded, "
                f"{report.count('already_loaded')} already there.")
+    _publish_demo_months(path)
     if not no_serve:
         _serve(path, port, which="both", demo_sign_in=True)
+
+
+def _publish_demo_months(path: Path) -> None:
+    """Give the demo's public pages something to show: the months of the force's August 2015 figures.
+
+    Done once, as the demo's PCC (pcc@example.org), only while nothing has been published; the other
+    months stay drafts so the approval page has work to show.
+    """
+    from .public import current_snapshot
+    from .publish.approval import approve
+    from .publish.snapshot import publish as run_publish
+    from .sample_data import DEMO_PUBLISHED_MONTHS, DEMO_PUBLISHER
+    from .warehouse import connect
+
+    if current_snapshot() is not None:
+        return
+    with connect(path) as con:
+        approve(con, list(DEMO_PUBLISHED_MONTHS), {"email": DEMO_PUBLISHER})
+        version, snap = run_publish(con, {"email": DEMO_PUBLISHER})
+    click.echo(f"Published {DEMO_PUBLISHED_MONTHS[0]} to {DEMO_PUBLISHED_MONTHS[-1]} as {DEMO_PUBLISHER} "
+               f"for the public pages (snapshot {version}).")
 
 
 @main.command()
@@ -504,6 +526,15 @@ def _serve(path: Path, port: int, address: str = "localhost", *, which: str = "b
         click.echo("No --auth-secrets given: the internal dashboard reads [auth] from .streamlit/secrets.toml, "
                    "if there is one. For the local demo provider, add --demo-sign-in.", err=True)
 
+    if internal and path.exists():
+        from .errors import WarehouseError
+        from .warehouse import connect
+
+        try:  # bring the schema, and so the read copy the pages open, up to date before any page reads it
+            with connect(path):
+                pass
+        except WarehouseError as exc:
+            click.echo(f"Note: {exc} The dashboard serves the last read copy meanwhile.", err=True)
     internal_url, public_url = signin.browser_url(address, port), signin.browser_url(address, public_port)
     published = published_dir().resolve()
     # viewer toolbar: no "Deploy" or developer menu; the Government Analysis Function's dark blue as the

@@ -106,6 +106,11 @@ POPULATION = {"Barnsley": 245_000, "Doncaster": 310_000, "Rotherham": 265_000, "
 
 # Targets: figures South Yorkshire Police gave the press in August 2015.
 TARGET_WINDOW = ("2014-08", "2015-07")
+# What `pccdash demo` publishes, as the demo's PCC, so the public pages have figures: the financial year
+# 2014/15 and the months to July 2015, which hold the force's August 2015 figures.
+DEMO_PUBLISHED_MONTHS = tuple(f"{y}-{m:02d}" for y, m in [(2014, m) for m in range(4, 13)]
+                              + [(2015, m) for m in range(1, 8)])
+DEMO_PUBLISHER = "pcc@example.org"
 TARGET_ARRESTS = 460
 TARGET_GROOMING = 76
 TARGET_CHARGES = 54

@@ -139,6 +139,9 @@ def test_an_open_error_or_a_blocking_flag_stops_approval(loaded, tmp_path):
                     "true, 'analyst@example.org', now())")
         with pytest.raises(CannotApprove, match="is blocking and unresolved: Duplicate records suspected"):
             approve(con, ["2015-06"], PCC)
+        blockers = {s.period.strftime("%Y-%m"): s.blockers for s in period_states(con)}
+        assert "Duplicate records suspected" in blockers["2015-06"][0]
+        assert [m for m, b in blockers.items() if b] == ["2015-06"]
         con.execute("UPDATE figure_flag SET resolved_at = now(), resolved_by = 'analyst@example.org'")
         approve(con, ["2015-06"], PCC)
         events = con.execute("SELECT action, count(*) FROM publication_event GROUP BY ALL ORDER BY 1").fetchall()

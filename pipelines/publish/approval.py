@@ -62,13 +62,25 @@ def period_states(con: duckdb.DuckDBPyConnection) -> list[PeriodState]:
            FROM figure f LEFT JOIN period_status s USING (period)
            GROUP BY f.period, s.status, s.approved_by, s.approved_at, s.published_at
            ORDER BY f.period""").fetchall()
+    # which months have anything that blocks approval, found in one query, so the few that do are asked
+    # for their reasons rather than every month in the warehouse (a page lists 150 or more)
+    blocked = {p for (p,) in con.execute(
+        """SELECT DISTINCT CAST(strptime(q.period_text, '%Y-%m') AS DATE) FROM quarantine q
+           JOIN file_registry r USING (file_id) WHERE regexp_full_match(q.period_text, '\\d{4}-\\d{2}')
+             AND NOT EXISTS (SELECT 1 FROM file_registry a
+                             WHERE a.name = r.name AND a.outcome = 'accepted' AND a.file_id > r.file_id)
+           UNION
+           SELECT DISTINCT coalesce(f.period, x.period) FROM figure_flag f
+           LEFT JOIN figure x ON f.scope = 'file' AND x.file_id = f.file_id
+           WHERE f.blocking AND f.resolved_at IS NULL""").fetchall()}
     out = []
     for period, n, last_loaded, status, by, at, published in rows:
         state = status or "draft"
         if at is not None and last_loaded > at:
             state = "changed"
         ps = PeriodState(period, state, n, by, at, published)
-        ps.blockers = open_errors(con, period) + blocking_flags(con, period)
+        if period in blocked:
+            ps.blockers = open_errors(con, period) + blocking_flags(con, period)
         out.append(ps)
     return out
 

@@ -1,0 +1,92 @@
+"""Benchmark of the dashboard: server time to render each page on the sample, against an empty Streamlit page.
+
+Not a test: run ``python benchmarks/bench_pages.py`` from the project root. It builds the sample warehouse
+and publishes the demo months (as ``pccdash demo --no-serve`` does) in a temporary folder, then, in one
+child process per app, runs every page through Streamlit's script runner (``AppTest``) as a signed-in
+PCC (the public pages anonymously) and times it, best of ``--repeat`` runs after one warm-up run:
+
+* baseline   an empty Streamlit page (one ``st.write``), run the same way in the same process, so the
+             ratios mean the same on a slow machine as on a fast one;
+* first      each page's first run, with every cache empty: what the first visitor after a load waits;
+* warm       each page's later runs, with its data cached until the next load or publication.
+
+Each child reports its peak memory. What a browser adds (websocket, drawing) is not counted here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.harness import ROOT, bench_env, report, run_child  # noqa: E402
+
+INTERNAL = ["briefing", "measure", "pack", "checks", "quarantine", "files", "provenance", "flags", "publishing"]
+PUBLIC = ["summary", "tables", "accessibility"]
+
+
+def child(app: str, repeat: int) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    empty = Path(os.environ["BENCH_TMP"]) / "empty_page.py"
+    empty.write_text('import streamlit as st\nst.write("")\n', encoding="utf-8")
+
+    def timed(at: AppTest) -> float:
+        start = time.perf_counter()
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return time.perf_counter() - start
+
+    base_at = AppTest.from_file(str(empty), default_timeout=120)
+    baseline = min(timed(base_at) for _ in range(repeat + 1))
+    entry = ROOT / "dashboard" / ("app.py" if app == "internal" else "public_app.py")
+    folder = "internal_pages" if app == "internal" else "public_pages"
+    results = {}
+    for name in INTERNAL if app == "internal" else PUBLIC:
+        at = AppTest.from_file(str(entry), default_timeout=120)
+        at.user = {"is_logged_in": True, "email": "pcc@example.org"}
+        at.run()
+        at.switch_page(f"{folder}/{name}.py")
+        first = timed(at)
+        warm = min(timed(at) for _ in range(repeat))
+        results[name] = {"first": first, "warm": warm}
+    report({"app": app, "baseline": baseline, "pages": results})
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="Warm runs per page; the best is kept.")
+    parser.add_argument("--child", nargs="*", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child is not None:
+        child(args.child[0], int(args.child[1]))
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-pages-") as tmp:
+        db = Path(tmp) / "wh.duckdb"
+        env = bench_env(PCCDASH_DB=str(db), PCCDASH_PUBLISHED_DIR=str(Path(tmp) / "published"), BENCH_TMP=tmp)
+        from pipelines.cli import main as cli
+
+        print("Building the sample warehouse and publishing the demo months...", file=sys.stderr)
+        try:
+            cli(["demo", "--no-serve", "--db", str(db)], standalone_mode=False)
+        except SystemExit as exc:
+            if exc.code:
+                raise
+        script = str(Path(__file__).resolve())
+        print(f"{'page':<28}{'first run':>12}{'warm run':>12}{'x empty (warm)':>16}{'peak MiB':>10}")
+        for app in ("internal", "public"):
+            out = run_child(script, [app, args.repeat], env)
+            base = out["baseline"]
+            print(f"{app + ': empty page':<28}{'':>12}{base * 1000:>10.1f}ms{1.0:>16.1f}{out['peak_mib']:>10.0f}")
+            for name, r in out["pages"].items():
+                print(f"{app + ': ' + name:<28}{r['first'] * 1000:>10.0f}ms{r['warm'] * 1000:>10.0f}ms"
+                      f"{r['warm'] / base:>16.1f}{'':>10}")
+
+
+if __name__ == "__main__":
+    main()
