@@ -72,6 +72,12 @@ def xmr_chart(frame: pd.DataFrame, title: str, unit: str, target: float | None =
             fig.add_trace(go.Scatter(x=pts["period"], y=pts["value"], name=name, mode="markers",
                                      marker={"size": 12, "color": colour, "symbol": symbol,
                                              "line": {"color": DARK_GREY, "width": 1}}))
+    if "caveats" in frame:
+        flagged = frame[frame["caveats"] != ""]
+        if not flagged.empty:
+            fig.add_trace(go.Scatter(x=flagged["period"], y=flagged["value"], name="Has a caveat (listed below)",
+                                     mode="markers", marker={"size": 18, "color": "rgba(0,0,0,0)", "symbol": "circle",
+                                                             "line": {"color": DARK_PINK, "width": 2}}))
     if target is not None:
         fig.add_hline(y=target, line={"color": DARK_PINK, "width": 1.5, "dash": "dot"},
                       annotation_text="Aspiration", annotation_position="top left")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from dashboard_helpers import ANALYST, ANONYMOUS, INTERNAL_PAGES, NO_ROLE, PCC, ROOT, copy_warehouse, internal, texts
@@ -117,6 +118,8 @@ def test_a_flag_raised_on_a_figure_shows_beside_it_everywhere_then_resolves(monk
     m = internal(monkeypatch, wh, "internal_pages/measure.py", PCC)
     m.selectbox(key="measure").select("cse_charges").run()
     assert "Two charges counted twice" in m.dataframe[-1].value["text"].str.cat()
+    ringed = next(t for t in json.loads(m.get("plotly_chart")[0].proto.spec)["data"] if t["name"].startswith("Has a"))
+    assert any(x.startswith("2015-07-01") for x in ringed["x"])  # the flagged month is ringed on the chart
     b = internal(monkeypatch, wh, "internal_pages/briefing.py", PCC)
     b.date_input(key="meeting_date").set_value(dt.date(2015, 8, 20)).run()
     shown = texts(b)
