@@ -217,3 +217,23 @@ def test_publishing_killed_leaves_the_old_snapshot_current_and_a_rerun_finishes(
     assert rerun.returncode == 0, rerun.stderr
     assert snapshot_rows("SELECT DISTINCT period FROM figure WHERE period_type = 'month' ORDER BY 1") == [
         ["2015-06"], ["2015-07"]]
+
+
+def test_publishing_into_a_new_folder_never_reuses_a_version_the_warehouse_holds(loaded, tmp_path):
+    """Regression: the version came from the folder alone, so a second folder clashed with the warehouse's record
+    after the public pointer had already been switched."""
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-07"], PCC)
+        first, _ = publish(con, PCC, tmp_path / "a")
+        second, path = publish(con, PCC, tmp_path / "b")
+        versions = con.execute("SELECT version FROM snapshot ORDER BY 1").fetchall()
+    assert (first, second) == (1, 2) and versions == [(1,), (2,)]
+    assert path.name == "snapshot-0002.duckdb"
+
+
+def test_a_month_missing_a_district_is_not_approved(loaded, tmp_path):
+    with warehouse.connect(loaded) as con:
+        part = write_csv(tmp_path / "sep.csv", HEADER + "2015-09,Rotherham,cse_arrests,12\n")
+        ingest(con, [part])
+        with pytest.raises(CannotApprove, match="cse_arrests has no figure for Barnsley, Doncaster, Sheffield"):
+            approve(con, ["2015-09"], PCC)

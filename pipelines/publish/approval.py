@@ -9,6 +9,7 @@ import duckdb
 import pandas as pd
 
 from ..access import require
+from ..catalogue import force
 from ..errors import PccDashError
 from ..figures import parse_month
 from ..warehouse import utc_now
@@ -52,6 +53,17 @@ def blocking_flags(con: duckdb.DuckDBPyConnection, period: dt.date) -> list[str]
            ORDER BY f.flag_id""", {"p": period}).fetchall()
     return [f"flag #{fid} ({scope}{': ' + district if district else ''}{', ' + measure if measure else ''}) "
             f"is blocking and unresolved: {reason}" for fid, scope, district, measure, reason in rows]
+
+
+def missing_districts(con: duckdb.DuckDBPyConnection, period: dt.date) -> list[str]:
+    """Measures reported for the month by some districts but not all: a published table needs every
+    district, or its force total and its suppression could not be worked out."""
+    districts = list(force().districts)
+    rows = con.execute(
+        """SELECT measure, list(DISTINCT district) FROM figure WHERE period = ? GROUP BY measure ORDER BY measure""",
+        [period]).fetchall()
+    return [f"{measure} has no figure for {', '.join(d for d in districts if d not in have)}"
+            for measure, have in rows if set(districts) - set(have)]
 
 
 def period_states(con: duckdb.DuckDBPyConnection) -> list[PeriodState]:
@@ -103,6 +115,7 @@ def approve(con: duckdb.DuckDBPyConnection, months: list[str], claims: dict) -> 
         if not n:
             problems.append(f"{p:%Y-%m} has no accepted figures")
         problems += [f"{p:%Y-%m}: {b}" for b in open_errors(con, p) + blocking_flags(con, p)]
+        problems += [f"{p:%Y-%m}: {m}" for m in missing_districts(con, p)]
     now = utc_now()
     if problems:
         con.execute("BEGIN TRANSACTION")

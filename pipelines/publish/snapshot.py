@@ -108,10 +108,13 @@ def protected_tables(figures: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def _next_version(folder: Path) -> int:
+def _next_version(con: duckdb.DuckDBPyConnection, folder: Path) -> int:
+    """One more than any version in the folder or in the warehouse's record, so that publishing into a
+    new or older folder never reuses a number the warehouse already holds."""
     found = [int(m.group(1)) for p in folder.glob("snapshot-*.duckdb")
              if (m := re.fullmatch(r"snapshot-(\d+)\.duckdb", p.name))]
-    return max(found, default=0) + 1
+    recorded = con.execute("SELECT coalesce(max(version), 0) FROM snapshot").fetchall()[0][0]
+    return max([*found, recorded]) + 1
 
 
 def _revisions(previous: Path | None, cells: pd.DataFrame, now: dt.datetime, version: int) -> pd.DataFrame:
@@ -141,7 +144,7 @@ def publish(con: duckdb.DuckDBPyConnection, claims: dict, folder: Path | None = 
     figures = approved_figures(con)
     cells = protected_tables(figures)
     now = utc_now()
-    version = _next_version(folder)
+    version = _next_version(con, folder)
     previous = current_snapshot(folder)
     revisions = _revisions(previous, cells, now, version)
     first_published = {p.strftime("%Y-%m"): fp for p, fp in zip(approved["period"], approved["published_at"],

@@ -1,0 +1,272 @@
+"""Killed with SIGKILL at any moment, `pccdash ingest`, `approve` and `publish` leave the warehouse, its read copy
+and the published folder each wholly as before or wholly as after, and running the command again ends exactly
+where an uninterrupted run does."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import TODAY
+from helpers import ROOT
+
+from pipelines import public, warehouse
+
+SEED = 20150824
+TRIALS = 20  # alternately an ingest (of the big return, then of the file revising it) and an approve + publish
+DISTRICTS = ("Barnsley", "Doncaster", "Rotherham", "Sheffield")
+MEASURES = ("cse_arrests", "cse_charges", "cse_live_investigations", "cse_referrals", "cawn_issued",
+            "shpo_sro_issued", "cce_referrals", "victims_supported", "online_grooming_offences")
+BIG_MONTHS = 110  # 2000-01 .. 2009-02: 3,960 figures, some seconds of work for each ingest
+FIRST_APPROVED = 72  # 2000-01 .. 2005-12 are published before the trials; the trials publish the rest
+PCC = "pcc@example.org"
+# Left out of a comparison: when a run happened, and which version number a snapshot took. A rerun after a
+# kill that had already renamed a snapshot into place writes the next version, with the same content.
+WAREHOUSE_SKIP = {("validation_run", "seconds"), ("snapshot", "version"), ("snapshot", "file_name"),
+                  ("snapshot", "sha256"), ("period_status", "snapshot_version"), ("publication_event", "note")}
+SNAPSHOT_SKIP = {("revision", "version"), ("period", "first_published_at"), ("period", "last_revised_at"),
+                 ("revision", "revised_at")}
+SNAPSHOT_TABLES = ("figure", "period", "measure", "caveat", "revision", "meta")
+
+
+def month(i: int) -> str:
+    return f"{2000 + i // 12}-{i % 12 + 1:02d}"
+
+
+def write_return(path: Path, months: range, seed: int, revise: Path | None = None) -> int:
+    """A long-layout return of months x districts x measures; with `revise`, that file with half its values moved."""
+    rng = random.Random(seed)
+    if revise is not None:
+        lines = revise.read_text().splitlines()
+        out = lines[:1]
+        for line in lines[1:]:
+            period, district, measure, value = line.split(",")
+            if rng.random() < 0.5:
+                value = str(int(value) + rng.choice((-2, -1, 1, 2)))
+            out.append(f"{period},{district},{measure},{value}")
+    else:
+        out = ["period,district,measure,value"]
+        for i in months:
+            out += [f"{month(i)},{d},{m},{rng.randint(20, 30)}" for d in DISTRICTS for m in MEASURES]
+    path.write_text("\n".join(out) + "\n")
+    return len(out) - 1
+
+
+def child_env(folder: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PCCDASH_")}
+    return {**env, "PCCDASH_TODAY": TODAY.isoformat(), "PCCDASH_USER": PCC,
+            "PCCDASH_PUBLISHED_DIR": str(folder / "published")}
+
+
+def start(args: list[str], folder: Path) -> subprocess.Popen:
+    with open(folder / "command.log", "ab") as log:  # the child keeps its own handle
+        return subprocess.Popen([sys.executable, "-m", "pipelines.cli", *args, "--db", str(folder / "wh.duckdb")],
+                                cwd=ROOT, env=child_env(folder), stdout=log, stderr=log)
+
+
+def run(args: list[str], folder: Path) -> float:
+    """Run one command to completion; its wall-clock seconds."""
+    began = time.monotonic()
+    proc = start(args, folder)
+    rc = proc.wait(300)
+    assert rc == 0, f"{args[0]} failed ({rc}):\n{(folder / 'command.log').read_text()[-3000:]}"
+    return time.monotonic() - began
+
+
+def run_killed(args: list[str], folder: Path, kill_at: float) -> bool:
+    """Start a command and SIGKILL it `kill_at` seconds later; False if it had finished by then."""
+    proc = start(args, folder)
+    try:
+        rc = proc.wait(kill_at)
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGKILL)
+        assert proc.wait() == -signal.SIGKILL
+        return True
+    assert rc == 0, f"{args[0]} failed ({rc}):\n{(folder / 'command.log').read_text()[-3000:]}"
+    return False
+
+
+def db_state(path: Path) -> dict[str, list[tuple]]:
+    """Every row of every table, without the columns that say when (or which version number)."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        tables = [t for (t,) in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+            "AND table_type = 'BASE TABLE' ORDER BY 1").fetchall()]
+        state = {}
+        for t in tables:
+            cols = [c for c, typ in con.execute(
+                "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'main' "
+                "AND table_name = ? ORDER BY ordinal_position", [t]).fetchall()
+                if not typ.startswith("TIMESTAMP") and (t, c) not in WAREHOUSE_SKIP]
+            state[t] = con.execute(f'SELECT {", ".join(f"{chr(34)}{c}{chr(34)}" for c in cols)} FROM "{t}" '
+                                   "ORDER BY ALL").fetchall()
+        return state
+    finally:
+        con.close()
+
+
+def snapshot_state(path: Path) -> dict[str, str]:
+    """A published snapshot's content, read through the public side's own door, without dates and versions."""
+    state = {}
+    for t in SNAPSHOT_TABLES:
+        cols = public.read("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
+                           "ORDER BY ordinal_position", [t], snapshot=path)
+        keep = [c for c, typ in cols.values.tolist() if not typ.startswith("TIMESTAMP") and (t, c) not in SNAPSHOT_SKIP]
+        where = " WHERE key NOT IN ('version', 'created_at')" if t == "meta" else ""
+        state[t] = public.read(f"SELECT {', '.join(keep)} FROM {t}{where} ORDER BY ALL", snapshot=path).to_csv(
+            index=False)
+    return state
+
+
+def published_months(path: Path) -> list[str]:
+    return [p for (p,) in public.read("SELECT DISTINCT period FROM figure WHERE period_type = 'month' ORDER BY 1",
+                                      snapshot=path).values.tolist()]
+
+
+def pointed_snapshot(folder: Path) -> Path:
+    """The snapshot current.json names, after checking the pointer is whole and names a whole, renamed file."""
+    pointer = json.loads((folder / "published" / public.POINTER).read_text(encoding="utf-8"))
+    assert re.fullmatch(r"snapshot-\d{4}\.duckdb", pointer["file"]), pointer
+    path = folder / "published" / pointer["file"]
+    assert path.is_file() and public.current_snapshot(folder / "published") == path
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == pointer["sha256"], "the pointer names a changed file"
+    return path
+
+
+@dataclass
+class State:
+    warehouse: dict[str, list[tuple]]
+    snapshot: dict[str, str]
+    months: list[str]
+
+    @classmethod
+    def of(cls, folder: Path) -> State:
+        snap = pointed_snapshot(folder)
+        return cls(db_state(folder / "wh.duckdb"), snapshot_state(snap), published_months(snap))
+
+
+@dataclass
+class Stage:
+    """Commands run one after another from a saved start; states[0] is the start, states[i + 1] after command i."""
+
+    name: str
+    start: Path
+    commands: list[list[str]]
+    seconds: list[float] = field(default_factory=list)
+    states: list[State] = field(default_factory=list)
+    idempotent: bool = True  # a re-run of a finished command changes nothing (true of ingest, not of publish)
+
+
+def copy_folder(src: Path, dst: Path) -> Path:
+    shutil.rmtree(dst, ignore_errors=True)
+    shutil.copytree(src, dst)
+    return dst
+
+
+@pytest.fixture(scope="module")
+def stages(tmp_path_factory) -> list[Stage]:
+    """The uninterrupted runs, each from a copy of the state before it: their end states and durations."""
+    tmp = tmp_path_factory.mktemp("kill_trials")
+    returns = tmp / "returns"
+    returns.mkdir()
+    write_return(returns / "earlier.csv", range(160, 161), seed=3)  # 2013-05
+    big = returns / "big.csv"
+    write_return(big, range(BIG_MONTHS), seed=1)
+    write_return(returns / "revised.csv", range(0), seed=2, revise=big)
+    later = [month(i) for i in range(FIRST_APPROVED, BIG_MONTHS)]
+
+    chain = tmp / "chain"
+    chain.mkdir()
+    run(["ingest", str(returns / "earlier.csv")], chain)
+    run(["approve", "2013-05"], chain)
+    run(["publish"], chain)
+    stages = [Stage("ingest big return", copy_folder(chain, tmp / "start-big"), [["ingest", str(big)]]),
+              Stage("ingest revisions", tmp / "start-revised", [["ingest", str(returns / "revised.csv")]]),
+              Stage("approve + publish", tmp / "start-publish", [["approve", *later], ["publish"]], idempotent=False)]
+    for i, stage in enumerate(stages):
+        if i:
+            copy_folder(chain, stage.start)
+        stage.states.append(State.of(chain))
+        for args in stage.commands:
+            stage.seconds.append(run(args, chain))
+            stage.states.append(State.of(chain))
+        if i == 1:  # the publish trials start with the first months already public
+            run(["approve", *(month(m) for m in range(FIRST_APPROVED))], chain)
+            run(["publish"], chain)
+    before, after = stages[1].states
+    revised = len(after.warehouse["figure_revision"]) - len(before.warehouse["figure_revision"])
+    assert revised > BIG_MONTHS * len(DISTRICTS) * len(MEASURES) / 3, "the second file must revise many figures"
+    assert stages[2].states[0].months != stages[2].states[-1].months
+    assert stages[2].seconds[1] > 0.5, f"publish took only {stages[2].seconds[1]:.2f} s"
+    for stage in stages:
+        print(f"\n{stage.name}: uninterrupted {' + '.join(f'{s:.2f}' for s in stage.seconds)} s")
+    return stages
+
+
+def test_a_command_killed_at_a_random_moment_leaves_a_whole_state_and_a_rerun_ends_as_if_never_killed(
+        stages, tmp_path):
+    rng = random.Random(SEED)
+    tally: dict[str, int] = {}
+    leftovers: set[str] = set()
+    began = time.monotonic()
+    for trial in range(TRIALS):
+        if trial % 2 == 0:  # an ingest: of the big return, then of the file revising it, in turn
+            stage, target = stages[(trial // 2) % 2], 0
+        else:  # approve + publish: kill the approval one time in three, the publication otherwise
+            stage, target = stages[2], 0 if trial % 6 == 1 else 1
+        folder = copy_folder(stage.start, tmp_path / "trial")
+        states, command = stage.states, stage.commands[target]
+        for args in stage.commands[:target]:
+            run(args, folder)
+        kill_at = rng.uniform(0, 1) * stage.seconds[target]
+        killed = run_killed(command, folder, kill_at)
+        where = f"trial {trial} ({command[0]} killed at {kill_at:.2f} s of {stage.seconds[target]:.2f} s)"
+
+        # each part is whole: as before the killed command or as after it, never between
+        before, after = states[target], states[target + 1]
+        now = State.of(folder)
+        assert now.warehouse in (before.warehouse, after.warehouse), f"{where}: the warehouse is half changed"
+        read_copy = db_state(warehouse.read_copy_path(folder / "wh.duckdb"))
+        assert read_copy in (before.warehouse, after.warehouse), f"{where}: the read copy is half changed"
+        assert (now.snapshot, now.months) in ((before.snapshot, before.months), (after.snapshot, after.months)), \
+            f"{where}: the public sees a snapshot that is neither the old one nor the new one, whole"
+        landed = "after" if now.warehouse == after.warehouse else "before"
+        if landed == "before":
+            assert read_copy == before.warehouse, f"{where}: the read copy is ahead of the warehouse"
+        else:
+            assert now.snapshot == after.snapshot, f"{where}: the warehouse says published but the public sees the old"
+        key = (f"{command[0]}: " + ("finished first" if not killed else f"warehouse {landed}, read copy "
+               f"{'after' if read_copy == after.warehouse else 'before'}, public "
+               f"{'after' if now.snapshot == after.snapshot and before.snapshot != after.snapshot else 'before'}"))
+        tally[key] = tally.get(key, 0) + 1
+        leftovers |= {p.name for p in [*folder.iterdir(), *(folder / "published").iterdir()]
+                      if p.name.endswith((".tmp", ".wal"))}
+
+        # run it again from the command killed, then the rest (a finished approve or publish is not repeated:
+        # unlike an ingest, each run of those is a new event by design)
+        again = stage.commands[target + (landed == "after" and (not killed or not stage.idempotent)):]
+        for args in again:
+            run(args, folder)
+        final = State.of(folder)
+        assert final.warehouse == states[-1].warehouse, f"{where}: the re-run does not end where a whole run does"
+        assert (final.snapshot, final.months) == (states[-1].snapshot, states[-1].months), where
+        if again:
+            assert db_state(warehouse.read_copy_path(folder / "wh.duckdb")) == states[-1].warehouse, where
+    print(f"\n{TRIALS} trials in {time.monotonic() - began:.0f} s; where the kills landed:")
+    for key, n in sorted(tally.items()):
+        print(f"  {n:3d}  {key}")
+    print(f"  files left behind: {sorted(leftovers) or 'none'}")
+    assert sum(n for k, n in tally.items() if "finished" not in k) >= TRIALS // 2, tally
