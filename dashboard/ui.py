@@ -57,6 +57,7 @@ def assurance_badge(icon: str | None) -> str:
 def xmr_chart(frame: pd.DataFrame, title: str, unit: str, target: float | None = None) -> go.Figure:
     """An XmR chart: values, mean, process limits, special-cause points marked by shape and colour."""
     fig = go.Figure()
+    frame = frame.assign(lower=frame["lower"].clip(lower=0))  # a count cannot fall below zero: nor can its limit
     x = frame["period"]
     fig.add_trace(go.Scatter(x=x, y=frame["value"], name=unit.capitalize(), mode="lines+markers",
                              line={"color": DARK_BLUE, "width": 2}, marker={"size": 6, "color": DARK_BLUE}))
@@ -81,9 +82,9 @@ def xmr_chart(frame: pd.DataFrame, title: str, unit: str, target: float | None =
     if target is not None:
         fig.add_hline(y=target, line={"color": DARK_PINK, "width": 1.5, "dash": "dot"},
                       annotation_text="Aspiration", annotation_position="top left")
-    fig.update_layout(title=title, height=380, margin={"l": 10, "r": 10, "t": 50, "b": 10},
-                      legend={"orientation": "h", "y": -0.15}, yaxis_title=unit.capitalize(),
-                      xaxis_title="Month", plot_bgcolor="white",
+    fig.update_layout(title=title, height=400, margin={"l": 10, "r": 10, "t": 50, "b": 10},
+                      legend={"orientation": "h", "y": -0.12, "yanchor": "top"}, yaxis_title=unit.capitalize(),
+                      plot_bgcolor="white",
                       font={"color": DARK_GREY})
     fig.update_xaxes(showline=True, linecolor=DARK_GREY, gridcolor="#E5E5E5")
     fig.update_yaxes(showline=True, linecolor=DARK_GREY, gridcolor="#E5E5E5", rangemode="tozero")

@@ -57,8 +57,8 @@ for measure_id in dict.fromkeys(s.measure_id for s in statuses if s.priority == 
                            ("normal" if s.increase_is == "good" else "inverse"),
                            help=f"{period.month_text}; change on the same month last year "
                                 f"({format_number(s.last_year_value, m)}).")
-                st.caption(ui.variation_badge(s.variation_icon, short=not s.is_force))
+                st.markdown(ui.variation_badge(s.variation_icon, short=True))  # badges keep their contrast
                 if not s.is_force:
                     n = len(by_figure.get((period.month_key, s.area, measure_id), []))
                     if n:
-                        st.caption(f":orange-badge[:material/flag: {n} caveat{'s' if n > 1 else ''}]")
+                        st.markdown(f":orange-badge[:material/flag: {n} caveat{'s' if n > 1 else ''}]")

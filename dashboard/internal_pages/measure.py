@@ -74,7 +74,7 @@ else:
     table = agg.rename(columns={"period": "Period", "value": unit.capitalize() if value_col == "value" else m.unit,
                                 "rate_per_100k": "Per 100,000", "months_present": "Months", "complete": "Complete",
                                 "last_year": "Last year", "change": "Change", "change_pct": "Change %"})
-    table = table.drop(columns=[c for c in ("area", "start", "end", "months_expected") if c in table])
+    table = table.drop(columns=[c for c in ("area", "start", "end", "months_expected") if c in table]).round(1)
 with st.expander("The chart's figures as a table", expanded=False):
     st.dataframe(table, hide_index=True, width="stretch")
 

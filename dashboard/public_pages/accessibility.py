@@ -2,10 +2,12 @@
 
 import streamlit as st
 
-from dashboard import public_data
+from dashboard import public_data, public_view
 
 meta = public_data.meta()
 office = meta.get("office", "The office of the Police and Crime Commissioner")
+# The banner, as on every public page; not public_view.header(), which stops when nothing is published yet.
+st.info(meta.get("banner", public_view.DEFAULT_BANNER), icon=":material/info:")
 st.title("Accessibility statement")
 st.markdown(f"""
 This statement covers these published figures pages, run by {office}.
@@ -18,7 +20,7 @@ We want as many people as possible to be able to use them. You should be able to
 - move through every page with a keyboard and with a screen reader;
 - download every published table as CSV or JSON.
 
-### How accessible these pages are
+## How accessible these pages are
 
 We aim to meet the Web Content Accessibility Guidelines (WCAG) version 2.2 at level AA. Every page is checked
 with the axe-core accessibility engine each time the software changes. Charts use the Government Analysis
@@ -27,12 +29,12 @@ Function's accessible colour palette, with lines and markers that contrast at le
 Known limits: the interactive charts' hover labels need a mouse or touch; the same numbers are in the data table
 under each chart.
 
-### Feedback and contact
+## Feedback and contact
 
 If you cannot use any part of these pages, or you need the figures in another format, contact {office}. We will
 reply within 10 working days.
 
-### Enforcement
+## Enforcement
 
 The Equality and Human Rights Commission enforces the Public Sector Bodies (Websites and Mobile Applications)
 (No. 2) Accessibility Regulations 2018. If you are not happy with how we respond to your complaint, contact the

@@ -41,7 +41,7 @@ if ptype == "month":
     if not p.empty:
         first = pd.Timestamp(p.iloc[0]["first_published_at"])
         revised = p.iloc[0]["last_revised_at"]
-        st.caption(f"First published {first:%d %B %Y}."
+        public_view.small(f"First published {first:%d %B %Y}."
                    + (f" Revised {pd.Timestamp(revised):%d %B %Y}: see Tables and downloads." if pd.notna(revised)
                       else " Not revised since."))
 cav = public_data.caveats(months)
@@ -60,7 +60,7 @@ for m in measures.itertuples():
     if series.empty:
         continue
     sentence = public_view.trend_sentence(m.name, area, series)
-    st.plotly_chart(public_view.trend_chart(series, m.name, m.unit), width="stretch", key=f"trend_{m.id}",
+    st.plotly_chart(public_view.trend_chart(series, m.short_name, m.unit), width="stretch", key=f"trend_{m.id}",
                     config={"displayModeBar": False})
     st.write(sentence)
     with st.expander(f"Data table: {m.short_name}, {area}"):

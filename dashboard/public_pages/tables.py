@@ -22,11 +22,11 @@ areas = [*districts, *[a for a in cells["area"].unique() if a not in districts]]
 wide = cells.pivot(index="measure", columns="area", values="display").reindex(columns=areas)
 wide.index = wide.index.map(measures.set_index("id")["name"].to_dict())
 wide.index.name = "Measure"
-st.subheader(f"By district, {public_view.month_text(period)}")
+st.header(f"By district, {public_view.month_text(period)}")
 st.table(wide.reindex([n for n in measures["name"] if n in set(wide.index)]).astype(str))
 public_view.footnote(meta)
 
-st.subheader("Revisions")
+st.header("Revisions")
 rev = public_data.revisions()
 if rev.empty:
     st.write("No published figure has been revised.")
@@ -37,7 +37,7 @@ else:
         "revised": "Revised on", "measure": "Measure", "area": "Area", "period": "Period",
         "previous_display": "Was", "new_display": "Now"}))
 
-st.subheader("Download the published tables")
+st.header("Download the published tables")
 table = public_data.download_table()
 st.write(f"Every published figure ({len(table):,} rows): measure, area, period and value. A hidden figure is "
          f"given as {meta['marker']}, never as a number.")

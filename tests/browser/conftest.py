@@ -6,17 +6,20 @@ They last for this folder's tests only (package scope), so a whole-suite run doe
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from pipelines import signin
 
@@ -30,11 +33,23 @@ TODAY = "2026-11-21"  # as tests/conftest.py fixes it, so the apps' "latest mont
 TIMEOUT_MS = 30_000  # a cold Streamlit page runs its first DuckDB queries before it shows anything
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "publishes: publishes a new snapshot on the shared server, so runs after the "
+                                       "other browser tests")
+
+
 @pytest.hookimpl(tryfirst=True)  # before `-m "not browser"` deselects by marker
 def pytest_collection_modifyitems(items):
-    for item in items:
-        if Path(str(item.path)).is_relative_to(HERE):
-            item.add_marker(pytest.mark.browser)
+    ours = [item for item in items if Path(str(item.path)).is_relative_to(HERE)]
+    for item in ours:
+        item.add_marker(pytest.mark.browser)
+    # A test that publishes changes what the shared public app shows: it goes after this folder's other tests.
+    last = [item for item in ours if item.get_closest_marker("publishes")]
+    if last and len(last) < len(ours):
+        for item in last:
+            items.remove(item)
+        at = max(items.index(item) for item in ours if item not in last) + 1
+        items[at:at] = last
 
 
 def free_port() -> int:
@@ -96,7 +111,8 @@ def served(tmp_path_factory, demo_provider) -> Iterator[Served]:
     """`pccdash serve --app both` on the sample warehouse, the internal app signing in with `demo_provider`."""
     tmp = tmp_path_factory.mktemp("served")
     db, published = tmp / "wh.duckdb", tmp / "published"
-    env = child_env()
+    # The demo publishes its months into the folder the public app will read (not the work tree's var/published).
+    env = child_env(PCCDASH_PUBLISHED_DIR=str(published))
     built = subprocess.run([sys.executable, "-m", "pipelines.cli", "demo", "--no-serve", "--db", str(db)],
                            capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
     assert built.returncode == 0, built.stderr
@@ -170,9 +186,101 @@ def sign_in(served) -> Callable[[Page, str], None]:
     return run
 
 
+@pytest.fixture(scope="package")
+def _sign_in_cookies() -> dict[str, list]:
+    return {}
+
+
+@pytest.fixture
+def signed_in_as(sign_in, served, _sign_in_cookies) -> Callable[[Page, str], None]:
+    """`signed_in_as(page, email)`: like `sign_in`, but through the provider only the first time in this folder's
+    run; afterwards the page's fresh context is given that sign-in's cookie, as a returning person's browser has."""
+
+    def run(page: Page, email: str) -> None:
+        cookies = _sign_in_cookies.get(email)
+        if not cookies:
+            sign_in(page, email)
+            _sign_in_cookies[email] = page.context.cookies()
+            return
+        page.context.add_cookies(cookies)
+        page.goto(served.internal_url)
+        expect(page.get_by_text(f"signed in as {email}").first).to_be_visible()
+        settle(page)
+
+    return run
+
+
 @pytest.fixture(scope="session")
 def shots() -> Path:
     """The folder tests save screenshots into, for a person to look at."""
     folder = ROOT / "test-artifacts" / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def go_to(page: Page, title: str) -> None:
+    """Open a page by its link in the sidebar, as a person would, and wait until it has finished drawing."""
+    link = page.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True)
+    link.click()
+    expect(link).to_have_attribute("aria-current", "page")
+    settle(page)
+
+
+def pick(page: Page, label: str, option: str | re.Pattern[str], typed: str | None = None) -> None:
+    """Open the select box (or multiselect) labelled `label`, type to narrow a long list, and click `option`.
+
+    `typed` is what to type (the option's first 40 letters by default). Typed while the page was still redrawing,
+    the letters can be lost; then the list is closed and typed again.
+    """
+    box = page.get_by_test_id("stMain").get_by_role("combobox", name=label, exact=True)
+    wanted = page.get_by_role("option", name=option, exact=True)
+    typed = typed or str(option)[:40]
+    for attempt in range(3):
+        settle(page)
+        # mid-window, so the list has room to open below it (it cannot be scrolled to when it opens off-screen)
+        box.evaluate("e => e.scrollIntoView({block: 'center'})")
+        box.click()
+        box.press_sequentially(typed)
+        try:
+            wanted.wait_for(timeout=5_000)
+            break
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
+            box.press("Escape")
+    wanted.click()
+
+
+def choose(page: Page, label: str, option: str) -> None:
+    """Pick `option` in the select box labelled `label`, and wait for the page to redraw with it."""
+    pick(page, label, option)
+    expect(page.get_by_test_id("stMain").get_by_role("combobox", name=label, exact=True)).to_have_value(option)
+    settle(page)
+
+
+def grid_cells(grid: Locator) -> list[str]:
+    """The text of every drawn cell of an `st.dataframe` (a canvas, with its cells mirrored in a hidden table)."""
+    return [t.strip() for t in grid.locator('td[role="gridcell"]').all_text_contents()]
+
+
+@contextmanager
+def whole_page_in_view(page: Page) -> Iterator[None]:
+    """Grow the window to the page's height for a while: Streamlit scrolls its main area, not the window, so a
+    screenshot would stop at the fold and axe would skip what lies below it."""
+    settle(page)
+    size = page.viewport_size or {"width": 1280, "height": 900}
+    height = page.evaluate("() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+                           " return Math.max(m ? m.scrollHeight : 0, document.documentElement.scrollHeight); }")
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(int(height), 20_000))})
+    page.mouse.move(0, 0)  # no hover toolbar over a table, no tooltip
+    try:
+        page.wait_for_timeout(150)  # let the page lay itself out at the new height
+        yield
+    finally:
+        page.set_viewport_size(size)
+
+
+def full_shot(page: Page, path: Path) -> None:
+    """A screenshot of the whole page, for a person to look at."""
+    with whole_page_in_view(page):
+        page.screenshot(path=path, full_page=True)

@@ -1,0 +1,266 @@
+"""Every internal page shows a signed-in person its figures, charts and tables, and does what its controls say."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from .conftest import choose, full_shot, go_to, grid_cells, pick, settle, whole_page_in_view
+
+CHARGES = "People charged with child sexual exploitation related offences"
+DISTRICTS = ["Barnsley", "Doncaster", "Rotherham", "Sheffield"]
+
+
+def main(page):
+    return page.get_by_test_id("stMain")
+
+
+def reporting_period(page):
+    return main(page).locator('[data-testid="stMarkdownContainer"] p', has_text="Reporting period:")
+
+
+def set_meeting_date(page, ddmmyyyy: str) -> None:
+    """Type the date into the meeting date as a person would.
+
+    Streamlit 1.67's date input is a field of day, month and year segments that takes the value when it loses
+    focus or is closed with Escape; Enter alone keeps it pending (it selects a day only inside the calendar).
+    """
+    main(page).get_by_role("spinbutton", name="day, Meeting date").click()
+    page.keyboard.type(ddmmyyyy)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+
+
+def print_axe_findings(page, capsys, where: str) -> None:
+    """axe on an internal page, for information only: much of what it finds is Streamlit's own (the sidebar's
+    sectioned list of pages, its faded captions), so it is printed for a person to read, not asserted."""
+    with whole_page_in_view(page):
+        violations = Axe().run(page).response["violations"]
+    with capsys.disabled():
+        print(f"\naxe on {where} (for information): {len(violations)} kind(s) of violation")
+        for v in violations:
+            print(f"  {v['impact']:>9} {v['id']}: {v['help']} ({len(v['nodes'])} element(s))")
+
+
+def test_overview_briefs_the_meeting_date_chosen(page, signed_in_as, shots, capsys):
+    signed_in_as(page, "pcc@example.org")
+    expect(main(page).get_by_role("heading", name="Public Accountability Board briefing", level=1)).to_be_visible()
+    expect(main(page).get_by_test_id("stMetric").first).to_be_visible()
+    print_axe_findings(page, capsys, "the internal overview")
+    # today is 21 November 2026 and the sample's figures end in March 2026
+    expect(reporting_period(page)).to_have_text("Reporting period: March 2026; latest complete quarter Q4 2025/26")
+
+    set_meeting_date(page, "20082015")
+    expect(reporting_period(page)).to_have_text("Reporting period: July 2015; latest complete quarter Q1 2015/16")
+    settle(page)
+    # each measure's card: the force's figure and each district's, side by side
+    labels = main(page).get_by_test_id("stMetricLabel")
+    expect(labels.first).to_have_text("South Yorkshire")
+    assert labels.all_inner_texts()[:5] == ["South Yorkshire", *DISTRICTS]
+    assert all(v.strip() for v in main(page).get_by_test_id("stMetricValue").all_inner_texts()[:5])
+    expect(main(page).get_by_text("across South Yorkshire in July 2015").first).to_be_visible()
+    # the variation in words as well as colour: "Common cause: ..." or "Special cause: ..."
+    expect(main(page).locator(".stMarkdownBadge").filter(has_text=re.compile(r"(Common|Special) cause")).first
+           ).to_be_visible()
+    full_shot(page, shots / "internal-01-overview.png")
+
+    priorities = main(page).get_by_role("radiogroup", name="Priority")
+    expect(priorities.get_by_role("radio", checked=True)).to_have_text("Protecting vulnerable people")
+    heading = main(page).get_by_role("heading", level=3).first
+    before = heading.inner_text()
+    other = priorities.get_by_role("radio", checked=False).first  # July 2015 has fewer priorities than 2026
+    name = other.inner_text().strip()
+    other.click()
+    expect(priorities.get_by_role("radio", checked=True)).to_have_text(name)
+    expect(heading).not_to_have_text(before)
+    settle(page)
+    expect(reporting_period(page)).to_contain_text("July 2015")  # the meeting date holds
+    expect(main(page).get_by_test_id("stMetricLabel").first).to_have_text("South Yorkshire")
+    full_shot(page, shots / "internal-01-overview-second-priority.png")
+
+
+def test_measure_draws_the_chart_switches_view_and_saves_commentary(page, signed_in_as, shots):
+    signed_in_as(page, "pcc@example.org")
+    go_to(page, "Measure")
+    expect(main(page).get_by_role("heading", name="Measure", level=1)).to_be_visible()
+    choose(page, "Measure", CHARGES)
+    choose(page, "Area", "Rotherham")
+    chart = main(page).get_by_test_id("stPlotlyChart")
+    expect(chart.locator(".gtitle")).to_have_text([f"{CHARGES}, Rotherham"])  # once the old chart is gone
+    expect(chart.locator(".scatterlayer .trace").first).to_be_visible()
+    assert chart.locator(".scatterlayer .trace .point").count() > 100  # a point a month from April 2013
+    expect(chart.locator(".legendtext")).to_contain_text(["People", "Mean", "Upper process limit"])
+    expect(main(page).get_by_text(re.compile(r"\d+ months to March 2026"))).to_be_visible()
+    full_shot(page, shots / "internal-02-measure-monthly.png")
+
+    choose(page, "View", "Financial years")
+    expect(chart.locator(".gtitle")).to_have_text([f"{CHARGES}, Rotherham, financial years"])
+    expect(chart.locator(".barlayer .point").first).to_be_visible()
+    expander = main(page).get_by_test_id("stExpander").filter(has_text="The chart's figures as a table")
+    expander.get_by_text("The chart's figures as a table").click()
+    table = expander.get_by_test_id("stDataFrame")
+    expect(table).to_be_visible()
+    expect(table.locator('td[role="gridcell"]', has_text="2014/15").first).to_be_attached()
+    assert "2014/15" in grid_cells(table) and "2015/16" in grid_cells(table)
+
+    box = main(page).get_by_role("textbox", name="Commentary (goes into the briefing pack)")
+    box.fill("Charges in Rotherham held steady; the force will explain the dip in 2016.")
+    main(page).get_by_role("button", name="Save commentary").click()
+    expect(main(page).get_by_text("Last saved by pcc@example.org")).to_be_visible()
+    expect(box).to_have_value("Charges in Rotherham held steady; the force will explain the dip in 2016.")
+    full_shot(page, shots / "internal-02-measure-financial-years.png")
+
+
+def test_a_flag_raised_on_provenance_shows_beside_the_figure_and_is_resolved_on_flags(page, signed_in_as, shots):
+    reason = "Two charges counted twice in the Rotherham return; the force is checking."
+    signed_in_as(page, "analyst@example.org")
+    go_to(page, "Provenance")
+    choose(page, "Measure", CHARGES)
+    choose(page, "District", "Rotherham")
+    choose(page, "Month", "2015-07")
+    expect(main(page).get_by_test_id("stMetricLabel")).to_have_text(f"{CHARGES}, Rotherham, 2015-07")
+    expect(main(page).get_by_role("heading", name="Revision history")).to_be_visible()
+    source = main(page).get_by_text(re.compile(r'Revision \d+, from file "2015-16-[^"]+", .*row \d+'))
+    expect(source).to_be_visible()
+    history = main(page).get_by_test_id("stDataFrame")
+    expect(history.locator('td[role="gridcell"]', has_text="2015-16-").first).to_be_attached()
+    full_shot(page, shots / "internal-07-provenance.png")
+
+    form = main(page).get_by_test_id("stForm")
+    form.get_by_label("This figure").check(force=True)
+    form.get_by_label("Reason (shown next to the figure wherever it appears)").fill(reason)
+    form.get_by_role("button", name="Raise flag").click()
+    caveats = main(page).get_by_test_id("stAlert").filter(has_text="Caveats")
+    expect(caveats).to_contain_text(reason)
+    expect(caveats).to_contain_text("analyst@example.org")
+    full_shot(page, shots / "internal-07-provenance-flagged.png")
+
+    go_to(page, "Flags")
+    expect(main(page).get_by_role("heading", name="Flags", level=1)).to_be_visible()
+    opened = main(page).get_by_test_id("stMetric").filter(has_text="Open")
+    expect(opened.get_by_test_id("stMetricValue")).to_have_text("1")
+    listed = main(page).get_by_test_id("stDataFrame")
+    expect(listed.locator('td[role="gridcell"]', has_text=reason)).to_be_attached()
+    listed.locator(".dvn-scroller").evaluate("e => { e.scrollLeft = e.scrollWidth; }")  # to "raised_by"
+    expect(listed.locator('td[role="gridcell"]', has_text="analyst@example.org").first).to_be_attached()
+    full_shot(page, shots / "internal-08-flags-open.png")
+
+    resolve = main(page).get_by_test_id("stForm")
+    expect(resolve.get_by_role("combobox", name="Flag")).to_have_value(re.compile(re.escape(reason[:40])))
+    resolve.get_by_label("What was found and done").fill("Checked with the force: the return was right.")
+    resolve.get_by_role("button", name="Resolve flag").click()
+    expect(opened.get_by_test_id("stMetricValue")).to_have_text("0")
+    expect(main(page).get_by_text("No open flags.")).to_be_visible()
+    resolved = main(page).get_by_test_id("stMetric").filter(has_text="Resolved")
+    expect(resolved.get_by_test_id("stMetricValue")).to_have_text("1")
+    full_shot(page, shots / "internal-08-flags-resolved.png")
+
+
+def test_the_briefing_pack_downloads_as_pdf_and_self_contained_html(page, signed_in_as, shots, tmp_path):
+    signed_in_as(page, "pcc@example.org")
+    go_to(page, "Briefing pack")
+    expect(main(page).get_by_role("heading", name="Briefing pack", level=1)).to_be_visible()
+    expect(main(page).get_by_role("heading", name="Questions for the Chief Constable")).to_be_visible()
+    expect(main(page).get_by_role("textbox", name="Questions", exact=True)).to_have_value(re.compile(r"\?"))
+    main(page).get_by_role("button", name="Prepare the pack").click()
+    pdf_button = main(page).get_by_role("button", name="Download PDF")
+    expect(pdf_button).to_be_visible(timeout=90_000)
+    settle(page)
+    full_shot(page, shots / "internal-03-briefing-pack.png")
+
+    with page.expect_download() as pdf:
+        pdf_button.click()
+    assert pdf.value.suggested_filename.endswith(".pdf")
+    saved = tmp_path / pdf.value.suggested_filename
+    pdf.value.save_as(saved)
+    data = saved.read_bytes()
+    assert data.startswith(b"%PDF") and len(data) > 10_000, (data[:20], len(data))
+
+    with page.expect_download() as html:
+        main(page).get_by_role("button", name="Download HTML").click()
+    assert html.value.suggested_filename.endswith(".html")
+    saved = tmp_path / html.value.suggested_filename
+    html.value.save_as(saved)
+    text = saved.read_text(encoding="utf-8")
+    assert "Questions for the Chief Constable" in text
+    assert "<script" not in text.lower()
+    assert 'src="http' not in text  # self-contained: no image, font or script fetched from anywhere
+
+
+def test_validation_runs_quarantine_and_files_loaded_show_their_tables(page, signed_in_as, shots):
+    signed_in_as(page, "analyst@example.org")
+    go_to(page, "Validation runs")
+    expect(main(page).get_by_role("heading", name="Validation runs", level=1)).to_be_visible()
+    runs = main(page).get_by_test_id("stMetric").filter(has_text="Runs")
+    expect(runs.get_by_test_id("stMetricValue")).to_have_text("14")
+    warned = main(page).get_by_test_id("stMetric").filter(has_text="Passed with warnings")
+    expect(warned.get_by_test_id("stMetricValue")).not_to_have_text("0")
+    table = main(page).get_by_test_id("stDataFrame").first
+    expect(table.locator('td[role="gridcell"]', has_text="passed_with_warnings").first).to_be_attached()
+
+    run = main(page).get_by_role("combobox", name="Run", exact=True)
+    pick(page, "Run", re.compile(r'"2023-24-cse-return\.csv" \(passed_with_warnings\)$'), typed="2023-24-cse")
+    expect(run).to_have_value(re.compile(r"2023-24-cse-return\.csv"))
+    settle(page)
+    expect(main(page).get_by_role("heading", name="Failing rows")).to_be_visible()
+    rules, failing = main(page).get_by_test_id("stDataFrame").nth(1), main(page).get_by_test_id("stDataFrame").nth(2)
+    expect(rules.locator('td[role="gridcell"]', has_text="month_on_month_change").first).to_be_attached()
+    expect(failing.locator('td[role="gridcell"]', has_text="2023-24-cse-return.csv").first).to_be_attached()
+    assert "month_on_month_change" in grid_cells(failing)
+    full_shot(page, shots / "internal-04-validation-runs.png")
+
+    go_to(page, "Quarantine")
+    expect(main(page).get_by_role("heading", name="Quarantine", level=1)).to_be_visible()
+    expect(main(page).get_by_text("Nothing is in quarantine")).to_be_visible()
+    full_shot(page, shots / "internal-05-quarantine.png")
+
+    go_to(page, "Files loaded")
+    expect(main(page).get_by_role("heading", name="Files loaded", level=1)).to_be_visible()
+    accepted = main(page).get_by_test_id("stMetric").filter(has_text="Accepted")
+    expect(accepted.get_by_test_id("stMetricValue")).to_have_text("14")
+    refused = main(page).get_by_test_id("stMetric").filter(has_text="Refused")
+    expect(refused.get_by_test_id("stMetricValue")).to_have_text("0")
+    files = main(page).get_by_test_id("stDataFrame")
+    expect(files.locator('td[role="gridcell"]', has_text="2025-26-cse-return.xlsx").first).to_be_attached()
+    assert "accepted" in grid_cells(files)
+    full_shot(page, shots / "internal-06-files-loaded.png")
+
+
+def test_an_analyst_sees_the_publishing_page_but_cannot_approve(page, signed_in_as, shots):
+    signed_in_as(page, "analyst@example.org")
+    go_to(page, "Approve and publish")
+    expect(main(page).get_by_role("heading", name="Approve and publish", level=1)).to_be_visible()
+    expect(main(page).get_by_text("analyst@example.org can see this page but not approve or publish")).to_be_visible()
+    expect(main(page).get_by_role("button", name="Approve", exact=True)).to_have_count(0)
+    expect(main(page).get_by_role("button", name="Publish", exact=True)).to_have_count(0)
+    full_shot(page, shots / "internal-09-approve-and-publish-analyst.png")
+
+
+@pytest.mark.publishes
+def test_the_pcc_approves_and_publishes_a_month_and_the_public_app_offers_it(page, signed_in_as, served, shots):
+    signed_in_as(page, "pcc@example.org")
+    go_to(page, "Approve and publish")
+    published = main(page).get_by_test_id("stMetric").filter(has_text="Published")
+    expect(published.get_by_test_id("stMetricValue")).to_have_text("16")  # April 2014 to July 2015
+    pick(page, "Months to approve", "2015-08")
+    page.keyboard.press("Escape")
+    expect(main(page).get_by_test_id("stMultiSelect").filter(has_text="Months to approve")).to_contain_text("2015-08")
+    settle(page)
+    full_shot(page, shots / "internal-09-approve-and-publish-chosen.png")
+    main(page).get_by_role("button", name="Approve", exact=True).click()
+    approved = main(page).get_by_test_id("stMetric").filter(has_text="Approved")
+    expect(approved.get_by_test_id("stMetricValue")).to_have_text("1")
+    expect(main(page).get_by_text("1 month(s) approved and not yet published")).to_be_visible()
+    main(page).get_by_role("button", name="Publish", exact=True).click()
+    expect(published.get_by_test_id("stMetricValue")).to_have_text("17")
+    expect(approved.get_by_test_id("stMetricValue")).to_have_text("0")
+    full_shot(page, shots / "internal-09-approve-and-publish-done.png")
+
+    page.goto(served.public_url)  # the public app offers the month at once
+    expect(main(page).get_by_role("heading", name=re.compile(r"^Headlines for "))).to_be_visible()
+    pick(page, "Month", "August 2015")
+    expect(main(page).get_by_role("heading", name="Headlines for August 2015")).to_be_visible()
+    full_shot(page, shots / "public-04-summary-after-publishing.png")

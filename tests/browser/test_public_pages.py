@@ -1,0 +1,200 @@
+"""The public pages show only published figures, with small counts hidden, readable on a phone and by assistive tech."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+
+import pandas as pd
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from pipelines import public
+
+from .conftest import choose, full_shot, go_to, settle, whole_page_in_view
+
+BANNER = "management information: unaudited and subject to revision"
+PAGES = [("", "Summary", "public-01-summary"), ("/tables", "Tables and downloads", "public-02-tables"),
+         ("/accessibility", "Accessibility statement", "public-03-accessibility")]
+DISTRICTS = ["Barnsley", "Doncaster", "Rotherham", "Sheffield"]
+PHONE = {"width": 390, "height": 844}
+
+
+def main(page):
+    return page.get_by_test_id("stMain")
+
+
+def published_months(served) -> list[str]:
+    """The months the public snapshot holds now: April 2014 to July 2015, and August 2015 once a test publishes it."""
+    snapshot = public.current_snapshot(served.published_dir)
+    assert snapshot is not None, "the demo published nothing"
+    df = public.read("SELECT DISTINCT period FROM figure WHERE period_type = 'month' ORDER BY period",
+                     snapshot=snapshot)
+    return df["period"].tolist()
+
+
+def month_text(period: str) -> str:
+    return pd.Timestamp(f"{period}-01").strftime("%B %Y")
+
+
+def number(text: str) -> float | None:
+    """A published value as a number ("1,344" -> 1344), or None for a marker or a percentage."""
+    return float(text.replace(",", "")) if re.fullmatch(r"[0-9][0-9,]*(\.[0-9]+)?", text) else None
+
+
+def assert_axe_finds_nothing_serious(page, title: str) -> None:
+    """axe-core on the whole page as it stands (not only what is above the fold): no serious or critical violation."""
+    with whole_page_in_view(page):
+        violations = Axe().run(page).response["violations"]
+    serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+    summary = "\n".join(f"{v['impact']} {v['id']}: {v['help']}:\n" + "\n".join(
+        f"    {n['html'][:120]} {n['failureSummary']}" for n in v["nodes"][:5]) for v in serious)
+    assert not serious, f"axe on {title}:\n{summary}"
+
+
+def test_the_summary_shows_headlines_charts_sentences_and_data_tables(page, served, shots):
+    months = published_months(served)
+    assert months[0] == "2014-04" and months[-1] >= "2015-07"
+    page.goto(served.public_url)
+    settle(page)
+    expect(main(page).get_by_test_id("stAlert")).to_contain_text(BANNER)
+    expect(main(page).get_by_role("heading", name="South Yorkshire Police: child sexual exploitation figures",
+                                  level=1)).to_be_visible()
+    choose(page, "Month", "July 2015")
+    expect(main(page).get_by_role("heading", name="Headlines for July 2015")).to_be_visible()
+    headlines = main(page).locator("li").filter(has_text="across South Yorkshire")
+    expect(headlines.first).to_be_visible()
+    assert headlines.count() >= 8
+    expect(main(page).locator("li").filter(has_text="too few to publish ([c])").first).to_be_visible()
+
+    expect(main(page).get_by_role("heading", name="Trends")).to_be_visible()
+    charts = main(page).get_by_test_id("stPlotlyChart")
+    expect(charts.first.locator(".scatterlayer .trace .point").first).to_be_visible()
+    assert charts.count() >= 8
+    for i in range(charts.count()):  # no empty chart: each draws its line or points
+        assert charts.nth(i).locator(".scatterlayer .trace .point").count() > 0, f"chart {i} is empty"
+    first_chart = charts.first
+    expect(first_chart.locator(".gtitle")).to_have_text("CSE arrests")  # short, so a phone shows it whole
+    sentence = main(page).get_by_text(
+        "People arrested on suspicion of child abuse offences, South Yorkshire, each month from April 2014 to "
+        f"{month_text(months[-1])}.")
+    expect(sentence).to_be_visible()
+    expect(sentence).to_contain_text("The lowest published month was")
+
+    expander = main(page).get_by_test_id("stExpander").filter(has_text="Data table: CSE arrests, South Yorkshire")
+    expander.get_by_text("Data table: CSE arrests, South Yorkshire").click()
+    table = expander.get_by_test_id("stTable")
+    expect(table).to_be_visible()
+    expect(table.get_by_role("rowheader", name="July 2015", exact=True)).to_be_visible()
+    expect(table.get_by_role("columnheader", name="People")).to_be_visible()
+    assert table.get_by_role("row").count() == len(months) + 1  # a row a published month, and the header
+    expect(main(page).get_by_text(re.compile(r"^\[c\] Not shown: a count from 1 to 4"))).to_be_visible()
+    full_shot(page, shots / "public-01-summary.png")
+    assert_axe_finds_nothing_serious(page, "Summary")
+
+
+def test_tables_show_each_district_with_hidden_counts_and_the_downloads_hold_no_small_number(
+        page, served, shots, tmp_path):
+    months = published_months(served)
+    page.goto(served.public_url)
+    settle(page)
+    go_to(page, "Tables and downloads")
+    expect(main(page).get_by_test_id("stAlert")).to_contain_text(BANNER)
+    expect(main(page).get_by_role("heading", name="Tables and downloads", level=1)).to_be_visible()
+    choose(page, "Month", "July 2015")
+    expect(main(page).get_by_role("heading", name="By district, July 2015")).to_be_visible()
+    table = main(page).get_by_test_id("stTable").first
+    heads = [t.strip() for t in table.get_by_role("columnheader").all_inner_texts()]
+    assert heads[-5:] == [*DISTRICTS, "South Yorkshire"], heads
+    charges = table.get_by_role("row").filter(has_text="People charged with child sexual exploitation")
+    expect(charges.get_by_role("cell", name="[c]").first).to_be_visible()
+    assert table.get_by_role("cell", name="[c]", exact=True).count() >= 5
+    for cell in table.get_by_role("cell").all_inner_texts():
+        value = number(cell.strip())
+        assert value is None or not 1 <= value <= 4, f"a small count is shown: {cell!r}"
+    expect(main(page).get_by_text(re.compile(r"^\[c\] Not shown: a count from 1 to 4"))).to_be_visible()
+    expect(main(page).get_by_role("heading", name="Download the published tables")).to_be_visible()
+    full_shot(page, shots / "public-02-tables.png")
+    assert_axe_finds_nothing_serious(page, "Tables and downloads")
+
+    with page.expect_download() as got:
+        main(page).get_by_role("button", name="Download CSV").click()
+    assert got.value.suggested_filename.endswith(".csv")
+    path = tmp_path / got.value.suggested_filename
+    got.value.save_as(path)
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        header = reader.fieldnames or []
+        rows = list(reader)
+    assert {"measure", "area", "period", "value"} <= set(header), header
+    check_downloaded(rows, months)
+
+    with page.expect_download() as got:
+        main(page).get_by_role("button", name="Download JSON").click()
+    assert got.value.suggested_filename.endswith(".json")
+    path = tmp_path / got.value.suggested_filename
+    got.value.save_as(path)
+    records = json.loads(path.read_text(encoding="utf-8"))
+    assert len(records) == len(rows)
+    check_downloaded([{k: str(v) for k, v in r.items()} for r in records], months)
+
+
+def check_downloaded(rows: list[dict[str, str]], months: list[str]) -> None:
+    assert rows, "the download is empty"
+    monthly = {r["period"] for r in rows if r["period_type"] == "month"}
+    assert monthly == set(months), f"months published {months}, downloaded {sorted(monthly)}"
+    assert max(monthly) <= "2015-08"  # the demo's July 2015, and August 2015 only once a test has published it
+    for r in rows:
+        value = number(r["value"])
+        assert value is None or not 1 <= value <= 4, f"a small count is given as a number: {r}"
+        if r["suppressed"] in ("True", "true"):
+            assert r["value"] == "[c]", r
+    assert any(r["value"] == "[c]" for r in rows)
+
+
+def test_the_accessibility_statement_says_how_the_pages_can_be_used(page, served, shots):
+    page.goto(served.public_url)
+    settle(page)
+    go_to(page, "Accessibility statement")
+    expect(main(page).get_by_test_id("stAlert")).to_contain_text(BANNER)
+    expect(main(page).get_by_role("heading", name="Accessibility statement", level=1)).to_be_visible()
+    expect(main(page).get_by_role("heading", name="How accessible these pages are")).to_be_visible()
+    expect(main(page).get_by_text("WCAG) version 2.2 at level AA", exact=False)).to_be_visible()
+    expect(main(page).get_by_text("South Yorkshire Mayoral Combined Authority").first).to_be_visible()
+    full_shot(page, shots / "public-03-accessibility.png")
+    assert_axe_finds_nothing_serious(page, "Accessibility statement")
+
+
+@pytest.mark.parametrize("path,title,shot", PAGES, ids=[p[2] for p in PAGES])
+def test_a_public_page_fits_a_phone_without_scrolling_sideways(page, served, shots, path, title, shot):
+    page.set_viewport_size(PHONE)
+    page.goto(served.public_url + path)
+    settle(page)
+    expect(main(page).get_by_test_id("stAlert")).to_contain_text(BANNER)
+    expect(main(page).get_by_role("heading", level=1)).to_be_visible()
+    widths = page.evaluate("""() => {
+        const m = document.querySelector('[data-testid="stMain"]');
+        return {doc: document.documentElement.scrollWidth, win: window.innerWidth,
+                main: m.scrollWidth, mainClient: m.clientWidth};
+    }""")
+    assert widths["doc"] <= widths["win"] + 1, f"{title} scrolls sideways on a phone: {widths}"
+    assert widths["main"] <= widths["mainClient"] + 1, f"{title}'s main area scrolls sideways on a phone: {widths}"
+    full_shot(page, shots / f"{shot}-phone.png")
+
+
+@pytest.mark.parametrize("path", ["/briefing", "/files"])  # addresses of internal pages
+def test_the_public_app_never_shows_an_internal_page(page, served, path):
+    page.goto(served.public_url + path)
+    settle(page)
+    expect(page.get_by_role("dialog").filter(has_text="Page not found")).to_be_visible()
+    expect(main(page).get_by_role("heading", name="South Yorkshire Police: child sexual exploitation figures")
+           ).to_be_visible()
+    nav = page.get_by_test_id("stSidebarNav")
+    expect(nav.get_by_role("link")).to_have_count(len(PAGES))  # only the public pages are offered
+    for _, title, _ in PAGES:
+        expect(nav.get_by_role("link", name=title, exact=True)).to_be_visible()
+    for internal in ("Public Accountability Board briefing", "Files loaded", "Validation runs", "Revision history",
+                     "Approve and publish", "Sign in", "Signed in as"):
+        expect(page.get_by_text(internal)).to_have_count(0)
