@@ -47,7 +47,8 @@ def make_file(path: Path, rows: int) -> int:
     cat = catalogue()
     related = {m.part_of for m in cat.measures} | {m.numerator for m in cat.measures} | {
         m.denominator for m in cat.measures} | {m.id for m in cat.measures if m.part_of}
-    measures = [m.id for m in cat.measures if m.value_type == "integer" and m.id not in related]
+    measures = [m.id for m in cat.measures
+                if m.value_type == "integer" and m.id not in related and m.source == "force_return"]
     rng = random.Random(1)
     written = 0
     with open(path, "w", newline="") as fh:

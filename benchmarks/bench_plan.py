@@ -82,7 +82,7 @@ def all_months(figures: pd.DataFrame, charts: bool = False) -> int:
 def every_measure_chart(figures: pd.DataFrame) -> int:
     analytics = PlanAnalytics(figures)
     count = 0
-    for measure_id in catalogue().ids():
+    for measure_id in catalogue().ids("force_return"):
         for area in range(len(analytics.panel.areas)):
             series = analytics.series(measure_id, area)
             for month in MONTHS:

@@ -14,6 +14,7 @@ from .errors import ConfigError
 REFERENCE_DIR = Path(__file__).parent / "reference"
 KINDS = ("flow", "stock", "percentage")
 DIRECTIONS = ("good", "bad", "neutral")
+SOURCES = ("force_return", "police_uk")
 
 
 def reference_dir() -> Path:
@@ -49,10 +50,16 @@ class Measure:
     denominator: str | None = None
     part_of: str | None = None
     aliases: tuple[str, ...] = ()
+    caveats: tuple[str, ...] = ()  # what every figure of the measure carries: its source's, then its own
 
     @property
     def is_count(self) -> bool:
         return self.value_type == "integer"
+
+    @property
+    def from_force_return(self) -> bool:
+        """Whether the force's return reports it (else it is context, such as police.uk open data)."""
+        return self.source == "force_return"
 
 
 @dataclass(frozen=True)
@@ -66,8 +73,12 @@ class Catalogue:
         except KeyError:
             raise ConfigError(f'"{measure_id}" is not in the measure catalogue.') from None
 
-    def ids(self) -> list[str]:
-        return [m.id for m in self.measures]
+    def ids(self, source: str | None = None) -> list[str]:
+        """Every measure id in catalogue order, or those of one `source` (force_return, police_uk)."""
+        return [m.id for m in self.measures if source is None or m.source == source]
+
+    def of_source(self, source: str) -> list[Measure]:
+        return [m for m in self.measures if m.source == source]
 
     def lookup(self) -> dict[str, str]:
         """Lower-cased id, name and alias -> measure id, for reading returns."""
@@ -95,23 +106,41 @@ class Force:
         return out
 
 
+def _caveat_list(where: str, value: object) -> tuple[str, ...]:
+    """A list of caveats, each one sentence or more of plain text (folded YAML's line breaks undone)."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(c, str) and c.strip() for c in value):
+        raise ConfigError(f"{where}: caveats should be a list of texts.")
+    return tuple(" ".join(c.split()) for c in value)
+
+
 @functools.cache
 def _catalogue(ref_dir: str) -> Catalogue:
     data = _load_yaml("measures.yaml")
+    source_caveats = data.get("source_caveats") or {}
+    if not isinstance(source_caveats, dict) or set(source_caveats) - set(SOURCES):
+        raise ConfigError(f"measures.yaml, source_caveats: should map a source ({', '.join(SOURCES)}) to a list "
+                          "of caveats.")
+    by_source = {s: _caveat_list(f"measures.yaml, source_caveats, {s}", c) for s, c in source_caveats.items()}
     measures = []
     seen: set[str] = set()
     for i, raw in enumerate(data.get("measures") or []):
         where = f'measures.yaml, measure {i + 1} ("{raw.get("id", "?")}")'
         try:
+            source = raw.get("source", "force_return")
             m = Measure(
                 id=raw["id"], name=raw["name"], short_name=raw.get("short_name", raw["name"]),
                 unit=raw["unit"], kind=raw["kind"], increase_is=raw["increase_is"],
-                value_type=raw.get("value_type", "integer"), source=raw.get("source", "force_return"),
+                value_type=raw.get("value_type", "integer"), source=source,
                 numerator=raw.get("numerator"), denominator=raw.get("denominator"),
                 part_of=raw.get("part_of"), aliases=tuple(raw.get("aliases") or ()),
+                caveats=(*by_source.get(source, ()), *_caveat_list(where, raw.get("caveats"))),
             )
         except KeyError as exc:
             raise ConfigError(f"{where}: the field {exc} is required.") from None
+        if m.source not in SOURCES:
+            raise ConfigError(f'{where}: source "{m.source}" should be one of {", ".join(SOURCES)}.')
         if m.kind not in KINDS:
             raise ConfigError(f'{where}: kind "{m.kind}" should be one of {", ".join(KINDS)}.')
         if m.increase_is not in DIRECTIONS:
@@ -123,11 +152,20 @@ def _catalogue(ref_dir: str) -> Catalogue:
             raise ConfigError(f"{where}: the id is used twice.")
         seen.add(m.id)
         measures.append(m)
+    by_id = {m.id: m for m in measures}
+    labels: dict[str, str] = {}
     for m in measures:
         for ref in (m.numerator, m.denominator, m.part_of):
             if ref and ref not in seen:
                 raise ConfigError(f'measures.yaml, measure "{m.id}": refers to "{ref}", '
                                   "which is not in the catalogue.")
+            if ref and by_id[ref].source != m.source:
+                raise ConfigError(f'measures.yaml, measure "{m.id}": refers to "{ref}", which has another source '
+                                  f"({by_id[ref].source}, not {m.source}).")
+        for label in {x.strip().lower() for x in (m.id, m.name, m.short_name, *m.aliases)}:
+            if labels.setdefault(label, m.id) != m.id:
+                raise ConfigError(f'measures.yaml, measure "{m.id}": the name or alias "{label}" is also '
+                                  f'measure "{labels[label]}"\'s; a return could not say which it means.')
     return Catalogue(tuple(measures), {m.id: m for m in measures})
 
 

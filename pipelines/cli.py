@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import PccDashError
+from .errors import PccDashError, shown
 
 SAMPLE_RETURNS = Path(__file__).parent / "sample" / "returns"
 DASHBOARD_APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
@@ -117,7 +117,7 @@ def _print_refusals(report) -> None:
             click.echo(format_report(f.run), err=True)
         if f.outcome != "rejected":
             continue
-        click.secho(f'Refused "{f.label}": nothing from it was loaded.', fg="red", err=True)
+        click.secho(f'Refused "{shown(f.label, None)}": nothing from it was loaded.', fg="red", err=True)
         in_run = {(p.sheet, p.row, p.column, p.text) for p in f.run.problems()} if f.run else set()
         others = [p for p in f.problems if (p.sheet, p.row, p.column, p.text) not in in_run]
         for p in others[:PROBLEMS_SHOWN]:
@@ -141,24 +141,38 @@ def validate(paths, db, file, measures, districts, start, end, all_rules):
     """Run the data contract again and print what it finds; exit 1 when an error rule fails.
 
     With no PATH, checks the accepted figures (all, one file's, or those the filters select). With
-    PATHs, reads those files and checks them without loading anything (a dry run before ingesting).
-    Every run is stored, so the data-quality pages show it.
+    PATHs, reads those files and checks them without loading anything (a dry run before ingesting):
+    a return against the return's contract, a police.uk street or outcomes file (known by its header)
+    against its own. Every run is stored, so the data-quality pages show it.
 
     \b
     Examples:
       pccdash validate                          (every accepted figure)
       pccdash validate --file 2015-16-cse-return.xlsx
       pccdash validate returns/2015-08.csv      (check a file before loading it)
+      pccdash validate 2017-11/2017-11-south-yorkshire-street.csv
     """
     from .contracts import format_report
     from .contracts.revalidate import validate_accepted, validate_files
     from .figures import make_filter
+    from .ingest.load import discover
+    from .policeuk import detect, validate_police_uk
     from .warehouse import connect
+
+    def dry_runs(con):
+        """Each file under PATHS checked as what it is, in the order ingest would load them."""
+        files, missing = discover(paths)
+        yield from validate_files(con, [m.label for m in missing])
+        for path in files:
+            if path.suffix.lower() == ".csv" and detect(path):
+                yield validate_police_uk(con, path)
+            else:
+                yield from validate_files(con, [path])
 
     failed = False
     with connect(db) as con:
         if paths:
-            for label, run, problems in validate_files(con, paths):
+            for label, run, problems in dry_runs(con):
                 for p in problems:
                     click.echo(f"  - {p.message()}", err=True)
                 if run is None:

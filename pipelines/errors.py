@@ -2,6 +2,23 @@
 
 from __future__ import annotations
 
+import re
+
+QUOTED_LIMIT = 80  # characters of a cell a message quotes
+# Control characters (a terminal's escape sequences, line breaks) and the marks that reorder text on screen
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(value: object, limit: int | None = QUOTED_LIMIT) -> str:
+    """Text read from a file as a message may quote it: at most `limit` characters, then "…", and every
+    control character written as its escape (\\x1b, \\n), so that a cell cannot flood or drive a terminal."""
+    text = str(value)
+    cut = limit is not None and len(text) > limit
+    if cut:
+        text = text[:limit]
+    text = _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    return text + "\u2026" if cut else text
+
 
 class PccDashError(Exception):
     """Base class: an error the command line turns into a clean message and a non-zero exit."""
@@ -29,13 +46,13 @@ class Problem:
         self.text = text
 
     def where(self) -> str:
-        parts = [f'file "{self.file}"']
+        parts = [f'file "{shown(self.file, None)}"']
         if self.sheet is not None:
-            parts.append(f'sheet "{self.sheet}"')
+            parts.append(f'sheet "{shown(self.sheet)}"')
         if self.row is not None:
             parts.append(f"row {self.row}")
         if self.column is not None:
-            parts.append(f'column "{self.column}"')
+            parts.append(f'column "{shown(self.column)}"')
         return ", ".join(parts)
 
     def message(self) -> str:

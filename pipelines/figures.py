@@ -37,12 +37,13 @@ def parse_month(text: str | None, option: str) -> dt.date | None:
 
 def make_filter(measures=(), districts=(), start: str | None = None, end: str | None = None) -> FigureFilter:
     cat = catalogue()
-    lookup = cat.lookup()
+    own = set(cat.ids("force_return"))  # the figures are the force's own; police.uk context is kept apart
+    lookup = {label: m for label, m in cat.lookup().items() if m in own}
     ms = []
     for m in measures:
         if m.strip().lower() not in lookup:
             raise BadFilter(f'--measure "{m}" is not in the measure catalogue; known measures: '
-                            + ", ".join(cat.ids()) + ".")
+                            + ", ".join(cat.ids("force_return")) + ".")
         ms.append(lookup[m.strip().lower()])
     dlookup = force().district_lookup()
     ds = []

@@ -53,7 +53,7 @@ def raise_flag(con: duckdb.DuckDBPyConnection, claims: Mapping, *, scope: str, r
         if district not in force().districts:
             raise BadFlag(f'"{district}" is not one of the districts: {", ".join(force().districts)}.')
         if scope == "figure":
-            if measure not in catalogue().ids():
+            if measure not in catalogue().ids("force_return"):
                 raise BadFlag(f'"{measure}" is not a measure in the catalogue.')
         else:
             measure = None

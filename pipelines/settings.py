@@ -25,6 +25,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Largest return file ingestion accepts, in MiB; a larger file is refused unread."),
     Setting("max_xlsx_unpacked_mb", "PCCDASH_MAX_XLSX_UNPACKED_MB", "256",
             "Largest total an XLSX file may unpack to, in MiB; guards against zip bombs."),
+    Setting("duckdb_memory_limit", "PCCDASH_DUCKDB_MEMORY_LIMIT", "1GB",
+            "DuckDB's memory limit while a police.uk file is loaded or validated (as DuckDB writes it: 1GB, "
+            "512MB); past it DuckDB spills to disk, so memory stays flat however large the file."),
     Setting("published_dir", "PCCDASH_PUBLISHED_DIR", "var/published",
             "Folder of the published snapshots and the pointer to the current one; all the public app reads."),
     Setting("suppression_threshold", "PCCDASH_SUPPRESSION_THRESHOLD", "4",

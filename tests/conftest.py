@@ -20,7 +20,7 @@ TODAY = dt.date(2026, 11, 21)
 def _isolated_env(monkeypatch, tmp_path):
     """No test reads the developer's own warehouse or settings."""
     for var in ("PCCDASH_DB", "PCCDASH_FAILPOINT", "PCCDASH_MAX_FILE_MB", "PCCDASH_MAX_XLSX_UNPACKED_MB",
-                "PCCDASH_CONTRACTS_DIR", "PCCDASH_REFERENCE_DIR"):
+                "PCCDASH_CONTRACTS_DIR", "PCCDASH_REFERENCE_DIR", "PCCDASH_DUCKDB_MEMORY_LIMIT"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("PCCDASH_TODAY", TODAY.isoformat())
 

@@ -113,7 +113,8 @@ ERROR_CASES = [
     ("measure_present", "csv", CLEAN + [["2015-07", "Barnsley", None, 3]], 1,
      [(6, "measure", "the measure is empty.")]),
     ("measure_known", "xlsx", CLEAN + [["2015-07", "Barnsley", "cse_chargez", 3]], 1,
-     [(6, "measure", '"cse_chargez" is not in the measure catalogue (pipelines/reference/measures.yaml).')]),
+     [(6, "measure", '"cse_chargez" is not in the measure catalogue as a measure of the force\'s return '
+      '(pipelines/reference/measures.yaml, source: force_return).')]),
     ("value_present", "xlsx", month("2015-07", "cse_charges", (1, None, 3, 4)), 1,
      [(3, "value", "the value is empty; leave the row out if the figure is not reported.")]),
     ("value_is_number", "csv", month("2015-07", "cse_charges", (1, "twelve", 3, 4)), 1,

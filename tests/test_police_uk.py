@@ -24,7 +24,10 @@ from helpers import ROOT
 from pipelines import warehouse
 from pipelines.contracts import load_contract
 from pipelines.policeuk import (
+    UnknownPlace,
     archive_name,
+    context_caveats,
+    context_figures,
     context_measures,
     detect,
     ingest_police_uk,
@@ -223,6 +226,8 @@ def test_windows_1252_and_byte_order_mark_files_load(con, tmp_path, encoding):
     assert outcome.outcome == "accepted", [p.message() for p in outcome.problems]
     assert scalar(con, "SELECT location FROM police_uk_record WHERE source_row = 2") == "On or near Caf\u00e9 Street"
     assert counts_by_district(con, "street") == expected_districts(STREET)
+    # a Windows-1252 file is read twice (the first read, as UTF-8, is rolled back): one file, as it was sent
+    assert con.execute("SELECT encoding FROM file_registry").fetchall() == [(encoding,)]
 
 
 def test_the_same_file_twice_is_already_loaded(con, tmp_path):
@@ -480,7 +485,8 @@ def test_context_measures(con, tmp_path):
     assert set(df["measure"]) <= set(meta)
     for mid in ("police_uk_violence_and_sexual_offences", "police_uk_charge_share"):
         assert meta[mid]["source"] == "police_uk" and {"name", "unit", "kind", "increase_is"} <= set(meta[mid])
-        assert "approximate" in meta[mid]["caveats"] and "revision" in meta[mid]["caveats"]
+        caveats = " ".join(meta[mid]["caveats"])
+        assert "approximate" in caveats and "broad categories" in caveats and "revision" in caveats
     assert meta["police_uk_charge_share"]["kind"] == "percentage"
 
 
@@ -500,3 +506,213 @@ def test_another_force_is_configured_without_code(con, tmp_path, monkeypatch):
     e = expected_districts(STREET)
     assert counts_by_district(con, "street") == {"North": e["Barnsley"] + e["Doncaster"], "South": e["Sheffield"],
                                                  "Outside force area": e["Rotherham"], "No location": e["No location"]}
+
+
+def test_context_figures_for_the_dashboard(con, tmp_path):
+    empty = context_figures(con)
+    assert list(empty.columns) == ["period", "district", "measure", "value"] and empty.empty
+    load(con, STREET, tmp_path)
+    load(con, OUTCOMES, tmp_path)
+    df = context_figures(con)
+    assert list(df.columns) == ["period", "district", "measure", "value"]
+    assert set(df["period"]) == {"2017-11"}
+    assert set(df["district"]) == {*SY_DISTRICTS, "Outside force area", "No location"}
+    by_type = expected_by(STREET, "Crime type")
+    got = {(r.district, r.measure): r.value for r in df.itertuples()}
+    assert got[("Rotherham", "police_uk_burglary")] == by_type[("Rotherham", "Burglary")]
+    assert got[("No location", "police_uk_outcomes_recorded")] == expected_districts(OUTCOMES)["No location"]
+    # the same figures as context_measures, months written as the dashboard writes them
+    full = context_measures(con)
+    assert len(full) == len(df)
+    assert list(full["value"]) == list(df["value"])
+    # one district, by its name or an alias in any case
+    rotherham = context_figures(con, "rotherham")
+    assert set(rotherham["district"]) == {"Rotherham"}
+    assert rotherham.reset_index(drop=True).equals(df[df["district"] == "Rotherham"].reset_index(drop=True))
+    assert set(context_figures(con, "No location")["district"]) == {"No location"}
+    with pytest.raises(UnknownPlace, match="Leeds"):
+        context_figures(con, "Leeds")
+
+
+def test_context_caveats_come_from_the_catalogue():
+    from pipelines.catalogue import catalogue
+
+    caveats = context_caveats()
+    assert set(caveats) == set(catalogue().ids("police_uk")) == set(measure_metadata())
+    for measure, texts in caveats.items():
+        joined = " ".join(texts)
+        assert "Locations are approximate" in joined, measure
+        assert "broad categories" in joined, measure
+        assert "republish" in joined and "revision" in joined, measure
+        assert all("\n" not in t and "  " not in t for t in texts)
+    assert len(caveats["police_uk_charge_share"]) == len(caveats["police_uk_burglary"]) + 1
+    assert "last outcome as published" in caveats["police_uk_charge_share"][-1]
+    caveats["police_uk_burglary"].append("changed")  # the caller's copy
+    assert "changed" not in context_caveats()["police_uk_burglary"]
+
+
+def test_each_context_measure_is_declared_once_in_the_catalogue():
+    from pipelines.catalogue import catalogue
+
+    police = yaml.safe_load((REFERENCE / "police_uk.yaml").read_text())
+    assert "measures" not in police and "caveats" not in police
+    declared = [m["id"] for m in yaml.safe_load((REFERENCE / "measures.yaml").read_text())["measures"]]
+    assert len(declared) == len(set(declared))
+    cat = catalogue()
+    for crime_type in police["crime_types"]:
+        assert cat.get(crime_type["measure"]).source == "police_uk"
+    assert cat.get("police_uk_total_crime").name == "Crimes recorded, anti-social behaviour left out (police.uk)"
+
+
+# ---------------------------------------------------------------------------------------------------
+# pccdash validate FILE: a dry run against the file's own contract
+
+
+def test_validate_a_police_uk_file_without_loading_it(db, run_cli):
+    result = run_cli("validate", STREET, OUTCOMES, "--db", db)
+    assert result.exit_code == 0, result.output
+    assert f'Validation of "{STREET.name}" (not loaded) against police_uk_street' in result.stdout
+    assert f'Validation of "{OUTCOMES.name}" (not loaded) against police_uk_outcomes' in result.stdout
+    assert ": passed (" in result.stdout
+    with warehouse.connect_read_only(db) as con:
+        assert nothing_loaded(con)
+        assert scalar(con, "SELECT count(*) FROM file_registry") == 0
+        runs = con.execute("SELECT scope, contract_id, outcome, file_id FROM validation_run ORDER BY run_id").fetchall()
+    assert runs == [("dry-run", "police-uk-street", "passed", None), ("dry-run", "police-uk-outcomes", "passed", None)]
+
+
+def test_validate_a_bad_police_uk_file_names_the_row_and_exits_1(db, tmp_path, run_cli):
+    def change(rows):
+        rows[9][3] = "Kent Polise"  # row 10
+
+    path = modified_copy(tmp_path, "unknown-force.csv", change)
+    result = run_cli("validate", path, "--db", db)
+    assert result.exit_code == 1
+    assert "FAILED" in result.stdout and "ERROR   falls_within_known" in result.stdout
+    assert 'file "unknown-force.csv", row 10, column "Falls within"' in result.stdout
+    with warehouse.connect_read_only(db) as con:
+        assert nothing_loaded(con)
+        assert con.execute("SELECT scope, outcome FROM validation_run").fetchall() == [("dry-run", "failed")]
+
+
+def test_validate_an_unreadable_police_uk_file_says_why(db, tmp_path, run_cli):
+    lines = STREET.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[6] = lines[6].replace(",", "", 1)  # row 7 loses a field
+    path = tmp_path / "ragged.csv"
+    path.write_text("".join(lines), encoding="utf-8")
+    result = run_cli("validate", path, "--db", db)
+    assert result.exit_code == 1
+    assert 'file "ragged.csv", row 7: has 11 fields where the header has 12' in result.stderr
+    assert '"ragged.csv" cannot be read; nothing was validated.' in result.stderr
+    with warehouse.connect_read_only(db) as con:
+        assert nothing_loaded(con) and scalar(con, "SELECT count(*) FROM file_registry") == 0
+
+
+def test_validate_a_folder_checks_each_file_against_its_own_contract(db, tmp_path, run_cli):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(STREET, folder / "2017-11-south-yorkshire-street.csv")
+    (folder / "return.csv").write_text("period,district,measure,value\n2015-07,Barnsley,cse_charges,3\n")
+    result = run_cli("validate", folder, "--db", db)
+    assert result.exit_code == 0, result.output
+    assert '"2017-11-south-yorkshire-street.csv" (not loaded) against police_uk_street' in result.stdout
+    assert '"return.csv" (not loaded) against force_cse_return' in result.stdout
+
+
+def test_validate_police_uk_then_load_gives_the_same_verdict(con, tmp_path):
+    from pipelines.policeuk import validate_police_uk
+
+    def change(rows):
+        rows[4][9] = "Fraud"  # row 5: a warning
+
+    path = modified_copy(tmp_path, "new-type.csv", change)
+    label, run, problems = validate_police_uk(con, path, today=TODAY)
+    assert (label, problems, run.outcome) == ("new-type.csv", [], "passed_with_warnings")
+    assert nothing_loaded(con)
+    loaded = load(con, path, tmp_path)
+    assert loaded.outcome == "accepted" and loaded.run.outcome == "passed_with_warnings"
+    assert [r.rule_id for r in run.warnings] == [r.rule_id for r in loaded.run.warnings]
+
+
+# ---------------------------------------------------------------------------------------------------
+# The file's bytes: fingerprinted while DuckDB reads it
+
+
+def test_the_fingerprint_is_the_files_sha256(con, tmp_path):
+    import hashlib
+
+    outcome = load(con, STREET, tmp_path)
+    assert scalar(con, "SELECT sha256 FROM file_registry WHERE file_id = ?", [outcome.file_id]) == (
+        hashlib.sha256(STREET.read_bytes()).hexdigest())
+    assert scalar(con, "SELECT encoding FROM file_registry WHERE file_id = ?", [outcome.file_id]) == "utf-8"
+
+
+def test_a_copy_under_another_name_is_already_loaded(con, tmp_path):
+    first = load(con, STREET, tmp_path)
+    copy = Path(shutil.copy(STREET, tmp_path / "copy.csv"))
+    again = load(con, copy, tmp_path)
+    assert again.outcome == "already_loaded" and again.file_id == first.file_id
+
+
+def test_a_nul_byte_refuses_the_file(con, tmp_path):
+    data = STREET.read_bytes()
+    at = data.index(b"\n", data.index(b"\n") + 1) + 5  # in row 3
+    path = tmp_path / "nul.csv"
+    path.write_bytes(data[:at] + b"\x00" + data[at + 1:])
+    outcome = load(con, path, tmp_path)
+    assert outcome.outcome == "rejected" and "NUL byte" in outcome.problems[0].text
+    assert outcome.problems[0].row == 3
+    assert nothing_loaded(con)
+
+
+def test_a_quoted_line_break_loads_with_its_rows(con, tmp_path):
+    def change(rows):
+        rows[2][6] = "On or near\nHigh Street"  # row 3's location spans two lines
+
+    path = modified_copy(tmp_path, "line-break.csv", change)
+    outcome = load(con, path, tmp_path)
+    assert outcome.outcome == "accepted", [p.message() for p in outcome.problems]
+    assert scalar(con, "SELECT location FROM police_uk_record WHERE source_row = 3") == "On or near\nHigh Street"
+    assert scalar(con, "SELECT location FROM police_uk_record WHERE source_row = 4") == read_rows(path)[3][6]
+
+
+# ---------------------------------------------------------------------------------------------------
+# DuckDB's memory limit while a police.uk file loads
+
+
+def test_duckdb_works_within_the_memory_limit_setting_while_loading(con, tmp_path, monkeypatch):
+    import pipelines.policeuk.ingest as police_ingest
+
+    seen = []
+    real = police_ingest._insert_records
+
+    def spy(c, *args, **kwargs):
+        seen.append(scalar(c, "SELECT current_setting('memory_limit')"))
+        return real(c, *args, **kwargs)
+
+    monkeypatch.setattr(police_ingest, "_insert_records", spy)
+    monkeypatch.delenv("PCCDASH_DUCKDB_MEMORY_LIMIT", raising=False)
+    before = scalar(con, "SELECT current_setting('memory_limit')")
+    assert load(con, STREET, tmp_path).outcome == "accepted"
+    assert seen == ["953.6 MiB"]  # the default, 1GB
+    assert scalar(con, "SELECT current_setting('memory_limit')") == before
+    monkeypatch.setenv("PCCDASH_DUCKDB_MEMORY_LIMIT", "300MB")
+    assert load(con, OUTCOMES, tmp_path).outcome == "accepted"
+    assert seen[-1] == "286.1 MiB"
+    assert scalar(con, "SELECT current_setting('memory_limit')") == before
+
+
+def test_a_memory_limit_duckdb_cannot_read_is_a_clear_error(con, tmp_path, monkeypatch):
+    from pipelines.errors import ConfigError
+
+    monkeypatch.setenv("PCCDASH_DUCKDB_MEMORY_LIMIT", "plenty")
+    with pytest.raises(ConfigError, match="PCCDASH_DUCKDB_MEMORY_LIMIT"):
+        load(con, STREET, tmp_path)
+    assert scalar(con, "SELECT count(*) FROM file_registry") == 0
+
+
+def test_every_setting_is_in_the_readme():
+    from pipelines.settings import SETTINGS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert [s.env for s in SETTINGS if f"`{s.env}`" not in readme] == []

@@ -73,13 +73,18 @@ class ContractError(ConfigError):
 
 
 def reference_values() -> dict[str, object]:
-    """The values a contract may name as ${name}: reference lists from pipelines/reference/."""
+    """The values a contract may name as ${name}: reference lists from pipelines/reference/.
+
+    The measure lists are the force return's: only measures with source: force_return. A context
+    measure (source: police_uk) is in the catalogue but never a value a return may report.
+    """
     cat = catalogue()
-    pct = [m for m in cat.measures if m.kind == "percentage"]
-    parts = [m for m in cat.measures if m.part_of]
+    returned = cat.of_source("force_return")
+    pct = [m for m in returned if m.kind == "percentage"]
+    parts = [m for m in returned if m.part_of]
     return {
         "districts": list(force().districts),
-        "measures": cat.ids(),
+        "measures": [m.id for m in returned],
         "part_of_child": [m.id for m in parts],
         "part_of_parent": [m.part_of for m in parts],
         "percentage_ids": [m.id for m in pct],

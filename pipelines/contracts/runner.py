@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 import time
 from dataclasses import dataclass, field
 
 import duckdb
 
-from ..errors import Problem
+from ..errors import QUOTED_LIMIT, Problem, shown
 from ..warehouse import utc_now
 from .contract import Contract, ContractError, RowRule, SetRule, reference_values
 
@@ -237,10 +238,22 @@ def _row_sql(rule: RowRule, predicate: str, limit: int | None) -> str:
 
 
 def _render(template: str, **values: object) -> str:
-    out = template
-    for k, v in values.items():
-        out = out.replace("{" + k + "}", "" if v is None else str(v))
-    return out
+    """The rule's message with its placeholders filled in one pass (a cell holding "{district}" stays as it is).
+    Text from the file is shown with its control characters escaped; a long cell is quoted by its first
+    characters, and the message ends by saying so."""
+    notes: list[str] = []
+
+    def fill(m: re.Match) -> str:
+        if m.group(1) not in values:
+            return m.group(0)
+        v = values[m.group(1)]
+        text = "" if v is None else str(v)
+        if m.group(1) == "value" and len(text) > QUOTED_LIMIT:
+            notes.append(f" (The cell holds {len(text):,} characters; the first {QUOTED_LIMIT} are quoted.)")
+            return shown(text[:QUOTED_LIMIT], None)
+        return shown(text, 400)
+
+    return re.sub(r"\{(\w+)\}", fill, template) + "".join(notes[:1])
 
 
 def row_rule_samples(con, rule: RowRule, limit: int | None = SAMPLES_KEPT) -> list[Sample]:

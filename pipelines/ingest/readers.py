@@ -13,6 +13,8 @@ import datetime as dt
 import difflib
 import hashlib
 import re
+import sys
+import warnings
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -23,7 +25,7 @@ import pyarrow as pa
 
 from .. import settings
 from ..catalogue import force
-from ..errors import Problem
+from ..errors import Problem, shown
 from ..warehouse import scalar
 
 LONG_REQUIRED = ("period", "district", "measure", "value")
@@ -55,6 +57,8 @@ class FileFacts:
     encoding: str | None = None  # csv only
     text_path: Path | None = None  # a UTF-8 copy when the file was Windows-1252
     blank_lines: bool = False  # DuckDB skips blank lines, which would shift its row numbers
+    # the text may hold a character Python's strip() removes and DuckDB's trim() keeps (see _ODD_SPACE)
+    odd_space: bool = True
 
 
 @dataclass
@@ -88,40 +92,41 @@ def inspect_file(path: Path, label: str, tmp_dir: Path) -> FileFacts:
         raise FileRejected([Problem(label, "is empty (0 bytes). Export the return again.")])
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
-    utf8_error: tuple[int, int] | None = None  # (byte offset, line)
-    newlines = 0
+    not_utf8 = False
     offset = 0
     head = b""
     nul_at: int | None = None
     blank_lines = False
+    odd_space = False
     tail = b""
     with open(path, "rb") as fh:
         while chunk := fh.read(1 << 20):
-            if suffix == ".csv" and not blank_lines:
-                joined = tail + chunk
-                blank_lines = b"\n\n" in joined or b"\n\r\n" in joined
-                tail = chunk[-2:]
             digest.update(chunk)
             if not head:
                 head = chunk[:8]
             if suffix == ".csv":
+                joined = tail + chunk  # a pattern may straddle two chunks
+                if not blank_lines:
+                    # an empty line after a line ending of any kind: \n\n, \r\r (old Mac), \n\r (and \n\r\n)
+                    blank_lines = b"\n\n" in joined or b"\r\r" in joined or b"\n\r" in joined
+                if not odd_space:
+                    odd_space = _may_hold_odd_space(joined)
                 if nul_at is None and b"\x00" in chunk:
                     nul_at = offset + chunk.index(b"\x00")
-                if utf8_error is None:
+                if not not_utf8:
                     try:
                         decoder.decode(chunk)
-                    except UnicodeDecodeError as exc:
-                        bad = offset + exc.start
-                        utf8_error = (bad, newlines + chunk.count(b"\n", 0, exc.start) + 1)
-                    newlines += chunk.count(b"\n")
+                    except UnicodeDecodeError:
+                        not_utf8 = True
             offset += len(chunk)
-    if suffix == ".csv" and utf8_error is None:
+            tail = chunk[-2:]
+    if suffix == ".csv" and not not_utf8:
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            utf8_error = (size, newlines + 1)
+            not_utf8 = True
     facts = FileFacts(path=path, label=label, size=size, sha256=digest.hexdigest(),
-                      file_type=suffix.lstrip("."), blank_lines=blank_lines)
+                      file_type=suffix.lstrip("."), blank_lines=blank_lines, odd_space=odd_space)
     if suffix == ".xlsx":
         if not head.startswith(b"PK"):
             raise FileRejected([Problem(label, "is not an XLSX workbook (it is not a zip package). If it is a CSV, "
@@ -138,14 +143,14 @@ def inspect_file(path: Path, label: str, tmp_dir: Path) -> FileFacts:
         line = _line_of(path, nul_at)
         raise FileRejected([Problem(label, f"holds a NUL byte at byte {nul_at:,}: it is a binary file or UTF-16 "
                                            "text, not a CSV in UTF-8 or Windows-1252.", row=line)])
-    if utf8_error is None:
+    if not not_utf8:
         facts.encoding = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
         return facts
     raw = path.read_bytes()
     try:
         text = raw.decode("cp1252")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
+        line = _lines_in(raw[:exc.start]) + 1
         raise FileRejected([Problem(label, f"is neither UTF-8 nor Windows-1252 text: byte 0x{raw[exc.start]:02X} "
                                            f"at byte {exc.start:,} cannot be read. Save it as \"CSV UTF-8\".",
                                     row=line)]) from None
@@ -156,9 +161,28 @@ def inspect_file(path: Path, label: str, tmp_dir: Path) -> FileFacts:
     return facts
 
 
+# What Python's str.strip() removes and DuckDB's trim() keeps (trim() removes the Unicode space separators):
+# tab, LF, VT, FF, CR, the separators 1C-1F, NEL, and the line and paragraph separators.
+_ODD_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\u2028\u2029"
+
+
+def _may_hold_odd_space(data: bytes) -> bool:
+    """Whether a field of this text could begin or end with a character of _ODD_SPACE: one of its single bytes,
+    its UTF-8 forms, or a quote (a quoted field may hold a line break). A few memchr scans, no decoding."""
+    if b'"' in data or any(bytes((b,)) in data for b in b"\t\x0b\x0c\x1c\x1d\x1e\x1f"):
+        return True
+    return (b"\xc2" in data and b"\xc2\x85" in data) or (
+        b"\xe2\x80" in data and (b"\xe2\x80\xa8" in data or b"\xe2\x80\xa9" in data))
+
+
+def _lines_in(data: bytes) -> int:
+    """The line endings in `data`, of any kind: LF, CR LF, or CR alone (old Mac)."""
+    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+
+
 def _line_of(path: Path, offset: int) -> int:
     with open(path, "rb") as fh:
-        return fh.read(offset).count(b"\n") + 1
+        return _lines_in(fh.read(offset)) + 1
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -197,7 +221,14 @@ def _suggest(word: str, options: Iterable[str]) -> str:
 @dataclass
 class Grid:
     sheet: str | None  # None for CSV
-    rows: list[tuple[int, list[object]]]  # (row number, cells); empty rows kept as []
+    rows: list[tuple[int, list[object]]]  # (row number, cells); empty rows kept as [] (a run of them as one)
+    # row number -> its true width, for a sheet row cut short because it reaches far beyond any return's table:
+    # such a row keeps its first KEPT_COLUMNS cells and then its last cell
+    widths: dict[int, int] = field(default_factory=dict)
+
+    def column_of(self, row_no: int, cells: list[object], i: int) -> int:
+        """The 0-based column of `cells[i]`."""
+        return self.widths[row_no] - 1 if row_no in self.widths and i == len(cells) - 1 else i
 
 
 def _col_letter(index: int) -> str:
@@ -261,10 +292,10 @@ def _long_header_problems(label: str, sheet: str | None, row: int, cells: list[o
                                         column=_col_letter(i)))
             continue
         if name in positions:
-            problems.append(Problem(label, f'the column "{cell}" appears twice.', sheet=sheet, row=row,
+            problems.append(Problem(label, f'the column "{shown(cell)}" appears twice.', sheet=sheet, row=row,
                                     column=str(cell)))
         elif name not in allowed:
-            problems.append(Problem(label, f'"{cell}" is not a column of the long layout (expected '
+            problems.append(Problem(label, f'"{shown(cell)}" is not a column of the long layout (expected '
                                     f'{", ".join(LONG_REQUIRED)}, and optionally note).'
                                     + _suggest(name, allowed), sheet=sheet, row=row, column=str(cell)))
         else:
@@ -283,21 +314,55 @@ def _parse_long_grid(label: str, grid: Grid, header_at: int, stager: _Stager, pr
         problems.extend(header_problems)
         return
     width = len(header)
+    # a CSV header may end with empty headings (a trailing comma): no value may stand under them
+    unnamed = [i for i in range(width) if i not in positions.values()]
     for row_no, cells in grid.rows[header_at + 1:]:
         if not any(c is not None for c in cells):
+            continue  # an empty row (in a CSV, a blank or whitespace-only line), as DuckDB's path skips it
+        if grid.sheet is None and len(cells) != width:  # a CSV record: as `_locate_csv_problems` says it
+            problems.append(_field_count_problem(label, len(cells), width, row_no))
             continue
-        extra = [c for c in cells[width:] if c is not None]
+        extra = [i for i in range(width, len(cells)) if cells[i] is not None]
         if extra:
-            problems.append(Problem(label, f"has {len(cells)} cells where the header has {width}.",
+            last = grid.column_of(row_no, cells, len(cells) - 1)
+            problems.append(Problem(label, f"has {last + 1} cells where the header has {width}: the last, "
+                                    f'{_col_letter(last)}{row_no}, holds "{shown(cell_text(cells[-1]))}". Delete '
+                                    "what lies outside the table and save the file again.",
                                     sheet=grid.sheet, row=row_no, column=_col_letter(width)))
             continue
+        stray = [i for i in unnamed if i < len(cells) and cells[i] is not None]
+        if stray:
+            problems.append(_no_heading_problem(label, grid.sheet, row_no, stray[0], cells[stray[0]]))
+            continue
 
-        def get(name: str, cells: list[object] = cells) -> object:
+        def get(name: str, cells: list[object] = cells) -> str | None:
             i = positions.get(name)
-            return cells[i] if i is not None and i < len(cells) else None
+            text = cell_text(cells[i]) if i is not None and i < len(cells) else None
+            return text.strip() if text is not None else None  # as DuckDB's path trims
 
-        stager.add(grid.sheet, row_no, "value", _period_text(get("period")), cell_text(get("district")),
-                   cell_text(get("measure")), cell_text(get("value")), cell_text(get("note")))
+        period = cells[positions["period"]] if positions["period"] < len(cells) else None
+        note = positions.get("note")
+        stager.add(grid.sheet, row_no, "value", _long_period_text(period), get("district"), get("measure"),
+                   get("value"), cell_text(cells[note]) if note is not None and note < len(cells) else None)
+
+
+def _field_count_problem(label: str, fields: int, width: int, row: int) -> Problem:
+    return Problem(label, f"has {fields} fields where the header has {width}. Is a comma missing or extra, or the "
+                   "file cut short?", row=row)
+
+
+def _no_heading_problem(label: str, sheet: str | None, row: int, index: int, value: object) -> Problem:
+    return Problem(label, f'has a value in a column with no heading ("{shown(cell_text(value) or value)}"). Give '
+                   "the column a heading or delete the value.", sheet=sheet, row=row, column=_col_letter(index))
+
+
+def _long_period_text(value: object) -> str | None:
+    """A long-layout period cell as text: YYYY-MM is the only form (docs/return-format.md), but a spreadsheet's
+    date cell is read as its month. Month names ("July 2015") are the wide layout's, left for the check to refuse."""
+    if isinstance(value, (dt.datetime, dt.date)):
+        return f"{value.year:04d}-{value.month:02d}"
+    text = cell_text(value)
+    return text.strip() if text is not None else None
 
 
 _MONTH_NAME = re.compile(r"^([A-Za-z]{3,9})[ \-]+(\d{4}|\d{2})$")
@@ -342,6 +407,12 @@ def _parse_wide_block(label: str, grid: Grid, start: int, end: int, sheet_measur
     if header_at is None:
         return  # no header: not a block (a title or notes); the caller checks that some block was found
     header_row_no, header = grid.rows[header_at]
+    if header_row_no in grid.widths:  # its far cell is kept apart from its place: read no figure by it
+        far = grid.widths[header_row_no] - 1
+        problems.append(Problem(label, f'the header reaches column {_col_letter(far)} ("{shown(cell_text(header[-1]))}"'
+                                "), far outside a return's table. Delete what lies outside the table and save "
+                                "the file again.", sheet=grid.sheet, row=header_row_no, column=_col_letter(far)))
+        return
     if not measure:
         problems.append(Problem(label, "the block has no measure: name the sheet after the measure or put a "
                                 "row \"Measure, <measure id>\" above the header.", sheet=grid.sheet,
@@ -350,9 +421,11 @@ def _parse_wide_block(label: str, grid: Grid, start: int, end: int, sheet_measur
     lookup = force().district_lookup()
     total_names = {_norm(n) for n in force().total_names}
     columns: list[tuple[int, str, str]] = []  # (index, header text, kind: district|total)
+    unnamed: list[int] = []  # header cells left empty: a value under one would be lost
     for i, cell in enumerate(header[1:], start=1):
         name = cell_text(cell)
         if name is None:
+            unnamed.append(i)
             continue
         key = _norm(name)
         if key in lookup:
@@ -364,6 +437,13 @@ def _parse_wide_block(label: str, grid: Grid, start: int, end: int, sheet_measur
     for row_no, cells in grid.rows[header_at + 1:end]:
         if not any(c is not None for c in cells):
             break
+        stray = [i for i in unnamed if i < len(cells) and cells[i] is not None]
+        stray += [i for i in range(len(header), len(cells)) if cells[i] is not None]
+        if stray:
+            i = stray[0]
+            problems.append(_no_heading_problem(label, grid.sheet, row_no, grid.column_of(row_no, cells, i),
+                                                cells[i]))
+            continue
         period = _period_text(cells[0] if cells else None)
         for i, name, kind in columns:
             value = cells[i] if i < len(cells) else None
@@ -375,10 +455,6 @@ def _parse_wide_block(label: str, grid: Grid, start: int, end: int, sheet_measur
             if text is None:
                 continue  # an empty cell in the wide layout: not reported
             stager.add(grid.sheet, row_no, name, period, name, measure, text, None)
-        extra = [c for c in cells[len(header):] if c is not None]
-        if extra:
-            problems.append(Problem(label, "has a value in a column with no heading.", sheet=grid.sheet,
-                                    row=row_no, column=_col_letter(len(header))))
 
 
 def _parse_grid(label: str, grid: Grid, stager: _Stager, problems: list[Problem], result: ReadResult) -> str:
@@ -448,8 +524,20 @@ def _csv_encoding(facts: FileFacts) -> str:
     return "utf-8-sig" if facts.encoding in ("utf-8-sig", "cp1252") else "utf-8"
 
 
+# Python's csv reader refuses a field over 131,072 characters, which DuckDB's reads: the file size limit
+# (max_file_mb) bounds a field, so this one need not.
+_CSV_FIELD_LIMIT = min(sys.maxsize, 2**31 - 1)
+# The characters Python's str.strip() removes, for DuckDB's trim(): both reading paths agree on what is blank.
+_WHITESPACE = "".join(chr(i) for i in range(sys.maxunicode + 1) if chr(i).isspace())
+
+
 def _csv_rows(facts: FileFacts) -> Iterator[tuple[int, list[str | None]]]:
-    """Python's csv reader over the file, yielding (record number as a spreadsheet row, cells)."""
+    """Python's csv reader over the file, yielding (record number as a spreadsheet row, cells).
+
+    A record is a row as a spreadsheet numbers it, whatever the line endings (LF, CR LF, CR alone, or a mix);
+    a blank or whitespace-only line is a record of no values."""
+    if csv.field_size_limit() < _CSV_FIELD_LIMIT:
+        csv.field_size_limit(_CSV_FIELD_LIMIT)
     with open(_csv_text_path(facts), encoding=_csv_encoding(facts), newline="") as fh:
         reader = csv.reader(fh, strict=True)
         row_no = 0
@@ -463,8 +551,14 @@ def _csv_rows(facts: FileFacts) -> Iterator[tuple[int, list[str | None]]]:
 
 
 def read_csv(con: duckdb.DuckDBPyConnection, facts: FileFacts) -> ReadResult:
-    """Read a CSV return into `staged_raw`. A long-layout file is parsed by DuckDB; wide files by Python."""
-    first = next(_csv_rows(facts), None)
+    """Read a CSV return into `staged_raw`. A long-layout file is parsed by DuckDB; wide files by Python.
+
+    Both paths read a file alike: the Python one is used for a long file whose blank lines would shift DuckDB's
+    row numbers, and for one DuckDB cannot read (mixed line endings, a whitespace-only line, a ragged row),
+    where it names the row."""
+    rows = _csv_rows(facts)
+    first = next(rows, None)
+    rows.close()
     if first is None:
         raise FileRejected([Problem(facts.label, "has no rows.")])
     header = first[1]
@@ -473,7 +567,9 @@ def read_csv(con: duckdb.DuckDBPyConnection, facts: FileFacts) -> ReadResult:
         if problems:
             raise FileRejected(problems)
         if not facts.blank_lines:
-            return _read_long_csv_duckdb(con, facts, header, positions)
+            result = _read_long_csv_duckdb(con, facts, header, positions)
+            if result is not None:
+                return result
     grid = Grid(None, list(_csv_rows(facts)))
     stager = _Stager()
     problems: list[Problem] = []
@@ -487,7 +583,8 @@ def read_csv(con: duckdb.DuckDBPyConnection, facts: FileFacts) -> ReadResult:
 
 
 def _read_long_csv_duckdb(con: duckdb.DuckDBPyConnection, facts: FileFacts, header: list,
-                          positions: dict[str, int]) -> ReadResult:
+                          positions: dict[str, int]) -> ReadResult | None:
+    """The fast path; None when DuckDB cannot read the file, for the Python path to read it or name the row."""
     columns = {f"c{i}": "VARCHAR" for i in range(len(header))}
     path = str(_csv_text_path(facts))
     try:
@@ -497,29 +594,50 @@ def _read_long_csv_duckdb(con: duckdb.DuckDBPyConnection, facts: FileFacts, head
             "null_padding = false, encoding = 'utf-8')",
             [path, columns],
         )
-    except duckdb.Error as exc:
-        # DuckDB's message gives a line; Python's reader gives the record and field, so ask it.
-        problems = _locate_csv_problems(facts, len(header))
-        if not problems:
-            problems = [Problem(facts.label, f"cannot be read as CSV: {str(exc).splitlines()[0]}")]
-        raise FileRejected(problems) from None
+    except duckdb.Error:
+        # DuckDB's message gives a line at best; Python's reader reads what it can and names the record.
+        return None
+
+    # A cell as the Python path reads it: NULL when blank, else trimmed of what str.strip() removes. DuckDB's
+    # trim() removes all of that but _ODD_SPACE, and trim() with a set of characters is ten times slower: it
+    # is used only when a cell of the file does begin or end with one of them.
+    exact = facts.odd_space and con.execute(
+        "SELECT EXISTS (SELECT 1 FROM csv_raw WHERE " + " OR ".join(
+            f"(trim(c{i}) <> '' AND (contains($odd, left(trim(c{i}), 1)) OR contains($odd, right(trim(c{i}), 1))))"
+            for i in range(len(header))) + ")", {"odd": _ODD_SPACE}).fetchall()[0][0]
+    params = {"ws": _WHITESPACE} if exact else {}
+
+    def text(expr: str) -> str:
+        return f"nullif(trim({expr}, $ws), '')" if exact else f"nullif(trim({expr}), '')"
 
     def col(name: str) -> str:
         i = positions.get(name)
-        return f"c{i}" if i is not None else "NULL"
+        return text(f"c{i}") if i is not None else "NULL"
 
+    # A value under a heading left empty (a trailing comma in the header) would be lost: name it.
+    named = set(positions.values())
+    for i in range(len(header)):
+        if i in named:
+            continue
+        found = con.execute(f"SELECT rowid + 2, c{i} FROM csv_raw WHERE {text(f'c{i}')} IS NOT NULL "
+                            "ORDER BY rowid LIMIT 20", params).fetchall()
+        if found:
+            raise FileRejected([_no_heading_problem(facts.label, None, row, i, value) for row, value in found])
+
+    note = positions.get("note")
     # rowid follows file order for a table made in one statement; +2 makes it a spreadsheet row.
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE staged_raw AS
         SELECT NULL::VARCHAR AS source_sheet, (rowid + 2)::INTEGER AS source_row,
                'value' AS source_column,
-               nullif(trim({col('period')}), '') AS period,
-               nullif(trim({col('district')}), '') AS district,
-               nullif(trim({col('measure')}), '') AS measure,
-               nullif(trim({col('value')}), '') AS value,
-               {col('note')} AS note
+               {col('period')} AS period,
+               {col('district')} AS district,
+               {col('measure')} AS measure,
+               {col('value')} AS value,
+               {f"CASE WHEN {text(f'c{note}')} IS NOT NULL THEN c{note} END" if note is not None else "NULL"} AS note
         FROM csv_raw
-        WHERE NOT ({' AND '.join(f"coalesce(trim(c{i}), '') = ''" for i in range(len(header)))})"""
+        WHERE NOT ({' AND '.join(f"{text(f'c{i}')} IS NULL" for i in range(len(header)))})""",
+        params,
     )
     n = scalar(con, "SELECT count(*) FROM staged_raw")
     if n == 0:
@@ -533,8 +651,7 @@ def _locate_csv_problems(facts: FileFacts, width: int) -> list[Problem]:
         if row_no == 1 or not any(c is not None for c in cells):
             continue
         if len(cells) != width:
-            problems.append(Problem(facts.label, f"has {len(cells)} fields where the header has {width}. "
-                                    "Is a comma missing or extra, or the file cut short?", row=row_no))
+            problems.append(_field_count_problem(facts.label, len(cells), width, row_no))
             if len(problems) >= 20:
                 break
     return problems
@@ -544,6 +661,13 @@ def _locate_csv_problems(facts: FileFacts, width: int) -> list[Problem]:
 # XLSX
 
 
+def _unreadable(facts: FileFacts, exc: BaseException, sheet: str | None = None) -> FileRejected:
+    """Any failure to open, inspect or read the package or a sheet, as one plain refusal naming the file."""
+    detail = shown(str(exc) or type(exc).__name__, 200)
+    return FileRejected([Problem(facts.label, f"is not a readable XLSX workbook ({detail}): is it damaged or "
+                                 "truncated? Save it again from the spreadsheet.", sheet=sheet)])
+
+
 def _check_zip(facts: FileFacts) -> None:
     limit_mb = settings.get_int("max_xlsx_unpacked_mb")
     try:
@@ -551,9 +675,10 @@ def _check_zip(facts: FileFacts) -> None:
             infos = zf.infolist()
             names = {i.filename for i in infos}
             total = sum(i.file_size for i in infos)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise FileRejected([Problem(facts.label, f"is not a readable XLSX workbook ({exc}): is it truncated? "
-                                    "Save it again from the spreadsheet.")]) from None
+    except MemoryError:
+        raise
+    except Exception as exc:  # zipfile raises BadZipFile, OSError, UnicodeDecodeError, NotImplementedError, ...
+        raise _unreadable(facts, exc) from None
     if total > limit_mb * 1024 * 1024:
         raise FileRejected([Problem(facts.label, f"would unpack to {total / 1048576:,.0f} MiB, over the limit of "
                                     f"{limit_mb} MiB (setting PCCDASH_MAX_XLSX_UNPACKED_MB); it is refused "
@@ -565,51 +690,116 @@ def _check_zip(facts: FileFacts) -> None:
         raise FileRejected([Problem(facts.label, "contains macros. Save it as a plain .xlsx workbook.")])
 
 
+MAX_SHEET_ROWS = 1_048_576  # the most rows and columns a sheet can have (XFD1048576)
+MAX_SHEET_COLUMNS = 16_384
+KEPT_COLUMNS = 256  # far more than a return's table: a row reaching beyond keeps these cells and its last
+
+
+@dataclass
+class _Sheet:
+    grid: Grid
+    formulas: list[Problem]
+    merged: list[tuple[str, int, int]]  # (range, first row, first column as 1-based)
+
+
+def _read_sheet(wb, ws, label: str) -> _Sheet:
+    """Stream one sheet's XML: only the rows and cells it holds are visited, so a stray cell at XFD1048576
+    costs one row, not the 17 billion cells of the used range. A run of missing rows becomes one empty row
+    (to the layouts, one empty row is as good as many)."""
+    from openpyxl.worksheet._reader import WorkSheetParser  # the parser openpyxl's read-only sheets use
+    from openpyxl.worksheet.cell_range import CellRange
+
+    grid = Grid(ws.title, [])
+    formulas: list[Problem] = []
+    last = 0
+    with ws._get_source() as src:
+        parser = WorkSheetParser(src, ws._shared_strings, data_only=False, epoch=wb.epoch,
+                                 date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+        for row_no, parsed in parser.parse():
+            if not 0 < row_no <= MAX_SHEET_ROWS or row_no <= last:
+                raise ValueError(f"row {row_no} comes after row {last}" if 0 < row_no <= MAX_SHEET_ROWS
+                                 else f"row {row_no} is outside a sheet")
+            values: dict[int, object] = {}
+            for cell in parsed:
+                column, value = cell["column"], cell["value"]
+                if cell["row"] != row_no or not 0 < column <= MAX_SHEET_COLUMNS:
+                    raise ValueError(f"a cell of row {row_no} is placed at row {cell['row']}, column {column}")
+                if cell["data_type"] == "f":
+                    formula = getattr(value, "text", value)  # an array formula is an object holding its text
+                    formulas.append(Problem(label, f"holds a formula ({shown(formula, 40)}); a return holds values. "
+                                            "Paste values over the formulas.", sheet=ws.title, row=row_no,
+                                            column=_col_letter(column - 1)))
+                    continue
+                if isinstance(value, str) and not value.strip():
+                    continue  # blank text is an empty cell, as in a CSV
+                if value is not None:
+                    values[column] = value
+            if row_no > last + 1:
+                grid.rows.append((last + 1, []))
+            last = row_no
+            if not values:
+                grid.rows.append((row_no, []))
+                continue
+            width = max(values)
+            kept = min(width, KEPT_COLUMNS)
+            cells: list[object] = [None] * kept
+            for column, value in values.items():
+                if column <= kept:
+                    cells[column - 1] = value
+            if width > kept:
+                cells.append(values[width])
+                grid.widths[row_no] = width
+            grid.rows.append((row_no, cells))
+        merged = []
+        for mc in getattr(parser.merged_cells, "mergeCell", None) or []:
+            rng = CellRange(mc.ref)
+            merged.append((rng.coord, rng.min_row, rng.min_col))
+    return _Sheet(grid, formulas, merged)
+
+
 def read_xlsx(con: duckdb.DuckDBPyConnection, facts: FileFacts) -> ReadResult:
-    """Read every sheet of an XLSX return into `staged_raw`; hidden sheets and formulas are refused."""
+    """Read every sheet of an XLSX return into `staged_raw`; hidden sheets and formulas are refused.
+
+    The workbook is opened read-only and each sheet streamed, so time and memory follow the cells the file
+    holds, not the range they span. Whatever goes wrong reading the package or a sheet is a refusal that
+    names the file (and the sheet), never a crash."""
     import openpyxl  # imported here: only XLSX returns need it
 
     _check_zip(facts)
-    try:
-        wb = openpyxl.load_workbook(facts.path, data_only=False, read_only=False)
-    except Exception as exc:  # openpyxl raises many kinds for a broken package
-        raise FileRejected([Problem(facts.label, f"is not a readable XLSX workbook: {exc}. "
-                                    "Save it again from the spreadsheet.")]) from None
     stager = _Stager()
     problems: list[Problem] = []
     result = ReadResult(layout="", rows=0)
     layouts: set[str] = set()
+    sheet: str | None = None
+    wb = None
     try:
-        for ws in wb.worksheets:
-            if ws.sheet_state != "visible":
-                problems.append(Problem(facts.label, "is a hidden sheet. Unhide it (and check it) or delete it: "
-                                        "what is loaded must be what a person sees.", sheet=ws.title))
-                continue
-            if _norm(ws.title) in NOTE_SHEETS:
-                continue
-            merged = list(ws.merged_cells.ranges)
-            if merged:
-                problems.append(Problem(facts.label, f"has merged cells ({merged[0].coord}). Unmerge them so "
-                                        "that every figure has its own cell.", sheet=ws.title,
-                                        row=merged[0].min_row, column=_col_letter(merged[0].min_col - 1)))
-                continue
-            rows: list[tuple[int, list[object]]] = []
-            for r, row in enumerate(ws.iter_rows(), start=1):
-                cells: list[object] = []
-                for c in row:
-                    if c.data_type == "f":
-                        problems.append(Problem(facts.label, f"holds a formula ({str(c.value)[:40]}); a return "
-                                                "holds values. Paste values over the formulas.",
-                                                sheet=ws.title, row=r, column=c.column_letter))
-                        cells.append(None)
-                    else:
-                        cells.append(c.value)
-                while cells and cells[-1] is None:
-                    cells.pop()
-                rows.append((r, cells))
-            layouts.add(_parse_grid(facts.label, Grid(ws.title, rows), stager, problems, result))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns of parts it drops; they carry no figures
+            wb = openpyxl.load_workbook(facts.path, data_only=False, read_only=True)
+            for ws in wb.worksheets:
+                sheet = ws.title
+                if ws.sheet_state != "visible":
+                    problems.append(Problem(facts.label, "is a hidden sheet. Unhide it (and check it) or delete "
+                                            "it: what is loaded must be what a person sees.", sheet=ws.title))
+                    continue
+                if _norm(ws.title) in NOTE_SHEETS:
+                    continue
+                read = _read_sheet(wb, ws, facts.label)
+                if read.merged:
+                    coord, row, col = read.merged[0]
+                    problems.append(Problem(facts.label, f"has merged cells ({coord}). Unmerge them so that every "
+                                            "figure has its own cell.", sheet=ws.title, row=row,
+                                            column=_col_letter(col - 1)))
+                    continue
+                problems.extend(read.formulas)
+                layouts.add(_parse_grid(facts.label, read.grid, stager, problems, result))
+    except (FileRejected, MemoryError):
+        raise
+    except Exception as exc:  # openpyxl and the XML parser raise many kinds for a broken package
+        raise _unreadable(facts, exc, sheet) from None
     finally:
-        wb.close()
+        if wb is not None:
+            wb.close()
     if not layouts and not problems:
         problems.append(Problem(facts.label, "has no sheet with figures (only notes sheets)."))
     if problems:

@@ -2,14 +2,17 @@
 
 Entry points: `detect(path)` says whether a file is a police.uk street or outcomes CSV (reading its
 header line only); `ingest_police_uk(con, path, ...)` loads one such file as `pccdash ingest` loads a
-return, all or nothing; `context_measures(con)` gives the monthly context measures by district;
-`revision_changes(con)` shows what changed when a force republished a month.
+return, all or nothing; `validate_police_uk(con, path)` checks one against its contract without loading
+it (`pccdash validate FILE`); `context_measures(con)` gives the monthly context measures by district,
+and `context_figures(con, district)` the same for the dashboard (months as "YYYY-MM"), with
+`context_caveats()` what each measure's figures must carry (from the measure catalogue, source:
+police_uk); `revision_changes(con)` shows what changed when a force republished a month.
 """
 
-from .ingest import HEADERS, archive_name, detect, ingest_police_uk
-from .measures import context_measures, measure_metadata
+from .ingest import HEADERS, archive_name, detect, ingest_police_uk, validate_police_uk
+from .measures import UnknownPlace, context_caveats, context_figures, context_measures, measure_metadata
 from .reference import reference
 from .revisions import revision_changes
 
-__all__ = ["HEADERS", "archive_name", "context_measures", "detect", "ingest_police_uk", "measure_metadata",
-           "reference", "revision_changes"]
+__all__ = ["HEADERS", "UnknownPlace", "archive_name", "context_caveats", "context_figures", "context_measures",
+           "detect", "ingest_police_uk", "measure_metadata", "reference", "revision_changes", "validate_police_uk"]

@@ -7,21 +7,35 @@ a compact batch: one row per distinct value of each checked column, with the fir
 A file that breaks an error rule, or cannot be read as CSV, is refused whole: the transaction is
 rolled back and the refusal recorded as for any return. An accepted file's months become a new
 revision of each (kind, force, month), with monthly counts by district, crime type and outcome.
+
+The file's bytes are fingerprinted (sha256) and checked to be plain UTF-8 in a thread while DuckDB
+reads them; a file that is not (Windows-1252, a NUL byte) is then read again the careful way, as a
+return is (readers.inspect_file), and a file the size of one already accepted is fingerprinted before
+anything is read, so a copy is still known without reading it. DuckDB works within the setting
+duckdb_memory_limit (PCCDASH_DUCKDB_MEMORY_LIMIT) meanwhile, spilling to disk past it.
+`validate_police_uk` does the same reading and checking as a dry run (`pccdash validate FILE`).
 """
 
 from __future__ import annotations
 
+import codecs
+import concurrent.futures
+import contextlib
 import datetime as dt
+import hashlib
 import re
+import tempfile
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from .. import faults
-from ..contracts import load_contract, validate_batch
+from .. import faults, settings
+from ..contracts import ValidationRun, load_contract, validate_batch
 from ..contracts.store import save_caveats, save_run
-from ..errors import Problem
+from ..errors import ConfigError, Problem
 from ..ingest import checks, readers
 from ..ingest.load import FileOutcome, _register, _reject, drop_staging
 from ..warehouse import one, scalar, utc_now
@@ -117,12 +131,15 @@ def _blank_lines(path: Path) -> list[int]:
 
 
 def _number_rows(con: duckdb.DuckDBPyConnection, csv_path: Path, kind: str, file_id: int,
-                 blank_lines: bool) -> int:
-    """Give the file's records their row (the header is row 1); returns their number."""
+                 blank_lines: bool | None, lines: int | None = None) -> int:
+    """Give the file's records their row (the header is row 1); returns their number. `blank_lines` None:
+    the file may have empty lines if it has more `lines` than its records and the header."""
     lo, hi, n = one(con, "SELECT min(rowid), max(rowid), count(*) FROM police_uk_record WHERE file_id = ?",
                     [file_id])
     if n == 0:
         return 0
+    if blank_lines is None:
+        blank_lines = lines != n + 1
     in_order = scalar(con, "SELECT current_setting('preserve_insertion_order')")
     if in_order and hi - lo + 1 == n:
         con.execute("UPDATE police_uk_record SET source_row = (rowid - $lo + 2)::INTEGER WHERE file_id = $file_id",
@@ -134,6 +151,8 @@ def _number_rows(con: duckdb.DuckDBPyConnection, csv_path: Path, kind: str, file
         # The k-th record after b skipped empty lines is on row k + 1 + b; empty line j (1-based, on line
         # L) comes before every record numbered above L - j without it.
         blanks = _blank_lines(csv_path)
+        if not blanks:  # more lines than records for another reason: a quoted line break
+            return n
         con.execute("CREATE OR REPLACE TEMP TABLE police_uk_blank (threshold INTEGER, shift INTEGER)")
         con.executemany("INSERT INTO police_uk_blank VALUES (?, ?)",
                         [[line - j, j] for j, line in enumerate(blanks, start=1)])
@@ -266,51 +285,212 @@ def _insert_revisions(con: duckdb.DuckDBPyConnection, file_id: int, kind: str, n
 
 def ingest_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, loaded_by: str,
                      today: dt.date | None = None, tmp_dir: Path) -> FileOutcome:
-    """Load one police.uk street or outcomes file in one transaction, or refuse it whole with its problems."""
+    """Load one police.uk street or outcomes file in one transaction, or refuse it whole with its problems.
+
+    DuckDB works within the setting duckdb_memory_limit meanwhile (PCCDASH_DUCKDB_MEMORY_LIMIT)."""
     started = time.perf_counter()
     path = Path(path)
     label = path.name
     drop_staging(con)
     received = utc_now()
     kind = detect(path)
-    try:
-        facts = readers.inspect_file(path, label, Path(tmp_dir))
-    except readers.FileRejected as exc:
-        size = path.stat().st_size if path.exists() else 0
-        return _reject(con, path, label, None, size, received, loaded_by, exc.problems, started)
-    if kind is None:
-        expected = ",".join(STREET_HEADER)
-        return _reject(con, path, label, facts, facts.size, received, loaded_by,
-                       [Problem(label, f'is not a police.uk street-level crime or outcomes file: the header should '
-                                       f'be "{expected}" (or the outcomes file\'s, ending "Outcome type").', row=1)],
-                       started)
-    layout = f"police_uk_{kind}"
-    earlier = one(con, "SELECT file_id, name, received_at FROM file_registry "
-                       "WHERE sha256 = ? AND outcome = 'accepted' ORDER BY file_id LIMIT 1", [facts.sha256])
-    if earlier:
-        file_id, name, when = earlier
-        return FileOutcome(label, path, "already_loaded", file_id=file_id, layout=layout,
-                           message=f'already loaded as file #{file_id} ("{name}") on {when:%Y-%m-%d %H:%M}; '
-                                   "nothing changed.", seconds=time.perf_counter() - started)
     month = checks.current_month(today)
+    with memory_limit(con):
+        if kind is not None and _scan_while_reading(con, path):
+            outcome = _load_scanning(con, path, label, kind, received=received, loaded_by=loaded_by, month=month,
+                                     started=started, dry_run=False)
+            if outcome is not None:
+                return outcome
+            # not plain UTF-8: read the careful way, as any return is
+        try:
+            facts = readers.inspect_file(path, label, Path(tmp_dir))
+        except readers.FileRejected as exc:
+            size = path.stat().st_size if path.exists() else 0
+            return _reject(con, path, label, None, size, received, loaded_by, exc.problems, started)
+        if kind is None:
+            return _reject(con, path, label, facts, facts.size, received, loaded_by, [_not_police_uk(label)], started)
+        earlier = one(con, "SELECT file_id, name, received_at FROM file_registry "
+                           "WHERE sha256 = ? AND outcome = 'accepted' ORDER BY file_id LIMIT 1", [facts.sha256])
+        if earlier:
+            file_id, name, when = earlier
+            return FileOutcome(label, path, "already_loaded", file_id=file_id, layout=f"police_uk_{kind}",
+                               message=f'already loaded as file #{file_id} ("{name}") on {when:%Y-%m-%d %H:%M}; '
+                                       "nothing changed.", seconds=time.perf_counter() - started)
+        return _load(con, path, label, kind, facts, None, received=received, loaded_by=loaded_by, month=month,
+                     started=started, dry_run=False)
+
+
+def validate_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, today: dt.date | None = None,
+                       tmp_dir: Path | None = None) -> tuple[str, ValidationRun | None, list[Problem]]:
+    """`pccdash validate FILE` for a police.uk street or outcomes file: a dry run, loading nothing.
+
+    The file is read and checked against its own contract (police_uk_street or police_uk_outcomes) as
+    `ingest_police_uk` does, inside a transaction that is then rolled back; the run is stored (scope
+    dry-run) as for a return. Returns (label, run, problems): `run` is None when the file could not be
+    read as a police.uk file at all, and `problems` say why (a file that is not police.uk's, a ragged row,
+    an encoding that is neither UTF-8 nor Windows-1252, ...).
+    """
+    path = Path(path)
+    label = path.name
+    drop_staging(con)
+    kind = detect(path)
+    month = checks.current_month(today)
+    with memory_limit(con), tempfile.TemporaryDirectory(prefix="pccdash-") as own_tmp:
+        common = {"received": utc_now(), "loaded_by": "", "month": month, "started": time.perf_counter(),
+                  "dry_run": True}
+        outcome = None
+        if kind is not None and _scan_while_reading(con, path, check_loaded=False):
+            outcome = _load_scanning(con, path, label, kind, **common)
+        if outcome is None:
+            try:
+                facts = readers.inspect_file(path, label, Path(tmp_dir or own_tmp))
+            except readers.FileRejected as exc:
+                return label, None, exc.problems
+            if kind is None:
+                return label, None, [_not_police_uk(label)]
+            outcome = _load(con, path, label, kind, facts, None, **common)
+    return label, outcome.run, [] if outcome.run is not None else outcome.problems
+
+
+def _not_police_uk(label: str) -> Problem:
+    expected = ",".join(STREET_HEADER)
+    return Problem(label, f'is not a police.uk street-level crime or outcomes file: the header should be '
+                          f'"{expected}" (or the outcomes file\'s, ending "Outcome type").', row=1)
+
+
+@contextlib.contextmanager
+def memory_limit(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """DuckDB's memory_limit set to the setting duckdb_memory_limit meanwhile, then put back. Past the limit
+    DuckDB writes pages out to its temporary folder, so a police.uk file's size does not set the memory used."""
+    limit = settings.get("duckdb_memory_limit")
+    before = scalar(con, "SELECT current_setting('memory_limit')")
+    try:
+        con.execute("SET memory_limit = ?", [limit])
+    except (duckdb.ParserException, duckdb.InvalidInputException, duckdb.ConversionException) as exc:
+        raise ConfigError(f'The setting PCCDASH_DUCKDB_MEMORY_LIMIT is "{limit}", which DuckDB cannot read as a '
+                          f"memory limit ({str(exc).splitlines()[0]}); write it as DuckDB does, such as 1GB or "
+                          "512MB.") from None
+    try:
+        yield
+    finally:
+        with contextlib.suppress(duckdb.Error):  # never hide what went wrong inside
+            con.execute("RESET memory_limit")  # the default is put back exactly; another value to a tenth
+            if scalar(con, "SELECT current_setting('memory_limit')") != before:
+                con.execute("SET memory_limit = ?", [before])
+
+
+# ---------------------------------------------------------------------------------------------------
+# The file's bytes, read in a thread while DuckDB reads the file
+
+
+@dataclass(frozen=True)
+class _Scan:
+    sha256: str
+    plain: bool  # UTF-8, with or without a byte order mark, and no NUL byte: DuckDB reads it as it is
+    lines: int  # lines ended by a newline, and a last one without
+
+
+def _scan(path: Path) -> _Scan:
+    """What readers.inspect_file learns of a file it would pass unchanged, in one pass: the fingerprint, whether
+    it is plain UTF-8, and its line count. Empty lines (which DuckDB skips, shifting row numbers) are found from
+    the count, not searched for byte by byte: more lines than records plus the header means some. hashlib
+    lets go of the GIL, so this runs beside DuckDB's read of the same file."""
+    digest = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    plain = True
+    newlines = 0
+    last = b""
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+            if plain:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    plain = False
+                plain = plain and b"\x00" not in chunk
+            newlines += chunk.count(b"\n")
+            last = chunk[-1:]
+    if plain:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            plain = False
+    return _Scan(digest.hexdigest(), plain, newlines + (last not in (b"", b"\n")))
+
+
+def _scan_while_reading(con: duckdb.DuckDBPyConnection, path: Path, check_loaded: bool = True) -> bool:
+    """Whether the file may be fingerprinted while DuckDB reads it: within the size limit, and (when loading)
+    no accepted file of the same size, which it might be a copy of: that is checked before anything is read."""
+    size = path.stat().st_size
+    if not 0 < size <= settings.get_int("max_file_mb") * 1024 * 1024:
+        return False
+    return not check_loaded or scalar(
+        con, "SELECT count(*) FROM file_registry WHERE outcome = 'accepted' AND size_bytes = ?", [size]) == 0
+
+
+def _load_scanning(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, **how) -> FileOutcome | None:
+    """`_load` with the file's bytes scanned in a thread meanwhile; None when they are not plain UTF-8."""
+    with open(path, "rb") as fh:
+        bom = fh.read(3) == codecs.BOM_UTF8
+    facts = readers.FileFacts(path=path, label=label, size=path.stat().st_size, sha256="", file_type="csv",
+                              encoding="utf-8-sig" if bom else "utf-8")
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="pccdash-scan") as pool:
+        return _load(con, path, label, kind, facts, pool.submit(_scan, path), **how)
+
+
+# ---------------------------------------------------------------------------------------------------
+
+
+def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, facts: readers.FileFacts,
+          scan: concurrent.futures.Future | None, *, received: dt.datetime, loaded_by: str, month: dt.date,
+          started: float, dry_run: bool) -> FileOutcome | None:
+    """Read the file, check it, and keep it (or, in a dry run, roll back and store the run only).
+
+    `scan`: the file's bytes being scanned meanwhile; `facts` then wait for its fingerprint, and None is
+    returned, with nothing changed, when the file is not plain UTF-8 after all."""
+    layout = f"police_uk_{kind}"
     contract = load_contract(layout)
     register_reference_tables(con)
     csv_path = facts.text_path or facts.path  # a Windows-1252 file is read from its UTF-8 copy
     con.execute("BEGIN TRANSACTION")
     in_transaction = True
     try:
-        file_id = _register(con, path, label, facts, received, loaded_by, "accepted", layout)
+        file_id = 0 if dry_run else _register(con, path, label, facts, received, loaded_by, "accepted", layout)
+        read_error = None
         try:
             _insert_records(con, csv_path, kind, file_id)
         except duckdb.Error as exc:
             con.execute("ROLLBACK")
             in_transaction = False
-            raise _Refused(_csv_problems(facts, len(HEADERS[kind]), exc)) from None
-        rows = _number_rows(con, csv_path, kind, file_id, facts.blank_lines)
+            read_error = exc
+        lines = None
+        if scan is not None:
+            found = scan.result()
+            if not found.plain:
+                if in_transaction:
+                    con.execute("ROLLBACK")
+                    in_transaction = False
+                return None
+            facts.sha256, lines = found.sha256, found.lines
+            if in_transaction and not dry_run:
+                con.execute("UPDATE file_registry SET sha256 = ? WHERE file_id = ?", [facts.sha256, file_id])
+        if read_error is not None:
+            raise _Refused(_csv_problems(facts, len(HEADERS[kind]), read_error))
+        rows = _number_rows(con, csv_path, kind, file_id, facts.blank_lines if lines is None else None, lines)
         if rows == 0:
             raise _Refused([Problem(label, "has a header but no records.", row=1)])
         _build_batch(con, file_id, kind, label, path)
-        run = validate_batch(con, contract, scope="ingest", label=f'"{label}"', current_month=month)
+        run = validate_batch(con, contract, scope="dry-run" if dry_run else "ingest",
+                             label=f'"{label}" (not loaded)' if dry_run else f'"{label}"', current_month=month)
+        if dry_run:
+            con.execute("ROLLBACK")
+            in_transaction = False
+            con.execute("BEGIN TRANSACTION")
+            save_run(con, run, None)
+            con.execute("COMMIT")
+            return FileOutcome(label, path, "validated", layout=layout, rows=rows, run=run,
+                               seconds=time.perf_counter() - started)
         if run.errors:
             # keep the batch (a few thousand rows) past the rollback: the refusal records its failing rows
             kept = con.sql("SELECT * FROM batch").to_arrow_table()
@@ -335,6 +515,9 @@ def ingest_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, loaded
     except _Refused as exc:
         if in_transaction:
             con.execute("ROLLBACK")
+        if dry_run:
+            return FileOutcome(label, path, "rejected", layout=layout, problems=exc.problems,
+                               seconds=time.perf_counter() - started)
         return _reject(con, path, label, facts, facts.size, received, loaded_by, exc.problems, started,
                        layout=layout)
     except BaseException:

@@ -3,32 +3,84 @@
 Computed from the current revision of each month of the configured force (police_uk.yaml `force`),
 for every district a record can be placed in: the force's districts, "Outside force area" and
 "No location". A month that is loaded has a value for every district and measure (zero included);
-the charge share is left out where a district had no crimes.
+the charge share is left out where a district had no crimes. The measures, and the caveats each
+carries wherever it is shown, are the measure catalogue's (measures.yaml, source: police_uk).
+
+For the dashboard: `context_figures(con, district)` gives the figures with months as "YYYY-MM", and
+`context_caveats()` what to print beside them.
 """
 
 from __future__ import annotations
 
+import dataclasses
+
 import duckdb
 import pandas as pd
 
-from .reference import reference
+from ..catalogue import catalogue
+from ..catalogue import force as configured_force
+from ..errors import PccDashError
+from .reference import SOURCE, reference
 
 MEASURE_COLUMNS = ("period", "district", "measure", "value")
 
 
+class UnknownPlace(PccDashError):
+    """A district that no police.uk record can be placed in."""
+
+
 def measure_metadata() -> dict[str, dict]:
-    """measure id -> catalogue-style metadata (name, short_name, unit, kind, increase_is, value_type,
-    source: police_uk, numerator/denominator for the share, caveats), from police_uk.yaml."""
-    return {k: dict(v) for k, v in reference().measures.items()}
+    """measure id -> the catalogue's entry for each police.uk context measure as a dict (id, name, short_name,
+    unit, kind, increase_is, value_type, source: police_uk, numerator/denominator for the share, and
+    caveats: a list of texts), in catalogue order."""
+    out = {}
+    for m in catalogue().of_source(SOURCE):
+        entry = {k: v for k, v in dataclasses.asdict(m).items() if v not in (None, ())}
+        entry["caveats"] = list(m.caveats)
+        entry.pop("aliases", None)
+        out[m.id] = entry
+    return out
 
 
-def context_measures(con: duckdb.DuckDBPyConnection, force: str | None = None) -> pd.DataFrame:
+def context_caveats() -> dict[str, list[str]]:
+    """measure id -> the caveats its figures carry wherever they are shown (approximate locations, broad
+    categories, revised months, and the measure's own), for every police.uk context measure."""
+    return {m.id: list(m.caveats) for m in catalogue().of_source(SOURCE)}
+
+
+def place(district: str) -> str:
+    """The place a police.uk count is kept under, from a district name or alias of force.yaml or one of
+    police_uk.yaml's "Outside force area" and "No location" (any case)."""
+    ref = reference()
+    names = {**{p.lower(): p for p in ref.placements}, **configured_force().district_lookup()}
+    found = names.get(district.strip().lower())
+    if found is None or found not in ref.placements:
+        raise UnknownPlace(f'"{district}" is not a district police.uk records are counted in; expected one of '
+                           f"{', '.join(ref.placements)}.")
+    return found
+
+
+def context_figures(con: duckdb.DuckDBPyConnection, district: str | None = None) -> pd.DataFrame:
+    """The police.uk context figures for the dashboard: DataFrame(period "YYYY-MM", district, measure, value),
+    for every district a record can be placed in or only `district` (a name or alias), ordered by period,
+    measure and district. The current revision of each loaded month of the configured force; every value a
+    float (the counts are whole). Empty, with those columns, when no police.uk file is loaded. The caveats
+    to show beside them: `context_caveats()`."""
+    df = context_measures(con, district=None if district is None else place(district))
+    df["period"] = pd.Series([p.strftime("%Y-%m") for p in df["period"]], dtype=object)
+    return df
+
+
+def context_measures(con: duckdb.DuckDBPyConnection, force: str | None = None,
+                     district: str | None = None) -> pd.DataFrame:
     """DataFrame(period, district, measure, value) of the police.uk context measures for `force`
-    ("Falls within"; the configured force by default), from the current revision of each month."""
+    ("Falls within"; the configured force by default), from the current revision of each month; `period`
+    is the month's first day (a date). `district`: only that place (as police_uk_count names it)."""
     ref = reference()
     types = [(name, measure) for name, measure in ref.crime_types.items()]
     params = {
-        "force": force or ref.force, "places": list(ref.placements), "type_names": [t for t, _ in types],
+        "force": force or ref.force, "places": [district] if district else list(ref.placements),
+        "type_names": [t for t, _ in types],
         "type_measures": [m for _, m in types], "asb": ref.anti_social_behaviour, "charged": list(ref.charged),
     }
     rows = con.execute(

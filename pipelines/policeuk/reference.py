@@ -1,23 +1,26 @@
-"""The police.uk reference file: known forces, crime types and outcomes, district placement, context measures.
+"""The police.uk reference file: known forces, crime types and outcomes, district placement.
 
 Read from `police_uk.yaml` in the reference folder (`PCCDASH_REFERENCE_DIR` or the bundled one), so
-another force is configured by editing files, not code.
+another force is configured by editing files, not code. The context measures themselves, with their
+caveats, are declared once, in the measure catalogue (measures.yaml, source: police_uk).
 """
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import duckdb
 import pyarrow as pa
 
-from ..catalogue import _load_yaml, force, reference_dir
+from ..catalogue import _load_yaml, catalogue, force, reference_dir
 from ..errors import ConfigError
 
 FILE = "police_uk.yaml"
-MEASURE_FIELDS = ("id", "name", "short_name", "unit", "kind", "increase_is", "value_type", "source",
-                  "numerator", "denominator")
+SOURCE = "police_uk"  # the catalogue's source of the context measures
+# the measures the code counts from the crime types and outcome groups (pipelines/policeuk/measures.py)
+COUNTED_MEASURES = ("police_uk_total_crime", "police_uk_charged", "police_uk_charge_share",
+                    "police_uk_outcomes_recorded", "police_uk_outcomes_charged")
 
 
 @dataclass(frozen=True)
@@ -33,8 +36,6 @@ class PoliceUkReference:
     anti_social_behaviour: str
     outcomes: tuple[str, ...]
     charged: tuple[str, ...]  # the charged_or_summonsed outcome group
-    caveats: str
-    measures: dict[str, dict] = field(repr=False)
 
     @property
     def placements(self) -> tuple[str, ...]:
@@ -66,25 +67,25 @@ def _reference(ref_dir: str) -> PoliceUkReference:
             for name in (f["name"], *(f.get("aliases") or ())):
                 forces[name] = f["id"]
         crime_types = {c["name"]: c["measure"] for c in data["crime_types"]}
-        measures = {}
-        for m in data["measures"]:
-            measures[m["id"]] = {k: m[k] for k in MEASURE_FIELDS if m.get(k) is not None}
-            measures[m["id"]]["caveats"] = data["caveats"]
         ref = PoliceUkReference(
             force=data["force"], district_rules=tuple(mapping), districts=tuple(known_districts),
             outside=rules["outside"], no_location=rules["no_location"], forces=forces, crime_types=crime_types,
             historic_crime_types=tuple(data.get("historic_crime_types") or ()),
             anti_social_behaviour=data["anti_social_behaviour"], outcomes=tuple(data["outcome_categories"]),
-            charged=tuple(data["outcome_groups"]["charged_or_summonsed"]), caveats=" ".join(data["caveats"].split()),
-            measures=measures)
+            charged=tuple(data["outcome_groups"]["charged_or_summonsed"]))
     except (KeyError, TypeError) as exc:
         raise ConfigError(f"{reference_dir() / FILE}: the field {exc} is missing or malformed.") from None
     if ref.force not in ref.forces:
         raise ConfigError(f'{_where("force")}: "{ref.force}" is not one of the forces listed.')
+    context = set(catalogue().ids(SOURCE))
     for name, measure in ref.crime_types.items():
-        if measure not in ref.measures:
-            raise ConfigError(f'{_where("crime_types")}: "{name}" counts towards "{measure}", which is not '
-                              "under measures.")
+        if measure not in context:
+            raise ConfigError(f'{_where("crime_types")}: "{name}" counts towards "{measure}", which is not a '
+                              f"measure of measures.yaml with source: {SOURCE}.")
+    missing = [m for m in COUNTED_MEASURES if m not in context]
+    if missing:
+        raise ConfigError(f"{reference_dir() / 'measures.yaml'}: the police.uk context measures "
+                          f"{', '.join(missing)} are missing (each with source: {SOURCE}).")
     unknown = [o for o in ref.charged if o not in ref.outcomes]
     if unknown:
         raise ConfigError(f'{_where("outcome_groups")}: {", ".join(unknown)} not under outcome_categories.')
