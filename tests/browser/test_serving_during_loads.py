@@ -109,7 +109,9 @@ class Pages:
         for page, url, title in self.tabs:
             heading = page.get_by_role("heading", level=1, name=title)
             try:
-                expect(heading).to_be_visible()
+                # slow is allowed while a load competes for the 2 cores (a page's first run after a new read
+                # copy rebuilds its cached analysis); an error or a blank page is not
+                expect(heading).to_be_visible(timeout=30_000)
                 settle(page)
                 problems = page.locator(PROBLEMS)
                 assert problems.count() == 0, f"{url} shows: {problems.first.inner_text()[:2000]}"
