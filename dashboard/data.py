@@ -131,3 +131,16 @@ def no_warehouse_guard() -> None:
         st.info('There is no warehouse yet. Run "pccdash demo --no-serve" (the sample) or '
                 '"pccdash ingest PATH" (the force\'s returns), then reload this page.')
         st.stop()
+
+
+NO_FIGURES = 'The warehouse holds no accepted figures yet. Load the force\'s returns with "pccdash ingest PATH".'
+
+
+def figures_or_stop() -> pd.DataFrame:
+    """The accepted figures; or, when there are none, say how to load some and stop the page."""
+    no_warehouse_guard()
+    figs = figures()
+    if figs.empty:
+        st.info(NO_FIGURES)
+        st.stop()
+    return figs

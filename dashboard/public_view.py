@@ -80,3 +80,16 @@ def small(text: str) -> None:
 
 def footnote(meta: dict[str, str]) -> None:
     small(meta.get("footnote", ""))
+
+
+def period_picker(prefix: str = "") -> tuple[str, str]:
+    """The kind of period and a published period of that kind; stops when none of that kind is published."""
+    c1, c2 = st.columns(2)
+    ptype = c1.selectbox("Period", list(public_data.PERIOD_TYPES), format_func=public_data.PERIOD_TYPES.get,
+                         key=f"{prefix}period_type")
+    choices = public_data.periods(ptype)
+    if not choices:
+        st.info(f"No {public_data.PERIOD_TYPES[ptype].lower()} has been published in full yet. Choose months.")
+        st.stop()
+    return ptype, c2.selectbox(public_data.PERIOD_TYPES[ptype], choices, format_func=month_text,
+                               key=f"{prefix}period")

@@ -144,3 +144,19 @@ def meeting_date_input(key: str, first_month: str):
 
 def meeting() -> object:
     return st.session_state.get("meeting", today())
+
+
+def reporting_period_or_stop(key: str):
+    """The meeting date input and the reporting period it gives, said in words; stops when there is none."""
+    from dashboard import data
+    from pipelines.briefing import reporting_period
+
+    months = sorted(data.figures_or_stop()["period"].unique())
+    meeting = meeting_date_input(key, months[0])
+    period = reporting_period(meeting, months)
+    if period.month is None:
+        st.info(f"No month before {meeting:%d %B %Y} has accepted figures. Choose a later meeting date.")
+        st.stop()
+    st.markdown(f"**Reporting period:** {period.month_text}"
+                + (f"; latest complete quarter {period.quarter_text}" if period.quarter_text else ""))
+    return period

@@ -3,7 +3,6 @@
 import streamlit as st
 
 from dashboard import auth, data, ui
-from pipelines.briefing import reporting_period
 from pipelines.catalogue import catalogue, force
 from pipelines.flags import caveats, caveats_by_figure, force_caveats
 from pipelines.plan.narrative import format_change, format_number
@@ -11,20 +10,7 @@ from pipelines.plan.narrative import format_change, format_number
 user = auth.signed_in()
 st.title("Public Accountability Board briefing")
 st.caption("Management information: unaudited and subject to revision.")
-data.no_warehouse_guard()
-
-months = data.months()
-if not months:
-    st.info('The warehouse holds no accepted figures yet. Load the force\'s returns with "pccdash ingest PATH".')
-    st.stop()
-
-meeting = ui.meeting_date_input("meeting_date", months[0])
-period = reporting_period(meeting, months)
-if period.month is None:
-    st.info(f"No month before {meeting:%d %B %Y} has accepted figures. Choose a later meeting date.")
-    st.stop()
-st.markdown(f"**Reporting period:** {period.month_text}"
-            + (f"; latest complete quarter {period.quarter_text}" if period.quarter_text else ""))
+period = ui.reporting_period_or_stop("meeting_date")
 
 analytics = data.analytics()
 statuses = analytics.status(period.month)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import auth, data, ui
-from pipelines.briefing import reporting_period, save_text
+from pipelines.briefing import save_text
 from pipelines.briefing.notes import latest_texts, questions_list
 from pipelines.briefing.pack import assemble, drafted_questions, pack_stem
 from pipelines.errors import PccDashError
@@ -11,19 +11,8 @@ from pipelines.flags import caveats
 
 user = auth.signed_in()
 st.title("Briefing pack")
-data.no_warehouse_guard()
-months = data.months()
-if not months:
-    st.info('The warehouse holds no accepted figures yet. Load the force\'s returns with "pccdash ingest PATH".')
-    st.stop()
-
-meeting = ui.meeting_date_input("pack_meeting", months[0])
-period = reporting_period(meeting, months)
-if period.month is None:
-    st.info(f"No month before {meeting:%d %B %Y} has accepted figures. Choose a later meeting date.")
-    st.stop()
-st.markdown(f"**Reporting period:** {period.month_text}"
-            + (f"; latest complete quarter {period.quarter_text}" if period.quarter_text else ""))
+period = ui.reporting_period_or_stop("pack_meeting")
+meeting = period.meeting
 
 statuses = data.analytics().status(period.month)
 texts = data.call(latest_texts, period.month)

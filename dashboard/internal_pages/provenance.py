@@ -9,11 +9,7 @@ from pipelines.flags import caveats
 
 user = auth.signed_in()
 st.title("Provenance")
-data.no_warehouse_guard()
-figs = data.figures()
-if figs.empty:
-    st.info('The warehouse holds no accepted figures yet. Load the force\'s returns with "pccdash ingest PATH".')
-    st.stop()
+figs = data.figures_or_stop()
 
 cat, f = catalogue(), force()
 loaded = [m for m in cat.ids() if m in set(figs["measure"])]

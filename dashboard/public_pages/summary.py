@@ -10,14 +10,7 @@ st.title(f"{meta['force']}: child sexual exploitation figures")
 st.write(f"Published by {meta['office']}. Each figure below was approved for publication by the office; "
          f"small numbers are hidden so that no child can be identified.")
 
-c1, c2 = st.columns(2)
-ptype = c1.selectbox("Period", list(public_data.PERIOD_TYPES), format_func=public_data.PERIOD_TYPES.get,
-                     key="period_type")
-choices = public_data.periods(ptype)
-if not choices:
-    st.info(f"No {public_data.PERIOD_TYPES[ptype].lower()} has been published in full yet. Choose months.")
-    st.stop()
-period = c2.selectbox(public_data.PERIOD_TYPES[ptype], choices, format_func=public_view.month_text, key="period")
+ptype, period = public_view.period_picker("")
 force, districts = meta["force"].replace(" Police", ""), public_data.districts(meta)
 measures = public_data.measures()
 cells = public_data.cells(ptype, period)

@@ -7,14 +7,7 @@ from dashboard import public_data, public_view
 
 meta = public_view.header()
 st.title("Tables and downloads")
-c1, c2 = st.columns(2)
-ptype = c1.selectbox("Period", list(public_data.PERIOD_TYPES), format_func=public_data.PERIOD_TYPES.get,
-                     key="table_period_type")
-choices = public_data.periods(ptype)
-if not choices:
-    st.info(f"No {public_data.PERIOD_TYPES[ptype].lower()} has been published in full yet. Choose months.")
-    st.stop()
-period = c2.selectbox(public_data.PERIOD_TYPES[ptype], choices, format_func=public_view.month_text, key="table_period")
+ptype, period = public_view.period_picker("table_")
 districts = public_data.districts(meta)
 measures = public_data.measures()
 cells = public_data.cells(ptype, period)

@@ -106,28 +106,26 @@ class Served:
         return self.stderr_path.read_text(encoding="utf-8", errors="replace")
 
 
-@pytest.fixture(scope="package")
-def served(tmp_path_factory, demo_provider) -> Iterator[Served]:
-    """`pccdash serve --app both` on the sample warehouse, the internal app signing in with `demo_provider`."""
-    tmp = tmp_path_factory.mktemp("served")
+def serve_demo(tmp: Path, provider_url: str) -> Iterator[Served]:
+    """Build the demo warehouse in `tmp`, run `pccdash serve --app both` on it, and stop it afterwards."""
     db, published = tmp / "wh.duckdb", tmp / "published"
     # The demo publishes its months into the folder the public app will read (not the work tree's var/published).
     env = child_env(PCCDASH_PUBLISHED_DIR=str(published))
     built = subprocess.run([sys.executable, "-m", "pipelines.cli", "demo", "--no-serve", "--db", str(db)],
-                           capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+                           capture_output=True, text=True, env=env, cwd=tmp, timeout=300)
     assert built.returncode == 0, built.stderr
+    assert (published / "current.json").is_file(), "the demo published nothing into the served folder"
 
     port, public_port = free_port(), free_port()
     # The browser must open the app at exactly the origin of redirect_uri, or Streamlit refuses the sign-in cookie.
     internal_url, public_url = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{public_port}"
-    secrets = signin.write_auth_secrets(tmp / "secrets.toml", app_url=internal_url, provider_url=demo_provider)
+    secrets = signin.write_auth_secrets(tmp / "secrets.toml", app_url=internal_url, provider_url=provider_url)
     out, err = tmp / "serve.out", tmp / "serve.err"
     cmd = [sys.executable, "-m", "pipelines.cli", "serve", "--app", "both", "--db", str(db), "--address", "127.0.0.1",
            "--port", str(port), "--public-port", str(public_port), "--auth-secrets", str(secrets)]
     with open(out, "wb") as o, open(err, "wb") as e:
         # Its own session, so that if it ever failed to stop its apps, teardown can stop the whole group.
-        proc = subprocess.Popen(cmd, stdout=o, stderr=e, env=child_env(PCCDASH_PUBLISHED_DIR=str(published)),
-                                cwd=tmp, start_new_session=True)
+        proc = subprocess.Popen(cmd, stdout=o, stderr=e, env=env, cwd=tmp, start_new_session=True)
     result = Served(internal_url, public_url, db, published, err, proc)
     try:
         for url in (internal_url, public_url):
@@ -141,6 +139,12 @@ def served(tmp_path_factory, demo_provider) -> Iterator[Served]:
     if died is not None:
         pytest.fail(f"pccdash serve stopped during the tests (exit code {died}). Its stderr:\n{result.stderr()}")
     assert not left_behind, "pccdash serve left processes running after SIGTERM"
+
+
+@pytest.fixture(scope="package")
+def served(tmp_path_factory, demo_provider) -> Iterator[Served]:
+    """`pccdash serve --app both` on the sample warehouse, the internal app signing in with `demo_provider`."""
+    yield from serve_demo(tmp_path_factory.mktemp("served"), demo_provider)
 
 
 def _stop_group(proc: subprocess.Popen) -> bool:

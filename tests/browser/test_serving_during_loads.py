@@ -15,9 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from pipelines import signin
-
-from .conftest import ROOT, TIMEOUT_MS, Served, _stop_group, child_env, free_port, settle
+from .conftest import ROOT, TIMEOUT_MS, Served, child_env, serve_demo, settle
 
 DISTRICTS = ("Barnsley", "Doncaster", "Rotherham", "Sheffield")
 MEASURES = ("cse_arrests", "cse_charges", "cse_live_investigations", "cse_referrals", "cawn_issued",
@@ -36,35 +34,7 @@ MIN_LOADS_DURING_INGEST = 10
 @pytest.fixture(scope="module")
 def own_server(tmp_path_factory, demo_provider) -> Iterator[Served]:
     """`pccdash serve --app both` on a demo warehouse of this module's own, so no other module sees its loads."""
-    tmp = tmp_path_factory.mktemp("serving_during_loads")
-    db, published = tmp / "wh.duckdb", tmp / "published"
-    env = child_env(PCCDASH_PUBLISHED_DIR=str(published))
-    built = subprocess.run([sys.executable, "-m", "pipelines.cli", "demo", "--no-serve", "--db", str(db)],
-                           capture_output=True, text=True, env=env, cwd=tmp, timeout=300)
-    assert built.returncode == 0, built.stderr
-    assert (published / "current.json").is_file(), "the demo published nothing into this module's folder"
-
-    port, public_port = free_port(), free_port()
-    internal_url, public_url = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{public_port}"
-    secrets = signin.write_auth_secrets(tmp / "secrets.toml", app_url=internal_url, provider_url=demo_provider)
-    out, err = tmp / "serve.out", tmp / "serve.err"
-    cmd = [sys.executable, "-m", "pipelines.cli", "serve", "--app", "both", "--db", str(db), "--address", "127.0.0.1",
-           "--port", str(port), "--public-port", str(public_port), "--auth-secrets", str(secrets)]
-    with open(out, "wb") as o, open(err, "wb") as e:
-        proc = subprocess.Popen(cmd, stdout=o, stderr=e, env=env, cwd=tmp, start_new_session=True)
-    served = Served(internal_url, public_url, db, published, err, proc)
-    try:
-        for url in (internal_url, public_url):
-            signin.wait_for_http(url + "/_stcore/health", proc=proc, timeout=90, expect="ok", what="pccdash serve")
-    except Exception as exc:
-        _stop_group(proc)
-        pytest.fail(f"{exc}\nIts stderr:\n{served.stderr()}")
-    yield served
-    died = proc.poll()
-    left_behind = _stop_group(proc)
-    if died is not None:
-        pytest.fail(f"pccdash serve stopped during the test (exit code {died}). Its stderr:\n{served.stderr()}")
-    assert not left_behind, "pccdash serve left processes running after SIGTERM"
+    yield from serve_demo(tmp_path_factory.mktemp("serving_during_loads"), demo_provider)
 
 
 def write_big_return(path: Path) -> int:
