@@ -6,6 +6,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from pipelines import settings
+
 # The Government Analysis Function's accessible categorical palette, in its order.
 PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
 DARK_BLUE, TURQUOISE, DARK_PINK, ORANGE, DARK_GREY, LIGHT_PURPLE = PALETTE
@@ -111,13 +113,6 @@ def busy_message(exc: Exception) -> None:
     st.error(f"Not saved: {exc} Nothing you typed is lost; press the button again in a moment.")
 
 
-def today():
-    """Today, or the day PCCDASH_TODAY sets (so a demo or a test sees a fixed date)."""
-    import datetime as dt
-
-    from pipelines import settings
-
-    return dt.date.fromisoformat(settings.get("today")) if settings.get("today") else dt.date.today()
 
 
 def meeting_date_input(key: str, first_month: str):
@@ -129,9 +124,9 @@ def meeting_date_input(key: str, first_month: str):
     import datetime as dt
 
     lowest = dt.date.fromisoformat(f"{first_month}-01")
-    highest = today() + dt.timedelta(days=366)
+    highest = settings.today() + dt.timedelta(days=366)
     if key not in st.session_state:
-        st.session_state[key] = st.session_state.get("meeting", today())
+        st.session_state[key] = st.session_state.get("meeting", settings.today())
 
     def keep() -> None:
         st.session_state["meeting"] = st.session_state[key]
@@ -143,7 +138,7 @@ def meeting_date_input(key: str, first_month: str):
 
 
 def meeting() -> object:
-    return st.session_state.get("meeting", today())
+    return st.session_state.get("meeting", settings.today())
 
 
 def reporting_period_or_stop(key: str):

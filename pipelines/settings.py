@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 
@@ -50,3 +51,16 @@ def get(name: str) -> str:
 
 def get_int(name: str) -> int:
     return int(get(name))
+
+
+def today() -> dt.date:
+    """Today's date, or the one `PCCDASH_TODAY` fixes (YYYY-MM-DD) for a reproducible run."""
+    configured = os.environ.get("PCCDASH_TODAY", "").strip()
+    if not configured:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(configured)
+    except ValueError:
+        from .errors import ConfigError
+
+        raise ConfigError(f'PCCDASH_TODAY "{configured}" is not a date; write it as YYYY-MM-DD.') from None

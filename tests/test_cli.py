@@ -79,3 +79,11 @@ def test_csv_export_neutralises_text_that_a_spreadsheet_would_run(db, tmp_path, 
     run_cli("ingest", tmp_path / "=cmd.csv", "--db", db)
     out = run_cli("figures", "--db", db, "--format", "csv").stdout
     assert "'=cmd.csv" in out and ",=cmd.csv" not in out
+
+
+def test_a_today_that_is_not_a_date_is_refused_by_name(tmp_path, run_cli, monkeypatch):
+    monkeypatch.setenv("PCCDASH_TODAY", "21/11/2026")
+    path = tmp_path / "r.csv"
+    path.write_text("period,district,measure,value\n2015-07,Rotherham,cse_charges,3\n", encoding="utf-8")
+    result = run_cli("ingest", path, "--db", tmp_path / "wh.duckdb")
+    assert result.exit_code != 0 and 'PCCDASH_TODAY "21/11/2026" is not a date' in result.output

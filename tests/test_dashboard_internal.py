@@ -228,3 +228,11 @@ def test_pages_explain_what_to_do_when_there_is_no_warehouse(monkeypatch, tmp_pa
     at = internal(monkeypatch, tmp_path / "none.duckdb", page)
     assert not at.exception
     assert "pccdash" in texts(at)
+
+
+def test_the_briefing_opens_on_the_computers_date_when_no_day_is_fixed(monkeypatch, sample_db):
+    """Regression: without PCCDASH_TODAY the page read the setting's description as a date and crashed."""
+    monkeypatch.delenv("PCCDASH_TODAY")
+    at = internal(monkeypatch, sample_db, "internal_pages/briefing.py")
+    assert not at.exception, at.exception
+    assert at.date_input(key="meeting_date").value == dt.date.today()

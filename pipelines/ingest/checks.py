@@ -13,10 +13,7 @@ from ..errors import Problem
 
 def current_month(today: dt.date | None = None) -> dt.date:
     """The first day of the current month: the latest month a return may hold (`PCCDASH_TODAY` fixes it)."""
-    if today is None:
-        configured = settings.get("today")
-        today = dt.date.fromisoformat(configured) if configured[:1].isdigit() else dt.date.today()
-    return today.replace(day=1)
+    return (today or settings.today()).replace(day=1)
 
 
 def check_totals(con: duckdb.DuckDBPyConnection, label: str,
