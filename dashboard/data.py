@@ -39,56 +39,40 @@ def version() -> int | None:
         return None
 
 
-def _open(path: str) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(path, read_only=True)
+def _sql(con: duckdb.DuckDBPyConnection, sql: str, params: tuple) -> pd.DataFrame:
+    return con.execute(sql, list(params)).df()
+
+
+# Functions pages call through `call`, by name: the cache key holds the name, not the function.
+_FUNCTIONS: dict[str, Callable] = {}
 
 
 # The version is part of the cache key: it must not be named `_version`, since Streamlit leaves
 # parameters that start with an underscore out of the key, and a page would then see old answers.
 @st.cache_data(show_spinner=False, max_entries=256)
-def _query(sql: str, params: tuple, version_: int | None, path: str) -> pd.DataFrame:
-    con = _open(path)
-    try:
-        return con.execute(sql, list(params)).df()
-    finally:
-        con.close()
-
-
-def query(sql: str, params: tuple = ()) -> pd.DataFrame:
-    """Run a parameterised read-only query against the current read copy."""
-    v = version()
-    if v is None:
-        return pd.DataFrame()
-    return _query(sql, tuple(params), v, str(read_copy()))
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
 def _call(fn_name: str, args: tuple, kwargs: tuple, version_: int | None, path: str) -> Any:
-    con = _open(path)
+    con = duckdb.connect(path, read_only=True)
     try:
         return _FUNCTIONS[fn_name](con, *args, **dict(kwargs))
     finally:
         con.close()
 
 
-_FUNCTIONS: dict[str, Callable] = {}
-
-
-def reader(fn: Callable) -> Callable:
-    """Register a pipelines function that takes a connection first, so pages can call it cached."""
-    _FUNCTIONS[f"{fn.__module__}.{fn.__qualname__}"] = fn
-    return fn
-
-
 def call(fn: Callable, *args, **kwargs) -> Any:
-    """`fn(connection, *args)` on the current read copy, cached until the next load or write."""
+    """`fn(connection, *args)` on the current read copy, cached until the next load or write; None when
+    there is no warehouse yet."""
     name = f"{fn.__module__}.{fn.__qualname__}"
-    if name not in _FUNCTIONS:
-        reader(fn)
+    _FUNCTIONS.setdefault(name, fn)
     v = version()
     if v is None:
         return None
     return _call(name, tuple(args), tuple(sorted(kwargs.items())), v, str(read_copy()))
+
+
+def query(sql: str, params: tuple = ()) -> pd.DataFrame:
+    """Run a parameterised read-only query against the current read copy."""
+    out = call(_sql, sql, tuple(params))
+    return pd.DataFrame() if out is None else out
 
 
 def figures() -> pd.DataFrame:

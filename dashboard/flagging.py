@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import ui
 from dashboard.auth import User
-from pipelines.errors import PccDashError
 from pipelines.flags import raise_flag
 
 SCOPE_WORDS = {"figure": "This figure", "district_month": "Every measure in this district and month",
@@ -28,12 +27,6 @@ def flag_form(user: User, *, key: str, period: str | None = None, district: str 
         blocking = st.checkbox("Blocking: the month cannot be approved for publication until this is resolved",
                                key=f"flag_blocking_{key}")
         if st.form_submit_button("Raise flag", type="primary", icon=":material/flag:"):
-            try:
-                number = data.write(raise_flag, user.claims, scope=scope, reason=reason, period=period,
-                                    district=district, measure=measure, file_id=file_id, blocking=blocking)
-                st.toast(f"Flag #{number} raised by {user.email}.", icon=":material/flag:")
-                st.rerun()
-            except data.Busy as exc:
-                ui.busy_message(exc)
-            except PccDashError as exc:
-                st.error(str(exc))
+            ui.act(raise_flag, user.claims, scope=scope, reason=reason, period=period, district=district,
+                   measure=measure, file_id=file_id, blocking=blocking, icon=":material/flag:",
+                   done=lambda number: f"Flag #{number} raised by {user.email}.")

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from dashboard import data
 from pipelines import settings
+from pipelines.catalogue import catalogue
+from pipelines.errors import PccDashError
 
 # The Government Analysis Function's accessible categorical palette, in its order.
 PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
@@ -109,8 +115,19 @@ def caveat_box(texts: list[str], *, label: str = "Caveats") -> None:
     st.warning(f"**{label} ({len(texts)})**\n\n{lines}", icon=":material/flag:")
 
 
-def busy_message(exc: Exception) -> None:
-    st.error(f"Not saved: {exc} Nothing you typed is lost; press the button again in a moment.")
+def act(fn: Callable, *args, done: str | Callable[[Any], str], icon: str = ":material/check:", **kwargs) -> None:
+    """Make a change through `fn(read-write connection, ...)`; say what was done and show the page anew,
+    or say why not and leave everything typed in place (a load holding the warehouse, a refusal)."""
+    try:
+        out = data.write(fn, *args, **kwargs)
+    except data.Busy as exc:
+        st.error(f"Not saved: {exc} Nothing you typed is lost; press the button again in a moment.")
+        return
+    except PccDashError as exc:
+        st.error(str(exc))
+        return
+    st.toast(done(out) if callable(done) else done, icon=icon)
+    st.rerun()
 
 
 
@@ -143,10 +160,10 @@ def meeting() -> object:
 
 def reporting_period_or_stop(key: str):
     """The meeting date input and the reporting period it gives, said in words; stops when there is none."""
-    from dashboard import data
     from pipelines.briefing import reporting_period
 
-    months = sorted(data.figures_or_stop()["period"].unique())
+    data.figures_or_stop()
+    months = data.months()
     meeting = meeting_date_input(key, months[0])
     period = reporting_period(meeting, months)
     if period.month is None:
@@ -155,3 +172,13 @@ def reporting_period_or_stop(key: str):
     st.markdown(f"**Reporting period:** {period.month_text}"
                 + (f"; latest complete quarter {period.quarter_text}" if period.quarter_text else ""))
     return period
+
+
+def measure_select(where, figs: pd.DataFrame, key: str) -> str:
+    """A choice of the measures that have figures, in catalogue order, by name; the first when the one
+    chosen earlier in the session has none."""
+    cat = catalogue()
+    loaded = [m for m in cat.ids() if m in set(figs["measure"])]
+    if st.session_state.get(key) not in loaded:
+        st.session_state[key] = loaded[0]
+    return where.selectbox("Measure", loaded, format_func=lambda m: cat.get(m).name, key=key)

@@ -3,7 +3,6 @@
 import streamlit as st
 
 from dashboard import auth, data, ui
-from pipelines.errors import PccDashError
 from pipelines.flags import flags, resolve_flag
 
 user = auth.signed_in()
@@ -33,11 +32,4 @@ if not open_.empty:
         fid = st.selectbox("Flag", list(labels), format_func=labels.get, key="resolve_flag")
         note = st.text_area("What was found and done", key="resolve_note", max_chars=2000)
         if st.form_submit_button("Resolve flag", type="primary", disabled=not user.may("resolve")):
-            try:
-                data.write(resolve_flag, user.claims, fid, note)
-                st.toast(f"Flag #{fid} resolved by {user.email}.", icon=":material/check:")
-                st.rerun()
-            except data.Busy as exc:
-                ui.busy_message(exc)
-            except PccDashError as exc:
-                st.error(str(exc))
+            ui.act(resolve_flag, user.claims, fid, note, done=f"Flag #{fid} resolved by {user.email}.")

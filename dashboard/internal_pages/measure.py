@@ -8,7 +8,6 @@ from dashboard import auth, data, ui
 from pipelines.briefing import reporting_period, save_text
 from pipelines.briefing.notes import latest_texts
 from pipelines.catalogue import catalogue, force
-from pipelines.errors import PccDashError
 from pipelines.flags import caveats
 from pipelines.plan import aggregate, load_population
 from pipelines.plan.narrative import format_number
@@ -21,11 +20,8 @@ st.title("Measure")
 figs = data.figures_or_stop()
 
 cat, f = catalogue(), force()
-loaded = [m for m in cat.ids() if m in set(figs["measure"])]
-if st.session_state.get("measure") not in loaded:
-    st.session_state["measure"] = loaded[0]
 c1, c2, c3 = st.columns([3, 2, 2])
-measure_id = c1.selectbox("Measure", loaded, format_func=lambda m: cat.get(m).name, key="measure")
+measure_id = ui.measure_select(c1, figs, "measure")
 area = c2.selectbox("Area", [f.force_short_name, *f.districts], key="area")
 view = c3.selectbox("View", list(VIEWS), format_func=VIEWS.get, key="view")
 m = cat.get(measure_id)
@@ -96,11 +92,5 @@ if by:
 draft = st.text_area("Commentary (goes into the briefing pack)", value=body,
                      key=f"commentary_{measure_id}_{period.month}", height=140, disabled=not user.may("comment"))
 if st.button("Save commentary", key="save_commentary", type="primary", disabled=not user.may("comment")):
-    try:
-        data.write(save_text, user.claims, period=period.month, kind="commentary", measure=measure_id, body=draft)
-        st.toast(f"Commentary saved by {user.email}.", icon=":material/check:")
-        st.rerun()
-    except data.Busy as exc:
-        ui.busy_message(exc)
-    except PccDashError as exc:
-        st.error(str(exc))
+    ui.act(save_text, user.claims, period=period.month, kind="commentary", measure=measure_id, body=draft,
+           done=f"Commentary saved by {user.email}.")

@@ -6,7 +6,6 @@ from dashboard import auth, data, ui
 from pipelines.briefing import save_text
 from pipelines.briefing.notes import latest_texts, questions_list
 from pipelines.briefing.pack import assemble, drafted_questions, pack_stem
-from pipelines.errors import PccDashError
 from pipelines.flags import caveats
 
 user = auth.signed_in()
@@ -27,14 +26,8 @@ else:
 draft = st.text_area("Questions", value=start, height=260, key=f"questions_{period.month}",
                      disabled=not user.may("comment"))
 if st.button("Save questions", key="save_questions", type="primary", disabled=not user.may("comment")):
-    try:
-        data.write(save_text, user.claims, period=period.month, kind="questions", body=draft)
-        st.toast(f"Questions saved by {user.email}.", icon=":material/check:")
-        st.rerun()
-    except data.Busy as exc:
-        ui.busy_message(exc)
-    except PccDashError as exc:
-        st.error(str(exc))
+    ui.act(save_text, user.claims, period=period.month, kind="questions", body=draft,
+           done=f"Questions saved by {user.email}.")
 st.caption(f"{len(questions_list(draft))} question(s).")
 
 st.subheader("The pack")

@@ -12,11 +12,8 @@ st.title("Provenance")
 figs = data.figures_or_stop()
 
 cat, f = catalogue(), force()
-loaded = [m for m in cat.ids() if m in set(figs["measure"])]
-if st.session_state.get("prov_measure") not in loaded:
-    st.session_state["prov_measure"] = loaded[0]
 c1, c2, c3 = st.columns([3, 2, 2])
-measure_id = c1.selectbox("Measure", loaded, format_func=lambda m: cat.get(m).name, key="prov_measure")
+measure_id = ui.measure_select(c1, figs, "prov_measure")
 district = c2.selectbox("District", list(f.districts), key="prov_district")
 months = sorted(figs[(figs["measure"] == measure_id) & (figs["district"] == district)]["period"], reverse=True)
 if not months:

@@ -3,7 +3,6 @@
 import streamlit as st
 
 from dashboard import auth, data, ui
-from pipelines.errors import PccDashError
 from pipelines.publish.approval import approve, period_states, states_frame
 from pipelines.publish.snapshot import publish
 
@@ -35,14 +34,7 @@ candidates = states[states["status"].isin(["draft", "changed"])]["period"].tolis
 chosen = st.multiselect("Months to approve", candidates, key="approve_months",
                         placeholder="Choose months (newest first)")
 if st.button("Approve", key="approve", type="primary", disabled=not chosen):
-    try:
-        done = data.write(approve, chosen, user.claims)
-        st.toast(f"Approved {len(done)} month(s) as {user.email}.", icon=":material/check:")
-        st.rerun()
-    except data.Busy as exc:
-        ui.busy_message(exc)
-    except PccDashError as exc:
-        st.error(str(exc))
+    ui.act(approve, chosen, user.claims, done=lambda months: f"Approved {len(months)} month(s) as {user.email}.")
 
 st.subheader("Publish")
 approved = int(states["status"].isin(["approved", "changed"]).sum())
@@ -50,11 +42,4 @@ st.write(f"{approved} month(s) approved and not yet published as they now stand.
          "of every approved month and switches the public pages to it at once.")
 nothing = approved == 0 and "published" not in set(states["status"])
 if st.button("Publish", key="publish", type="primary", disabled=nothing):
-    try:
-        version, path = data.write(publish, user.claims)
-        st.toast(f"Published snapshot {version}.", icon=":material/publish:")
-        st.rerun()
-    except data.Busy as exc:
-        ui.busy_message(exc)
-    except PccDashError as exc:
-        st.error(str(exc))
+    ui.act(publish, user.claims, done=lambda out: f"Published snapshot {out[0]}.", icon=":material/publish:")
