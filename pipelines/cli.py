@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -13,7 +11,6 @@ from . import __version__
 from .errors import PccDashError, shown
 
 SAMPLE_RETURNS = Path(__file__).parent / "sample" / "returns"
-DASHBOARD_APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
 PROBLEMS_SHOWN = 20
 
 
@@ -513,117 +510,22 @@ def serve(db, which, port, public_port, address, auth_secrets, demo_sign_in, pro
 
 def _serve(path: Path, port: int, address: str = "localhost", *, which: str = "both", public_port: int = 8502,
            auth_secrets: Path | None = None, demo_sign_in: bool = False, provider_port: int = 9400) -> None:
-    """Run each app (and the demo provider) as a child process until Ctrl+C or one stops; then stop them all."""
-    import signal
-    import time
-    from urllib.parse import urlparse
+    """Check the options, then run the apps until Ctrl+C or one stops (pipelines/serving.py)."""
+    from .serving import serve_apps
 
-    from . import signin
-    from .public import published_dir
-
-    internal, public = which in ("internal", "both"), which in ("public", "both")
-    public_app = DASHBOARD_APP.with_name("public_app.py")
+    internal = which in ("internal", "both")
     if demo_sign_in and auth_secrets:
         raise click.UsageError("Give --auth-secrets or --demo-sign-in, not both.")
     if demo_sign_in and not internal:
         raise click.UsageError("--demo-sign-in is for the internal dashboard: use it with --app internal or both.")
-    if internal and public and port == public_port:
+    if internal and which == "both" and port == public_port:
         raise click.UsageError("--port and --public-port must differ.")
-    if public and not public_app.exists():
-        raise PccDashError(f'The public dashboard "{public_app}" is missing.')
-    if internal and auth_secrets:
-        redirect_port = urlparse(signin.read_auth_secrets(auth_secrets)["redirect_uri"]).port
-        if redirect_port not in (None, port):
-            click.secho(f'Warning: the redirect_uri in "{auth_secrets}" is on port {redirect_port}, not {port}; '
-                        "sign-in will come back to the wrong place.", fg="yellow", err=True)
-    if internal and not auth_secrets and not demo_sign_in:
-        click.echo("No --auth-secrets given: the internal dashboard reads [auth] from .streamlit/secrets.toml, "
-                   "if there is one. For the local demo provider, add --demo-sign-in.", err=True)
 
-    if internal and path.exists():
-        from .errors import WarehouseError
-        from .warehouse import connect
+    def say(text: str, colour: str | None = None) -> None:
+        click.secho(text, fg=colour, err=True)
 
-        try:  # bring the schema, and so the read copy the pages open, up to date before any page reads it
-            with connect(path):
-                pass
-        except WarehouseError as exc:
-            click.echo(f"Note: {exc} The dashboard serves the last read copy meanwhile.", err=True)
-    internal_url, public_url = signin.browser_url(address, port), signin.browser_url(address, public_port)
-    published = published_dir().resolve()
-    # viewer toolbar: no "Deploy" or developer menu; the Government Analysis Function's dark blue as the
-    # accent colour (white text on it contrasts 10:1, where Streamlit's default red is 4.2:1)
-    flags = ["--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             "--client.toolbarMode", "viewer", "--theme.primaryColor", "#12436D"]
-    children: list[tuple[str, subprocess.Popen, str | None]] = []  # name, process, health URL
-
-    def stop_on_sigterm(signum, frame):
-        raise KeyboardInterrupt  # so a service manager's (or a test's) SIGTERM stops the children too
-
-    previous = signal.signal(signal.SIGTERM, stop_on_sigterm)
-    code = 0
-    try:
-        if internal:
-            signin.ensure_port_free(signin.local_host(address), port, "the internal dashboard", "--port")
-        if public:
-            signin.ensure_port_free(signin.local_host(address), public_port, "the public dashboard",
-                                    "--public-port")
-        if demo_sign_in:
-            demo_dir = Path("var") / "demo-auth"
-            demo_dir.mkdir(parents=True, exist_ok=True)
-            click.echo(f"Starting the demo sign-in provider on {signin.provider_url(provider_port)}", err=True)
-            provider = signin.start_demo_provider(provider_port, log_path=demo_dir / "provider.log",
-                                                  port_option="--provider-port")
-            children.append(("the demo sign-in provider", provider, None))
-            auth_secrets = signin.write_auth_secrets(demo_dir / "secrets.toml", app_url=internal_url,
-                                                     provider_url=signin.provider_url(provider_port))
-        if internal:
-            # The internal app also gets the published folder, so what it publishes is what the public app reads.
-            env = dict(os.environ, PCCDASH_DB=str(path.resolve()), PCCDASH_PUBLISHED_DIR=str(published))
-            cmd = [sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP), "--server.port", str(port), *flags]
-            if auth_secrets:
-                cmd += ["--secrets.files", str(Path(auth_secrets).resolve())]
-            children.append(("the internal dashboard", subprocess.Popen(cmd, env=env),
-                             internal_url + "/_stcore/health"))
-        if public:
-            # Not even the warehouse's name (nor the sign-in secrets'): the public app reaches published snapshots only.
-            env = {k: v for k, v in os.environ.items() if k not in ("PCCDASH_DB", "PCCDASH_AUTH_SECRETS")}
-            env["PCCDASH_PUBLISHED_DIR"] = str(published)
-            # the public never sees a stack trace: it could name a path on the server
-            cmd = [sys.executable, "-m", "streamlit", "run", str(public_app), "--server.port", str(public_port),
-                   *flags, "--client.showErrorDetails", "none"]
-            children.append(("the public dashboard", subprocess.Popen(cmd, env=env), public_url + "/_stcore/health"))
-        for name, proc, health in children:
-            if health:
-                signin.wait_for_http(health, proc=proc, timeout=60, expect="ok", what=name.capitalize())
-
-        click.echo("", err=True)
-        if internal:
-            click.echo(f"Internal dashboard: {internal_url}", err=True)
-        if public:
-            click.echo(f"Public dashboard:   {public_url}   (published snapshots from {published})", err=True)
-        if demo_sign_in:
-            click.echo(f'To sign in, open {internal_url}, press "Sign in", and on the demo provider\'s page press',
-                       err=True)
-            for u in signin.DEMO_USERS:
-                click.echo(f"  {u.email:<22}{u.who}", err=True)
-            click.echo('(or type any address in its "sub" box and press Authorize).', err=True)
-        click.echo("Ctrl+C stops everything.", err=True)
-        while code == 0:
-            time.sleep(0.5)
-            for name, proc, _ in children:
-                if proc.poll() is not None:
-                    click.secho(f"{name.capitalize()} stopped (exit code {proc.returncode}); stopping the rest.",
-                                fg="red", err=True)
-                    code = proc.returncode or 1
-                    break
-    except KeyboardInterrupt:
-        code = 0
-    finally:
-        for _, proc, _ in reversed(children):
-            signin.stop(proc)
-        signal.signal(signal.SIGTERM, previous)
-    sys.exit(code)
+    sys.exit(serve_apps(path, port, address, which=which, public_port=public_port, auth_secrets=auth_secrets,
+                        demo_sign_in=demo_sign_in, provider_port=provider_port, say=say))
 
 
 if __name__ == "__main__":  # pragma: no cover
