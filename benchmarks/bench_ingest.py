@@ -25,7 +25,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import ROOT, bench_env, report, run_child  # noqa: E402
+from harness import ROOT, alternate, bench_env, print_against_baseline, report, run_child  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 
@@ -117,20 +117,9 @@ def main() -> None:
         rows = make_file(csv_path, args.rows)
         size_mib = csv_path.stat().st_size / 1048576
         print(f"File: {rows:,} rows, {size_mib:,.1f} MiB, long layout")
-        results: dict[str, list[dict]] = {"baseline": [], "pipeline": []}
-        for i in range(args.repeat):
-            for mode in ("baseline", "pipeline"):
-                db = tmp_path / f"{mode}-{i}.duckdb"
-                results[mode].append(run_child(__file__, [mode, csv_path, db], env))
-        best = {m: min(r, key=lambda x: x["seconds"]) for m, r in results.items()}
-        peak = {m: max(x["peak_mib"] for x in r) for m, r in results.items()}
-        b, p = best["baseline"], best["pipeline"]
-        print(f"{'':28}{'seconds':>10}{'rows/s':>14}{'peak MiB':>10}")
-        print(f"{'DuckDB read_csv (baseline)':28}{b['seconds']:>10.2f}{rows / b['seconds']:>14,.0f}"
-              f"{peak['baseline']:>10.0f}")
-        print(f"{'pccdash ingest':28}{p['seconds']:>10.2f}{rows / p['seconds']:>14,.0f}{peak['pipeline']:>10.0f}")
-        print(f"Ratio pipeline / baseline: {p['seconds'] / b['seconds']:.2f}x time (aim: at most 1.5x), "
-              f"{peak['pipeline'] / peak['baseline']:.2f}x peak memory. Best of {args.repeat} runs each.")
+        results = alternate(["baseline", "pipeline"], args.repeat, lambda mode, i: run_child(
+            __file__, [mode, csv_path, tmp_path / f"{mode}-{i}.duckdb"], env))
+        print_against_baseline(results, rows, "pccdash ingest", args.repeat)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.harness import ROOT, bench_env, report, run_child  # noqa: E402
+from harness import ROOT, bench_env, report, run_child  # noqa: E402
 
 INTERNAL = ["briefing", "measure", "pack", "checks", "quarantine", "files", "provenance", "flags", "publishing"]
 PUBLIC = ["summary", "tables", "accessibility"]

@@ -43,7 +43,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import ROOT, bench_env, report  # noqa: E402
+from harness import ROOT, alternate, bench_env, best, print_against_baseline, report  # noqa: E402
 from harness import run_child as harness_run_child  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
@@ -208,20 +208,12 @@ def main() -> None:
 
 
 def speed(args, big: Path, rows: int, tmp_path: Path, env: dict) -> None:
-    results: dict[str, list[dict]] = {"baseline": [], "pipeline": [], "scan": [], "inspect": []}
-    for i in range(args.repeat):
-        for mode in results:
-            results[mode].append(run_child(mode, big, tmp_path / f"{mode}-{i}.duckdb", env))
-    best = {m: min(r, key=lambda x: x["seconds"]) for m, r in results.items()}
-    peak = {m: max(x["peak_mib"] for x in r) for m, r in results.items()}
-    b, p = best["baseline"], best["pipeline"]
-    print(f"{'':28}{'seconds':>10}{'rows/s':>14}{'peak MiB':>10}")
-    print(f"{'DuckDB read_csv (baseline)':28}{b['seconds']:>10.2f}{rows / b['seconds']:>14,.0f}"
-          f"{peak['baseline']:>10.0f}")
-    print(f"{'police.uk ingest':28}{p['seconds']:>10.2f}{rows / p['seconds']:>14,.0f}{peak['pipeline']:>10.0f}")
-    print(f"Ratio pipeline / baseline: {p['seconds'] / b['seconds']:.2f}x time (aim: at most 1.5x), "
-          f"{peak['pipeline'] / peak['baseline']:.2f}x peak memory. Best of {args.repeat} runs each.")
-    scan, inspect = best["scan"]["seconds"], best["inspect"]["seconds"]
+    results = alternate(["baseline", "pipeline", "scan", "inspect"], args.repeat,
+                        lambda mode, i: run_child(mode, big, tmp_path / f"{mode}-{i}.duckdb", env))
+    print_against_baseline(results, rows, "police.uk ingest", args.repeat)
+    fastest = best(results)
+    b, p = fastest["baseline"], fastest["pipeline"]
+    scan, inspect = fastest["scan"]["seconds"], fastest["inspect"]["seconds"]
     print(f"  The ingestion's scan alone (sha256, UTF-8 check, line count), run in a thread beside DuckDB's read: "
           f"{scan:.2f} s = {scan / b['seconds']:.2f}x the baseline.")
     print(f"  readers.inspect_file alone (a return's check; police.uk files ran it first before): {inspect:.2f} s "

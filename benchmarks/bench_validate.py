@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import ROOT, bench_env, report, run_child  # noqa: E402
+from harness import ROOT, alternate, bench_env, best, peak, report, run_child  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 
@@ -78,18 +78,14 @@ def main() -> None:
         env = bench_env(PCCDASH_REFERENCE_DIR=str(tmp_path / "reference"))
         csv_path = tmp_path / "batch.csv"
         rows = make_file(csv_path, args.rows)
-        results: dict[str, list[dict]] = {"load": [], "validate": []}
-        for i in range(args.repeat):
-            for mode in results:
-                results[mode].append(run_child(__file__, [mode, csv_path, tmp_path / f"{mode}-{i}.duckdb"], env))
-        load = min(results["load"], key=lambda r: r["seconds"])
-        val = min(results["validate"], key=lambda r: r["seconds"])
+        results = alternate(["load", "validate"], args.repeat, lambda mode, i: run_child(
+            __file__, [mode, csv_path, tmp_path / f"{mode}-{i}.duckdb"], env))
+        load, val = best(results)["load"], best(results)["validate"]
+        mem = peak(results)
         print(f"Batch: {rows:,} rows. Contract outcome: {val['outcome']} {val['rules'] or ''}")
         print(f"{'':34}{'seconds':>10}{'peak MiB':>10}")
-        print(f"{'DuckDB load (read_csv, baseline)':34}{load['seconds']:>10.2f}"
-              f"{max(r['peak_mib'] for r in results['load']):>10.0f}")
-        print(f"{'contract validation':34}{val['seconds']:>10.2f}"
-              f"{max(r['peak_mib'] for r in results['validate']):>10.0f}")
+        print(f"{'DuckDB load (read_csv, baseline)':34}{load['seconds']:>10.2f}{mem['load']:>10.0f}")
+        print(f"{'contract validation':34}{val['seconds']:>10.2f}{mem['validate']:>10.0f}")
         print(f"{'  (Great Expectations import, once)':34}{val['gx_import_seconds']:>10.2f}")
         print(f"Ratio validation / load: {val['seconds'] / load['seconds']:.2f}x (aim: at most 0.5x). "
               f"Best of {args.repeat} runs each.")

@@ -8,6 +8,7 @@ import os
 import resource
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,3 +40,34 @@ def bench_env(**settings: str) -> dict:
     extra = {"PCCDASH_TODAY": TODAY, **settings}
     os.environ.update(extra)
     return {**os.environ, **extra, "PYTHONPATH": str(ROOT)}
+
+
+def alternate(modes: list[str], repeat: int, run: Callable[[str, int], dict]) -> dict[str, list[dict]]:
+    """`run(mode, i)` for each mode in turn, `repeat` times, so that a busy moment falls on all of them alike."""
+    results: dict[str, list[dict]] = {m: [] for m in modes}
+    for i in range(repeat):
+        for mode in modes:
+            results[mode].append(run(mode, i))
+    return results
+
+
+def best(results: dict[str, list[dict]]) -> dict[str, dict]:
+    """Each mode's fastest run."""
+    return {m: min(r, key=lambda x: x["seconds"]) for m, r in results.items()}
+
+
+def peak(results: dict[str, list[dict]]) -> dict[str, float]:
+    """Each mode's highest peak memory over all its runs, in MiB."""
+    return {m: max(x["peak_mib"] for x in r) for m, r in results.items()}
+
+
+def print_against_baseline(results: dict[str, list[dict]], rows: int, name: str, repeat: int) -> None:
+    """The table of a load against DuckDB's `read_csv` of the same file: time, rows/s, peak memory, ratios."""
+    b, p = (best(results)[m] for m in ("baseline", "pipeline"))
+    mem = peak(results)
+    print(f"{'':28}{'seconds':>10}{'rows/s':>14}{'peak MiB':>10}")
+    print(f"{'DuckDB read_csv (baseline)':28}{b['seconds']:>10.2f}{rows / b['seconds']:>14,.0f}"
+          f"{mem['baseline']:>10.0f}")
+    print(f"{name:28}{p['seconds']:>10.2f}{rows / p['seconds']:>14,.0f}{mem['pipeline']:>10.0f}")
+    print(f"Ratio pipeline / baseline: {p['seconds'] / b['seconds']:.2f}x time (aim: at most 1.5x), "
+          f"{mem['pipeline'] / mem['baseline']:.2f}x peak memory. Best of {repeat} runs each.")
