@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .errors import PccDashError
+from .files import write_atomically
 
 DEMO_CLIENT_ID = "pccdash-demo"
 DEMO_CLIENT_SECRET = "pccdash-demo-secret"  # the mock provider accepts any client id and secret
@@ -64,16 +65,7 @@ def write_auth_secrets(path: Path, *, app_url: str, provider_url: str, client_id
     }
     # json.dumps gives a valid TOML basic string for any value (quotes, backslashes, control characters).
     text = "[auth]\n" + "".join(f"{key} = {json.dumps(value)}\n" for key, value in values.items())
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    # Created 0600 from the start, so the secrets are never readable by others, not even briefly.
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.chmod(tmp, 0o600)  # O_CREAT does not change the mode of a file left over from an earlier run
-    os.replace(tmp, path)
-    return path
+    return write_atomically(Path(path), text.encode("utf-8"), mode=0o600)  # never readable by others
 
 
 def read_auth_secrets(path: Path) -> dict[str, str]:

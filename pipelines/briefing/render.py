@@ -5,14 +5,11 @@ Both carry the same content, in the same order; the XmR charts come from one mat
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import html
 import io
-import os
 import re
-import tempfile
 import threading
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
@@ -45,6 +42,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from ..files import write_atomically
 from .model import Pack, PackChart, PackMeasure, PackRow
 
 __all__ = ["render_html", "render_pdf", "write_pack", "xmr_figure"]
@@ -88,24 +86,19 @@ def _period(pack: Pack) -> str:
     return f"Figures to {pack.period_label}; no complete quarter yet"
 
 
+def _attributed(lead: str, by: str, at: dt.datetime | None) -> str:
+    """"Commentary by X on 21 November 2026 at 10:00", with whichever of who and when is known."""
+    return lead + (f" by {by}" if by else "") + (f" on {_long_datetime(at)}" if at is not None else "")
+
+
 def _commentary_lead(m: PackMeasure) -> str:
-    lead = "Commentary"
-    if m.commentary_by:
-        lead += f" by {m.commentary_by}"
-    if m.commentary_at is not None:
-        lead += f" on {_long_datetime(m.commentary_at)}"
-    return lead + ":"
+    return _attributed("Commentary", m.commentary_by, m.commentary_at) + ":"
 
 
 def _questions_lead(pack: Pack) -> str:
     if not (pack.questions_by or pack.questions_at):
         return ""
-    lead = "Questions set"
-    if pack.questions_by:
-        lead += f" by {pack.questions_by}"
-    if pack.questions_at is not None:
-        lead += f" on {_long_datetime(pack.questions_at)}"
-    return lead + "."
+    return _attributed("Questions set", pack.questions_by, pack.questions_at) + "."
 
 
 def _generated(pack: Pack) -> str:
@@ -683,20 +676,6 @@ def render_pdf(pack: Pack) -> bytes:
 
 # --- files -------------------------------------------------------------------------------------------------
 
-def _replace_atomically(target: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
 def write_pack(pack: Pack, folder: Path, stem: str) -> tuple[Path, Path]:
     """Write ``<stem>.html`` and ``<stem>.pdf`` into ``folder``; a reader never sees a half-written file."""
     folder = Path(folder)
@@ -705,7 +684,7 @@ def write_pack(pack: Pack, folder: Path, stem: str) -> tuple[Path, Path]:
     page = render_html(pack).encode("utf-8")
     pdf = render_pdf(pack)
     html_path, pdf_path = folder / f"{stem}.html", folder / f"{stem}.pdf"
-    _replace_atomically(html_path, page)
-    _replace_atomically(pdf_path, pdf)
+    write_atomically(html_path, page)
+    write_atomically(pdf_path, pdf)
     return html_path, pdf_path
 

@@ -22,6 +22,7 @@ from .. import faults, settings
 from ..access import require
 from ..catalogue import catalogue, force
 from ..errors import PccDashError
+from ..files import write_atomically
 from ..public import POINTER, current_snapshot, published_dir
 from ..public import read as public_read
 from ..warehouse import utc_now
@@ -183,13 +184,10 @@ def publish(con: duckdb.DuckDBPyConnection, claims: dict, folder: Path | None = 
     faults.point("publish_before_rename")
     os.replace(tmp, final)
     digest = hashlib.sha256(final.read_bytes()).hexdigest()
-    pointer_tmp = folder / f".{POINTER}.tmp"
-    pointer_tmp.write_text(json.dumps({"version": version, "file": final.name, "sha256": digest,
-                                       "published_at": meta["created_at"]}), encoding="utf-8")
-    with open(pointer_tmp, "rb+") as fh:
-        os.fsync(fh.fileno())
-    faults.point("publish_before_switch")
-    os.replace(pointer_tmp, folder / POINTER)
+    pointer = json.dumps({"version": version, "file": final.name, "sha256": digest,
+                          "published_at": meta["created_at"]}).encode("utf-8")
+    write_atomically(folder / POINTER, pointer, mode=0o644,
+                     before_replace=lambda: faults.point("publish_before_switch"))
     con.execute("BEGIN TRANSACTION")
     con.execute("INSERT INTO snapshot VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [version, now, who, final.name, digest, len(periods), len(cells)])

@@ -1,0 +1,36 @@
+"""Small files replaced whole: a reader sees the old content or the new, never part of either."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+
+def write_atomically(target: Path, data: bytes, *, mode: int = 0o600,
+                     before_replace: Callable[[], None] | None = None) -> Path:
+    """Write `data` beside `target`, flush it to disk, then rename it over `target` in one step.
+
+    The temporary file is created 0600, so content meant to stay private is never readable by others,
+    not even briefly; `mode` is set before the rename. `before_replace` runs between the two (a fault
+    point, for the tests that kill a process there).
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+        if before_replace is not None:
+            before_replace()
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return target
