@@ -10,9 +10,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import public_data
+from pipelines import public
 
 BLUE, GREY = "#12436D", "#3D3D3D"
-DEFAULT_BANNER = "These figures are management information: unaudited and subject to revision."
+DEFAULT_BANNER = public.MANAGEMENT_INFORMATION
 
 
 def header() -> dict[str, str]:

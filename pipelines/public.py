@@ -15,6 +15,8 @@ import duckdb
 import pandas as pd
 
 POINTER = "current.json"
+# What every page and pack of figures says of them, as the force's own performance reports do.
+MANAGEMENT_INFORMATION = "These figures are management information: unaudited and subject to revision."
 DEFAULT_DIR = Path("var") / "published"
 
 

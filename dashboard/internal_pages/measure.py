@@ -9,7 +9,7 @@ from pipelines.briefing import reporting_period, save_text
 from pipelines.briefing.notes import latest_texts
 from pipelines.catalogue import catalogue, force
 from pipelines.flags import caveats
-from pipelines.plan import aggregate, load_population
+from pipelines.plan import load_population
 from pipelines.plan.narrative import format_number
 
 VIEWS = {"month": "Monthly (SPC chart)", "quarter": "Financial quarters", "financial_year": "Financial years",
@@ -54,7 +54,7 @@ if view == "month":
                           "Upper limit": frame["upper"].round(2), "Special cause": frame["rule"],
                           "Caveats": frame["caveats"]})
 else:
-    agg = aggregate(figs, measure_id, view, areas=[area])
+    agg = data.analytics().panel.aggregate(measure_id, view, areas=[area])  # the cached panel, not a new one
     value_col = "rate_per_100k" if scale != 1.0 and "rate_per_100k" in agg else "value"
     fig = go.Figure(go.Bar(x=agg["period"], y=agg[value_col], marker_color=ui.DARK_BLUE, name=unit,
                            text=agg[value_col].map(lambda v: format_number(v, m, decimals=1 if scale != 1 else None)),

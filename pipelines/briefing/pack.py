@@ -15,14 +15,14 @@ from ..flags import caveats, caveats_by_figure, force_caveats
 from ..plan import PlanAnalytics
 from ..plan.narrative import format_change, format_number
 from ..plan.spc import assurance_text, variation_text
-from ..publish.snapshot import BANNER
+from ..public import MANAGEMENT_INFORMATION
 from ..warehouse import utc_now
 from .model import Pack, PackChart, PackMeasure, PackRow
 from .notes import latest_texts, questions_list
 from .period import ReportingPeriod, reporting_period
 
 MARKING = "OFFICIAL-SENSITIVE: for the Commissioner's office. Not for publication: small counts are not suppressed."
-INTERNAL_BANNER = BANNER.split(" Small numbers")[0]
+INTERNAL_BANNER = MANAGEMENT_INFORMATION  # the pack is not suppressed, so it does not say small numbers are hidden
 
 
 class NoFigures(PccDashError):

@@ -23,12 +23,12 @@ from ..access import require
 from ..catalogue import catalogue, force
 from ..errors import PccDashError
 from ..files import write_atomically
-from ..public import POINTER, current_snapshot, published_dir
+from ..public import MANAGEMENT_INFORMATION, POINTER, current_snapshot, published_dir
 from ..public import read as public_read
 from ..warehouse import utc_now
 from .protect import protect_measure
 
-BANNER = ("These figures are management information: unaudited and subject to revision. Small numbers are "
+BANNER = (MANAGEMENT_INFORMATION + " Small numbers are "
           "not shown so that no child can be identified.")
 # What the public reads for a caveat: the rule's meaning, never its message (which may quote a count).
 PUBLIC_CAVEATS = {
