@@ -555,7 +555,7 @@ def suppress(table: Table, settings: DisclosureSettings | None = None) -> Suppre
     low, thr = s.low, s.threshold
     bound = table.base_total() + thr + 1
 
-    primary = {i for i, v in enumerate(values) if low <= v <= thr}
+    primary = {i for i, v in enumerate(values) if s.is_primary(v)}
     chosen = set(primary)
 
     def eligible(i: int) -> bool:
