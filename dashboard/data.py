@@ -20,6 +20,7 @@ import streamlit as st
 from pipelines import warehouse
 from pipelines.errors import WarehouseError
 from pipelines.figures import current_figures
+from pipelines.figures import plan_figures as plan_figures_of
 from pipelines.plan import PlanAnalytics
 
 
@@ -80,11 +81,19 @@ def figures() -> pd.DataFrame:
     return pd.DataFrame() if out is None else out
 
 
+def plan_figures() -> pd.DataFrame:
+    """The figures the plan is judged on: the force's, and the police.uk context measures a plan lists."""
+    out = call(plan_figures_of)
+    return pd.DataFrame() if out is None else out
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _analytics(version_: int | None, path: str) -> PlanAnalytics | None:
-    # an analysis object, not a connection: safe to share; a new version builds a new one
-    figs = figures()
-    return PlanAnalytics(figs) if not figs.empty else None
+    # an analysis object, not a connection: safe to share; a new version builds a new one. It judges
+    # the force's figures and the police.uk context measures the plan lists.
+    if figures().empty:
+        return None
+    return PlanAnalytics(plan_figures())
 
 
 def analytics() -> PlanAnalytics | None:

@@ -110,3 +110,36 @@ def figure_history(con: duckdb.DuckDBPyConnection, f: FigureFilter = FigureFilte
             ORDER BY fr.measure, fr.district, fr.period, fr.revision""",
         params,
     ).df().pipe(_plain_numbers)
+
+
+def plan_figures(con: duckdb.DuckDBPyConnection, plans=None) -> pd.DataFrame:
+    """What the Police and Crime Plan is judged on: DataFrame(period "YYYY-MM", district, measure, value).
+
+    The force's current accepted figures, and for each police.uk context measure that a plan lists (with a
+    percentage's numerator and denominator) its figures for each district and for the force as a whole
+    (`district` the force's short name): every record falling within the force, those with no location
+    or outside its districts included, which no district holds. `plans`: a PlanSet (plan.yaml by default).
+    """
+    from .plan.config import load_plans
+
+    own = con.execute(
+        "SELECT strftime(period, '%Y-%m') AS period, district, measure, value FROM figure").df()
+    cat = catalogue()
+    wanted: set[str] = set()
+    for plan in (plans or load_plans()).plans:
+        for pm in plan.measures():
+            if not pm.measure.from_force_return:
+                wanted.update(x for x in (pm.id, pm.measure.numerator, pm.measure.denominator) if x)
+    wanted = {m for m in wanted if cat.get(m).kind != "percentage"}  # the plan works a share out itself
+    if not wanted:
+        return own
+    from .policeuk import context_figures
+
+    context = context_figures(con)
+    context = context[context["measure"].isin(wanted)]
+    districts = set(force().districts)
+    in_districts = context[context["district"].isin(districts)]
+    whole = context.groupby(["period", "measure"], as_index=False)["value"].sum()
+    whole.insert(1, "district", force().force_short_name)
+    parts = [df for df in (own, in_districts, whole[list(in_districts.columns)]) if not df.empty]
+    return pd.concat(parts, ignore_index=True) if parts else own

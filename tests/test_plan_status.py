@@ -263,6 +263,34 @@ def test_duplicate_figures_are_refused():
         plan_status(pd.concat([data, data.iloc[:1]]), "2016-09", plans=PLANS)
 
 
+def test_a_figure_given_for_the_force_itself_replaces_the_sum_of_its_districts_that_month():
+    """As police.uk's are: records with no location belong to the force and to none of its districts."""
+    data = scenario()
+    month = pd.Timestamp("2016-09-01")
+    charges = data[(data["measure"] == "cse_charges") & (pd.to_datetime(data["period"]) == month)]
+    districts_sum = float(charges["value"].sum())
+    trained = data[(data["measure"] == "officers_trained") & (pd.to_datetime(data["period"]) == month)]
+    headcount = data[(data["measure"] == "officer_headcount") & (pd.to_datetime(data["period"]) == month)]
+    given = pd.DataFrame({"period": [month] * 3, "district": ["South Yorkshire", "South Yorkshire Police",
+                                                               "South Yorkshire"],
+                          "measure": ["cse_charges", "officers_trained", "officer_headcount"],
+                          "value": [districts_sum + 7, float(trained["value"].sum()),
+                                    float(headcount["value"].sum()) + 100]})
+    result = plan_status(pd.concat([data, given.iloc[:1]]), "2016-09", plans=PLANS)
+    assert find(result, "cse_charges", "South Yorkshire").value == districts_sum + 7
+    assert find(result, "cse_charges", "Doncaster").value == float(
+        charges.loc[charges["district"] == "Doncaster", "value"].iloc[0])
+    before = find(plan_status(data, "2016-08", plans=PLANS), "cse_charges", "South Yorkshire").value
+    assert find(plan_status(pd.concat([data, given.iloc[:1]]), "2016-08", plans=PLANS),
+                "cse_charges", "South Yorkshire").value == before  # other months still sum the districts
+    # a percentage of the force comes from the force's parts, as given (the force's full name works too)
+    share = find(plan_status(pd.concat([data, given.iloc[1:]]), "2016-09", plans=PLANS),
+                 "officers_trained_pct", "South Yorkshire")
+    assert share.value == pytest.approx(100 * given["value"].iloc[1] / given["value"].iloc[2])
+    with pytest.raises(FiguresError, match="more than once"):
+        plan_status(pd.concat([data, given.iloc[:1], given.iloc[:1]]), "2016-09", plans=PLANS)
+
+
 # --------------------------------------------------------------------------------------------------
 # Charts and tables
 # --------------------------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ for measure_id in dict.fromkeys(s.measure_id for s in statuses if s.priority == 
         st.markdown(" ".join(b for b in (ui.variation_badge(top.variation_icon),
                                          ui.assurance_badge(top.assurance_icon)) if b))
         st.write(top.sentence)
-        ui.caveat_box(force_caveats(cav, period.month_key, measure_id))
+        ui.caveat_box([*m.caveats, *force_caveats(cav, period.month_key, measure_id)])
         cols = st.columns(len(group))
         for col, s in zip(cols, group, strict=True):
             with col:

@@ -21,7 +21,7 @@ figs = data.figures_or_stop()
 
 cat, f = catalogue(), force()
 c1, c2, c3 = st.columns([3, 2, 2])
-measure_id = ui.measure_select(c1, figs, "measure")
+measure_id = ui.measure_select(c1, data.plan_figures(), "measure")  # police.uk ones too, if the plan lists them
 area = c2.selectbox("Area", [f.force_short_name, *f.districts], key="area")
 view = c3.selectbox("View", list(VIEWS), format_func=VIEWS.get, key="view")
 m = cat.get(measure_id)
@@ -71,6 +71,8 @@ with st.expander("The chart's figures as a table", expanded=False):
     st.dataframe(table, hide_index=True, width="stretch")
 
 st.subheader("Caveats")
+if m.caveats:
+    ui.caveat_box(list(m.caveats), label=f"On every figure of {m.short_name}")
 if area_cav.empty:
     st.write(f"No open flag or data-check warning on {m.name.lower()} in {area}.")
 else:

@@ -46,7 +46,8 @@ class PackMeasure:
     sentence: str                     # the force's plain-English sentence
     rows: list[PackRow]               # force first, then each district
     chart: PackChart | None
-    caveats: list[str]                # open flags and contract warnings on this measure in the period
+    caveats: list[str]                # the catalogue's for the measure (police.uk's, say), then open flags
+                                      # and contract warnings on it in the period
     commentary: str = ""
     commentary_by: str = ""
     commentary_at: dt.datetime | None = None

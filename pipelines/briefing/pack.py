@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..catalogue import catalogue, force
 from ..errors import PccDashError
-from ..figures import current_figures
+from ..figures import current_figures, plan_figures
 from ..flags import caveats, caveats_by_figure, force_caveats
 from ..plan import PlanAnalytics
 from ..plan.narrative import format_change, format_number
@@ -46,7 +46,7 @@ def build_pack(con: duckdb.DuckDBPyConnection, meeting: dt.date, generated_by: s
     if period.month is None:
         raise NoFigures(f"No month before {meeting:%d %B %Y} has accepted figures, so there is nothing to brief on. "
                         'Load the force\'s returns with "pccdash ingest" first.')
-    analytics = PlanAnalytics(figures)
+    analytics = PlanAnalytics(plan_figures(con))
     statuses = analytics.status(period.month)
     cav = caveats(con, start=period.month, end=period.month)
     texts = latest_texts(con, period.month)
@@ -82,7 +82,8 @@ def assemble(period: ReportingPeriod, statuses, cav: pd.DataFrame, texts: dict, 
         body, by, at = texts.get(("commentary", measure_id), ("", "", None))
         measures.append(PackMeasure(priority=force_status.priority, measure_id=measure_id, name=m.name, unit=m.unit,
                                     sentence=force_status.sentence, rows=rows, chart=chart,
-                                    caveats=force_caveats(cav, month, measure_id), commentary=body,
+                                    caveats=[*m.caveats, *force_caveats(cav, month, measure_id)],
+                                    commentary=body,
                                     commentary_by=by, commentary_at=at))
     q_body, q_by, q_at = texts.get(("questions", None), (None, "", None))
     questions = questions_list(q_body) if q_body is not None else drafted_questions(statuses)

@@ -8,9 +8,12 @@ rolling years) and SPC series are then slices, which is what keeps the whole pla
 
 The force figure of a flow or stock is the sum of its districts, and is missing in a month where
 any district is missing: a sum of three districts is not the force figure, and charting it as one
-would raise a false signal. A percentage is 100 x numerator / denominator (for a district, from its
+would raise a false signal. Where the frame holds a figure for the force itself (``district`` is the
+force's name or short name), that month's force figure is the one given, not the sum: police.uk
+counts records outside every district (no location, outside the force area) that belong to the force
+but to none of its districts. A percentage is 100 x numerator / denominator (for a district, from its
 own numerator and denominator when both are reported, else the percentage it reported; for the
-force, from the districts' numerators and denominators, else missing).
+force, from the force's numerator and denominator, else missing).
 """
 
 from __future__ import annotations
@@ -67,37 +70,46 @@ class Panel:
 
         lookup = self.force.district_lookup()
         district_codes = {name: i for i, name in enumerate(self.districts)}
+        force_code = len(self.districts)  # a row for the force itself
+        force_names = {self.force.force_name.lower(), self.force.force_short_name.lower()}
         dist_names = figures["district"].astype(str)
         uniq = pd.unique(dist_names)
         code_of = {}
         for name in uniq:
             canonical = lookup.get(name.strip().lower())
-            if canonical is None:
+            if canonical is not None:
+                code_of[name] = district_codes[canonical]
+            elif name.strip().lower() in force_names:
+                code_of[name] = force_code
+            else:
                 raise FiguresError(f'The figures hold the district "{name}", which is not a district in '
-                                   f"force.yaml ({', '.join(self.districts)}).")
-            code_of[name] = district_codes[canonical]
+                                   f"force.yaml ({', '.join(self.districts)}) nor the force "
+                                   f'("{self.force_area}").')
         d_idx = dist_names.map(code_of).to_numpy(dtype=np.int64)
         m_idx = months - self.first
         values = pd.to_numeric(figures["value"], errors="coerce").to_numpy(dtype=float)
         measure_col = figures["measure"].astype(str).to_numpy()
 
         self._raw: dict[str, np.ndarray] = {}
+        self._force_given: dict[str, np.ndarray] = {}  # the force's own figure, where the frame gives one
         known = self.catalogue.by_id
         for measure_id in pd.unique(measure_col):
             if measure_id not in known:
                 continue  # not a catalogue measure: nothing in the plan can use it
             rows = measure_col == measure_id
-            arr = np.full((len(self.districts), self.n_months), np.nan)
+            arr = np.full((len(self.districts) + 1, self.n_months), np.nan)
             di, mi = d_idx[rows], m_idx[rows]
             flat = di * self.n_months + mi
             if np.unique(flat).shape[0] != flat.shape[0]:
                 dup = pd.Series(flat).duplicated()
                 k = int(np.flatnonzero(dup.to_numpy())[0])
-                raise FiguresError(f'The figures hold "{measure_id}" for {self.districts[di[k]]} in '
+                raise FiguresError(f'The figures hold "{measure_id}" for {self.areas[di[k]]} in '
                                    f"{month_label(self.first + int(mi[k]))} more than once; pass the current "
                                    "figure only.")
             arr[di, mi] = values[rows]
-            self._raw[measure_id] = arr
+            self._raw[measure_id] = arr[:force_code]
+            if (di == force_code).any():
+                self._force_given[measure_id] = arr[force_code]
 
     # ---------------------------------------------------------------------------------------------
     # Monthly series
@@ -134,15 +146,20 @@ class Panel:
         if measure.kind == "percentage":
             num, den = self.raw(measure.numerator), self.raw(measure.denominator)
             reported = self.raw(measure_id)
+            force_num = self.monthly(measure.numerator)[self.force_index]
+            force_den = self.monthly(measure.denominator)[self.force_index]
             with np.errstate(invalid="ignore", divide="ignore"):
                 computed = np.where(den > 0, 100.0 * num / den, np.nan)
-                force_num, force_den = num.sum(axis=0), den.sum(axis=0)
                 force_pct = np.where(force_den > 0, 100.0 * force_num / force_den, np.nan)
             districts = np.where(np.isnan(computed), reported, computed)
             out = np.vstack([districts, force_pct[None, :]])
         else:
             arr = self.raw(measure_id)
-            out = np.vstack([arr, arr.sum(axis=0)[None, :]])  # NaN in any district -> NaN force
+            force_sum = arr.sum(axis=0)  # NaN in any district -> NaN force
+            given = self._force_given.get(measure_id)
+            if given is not None:
+                force_sum = np.where(np.isnan(given), force_sum, given)
+            out = np.vstack([arr, force_sum[None, :]])
         out.setflags(write=False)
         self._derived[measure_id] = out
         return out

@@ -340,4 +340,9 @@ def format_status_table(statuses: list[MeasureStatus], *, sentences: bool = True
             if r["assurance_sentence"]:
                 text += " " + r["assurance_sentence"]
         out.append(text)
+    cat = catalogue()
+    noted = [m for m in dict.fromkeys(s.measure_id for s in statuses) if cat.get(m).caveats]
+    for measure_id in noted:  # what every figure of the measure carries, such as police.uk's caveats
+        m = cat.get(measure_id)
+        out += ["", f"Caveats on {m.name}:", *(f"- {c}" for c in m.caveats)]
     return "\n".join(out)

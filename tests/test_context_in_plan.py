@@ -1,0 +1,168 @@
+"""A plan may list police.uk context measures: judged beside the force's own figures, caveats everywhere shown.
+
+The warehouse is the sample returns plus the real police.uk files of November 2017 (tests/data/police_uk);
+the plan is the bundled one with two context measures added to the 2017-2021 plan. Every expected count
+is worked out here from the raw files with Python's csv module.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+from dashboard_helpers import ANALYST, PCC, copy_warehouse, internal, texts
+
+from pipelines import warehouse
+from pipelines.briefing.pack import build_pack
+from pipelines.figures import plan_figures
+from pipelines.ingest import ingest
+from pipelines.plan import PlanAnalytics, load_plans
+
+DATA = Path(__file__).parent / "data" / "police_uk"
+STREET = DATA / "2017-11-south-yorkshire-street.sample.csv"
+OUTCOMES = DATA / "2017-11-south-yorkshire-outcomes.sample.csv"
+REFERENCE = Path(__file__).resolve().parent.parent / "pipelines" / "reference"
+DISTRICTS = ("Barnsley", "Doncaster", "Rotherham", "Sheffield")
+VIOLENCE = "police_uk_violence_and_sexual_offences"
+SHARE = "police_uk_charge_share"
+APPROXIMATE = "Locations are approximate"
+
+
+def street_rows() -> list[dict]:
+    with open(STREET, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def district_of(row: dict) -> str:
+    words = row["LSOA name"].split()
+    if not words:
+        return "No location"
+    return words[0] if words[0] in DISTRICTS else "Outside force area"
+
+
+def charged_outcomes() -> set[str]:
+    return set(yaml.safe_load((REFERENCE / "police_uk.yaml").read_text())["outcome_groups"]["charged_or_summonsed"])
+
+
+@pytest.fixture(scope="module")
+def context_db(sample_db, tmp_path_factory) -> Path:
+    """The sample warehouse with November 2017's police.uk street and outcomes files loaded."""
+    db = copy_warehouse(sample_db, tmp_path_factory.mktemp("context"))
+    with warehouse.connect(db) as con:
+        report = ingest(con, [STREET, OUTCOMES], loaded_by="tester", today=dt.date(2026, 11, 21))
+    assert report.count("accepted") == 2
+    return db
+
+
+@pytest.fixture
+def context_plan(tmp_path, monkeypatch) -> Path:
+    """The bundled reference with violence and the charge share in the 2017-2021 plan's crime priority."""
+    ref = tmp_path / "reference"
+    shutil.copytree(REFERENCE, ref)
+    plans = yaml.safe_load((ref / "plan.yaml").read_text())
+    plan = next(p for p in plans["plans"] if p["name"] == "Police and Crime Plan 2017-2021")
+    crime = next(p for p in plan["priorities"] if p["name"] == "Tackling crime and anti-social behaviour")
+    crime["measures"] = [{"measure": VIOLENCE}, {"measure": SHARE, "aspiration": {"level": 10}}]
+    (ref / "plan.yaml").write_text(yaml.safe_dump(plans, sort_keys=False))
+    monkeypatch.setenv("PCCDASH_REFERENCE_DIR", str(ref))
+    return ref
+
+
+def test_plan_figures_hold_the_listed_context_measures_by_district_and_for_the_whole_force(context_db, context_plan):
+    rows = street_rows()
+    violence = Counter(district_of(r) for r in rows if r["Crime type"] == "Violence and sexual offences")
+    assert violence["No location"] + violence["Outside force area"] > 0  # the force figure has more than its districts
+    with warehouse.connect_read_only(context_db) as con:
+        figs = plan_figures(con)
+    mine = figs[(figs["measure"] == VIOLENCE)]
+    got = {r.district: r.value for r in mine.itertuples()}
+    assert set(mine["period"]) == {"2017-11"}
+    assert got == {**{d: violence[d] for d in DISTRICTS}, "South Yorkshire": sum(violence.values())}
+    # the share is worked out by the plan from its parts, which come with it
+    assert set(figs["measure"]) >= {"police_uk_charged", "police_uk_total_crime"} and SHARE not in set(figs["measure"])
+    # the force's own figures are all there, unchanged
+    own = figs[~figs["measure"].str.startswith("police_uk_")]
+    with warehouse.connect_read_only(context_db) as con:
+        assert len(own) == warehouse.scalar(con, "SELECT count(*) FROM figure")
+
+
+def test_a_plan_without_context_measures_is_judged_on_the_force_figures_alone(context_db):
+    with warehouse.connect_read_only(context_db) as con:
+        figs = plan_figures(con)
+        assert len(figs) == warehouse.scalar(con, "SELECT count(*) FROM figure")
+    assert not figs["measure"].str.startswith("police_uk_").any()
+
+
+def test_the_plan_judges_context_measures_beside_the_force_figures(context_db, context_plan):
+    rows = street_rows()
+    crimes = [r for r in rows if r["Crime type"] != "Anti-social behaviour"]
+    charged = charged_outcomes()
+    with warehouse.connect_read_only(context_db) as con:
+        statuses = PlanAnalytics(plan_figures(con), plans=load_plans()).status("2017-11")
+    by = {(s.measure_id, s.area): s for s in statuses}
+    assert ("cse_arrests", "South Yorkshire") in by  # the force's own measures are still judged
+    force_violence = by[(VIOLENCE, "South Yorkshire")]
+    assert force_violence.priority == "Tackling crime and anti-social behaviour"
+    assert force_violence.value == sum(r["Crime type"] == "Violence and sexual offences" for r in rows)
+    assert by[(VIOLENCE, "Rotherham")].value == sum(
+        r["Crime type"] == "Violence and sexual offences" and district_of(r) == "Rotherham" for r in rows)
+    share = by[(SHARE, "South Yorkshire")]
+    assert share.value == pytest.approx(100 * sum(r["Last outcome category"] in charged for r in crimes) / len(crimes))
+    sheffield = [r for r in crimes if district_of(r) == "Sheffield"]
+    assert by[(SHARE, "Sheffield")].value == pytest.approx(
+        100 * sum(r["Last outcome category"] in charged for r in sheffield) / len(sheffield))
+    assert share.aspiration is not None and "10" in share.aspiration
+    # a month police.uk was not loaded for: no figure, said so, not a crash
+    later = {(s.measure_id, s.area): s for s in PlanAnalytics(plan_figures_read(context_db)).status("2018-03")}
+    assert later[(VIOLENCE, "South Yorkshire")].value is None
+    assert later[(VIOLENCE, "South Yorkshire")].variation == "no data"
+
+
+def plan_figures_read(db: Path):
+    with warehouse.connect_read_only(db) as con:
+        return plan_figures(con)
+
+
+def test_the_plan_command_prints_the_context_measures_with_their_caveats(context_db, context_plan, run_cli):
+    result = run_cli("plan", "--db", context_db, "--month", "2017-11")
+    assert result.exit_code == 0, result.output
+    assert "Tackling crime and anti-social behaviour" in result.output
+    assert "Violence and sexual offences (police.uk)" in result.output
+    caveats = result.output.split("Caveats on Violence and sexual offences (police.uk):")[1]
+    assert APPROXIMATE in caveats and "police.uk open data, not the force's own return." in caveats
+
+
+def test_the_pack_carries_the_context_measures_and_their_caveats(context_db, context_plan, tmp_path):
+    db = copy_warehouse(context_db, tmp_path)
+    with warehouse.connect(db) as con:
+        pack = build_pack(con, dt.date(2017, 12, 14), "tester")
+    violence = next(m for m in pack.measures if m.measure_id == VIOLENCE)
+    assert violence.priority == "Tackling crime and anti-social behaviour"
+    assert any(c.startswith(APPROXIMATE) for c in violence.caveats)
+    arrests = next(m for m in pack.measures if m.measure_id == "cse_arrests")
+    assert not any(APPROXIMATE in c for c in arrests.caveats)  # police.uk's caveats stay with police.uk's figures
+
+
+def test_the_briefing_and_measure_pages_show_context_measures_with_their_caveats(monkeypatch, context_db,
+                                                                                  context_plan):
+    at = internal(monkeypatch, context_db, "internal_pages/briefing.py", PCC)
+    at.date_input(key="meeting_date").set_value(dt.date(2017, 12, 14)).run()
+    at.segmented_control(key="priority").set_value("Tackling crime and anti-social behaviour").run()
+    assert not at.exception, at.exception
+    assert "Violence and sexual offences (police.uk)" in [h.value for h in at.subheader]
+    shown = texts(at)
+    assert APPROXIMATE in shown and "Crime types are broad categories" in shown
+    violence = sum(r["Crime type"] == "Violence and sexual offences" for r in street_rows())
+    assert any(m.label == "South Yorkshire" and m.value == f"{violence:,}" for m in at.metric)
+
+    at = internal(monkeypatch, context_db, "internal_pages/measure.py", ANALYST)
+    at.selectbox(key="measure").set_value(VIOLENCE).run()
+    assert not at.exception, at.exception
+    assert APPROXIMATE in texts(at)
+    at.selectbox(key="measure").set_value("cse_arrests").run()
+    assert APPROXIMATE not in texts(at)
