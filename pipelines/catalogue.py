@@ -66,6 +66,7 @@ class Measure:
 class Catalogue:
     measures: tuple[Measure, ...]
     by_id: dict = field(repr=False)
+    source_caveats: dict = field(default_factory=dict, repr=False)  # source -> what all its figures carry
 
     def get(self, measure_id: str) -> Measure:
         try:
@@ -166,7 +167,7 @@ def _catalogue(ref_dir: str) -> Catalogue:
             if labels.setdefault(label, m.id) != m.id:
                 raise ConfigError(f'measures.yaml, measure "{m.id}": the name or alias "{label}" is also '
                                   f'measure "{labels[label]}"\'s; a return could not say which it means.')
-    return Catalogue(tuple(measures), {m.id: m for m in measures})
+    return Catalogue(tuple(measures), {m.id: m for m in measures}, by_source)
 
 
 def catalogue() -> Catalogue:

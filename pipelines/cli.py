@@ -11,6 +11,7 @@ from . import __version__
 from .errors import PccDashError, shown
 
 SAMPLE_RETURNS = Path(__file__).parent / "sample" / "returns"
+SAMPLE_POLICE_UK = Path(__file__).parent / "sample" / "police_uk"  # real rows, OGL v3.0
 PROBLEMS_SHOWN = 20
 
 
@@ -431,7 +432,8 @@ def demo(db, no_serve, port):
     """Build a warehouse from the bundled sample returns, then serve the dashboard.
 
     The sample returns are illustrative, not the force's data, apart from the totals the force
-    published in August 2015. Running it again loads nothing twice.
+    published in August 2015. Real police.uk rows for November 2017 (part of the month) are loaded
+    as public context. Running it again loads nothing twice.
 
     \b
     Examples:
@@ -442,9 +444,9 @@ def demo(db, no_serve, port):
     from .warehouse import connect, db_path
 
     path = db_path(db)
-    click.echo(f'Building the sample warehouse "{path}" from {SAMPLE_RETURNS}', err=True)
+    click.echo(f'Building the sample warehouse "{path}" from {SAMPLE_RETURNS} and {SAMPLE_POLICE_UK}', err=True)
     with connect(path) as con:
-        report = run_ingest(con, [SAMPLE_RETURNS], progress=lambda msg: click.echo(msg, err=True))
+        report = run_ingest(con, [SAMPLE_RETURNS, SAMPLE_POLICE_UK], progress=lambda msg: click.echo(msg, err=True))
     _print_refusals(report)
     if not report.ok:
         sys.exit(1)

@@ -1,6 +1,6 @@
 """A plan may list police.uk context measures: judged beside the force's own figures, caveats everywhere shown.
 
-The warehouse is the sample returns plus the real police.uk files of November 2017 (tests/data/police_uk);
+The warehouse is the sample returns plus the real police.uk rows of November 2017 (pipelines/sample/police_uk);
 the plan is the bundled one with two context measures added to the 2017-2021 plan. Every expected count
 is worked out here from the raw files with Python's csv module.
 """
@@ -23,9 +23,9 @@ from pipelines.figures import plan_figures
 from pipelines.ingest import ingest
 from pipelines.plan import PlanAnalytics, load_plans
 
-DATA = Path(__file__).parent / "data" / "police_uk"
-STREET = DATA / "2017-11-south-yorkshire-street.sample.csv"
-OUTCOMES = DATA / "2017-11-south-yorkshire-outcomes.sample.csv"
+SAMPLE = Path(__file__).resolve().parent.parent / "pipelines" / "sample" / "police_uk"
+STREET = SAMPLE / "2017-11-south-yorkshire-street.sample.csv"
+OUTCOMES = SAMPLE / "2017-11-south-yorkshire-outcomes.sample.csv"
 REFERENCE = Path(__file__).resolve().parent.parent / "pipelines" / "reference"
 DISTRICTS = ("Barnsley", "Doncaster", "Rotherham", "Sheffield")
 VIOLENCE = "police_uk_violence_and_sexual_offences"
@@ -166,3 +166,60 @@ def test_the_briefing_and_measure_pages_show_context_measures_with_their_caveats
     assert APPROXIMATE in texts(at)
     at.selectbox(key="measure").set_value("cse_arrests").run()
     assert APPROXIMATE not in texts(at)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The police.uk context page
+
+
+def test_the_context_page_tables_each_district_with_the_records_placed_nowhere_and_the_caveats(monkeypatch, context_db):
+    rows = street_rows()
+    at = internal(monkeypatch, context_db, "internal_pages/context.py", ANALYST)
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert "About police.uk figures (4)" in shown and APPROXIMATE in shown and "Months are revised" in shown
+    assert "Charge share (police.uk): The last outcome as published" in shown
+    table = at.dataframe[0].value.set_index("Measure")
+    assert list(table.columns) == [*DISTRICTS, "Outside force area", "No location", "All records"]
+    violence = Counter(district_of(r) for r in rows if r["Crime type"] == "Violence and sexual offences")
+    row = table.loc["Violence and sexual"]
+    assert {c: row[c] for c in table.columns} == {**{d: violence[d] for d in (*DISTRICTS, "Outside force area",
+                                                                             "No location")},
+                                                   "All records": len([r for r in rows if r["Crime type"] ==
+                                                                       "Violence and sexual offences"])}
+    crimes = [r for r in rows if r["Crime type"] != "Anti-social behaviour"]
+    charged = sum(r["Last outcome category"] in charged_outcomes() for r in crimes)
+    assert table.loc["Charge share", "All records"] == \
+        pytest.approx(round(100 * charged / len(crimes), 1))
+    assert at.get("plotly_chart")
+    assert "No month has been republished since it was first loaded." in shown
+    months = at.dataframe[-1].value
+    assert set(months["kind"]) == {"street", "outcomes"} and set(months["period"]) == {"2017-11"}
+
+
+def test_the_context_page_shows_what_a_republished_month_changed(monkeypatch, context_db, tmp_path):
+    db = copy_warehouse(context_db, tmp_path)
+    rows = street_rows()
+    later = [r for r in rows if not (district_of(r) == "Barnsley" and r["Crime type"] == "Burglary")]
+    gone = len(rows) - len(later)
+    republished = tmp_path / "2017-11-south-yorkshire-street.csv"
+    with open(republished, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(later)
+    with warehouse.connect(db) as con:
+        assert ingest(con, [republished], loaded_by="tester").count("accepted") == 1
+    at = internal(monkeypatch, db, "internal_pages/context.py", PCC)
+    assert not at.exception, at.exception
+    changes = at.dataframe[1].value
+    assert len(changes) == 1
+    change = changes.iloc[0]
+    assert (change["district"], change["category"], change["change"]) == ("Barnsley", "Burglary", -gone)
+    assert (change["previous_revision"], change["revision"]) == (1, 2)
+    assert "1 count(s) changed when police.uk republished a month" in texts(at)
+
+
+def test_the_context_page_says_how_to_load_police_uk_files_when_there_are_none(monkeypatch, sample_db):
+    at = internal(monkeypatch, sample_db, "internal_pages/context.py", PCC)
+    assert not at.exception
+    assert "No police.uk file is loaded yet" in texts(at) and not at.dataframe

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pipelines import warehouse
 
-DATA = Path(__file__).resolve().parent / "data" / "police_uk"
+DATA = Path(__file__).resolve().parent.parent / "pipelines" / "sample" / "police_uk"
 
 
 def test_a_folder_with_a_force_return_and_police_uk_archive_files_loads_each_its_own_way(db, tmp_path, run_cli):

@@ -1,6 +1,6 @@
 """police.uk street-level crime and outcomes files load as public context, counted by district, all or nothing.
 
-The files are real published rows (tests/data/police_uk/, Open Government Licence v3.0). Every
+The files are real published rows (pipelines/sample/police_uk/, Open Government Licence v3.0). Every
 expected count is computed here from the raw file with Python's csv module, independently of the
 loader, which places records with DuckDB from the reference file's LSOA-name rules.
 """
@@ -37,8 +37,9 @@ from pipelines.policeuk import (
 from pipelines.warehouse import scalar
 
 DATA = Path(__file__).parent / "data" / "police_uk"
-STREET = DATA / "2017-11-south-yorkshire-street.sample.csv"
-OUTCOMES = DATA / "2017-11-south-yorkshire-outcomes.sample.csv"
+SAMPLE = Path(__file__).resolve().parent.parent / "pipelines" / "sample" / "police_uk"
+STREET = SAMPLE / "2017-11-south-yorkshire-street.sample.csv"
+OUTCOMES = SAMPLE / "2017-11-south-yorkshire-outcomes.sample.csv"
 STOP_SEARCH = DATA / "2017-11-south-yorkshire-stop-and-search.csv"
 REFERENCE = Path(__file__).resolve().parent.parent / "pipelines" / "reference"
 TODAY = dt.date(2026, 11, 21)

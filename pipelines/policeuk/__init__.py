@@ -6,13 +6,24 @@ return, all or nothing; `validate_police_uk(con, path)` checks one against its c
 it (`pccdash validate FILE`); `context_measures(con)` gives the monthly context measures by district,
 and `context_figures(con, district)` the same for the dashboard (months as "YYYY-MM"), with
 `context_caveats()` what each measure's figures must carry (from the measure catalogue, source:
-police_uk); `revision_changes(con)` shows what changed when a force republished a month.
+police_uk), `by_place` a month as a table and `loaded_months(con)` what is loaded;
+`revision_changes(con)` shows what changed when a force republished a month.
 """
 
 from .ingest import HEADERS, archive_name, detect, ingest_police_uk, validate_police_uk
-from .measures import UnknownPlace, context_caveats, context_figures, context_measures, measure_metadata
+from .measures import (
+    ALL_RECORDS,
+    UnknownPlace,
+    by_place,
+    context_caveats,
+    context_figures,
+    context_measures,
+    loaded_months,
+    measure_metadata,
+)
 from .reference import reference
 from .revisions import revision_changes
 
-__all__ = ["HEADERS", "UnknownPlace", "archive_name", "context_caveats", "context_figures", "context_measures",
-           "detect", "ingest_police_uk", "measure_metadata", "reference", "revision_changes", "validate_police_uk"]
+__all__ = ["ALL_RECORDS", "HEADERS", "UnknownPlace", "archive_name", "by_place", "context_caveats", "context_figures",
+           "context_measures", "detect", "ingest_police_uk", "loaded_months", "measure_metadata", "reference",
+           "revision_changes", "validate_police_uk"]

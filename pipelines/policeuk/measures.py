@@ -6,8 +6,9 @@ for every district a record can be placed in: the force's districts, "Outside fo
 the charge share is left out where a district had no crimes. The measures, and the caveats each
 carries wherever it is shown, are the measure catalogue's (measures.yaml, source: police_uk).
 
-For the dashboard: `context_figures(con, district)` gives the figures with months as "YYYY-MM", and
-`context_caveats()` what to print beside them.
+For the dashboard: `context_figures(con, district)` gives the figures with months as "YYYY-MM",
+`context_caveats()` what to print beside them, `by_place(figures, month)` one month's figures as a
+table of measures by place, and `loaded_months(con)` each month loaded with its revision and file.
 """
 
 from __future__ import annotations
@@ -126,3 +127,41 @@ def context_measures(con: duckdb.DuckDBPyConnection, force: str | None = None,
         params,
     ).fetchall()
     return pd.DataFrame(rows, columns=list(MEASURE_COLUMNS))
+
+
+ALL_RECORDS = "All records"
+
+
+def by_place(figures: pd.DataFrame, month: str) -> pd.DataFrame:
+    """One month of `context_figures` as a table: a row per context measure (catalogue order, by name), a
+    column per place (the force's districts, then "Outside force area" and "No location"), and
+    "All records": every record falling within the force, wherever placed. A share is worked out from its
+    numerator and denominator for "All records"; a place with nothing to share is left empty."""
+    ref = reference()
+    month_figs = figures[figures["period"] == month]
+    wide = month_figs.pivot_table(index="measure", columns="district", values="value", aggfunc="sum")
+    places = [p for p in ref.placements if p in wide.columns]
+    wide = wide.reindex(columns=places)
+    measures = [m for m in catalogue().of_source(SOURCE) if m.id in wide.index]
+    wide[ALL_RECORDS] = wide[places].sum(axis=1, min_count=1)
+    for m in measures:
+        if m.kind == "percentage" and m.numerator in wide.index and m.denominator in wide.index:
+            den = wide.loc[m.denominator, ALL_RECORDS]
+            wide.loc[m.id, ALL_RECORDS] = 100.0 * wide.loc[m.numerator, ALL_RECORDS] / den if den else float("nan")
+    out = wide.loc[[m.id for m in measures]]
+    out.index = pd.Index([m.name for m in measures], name="Measure")
+    return out.reset_index()
+
+
+def loaded_months(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every police.uk month loaded, newest first: kind, falls_within, period ("YYYY-MM"), revision (the
+    current one), revisions (how many loads), records, file, loaded_at."""
+    rows = con.execute(
+        """SELECT m.kind, m.falls_within, strftime(m.period, '%Y-%m') AS period, m.revision,
+                  count(*) OVER (PARTITION BY m.kind, m.falls_within, m.period) AS revisions, m.records,
+                  r.name AS file, strftime(m.loaded_at, '%Y-%m-%d %H:%M') AS loaded_at
+           FROM police_uk_month m JOIN file_registry r USING (file_id)
+           QUALIFY m.revision = max(m.revision) OVER (PARTITION BY m.kind, m.falls_within, m.period)
+           ORDER BY m.period DESC, m.kind, m.falls_within""").fetchall()
+    return pd.DataFrame(rows, columns=["kind", "falls_within", "period", "revision", "revisions", "records",
+                                       "file", "loaded_at"])

@@ -190,6 +190,21 @@ def test_the_briefing_pack_downloads_as_pdf_and_self_contained_html(page, signed
     assert 'src="http' not in text  # self-contained: no image, font or script fetched from anywhere
 
 
+def test_police_uk_context_shows_each_district_and_the_records_placed_in_none(page, signed_in_as, shots, capsys):
+    signed_in_as(page, "pcc@example.org")
+    go_to(page, "police.uk context")
+    expect(main(page).get_by_role("heading", name="police.uk context", level=1)).to_be_visible()
+    expect(main(page).get_by_text("About police.uk figures (4)")).to_be_visible()
+    expect(main(page).get_by_role("heading", name="By district, November 2017")).to_be_visible()
+    table = main(page).get_by_test_id("stDataFrame").first
+    expect(table).to_be_visible()
+    expect(main(page).get_by_text(re.compile(r'"All records" counts every record falling within'))).to_be_visible()
+    assert "Violence and sexual" in grid_cells(table)
+    expect(main(page).get_by_test_id("stPlotlyChart")).to_be_visible()
+    print_axe_findings(page, capsys, "the police.uk context page")
+    full_shot(page, shots / "internal-04-police-uk-context.png")
+
+
 def test_validation_runs_quarantine_and_files_loaded_show_their_tables(page, signed_in_as, shots):
     signed_in_as(page, "analyst@example.org")
     go_to(page, "Validation runs")

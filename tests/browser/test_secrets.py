@@ -6,8 +6,8 @@ import tomllib
 
 from .conftest import settle
 
-PAGES = ["Overview", "Measure", "Briefing pack", "Validation runs", "Quarantine", "Files loaded", "Provenance",
-         "Flags", "Approve and publish"]
+PAGES = ["Overview", "Measure", "Briefing pack", "police.uk context", "Validation runs", "Quarantine", "Files loaded",
+         "Provenance", "Flags", "Approve and publish"]
 
 
 def test_no_secret_appears_in_any_page_or_in_the_log(page, served, sign_in):

@@ -1,0 +1,79 @@
+"""police.uk context: recorded crime and outcomes by district, as public context, with police.uk's caveats."""
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import auth, data, ui
+from pipelines.catalogue import catalogue
+from pipelines.plan.periods import month_label, month_number
+from pipelines.policeuk import ALL_RECORDS, by_place, context_figures, loaded_months, reference, revision_changes
+from pipelines.policeuk.reference import SOURCE
+
+user = auth.signed_in()
+st.title("police.uk context")
+st.caption("Crime and outcomes as police.uk publishes them for the force: public context for the force's own "
+           "figures, not a measure of the force's own work.")
+data.no_warehouse_guard()
+figs = data.call(context_figures)
+if figs is None or figs.empty:
+    st.info('No police.uk file is loaded yet. Download a month of street-level crime or outcomes for the force '
+            'from data.police.uk and load it like a return, e.g. '
+            '"pccdash ingest 2017-11/2017-11-south-yorkshire-street.csv".')
+    st.stop()
+
+cat = catalogue()
+ui.caveat_box(list(cat.source_caveats.get(SOURCE, ())), label="About police.uk figures")
+
+months = sorted(figs["period"].unique(), reverse=True)
+month = st.selectbox("Month", months, format_func=lambda p: month_label(month_number(p)), key="context_month")
+table = by_place(figs, month).round(1)
+short = {m.name: m.short_name.removesuffix(" (police.uk)") for m in catalogue().of_source(SOURCE)}
+table["Measure"] = table["Measure"].map(short)  # short names keep every column in view
+st.subheader(f"By district, {month_label(month_number(month))}")
+st.dataframe(table, hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3)  # every row in view
+ref = reference()
+st.caption(f'A record is placed in a district by its LSOA name; "{ref.outside}" holds records whose LSOA lies in '
+           f'no district of the force, "{ref.no_location}" those published without a location. '
+           f'"{ALL_RECORDS}" counts every record falling within {ref.force}, as a plan measure\'s force figure does. '
+           "A share is empty where there were no crimes to share.")
+own = [(m, c) for m in cat.of_source(SOURCE) for c in m.caveats[len(cat.source_caveats.get(SOURCE, ())):]]
+ui.caveat_box([f"{m.short_name}: {c}" for m, c in own], label="On particular measures")
+
+st.subheader("Month by month")
+names = {m.id: m.name for m in cat.of_source(SOURCE) if m.id in set(figs["measure"])}
+measure_id = st.selectbox("Measure", list(names), format_func=names.get, key="context_measure")
+m = cat.get(measure_id)
+series = figs[figs["measure"] == measure_id]
+places = [p for p in ref.placements if p in set(series["district"])]
+fig = go.Figure()
+if len(months) < 2:  # one month: a bar per place; a line needs two months
+    one = series.set_index("district").reindex(places)
+    fig.add_trace(go.Bar(x=places, y=one["value"], marker_color=ui.DARK_BLUE, text=one["value"].round(1),
+                         textposition="outside", name=m.unit))
+    title = f"{m.name}, {month_label(month_number(months[0]))}"
+else:
+    for i, place in enumerate(places):
+        one = series[series["district"] == place]
+        fig.add_trace(go.Scatter(x=pd.to_datetime(one["period"]), y=one["value"], name=place, mode="lines+markers",
+                                 line={"color": ui.PALETTE[i % len(ui.PALETTE)]}))
+    fig.update_xaxes(tickformat="%b %Y")
+    title = f"{m.name}, by month"
+fig.update_layout(title=title, height=380, yaxis_title=m.unit.capitalize(), plot_bgcolor="white",
+                  margin={"l": 10, "r": 10, "t": 50, "b": 10}, legend={"orientation": "h", "y": -0.2})
+st.plotly_chart(fig, width="stretch", key="context_chart")
+if len(months) < 2:
+    st.caption("Only one month is loaded: load more months to see how each place moves.")
+
+st.subheader("Republished months")
+changes = pd.concat([data.call(revision_changes, kind=k) for k in ("street", "outcomes")], ignore_index=True)
+if changes.empty:
+    st.write("No month has been republished since it was first loaded.")
+else:
+    changes["period"] = pd.to_datetime(changes["period"]).dt.strftime("%Y-%m")
+    st.write(f"{len(changes)} count(s) changed when police.uk republished a month: before and after, by district "
+             "and category.")
+    st.dataframe(changes.drop(columns=["falls_within"]), hide_index=True, width="stretch")
+
+with st.expander("Months loaded", expanded=False):
+    st.dataframe(data.call(loaded_months), hide_index=True, width="stretch")
