@@ -712,6 +712,18 @@ def test_a_memory_limit_duckdb_cannot_read_is_a_clear_error(con, tmp_path, monke
     assert scalar(con, "SELECT count(*) FROM file_registry") == 0
 
 
+@pytest.mark.parametrize("limit", ["1MB", "8MB"])
+def test_a_memory_limit_too_small_for_the_file_says_so_and_keeps_nothing(con, tmp_path, monkeypatch, limit):
+    from pipelines.errors import ConfigError
+
+    monkeypatch.setenv("PCCDASH_DUCKDB_MEMORY_LIMIT", limit)
+    with pytest.raises(ConfigError, match=f'(?i)PCCDASH_DUCKDB_MEMORY_LIMIT.*{limit}.*raise it'):
+        load(con, STREET, tmp_path)
+    assert nothing_loaded(con) and scalar(con, "SELECT count(*) FROM file_registry") == 0
+    monkeypatch.delenv("PCCDASH_DUCKDB_MEMORY_LIMIT")
+    assert load(con, STREET, tmp_path).outcome == "accepted"  # the same file, with the default: loaded
+
+
 def test_every_setting_is_in_the_readme():
     from pipelines.settings import SETTINGS
 

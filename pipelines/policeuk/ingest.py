@@ -358,6 +358,13 @@ def _not_police_uk(label: str) -> Problem:
                           f'"{expected}" (or the outcomes file\'s, ending "Outcome type").', row=1)
 
 
+def _too_little_memory(label: str, exc: duckdb.OutOfMemoryException) -> ConfigError:
+    limit = settings.get("duckdb_memory_limit")
+    return ConfigError(f'"{label}" was not loaded: DuckDB needed more memory than the setting '
+                       f'PCCDASH_DUCKDB_MEMORY_LIMIT allows ({limit}); nothing was kept. Raise it (1GB is the default) '
+                       f"and run the same command again. DuckDB said: {str(exc).splitlines()[0]}")
+
+
 @contextlib.contextmanager
 def memory_limit(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """DuckDB's memory_limit set to the setting duckdb_memory_limit meanwhile, then put back. Past the limit
@@ -370,6 +377,9 @@ def memory_limit(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         raise ConfigError(f'The setting PCCDASH_DUCKDB_MEMORY_LIMIT is "{limit}", which DuckDB cannot read as a '
                           f"memory limit ({str(exc).splitlines()[0]}); write it as DuckDB does, such as 1GB or "
                           "512MB.") from None
+    except duckdb.OutOfMemoryException:
+        raise ConfigError(f'The setting PCCDASH_DUCKDB_MEMORY_LIMIT is "{limit}", less than DuckDB is using already; '
+                          "raise it (1GB is the default).") from None
     try:
         yield
     finally:
@@ -475,6 +485,8 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
             facts.sha256, lines = found.sha256, found.lines
             if in_transaction and not dry_run:
                 con.execute("UPDATE file_registry SET sha256 = ? WHERE file_id = ?", [facts.sha256, file_id])
+        if isinstance(read_error, duckdb.OutOfMemoryException):
+            raise read_error  # the setting, not the file: nothing is refused
         if read_error is not None:
             raise _Refused(_csv_problems(facts, len(HEADERS[kind]), read_error))
         rows = _number_rows(con, csv_path, kind, file_id, facts.blank_lines if lines is None else None, lines)
@@ -520,6 +532,10 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
                                seconds=time.perf_counter() - started)
         return _reject(con, path, label, facts, facts.size, received, loaded_by, exc.problems, started,
                        layout=layout)
+    except duckdb.OutOfMemoryException as exc:
+        if in_transaction:
+            con.execute("ROLLBACK")
+        raise _too_little_memory(label, exc) from None
     except BaseException:
         if in_transaction:
             con.execute("ROLLBACK")
