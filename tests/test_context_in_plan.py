@@ -164,6 +164,12 @@ def test_the_briefing_and_measure_pages_show_context_measures_with_their_caveats
     at.selectbox(key="measure").set_value(VIOLENCE).run()
     assert not at.exception, at.exception
     assert APPROXIMATE in texts(at)
+    assert not [b for b in at.button if b.key == "to_provenance"]  # provenance traces the force's returns
+    at.button(key="to_context").click().run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "police.uk context"
+    assert at.selectbox(key="context_measure").value == VIOLENCE
+    at = internal(monkeypatch, context_db, "internal_pages/measure.py", ANALYST)
     at.selectbox(key="measure").set_value("cse_arrests").run()
     assert APPROXIMATE not in texts(at)
 

@@ -79,7 +79,11 @@ else:
     st.dataframe(area_cav[["period", "district", "kind", "text"]].sort_values("period", ascending=False),
                  hide_index=True, width="stretch",
                  column_config={"period": "Month", "district": "District", "kind": "Kind", "text": "Caveat"})
-if st.button("Trace a figure to its source", icon=":material/account_tree:", key="to_provenance"):
+if not m.from_force_return:
+    if st.button("See it on the police.uk context page", icon=":material/map:", key="to_context"):
+        st.session_state["context_measure"] = measure_id
+        st.switch_page("internal_pages/context.py")
+elif st.button("Trace a figure to its source", icon=":material/account_tree:", key="to_provenance"):
     st.session_state["prov_measure"] = measure_id
     st.switch_page("internal_pages/provenance.py")
 
