@@ -22,6 +22,11 @@ from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from pipelines import signin
+from pipelines.cli import SAMPLE_POLICE_UK, SAMPLE_RETURNS
+
+# the files `pccdash demo` loads: the sample returns and the police.uk sample; each is one validation run
+DEMO_FILES = sum(1 for folder in (SAMPLE_RETURNS, SAMPLE_POLICE_UK) for f in folder.iterdir()
+                 if f.suffix in (".csv", ".xlsx"))
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent

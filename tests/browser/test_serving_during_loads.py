@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from .conftest import ROOT, TIMEOUT_MS, Served, child_env, serve_demo, settle
+from .conftest import DEMO_FILES, ROOT, TIMEOUT_MS, Served, child_env, serve_demo, settle
 
 DISTRICTS = ("Barnsley", "Doncaster", "Rotherham", "Sheffield")
 MEASURES = ("cse_arrests", "cse_charges", "cse_live_investigations", "cse_referrals", "cawn_issued",
@@ -187,7 +187,7 @@ def test_pages_keep_loading_whole_while_files_load_and_months_are_published(own_
         settle(files)
         registry = files.get_by_test_id("stDataFrame").first  # newest file first
         expect(registry.locator('td[role="gridcell"]', has_text=RETURN_NAME).first).to_be_attached()
-        expect(files.get_by_test_id("stMetric").filter(has_text="Accepted")).to_contain_text("15")
+        expect(files.get_by_test_id("stMetric").filter(has_text="Accepted")).to_contain_text(str(DEMO_FILES + 1))
         summary = pages.tabs[4][0]
         summary.goto(served.public_url)
         expect(summary.get_by_role("heading", name="Headlines for September 2015")).to_be_visible()
