@@ -117,6 +117,11 @@ def test_the_plan_judges_context_measures_beside_the_force_figures(context_db, c
     assert by[(SHARE, "Sheffield")].value == pytest.approx(
         100 * sum(r["Last outcome category"] in charged for r in sheffield) / len(sheffield))
     assert share.aspiration is not None and "10" in share.aspiration
+    # one month of police.uk: no process limits yet, and the sentence says so rather than "no change"
+    assert force_violence.variation == "too few months" and force_violence.variation_icon is None
+    assert force_violence.sentence.endswith("too few months so far to tell a significant change from ordinary "
+                                            "variation.")
+    assert by[("cse_arrests", "South Yorkshire")].variation != "too few months"
     # a month police.uk was not loaded for: no figure, said so, not a crash
     later = {(s.measure_id, s.area): s for s in PlanAnalytics(plan_figures_read(context_db)).status("2018-03")}
     assert later[(VIOLENCE, "South Yorkshire")].value is None
@@ -144,6 +149,7 @@ def test_the_pack_carries_the_context_measures_and_their_caveats(context_db, con
     violence = next(m for m in pack.measures if m.measure_id == VIOLENCE)
     assert violence.priority == "Tackling crime and anti-social behaviour"
     assert any(c.startswith(APPROXIMATE) for c in violence.caveats)
+    assert {r.variation for r in violence.rows} == {"Too few months"}
     arrests = next(m for m in pack.measures if m.measure_id == "cse_arrests")
     assert not any(APPROXIMATE in c for c in arrests.caveats)  # police.uk's caveats stay with police.uk's figures
 

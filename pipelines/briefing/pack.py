@@ -14,7 +14,7 @@ from ..figures import current_figures, plan_figures
 from ..flags import caveats, caveats_by_figure, force_caveats
 from ..plan import PlanAnalytics
 from ..plan.narrative import format_change, format_number
-from ..plan.spc import assurance_text, variation_text
+from ..plan.spc import assurance_text
 from ..public import MANAGEMENT_INFORMATION
 from ..warehouse import utc_now
 from .model import Pack, PackChart, PackMeasure, PackRow
@@ -29,8 +29,9 @@ class NoFigures(PccDashError):
     """There is nothing to brief on for the meeting date asked."""
 
 
-def variation_words(icon: str | None) -> str:
-    words = variation_text(icon)
+def variation_words(status) -> str:
+    """The status's variation in words, capitalised ("Too few months" before a chart has limits)."""
+    words = status.variation
     return words[0].upper() + words[1:] if words else ""
 
 
@@ -71,7 +72,7 @@ def assemble(period: ReportingPeriod, statuses, cav: pd.DataFrame, texts: dict, 
             rows.append(PackRow(area=s.area, value=format_number(s.value, m),
                                 last_year=format_number(s.last_year_value, m),
                                 change=format_change(s.change, s.change_pct, m),
-                                variation=variation_words(s.variation_icon),
+                                variation=variation_words(s),
                                 assurance=(assurance_text(s.assurance_icon) or "").capitalize(),
                                 caveats=row_caveats))
         chart = None

@@ -106,8 +106,10 @@ def extreme_phrase(values: np.ndarray, months: np.ndarray, side: int, min_months
 
 def signal_sentence(measure: Measure, area: str, is_force: bool, when: str, value: float | None, *,
                     icon: str | None, rule: str | None = None, run: int = 0, mean: float | None = None,
-                    extreme: str = "", provisional: bool = False) -> str:
+                    extreme: str = "", provisional: bool = False, judged: bool = True) -> str:
     """One sentence for one point of a chart: what it shows and whether that is significant.
+
+    ``judged`` False: the chart has no process limits yet (one month, or one since a rebase).
 
     ``when`` is the period as a person says it ("July 2015", "Q2 2015/16").
     ``icon`` is the variation icon key; ``rule`` the special-cause rule, ``run`` the number of points
@@ -117,6 +119,9 @@ def signal_sentence(measure: Measure, area: str, is_force: bool, when: str, valu
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return f"There is no figure for {subject(measure, start_of_sentence=False)} " \
                f"{area_phrase(area, is_force)} for {when}."
+    if not judged:
+        return (f"{head} ({format_number(value, measure)}): too few months so far to tell a significant change "
+                "from ordinary variation.")
     head += f" ({format_number(value, measure)}) {verb(measure)}"
     if not icon or icon == "common_cause" or not rule:
         text = f"{head} within the expected range: no significant change."

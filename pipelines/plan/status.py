@@ -206,7 +206,10 @@ class PlanAnalytics:
             provisional = latest.provisional
         when = month_label(number)
         questions: list[str] = []
-        if has_value and latest is not None:
+        judged = latest is not None and mean is not None and upper is not None  # limits need two months
+        if has_value and not judged:
+            sentence = signal_sentence(measure, area_name, is_force, when, value, icon=None, judged=False)
+        elif has_value:
             icon = point_type(latest.rule, latest.side, pm.increase_is)
             rule = latest.rule_name
             extreme, run = "", 0
@@ -258,7 +261,8 @@ class PlanAnalytics:
             fytd_last_year=_opt(ytd_prev.value) if ytd_prev.complete else None,
             fytd_change=ytd_ch, fytd_change_pct=ytd_pct,
             baseline=pm.baseline.label, baseline_value=baseline_value,
-            variation=variation_text(icon) if has_value else "no data", variation_icon=icon,
+            variation=(variation_text(icon) if judged else "too few months") if has_value else "no data",
+            variation_icon=icon,
             signal_rule=rule, signal_since=since, mean=mean, upper=upper, lower=lower,
             provisional=provisional, aspiration=aspiration, target=target,
             assurance=assurance_words, assurance_icon=assurance_icon,
