@@ -298,18 +298,18 @@ def plan(db, month, district, no_sentences, fmt):
     import pandas as pd
 
     from .exports import write_csv
-    from .figures import FigureFilter, current_figures, parse_month, plan_figures
+    from .figures import accepted_months, parse_month, plan_figures
     from .plan import format_status_table, plan_status, status_rows
     from .warehouse import connect_read_only
 
     chosen = parse_month(month, "--month")
     with connect_read_only(db) as con:
-        figs = current_figures(con, FigureFilter())
+        months = accepted_months(con)
         judged = plan_figures(con)
-    if figs.empty:
+    if not months:
         raise PccDashError('The warehouse holds no figures yet. '
                            'Run "pccdash ingest PATH" or "pccdash demo --no-serve".')
-    when = chosen.strftime("%Y-%m") if chosen else figs["period"].max()
+    when = chosen.strftime("%Y-%m") if chosen else months[-1]
     statuses = plan_status(judged, when, district)
     if fmt == "csv":
         write_csv(pd.DataFrame(status_rows(statuses)), sys.stdout)

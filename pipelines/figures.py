@@ -112,6 +112,12 @@ def figure_history(con: duckdb.DuckDBPyConnection, f: FigureFilter = FigureFilte
     ).df().pipe(_plain_numbers)
 
 
+def accepted_months(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every month ("YYYY-MM") with an accepted figure of the force's, oldest first."""
+    return [r[0] for r in con.execute(
+        "SELECT DISTINCT strftime(period, '%Y-%m') FROM figure ORDER BY 1").fetchall()]
+
+
 def plan_figures(con: duckdb.DuckDBPyConnection, plans=None) -> pd.DataFrame:
     """What the Police and Crime Plan is judged on: DataFrame(period "YYYY-MM", district, measure, value).
 

@@ -26,20 +26,27 @@ def write_csv(path: Path, text: str, encoding: str = "utf-8") -> Path:
     return path
 
 
-def write_xlsx(path: Path, sheets: dict[str, list[list]], hidden: tuple[str, ...] = (),
-               merge: dict[str, str] | None = None) -> Path:
-    """Write a workbook: sheet name -> rows of cells (a string starting '=' is written as a formula)."""
+def build_workbook(sheets: dict[str, list[list]], hidden: dict[str, str] | None = None,
+                   merge: dict[str, str] | None = None) -> openpyxl.Workbook:
+    """A workbook: sheet name -> rows of cells (a string starting '=' is a formula). `hidden`: sheet -> 'hidden' or
+    'veryHidden'; `merge`: sheet -> a range of cells to merge."""
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     for name, rows in sheets.items():
         ws = wb.create_sheet(name)
         for row in rows:
             ws.append(row)
-        if name in hidden:
-            ws.sheet_state = "hidden"
+        if hidden and name in hidden:
+            ws.sheet_state = hidden[name]
         if merge and name in merge:
             ws.merge_cells(merge[name])
-    wb.save(path)
+    return wb
+
+
+def write_xlsx(path: Path, sheets: dict[str, list[list]], hidden: tuple[str, ...] = (),
+               merge: dict[str, str] | None = None) -> Path:
+    """Write a workbook: sheet name -> rows of cells (a string starting '=' is written as a formula)."""
+    build_workbook(sheets, dict.fromkeys(hidden, "hidden"), merge).save(path)
     return path
 
 

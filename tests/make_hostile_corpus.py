@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
+from helpers import build_workbook
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "data" / "hostile"
@@ -64,16 +65,7 @@ def _normalise_zip(data: bytes) -> bytes:
 def workbook(sheets: dict[str, list[list]], *, hidden: dict[str, str] | None = None,
              merge: dict[str, str] | None = None, after: Callable[[openpyxl.Workbook], None] | None = None) -> bytes:
     """A workbook: sheet name -> rows. `hidden`: sheet -> 'hidden' | 'veryHidden'. A str starting '=' is a formula."""
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, sheet_rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in sheet_rows:
-            ws.append(row)
-        if hidden and name in hidden:
-            ws.sheet_state = hidden[name]
-        if merge and name in merge:
-            ws.merge_cells(merge[name])
+    wb = build_workbook(sheets, hidden, merge)
     if after:
         after(wb)
     buf = io.BytesIO()

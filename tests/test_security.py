@@ -85,8 +85,9 @@ def test_hostile_filter_values_on_the_cli_are_refused_by_name(run_cli, sample_db
         assert out.exit_code != 0 and "is not a district" in out.output
 
 
-def test_hostile_values_to_the_public_reader_find_nothing(monkeypatch, sample_db, tmp_path):
-    from dashboard import public_data
+@pytest.fixture
+def published_july(monkeypatch, sample_db, tmp_path):
+    """A copy of the sample warehouse with July 2015 approved and published; the public side reads its snapshot."""
     from pipelines.publish.approval import approve
     from pipelines.publish.snapshot import publish
 
@@ -95,6 +96,12 @@ def test_hostile_values_to_the_public_reader_find_nothing(monkeypatch, sample_db
         approve(con, ["2015-07"], {"email": "pcc@example.org"})
         publish(con, {"email": "pcc@example.org"}, tmp_path / "published")
     monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
+    return db
+
+
+def test_hostile_values_to_the_public_reader_find_nothing(published_july):
+    from dashboard import public_data
+
     for text in HOSTILE:
         assert public_data.cells(text, text).empty
         assert public_data.monthly(text, text).empty
@@ -102,15 +109,8 @@ def test_hostile_values_to_the_public_reader_find_nothing(monkeypatch, sample_db
     assert len(public_data.cells("month", "2015-07")) > 0
 
 
-def test_the_public_door_refuses_to_open_the_warehouse_through_sql(sample_db, tmp_path, monkeypatch):
-    db = copy_warehouse(sample_db, tmp_path)
-    with warehouse.connect(db) as con:
-        from pipelines.publish.approval import approve
-        from pipelines.publish.snapshot import publish
-
-        approve(con, ["2015-07"], {"email": "pcc@example.org"})
-        publish(con, {"email": "pcc@example.org"}, tmp_path / "published")
-    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
+def test_the_public_door_refuses_to_open_the_warehouse_through_sql(published_july):
+    db = published_july
     for sql in (f"ATTACH '{db}' AS wh", f"SELECT * FROM read_csv('{ROOT / 'README.md'}')",
                 f"SELECT * FROM '{db}'", "INSTALL httpfs", "COPY figure TO '/tmp/leak.csv'"):
         with pytest.raises(duckdb.Error):

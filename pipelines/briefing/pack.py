@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..catalogue import catalogue, force
 from ..errors import PccDashError
-from ..figures import current_figures, plan_figures
+from ..figures import accepted_months, plan_figures
 from ..flags import caveats, caveats_by_figure, force_caveats
 from ..plan import PlanAnalytics
 from ..plan.narrative import format_change, format_number
@@ -42,8 +42,7 @@ def drafted_questions(statuses) -> list[str]:
 
 def build_pack(con: duckdb.DuckDBPyConnection, meeting: dt.date, generated_by: str) -> Pack:
     """Everything the pack says for the meeting on `meeting`, from the figures accepted now."""
-    figures = current_figures(con)
-    period = reporting_period(meeting, figures["period"].unique() if not figures.empty else [])
+    period = reporting_period(meeting, accepted_months(con))
     if period.month is None:
         raise NoFigures(f"No month before {meeting:%d %B %Y} has accepted figures, so there is nothing to brief on. "
                         'Load the force\'s returns with "pccdash ingest" first.')

@@ -174,6 +174,19 @@ def settle(page: Page) -> None:
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
 
 
+def sign_in_at(page: Page, internal_url: str, email: str) -> None:
+    """Open the internal app at `internal_url`, press "Sign in", authorize as `email` at the provider, return."""
+    page.goto(internal_url)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/oauth2/authorize**")
+    page.get_by_placeholder("sub").fill(email)
+    page.get_by_role("button", name="Authorize").click()
+    page.wait_for_url(internal_url + "/**")
+    # Both the sidebar of a user with a role and the refusal of one without say "signed in as <email>".
+    expect(page.get_by_text(f"signed in as {email}").first).to_be_visible()
+    settle(page)
+
+
 @pytest.fixture
 def sign_in(served) -> Callable[[Page, str], None]:
     """`sign_in(page, email)`: open the internal app, press "Sign in", authorize as `email` at the provider, return.
@@ -181,18 +194,7 @@ def sign_in(served) -> Callable[[Page, str], None]:
     Any address may be typed at the provider; it becomes the account's `email` claim.
     """
 
-    def run(page: Page, email: str) -> None:
-        page.goto(served.internal_url)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url("**/oauth2/authorize**")
-        page.get_by_placeholder("sub").fill(email)
-        page.get_by_role("button", name="Authorize").click()
-        page.wait_for_url(served.internal_url + "/**")
-        # Both the sidebar of a user with a role and the refusal of one without say "signed in as <email>".
-        expect(page.get_by_text(f"signed in as {email}").first).to_be_visible()
-        settle(page)
-
-    return run
+    return lambda page, email: sign_in_at(page, served.internal_url, email)
 
 
 @pytest.fixture(scope="package")

@@ -18,6 +18,11 @@ def main(page):
     return page.get_by_test_id("stMain")
 
 
+def metric_value(page, label: str):
+    """The value of the metric whose label holds `label`, in the page's main area."""
+    return main(page).get_by_test_id("stMetric").filter(has_text=label).get_by_test_id("stMetricValue")
+
+
 def reporting_period(page):
     return main(page).locator('[data-testid="stMarkdownContainer"] p', has_text="Reporting period:")
 
@@ -140,8 +145,8 @@ def test_a_flag_raised_on_provenance_shows_beside_the_figure_and_is_resolved_on_
 
     go_to(page, "Flags")
     expect(main(page).get_by_role("heading", name="Flags", level=1)).to_be_visible()
-    opened = main(page).get_by_test_id("stMetric").filter(has_text="Open")
-    expect(opened.get_by_test_id("stMetricValue")).to_have_text("1")
+    opened = metric_value(page, "Open")
+    expect(opened).to_have_text("1")
     listed = main(page).get_by_test_id("stDataFrame")
     expect(listed.locator('td[role="gridcell"]', has_text=reason)).to_be_attached()
     listed.locator(".dvn-scroller").evaluate("e => { e.scrollLeft = e.scrollWidth; }")  # to "raised_by"
@@ -152,10 +157,10 @@ def test_a_flag_raised_on_provenance_shows_beside_the_figure_and_is_resolved_on_
     expect(resolve.get_by_role("combobox", name="Flag")).to_have_value(re.compile(re.escape(reason[:40])))
     resolve.get_by_label("What was found and done").fill("Checked with the force: the return was right.")
     resolve.get_by_role("button", name="Resolve flag").click()
-    expect(opened.get_by_test_id("stMetricValue")).to_have_text("0")
+    expect(opened).to_have_text("0")
     expect(main(page).get_by_text("No open flags.")).to_be_visible()
-    resolved = main(page).get_by_test_id("stMetric").filter(has_text="Resolved")
-    expect(resolved.get_by_test_id("stMetricValue")).to_have_text("1")
+    resolved = metric_value(page, "Resolved")
+    expect(resolved).to_have_text("1")
     full_shot(page, shots / "internal-08-flags-resolved.png")
 
 
@@ -210,10 +215,10 @@ def test_validation_runs_quarantine_and_files_loaded_show_their_tables(page, sig
     signed_in_as(page, "analyst@example.org")
     go_to(page, "Validation runs")
     expect(main(page).get_by_role("heading", name="Validation runs", level=1)).to_be_visible()
-    runs = main(page).get_by_test_id("stMetric").filter(has_text="Runs")
-    expect(runs.get_by_test_id("stMetricValue")).to_have_text(str(DEMO_FILES))
-    warned = main(page).get_by_test_id("stMetric").filter(has_text="Passed with warnings")
-    expect(warned.get_by_test_id("stMetricValue")).not_to_have_text("0")
+    runs = metric_value(page, "Runs")
+    expect(runs).to_have_text(str(DEMO_FILES))
+    warned = metric_value(page, "Passed with warnings")
+    expect(warned).not_to_have_text("0")
     table = main(page).get_by_test_id("stDataFrame").first
     # newest first: the demo's police.uk files, then the returns (the table draws only the rows in view)
     expect(table.locator('td[role="gridcell"]', has_text="2017-11-south-yorkshire-street").first).to_be_attached()
@@ -236,10 +241,10 @@ def test_validation_runs_quarantine_and_files_loaded_show_their_tables(page, sig
 
     go_to(page, "Files loaded")
     expect(main(page).get_by_role("heading", name="Files loaded", level=1)).to_be_visible()
-    accepted = main(page).get_by_test_id("stMetric").filter(has_text="Accepted")
-    expect(accepted.get_by_test_id("stMetricValue")).to_have_text(str(DEMO_FILES))
-    refused = main(page).get_by_test_id("stMetric").filter(has_text="Refused")
-    expect(refused.get_by_test_id("stMetricValue")).to_have_text("0")
+    accepted = metric_value(page, "Accepted")
+    expect(accepted).to_have_text(str(DEMO_FILES))
+    refused = metric_value(page, "Refused")
+    expect(refused).to_have_text("0")
     files = main(page).get_by_test_id("stDataFrame")
     expect(files.locator('td[role="gridcell"]', has_text="2025-26-cse-return.xlsx").first).to_be_attached()
     assert "accepted" in grid_cells(files)
@@ -260,20 +265,20 @@ def test_an_analyst_sees_the_publishing_page_but_cannot_approve(page, signed_in_
 def test_the_pcc_approves_and_publishes_a_month_and_the_public_app_offers_it(page, signed_in_as, served, shots):
     signed_in_as(page, "pcc@example.org")
     go_to(page, "Approve and publish")
-    published = main(page).get_by_test_id("stMetric").filter(has_text="Published")
-    expect(published.get_by_test_id("stMetricValue")).to_have_text("16")  # April 2014 to July 2015
+    published = metric_value(page, "Published")
+    expect(published).to_have_text("16")  # April 2014 to July 2015
     pick(page, "Months to approve", "2015-08")
     page.keyboard.press("Escape")
     expect(main(page).get_by_test_id("stMultiSelect").filter(has_text="Months to approve")).to_contain_text("2015-08")
     settle(page)
     full_shot(page, shots / "internal-09-approve-and-publish-chosen.png")
     main(page).get_by_role("button", name="Approve", exact=True).click()
-    approved = main(page).get_by_test_id("stMetric").filter(has_text="Approved")
-    expect(approved.get_by_test_id("stMetricValue")).to_have_text("1")
+    approved = metric_value(page, "Approved")
+    expect(approved).to_have_text("1")
     expect(main(page).get_by_text("1 month(s) approved and not yet published")).to_be_visible()
     main(page).get_by_role("button", name="Publish", exact=True).click()
-    expect(published.get_by_test_id("stMetricValue")).to_have_text("17")
-    expect(approved.get_by_test_id("stMetricValue")).to_have_text("0")
+    expect(published).to_have_text("17")
+    expect(approved).to_have_text("0")
     full_shot(page, shots / "internal-09-approve-and-publish-done.png")
 
     page.goto(served.public_url)  # the public app offers the month at once

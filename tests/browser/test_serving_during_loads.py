@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from .conftest import DEMO_FILES, ROOT, TIMEOUT_MS, Served, child_env, serve_demo, settle
+from .conftest import DEMO_FILES, ROOT, TIMEOUT_MS, Served, child_env, serve_demo, settle, sign_in_at
 
 DISTRICTS = ("Barnsley", "Doncaster", "Rotherham", "Sheffield")
 MEASURES = ("cse_arrests", "cse_charges", "cse_live_investigations", "cse_referrals", "cawn_issued",
@@ -50,14 +50,7 @@ def write_big_return(path: Path) -> int:
 
 def sign_in(context: BrowserContext, served: Served, email: str) -> None:
     page = context.new_page()
-    page.goto(served.internal_url)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/oauth2/authorize**")
-    page.get_by_placeholder("sub").fill(email)
-    page.get_by_role("button", name="Authorize").click()
-    page.wait_for_url(served.internal_url + "/**")
-    expect(page.get_by_text(f"signed in as {email}").first).to_be_visible()
-    settle(page)
+    sign_in_at(page, served.internal_url, email)
     page.close()
 
 
