@@ -28,7 +28,7 @@ ui.caveat_box(list(cat.source_caveats.get(SOURCE, ())), label="About police.uk f
 months = sorted(figs["period"].unique(), reverse=True)
 month = st.selectbox("Month", months, format_func=lambda p: month_label(month_number(p)), key="context_month")
 table = by_place(figs, month).round(1)
-short = {m.name: m.short_name.removesuffix(" (police.uk)") for m in catalogue().of_source(SOURCE)}
+short = {m.name: m.short_name.removesuffix(" (police.uk)") for m in cat.of_source(SOURCE)}
 table["Measure"] = table["Measure"].map(short)  # short names keep every column in view
 st.subheader(f"By district, {month_label(month_number(month))}")
 st.dataframe(table, hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3)  # every row in view
