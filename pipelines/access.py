@@ -39,6 +39,16 @@ def roles_for(claims: Mapping[str, object] | None) -> set[str]:
     return out
 
 
+def command_line_identities(account: str) -> list[str]:
+    """The identities access.yaml lets an operating-system account act as from the command line."""
+    cfg = _load_yaml("access.yaml")
+    mapping = cfg.get("command_line") or {}
+    if not isinstance(mapping, dict):
+        return []
+    listed = mapping.get(account) or []
+    return [str(x) for x in (listed if isinstance(listed, list) else [listed])]
+
+
 def may(claims: Mapping[str, object] | None, action: str) -> bool:
     return bool(roles_for(claims) & MAY[action])
 
