@@ -172,6 +172,9 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, t
                WHERE c.value IS NULL OR c.value <> b.value""",
             {"file_id": file_id, "now": received},
         )
+        # what the file held, unchanged figures too: a resubmission covers the months and measures it repeats
+        con.execute("INSERT INTO file_coverage SELECT $file_id, period, measure, CAST(count(*) AS INTEGER) FROM batch "
+                    "GROUP BY period, measure", {"file_id": file_id})
         con.execute(
             "UPDATE file_registry SET figures_new = ?, figures_revised = ?, figures_unchanged = ? "
             "WHERE file_id = ?", [new, revised, unchanged, file_id])
