@@ -9,14 +9,19 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `streamlit run` does not add the root
 
-from dashboard import auth  # noqa: E402
+from dashboard import auth, failsafe  # noqa: E402
 from pipelines.catalogue import force  # noqa: E402
+from pipelines.errors import PccDashError  # noqa: E402
 
-st.set_page_config(page_title=f"{force().force_short_name}: performance dashboard", layout="wide",
-                   page_icon=":material/shield:")
 
-user = auth.signed_in()  # stops here for an anonymous visitor or an account without a role
-auth.sidebar(user)
+def _title() -> str:
+    try:
+        return f"{force().force_short_name}: performance dashboard"
+    except PccDashError:  # a broken force.yaml is told on the page itself, not as the tab's title
+        return "Performance dashboard"
+
+
+st.set_page_config(page_title=_title(), layout="wide", page_icon=":material/shield:")
 
 PAGES = {
     "PAB briefing": [
@@ -36,4 +41,7 @@ PAGES = {
         st.Page("internal_pages/publishing.py", title="Approve and publish", icon=":material/publish:"),
     ],
 }
-st.navigation(PAGES).run()
+with failsafe.guarded():
+    user = auth.signed_in()  # stops here for an anonymous visitor or an account without a role
+    auth.sidebar(user)
+    st.navigation(PAGES).run()

@@ -40,7 +40,8 @@ def _claims() -> dict:
 
 def signed_in() -> User:
     """The signed-in user with a role; otherwise show why not and stop the page."""
-    if not st.user.is_logged_in:
+    # without an [auth] section Streamlit's st.user has no is_logged_in at all: nobody is signed in then
+    if not getattr(st.user, "is_logged_in", False):
         st.title("Sign in")
         st.write("The briefing, data-quality and publishing pages are for the Commissioner's office. "
                  "Sign in with your organisation's account to continue.")

@@ -22,6 +22,19 @@ def reference_dir() -> Path:
     return Path(os.environ.get("PCCDASH_REFERENCE_DIR") or REFERENCE_DIR)
 
 
+def reference_stamp(*names: str) -> tuple:
+    """The reference folder and its files' modification times: a cache keyed on it re-reads an edited file
+    (the office edits these while the dashboard runs, and no one should need to restart it)."""
+    folder = reference_dir()
+    stamps = []
+    for name in names:
+        try:
+            stamps.append((folder / name).stat().st_mtime_ns)
+        except OSError:
+            stamps.append(None)
+    return (str(folder), *stamps)
+
+
 def _load_yaml(name: str) -> dict:
     path = reference_dir() / name
     try:
@@ -116,8 +129,8 @@ def _caveat_list(where: str, value: object) -> tuple[str, ...]:
     return tuple(" ".join(c.split()) for c in value)
 
 
-@functools.cache
-def _catalogue(ref_dir: str) -> Catalogue:
+@functools.lru_cache(maxsize=8)
+def _catalogue(stamp: tuple) -> Catalogue:
     data = _load_yaml("measures.yaml")
     source_caveats = data.get("source_caveats") or {}
     if not isinstance(source_caveats, dict) or set(source_caveats) - set(SOURCES):
@@ -171,12 +184,12 @@ def _catalogue(ref_dir: str) -> Catalogue:
 
 
 def catalogue() -> Catalogue:
-    """The measure catalogue (cached per reference folder)."""
-    return _catalogue(str(reference_dir()))
+    """The measure catalogue (cached until measures.yaml changes)."""
+    return _catalogue(reference_stamp("measures.yaml"))
 
 
-@functools.cache
-def _force(ref_dir: str) -> Force:
+@functools.lru_cache(maxsize=8)
+def _force(stamp: tuple) -> Force:
     data = _load_yaml("force.yaml")
     try:
         districts = tuple(d["name"] for d in data["districts"])
@@ -194,4 +207,4 @@ def _force(ref_dir: str) -> Force:
 
 def force() -> Force:
     """The force, its districts and the office that holds it to account."""
-    return _force(str(reference_dir()))
+    return _force(reference_stamp("force.yaml"))

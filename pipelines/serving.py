@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlparse
@@ -20,8 +21,21 @@ DASHBOARD = Path(__file__).resolve().parent.parent / "dashboard"
 INTERNAL_APP, PUBLIC_APP = DASHBOARD / "app.py", DASHBOARD / "public_app.py"
 # viewer toolbar: no "Deploy" or developer menu; the Government Analysis Function's dark blue as the
 # accent colour (white text on it contrasts 10:1, where Streamlit's default red is 4.2:1)
+# Nobody is shown a stack trace (it can name paths on the server); pages say what went wrong in words.
 STREAMLIT_FLAGS = ["--server.headless", "true", "--browser.gatherUsageStats", "false",
-                   "--client.toolbarMode", "viewer", "--theme.primaryColor", "#12436D"]
+                   "--client.toolbarMode", "viewer", "--theme.primaryColor", "#12436D",
+                   "--client.showErrorDetails", "none"]
+
+
+def configured_sign_in() -> Path | None:
+    """The secrets.toml Streamlit will read an [auth] section from (the working folder's, then the user's)."""
+    for candidate in (Path(".streamlit") / "secrets.toml", Path.home() / ".streamlit" / "secrets.toml"):
+        try:
+            if "auth" in tomllib.loads(candidate.read_text(encoding="utf-8")):
+                return candidate
+        except (OSError, tomllib.TOMLDecodeError):
+            continue
+    return None
 
 
 def serve_apps(path: Path, port: int, address: str = "localhost", *, which: str = "both", public_port: int = 8502,
@@ -40,8 +54,18 @@ def serve_apps(path: Path, port: int, address: str = "localhost", *, which: str 
             say(f'Warning: the redirect_uri in "{auth_secrets}" is on port {redirect_port}, not {port}; '
                 "sign-in will come back to the wrong place.", "yellow")
     if internal and not auth_secrets and not demo_sign_in:
-        say("No --auth-secrets given: the internal dashboard reads [auth] from .streamlit/secrets.toml, "
-            "if there is one. For the local demo provider, add --demo-sign-in.")
+        found = configured_sign_in()
+        if found:
+            say(f'Sign-in: the [auth] section of "{found}".')
+        elif signin.is_loopback(address):
+            demo_sign_in = True
+            say("No sign-in is configured (no --auth-secrets, and no [auth] section in .streamlit/secrets.toml), "
+                "so the internal dashboard uses the local demo sign-in provider and its made-up users. Give "
+                "--auth-secrets FILE to sign people in with the office's own provider.", "yellow")
+        else:
+            raise PccDashError(f'No sign-in is configured, and the internal dashboard would listen on "{address}", '
+                               "beyond this computer: give --auth-secrets FILE with the office's provider "
+                               "(see the README), or serve it on localhost.")
     if internal and path.exists():
         from .warehouse import connect
 
@@ -89,7 +113,7 @@ def serve_apps(path: Path, port: int, address: str = "localhost", *, which: str 
             env["PCCDASH_PUBLISHED_DIR"] = str(published)
             # the public never sees a stack trace: it could name a path on the server
             cmd = [sys.executable, "-m", "streamlit", "run", str(PUBLIC_APP), "--server.port", str(public_port),
-                   *flags, "--client.showErrorDetails", "none"]
+                   *flags]
             children.append(("the public dashboard", subprocess.Popen(cmd, env=env), public_url + "/_stcore/health"))
         for name, proc, health in children:
             if health:

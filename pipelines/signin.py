@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import secrets
@@ -179,6 +180,16 @@ def ensure_port_free(host: str, port: int, what: str, option: str | None = None)
     another = f"choose another with {option}" if option else "choose another port"
     raise PccDashError(f"Port {port} is already in use, so {what} cannot listen on it. "
                        f"Stop whatever uses it, or {another}.")
+
+
+def is_loopback(address: str) -> bool:
+    """Whether an address to listen on is reachable from this computer only."""
+    if address == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
 
 
 def local_host(address: str) -> str:

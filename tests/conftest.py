@@ -25,6 +25,22 @@ def _isolated_env(monkeypatch, tmp_path):
     monkeypatch.setenv("PCCDASH_TODAY", TODAY.isoformat())
 
 
+@pytest.fixture(autouse=True)
+def _no_hidden_page_faults(request):
+    """A page fault is shown to its reader as a sentence; a test fails on it all the same, with the traceback,
+    unless it is marked `page_fault` (it provokes one on purpose)."""
+    from dashboard import failsafe
+
+    failsafe.FAULTS.clear()
+    yield
+    if failsafe.FAULTS and request.node.get_closest_marker("page_fault") is None:
+        import traceback
+
+        exc = failsafe.FAULTS[-1]
+        pytest.fail("A page hid a fault behind an error box:\n"
+                    + "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+
+
 @pytest.fixture
 def db(tmp_path) -> Path:
     return tmp_path / "wh.duckdb"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
-from ..catalogue import _load_yaml, catalogue, force, reference_dir
+from ..catalogue import _load_yaml, catalogue, force, reference_dir, reference_stamp
 from ..errors import ConfigError
 
 FILE = "police_uk.yaml"
@@ -47,8 +47,8 @@ def _where(key: str) -> str:
     return f'{reference_dir() / FILE}, "{key}"'
 
 
-@functools.cache
-def _reference(ref_dir: str) -> PoliceUkReference:
+@functools.lru_cache(maxsize=8)
+def _reference(stamp: tuple) -> PoliceUkReference:
     data = _load_yaml(FILE)
     try:
         rules = data["districts"]
@@ -94,7 +94,7 @@ def _reference(ref_dir: str) -> PoliceUkReference:
 
 def reference() -> PoliceUkReference:
     """The police.uk reference (cached per reference folder)."""
-    return _reference(str(reference_dir()))
+    return _reference(reference_stamp(FILE, "measures.yaml", "force.yaml"))
 
 
 def register_reference_tables(con: duckdb.DuckDBPyConnection) -> None:
