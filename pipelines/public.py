@@ -8,7 +8,9 @@ replaces that pointer in one rename, so a reader sees the old snapshot or the ne
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
 from pathlib import Path
 
 import duckdb
@@ -25,14 +27,20 @@ def published_dir(explicit: str | os.PathLike | None = None) -> Path:
     return Path(explicit or os.environ.get("PCCDASH_PUBLISHED_DIR") or DEFAULT_DIR)
 
 
-def current_snapshot(folder: Path | None = None) -> Path | None:
-    """The snapshot file the pointer names, or None when nothing has been published."""
+def pointer(folder: Path | None = None) -> dict:
+    """What `current.json` says (the snapshot in force and the publications withdrawn), or {} without one."""
     folder = folder or published_dir()
     try:
-        pointer = json.loads((folder / POINTER).read_text(encoding="utf-8"))
+        found = json.loads((folder / POINTER).read_text(encoding="utf-8"))
     except (FileNotFoundError, json.JSONDecodeError):
-        return None
-    name = Path(str(pointer.get("file", ""))).name  # a name only: the pointer cannot lead out of the folder
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def current_snapshot(folder: Path | None = None) -> Path | None:
+    """The snapshot file the pointer names, or None when nothing has been published (or all was withdrawn)."""
+    folder = folder or published_dir()
+    name = Path(str(pointer(folder).get("file") or "")).name  # a name only: the pointer cannot lead out of the folder
     path = folder / name
     if not name.startswith("snapshot-") or not name.endswith(".duckdb") or not path.is_file():
         return None
@@ -49,3 +57,84 @@ def read(sql: str, params: list | tuple = (), snapshot: Path | None = None) -> p
         return con.execute(sql, list(params)).df()
     finally:
         con.close()
+
+
+def withdrawals(folder: Path | None = None) -> pd.DataFrame:
+    """Publications withdrawn, newest first: published_at, withdrawn_at, reason (as the pointer carries them,
+    so the notice switches with the snapshot it sends readers back to)."""
+    cols = ["published_at", "withdrawn_at", "reason"]
+    rows = pointer(folder).get("withdrawals") or []
+    kept = [{c: str(r.get(c, "")) for c in cols} for r in rows if isinstance(r, dict)]
+    return pd.DataFrame(kept, columns=cols).sort_values("withdrawn_at", ascending=False, ignore_index=True)
+
+
+def withdrawal_notice(row) -> str:
+    """'Publication of 5 May 2026 withdrawn on 6 May 2026: <reason>' for one withdrawal."""
+    def day(text: str) -> str:
+        stamp = pd.Timestamp(text)
+        return f"{stamp.day} {stamp:%B %Y}"
+    return f"Publication of {day(row['published_at'])} withdrawn on {day(row['withdrawn_at'])}: {row['reason']}"
+
+
+# What the public reads about a measure's months, shared by the public pages and the publishing preview,
+# so the preview says exactly what the pages will.
+
+def number(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    v = float(value)
+    return f"{v:,.0f}" if v.is_integer() else f"{v:,.1f}"
+
+
+def month_text(period: str) -> str:
+    return pd.Timestamp(f"{period}-01").strftime("%B %Y") if re.fullmatch(r"\d{4}-\d{2}", period) else period
+
+
+def month_runs(periods: list[str]) -> list[tuple[str, str]]:
+    """Consecutive runs of YYYY-MM months, as (first, last) pairs in time order."""
+    runs: list[list[str]] = []
+    for p in sorted(set(periods)):
+        if runs and pd.Period(runs[-1][1], freq="M") + 1 == pd.Period(p, freq="M"):
+            runs[-1][1] = p
+        else:
+            runs.append([p, p])
+    return [(a, b) for a, b in runs]
+
+
+def months_phrase(periods: list[str]) -> str:
+    """'April 2014 to July 2015, and April 2026': exactly the months given, in runs."""
+    parts = [month_text(a) if a == b else f"{month_text(a)} to {month_text(b)}" for a, b in month_runs(periods)]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + ", and " + parts[-1]
+
+
+def trend_sentence(name: str, area: str, series: pd.DataFrame) -> str:
+    """What a measure's chart shows, in words: it names exactly the published months it speaks of, and a
+    lowest or highest month only among those shown, saying how many are hidden."""
+    if series.empty:
+        return f"No figures for {name.lower()} have been published."
+    series = series.sort_values("period")
+    runs = month_runs(list(series["period"]))
+    if len(runs) == 1:
+        first, last = runs[0]
+        text = (f"{name}, {area}, {month_text(first)}. " if first == last
+                else f"{name}, {area}, each month from {month_text(first)} to {month_text(last)}. ")
+    else:
+        text = (f"{name}, {area}, each published month: {months_phrase(list(series['period']))}. "
+                "The months between these have not been published. ")
+    shown = series[~series["suppressed"].astype(bool)]
+    hidden = len(series) - len(shown)
+    if shown.empty:
+        return text + "Every month is hidden to protect privacy."
+    lo, hi = shown.loc[shown["value"].idxmin()], shown.loc[shown["value"].idxmax()]
+    low_high = (f"{month_text(lo['period'])} ({number(lo['value'])}) and the highest "
+                f"{month_text(hi['period'])} ({number(hi['value'])})")
+    if hidden:
+        text += (f"Of the {len(shown)} month(s) shown, the lowest was {low_high}; {hidden} month(s) are hidden to "
+                 "protect privacy and are left out of both.")
+    else:
+        text += f"The lowest published month was {low_high}."
+    latest = series.iloc[-1]
+    last = month_text(latest["period"])
+    text += (f" In {last} it was {latest['display']}." if not latest["suppressed"]
+             else f" The figure for {last} is hidden to protect privacy.")
+    return text

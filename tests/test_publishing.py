@@ -65,20 +65,20 @@ def test_a_revision_after_approval_waits_for_a_new_approval_then_is_a_new_versio
         assert ingest(con, [write_csv(tmp_path / "fix.csv", HEADER + month_rows(
             "2015-07", "cse_arrests", (11, 25, 31, 41)))]).ok
         assert [s.status for s in period_states(con) if s.period.isoformat() == "2015-07-01"] == ["changed"]
-        publish(con, PCC)  # not re-approved: version 2 still carries the approved figure
+        with pytest.raises(NothingToPublish, match="nothing has been approved since"):
+            publish(con, PCC)  # not re-approved: the public already reads the approved figure
     assert snapshot_rows("SELECT value FROM figure WHERE area = 'Doncaster' AND period = '2015-07'") == [[21]]
     with warehouse.connect(loaded) as con:
         approve(con, ["2015-07"], PCC)
         version, _ = publish(con, PCC)
-    assert version == 3
+    assert version == 2
     assert snapshot_rows("SELECT value FROM figure WHERE area = 'Doncaster' AND period = '2015-07'") == [[25]]
     revised = snapshot_rows("SELECT area, previous_display, new_display FROM revision WHERE period = '2015-07' "
                             "ORDER BY area")
     assert revised == [["Doncaster", "21", "25"], ["South Yorkshire", "104", "108"]]
     assert snapshot_rows("SELECT last_revised_at IS NOT NULL FROM period WHERE period = '2015-07'") == [[True]]
     folder = public.published_dir()
-    assert sorted(p.name for p in folder.glob("snapshot-*.duckdb")) == [
-        "snapshot-0001.duckdb", "snapshot-0002.duckdb", "snapshot-0003.duckdb"]
+    assert sorted(p.name for p in folder.glob("snapshot-*.duckdb")) == ["snapshot-0001.duckdb", "snapshot-0002.duckdb"]
 
 
 def test_small_counts_are_suppressed_in_the_snapshot_and_no_reason_is_published(db, tmp_path, monkeypatch):

@@ -13,17 +13,19 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from .. import faults, settings
+from .. import audit, faults, settings
 from ..access import require
 from ..catalogue import catalogue, force
 from ..errors import PccDashError
 from ..files import write_atomically
-from ..public import MANAGEMENT_INFORMATION, POINTER, current_snapshot, published_dir
+from ..public import MANAGEMENT_INFORMATION, POINTER, current_snapshot, months_phrase, published_dir, trend_sentence
 from ..public import read as public_read
 from ..warehouse import utc_now
 from .protect import protect_measure
@@ -40,8 +42,11 @@ PUBLIC_CAVEATS = {
 FLAG_CAVEAT = "An analyst has flagged this figure for a data-quality check."
 
 
+CELL_KEYS = ["measure", "area", "period", "period_type"]
+
+
 class NothingToPublish(PccDashError):
-    """No month has been approved."""
+    """No month has been approved, or nothing has changed since the snapshot the public reads."""
 
 
 def _approved(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -134,16 +139,134 @@ def _revisions(previous: Path | None, cells: pd.DataFrame, now: dt.datetime, ver
     return pd.concat([old_revs, new], ignore_index=True) if not old_revs.empty else new
 
 
-def publish(con: duckdb.DuckDBPyConnection, claims: dict, folder: Path | None = None) -> tuple[int, Path]:
-    """Write the next snapshot of every approved month and make it the current one; returns (version, path)."""
+@dataclass
+class Preview:
+    """What a publication would put before the public, after disclosure control, against what it reads now."""
+
+    months: list[str]                 # the months the new snapshot would hold, in time order
+    added: list[str]                  # months the public does not see now
+    dropped: list[str]                # months the public sees now that the new snapshot would not hold
+    cells: pd.DataFrame               # every cell as published: measure, area, period, period_type, value, display,
+                                      # suppressed (reason kept here for the office, never published)
+    revised: pd.DataFrame             # cells already public whose shown value would change: ..., was, now
+    newly_suppressed: pd.DataFrame    # cells that would be hidden and are not hidden now (new cells included)
+    caveats: pd.DataFrame             # the public caveats
+    sentences: dict[str, str]         # measure id -> its trend sentence for the force, as the public reads it
+    current_version: int | None       # the snapshot the public reads now
+    fingerprint: str                  # of the cells, months and caveats: what the person confirmed
+    problem: str | None = None        # why nothing would be published, if nothing would
+
+    @property
+    def summary(self) -> list[str]:
+        """The preview in a few lines: what the command prints and the page heads its tables with."""
+        if self.problem:
+            return [self.problem]
+        now = (f"the public now reads snapshot {self.current_version}" if self.current_version
+               else "nothing is published yet")
+        lines = [f"The new snapshot would hold {len(self.months)} month(s): {months_phrase(self.months)} ({now})."]
+        lines.append("Months added: " + (months_phrase(self.added) if self.added else "none") + ".")
+        if self.dropped:
+            lines.append("Months no longer published: " + months_phrase(self.dropped) + ".")
+        lines.append(f"Published figures revised: {len(self.revised)}.")
+        lines.append(f"Figures newly hidden to protect privacy: {len(self.newly_suppressed)}.")
+        return lines
+
+
+def _version_of(path: Path | None) -> int | None:
+    m = re.fullmatch(r"snapshot-(\d+)\.duckdb", path.name) if path is not None else None
+    return int(m.group(1)) if m else None
+
+
+def _fingerprint(months: list[str], cells: pd.DataFrame, caveats: pd.DataFrame) -> str:
+    digest = hashlib.sha256("\n".join(months).encode("utf-8"))
+    for frame in (cells, caveats):
+        if not frame.empty:
+            digest.update(frame.sort_values(list(frame.columns)).to_csv(index=False).encode("utf-8"))
+    return digest.hexdigest()[:16]
+
+
+def _shown(cells: pd.DataFrame) -> pd.DataFrame:
+    return cells[[*CELL_KEYS, "display"]].astype(str)
+
+
+def _public_sentences(cells: pd.DataFrame) -> dict[str, str]:
+    if cells.empty:
+        return {}
+    f, names = force(), {m.id: m.name for m in catalogue().measures}
+    out = {}
+    for measure, group in cells[(cells["period_type"] == "month") & (cells["area"] == f.force_short_name)].groupby(
+            "measure", sort=False):
+        if catalogue().get(measure).kind == "percentage":
+            continue  # the public pages chart counts only
+        series = group[["period", "value", "display", "suppressed"]].assign(
+            value=pd.to_numeric(group["value"], errors="coerce"), suppressed=group["suppressed"].astype(bool))
+        out[measure] = trend_sentence(names[measure], f.force_short_name, series)
+    return out
+
+
+def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | None = None) -> Preview:
+    """Build what `publish` would write (nothing is written or switched) and compare it with what the public
+    reads now. `problem` says why nothing would be published: no approved month, or nothing changed."""
+    folder = Path(folder) if folder else published_dir()
+    approved = _approved(con)
+    months = [p.strftime("%Y-%m") for p in approved["period"]]
+    cells = protected_tables(approved_figures(con)) if months else pd.DataFrame(columns=[*CELL_KEYS, "value", "display", "suppressed"])
+    caveats = _public_caveats(con) if months else pd.DataFrame(columns=["measure", "area", "period", "text"])
+    previous = current_snapshot(folder)
+    if previous is not None:
+        old = public_read("SELECT measure, area, period, period_type, display, suppressed FROM figure",
+                          snapshot=previous)
+        old_months = sorted(public_read("SELECT period FROM period", snapshot=previous)["period"])
+        old_caveats = public_read("SELECT measure, area, period, text FROM caveat", snapshot=previous)
+    else:
+        old, old_months = pd.DataFrame(columns=[*CELL_KEYS, "display", "suppressed"]), []
+        old_caveats = pd.DataFrame(columns=["measure", "area", "period", "text"])
+    old["display"] = old["display"].astype(str)
+    both = cells.merge(old.rename(columns={"display": "display_was", "suppressed": "suppressed_was"}),
+                       on=CELL_KEYS, how="left", indicator=True)
+    was_public = both["_merge"] == "both"
+    revised = both[was_public & (both["display"].astype(str) != both["display_was"])]
+    revised = revised[CELL_KEYS].assign(was=revised["display_was"], now=revised["display"].astype(str))
+    newly = both[both["suppressed"].astype(bool) & ~(was_public & both["suppressed_was"].fillna(False).astype(bool))]
+    newly = newly[[*CELL_KEYS, "display"]].reset_index(drop=True)
+    preview = Preview(
+        months=months, added=[m for m in months if m not in set(old_months)],
+        dropped=[m for m in old_months if m not in set(months)], cells=cells, revised=revised.reset_index(drop=True),
+        newly_suppressed=newly, caveats=caveats, sentences=_public_sentences(cells),
+        current_version=_version_of(previous), fingerprint=_fingerprint(months, cells, caveats))
+    if not months:
+        preview.problem = 'No month has been approved. Approve months first: "pccdash approve YYYY-MM".'
+    elif previous is not None and _fingerprint(months, _shown(cells), caveats.astype(str)) == _fingerprint(
+            old_months, _shown(old), old_caveats.astype(str)):
+        preview.problem = (f"Nothing to publish: the public already reads every approved month as approved, in "
+                           f"snapshot {preview.current_version}, and nothing has been approved since. Approve a "
+                           "month first (a new one, or one revised since its approval).")
+    return preview
+
+
+class PreviewOutdated(PccDashError):
+    """What would be published changed between the preview and the publication."""
+
+
+def publish(con: duckdb.DuckDBPyConnection, claims: Mapping, folder: Path | None = None, *,
+            expected: str | None = None) -> tuple[int, Path]:
+    """Write the next snapshot of every approved month and make it the current one; returns (version, path).
+
+    `expected` is the fingerprint of the preview the person confirmed: if what would be published has
+    changed since (a month approved meanwhile), nothing is published.
+    """
     who = require(claims, "publish")
     folder = folder or published_dir()
+    preview = preview_publication(con, folder)
+    if preview.problem:
+        raise NothingToPublish(preview.problem)
+    if expected is not None and expected != preview.fingerprint:
+        raise PreviewOutdated("What would be published has changed since the preview was shown (a month was "
+                              "approved or a flag changed meanwhile). Nothing was published: look at the preview "
+                              "again and confirm it.")
     folder.mkdir(parents=True, exist_ok=True)
     approved = _approved(con)
-    if approved.empty:
-        raise NothingToPublish('No month has been approved. Approve months first: "pccdash approve YYYY-MM".')
-    figures = approved_figures(con)
-    cells = protected_tables(figures)
+    cells = preview.cells
     now = utc_now()
     version = _next_version(con, folder)
     previous = current_snapshot(folder)
@@ -171,7 +294,7 @@ def publish(con: duckdb.DuckDBPyConnection, claims: dict, folder: Path | None = 
         # which suppressed cells are primary (a small count) and which secondary is itself disclosive
         public_cells = cells.drop(columns=["reason"], errors="ignore")
         for name, frame in (("figure", public_cells), ("period", periods), ("measure", measures),
-                            ("caveat", _public_caveats(con)), ("revision", revisions),
+                            ("caveat", preview.caveats), ("revision", revisions),
                             ("meta", pd.DataFrame({"key": list(meta), "value": list(meta.values())}))):
             out.register("frame", frame)
             out.execute(f"CREATE TABLE {name} AS SELECT * FROM frame")
@@ -184,10 +307,8 @@ def publish(con: duckdb.DuckDBPyConnection, claims: dict, folder: Path | None = 
     faults.point("publish_before_rename")
     os.replace(tmp, final)
     digest = hashlib.sha256(final.read_bytes()).hexdigest()
-    pointer = json.dumps({"version": version, "file": final.name, "sha256": digest,
-                          "published_at": meta["created_at"]}).encode("utf-8")
-    write_atomically(folder / POINTER, pointer, mode=0o644,
-                     before_replace=lambda: faults.point("publish_before_switch"))
+    _switch(con, folder, {"version": version, "file": final.name, "sha256": digest,
+                          "published_at": meta["created_at"]}, fault="publish_before_switch")
     con.execute("BEGIN TRANSACTION")
     con.execute("INSERT INTO snapshot VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [version, now, who, final.name, digest, len(periods), len(cells)])
@@ -197,8 +318,107 @@ def publish(con: duckdb.DuckDBPyConnection, claims: dict, folder: Path | None = 
                    ON CONFLICT (period) DO NOTHING""", [now])
     con.executemany("INSERT INTO publication_event (period, action, by_user, acted_at, note) VALUES (?, ?, ?, ?, ?)",
                     [[p, "published", who, now, f"snapshot {version}"] for p in approved["period"]])
+    audit.record(con, claims, "publish", subject=f"snapshot {version}",
+                 detail=f"{months_phrase(preview.months)}; months added: "
+                        f"{months_phrase(preview.added) if preview.added else 'none'}; "
+                        f"figures revised: {len(preview.revised)}")
     con.execute("COMMIT")
     return version, final
+
+
+def _withdrawal_list(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """The withdrawals as the public reads them: dates and reason, never who (the public sees no names)."""
+    rows = con.execute(
+        """SELECT s.created_at, w.withdrawn_at, w.reason FROM snapshot_withdrawal w JOIN snapshot s USING (version)
+           ORDER BY w.withdrawn_at""").fetchall()
+    return [{"published_at": p.isoformat(timespec="seconds"), "withdrawn_at": w.isoformat(timespec="seconds"),
+             "reason": r} for p, w, r in rows]
+
+
+def _switch(con: duckdb.DuckDBPyConnection, folder: Path, target: dict, *, fault: str) -> None:
+    """Replace the pointer in one rename: the snapshot the public reads, with every withdrawal notice, so the
+    notice and the snapshot it sends readers back to change together."""
+    body = {**target, "withdrawals": _withdrawal_list(con)}
+    write_atomically(folder / POINTER, json.dumps(body).encode("utf-8"), mode=0o644,
+                     before_replace=lambda: faults.point(fault))
+
+
+class CannotWithdraw(PccDashError):
+    """Nothing is published to withdraw, or no reason was given."""
+
+
+@dataclass
+class Withdrawal:
+    version: int                 # the snapshot withdrawn
+    restored: int | None         # the snapshot the public reads again (None: nothing published)
+    unpublished: list[str]       # months that only the withdrawn snapshot carried: approved again, not published
+
+
+def withdraw(con: duckdb.DuckDBPyConnection, claims: Mapping, reason: str, folder: Path | None = None) -> Withdrawal:
+    """Withdraw the publication the public reads: it goes back to the snapshot before, in one switch.
+
+    The withdrawn snapshot stays on disk and in the record. Months that only it carried go back to
+    approved (not published); the public revisions page shows the withdrawal with its reason.
+    """
+    who = require(claims, "publish")  # the role that publishes is the one that may take it back
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        raise CannotWithdraw("Give the reason for withdrawing (--reason TEXT): the public revisions page shows it.")
+    folder = folder or published_dir()
+    current = current_snapshot(folder)
+    version = _version_of(current)
+    if version is None:
+        raise CannotWithdraw("Nothing is published, so there is nothing to withdraw.")
+    if not con.execute("SELECT count(*) FROM snapshot WHERE version = ?", [version]).fetchall()[0][0]:
+        raise CannotWithdraw(f'Snapshot {version} in "{folder}" was not published from this warehouse; withdraw it '
+                             "with the warehouse that published it (--db).")
+    done = con.execute("SELECT restored_version FROM snapshot_withdrawal WHERE version = ?", [version]).fetchall()
+    if done:  # recorded before a stop that left the pointer unswitched: finish the switch only
+        restored = done[0][0]
+        _switch(con, folder, _pointer_to(con, folder, restored), fault="withdraw_before_switch")
+        return Withdrawal(version, restored, [])
+    restored = next((v for (v,) in con.execute(
+        """SELECT version FROM snapshot s WHERE version < ?
+           AND NOT EXISTS (SELECT 1 FROM snapshot_withdrawal w WHERE w.version = s.version)
+           ORDER BY version DESC""", [version]).fetchall()
+        if (folder / f"snapshot-{v:04d}.duckdb").is_file()), None)
+    still = set() if restored is None else set(public_read(
+        "SELECT period FROM period", snapshot=folder / f"snapshot-{restored:04d}.duckdb")["period"])
+    carried = [p for (p,) in con.execute(
+        "SELECT strftime(period, '%Y-%m') FROM period_status WHERE snapshot_version = ? ORDER BY period",
+        [version]).fetchall()]
+    unpublished = [p for p in carried if p not in still]
+    now = utc_now()
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("INSERT INTO snapshot_withdrawal VALUES (?, ?, ?, ?, ?)", [version, now, who, reason, restored])
+        con.executemany("""UPDATE period_status SET status = 'approved', published_at = NULL,
+                           last_published_at = NULL, snapshot_version = NULL
+                           WHERE snapshot_version = ? AND period = CAST(? AS DATE)""",
+                        [[version, f"{p}-01"] for p in unpublished])
+        con.execute("UPDATE period_status SET snapshot_version = ? WHERE snapshot_version = ?", [restored, version])
+        con.executemany(
+            "INSERT INTO publication_event (period, action, by_user, acted_at, note) VALUES (?, 'withdrawn', ?, ?, ?)",
+            [[f"{p}-01", who, now, f"snapshot {version} withdrawn: {reason}"[:2000]] for p in carried])
+        audit.record(con, claims, "withdraw", subject=f"snapshot {version}",
+                     detail=f"{reason} (the public side reads "
+                            f"{f'snapshot {restored}' if restored else 'nothing published'} again; months no longer "
+                            f"published: {months_phrase(unpublished) if unpublished else 'none'})")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    # recorded first, then switched: a stop between the two is finished by running the withdrawal again
+    _switch(con, folder, _pointer_to(con, folder, restored), fault="withdraw_before_switch")
+    return Withdrawal(version, restored, unpublished)
+
+
+def _pointer_to(con: duckdb.DuckDBPyConnection, folder: Path, version: int | None) -> dict:
+    if version is None:
+        return {"version": None, "file": None}
+    created, name, digest = con.execute("SELECT created_at, file_name, sha256 FROM snapshot WHERE version = ?",
+                                        [version]).fetchall()[0]
+    return {"version": version, "file": name, "sha256": digest, "published_at": created.isoformat(timespec="seconds")}
 
 
 def footnote() -> str:
