@@ -17,9 +17,12 @@ from pipelines.errors import ConfigError
 from pipelines.plan import (
     FiguresError,
     PlanAnalytics,
+    SpcHistory,
     aggregate,
     format_status_table,
+    history_from_dict,
     load_plans,
+    load_spc_history,
     plan_for,
     plan_status,
     plans_from_dict,
@@ -38,10 +41,8 @@ def alt(a: float, b: float, n: int = N) -> list[float]:
     return [a if i % 2 == 0 else b for i in range(n)]
 
 
-def plan_dict(rebase_live: str | None = None) -> dict:
+def plan_dict() -> dict:
     live = {"measure": "cse_live_investigations"}
-    if rebase_live:
-        live["rebase"] = rebase_live
     return {"plans": [{
         "name": "Test plan 2014-2017", "start": "2014-04", "end": "2017-03", "baseline": "2014/15",
         "priorities": [
@@ -56,6 +57,7 @@ def plan_dict(rebase_live: str | None = None) -> dict:
 
 
 PLANS = plans_from_dict(plan_dict())
+NO_HISTORY = SpcHistory()  # one segment per chart: the scenario's charts are worked by hand without a rebase
 
 
 def scenario() -> pd.DataFrame:
@@ -83,7 +85,7 @@ def scenario() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def statuses():
-    return plan_status(scenario(), "2016-09", plans=PLANS)
+    return plan_status(scenario(), "2016-09", plans=PLANS, history=NO_HISTORY)
 
 
 def find(statuses, measure_id: str, area: str):
@@ -109,17 +111,30 @@ def test_every_plan_measure_for_the_force_and_each_district(statuses):
 
 
 def test_one_district_or_the_force():
-    only = plan_status(scenario(), "2016-09", "Doncaster", plans=PLANS)
+    only = plan_status(scenario(), "2016-09", "Doncaster", plans=PLANS, history=NO_HISTORY)
     assert {s.area for s in only} == {"Doncaster"} and len(only) == 4
-    force = plan_status(scenario(), pd.Timestamp("2016-09-01"), "South Yorkshire", plans=PLANS)
+    force = plan_status(scenario(), pd.Timestamp("2016-09-01"), "South Yorkshire", plans=PLANS, history=NO_HISTORY)
     assert all(s.is_force for s in force)
     with pytest.raises(FiguresError, match="not a district"):
-        plan_status(scenario(), "2016-09", "Leeds", plans=PLANS)
+        plan_status(scenario(), "2016-09", "Leeds", plans=PLANS, history=NO_HISTORY)
 
 
-def test_a_month_outside_every_plan():
-    with pytest.raises(ConfigError, match="no Police and Crime Plan is in force in May 2013"):
-        plan_status(scenario(), "2013-05", plans=PLANS)
+def test_a_month_outside_every_plan_shows_the_last_plans_measures_judged_against_no_aspiration(statuses):
+    lapsed = plan_dict()
+    lapsed["plans"][0]["end"] = "2016-06"
+    out = plan_status(scenario(), "2016-09", plans=plans_from_dict(lapsed), history=NO_HISTORY)
+    assert [(s.measure_id, s.area) for s in out] == [(s.measure_id, s.area) for s in statuses]
+    for s, judged in zip(out, statuses, strict=True):
+        assert s.plan == "" and not s.plan_in_force and judged.plan_in_force
+        assert (s.aspiration, s.target, s.assurance_icon, s.assurance_sentence) == (None, None, None, None)
+        # the figures and the chart's signals are the plan's own: a lapse moves no limit
+        assert (s.value, s.change, s.mean, s.upper, s.lower, s.variation_icon, s.sentence) == (
+            judged.value, judged.change, judged.mean, judged.upper, judged.lower, judged.variation_icon,
+            judged.sentence)
+    assert not any("aspiration" in q for s in out for q in s.questions)
+    before = plan_status(scenario(), "2013-05", plans=PLANS, history=NO_HISTORY)  # before the first plan: its measures, no figure
+    assert {s.measure_id for s in before} == {s.measure_id for s in statuses}
+    assert all(s.value is None and s.variation == "no data" and not s.plan_in_force for s in before)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -193,8 +208,9 @@ def test_zero_moving_range_is_common_cause(statuses):
 
 
 def test_provisional_limits_after_a_recent_rebase():
-    plans = plans_from_dict(plan_dict(rebase_live="2016-01"))
-    s = [x for x in plan_status(scenario(), "2016-09", "Doncaster", plans=plans)
+    history = history_from_dict({"measures": {"cse_live_investigations": {
+        "rebase": [{"month": "2016-01", "reason": "A new case management system."}]}}})
+    s = [x for x in plan_status(scenario(), "2016-09", "Doncaster", plans=PLANS, history=history)
          if x.measure_id == "cse_live_investigations"][0]
     assert s.provisional  # January to September 2016: nine points
     assert "provisional" in s.sentence
@@ -234,7 +250,7 @@ def test_change_aspiration_against_the_baseline(statuses):
 
 
 def test_baseline_not_complete_in_the_reporting_month():
-    s = [x for x in plan_status(scenario(), "2015-02", "Barnsley", plans=PLANS)
+    s = [x for x in plan_status(scenario(), "2015-02", "Barnsley", plans=PLANS, history=NO_HISTORY)
          if x.measure_id == "online_grooming_offences"][0]
     assert s.target is None and s.assurance_icon is None
     assert "baseline not yet complete" in s.aspiration
@@ -248,7 +264,7 @@ def test_missing_month_is_no_data_for_the_district_and_the_force():
     data = scenario()
     data = data[~((data["measure"] == "cse_charges") & (data["district"] == "Barnsley")
                   & (data["period"] == "2016-09-01"))]
-    result = plan_status(data, "2016-09", plans=PLANS)
+    result = plan_status(data, "2016-09", plans=PLANS, history=NO_HISTORY)
     barnsley = find(result, "cse_charges", "Barnsley")
     assert barnsley.value is None and barnsley.variation == "no data" and barnsley.variation_icon is None
     assert barnsley.sentence == "There is no figure for CSE charges in Barnsley for September 2016."
@@ -260,7 +276,7 @@ def test_missing_month_is_no_data_for_the_district_and_the_force():
 def test_duplicate_figures_are_refused():
     data = scenario()
     with pytest.raises(FiguresError, match="more than once"):
-        plan_status(pd.concat([data, data.iloc[:1]]), "2016-09", plans=PLANS)
+        plan_status(pd.concat([data, data.iloc[:1]]), "2016-09", plans=PLANS, history=NO_HISTORY)
 
 
 def test_a_figure_given_for_the_force_itself_replaces_the_sum_of_its_districts_that_month():
@@ -276,19 +292,19 @@ def test_a_figure_given_for_the_force_itself_replaces_the_sum_of_its_districts_t
                           "measure": ["cse_charges", "officers_trained", "officer_headcount"],
                           "value": [districts_sum + 7, float(trained["value"].sum()),
                                     float(headcount["value"].sum()) + 100]})
-    result = plan_status(pd.concat([data, given.iloc[:1]]), "2016-09", plans=PLANS)
+    result = plan_status(pd.concat([data, given.iloc[:1]]), "2016-09", plans=PLANS, history=NO_HISTORY)
     assert find(result, "cse_charges", "South Yorkshire").value == districts_sum + 7
     assert find(result, "cse_charges", "Doncaster").value == float(
         charges.loc[charges["district"] == "Doncaster", "value"].iloc[0])
-    before = find(plan_status(data, "2016-08", plans=PLANS), "cse_charges", "South Yorkshire").value
-    assert find(plan_status(pd.concat([data, given.iloc[:1]]), "2016-08", plans=PLANS),
+    before = find(plan_status(data, "2016-08", plans=PLANS, history=NO_HISTORY), "cse_charges", "South Yorkshire").value
+    assert find(plan_status(pd.concat([data, given.iloc[:1]]), "2016-08", plans=PLANS, history=NO_HISTORY),
                 "cse_charges", "South Yorkshire").value == before  # other months still sum the districts
     # a percentage of the force comes from the force's parts, as given (the force's full name works too)
-    share = find(plan_status(pd.concat([data, given.iloc[1:]]), "2016-09", plans=PLANS),
+    share = find(plan_status(pd.concat([data, given.iloc[1:]]), "2016-09", plans=PLANS, history=NO_HISTORY),
                  "officers_trained_pct", "South Yorkshire")
     assert share.value == pytest.approx(100 * given["value"].iloc[1] / given["value"].iloc[2])
     with pytest.raises(FiguresError, match="more than once"):
-        plan_status(pd.concat([data, given.iloc[:1], given.iloc[:1]]), "2016-09", plans=PLANS)
+        plan_status(pd.concat([data, given.iloc[:1], given.iloc[:1]]), "2016-09", plans=PLANS, history=NO_HISTORY)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -297,7 +313,7 @@ def test_a_figure_given_for_the_force_itself_replaces_the_sum_of_its_districts_t
 
 def test_spc_frame_matches_the_status(statuses):
     s = find(statuses, "cse_charges", "Doncaster")
-    frame = spc_frame(scenario(), "cse_charges", "Doncaster", "2016-09", plans=PLANS)
+    frame = spc_frame(scenario(), "cse_charges", "Doncaster", "2016-09", plans=PLANS, history=NO_HISTORY)
     pd.testing.assert_frame_equal(frame, s.spc_frame)
     assert len(frame) == N and frame["period"].iloc[-1] == pd.Timestamp("2016-09-01")
     assert frame["mean"].iloc[-1] == pytest.approx(s.mean)
@@ -362,8 +378,10 @@ def test_bundled_plans_cover_april_2013_to_march_2026():
         vulnerable = {pm.id for pm in plan.priorities[names.index("Protecting vulnerable people")].measures}
         assert {"cse_arrests", "cse_charges", "cse_live_investigations", "cse_referrals"} <= vulnerable
         assert all(pm.id in ids for pm in plan.measures())
-        assert plan.get("cse_charges").rebase == (month_number("2014-08"),)  # the Jay report
     assert plans.plans[-1].get("rcrp_mental_health_incidents").priority == "Treating people fairly"
+    history = load_spc_history()
+    assert history.rebase_months("cse_charges") == (month_number("2014-08"),)  # the Jay report
+    assert "Jay report" in history.rebases_of("cse_charges")[0].reason
 
 
 # --------------------------------------------------------------------------------------------------
@@ -390,7 +408,7 @@ def broken(**changes) -> dict:
     (broken(measure={"measure": "cse_charges", "aspiration": {"level": 3, "change": "+5%"}}), "exactly one"),
     (broken(measure={"measure": "cse_charges", "baseline": "2014/16"}), "not a financial year"),
     (broken(measure={"measure": "cse_charges", "increase_is": "up"}), "should be one of"),
-    (broken(measure={"measure": "cse_charges", "rebase": "August 2014x"}), "rebase"),
+    (broken(measure={"measure": "cse_charges", "rebase": "2014-08"}), "Move it to spc_history.yaml"),
     (broken(start="2017-04"), "ends (March 2017) before it starts"),
     (broken(baseline=None), "no baseline"),
     ({"plans": []}, "at least one plan"),

@@ -16,6 +16,8 @@ from .config import (
     plan_for,
     plans_from_dict,
 )
+from .history import Rebase, SpcHistory, history_from_dict, load_spc_history
+from .notices import plan_notice, plan_notices
 from .periods import aggregate, financial_year_label, parse_span, quarter_label
 from .series import FiguresError, Panel, rate_per_100k
 from .spc import SeriesSpc, SpcResult, SpcSettings, assurance, point_type, xmr
@@ -23,7 +25,8 @@ from .status import MeasureStatus, PlanAnalytics, format_status_table, plan_stat
 
 __all__ = [
     "Aspiration", "FiguresError", "MeasureStatus", "Panel", "Plan", "PlanAnalytics", "PlanMeasure", "PlanSet",
-    "Population", "Priority", "SeriesSpc", "SpcResult", "SpcSettings", "aggregate", "assurance", "financial_year_label",
-    "format_status_table", "load_plans", "load_population", "parse_span", "plan_for", "plan_status",
-    "plans_from_dict", "point_type", "quarter_label", "rate_per_100k", "spc_frame", "status_rows", "xmr",
+    "Population", "Priority", "Rebase", "SeriesSpc", "SpcHistory", "SpcResult", "SpcSettings", "aggregate",
+    "assurance", "financial_year_label", "format_status_table", "history_from_dict", "load_plans", "load_population",
+    "load_spc_history", "parse_span", "plan_for", "plan_notice", "plan_notices", "plan_status", "plans_from_dict",
+    "point_type", "quarter_label", "rate_per_100k", "spc_frame", "status_rows", "xmr",
 ]

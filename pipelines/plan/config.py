@@ -4,6 +4,10 @@ A plan is written by the office, not by a developer: ``pipelines/reference/plan.
 plan with its dates and priorities, and under each priority the catalogue measures it is judged by.
 Everything that file can get wrong is caught here, with a message that names the plan, priority and
 measure, because the alternative is a dashboard that silently leaves a measure out.
+
+Plans lapse before their successors are adopted, so a month outside every plan is normal: it is shown
+with the measures of the plan before it, and nothing is judged against an aspiration. How a chart is
+built (its settings and rebases) is the measure's history, in ``spc_history.yaml`` (``history.py``).
 """
 
 from __future__ import annotations
@@ -22,14 +26,12 @@ import yaml
 from ..catalogue import DIRECTIONS, Measure, catalogue, force, reference_dir
 from ..errors import ConfigError
 from .periods import PeriodSpan, month_label, month_number, month_start, parse_span
-from .spc import SpcSettings
 
 _CHANGE_RE = re.compile(r"^([+-])\s*(\d+(?:\.\d+)?)\s*%$")
 _PLAN_KEYS = {"name", "start", "end", "baseline", "priorities"}
 _PRIORITY_KEYS = {"name", "measures"}
-_MEASURE_KEYS = {"measure", "increase_is", "baseline", "aspiration", "rebase"}
+_MEASURE_KEYS = {"measure", "increase_is", "baseline", "aspiration"}
 _ASPIRATION_KEYS = {"level", "change"}
-_SPC_KEYS = {"shift_length", "trend_length", "screen_outliers", "min_points"}
 
 
 @dataclass(frozen=True)
@@ -55,14 +57,13 @@ class Aspiration:
 
 @dataclass(frozen=True)
 class PlanMeasure:
-    """One measure as a plan judges it: which way is better, its baseline, aspiration and rebases."""
+    """One measure as a plan judges it: which way is better, its baseline and aspiration."""
 
     measure: Measure
     priority: str
     increase_is: str
     baseline: PeriodSpan
     aspiration: Aspiration | None = None
-    rebase: tuple[int, ...] = ()  # month numbers from which SPC limits are recalculated
 
     @property
     def id(self) -> str:
@@ -106,20 +107,33 @@ class Plan:
 
 @dataclass(frozen=True)
 class PlanSet:
-    """All plans, in date order, and the SPC settings they share."""
+    """All plans, in date order."""
 
     plans: tuple[Plan, ...]
-    spc: SpcSettings
 
-    def plan_for(self, month: object) -> Plan:
-        """The plan in force in a month; ConfigError when no plan covers it (the file needs a plan)."""
+    def plan_for(self, month: object) -> Plan | None:
+        """The plan in force in a month; None in a month outside every plan (a lapse, or before the first)."""
         number = month_number(month)
-        for plan in self.plans:
-            if plan.start <= number <= plan.end:
-                return plan
-        covered = ", ".join(f"{p.name} ({month_label(p.start)} to {month_label(p.end)})" for p in self.plans)
-        raise ConfigError(f"plan.yaml: no Police and Crime Plan is in force in {month_label(number)}; "
-                          f"the plans are {covered}. Add a plan that covers it.")
+        return next((p for p in self.plans if p.start <= number <= p.end), None)
+
+    def last_before(self, month: object) -> Plan | None:
+        """The latest plan that ended before a month; None when no plan has ended by then."""
+        number = month_number(month)
+        return next((p for p in reversed(self.plans) if p.end < number), None)
+
+    def next_after(self, month: object) -> Plan | None:
+        """The first plan that starts after a month (one adopted ahead of its start)."""
+        number = month_number(month)
+        return next((p for p in self.plans if p.start > number), None)
+
+    def shown_plan(self, month: object) -> Plan:
+        """The plan whose measures a month is shown with: the one in force, else the last one to end.
+
+        Through a lapse the Commissioner keeps watching the measures the board has been reading month
+        after month (and the board's papers keep their shape); a measure is added or dropped only when
+        a new plan says so. Before the first plan, that plan's measures.
+        """
+        return self.plan_for(month) or self.last_before(month) or self.plans[0]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -189,6 +203,11 @@ def _aspiration(where: str, raw: object, measure: Measure, increase_is: str) -> 
 def _plan_measure(where: str, raw: object, priority: str, plan_baseline: PeriodSpan | None) -> PlanMeasure:
     if isinstance(raw, str):
         raw = {"measure": raw}
+    if isinstance(raw, dict) and "rebase" in raw:
+        raise ConfigError(f'{where} ("{raw.get("measure", "?")}"): rebase is no longer set in a plan: a '
+                          "rebase is part of the measure's history, whichever plan is in force, so that a "
+                          "plan's end never moves a chart's limits. Move it to spc_history.yaml under "
+                          f'measures, "{raw.get("measure", "?")}", rebase, as {{month: YYYY-MM, reason: ...}}.')
     raw = _check_keys(where, raw, _MEASURE_KEYS, {"measure"})
     cat = catalogue()
     measure_id = str(raw["measure"])
@@ -212,11 +231,7 @@ def _plan_measure(where: str, raw: object, priority: str, plan_baseline: PeriodS
     aspiration = None
     if raw.get("aspiration"):
         aspiration = _aspiration(where, raw["aspiration"], measure, increase_is)
-    rebase_raw = raw.get("rebase") or []
-    if not isinstance(rebase_raw, list):
-        rebase_raw = [rebase_raw]
-    rebase = tuple(sorted({_month(where, "rebase", r) for r in rebase_raw}))
-    return PlanMeasure(measure, priority, increase_is, baseline, aspiration, rebase)
+    return PlanMeasure(measure, priority, increase_is, baseline, aspiration)
 
 
 def _plan(index: int, raw: object) -> Plan:
@@ -253,23 +268,17 @@ def _plan(index: int, raw: object) -> Plan:
     return Plan(str(raw["name"]), start, end, tuple(priorities))
 
 
-def _spc_settings(raw: object) -> SpcSettings:
-    if raw is None:
-        return SpcSettings()
-    raw = _check_keys("plan.yaml, spc", raw, _SPC_KEYS, set())
-    try:
-        return SpcSettings(**raw)
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(f"plan.yaml, spc: {exc}") from None
-
-
 def plans_from_dict(data: object) -> PlanSet:
     """Validate an already-parsed plan file (tests build these in code)."""
     if not isinstance(data, dict) or not isinstance(data.get("plans"), list) or not data["plans"]:
         raise ConfigError("plan.yaml: should hold a list `plans:` with at least one plan.")
-    unknown = sorted(set(data) - {"plans", "spc"})
+    if "spc" in data:
+        raise ConfigError("plan.yaml: the chart settings (spc) are no longer set with the plans: they belong "
+                          "to every measure's chart whichever plan is in force. Move the spc section to "
+                          "spc_history.yaml.")
+    unknown = sorted(set(data) - {"plans"})
     if unknown:
-        raise ConfigError(f'plan.yaml: unknown top-level field "{unknown[0]}"; the fields are plans and spc.')
+        raise ConfigError(f'plan.yaml: unknown top-level field "{unknown[0]}"; the only field is plans.')
     plans = sorted((_plan(i, raw) for i, raw in enumerate(data["plans"])), key=lambda p: p.start)
     names = [p.name for p in plans]
     for name in names:
@@ -280,7 +289,7 @@ def plans_from_dict(data: object) -> PlanSet:
             raise ConfigError(f'plan.yaml: "{before.name}" (to {month_label(before.end)}) overlaps '
                               f'"{after.name}" (from {month_label(after.start)}); one plan is in force '
                               "at a time.")
-    return PlanSet(tuple(plans), _spc_settings(data.get("spc")))
+    return PlanSet(tuple(plans))
 
 
 @functools.cache
@@ -308,8 +317,8 @@ def load_plans(path: str | Path | None = None) -> PlanSet:
     return _load_plans(str(file), mtime)
 
 
-def plan_for(month: object, plans: PlanSet | None = None) -> Plan:
-    """The plan in force in ``month`` (a Timestamp or ``YYYY-MM``)."""
+def plan_for(month: object, plans: PlanSet | None = None) -> Plan | None:
+    """The plan in force in ``month`` (a Timestamp or ``YYYY-MM``); None when no plan is in force."""
     return (plans or load_plans()).plan_for(month)
 
 

@@ -1,7 +1,8 @@
 """The Police and Crime Plan status: every plan measure, for the force and each district, in one month.
 
 ``plan_status(figures, month)`` is what the dashboard and ``pccdash plan`` show: for each measure of
-the plan in force that month, the latest figure and its changes on last year, the SPC variation and
+the plan in force that month (or, in a month outside every plan, of the last plan, judged against no
+aspiration), the latest figure and its changes on last year, the SPC variation and
 assurance with their Making Data Count icon keys, a sentence and, where something is wrong, a
 question for the Chief Constable. ``PlanAnalytics`` does the same for many months over one figures
 frame without rebuilding the monthly arrays each time (the benchmark and any report over a run of
@@ -18,8 +19,8 @@ import numpy as np
 import pandas as pd
 
 from ..catalogue import catalogue
-from ..errors import ConfigError
 from .config import PlanMeasure, PlanSet, Population, load_plans, load_population
+from .history import SpcHistory, load_spc_history
 from .narrative import (
     aspiration_question,
     aspiration_text,
@@ -44,9 +45,12 @@ def _opt(value: float | None) -> float | None:
 class MeasureStatus:
     """Everything the plan report says about one measure in one area in one month.
 
-    Missing figures are None. ``spc`` is the chart (arrays) and ``spc_frame`` the DataFrame a chart
-    is drawn from; both are built on first use, because most statuses are only printed and a run of
-    months would otherwise build thousands of charts nobody looks at.
+    Missing figures are None. ``plan`` is the name of the plan in force, or "" in a month outside every
+    plan: then ``plan_in_force`` is False, the measures and priorities are the last plan's, the direction
+    is the catalogue's, and there is no baseline, aspiration or assurance. ``spc`` is the chart (arrays)
+    and ``spc_frame`` the DataFrame a chart is drawn from; both are built on first use, because most
+    statuses are only printed and a run of months would otherwise build thousands of charts nobody
+    looks at.
     """
 
     plan: str
@@ -94,6 +98,7 @@ class MeasureStatus:
     assurance_sentence: str | None
     questions: list[str]
     chart_source: Callable[[], SpcResult] = field(repr=False, compare=False)
+    plan_in_force: bool = True
 
     @functools.cached_property
     def spc(self) -> SpcResult:
@@ -111,14 +116,28 @@ class MeasureStatus:
 
 
 class PlanAnalytics:
-    """Plan status over one figures frame, for as many months as asked, building the arrays once."""
+    """Plan status over one figures frame, for as many months as asked, building the arrays once.
+
+    Without ``plans`` or ``history`` it reads plan.yaml and spc_history.yaml as they are at each call
+    (a stat of each file; they are parsed again only when edited), so that a plan adopted while the
+    dashboard runs judges its months at once, with no restart.
+    """
 
     def __init__(self, figures: pd.DataFrame, *, plans: PlanSet | None = None,
-                 population: Population | None = None):
+                 population: Population | None = None, history: SpcHistory | None = None):
         self.panel = Panel(figures)
-        self.plans = plans or load_plans()
+        self._plans = plans
+        self._history = history
         self.population = population or load_population()
-        self._series: dict[tuple[str, int, tuple[int, ...]], SeriesSpc] = {}
+        self._series: dict[tuple, SeriesSpc] = {}
+
+    @property
+    def plans(self) -> PlanSet:
+        return self._plans if self._plans is not None else load_plans()
+
+    @property
+    def history(self) -> SpcHistory:
+        return self._history if self._history is not None else load_spc_history()
 
     # ---------------------------------------------------------------------------------------------
 
@@ -128,15 +147,18 @@ class PlanAnalytics:
             return [self.panel.force_index, *range(len(self.panel.districts))]
         return [self.panel.area_index(district)]
 
-    def series(self, measure_id: str, area: int, rebase: tuple[int, ...] = ()) -> SeriesSpc:
-        """The chartable series of a measure in an area (cached: every month of a run reuses it)."""
-        key = (measure_id, area, rebase)
+    def series(self, measure_id: str, area: int) -> SeriesSpc:
+        """The chartable series of a measure in an area, segmented at the measure's rebases in its SPC
+        history (cached: every month of a run reuses it; an edited history builds it again)."""
+        history = self.history
+        rebase = history.rebase_months(measure_id)
+        key = (measure_id, area, rebase, history.spc)
         out = self._series.get(key)
         if out is None:
             arr = self.panel.monthly(measure_id)[area]
             present = ~np.isnan(arr)
             months = np.flatnonzero(present).astype(np.int64) + self.panel.first
-            out = SeriesSpc(arr[present], months, np.array(rebase, dtype=np.int64), self.plans.spc)
+            out = SeriesSpc(arr[present], months, np.array(rebase, dtype=np.int64), history.spc)
             self._series[key] = out
         return out
 
@@ -144,29 +166,45 @@ class PlanAnalytics:
               month: object = None) -> tuple[SpcResult, str]:
         """The SPC chart of one series up to ``month`` (default: the last month in the figures).
 
-        Uses the direction and rebases of the plan in force that month when the measure is in it,
-        otherwise the catalogue direction and no rebase. Returns the chart and the direction.
+        Its limits come from the measure's SPC history alone, so a plan's end never moves them. The
+        direction is the plan's when the measure is in the plan in force that month, otherwise the
+        catalogue's. Returns the chart and the direction.
         """
         number = self.panel.last if month is None else month_number(month)
         measure = catalogue().get(measure_id)
-        try:
-            pm = self.plans.plan_for(number).get(measure_id)
-        except ConfigError:  # no plan that month: chart the measure as the catalogue defines it
-            pm = None
+        plan = self.plans.plan_for(number)
+        pm = plan.get(measure_id) if plan is not None else None
         increase_is = pm.increase_is if pm else measure.increase_is
-        series = self.series(measure_id, self.panel.area_index(district), pm.rebase if pm else ())
+        series = self.series(measure_id, self.panel.area_index(district))
         return series.chart(series.position(number)), increase_is
 
     def status(self, month: object, district: str | None = None) -> list[MeasureStatus]:
-        """Every measure of the plan in force in ``month``, for the force and each district."""
+        """Every measure of the plan in force in ``month``, for the force and each district.
+
+        In a month outside every plan: the measures of the last plan (see ``PlanSet.shown_plan``),
+        with their figures, changes and SPC signals, and no aspiration judged.
+        """
         number = month_number(month)
-        plan = self.plans.plan_for(number)
+        plans = self.plans
+        plan = plans.plan_for(number)
+        shown = plan if plan is not None else plans.shown_plan(number)
         areas = self._areas(district)
-        return [self._status(plan.name, pm, area, number) for pm in plan.measures() for area in areas]
+        return [self._status(plan is not None, shown.name, pm, area, number)
+                for pm in shown.measures() for area in areas]
+
+    def notice(self, month: object) -> str | None:
+        """The plain notice for a month outside every plan (None when a plan is in force)."""
+        from .notices import plan_notice
+
+        return plan_notice(month, self.plans)
 
     # ---------------------------------------------------------------------------------------------
 
-    def _status(self, plan_name: str, pm: PlanMeasure, area: int, number: int) -> MeasureStatus:
+    def _status(self, in_force: bool, plan_name: str, pm: PlanMeasure, area: int, number: int) -> MeasureStatus:
+        if not in_force:
+            # No plan judges the month: its measures as the catalogue defines them, against no baseline
+            # or aspiration. The chart, and so every signal, is the same as it would be under a plan.
+            pm = PlanMeasure(pm.measure, pm.priority, pm.measure.increase_is, pm.baseline, None)
         panel, measure = self.panel, pm.measure
         area_name = panel.areas[area]
         is_force = area == panel.force_index
@@ -192,9 +230,9 @@ class PlanAnalytics:
         # The baseline as it stood in the reporting month: not complete until its last month is past.
         base = panel.monthly_average(measure, area, panel.index_of(pm.baseline.start),
                                      panel.index_of(pm.baseline.end))
-        baseline_value = base.value if base.complete and pm.baseline.end <= number else None
+        baseline_value = base.value if in_force and base.complete and pm.baseline.end <= number else None
 
-        series = self.series(measure.id, area, pm.rebase)
+        series = self.series(measure.id, area)
         k = series.position(number)
         has_value = value == value  # not NaN: then point k is this month
         icon = rule = since = None
@@ -250,7 +288,7 @@ class PlanAnalytics:
                 aspiration = f"{asp.text} {pm.baseline.label} (baseline not yet complete)"
 
         return MeasureStatus(
-            plan=plan_name, priority=pm.priority, measure_id=measure.id, measure_name=measure.name,
+            plan=plan_name if in_force else "", priority=pm.priority, measure_id=measure.id, measure_name=measure.name,
             short_name=measure.short_name, unit=measure.unit, kind=measure.kind, increase_is=pm.increase_is,
             area=area_name, is_force=is_force, month=month_start(number),
             value=_opt(value), last_year_value=_opt(last_year), change=ch, change_pct=ch_pct,
@@ -260,36 +298,39 @@ class PlanAnalytics:
             fytd=_opt(ytd.value), fytd_months=ytd.months_expected, fytd_complete=ytd.complete,
             fytd_last_year=_opt(ytd_prev.value) if ytd_prev.complete else None,
             fytd_change=ytd_ch, fytd_change_pct=ytd_pct,
-            baseline=pm.baseline.label, baseline_value=baseline_value,
+            baseline=pm.baseline.label if in_force else "", baseline_value=baseline_value,
             variation=(variation_text(icon) if judged else "too few months") if has_value else "no data",
             variation_icon=icon,
             signal_rule=rule, signal_since=since, mean=mean, upper=upper, lower=lower,
             provisional=provisional, aspiration=aspiration, target=target,
             assurance=assurance_words, assurance_icon=assurance_icon,
             sentence=sentence, assurance_sentence=asp_sentence, questions=questions,
-            chart_source=functools.partial(series.chart, k),
+            chart_source=functools.partial(series.chart, k), plan_in_force=in_force,
         )
 
 
 def plan_status(figures: pd.DataFrame, month: pd.Timestamp | str, district: str | None = None, *,
-                plans: PlanSet | None = None, population: Population | None = None) -> list[MeasureStatus]:
+                plans: PlanSet | None = None, population: Population | None = None,
+                history: SpcHistory | None = None) -> list[MeasureStatus]:
     """Status of every measure of the plan in force in ``month``: force first, then each district.
 
     ``district`` limits it to one district (or the force, by its name). ``figures`` is the frame of
-    current accepted figures (period, district, measure, value).
+    current accepted figures (period, district, measure, value). In a month outside every plan, the
+    last plan's measures with nothing judged against an aspiration (``MeasureStatus.plan_in_force``).
     """
-    return PlanAnalytics(figures, plans=plans, population=population).status(month, district)
+    return PlanAnalytics(figures, plans=plans, population=population, history=history).status(month, district)
 
 
 def spc_frame(figures: pd.DataFrame, measure_id: str, district: str | None = None,
-              month: pd.Timestamp | str | None = None, *, plans: PlanSet | None = None) -> pd.DataFrame:
+              month: pd.Timestamp | str | None = None, *, plans: PlanSet | None = None,
+              history: SpcHistory | None = None) -> pd.DataFrame:
     """The SPC chart of one measure for the force (``district=None``) or a district, up to ``month``.
 
     One row per month present: period, value, segment, mean, upper, lower, near_upper, near_lower,
     moving_range, mr_excluded, mean_moving_range, provisional, special_cause, rule, direction
     (high/low), point_type (the variation icon key) and one flag per rule.
     """
-    analytics = PlanAnalytics(figures, plans=plans)
+    analytics = PlanAnalytics(figures, plans=plans, history=history)
     chart, increase_is = analytics.chart(measure_id, district, month)
     return chart.frame(increase_is)
 
@@ -332,7 +373,7 @@ def format_status_table(statuses: list[MeasureStatus], *, sentences: bool = True
     def line(cells: tuple) -> str:
         return "  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
 
-    out = [f"{statuses[0].plan}: {rows[0]['month']}"]
+    out = [f"{statuses[0].plan or 'No Police and Crime Plan in force'}: {rows[0]['month']}"]
     priority = None
     for r in rows:
         if r["priority"] != priority:

@@ -1,0 +1,90 @@
+"""What the office is told about the plans' coverage: a month outside every plan, and a plan about to end.
+
+One home for these sentences, so that the overview, the measure page, the pack, ``pccdash plan`` and
+``pccdash ingest`` say the same thing in the same words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .config import Plan, PlanSet, load_plans
+from .periods import month_label, month_number
+
+ENDING_SOON_MONTHS = 3  # a plan ending this close to the latest month loaded, with no successor, is reported
+
+NOT_JUDGED = "figures and statistical signals are shown, but no aspiration is judged"
+SHOWN = "those months are shown with their statistical signals, but no aspiration is judged"
+
+
+def _span(first: int, last: int) -> str:
+    return month_label(first) if first == last else f"{month_label(first)} to {month_label(last)}"
+
+
+def plan_notice(month: object, plans: PlanSet | None = None) -> str | None:
+    """The notice for a month outside every plan; None when a plan is in force in it."""
+    plans = plans or load_plans()
+    number = month_number(month)
+    if plans.plan_for(number) is not None:
+        return None
+    when = month_label(number)
+    before = plans.last_before(number)
+    if before is not None:
+        where = f"the last one, {before.name}, ended in {month_label(before.end)}"
+        measures = f"The measures are those of {before.name}."
+    else:
+        first = plans.plans[0]
+        where = f"the first, {first.name}, starts in {month_label(first.start)}"
+        measures = f"The measures are those of {first.name}."
+    after = plans.next_after(number)
+    successor = (f" {after.name} starts in {month_label(after.start)}." if after is not None and before is not None
+                 else "")
+    return f"No Police and Crime Plan is in force in {when} ({where}): {NOT_JUDGED}. {measures}{successor}"
+
+
+def _outside_sentence(before: Plan | None, after: Plan | None, first: int, last: int) -> str:
+    span = _span(first, last)
+    if before is not None and after is None:
+        return (f"Figures are loaded for {span}, after the last Police and Crime Plan ({before.name}) ended in "
+                f"{month_label(before.end)}: {SHOWN}. Add the next plan to plan.yaml when it is adopted; "
+                "its months are then judged against it.")
+    if before is not None and after is not None:
+        return (f"No Police and Crime Plan was in force in {span}, between {before.name} (to "
+                f"{month_label(before.end)}) and {after.name} (from {month_label(after.start)}): {SHOWN}.")
+    assert after is not None
+    return (f"Figures for {span} come before the first Police and Crime Plan ({after.name}, from "
+            f"{month_label(after.start)}): {SHOWN}.")
+
+
+def plan_notices(months: Iterable[object], plans: PlanSet | None = None) -> list[str]:
+    """Plain sentences on the plans' coverage of the months loaded (``YYYY-MM`` or dates); [] when all is well.
+
+    Months outside every plan are reported run by run (after the last plan, between two, before the
+    first), and the plan in force in the latest month is reported when it ends within
+    ``ENDING_SOON_MONTHS`` of it and plan.yaml declares no successor.
+    """
+    numbers = sorted({month_number(m) for m in months})
+    if not numbers:
+        return []
+    plans = plans or load_plans()
+    out: list[str] = []
+    gaps: dict[tuple[str | None, str | None], tuple[Plan | None, Plan | None, int, int]] = {}
+    for n in numbers:
+        if plans.plan_for(n) is not None:
+            continue
+        before, after = plans.last_before(n), plans.next_after(n)
+        key = (before.name if before else None, after.name if after else None)
+        _, _, first, _ = gaps.get(key, (before, after, n, n))
+        gaps[key] = (before, after, first, n)
+    out += [_outside_sentence(*gap) for gap in gaps.values()]
+
+    latest = numbers[-1]
+    current = plans.plan_for(latest)
+    if current is not None and current.end - latest <= ENDING_SOON_MONTHS and plans.next_after(current.end) is None:
+        ahead = current.end - latest
+        when = ("the latest month loaded" if ahead == 0 else
+                f"{ahead} month{'s' if ahead > 1 else ''} after the latest month loaded ({month_label(latest)})")
+        out.append(f"{current.name} ends in {month_label(current.end)}, {when}, and plan.yaml holds no plan after "
+                   "it. Add the next plan when it is adopted; until then the months after it are shown with no "
+                   "aspiration judged.")
+    return out
