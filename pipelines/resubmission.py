@@ -1,0 +1,357 @@
+"""Resubmissions: when a refused return stops blocking its months, marking one withdrawn or superseded, and
+the figures a corrected return changes (was, now), before and after it loads.
+
+A refused file blocks each month and measure of the rows it had refused until a later accepted file (any
+name, any format) covers that month and measure, or until a person marks it withdrawn or superseded.
+A row whose month or measure could not be read cannot be matched to a later file: only a marking clears it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from . import audit
+from .access import require
+from .catalogue import catalogue
+from .errors import PccDashError, shown
+from .warehouse import utc_now
+
+STATES = ("withdrawn", "superseded")
+REASON_LIMIT = 2000
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")  # as the batch reads a period: exactly YYYY-MM, nothing around it
+
+
+class CannotSupersede(PccDashError):
+    """A file named to be marked withdrawn or superseded is not a refused file, or the marking is incomplete."""
+
+
+@dataclass(frozen=True)
+class FileRef:
+    file_id: int
+    name: str
+
+    def __str__(self) -> str:
+        return f'"{shown(self.name, None)}" (#{self.file_id})'
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A person's marking of a refused file: withdrawn, or superseded (by a later file, when named)."""
+
+    state: str
+    by: FileRef | None
+    reason: str
+    marked_by: str
+    channel: str
+    marked_at: dt.datetime
+
+    def words(self) -> str:
+        by = f" by {self.by}" if self.by else ""
+        how = "from the command line" if self.channel == "cli" else "in the app" if self.channel == "app" else ""
+        return (f"{self.state}{by} (marked by {self.marked_by}{' ' + how if how else ''} on "
+                f"{self.marked_at:%Y-%m-%d %H:%M} UTC: {shown(self.reason, 200)})")
+
+
+@dataclass
+class Refusal:
+    """One refused file and where it stands now."""
+
+    file: FileRef
+    received_at: dt.datetime
+    # each (month, measure) of its refused rows, with the later accepted files that cover it (none: still open)
+    rows: dict[tuple[dt.date, str], list[FileRef]] = field(default_factory=dict)
+    # months of refused rows whose measure could not be read, and the count of rows without a readable month
+    months_unmatched: set[dt.date] = field(default_factory=set)
+    undated: int = 0
+    mark: Mark | None = None
+    later_same_name: FileRef | None = None  # for a file refused before any row was read
+
+    @property
+    def unread(self) -> bool:
+        """Refused before any row could be checked (not a return, an unreadable sheet): it names no month."""
+        return not self.rows and not self.months_unmatched and not self.undated
+
+    @property
+    def open_rows(self) -> list[tuple[dt.date, str]]:
+        return sorted(k for k, by in self.rows.items() if not by)
+
+    @property
+    def state(self) -> str:
+        """open | cleared (a later file covers all it refused) | withdrawn | superseded (marked)."""
+        if self.mark is not None:
+            return self.mark.state
+        if self.unread:
+            return "cleared" if self.later_same_name else "open"
+        return "open" if self.open_rows or self.months_unmatched or self.undated else "cleared"
+
+    @property
+    def cleared_by(self) -> list[FileRef]:
+        found = {f for by in self.rows.values() for f in by}
+        if self.unread and self.later_same_name:
+            found.add(self.later_same_name)
+        return sorted(found, key=lambda f: f.file_id)
+
+    def months(self) -> list[dt.date]:
+        return sorted({p for p, _ in self.rows} | self.months_unmatched)
+
+    def blocking(self, period: dt.date) -> list[str]:
+        """The measures of `period` this file still blocks ("a measure that could not be read" included)."""
+        if self.state != "open":
+            return []
+        out = sorted(m for p, m in self.open_rows if p == period)
+        if period in self.months_unmatched:
+            out.append("rows whose measure could not be read")
+        return out
+
+    def describe(self) -> str:
+        """Where the file stands, in the words the file registry and the approval page use."""
+        if self.mark is not None:
+            return "refused; " + self.mark.words()
+        state = self.state
+        if state == "cleared":
+            return "refused; superseded by " + ", ".join(map(str, self.cleared_by)) + " (cleared automatically)"
+        if self.unread:
+            return "refused before any row could be read; it blocks no month"
+        parts = []
+        blocked = sorted({p for p, _ in self.open_rows} | self.months_unmatched)
+        if blocked:
+            parts.append("blocks " + ", ".join(f"{p:%Y-%m}" for p in blocked) + " until a later file covers it")
+        if self.undated:
+            parts.append(f"{self.undated} refused row(s) have no readable month, so no later file can clear "
+                         "them: mark it withdrawn or superseded")
+        if self.cleared_by:
+            parts.append("partly covered by " + ", ".join(map(str, self.cleared_by)))
+        return "refused; " + "; ".join(parts)
+
+
+def refusals(con: duckdb.DuckDBPyConnection) -> list[Refusal]:
+    """Every refused force return, oldest first, with what covers or marks it."""
+    files = con.execute(
+        """SELECT r.file_id, r.name, r.received_at FROM file_registry r
+           WHERE r.outcome = 'rejected' ORDER BY r.file_id""").fetchall()
+    if not files:
+        return []
+    out = {fid: Refusal(FileRef(fid, name), received) for fid, name, received in files}
+    lookup = catalogue().lookup()
+    for fid, period_text, measure_text, n in con.execute(
+            """SELECT q.file_id, q.period_text, q.measure_text, count(*) FROM quarantine q
+               JOIN file_registry r USING (file_id) WHERE r.outcome = 'rejected' GROUP BY ALL""").fetchall():
+        ref = out[fid]
+        period = _month(period_text)
+        measure = lookup.get(str(measure_text).strip().lower()) if measure_text is not None else None
+        if period is None:
+            ref.undated += n
+        elif measure is None:
+            ref.months_unmatched.add(period)
+        else:
+            ref.rows.setdefault((period, measure), [])
+    periods = sorted({p for r in out.values() for p, _ in r.rows})
+    if periods:
+        for period, measure, fid, name in con.execute(
+                """SELECT c.period, c.measure, c.file_id, r.name
+                   FROM file_coverage c JOIN file_registry r USING (file_id)
+                   WHERE r.outcome = 'accepted' AND list_contains(?, c.period) ORDER BY c.file_id""",
+                [periods]).fetchall():
+            for ref in out.values():
+                covering = ref.rows.get((period, measure))
+                if covering is not None and fid > ref.file.file_id:
+                    covering.append(FileRef(fid, name))
+    for fid, state, by_id, by_name, reason, who, channel, at in con.execute(
+            """SELECT s.file_id, s.state, s.by_file_id, b.name, s.reason, s.marked_by, s.channel, s.marked_at
+               FROM file_supersession s LEFT JOIN file_registry b ON b.file_id = s.by_file_id
+               QUALIFY row_number() OVER (PARTITION BY s.file_id ORDER BY s.supersession_id DESC) = 1""").fetchall():
+        if fid in out:
+            out[fid].mark = Mark(state, FileRef(by_id, by_name) if by_id is not None else None, reason, who, channel,
+                                 at)
+    for fid, later_id, later_name in con.execute(
+            """SELECT r.file_id, min(a.file_id), arg_min(a.name, a.file_id) FROM file_registry r
+               JOIN file_registry a ON a.name = r.name AND a.outcome = 'accepted' AND a.file_id > r.file_id
+               WHERE r.outcome = 'rejected' GROUP BY r.file_id""").fetchall():
+        out[fid].later_same_name = FileRef(later_id, later_name)
+    return list(out.values())
+
+
+def _month(text: object) -> dt.date | None:
+    if text is None or not _MONTH.fullmatch(str(text)):
+        return None
+    return dt.date(int(str(text)[:4]), int(str(text)[5:7]), 1)
+
+
+def blocked_months(con: duckdb.DuckDBPyConnection) -> set[dt.date]:
+    """The months some refused file still blocks."""
+    return {p for r in refusals(con) if r.state == "open" for p in r.months() if r.blocking(p)}
+
+
+def open_refusals(con: duckdb.DuckDBPyConnection, period: dt.date) -> list[str]:
+    """Why refused files still block a month, one sentence a file, with what already covers part of it."""
+    out = []
+    for r in refusals(con):
+        measures = r.blocking(period)
+        if not measures:
+            continue
+        covered = sorted({f for (p, _), by in r.rows.items() if p == period for f in by}, key=lambda f: f.file_id)
+        partly = f"; later covered in part by {', '.join(map(str, covered))}" if covered else ""
+        out.append(f"file {r.file} was refused with errors for this month ({', '.join(measures)}) and no later "
+                   f"accepted file covers them{partly}: load a corrected return, or mark the file withdrawn or "
+                   'superseded (the Files loaded page, or "pccdash supersede")')
+    return out
+
+
+def cleared_refusals(con: duckdb.DuckDBPyConnection, period: dt.date) -> list[str]:
+    """Refused files with rows for a month that no longer block it, and what superseded them."""
+    return [f"file {r.file} {r.describe()}" for r in refusals(con)
+            if r.state != "open" and period in r.months()]
+
+
+def file_registry(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every file offered to ingestion, newest first, with where a refused one stands (what superseded it)."""
+    df = con.execute(
+        """SELECT file_id, name, outcome, file_type, layout, rows_read, figures_new, figures_revised,
+                  figures_unchanged, strftime(received_at, '%Y-%m-%d %H:%M') AS received, loaded_by,
+                  size_bytes, sha256, message
+           FROM file_registry ORDER BY file_id DESC""").df()
+    states = {r.file.file_id: r for r in refusals(con)}
+    df.insert(3, "status", [states[f].describe() if f in states else "" for f in df["file_id"]])
+    return df
+
+
+def _file(con: duckdb.DuckDBPyConnection, text: str, what: str) -> tuple[int, str, str]:
+    """A file by its number (57 or #57) or its name (the latest of that name): (id, name, outcome)."""
+    key = str(text or "").strip()
+    number = key.lstrip("#")
+    rows = con.execute(
+        "SELECT file_id, name, outcome FROM file_registry WHERE file_id::VARCHAR = ? OR name = ? "
+        "ORDER BY (file_id::VARCHAR = ?) DESC, file_id DESC LIMIT 1", [number, key, number]).fetchall()
+    if not rows:
+        raise CannotSupersede(f'No file is called "{shown(key)}" or has that number ({what}). The Files loaded page '
+                              'and "pccdash calendar" list the files with their numbers.')
+    return rows[0]
+
+
+def supersede(con: duckdb.DuckDBPyConnection, file: str | int, who: Mapping, reason: str, *,
+              by: str | int | None = None, withdrawn: bool = False) -> Mark:
+    """Mark a refused file withdrawn or superseded (by a later accepted file, when named), with the reason.
+
+    Kept with who, when and how, never deleted, and recorded in the audit trail in the same transaction.
+    Analysts and the Commissioner's role may.
+    """
+    identity = require(who, "supersede")
+    actor = audit.as_actor(who)
+    reason = str(reason or "").strip()
+    if not reason:
+        raise CannotSupersede("Give a reason for marking the file (what the force sent instead, or why it was "
+                              "withdrawn): it is kept with the marking.")
+    if len(reason) > REASON_LIMIT:
+        raise CannotSupersede(f"The reason is {len(reason):,} characters long; keep it to {REASON_LIMIT:,}.")
+    fid, name, outcome = _file(con, str(file), "the file to mark")
+    if outcome != "rejected":
+        raise CannotSupersede(f'File "{shown(name)}" (#{fid}) was accepted: only a refused file can be marked '
+                              "withdrawn or superseded. A later return corrects accepted figures by revising them.")
+    by_ref = None
+    if by not in (None, ""):
+        if withdrawn:
+            raise CannotSupersede("A withdrawn file has no replacement: give --by for a superseded file, or "
+                                  "--withdrawn, not both.")
+        by_id, by_name, by_outcome = _file(con, str(by), "the file that replaces it")
+        if by_outcome != "accepted" or by_id <= fid:
+            raise CannotSupersede(f'File "{shown(by_name)}" (#{by_id}) cannot supersede "{shown(name)}" (#{fid}): '
+                                  "the replacement must be a file accepted after it.")
+        by_ref = FileRef(by_id, by_name)
+    state = "withdrawn" if withdrawn else "superseded"
+    now = utc_now()
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(
+            "INSERT INTO file_supersession (file_id, state, by_file_id, reason, marked_by, channel, marked_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)", [fid, state, by_ref.file_id if by_ref else None, reason, identity,
+                                             actor.channel, now])
+        audit.record(con, actor, "supersede", subject=f'file "{name}" (#{fid})',
+                     detail=f"{state}{f' by {by_ref}' if by_ref else ''}: {reason}")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return Mark(state, by_ref, reason, identity, actor.channel, now)
+
+
+# --------------------------------------------------------------------------------------------------
+# What a resubmission changes
+# --------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Change:
+    """One accepted figure a file changes: was, now."""
+
+    period: dt.date
+    district: str
+    measure: str
+    was: float
+    now: float
+
+
+def batch_changes(con: duckdb.DuckDBPyConnection) -> list[Change]:
+    """The accepted figures the batch being checked (the temporary table `batch`) would change."""
+    rows = con.execute(
+        """SELECT b.period, b.district, b.measure, c.value, b.value
+           FROM batch b JOIN figure c USING (period, district, measure)
+           WHERE b.value IS NOT NULL AND c.value <> b.value
+           ORDER BY b.measure, b.district, b.period""").fetchall()
+    return [Change(*r) for r in rows]
+
+
+def revision_preview(con: duckdb.DuckDBPyConnection, path: str | Path) -> list[Change]:
+    """The accepted figures a return would change if it were loaded now (nothing is loaded or stored).
+
+    A file that cannot be read changes nothing; the validation says why it cannot be read.
+    """
+    from .contracts.batch import build_batch
+    from .ingest import readers
+    from .ingest.load import drop_staging
+
+    path = Path(path)
+    with tempfile.TemporaryDirectory(prefix="pccdash-") as tmp:
+        drop_staging(con)
+        try:
+            facts = readers.inspect_file(path, path.name, Path(tmp))
+            readers.read_file(con, facts)
+            build_batch(con, path.name)
+            return batch_changes(con)
+        except readers.FileRejected:
+            return []
+        finally:
+            drop_staging(con)
+
+
+def file_revisions(con: duckdb.DuckDBPyConnection, file_id: int) -> list[Change]:
+    """The accepted figures a loaded file changed, each with its value before."""
+    rows = con.execute(
+        """SELECT period, district, measure, previous_value, value FROM figure_revision
+           WHERE file_id = ? AND revision > 1 ORDER BY measure, district, period""", [int(file_id)]).fetchall()
+    return [Change(*r) for r in rows]
+
+
+def changes_frame(changes: list[Change]) -> pd.DataFrame:
+    return pd.DataFrame([{"measure": c.measure, "district": c.district, "month": f"{c.period:%Y-%m}",
+                          "was": c.was, "now": c.now} for c in changes],
+                        columns=["measure", "district", "month", "was", "now"])
+
+
+def format_changes(changes: list[Change], limit: int = 50) -> list[str]:
+    """One line per changed figure (measure, district, month: was, now), at most `limit`, then how many more."""
+    lines = [f"{c.measure}, {c.district}, {c.period:%Y-%m}: was {_number(c.was)}, now {_number(c.now)}"
+             for c in changes[:limit]]
+    if len(changes) > limit:
+        lines.append(f"... and {len(changes) - limit:,} more.")
+    return lines
+
+
+def _number(v: float) -> str:
+    return f"{int(v):,}" if float(v).is_integer() else f"{v:,.2f}"

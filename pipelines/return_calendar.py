@@ -1,0 +1,398 @@
+"""The return calendar: which measures each month's return must hold and by which working day, and, for
+a month, what arrived, what is missing, overdue, refused or superseded.
+
+Declared in pipelines/reference/return_calendar.yaml, re-read when it changes. Everything that file can
+get wrong is caught here with the file, the line and the fix, since a calendar read wrongly would call
+a return overdue that is not, or stay silent about one that is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import yaml
+
+from . import settings
+from .catalogue import catalogue, reference_dir
+from .errors import ConfigError
+from .resubmission import FileRef, refusals
+
+FILE_NAME = "return_calendar.yaml"
+STATES = ("arrived", "missing", "overdue", "refused", "superseded")
+STATE_WORDS = {"arrived": "arrived", "missing": "missing, not yet due", "overdue": "overdue", "refused": "refused",
+               "superseded": "refused file withdrawn or superseded, nothing in its place"}
+_TOP_KEYS = {"returns", "bank_holidays"}
+_ENTRY_KEYS = {"name", "measures", "due_working_day", "from", "to"}
+_MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+LATEST_DAY = 20  # a deadline later than the 20th working day would fall in the month after next
+
+
+@dataclass(frozen=True)
+class ReturnDue:
+    """One part of the monthly return: its measures, its deadline, and the months it is due for."""
+
+    name: str
+    measures: tuple[str, ...]
+    due_working_day: int
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def covers(self, month: dt.date) -> bool:
+        return (self.start is None or month >= self.start) and (self.end is None or month <= self.end)
+
+
+@dataclass(frozen=True)
+class ReturnCalendar:
+    returns: tuple[ReturnDue, ...]
+    bank_holidays: frozenset[dt.date]
+
+    def working_day(self, day: dt.date) -> bool:
+        return day.weekday() < 5 and day not in self.bank_holidays
+
+    def due_date(self, month: dt.date, working_day: int) -> dt.date:
+        """The `working_day`-th working day of the month after `month`."""
+        day = _next_month(month)
+        count = 0
+        while True:
+            if self.working_day(day):
+                count += 1
+                if count == working_day:
+                    return day
+            day += dt.timedelta(days=1)
+
+    def due(self, month: dt.date) -> list[tuple[ReturnDue, str, dt.date]]:
+        """Every measure due for `month`: (the part of the return, the measure, its due date)."""
+        month = month.replace(day=1)
+        return [(r, m, self.due_date(month, r.due_working_day)) for r in self.returns if r.covers(month)
+                for m in r.measures]
+
+
+def _next_month(month: dt.date) -> dt.date:
+    return dt.date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+
+
+# --------------------------------------------------------------------------------------------------
+# return_calendar.yaml
+# --------------------------------------------------------------------------------------------------
+
+def _lines(text: str) -> dict[tuple, int]:
+    """Where each entry and value starts, counted from 1: ("returns", 0) is the first entry, ("returns", 0,
+    "measures", 2) its third measure, ("bank_holidays", 1) the second holiday."""
+    out: dict[tuple, int] = {}
+
+    def walk(node, path: tuple) -> None:
+        out[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                out[(*path, k.value)] = k.start_mark.line + 1
+                walk(v, (*path, k.value))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, v in enumerate(node.value):
+                walk(v, (*path, i))
+
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError:
+        return out
+    if root is not None:
+        walk(root, ())
+    return out
+
+
+def calendar_from_text(text: str, path: str | Path = FILE_NAME) -> ReturnCalendar:
+    """Read and check a return calendar; a ConfigError names the file, the line and the fix."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f", line {mark.line + 1}" if mark is not None else ""
+        raise ConfigError(f'{path}{line}: not valid YAML ({getattr(exc, "problem", None) or exc}). '
+                          "Correct the file; its layout is described at its top.") from None
+    lines = _lines(text)
+
+    def fail(where: tuple, message: str):
+        line = lines.get(where) or lines.get(where[:-1]) or lines.get(where[:1])
+        raise ConfigError(f"{path}{f', line {line}' if line else ''}: {message}")
+
+    if not isinstance(data, dict):
+        fail((), 'should hold a mapping with "returns:" (and optionally "bank_holidays:") at its top level.')
+    _unknown(data, _TOP_KEYS, (), fail, "the top level")
+    raw = data.get("returns")
+    if not isinstance(raw, list) or not raw:
+        fail(("returns",), 'needs "returns:", a list of the parts of the monthly return, each with name, '
+                           "measures and due_working_day.")
+    cat = catalogue()
+    own = cat.ids("force_return")
+    parts: list[ReturnDue] = []
+    for i, entry in enumerate(raw):
+        at = ("returns", i)
+        label = f"returns entry {i + 1}"
+        if not isinstance(entry, dict):
+            fail(at, f"{label} should be a mapping with name, measures and due_working_day.")
+        name = entry.get("name")
+        if isinstance(name, str) and name.strip():
+            label += f' ("{name.strip()}")'
+        _unknown(entry, _ENTRY_KEYS, at, fail, label)
+        for key in ("name", "measures", "due_working_day"):
+            if entry.get(key) in (None, "", []):
+                fail(at, f'{label}: the field "{key}" is required.')
+        if not isinstance(name, str):
+            fail((*at, "name"), f"{label}: name should be text, such as Monthly CSE return.")
+        measures = entry["measures"]
+        if isinstance(measures, str):
+            measures = [measures]
+        if not isinstance(measures, list):
+            fail((*at, "measures"), f"{label}: measures should be a list of measure ids, like [cse_arrests].")
+        for j, m in enumerate(measures):
+            if not isinstance(m, str) or m not in own:
+                hint = difflib.get_close_matches(str(m), own, n=1)
+                extra = f' (did you mean "{hint[0]}"?)' if hint else ""
+                kind = ("is a police.uk measure, which no return reports" if m in cat.ids()
+                        else "is not a measure of the force's return")
+                fail((*at, "measures", j), f'{label}: "{m}" {kind}{extra}. Use an id from measures.yaml whose '
+                                           "source is force_return.")
+        if len(set(measures)) != len(measures):
+            twice = next(m for m in measures if measures.count(m) > 1)
+            fail((*at, "measures"), f'{label}: "{twice}" is listed twice; list it once.')
+        day = entry["due_working_day"]
+        if isinstance(day, bool) or not isinstance(day, int) or not 1 <= day <= LATEST_DAY:
+            fail((*at, "due_working_day"), f"{label}: due_working_day {day!r} should be a whole number from 1 "
+                                           f"(the first working day of the following month) to {LATEST_DAY}.")
+        start = _month(entry.get("from"), (*at, "from"), label, "from", fail)
+        end = _month(entry.get("to"), (*at, "to"), label, "to", fail)
+        if start and end and start > end:
+            fail((*at, "to"), f"{label}: to ({end:%Y-%m}) is before from ({start:%Y-%m}).")
+        part = ReturnDue(name.strip(), tuple(measures), day, start, end)
+        for k, other in enumerate(parts):
+            both = set(part.measures) & set(other.measures)
+            if both and _overlap(part, other):
+                fail((*at, "measures"), f'{label}: "{sorted(both)[0]}" is also due in returns entry {k + 1} '
+                                        f'("{other.name}") for the same months; give the two entries from and to '
+                                        "months that do not overlap, or list the measure once.")
+        parts.append(part)
+    holidays = data.get("bank_holidays") or []
+    if not isinstance(holidays, list):
+        fail(("bank_holidays",), "bank_holidays should be a list of dates, like [2026-12-25, 2026-12-28].")
+    days = set()
+    for k, h in enumerate(holidays):
+        if isinstance(h, dt.datetime):
+            h = h.date()
+        if isinstance(h, str):
+            try:
+                h = dt.date.fromisoformat(h.strip())
+            except ValueError:
+                pass
+        if not isinstance(h, dt.date):
+            fail(("bank_holidays", k), f"bank holiday {k + 1} ({h!r}) is not a date; write it as YYYY-MM-DD.")
+        days.add(h)
+    return ReturnCalendar(tuple(parts), frozenset(days))
+
+
+def _unknown(raw: dict, allowed: set[str], at: tuple, fail, label: str) -> None:
+    unknown = sorted(str(k) for k in set(raw) - allowed)
+    if unknown:
+        hint = difflib.get_close_matches(unknown[0], sorted(allowed), n=1)
+        extra = f' (did you mean "{hint[0]}"?)' if hint else ""
+        fail((*at, unknown[0]), f'{label}: unknown field "{unknown[0]}"{extra}; the fields are '
+                                f"{', '.join(sorted(allowed))}.")
+
+
+def _month(value, at: tuple, label: str, key: str, fail) -> dt.date | None:
+    if value is None:
+        return None
+    m = _MONTH.fullmatch(str(value).strip())
+    if not m:
+        fail(at, f'{label}: {key} "{value}" is not a month; write it as YYYY-MM, such as 2017-04.')
+    return dt.date(int(m.group(1)), int(m.group(2)), 1)
+
+
+def _overlap(a: ReturnDue, b: ReturnDue) -> bool:
+    low, high = dt.date.min, dt.date.max
+    return max(a.start or low, b.start or low) <= min(a.end or high, b.end or high)
+
+
+@functools.cache
+def _load(path: str, mtime: float) -> ReturnCalendar:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f'Reference file "{path}" is missing: copy pipelines/reference/{FILE_NAME} there and '
+                          "list the measures each month's return must hold.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f'Reference file "{path}" cannot be read ({exc}); save it as UTF-8 text.') from None
+    return calendar_from_text(text, path)
+
+
+def load_calendar(path: str | Path | None = None) -> ReturnCalendar:
+    """The return calendar (return_calendar.yaml in the reference folder, or `path`), checked.
+
+    Cached on the file's path and modification time, so an edited file is read again without a restart.
+    """
+    file = Path(path) if path is not None else reference_dir() / FILE_NAME
+    try:
+        mtime = file.stat().st_mtime_ns
+    except FileNotFoundError:
+        raise ConfigError(f'Reference file "{file}" is missing: copy pipelines/reference/{FILE_NAME} there and '
+                          "list the measures each month's return must hold.") from None
+    return _load(str(file), mtime)
+
+
+# --------------------------------------------------------------------------------------------------
+# A month's returns
+# --------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReturnStatus:
+    """Where one measure of one month's return stands."""
+
+    month: dt.date
+    measure: str
+    part: str            # the part of the return it is due in
+    due: dt.date
+    state: str           # arrived | missing (not yet due) | overdue | refused | superseded
+    file: FileRef | None = None      # the accepted file it arrived in
+    refused: FileRef | None = None   # the refused (or withdrawn or superseded) file, when that is the state
+    arrived_on: dt.date | None = None
+
+    @property
+    def late(self) -> bool:
+        return self.arrived_on is not None and self.arrived_on > self.due
+
+    def words(self) -> str:
+        if self.state == "arrived":
+            return f"arrived{' late' if self.late else ''} in {self.file} on {self.arrived_on:%d %B %Y}".replace(
+                " 0", " ")
+        if self.state == "refused":
+            since = f"; figures from {self.file} stand" if self.file else ""
+            return f"refused in {self.refused}{since}"
+        if self.state == "superseded":
+            return f"{self.refused} was withdrawn or superseded and nothing has arrived in its place"
+        return f"{STATE_WORDS[self.state]} (due {_day(self.due)})"
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _month_words(month: dt.date) -> str:
+    return f"{month:%B %Y}"
+
+
+def return_status(con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date | None = None,
+                  calendar: ReturnCalendar | None = None) -> list[ReturnStatus]:
+    """For each measure due for `month`: arrived (with the file), missing (not yet due), overdue, refused, or
+    superseded (a refused file marked withdrawn or superseded, with nothing in its place)."""
+    return statuses(con, [month], today, calendar)[month.replace(day=1)]
+
+
+def statuses(con: duckdb.DuckDBPyConnection, months: list[dt.date], today: dt.date | None = None,
+             calendar: ReturnCalendar | None = None) -> dict[dt.date, list[ReturnStatus]]:
+    """`return_status` for several months, reading the warehouse once."""
+    today = today or settings.today()
+    cal = calendar or load_calendar()
+    months = sorted({m.replace(day=1) for m in months})
+    arrived: dict[tuple[dt.date, str], tuple[FileRef, dt.date]] = {}
+    if months:
+        for period, measure, fid, name, received in con.execute(
+                """SELECT c.period, c.measure, c.file_id, r.name, r.received_at
+                   FROM file_coverage c JOIN file_registry r USING (file_id)
+                   WHERE r.outcome = 'accepted' AND list_contains(?, c.period) ORDER BY c.file_id""",
+                [months]).fetchall():
+            arrived.setdefault((period, measure), (FileRef(fid, name), received.date()))
+    refused_open: dict[tuple[dt.date, str | None], FileRef] = {}
+    marked: dict[tuple[dt.date, str | None], FileRef] = {}
+    for r in refusals(con):
+        keys = [k for k in r.rows if r.state != "open" or not r.rows[k]]
+        keys += [(p, None) for p in r.months_unmatched]  # a measure that could not be read: any of the month's
+        target = refused_open if r.state == "open" else marked if r.state in ("withdrawn", "superseded") else None
+        if target is not None:
+            for k in keys:
+                target[k] = r.file
+    out: dict[dt.date, list[ReturnStatus]] = {}
+    for month in months:
+        rows = []
+        for part, measure, due in cal.due(month):
+            got = arrived.get((month, measure))
+            bad = refused_open.get((month, measure)) or (refused_open.get((month, None)) if not got else None)
+            gone = marked.get((month, measure)) or marked.get((month, None))
+            common = {"month": month, "measure": measure, "part": part.name, "due": due}
+            if bad is not None:
+                rows.append(ReturnStatus(**common, state="refused", file=got[0] if got else None, refused=bad,
+                                         arrived_on=got[1] if got else None))
+            elif got:
+                rows.append(ReturnStatus(**common, state="arrived", file=got[0], arrived_on=got[1]))
+            elif gone is not None:
+                rows.append(ReturnStatus(**common, state="superseded", refused=gone))
+            else:
+                rows.append(ReturnStatus(**common, state="overdue" if today > due else "missing"))
+        out[month] = rows
+    return out
+
+
+def latest_due_month(today: dt.date | None = None) -> dt.date:
+    """The latest month whose return can have been sent: the month before today's."""
+    today = today or settings.today()
+    return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
+def incomplete_notices(con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date | None = None) -> list[str]:
+    """Plain sentences for the overview and the pack on a month whose return is not all in: what is overdue
+    (and since when), refused, or not yet due; none when every due figure has arrived."""
+    month = month.replace(day=1)
+    rows = return_status(con, month, today)
+    label = _month_words(month)
+    out = []
+    overdue = [r for r in rows if r.state == "overdue"]
+    for due in sorted({r.due for r in overdue}):
+        names = [r.measure for r in overdue if r.due == due]
+        out.append(f"The return for {label} is overdue (due {_day(due)}): {_list(names)} "
+                   f"{'is' if len(names) == 1 else 'are'} missing.")
+    refused = [r for r in rows if r.state == "refused"]
+    for ref in sorted({r.refused for r in refused}, key=lambda f: f.file_id):
+        names = [r.measure for r in refused if r.refused == ref]
+        stand = [r.measure for r in refused if r.refused == ref and r.file]
+        tail = (f" The figures already accepted for {_list(stand)} stand until a corrected return is loaded."
+                if stand else f" Those figures are missing for {label} until a corrected return is loaded.")
+        out.append(f"The return for {label} was refused for {_list(names)} (file {ref}).{tail}")
+    gone = [r for r in rows if r.state == "superseded"]
+    if gone:
+        out.append(f"{label}: a refused return was withdrawn or superseded and nothing has arrived in its place "
+                   f"for {_list([r.measure for r in gone])}, so those figures are missing.")
+    waiting = [r for r in rows if r.state == "missing"]
+    for due in sorted({r.due for r in waiting}):
+        names = [r.measure for r in waiting if r.due == due]
+        out.append(f"{label} is incomplete: {_list(names)} {'has' if len(names) == 1 else 'have'} not arrived yet "
+                   f"(due {_day(due)}).")
+    return out
+
+
+def _list(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def grid(con: duckdb.DuckDBPyConnection, months: list[dt.date], today: dt.date | None = None) -> pd.DataFrame:
+    """Months (rows, newest first) by measures (columns), each cell a state: the Returns calendar's grid."""
+    found = statuses(con, months, today)
+    cal = load_calendar()
+    order = list(dict.fromkeys(m for r in cal.returns for m in r.measures))
+    records = []
+    for month in sorted(found, reverse=True):
+        cells = {r.measure: r.state + (" (late)" if r.late else "") for r in found[month]}
+        records.append({"month": f"{month:%Y-%m}", **{m: cells.get(m, "not due") for m in order}})
+    return pd.DataFrame(records, columns=["month", *order])
+
+
+def recent_months(count: int = 12, today: dt.date | None = None) -> list[dt.date]:
+    """The `count` months up to the latest whose return can be due, newest last."""
+    last = latest_due_month(today)
+    out = [last]
+    while len(out) < count:
+        out.append((out[-1] - dt.timedelta(days=1)).replace(day=1))
+    return out[::-1]
