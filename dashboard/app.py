@@ -34,6 +34,7 @@ PAGES = {
         st.Page("internal_pages/checks.py", title="Validation runs", icon=":material/rule:"),
         st.Page("internal_pages/quarantine.py", title="Quarantine", icon=":material/block:"),
         st.Page("internal_pages/files.py", title="Files loaded", icon=":material/folder_open:"),
+        st.Page("internal_pages/returns.py", title="Returns calendar", icon=":material/event_available:"),
         st.Page("internal_pages/provenance.py", title="Provenance", icon=":material/account_tree:"),
         st.Page("internal_pages/flags.py", title="Flags", icon=":material/flag:"),
     ],

@@ -1,0 +1,34 @@
+"""The return calendar: for each month, which measures of the force's return arrived, are missing, overdue,
+refused or superseded, and a sentence on the latest month."""
+
+import streamlit as st
+
+from dashboard import auth, data
+from pipelines import return_calendar as returns
+from pipelines import settings
+from pipelines.errors import ConfigError
+
+user = auth.signed_in()
+st.title("Returns calendar")
+data.no_warehouse_guard()
+try:
+    calendar = returns.load_calendar()
+except ConfigError as exc:
+    st.info(f"The return calendar cannot be read, so nothing can be said about which returns are due: {exc}")
+    st.stop()
+today = settings.today()
+count = st.slider("Months shown", min_value=3, max_value=36, value=12, key="returns_months")
+months = tuple(returns.recent_months(count, today))
+latest = months[-1]
+st.caption(f"Each month's return is due by a working day of the following month, as "
+           f"pipelines/reference/return_calendar.yaml declares; today is {today:%d %B %Y}.")
+notices = data.call(returns.incomplete_notices, latest, today, calendar=calendar)
+for line in notices:
+    st.warning(line, icon=":material/schedule:")
+if not notices:
+    st.success(f"Every figure due for {latest:%B %Y} has arrived.", icon=":material/check:")
+st.dataframe(data.call(returns.grid, months, today, calendar=calendar), hide_index=True, width="stretch")
+
+month = st.selectbox("Month", months[::-1], format_func=lambda m: f"{m:%B %Y}", key="returns_month")
+st.dataframe(returns.status_frame(data.call(returns.return_status, month, today, calendar=calendar)), hide_index=True,
+             width="stretch")
