@@ -18,8 +18,9 @@ setup: $(STAMP)  ## create .venv and install the project with its test tools
 demo: setup  ## build the sample warehouse, then serve the dashboard on http://localhost:8501
 	$(BIN)/pccdash demo
 
+# SERVE_ARGS passes options on, e.g. make serve SERVE_ARGS="--auth-secrets /etc/pccdash/secrets.toml"
 serve: setup  ## serve the dashboard on the existing warehouse
-	$(BIN)/pccdash serve
+	$(BIN)/pccdash serve $(SERVE_ARGS)
 
 # The browser tests drive Debian's chromium (Playwright downloads no browser of its own).
 browser-deps:  ## install chromium for the browser tests, if it is missing

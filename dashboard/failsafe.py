@@ -10,17 +10,13 @@ from __future__ import annotations
 import contextlib
 import logging
 import secrets
-from collections import deque
 from collections.abc import Iterator
 
 import streamlit as st
 
-from pipelines.errors import ConfigError, PccDashError
+from pipelines.errors import FAULTS, ConfigError, PccDashError
 
 log = logging.getLogger("pccdash.dashboard")
-
-# The latest faults this process turned into sentences, so a test fails on a fault a page hid from its reader.
-FAULTS: deque[BaseException] = deque(maxlen=20)
 
 CONFIG_ADVICE = ('Correct the file (the command "pccdash check" lists every problem in the reference files), '
                  "then reload this page; no restart is needed.")

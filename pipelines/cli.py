@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import PccDashError, shown
+from .errors import PccDashError, record_fault, shown
 
 SAMPLE_RETURNS = Path(__file__).parent / "sample" / "returns"
 SAMPLE_POLICE_UK = Path(__file__).parent / "sample" / "police_uk"  # real rows, OGL v3.0
@@ -40,6 +40,16 @@ class Cli(click.Group):
             return super().invoke(ctx)
         except PccDashError as exc:
             click.secho(f"Error: {exc}", fg="red", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.secho("Stopped. Whatever was being written is kept whole or not at all; run the command "
+                        "again to finish the job.", fg="yellow", err=True)
+            sys.exit(130)
+        except Exception as exc:  # noqa: BLE001 -- a fault is told as a sentence; its traceback goes to the log
+            log = record_fault(exc)
+            click.secho(f"Error: the command stopped on a fault it did not expect ({type(exc).__name__}). Nothing "
+                        f"half-done was kept. The details are in {log}; please pass them to the office's "
+                        "administrator.", fg="red", err=True)
             sys.exit(1)
 
 
@@ -73,6 +83,38 @@ def init(db):
         version = schema_version(con)
     state = "is up to date" if existed else "was created"
     click.echo(f'Warehouse "{path}" {state} (schema version {version} of {migrations()[-1][0]}).')
+    _report_checks()
+
+
+def _report_checks() -> None:
+    """Every reference file and contract checked; each problem by file and line; exit 1 if any."""
+    from .check import check_all
+
+    findings = check_all()
+    problems = [f for f in findings if not f.ok]
+    for f in problems:
+        click.secho(f"Problem: {f.message()}", fg="red", err=True)
+    if problems:
+        click.echo(f"{len(problems)} of {len(findings)} reference files and contracts need correcting; "
+                   'correct them and run "pccdash check" again.', err=True)
+        sys.exit(1)
+    click.echo(f"All {len(findings)} reference files and contracts are correct.")
+
+
+@main.command()
+def check():
+    """Check every reference file and data contract, naming the file, line and fix of each problem.
+
+    Reads force.yaml, measures.yaml, plan.yaml, population.csv, police_uk.yaml, access.yaml and the
+    other reference files (from PCCDASH_REFERENCE_DIR) and every data contract (PCCDASH_CONTRACTS_DIR),
+    as the pages and commands will. Exit 1 when any has a problem. Pages pick up a corrected file
+    without a restart.
+
+    \b
+    Example:
+      pccdash check
+    """
+    _report_checks()
 
 
 @main.command()
@@ -91,19 +133,46 @@ def ingest(paths, db, quiet):
       pccdash ingest returns/2015-07-cse-return.xlsx
       pccdash ingest returns/            (every .csv and .xlsx below the folder, in name order)
     """
+    from .figures import accepted_months
     from .ingest import ingest as run_ingest
+    from .plan.notices import coverage_notices
     from .warehouse import connect
 
     progress = None if quiet else (lambda msg: click.echo(msg, err=True))
     with connect(db) as con:
         report = run_ingest(con, paths, progress=progress)
+        revised = _revisions_made(con, report)
+        months = accepted_months(con)
     _print_refusals(report)
+    _print_changes(revised, "changed")
     click.echo(
         f"{report.count('accepted')} file(s) accepted, {report.count('already_loaded')} already loaded, "
         f"{report.count('rejected')} refused."
     )
+    for notice in coverage_notices(months):  # figures past the last plan, or a plan about to end
+        click.secho(notice, fg="yellow")
     if not report.ok:
         sys.exit(1)
+
+
+def _revisions_made(con, report) -> list[tuple[str, list]]:
+    """Each accepted file that changed figures already accepted, with those figures (was, now)."""
+    from .resubmission import file_revisions
+
+    return [(f'"{shown(f.label, None)}" (file #{f.file_id})', file_revisions(con, f.file_id))
+            for f in report.files if f.outcome == "accepted" and f.revised]
+
+
+def _print_changes(files: list[tuple[str, list]], verb: str) -> None:
+    """A resubmission's differences from the accepted figures, by figure: measure, district, month, was, now."""
+    from .resubmission import format_changes
+
+    for label, changes in files:
+        if not changes:
+            continue
+        click.echo(f"{label} {verb} {len(changes):,} accepted figure(s):")
+        for line in format_changes(changes):
+            click.echo(f"  {line}")
 
 
 def _print_refusals(report) -> None:
@@ -155,6 +224,7 @@ def validate(paths, db, file, measures, districts, start, end, all_rules):
     from .figures import make_filter
     from .ingest.load import discover
     from .policeuk import detect, validate_police_uk
+    from .resubmission import revision_preview
     from .warehouse import connect
 
     def dry_runs(con):
@@ -179,6 +249,9 @@ def validate(paths, db, file, measures, districts, start, end, all_rules):
                     continue
                 click.echo(format_report(run, passed_rules=all_rules))
                 failed = failed or bool(run.errors) or bool(problems)
+            _print_changes([(f'"{shown(path.name, None)}"', revision_preview(con, path))
+                            for path in discover(paths)[0] if not (path.suffix.lower() == ".csv" and detect(path))],
+                           "would change")
         else:
             run = validate_accepted(con, make_filter(measures, districts, start, end), file)
             click.echo(format_report(run, passed_rules=all_rules))
@@ -299,7 +372,7 @@ def plan(db, month, district, no_sentences, fmt):
 
     from .exports import write_csv
     from .figures import accepted_months, parse_month, plan_figures
-    from .plan import format_status_table, plan_status, status_rows
+    from .plan import format_status_table, plan_notice, plan_notices, plan_status, status_rows
     from .warehouse import connect_read_only
 
     chosen = parse_month(month, "--month")
@@ -315,6 +388,10 @@ def plan(db, month, district, no_sentences, fmt):
         write_csv(pd.DataFrame(status_rows(statuses)), sys.stdout)
         return
     click.echo(format_status_table(statuses, sentences=not no_sentences))
+    notices = [plan_notice(when), *plan_notices([m for m in months if m <= when])]
+    for notice in filter(None, notices):  # after the table, where a reader of the last line looks
+        click.echo("")
+        click.secho(notice, fg="yellow")
 
 
 @main.command()
@@ -352,9 +429,20 @@ def pack(db, meeting, out_dir, who):
     click.echo(f"Briefing pack written: {pdf} and {html}")
 
 
+def _may_act_as(ctx, param, value):
+    """Refuse `--as` before anything is opened unless access.yaml lets this operating-system account act
+    for that identity; the command then acts through `audit.cli_actor(value)`."""
+    from .audit import cli_actor
+
+    return cli_actor(value).identity
+
+
 def as_option(f):
     return click.option("--as", "as_user", metavar="EMAIL", required=True, envvar="PCCDASH_USER", show_envvar=True,
-                        help="Who is acting: an email that pipelines/reference/access.yaml gives the right role.")(f)
+                        callback=_may_act_as,
+                        help="Who is acting: an identity with the right role that pipelines/reference/access.yaml "
+                             "lets the operating-system account running the command act as (its command_line "
+                             "section).")(f)
 
 
 @main.command()
@@ -393,12 +481,15 @@ def approve(months, db, as_user):
     Example:
       pccdash approve 2015-06 2015-07 --as pcc@example.org
     """
+    from .audit import cli_actor
     from .publish.approval import approve as run_approve
     from .warehouse import connect
 
+    actor = cli_actor(as_user)
     with connect(db) as con:
-        done = run_approve(con, list(months), {"email": as_user})
-    click.echo(f"Approved by {as_user}: " + ", ".join(p.strftime("%Y-%m") for p in done))
+        done = run_approve(con, list(months), actor)
+    click.echo(f"Approved by {actor.identity} (account {actor.os_account}): "
+               + ", ".join(p.strftime("%Y-%m") for p in done))
 
 
 @main.command()
@@ -406,22 +497,206 @@ def approve(months, db, as_user):
 @as_option
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, envvar="PCCDASH_PUBLISHED_DIR",
               help="Published folder. [default: var/published]")
-def publish(db, as_user, out):
+@click.option("--yes", "-y", is_flag=True, help="Publish without asking (scripts; the preview is still printed).")
+def publish(db, as_user, out, yes):
     """Publish every approved month: write a new immutable snapshot and switch the public side to it.
 
-    Counts from 1 to the threshold (4) are suppressed, with secondary suppression so that none can be
-    worked out from a total. Earlier snapshots are kept; the public page says what was revised.
+    First prints what the public will see (the months, what is added, revised and newly hidden, and
+    each measure's sentence) and asks "Publish? [y/N]"; --yes publishes without asking, and without a
+    terminal --yes is needed. Nothing approved, or nothing changed since the current snapshot, means
+    nothing is published. Counts from 1 to the threshold (4) are suppressed, with secondary suppression
+    so that none can be worked out from a total. Earlier snapshots are kept; the public page says what
+    was revised.
+
+    \b
+    Examples:
+      pccdash publish --as pcc@example.org
+      pccdash publish --as pcc@example.org --yes
+    """
+    from .audit import cli_actor
+    from .publish.snapshot import NothingToPublish, preview_publication
+    from .publish.snapshot import publish as run_publish
+    from .warehouse import connect, connect_read_only
+
+    actor = cli_actor(as_user)
+    with connect_read_only(db) as con:  # not held while the person reads the preview
+        preview = preview_publication(con, out)
+    if preview.problem:
+        raise NothingToPublish(preview.problem)
+    _print_preview(preview)
+    if not yes:
+        if not _interactive():
+            raise PccDashError('Nothing was published: there is no terminal to confirm on. Read the preview above '
+                               'and run the command again with --yes to publish it.')
+        if not click.confirm("Publish?", default=False):
+            click.echo("Nothing was published.")
+            return
+    with connect(db) as con:
+        version, path = run_publish(con, actor, out, expected=preview.fingerprint)
+    click.echo(f"Published snapshot {version}: {path}")
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+def _print_preview(preview) -> None:
+    from .catalogue import catalogue
+
+    for line in preview.summary:
+        click.echo(line)
+    for row in preview.revised.head(PROBLEMS_SHOWN).itertuples():
+        click.echo(f"  - {row.measure}, {row.area}, {row.period}: was {row.was}, now {row.now}")
+    if len(preview.revised) > PROBLEMS_SHOWN:
+        click.echo(f"  ... and {len(preview.revised) - PROBLEMS_SHOWN} more.")
+    click.echo("What the public will read:")
+    names = {m.id: m.name for m in catalogue().measures}
+    for measure, sentence in preview.sentences.items():
+        click.echo(f"  - {names.get(measure, measure)}: {sentence}")
+
+
+@main.command()
+@db_option
+@as_option
+@click.option("--reason", required=True, metavar="TEXT", help="Why: shown on the public revisions page.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, envvar="PCCDASH_PUBLISHED_DIR",
+              help="Published folder. [default: var/published]")
+@click.option("--yes", "-y", is_flag=True, help="Withdraw without asking.")
+def withdraw(db, as_user, reason, out, yes):
+    """Withdraw the current publication: the public side goes back to the snapshot before it (the PCC role only).
+
+    The switch is one rename; the withdrawn snapshot is kept, the withdrawal is recorded with who,
+    when and why, and the public revisions page says "Publication of <date> withdrawn on <date>:
+    <reason>". Months only the withdrawn snapshot carried go back to approved, not published. With
+    no earlier snapshot the public side says nothing is published yet.
 
     \b
     Example:
-      pccdash publish --as pcc@example.org
+      pccdash withdraw --reason "Rotherham's July charges were double counted" --as pcc@example.org
     """
-    from .publish.snapshot import publish as run_publish
+    from .audit import cli_actor
+    from .public import current_snapshot
+    from .publish.snapshot import withdraw as run_withdraw
     from .warehouse import connect
 
+    actor = cli_actor(as_user)
+    if not yes:
+        current = current_snapshot(out)
+        if not _interactive():
+            raise PccDashError('Nothing was withdrawn: there is no terminal to confirm on. Run the command again '
+                               'with --yes to withdraw.')
+        if not click.confirm(f'Withdraw the publication the public reads now ({current.name if current else "none"})?',
+                             default=False):
+            click.echo("Nothing was withdrawn.")
+            return
     with connect(db) as con:
-        version, path = run_publish(con, {"email": as_user}, out)
-    click.echo(f"Published snapshot {version}: {path}")
+        done = run_withdraw(con, actor, reason, out)
+    back = f"snapshot {done.restored}" if done.restored else "nothing published"
+    click.echo(f"Withdrew snapshot {done.version}; the public side reads {back} again."
+               + (f" No longer published: {', '.join(done.unpublished)}." if done.unpublished else ""))
+
+
+@main.command()
+@db_option
+@click.option("--action", default=None, metavar="ACTION",
+              help="Only this action: approve, publish, withdraw, flag, resolve, commentary, questions, ...")
+@click.option("--who", default=None, metavar="EMAIL", help="Only what this identity did.")
+@click.option("--how", "channel", type=click.Choice(["app", "cli", "system"]), default=None,
+              help="Only what was done in the app, on the command line, or by the program itself (system).")
+@click.option("--from", "start", metavar="YYYY-MM-DD", help="First day to include (UTC; a month YYYY-MM from its 1st).")
+@click.option("--to", "end", metavar="YYYY-MM-DD", help="Last day to include (UTC; a month YYYY-MM to its last).")
+@click.option("--text", default=None, metavar="TEXT", help="Only records whose subject or detail holds this text.")
+@format_option
+def audit(db, action, who, channel, start, end, text, fmt):
+    """Print the audit trail, newest first: who approved, published, withdrew, flagged, resolved, wrote
+    commentary or questions, or superseded a file, when, and how (the app, the command line and its
+    operating-system account, or the program itself).
+
+    \b
+    Examples:
+      pccdash audit --action approve --from 2026-04
+      pccdash audit --who pcc@example.org --format csv > audit.csv
+    """
+    from .audit import events, readable
+    from .exports import write_csv
+    from .warehouse import connect_read_only
+
+    with connect_read_only(db) as con:
+        df = readable(events(con, action=action, identity=who, channel=channel, start=start, end=end, text=text))
+    if fmt == "csv":
+        write_csv(df, sys.stdout)
+    else:
+        click.echo(df.to_string(index=False) if not df.empty else "No audit records match.")
+
+
+@main.command()
+@click.argument("file", metavar="FILE_ID_OR_NAME")
+@db_option
+@click.option("--reason", required=True, metavar="TEXT",
+              help="Why: what the force sent instead, or why it was withdrawn.")
+@click.option("--by", "by", default=None, metavar="FILE",
+              help="The later accepted file (number or name) that replaces it.")
+@click.option("--withdrawn", is_flag=True, help="The force withdrew the file, and nothing replaces it.")
+@as_option
+def supersede(file, db, reason, by, withdrawn, as_user):
+    """Mark a refused file superseded (by a later file) or withdrawn, so it no longer blocks approval.
+
+    A refused file stops blocking its months by itself once later accepted files cover its months and
+    measures, whatever their names or formats. Mark it when that cannot happen: rows whose month or
+    measure could not be read, or a return the force took back. The marking is kept with who, when and
+    the reason, and recorded in the audit trail (analysts and the Commissioner's role).
+
+    \b
+    Examples:
+      pccdash supersede 2026-05-cse-return.csv --by 2026-05-cse-return-v2.xlsx \\
+          --reason "resent corrected" --as analyst@example.org
+      pccdash supersede 57 --withdrawn --reason "sent in error by the force" --as analyst@example.org
+    """
+    from .audit import cli_actor
+    from .resubmission import supersede as run_supersede
+    from .warehouse import connect
+
+    actor = cli_actor(as_user)
+    with connect(db, create=False) as con:
+        mark = run_supersede(con, file, actor, reason, by=by, withdrawn=withdrawn)
+    click.echo(f"Marked {shown(file)} {mark.words()}.")
+
+
+@main.command(name="calendar")
+@db_option
+@click.option("--month", metavar="YYYY-MM", help="One month, measure by measure. [default: the latest 12 months]")
+@click.option("--months", "count", default=12, show_default=True, help="How many months the grid shows.")
+def calendar_(db, month, count):
+    """Print the return calendar: for each month, which measures arrived, are missing, overdue, refused
+    or superseded, from pipelines/reference/return_calendar.yaml (due by a working day of the next month).
+
+    \b
+    Examples:
+      pccdash calendar
+      pccdash calendar --month 2026-05
+    """
+    from .figures import parse_month
+    from .return_calendar import grid, incomplete_notices, latest_due_month, recent_months, return_status
+    from .warehouse import connect_read_only
+
+    chosen = parse_month(month, "--month")
+    with connect_read_only(db) as con:
+        if chosen:
+            rows = return_status(con, chosen)
+            notices = incomplete_notices(con, chosen)
+        else:
+            table = grid(con, recent_months(max(1, count)))
+            notices = incomplete_notices(con, latest_due_month())
+    if chosen:
+        if not rows:
+            click.echo(f"Nothing is due for {chosen:%B %Y} in the return calendar.")
+        for r in rows:
+            click.echo(f"{r.measure:<32} {r.state:<10} {r.words()}")
+    else:
+        click.echo(table.set_index("month").T.to_string())
+    click.echo("")
+    for line in notices or [f"Every figure due for {(chosen or latest_due_month()):%B %Y} has arrived."]:
+        click.echo(line)
 
 
 @main.command()
@@ -460,9 +735,11 @@ def demo(db, no_serve, port):
 def _publish_demo_months(path: Path) -> None:
     """Give the demo's public pages something to show: the months of the force's August 2015 figures.
 
-    Done once, as the demo's PCC (pcc@example.org), only while nothing has been published; the other
-    months stay drafts so the approval page has work to show.
+    Done once, only while nothing has been published, in the name of the demo's PCC (pcc@example.org)
+    and recorded as the program's own act, not a person's; the other months stay drafts so the approval
+    page has work to show.
     """
+    from .audit import system_actor
     from .public import current_snapshot
     from .publish.approval import approve
     from .publish.snapshot import publish as run_publish
@@ -472,8 +749,8 @@ def _publish_demo_months(path: Path) -> None:
     if current_snapshot() is not None:
         return
     with connect(path) as con:
-        approve(con, list(DEMO_PUBLISHED_MONTHS), {"email": DEMO_PUBLISHER})
-        version, snap = run_publish(con, {"email": DEMO_PUBLISHER})
+        approve(con, list(DEMO_PUBLISHED_MONTHS), system_actor(DEMO_PUBLISHER))
+        version, snap = run_publish(con, system_actor(DEMO_PUBLISHER))
     click.echo(f"Published {DEMO_PUBLISHED_MONTHS[0]} to {DEMO_PUBLISHED_MONTHS[-1]} as {DEMO_PUBLISHER} "
                f"for the public pages (snapshot {version}).")
 

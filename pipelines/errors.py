@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import re
+import tempfile
+import traceback
+from collections import deque
+from datetime import UTC, datetime
+from pathlib import Path
 
 QUOTED_LIMIT = 80  # characters of a cell a message quotes
 # Control characters (a terminal's escape sequences, line breaks) and the marks that reorder text on screen
@@ -18,6 +23,28 @@ def shown(value: object, limit: int | None = QUOTED_LIMIT) -> str:
         text = text[:limit]
     text = _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
     return text + "\u2026" if cut else text
+
+
+# The latest faults this process told its user of as a sentence, so a test fails on one a message hid.
+FAULTS: deque[BaseException] = deque(maxlen=20)
+
+
+def record_fault(exc: BaseException) -> Path:
+    """Keep an unexpected error's details in the log (var/log/pccdash.log, else the temporary folder) and
+    in FAULTS; returns the log file, for the sentence that tells the user where to look."""
+    FAULTS.append(exc)
+    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    stamp = datetime.now(UTC).isoformat(timespec="seconds")
+    for folder in (Path("var") / "log", Path(tempfile.gettempdir())):
+        path = folder / "pccdash.log"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            with open(path, "a", encoding="utf-8") as fh:
+                fh.write(f"{stamp} {text}\n")
+            return path.resolve()
+        except OSError:
+            continue
+    return Path("(no writable log folder)")
 
 
 class PccDashError(Exception):

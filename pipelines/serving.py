@@ -143,4 +143,6 @@ def serve_apps(path: Path, port: int, address: str = "localhost", *, which: str 
         for _, proc, _ in reversed(children):
             signin.stop(proc)
         signal.signal(signal.SIGTERM, previous)
+    if children and code == 0:
+        say("Stopped: every dashboard has been shut down.")
     return code

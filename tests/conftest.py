@@ -16,28 +16,55 @@ from pipelines.ingest import ingest
 TODAY = dt.date(2026, 11, 21)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def command_line_reference(tmp_path_factory) -> Path:
+    """The bundled reference files, except that access.yaml lets the account running the tests act as the
+    demo's two identities from the command line (the bundled file lets root only), so `--as` works under
+    any account: here, and in the pccdash processes tests start, which inherit PCCDASH_REFERENCE_DIR."""
+    import shutil
+
+    import yaml
+
+    from pipelines.audit import os_account
+    from pipelines.catalogue import REFERENCE_DIR
+
+    folder = tmp_path_factory.mktemp("reference") / "reference"
+    shutil.copytree(REFERENCE_DIR, folder)
+    access = yaml.safe_load((folder / "access.yaml").read_text(encoding="utf-8"))
+    access["command_line"] = {os_account(): ["pcc@example.org", "analyst@example.org"]}
+    (folder / "access.yaml").write_text(yaml.safe_dump(access, sort_keys=False), encoding="utf-8")
+    before = os.environ.get("PCCDASH_REFERENCE_DIR")
+    os.environ["PCCDASH_REFERENCE_DIR"] = str(folder)  # session fixtures read it too, before any test's own
+    yield folder
+    if before is None:
+        os.environ.pop("PCCDASH_REFERENCE_DIR", None)
+    else:
+        os.environ["PCCDASH_REFERENCE_DIR"] = before
+
+
 @pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch, tmp_path):
+def _isolated_env(monkeypatch, tmp_path, command_line_reference):
     """No test reads the developer's own warehouse or settings."""
     for var in ("PCCDASH_DB", "PCCDASH_FAILPOINT", "PCCDASH_MAX_FILE_MB", "PCCDASH_MAX_XLSX_UNPACKED_MB",
-                "PCCDASH_CONTRACTS_DIR", "PCCDASH_REFERENCE_DIR", "PCCDASH_DUCKDB_MEMORY_LIMIT"):
+                "PCCDASH_CONTRACTS_DIR", "PCCDASH_REFERENCE_DIR", "PCCDASH_DUCKDB_MEMORY_LIMIT", "PCCDASH_USER"):
         monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("PCCDASH_REFERENCE_DIR", str(command_line_reference))
     monkeypatch.setenv("PCCDASH_TODAY", TODAY.isoformat())
 
 
 @pytest.fixture(autouse=True)
 def _no_hidden_page_faults(request):
-    """A page fault is shown to its reader as a sentence; a test fails on it all the same, with the traceback,
-    unless it is marked `page_fault` (it provokes one on purpose)."""
-    from dashboard import failsafe
+    """A fault is shown to a page's reader or a command's user as a sentence; a test fails on it all the same,
+    with the traceback, unless it is marked `page_fault` (it provokes one on purpose)."""
+    from pipelines.errors import FAULTS
 
-    failsafe.FAULTS.clear()
+    FAULTS.clear()
     yield
-    if failsafe.FAULTS and request.node.get_closest_marker("page_fault") is None:
+    if FAULTS and request.node.get_closest_marker("page_fault") is None:
         import traceback
 
-        exc = failsafe.FAULTS[-1]
-        pytest.fail("A page hid a fault behind an error box:\n"
+        exc = FAULTS[-1]
+        pytest.fail("A page or command hid a fault behind a sentence:\n"
                     + "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
 
 

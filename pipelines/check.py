@@ -1,0 +1,138 @@
+"""One check of every reference file and data contract, each problem named by file, line and fix.
+
+The office edits these files by hand (a new plan, a renamed district, a person given a role), and a
+page or command that reads a broken one can only say so. `pccdash check` reads them all before anyone
+meets the problem, and says where each one is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .catalogue import reference_dir
+from .errors import PccDashError
+
+_LINE_IN_MESSAGE = re.compile(r"\bline (\d+)\b")
+_QUOTED = re.compile(r'"([^"\n]{2,200})"')
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One reference file or contract and what its check found (no problem when `problem` is None)."""
+
+    file: Path
+    problem: str | None = None
+    line: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+    def message(self) -> str:
+        where = f'"{self.file}"' + (f", line {self.line}" if self.line else "")
+        return f"{where}: {self.problem}" if self.problem else f'"{self.file}": correct.'
+
+
+def _split_where(message: str) -> tuple[str, str]:
+    """A ConfigError reads "<where>: <what is wrong>"; split at the first ": " outside quotes."""
+    quoted = False
+    for i, ch in enumerate(message):
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and message.startswith(": ", i):
+            return message[:i], message[i + 2:]
+    return "", message
+
+
+def locate(path: Path, message: str) -> int | None:
+    """The line of `path` a problem is on: as the YAML parser gave it, else where the names the message
+    quotes are found in order (a plan's name, then its priority's, then the measure's)."""
+    found = _LINE_IN_MESSAGE.search(message)
+    if found:
+        return int(found.group(1))
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    where, what = _split_where(message)
+    tokens = _QUOTED.findall(where)
+    first_in_what = _QUOTED.search(what)
+    if first_in_what:
+        tokens.append(first_in_what.group(1))
+    tokens = [t for t in tokens if t != str(path) and not t.endswith((".yaml", ".csv"))]
+    line = None
+    start = 0
+    for token in tokens:
+        hit = next((i for i in range(start, len(lines)) if token in lines[i]), None)
+        if hit is None:
+            continue
+        line, start = hit + 1, hit
+    return line
+
+
+def _reference_checks() -> list[tuple[str, Callable[[], object]]]:
+    """(file name, the loader that validates it), in the order a problem in one could cause another."""
+    from . import access
+    from .catalogue import catalogue, force
+    from .plan.config import load_plans, load_population
+    from .policeuk.reference import reference
+
+    checks: list[tuple[str, Callable[[], object]]] = [
+        ("force.yaml", force),
+        ("measures.yaml", catalogue),
+        ("plan.yaml", load_plans),
+        ("population.csv", load_population),
+        ("police_uk.yaml", reference),
+        ("access.yaml", getattr(access, "load_access", lambda: access.roles_for({"email": "check@invalid"}))),
+    ]
+    return checks + _optional_checks()
+
+
+def _optional_checks() -> list[tuple[str, Callable[[], object]]]:
+    """Reference files that only some installations carry, each with its loader."""
+    out = []
+    for file_name, module, loader in (
+        ("return_calendar.yaml", "pipelines.calendar", "load_calendar"),
+        ("spc_history.yaml", "pipelines.plan.history", "load_history"),
+    ):
+        try:
+            mod = __import__(module, fromlist=[loader])
+            out.append((file_name, getattr(mod, loader)))
+        except (ImportError, AttributeError):
+            continue
+    return out
+
+
+def check_all() -> list[Finding]:
+    """Every reference file and data contract, checked; one finding each (its first problem, if any)."""
+    from .contracts.contract import contracts_dir, load_contract
+
+    findings = []
+    folder = reference_dir()
+    for name, loader in _reference_checks():
+        path = folder / name
+        findings.append(_run(path, loader))
+    cdir = contracts_dir()
+    contracts = sorted(cdir.glob("*.odcs.yaml"))
+    if not contracts:
+        findings.append(Finding(cdir, "holds no data contract (*.odcs.yaml); every return is checked against one. "
+                                      "Point PCCDASH_CONTRACTS_DIR at the contracts folder."))
+    for path in contracts:
+        name = path.name.removesuffix(".odcs.yaml")
+        findings.append(_run(path, lambda name=name: load_contract(name, cdir)))
+    return findings
+
+
+def _run(path: Path, loader: Callable[[], object]) -> Finding:
+    try:
+        loader()
+    except PccDashError as exc:
+        text = str(exc)
+        return Finding(path, text, locate(path, text))
+    except (OSError, ValueError, TypeError, KeyError) as exc:  # a loader's own slip, still told as a sentence
+        return Finding(path, f"cannot be read: {exc}", None)
+    return Finding(path)
+

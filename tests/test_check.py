@@ -1,0 +1,86 @@
+"""`pccdash check` finds a broken reference file and names the file, the line and the fix; a corrected file is
+read again without a restart."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from pipelines.catalogue import REFERENCE_DIR, catalogue
+from pipelines.check import check_all, locate
+
+
+@pytest.fixture
+def ref(tmp_path, monkeypatch):
+    """A private copy of the bundled reference folder, in force for the test."""
+    folder = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, folder)
+    monkeypatch.setenv("PCCDASH_REFERENCE_DIR", str(folder))
+    return folder
+
+
+def line_of(path, text: str) -> int:
+    return next(i for i, line in enumerate(path.read_text().splitlines(), start=1) if text in line)
+
+
+def test_the_bundled_reference_files_and_contracts_pass(run_cli):
+    findings = check_all()
+    assert findings and all(f.ok for f in findings), [f.message() for f in findings if not f.ok]
+    names = {f.file.name for f in findings}
+    assert {"force.yaml", "measures.yaml", "plan.yaml", "population.csv", "access.yaml",
+            "force_cse_return.odcs.yaml"} <= names
+    result = run_cli("check")
+    assert result.exit_code == 0
+    assert "reference files and contracts are correct" in result.output
+
+
+def test_a_misspelt_plan_measure_is_named_with_its_line_and_the_fix(ref, run_cli):
+    plan = ref / "plan.yaml"
+    text = plan.read_text()
+    # the third plan's charges measure, misspelt: the line found must be that one, not the first plan's
+    third = text.index("Police and Crime Plan 2022-2026")
+    at = text.index("measure: cse_charges", third)
+    plan.write_text(text[:at] + "measure: cse_chargez" + text[at + len("measure: cse_charges"):])
+    result = run_cli("check")
+    assert result.exit_code == 1
+    expected_line = line_of(plan, "cse_chargez")
+    assert f'plan.yaml", line {expected_line}:' in result.stderr
+    assert 'did you mean "cse_charges"' in result.stderr
+    assert "1 of" in result.stderr and "need correcting" in result.stderr
+
+
+def test_a_yaml_syntax_error_gives_the_parsers_line(ref):
+    (ref / "force.yaml").write_text("office:\n  name: [unclosed\nforce: {}\n")
+    bad = [f for f in check_all() if not f.ok]
+    assert [f.file.name for f in bad][0] == "force.yaml"
+    assert bad[0].line is not None and 2 <= bad[0].line <= 4
+
+
+def test_a_missing_reference_file_is_named(ref, run_cli):
+    (ref / "population.csv").unlink()
+    result = run_cli("check")
+    assert result.exit_code == 1
+    assert "population.csv" in result.stderr and "is missing" in result.stderr
+
+
+def test_init_reports_the_same_problems(ref, run_cli, db):
+    (ref / "measures.yaml").write_text((ref / "measures.yaml").read_text().replace("kind: flow", "kind: flwo", 1))
+    result = run_cli("init", "--db", db)
+    assert result.exit_code == 1
+    assert "measures.yaml" in result.stderr and 'kind "flwo"' in result.stderr
+
+
+def test_an_edited_reference_file_is_read_again_without_a_restart(ref):
+    name_before = catalogue().get("cse_charges").name
+    measures = ref / "measures.yaml"
+    measures.write_text(measures.read_text().replace(f"name: {name_before}", "name: People charged (edited)", 1))
+    assert catalogue().get("cse_charges").name == "People charged (edited)"
+
+
+def test_locate_follows_the_names_a_message_quotes_in_order(tmp_path):
+    f = tmp_path / "x.yaml"
+    f.write_text("a:\n  - name: One\n    m: [xy]\n  - name: Two\n    m: [xy]\n")
+    assert locate(f, 'x.yaml, plan 2 ("Two"), measure 1 ("xy"): "xy" is unknown') == 5
+    assert locate(f, "x.yaml is not valid YAML: ... line 3, column 2") == 3
+    assert locate(f, "no names here") is None

@@ -1,0 +1,65 @@
+"""No traceback reaches a person: a page's or a command's unexpected error becomes a sentence, with its
+details in the log; a broken reference file is named on the page that needs it."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from dashboard_helpers import PCC, internal, texts
+
+from pipelines import errors
+from pipelines.catalogue import REFERENCE_DIR
+
+
+
+@pytest.mark.page_fault
+def test_a_page_fault_is_a_sentence_with_a_reference_not_a_traceback(monkeypatch, sample_db):
+    from dashboard import data
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom at /srv/secret/path.py")
+
+    monkeypatch.setattr(data, "figures_or_stop", broken)
+    at = internal(monkeypatch, sample_db, "internal_pages/briefing.py", PCC)
+    assert not at.exception
+    shown = texts(at)
+    assert "Something went wrong while showing this page" in shown
+    assert "/srv/secret" not in shown and "RuntimeError" not in shown and "Traceback" not in shown
+    assert errors.FAULTS and "boom" in str(errors.FAULTS[-1])  # the details are kept for the log
+
+
+def test_a_broken_reference_file_is_named_on_the_page_and_mended_without_a_restart(monkeypatch, tmp_path,
+                                                                                     sample_db):
+    folder = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, folder)
+    monkeypatch.setenv("PCCDASH_REFERENCE_DIR", str(folder))
+    plan = folder / "plan.yaml"
+    good = plan.read_text()
+    plan.write_text(good.replace("baseline: 2013/14", "baseline: 2013/99", 1))
+    at = internal(monkeypatch, sample_db, "internal_pages/briefing.py", PCC)
+    assert not at.exception
+    shown = texts(at)
+    assert "plan.yaml" in shown and "pccdash check" in shown and "no restart is needed" in shown
+    assert not errors.FAULTS  # a reference problem is the office's to correct, not a fault
+    plan.write_text(good)
+    at.run()
+    assert not at.exception and "pccdash check" not in texts(at)
+    assert at.metric  # the overview's figures are back
+
+
+@pytest.mark.page_fault
+def test_a_command_fault_is_a_sentence_and_its_traceback_goes_to_the_log(monkeypatch, tmp_path, run_cli):
+    monkeypatch.chdir(tmp_path)
+    import pipelines.check as check
+
+    def broken():
+        raise RuntimeError("boom inside")
+
+    monkeypatch.setattr(check, "check_all", broken)
+    result = run_cli("check")
+    assert result.exit_code == 1
+    assert "stopped on a fault it did not expect (RuntimeError)" in result.stderr
+    assert "Traceback" not in result.output
+    log = tmp_path / "var" / "log" / "pccdash.log"
+    assert "RuntimeError: boom inside" in log.read_text() and "Traceback" in log.read_text()
