@@ -7,13 +7,18 @@ Each writer calls `record` in the same transaction as its change, so the trail i
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import getpass
+import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import duckdb
+import pandas as pd
 
 from .access import NotAllowed, command_line_identities
+from .errors import PccDashError
 from .warehouse import utc_now
 
 # Every action the trail knows, with the words the audit page shows for it.
@@ -28,6 +33,12 @@ ACTIONS = {
     "supersede": "marked a refused file withdrawn or superseded",
 }
 CHANNELS = ("app", "cli", "system")
+# How an action was done, in words; the operating-system account follows where there is one.
+HOW = {"app": "in the app, signed in", "cli": "on the command line", "system": "by the program itself"}
+
+
+class BadAuditFilter(PccDashError):
+    """A filter on the audit trail that cannot be applied as given."""
 
 
 @dataclass(frozen=True)
@@ -62,12 +73,23 @@ def system_actor(identity: str) -> Actor:
     return Actor({"email": identity}, "system", os_account())
 
 
-def os_account() -> str:
-    """The operating-system account running this process."""
+def os_account() -> str | None:
+    """The operating-system account running this process, or None when it has no name.
+
+    Taken from the process's user id, not from $USER or $LOGNAME: those are set by whoever starts the
+    process, so `USER=root pccdash approve ...` must not pass for root.
+    """
     try:
-        return getpass.getuser()
-    except Exception:  # no name for the uid (a container): say so rather than fail
-        return "unknown"
+        import pwd
+    except ImportError:  # Windows has no pwd: its login name is all there is
+        try:
+            return getpass.getuser()
+        except Exception:  # noqa: BLE001 - no name at all: the command line then acts for no one
+            return None
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:  # a uid with no entry in the password database (a bare container)
+        return None
 
 
 def cli_actor(identity: str) -> Actor:
@@ -78,17 +100,43 @@ def cli_actor(identity: str) -> Actor:
     """
     account = os_account()
     wanted = str(identity or "").strip()
-    allowed = command_line_identities(account)
-    if wanted.lower() not in {a.lower() for a in allowed}:
+    if not wanted:
+        raise NotAllowed('Say who is acting: --as EMAIL (or the PCCDASH_USER setting), an identity that '
+                         "pipelines/reference/access.yaml lets this account act as under command_line.")
+    if account is None:
+        raise NotAllowed(f'This process runs under a user id with no account name, so it may not act as "{wanted}" '
+                         "from the command line: run it from a named account listed under command_line in "
+                         "pipelines/reference/access.yaml, or act in the dashboard.")
+    allowed = {a.lower(): a for a in command_line_identities(account)}
+    if wanted.lower() not in allowed:
         raise NotAllowed(f'The account "{account}" may not act as "{wanted}" from the command line: '
                          f'add it under command_line: {account}: in pipelines/reference/access.yaml, '
                          "or sign in to the dashboard and act there.")
-    return Actor({"email": wanted}, "cli", account)
+    return Actor({"email": allowed[wanted.lower()]}, "cli", account)
 
 
 def as_actor(who: Mapping) -> Actor:
     """An Actor from whatever a writer was given: an Actor, or bare claims (taken as the app's)."""
     return who if isinstance(who, Actor) else app_actor(who)
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A writer's change and its audit record together: both kept, or (on any error) neither.
+
+    Inside a transaction the caller already opened, it joins that one and leaves the commit to it.
+    """
+    try:
+        con.execute("BEGIN TRANSACTION")
+    except duckdb.TransactionException:
+        yield con
+        return
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
 
 
 def record(con: duckdb.DuckDBPyConnection, who: Mapping, action: str, *, subject: str | None = None,
@@ -101,3 +149,74 @@ def record(con: duckdb.DuckDBPyConnection, who: Mapping, action: str, *, subject
         "INSERT INTO audit_event (acted_at, identity, channel, os_account, action, subject, detail) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         [utc_now(), actor.identity, actor.channel, actor.os_account, action, subject, detail])
+
+
+EVENTS_SQL = """
+SELECT event_id, acted_at, identity, channel, os_account, action, subject, detail
+FROM audit_event WHERE true {where}
+ORDER BY acted_at DESC, event_id DESC
+"""
+
+
+def events(con: duckdb.DuckDBPyConnection, *, action: str | None = None, identity: str | None = None,
+           channel: str | None = None, start: object = None, end: object = None,
+           text: str | None = None) -> pd.DataFrame:
+    """The trail, newest first, narrowed by any of: action, identity, channel, first and last day (UTC,
+    inclusive), and text found in what it was about or its detail (any case)."""
+    if action and action not in ACTIONS:
+        raise BadAuditFilter(f'"{action}" is not an action of the audit trail; it is one of {", ".join(ACTIONS)}.')
+    if channel and channel not in CHANNELS:
+        raise BadAuditFilter(f'"{channel}" is not a way of acting; it is one of {", ".join(CHANNELS)}.')
+    first, last = _day(start, "first day"), _day(end, "last day")
+    if first and last and first > last:
+        raise BadAuditFilter(f"The first day ({first}) is after the last ({last}): swap them.")
+    conds, params = [], []
+    for sql, value in (("action = ?", action), ("lower(identity) = lower(?)", identity), ("channel = ?", channel),
+                       ("acted_at >= ?", first), ("acted_at < ?", last and last + dt.timedelta(days=1))):
+        if value:
+            conds.append(f" AND {sql}")
+            params.append(value)
+    if text and text.strip():
+        # contains(), not LIKE: a typed % or _ is looked for as itself
+        conds.append(" AND (contains(lower(coalesce(subject, '')), lower(?)) "
+                     "OR contains(lower(coalesce(detail, '')), lower(?)))")
+        params += [text.strip(), text.strip()]
+    return con.execute(EVENTS_SQL.format(where="".join(conds)), params).df()
+
+
+def _day(value: object, what: str) -> dt.date | None:
+    """A day from a date or YYYY-MM-DD; a month (YYYY-MM) is its first day, or its last as the last day."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    try:
+        if len(text) == 7:
+            first = dt.date.fromisoformat(text + "-01")
+            if what == "last day":
+                return (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+            return first
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise BadAuditFilter(f'The {what} "{value}" is not a date; write it as YYYY-MM-DD (2026-04-30) or as a '
+                             "month, YYYY-MM.") from None
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """The trail as people read it (the audit page, its download, `pccdash audit`): When (UTC), Who, How,
+    Action in words, About, Detail."""
+    def how(row) -> str:
+        words = HOW.get(row.channel, row.channel)
+        return f"{words} (account {row.os_account})" if row.os_account else words
+
+    return pd.DataFrame({
+        "When": [f"{t:%Y-%m-%d %H:%M:%S} UTC" for t in frame["acted_at"]],
+        "Who": frame["identity"].astype(str).tolist(),
+        "How": [how(r) for r in frame.itertuples(index=False)],
+        "Action": [ACTIONS.get(a, a) for a in frame["action"]],
+        "About": frame["subject"].fillna("").astype(str).tolist(),
+        "Detail": frame["detail"].fillna("").astype(str).tolist(),
+    }, columns=["When", "Who", "How", "Action", "About", "Detail"])

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 import duckdb
 import pandas as pd
 
+from . import audit
 from .access import require
 from .catalogue import catalogue, force
 from .errors import PccDashError
@@ -58,11 +59,18 @@ def raise_flag(con: duckdb.DuckDBPyConnection, claims: Mapping, *, scope: str, r
         else:
             measure = None
         file_id = None
-    rows = con.execute(
-        """INSERT INTO figure_flag (scope, period, district, measure, file_id, reason, blocking, raised_by, raised_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING flag_id""",
-        [scope, month, district, measure, file_id, reason, bool(blocking), who, utc_now()]).fetchall()
-    return int(rows[0][0])
+    with audit.transaction(con):
+        rows = con.execute(
+            """INSERT INTO figure_flag (scope, period, district, measure, file_id, reason, blocking, raised_by,
+                                        raised_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING flag_id""",
+            [scope, month, district, measure, file_id, reason, bool(blocking), who, utc_now()]).fetchall()
+        flag_id = int(rows[0][0])
+        on = (f"file #{file_id}" if scope == "file" else
+              " ".join(x for x in (f"{month:%Y-%m}", district, measure) if x))
+        audit.record(con, claims, "flag", subject=f"flag #{flag_id} on {on}",
+                     detail=reason + (" (blocks approval)" if blocking else ""))
+    return flag_id
 
 
 def resolve_flag(con: duckdb.DuckDBPyConnection, claims: Mapping, flag_id: int, note: str) -> None:
@@ -76,8 +84,10 @@ def resolve_flag(con: duckdb.DuckDBPyConnection, claims: Mapping, flag_id: int, 
         raise BadFlag(f"There is no flag number {flag_id}.")
     if found[0][0] is not None:
         raise BadFlag(f"Flag #{flag_id} was already resolved on {found[0][0]:%Y-%m-%d %H:%M}.")
-    con.execute("UPDATE figure_flag SET resolved_by = ?, resolved_at = ?, resolution_note = ? WHERE flag_id = ?",
-                [who, utc_now(), note, int(flag_id)])
+    with audit.transaction(con):
+        con.execute("UPDATE figure_flag SET resolved_by = ?, resolved_at = ?, resolution_note = ? WHERE flag_id = ?",
+                    [who, utc_now(), note, int(flag_id)])
+        audit.record(con, claims, "resolve", subject=f"flag #{int(flag_id)}", detail=note)
 
 
 FLAGS_SQL = """

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import duckdb
 
+from .. import audit
 from ..access import require
 from ..catalogue import catalogue
 from ..errors import PccDashError
@@ -33,8 +34,11 @@ def save_text(con: duckdb.DuckDBPyConnection, claims: Mapping, *, period: dt.dat
     body = (body or "").replace("\r\n", "\n").strip()
     if len(body) > MAX_CHARS:
         raise BadText(f"That is {len(body):,} characters; a {kind} is kept to {MAX_CHARS:,}.")
-    con.execute("INSERT INTO briefing_text (period, kind, measure, body, written_by, written_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)", [period, kind, measure, body, who, utc_now()])
+    with audit.transaction(con):
+        con.execute("INSERT INTO briefing_text (period, kind, measure, body, written_by, written_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?)", [period, kind, measure, body, who, utc_now()])
+        audit.record(con, claims, kind, subject=str(period)[:7] + (f", {measure}" if measure else ""),
+                     detail=body)
 
 
 LATEST_SQL = """

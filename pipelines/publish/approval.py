@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
+from .. import audit
 from ..access import require
 from ..catalogue import force
 from ..errors import PccDashError
@@ -109,9 +110,9 @@ def approve(con: duckdb.DuckDBPyConnection, months: list[str], claims: dict) -> 
     """Approve months for publication, as the figures stand now. Only the PCC role may; a blocked month may not."""
     who = require(claims, "approve")
     periods = [parse_month(m, "month") for m in months]
-    problems = []
+    problems, counts = [], {}
     for p in periods:
-        n = con.execute("SELECT count(*) FROM figure WHERE period = ?", [p]).fetchall()[0][0]
+        n = counts[p] = con.execute("SELECT count(*) FROM figure WHERE period = ?", [p]).fetchall()[0][0]
         if not n:
             problems.append(f"{p:%Y-%m} has no accepted figures")
         problems += [f"{p:%Y-%m}: {b}" for b in open_errors(con, p) + blocking_flags(con, p)]
@@ -125,14 +126,14 @@ def approve(con: duckdb.DuckDBPyConnection, months: list[str], claims: dict) -> 
         con.execute("COMMIT")
         raise CannotApprove("Not approved:\n  - " + "\n  - ".join(problems)
                             + "\nResolve these (load a corrected file, or resolve the flag) and approve again.")
-    con.execute("BEGIN TRANSACTION")
-    for p in periods:
-        con.execute(
-            """INSERT INTO period_status (period, status, approved_by, approved_at) VALUES (?, 'approved', ?, ?)
-               ON CONFLICT (period) DO UPDATE SET status = CASE WHEN period_status.published_at IS NULL
-                   THEN 'approved' ELSE 'published' END,
-                   approved_by = excluded.approved_by, approved_at = excluded.approved_at""", [p, who, now])
-        con.execute("INSERT INTO publication_event (period, action, by_user, acted_at) VALUES (?, 'approved', ?, ?)",
-                    [p, who, now])
-    con.execute("COMMIT")
+    with audit.transaction(con):
+        for p in periods:
+            con.execute(
+                """INSERT INTO period_status (period, status, approved_by, approved_at) VALUES (?, 'approved', ?, ?)
+                   ON CONFLICT (period) DO UPDATE SET status = CASE WHEN period_status.published_at IS NULL
+                       THEN 'approved' ELSE 'published' END,
+                       approved_by = excluded.approved_by, approved_at = excluded.approved_at""", [p, who, now])
+            con.execute("INSERT INTO publication_event (period, action, by_user, acted_at) "
+                        "VALUES (?, 'approved', ?, ?)", [p, who, now])
+            audit.record(con, claims, "approve", subject=f"{p:%Y-%m}", detail=f"{counts[p]:,} figures as they stood")
     return periods
