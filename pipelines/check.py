@@ -78,32 +78,20 @@ def _reference_checks() -> list[tuple[str, Callable[[], object]]]:
     from . import access
     from .catalogue import catalogue, force
     from .plan.config import load_plans, load_population
+    from .plan.history import load_spc_history
     from .policeuk.reference import reference
+    from .return_calendar import load_calendar
 
-    checks: list[tuple[str, Callable[[], object]]] = [
+    return [
         ("force.yaml", force),
         ("measures.yaml", catalogue),
+        ("spc_history.yaml", load_spc_history),
         ("plan.yaml", load_plans),
         ("population.csv", load_population),
         ("police_uk.yaml", reference),
+        ("return_calendar.yaml", load_calendar),
         ("access.yaml", getattr(access, "load_access", lambda: access.roles_for({"email": "check@invalid"}))),
     ]
-    return checks + _optional_checks()
-
-
-def _optional_checks() -> list[tuple[str, Callable[[], object]]]:
-    """Reference files that only some installations carry, each with its loader."""
-    out = []
-    for file_name, module, loader in (
-        ("return_calendar.yaml", "pipelines.calendar", "load_calendar"),
-        ("spc_history.yaml", "pipelines.plan.history", "load_history"),
-    ):
-        try:
-            mod = __import__(module, fromlist=[loader])
-            out.append((file_name, getattr(mod, loader)))
-        except (ImportError, AttributeError):
-            continue
-    return out
 
 
 def check_all() -> list[Finding]:

@@ -12,7 +12,6 @@ from pipelines import errors
 from pipelines.catalogue import REFERENCE_DIR
 
 
-
 @pytest.mark.page_fault
 def test_a_page_fault_is_a_sentence_with_a_reference_not_a_traceback(monkeypatch, sample_db):
     from dashboard import data
