@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import auth, data, ui
+from pipelines.briefing.pack import period_notices
 from pipelines.catalogue import catalogue, force
 from pipelines.flags import caveats, caveats_by_figure, force_caveats
 from pipelines.plan.narrative import format_change, format_number
@@ -14,6 +15,11 @@ period = ui.reporting_period_or_stop("meeting_date")
 
 analytics = data.analytics()
 statuses = analytics.status(period.month)
+lapse, warnings = period_notices(analytics, period, data.months())
+if lapse:
+    st.info(lapse, icon=":material/info:")
+for text in warnings:
+    st.warning(text, icon=":material/event_busy:")
 cav = data.call(caveats, start=period.month_key, end=period.month_key)
 by_figure = caveats_by_figure(cav)
 cat, districts = catalogue(), force().districts

@@ -36,8 +36,10 @@ period = reporting_period(ui.meeting(), data.months())
 cav = data.call(caveats, measure=measure_id)
 area_cav = cav if district is None else cav[cav["district"] == district]
 
+analytics = data.analytics()
+if period.month is not None and (lapse := analytics.notice(period.month)):
+    st.info(lapse, icon=":material/info:")
 if view == "month":
-    analytics = data.analytics()
     chart, increase_is = analytics.chart(measure_id, district, period.month)
     frame = chart.frame(increase_is)
     for col in ("value", "mean", "upper", "lower"):
@@ -49,12 +51,14 @@ if view == "month":
     st.caption(f"{len(frame)} months to {period.month_text}; mean and process limits from the data. "
                f"{len(special)} month(s) show special-cause variation (marked with a triangle, square or diamond)."
                + (" Limits are provisional: fewer than 12 months." if frame["provisional"].any() else ""))
+    for rebase in analytics.history.rebases_of(measure_id):
+        st.caption(f"Limits recalculated from {rebase.label}: {rebase.reason}")
     table = pd.DataFrame({"Month": frame["period"].dt.strftime("%b %Y"), unit.capitalize(): frame["value"].round(2),
                           "Mean": frame["mean"].round(2), "Lower limit": frame["lower"].round(2),
                           "Upper limit": frame["upper"].round(2), "Special cause": frame["rule"],
                           "Caveats": frame["caveats"]})
 else:
-    agg = data.analytics().panel.aggregate(measure_id, view, areas=[area])  # the cached panel, not a new one
+    agg = analytics.panel.aggregate(measure_id, view, areas=[area])  # the cached panel, not a new one
     value_col = "rate_per_100k" if scale != 1.0 and "rate_per_100k" in agg else "value"
     fig = go.Figure(go.Bar(x=agg["period"], y=agg[value_col], marker_color=ui.DARK_BLUE, name=unit,
                            text=agg[value_col].map(lambda v: format_number(v, m, decimals=1 if scale != 1 else None)),

@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import auth, data, ui
 from pipelines.briefing import save_text
 from pipelines.briefing.notes import latest_texts, questions_list
-from pipelines.briefing.pack import assemble, drafted_questions, pack_stem
+from pipelines.briefing.pack import assemble, drafted_questions, pack_notices, pack_stem
 from pipelines.flags import caveats
 
 user = auth.signed_in()
@@ -13,7 +13,11 @@ st.title("Briefing pack")
 period = ui.reporting_period_or_stop("pack_meeting")
 meeting = period.meeting
 
-statuses = data.analytics().status(period.month)
+analytics = data.analytics()
+statuses = analytics.status(period.month)
+notices = pack_notices(analytics, period, data.months())
+for text in notices:
+    st.info(text, icon=":material/info:")
 texts = data.call(latest_texts, period.month)
 saved = texts.get(("questions", None))
 st.subheader("Questions for the Chief Constable")
@@ -38,7 +42,7 @@ if st.button("Prepare the pack", key="prepare_pack", icon=":material/description
 
     with st.spinner("Drawing the charts and laying out the pack..."):
         cav = data.call(caveats, start=period.month_key, end=period.month_key)
-        pack = assemble(period, statuses, cav, texts, user.email)
+        pack = assemble(period, statuses, cav, texts, user.email, notices=notices)
         st.session_state["pack_files"] = (meeting, render_pdf(pack), render_html(pack).encode("utf-8"))
 files = st.session_state.get("pack_files")
 if files and files[0] == meeting:

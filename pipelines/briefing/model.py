@@ -68,6 +68,7 @@ class Pack:
     questions: list[str]
     questions_by: str = ""
     questions_at: dt.datetime | None = None
+    notices: list[str] = field(default_factory=list)  # what the reader must know first: no plan in force, ...
 
     @property
     def priorities(self) -> list[str]:

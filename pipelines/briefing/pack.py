@@ -12,7 +12,7 @@ from ..catalogue import catalogue, force
 from ..errors import PccDashError
 from ..figures import accepted_months, plan_figures
 from ..flags import caveats, caveats_by_figure, force_caveats
-from ..plan import PlanAnalytics
+from ..plan import PlanAnalytics, plan_notices
 from ..plan.narrative import format_change, format_number
 from ..plan.spc import assurance_text
 from ..public import MANAGEMENT_INFORMATION
@@ -29,6 +29,26 @@ class NoFigures(PccDashError):
     """There is nothing to brief on for the meeting date asked."""
 
 
+NOT_JUDGED = "No plan in force: not judged"
+
+
+def period_notices(analytics: PlanAnalytics, period: ReportingPeriod,
+                   months: list[str]) -> tuple[str | None, list[str]]:
+    """What a briefing says before any figure: the notice when no plan is in force in its month, and the
+    warnings on the plans' coverage (figures past the last plan, a plan about to end) of the months
+    loaded up to its month, as they stood for the meeting."""
+    if period.month is None:
+        return None, []
+    upto = [m for m in months if m <= period.month_key]
+    return analytics.notice(period.month), plan_notices(upto, analytics.plans, besides=period.month)
+
+
+def pack_notices(analytics: PlanAnalytics, period: ReportingPeriod, months: list[str]) -> list[str]:
+    """The briefing's notices in the order the pack prints them."""
+    lapse, warnings = period_notices(analytics, period, months)
+    return [*([lapse] if lapse else []), *warnings]
+
+
 def variation_words(status) -> str:
     """The status's variation in words, capitalised ("Too few months" before a chart has limits)."""
     words = status.variation
@@ -42,7 +62,8 @@ def drafted_questions(statuses) -> list[str]:
 
 def build_pack(con: duckdb.DuckDBPyConnection, meeting: dt.date, generated_by: str) -> Pack:
     """Everything the pack says for the meeting on `meeting`, from the figures accepted now."""
-    period = reporting_period(meeting, accepted_months(con))
+    months = accepted_months(con)
+    period = reporting_period(meeting, months)
     if period.month is None:
         raise NoFigures(f"No month before {meeting:%d %B %Y} has accepted figures, so there is nothing to brief on. "
                         'Load the force\'s returns with "pccdash ingest" first.')
@@ -50,10 +71,11 @@ def build_pack(con: duckdb.DuckDBPyConnection, meeting: dt.date, generated_by: s
     statuses = analytics.status(period.month)
     cav = caveats(con, start=period.month, end=period.month)
     texts = latest_texts(con, period.month)
-    return assemble(period, statuses, cav, texts, generated_by)
+    return assemble(period, statuses, cav, texts, generated_by, notices=pack_notices(analytics, period, months))
 
 
-def assemble(period: ReportingPeriod, statuses, cav: pd.DataFrame, texts: dict, generated_by: str) -> Pack:
+def assemble(period: ReportingPeriod, statuses, cav: pd.DataFrame, texts: dict, generated_by: str, *,
+             notices: list[str] = ()) -> Pack:
     cat, f = catalogue(), force()
     by_figure = caveats_by_figure(cav)
     month = period.month_key
@@ -72,7 +94,8 @@ def assemble(period: ReportingPeriod, statuses, cav: pd.DataFrame, texts: dict, 
                                 last_year=format_number(s.last_year_value, m),
                                 change=format_change(s.change, s.change_pct, m),
                                 variation=variation_words(s),
-                                assurance=(assurance_text(s.assurance_icon) or "").capitalize(),
+                                assurance=((assurance_text(s.assurance_icon) or "").capitalize()
+                                           if s.plan_in_force else NOT_JUDGED),
                                 caveats=row_caveats))
         chart = None
         frame = force_status.spc_frame
@@ -90,7 +113,7 @@ def assemble(period: ReportingPeriod, statuses, cav: pd.DataFrame, texts: dict, 
     return Pack(office=f.office_name, force=f.force_name, meeting_date=period.meeting,
                 period_label=period.month_text, quarter_label=period.quarter_text, generated_at=utc_now(),
                 generated_by=generated_by, marking=MARKING, banner=INTERNAL_BANNER, measures=measures,
-                questions=questions, questions_by=q_by, questions_at=q_at)
+                questions=questions, questions_by=q_by, questions_at=q_at, notices=list(notices))
 
 
 def pack_stem(meeting: dt.date) -> str:

@@ -261,6 +261,7 @@ header .office { font-size: 1.05rem; font-weight: 600; margin: 0; }
 header .force { margin: 0; color: #383F43; }
 h1 { font-size: 1.9rem; line-height: 1.2; margin: 0.5rem 0 0.5rem; }
 .period { font-size: 1.1rem; margin: 0 0 1rem; }
+.notice { border-left: 6px solid #F46A25; background: #FFF4EC; padding: 0.6rem 0.9rem; margin: 0 0 1rem; }
 .banner { border-left: 6px solid #12436D; background: #EEF2F7; padding: 0.6rem 0.9rem; margin: 1rem 0 1.5rem; }
 nav.contents { border-top: 1px solid #B1B4B6; border-bottom: 1px solid #B1B4B6; padding: 0.5rem 0 0.75rem;
   margin-bottom: 1.5rem; }
@@ -301,7 +302,7 @@ footer .marking { margin: 0.75rem 0 0; }
   .page { max-width: none; padding: 0; }
   a { color: inherit; text-decoration: none; }
   nav.contents { page-break-after: always; break-after: page; }
-  .marking, .banner, .caveats, thead th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  .marking, .banner, .notice, .caveats, thead th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   h2, h3 { page-break-after: avoid; break-after: avoid; }
   .measure, figure, tr, .caveats { page-break-inside: avoid; break-inside: avoid; }
   .table-wrap { overflow: visible; }
@@ -390,6 +391,7 @@ def render_html(pack: Pack) -> str:
         f"<h1>{_e(title)}</h1>",
         f'<p class="period">{_e(_period(pack))}</p>',
         f'<p class="banner">{_e(pack.banner)}</p>' if pack.banner else "",
+        *(f'<p class="notice" role="note">{_e(n)}</p>' for n in pack.notices),
         "</header>",
         '<nav class="contents" aria-labelledby="contents-h"><h2 id="contents-h">Contents</h2><ol>',
     ]
@@ -646,6 +648,9 @@ def render_pdf(pack: Pack) -> bytes:
     ]
     if pack.banner:
         story.append(_boxed(_p(pack.banner, st["body"]), "#EEF2F7", VALUE_COLOUR, width, edge_width=1))
+        story.append(Spacer(1, 10))
+    for notice in pack.notices:
+        story.append(_boxed(_p(notice, st["body"]), "#FFF4EC", "#F46A25", width, edge_width=1))
         story.append(Spacer(1, 10))
     story.append(_p("Contents", st["h3"]))
     story.append(_bullets([*pack.priorities, "Questions for the Chief Constable"], st["contents"], numbered=True))

@@ -158,3 +158,6 @@ def load_spc_history(path: str | Path | None = None) -> SpcHistory:
             raise ConfigError(f'Reference file "{file}" is missing.') from None
         return SpcHistory()
     return _load(str(file), mtime)
+
+
+load_history = load_spc_history  # the name each reference file's loader goes by in `pccdash check`

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..errors import ConfigError
 from .config import Plan, PlanSet, load_plans
 from .periods import month_label, month_number
 
@@ -37,8 +38,12 @@ def plan_notice(month: object, plans: PlanSet | None = None) -> str | None:
         where = f"the first, {first.name}, starts in {month_label(first.start)}"
         measures = f"The measures are those of {first.name}."
     after = plans.next_after(number)
-    successor = (f" {after.name} starts in {month_label(after.start)}." if after is not None and before is not None
-                 else "")
+    if after is None:
+        successor = " Add the next plan to plan.yaml when it is adopted; its months are then judged against it."
+    elif before is not None:
+        successor = f" {after.name} starts in {month_label(after.start)}."
+    else:
+        successor = ""
     return f"No Police and Crime Plan is in force in {when} ({where}): {NOT_JUDGED}. {measures}{successor}"
 
 
@@ -56,23 +61,29 @@ def _outside_sentence(before: Plan | None, after: Plan | None, first: int, last:
             f"{month_label(after.start)}): {SHOWN}.")
 
 
-def plan_notices(months: Iterable[object], plans: PlanSet | None = None) -> list[str]:
+def plan_notices(months: Iterable[object], plans: PlanSet | None = None, *, besides: object = None) -> list[str]:
     """Plain sentences on the plans' coverage of the months loaded (``YYYY-MM`` or dates); [] when all is well.
 
     Months outside every plan are reported run by run (after the last plan, between two, before the
     first), and the plan in force in the latest month is reported when it ends within
-    ``ENDING_SOON_MONTHS`` of it and plan.yaml declares no successor.
+    ``ENDING_SOON_MONTHS`` of it and plan.yaml declares no successor. ``besides``: a month whose own
+    ``plan_notice`` is shown already; the run of months outside every plan that holds it is left out.
     """
     numbers = sorted({month_number(m) for m in months})
     if not numbers:
         return []
     plans = plans or load_plans()
+    shown = None
+    if besides is not None and plans.plan_for(besides) is None:
+        shown = (plans.last_before(besides), plans.next_after(besides))
     out: list[str] = []
     gaps: dict[tuple[str | None, str | None], tuple[Plan | None, Plan | None, int, int]] = {}
     for n in numbers:
         if plans.plan_for(n) is not None:
             continue
         before, after = plans.last_before(n), plans.next_after(n)
+        if shown == (before, after):
+            continue
         key = (before.name if before else None, after.name if after else None)
         _, _, first, _ = gaps.get(key, (before, after, n, n))
         gaps[key] = (before, after, first, n)
@@ -88,3 +99,12 @@ def plan_notices(months: Iterable[object], plans: PlanSet | None = None) -> list
                    "it. Add the next plan when it is adopted; until then the months after it are shown with no "
                    "aspiration judged.")
     return out
+
+
+def coverage_notices(months: Iterable[object]) -> list[str]:
+    """``plan_notices`` for a command that has already done its work (a load): a broken plan.yaml is
+    told as one more sentence rather than as the command's failure, since the figures are loaded."""
+    try:
+        return plan_notices(months)
+    except ConfigError as exc:
+        return [f'The plans\' coverage could not be checked: {exc} Run "pccdash check" to find every problem.']
