@@ -388,7 +388,7 @@ def plan(db, month, district, no_sentences, fmt):
         write_csv(pd.DataFrame(status_rows(statuses)), sys.stdout)
         return
     click.echo(format_status_table(statuses, sentences=not no_sentences))
-    notices = [plan_notice(when), *plan_notices([m for m in months if m <= when])]
+    notices = [plan_notice(when), *plan_notices([m for m in months if m <= when], besides=when)]
     for notice in filter(None, notices):  # after the table, where a reader of the last line looks
         click.echo("")
         click.secho(notice, fg="yellow")
