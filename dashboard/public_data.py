@@ -83,6 +83,11 @@ def publication() -> pd.DataFrame:
     return read("SELECT period, first_published_at, last_revised_at FROM period ORDER BY period")
 
 
+def withdrawals() -> pd.DataFrame:
+    """Publications withdrawn (published_at, withdrawn_at, reason), newest first, as the pointer carries them."""
+    return public.withdrawals()
+
+
 def revisions() -> pd.DataFrame:
     return read("SELECT measure, area, period, period_type, previous_display, new_display, revised_at, version "
                 "FROM revision ORDER BY revised_at DESC, measure, area, period")

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import math
-import re
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -24,43 +21,27 @@ def header() -> dict[str, str]:
         st.header("Nothing published yet")
         st.write("No figures have been published yet. Figures appear here once the Commissioner's office has "
                  "approved and published them.")
+        withdrawal_notices()
         st.stop()
     return meta
 
 
-def number(value: object) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    v = float(value)
-    return f"{v:,.0f}" if v.is_integer() else f"{v:,.1f}"
+number = public.number
+month_text = public.month_text
+trend_sentence = public.trend_sentence  # one wording for the pages and the publishing preview
 
 
-def month_text(period: str) -> str:
-    return pd.Timestamp(f"{period}-01").strftime("%B %Y") if re.fullmatch(r"\d{4}-\d{2}", period) else period
-
-
-def trend_sentence(name: str, area: str, series: pd.DataFrame) -> str:
-    """What the chart shows, in words, for a reader who cannot see it."""
-    shown = series[~series["suppressed"]]
+def with_gaps(series: pd.DataFrame) -> pd.DataFrame:
+    """Every month from the first published to the last, unpublished ones empty, so a chart never joins
+    published months across months the public has not been given."""
     if series.empty:
-        return f"No figures for {name.lower()} have been published."
-    first, last = month_text(series["period"].iloc[0]), month_text(series["period"].iloc[-1])
-    text = f"{name}, {area}, each month from {first} to {last}. "
-    if shown.empty:
-        return text + "Every month is too small a number to publish."
-    lo, hi = shown.loc[shown["value"].idxmin()], shown.loc[shown["value"].idxmax()]
-    text += (f"The lowest published month was {month_text(lo['period'])} ({number(lo['value'])}) and the highest "
-             f"{month_text(hi['period'])} ({number(hi['value'])}).")
-    latest = series.iloc[-1]
-    text += (f" In {last} it was {latest['display']}." if not latest["suppressed"]
-             else f" The figure for {last} is too small to publish.")
-    hidden = int(series["suppressed"].sum())
-    if hidden:
-        text += f" {hidden} month(s) are not shown to protect privacy."
-    return text
+        return series
+    months = pd.period_range(series["period"].min(), series["period"].max(), freq="M").strftime("%Y-%m")
+    return pd.DataFrame({"period": months}).merge(series, on="period", how="left")
 
 
 def trend_chart(series: pd.DataFrame, name: str, unit: str) -> go.Figure:
+    series = with_gaps(series)
     fig = go.Figure(go.Scatter(
         x=pd.to_datetime(series["period"] + "-01"), y=series["value"], mode="lines+markers", name=unit.capitalize(),
         line={"color": BLUE, "width": 2.5}, marker={"size": 7, "color": BLUE, "symbol": "circle"},
@@ -71,6 +52,17 @@ def trend_chart(series: pd.DataFrame, name: str, unit: str) -> go.Figure:
     fig.update_xaxes(showline=True, linecolor=GREY, gridcolor="#E5E5E5")
     fig.update_yaxes(showline=True, linecolor=GREY, gridcolor="#E5E5E5", rangemode="tozero")
     return fig
+
+
+def withdrawal_notices() -> None:
+    """Each publication withdrawn, with its reason, as the office gave it to the public."""
+    for row in public_data.withdrawals().to_dict("records"):
+        st.markdown("- " + plain(public.withdrawal_notice(row)))
+
+
+def plain(text: str) -> str:
+    """Text the office typed, shown as itself in Markdown: no link, image, emphasis or icon from it."""
+    return "".join("\\" + ch if ch in "\\`*_{}[]<>()#+-.!|~$:" else ch for ch in str(text))
 
 
 def small(text: str) -> None:

@@ -214,6 +214,8 @@ def test_only_the_pcc_approves_and_publishes_from_the_publishing_page(monkeypatc
     at.multiselect(key="approve_months").select("2015-07").select("2015-06").run()
     at.button(key="approve").click().run()
     assert not at.exception
+    assert at.button(key="publish").disabled, "publishing waits for the preview to be confirmed"
+    at.checkbox(key="publish_checked").check().run()
     at.button(key="publish").click().run()
     assert not at.exception
     assert (tmp_path / "published" / "current.json").exists()

@@ -206,14 +206,15 @@ def test_readers_during_publishing_see_one_whole_snapshot(loaded):
 def test_publishing_killed_leaves_the_old_snapshot_current_and_a_rerun_finishes(loaded, point, tmp_path):
     env = {"PCCDASH_PUBLISHED_DIR": str(public.published_dir())}
     assert run_pccdash("approve", "2015-06", "--db", loaded, "--as", "pcc@example.org", env=env).returncode == 0
-    assert run_pccdash("publish", "--db", loaded, "--as", "pcc@example.org", env=env).returncode == 0
+    assert run_pccdash("publish", "--yes", "--db", loaded, "--as", "pcc@example.org", env=env).returncode == 0
     before = public.current_snapshot()
     assert run_pccdash("approve", "2015-07", "--db", loaded, "--as", "pcc@example.org", env=env).returncode == 0
-    killed = run_pccdash("publish", "--db", loaded, "--as", "pcc@example.org", env={**env, "PCCDASH_FAILPOINT": point})
+    killed = run_pccdash("publish", "--yes", "--db", loaded, "--as", "pcc@example.org",
+                         env={**env, "PCCDASH_FAILPOINT": point})
     assert killed.returncode == -9
     assert public.current_snapshot() == before
     assert snapshot_rows("SELECT DISTINCT period FROM figure WHERE period_type = 'month'") == [["2015-06"]]
-    rerun = run_pccdash("publish", "--db", loaded, "--as", "pcc@example.org", env=env)
+    rerun = run_pccdash("publish", "--yes", "--db", loaded, "--as", "pcc@example.org", env=env)
     assert rerun.returncode == 0, rerun.stderr
     assert snapshot_rows("SELECT DISTINCT period FROM figure WHERE period_type = 'month' ORDER BY 1") == [
         ["2015-06"], ["2015-07"]]

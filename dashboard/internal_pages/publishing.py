@@ -1,10 +1,12 @@
-"""Approve months for publication and publish them: only the PCC role may; a blocked month cannot be approved."""
+"""Approve months for publication, see what the public will see, publish it or withdraw it: the PCC role only."""
 
 import streamlit as st
 
 from dashboard import auth, data, ui
+from pipelines.catalogue import catalogue
+from pipelines.public import current_snapshot, published_dir
 from pipelines.publish.approval import approve, period_states, states_frame
-from pipelines.publish.snapshot import publish
+from pipelines.publish.snapshot import preview_publication, publish, withdraw
 
 user = auth.signed_in()
 st.title("Approve and publish")
@@ -36,10 +38,43 @@ chosen = st.multiselect("Months to approve", candidates, key="approve_months",
 if st.button("Approve", key="approve", type="primary", disabled=not chosen):
     ui.act(approve, chosen, user.claims, done=lambda months: f"Approved {len(months)} month(s) as {user.email}.")
 
-st.subheader("Publish")
-approved = int(states["status"].isin(["approved", "changed"]).sum())
-st.write(f"{approved} month(s) approved and not yet published as they now stand. Publishing writes a new snapshot "
-         "of every approved month and switches the public pages to it at once.")
-nothing = approved == 0 and "published" not in set(states["status"])
-if st.button("Publish", key="publish", type="primary", disabled=nothing):
-    ui.act(publish, user.claims, done=lambda out: f"Published snapshot {out[0]}.", icon=":material/publish:")
+st.subheader("Publish: what the public will see")
+folder = str(published_dir())  # part of the cached answer's key: the preview compares with this folder's snapshot
+preview = data.call(preview_publication, folder)
+if preview.problem:
+    st.info(preview.problem)
+else:
+    for line in preview.summary:
+        st.markdown(f"- {line}")
+    names = {m.id: m.name for m in catalogue().measures}
+    st.markdown("**What the public will read under each chart** (the force as a whole):")
+    for measure, sentence in preview.sentences.items():
+        st.markdown(f"- **{names.get(measure, measure)}**: {ui.md_escape(sentence)}")
+    if not preview.revised.empty:
+        st.markdown("**Published figures that would change**")
+        st.dataframe(preview.revised, hide_index=True, width="stretch", key="preview_revised")
+    if not preview.newly_suppressed.empty:
+        st.markdown("**Figures that would be hidden to protect privacy, and are not hidden now**")
+        st.dataframe(preview.newly_suppressed, hide_index=True, width="stretch", key="preview_suppressed")
+    with st.expander("Every cell the public pages and downloads would hold"):
+        st.dataframe(preview.cells.drop(columns=["reason"], errors="ignore"), hide_index=True, width="stretch",
+                     key="preview_cells")
+    checked = st.checkbox("I have checked what the public will see", key="publish_checked")
+    if st.button("Publish", key="publish", type="primary", disabled=not checked):
+        ui.act(publish, user.claims, expected=preview.fingerprint,
+               done=lambda out: f"Published snapshot {out[0]}.", icon=":material/publish:")
+
+st.subheader("Withdraw the current publication")
+current = current_snapshot()
+if current is None:
+    st.write("Nothing is published, so there is nothing to withdraw.")
+    st.stop()
+st.write(f"The public reads {current.name}. Withdrawing it sends the public pages back to the snapshot before it "
+         "(or to \"nothing published yet\") in one switch. The withdrawal is recorded with your name, and the "
+         "reason is shown to the public on the revisions page: write it for them.")
+reason = st.text_input("Reason, as the public will read it", key="withdraw_reason", max_chars=500)
+sure = st.checkbox(f"Withdraw {current.name} from the public pages", key="withdraw_checked")
+if st.button("Withdraw", key="withdraw", disabled=not (sure and reason.strip())):
+    ui.act(withdraw, user.claims, reason, icon=":material/undo:",
+           done=lambda out: f"Withdrew snapshot {out.version}; the public reads "
+                            f"{f'snapshot {out.restored}' if out.restored else 'nothing published'} again.")

@@ -20,6 +20,9 @@ st.table(wide.reindex([n for n in measures["name"] if n in set(wide.index)]).ast
 public_view.footnote(meta)
 
 st.header("Revisions")
+if not public_data.withdrawals().empty:
+    st.subheader("Publications withdrawn")
+    public_view.withdrawal_notices()
 rev = public_data.revisions()
 if rev.empty:
     st.write("No published figure has been revised.")

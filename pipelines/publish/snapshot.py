@@ -185,6 +185,13 @@ def _fingerprint(months: list[str], cells: pd.DataFrame, caveats: pd.DataFrame) 
     return digest.hexdigest()[:16]
 
 
+def _recorded(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
+    """Whether the warehouse recorded this snapshot: a publication stopped after switching the pointer and
+    before recording it is not finished, so publishing again must not be refused as a change of nothing."""
+    return bool(con.execute("SELECT count(*) FROM snapshot WHERE version = ? AND file_name = ?",
+                            [_version_of(path), path.name]).fetchall()[0][0])
+
+
 def _shown(cells: pd.DataFrame) -> pd.DataFrame:
     return cells[[*CELL_KEYS, "display"]].astype(str)
 
@@ -210,7 +217,8 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
     folder = Path(folder) if folder else published_dir()
     approved = _approved(con)
     months = [p.strftime("%Y-%m") for p in approved["period"]]
-    cells = protected_tables(approved_figures(con)) if months else pd.DataFrame(columns=[*CELL_KEYS, "value", "display", "suppressed"])
+    empty = pd.DataFrame(columns=[*CELL_KEYS, "value", "display", "suppressed"])
+    cells = protected_tables(approved_figures(con)) if months else empty
     caveats = _public_caveats(con) if months else pd.DataFrame(columns=["measure", "area", "period", "text"])
     previous = current_snapshot(folder)
     if previous is not None:
@@ -236,8 +244,9 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
         current_version=_version_of(previous), fingerprint=_fingerprint(months, cells, caveats))
     if not months:
         preview.problem = 'No month has been approved. Approve months first: "pccdash approve YYYY-MM".'
-    elif previous is not None and _fingerprint(months, _shown(cells), caveats.astype(str)) == _fingerprint(
-            old_months, _shown(old), old_caveats.astype(str)):
+    elif (previous is not None and _recorded(con, previous)
+          and _fingerprint(months, _shown(cells), caveats.astype(str))
+          == _fingerprint(old_months, _shown(old), old_caveats.astype(str))):
         preview.problem = (f"Nothing to publish: the public already reads every approved month as approved, in "
                            f"snapshot {preview.current_version}, and nothing has been approved since. Approve a "
                            "month first (a new one, or one revised since its approval).")

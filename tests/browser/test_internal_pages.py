@@ -275,7 +275,9 @@ def test_the_pcc_approves_and_publishes_a_month_and_the_public_app_offers_it(pag
     main(page).get_by_role("button", name="Approve", exact=True).click()
     approved = metric_value(page, "Approved")
     expect(approved).to_have_text("1")
-    expect(main(page).get_by_text("1 month(s) approved and not yet published")).to_be_visible()
+    expect(main(page).get_by_text("Months added: August 2015.")).to_be_visible()  # the preview
+    expect(main(page).get_by_role("button", name="Publish", exact=True)).to_be_disabled()
+    main(page).get_by_text("I have checked what the public will see").click()
     main(page).get_by_role("button", name="Publish", exact=True).click()
     expect(published).to_have_text("17")
     expect(approved).to_have_text("0")

@@ -162,7 +162,7 @@ def test_pages_keep_loading_whole_while_files_load_and_months_are_published(own_
             approve = command(served, "approve", *APPROVED, log=log)
             during_approve, approve_seconds = load_while_running(pages, approve)
             assert approve.returncode == 0, log.read_text()
-            publish = command(served, "publish", log=log)
+            publish = command(served, "publish", "--yes", log=log)
             during_publish, publish_seconds = load_while_running(pages, publish)
             assert publish.returncode == 0, log.read_text()
 
