@@ -219,7 +219,8 @@ def file_registry(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                   size_bytes, sha256, message
            FROM file_registry ORDER BY file_id DESC""").df()
     states = {r.file.file_id: r for r in refusals(con)}
-    df.insert(3, "status", [states[f].describe() if f in states else "" for f in df["file_id"]])
+    df.insert(3, "refusal", [states[f].state if f in states else "" for f in df["file_id"]])
+    df.insert(4, "status", [states[f].describe() if f in states else "" for f in df["file_id"]])
     return df
 
 
@@ -310,7 +311,7 @@ def batch_changes(con: duckdb.DuckDBPyConnection) -> list[Change]:
 def revision_preview(con: duckdb.DuckDBPyConnection, path: str | Path) -> list[Change]:
     """The accepted figures a return would change if it were loaded now (nothing is loaded or stored).
 
-    A file that cannot be read changes nothing; the validation says why it cannot be read.
+    A file that cannot be read (or is not there) changes nothing; the validation says why.
     """
     from .contracts.batch import build_batch
     from .ingest import readers
@@ -324,7 +325,7 @@ def revision_preview(con: duckdb.DuckDBPyConnection, path: str | Path) -> list[C
             readers.read_file(con, facts)
             build_batch(con, path.name)
             return batch_changes(con)
-        except readers.FileRejected:
+        except (readers.FileRejected, OSError):
             return []
         finally:
             drop_staging(con)

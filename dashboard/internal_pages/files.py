@@ -1,22 +1,49 @@
-"""The file registry: every file offered to ingestion, with its outcome and what was wrong with a refused one."""
+"""The file registry: every file offered to ingestion, with its outcome, what superseded a refused one and what
+was wrong with it; an analyst marks a refused file withdrawn or superseded."""
 
 import streamlit as st
 
-from dashboard import auth, data, workbench
+from dashboard import auth, data, ui, workbench
+from pipelines.resubmission import REASON_LIMIT, file_registry, supersede
 
 user = auth.signed_in()
 st.title("Files loaded")
 data.no_warehouse_guard()
-df = workbench.files()
-if df.empty:
+df = data.call(file_registry)
+if df is None or df.empty:
     st.info('No file has been ingested yet. Run "pccdash ingest PATH".')
     st.stop()
-c1, c2 = st.columns(2)
-c1.metric("Accepted", int((df["outcome"] == "accepted").sum()))
-c2.metric("Refused", int((df["outcome"] != "accepted").sum()))
-st.dataframe(df, hide_index=True, width="stretch", column_config={"sha256": st.column_config.TextColumn(width="small")})
 refused = df[df["outcome"] != "accepted"]
-if not refused.empty:
-    labels = {int(r.file_id): f"#{r.file_id} {r.name}" for r in refused.itertuples()}
-    fid = st.selectbox("Problems in refused file", list(labels), format_func=labels.get, key="refused_file")
-    st.dataframe(workbench.file_problems(fid), hide_index=True, width="stretch")
+c1, c2, c3 = st.columns(3)
+c1.metric("Accepted", int((df["outcome"] == "accepted").sum()))
+c2.metric("Refused", len(refused))
+c3.metric("Refused and still open", int((refused["refusal"] == "open").sum()))
+st.caption("A refused file stops blocking its months once a later accepted file (any name, any format) covers "
+           "its months and measures, or once it is marked withdrawn or superseded below.")
+st.dataframe(df, hide_index=True, width="stretch", column_config={"sha256": st.column_config.TextColumn(width="small")})
+if refused.empty:
+    st.stop()
+
+labels = {int(r.file_id): f"#{r.file_id} {r.name}" for r in refused.itertuples()}
+fid = st.selectbox("Problems in refused file", list(labels), format_func=labels.get, key="refused_file")
+st.markdown(f"**Status:** {ui.md_escape(refused.loc[refused['file_id'] == fid, 'status'].iloc[0])}")
+st.dataframe(workbench.file_problems(fid), hide_index=True, width="stretch")
+
+st.subheader("Mark a refused file withdrawn or superseded")
+if not user.may("supersede"):
+    st.caption("Your role cannot mark files.")
+    st.stop()
+st.write("Mark a refused file when no later file can clear it by itself (rows whose month or measure could not be "
+         "read) or when the force withdrew it. The marking is kept with who, when and why.")
+accepted = {int(r.file_id): f"#{r.file_id} {r.name}" for r in df[df["outcome"] == "accepted"].itertuples()}
+with st.form("supersede_form", clear_on_submit=True, border=True):
+    target = st.selectbox("Refused file", list(labels), format_func=labels.get, key="supersede_file")
+    state = st.radio("The file is", ["superseded", "withdrawn"], key="supersede_state", horizontal=True,
+                     format_func={"superseded": "Superseded by a later file",
+                                  "withdrawn": "Withdrawn by the force"}.get)
+    later = st.selectbox("Superseded by (an accepted file after it; leave empty if none)", [None, *accepted],
+                         format_func=lambda f: "" if f is None else accepted[f], key="supersede_by")
+    reason = st.text_area("Reason (kept with the marking)", key="supersede_reason", max_chars=REASON_LIMIT)
+    if st.form_submit_button("Mark file", type="primary"):
+        ui.act(supersede, target, user.claims, reason, by=None if state == "withdrawn" else later,
+               withdrawn=state == "withdrawn", done=lambda mark: f"File #{target} marked {mark.state} by {user.email}.")

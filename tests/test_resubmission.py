@@ -1,0 +1,241 @@
+"""A refused return stops blocking a month and measure once any later accepted file covers them, or once a
+person marks it withdrawn or superseded (kept, with who and when, and audited); what a resubmission changes
+is shown, was and now, before and after it loads."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from dashboard_helpers import ANALYST, internal, texts
+from helpers import fingerprint, write_csv, write_xlsx
+
+from pipelines import resubmission, warehouse
+from pipelines.access import NotAllowed
+from pipelines.ingest import ingest
+from pipelines.publish.approval import CannotApprove, approve, open_errors, period_states
+from pipelines.resubmission import CannotSupersede, file_registry, refusals, supersede
+
+HEADER = "period,district,measure,value\n"
+DISTRICTS = ("Barnsley", "Doncaster", "Rotherham", "Sheffield")
+MAY = dt.date(2026, 5, 1)
+PCC = {"email": "pcc@example.org"}
+ANALYST_CLAIMS = {"email": "analyst@example.org"}
+
+
+def rows(period: str, measure: str, values, districts=DISTRICTS) -> str:
+    return "".join(f"{period},{d},{measure},{v}\n" for d, v in zip(districts, values, strict=True))
+
+
+def wide(path, measure: str, period: str, values):
+    return write_xlsx(path, {measure: [["Period", *DISTRICTS], [period, *values]]})
+
+
+def audit_rows(con):
+    return con.execute("SELECT identity, channel, action, subject, detail FROM audit_event "
+                       "WHERE action = 'supersede' ORDER BY event_id").fetchall()
+
+
+def test_a_refusal_is_cleared_by_a_later_file_of_another_name_and_format(con, tmp_path):
+    """Regression: a refused "2026-05-cse-return.csv" resent as "...-v2.xlsx" used to block May for ever."""
+    refused = write_csv(tmp_path / "2026-05-cse-return.csv",
+                        HEADER + rows("2026-05", "cse_arrests", (10, 20, 30, 40), ("Barnsley", "Doncaster",
+                                                                                    "Rotheram", "Sheffield")))
+    assert not ingest(con, [refused]).ok
+    [blocker] = open_errors(con, MAY)
+    assert 'file "2026-05-cse-return.csv" (#1)' in blocker and "(cse_arrests)" in blocker
+    with pytest.raises(CannotApprove, match='2026-05-cse-return.csv'):
+        approve(con, ["2026-05"], PCC)
+
+    assert ingest(con, [wide(tmp_path / "2026-05-cse-return-v2.xlsx", "cse_arrests", "2026-05", (10, 20, 30, 40))]).ok
+    assert open_errors(con, MAY) == []
+    [state] = [s for s in period_states(con) if s.period == MAY]
+    assert state.blockers == []
+    assert state.cleared == ['file "2026-05-cse-return.csv" (#1) refused; superseded by '
+                             '"2026-05-cse-return-v2.xlsx" (#2) (cleared automatically)']
+    registry = file_registry(con).set_index("file_id")
+    assert registry.loc[1, "refusal"] == "cleared"
+    assert registry.loc[1, "status"] == ('refused; superseded by "2026-05-cse-return-v2.xlsx" (#2) '
+                                         "(cleared automatically)")
+    assert registry.loc[2, "status"] == ""
+    approve(con, ["2026-05"], PCC)
+
+
+def test_a_later_file_covering_only_some_measures_leaves_the_rest_blocking(con, tmp_path):
+    bad = write_csv(tmp_path / "may.csv", HEADER + rows("2026-05", "cse_arrests", (1, 2, 3, "x"))
+                    + rows("2026-05", "cse_charges", (1, 2, 3, -1)))
+    assert not ingest(con, [bad]).ok
+    assert ingest(con, [write_csv(tmp_path / "may-arrests.csv", HEADER + rows("2026-05", "cse_arrests",
+                                                                                (1, 2, 3, 4)))]).ok
+    [blocker] = open_errors(con, MAY)
+    assert "(cse_charges)" in blocker and "cse_arrests" not in blocker.split("(cse_charges)")[0]
+    assert 'later covered in part by "may-arrests.csv" (#2)' in blocker
+    assert ingest(con, [write_csv(tmp_path / "may-charges.csv", HEADER + rows("2026-05", "cse_charges",
+                                                                                     (1, 2, 3, 0)))]).ok
+    assert open_errors(con, MAY) == []
+    [r] = refusals(con)
+    assert r.state == "cleared" and [f.file_id for f in r.cleared_by] == [2, 3]
+
+
+def test_a_file_accepted_before_the_refusal_does_not_clear_it(con, tmp_path):
+    assert ingest(con, [write_csv(tmp_path / "may.csv", HEADER + rows("2026-05", "cse_arrests", (1, 2, 3, 4)))]).ok
+    correction = write_csv(tmp_path / "may-correction.csv", HEADER + rows("2026-05", "cse_arrests", (1, 2, 3, "?")))
+    assert not ingest(con, [correction]).ok
+    assert len(open_errors(con, MAY)) == 1
+    with pytest.raises(CannotApprove):
+        approve(con, ["2026-05"], PCC)
+
+
+def test_a_resubmission_that_repeats_accepted_figures_still_covers_them(con, tmp_path):
+    """The corrected file's figures equal those accepted earlier, so it revises nothing; it still clears."""
+    assert ingest(con, [write_csv(tmp_path / "a.csv", HEADER + rows("2026-05", "cse_arrests", (1, 2, 3, 4)))]).ok
+    assert not ingest(con, [write_csv(tmp_path / "b.csv", HEADER + rows("2026-05", "cse_arrests",
+                                                                          (1, 2, 3, "four")))]).ok
+    report = ingest(con, [write_xlsx(tmp_path / "c.xlsx", {"cse_arrests": [["Period", *DISTRICTS],
+                                                                           ["2026-05", 1, 2, 3, 4]]})])
+    assert report.ok and (report.files[0].new, report.files[0].revised, report.files[0].unchanged) == (0, 0, 4)
+    assert open_errors(con, MAY) == []
+
+
+def test_rows_without_a_readable_month_or_measure_are_cleared_only_by_marking(con, tmp_path):
+    bad = write_csv(tmp_path / "may.csv", HEADER + "May 2026,Barnsley,cse_arrests,1\n"
+                    + "2026-05,Barnsley,cse_arests,1\n" + rows("2026-05", "cse_charges", (1, 2, 3, 4)))
+    assert not ingest(con, [bad]).ok
+    [blocker] = open_errors(con, MAY)
+    assert "rows whose measure could not be read" in blocker
+    everything = write_csv(tmp_path / "may-v2.csv", HEADER + rows("2026-05", "cse_arrests", (1, 2, 3, 4))
+                           + rows("2026-05", "cse_charges", (1, 2, 3, 4)))
+    assert ingest(con, [everything]).ok
+    assert len(open_errors(con, MAY)) == 1  # no later file can say it covers a measure nobody could read
+    status = file_registry(con).set_index("file_id").loc[1, "status"]
+    assert "1 refused row(s) have no readable month" in status and "mark it withdrawn or superseded" in status
+
+    mark = supersede(con, "may.csv", ANALYST_CLAIMS, "Resent corrected as may-v2.csv", by="#2")
+    assert (mark.state, mark.by.file_id, mark.marked_by, mark.channel) == ("superseded", 2, "analyst@example.org",
+                                                                           "app")
+    assert open_errors(con, MAY) == []
+    approve(con, ["2026-05"], PCC)
+    status = file_registry(con).set_index("file_id").loc[1, "status"]
+    assert status.startswith('refused; superseded by "may-v2.csv" (#2) (marked by analyst@example.org in the app on ')
+    assert status.endswith("Resent corrected as may-v2.csv)")
+    kept = con.execute("SELECT file_id, state, by_file_id, reason, marked_by, channel "
+                       "FROM file_supersession").fetchall()
+    assert kept == [(1, "superseded", 2, "Resent corrected as may-v2.csv", "analyst@example.org", "app")]
+    assert audit_rows(con) == [("analyst@example.org", "app", "supersede", 'file "may.csv" (#1)',
+                                'superseded by "may-v2.csv" (#2): Resent corrected as may-v2.csv')]
+
+
+def test_a_withdrawn_file_stops_blocking_and_a_later_marking_is_kept_beside_the_first(con, tmp_path):
+    assert not ingest(con, [write_csv(tmp_path / "june.csv", HEADER + "2026-06,Barnsley,cse_arests,1\n")]).ok
+    assert open_errors(con, dt.date(2026, 6, 1))
+    supersede(con, 1, ANALYST_CLAIMS, "Sent by mistake", withdrawn=True)
+    assert open_errors(con, dt.date(2026, 6, 1)) == []
+    assert file_registry(con).loc[0, "status"].startswith("refused; withdrawn (marked by analyst@example.org")
+    supersede(con, "#1", PCC, "The force resent it by e-mail instead")
+    assert con.execute("SELECT state, marked_by FROM file_supersession ORDER BY supersession_id").fetchall() == [
+        ("withdrawn", "analyst@example.org"), ("superseded", "pcc@example.org")]
+    assert [r.state for r in refusals(con)] == ["superseded"]
+    assert len(audit_rows(con)) == 2
+
+
+def test_a_marking_that_cannot_be_made_says_why_and_writes_nothing(con, tmp_path):
+    assert ingest(con, [write_csv(tmp_path / "ok.csv", HEADER + rows("2026-04", "cse_arrests", (1, 2, 3, 4)))]).ok
+    assert not ingest(con, [write_csv(tmp_path / "bad.csv", HEADER + "2026-05,Leeds,cse_arrests,1\n")]).ok
+    cases = [
+        (dict(file="ok.csv", reason="x"), CannotSupersede, "was accepted: only a refused file"),
+        (dict(file="nope.csv", reason="x"), CannotSupersede, 'No file is called "nope.csv"'),
+        (dict(file="bad.csv", reason="  "), CannotSupersede, "Give a reason"),
+        (dict(file="bad.csv", reason="x", by="ok.csv"), CannotSupersede, "must be a file accepted after it"),
+        (dict(file="bad.csv", reason="x", by="ok.csv", withdrawn=True), CannotSupersede, "not both"),
+        (dict(file="bad.csv", reason="x" * 2001), CannotSupersede, "keep it to 2,000"),
+    ]
+    for kwargs, error, words in cases:
+        with pytest.raises(error, match=words):
+            supersede(con, who=ANALYST_CLAIMS, **kwargs)
+    with pytest.raises(NotAllowed, match="may not supersede"):
+        supersede(con, "bad.csv", {"email": "visitor@example.org"}, "x")
+    assert con.execute("SELECT count(*) FROM file_supersession").fetchall() == [(0,)]
+    assert audit_rows(con) == []
+
+
+def test_pccdash_supersede_acts_only_for_an_identity_mapped_to_the_account(db, tmp_path, run_cli):
+    bad = write_csv(tmp_path / "2026-05-cse-return.csv", HEADER + "May 2026,Barnsley,cse_arrests,1\n")
+    assert run_cli("ingest", bad, "--db", db).exit_code == 1
+    refused = run_cli("supersede", "2026-05-cse-return.csv", "--withdrawn", "--reason", "sent in error",
+                      "--as", "someone@else.org", "--db", db)
+    assert refused.exit_code == 1 and 'may not act as "someone@else.org"' in refused.output
+    done = run_cli("supersede", "2026-05-cse-return.csv", "--withdrawn", "--reason", "sent in error",
+                   "--as", "analyst@example.org", "--db", db)
+    assert done.exit_code == 0, done.output
+    assert "Marked 2026-05-cse-return.csv withdrawn (marked by analyst@example.org from the command line" in done.stdout
+    with warehouse.connect_read_only(db) as con:
+        [(identity, channel, account)] = con.execute(
+            "SELECT identity, channel, os_account FROM audit_event WHERE action = 'supersede'").fetchall()
+        assert con.execute("SELECT channel FROM file_supersession").fetchall() == [("cli",)]
+    assert (identity, channel) == ("analyst@example.org", "cli") and account
+
+
+def test_a_resubmission_shows_what_it_changes_before_and_after_it_loads(db, tmp_path, run_cli):
+    first = write_csv(tmp_path / "2026-05-cse-return.csv", HEADER + rows("2026-05", "cse_arrests", (10, 20, 30, 40)))
+    assert run_cli("ingest", first, "--db", db).exit_code == 0
+    again = wide(tmp_path / "2026-05-cse-return-v2.xlsx", "cse_arrests", "2026-05", (10, 22, 30, 41))
+    before = fingerprint(db)
+    dry = run_cli("validate", again, "--db", db)
+    assert dry.exit_code == 0, dry.output
+    assert ('"2026-05-cse-return-v2.xlsx" would change 2 accepted figure(s):\n'
+            "  cse_arrests, Doncaster, 2026-05: was 20, now 22\n"
+            "  cse_arrests, Sheffield, 2026-05: was 40, now 41\n") in dry.stdout
+    assert fingerprint(db) == before  # a dry run loads nothing
+    loaded = run_cli("ingest", again, "--db", db)
+    assert loaded.exit_code == 0
+    assert ('"2026-05-cse-return-v2.xlsx" (file #2) changed 2 accepted figure(s):\n'
+            "  cse_arrests, Doncaster, 2026-05: was 20, now 22\n") in loaded.stdout
+    with warehouse.connect(db) as con:
+        assert [(c.district, c.was, c.now) for c in resubmission.file_revisions(con, 2)] == [("Doncaster", 20, 22),
+                                                                               ("Sheffield", 40, 41)]
+        assert resubmission.revision_preview(con, again) == []  # loaded: nothing left to change
+        assert resubmission.revision_preview(con, tmp_path / "missing.csv") == []
+    unchanged = run_cli("validate", first, "--db", db)
+    assert "would change 2 accepted figure(s)" in unchanged.stdout  # back to the first values
+
+
+def test_an_older_warehouse_gets_coverage_from_the_figures_its_files_changed(db, monkeypatch, tmp_path):
+    older = tmp_path / "older"
+    older.mkdir()
+    for version, _, path in warehouse.migrations():
+        if version < 7:
+            (older / path.name).write_text(path.read_text())
+    real = warehouse.MIGRATIONS_DIR
+    monkeypatch.setattr(warehouse, "MIGRATIONS_DIR", older)
+    with warehouse.connect(db) as con:  # as the loads before this release left it: the figures they changed
+        con.execute("INSERT INTO file_registry (sha256, name, size_bytes, received_at, outcome) "
+                    "VALUES ('x', 'a.csv', 1, now(), 'accepted')")
+        for d in DISTRICTS:
+            con.execute("INSERT INTO figure_revision (period, district, measure, revision, value, file_id, source_row, "
+                        "loaded_at) VALUES (DATE '2026-05-01', ?, 'cse_arrests', 1, 1, 1, 2, now())", [d])
+    monkeypatch.setattr(warehouse, "MIGRATIONS_DIR", real)
+    with warehouse.connect(db) as con:
+        assert con.execute("SELECT file_id, period, measure, figures FROM file_coverage").fetchall() == [
+            (1, MAY, "cse_arrests", 4)]
+
+
+def test_the_files_page_shows_what_superseded_what_and_marks_a_file(monkeypatch, db, tmp_path):
+    with warehouse.connect(db) as con:
+        assert not ingest(con, [write_csv(tmp_path / "may.csv", HEADER + "May 2026,Barnsley,cse_arrests,1\n")]).ok
+        assert ingest(con, [write_csv(tmp_path / "may-v2.csv", HEADER + rows("2026-05", "cse_arrests",
+                                                                               (1, 2, 3, 4)))]).ok
+    at = internal(monkeypatch, db, "internal_pages/files.py", ANALYST)
+    assert not at.exception
+    assert "Refused and still open 1" in texts(at)
+    assert at.selectbox(key="refused_file").value == 1
+    at.selectbox(key="supersede_file").set_value(1)
+    at.selectbox(key="supersede_by").set_value(2)
+    at.text_area(key="supersede_reason").input("Resent as may-v2.csv")
+    next(b for b in at.button if b.label == "Mark file").click().run()
+    assert not at.exception and not at.error
+    shown = texts(at)
+    assert 'refused; superseded by "may-v2.csv" (#2) (marked by analyst@example.org in the app' in shown
+    registry = at.dataframe[0].value.set_index("file_id")
+    assert registry.loc[1, "refusal"] == "superseded"
+    with warehouse.connect_read_only(db) as con:
+        assert audit_rows(con)[0][:3] == ("analyst@example.org", "app", "supersede")
