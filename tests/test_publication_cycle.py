@@ -1,0 +1,298 @@
+"""Publishing is a deliberate act: a preview of exactly what the public will see comes first, nothing approved (or
+nothing changed) publishes nothing, a publication can be withdrawn back to the one before, each is in the audit
+trail, and the public pages never join or describe months that were not published."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from dashboard_helpers import PCC as PCC_USER
+from dashboard_helpers import internal, public, texts
+from helpers import write_csv
+
+from pipelines import public as public_side
+from pipelines import warehouse
+from pipelines.access import NotAllowed
+from pipelines.cli import main
+from pipelines.ingest import ingest
+from pipelines.publish.approval import approve
+from pipelines.publish.snapshot import (
+    CannotWithdraw,
+    NothingToPublish,
+    PreviewOutdated,
+    preview_publication,
+    publish,
+    withdraw,
+)
+
+PCC = {"email": "pcc@example.org"}
+ANALYST = {"email": "analyst@example.org"}
+HEADER = "period,district,measure,value\n"
+DISTRICTS = ("Barnsley", "Doncaster", "Rotherham", "Sheffield")
+
+
+def month_rows(period: str, values, measure: str = "cse_arrests") -> str:
+    return "".join(f"{period},{d},{measure},{v}\n" for d, v in zip(DISTRICTS, values, strict=True))
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    out = tmp_path / "published"
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(out))
+    return out
+
+
+@pytest.fixture
+def loaded(db, tmp_path, folder):
+    """June, July and August 2015 of one measure, all four districts; nothing approved."""
+    text = HEADER + month_rows("2015-06", (10, 20, 30, 40)) + month_rows("2015-07", (11, 21, 31, 41)) + month_rows(
+        "2015-08", (12, 22, 32, 42))
+    with warehouse.connect(db) as con:
+        assert ingest(con, [write_csv(tmp_path / "r.csv", text)]).ok
+    return db
+
+
+def snapshots(folder) -> list[str]:
+    return sorted(p.name for p in folder.glob("snapshot-*.duckdb")) if folder.exists() else []
+
+
+def audit_rows(con, action: str) -> list[tuple]:
+    return con.execute("SELECT identity, channel, subject, detail FROM audit_event WHERE action = ? ORDER BY event_id",
+                       [action]).fetchall()
+
+
+def test_the_preview_writes_nothing_and_says_what_publishing_would_add_revise_and_hide(loaded, folder, tmp_path):
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-06"], PCC)
+        first = preview_publication(con)
+        assert first.problem is None and snapshots(folder) == [] and public_side.current_snapshot() is None
+        assert (first.months, first.added, first.current_version) == (["2015-06"], ["2015-06"], None)
+        assert first.sentences["cse_arrests"].startswith(
+            "People arrested on suspicion of child abuse offences, South Yorkshire, June 2015.")
+        assert "(100)" in first.sentences["cse_arrests"]
+        publish(con, PCC, expected=first.fingerprint)
+        # June corrected to a small count in Barnsley, July approved: one revision, one new month, new hiding
+        assert ingest(con, [write_csv(tmp_path / "fix.csv", HEADER + month_rows("2015-06", (3, 20, 30, 40)))]).ok
+        approve(con, ["2015-06", "2015-07"], PCC)
+        second = preview_publication(con)
+    assert second.added == ["2015-07"] and second.current_version == 1 and not second.dropped
+    revised = second.revised.set_index(["area", "period", "period_type"])
+    assert revised.loc[("Barnsley", "2015-06", "month"), ["was", "now"]].tolist() == ["10", "[c]"]
+    assert revised.loc[("South Yorkshire", "2015-06", "month"), ["was", "now"]].tolist() == ["100", "93"]
+    hidden = second.newly_suppressed
+    assert ("Barnsley", "2015-06") in set(zip(hidden["area"], hidden["period"], strict=True))
+    assert hidden["display"].eq("[c]").all()
+    assert any("Published figures revised: " in line for line in second.summary)
+    assert snapshots(folder) == ["snapshot-0001.duckdb"], "a preview writes no snapshot"
+    # what was previewed is what is published: a stale preview publishes nothing
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-08"], PCC)
+        with pytest.raises(PreviewOutdated, match="changed since the preview"):
+            publish(con, PCC, expected=second.fingerprint)
+        assert snapshots(folder) == ["snapshot-0001.duckdb"]
+        version, _ = publish(con, PCC, expected=preview_publication(con).fingerprint)
+    assert version == 2
+    cell = public_side.read("SELECT display FROM figure WHERE area = 'Barnsley' AND period = '2015-06'")
+    assert cell["display"].tolist() == ["[c]"]
+
+
+def test_nothing_approved_or_nothing_changed_publishes_nothing(loaded, folder):
+    with warehouse.connect(loaded) as con:
+        with pytest.raises(NothingToPublish, match="No month has been approved"):
+            publish(con, PCC)
+        assert snapshots(folder) == []
+        approve(con, ["2015-06"], PCC)
+        publish(con, PCC)
+        assert preview_publication(con).problem.startswith("Nothing to publish")
+        with pytest.raises(NothingToPublish, match="already reads every approved month"):
+            publish(con, PCC)
+        approve(con, ["2015-06"], PCC)  # approved again, unchanged: still nothing new for the public
+        with pytest.raises(NothingToPublish):
+            publish(con, PCC)
+        assert con.execute("SELECT count(*) FROM snapshot").fetchall() == [(1,)]
+        assert len(audit_rows(con, "publish")) == 1
+    assert snapshots(folder) == ["snapshot-0001.duckdb"]
+
+
+def test_a_withdrawal_returns_the_public_to_the_snapshot_before_and_is_recorded(loaded, folder):
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-06"], PCC)
+        publish(con, PCC)
+        approve(con, ["2015-07"], PCC)
+        publish(con, PCC)
+        for who, reason, refusal in ((ANALYST, "wrong", NotAllowed), (PCC, "   ", CannotWithdraw)):
+            with pytest.raises(refusal):
+                withdraw(con, who, reason)
+        done = withdraw(con, PCC, "July's figures were double counted.")
+        assert (done.version, done.restored, done.unpublished) == (2, 1, ["2015-07"])
+        status = con.execute("SELECT strftime(period, '%Y-%m'), status, published_at IS NULL, snapshot_version "
+                             "FROM period_status ORDER BY 1").fetchall()
+        assert status == [("2015-06", "published", False, 1), ("2015-07", "approved", True, None)]
+        assert con.execute("SELECT version, withdrawn_by, reason, restored_version FROM snapshot_withdrawal"
+                           ).fetchall() == [(2, "pcc@example.org", "July's figures were double counted.", 1)]
+        events = con.execute("SELECT strftime(period, '%Y-%m'), action FROM publication_event "
+                             "WHERE action = 'withdrawn' ORDER BY 1").fetchall()
+        assert events == [("2015-06", "withdrawn"), ("2015-07", "withdrawn")]
+        assert [(i, s) for i, _, s, _ in audit_rows(con, "publish")] == [
+            ("pcc@example.org", "snapshot 1"), ("pcc@example.org", "snapshot 2")]
+        [(who, channel, subject, detail)] = audit_rows(con, "withdraw")
+        assert (who, channel, subject) == ("pcc@example.org", "app", "snapshot 2")
+        assert "double counted" in detail and "snapshot 1" in detail
+    assert public_side.current_snapshot() == folder / "snapshot-0001.duckdb"
+    assert (folder / "snapshot-0002.duckdb").is_file(), "a withdrawn snapshot is kept"
+    months = public_side.read("SELECT DISTINCT period FROM figure WHERE period_type = 'month'")
+    assert months["period"].tolist() == ["2015-06"]
+    [notice] = public_side.withdrawals().to_dict("records")
+    assert public_side.withdrawal_notice(notice).startswith("Publication of ")
+    assert " withdrawn on " in public_side.withdrawal_notice(notice)
+    assert "example.org" not in (folder / public_side.POINTER).read_text(), "the public reads no names"
+
+    with warehouse.connect(loaded) as con:
+        last = withdraw(con, PCC, "June is under review.")
+        assert (last.version, last.restored, last.unpublished) == (1, None, ["2015-06"])
+        assert public_side.current_snapshot() is None
+        with pytest.raises(CannotWithdraw, match="Nothing is published"):
+            withdraw(con, PCC, "again")
+        assert preview_publication(con).added == ["2015-06", "2015-07"]
+        version, _ = publish(con, PCC)
+    assert version == 3, "a version number is never used twice"
+    assert len(public_side.withdrawals()) == 2
+
+
+def test_the_public_pages_show_withdrawals_and_nothing_published_after_the_last_is_withdrawn(
+        loaded, folder, monkeypatch):
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-06"], PCC)
+        publish(con, PCC)
+        approve(con, ["2015-07"], PCC)
+        publish(con, PCC)
+        withdraw(con, PCC, "July [2015] was *wrong*.")
+    at = public(monkeypatch, folder, "public_pages/tables.py")
+    assert not at.exception
+    shown = texts(at)
+    assert "Publications withdrawn" in shown
+    assert "withdrawn on " in shown and "July [2015] was *wrong*." in shown
+    months = at.selectbox(key="table_period").options
+    assert "2015-07" not in months and "June 2015" in months
+
+    with warehouse.connect(loaded) as con:
+        withdraw(con, PCC, "June is under review.")
+    for page in ("public_pages/summary.py", "public_pages/tables.py"):
+        at = public(monkeypatch, folder, page)
+        assert not at.exception
+        assert [h.value for h in at.header] == ["Nothing published yet"]
+        assert "June is under review." in texts(at) and not at.get("plotly_chart")
+
+
+def test_months_published_out_of_order_leave_gaps_and_sentences_name_only_published_months(
+        loaded, folder, monkeypatch):
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-06", "2015-08"], PCC)  # July stays a draft
+        publish(con, PCC)
+    at = public(monkeypatch, folder, "public_pages/summary.py")
+    assert not at.exception
+    shown = texts(at)
+    assert ("People arrested on suspicion of child abuse offences, South Yorkshire, each published month: June 2015, "
+            "and August 2015.") in shown
+    assert "each month from" not in shown and "July 2015" not in shown
+
+    from dashboard import public_data, public_view
+
+    series = public_data.monthly("cse_arrests", "South Yorkshire")
+    figure = public_view.trend_chart(series, "Arrests", "people")
+    xs = [pd.Timestamp(x).strftime("%Y-%m") for x in figure.data[0].x]
+    ys = list(figure.data[0].y)
+    assert xs == ["2015-06", "2015-07", "2015-08"] and figure.data[0].connectgaps is False
+    assert ys[0] == 100 and math.isnan(ys[1]) and ys[2] == 108, "July is a gap, not a line from June to August"
+
+
+def test_a_sentence_never_claims_a_lowest_or_highest_month_among_hidden_ones_without_saying_so():
+    series = pd.DataFrame({"period": ["2014-04", "2014-05", "2014-06", "2026-04"], "value": [12, None, 30, 9],
+                           "display": ["12", "[c]", "30", "9"], "suppressed": [False, True, False, False]})
+    text = public_side.trend_sentence("Charges", "Rotherham", series)
+    assert text.startswith("Charges, Rotherham, each published month: April 2014 to June 2014, and April 2026.")
+    assert "Of the 3 month(s) shown, the lowest was April 2026 (9) and the highest June 2014 (30)" in text
+    assert "1 month(s) are hidden to protect privacy" in text
+    assert "The lowest published month" not in text and "In April 2026 it was 9." in text
+    whole = public_side.trend_sentence("Charges", "Rotherham", series[series["period"] != "2014-05"].assign(
+        suppressed=False))
+    assert "The lowest published month was April 2026 (9)" in whole
+
+
+def test_the_command_previews_asks_and_needs_yes_without_a_terminal(loaded, folder, monkeypatch):
+    runner = CliRunner()
+
+    def cli(*args, input=None):
+        return runner.invoke(main, [*map(str, args), "--db", str(loaded)], input=input, catch_exceptions=False)
+
+    assert cli("approve", "2015-06", "--as", "pcc@example.org").exit_code == 0
+    out = cli("publish", "--as", "pcc@example.org")
+    assert out.exit_code == 1 and "--yes" in out.output and "Nothing was published" in out.output
+    assert "Months added: June 2015." in out.output and "What the public will read:" in out.output
+    assert snapshots(folder) == []
+    monkeypatch.setattr("pipelines.cli._interactive", lambda: True)
+    out = cli("publish", "--as", "pcc@example.org", input="n\n")
+    assert out.exit_code == 0 and "Publish? [y/N]" in out.output and "Nothing was published." in out.output
+    assert snapshots(folder) == []
+    out = cli("publish", "--as", "pcc@example.org", input="y\n")
+    assert out.exit_code == 0 and "Published snapshot 1" in out.output
+    out = cli("publish", "--as", "pcc@example.org", "--yes")
+    assert out.exit_code == 1 and "Nothing to publish" in out.output and snapshots(folder) == ["snapshot-0001.duckdb"]
+
+    assert cli("approve", "2015-07", "--as", "pcc@example.org").exit_code == 0
+    assert cli("publish", "--as", "pcc@example.org", "--yes").exit_code == 0
+    monkeypatch.setattr("pipelines.cli._interactive", lambda: False)
+    out = cli("withdraw", "--reason", "July was wrong", "--as", "pcc@example.org")
+    assert out.exit_code == 1 and "--yes" in out.output
+    out = cli("withdraw", "--reason", "July was wrong", "--as", "pcc@example.org", "--yes")
+    assert out.exit_code == 0, out.output
+    assert "Withdrew snapshot 2; the public side reads snapshot 1 again. No longer published: 2015-07." in out.output
+    assert public_side.current_snapshot() == folder / "snapshot-0001.duckdb"
+    with warehouse.connect_read_only(loaded) as con:
+        rows = con.execute("SELECT action, identity, channel, os_account IS NOT NULL FROM audit_event "
+                           "WHERE action IN ('publish', 'withdraw') ORDER BY event_id").fetchall()
+    assert rows == [("publish", "pcc@example.org", "cli", True)] * 2 + [("withdraw", "pcc@example.org", "cli", True)]
+
+
+def test_the_command_line_refuses_an_identity_its_account_may_not_act_as(loaded, folder, run_cli, monkeypatch):
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-06"], PCC)
+        publish(con, PCC)
+        approve(con, ["2015-07"], PCC)
+    monkeypatch.setattr("pipelines.audit.command_line_identities", lambda account: ["analyst@example.org"])
+    for args in (("publish", "--yes"), ("withdraw", "--reason", "x", "--yes")):
+        out = run_cli(*args, "--db", loaded, "--as", "pcc@example.org")
+        assert out.exit_code == 1 and 'may not act as "pcc@example.org"' in out.output
+    assert snapshots(folder) == ["snapshot-0001.duckdb"]
+    assert public_side.current_snapshot() == folder / "snapshot-0001.duckdb"
+
+
+def test_the_publishing_page_previews_asks_for_confirmation_and_withdraws(loaded, folder, monkeypatch):
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-06"], PCC)
+        publish(con, PCC)
+        approve(con, ["2015-07"], PCC)
+    at = internal(monkeypatch, loaded, "internal_pages/publishing.py", PCC_USER)
+    assert not at.exception
+    shown = texts(at)
+    assert "Months added: July 2015." in shown and "What the public will read under each chart" in shown
+    assert "each month from June 2015 to July 2015" in shown
+    assert at.button(key="publish").disabled
+    at.checkbox(key="publish_checked").check().run()
+    at.button(key="publish").click().run()
+    assert not at.exception and public_side.current_snapshot() == folder / "snapshot-0002.duckdb"
+    assert "Nothing to publish" in texts(at)
+
+    assert at.button(key="withdraw").disabled
+    at.text_input(key="withdraw_reason").input("July is being checked again.").run()
+    assert at.button(key="withdraw").disabled, "withdrawing waits for its confirmation too"
+    at.checkbox(key="withdraw_checked").check().run()
+    at.button(key="withdraw").click().run()
+    assert not at.exception
+    assert public_side.current_snapshot() == folder / "snapshot-0001.duckdb"
+    assert "Months added: July 2015." in texts(at), "July is approved again, ready to publish once corrected"
+    with warehouse.connect_read_only(loaded) as con:
+        assert audit_rows(con, "withdraw")[0][:3] == ("pcc@example.org", "app", "snapshot 2")
