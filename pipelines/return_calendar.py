@@ -342,11 +342,12 @@ def latest_due_month(today: dt.date | None = None) -> dt.date:
     return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
 
 
-def incomplete_notices(con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date | None = None) -> list[str]:
+def incomplete_notices(con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date | None = None,
+                       calendar: ReturnCalendar | None = None) -> list[str]:
     """Plain sentences for the overview and the pack on a month whose return is not all in: what is overdue
     (and since when), refused, or not yet due; none when every due figure has arrived."""
     month = month.replace(day=1)
-    rows = return_status(con, month, today)
+    rows = return_status(con, month, today, calendar)
     label = _month_words(month)
     out = []
     overdue = [r for r in rows if r.state == "overdue"]
@@ -377,10 +378,11 @@ def _list(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def grid(con: duckdb.DuckDBPyConnection, months: list[dt.date], today: dt.date | None = None) -> pd.DataFrame:
+def grid(con: duckdb.DuckDBPyConnection, months, today: dt.date | None = None,
+         calendar: ReturnCalendar | None = None) -> pd.DataFrame:
     """Months (rows, newest first) by measures (columns), each cell a state: the Returns calendar's grid."""
-    found = statuses(con, months, today)
-    cal = load_calendar()
+    cal = calendar or load_calendar()
+    found = statuses(con, list(months), today, cal)
     order = list(dict.fromkeys(m for r in cal.returns for m in r.measures))
     records = []
     for month in sorted(found, reverse=True):
@@ -396,3 +398,10 @@ def recent_months(count: int = 12, today: dt.date | None = None) -> list[dt.date
     while len(out) < count:
         out.append((out[-1] - dt.timedelta(days=1)).replace(day=1))
     return out[::-1]
+
+
+def status_frame(rows: list[ReturnStatus]) -> pd.DataFrame:
+    """One month's statuses as a table: measure, part of the return, due date, state, and in words."""
+    return pd.DataFrame([{"measure": r.measure, "return": r.part, "due": r.due.isoformat(),
+                          "state": r.state + (" (late)" if r.late else ""), "detail": r.words()} for r in rows],
+                        columns=["measure", "return", "due", "state", "detail"])

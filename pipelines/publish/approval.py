@@ -13,6 +13,7 @@ from ..access import require
 from ..catalogue import force
 from ..errors import PccDashError
 from ..figures import parse_month
+from ..resubmission import blocked_months, cleared_refusals, open_refusals, refusals
 from ..warehouse import utc_now
 
 
@@ -29,19 +30,18 @@ class PeriodState:
     approved_at: dt.datetime | None = None
     published_at: dt.datetime | None = None
     blockers: list[str] = field(default_factory=list)
+    cleared: list[str] = field(default_factory=list)  # refused files that no longer block it, and why
 
 
 def open_errors(con: duckdb.DuckDBPyConnection, period: dt.date) -> list[str]:
-    """Refused files with rows for this month that no later accepted file of the same name has replaced."""
-    rows = con.execute(
-        """SELECT DISTINCT r.name, r.file_id
-           FROM quarantine q JOIN file_registry r USING (file_id)
-           WHERE q.period_text = strftime($p, '%Y-%m')
-             AND NOT EXISTS (SELECT 1 FROM file_registry a
-                             WHERE a.name = r.name AND a.outcome = 'accepted' AND a.file_id > r.file_id)
-           ORDER BY r.file_id""", {"p": period}).fetchall()
-    return [f'file "{name}" (#{fid}) was refused with errors for this month and has not been loaded since'
-            for name, fid in rows]
+    """Refused files with rows for this month that no later accepted file covers and nobody has marked
+    withdrawn or superseded (pipelines/resubmission.py), each with what already covers part of it."""
+    return open_refusals(con, period)
+
+
+def cleared_errors(con: duckdb.DuckDBPyConnection, period: dt.date) -> list[str]:
+    """Refused files with rows for this month that no longer block it, with what superseded them."""
+    return cleared_refusals(con, period)
 
 
 def blocking_flags(con: duckdb.DuckDBPyConnection, period: dt.date) -> list[str]:
@@ -78,14 +78,11 @@ def period_states(con: duckdb.DuckDBPyConnection) -> list[PeriodState]:
     # which months have anything that blocks approval, found in one query, so the few that do are asked
     # for their reasons rather than every month in the warehouse (a page lists 150 or more)
     blocked = {p for (p,) in con.execute(
-        """SELECT DISTINCT CAST(strptime(q.period_text, '%Y-%m') AS DATE) FROM quarantine q
-           JOIN file_registry r USING (file_id) WHERE regexp_full_match(q.period_text, '\\d{4}-\\d{2}')
-             AND NOT EXISTS (SELECT 1 FROM file_registry a
-                             WHERE a.name = r.name AND a.outcome = 'accepted' AND a.file_id > r.file_id)
-           UNION
-           SELECT DISTINCT coalesce(f.period, x.period) FROM figure_flag f
+        """SELECT DISTINCT coalesce(f.period, x.period) FROM figure_flag f
            LEFT JOIN figure x ON f.scope = 'file' AND x.file_id = f.file_id
            WHERE f.blocking AND f.resolved_at IS NULL""").fetchall()}
+    blocked |= blocked_months(con)
+    refused = {p for r in refusals(con) for p in r.months()}
     out = []
     for period, n, last_loaded, status, by, at, published in rows:
         state = status or "draft"
@@ -94,6 +91,8 @@ def period_states(con: duckdb.DuckDBPyConnection) -> list[PeriodState]:
         ps = PeriodState(period, state, n, by, at, published)
         if period in blocked:
             ps.blockers = open_errors(con, period) + blocking_flags(con, period)
+        if period in refused:
+            ps.cleared = cleared_errors(con, period)
         out.append(ps)
     return out
 
@@ -103,7 +102,7 @@ def states_frame(states: list[PeriodState]) -> pd.DataFrame:
         "period": s.period.strftime("%Y-%m"), "status": s.status, "figures": s.figures,
         "approved_by": s.approved_by or "", "approved_at": s.approved_at.strftime("%Y-%m-%d %H:%M") if s.approved_at
         else "", "first_published": s.published_at.strftime("%Y-%m-%d %H:%M") if s.published_at else "",
-        "blocked_by": "; ".join(s.blockers)} for s in states])
+        "blocked_by": "; ".join(s.blockers), "refusals_cleared": "; ".join(s.cleared)} for s in states])
 
 
 def approve(con: duckdb.DuckDBPyConnection, months: list[str], claims: dict) -> list[dt.date]:
