@@ -1,0 +1,308 @@
+"""A month outside every Police and Crime Plan is shown like any other, with a notice and nothing judged.
+
+The sample ends in March 2026 with the 2022-2026 plan; the force's returns for April to June 2026 arrive
+before a successor is adopted. Every page and command still shows their figures, changes, charts and
+SPC, says plainly that no plan is in force and judges no aspiration; the charts' limits are those the
+plan would have had (a plan's end never drops a rebase); warnings say when figures run past the last
+plan or a plan is about to end; and a successor written into plan.yaml later judges its months at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from dashboard_helpers import copy_warehouse, internal, texts
+
+from pipelines import warehouse
+from pipelines.catalogue import REFERENCE_DIR
+from pipelines.errors import ConfigError
+from pipelines.figures import plan_figures
+from pipelines.ingest import ingest
+from pipelines.plan import (
+    PlanAnalytics,
+    history_from_dict,
+    load_plans,
+    load_spc_history,
+    plan_notice,
+    plan_notices,
+    plan_status,
+    plans_from_dict,
+)
+from pipelines.plan.narrative import format_number
+
+LAPSE = "No Police and Crime Plan is in force in April 2026 (the last one, Police and Crime Plan 2022-2026, " \
+        "ended in March 2026): figures and statistical signals are shown, but no aspiration is judged."
+NEW_MONTHS = ("2026-04", "2026-05", "2026-06")
+
+
+def returns_after_the_sample(folder: Path, march: list[tuple]) -> list[Path]:
+    """One long CSV per month from April 2026, each a correct return: March's figures with counts moved a little."""
+    files = []
+    for i, month in enumerate(NEW_MONTHS, start=1):
+        lines = ["period,district,measure,value"]
+        for district, measure, value in march:
+            if measure in ("cse_charges", "cse_arrests", "cse_referrals"):
+                value += i
+            lines.append(f"{month},{district},{measure},{value:g}")
+        path = folder / f"{month}-cse-return.csv"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        files.append(path)
+    return files
+
+
+@pytest.fixture(scope="module")
+def lapse_db(sample_db, tmp_path_factory) -> Path:
+    """The sample warehouse with correct returns for April, May and June 2026 loaded."""
+    folder = tmp_path_factory.mktemp("lapse")
+    db = copy_warehouse(sample_db, folder)
+    with warehouse.connect(db) as con:
+        march = con.execute("SELECT district, measure, value FROM figure WHERE period = DATE '2026-03-01' "
+                            "ORDER BY ALL").fetchall()
+        report = ingest(con, returns_after_the_sample(folder, march), loaded_by="tester",
+                        today=dt.date(2026, 11, 21))
+    assert report.count("accepted") == 3
+    return db
+
+
+@pytest.fixture(scope="module")
+def figures(lapse_db) -> pd.DataFrame:
+    with warehouse.connect_read_only(lapse_db) as con:
+        return plan_figures(con)
+
+
+def extended() -> dict:
+    """The bundled plan.yaml with the 2022-2026 plan running on to the end of 2026."""
+    data = yaml.safe_load((REFERENCE_DIR / "plan.yaml").read_text(encoding="utf-8"))
+    data["plans"][-1]["end"] = "2026-12"
+    return data
+
+
+def with_successor(start: str) -> dict:
+    """The bundled plan.yaml and a successor from ``start``, judging CSE charges against a level."""
+    data = yaml.safe_load((REFERENCE_DIR / "plan.yaml").read_text(encoding="utf-8"))
+    data["plans"].append({
+        "name": "Police and Crime Plan 2026-2030", "start": start, "end": "2030-03", "baseline": "2025/26",
+        "priorities": [{"name": "Keeping children safe", "measures": [
+            {"measure": "cse_charges", "aspiration": {"level": 5}}, "cse_referrals", "cse_arrests"]}]})
+    return data
+
+
+def force_sum(lapse_db: Path, month: str, measure: str) -> float:
+    with warehouse.connect_read_only(lapse_db) as con:
+        return con.execute("SELECT sum(value) FROM figure WHERE strftime(period, '%Y-%m') = ? AND measure = ?",
+                           [month, measure]).fetchone()[0]
+
+
+# --------------------------------------------------------------------------------------------------
+# The status and the charts
+# --------------------------------------------------------------------------------------------------
+
+def test_a_month_past_the_plan_has_every_figure_and_signal_but_no_plan_and_no_assurance(figures, lapse_db):
+    statuses = plan_status(figures, "2026-04")
+    last_plan = load_plans().plans[-1]
+    assert [s.measure_id for s in statuses if s.is_force] == [pm.id for pm in last_plan.measures()]
+    assert all(not s.plan_in_force and s.plan == "" for s in statuses)
+    assert all(s.assurance_icon is None and s.aspiration is None and s.target is None for s in statuses)
+    force = {s.measure_id: s for s in statuses if s.is_force}
+    for measure in ("cse_charges", "cse_referrals", "cse_live_investigations"):
+        assert force[measure].value == force_sum(lapse_db, "2026-04", measure)
+        assert force[measure].variation != "no data" and force[measure].upper is not None
+    assert force["cse_charges"].change == force_sum(lapse_db, "2026-04", "cse_charges") - force_sum(
+        lapse_db, "2025-04", "cse_charges")
+    assert plan_notice("2026-04").startswith(LAPSE)
+    assert plan_notice("2026-03") is None
+
+
+def test_a_plans_end_never_moves_a_charts_limits(figures):
+    lapsed = PlanAnalytics(figures)
+    in_force = PlanAnalytics(figures, plans=plans_from_dict(extended()))
+    assert in_force.plans.plan_for("2026-04") is not None and lapsed.plans.plan_for("2026-04") is None
+    for measure in [pm.id for pm in load_plans().plans[-1].measures()]:
+        for district in (None, "Rotherham"):
+            a, _ = lapsed.chart(measure, district, "2026-04")
+            b, _ = in_force.chart(measure, district, "2026-04")
+            cols = ["period", "value", "segment", "mean", "upper", "lower", "special_cause"]
+            pd.testing.assert_frame_equal(a.frame()[cols], b.frame()[cols])
+    # the rebases are the measure's history: the Jay report's segment is there with or without a plan
+    chart, _ = lapsed.chart("cse_charges", None, "2026-04")
+    assert chart.frame()["segment"].nunique() == 2
+    without_history = PlanAnalytics(figures, history=history_from_dict({}))
+    assert without_history.chart("cse_charges", None, "2026-04")[0].frame()["segment"].nunique() == 1
+    for s, t in zip(lapsed.status("2026-04"), in_force.status("2026-04"), strict=True):
+        assert (s.mean, s.upper, s.lower, s.signal_rule) == (t.mean, t.upper, t.lower, t.signal_rule)
+
+
+# --------------------------------------------------------------------------------------------------
+# The warnings
+# --------------------------------------------------------------------------------------------------
+
+def test_months_past_the_last_plan_and_a_plan_about_to_end_are_reported():
+    plans = load_plans()
+    past = plan_notices(["2026-02", "2026-03", "2026-04", "2026-05"], plans)
+    assert past == ["Figures are loaded for April 2026 to May 2026, after the last Police and Crime Plan "
+                    "(Police and Crime Plan 2022-2026) ended in March 2026: those months are shown with their "
+                    "statistical signals, but no aspiration is judged. Add the next plan to plan.yaml when it is "
+                    "adopted; its months are then judged against it."]
+    soon = plan_notices(["2025-11", "2025-12"], plans)
+    assert len(soon) == 1 and soon[0].startswith("Police and Crime Plan 2022-2026 ends in March 2026, 3 months "
+                                                 "after the latest month loaded (December 2025)")
+    assert plan_notices(["2025-10", "2025-11"], plans) == []  # four months ahead: not yet
+    assert plan_notices(["2015-07"], plans) == [] and plan_notices([], plans) == []
+    # a successor adopted ahead of the end: nothing to warn about; a lapse between two plans is named
+    succeeded = plans_from_dict(with_successor("2026-06"))
+    assert plan_notices(["2026-02", "2026-03"], succeeded) == []
+    between = plan_notices(["2026-03", "2026-04", "2026-05", "2026-06"], succeeded)
+    assert between == ["No Police and Crime Plan was in force in April 2026 to May 2026, between Police and Crime "
+                       "Plan 2022-2026 (to March 2026) and Police and Crime Plan 2026-2030 (from June 2026): those "
+                       "months are shown with their statistical signals, but no aspiration is judged."]
+    assert plan_notices(["2026-04", "2026-05", "2026-06"], succeeded, besides="2026-05") == []
+
+
+def test_ingest_reports_a_month_loaded_past_the_plans_end(sample_db, tmp_path, run_cli):
+    db = copy_warehouse(sample_db, tmp_path)
+    with warehouse.connect_read_only(db) as con:
+        march = con.execute("SELECT district, measure, value FROM figure WHERE period = DATE '2026-03-01'").fetchall()
+    april = returns_after_the_sample(tmp_path, march)[0]
+    result = run_cli("ingest", "--db", db, "--quiet", april)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    summary = next(i for i, line in enumerate(lines) if "file(s) accepted" in line)
+    assert lines[summary + 1].startswith("Figures are loaded for April 2026, after the last Police and Crime Plan")
+
+
+# --------------------------------------------------------------------------------------------------
+# The commands
+# --------------------------------------------------------------------------------------------------
+
+def test_plan_command_shows_a_month_past_the_plan_with_the_notice(lapse_db, run_cli):
+    result = run_cli("plan", "--db", lapse_db, "--month", "2026-04")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.startswith("No Police and Crime Plan in force: April 2026")
+    assert LAPSE in " ".join(out.split())
+    charges = format_number(force_sum(lapse_db, "2026-04", "cse_charges"))
+    assert any(line.startswith("CSE charges") and "South Yorkshire" in line and f" {charges} " in line
+               for line in out.splitlines())
+    assert "Traceback" not in result.output
+
+
+def test_pack_command_briefs_a_month_past_the_plan(lapse_db, tmp_path, run_cli):
+    result = run_cli("pack", "--db", lapse_db, "--meeting", "2026-05-20", "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "pab-briefing-2026-05-20.html").read_text(encoding="utf-8")
+    assert "Figures to April 2026" in html
+    assert f'<p class="notice" role="note">{LAPSE}' in html
+    assert "No plan in force: not judged" in html and "consistently" not in html
+    assert (tmp_path / "pab-briefing-2026-05-20.pdf").stat().st_size > 10_000
+
+
+# --------------------------------------------------------------------------------------------------
+# The pages
+# --------------------------------------------------------------------------------------------------
+
+def test_overview_shows_april_2026_with_the_notice_and_no_assurance(monkeypatch, lapse_db):
+    at = internal(monkeypatch, lapse_db, "internal_pages/briefing.py")
+    at.date_input(key="meeting_date").set_value(dt.date(2026, 5, 20)).run()
+    assert not at.exception
+    shown = texts(at)
+    assert "Reporting period:** April 2026" in shown
+    assert [i.value for i in at.info][0].startswith(LAPSE)
+    assert "aspiration (" not in shown and "Will consistently" not in shown
+    referrals = format_number(force_sum(lapse_db, "2026-04", "cse_referrals"))
+    assert at.metric[0].label == "South Yorkshire" and at.metric[0].value == referrals
+    assert "CSE referrals across South Yorkshire in April 2026" in shown
+    assert "Traceback" not in shown
+
+
+def test_measure_page_charts_a_month_past_the_plan_with_the_plans_limits(monkeypatch, lapse_db, figures):
+    at = internal(monkeypatch, lapse_db, "internal_pages/briefing.py")
+    at.date_input(key="meeting_date").set_value(dt.date(2026, 5, 20)).run()
+    at.switch_page("internal_pages/measure.py")
+    at.run()
+    at.selectbox(key="measure").select("cse_charges").run()
+    assert not at.exception
+    shown = texts(at)
+    assert LAPSE in shown
+    assert "Limits recalculated from August 2014: The Jay report" in shown
+    table = at.dataframe[0].value
+    assert table["Month"].iloc[-1] == "Apr 2026"
+    expected, _ = PlanAnalytics(figures, plans=plans_from_dict(extended())).chart("cse_charges", None, "2026-04")
+    frame = expected.frame()
+    assert table["Upper limit"].tolist() == frame["upper"].round(2).tolist()
+    assert f"{int(frame['special_cause'].sum())} month(s) show special-cause variation" in shown
+
+
+def test_pack_page_shows_the_notice_and_makes_the_pack(monkeypatch, lapse_db):
+    at = internal(monkeypatch, lapse_db, "internal_pages/pack.py")
+    at.date_input(key="pack_meeting").set_value(dt.date(2026, 5, 20)).run()
+    assert not at.exception
+    assert any(i.value.startswith(LAPSE) for i in at.info)
+    at.button(key="prepare_pack").click().run()
+    assert not at.exception
+    assert {b.proto.label for b in at.get("download_button")} == {"Download PDF", "Download HTML"}
+
+
+# --------------------------------------------------------------------------------------------------
+# A successor adopted later
+# --------------------------------------------------------------------------------------------------
+
+def test_a_successor_written_into_plan_yaml_judges_its_months_without_a_restart(monkeypatch, tmp_path, lapse_db,
+                                                                                  figures):
+    ref = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, ref)
+    monkeypatch.setenv("PCCDASH_REFERENCE_DIR", str(ref))
+    analytics = PlanAnalytics(figures)  # as the dashboard holds it, across edits of plan.yaml
+    before = analytics.status("2026-06")
+    assert not any(s.plan_in_force for s in before)
+    at = internal(monkeypatch, lapse_db, "internal_pages/briefing.py")
+    at.date_input(key="meeting_date").set_value(dt.date(2026, 7, 20)).run()
+    assert any("No Police and Crime Plan is in force in June 2026" in i.value for i in at.info)
+
+    # adopted two months into the lapse: from June 2026
+    (ref / "plan.yaml").write_text(yaml.safe_dump(with_successor("2026-06"), sort_keys=False), encoding="utf-8")
+    later = os.stat(ref / "plan.yaml").st_mtime + 5  # an edit within the clock's resolution is still seen
+    os.utime(ref / "plan.yaml", (later, later))
+
+    after = analytics.status("2026-06")
+    assert {s.plan for s in after} == {"Police and Crime Plan 2026-2030"}
+    assert [s.measure_id for s in after if s.is_force] == ["cse_charges", "cse_referrals", "cse_arrests"]
+    charges = next(s for s in after if s.is_force and s.measure_id == "cse_charges")
+    assert charges.target == 5 and charges.assurance_icon in ("pass", "fail", "hit_and_miss")
+    limits = {(s.measure_id, s.area): (s.mean, s.upper, s.lower) for s in before}
+    assert all(limits[(s.measure_id, s.area)] == (s.mean, s.upper, s.lower) for s in after)
+    # the lapse months stay unjudged, and now name the successor
+    assert not any(s.plan_in_force for s in analytics.status("2026-05"))
+    assert plan_notice("2026-05").endswith("Police and Crime Plan 2026-2030 starts in June 2026.")
+
+    at.run()  # the same dashboard session, no restart
+    assert not at.exception
+    assert not any("No Police and Crime Plan is in force" in i.value for i in at.info)
+    assert [o.content for o in at.get("button_group")[0].proto.options] == ["Keeping children safe"]
+
+
+def test_an_edited_spc_history_is_read_again_and_its_errors_name_the_entry_and_the_fix(tmp_path):
+    path = tmp_path / "spc_history.yaml"
+    path.write_text("measures:\n  cse_charges:\n    rebase: [{month: 2016-01, reason: A new recording system.}]\n",
+                    encoding="utf-8")
+    assert load_spc_history(path).rebase_months("cse_charges") != ()
+    path.write_text("measures:\n  cse_chargez:\n    rebase: [{month: 2016-01, reason: x}]\n", encoding="utf-8")
+    later = os.stat(path).st_mtime + 5
+    os.utime(path, (later, later))
+    with pytest.raises(ConfigError, match='spc_history.yaml, measures, "cse_chargez".*did you mean "cse_charges"'):
+        load_spc_history(path)
+    for body, message in (
+        ("measures: {cse_charges: {rebase: [{month: 2016-01}]}}", 'rebase 1: the field "reason" is required'),
+        ("measures: {cse_charges: {rebase: [{month: 2016-13, reason: x}]}}", "Write it as YYYY-MM"),
+        ("measures: {cse_charges: {rebase: [{month: 2016-01, reason: '  '}]}}", "should say in words"),
+        ("measures: {cse_charges: {rebase: [{month: 2016-01, reason: a}, {month: 2016-01, reason: b}]}}",
+         "already rebase 1"),
+        ("spc: {shift_lenght: 7}", 'did you mean "shift_length"'),
+    ):
+        with pytest.raises(ConfigError, match=message):
+            history_from_dict(yaml.safe_load(body))
