@@ -1,0 +1,175 @@
+"""The return calendar says for each month which measures arrived, are missing, overdue, refused or superseded,
+due by a working day of the following month (weekends and listed bank holidays excepted); a broken calendar
+file is named with its line and fix, and an edited one is read again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+
+import pytest
+from dashboard_helpers import ANALYST, internal, texts
+from helpers import write_csv
+
+from pipelines import warehouse
+from pipelines.errors import ConfigError
+from pipelines.ingest import ingest
+from pipelines.resubmission import supersede
+from pipelines.return_calendar import calendar_from_text, grid, incomplete_notices, load_calendar, return_status
+
+HEADER = "period,district,measure,value\n"
+DISTRICTS = ("Barnsley", "Doncaster", "Rotherham", "Sheffield")
+MAY = dt.date(2026, 5, 1)
+SMALL = """returns:
+  - name: Main
+    measures: [cse_arrests, cse_charges]
+    due_working_day: 5
+  - name: Later
+    measures: [cse_referrals]
+    due_working_day: 10
+    from: 2026-05
+bank_holidays: [2026-05-04, 2026-05-25]
+"""
+
+
+def rows(period: str, measure: str, values=(1, 2, 3, 4)) -> str:
+    return "".join(f"{period},{d},{measure},{v}\n" for d, v in zip(DISTRICTS, values, strict=True))
+
+
+def test_due_dates_skip_weekends_and_bank_holidays():
+    cal = calendar_from_text(SMALL)
+    assert cal.due_date(MAY, 5) == dt.date(2026, 6, 5)  # June 2026 starts on a Monday
+    assert cal.due_date(dt.date(2026, 4, 1), 5) == dt.date(2026, 5, 8)  # 4 May is a bank holiday
+    assert cal.due_date(dt.date(2026, 4, 1), 1) == dt.date(2026, 5, 1)
+    assert cal.due_date(dt.date(2026, 1, 1), 1) == dt.date(2026, 2, 2)  # 1 February 2026 is a Sunday
+    assert [(m, d) for _, m, d in cal.due(dt.date(2026, 4, 1))] == [("cse_arrests", dt.date(2026, 5, 8)),
+                                                                   ("cse_charges", dt.date(2026, 5, 8))]
+    assert [m for _, m, _ in cal.due(MAY)] == ["cse_arrests", "cse_charges", "cse_referrals"]
+    bundled = load_calendar()
+    assert bundled.due_date(dt.date(2026, 12, 1), 5) == dt.date(2027, 1, 8)  # 1 January 2027 is a holiday
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    (SMALL.replace("cse_charges]", "cse_chargs]"), 'line 3: returns entry 1 ("Main"): "cse_chargs" is not a '
+                                                   'measure of the force\'s return (did you mean "cse_charges"?)'),
+    (SMALL.replace("cse_charges]", "police_uk_drugs]"), "line 3: returns entry 1 (\"Main\"): \"police_uk_drugs\" "
+                                                        "is a police.uk measure, which no return reports"),
+    (SMALL.replace("due_working_day: 5", "due_working_day: 0"), "line 4: returns entry 1 (\"Main\"): "
+                                                                 "due_working_day 0 should be a whole number from 1"),
+    (SMALL.replace("[cse_referrals]", "[cse_arrests]"), 'line 6: returns entry 2 ("Later"): "cse_arrests" is also '
+                                                        'due in returns entry 1 ("Main") for the same months'),
+    (SMALL.replace("from: 2026-05", "from: May 2026"), 'line 8: returns entry 2 ("Later"): from "May 2026" is not '
+                                                       "a month; write it as YYYY-MM"),
+    (SMALL.replace("2026-05-25]", "25 May]"), "line 9: bank holiday 2 ('25 May') is not a date"),
+    (SMALL.replace("    due_working_day: 10", "    due_workday: 10"), 'unknown field "due_workday" (did you mean '
+                                                                       '"due_working_day"?)'),
+    (SMALL.replace("    measures: [cse_referrals]\n", ""), 'returns entry 2 ("Later"): the field "measures" is '
+                                                          "required"),
+    ("returns: [\n", "not valid YAML"),
+    ("bank_holidays: []\n", 'needs "returns:"'),
+])
+def test_a_broken_calendar_is_named_by_file_line_and_fix(text, words):
+    with pytest.raises(ConfigError) as caught:
+        calendar_from_text(text, "return_calendar.yaml")
+    assert str(caught.value).startswith("return_calendar.yaml")
+    assert words in str(caught.value)
+
+
+def test_a_measure_may_be_listed_twice_for_months_that_do_not_overlap():
+    cal = calendar_from_text(SMALL.replace("[cse_referrals]", "[cse_arrests]").replace(
+        "    due_working_day: 5\n", "    due_working_day: 5\n    to: 2026-04\n", 1))
+    assert [(m, d) for _, m, d in cal.due(MAY) if m == "cse_arrests"] == [("cse_arrests", dt.date(2026, 6, 12))]
+
+
+def test_the_calendar_is_read_again_when_it_changes_and_a_missing_one_is_named(tmp_path):
+    path = tmp_path / "return_calendar.yaml"
+    path.write_text(SMALL)
+    assert load_calendar(path).returns[0].due_working_day == 5
+    path.write_text(SMALL.replace("due_working_day: 5", "due_working_day: 3"))
+    os.utime(path, ns=(path.stat().st_mtime_ns + 10**9, path.stat().st_mtime_ns + 10**9))
+    assert load_calendar(path).returns[0].due_working_day == 3
+    with pytest.raises(ConfigError, match="is missing: copy pipelines/reference/return_calendar.yaml there"):
+        load_calendar(tmp_path / "none.yaml")
+
+
+def test_each_due_measure_is_arrived_missing_overdue_refused_or_superseded(con, tmp_path):
+    cal = calendar_from_text(SMALL)
+    assert ingest(con, [write_csv(tmp_path / "may.csv", HEADER + rows("2026-05", "cse_arrests"))]).ok
+    con.execute("UPDATE file_registry SET received_at = TIMESTAMP '2026-06-03 09:00'")  # on time
+    assert not ingest(con, [write_csv(tmp_path / "may-charges.csv", HEADER + rows("2026-05", "cse_charges",
+                                                                                    (1, 2, 3, "x")))]).ok
+    on_due_day = {r.measure: r for r in return_status(con, MAY, dt.date(2026, 6, 5), cal)}
+    assert {m: r.state for m, r in on_due_day.items()} == {"cse_arrests": "arrived", "cse_charges": "refused",
+                                                           "cse_referrals": "missing"}
+    assert on_due_day["cse_arrests"].file.name == "may.csv" and not on_due_day["cse_arrests"].late
+    assert on_due_day["cse_arrests"].words() == 'arrived in "may.csv" (#1) on 3 June 2026'
+    assert on_due_day["cse_charges"].refused.file_id == 2
+    assert on_due_day["cse_referrals"].due == dt.date(2026, 6, 12)
+    assert incomplete_notices(con, MAY, dt.date(2026, 6, 5), cal) == [
+        'The return for May 2026 was refused for cse_charges (file "may-charges.csv" (#2)). Those figures are '
+        "missing for May 2026 until a corrected return is loaded.",
+        "May 2026 is incomplete: cse_referrals has not arrived yet (due 12 June 2026)."]
+
+    supersede(con, 2, {"email": "analyst@example.org"}, "The force withdrew it", withdrawn=True)
+    later = {r.measure: r.state for r in return_status(con, MAY, dt.date(2026, 6, 20), cal)}
+    assert later == {"cse_arrests": "arrived", "cse_charges": "superseded", "cse_referrals": "overdue"}
+    assert incomplete_notices(con, MAY, dt.date(2026, 6, 20), cal) == [
+        "The return for May 2026 is overdue (due 12 June 2026): cse_referrals is missing.",
+        "May 2026: a refused return was withdrawn or superseded and nothing has arrived in its place for "
+        "cse_charges, so those figures are missing."]
+
+    assert ingest(con, [write_csv(tmp_path / "may-v2.csv", HEADER + rows("2026-05", "cse_charges")
+                                  + rows("2026-05", "cse_referrals"))]).ok
+    done = return_status(con, MAY, dt.date(2026, 6, 20), cal)
+    assert [r.state for r in done] == ["arrived"] * 3
+    assert [r.late for r in done] == [False, True, True]  # loaded after 12 June
+    assert incomplete_notices(con, MAY, dt.date(2026, 6, 20), cal) == []
+    table = grid(con, [dt.date(2026, 4, 1), MAY], dt.date(2026, 6, 20), cal)
+    assert table.to_dict("records") == [
+        {"month": "2026-05", "cse_arrests": "arrived", "cse_charges": "arrived (late)",
+         "cse_referrals": "arrived (late)"},
+        {"month": "2026-04", "cse_arrests": "overdue", "cse_charges": "overdue", "cse_referrals": "not due"}]
+
+
+def test_pccdash_calendar_prints_a_month_and_the_grid(db, tmp_path, run_cli):
+    assert run_cli("ingest", write_csv(tmp_path / "oct.csv", HEADER + rows("2026-10", "cse_arrests")),
+                   "--db", db).exit_code == 0
+    month = run_cli("calendar", "--month", "2026-10", "--db", db)
+    assert month.exit_code == 0, month.output
+    assert 'cse_arrests                      arrived' in month.stdout
+    assert "cse_charges                      missing    missing, not yet due (due 6 November 2026)" not in month.stdout
+    assert "The return for October 2026 is overdue (due 6 November 2026): grooming_arrests, cse_charges" \
+           in month.stdout
+    whole = run_cli("calendar", "--months", "2", "--db", db)
+    assert whole.exit_code == 0
+    assert whole.stdout.splitlines()[0].split() == ["month", "2026-10", "2026-09"]
+    assert "cse_arrests" in whole.stdout.splitlines()[1] and "arrived" in whole.stdout.splitlines()[1]
+    assert "The return for October 2026 is overdue" in whole.stdout
+
+
+def test_the_returns_page_shows_the_latest_month_and_the_grid(monkeypatch, db, tmp_path):
+    with warehouse.connect(db) as con:
+        assert ingest(con, [write_csv(tmp_path / "oct.csv", HEADER + rows("2026-10", "cse_arrests"))]).ok
+    at = internal(monkeypatch, db, "internal_pages/returns.py", ANALYST)
+    assert not at.exception
+    assert "The return for October 2026 is overdue (due 6 November 2026)" in texts(at)
+    table = at.dataframe[0].value
+    assert table.loc[table["month"] == "2026-10", "cse_arrests"].item().startswith("arrived")
+    assert table.loc[table["month"] == "2026-10", "cse_charges"].item() == "overdue"
+    at.selectbox(key="returns_month").set_value(dt.date(2026, 10, 1)).run()
+    detail = at.dataframe[1].value.set_index("measure")
+    assert detail.loc["cse_arrests", "detail"].startswith('arrived late in "oct.csv" (#1)')
+
+
+def test_the_returns_page_explains_a_broken_calendar_instead_of_failing(monkeypatch, db, tmp_path,
+                                                                        command_line_reference):
+    folder = tmp_path / "reference"
+    shutil.copytree(command_line_reference, folder)
+    (folder / "return_calendar.yaml").write_text(SMALL.replace("cse_charges]", "cse_chargs]"))
+    monkeypatch.setenv("PCCDASH_REFERENCE_DIR", str(folder))
+    with warehouse.connect(db):
+        pass
+    at = internal(monkeypatch, db, "internal_pages/returns.py", ANALYST)
+    assert not at.exception
+    assert '"cse_chargs" is not a measure of the force\'s return' in texts(at)
