@@ -40,6 +40,7 @@ PAGES = {
     ],
     "Publishing": [
         st.Page("internal_pages/publishing.py", title="Approve and publish", icon=":material/publish:"),
+        st.Page("internal_pages/audit.py", title="Audit trail", icon=":material/history:"),
     ],
 }
 with failsafe.guarded():

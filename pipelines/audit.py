@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import getpass
+import io
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ import pandas as pd
 
 from .access import NotAllowed, command_line_identities
 from .errors import PccDashError
+from .exports import write_csv
 from .warehouse import utc_now
 
 # Every action the trail knows, with the words the audit page shows for it.
@@ -210,7 +212,8 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
     Action in words, About, Detail."""
     def how(row) -> str:
         words = HOW.get(row.channel, row.channel)
-        return f"{words} (account {row.os_account})" if row.os_account else words
+        account = row.os_account if isinstance(row.os_account, str) else ""  # a missing one reads as NaN
+        return f"{words} (account {account})" if account else words
 
     return pd.DataFrame({
         "When": [f"{t:%Y-%m-%d %H:%M:%S} UTC" for t in frame["acted_at"]],
@@ -220,3 +223,10 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
         "About": frame["subject"].fillna("").astype(str).tolist(),
         "Detail": frame["detail"].fillna("").astype(str).tolist(),
     }, columns=["When", "Who", "How", "Action", "About", "Detail"])
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """A frame as CSV that is safe to open in a spreadsheet: a typed reason starting "=" stays text."""
+    out = io.StringIO()
+    write_csv(frame, out)
+    return out.getvalue()

@@ -15,7 +15,7 @@ INTERNAL = str(ROOT / "dashboard" / "app.py")
 PUBLIC = str(ROOT / "dashboard" / "public_app.py")
 INTERNAL_PAGES = [f"internal_pages/{name}.py" for name in (
     "briefing", "measure", "pack", "context", "checks", "quarantine", "files", "returns", "provenance", "flags",
-    "publishing")]
+    "publishing", "audit")]
 PUBLIC_PAGES = ["public_pages/summary.py", "public_pages/tables.py", "public_pages/accessibility.py"]
 PCC = {"is_logged_in": True, "email": "pcc@example.org", "name": "The Commissioner"}
 ANALYST = {"is_logged_in": True, "email": "analyst@example.org"}

@@ -1,0 +1,52 @@
+"""Audit trail: who approved, published, withdrew, flagged, resolved, wrote commentary or questions, or
+superseded a file; when; and how (signed in to the app, on the command line, or the program itself)."""
+
+import streamlit as st
+
+from dashboard import auth, data
+from pipelines.audit import ACTIONS, CHANNELS, HOW, csv_text, events, readable
+from pipelines.errors import PccDashError
+
+user = auth.signed_in()
+st.title("Audit trail")
+if not user.may("audit"):
+    st.info(f"{user.email} may not read the audit trail: it is for the Commissioner's and the analysts' roles "
+            "(pipelines/reference/access.yaml).")
+    st.stop()
+data.no_warehouse_guard()
+everything = data.call(events)
+if everything is None or everything.empty:
+    st.info("Nothing has been recorded yet. Every approval, publication, withdrawal, flag, resolution, commentary, "
+            "question edit and supersession will be listed here, with who did it, when and how.")
+    st.stop()
+st.write("Every approval, publication, withdrawal, flag, resolution, commentary, question edit and supersession, "
+         "newest first, with who did it, when (UTC) and how: in this app (signed in), on the command line (with the "
+         "computer account that ran it), or by the program itself (the demo's own set-up).")
+
+c1, c2, c3 = st.columns(3)
+action = c1.selectbox("Action", list(ACTIONS), index=None, format_func=lambda a: ACTIONS[a].capitalize(),
+                      placeholder="Every action", key="audit_action")
+identity = c2.selectbox("Who", sorted(everything["identity"].unique()), index=None, placeholder="Everyone",
+                        key="audit_identity")
+channel = c3.selectbox("How", list(CHANNELS), index=None, format_func=lambda c: HOW[c].capitalize(),
+                       placeholder="Any way", key="audit_channel")
+c4, c5 = st.columns(2)
+days = c4.date_input("Between (UTC)", value=(), key="audit_days", format="DD/MM/YYYY",
+                     min_value=everything["acted_at"].min().date(), max_value=everything["acted_at"].max().date())
+text = c5.text_input("Text in what it was about or its detail", key="audit_text", max_chars=200)
+
+days = tuple(days) if isinstance(days, (tuple, list)) else (days,)
+try:
+    found = data.call(events, action=action, identity=identity, channel=channel,
+                      start=days[0] if days else None, end=days[-1] if days else None, text=text or None)
+except PccDashError as exc:
+    st.error(str(exc))
+    st.stop()
+if found.empty:
+    st.info("No record matches these filters. Clear one of them to see more.")
+    st.stop()
+st.metric("Records", f"{len(found):,}", help=f"of {len(everything):,} in the trail")
+shown = readable(found)
+st.dataframe(shown, hide_index=True, width="stretch")
+st.download_button("Download CSV", csv_text(shown).encode("utf-8"), file_name="audit-trail.csv", mime="text/csv",
+                   key="audit_download", icon=":material/download:")

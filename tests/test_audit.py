@@ -1,0 +1,317 @@
+"""Every approval, flag, resolution, commentary and question edit leaves one audit record, with the identity, the
+time and how it was done, in the same transaction as the change; the command line acts only for identities
+access.yaml maps to the operating-system account running it; the audit page and `pccdash audit` list the trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pytest
+import yaml
+from dashboard_helpers import ANALYST, PCC, copy_warehouse, internal, texts
+from helpers import run_pccdash
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+from pipelines import audit, warehouse
+from pipelines.access import NotAllowed, command_line_mapping
+from pipelines.briefing import save_text
+from pipelines.catalogue import reference_dir
+from pipelines.errors import ConfigError
+from pipelines.flags import raise_flag, resolve_flag
+from pipelines.publish.approval import approve
+
+APP_PCC = {"email": "pcc@example.org"}
+APP_ANALYST = {"email": "analyst@example.org"}
+
+
+@pytest.fixture
+def wh(sample_db, tmp_path):
+    return copy_warehouse(sample_db, tmp_path)
+
+
+def trail(db) -> list[tuple]:
+    with warehouse.connect_read_only(db) as con:
+        return con.execute("SELECT identity, channel, os_account, action, subject, detail FROM audit_event "
+                           "ORDER BY event_id").fetchall()
+
+
+def count(db, table: str) -> int:
+    with warehouse.connect_read_only(db) as con:
+        return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Each writer leaves exactly one record, with the right identity and channel
+
+
+def test_each_writer_leaves_one_record_with_who_and_how(wh):
+    before = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    with warehouse.connect(wh) as con:
+        fid = raise_flag(con, APP_ANALYST, scope="figure", reason="Two charges counted twice", period="2015-07",
+                         district="Rotherham", measure="cse_charges", blocking=True)
+    assert trail(wh) == [("analyst@example.org", "app", None, "flag",
+                          f"flag #{fid} on 2015-07 Rotherham cse_charges",
+                          "Two charges counted twice (blocks approval)")]
+    with warehouse.connect(wh) as con:
+        resolve_flag(con, APP_PCC, fid, "Checked with the force: the return was right.")
+    assert trail(wh)[1:] == [("pcc@example.org", "app", None, "resolve", f"flag #{fid}",
+                              "Checked with the force: the return was right.")]
+    with warehouse.connect(wh) as con:
+        save_text(con, APP_PCC, period=dt.date(2015, 7, 1), kind="commentary", measure="cse_charges",
+                  body="Charges fell in Q4.")
+    assert trail(wh)[2:] == [("pcc@example.org", "app", None, "commentary", "2015-07, cse_charges",
+                              "Charges fell in Q4.")]
+    with warehouse.connect(wh) as con:
+        save_text(con, APP_ANALYST, period=dt.date(2015, 7, 1), kind="questions", body="1. Why did charges fall?")
+    assert trail(wh)[3:] == [("analyst@example.org", "app", None, "questions", "2015-07",
+                              "1. Why did charges fall?")]
+    with warehouse.connect(wh) as con:
+        approve(con, ["2015-07"], audit.cli_actor("pcc@example.org"))
+        n = con.execute("SELECT count(*) FROM figure WHERE period = DATE '2015-07-01'").fetchall()[0][0]
+    assert trail(wh)[4:] == [("pcc@example.org", "cli", audit.os_account(), "approve", "2015-07",
+                              f"{n:,} figures as they stood")]
+    with warehouse.connect_read_only(wh) as con:
+        times = [t for (t,) in con.execute("SELECT acted_at FROM audit_event").fetchall()]
+    assert all(before <= t <= dt.datetime.now(dt.UTC).replace(tzinfo=None) for t in times)  # UTC, when done
+
+
+def test_a_refused_write_leaves_no_record(wh):
+    with warehouse.connect(wh) as con:
+        with pytest.raises(NotAllowed):
+            approve(con, ["2015-07"], APP_ANALYST)  # an analyst may not approve
+        with pytest.raises(Exception, match="Say why"):
+            raise_flag(con, APP_ANALYST, scope="figure", reason=" ", period="2015-07", district="Rotherham",
+                       measure="cse_charges")
+    assert trail(wh) == []
+
+
+@pytest.mark.parametrize("writer", ["flag", "resolve", "commentary", "approve"])
+def test_a_crash_while_recording_leaves_neither_the_change_nor_its_record(wh, monkeypatch, writer):
+    """Regression: the writers ran without a transaction, so a failure after the change kept the change."""
+    if writer == "resolve":
+        with warehouse.connect(wh) as con:
+            fid = raise_flag(con, APP_ANALYST, scope="district_month", reason="Late", period="2015-07",
+                             district="Barnsley")
+    before = {t: count(wh, t) for t in ("figure_flag", "briefing_text", "period_status", "publication_event",
+                                        "audit_event")}
+    resolved_before = count(wh, "figure_flag WHERE resolved_at IS NOT NULL")
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(audit, "record", crash)
+    with warehouse.connect(wh) as con, pytest.raises(RuntimeError):
+        if writer == "flag":
+            raise_flag(con, APP_ANALYST, scope="district_month", reason="Late", period="2015-07", district="Barnsley")
+        elif writer == "resolve":
+            resolve_flag(con, APP_ANALYST, fid, "Done")
+        elif writer == "commentary":
+            save_text(con, APP_PCC, period=dt.date(2015, 7, 1), kind="commentary", measure="cse_charges", body="x")
+        else:
+            approve(con, ["2015-07"], APP_PCC)
+    assert {t: count(wh, t) for t in before} == before
+    assert count(wh, "figure_flag WHERE resolved_at IS NOT NULL") == resolved_before
+
+
+# ---------------------------------------------------------------------------------------------------
+# The command line acts only for the identities mapped to its operating-system account
+
+
+def test_the_command_line_approves_as_a_mapped_identity_recording_cli_and_the_account(run_cli, wh):
+    out = run_cli("approve", "2015-07", "--db", wh, "--as", "pcc@example.org")
+    assert out.exit_code == 0, out.output
+    assert f"Approved by pcc@example.org (account {audit.os_account()}): 2015-07" in out.output
+    assert [r[:5] for r in trail(wh)] == [("pcc@example.org", "cli", audit.os_account(), "approve", "2015-07")]
+
+
+def test_the_command_line_refuses_an_identity_not_mapped_to_its_account(run_cli, wh):
+    out = run_cli("approve", "2015-07", "--db", wh, "--as", "someone.else@example.org")
+    assert out.exit_code == 1
+    assert (f'The account "{audit.os_account()}" may not act as "someone.else@example.org" from the command line'
+            in out.output)
+    assert "command_line" in out.output and "access.yaml" in out.output
+    assert "Traceback" not in out.output
+    assert trail(wh) == [] and count(wh, "period_status") == 0
+
+
+@pytest.fixture
+def access_file(tmp_path, monkeypatch, command_line_reference):
+    """A copy of the reference folder in use, and a function writing its access.yaml's command_line."""
+    folder = tmp_path / "reference"
+    shutil.copytree(command_line_reference, folder)
+    monkeypatch.setenv("PCCDASH_REFERENCE_DIR", str(folder))
+
+    def write(mapping) -> None:
+        data = yaml.safe_load((folder / "access.yaml").read_text())
+        data["command_line"] = mapping
+        (folder / "access.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+
+    return write
+
+
+def test_another_accounts_mapping_and_a_spoofed_user_variable_do_not_let_this_account_act(
+        run_cli, wh, access_file, monkeypatch):
+    access_file({"somebody-else": ["pcc@example.org"]})
+    for var in ("USER", "LOGNAME", "USERNAME"):
+        monkeypatch.setenv(var, "somebody-else")
+    out = run_cli("approve", "2015-07", "--db", wh, "--as", "pcc@example.org")
+    assert out.exit_code == 1 and "may not act as" in out.output
+    with pytest.raises(NotAllowed):
+        audit.cli_actor("pcc@example.org")
+    assert trail(wh) == []
+
+
+def test_the_publish_command_refuses_an_unmapped_identity_before_opening_anything(run_cli, tmp_path):
+    missing = tmp_path / "no-such.duckdb"
+    out = run_cli("publish", "--db", missing, "--as", "someone.else@example.org")
+    assert out.exit_code == 1 and "may not act as" in out.output
+    assert not missing.exists()
+
+
+def test_the_identity_is_matched_whatever_its_case_and_recorded_as_listed(run_cli, wh):
+    assert run_cli("approve", "2015-07", "--db", wh, "--as", "PCC@Example.org").exit_code == 0
+    assert trail(wh)[0][0] == "pcc@example.org"
+
+
+@pytest.mark.parametrize("mapping, where", [
+    (["pcc@example.org"], "command_line should map each operating-system account"),
+    ({"root": {"email": "pcc@example.org"}}, 'account "root": list the identities'),
+    ({"root": []}, 'account "root": list the identities'),
+    ({"root": ["pcc@example.org", 3]}, "3 is not an identity"),
+    ({1001: ["pcc@example.org"]}, "quote a name made of digits"),
+])
+def test_a_malformed_command_line_mapping_is_refused_naming_access_yaml_and_the_line(access_file, mapping, where,
+                                                                                      run_cli, wh):
+    access_file(mapping)
+    with pytest.raises(ConfigError) as err:
+        command_line_mapping()
+    message = str(err.value)
+    assert "access.yaml, line " in message and where in message
+    line = int(message.split("line ")[1].split(":")[0])
+    text = (reference_dir() / "access.yaml").read_text().splitlines()[line - 1]
+    assert text.startswith("command_line:") or text.strip().startswith(str(next(iter(mapping), "")))
+    out = run_cli("approve", "2015-07", "--db", wh, "--as", "pcc@example.org")
+    assert out.exit_code == 1 and "access.yaml, line" in out.output and "Traceback" not in out.output
+
+
+def test_a_single_identity_may_stand_alone_and_no_mapping_lets_no_one_act(access_file):
+    access_file({audit.os_account(): "pcc@example.org"})
+    assert audit.cli_actor("pcc@example.org").identity == "pcc@example.org"
+    access_file(None)
+    with pytest.raises(NotAllowed):
+        audit.cli_actor("pcc@example.org")
+
+
+@pytest.mark.slow
+def test_a_pccdash_process_acts_for_the_identity_mapped_to_its_account(wh):
+    """The mapping reaches commands run as their own process, as a person at a terminal runs them."""
+    done = run_pccdash("approve", "2015-07", "--db", wh, "--as", "pcc@example.org")
+    assert done.returncode == 0, done.stderr
+    refused = run_pccdash("approve", "2015-08", "--db", wh, "--as", "nobody@example.org")
+    assert refused.returncode == 1 and "may not act as" in refused.stderr
+    assert [r[:4] for r in trail(wh)] == [("pcc@example.org", "cli", audit.os_account(), "approve")]
+
+
+def test_the_demo_publishes_its_months_as_the_program_itself(wh, tmp_path, monkeypatch):
+    from pipelines.cli import _publish_demo_months
+    from pipelines.sample_data import DEMO_PUBLISHED_MONTHS
+
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
+    _publish_demo_months(wh)
+    approvals = [r for r in trail(wh) if r[3] == "approve"]
+    assert [r[4] for r in approvals] == list(DEMO_PUBLISHED_MONTHS)
+    assert {r[:3] for r in approvals} == {("pcc@example.org", "system", audit.os_account())}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Reading the trail: the audit page and `pccdash audit`
+
+
+@pytest.fixture
+def acted(wh, monkeypatch):
+    """A trail: an analyst flagged in March 2026 (with a reason a spreadsheet would run as a formula), the PCC
+    wrote a commentary in April 2026 in the app, and approved a month from the command line just now."""
+    with warehouse.connect(wh) as con:
+        with monkeypatch.context() as m:
+            m.setattr(audit, "utc_now", lambda: dt.datetime(2026, 3, 2, 10, 0))
+            raise_flag(con, APP_ANALYST, scope="district_month", reason="=HYPERLINK(\"http://x\",\"late\")",
+                       period="2015-07", district="Barnsley")
+            m.setattr(audit, "utc_now", lambda: dt.datetime(2026, 4, 15, 9, 30))
+            save_text(con, APP_PCC, period=dt.date(2015, 7, 1), kind="commentary", measure="cse_charges",
+                      body="Charges fell in Q4.")
+        approve(con, ["2015-06"], audit.cli_actor("pcc@example.org"))
+    return wh
+
+
+def test_the_audit_page_lists_the_trail_newest_first_with_filters(monkeypatch, acted):
+    at = internal(monkeypatch, acted, "internal_pages/audit.py", ANALYST)
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["When", "Who", "How", "Action", "About", "Detail"]
+    assert list(table["Action"]) == ["approved a month for publication", "wrote a commentary", "raised a flag"]
+    assert table["How"][0] == f"on the command line (account {audit.os_account()})"
+    assert table["How"][2] == "in the app, signed in"
+    assert table["When"][0].endswith(" UTC")
+
+    at.selectbox(key="audit_action").select("flag").run()
+    assert list(at.dataframe[0].value["Who"]) == ["analyst@example.org"]
+    at.selectbox(key="audit_action").select(None).run()
+    at.selectbox(key="audit_identity").select("pcc@example.org").run()
+    assert list(at.dataframe[0].value["About"]) == ["2015-06", "2015-07, cse_charges"]
+    at.selectbox(key="audit_channel").select("cli").run()
+    assert list(at.dataframe[0].value["About"]) == ["2015-06"]
+    at.selectbox(key="audit_channel").select(None).run()
+    at.text_input(key="audit_text").input("q4").run()
+    assert list(at.dataframe[0].value["Detail"]) == ["Charges fell in Q4."]
+    at.text_input(key="audit_text").input("").run()
+    at.selectbox(key="audit_identity").select(None).run()
+    assert table["When"][2] == "2026-03-02 10:00:00 UTC"
+    at.date_input(key="audit_days").set_value((dt.date(2026, 3, 2), dt.date(2026, 4, 15))).run()
+    assert list(at.dataframe[0].value["Action"]) == ["wrote a commentary", "raised a flag"]
+    at.date_input(key="audit_days").set_value((dt.date(2026, 3, 3), dt.date(2026, 4, 14))).run()
+    assert not at.dataframe and "No record matches" in texts(at)
+
+
+def test_the_audit_download_holds_the_rows_shown_with_formulas_neutralised(monkeypatch, acted):
+    served: list[bytes] = []
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def keep(self, path_or_data, mimetype, kind, filename=None):
+        served.append(path_or_data)
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    at = internal(monkeypatch, acted, "internal_pages/audit.py", PCC)
+    at.selectbox(key="audit_action").select("flag").run()
+    assert at.get("download_button")[0].proto.label == "Download CSV"
+    csv = served[-1].decode("utf-8").splitlines()
+    assert csv[0] == "When,Who,How,Action,About,Detail"
+    assert len(csv) == 2 and ",analyst@example.org,\"in the app, signed in\",raised a flag," in csv[1]
+    assert csv[1].endswith('"\'=HYPERLINK(""http://x"",""late"")"')  # text, not a formula, in a spreadsheet
+
+
+def test_the_audit_page_says_when_nothing_is_recorded_yet(monkeypatch, wh):
+    at = internal(monkeypatch, wh, "internal_pages/audit.py", PCC)
+    assert not at.exception and "Nothing has been recorded yet" in texts(at)
+
+
+def test_pccdash_audit_prints_the_trail_with_filters_and_as_csv(run_cli, acted):
+    out = run_cli("audit", "--db", acted)
+    assert out.exit_code == 0
+    lines = out.output.splitlines()
+    assert lines[0].split()[:3] == ["When", "Who", "How"]
+    assert "approved a month for publication" in lines[1] and "raised a flag" in lines[3]
+    out = run_cli("audit", "--db", acted, "--action", "approve", "--format", "csv")
+    assert out.output.splitlines()[1].split(",")[1] == "pcc@example.org"
+    assert len(out.output.splitlines()) == 2
+    assert "No audit records match." in run_cli("audit", "--db", acted, "--to", "2026-03-01").output
+    out = run_cli("audit", "--db", acted, "--from", "2026-03", "--to", "2026-04", "--how", "app", "--format", "csv")
+    assert [line.split(",")[0] for line in out.output.splitlines()[1:]] == ["2026-04-15 09:30:00 UTC",
+                                                                           "2026-03-02 10:00:00 UTC"]
+    out = run_cli("audit", "--db", acted, "--to", "2026-03", "--format", "csv")
+    assert out.output.splitlines()[1].endswith('"\'=HYPERLINK(""http://x"",""late"")"')
+    out = run_cli("audit", "--db", acted, "--action", "approved")
+    assert out.exit_code == 1 and '"approved" is not an action' in out.output
+    out = run_cli("audit", "--db", acted, "--from", "yesterday")
+    assert out.exit_code == 1 and "YYYY-MM-DD" in out.output
