@@ -296,3 +296,33 @@ def test_the_publishing_page_previews_asks_for_confirmation_and_withdraws(loaded
     assert "Months added: July 2015." in texts(at), "July is approved again, ready to publish once corrected"
     with warehouse.connect_read_only(loaded) as con:
         assert audit_rows(con, "withdraw")[0][:3] == ("pcc@example.org", "app", "snapshot 2")
+
+
+def test_a_withdrawal_stopped_before_the_switch_is_finished_by_running_it_again(loaded, folder, monkeypatch):
+    """Regression guard: the record is written first, so running it again must finish the switch, not withdraw
+    the snapshot before as well."""
+    from pipelines.publish import snapshot
+
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-06"], PCC)
+        publish(con, PCC)
+        approve(con, ["2015-07"], PCC)
+        publish(con, PCC)
+
+    def stop(name):
+        if name == "withdraw_before_switch":
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(snapshot.faults, "point", stop)
+    with warehouse.connect(loaded) as con, pytest.raises(KeyboardInterrupt):
+        withdraw(con, PCC, "July was wrong.")
+    assert public_side.current_snapshot() == folder / "snapshot-0002.duckdb"
+    assert not list(folder.glob(".*.tmp")), "no half-written pointer is left behind"
+    monkeypatch.setattr(snapshot.faults, "point", lambda name: None)
+    with warehouse.connect(loaded) as con:
+        done = withdraw(con, PCC, "July was wrong.")
+        assert (done.version, done.restored) == (2, 1)
+        assert con.execute("SELECT count(*) FROM snapshot_withdrawal").fetchall() == [(1,)]
+        assert len(audit_rows(con, "withdraw")) == 1
+    assert public_side.current_snapshot() == folder / "snapshot-0001.duckdb"
+    assert len(public_side.withdrawals()) == 1
