@@ -4,6 +4,8 @@ A snapshot holds the approved months only, each as its figures stood when approv
 control; public wording for caveats (never an analyst's note or a value a caveat would give away);
 and what a re-publication revised. It is built beside the others as a temporary file, checked, and
 renamed into place; then `current.json` is replaced, in one rename, to name it. Earlier snapshots stay.
+`preview_publication` builds the same cells without writing anything, for the person to confirm first;
+`withdraw` switches the pointer back to the snapshot before, and the pointer carries the withdrawal notices.
 """
 
 from __future__ import annotations
