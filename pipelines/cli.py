@@ -41,6 +41,11 @@ class Cli(click.Group):
         except PccDashError as exc:
             click.secho(f"Error: {exc}", fg="red", err=True)
             sys.exit(1)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise  # click's own: --help and --version, usage errors, a declined prompt
+        except BrokenPipeError:  # the reader stopped early (`pccdash figures | head`): nothing to say
+            sys.stderr.close()
+            sys.exit(0)
         except KeyboardInterrupt:
             click.secho("Stopped. Whatever was being written is kept whole or not at all; run the command "
                         "again to finish the job.", fg="yellow", err=True)

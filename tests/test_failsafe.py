@@ -62,3 +62,13 @@ def test_a_command_fault_is_a_sentence_and_its_traceback_goes_to_the_log(monkeyp
     assert "Traceback" not in result.output
     log = tmp_path / "var" / "log" / "pccdash.log"
     assert "RuntimeError: boom inside" in log.read_text() and "Traceback" in log.read_text()
+
+
+def test_help_version_and_usage_errors_are_clicks_own_not_faults(run_cli):
+    """Regression: the catch-all must let click's normal exits (--help, --version) and usage errors through."""
+    for args in (("--help",), ("check", "--help"), ("--version",)):
+        result = run_cli(*args)
+        assert result.exit_code == 0 and "did not expect" not in result.output, args
+    result = run_cli("plan", "--no-such-option")
+    assert result.exit_code == 2 and "No such option" in result.output and "did not expect" not in result.output
+    assert not errors.FAULTS
