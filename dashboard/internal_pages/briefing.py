@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import auth, data, ui
-from pipelines.briefing.pack import period_notices
+from pipelines.briefing.pack import period_notices, return_notices
 from pipelines.catalogue import catalogue, force
 from pipelines.flags import caveats, caveats_by_figure, force_caveats
 from pipelines.plan.narrative import format_change, format_number
@@ -20,6 +20,8 @@ if lapse:
     st.info(lapse, icon=":material/info:")
 for text in warnings:
     st.warning(text, icon=":material/event_busy:")
+for text in data.call(return_notices, period.month, period.meeting):
+    st.warning(text, icon=":material/assignment_late:")
 cav = data.call(caveats, start=period.month_key, end=period.month_key)
 by_figure = caveats_by_figure(cav)
 cat, districts = catalogue(), force().districts

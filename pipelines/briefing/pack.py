@@ -8,14 +8,17 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from .. import settings
 from ..catalogue import catalogue, force
 from ..errors import PccDashError
 from ..figures import accepted_months, plan_figures
 from ..flags import caveats, caveats_by_figure, force_caveats
 from ..plan import PlanAnalytics, plan_notices
 from ..plan.narrative import format_change, format_number
+from ..plan.periods import month_label, month_number
 from ..plan.spc import assurance_text
 from ..public import MANAGEMENT_INFORMATION
+from ..return_calendar import incomplete_notices, latest_due_month, statuses
 from ..warehouse import utc_now
 from .model import Pack, PackChart, PackMeasure, PackRow
 from .notes import latest_texts, questions_list
@@ -49,6 +52,30 @@ def pack_notices(analytics: PlanAnalytics, period: ReportingPeriod, months: list
     return [*([lapse] if lapse else []), *warnings]
 
 
+def return_notices(con: duckdb.DuckDBPyConnection, month: dt.date, meeting: dt.date) -> list[str]:
+    """What a briefing says about the force's returns, as they stood at the meeting (or today, if sooner): the
+    reporting month's, if any of it is missing, and the later months whose return was due and is not all in."""
+    as_of = min(settings.today(), meeting)
+    last = latest_due_month(as_of)
+    out = incomplete_notices(con, month, as_of)
+    later = []
+    following = (month.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    wanted = []
+    while following <= last:
+        wanted.append(following)
+        following = (following + dt.timedelta(days=32)).replace(day=1)
+    for m, rows in statuses(con, wanted, as_of).items():
+        if any(r.state in ("overdue", "refused", "superseded") for r in rows):
+            later.append(m)
+    if len(later) == 1:
+        out += incomplete_notices(con, later[0], as_of)
+    elif later:
+        out.append(f"The returns for {len(later)} later months ({month_label(month_number(later[0]))} to "
+                   f"{month_label(month_number(later[-1]))}) are overdue or refused, so their figures are missing: "
+                   "the Returns calendar page shows what is due and what has arrived.")
+    return out
+
+
 def variation_words(status) -> str:
     """The status's variation in words, capitalised ("Too few months" before a chart has limits)."""
     words = status.variation
@@ -71,7 +98,8 @@ def build_pack(con: duckdb.DuckDBPyConnection, meeting: dt.date, generated_by: s
     statuses = analytics.status(period.month)
     cav = caveats(con, start=period.month, end=period.month)
     texts = latest_texts(con, period.month)
-    return assemble(period, statuses, cav, texts, generated_by, notices=pack_notices(analytics, period, months))
+    notices = [*pack_notices(analytics, period, months), *return_notices(con, period.month, meeting)]
+    return assemble(period, statuses, cav, texts, generated_by, notices=notices)
 
 
 def assemble(period: ReportingPeriod, statuses, cav: pd.DataFrame, texts: dict, generated_by: str, *,
