@@ -147,10 +147,10 @@ class PlanAnalytics:
             return [self.panel.force_index, *range(len(self.panel.districts))]
         return [self.panel.area_index(district)]
 
-    def series(self, measure_id: str, area: int) -> SeriesSpc:
+    def series(self, measure_id: str, area: int, history: SpcHistory | None = None) -> SeriesSpc:
         """The chartable series of a measure in an area, segmented at the measure's rebases in its SPC
         history (cached: every month of a run reuses it; an edited history builds it again)."""
-        history = self.history
+        history = history or self.history
         rebase = history.rebase_months(measure_id)
         key = (measure_id, area, rebase, history.spc)
         out = self._series.get(key)
@@ -189,7 +189,8 @@ class PlanAnalytics:
         plan = plans.plan_for(number)
         shown = plan if plan is not None else plans.shown_plan(number)
         areas = self._areas(district)
-        return [self._status(plan is not None, shown.name, pm, area, number)
+        history = self.history  # once per month, not once per series: a run of months stats the file less
+        return [self._status(plan is not None, shown.name, pm, area, number, history)
                 for pm in shown.measures() for area in areas]
 
     def notice(self, month: object) -> str | None:
@@ -200,7 +201,8 @@ class PlanAnalytics:
 
     # ---------------------------------------------------------------------------------------------
 
-    def _status(self, in_force: bool, plan_name: str, pm: PlanMeasure, area: int, number: int) -> MeasureStatus:
+    def _status(self, in_force: bool, plan_name: str, pm: PlanMeasure, area: int, number: int,
+                history: SpcHistory) -> MeasureStatus:
         if not in_force:
             # No plan judges the month: its measures as the catalogue defines them, against no baseline
             # or aspiration. The chart, and so every signal, is the same as it would be under a plan.
@@ -232,7 +234,7 @@ class PlanAnalytics:
                                      panel.index_of(pm.baseline.end))
         baseline_value = base.value if in_force and base.complete and pm.baseline.end <= number else None
 
-        series = self.series(measure.id, area)
+        series = self.series(measure.id, area, history)
         k = series.position(number)
         has_value = value == value  # not NaN: then point k is this month
         icon = rule = since = None
