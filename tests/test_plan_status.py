@@ -132,7 +132,8 @@ def test_a_month_outside_every_plan_shows_the_last_plans_measures_judged_against
             judged.value, judged.change, judged.mean, judged.upper, judged.lower, judged.variation_icon,
             judged.sentence)
     assert not any("aspiration" in q for s in out for q in s.questions)
-    before = plan_status(scenario(), "2013-05", plans=PLANS, history=NO_HISTORY)  # before the first plan: its measures, no figure
+    # before the first plan: that plan's measures, with no figure yet
+    before = plan_status(scenario(), "2013-05", plans=PLANS, history=NO_HISTORY)
     assert {s.measure_id for s in before} == {s.measure_id for s in statuses}
     assert all(s.value is None and s.variation == "no data" and not s.plan_in_force for s in before)
 
