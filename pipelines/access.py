@@ -30,17 +30,12 @@ def roles_for(claims: Mapping[str, object] | None) -> set[str]:
     """The roles a signed-in user holds, from their email and group claims."""
     if not claims:
         return set()
-    cfg = _load_yaml("access.yaml")
+    cfg = load_access()
     email = str(claims.get("email") or "").strip().lower()
-    groups_claim = cfg.get("groups_claim", "groups")
-    raw_groups = claims.get(groups_claim) or []
+    raw_groups = claims.get(cfg["groups_claim"]) or []
     groups = {str(g) for g in (raw_groups if isinstance(raw_groups, (list, tuple, set)) else [raw_groups])}
-    out = set()
-    for role, who in (cfg.get("roles") or {}).items():
-        emails = {str(e).strip().lower() for e in (who or {}).get("emails") or []}
-        if (email and email in emails) or groups & {str(g) for g in (who or {}).get("groups") or []}:
-            out.add(role)
-    return out
+    return {role for role, who in cfg["roles"].items()
+            if (email and email in who["emails"]) or groups & who["groups"]}
 
 
 def command_line_identities(account: str) -> list[str]:
@@ -55,47 +50,78 @@ def command_line_identities(account: str) -> list[str]:
 
 def command_line_mapping() -> dict[str, list[str]]:
     """access.yaml's `command_line:` mapping, checked: account -> identities it may act as."""
+    return load_access()["command_line"]
+
+
+def load_access() -> dict:
+    """access.yaml, checked: groups_claim, roles (role -> lowered emails and groups, as sets) and
+    command_line (account -> identities). A problem is a ConfigError naming the file, the line and the fix."""
     cfg = _load_yaml("access.yaml")
-    raw = cfg.get("command_line")
-    if raw is None:
-        return {}
     path = reference_dir() / "access.yaml"
-    lines = _key_lines(path)
-    example = "command_line:\n    root: [pcc@example.org]"
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{path}, line {lines.get(None, '?')}: command_line should map each operating-system "
-                          f"account to the identities it may act as, like\n  {example}")
-    out: dict[str, list[str]] = {}
-    for account, listed in raw.items():
-        where = f'{path}, line {lines.get(str(account), "?")}: command_line, account "{account}"'
+
+    def where(*keys: str, label: str | None = None) -> str:
+        lines = _key_lines(path)  # read again only for a message: a page asks for roles on every run
+        line = lines.get(keys) or lines.get(keys[:1])
+        said = label or ", ".join(keys)
+        return f"{path}, line {line}: {said}" if line else f"{path}: {said}"
+
+    groups_claim = cfg.get("groups_claim", "groups")
+    if not isinstance(groups_claim, str) or not groups_claim.strip():
+        raise ConfigError(f"{where('groups_claim')}: name the claim that holds a user's groups, e.g. groups or roles.")
+    raw_roles = cfg.get("roles") or {}
+    if not isinstance(raw_roles, dict):
+        raise ConfigError(f"{where('roles')}: should map each role ({', '.join(ROLES)}) to its emails and groups.")
+    roles = {}
+    for role, who in raw_roles.items():
+        if role not in ROLES:
+            raise ConfigError(f'{where("roles", str(role))}: "{role}" is not a role; the roles are '
+                              f"{', '.join(ROLES)}.")
+        who = who or {}
+        if not isinstance(who, dict) or set(who) - {"emails", "groups"}:
+            raise ConfigError(f"{where('roles', role)}: should hold emails: [...] and groups: [...], nothing else.")
+        entry = {}
+        for key in ("emails", "groups"):
+            listed = who.get(key) or []
+            if not isinstance(listed, list) or not all(isinstance(x, (str, int)) for x in listed):
+                raise ConfigError(f"{where('roles', role)}: {key} should be a list, like [{key[:-1]}-one, "
+                                  f"{key[:-1]}-two].")
+            entry[key] = {str(x).strip().lower() if key == "emails" else str(x) for x in listed}
+        roles[role] = entry
+
+    raw = cfg.get("command_line")
+    mapping: dict[str, list[str]] = {}
+    if raw is not None and not isinstance(raw, dict):
+        raise ConfigError(f"{where('command_line')}: should map each operating-system account to the identities "
+                          "it may act as, like\n  command_line:\n    root: [pcc@example.org]")
+    for account, listed in (raw or {}).items():
+        at = where("command_line", str(account), label=f'command_line, account "{account}"')
         if not isinstance(account, str) or not account.strip():
-            raise ConfigError(f'{where}: an account is a name such as root or jsmith (quote a name made of '
+            raise ConfigError(f'{at}: an account is a name such as root or jsmith (quote a name made of '
                               'digits: "1001").')
         if isinstance(listed, str):
             listed = [listed]
         if not isinstance(listed, list) or not listed:
-            raise ConfigError(f"{where}: list the identities it may act as, like [pcc@example.org]; "
+            raise ConfigError(f"{at}: list the identities it may act as, like [pcc@example.org]; "
                               "remove the account to let it act for no one.")
         bad = [x for x in listed if not isinstance(x, str) or not x.strip() or any(c.isspace() for c in x.strip())]
         if bad:
-            raise ConfigError(f"{where}: {bad[0]!r} is not an identity; write the e-mail address the "
+            raise ConfigError(f"{at}: {bad[0]!r} is not an identity; write the e-mail address the "
                               "identity signs in with.")
-        out[account] = [x.strip() for x in listed]
-    return out
+        mapping[account] = [x.strip() for x in listed]
+    return {"groups_claim": groups_claim, "roles": roles, "command_line": mapping}
 
 
-def _key_lines(path) -> dict[str | None, int]:
-    """Where `command_line:` (None) and each account under it start in access.yaml, counted from 1."""
+def _key_lines(path) -> dict[tuple[str, ...], int]:
+    """The line (counted from 1) each top-level key of a YAML file, and each key under it, starts on."""
     try:
         root = yaml.compose(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError):
         return {}
-    out: dict[str | None, int] = {}
-    for key, value in getattr(root, "value", []) if isinstance(root, yaml.MappingNode) else []:
-        if key.value == "command_line":
-            out[None] = key.start_mark.line + 1
-            if isinstance(value, yaml.MappingNode):
-                out.update({k.value: k.start_mark.line + 1 for k, _ in value.value})
+    out: dict[tuple[str, ...], int] = {}
+    for key, value in root.value if isinstance(root, yaml.MappingNode) else []:
+        out[(key.value,)] = key.start_mark.line + 1
+        if isinstance(value, yaml.MappingNode):
+            out.update({(key.value, k.value): k.start_mark.line + 1 for k, _ in value.value})
     return out
 
 

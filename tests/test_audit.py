@@ -175,7 +175,7 @@ def test_the_identity_is_matched_whatever_its_case_and_recorded_as_listed(run_cl
 
 
 @pytest.mark.parametrize("mapping, where", [
-    (["pcc@example.org"], "command_line should map each operating-system account"),
+    (["pcc@example.org"], "command_line: should map each operating-system account"),
     ({"root": {"email": "pcc@example.org"}}, 'account "root": list the identities'),
     ({"root": []}, 'account "root": list the identities'),
     ({"root": ["pcc@example.org", 3]}, "3 is not an identity"),
@@ -315,3 +315,35 @@ def test_pccdash_audit_prints_the_trail_with_filters_and_as_csv(run_cli, acted):
     assert out.exit_code == 1 and '"approved" is not an action' in out.output
     out = run_cli("audit", "--db", acted, "--from", "yesterday")
     assert out.exit_code == 1 and "YYYY-MM-DD" in out.output
+
+
+def test_pccdash_check_names_access_yaml_the_line_and_the_fix(access_file, run_cli):
+    access_file({"root": {"email": "pcc@example.org"}})
+    out = run_cli("check")
+    assert out.exit_code == 1
+    problem = next(line for line in out.output.splitlines() if "access.yaml" in line)
+    line = int(problem.split("line ")[1].split(":")[0])
+    assert (reference_dir() / "access.yaml").read_text().splitlines()[line - 1].startswith("  root:")
+    assert "list the identities it may act as" in problem
+
+
+@pytest.mark.parametrize("roles, said", [
+    ({"pcc": {"emails": ["pcc@example.org"]}, "auditor": {"emails": ["a@example.org"]}},
+     '"auditor" is not a role; the roles are pcc, analyst'),
+    ({"pcc": {"emails": "pcc@example.org"}}, "emails should be a list"),
+    ({"pcc": {"email": ["pcc@example.org"]}}, "should hold emails: [...] and groups: [...]"),
+])
+def test_a_malformed_roles_section_is_a_clear_error_not_a_role_given_or_lost_silently(tmp_path, monkeypatch,
+                                                                                       command_line_reference,
+                                                                                       roles, said):
+    from pipelines.access import roles_for
+
+    folder = tmp_path / "reference"
+    shutil.copytree(command_line_reference, folder)
+    data = yaml.safe_load((folder / "access.yaml").read_text())
+    data["roles"] = roles
+    (folder / "access.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    monkeypatch.setenv("PCCDASH_REFERENCE_DIR", str(folder))
+    with pytest.raises(ConfigError, match="access.yaml, line ") as err:
+        roles_for({"email": "pcc@example.org"})
+    assert said in str(err.value)
