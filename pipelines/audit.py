@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from .access import NotAllowed, command_line_identities
+from .catalogue import reference_dir
 from .errors import PccDashError
 from .exports import write_csv
 from .warehouse import utc_now
@@ -112,7 +113,7 @@ def cli_actor(identity: str) -> Actor:
     allowed = {a.lower(): a for a in command_line_identities(account)}
     if wanted.lower() not in allowed:
         raise NotAllowed(f'The account "{account}" may not act as "{wanted}" from the command line: '
-                         f'add it under command_line: {account}: in pipelines/reference/access.yaml, '
+                         f'list it under command_line: {account}: in {reference_dir() / "access.yaml"}, '
                          "or sign in to the dashboard and act there.")
     return Actor({"email": allowed[wanted.lower()]}, "cli", account)
 
