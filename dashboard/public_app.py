@@ -13,9 +13,12 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `streamlit run` does not add the root
 
-from dashboard import public_data  # noqa: E402
+from dashboard import failsafe, public_data  # noqa: E402
 
-meta = public_data.meta()
+try:
+    meta = public_data.meta()
+except Exception:  # noqa: BLE001 -- the page itself says what is wrong; the tab keeps a plain title
+    meta = {}
 title = f"{meta['force']}: published figures" if meta else "Published figures"
 st.set_page_config(page_title=title, layout="centered", page_icon=":material/bar_chart:")
 
@@ -24,4 +27,5 @@ pages = [
     st.Page("public_pages/tables.py", title="Tables and downloads", icon=":material/table_chart:"),
     st.Page("public_pages/accessibility.py", title="Accessibility statement", icon=":material/accessibility:"),
 ]
-st.navigation(pages).run()
+with failsafe.guarded():
+    st.navigation(pages).run()

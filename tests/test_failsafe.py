@@ -72,3 +72,19 @@ def test_help_version_and_usage_errors_are_clicks_own_not_faults(run_cli):
     result = run_cli("plan", "--no-such-option")
     assert result.exit_code == 2 and "No such option" in result.output and "did not expect" not in result.output
     assert not errors.FAULTS
+
+
+@pytest.mark.page_fault
+def test_a_public_page_fault_is_a_sentence_too(monkeypatch, tmp_path):
+    from dashboard_helpers import public
+
+    from dashboard import public_data
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom at /srv/published/snapshot.duckdb")
+
+    monkeypatch.setattr(public_data, "meta", broken)
+    at = public(monkeypatch, tmp_path, "public_pages/summary.py")
+    assert not at.exception
+    shown = texts(at)
+    assert "Something went wrong while showing this page" in shown and "/srv/" not in shown

@@ -19,8 +19,9 @@ def main(page):
 
 
 def metric_value(page, label: str):
-    """The value of the metric whose label holds `label`, in the page's main area."""
-    return main(page).get_by_test_id("stMetric").filter(has_text=label).get_by_test_id("stMetricValue")
+    """The value of the metric labelled exactly `label`, in the page's main area."""
+    labelled = page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
+    return main(page).get_by_test_id("stMetric").filter(has=labelled).get_by_test_id("stMetricValue")
 
 
 def reporting_period(page):
@@ -245,6 +246,7 @@ def test_validation_runs_quarantine_and_files_loaded_show_their_tables(page, sig
     expect(accepted).to_have_text(str(DEMO_FILES))
     refused = metric_value(page, "Refused")
     expect(refused).to_have_text("0")
+    expect(metric_value(page, "Refused and still open")).to_have_text("0")
     files = main(page).get_by_test_id("stDataFrame")
     expect(files.locator('td[role="gridcell"]', has_text="2025-26-cse-return.xlsx").first).to_be_attached()
     assert "accepted" in grid_cells(files)
