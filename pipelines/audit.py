@@ -34,6 +34,7 @@ ACTIONS = {
     "commentary": "wrote a commentary",
     "questions": "edited the questions",
     "supersede": "marked a refused file withdrawn or superseded",
+    "finish_switch": "finished switching the public side to a publication or withdrawal a stop had interrupted",
 }
 CHANNELS = ("app", "cli", "system")
 # How an action was done, in words; the operating-system account follows where there is one.

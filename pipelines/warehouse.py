@@ -6,6 +6,7 @@ import contextlib
 import os
 import re
 import shutil
+import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -124,6 +125,7 @@ def connect(path: str | os.PathLike | None = None, *, create: bool = True) -> It
     con = _open(p, read_only=False)
     try:
         migrate(con)
+        finish_switches(con)
         yield con
         con.execute("CHECKPOINT")
         publish_read_copy(p)
@@ -139,7 +141,9 @@ def connect_read_only(path: str | os.PathLike | None = None) -> Iterator[duckdb.
         raise WarehouseError(f'There is no warehouse at "{p}". Run "pccdash init" or "pccdash demo" first.')
     con = _open(p, read_only=True)
     try:
-        if schema_version(con) < migrations()[-1][0]:
+        # a read-only connection can neither upgrade the schema nor finish a switch a stop left undone:
+        # a moment read-write does both, so the command reads what the public side reads
+        if schema_version(con) < migrations()[-1][0] or _unfinished_switches(con):
             con.close()
             with connect(p):
                 pass
@@ -147,6 +151,23 @@ def connect_read_only(path: str | os.PathLike | None = None) -> Iterator[duckdb.
         yield con
     finally:
         con.close()
+
+
+def finish_switches(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Before anything else: finish any switch of the public side's pointer that a stop left undone after the
+    warehouse recorded it (pipelines.pointer_switch), so the two agree; a sentence for each one finished."""
+    from .pointer_switch import finish_pending  # it reads the warehouse's clock, from this module
+
+    finished = finish_pending(con)
+    for sentence in finished:  # to the person running the command (or the app's log): the trail has it too
+        print(f"Note: {sentence}", file=sys.stderr)
+    return finished
+
+
+def _unfinished_switches(con: duckdb.DuckDBPyConnection) -> int:
+    from .pointer_switch import pending
+
+    return pending(con)
 
 
 def publish_read_copy(path: Path) -> Path:

@@ -22,14 +22,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from .. import audit, faults, settings
+from .. import audit, faults, pointer_switch, settings
 from ..access import require
 from ..catalogue import catalogue, force
 from ..errors import PccDashError
-from ..files import write_atomically
-from ..public import MANAGEMENT_INFORMATION, POINTER, current_snapshot, months_phrase, published_dir, trend_sentence
+from ..public import MANAGEMENT_INFORMATION, current_snapshot, months_phrase, published_dir, trend_sentence
 from ..public import read as public_read
-from ..warehouse import utc_now
+from ..warehouse import finish_switches, utc_now
 from .protect import protect_measure
 
 BANNER = (MANAGEMENT_INFORMATION + " Small numbers are "
@@ -268,6 +267,7 @@ def publish(con: duckdb.DuckDBPyConnection, claims: Mapping, folder: Path | None
     """
     who = require(claims, "publish")
     folder = folder or published_dir()
+    finish_switches(con)  # a publication a stop interrupted is finished first, so the preview reads what is public
     preview = preview_publication(con, folder)
     if preview.problem:
         raise NothingToPublish(preview.problem)
@@ -315,25 +315,34 @@ def publish(con: duckdb.DuckDBPyConnection, claims: Mapping, folder: Path | None
         out.close()
     with open(tmp, "rb+") as fh:
         os.fsync(fh.fileno())
+    # An unpointed snapshot is harmless (a re-run writes the next version), so the file comes first; then
+    # the publication and the pointer it needs are recorded together, and the pointer is switched last:
+    # a stop after the record is finished by the next command that opens the warehouse.
     faults.point("publish_before_rename")
     os.replace(tmp, final)
+    faults.point("publish_after_rename")
     digest = hashlib.sha256(final.read_bytes()).hexdigest()
-    _switch(con, folder, {"version": version, "file": final.name, "sha256": digest,
-                          "published_at": meta["created_at"]}, fault="publish_before_switch")
-    con.execute("BEGIN TRANSACTION")
-    con.execute("INSERT INTO snapshot VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [version, now, who, final.name, digest, len(periods), len(cells)])
-    con.execute("""UPDATE period_status SET status = 'published', published_at = coalesce(published_at, ?),
-                   last_published_at = ?, snapshot_version = ? WHERE approved_at IS NOT NULL""", [now, now, version])
-    con.execute("""INSERT INTO published_period SELECT period, ? FROM period_status WHERE approved_at IS NOT NULL
-                   ON CONFLICT (period) DO NOTHING""", [now])
-    con.executemany("INSERT INTO publication_event (period, action, by_user, acted_at, note) VALUES (?, ?, ?, ?, ?)",
-                    [[p, "published", who, now, f"snapshot {version}"] for p in approved["period"]])
-    audit.record(con, claims, "publish", subject=f"snapshot {version}",
-                 detail=f"{months_phrase(preview.months)}; months added: "
-                        f"{months_phrase(preview.added) if preview.added else 'none'}; "
-                        f"figures revised: {len(preview.revised)}")
-    con.execute("COMMIT")
+    body = _pointer_body(con, {"version": version, "file": final.name, "sha256": digest,
+                               "published_at": meta["created_at"]})
+    with audit.transaction(con):
+        con.execute("INSERT INTO snapshot VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [version, now, who, final.name, digest, len(periods), len(cells)])
+        con.execute("""UPDATE period_status SET status = 'published', published_at = coalesce(published_at, ?),
+                       last_published_at = ?, snapshot_version = ? WHERE approved_at IS NOT NULL""",
+                    [now, now, version])
+        con.execute("""INSERT INTO published_period SELECT period, ? FROM period_status WHERE approved_at IS NOT NULL
+                       ON CONFLICT (period) DO NOTHING""", [now])
+        con.executemany(
+            "INSERT INTO publication_event (period, action, by_user, acted_at, note) VALUES (?, ?, ?, ?, ?)",
+            [[p, "published", who, now, f"snapshot {version}"] for p in approved["period"]])
+        audit.record(con, claims, "publish", subject=f"snapshot {version}",
+                     detail=f"{months_phrase(preview.months)}; months added: "
+                            f"{months_phrase(preview.added) if preview.added else 'none'}; "
+                            f"figures revised: {len(preview.revised)}")
+        pointer_switch.record(con, folder, "publish", version, body, now)
+        faults.point("publish_before_record")
+    faults.point("publish_after_record")
+    pointer_switch.switch(con, folder, body, before="publish_before_switch", after="publish_after_switch")
     return version, final
 
 
@@ -346,12 +355,10 @@ def _withdrawal_list(con: duckdb.DuckDBPyConnection) -> list[dict]:
              "reason": r} for p, w, r in rows]
 
 
-def _switch(con: duckdb.DuckDBPyConnection, folder: Path, target: dict, *, fault: str) -> None:
-    """Replace the pointer in one rename: the snapshot the public reads, with every withdrawal notice, so the
-    notice and the snapshot it sends readers back to change together."""
-    body = {**target, "withdrawals": _withdrawal_list(con)}
-    write_atomically(folder / POINTER, json.dumps(body).encode("utf-8"), mode=0o644,
-                     before_replace=lambda: faults.point(fault))
+def _pointer_body(con: duckdb.DuckDBPyConnection, target: dict) -> dict:
+    """The pointer's content: the snapshot the public reads, with every withdrawal notice, so the notice and
+    the snapshot it sends readers back to change together, in one rename."""
+    return {**target, "withdrawals": _withdrawal_list(con)}
 
 
 class CannotWithdraw(PccDashError):
@@ -376,6 +383,7 @@ def withdraw(con: duckdb.DuckDBPyConnection, claims: Mapping, reason: str, folde
     if not reason:
         raise CannotWithdraw("Give the reason for withdrawing (--reason TEXT): the public revisions page shows it.")
     folder = folder or published_dir()
+    finish_switches(con)  # a switch a stop interrupted is finished first: it decides what the public reads now
     current = current_snapshot(folder)
     version = _version_of(current)
     if version is None:
@@ -384,9 +392,12 @@ def withdraw(con: duckdb.DuckDBPyConnection, claims: Mapping, reason: str, folde
         raise CannotWithdraw(f'Snapshot {version} in "{folder}" was not published from this warehouse; withdraw it '
                              "with the warehouse that published it (--db).")
     done = con.execute("SELECT restored_version FROM snapshot_withdrawal WHERE version = ?", [version]).fetchall()
-    if done:  # recorded before a stop that left the pointer unswitched: finish the switch only
+    if done:  # recorded before a stop, by a warehouse older than the record of switches: finish the switch only
         restored = done[0][0]
-        _switch(con, folder, _pointer_to(con, folder, restored), fault="withdraw_before_switch")
+        body = _pointer_body(con, _pointer_to(con, folder, restored))
+        with audit.transaction(con):
+            pointer_switch.record(con, folder, "withdraw", version, body, utc_now())
+        pointer_switch.switch(con, folder, body, before="withdraw_before_switch", after="withdraw_after_switch")
         return Withdrawal(version, restored, [])
     restored = next((v for (v,) in con.execute(
         """SELECT version FROM snapshot s WHERE version < ?
@@ -400,8 +411,7 @@ def withdraw(con: duckdb.DuckDBPyConnection, claims: Mapping, reason: str, folde
         [version]).fetchall()]
     unpublished = [p for p in carried if p not in still]
     now = utc_now()
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with audit.transaction(con):
         con.execute("INSERT INTO snapshot_withdrawal VALUES (?, ?, ?, ?, ?)", [version, now, who, reason, restored])
         con.executemany("""UPDATE period_status SET status = 'approved', published_at = NULL,
                            last_published_at = NULL, snapshot_version = NULL
@@ -415,12 +425,12 @@ def withdraw(con: duckdb.DuckDBPyConnection, claims: Mapping, reason: str, folde
                      detail=f"{reason} (the public side reads "
                             f"{f'snapshot {restored}' if restored else 'nothing published'} again; months no longer "
                             f"published: {months_phrase(unpublished) if unpublished else 'none'})")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    # recorded first, then switched: a stop between the two is finished by running the withdrawal again
-    _switch(con, folder, _pointer_to(con, folder, restored), fault="withdraw_before_switch")
+        # recorded with the withdrawal, switched after it: a stop between is finished by the next command
+        body = _pointer_body(con, _pointer_to(con, folder, restored))  # with the notice just recorded
+        pointer_switch.record(con, folder, "withdraw", version, body, now)
+        faults.point("withdraw_before_record")
+    faults.point("withdraw_after_record")
+    pointer_switch.switch(con, folder, body, before="withdraw_before_switch", after="withdraw_after_switch")
     return Withdrawal(version, restored, unpublished)
 
 
