@@ -12,7 +12,8 @@ import streamlit as st
 from dashboard import data
 from pipelines import settings
 from pipelines.catalogue import catalogue
-from pipelines.errors import PccDashError
+from pipelines.errors import PccDashError, shown
+from pipelines.exports import csv_bytes, display_frame
 
 # The Government Analysis Function's accessible categorical palette, in its order.
 PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
@@ -105,6 +106,27 @@ _MD_SPECIAL = "\\`*_{}[]<>()#+-.!|~$:"
 def md_escape(text: object) -> str:
     """User-typed text shown as itself in Markdown: no links, images, emphasis or icons from it."""
     return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
+
+
+def table(frame: pd.DataFrame, key: str, download_name: str | None = None, **grid) -> None:
+    """A table of what files and people wrote, safe to read and to download: the grid shows text with control
+    characters escaped and formulas neutralised (so its own copy and export, where a server leaves them on,
+    hand out inert text), and the download button gives the rows as a CSV whose formulas are neutralised too.
+
+    `key` names the grid (and `key + "_download"` the button); `grid` passes st.dataframe's own options.
+    """
+    grid.setdefault("hide_index", True)
+    grid.setdefault("width", "stretch")
+    st.dataframe(display_frame(frame), key=key, **grid)
+    if download_name:
+        st.download_button("Download CSV", csv_bytes(frame), file_name=download_name, mime="text/csv",
+                           key=f"{key}_download", icon=":material/download:", on_click="ignore")
+
+
+def name_shown(name: object) -> str:
+    """A file's name (or anything a file or a person wrote) as a page shows it outside Markdown: control
+    characters written as their escapes, so a name cannot break a line or carry an escape sequence."""
+    return shown(name, None)
 
 
 def caveat_box(texts: list[str], *, label: str = "Caveats") -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from typing import TextIO
 
 import pandas as pd
+
+from .errors import shown
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -16,13 +19,33 @@ def neutralise(value: object) -> object:
     return value
 
 
+def _text_columns(df: pd.DataFrame) -> list:
+    return [c for c in df.columns if df[c].dtype == object or pd.api.types.is_string_dtype(df[c])]
+
+
 def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(neutralise)
+    for col in _text_columns(out):
+        out[col] = out[col].map(neutralise)
+    return out
+
+
+def display_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A frame as a page's grid shows it: control characters in text written as their escapes (a name
+    holding a line break shows as one line), then formulas neutralised, so whatever the grid itself lets a
+    person copy or export is inert text too."""
+    out = df.copy()
+    for col in _text_columns(out):
+        out[col] = out[col].map(lambda v: neutralise(shown(v, None)) if isinstance(v, str) else v)
     return out
 
 
 def write_csv(df: pd.DataFrame, fh: TextIO) -> None:
     safe_frame(df).to_csv(fh, index=False, lineterminator="\n")
+
+
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    """A frame as a UTF-8 CSV download, formulas neutralised (as the public downloads are encoded)."""
+    out = io.StringIO()
+    write_csv(df, out)
+    return out.getvalue().encode("utf-8")

@@ -3,8 +3,8 @@ superseded a file; when; and how (signed in to the app, on the command line, or 
 
 import streamlit as st
 
-from dashboard import auth, data
-from pipelines.audit import ACTIONS, CHANNELS, HOW, csv_text, events, readable
+from dashboard import auth, data, ui
+from pipelines.audit import ACTIONS, CHANNELS, HOW, events, readable
 from pipelines.errors import PccDashError
 
 user = auth.signed_in()
@@ -47,6 +47,4 @@ if found.empty:
     st.stop()
 st.metric("Records", f"{len(found):,}", help=f"of {len(everything):,} in the trail")
 shown = readable(found)
-st.dataframe(shown, hide_index=True, width="stretch")
-st.download_button("Download CSV", csv_text(shown).encode("utf-8"), file_name="audit-trail.csv", mime="text/csv",
-                   key="audit_download", icon=":material/download:")
+ui.table(shown, "audit", "audit-trail.csv")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import auth, data, workbench
+from dashboard import auth, data, ui, workbench
 
 user = auth.signed_in()
 st.title("Validation runs")
@@ -17,15 +17,16 @@ c1, c2, c3 = st.columns(3)
 c1.metric("Runs", len(runs))
 c2.metric("Failed", int((runs["outcome"] == "failed").sum()))
 c3.metric("Passed with warnings", int((runs["outcome"] == "passed_with_warnings").sum()))
-st.dataframe(runs, hide_index=True, width="stretch", key="runs_table",
-             column_config={"batch_label": "Batch", "rows_checked": "Rows", "outcome": "Outcome"})
+ui.table(runs, "runs_table", "validation-runs.csv",
+         column_config={"batch_label": "Batch", "rows_checked": "Rows", "outcome": "Outcome"})
 
-labels = {int(r.run_id): f"#{r.run_id} {r.started} {r.batch_label} ({r.outcome})" for r in runs.itertuples()}
+labels = {int(r.run_id): f"#{r.run_id} {r.started} {ui.name_shown(r.batch_label)} ({r.outcome})"
+          for r in runs.itertuples()}
 run_id = st.selectbox("Run", list(labels), format_func=labels.get, key="run")
 results = workbench.results(run_id)
 st.subheader("Rules")
-st.dataframe(results, hide_index=True, width="stretch",
-             column_config={"passed": st.column_config.CheckboxColumn("Passed"), "failing_count": "Failing rows"})
+ui.table(results, "results_table", f"validation-run-{run_id}-rules.csv",
+         column_config={"passed": st.column_config.CheckboxColumn("Passed"), "failing_count": "Failing rows"})
 failed = results[~results["passed"]]["rule_id"].tolist()
 if not failed:
     st.success("Every rule passed in this run.")
@@ -34,4 +35,4 @@ rule = st.selectbox("Failing rows of rule", ["(every failed rule)", *failed], ke
 rows = workbench.failing_rows(run_id, None if rule.startswith("(") else rule)
 st.subheader("Failing rows")
 st.caption("A sample of the rows that broke each rule, with the file, sheet, row and column they came from.")
-st.dataframe(rows, hide_index=True, width="stretch")
+ui.table(rows, "failing_rows_table", f"validation-run-{run_id}-failing-rows.csv")

@@ -20,14 +20,14 @@ c2.metric("Refused", len(refused))
 c3.metric("Refused and still open", int((refused["refusal"] == "open").sum()))
 st.caption("A refused file stops blocking its months once a later accepted file (any name, any format) covers "
            "its months and measures, or once it is marked withdrawn or superseded below.")
-st.dataframe(df, hide_index=True, width="stretch", column_config={"sha256": st.column_config.TextColumn(width="small")})
+ui.table(df, "files_table", "files-loaded.csv", column_config={"sha256": st.column_config.TextColumn(width="small")})
 if refused.empty:
     st.stop()
 
-labels = {int(r.file_id): f"#{r.file_id} {r.name}" for r in refused.itertuples()}
+labels = {int(r.file_id): f"#{r.file_id} {ui.name_shown(r.name)}" for r in refused.itertuples()}
 fid = st.selectbox("Problems in refused file", list(labels), format_func=labels.get, key="refused_file")
 st.markdown(f"**Status:** {ui.md_escape(refused.loc[refused['file_id'] == fid, 'status'].iloc[0])}")
-st.dataframe(workbench.file_problems(fid), hide_index=True, width="stretch")
+ui.table(workbench.file_problems(fid), "file_problems_table", f"file-{fid}-problems.csv")
 
 st.subheader("Mark a refused file withdrawn or superseded")
 if not user.may("supersede"):
@@ -35,7 +35,8 @@ if not user.may("supersede"):
     st.stop()
 st.write("Mark a refused file when no later file can clear it by itself (rows whose month or measure could not be "
          "read) or when the force withdrew it. The marking is kept with who, when and why.")
-accepted = {int(r.file_id): f"#{r.file_id} {r.name}" for r in df[df["outcome"] == "accepted"].itertuples()}
+accepted = {int(r.file_id): f"#{r.file_id} {ui.name_shown(r.name)}"
+            for r in df[df["outcome"] == "accepted"].itertuples()}
 with st.form("supersede_form", clear_on_submit=True, border=True):
     target = st.selectbox("Refused file", list(labels), format_func=labels.get, key="supersede_file")
     state = st.radio("The file is", ["superseded", "withdrawn"], key="supersede_state", horizontal=True,

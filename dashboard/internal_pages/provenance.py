@@ -33,7 +33,7 @@ st.markdown(f"Revision {int(current.revision)}, from {ui.md_escape(where)}, row 
 cav = data.call(caveats, measure=measure_id, start=period, end=period)
 ui.caveat_box(cav[cav["district"] == district]["text"].tolist())
 st.subheader("Revision history")
-st.dataframe(hist, hide_index=True, width="stretch",
-             column_config={"previous_value": "Replaced", "source_row": "Row", "source_column": "Column"})
+ui.table(hist, "history_table", f"provenance-{measure_id}-{district}-{period}.csv",
+         column_config={"previous_value": "Replaced", "source_row": "Row", "source_column": "Column"})
 flag_form(user, key="provenance", period=period, district=district, measure=measure_id,
           file_id=int(current.file_id))

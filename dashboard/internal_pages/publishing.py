@@ -25,7 +25,7 @@ for col, status in zip(cols, ("draft", "approved", "published", "changed"), stri
 status_filter = st.multiselect("Status", ["draft", "approved", "published", "changed"], key="status_filter",
                                placeholder="Every status")
 shown = states[states["status"].isin(status_filter)] if status_filter else states
-st.dataframe(shown.iloc[::-1], hide_index=True, width="stretch")
+ui.table(shown.iloc[::-1], "states_table", "publication-status.csv")
 
 if not user.may("approve"):
     st.info(f"{user.email} can see this page but not approve or publish: that needs the PCC role.")
@@ -52,13 +52,13 @@ else:
         st.markdown(f"- **{names.get(measure, measure)}**: {ui.md_escape(sentence)}")
     if not preview.revised.empty:
         st.markdown("**Published figures that would change**")
-        st.dataframe(preview.revised, hide_index=True, width="stretch", key="preview_revised")
+        ui.table(preview.revised, "preview_revised", "publication-preview-revised.csv")
     if not preview.newly_suppressed.empty:
         st.markdown("**Figures that would be hidden to protect privacy, and are not hidden now**")
-        st.dataframe(preview.newly_suppressed, hide_index=True, width="stretch", key="preview_suppressed")
+        ui.table(preview.newly_suppressed, "preview_suppressed", "publication-preview-newly-hidden.csv")
     with st.expander("Every cell the public pages and downloads would hold"):
-        st.dataframe(preview.cells.drop(columns=["reason"], errors="ignore"), hide_index=True, width="stretch",
-                     key="preview_cells")
+        ui.table(preview.cells.drop(columns=["reason"], errors="ignore"), "preview_cells",
+                 "publication-preview-cells.csv")
     checked = st.checkbox("I have checked what the public will see", key="publish_checked")
     if st.button("Publish", key="publish", type="primary", disabled=not checked):
         ui.act(publish, user.claims, expected=preview.fingerprint,

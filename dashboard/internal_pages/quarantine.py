@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import auth, data, workbench
+from dashboard import auth, data, ui, workbench
 
 user = auth.signed_in()
 st.title("Quarantine")
@@ -14,6 +14,7 @@ if q.empty:
 st.write(f"{len(q):,} row(s) from refused batches, kept with every rule they broke. Correct the file and load it "
          'again with "pccdash ingest"; the corrected rows are then accepted and these stay as the record.')
 files = sorted(q["source_file"].dropna().unique())
-chosen = st.multiselect("Files", files, default=[], key="quarantine_files", placeholder="Every file")
+chosen = st.multiselect("Files", files, default=[], key="quarantine_files", placeholder="Every file",
+                        format_func=ui.name_shown)
 shown = q[q["source_file"].isin(chosen)] if chosen else q
-st.dataframe(shown, hide_index=True, width="stretch")
+ui.table(shown, "quarantine_table", "quarantine.csv")

@@ -3,7 +3,7 @@ refused or superseded, and a sentence on the latest month."""
 
 import streamlit as st
 
-from dashboard import auth, data
+from dashboard import auth, data, ui
 from pipelines import return_calendar as returns
 from pipelines import settings
 from pipelines.errors import ConfigError
@@ -27,8 +27,8 @@ for line in notices:
     st.warning(line, icon=":material/schedule:")
 if not notices:
     st.success(f"Every figure due for {latest:%B %Y} has arrived.", icon=":material/check:")
-st.dataframe(data.call(returns.grid, months, today, calendar=calendar), hide_index=True, width="stretch")
+ui.table(data.call(returns.grid, months, today, calendar=calendar), "returns_grid", "returns-calendar.csv")
 
 month = st.selectbox("Month", months[::-1], format_func=lambda m: f"{m:%B %Y}", key="returns_month")
-st.dataframe(returns.status_frame(data.call(returns.return_status, month, today, calendar=calendar)), hide_index=True,
-             width="stretch")
+ui.table(returns.status_frame(data.call(returns.return_status, month, today, calendar=calendar)), "return_status",
+         f"return-{month:%Y-%m}.csv")
