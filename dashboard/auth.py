@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from pipelines.access import MAY, roles_for
+from dashboard.ui import md_escape
+from pipelines.access import MAY, identity, refusal, roles_for
+from pipelines.errors import shown
 
 
 @dataclass(frozen=True)
@@ -53,13 +55,15 @@ def signed_in() -> User:
                        "for the local demo provider (see the README).")
         st.stop()
     claims = _claims()
-    email = str(claims.get("email") or claims.get("sub") or "unknown account")
+    email = identity(claims)  # an address the provider did not confirm is never shown as who someone is
     user = User(email=email, name=str(claims.get("name") or email), roles=frozenset(roles_for(claims)), claims=claims)
     if not user.may("view_internal"):
         st.title("Not allowed")
-        st.error(f"You are signed in as {email}, but that account has no role here. Ask the office's "
-                 "administrator to add it to pipelines/reference/access.yaml (or to your identity provider's "
-                 "group for the office).")
+        # why a listed account is refused (an unconfirmed address, an untrusted provider), else how to get a role
+        why = refusal(claims) or ("Ask the office's administrator to add it to pipelines/reference/access.yaml (or "
+                                  "to your identity provider's group for the office).")
+        st.error(f"You are signed in as {md_escape(shown(email, None))}, but that account has no role here. "
+                 + md_escape(why))
         st.button("Sign out", on_click=st.logout, key="sign_out_refused")
         st.stop()
     return user
@@ -67,5 +71,5 @@ def signed_in() -> User:
 
 def sidebar(user: User) -> None:
     with st.sidebar:
-        st.caption(f"Signed in as {user.email} ({', '.join(sorted(user.roles))})")
+        st.caption(f"Signed in as {md_escape(shown(user.email, None))} ({', '.join(sorted(user.roles))})")
         st.button("Sign out", on_click=st.logout, key="sign_out")

@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from .access import NotAllowed, command_line_identities
+from .access import identity as access_identity
 from .catalogue import reference_dir
 from .errors import PccDashError
 from .exports import write_csv
@@ -64,7 +65,7 @@ class Actor(Mapping):
 
     @property
     def identity(self) -> str:
-        return str(self.claims.get("email") or self.claims.get("sub") or "unknown account")
+        return access_identity(self)
 
 
 def app_actor(claims: Mapping) -> Actor:

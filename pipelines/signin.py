@@ -39,7 +39,8 @@ class DemoUser:
     who: str  # how the demo's instructions describe them
 
     def claims(self) -> dict[str, object]:
-        return {"email": self.email, "name": self.name}
+        # verified, as an office's provider says of its own staff: access.yaml counts only a verified address
+        return {"email": self.email, "email_verified": True, "name": self.name}
 
 
 DEMO_USERS = (
@@ -93,10 +94,11 @@ def start_demo_provider(port: int = DEMO_PROVIDER_PORT, *, users: tuple[DemoUser
                         port_option: str | None = None) -> subprocess.Popen:
     """Start oidc-provider-mock on 127.0.0.1:`port` as a child process and return once it answers.
 
-    Each of `users` is offered as a one-click button on the provider's sign-in page, with their email and
-    name as claims; any other address typed into its "sub" field signs in too, with that address as its
-    email. Stop it with `stop(proc)`. The provider's log goes to `log_path` (else nowhere); `port_option`
-    names the option that chose the port, for the error when it is taken.
+    Each of `users` is offered as a one-click button on the provider's sign-in page, with their email (said
+    to be verified) and name as claims; any other address typed into its "sub" field signs in too, with that
+    address as an unverified email, which access.yaml gives no role. Stop it with `stop(proc)`. The
+    provider's log goes to `log_path` (else nowhere); `port_option` names the option that chose the port,
+    for the error when it is taken.
     """
     ensure_port_free("127.0.0.1", port, "the sign-in provider", port_option)
     cmd = [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port", str(port)]
@@ -126,7 +128,10 @@ def provider_url(port: int) -> str:
 
 
 def register_user(provider_url: str, sub: str, claims: dict[str, object]) -> None:
-    """Give the provider's user `sub` these claims (they replace any earlier ones), for its next sign-in."""
+    """Give the provider's user `sub` these claims (they replace any earlier ones), for its next sign-in.
+
+    The provider sends them as they are: an `email` without `email_verified: true` is an unconfirmed address.
+    """
     req = urllib.request.Request(f"{provider_url.rstrip('/')}/users/{quote(sub, safe='')}", method="PUT",
                                  data=json.dumps(claims).encode(), headers={"Content-Type": "application/json"})
     try:

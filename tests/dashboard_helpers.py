@@ -17,9 +17,18 @@ INTERNAL_PAGES = [f"internal_pages/{name}.py" for name in (
     "briefing", "measure", "pack", "context", "checks", "quarantine", "files", "returns", "provenance", "flags",
     "publishing", "audit")]
 PUBLIC_PAGES = ["public_pages/summary.py", "public_pages/tables.py", "public_pages/accessibility.py"]
-PCC = {"is_logged_in": True, "email": "pcc@example.org", "name": "The Commissioner"}
-ANALYST = {"is_logged_in": True, "email": "analyst@example.org"}
-NO_ROLE = {"is_logged_in": True, "email": "visitor@example.org"}
+# Where the demo provider's accounts come from, as access.yaml's issuers trust it (the default --provider-port).
+DEMO_ISSUER = "http://127.0.0.1:9400"
+
+
+def claims_of(email: str, **more: object) -> dict:
+    """What a sign-in at the demo provider gives Streamlit's st.user: the issuer, a subject and a verified address."""
+    return {"is_logged_in": True, "iss": DEMO_ISSUER, "sub": email, "email": email, "email_verified": True, **more}
+
+
+PCC = claims_of("pcc@example.org", name="The Commissioner")
+ANALYST = claims_of("analyst@example.org")
+NO_ROLE = claims_of("visitor@example.org")
 ANONYMOUS = {"is_logged_in": False}
 
 

@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 import yaml
-from dashboard_helpers import ANALYST, PCC, copy_warehouse, internal, texts
+from dashboard_helpers import ANALYST, PCC, claims_of, copy_warehouse, internal, texts
 from helpers import run_pccdash
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
@@ -21,8 +21,8 @@ from pipelines.errors import ConfigError
 from pipelines.flags import raise_flag, resolve_flag
 from pipelines.publish.approval import approve
 
-APP_PCC = {"email": "pcc@example.org"}
-APP_ANALYST = {"email": "analyst@example.org"}
+APP_PCC = claims_of("pcc@example.org")
+APP_ANALYST = claims_of("analyst@example.org")
 
 
 @pytest.fixture
@@ -331,7 +331,8 @@ def test_pccdash_check_names_access_yaml_the_line_and_the_fix(access_file, run_c
     ({"pcc": {"emails": ["pcc@example.org"]}, "auditor": {"emails": ["a@example.org"]}},
      '"auditor" is not a role; the roles are pcc, analyst'),
     ({"pcc": {"emails": "pcc@example.org"}}, "emails should be a list"),
-    ({"pcc": {"email": ["pcc@example.org"]}}, "should hold emails: [...] and groups: [...]"),
+    ({"pcc": {"email": ["pcc@example.org"]}},
+     "should hold emails: [...], subjects: [...], object_ids: [...] and groups: [...]"),
 ])
 def test_a_malformed_roles_section_is_a_clear_error_not_a_role_given_or_lost_silently(tmp_path, monkeypatch,
                                                                                        command_line_reference,

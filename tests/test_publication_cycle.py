@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 from dashboard_helpers import PCC as PCC_USER
-from dashboard_helpers import internal, public, texts
+from dashboard_helpers import claims_of, internal, public, texts
 from helpers import write_csv
 
 from pipelines import public as public_side
@@ -28,8 +28,8 @@ from pipelines.publish.snapshot import (
     withdraw,
 )
 
-PCC = {"email": "pcc@example.org"}
-ANALYST = {"email": "analyst@example.org"}
+PCC = claims_of("pcc@example.org")
+ANALYST = claims_of("analyst@example.org")
 HEADER = "period,district,measure,value\n"
 DISTRICTS = ("Barnsley", "Doncaster", "Rotherham", "Sheffield")
 

@@ -8,6 +8,7 @@ import threading
 
 import duckdb
 import pytest
+from dashboard_helpers import claims_of
 from helpers import run_pccdash, write_csv
 
 from pipelines import public, warehouse
@@ -16,8 +17,8 @@ from pipelines.ingest import ingest
 from pipelines.publish.approval import CannotApprove, approve, period_states
 from pipelines.publish.snapshot import NothingToPublish, publish
 
-PCC = {"email": "pcc@example.org"}
-ANALYST = {"email": "analyst@example.org"}
+PCC = claims_of("pcc@example.org")
+ANALYST = claims_of("analyst@example.org")
 HEADER = "period,district,measure,value\n"
 DISTRICTS = ("Barnsley", "Doncaster", "Rotherham", "Sheffield")
 
@@ -117,10 +118,10 @@ def test_the_snapshot_holds_no_analyst_note_no_personal_data_and_no_draft(loaded
 
 def test_only_the_pcc_role_approves_and_publishes(loaded):
     with warehouse.connect(loaded) as con:
-        for who in (ANALYST, {"email": "someone@else.org"}, {}):
+        for who in (ANALYST, claims_of("someone@else.org"), {}):
             with pytest.raises(NotAllowed, match="needs the role pcc"):
                 approve(con, ["2015-07"], who)
-        approve(con, ["2015-07"], {"email": "x@y.org", "groups": ["pcc-office"]})
+        approve(con, ["2015-07"], claims_of("x@y.org", groups=["pcc-office"]))
         with pytest.raises(NotAllowed):
             publish(con, ANALYST)
 

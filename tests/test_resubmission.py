@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from dashboard_helpers import ANALYST, internal, texts
+from dashboard_helpers import ANALYST, claims_of, internal, texts
 from helpers import fingerprint, write_csv, write_xlsx
 
 from pipelines import resubmission, warehouse
@@ -19,8 +19,8 @@ from pipelines.resubmission import CannotSupersede, file_registry, refusals, sup
 HEADER = "period,district,measure,value\n"
 DISTRICTS = ("Barnsley", "Doncaster", "Rotherham", "Sheffield")
 MAY = dt.date(2026, 5, 1)
-PCC = {"email": "pcc@example.org"}
-ANALYST_CLAIMS = {"email": "analyst@example.org"}
+PCC = claims_of("pcc@example.org")
+ANALYST_CLAIMS = claims_of("analyst@example.org")
 
 
 def rows(period: str, measure: str, values, districts=DISTRICTS) -> str:
@@ -153,7 +153,7 @@ def test_a_marking_that_cannot_be_made_says_why_and_writes_nothing(con, tmp_path
         with pytest.raises(error, match=words):
             supersede(con, who=ANALYST_CLAIMS, **kwargs)
     with pytest.raises(NotAllowed, match="may not supersede"):
-        supersede(con, "bad.csv", {"email": "visitor@example.org"}, "x")
+        supersede(con, "bad.csv", claims_of("visitor@example.org"), "x")
     assert con.execute("SELECT count(*) FROM file_supersession").fetchall() == [(0,)]
     assert audit_rows(con) == []
 

@@ -9,7 +9,7 @@ import os
 import shutil
 
 import pytest
-from dashboard_helpers import ANALYST, internal, texts
+from dashboard_helpers import ANALYST, claims_of, internal, texts
 from helpers import write_csv
 
 from pipelines import warehouse
@@ -111,7 +111,7 @@ def test_each_due_measure_is_arrived_missing_overdue_refused_or_superseded(con, 
         "missing for May 2026 until a corrected return is loaded.",
         "May 2026 is incomplete: cse_referrals has not arrived yet (due 12 June 2026)."]
 
-    supersede(con, 2, {"email": "analyst@example.org"}, "The force withdrew it", withdrawn=True)
+    supersede(con, 2, claims_of("analyst@example.org"), "The force withdrew it", withdrawn=True)
     later = {r.measure: r.state for r in return_status(con, MAY, dt.date(2026, 6, 20), cal)}
     assert later == {"cse_arrests": "arrived", "cse_charges": "superseded", "cse_referrals": "overdue"}
     assert incomplete_notices(con, MAY, dt.date(2026, 6, 20), cal) == [

@@ -7,7 +7,7 @@ import ast
 
 import duckdb
 import pytest
-from dashboard_helpers import INTERNAL_PAGES, ROOT, copy_warehouse, public
+from dashboard_helpers import INTERNAL_PAGES, ROOT, claims_of, copy_warehouse, public
 from helpers import fingerprint
 
 from pipelines import public as public_door
@@ -93,8 +93,8 @@ def published_july(monkeypatch, sample_db, tmp_path):
 
     db = copy_warehouse(sample_db, tmp_path)
     with warehouse.connect(db) as con:
-        approve(con, ["2015-07"], {"email": "pcc@example.org"})
-        publish(con, {"email": "pcc@example.org"}, tmp_path / "published")
+        approve(con, ["2015-07"], claims_of("pcc@example.org"))
+        publish(con, claims_of("pcc@example.org"), tmp_path / "published")
     monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
     return db
 

@@ -77,11 +77,30 @@ def test_signing_out_asks_for_sign_in_again(page, sign_in, served):
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
 
 
-def test_the_role_comes_from_the_email_claim_not_the_subject(page, served, demo_provider):
-    # Providers such as Entra ID send an opaque subject; access.yaml lists email addresses.
-    register_user(demo_provider, "0b7c-opaque-id", {"email": "analyst@example.org", "name": "An analyst"})
+def test_the_role_comes_from_the_verified_email_claim_not_the_subject(page, served, demo_provider):
+    # Many providers send an opaque subject; access.yaml lists the verified email addresses.
+    register_user(demo_provider, "0b7c-opaque-id", {"email": "analyst@example.org", "email_verified": True,
+                                                    "name": "An analyst"})
     page.goto(served.internal_url)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_placeholder("sub").fill("0b7c-opaque-id")
     page.get_by_role("button", name="Authorize").click()
     expect(page.get_by_test_id("stSidebar").get_by_text("Signed in as analyst@example.org (analyst)")).to_be_visible()
+
+
+def test_an_unverified_email_claim_is_refused_even_for_the_commissioners_address(page, served, demo_provider, shots):
+    # A provider account anyone can make, claiming the PCC's address without the provider having confirmed it.
+    register_user(demo_provider, "claims-to-be-pcc", {"email": "pcc@example.org", "email_verified": False,
+                                                      "name": "Not the Commissioner"})
+    page.goto(served.internal_url)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_placeholder("sub").fill("claims-to-be-pcc")
+    page.get_by_role("button", name="Authorize").click()
+    expect(page.get_by_text("You are signed in as claims-to-be-pcc (pcc@example.org, unconfirmed), but that account "
+                            "has no role here")).to_be_visible()
+    expect(page.get_by_text("did not confirm this e-mail address")).to_be_visible()
+    settle(page)
+    page.screenshot(path=shots / "signin-5-unverified-email.png", full_page=True)
+    expect(page.get_by_text("Signed in as pcc@example.org (pcc)")).to_have_count(0)
+    expect(page.locator(DATA)).to_have_count(0)
+    expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
