@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from typing import TextIO
 
@@ -41,7 +42,11 @@ def display_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_csv(df: pd.DataFrame, fh: TextIO) -> None:
-    safe_frame(df).to_csv(fh, index=False, lineterminator="\n")
+    safe = safe_frame(df)
+    # Python's csv leaves a carriage return unquoted when lines end in "\n", and a spreadsheet then starts a
+    # new row there: a cell could forge rows. Such a frame is written with every text cell quoted.
+    has_cr = any(safe[c].map(lambda v: isinstance(v, str) and "\r" in v).any() for c in _text_columns(safe))
+    safe.to_csv(fh, index=False, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC if has_cr else csv.QUOTE_MINIMAL)
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:

@@ -102,7 +102,10 @@ def serve_apps(path: Path, port: int, address: str = "localhost", *, which: str 
         if internal:
             # The internal app also gets the published folder, so what it publishes is what the public app reads.
             env = dict(os.environ, PCCDASH_DB=str(path.resolve()), PCCDASH_PUBLISHED_DIR=str(published))
-            cmd = [sys.executable, "-m", "streamlit", "run", str(INTERNAL_APP), "--server.port", str(port), *flags]
+            # The grid's own "Download as CSV" exports cells as they are; each table offers the project's own
+            # download instead, whose formulas are neutralised (dashboard.ui.table).
+            cmd = [sys.executable, "-m", "streamlit", "run", str(INTERNAL_APP), "--server.port", str(port), *flags,
+                   "--client.disableDataExport", "true"]
             if auth_secrets:
                 cmd += ["--secrets.files", str(Path(auth_secrets).resolve())]
             children.append(("the internal dashboard", subprocess.Popen(cmd, env=env),

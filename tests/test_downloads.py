@@ -1,0 +1,152 @@
+"""Every table the internal app shows from what files hold, and every CSV it offers for download, gives text
+that a spreadsheet would run as a formula (=, +, -, @, tab, carriage return first) as inert text."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pandas as pd
+import pytest
+from dashboard_helpers import ANALYST, PCC, internal
+from helpers import write_csv
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+from pipelines import warehouse
+from pipelines.exports import FORMULA_START, csv_bytes, display_frame, neutralise, safe_frame
+from pipelines.ingest import ingest
+
+HEADER = "period,district,measure,value,note\n"
+HOSTILE = ['=HYPERLINK("http://evil.example/","click")', "@SUM(A1:A9)", "+cmd|' /C calc'!A0", "-2+3",
+           "\tTAB", "\rCR"]
+
+
+def live_formulas(rows: list[list[str]]) -> list[str]:
+    """The cells a spreadsheet would read as a formula."""
+    return [cell for row in rows for cell in row if cell.startswith(FORMULA_START)]
+
+
+def test_neutralise_prefixes_every_formula_start_and_leaves_other_values_alone():
+    assert [neutralise(v) for v in HOSTILE] == ["'" + v for v in HOSTILE]
+    assert [neutralise(v) for v in ("Rotherham", "", "'quoted", 3, -4.5, None)] == [
+        "Rotherham", "", "'quoted", 3, -4.5, None]
+
+
+def test_a_download_holds_every_row_with_formulas_as_text_and_numbers_as_numbers():
+    frame = pd.DataFrame({"cell": HOSTILE, "value": range(len(HOSTILE)), "negative": [-1.5] * len(HOSTILE)})
+    rows = list(csv.reader(io.StringIO(csv_bytes(frame).decode("utf-8"), newline="")))
+    assert rows[0] == ["cell", "value", "negative"]
+    assert [r[0] for r in rows[1:]] == ["'" + v for v in HOSTILE]  # every row kept, each one text
+    assert [r[2] for r in rows[1:]] == ["-1.5"] * len(HOSTILE)  # a number is not text and stays a number
+    assert not live_formulas([r[:1] for r in rows])
+
+
+def test_the_grid_shows_control_characters_as_escapes_and_formulas_as_text():
+    frame = pd.DataFrame({"name": ["east/return.csv", "\x1b[2Jforged\n1 file(s) accepted.csv", "=1+1"],
+                          "n": [1, 2, 3]})
+    shown = display_frame(frame)
+    assert list(shown["name"]) == ["east/return.csv", "\\x1b[2Jforged\\n1 file(s) accepted.csv", "'=1+1"]
+    assert list(shown["n"]) == [1, 2, 3] and list(frame["name"])[2] == "=1+1"  # the original is untouched
+    assert list(safe_frame(frame)["name"])[1].startswith("\x1b")  # a download keeps the text as written
+
+
+@pytest.fixture
+def hostile_wh(tmp_path):
+    """A warehouse with an accepted return whose file name and note start formulas, and a refused one whose
+    name, districts, measures and notes do."""
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    write_csv(folder / "@accepted.csv", HEADER + "".join(
+        f"2015-09,{d},cse_charges,{n},{note}\n"
+        for d, n, note in (("Barnsley", 4, "=1+1"), ("Doncaster", 6, ""), ("Rotherham", 9, "@SUM(A1)"),
+                           ("Sheffield", 12, ""))))
+    write_csv(folder / "=refused.csv", HEADER
+              + '2015-10,"=HYPERLINK(""http://evil.example/"",""click"")",cse_charges,3,-2+3\n'
+              + "2015-10,Barnsley,+cmd|' /C calc'!A0,5,@SUM(A1:A9)\n"
+              + "2015-10,Doncaster,cse_charges,=1+1,ok\n")
+    db = tmp_path / "wh.duckdb"
+    with warehouse.connect(db) as con:
+        report = ingest(con, [folder])
+    assert [f.outcome for f in report.files] == ["rejected", "accepted"]
+    return db
+
+
+def downloads_of(monkeypatch) -> list[tuple[str, bytes]]:
+    """Every file the pages hand to the browser from now on: (file name, bytes)."""
+    served: list[tuple[str, bytes]] = []
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def keep(self, path_or_data, mimetype, kind, filename=None):
+        served.append((filename or "", path_or_data))
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    return served
+
+
+def grid_cells(at) -> list[list[str]]:
+    return [[v for v in frame.value[col] if isinstance(v, str)] for frame in at.dataframe for col in frame.value]
+
+
+def test_every_table_and_download_of_the_internal_pages_gives_formulas_as_text(monkeypatch, hostile_wh, tmp_path):
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
+    served = downloads_of(monkeypatch)
+    seen_in_grids: list[str] = []
+
+    def check(at) -> None:
+        assert not at.exception, at.exception
+        cells = grid_cells(at)
+        assert not live_formulas(cells)
+        seen_in_grids.extend(c for row in cells for c in row)
+        assert len(at.get("download_button")) >= len(at.dataframe)  # each table has its own download
+
+    checks = internal(monkeypatch, hostile_wh, "internal_pages/checks.py", ANALYST)
+    check(checks)
+    failed = checks.dataframe[0].value
+    checks.selectbox(key="run").select(int(failed[failed["outcome"] == "failed"]["run_id"].iloc[0])).run()
+    check(checks)
+    assert len(checks.dataframe) == 3  # runs, rules and failing rows
+    for page in ("quarantine", "files", "provenance", "returns", "publishing", "flags"):
+        check(internal(monkeypatch, hostile_wh, f"internal_pages/{page}.py", PCC))
+
+    csvs = {name: data for name, data in served if name.endswith(".csv")}
+    assert {"quarantine.csv", "files-loaded.csv", "validation-runs.csv", "publication-status.csv",
+            "returns-calendar.csv"} <= set(csvs)
+    written = []
+    for name, data in csvs.items():
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+        assert not live_formulas(rows), name
+        written += [cell for row in rows for cell in row]
+    # what the files held is there, neutralised, not dropped
+    for hostile in ("=refused.csv", "@accepted.csv", '=HYPERLINK("http://evil.example/","click")',
+                    "+cmd|' /C calc'!A0"):
+        assert "'" + hostile in written, hostile
+        assert "'" + hostile in seen_in_grids, hostile
+
+
+def test_the_internal_app_is_served_with_the_grids_own_export_switched_off(monkeypatch, tmp_path):
+    """The grid's "Download as CSV" exports cells as they are, so the internal app's server hides it."""
+    from pipelines import serving
+
+    started: list[list[str]] = []
+
+    class Stopped:
+        returncode = 0
+
+        def poll(self):
+            return 0
+
+    def popen(cmd, **_kw):
+        started.append(cmd)
+        return Stopped()
+
+    monkeypatch.setattr(serving.subprocess, "Popen", popen)
+    for name in ("ensure_port_free", "wait_for_http", "stop"):
+        monkeypatch.setattr(serving.signin, name, lambda *a, **k: None)
+    monkeypatch.setattr(serving.signin, "start_demo_provider", lambda *a, **k: Stopped())
+    monkeypatch.setattr(serving.signin, "write_auth_secrets", lambda path, **k: path)
+    monkeypatch.chdir(tmp_path)
+    serving.serve_apps(tmp_path / "wh.duckdb", 8599, which="both", say=lambda *a: None)
+    internal_cmd = next(c for c in started if str(serving.INTERNAL_APP) in c)
+    at = internal_cmd.index("--client.disableDataExport")
+    assert internal_cmd[at + 1] == "true"
