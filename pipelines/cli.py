@@ -249,7 +249,7 @@ def validate(paths, db, file, measures, districts, start, end, all_rules):
                 for p in problems:
                     click.echo(f"  - {p.message()}", err=True)
                 if run is None:
-                    click.secho(f'"{label}" cannot be read; nothing was validated.', fg="red", err=True)
+                    click.secho(f'"{shown(label, None)}" cannot be read; nothing was validated.', fg="red", err=True)
                     failed = True
                     continue
                 click.echo(format_report(run, passed_rules=all_rules))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..errors import shown
 from .runner import ValidationRun
 
 EXAMPLES = 3
@@ -10,7 +11,7 @@ EXAMPLES = 3
 def format_report(run: ValidationRun, *, passed_rules: bool = False) -> str:
     c = run.contract
     verdict = {"failed": "FAILED", "passed_with_warnings": "passed with warnings", "passed": "passed"}[run.outcome]
-    lines = [f"Validation of {run.label} against {c.name} {c.version}: {verdict} "
+    lines = [f"Validation of {shown(run.label, None)} against {c.name} {c.version}: {verdict} "
              f"({run.rows:,} rows; {len(run.errors)} error rule(s), {len(run.warnings)} warning rule(s) failed; "
              f"{run.seconds:.1f} s)"]
     failed = [r for r in run.results if not r.passed]

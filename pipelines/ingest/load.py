@@ -16,7 +16,7 @@ from .. import faults
 from ..contracts import ValidationRun, load_contract, validate_batch
 from ..contracts.batch import build_batch
 from ..contracts.store import save_caveats, save_quarantine, save_run
-from ..errors import PccDashError, Problem
+from ..errors import PccDashError, Problem, shown
 from ..warehouse import one, scalar, utc_now
 from . import checks, readers
 
@@ -62,7 +62,16 @@ class NothingToIngest(PccDashError):
 
 def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileOutcome]]:
     """Expand files and folders into the return files to load, in name order; name any path that is missing."""
-    found: list[Path] = []
+    named, missing = discover_named(paths)
+    return [path for path, _label in named], missing
+
+
+def discover_named(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], list[FileOutcome]]:
+    """As `discover`, each file with the name it is shown and registered by: a file given by itself is its
+    file name; a file found under a folder is its path below that folder ("east/return.csv"), so two files
+    of one name in different subfolders stay apart. Where two files given would still share a name, each
+    takes as many of its parent folders as tell them apart."""
+    found: list[tuple[Path, str]] = []
     missing: list[FileOutcome] = []
     for raw in paths:
         p = Path(raw)
@@ -73,58 +82,81 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileOutcome]
                 and not f.name.startswith((".", "~$"))
                 and not any(part.startswith(".") for part in f.relative_to(p).parts[:-1])
             )
-            found.extend(files)
+            found.extend((f, f.relative_to(p).as_posix()) for f in files)
         elif p.is_file():
-            found.append(p)
+            found.append((p, p.name))
         else:
             missing.append(FileOutcome(str(raw), p, "rejected",
                                        problems=[Problem(str(raw), "does not exist.")],
-                                       message=f'"{raw}" does not exist.'))
+                                       message=f'"{shown(raw, None)}" does not exist.'))
     seen: set[Path] = set()
     unique = []
-    for f in found:
+    for f, label in found:
         key = f.resolve()
         if key not in seen:
             seen.add(key)
-            unique.append(f)
-    return unique, missing
+            unique.append((f, label))
+    return _apart(unique), missing
+
+
+def _apart(named: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
+    """Lengthen names that two different files share with their parent folders until each is its own."""
+    out = list(named)
+    for _ in range(max((len(p.parts) for p, _ in out), default=0)):
+        counts: dict[str, int] = {}
+        for _p, label in out:
+            counts[label] = counts.get(label, 0) + 1
+        if all(n == 1 for n in counts.values()):
+            break
+        out = [(p, _longer(p, label) if counts[label] > 1 else label) for p, label in out]
+    return out
+
+
+def _longer(path: Path, label: str) -> str:
+    """`label` with one more of `path`'s parent folders in front, while the path as given has one."""
+    parts = [part for part in path.parts if part not in (path.anchor, "", ".")]
+    depth = label.count("/") + 1
+    return "/".join(parts[-depth - 1:]) if depth < len(parts) else label
 
 
 def ingest(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path], *, loaded_by: str | None = None,
            today: dt.date | None = None, progress: Callable[[str], None] | None = None) -> IngestReport:
     """Load every return file under `paths`. A bad file is refused whole; the others still load."""
-    files, missing = discover(paths)
+    files, missing = discover_named(paths)
     report = IngestReport(files=list(missing))
     if not files and not missing:
-        raise NothingToIngest("No .csv or .xlsx file was found in " + ", ".join(f'"{p}"' for p in paths) + ".")
+        given = ", ".join(f'"{shown(p, None)}"' for p in paths)
+        raise NothingToIngest(f"No .csv or .xlsx file was found in {given}.")
     user = loaded_by or _user()
     say = progress or (lambda _msg: None)
     with tempfile.TemporaryDirectory(prefix="pccdash-") as tmp:
-        for i, path in enumerate(files, start=1):
-            say(f"[{i}/{len(files)}] {path.name} ({_size(path)})")
-            outcome = _ingest_any(con, path, loaded_by=user, today=today, tmp_dir=Path(tmp))
+        for i, (path, label) in enumerate(files, start=1):
+            say(f"[{i}/{len(files)}] {shown(label, None)} ({_size(path)})")
+            outcome = _ingest_any(con, path, label, loaded_by=user, today=today, tmp_dir=Path(tmp))
             report.files.append(outcome)
             say(f"        {describe(outcome)}")
     return report
 
 
-def _ingest_any(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, today: dt.date | None,
+def _ingest_any(con: duckdb.DuckDBPyConnection, path: Path, label: str, *, loaded_by: str, today: dt.date | None,
                 tmp_dir: Path) -> FileOutcome:
     """A police.uk street or outcomes file (known by its header) goes to its own pipeline; anything else is
     a force return."""
     from ..policeuk import detect, ingest_police_uk
 
     if path.suffix.lower() == ".csv" and detect(path):
-        return ingest_police_uk(con, path, loaded_by=loaded_by, today=today, tmp_dir=tmp_dir)
-    return ingest_file(con, path, loaded_by=loaded_by, today=today, tmp_dir=tmp_dir)
+        return ingest_police_uk(con, path, loaded_by=loaded_by, today=today, tmp_dir=tmp_dir, label=label)
+    return ingest_file(con, path, loaded_by=loaded_by, today=today, tmp_dir=tmp_dir, label=label)
 
 
 def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, today: dt.date | None = None,
-                tmp_dir: Path) -> FileOutcome:
-    """Load one file in one transaction; record a refusal with its problems; load nothing twice."""
+                tmp_dir: Path, label: str | None = None) -> FileOutcome:
+    """Load one file in one transaction; record a refusal with its problems; load nothing twice.
+
+    `label` is the name the file is shown and registered by (its file name unless given)."""
     started = time.perf_counter()
     drop_staging(con)
-    label = path.name
+    label = label or path.name
     received = utc_now()
     try:
         facts = readers.inspect_file(path, label, tmp_dir)
@@ -248,7 +280,7 @@ def describe(o: FileOutcome) -> str:
         return (f"accepted as file #{o.file_id}: {o.rows:,} figures read, {o.new:,} new, {o.revised:,} revised, "
                 f"{o.unchanged:,} unchanged{caveats} ({o.seconds:.1f} s)")
     if o.outcome == "already_loaded":
-        return o.message
+        return shown(o.message, None)  # it quotes the name registered then
     n = len(o.problems)
     return f"REFUSED, nothing loaded: {n} problem{'s' if n != 1 else ''}"
 

@@ -284,13 +284,14 @@ def _insert_revisions(con: duckdb.DuckDBPyConnection, file_id: int, kind: str, n
 
 
 def ingest_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, loaded_by: str,
-                     today: dt.date | None = None, tmp_dir: Path) -> FileOutcome:
+                     today: dt.date | None = None, tmp_dir: Path, label: str | None = None) -> FileOutcome:
     """Load one police.uk street or outcomes file in one transaction, or refuse it whole with its problems.
 
-    DuckDB works within the setting duckdb_memory_limit meanwhile (PCCDASH_DUCKDB_MEMORY_LIMIT)."""
+    `label` is the name it is shown and registered by (its file name unless given). DuckDB works within the
+    setting duckdb_memory_limit meanwhile (PCCDASH_DUCKDB_MEMORY_LIMIT)."""
     started = time.perf_counter()
     path = Path(path)
-    label = path.name
+    label = label or path.name
     drop_staging(con)
     received = utc_now()
     kind = detect(path)
