@@ -1,6 +1,7 @@
 """Killed with SIGKILL at any moment, `pccdash ingest`, `approve` and `publish` leave the warehouse, its read copy
 and the published folder each wholly as before or wholly as after, and running the command again ends exactly
-where an uninterrupted run does."""
+where an uninterrupted run does; killed at each moment around a publication's or withdrawal's snapshot rename
+and pointer switch, the public side and the warehouse agree, or the next command agrees them before anything else."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ import pytest
 from conftest import TODAY
 from helpers import ROOT
 
-from pipelines import public, warehouse
+from pipelines import faults, public, warehouse
 
 SEED = 20150824
 TRIALS = 20  # alternately an ingest (of the big return, then of the file revising it) and an approve + publish
@@ -36,7 +37,8 @@ PCC = "pcc@example.org"
 # kill that had already renamed a snapshot into place writes the next version, with the same content.
 WAREHOUSE_SKIP = {("validation_run", "seconds"), ("snapshot", "version"), ("snapshot", "file_name"),
                   ("snapshot", "sha256"), ("period_status", "snapshot_version"), ("publication_event", "note"),
-                  ("audit_event", "subject"), ("audit_event", "detail")}
+                  ("audit_event", "subject"), ("audit_event", "detail"), ("pointer_switch", "folder"),
+                  ("pointer_switch", "version"), ("pointer_switch", "pointer"), ("pointer_switch", "previous")}
 SNAPSHOT_SKIP = {("revision", "version"), ("period", "first_published_at"), ("period", "last_revised_at"),
                  ("revision", "revised_at")}
 SNAPSHOT_TABLES = ("figure", "period", "measure", "caveat", "revision", "meta")
@@ -248,8 +250,11 @@ def test_a_command_killed_at_a_random_moment_leaves_a_whole_state_and_a_rerun_en
         landed = "after" if now.warehouse == after.warehouse else "before"
         if landed == "before":
             assert read_copy == before.warehouse, f"{where}: the read copy is ahead of the warehouse"
-        else:
-            assert now.snapshot == after.snapshot, f"{where}: the warehouse says published but the public sees the old"
+            assert now.snapshot == before.snapshot, f"{where}: the public side is ahead of the warehouse"
+        elif now.snapshot != after.snapshot:  # killed between recording the publication and switching to it
+            assert unfinished_switches(folder / "wh.duckdb") == 1, f"{where}: the public side is behind, unrecorded"
+            run(["periods"], folder)
+            assert State.of(folder).snapshot == after.snapshot, f"{where}: the next command did not finish the switch"
         key = (f"{command[0]}: " + ("finished first" if not killed else f"warehouse {landed}, read copy "
                f"{'after' if read_copy == after.warehouse else 'before'}, public "
                f"{'after' if now.snapshot == after.snapshot and before.snapshot != after.snapshot else 'before'}"))
@@ -272,3 +277,139 @@ def test_a_command_killed_at_a_random_moment_leaves_a_whole_state_and_a_rerun_en
         print(f"  {n:3d}  {key}")
     print(f"  files left behind: {sorted(leftovers) or 'none'}")
     assert sum(n for k, n in tally.items() if "finished" not in k) >= TRIALS // 2, tally
+
+
+def unfinished_switches(db: Path) -> int:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT count(*) FROM pointer_switch WHERE done_at IS NULL").fetchall()[0][0]
+    finally:
+        con.close()
+
+
+PUBLISH_POINTS = [p for p in faults.POINTS if p.startswith("publish_")]
+WITHDRAW_POINTS = [p for p in faults.POINTS if p.startswith("withdraw_")]
+WITHDRAW = ["withdraw", "--reason", "July was double counted", "--yes"]
+
+
+def sides(folder: Path) -> tuple[tuple, tuple]:
+    """(what the public reads, what the warehouse says it reads): a snapshot version, the number of withdrawal
+    notices, and the months; the warehouse is read directly, since opening it through pccdash finishes a switch."""
+    published = folder / "published"
+    pointer = public.pointer(published)
+    snap = public.current_snapshot(published)
+    months = [] if snap is None else sorted(public.read("SELECT period FROM period", snapshot=snap)["period"])
+    public_side = (pointer.get("version"), len(pointer.get("withdrawals") or []), months)
+    con = duckdb.connect(str(folder / "wh.duckdb"), read_only=True)
+    try:
+        recorded = (con.execute("SELECT max(version) FROM snapshot WHERE version NOT IN "
+                                "(SELECT version FROM snapshot_withdrawal)").fetchall()[0][0],
+                    con.execute("SELECT count(*) FROM snapshot_withdrawal").fetchall()[0][0],
+                    [m for (m,) in con.execute("SELECT strftime(period, '%Y-%m') FROM period_status "
+                                               "WHERE status = 'published' ORDER BY 1").fetchall()])
+    finally:
+        con.close()
+    return public_side, recorded
+
+
+def settled(folder: Path) -> tuple[dict, dict[str, str]]:
+    """The warehouse (without the trail's notes of a switch finished for a stopped command) and the snapshot the
+    public reads, to compare with an uninterrupted run."""
+    state = db_state(folder / "wh.duckdb")
+    state["audit_event"] = [r for r in state["audit_event"] if "finish_switch" not in r]
+    return state, snapshot_state(pointed_snapshot(folder))
+
+
+def run_output(args: list[str], folder: Path, failpoint: str | None = None) -> tuple[int, str]:
+    """Run one command to its end (or its kill); its exit code and what it printed."""
+    log = folder / "command.log"
+    log.write_bytes(b"")
+    env = {**child_env(folder), **({"PCCDASH_FAILPOINT": failpoint} if failpoint else {})}
+    with open(log, "ab") as out:
+        rc = subprocess.run([sys.executable, "-m", "pipelines.cli", *args, "--db", str(folder / "wh.duckdb")],
+                            cwd=ROOT, env=env, stdout=out, stderr=out, timeout=300).returncode
+    return rc, log.read_text(encoding="utf-8", errors="replace")
+
+
+@pytest.fixture(scope="module")
+def switch_starts(tmp_path_factory) -> dict[str, tuple[Path, tuple, tuple, tuple]]:
+    """For publish and withdraw: a saved folder to start from, the two sides before and after an uninterrupted
+    run of the command, and the settled state that run ends in."""
+    tmp = tmp_path_factory.mktemp("switch_kills")
+    returns = tmp / "return.csv"
+    returns.write_text("period,district,measure,value\n" + "".join(
+        f"{p},{d},{m},{20 + i}\n" for p in ("2015-06", "2015-07") for i, d in enumerate(DISTRICTS) for m in MEASURES))
+    chain = tmp / "chain"
+    chain.mkdir()
+    for args in (["ingest", str(returns)], ["approve", "2015-06"], ["publish", "--yes"], ["approve", "2015-07"]):
+        run(args, chain)
+    starts = {}
+    for name, command in (("publish", ["publish", "--yes"]), ("withdraw", WITHDRAW)):  # one after the other
+        start = copy_folder(chain, tmp / f"start-{name}")
+        before = sides(chain)
+        run(command, chain)
+        after = sides(chain)
+        assert before[0] == before[1] and after[0] == after[1] and before != after, (name, before, after)
+        starts[name] = (start, before[0], after[0], settled(chain))
+    return starts
+
+
+@pytest.mark.slow
+def test_a_publication_or_withdrawal_killed_around_its_rename_or_switch_agrees_or_is_agreed_by_the_next_command(
+        switch_starts, tmp_path):
+    """Twenty SIGKILLs: at each fault point around the snapshot rename, the record and the pointer switch, of
+    publish and of withdraw, followed once by a read-only command (`periods`) and once by the command again."""
+    tally: dict[str, int] = {}
+    kills = 0
+    for name, points in (("publish", PUBLISH_POINTS), ("withdraw", WITHDRAW_POINTS)):
+        start, before, after, final = switch_starts[name]
+        command = ["publish", "--yes"] if name == "publish" else WITHDRAW
+        for point in points:
+            for follow in ("periods", "again"):
+                folder = copy_folder(start, tmp_path / "trial")
+                rc, _ = run_output(command, folder, failpoint=point)
+                assert rc == -signal.SIGKILL, f"{name} did not reach {point}"
+                kills += 1
+                where = f"{name} killed at {point}, then {follow}"
+                public_side, recorded = sides(folder)
+                assert recorded in (before, after), f"{where}: the warehouse is half changed"
+                assert public_side in (before, after), f"{where}: the public side is half changed"
+                agreed = public_side == recorded
+                unfinished = unfinished_switches(folder / "wh.duckdb")
+                if not agreed:
+                    assert (public_side, recorded) == (before, after), f"{where}: the public side is ahead"
+                    assert unfinished == 1, where
+
+                if follow == "periods":
+                    rc, said = run_output(["periods"], folder)
+                    assert rc == 0, f"{where}:\n{said}"
+                elif recorded == before:  # the killed run did not count: the command again does the job
+                    rc, said = run_output(command, folder)
+                    assert rc == 0 and not said.startswith("Note:"), f"{where}:\n{said}"
+                elif name == "publish":  # it counted: publishing again finishes the switch, then finds nothing new
+                    rc, said = run_output(command, folder)
+                    assert rc == 1 and "Nothing to publish" in said, f"{where}:\n{said}"
+                else:  # withdrawing again would withdraw the next publication: any writing command finishes it
+                    rc, said = run_output(["init"], folder)
+                    assert rc == 0, f"{where}:\n{said}"
+                assert ("Note: The " in said) == bool(unfinished), f"{where}: the finished switch is not said:\n{said}"
+                if unfinished:
+                    assert said.index("Note: The ") == 0, f"{where}: the command did something before the repair"
+                assert unfinished_switches(folder / "wh.duckdb") == 0, where
+                public_side, recorded = sides(folder)
+                assert public_side == recorded, f"{where}: the next command did not agree the two sides"
+                if recorded == before:
+                    rc, said = run_output(command, folder)
+                    assert rc == 0, f"{where}:\n{said}"
+                public_side, recorded = sides(folder)
+                # a snapshot renamed into place before the kill keeps its number: the re-run publishes the next
+                assert public_side == recorded and public_side[1:] == after[1:], where
+                assert settled(folder) == final, f"{where}: the end differs from an uninterrupted run's"
+                key = f"{name} at {point}: " + ("agreed" if agreed else "public behind until the next command") + (
+                    ", switch unfinished" if unfinished else "")
+                tally[key] = tally.get(key, 0) + 1
+    print(f"\n{kills} kills around the rename and the switch:")
+    for key, n in sorted(tally.items()):
+        print(f"  {n:3d}  {key}")
+    assert kills == 20
+    assert any("behind" in k for k in tally) and any("agreed" in k for k in tally), tally
