@@ -109,6 +109,11 @@ CASES = [
     ("xlsx_unknown_measure_sheet", xlsx_case({"Sheet1": [["Period", "Barnsley"], ["2015-07", 1]]}),
      '"Sheet1" is not in the measure catalogue', 2, "measure"),
     ("xlsx_no_header", xlsx_case({"cse_charges": [["hello"], ["world"]]}), "has no header row", 1, None),
+    ("csv_sep_line_not_comma", csv_case("sep=;\nperiod;district;measure;value\n2015-07;Rotherham;cse_charges;3\n"),
+     'begins with the line "sep=;"', 1, None),
+    ("xlsx_date_formatted_figure", xlsx_case({"Return": LONG_SHEET + [["2015-07", "Rotherham", "cse_charges",
+                                                                      dt.datetime(1900, 1, 3)]]}),
+     "is formatted as a date or time", 2, "D"),
     ("xlsx_future_date_cell", xlsx_case({"Return": LONG_SHEET + [[dt.datetime(2030, 1, 1), "Rotherham",
                                                                   "cse_charges", 3]]}),
      '"2030-01" is in the future', 2, "period"),
@@ -200,3 +205,23 @@ def test_a_missing_path_is_reported_and_the_rest_still_load(db, tmp_path, run_cl
     assert result.exit_code == 1
     assert "does not exist" in result.stderr
     assert "1 file(s) accepted" in result.stdout
+
+
+def test_a_value_that_is_not_a_number_in_a_published_month_says_so_in_its_warning(db, tmp_path, run_cli):
+    # regression: the published-month warning printed an empty message for a value that is not a number
+    first = tmp_path / "july.csv"
+    first.write_text(GOOD)
+    with warehouse.connect(db) as con:
+        assert ingest(con, [first]).ok
+        con.execute("INSERT INTO published_period VALUES (DATE '2015-07-01', TIMESTAMP '2015-09-01 10:00:00')")
+    bad = tmp_path / "july-again.csv"
+    bad.write_text(HEADER + "2015-07,Rotherham,cse_charges,twelve\n")
+
+    result = run_cli("ingest", bad, "--db", db)
+
+    assert result.exit_code == 1
+    warning = [line for line in result.stderr.splitlines() if "published" in line and "2015-07" in line]
+    assert warning == ['    - file "july-again.csv", row 2, column "value": cse_charges for Rotherham in 2015-07 was '
+                       'published as 3 and is now "twelve", which is not a number: the published figure will need '
+                       "a revision notice."], result.stderr
+    assert ": : " not in result.stderr

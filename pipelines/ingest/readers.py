@@ -18,13 +18,14 @@ import warnings
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
 from .. import settings
-from ..catalogue import force
+from ..catalogue import catalogue, force
 from ..errors import Problem, shown
 from ..warehouse import scalar
 
@@ -59,6 +60,7 @@ class FileFacts:
     blank_lines: bool = False  # DuckDB skips blank lines, which would shift its row numbers
     # the text may hold a character Python's strip() removes and DuckDB's trim() keeps (see _ODD_SPACE)
     odd_space: bool = True
+    sep_line: bool = False  # a first line "sep=," (Excel's separator directive), read past as Excel reads it
 
 
 @dataclass
@@ -193,6 +195,8 @@ def cell_text(value: object) -> str | None:
     """A cell's value as the text a person reads; numbers without a spurious '.0'; dates as YYYY-MM-DD."""
     if value is None:
         return None
+    if isinstance(value, Formatted):
+        return value.shown()
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):
@@ -203,6 +207,82 @@ def cell_text(value: object) -> str | None:
         return str(value) if not isinstance(value, dt.date) else value.isoformat()
     text = str(value)
     return text if text.strip() else None
+
+
+@dataclass(frozen=True)
+class Formatted:
+    """A number cell whose format makes a person see another number: a percentage (0.875 shows as 87.5%) or a
+    number scaled by thousands (1234567 under "#,##0," shows as 1,235)."""
+
+    number: int | float
+    number_format: str
+    percent: int  # each % in the format shows the number times 100
+    thousands: int  # each comma after the last digit of the format shows the number divided by 1,000
+
+    def per_cent(self) -> str:
+        """The number as a person reads it in the cell, in per cent, at full precision (as the formula bar
+        shows it: 87.5% whether the format shows 87.5% or 88%)."""
+        value = Decimal(repr(self.number)) * 100 ** self.percent
+        return f"{value.normalize():f}"
+
+    def shown(self) -> str:
+        if self.percent and not self.thousands:
+            return self.per_cent() + "%"
+        return cell_text(self.number) or ""
+
+
+def _number_format_effect(number_format: str, number: int | float) -> tuple[int, int]:
+    """(percent signs, thousands scaling) of the section of an Excel number format that shows `number`."""
+    sections = _FORMAT_SECTIONS.findall(number_format + ";")
+    section = sections[0] if sections else number_format
+    if number < 0 and len(sections) > 1:
+        section = sections[1]
+    elif number == 0 and len(sections) > 2:
+        section = sections[2]
+    # quoted text, \-escaped and _-padded characters, * fills and [colour/currency/condition] say nothing of scale
+    bare = re.sub(r'"[^"]*"|\\.|_.|\*.|\[[^\]]*\]', "", section)
+    return bare.count("%"), sum(len(m) for m in re.findall(r"(?<=[0#?])(,+)(?![0#?,])", bare))
+
+
+_FORMAT_SECTIONS = re.compile(r'((?:"[^"]*"|\\.|[^;])*);')
+_DATE_TYPES = (dt.datetime, dt.date, dt.time, dt.timedelta)
+
+
+def _figure_text(label: str, sheet: str | None, row: int, column: str, value: object, measure: str | None,
+                 problems: list[Problem]) -> str | None:
+    """A figure cell as the text to stage: what a person sees in it, or None with a problem naming the cell when
+    its format shows something other than the number it holds (a date, thousands, a percentage of a count)."""
+    if isinstance(value, _DATE_TYPES):
+        problems.append(Problem(label, "the cell is formatted as a date or time, so it holds "
+                                f'"{cell_text(value) if not isinstance(value, (dt.time, dt.timedelta)) else value}" '
+                                "where a figure is expected. Format the cell as Number (or General) and check "
+                                "the figure.", sheet=sheet, row=row, column=column))
+        return None
+    if not isinstance(value, Formatted):
+        return cell_text(value)
+    if value.thousands:
+        problems.append(Problem(label, f'the cell holds {cell_text(value.number)} but its format '
+                                f'"{shown(value.number_format, 60)}" shows it divided by '
+                                f"{1000 ** value.thousands:,}. Format the cell as Number (or General) so that it "
+                                "shows the figure it holds.", sheet=sheet, row=row, column=column))
+        return None
+    kind = _measure_kind(measure)
+    if kind is None or kind == "percentage":
+        return value.per_cent()  # an unknown measure is refused by the contract, which names it
+    problems.append(Problem(label, "the cell is formatted as a percentage, so it shows "
+                            f'"{value.shown()}", but {shown(measure)} is not a percentage measure. Format the cell '
+                            "as Number (or General) and enter the figure itself.", sheet=sheet, row=row,
+                            column=column))
+    return None
+
+
+def _measure_kind(measure: str | None) -> str | None:
+    """The kind of the measure a cell is read for (flow, stock, percentage); None when it is not in the catalogue."""
+    if measure is None:
+        return None
+    cat = catalogue()
+    found = cat.lookup().get(str(measure).strip().lower())
+    return cat.get(found).kind if found else None
 
 
 def _norm(text: object) -> str:
@@ -225,6 +305,12 @@ class Grid:
     # row number -> its true width, for a sheet row cut short because it reaches far beyond any return's table:
     # such a row keeps its first KEPT_COLUMNS cells and then its last cell
     widths: dict[int, int] = field(default_factory=dict)
+    # CSV: row number -> its field count, for a record whose trailing empty fields were dropped (Excel pads
+    # every line with commas to the last column a sheet used, as far as XFD: 16,384 fields a line)
+    fields: dict[int, int] = field(default_factory=dict)
+
+    def field_count(self, row_no: int, cells: list[object]) -> int:
+        return self.fields.get(row_no, len(cells))
 
     def column_of(self, row_no: int, cells: list[object], i: int) -> int:
         """The 0-based column of `cells[i]`."""
@@ -283,10 +369,11 @@ def _long_header_problems(label: str, sheet: str | None, row: int, cells: list[o
     problems: list[Problem] = []
     positions: dict[str, int] = {}
     allowed = LONG_REQUIRED + LONG_OPTIONAL
+    last_named = max((i for i, c in enumerate(cells) if c is not None and str(c).strip()), default=-1)
     for i, cell in enumerate(cells):
         name = _norm(cell).lstrip("\ufeff")
         if not name:
-            if any(c is not None and str(c).strip() for c in cells[i + 1:]):
+            if i < last_named:
                 problems.append(Problem(label, "a column has no name; expected one of "
                                         + ", ".join(allowed) + ".", sheet=sheet, row=row,
                                         column=_col_letter(i)))
@@ -313,14 +400,15 @@ def _parse_long_grid(label: str, grid: Grid, header_at: int, stager: _Stager, pr
     if header_problems:
         problems.extend(header_problems)
         return
-    width = len(header)
+    width = grid.field_count(row_no, header)
     # a CSV header may end with empty headings (a trailing comma): no value may stand under them
-    unnamed = [i for i in range(width) if i not in positions.values()]
+    named = set(positions.values())
     for row_no, cells in grid.rows[header_at + 1:]:
         if not any(c is not None for c in cells):
             continue  # an empty row (in a CSV, a blank or whitespace-only line), as DuckDB's path skips it
-        if grid.sheet is None and len(cells) != width:  # a CSV record: as `_locate_csv_problems` says it
-            problems.append(_field_count_problem(label, len(cells), width, row_no))
+        fields = grid.field_count(row_no, cells)
+        if grid.sheet is None and fields != width:  # a CSV record: as `_locate_csv_problems` says it
+            problems.append(_field_count_problem(label, fields, width, row_no))
             continue
         extra = [i for i in range(width, len(cells)) if cells[i] is not None]
         if extra:
@@ -330,7 +418,7 @@ def _parse_long_grid(label: str, grid: Grid, header_at: int, stager: _Stager, pr
                                     "what lies outside the table and save the file again.",
                                     sheet=grid.sheet, row=row_no, column=_col_letter(width)))
             continue
-        stray = [i for i in unnamed if i < len(cells) and cells[i] is not None]
+        stray = [i for i, c in enumerate(cells[:width]) if c is not None and i not in named]
         if stray:
             problems.append(_no_heading_problem(label, grid.sheet, row_no, stray[0], cells[stray[0]]))
             continue
@@ -342,8 +430,12 @@ def _parse_long_grid(label: str, grid: Grid, header_at: int, stager: _Stager, pr
 
         period = cells[positions["period"]] if positions["period"] < len(cells) else None
         note = positions.get("note")
+        at = positions["value"]
+        value = _figure_text(label, grid.sheet, row_no, _col_letter(at), cells[at] if at < len(cells) else None,
+                             get("measure"), problems)
         stager.add(grid.sheet, row_no, "value", _long_period_text(period), get("district"), get("measure"),
-                   get("value"), cell_text(cells[note]) if note is not None and note < len(cells) else None)
+                   value.strip() if value is not None else None,
+                   cell_text(cells[note]) if note is not None and note < len(cells) else None)
 
 
 def _field_count_problem(label: str, fields: int, width: int, row: int) -> Problem:
@@ -447,7 +539,7 @@ def _parse_wide_block(label: str, grid: Grid, start: int, end: int, sheet_measur
         period = _period_text(cells[0] if cells else None)
         for i, name, kind in columns:
             value = cells[i] if i < len(cells) else None
-            text = cell_text(value)
+            text = _figure_text(label, grid.sheet, row_no, _col_letter(i), value, measure, problems)
             if kind == "total":
                 if text is not None:
                     result.totals.append((grid.sheet, row_no, name, period or "", measure, text))
@@ -539,6 +631,8 @@ def _csv_rows(facts: FileFacts) -> Iterator[tuple[int, list[str | None]]]:
     if csv.field_size_limit() < _CSV_FIELD_LIMIT:
         csv.field_size_limit(_CSV_FIELD_LIMIT)
     with open(_csv_text_path(facts), encoding=_csv_encoding(facts), newline="") as fh:
+        if facts.sep_line:
+            fh.readline()  # Excel reads the line as a setting and numbers the rows after it from 1
         reader = csv.reader(fh, strict=True)
         row_no = 0
         try:
@@ -550,12 +644,46 @@ def _csv_rows(facts: FileFacts) -> Iterator[tuple[int, list[str | None]]]:
                                         "Is a quote left open, or the file cut short?", row=row_no + 1)]) from None
 
 
+_SEP_LINE = re.compile(r"sep=(.?),*", re.IGNORECASE)
+
+
+def _read_sep_line(facts: FileFacts) -> None:
+    """Excel writes a first line "sep=," (and reads it as the separator to use, not as a row): read past it, or
+    refuse a file whose fields it says are separated by anything but commas."""
+    with open(_csv_text_path(facts), encoding=_csv_encoding(facts), newline="") as fh:
+        first = fh.readline(64).rstrip("\r\n")
+    m = _SEP_LINE.fullmatch(first.strip())
+    if m is None:
+        return
+    if m.group(1) != ",":
+        raise FileRejected([Problem(facts.label, f'begins with the line "{shown(first)}": its fields are separated '
+                                    f'by "{shown(m.group(1))}", and a return\'s by commas. Save it from the '
+                                    'spreadsheet as "CSV UTF-8 (Comma delimited)".', row=1)])
+    facts.sep_line = True
+
+
+def _csv_grid(facts: FileFacts) -> Grid:
+    """The CSV as a grid, each record without its trailing empty fields (their count kept): a line padded with
+    commas costs what its values cost."""
+    grid = Grid(None, [])
+    for row_no, cells in _csv_rows(facts):
+        end = len(cells)
+        while end and cells[end - 1] is None:
+            end -= 1
+        if end < len(cells):
+            grid.fields[row_no] = len(cells)
+            del cells[end:]
+        grid.rows.append((row_no, cells))
+    return grid
+
+
 def read_csv(con: duckdb.DuckDBPyConnection, facts: FileFacts) -> ReadResult:
     """Read a CSV return into `staged_raw`. A long-layout file is parsed by DuckDB; wide files by Python.
 
     Both paths read a file alike: the Python one is used for a long file whose blank lines would shift DuckDB's
     row numbers, and for one DuckDB cannot read (mixed line endings, a whitespace-only line, a ragged row),
     where it names the row."""
+    _read_sep_line(facts)
     rows = _csv_rows(facts)
     first = next(rows, None)
     rows.close()
@@ -566,11 +694,13 @@ def read_csv(con: duckdb.DuckDBPyConnection, facts: FileFacts) -> ReadResult:
         positions, problems = _long_header_problems(facts.label, None, 1, header)
         if problems:
             raise FileRejected(problems)
-        if not facts.blank_lines:
+        # DuckDB is given one column per heading: a header padded with empty headings (Excel pads to column
+        # XFD) would cost a query per column, so such a file is read by Python, in time its values set
+        if not facts.blank_lines and None not in header:
             result = _read_long_csv_duckdb(con, facts, header, positions)
             if result is not None:
                 return result
-    grid = Grid(None, list(_csv_rows(facts)))
+    grid = _csv_grid(facts)
     stager = _Stager()
     problems: list[Problem] = []
     result = ReadResult(layout="", rows=0)
@@ -591,8 +721,8 @@ def _read_long_csv_duckdb(con: duckdb.DuckDBPyConnection, facts: FileFacts, head
         con.execute(
             "CREATE OR REPLACE TEMP TABLE csv_raw AS SELECT * FROM read_csv(?, header = true, delim = ',', "
             "quote = '\"', escape = '\"', auto_detect = false, columns = ?, strict_mode = true, "
-            "null_padding = false, encoding = 'utf-8')",
-            [path, columns],
+            "null_padding = false, encoding = 'utf-8', skip = ?)",
+            [path, columns, 1 if facts.sep_line else 0],
         )
     except duckdb.Error:
         # DuckDB's message gives a line at best; Python's reader reads what it can and names the record.
@@ -613,16 +743,6 @@ def _read_long_csv_duckdb(con: duckdb.DuckDBPyConnection, facts: FileFacts, head
     def col(name: str) -> str:
         i = positions.get(name)
         return text(f"c{i}") if i is not None else "NULL"
-
-    # A value under a heading left empty (a trailing comma in the header) would be lost: name it.
-    named = set(positions.values())
-    for i in range(len(header)):
-        if i in named:
-            continue
-        found = con.execute(f"SELECT rowid + 2, c{i} FROM csv_raw WHERE {text(f'c{i}')} IS NOT NULL "
-                            "ORDER BY rowid LIMIT 20", params).fetchall()
-        if found:
-            raise FileRejected([_no_heading_problem(facts.label, None, row, i, value) for row, value in found])
 
     note = positions.get("note")
     # rowid follows file order for a table made in one statement; +2 makes it a spreadsheet row.
@@ -688,6 +808,55 @@ def _check_zip(facts: FileFacts) -> None:
                                     "(it has no xl/workbook.xml).")])
     if "xl/vbaProject.bin" in names:
         raise FileRejected([Problem(facts.label, "contains macros. Save it as a plain .xlsx workbook.")])
+    _check_shared_strings(facts)
+
+
+# A return's texts (headings, districts, measures, notes) come to hundreds. openpyxl reads the whole shared
+# string table before any sheet, at about 7 us and 180 bytes a string: a table padded to millions of strings
+# would cost minutes and gigabytes for a file of a few hundred KiB.
+MAX_SHARED_STRINGS = 100_000
+MAX_SHARED_STRINGS_MB = 32
+_SHARED_STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+_STRING_ITEM = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
+
+
+def _check_shared_strings(facts: FileFacts) -> None:
+    """Refuse a workbook whose shared string table holds more strings than any return needs, counting them in
+    one pass that stops at the limit, before openpyxl reads the table whole."""
+    from openpyxl.packaging.manifest import Manifest
+    from openpyxl.xml.functions import fromstring
+
+    try:
+        with zipfile.ZipFile(facts.path) as zf:
+            part = Manifest.from_tree(fromstring(zf.read("[Content_Types].xml"))).find(_SHARED_STRINGS_TYPE)
+            if part is None:
+                return
+            name = part.PartName.lstrip("/")
+            size = zf.getinfo(name).file_size
+            if size > MAX_SHARED_STRINGS_MB * 1024 * 1024:
+                raise FileRejected([Problem(facts.label, f"holds {size / 1048576:,.0f} MiB of text in its shared "
+                                            f"string table, over the {MAX_SHARED_STRINGS_MB} MiB a return may hold; "
+                                            "it is refused unread. Copy the figures into a new workbook and save "
+                                            "that.")])
+            count = 0
+            carry = b""
+            with zf.open(name) as src:
+                while chunk := src.read(1 << 20):
+                    data = carry + chunk
+                    # an item's opening tag may straddle two chunks: keep what follows the last "<" for the next
+                    cut = data.rfind(b"<")
+                    cut = cut if cut >= 0 and len(data) - cut < 256 else len(data)
+                    count += len(_STRING_ITEM.findall(data, 0, cut))
+                    carry = data[cut:]
+                    if count > MAX_SHARED_STRINGS:
+                        raise FileRejected([Problem(
+                            facts.label, f"holds more than {MAX_SHARED_STRINGS:,} different texts in its shared "
+                            "string table, far more than a return needs (a sheet padded with text?); it is "
+                            "refused unread. Copy the figures into a new workbook and save that.")])
+    except (FileRejected, MemoryError):
+        raise
+    except Exception as exc:  # a missing or broken manifest or part: openpyxl would fail on it too
+        raise _unreadable(facts, exc) from None
 
 
 MAX_SHEET_ROWS = 1_048_576  # the most rows and columns a sheet can have (XFD1048576)
@@ -712,6 +881,7 @@ def _read_sheet(wb, ws, label: str) -> _Sheet:
     grid = Grid(ws.title, [])
     formulas: list[Problem] = []
     last = 0
+    effects: dict[int, str | None] = {}  # style id -> its number format, when that format may change a number
     with ws._get_source() as src:
         parser = WorkSheetParser(src, ws._shared_strings, data_only=False, epoch=wb.epoch,
                                  date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
@@ -732,6 +902,8 @@ def _read_sheet(wb, ws, label: str) -> _Sheet:
                     continue
                 if isinstance(value, str) and not value.strip():
                     continue  # blank text is an empty cell, as in a CSV
+                if cell["data_type"] == "n" and isinstance(value, (int, float)) and cell["style_id"]:
+                    value = _as_shown(wb, cell["style_id"], value, effects)
                 if value is not None:
                     values[column] = value
             if row_no > last + 1:
@@ -755,6 +927,25 @@ def _read_sheet(wb, ws, label: str) -> _Sheet:
             rng = CellRange(mc.ref)
             merged.append((rng.coord, rng.min_row, rng.min_col))
     return _Sheet(grid, formulas, merged)
+
+
+def _as_shown(wb, style_id: int, number: int | float, effects: dict[int, str | None]) -> object:
+    """The number, or a Formatted number when its cell's format shows it times 100 or divided by thousands."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+
+    if style_id not in effects:
+        try:
+            fmt_id = wb._cell_styles[style_id].numFmtId
+            fmt = (BUILTIN_FORMATS.get(fmt_id, "General") if fmt_id < BUILTIN_FORMATS_MAX_SIZE
+                   else wb._number_formats[fmt_id - BUILTIN_FORMATS_MAX_SIZE])
+        except IndexError:
+            fmt = "General"  # a style the workbook does not define: Excel shows the number as it is
+        effects[style_id] = fmt if any(ch in fmt for ch in "%,") else None
+    fmt = effects[style_id]
+    if fmt is None:
+        return number
+    percent, thousands = _number_format_effect(fmt, number)
+    return Formatted(number, fmt, percent, thousands) if percent or thousands else number
 
 
 def read_xlsx(con: duckdb.DuckDBPyConnection, facts: FileFacts) -> ReadResult:
