@@ -526,6 +526,9 @@ def publish(db, as_user, out, yes):
     actor = cli_actor(as_user)
     with connect_read_only(db) as con:  # not held while the person reads the preview
         preview = preview_publication(con, out)
+    if preview.problem and _finished_publication(out) is not None:  # this was the stopped one, run again
+        click.echo(f"Published snapshot {_finished_publication(out)}: the publication stopped before is finished.")
+        return
     if preview.problem:
         raise NothingToPublish(preview.problem)
     _print_preview(preview)
@@ -539,6 +542,15 @@ def publish(db, as_user, out, yes):
     with connect(db) as con:
         version, path = run_publish(con, actor, out, expected=preview.fingerprint)
     click.echo(f"Published snapshot {version}: {path}")
+
+
+def _finished_publication(out) -> int | None:
+    """The snapshot whose stopped publication into `out` this command finished on opening the warehouse."""
+    from .pointer_switch import FINISHED_IN_PROCESS
+    from .public import published_dir
+
+    folder = str(published_dir(out).resolve())
+    return max((v for action, v, f in FINISHED_IN_PROCESS if action == "publish" and f == folder), default=None)
 
 
 def _interactive() -> bool:

@@ -20,6 +20,9 @@ from .public import pointer as read_pointer
 from .warehouse import utc_now
 
 REPAIR_IDENTITY = "pccdash"  # the audit trail's name for the program finishing a switch on its own
+# (action, version, folder) of each switch this process finished for a stopped command: a one-shot command
+# that reads through another connection than the one that finished it (pccdash publish's preview) looks here
+FINISHED_IN_PROCESS: list[tuple[str, int, str]] = []
 
 
 def _json(body: dict) -> str:
@@ -89,4 +92,22 @@ def finish_pending(con: duckdb.DuckDBPyConnection) -> list[str]:
             audit.record(con, audit.system_actor(REPAIR_IDENTITY), "finish_switch", subject=f"snapshot {version}",
                          detail=outcome)
         done.append(outcome[0].upper() + outcome[1:] + ".")
+        # kept with this connection, so the command it opens for knows that it was the stopped one run again
+        con.execute("CREATE TEMP TABLE IF NOT EXISTS pointer_switch_finished "
+                    "(action VARCHAR, version INTEGER, folder VARCHAR)")
+        con.execute("INSERT INTO pointer_switch_finished VALUES (?, ?, ?)", [action, version, folder_text])
+        FINISHED_IN_PROCESS.append((action, version, folder_text))
     return done
+
+
+def finished_on_opening(con: duckdb.DuckDBPyConnection, action: str, folder: Path) -> int | None:
+    """The snapshot whose stopped `action` (publish or withdraw) into `folder` this connection finished on
+    opening, if any; asked once, so a second request on the same connection is a request of its own."""
+    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary "
+                       "AND table_name = 'pointer_switch_finished'").fetchall()[0][0]:
+        return None
+    where = [action, str(Path(folder).resolve())]
+    found = con.execute("SELECT max(version) FROM pointer_switch_finished WHERE action = ? AND folder = ?",
+                        where).fetchall()[0][0]
+    con.execute("DELETE FROM pointer_switch_finished WHERE action = ? AND folder = ?", where)
+    return found

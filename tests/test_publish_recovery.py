@@ -208,3 +208,21 @@ def test_a_finished_publication_or_withdrawal_leaves_no_switch_unfinished(starts
     assert switches == [("publish", 1, True), ("publish", 2, True), ("withdraw", 2, True)]
     assert finish_events(db) == []
     assert public_side(folder) == warehouse_side(db) == AFTER_WITHDRAW
+
+
+def test_the_stopped_command_run_again_finishes_its_switch_and_does_nothing_more(starts, tmp_path, monkeypatch):
+    """Regression guard: opening the warehouse finishes the switch, so the command run again must not then
+    withdraw the snapshot before as well, nor refuse a publication that is in fact done."""
+    for name, stopped_at in (("publish", "publish_before_switch"), ("withdraw", "withdraw_before_switch")):
+        db, folder = copy_of(starts[name], tmp_path / name)
+        stop_at(monkeypatch, stopped_at)
+        with pytest.raises(Stopped), warehouse.connect(db) as con:
+            publish(con, PCC, folder) if name == "publish" else withdraw(con, PCC, "July was wrong", folder)
+        monkeypatch.setattr(faults, "point", lambda name: None)
+        with warehouse.connect(db) as con:
+            if name == "publish":
+                assert publish(con, PCC, folder) == (2, folder / "snapshot-0002.duckdb")
+            else:
+                done = withdraw(con, PCC, "July was wrong", folder)
+                assert (done.version, done.restored) == (2, 1)
+        assert public_side(folder) == warehouse_side(db) == (AFTER_PUBLISH if name == "publish" else AFTER_WITHDRAW)

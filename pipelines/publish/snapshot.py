@@ -269,6 +269,9 @@ def publish(con: duckdb.DuckDBPyConnection, claims: Mapping, folder: Path | None
     folder = folder or published_dir()
     finish_switches(con)  # a publication a stop interrupted is finished first, so the preview reads what is public
     preview = preview_publication(con, folder)
+    finished = pointer_switch.finished_on_opening(con, "publish", folder)
+    if preview.problem and finished is not None:  # the stopped publication, run again: finishing it was the job
+        return finished, folder / f"snapshot-{finished:04d}.duckdb"
     if preview.problem:
         raise NothingToPublish(preview.problem)
     if expected is not None and expected != preview.fingerprint:
@@ -384,6 +387,11 @@ def withdraw(con: duckdb.DuckDBPyConnection, claims: Mapping, reason: str, folde
         raise CannotWithdraw("Give the reason for withdrawing (--reason TEXT): the public revisions page shows it.")
     folder = folder or published_dir()
     finish_switches(con)  # a switch a stop interrupted is finished first: it decides what the public reads now
+    finished = pointer_switch.finished_on_opening(con, "withdraw", folder)
+    if finished is not None:  # the stopped withdrawal, run again: finishing it was the job, not withdrawing another
+        restored = con.execute("SELECT restored_version FROM snapshot_withdrawal WHERE version = ?",
+                               [finished]).fetchall()[0][0]
+        return Withdrawal(finished, restored, [])
     current = current_snapshot(folder)
     version = _version_of(current)
     if version is None:
