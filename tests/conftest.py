@@ -68,6 +68,23 @@ def _no_hidden_page_faults(request):
                     + "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
 
 
+@pytest.fixture(scope="session")
+def office_year(tmp_path_factory, command_line_reference):
+    """The office after fourteen monthly cycles from the demo warehouse (tests/office_year.py), lived once."""
+    from office_year import live_through_a_year
+
+    runner = CliRunner()
+
+    def run(*args: str, env: dict | None = None):
+        return runner.invoke(main, [str(a) for a in args], env=env, catch_exceptions=False)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PCCDASH_REFERENCE_DIR", str(command_line_reference))
+        for var in ("PCCDASH_DB", "PCCDASH_FAILPOINT", "PCCDASH_CONTRACTS_DIR", "PCCDASH_USER"):
+            mp.delenv(var, raising=False)
+        return live_through_a_year(tmp_path_factory.mktemp("office_year"), run, mp)
+
+
 @pytest.fixture
 def db(tmp_path) -> Path:
     return tmp_path / "wh.duckdb"

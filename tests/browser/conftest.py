@@ -120,7 +120,11 @@ def serve_demo(tmp: Path, provider_url: str) -> Iterator[Served]:
                            capture_output=True, text=True, env=env, cwd=tmp, timeout=300)
     assert built.returncode == 0, built.stderr
     assert (published / "current.json").is_file(), "the demo published nothing into the served folder"
+    yield from serve_warehouse(tmp, db, published, provider_url, env)
 
+
+def serve_warehouse(tmp: Path, db: Path, published: Path, provider_url: str, env: dict[str, str]) -> Iterator[Served]:
+    """Run `pccdash serve --app both` on a built warehouse and its published folder, and stop it afterwards."""
     port, public_port = free_port(), free_port()
     # The browser must open the app at exactly the origin of redirect_uri, or Streamlit refuses the sign-in cookie.
     internal_url, public_url = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{public_port}"
