@@ -77,6 +77,7 @@ def _reference_checks() -> list[tuple[str, Callable[[], object]]]:
     """(file name, the loader that validates it), in the order a problem in one could cause another."""
     from . import access
     from .catalogue import catalogue, force
+    from .events import load_events
     from .plan.config import load_plans, load_population
     from .plan.history import load_spc_history
     from .policeuk.reference import reference
@@ -90,6 +91,7 @@ def _reference_checks() -> list[tuple[str, Callable[[], object]]]:
         ("population.csv", load_population),
         ("police_uk.yaml", reference),
         ("return_calendar.yaml", load_calendar),
+        ("events.yaml", load_events),
         ("access.yaml", getattr(access, "load_access", lambda: access.roles_for({"email": "check@invalid"}))),
     ]
 
