@@ -37,6 +37,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Whether a published zero is suppressed too (true/false)."),
     Setting("suppression_marker", "PCCDASH_SUPPRESSION_MARKER", "[c]",
             "What a suppressed cell shows, explained by a footnote."),
+    Setting("small_count_median", "PCCDASH_SMALL_COUNT_MEDIAN", "5",
+            "A count whose median month is at or below this is charted by financial quarter by default, since "
+            "single months of a handful say little; the monthly chart stays one choice away."),
     Setting("today", "PCCDASH_TODAY", "(the computer's date)",
             "The date a period counts as 'in the future' against, YYYY-MM-DD; for reproducible runs."),
 )

@@ -1,0 +1,275 @@
+"""Funnel plots: each district against the force's overall rate, with the spread that chance alone would give.
+
+A funnel plot (Spiegelhalter, "Funnel plots for comparing institutional performance", 2005) draws
+each district's rate against its size, around the rate of all the districts together, between
+control limits that narrow as the size grows. A district inside the limits differs from the
+force by no more than chance would make it; outside the 99.8% limits, chance alone is unlikely.
+It compares without ranking: districts are listed in the force's order, never by their rate.
+
+Counts (flows, stocks) are rates per 100,000 residents with exact Poisson limits around the expected
+count E = overall rate x population; a percentage is its numerator over its denominator with exact
+binomial limits around the overall proportion. Each limit is the distribution's quantile at 0.025 and
+0.975 (95%) or 0.001 and 0.999 (99.8%), interpolated between whole counts as Spiegelhalter's
+appendix does, so the funnel is smooth and a whole count lies outside it exactly when the
+distribution puts less than that tail's probability on a count so far out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..catalogue import Measure
+from ..errors import PccDashError
+from .config import Population
+from .narrative import format_number
+from .periods import (
+    financial_year,
+    financial_year_label,
+    financial_year_start,
+    month_label,
+    quarter_label,
+    quarter_start,
+)
+from .series import Panel
+
+LEVELS = (0.95, 0.998)
+PERIODS = {"month": "The month", "quarter": "The latest financial quarter", "financial_year":
+           "The financial year to date", "rolling_12": "The 12 months to the month"}
+WITHIN = "within the range expected by chance"
+
+
+class FunnelError(PccDashError):
+    """A funnel plot cannot be drawn for the measure and period asked."""
+
+
+def _interpolated_quantile(cdf, p: float, guess: float) -> float:
+    """Spiegelhalter's continuous quantile of a count: r - a, where r is the smallest count whose
+    cumulative probability reaches p and a = (F(r) - p) / (F(r) - F(r - 1)).
+
+    A discrete quantile alone moves the limits in steps as the size grows; the interpolation smooths
+    them into a funnel while deciding each whole count exactly as the distribution does.
+    """
+    r = max(int(np.floor(guess)), 0)
+    while cdf(r) < p:
+        r += 1
+    while r > 0 and cdf(r - 1) >= p:
+        r -= 1
+    below = cdf(r - 1) if r > 0 else 0.0
+    return r - (cdf(r) - p) / (cdf(r) - below)
+
+
+def poisson_limits(expected: float, level: float) -> tuple[float, float]:
+    """Exact Poisson control limits on a count whose expected value is ``expected``, at ``level`` (0.95).
+
+    The cumulative probability comes from the gamma relation P(X <= k) = Q(k + 1, E), the regularised
+    upper incomplete gamma function (a chi-square tail with 2k + 2 degrees of freedom).
+    """
+    from scipy.special import gammaincc  # scipy.special alone: scipy.stats costs a second to import
+
+    tail = (1.0 - level) / 2.0
+    if expected <= 0:
+        return 0.0, 0.0
+
+    def cdf(k: int) -> float:
+        return float(gammaincc(k + 1, expected))
+
+    spread = 4.0 * np.sqrt(expected)
+    lower = _interpolated_quantile(cdf, tail, expected - spread)
+    upper = _interpolated_quantile(cdf, 1.0 - tail, expected + spread * 0.5)
+    return max(lower, 0.0), upper
+
+
+def binomial_limits(proportion: float, n: int, level: float) -> tuple[float, float]:
+    """Exact binomial control limits on a proportion ``proportion`` of ``n`` cases, at ``level``, as proportions.
+
+    The cumulative probability comes from the beta relation P(X <= k) = I(1 - p; n - k, k + 1).
+    """
+    from scipy.special import betainc
+
+    tail = (1.0 - level) / 2.0
+    n = int(round(n))
+    if n <= 0:
+        return 0.0, 1.0
+
+    def cdf(k: int) -> float:
+        return 1.0 if k >= n else float(betainc(n - k, k + 1, 1.0 - proportion))
+
+    mean, spread = n * proportion, 4.0 * np.sqrt(max(n * proportion * (1.0 - proportion), 1.0))
+    lower = _interpolated_quantile(cdf, tail, mean - spread)
+    upper = _interpolated_quantile(cdf, 1.0 - tail, mean)
+    return max(lower, 0.0) / n, min(upper, n) / n
+
+
+def period_span(period: str, month: int) -> tuple[int, int, str]:
+    """(first month, last month, label) of a funnel period ending at or before the reporting month."""
+    if period == "month":
+        return month, month, month_label(month)
+    if period == "quarter":
+        start = quarter_start(month)
+        if month != start + 2:  # the quarter is not over: the one before is the latest whole quarter
+            start -= 3
+        return start, start + 2, quarter_label(start)
+    if period == "financial_year":
+        start = financial_year_start(month)
+        label = financial_year_label(financial_year(month))
+        if month == start + 11:
+            return start, month, label
+        return start, month, f"{label} to date ({month_label(start)} to {month_label(month)})"
+    if period == "rolling_12":
+        return month - 11, month, f"the 12 months to {month_label(month)}"
+    raise FunnelError(f'"{period}" is not a funnel period; use one of {", ".join(PERIODS)}.')
+
+
+@dataclass(frozen=True)
+class FunnelPoint:
+    """One district on the funnel: its figure, its size, its limits and what they say."""
+
+    district: str
+    count: float  # the count, or the percentage's numerator
+    size: float  # residents, or the percentage's denominator
+    value: float  # per 100,000 residents, or per cent
+    limits: dict  # level -> (lower, upper), in the units of value
+    outside: str  # "", "above_95", "above_998", "below_95", "below_998"
+    sentence: str
+
+
+@dataclass(frozen=True)
+class Funnel:
+    """A funnel plot of the districts for one measure and period."""
+
+    measure: Measure
+    period_label: str
+    method: str  # "poisson" or "binomial"
+    centre: float  # the districts' overall rate (per 100,000) or percentage
+    value_unit: str
+    size_unit: str
+    points: tuple[FunnelPoint, ...]
+    left_out: tuple[str, ...]  # districts without a complete figure for the period
+    curve: pd.DataFrame  # size, and lower_95, upper_95, lower_998, upper_998 in the units of value
+    summary: str
+
+
+def _verdict(value: float, limits: dict) -> tuple[str, str]:
+    lo95, hi95 = limits[0.95]
+    lo998, hi998 = limits[0.998]
+    if value > hi998:
+        return "above_998", "above the 99.8% limit: unlikely to be chance alone"
+    if value < lo998:
+        return "below_998", "below the 99.8% limit: unlikely to be chance alone"
+    if value > hi95:
+        return "above_95", "above the 95% limit but within the 99.8% limit: possibly more than chance, worth watching"
+    if value < lo95:
+        return "below_95", "below the 95% limit but within the 99.8% limit: possibly more than chance, worth watching"
+    return "", WITHIN
+
+
+def _limits_at(method: str, centre: float, size: float) -> dict:
+    """Limits in the units of value for a district of ``size`` (residents or denominator)."""
+    out = {}
+    for level in LEVELS:
+        if method == "poisson":
+            lo, hi = poisson_limits(centre * size / 100_000.0, level)
+            out[level] = (100_000.0 * lo / size, 100_000.0 * hi / size)
+        else:
+            lo, hi = binomial_limits(centre / 100.0, int(round(size)), level)
+            out[level] = (100.0 * lo, 100.0 * hi)
+    return out
+
+
+def funnel(panel: Panel, measure: Measure, period: str, month: int, population: Population) -> Funnel:
+    """The districts' funnel plot for a measure over a period ending at or before ``month`` (a month number).
+
+    A district without a complete figure for the period is left out and named in ``left_out`` (a
+    part-period beside whole ones would read as a low rate). Raises FunnelError when fewer than two
+    districts have one, or when the period holds nothing to compare.
+    """
+    first, last, label = period_span(period, month)
+    a, b = panel.index_of(first), panel.index_of(last)
+    method = "binomial" if measure.kind == "percentage" else "poisson"
+    rows, left_out = [], []
+    for i, district in enumerate(panel.districts):
+        if method == "binomial":
+            num = panel.window(panel.catalogue.get(measure.numerator), i, a, b)
+            den = panel.window(panel.catalogue.get(measure.denominator), i, a, b)
+            ok = num.complete and den.complete and den.value > 0
+            count, size = num.value, den.value
+        else:
+            w = panel.window(measure, i, a, b)
+            ok = w.complete
+            count, size = w.value, float(population.of(district))
+        if ok:
+            rows.append((district, float(count), float(size)))
+        else:
+            left_out.append(district)
+    if len(rows) < 2:
+        raise FunnelError(f"Fewer than two districts have a complete figure of {measure.name.lower()} for "
+                          f"{label}, so there is nothing to compare; choose another period.")
+    total_count = sum(r[1] for r in rows)
+    total_size = sum(r[2] for r in rows)
+    if method == "binomial":
+        centre, value_unit = 100.0 * total_count / total_size, "per cent"
+        size_unit = panel.catalogue.get(measure.denominator).short_name
+    else:
+        centre, value_unit, size_unit = 100_000.0 * total_count / total_size, "per 100,000 residents", "residents"
+    if total_count == 0:
+        raise FunnelError(f"No district recorded any {measure.short_name} in {label}, so there is no rate to "
+                          "compare; choose another period.")
+
+    points = []
+    for district, count, size in rows:
+        value = (100.0 if method == "binomial" else 100_000.0) * count / size
+        limits = _limits_at(method, centre, size)
+        outside, words = _verdict(value, limits)
+        if method == "binomial":
+            figure = f"{value:.1f}% ({format_number(count)} of {format_number(size)})"
+        else:
+            figure = f"{value:.1f} per 100,000 residents ({format_number(count)} in a population of {format_number(size)})"
+        points.append(FunnelPoint(district, count, size, value, limits, outside,
+                                  f"{district}: {figure}, {words}."))
+
+    sizes = np.array([r[2] for r in rows])
+    grid = np.linspace(max(sizes.min() * 0.5, 1.0), sizes.max() * 1.3, 80)
+    curve = {"size": grid}
+    for level in LEVELS:
+        key = "998" if level == 0.998 else "95"
+        pairs = [_limits_at(method, centre, s)[level] for s in grid]
+        curve[f"lower_{key}"] = [p[0] for p in pairs]
+        curve[f"upper_{key}"] = [p[1] for p in pairs]
+
+    centre_text = f"{centre:.1f}%" if method == "binomial" else f"{centre:.1f} per 100,000 residents"
+    outside_any = [p for p in points if p.outside]
+    summary = (f"{measure.short_name}, {label}: the districts together stand at {centre_text}. The funnel shows how "
+               "far a district of each size would stray from that by chance alone; "
+               + ("every district lies within the range expected by chance." if not outside_any else
+                  f"districts outside the 95% limits: {len(outside_any)} of {len(points)}.")
+               + " Districts are listed in the force's order, not ranked.")
+    return Funnel(measure, label, method, centre, value_unit, size_unit, tuple(points), tuple(left_out),
+                  pd.DataFrame(curve), summary)
+
+
+def funnel_figure(f: Funnel):
+    """The funnel as a plotly figure: the districts as labelled points, the centre line and both pairs of limits."""
+    import plotly.graph_objects as go
+
+    grey, blue = "#425563", "#003087"
+    fig = go.Figure()
+    for key, name, dash in (("998", "99.8% limits", "solid"), ("95", "95% limits", "dash")):
+        for side in ("upper", "lower"):
+            fig.add_trace(go.Scatter(x=f.curve["size"], y=f.curve[f"{side}_{key}"], mode="lines", name=name,
+                                     legendgroup=key, showlegend=side == "upper",
+                                     line={"color": grey, "width": 1.5, "dash": dash}))
+    fig.add_hline(y=f.centre, line={"color": grey, "width": 1, "dash": "dot"},
+                  annotation_text="All districts", annotation_position="top left")
+    fig.add_trace(go.Scatter(x=[p.size for p in f.points], y=[p.value for p in f.points], name="Districts",
+                             mode="markers+text", text=[p.district for p in f.points], textposition="top center",
+                             marker={"size": 11, "color": blue, "line": {"color": grey, "width": 1}}))
+    fig.update_layout(title=f"{f.measure.name}, {f.period_label}", height=420, plot_bgcolor="white",
+                      xaxis_title=f.size_unit.capitalize(), yaxis_title=f.value_unit.capitalize(),
+                      margin={"l": 10, "r": 10, "t": 50, "b": 10},
+                      legend={"orientation": "h", "y": -0.18, "yanchor": "top"})
+    fig.update_yaxes(rangemode="tozero", gridcolor="#E5E5E5")
+    fig.update_xaxes(gridcolor="#E5E5E5")
+    return fig
