@@ -204,3 +204,57 @@ def measure_select(where, figs: pd.DataFrame, key: str) -> str:
     if st.session_state.get(key) not in loaded:
         st.session_state[key] = loaded[0]
     return where.selectbox("Measure", loaded, format_func=lambda m: cat.get(m).name, key=key)
+
+
+def add_events(fig: go.Figure, events: list, periods: pd.DataFrame | None = None) -> go.Figure:
+    """Each event (pipelines.events.Event) as a dash-dot vertical line at its date, labelled with its title at
+    the top; the full text goes under the chart (`event_list`), since a label cannot hold it.
+
+    On a chart of one bar per period (`periods`: its period labels with their start and end months) an event
+    is drawn at the bar of the period it fell in.
+    """
+    import html
+
+    def place(event) -> object:
+        when = pd.Timestamp(event.date)
+        if periods is None:
+            return when
+        inside = periods[(periods["start"] <= when) & (when < periods["end"] + pd.offsets.MonthBegin())]
+        return None if inside.empty else inside["period"].iloc[0]
+
+    drawn = 0
+    for event in events:
+        x = place(event)
+        if x is None:
+            continue
+        fig.add_shape(type="line", xref="x", yref="paper", x0=x, x1=x, y0=0, y1=1,
+                      line={"color": DARK_PINK, "width": 1.5, "dash": "dashdot"})
+        # Staggered down the top so that labels of events a month or two apart do not print over each other.
+        fig.add_annotation(x=x, xref="x", y=1 - 0.08 * (drawn % 3), yref="paper", text=html.escape(event.title),
+                           hovertext=html.escape(event.line), showarrow=False, xanchor="left", yanchor="top",
+                           xshift=3, font={"size": 11, "color": DARK_PINK}, bgcolor="rgba(255,255,255,0.85)")
+        drawn += 1
+    if drawn:  # shapes have no legend entry: one that says what the line is and where the words are
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name="Event (listed under the chart)",
+                                 line={"color": DARK_PINK, "width": 1.5, "dash": "dashdot"}))
+    return fig
+
+
+def event_list(events: list, *, heading: str = "Events on this chart") -> None:
+    """The events a chart draws, each with its date and the office's words, under the chart."""
+    if events:
+        st.markdown(f"**{heading}**\n\n" + "\n".join(f"- {md_escape(e.line)}" for e in events))
+
+
+def chart_events(measure_id: str, start: object, end: object) -> list:
+    """The events a chart of the measure from `start` to `end` draws; a broken events file is said above the
+    chart, which is then drawn without them (the figures do not depend on it)."""
+    from pipelines.errors import ConfigError
+    from pipelines.events import events_for
+
+    try:
+        return events_for(measure_id, start, end)
+    except ConfigError as exc:
+        st.warning(f"The chart's events cannot be drawn: {exc} Correct the file (\"pccdash check\" lists every "
+                   "problem); the chart picks it up on the next reload.", icon=":material/event_busy:")
+        return []

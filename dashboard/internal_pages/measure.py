@@ -46,13 +46,16 @@ if view == "month":
         frame[col] = frame[col] * scale
     flagged = set(area_cav["period"])
     frame["caveats"] = frame["period"].dt.strftime("%Y-%m").map(lambda p: "yes" if p in flagged else "")
-    st.plotly_chart(ui.xmr_chart(frame, f"{m.name}, {area}", unit), width="stretch", key="xmr")
+    events = ui.chart_events(measure_id, frame["period"].min(), frame["period"].max())
+    st.plotly_chart(ui.add_events(ui.xmr_chart(frame, f"{m.name}, {area}", unit), events), width="stretch",
+                    key="xmr")
     special = frame[frame["special_cause"]]
     st.caption(f"{len(frame)} months to {period.month_text}; mean and process limits from the data. "
                f"{len(special)} month(s) show special-cause variation (marked with a triangle, square or diamond)."
                + (" Limits are provisional: fewer than 12 months." if frame["provisional"].any() else ""))
     for rebase in analytics.history.rebases_of(measure_id):
         st.caption(f"Limits recalculated from {rebase.label}: {rebase.reason}")
+    ui.event_list(events)
     table = pd.DataFrame({"Month": frame["period"].dt.strftime("%b %Y"), unit.capitalize(): frame["value"].round(2),
                           "Mean": frame["mean"].round(2), "Lower limit": frame["lower"].round(2),
                           "Upper limit": frame["upper"].round(2), "Special cause": frame["rule"],
@@ -65,8 +68,11 @@ else:
                            textposition="outside"))
     fig.update_layout(title=f"{m.name}, {area}, {VIEWS[view].lower()}", height=380, yaxis_title=unit.capitalize(),
                       plot_bgcolor="white", margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    events = ui.chart_events(measure_id, agg["start"].min(), agg["end"].max()) if not agg.empty else []
+    ui.add_events(fig, events, periods=agg)
     st.plotly_chart(fig, width="stretch", key="bars")
     st.caption("A period marked incomplete has months missing; its change on last year is not given.")
+    ui.event_list(events)
     table = agg.rename(columns={"period": "Period", "value": unit.capitalize() if value_col == "value" else m.unit,
                                 "rate_per_100k": "Per 100,000", "months_present": "Months", "complete": "Complete",
                                 "last_year": "Last year", "change": "Change", "change_pct": "Change %"})

@@ -1,0 +1,147 @@
+"""Every chart of a measure draws the events that concern it, and lists them under it: the Measure page, the
+briefing pack (HTML and PDF) and, for an event marked public, the public chart; a private event never
+reaches the published snapshot, and a broken events file is named by file, line and fix."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from dashboard_helpers import internal, texts
+
+from pipelines import events
+from pipelines.errors import ConfigError
+
+GOOD = """\
+events:
+  - date: 2014-08-26
+    title: Rotherham inquiry report published
+    description: The Jay report was published.
+    measures: all
+    public: true
+  - date: 2014-12
+    title: Operation Stovewood begins
+    description: The NCA took on cases from the force.
+    measures: [cse_arrests, cse_charges]
+    public: false
+"""
+
+
+def write_events(folder: Path, text: str) -> Path:
+    path = folder / "events.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- the file and its loader ---------------------------------------------------------------------------------
+
+def test_the_bundled_file_holds_the_inquiry_the_inspection_a_recording_change_and_an_operation():
+    found = events.load_events()
+    by_title = {e.title: e for e in found}
+    jay = by_title["Rotherham inquiry report published"]
+    assert (jay.date, jay.measures, jay.public) == (dt.date(2014, 8, 26), None, True)
+    assert jay.when == "26 August 2014"
+    assert by_title["Inspection of Rotherham council reported"].date == dt.date(2015, 2, 4)
+    assert any("flag" in e.title.lower() for e in found)
+    assert any(not e.public for e in found)  # an internal-only one, to keep the public side honest
+    assert [e.date for e in found] == sorted(e.date for e in found)
+
+
+def test_an_event_concerns_its_measures_within_the_charts_months(tmp_path):
+    path = write_events(tmp_path, GOOD)
+    loaded = events.load_events(path)
+    stovewood = loaded[1]
+    assert stovewood.month_only and stovewood.when == "December 2014" and stovewood.date == dt.date(2014, 12, 1)
+    assert [e.title for e in events.events_for("cse_charges", "2014-04", "2015-03", events=loaded)] == [
+        "Rotherham inquiry report published", "Operation Stovewood begins"]
+    assert [e.title for e in events.events_for("cse_referrals", "2014-04", "2015-03", events=loaded)] == [
+        "Rotherham inquiry report published"]  # Stovewood does not concern referrals
+    assert events.events_for("cse_charges", "2014-09", "2014-11", events=loaded) == []  # neither in the months
+    assert [e.public for e in events.events_for("cse_charges", public_only=True, events=loaded)] == [True]
+
+
+def test_an_edited_file_is_read_again(tmp_path):
+    path = write_events(tmp_path, GOOD)
+    assert len(events.load_events(path)) == 2
+    write_events(tmp_path, GOOD.replace("Operation Stovewood begins", "Operation Stovewood starts"))
+    import os
+    os.utime(path, (path.stat().st_atime, path.stat().st_mtime + 5))
+    assert events.load_events(path)[1].title == "Operation Stovewood starts"
+
+
+@pytest.mark.parametrize(("change", "line", "says"), [
+    (("date: 2014-12", "date: December 2014"), 7, 'the date "December 2014" is not a date. Write it as YYYY-MM-DD'),
+    (("[cse_arrests, cse_charges]", "[cse_arrests, cse_chargse]"), 10, '"cse_chargse" is not in the measure '
+                                                                        'catalogue (did you mean "cse_charges"?)'),
+    (("public: false", "public: no way"), 11, "public should be true (also drawn on the public charts) or false"),
+    (("    public: false\n", ""), 7, 'the field "public" is required'),
+    (("    measures: all\n", "    measures: all\n    audience: board\n"), 6, 'unknown field "audience"'),
+    (("title: Operation Stovewood begins", "title: " + "Operation Stovewood " * 4), 8,
+     "a chart label takes at most 50"),
+    (("description: The NCA took on cases from the force.", "description: ''"), 9, "say in a sentence or two"),
+])
+def test_a_broken_event_is_named_by_file_line_and_fix(tmp_path, change, line, says):
+    path = write_events(tmp_path, GOOD.replace(*change))
+    with pytest.raises(ConfigError) as raised:
+        events.load_events(path)
+    message = str(raised.value)
+    assert message.startswith(f'"{path}", line {line}, event ')
+    assert says in message
+
+
+def test_invalid_yaml_and_a_wrong_shape_are_named_with_their_line(tmp_path):
+    with pytest.raises(ConfigError, match=r"line 3: is not valid YAML \(mapping values are not allowed here\)"):
+        events.load_events(write_events(tmp_path, "events:\n  - date: 2014-08-26\n    title: a: b\n"))
+    with pytest.raises(ConfigError, match="events should be a list"):
+        events.load_events(write_events(tmp_path, "events: {date: 2014-08-26}\n"))
+    with pytest.raises(ConfigError, match="already event 1"):
+        events.load_events(write_events(tmp_path, GOOD.replace("2014-12", "2014-08-26").replace(
+            "Operation Stovewood begins", "Rotherham inquiry report published")))
+
+
+def test_pccdash_check_names_a_broken_events_file(run_cli, command_line_reference, monkeypatch, tmp_path):
+    import shutil
+
+    ref = tmp_path / "reference"
+    shutil.copytree(command_line_reference, ref)
+    write_events(ref, GOOD.replace("measures: all", "measures: everything"))
+    monkeypatch.setenv("PCCDASH_REFERENCE_DIR", str(ref))
+    result = run_cli("check")
+    assert result.exit_code == 1
+    assert f'"{ref / "events.yaml"}", line 5' in result.stderr + result.stdout
+    assert '"everything" is not in the measure catalogue' in result.stderr + result.stdout
+
+
+# --- the Measure page ----------------------------------------------------------------------------------------
+
+def _figure(chart) -> dict:
+    return json.loads(chart.proto.spec)
+
+
+def _event_lines(fig: dict) -> list[str]:
+    """The x of each vertical line (a shape spanning the plot's height) the figure draws."""
+    return [str(s["x0"])[:10] for s in fig["layout"].get("shapes", []) if s.get("yref") == "paper"]
+
+
+def test_the_measure_page_draws_the_event_on_the_chart_and_lists_it_under(monkeypatch, sample_db):
+    at = internal(monkeypatch, sample_db, "internal_pages/measure.py")
+    at.selectbox(key="measure").select("cse_charges").run()
+    assert not at.exception
+    fig = _figure(at.get("plotly_chart")[0])
+    assert "2014-08-26" in _event_lines(fig)
+    labels = [a["text"] for a in fig["layout"]["annotations"]]
+    assert "Rotherham inquiry report published" in labels and "Operation Stovewood begins" in labels
+    assert "Event (listed under the chart)" in [t.get("name") for t in fig["data"]]
+    shown = texts(at)
+    assert "Events on this chart" in shown
+    assert "26 August 2014: Rotherham inquiry report published. The Independent Inquiry" in shown
+    # an event that does not concern the measure is neither drawn nor listed
+    assert "Inspection of Rotherham council reported" not in labels and "Casey" not in shown
+
+    at.selectbox(key="view").select("quarter").run()
+    assert not at.exception
+    bars = _figure(at.get("plotly_chart")[0])
+    assert "Q2 2014/15" in _event_lines(bars)  # drawn at the quarter the report came out in
+    assert "26 August 2014: Rotherham inquiry report published" in texts(at)
