@@ -2,7 +2,8 @@
 
 Each series here is small enough to check by hand; the comments show the arithmetic. The rules:
 a point beyond a limit; a shift of 7 points on one side of the mean; a trend of 7 points each above
-(or below) the one before; two of three points in the near-limit band or beyond on one side.
+(or below) the one before; two of three points in the near-limit band or beyond on one side, all three
+on that side of the mean.
 Priority where they overlap: beyond, trend, two of three, shift.
 """
 
@@ -18,6 +19,7 @@ from pipelines.plan.spc import (
     RULE_SHIFT,
     RULE_TREND,
     RULE_TWO_OF_THREE,
+    Baseline,
     SeriesSpc,
     SpcSettings,
     _xmr,
@@ -232,13 +234,24 @@ def test_two_of_three_flags_only_the_points_in_the_band():
 
 
 def test_a_point_beyond_the_limit_counts_towards_two_of_three():
-    # 10 11 x8 | 14 17 11: sum 210 / 19 = mean 11.05; MR fifteen 1s, 3, 3, 6 -> 27 / 18 = 1.5
-    # near upper 11.05 + 1.7733 x 1.5 = 13.71, upper 11.05 + 3.99 = 15.04: 14 in the band, 17 beyond.
-    # The pair makes two of three: 14 is flagged (NHSRplotthedots would count the band point only).
-    r = chart([10, 11] * 8 + [14, 17, 11])
-    assert r.mean_moving_range[0] == pytest.approx(1.5)
+    # 10 11 x8 | 14 17 12: sum 211 / 19 = mean 11.105; MR fifteen 1s, 3, 3, 5 -> 26 / 18 = 1.444
+    # near upper 11.105 + 1.7733 x 1.444 = 13.67, upper 11.105 + 3.842 = 14.95: 14 in the band, 17 beyond,
+    # 12 above the mean. The window 14 17 12 is all above the mean with two beyond two sigma: 14 is
+    # flagged (NHSRplotthedots 0.2.2 would count the band point only, and find one).
+    r = chart([10, 11] * 8 + [14, 17, 12])
+    assert r.mean_moving_range[0] == pytest.approx(26 / 18)
     assert r.two_of_three[-3:].tolist() == [1, 1, 0]
     assert r.rule[-3:].tolist() == [RULE_TWO_OF_THREE, RULE_BEYOND, 0]
+
+
+def test_a_window_reaching_below_the_mean_is_not_two_of_three():
+    # 10 11 x8 | 14 17 11: mean 210 / 19 = 11.05, so the last 11 is below it and the 11 before 14 too:
+    # no window of three holding 14 and 17 lies wholly above the mean. Regression: the third point was
+    # allowed anywhere, and flagged 14.
+    r = chart([10, 11] * 8 + [14, 17, 11])
+    assert r.mean[0] == pytest.approx(210 / 19)
+    assert r.two_of_three[-3:].tolist() == [0, 0, 0]
+    assert r.rule[-3:].tolist() == [0, RULE_BEYOND, 0]
 
 
 def test_one_point_in_the_band_is_not_enough():
@@ -422,16 +435,19 @@ def test_duplicate_month_is_refused():
     shift_length=st.integers(2, 8),
     trend_length=st.integers(2, 8),
     halves=st.booleans(),
+    base=st.one_of(st.none(), st.integers(2, 15), st.tuples(st.integers(0, 60), st.integers(0, 30))),
 )
 def test_latest_point_matches_the_full_chart(values, gaps, rebase_at, screen, shift_length, trend_length,
-                                             halves):
+                                             halves, base):
     y = np.array(values, dtype=float) / (2.0 if halves else 1.0)  # small integers: plenty of ties
     m = np.cumsum(gaps[:len(values)]).astype(np.int64)          # steps of 2-3 are gap months
     rebase = np.array(sorted(set(rebase_at)), dtype=np.int64)
     cfg = SpcSettings(shift_length=shift_length, trend_length=trend_length, screen_outliers=screen)
-    series = SeriesSpc(y, m, rebase, cfg)
+    baseline = (Baseline() if base is None else Baseline(fix_after=base) if isinstance(base, int)
+                else Baseline(start=base[0], end=base[0] + base[1]))
+    series = SeriesSpc(y, m, rebase, cfg, baseline)
     for k in range(len(y)):
-        full = _xmr(y[:k + 1], m[:k + 1], rebase, cfg)
+        full = _xmr(y[:k + 1], m[:k + 1], rebase, cfg, baseline)
         latest = series.latest(k)
         assert (latest.rule, latest.side) == (int(full.rule[-1]), int(full.side[-1])), k
         assert latest.provisional == bool(full.provisional[-1])

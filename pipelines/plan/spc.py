@@ -1,17 +1,28 @@
 """Statistical process control: XmR charts as NHS England's "Making Data Count" defines them.
 
 The rules follow the reference implementation, the R package NHSRplotthedots, so that a chart here
-and one an analyst draws there agree, except where a choice below says otherwise:
+and one an analyst draws there agree, except where a choice below says otherwise. Each rule is defined
+here and, in the same words, in docs/methodology.md; a change to one is a change to both.
 
 * centre line: the mean; moving range MR(i) = |x(i) - x(i-1)|; process limits mean +/- 2.66 x mean(MR);
-  the near-limit band lies between mean +/- (2/3 x 2.66) x mean(MR) and the limit.
+  the outer band (the outer third, "near a limit") lies between mean +/- (2/3 x 2.66) x mean(MR) and the
+  limit.
+* baseline: the mean and mean(MR) come from a segment's baseline points and are held fixed for every
+  later point of the segment. A baseline is the first N points of each segment (NHSRplotthedots'
+  ``fix_after_n_points``) or a period of months; without one, it is every point of the segment. Until
+  the first baseline point has arrived, the limits come from the points so far.
 * optional screening: moving ranges at or above 3.267 x mean(MR) are left out and mean(MR) worked
   out again (one pass), so that one wild month does not widen the limits.
-* special cause: (a) a point strictly outside a process limit; (b) shift: ``shift_length`` (7)
-  points in a row strictly on one side of the mean (a point on the mean breaks the run); (c) trend:
-  ``trend_length`` (7) points each strictly above (or below) the one before (an equal value breaks
-  it); (d) two of three points in a row in the near-limit band or beyond, on the same side. Every
-  point in a run is flagged; for (d) the points in the band or beyond on that side are flagged.
+* special cause:
+  (a) beyond limits: a point strictly above the upper or strictly below the lower process limit; a
+      point exactly on a limit is not beyond it.
+  (b) shift: ``shift_length`` (7) or more points in a row strictly on one side of the mean; a point
+      exactly on the mean is on neither side and breaks the run. Every point of the run is flagged.
+  (c) trend: ``trend_length`` (7) or more points in a row, each strictly above (or each strictly below)
+      the one before; an equal value breaks the run. Every point of the run is flagged.
+  (d) two of three: two or three of three consecutive points beyond two sigma (in the outer band or
+      beyond the limit) on one side, with all three points strictly on that side of the mean. The
+      points of the three that are beyond two sigma are flagged.
   Where rules overlap a point takes the first of: beyond limits, trend, two of three, shift.
 
 Choices this module makes where the reference leaves room, and why:
@@ -20,20 +31,20 @@ Choices this module makes where the reference leaves room, and why:
   in order, so runs (shift, trend, two of three) count present points across a gap; but no moving
   range is taken across a gap, because the difference between months two apart is not the
   month-to-month variation the limits are built from.
-* Two of three. Two of any three consecutive points (in one segment) in the near-limit band *or
-  beyond the limit* on the same side; the third point may be anywhere. NHSRplotthedots counts only
-  points inside the band and also wants all three points on the same side of the mean. Points beyond
-  a limit take rule (a) by priority anyway, so the charts differ only in rare cases (a point beyond
-  the limit pairing with one in the band flags the band point here, not there).
+* Two of three counts points beyond the limit as well as those in the band, as Making Data Count's
+  team defines the rule (NHSRplotthedots issue 194); NHSRplotthedots 0.2.2 counts only points inside
+  the band. A point beyond the limit takes rule (a) by priority anyway; its partner in the band is
+  flagged for rule (d) here and not there.
 * Trend direction. A point in a rising trend is "high" and in a falling trend "low", whichever
   side of the mean it sits (NHSRplotthedots judges by the side of the mean; a fall that starts
   above the mean is still a fall).
 * Zero moving range (a constant segment): the limits equal the mean, nothing divides by mean(MR),
   and a point equal to the mean is not beyond them. A single-point segment has no moving range and
   no limits (NaN): no rule that needs limits can fire.
-* Rebase: a new segment starts at each rebase month, with its own mean and limits; no moving range
-  or run crosses the boundary. A segment with fewer than ``min_points`` (12) points has provisional
-  limits.
+* Rebase: a new segment starts at each rebase month, with its own baseline, mean and limits; no
+  moving range or run crosses the boundary. Limits built from fewer than ``min_points`` (12) points
+  are provisional.
+* A period baseline's first point has no moving range in the baseline (the one before it is outside).
 """
 
 from __future__ import annotations
@@ -89,6 +100,30 @@ class SpcSettings:
 DEFAULT_SETTINGS = SpcSettings()
 
 
+@dataclass(frozen=True)
+class Baseline:
+    """The points a segment's limits are computed from: its first ``fix_after`` points, or the months
+    ``start`` to ``end`` (month numbers, inclusive). Neither: every point of the segment."""
+
+    fix_after: int | None = None
+    start: int | None = None
+    end: int | None = None
+
+    def members(self, m: np.ndarray, new_seg: np.ndarray) -> np.ndarray:
+        """True where a point belongs to its segment's baseline (before any fallback to the whole segment)."""
+        n = m.shape[0]
+        if self.fix_after is not None:
+            idx = np.arange(n)
+            start = np.maximum.accumulate(np.where(new_seg, idx, 0)) if n else idx
+            return (idx - start) < self.fix_after
+        if self.start is not None and self.end is not None:
+            return (m >= self.start) & (m <= self.end)
+        return np.ones(n, dtype=bool)
+
+
+WHOLE_SEGMENT = Baseline()
+
+
 def _runs(s: np.ndarray, breaks: np.ndarray, length: int) -> np.ndarray:
     """Keep s (-1/0/+1) where it is part of a run of at least ``length`` equal non-zero values.
 
@@ -105,13 +140,16 @@ def _runs(s: np.ndarray, breaks: np.ndarray, length: int) -> np.ndarray:
     return np.where((s != 0) & (lengths[run_id] >= length), s, 0).astype(np.int8)
 
 
-def _two_of_three(flag: np.ndarray, segment: np.ndarray) -> np.ndarray:
-    """Points with ``flag`` set that lie in a window of 3 consecutive points (one segment) holding 2+."""
+def _two_of_three(flag: np.ndarray, same_side: np.ndarray, segment: np.ndarray) -> np.ndarray:
+    """Points with ``flag`` set (beyond two sigma on one side) in a window of 3 consecutive points of one
+    segment that holds 2 or 3 such points and whose three points all have ``same_side`` (strictly on
+    that side of the mean)."""
     n = flag.shape[0]
     if n < 3:
         return np.zeros(n, dtype=bool)
     f = flag.astype(np.int8)
-    windows = ((f[:-2] + f[1:-1] + f[2:]) >= 2) & (segment[:-2] == segment[2:])
+    windows = (((f[:-2] + f[1:-1] + f[2:]) >= 2) & (segment[:-2] == segment[2:])
+               & same_side[:-2] & same_side[1:-1] & same_side[2:])
     covered = np.zeros(n, dtype=bool)
     covered[:-2] |= windows
     covered[1:-1] |= windows
@@ -138,7 +176,8 @@ class SpcResult:
     moving_range: np.ndarray     # NaN at a segment start and after a gap
     mr_excluded: np.ndarray      # screened out of mean(MR)
     mean_moving_range: np.ndarray
-    provisional: np.ndarray      # the segment has fewer than min_points points
+    provisional: np.ndarray      # the limits come from fewer than min_points points
+    in_baseline: np.ndarray      # the point is one of those its segment's limits come from
     relative_to_mean: np.ndarray  # -1, 0, +1
     beyond: np.ndarray           # side (-1/0/+1) each rule flags the point on
     trend: np.ndarray
@@ -213,6 +252,7 @@ class SpcResult:
             "mr_excluded": self.mr_excluded,
             "mean_moving_range": self.mean_moving_range,
             "provisional": self.provisional,
+            "baseline": self.in_baseline,
             "special_cause": self.rule > 0,
             "rule": names[self.rule],
             "direction": sides[self.side + 1],
@@ -257,12 +297,13 @@ def assurance(lower: float, upper: float, target: float | None, increase_is: str
 
 
 def xmr(values: Iterable[float], months: Iterable[object], *, rebase: Iterable[object] = (),
-        settings: SpcSettings = DEFAULT_SETTINGS) -> SpcResult:
+        settings: SpcSettings = DEFAULT_SETTINGS, baseline: Baseline = WHOLE_SEGMENT) -> SpcResult:
     """Build an XmR chart of a monthly series.
 
     ``values`` and ``months`` run in parallel; a month is a month number or anything
     ``periods.month_number`` reads. A NaN value is a missing month. ``rebase`` lists the months
-    from which the limits are recalculated.
+    from which the limits are recalculated; ``baseline`` says which points of each segment they come
+    from (all of them by default).
     """
     from .periods import month_number
 
@@ -284,7 +325,7 @@ def xmr(values: Iterable[float], months: Iterable[object], *, rebase: Iterable[o
         if not (np.diff(m) > 0).all():
             raise ValueError("a month appears twice in the series.")
     rebase_numbers = np.sort(np.fromiter((month_number(r) for r in rebase), dtype=np.int64))
-    return _xmr(y, m, rebase_numbers, settings)
+    return _xmr(y, m, rebase_numbers, settings, baseline)
 
 
 def _segments(m: np.ndarray, rebase: np.ndarray) -> np.ndarray:
@@ -310,6 +351,20 @@ def _moving_ranges(y: np.ndarray, m: np.ndarray, new_seg: np.ndarray) -> np.ndar
     return mr
 
 
+def _baseline_of(members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(points used, moving ranges usable) of one segment so far, from its baseline membership.
+
+    A segment whose baseline has not begun yet uses every point so far. A moving range counts only
+    when both its points are baseline points: the range into a period baseline from the month before
+    it is not part of the baseline.
+    """
+    if not members.any():
+        members = np.ones(members.shape[0], dtype=bool)
+    mr_ok = members.copy()
+    mr_ok[1:] &= members[:-1]
+    return members, mr_ok
+
+
 def _segment_stats(y: np.ndarray, mr: np.ndarray, screen: bool) -> tuple[float, float, np.ndarray | None]:
     """(mean, mean moving range, screened-out mask or None) of one segment's points.
 
@@ -327,26 +382,32 @@ def _segment_stats(y: np.ndarray, mr: np.ndarray, screen: bool) -> tuple[float, 
     return mean, amr, None
 
 
-def _xmr(y: np.ndarray, m: np.ndarray, rebase: np.ndarray, settings: SpcSettings) -> SpcResult:
+def _xmr(y: np.ndarray, m: np.ndarray, rebase: np.ndarray, settings: SpcSettings,
+         baseline: Baseline = WHOLE_SEGMENT) -> SpcResult:
     """The chart of a clean series (no NaN, months strictly increasing)."""
     n = y.shape[0]
     new_seg = _segments(m, rebase)
     segment = np.cumsum(new_seg) - 1
     mr = _moving_ranges(y, m, new_seg)
+    members = baseline.members(m, new_seg)
 
     mean = np.empty(n)
     amr = np.empty(n)
     provisional = np.empty(n, dtype=bool)
+    in_baseline = np.zeros(n, dtype=bool)
     excluded = np.zeros(n, dtype=bool)
     starts = np.flatnonzero(new_seg)
     ends = np.append(starts[1:], n) if n else starts
     for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
-        seg_mean, seg_amr, drop = _segment_stats(y[s:e], mr[s:e], settings.screen_outliers)
+        use, mr_ok = _baseline_of(members[s:e])
+        seg_mr = np.where(mr_ok, mr[s:e], np.nan)
+        seg_mean, seg_amr, drop = _segment_stats(y[s:e][use], seg_mr[use], settings.screen_outliers)
         mean[s:e] = seg_mean
         amr[s:e] = seg_amr
+        in_baseline[s:e] = use
         if drop is not None:
-            excluded[s:e] = drop
-        provisional[s:e] = (e - s) < settings.min_points
+            excluded[np.flatnonzero(use) + s] = drop
+        provisional[s:e] = int(np.count_nonzero(use)) < settings.min_points
 
     upper = mean + LIMIT * amr
     lower = mean - LIMIT * amr
@@ -369,8 +430,8 @@ def _xmr(y: np.ndarray, m: np.ndarray, rebase: np.ndarray, settings: SpcSettings
     if n > 1:
         trend[:-1] = np.where(d_flag[:-1] != 0, d_flag[:-1], d_flag[1:])
 
-    hi = _two_of_three(y > near_upper, segment)
-    lo = _two_of_three(y < near_lower, segment)
+    hi = _two_of_three(y > near_upper, rtm > 0, segment)
+    lo = _two_of_three(y < near_lower, rtm < 0, segment)
     two = hi.astype(np.int8) - lo.astype(np.int8)
 
     rule = np.zeros(n, dtype=np.int8)
@@ -382,7 +443,7 @@ def _xmr(y: np.ndarray, m: np.ndarray, rebase: np.ndarray, settings: SpcSettings
         side[hit] = flags[hit]
 
     return SpcResult(m, y, segment, mean, upper, lower, near_upper, near_lower, mr, excluded, amr,
-                     provisional, rtm, beyond, trend, two, shift, rule, side, settings)
+                     provisional, in_baseline, rtm, beyond, trend, two, shift, rule, side, settings)
 
 
 @dataclass(frozen=True)
@@ -411,14 +472,18 @@ class SeriesSpc:
     picture needs it. Both use the same segment statistics, and the tests check they agree.
     """
 
-    def __init__(self, values: np.ndarray, months: np.ndarray, rebase: np.ndarray, settings: SpcSettings):
+    def __init__(self, values: np.ndarray, months: np.ndarray, rebase: np.ndarray, settings: SpcSettings,
+                 baseline: Baseline = WHOLE_SEGMENT):
         self.y = values
         self.m = months
         self.rebase = rebase
         self.settings = settings
+        self.baseline = baseline
         n = values.shape[0]
         new_seg = _segments(months, rebase)
         self.mr = _moving_ranges(values, months, new_seg)
+        self.whole = baseline == WHOLE_SEGMENT
+        self.members = baseline.members(months, new_seg)
         idx = np.arange(n)
         self.seg_start = np.maximum.accumulate(np.where(new_seg, idx, 0)).tolist() if n else []
         d = np.zeros(n, dtype=np.int64)
@@ -444,16 +509,22 @@ class SeriesSpc:
 
     def chart(self, k: int) -> SpcResult:
         """The full chart of points 0..k."""
-        return _xmr(self.y[:k + 1], self.m[:k + 1], self.rebase, self.settings)
+        return _xmr(self.y[:k + 1], self.m[:k + 1], self.rebase, self.settings, self.baseline)
 
     def latest(self, k: int) -> LatestPoint:
         """The last point of the chart of points 0..k: same answer as ``chart(k)``, far less work."""
         st = self.settings
         s = self.seg_start[k]
-        mean, amr, _ = _segment_stats(self.y[s:k + 1], self.mr[s:k + 1], st.screen_outliers)
+        if self.whole:
+            mean, amr, _ = _segment_stats(self.y[s:k + 1], self.mr[s:k + 1], st.screen_outliers)
+            provisional = (k - s + 1) < st.min_points
+        else:
+            use, mr_ok = _baseline_of(self.members[s:k + 1])
+            seg_mr = np.where(mr_ok, self.mr[s:k + 1], np.nan)
+            mean, amr, _ = _segment_stats(self.y[s:k + 1][use], seg_mr[use], st.screen_outliers)
+            provisional = int(np.count_nonzero(use)) < st.min_points
         upper, lower = mean + LIMIT * amr, mean - LIMIT * amr
         near_upper, near_lower = mean + NEAR_LIMIT * amr, mean - NEAR_LIMIT * amr
-        provisional = (k - s + 1) < st.min_points
         y = self.yl
         v = y[k]
         if v > upper:
@@ -463,9 +534,12 @@ class SeriesSpc:
         if self.drun[k] >= st.trend_length - 1:
             return LatestPoint(RULE_TREND, self.d[k], mean, upper, lower, provisional)
         if k - 2 >= s:
-            if v > near_upper and (y[k - 1] > near_upper or y[k - 2] > near_upper):
+            a, b = y[k - 2], y[k - 1]
+            if (v > near_upper and (b > near_upper or a > near_upper)
+                    and a > mean and b > mean):
                 return LatestPoint(RULE_TWO_OF_THREE, 1, mean, upper, lower, provisional)
-            if v < near_lower and (y[k - 1] < near_lower or y[k - 2] < near_lower):
+            if (v < near_lower and (b < near_lower or a < near_lower)
+                    and a < mean and b < mean):
                 return LatestPoint(RULE_TWO_OF_THREE, -1, mean, upper, lower, provisional)
         side = (v > mean) - (v < mean)
         if side and k - s + 1 >= st.shift_length:

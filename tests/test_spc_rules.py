@@ -1,0 +1,180 @@
+"""Each Making Data Count rule fires exactly at its boundary (docs/methodology.md), and limits come from a baseline.
+
+Two of three: two of three consecutive points beyond two sigma (in the outer band or beyond the limit),
+all three strictly on that side of the mean. Shift: 7 points in a row strictly on one side of the mean.
+Trend: 7 points each strictly above (or below) the one before. Beyond: strictly outside a limit. A
+baseline (the first N points, or a period) fixes a segment's limits; a rebase starts a new segment.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from pipelines.plan.spc import RULE_BEYOND, RULE_TWO_OF_THREE, Baseline, SeriesSpc, SpcSettings, xmr
+
+
+def chart(values, **kwargs):
+    return xmr(values, list(range(len(values))), **kwargs)
+
+
+# --------------------------------------------------------------------------------------------------
+# Two of three
+# --------------------------------------------------------------------------------------------------
+
+def test_two_near_the_limit_with_the_third_below_the_mean_is_common_cause():
+    # 0 2 2 7 7: mean 18/5 = 3.6; MR 2 0 5 0 -> 7/4 = 1.75; outer band from 3.6 + 1.7733 x 1.75 = 6.70,
+    # upper limit 3.6 + 4.655 = 8.255. The two 7s are in the band, but every window of three holding both
+    # (2 7 7) has a 2, below the mean. Regression: "two of three, high" at points 4 and 5.
+    r = chart([0, 2, 2, 7, 7])
+    assert r.mean[0] == pytest.approx(3.6)
+    assert r.near_upper[0] == pytest.approx(3.6 + 2 / 3 * 2.66 * 1.75)
+    assert (r.values[3:] > r.near_upper[3:]).all()
+    assert not r.special.any()
+    assert r.frame()["point_type"].eq("common_cause").all()
+
+
+def test_the_mirror_image_is_common_cause_too():
+    # 7 5 5 0 0 is 7 - x of the series above: the two 0s are in the lower band, the 5 before them above
+    # the mean 3.4.
+    r = chart([7, 5, 5, 0, 0])
+    assert (r.values[3:] < r.near_lower[3:]).all()
+    assert not r.special.any()
+
+
+def test_the_same_pair_with_all_three_above_the_mean_is_two_of_three():
+    # 0 0 4 7 7: mean 3.6; MR 0 4 3 0 -> 7/4 = 1.75, the same band from 6.70. The window 4 7 7 lies wholly
+    # above the mean with two points in the band: both 7s are flagged, the 4 (not in the band) is not.
+    r = chart([0, 0, 4, 7, 7])
+    assert r.mean[0] == pytest.approx(3.6)
+    assert r.two_of_three.tolist() == [0, 0, 0, 1, 1]
+    assert r.rule.tolist() == [0, 0, 0, RULE_TWO_OF_THREE, RULE_TWO_OF_THREE]
+    low = chart([7, 7, 3, 0, 0])  # the mirror
+    assert low.two_of_three.tolist() == [0, 0, 0, -1, -1]
+
+
+def test_a_third_point_on_the_mean_breaks_two_of_three():
+    # 1 1 4 7 7 4 | ...: mean 4 exactly (24 / 6), so the 4s sit on it, on neither side.
+    # MR 0 3 3 0 3 -> 9/5 = 1.8; band from 4 + 1.7733 x 1.8 = 7.19 to the limit 4 + 2.66 x 1.8 = 8.79.
+    # The limits held (a baseline of the first six points), 8 8 follows a 4 on the mean: 4 8 8 is not
+    # wholly above the mean, so no two of three.
+    base = [1, 1, 4, 7, 7, 4]
+    r = chart(base + [8, 8], baseline=Baseline(fix_after=6))
+    assert r.mean[0] == 4 and r.near_upper[0] < 8 < r.upper[0]
+    assert r.two_of_three.tolist() == [0] * 8
+    above = chart(base + [5, 8, 8], baseline=Baseline(fix_after=6))  # 5 8 8: all above the mean
+    assert above.two_of_three.tolist() == [0] * 7 + [1, 1]
+
+
+def test_a_point_exactly_on_the_outer_band_edge_is_not_beyond_two_sigma():
+    base = [10, 11, 10, 12, 11, 10, 11, 12, 10, 11, 12, 11]
+    fixed = Baseline(fix_after=12)
+    edge = float(chart(base, baseline=fixed).near_upper[0])
+    on = chart(base + [edge, edge, edge], baseline=fixed)
+    assert on.near_upper[-1] == edge and not on.two_of_three.any()
+    past = np.nextafter(edge, np.inf)
+    assert chart(base + [edge, past, past], baseline=fixed).two_of_three[-2:].tolist() == [1, 1]
+
+
+# --------------------------------------------------------------------------------------------------
+# Beyond a limit, shift, trend
+# --------------------------------------------------------------------------------------------------
+
+def test_a_point_exactly_on_the_limit_is_not_beyond_and_the_next_value_up_is():
+    base = [10, 11, 10, 12, 11, 10, 11, 12, 10, 11, 12, 11]
+    fixed = Baseline(fix_after=12)
+    upper = float(chart(base, baseline=fixed).upper[0])
+    lower = float(chart(base, baseline=fixed).lower[0])
+    assert chart(base + [upper], baseline=fixed).beyond[-1] == 0
+    assert chart(base + [np.nextafter(upper, np.inf)], baseline=fixed).rule[-1] == RULE_BEYOND
+    assert chart(base + [lower], baseline=fixed).beyond[-1] == 0
+    assert chart(base + [np.nextafter(lower, -np.inf)], baseline=fixed).beyond[-1] == -1
+
+
+# 6 4 6 4 6 4 6 4, then a run at 5.5 and one at 4.5: the mean is 5 exactly and every point lies inside the
+# outer band (MR 2 seven times, 1.5, then 0s and one 1: mean(MR) under 0.8, band 5 +/- 1.4), so only the
+# shift rule can fire.
+NOISE = [6, 4] * 4
+
+
+def test_seven_points_on_one_side_are_a_shift_and_six_are_not():
+    seven = chart(NOISE + [5.5] * 7 + [4.5] * 7)
+    assert seven.mean[0] == 5
+    assert seven.shift.tolist() == [0] * 8 + [1] * 7 + [-1] * 7
+    six = chart(NOISE + [5.5] * 6 + [4.5] * 6)
+    assert six.mean[0] == 5
+    assert not six.shift.any() and not six.special.any()
+
+
+def test_a_point_on_the_mean_breaks_a_shift():
+    # 5.5 x3, 5 (on the mean), 5.5 x3: seven points above or on it, but no seven in a row above it.
+    r = chart(NOISE + [5.5] * 3 + [5] + [5.5] * 3 + [4.5] * 6 + [5])
+    assert r.mean[0] == 5
+    assert not r.shift.any()
+
+
+def test_seven_points_rising_are_a_trend_and_six_are_not():
+    noise = [10, 12] * 5
+    seven = chart(noise + [8, 9, 10, 11, 12, 13, 14, 11])
+    assert seven.trend.tolist() == [0] * 10 + [1] * 7 + [0]
+    six = chart(noise + [8, 9, 10, 11, 12, 13, 11])
+    assert not six.trend.any()
+    falling = chart(noise + [14, 13, 12, 11, 10, 9, 8, 11])
+    assert falling.trend.tolist() == [0] * 10 + [-1] * 7 + [0]
+
+
+def test_an_equal_value_breaks_a_trend():
+    r = chart([10, 12] * 5 + [8, 9, 10, 11, 11, 12, 13, 14, 11])
+    assert not r.trend.any()
+
+
+# --------------------------------------------------------------------------------------------------
+# Baselines and rebases
+# --------------------------------------------------------------------------------------------------
+
+def test_a_baseline_fixed_after_n_points_holds_its_limits_when_later_points_arrive():
+    base = [10, 11, 10, 12, 11, 10, 11, 12, 10, 11, 12, 11]
+    fixed = Baseline(fix_after=12)
+    first = chart(base, baseline=fixed)
+    later = chart(base + [30, 31, 29, 30, 28, 32], baseline=fixed)
+    # mean 131/12 and mean(MR) 13/11 (MR 1 1 2 1 1 1 1 2 1 1 1) of the first twelve points only
+    assert later.mean[0] == pytest.approx(131 / 12)
+    assert later.mean_moving_range[0] == pytest.approx(13 / 11)
+    assert (later.mean == first.mean[0]).all() and (later.upper == first.upper[0]).all()
+    assert later.in_baseline.tolist() == [True] * 12 + [False] * 6
+    assert (later.rule[12:] == RULE_BEYOND).all()  # the later jump is judged against the held limits
+    unfixed = chart(base + [30, 31, 29, 30, 28, 32])
+    assert unfixed.mean[0] != first.mean[0]  # without a baseline the jump moves its own limits
+
+
+def test_a_baseline_period_uses_its_months_only():
+    values = [40, 41, 10, 11, 10, 12, 11, 10, 13, 30]
+    r = xmr(values, list(range(10)), baseline=Baseline(start=2, end=8))
+    # 10 11 10 12 11 10 13: mean 77/7 = 11; MR inside the period only 1 1 2 1 1 3 -> 9/6 = 1.5
+    assert r.mean[0] == 11
+    assert r.mean_moving_range[0] == pytest.approx(1.5)
+    assert r.in_baseline.tolist() == [False] * 2 + [True] * 7 + [False]
+    assert r.provisional.all()  # seven points: fewer than twelve
+
+
+def test_a_rebase_splits_the_limits_at_its_month_and_each_segment_has_its_baseline():
+    values = [10, 11, 10, 12, 11, 10, 20, 21, 20, 22, 21, 20, 35]
+    r = chart(values, rebase=[6], baseline=Baseline(fix_after=3))
+    assert r.segment.tolist() == [0] * 6 + [1] * 7
+    assert r.mean[0] == pytest.approx(31 / 3) and r.mean[6] == pytest.approx(61 / 3)
+    assert r.in_baseline.tolist() == [True] * 3 + [False] * 3 + [True] * 3 + [False] * 4
+    frame = r.frame()
+    assert frame.groupby("segment")["upper"].nunique().tolist() == [1, 1]
+
+
+def test_the_status_reading_agrees_with_the_chart_under_a_baseline():
+    y = np.array([10, 11, 10, 12, 11, 10, 11, 12, 10, 11, 12, 11, 14, 14, 15, 9, 8], dtype=float)
+    m = np.arange(len(y), dtype=np.int64)
+    for baseline in (Baseline(fix_after=5), Baseline(start=3, end=9)):
+        series = SeriesSpc(y, m, np.array([12]), SpcSettings(), baseline)
+        for k in range(len(y)):
+            full = series.chart(k)
+            latest = series.latest(k)
+            np.testing.assert_equal([latest.rule, latest.side, latest.mean, latest.upper, latest.provisional],
+                                    [full.rule[-1], full.side[-1], full.mean[-1], full.upper[-1],
+                                     full.provisional[-1]], err_msg=f"{baseline}, {k}")
