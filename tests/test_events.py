@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from dashboard_helpers import internal, texts
 
-from pipelines import events
+from pipelines import events, warehouse
 from pipelines.errors import ConfigError
 
 GOOD = """\
@@ -145,3 +145,47 @@ def test_the_measure_page_draws_the_event_on_the_chart_and_lists_it_under(monkey
     bars = _figure(at.get("plotly_chart")[0])
     assert "Q2 2014/15" in _event_lines(bars)  # drawn at the quarter the report came out in
     assert "26 August 2014: Rotherham inquiry report published" in texts(at)
+
+
+# --- the briefing pack ---------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def charges_pack(sample_db):
+    """The pack for the meeting of 20 August 2015, as built from the sample, cut to one measure to draw it fast."""
+    import dataclasses
+
+    from pipelines.briefing.pack import build_pack
+
+    with warehouse.connect_read_only(sample_db) as con:
+        pack = build_pack(con, dt.date(2015, 8, 20), "tester")
+    return dataclasses.replace(pack, measures=[m for m in pack.measures if m.measure_id == "cse_charges"])
+
+
+def test_the_pack_chart_draws_the_measures_events_in_its_months(charges_pack):
+    from pipelines.briefing.render import EVENT_COLOUR, xmr_figure
+
+    chart = charges_pack.measures[0].chart
+    assert [e.title for e in chart.events] == ["Rotherham inquiry report published", "Operation Stovewood begins"]
+    ax = xmr_figure(chart).axes[0]
+    drawn = [line for line in ax.get_lines() if line.get_linestyle() == "-." and line.get_color() == EVENT_COLOUR]
+    assert len(drawn) == 2
+    assert {t.get_text().strip() for t in ax.texts} >= {"Rotherham inquiry report published",
+                                                        "Operation Stovewood begins"}
+
+
+def test_the_pack_lists_the_events_under_the_chart_in_html_and_pdf(charges_pack):
+    import io
+
+    from pypdf import PdfReader
+
+    from pipelines.briefing.render import render_html, render_pdf
+
+    page = render_html(charges_pack)
+    assert "Events on this chart" in page
+    assert "<li>26 August 2014: Rotherham inquiry report published. The Independent Inquiry" in page
+    assert "December 2014: Operation Stovewood begins." in page  # the pack is internal: private events too
+    assert "Inspection of Rotherham council" not in page  # it does not concern charges
+    pdf = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(render_pdf(charges_pack))).pages)
+    assert "Events on this chart" in pdf
+    assert "26 August 2014: Rotherham inquiry report published." in pdf
+    assert "December 2014: Operation Stovewood begins." in pdf

@@ -16,12 +16,15 @@ class PackChart:
     computed), special_cause (bool), point_type (common_cause | improvement_high | improvement_low |
     concern_high | concern_low | neutral_high | neutral_low), provisional (bool: limits from fewer than
     12 points). ``description`` is the chart's plain-English sentence and its text alternative.
+    ``events`` are the events (pipelines.events.Event) in the chart's months that concern its measure,
+    drawn as dated lines and listed under the chart.
     """
 
     title: str
     unit: str
     frame: pd.DataFrame
     description: str
+    events: list = field(default_factory=list)
 
 
 @dataclass

@@ -11,6 +11,7 @@ import pandas as pd
 from .. import settings
 from ..catalogue import catalogue, force
 from ..errors import PccDashError
+from ..events import events_for
 from ..figures import accepted_months, plan_figures
 from ..flags import caveats, caveats_by_figure, force_caveats
 from ..plan import PlanAnalytics, plan_notices
@@ -129,7 +130,8 @@ def assemble(period: ReportingPeriod, statuses, cav: pd.DataFrame, texts: dict, 
         frame = force_status.spc_frame
         if len(frame) >= 2:
             chart = PackChart(title=f"{m.name}, {f.force_short_name}, by month", unit=m.unit, frame=frame,
-                              description=force_status.sentence)
+                              description=force_status.sentence,
+                              events=events_for(measure_id, frame["period"].min(), frame["period"].max()))
         body, by, at = texts.get(("commentary", measure_id), ("", "", None))
         measures.append(PackMeasure(priority=force_status.priority, measure_id=measure_id, name=m.name, unit=m.unit,
                                     sentence=force_status.sentence, rows=rows, chart=chart,

@@ -63,6 +63,8 @@ SPECIAL_CAUSE = (
 TOO_FEW_MONTHS = "Too few months to chart."
 NO_COMMENTARY = "No commentary written."
 PROVISIONAL_NOTE = "Process limits are provisional: they rest on fewer than 12 months."
+EVENT_COLOUR = "#801650"
+EVENTS_HEADING = "Events on this chart"
 
 
 # --- words shared by both formats ----------------------------------------------------------------------------
@@ -203,6 +205,16 @@ def xmr_figure(chart: PackChart) -> Figure:
         handles.append(Line2D([], [], linestyle="none", marker=marker, markersize=7, markerfacecolor=colour,
                               markeredgecolor=INK, markeredgewidth=0.6, label=label))
 
+    for i, event in enumerate(chart.events):
+        when = pd.Timestamp(event.date)
+        ax.axvline(when, color=EVENT_COLOUR, linewidth=1, linestyle="-.", zorder=1)
+        # Staggered down from the top, so that labels of events a month or two apart stay readable.
+        ax.text(mdates.date2num(when), 0.98 - 0.1 * (i % 3), f" {event.title}", transform=ax.get_xaxis_transform(),
+                fontsize=6.5, color=EVENT_COLOUR, va="top", ha="left", zorder=5,
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 0.5})
+    if chart.events:
+        handles.append(Line2D([], [], color=EVENT_COLOUR, linewidth=1, linestyle="-.", label="Event (listed below)"))
+
     first, last = frame["period"].iloc[0], frame["period"].iloc[-1]
     span = (last.year - first.year) * 12 + last.month - first.month + 1
     step = next((k for k in (1, 2, 3, 4, 6, 12) if span / k <= 8), 24)
@@ -276,6 +288,9 @@ h3 { font-size: 1.2rem; margin: 1.25rem 0 0.4rem; }
 .caveats h4 { font-size: 1rem; margin: 0 0 0.2rem; }
 .caveats ul { margin: 0; padding-left: 1.25rem; }
 .no-caveats { color: #383F43; margin: 0 0 1rem; }
+.events { margin: 0.25rem 0 1rem; font-size: 0.95rem; }
+.events h4 { font-size: 1rem; margin: 0 0 0.2rem; }
+.events ul { margin: 0; padding-left: 1.25rem; }
 .table-wrap { overflow-x: auto; margin: 0 0 1rem; }
 table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
 caption { text-align: left; font-weight: 600; padding: 0 0 0.4rem; }
@@ -350,6 +365,10 @@ def _html_measure(pack: Pack, m: PackMeasure, anchor: str) -> str:
                    f"<figcaption>{_e(m.chart.description)}</figcaption></figure>")
         if _is_provisional(m.chart):
             out.append(f'<p class="note">{_e(PROVISIONAL_NOTE)}</p>')
+        if m.chart.events:
+            out.append(f'<div class="events"><h4 id="{anchor}-ev">{_e(EVENTS_HEADING)}</h4>'
+                       f'<ul aria-labelledby="{anchor}-ev">' + "".join(f"<li>{_e(e.line)}</li>" for e in m.chart.events)
+                       + "</ul></div>")
 
     paras = _paragraphs(m.commentary)
     if paras:
@@ -569,6 +588,8 @@ def _pdf_measure(pack: Pack, m: PackMeasure, st: dict[str, ParagraphStyle], widt
         parts.append(_p(m.chart.description, st["note"]))
         if _is_provisional(m.chart):
             parts.append(_p(PROVISIONAL_NOTE, st["note"]))
+        if m.chart.events:
+            parts += [_p(EVENTS_HEADING, st["caveat_head"]), _bullets([e.line for e in m.chart.events], st["note"])]
     paras = _paragraphs(m.commentary)
     if paras:
         parts.append(_p(_commentary_lead(m), st["lead"]))
