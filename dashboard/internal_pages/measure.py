@@ -10,9 +10,14 @@ from pipelines.briefing.notes import latest_texts
 from pipelines.catalogue import catalogue, force
 from pipelines.flags import caveats
 from pipelines.plan import load_population
+from pipelines.plan.funnel import PERIODS as FUNNEL_PERIODS
+from pipelines.plan.funnel import FunnelError, funnel, funnel_figure
 from pipelines.plan.narrative import format_number
+from pipelines.plan.periods import month_number
+from pipelines.plan.smallcounts import floor_limits, quarterly_frame, view_choice
 
-VIEWS = {"month": "Monthly (SPC chart)", "quarter": "Financial quarters", "financial_year": "Financial years",
+VIEWS = {"month": "Monthly (SPC chart)", "quarter_spc": "Quarterly (SPC chart)", "quarter": "Financial quarters",
+         "financial_year": "Financial years",
          "rolling_12": "Rolling 12 months"}
 
 user = auth.signed_in()
@@ -23,7 +28,16 @@ cat, f = catalogue(), force()
 c1, c2, c3 = st.columns([3, 2, 2])
 measure_id = ui.measure_select(c1, data.plan_figures(), "measure")  # police.uk ones too, if the plan lists them
 area = c2.selectbox("Area", [f.force_short_name, *f.districts], key="area")
-view = c3.selectbox("View", list(VIEWS), format_func=VIEWS.get, key="view")
+# Small counts: a flow whose months are mostly a handful opens on its quarters, each time the measure or
+# area changes; the person's own choice of view then holds until they change either.
+report_month = reporting_period(ui.meeting(), data.months()).month
+choice = view_choice(data.analytics().panel, cat.get(measure_id), None if area == f.force_short_name else area,
+                     month_number(report_month) if report_month is not None else None)
+if st.session_state.get("view_for") != (measure_id, area):
+    st.session_state["view_for"] = (measure_id, area)
+    st.session_state["view"] = "quarter_spc" if choice.view == "quarter" else "month"
+views = [v for v in VIEWS if v != "quarter_spc" or cat.get(measure_id).kind == "flow"]
+view = c3.selectbox("View", views, format_func=VIEWS.get, key="view")
 m = cat.get(measure_id)
 per_100k = st.toggle("Rates per 100,000 residents", key="per_100k", disabled=m.kind == "percentage",
                      help="Compares districts of different sizes fairly (ONS mid-year population estimates).")
@@ -46,6 +60,7 @@ if view == "month":
         frame[col] = frame[col] * scale
     flagged = set(area_cav["period"])
     frame["caveats"] = frame["period"].dt.strftime("%Y-%m").map(lambda p: "yes" if p in flagged else "")
+    frame = floor_limits(frame, m)  # the table as well as the chart: no count has a limit below zero
     events = ui.chart_events(measure_id, frame["period"].min(), frame["period"].max())
     st.plotly_chart(ui.add_events(ui.xmr_chart(frame, f"{m.name}, {area}", unit), events), width="stretch",
                     key="xmr")
@@ -56,7 +71,39 @@ if view == "month":
     for rebase in analytics.history.rebases_of(measure_id):
         st.caption(f"Limits recalculated from {rebase.label}: {rebase.reason}")
     ui.event_list(events)
+    if choice.view != "month":
+        st.caption(f"Most months here have {choice.threshold} or fewer: read a single month with care "
+                   "(the quarterly SPC chart adds them up).")
     table = pd.DataFrame({"Month": frame["period"].dt.strftime("%b %Y"), unit.capitalize(): frame["value"].round(2),
+                          "Mean": frame["mean"].round(2), "Lower limit": frame["lower"].round(2),
+                          "Upper limit": frame["upper"].round(2), "Special cause": frame["rule"],
+                          "Caveats": frame["caveats"]})
+elif view == "quarter_spc":
+    _, increase_is = analytics.chart(measure_id, district, period.month)
+    frame = quarterly_frame(analytics.panel, m, district,
+                            month_number(period.month) if period.month is not None else None,
+                            increase_is=increase_is, rebase=analytics.history.rebase_months(measure_id),
+                            spc=analytics.history.spc)
+    for col in ("value", "mean", "upper", "lower", "near_upper", "near_lower"):
+        frame[col] = frame[col] * scale
+    frame = floor_limits(frame, m)
+    flagged_months = [pd.Timestamp(p) for p in set(area_cav["period"])]
+    frame["caveats"] = [("yes" if any(s <= p <= e for p in flagged_months) else "")
+                        for s, e in zip(frame["period"], frame["end"], strict=True)]
+    if choice.reason:
+        st.info(choice.reason, icon=":material/functions:")
+    if frame.empty:
+        st.info("No complete quarter yet: choose the monthly view.")
+    else:
+        events = ui.chart_events(measure_id, frame["period"].min(), frame["end"].max())
+        fig = ui.xmr_chart(frame, f"{m.name}, {area}, by financial quarter", unit)
+        st.plotly_chart(ui.add_events(fig, events), width="stretch", key="xmr_quarters")
+        special = frame[frame["special_cause"]]
+        st.caption(f"{len(frame)} complete financial quarters to {period.month_text}; a quarter with a month missing "
+                   f"is left out. {len(special)} quarter(s) show special-cause variation."
+                   + (" Limits are provisional: fewer than 12 quarters." if frame["provisional"].any() else ""))
+        ui.event_list(events)
+    table = pd.DataFrame({"Quarter": frame["label"], unit.capitalize(): frame["value"].round(2),
                           "Mean": frame["mean"].round(2), "Lower limit": frame["lower"].round(2),
                           "Upper limit": frame["upper"].round(2), "Special cause": frame["rule"],
                           "Caveats": frame["caveats"]})
@@ -79,6 +126,25 @@ else:
     table = table.drop(columns=[c for c in ("area", "start", "end", "months_expected") if c in table]).round(1)
 with st.expander("The chart's figures as a table", expanded=False):
     st.dataframe(table, hide_index=True, width="stretch")
+
+st.subheader("Compare districts")
+st.caption("A funnel plot: each district's rate against its size, around all the districts' rate together, with "
+           "the limits chance alone would keep a district of that size within (95% and 99.8%). It compares without "
+           "ranking.")
+funnel_period = st.selectbox("Period", list(FUNNEL_PERIODS), format_func=FUNNEL_PERIODS.get, key="funnel_period")
+if period.month is None:
+    st.info("Choose a meeting date on the overview page to compare the districts.")
+else:
+    try:
+        fn = funnel(analytics.panel, m, funnel_period, month_number(period.month), load_population())
+    except FunnelError as exc:
+        st.info(str(exc))
+    else:
+        st.plotly_chart(funnel_figure(fn), width="stretch", key="funnel")
+        st.markdown(ui.md_escape(fn.summary))
+        st.markdown("\n".join(f"- {ui.md_escape(p.sentence)}" for p in fn.points))
+        if fn.left_out:
+            st.caption(f"Left out, with a month missing in the period: {', '.join(fn.left_out)}.")
 
 st.subheader("Caveats")
 if m.caveats:

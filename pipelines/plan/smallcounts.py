@@ -18,12 +18,16 @@ import pandas as pd
 
 from .. import settings
 from ..catalogue import Measure
-from ..errors import ConfigError
+from ..errors import PccDashError
 from .periods import month_start, period_windows, quarter_label
 from .series import Panel
 from .spc import SpcResult, SpcSettings, xmr
 
 SETTING = "small_count_median"
+
+
+class SettingError(PccDashError):
+    """A setting holds a value it cannot take."""
 
 
 @dataclass(frozen=True)
@@ -44,9 +48,9 @@ def threshold() -> int:
     except ValueError:
         value = -1
     if value < 0:
-        raise ConfigError(f'PCCDASH_SMALL_COUNT_MEDIAN "{raw}" is not a whole number of 0 or more; '
+        raise SettingError(f'PCCDASH_SMALL_COUNT_MEDIAN "{raw}" is not a whole number of 0 or more; '
                           "set it to the median monthly count at or below which a series is judged by quarter "
-                          "(5 by default).")
+                          "(5 by default), or unset it.")
     return value
 
 
