@@ -79,6 +79,13 @@ def caveats(months: list[str]) -> pd.DataFrame:
                 tuple(months))
 
 
+def events(measure: str) -> pd.DataFrame:
+    """The public events a measure's chart draws (date, month, title, line); none from a snapshot older than them."""
+    if read("SELECT 1 FROM information_schema.tables WHERE table_name = 'event'").empty:
+        return pd.DataFrame(columns=["date", "month", "title", "line"])
+    return read("SELECT date, month, title, line FROM event WHERE measure = ? ORDER BY date", (measure,))
+
+
 def publication() -> pd.DataFrame:
     return read("SELECT period, first_published_at, last_revised_at FROM period ORDER BY period")
 

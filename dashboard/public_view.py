@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -9,7 +11,7 @@ import streamlit as st
 from dashboard import public_data
 from pipelines import public
 
-BLUE, GREY = "#12436D", "#3D3D3D"
+BLUE, GREY, EVENT = "#12436D", "#3D3D3D", "#801650"
 DEFAULT_BANNER = public.MANAGEMENT_INFORMATION
 
 
@@ -40,7 +42,16 @@ def with_gaps(series: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"period": months}).merge(series, on="period", how="left")
 
 
-def trend_chart(series: pd.DataFrame, name: str, unit: str) -> go.Figure:
+def published_events(events: pd.DataFrame | None, series: pd.DataFrame) -> pd.DataFrame:
+    """The events that fall in a published month of the series (never one in a gap the public has not been given)."""
+    if events is None or events.empty or series.empty:
+        return pd.DataFrame(columns=["date", "month", "title", "line"])
+    return events[events["month"].isin(set(series["period"]))]
+
+
+def trend_chart(series: pd.DataFrame, name: str, unit: str, events: pd.DataFrame | None = None) -> go.Figure:
+    """The published months as a line, gaps left as gaps, and each published event as a labelled dated line."""
+    events = published_events(events, series)
     series = with_gaps(series)
     fig = go.Figure(go.Scatter(
         x=pd.to_datetime(series["period"] + "-01"), y=series["value"], mode="lines+markers", name=unit.capitalize(),
@@ -51,7 +62,22 @@ def trend_chart(series: pd.DataFrame, name: str, unit: str) -> go.Figure:
                       font={"color": GREY}, showlegend=False)
     fig.update_xaxes(showline=True, linecolor=GREY, gridcolor="#E5E5E5")
     fig.update_yaxes(showline=True, linecolor=GREY, gridcolor="#E5E5E5", rangemode="tozero")
+    for i, event in enumerate(events.itertuples()):
+        when = pd.Timestamp(event.date)
+        fig.add_shape(type="line", xref="x", yref="paper", x0=when, x1=when, y0=0, y1=1,
+                      line={"color": EVENT, "width": 1.5, "dash": "dashdot"})
+        # Staggered down from the top, so that labels of events a month or two apart stay readable.
+        fig.add_annotation(x=when, xref="x", y=1 - 0.1 * (i % 3), yref="paper", text=html.escape(event.title),
+                           showarrow=False, xanchor="left", yanchor="top", xshift=3,
+                           font={"size": 11, "color": EVENT}, bgcolor="rgba(255,255,255,0.85)")
     return fig
+
+
+def event_list(events: pd.DataFrame, series: pd.DataFrame) -> None:
+    """The published events a chart draws, listed under it in the office's words."""
+    shown = published_events(events, series)
+    if not shown.empty:
+        st.markdown("**Events on this chart**\n\n" + "\n".join(f"- {plain(line)}" for line in shown["line"]))
 
 
 def withdrawal_notices() -> None:

@@ -229,7 +229,7 @@ def events_for(measure_id: str, start: object = None, end: object = None, *, pub
             and (first is None or e.month >= first) and (last is None or e.month <= last)]
 
 
-PUBLIC_COLUMNS = ["measure", "date", "month", "when", "title", "description"]
+PUBLIC_COLUMNS = ["measure", "date", "month", "when", "title", "description", "line"]
 
 
 def public_events(months: list[str], measure_ids: Iterable[str]) -> pd.DataFrame:
@@ -239,6 +239,6 @@ def public_events(months: list[str], measure_ids: Iterable[str]) -> pd.DataFrame
     if months:
         for measure in measure_ids:
             rows += [{"measure": measure, "date": e.date.isoformat(), "month": e.month, "when": e.when,
-                      "title": e.title, "description": e.description}
+                      "title": e.title, "description": e.description, "line": e.line}
                      for e in events_for(measure, min(months), max(months), public_only=True)]
     return pd.DataFrame(rows, columns=PUBLIC_COLUMNS)

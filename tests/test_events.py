@@ -8,10 +8,12 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
-from dashboard_helpers import internal, texts
+from dashboard_helpers import PCC, copy_warehouse, internal, public, texts
 
 from pipelines import events, warehouse
+from pipelines.catalogue import catalogue
 from pipelines.errors import ConfigError
 
 GOOD = """\
@@ -189,3 +191,64 @@ def test_the_pack_lists_the_events_under_the_chart_in_html_and_pdf(charges_pack)
     assert "Events on this chart" in pdf
     assert "26 August 2014: Rotherham inquiry report published." in pdf
     assert "December 2014: Operation Stovewood begins." in pdf
+
+
+# --- the public side -----------------------------------------------------------------------------------------
+
+PUBLISHED = [f"2014-{m:02d}" for m in range(4, 13)] + [f"2015-{m:02d}" for m in range(1, 8)]
+
+
+@pytest.fixture(scope="module")
+def published(sample_db, tmp_path_factory):
+    """The sample with April 2014 to July 2015 approved and published."""
+    from pipelines.publish.approval import approve
+    from pipelines.publish.snapshot import publish
+
+    folder = tmp_path_factory.mktemp("events_published")
+    db = copy_warehouse(sample_db, folder)
+    with warehouse.connect(db) as con:
+        approve(con, PUBLISHED, PCC)
+        _, path = publish(con, PCC, folder / "out")
+    return folder / "out", path
+
+
+def test_the_snapshot_holds_only_public_events_within_the_published_months(published):
+    from pipelines.public import read
+
+    _, snapshot = published
+    rows = read("SELECT measure, month, title, line FROM event ORDER BY measure, month", snapshot=snapshot)
+    titles = set(rows["title"])
+    assert titles == {"Rotherham inquiry report published", "Inspection of Rotherham council reported",
+                      "CSE flag on recorded crime"}
+    assert rows["month"].between(PUBLISHED[0], PUBLISHED[-1]).all()
+    charges = rows[rows["measure"] == "cse_charges"]
+    assert list(charges["title"]) == ["Rotherham inquiry report published"]
+    # the private event (Operation Stovewood, internal only) is in no table of the snapshot, in any column
+    for table in read("SELECT table_name FROM information_schema.tables", snapshot=snapshot)["table_name"]:
+        cells = read(f'SELECT * FROM "{table}"', snapshot=snapshot).astype(str)
+        assert not cells.apply(lambda col: col.str.contains("Stovewood")).any().any(), table
+
+
+def test_the_public_chart_draws_the_public_event_and_lists_it(monkeypatch, published):
+    folder, _ = published
+    at = public(monkeypatch, folder, "public_pages/summary.py")
+    assert not at.exception
+    charts = {f["layout"]["title"]["text"]: f for f in map(_figure, at.get("plotly_chart"))}
+    charges = charts[catalogue().get("cse_charges").short_name]
+    assert "2014-08-26" in _event_lines(charges)
+    assert [a["text"] for a in charges["layout"]["annotations"]] == ["Rotherham inquiry report published"]
+    shown = texts(at)
+    assert "26 August 2014: Rotherham inquiry report published. The Independent Inquiry" in shown
+    assert "Stovewood" not in shown
+    assert not any("Stovewood" in json.dumps(f) for f in charts.values())
+
+
+def test_an_event_outside_the_published_months_is_not_drawn():
+    from dashboard.public_view import trend_chart
+
+    series = pd.DataFrame({"period": ["2014-07", "2014-09"], "value": [3.0, 4.0], "display": ["3", "4"],
+                           "suppressed": [False, False]})
+    evts = pd.DataFrame({"date": ["2014-08-26", "2014-09-10"], "month": ["2014-08", "2014-09"],
+                         "title": ["In a gap", "Published"], "line": ["a", "b"]})
+    fig = trend_chart(series, "Charges", "people", evts)
+    assert [a.text for a in fig.layout.annotations] == ["Published"]  # August was not published: a gap

@@ -53,9 +53,11 @@ for m in measures.itertuples():
     if series.empty:
         continue
     sentence = public_view.trend_sentence(m.name, area, series)
-    st.plotly_chart(public_view.trend_chart(series, m.short_name, m.unit), width="stretch", key=f"trend_{m.id}",
-                    config={"displayModeBar": False})
+    events = public_data.events(m.id)
+    st.plotly_chart(public_view.trend_chart(series, m.short_name, m.unit, events), width="stretch",
+                    key=f"trend_{m.id}", config={"displayModeBar": False})
     st.write(sentence)
+    public_view.event_list(events, series)
     with st.expander(f"Data table: {m.short_name}, {area}"):
         table = pd.DataFrame({"Month": series["period"].map(public_view.month_text),
                               m.unit.capitalize(): series["display"].astype(str)})

@@ -26,6 +26,7 @@ from .. import audit, faults, pointer_switch, settings
 from ..access import require
 from ..catalogue import catalogue, force
 from ..errors import PccDashError
+from ..events import public_events
 from ..public import MANAGEMENT_INFORMATION, current_snapshot, months_phrase, published_dir, trend_sentence
 from ..public import read as public_read
 from ..warehouse import finish_switches, utc_now
@@ -309,6 +310,7 @@ def publish(con: duckdb.DuckDBPyConnection, claims: Mapping, folder: Path | None
         public_cells = cells.drop(columns=["reason"], errors="ignore")
         for name, frame in (("figure", public_cells), ("period", periods), ("measure", measures),
                             ("caveat", preview.caveats), ("revision", revisions),
+                            ("event", public_events(preview.months, measures["id"])),
                             ("meta", pd.DataFrame({"key": list(meta), "value": list(meta.values())}))):
             out.register("frame", frame)
             out.execute(f"CREATE TABLE {name} AS SELECT * FROM frame")
