@@ -36,6 +36,7 @@ ACTIONS = {
     "questions": "edited the questions",
     "supersede": "marked a refused file withdrawn or superseded",
     "finish_switch": "finished switching the public side to a publication or withdrawal a stop had interrupted",
+    "spc_history": "noticed a new version of the SPC history (baselines, rebases, chart settings)",
 }
 CHANNELS = ("app", "cli", "system")
 # How an action was done, in words; the operating-system account follows where there is one.

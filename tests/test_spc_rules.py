@@ -8,9 +8,14 @@ baseline (the first N points, or a period) fixes a segment's limits; a rebase st
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 import pytest
 
+from pipelines.errors import ConfigError
+from pipelines.plan.history import history_from_dict, load_spc_history, record_version
+from pipelines.plan.periods import month_number
 from pipelines.plan.spc import RULE_BEYOND, RULE_TWO_OF_THREE, Baseline, SeriesSpc, SpcSettings, xmr
 
 
@@ -178,3 +183,63 @@ def test_the_status_reading_agrees_with_the_chart_under_a_baseline():
             np.testing.assert_equal([latest.rule, latest.side, latest.mean, latest.upper, latest.provisional],
                                     [full.rule[-1], full.side[-1], full.mean[-1], full.upper[-1],
                                      full.provisional[-1]], err_msg=f"{baseline}, {k}")
+
+
+# --------------------------------------------------------------------------------------------------
+# The baseline and rebases as spc_history.yaml declares them, and each new version on the audit trail
+# --------------------------------------------------------------------------------------------------
+
+def test_the_history_declares_a_baseline_and_who_recorded_a_rebase():
+    history = history_from_dict({"measures": {"cse_charges": {
+        "baseline": {"fix_after": 20},
+        "rebase": [{"month": "2014-08", "reason": "The Jay report.", "recorded_by": "analyst@example.org",
+                    "recorded_on": "2014-09-15"}]}, "cse_arrests": {"baseline": {"from": "2014-08", "to": "2016-03"}}}})
+    assert history.baseline_of("cse_charges") == Baseline(fix_after=20)
+    assert history.baseline_of("cse_arrests") == Baseline(start=month_number("2014-08"), end=month_number("2016-03"))
+    assert history.baseline_of("cse_referrals") == Baseline()
+    (rebase,) = history.rebases_of("cse_charges")
+    assert rebase.text == ("Limits recalculated from August 2014: The Jay report. "
+                           "(recorded by analyst@example.org on 15 September 2014)")
+
+
+def test_the_office_file_names_who_recorded_each_rebase():
+    history = load_spc_history()
+    rebases = [r for m in history.rebases for r in history.rebases_of(m)]
+    assert rebases and all(r.recorded_by and r.recorded_on for r in rebases)
+
+
+@pytest.mark.parametrize(("baseline", "message"), [
+    ({"fix_after": 1}, "at least 2"),
+    ({"fix_after": 12, "from": "2015-01"}, "not both"),
+    ({"from": "2015-01"}, "both from and to"),
+    ({"from": "2016-01", "to": "2015-01"}, "swap them"),
+    ({"from": "2014-01", "to": "2015-01"}, "spans the rebase of August 2014"),
+    ({"fix_afer": 12}, 'did you mean "fix_after"'),
+])
+def test_a_wrong_baseline_is_refused_naming_the_measure_and_the_fix(baseline, message):
+    with pytest.raises(ConfigError, match=rf'"cse_charges", baseline: .*{message}'):
+        history_from_dict({"measures": {"cse_charges": {
+            "baseline": baseline, "rebase": [{"month": "2014-08", "reason": "The Jay report."}]}}})
+
+
+def test_a_new_version_of_the_history_file_goes_on_the_audit_trail_once(con, tmp_path):
+    path = tmp_path / "spc_history.yaml"
+    path.write_text("measures:\n  cse_charges:\n    rebase: [{month: 2014-08, reason: The Jay report.}]\n")
+    assert record_version(con, path) is True
+    assert record_version(con, path) is False  # the same file: nothing new to record
+    path.write_text("measures:\n  cse_charges:\n    baseline: {fix_after: 20}\n"
+                    "    rebase: [{month: 2014-08, reason: The Jay report.}]\n")
+    assert record_version(con, path) is True
+    rows = con.execute("SELECT identity, channel, subject, detail FROM audit_event WHERE action = 'spc_history' "
+                       "ORDER BY event_id").fetchall()
+    assert [r[:3] for r in rows] == [("pccdash", "system", "spc_history.yaml")] * 2
+    first, second = rows[0][3].splitlines(), rows[1][3].splitlines()
+    assert first[0].startswith("sha256 ") and first[1:3] == ["changed:", "first version seen"]
+    assert second[0] == f"sha256 {hashlib.sha256(path.read_bytes()).hexdigest()}"
+    assert second[1:3] == ["changed:", "+ cse_charges baseline: limits from the first 20 points of each segment, "
+                                       "then held"]
+    path.write_text("measures: {cse_charges: {rebase: [{month: 2014-13, reason: x}]}}\n")
+    assert record_version(con, path) is True  # a broken version is recorded too, saying why
+    last = con.execute("SELECT detail FROM audit_event WHERE action = 'spc_history' ORDER BY event_id DESC "
+                       "LIMIT 1").fetchall()[0][0]
+    assert "the file does not validate" in last and "Write it as YYYY-MM" in last

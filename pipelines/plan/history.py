@@ -1,9 +1,11 @@
-"""Each measure's SPC history: the chart settings and the months its process changed, read from a reference file.
+"""Each measure's SPC history: the chart settings, its baseline and the months its process changed.
 
 ``pipelines/reference/spc_history.yaml`` says how every XmR chart is built and, measure by measure, the
-months from which its limits are recalculated (a rebase), each with the reason. It belongs to the
+baseline its limits are computed from (the first N points of each segment, or a period) and the months
+from which they are recalculated (a rebase), each with the reason and who recorded it. It belongs to the
 measure, not to a Police and Crime Plan, so a chart's limits stay the same when a plan lapses or a new
-one is adopted.
+one is adopted. The office edits the file, so each new version of it is put on the audit trail the first
+time the warehouse is written after it changed (``record_version``).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,12 +23,16 @@ import yaml
 from ..catalogue import catalogue, reference_dir
 from ..errors import ConfigError
 from .periods import month_label, month_number
-from .spc import SpcSettings
+from .spc import WHOLE_SEGMENT, Baseline, SpcSettings
 
 FILE = "spc_history.yaml"
 _TOP_KEYS = {"spc", "measures"}
-_MEASURE_KEYS = {"rebase"}
-_REBASE_KEYS = {"month", "reason"}
+_MEASURE_KEYS = {"rebase", "baseline"}
+_REBASE_KEYS = {"month", "reason", "recorded_by", "recorded_on"}
+_REBASE_REQUIRED = {"month", "reason"}
+_BASELINE_KEYS = {"fix_after", "from", "to"}
+AUDIT_ACTION = "spc_history"
+AUDIT_IDENTITY = "pccdash"  # the program noticing the office's edit; who declared a rebase is in the file
 _SPC_KEYS = {"shift_length", "trend_length", "screen_outliers", "min_points"}
 
 
@@ -35,10 +42,34 @@ class Rebase:
 
     month: int
     reason: str
+    recorded_by: str | None = None
+    recorded_on: dt.date | None = None
 
     @property
     def label(self) -> str:
         return month_label(self.month)
+
+    @property
+    def recorded(self) -> str:
+        """Who recorded the rebase and when, in words ("" when the file does not say)."""
+        by = f"recorded by {self.recorded_by}" if self.recorded_by else ""
+        on = f"{self.recorded_on:%d %B %Y}".lstrip("0") if self.recorded_on else ""
+        return f"{by} on {on}" if by and on else by or (f"recorded on {on}" if on else "")
+
+    @property
+    def text(self) -> str:
+        """The rebase as a chart's note says it."""
+        who = f" ({self.recorded})" if self.recorded else ""
+        return f"Limits recalculated from {self.label}: {self.reason}{who}"
+
+
+def baseline_text(baseline: Baseline) -> str:
+    """A baseline in words, as a chart's note and the audit trail say it."""
+    if baseline.fix_after is not None:
+        return f"limits from the first {baseline.fix_after} points of each segment, then held"
+    if baseline.start is not None and baseline.end is not None:
+        return f"limits from {month_label(baseline.start)} to {month_label(baseline.end)}, then held"
+    return "limits from every point of each segment"
 
 
 @dataclass(frozen=True)
@@ -47,9 +78,25 @@ class SpcHistory:
 
     spc: SpcSettings = field(default_factory=SpcSettings)
     rebases: dict[str, tuple[Rebase, ...]] = field(default_factory=dict)
+    baselines: dict[str, Baseline] = field(default_factory=dict)
 
     def rebases_of(self, measure_id: str) -> tuple[Rebase, ...]:
         return self.rebases.get(measure_id, ())
+
+    def baseline_of(self, measure_id: str) -> Baseline:
+        """The points each segment's limits come from (every point, unless the measure declares one)."""
+        return self.baselines.get(measure_id, WHOLE_SEGMENT)
+
+    def lines(self) -> list[str]:
+        """The whole history, one line per declaration: what the audit trail keeps and compares."""
+        st = self.spc
+        out = [f"settings: shift {st.shift_length}, trend {st.trend_length}, screen outliers "
+               f"{'yes' if st.screen_outliers else 'no'}, min points {st.min_points}"]
+        for measure_id in sorted(set(self.rebases) | set(self.baselines)):
+            if measure_id in self.baselines:
+                out.append(f"{measure_id} baseline: {baseline_text(self.baselines[measure_id])}")
+            out += [f"{measure_id} rebase: {r.text}" for r in self.rebases_of(measure_id)]
+        return out
 
     def rebase_months(self, measure_id: str) -> tuple[int, ...]:
         """The month numbers a measure's chart starts a new segment at (empty: one segment)."""
@@ -72,22 +119,61 @@ def _fields(where: str, raw: object, allowed: set[str], required: set[str], exam
     return raw
 
 
-def _rebase(where: str, raw: object) -> Rebase:
-    example = "{month: 2014-08, reason: The Jay report changed how CSE was recorded}"
-    raw = _fields(where, raw, _REBASE_KEYS, _REBASE_KEYS, example)
-    month = raw["month"]
+def _month(where: str, name: str, value: object) -> int:
     try:
-        number = month_number(month if isinstance(month, (dt.date, pd.Timestamp)) else str(month))
+        return month_number(value if isinstance(value, (dt.date, pd.Timestamp)) else str(value))
     except ValueError as exc:
-        raise ConfigError(f"{where}: month {exc} Write it as YYYY-MM, e.g. month: 2014-08.") from None
+        raise ConfigError(f"{where}: {name} {exc} Write it as YYYY-MM, e.g. {name}: 2014-08.") from None
+
+
+def _rebase(where: str, raw: object) -> Rebase:
+    example = ("{month: 2014-08, reason: The Jay report changed how CSE was recorded, recorded_by: "
+               "analyst@example.org, recorded_on: 2014-09-15}")
+    raw = _fields(where, raw, _REBASE_KEYS, _REBASE_REQUIRED, example)
+    number = _month(where, "month", raw["month"])
     reason = raw["reason"]
     if not isinstance(reason, str) or not reason.strip():
         raise ConfigError(f"{where}: the reason should say in words what changed in the process that month "
                           "(a rebase without one cannot be checked by anyone reading the chart).")
-    return Rebase(number, " ".join(reason.split()))
+    by = raw.get("recorded_by")
+    if by is not None and (not isinstance(by, str) or not by.strip()):
+        raise ConfigError(f"{where}: recorded_by should name who declared the rebase, e.g. "
+                          "recorded_by: analyst@example.org.")
+    on = raw.get("recorded_on")
+    if on is not None:
+        try:
+            on = on if isinstance(on, dt.date) else dt.date.fromisoformat(str(on))
+        except ValueError:
+            raise ConfigError(f'{where}: recorded_on "{on}" is not a date; write it as YYYY-MM-DD, e.g. '
+                              "recorded_on: 2014-09-15.") from None
+    return Rebase(number, " ".join(reason.split()), " ".join(by.split()) if by else None, on)
 
 
-def _measure(measure_id: str, raw: object) -> tuple[Rebase, ...]:
+def _baseline(where: str, raw: object, rebases: tuple[Rebase, ...]) -> Baseline:
+    example = "{fix_after: 20} or {from: 2014-08, to: 2016-03}"
+    raw = _fields(where, raw, _BASELINE_KEYS, set(), example)
+    if "fix_after" in raw:
+        if set(raw) != {"fix_after"}:
+            raise ConfigError(f"{where}: give either fix_after or a period (from and to), not both, e.g. {example}.")
+        n = raw["fix_after"]
+        if isinstance(n, bool) or not isinstance(n, int) or n < 2:
+            raise ConfigError(f"{where}: fix_after should be a whole number of points, at least 2, not {n!r}.")
+        return Baseline(fix_after=n)
+    if set(raw) != {"from", "to"}:
+        raise ConfigError(f"{where}: a baseline is fix_after, or a period with both from and to, e.g. {example}.")
+    start, end = _month(where, "from", raw["from"]), _month(where, "to", raw["to"])
+    if start > end:
+        raise ConfigError(f"{where}: the baseline runs from {month_label(start)} to {month_label(end)}, which "
+                          "ends before it starts; swap them.")
+    for r in rebases:
+        if start < r.month <= end:
+            raise ConfigError(f"{where}: the baseline {month_label(start)} to {month_label(end)} spans the rebase "
+                              f"of {r.label}; limits after a rebase come from the months after it, so end the "
+                              "baseline before the rebase or start it there.")
+    return Baseline(start=start, end=end)
+
+
+def _measure(measure_id: str, raw: object) -> tuple[tuple[Rebase, ...], Baseline | None]:
     cat = catalogue()
     where = f'{FILE}, measures, "{measure_id}"'
     if measure_id not in cat.by_id:
@@ -95,8 +181,9 @@ def _measure(measure_id: str, raw: object) -> tuple[Rebase, ...]:
         extra = f' (did you mean "{hint[0]}"?)' if hint else ""
         raise ConfigError(f'{where}: "{measure_id}" is not in the measure catalogue{extra}; the entries under '
                           "measures are measure ids from measures.yaml.")
-    raw = _fields(where, raw, _MEASURE_KEYS, _MEASURE_KEYS, "rebase: [{month: 2014-08, reason: ...}]")
-    items = raw["rebase"] if isinstance(raw["rebase"], list) else [raw["rebase"]]
+    raw = _fields(where, raw, _MEASURE_KEYS, set(), "rebase: [{month: 2014-08, reason: ...}]")
+    items = raw.get("rebase") or []
+    items = items if isinstance(items, list) else [items]
     rebases = [_rebase(f"{where}, rebase {i}", item) for i, item in enumerate(items, start=1)]
     seen: dict[int, int] = {}
     for i, r in enumerate(rebases, start=1):
@@ -104,7 +191,9 @@ def _measure(measure_id: str, raw: object) -> tuple[Rebase, ...]:
             raise ConfigError(f"{where}, rebase {i}: {r.label} is already rebase {seen[r.month]}; a month "
                               "starts one new segment, so give it once with one reason.")
         seen[r.month] = i
-    return tuple(sorted(rebases, key=lambda r: r.month))
+    ordered = tuple(sorted(rebases, key=lambda r: r.month))
+    baseline = _baseline(f"{where}, baseline", raw["baseline"], ordered) if raw.get("baseline") is not None else None
+    return ordered, baseline
 
 
 def _settings(raw: object) -> SpcSettings:
@@ -130,8 +219,9 @@ def history_from_dict(data: object) -> SpcHistory:
     if not isinstance(measures, dict):
         raise ConfigError(f"{FILE}, measures: should map each measure id to its rebases, e.g. "
                           "cse_charges: {rebase: [{month: 2014-08, reason: ...}]}.")
-    rebases = {str(k): _measure(str(k), v) for k, v in measures.items()}
-    return SpcHistory(_settings(data.get("spc")), {k: v for k, v in rebases.items() if v})
+    parsed = {str(k): _measure(str(k), v) for k, v in measures.items()}
+    return SpcHistory(_settings(data.get("spc")), {k: r for k, (r, _) in parsed.items() if r},
+                      {k: b for k, (_, b) in parsed.items() if b is not None})
 
 
 @functools.cache
@@ -161,3 +251,49 @@ def load_spc_history(path: str | Path | None = None) -> SpcHistory:
 
 
 load_history = load_spc_history  # the name each reference file's loader goes by in `pccdash check`
+
+
+def _version(path: Path) -> tuple[str, list[str]]:
+    """(sha256 of the file's bytes, its declarations one a line); a file that does not validate is one line
+    saying why, so that even a broken version reaches the trail."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return hashlib.sha256(b"").hexdigest(), ["no file: Making Data Count's settings, no baseline or rebase"]
+    sha = hashlib.sha256(data).hexdigest()
+    try:
+        return sha, load_spc_history(path).lines()
+    except ConfigError as exc:
+        return sha, [f"the file does not validate: {' '.join(str(exc).split())}"]
+
+
+def record_version(con, path: str | Path | None = None) -> bool:
+    """Put a new version of spc_history.yaml on the audit trail, the first time the warehouse sees it.
+
+    A rebase or a baseline moves every limit after it, so a change to one is an action to account for,
+    although the office makes it by editing a file: its sha256 and what changed (lines added and removed,
+    against the version last recorded) go on the trail, with the whole history after them so that the next
+    version can be compared. True when it recorded one.
+    """
+    from .. import audit
+    from ..warehouse import scalar
+
+    file = Path(path) if path is not None else reference_dir() / FILE
+    sha, now = _version(file)
+    last = scalar(con, "SELECT detail FROM audit_event WHERE action = ? ORDER BY event_id DESC LIMIT 1",
+                  [AUDIT_ACTION])
+    before: list[str] | None = None
+    if last:
+        head, _, rest = last.partition("\n")
+        if head == f"sha256 {sha}":
+            return False
+        before = rest.partition("declared:\n")[2].splitlines()
+    if before is None:
+        changed = ["first version seen"]
+    else:
+        changed = ([f"+ {line}" for line in now if line not in before]
+                   + [f"- {line}" for line in before if line not in now]) or ["nothing declared differs (layout only)"]
+    detail = "\n".join([f"sha256 {sha}", "changed:", *changed, "declared:", *now])
+    with audit.transaction(con):
+        audit.record(con, audit.system_actor(AUDIT_IDENTITY), AUDIT_ACTION, subject=FILE, detail=detail)
+    return True

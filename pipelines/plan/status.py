@@ -149,16 +149,18 @@ class PlanAnalytics:
 
     def series(self, measure_id: str, area: int, history: SpcHistory | None = None) -> SeriesSpc:
         """The chartable series of a measure in an area, segmented at the measure's rebases in its SPC
-        history (cached: every month of a run reuses it; an edited history builds it again)."""
+        history, each segment's limits from the measure's baseline (cached: every month of a run reuses it;
+        an edited history builds it again)."""
         history = history or self.history
         rebase = history.rebase_months(measure_id)
-        key = (measure_id, area, rebase, history.spc)
+        baseline = history.baseline_of(measure_id)
+        key = (measure_id, area, rebase, history.spc, baseline)
         out = self._series.get(key)
         if out is None:
             arr = self.panel.monthly(measure_id)[area]
             present = ~np.isnan(arr)
             months = np.flatnonzero(present).astype(np.int64) + self.panel.first
-            out = SeriesSpc(arr[present], months, np.array(rebase, dtype=np.int64), history.spc)
+            out = SeriesSpc(arr[present], months, np.array(rebase, dtype=np.int64), history.spc, baseline)
             self._series[key] = out
         return out
 
