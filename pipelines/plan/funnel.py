@@ -226,7 +226,8 @@ def funnel(panel: Panel, measure: Measure, period: str, month: int, population: 
         if method == "binomial":
             figure = f"{value:.1f}% ({format_number(count)} of {format_number(size)})"
         else:
-            figure = f"{value:.1f} per 100,000 residents ({format_number(count)} in a population of {format_number(size)})"
+            figure = (f"{value:.1f} per 100,000 residents ({format_number(count)} in a population of "
+                      f"{format_number(size)})")
         points.append(FunnelPoint(district, count, size, value, limits, outside,
                                   f"{district}: {figure}, {words}."))
 
