@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import pandas as pd
@@ -14,6 +14,7 @@ from pipelines import settings
 from pipelines.catalogue import catalogue
 from pipelines.errors import PccDashError, shown
 from pipelines.exports import csv_bytes, display_frame
+from pipelines.plan.periods import month_start
 
 # The Government Analysis Function's accessible categorical palette, in its order.
 PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
@@ -63,18 +64,48 @@ def assurance_badge(icon: str | None) -> str:
     return f":{colour}-badge[{sym} {words}]"
 
 
-def xmr_chart(frame: pd.DataFrame, title: str, unit: str, target: float | None = None) -> go.Figure:
-    """An XmR chart: values, mean, process limits, special-cause points marked by shape and colour."""
+def _per_segment(frame: pd.DataFrame, col: str) -> tuple[list, list]:
+    """x and y of one line per segment, broken between segments: each segment has its own limits, and a line
+    joining them would draw a slope that no limit ever had."""
+    if "segment" not in frame or frame.empty:
+        return list(frame["period"]), list(frame[col])
+    xs: list = []
+    ys: list = []
+    for _, part in frame.groupby("segment", sort=True):
+        if xs:
+            xs.append(None)
+            ys.append(None)
+        xs += list(part["period"])
+        ys += list(part[col])
+    return xs, ys
+
+
+def xmr_chart(frame: pd.DataFrame, title: str, unit: str, target: float | None = None,
+              rebases: Iterable = ()) -> go.Figure:
+    """An XmR chart: values, mean, process limits (one line per segment), special-cause points marked by shape
+    and colour, and each rebase (``rebases``: pipelines.plan.history.Rebase) as a dated line whose label says
+    that the limits were recalculated, with the reason on hover."""
     fig = go.Figure()
     frame = frame.assign(lower=frame["lower"].clip(lower=0))  # a count cannot fall below zero: nor can its limit
     x = frame["period"]
     fig.add_trace(go.Scatter(x=x, y=frame["value"], name=unit.capitalize(), mode="lines+markers",
                              line={"color": DARK_BLUE, "width": 2}, marker={"size": 6, "color": DARK_BLUE}))
-    fig.add_trace(go.Scatter(x=x, y=frame["mean"], name="Mean", mode="lines",
+    mx, my = _per_segment(frame, "mean")
+    fig.add_trace(go.Scatter(x=mx, y=my, name="Mean", mode="lines", connectgaps=False,
                              line={"color": DARK_GREY, "width": 1.5}))
     for col, name in (("upper", "Upper process limit"), ("lower", "Lower process limit")):
-        fig.add_trace(go.Scatter(x=x, y=frame[col], name=name, mode="lines",
+        lx, ly = _per_segment(frame, col)
+        fig.add_trace(go.Scatter(x=lx, y=ly, name=name, mode="lines", connectgaps=False,
                                  line={"color": DARK_GREY, "width": 1.5, "dash": "dash"}))
+    if not frame.empty:
+        first, last = frame["period"].min(), frame["period"].max()
+        for rebase in rebases:
+            when = pd.Timestamp(month_start(rebase.month))
+            if first < when <= last:
+                fig.add_vline(x=when, line={"color": DARK_PINK, "width": 1.5, "dash": "dashdot"})
+                fig.add_annotation(x=when, y=1, yref="paper", yanchor="bottom", showarrow=False,
+                                   text=f"Limits recalculated, {rebase.label}", hovertext=rebase.text,
+                                   font={"size": 11, "color": DARK_PINK})
     kinds = frame["point_type"].astype(str).str.split("_").str[0]
     for kind, (name, colour, symbol) in POINT_STYLE.items():
         pts = frame[frame["special_cause"] & (kinds == kind)]

@@ -10,6 +10,7 @@ Priority where they overlap: beyond, trend, two of three, shift.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -453,3 +454,27 @@ def test_latest_point_matches_the_full_chart(values, gaps, rebase_at, screen, sh
         assert latest.provisional == bool(full.provisional[-1])
         np.testing.assert_equal([latest.mean, latest.upper, latest.lower],
                                 [full.mean[-1], full.upper[-1], full.lower[-1]])
+
+
+# --------------------------------------------------------------------------------------------------
+# The measure page's chart: limits drawn per segment, each rebase marked with its reason
+# --------------------------------------------------------------------------------------------------
+
+def test_the_chart_draws_limits_per_segment_and_marks_the_rebase_with_its_reason():
+    from dashboard.ui import xmr_chart
+    from pipelines.plan.history import Rebase
+    from pipelines.plan.periods import month_number
+
+    months = [f"2014-{m:02d}" for m in range(1, 13)]
+    r = xmr([10, 12, 11, 10, 12, 11, 20, 22, 21, 20, 22, 21], months, rebase=["2014-07"])
+    rebase = Rebase(month_number("2014-07"), "A new way of recording.", "analyst@example.org")
+    fig = xmr_chart(r.frame(), "Charges, force", "charges", rebases=[rebase])
+    upper = next(t for t in fig.data if t.name == "Upper process limit")
+    # six months at the first segment's limit, a break, six at the second's: no line joins the two
+    assert list(upper.y[:6]) == [r.upper[0]] * 6 and upper.y[6] is None and list(upper.y[7:]) == [r.upper[6]] * 6
+    assert r.upper[0] != r.upper[6]
+    (note,) = [a for a in fig.layout.annotations if "Limits recalculated" in a.text]
+    assert note.text == "Limits recalculated, July 2014"
+    assert note.hovertext == ("Limits recalculated from July 2014: A new way of recording. "
+                              "(recorded by analyst@example.org)")
+    assert [s.x0 for s in fig.layout.shapes] == [pd.Timestamp("2014-07-01")]

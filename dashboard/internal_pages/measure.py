@@ -62,8 +62,8 @@ if view == "month":
     frame["caveats"] = frame["period"].dt.strftime("%Y-%m").map(lambda p: "yes" if p in flagged else "")
     frame = floor_limits(frame, m)  # the table as well as the chart: no count has a limit below zero
     events = ui.chart_events(measure_id, frame["period"].min(), frame["period"].max())
-    st.plotly_chart(ui.add_events(ui.xmr_chart(frame, f"{m.name}, {area}", unit), events), width="stretch",
-                    key="xmr")
+    fig = ui.xmr_chart(frame, f"{m.name}, {area}", unit, rebases=analytics.history.rebases_of(measure_id))
+    st.plotly_chart(ui.add_events(fig, events), width="stretch", key="xmr")
     special = frame[frame["special_cause"]]
     st.caption(f"{len(frame)} months to {period.month_text}; mean and process limits from the data. "
                f"{len(special)} month(s) show special-cause variation (marked with a triangle, square or diamond)."
