@@ -511,3 +511,62 @@ def test_a_stock_quarter_on_the_sample_is_its_last_month(sample_figures):
     june = sample_figures[(sample_figures["measure"] == "cse_live_investigations")
                           & (sample_figures["district"] == "Rotherham") & (sample_figures["period"] == "2015-06")]
     assert row["value"] == june["value"].iloc[0]
+
+
+# --------------------------------------------------------------------------------------------------
+# The sample's statuses under Making Data Count's two-of-three rule (all three on one side of the mean)
+# --------------------------------------------------------------------------------------------------
+
+# Every status of every month of the sample (8,340: each plan measure, force and districts). Before the
+# rule wanted all three points on one side of the mean, two_of_three was 263 and common cause 6,586: the
+# 37 statuses that moved all went from "two of three" to common cause, and no other rule moved.
+SAMPLE_RULES = {None: 6623, "beyond_limits": 1026, "shift": 464, "two_of_three": 226, "trend": 1}
+
+# (month, measure, area, last three values, mean, edge of the outer band on the signal's side, rule)
+HAND_CHECKED = [
+    # 2, 6, 7: 6 and 7 beyond the band edge 5.57 (limit 7.10), but 2 is below the mean 2.51: common cause.
+    ("2017-12", "cse_charges", "Rotherham", [2, 6, 7], 2.5122, 5.5712, None),
+    # 1, 6, 6: the example in the sample; 1 below the mean 2.56, the 6s beyond 5.87: common cause.
+    ("2015-11", "grooming_arrests", "Rotherham", [1, 6, 6], 2.5625, 5.8727, None),
+    # 0, 6, 0 (the mirror): both 0s below the lower band edge 0.079, 6 above the mean 4.81: common cause.
+    ("2020-08", "cse_charges", "South Yorkshire", [0, 6, 0], 4.8082, 0.0793, None),
+    # 19, 16, 17: 19 beyond the limit 18.92 (it counts), 16 and 17 beyond 15.82, all above 9.61: two of three.
+    ("2020-08", "online_grooming_offences", "Sheffield", [19, 16, 17], 9.6098, 15.8164, "two_of_three"),
+    # 463, 397, 374: 463 is below the mean 463.62 by 0.62, 397 and 374 below the band edge 397.68: two of
+    # three, low (the side of the mean is strict, and 463 is on the low side).
+    ("2024-07", "rcrp_mental_health_incidents", "Rotherham", [463, 397, 374], 463.6176, 397.6759, "two_of_three"),
+]
+
+
+@pytest.fixture(scope="module")
+def sample_analytics(sample_db):
+    from pipelines import warehouse
+    from pipelines.figures import current_figures
+
+    with warehouse.connect_read_only(sample_db) as con:
+        figures = current_figures(con)
+    analytics = PlanAnalytics(figures)
+    analytics.sample_months = sorted(figures["period"].unique())
+    return analytics
+
+
+@pytest.mark.slow
+def test_the_samples_statuses_by_rule(sample_analytics):
+    rules: dict = {}
+    for month in sample_analytics.sample_months:  # every month with figures
+        for s in sample_analytics.status(month):
+            rules[s.signal_rule] = rules.get(s.signal_rule, 0) + 1
+    assert rules == SAMPLE_RULES
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("month", "measure", "area", "last3", "mean", "edge", "rule"), HAND_CHECKED)
+def test_hand_checked_statuses_of_the_sample(sample_analytics, month, measure, area, last3, mean, edge, rule):
+    chart, _ = sample_analytics.chart(measure, None if area == "South Yorkshire" else area, month)
+    assert chart.values[-3:].tolist() == last3
+    assert chart.mean[-1] == pytest.approx(mean, abs=1e-4)
+    band = chart.near_upper[-1] if edge > mean else chart.near_lower[-1]
+    assert band == pytest.approx(edge, abs=1e-4)
+    found = [s for s in sample_analytics.status(month) if s.measure_id == measure and s.area == area]
+    assert found and all(s.signal_rule == rule for s in found)  # a measure under two priorities: the same
+    assert all((s.variation_icon == "common_cause") is (rule is None) for s in found)
