@@ -243,3 +243,18 @@ def test_a_new_version_of_the_history_file_goes_on_the_audit_trail_once(con, tmp
     last = con.execute("SELECT detail FROM audit_event WHERE action = 'spc_history' ORDER BY event_id DESC "
                        "LIMIT 1").fetchall()[0][0]
     assert "the file does not validate" in last and "Write it as YYYY-MM" in last
+
+
+def test_each_rule_is_defined_in_the_same_words_in_the_code_and_the_methodology():
+    import re
+    from pathlib import Path
+
+    from pipelines.plan import spc
+
+    doc = " ".join(spc.__doc__.split())
+    text = " ".join((Path(__file__).parents[1] / "docs" / "methodology.md").read_text(encoding="utf-8").split())
+    for letter in "abcd":
+        in_code = re.search(rf"\({letter}\) [a-z ]+: (.+?)(?= \([a-e]\) | Where rules overlap)", doc).group(1)
+        in_text = re.search(rf"\*\*\({letter}\) [A-Za-z ]+\*\*: (.+?)(?= - \*\*| Where rules overlap)", text).group(1)
+        assert in_code == in_text, letter
+    assert "all three points strictly on that side of the mean" in text

@@ -16,14 +16,15 @@ here and, in the same words, in docs/methodology.md; a change to one is a change
 * special cause:
   (a) beyond limits: a point strictly above the upper or strictly below the lower process limit; a
       point exactly on a limit is not beyond it.
-  (b) shift: ``shift_length`` (7) or more points in a row strictly on one side of the mean; a point
+  (b) shift: 7 or more points in a row strictly on one side of the mean; a point
       exactly on the mean is on neither side and breaks the run. Every point of the run is flagged.
-  (c) trend: ``trend_length`` (7) or more points in a row, each strictly above (or each strictly below)
+  (c) trend: 7 or more points in a row, each strictly above (or each strictly below)
       the one before; an equal value breaks the run. Every point of the run is flagged.
   (d) two of three: two or three of three consecutive points beyond two sigma (in the outer band or
       beyond the limit) on one side, with all three points strictly on that side of the mean. The
       points of the three that are beyond two sigma are flagged.
-  Where rules overlap a point takes the first of: beyond limits, trend, two of three, shift.
+  Where rules overlap a point takes the first of: beyond limits, trend, two of three, shift. The run
+  lengths are settings (``shift_length``, ``trend_length``); 7 is Making Data Count's.
 
 Choices this module makes where the reference leaves room, and why:
 
