@@ -4,8 +4,8 @@
 baseline its limits are computed from (the first N points of each segment, or a period) and the months
 from which they are recalculated (a rebase), each with the reason and who recorded it. It belongs to the
 measure, not to a Police and Crime Plan, so a chart's limits stay the same when a plan lapses or a new
-one is adopted. The office edits the file, so each new version of it is put on the audit trail the first
-time the warehouse is written after it changed (``record_version``).
+one is adopted. The office edits the file, so ``record_version`` puts each version of it not yet seen on the
+audit trail.
 """
 
 from __future__ import annotations
