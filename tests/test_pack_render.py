@@ -195,3 +195,13 @@ def test_write_pack_leaves_both_files_and_no_temporary_one(pack, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pab-2015-08.html", "pab-2015-08.pdf"]
     assert html_path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert pdf_path.read_bytes().startswith(b"%PDF")
+
+
+def test_no_limit_is_drawn_below_zero():
+    """Regression: a count's lower process limit (negative when the mean is small) is drawn at zero, not below."""
+    frame = _frame(24)
+    frame["lower"] = -3.5
+    fig = xmr_figure(PackChart("A small count", "people", frame, "A description."))
+    ax = fig.axes[0]
+    drawn = [y for line in ax.get_lines() if line.get_linestyle() == "--" for y in line.get_ydata()]
+    assert drawn and min(drawn) == 0

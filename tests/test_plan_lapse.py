@@ -225,14 +225,15 @@ def test_measure_page_charts_a_month_past_the_plan_with_the_plans_limits(monkeyp
     at.date_input(key="meeting_date").set_value(dt.date(2026, 5, 20)).run()
     at.switch_page("internal_pages/measure.py")
     at.run()
-    at.selectbox(key="measure").select("cse_charges").run()
+    # referrals, not charges: the force's charges are small counts, which the page judges by quarter
+    at.selectbox(key="measure").select("cse_referrals").run()
     assert not at.exception
     shown = texts(at)
     assert LAPSE in shown
     assert "Limits recalculated from August 2014: The Jay report" in shown
     table = at.dataframe[0].value
     assert table["Month"].iloc[-1] == "Apr 2026"
-    expected, _ = PlanAnalytics(figures, plans=plans_from_dict(extended())).chart("cse_charges", None, "2026-04")
+    expected, _ = PlanAnalytics(figures, plans=plans_from_dict(extended())).chart("cse_referrals", None, "2026-04")
     frame = expected.frame()
     assert table["Upper limit"].tolist() == frame["upper"].round(2).tolist()
     assert f"{int(frame['special_cause'].sum())} month(s) show special-cause variation" in shown

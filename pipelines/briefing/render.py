@@ -164,6 +164,8 @@ def xmr_figure(chart: PackChart) -> Figure:
         frame["point_type"] = "common_cause"
     frame["period"] = pd.to_datetime(frame["period"])
     frame = frame.sort_values("period").reset_index(drop=True)
+    # every measure here is a count or a percentage: neither can fall below zero, nor can a limit drawn for it
+    frame[["upper", "lower"]] = frame[["upper", "lower"]].astype(float).clip(lower=0)
 
     if frame.empty or frame["value"].isna().all():
         ax.text(0.5, 0.5, "No figures to chart.", transform=ax.transAxes, ha="center", va="center", fontsize=9)
