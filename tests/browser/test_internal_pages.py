@@ -94,8 +94,15 @@ def test_measure_draws_the_chart_switches_view_and_saves_commentary(page, signed
     expect(main(page).get_by_role("heading", name="Measure", level=1)).to_be_visible()
     choose(page, "Measure", CHARGES)
     choose(page, "Area", "Rotherham")
-    chart = main(page).get_by_test_id("stPlotlyChart")
-    expect(chart.locator(".gtitle")).to_have_text([f"{CHARGES}, Rotherham"])  # once the old chart is gone
+    charts = main(page).get_by_test_id("stPlotlyChart")
+    chart = charts.first  # the SPC chart; the districts' funnel plot comes after it
+    # Rotherham's charges are mostly 5 or fewer a month: the page opens on quarters and says why
+    expect(chart.locator(".gtitle")).to_have_text(f"{CHARGES}, Rotherham, by financial quarter")
+    expect(main(page).get_by_text(re.compile(r"mostly 5 or fewer")).first).to_be_visible()
+    expect(charts.nth(1).locator(".gtitle")).to_contain_text("March 2026")
+    choose(page, "View", "Monthly (SPC chart)")
+    expect(chart.locator(".gtitle")).to_have_text(f"{CHARGES}, Rotherham")  # once the old chart is gone
+    expect(main(page).get_by_text("Rotherham inquiry report published").first).to_be_attached()
     expect(chart.locator(".scatterlayer .trace").first).to_be_visible()
     assert chart.locator(".scatterlayer .trace .point").count() > 100  # a point a month from April 2013
     expect(chart.locator(".legendtext")).to_contain_text(["People", "Mean", "Upper process limit"])
@@ -103,7 +110,7 @@ def test_measure_draws_the_chart_switches_view_and_saves_commentary(page, signed
     full_shot(page, shots / "internal-02-measure-monthly.png")
 
     choose(page, "View", "Financial years")
-    expect(chart.locator(".gtitle")).to_have_text([f"{CHARGES}, Rotherham, financial years"])
+    expect(chart.locator(".gtitle")).to_have_text(f"{CHARGES}, Rotherham, financial years")
     expect(chart.locator(".barlayer .point").first).to_be_visible()
     expander = main(page).get_by_test_id("stExpander").filter(has_text="The chart's figures as a table")
     expander.get_by_text("The chart's figures as a table").click()
