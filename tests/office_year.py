@@ -278,12 +278,13 @@ def live_through_a_year(tmp_path: Path, run_cli, monkeypatch) -> Office:
         assert f"{referrals:,.0f}" in shown                 # the month's force figure, on the overview
         assert_clean(internal_page("internal_pages/measure.py"), f"measure {month}")
         assert_clean(internal_page("internal_pages/pack.py"), f"pack page {month}")
-        html, pdf = office.read(write_pack, meeting, "analyst@example.org", tmp_path / "packs")
-        pack_html = html.read_text(encoding="utf-8")
-        pack_pdf = " ".join(p.extract_text() for p in PdfReader(pdf).pages).replace("\n", " ")
-        for text in (pack_html, pack_pdf):
-            assert month_words(reported) in text and f"{referrals:,.0f}" in text, month
-            assert not TRACEBACK.search(text)
+        if i % 2 == 0 or month in (LATE, SUCCESSOR_FROM, MONTHS[-1]):  # the pack files cost ~7 s each: most months
+            html, pdf = office.read(write_pack, meeting, "analyst@example.org", tmp_path / "packs")
+            pack_html = html.read_text(encoding="utf-8")
+            pack_pdf = " ".join(p.extract_text() for p in PdfReader(pdf).pages).replace("\n", " ")
+            for text in (pack_html, pack_pdf):
+                assert month_words(reported) in text and f"{referrals:,.0f}" in text, month
+                assert not TRACEBACK.search(text)
 
         # --- approval and publication ---------------------------------------------------------------------------
         to_approve = [month] if month != LATE else []
