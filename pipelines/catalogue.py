@@ -35,6 +35,19 @@ def reference_stamp(*names: str) -> tuple:
     return (str(folder), *stamps)
 
 
+def optional_file_mtime(path: str | Path | None, name: str) -> tuple[Path, float | None]:
+    """The reference file `path` (default: `name` in the reference folder) and its modification time, for an
+    mtime-keyed cache; None when the default file is absent (such a file is optional), ConfigError when a
+    file asked for by path is."""
+    file = Path(path) if path is not None else reference_dir() / name
+    try:
+        return file, file.stat().st_mtime
+    except FileNotFoundError:
+        if path is not None:
+            raise ConfigError(f'Reference file "{file}" is missing.') from None
+        return file, None
+
+
 def _load_yaml(name: str) -> dict:
     path = reference_dir() / name
     try:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from .catalogue import catalogue, reference_dir
+from .catalogue import catalogue, optional_file_mtime
 from .errors import ConfigError
 
 FILE = "events.yaml"
@@ -201,14 +201,8 @@ def load_events(path: str | Path | None = None) -> tuple[Event, ...]:
     Cached on the file's path and modification time, so an edited file is read again without a restart.
     A reference folder without the file has no events.
     """
-    file = Path(path) if path is not None else reference_dir() / FILE
-    try:
-        mtime = file.stat().st_mtime
-    except FileNotFoundError:
-        if path is not None:
-            raise ConfigError(f'Reference file "{file}" is missing.') from None
-        return ()
-    return _load(str(file), mtime)
+    file, mtime = optional_file_mtime(path, FILE)
+    return () if mtime is None else _load(str(file), mtime)
 
 
 # --- what a chart draws ----------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from ..catalogue import catalogue, reference_dir
+from ..catalogue import catalogue, optional_file_mtime, reference_dir
 from ..errors import ConfigError
 from .periods import month_label, month_number
 from .spc import WHOLE_SEGMENT, Baseline, SpcSettings
@@ -240,14 +240,8 @@ def load_spc_history(path: str | Path | None = None) -> SpcHistory:
     Cached on the file's path and modification time, so an edited file is read again. A reference
     folder without the file has no rebases and Making Data Count's default settings.
     """
-    file = Path(path) if path is not None else reference_dir() / FILE
-    try:
-        mtime = file.stat().st_mtime
-    except FileNotFoundError:
-        if path is not None:
-            raise ConfigError(f'Reference file "{file}" is missing.') from None
-        return SpcHistory()
-    return _load(str(file), mtime)
+    file, mtime = optional_file_mtime(path, FILE)
+    return SpcHistory() if mtime is None else _load(str(file), mtime)
 
 
 load_history = load_spc_history  # the name each reference file's loader goes by in `pccdash check`
