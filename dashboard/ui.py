@@ -15,26 +15,27 @@ from pipelines.catalogue import catalogue
 from pipelines.errors import PccDashError, shown
 from pipelines.exports import csv_bytes, display_frame
 from pipelines.plan.periods import month_start
+from pipelines.plan.spc import ASSURANCE_WORDS, VARIATION_WORDS
 
 # The Government Analysis Function's accessible categorical palette, in its order.
 PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
 DARK_BLUE, TURQUOISE, DARK_PINK, ORANGE, DARK_GREY, LIGHT_PURPLE = PALETTE
 
 # Variation and assurance in a symbol and words as well as colour (WCAG 1.4.1: colour is never alone).
-VARIATION = {
-    "common_cause": (":material/horizontal_rule:", "Common cause: no significant change", "gray"),
-    "improvement_high": (":material/trending_up:", "Special cause: improving (high)", "blue"),
-    "improvement_low": (":material/trending_down:", "Special cause: improving (low)", "blue"),
-    "concern_high": (":material/trending_up:", "Special cause: concerning (high)", "orange"),
-    "concern_low": (":material/trending_down:", "Special cause: concerning (low)", "orange"),
-    "neutral_high": (":material/trending_up:", "Special cause: neither better nor worse (high)", "violet"),
-    "neutral_low": (":material/trending_down:", "Special cause: neither better nor worse (low)", "violet"),
-}
-ASSURANCE = {
-    "pass": (":material/check_circle:", "Will consistently meet the aspiration", "blue"),
-    "fail": (":material/cancel:", "Will consistently miss the aspiration", "orange"),
-    "hit_and_miss": (":material/help:", "May or may not meet the aspiration (hit and miss)", "gray"),
-}
+VARIATION = {icon: (symbol, VARIATION_WORDS[icon], colour) for icon, symbol, colour in (
+    ("common_cause", ":material/horizontal_rule:", "gray"),
+    ("improvement_high", ":material/trending_up:", "blue"),
+    ("improvement_low", ":material/trending_down:", "blue"),
+    ("concern_high", ":material/trending_up:", "orange"),
+    ("concern_low", ":material/trending_down:", "orange"),
+    ("neutral_high", ":material/trending_up:", "violet"),
+    ("neutral_low", ":material/trending_down:", "violet"),
+)}
+ASSURANCE = {icon: (symbol, ASSURANCE_WORDS[icon], colour) for icon, symbol, colour in (
+    ("pass", ":material/check_circle:", "blue"),
+    ("fail", ":material/cancel:", "orange"),
+    ("hit_and_miss", ":material/help:", "gray"),
+)}
 POINT_STYLE = {  # point type -> (legend name, colour, marker symbol)
     "concern": ("Concern", ORANGE, "triangle-up"),
     "improvement": ("Improvement", TURQUOISE, "square"),
@@ -289,3 +290,94 @@ def chart_events(measure_id: str, start: object, end: object) -> list:
         st.warning(f"The chart's events cannot be drawn: {exc} Correct the file (\"pccdash check\" lists every "
                    "problem); the chart picks it up on the next reload.", icon=":material/event_busy:")
         return []
+
+
+# Column headings people read, for the columns the internal tables share; a column not named here is
+# written out from its identifier ("rows_checked" -> "Rows checked").
+HEADINGS = {
+    "run_id": "Run", "file_id": "File number", "flag_id": "Flag", "rule_id": "Rule", "name": "File",
+    "source_file": "File", "source_sheet": "Sheet", "source_row": "Row", "source_column": "Column",
+    "period": "Month", "period_text": "Month (as written)", "district_text": "District (as written)",
+    "measure_text": "Measure (as written)", "value_text": "Value (as written)", "batch_label": "Batch",
+    "contract_id": "Contract", "contract_version": "Contract version", "rows_checked": "Rows checked",
+    "checked_count": "Rows checked", "failing_count": "Failing rows", "rows_read": "Rows read",
+    "figures_new": "New figures", "figures_revised": "Revised figures", "figures_unchanged": "Unchanged figures",
+    "size_bytes": "Size (bytes)", "sha256": "SHA-256", "file_type": "Type", "loaded_by": "Loaded by",
+    "loaded_at": "Loaded (UTC)", "received": "Received (UTC)", "started": "Started (UTC)",
+    "previous_value": "Replaced value", "raised_by": "Raised by", "raised_at": "Raised (UTC)",
+    "resolved_by": "Resolved by", "resolved_at": "Resolved (UTC)", "resolution_note": "Resolution",
+    "file_name": "File", "approved_by": "Approved by", "approved_at": "Approved (UTC)",
+    "first_published": "First published (UTC)", "blocked_by": "Blocked by", "refusals_cleared": "Refusals cleared",
+    "previous_revision": "Previous revision", "falls_within": "Falls within", "seconds": "Seconds",
+}
+
+
+def _month_words(value: object) -> object:
+    """A month ("2015-07", a date or a timestamp) as people write it ("July 2015"); anything else as it was."""
+    import datetime as dt
+    import re
+
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}", value):
+        value = dt.date(int(value[:4]), int(value[5:]), 1)
+    if isinstance(value, (dt.date, pd.Timestamp)) and not pd.isna(value):
+        return f"{value:%B %Y}"
+    return value
+
+
+def _measure_words(text: object, names: dict[str, str]) -> object:
+    """Every catalogue measure id in a text replaced by the measure's short name."""
+    import re
+
+    if not isinstance(text, str) or not text:
+        return text
+    pattern = re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+                         + r")(?![A-Za-z0-9_])")
+    return pattern.sub(lambda m: names[m.group(1)], text)
+
+
+def measure_name(measure_id: object) -> str:
+    """A measure as people name it (its short name), from its id; blank for none, the text itself if unknown."""
+    if measure_id is None or (not isinstance(measure_id, str) and pd.isna(measure_id)):
+        return ""
+    try:
+        return catalogue().get(str(measure_id)).short_name
+    except (KeyError, PccDashError):
+        return str(measure_id)
+
+
+def readable(frame: pd.DataFrame, names: dict[str, str] | None = None, *, months: Iterable[str] = ("period",),
+             blank: str = "") -> pd.DataFrame:
+    """A frame as people read it: headings in words (`names`, then HEADINGS, then the identifier written out),
+    measure names for measure ids (in a "measure" column and inside any text), `months` as "July 2015",
+    Yes/No for true/false, counts with thousands separators, and `blank` for a missing value (never "None",
+    "nan" or "NaT")."""
+    ids = {m.id: m.short_name for m in catalogue().measures}
+    out = pd.DataFrame(index=frame.index)
+    for col in frame.columns:
+        values = frame[col]
+        if col in months:
+            values = values.map(_month_words)
+        if pd.api.types.is_bool_dtype(values) or (values.dtype == object and values.map(
+                lambda v: isinstance(v, bool) or v is None or (isinstance(v, float) and pd.isna(v))).all()
+                and values.map(lambda v: isinstance(v, bool)).any()):
+            values = values.map(lambda v: blank if pd.isna(v) else "Yes" if v else "No")
+        elif pd.api.types.is_numeric_dtype(values):
+            # a number that names something (a run, a row, a revision) is written without separators
+            sep = "" if str(col).endswith(("_id", "row", "revision", "version")) else ","
+            whole = values.dropna().map(lambda v: float(v).is_integer()).all()
+            values = values.map(lambda v, sep=sep, whole=whole: blank if pd.isna(v) else
+                                format(int(v), sep) if whole else f"{v:{sep}.10g}")
+        elif pd.api.types.is_datetime64_any_dtype(values):
+            values = values.map(lambda v: blank if pd.isna(v) else f"{v:%Y-%m-%d %H:%M}")
+        else:
+            values = values.map(lambda v: blank if v is None or (not isinstance(v, (str, list, tuple, dict))
+                                                                and pd.isna(v)) else v)
+            if col == "measure":
+                values = values.map(lambda v: ids.get(v, v) if isinstance(v, str) else v)
+            else:
+                values = values.map(lambda v: _measure_words(v, ids))
+        heading = (names or {}).get(col) or HEADINGS.get(col) or str(col).replace("_", " ").strip().capitalize()
+        while heading in out.columns:  # two columns of one name would hide one of them
+            heading += " "
+        out[heading] = values
+    return out

@@ -1,4 +1,8 @@
-"""What a briefing pack holds, independent of how it is drawn (HTML, PDF) or where it came from."""
+"""What a briefing pack holds, independent of how it is drawn (HTML, PDF, Word) or where it came from.
+
+Every value is already formatted for reading: the renderers only lay it out, so the web page, the PDF
+and the Word document say the same thing in the same words.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,20 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 
+@dataclass(frozen=True)
+class HeadlinePeriods:
+    """The names of a meeting's headline periods, as column headings.
+
+    ``quarter`` is "" when no financial quarter is complete by the reporting month.
+    """
+
+    month: str                        # "July 2015"
+    quarter: str                      # "Q1 2015/16"
+    fytd: str                         # "2015/16 to date (April to July)"
+    rolling12: str                    # "12 months to July 2015"
+    rolling12_before: str             # "12 months to July 2014"
+
+
 @dataclass
 class PackChart:
     """One XmR chart: a month per row of ``frame``.
@@ -15,9 +33,10 @@ class PackChart:
     ``frame`` columns: period (datetime64), value, mean, upper, lower (process limits; NaN where not
     computed), special_cause (bool), point_type (common_cause | improvement_high | improvement_low |
     concern_high | concern_low | neutral_high | neutral_low), provisional (bool: limits from fewer than
-    12 points). ``description`` is the chart's plain-English sentence and its text alternative.
-    ``events`` are the events (pipelines.events.Event) in the chart's months that concern its measure,
-    drawn as dated lines and listed under the chart.
+    12 points). ``description`` is the chart's plain-English text alternative. ``events`` are the events
+    (pipelines.events.Event) in the chart's months that concern its measure, drawn as dated lines and
+    listed under the chart. ``target`` is the aspiration as a monthly value, drawn as a line labelled
+    ``target_label``; None when the plan sets none.
     """
 
     title: str
@@ -25,19 +44,28 @@ class PackChart:
     frame: pd.DataFrame
     description: str
     events: list = field(default_factory=list)
+    target: float | None = None
+    target_label: str = ""
 
 
 @dataclass
 class PackRow:
-    """One area's line in a measure's table: every value already formatted for reading."""
+    """One area's line in a measure's table: its headline figures and status, formatted for reading.
+
+    A figure for a period with months missing carries its note in ``incomplete`` ("12 months to July
+    2015: 10 of 12 months reported") and is never printed as if whole. ``rolling12_change`` is "" when
+    either twelve months is incomplete.
+    """
 
     area: str
-    value: str
-    last_year: str
-    change: str
-    variation: str        # e.g. "Special cause variation: concerning high", or "Common cause variation"
-    assurance: str        # e.g. "The aspiration is not met consistently"; "" when the plan sets none
-    caveats: list[str] = field(default_factory=list)
+    month: str
+    quarter: str
+    fytd: str
+    rolling12: str
+    rolling12_change: str
+    variation: str        # e.g. "Special cause: concerning high"
+    assurance: str        # e.g. "Will consistently miss the aspiration"; "" when the plan sets none
+    incomplete: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -46,14 +74,19 @@ class PackMeasure:
     measure_id: str
     name: str
     unit: str
-    sentence: str                     # the force's plain-English sentence
+    sentence: str                     # the force's plain-English sentence (variation and assurance)
+    aspiration: str                   # the plan's aspiration in words; "" when it sets none
     rows: list[PackRow]               # force first, then each district
     chart: PackChart | None
-    caveats: list[str]                # the catalogue's for the measure (police.uk's, say), then open flags
-                                      # and contract warnings on it in the period
+    caveats: list[str]                # said once for the measure: the catalogue's, then flags and data checks
+                                      # on its figures in the month (districts named where not all)
     commentary: str = ""
     commentary_by: str = ""
     commentary_at: dt.datetime | None = None
+
+    @property
+    def force_row(self) -> PackRow:
+        return self.rows[0]
 
 
 @dataclass
@@ -62,16 +95,20 @@ class Pack:
     force: str
     meeting_date: dt.date
     period_label: str                 # "July 2015"
-    quarter_label: str                # "2015/16 Q1", or "" when no complete quarter
+    quarter_label: str                # "Q1 2015/16", or "" when no complete quarter
     generated_at: dt.datetime
     generated_by: str
     marking: str                      # e.g. "OFFICIAL-SENSITIVE: for the PCC's office, not for publication"
     banner: str                       # management information, unaudited, subject to revision
     measures: list[PackMeasure]
     questions: list[str]
+    headings: HeadlinePeriods | None = None
     questions_by: str = ""
     questions_at: dt.datetime | None = None
     notices: list[str] = field(default_factory=list)  # what the reader must know first: no plan in force, ...
+    caveats: list[str] = field(default_factory=list)  # caveats on every figure of the month (a whole file,
+                                                      # a whole month), said once before any measure
+    data_version: str = ""            # which load of the warehouse the figures come from
 
     @property
     def priorities(self) -> list[str]:

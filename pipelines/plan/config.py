@@ -31,28 +31,38 @@ _CHANGE_RE = re.compile(r"^([+-])\s*(\d+(?:\.\d+)?)\s*%$")
 _PLAN_KEYS = {"name", "start", "end", "baseline", "priorities"}
 _PRIORITY_KEYS = {"name", "measures"}
 _MEASURE_KEYS = {"measure", "increase_is", "baseline", "aspiration"}
-_ASPIRATION_KEYS = {"level", "change"}
+_ASPIRATION_KEYS = {"level", "change", "period"}
+ASPIRATION_PERIODS = ("month", "rolling_12", "financial_year")
 
 
 @dataclass(frozen=True)
 class Aspiration:
-    """What the plan hopes a measure reaches, in its good direction.
+    """What the plan hopes a measure reaches, in its good direction, over the period a Board reads it by.
 
-    ``level``: a monthly value at or above (increase good) or at or below (increase bad) the level.
-    For a count it applies to the force figure only (a force-wide level says nothing about one
-    district); for a percentage it applies to the force and every district.
-    ``change``: a fraction (+0.10 for ``+10%``) against the measure's baseline monthly average; it
-    applies to every series, each against its own baseline.
+    ``level``: a value at or above (increase good) or at or below (increase bad) the level. For a count it
+    applies to the force figure only (a force-wide level says nothing about one district); for a
+    percentage to the force and every district.
+    ``change``: a fraction (+0.10 for ``+10%``) against the baseline; it applies to every series, each
+    against its own baseline.
+    ``period``: what the level or change is about: ``month`` (each month's figure), ``rolling_12`` (any
+    twelve months: a flow's total, a percentage rebuilt from its parts) or ``financial_year`` (the
+    year's total, judged on the financial year to date in proportion). A stock's level at the end of any
+    period is its month-end level, so a stock's aspiration is monthly.
     """
 
     level: float | None = None
     change: float | None = None
     text: str = ""
+    period: str = "month"
 
     def applies_to(self, measure: Measure, is_force: bool) -> bool:
         if self.change is not None:
             return True
         return is_force or measure.kind == "percentage"
+
+    def months(self) -> int:
+        """How many months the aspiration's period spans."""
+        return 1 if self.period == "month" else 12
 
 
 @dataclass(frozen=True)
@@ -172,10 +182,17 @@ def _span(where: str, field: str, raw: object) -> PeriodSpan:
 
 
 def _aspiration(where: str, raw: object, measure: Measure, increase_is: str) -> Aspiration:
-    raw = _check_keys(f"{where}, aspiration", raw, _ASPIRATION_KEYS, set())
+    raw = dict(_check_keys(f"{where}, aspiration", raw, _ASPIRATION_KEYS, set()))
+    period = str(raw.pop("period", "month")).strip()
+    if period not in ASPIRATION_PERIODS:
+        raise ConfigError(f'{where}, aspiration: period "{period}" should be one of {", ".join(ASPIRATION_PERIODS)} '
+                          "(e.g. period: rolling_12 for any twelve months).")
+    if period != "month" and measure.kind == "stock":
+        raise ConfigError(f'{where}, aspiration: "{measure.id}" is a level at month end, so its aspiration is a '
+                          "monthly level: remove period.")
     if len(raw) != 1:
         raise ConfigError(f"{where}, aspiration: give exactly one of level (e.g. level: 95) or change "
-                          "(e.g. change: +10%).")
+                          "(e.g. change: +10%), and optionally period.")
     if increase_is == "neutral":
         raise ConfigError(f'{where}: "{measure.id}" has no good direction (increase_is: neutral), so an '
                           "aspiration cannot be judged; set increase_is for this plan measure or remove "
@@ -186,7 +203,7 @@ def _aspiration(where: str, raw: object, measure: Measure, increase_is: str) -> 
             raise ConfigError(f'{where}, aspiration: level "{level}" should be a number, e.g. level: 95.')
         if measure.kind == "percentage" and not 0 <= level <= 100:
             raise ConfigError(f"{where}, aspiration: level {level} is a percentage and should be 0 to 100.")
-        return Aspiration(level=float(level), text=f"level {level:g}")
+        return Aspiration(level=float(level), text=f"level {level:g}", period=period)
     text = str(raw["change"]).strip()
     match = _CHANGE_RE.match(text)
     if not match:
@@ -197,7 +214,7 @@ def _aspiration(where: str, raw: object, measure: Measure, increase_is: str) -> 
     if value * good_sign <= 0:
         raise ConfigError(f'{where}, aspiration: change "{text}" points the bad way for a measure where '
                           f"an increase is {increase_is}; an aspiration should be an improvement.")
-    return Aspiration(change=value, text=f"{text} on")
+    return Aspiration(change=value, text=f"{text} on", period=period)
 
 
 def _plan_measure(where: str, raw: object, priority: str, plan_baseline: PeriodSpan | None) -> PlanMeasure:

@@ -145,11 +145,39 @@ def signal_sentence(measure: Measure, area: str, is_force: bool, when: str, valu
     return text
 
 
-def aspiration_text(measure: Measure, target: float, increase_is: str) -> str:
-    """``at least 95.0%`` / ``at most 40 a month``: the target as the plan means it."""
+def aspiration_text(measure: Measure, target: float, increase_is: str, period: str = "month") -> str:
+    """``at least 95.0%`` / ``at most 40 a month`` / ``at least 61 people in any 12 months``: the target as
+    the plan means it, over the period it is set on."""
     bound = "at least" if increase_is == "good" else "at most"
-    per = "" if measure.kind == "percentage" else " a month"
-    return f"{bound} {format_number(target, measure)}{per}"
+    if measure.kind == "percentage":
+        over = {"month": "", "rolling_12": " over any 12 months", "financial_year": " over the financial year"}
+        return f"{bound} {format_number(target, measure)}{over[period]}"
+    if period == "month":
+        return f"{bound} {format_number(target, measure)} a month"
+    span = "in any 12 months" if period == "rolling_12" else "in the financial year"
+    # Whole people or offences: "at least 4.4" is met by 5, "at most 4.4" by 4.
+    whole = math.ceil(target - 1e-9) if increase_is == "good" else math.floor(target + 1e-9)
+    return f"{bound} {format_number(whole, measure)} {measure.unit} {span}"
+
+
+def aspiration_progress(measure: Measure, period: str, label: str, value: float | None, target: float,
+                        increase_is: str, complete: bool) -> str:
+    """Where the period's figure stands against an aspiration set on a period: ``12 months to July 2015: 54,
+    7 short`` or ``...: 66, met``; a financial year to date is judged pro rata."""
+    if value is None or value != value:
+        return f"{label}: no figure"
+    shown = format_number(value, measure)
+    if not complete:
+        return f"{label}: {shown} (months missing: not judged)"
+    good = increase_is == "good"
+    met = value >= target if good else value <= target
+    if measure.kind == "percentage":
+        gap = f"{abs(value - target):.1f} points {'short' if good else 'over'}"
+    else:
+        gap = f"{format_number(abs(round(value - target, 1)))} {'short' if good else 'over'}"
+    if period == "financial_year":
+        return f"{label}: {shown} against {format_number(round(target, 1))} pro rata, " + ("on track" if met else gap)
+    return f"{label}: {shown}, " + ("met" if met else gap)
 
 
 def assurance_sentence(measure: Measure, area: str, is_force: bool, icon: str | None,
@@ -157,11 +185,11 @@ def assurance_sentence(measure: Measure, area: str, is_force: bool, icon: str | 
     """What the process limits say about reaching the aspiration."""
     who = f"{subject(measure)} {area_phrase(area, is_force)}"
     if icon == "pass":
-        return f"{who} will consistently meet the aspiration ({target_text}) if nothing changes."
+        return f"{who} will consistently meet the aspiration if nothing changes: {target_text}."
     if icon == "fail":
-        return f"{who} will consistently miss the aspiration ({target_text}) unless the process changes."
+        return f"{who} will consistently miss the aspiration unless the process changes: {target_text}."
     if icon == "hit_and_miss":
-        return f"{who} will sometimes meet and sometimes miss the aspiration ({target_text})."
+        return f"{who} will sometimes meet and sometimes miss the aspiration: {target_text}."
     return ""
 
 

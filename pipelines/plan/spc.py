@@ -73,6 +73,21 @@ VARIATION_TEXT = {
     "neutral_high": "special cause neutral",
     "neutral_low": "special cause neutral",
 }
+# The same statuses as a heading or a table cell says them: one wording on the web pages, the pack and the CLI.
+VARIATION_WORDS = {
+    "common_cause": "Common cause: no significant change",
+    "improvement_high": "Special cause: improving (high)",
+    "improvement_low": "Special cause: improving (low)",
+    "concern_high": "Special cause: concerning (high)",
+    "concern_low": "Special cause: concerning (low)",
+    "neutral_high": "Special cause: neither better nor worse (high)",
+    "neutral_low": "Special cause: neither better nor worse (low)",
+}
+ASSURANCE_WORDS = {
+    "pass": "Will consistently meet the aspiration",
+    "fail": "Will consistently miss the aspiration",
+    "hit_and_miss": "May or may not meet the aspiration (hit and miss)",
+}
 ASSURANCE_TEXT = {
     "pass": "consistently meets",
     "fail": "consistently fails",
@@ -556,6 +571,18 @@ class SeriesSpc:
 def variation_text(icon: str | None) -> str:
     """The status words for a variation icon key ("special cause improving", ...)."""
     return VARIATION_TEXT.get(icon or "", "no data")
+
+
+def variation_words(icon: str | None, *, judged: bool = True) -> str:
+    """The variation as headings and tables word it; "Too few months to judge" before a chart has limits."""
+    if not judged:
+        return "Too few months to judge"
+    return VARIATION_WORDS.get(icon or "", "No figure")
+
+
+def assurance_words(icon: str | None) -> str:
+    """The assurance as headings and tables word it; "" when no aspiration is judged."""
+    return ASSURANCE_WORDS.get(icon or "", "")
 
 
 def assurance_text(icon: str | None) -> str | None:

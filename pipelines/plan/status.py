@@ -22,6 +22,7 @@ from ..catalogue import catalogue
 from .config import PlanMeasure, PlanSet, Population, load_plans, load_population
 from .history import SpcHistory, load_spc_history
 from .narrative import (
+    aspiration_progress,
     aspiration_question,
     aspiration_text,
     assurance_sentence,
@@ -99,6 +100,9 @@ class MeasureStatus:
     questions: list[str]
     chart_source: Callable[[], SpcResult] = field(repr=False, compare=False)
     plan_in_force: bool = True
+    aspiration_period: str = "month"        # what the plan's aspiration is set on (config.ASPIRATION_PERIODS)
+    period_target: float | None = None      # the aspiration on that period's scale (``target`` is it a month)
+    aspiration_progress: str | None = None  # the period's figure against it: "12 months to July 2015: 54, 7 short"
 
     @functools.cached_property
     def spc(self) -> SpcResult:
@@ -270,17 +274,30 @@ class PlanAnalytics:
             sentence = signal_sentence(measure, area_name, is_force, when, None, icon=None)
 
         target = aspiration = assurance_icon = assurance_words = None
-        asp_sentence = None
+        asp_sentence = progress = period_target = None
         asp = pm.aspiration
         if asp is not None and asp.applies_to(measure, is_force):
+            # A flow's aspiration on twelve months is twelve months' worth of its baseline month.
+            per = asp.months() if measure.kind == "flow" else 1
             if asp.level is not None:
-                target = asp.level
+                period_target = asp.level
             elif baseline_value is not None:
-                target = baseline_value * (1 + asp.change)
-            if target is not None:
-                target_words = aspiration_text(measure, target, pm.increase_is)
+                period_target = baseline_value * per * (1 + asp.change)
+            if period_target is not None:
+                target = period_target / per
+                target_words = aspiration_text(measure, period_target, pm.increase_is, asp.period)
+                base_words = (f"the {format_number(baseline_value * per, measure)} in {pm.baseline.label}"
+                              if asp.period != "month" and measure.kind == "flow" else pm.baseline.label)
                 aspiration = (target_words if asp.level is not None
-                              else f"{target_words}: {asp.text} {pm.baseline.label}")
+                              else f"{target_words} ({asp.text} {base_words})")
+                if asp.period == "rolling_12":
+                    progress = aspiration_progress(measure, "rolling_12", f"12 months to {when}", _opt(r12.value),
+                                                   period_target, pm.increase_is, r12.complete)
+                elif asp.period == "financial_year":
+                    share = ytd.months_expected / 12 if measure.kind == "flow" else 1
+                    progress = aspiration_progress(measure, "financial_year",
+                                                   f"Financial year to {when}", _opt(ytd.value),
+                                                   period_target * share, pm.increase_is, ytd.complete)
                 if latest is not None:
                     assurance_icon = assurance(latest.lower, latest.upper, target, pm.increase_is)
                     assurance_words = assurance_text(assurance_icon)
@@ -310,6 +327,8 @@ class PlanAnalytics:
             assurance=assurance_words, assurance_icon=assurance_icon,
             sentence=sentence, assurance_sentence=asp_sentence, questions=questions,
             chart_source=functools.partial(series.chart, k), plan_in_force=in_force,
+            aspiration_period=asp.period if asp is not None else "month", period_target=period_target,
+            aspiration_progress=progress,
         )
 
 
