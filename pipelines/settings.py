@@ -40,6 +40,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("small_count_median", "PCCDASH_SMALL_COUNT_MEDIAN", "5",
             "A count whose median month is at or below this is charted by financial quarter by default, since "
             "single months of a handful say little; the monthly chart stays one choice away."),
+    Setting("max_questions", "PCCDASH_MAX_QUESTIONS", "6",
+            "The most questions drafted for the Chief Constable for one meeting, strongest signals first."),
     Setting("today", "PCCDASH_TODAY", "(the computer's date)",
             "The date a period counts as 'in the future' against, YYYY-MM-DD; for reproducible runs."),
 )
