@@ -220,8 +220,8 @@ def test_a_value_that_is_not_a_number_in_a_published_month_says_so_in_its_warnin
     result = run_cli("ingest", bad, "--db", db)
 
     assert result.exit_code == 1
-    warning = [line for line in result.stderr.splitlines() if "published" in line and "2015-07" in line]
-    assert warning == ['    - file "july-again.csv", row 2, column "value": cse_charges for Rotherham in 2015-07 was '
+    warning = [line for line in result.stderr.splitlines() if "published" in line and "July 2015" in line]
+    assert warning == ['    - file "july-again.csv", row 2, column "value": CSE charges for Rotherham in July 2015 was '
                        'published as 3 and is now "twelve", which is not a number: the published figure will need '
                        "a revision notice."], result.stderr
     assert ": : " not in result.stderr

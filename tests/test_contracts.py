@@ -272,10 +272,10 @@ def trained(period: str, trained_values, headcount_values, pct_values) -> list[l
 # (case, rows, expected message); the percentage of Barnsley is row 10
 PERCENT_CASES = [
     ("percentage_disagrees", trained("2015-07", (50, 25, 30, 1), (100, 100, 60, 3), (70, 25, 50, 33.3)),
-     "officers_trained_pct for Barnsley in 2015-07 is 70.0 but officers_trained / officer_headcount = 50 / 100 "
+     "Officers trained (%) for Barnsley in July 2015 is 70.0 but Officers trained / Officer headcount = 50 / 100 "
      "= 50.0."),
     ("numerator_above_denominator", trained("2015-07", (120, 25, 30, 1), (100, 100, 60, 3), (100, 25, 50, 33.3)),
-     "officers_trained_pct for Barnsley in 2015-07 is 100.0 but officers_trained / officer_headcount = 120 / 100 "
+     "Officers trained (%) for Barnsley in July 2015 is 100.0 but Officers trained / Officer headcount = 120 / 100 "
      "= 120.0."),
 ]
 
@@ -303,8 +303,8 @@ def test_a_percentage_is_checked_against_parts_already_in_the_warehouse(con, tmp
     run_id = last_run(con, name)[0]
     assert failed_rules(con, run_id) == {"percentage_matches_its_parts": 1}
     assert samples(con, run_id, "percentage_matches_its_parts") == [
-        ("Return", 4, "value", "officers_trained_pct for Rotherham in 2015-07 is 80.0 but officers_trained / "
-                               "officer_headcount = 30 / 60 = 50.0.")]
+        ("Return", 4, "value", "Officers trained (%) for Rotherham in July 2015 is 80.0 but Officers trained / "
+                               "Officer headcount = 30 / 60 = 50.0.")]
 
 
 @pytest.mark.parametrize("split", [False, True], ids=["same_file", "month_before_in_warehouse"])
@@ -321,7 +321,7 @@ def test_a_big_month_on_month_change_is_a_warning_with_a_caveat(con, tmp_path, s
     assert outcome.outcome == "accepted"
     run_id = last_run(con, name)[0]
     assert failed_rules(con, run_id) == {"month_on_month_change": 1}
-    message = "cse_charges in Doncaster went from 3 in 2015-07 to 31 in 2015-08: check the figure."
+    message = "CSE charges in Doncaster went from 3 in July 2015 to 31 in August 2015: check the figure."
     assert samples(con, run_id, "month_on_month_change") == [("Return", row, "value", message)]
     assert caveats(con) == [("2015-08", "Doncaster", "cse_charges", "month_on_month_change", "warning", message)]
     assert current_value(con, "2015-08", "Doncaster", "cse_charges") == [31.0]
@@ -344,7 +344,7 @@ def test_changing_a_published_month_is_a_warning_naming_both_values(con, tmp_pat
     assert outcome.outcome == "accepted"
     run_id = last_run(con, name)[0]
     assert failed_rules(con, run_id) == {"published_month_changed": 1}, "the unchanged figure is not flagged"
-    message = ("cse_charges for Rotherham in 2015-07 was published as 3 and is now 5: the published figure will "
+    message = ("CSE charges for Rotherham in July 2015 was published as 3 and is now 5: the published figure will "
                "need a revision notice.")
     assert samples(con, run_id, "published_month_changed") == [(None, 2, "value", message)]
     assert current_value(con, "2015-07", "Rotherham", "cse_charges") == [5.0]
@@ -356,7 +356,7 @@ def test_a_change_to_a_published_month_leaves_a_caveat_on_the_figure(con, tmp_pa
     outcome = load(con, write_return(tmp_path / "july-corrected.xlsx", [["2015-07", "Rotherham", "cse_charges", 5]]))
 
     assert outcome.outcome == "accepted"
-    message = ("cse_charges for Rotherham in 2015-07 was published as 3 and is now 5: the published figure will "
+    message = ("CSE charges for Rotherham in July 2015 was published as 3 and is now 5: the published figure will "
                "need a revision notice.")
     assert caveats(con) == [("2015-07", "Rotherham", "cse_charges", "published_month_changed", "warning", message)]
     assert outcome.caveats == 1
@@ -432,7 +432,7 @@ def test_a_caveat_is_queryable_with_its_figure(con, tmp_path):
            WHERE f.period = DATE '2015-08-01' AND f.district = 'Doncaster' AND f.measure = 'cse_charges'"""
     ).fetchall()
     assert joined == [(31.0, "month_on_month_change", "warning",
-                       "cse_charges in Doncaster went from 3 in 2015-07 to 31 in 2015-08: check the figure.",
+                       "CSE charges in Doncaster went from 3 in July 2015 to 31 in August 2015: check the figure.",
                        "jump.csv")]
     uncaveated = con.execute("SELECT count(*) FROM figure f ANTI JOIN figure_caveat c USING (period, district, measure)"
                              ).fetchall()

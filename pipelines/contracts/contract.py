@@ -85,6 +85,7 @@ def reference_values() -> dict[str, object]:
     return {
         "districts": list(force().districts),
         "measures": [m.id for m in returned],
+        "measure_names": [m.short_name for m in returned],  # beside "measures", for messages people read
         "part_of_child": [m.id for m in parts],
         "part_of_parent": [m.part_of for m in parts],
         "percentage_ids": [m.id for m in pct],
