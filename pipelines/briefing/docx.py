@@ -1,0 +1,328 @@
+"""The briefing pack as a Word document, for Board papers assembled in Word: the same content, order and
+words as the HTML and PDF (pipelines.briefing.render), laid out with Word's own headings, lists and tables."""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+from .model import HeadlinePeriods, Pack, PackMeasure, PackRow
+from .render import (
+    EVENTS_HEADING,
+    NO_COMMENTARY,
+    PROVISIONAL_NOTE,
+    TOO_FEW_MONTHS,
+    _assurance,
+    _commentary_lead,
+    _generated,
+    _is_provisional,
+    _paragraphs,
+    _period,
+    _png,
+    _questions_lead,
+    _title,
+)
+
+FONT = "Arial"
+BODY_PT = 11
+TABLE_PT = 8.5
+MARGIN = Mm(15)
+TEXT_WIDTH_MM = 180                 # A4's 210 mm less the two margins
+HEADER_FILL = "E8ECF1"
+NBSP = "\u00a0"
+EVERY_FIGURE = "On every figure this month"
+SUMMARY = "Summary"
+QUESTIONS = "Questions for the Chief Constable"
+NO_CAVEATS = "No caveats on this measure for the period."
+# Column widths in millimetres; each table's add up to the text width, so Word never squeezes a figure.
+SUMMARY_WIDTHS = {"name": 26, "figure": 14, "change": 22, "variation": 24, "assurance": 24, "aspiration": 28}
+AREA_WIDTHS = {"name": 28, "figure": 16, "change": 24, "variation": 32, "assurance": 32}
+
+
+def render_docx(pack: Pack) -> bytes:
+    """The pack as a .docx: A4 portrait, the marking in the header and footer of every page."""
+    doc = Document()
+    _page_setup(doc, pack)
+    _styles(doc)
+    props = doc.core_properties
+    props.title, props.author, props.subject = f"{_title(pack)}: {pack.force}", pack.office, _period(pack)
+    props.comments = pack.marking
+
+    _para(doc, pack.marking, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, fill="FFF3C4")
+    _para(doc, pack.office, bold=True)
+    _para(doc, pack.force)
+    doc.add_heading(_title(pack), level=0)
+    _para(doc, _period(pack), size=BODY_PT + 1)
+    if pack.banner:
+        _para(doc, pack.banner, fill="EEF2F7")
+    for notice in pack.notices:
+        _para(doc, notice, fill="FFF4EC")
+    if pack.caveats:
+        doc.add_heading(EVERY_FIGURE, level=1)
+        for caveat in pack.caveats:
+            doc.add_paragraph(caveat, style="List Bullet")
+
+    doc.add_heading(SUMMARY, level=1)
+    _summary_table(doc, pack)
+
+    for priority in pack.priorities:
+        doc.add_heading(priority, level=1)
+        for m in pack.measures:
+            if m.priority == priority:
+                _measure(doc, pack, m)
+
+    doc.add_heading(QUESTIONS, level=1)
+    if lead := _questions_lead(pack):
+        doc.add_paragraph(lead)
+    questions = [q.strip() for q in pack.questions if q.strip()]
+    for q in questions:
+        doc.add_paragraph(q, style="List Number")
+    if not questions:
+        doc.add_paragraph("No questions set.")
+
+    _para(doc, _generated(pack), italic=True, space_before=14)
+    if pack.data_version:
+        _para(doc, pack.data_version, italic=True)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+# --- the tables ------------------------------------------------------------------------------------------------
+
+def figure(text: str) -> str:
+    """A figure as one unbreakable unit: "+58 (+14.4%)" never splits across lines."""
+    return str(text).replace(" ", NBSP)
+
+
+def _period_columns(h: HeadlinePeriods | None) -> list[tuple[str, str]]:
+    """(heading, PackRow field) for each headline period the pack has: the quarter only when one is complete."""
+    if h is None:
+        return [("Month", "month"), ("Quarter", "quarter"), ("Year to date", "fytd"), ("12 months", "rolling12")]
+    out = [(h.month, "month")]
+    if h.quarter:
+        out.append((h.quarter, "quarter"))
+    return [*out, (h.fytd, "fytd"), (h.rolling12, "rolling12")]
+
+
+def _change_heading(h: HeadlinePeriods | None) -> str:
+    return f"Change on the {h.rolling12_before[0].lower()}{h.rolling12_before[1:]}" if h and h.rolling12_before \
+        else "Change on the 12 months before"
+
+
+def _summary_table(doc, pack: Pack) -> None:
+    periods = _period_columns(pack.headings)
+    headings = ["Measure", *(p for p, _ in periods), _change_heading(pack.headings), "Variation", "Assurance",
+                "Aspiration"]
+    w = SUMMARY_WIDTHS
+    widths = [w["name"], *(w["figure"] for _ in periods), w["change"], w["variation"], w["assurance"],
+              w["aspiration"]]
+    widths[0] += TEXT_WIDTH_MM - sum(widths)  # a quarter left out gives its room to the measure's name
+    rows = []
+    for m in pack.measures:
+        r = m.force_row
+        rows.append([m.name, *(figure(getattr(r, f)) for _, f in periods), figure(r.rolling12_change),
+                     r.variation, _assurance(r), m.aspiration or "None set"])
+    _table(doc, headings, rows, widths, caption=f"Every measure for {pack.force}")
+
+
+def _area_table(doc, pack: Pack, m: PackMeasure) -> None:
+    periods = _period_columns(pack.headings)
+    headings = ["Area", *(p for p, _ in periods), _change_heading(pack.headings), "Variation", "Assurance"]
+    w = AREA_WIDTHS
+    widths = [w["name"], *(w["figure"] for _ in periods), w["change"], w["variation"], w["assurance"]]
+    widths[0] += TEXT_WIDTH_MM - sum(widths)
+    rows = [[r.area, *(figure(getattr(r, f)) for _, f in periods), figure(r.rolling12_change), r.variation,
+             _assurance(r)] for r in m.rows]
+    _table(doc, headings, rows, widths, caption=f"{m.name} ({m.unit}): force and districts")
+    for note in incomplete_notes(m.rows):
+        _para(doc, note, italic=True, size=TABLE_PT + 0.5)
+
+
+def incomplete_notes(rows: list[PackRow]) -> list[str]:
+    """Each incomplete-period note once: alone when it holds for every area, else with the areas it holds for."""
+    areas: dict[str, list[str]] = {}
+    for r in rows:
+        for note in r.incomplete:
+            areas.setdefault(note, []).append(r.area)
+    everyone = [r.area for r in rows]
+    return [note if names == everyone else f"{', '.join(names)}: {note}" for note, names in areas.items()]
+
+
+def _table(doc, headings: list[str], rows: list[list[str]], widths_mm: list[float], caption: str) -> None:
+    _para(doc, caption, bold=True, keep_with_next=True, space_before=6)
+    table = doc.add_table(rows=1, cols=len(headings))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    head = table.rows[0]
+    _row_flags(head, header=True)
+    for cell, text in zip(head.cells, headings, strict=True):
+        _cell(cell, text, bold=True, fill=HEADER_FILL)
+    for values in rows:
+        row = table.add_row()
+        _row_flags(row, header=False)
+        for i, (cell, text) in enumerate(zip(row.cells, values, strict=True)):
+            _cell(cell, text, bold=(i == 0))
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_mm, strict=True):
+            cell.width = Mm(width)
+    doc.add_paragraph()
+
+
+def _row_flags(row, *, header: bool) -> None:
+    """A row never splits across pages; the header row repeats at the top of each page the table runs onto."""
+    tr_pr = row._tr.get_or_add_trPr()
+    flags = ["w:cantSplit", *(["w:tblHeader"] if header else [])]
+    for tag in flags:
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), "true")
+        tr_pr.append(el)
+
+
+def _cell(cell, text: str, *, bold: bool = False, fill: str | None = None) -> None:
+    p = cell.paragraphs[0]
+    p.paragraph_format.space_after = Pt(0)
+    run = p.add_run(str(text))
+    run.font.size = Pt(TABLE_PT)
+    run.bold = bold
+    if fill:
+        _shade(cell._tc.get_or_add_tcPr(), fill)
+
+
+# --- a measure -------------------------------------------------------------------------------------------------
+
+def _measure(doc, pack: Pack, m: PackMeasure) -> None:
+    doc.add_heading(m.name, level=2)
+    doc.add_paragraph(m.sentence)
+    if m.aspiration:
+        p = doc.add_paragraph()
+        p.add_run("Aspiration: ").bold = True
+        p.add_run(m.aspiration)
+    if m.caveats:
+        _para(doc, "Caveats", bold=True, keep_with_next=True)
+        for caveat in m.caveats:
+            doc.add_paragraph(caveat, style="List Bullet")
+    else:
+        _para(doc, NO_CAVEATS, italic=True)
+    _area_table(doc, pack, m)
+
+    if m.chart is None:
+        _para(doc, TOO_FEW_MONTHS, italic=True)
+    else:
+        doc.add_picture(io.BytesIO(_png(m.chart)), width=Mm(TEXT_WIDTH_MM - 10))
+        doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _para(doc, m.chart.description, italic=True, size=BODY_PT - 1)
+        if _is_provisional(m.chart):
+            _para(doc, PROVISIONAL_NOTE, italic=True, size=BODY_PT - 1)
+        if m.chart.events:
+            _para(doc, EVENTS_HEADING, bold=True, keep_with_next=True)
+            for event in m.chart.events:
+                doc.add_paragraph(event.line, style="List Bullet")
+
+    paras = _paragraphs(m.commentary)
+    if paras:
+        _para(doc, _commentary_lead(m), bold=True, keep_with_next=True)
+        for text in paras:
+            doc.add_paragraph(text)
+    else:
+        _para(doc, NO_COMMENTARY, italic=True)
+
+
+# --- the page --------------------------------------------------------------------------------------------------
+
+def _page_setup(doc, pack: Pack) -> None:
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = MARGIN
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.header_distance = section.footer_distance = Mm(8)
+    head = section.header.paragraphs[0]
+    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _run(head, pack.marking, bold=True, size=9)
+    foot = section.footer.paragraphs[0]
+    foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _run(foot, pack.marking, bold=True, size=9)
+    pages = section.footer.add_paragraph()
+    pages.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _run(pages, "Page ", size=8)
+    _field(pages, "PAGE")
+    _run(pages, " of ", size=8)
+    _field(pages, "NUMPAGES")
+
+
+def _styles(doc) -> None:
+    normal = doc.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(BODY_PT)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+    for name, size in (("Title", 22), ("Heading 1", 16), ("Heading 2", 13)):
+        style = doc.styles[name]
+        style.font.name = FONT
+        style.font.size = Pt(size)
+        style.font.color.rgb = RGBColor(0x0B, 0x0C, 0x0C) if name == "Title" else RGBColor(0x12, 0x43, 0x6D)
+
+
+def _run(paragraph, text: str, *, bold: bool = False, italic: bool = False, size: float | None = None):
+    run = paragraph.add_run(text)
+    run.bold, run.italic = bold, italic
+    if size:
+        run.font.size = Pt(size)
+    return run
+
+
+def _para(doc, text: str, *, bold: bool = False, italic: bool = False, size: float | None = None,
+          align=None, fill: str | None = None, keep_with_next: bool = False, space_before: float | None = None):
+    p = doc.add_paragraph()
+    _run(p, text, bold=bold, italic=italic, size=size)
+    if align is not None:
+        p.alignment = align
+    if keep_with_next:
+        p.paragraph_format.keep_with_next = True
+    if space_before is not None:
+        p.paragraph_format.space_before = Pt(space_before)
+    if fill:
+        _shade(p._p.get_or_add_pPr(), fill)
+    return p
+
+
+# What may follow a shading in a paragraph's or a cell's properties: Word refuses a file whose order is wrong.
+_AFTER_SHADING = ("w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct",
+                  "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
+                  "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection",
+                  "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr",
+                  "w:sectPr", "w:pPrChange", "w:noWrap", "w:tcMar", "w:tcFitText", "w:vAlign", "w:hideMark")
+
+
+def _shade(properties, fill: str) -> None:
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    properties.insert_element_before(shd, *_AFTER_SHADING)
+
+
+def _field(paragraph, code: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word fills in as it lays out the pages."""
+    run = paragraph.add_run()
+    run.font.size = Pt(8)
+    for kind, text in (("begin", None), (None, f" {code} "), ("separate", None), (None, "1"), ("end", None)):
+        if kind:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        elif text.strip() == code:
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = text
+        else:
+            el = OxmlElement("w:t")
+            el.text = text
+        run._r.append(el)

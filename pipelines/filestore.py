@@ -1,0 +1,84 @@
+"""Files kept beside the warehouse by their content's SHA-256: briefing packs produced, and any other file
+the office must be able to hand back exactly as it was (a return as received, an answer attached).
+
+The warehouse records the hash; the bytes live in ``<warehouse stem>.files/<first two hex>/<sha256>`` next to
+the warehouse file, written once and never changed, so the same content is stored once however often it comes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+
+from .errors import PccDashError
+from .files import write_atomically
+
+_HASH = re.compile(r"[0-9a-f]{64}")
+
+
+class StoredFileMissing(PccDashError):
+    """A file the warehouse records is not in the file store beside it."""
+
+
+class StoredFileAltered(PccDashError):
+    """A file in the file store no longer matches the hash it was stored under."""
+
+
+def folder(db_path: str | os.PathLike) -> Path:
+    """The file store of the warehouse at `db_path`: a folder beside it, named after it."""
+    p = Path(db_path)
+    return p.with_name(p.stem + ".files")
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def path_of(db_path: str | os.PathLike, digest: str) -> Path:
+    """Where the file with this SHA-256 is kept (whether or not it is there)."""
+    digest = str(digest).lower()
+    if not _HASH.fullmatch(digest):
+        # a hash is only ever read from the warehouse, but a path is never built from anything else
+        raise StoredFileMissing(f'"{digest}" is not a SHA-256 hash, so no stored file can have it.')
+    return folder(db_path) / digest[:2] / digest
+
+
+def put(db_path: str | os.PathLike, data: bytes) -> str:
+    """Keep `data` in the store and return its SHA-256. Storing the same bytes again changes nothing."""
+    digest = sha256(data)
+    target = path_of(db_path, digest)
+    if target.exists() and _intact(target, digest):
+        return digest
+    # a file of this name that no longer matches its hash is replaced by the good bytes, whole
+    write_atomically(target, data, mode=0o600)
+    return digest
+
+
+def has(db_path: str | os.PathLike, digest: str) -> bool:
+    return path_of(db_path, digest).exists()
+
+
+def get(db_path: str | os.PathLike, digest: str) -> bytes:
+    """The bytes stored under `digest`, checked against it before they are handed out."""
+    target = path_of(db_path, digest)
+    try:
+        data = target.read_bytes()
+    except FileNotFoundError:
+        raise StoredFileMissing(
+            f'The stored file {digest[:12]}... is missing from "{folder(db_path)}". Restore that folder from the '
+            "backup taken with the warehouse, or produce the file again.") from None
+    if sha256(data) != digest:
+        raise StoredFileAltered(
+            f'The stored file "{target}" has been changed since it was stored: its content no longer matches its '
+            "hash, so it is not handed out. Restore the folder from the backup taken with the warehouse, or "
+            "produce the file again.")
+    return data
+
+
+def _intact(target: Path, digest: str) -> bool:
+    try:
+        return sha256(target.read_bytes()) == digest
+    except OSError:
+        return False

@@ -1,0 +1,44 @@
+"""The file store beside the warehouse hands back exactly the bytes it was given, or says clearly why it cannot."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from pipelines import filestore
+from pipelines.errors import PccDashError
+
+
+def test_put_keeps_bytes_under_their_hash_beside_the_warehouse_and_get_returns_them(db):
+    data = b"%PDF-1.4 a pack"
+    digest = filestore.put(db, data)
+    assert digest == hashlib.sha256(data).hexdigest()
+    kept = db.parent / "wh.files" / digest[:2] / digest
+    assert kept.read_bytes() == data
+    assert filestore.get(db, digest) == data
+
+
+def test_the_same_bytes_are_stored_once(db):
+    first = filestore.put(db, b"same")
+    mtime = filestore.path_of(db, first).stat().st_mtime_ns
+    assert filestore.put(db, b"same") == first
+    assert filestore.path_of(db, first).stat().st_mtime_ns == mtime
+    assert [p.name for p in (db.parent / "wh.files").rglob("*") if p.is_file()] == [first]
+
+
+def test_a_tampered_file_is_refused_with_a_sentence_and_put_mends_it(db):
+    digest = filestore.put(db, b"the original")
+    filestore.path_of(db, digest).write_bytes(b"the original, edited")
+    with pytest.raises(filestore.StoredFileAltered, match="has been changed since it was stored") as caught:
+        filestore.get(db, digest)
+    assert isinstance(caught.value, PccDashError)
+    assert filestore.put(db, b"the original") == digest
+    assert filestore.get(db, digest) == b"the original"
+
+
+def test_a_missing_file_or_a_bad_hash_is_refused_with_a_sentence(db):
+    with pytest.raises(filestore.StoredFileMissing, match="is missing from"):
+        filestore.get(db, "ab" * 32)
+    with pytest.raises(filestore.StoredFileMissing, match="is not a SHA-256 hash"):
+        filestore.get(db, "../../etc/passwd")

@@ -1,0 +1,92 @@
+"""The Word pack says what the HTML and PDF say, in the same order: the summary table's headline figures under
+the meeting's period headings, every measure and question, the marking on every page, no figure breakable."""
+
+from __future__ import annotations
+
+import io
+
+import docx
+import pytest
+from handmade_pack import FILE_CAVEAT, HEADINGS, MARKING, QUESTIONS, make_pack
+
+from pipelines.briefing.docx import NBSP, render_docx
+
+
+def _read(data: bytes):
+    return docx.Document(io.BytesIO(data))
+
+
+def _cells(table) -> list[list[str]]:
+    return [[c.text for c in r.cells] for r in table.rows]
+
+
+@pytest.fixture(scope="module")
+def pack():
+    return make_pack()
+
+
+@pytest.fixture(scope="module")
+def document(pack):
+    return _read(render_docx(pack))
+
+
+def test_summary_table_holds_each_measures_headline_figures_under_the_meetings_headings(document):
+    summary = _cells(document.tables[0])
+    assert summary[0][:5] == ["Measure", HEADINGS.month, HEADINGS.quarter, HEADINGS.fytd, HEADINGS.rolling12]
+    assert summary[0][5:] == ["Change on the 12 months to July 2014", "Variation", "Assurance", "Aspiration"]
+    by_name = {r[0]: r for r in summary[1:]}
+    assert [by_name[n][4] for n in ("CSE arrests", "Arrests for grooming", "CSE charges",
+                                    "Live CSE investigations")] == ["460", "76", "54", "155"]
+    assert by_name["CSE arrests"][5] == f"+58{NBSP}(+14.4%)", "a figure never breaks at its space"
+    assert by_name["CSE arrests"][8] == "At least 420 arrests in any 12 months"
+    assert by_name["Live CSE investigations"][8] == "None set"
+    rotherham = [r[4] for t in document.tables[1:] for r in _cells(t)[1:] if r[0] == "Rotherham"]
+    assert "22" in rotherham and "46" in rotherham
+
+
+def test_every_measure_priority_and_question_is_a_real_heading_or_list_item_in_the_packs_order(pack, document):
+    paras = [(p.style.name, p.text) for p in document.paragraphs]
+    headings = [(s, t) for s, t in paras if s.startswith("Heading") or s == "Title"]
+    expected = [("Title", "Briefing pack for the Public Accountability Board, 20 August 2015"),
+                ("Heading 1", "On every figure this month"), ("Heading 1", "Summary")]
+    for priority in pack.priorities:
+        expected.append(("Heading 1", priority))
+        expected += [("Heading 2", m.name) for m in pack.measures if m.priority == priority]
+    expected.append(("Heading 1", "Questions for the Chief Constable"))
+    assert headings == expected
+    assert [t for s, t in paras if s == "List Number"] == QUESTIONS
+    text = "\n".join(t for _, t in paras)
+    for needle in (FILE_CAVEAT, "Aspiration: At least 60 charges a year", "Arrests rose after the Jay report.",
+                   "Sheffield's July return was resent on 5 August.", "Too few months to chart.",
+                   "Rotherham: 12 months to July 2014: 10 of 12 months reported", "Generated on 14 August 2015",
+                   pack.data_version, pack.notices[0], pack.banner):
+        assert needle in text, needle
+    assert text.index("Summary") < text.index("CSE arrests") < text.index("Questions for the Chief Constable")
+    assert text.count(FILE_CAVEAT) == 1, "a caveat on every figure is said once"
+
+
+def test_marking_heads_and_foots_every_page_and_the_page_is_a4_portrait(document):
+    section = document.sections[0]
+    assert MARKING in section.header.paragraphs[0].text
+    assert MARKING in section.footer.paragraphs[0].text
+    assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
+
+
+def test_table_header_rows_repeat_and_no_row_splits_across_pages(document):
+    for table in document.tables:
+        head = table.rows[0]._tr.trPr.xml
+        assert "tblHeader" in head and "cantSplit" in head
+        assert all("cantSplit" in r._tr.trPr.xml for r in table.rows[1:])
+
+
+def test_charts_are_pictures_one_for_each_measure_with_enough_months(pack, document):
+    charted = sum(1 for m in pack.measures if m.chart is not None)
+    assert len(document.inline_shapes) == charted == 3
+
+
+def test_quarter_column_is_left_out_when_no_quarter_is_complete():
+    document = _read(render_docx(make_pack(quarter=False)))
+    summary = _cells(document.tables[0])
+    assert summary[0][:4] == ["Measure", "July 2015", HEADINGS.fytd, HEADINGS.rolling12]
+    assert len(summary[0]) == 8
+    assert all(len(r) == 7 for t in document.tables[1:] for r in _cells(t))
