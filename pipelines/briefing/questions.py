@@ -1,0 +1,258 @@
+"""The questions the office drafts for the Chief Constable: one per measure, strongest signals first.
+
+Each question names the figures (the value, the month, the limit or average it is judged against, the
+districts showing the same signal) and the rule behind it in words, so that the Board can see why it is
+asked. The office edits the drafts before the meeting; those edits are kept elsewhere (``notes``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .. import settings
+from ..catalogue import Measure, catalogue
+from ..errors import ConfigError
+from ..plan.narrative import area_phrase, extreme_phrase, format_number, subject, time_phrase
+from ..plan.periods import month_label, month_number
+from ..plan.status import MeasureStatus
+
+WEIGHTS: dict[str, int] = {
+    "first_priority": 1000,
+    "concern": 400,
+    "neutral": 300,
+    "aspiration": 200,
+    "improvement": 100,
+    "force": 50,
+    "beyond_limits": 40,
+    "shift": 30,
+    "trend": 20,
+    "two_of_three": 10,
+    "each_district": 1,
+}
+"""Why the questions come in this order: each term of ``WEIGHTS`` is added to a signal's strength.
+
+* ``first_priority``: a signal on a measure of the plan's first priority (child sexual exploitation in
+  the bundled plans) comes before anything on the later priorities, such as the share of officers trained,
+  because that is what the Board meets to hold the force to account on.
+* ``concern`` over ``neutral`` over ``aspiration`` over ``improvement``: a significant change the wrong way
+  asks for action; a significant change with no good direction (live investigations) asks what explains it
+  and whether the force has the capacity for it; an aspiration the process limits show will consistently be
+  missed asks for a plan, but is no news in itself; an improvement may ask what worked, last.
+* ``force``: a force-wide signal before a district-only one of the same kind, whatever its rule.
+* the rules, strongest evidence first: a point beyond the process limits, then a shift (a run on one
+  side of the average), a trend, and two of three months near a limit.
+* ``each_district``: among otherwise equal questions, the one more districts share comes first.
+
+The gaps are wide enough that no sum of the smaller terms overturns a larger one (with up to nine districts).
+"""
+
+_SPECIAL = ("concern", "neutral", "improvement")
+_RULE_ORDER = ("beyond_limits", "shift", "trend", "two_of_three", "aspiration")
+
+
+@dataclass(frozen=True)
+class DraftQuestion:
+    """One drafted question: its text, the measure, the areas it names (the lead first), the rule in words,
+    and its strength (the sum of ``WEIGHTS`` that ranks it)."""
+
+    text: str
+    measure_id: str
+    areas: tuple[str, ...]
+    rule: str
+    strength: int
+
+
+@dataclass(frozen=True)
+class _Signal:
+    status: MeasureStatus
+    kind: str   # concern, neutral, improvement or aspiration
+    rule: str   # an SPC rule name, or "aspiration"
+    side: int   # +1 high, -1 low, 0 for an aspiration
+    strength: int
+
+
+def max_questions() -> int:
+    """The ``max_questions`` setting as a whole number; a clear error when it is not one."""
+    text = settings.get("max_questions")
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise ConfigError(f'PCCDASH_MAX_QUESTIONS "{text}" is not a whole number of questions; set it to how many '
+                          "questions to draft for a meeting, such as 6.")
+    return value
+
+
+def signal_strength(kind: str, rule: str, *, is_force: bool, first_priority: bool) -> int:
+    """The strength of one signal on one area, from ``WEIGHTS`` (see the note under it)."""
+    return (WEIGHTS["first_priority"] * first_priority + WEIGHTS[kind] + WEIGHTS["force"] * is_force
+            + WEIGHTS.get(rule, 0))
+
+
+def _signals(status: MeasureStatus, first_priority: bool) -> list[_Signal]:
+    out = []
+    icon = status.variation_icon or ""
+    kind = icon.rsplit("_", 1)[0]
+    if kind in _SPECIAL and status.signal_rule and status.value is not None:
+        side = 1 if icon.endswith("_high") else -1
+        out.append(_Signal(status, kind, status.signal_rule, side,
+                           signal_strength(kind, status.signal_rule, is_force=status.is_force,
+                                           first_priority=first_priority)))
+    # Outside every plan no aspiration is judged, so none is asked about.
+    if status.plan_in_force and status.assurance_icon == "fail" and status.aspiration:
+        out.append(_Signal(status, "aspiration", "aspiration", 0,
+                           signal_strength("aspiration", "aspiration", is_force=status.is_force,
+                                           first_priority=first_priority)))
+    return out
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _limit(value: float | None, measure: Measure) -> str:
+    """A process limit as printed: never below zero, nor a percentage above 100, since no figure can be."""
+    if value is None:
+        return "n/a"
+    value = max(value, 0.0)
+    if measure.kind == "percentage":
+        value = min(value, 100.0)
+    return format_number(value, measure, decimals=1)
+
+
+def _run(status: MeasureStatus) -> int:
+    """Months in the run (shift, trend) or near the limit (two of three) behind the reporting month's signal."""
+    chart = status.spc
+    return chart.run_length(len(chart) - 1) if len(chart) else 0
+
+
+def rule_words(signal: _Signal) -> str:
+    """The rule behind a signal, as the Board is told it."""
+    high = signal.side > 0
+    if signal.rule == "beyond_limits":
+        return "a point beyond the process limits"
+    if signal.rule == "shift":
+        return f"a run of {_run(signal.status)} months {'above' if high else 'below'} the average"
+    if signal.rule == "trend":
+        return f"a trend of {_run(signal.status)} months, each {'higher' if high else 'lower'} than the one before"
+    if signal.rule == "two_of_three":
+        return f"two of three months near the {'upper' if high else 'lower'} process limit"
+    return "the process limits show the aspiration will consistently be missed"
+
+
+def _lead_clause(signal: _Signal, m: Measure) -> str:
+    """What the lead area's chart shows, with the limit or average it is judged against."""
+    s, high = signal.status, signal.side > 0
+    if signal.rule == "beyond_limits":
+        return (f"{'above the upper' if high else 'below the lower'} process limit "
+                f"({_limit(s.upper if high else s.lower, m)})")
+    if signal.rule == "shift":
+        return (f"{'above' if high else 'below'} the average ({format_number(s.mean, m, decimals=1)}) for "
+                f"{_run(s)} months in a row")
+    if signal.rule == "trend":
+        return f"{'higher' if high else 'lower'} than the month before for {max(_run(s) - 1, 1)} months in a row"
+    if signal.rule == "two_of_three":
+        return (f"close to or {'above the upper' if high else 'below the lower'} process limit "
+                f"({_limit(s.upper if high else s.lower, m)}) in {_run(s)} of the last 3 months")
+    return (f"against an aspiration of {s.aspiration}: its process limits ({_limit(s.lower, m)} to "
+            f"{_limit(s.upper, m)}) show the aspiration will consistently be missed unless the process changes")
+
+
+def _others_clause(rule: str, side: int, signals: list[_Signal], m: Measure, first: bool) -> str:
+    """The districts sharing the lead's kind of signal under one rule, each with its figure."""
+    names = _and([f"{g.status.area} ({format_number(g.status.value, m)})" for g in signals])
+    many = len(signals) > 1
+    their, s_ = ("their", "s") if many else ("its", "")
+    also = "also " if first else ""
+    high = side > 0
+    if rule == "beyond_limits":
+        where = f"{'above' if high else 'below'} {their} {'upper' if high else 'lower'} process limit{s_}"
+    elif rule == "shift":
+        runs = [_run(g.status) for g in signals]
+        at_least = "at least " if len(set(runs)) > 1 else ""
+        where = f"{'above' if high else 'below'} {their} average{s_} for {at_least}{min(runs)} months in a row"
+    elif rule == "trend":
+        where = f"{'rising' if high else 'falling'} month after month"
+    elif rule == "two_of_three":
+        where = (f"close to or {'above' if high else 'below'} {their} {'upper' if high else 'lower'} "
+                 f"process limit{s_} in two or more of the last 3 months")
+    else:
+        where = "set to miss it"
+    return f"{names} {also}{where}"
+
+
+_ASK = {
+    ("concern", 1): "What explains the rise, and what is being done to reverse it?",
+    ("concern", -1): "What explains the fall, and what is being done to reverse it?",
+    ("neutral", 1): "What explains the rise, and does the force have the capacity to meet it?",
+    ("neutral", -1): "What explains the fall, and what does it mean for the capacity the force needs?",
+    ("improvement", 1): "What has worked, and how will it be kept up?",
+    ("improvement", -1): "What has worked, and how will it be kept up?",
+    ("aspiration", 0): "What is being done so that the aspiration is met, and by when?",
+}
+
+
+def _question(lead: _Signal, same: list[_Signal], signals: list[_Signal]) -> str:
+    s = lead.status
+    m = catalogue().get(s.measure_id)
+    when = month_label(month_number(s.month))
+    was = "was" if m.kind == "percentage" else "were"
+    head = (f"{subject(m)} {area_phrase(s.area, s.is_force)} {was} {format_number(s.value, m)} "
+            f"{time_phrase(m, when)}")
+    clause = _lead_clause(lead, m)
+    if lead.kind in _SPECIAL:
+        chart = s.spc
+        extreme = extreme_phrase(chart.values, chart.months, lead.side)
+        if extreme:
+            clause = f"{extreme} and {clause}"
+    parts = []
+    for rule in _RULE_ORDER:
+        group = [g for g in same if g.rule == rule]
+        if group:
+            parts.append(_others_clause(rule, lead.side, group, m, first=not parts))
+    text = f"{head}, {clause}"
+    if parts:
+        text += ", with " + (parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])}, and {parts[-1]}")
+    ask = _ASK[(lead.kind, lead.side)]
+    if lead.kind == "aspiration" and any(g.status is s and g.kind == "improvement" for g in signals):
+        ask = "It is improving significantly, but what more is being done so that the aspiration is met, and by when?"
+    return f"{text}. {ask}"
+
+
+def draft_questions(statuses: Iterable[MeasureStatus], limit: int | None = None) -> list[DraftQuestion]:
+    """The drafted questions for one meeting's statuses, strongest first, at most ``limit`` of them.
+
+    One question per measure: the strongest signal of any of its areas leads (the force's, when the force
+    shows the strongest kind of signal), and the districts showing the same kind of signal the same way
+    are named inside it with their figures. ``limit`` defaults to the ``max_questions`` setting. None
+    when nothing signals. In a month with no plan in force only the charts' signals are asked about.
+    """
+    limit = max_questions() if limit is None else max(limit, 0)
+    statuses = list(statuses)
+    if not statuses:
+        return []
+    first = statuses[0].priority  # statuses come in plan order, the first priority's measures first
+    by_measure: dict[str, list[MeasureStatus]] = {}
+    for s in statuses:
+        by_measure.setdefault(s.measure_id, []).append(s)
+    drafts: list[DraftQuestion] = []
+    for measure_id, group in by_measure.items():
+        signals = [g for s in group for g in _signals(s, s.priority == first)]
+        if not signals:
+            continue
+        lead = max(signals, key=lambda g: g.strength)  # the first of equals: the force, then plan order
+        same = [g for g in signals if g.kind == lead.kind and g.side == lead.side and g.status is not lead.status]
+        drafts.append(DraftQuestion(
+            text=_question(lead, same, signals), measure_id=measure_id,
+            areas=(lead.status.area, *dict.fromkeys(g.status.area for g in same)), rule=rule_words(lead),
+            strength=lead.strength + WEIGHTS["each_district"] * len(same)))
+    drafts.sort(key=lambda d: -d.strength)  # stable: equal strengths keep plan order
+    unique = list({d.text: d for d in drafts}.values())  # texts name their measure, so this is a safeguard
+    return unique[:limit]
+
+
+def question_texts(statuses: Iterable[MeasureStatus], limit: int | None = None) -> list[str]:
+    """The drafted questions' texts, strongest first (what the pack and the briefing page show)."""
+    return [d.text for d in draft_questions(statuses, limit)]
