@@ -84,8 +84,10 @@ def variation_words(status) -> str:
 
 
 def drafted_questions(statuses) -> list[str]:
-    """The plan's drafted questions, each once, in plan order."""
-    return list(dict.fromkeys(q for s in statuses for q in s.questions))
+    """The questions drafted for the Chief Constable, strongest signals first (see briefing.questions)."""
+    from .questions import question_texts
+
+    return question_texts(statuses)
 
 
 def build_pack(con: duckdb.DuckDBPyConnection, meeting: dt.date, generated_by: str) -> Pack:
