@@ -22,12 +22,17 @@ demo: setup  ## build the sample warehouse, then serve the dashboard on http://l
 serve: setup  ## serve the dashboard on the existing warehouse
 	$(BIN)/pccdash serve $(SERVE_ARGS)
 
-# The browser tests drive Debian's chromium (Playwright downloads no browser of its own).
-browser-deps:  ## install chromium for the browser tests, if it is missing
+# The browser tests drive Debian's chromium (Playwright downloads no browser of its own); the pack's
+# print-quality tests draw its pages with poppler's pdftoppm.
+browser-deps:  ## install chromium for the browser tests and poppler-utils for the pack's page images, if missing
 	@command -v chromium >/dev/null || { \
 	  if [ "$$(id -u)" -eq 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; \
 	  else echo "chromium is missing: install it as root (apt-get install chromium)" >&2; exit 1; fi; \
 	  $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+	@command -v pdftoppm >/dev/null || { \
+	  if [ "$$(id -u)" -eq 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; \
+	  else echo "pdftoppm is missing: install it as root (apt-get install poppler-utils)" >&2; exit 1; fi; \
+	  $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y poppler-utils; }
 
 test: setup browser-deps  ## the whole test suite
 	$(BIN)/python -m pytest -q
