@@ -37,6 +37,7 @@ ACTIONS = {
     "supersede": "marked a refused file withdrawn or superseded",
     "finish_switch": "finished switching the public side to a publication or withdrawal a stop had interrupted",
     "spc_history": "noticed a new version of the SPC history (baselines, rebases, chart settings)",
+    "produce_pack": "produced a briefing pack (PDF, HTML and Word), kept in the archive",
 }
 CHANNELS = ("app", "cli", "system")
 # How an action was done, in words; the operating-system account follows where there is one.
