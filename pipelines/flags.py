@@ -9,7 +9,9 @@ briefing, the measure page and the pack all show the same caveats next to the sa
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
@@ -18,6 +20,7 @@ from . import audit
 from .access import require
 from .catalogue import catalogue, force
 from .errors import PccDashError
+from .public import month_text, months_phrase
 from .warehouse import utc_now
 
 SCOPES = ("figure", "district_month", "file")
@@ -107,30 +110,82 @@ def flags(con: duckdb.DuckDBPyConnection, *, open_only: bool = False) -> pd.Data
 # Each open flag and each contract warning, on every current figure it touches. A district-month flag
 # touches every measure of that district and month; a file flag every figure whose current value came
 # from the file; a contract warning only the figure from the file (or accepted-figures run) it was about.
+# The parts come out raw (scope, who, when, rule, message): the words are put together in Python, so
+# that a page, the pack and a message stored by an older load all read the same way.
 CAVEATS_SQL = """
-SELECT strftime(x.period, '%Y-%m') AS period, x.district, x.measure, 'flag' AS kind,
-       'Flagged by ' || f.raised_by || ' on ' || strftime(f.raised_at, '%Y-%m-%d') || ': ' || f.reason
-           || CASE WHEN f.blocking THEN ' (blocks approval)' ELSE '' END AS text,
-       f.blocking, f.flag_id
+SELECT strftime(x.period, '%Y-%m') AS period, x.district, x.measure, 'flag' AS kind, f.blocking, f.flag_id,
+       f.scope, f.file_id, r.name AS file_name, f.raised_by, f.raised_at, f.reason,
+       NULL::VARCHAR AS rule_id, NULL::VARCHAR AS message
 FROM figure_flag f
 JOIN figure x ON (f.scope = 'figure' AND x.period = f.period AND x.district = f.district AND x.measure = f.measure)
               OR (f.scope = 'district_month' AND x.period = f.period AND x.district = f.district)
               OR (f.scope = 'file' AND x.file_id = f.file_id)
+LEFT JOIN file_registry r ON r.file_id = f.file_id
 WHERE f.resolved_at IS NULL {flag_filter}
 UNION ALL
-SELECT DISTINCT strftime(c.period, '%Y-%m'), c.district, c.measure, 'check',
-       'Data check (' || c.rule_id || '): ' || c.message, false, NULL
+SELECT DISTINCT strftime(c.period, '%Y-%m'), c.district, c.measure, 'check', false, NULL,
+       'figure', NULL, NULL, NULL, NULL, NULL, c.rule_id, c.message
 FROM figure_caveat c
 JOIN figure x ON x.period = c.period AND x.district = c.district AND x.measure = c.measure
              AND (c.file_id = x.file_id OR c.file_id IS NULL)
 WHERE true {check_filter}
-ORDER BY 1, 2, 3, 4 DESC, 5
 """
+
+CAVEAT_COLUMNS = ["period", "district", "measure", "kind", "text", "blocking", "flag_id", "scope", "file_id",
+                  "file_name"]
+
+# What a data check is called where people read it; a rule not named here reads as its id in words.
+CHECK_TITLES = {
+    "month_on_month_change": "month-on-month change",
+    "percentage_matches_its_parts": "percentage against its parts",
+    "published_month_changed": "change to a published month",
+    "every_district_every_month": "every district every month",
+    "month_republished": "month republished by police.uk",
+    "lsoa_code_with_location": "area code with a location",
+}
+
+_YEAR_MONTH = re.compile(r"(?<![\w-])(\d{4})-(0[1-9]|1[0-2])(?![\w-])")
+
+
+def day_words(stamp: object) -> str:
+    """'2 March 2026'."""
+    ts = pd.Timestamp(stamp)
+    return f"{ts.day} {ts:%B %Y}"
+
+
+def readable_check_message(message: str) -> str:
+    """A stored data-check message in words: measure ids as the measure's name, YYYY-MM as "July 2015".
+
+    Loads since the contract named measures store names already; older ones stored ids and months as
+    YYYY-MM, and still stand in the warehouse beside their figures."""
+    cat = catalogue()
+    ids = sorted(cat.ids(), key=len, reverse=True)
+    if ids:
+        pattern = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, ids)) + r")(?!\w)")
+        message = pattern.sub(lambda m: cat.get(m.group(1)).short_name, message)
+    return _YEAR_MONTH.sub(lambda m: month_text(f"{m.group(1)}-{m.group(2)}"), message)
+
+
+def check_title(rule_id: str) -> str:
+    return CHECK_TITLES.get(rule_id) or rule_id.replace("_", " ")
+
+
+def _flag_note(row) -> str:
+    return f"flagged by {row.raised_by} on {day_words(row.raised_at)}" + ("; blocks approval" if row.blocking else "")
+
+
+def _figure_text(row) -> str:
+    """The caveat as it reads beside the one figure it touches."""
+    if row.kind == "check":
+        return f"Data check, {check_title(row.rule_id)}: {readable_check_message(row.message)}"
+    return (f"Flagged by {row.raised_by} on {day_words(row.raised_at)}: {row.reason}"
+            + (" (blocks approval)" if row.blocking else ""))
 
 
 def caveats(con: duckdb.DuckDBPyConnection, *, measure: str | None = None, start: object = None,
             end: object = None) -> pd.DataFrame:
-    """Caveats per figure: period (YYYY-MM), district, measure, kind (flag | check), text, blocking, flag_id."""
+    """Caveats per figure: period (YYYY-MM), district, measure, kind (flag | check), text, blocking, flag_id,
+    scope (figure | district_month | file: how far a flag reaches), file_id and file_name (a file flag's)."""
     conds, params = [], []
     for column, op, value in (("measure", "=", measure), ("period", ">=", start), ("period", "<=", end)):
         if value is None:
@@ -138,7 +193,11 @@ def caveats(con: duckdb.DuckDBPyConnection, *, measure: str | None = None, start
         conds.append(f" AND x.{column} {op} ?")
         params.append(value if column == "measure" else _as_month(value))
     where = "".join(conds)
-    return con.execute(CAVEATS_SQL.format(flag_filter=where, check_filter=where), params + params).df()
+    raw = con.execute(CAVEATS_SQL.format(flag_filter=where, check_filter=where), params + params).df()
+    raw["text"] = [_figure_text(r) for r in raw.itertuples(index=False)] if len(raw) else []
+    raw["flag_first"] = raw["kind"] != "flag"
+    raw = raw.sort_values(["period", "district", "measure", "flag_first", "text"], ignore_index=True)
+    return raw[CAVEAT_COLUMNS + ["raised_by", "raised_at", "reason", "rule_id", "message"]]
 
 
 def caveats_by_figure(frame: pd.DataFrame) -> dict[tuple[str, str, str], list[str]]:
@@ -153,3 +212,88 @@ def force_caveats(frame: pd.DataFrame, period: str, measure: str) -> list[str]:
     """A force figure sums its districts, so it carries each district's caveats, named."""
     rows = frame[(frame["period"] == period) & (frame["measure"] == measure)]
     return [f"{r.district}: {r.text}" for r in rows.itertuples(index=False)]
+
+
+@dataclass
+class ArrangedCaveats:
+    """A period's caveats, each said once where it applies."""
+
+    general: list[str] = field(default_factory=list)  # a whole file or a district's month: said before any measure
+    by_measure: dict[str, list[str]] = field(default_factory=dict)  # measure id -> said once under the measure
+    # (measure id, district or the force's short name) -> everything touching that figure, for a marker
+    by_figure: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+
+
+def names_phrase(names: list[str]) -> str:
+    """'Barnsley', 'Barnsley and Rotherham', 'Barnsley, Rotherham and Sheffield'."""
+    names = list(dict.fromkeys(names))
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def arrange_caveats(cav: pd.DataFrame, period: object, measure_ids: list[str],
+                    districts: list[str]) -> ArrangedCaveats:
+    """The caveats of `caveats()` for one month, arranged so that each is said once where it applies.
+
+    A file flag or a district-month flag is said once in `general`, naming what it covers; a flag on one
+    figure and a data-check warning are said under their measure, the districts named in the sentence,
+    and the same words on several districts are said once with them all named."""
+    key = f"{_as_month(period):%Y-%m}"
+    order = {d: i for i, d in enumerate(districts)}
+    out = ArrangedCaveats(by_measure={m: [] for m in measure_ids})
+    if cav is None or cav.empty:
+        return out
+    # every month a file flag touches, for naming the file's reach; the rest is about the one month
+    flag_months: dict[int, list[str]] = {}
+    for row in cav[cav["kind"] == "flag"].itertuples(index=False):
+        flag_months.setdefault(int(row.flag_id), []).append(row.period)
+    rows = cav[(cav["period"] == key) & cav["measure"].isin(measure_ids) & cav["district"].isin(districts)]
+    rows = rows.assign(_d=rows["district"].map(order)).sort_values(["_d"], kind="stable")
+
+    wide = rows[(rows["kind"] == "flag") & rows["scope"].isin(["file", "district_month"])]
+    wide = wide.assign(_file=(wide["scope"] != "file").astype(int)).sort_values(["_file", "flag_id"], kind="stable")
+    said: dict[int, str] = {}
+    for row in wide.itertuples(index=False):
+        if int(row.flag_id) in said:
+            continue
+        if row.scope == "file":
+            where = f"On every figure from the file {row.file_name} ({months_phrase(flag_months[int(row.flag_id)])})"
+        else:
+            where = f"On every figure for {row.district} in {month_text(key)}"
+        said[int(row.flag_id)] = f"{where}: {row.reason} ({_flag_note(row)})"
+        out.general.append(said[int(row.flag_id)])
+
+    for measure_id in measure_ids:
+        name = catalogue().get(measure_id).short_name
+        mine = rows[(rows["measure"] == measure_id) & ~rows["flag_id"].isin(list(said))]
+        groups: dict[tuple, list] = {}
+        for row in mine.itertuples(index=False):
+            if row.kind == "flag":
+                group = ("flag", row.reason, row.raised_by, day_words(row.raised_at), bool(row.blocking))
+            else:
+                # the district's own name stands in for any district, so that one finding on several reads once
+                words = readable_check_message(row.message).replace(row.district, "\0")
+                group = ("check", check_title(row.rule_id), words)
+            groups.setdefault(group, []).append(row)
+        texts: list[str] = []
+        for group, members in groups.items():
+            named = names_phrase([r.district for r in members])
+            if group[0] == "flag":
+                texts.append(f"{name} for {named} in {month_text(key)}: {members[0].reason} ({_flag_note(members[0])})")
+            elif "\0" in group[2]:
+                texts.append(f"Data check, {group[1]}: {group[2].replace(chr(0), named)}")
+            else:
+                texts.append(f"Data check, {group[1]} ({named}): {group[2]}")
+        out.by_measure[measure_id] = [t for t in dict.fromkeys(texts) if t not in out.general]
+
+    for row in rows.itertuples(index=False):
+        found = out.by_figure.setdefault((row.measure, row.district), [])
+        if row.text not in found:
+            found.append(row.text)
+    # the force's figure sums its districts, so it carries their caveats, each counted once as arranged
+    whole = force().force_short_name
+    for measure_id in measure_ids:
+        touching = wide[wide["measure"] == measure_id]["flag_id"].astype(int)
+        texts = list(dict.fromkeys(said[f] for f in touching)) + out.by_measure[measure_id]
+        if texts:
+            out.by_figure[(measure_id, whole)] = texts
+    return out
