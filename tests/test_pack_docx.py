@@ -10,6 +10,8 @@ import pytest
 from handmade_pack import FILE_CAVEAT, HEADINGS, MARKING, QUESTIONS, make_pack
 
 from pipelines.briefing.docx import NBSP, render_docx
+from pipelines.briefing.render import GENERAL_CAVEATS_HEADING
+from pipelines.briefing.tables import CHANGE_HEADING
 
 
 def _read(data: bytes):
@@ -33,7 +35,7 @@ def document(pack):
 def test_summary_table_holds_each_measures_headline_figures_under_the_meetings_headings(document):
     summary = _cells(document.tables[0])
     assert summary[0][:5] == ["Measure", HEADINGS.month, HEADINGS.quarter, HEADINGS.fytd, HEADINGS.rolling12]
-    assert summary[0][5:] == ["Change on the 12 months to July 2014", "Variation", "Assurance", "Aspiration"]
+    assert summary[0][5:] == [CHANGE_HEADING, "Variation", "Assurance", "Aspiration"]
     by_name = {r[0]: r for r in summary[1:]}
     assert [by_name[n][4] for n in ("CSE arrests", "Arrests for grooming", "CSE charges",
                                     "Live CSE investigations")] == ["460", "76", "54", "155"]
@@ -48,7 +50,7 @@ def test_every_measure_priority_and_question_is_a_real_heading_or_list_item_in_t
     paras = [(p.style.name, p.text) for p in document.paragraphs]
     headings = [(s, t) for s, t in paras if s.startswith("Heading") or s == "Title"]
     expected = [("Title", "Briefing pack for the Public Accountability Board, 20 August 2015"),
-                ("Heading 1", "On every figure this month"), ("Heading 1", "Summary")]
+                ("Heading 1", GENERAL_CAVEATS_HEADING), ("Heading 1", "Summary")]
     for priority in pack.priorities:
         expected.append(("Heading 1", priority))
         expected += [("Heading 2", m.name) for m in pack.measures if m.priority == priority]
@@ -58,7 +60,8 @@ def test_every_measure_priority_and_question_is_a_real_heading_or_list_item_in_t
     text = "\n".join(t for _, t in paras)
     for needle in (FILE_CAVEAT, "Aspiration: At least 60 charges a year", "Arrests rose after the Jay report.",
                    "Sheffield's July return was resent on 5 August.", "Too few months to chart.",
-                   "Rotherham: 12 months to July 2014: 10 of 12 months reported", "Generated on 14 August 2015",
+                   "Months missing: Rotherham: 12 months to July 2014: 10 of 12 months reported.",
+                   "Generated on 14 August 2015",
                    pack.data_version, pack.notices[0], pack.banner):
         assert needle in text, needle
     assert text.index("Summary") < text.index("CSE arrests") < text.index("Questions for the Chief Constable")

@@ -13,22 +13,25 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from .model import HeadlinePeriods, Pack, PackMeasure, PackRow
+from .model import Pack, PackMeasure
 from .render import (
     EVENTS_HEADING,
+    GENERAL_CAVEATS_HEADING,
     NO_COMMENTARY,
     PROVISIONAL_NOTE,
+    SUMMARY_HEADING,
     TOO_FEW_MONTHS,
-    _assurance,
     _commentary_lead,
     _generated,
     _is_provisional,
     _paragraphs,
     _period,
+    _period_line,
     _png,
     _questions_lead,
     _title,
 )
+from .tables import area_table, incomplete_notes, summary_table
 
 FONT = "Arial"
 BODY_PT = 11
@@ -37,13 +40,10 @@ MARGIN = Mm(15)
 TEXT_WIDTH_MM = 180                 # A4's 210 mm less the two margins
 HEADER_FILL = "E8ECF1"
 NBSP = "\u00a0"
-EVERY_FIGURE = "On every figure this month"
-SUMMARY = "Summary"
 QUESTIONS = "Questions for the Chief Constable"
 NO_CAVEATS = "No caveats on this measure for the period."
-# Column widths in millimetres; each table's add up to the text width, so Word never squeezes a figure.
-SUMMARY_WIDTHS = {"name": 26, "figure": 14, "change": 22, "variation": 24, "assurance": 24, "aspiration": 28}
-AREA_WIDTHS = {"name": 28, "figure": 16, "change": 24, "variation": 32, "assurance": 32}
+# Column widths in millimetres, fixed for figures so that Word never squeezes one; words share what is left.
+FIGURE_MM, CHANGE_MM = 14, 22
 
 
 def render_docx(pack: Pack) -> bytes:
@@ -65,12 +65,14 @@ def render_docx(pack: Pack) -> bytes:
     for notice in pack.notices:
         _para(doc, notice, fill="FFF4EC")
     if pack.caveats:
-        doc.add_heading(EVERY_FIGURE, level=1)
+        doc.add_heading(GENERAL_CAVEATS_HEADING, level=1)
         for caveat in pack.caveats:
             doc.add_paragraph(caveat, style="List Bullet")
 
-    doc.add_heading(SUMMARY, level=1)
-    _summary_table(doc, pack)
+    if pack.headings is not None:
+        doc.add_heading(SUMMARY_HEADING, level=1)
+        _summary_table(doc, pack)
+        _para(doc, _period_line(pack), italic=True, size=BODY_PT - 1)
 
     for priority in pack.priorities:
         doc.add_heading(priority, level=1)
@@ -102,58 +104,30 @@ def figure(text: str) -> str:
     return str(text).replace(" ", NBSP)
 
 
-def _period_columns(h: HeadlinePeriods | None) -> list[tuple[str, str]]:
-    """(heading, PackRow field) for each headline period the pack has: the quarter only when one is complete."""
-    if h is None:
-        return [("Month", "month"), ("Quarter", "quarter"), ("Year to date", "fytd"), ("12 months", "rolling12")]
-    out = [(h.month, "month")]
-    if h.quarter:
-        out.append((h.quarter, "quarter"))
-    return [*out, (h.fytd, "fytd"), (h.rolling12, "rolling12")]
-
-
-def _change_heading(h: HeadlinePeriods | None) -> str:
-    return f"Change on the {h.rolling12_before[0].lower()}{h.rolling12_before[1:]}" if h and h.rolling12_before \
-        else "Change on the 12 months before"
+def _widths(headings: list[str], words: int, first: float) -> list[float]:
+    """The first column, the figures (the last of them the change), then `words` columns of words sharing the
+    rest of the text width."""
+    figures = [*([FIGURE_MM] * (len(headings) - 2 - words)), CHANGE_MM]
+    share = (TEXT_WIDTH_MM - first - sum(figures)) / words
+    return [first, *figures, *([share] * words)]
 
 
 def _summary_table(doc, pack: Pack) -> None:
-    periods = _period_columns(pack.headings)
-    headings = ["Measure", *(p for p, _ in periods), _change_heading(pack.headings), "Variation", "Assurance",
-                "Aspiration"]
-    w = SUMMARY_WIDTHS
-    widths = [w["name"], *(w["figure"] for _ in periods), w["change"], w["variation"], w["assurance"],
-              w["aspiration"]]
-    widths[0] += TEXT_WIDTH_MM - sum(widths)  # a quarter left out gives its room to the measure's name
-    rows = []
-    for m in pack.measures:
-        r = m.force_row
-        rows.append([m.name, *(figure(getattr(r, f)) for _, f in periods), figure(r.rolling12_change),
-                     r.variation, _assurance(r), m.aspiration or "None set"])
-    _table(doc, headings, rows, widths, caption=f"Every measure for {pack.force}")
+    headings, rows = summary_table(pack)
+    words = 3  # variation, assurance, aspiration
+    rows = [[r[0], *(figure(c) for c in r[1:-words]), *r[-words:]] for r in rows]
+    _table(doc, headings, rows, _widths(headings, words, first=26), caption=f"Every measure for {pack.force}: headline "
+           "figures, variation, assurance and aspiration")
 
 
 def _area_table(doc, pack: Pack, m: PackMeasure) -> None:
-    periods = _period_columns(pack.headings)
-    headings = ["Area", *(p for p, _ in periods), _change_heading(pack.headings), "Variation", "Assurance"]
-    w = AREA_WIDTHS
-    widths = [w["name"], *(w["figure"] for _ in periods), w["change"], w["variation"], w["assurance"]]
-    widths[0] += TEXT_WIDTH_MM - sum(widths)
-    rows = [[r.area, *(figure(getattr(r, f)) for _, f in periods), figure(r.rolling12_change), r.variation,
-             _assurance(r)] for r in m.rows]
-    _table(doc, headings, rows, widths, caption=f"{m.name} ({m.unit}): force and districts")
-    for note in incomplete_notes(m.rows):
-        _para(doc, note, italic=True, size=TABLE_PT + 0.5)
-
-
-def incomplete_notes(rows: list[PackRow]) -> list[str]:
-    """Each incomplete-period note once: alone when it holds for every area, else with the areas it holds for."""
-    areas: dict[str, list[str]] = {}
-    for r in rows:
-        for note in r.incomplete:
-            areas.setdefault(note, []).append(r.area)
-    everyone = [r.area for r in rows]
-    return [note if names == everyone else f"{', '.join(names)}: {note}" for note, names in areas.items()]
+    headings, rows = area_table(pack, m)
+    words = 2  # variation, assurance
+    rows = [[r[0], *(figure(c) for c in r[1:-words]), *r[-words:]] for r in rows]
+    _table(doc, headings, rows, _widths(headings, words, first=28), caption=f"{m.name} ({m.unit}): force and districts")
+    notes = incomplete_notes(m)
+    if notes:
+        _para(doc, "Months missing: " + "; ".join(notes) + ".", italic=True, size=TABLE_PT + 0.5)
 
 
 def _table(doc, headings: list[str], rows: list[list[str]], widths_mm: list[float], caption: str) -> None:

@@ -1,0 +1,135 @@
+"""Every pack produced is kept: its PDF, HTML and Word files come back byte for byte, however many packs follow,
+with who produced it, when and from which load; producing one is on the audit trail, in the same transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+
+import docx
+import pytest
+from handmade_pack import make_pack
+
+from pipelines import audit, filestore, warehouse
+from pipelines.access import NotAllowed
+from pipelines.briefing import archive
+from pipelines.briefing import pack as pack_module
+from pipelines.briefing.version import NO_LOAD, data_version
+
+ANALYST = audit.system_actor("analyst@example.org")
+MEETING = dt.date(2015, 8, 20)
+
+
+@pytest.fixture
+def handmade(monkeypatch):
+    """The pack drawn is the handmade one, so the archive is checked apart from how a pack is gathered."""
+    made = []
+
+    def build(con, meeting, generated_by):
+        made.append(generated_by)
+        p = make_pack()
+        p.generated_by = generated_by
+        p.generated_at = dt.datetime(2015, 8, 14, 9, len(made))  # each production differs from the one before
+        for m in p.measures:  # charts are what take the time to draw, and the archive keeps bytes whatever they are
+            m.chart = None
+        return p
+
+    monkeypatch.setattr(pack_module, "build_pack", build)
+    return made
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def test_each_format_comes_back_unchanged_after_a_later_production(con, db, handmade):
+    first = archive.produce(con, db, MEETING, ANALYST)
+    second = archive.produce(con, db, "2015-08-20", audit.system_actor("pcc@example.org"))
+    assert second.pack_id != first.pack_id
+    for fmt in archive.FORMATS:
+        assert sha(second.contents[fmt]) != sha(first.contents[fmt]), "the later pack is another one"
+        name, data = archive.fetch(con, db, first.pack_id, fmt)
+        assert name == f"pab-briefing-2015-08-20.{fmt}"
+        assert sha(data) == sha(first.contents[fmt]) == first.production.files[fmt].sha256
+        assert len(data) == first.production.files[fmt].size_bytes
+    assert first.contents["pdf"].startswith(b"%PDF") and b"<!DOCTYPE html>" in first.contents["html"]
+    assert "460" in "\n".join(c.text for t in docx.Document(io.BytesIO(first.contents["docx"])).tables
+                               for r in t.rows for c in r.cells)
+
+
+def test_the_archive_lists_productions_newest_first_with_who_when_and_the_data_version(con, db, handmade):
+    archive.produce(con, db, MEETING, ANALYST)
+    archive.produce(con, db, dt.date(2015, 9, 17), audit.system_actor("pcc@example.org"))
+    kept = archive.archived(con)
+    assert [(p.meeting, p.produced_by) for p in kept] == [(dt.date(2015, 9, 17), "pcc@example.org"),
+                                                          (MEETING, "analyst@example.org")]
+    assert all(set(p.files) == set(archive.FORMATS) for p in kept)
+    assert [p.meeting for p in archive.archived(con, MEETING)] == [MEETING]
+    assert kept[0].data_version == make_pack().data_version
+    table = archive.readable(kept)
+    assert list(table.columns) == ["Pack", "Meeting", "Produced by", "Produced (UTC)", "Figures from", "Files"]
+    assert table["Files"].tolist() == ["PDF, HTML, Word"] * 2
+    assert "None" not in table.to_string() and "nan" not in table.to_string()
+
+
+def test_producing_a_pack_is_on_the_audit_trail(con, db, handmade):
+    made = archive.produce(con, db, MEETING, ANALYST)
+    trail = audit.events(con, action="produce_pack")
+    assert trail["identity"].tolist() == ["analyst@example.org"]
+    assert trail["subject"].tolist() == [f"pack {made.pack_id} for the meeting of 2015-08-20"]
+    assert handmade == ["analyst@example.org"], "the pack says who produced it"
+
+
+def test_a_failure_while_recording_keeps_no_row_and_no_event(con, db, handmade, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(audit, "record", broken)
+    with pytest.raises(RuntimeError):
+        archive.produce(con, db, MEETING, ANALYST)
+    assert con.execute("SELECT count(*) FROM pack_file").fetchall() == [(0,)]
+    assert archive.archived(con) == []
+
+
+def test_a_tampered_archived_file_is_refused_and_an_unknown_pack_is_explained(con, db, handmade):
+    made = archive.produce(con, db, MEETING, ANALYST)
+    filestore.path_of(db, made.production.files["pdf"].sha256).write_bytes(b"%PDF forged")
+    with pytest.raises(filestore.StoredFileAltered):
+        archive.fetch(con, db, made.pack_id, "pdf")
+    with pytest.raises(archive.PackNotArchived, match='"pccdash packs" lists'):
+        archive.fetch(con, db, 999, "pdf")
+    with pytest.raises(archive.PackNotArchived, match="one of pdf, html, docx"):
+        archive.fetch(con, db, made.pack_id, "odt")
+
+
+def test_an_account_without_a_role_may_not_produce_a_pack(con, db, handmade):
+    with pytest.raises(NotAllowed):
+        archive.produce(con, db, MEETING, audit.app_actor({"email": "visitor@example.org"}))
+    assert handmade == []
+
+
+def test_the_data_version_names_the_latest_accepted_load(con):
+    assert data_version(con) == NO_LOAD
+    for name, outcome in (("2015-06.csv", "accepted"), ("2015-07.csv", "accepted"), ("bad.csv", "rejected")):
+        con.execute("INSERT INTO file_registry (sha256, name, size_bytes, received_at, outcome) VALUES "
+                    "(?, ?, 1, TIMESTAMP '2015-08-05 09:12:00', ?)", [name, name, outcome])
+    assert data_version(con) == 'Figures as loaded up to load 2, "2015-07.csv", received 2015-08-05 09:12 UTC.'
+
+
+@pytest.mark.slow
+def test_the_sample_warehouses_pack_for_20_august_2015_is_archived_with_its_headline_figures(sample_db, tmp_path):
+    from dashboard_helpers import copy_warehouse
+
+    db = copy_warehouse(sample_db, tmp_path)
+    with warehouse.connect(db) as con:
+        made = archive.produce(con, db, MEETING, ANALYST)
+    with warehouse.connect_read_only(db) as con:
+        for fmt in archive.FORMATS:
+            _, data = archive.fetch(con, db, made.pack_id, fmt)
+            assert data == made.contents[fmt]
+    document = docx.Document(io.BytesIO(made.contents["docx"]))
+    cells = " | ".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    for figure in ("460", "76", "54", "22", "155", "46"):
+        assert f"| {figure} |" in cells, figure
+    assert "load" in made.production.data_version
