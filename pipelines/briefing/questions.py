@@ -15,6 +15,7 @@ from ..catalogue import Measure, catalogue
 from ..errors import ConfigError
 from ..plan.narrative import area_phrase, extreme_phrase, format_number, subject, time_phrase
 from ..plan.periods import month_label, month_number
+from ..plan.spc import RULES
 from ..plan.status import MeasureStatus
 
 WEIGHTS: dict[str, int] = {
@@ -88,7 +89,7 @@ def max_questions() -> int:
 def signal_strength(kind: str, rule: str, *, is_force: bool, first_priority: bool) -> int:
     """The strength of one signal on one area, from ``WEIGHTS`` (see the note under it)."""
     return (WEIGHTS["first_priority"] * first_priority + WEIGHTS[kind] + WEIGHTS["force"] * is_force
-            + WEIGHTS.get(rule, 0))
+            + (WEIGHTS[rule] if rule in RULES else 0))
 
 
 def _signals(status: MeasureStatus, first_priority: bool) -> list[_Signal]:
@@ -215,6 +216,9 @@ def _question(lead: _Signal, same: list[_Signal], signals: list[_Signal]) -> str
     text = f"{head}, {clause}"
     if parts:
         text += ", with " + (parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])}, and {parts[-1]}")
+    if lead.kind in _SPECIAL and any(g.status is s and g.kind == "aspiration" for g in signals):
+        text += (f". Its process limits ({_limit(s.lower, m)} to {_limit(s.upper, m)}) show the aspiration "
+                 f"({s.aspiration}) will consistently be missed")
     ask = _ASK[(lead.kind, lead.side)]
     if lead.kind == "aspiration" and any(g.status is s and g.kind == "improvement" for g in signals):
         ask = "It is improving significantly, but what more is being done so that the aspiration is met, and by when?"
