@@ -3,7 +3,8 @@
 A flag is raised on one figure, on a district's month (every measure), or on a whole file (every
 figure whose current value came from it). It stays open, through restarts and re-loads, until someone
 resolves it with a note. `caveats()` gathers open flags and contract warnings per figure, so the
-briefing, the measure page and the pack all show the same caveats next to the same figures.
+briefing, the measure page and the pack all show the same caveats next to the same figures;
+`arrange_caveats()` says each of a month's caveats once, where it applies, in words.
 """
 
 from __future__ import annotations
