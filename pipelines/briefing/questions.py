@@ -129,7 +129,7 @@ def _run(status: MeasureStatus) -> int:
     return chart.run_length(len(chart) - 1) if len(chart) else 0
 
 
-def rule_words(signal: _Signal) -> str:
+def _rule_words(signal: _Signal) -> str:
     """The rule behind a signal, as the Board is told it."""
     high = signal.side > 0
     if signal.rule == "beyond_limits":
@@ -250,7 +250,7 @@ def draft_questions(statuses: Iterable[MeasureStatus], limit: int | None = None)
         same = [g for g in signals if g.kind == lead.kind and g.side == lead.side and g.status is not lead.status]
         drafts.append(DraftQuestion(
             text=_question(lead, same, signals), measure_id=measure_id,
-            areas=(lead.status.area, *dict.fromkeys(g.status.area for g in same)), rule=rule_words(lead),
+            areas=(lead.status.area, *dict.fromkeys(g.status.area for g in same)), rule=_rule_words(lead),
             strength=lead.strength + WEIGHTS["each_district"] * len(same)))
     drafts.sort(key=lambda d: -d.strength)  # stable: equal strengths keep plan order
     unique = list({d.text: d for d in drafts}.values())  # texts name their measure, so this is a safeguard
