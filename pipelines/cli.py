@@ -399,41 +399,6 @@ def plan(db, month, district, no_sentences, fmt):
         click.secho(notice, fg="yellow")
 
 
-@main.command()
-@db_option
-@click.option("--meeting", required=True, metavar="YYYY-MM-DD",
-              help="The meeting's date; the pack covers the latest complete month with accepted figures before it.")
-@click.option("--out", "out_dir", default=".", show_default=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write the pack into.")
-@click.option("--by", "who", default=None, metavar="NAME", help="Who the pack says generated it (default: you).")
-def pack(db, meeting, out_dir, who):
-    """Write the briefing pack for a Public Accountability Board meeting, as PDF and self-contained HTML.
-
-    It holds each plan measure's figures for the force and every district, its SPC chart and sentence,
-    the caveats on it (open flags and data-check warnings), the office's commentary, and the questions
-    for the Chief Constable as saved in the dashboard (or as drafted from the plan, if none were saved).
-    It is marked OFFICIAL-SENSITIVE: small counts are not suppressed in it.
-
-    \b
-    Example:
-      pccdash pack --meeting 2015-08-20 --out packs/
-    """
-    import datetime as _dt
-    import getpass
-
-    from .briefing.pack import write as write_pack
-    from .warehouse import connect_read_only
-
-    try:
-        day = _dt.date.fromisoformat(meeting)
-    except ValueError:
-        raise PccDashError(f'--meeting "{meeting}" is not a date; write it as YYYY-MM-DD (2015-08-20).') from None
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with connect_read_only(db) as con:
-        html, pdf = write_pack(con, day, who or getpass.getuser(), out_dir)
-    click.echo(f"Briefing pack written: {pdf} and {html}")
-
-
 def _may_act_as(ctx, param, value):
     """Refuse `--as` before anything is opened unless access.yaml lets this operating-system account act
     for that identity; the command then acts through `audit.cli_actor(value)`."""
@@ -448,6 +413,92 @@ def as_option(f):
                         help="Who is acting: an identity with the right role that pipelines/reference/access.yaml "
                              "lets the operating-system account running the command act as (its command_line "
                              "section).")(f)
+
+
+@main.command()
+@db_option
+@click.option("--meeting", required=True, metavar="YYYY-MM-DD",
+              help="The meeting's date; the pack covers the latest complete month with accepted figures before it.")
+@click.option("--out", "out_dir", default=".", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the pack into.")
+@as_option
+@click.option("--by", "who", default=None, metavar="NAME",
+              help="Who the pack says generated it (default: the identity given with --as).")
+def pack(db, meeting, out_dir, as_user, who):
+    """Write the briefing pack for a Public Accountability Board meeting, as PDF, self-contained HTML and
+    Word (.docx), and keep all three in the archive of packs produced ("pccdash packs" lists it).
+
+    It holds each plan measure's figures for the force and every district, its SPC chart and sentence,
+    the caveats on it (open flags and data-check warnings), the office's commentary, and the questions
+    for the Chief Constable as saved in the dashboard (or as drafted from the plan, if none were saved).
+    It is marked OFFICIAL-SENSITIVE: small counts are not suppressed in it. The archive records who
+    produced it (--as) and the load of the figures it was made from.
+
+    \b
+    Example:
+      pccdash pack --meeting 2015-08-20 --out packs/ --as analyst@example.org
+    """
+    import datetime as _dt
+
+    from .audit import cli_actor
+    from .briefing import archive
+    from .files import write_atomically
+    from .warehouse import connect, db_path
+
+    try:
+        day = _dt.date.fromisoformat(meeting)
+    except ValueError:
+        raise archive.BadMeetingDate(f'--meeting "{meeting}" is not a date; write it as YYYY-MM-DD '
+                                     "(2015-08-20).") from None
+    path = db_path(db)
+    with connect(path, create=False) as con:
+        made = archive.produce(con, path, day, cli_actor(as_user), generated_by=who)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = [write_atomically(out_dir / made.production.files[fmt].file_name, made.contents[fmt])
+               for fmt in archive.FORMATS]
+    click.echo(f"Briefing pack written: {', '.join(str(p) for p in written)}")
+    click.echo(f"Kept in the archive as pack {made.pack_id} ({made.production.data_version})")
+
+
+@main.command()
+@db_option
+@click.option("--meeting", default=None, metavar="YYYY-MM-DD", help="Only the packs made for this meeting.")
+@click.option("--get", "pack_id", type=int, default=None, metavar="PACK_ID",
+              help="Write this archived pack back out, exactly as it was produced.")
+@click.option("--format", "fmt", type=click.Choice(["pdf", "html", "docx", "all"]), default="all", show_default=True,
+              help="With --get: which file to write.")
+@click.option("--out", "out_dir", default=".", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="With --get: the folder to write into.")
+def packs(db, meeting, pack_id, fmt, out_dir):
+    """List the briefing packs produced (newest first), or write one back out unchanged.
+
+    Each pack produced by "pccdash pack" or the dashboard's Briefing pack page is kept with who produced
+    it, when, and the load of the figures it was made from.
+
+    \b
+    Examples:
+      pccdash packs
+      pccdash packs --meeting 2015-08-20
+      pccdash packs --get 3 --format pdf --out packs/
+    """
+    from .briefing import archive
+    from .files import write_atomically
+    from .warehouse import connect_read_only, db_path
+
+    path = db_path(db)
+    with connect_read_only(path) as con:
+        if pack_id is None:
+            kept = archive.archived(con, meeting)
+            if not kept:
+                click.echo("No packs produced yet" + (f" for the meeting of {meeting}." if meeting else ".")
+                           + ' "pccdash pack --meeting DATE --as EMAIL" produces one.')
+                return
+            click.echo(archive.readable(kept).to_string(index=False))
+            return
+        files = [archive.fetch(con, path, pack_id, f) for f in (archive.FORMATS if fmt == "all" else [fmt])]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = [write_atomically(out_dir / name, data) for name, data in files]
+    click.echo(f"Pack {pack_id} written, as produced: {', '.join(str(p) for p in written)}")
 
 
 @main.command()

@@ -130,7 +130,8 @@ def test_the_pack_carries_figures_caveats_commentary_and_questions(wh, tmp_path,
     assert any("double counted" in c for c in rotherham.caveats)
     assert pack.questions == ["Why did charges rise?", "Is it lasting?"]
 
-    result = run_cli("pack", "--db", wh, "--meeting", "2015-08-20", "--out", tmp_path / "packs")
+    result = run_cli("pack", "--as", "analyst@example.org", "--db", wh, "--meeting", "2015-08-20",
+                     "--out", tmp_path / "packs")
     assert result.exit_code == 0, result.output
     pdf = tmp_path / "packs" / "pab-briefing-2015-08-20.pdf"
     html = (tmp_path / "packs" / "pab-briefing-2015-08-20.html").read_text(encoding="utf-8")
@@ -142,9 +143,10 @@ def test_the_pack_carries_figures_caveats_commentary_and_questions(wh, tmp_path,
 
 
 def test_pack_command_explains_a_bad_date_and_an_empty_warehouse(tmp_path, run_cli):
-    bad = run_cli("pack", "--db", tmp_path / "x.duckdb", "--meeting", "20/08/2015")
+    bad = run_cli("pack", "--as", "analyst@example.org", "--db", tmp_path / "x.duckdb", "--meeting", "20/08/2015")
     assert bad.exit_code != 0 and "YYYY-MM-DD" in bad.output
     with warehouse.connect(tmp_path / "empty.duckdb"):
         pass
-    empty = run_cli("pack", "--db", tmp_path / "empty.duckdb", "--meeting", "2015-08-20", "--out", tmp_path)
+    empty = run_cli("pack", "--as", "analyst@example.org", "--db", tmp_path / "empty.duckdb", "--meeting", "2015-08-20",
+                    "--out", tmp_path)
     assert empty.exit_code != 0 and "nothing to brief on" in empty.output

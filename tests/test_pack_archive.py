@@ -133,3 +133,33 @@ def test_the_sample_warehouses_pack_for_20_august_2015_is_archived_with_its_head
     for figure in ("460", "76", "54", "22", "155", "46"):
         assert f"| {figure} |" in cells, figure
     assert "load" in made.production.data_version
+
+
+@pytest.mark.slow
+def test_the_pack_command_writes_and_archives_three_files_and_packs_gives_them_back(sample_db, tmp_path, run_cli):
+    from dashboard_helpers import copy_warehouse
+
+    db = copy_warehouse(sample_db, tmp_path)
+    made = run_cli("pack", "--db", db, "--meeting", "2015-08-20", "--out", tmp_path / "out", "--as", "pcc@example.org")
+    assert made.exit_code == 0, made.output
+    written = {p.suffix: p.read_bytes() for p in (tmp_path / "out").iterdir()}
+    assert set(written) == {".pdf", ".html", ".docx"}
+    assert "Kept in the archive as pack 1" in made.output
+
+    listed = run_cli("packs", "--db", db, "--meeting", "2015-08-20")
+    assert listed.exit_code == 0 and "pcc@example.org" in listed.output and "PDF, HTML, Word" in listed.output
+    again = run_cli("pack", "--db", db, "--meeting", "2015-08-20", "--out", tmp_path / "later", "--as",
+                    "analyst@example.org")
+    assert again.exit_code == 0, again.output
+    got = run_cli("packs", "--db", db, "--get", "1", "--format", "pdf", "--out", tmp_path / "back")
+    assert got.exit_code == 0, got.output
+    back = tmp_path / "back" / "pab-briefing-2015-08-20.pdf"
+    assert sha(back.read_bytes()) == sha(written[".pdf"])
+    with warehouse.connect_read_only(db) as con:
+        assert audit.events(con, action="produce_pack")["identity"].tolist() == ["analyst@example.org",
+                                                                                 "pcc@example.org"]
+
+    missing = run_cli("packs", "--db", db, "--get", "99", "--format", "pdf", "--out", tmp_path / "none")
+    assert missing.exit_code == 1 and "holds no pack 99" in missing.output and "Traceback" not in missing.output
+    anonymous = run_cli("pack", "--db", db, "--meeting", "2015-08-20", "--out", tmp_path / "x")
+    assert anonymous.exit_code != 0 and "--as" in anonymous.output

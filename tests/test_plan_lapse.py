@@ -193,7 +193,8 @@ def test_plan_command_shows_a_month_past_the_plan_with_the_notice(lapse_db, run_
 
 
 def test_pack_command_briefs_a_month_past_the_plan(lapse_db, tmp_path, run_cli):
-    result = run_cli("pack", "--db", lapse_db, "--meeting", "2026-05-20", "--out", tmp_path)
+    result = run_cli("pack", "--as", "analyst@example.org", "--db", lapse_db, "--meeting", "2026-05-20",
+                     "--out", tmp_path)
     assert result.exit_code == 0, result.output
     html = (tmp_path / "pab-briefing-2026-05-20.html").read_text(encoding="utf-8")
     assert "Figures to April 2026" in html
@@ -246,7 +247,7 @@ def test_pack_page_shows_the_notice_and_makes_the_pack(monkeypatch, lapse_db):
     assert any(i.value.startswith(LAPSE) for i in at.info)
     at.button(key="prepare_pack").click().run()
     assert not at.exception
-    assert {b.proto.label for b in at.get("download_button")} == {"Download PDF", "Download HTML"}
+    assert {b.proto.label for b in at.get("download_button")} == {"Download PDF", "Download HTML", "Download Word"}
 
 
 # --------------------------------------------------------------------------------------------------

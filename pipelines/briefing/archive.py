@@ -142,6 +142,17 @@ def fetch(con: duckdb.DuckDBPyConnection, db_path: str | os.PathLike, pack_id: i
     return name, filestore.get(db_path, digest)
 
 
+def contents(db_path: str | os.PathLike, production: Production, fmt: str) -> bytes:
+    """A listed production's file in one format, from the file store, checked against its hash."""
+    return filestore.get(db_path, production.files[fmt].sha256)
+
+
+def label(p: Production) -> str:
+    """A production as a choice in a list: its number, meeting, who and when."""
+    return (f"Pack {p.pack_id}: meeting of {p.meeting:%Y-%m-%d}, by {p.produced_by} "
+            f"on {p.produced_at:%Y-%m-%d %H:%M} UTC")
+
+
 def readable(productions: list[Production]) -> pd.DataFrame:
     """The archive as people read it: one row per production."""
     return pd.DataFrame({
