@@ -4,6 +4,7 @@ words as the HTML and PDF (pipelines.briefing.render), laid out with Word's own 
 from __future__ import annotations
 
 import io
+import re
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -40,6 +41,7 @@ MARGIN = Mm(15)
 TEXT_WIDTH_MM = 180                 # A4's 210 mm less the two margins
 HEADER_FILL = "E8ECF1"
 NBSP = "\u00a0"
+_SPLIT_FIGURE = re.compile(r"(?<=[\d%]) (?=\([+\-\u2212]?\d)")  # the space between a number and its bracketed change
 QUESTIONS = "Questions for the Chief Constable"
 NO_CAVEATS = "No caveats on this measure for the period."
 # Column widths in millimetres, fixed for figures so that Word never squeezes one; words share what is left.
@@ -100,8 +102,9 @@ def render_docx(pack: Pack) -> bytes:
 # --- the tables ------------------------------------------------------------------------------------------------
 
 def figure(text: str) -> str:
-    """A figure as one unbreakable unit: "+58 (+14.4%)" never splits across lines."""
-    return str(text).replace(" ", NBSP)
+    """A figure as one unbreakable unit: "+58 (+14.4%)" never splits across lines, while a note after it
+    ("131 (10 of 12 months)") may wrap inside its cell."""
+    return _SPLIT_FIGURE.sub(NBSP, str(text))
 
 
 def _widths(headings: list[str], words: int, first: float) -> list[float]:
