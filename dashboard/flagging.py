@@ -30,3 +30,30 @@ def flag_form(user: User, *, key: str, period: str | None = None, district: str 
             ui.act(raise_flag, user.claims, scope=scope, reason=reason, period=period, district=district,
                    measure=measure, file_id=file_id, blocking=blocking, icon=":material/flag:",
                    done=lambda number: f"Flag #{number} raised by {user.email}.")
+
+
+SCOPE_SHORT = {"figure": "one figure", "district_month": "a district's month", "file": "a whole file"}
+
+
+def _given(value: object) -> bool:
+    return isinstance(value, str) and value != ""
+
+
+def flag_label(flag) -> str:
+    """A flag (a row of pipelines.flags.flags) in words: "#2, Doncaster, CAWNs issued, March 2026: reason"."""
+    if flag.scope == "file":
+        where = f"whole file {ui.name_shown(flag.file_name) if _given(flag.file_name) else f'#{int(flag.file_id)}'}"
+    else:
+        measure = ui.measure_name(flag.measure) if _given(flag.measure) else "every measure"
+        month = ui.month_words(flag.period) if _given(flag.period) else ""
+        where = ", ".join(p for p in (flag.district if _given(flag.district) else "", measure, month) if p)
+    reason = ui.name_shown(flag.reason)
+    return f"#{flag.flag_id}, {where}: {reason[:60]}{'...' if len(reason) > 60 else ''}"
+
+
+def flags_shown(frame):
+    """The flags table in words: what each flag covers, measures by name, months, Yes/No."""
+    shown = frame.assign(scope=frame["scope"].map(lambda s: SCOPE_SHORT.get(s, s)))
+    return ui.readable(shown.drop(columns=["file_id"], errors="ignore"),
+                       {"scope": "Covers", "file_name": "File", "reason": "Reason", "blocking": "Blocks approval",
+                        "resolution_note": "Resolution"})

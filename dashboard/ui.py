@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -312,7 +313,7 @@ HEADINGS = {
 }
 
 
-def _month_words(value: object) -> object:
+def month_words(value: object) -> object:
     """A month ("2015-07", a date or a timestamp) as people write it ("July 2015"); anything else as it was."""
     import datetime as dt
     import re
@@ -324,15 +325,20 @@ def _month_words(value: object) -> object:
     return value
 
 
-def _measure_words(text: object, names: dict[str, str]) -> object:
-    """Every catalogue measure id in a text replaced by the measure's short name."""
-    import re
-
+def measure_words(text: object) -> object:
+    """Every catalogue measure id in a text (a check's message, a caveat) replaced by the measure's short name."""
     if not isinstance(text, str) or not text:
         return text
-    pattern = re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True))
-                         + r")(?![A-Za-z0-9_])")
-    return pattern.sub(lambda m: names[m.group(1)], text)
+    names = {m.id: m.short_name for m in catalogue().measures}
+    return _id_pattern(tuple(names)).sub(lambda m: names[m.group(1)], text)
+
+
+@functools.lru_cache(maxsize=4)
+def _id_pattern(ids: tuple[str, ...]):
+    import re
+
+    return re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(sorted(map(re.escape, ids), key=len, reverse=True))
+                      + r")(?![A-Za-z0-9_])")
 
 
 def measure_name(measure_id: object) -> str:
@@ -345,9 +351,11 @@ def measure_name(measure_id: object) -> str:
         return str(measure_id)
 
 
-def readable(frame: pd.DataFrame, names: dict[str, str] | None = None, *, months: Iterable[str] = ("period",),
+def readable(frame: pd.DataFrame, names: dict[str, str] | None = None, *,
+             months: Iterable[str] = ("period", "month"),
              blank: str = "") -> pd.DataFrame:
-    """A frame as people read it: headings in words (`names`, then HEADINGS, then the identifier written out),
+    """A frame as people read it: headings in words (`names`, then HEADINGS, a measure's short name for a
+    column named by its id, then the identifier written out),
     measure names for measure ids (in a "measure" column and inside any text), `months` as "July 2015",
     Yes/No for true/false, counts with thousands separators, and `blank` for a missing value (never "None",
     "nan" or "NaT")."""
@@ -356,7 +364,7 @@ def readable(frame: pd.DataFrame, names: dict[str, str] | None = None, *, months
     for col in frame.columns:
         values = frame[col]
         if col in months:
-            values = values.map(_month_words)
+            values = values.map(month_words)
         if pd.api.types.is_bool_dtype(values) or (values.dtype == object and values.map(
                 lambda v: isinstance(v, bool) or v is None or (isinstance(v, float) and pd.isna(v))).all()
                 and values.map(lambda v: isinstance(v, bool)).any()):
@@ -375,8 +383,9 @@ def readable(frame: pd.DataFrame, names: dict[str, str] | None = None, *, months
             if col == "measure":
                 values = values.map(lambda v: ids.get(v, v) if isinstance(v, str) else v)
             else:
-                values = values.map(lambda v: _measure_words(v, ids))
-        heading = (names or {}).get(col) or HEADINGS.get(col) or str(col).replace("_", " ").strip().capitalize()
+                values = values.map(measure_words)
+        heading = ((names or {}).get(col) or HEADINGS.get(col) or ids.get(col)
+                   or str(col).replace("_", " ").strip().capitalize())
         while heading in out.columns:  # two columns of one name would hide one of them
             heading += " "
         out[heading] = values

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dashboard import ui
 from dashboard.data import query
 
 
@@ -54,3 +55,21 @@ def history(measure: str, district: str, period: str) -> pd.DataFrame:
                     FROM figure_revision r JOIN file_registry f USING (file_id)
                     WHERE r.measure = ? AND r.district = ? AND r.period = CAST(? AS DATE)
                     ORDER BY r.revision DESC""", (measure, district, f"{period}-01"))
+
+
+OUTCOMES = {"passed": "passed", "passed_with_warnings": "passed with warnings", "failed": "failed",
+            "accepted": "accepted", "rejected": "refused"}
+SCOPES = {"ingest": "a file being loaded", "accepted": "the accepted figures", "dry-run": "a file checked, not loaded"}
+
+
+def runs_shown(runs: pd.DataFrame) -> pd.DataFrame:
+    """The validation runs as the page shows them: outcomes and scopes in words, headings in words."""
+    shown = runs.assign(outcome=runs["outcome"].map(lambda o: OUTCOMES.get(o, o)),
+                        scope=runs["scope"].map(lambda s: SCOPES.get(s, s)))
+    return ui.readable(shown, {"scope": "What was checked", "rows_checked": "Rows checked"})
+
+
+def files_shown(files: pd.DataFrame) -> pd.DataFrame:
+    """The file registry as the page shows it: outcomes in words, headings in words."""
+    shown = files.assign(outcome=files["outcome"].map(lambda o: OUTCOMES.get(o, o)))
+    return ui.readable(shown, {"refusal": "Refusal", "status": "Where it stands", "message": "Message"})

@@ -46,5 +46,5 @@ if found.empty:
     st.info("No record matches these filters. Clear one of them to see more.")
     st.stop()
 st.metric("Records", f"{len(found):,}", help=f"of {len(everything):,} in the trail")
-shown = readable(found)
+shown = readable(found).map(ui.measure_words)
 ui.table(shown, "audit", "audit-trail.csv")

@@ -17,16 +17,15 @@ c1, c2, c3 = st.columns(3)
 c1.metric("Runs", len(runs))
 c2.metric("Failed", int((runs["outcome"] == "failed").sum()))
 c3.metric("Passed with warnings", int((runs["outcome"] == "passed_with_warnings").sum()))
-ui.table(runs, "runs_table", "validation-runs.csv",
-         column_config={"batch_label": "Batch", "rows_checked": "Rows", "outcome": "Outcome"})
+ui.table(workbench.runs_shown(runs), "runs_table", "validation-runs.csv")
 
-labels = {int(r.run_id): f"#{r.run_id} {r.started} {ui.name_shown(r.batch_label)} ({r.outcome})"
-          for r in runs.itertuples()}
+labels = {int(r.run_id): f"#{r.run_id}, {r.started} UTC, {ui.name_shown(r.batch_label)}: "
+                         f"{workbench.OUTCOMES.get(r.outcome, r.outcome)}" for r in runs.itertuples()}
 run_id = st.selectbox("Run", list(labels), format_func=labels.get, key="run")
 results = workbench.results(run_id)
 st.subheader("Rules")
-ui.table(results, "results_table", f"validation-run-{run_id}-rules.csv",
-         column_config={"passed": st.column_config.CheckboxColumn("Passed"), "failing_count": "Failing rows"})
+ui.table(ui.readable(results, {"rule_id": "Rule", "expectation": "Check"}), "results_table",
+         f"validation-run-{run_id}-rules.csv")
 failed = results[~results["passed"]]["rule_id"].tolist()
 if not failed:
     st.success("Every rule passed in this run.")
@@ -35,4 +34,4 @@ rule = st.selectbox("Failing rows of rule", ["(every failed rule)", *failed], ke
 rows = workbench.failing_rows(run_id, None if rule.startswith("(") else rule)
 st.subheader("Failing rows")
 st.caption("A sample of the rows that broke each rule, with the file, sheet, row and column they came from.")
-ui.table(rows, "failing_rows_table", f"validation-run-{run_id}-failing-rows.csv")
+ui.table(ui.readable(rows), "failing_rows_table", f"validation-run-{run_id}-failing-rows.csv")

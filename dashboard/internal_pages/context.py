@@ -31,7 +31,8 @@ table = by_place(figs, month).round(1)
 short = {m.name: m.short_name.removesuffix(" (police.uk)") for m in cat.of_source(SOURCE)}
 table["Measure"] = table["Measure"].map(short)  # short names keep every column in view
 st.subheader(f"By district, {month_label(month_number(month))}")
-ui.table(table, "context_table", f"police-uk-{month}.csv", height=35 * (len(table) + 1) + 3)  # every row in view
+ui.table(ui.readable(table), "context_table", f"police-uk-{month}.csv",
+         height=35 * (len(table) + 1) + 3)  # every row in view
 ref = reference()
 st.caption(f'A record is placed in a district by its LSOA name; "{ref.outside}" holds records whose LSOA lies in '
            f'no district of the force, "{ref.no_location}" those published without a location. '
@@ -73,7 +74,9 @@ else:
     changes["period"] = pd.to_datetime(changes["period"]).dt.strftime("%Y-%m")
     st.write(f"{len(changes)} count(s) changed when police.uk republished a month: before and after, by district "
              "and category.")
-    ui.table(changes.drop(columns=["falls_within"]), "republished_table", "police-uk-republished.csv")
+    ui.table(ui.readable(changes.drop(columns=["falls_within"]), {"before": "Before", "after": "After"}),
+             "republished_table", "police-uk-republished.csv")
 
 with st.expander("Months loaded", expanded=False):
-    ui.table(data.call(loaded_months), "loaded_months_table", "police-uk-months-loaded.csv")
+    ui.table(ui.readable(data.call(loaded_months), {"kind": "File kind", "records": "Records"}),
+             "loaded_months_table", "police-uk-months-loaded.csv")

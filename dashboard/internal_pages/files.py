@@ -20,14 +20,15 @@ c2.metric("Refused", len(refused))
 c3.metric("Refused and still open", int((refused["refusal"] == "open").sum()))
 st.caption("A refused file stops blocking its months once a later accepted file (any name, any format) covers "
            "its months and measures, or once it is marked withdrawn or superseded below.")
-ui.table(df, "files_table", "files-loaded.csv", column_config={"sha256": st.column_config.TextColumn(width="small")})
+ui.table(workbench.files_shown(df), "files_table", "files-loaded.csv",
+         column_config={"SHA-256": st.column_config.TextColumn(width="small")})
 if refused.empty:
     st.stop()
 
 labels = {int(r.file_id): f"#{r.file_id} {ui.name_shown(r.name)}" for r in refused.itertuples()}
 fid = st.selectbox("Problems in refused file", list(labels), format_func=labels.get, key="refused_file")
 st.markdown(f"**Status:** {ui.md_escape(refused.loc[refused['file_id'] == fid, 'status'].iloc[0])}")
-ui.table(workbench.file_problems(fid), "file_problems_table", f"file-{fid}-problems.csv")
+ui.table(ui.readable(workbench.file_problems(fid)), "file_problems_table", f"file-{fid}-problems.csv")
 
 st.subheader("Mark a refused file withdrawn or superseded")
 if not user.may("supersede"):

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import auth, data, ui
+from dashboard.flagging import flag_label, flags_shown
 from pipelines.flags import flags, resolve_flag
 
 user = auth.signed_in()
@@ -21,14 +22,11 @@ shown = open_ if show == "Open" else df[~df["open"]] if show == "Resolved" else 
 if shown.empty:
     st.info(f"No {show.lower()} flags." if show != "All" else "No flag has been raised yet.")
 else:
-    ui.table(shown.drop(columns=["open"]), "flags_table", f"flags-{show.lower()}.csv",
-             column_config={"flag_id": "Flag", "blocking": st.column_config.CheckboxColumn("Blocking")})
+    ui.table(flags_shown(shown.drop(columns=["open"])), "flags_table", f"flags-{show.lower()}.csv")
 
 if not open_.empty:
     st.subheader("Resolve a flag")
-    labels = {int(r.flag_id): f"#{r.flag_id} {r.scope} {r.period or ''} {r.district or ''} {r.measure or ''} "
-                              f"{ui.name_shown(r.file_name or '')}: {ui.name_shown(r.reason[:60])}"
-              for r in open_.itertuples()}
+    labels = {int(r.flag_id): flag_label(r) for r in open_.itertuples()}
     with st.form("resolve_form", clear_on_submit=True):
         fid = st.selectbox("Flag", list(labels), format_func=labels.get, key="resolve_flag")
         note = st.text_area("What was found and done", key="resolve_note", max_chars=2000)

@@ -21,19 +21,20 @@ if not months:
     st.stop()
 if st.session_state.get("prov_period") not in months:
     st.session_state["prov_period"] = months[0]
-period = c3.selectbox("Month", months, key="prov_period")
+period = c3.selectbox("Month", months, key="prov_period", format_func=ui.month_words)
 
 hist = workbench.history(measure_id, district, period)
 current = hist.iloc[0]
-where = f'file "{current.source_file}"' + (f', sheet "{current.source_sheet}"' if current.source_sheet else "")
-st.metric(f"{cat.get(measure_id).name}, {district}, {period}", f"{current.value:,.10g}")
+sheet, column = (v if isinstance(v, str) and v else None for v in (current.source_sheet, current.source_column))
+where = f'file "{current.source_file}"' + (f', sheet "{sheet}"' if sheet else "")
+st.metric(f"{cat.get(measure_id).name}, {district}, {ui.month_words(period)}", f"{current.value:,.10g}")
 st.markdown(f"Revision {int(current.revision)}, from {ui.md_escape(where)}, row {int(current.source_row)}"
-            + (f", column {ui.md_escape(current.source_column)}" if current.source_column else "")
+            + (f", column {ui.md_escape(column)}" if column else "")
             + f"; loaded {current.loaded_at} (UTC).")
 cav = data.call(caveats, measure=measure_id, start=period, end=period)
-ui.caveat_box(cav[cav["district"] == district]["text"].tolist())
+ui.caveat_box([ui.measure_words(t) for t in cav[cav["district"] == district]["text"]])
 st.subheader("Revision history")
-ui.table(hist, "history_table", f"provenance-{measure_id}-{district}-{period}.csv",
-         column_config={"previous_value": "Replaced", "source_row": "Row", "source_column": "Column"})
+ui.table(ui.readable(hist, {"value": "Value", "note": "Note"}), "history_table",
+         f"provenance-{measure_id}-{district}-{period}.csv")
 flag_form(user, key="provenance", period=period, district=district, measure=measure_id,
           file_id=int(current.file_id))

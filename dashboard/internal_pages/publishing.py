@@ -25,7 +25,7 @@ for col, status in zip(cols, ("draft", "approved", "published", "changed"), stri
 status_filter = st.multiselect("Status", ["draft", "approved", "published", "changed"], key="status_filter",
                                placeholder="Every status")
 shown = states[states["status"].isin(status_filter)] if status_filter else states
-ui.table(shown.iloc[::-1], "states_table", "publication-status.csv")
+ui.table(ui.readable(shown.iloc[::-1], {"figures": "Figures"}), "states_table", "publication-status.csv")
 
 if not user.may("approve"):
     st.info(f"{user.email} can see this page but not approve or publish: that needs the PCC role.")
@@ -33,7 +33,7 @@ if not user.may("approve"):
 
 st.subheader("Approve")
 candidates = states[states["status"].isin(["draft", "changed"])]["period"].tolist()[::-1]
-chosen = st.multiselect("Months to approve", candidates, key="approve_months",
+chosen = st.multiselect("Months to approve", candidates, key="approve_months", format_func=ui.month_words,
                         placeholder="Choose months (newest first)")
 if st.button("Approve", key="approve", type="primary", disabled=not chosen):
     ui.act(approve, chosen, user.claims, done=lambda months: f"Approved {len(months)} month(s) as {user.email}.")
@@ -52,12 +52,12 @@ else:
         st.markdown(f"- **{names.get(measure, measure)}**: {ui.md_escape(sentence)}")
     if not preview.revised.empty:
         st.markdown("**Published figures that would change**")
-        ui.table(preview.revised, "preview_revised", "publication-preview-revised.csv")
+        ui.table(ui.readable(preview.revised), "preview_revised", "publication-preview-revised.csv")
     if not preview.newly_suppressed.empty:
         st.markdown("**Figures that would be hidden to protect privacy, and are not hidden now**")
-        ui.table(preview.newly_suppressed, "preview_suppressed", "publication-preview-newly-hidden.csv")
+        ui.table(ui.readable(preview.newly_suppressed), "preview_suppressed", "publication-preview-newly-hidden.csv")
     with st.expander("Every cell the public pages and downloads would hold"):
-        ui.table(preview.cells.drop(columns=["reason"], errors="ignore"), "preview_cells",
+        ui.table(ui.readable(preview.cells.drop(columns=["reason"], errors="ignore")), "preview_cells",
                  "publication-preview-cells.csv")
     checked = st.checkbox("I have checked what the public will see", key="publish_checked")
     if st.button("Publish", key="publish", type="primary", disabled=not checked):

@@ -27,8 +27,9 @@ for line in notices:
     st.warning(line, icon=":material/schedule:")
 if not notices:
     st.success(f"Every figure due for {latest:%B %Y} has arrived.", icon=":material/check:")
-ui.table(data.call(returns.grid, months, today, calendar=calendar), "returns_grid", "returns-calendar.csv")
+ui.table(ui.readable(data.call(returns.grid, months, today, calendar=calendar)), "returns_grid",
+         "returns-calendar.csv")
 
 month = st.selectbox("Month", months[::-1], format_func=lambda m: f"{m:%B %Y}", key="returns_month")
-ui.table(returns.status_frame(data.call(returns.return_status, month, today, calendar=calendar)), "return_status",
-         f"return-{month:%Y-%m}.csv")
+ui.table(ui.readable(returns.status_frame(data.call(returns.return_status, month, today, calendar=calendar)),
+                     {"return": "Part of the return", "due": "Due"}), "return_status", f"return-{month:%Y-%m}.csv")

@@ -1,0 +1,85 @@
+"""Every internal page's tables and choices read in words people use: headings in words, measures by name,
+no "None", "nan" or "NaT", even with a flag of each scope open and a refused file in the warehouse."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from dashboard_helpers import ANALYST, INTERNAL_PAGES, copy_warehouse, internal
+from helpers import write_csv
+
+from pipelines import warehouse
+from pipelines.catalogue import catalogue
+from pipelines.flags import raise_flag
+from pipelines.ingest import ingest
+
+POLICE_UK = Path(__file__).resolve().parent.parent / "pipelines" / "sample" / "police_uk"
+DISTRICTS = ("Barnsley", "Doncaster", "Rotherham", "Sheffield")
+# A refused return: one value that is no number, and one count below zero.
+REFUSED = ("period,district,measure,value\n2026-05,Barnsley,cse_arrests,twelve\n"
+           + "".join(f"2026-05,{d},cse_charges,{v}\n" for d, v in zip(DISTRICTS, (1, -2, 3, 4), strict=True)))
+SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")  # "period", "rows_checked": an identifier, not a heading
+BLANK_WORDS = re.compile(r"(?<![\w-])(None|nan|NaN|NaT|<NA>)(?![\w-])")
+
+
+@pytest.fixture(scope="module")
+def flagged_db(sample_db, tmp_path_factory) -> Path:
+    """The sample warehouse with police.uk's November 2017 loaded, a refused return, and a flag of each scope."""
+    db = copy_warehouse(sample_db, tmp_path_factory.mktemp("readable"))
+    folder = tmp_path_factory.mktemp("refused")
+    with warehouse.connect(db) as con:
+        loaded = ingest(con, sorted(POLICE_UK.glob("*.csv")), loaded_by="tester", today=dt.date(2026, 11, 21))
+        assert loaded.count("accepted") == 2
+        refused = ingest(con, [write_csv(folder / "2026-05-return.csv", REFUSED)], loaded_by="tester")
+        assert refused.count("rejected") == 1
+        first = con.execute("SELECT min(file_id) FROM file_registry").fetchall()[0][0]
+        raise_flag(con, ANALYST, scope="figure", reason="Two charges counted twice.", period="2026-03",
+                   district="Doncaster", measure="cawn_issued")
+        raise_flag(con, ANALYST, scope="district_month", reason="The district's return came late.",
+                   period="2015-07", district="Rotherham", blocking=True)
+        raise_flag(con, ANALYST, scope="file", reason="All figures provisional.", file_id=int(first))
+    return db
+
+
+def words_of(at) -> list[tuple[str, str]]:
+    """(where, text) of every table cell, Markdown, caption and choice offered on the page."""
+    found = []
+    for i, frame in enumerate(at.dataframe):
+        value = frame.value
+        for col in value.columns:
+            found += [(f"table {i}, column {col!r}", str(v)) for v in value[col]
+                      if v is None or (not isinstance(v, str) and pd.isna(v)) or isinstance(v, str)]
+    for kind in ("markdown", "caption"):
+        found += [(kind, str(e.value)) for e in getattr(at, kind)]
+    for box in (*at.selectbox, *at.multiselect):
+        found += [(f"choice {box.key}", str(o)) for o in box.options]
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", INTERNAL_PAGES)
+def test_every_internal_page_reads_in_words(monkeypatch, flagged_db, page):
+    at = internal(monkeypatch, flagged_db, page, ANALYST)
+    assert not at.exception, at.exception
+    if page.endswith("flags.py"):
+        at.segmented_control(key="flags_show").set_value("All").run()
+    assert at.dataframe or page.endswith(("briefing.py", "measure.py", "pack.py")), "the page shows no table"
+    for frame in at.dataframe:
+        headings = [str(c) for c in frame.value.columns]
+        assert not [h for h in headings if SNAKE.match(h)], headings
+    ids = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, catalogue().ids())) + r")(?![\w-])")
+    bad = [(where, text) for where, text in words_of(at) if BLANK_WORDS.search(text) or ids.search(text)]
+    assert not bad, bad[:10]
+
+
+@pytest.mark.slow
+def test_the_flag_choice_names_the_district_measure_and_month_in_words(monkeypatch, flagged_db):
+    at = internal(monkeypatch, flagged_db, "internal_pages/flags.py", ANALYST)
+    options = at.selectbox(key="resolve_flag").options
+    assert any(o.startswith("#1, Doncaster, CAWNs issued, March 2026: Two charges") for o in options), options
+    assert any(o.startswith("#2, Rotherham, every measure, July 2015: The district") for o in options), options
+    assert any(o.startswith("#3, whole file 2013-14-cse-return.xlsx: All figures") for o in options), options
