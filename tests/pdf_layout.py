@@ -374,15 +374,22 @@ def nearly_empty_pages(pdf: bytes, least: float = MIN_FILL) -> list[Fault]:
     return faults
 
 
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
+# a sentence ends at a full stop, question or exclamation mark before a capital, a bullet or a number; a
+# label ("Barnsley: ...") before a capital is cut off too, so one caveat under each district's name counts
+SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=:))\s+(?=[A-Z\"'(\u2022\d])|\s*\u2022\s*")
+
+
+FINISHED = re.compile(r"[.!?][\"')\]]*$")
 
 
 def repeated_sentences(pdf: bytes, words: int = LONG_SENTENCE_WORDS) -> list[Fault]:
     """Sentences of more than ``words`` words printed twice or more on one page.
 
     Sees: the text of each table cell and of the page outside tables, joined line to line and split into
-    sentences at a full stop, question or exclamation mark followed by a capital. Cannot see: a sentence
-    repeated on another page (a caveat on every page is allowed), or one repeated in different words.
+    sentences at a full stop, question or exclamation mark (or a label's colon) followed by a capital, and at
+    bullets. Only finished sentences count: a status in a table column ("May or may not meet the aspiration
+    (hit and miss)") is a label, repeated row by row by design. Cannot see: a sentence repeated on another
+    page (a caveat on every page is allowed), or one repeated in different words.
     """
     faults = []
     with _open(pdf) as doc:
@@ -390,7 +397,8 @@ def repeated_sentences(pdf: bytes, words: int = LONG_SENTENCE_WORDS) -> list[Fau
             counts: Counter[str] = Counter()
             for lines in _segments(page):
                 text = re.sub(r"\s+", " ", " ".join(lines))
-                counts.update(s.strip() for s in SENTENCE_END.split(text) if len(s.split()) > words)
+                counts.update(s.strip() for s in SENTENCE_END.split(text)
+                              if len(s.split()) > words and FINISHED.search(s.strip()))
             faults += [Fault(number, "repeated sentence", s, f"printed {n} times") for s, n in counts.items() if n > 1]
     return faults
 
