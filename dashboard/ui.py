@@ -83,7 +83,7 @@ def _per_segment(frame: pd.DataFrame, col: str) -> tuple[list, list]:
 
 
 def xmr_chart(frame: pd.DataFrame, title: str, unit: str, target: float | None = None,
-              rebases: Iterable = ()) -> go.Figure:
+              rebases: Iterable = (), target_label: str = "Aspiration") -> go.Figure:
     """An XmR chart: values, mean, process limits (one line per segment), special-cause points marked by shape
     and colour, and each rebase (``rebases``: pipelines.plan.history.Rebase) as a dated line whose label says
     that the limits were recalculated, with the reason on hover."""
@@ -121,15 +121,22 @@ def xmr_chart(frame: pd.DataFrame, title: str, unit: str, target: float | None =
             fig.add_trace(go.Scatter(x=flagged["period"], y=flagged["value"], name="Has a caveat (listed below)",
                                      mode="markers", marker={"size": 18, "color": "rgba(0,0,0,0)", "symbol": "circle",
                                                              "line": {"color": DARK_PINK, "width": 2}}))
-    if target is not None:
-        fig.add_hline(y=target, line={"color": DARK_PINK, "width": 1.5, "dash": "dot"},
-                      annotation_text="Aspiration", annotation_position="top left")
+    if target is not None and not frame.empty:
+        add_target(fig, target, target_label, frame["period"].min(), frame["period"].max())
     fig.update_layout(title=title, height=400, margin={"l": 10, "r": 10, "t": 50, "b": 10},
                       legend={"orientation": "h", "y": -0.12, "yanchor": "top"}, yaxis_title=unit.capitalize(),
                       plot_bgcolor="white",
                       font={"color": DARK_GREY})
     fig.update_xaxes(showline=True, linecolor=DARK_GREY, gridcolor="#E5E5E5")
     fig.update_yaxes(showline=True, linecolor=DARK_GREY, gridcolor="#E5E5E5", rangemode="tozero")
+    return fig
+
+
+def add_target(fig: go.Figure, target: float, label: str, first: object, last: object) -> go.Figure:
+    """The plan's aspiration as a named line across the chart (in the legend, so that it is read as well as
+    seen), in a colour and dash no limit uses."""
+    fig.add_trace(go.Scatter(x=[first, last], y=[target, target], name=label, mode="lines",
+                             line={"color": TURQUOISE, "width": 2, "dash": "dot"}, hoverinfo="name"))
     return fig
 
 
@@ -227,6 +234,47 @@ def reporting_period_or_stop(key: str):
     st.markdown(f"**Reporting period:** {period.month_text}"
                 + (f"; latest complete quarter {period.quarter_text}" if period.quarter_text else ""))
     return period
+
+
+def markdown_table(headings: list[str], rows: list[list[str]], links: list[str] | None = None) -> str:
+    """A table as Markdown, every cell escaped; the first column's cells link to ``links`` where given."""
+    def cell(text: object) -> str:
+        return md_escape(text).replace("\n", " ")
+
+    out = ["| " + " | ".join(cell(h) for h in headings) + " |", "|" + "---|" * len(headings)]
+    for i, row in enumerate(rows):
+        first = f"[{cell(row[0])}]({links[i]})" if links else cell(row[0])
+        out.append("| " + " | ".join([first, *(cell(c) for c in row[1:])]) + " |")
+    return "\n".join(out)
+
+
+def measure_link(measure_id: str, meeting: str, area: str) -> str:
+    """The Measure page's address opened on one measure, area and meeting (read by ``apply_link``)."""
+    from urllib.parse import urlencode
+
+    return "measure?" + urlencode({"measure": measure_id, "area": area, "meeting": meeting})
+
+
+def apply_link() -> None:
+    """Take the measure, area and meeting from the page's address (a link from the overview's summary), once;
+    the page's own choices then hold. Anything unknown in the address is ignored."""
+    import datetime as dt
+
+    from pipelines.catalogue import force
+
+    params = st.query_params
+    if not params:
+        return
+    if params.get("measure") in catalogue().ids():
+        st.session_state["measure"] = params["measure"]
+    f = force()
+    if params.get("area") in (f.force_short_name, *f.districts):
+        st.session_state["area"] = params["area"]
+    try:
+        st.session_state["meeting"] = dt.date.fromisoformat(params.get("meeting", ""))
+    except ValueError:
+        pass
+    st.query_params.clear()
 
 
 def measure_select(where, figs: pd.DataFrame, key: str) -> str:

@@ -125,9 +125,11 @@ def test_the_pack_carries_figures_caveats_commentary_and_questions(wh, tmp_path,
         pack = build_pack(con, D(2015, 8, 20), "tester")
     charges = next(m for m in pack.measures if m.measure_id == "cse_charges")
     assert charges.commentary == "Charges <b>rose</b> & stayed up."
-    assert any("double counted" in c for c in charges.caveats)
-    rotherham = next(r for r in charges.rows if r.area == "Rotherham")
-    assert any("double counted" in c for c in rotherham.caveats)
+    # said once, under the measure, with its district named; not again in a row of the table
+    assert [c for c in charges.caveats if "double counted" in c] == [
+        next(c for c in charges.caveats if "double counted" in c)]
+    assert any("Rotherham" in c and "double counted" in c for c in charges.caveats)
+    assert not any("double counted" in c for m in pack.measures if m is not charges for c in m.caveats)
     assert pack.questions == ["Why did charges rise?", "Is it lasting?"]
 
     result = run_cli("pack", "--as", "analyst@example.org", "--db", wh, "--meeting", "2015-08-20",

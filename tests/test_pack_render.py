@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from pipelines.briefing.model import Pack, PackChart, PackMeasure, PackRow
+from pipelines.briefing.model import HeadlinePeriods, Pack, PackChart, PackMeasure, PackRow
 from pipelines.briefing.render import render_html, render_pdf, write_pack, xmr_figure
 
 HOSTILE = '<script>alert(1)</script> & "quotes"'
@@ -45,12 +45,18 @@ def _frame(months: int, concern_at: int | None = None, limits: bool = True) -> p
     })
 
 
-def _rows(extra_caveat: str | None = None) -> list[PackRow]:
+def _rows(missing: str | None = None) -> list[PackRow]:
     return [
-        PackRow("Force", "1,234", "1,100", "+12.2%", "Special cause variation: concerning high",
-                "The aspiration is not met consistently", [extra_caveat] if extra_caveat else []),
-        PackRow("Northern", "456", "400", "+14.0%", "Common cause variation", ""),
+        PackRow("Force", "1,234", "3,512", "4,700", "13,802", "+1,410\u00a0(+11.4%)",
+                "Special cause: concerning (high)", "Will consistently miss the aspiration"),
+        PackRow("Northern", "456", "1,300", "1,750", "5,100 (11 of 12 months)", "",
+                "Common cause: no significant change", "", [missing] if missing else []),
     ]
+
+
+HEADINGS = HeadlinePeriods("July 2015", "Q1 2015/16", "2015/16 to date (April to July)", "12 months to July 2015",
+                           "12 months to July 2014")
+GENERAL = "On every figure from the file july.csv (July 2015): all figures provisional."
 
 
 def make_pack() -> Pack:
@@ -59,7 +65,8 @@ def make_pack() -> Pack:
         PackMeasure(
             priority="Keeping people safe", measure_id="burglary", name="Residential burglary", unit="crimes",
             sentence="Residential burglary rose to 1,234 crimes in July 2015, 12% more than a year before.",
-            rows=_rows("Northern district's July return came in late."),
+            aspiration="At most 13,000 crimes in any 12 months (-5% on the 13,684 in 2013/14).",
+            rows=_rows("12 months to July 2015: 11 of 12 months reported"),
             chart=PackChart("Residential burglary, force", "crimes", _frame(24, concern_at=20),
                             "Burglary stayed within its limits except for one high month in April 2015."),
             caveats=["Two days of records are missing after a system change.", "Figures are provisional."],
@@ -68,12 +75,12 @@ def make_pack() -> Pack:
         ),
         PackMeasure(
             priority="Keeping people safe", measure_id="asb", name="Anti-social behaviour", unit="incidents",
-            sentence="Anti-social behaviour fell to 900 incidents in July 2015.",
+            sentence="Anti-social behaviour fell to 900 incidents in July 2015.", aspiration="",
             rows=_rows(), chart=None, caveats=[],
         ),
         PackMeasure(
             priority="An effective police service", measure_id="calls", name="101 calls answered in time",
-            unit="%", sentence="82% of 101 calls were answered within the target time in July 2015.",
+            unit="%", sentence="82% of 101 calls were answered within the target time in July 2015.", aspiration="",
             rows=_rows(),
             chart=PackChart("101 calls answered in time", "%", _frame(24, limits=False),
                             "The share of calls answered in time has no limits yet."),
@@ -94,6 +101,8 @@ def make_pack() -> Pack:
         questions=QUESTIONS,
         questions_by="The Commissioner",
         questions_at=dt.datetime(2015, 8, 13, 10, 0),
+        headings=HEADINGS,
+        caveats=[GENERAL],
     )
 
 
@@ -119,7 +128,17 @@ def pdf_pages(pdf) -> list[str]:
 
 
 def _all_caveats(pack: Pack) -> list[str]:
-    return [c for m in pack.measures for c in m.caveats + [c for r in m.rows for c in r.caveats]]
+    return [*pack.caveats, *(c for m in pack.measures for c in m.caveats)]
+
+
+def test_both_formats_open_with_the_summary_and_say_each_caveat_once(page, pdf_pages):
+    everything = " ".join(pdf_pages)
+    for text in (page, everything):
+        assert text.count(GENERAL) == 1
+        assert text.count("At most 13,000 crimes in any 12 months") == 2  # the summary, then the measure
+        assert text.index("Summary") < text.index("Residential burglary rose")
+        assert "11 of 12 months" in text
+    assert "12 months to July 2015" in pdf_pages[1] and "13,802" in pdf_pages[1].replace("\u00a0", " ")
 
 
 def test_html_shows_every_text(pack, page):

@@ -1,11 +1,13 @@
-"""PAB briefing overview: each plan priority's measures for the reporting period of a meeting."""
+"""PAB briefing overview: the summary table of every plan measure's headline figures for a meeting, then each
+priority's measures with their districts. The same content as the pack (pipelines.briefing.pack.assemble)."""
 
 import streamlit as st
 
 from dashboard import auth, data, ui
-from pipelines.briefing.pack import period_notices, return_notices
+from pipelines.briefing.pack import assemble, period_notices, return_notices
+from pipelines.briefing.tables import area_table, incomplete_notes, summary_table
 from pipelines.catalogue import catalogue, force
-from pipelines.flags import caveats, caveats_by_figure, force_caveats
+from pipelines.flags import caveats
 from pipelines.plan.narrative import format_change, format_number
 
 user = auth.signed_in()
@@ -14,7 +16,6 @@ st.caption("Management information: unaudited and subject to revision.")
 period = ui.reporting_period_or_stop("meeting_date")
 
 analytics = data.analytics()
-statuses = analytics.status(period.month)
 lapse, warnings = period_notices(analytics, period, data.months())
 if lapse:
     st.info(lapse, icon=":material/info:")
@@ -23,36 +24,60 @@ for text in warnings:
 for text in data.call(return_notices, period.month, period.meeting):
     st.warning(text, icon=":material/assignment_late:")
 cav = data.call(caveats, start=period.month_key, end=period.month_key)
-by_figure = caveats_by_figure(cav)
-cat, districts = catalogue(), force().districts
+pack = assemble(period, analytics, cav, {}, user.email, charts=False)
+cat, f = catalogue(), force()
+if pack.caveats:
+    ui.caveat_box(pack.caveats, label="Caveats on this month's figures")
 
-priorities = list(dict.fromkeys(s.priority for s in statuses))
-choice = st.segmented_control("Priority", priorities, default=priorities[0], key="priority")
-for measure_id in dict.fromkeys(s.measure_id for s in statuses if s.priority == (choice or priorities[0])):
-    group = [s for s in statuses if s.measure_id == measure_id]
-    m = cat.get(measure_id)
+st.subheader("Summary")
+areas = [f.force_short_name, *f.districts]
+area = st.segmented_control("Area", areas, default=areas[0], key="summary_area",
+                            help="The summary for the force, or for one district.") or areas[0]
+headings, rows = summary_table(pack, area)
+meeting = f"{period.meeting:%Y-%m-%d}"
+links = [ui.measure_link(m.measure_id, meeting, area) for m in pack.measures]
+st.markdown(ui.markdown_table(headings, rows, links=links))
+missing = [f"{m.short_name}: {note}" for m in pack.measures for r in m.rows if r.area == area
+           for note in r.incomplete]
+if missing:
+    st.warning("Months missing, so these figures are not whole: " + "; ".join(missing) + ".",
+               icon=":material/calendar_today:")
+st.caption(f"Select a measure's name to open its chart for {area}. Figures for a period are totals for counts, "
+           "the month-end level for a stock such as live investigations, and rebuilt from their parts for a "
+           "percentage.")
+
+st.subheader("By priority")
+statuses = analytics.status(period.month)
+priorities = pack.priorities
+choice = st.segmented_control("Priority", priorities, default=priorities[0], key="priority") or priorities[0]
+for m in (m for m in pack.measures if m.priority == choice):
+    group = [s for s in statuses if s.measure_id == m.measure_id]
     top = next(s for s in group if s.is_force)
+    measure = cat.get(m.measure_id)
     with st.container(border=True):
         head, go = st.columns([5, 1])
         head.subheader(m.name)
-        if go.button("Open chart", key=f"open_{measure_id}", icon=":material/monitoring:"):
-            st.session_state["measure"] = measure_id
+        if go.button("Open chart", key=f"open_{m.measure_id}", icon=":material/monitoring:"):
+            st.session_state["measure"] = m.measure_id
             st.switch_page("internal_pages/measure.py")
         st.markdown(" ".join(b for b in (ui.variation_badge(top.variation_icon),
                                          ui.assurance_badge(top.assurance_icon)) if b))
-        st.write(top.sentence)
-        ui.caveat_box([*m.caveats, *force_caveats(cav, period.month_key, measure_id)])
+        st.write(m.sentence)
+        if m.aspiration:
+            st.markdown(f"**Aspiration:** {ui.md_escape(m.aspiration)}")
+        ui.caveat_box(m.caveats)
         cols = st.columns(len(group))
         for col, s in zip(cols, group, strict=True):
             with col:
-                delta = format_change(s.change, s.change_pct, m) if s.change is not None else None
-                col.metric(s.area, format_number(s.value, m), delta=delta,
+                delta = format_change(s.change, s.change_pct, measure) if s.change is not None else None
+                col.metric(s.area, format_number(s.value, measure), delta=delta,
                            delta_color="off" if s.increase_is == "neutral" else
                            ("normal" if s.increase_is == "good" else "inverse"),
                            help=f"{period.month_text}; change on the same month last year "
-                                f"({format_number(s.last_year_value, m)}).")
+                                f"({format_number(s.last_year_value, measure)}).")
                 st.markdown(ui.variation_badge(s.variation_icon, short=True))  # badges keep their contrast
-                if not s.is_force:
-                    n = len(by_figure.get((period.month_key, s.area, measure_id), []))
-                    if n:
-                        st.markdown(f":orange-badge[:material/flag: {n} caveat{'s' if n > 1 else ''}]")
+        with st.expander(f"Headline figures for the force and each district: {m.short_name}"):
+            headings, rows = area_table(pack, m)
+            st.markdown(ui.markdown_table(headings, rows))
+            for note in incomplete_notes(m):
+                st.caption(f"Months missing: {note}")

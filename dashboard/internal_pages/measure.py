@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import auth, data, ui
 from pipelines.briefing import reporting_period, save_text
 from pipelines.briefing.notes import latest_texts
+from pipelines.briefing.pack import aspiration_words
 from pipelines.catalogue import catalogue, force
 from pipelines.flags import caveats
 from pipelines.plan import load_population
@@ -23,6 +24,7 @@ VIEWS = {"month": "Monthly (SPC chart)", "quarter_spc": "Quarterly (SPC chart)",
 user = auth.signed_in()
 st.title("Measure")
 figs = data.figures_or_stop()
+ui.apply_link()  # opened from the overview's summary: its measure, area and meeting
 
 cat, f = catalogue(), force()
 c1, c2, c3 = st.columns([3, 2, 2])
@@ -53,6 +55,26 @@ area_cav = cav if district is None else cav[cav["district"] == district]
 analytics = data.analytics()
 if period.month is not None and (lapse := analytics.notice(period.month)):
     st.info(lapse, icon=":material/info:")
+status = (next((s for s in analytics.status(period.month, district) if s.measure_id == measure_id), None)
+          if period.month is not None else None)
+judged = status is not None and status.plan_in_force and status.target is not None
+if status is not None and (words := aspiration_words(status)):
+    st.markdown(f"**Aspiration ({status.area}):** {ui.md_escape(words)}")
+
+
+def target_for(months: int) -> tuple[float | None, str]:
+    """The aspiration on a view's scale (a month, a quarter, a year) and its legend; none for rates."""
+    if not judged or scale != 1.0:
+        return None, ""
+    if m.kind != "flow":
+        return status.target, f"Aspiration ({format_number(status.target, m)})"
+    if months == 12 and status.period_target is not None and status.aspiration_period != "month":
+        value = status.period_target
+    else:
+        value = status.target * months
+    per = {1: "a month", 3: "a quarter", 12: "in 12 months"}[months]
+    return value, f"Aspiration ({format_number(value, m, decimals=1)} {per})"
+
 if view == "month":
     chart, increase_is = analytics.chart(measure_id, district, period.month)
     frame = chart.frame(increase_is)
@@ -62,7 +84,9 @@ if view == "month":
     frame["caveats"] = frame["period"].dt.strftime("%Y-%m").map(lambda p: "yes" if p in flagged else "")
     frame = floor_limits(frame, m)  # the table as well as the chart: no count has a limit below zero
     events = ui.chart_events(measure_id, frame["period"].min(), frame["period"].max())
-    fig = ui.xmr_chart(frame, f"{m.name}, {area}", unit, rebases=analytics.history.rebases_of(measure_id))
+    target, target_label = target_for(1)
+    fig = ui.xmr_chart(frame, f"{m.name}, {area}", unit, rebases=analytics.history.rebases_of(measure_id),
+                       target=target, target_label=target_label)
     st.plotly_chart(ui.add_events(fig, events), width="stretch", key="xmr")
     special = frame[frame["special_cause"]]
     st.caption(f"{len(frame)} months to {period.month_text}; mean and process limits from the data. "
@@ -96,7 +120,9 @@ elif view == "quarter_spc":
         st.info("No complete quarter yet: choose the monthly view.")
     else:
         events = ui.chart_events(measure_id, frame["period"].min(), frame["end"].max())
-        fig = ui.xmr_chart(frame, f"{m.name}, {area}, by financial quarter", unit)
+        target, target_label = target_for(3)
+        fig = ui.xmr_chart(frame, f"{m.name}, {area}, by financial quarter", unit, target=target,
+                           target_label=target_label)
         st.plotly_chart(ui.add_events(fig, events), width="stretch", key="xmr_quarters")
         special = frame[frame["special_cause"]]
         st.caption(f"{len(frame)} complete financial quarters to {period.month_text}; a quarter with a month missing "
@@ -108,21 +134,43 @@ elif view == "quarter_spc":
                           "Upper limit": frame["upper"].round(2), "Special cause": frame["rule"],
                           "Caveats": frame["caveats"]})
 else:
-    agg = analytics.panel.aggregate(measure_id, view, areas=[area])  # the cached panel, not a new one
+    # Nothing after the reporting month: a view prepared for a meeting ends where its figures do.
+    upto = month_number(period.month) if period.month is not None else None
+    agg = analytics.panel.aggregate(measure_id, view, areas=[area], upto=upto)  # the cached panel, not a new one
     value_col = "rate_per_100k" if scale != 1.0 and "rate_per_100k" in agg else "value"
-    fig = go.Figure(go.Bar(x=agg["period"], y=agg[value_col], marker_color=ui.DARK_BLUE, name=unit,
-                           text=agg[value_col].map(lambda v: format_number(v, m, decimals=1 if scale != 1 else None)),
-                           textposition="outside"))
+    whole = agg["complete"].astype(bool)
+
+    def bar_text(row) -> str:
+        text = format_number(row[value_col], m, decimals=1 if scale != 1 else None)
+        return text if row["complete"] else f"{text} ({row['months_present']} of {row['months_expected']} months)"
+
+    fig = go.Figure()
+    for is_whole, name, colour in ((True, unit.capitalize(), ui.DARK_BLUE),
+                                   (False, "Incomplete: months missing", "#A7BCD6")):
+        part = agg[whole == is_whole]
+        if not part.empty:
+            fig.add_trace(go.Bar(x=part["period"], y=part[value_col], marker_color=colour, name=name,
+                                 text=part.apply(bar_text, axis=1), textposition="outside",
+                                 marker_pattern_shape="" if is_whole else "/"))
+    months = {"quarter": 3, "financial_year": 12, "rolling_12": 12}[view]
+    target, target_label = target_for(months)
+    if target is not None and not agg.empty:
+        ui.add_target(fig, target, target_label, agg["period"].iloc[0], agg["period"].iloc[-1])
     fig.update_layout(title=f"{m.name}, {area}, {VIEWS[view].lower()}", height=380, yaxis_title=unit.capitalize(),
-                      plot_bgcolor="white", margin={"l": 10, "r": 10, "t": 50, "b": 10})
+                      plot_bgcolor="white", margin={"l": 10, "r": 10, "t": 50, "b": 10},
+                      xaxis={"categoryorder": "array", "categoryarray": list(agg["period"])},
+                      legend={"orientation": "h", "y": -0.15, "yanchor": "top"})
     events = ui.chart_events(measure_id, agg["start"].min(), agg["end"].max()) if not agg.empty else []
     ui.add_events(fig, events, periods=agg)
     st.plotly_chart(fig, width="stretch", key="bars")
-    st.caption("A period marked incomplete has months missing; its change on last year is not given.")
+    st.caption(f"Periods to {period.month_text}. A period with months missing is drawn pale and hatched, with the "
+               "months it has; its change on last year is not given.")
     ui.event_list(events)
-    table = agg.rename(columns={"period": "Period", "value": unit.capitalize() if value_col == "value" else m.unit,
-                                "rate_per_100k": "Per 100,000", "months_present": "Months", "complete": "Complete",
-                                "last_year": "Last year", "change": "Change", "change_pct": "Change %"})
+    table = agg.assign(complete=agg.apply(
+        lambda r: "Yes" if r["complete"] else f"No: {r['months_present']} of {r['months_expected']} months", axis=1))
+    table = table.rename(columns={"period": "Period", "value": unit.capitalize() if value_col == "value" else m.unit,
+                                  "rate_per_100k": "Per 100,000", "months_present": "Months", "complete": "Complete",
+                                  "last_year": "Last year", "change": "Change", "change_pct": "Change %"})
     table = table.drop(columns=[c for c in ("area", "start", "end", "months_expected") if c in table]).round(1)
 with st.expander("The chart's figures as a table", expanded=False):
     st.dataframe(table, hide_index=True, width="stretch")

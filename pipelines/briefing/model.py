@@ -83,6 +83,7 @@ class PackMeasure:
     commentary: str = ""
     commentary_by: str = ""
     commentary_at: dt.datetime | None = None
+    short_name: str = ""              # "CSE arrests": where a table has little room
 
     @property
     def force_row(self) -> PackRow:

@@ -13,15 +13,16 @@ from ..catalogue import catalogue, force
 from ..errors import PccDashError
 from ..events import events_for
 from ..figures import accepted_months, plan_figures
-from ..flags import caveats, caveats_by_figure, force_caveats
+from ..flags import arrange_caveats, caveats
 from ..plan import PlanAnalytics, plan_notices
+from ..plan.headline import PeriodFigure, headlines, period_labels
 from ..plan.narrative import format_change, format_number
 from ..plan.periods import month_label, month_number
-from ..plan.spc import assurance_text
+from ..plan.spc import assurance_words, variation_words
 from ..public import MANAGEMENT_INFORMATION
 from ..return_calendar import incomplete_notices, latest_due_month, statuses
 from ..warehouse import utc_now
-from .model import Pack, PackChart, PackMeasure, PackRow
+from .model import HeadlinePeriods, Pack, PackChart, PackMeasure, PackRow
 from .notes import latest_texts, questions_list
 from .period import ReportingPeriod, reporting_period
 
@@ -77,10 +78,53 @@ def return_notices(con: duckdb.DuckDBPyConnection, month: dt.date, meeting: dt.d
     return out
 
 
-def variation_words(status) -> str:
-    """The status's variation in words, capitalised ("Too few months" before a chart has limits)."""
-    words = status.variation
-    return words[0].upper() + words[1:] if words else ""
+NBSP = "\u00a0"
+
+
+def unbroken(text: str) -> str:
+    """A figure such as "+58 (+14.4%)" kept on one line wherever it is printed."""
+    return text.replace(" ", NBSP)
+
+
+def period_figure(fig: PeriodFigure | None, measure) -> str:
+    """A headline figure for a table cell; one with months missing says so, so it is never read as whole."""
+    if fig is None:
+        return ""
+    if fig.value is None:
+        return "n/a"
+    text = unbroken(format_number(fig.value, measure))
+    if not fig.complete:
+        text += f" ({fig.months_present} of {fig.months_expected} months)"
+    return text
+
+
+def status_variation(status) -> str:
+    """The status's variation in the web's words ("Too few months to judge" before a chart has limits)."""
+    if status.variation == "no data":
+        return "No figure"
+    return variation_words(status.variation_icon, judged=status.variation != "too few months")
+
+
+def status_assurance(status) -> str:
+    if not status.plan_in_force:
+        return NOT_JUDGED
+    return assurance_words(status.assurance_icon)
+
+
+def aspiration_words(status) -> str:
+    """The aspiration as the plan states it, with where the period's figure stands against it."""
+    if not status.plan_in_force or not status.aspiration:
+        return ""
+    text = status.aspiration[0].upper() + status.aspiration[1:]
+    return f"{text}. {status.aspiration_progress}." if status.aspiration_progress else f"{text}."
+
+
+def measure_aspiration(group) -> str:
+    """The aspiration for a measure: the force's, else (a change set for every district) said once."""
+    force_status = next(s for s in group if s.is_force)
+    if force_status.aspiration:
+        return aspiration_words(force_status)
+    return ""
 
 
 def drafted_questions(statuses) -> list[str]:
@@ -88,6 +132,11 @@ def drafted_questions(statuses) -> list[str]:
     from .questions import question_texts
 
     return question_texts(statuses)
+
+
+def headings_for(period: ReportingPeriod) -> HeadlinePeriods:
+    q = month_number(period.quarter_months[0]) if period.quarter_months else None
+    return HeadlinePeriods(**period_labels(month_number(period.month), q))
 
 
 def build_pack(con: duckdb.DuckDBPyConnection, meeting: dt.date, generated_by: str) -> Pack:
@@ -98,54 +147,79 @@ def build_pack(con: duckdb.DuckDBPyConnection, meeting: dt.date, generated_by: s
         raise NoFigures(f"No month before {meeting:%d %B %Y} has accepted figures, so there is nothing to brief on. "
                         'Load the force\'s returns with "pccdash ingest" first.')
     analytics = PlanAnalytics(plan_figures(con))
-    statuses = analytics.status(period.month)
     cav = caveats(con, start=period.month, end=period.month)
     texts = latest_texts(con, period.month)
     notices = [*pack_notices(analytics, period, months), *return_notices(con, period.month, meeting)]
-    return assemble(period, statuses, cav, texts, generated_by, notices=notices)
+    return assemble(period, analytics, cav, texts, generated_by, notices=notices)
 
 
-def assemble(period: ReportingPeriod, statuses, cav: pd.DataFrame, texts: dict, generated_by: str, *,
-             notices: list[str] = ()) -> Pack:
+def assemble(period: ReportingPeriod, analytics: PlanAnalytics, cav: pd.DataFrame, texts: dict,
+             generated_by: str, *, notices: list[str] = (), charts: bool = True) -> Pack:
+    """The pack for a reporting period, from the plan analytics and the month's caveats and texts.
+
+    The overview page shows the same content without the pack's charts (``charts=False``)."""
     cat, f = catalogue(), force()
-    by_figure = caveats_by_figure(cav)
-    month = period.month_key
-    measures: list[PackMeasure] = []
+    statuses = analytics.status(period.month)
+    month = month_number(period.month)
+    quarter = month_number(period.quarter_months[0]) if period.quarter_months else None
     by_measure: dict[str, list] = {}
     for s in statuses:
         by_measure.setdefault(s.measure_id, []).append(s)
+    arranged = arrange_caveats(cav, period.month_key, list(by_measure), list(f.districts))
+    measures: list[PackMeasure] = []
     for measure_id, group in by_measure.items():
         m = cat.get(measure_id)
+        heads = {h.area: h for h in headlines(analytics.panel, m, month, quarter)}
         force_status = next(s for s in group if s.is_force)
         rows = []
         for s in group:
-            row_caveats = (force_caveats(cav, month, measure_id) if s.is_force
-                           else by_figure.get((month, s.area, measure_id), []))
-            rows.append(PackRow(area=s.area, value=format_number(s.value, m),
-                                last_year=format_number(s.last_year_value, m),
-                                change=format_change(s.change, s.change_pct, m),
-                                variation=variation_words(s),
-                                assurance=((assurance_text(s.assurance_icon) or "").capitalize()
-                                           if s.plan_in_force else NOT_JUDGED),
-                                caveats=row_caveats))
+            h = heads[s.area]
+            change = ("" if h.rolling12_change is None else
+                      unbroken(format_change(h.rolling12_change, h.rolling12_change_pct, m)))
+            rows.append(PackRow(area=s.area, month=period_figure(h.month, m), quarter=period_figure(h.quarter, m),
+                                fytd=period_figure(h.fytd, m), rolling12=period_figure(h.rolling12, m),
+                                rolling12_change=change, variation=status_variation(s),
+                                assurance=status_assurance(s), incomplete=h.incomplete))
         chart = None
-        frame = force_status.spc_frame
+        frame = force_status.spc_frame if charts else ()
         if len(frame) >= 2:
+            target = force_status.target if force_status.plan_in_force else None
             chart = PackChart(title=f"{m.name}, {f.force_short_name}, by month", unit=m.unit, frame=frame,
-                              description=force_status.sentence,
-                              events=events_for(measure_id, frame["period"].min(), frame["period"].max()))
+                              description=chart_description(force_status, m, len(frame)),
+                              events=events_for(measure_id, frame["period"].min(), frame["period"].max()),
+                              target=target, target_label=target_label(force_status, m) if target is not None else "")
         body, by, at = texts.get(("commentary", measure_id), ("", "", None))
+        sentence = force_status.sentence + (f" {force_status.assurance_sentence}"
+                                            if force_status.assurance_sentence else "")
         measures.append(PackMeasure(priority=force_status.priority, measure_id=measure_id, name=m.name, unit=m.unit,
-                                    sentence=force_status.sentence, rows=rows, chart=chart,
-                                    caveats=[*m.caveats, *force_caveats(cav, month, measure_id)],
-                                    commentary=body,
-                                    commentary_by=by, commentary_at=at))
+                                    sentence=sentence, aspiration=measure_aspiration(group), rows=rows, chart=chart,
+                                    caveats=[*m.caveats, *arranged.by_measure.get(measure_id, [])],
+                                    commentary=body, commentary_by=by, commentary_at=at, short_name=m.short_name))
     q_body, q_by, q_at = texts.get(("questions", None), (None, "", None))
     questions = questions_list(q_body) if q_body is not None else drafted_questions(statuses)
     return Pack(office=f.office_name, force=f.force_name, meeting_date=period.meeting,
                 period_label=period.month_text, quarter_label=period.quarter_text, generated_at=utc_now(),
                 generated_by=generated_by, marking=MARKING, banner=INTERNAL_BANNER, measures=measures,
-                questions=questions, questions_by=q_by, questions_at=q_at, notices=list(notices))
+                questions=questions, headings=headings_for(period), questions_by=q_by, questions_at=q_at,
+                notices=list(notices), caveats=list(arranged.general))
+
+
+def target_label(status, measure) -> str:
+    """The aspiration line's legend: its monthly value, and the period's where it is set on one."""
+    per_month = format_number(status.target, measure, decimals=None if measure.kind == "percentage" else 1)
+    if status.aspiration_period == "month" or measure.kind != "flow":
+        return f"Aspiration ({per_month}{'' if measure.kind == 'percentage' else ' a month'})"
+    return f"Aspiration ({per_month} a month: {status.aspiration.split(' (')[0]})"
+
+
+def chart_description(status, measure, months: int) -> str:
+    """The chart's text alternative: what it draws, not the sentence printed above it again."""
+    text = (f"XmR chart of {measure.name.lower() if measure.name[1:2].islower() else measure.name} for "
+            f"{status.area}, {months} months to {month_label(month_number(status.month))}, with the mean and "
+            "process limits")
+    if status.target is not None and status.plan_in_force:
+        text += " and the aspiration as a line"
+    return text + "."
 
 
 def pack_stem(meeting: dt.date) -> str:

@@ -23,27 +23,31 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
     Image,
     KeepTogether,
     ListFlowable,
     ListItem,
+    NextPageTemplate,
     PageBreak,
+    PageTemplate,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
 )
 
 from ..files import write_atomically
-from .model import Pack, PackChart, PackMeasure, PackRow
+from .model import Pack, PackChart, PackMeasure
+from .tables import area_table, incomplete_notes, summary_table
 
 __all__ = ["render_html", "render_pdf", "write_pack", "xmr_figure"]
 
@@ -61,6 +65,7 @@ SPECIAL_CAUSE = (
     ("neutral", "Neutral", "#801650", "D"),
 )
 TOO_FEW_MONTHS = "Too few months to chart."
+TARGET_COLOUR = "#28A197"
 NO_COMMENTARY = "No commentary written."
 PROVISIONAL_NOTE = "Process limits are provisional: they rest on fewer than 12 months."
 EVENT_COLOUR = "#801650"
@@ -114,17 +119,24 @@ def _paragraphs(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
-def _assurance(row: PackRow) -> str:
-    return row.assurance or "No aspiration set"
-
-
 def _is_provisional(chart: PackChart) -> bool:
     if "provisional" not in chart.frame.columns or chart.frame.empty:
         return False
     return bool(chart.frame["provisional"].fillna(False).astype(bool).any())
 
 
-TABLE_HEADINGS = ("Area", "Latest", "Same month last year", "Change", "Variation", "Assurance", "Caveats")
+SUMMARY_HEADING = "Summary"
+GENERAL_CAVEATS_HEADING = "Caveats on this month's figures"
+
+
+def _period_line(pack: Pack) -> str:
+    """What each headline period is, said once under the summary table."""
+    h = pack.headings
+    quarter = (f"{h.quarter} is the latest complete financial quarter; " if h.quarter
+               else "No financial quarter is complete yet; ")
+    return (f"{quarter}figures for a period are totals for counts, the month-end level for a stock such as live "
+            "investigations, and rebuilt from their parts for a percentage. A figure with months missing says how "
+            "many it has.")
 
 
 # --- the chart ---------------------------------------------------------------------------------------------
@@ -207,6 +219,11 @@ def xmr_figure(chart: PackChart) -> Figure:
         handles.append(Line2D([], [], linestyle="none", marker=marker, markersize=7, markerfacecolor=colour,
                               markeredgecolor=INK, markeredgewidth=0.6, label=label))
 
+    if chart.target is not None:
+        ax.axhline(chart.target, color=TARGET_COLOUR, linewidth=1.4, linestyle=(0, (6, 2, 1, 2)), zorder=2)
+        handles.append(Line2D([], [], color=TARGET_COLOUR, linewidth=1.4, linestyle=(0, (6, 2, 1, 2)),
+                              label=chart.target_label or "Aspiration"))
+
     for i, event in enumerate(chart.events):
         when = pd.Timestamp(event.date)
         ax.axvline(when, color=EVENT_COLOUR, linewidth=1, linestyle="-.", zorder=1)
@@ -228,7 +245,7 @@ def xmr_figure(chart: PackChart) -> Figure:
         ax.margins(x=0.02)
 
     # Below the axes rather than beside them, so every chart in a pack has a plot area of the same width.
-    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=7.5, frameon=False)
+    fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 4), fontsize=7.5, frameon=False)
     return fig
 
 
@@ -299,7 +316,9 @@ caption { text-align: left; font-weight: 600; padding: 0 0 0.4rem; }
 th, td { border: 1px solid #B1B4B6; padding: 0.35rem 0.5rem; text-align: left; vertical-align: top; }
 thead th { background: #E8ECF1; }
 tbody th { font-weight: 600; }
-td.num { white-space: nowrap; }
+.aspiration { margin: 0 0 0.75rem; }
+section.summary h2 { margin-top: 1rem; }
+.caveats.general h2 { font-size: 1.1rem; border: 0; margin: 0 0 0.2rem; padding: 0; }
 td ul { margin: 0; padding-left: 1rem; }
 figure { margin: 0.5rem 0 0.5rem; }
 figure svg { display: block; width: 100%; height: auto; }
@@ -331,21 +350,23 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _html_row(row: PackRow) -> str:
-    if row.caveats:
-        caveats = "<ul>" + "".join(f"<li>{_e(c)}</li>" for c in row.caveats) + "</ul>"
-    else:
-        caveats = "None"
-    return (
-        f'<tr><th scope="row">{_e(row.area)}</th><td class="num">{_e(row.value)}</td>'
-        f'<td class="num">{_e(row.last_year)}</td><td class="num">{_e(row.change)}</td>'
-        f"<td>{_e(row.variation)}</td><td>{_e(_assurance(row))}</td><td>{caveats}</td></tr>"
-    )
+def _html_table(caption: str, headings: list[str], rows: list[list[str]], links: list[str] | None = None) -> str:
+    """A table whose first column heads each row; numbers never wrap (their spaces are non-breaking)."""
+    out = ['<div class="table-wrap" tabindex="0" role="region" aria-label="' + _e(caption) + '"><table>',
+           f"<caption>{_e(caption)}</caption>",
+           "<thead><tr>" + "".join(f'<th scope="col">{_e(h)}</th>' for h in headings) + "</tr></thead><tbody>"]
+    for i, row in enumerate(rows):
+        head = f'<a href="#{links[i]}">{_e(row[0])}</a>' if links else _e(row[0])
+        out.append(f'<tr><th scope="row">{head}</th>' + "".join(f"<td>{_e(c)}</td>" for c in row[1:]) + "</tr>")
+    out.append("</tbody></table></div>")
+    return "\n".join(out)
 
 
 def _html_measure(pack: Pack, m: PackMeasure, anchor: str) -> str:
     out = [f'<section class="measure" id="{anchor}" aria-labelledby="{anchor}-h">',
            f'<h3 id="{anchor}-h">{_e(m.name)}</h3>', f'<p class="sentence">{_e(m.sentence)}</p>']
+    if m.aspiration:
+        out.append(f'<p class="aspiration"><strong>Aspiration:</strong> {_e(m.aspiration)}</p>')
     if m.caveats:
         out.append(f'<div class="caveats"><h4 id="{anchor}-cav">Caveats</h4><ul aria-labelledby="{anchor}-cav">')
         out.extend(f"<li>{_e(c)}</li>" for c in m.caveats)
@@ -353,12 +374,11 @@ def _html_measure(pack: Pack, m: PackMeasure, anchor: str) -> str:
     else:
         out.append('<p class="no-caveats">No caveats on this measure for the period.</p>')
 
-    headings = list(TABLE_HEADINGS)
-    headings[1] = f"Latest ({pack.period_label})"
-    out.append('<div class="table-wrap"><table>')
-    out.append(f"<caption>{_e(m.name)} ({_e(m.unit)}): force and districts, {_e(pack.period_label)}</caption>")
-    out.append("<thead><tr>" + "".join(f'<th scope="col">{_e(h)}</th>' for h in headings) + "</tr></thead>")
-    out.append("<tbody>" + "".join(_html_row(r) for r in m.rows) + "</tbody></table></div>")
+    headings, rows = area_table(pack, m)
+    out.append(_html_table(f"{m.name} ({m.unit}): force and districts", headings, rows))
+    notes = incomplete_notes(m)
+    if notes:
+        out.append('<p class="note">Months missing: ' + _e("; ".join(notes)) + ".</p>")
 
     if m.chart is None:
         out.append(f'<p class="no-chart">{_e(TOO_FEW_MONTHS)}</p>')
@@ -381,6 +401,23 @@ def _html_measure(pack: Pack, m: PackMeasure, anchor: str) -> str:
         out.append(f'<div class="commentary empty"><p>{_e(NO_COMMENTARY)}</p></div>')
     out.append("</section>")
     return "\n".join(out)
+
+
+def _html_general_caveats(pack: Pack) -> list[str]:
+    if not pack.caveats:
+        return []
+    return ['<div class="caveats general"><h2 id="general-caveats">' + _e(GENERAL_CAVEATS_HEADING) + "</h2><ul>",
+            *(f"<li>{_e(c)}</li>" for c in pack.caveats), "</ul></div>"]
+
+
+def _html_summary(pack: Pack, measure_ids: list[str]) -> list[str]:
+    if pack.headings is None:
+        return []
+    headings, rows = summary_table(pack)
+    return ['<section class="summary" aria-labelledby="summary-h"><h2 id="summary-h">' + _e(SUMMARY_HEADING) + "</h2>",
+            _html_table(f"Every measure for {pack.force}: headline figures, variation, assurance and aspiration",
+                        headings, rows, links=measure_ids),
+            f'<p class="note">{_e(_period_line(pack))}</p>', "</section>"]
 
 
 def _anchors(pack: Pack) -> tuple[dict[str, str], list[str]]:
@@ -414,6 +451,8 @@ def render_html(pack: Pack) -> str:
         f'<p class="banner">{_e(pack.banner)}</p>' if pack.banner else "",
         *(f'<p class="notice" role="note">{_e(n)}</p>' for n in pack.notices),
         "</header>",
+        *_html_general_caveats(pack),
+        *_html_summary(pack, measure_ids),
         '<nav class="contents" aria-labelledby="contents-h"><h2 id="contents-h">Contents</h2><ol>',
     ]
     for priority in pack.priorities:
@@ -494,9 +533,10 @@ def _styles() -> dict[str, ParagraphStyle]:
         "h3": ParagraphStyle("h3", parent=base, fontName=bold, fontSize=12, leading=15, spaceBefore=10,
                              spaceAfter=4, keepWithNext=1),
         "caveat_head": ParagraphStyle("caveat_head", parent=base, fontName=bold, spaceAfter=1),
-        "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=10, spaceAfter=0),
-        "cell_head": ParagraphStyle("cell_head", parent=base, fontName=bold, fontSize=8, leading=10,
-                                    spaceAfter=0),
+        # Cells wrap at spaces only: a word or figure too long for its column would rather show than be cut.
+        "cell": ParagraphStyle("cell", parent=base, fontSize=7.5, leading=9.5, spaceAfter=0, splitLongWords=0),
+        "cell_head": ParagraphStyle("cell_head", parent=base, fontName=bold, fontSize=7.5, leading=9.5,
+                                    spaceAfter=0, splitLongWords=0),
         "note": ParagraphStyle("note", parent=base, fontSize=8.5, leading=11,
                                textColor=colors.HexColor("#383F43")),
         "lead": ParagraphStyle("lead", parent=base, fontName=bold, spaceBefore=6, spaceAfter=2),
@@ -529,8 +569,8 @@ def _boxed(flowable, fill: str, edge: str, width: float, edge_width: float = 1.5
     return box
 
 
-def _caveat_box(caveats: list[str], st: dict[str, ParagraphStyle], width: float) -> Table:
-    inner = [_p("Caveats", st["caveat_head"]), _bullets(caveats, st["body"])]
+def _caveat_box(caveats: list[str], st: dict[str, ParagraphStyle], width: float, heading: str = "Caveats") -> Table:
+    inner = [_p(heading, st["caveat_head"]), _bullets(caveats, st["body"])]
     box = Table([[inner]], colWidths=[width])
     box.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#FDF0E8")),
@@ -541,71 +581,82 @@ def _caveat_box(caveats: list[str], st: dict[str, ParagraphStyle], width: float)
     return box
 
 
-def _cell_caveats(caveats: list[str]) -> str:
-    if not caveats:
-        return "None"
-    if len(caveats) == 1:
-        return caveats[0]
-    return "\n".join(f"\u2022 {c}" for c in caveats)
-
-
-def _pdf_table(pack: Pack, m: PackMeasure, st: dict[str, ParagraphStyle], width: float) -> Table:
-    headings = list(TABLE_HEADINGS)
-    headings[1] = f"Latest ({pack.period_label})"
+def _pdf_grid(headings: list[str], rows: list[list[str]], fractions: list[float], st: dict[str, ParagraphStyle],
+              width: float, links: list[str] | None = None) -> Table:
+    """A table with a repeated heading row; the first column heads each row (a link to the measure where
+    ``links`` are given). Cell text wraps at spaces only: figures carry non-breaking spaces."""
     data = [[_p(h, st["cell_head"]) for h in headings]]
-    for r in m.rows:
-        data.append([
-            _p(r.area, st["cell_head"]), _p(r.value, st["cell"]), _p(r.last_year, st["cell"]),
-            _p(r.change, st["cell"]), _p(r.variation, st["cell"]), _p(_assurance(r), st["cell"]),
-            _p(_cell_caveats(r.caveats), st["cell"]),
-        ])
-    fractions = (0.13, 0.11, 0.11, 0.10, 0.17, 0.17, 0.21)
+    for i, row in enumerate(rows):
+        head = xml_escape(row[0])
+        if links:
+            head = f'<a href="#{links[i]}" color="{VALUE_COLOUR}">{head}</a>'
+        data.append([Paragraph(head, st["cell_head"]), *(_p(c, st["cell"]) for c in row[1:])])
     table = Table(data, colWidths=[width * f for f in fractions], repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#B1B4B6")),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8ECF1")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]))
     return table
 
 
-def _pdf_measure(pack: Pack, m: PackMeasure, st: dict[str, ParagraphStyle], width: float,
+def _fractions(first: float, headings: list[str], rest: list[float]) -> list[float]:
+    """Column widths as fractions of the frame: the first column, then the figures (the change on the 12
+    months before, the widest figure, half as wide again as the others), then the status columns."""
+    figures = len(headings) - 1 - len(rest)
+    unit = (1 - first - sum(rest)) / (figures + 0.5)
+    return [first, *([unit] * (figures - 1)), unit * 1.5, *rest]
+
+
+def _pdf_summary(pack: Pack, st: dict[str, ParagraphStyle], width: float) -> list:
+    headings, rows = summary_table(pack)
+    links = [f"measure-{i}" for i, _ in enumerate(pack.measures, start=1)]
+    table = _pdf_grid(headings, rows, _fractions(0.16, headings, [0.14, 0.13, 0.18]), st, width, links)
+    return [_p(SUMMARY_HEADING, st["h2"]), table, Spacer(1, 4), _p(_period_line(pack), st["note"])]
+
+
+def _pdf_measure(pack: Pack, m: PackMeasure, anchor: str, st: dict[str, ParagraphStyle], width: float,
                  heading: Paragraph | None = None) -> list:
     # The priority's heading travels with its first measure, so it never ends a page alone.
-    parts: list = [heading] if heading is not None else []
-    parts += [_p(m.name, st["h3"]), _p(m.sentence, st["body"])]
+    top: list = [heading] if heading is not None else []
+    top += [Paragraph(f'<a name="{anchor}"/>' + xml_escape(m.name), st["h3"]), _p(m.sentence, st["body"])]
+    if m.aspiration:
+        top.append(Paragraph("<b>Aspiration:</b> " + xml_escape(m.aspiration), st["body"]))
     if m.caveats:
-        parts.append(_caveat_box(m.caveats, st, width))
+        top.append(_caveat_box(m.caveats, st, width))
     else:
-        parts.append(_p("No caveats on this measure for the period.", st["note"]))
-    parts += [Spacer(1, 6), _p(f"{m.name} ({m.unit}): force and districts, {pack.period_label}", st["lead"]),
-              _pdf_table(pack, m, st, width), Spacer(1, 6)]
+        top.append(_p("No caveats on this measure for the period.", st["note"]))
+    headings, rows = area_table(pack, m)
+    top += [Spacer(1, 4), _p(f"{m.name} ({m.unit}): force and districts", st["lead"]),
+            _pdf_grid(headings, rows, _fractions(0.13, headings, [0.17, 0.17]), st, width)]
+    notes = incomplete_notes(m)
+    if notes:
+        top.append(_p("Months missing: " + "; ".join(notes) + ".", st["note"]))
+    # The measure's words and table stay together, its chart and what is said under it together, and the
+    # two may part at a page's end: keeping the whole measure on one page left a third of most pages empty.
+    parts: list = [KeepTogether(top), Spacer(1, 6)]
     if m.chart is None:
         parts.append(_p(TOO_FEW_MONTHS, st["note"]))
     else:
-        png = io.BytesIO(_png(m.chart))
-        parts.append(Image(png, width=width, height=width * 2.8 / 7))
-        parts.append(_p(m.chart.description, st["note"]))
+        chart: list = [Image(io.BytesIO(_png(m.chart)), width=width, height=width * 2.8 / 7),
+                       _p(m.chart.description, st["note"])]
         if _is_provisional(m.chart):
-            parts.append(_p(PROVISIONAL_NOTE, st["note"]))
+            chart.append(_p(PROVISIONAL_NOTE, st["note"]))
         if m.chart.events:
-            parts += [_p(EVENTS_HEADING, st["caveat_head"]), _bullets([e.line for e in m.chart.events], st["note"])]
+            chart += [_p(EVENTS_HEADING, st["caveat_head"]), _bullets([e.line for e in m.chart.events], st["note"])]
+        parts.append(KeepTogether(chart))
     paras = _paragraphs(m.commentary)
     if paras:
-        parts.append(_p(_commentary_lead(m), st["lead"]))
-        parts += [_p(text, st["body"]) for text in paras]
+        parts.append(KeepTogether([_p(_commentary_lead(m), st["lead"]), *(_p(t, st["body"]) for t in paras)]))
     else:
         parts.append(_p(NO_COMMENTARY, st["note"]))
-    # One measure to a page where it fits, so a reader never turns over to find the rest of the table.
-    return [KeepTogether(parts), Spacer(1, 10)]
+    return [*parts, Spacer(1, 12)]
 
 
 def _page_canvas(marking: str, footer_left: str, regular: str, bold: str):
     """A canvas class that holds back each page until the count is known, for "Page N of M"."""
-    page_w, page_h = A4
-
     def fitted(text: str, font: str, size: float, room: float) -> float:
         while size > 6 and pdfmetrics.stringWidth(text, font, size) > room:
             size -= 0.5
@@ -629,6 +680,7 @@ def _page_canvas(marking: str, footer_left: str, regular: str, bold: str):
             super().save()
 
         def _decorate(self, number: int, total: int) -> None:
+            page_w, page_h = self._pagesize  # the summary's page is landscape
             self.saveState()
             room = page_w - 36 * mm
             size = fitted(marking, bold, 9, room)
@@ -655,10 +707,18 @@ def render_pdf(pack: Pack) -> bytes:
     st = _styles()
     buf = io.BytesIO()
     title = _title(pack)
-    doc = SimpleDocTemplate(
+    doc = BaseDocTemplate(
         buf, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=20 * mm, bottomMargin=22 * mm,
         title=f"{title}: {pack.force}", author=pack.office, subject=_period(pack), creator=pack.office,
     )
+    wide = landscape(A4)
+    doc.addPageTemplates([
+        PageTemplate("portrait", [Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="portrait")],
+                     pagesize=A4),
+        # The summary table has nine columns: on a landscape page each figure keeps to one line.
+        PageTemplate("landscape", [Frame(18 * mm, 22 * mm, wide[0] - 36 * mm, wide[1] - 42 * mm, id="landscape")],
+                     pagesize=wide),
+    ])
     width = doc.width
 
     story: list = [
@@ -675,16 +735,22 @@ def render_pdf(pack: Pack) -> bytes:
     for notice in pack.notices:
         story.append(_boxed(_p(notice, st["body"]), "#FFF4EC", "#F46A25", width, edge_width=1))
         story.append(Spacer(1, 10))
+    if pack.caveats:
+        story.append(_caveat_box(pack.caveats, st, width, heading=GENERAL_CAVEATS_HEADING))
+        story.append(Spacer(1, 10))
     story.append(_p("Contents", st["h3"]))
-    story.append(_bullets([*pack.priorities, "Questions for the Chief Constable"], st["contents"], numbered=True))
-    # The cover page stands alone, as in the printed HTML, rather than taking a measure only when one fits.
+    story.append(_bullets([*([SUMMARY_HEADING] if pack.headings is not None else []), *pack.priorities,
+                           "Questions for the Chief Constable"], st["contents"], numbered=True))
+    if pack.headings is not None:
+        story += [NextPageTemplate("landscape"), PageBreak(), *_pdf_summary(pack, st, wide[0] - 36 * mm),
+                  NextPageTemplate("portrait")]
     story.append(PageBreak())
 
     for priority in pack.priorities:
         heading = _p(priority, st["h2"])
-        for m in pack.measures:
+        for i, m in enumerate(pack.measures, start=1):
             if m.priority == priority:
-                story += _pdf_measure(pack, m, st, width, heading)
+                story += _pdf_measure(pack, m, f"measure-{i}", st, width, heading)
                 heading = None
 
     story.append(_p("Questions for the Chief Constable", st["h2"]))

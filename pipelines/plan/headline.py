@@ -64,7 +64,9 @@ class Headline:
 
     @property
     def incomplete(self) -> list[str]:
-        periods = (self.month, self.quarter, self.fytd, self.rolling12, self.rolling12_before)
+        """What is missing from the periods shown (the 12 months before only enter as a change, which is then
+        not given)."""
+        periods = (self.month, self.quarter, self.fytd, self.rolling12)
         return [p.missing_note for p in periods if p is not None and not p.complete]
 
 

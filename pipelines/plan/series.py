@@ -220,8 +220,10 @@ class Panel:
         return window_mean(self.monthly(measure.id)[area], a, b)
 
     def aggregate(self, measure_id: str, freq: str = "quarter", *, areas: list[str] | None = None,
-                  with_rates: bool = True) -> pd.DataFrame:
-        """See ``periods.aggregate``."""
+                  with_rates: bool = True, upto: int | None = None) -> pd.DataFrame:
+        """See ``periods.aggregate``. ``upto`` (a month number) ends the periods at a reporting month: a view
+        prepared for a meeting shows nothing after the month it reports on, and a period that runs past it
+        is incomplete."""
         measure = self.catalogue.get(measure_id)
         area_rows = ([self.force_index, *range(len(self.districts))] if areas is None
                      else [self.area_index(a) for a in areas])
@@ -230,13 +232,16 @@ class Panel:
             from .config import load_population
             population = load_population()
         rows = []
-        windows = period_windows(freq, self.first, self.last) if self.n_months else []
+        last = self.last if upto is None else min(self.last, upto)
+        windows = period_windows(freq, self.first, last) if self.n_months and last >= self.first else []
         for area in area_rows:
             name = self.areas[area]
             for start, end, label in windows:
-                a, b = start - self.first, end - self.first
+                a, b = start - self.first, min(end, last) - self.first
                 now = self.window(measure, area, a, b)
-                before = self.window(measure, area, a - 12, b - 12)
+                if end > last:  # a period the reporting month ends part-way through is not whole
+                    now = WindowValue(now.value, now.months_present, end - start + 1, False)
+                before = self.window(measure, area, start - self.first - 12, end - self.first - 12)
                 absolute, pct = (change(now.value, before.value) if now.complete and before.complete
                                  else (None, None))
                 row = {

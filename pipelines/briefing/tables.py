@@ -1,0 +1,48 @@
+"""The pack's two kinds of table, decided once for every format (HTML, PDF, Word): what the columns are
+called and what each cell says. Renderers only lay them out.
+
+The summary table opens the pack, as a Making Data Count board report does: one row per measure for the
+force, its headline figures, its variation and assurance in words, and its aspiration. Each measure's own
+table then gives the same figures for the force and every district.
+"""
+
+from __future__ import annotations
+
+from .model import HeadlinePeriods, Pack, PackMeasure, PackRow
+
+CHANGE_HEADING = "Change on the 12 months before"
+NO_ASPIRATION = "None set"
+NOT_JUDGED = "No aspiration to judge"
+
+
+def _figure_headings(h: HeadlinePeriods) -> list[str]:
+    return [h.month, *([h.quarter] if h.quarter else []), h.fytd, h.rolling12, CHANGE_HEADING]
+
+
+def _figure_cells(h: HeadlinePeriods, r: PackRow) -> list[str]:
+    return [r.month, *([r.quarter] if h.quarter else []), r.fytd, r.rolling12, r.rolling12_change or "n/a"]
+
+
+def summary_table(pack: Pack, area: str | None = None) -> tuple[list[str], list[list[str]]]:
+    """Headings and one row per measure, in the pack's order: the force's figures, or one district's."""
+    h = pack.headings
+    headings = ["Measure", *_figure_headings(h), "Variation", "Assurance", "Aspiration"]
+    rows = []
+    for m in pack.measures:
+        r = m.force_row if area is None else next((r for r in m.rows if r.area == area), m.force_row)
+        rows.append([m.name, *_figure_cells(h, r), r.variation, r.assurance or NOT_JUDGED,
+                     m.aspiration or NO_ASPIRATION])
+    return headings, rows
+
+
+def area_table(pack: Pack, m: PackMeasure) -> tuple[list[str], list[list[str]]]:
+    """Headings and one row per area (force first) for one measure."""
+    h = pack.headings
+    headings = ["Area", *_figure_headings(h), "Variation", "Assurance"]
+    rows = [[r.area, *_figure_cells(h, r), r.variation, r.assurance or NOT_JUDGED] for r in m.rows]
+    return headings, rows
+
+
+def incomplete_notes(m: PackMeasure) -> list[str]:
+    """What is missing from the measure's figures, area by area, said under its table."""
+    return [f"{r.area}: {note}" for r in m.rows for note in r.incomplete]
