@@ -179,13 +179,13 @@ def test_commentary_and_questions_are_saved_with_who_and_when_and_kept_as_histor
     ]
 
 
-def test_the_pack_page_prepares_pdf_and_html_downloads(monkeypatch, sample_db):
-    at = internal(monkeypatch, sample_db, "internal_pages/pack.py")
+def test_the_pack_page_prepares_pdf_word_and_html_downloads(monkeypatch, wh):
+    at = internal(monkeypatch, wh, "internal_pages/pack.py")
     assert not at.get("download_button")
     at.button(key="prepare_pack").click().run()
     assert not at.exception
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["Download PDF", "Download HTML"]
+    assert labels == ["Download PDF", "Download HTML", "Download Word"]
 
 
 def test_workbench_pages_show_runs_rules_failing_rows_and_files(monkeypatch, sample_db):

@@ -1,12 +1,14 @@
-"""The briefing pack: the meeting's questions, editable, and the pack itself as PDF and self-contained HTML."""
+"""The briefing pack: the meeting's questions, editable; the pack itself as PDF, Word and self-contained HTML;
+and every pack produced, kept, to download again unchanged."""
 
 import streamlit as st
 
 from dashboard import auth, data, ui
-from pipelines.briefing import save_text
+from pipelines import audit
+from pipelines.briefing import archive, save_text
 from pipelines.briefing.notes import latest_texts, questions_list
-from pipelines.briefing.pack import assemble, drafted_questions, pack_notices, pack_stem
-from pipelines.flags import caveats
+from pipelines.briefing.pack import drafted_questions, pack_notices
+from pipelines.errors import PccDashError
 
 user = auth.signed_in()
 st.title("Briefing pack")
@@ -35,20 +37,51 @@ if st.button("Save questions", key="save_questions", type="primary", disabled=no
 st.caption(f"{len(questions_list(draft))} question(s).")
 
 st.subheader("The pack")
-st.write("One file with every plan measure's figures, chart, sentence, caveats and commentary, and the questions "
-         "as saved. It is marked OFFICIAL-SENSITIVE: small counts are not suppressed in it.")
-if st.button("Prepare the pack", key="prepare_pack", icon=":material/description:"):
-    from pipelines.briefing.render import render_html, render_pdf  # heavy: only when a pack is made
+st.write("One document with the summary table, every plan measure's figures, chart, sentence, caveats and "
+         "commentary, and the questions as saved, as PDF, Word and self-contained HTML. It is marked "
+         "OFFICIAL-SENSITIVE: small counts are not suppressed in it. Each pack prepared is kept, with who prepared "
+         "it and the figures it came from, and can be downloaded again unchanged.")
 
-    with st.spinner("Drawing the charts and laying out the pack..."):
-        cav = data.call(caveats, start=period.month_key, end=period.month_key)
-        pack = assemble(period, statuses, cav, texts, user.email, notices=notices)
-        st.session_state["pack_files"] = (meeting, render_pdf(pack), render_html(pack).encode("utf-8"))
-files = st.session_state.get("pack_files")
-if files and files[0] == meeting:
-    stem = pack_stem(meeting)
-    c1, c2 = st.columns(2)
-    c1.download_button("Download PDF", files[1], file_name=f"{stem}.pdf", mime="application/pdf",
-                       key="download_pdf", icon=":material/download:")
-    c2.download_button("Download HTML", files[2], file_name=f"{stem}.html", mime="text/html",
-                       key="download_html", icon=":material/download:")
+
+def prepared(made) -> str:
+    st.session_state["archived_pack"] = made.pack_id  # the new pack is the one offered for download
+    return f"Pack {made.pack_id} prepared and kept in the archive."
+
+
+if st.button("Prepare the pack", key="prepare_pack", icon=":material/description:"):
+    with st.spinner("Drawing the charts and laying out the pack (PDF, Word and HTML)..."):
+        ui.act(archive.produce, str(data.db()), meeting, audit.app_actor(user.claims), done=prepared)
+
+st.subheader("Packs produced for this meeting")
+kept = data.call(archive.archived) or []
+these = [p for p in kept if p.meeting == meeting]
+others = [p for p in kept if p.meeting != meeting]
+if these:
+    st.dataframe(archive.readable(these), hide_index=True, key="packs_this_meeting")
+else:
+    st.caption("None yet: press Prepare the pack.")
+if others:
+    with st.expander(f"Packs produced for other meetings ({len(others)})"):
+        st.dataframe(archive.readable(others), hide_index=True, key="packs_other_meetings")
+if not kept:
+    st.stop()
+
+by_id = {p.pack_id: p for p in [*these, *others]}
+if st.session_state.get("archived_pack") not in by_id:
+    st.session_state.pop("archived_pack", None)
+chosen = by_id[st.selectbox("Pack to download", list(by_id), format_func=lambda i: archive.label(by_id[i]),
+                            key="archived_pack")]
+st.caption(chosen.data_version)
+columns = st.columns(len(archive.FORMATS))
+for column, fmt in zip(columns, archive.FORMATS, strict=True):
+    stored = chosen.files.get(fmt)
+    if stored is None:
+        continue
+    try:
+        body = archive.contents(data.db(), chosen, fmt)
+    except PccDashError as exc:
+        column.error(str(exc))
+        continue
+    column.download_button(f"Download {archive.FORMAT_NAMES[fmt]}", body, file_name=stored.file_name,
+                           mime=archive.MIME[fmt], key=f"download_{fmt}", icon=":material/download:",
+                           on_click="ignore")

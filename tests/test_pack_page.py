@@ -1,0 +1,79 @@
+"""The pack page keeps every pack it prepares: PDF, Word and HTML download as they were produced, for this
+meeting's packs and earlier ones, with who prepared each and the figures it came from."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import pytest
+from dashboard_helpers import ANALYST, PCC, copy_warehouse, internal, texts
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+from pipelines import audit, warehouse
+from pipelines.briefing import archive
+
+
+def served_files(monkeypatch) -> list[tuple[str, bytes]]:
+    """Every file the page hands to the browser from now on: (file name, bytes)."""
+    served: list[tuple[str, bytes]] = []
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def keep(self, path_or_data, mimetype, kind, filename=None):
+        served.append((filename or "", path_or_data))
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    return served
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@pytest.mark.slow
+def test_prepare_keeps_the_pack_and_every_download_is_the_archived_bytes(monkeypatch, sample_db, tmp_path):
+    db = copy_warehouse(sample_db, tmp_path)
+    at = internal(monkeypatch, db, "internal_pages/pack.py", ANALYST)
+    at.date_input(key="pack_meeting").set_value(dt.date(2015, 8, 20)).run()
+    assert "None yet: press Prepare the pack." in texts(at)
+    assert not at.get("download_button")
+
+    at.button(key="prepare_pack").click().run()
+    assert not at.exception
+    at = internal(monkeypatch, db, "internal_pages/pack.py", PCC)
+    at.date_input(key="pack_meeting").set_value(dt.date(2015, 8, 20)).run()
+    at.button(key="prepare_pack").click().run()
+    assert not at.exception
+    with warehouse.connect_read_only(db) as con:
+        kept = archive.archived(con, dt.date(2015, 8, 20))
+        trail = audit.events(con, action="produce_pack")
+    assert [p.produced_by for p in kept] == ["pcc@example.org", "analyst@example.org"]
+    assert trail["channel"].tolist() == ["app", "app"]
+    listed = at.dataframe[0].value
+    assert listed["Produced by"].tolist() == ["pcc@example.org", "analyst@example.org"]
+    assert listed["Files"].tolist() == ["PDF, HTML, Word"] * 2
+
+    served = served_files(monkeypatch)
+    first = kept[-1]
+    at.selectbox(key="archived_pack").select(first.pack_id).run()
+    assert not at.exception
+    assert [b.proto.label for b in at.get("download_button")] == ["Download PDF", "Download HTML", "Download Word"]
+    got = {name: sha(data) for name, data in served}
+    assert got == {f.file_name: f.sha256 for f in first.files.values()}, "each download is the archived file"
+    assert first.data_version in texts(at)
+
+
+@pytest.mark.slow
+def test_a_tampered_archived_file_is_refused_with_a_sentence_on_the_page(monkeypatch, sample_db, tmp_path):
+    from pipelines import filestore
+
+    db = copy_warehouse(sample_db, tmp_path)
+    with warehouse.connect(db) as con:
+        made = archive.produce(con, db, dt.date(2015, 8, 20), audit.system_actor("analyst@example.org"))
+    filestore.path_of(db, made.production.files["pdf"].sha256).write_bytes(b"%PDF forged")
+    at = internal(monkeypatch, db, "internal_pages/pack.py", ANALYST)
+    at.date_input(key="pack_meeting").set_value(dt.date(2015, 8, 20)).run()
+    assert not at.exception
+    assert any("has been changed since it was stored" in e.value for e in at.error)
+    assert [b.proto.label for b in at.get("download_button")] == ["Download HTML", "Download Word"]
