@@ -156,3 +156,22 @@ def test_every_chart_of_a_measure_with_an_aspiration_draws_it(monkeypatch, sampl
     at.selectbox(key="view").select("month").run()
     names = [t.get("name", "") for t in json.loads(at.get("plotly_chart")[0].proto.spec)["data"]]
     assert not any(n.startswith("Aspiration") for n in names)
+
+
+def test_a_file_flag_is_said_once_in_the_pack_and_costs_at_most_a_page(sample_db, tmp_path, pack):
+    from pipelines.flags import raise_flag
+    from tests.dashboard_helpers import ANALYST, copy_warehouse
+
+    wh = copy_warehouse(sample_db, tmp_path)
+    reason = "All figures in this return are provisional until the force's audit."
+    with warehouse.connect(wh) as con:
+        file_id = con.execute("SELECT DISTINCT file_id FROM figure WHERE period = DATE '2015-07-01'").fetchone()[0]
+        raise_flag(con, ANALYST, scope="file", reason=reason, file_id=file_id)
+        flagged = build_pack(con, MEETING, "analyst@example.org")
+    assert len([c for c in flagged.caveats if reason in c]) == 1
+    assert not any(reason in c for m in flagged.measures for c in m.caveats)
+    before, after = (PdfReader(io.BytesIO(render_pdf(p))) for p in (pack, flagged))
+    text = " ".join(" ".join(p.extract_text().split()) for p in after.pages)
+    assert text.count(reason) == 1
+    assert len(after.pages) - len(before.pages) <= 1
+    assert render_html(flagged).count(reason.replace("'", "&#x27;")) == 1

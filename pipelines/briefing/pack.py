@@ -25,6 +25,7 @@ from ..warehouse import utc_now
 from .model import HeadlinePeriods, Pack, PackChart, PackMeasure, PackRow
 from .notes import latest_texts, questions_list
 from .period import ReportingPeriod, reporting_period
+from .version import data_version
 
 MARKING = "OFFICIAL-SENSITIVE: for the Commissioner's office. Not for publication: small counts are not suppressed."
 INTERNAL_BANNER = MANAGEMENT_INFORMATION  # the pack is not suppressed, so it does not say small numbers are hidden
@@ -150,7 +151,9 @@ def build_pack(con: duckdb.DuckDBPyConnection, meeting: dt.date, generated_by: s
     cav = caveats(con, start=period.month, end=period.month)
     texts = latest_texts(con, period.month)
     notices = [*pack_notices(analytics, period, months), *return_notices(con, period.month, meeting)]
-    return assemble(period, analytics, cav, texts, generated_by, notices=notices)
+    pack = assemble(period, analytics, cav, texts, generated_by, notices=notices)
+    pack.data_version = data_version(con)
+    return pack
 
 
 def assemble(period: ReportingPeriod, analytics: PlanAnalytics, cav: pd.DataFrame, texts: dict,

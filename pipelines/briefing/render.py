@@ -47,7 +47,7 @@ from reportlab.platypus import (
 
 from ..files import write_atomically
 from .model import Pack, PackChart, PackMeasure
-from .tables import area_table, incomplete_notes, summary_table
+from .tables import area_table, incomplete_notes, summary_table, table_caption
 
 __all__ = ["render_html", "render_pdf", "write_pack", "xmr_figure"]
 
@@ -110,7 +110,8 @@ def _questions_lead(pack: Pack) -> str:
 
 def _generated(pack: Pack) -> str:
     by = f" by {pack.generated_by}" if pack.generated_by else ""
-    return f"Generated on {_long_datetime(pack.generated_at)}{by}."
+    version = f" {pack.data_version}" if pack.data_version else ""
+    return f"Generated on {_long_datetime(pack.generated_at)}{by}.{version}"
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -375,7 +376,7 @@ def _html_measure(pack: Pack, m: PackMeasure, anchor: str) -> str:
         out.append('<p class="no-caveats">No caveats on this measure for the period.</p>')
 
     headings, rows = area_table(pack, m)
-    out.append(_html_table(f"{m.name} ({m.unit}): force and districts", headings, rows))
+    out.append(_html_table(table_caption(m), headings, rows))
     notes = incomplete_notes(m)
     if notes:
         out.append('<p class="note">Months missing: ' + _e("; ".join(notes)) + ".</p>")
@@ -629,7 +630,7 @@ def _pdf_measure(pack: Pack, m: PackMeasure, anchor: str, st: dict[str, Paragrap
     else:
         top.append(_p("No caveats on this measure for the period.", st["note"]))
     headings, rows = area_table(pack, m)
-    top += [Spacer(1, 4), _p(f"{m.name} ({m.unit}): force and districts", st["lead"]),
+    top += [Spacer(1, 4), _p(table_caption(m), st["lead"]),
             _pdf_grid(headings, rows, _fractions(0.13, headings, [0.17, 0.17]), st, width)]
     notes = incomplete_notes(m)
     if notes:

@@ -43,6 +43,12 @@ def area_table(pack: Pack, m: PackMeasure) -> tuple[list[str], list[list[str]]]:
     return headings, rows
 
 
+def table_caption(m: PackMeasure) -> str:
+    """"CSE arrests (people): force and districts"; a unit the name already ends with is not said twice."""
+    unit = "" if m.name.endswith(f"({m.unit})") else f" ({m.unit})"
+    return f"{m.name}{unit}: force and districts"
+
+
 def incomplete_notes(m: PackMeasure) -> list[str]:
     """What is missing from the measure's figures, area by area, said under its table."""
     return [f"{r.area}: {note}" for r in m.rows for note in r.incomplete]
