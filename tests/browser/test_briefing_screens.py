@@ -1,6 +1,6 @@
 """Briefed for the meeting of 20 August 2015, the overview leads with the figures the force gave the press (460
-arrested, 76 for grooming, 54 charged, 22 in Rotherham, 155 live investigations, 46 in Rotherham), and the overview
-and the Measure page show no later month; both are kept as full-page screenshots in test-artifacts/."""
+arrested, 76 for grooming, 54 charged, 22 in Rotherham, 155 live investigations, 46 in Rotherham), the Measure page
+shows no month after July 2015, and both are kept as full-page screenshots in test-artifacts/."""
 
 from __future__ import annotations
 
