@@ -99,7 +99,8 @@ def test_one_question_per_measure_the_force_first_and_the_districts_named_with_t
     assert ("with Barnsley (30), Doncaster (30), Rotherham (30) and Sheffield (30) also above their upper process "
             "limits") in q.text
     # a neutral change asks what explains it and whether the force can meet it
-    assert q.text.endswith("What explains the rise, and does the force have the capacity to meet it?")
+    assert q.text.endswith("What explains the rise in live CSE investigations, and does the force have the capacity "
+                           "to meet it?")
 
 
 def test_a_point_beyond_the_limits_before_a_shift_before_a_trend_before_two_of_three():
@@ -129,8 +130,8 @@ def test_concern_before_neutral_before_improvement():
         "improvement_high", "neutral_high", "concern_high"]
     drafts = draft_questions(out)
     assert [q.measure_id for q in drafts] == ["cse_charges", "cse_referrals", "cse_arrests"]
-    assert drafts[0].text.endswith("What explains the rise, and what is being done to reverse it?")
-    assert drafts[2].text.endswith("What has worked, and how will it be kept up?")
+    assert drafts[0].text.endswith("What explains the rise in CSE charges, and what is being done to reverse it?")
+    assert drafts[2].text.endswith("What has worked for CSE arrests, and how will it be kept up?")
 
 
 def test_the_plans_first_priority_before_anything_on_the_percentage_of_training():
@@ -199,7 +200,7 @@ def test_a_concern_on_a_measure_that_also_misses_its_aspiration_says_both():
     [q] = draft_questions(out)
     assert q.text.startswith("The percentage of officers trained across South Yorkshire was 50.0% at the end of "
                              "September 2016, the lowest since April 2014 and below the lower process limit (")
-    assert "show the aspiration (at least 95.0%) will consistently be missed. What explains the fall" in q.text
+    assert "show the aspiration (at least 95.0%) will consistently be missed. What explains the fall in" in q.text
 
 
 def test_at_most_the_limit_and_the_setting_sets_it(monkeypatch):

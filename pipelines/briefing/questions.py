@@ -184,14 +184,15 @@ def _others_clause(rule: str, side: int, signals: list[_Signal], m: Measure, fir
     return f"{names} {also}{where}"
 
 
+# Each ask names its measure, so that no two questions of a pack end in the same sentence.
 _ASK = {
-    ("concern", 1): "What explains the rise, and what is being done to reverse it?",
-    ("concern", -1): "What explains the fall, and what is being done to reverse it?",
-    ("neutral", 1): "What explains the rise, and does the force have the capacity to meet it?",
-    ("neutral", -1): "What explains the fall, and what does it mean for the capacity the force needs?",
-    ("improvement", 1): "What has worked, and how will it be kept up?",
-    ("improvement", -1): "What has worked, and how will it be kept up?",
-    ("aspiration", 0): "What is being done so that the aspiration is met, and by when?",
+    ("concern", 1): "What explains the rise in {what}, and what is being done to reverse it?",
+    ("concern", -1): "What explains the fall in {what}, and what is being done to reverse it?",
+    ("neutral", 1): "What explains the rise in {what}, and does the force have the capacity to meet it?",
+    ("neutral", -1): "What explains the fall in {what}, and what does it mean for the capacity the force needs?",
+    ("improvement", 1): "What has worked for {what}, and how will it be kept up?",
+    ("improvement", -1): "What has worked for {what}, and how will it be kept up?",
+    ("aspiration", 0): "What is being done so that {what} meet the aspiration, and by when?",
 }
 
 
@@ -219,9 +220,13 @@ def _question(lead: _Signal, same: list[_Signal], signals: list[_Signal]) -> str
     if lead.kind in _SPECIAL and any(g.status is s and g.kind == "aspiration" for g in signals):
         text += (f". Its process limits ({_limit(s.lower, m)} to {_limit(s.upper, m)}) show the aspiration "
                  f"({s.aspiration}) will consistently be missed")
-    ask = _ASK[(lead.kind, lead.side)]
+    what = subject(m, start_of_sentence=False)
+    ask = _ASK[(lead.kind, lead.side)].format(what=what)
+    if m.kind == "percentage":
+        ask = ask.replace(f"{what} meet ", f"{what} meets ")
     if lead.kind == "aspiration" and any(g.status is s and g.kind == "improvement" for g in signals):
-        ask = "It is improving significantly, but what more is being done so that the aspiration is met, and by when?"
+        ask = (f"{subject(m)} {'is' if m.kind == 'percentage' else 'are'} improving significantly, but what more is "
+               "being done so that the aspiration is met, and by when?")
     return f"{text}. {ask}"
 
 
