@@ -305,15 +305,19 @@ class PageFill:
     starts_with_heading: bool
 
 
-def _furniture(pages) -> set[tuple[int, str]]:
-    """Lines printed at the same place near the top or foot of every page (the marking, "Page N of M"): the
-    running head and foot."""
+def _margin_key(page, line) -> tuple[str, str] | None:
+    """Where a line sits if in the page's head or foot margin (within 21 mm of the edge), with its text;
+    None in the text area, where body text may repeat from page to page."""
+    band = "head" if line["bottom"] < 60 else "foot" if line["top"] > page.height - 60 else None
+    return (band, re.sub(r"\d+", "#", line["text"])) if band else None
+
+
+def _furniture(pages) -> set[tuple[str, str]]:
+    """Lines printed in the head or foot margin of every page (the marking, "Page N of M"): the running head
+    and foot. Matched by text and margin, not height, as a landscape page places them elsewhere."""
     if len(pages) < 2:
         return set()
-    # only in the margins, where a running head or foot is (within 21 mm of the edge): body text can repeat too
-    seen = [{(round(line["top"]), re.sub(r"\d+", "#", line["text"])) for line in p.extract_text_lines()
-             if line["bottom"] < 60 or line["top"] > p.height - 60} for p in pages]
-    return set.intersection(*seen)
+    return set.intersection(*({_margin_key(p, line) for line in p.extract_text_lines()} - {None} for p in pages))
 
 
 def page_fill(pdf: bytes) -> list[PageFill]:
@@ -330,8 +334,7 @@ def page_fill(pdf: bytes) -> list[PageFill]:
         body = sizes.most_common(1)[0][0] if sizes else 10
         for number, page in enumerate(pages, start=1):
             lines = page.extract_text_lines()
-            fixed = [line for line in lines
-                     if (round(line["top"]), re.sub(r"\d+", "#", line["text"])) in furniture]
+            fixed = [line for line in lines if _margin_key(page, line) in furniture]
             head = max((line["bottom"] for line in fixed if line["top"] < page.height / 2), default=0)
             foot = min((line["top"] for line in fixed if line["top"] >= page.height / 2), default=page.height)
             # the rules under the head and over the foot belong to them too

@@ -117,6 +117,22 @@ def test_a_page_holding_one_line_carried_over_is_caught_and_a_short_last_section
     assert nearly_empty_pages(tidy) == []
 
 
+def test_the_running_head_and_foot_do_not_count_as_a_pages_content():
+    def furniture(canvas, doc):
+        canvas.setFont("Helvetica-Bold", 9)
+        canvas.drawCentredString(A4[0] / 2, A4[1] - 12 * mm, "OFFICIAL-SENSITIVE: not for publication")
+        canvas.drawRightString(A4[0] - 18 * mm, 8 * mm, f"Page {doc.page}")
+
+    buf = io.BytesIO()
+    SimpleDocTemplate(buf, pagesize=A4, topMargin=20 * mm, bottomMargin=20 * mm).build(
+        [heading("Section A"), *lines_of(30), PageBreak(), cell("One line carried over.")],
+        onFirstPage=furniture, onLaterPages=furniture)
+    fills = page_fill(buf.getvalue())
+    assert fills[0].starts_with_heading and fills[0].fill > 0.5
+    assert fills[1].fill < 0.05
+    assert [f.page for f in nearly_empty_pages(buf.getvalue())] == [2]
+
+
 def _pages_of(pdf: bytes) -> list[list[str]]:
     """Each page's lines of the form "Line N ...", to size a page in lines."""
     import pdfplumber
