@@ -102,7 +102,7 @@ def test_a_flag_raised_on_a_figure_shows_beside_it_everywhere_then_resolves(monk
     at.selectbox(key="prov_period").select("2015-07").run()
     assert "row" in texts(at)
     history = at.dataframe[0].value
-    assert {"source_file", "source_row", "revision"} <= set(history.columns)
+    assert {"File", "Row", "Revision"} <= set(history.columns)
     at.radio(key="flag_scope_provenance").set_value("figure")
     at.text_area(key="flag_reason_provenance").input("Two charges counted twice; the force is checking.")
     at.button(key="FormSubmitter:flag_form_provenance-Raise flag").click().run()
@@ -127,7 +127,9 @@ def test_a_flag_raised_on_a_figure_shows_beside_it_everywhere_then_resolves(monk
     for priority in b.get("button_group")[0].proto.options:
         b.get("button_group")[0].set_value(priority).run()
         shown += texts(b)
-    assert "Rotherham: Flagged by analyst@example.org" in shown
+    # said once under the measure, naming the district, the month and who flagged it
+    assert "CSE charges for Rotherham in July 2015: Two charges counted twice" in shown
+    assert "flagged by analyst@example.org" in shown
 
     f = internal(monkeypatch, wh, "internal_pages/flags.py", ANALYST)
     assert f.metric[0].value == "1"
@@ -191,13 +193,13 @@ def test_the_pack_page_prepares_pdf_word_and_html_downloads(monkeypatch, wh):
 def test_workbench_pages_show_runs_rules_failing_rows_and_files(monkeypatch, sample_db):
     at = internal(monkeypatch, sample_db, "internal_pages/checks.py", ANALYST)
     runs = at.dataframe[0].value
-    assert len(runs) == 14 and set(runs["outcome"]) == {"passed_with_warnings", "passed"}
-    warned = runs[runs["outcome"] == "passed_with_warnings"]["run_id"].iloc[0]
+    assert len(runs) == 14 and set(runs["Outcome"]) == {"passed with warnings", "passed"}
+    warned = runs[runs["Outcome"] == "passed with warnings"]["Run"].iloc[0]
     at.selectbox(key="run").select(int(warned)).run()
     rules = at.dataframe[1].value
-    assert "month_on_month_change" in set(rules[~rules["passed"]]["rule_id"])
+    assert "month_on_month_change" in set(rules[rules["Passed"] == "No"]["Rule"])
     failing = at.dataframe[2].value
-    assert {"source_file", "source_row", "message"} <= set(failing.columns) and len(failing) > 0
+    assert {"File", "Row", "Message"} <= set(failing.columns) and len(failing) > 0
 
     files = internal(monkeypatch, sample_db, "internal_pages/files.py", ANALYST)
     assert len(files.dataframe[0].value) == 14
