@@ -413,6 +413,9 @@ def readable(frame: pd.DataFrame, names: dict[str, str] | None = None, *,
         values = frame[col]
         if col in months:
             values = values.map(month_words)
+        elif values.dtype == object and values.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
+                                                   or v is None or v is pd.NA).all() and values.notna().any():
+            values = pd.to_numeric(values)  # numbers from a frame put together of empty and full parts
         if pd.api.types.is_bool_dtype(values) or (values.dtype == object and values.map(
                 lambda v: isinstance(v, bool) or v is None or (isinstance(v, float) and pd.isna(v))).all()
                 and values.map(lambda v: isinstance(v, bool)).any()):
@@ -421,8 +424,9 @@ def readable(frame: pd.DataFrame, names: dict[str, str] | None = None, *,
             # a number that names something (a run, a row, a revision) is written without separators
             sep = "" if str(col).endswith(("_id", "row", "revision", "version")) else ","
             whole = values.dropna().map(lambda v: float(v).is_integer()).all()
+            # a typographic minus: a cell starting with a hyphen is taken for a formula, and neutralised
             values = values.map(lambda v, sep=sep, whole=whole: blank if pd.isna(v) else
-                                format(int(v), sep) if whole else f"{v:{sep}.10g}")
+                                (format(int(v), sep) if whole else f"{v:{sep}.10g}").replace("-", "\u2212"))
         elif pd.api.types.is_datetime64_any_dtype(values):
             values = values.map(lambda v: blank if pd.isna(v) else f"{v:%Y-%m-%d %H:%M}")
         else:

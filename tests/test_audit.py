@@ -258,7 +258,7 @@ def test_the_audit_page_lists_the_trail_newest_first_with_filters(monkeypatch, a
     assert list(at.dataframe[0].value["Who"]) == ["analyst@example.org"]
     at.selectbox(key="audit_action").select(None).run()
     at.selectbox(key="audit_identity").select("pcc@example.org").run()
-    assert list(at.dataframe[0].value["About"]) == ["2015-06", "2015-07, cse_charges"]
+    assert list(at.dataframe[0].value["About"]) == ["2015-06", "2015-07, CSE charges"]
     at.selectbox(key="audit_channel").select("cli").run()
     assert list(at.dataframe[0].value["About"]) == ["2015-06"]
     at.selectbox(key="audit_channel").select(None).run()

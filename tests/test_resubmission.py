@@ -235,7 +235,7 @@ def test_the_files_page_shows_what_superseded_what_and_marks_a_file(monkeypatch,
     assert not at.exception and not at.error
     shown = texts(at)
     assert 'refused; superseded by "may-v2.csv" (#2) (marked by analyst@example.org in the app' in shown
-    registry = at.dataframe[0].value.set_index("file_id")
-    assert registry.loc[1, "refusal"] == "superseded"
+    registry = at.dataframe[0].value.set_index("File number")
+    assert registry.loc["1", "Refusal"] == "superseded"
     with warehouse.connect_read_only(db) as con:
         assert audit_rows(con)[0][:3] == ("analyst@example.org", "app", "supersede")

@@ -155,11 +155,11 @@ def test_the_returns_page_shows_the_latest_month_and_the_grid(monkeypatch, db, t
     assert not at.exception
     assert "The return for October 2026 is overdue (due 6 November 2026)" in texts(at)
     table = at.dataframe[0].value
-    assert table.loc[table["month"] == "2026-10", "cse_arrests"].item().startswith("arrived")
-    assert table.loc[table["month"] == "2026-10", "cse_charges"].item() == "overdue"
+    assert table.loc[table["Month"] == "October 2026", "CSE arrests"].item().startswith("arrived")
+    assert table.loc[table["Month"] == "October 2026", "CSE charges"].item() == "overdue"
     at.selectbox(key="returns_month").set_value(dt.date(2026, 10, 1)).run()
-    detail = at.dataframe[1].value.set_index("measure")
-    assert detail.loc["cse_arrests", "detail"].startswith('arrived late in "oct.csv" (#1)')
+    detail = at.dataframe[1].value.set_index("Measure")
+    assert detail.loc["CSE arrests", "Detail"].startswith('arrived late in "oct.csv" (#1)')
 
 
 def test_the_returns_page_explains_a_broken_calendar_instead_of_failing(monkeypatch, db, tmp_path,

@@ -31,5 +31,5 @@ def test_the_files_table_offers_the_projects_download_and_not_the_grids_own(page
     info.value.save_as(saved)
     assert info.value.suggested_filename == "files-loaded.csv"
     rows = list(csv.reader(io.StringIO(saved.read_text(encoding="utf-8"), newline="")))
-    assert rows[0][:3] == ["file_id", "name", "outcome"] and len(rows) > 1
+    assert rows[0][:3] == ["File number", "File", "Outcome"] and len(rows) > 1
     assert not [cell for row in rows for cell in row if cell.startswith(FORMULA_START)]
