@@ -30,7 +30,9 @@ failed = results[~results["passed"]]["rule_id"].tolist()
 if not failed:
     st.success("Every rule passed in this run.")
     st.stop()
-rule = st.selectbox("Failing rows of rule", ["(every failed rule)", *failed], key="rule")
+described = dict(zip(results["rule_id"], results["description"].fillna(""), strict=True))
+rule = st.selectbox("Failing rows of rule", ["(every failed rule)", *failed], key="rule",
+                    format_func=lambda r: f"{r}: {described[r]}" if described.get(r) else r)
 rows = workbench.failing_rows(run_id, None if rule.startswith("(") else rule)
 st.subheader("Failing rows")
 st.caption("A sample of the rows that broke each rule, with the file, sheet, row and column they came from.")
