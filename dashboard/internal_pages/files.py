@@ -25,7 +25,7 @@ ui.table(workbench.files_shown(df), "files_table", "files-loaded.csv",
 if refused.empty:
     st.stop()
 
-labels = {int(r.file_id): f"#{r.file_id} {ui.name_shown(r.name)}" for r in refused.itertuples()}
+labels = {int(r.file_id): f"#{r.file_id}, {ui.name_shown(r.name)}" for r in refused.itertuples()}
 fid = st.selectbox("Problems in refused file", list(labels), format_func=labels.get, key="refused_file")
 st.markdown(f"**Status:** {ui.md_escape(refused.loc[refused['file_id'] == fid, 'status'].iloc[0])}")
 ui.table(ui.readable(workbench.file_problems(fid)), "file_problems_table", f"file-{fid}-problems.csv")
@@ -36,7 +36,7 @@ if not user.may("supersede"):
     st.stop()
 st.write("Mark a refused file when no later file can clear it by itself (rows whose month or measure could not be "
          "read) or when the force withdrew it. The marking is kept with who, when and why.")
-accepted = {int(r.file_id): f"#{r.file_id} {ui.name_shown(r.name)}"
+accepted = {int(r.file_id): f"#{r.file_id}, {ui.name_shown(r.name)}"
             for r in df[df["outcome"] == "accepted"].itertuples()}
 with st.form("supersede_form", clear_on_submit=True, border=True):
     target = st.selectbox("Refused file", list(labels), format_func=labels.get, key="supersede_file")

@@ -17,5 +17,5 @@ files = sorted(q["source_file"].dropna().unique())
 chosen = st.multiselect("Files", files, default=[], key="quarantine_files", placeholder="Every file",
                         format_func=ui.name_shown)
 shown = q[q["source_file"].isin(chosen)] if chosen else q
-ui.table(ui.readable(shown, {"rules": "Rules broken", "reasons": "What was wrong"}, blank="not given"),
+ui.table(ui.readable(shown, {"rules": "Rules broken", "reasons": "What was wrong"}),
          "quarantine_table", "quarantine.csv")
