@@ -159,7 +159,9 @@ def table(frame: pd.DataFrame, key: str, download_name: str | None = None, **gri
     grid.setdefault("width", "stretch")
     st.dataframe(display_frame(frame), key=key, **grid)
     if download_name:
-        st.download_button("Download CSV", csv_bytes(frame), file_name=download_name, mime="text/csv",
+        raw = frame.attrs.get("download")  # a readable() frame downloads its data, not its display text
+        rows = raw.loc[frame.index, [c for c in frame.columns if c in raw.columns]] if raw is not None else frame
+        st.download_button("Download CSV", csv_bytes(rows), file_name=download_name, mime="text/csv",
                            key=f"{key}_download", icon=":material/download:", on_click="ignore")
 
 
@@ -441,4 +443,7 @@ def readable(frame: pd.DataFrame, names: dict[str, str] | None = None, *,
         while heading in out.columns:  # two columns of one name would hide one of them
             heading += " "
         out[heading] = values
+    # What the table's download gives: the same headings, the values as data (numbers a spreadsheet can add
+    # up, ISO months and dates), not the text the grid shows.
+    out.attrs["download"] = frame.set_axis(list(out.columns), axis=1)
     return out

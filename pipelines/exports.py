@@ -36,6 +36,7 @@ def display_frame(df: pd.DataFrame) -> pd.DataFrame:
     holding a line break shows as one line), then formulas neutralised, so whatever the grid itself lets a
     person copy or export is inert text too."""
     out = df.copy()
+    out.attrs = {}  # what travels with a frame (its download's data) is not for the grid
     for col in _text_columns(out):
         out[col] = out[col].map(lambda v: neutralise(shown(v, None)) if isinstance(v, str) else v)
     return out

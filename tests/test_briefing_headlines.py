@@ -100,7 +100,7 @@ def test_the_overview_leads_with_the_summary_and_districts_are_a_click_away(monk
         assert f"| {figure} |" in summary
     assert "12 months to July 2015" in summary and "Aspiration" in summary
     assert "measure?measure=cse_charges&area=South+Yorkshire&meeting=2015-08-20" in summary
-    at.get("button_group")[0].set_value("Rotherham").run()
+    at.button_group(key="summary_area").set_value("Rotherham").run()
     rotherham = _numbers(next(m.value for m in at.markdown if m.value.startswith("| Measure")))
     charges = next(line for line in rotherham.splitlines() if "charged" in line)
     live = next(line for line in rotherham.splitlines() if "Live child" in line)

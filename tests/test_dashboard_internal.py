@@ -71,7 +71,7 @@ def test_briefing_takes_the_reporting_period_from_the_meeting_date(monkeypatch, 
 
 def test_briefing_shows_each_priority_with_variation_in_words(monkeypatch, sample_db):
     at = internal(monkeypatch, sample_db, "internal_pages/briefing.py")
-    priorities = at.get("button_group")[0].proto.options
+    priorities = at.button_group(key="priority").proto.options
     assert len(priorities) >= 2
     shown = texts(at)
     assert "Common cause: no significant change" in shown or "Special cause" in shown
@@ -118,14 +118,14 @@ def test_a_flag_raised_on_a_figure_shows_beside_it_everywhere_then_resolves(monk
     assert "Two charges counted twice" in texts(at)
     m = internal(monkeypatch, wh, "internal_pages/measure.py", PCC)
     m.selectbox(key="measure").select("cse_charges").run()
-    assert "Two charges counted twice" in m.dataframe[-1].value["text"].str.cat()
+    assert "Two charges counted twice" in m.dataframe[-1].value["Caveat"].str.cat()
     ringed = next(t for t in json.loads(m.get("plotly_chart")[0].proto.spec)["data"] if t["name"].startswith("Has a"))
     assert any(x.startswith("2015-07-01") for x in ringed["x"])  # the flagged month is ringed on the chart
     b = internal(monkeypatch, wh, "internal_pages/briefing.py", PCC)
     b.date_input(key="meeting_date").set_value(dt.date(2015, 8, 20)).run()
     shown = texts(b)
-    for priority in b.get("button_group")[0].proto.options:
-        b.get("button_group")[0].set_value(priority).run()
+    for priority in [o.content for o in b.button_group(key="priority").proto.options]:
+        b.button_group(key="priority").set_value(priority).run()
         shown += texts(b)
     # said once under the measure, naming the district, the month and who flagged it
     assert "CSE charges for Rotherham in July 2015: Two charges counted twice" in shown

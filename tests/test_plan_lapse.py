@@ -285,7 +285,7 @@ def test_a_successor_written_into_plan_yaml_judges_its_months_without_a_restart(
     at.run()  # the same dashboard session, no restart
     assert not at.exception
     assert not any("No Police and Crime Plan is in force" in i.value for i in at.info)
-    assert [o.content for o in at.get("button_group")[0].proto.options] == ["Keeping children safe"]
+    assert [o.content for o in at.button_group(key="priority").proto.options] == ["Keeping children safe"]
 
 
 def test_an_edited_spc_history_is_read_again_and_its_errors_name_the_entry_and_the_fix(tmp_path):

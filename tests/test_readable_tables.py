@@ -86,3 +86,19 @@ def test_the_flag_choice_names_the_district_measure_and_month_in_words(monkeypat
     assert any(o.startswith("#1, Doncaster, CAWNs issued, March 2026: Two charges") for o in options), options
     assert any(o.startswith("#2, Rotherham, every measure, July 2015: The district") for o in options), options
     assert any(o.startswith("#3, whole file 2013-14-cse-return.xlsx: All figures") for o in options), options
+
+
+def test_a_readable_table_downloads_its_data_not_its_display_text():
+    """The grid reads "1,234" and "July 2015"; the CSV an analyst downloads keeps numbers and months as data."""
+    import pandas as pd
+
+    from dashboard import ui
+    from pipelines.exports import csv_bytes
+
+    frame = pd.DataFrame({"period": ["2015-07"], "rows_checked": [1234], "change": [-11], "blocking": [True]})
+    shown = ui.readable(frame)
+    assert shown.iloc[0].tolist() == ["July 2015", "1,234", "\u221211", "Yes"]
+    download = shown.attrs["download"]
+    assert list(download.columns) == list(shown.columns)
+    text = csv_bytes(download).decode("utf-8-sig")
+    assert "2015-07,1234,-11,True" in text.replace("'", "")

@@ -49,7 +49,8 @@ scale = 100_000 / population if per_100k and m.kind != "percentage" else 1.0
 unit = f"{m.unit} per 100,000 residents" if scale != 1.0 else m.unit
 
 period = reporting_period(ui.meeting(), data.months())
-cav = data.call(caveats, measure=measure_id)
+# Nothing after the reporting month: a caveat on a later figure is not part of this meeting's view.
+cav = data.call(caveats, measure=measure_id, end=period.month_key or None)
 area_cav = cav if district is None else cav[cav["district"] == district]
 
 analytics = data.analytics()
@@ -200,9 +201,9 @@ if m.caveats:
 if area_cav.empty:
     st.write(f"No open flag or data-check warning on {m.name.lower()} in {area}.")
 else:
-    st.dataframe(area_cav[["period", "district", "kind", "text"]].sort_values("period", ascending=False),
-                 hide_index=True, width="stretch",
-                 column_config={"period": "Month", "district": "District", "kind": "Kind", "text": "Caveat"})
+    shown = area_cav[["period", "district", "kind", "text"]].sort_values("period", ascending=False)
+    shown = shown.assign(kind=shown["kind"].map({"flag": "Flag", "check": "Data check"}).fillna(shown["kind"]))
+    ui.table(ui.readable(shown, {"district": "District", "kind": "Kind", "text": "Caveat"}), "measure_caveats")
 if not m.from_force_return:
     if st.button("See it on the police.uk context page", icon=":material/map:", key="to_context"):
         st.session_state["context_measure"] = measure_id
