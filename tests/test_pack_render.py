@@ -224,3 +224,19 @@ def test_no_limit_is_drawn_below_zero():
     ax = fig.axes[0]
     drawn = [y for line in ax.get_lines() if line.get_linestyle() == "--" for y in line.get_ydata()]
     assert drawn and min(drawn) == 0
+
+
+def test_each_event_is_said_in_full_once_and_each_chart_lists_it_short(tmp_path):
+    from pipelines.events import Event
+
+    jay = Event(dt.date(2014, 8, 26), "Inquiry report published", "The report was published; referrals rose.", None,
+                True)
+    pack = make_pack()
+    for m in pack.measures:
+        if m.chart is not None:
+            m.chart.events = [jay]
+    page = render_html(pack)
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(render_pdf(pack))).pages)
+    for shown in (page, text):
+        assert shown.count("The report was published; referrals rose.") == 1
+        assert shown.count("26 August 2014: Inquiry report published") == 3  # the full line, then two charts

@@ -32,7 +32,7 @@ from .render import (
     _questions_lead,
     _title,
 )
-from .tables import area_table, incomplete_notes, summary_table
+from .tables import EVENTS_SECTION, area_table, incomplete_notes, pack_events, short_event, summary_table
 
 FONT = "Arial"
 BODY_PT = 11
@@ -75,6 +75,10 @@ def render_docx(pack: Pack) -> bytes:
         doc.add_heading(SUMMARY_HEADING, level=1)
         _summary_table(doc, pack)
         _para(doc, _period_line(pack), italic=True, size=BODY_PT - 1)
+        if events := pack_events(pack):
+            doc.add_heading(EVENTS_SECTION, level=2)
+            for line in events:
+                doc.add_paragraph(line, style="List Bullet")
 
     for priority in pack.priorities:
         doc.add_heading(priority, level=1)
@@ -202,7 +206,7 @@ def _measure(doc, pack: Pack, m: PackMeasure) -> None:
         if m.chart.events:
             _para(doc, EVENTS_HEADING, bold=True, keep_with_next=True)
             for event in m.chart.events:
-                doc.add_paragraph(event.line, style="List Bullet")
+                doc.add_paragraph(short_event(event), style="List Bullet")
 
     paras = _paragraphs(m.commentary)
     if paras:

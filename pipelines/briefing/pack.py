@@ -217,7 +217,8 @@ def target_label(status, measure) -> str:
 
 def chart_description(status, measure, months: int) -> str:
     """The chart's text alternative: what it draws, not the sentence printed above it again."""
-    text = (f"XmR chart of {measure.name.lower() if measure.name[1:2].islower() else measure.name} for "
+    name = measure.name[0].lower() + measure.name[1:] if measure.name[1:2].islower() else measure.name
+    text = (f"XmR chart of {name} for "
             f"{status.area}, {months} months to {month_label(month_number(status.month))}, with the mean and "
             "process limits")
     if status.target is not None and status.plan_in_force:

@@ -10,6 +10,7 @@ import functools
 import html
 import io
 import re
+import textwrap
 import threading
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
@@ -47,7 +48,15 @@ from reportlab.platypus import (
 
 from ..files import write_atomically
 from .model import Pack, PackChart, PackMeasure
-from .tables import area_table, incomplete_notes, summary_table, table_caption
+from .tables import (
+    EVENTS_SECTION,
+    area_table,
+    incomplete_notes,
+    pack_events,
+    short_event,
+    summary_table,
+    table_caption,
+)
 
 __all__ = ["render_html", "render_pdf", "write_pack", "xmr_figure"]
 
@@ -161,7 +170,8 @@ def xmr_figure(chart: PackChart) -> Figure:
     """The XmR chart as a matplotlib Figure, built without pyplot so that threads can draw at once."""
     fig = Figure(figsize=(7, 2.8), layout="constrained")
     ax = fig.add_subplot()
-    ax.set_title(chart.title, loc="left", fontsize=10, color=INK)
+    # A long measure name wraps rather than running off the picture's edge.
+    ax.set_title(textwrap.fill(chart.title, 90), loc="left", fontsize=10, color=INK)
     ax.set_ylabel(chart.unit, fontsize=8, color=INK)
     ax.tick_params(labelsize=8, colors=INK)
     for side in ("top", "right"):
@@ -389,9 +399,9 @@ def _html_measure(pack: Pack, m: PackMeasure, anchor: str) -> str:
         if _is_provisional(m.chart):
             out.append(f'<p class="note">{_e(PROVISIONAL_NOTE)}</p>')
         if m.chart.events:
+            items = "".join(f"<li>{_e(short_event(e))}</li>" for e in m.chart.events)
             out.append(f'<div class="events"><h4 id="{anchor}-ev">{_e(EVENTS_HEADING)}</h4>'
-                       f'<ul aria-labelledby="{anchor}-ev">' + "".join(f"<li>{_e(e.line)}</li>" for e in m.chart.events)
-                       + "</ul></div>")
+                       f'<ul aria-labelledby="{anchor}-ev">{items}</ul></div>')
 
     paras = _paragraphs(m.commentary)
     if paras:
@@ -418,7 +428,15 @@ def _html_summary(pack: Pack, measure_ids: list[str]) -> list[str]:
     return ['<section class="summary" aria-labelledby="summary-h"><h2 id="summary-h">' + _e(SUMMARY_HEADING) + "</h2>",
             _html_table(f"Every measure for {pack.force}: headline figures, variation, assurance and aspiration",
                         headings, rows, links=measure_ids),
-            f'<p class="note">{_e(_period_line(pack))}</p>', "</section>"]
+            f'<p class="note">{_e(_period_line(pack))}</p>', *_html_events(pack), "</section>"]
+
+
+def _html_events(pack: Pack) -> list[str]:
+    events = pack_events(pack)
+    if not events:
+        return []
+    return [f'<h3 id="events-h">{_e(EVENTS_SECTION)}</h3><ul aria-labelledby="events-h">',
+            *(f"<li>{_e(line)}</li>" for line in events), "</ul>"]
 
 
 def _anchors(pack: Pack) -> tuple[dict[str, str], list[str]]:
@@ -618,6 +636,12 @@ def _pdf_summary(pack: Pack, st: dict[str, ParagraphStyle], width: float) -> lis
     return [_p(SUMMARY_HEADING, st["h2"]), table, Spacer(1, 4), _p(_period_line(pack), st["note"])]
 
 
+def _pdf_events(pack: Pack, st: dict[str, ParagraphStyle]) -> list:
+    """The events drawn on the charts, in full and once, before the measures (each chart lists them short)."""
+    events = pack_events(pack)
+    return [_p(EVENTS_SECTION, st["h3"]), _bullets(events, st["note"]), Spacer(1, 8)] if events else []
+
+
 def _pdf_measure(pack: Pack, m: PackMeasure, anchor: str, st: dict[str, ParagraphStyle], width: float,
                  heading: Paragraph | None = None) -> list:
     # The priority's heading travels with its first measure, so it never ends a page alone.
@@ -646,7 +670,8 @@ def _pdf_measure(pack: Pack, m: PackMeasure, anchor: str, st: dict[str, Paragrap
         if _is_provisional(m.chart):
             chart.append(_p(PROVISIONAL_NOTE, st["note"]))
         if m.chart.events:
-            chart += [_p(EVENTS_HEADING, st["caveat_head"]), _bullets([e.line for e in m.chart.events], st["note"])]
+            chart += [_p(EVENTS_HEADING, st["caveat_head"]),
+                      _bullets([short_event(e) for e in m.chart.events], st["note"])]
         parts.append(KeepTogether(chart))
     paras = _paragraphs(m.commentary)
     if paras:
@@ -746,6 +771,7 @@ def render_pdf(pack: Pack) -> bytes:
         story += [NextPageTemplate("landscape"), PageBreak(), *_pdf_summary(pack, st, wide[0] - 36 * mm),
                   NextPageTemplate("portrait")]
     story.append(PageBreak())
+    story += _pdf_events(pack, st)
 
     for priority in pack.priorities:
         heading = _p(priority, st["h2"])

@@ -52,3 +52,20 @@ def table_caption(m: PackMeasure) -> str:
 def incomplete_notes(m: PackMeasure) -> list[str]:
     """What is missing from the measure's figures, area by area, said under its table."""
     return [f"{r.area}: {note}" for r in m.rows for note in r.incomplete]
+
+
+EVENTS_SECTION = "Events drawn on the charts"
+
+
+def short_event(event) -> str:
+    """An event as a chart of the pack lists it: when and what (said in full once, in the events section)."""
+    return f"{event.when}: {event.title}"
+
+
+def pack_events(pack: Pack) -> list[str]:
+    """Every event drawn on any chart of the pack, in full and once, in date order."""
+    seen = {}
+    for m in pack.measures:
+        for e in (m.chart.events if m.chart is not None else []):
+            seen.setdefault((e.date, e.title), e)
+    return [e.line for _, e in sorted(seen.items(), key=lambda kv: kv[0])]
