@@ -70,6 +70,16 @@ def call(fn: Callable, *args, **kwargs) -> Any:
     return _call(name, tuple(args), tuple(sorted(kwargs.items())), v, str(read_copy()))
 
 
+def read(fn: Callable, *args, **kwargs) -> Any:
+    """`fn(connection, *args)` on the current read copy, not cached: for work done once on a person's asking
+    (drawing a pack), which holds no lock a load would wait for."""
+    con = duckdb.connect(str(read_copy()), read_only=True)
+    try:
+        return fn(con, *args, **kwargs)
+    finally:
+        con.close()
+
+
 def query(sql: str, params: tuple = ()) -> pd.DataFrame:
     """Run a parameterised read-only query against the current read copy."""
     out = call(_sql, sql, tuple(params))

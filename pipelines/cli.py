@@ -443,7 +443,7 @@ def pack(db, meeting, out_dir, as_user, who):
     from .audit import cli_actor
     from .briefing import archive
     from .files import write_atomically
-    from .warehouse import connect, db_path
+    from .warehouse import connect, connect_read_only, db_path
 
     try:
         day = _dt.date.fromisoformat(meeting)
@@ -451,8 +451,10 @@ def pack(db, meeting, out_dir, as_user, who):
         raise archive.BadMeetingDate(f'--meeting "{meeting}" is not a date; write it as YYYY-MM-DD '
                                      "(2015-08-20).") from None
     path = db_path(db)
+    with connect_read_only(path) as con:  # drawn first, with no write lock held while the charts are drawn
+        drawn = archive.draw(con, day, cli_actor(as_user), generated_by=who)
     with connect(path, create=False) as con:
-        made = archive.produce(con, path, day, cli_actor(as_user), generated_by=who)
+        made = archive.keep(con, path, drawn)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = [write_atomically(out_dir / made.production.files[fmt].file_name, made.contents[fmt])
                for fmt in archive.FORMATS]

@@ -49,8 +49,13 @@ def prepared(made) -> str:
 
 
 if st.button("Prepare the pack", key="prepare_pack", icon=":material/description:"):
-    with st.spinner("Drawing the charts and laying out the pack (PDF, Word and HTML)..."):
-        ui.act(archive.produce, str(data.db()), meeting, audit.app_actor(user.claims), done=prepared)
+    try:
+        with st.spinner("Drawing the charts and laying out the pack (PDF, Word and HTML)..."):
+            drawn = data.read(archive.draw, meeting, audit.app_actor(user.claims))
+    except PccDashError as exc:
+        st.error(str(exc))
+    else:
+        ui.act(archive.keep, str(data.db()), drawn, done=prepared)
 
 st.subheader("Packs produced for this meeting")
 kept = data.call(archive.archived) or []
