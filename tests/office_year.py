@@ -11,6 +11,7 @@ library functions the pages' buttons call, and the pages themselves through AppT
 from __future__ import annotations
 
 import datetime as dt
+import io
 import random
 import re
 import shutil
@@ -25,7 +26,7 @@ from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
 from pipelines import audit, public, warehouse
-from pipelines.briefing.pack import write as write_pack
+from pipelines.briefing import archive
 from pipelines.catalogue import force, reference_dir
 from pipelines.figures import current_figures, plan_figures
 from pipelines.flags import raise_flag, resolve_flag
@@ -279,12 +280,17 @@ def live_through_a_year(tmp_path: Path, run_cli, monkeypatch) -> Office:
         assert_clean(internal_page("internal_pages/measure.py"), f"measure {month}")
         assert_clean(internal_page("internal_pages/pack.py"), f"pack page {month}")
         if i % 2 == 0 or month in (LATE, SUCCESSOR_FROM, MONTHS[-1]):  # the pack files cost ~7 s each: most months
-            html, pdf = office.read(write_pack, meeting, "analyst@example.org", tmp_path / "packs")
-            pack_html = html.read_text(encoding="utf-8")
-            pack_pdf = " ".join(p.extract_text() for p in PdfReader(pdf).pages).replace("\n", " ")
+            drawn = office.read(archive.draw, meeting, ANALYST)  # as the pack page does: drawn, then kept
+            made = office.write(archive.keep, office.db, drawn)
+            office.did("produce_pack")
+            pack_html = made.contents["html"].decode("utf-8")
+            pdf = made.contents["pdf"]
+            pack_pdf = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).replace("\n", " ")
             for text in (pack_html, pack_pdf):
                 assert month_words(reported) in text and f"{referrals:,.0f}" in text, month
+                assert f"12 months to {month_words(reported)}" in text, month  # the headline periods
                 assert not TRACEBACK.search(text)
+            assert office.read(archive.fetch, office.db, made.pack_id, "pdf")[1] == pdf  # kept unchanged
 
         # --- approval and publication ---------------------------------------------------------------------------
         to_approve = [month] if month != LATE else []
