@@ -285,9 +285,21 @@ def test_series_are_plausible():
     assert all(fig[("2026-03", d, "officers_trained_pct")] > 90 for d in DISTRICTS)
 
 
+def _digest(path: Path) -> str:
+    """A CSV's bytes; a workbook's sheets and cells (openpyxl writes the same cells as different XML bytes
+    depending on whether lxml is installed, which other packages decide)."""
+    if path.suffix == ".csv":
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True)
+    cells = [(ws.title, list(ws.iter_rows(values_only=True))) for ws in book.worksheets]
+    book.close()
+    return hashlib.sha256(repr(cells).encode("utf-8")).hexdigest()
+
+
 def _digests(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())
-            if p.suffix in (".csv", ".xlsx")}
+    return {p.name: _digest(p) for p in sorted(folder.iterdir()) if p.suffix in (".csv", ".xlsx")}
 
 
 def test_generate_reproduces_committed_files(tmp_path):
