@@ -16,6 +16,15 @@ from pipelines.ingest import ingest
 TODAY = dt.date(2026, 11, 21)
 
 
+def pytest_collection_modifyitems(config, items):
+    """`make test` runs the suite on two workers (pytest-xdist, --dist loadgroup). The browser tests and the
+    year scenario share one worker: the scenario's session fixture (minutes to build) is then built once for
+    both its tests, and no two browsers with their served apps compete for the two cores."""
+    for item in items:
+        if item.get_closest_marker("browser") or "office_year" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("browser_and_year"))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def command_line_reference(tmp_path_factory) -> Path:
     """The bundled reference files, except that access.yaml lets the account running the tests act as the
