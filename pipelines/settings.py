@@ -55,7 +55,20 @@ def get(name: str) -> str:
 
 
 def get_int(name: str) -> int:
-    return int(get(name))
+    """A setting that is a whole number of 0 or more; when it is not, a sentence naming the variable, what it
+    is for and its default (a ConfigError), not a traceback."""
+    setting = next(s for s in SETTINGS if s.name == name)
+    raw = get(name)
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if value < 0:
+        from .errors import ConfigError
+
+        raise ConfigError(f'{setting.env} "{raw}" is not a whole number of 0 or more. {setting.help} Set it to a '
+                          f"whole number ({setting.default} by default), or unset it.")
+    return value
 
 
 def today() -> dt.date:

@@ -68,3 +68,18 @@ def texts(at: AppTest) -> str:
         parts += [str(e.value) for e in getattr(at, kind)]
     parts += [f"{m.label} {m.value} {m.delta or ''}" for m in at.metric]
     return re.sub(r"\\(.)", r"\1", "\n".join(parts))  # as read: Markdown's backslash escapes removed
+
+
+def downloads_of(monkeypatch) -> list[tuple[str, bytes]]:
+    """Every file the pages hand to the browser from now on: (file name, bytes)."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    served: list[tuple[str, bytes]] = []
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def keep(self, path_or_data, mimetype, kind, filename=None):
+        served.append((filename or "", path_or_data))
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    return served

@@ -87,3 +87,14 @@ def test_a_today_that_is_not_a_date_is_refused_by_name(tmp_path, run_cli, monkey
     path.write_text("period,district,measure,value\n2015-07,Rotherham,cse_charges,3\n", encoding="utf-8")
     result = run_cli("ingest", path, "--db", tmp_path / "wh.duckdb")
     assert result.exit_code != 0 and 'PCCDASH_TODAY "21/11/2026" is not a date' in result.output
+
+
+@pytest.mark.parametrize("env", ["PCCDASH_MAX_FILE_MB", "PCCDASH_MAX_XLSX_UNPACKED_MB"])
+def test_a_setting_that_is_not_a_whole_number_is_named_in_a_sentence(tmp_path, run_cli, env):
+    from pipelines.cli import SAMPLE_RETURNS
+
+    result = run_cli("ingest", "--db", tmp_path / "wh.duckdb", SAMPLE_RETURNS / "2013-14-cse-return.xlsx",
+                     env={env: "lots"})
+    assert result.exit_code == 1
+    assert f'{env} "lots" is not a whole number of 0 or more' in result.output
+    assert "Traceback" not in result.output

@@ -8,9 +8,8 @@ import io
 
 import pandas as pd
 import pytest
-from dashboard_helpers import ANALYST, PCC, internal
+from dashboard_helpers import ANALYST, PCC, downloads_of, internal
 from helpers import write_csv
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from pipelines import warehouse
 from pipelines.exports import FORMULA_START, csv_bytes, display_frame, neutralise, safe_frame
@@ -69,19 +68,6 @@ def hostile_wh(tmp_path):
         report = ingest(con, [folder])
     assert [f.outcome for f in report.files] == ["rejected", "accepted"]
     return db
-
-
-def downloads_of(monkeypatch) -> list[tuple[str, bytes]]:
-    """Every file the pages hand to the browser from now on: (file name, bytes)."""
-    served: list[tuple[str, bytes]] = []
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def keep(self, path_or_data, mimetype, kind, filename=None):
-        served.append((filename or "", path_or_data))
-        return original(self, path_or_data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
-    return served
 
 
 def grid_cells(at) -> list[list[str]]:

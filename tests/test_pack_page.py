@@ -7,24 +7,10 @@ import datetime as dt
 import hashlib
 
 import pytest
-from dashboard_helpers import ANALYST, PCC, copy_warehouse, internal, texts
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from dashboard_helpers import ANALYST, PCC, copy_warehouse, downloads_of, internal, texts
 
 from pipelines import audit, warehouse
 from pipelines.briefing import archive
-
-
-def served_files(monkeypatch) -> list[tuple[str, bytes]]:
-    """Every file the page hands to the browser from now on: (file name, bytes)."""
-    served: list[tuple[str, bytes]] = []
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def keep(self, path_or_data, mimetype, kind, filename=None):
-        served.append((filename or "", path_or_data))
-        return original(self, path_or_data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
-    return served
 
 
 def sha(data: bytes) -> str:
@@ -54,7 +40,7 @@ def test_prepare_keeps_the_pack_and_every_download_is_the_archived_bytes(monkeyp
     assert listed["Produced by"].tolist() == ["pcc@example.org", "analyst@example.org"]
     assert listed["Files"].tolist() == ["PDF, HTML, Word"] * 2
 
-    served = served_files(monkeypatch)
+    served = downloads_of(monkeypatch)
     first = kept[-1]
     at.selectbox(key="archived_pack").select(first.pack_id).run()
     assert not at.exception

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from .. import settings
 from ..catalogue import Measure, catalogue
-from ..errors import ConfigError
 from ..plan.narrative import area_phrase, extreme_phrase, format_number, subject, time_phrase
 from ..plan.periods import month_label, month_number
 from ..plan.spc import RULES
@@ -74,16 +73,8 @@ class _Signal:
 
 
 def max_questions() -> int:
-    """The ``max_questions`` setting as a whole number; a clear error when it is not one."""
-    text = settings.get("max_questions")
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise ConfigError(f'PCCDASH_MAX_QUESTIONS "{text}" is not a whole number of questions; set it to how many '
-                          "questions to draft for a meeting, such as 6.")
-    return value
+    """The ``max_questions`` setting; a clear error (ConfigError) when it is not a whole number."""
+    return settings.get_int("max_questions")
 
 
 def signal_strength(kind: str, rule: str, *, is_force: bool, first_priority: bool) -> int:

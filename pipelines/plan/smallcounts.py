@@ -18,7 +18,7 @@ import pandas as pd
 
 from .. import settings
 from ..catalogue import Measure
-from ..errors import PccDashError
+from ..errors import ConfigError, PccDashError
 from .periods import month_start, period_windows, quarter_label
 from .series import Panel
 from .spc import SpcResult, SpcSettings, xmr
@@ -42,16 +42,10 @@ class ViewChoice:
 
 def threshold() -> int:
     """The median monthly count at or below which a flow is judged by quarter (the setting, default 5)."""
-    raw = settings.get(SETTING)
     try:
-        value = int(raw)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise SettingError(f'PCCDASH_SMALL_COUNT_MEDIAN "{raw}" is not a whole number of 0 or more; '
-                          "set it to the median monthly count at or below which a series is judged by quarter "
-                          "(5 by default), or unset it.")
-    return value
+        return settings.get_int(SETTING)
+    except ConfigError as exc:
+        raise SettingError(str(exc)) from None
 
 
 def monthly_median(panel: Panel, measure_id: str, area: int, upto: int | None = None) -> float:
