@@ -240,3 +240,19 @@ def test_each_event_is_said_in_full_once_and_each_chart_lists_it_short(tmp_path)
     for shown in (page, text):
         assert shown.count("The report was published; referrals rose.") == 1
         assert shown.count("26 August 2014: Inquiry report published") == 3  # the full line, then two charts
+
+
+def test_a_rebase_is_marked_on_the_chart_and_explained_under_it():
+    from pipelines.plan.history import Rebase
+    from pipelines.plan.periods import month_number
+
+    pack = make_pack()
+    rebase = Rebase(month_number("2014-08"), "The Jay report changed how cases were referred.", "analyst@example.org",
+                    dt.date(2014, 9, 1))
+    pack.measures[0].chart.rebases = [rebase]
+    texts = [t.get_text() for t in xmr_figure(pack.measures[0].chart).axes[0].texts]
+    assert " Limits recalculated, August 2014" in texts
+    note = "Limits recalculated from August 2014: The Jay report changed how cases were referred."
+    assert note in render_html(pack)
+    pdf = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(render_pdf(pack))).pages)
+    assert note in pdf and "recorded by analyst@example.org on 1 September 2014" in pdf

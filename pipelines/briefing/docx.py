@@ -203,6 +203,8 @@ def _measure(doc, pack: Pack, m: PackMeasure) -> None:
         _para(doc, m.chart.description, italic=True, size=BODY_PT - 1)
         if _is_provisional(m.chart):
             _para(doc, PROVISIONAL_NOTE, italic=True, size=BODY_PT - 1)
+        for rebase in m.chart.rebases:
+            _para(doc, rebase.text, italic=True, size=BODY_PT - 1)
         if m.chart.events:
             _para(doc, EVENTS_HEADING, bold=True, keep_with_next=True)
             for event in m.chart.events:

@@ -46,6 +46,8 @@ class PackChart:
     events: list = field(default_factory=list)
     target: float | None = None
     target_label: str = ""
+    rebases: list = field(default_factory=list)  # pipelines.plan.history.Rebase in the chart's months: the
+                                                 # limits recalculated from them, marked and explained
 
 
 @dataclass

@@ -17,7 +17,7 @@ from ..flags import arrange_caveats, caveats
 from ..plan import PlanAnalytics, plan_notices
 from ..plan.headline import PeriodFigure, headlines, period_labels
 from ..plan.narrative import format_change, format_number
-from ..plan.periods import month_label, month_number
+from ..plan.periods import month_label, month_number, month_start
 from ..plan.spc import assurance_words, variation_words
 from ..public import MANAGEMENT_INFORMATION
 from ..return_calendar import incomplete_notices, latest_due_month, statuses
@@ -190,7 +190,9 @@ def assemble(period: ReportingPeriod, analytics: PlanAnalytics, cav: pd.DataFram
             chart = PackChart(title=f"{m.name}, {f.force_short_name}, by month", unit=m.unit, frame=frame,
                               description=chart_description(force_status, m, len(frame)),
                               events=events_for(measure_id, frame["period"].min(), frame["period"].max()),
-                              target=target, target_label=target_label(force_status, m) if target is not None else "")
+                              target=target, target_label=target_label(force_status, m) if target is not None else "",
+                              rebases=[r for r in analytics.history.rebases_of(measure_id)
+                                       if frame["period"].min() < month_start(r.month) <= frame["period"].max()])
         body, by, at = texts.get(("commentary", measure_id), ("", "", None))
         sentence = force_status.sentence + (f" {force_status.assurance_sentence}"
                                             if force_status.assurance_sentence else "")

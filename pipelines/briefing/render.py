@@ -47,6 +47,7 @@ from reportlab.platypus import (
 )
 
 from ..files import write_atomically
+from ..plan.periods import month_start
 from .model import Pack, PackChart, PackMeasure
 from .tables import (
     EVENTS_SECTION,
@@ -230,6 +231,12 @@ def xmr_figure(chart: PackChart) -> Figure:
         handles.append(Line2D([], [], linestyle="none", marker=marker, markersize=7, markerfacecolor=colour,
                               markeredgecolor=INK, markeredgewidth=0.6, label=label))
 
+    for rebase in chart.rebases:
+        when = pd.Timestamp(month_start(rebase.month))
+        ax.axvline(when, color=LIMIT_COLOUR, linewidth=1, linestyle=":", zorder=1)
+        ax.text(mdates.date2num(when), 0.02, f" Limits recalculated, {rebase.label}",
+                transform=ax.get_xaxis_transform(), fontsize=6.5, color=LIMIT_COLOUR, va="bottom", ha="left", zorder=5,
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 0.5})
     if chart.target is not None:
         ax.axhline(chart.target, color=TARGET_COLOUR, linewidth=1.4, linestyle=(0, (6, 2, 1, 2)), zorder=2)
         handles.append(Line2D([], [], color=TARGET_COLOUR, linewidth=1.4, linestyle=(0, (6, 2, 1, 2)),
@@ -398,6 +405,7 @@ def _html_measure(pack: Pack, m: PackMeasure, anchor: str) -> str:
                    f"<figcaption>{_e(m.chart.description)}</figcaption></figure>")
         if _is_provisional(m.chart):
             out.append(f'<p class="note">{_e(PROVISIONAL_NOTE)}</p>')
+        out.extend(f'<p class="note">{_e(r.text)}</p>' for r in m.chart.rebases)
         if m.chart.events:
             items = "".join(f"<li>{_e(short_event(e))}</li>" for e in m.chart.events)
             out.append(f'<div class="events"><h4 id="{anchor}-ev">{_e(EVENTS_HEADING)}</h4>'
@@ -669,6 +677,7 @@ def _pdf_measure(pack: Pack, m: PackMeasure, anchor: str, st: dict[str, Paragrap
                        _p(m.chart.description, st["note"])]
         if _is_provisional(m.chart):
             chart.append(_p(PROVISIONAL_NOTE, st["note"]))
+        chart += [_p(r.text, st["note"]) for r in m.chart.rebases]
         if m.chart.events:
             chart += [_p(EVENTS_HEADING, st["caveat_head"]),
                       _bullets([short_event(e) for e in m.chart.events], st["note"])]
