@@ -106,3 +106,21 @@ def test_the_measure_page_opens_a_small_count_on_its_quarters_and_says_why(monke
     assert at.selectbox(key="view").value == "month"
     assert not any("mostly 5 or fewer" in i.value for i in at.info)
     assert np.isfinite(at.dataframe[0].value["Upper limit"]).all()
+
+
+def test_the_quarterly_chart_takes_its_limits_from_the_measure_s_declared_baseline():
+    from pipelines.plan.periods import month_number
+    from pipelines.plan.smallcounts import quarterly_baseline
+    from pipelines.plan.spc import Baseline
+
+    values = [1, 2, 0, 3, 1, 1, 0, 0, 2, 4, 1, 0, 2, 2]  # quarters 3, 5, 2, 5 from April 2014
+    panel = panel_of({d: values for d in DISTRICTS})
+    # the first two quarters (April to September 2014) as a period, and as the first six months
+    for baseline in (Baseline(start=month_number("2014-04"), end=month_number("2014-09")), Baseline(fix_after=6)):
+        frame = quarterly_frame(panel, catalogue().get("cse_charges"), "Rotherham", baseline=baseline)
+        assert frame["mean"].tolist() == pytest.approx([4.0] * 4)  # (3 + 5) / 2, held for the later quarters
+        assert frame["upper"].iloc[-1] == pytest.approx(4.0 + 2.66 * 2)
+    # a period's part quarters are left out of it; a handful of months still makes two quarters
+    assert quarterly_baseline(Baseline(start=month_number("2014-05"), end=month_number("2015-03"))) == Baseline(
+        start=month_number("2014-07") // 3, end=month_number("2015-01") // 3)
+    assert quarterly_baseline(Baseline(fix_after=3)) == Baseline(fix_after=2)

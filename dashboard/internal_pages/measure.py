@@ -108,7 +108,7 @@ elif view == "quarter_spc":
     frame = quarterly_frame(analytics.panel, m, district,
                             month_number(period.month) if period.month is not None else None,
                             increase_is=increase_is, rebase=analytics.history.rebase_months(measure_id),
-                            spc=analytics.history.spc)
+                            spc=analytics.history.spc, baseline=analytics.history.baseline_of(measure_id))
     for col in ("value", "mean", "upper", "lower", "near_upper", "near_lower"):
         frame[col] = frame[col] * scale
     frame = floor_limits(frame, m)

@@ -21,7 +21,7 @@ from ..catalogue import Measure
 from ..errors import ConfigError, PccDashError
 from .periods import month_start, period_windows, quarter_label
 from .series import Panel
-from .spc import SpcResult, SpcSettings, xmr
+from .spc import WHOLE_SEGMENT, Baseline, SpcResult, SpcSettings, xmr
 
 SETTING = "small_count_median"
 
@@ -77,15 +77,27 @@ def view_choice(panel: Panel, measure: Measure, area: str | None, upto: int | No
     return ViewChoice("quarter", median, limit, reason)
 
 
+def quarterly_baseline(baseline: Baseline) -> Baseline:
+    """A measure's monthly baseline on the quarterly chart, whose points are quarter ordinals (a quarter's
+    first month number over 3): a period keeps the quarters wholly inside it; the first N months become the
+    first N/3 quarters (at least two, so that there is a moving range)."""
+    if baseline.fix_after is not None:
+        return Baseline(fix_after=max(2, round(baseline.fix_after / 3)))
+    if baseline.start is not None and baseline.end is not None:
+        return Baseline(start=-(-baseline.start // 3), end=(baseline.end - 2) // 3)
+    return baseline
+
+
 def quarterly_frame(panel: Panel, measure: Measure, area: str | None, upto: int | None = None, *,
                     increase_is: str = "neutral", rebase: tuple[int, ...] = (),
-                    spc: SpcSettings | None = None) -> pd.DataFrame:
+                    spc: SpcSettings | None = None, baseline: Baseline = WHOLE_SEGMENT) -> pd.DataFrame:
     """The XmR chart of a flow's complete financial quarters up to month ``upto`` (default: the last month).
 
     The frame is ``SpcResult.frame``'s, each point dated at its quarter's first month, with ``label``
     (``Q2 2015/16``) and ``end`` (the quarter's last month as a date). A quarter with a month missing is
     left out (a part-quarter against whole ones would read as a fall) and no moving range crosses it. A
-    rebase month starts a new segment at the first quarter starting on or after it.
+    rebase month starts a new segment at the first quarter starting on or after it, and the limits come
+    from the measure's declared ``baseline`` (months, read as quarters by ``quarterly_baseline``).
     """
     upto = panel.last if upto is None else upto
     row = panel.area_index(area)
@@ -100,7 +112,7 @@ def quarterly_frame(panel: Panel, measure: Measure, area: str | None, upto: int 
     ordinals = starts // 3
     rebase_ordinals = [-(-int(r) // 3) for r in rebase]
     chart: SpcResult = xmr(np.array([k[2] for k in kept], dtype=float), ordinals, rebase=rebase_ordinals,
-                           **({"settings": spc} if spc is not None else {}))
+                           baseline=quarterly_baseline(baseline), **({"settings": spc} if spc is not None else {}))
     frame = chart.frame(increase_is)
     frame["period"] = [month_start(int(s)) for s in starts]
     frame["end"] = [month_start(int(k[1])) for k in kept]
