@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -12,7 +11,7 @@ import streamlit as st
 
 from dashboard import data
 from pipelines import settings
-from pipelines.catalogue import catalogue
+from pipelines.catalogue import catalogue, with_measure_names
 from pipelines.errors import PccDashError, shown
 from pipelines.exports import csv_bytes, display_frame
 from pipelines.plan.periods import month_start
@@ -377,18 +376,7 @@ def month_words(value: object) -> object:
 
 def measure_words(text: object) -> object:
     """Every catalogue measure id in a text (a check's message, a caveat) replaced by the measure's short name."""
-    if not isinstance(text, str) or not text:
-        return text
-    names = {m.id: m.short_name for m in catalogue().measures}
-    return _id_pattern(tuple(names)).sub(lambda m: names[m.group(1)], text)
-
-
-@functools.lru_cache(maxsize=4)
-def _id_pattern(ids: tuple[str, ...]):
-    import re
-
-    return re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(sorted(map(re.escape, ids), key=len, reverse=True))
-                      + r")(?![A-Za-z0-9_])")
+    return with_measure_names(text) if isinstance(text, str) else text
 
 
 def measure_name(measure_id: object) -> str:

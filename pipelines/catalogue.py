@@ -221,3 +221,26 @@ def _force(stamp: tuple) -> Force:
 def force() -> Force:
     """The force, its districts and the office that holds it to account."""
     return _force(reference_stamp("force.yaml"))
+
+
+def listed(names: list[str]) -> str:
+    """'Barnsley', 'Barnsley and Rotherham', 'Barnsley, Rotherham and Sheffield': each name once, in order."""
+    names = list(dict.fromkeys(names))
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+@functools.lru_cache(maxsize=8)
+def _id_pattern(ids: tuple[str, ...]):
+    import re
+
+    return re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(sorted(map(re.escape, ids), key=len, reverse=True))
+                      + r")(?![A-Za-z0-9_])")
+
+
+def with_measure_names(text: str) -> str:
+    """Every catalogue measure id in a text (a check's stored message, a caveat) as the measure's short name."""
+    if not isinstance(text, str) or not text:
+        return text
+    names = {m.id: m.short_name for m in catalogue().measures}
+    return _id_pattern(tuple(names)).sub(lambda m: names[m.group(1)], text)
+

@@ -19,7 +19,7 @@ import pandas as pd
 
 from . import audit
 from .access import require
-from .catalogue import catalogue, force
+from .catalogue import catalogue, force, listed, with_measure_names
 from .errors import PccDashError
 from .public import month_text, months_phrase
 from .warehouse import utc_now
@@ -159,12 +159,7 @@ def readable_check_message(message: str) -> str:
 
     Loads since the contract named measures store names already; older ones stored ids and months as
     YYYY-MM, and still stand in the warehouse beside their figures."""
-    cat = catalogue()
-    ids = sorted(cat.ids(), key=len, reverse=True)
-    if ids:
-        pattern = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, ids)) + r")(?!\w)")
-        message = pattern.sub(lambda m: cat.get(m.group(1)).short_name, message)
-    return _YEAR_MONTH.sub(lambda m: month_text(f"{m.group(1)}-{m.group(2)}"), message)
+    return _YEAR_MONTH.sub(lambda m: month_text(f"{m.group(1)}-{m.group(2)}"), with_measure_names(message))
 
 
 def check_title(rule_id: str) -> str:
@@ -225,12 +220,6 @@ class ArrangedCaveats:
     by_figure: dict[tuple[str, str], list[str]] = field(default_factory=dict)
 
 
-def names_phrase(names: list[str]) -> str:
-    """'Barnsley', 'Barnsley and Rotherham', 'Barnsley, Rotherham and Sheffield'."""
-    names = list(dict.fromkeys(names))
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def arrange_caveats(cav: pd.DataFrame, period: object, measure_ids: list[str],
                     districts: list[str]) -> ArrangedCaveats:
     """The caveats of `caveats()` for one month, arranged so that each is said once where it applies.
@@ -277,7 +266,7 @@ def arrange_caveats(cav: pd.DataFrame, period: object, measure_ids: list[str],
             groups.setdefault(group, []).append(row)
         texts: list[str] = []
         for group, members in groups.items():
-            named = names_phrase([r.district for r in members])
+            named = listed([r.district for r in members])
             if group[0] == "flag":
                 texts.append(f"{name} for {named} in {month_text(key)}: {members[0].reason} ({_flag_note(members[0])})")
             elif "\0" in group[2]:

@@ -20,7 +20,7 @@ import pandas as pd
 import yaml
 
 from . import settings
-from .catalogue import catalogue, reference_dir
+from .catalogue import catalogue, listed, reference_dir
 from .errors import ConfigError
 from .resubmission import FileRef, refusals
 
@@ -353,29 +353,27 @@ def incomplete_notices(con: duckdb.DuckDBPyConnection, month: dt.date, today: dt
     overdue = [r for r in rows if r.state == "overdue"]
     for due in sorted({r.due for r in overdue}):
         names = [r.measure for r in overdue if r.due == due]
-        out.append(f"The return for {label} is overdue (due {_day(due)}): {_list(names)} "
+        out.append(f"The return for {label} is overdue (due {_day(due)}): {listed(names)} "
                    f"{'is' if len(names) == 1 else 'are'} missing.")
     refused = [r for r in rows if r.state == "refused"]
     for ref in sorted({r.refused for r in refused}, key=lambda f: f.file_id):
         names = [r.measure for r in refused if r.refused == ref]
         stand = [r.measure for r in refused if r.refused == ref and r.file]
-        tail = (f" The figures already accepted for {_list(stand)} stand until a corrected return is loaded."
+        tail = (f" The figures already accepted for {listed(stand)} stand until a corrected return is loaded."
                 if stand else f" Those figures are missing for {label} until a corrected return is loaded.")
-        out.append(f"The return for {label} was refused for {_list(names)} (file {ref}).{tail}")
+        out.append(f"The return for {label} was refused for {listed(names)} (file {ref}).{tail}")
     gone = [r for r in rows if r.state == "superseded"]
     if gone:
         out.append(f"{label}: a refused return was withdrawn or superseded and nothing has arrived in its place "
-                   f"for {_list([r.measure for r in gone])}, so those figures are missing.")
+                   f"for {listed([r.measure for r in gone])}, so those figures are missing.")
     waiting = [r for r in rows if r.state == "missing"]
     for due in sorted({r.due for r in waiting}):
         names = [r.measure for r in waiting if r.due == due]
-        out.append(f"{label} is incomplete: {_list(names)} {'has' if len(names) == 1 else 'have'} not arrived yet "
+        out.append(f"{label} is incomplete: {listed(names)} {'has' if len(names) == 1 else 'have'} not arrived yet "
                    f"(due {_day(due)}).")
     return out
 
 
-def _list(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def grid(con: duckdb.DuckDBPyConnection, months, today: dt.date | None = None,

@@ -24,7 +24,8 @@ for text in warnings:
 for text in data.call(return_notices, period.month, period.meeting):
     st.warning(text, icon=":material/assignment_late:")
 cav = data.call(caveats, start=period.month_key, end=period.month_key)
-pack = assemble(period, analytics, cav, {}, user.email, charts=False)
+statuses = analytics.status(period.month)
+pack = assemble(period, analytics, cav, {}, user.email, charts=False, statuses=statuses)
 cat, f = catalogue(), force()
 if pack.caveats:
     ui.caveat_box(pack.caveats, label="Caveats on this month's figures")
@@ -47,7 +48,6 @@ st.caption(f"Select a measure's name to open its chart for {area}. Figures for a
            "percentage.")
 
 st.subheader("By priority")
-statuses = analytics.status(period.month)
 priorities = pack.priorities
 choice = st.segmented_control("Priority", priorities, default=priorities[0], key="priority") or priorities[0]
 for m in (m for m in pack.measures if m.priority == choice):

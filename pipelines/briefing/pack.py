@@ -157,12 +157,13 @@ def build_pack(con: duckdb.DuckDBPyConnection, meeting: dt.date, generated_by: s
 
 
 def assemble(period: ReportingPeriod, analytics: PlanAnalytics, cav: pd.DataFrame, texts: dict,
-             generated_by: str, *, notices: list[str] = (), charts: bool = True) -> Pack:
+             generated_by: str, *, notices: list[str] = (), charts: bool = True, statuses=None) -> Pack:
     """The pack for a reporting period, from the plan analytics and the month's caveats and texts.
 
-    The overview page shows the same content without the pack's charts (``charts=False``)."""
+    The overview page shows the same content without the pack's charts (``charts=False``), passing the
+    month's ``statuses`` it has already (they are the costly part)."""
     cat, f = catalogue(), force()
-    statuses = analytics.status(period.month)
+    statuses = analytics.status(period.month) if statuses is None else statuses
     month = month_number(period.month)
     quarter = month_number(period.quarter_months[0]) if period.quarter_months else None
     by_measure: dict[str, list] = {}

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .. import settings
-from ..catalogue import Measure, catalogue
+from ..catalogue import Measure, catalogue, listed
 from ..plan.narrative import area_phrase, extreme_phrase, format_number, subject, time_phrase
 from ..plan.periods import month_label, month_number
 from ..plan.spc import RULES
@@ -100,10 +100,6 @@ def _signals(status: MeasureStatus, first_priority: bool) -> list[_Signal]:
     return out
 
 
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
-
-
 def _limit(value: float | None, measure: Measure) -> str:
     """A process limit as printed: never below zero, nor a percentage above 100, since no figure can be."""
     if value is None:
@@ -154,7 +150,7 @@ def _lead_clause(signal: _Signal, m: Measure) -> str:
 
 def _others_clause(rule: str, side: int, signals: list[_Signal], m: Measure, first: bool) -> str:
     """The districts sharing the lead's kind of signal under one rule, each with its figure."""
-    names = _and([f"{g.status.area} ({format_number(g.status.value, m)})" for g in signals])
+    names = listed([f"{g.status.area} ({format_number(g.status.value, m)})" for g in signals])
     many = len(signals) > 1
     their, s_ = ("their", "s") if many else ("its", "")
     also = "also " if first else ""
