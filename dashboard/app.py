@@ -30,6 +30,12 @@ PAGES = {
         st.Page("internal_pages/pack.py", title="Briefing pack", icon=":material/picture_as_pdf:"),
         st.Page("internal_pages/context.py", title="police.uk context", icon=":material/map:"),
     ],
+    "Accountability": [
+        st.Page("internal_pages/meetings.py", title="Meetings and questions", icon=":material/groups:"),
+        st.Page("internal_pages/actions.py", title="Actions", icon=":material/task_alt:"),
+        st.Page("internal_pages/recommendations.py", title="Recommendations", icon=":material/checklist:"),
+        st.Page("internal_pages/public_questions.py", title="Questions from the public", icon=":material/forum:"),
+    ],
     "Data quality": [
         st.Page("internal_pages/checks.py", title="Validation runs", icon=":material/rule:"),
         st.Page("internal_pages/quarantine.py", title="Quarantine", icon=":material/block:"),

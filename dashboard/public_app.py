@@ -25,6 +25,8 @@ st.set_page_config(page_title=title, layout="centered", page_icon=":material/bar
 pages = [
     st.Page("public_pages/summary.py", title="Summary", icon=":material/bar_chart:", default=True),
     st.Page("public_pages/tables.py", title="Tables and downloads", icon=":material/table_chart:"),
+    st.Page("public_pages/board.py", title="Questions and decisions", icon=":material/gavel:"),
+    st.Page("public_pages/ask.py", title="Ask the Board a question", icon=":material/contact_support:"),
     st.Page("public_pages/accessibility.py", title="Accessibility statement", icon=":material/accessibility:"),
 ]
 with failsafe.guarded():

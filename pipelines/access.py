@@ -23,6 +23,11 @@ MAY = {
     "comment": {"pcc", "analyst"},
     "supersede": {"pcc", "analyst"},
     "audit": {"pcc", "analyst"},
+    # the accountability loop (pipelines.accountability): the office keeps the record, the Commissioner decides
+    "record": {"pcc", "analyst"},      # meetings, questions, answers, actions, recommendations' statuses
+    "moderate": {"pcc", "analyst"},    # the public's questions
+    "decide": {"pcc"},                 # assurance decisions
+    "release": {"pcc"},                # approving the loop's items for publication
 }
 
 

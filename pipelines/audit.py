@@ -38,6 +38,17 @@ ACTIONS = {
     "finish_switch": "finished switching the public side to a publication or withdrawal a stop had interrupted",
     "spc_history": "noticed a new version of the SPC history (baselines, rebases, chart settings)",
     "produce_pack": "produced a briefing pack (PDF, HTML and Word), kept in the archive",
+    "meeting": "recorded a meeting",
+    "ask": "put a question to the force",
+    "answer": "recorded the force's answer, or that it is awaited",
+    "decide": "recorded an assurance decision",
+    "action": "recorded an action",
+    "action_update": "updated or closed an action",
+    "recommendation": "recorded a recommendation's status",
+    "import_submissions": "imported questions the public sent in",
+    "moderate": "moderated a question from the public",
+    "release": "approved an item of the accountability loop for publication",
+    "unrelease": "withdrew an item of the accountability loop from publication",
 }
 CHANNELS = ("app", "cli", "system")
 # How an action was done, in words; the operating-system account follows where there is one.

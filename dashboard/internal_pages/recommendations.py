@@ -1,0 +1,9 @@
+"""Recommendations: part of the accountability loop (pipelines.accountability)."""
+
+import streamlit as st
+
+from dashboard import auth
+
+user = auth.signed_in()
+st.title("Recommendations")
+st.info("This page is being set up.")

@@ -1,0 +1,111 @@
+"""What a meeting opens with: what was asked last time, what came back, the decisions taken, and everything still
+open or overdue from earlier meetings, with the figures each question was about then and now.
+
+The overview page and the briefing pack both read `carried_forward`, so they say the same thing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import duckdb
+
+from ..catalogue import catalogue
+from ..plan.narrative import format_number
+from ..plan.periods import month_label, month_number
+from ..plan.spc import variation_words
+from .records import Action, Decision, Meeting, Question, actions, decisions, meetings, questions
+
+
+def figures_for(analytics, measure_id: str, area: str, month: object) -> list[dict]:
+    """The figures a question is about, as they stand for `month`: the month's value, the 12 months to it and
+    the variation, each {"label", "text"} (and "value" for a number), ready to keep with the question."""
+    if analytics is None or month is None or measure_id is None:
+        return []
+    m = catalogue().get(measure_id)
+    status = next((s for s in analytics.status(month) if s.measure_id == measure_id and s.area == area), None)
+    if status is None:
+        return []
+    label = month_label(month_number(status.month))
+    out = [{"label": label, "value": status.value,
+            "text": "no figure" if status.value is None else format_number(status.value, m)}]
+    if status.rolling12 is not None:
+        out.append({"label": f"12 months to {label}", "value": status.rolling12,
+                    "text": format_number(status.rolling12, m) + ("" if status.rolling12_complete else
+                                                                  " (months missing)")})
+    if status.variation not in ("no data",):
+        out.append({"label": "Variation", "text": variation_words(status.variation_icon,
+                                                                  judged=status.variation != "too few months")})
+    return out
+
+
+def figures_line(figures: list[dict]) -> str:
+    """"July 2015: 12; 12 months to July 2015: 54; Variation: Common cause"."""
+    return "; ".join(f"{f['label']}: {f['text']}" for f in figures)
+
+
+@dataclass
+class CarriedQuestion:
+    question: Question
+    then: str            # the figures as they stood when asked
+    now: str             # the same figures for this meeting's month ("" when it has none)
+
+
+@dataclass
+class Loop:
+    """What a meeting on `held_on` opens with. Empty lists where there is nothing to say."""
+
+    held_on: dt.date
+    previous: Meeting | None                                   # the latest meeting of the same kind before it
+    asked_last_time: list[CarriedQuestion] = field(default_factory=list)
+    still_open: list[CarriedQuestion] = field(default_factory=list)   # from earlier meetings, not yet settled
+    decisions: list[Decision] = field(default_factory=list)          # taken at the previous meeting or since
+    open_actions: list[Action] = field(default_factory=list)         # not closed, due later
+    overdue_actions: list[Action] = field(default_factory=list)      # not closed, due before this meeting
+    closed_since: list[Action] = field(default_factory=list)         # closed since the previous meeting
+
+    @property
+    def empty(self) -> bool:
+        return not (self.previous or self.still_open or self.open_actions or self.overdue_actions)
+
+
+def carried_forward(con: duckdb.DuckDBPyConnection, held_on: dt.date, *, kind: str = "pab",
+                    analytics=None, month: object = None) -> Loop:
+    """The loop as it stands for a meeting of `kind` on `held_on` (recorded or not yet): the previous meeting
+    of that kind, its questions and what came back, the decisions since, questions from any earlier meeting
+    not yet settled, and every action from an earlier meeting still open (overdue ones apart) or closed since.
+    `month` is the meeting's reporting month, for the figures now (none without `analytics`)."""
+    before = [m for m in meetings(con) if m.held_on < held_on]
+    same_kind = [m for m in before if m.kind == kind]
+    previous = same_kind[-1] if same_kind else None
+    earlier_ids = {m.meeting_id for m in before}
+    loop = Loop(held_on, previous)
+
+    def carried(q: Question) -> CarriedQuestion:
+        then = figures_line(q.figures)
+        now = figures_line(figures_for(analytics, q.measure, q.area, month)) if q.measure and month else ""
+        return CarriedQuestion(q, then, now if now != then else "")
+
+    for q in questions(con):
+        if q.meeting.meeting_id not in earlier_ids:
+            continue
+        if previous is not None and q.meeting.meeting_id == previous.meeting_id:
+            loop.asked_last_time.append(carried(q))
+        elif not q.settled:
+            loop.still_open.append(carried(q))
+    since = previous.held_on if previous else None
+    held = {m.meeting_id: m.held_on for m in before}
+    loop.decisions = [d for d in decisions(con) if d.meeting_id in held and (since is None or held[d.meeting_id] >= since)]
+    for a in actions(con):
+        if a.meeting.meeting_id not in held:
+            continue
+        if a.closed:
+            # said once, at the first meeting after the one it came from or was due by
+            if since is None or a.meeting.held_on >= since or since <= a.due_day <= held_on:
+                loop.closed_since.append(a)
+        elif a.overdue(held_on):
+            loop.overdue_actions.append(a)
+        else:
+            loop.open_actions.append(a)
+    return loop

@@ -1,0 +1,502 @@
+"""The record of holding the force to account: meetings, the questions put at them, the force's answers, the
+Commissioner's assurance decisions and the actions agreed.
+
+Every writer checks the role, keeps the change and its audit event in one transaction, and only ever adds
+rows: a new answer, decision or action update is current, and every earlier one stays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import duckdb
+
+from .. import audit, filestore
+from ..access import require
+from ..catalogue import catalogue, force
+from ..errors import PccDashError
+from ..plaintext import clean
+from ..warehouse import utc_now
+
+KINDS = {"pab": "Public Accountability Board", "district": "District quarterly report",
+         "themed": "Themed scrutiny session"}
+SOURCES = {"drafted": "drafted from the figures", "office": "from the office", "public": "from the public"}
+DECISIONS = {"assured": "Assured", "partly_assured": "Partly assured", "not_assured": "Not assured",
+             "awaiting_evidence": "Awaiting evidence"}
+EVIDENCE_KINDS = {"answer": "The force's answer", "figures": "Figures", "visit": "A visit",
+                  "feedback": "Victims' and survivors' feedback", "other": "Other evidence"}
+ACTION_STATUSES = {"open": "Open", "in_progress": "In progress", "closed": "Closed"}
+PUBLIC_ASKER = "A member of the public"
+
+LIMITS = {"question": 2_000, "answer": 20_000, "rationale": 10_000, "evidence": 5_000, "action": 2_000,
+          "owner": 200, "title": 200, "name": 200, "note": 5_000, "theme": 200}
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+
+
+class LoopError(PccDashError):
+    """Something asked of the accountability record that cannot be done as given."""
+
+
+class NotFound(LoopError):
+    """A meeting, question or action the record does not hold."""
+
+
+def _day(value: object, what: str, *, required: bool = True) -> dt.date | None:
+    if value is None or value == "":
+        if required:
+            raise LoopError(f"Give the {what} as a date, YYYY-MM-DD.")
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise LoopError(f'The {what} "{value}" is not a date; write it as YYYY-MM-DD (2015-08-20).') from None
+
+
+def _long_date(day: dt.date | None) -> str:
+    return f"{day.day} {day:%B %Y}" if day else ""
+
+
+@dataclass(frozen=True)
+class Meeting:
+    meeting_id: int
+    held_on: dt.date
+    kind: str
+    title: str
+    district: str | None
+    reporting_month: dt.date | None
+    created_by: str
+    created_at: dt.datetime
+
+    @property
+    def label(self) -> str:
+        """"Public Accountability Board, 20 August 2015"."""
+        return f"{self.title}, {_long_date(self.held_on)}"
+
+
+_MEETING_COLS = "meeting_id, held_on, kind, title, district, reporting_month, created_by, created_at"
+
+
+def add_meeting(con: duckdb.DuckDBPyConnection, who: Mapping, *, held_on: object, kind: str = "pab",
+                title: str | None = None, district: str | None = None) -> Meeting:
+    """Record a meeting. Its reporting month is the latest month with accepted figures before it."""
+    from ..briefing.period import reporting_period
+    from ..figures import accepted_months
+
+    identity = require(who, "record")
+    day = _day(held_on, "meeting date")
+    if kind not in KINDS:
+        raise LoopError(f'"{kind}" is not a kind of meeting; it is one of {", ".join(KINDS)} '
+                        f'({"; ".join(f"{k}: {v}" for k, v in KINDS.items())}).')
+    districts = list(force().districts)
+    if kind == "district":
+        if district not in districts:
+            raise LoopError(f'A district\'s quarterly report names its district, one of {", ".join(districts)}; '
+                            f'"{district or ""}" is not one.')
+        title = title or f"{district} quarterly report"
+    else:
+        district = None
+    if kind == "themed" and not (title or "").strip():
+        raise LoopError('A themed scrutiny session needs its theme as its title, e.g. "Protecting Vulnerable '
+                        'People".')
+    title = clean(title or KINDS[kind], "meeting's title", limit=LIMITS["title"], one_line=True)
+    same = con.execute("SELECT meeting_id FROM meeting WHERE held_on = ? AND kind = ? AND title = ?",
+                       [day, kind, title]).fetchall()
+    if same:
+        raise LoopError(f"The record already holds the {title} of {_long_date(day)} (meeting {same[0][0]}).")
+    month = reporting_period(day, accepted_months(con)).month
+    with audit.transaction(con):
+        meeting_id = con.execute(
+            "INSERT INTO meeting (held_on, kind, title, district, reporting_month, created_by, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING meeting_id",
+            [day, kind, title, district, month, identity, utc_now()]).fetchall()[0][0]
+        audit.record(con, who, "meeting", subject=f"meeting {meeting_id}",
+                     detail=f"{title}, {_long_date(day)}")
+    return get_meeting(con, meeting_id)
+
+
+def meetings(con: duckdb.DuckDBPyConnection) -> list[Meeting]:
+    """Every meeting recorded, earliest first."""
+    rows = con.execute(f"SELECT {_MEETING_COLS} FROM meeting ORDER BY held_on, meeting_id").fetchall()
+    return [Meeting(*r) for r in rows]
+
+
+def get_meeting(con: duckdb.DuckDBPyConnection, meeting_id: object) -> Meeting:
+    try:
+        number = int(meeting_id)
+    except (TypeError, ValueError):
+        raise NotFound(f'"{meeting_id}" is not a meeting number; "pccdash meetings" lists them.') from None
+    rows = con.execute(f"SELECT {_MEETING_COLS} FROM meeting WHERE meeting_id = ?", [number]).fetchall()
+    if not rows:
+        raise NotFound(f'The record holds no meeting {number}; "pccdash meetings" lists them.')
+    return Meeting(*rows[0])
+
+
+def _check_figures_ref(measure: str | None, area: str | None, period: object) -> tuple:
+    if measure is None and area is None and period in (None, ""):
+        return None, None, None
+    if measure not in catalogue().ids():
+        raise LoopError(f'"{measure}" is not a measure in the catalogue.')
+    f = force()
+    if area not in (f.force_short_name, *f.districts):
+        raise LoopError(f'"{area}" is not the force or one of its districts ({", ".join(f.districts)}).')
+    month = _day(period, "month the figures are for")
+    return measure, area, month.replace(day=1)
+
+
+def ask(con: duckdb.DuckDBPyConnection, who: Mapping, meeting_id: int, body: str, *, source: str = "office",
+        measure: str | None = None, area: str | None = None, period: object = None,
+        figures: list[dict] | None = None, asked_by: str | None = None, submission_id: str | None = None) -> int:
+    """Put a question to the force at a meeting, with the figures it is about as they stand now; its number."""
+    identity = require(who, "record")
+    meeting = get_meeting(con, meeting_id)
+    if source not in SOURCES:
+        raise LoopError(f'A question comes {", ".join(SOURCES.values())}; "{source}" is not one of them.')
+    text = clean(body, "question", limit=LIMITS["question"])
+    measure, area, month = _check_figures_ref(measure, area, period)
+    asker = PUBLIC_ASKER if source == "public" else clean(asked_by or identity, "name of who asks",
+                                                           limit=LIMITS["name"], one_line=True)
+    with audit.transaction(con):
+        question_id = con.execute(
+            "INSERT INTO board_question (meeting_id, source, body, measure, area, period, figures, asked_by, "
+            "submission_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING question_id",
+            [meeting.meeting_id, source, text, measure, area, month, json.dumps(figures or []), asker, submission_id,
+             identity, utc_now()]).fetchall()[0][0]
+        audit.record(con, who, "ask", subject=f"question {question_id} at meeting {meeting.meeting_id}",
+                     detail=text)
+    return question_id
+
+
+def _question_exists(con: duckdb.DuckDBPyConnection, question_id: object) -> int:
+    try:
+        number = int(question_id)
+    except (TypeError, ValueError):
+        raise NotFound(f'"{question_id}" is not a question number.') from None
+    if not con.execute("SELECT count(*) FROM board_question WHERE question_id = ?", [number]).fetchall()[0][0]:
+        raise NotFound(f"The record holds no question {number}.")
+    return number
+
+
+def record_answer(con: duckdb.DuckDBPyConnection, who: Mapping, question_id: int, *, body: str, answered_by: str,
+                  answered_on: object, meeting_id: int | None = None, document: tuple[str, bytes] | None = None,
+                  db_path: str | os.PathLike | None = None) -> int:
+    """Record the force's answer to a question (with a document, kept in the file store by its sha256)."""
+    identity = require(who, "record")
+    number = _question_exists(con, question_id)
+    text = clean(body, "answer", limit=LIMITS["answer"])
+    by = clean(answered_by, "name of who answered for the force", limit=LIMITS["name"], one_line=True)
+    on = _day(answered_on, "date of the answer")
+    if meeting_id is not None:
+        get_meeting(con, meeting_id)
+    name = digest = size = None
+    if document is not None:
+        name, data = document
+        name = clean(os.path.basename(str(name or "")), "document's name", limit=255, one_line=True)
+        if len(data) > MAX_DOCUMENT_BYTES:
+            raise LoopError(f'"{name}" is {len(data) / 1024 / 1024:.1f} MB; a document attached to an answer may be '
+                            f"at most {MAX_DOCUMENT_BYTES // 1024 // 1024} MB.")
+        if db_path is None:
+            raise LoopError("An attached document needs the warehouse's file store: give db_path.")
+        digest, size = filestore.put(db_path, data), len(data)  # kept before its row: an unrecorded file is unseen
+    with audit.transaction(con):
+        answer_id = con.execute(
+            "INSERT INTO question_answer (question_id, state, body, answered_by, answered_on, meeting_id, "
+            "document_name, document_sha256, document_bytes, recorded_by, recorded_at) "
+            "VALUES (?, 'answered', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING answer_id",
+            [number, text, by, on, meeting_id, name, digest, size, identity, utc_now()]).fetchall()[0][0]
+        audit.record(con, who, "answer", subject=f"question {number}",
+                     detail=f"answered by {by} on {on}" + (f"; document {name} (sha256 {digest})" if name else ""))
+    return answer_id
+
+
+def await_answer(con: duckdb.DuckDBPyConnection, who: Mapping, question_id: int, *, awaited_by: object,
+                 note: str = "") -> int:
+    """Record that the force's answer is awaited, and by when."""
+    identity = require(who, "record")
+    number = _question_exists(con, question_id)
+    due = _day(awaited_by, "date the answer is due")
+    text = clean(note, "note", limit=LIMITS["note"], required=False) or None
+    with audit.transaction(con):
+        answer_id = con.execute(
+            "INSERT INTO question_answer (question_id, state, body, awaited_by, recorded_by, recorded_at) "
+            "VALUES (?, 'awaited', ?, ?, ?, ?) RETURNING answer_id",
+            [number, text, due, identity, utc_now()]).fetchall()[0][0]
+        audit.record(con, who, "answer", subject=f"question {number}", detail=f"answer awaited by {due}")
+    return answer_id
+
+
+def decide(con: duckdb.DuckDBPyConnection, who: Mapping, *, meeting_id: int, decision: str, rationale: str,
+           evidence: list[tuple[str, str]], question_id: int | None = None, theme: str | None = None,
+           follow_up: object = None) -> int:
+    """Record the Commissioner's assurance decision on a question or a theme, with the evidence considered."""
+    identity = require(who, "decide")
+    meeting = get_meeting(con, meeting_id)
+    if decision not in DECISIONS:
+        raise LoopError(f'"{decision}" is not on the scale; an assurance decision is one of '
+                        f'{", ".join(DECISIONS.values())} ({", ".join(DECISIONS)}).')
+    if (question_id is None) == (not (theme or "").strip()):
+        raise LoopError("An assurance decision is on a question or on a theme: give one of them, not both.")
+    number = _question_exists(con, question_id) if question_id is not None else None
+    theme_text = clean(theme, "theme", limit=LIMITS["theme"], one_line=True) if number is None else None
+    why = clean(rationale, "rationale", limit=LIMITS["rationale"])
+    items = []
+    for kind, text in evidence or []:
+        if kind not in EVIDENCE_KINDS:
+            raise LoopError(f'"{kind}" is not a kind of evidence; it is one of {", ".join(EVIDENCE_KINDS)}.')
+        items.append({"kind": kind, "text": clean(text, "evidence", limit=LIMITS["evidence"])})
+    if not items and decision != "awaiting_evidence":
+        raise LoopError("Say what evidence was considered (the force's answer, figures, a visit, victims' and "
+                        "survivors' feedback): a decision of assurance rests on it.")
+    later = _day(follow_up, "follow-up date", required=False)
+    with audit.transaction(con):
+        decision_id = con.execute(
+            "INSERT INTO assurance_decision (meeting_id, question_id, theme, decision, rationale, evidence, "
+            "follow_up, decided_by, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING decision_id",
+            [meeting.meeting_id, number, theme_text, decision, why, json.dumps(items), later, identity,
+             utc_now()]).fetchall()[0][0]
+        about = f"question {number}" if number is not None else f'theme "{theme_text}"'
+        audit.record(con, who, "decide", subject=f"{about} at meeting {meeting.meeting_id}",
+                     detail=f"{DECISIONS[decision]}: {why}")
+    return decision_id
+
+
+def add_action(con: duckdb.DuckDBPyConnection, who: Mapping, *, meeting_id: int, body: str, owner: str,
+               due_meeting_id: int | None = None, due_on: object = None, question_id: int | None = None) -> int:
+    """Record an action arising from a meeting, due by a later meeting or a date; it starts open."""
+    identity = require(who, "record")
+    meeting = get_meeting(con, meeting_id)
+    text = clean(body, "action", limit=LIMITS["action"])
+    owner_text = clean(owner, "action's owner", limit=LIMITS["owner"], one_line=True)
+    due_day = _day(due_on, "due date", required=False)
+    if (due_meeting_id is None) == (due_day is None):
+        raise LoopError("An action is due by a meeting or by a date: give one of them.")
+    if due_meeting_id is not None:
+        due_meeting = get_meeting(con, due_meeting_id)
+        if due_meeting.held_on <= meeting.held_on:
+            raise LoopError(f"An action is due by a later meeting; {due_meeting.label} is not after "
+                            f"{meeting.label}.")
+    number = _question_exists(con, question_id) if question_id is not None else None
+    now = utc_now()
+    with audit.transaction(con):
+        action_id = con.execute(
+            "INSERT INTO board_action (meeting_id, question_id, body, owner, due_meeting_id, due_on, created_by, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING action_id",
+            [meeting.meeting_id, number, text, owner_text, due_meeting_id, due_day, identity, now]).fetchall()[0][0]
+        con.execute("INSERT INTO action_update (action_id, status, note, updated_by, updated_at) "
+                    "VALUES (?, 'open', 'Agreed at the meeting.', ?, ?)", [action_id, identity, now])
+        audit.record(con, who, "action", subject=f"action {action_id} from meeting {meeting.meeting_id}",
+                     detail=f"{text} (owner {owner_text})")
+    return action_id
+
+
+def update_action(con: duckdb.DuckDBPyConnection, who: Mapping, action_id: int, *, status: str, note: str) -> int:
+    """Move an action on (open, in progress) or close it; a note says what was done, and closing needs one."""
+    identity = require(who, "record")
+    try:
+        number = int(action_id)
+    except (TypeError, ValueError):
+        raise NotFound(f'"{action_id}" is not an action number.') from None
+    if status not in ACTION_STATUSES:
+        raise LoopError(f'"{status}" is not an action\'s status; it is one of {", ".join(ACTION_STATUSES)}.')
+    current = con.execute("SELECT status FROM action_update WHERE action_id = ? ORDER BY update_id DESC LIMIT 1",
+                          [number]).fetchall()
+    if not current:
+        raise NotFound(f"The record holds no action {number}.")
+    what = "closing note" if status == "closed" else "note"
+    text = clean(note, what, limit=LIMITS["note"])
+    with audit.transaction(con):
+        update_id = con.execute(
+            "INSERT INTO action_update (action_id, status, note, updated_by, updated_at) VALUES (?, ?, ?, ?, ?) "
+            "RETURNING update_id", [number, status, text, identity, utc_now()]).fetchall()[0][0]
+        audit.record(con, who, "action_update", subject=f"action {number}",
+                     detail=f"{ACTION_STATUSES[current[0][0]]} -> {ACTION_STATUSES[status]}: {text}")
+    return update_id
+
+
+# ------------------------------------------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class Answer:
+    answer_id: int
+    state: str                      # answered | awaited
+    body: str | None
+    answered_by: str | None
+    answered_on: dt.date | None
+    awaited_by: dt.date | None
+    meeting_id: int | None
+    document_name: str | None
+    document_sha256: str | None
+    document_bytes: int | None
+    recorded_by: str
+    recorded_at: dt.datetime
+
+    def words(self, as_of: dt.date | None = None) -> str:
+        """"Answered by ACC Jones on 2 September 2015"; "Answer awaited by 30 September 2015 (overdue)"."""
+        if self.state == "answered":
+            return f"Answered by {self.answered_by} on {_long_date(self.answered_on)}"
+        late = as_of is not None and self.awaited_by is not None and self.awaited_by < as_of
+        return f"Answer awaited by {_long_date(self.awaited_by)}" + (" (overdue)" if late else "")
+
+
+@dataclass(frozen=True)
+class Decision:
+    decision_id: int
+    meeting_id: int
+    question_id: int | None
+    theme: str | None
+    decision: str
+    rationale: str
+    evidence: list[dict]
+    follow_up: dt.date | None
+    decided_by: str
+    decided_at: dt.datetime
+
+    @property
+    def words(self) -> str:
+        return DECISIONS[self.decision]
+
+
+@dataclass(frozen=True)
+class Question:
+    question_id: int
+    meeting: Meeting
+    source: str
+    body: str
+    measure: str | None
+    area: str | None
+    period: dt.date | None
+    figures: list[dict]
+    asked_by: str
+    submission_id: str | None
+    created_by: str
+    created_at: dt.datetime
+    answers: list[Answer] = field(default_factory=list)      # earliest first; the last is current
+    decisions: list[Decision] = field(default_factory=list)  # earliest first; the last is current
+
+    @property
+    def answer(self) -> Answer | None:
+        return self.answers[-1] if self.answers else None
+
+    @property
+    def decision(self) -> Decision | None:
+        return self.decisions[-1] if self.decisions else None
+
+    @property
+    def settled(self) -> bool:
+        """Answered, and decided on with a decision other than "awaiting evidence": nothing more is asked."""
+        a, d = self.answer, self.decision
+        return a is not None and a.state == "answered" and d is not None and d.decision != "awaiting_evidence"
+
+    def where(self, as_of: dt.date | None = None) -> str:
+        """Where the question stands, in words."""
+        parts = [self.answer.words(as_of) if self.answer else "No answer recorded yet"]
+        if self.decision:
+            parts.append(f"decision: {self.decision.words}")
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class ActionUpdate:
+    status: str
+    note: str
+    updated_by: str
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Action:
+    action_id: int
+    meeting: Meeting
+    question_id: int | None
+    body: str
+    owner: str
+    due_meeting: Meeting | None
+    due_on: dt.date | None
+    created_by: str
+    created_at: dt.datetime
+    updates: list[ActionUpdate] = field(default_factory=list)  # earliest first; the last is current
+
+    @property
+    def status(self) -> str:
+        return self.updates[-1].status
+
+    @property
+    def closed(self) -> bool:
+        return self.status == "closed"
+
+    @property
+    def due_day(self) -> dt.date:
+        return self.due_meeting.held_on if self.due_meeting else self.due_on
+
+    @property
+    def due_words(self) -> str:
+        return (f"by the {self.due_meeting.label}" if self.due_meeting else f"by {_long_date(self.due_on)}")
+
+    def overdue(self, as_of: dt.date) -> bool:
+        """Open after the day it was due: a meeting it was due by has been held before `as_of`."""
+        return not self.closed and self.due_day < as_of
+
+    def where(self, as_of: dt.date) -> str:
+        last = self.updates[-1]
+        if self.closed:
+            return f"Closed on {_long_date(last.updated_at.date())}: {last.note}"
+        state = "Overdue" if self.overdue(as_of) else ACTION_STATUSES[self.status]
+        return f"{state}, due {self.due_words}"
+
+
+def _answers(con: duckdb.DuckDBPyConnection) -> dict[int, list[Answer]]:
+    out: dict[int, list[Answer]] = {}
+    for row in con.execute(
+            "SELECT question_id, answer_id, state, body, answered_by, answered_on, awaited_by, meeting_id, "
+            "document_name, document_sha256, document_bytes, recorded_by, recorded_at FROM question_answer "
+            "ORDER BY answer_id").fetchall():
+        out.setdefault(row[0], []).append(Answer(*row[1:]))
+    return out
+
+
+def decisions(con: duckdb.DuckDBPyConnection, meeting_id: int | None = None) -> list[Decision]:
+    """Every assurance decision (or a meeting's), earliest first."""
+    where, params = ("WHERE meeting_id = ?", [int(meeting_id)]) if meeting_id is not None else ("", [])
+    rows = con.execute(
+        "SELECT decision_id, meeting_id, question_id, theme, decision, rationale, evidence, follow_up, decided_by, "
+        f"decided_at FROM assurance_decision {where} ORDER BY decision_id", params).fetchall()
+    return [Decision(*r[:6], json.loads(r[6] or "[]"), *r[7:]) for r in rows]
+
+
+def questions(con: duckdb.DuckDBPyConnection, meeting_id: int | None = None) -> list[Question]:
+    """Every question (or those first put at one meeting), in the order put, with its answers and decisions."""
+    by_id = {m.meeting_id: m for m in meetings(con)}
+    answers = _answers(con)
+    decided: dict[int, list[Decision]] = {}
+    for d in decisions(con):
+        if d.question_id is not None:
+            decided.setdefault(d.question_id, []).append(d)
+    where, params = ("WHERE meeting_id = ?", [int(meeting_id)]) if meeting_id is not None else ("", [])
+    rows = con.execute(
+        "SELECT question_id, meeting_id, source, body, measure, area, period, figures, asked_by, submission_id, "
+        f"created_by, created_at FROM board_question {where} ORDER BY question_id", params).fetchall()
+    return [Question(r[0], by_id[r[1]], r[2], r[3], r[4], r[5], r[6], json.loads(r[7] or "[]"), *r[8:],
+                     answers=answers.get(r[0], []), decisions=decided.get(r[0], [])) for r in rows]
+
+
+def actions(con: duckdb.DuckDBPyConnection, meeting_id: int | None = None) -> list[Action]:
+    """Every action (or those from one meeting), in the order agreed, with their updates."""
+    by_id = {m.meeting_id: m for m in meetings(con)}
+    updates: dict[int, list[ActionUpdate]] = {}
+    for a_id, *rest in con.execute("SELECT action_id, status, note, updated_by, updated_at FROM action_update "
+                                   "ORDER BY update_id").fetchall():
+        updates.setdefault(a_id, []).append(ActionUpdate(*rest))
+    where, params = ("WHERE meeting_id = ?", [int(meeting_id)]) if meeting_id is not None else ("", [])
+    rows = con.execute(
+        "SELECT action_id, meeting_id, question_id, body, owner, due_meeting_id, due_on, created_by, created_at "
+        f"FROM board_action {where} ORDER BY action_id", params).fetchall()
+    return [Action(r[0], by_id[r[1]], r[2], r[3], r[4], by_id.get(r[5]) if r[5] is not None else None, r[6], r[7],
+                   r[8], updates=updates.get(r[0], [])) for r in rows]
