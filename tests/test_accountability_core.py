@@ -1,0 +1,214 @@
+"""The accountability record's writers: what they refuse, in sentences; who may write; nothing half-kept; nothing
+overwritten; and typed text kept safe (pipelines.plaintext)."""
+
+from __future__ import annotations
+
+import pytest
+from dashboard_helpers import ANALYST, NO_ROLE, PCC, copy_warehouse
+
+from pipelines import accountability as acc
+from pipelines import audit, warehouse
+from pipelines.access import NotAllowed
+from pipelines.errors import PccDashError
+from pipelines.plaintext import BadText, clean
+
+
+@pytest.fixture
+def con(sample_db, tmp_path):
+    db = copy_warehouse(sample_db, tmp_path)
+    with warehouse.connect(db) as c:
+        yield c
+
+
+@pytest.fixture
+def board(con):
+    """Two Boards a month apart, a question at the first."""
+    first = acc.add_meeting(con, PCC, held_on="2015-08-20")
+    second = acc.add_meeting(con, PCC, held_on="2015-09-17")
+    question = acc.ask(con, PCC, first.meeting_id, "Why did charges fall in Rotherham?", measure="cse_charges",
+                       area="Rotherham", period="2015-07-01")
+    return first, second, question
+
+
+def test_a_meeting_takes_its_reporting_month_and_title_from_its_kind(con):
+    pab = acc.add_meeting(con, PCC, held_on="2015-08-20")
+    assert (pab.title, pab.reporting_month.isoformat(), pab.label) == (
+        "Public Accountability Board", "2015-07-01", "Public Accountability Board, 20 August 2015")
+    district = acc.add_meeting(con, ANALYST, held_on="2015-08-27", kind="district", district="Rotherham")
+    assert district.title == "Rotherham quarterly report" and district.district == "Rotherham"
+    themed = acc.add_meeting(con, PCC, held_on="2015-09-03", kind="themed", title="Protecting Vulnerable People")
+    assert themed.title == "Protecting Vulnerable People" and themed.district is None
+    assert [m.meeting_id for m in acc.meetings(con)] == [pab.meeting_id, district.meeting_id, themed.meeting_id]
+
+
+@pytest.mark.parametrize(("kwargs", "said"), [
+    ({"held_on": "20/08/2015"}, "is not a date; write it as YYYY-MM-DD"),
+    ({"held_on": "2015-08-20", "kind": "gala"}, '"gala" is not a kind of meeting'),
+    ({"held_on": "2015-08-20", "kind": "district"}, "names its district, one of Barnsley"),
+    ({"held_on": "2015-08-20", "kind": "district", "district": "Leeds"}, '"Leeds" is not one'),
+    ({"held_on": "2015-08-20", "kind": "themed"}, "needs its theme as its title"),
+])
+def test_a_meeting_that_cannot_be_recorded_is_refused_in_a_sentence(con, kwargs, said):
+    with pytest.raises(PccDashError, match=said):
+        acc.add_meeting(con, PCC, **kwargs)
+    assert acc.meetings(con) == []
+
+
+def test_the_same_meeting_is_not_recorded_twice(con):
+    acc.add_meeting(con, PCC, held_on="2015-08-20")
+    with pytest.raises(acc.LoopError, match="already holds the Public Accountability Board of 20 August 2015"):
+        acc.add_meeting(con, ANALYST, held_on="2015-08-20")
+
+
+def test_who_may_do_what(con, board):
+    first, _, question = board
+    with pytest.raises(NotAllowed):
+        acc.add_meeting(con, NO_ROLE, held_on="2015-10-15")
+    with pytest.raises(NotAllowed, match="needs the role pcc"):
+        acc.decide(con, ANALYST, meeting_id=first.meeting_id, question_id=question, decision="assured",
+                   rationale="r", evidence=[("answer", "a")])
+    # the analyst keeps the record: an answer and an action
+    acc.await_answer(con, ANALYST, question, awaited_by="2015-09-10")
+    acc.add_action(con, ANALYST, meeting_id=first.meeting_id, body="Report back", owner="ACC", due_on="2015-09-30")
+    assert acc.decisions(con) == []
+
+
+@pytest.mark.parametrize(("kwargs", "said"), [
+    ({"decision": "reassured"}, '"reassured" is not on the scale'),
+    ({"theme": "Protecting Vulnerable People"}, "on a question or on a theme: give one of them, not both"),
+    ({"evidence": []}, "Say what evidence was considered"),
+    ({"evidence": [("rumour", "heard it")]}, '"rumour" is not a kind of evidence'),
+    ({"rationale": "  "}, "The rationale is empty"),
+    ({"follow_up": "next month"}, 'The follow-up date "next month" is not a date'),
+])
+def test_a_decision_that_cannot_be_recorded_is_refused_in_a_sentence(con, board, kwargs, said):
+    first, _, question = board
+    given = {"meeting_id": first.meeting_id, "question_id": question, "decision": "assured",
+             "rationale": "The answer was full.", "evidence": [("answer", "The ACC's answer")], **kwargs}
+    with pytest.raises(PccDashError, match=said):
+        acc.decide(con, PCC, **given)
+    assert acc.decisions(con) == []
+
+
+def test_awaiting_evidence_needs_no_evidence_yet(con, board):
+    first, _, question = board
+    acc.decide(con, PCC, meeting_id=first.meeting_id, question_id=question, decision="awaiting_evidence",
+               rationale="The force will report next month.", evidence=[])
+    assert acc.questions(con)[0].decision.words == "Awaiting evidence"
+    assert not acc.questions(con)[0].settled
+
+
+@pytest.mark.parametrize(("kwargs", "said"), [
+    ({}, "due by a meeting or by a date: give one of them"),
+    ({"due_on": "2015-09-30", "due_meeting_id": "second"}, "due by a meeting or by a date"),
+    ({"due_meeting_id": "first"}, "is not after"),
+    ({"due_on": "2015-09-30", "owner": ""}, "action's owner is empty"),
+])
+def test_an_action_that_cannot_be_recorded_is_refused_in_a_sentence(con, board, kwargs, said):
+    first, second, _ = board
+    ids = {"first": first.meeting_id, "second": second.meeting_id}
+    given = {"body": "Report on charging delays", "owner": "ACC Crime",
+             **{k: ids.get(v, v) for k, v in kwargs.items()}}
+    with pytest.raises(PccDashError, match=said):
+        acc.add_action(con, PCC, meeting_id=first.meeting_id, **given)
+    assert acc.actions(con) == []
+
+
+def test_an_action_is_closed_only_with_a_note_and_keeps_its_history(con, board):
+    first, second, _ = board
+    action = acc.add_action(con, PCC, meeting_id=first.meeting_id, body="Report on charging delays",
+                            owner="ACC Crime", due_meeting_id=second.meeting_id)
+    with pytest.raises(PccDashError, match="closing note is empty"):
+        acc.update_action(con, PCC, action, status="closed", note="")
+    with pytest.raises(acc.LoopError, match='"done" is not an action\'s status'):
+        acc.update_action(con, PCC, action, status="done", note="x")
+    with pytest.raises(acc.NotFound, match="no action 999"):
+        acc.update_action(con, PCC, 999, status="closed", note="x")
+    acc.update_action(con, ANALYST, action, status="in_progress", note="Files with the CPS.")
+    acc.update_action(con, PCC, action, status="closed", note="Report received at the Board.")
+    kept = acc.actions(con)[0]
+    assert [u.status for u in kept.updates] == ["open", "in_progress", "closed"]
+    assert kept.closed and kept.where(second.held_on).startswith("Closed on ")
+
+
+def test_answers_and_decisions_are_added_never_overwritten(con, board, tmp_path):
+    first, second, question = board
+    acc.await_answer(con, PCC, question, awaited_by="2015-09-10", note="The ACC will write.")
+    acc.record_answer(con, ANALYST, question, body="Two files went to the CPS.", answered_by="ACC Jones",
+                      answered_on="2015-09-15", meeting_id=second.meeting_id,
+                      document=("../../answer.pdf", b"%PDF-1.4 the answer"), db_path=con_path(con))
+    acc.decide(con, PCC, meeting_id=second.meeting_id, question_id=question, decision="partly_assured",
+               rationale="Progress, but slow.", evidence=[("answer", "The ACC's letter"), ("figures", "Charges")])
+    acc.decide(con, PCC, meeting_id=second.meeting_id, question_id=question, decision="assured",
+               rationale="The charging backlog is cleared.", evidence=[("visit", "Visited the hub")])
+    q = acc.questions(con)[0]
+    assert [a.state for a in q.answers] == ["awaited", "answered"]
+    assert [d.decision for d in q.decisions] == ["partly_assured", "assured"]
+    assert q.settled and q.where().startswith("Answered by ACC Jones on 15 September 2015; decision: Assured")
+    answer = q.answer
+    assert answer.document_name == "answer.pdf"  # a name only: no folders from what was uploaded
+    from pipelines import filestore
+    assert filestore.get(con_path(con), answer.document_sha256) == b"%PDF-1.4 the answer"
+    trail = audit.events(con)
+    assert set(trail["action"]) >= {"meeting", "ask", "answer", "decide"}
+
+
+def con_path(con) -> str:
+    return con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()[0][0]
+
+
+def test_a_fault_mid_write_keeps_neither_the_record_nor_its_audit_event(con, board, monkeypatch):
+    first, _, question = board
+    before = len(audit.events(con))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(audit, "record", broken)
+    with pytest.raises(RuntimeError):
+        acc.add_action(con, PCC, meeting_id=first.meeting_id, body="Report", owner="ACC", due_on="2015-09-30")
+    with pytest.raises(RuntimeError):
+        acc.record_answer(con, PCC, question, body="x", answered_by="ACC", answered_on="2015-09-01")
+    monkeypatch.undo()
+    assert acc.actions(con) == [] and acc.questions(con)[0].answers == []
+    assert len(audit.events(con)) == before
+    # nothing of the failed action is left behind: not even its first status
+    assert con.execute("SELECT count(*) FROM action_update").fetchall()[0][0] == 0
+
+
+def test_unknown_references_are_refused_by_name(con, board):
+    first, _, question = board
+    with pytest.raises(acc.NotFound, match="no meeting 42"):
+        acc.ask(con, PCC, 42, "A question")
+    with pytest.raises(acc.NotFound, match='"x" is not a meeting number'):
+        acc.get_meeting(con, "x")
+    with pytest.raises(acc.NotFound, match="no question 77"):
+        acc.record_answer(con, PCC, 77, body="a", answered_by="b", answered_on="2015-09-01")
+    with pytest.raises(acc.LoopError, match='"cse_everything" is not a measure'):
+        acc.ask(con, PCC, first.meeting_id, "Q", measure="cse_everything", area="Rotherham", period="2015-07-01")
+    with pytest.raises(acc.LoopError, match='"Leeds" is not the force or one of its districts'):
+        acc.ask(con, PCC, first.meeting_id, "Q", measure="cse_charges", area="Leeds", period="2015-07-01")
+
+
+def test_typed_text_is_kept_as_written_less_what_no_one_means_to_type():
+    assert clean("  Why?\r\nBecause\x1b[31m red\u202e  \n", "question", limit=100) == "Why?\nBecause[31m red"
+    assert clean("a\n  b  c", "name", limit=100, one_line=True) == "a b c"
+    assert clean("=1+1", "question", limit=100) == "=1+1"  # kept; every export neutralises it
+    assert clean("", "note", limit=10, required=False) == ""
+    with pytest.raises(BadText, match="The question is empty"):
+        clean(" \n\t", "question", limit=100)
+    with pytest.raises(BadText, match="11 characters long; it may be at most 10"):
+        clean("x" * 11, "question", limit=10)
+
+
+@pytest.mark.parametrize("markup", ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "a &lt; b",
+                                    "[x](javascript:alert(1))", "< /b>", "<!-- hidden -->"])
+def test_the_public_may_not_send_markup(markup):
+    with pytest.raises(BadText, match="looks like web page code"):
+        clean(f"My question {markup}", "question", limit=1000, markup_allowed=False)
+    assert clean("Is 3 < 5 and 7 > 2?", "question", limit=1000, markup_allowed=False)  # arithmetic is not markup
+
+
+def test_a_flood_is_refused_by_its_length_before_anything_else():
+    with pytest.raises(BadText, match="5,000,000 characters long; it may be at most 1,500"):
+        clean("<" * 5_000_000, "question", limit=1_500, markup_allowed=False)
