@@ -13,9 +13,32 @@ with what was asked last time, what came back, the decisions, and what is still 
 """
 
 from .loop import Loop, carried_forward, figures_for, figures_line
-from .records import (ACTION_STATUSES, DECISIONS, EVIDENCE_KINDS, KINDS, PUBLIC_ASKER, Action, Answer, Decision,
-                      LoopError, Meeting, NotFound, Question, actions, add_action, add_meeting, ask, await_answer,
-                      decide, decisions, get_meeting, meetings, questions, record_answer, update_action)
+from .records import (
+                      ACTION_STATUSES,
+                      DECISIONS,
+                      EVIDENCE_KINDS,
+                      KINDS,
+                      PUBLIC_ASKER,
+                      Action,
+                      Answer,
+                      Decision,
+                      LoopError,
+                      Meeting,
+                      NotFound,
+                      Question,
+                      actions,
+                      add_action,
+                      add_meeting,
+                      ask,
+                      await_answer,
+                      decide,
+                      decisions,
+                      get_meeting,
+                      meetings,
+                      questions,
+                      record_answer,
+                      update_action,
+)
 
 __all__ = ["ACTION_STATUSES", "DECISIONS", "EVIDENCE_KINDS", "KINDS", "PUBLIC_ASKER", "Action", "Answer", "Decision",
            "Loop", "LoopError", "Meeting", "NotFound", "Question", "actions", "add_action", "add_meeting", "ask",

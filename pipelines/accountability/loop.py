@@ -96,7 +96,8 @@ def carried_forward(con: duckdb.DuckDBPyConnection, held_on: dt.date, *, kind: s
             loop.still_open.append(carried(q))
     since = previous.held_on if previous else None
     held = {m.meeting_id: m.held_on for m in before}
-    loop.decisions = [d for d in decisions(con) if d.meeting_id in held and (since is None or held[d.meeting_id] >= since)]
+    loop.decisions = [d for d in decisions(con)
+                      if d.meeting_id in held and (since is None or held[d.meeting_id] >= since)]
     for a in actions(con):
         if a.meeting.meeting_id not in held:
             continue
