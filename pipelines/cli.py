@@ -769,6 +769,193 @@ def calendar_(db, month, count):
         click.echo(line)
 
 
+# ---------------------------------------------------------------- the accountability loop: meetings and actions
+
+
+def _loop_day(value: str, option: str):
+    import datetime as _dt
+
+    from .accountability import LoopError
+
+    try:
+        return _dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise LoopError(f'{option} "{value}" is not a date; write it as YYYY-MM-DD (2015-08-20).') from None
+
+
+@main.group(invoke_without_command=True)
+@db_option
+@click.pass_context
+def meetings(ctx, db):
+    """List the meetings recorded (the Public Accountability Boards, districts' quarterly reports and themed
+    scrutiny sessions), or record one, or show one with its questions, decisions and actions.
+
+    Each line gives the meeting's number, its date, title and reporting month, how many questions were put
+    at it and how many of its actions are still open.
+
+    \b
+    Examples:
+      pccdash meetings
+      pccdash meetings add 2015-08-20 --as analyst@example.org
+      pccdash meetings add 2015-09-03 --kind district --district Rotherham --as analyst@example.org
+      pccdash meetings add 2015-09-10 --kind themed --title "Protecting Vulnerable People" --as pcc@example.org
+      pccdash meetings show 1
+    """
+    ctx.obj = {"db": db}
+    if ctx.invoked_subcommand is not None:
+        return
+    from .accountability import actions as loop_actions
+    from .accountability import meetings as loop_meetings
+    from .accountability import questions as loop_questions
+    from .flags import day_words
+    from .warehouse import connect_read_only
+
+    with connect_read_only(db) as con:
+        held, asked, agreed = loop_meetings(con), loop_questions(con), loop_actions(con)
+    if not held:
+        click.echo('No meetings recorded yet. "pccdash meetings add DATE --as EMAIL" records one.')
+        return
+    import pandas as pd
+
+    rows = [{"Meeting": m.meeting_id, "Date": day_words(m.held_on), "Title": m.title,
+             "Reporting month": f"{m.reporting_month:%B %Y}" if m.reporting_month else "none",
+             "Questions": sum(q.meeting.meeting_id == m.meeting_id for q in asked),
+             "Open actions": sum(a.meeting.meeting_id == m.meeting_id and not a.closed for a in agreed)}
+            for m in reversed(held)]
+    click.echo(pd.DataFrame(rows).to_string(index=False))
+
+
+@meetings.command(name="add")
+@click.argument("held_on", metavar="DATE")
+@db_option
+@click.option("--kind", type=click.Choice(["pab", "district", "themed"]), default="pab", show_default=True,
+              help="pab: the monthly Public Accountability Board; district: a district's quarterly report; "
+                   "themed: a themed scrutiny session.")
+@click.option("--district", default=None, metavar="NAME", help="The district a district's quarterly report is on.")
+@click.option("--title", default=None, metavar="TEXT", help="The theme of a themed session (or another title).")
+@as_option
+@click.pass_context
+def meetings_add(ctx, held_on, db, kind, district, title, as_user):
+    """Record a meeting held (or to be held) on DATE, YYYY-MM-DD; its reporting month is the latest month
+    with accepted figures before it. Analysts and the Commissioner may record one.
+
+    \b
+    Examples:
+      pccdash meetings add 2015-08-20 --as analyst@example.org
+      pccdash meetings add 2015-09-03 --kind district --district Rotherham --as analyst@example.org
+    """
+    from .accountability import add_meeting
+    from .audit import cli_actor
+    from .warehouse import connect
+
+    day = _loop_day(held_on, "DATE")
+    with connect(db or ctx.obj["db"], create=False) as con:
+        meeting = add_meeting(con, cli_actor(as_user), held_on=day, kind=kind, title=title, district=district)
+    month = f"{meeting.reporting_month:%B %Y}" if meeting.reporting_month else "no month with accepted figures yet"
+    click.echo(f"Recorded meeting {meeting.meeting_id}: {meeting.label} (reporting month {month}).")
+
+
+@meetings.command(name="show")
+@click.argument("meeting_id", metavar="ID")
+@db_option
+@click.pass_context
+def meetings_show(ctx, meeting_id, db):
+    """Show one meeting: each question put at it with its figures and where it stands (the force's answer,
+    or that one is awaited, and the Commissioner's decision), the decisions on its themes, and its actions.
+
+    \b
+    Example:
+      pccdash meetings show 1
+    """
+    from .accountability import DECISIONS, figures_line, get_meeting
+    from .accountability import actions as loop_actions
+    from .accountability import decisions as loop_decisions
+    from .accountability import questions as loop_questions
+    from .accountability.records import SOURCES
+    from .warehouse import connect_read_only
+
+    with connect_read_only(db or ctx.obj["db"]) as con:
+        meeting = get_meeting(con, meeting_id)
+        asked = loop_questions(con, meeting.meeting_id)
+        themes = [d for d in loop_decisions(con, meeting.meeting_id) if d.question_id is None]
+        agreed = loop_actions(con, meeting.meeting_id)
+    month = f"{meeting.reporting_month:%B %Y}" if meeting.reporting_month else "none"
+    click.echo(f"Meeting {meeting.meeting_id}: {shown(meeting.label)} (reporting month {month})")
+    click.echo("")
+    click.echo(f"Questions ({len(asked)})" if asked else "No questions put at it yet.")
+    for q in asked:
+        click.echo(f"  {q.question_id}. {shown(q.body)}")
+        click.echo(f"     Asked by {shown(q.asked_by)}, {SOURCES[q.source]}.")
+        if q.figures:
+            click.echo(f"     Figures when asked: {figures_line(q.figures)}")
+        click.echo(f"     Where it stands: {shown(q.where(as_of=meeting.held_on))}")
+    if themes:
+        click.echo("")
+        click.echo(f"Decisions on themes ({len(themes)})")
+        for d in themes:
+            click.echo(f"  {shown(d.theme)}: {DECISIONS[d.decision]}, by {d.decided_by}. {shown(d.rationale)}")
+    click.echo("")
+    click.echo(f"Actions ({len(agreed)})" if agreed else "No actions agreed at it yet.")
+    for a in agreed:
+        click.echo(f"  {a.action_id}. {shown(a.body)} (owner {shown(a.owner)}): {shown(a.where(meeting.held_on))}")
+
+
+@main.group(invoke_without_command=True)
+@db_option
+@click.option("--all", "show_all", is_flag=True, help="Closed actions too, after the open ones.")
+@click.pass_context
+def actions(ctx, db, show_all):
+    """List the actions agreed at meetings that are not yet closed, overdue first; or close one with a note.
+
+    \b
+    Examples:
+      pccdash actions
+      pccdash actions --all
+      pccdash actions close 3 --note "Report received at the October Board" --as analyst@example.org
+    """
+    ctx.obj = {"db": db}
+    if ctx.invoked_subcommand is not None:
+        return
+    from . import settings
+    from .accountability import actions as loop_actions
+    from .warehouse import connect_read_only
+
+    today = settings.today()
+    with connect_read_only(db) as con:
+        agreed = loop_actions(con)
+    still = sorted((a for a in agreed if not a.closed), key=lambda a: (not a.overdue(today), a.due_day, a.action_id))
+    shown_now = still + ([a for a in agreed if a.closed] if show_all else [])
+    if not shown_now:
+        click.echo("No open actions." + ("" if show_all or not agreed else ' "pccdash actions --all" lists the '
+                                                                                 "closed ones too."))
+        return
+    for a in shown_now:
+        click.echo(f"{a.action_id}. {shown(a.body)}")
+        click.echo(f"   Owner {shown(a.owner)}; from the {shown(a.meeting.label)}; {shown(a.where(today))}")
+
+
+@actions.command(name="close")
+@click.argument("action_id", metavar="ID")
+@db_option
+@click.option("--note", required=True, metavar="TEXT", help="What was done: the closing note kept with the action.")
+@as_option
+@click.pass_context
+def actions_close(ctx, action_id, db, note, as_user):
+    """Close an action with a note saying what was done (analysts and the Commissioner).
+
+    \b
+    Example:
+      pccdash actions close 3 --note "Report received at the October Board" --as analyst@example.org
+    """
+    from .accountability import update_action
+    from .audit import cli_actor
+    from .warehouse import connect
+
+    with connect(db or ctx.obj["db"], create=False) as con:
+        update_action(con, cli_actor(as_user), action_id, status="closed", note=note)
+    click.echo(f"Closed action {action_id}.")
+
+
 @main.command()
 @db_option
 @click.option("--no-serve", is_flag=True, help="Build the sample warehouse and stop before the dashboard.")

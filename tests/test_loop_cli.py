@@ -1,0 +1,134 @@
+"""The loop's commands (`pccdash meetings`, `pccdash actions`) record and show meetings and actions as the pages do,
+with dates and measures in words, and refuse what cannot be done in a sentence, never a traceback."""
+
+from __future__ import annotations
+
+import pytest
+from dashboard_helpers import PCC, copy_warehouse
+
+from pipelines import accountability as acc
+from pipelines import warehouse
+
+
+@pytest.fixture
+def wh(sample_db, tmp_path):
+    return copy_warehouse(sample_db, tmp_path)
+
+
+def _run_ok(run_cli, *args):
+    result = run_cli(*args)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def test_meetings_lists_nothing_then_what_was_recorded_newest_first(wh, run_cli):
+    assert "No meetings recorded yet" in _run_ok(run_cli, "meetings", "--db", wh)
+    out = _run_ok(run_cli, "meetings", "add", "2015-08-20", "--db", wh, "--as", "analyst@example.org")
+    assert out.strip() == "Recorded meeting 1: Public Accountability Board, 20 August 2015 (reporting month July 2015)."
+    out = _run_ok(run_cli, "meetings", "add", "2015-09-03", "--kind", "district", "--district", "Rotherham",
+                  "--db", wh, "--as", "pcc@example.org")
+    assert "Rotherham quarterly report, 3 September 2015 (reporting month August 2015)" in out
+    _run_ok(run_cli, "meetings", "add", "2015-09-10", "--kind", "themed", "--title", "Protecting Vulnerable People",
+            "--db", wh, "--as", "pcc@example.org")
+    with warehouse.connect(wh, create=False) as con:
+        acc.ask(con, PCC, 1, "Why did charges fall?", measure="cse_charges", area="Rotherham", period="2015-07-01")
+        acc.add_action(con, PCC, meeting_id=1, body="Report on charges", owner="ACC Jones", due_meeting_id=2)
+    lines = _run_ok(run_cli, "meetings", "--db", wh).splitlines()
+    assert lines[0].split() == ["Meeting", "Date", "Title", "Reporting", "month", "Questions", "Open", "actions"]
+    assert lines[1].split()[:4] == ["3", "10", "September", "2015"]
+    assert "Protecting Vulnerable People" in lines[1] and "2015-" not in "\n".join(lines)
+    first = lines[3].split()
+    assert first[:4] == ["1", "20", "August", "2015"] and first[-4:] == ["July", "2015", "1", "1"]
+
+
+def test_meetings_show_gives_questions_with_their_figures_decisions_and_actions(wh, run_cli):
+    with warehouse.connect(wh, create=False) as con:
+        first = acc.add_meeting(con, PCC, held_on="2015-08-20")
+        second = acc.add_meeting(con, PCC, held_on="2015-09-17")
+        q = acc.ask(con, PCC, first.meeting_id, "Why did charges fall in Rotherham?", measure="cse_charges",
+                    area="Rotherham", period="2015-07-01",
+                    figures=[{"label": "July 2015", "value": 2, "text": "2"}])
+        acc.await_answer(con, PCC, q, awaited_by="2015-08-15")
+        acc.decide(con, PCC, meeting_id=first.meeting_id, theme="Protecting Vulnerable People",
+                   decision="partly_assured", rationale="Progress, but slow.", evidence=[("visit", "Hub visit")])
+        acc.add_action(con, PCC, meeting_id=first.meeting_id, body="Report on charges", owner="ACC Jones",
+                       due_meeting_id=second.meeting_id)
+    out = _run_ok(run_cli, "meetings", "show", str(first.meeting_id), "--db", wh)
+    assert "Meeting 1: Public Accountability Board, 20 August 2015 (reporting month July 2015)" in out
+    assert "1. Why did charges fall in Rotherham?" in out
+    assert "Asked by pcc@example.org, from the office." in out
+    assert "Figures when asked: July 2015: 2" in out
+    # as the meeting stood: the answer was due before it, and has not come
+    assert "Where it stands: Answer awaited by 15 August 2015 (overdue)" in out
+    assert "Protecting Vulnerable People: Partly assured, by pcc@example.org. Progress, but slow." in out
+    assert ("1. Report on charges (owner ACC Jones): Open, due by the Public Accountability Board, "
+            "17 September 2015") in out
+
+
+def test_actions_lists_overdue_first_and_close_keeps_the_note(wh, run_cli):
+    with warehouse.connect(wh, create=False) as con:
+        first = acc.add_meeting(con, PCC, held_on="2015-08-20")
+        later = acc.add_action(con, PCC, meeting_id=first.meeting_id, body="Later work", owner="DCI Smith",
+                               due_on="2027-01-31")
+        late = acc.add_action(con, PCC, meeting_id=first.meeting_id, body="Late work", owner="ACC Jones",
+                              due_on="2015-09-30")
+    out = _run_ok(run_cli, "actions", "--db", wh)
+    assert out.index("Late work") < out.index("Later work")  # today (21 November 2026) it is overdue
+    assert f"{late}. Late work" in out and "Overdue, due by 30 September 2015" in out
+    assert "Open, due by 31 January 2027" in out and "from the Public Accountability Board, 20 August 2015" in out
+
+    out = _run_ok(run_cli, "actions", "close", str(late), "--note", "Report received", "--db", wh,
+                  "--as", "analyst@example.org")
+    assert out.strip() == f"Closed action {late}."
+    open_only = _run_ok(run_cli, "actions", "--db", wh)
+    assert "Late work" not in open_only and "Later work" in open_only
+    every = _run_ok(run_cli, "actions", "--all", "--db", wh)
+    assert every.index("Later work") < every.index("Late work")
+    assert "Closed on " in every and ": Report received" in every
+    with warehouse.connect(wh, create=False) as con:
+        (closed,) = [a for a in acc.actions(con) if a.action_id == late]
+        assert closed.closed and closed.updates[-1].note == "Report received"
+        assert closed.updates[-1].updated_by == "analyst@example.org"
+        assert not [a for a in acc.actions(con) if a.action_id == later][0].closed
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (("meetings", "add", "20/08/2015", "--as", "pcc@example.org"),
+     'DATE "20/08/2015" is not a date; write it as YYYY-MM-DD (2015-08-20).'),
+    (("meetings", "add", "2015-08-20", "--kind", "district", "--district", "Leeds", "--as", "pcc@example.org"),
+     '"Leeds" is not one'),
+    (("meetings", "show", "9"), 'The record holds no meeting 9; "pccdash meetings" lists them.'),
+    (("meetings", "show", "first"), '"first" is not a meeting number'),
+    (("actions", "close", "7", "--note", "done", "--as", "pcc@example.org"), "The record holds no action 7."),
+    (("actions", "close", "7", "--note", "done", "--as", "someone@example.org"), "someone@example.org"),
+])
+def test_what_cannot_be_done_is_said_in_a_sentence(wh, run_cli, args, said):
+    result = run_cli(*args, "--db", wh)
+    assert result.exit_code == 1
+    assert said in result.stderr and "Traceback" not in result.stderr + result.stdout
+    assert result.stderr.startswith("Error: ")
+
+
+@pytest.mark.parametrize("args", [("meetings", "add", "2015-08-20"), ("actions", "close", "1", "--note", "done")])
+def test_a_write_without_as_says_who_must_act(wh, run_cli, args):
+    result = run_cli(*args, "--db", wh)
+    assert result.exit_code != 0 and "Missing option '--as'" in result.stderr
+    with warehouse.connect(wh, create=False) as con:
+        assert acc.meetings(con) == []
+
+
+def test_an_action_closed_without_a_note_is_refused(wh, run_cli):
+    with warehouse.connect(wh, create=False) as con:
+        first = acc.add_meeting(con, PCC, held_on="2015-08-20")
+        action = acc.add_action(con, PCC, meeting_id=first.meeting_id, body="Work", owner="ACC", due_on="2015-09-30")
+    result = run_cli("actions", "close", str(action), "--note", "  ", "--db", wh, "--as", "pcc@example.org")
+    assert result.exit_code == 1 and "The closing note is empty" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["meetings", "actions"])
+def test_each_subcommand_has_help_with_an_example(run_cli, command):
+    group = run_cli(command, "--help").stdout
+    for sub in (["add", "show"] if command == "meetings" else ["close"]):
+        assert f"pccdash {command} {sub}" in group
+        help_text = run_cli(command, sub, "--help")
+        assert help_text.exit_code == 0 and "Example" in help_text.stdout
