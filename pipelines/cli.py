@@ -1065,5 +1065,86 @@ def _serve(path: Path, port: int, address: str = "localhost", *, which: str = "b
                         demo_sign_in=demo_sign_in, provider_port=provider_port, say=say))
 
 
+# ---------------------------------------------------------------- questions from the public: the inbox
+
+
+def inbox_option(f):
+    return click.option("--inbox", "folder", type=click.Path(file_okay=False, path_type=Path), default=None,
+                        envvar="PCCDASH_INBOX_DIR", show_envvar=True,
+                        help="The folder the public app writes questions into. [default: var/inbox]")(f)
+
+
+@main.group(name="inbox")
+def inbox_():
+    """Questions the public sent from the public app for a forthcoming Board: import them, list those waiting.
+
+    The public app writes each question into the inbox folder and never opens the warehouse; the office imports
+    them, reads them, and accepts (as edited, put to a meeting) or rejects each on the "Questions from the public"
+    page. A sender's name and contact are for the office's reply only and are never published.
+
+    \b
+    Examples:
+      pccdash inbox import --as analyst@example.org
+      pccdash inbox list
+    """
+
+
+@inbox_.command(name="import")
+@db_option
+@inbox_option
+@as_option
+def inbox_import(db, folder, as_user):
+    """Import the questions waiting in the inbox (running it twice imports nothing twice).
+
+    A file that is not a question the public app wrote is set aside in the inbox's rejected/ folder.
+
+    \b
+    Example:
+      pccdash inbox import --as analyst@example.org
+    """
+    from .accountability.moderation import import_inbox, set_aside
+    from .audit import cli_actor
+    from .inbox import inbox_dir
+    from .warehouse import connect
+
+    with connect(db, create=False) as con:
+        count = import_inbox(con, cli_actor(as_user), folder)
+    click.echo(f"{count} new question(s) from the public imported from {inbox_dir(folder)}. "
+               'Read them with "pccdash inbox list" or on the "Questions from the public" page.')
+    aside = set_aside(folder)
+    if aside:
+        click.secho(f"{len(aside)} file(s) in {inbox_dir(folder) / 'rejected'} could not be read as questions "
+                    "(the log says why): " + ", ".join(shown(n) for n in aside), fg="yellow")
+
+
+@inbox_.command(name="list")
+@db_option
+@inbox_option
+def inbox_list(db, folder):
+    """List the imported questions from the public not yet accepted or rejected, oldest first, with the sender's
+    name and contact (for the office's reply only: never published), and how many still wait to be imported.
+
+    \b
+    Example:
+      pccdash inbox list
+    """
+    from .accountability.moderation import pending
+    from .flags import day_words
+    from .inbox import waiting
+    from .warehouse import connect_read_only
+
+    with connect_read_only(db) as con:
+        found = pending(con)
+    for sub in found:
+        sender = "; ".join(shown(v, 200) for v in (sub.name, sub.contact) if v) or "no name or contact given"
+        click.echo(f"{sub.receipt}  received {day_words(sub.received_at)}  from: {sender}")
+        for line in sub.body.split("\n"):
+            click.echo(f"    {shown(line, None)}")
+    click.echo(f"{len(found)} question(s) from the public waiting to be accepted or rejected.")
+    left = waiting(folder)
+    if left:
+        click.echo(f'{left} more in the inbox not yet imported: "pccdash inbox import --as EMAIL".')
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,246 @@
+"""Questions from the public: imported from the public app's inbox, read by the office, then accepted (as edited)
+and put to a meeting, or rejected with a reason.
+
+Nothing a member of the public writes goes further than this record until the office accepts it, and then only as
+edited. The name and contact they gave stay in `public_submission`: they are for the office's reply, never a
+question's, an audit record's or the public's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from .. import audit
+from ..access import require
+from ..inbox import LIMITS as INBOX_LIMITS
+from ..inbox import inbox_dir
+from ..plaintext import BadText, clean
+from ..warehouse import utc_now
+from .records import LIMITS, LoopError, NotFound, ask, get_meeting
+
+log = logging.getLogger("pccdash.inbox")
+
+IMPORTED, REJECTED = "imported", "rejected"
+MAX_FILE_BYTES = 64 * 1024  # far above what submit() writes; a larger file is not one of its own
+REASON_LIMIT = 2_000
+_ID = re.compile(r"[0-9a-f]{32}")
+
+
+def _day_words(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+class AlreadyModerated(LoopError):
+    """A question from the public that the office has already accepted or rejected."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    submission_id: str
+    received_at: dt.datetime
+    body: str                       # exactly as written
+    name: str | None                # for the office's reply only: never published
+    contact: str | None
+    imported_at: dt.datetime
+
+    @property
+    def receipt(self) -> str:
+        """What the sender was given: the id's first 8 characters."""
+        return self.submission_id[:8]
+
+
+@dataclass(frozen=True)
+class Moderated:
+    submission: Submission
+    outcome: str                    # accepted | rejected
+    edited_body: str | None
+    reason: str | None
+    question_id: int | None
+    moderated_by: str
+    moderated_at: dt.datetime
+
+    def words(self) -> str:
+        """"Accepted by analyst@example.org on 21 November 2026 as question 12"; "Rejected ...: reason"."""
+        when = _day_words(self.moderated_at.date())
+        if self.outcome == "accepted":
+            return f"Accepted by {self.moderated_by} on {when} as question {self.question_id}"
+        return f"Rejected by {self.moderated_by} on {when}: {self.reason}"
+
+
+class _Unreadable(Exception):
+    """An inbox file that is not a question the public app wrote."""
+
+
+def _parse(path: Path) -> tuple:
+    """The row an inbox file gives, checked as strictly as the public app wrote it."""
+    if path.is_symlink() or not path.is_file():
+        raise _Unreadable("not a plain file")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise _Unreadable(f"{path.stat().st_size:,} bytes, more than any question")
+    try:
+        found = json.loads(path.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise _Unreadable(f"not JSON ({exc})") from None
+    if not isinstance(found, dict):
+        raise _Unreadable("not a JSON object")
+    ident = found.get("id")
+    if not isinstance(ident, str) or not _ID.fullmatch(ident) or path.stem != ident:
+        raise _Unreadable("its id is missing or is not its file's name")
+    try:
+        received = dt.datetime.fromisoformat(str(found.get("received_at")))
+    except ValueError:
+        raise _Unreadable("its time of receipt is not a date and time") from None
+    if received.tzinfo is not None:
+        received = received.astimezone(dt.UTC).replace(tzinfo=None)
+    texts = []
+    for key, one_line in (("body", False), ("name", True), ("contact", True)):
+        value = found.get(key, "")
+        if not isinstance(value, str):
+            raise _Unreadable(f"its {key} is not text")
+        try:
+            texts.append(clean(value, key, limit=INBOX_LIMITS[key], required=key == "body", markup_allowed=False,
+                               one_line=one_line) or None)
+        except BadText as exc:
+            raise _Unreadable(str(exc)) from None
+    return (ident, received, *texts)
+
+
+def move_to(path: Path, sub: str) -> Path:
+    """Move an inbox file into its `imported/` or `rejected/` folder (a file already there is replaced)."""
+    target = path.parent / sub / path.name
+    target.parent.mkdir(mode=0o700, exist_ok=True)
+    os.replace(path, target)
+    return target
+
+
+def import_inbox(con: duckdb.DuckDBPyConnection, who: Mapping, folder: str | os.PathLike | None = None) -> int:
+    """Bring every question waiting in the inbox into the record; how many were new.
+
+    A file that is not a question the public app wrote is set aside in `rejected/` (the log says why). Each
+    imported file moves to `imported/` only after the rows are committed, so a stop part-way loses nothing, and
+    running it again moves what was already imported without importing it twice.
+    """
+    require(who, "moderate")
+    root = inbox_dir(folder)
+    paths = sorted(p for p in root.glob("*.json") if not p.name.startswith(".")) if root.is_dir() else []
+    rows, set_aside = [], []
+    for path in paths:
+        try:
+            rows.append((path, _parse(path)))
+        except (_Unreadable, OSError) as exc:
+            log.warning('inbox file "%s" set aside in %s/: %s', path.name, REJECTED, exc)
+            move_to(path, REJECTED)
+            set_aside.append(path.name)
+    if not rows and not set_aside:
+        return 0
+    now = utc_now()
+    with audit.transaction(con):
+        new = 0
+        for _, (ident, received, body, name, contact) in rows:
+            new += len(con.execute(
+                "INSERT INTO public_submission (submission_id, received_at, body, name, contact, imported_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING submission_id",
+                [ident, received, body, name, contact, now]).fetchall())
+        detail = f"{new} new question(s) from the public imported from the inbox"
+        if len(rows) > new:
+            detail += f"; {len(rows) - new} already imported"
+        if set_aside:
+            detail += f"; {len(set_aside)} unreadable file(s) set aside in {REJECTED}/: {', '.join(set_aside)}"
+        audit.record(con, who, "import_submissions", subject="the inbox", detail=detail)
+    for path, _ in rows:
+        move_to(path, IMPORTED)
+    return new
+
+
+def set_aside(folder: str | os.PathLike | None = None) -> list[str]:
+    """The names of the inbox files that could not be read, set aside in `rejected/` for a person to look at."""
+    where = inbox_dir(folder) / REJECTED
+    return sorted(p.name for p in where.glob("*.json")) if where.is_dir() else []
+
+
+_SUBMISSION_COLS = "s.submission_id, s.received_at, s.body, s.name, s.contact, s.imported_at"
+
+
+def pending(con: duckdb.DuckDBPyConnection) -> list[Submission]:
+    """Questions from the public not yet accepted or rejected, oldest first."""
+    rows = con.execute(
+        f"SELECT {_SUBMISSION_COLS} FROM public_submission s WHERE NOT EXISTS (SELECT 1 FROM submission_moderation m "
+        "WHERE m.submission_id = s.submission_id) ORDER BY s.received_at, s.submission_id").fetchall()
+    return [Submission(*r) for r in rows]
+
+
+def moderated(con: duckdb.DuckDBPyConnection) -> list[Moderated]:
+    """Questions from the public the office accepted or rejected, latest decision first."""
+    rows = con.execute(
+        f"SELECT {_SUBMISSION_COLS}, m.outcome, m.edited_body, m.reason, m.question_id, m.moderated_by, "
+        "m.moderated_at FROM submission_moderation m JOIN public_submission s USING (submission_id) "
+        "ORDER BY m.moderation_id DESC").fetchall()
+    return [Moderated(Submission(*r[:6]), *r[6:]) for r in rows]
+
+
+def _submission(con: duckdb.DuckDBPyConnection, submission_id: object) -> Submission:
+    """The submission with this id, or the one whose receipt (its first 8 characters) this is."""
+    key = str(submission_id or "").strip().lower()
+    rows = con.execute(f"SELECT {_SUBMISSION_COLS} FROM public_submission s WHERE s.submission_id = ? "
+                       "OR (length(?) = 8 AND starts_with(s.submission_id, ?))", [key, key, key]).fetchall()
+    if len(rows) != 1:
+        raise NotFound(f'The record holds no question from the public "{key[:40]}"; "pccdash inbox list" lists the '
+                       "ones waiting, after \"pccdash inbox import\".")
+    return Submission(*rows[0])
+
+
+def _not_yet_moderated(con: duckdb.DuckDBPyConnection, sub: Submission) -> None:
+    done = con.execute("SELECT outcome, moderated_by, moderated_at FROM submission_moderation WHERE submission_id = ? "
+                       "ORDER BY moderation_id LIMIT 1", [sub.submission_id]).fetchall()
+    if done:
+        outcome, by, at = done[0]
+        raise AlreadyModerated(f"The question from the public {sub.receipt} was already {outcome} by {by} on "
+                               f"{_day_words(at.date())}; a question from the public is accepted or rejected once.")
+
+
+def accept(con: duckdb.DuckDBPyConnection, who: Mapping, submission_id: object, *, edited_body: object,
+           meeting_id: int) -> int:
+    """Put a question from the public to the force at a meeting, as the office edited it; the question's number.
+
+    The edited text is plain words (no markup); the question is asked by "A member of the public", and neither
+    the sender's name nor contact goes with it.
+    """
+    identity = require(who, "moderate")
+    text = clean(edited_body, "question as edited", limit=LIMITS["question"], markup_allowed=False)
+    meeting = get_meeting(con, meeting_id)
+    sub = _submission(con, submission_id)
+    with audit.transaction(con):
+        _not_yet_moderated(con, sub)
+        question_id = ask(con, who, meeting.meeting_id, text, source="public", submission_id=sub.submission_id)
+        con.execute("INSERT INTO submission_moderation (submission_id, outcome, edited_body, question_id, "
+                    "moderated_by, moderated_at) VALUES (?, 'accepted', ?, ?, ?, ?)",
+                    [sub.submission_id, text, question_id, identity, utc_now()])
+        edited = "as edited" if text != sub.body else "as sent"
+        audit.record(con, who, "moderate", subject=f"question from the public {sub.receipt}",
+                     detail=f"accepted {edited}, put to the {meeting.label} as question {question_id}")
+    return question_id
+
+
+def reject(con: duckdb.DuckDBPyConnection, who: Mapping, submission_id: object, *, reason: object) -> int:
+    """Decline a question from the public, with the reason (kept for the office); the moderation's number."""
+    identity = require(who, "moderate")
+    why = clean(reason, "reason for rejecting it", limit=REASON_LIMIT)
+    sub = _submission(con, submission_id)
+    with audit.transaction(con):
+        _not_yet_moderated(con, sub)
+        moderation_id = con.execute(
+            "INSERT INTO submission_moderation (submission_id, outcome, reason, moderated_by, moderated_at) "
+            "VALUES (?, 'rejected', ?, ?, ?) RETURNING moderation_id",
+            [sub.submission_id, why, identity, utc_now()]).fetchall()[0][0]
+        audit.record(con, who, "moderate", subject=f"question from the public {sub.receipt}",
+                     detail=f"rejected: {why}")
+    return moderation_id
