@@ -1,9 +1,76 @@
-"""Actions: part of the accountability loop (pipelines.accountability)."""
+"""Actions: every action agreed at a meeting of the accountability loop, open and overdue first, moved on or closed
+with a note (pipelines.accountability)."""
 
+import pandas as pd
 import streamlit as st
 
-from dashboard import auth
+from dashboard import auth, data, ui
+from pipelines import accountability as acc
+from pipelines import settings
+from pipelines.flags import day_words
 
 user = auth.signed_in()
 st.title("Actions")
-st.info("This page is being set up.")
+st.write("Each action agreed at a meeting has an owner and is due by a later meeting or a date. Until it is closed "
+         "with a note saying what was done it is carried forward to every later meeting's overview and pack, "
+         "and once past its due meeting or date it is overdue. Actions are agreed on the Meetings and questions "
+         "page.")
+data.no_warehouse_guard()
+today = settings.today()
+agreed = data.call(acc.actions) or []
+still = sorted((a for a in agreed if not a.closed), key=lambda a: (not a.overdue(today), a.due_day, a.action_id))
+closed = [a for a in agreed if a.closed]
+overdue = [a for a in still if a.overdue(today)]
+c1, c2, c3 = st.columns(3)
+c1.metric("Open", len(still))
+c2.metric("Overdue", len(overdue))
+c3.metric("Closed", len(closed))
+may_record = user.may("record")
+if not may_record:
+    st.caption("Moving an action on or closing it needs the analyst's or the Commissioner's role.")
+
+
+def _history(a: acc.Action) -> str:
+    return "\n".join(f"- {acc.ACTION_STATUSES[u.status]}, {day_words(u.updated_at)}, by {ui.md_escape(u.updated_by)}: "
+                     f"{ui.md_escape(u.note)}" for u in a.updates)
+
+
+if not still:
+    st.info("No action is open." + (" The closed ones are listed below." if closed else
+                                    " Actions are agreed at a meeting, on the Meetings and questions page."))
+for a in still:
+    late = a.overdue(today)
+    with st.container(border=True, key=f"action_{a.action_id}"):
+        badge = (":orange-badge[:material/schedule: Overdue]" if late else
+                 f":blue-badge[{acc.ACTION_STATUSES[a.status]}]")
+        st.markdown(f"{badge} **Action {a.action_id}.** {ui.md_escape(a.body)}")
+        st.markdown(f"**Owner:** {ui.md_escape(a.owner)}  \n**From:** the {ui.md_escape(a.meeting.label)}"
+                    + (f", on question {a.question_id}" if a.question_id else "")
+                    + f"  \n**Due:** {ui.md_escape(a.due_words)}")
+        with st.expander("History"):
+            st.markdown(_history(a))
+        with st.form(f"action_form_{a.action_id}", clear_on_submit=True):
+            status = st.radio("Now", ["in_progress", "closed"], format_func=lambda s: {
+                "in_progress": "In progress", "closed": "Closed"}[s], horizontal=True,
+                key=f"action_status_{a.action_id}")
+            note = st.text_area("Note (what was done; closing needs one)", key=f"action_note_{a.action_id}",
+                                max_chars=5000, height=80)
+            if st.form_submit_button("Save", type="primary", disabled=not may_record):
+                ui.act(acc.update_action, user.claims, a.action_id, status=status, note=note,
+                       done=f"Action {a.action_id} {'closed' if status == 'closed' else 'moved on'}.")
+
+with st.expander(f"Closed actions ({len(closed)})", icon=":material/task_alt:"):
+    if closed:
+        frame = pd.DataFrame({
+            "Action": [a.action_id for a in closed],
+            "What": [a.body for a in closed],
+            "Owner": [a.owner for a in closed],
+            "From": [a.meeting.label for a in closed],
+            "Due": [a.due_words for a in closed],
+            "Closed": [day_words(a.updates[-1].updated_at) for a in closed],
+            "Closing note": [a.updates[-1].note for a in closed],
+            "Closed by": [a.updates[-1].updated_by for a in closed],
+        })
+        ui.table(frame, "closed_actions", "closed-actions.csv")
+    else:
+        st.caption("No action has been closed yet.")

@@ -1,9 +1,277 @@
-"""Meetings and questions: part of the accountability loop (pipelines.accountability)."""
+"""Meetings and questions: each meeting of the accountability loop, the questions put to the force there with their
+figures, the force's answers, the Commissioner's assurance decisions and the actions agreed
+(pipelines.accountability)."""
+
+import datetime as dt
 
 import streamlit as st
 
-from dashboard import auth
+from dashboard import auth, data, ui
+from pipelines import accountability as acc
+from pipelines import settings
+from pipelines.accountability.records import SOURCES
+from pipelines.briefing.archive import archived
+from pipelines.briefing.questions import draft_questions
+from pipelines.catalogue import catalogue, force
+from pipelines.flags import day_words
 
 user = auth.signed_in()
 st.title("Meetings and questions")
-st.info("This page is being set up.")
+st.write("Holding the force to account is a loop. The office records each meeting and the questions put to the "
+         "force there, each kept with the figures it was about; then what the force answered, or that an answer is "
+         "awaited by a date. The Commissioner records an assurance decision on each question or theme (assured, "
+         "partly assured, not assured, awaiting evidence) with the rationale and the evidence considered, and the "
+         "actions agreed get an owner and a due meeting or date. Questions not yet settled and actions not yet "
+         "closed are carried forward to every later meeting until closed with a note: the next meeting's overview "
+         "and pack open with them, with the figures then and now. Actions are followed up on the Actions page.")
+data.no_warehouse_guard()
+may_record, may_decide = user.may("record"), user.may("decide")
+cat, f = catalogue(), force()
+today = settings.today()
+
+
+def _words(day) -> str:
+    return day_words(day) if day else ""
+
+
+def _meeting_recorded(meeting: acc.Meeting) -> str:
+    st.session_state["meeting_pick"] = meeting.meeting_id  # the new meeting is the one shown next
+    return f"Recorded {meeting.label}."
+
+
+with st.expander("Record a meeting", icon=":material/event:", expanded=False):
+    with st.form("meeting_form", clear_on_submit=True):
+        held_on = st.date_input("Date", value=today, format="DD/MM/YYYY", key="meeting_day",
+                                min_value=dt.date(2000, 1, 1), max_value=today + dt.timedelta(days=3 * 366))
+        kind = st.selectbox("Kind", list(acc.KINDS), format_func=acc.KINDS.get, key="meeting_kind")
+        district = st.selectbox("District (for a district's quarterly report)", f.districts, key="meeting_district")
+        title = st.text_input("Theme or title (a themed session's theme; the others need none)", key="meeting_title",
+                              max_chars=200)
+        if not may_record:
+            st.caption("Recording a meeting needs the analyst's or the Commissioner's role.")
+        if st.form_submit_button("Record meeting", type="primary", disabled=not may_record):
+            ui.act(acc.add_meeting, user.claims, held_on=held_on, kind=kind, title=title.strip() or None,
+                   district=district if kind == "district" else None, done=_meeting_recorded)
+
+held = data.call(acc.meetings) or []
+if not held:
+    st.info("No meeting is recorded yet. Record one above: its date, and what kind of meeting it is.")
+    st.stop()
+by_id = {m.meeting_id: m for m in held}
+coming = [m for m in held if m.held_on >= today]
+if st.session_state.get("meeting_pick") not in by_id:
+    st.session_state["meeting_pick"] = (coming[0] if coming else held[-1]).meeting_id
+pick = st.selectbox("Meeting", [m.meeting_id for m in reversed(held)], format_func=lambda i: by_id[i].label,
+                    key="meeting_pick", help="The next meeting on or after today is chosen first.")
+meeting = by_id[pick]
+month = meeting.reporting_month
+
+st.header(meeting.label)
+facts = [f"**Reporting month:** {month:%B %Y}" if month else
+         "**Reporting month:** none (no month before it has accepted figures)"]
+if meeting.district:
+    facts.append(f"**District:** {ui.md_escape(meeting.district)}")
+packs = data.call(archived, meeting.held_on) or []
+if packs:
+    facts.append("**Packs produced for its date:** " + "; ".join(
+        f"pack {p.pack_id}, by {ui.md_escape(p.produced_by)} on {_words(p.produced_at)}" for p in packs))
+else:
+    facts.append("**Packs produced for its date:** none yet (the Briefing pack page produces one)")
+st.markdown("  \n".join(facts))
+
+everything = data.call(acc.questions) or []
+put_here = [q for q in everything if q.meeting.meeting_id == pick]
+
+
+def _touched_here(q: acc.Question) -> bool:
+    return (any(a.meeting_id == pick for a in q.answers) or any(d.meeting_id == pick for d in q.decisions))
+
+
+carried = [q for q in everything if q.meeting.held_on < meeting.held_on and (not q.settled or _touched_here(q))]
+
+
+def _evidence_inputs(prefix: str, disabled: bool) -> list[tuple[str, str]]:
+    """The evidence considered: the kinds chosen, each with its own words."""
+    kinds = st.multiselect("Evidence considered", list(acc.EVIDENCE_KINDS), format_func=acc.EVIDENCE_KINDS.get,
+                           key=f"{prefix}_kinds", disabled=disabled)
+    return [(k, st.text_area(acc.EVIDENCE_KINDS[k], key=f"{prefix}_ev_{k}", max_chars=5000, disabled=disabled,
+                             height=80)) for k in kinds]
+
+
+def _decision_form(prefix: str, **about) -> None:
+    """An assurance decision on a question or a theme: the Commissioner's; shown disabled to everyone else."""
+    if not may_decide:
+        st.caption("The Commissioner decides on assurance; this form is for the pcc role.")
+    scale = st.selectbox("Decision", list(acc.DECISIONS), format_func=acc.DECISIONS.get, key=f"{prefix}_scale",
+                         disabled=not may_decide)
+    why = st.text_area("Rationale", key=f"{prefix}_why", max_chars=10_000, disabled=not may_decide, height=100)
+    evidence = _evidence_inputs(prefix, not may_decide)
+    follow = None
+    if st.checkbox("Follow up by a date", key=f"{prefix}_follows", disabled=not may_decide):
+        follow = st.date_input("Follow up by", value=meeting.held_on + dt.timedelta(days=91), format="DD/MM/YYYY",
+                               key=f"{prefix}_follow")
+    if st.button("Record decision", key=f"{prefix}_save", type="primary", disabled=not may_decide):
+        ui.act(acc.decide, user.claims, meeting_id=pick, decision=scale, rationale=why, evidence=evidence,
+               follow_up=follow, done=f"Decision recorded: {acc.DECISIONS[scale]}.", **about)
+
+
+def _decision_lines(decided: list[acc.Decision]) -> str:
+    lines = []
+    for d in decided:
+        said = "; ".join(f"{acc.EVIDENCE_KINDS.get(e['kind'], e['kind'])}: {e['text']}" for e in d.evidence)
+        line = (f"- **{d.words}**, by {ui.md_escape(d.decided_by)} on {_words(d.decided_at)} at the "
+                f"{ui.md_escape(by_id[d.meeting_id].label)}: {ui.md_escape(d.rationale)}")
+        if said:
+            line += f"  \n  Evidence considered: {ui.md_escape(said)}"
+        if d.follow_up:
+            line += f"  \n  Follow up by {_words(d.follow_up)}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _answer_lines(q: acc.Question) -> str:
+    lines = []
+    for a in q.answers:
+        line = f"- {ui.md_escape(a.words(meeting.held_on))} (recorded by {ui.md_escape(a.recorded_by)})"
+        if a.body:
+            line += f"  \n  {ui.md_escape(a.body)}"
+        if a.document_name:
+            line += (f"  \n  Document: {ui.md_escape(a.document_name)} ({a.document_bytes:,} bytes, sha256 "
+                     f"{a.document_sha256[:12]}…, kept in the file store)")
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _question_block(q: acc.Question) -> None:
+    qid = q.question_id
+    with st.container(border=True, key=f"question_{qid}"):
+        st.markdown(f"**Question {qid}.** {ui.md_escape(q.body)}")
+        about = ""
+        if q.measure:
+            about = f"; about {cat.get(q.measure).short_name}, {ui.md_escape(q.area)}, {q.period:%B %Y}"
+        first = "" if q.meeting.meeting_id == pick else f"; first put at the {ui.md_escape(q.meeting.label)}"
+        st.caption(f"Asked by {ui.md_escape(q.asked_by)}, {SOURCES[q.source]}{about}{first}")
+        if q.figures:
+            st.markdown(f"**Figures when asked:** {ui.md_escape(acc.figures_line(q.figures))}")
+        st.markdown(f"**Where it stands:** {ui.md_escape(q.where(as_of=meeting.held_on))}")
+        if q.answers:
+            st.markdown("**The force's answers**\n\n" + _answer_lines(q))
+        if q.decisions:
+            st.markdown("**Assurance decisions**\n\n" + _decision_lines(q.decisions))
+        with st.expander("Record the force's answer", icon=":material/reply:"):
+            with st.form(f"answer_form_{qid}", clear_on_submit=True):
+                body = st.text_area("The answer", key=f"answer_body_{qid}", max_chars=20_000)
+                who = st.text_input("Who answered for the force", key=f"answer_by_{qid}", max_chars=200,
+                                    placeholder="e.g. ACC Jones")
+                on = st.date_input("Answered on", value=meeting.held_on, format="DD/MM/YYYY", key=f"answer_on_{qid}")
+                here = st.checkbox("Given at this meeting", value=True, key=f"answer_here_{qid}")
+                upload = st.file_uploader("Attached document (optional)", key=f"answer_doc_{qid}")
+                if st.form_submit_button("Record answer", type="primary", disabled=not may_record):
+                    document = (upload.name, upload.getvalue()) if upload is not None else None
+                    ui.act(acc.record_answer, user.claims, qid, body=body, answered_by=who, answered_on=on,
+                           meeting_id=pick if here else None, document=document, db_path=data.db(),
+                           done=f"Answer to question {qid} recorded.")
+            with st.form(f"await_form_{qid}", clear_on_submit=True):
+                due = st.date_input("Or: an answer is awaited by", value=meeting.held_on + dt.timedelta(days=28),
+                                    format="DD/MM/YYYY", key=f"await_by_{qid}")
+                note = st.text_input("Note (optional)", key=f"await_note_{qid}", max_chars=5000)
+                if st.form_submit_button("Record answer awaited", disabled=not may_record):
+                    ui.act(acc.await_answer, user.claims, qid, awaited_by=due, note=note,
+                           done=f"Answer to question {qid} awaited by {_words(due)}.")
+        with st.expander("Assurance decision", icon=":material/gavel:"):
+            _decision_form(f"decision_{qid}", question_id=qid)
+
+
+st.subheader("Questions put at this meeting")
+if put_here:
+    for q in put_here:
+        _question_block(q)
+else:
+    st.info("No question has been put at this meeting yet. Put the drafted questions, or the office's own, below.")
+if carried:
+    st.subheader("Questions carried forward from earlier meetings")
+    st.caption("Not yet settled (answered, and decided on), or answered or decided at this meeting.")
+    for q in carried:
+        _question_block(q)
+
+
+def _put_questions(con, who, meeting_id: int, items: list[dict]) -> int:
+    """Put each question in turn; a question already put at the meeting (the same words) is not put again."""
+    already = {q.body for q in acc.questions(con, meeting_id)}
+    count = 0
+    for item in items:
+        if item["body"] not in already:
+            acc.ask(con, who, meeting_id, item.pop("body"), **item)
+            count += 1
+    return count
+
+
+st.subheader("Put questions")
+analytics = data.analytics()
+statuses = analytics.status(month) if analytics is not None and month is not None else []
+put_texts = {q.body for q in put_here}
+drafts = [d for d in draft_questions(statuses) if d.text not in put_texts]
+if drafts:
+    st.markdown(f"**Drafted from the figures for {month:%B %Y}**\n\n"
+                + "\n".join(f"- {ui.md_escape(d.text)}" for d in drafts))
+    if st.button(f"Put the drafted questions ({len(drafts)})", key="put_drafted", type="primary",
+                 disabled=not may_record):
+        items = [{"body": d.text, "source": "drafted", "measure": d.measure_id, "area": d.areas[0], "period": month,
+                  "figures": acc.figures_for(analytics, d.measure_id, d.areas[0], month)} for d in drafts]
+        ui.act(_put_questions, user.claims, pick, items, done=lambda n: f"{n} drafted question(s) put.")
+elif statuses:
+    st.caption(f"Every question drafted from the figures for {month:%B %Y} has been put, or none was drafted.")
+with st.form("office_question_form", clear_on_submit=True):
+    text = st.text_area("The office's own question", key="office_question", max_chars=2000)
+    c1, c2 = st.columns(2)
+    measure = c1.selectbox("About a measure (optional)", [None, *cat.ids()], key="office_measure",
+                           format_func=lambda m: "No measure" if m is None else cat.get(m).short_name)
+    area = c2.selectbox("Area", [f.force_short_name, *f.districts], key="office_area")
+    if st.form_submit_button("Put question", disabled=not may_record):
+        item = {"body": text, "source": "office"}
+        if measure is not None:
+            if month is None:
+                st.error("This meeting has no reporting month, so a question cannot keep figures; put it without a "
+                         "measure.")
+                st.stop()
+            item.update(measure=measure, area=area, period=month,
+                        figures=acc.figures_for(analytics, measure, area, month))
+        ui.act(_put_questions, user.claims, pick, [item],
+               done=lambda n: "Question put." if n else "That question was already put at this meeting.")
+
+st.subheader("Decisions on a theme")
+themes = [d for d in (data.call(acc.decisions, pick) or []) if d.question_id is None]
+if themes:
+    st.markdown("\n".join(
+        _decision_lines([d]).replace("- **", f"- {ui.md_escape(d.theme)}: **", 1) for d in themes))
+with st.expander("Record a decision on a theme", icon=":material/gavel:"):
+    st.text_input("Theme", value=meeting.title if meeting.kind == "themed" else "", key="theme_name", max_chars=200,
+                  disabled=not may_decide, placeholder="e.g. Protecting Vulnerable People")
+    _decision_form("decision_theme", theme=st.session_state.get("theme_name", ""))
+
+st.subheader("Actions arising")
+agreed = [a for a in (data.call(acc.actions) or []) if a.meeting.meeting_id == pick]
+if agreed:
+    st.markdown("\n".join(
+        f"- **Action {a.action_id}.** {ui.md_escape(a.body)} (owner {ui.md_escape(a.owner)}"
+        + (f"; on question {a.question_id}" if a.question_id else "") + f"): {ui.md_escape(a.where(today))}"
+        for a in agreed))
+    st.caption("Move an action on or close it on the Actions page.")
+else:
+    st.caption("No action agreed at this meeting yet.")
+later = [m.meeting_id for m in held if m.held_on > meeting.held_on]
+asked_ids = [q.question_id for q in put_here + carried]
+with st.form("action_form", clear_on_submit=True):
+    body = st.text_area("Action", key="action_body", max_chars=2000)
+    owner = st.text_input("Owner", key="action_owner", max_chars=200, placeholder="e.g. ACC Jones")
+    c1, c2 = st.columns(2)
+    due_meeting = c1.selectbox("Due by", [*later, None], key="action_due_meeting",
+                               format_func=lambda i: "The date beside" if i is None else by_id[i].label)
+    due_on = c2.date_input("Due date (when due by a date)", value=meeting.held_on + dt.timedelta(days=28),
+                           format="DD/MM/YYYY", key="action_due_on")
+    question = st.selectbox("On a question (optional)", [None, *asked_ids], key="action_question",
+                            format_func=lambda i: "None" if i is None else f"Question {i}")
+    if st.form_submit_button("Add action", disabled=not may_record):
+        ui.act(acc.add_action, user.claims, meeting_id=pick, body=body, owner=owner, due_meeting_id=due_meeting,
+               due_on=due_on if due_meeting is None else None, question_id=question,
+               done=lambda n: f"Action {n} added.")

@@ -1,0 +1,271 @@
+"""The Meetings and questions and Actions pages keep the accountability loop as a person works it (a meeting recorded,
+questions put with their figures, answers awaited and given, decisions by the Commissioner only, actions added and
+closed), show what people typed as inert text, and refuse an account without a role; and a question is carried
+through three meetings as pipelines.accountability.carried_forward says."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from dashboard_helpers import ANALYST, NO_ROLE, PCC, copy_warehouse, internal, texts
+
+from pipelines import accountability as acc
+from pipelines import warehouse
+
+MEETINGS, ACTIONS = "internal_pages/meetings.py", "internal_pages/actions.py"
+
+
+@pytest.fixture
+def wh(sample_db, tmp_path):
+    return copy_warehouse(sample_db, tmp_path)
+
+
+def said(at) -> str:
+    """What the page says, as read: Markdown's bold marks taken out too."""
+    return texts(at).replace("**", "")
+
+
+def press(at, label: str):
+    """Press the (form's or page's) button labelled `label`; exactly one must show."""
+    (button,) = [b for b in at.button if b.label == label]
+    button.click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def record(wh, fn, *args, **kwargs):
+    with warehouse.connect(wh, create=False) as con:
+        return fn(con, *args, **kwargs)
+
+
+def read(wh, fn, *args):
+    with warehouse.connect(wh, create=False) as con:
+        return fn(con, *args)
+
+
+def test_the_commissioner_keeps_the_loop_from_the_pages(monkeypatch, wh):
+    at = internal(monkeypatch, wh, MEETINGS, PCC)
+    assert not at.exception
+    assert "Holding the force to account is a loop" in said(at) and "No meeting is recorded yet" in said(at)
+
+    # a meeting
+    at.date_input(key="meeting_day").set_value(dt.date(2015, 8, 20))
+    at.selectbox(key="meeting_kind").set_value("pab")
+    press(at, "Record meeting")
+    (meeting,) = read(wh, acc.meetings)
+    assert meeting.label == "Public Accountability Board, 20 August 2015"
+    assert at.selectbox(key="meeting_pick").value == meeting.meeting_id
+    shown = said(at)
+    assert "Reporting month: July 2015" in shown and "none yet (the Briefing pack page produces one)" in shown
+
+    # the drafted questions, each with its figures as they stood
+    (put,) = [b for b in at.button if b.label.startswith("Put the drafted questions")]
+    drafted = int(put.label.split("(")[1].rstrip(")"))
+    assert drafted > 0
+    press(at, put.label)
+    asked = read(wh, acc.questions)
+    assert len(asked) == drafted and {q.source for q in asked} == {"drafted"}
+    assert all(q.measure and q.area and q.period == dt.date(2015, 7, 1) and q.figures for q in asked)
+    assert asked[0].figures[0]["label"] == "July 2015"
+    assert not [b for b in at.button if b.label.startswith("Put the drafted questions")]  # none put twice
+    shown = said(at)
+    assert f"Question {asked[0].question_id}. {asked[0].body}" in shown
+    assert f"Figures when asked: {acc.figures_line(asked[0].figures)}" in shown
+    assert "No answer recorded yet" in shown
+
+    # an answer awaited, then given
+    q = asked[0].question_id
+    at.date_input(key=f"await_by_{q}").set_value(dt.date(2015, 9, 10))
+    _press_in(at, f"await_form_{q}")
+    assert "Answer awaited by 10 September 2015" in said(at)
+    at.text_area(key=f"answer_body_{q}").input("Charges follow the investigations opened a year before.")
+    at.text_input(key=f"answer_by_{q}").input("ACC Jones")
+    at.date_input(key=f"answer_on_{q}").set_value(dt.date(2015, 9, 2))
+    _press_in(at, f"answer_form_{q}")
+    (question,) = [x for x in read(wh, acc.questions) if x.question_id == q]
+    assert [a.state for a in question.answers] == ["awaited", "answered"]
+    assert question.answer.answered_by == "ACC Jones" and question.answer.meeting_id == meeting.meeting_id
+    assert "Answered by ACC Jones on 2 September 2015" in said(at)
+
+    # the Commissioner's decision, with the evidence considered
+    at.selectbox(key=f"decision_{q}_scale").set_value("partly_assured")
+    at.text_area(key=f"decision_{q}_why").input("Progress, but the figures have not yet moved.")
+    at.multiselect(key=f"decision_{q}_kinds").select("answer").select("figures")
+    at.run()
+    at.text_area(key=f"decision_{q}_ev_answer").input("ACC Jones's answer of 2 September")
+    at.text_area(key=f"decision_{q}_ev_figures").input("Charges, July 2015")
+    at.checkbox(key=f"decision_{q}_follows").check()
+    at.run()
+    at.date_input(key=f"decision_{q}_follow").set_value(dt.date(2015, 12, 17))
+    at.button(key=f"decision_{q}_save").click().run()
+    assert not at.exception
+    (decision,) = read(wh, acc.decisions)
+    assert (decision.question_id, decision.decision, decision.follow_up) == (q, "partly_assured", dt.date(2015, 12, 17))
+    assert decision.evidence == [{"kind": "answer", "text": "ACC Jones's answer of 2 September"},
+                                 {"kind": "figures", "text": "Charges, July 2015"}]
+    shown = said(at)
+    assert "decision: Partly assured" in shown and "Follow up by 17 December 2015" in shown
+
+    # a decision on a theme
+    at.text_input(key="theme_name").input("Protecting Vulnerable People")
+    at.selectbox(key="decision_theme_scale").set_value("awaiting_evidence")
+    at.text_area(key="decision_theme_why").input("The hub's review reports in October.")
+    at.run()
+    at.button(key="decision_theme_save").click().run()
+    assert not at.exception, at.exception
+    assert [d.theme for d in read(wh, acc.decisions)] == [None, "Protecting Vulnerable People"]
+    assert "Protecting Vulnerable People: Awaiting evidence" in said(at)
+
+    # an action, closed on the Actions page
+    at.text_area(key="action_body").input("Report on the charging backlog")
+    at.text_input(key="action_owner").input("ACC Jones")
+    at.date_input(key="action_due_on").set_value(dt.date(2015, 10, 15))
+    at.selectbox(key="action_question").set_value(q)
+    press(at, "Add action")
+    (action,) = read(wh, acc.actions)
+    assert (action.body, action.owner, action.due_on, action.question_id) == (
+        "Report on the charging backlog", "ACC Jones", dt.date(2015, 10, 15), q)
+    assert "Overdue, due by 15 October 2015" in said(at)  # today is 21 November 2026
+
+    at = internal(monkeypatch, wh, ACTIONS, PCC)
+    assert not at.exception
+    shown = said(at)
+    assert "Action 1. Report on the charging backlog" in shown and "Overdue" in shown
+    assert "the Public Accountability Board, 20 August 2015, on question" in shown
+    at.radio(key="action_status_1").set_value("in_progress")
+    at.text_area(key="action_note_1").input("Draft report seen.")
+    press(at, "Save")
+    assert read(wh, acc.actions)[0].status == "in_progress"
+    at.radio(key="action_status_1").set_value("closed")
+    at.text_area(key="action_note_1").input("Report received and read.")
+    press(at, "Save")
+    (action,) = read(wh, acc.actions)
+    assert action.closed and [u.status for u in action.updates] == ["open", "in_progress", "closed"]
+    assert "No action is open" in said(at)
+    assert at.dataframe[0].value["Closing note"].tolist() == ["Report received and read."]
+
+
+def _press_in(at, form: str):
+    """Press the submit button of the form `form`."""
+    (button,) = [b for b in at.button if b.form_id == form]
+    button.click().run()
+    assert not at.exception, at.exception
+
+
+def test_an_analyst_sees_the_decision_form_disabled_and_still_records_an_answer(monkeypatch, wh):
+    meeting = record(wh, acc.add_meeting, PCC, held_on="2015-08-20")
+    q = record(wh, acc.ask, PCC, meeting.meeting_id, "Why did charges fall?")
+    at = internal(monkeypatch, wh, MEETINGS, ANALYST)
+    assert not at.exception
+    assert at.button(key=f"decision_{q}_save").disabled and at.button(key="decision_theme_save").disabled
+    assert at.selectbox(key=f"decision_{q}_scale").disabled
+    assert "The Commissioner decides on assurance" in said(at)
+    at.text_area(key=f"answer_body_{q}").input("A written answer.")
+    at.text_input(key=f"answer_by_{q}").input("DCI Smith")
+    _press_in(at, f"answer_form_{q}")
+    (question,) = read(wh, acc.questions)
+    assert question.answer.body == "A written answer." and question.answer.recorded_by == "analyst@example.org"
+    assert read(wh, acc.decisions) == []
+
+
+def test_a_refusal_is_said_and_nothing_is_kept(monkeypatch, wh):
+    meeting = record(wh, acc.add_meeting, PCC, held_on="2015-08-20")
+    q = record(wh, acc.ask, PCC, meeting.meeting_id, "Why did charges fall?")
+    at = internal(monkeypatch, wh, MEETINGS, PCC)
+    at.text_input(key=f"answer_by_{q}").input("ACC Jones")
+    _press_in(at, f"answer_form_{q}")
+    assert "The answer is empty; write it, then save." in [e.value for e in at.error]
+    at.text_area(key="action_body").input("Report back")
+    press(at, "Add action")
+    assert "The action's owner is empty; write it, then save." in [e.value for e in at.error]
+    assert read(wh, acc.actions) == [] and read(wh, acc.questions)[0].answers == []
+
+
+@pytest.mark.parametrize("page", [MEETINGS, ACTIONS])
+def test_an_account_without_a_role_is_refused(monkeypatch, wh, page):
+    record(wh, acc.add_meeting, PCC, held_on="2015-08-20")
+    at = internal(monkeypatch, wh, page, NO_ROLE)
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Not allowed"]
+    assert "Public Accountability Board" not in said(at)
+
+
+HOSTILE = ['<script>alert("x")</script>', "<img src=x onerror=alert(1)>", "[x](javascript:alert(1))",
+           "=HYPERLINK(\"http://evil.example\")", "**bold** :red[red] $x^2$"]
+# each hostile piece as Markdown would act on it: not preceded by the backslash that makes it plain text
+UNESCAPED = [r"(?<!\\)<(script|img|b>|i>|u>)", r"(?<!\\)\]\(javascript", r"(?<!\\)\*\*bold", r"(?<!\\):red\[",
+             r"(?<!\\)\$x"]
+
+
+def test_typed_text_is_shown_escaped_everywhere(monkeypatch, wh):
+    meeting = record(wh, acc.add_meeting, PCC, held_on="2015-08-20")
+    body = " ".join(HOSTILE)
+    q = record(wh, acc.ask, PCC, meeting.meeting_id, body, asked_by="<b>Someone</b>")
+    record(wh, acc.record_answer, PCC, q, body=body, answered_by="<i>ACC</i>", answered_on="2015-09-01")
+    record(wh, acc.decide, PCC, meeting_id=meeting.meeting_id, question_id=q, decision="not_assured", rationale=body,
+           evidence=[("other", body)])
+    record(wh, acc.add_action, PCC, meeting_id=meeting.meeting_id, body=body, owner="<u>owner</u>",
+           due_on="2027-01-01")
+    for page in (MEETINGS, ACTIONS):
+        at = internal(monkeypatch, wh, page, PCC)
+        assert not at.exception
+        markdown = [str(e.value) for kind in ("markdown", "caption") for e in getattr(at, kind)]
+        assert any(body.replace("\n", " ") in m.replace("\\", "") for m in markdown)  # shown as typed
+        for m in markdown:
+            for raw in UNESCAPED:
+                assert not re.search(raw, m), (page, raw, m)
+
+
+def test_a_question_is_carried_through_three_meetings(wh):
+    """Asked with its figures at the first Board, its answer awaited at the second and overdue at the third, where it
+    is answered and decided on, and the action from the first Board is closed."""
+    first = record(wh, acc.add_meeting, PCC, held_on="2015-08-20")
+    second = record(wh, acc.add_meeting, PCC, held_on="2015-09-17")
+    third = record(wh, acc.add_meeting, ANALYST, held_on="2015-10-15")
+    figures = [{"label": "July 2015", "value": 2, "text": "2"}]
+    q = record(wh, acc.ask, PCC, first.meeting_id, "Why did charges fall in Rotherham?", measure="cse_charges",
+               area="Rotherham", period="2015-07-01", figures=figures)
+    action = record(wh, acc.add_action, PCC, meeting_id=first.meeting_id, body="Report on charging",
+                    owner="ACC Jones", due_meeting_id=third.meeting_id)
+
+    def loop(meeting):
+        return read(wh, lambda con: acc.carried_forward(con, meeting.held_on))
+
+    at_first = loop(first)
+    assert at_first.previous is None and at_first.empty
+
+    record(wh, acc.await_answer, ANALYST, q, awaited_by="2015-10-01")
+    at_second = loop(second)
+    assert at_second.previous == first
+    assert [c.question.question_id for c in at_second.asked_last_time] == [q]
+    carried = at_second.asked_last_time[0]
+    assert carried.then == "July 2015: 2"
+    assert carried.question.where(as_of=second.held_on) == "Answer awaited by 1 October 2015"
+    assert [a.action_id for a in at_second.open_actions] == [action] and not at_second.overdue_actions
+
+    at_third = loop(third)  # nothing came back by 1 October
+    assert at_third.previous == second and not at_third.asked_last_time
+    assert [c.question.question_id for c in at_third.still_open] == [q]
+    assert at_third.still_open[0].question.where(as_of=third.held_on) == "Answer awaited by 1 October 2015 (overdue)"
+    assert [a.action_id for a in at_third.open_actions] == [action]  # due by this meeting: not yet overdue
+
+    record(wh, acc.record_answer, ANALYST, q, body="A joint review is under way.", answered_by="ACC Jones",
+           answered_on="2015-10-15", meeting_id=third.meeting_id)
+    record(wh, acc.decide, PCC, meeting_id=third.meeting_id, question_id=q, decision="partly_assured",
+           rationale="The review is credible; results awaited.", evidence=[("answer", "ACC Jones, 15 October")])
+    record(wh, acc.update_action, ANALYST, action, status="closed", note="Report received at the October Board.")
+
+    (question,) = read(wh, acc.questions)
+    assert question.settled and question.where(third.held_on) == (
+        "Answered by ACC Jones on 15 October 2015; decision: Partly assured")
+    fourth = record(wh, acc.add_meeting, PCC, held_on="2015-11-19")
+    after = loop(fourth)
+    assert after.previous == third and not after.still_open and not after.open_actions and not after.overdue_actions
+    assert [d.question_id for d in after.decisions] == [q]
+    assert [a.action_id for a in after.closed_since] == [action]
+    # the meeting after that one no longer carries what was settled and closed
+    later = read(wh, lambda con: acc.carried_forward(con, dt.date(2015, 12, 17)))
+    assert later.previous == fourth
+    assert not later.still_open and not later.closed_since and not later.open_actions
