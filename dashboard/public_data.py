@@ -106,3 +106,35 @@ def download_table() -> pd.DataFrame:
                         f.suppressed FROM figure f JOIN measure m ON m.id = f.measure
                  ORDER BY f.measure, f.period_type, f.period, f.area""")
     return safe_frame(df)
+
+
+BOARD_COLUMNS = ["kind", "question_ref", "meeting_title", "meeting_date", "question", "asked_by", "answer",
+                 "answered_by", "answered_on", "theme", "decision", "rationale", "evidence", "decided_on",
+                 "recommendation_ref", "source", "number", "recommendation", "status", "judged_on", "status_evidence"]
+
+
+def board_items() -> pd.DataFrame:
+    """The accountability record the Commissioner approved for publication (the snapshot's board_item table,
+    every column text, empty where it does not apply); none from a snapshot older than it."""
+    if read("SELECT 1 FROM information_schema.tables WHERE table_name = 'board_item'").empty:
+        return pd.DataFrame(columns=BOARD_COLUMNS)
+    df = read("SELECT * FROM board_item")
+    return df.reindex(columns=BOARD_COLUMNS).fillna("").astype(str)
+
+
+def evidence_list(value: str) -> list[dict]:
+    """A decision's evidence, [{"kind", "text"}], from its board_item column."""
+    try:
+        items = json.loads(value or "[]")
+    except json.JSONDecodeError:
+        return []
+    return [{"kind": str(e.get("kind", "")), "text": str(e.get("text", ""))} for e in items if isinstance(e, dict)]
+
+
+def board_download() -> pd.DataFrame:
+    """The published accountability record as its download gives it: one row per item, evidence as lines of text,
+    formulas neutralised."""
+    df = board_items()
+    df = df.assign(evidence=df["evidence"].map(
+        lambda v: "\n".join(f"{e['kind']}: {e['text']}" for e in evidence_list(v))))
+    return safe_frame(df.drop(columns=["question_ref", "recommendation_ref"]))

@@ -1146,5 +1146,64 @@ def inbox_list(db, folder):
         click.echo(f'{left} more in the inbox not yet imported: "pccdash inbox import --as EMAIL".')
 
 
+# ---------------------------------------------------------------- the accountability record's publication
+
+
+@main.command(name="release")
+@click.argument("kind", type=click.Choice(["question", "answer", "decision", "recommendation"]))
+@click.argument("item_id", metavar="ID")
+@db_option
+@click.option("--text", "public_text", metavar="TEXT", default=None,
+              help="The text to publish instead of the item's own (a question, an answer, a decision's rationale or "
+                   "a recommendation status's evidence).")
+@as_option
+def release_(kind, item_id, db, public_text, as_user):
+    """Approve an item of the accountability record for the next publication (the PCC role only).
+
+    ID is the question's, answer's or decision's number, or a recommendation status's number. What is
+    approved is the item's public record as it stands now (never who recorded it, never an e-mail address;
+    a question from the public only as the office accepted it); a later answer or decision needs its own
+    approval. Approving an item again replaces its approval. "pccdash publish" then carries it.
+
+    \b
+    Examples:
+      pccdash release decision 4 --as pcc@example.org
+      pccdash release answer 7 --text "The force reported progress on every point." --as pcc@example.org
+    """
+    from .accountability.release import release, release_form_defaults
+    from .audit import cli_actor
+    from .warehouse import connect
+
+    actor = cli_actor(as_user)
+    with connect(db, create=False) as con:
+        form = release_form_defaults(con, kind, item_id)
+        release_id = release(con, actor, kind, item_id, public_text=public_text)
+    if form.warning and not public_text:
+        click.secho(f"Note: {form.warning}", fg="yellow", err=True)
+    click.echo(f"Approved {kind} {form.item_id} for the next publication (approval {release_id}"
+               + (f", replacing approval {form.current}" if form.current else "") + ").")
+
+
+@main.command()
+@db_option
+def released(db):
+    """List what of the accountability record is approved for the next publication, one approval a line.
+
+    \b
+    Example:
+      pccdash released
+    """
+    from .accountability.release import long_date
+    from .accountability.release import released as approvals
+    from .warehouse import connect_read_only
+
+    with connect_read_only(db) as con:
+        found = approvals(con)
+    for item in found:
+        click.echo(f"{item.release_id}. {shown(item.label, None)}")
+        click.echo(f"   approved by {item.approved_by} on {long_date(item.approved_at)}")
+    click.echo(f"{len(found)} item(s) of the accountability record approved for publication.")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

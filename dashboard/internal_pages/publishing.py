@@ -3,6 +3,8 @@
 import streamlit as st
 
 from dashboard import auth, data, ui
+from pipelines.accountability.release import long_date as release_long_date
+from pipelines.accountability.release import released, unrelease
 from pipelines.catalogue import catalogue
 from pipelines.public import current_snapshot, published_dir
 from pipelines.publish.approval import approve, period_states, states_frame
@@ -37,6 +39,26 @@ chosen = st.multiselect("Months to approve", candidates, key="approve_months", f
                         placeholder="Choose months (newest first)")
 if st.button("Approve", key="approve", type="primary", disabled=not chosen):
     ui.act(approve, chosen, user.claims, done=lambda months: f"Approved {len(months)} month(s) as {user.email}.")
+
+st.subheader("The accountability record to publish")
+st.write("Questions, the force's answers, assurance decisions and recommendations' statuses are approved for "
+         "publication one by one on the Meetings and Recommendations pages, as their public text stands then. The "
+         "next publication carries every approval below, with the approved months; withdrawing an approval takes "
+         "the item out of the next publication (the public keeps reading the current one until then).")
+approvals = data.call(released) or []
+if not approvals:
+    st.write("Nothing of the accountability record is approved for publication.")
+else:
+    unrelease_reason = st.text_input("Why an approval is withdrawn (kept in the audit trail)",
+                                     key="unrelease_reason", max_chars=500)
+    for item in approvals:
+        left, right = st.columns([5, 1])
+        left.markdown(f"{ui.md_escape(item.label)}  \n:small[approved by {ui.md_escape(item.approved_by)} on "
+                      f"{ui.md_escape(release_long_date(item.approved_at))}]")
+        if right.button("Withdraw approval", key=f"unrelease_{item.release_id}",
+                        disabled=not unrelease_reason.strip() or not user.may("release")):
+            ui.act(unrelease, user.claims, item.release_id, unrelease_reason, icon=":material/undo:",
+                   done=f"Withdrew the approval of {item.label}.")
 
 st.subheader("Publish: what the public will see")
 folder = str(published_dir())  # part of the cached answer's key: the preview compares with this folder's snapshot

@@ -24,6 +24,7 @@ import pandas as pd
 
 from .. import audit, faults, pointer_switch, settings
 from ..access import require
+from ..accountability.release import BOARD_COLUMNS, board_items
 from ..catalogue import catalogue, force
 from ..errors import PccDashError
 from ..events import public_events
@@ -155,8 +156,11 @@ class Preview:
     caveats: pd.DataFrame             # the public caveats
     sentences: dict[str, str]         # measure id -> its trend sentence for the force, as the public reads it
     current_version: int | None       # the snapshot the public reads now
-    fingerprint: str                  # of the cells, months and caveats: what the person confirmed
+    fingerprint: str                  # of the cells, months, caveats and loop items: what the person confirmed
     problem: str | None = None        # why nothing would be published, if nothing would
+    board: pd.DataFrame | None = None  # the accountability loop's approved items (the snapshot's board_item)
+    board_new: int = 0                # of those, items the public does not read now
+    board_dropped: int = 0            # items the public reads now whose approval was withdrawn or replaced
 
     @property
     def summary(self) -> list[str]:
@@ -171,6 +175,10 @@ class Preview:
             lines.append("Months no longer published: " + months_phrase(self.dropped) + ".")
         lines.append(f"Published figures revised: {len(self.revised)}.")
         lines.append(f"Figures newly hidden to protect privacy: {len(self.newly_suppressed)}.")
+        if self.board is not None and (len(self.board) or self.board_dropped):
+            dropped = f", {self.board_dropped} no longer published" if self.board_dropped else ""
+            lines.append(f"Accountability items approved for publication: {len(self.board)} ({self.board_new} new"
+                         f"{dropped}).")
         return lines
 
 
@@ -179,9 +187,10 @@ def _version_of(path: Path | None) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _fingerprint(months: list[str], cells: pd.DataFrame, caveats: pd.DataFrame) -> str:
+def _fingerprint(months: list[str], cells: pd.DataFrame, caveats: pd.DataFrame,
+                 board: pd.DataFrame | None = None) -> str:
     digest = hashlib.sha256("\n".join(months).encode("utf-8"))
-    for frame in (cells, caveats):
+    for frame in (cells, caveats, *([] if board is None else [board])):
         if not frame.empty:
             digest.update(frame.sort_values(list(frame.columns)).to_csv(index=False).encode("utf-8"))
     return digest.hexdigest()[:16]
@@ -192,6 +201,17 @@ def _recorded(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
     before recording it is not finished, so publishing again must not be refused as a change of nothing."""
     return bool(con.execute("SELECT count(*) FROM snapshot WHERE version = ? AND file_name = ?",
                             [_version_of(path), path.name]).fetchall()[0][0])
+
+
+def _board_rows(board: pd.DataFrame) -> set[tuple]:
+    return set(board.reindex(columns=BOARD_COLUMNS).fillna("").astype(str).itertuples(index=False, name=None))
+
+
+def _published_board(snapshot: Path) -> pd.DataFrame:
+    """The loop's items a snapshot carries; none from a snapshot written before they were published."""
+    if public_read("SELECT 1 FROM information_schema.tables WHERE table_name = 'board_item'", snapshot=snapshot).empty:
+        return pd.DataFrame(columns=BOARD_COLUMNS)
+    return public_read("SELECT * FROM board_item", snapshot=snapshot)
 
 
 def _shown(cells: pd.DataFrame) -> pd.DataFrame:
@@ -222,15 +242,19 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
     empty = pd.DataFrame(columns=[*CELL_KEYS, "value", "display", "suppressed"])
     cells = protected_tables(approved_figures(con)) if months else empty
     caveats = _public_caveats(con) if months else pd.DataFrame(columns=["measure", "area", "period", "text"])
+    board = board_items(con)
     previous = current_snapshot(folder)
     if previous is not None:
         old = public_read("SELECT measure, area, period, period_type, display, suppressed FROM figure",
                           snapshot=previous)
         old_months = sorted(public_read("SELECT period FROM period", snapshot=previous)["period"])
         old_caveats = public_read("SELECT measure, area, period, text FROM caveat", snapshot=previous)
+        old_board = _published_board(previous)
     else:
         old, old_months = pd.DataFrame(columns=[*CELL_KEYS, "display", "suppressed"]), []
         old_caveats = pd.DataFrame(columns=["measure", "area", "period", "text"])
+        old_board = pd.DataFrame(columns=BOARD_COLUMNS)
+    new_rows, old_rows = _board_rows(board), _board_rows(old_board)
     old["display"] = old["display"].astype(str)
     both = cells.merge(old.rename(columns={"display": "display_was", "suppressed": "suppressed_was"}),
                        on=CELL_KEYS, how="left", indicator=True)
@@ -243,15 +267,20 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
         months=months, added=[m for m in months if m not in set(old_months)],
         dropped=[m for m in old_months if m not in set(months)], cells=cells, revised=revised.reset_index(drop=True),
         newly_suppressed=newly, caveats=caveats, sentences=_public_sentences(cells),
-        current_version=_version_of(previous), fingerprint=_fingerprint(months, cells, caveats))
+        current_version=_version_of(previous), fingerprint=_fingerprint(months, cells, caveats, board),
+        board=board, board_new=len(new_rows - old_rows), board_dropped=len(old_rows - new_rows))
     if not months:
         preview.problem = 'No month has been approved. Approve months first: "pccdash approve YYYY-MM".'
-    elif (previous is not None and _recorded(con, previous)
+        if len(board):  # the loop's items go out with the figures, never in a snapshot without them
+            preview.problem += (f" The {len(board)} accountability item(s) approved for publication are published "
+                                "with the approved months, so they wait for a month's approval too.")
+    elif (previous is not None and _recorded(con, previous) and new_rows == old_rows
           and _fingerprint(months, _shown(cells), caveats.astype(str))
           == _fingerprint(old_months, _shown(old), old_caveats.astype(str))):
         preview.problem = (f"Nothing to publish: the public already reads every approved month as approved, in "
                            f"snapshot {preview.current_version}, and nothing has been approved since. Approve a "
-                           "month first (a new one, or one revised since its approval).")
+                           "month first (a new one, or one revised since its approval), or an item of the "
+                           "accountability record.")
     return preview
 
 
@@ -315,6 +344,12 @@ def publish(con: duckdb.DuckDBPyConnection, claims: Mapping, folder: Path | None
             out.register("frame", frame)
             out.execute(f"CREATE TABLE {name} AS SELECT * FROM frame")
             out.unregister("frame")
+        # typed by name, so that a publication with no loop item still holds the (empty) table
+        out.execute(f"CREATE TABLE board_item ({', '.join(f'{c} VARCHAR' for c in BOARD_COLUMNS)})")
+        if len(preview.board):
+            out.register("frame", preview.board[BOARD_COLUMNS])
+            out.execute("INSERT INTO board_item SELECT * FROM frame")
+            out.unregister("frame")
         out.execute("CHECKPOINT")
     finally:
         out.close()
@@ -343,7 +378,8 @@ def publish(con: duckdb.DuckDBPyConnection, claims: Mapping, folder: Path | None
         audit.record(con, claims, "publish", subject=f"snapshot {version}",
                      detail=f"{months_phrase(preview.months)}; months added: "
                             f"{months_phrase(preview.added) if preview.added else 'none'}; "
-                            f"figures revised: {len(preview.revised)}")
+                            f"figures revised: {len(preview.revised)}; "
+                            f"accountability items: {len(preview.board)} ({preview.board_new} new)")
         pointer_switch.record(con, folder, "publish", version, body, now)
         faults.point("publish_before_record")
     faults.point("publish_after_record")

@@ -1,0 +1,324 @@
+"""What of the accountability loop the public may read: the Commissioner approves a question, an answer, an
+assurance decision or a recommendation's status for publication, and the next publication carries it.
+
+An approval keeps the item's public record as it stood when approved (JSON in loop_release), as an approval
+of a month keeps its figures: a later answer or decision is a new item and needs its own approval. A public
+record holds what the public may read and nothing more: never who in the office approved or recorded it, never
+an e-mail address, and for a question from the public only the text the office accepted in moderation, never
+the original or the name and contact given with it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from .. import audit, settings
+from ..access import require
+from ..plaintext import clean
+from ..warehouse import utc_now
+from .records import DECISIONS, EVIDENCE_KINDS, LIMITS, PUBLIC_ASKER, LoopError, NotFound
+
+ITEM_KINDS = {"question": "Question", "answer": "Answer", "decision": "Assurance decision",
+              "recommendation": "Recommendation's status"}
+OFFICE_ASKER = "The Commissioner's office"
+STATUS_WORDS = {"not_started": "Not started", "in_progress": "In progress", "implemented": "Implemented",
+                "evidenced": "Evidenced", "closed": "Closed"}
+# What public_text replaces in each kind's record: the text the Commissioner may edit for publication.
+EDITABLE = {"question": "question", "answer": "answer", "decision": "rationale", "recommendation": "status_evidence"}
+
+# The snapshot's board_item table: one row per approved item, every column text (empty when it does not apply).
+#   kind            question | answer | decision | recommendation
+#   question_ref    the question's number, so that its answers and decisions are shown under it
+#   meeting_title, meeting_date (YYYY-MM-DD)   the meeting the question was put at (a theme: the decision's)
+#   question, asked_by                          the question as published, and who asked in public words
+#   answer, answered_by, answered_on            the force's answer, who gave it (their role, as typed), when
+#   theme, decision, rationale, decided_on      an assurance decision: on a theme or the question, its word
+#   evidence        JSON: [{"kind": words, "text": ...}] the evidence considered
+#   recommendation_ref, source, number, recommendation, status, judged_on, status_evidence
+#                   a recommendation's status: the report, its number, the office's title, the status words
+BOARD_COLUMNS = ["kind", "question_ref", "meeting_title", "meeting_date", "question", "asked_by", "answer",
+                 "answered_by", "answered_on", "theme", "decision", "rationale", "evidence", "decided_on",
+                 "recommendation_ref", "source", "number", "recommendation", "status", "judged_on", "status_evidence"]
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_WHOLE = re.compile(r"(?<![\w.,£$€/-])(\d+)(?![\w£%]|[.,:/]\d)")
+
+
+class CannotRelease(LoopError):
+    """An item of the loop that cannot be approved for publication as it stands."""
+
+
+def _number(value: object, what: str) -> int:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        raise NotFound(f'"{value}" is not a {what} number; "pccdash meetings show N" lists a meeting\'s.') from None
+
+
+def _iso(day: object) -> str:
+    if day is None:
+        return ""
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    return day.isoformat()
+
+
+def long_date(iso: object) -> str:
+    """"2015-08-20" -> "20 August 2015"; empty for nothing."""
+    if iso is None or str(iso) in ("", "nan", "None", "NaT"):
+        return ""
+    day = dt.date.fromisoformat(str(iso)[:10])
+    return f"{day.day} {day:%B %Y}"
+
+
+def _meeting(con: duckdb.DuckDBPyConnection, meeting_id: int) -> dict:
+    title, held_on = con.execute("SELECT title, held_on FROM meeting WHERE meeting_id = ?", [meeting_id]).fetchall()[0]
+    return {"meeting_title": title, "meeting_date": _iso(held_on)}
+
+
+def _question(con: duckdb.DuckDBPyConnection, question_id: int) -> dict:
+    """The question as the public reads it: a public one only as the office accepted it, edited."""
+    rows = con.execute("SELECT meeting_id, source, body, submission_id FROM board_question WHERE question_id = ?",
+                       [question_id]).fetchall()
+    if not rows:
+        raise NotFound(f"The record holds no question {question_id}.")
+    meeting_id, source, body, submission_id = rows[0]
+    if source == "public":
+        accepted = con.execute(
+            "SELECT edited_body FROM submission_moderation WHERE outcome = 'accepted' AND edited_body IS NOT NULL "
+            "AND (question_id = ? OR submission_id = ?) ORDER BY moderation_id DESC LIMIT 1",
+            [question_id, submission_id]).fetchall()
+        if not accepted:
+            raise CannotRelease(f"Question {question_id} came from a member of the public and was not accepted in "
+                                "moderation; accept it (with the text to publish) on \"Questions from the public\" "
+                                "first.")
+        body = accepted[0][0]
+    return {"question_ref": str(question_id), **_meeting(con, meeting_id), "question": body,
+            "asked_by": PUBLIC_ASKER if source == "public" else OFFICE_ASKER}
+
+
+def _answer(con: duckdb.DuckDBPyConnection, answer_id: int) -> dict:
+    rows = con.execute("SELECT question_id, state, body, answered_by, answered_on, awaited_by FROM question_answer "
+                       "WHERE answer_id = ?", [answer_id]).fetchall()
+    if not rows:
+        raise NotFound(f"The record holds no answer {answer_id}.")
+    question_id, state, body, by, on, awaited = rows[0]
+    if state != "answered":
+        raise CannotRelease(f"Answer {answer_id} records only that an answer is awaited (by {long_date(awaited)}); "
+                            "approve the force's answer once it is recorded.")
+    return {**_question(con, question_id), "answer": body, "answered_by": by, "answered_on": _iso(on)}
+
+
+def _decision(con: duckdb.DuckDBPyConnection, decision_id: int) -> dict:
+    rows = con.execute("SELECT meeting_id, question_id, theme, decision, rationale, evidence, decided_at "
+                       "FROM assurance_decision WHERE decision_id = ?", [decision_id]).fetchall()
+    if not rows:
+        raise NotFound(f"The record holds no assurance decision {decision_id}.")
+    meeting_id, question_id, theme, decision, rationale, evidence, decided_at = rows[0]
+    about = _question(con, question_id) if question_id is not None else {**_meeting(con, meeting_id), "theme": theme}
+    considered = [{"kind": EVIDENCE_KINDS.get(e.get("kind"), "Other evidence"), "text": e.get("text", "")}
+                  for e in json.loads(evidence or "[]")]
+    return {**about, "decision": DECISIONS[decision], "rationale": rationale, "evidence": considered,
+            "decided_on": _iso(decided_at)}
+
+
+def _field(obj: object, name: str) -> object:
+    return obj.get(name) if isinstance(obj, Mapping) else getattr(obj, name, None)
+
+
+def _register_entry(recommendation_id: str) -> tuple[object, object]:
+    """The recommendation and its source, from the register (pipelines/reference/recommendations.yaml)."""
+    from .register import load_register
+
+    register = load_register()
+    recs, sources = _field(register, "recommendations"), _field(register, "sources") or {}
+    found = (recs.get(recommendation_id) if isinstance(recs, Mapping)
+             else next((r for r in recs or [] if _field(r, "id") == recommendation_id), None))
+    if found is None:
+        raise CannotRelease(f'Recommendation "{recommendation_id}" is not in the register '
+                            "(pipelines/reference/recommendations.yaml); it cannot be published.")
+    source_id = _field(found, "source")
+    source = sources.get(source_id) if isinstance(sources, Mapping) else next(
+        (s for s in sources if _field(s, "id") == source_id), None)
+    return found, source
+
+
+def _recommendation(con: duckdb.DuckDBPyConnection, status_id: int) -> dict:
+    rows = con.execute("SELECT recommendation, status, evidence, judged_at FROM recommendation_status "
+                       "WHERE status_id = ?", [status_id]).fetchall()
+    if not rows:
+        raise NotFound(f'The record holds no recommendation status {status_id}; "pccdash recommendations" lists '
+                       "the register.")
+    rec_id, status, evidence, judged_at = rows[0]
+    rec, source = _register_entry(rec_id)
+    return {"recommendation_ref": rec_id, "source": str(_field(source, "title") or _field(rec, "source") or ""),
+            "number": str(_field(rec, "number") or ""), "recommendation": str(_field(rec, "title") or ""),
+            "status": STATUS_WORDS.get(status, status), "judged_on": _iso(judged_at), "status_evidence": evidence}
+
+
+_BUILDERS = {"question": lambda con, n: _question(con, n), "answer": _answer, "decision": _decision,
+             "recommendation": _recommendation}
+
+
+def public_record(con: duckdb.DuckDBPyConnection, kind: str, item_id: object) -> dict:
+    """The item's public record as it stands now: exactly what the public pages would show of it."""
+    if kind not in ITEM_KINDS:
+        raise CannotRelease(f'"{kind}" is not something of the loop that can be published; it is one of '
+                            f'{", ".join(ITEM_KINDS)}.')
+    number = _number(item_id, "recommendation status" if kind == "recommendation" else kind)
+    return {"kind": kind, **_BUILDERS[kind](con, number)}
+
+
+def _texts(record: dict) -> list[tuple[str, str]]:
+    out = []
+    for key, value in record.items():
+        if key == "evidence":
+            out += [("evidence", str(e.get("text", ""))) for e in value]
+        elif isinstance(value, str):
+            out.append((key, value))
+    return out
+
+
+def small_number_warnings(text: object) -> str | None:
+    """A sentence when the text holds a whole number from 1 to the suppression threshold, for the person
+    approving to check that it cannot identify a child; None when it holds none."""
+    threshold = settings.get_int("suppression_threshold")
+    found = []
+    for match in _WHOLE.finditer(str(text or "")):
+        n = int(match.group(1)) if len(match.group(1)) < 6 else 0
+        if 1 <= n <= threshold and str(n) not in found:
+            found.append(str(n))
+    if not found:
+        return None
+    listed = found[0] if len(found) == 1 else ", ".join(found[:-1]) + " and " + found[-1]
+    return (f"This text mentions {listed}: check it cannot identify a child (counts from 1 to {threshold} are not "
+            "published in the figures).")
+
+
+@dataclass(frozen=True)
+class ReleaseForm:
+    """What an approve form shows before the Commissioner approves an item."""
+
+    kind: str
+    item_id: str
+    record: dict               # the public record as it would be published now
+    editable: str              # the text public_text would replace (the answer, rationale, question or evidence)
+    editable_label: str        # what that text is, in words
+    warning: str | None        # small_number_warnings over every text of the record
+    current: int | None        # the approval in force for this item, which approving again replaces
+
+
+def release_form_defaults(con: duckdb.DuckDBPyConnection, kind: str, item_id: object) -> ReleaseForm:
+    """What to show before approving: the public record, the editable text and any small-number warning.
+    Raises a sentence (CannotRelease, NotFound) when the item cannot be published."""
+    record = public_record(con, kind, item_id)
+    current = _current_release(con, kind, str(_number(item_id, kind)))
+    labels = {"question": "The question as published", "answer": "The answer as published",
+              "decision": "The rationale as published", "recommendation": "The evidence as published"}
+    return ReleaseForm(kind, str(_number(item_id, kind)), record, record.get(EDITABLE[kind]) or "", labels[kind],
+                       small_number_warnings("\n".join(t for _, t in _texts(record))), current)
+
+
+def _current_release(con: duckdb.DuckDBPyConnection, kind: str, item_id: str) -> int | None:
+    rows = con.execute("SELECT release_id FROM loop_release WHERE item_kind = ? AND item_id = ? AND withdrawn_at IS "
+                       "NULL ORDER BY release_id DESC", [kind, item_id]).fetchall()
+    return rows[0][0] if rows else None
+
+
+def release(con: duckdb.DuckDBPyConnection, who: Mapping, kind: str, item_id: object, *,
+            public_text: str | None = None) -> int:
+    """Approve an item of the loop for the next publication, as its public record stands now (with
+    `public_text` in place of its answer, rationale, question or evidence, when given); the release's number.
+    An approval in force for the same item is withdrawn and replaced, in the same transaction."""
+    identity = require(who, "release")
+    record = public_record(con, kind, item_id)
+    number = str(_number(item_id, kind))
+    if public_text is not None and str(public_text).strip():
+        record[EDITABLE[kind]] = clean(public_text, f"{EDITABLE[kind].replace('_', ' ')} as published",
+                                       limit=LIMITS["answer"])
+    for key, text in _texts(record):
+        if _EMAIL.search(text):
+            words = key.replace("_", " ")
+            fix = (" Give the text to publish without it." if key == EDITABLE[kind] else
+                   " Record it again without the address, then approve that.")
+            raise CannotRelease(f"The {words} of {kind} {number} holds an e-mail address, and no address is "
+                                f"published.{fix}")
+    now = utc_now()
+    with audit.transaction(con):
+        replaced = _current_release(con, kind, number)
+        if replaced is not None:
+            con.execute("UPDATE loop_release SET withdrawn_by = ?, withdrawn_at = ? WHERE release_id = ?",
+                        [identity, now, replaced])
+        release_id = con.execute(
+            "INSERT INTO loop_release (item_kind, item_id, public_text, approved_by, approved_at) "
+            "VALUES (?, ?, ?, ?, ?) RETURNING release_id",
+            [kind, number, json.dumps(record, ensure_ascii=False), identity, now]).fetchall()[0][0]
+        audit.record(con, who, "release", subject=f"{kind} {number}",
+                     detail=f"release {release_id}" + (f", replacing release {replaced}" if replaced else "")
+                            + (", with its text edited for publication" if public_text else ""))
+    return release_id
+
+
+def unrelease(con: duckdb.DuckDBPyConnection, who: Mapping, release_id: object, reason: str) -> None:
+    """Withdraw an approval: the next publication no longer carries the item."""
+    identity = require(who, "release")
+    number = _number(release_id, "release")
+    why = clean(reason, "reason for withdrawing the approval", limit=LIMITS["note"])
+    rows = con.execute("SELECT item_kind, item_id, withdrawn_at FROM loop_release WHERE release_id = ?",
+                       [number]).fetchall()
+    if not rows:
+        raise NotFound(f'The record holds no approval {number}; "pccdash released" lists those in force.')
+    kind, item, withdrawn = rows[0]
+    if withdrawn is not None:
+        raise CannotRelease(f"Approval {number} ({kind} {item}) was already withdrawn on {long_date(withdrawn)}.")
+    with audit.transaction(con):
+        con.execute("UPDATE loop_release SET withdrawn_by = ?, withdrawn_at = ? WHERE release_id = ?",
+                    [identity, utc_now(), number])
+        audit.record(con, who, "unrelease", subject=f"{kind} {item}", detail=f"release {number}: {why}")
+
+
+@dataclass(frozen=True)
+class Release:
+    release_id: int
+    kind: str
+    item_id: str
+    record: dict
+    approved_by: str
+    approved_at: dt.datetime
+
+    @property
+    def label(self) -> str:
+        """"Assurance decision (Assured) on "How many ...", Public Accountability Board, 20 August 2015"."""
+        r = self.record
+        about = r.get("question") or r.get("theme") or r.get("recommendation") or ""
+        about = about if len(about) <= 80 else about[:77] + "..."
+        word = r.get("decision") or r.get("status") or ""
+        where = (f"{r['meeting_title']}, {long_date(r['meeting_date'])}" if r.get("meeting_title")
+                 else f"{r.get('source', '')} {r.get('number', '')}".strip())
+        return f"{ITEM_KINDS[self.kind]}{f' ({word})' if word else ''} on \u201c{about}\u201d, {where}"
+
+
+def released(con: duckdb.DuckDBPyConnection) -> list[Release]:
+    """The approvals in force (not withdrawn), in the order approved: what the next publication carries."""
+    rows = con.execute("SELECT release_id, item_kind, item_id, public_text, approved_by, approved_at FROM loop_release "
+                       "WHERE withdrawn_at IS NULL ORDER BY release_id").fetchall()
+    return [Release(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5]) for r in rows]
+
+
+def board_items(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The approvals in force as the snapshot's board_item table (BOARD_COLUMNS, all text)."""
+    rows = []
+    for item in released(con):
+        row = {c: "" for c in BOARD_COLUMNS}
+        for key, value in item.record.items():
+            if key in row:
+                row[key] = json.dumps(value, ensure_ascii=False) if key == "evidence" else str(value or "")
+        rows.append(row)
+    return pd.DataFrame(rows, columns=BOARD_COLUMNS, dtype=object)

@@ -1,0 +1,313 @@
+"""Only what the Commissioner approved of the accountability loop reaches the public, as approved, through the
+published snapshot: no e-mail address, no submitter's name or contact, hostile text inert on the page and
+neutralised in the download; a publication needs something new, and a withdrawn approval leaves the next one."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import duckdb
+import pytest
+from dashboard_helpers import ANALYST, PCC, downloads_of, internal, public, texts
+from helpers import write_csv
+
+from pipelines import public as public_side
+from pipelines import warehouse
+from pipelines.access import NotAllowed
+from pipelines.accountability import add_meeting, ask, await_answer, decide, record_answer
+from pipelines.accountability.moderation import accept, import_inbox
+from pipelines.accountability.release import (
+    BOARD_COLUMNS,
+    CannotRelease,
+    board_items,
+    release,
+    release_form_defaults,
+    released,
+    small_number_warnings,
+    unrelease,
+)
+from pipelines.inbox import submit
+from pipelines.ingest import ingest
+from pipelines.publish.approval import approve
+from pipelines.publish.snapshot import NothingToPublish, preview_publication, publish
+
+HEADER = "period,district,measure,value\n"
+DISTRICTS = ("Barnsley", "Doncaster", "Rotherham", "Sheffield")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+HOSTILE = "=cmd|' /C calc'!A0\n<script>alert(1)</script>\n[click here](javascript:alert(1)) and **bold**"
+SUBMITTER, CONTACT = "Jane Quietly-Sender", "jane.sender@example.net"
+
+
+@pytest.fixture
+def loop(db, tmp_path, monkeypatch):
+    """A small warehouse with one approved month and a Board: an office question answered and decided on, a
+    theme decided on, and a question left unanswered."""
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
+    monkeypatch.setenv("PCCDASH_INBOX_DIR", str(tmp_path / "inbox"))
+    text = HEADER + "".join(f"2015-07,{d},cse_arrests,{v}\n" for d, v in zip(DISTRICTS, (11, 21, 31, 41), strict=True))
+    with warehouse.connect(db) as con:
+        assert ingest(con, [write_csv(tmp_path / "r.csv", text)]).ok
+        approve(con, ["2015-07"], PCC)
+        board = add_meeting(con, PCC, held_on="2015-08-20").meeting_id
+        asked = ask(con, PCC, board, "Why did arrests in Rotherham fall in July?")
+        answer = record_answer(con, PCC, asked, body="Two officers moved to the new hub; cover is restored.",
+                               answered_by="ACC Jones", answered_on="2015-09-02")
+        decision = decide(con, PCC, meeting_id=board, question_id=asked, decision="partly_assured",
+                          rationale="Cover is back, but the figures have not yet recovered.",
+                          evidence=[("answer", "The force's written answer"), ("figures", "July's arrests")])
+        theme = decide(con, PCC, meeting_id=board, theme="Protecting Vulnerable People", decision="not_assured",
+                       rationale="Referrals still wait too long.", evidence=[("visit", "A visit to the hub")])
+        other = ask(con, PCC, board, "When will the missing-children protocol be signed?")
+    return {"db": db, "folder": tmp_path / "published", "meeting": board, "question": asked, "answer": answer,
+            "decision": decision, "theme": theme, "other": other}
+
+
+def snapshot_tables(path) -> dict[str, list[tuple]]:
+    """Every row of every table of a snapshot file, each cell as text."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        names = [n for (n,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()]
+        return {n: con.execute(f'SELECT * FROM "{n}"').fetchall() for n in names}
+    finally:
+        con.close()
+
+
+def every_text(path) -> str:
+    return "\n".join(str(cell) for rows in snapshot_tables(path).values() for row in rows for cell in row)
+
+
+def board(path=None) -> list[dict]:
+    df = public_side.read("SELECT * FROM board_item", snapshot=path)
+    return df.to_dict("records")
+
+
+def test_an_approved_decision_is_published_with_its_question_and_words_and_nothing_unapproved(loop, monkeypatch):
+    with warehouse.connect(loop["db"]) as con:
+        release(con, PCC, "decision", loop["decision"])
+        version, path = publish(con, PCC)
+    rows = board(path)
+    assert [(r["kind"], r["decision"]) for r in rows] == [("decision", "Partly assured")]
+    only = rows[0]
+    assert only["question"] == "Why did arrests in Rotherham fall in July?"
+    assert only["asked_by"] == "The Commissioner's office"
+    assert (only["meeting_title"], only["meeting_date"]) == ("Public Accountability Board", "2015-08-20")
+    assert only["rationale"] == "Cover is back, but the figures have not yet recovered."
+    assert "A visit to the hub" not in every_text(path), "the theme's decision was not approved"
+    assert "missing-children protocol" not in every_text(path), "the unanswered question was not approved"
+    assert "Two officers moved" not in every_text(path), "the answer was not approved"
+
+    at = public(monkeypatch, loop["folder"], "public_pages/board.py")
+    assert not at.exception
+    shown = texts(at)
+    assert "Why did arrests in Rotherham fall in July?" in shown
+    assert "The Commissioner's decision, " in shown and "Partly assured" in shown
+    assert "Cover is back, but the figures have not yet recovered." in shown
+    assert "The force's answer: The force's written answer" in shown
+    assert "Public Accountability Board, 20 August 2015" in shown
+    assert "Referrals still wait too long" not in shown
+    for word in ("Assured", "Partly assured", "Not assured", "Awaiting evidence"):
+        assert f"**{word}**:" in shown, f"the page explains {word!r}"
+
+
+def test_no_email_address_and_no_submitters_details_reach_the_snapshot_or_the_page(loop, monkeypatch):
+    submit("Is there a   named officer for my school? I am jane.sender@example.net", SUBMITTER, CONTACT,
+           session="s1")
+    with warehouse.connect(loop["db"]) as con:
+        assert import_inbox(con, ANALYST) == 1
+        (submission_id,) = con.execute("SELECT submission_id FROM public_submission").fetchone()
+        # a public question with no accepted moderation behind it (as a half-finished accept would leave)
+        raw = con.execute("INSERT INTO board_question (meeting_id, source, body, asked_by, submission_id, created_by, "
+                          "created_at) VALUES (?, 'public', 'unmoderated', 'A member of the public', 'elsewhere', "
+                          "'x', now()) RETURNING question_id", [loop["meeting"]]).fetchone()[0]
+        with pytest.raises(CannotRelease, match="not accepted in moderation"):
+            release(con, PCC, "question", raw)
+        question = accept(con, ANALYST, submission_id, edited_body="Does every school have a named officer?",
+                          meeting_id=loop["meeting"])
+        answer = record_answer(con, PCC, question, body="Yes: each school has one, listed on the force's site.",
+                               answered_by="Superintendent, Rotherham", answered_on="2015-09-02")
+        release(con, PCC, "question", question)
+        release(con, PCC, "answer", answer)
+        release(con, PCC, "decision", loop["decision"])
+        _, path = publish(con, PCC)
+    everything = every_text(path)
+    assert "Does every school have a named officer?" in everything
+    assert "A member of the public" in everything
+    for secret in (SUBMITTER, CONTACT, "jane.sender", "Is there a", "pcc@example.org", "analyst@example.org"):
+        assert secret not in everything
+    assert not EMAIL.search(everything), EMAIL.search(everything)
+
+    served = downloads_of(monkeypatch)
+    for page in ("public_pages/board.py", "public_pages/summary.py", "public_pages/tables.py"):
+        at = public(monkeypatch, loop["folder"], page)
+        assert not at.exception
+        shown = texts(at)
+        assert SUBMITTER not in shown and CONTACT not in shown and not EMAIL.search(shown)
+    assert served, "the pages offered their downloads"
+    for _, data in served:
+        body = data.decode("utf-8") if isinstance(data, bytes) else str(data)
+        assert SUBMITTER not in body and CONTACT not in body and not EMAIL.search(body)
+
+
+def test_an_email_address_in_the_text_is_refused_until_edited_out(loop):
+    with warehouse.connect(loop["db"]) as con:
+        with pytest.raises(CannotRelease, match="e-mail address"):
+            release(con, PCC, "decision", loop["decision"], public_text="Ask acc.jones@force.example for more.")
+        assert released(con) == []
+        release(con, PCC, "decision", loop["decision"], public_text="Ask the force's press office for more.")
+        assert released(con)[0].record["rationale"] == "Ask the force's press office for more."
+
+
+def test_republishing_nothing_new_is_refused_and_one_more_approval_makes_it_possible(loop):
+    with warehouse.connect(loop["db"]) as con:
+        release(con, PCC, "decision", loop["decision"])
+        publish(con, PCC)
+        with pytest.raises(NothingToPublish, match="Nothing to publish"):
+            publish(con, PCC)
+        release(con, PCC, "answer", loop["answer"])
+        preview = preview_publication(con)
+        assert preview.problem is None
+        assert "Accountability items approved for publication: 2 (1 new)." in preview.summary
+        version, path = publish(con, PCC, expected=preview.fingerprint)
+    assert version == 2
+    assert sorted(r["kind"] for r in board(path)) == ["answer", "decision"]
+
+
+def test_approving_again_replaces_the_approval_and_is_a_change_to_publish(loop):
+    with warehouse.connect(loop["db"]) as con:
+        first = release(con, PCC, "answer", loop["answer"])
+        publish(con, PCC)
+        second = release(con, PCC, "answer", loop["answer"], public_text="Cover is restored.")
+        assert [r.release_id for r in released(con)] == [second] and second != first
+        _, path = publish(con, PCC)
+    assert [r["answer"] for r in board(path)] == ["Cover is restored."]
+
+
+def test_withdrawing_an_approval_removes_it_from_the_next_snapshot(loop):
+    with warehouse.connect(loop["db"]) as con:
+        kept = release(con, PCC, "decision", loop["decision"])
+        gone = release(con, PCC, "decision", loop["theme"])
+        _, first = publish(con, PCC)
+        assert {r["decision"] for r in board(first)} == {"Partly assured", "Not assured"}
+        with pytest.raises(NotAllowed):
+            unrelease(con, ANALYST, gone, "Not for publication yet.")
+        unrelease(con, PCC, gone, "The theme is to be discussed again in public first.")
+        assert [r.release_id for r in released(con)] == [kept]
+        preview = preview_publication(con)
+        assert preview.problem is None and "(0 new, 1 no longer published)" in preview.summary[-1]
+        _, second = publish(con, PCC)
+        detail = con.execute("SELECT detail FROM audit_event WHERE action = 'unrelease'").fetchall()
+    assert [r["decision"] for r in board(second)] == ["Partly assured"]
+    assert "Referrals still wait too long" not in every_text(second)
+    assert detail and "discussed again in public" in detail[0][0]
+
+
+def test_with_no_approved_month_the_loop_waits_and_says_why(db, tmp_path, monkeypatch):
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
+    with warehouse.connect(db) as con:
+        meeting = add_meeting(con, PCC, held_on="2015-08-20").meeting_id
+        decision = decide(con, PCC, meeting_id=meeting, theme="Missing children", decision="awaiting_evidence",
+                          rationale="The audit is not finished.", evidence=[])
+        release(con, PCC, "decision", decision)
+        with pytest.raises(NothingToPublish, match="wait for a month's approval"):
+            publish(con, PCC)
+    assert public_side.current_snapshot() is None
+
+
+def test_a_snapshot_written_before_the_loop_was_published_still_renders_the_board_page(loop, monkeypatch):
+    with warehouse.connect(loop["db"]) as con:
+        _, path = publish(con, PCC)
+    old = duckdb.connect(str(path))
+    old.execute("DROP TABLE board_item")  # as a snapshot from before the loop's publication was
+    old.close()
+    at = public(monkeypatch, loop["folder"], "public_pages/board.py")
+    assert not at.exception
+    assert "Nothing from the Public Accountability Board has been published yet" in texts(at)
+    assert "**Awaiting evidence**:" in texts(at)
+
+
+def test_hostile_text_in_an_approved_answer_is_inert_on_the_page_and_neutralised_in_the_download(loop, monkeypatch):
+    with warehouse.connect(loop["db"]) as con:
+        hostile = record_answer(con, PCC, loop["other"], body=HOSTILE, answered_by="=HYPERLINK(\"http://x\")",
+                                answered_on="2015-09-03")
+        release(con, PCC, "answer", hostile)
+        publish(con, PCC)
+    served = downloads_of(monkeypatch)
+    at = public(monkeypatch, loop["folder"], "public_pages/board.py")
+    assert not at.exception
+    raw = "\n".join(str(m.value) for m in at.markdown)
+    assert "<script>" not in raw and "\\<script\\>" in raw
+    assert "](javascript" not in raw and "\\[click here\\]\\(javascript" in raw
+    assert "**bold**" not in raw
+    shown = texts(at)
+    assert "<script>alert(1)</script>" in shown and "[click here](javascript:alert(1))" in shown, \
+        "shown as typed, as words"
+    (name, data), = [(n, d) for n, d in served if n.endswith(".csv")]
+    assert name == "questions-and-decisions.csv"
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+    (row,) = [r for r in rows if r["kind"] == "answer"]
+    assert row["answer"].startswith("'=cmd|")
+    assert row["answered_by"].startswith("'=HYPERLINK")
+    assert set(rows[0]) == set(BOARD_COLUMNS) - {"question_ref", "recommendation_ref"}
+
+
+def test_the_analyst_may_not_release(loop):
+    with warehouse.connect(loop["db"]) as con:
+        with pytest.raises(NotAllowed, match="may not release"):
+            release(con, ANALYST, "decision", loop["decision"])
+        assert released(con) == [] and board_items(con).empty
+
+
+def test_what_cannot_be_published_is_refused_in_a_sentence(loop):
+    with warehouse.connect(loop["db"]) as con:
+        awaited = await_answer(con, PCC, loop["other"], awaited_by="2015-09-30")
+        with pytest.raises(CannotRelease, match="awaited"):
+            release(con, PCC, "answer", awaited)
+        with pytest.raises(CannotRelease, match="is not something of the loop"):
+            release(con, PCC, "minutes", 1)
+        with pytest.raises(Exception, match="no answer 999"):
+            release(con, PCC, "answer", 999)
+
+
+def test_small_numbers_in_the_text_are_pointed_out_before_approving(loop):
+    assert small_number_warnings("3 children were referred in July 2015.") == (
+        "This text mentions 3: check it cannot identify a child (counts from 1 to 4 are not published in the "
+        "figures).")
+    assert small_number_warnings("Referrals rose from 12 to 40 in 2015-16 (Q3); 1.5 per day.") is None
+    assert "mentions 1 and 2" in small_number_warnings("1 in Barnsley and 2 in Sheffield")
+    with warehouse.connect(loop["db"]) as con:
+        record_answer(con, PCC, loop["other"], body="It will be signed once 2 partners agree.",
+                      answered_by="ACC Jones", answered_on="2015-09-04")
+        answer = con.execute("SELECT max(answer_id) FROM question_answer").fetchone()[0]
+        form = release_form_defaults(con, "answer", answer)
+        assert form.editable == "It will be signed once 2 partners agree."
+        assert form.warning and "mentions 2" in form.warning
+        assert form.record["answered_by"] == "ACC Jones" and form.current is None
+
+
+def test_the_publishing_page_lists_the_approvals_and_withdraws_one(loop, monkeypatch):
+    with warehouse.connect(loop["db"]) as con:
+        release(con, PCC, "decision", loop["decision"])
+        target = release(con, PCC, "decision", loop["theme"])
+    at = internal(monkeypatch, loop["db"], "internal_pages/publishing.py", PCC)
+    assert not at.exception
+    shown = texts(at)
+    assert "The accountability record to publish" in shown
+    assert "Assurance decision (Not assured)" in shown and "Protecting Vulnerable People" in shown
+    assert "Accountability items approved for publication: 2 (2 new)." in shown
+    at.text_input(key="unrelease_reason").input("Not ready").run()
+    at.button(key=f"unrelease_{target}").click().run()
+    assert not at.exception and not at.error
+    with warehouse.connect(loop["db"]) as con:
+        assert [r.record["decision"] for r in released(con)] == ["Partly assured"]
+
+
+def test_the_command_line_approves_and_lists(loop, run_cli):
+    out = run_cli("release", "decision", loop["decision"], "--db", loop["db"], "--as", "pcc@example.org")
+    assert out.exit_code == 0, out.stderr
+    assert f"Approved decision {loop['decision']} for the next publication" in out.stdout
+    listed = run_cli("released", "--db", loop["db"])
+    assert "Assurance decision (Partly assured)" in listed.stdout and "1 item(s)" in listed.stdout
+    refused = run_cli("release", "answer", "999", "--db", loop["db"], "--as", "pcc@example.org")
+    assert refused.exit_code == 1 and "no answer 999" in refused.stderr and "Traceback" not in refused.stderr
