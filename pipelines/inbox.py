@@ -91,7 +91,7 @@ def submit(body: object, name: object = "", contact: object = "", *, folder: str
     """
     text = _text(body, "question", LIMITS["body"], required=True, one_line=False)
     who = _text(name, "name", LIMITS["name"], required=False, one_line=True)
-    reach = _text(contact, "contact details", LIMITS["contact"], required=False, one_line=True)
+    reach = _text(contact, "contact", LIMITS["contact"], required=False, one_line=True)
     at = _epoch(now)
     root = inbox_dir(folder)
     with _LOCK:

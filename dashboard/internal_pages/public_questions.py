@@ -1,9 +1,95 @@
-"""Questions from the public: part of the accountability loop (pipelines.accountability)."""
+"""Questions from the public: fetch what the public app took in, read each, accept it (as edited) for a meeting or
+reject it with a reason; then the questions already moderated."""
 
+import pandas as pd
 import streamlit as st
 
-from dashboard import auth
+from dashboard import auth, data, ui
+from pipelines import inbox, settings
+from pipelines.accountability import meetings, moderation
+from pipelines.errors import shown
 
 user = auth.signed_in()
+SHOWN = 25  # pending questions shown at once; the rest follow as these are moderated
+
 st.title("Questions from the public")
-st.info("This page is being set up.")
+data.no_warehouse_guard()
+st.write(
+    "Holding the force to account is a loop: questions are put to the force at a meeting, the force answers, the "
+    "Commissioner records how assured the answer leaves them, and the actions agreed are carried to later meetings "
+    "until closed. Members of the public may send a question for a forthcoming Board from the public app. Each is "
+    "held here until the office reads it: accept it, edited as it should be put (take out names and anything that "
+    "could identify a child), for a meeting, where it is asked by \"A member of the public\"; or reject it with a "
+    "reason. Nothing a member of the public writes is published unless it is accepted, and then only as edited.")
+
+may = user.may("moderate")
+waiting = inbox.waiting()
+c1, c2 = st.columns([3, 2], vertical_alignment="center")
+c1.write(f"{waiting} question(s) waiting in the inbox to be fetched." if waiting else
+         "No new question is waiting in the inbox.")
+if c2.button("Fetch new questions", key="fetch_questions", icon=":material/download:", disabled=not may):
+    ui.act(moderation.import_inbox, user.claims,
+           done=lambda n: f"{n} new question(s) from the public fetched from the inbox.")
+aside = moderation.set_aside()
+if aside:
+    st.warning(f"{len(aside)} file(s) in the inbox could not be read as questions and were set aside in "
+               f"{ui.md_escape(inbox.inbox_dir() / 'rejected')}; the server's log says why.")
+
+pending = data.call(moderation.pending) or []
+held = data.call(meetings) or []
+today = settings.today()
+# the meetings to come first, soonest first; then those held, latest first (a question may still be put at one)
+choices = ([m for m in held if m.held_on >= today]
+           + sorted((m for m in held if m.held_on < today), key=lambda m: m.held_on, reverse=True))
+labels = {m.meeting_id: m.label for m in choices}
+
+st.header(f"Waiting to be read ({len(pending)})")
+if not pending:
+    st.info("No question from the public is waiting to be accepted or rejected.")
+elif not choices:
+    st.info("Record a meeting on the Meetings and questions page first: an accepted question is put to a meeting.")
+if pending and not may:
+    st.info("Your role may read these questions but not accept or reject them.")
+for sub in pending[:SHOWN]:
+    key = sub.submission_id
+    with st.container(border=True):
+        st.markdown(f"**Reference {sub.receipt}**, received {sub.received_at.day} {sub.received_at:%B %Y}")
+        st.text(sub.body)  # as the member of the public wrote it, shown inert
+        sender = "; ".join(shown(v, None) for v in (sub.name, sub.contact) if v) or "no name or contact given"
+        st.caption(f"From: {ui.md_escape(sender)}. Kept for the office's reply only: never published.")
+        if not may:
+            continue
+        accept_tab, reject_tab = st.tabs(["Accept", "Reject"])
+        with accept_tab, st.form(f"accept_{key}"):
+            edited = st.text_area("The question as it will be put (and published, if it is approved)", value=sub.body,
+                                  key=f"edited_{key}", max_chars=moderation.LIMITS["question"], height=120)
+            meeting_id = st.selectbox("Put it to", list(labels), format_func=labels.get, key=f"meeting_{key}",
+                                      disabled=not choices)
+            if st.form_submit_button("Accept and put to the meeting", type="primary", disabled=not choices):
+                chosen = labels.get(meeting_id)
+                ui.act(moderation.accept, user.claims, key, edited_body=edited, meeting_id=meeting_id,
+                       done=lambda q, at=chosen: f"Accepted: question {q} is put to the {at}.")
+        with reject_tab, st.form(f"reject_{key}"):
+            reason = st.text_input("Why it is not put (kept for the office)", key=f"reason_{key}",
+                                   max_chars=moderation.REASON_LIMIT)
+            if st.form_submit_button("Reject"):
+                ui.act(moderation.reject, user.claims, key, reason=reason, done=f"Rejected {sub.receipt}.")
+if len(pending) > SHOWN:
+    st.caption(f"{len(pending) - SHOWN} more are waiting; they are shown as these are moderated.")
+
+st.header("Moderated")
+done = data.call(moderation.moderated) or []
+if not done:
+    st.info("No question from the public has been accepted or rejected yet.")
+else:
+    frame = pd.DataFrame([{
+        "Reference": m.submission.receipt,
+        "Received": f"{m.submission.received_at.day} {m.submission.received_at:%B %Y}",
+        "Outcome": m.outcome.capitalize(),
+        "As written": m.submission.body,
+        "As accepted, or why rejected": m.edited_body if m.outcome == "accepted" else m.reason,
+        "Question": m.question_id,
+        "By": m.moderated_by,
+        "On": f"{m.moderated_at.day} {m.moderated_at:%B %Y}",
+    } for m in done])
+    ui.table(frame, "moderated_table", "questions-from-the-public.csv")

@@ -1,6 +1,73 @@
-"""Ask the Board a question (public)."""
+"""Ask the Board a question (public): the public app's only write, into the inbox the office imports from."""
+
+import secrets
+import string
 
 import streamlit as st
 
+from pipelines import inbox
+from pipelines.errors import record_fault
+
+SENT, REFUSED, CUT = "ask_receipt", "ask_refusal", "ask_cut"
+FIELDS = ("ask_body", "ask_name", "ask_contact")
+
+
+def literal(text: str) -> str:
+    """A sentence shown exactly as written in Markdown (its "<b>" and "&amp;" too)."""
+    return "".join("\\" + ch if ch in string.punctuation else ch for ch in text)
+
+
+def send() -> None:
+    """Take the form's question into the inbox; on success clear the form, so it is not sent twice."""
+    st.session_state.pop(SENT, None)
+    st.session_state.pop(REFUSED, None)
+    session = st.session_state.setdefault("ask_session", secrets.token_hex(16))
+    try:
+        receipt = inbox.submit(st.session_state.get("ask_body", ""), st.session_state.get("ask_name", ""),
+                               st.session_state.get("ask_contact", ""), session=session)
+    except inbox.SubmissionRefused as exc:
+        st.session_state[REFUSED] = str(exc)
+        return
+    except OSError as exc:  # the inbox folder cannot be written: told as a sentence, the details kept in the log
+        record_fault(exc)
+        st.session_state[REFUSED] = ("Your question could not be received just now because of a fault on our "
+                                     "side. Nothing was sent; please try again later.")
+        return
+    st.session_state[SENT] = receipt
+    # the form takes at most the limit (a longer paste is cut there): say so, or the cut would go unnoticed
+    st.session_state[CUT] = len(st.session_state.get("ask_body") or "") >= inbox.LIMITS["body"]
+    for key in FIELDS:
+        st.session_state[key] = ""
+
+
 st.title("Ask the Board a question")
-st.info("This page is being set up.")
+st.markdown(
+    "The Police and Crime Commissioner holds the Chief Constable to account at the **Public Accountability "
+    "Board**, which meets in public every month; its dates and papers are on the Commissioner's website, and "
+    "anyone may come. You can send a question here for a forthcoming Board.\n\n"
+    "The Commissioner's office reads every question before any is put. Nothing you write is shown on these "
+    "pages unless the office accepts your question, and then it may be edited (shortened, or joined with "
+    "others like it). Questions put at a Board, and what the force answered, appear under *Questions and "
+    "decisions*.\n\n"
+    "Your name and contact details are optional. They are used only to reply to you, and are never published.")
+st.warning(
+    "**Do not use this form to report a crime or a concern about a child**: it is read only before a Board, "
+    "not straight away. In an emergency call **999**. To report a crime that is not an emergency, call **101**. "
+    "If you are worried about a child, call the NSPCC helpline on **0808 800 5000**; children and young people "
+    "can call Childline free on **0800 1111**.", icon=":material/emergency:")
+
+with st.form("ask_form", enter_to_submit=False):
+    st.text_area("Your question", key="ask_body", max_chars=inbox.LIMITS["body"], height=160,
+                 help="Plain words, at most 1,500 characters. Please do not name anyone, or a child.")
+    st.text_input("Your name (optional)", key="ask_name", max_chars=inbox.LIMITS["name"])
+    st.text_input("Contact details (optional)", key="ask_contact", max_chars=inbox.LIMITS["contact"],
+                  help=f"{inbox.CONTACT_HELP[0].upper()}{inbox.CONTACT_HELP[1:]}; never published.")
+    st.form_submit_button("Send the question", type="primary", on_click=send, icon=":material/send:")
+
+if st.session_state.get(REFUSED):
+    st.error("Not sent. " + literal(st.session_state[REFUSED]), icon=":material/error:")
+elif st.session_state.get(SENT):
+    st.success(f"Thank you: your question has been received. Its reference is {st.session_state[SENT]}; quote it "
+               "if you write to the office about it. The office will read it before the Board."
+               + (f" It reached the limit of {inbox.LIMITS['body']:,} characters: anything after that was not sent."
+                  if st.session_state.get(CUT) else ""), icon=":material/check_circle:")

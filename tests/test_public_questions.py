@@ -1,0 +1,444 @@
+"""A question from the public is plain words, size- and rate-limited, kept in the inbox until the office imports it
+(once, whatever stops part-way), and goes no further until the office accepts it, as edited, or rejects it; the
+sender's name and contact stay in the office's record only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import stat
+import time
+import uuid
+
+import pandas as pd
+import pytest
+from dashboard_helpers import ANALYST, NO_ROLE, PCC, copy_warehouse, downloads_of, internal, public, texts
+
+from pipelines import accountability as acc
+from pipelines import inbox, warehouse
+from pipelines.access import NotAllowed
+from pipelines.accountability import moderation
+from pipelines.plaintext import BadText
+
+QUESTION = "Why did CSE charges in Rotherham fall in July 2015, and what is being done about it?"
+NAME, CONTACT = "Jo Bloggs-Ferncastle", "jo.ferncastle@example.com"
+HOSTILE_MARKUP = ["<script>alert(1)</script>", "Read <b>this</b>", "Fish &amp; chips", "<img src=x onerror=alert(1)>",
+                  "[click](javascript:alert(1))"]
+FORMULA = '=HYPERLINK("http://evil.example/","Click for the figures")'
+
+
+@pytest.fixture
+def box(tmp_path, monkeypatch):
+    """The inbox folder the public app and the office share in this test."""
+    folder = tmp_path / "inbox"
+    monkeypatch.setenv("PCCDASH_INBOX_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def wh(sample_db, tmp_path):
+    return copy_warehouse(sample_db, tmp_path)
+
+
+@pytest.fixture
+def con(wh):
+    with warehouse.connect(wh) as c:
+        yield c
+
+
+def session() -> str:
+    return uuid.uuid4().hex
+
+
+def waiting_files(folder) -> list:
+    return sorted(p.name for p in folder.glob("*.json"))
+
+
+# ------------------------------------------------------------------------------------------------ sending
+
+
+def test_a_question_sent_is_one_whole_private_file_in_the_inbox(box):
+    receipt = inbox.submit(f"  {QUESTION}\r\n", f" {NAME} ", CONTACT, session=session())
+    [name] = waiting_files(box)
+    assert name.startswith(receipt) and len(receipt) == 8 and name == f"{name[:32]}.json"
+    found = json.loads((box / name).read_text(encoding="utf-8"))
+    assert found == {"id": name[:32], "received_at": found["received_at"], "body": QUESTION, "name": NAME,
+                     "contact": CONTACT}
+    assert dt.datetime.fromisoformat(found["received_at"]).utcoffset() == dt.timedelta(0)
+    assert stat.S_IMODE(os.stat(box / name).st_mode) == 0o600
+    assert [p.name for p in box.iterdir()] == [name]  # no temporary file left beside it
+
+
+def test_name_and_contact_are_optional(box):
+    inbox.submit(QUESTION)
+    [name] = waiting_files(box)
+    assert json.loads((box / name).read_text(encoding="utf-8"))["name"] == ""
+
+
+@pytest.mark.parametrize("size", [1_501, 100_000, 10_000_000])
+def test_a_question_over_the_limit_is_refused_quickly_and_nothing_is_kept(box, size):
+    text = "a" * size
+    started = time.perf_counter()
+    with pytest.raises(inbox.SubmissionRefused, match=f"The question is {size:,} characters long; it may be at most "
+                                                      "1,500. Shorten it."):
+        inbox.submit(text, session=session())
+    if size > 6_000:  # a flood is refused by its length alone, however large
+        assert time.perf_counter() - started < 0.01
+    assert not box.exists() or waiting_files(box) == []
+
+
+@pytest.mark.parametrize("field", ["body", "name", "contact"])
+@pytest.mark.parametrize("text", HOSTILE_MARKUP)
+def test_markup_is_refused_in_every_field(box, field, text):
+    given = {"body": QUESTION, "name": "", "contact": "", field: text}
+    with pytest.raises(inbox.SubmissionRefused, match="looks like web page code"):
+        inbox.submit(given["body"], given["name"], given["contact"], session=session())
+    assert not box.exists() or waiting_files(box) == []
+
+
+def test_an_empty_question_or_an_overlong_name_is_refused_in_a_sentence(box):
+    with pytest.raises(inbox.SubmissionRefused, match="The question is empty"):
+        inbox.submit(" \n\t ")
+    with pytest.raises(inbox.SubmissionRefused, match="The name is 101 characters long; it may be at most 100"):
+        inbox.submit(QUESTION, "n" * 101)
+    with pytest.raises(inbox.SubmissionRefused, match="The contact is 201 characters long; it may be at most 200"):
+        inbox.submit(QUESTION, "", "c" * 201)
+
+
+def test_one_session_may_send_three_questions_an_hour(box):
+    me, other = session(), session()
+    start = dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC)
+    for minute in range(3):
+        inbox.submit(f"{QUESTION} ({minute})", session=me, now=start + dt.timedelta(minutes=minute))
+    with pytest.raises(inbox.SubmissionRefused, match="You have sent 3 questions in the last hour; please wait "
+                                                      "before sending another."):
+        inbox.submit(QUESTION, session=me, now=start + dt.timedelta(minutes=30))
+    inbox.submit(QUESTION, session=other, now=start + dt.timedelta(minutes=30))  # someone else is not held back
+    inbox.submit(QUESTION, session=me, now=start + dt.timedelta(minutes=61))  # an hour after the first
+    assert len(waiting_files(box)) == 5
+
+
+def test_the_inbox_takes_sixty_questions_an_hour_from_everyone(box):
+    start = dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC)
+    for i in range(inbox.PER_INBOX):
+        inbox.submit(f"Question {i}", session=session(), now=start + dt.timedelta(seconds=i))
+    with pytest.raises(inbox.SubmissionRefused, match="cannot take more just now; please try again in an hour"):
+        inbox.submit(QUESTION, session=session(), now=start + dt.timedelta(minutes=10))
+    assert len(waiting_files(box)) == inbox.PER_INBOX
+    inbox.submit(QUESTION, session=session(), now=start + dt.timedelta(minutes=61))
+    assert len(waiting_files(box)) == inbox.PER_INBOX + 1
+
+
+def test_questions_the_office_imported_no_longer_count_against_the_inbox(box, con):
+    start = dt.datetime.now(dt.UTC)
+    for i in range(inbox.PER_INBOX):
+        inbox.submit(f"Question {i}", now=start)
+    moderation.import_inbox(con, ANALYST)
+    inbox.submit(QUESTION, now=start)
+    assert inbox.waiting() == 1
+
+
+# ------------------------------------------------------------------------------------------------ importing
+
+
+def rows(con, sql, params=()):
+    return con.execute(sql, list(params)).fetchall()
+
+
+def test_import_brings_each_question_in_once_and_files_it_away(box, con):
+    receipt = inbox.submit(QUESTION, NAME, CONTACT)
+    assert moderation.import_inbox(con, ANALYST) == 1
+    assert waiting_files(box) == [] and [p.name[:8] for p in (box / "imported").iterdir()] == [receipt]
+    [sub] = moderation.pending(con)
+    assert (sub.receipt, sub.body, sub.name, sub.contact) == (receipt, QUESTION, NAME, CONTACT)
+    assert moderation.import_inbox(con, ANALYST) == 0  # nothing new
+    assert len(rows(con, "SELECT * FROM public_submission")) == 1
+    [(detail,)] = rows(con, "SELECT detail FROM audit_event WHERE action = 'import_submissions'")
+    assert detail.startswith("1 new question(s) from the public imported") and NAME not in detail
+
+
+def test_a_stop_between_the_commit_and_filing_away_loses_nothing_and_a_rerun_finishes(box, con, monkeypatch):
+    inbox.submit(QUESTION, NAME, CONTACT)
+    inbox.submit("A second question about live investigations.")
+    real_move = moderation.move_to
+
+    def stop_after_commit(path, sub):
+        if sub == moderation.IMPORTED:
+            raise KeyboardInterrupt  # as a stop would, after the rows were committed
+        return real_move(path, sub)
+
+    monkeypatch.setattr(moderation, "move_to", stop_after_commit)
+    with pytest.raises(KeyboardInterrupt):
+        moderation.import_inbox(con, ANALYST)
+    assert len(rows(con, "SELECT * FROM public_submission")) == 2
+    assert len(waiting_files(box)) == 2  # still in the inbox: nothing lost
+    monkeypatch.setattr(moderation, "move_to", real_move)
+    assert moderation.import_inbox(con, ANALYST) == 0  # already imported: just filed away
+    assert waiting_files(box) == [] and len(list((box / "imported").iterdir())) == 2
+    assert len(rows(con, "SELECT * FROM public_submission")) == 2
+
+
+def test_a_stop_before_the_commit_keeps_nothing_and_leaves_the_files(box, con, monkeypatch):
+    inbox.submit(QUESTION)
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the audit trail could not be written")
+
+    monkeypatch.setattr(moderation.audit, "record", fail)
+    with pytest.raises(RuntimeError):
+        moderation.import_inbox(con, ANALYST)
+    assert rows(con, "SELECT * FROM public_submission") == [] and len(waiting_files(box)) == 1
+
+
+def test_a_broken_file_is_set_aside_and_the_rest_imported(box, con, tmp_path):
+    good = inbox.submit(QUESTION)
+    ident = uuid.uuid4().hex
+    (box / "notjson.json").write_text("{", encoding="utf-8")
+    (box / "list.json").write_text("[1, 2]", encoding="utf-8")
+    (box / f"{uuid.uuid4().hex}.json").write_text(json.dumps(
+        {"id": ident, "received_at": "2026-11-21T09:00:00+00:00", "body": "id is not the name"}), encoding="utf-8")
+    (box / f"{ident}.json").write_text(json.dumps(
+        {"id": ident, "received_at": "2026-11-21T09:00:00+00:00", "body": "<script>alert(1)</script>"}),
+        encoding="utf-8")
+    secret = tmp_path / "secret.json"
+    secret.write_text(json.dumps({"id": "x"}), encoding="utf-8")
+    (box / "link.json").symlink_to(secret)
+    assert moderation.import_inbox(con, ANALYST) == 1
+    assert [s.receipt for s in moderation.pending(con)] == [good]
+    assert len(moderation.set_aside()) == 5 and waiting_files(box) == []
+    assert secret.read_text(encoding="utf-8") == json.dumps({"id": "x"})  # a link is moved, never followed
+
+
+def test_only_the_office_imports(box, con):
+    inbox.submit(QUESTION)
+    with pytest.raises(NotAllowed):
+        moderation.import_inbox(con, NO_ROLE)
+    assert len(waiting_files(box)) == 1
+
+
+# ------------------------------------------------------------------------------------------------ moderating
+
+
+@pytest.fixture
+def sent(box, con):
+    """A question with a name and contact, imported; and a Board to put it to."""
+    receipt = inbox.submit(QUESTION + " My neighbour's daughter was affected.", NAME, CONTACT)
+    moderation.import_inbox(con, ANALYST)
+    board = acc.add_meeting(con, PCC, held_on="2026-12-17")
+    return receipt, board
+
+
+EDITED = "Why did CSE charges in Rotherham fall in July 2015, and what is being done about it?"
+
+
+def test_an_accepted_question_is_put_to_the_meeting_as_edited_by_a_member_of_the_public(con, sent):
+    receipt, board = sent
+    question_id = moderation.accept(con, ANALYST, receipt, edited_body=EDITED, meeting_id=board.meeting_id)
+    [q] = acc.questions(con, board.meeting_id)
+    assert (q.question_id, q.source, q.body, q.asked_by, q.meeting.meeting_id) == (
+        question_id, "public", EDITED, "A member of the public", board.meeting_id)
+    assert q.submission_id.startswith(receipt)
+    [m] = moderation.moderated(con)
+    assert (m.outcome, m.edited_body, m.question_id, m.moderated_by) == (
+        "accepted", EDITED, question_id, "analyst@example.org")
+    assert m.words().startswith("Accepted by analyst@example.org on ") and moderation.pending(con) == []
+    # the sender's name and contact are in their submission's row and nowhere else
+    for table in ("board_question", "submission_moderation", "audit_event", "meeting"):
+        dump = json.dumps([list(map(str, r)) for r in rows(con, f"SELECT * FROM {table}")])
+        assert NAME not in dump and CONTACT not in dump, table
+    assert "neighbour" not in json.dumps([list(map(str, r)) for r in rows(con, "SELECT * FROM board_question")])
+
+
+def test_a_question_is_moderated_once(con, sent):
+    receipt, board = sent
+    moderation.accept(con, PCC, receipt, edited_body=EDITED, meeting_id=board.meeting_id)
+    with pytest.raises(moderation.AlreadyModerated, match=f"{receipt} was already accepted by pcc@example.org on "
+                                                          "[0-9]+ [A-Z][a-z]+ 20[0-9]{2}; a question from the public "
+                                                          "is accepted or rejected once"):
+        moderation.reject(con, ANALYST, receipt, reason="Duplicate")
+    with pytest.raises(moderation.AlreadyModerated):
+        moderation.accept(con, ANALYST, receipt, edited_body=EDITED, meeting_id=board.meeting_id)
+    assert len(acc.questions(con)) == 1 and len(moderation.moderated(con)) == 1
+
+
+def test_a_rejected_question_keeps_its_reason_and_becomes_no_question(con, sent):
+    receipt, _ = sent
+    moderation.reject(con, ANALYST, receipt, reason="It is about one family's case: referred to the force's "
+                                                    "complaints team.")
+    [m] = moderation.moderated(con)
+    assert (m.outcome, m.question_id, m.edited_body) == ("rejected", None, None)
+    assert m.words().endswith(": It is about one family's case: referred to the force's complaints team.")
+    assert acc.questions(con) == [] and moderation.pending(con) == []
+    with pytest.raises(moderation.AlreadyModerated):
+        moderation.reject(con, ANALYST, receipt, reason="again")
+
+
+@pytest.mark.parametrize("edit", ["<b>Why</b> did charges fall?", "Fish &amp; chips?"])
+def test_the_edited_text_is_plain_words_too(con, sent, edit):
+    receipt, board = sent
+    with pytest.raises(BadText, match="looks like web page code"):
+        moderation.accept(con, ANALYST, receipt, edited_body=edit, meeting_id=board.meeting_id)
+    assert acc.questions(con) == [] and len(moderation.pending(con)) == 1
+
+
+def test_a_reject_needs_a_reason_and_an_unknown_question_is_named(con, sent):
+    receipt, board = sent
+    with pytest.raises(Exception, match="The reason for rejecting it is empty"):
+        moderation.reject(con, ANALYST, receipt, reason="  ")
+    with pytest.raises(acc.NotFound, match='no question from the public "ffffffff"'):
+        moderation.accept(con, ANALYST, "ffffffff", edited_body=EDITED, meeting_id=board.meeting_id)
+    with pytest.raises(NotAllowed):
+        moderation.accept(con, NO_ROLE, receipt, edited_body=EDITED, meeting_id=board.meeting_id)
+
+
+def test_formula_text_is_kept_as_written_and_neutralised_in_the_csv_download(monkeypatch, box, wh):
+    receipt = inbox.submit(FORMULA, NAME, CONTACT)
+    with warehouse.connect(wh) as c:
+        moderation.import_inbox(c, ANALYST)
+        board = acc.add_meeting(c, PCC, held_on="2026-12-17")
+        moderation.accept(c, ANALYST, receipt, edited_body=FORMULA, meeting_id=board.meeting_id)
+        assert acc.questions(c)[0].body == FORMULA  # kept as the person wrote it
+    served = downloads_of(monkeypatch)
+    at = internal(monkeypatch, wh, "internal_pages/public_questions.py", ANALYST)
+    assert not at.exception
+    [(name, data)] = [(n, d) for n, d in served if n == "questions-from-the-public.csv"]
+    table = pd.read_csv(io.BytesIO(data))
+    assert table["As written"].tolist() == ["'" + FORMULA] == table["As accepted, or why rejected"].tolist()
+    assert NAME not in data.decode("utf-8") and CONTACT not in data.decode("utf-8")
+
+
+# ------------------------------------------------------------------------------------------------ the pages
+
+
+ASK = "public_pages/ask.py"
+
+
+def ask_page(monkeypatch, tmp_path):
+    return public(monkeypatch, tmp_path / "nothing-published", ASK)
+
+
+def send(at, body, name="", contact=""):
+    at.text_area(key="ask_body").input(body)
+    at.text_input(key="ask_name").input(name)
+    at.text_input(key="ask_contact").input(contact)
+    at.button[0].click()
+    at.run()
+    return at
+
+
+def test_the_public_page_explains_itself_and_works_with_nothing_published(monkeypatch, tmp_path, box):
+    at = ask_page(monkeypatch, tmp_path)
+    assert not at.exception
+    said = texts(at)
+    for words in ("meets in public every month", "reads every question before any is put",
+                  "unless the office accepts your question, and then it may be edited", "never published",
+                  "Do not use this form to report a crime or a concern about a child", "999", "101",
+                  "0808 800 5000", "0800 1111"):
+        assert words in said, words
+    assert [b.label for b in at.button] == ["Send the question"]
+
+
+def test_the_public_page_takes_a_question_and_gives_a_receipt(monkeypatch, tmp_path, box):
+    at = send(ask_page(monkeypatch, tmp_path), QUESTION, NAME, CONTACT)
+    assert not at.exception and not at.error
+    [name] = waiting_files(box)
+    assert f"Its reference is {name[:8]}" in at.success[0].value
+    assert json.loads((box / name).read_text(encoding="utf-8"))["contact"] == CONTACT
+    assert at.text_area(key="ask_body").value == ""  # cleared, so it is not sent twice
+    assert NAME not in texts(at) and CONTACT not in texts(at)
+
+
+@pytest.mark.parametrize(("body", "said"), [
+    ("<script>alert(1)</script>", "looks like web page code"),
+    ("", "The question is empty"),
+])
+def test_the_public_page_refuses_hostile_text_with_a_sentence_and_keeps_what_was_typed(monkeypatch, tmp_path, box,
+                                                                                          body, said):
+    at = send(ask_page(monkeypatch, tmp_path), body, NAME, CONTACT)
+    assert not at.exception and not at.success
+    assert said in texts(at) and texts(at).count("Not sent.") == 1
+    assert at.text_input(key="ask_name").value == NAME  # nothing typed is lost
+    assert not box.exists() or waiting_files(box) == []
+
+
+def test_the_public_page_takes_no_more_than_the_limit_of_a_long_paste_and_says_so(monkeypatch, tmp_path, box):
+    at = ask_page(monkeypatch, tmp_path)
+    at.text_area(key="ask_body").set_value("=1+1 " + "x" * 100_000)  # past the box's own limit, as a forged request
+    at.button[0].click()
+    at.run()
+    assert not at.exception and not at.error
+    assert "It reached the limit of 1,500 characters: anything after that was not sent." in at.success[0].value
+    [name] = waiting_files(box)
+    assert len(json.loads((box / name).read_text(encoding="utf-8"))["body"]) <= inbox.LIMITS["body"]
+    send(at, QUESTION)
+    assert "reached the limit" not in at.success[0].value
+
+
+def test_the_public_page_stops_a_fourth_question_within_the_hour(monkeypatch, tmp_path, box):
+    at = ask_page(monkeypatch, tmp_path)
+    for i in range(3):
+        send(at, f"{QUESTION} ({i})")
+        assert at.success
+    send(at, QUESTION)
+    assert "You have sent 3 questions in the last hour; please wait before sending another." in texts(at)
+    assert len(waiting_files(box)) == 3
+
+
+def test_the_office_fetches_reads_and_accepts_a_question_on_the_page(monkeypatch, box, wh):
+    receipt = inbox.submit("Is **this** [bold](http://evil.example)?\nSecond line =1+1", NAME, CONTACT)
+    with warehouse.connect(wh) as c:
+        board = acc.add_meeting(c, PCC, held_on="2026-12-17")
+        acc.add_meeting(c, PCC, held_on="2015-08-20")
+    at = internal(monkeypatch, wh, "internal_pages/public_questions.py", ANALYST)
+    assert not at.exception
+    assert "1 question(s) waiting in the inbox to be fetched." in texts(at)
+    at.button(key="fetch_questions").click().run()
+    assert not at.exception and not at.error
+    assert f"Reference {receipt}" in texts(at)
+    assert [t.value for t in at.text] == ["Is **this** [bold](http://evil.example)?\nSecond line =1+1"]  # inert
+    assert f"From: {NAME}; {CONTACT}. Kept for the office's reply only: never published." in texts(at)
+    with warehouse.connect_read_only(wh) as c:
+        [sub_id] = [s.submission_id for s in moderation.pending(c)]
+    assert at.selectbox(key=f"meeting_{sub_id}").options[0] == board.label  # the next meeting first
+    at.text_area(key=f"edited_{sub_id}").input("Is this right?")
+    next(b for b in at.button if b.label == "Accept and put to the meeting").click().run()
+    assert not at.exception and not at.error
+    with warehouse.connect_read_only(wh) as c:
+        [q] = acc.questions(c)
+    assert (q.body, q.source, q.meeting.meeting_id) == ("Is this right?", "public", board.meeting_id)
+    assert "No question from the public is waiting to be accepted or rejected." in texts(at)
+
+
+def test_the_page_is_refused_to_an_account_without_a_role(monkeypatch, box, wh):
+    inbox.submit(QUESTION, NAME, CONTACT)
+    at = internal(monkeypatch, wh, "internal_pages/public_questions.py", NO_ROLE)
+    assert [t.value for t in at.title] == ["Not allowed"]
+    assert QUESTION not in texts(at) and CONTACT not in texts(at)
+
+
+# ------------------------------------------------------------------------------------------------ the command
+
+
+def test_the_command_imports_and_lists_with_the_contact_for_the_office(box, wh, run_cli):
+    receipt = inbox.submit(QUESTION, NAME, CONTACT)
+    out = run_cli("inbox", "list", "--db", wh)
+    assert out.exit_code == 0 and "1 more in the inbox not yet imported" in out.stdout
+    done = run_cli("inbox", "import", "--db", wh, "--as", "analyst@example.org")
+    assert done.exit_code == 0 and done.stdout.startswith("1 new question(s) from the public imported")
+    listed = run_cli("inbox", "list", "--db", wh).stdout
+    assert f"{receipt}  received " in listed and f"from: {NAME}; {CONTACT}" in listed and QUESTION in listed
+    assert "1 question(s) from the public waiting" in listed
+    again = run_cli("inbox", "import", "--db", wh, "--as", "analyst@example.org")
+    assert again.stdout.startswith("0 new question(s)")
+    with warehouse.connect_read_only(wh) as c:  # the second run found nothing: no event
+        assert c.execute("SELECT identity, channel FROM audit_event WHERE action = 'import_submissions' "
+                         "ORDER BY event_id").fetchall() == [("analyst@example.org", "cli")]
+
+
+def test_the_command_refuses_an_identity_it_may_not_act_as(box, wh, run_cli):
+    inbox.submit(QUESTION)
+    out = run_cli("inbox", "import", "--db", wh, "--as", "visitor@example.org")
+    assert out.exit_code != 0 and "may not act as" in out.output
+    assert len(waiting_files(box)) == 1
