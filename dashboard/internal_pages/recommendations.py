@@ -1,9 +1,79 @@
-"""Recommendations: part of the accountability loop (pipelines.accountability)."""
+"""Recommendations: the register of the reports' recommendations, their status history, and those flagged."""
 
+import pandas as pd
 import streamlit as st
 
-from dashboard import auth
+from dashboard import auth, data, ui
+from pipelines.accountability import register
+from pipelines.errors import PccDashError
 
 user = auth.signed_in()
 st.title("Recommendations")
-st.info("This page is being set up.")
+st.write("The recommendations of the reports that govern this work (the Jay inquiry, the Casey inspection, HMIC's "
+         "inspections of the force and the 2025 national audit) are held in the register, each with who owns it "
+         "and the plan measures whose figures evidence its progress. Its status (not started, in progress, "
+         "implemented, evidenced, closed) is judged here with the evidence for it, and kept with the force's "
+         "figures for its measures at the time. One marked implemented or evidenced whose measure shows special "
+         "cause of concern is flagged for the Commissioner. The titles are the office's summaries, not the "
+         "reports' words; the register itself is pipelines/reference/recommendations.yaml.")
+data.no_warehouse_guard()
+try:
+    reg = register.load_register()
+except PccDashError as exc:
+    st.error(str(exc))
+    st.stop()
+
+analytics = data.analytics()
+months = data.months()
+month = st.selectbox("The force's figures of", months[::-1], format_func=ui.month_words, key="rec_month",
+                     help="The month whose figures judge each recommendation's measures: the latest by default.") \
+    if months else None
+flags = data.read(register.flagged, analytics, month) if analytics is not None else []
+for flag in flags or []:
+    st.warning(flag.sentence, icon=":material/flag:")
+if month is None:
+    st.info(data.NO_FIGURES)
+
+rows = data.read(register.register_rows, analytics, month)
+st.subheader(f"The register ({len(reg.recommendations)})")
+if month:
+    st.caption(f"Measures now: the force's figures for {ui.month_words(month)}.")
+ui.table(pd.DataFrame(rows), "recommendations_table", "recommendations.csv")
+
+st.subheader("One recommendation")
+labels = {r.id: r.label for r in reg.recommendations}
+chosen = st.selectbox("Recommendation", list(labels), format_func=labels.get, key="rec_chosen")
+rec = reg.get(chosen)
+st.markdown(f"**{ui.md_escape(rec.source.title)}** ({ui.md_escape(rec.source.author)}, published "
+            f"{ui.md_escape(rec.source.published_words)}). Owner: {ui.md_escape(rec.owner)}.")
+answers = data.call(register.answer_labels) or {}
+decided = data.call(register.decision_labels) or {}
+entries = data.call(register.history, rec.id) or []
+if not entries:
+    st.info(f"No status has been recorded for {rec.id} yet; the register has it as "
+            f"{register.STATUSES[rec.status].lower()}.")
+for e in entries:
+    linked = [answers.get(a, f"answer {a}") for a in e.answer_ids] + [decided.get(d, f"decision {d}")
+                                                                        for d in e.decision_ids]
+    with st.container(border=True):
+        st.markdown(f"**{ui.md_escape(e.words)}**, judged on {ui.md_escape(e.when)} by {ui.md_escape(e.judged_by)}")
+        st.text(e.evidence)
+        if linked:
+            st.markdown("Relied on: " + "; ".join(ui.md_escape(x) for x in linked))
+        if e.measures:
+            st.markdown("The figures then: " + ui.md_escape(register.measures_line(e.measures)))
+
+st.subheader("Record a status")
+with st.form("rec_status_form", clear_on_submit=True):
+    status = st.selectbox("Status", list(register.STATUSES), format_func=register.STATUSES.get, key="rec_status")
+    evidence = st.text_area("Evidence", key="rec_evidence", max_chars=register.EVIDENCE_LIMIT,
+                            help="What shows the recommendation stands where you judge it: what was done, seen or "
+                                 "reported, and by whom.")
+    answer_ids = st.multiselect("The force's answers relied on", list(answers), format_func=answers.get,
+                                key="rec_answers")
+    decision_ids = st.multiselect("Assurance decisions relied on", list(decided), format_func=decided.get,
+                                  key="rec_decisions")
+    if st.form_submit_button("Record status", type="primary", disabled=not user.may("record")):
+        ui.act(register.record_status, user.claims, rec.id, status=status, evidence=evidence,
+               answer_ids=answer_ids, decision_ids=decision_ids, analytics=analytics,
+               done=f"{rec.id} recorded as {register.STATUSES[status].lower()}.")

@@ -1,0 +1,207 @@
+"""The recommendations register: the reference file is checked line by line, a status keeps the figures as they
+stood when it was judged, one marked implemented whose measure later shows special cause of concern is flagged,
+and only an account with the role may judge."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+from dashboard_helpers import ANALYST, NO_ROLE, PCC, copy_warehouse, internal, texts
+
+from pipelines import warehouse
+from pipelines.access import NotAllowed
+from pipelines.accountability import register
+from pipelines.audit import cli_actor
+from pipelines.catalogue import catalogue
+from pipelines.errors import ConfigError
+from pipelines.figures import accepted_months, plan_figures
+from pipelines.plan import PlanAnalytics
+
+PCC_CLI = cli_actor("pcc@example.org")
+
+
+def test_the_register_loads_and_every_measure_is_in_the_catalogue():
+    reg = register.load_register()
+    ids = [r.id for r in reg.recommendations]
+    assert len(ids) == len(set(ids))
+    known = set(catalogue().ids())
+    assert all(m in known for r in reg.recommendations for m in r.measures)
+    assert {r.source.id for r in reg.recommendations} == set(reg.sources)
+    assert any(r.measures for r in reg.recommendations)
+    assert all(r.status in register.STATUSES for r in reg.recommendations)
+
+
+GOOD = """\
+sources:
+  jay_2014:
+    title: Independent Inquiry
+    author: Professor Alexis Jay
+    published: 2014-08-26
+    link: https://example.org/jay
+    short: Jay 2014
+recommendations:
+  - id: J1
+    source: jay_2014
+    number: "1"
+    title: Risk assessments
+    owner: Rotherham Council
+    measures: [cse_arrests]
+"""
+
+
+def _reference(tmp_path, monkeypatch, text: str):
+    from pipelines.catalogue import REFERENCE_DIR
+
+    folder = tmp_path / "reference"
+    folder.mkdir()
+    for f in REFERENCE_DIR.iterdir():
+        if f.is_file():
+            (folder / f.name).write_bytes(f.read_bytes())
+    (folder / "recommendations.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.setenv("PCCDASH_REFERENCE_DIR", str(folder))
+    return folder / "recommendations.yaml"
+
+
+@pytest.mark.parametrize("bad, line, words", [
+    (GOOD.replace("source: jay_2014", "source: jay_2013"), 10, 'names the source "jay_2013"'),
+    (GOOD.replace("measures: [cse_arrests]", "measures: [cse_arests]"), 14, 'the measure "cse_arests"'),
+    (GOOD + "    status: finished\n", 15, 'the status "finished"'),
+    (GOOD + GOOD[GOOD.index("  - id: J1"):], 15, 'the id "J1" is used twice'),
+])
+def test_a_bad_register_names_the_file_the_line_and_the_fix(tmp_path, monkeypatch, bad, line, words):
+    path = _reference(tmp_path, monkeypatch, bad)
+    with pytest.raises(ConfigError) as caught:
+        register.load_register()
+    message = str(caught.value)
+    assert f"{path}, line {line}:" in message
+    assert words in message
+
+
+def test_a_good_small_register_loads(tmp_path, monkeypatch):
+    _reference(tmp_path, monkeypatch, GOOD)
+    reg = register.load_register()
+    assert reg.get("J1").measures == ("cse_arrests",)
+    assert reg.get("J1").source.published_words == "26 August 2014"
+
+
+def _concern(analytics, months, measures):
+    """The first (measure, month) where the force shows special cause of concern, after a month without it."""
+    for i, month in enumerate(months[1:], start=1):
+        for s in analytics.status(month):
+            if s.is_force and s.measure_id in measures and str(s.variation_icon or "").startswith("concern"):
+                before = {x.measure_id: x for x in analytics.status(months[i - 1]) if x.is_force}
+                if not str(before[s.measure_id].variation_icon or "").startswith("concern"):
+                    return s.measure_id, months[i - 1], month
+    return None
+
+
+@pytest.fixture
+def flagged_db(sample_db, tmp_path):
+    """A copy of the sample warehouse where a recommendation was marked implemented in a month its measure showed
+    no concern, and the month after shows special cause of concern."""
+    db = copy_warehouse(sample_db, tmp_path)
+    with warehouse.connect(db, create=False) as con:
+        figures = plan_figures(con)
+        months = accepted_months(con)
+        analytics = PlanAnalytics(figures)
+        found = ((r, _concern(analytics, months, set(r.measures)))
+                 for r in register.load_register().recommendations if r.measures)
+        rec, (measure, calm, worse) = next((r, c) for r, c in found if c is not None)
+        then = PlanAnalytics(figures[figures["period"] <= calm])  # the warehouse as it stood when judged
+        register.record_status(con, PCC_CLI, rec.id, status="in_progress", evidence="Plan agreed.", analytics=then)
+        register.record_status(con, PCC_CLI, rec.id, status="implemented", evidence="Operation in place.",
+                               analytics=then)
+    return db, rec, measure, calm, worse
+
+
+def test_a_status_history_keeps_the_figures_then_and_a_later_concern_flags_it(flagged_db):
+    db, rec, measure, calm, worse = flagged_db
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        entries = register.history(con, rec.id)
+        assert [e.status for e in entries] == ["in_progress", "implemented"]
+        assert entries[-1].judged_by == "pcc@example.org" and entries[-1].evidence == "Operation in place."
+        then = next(m for m in entries[-1].measures if m["measure"] == measure)
+        assert then["month_iso"] == calm and not register.concerning(then)
+        assert register.current(con)[rec.id].status == "implemented"
+
+        analytics = PlanAnalytics(plan_figures(con))
+        assert not [f for f in register.flagged(con, analytics, calm) if f.recommendation.id == rec.id]
+        flags = [f for f in register.flagged(con, analytics, worse) if f.recommendation.id == rec.id]
+        assert len(flags) == 1
+        now = next(m for m in flags[0].measures if m["measure"] == measure)
+        assert register.concerning(now) and now["variation_icon"] != then["variation_icon"]
+        name = catalogue().get(measure).short_name
+        assert flags[0].sentence.startswith(f"Recommendation {rec.id} ({rec.source.short}) is marked implemented, "
+                                            f"but {name}")
+        assert flags[0].sentence.endswith(f"show special cause of concern in {now['month']}.")
+        audited = con.execute("SELECT count(*) FROM audit_event WHERE action = 'recommendation'").fetchall()[0][0]
+        assert audited == 2
+    finally:
+        con.close()
+
+
+def test_links_to_answers_and_decisions_must_exist(sample_db, tmp_path):
+    db = copy_warehouse(sample_db, tmp_path)
+    with warehouse.connect(db, create=False) as con:
+        with pytest.raises(register.RegisterError, match="no answer 999"):
+            register.record_status(con, PCC_CLI, "J1", status="in_progress", evidence="x", answer_ids=[999],
+                                   analytics=None)
+        with pytest.raises(register.RegisterError, match="no decision 5"):
+            register.record_status(con, PCC_CLI, "J1", status="in_progress", evidence="x", decision_ids=[5],
+                                   analytics=None)
+        with pytest.raises(register.RegisterError, match="not a recommendation's status"):
+            register.record_status(con, PCC_CLI, "J1", status="done", evidence="x", analytics=None)
+        assert con.execute("SELECT count(*) FROM recommendation_status").fetchall()[0][0] == 0
+
+
+def test_an_account_without_the_role_may_not_judge(sample_db, tmp_path):
+    db = copy_warehouse(sample_db, tmp_path)
+    with warehouse.connect(db, create=False) as con:
+        with pytest.raises(NotAllowed):
+            register.record_status(con, NO_ROLE, "J1", status="closed", evidence="Done.", analytics=None)
+        assert con.execute("SELECT count(*) FROM recommendation_status").fetchall()[0][0] == 0
+
+
+@pytest.mark.parametrize("user", [PCC, ANALYST])
+def test_the_page_shows_the_register_and_the_flag(monkeypatch, flagged_db, user):
+    db, rec, measure, calm, worse = flagged_db
+    at = internal(monkeypatch, db, "internal_pages/recommendations.py", user)
+    assert not at.exception
+    flag = f"Recommendation {rec.id} ({rec.source.short}) is marked implemented"
+    assert flag not in texts(at)  # the latest month shows no concern
+    at.selectbox(key="rec_month").set_value(worse).run()
+    assert not at.exception
+    assert any(w.value.startswith(flag) for w in at.warning)
+    assert "held in the register" in texts(at)
+    at.selectbox(key="rec_chosen").set_value(rec.id).run()
+    shown = texts(at)
+    assert "Implemented**, judged on" in shown or "Implemented, judged on" in shown
+    assert "Operation in place." in [t.value for t in at.text]
+
+
+def test_the_analyst_records_a_status_on_the_page(monkeypatch, sample_db, tmp_path):
+    db = copy_warehouse(sample_db, tmp_path)
+    at = internal(monkeypatch, db, "internal_pages/recommendations.py", ANALYST)
+    at.selectbox(key="rec_chosen").set_value("NA2").run()
+    at.selectbox(key="rec_status").set_value("implemented")
+    at.text_area(key="rec_evidence").input("<script>alert(1)</script> =cmd|' /C calc'!A0")
+    at.button(key="FormSubmitter:rec_status_form-Record status").click().run()
+    assert not at.exception
+    with duckdb.connect(str(db), read_only=True) as con:
+        (entry,) = register.history(con, "NA2")
+    assert entry.status == "implemented" and entry.judged_by == "analyst@example.org"
+    assert entry.evidence == "<script>alert(1)</script> =cmd|' /C calc'!A0"
+    assert {m["measure"] for m in entry.measures} == set(register.load_register().get("NA2").measures)
+    assert "<script>alert(1)</script> =cmd|' /C calc'!A0" in [t.value for t in at.text]
+
+
+def test_the_command_lists_the_register_with_the_flag_first(flagged_db, run_cli):
+    db, rec, measure, calm, worse = flagged_db
+    out = run_cli("recommendations", "--db", db, "--month", worse)
+    assert out.exit_code == 0, out.output
+    lines = out.output.splitlines()
+    assert lines[0].startswith(f"Recommendation {rec.id} ({rec.source.short}) is marked implemented")
+    for r in register.load_register().recommendations:
+        assert any(line.startswith(f"{r.id} ({r.source.short}") for line in lines)
+    assert "Status: Implemented" in out.output
