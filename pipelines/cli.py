@@ -956,6 +956,49 @@ def actions_close(ctx, action_id, db, note, as_user):
     click.echo(f"Closed action {action_id}.")
 
 
+# ---------------------------------------------------------------- the accountability loop: recommendations
+
+
+@main.command()
+@db_option
+@click.option("--month", metavar="YYYY-MM", help="The month whose figures judge the measures. [default: the latest "
+                                                  "month with figures]")
+def recommendations(db, month):
+    """List the recommendations register: each recommendation of the reports that govern this work, with its
+    source, owner, current status, when it was last judged and its measures' status; flagged ones first.
+
+    A recommendation marked implemented or evidenced whose evidencing measure shows special cause of concern
+    for the force is flagged for the Commissioner. The register is pipelines/reference/recommendations.yaml;
+    statuses are recorded on the internal Recommendations page.
+
+    \b
+    Examples:
+      pccdash recommendations
+      pccdash recommendations --month 2016-06
+    """
+    from .accountability.register import flagged, register_rows
+    from .figures import accepted_months, parse_month, plan_figures
+    from .plan import PlanAnalytics
+    from .warehouse import connect_read_only
+
+    chosen = parse_month(month, "--month")
+    with connect_read_only(db) as con:
+        months = accepted_months(con)
+        analytics = PlanAnalytics(plan_figures(con)) if months else None
+        when = chosen.strftime("%Y-%m") if chosen else (months[-1] if months else None)
+        flags = flagged(con, analytics, when)
+        rows = register_rows(con, analytics, when)
+    for flag in flags:
+        click.secho(shown(flag.sentence, None), fg="yellow")
+    if flags:
+        click.echo("")
+    for row in rows:
+        number = f", recommendation {row['Number']}" if row["Number"] else ""
+        click.echo(shown(f"{row['Recommendation']} ({row['Source']}{number}): {row['Title']}", None))
+        click.echo(shown(f"    Owner: {row['Owner']}. Status: {row['Status']} ({row['Last judged']}).", None))
+        click.echo(shown(f"    Measures now: {row['Measures now']}", None))
+
+
 @main.command()
 @db_option
 @click.option("--no-serve", is_flag=True, help="Build the sample warehouse and stop before the dashboard.")
