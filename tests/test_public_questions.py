@@ -12,15 +12,20 @@ import stat
 import time
 import uuid
 
+import duckdb
 import pandas as pd
 import pytest
-from dashboard_helpers import ANALYST, NO_ROLE, PCC, copy_warehouse, downloads_of, internal, public, texts
+from dashboard_helpers import ANALYST, NO_ROLE, PCC, PUBLIC_PAGES, copy_warehouse, downloads_of, internal, public, texts
 
 from pipelines import accountability as acc
 from pipelines import inbox, warehouse
+from pipelines import public as public_side
 from pipelines.access import NotAllowed
 from pipelines.accountability import moderation
+from pipelines.accountability.release import release
 from pipelines.plaintext import BadText
+from pipelines.publish.approval import approve
+from pipelines.publish.snapshot import publish
 
 QUESTION = "Why did CSE charges in Rotherham fall in July 2015, and what is being done about it?"
 NAME, CONTACT = "Jo Bloggs-Ferncastle", "jo.ferncastle@example.com"
@@ -442,3 +447,52 @@ def test_the_command_refuses_an_identity_it_may_not_act_as(box, wh, run_cli):
     out = run_cli("inbox", "import", "--db", wh, "--as", "visitor@example.org")
     assert out.exit_code != 0 and "may not act as" in out.output
     assert len(waiting_files(box)) == 1
+
+
+# ------------------------------------------------------------------------------------------------ publishing
+
+
+def test_a_published_question_is_the_edited_one_and_its_sender_is_on_no_public_page_download_or_table(
+        monkeypatch, box, wh, tmp_path):
+    original = QUESTION + " My neighbour's girl at Thornhill Academy was one of them."
+    receipt = inbox.submit(original, NAME, CONTACT)
+    folder = tmp_path / "published"
+    with warehouse.connect(wh) as c:
+        moderation.import_inbox(c, ANALYST)
+        board = acc.add_meeting(c, PCC, held_on="2015-08-20")
+        question_id = moderation.accept(c, ANALYST, receipt, edited_body=EDITED, meeting_id=board.meeting_id)
+        release(c, PCC, "question", question_id)
+        approve(c, ["2015-06", "2015-07"], PCC)
+        publish(c, PCC, folder)
+
+    snapshot = public_side.current_snapshot(folder)
+    snap = duckdb.connect(str(snapshot), read_only=True)
+    try:
+        tables = [t for (t,) in snap.execute("SHOW TABLES").fetchall()]
+        held = {t: snap.execute(f'SELECT * FROM "{t}"').df().astype(str).to_csv(index=False) for t in tables}
+    finally:
+        snap.close()
+    assert any(EDITED in text for text in held.values())
+    for table, text in held.items():
+        for secret in (NAME, CONTACT, "Thornhill", receipt):
+            assert secret not in text, (table, secret)
+    raw = snapshot.read_bytes()
+    assert NAME.encode() not in raw and CONTACT.encode() not in raw
+
+    served = downloads_of(monkeypatch)
+    seen = []
+    for page in PUBLIC_PAGES:
+        at = public(monkeypatch, folder, page)
+        assert not at.exception, page
+        frames = [t.value.to_csv() for t in at.table] + [d.value.to_csv() for d in at.dataframe]
+        seen.append((page, texts(at) + "\n".join(frames)))
+    board_page = dict(seen)["public_pages/board.py"]
+    assert EDITED in board_page and "A member of the public" in board_page
+    assert served and any(EDITED.encode() in data for _, data in served if isinstance(data, bytes))
+    for page, text in seen:
+        for secret in (NAME, CONTACT, "Thornhill"):
+            assert secret not in text, (page, secret)
+    for name, data in served:
+        body = data if isinstance(data, bytes) else str(data).encode()
+        for secret in (NAME, CONTACT, "Thornhill"):
+            assert secret.encode() not in body, (name, secret)
