@@ -311,3 +311,28 @@ def test_the_command_line_approves_and_lists(loop, run_cli):
     assert "Assurance decision (Partly assured)" in listed.stdout and "1 item(s)" in listed.stdout
     refused = run_cli("release", "answer", "999", "--db", loop["db"], "--as", "pcc@example.org")
     assert refused.exit_code == 1 and "no answer 999" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_a_recommendations_status_history_is_published_as_approved_and_shown_newest_first(loop, monkeypatch):
+    from pipelines.accountability.register import load_register, record_status
+
+    rec = next(r for r in load_register().recommendations if not r.measures and r.number)
+    with warehouse.connect(loop["db"]) as con:
+        earlier = record_status(con, PCC, rec.id, status="in_progress", evidence="A plan agreed with partners.",
+                                analytics=None)
+        later = record_status(con, PCC, rec.id, status="implemented", evidence="Every file audited in October.",
+                              decision_ids=[loop["decision"]], analytics=None)
+        release(con, PCC, "recommendation", earlier)
+        release(con, PCC, "recommendation", later)
+        _, path = publish(con, PCC)
+    rows = sorted(board(path), key=lambda r: r["judged_on"])
+    assert [(r["recommendation_ref"], r["number"], r["status"]) for r in rows] == [
+        (rec.id, rec.number, "In progress"), (rec.id, rec.number, "Implemented")]
+    assert {(r["source"], r["recommendation"]) for r in rows} == {(rec.source.title, rec.title)}
+    assert "pcc@example.org" not in every_text(path)
+    at = public(monkeypatch, loop["folder"], "public_pages/board.py")
+    assert not at.exception
+    shown = texts(at)
+    assert f"{rec.source.title}, recommendation {rec.number}**: {rec.title}" in shown
+    assert "Status: **Implemented**" in shown and "Every file audited in October." in shown
+    assert shown.index("Implemented") < shown.index("In progress, ")

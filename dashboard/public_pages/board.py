@@ -90,7 +90,7 @@ if recs.empty:
     st.write("No recommendation's progress has been published yet.")
 for _, history in sorted(recs.groupby("recommendation_ref"), key=lambda g: (g[1].iloc[0]["source"],
                                                                            ref_order(g[1].iloc[0]["number"]))):
-    history = history.sort_values("judged_on", ascending=False)
+    history = history.sort_values("judged_on", ascending=False, kind="stable")
     now = history.iloc[0]
     st.markdown(f"**{inert(now['source'])}, recommendation {inert(now['number'])}**: {inert(now['recommendation'])}"
                 f"  \nStatus: **{inert(now['status'])}** (judged on {day(now['judged_on'])}).  \n"

@@ -28,8 +28,6 @@ from .records import DECISIONS, EVIDENCE_KINDS, LIMITS, PUBLIC_ASKER, LoopError,
 ITEM_KINDS = {"question": "Question", "answer": "Answer", "decision": "Assurance decision",
               "recommendation": "Recommendation's status"}
 OFFICE_ASKER = "The Commissioner's office"
-STATUS_WORDS = {"not_started": "Not started", "in_progress": "In progress", "implemented": "Implemented",
-                "evidenced": "Evidenced", "closed": "Closed"}
 # What public_text replaces in each kind's record: the text the Commissioner may edit for publication.
 EDITABLE = {"question": "question", "answer": "answer", "decision": "rationale", "recommendation": "status_evidence"}
 
@@ -40,6 +38,7 @@ EDITABLE = {"question": "question", "answer": "answer", "decision": "rationale",
 #   question, asked_by                          the question as published, and who asked in public words
 #   answer, answered_by, answered_on            the force's answer, who gave it (their role, as typed), when
 #   theme, decision, rationale, decided_on      an assurance decision: on a theme or the question, its word
+#                   (decided_on, judged_on: when recorded, an ISO time in UTC, shown as the day)
 #   evidence        JSON: [{"kind": words, "text": ...}] the evidence considered
 #   recommendation_ref, source, number, recommendation, status, judged_on, status_evidence
 #                   a recommendation's status: the report, its number, the office's title, the status words
@@ -68,6 +67,11 @@ def _iso(day: object) -> str:
     if isinstance(day, dt.datetime):
         day = day.date()
     return day.isoformat()
+
+
+def _stamp(when: dt.datetime) -> str:
+    """A recorded time (UTC, to the microsecond), so that two judgements of one day keep their order."""
+    return when.isoformat(timespec="microseconds")
 
 
 def long_date(iso: object) -> str:
@@ -126,41 +130,22 @@ def _decision(con: duckdb.DuckDBPyConnection, decision_id: int) -> dict:
     considered = [{"kind": EVIDENCE_KINDS.get(e.get("kind"), "Other evidence"), "text": e.get("text", "")}
                   for e in json.loads(evidence or "[]")]
     return {**about, "decision": DECISIONS[decision], "rationale": rationale, "evidence": considered,
-            "decided_on": _iso(decided_at)}
-
-
-def _field(obj: object, name: str) -> object:
-    return obj.get(name) if isinstance(obj, Mapping) else getattr(obj, name, None)
-
-
-def _register_entry(recommendation_id: str) -> tuple[object, object]:
-    """The recommendation and its source, from the register (pipelines/reference/recommendations.yaml)."""
-    from .register import load_register
-
-    register = load_register()
-    recs, sources = _field(register, "recommendations"), _field(register, "sources") or {}
-    found = (recs.get(recommendation_id) if isinstance(recs, Mapping)
-             else next((r for r in recs or [] if _field(r, "id") == recommendation_id), None))
-    if found is None:
-        raise CannotRelease(f'Recommendation "{recommendation_id}" is not in the register '
-                            "(pipelines/reference/recommendations.yaml); it cannot be published.")
-    source_id = _field(found, "source")
-    source = sources.get(source_id) if isinstance(sources, Mapping) else next(
-        (s for s in sources if _field(s, "id") == source_id), None)
-    return found, source
+            "decided_on": _stamp(decided_at)}
 
 
 def _recommendation(con: duckdb.DuckDBPyConnection, status_id: int) -> dict:
+    from .register import STATUSES, load_register  # the register is read only when a status is published
+
     rows = con.execute("SELECT recommendation, status, evidence, judged_at FROM recommendation_status "
                        "WHERE status_id = ?", [status_id]).fetchall()
     if not rows:
         raise NotFound(f'The record holds no recommendation status {status_id}; "pccdash recommendations" lists '
                        "the register.")
     rec_id, status, evidence, judged_at = rows[0]
-    rec, source = _register_entry(rec_id)
-    return {"recommendation_ref": rec_id, "source": str(_field(source, "title") or _field(rec, "source") or ""),
-            "number": str(_field(rec, "number") or ""), "recommendation": str(_field(rec, "title") or ""),
-            "status": STATUS_WORDS.get(status, status), "judged_on": _iso(judged_at), "status_evidence": evidence}
+    rec = load_register().get(rec_id)
+    return {"recommendation_ref": rec.id, "source": rec.source.title, "number": rec.number or "",
+            "recommendation": rec.title, "status": STATUSES.get(status, status), "judged_on": _stamp(judged_at),
+            "status_evidence": evidence}
 
 
 _BUILDERS = {"question": lambda con, n: _question(con, n), "answer": _answer, "decision": _decision,
