@@ -58,7 +58,11 @@ def _number(value: object, what: str) -> int:
     try:
         return int(str(value).strip())
     except (TypeError, ValueError):
-        raise NotFound(f'"{value}" is not a {what} number; "pccdash meetings show N" lists a meeting\'s.') from None
+        where = ('"pccdash released" lists the approvals' if what == "release" else
+                 '"pccdash recommendations" lists the register' if what == "recommendation status" else
+                 '"pccdash meetings show N" lists a meeting\'s questions, answers and decisions')
+        article = "an" if what[0] in "aeiou" else "a"
+        raise NotFound(f'"{value}" is not {article} {what} number; {where}.') from None
 
 
 def _iso(day: object) -> str:
