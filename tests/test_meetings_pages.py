@@ -183,6 +183,37 @@ def test_a_refusal_is_said_and_nothing_is_kept(monkeypatch, wh):
     assert read(wh, acc.actions) == [] and read(wh, acc.questions)[0].answers == []
 
 
+def test_the_commissioner_approves_an_answer_and_a_decision_after_reading_their_public_record(monkeypatch, wh):
+    from pipelines.accountability.release import released
+
+    meeting = record(wh, acc.add_meeting, PCC, held_on="2015-08-20")
+    q = record(wh, acc.ask, PCC, meeting.meeting_id, "Why did charges fall?")
+    awaited = record(wh, acc.await_answer, PCC, q, awaited_by="2015-09-01")
+    answer = record(wh, acc.record_answer, PCC, q, body="A review is under way.", answered_by="ACC Jones",
+                    answered_on="2015-09-02")
+    decision = record(wh, acc.decide, PCC, meeting_id=meeting.meeting_id, question_id=q, decision="assured",
+                      rationale="The review answers it.", evidence=[("answer", "ACC Jones")])
+    at = internal(monkeypatch, wh, MEETINGS, ANALYST)
+    assert not [b for b in at.button if b.label == "Approve for publication"]  # the analyst may not release
+
+    at = internal(monkeypatch, wh, MEETINGS, PCC)
+    shown = said(at)
+    assert "What the public record would say" in shown
+    assert "Answer: A review is under way." in shown and "Answered on: 2 September 2015" in shown
+    assert "Decision: Assured" in shown and "Rationale: The review answers it." in shown
+    assert f"release_answer_{awaited}_save" not in [b.key for b in at.button]  # only an answer given is published
+    at.text_area(key=f"release_decision_{decision}").input("The force's review answers the question.")
+    at.button(key=f"release_decision_{decision}_save").click().run()
+    assert not at.exception
+    at.button(key=f"release_answer_{answer}_save").click().run()
+    assert not at.exception
+    approved = read(wh, released)
+    assert [(r.kind, r.item_id) for r in approved] == [("decision", str(decision)), ("answer", str(answer))]
+    assert approved[0].record["rationale"] == "The force's review answers the question."
+    assert approved[1].record["answer"] == "A review is under way."
+    assert "approving again replaces it" in said(at)
+
+
 @pytest.mark.parametrize("page", [MEETINGS, ACTIONS])
 def test_an_account_without_a_role_is_refused(monkeypatch, wh, page):
     record(wh, acc.add_meeting, PCC, held_on="2015-08-20")

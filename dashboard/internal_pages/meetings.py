@@ -4,15 +4,18 @@ figures, the force's answers, the Commissioner's assurance decisions and the act
 
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import auth, data, ui
 from pipelines import accountability as acc
 from pipelines import settings
 from pipelines.accountability.records import SOURCES
+from pipelines.accountability.release import long_date, release, release_form_defaults
 from pipelines.briefing.archive import archived
 from pipelines.briefing.questions import draft_questions
 from pipelines.catalogue import catalogue, force
+from pipelines.errors import PccDashError
 from pipelines.flags import day_words
 
 user = auth.signed_in()
@@ -58,6 +61,19 @@ if not held:
     st.info("No meeting is recorded yet. Record one above: its date, and what kind of meeting it is.")
     st.stop()
 by_id = {m.meeting_id: m for m in held}
+everything = data.call(acc.questions) or []
+agreed_all = data.call(acc.actions) or []
+with st.expander(f"Every meeting recorded ({len(held)})", icon=":material/list:"):
+    ui.table(pd.DataFrame({
+        "Meeting": [m.meeting_id for m in reversed(held)],
+        "Date": [_words(m.held_on) for m in reversed(held)],
+        "Title": [m.title for m in reversed(held)],
+        "Kind": [acc.KINDS[m.kind] for m in reversed(held)],
+        "Reporting month": [f"{m.reporting_month:%B %Y}" if m.reporting_month else "" for m in reversed(held)],
+        "Questions put": [sum(q.meeting.meeting_id == m.meeting_id for q in everything) for m in reversed(held)],
+        "Actions open": [sum(a.meeting.meeting_id == m.meeting_id and not a.closed for a in agreed_all)
+                         for m in reversed(held)],
+    }), "meetings_table", "meetings.csv")
 coming = [m for m in held if m.held_on >= today]
 if st.session_state.get("meeting_pick") not in by_id:
     st.session_state["meeting_pick"] = (coming[0] if coming else held[-1]).meeting_id
@@ -79,7 +95,6 @@ else:
     facts.append("**Packs produced for its date:** none yet (the Briefing pack page produces one)")
 st.markdown("  \n".join(facts))
 
-everything = data.call(acc.questions) or []
 put_here = [q for q in everything if q.meeting.meeting_id == pick]
 
 
@@ -142,6 +157,50 @@ def _answer_lines(q: acc.Question) -> str:
     return "\n".join(lines)
 
 
+# What the public record of an answer or decision holds, in the order the public pages give it.
+PUBLIC_FIELDS = [("meeting_title", "Meeting"), ("meeting_date", "Held on"), ("question", "Question"),
+                 ("asked_by", "Asked by"), ("answer", "Answer"), ("answered_by", "Answered by"),
+                 ("answered_on", "Answered on"), ("theme", "Theme"), ("decision", "Decision"),
+                 ("rationale", "Rationale"), ("evidence", "Evidence considered"), ("decided_on", "Decided on")]
+
+
+def _public_lines(record: dict) -> str:
+    lines = []
+    for key, label in PUBLIC_FIELDS:
+        value = record.get(key)
+        if key == "evidence" and value:
+            value = "; ".join(f"{e.get('kind', '')}: {e.get('text', '')}" for e in value)
+        elif key.endswith(("_date", "_on")):
+            value = long_date(value)
+        if value:
+            lines.append(f"- **{label}:** {ui.md_escape(value)}")
+    return "\n".join(lines)
+
+
+def _approval(kind: str, item_id: int, what: str) -> None:
+    """For the Commissioner: what the public record of an answer or decision would say, and approving it for the
+    next publication (with its text edited for the public, if need be)."""
+    if not user.may("release"):
+        return
+    with st.expander(f"Approve {what} for publication", icon=":material/public:"):
+        try:
+            form = data.call(release_form_defaults, kind, item_id)
+        except PccDashError as exc:
+            st.caption(str(exc))
+            return
+        if form.current is not None:
+            st.caption(f"Approved for publication (approval {form.current}); approving again replaces it.")
+        st.markdown("**What the public record would say**\n\n" + _public_lines(form.record))
+        if form.warning:
+            st.warning(form.warning, icon=":material/warning:")
+        edited = st.text_area(form.editable_label, value=form.editable, key=f"release_{kind}_{item_id}",
+                              max_chars=20_000, height=100)
+        if st.button("Approve for publication", key=f"release_{kind}_{item_id}_save", type="primary"):
+            ui.act(release, user.claims, kind, item_id,
+                   public_text=edited if edited.strip() != form.editable.strip() else None,
+                   done=f"Approved {what} for the next publication.")
+
+
 def _question_block(q: acc.Question) -> None:
     qid = q.question_id
     with st.container(border=True, key=f"question_{qid}"):
@@ -180,6 +239,11 @@ def _question_block(q: acc.Question) -> None:
                            done=f"Answer to question {qid} awaited by {_words(due)}.")
         with st.expander("Assurance decision", icon=":material/gavel:"):
             _decision_form(f"decision_{qid}", question_id=qid)
+        for a in q.answers:
+            if a.state == "answered":
+                _approval("answer", a.answer_id, f"the answer of {_words(a.answered_on)}")
+        for d in q.decisions:
+            _approval("decision", d.decision_id, f"the decision of {_words(d.decided_at)} ({d.words})")
 
 
 st.subheader("Questions put at this meeting")
@@ -224,12 +288,12 @@ elif statuses:
 with st.form("office_question_form", clear_on_submit=True):
     text = st.text_area("The office's own question", key="office_question", max_chars=2000)
     c1, c2 = st.columns(2)
-    measure = c1.selectbox("About a measure (optional)", [None, *cat.ids()], key="office_measure",
-                           format_func=lambda m: "No measure" if m is None else cat.get(m).short_name)
+    measure = c1.selectbox("About a measure (optional)", ["", *cat.ids()], key="office_measure",
+                           format_func=lambda m: cat.get(m).short_name if m else "No measure")
     area = c2.selectbox("Area", [f.force_short_name, *f.districts], key="office_area")
     if st.form_submit_button("Put question", disabled=not may_record):
         item = {"body": text, "source": "office"}
-        if measure is not None:
+        if measure:
             if month is None:
                 st.error("This meeting has no reporting month, so a question cannot keep figures; put it without a "
                          "measure.")
@@ -244,13 +308,16 @@ themes = [d for d in (data.call(acc.decisions, pick) or []) if d.question_id is 
 if themes:
     st.markdown("\n".join(
         _decision_lines([d]).replace("- **", f"- {ui.md_escape(d.theme)}: **", 1) for d in themes))
+for d in themes:
+    _approval("decision", d.decision_id,
+              f"the decision on {ui.md_escape(d.theme)} of {_words(d.decided_at)} ({d.words})")
 with st.expander("Record a decision on a theme", icon=":material/gavel:"):
     st.text_input("Theme", value=meeting.title if meeting.kind == "themed" else "", key="theme_name", max_chars=200,
                   disabled=not may_decide, placeholder="e.g. Protecting Vulnerable People")
     _decision_form("decision_theme", theme=st.session_state.get("theme_name", ""))
 
 st.subheader("Actions arising")
-agreed = [a for a in (data.call(acc.actions) or []) if a.meeting.meeting_id == pick]
+agreed = [a for a in agreed_all if a.meeting.meeting_id == pick]
 if agreed:
     st.markdown("\n".join(
         f"- **Action {a.action_id}.** {ui.md_escape(a.body)} (owner {ui.md_escape(a.owner)}"
@@ -265,13 +332,13 @@ with st.form("action_form", clear_on_submit=True):
     body = st.text_area("Action", key="action_body", max_chars=2000)
     owner = st.text_input("Owner", key="action_owner", max_chars=200, placeholder="e.g. ACC Jones")
     c1, c2 = st.columns(2)
-    due_meeting = c1.selectbox("Due by", [*later, None], key="action_due_meeting",
-                               format_func=lambda i: "The date beside" if i is None else by_id[i].label)
+    due_meeting = c1.selectbox("Due by", [*later, 0], key="action_due_meeting",  # 0: by the date beside it
+                               format_func=lambda i: by_id[i].label if i else "The date beside")
     due_on = c2.date_input("Due date (when due by a date)", value=meeting.held_on + dt.timedelta(days=28),
                            format="DD/MM/YYYY", key="action_due_on")
-    question = st.selectbox("On a question (optional)", [None, *asked_ids], key="action_question",
-                            format_func=lambda i: "None" if i is None else f"Question {i}")
+    question = st.selectbox("On a question (optional)", [0, *asked_ids], key="action_question",
+                            format_func=lambda i: f"Question {i}" if i else "No question in particular")
     if st.form_submit_button("Add action", disabled=not may_record):
-        ui.act(acc.add_action, user.claims, meeting_id=pick, body=body, owner=owner, due_meeting_id=due_meeting,
-               due_on=due_on if due_meeting is None else None, question_id=question,
+        ui.act(acc.add_action, user.claims, meeting_id=pick, body=body, owner=owner,
+               due_meeting_id=due_meeting or None, due_on=None if due_meeting else due_on, question_id=question or None,
                done=lambda n: f"Action {n} added.")
