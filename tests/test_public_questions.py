@@ -357,7 +357,9 @@ def test_the_public_page_takes_a_question_and_gives_a_receipt(monkeypatch, tmp_p
 
 @pytest.mark.parametrize(("body", "said"), [
     ("<script>alert(1)</script>", "looks like web page code"),
-    ("", "The question is empty"),
+    ("", "Write your question in the box first. It may be at most 1,500 characters; a longer text pasted in is "
+         "not taken"),
+    (" \n ", "Write your question in the box first."),
 ])
 def test_the_public_page_refuses_hostile_text_with_a_sentence_and_keeps_what_was_typed(monkeypatch, tmp_path, box,
                                                                                           body, said):

@@ -22,6 +22,11 @@ def send() -> None:
     st.session_state.pop(SENT, None)
     st.session_state.pop(REFUSED, None)
     session = st.session_state.setdefault("ask_session", secrets.token_hex(16))
+    if not str(st.session_state.get("ask_body") or "").strip():  # the box also stays empty when a paste is too long
+        st.session_state[REFUSED] = (f"Write your question in the box first. It may be at most "
+                                     f"{inbox.LIMITS['body']:,} characters; a longer text pasted in is not taken, so "
+                                     "shorten it before pasting.")
+        return
     try:
         receipt = inbox.submit(st.session_state.get("ask_body", ""), st.session_state.get("ask_name", ""),
                                st.session_state.get("ask_contact", ""), session=session)
