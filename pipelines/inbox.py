@@ -85,7 +85,7 @@ def submit(body: object, name: object = "", contact: object = "", *, folder: str
            session: str | None = None, now: dt.datetime | None = None) -> str:
     """Take a question for a forthcoming Board into the inbox; returns its receipt (the first 8 characters of its id).
 
-    The question is plain words of at most 1,500 characters (a longer one is refused unread); the name and the
+    The question is plain words of at most 1,500 characters (a flood is refused by its length, unread); the name and the
     contact are optional, one line each, kept for the office's reply and never published. One session may send
     PER_SESSION questions an hour, and the inbox takes PER_INBOX an hour from everyone.
     """
