@@ -152,7 +152,7 @@ def _recommendation(con: duckdb.DuckDBPyConnection, status_id: int) -> dict:
             "status_evidence": evidence}
 
 
-_BUILDERS = {"question": lambda con, n: _question(con, n), "answer": _answer, "decision": _decision,
+_BUILDERS = {"question": _question, "answer": _answer, "decision": _decision,
              "recommendation": _recommendation}
 
 
