@@ -12,6 +12,7 @@ import datetime as dt
 import getpass
 import io
 import os
+import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -142,19 +143,25 @@ def as_actor(who: Mapping) -> Actor:
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """A writer's change and its audit record together: both kept, or (on any error) neither.
 
-    Inside a transaction the caller already opened, it joins that one and leaves the commit to it.
+    Inside another `transaction` on the same connection, it joins that one and leaves the commit to it (DuckDB
+    cannot nest them: a second BEGIN would abort the first), so one writer may call another.
     """
-    try:
-        con.execute("BEGIN TRANSACTION")
-    except duckdb.TransactionException:
+    if con in _OPEN:
         yield con
         return
+    con.execute("BEGIN TRANSACTION")
+    _OPEN.add(con)
     try:
         yield con
     except BaseException:
+        _OPEN.discard(con)
         con.execute("ROLLBACK")
         raise
+    _OPEN.discard(con)
     con.execute("COMMIT")
+
+
+_OPEN: weakref.WeakSet = weakref.WeakSet()  # connections inside a `transaction` now
 
 
 def record(con: duckdb.DuckDBPyConnection, who: Mapping, action: str, *, subject: str | None = None,
