@@ -911,7 +911,7 @@ def actions(ctx, db, show_all):
     Examples:
       pccdash actions
       pccdash actions --all
-      pccdash actions close 3 --note "Report received at the October Board" --as analyst@example.org
+      pccdash actions close 3 --note "Report received at the October Board" --on 2026-10-15 --as analyst@example.org
     """
     ctx.obj = {"db": db}
     if ctx.invoked_subcommand is not None:
@@ -938,21 +938,23 @@ def actions(ctx, db, show_all):
 @click.argument("action_id", metavar="ID")
 @db_option
 @click.option("--note", required=True, metavar="TEXT", help="What was done: the closing note kept with the action.")
+@click.option("--on", "on_day", metavar="DATE", default=None,
+              help="The day it was closed, YYYY-MM-DD (default: today); meetings after it see it closed.")
 @as_option
 @click.pass_context
-def actions_close(ctx, action_id, db, note, as_user):
+def actions_close(ctx, action_id, db, note, on_day, as_user):
     """Close an action with a note saying what was done (analysts and the Commissioner).
 
     \b
     Example:
-      pccdash actions close 3 --note "Report received at the October Board" --as analyst@example.org
+      pccdash actions close 3 --note "Report received at the October Board" --on 2026-10-15 --as analyst@example.org
     """
     from .accountability import update_action
     from .audit import cli_actor
     from .warehouse import connect
 
     with connect(db or ctx.obj["db"], create=False) as con:
-        update_action(con, cli_actor(as_user), action_id, status="closed", note=note)
+        update_action(con, cli_actor(as_user), action_id, status="closed", note=note, on=on_day)
     click.echo(f"Closed action {action_id}.")
 
 

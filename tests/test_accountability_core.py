@@ -212,3 +212,24 @@ def test_the_public_may_not_send_markup(markup):
 def test_a_flood_is_refused_by_its_length_before_anything_else():
     with pytest.raises(BadText, match="5,000,000 characters long; it may be at most 1,500"):
         clean("<" * 5_000_000, "question", limit=1_500, markup_allowed=False)
+
+
+def test_a_meeting_sees_an_action_as_it_stood_when_the_meeting_opened(con, board):
+    """An action closed on 1 October is open at the September Board, closed since the last meeting at the October
+    Board, and gone after that; a Board made again for September still sees it open, as it was."""
+    first, second, _ = board
+    action = acc.add_action(con, PCC, meeting_id=first.meeting_id, body="Report on charging delays",
+                            owner="ACC Crime", due_on="2015-09-30")
+    acc.update_action(con, PCC, action, status="closed", note="Report received.", on="2015-10-01")
+    october = acc.add_meeting(con, PCC, held_on="2015-10-15")
+    november = acc.add_meeting(con, PCC, held_on="2015-11-19")
+    at_second = acc.carried_forward(con, second.held_on)
+    assert [a.action_id for a in at_second.open_actions] == [action] and not at_second.closed_since
+    at_october = acc.carried_forward(con, october.held_on)
+    assert [a.action_id for a in at_october.closed_since] == [action]
+    assert not at_october.open_actions and not at_october.overdue_actions
+    assert at_october.closed_since[0].where(october.held_on) == "Closed on 1 October 2015: Report received."
+    at_november = acc.carried_forward(con, november.held_on)
+    assert not (at_november.closed_since or at_november.open_actions or at_november.overdue_actions)
+    with pytest.raises(PccDashError, match="cannot come before its last one"):
+        acc.update_action(con, PCC, action, status="open", note="Reopened", on="2015-09-01")

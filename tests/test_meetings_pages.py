@@ -286,7 +286,8 @@ def test_a_question_is_carried_through_three_meetings(wh):
            answered_on="2015-10-15", meeting_id=third.meeting_id)
     record(wh, acc.decide, PCC, meeting_id=third.meeting_id, question_id=q, decision="partly_assured",
            rationale="The review is credible; results awaited.", evidence=[("answer", "ACC Jones, 15 October")])
-    record(wh, acc.update_action, ANALYST, action, status="closed", note="Report received at the October Board.")
+    record(wh, acc.update_action, ANALYST, action, status="closed", note="Report received at the October Board.",
+           on="2015-10-15")
 
     (question,) = read(wh, acc.questions)
     assert question.settled and question.where(third.held_on) == (

@@ -31,7 +31,7 @@ if not may_record:
 
 
 def _history(a: acc.Action) -> str:
-    return "\n".join(f"- {acc.ACTION_STATUSES[u.status]}, {day_words(u.updated_at)}, by {ui.md_escape(u.updated_by)}: "
+    return "\n".join(f"- {acc.ACTION_STATUSES[u.status]}, {day_words(u.on_day)}, by {ui.md_escape(u.updated_by)}: "
                      f"{ui.md_escape(u.note)}" for u in a.updates)
 
 
@@ -55,8 +55,11 @@ for a in still:
                 key=f"action_status_{a.action_id}")
             note = st.text_area("Note (what was done; closing needs one)", key=f"action_note_{a.action_id}",
                                 max_chars=5000, height=80)
+            on = st.date_input("On", value=today, max_value=today, format="DD/MM/YYYY",
+                               key=f"action_on_{a.action_id}",
+                               help="The day it was done: a meeting held after it sees the action as updated.")
             if st.form_submit_button("Save", type="primary", disabled=not may_record):
-                ui.act(acc.update_action, user.claims, a.action_id, status=status, note=note,
+                ui.act(acc.update_action, user.claims, a.action_id, status=status, note=note, on=on,
                        done=f"Action {a.action_id} {'closed' if status == 'closed' else 'moved on'}.")
 
 with st.expander(f"Closed actions ({len(closed)})", icon=":material/task_alt:"):
@@ -67,7 +70,7 @@ with st.expander(f"Closed actions ({len(closed)})", icon=":material/task_alt:"):
             "Owner": [a.owner for a in closed],
             "From": [a.meeting.label for a in closed],
             "Due": [a.due_words for a in closed],
-            "Closed": [day_words(a.updates[-1].updated_at) for a in closed],
+            "Closed": [day_words(a.closed_on) for a in closed],
             "Closing note": [a.updates[-1].note for a in closed],
             "Closed by": [a.updates[-1].updated_by for a in closed],
         })

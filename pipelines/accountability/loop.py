@@ -101,9 +101,9 @@ def carried_forward(con: duckdb.DuckDBPyConnection, held_on: dt.date, *, kind: s
     for a in actions(con):
         if a.meeting.meeting_id not in held:
             continue
+        a = a.as_of(held_on)  # as it stood when this meeting opened: what was done at or after it comes later
         if a.closed:
-            # said once, at the first meeting after the one it came from or was due by
-            if since is None or a.meeting.held_on >= since or since <= a.due_day <= held_on:
+            if since is None or a.closed_on >= since:  # closed since the last meeting: said once, then dropped
                 loop.closed_since.append(a)
         elif a.overdue(held_on):
             loop.overdue_actions.append(a)

@@ -7,6 +7,7 @@ rows: a new answer, decision or action update is current, and every earlier one 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from .. import audit, filestore
+from .. import audit, filestore, settings
 from ..access import require
 from ..catalogue import catalogue, force
 from ..errors import PccDashError
@@ -289,32 +290,39 @@ def add_action(con: duckdb.DuckDBPyConnection, who: Mapping, *, meeting_id: int,
             "INSERT INTO board_action (meeting_id, question_id, body, owner, due_meeting_id, due_on, created_by, "
             "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING action_id",
             [meeting.meeting_id, number, text, owner_text, due_meeting_id, due_day, identity, now]).fetchall()[0][0]
-        con.execute("INSERT INTO action_update (action_id, status, note, updated_by, updated_at) "
-                    "VALUES (?, 'open', 'Agreed at the meeting.', ?, ?)", [action_id, identity, now])
+        con.execute("INSERT INTO action_update (action_id, status, note, on_day, updated_by, updated_at) "
+                    "VALUES (?, 'open', 'Agreed at the meeting.', ?, ?, ?)",
+                    [action_id, meeting.held_on, identity, now])
         audit.record(con, who, "action", subject=f"action {action_id} from meeting {meeting.meeting_id}",
                      detail=f"{text} (owner {owner_text})")
     return action_id
 
 
-def update_action(con: duckdb.DuckDBPyConnection, who: Mapping, action_id: int, *, status: str, note: str) -> int:
-    """Move an action on (open, in progress) or close it; a note says what was done, and closing needs one."""
+def update_action(con: duckdb.DuckDBPyConnection, who: Mapping, action_id: int, *, status: str, note: str,
+                  on: object = None) -> int:
+    """Move an action on (open, in progress) or close it on the day `on` (today by default); a note says what was
+    done, and closing needs one."""
     identity = require(who, "record")
+    day = _day(on, "day of the update", required=False) or settings.today()
     try:
         number = int(action_id)
     except (TypeError, ValueError):
         raise NotFound(f'"{action_id}" is not an action number.') from None
     if status not in ACTION_STATUSES:
         raise LoopError(f'"{status}" is not an action\'s status; it is one of {", ".join(ACTION_STATUSES)}.')
-    current = con.execute("SELECT status FROM action_update WHERE action_id = ? ORDER BY update_id DESC LIMIT 1",
-                          [number]).fetchall()
+    current = con.execute("SELECT status, on_day FROM action_update WHERE action_id = ? ORDER BY update_id DESC "
+                          "LIMIT 1", [number]).fetchall()
     if not current:
         raise NotFound(f"The record holds no action {number}.")
+    if day < current[0][1]:
+        raise LoopError(f"An action's update cannot come before its last one ({_long_date(current[0][1])}).")
     what = "closing note" if status == "closed" else "note"
     text = clean(note, what, limit=LIMITS["note"])
     with audit.transaction(con):
         update_id = con.execute(
-            "INSERT INTO action_update (action_id, status, note, updated_by, updated_at) VALUES (?, ?, ?, ?, ?) "
-            "RETURNING update_id", [number, status, text, identity, utc_now()]).fetchall()[0][0]
+            "INSERT INTO action_update (action_id, status, note, on_day, updated_by, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) RETURNING update_id", [number, status, text, day, identity, utc_now()]
+        ).fetchall()[0][0]
         audit.record(con, who, "action_update", subject=f"action {number}",
                      detail=f"{ACTION_STATUSES[current[0][0]]} -> {ACTION_STATUSES[status]}: {text}")
     return update_id
@@ -407,6 +415,7 @@ class Question:
 class ActionUpdate:
     status: str
     note: str
+    on_day: dt.date       # the day it took effect
     updated_by: str
     updated_at: dt.datetime
 
@@ -444,10 +453,19 @@ class Action:
         """Open after the day it was due: a meeting it was due by has been held before `as_of`."""
         return not self.closed and self.due_day < as_of
 
+    def as_of(self, day: dt.date) -> Action:
+        """The action as it stood when a meeting on `day` opened: its updates before that day (its first, always)."""
+        kept = [u for i, u in enumerate(self.updates) if i == 0 or u.on_day < day]
+        return dataclasses.replace(self, updates=kept)
+
+    @property
+    def closed_on(self) -> dt.date | None:
+        return self.updates[-1].on_day if self.closed else None
+
     def where(self, as_of: dt.date) -> str:
         last = self.updates[-1]
         if self.closed:
-            return f"Closed on {_long_date(last.updated_at.date())}: {last.note}"
+            return f"Closed on {_long_date(last.on_day)}: {last.note}"
         state = "Overdue" if self.overdue(as_of) else ACTION_STATUSES[self.status]
         return f"{state}, due {self.due_words}"
 
@@ -491,7 +509,7 @@ def actions(con: duckdb.DuckDBPyConnection, meeting_id: int | None = None) -> li
     """Every action (or those from one meeting), in the order agreed, with their updates."""
     by_id = {m.meeting_id: m for m in meetings(con)}
     updates: dict[int, list[ActionUpdate]] = {}
-    for a_id, *rest in con.execute("SELECT action_id, status, note, updated_by, updated_at FROM action_update "
+    for a_id, *rest in con.execute("SELECT action_id, status, note, on_day, updated_by, updated_at FROM action_update "
                                    "ORDER BY update_id").fetchall():
         updates.setdefault(a_id, []).append(ActionUpdate(*rest))
     where, params = ("WHERE meeting_id = ?", [int(meeting_id)]) if meeting_id is not None else ("", [])

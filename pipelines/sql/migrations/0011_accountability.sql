@@ -85,6 +85,7 @@ CREATE TABLE action_update (
     action_id  INTEGER NOT NULL,
     status     VARCHAR NOT NULL,         -- open | in_progress | closed
     note       VARCHAR NOT NULL,
+    on_day     DATE NOT NULL,            -- the day it took effect: the meeting's for the first, else as given
     updated_by VARCHAR NOT NULL,
     updated_at TIMESTAMP NOT NULL
 );
