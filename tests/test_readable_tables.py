@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from dashboard_helpers import ANALYST, INTERNAL_PAGES, copy_warehouse, internal
+from dashboard_helpers import ANALYST, INTERNAL_PAGES, PCC, copy_warehouse, internal
 from helpers import write_csv
 
 from pipelines import warehouse
@@ -29,7 +29,8 @@ BLANK_WORDS = re.compile(r"(?<![\w-])(nan|NaN|NaT|<NA>)(?![\w-])|(?<!^)(?<![.:!?
 
 @pytest.fixture(scope="module")
 def flagged_db(sample_db, tmp_path_factory) -> Path:
-    """The sample warehouse with police.uk's November 2017 loaded, a refused return, and a flag of each scope."""
+    """The sample warehouse with police.uk's November 2017 loaded, a refused return, a flag of each scope, and the
+    accountability loop's record."""
     db = copy_warehouse(sample_db, tmp_path_factory.mktemp("readable"))
     folder = tmp_path_factory.mktemp("refused")
     with warehouse.connect(db) as con:
@@ -43,7 +44,46 @@ def flagged_db(sample_db, tmp_path_factory) -> Path:
         raise_flag(con, ANALYST, scope="district_month", reason="The district's return came late.",
                    period="2015-07", district="Rotherham", blocking=True)
         raise_flag(con, ANALYST, scope="file", reason="All figures provisional.", file_id=int(first))
+        loop_record(con, db, tmp_path_factory.mktemp("inbox"))
     return db
+
+
+def loop_record(con, db: Path, inbox: Path) -> None:
+    """The accountability loop with something in every part: meetings, a question with its figures, answers,
+    decisions, an open and a closed action, a recommendation's status and a question from the public."""
+    from pipelines import accountability as acc
+    from pipelines import inbox as public_inbox
+    from pipelines.accountability import moderation, register
+    from pipelines.figures import plan_figures
+    from pipelines.plan import PlanAnalytics
+
+    analytics = PlanAnalytics(plan_figures(con))
+    first = acc.add_meeting(con, PCC, held_on="2015-08-20")
+    second = acc.add_meeting(con, PCC, held_on="2015-09-17")
+    q = acc.ask(con, PCC, first.meeting_id, "Why did charges fall in Rotherham?", measure="cse_charges",
+                area="Rotherham", period=first.reporting_month,
+                figures=acc.figures_for(analytics, "cse_charges", "Rotherham", first.reporting_month))
+    acc.await_answer(con, ANALYST, q, awaited_by="2015-09-10")
+    answer = acc.record_answer(con, ANALYST, q, body="Two files went to the CPS.", answered_by="ACC Jones",
+                               answered_on="2015-09-15", meeting_id=second.meeting_id)
+    decision = acc.decide(con, PCC, meeting_id=second.meeting_id, question_id=q, decision="partly_assured",
+                          rationale="Progress, but slow.", evidence=[("answer", "The ACC's letter")])
+    acc.decide(con, PCC, meeting_id=second.meeting_id, theme="Protecting Vulnerable People", decision="assured",
+               rationale="The hub works.", evidence=[("visit", "Visited the hub")])
+    acc.add_action(con, ANALYST, meeting_id=first.meeting_id, body="Report on charging delays", owner="ACC Crime",
+                   due_meeting_id=second.meeting_id)
+    done = acc.add_action(con, ANALYST, meeting_id=first.meeting_id, body="Visit the hub", owner="The office",
+                          due_on="2015-09-01")
+    acc.update_action(con, ANALYST, done, status="closed", note="Visited.", on="2015-08-28")
+    rec = register.load_register().recommendations[0]
+    register.record_status(con, ANALYST, rec.id, status="in_progress", evidence="Work under way.",
+                           answer_ids=[answer], decision_ids=[decision], analytics=analytics)
+    public_inbox.submit("When will the review report?", "A. Parent", "parent@example.com", folder=inbox)
+    public_inbox.submit("Another question", folder=inbox)
+    moderation.import_inbox(con, ANALYST, inbox)
+    waiting = moderation.pending(con)
+    moderation.accept(con, ANALYST, waiting[0].submission_id, edited_body="When will the review report?",
+                      meeting_id=second.meeting_id)
 
 
 def words_of(at) -> list[tuple[str, str]]:
