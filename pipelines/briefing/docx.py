@@ -14,7 +14,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from .model import Pack, PackMeasure
+from .model import LoopSection, Pack, PackMeasure
 from .render import (
     EVENTS_HEADING,
     GENERAL_CAVEATS_HEADING,
@@ -70,6 +70,8 @@ def render_docx(pack: Pack) -> bytes:
         doc.add_heading(GENERAL_CAVEATS_HEADING, level=1)
         for caveat in pack.caveats:
             doc.add_paragraph(caveat, style="List Bullet")
+    if pack.loop is not None:
+        _loop(doc, pack.loop)
 
     if pack.headings is not None:
         doc.add_heading(SUMMARY_HEADING, level=1)
@@ -176,6 +178,23 @@ def _cell(cell, text: str, *, bold: bool = False, fill: str | None = None) -> No
     run.bold = bold
     if fill:
         _shade(cell._tc.get_or_add_tcPr(), fill)
+
+
+# --- since the last meeting -----------------------------------------------------------------------------------
+
+def _loop(doc, loop: LoopSection) -> None:
+    """"Since the last meeting", after the notices: its counts and tables, or its one line when empty."""
+    doc.add_heading(loop.heading, level=1)
+    if loop.empty:
+        doc.add_paragraph(loop.empty)
+        return
+    _para(doc, loop.counts + ".", bold=True)
+    for t in loop.tables:
+        if t.rows:
+            _table(doc, t.columns, t.rows, [TEXT_WIDTH_MM * w for w in t.widths], caption=t.heading)
+        elif t.none:
+            _para(doc, t.heading, bold=True, keep_with_next=True, space_before=6)
+            _para(doc, t.none, italic=True)
 
 
 # --- a measure -------------------------------------------------------------------------------------------------

@@ -93,6 +93,32 @@ class PackMeasure:
 
 
 @dataclass
+class LoopTable:
+    """One table of what a meeting opens with (pipelines.briefing.loop_section), in words: its heading, columns
+    and rows; ``none`` is said in its place when it has no rows. ``widths`` are the columns' shares of the page's
+    width, the same in every format."""
+
+    heading: str
+    columns: list[str]
+    rows: list[list[str]]
+    widths: list[float]
+    none: str = ""
+
+
+@dataclass
+class LoopSection:
+    """The "Since the last meeting" section: what was asked last time, what came back, the decisions, and the
+    actions still open or overdue. ``empty`` is the one line said instead when no earlier meeting is recorded."""
+
+    heading: str
+    counts: str                       # "2 actions overdue, 1 open; 3 questions asked last time, 1 still awaiting
+                                      # an answer"
+    tables: list[LoopTable] = field(default_factory=list)
+    overdue: list[str] = field(default_factory=list)  # each overdue action in one line, for a warning
+    empty: str = ""
+
+
+@dataclass
 class Pack:
     office: str
     force: str
@@ -112,6 +138,7 @@ class Pack:
     caveats: list[str] = field(default_factory=list)  # caveats on every figure of the month (a whole file,
                                                       # a whole month), said once before any measure
     data_version: str = ""            # which load of the warehouse the figures come from
+    loop: LoopSection | None = None   # what the meeting opens with; None where it is not said
 
     @property
     def priorities(self) -> list[str]:

@@ -22,7 +22,8 @@ from ..plan.spc import assurance_words, variation_words
 from ..public import MANAGEMENT_INFORMATION
 from ..return_calendar import incomplete_notices, latest_due_month, statuses
 from ..warehouse import utc_now
-from .model import HeadlinePeriods, Pack, PackChart, PackMeasure, PackRow
+from .loop_section import since_last_meeting
+from .model import HeadlinePeriods, LoopSection, Pack, PackChart, PackMeasure, PackRow
 from .notes import latest_texts, questions_list
 from .period import ReportingPeriod, reporting_period
 from .version import data_version
@@ -151,14 +152,17 @@ def build_pack(con: duckdb.DuckDBPyConnection, meeting: dt.date, generated_by: s
     cav = caveats(con, start=period.month, end=period.month)
     texts = latest_texts(con, period.month)
     notices = [*pack_notices(analytics, period, months), *return_notices(con, period.month, meeting)]
-    pack = assemble(period, analytics, cav, texts, generated_by, notices=notices)
+    loop = since_last_meeting(con, meeting, analytics=analytics, month=period.month)
+    pack = assemble(period, analytics, cav, texts, generated_by, notices=notices, loop=loop)
     pack.data_version = data_version(con)
     return pack
 
 
 def assemble(period: ReportingPeriod, analytics: PlanAnalytics, cav: pd.DataFrame, texts: dict,
-             generated_by: str, *, notices: list[str] = (), charts: bool = True, statuses=None) -> Pack:
-    """The pack for a reporting period, from the plan analytics and the month's caveats and texts.
+             generated_by: str, *, notices: list[str] = (), charts: bool = True, statuses=None,
+             loop: LoopSection | None = None) -> Pack:
+    """The pack for a reporting period, from the plan analytics and the month's caveats and texts, opening with
+    ``loop``, what the meeting opens with (pipelines.briefing.loop_section.since_last_meeting).
 
     The overview page shows the same content without the pack's charts (``charts=False``), passing the
     month's ``statuses`` it has already (they are the costly part)."""
@@ -207,7 +211,7 @@ def assemble(period: ReportingPeriod, analytics: PlanAnalytics, cav: pd.DataFram
                 period_label=period.month_text, quarter_label=period.quarter_text, generated_at=utc_now(),
                 generated_by=generated_by, marking=MARKING, banner=INTERNAL_BANNER, measures=measures,
                 questions=questions, headings=headings_for(period), questions_by=q_by, questions_at=q_at,
-                notices=list(notices), caveats=list(arranged.general))
+                notices=list(notices), caveats=list(arranged.general), loop=loop)
 
 
 def target_label(status, measure) -> str:

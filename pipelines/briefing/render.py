@@ -32,6 +32,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
+    CondPageBreak,
     Frame,
     Image,
     KeepTogether,
@@ -48,7 +49,7 @@ from reportlab.platypus import (
 
 from ..files import write_atomically
 from ..plan.periods import month_start
-from .model import Pack, PackChart, PackMeasure
+from .model import LoopSection, LoopTable, Pack, PackChart, PackMeasure
 from .tables import (
     EVENTS_SECTION,
     area_table,
@@ -346,6 +347,9 @@ figcaption { font-size: 0.9rem; color: #383F43; margin-top: 0.25rem; }
 .commentary .lead { font-weight: 600; margin: 0 0 0.25rem; }
 .commentary p { margin: 0 0 0.5rem; white-space: pre-line; }
 .commentary.empty { color: #383F43; font-style: italic; }
+section.loop h3 { font-size: 1.1rem; }
+section.loop td, section.loop th { white-space: pre-line; overflow-wrap: anywhere; }
+section.loop .counts { font-size: 1.05rem; font-weight: 600; margin: 0 0 0.75rem; }
 section.questions h2 { border-top-color: #801650; }
 section.questions ol li { margin-bottom: 0.5rem; white-space: pre-line; }
 footer { margin-top: 2.5rem; border-top: 1px solid #B1B4B6; padding-top: 1rem; }
@@ -429,6 +433,23 @@ def _html_general_caveats(pack: Pack) -> list[str]:
             *(f"<li>{_e(c)}</li>" for c in pack.caveats), "</ul></div>"]
 
 
+def _html_loop(loop: LoopSection | None) -> list[str]:
+    """"Since the last meeting", right after the notices: the loop's tables, or its one line when empty."""
+    if loop is None:
+        return []
+    out = ['<section class="loop" aria-labelledby="loop-h"><h2 id="loop-h">' + _e(loop.heading) + "</h2>"]
+    if loop.empty:
+        return [*out, f"<p>{_e(loop.empty)}</p>", "</section>"]
+    out.append(f'<p class="counts">{_e(loop.counts)}.</p>')
+    for i, t in enumerate(loop.tables, start=1):
+        if t.rows:
+            out.append(_html_table(t.heading, t.columns, t.rows))
+        elif t.none:
+            out.append(f'<h3 id="loop-{i}">{_e(t.heading)}</h3><p class="note">{_e(t.none)}</p>')
+    out.append("</section>")
+    return out
+
+
 def _html_summary(pack: Pack, measure_ids: list[str]) -> list[str]:
     if pack.headings is None:
         return []
@@ -479,6 +500,7 @@ def render_html(pack: Pack) -> str:
         *(f'<p class="notice" role="note">{_e(n)}</p>' for n in pack.notices),
         "</header>",
         *_html_general_caveats(pack),
+        *_html_loop(pack.loop),
         *_html_summary(pack, measure_ids),
         '<nav class="contents" aria-labelledby="contents-h"><h2 id="contents-h">Contents</h2><ol>',
     ]
@@ -564,6 +586,11 @@ def _styles() -> dict[str, ParagraphStyle]:
         "cell": ParagraphStyle("cell", parent=base, fontSize=7.5, leading=9.5, spaceAfter=0, splitLongWords=0),
         "cell_head": ParagraphStyle("cell_head", parent=base, fontName=bold, fontSize=7.5, leading=9.5,
                                     spaceAfter=0, splitLongWords=0),
+        # Typed text in the loop's tables may hold a word longer than its column: it breaks rather than overflow.
+        "loop_cell": ParagraphStyle("loop_cell", parent=base, fontSize=7.5, leading=9.5, spaceAfter=0,
+                                    splitLongWords=1),
+        "loop_head": ParagraphStyle("loop_head", parent=base, fontName=bold, fontSize=7.5, leading=9.5,
+                                    spaceAfter=0, splitLongWords=1),
         "note": ParagraphStyle("note", parent=base, fontSize=8.5, leading=11,
                                textColor=colors.HexColor("#383F43")),
         "lead": ParagraphStyle("lead", parent=base, fontName=bold, spaceBefore=6, spaceAfter=2),
@@ -619,14 +646,48 @@ def _pdf_grid(headings: list[str], rows: list[list[str]], fractions: list[float]
             head = f'<a href="#{links[i]}" color="{VALUE_COLOUR}">{head}</a>'
         data.append([Paragraph(head, st["cell_head"]), *(_p(c, st["cell"]) for c in row[1:])])
     table = Table(data, colWidths=[width * f for f in fractions], repeatRows=1, hAlign="LEFT")
-    table.setStyle(TableStyle([
+    table.setStyle(_grid_style())
+    return table
+
+
+def _grid_style() -> TableStyle:
+    """The pack's tables: light rules, a shaded heading row, text from the top of each cell."""
+    return TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#B1B4B6")),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8ECF1")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
         ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]))
+    ])
+
+
+def _pdf_loop_table(t: LoopTable, st: dict[str, ParagraphStyle], width: float, room: float) -> Table:
+    """One of the loop's tables. A row moves whole to the next page, unless it is taller than a page (the longest
+    question, of wide letters): then rows may split, since ReportLab cannot draw it otherwise, at the cost of a
+    heading row repeated part way down a page."""
+    widths = [width * f for f in t.widths]
+    data = [[_p(h, st["cell_head"]) for h in t.columns]]
+    data += [[_p(row[0], st["loop_head"]), *(_p(c, st["loop_cell"]) for c in row[1:])] for row in t.rows]
+    tallest = max((max(c.wrap(w - 6, room)[1] for c, w in zip(row, widths, strict=True)) for row in data[1:]),
+                  default=0)
+    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT", splitInRow=int(tallest > room * 0.85))
+    table.setStyle(_grid_style())
     return table
+
+
+def _pdf_loop(loop: LoopSection, st: dict[str, ParagraphStyle], width: float, room: float) -> list:
+    """"Since the last meeting": its counts, then each table under its heading (or what is said in its place)."""
+    # A table's heading starts a new page when little of this one is left: held to its table instead (keepWithNext),
+    # a table taller than what is left would take both onto the next page and leave this one nearly empty.
+    heading = ParagraphStyle("loop_h3", parent=st["h3"], keepWithNext=0)
+    out: list = [_p(loop.heading, st["h2"]), _p(loop.counts + ".", st["lead"])]
+    for t in loop.tables:
+        out += [CondPageBreak(30 * mm), _p(t.heading, heading)]
+        if t.rows:
+            out += [_pdf_loop_table(t, st, width, room), Spacer(1, 4)]
+        elif t.none:
+            out.append(_p(t.none, st["note"]))
+    return out
 
 
 def _fractions(first: float, headings: list[str], rest: list[float]) -> list[float]:
@@ -773,9 +834,15 @@ def render_pdf(pack: Pack) -> bytes:
     if pack.caveats:
         story.append(_caveat_box(pack.caveats, st, width, heading=GENERAL_CAVEATS_HEADING))
         story.append(Spacer(1, 10))
+    loop = pack.loop
+    if loop is not None and loop.empty:  # one line, on the cover
+        story += [_p(loop.heading, st["h3"]), _p(loop.empty, st["body"]), Spacer(1, 6)]
+    kept = loop is not None and not loop.empty
     story.append(_p("Contents", st["h3"]))
-    story.append(_bullets([*([SUMMARY_HEADING] if pack.headings is not None else []), *pack.priorities,
-                           "Questions for the Chief Constable"], st["contents"], numbered=True))
+    story.append(_bullets([*([loop.heading] if kept else []), *([SUMMARY_HEADING] if pack.headings is not None else []),
+                           *pack.priorities, "Questions for the Chief Constable"], st["contents"], numbered=True))
+    if kept:  # on pages of its own after the cover, before the summary
+        story += [PageBreak(), *_pdf_loop(loop, st, width, doc.height)]
     if pack.headings is not None:
         story += [NextPageTemplate("landscape"), PageBreak(), *_pdf_summary(pack, st, wide[0] - 36 * mm),
                   NextPageTemplate("portrait")]

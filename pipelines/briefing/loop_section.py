@@ -1,0 +1,165 @@
+"""The "Since the last meeting" section: the accountability loop as a meeting's overview and pack open with it,
+decided once for every format (the page, HTML, PDF, Word): what was asked last time and what came back, the
+decisions, the questions still open from earlier meetings, the actions overdue and open, and those closed since.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+
+from ..accountability import carried_forward, meetings, questions
+from ..accountability.loop import CarriedQuestion, Loop
+from ..accountability.records import ACTION_STATUSES, DECISIONS, EVIDENCE_KINDS, Action, Decision, Meeting, Question
+from ..catalogue import catalogue
+from ..flags import day_words
+from .model import LoopSection, LoopTable
+
+HEADING = "Since the last meeting"
+EMPTY = "No earlier meeting is recorded: record meetings, questions and actions on the Meetings page."
+EMPTY_SHORT = "No earlier meeting is recorded: record them on the Meetings page."
+# A cell of the pack shows this much of a long answer, rationale or note; the record keeps it whole.
+EXCERPT = 600
+IN_FULL = " … (in full on the Meetings page)"
+
+QUESTION_COLUMNS = ["Question", "Where it stands", "Figures then", "Figures now"]
+QUESTION_WIDTHS = [0.32, 0.28, 0.2, 0.2]
+ACTION_COLUMNS = ["Action", "Owner", "Due", "Status", "Agreed at"]
+ACTION_WIDTHS = [0.3, 0.13, 0.19, 0.18, 0.2]
+
+
+def excerpt(text: str | None, limit: int = EXCERPT) -> str:
+    """Typed text as a table cell shows it: whole when short, else cut at a word and said to be cut."""
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + IN_FULL
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _stands(q: Question, as_of: dt.date) -> str:
+    """Where a question stands, and what came back: "Answered by ACC Jones on 2 September 2015: ..."."""
+    answer = q.answer
+    if answer is None:
+        text = "No answer recorded yet."
+    elif answer.state == "answered":
+        text = f"{answer.words(as_of)}: {excerpt(answer.body)}"
+        if answer.document_name:
+            text += f" (document: {answer.document_name})"
+    else:
+        text = answer.words(as_of) + (f": {excerpt(answer.body)}" if answer.body else ".")
+    if q.decision is not None:
+        text += f" Decision: {q.decision.words}."
+    return text
+
+
+def _figures(cq: CarriedQuestion) -> tuple[str, str]:
+    q = cq.question
+    if not q.measure or not cq.then:
+        return "No figures kept with it", "n/a"
+    m = catalogue().get(q.measure)
+    about = f"{m.short_name or m.name}, {q.area}: "
+    return about + cq.then, (about + cq.now) if cq.now else "Unchanged"
+
+
+def _question_row(cq: CarriedQuestion, as_of: dt.date, *, at: bool) -> list[str]:
+    q = cq.question
+    asked = f"Asked at the {q.meeting.label} by {q.asked_by}" if at else f"Asked by {q.asked_by}"
+    then, now = _figures(cq)
+    return [f"{q.body}\n({asked}.)", _stands(q, as_of), then, now]
+
+
+def _due(a: Action) -> str:
+    return a.due_meeting.label if a.due_meeting else day_words(a.due_on)
+
+
+def _action_status(a: Action, as_of: dt.date) -> str:
+    state = "Overdue" if a.overdue(as_of) else ACTION_STATUSES[a.status]
+    latest = a.updates[-1]
+    return state + (f": {excerpt(latest.note)}" if len(a.updates) > 1 else "")
+
+
+def _action_row(a: Action, as_of: dt.date) -> list[str]:
+    return [a.body, a.owner, _due(a), _action_status(a, as_of), a.meeting.label]
+
+
+def _evidence(d: Decision) -> str:
+    return "; ".join(f"{EVIDENCE_KINDS.get(e.get('kind'), 'Evidence')}: {excerpt(e.get('text'), 300)}"
+                     for e in d.evidence) or "None given (awaiting evidence)."
+
+
+def _decision_row(d: Decision, asked: dict[int, Question], held: dict[int, Meeting]) -> list[str]:
+    if d.question_id is not None:
+        q = asked.get(d.question_id)
+        on = excerpt(q.body, 300) if q is not None else f"Question {d.question_id}"
+    else:
+        on = f"Theme: {d.theme}"
+    meeting = held.get(d.meeting_id)
+    who = (f"At the {meeting.label}, by {d.decided_by}" if meeting else f"By {d.decided_by}")
+    if d.follow_up:
+        who += f"; to be looked at again by {day_words(d.follow_up)}"
+    return [on, DECISIONS[d.decision], excerpt(d.rationale), _evidence(d), who + "."]
+
+
+def counts(loop: Loop) -> str:
+    """"2 actions overdue, 1 open; 3 questions asked last time, 1 still awaiting an answer" (and what else there
+    is: decisions, questions still open from earlier, actions closed since)."""
+    parts = [f"{_plural(len(loop.overdue_actions), 'action')} overdue, {len(loop.open_actions)} open"]
+    if loop.previous is not None:
+        waiting = sum(1 for cq in loop.asked_last_time
+                      if cq.question.answer is None or cq.question.answer.state != "answered")
+        parts.append(f"{_plural(len(loop.asked_last_time), 'question')} asked last time, {waiting} still awaiting "
+                     "an answer")
+    if loop.decisions:
+        parts.append(f"{_plural(len(loop.decisions), 'decision')} since")
+    if loop.still_open:
+        parts.append(f"{_plural(len(loop.still_open), 'question')} still open from earlier meetings")
+    if loop.closed_since:
+        parts.append(f"{_plural(len(loop.closed_since), 'action')} closed since")
+    return "; ".join(parts)
+
+
+def loop_section(loop: Loop, asked: dict[int, Question] | None = None,
+                 held: dict[int, Meeting] | None = None) -> LoopSection:
+    """The section for a meeting from what it opens with (pipelines.accountability.carried_forward); ``asked``
+    and ``held`` name the questions and meetings a decision was on and taken at."""
+    if loop.empty:
+        return LoopSection(HEADING, "", empty=EMPTY)
+    asked, held = asked or {}, held or {}
+    as_of = loop.held_on
+    tables: list[LoopTable] = []
+    if loop.previous is not None:
+        tables.append(LoopTable(f"Asked at the last meeting ({loop.previous.label})", QUESTION_COLUMNS,
+                                [_question_row(cq, as_of, at=False) for cq in loop.asked_last_time],
+                                QUESTION_WIDTHS, none="No question was recorded at it."))
+    tables.append(LoopTable("Decisions since the last meeting",
+                            ["On", "Decision", "Rationale", "Evidence considered", "Decided"],
+                            [_decision_row(d, asked, held) for d in loop.decisions], [0.24, 0.11, 0.25, 0.22, 0.18],
+                            none="No assurance decision is recorded since."))
+    if loop.still_open:
+        tables.append(LoopTable("Still open from earlier meetings", QUESTION_COLUMNS,
+                                [_question_row(cq, as_of, at=True) for cq in loop.still_open], QUESTION_WIDTHS))
+    tables.append(LoopTable("Actions overdue", ACTION_COLUMNS, [_action_row(a, as_of) for a in loop.overdue_actions],
+                            ACTION_WIDTHS, none="No action is overdue."))
+    tables.append(LoopTable("Actions open", ACTION_COLUMNS, [_action_row(a, as_of) for a in loop.open_actions],
+                            ACTION_WIDTHS, none="No other action is open."))
+    if loop.closed_since:
+        tables.append(LoopTable("Actions closed since the last meeting", ["Action", "Owner", "Closed", "Closing note"],
+                                [[a.body, a.owner, f"On {day_words(a.closed_on)} by {a.updates[-1].updated_by}",
+                                  excerpt(a.updates[-1].note)]
+                                 for a in loop.closed_since], [0.34, 0.14, 0.2, 0.32]))
+    overdue = [f"{a.body} (owner {a.owner}; due {_due(a)})" for a in loop.overdue_actions]
+    return LoopSection(HEADING, counts(loop), tables, overdue=overdue)
+
+
+def since_last_meeting(con: duckdb.DuckDBPyConnection, held_on: dt.date, *, analytics=None,
+                       month: object = None) -> LoopSection:
+    """The section for a Board meeting on `held_on`, with each question's figures now for its reporting
+    `month` (from `analytics`)."""
+    loop = carried_forward(con, held_on, analytics=analytics, month=month)
+    return loop_section(loop, {q.question_id: q for q in questions(con)}, {m.meeting_id: m for m in meetings(con)})
