@@ -1,9 +1,11 @@
-"""PAB briefing overview: the summary table of every plan measure's headline figures for a meeting, then each
-priority's measures with their districts. The same content as the pack (pipelines.briefing.pack.assemble)."""
+"""PAB briefing overview: what the meeting opens with since the last one (questions, answers, decisions, actions),
+the summary table of every plan measure's headline figures for a meeting, then each priority's measures with their
+districts. The same content as the pack (pipelines.briefing.pack.assemble)."""
 
 import streamlit as st
 
 from dashboard import auth, data, ui
+from pipelines.briefing.loop_section import EMPTY_SHORT, since_last_meeting
 from pipelines.briefing.pack import assemble, period_notices, return_notices
 from pipelines.briefing.tables import area_table, incomplete_notes, summary_table
 from pipelines.catalogue import catalogue, force
@@ -25,10 +27,30 @@ for text in data.call(return_notices, period.month, period.meeting):
     st.warning(text, icon=":material/assignment_late:")
 cav = data.call(caveats, start=period.month_key, end=period.month_key)
 statuses = analytics.status(period.month)
-pack = assemble(period, analytics, cav, {}, user.email, charts=False, statuses=statuses)
+loop = data.read(since_last_meeting, period.meeting, analytics=analytics, month=period.month)
+pack = assemble(period, analytics, cav, {}, user.email, charts=False, statuses=statuses, loop=loop)
 cat, f = catalogue(), force()
 if pack.caveats:
     ui.caveat_box(pack.caveats, label="Caveats on this month's figures")
+
+# Compact, in a box rather than under a heading of its own: the summary stays the page's first heading.
+with st.container(border=True):
+    st.markdown(f"**{loop.heading}:** " + (ui.md_escape(EMPTY_SHORT) if loop.empty else
+                                          f"{ui.md_escape(loop.counts)}."))
+    st.caption("Holding the force to account is a loop: questions put at a Board, what the force answered, the "
+               "Commissioner's assurance decisions and the actions agreed are carried to every later meeting until "
+               "settled or closed. The briefing pack opens with the same.")
+    if loop.overdue:
+        st.warning(f"**Overdue ({len(loop.overdue)})**\n\n" + "\n".join(f"- {ui.md_escape(a)}" for a in loop.overdue),
+                   icon=":material/alarm:")
+    if not loop.empty:
+        with st.expander("What was asked, what came back, the decisions and the actions"):
+            for t in loop.tables:
+                st.markdown(f"**{ui.md_escape(t.heading)}**")
+                if t.rows:
+                    st.markdown(ui.markdown_table(t.columns, t.rows))
+                else:
+                    st.caption(ui.md_escape(t.none))
 
 st.subheader("Summary")
 areas = [f.force_short_name, *f.districts]
