@@ -1,0 +1,323 @@
+"""A meeting's pack and overview open with the loop since the last meeting: what was asked there with its figures
+then and now, what came back, the decisions, and the actions still open or overdue, carried to every later meeting
+until closed (and said closed once, at the next). The same in HTML, PDF and Word, and typed text stays inert."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import re
+from html.parser import HTMLParser
+
+import docx
+import pdfplumber
+import pytest
+from dashboard_helpers import PCC, copy_warehouse, internal, texts
+from pdf_layout import cell_overflows, nearly_empty_pages, repeated_sentences
+
+from dashboard.ui import md_escape
+from pipelines import accountability as acc
+from pipelines import warehouse
+from pipelines.audit import cli_actor
+from pipelines.briefing.loop_section import EMPTY, EMPTY_SHORT, HEADING, IN_FULL
+from pipelines.briefing.pack import build_pack
+from pipelines.figures import plan_figures
+from pipelines.plaintext import BadText
+from pipelines.plan import PlanAnalytics
+
+QUESTION = "Why did charges fall in Rotherham in July?"
+ACTION = "Report on the fall in charges in Rotherham"
+HOSTILE = "<script>alert(1)</script> **bold** =1+1"
+# near the question's limit, with a word far wider than any column
+LONG = "Why " + "x" * 300 + " " + "and what next " * 120
+
+
+def day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def table(pack, heading: str):
+    """The loop's table whose heading starts with `heading`, or None when the pack has none."""
+    return next((t for t in pack.loop.tables if t.heading.startswith(heading)), None)
+
+
+def rows_naming(pack, text: str) -> dict[str, list[list[str]]]:
+    """Every row of the loop's tables whose first cell holds `text`, by table heading."""
+    out = {}
+    for t in pack.loop.tables:
+        rows = [r for r in t.rows if text in r[0]]
+        if rows:
+            out[t.heading] = rows
+    return out
+
+
+@pytest.fixture
+def wh(sample_db, tmp_path):
+    return copy_warehouse(sample_db, tmp_path)
+
+
+@pytest.fixture
+def who():
+    return cli_actor("pcc@example.org")
+
+
+def record_first_meetings(con, who, *, hostile: bool = False) -> dict:
+    """Boards on 20 August, 17 September and 15 October 2015; a question with its figures at the first and an
+    action agreed there, due by the third."""
+    analytics = PlanAnalytics(plan_figures(con))
+    first = acc.add_meeting(con, who, held_on="2015-08-20")
+    second = acc.add_meeting(con, who, held_on="2015-09-17")
+    third = acc.add_meeting(con, who, held_on="2015-10-15")
+    figures = acc.figures_for(analytics, "cse_charges", "Rotherham", first.reporting_month)
+    question = acc.ask(con, who, first.meeting_id, QUESTION, measure="cse_charges", area="Rotherham",
+                       period="2015-07-01", figures=figures)
+    if hostile:
+        acc.ask(con, who, first.meeting_id, HOSTILE)
+        acc.ask(con, who, first.meeting_id, LONG)
+    action = acc.add_action(con, who, meeting_id=first.meeting_id, body=ACTION, owner="ACC Jones",
+                            due_meeting_id=third.meeting_id, question_id=question)
+    return {"first": first, "second": second, "third": third, "question": question, "action": action,
+            "figures": acc.figures_line(figures)}
+
+
+def test_a_question_and_an_action_are_carried_through_the_meetings_until_settled_and_closed(wh, who):
+    with warehouse.connect(wh) as con:
+        rec = record_first_meetings(con, who)
+
+        # 17 September: asked last time, with its figures then (July) and now (August); the action open
+        pack = build_pack(con, day("2015-09-17"), "pccdash tests")
+        asked = table(pack, "Asked at the last meeting")
+        assert asked.heading == "Asked at the last meeting (Public Accountability Board, 20 August 2015)"
+        (row,) = asked.rows
+        assert row[0].startswith(QUESTION) and "Asked by pcc@example.org" in row[0]
+        assert row[1] == "No answer recorded yet."
+        assert row[2] == "CSE charges, Rotherham: " + rec["figures"] and "July 2015: 2;" in row[2]
+        assert row[3].startswith("CSE charges, Rotherham: August 2015: ") and "12 months to August 2015" in row[3]
+        assert rows_naming(pack, ACTION) == {"Actions open": [
+            [ACTION, "ACC Jones", "Public Accountability Board, 15 October 2015", "Open",
+             "Public Accountability Board, 20 August 2015"]]}
+        assert pack.loop.counts == ("0 actions overdue, 1 open; 1 question asked last time, 1 still awaiting an "
+                                    "answer")
+        assert table(pack, "Decisions since").none and not table(pack, "Decisions since").rows
+
+        # an answer is awaited; on 15 October the question is still open from an earlier meeting, the wait overdue
+        acc.await_answer(con, who, rec["question"], awaited_by="2015-10-01", note="The force is gathering figures.")
+        pack = build_pack(con, day("2015-10-15"), "pccdash tests")
+        assert table(pack, "Asked at the last meeting").rows == []
+        (row,) = table(pack, "Still open from earlier meetings").rows
+        assert "Asked at the Public Accountability Board, 20 August 2015" in row[0]
+        assert row[1] == "Answer awaited by 1 October 2015 (overdue): The force is gathering figures."
+        assert "September 2015" in row[3]
+        assert rows_naming(pack, ACTION)["Actions open"][0][3] == "Open"
+
+        # the force answers at the third meeting and the Commissioner decides; on 19 November the action, due by the
+        # third meeting and still open, is overdue, and the decision is said with the question it was on
+        acc.record_answer(con, who, rec["question"], body="Two cases were re-charged in August.",
+                          answered_by="ACC Jones", answered_on="2015-10-15", meeting_id=rec["third"].meeting_id)
+        acc.decide(con, PCC, meeting_id=rec["third"].meeting_id, question_id=rec["question"],
+                   decision="partly_assured", rationale="The fall is explained; the trend needs watching.",
+                   evidence=[("answer", "The force's answer of 15 October"), ("figures", "Charges by month")],
+                   follow_up="2016-01-21")
+        pack = build_pack(con, day("2015-11-19"), "pccdash tests")
+        assert table(pack, "Still open from earlier meetings") is None, "a settled question is not carried"
+        (decision,) = table(pack, "Decisions since").rows
+        assert decision[:3] == [QUESTION, "Partly assured", "The fall is explained; the trend needs watching."]
+        assert decision[3] == "The force's answer: The force's answer of 15 October; Figures: Charges by month"
+        assert decision[4] == ("At the Public Accountability Board, 15 October 2015, by pcc@example.org; to be looked "
+                               "at again by 21 January 2016.")
+        assert rows_naming(pack, ACTION) == {"Actions overdue": [
+            [ACTION, "ACC Jones", "Public Accountability Board, 15 October 2015", "Overdue",
+             "Public Accountability Board, 20 August 2015"]]}
+        assert pack.loop.counts.startswith("1 action overdue, 0 open;")
+        assert pack.loop.overdue == [f"{ACTION} (owner ACC Jones; due Public Accountability Board, 15 October 2015)"]
+
+        # still overdue while only in progress, with its latest note
+        acc.update_action(con, who, rec["action"], status="in_progress", note="Draft report seen.", on="2015-11-02")
+        pack = build_pack(con, day("2015-11-19"), "pccdash tests")
+        assert rows_naming(pack, ACTION)["Actions overdue"][0][3] == "Overdue: Draft report seen."
+
+        # closed with a note: at the next meeting only under closed since, with the note; then not at all
+        acc.update_action(con, who, rec["action"], status="closed", note="Report received and published.",
+                          on="2015-11-10")
+        pack = build_pack(con, day("2015-11-19"), "pccdash tests")
+        closed = rows_naming(pack, ACTION)
+        assert list(closed) == ["Actions closed since the last meeting"]
+        assert closed["Actions closed since the last meeting"] == [
+            [ACTION, "ACC Jones", "On 10 November 2015 by pcc@example.org", "Report received and published."]]
+        assert not pack.loop.overdue and pack.loop.counts.startswith("0 actions overdue, 0 open;")
+
+        acc.add_meeting(con, who, held_on="2015-11-19")
+        pack = build_pack(con, day("2015-12-17"), "pccdash tests")
+        assert rows_naming(pack, ACTION) == {}, "a closed action is said closed once, then no more"
+        assert table(pack, "Asked at the last meeting").heading.endswith("(Public Accountability Board, "
+                                                                         "19 November 2015)")
+
+
+def test_with_no_earlier_meeting_the_pack_says_so_in_one_line(wh):
+    from pipelines.briefing.docx import render_docx
+    from pipelines.briefing.render import render_html
+
+    with warehouse.connect(wh) as con:
+        pack = build_pack(con, day("2015-08-20"), "pccdash tests")
+    assert pack.loop.empty == EMPTY and pack.loop.tables == []
+    page = render_html(pack)
+    assert page.index(EMPTY) < page.index('id="summary-h"')
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(render_docx(pack))).paragraphs)
+    assert text.index(HEADING) < text.index(EMPTY) < text.index("Summary")
+
+
+def test_a_long_text_in_a_cell_is_cut_and_said_to_be_cut(wh, who):
+    with warehouse.connect(wh) as con:
+        rec = record_first_meetings(con, who)
+        acc.record_answer(con, who, rec["question"], body="Because " * 2000, answered_by="ACC Jones",
+                          answered_on="2015-09-01")
+        pack = build_pack(con, day("2015-09-17"), "pccdash tests")
+    stands = table(pack, "Asked at the last meeting").rows[0][1]
+    assert stands.startswith("Answered by ACC Jones on 1 September 2015: Because Because")
+    assert stands.endswith(IN_FULL) and len(stands) < 700
+
+
+def test_text_of_100_kb_never_reaches_a_pack(wh, who):
+    with warehouse.connect(wh) as con:
+        first = acc.add_meeting(con, who, held_on="2015-08-20")
+        with pytest.raises(BadText, match="may be at most 2,000"):
+            acc.ask(con, who, first.meeting_id, "A" * 100_000)
+        pack = build_pack(con, day("2015-09-17"), "pccdash tests")
+    assert table(pack, "Asked at the last meeting").rows == []
+
+
+# --- the three formats --------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def drawn(sample_db, tmp_path_factory):
+    """The pack for 17 September 2015, after a Board that put an ordinary, a hostile and a very long question, in
+    HTML, PDF and Word."""
+    from pipelines.briefing.docx import render_docx
+    from pipelines.briefing.render import render_html, render_pdf
+
+    wh = copy_warehouse(sample_db, tmp_path_factory.mktemp("pack_loop"))
+    with warehouse.connect(wh) as con:
+        record_first_meetings(con, cli_actor("pcc@example.org"), hostile=True)
+        pack = build_pack(con, day("2015-09-17"), "pccdash tests")
+    return pack, render_html(pack), render_pdf(pack), render_docx(pack)
+
+
+class Elements(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+
+
+def cells_of_pdf(pdf: bytes) -> list[str]:
+    """Every cell of every ruled table in the PDF, its lines joined by spaces (a cell's text wraps)."""
+    out = []
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        for page in doc.pages:
+            for t in page.extract_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"}):
+                out += [" ".join(c.split()) for row in t for c in row if c]
+    return out
+
+
+def test_the_html_pack_opens_with_the_loop_and_shows_typed_text_inert(drawn):
+    _, page, _, _ = drawn
+    loop = page.index('<section class="loop"')
+    assert page.index('class="banner"') < loop < page.index('id="summary-h"') < page.index('id="questions"')
+    section = page[loop:page.index("</section>", loop)]
+    for needle in ("Asked at the last meeting (Public Accountability Board, 20 August 2015)", QUESTION,
+                   "July 2015: 2;", "August 2015: ", "Actions open", ACTION, "ACC Jones"):
+        assert needle in section, needle
+    parser = Elements()
+    parser.feed(page)
+    assert "script" not in parser.tags and "<script" not in page.lower()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; **bold** =1+1" in section
+
+
+def test_the_pdf_pack_opens_with_the_loop_and_its_long_texts_wrap_in_their_cells(drawn):
+    _, _, pdf, _ = drawn
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        pages = [p.extract_text() or "" for p in doc.pages]
+    contents = pages[0][pages[0].index("Contents"):]
+    assert contents.index(HEADING) < contents.index("Summary")
+    first_loop = next(i for i, text in enumerate(pages) if HEADING in text.split("\n"))
+    summary = next(i for i, text in enumerate(pages) if "Summary" in text.split("\n"))
+    assert 0 < first_loop < summary
+    assert ("Asked at the last meeting (Public Accountability Board, 20 August 2015)"
+            in " ".join(pages[first_loop].split()))
+    cells = cells_of_pdf(pdf)
+    assert any(c.startswith(QUESTION) for c in cells)
+    assert any(c.startswith(HOSTILE) for c in cells), "hostile text prints as itself"
+    assert ACTION in cells and "ACC Jones" in cells
+    assert any(c.startswith("CSE charges, Rotherham: July 2015: 2;") for c in cells)
+    assert not cell_overflows(pdf), "a long question wraps inside its cell"
+    assert not nearly_empty_pages(pdf) and not repeated_sentences(pdf)
+
+
+def test_a_question_too_tall_for_a_page_still_prints(wh, who):
+    """Regression: a table row taller than the page stopped ReportLab drawing the pack at all."""
+    from pipelines.briefing.render import render_pdf
+
+    with warehouse.connect(wh) as con:
+        first = acc.add_meeting(con, who, held_on="2015-08-20")
+        for _ in range(2):
+            acc.ask(con, who, first.meeting_id, "W" * 2000)  # the longest question, of the widest letters
+        pack = build_pack(con, day("2015-09-17"), "pccdash tests")
+    pack.measures = [dataclasses.replace(m, chart=None) for m in pack.measures]  # the loop is what is drawn here
+    pdf = render_pdf(pack)
+    assert not cell_overflows(pdf)
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        text = "\n".join(p.extract_text() or "" for p in doc.pages)
+    assert sum(len(run) for run in re.findall(r"(?<![A-Za-z])W+(?![A-Za-z])", text)) == 4000, "every letter printed"
+
+
+def test_the_word_pack_opens_with_the_loop(drawn):
+    _, _, _, data = drawn
+    document = docx.Document(io.BytesIO(data))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings.index(HEADING) < headings.index("Summary")
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    assert any(c.startswith(QUESTION) for c in cells)
+    assert any(c.startswith(HOSTILE) for c in cells)
+    assert ACTION in cells
+    firsts = [t.rows[0].cells[0].text for t in document.tables]
+    assert firsts[:3] == ["Question", "Action", "Measure"], "the loop's tables come before the summary"
+
+
+# --- the overview page --------------------------------------------------------------------------------------------
+
+def opening(markdown: list[str]) -> int:
+    """Where the overview's "Since the last meeting" line is among its Markdown elements."""
+    return next(i for i, v in enumerate(markdown) if v.startswith(f"**{HEADING}:**"))
+
+
+def test_the_overview_opens_with_the_overdue_action(monkeypatch, wh, who):
+    with warehouse.connect(wh) as con:
+        rec = record_first_meetings(con, who)
+        acc.add_action(con, who, meeting_id=rec["first"].meeting_id, body="**Visit** the <b>team</b>", owner="=1+1",
+                       due_on="2015-11-01")
+    at = internal(monkeypatch, wh, "internal_pages/briefing.py", PCC)
+    at.date_input(key="meeting_date").set_value(day("2015-11-19")).run()
+    assert not at.exception
+    shown = texts(at)
+    md = [m.value for m in at.markdown]  # in the page's order
+    assert opening(md) < next(i for i, v in enumerate(md) if v.startswith("| Measure")), "before the summary"
+    assert ("2 actions overdue, 0 open; 0 questions asked last time, 0 still awaiting an answer; 1 question still "
+            "open from earlier meetings") in shown
+    (warning,) = [w.value for w in at.warning if "Overdue (2)" in w.value]
+    assert ACTION in warning
+    assert r"\*\*Visit\*\* the \<b\>team\</b\> \(owner =1\+1;" in warning, "typed text is escaped"
+    (expander,) = [e for e in at.expander if e.label.startswith("What was asked")]
+    inside = "\n".join(m.value for m in expander.markdown)
+    assert "Actions overdue" in inside and "Report on the fall in charges in Rotherham" in inside
+
+
+def test_the_overview_says_when_no_earlier_meeting_is_recorded(monkeypatch, wh):
+    at = internal(monkeypatch, wh, "internal_pages/briefing.py", PCC)
+    at.date_input(key="meeting_date").set_value(day("2015-09-17")).run()
+    assert not at.exception
+    md = [m.value for m in at.markdown]
+    assert md[opening(md)] == f"**{HEADING}:** {md_escape(EMPTY_SHORT)}"
+    assert at.subheader[0].value == "Summary", "the summary stays the page's first heading"
