@@ -25,8 +25,13 @@ from helpers import write_xlsx
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
+from pipelines import accountability as acc
 from pipelines import audit, public, warehouse
+from pipelines import inbox as public_inbox
+from pipelines.accountability import moderation
+from pipelines.accountability.release import release
 from pipelines.briefing import archive
+from pipelines.briefing.questions import draft_questions
 from pipelines.catalogue import force, reference_dir
 from pipelines.figures import current_figures, plan_figures
 from pipelines.flags import raise_flag, resolve_flag
@@ -98,11 +103,14 @@ class Office:
         monkeypatch.setenv("PCCDASH_REFERENCE_DIR", str(self.ref))
         monkeypatch.setenv("PCCDASH_DB", str(self.db))
         monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(self.published))
+        self.inbox = tmp / "inbox"
+        monkeypatch.setenv("PCCDASH_INBOX_DIR", str(self.inbox))
         self.sent: dict[tuple[str, str, str], float] = {}   # (period, district, measure) -> latest accepted value
         self.done: dict[str, int] = {}                      # audit action -> how many the scenario did
         self.published_months: set[str] = set()
         self.approved: set[str] = set()
         self.months = list(MONTHS)
+        self.loop: dict = {"meetings": [], "asked": {}, "released": 0}  # what the office put to the Board, by meeting
 
     def did(self, action: str, n: int = 1) -> None:
         self.done[action] = self.done.get(action, 0) + n
@@ -185,6 +193,113 @@ def public_reads_only_published(office: Office) -> None:
             if month not in office.published_months:
                 assert month_words(month) not in shown, (path, month)
     assert public_months() == office.published_months
+
+
+SENDER = ("Jo Bloggs", "jo.bloggs@example.net")  # a member of the public's name and contact: never published
+
+
+def keep_the_loop(office: Office, i: int, meeting: dt.date) -> None:
+    """One Board of the year: it opens with what its predecessor left (asserted against what the office did),
+    then the office records what came back and what it puts to the force. The first Board's questions are carried
+    through the next three: answered or awaited (then overdue), decided on, approved for publication; its action
+    is overdue, closed, said once as closed, then dropped; a question from the public is sent, moderated, answered,
+    decided on and published."""
+    state = office.loop
+    board = office.write(acc.add_meeting, PCC, held_on=meeting)
+    office.did("meeting")
+    analytics = PlanAnalytics(office.read(plan_figures))
+    opened = office.read(acc.carried_forward, meeting, analytics=analytics, month=board.reporting_month)
+    if state["meetings"]:
+        assert opened.previous == state["meetings"][-1]
+        assert [c.question.question_id for c in opened.asked_last_time] == state["asked"][opened.previous.meeting_id]
+    else:
+        assert opened.previous is None and opened.empty
+    state["meetings"].append(board)
+    action = state.get("action")
+    open_now = [a.action_id for a in opened.open_actions + opened.overdue_actions]
+    if i == 0:
+        drafted = draft_questions(analytics.status(board.reporting_month), limit=2)
+        asked = [office.write(acc.ask, ANALYST, board.meeting_id, d.text, source="drafted", measure=d.measure_id,
+                              area=d.areas[0], period=board.reporting_month,
+                              figures=acc.figures_for(analytics, d.measure_id, d.areas[0], board.reporting_month))
+                 for d in drafted]
+        asked.append(office.write(acc.ask, PCC, board.meeting_id, "How many CSE investigations are waiting for a "
+                                  "charging decision?", measure="cse_live_investigations", area="Sheffield",
+                                  period=board.reporting_month, figures=acc.figures_for(
+                                      analytics, "cse_live_investigations", "Sheffield", board.reporting_month)))
+        state["asked"][board.meeting_id] = asked
+        state["action"] = office.write(acc.add_action, PCC, meeting_id=board.meeting_id,
+                                       body="Report on the time from arrest to charge", owner="ACC Crime",
+                                       due_on=meeting + dt.timedelta(days=45))
+        office.did("ask", len(asked))
+        office.did("action")
+        # a member of the public sends a question for the next Board
+        assert public_inbox.submit("When will the force say how many cases were reopened?", *SENDER,
+                                   session="visitor-1")
+    elif i == 1:
+        first = state["asked"][state["meetings"][0].meeting_id]
+        q1, q_last = first[0], first[-1]
+        assert [c.question.where(meeting) for c in opened.asked_last_time] == ["No answer recorded yet"] * len(first)
+        assert [c.then for c in opened.asked_last_time] == [acc.figures_line(q.figures) for q in
+                                                            office.read(acc.questions, state["meetings"][0].meeting_id)]
+        assert open_now == [action] and not opened.overdue_actions
+        assert office.write(moderation.import_inbox, ANALYST) == 1
+        (sent,) = office.read(moderation.pending)
+        state["public_q"] = office.write(moderation.accept, ANALYST, sent.submission_id, meeting_id=board.meeting_id,
+                                         edited_body="When will the force say how many cases were reopened, "
+                                                     "and by district?")
+        state["asked"][board.meeting_id] = [state["public_q"]]
+        office.write(acc.record_answer, ANALYST, q1, body="A review of the cases is under way.",
+                     answered_by="ACC Crime", answered_on=meeting)
+        office.write(acc.await_answer, ANALYST, q_last, awaited_by=meeting + dt.timedelta(days=10))
+        decision = office.write(acc.decide, PCC, meeting_id=board.meeting_id, question_id=q1,
+                                decision="partly_assured", rationale="The review is credible; its results are awaited.",
+                                evidence=[("answer", "ACC Crime's answer at the Board"), ("figures", "The charts")])
+        state["released"] += bool(office.write(release, PCC, "decision", decision))
+        office.did("decide")
+        office.did("release")
+    elif i == 2:
+        q_last = state["asked"][state["meetings"][0].meeting_id][-1]
+        late = [c for c in opened.still_open if c.question.question_id == q_last]
+        assert len(late) == 1 and late[0].question.where(meeting).endswith("(overdue)"), opened.still_open
+        assert late[0].then and late[0].now != late[0].then   # the figures then, and now a later month's
+        assert [a.action_id for a in opened.overdue_actions] == [action]
+        public_q = state["public_q"]
+        answer = office.write(acc.record_answer, ANALYST, public_q, body="The force will publish reopened cases "
+                              "by district each quarter from next year.", answered_by="Chief Constable",
+                              answered_on=meeting)
+        decision = office.write(acc.decide, PCC, meeting_id=board.meeting_id, question_id=public_q,
+                                decision="assured", rationale="A date and a format are agreed.",
+                                evidence=[("answer", "The Chief Constable's answer")])
+        state["released"] += bool(office.write(release, PCC, "answer", answer))
+        state["released"] += bool(office.write(release, PCC, "decision", decision))
+        office.write(acc.update_action, ANALYST, action, status="closed", note="The report was received.",
+                     on=meeting + dt.timedelta(days=5))
+        state["asked"][board.meeting_id] = []
+    elif i == 3:
+        assert [a.action_id for a in opened.closed_since] == [action] and action not in open_now
+    elif state["meetings"]:
+        state["asked"].setdefault(board.meeting_id, [])
+        assert action not in open_now and action not in [a.action_id for a in opened.closed_since]
+    state["asked"].setdefault(board.meeting_id, [])
+    if i in (0, 2, 5):  # the loop's pages, as the office reads them
+        for path in ("internal_pages/meetings.py", "internal_pages/actions.py", "internal_pages/public_questions.py"):
+            assert_clean(internal_page(path), f"{path} {meeting}")
+
+
+def loop_is_public_without_its_sender(office: Office) -> None:
+    """What was approved of the loop is in the public snapshot; the sender's name and contact are nowhere in it."""
+    snapshot = public.current_snapshot(office.published)
+    items = public.read("SELECT * FROM board_item", snapshot=snapshot)
+    assert len(items) == office.loop["released"]
+    whole = snapshot.read_bytes()
+    for detail in SENDER:
+        assert detail.encode("utf-8") not in whole
+    at = page(PUBLIC)
+    at.switch_page("public_pages/board.py").run()
+    shown = assert_clean(at, "public board page")
+    assert "Partly assured" in shown and "Assured" in shown and "by district" in shown
+    assert not any(detail in shown for detail in SENDER)
 
 
 def live_through_a_year(tmp_path: Path, run_cli, monkeypatch) -> Office:
@@ -292,6 +407,9 @@ def live_through_a_year(tmp_path: Path, run_cli, monkeypatch) -> Office:
                 assert not TRACEBACK.search(text)
             assert office.read(archive.fetch, office.db, made.pack_id, "pdf")[1] == pdf  # kept unchanged
 
+        # --- the Board meets: what comes back from the last meeting, and what is put to this one ----------------
+        keep_the_loop(office, i, meeting)
+
         # --- approval and publication ---------------------------------------------------------------------------
         to_approve = [month] if month != LATE else []
         if i > 1 and MONTHS[i - 2] == LATE:                # approved the month after it arrived
@@ -322,6 +440,8 @@ def live_through_a_year(tmp_path: Path, run_cli, monkeypatch) -> Office:
     assert set(MONTHS) <= office.published_months
     assert demo_published <= office.published_months
     assert "2026-01" not in office.published_months          # the ten years of drafts stay out of public
+
+    loop_is_public_without_its_sender(office)
 
     # every action of the year is in the audit trail
     trail = office.read(audit.events)
