@@ -9,9 +9,21 @@ import datetime as dt
 
 import duckdb
 
-from ..accountability import carried_forward, meetings, questions
-from ..accountability.loop import CarriedQuestion, Loop
-from ..accountability.records import ACTION_STATUSES, DECISIONS, EVIDENCE_KINDS, Action, Decision, Meeting, Question
+from ..accountability import (
+    ACTION_STATUSES,
+    DECISIONS,
+    EVIDENCE_KINDS,
+    Action,
+    Answer,
+    Decision,
+    Loop,
+    Meeting,
+    Question,
+    carried_forward,
+    meetings,
+    questions,
+)
+from ..accountability.loop import CarriedQuestion
 from ..catalogue import catalogue
 from ..flags import day_words
 from .model import LoopSection, LoopTable
@@ -42,9 +54,16 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _stands(q: Question, as_of: dt.date) -> str:
+def _as_it_stood(q: Question, as_of: dt.date, held: dict[int, Meeting]) -> tuple[Answer | None, Decision | None]:
+    """A question's answer and decision as a meeting on `as_of` opens: one given at it or later is not yet said."""
+    answers = [a for a in q.answers if a.state != "answered" or a.answered_on < as_of]
+    decided = [d for d in q.decisions if d.meeting_id in held and held[d.meeting_id].held_on < as_of]
+    return (answers[-1] if answers else None), (decided[-1] if decided else None)
+
+
+def _stands(q: Question, as_of: dt.date, held: dict[int, Meeting]) -> str:
     """Where a question stands, and what came back: "Answered by ACC Jones on 2 September 2015: ..."."""
-    answer = q.answer
+    answer, decision = _as_it_stood(q, as_of, held)
     if answer is None:
         text = "No answer recorded yet."
     elif answer.state == "answered":
@@ -53,8 +72,8 @@ def _stands(q: Question, as_of: dt.date) -> str:
             text += f" (document: {answer.document_name})"
     else:
         text = answer.words(as_of) + (f": {excerpt(answer.body)}" if answer.body else ".")
-    if q.decision is not None:
-        text += f" Decision: {q.decision.words}."
+    if decision is not None:
+        text += f" Decision: {decision.words}."
     return text
 
 
@@ -67,11 +86,11 @@ def _figures(cq: CarriedQuestion) -> tuple[str, str]:
     return about + cq.then, (about + cq.now) if cq.now else "Unchanged"
 
 
-def _question_row(cq: CarriedQuestion, as_of: dt.date, *, at: bool) -> list[str]:
+def _question_row(cq: CarriedQuestion, as_of: dt.date, held: dict[int, Meeting], *, at: bool) -> list[str]:
     q = cq.question
     asked = f"Asked at the {q.meeting.label} by {q.asked_by}" if at else f"Asked by {q.asked_by}"
     then, now = _figures(cq)
-    return [f"{q.body}\n({asked}.)", _stands(q, as_of), then, now]
+    return [f"{q.body}\n({asked}.)", _stands(q, as_of, held), then, now]
 
 
 def _due(a: Action) -> str:
@@ -106,13 +125,13 @@ def _decision_row(d: Decision, asked: dict[int, Question], held: dict[int, Meeti
     return [on, DECISIONS[d.decision], excerpt(d.rationale), _evidence(d), who + "."]
 
 
-def counts(loop: Loop) -> str:
+def counts(loop: Loop, held: dict[int, Meeting]) -> str:
     """"2 actions overdue, 1 open; 3 questions asked last time, 1 still awaiting an answer" (and what else there
     is: decisions, questions still open from earlier, actions closed since)."""
     parts = [f"{_plural(len(loop.overdue_actions), 'action')} overdue, {len(loop.open_actions)} open"]
     if loop.previous is not None:
-        waiting = sum(1 for cq in loop.asked_last_time
-                      if cq.question.answer is None or cq.question.answer.state != "answered")
+        answers = [_as_it_stood(cq.question, loop.held_on, held)[0] for cq in loop.asked_last_time]
+        waiting = sum(1 for a in answers if a is None or a.state != "answered")
         parts.append(f"{_plural(len(loop.asked_last_time), 'question')} asked last time, {waiting} still awaiting "
                      "an answer")
     if loop.decisions:
@@ -135,7 +154,7 @@ def loop_section(loop: Loop, asked: dict[int, Question] | None = None,
     tables: list[LoopTable] = []
     if loop.previous is not None:
         tables.append(LoopTable(f"Asked at the last meeting ({loop.previous.label})", QUESTION_COLUMNS,
-                                [_question_row(cq, as_of, at=False) for cq in loop.asked_last_time],
+                                [_question_row(cq, as_of, held, at=False) for cq in loop.asked_last_time],
                                 QUESTION_WIDTHS, none="No question was recorded at it."))
     tables.append(LoopTable("Decisions since the last meeting",
                             ["On", "Decision", "Rationale", "Evidence considered", "Decided"],
@@ -143,7 +162,7 @@ def loop_section(loop: Loop, asked: dict[int, Question] | None = None,
                             none="No assurance decision is recorded since."))
     if loop.still_open:
         tables.append(LoopTable("Still open from earlier meetings", QUESTION_COLUMNS,
-                                [_question_row(cq, as_of, at=True) for cq in loop.still_open], QUESTION_WIDTHS))
+                                [_question_row(cq, as_of, held, at=True) for cq in loop.still_open], QUESTION_WIDTHS))
     tables.append(LoopTable("Actions overdue", ACTION_COLUMNS, [_action_row(a, as_of) for a in loop.overdue_actions],
                             ACTION_WIDTHS, none="No action is overdue."))
     tables.append(LoopTable("Actions open", ACTION_COLUMNS, [_action_row(a, as_of) for a in loop.open_actions],
@@ -154,7 +173,7 @@ def loop_section(loop: Loop, asked: dict[int, Question] | None = None,
                                   excerpt(a.updates[-1].note)]
                                  for a in loop.closed_since], [0.34, 0.14, 0.2, 0.32]))
     overdue = [f"{a.body} (owner {a.owner}; due {_due(a)})" for a in loop.overdue_actions]
-    return LoopSection(HEADING, counts(loop), tables, overdue=overdue)
+    return LoopSection(HEADING, counts(loop, held), tables, overdue=overdue)
 
 
 def since_last_meeting(con: duckdb.DuckDBPyConnection, held_on: dt.date, *, analytics=None,
