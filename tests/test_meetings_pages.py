@@ -61,7 +61,7 @@ def test_the_commissioner_keeps_the_loop_from_the_pages(monkeypatch, wh):
     assert "Reporting month: July 2015" in shown and "none yet (the Briefing pack page produces one)" in shown
 
     # the drafted questions, each with its figures as they stood
-    (put,) = [b for b in at.button if b.label.startswith("Put the drafted questions")]
+    (put,) = [b for b in at.button if b.label.startswith("Put these questions")]
     drafted = int(put.label.split("(")[1].rstrip(")"))
     assert drafted > 0
     press(at, put.label)
@@ -69,7 +69,7 @@ def test_the_commissioner_keeps_the_loop_from_the_pages(monkeypatch, wh):
     assert len(asked) == drafted and {q.source for q in asked} == {"drafted"}
     assert all(q.measure and q.area and q.period == dt.date(2015, 7, 1) and q.figures for q in asked)
     assert asked[0].figures[0]["label"] == "July 2015"
-    assert not [b for b in at.button if b.label.startswith("Put the drafted questions")]  # none put twice
+    assert not [b for b in at.button if b.label.startswith("Put these questions")]  # none put twice
     shown = said(at)
     assert f"Question {asked[0].question_id}. {asked[0].body}" in shown
     assert f"Figures when asked: {acc.figures_line(asked[0].figures)}" in shown
@@ -301,3 +301,26 @@ def test_a_question_is_carried_through_three_meetings(wh):
     later = read(wh, lambda con: acc.carried_forward(con, dt.date(2015, 12, 17)))
     assert later.previous == fourth
     assert not later.still_open and not later.closed_since and not later.open_actions
+
+
+def test_the_questions_offered_are_the_packs_as_the_office_saved_them(monkeypatch, wh):
+    """Once the office has edited the pack's questions (Briefing pack page), those are what it puts at the meeting:
+    a drafted question kept as drafted keeps its figures; one the office rewrote or added is its own, without."""
+    from pipelines.briefing import save_text
+    from pipelines.briefing.pack import drafted_questions
+    from pipelines.figures import plan_figures
+    from pipelines.plan import PlanAnalytics
+
+    meeting = record(wh, acc.add_meeting, PCC, held_on="2015-08-20")
+    statuses = PlanAnalytics(read(wh, plan_figures)).status(meeting.reporting_month)
+    kept, *_ = drafted_questions(statuses)
+    mine = "What has the force learnt from the Jay report's second anniversary review?"
+    record(wh, save_text, ANALYST, period=meeting.reporting_month, kind="questions", body=f"1. {kept}\n2. {mine}")
+    at = internal(monkeypatch, wh, MEETINGS, PCC)
+    assert "The pack's questions for July 2015, as saved by analyst@example.org" in said(at)
+    press(at, "Put these questions (2)")
+    asked = {q.body: q for q in read(wh, acc.questions)}
+    assert set(asked) == {kept, mine}
+    assert asked[kept].source == "drafted" and asked[kept].figures and asked[kept].measure
+    assert asked[mine].source == "office" and not asked[mine].figures and asked[mine].measure is None
+    assert not [b for b in at.button if b.label.startswith("Put these questions")]

@@ -9,10 +9,11 @@ import streamlit as st
 
 from dashboard import auth, data, ui
 from pipelines import accountability as acc
-from pipelines import settings
+from pipelines import audit, settings
 from pipelines.accountability.records import SOURCES
 from pipelines.accountability.release import long_date, release, release_form_defaults
 from pipelines.briefing.archive import archived
+from pipelines.briefing.notes import latest_texts, questions_list
 from pipelines.briefing.questions import draft_questions
 from pipelines.catalogue import catalogue, force
 from pipelines.errors import PccDashError
@@ -263,10 +264,11 @@ def _put_questions(con, who, meeting_id: int, items: list[dict]) -> int:
     """Put each question in turn; a question already put at the meeting (the same words) is not put again."""
     already = {q.body for q in acc.questions(con, meeting_id)}
     count = 0
-    for item in items:
-        if item["body"] not in already:
-            acc.ask(con, who, meeting_id, item.pop("body"), **item)
-            count += 1
+    with audit.transaction(con):  # all of them, or (on any refusal) none
+        for item in items:
+            if item["body"] not in already:
+                acc.ask(con, who, meeting_id, item.pop("body"), **item)
+                count += 1
     return count
 
 
@@ -274,15 +276,25 @@ st.subheader("Put questions")
 analytics = data.analytics()
 statuses = analytics.status(month) if analytics is not None and month is not None else []
 put_texts = {q.body for q in put_here}
-drafts = [d for d in draft_questions(statuses) if d.text not in put_texts]
+drafted = {d.text: d for d in draft_questions(statuses)}
+saved = data.call(latest_texts, month).get(("questions", None)) if month is not None else None
+# the questions as the office saved them for the pack (Briefing pack page), else as drafted from the figures
+texts = questions_list(saved[0]) if saved else list(drafted)
+drafts = [t for t in texts if t not in put_texts]
 if drafts:
-    st.markdown(f"**Drafted from the figures for {month:%B %Y}**\n\n"
-                + "\n".join(f"- {ui.md_escape(d.text)}" for d in drafts))
-    if st.button(f"Put the drafted questions ({len(drafts)})", key="put_drafted", type="primary",
-                 disabled=not may_record):
-        items = [{"body": d.text, "source": "drafted", "measure": d.measure_id, "area": d.areas[0], "period": month,
-                  "figures": acc.figures_for(analytics, d.measure_id, d.areas[0], month)} for d in drafts]
-        ui.act(_put_questions, user.claims, pick, items, done=lambda n: f"{n} drafted question(s) put.")
+    heading = (f"The pack's questions for {month:%B %Y}, as saved by {saved[1]}" if saved
+               else f"Drafted from the figures for {month:%B %Y}")
+    st.markdown(f"**{ui.md_escape(heading)}**\n\n" + "\n".join(f"- {ui.md_escape(t)}" for t in drafts))
+
+    def item(text: str) -> dict:
+        d = drafted.get(text)  # a drafted question keeps its figures; one the office wrote or edited has none
+        if d is None:
+            return {"body": text, "source": "office"}
+        return {"body": text, "source": "drafted", "measure": d.measure_id, "area": d.areas[0], "period": month,
+                "figures": acc.figures_for(analytics, d.measure_id, d.areas[0], month)}
+
+    if st.button(f"Put these questions ({len(drafts)})", key="put_drafted", type="primary", disabled=not may_record):
+        ui.act(_put_questions, user.claims, pick, [item(t) for t in drafts], done=lambda n: f"{n} question(s) put.")
 elif statuses:
     st.caption(f"Every question drafted from the figures for {month:%B %Y} has been put, or none was drafted.")
 with st.form("office_question_form", clear_on_submit=True):
