@@ -76,6 +76,7 @@ def locate(path: Path, message: str) -> int | None:
 def _reference_checks() -> list[tuple[str, Callable[[], object]]]:
     """(file name, the loader that validates it), in the order a problem in one could cause another."""
     from . import access
+    from .accountability.register import load_register
     from .catalogue import catalogue, force
     from .events import load_events
     from .plan.config import load_plans, load_population
@@ -92,6 +93,7 @@ def _reference_checks() -> list[tuple[str, Callable[[], object]]]:
         ("police_uk.yaml", reference),
         ("return_calendar.yaml", load_calendar),
         ("events.yaml", load_events),
+        ("recommendations.yaml", load_register),
         ("access.yaml", getattr(access, "load_access", lambda: access.roles_for({"email": "check@invalid"}))),
     ]
 

@@ -84,3 +84,15 @@ def test_locate_follows_the_names_a_message_quotes_in_order(tmp_path):
     assert locate(f, 'x.yaml, plan 2 ("Two"), measure 1 ("xy"): "xy" is unknown') == 5
     assert locate(f, "x.yaml is not valid YAML: ... line 3, column 2") == 3
     assert locate(f, "no names here") is None
+
+
+def test_a_recommendation_naming_a_measure_not_in_the_catalogue_is_found_by_check(ref, run_cli):
+    register = ref / "recommendations.yaml"
+    text = register.read_text()
+    first = text.index("measures: [", text.index("recommendations:"))
+    register.write_text(text[:first] + "measures: [cse_arrestz, " + text[first + len("measures: ["):])
+    bad = [f for f in check_all() if not f.ok]
+    assert [f.file.name for f in bad] == ["recommendations.yaml"]
+    assert bad[0].line == line_of(register, "cse_arrestz")
+    assert "cse_arrestz" in bad[0].problem
+    assert run_cli("check").exit_code == 1
