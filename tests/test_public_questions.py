@@ -489,7 +489,7 @@ def test_a_published_question_is_the_edited_one_and_its_sender_is_on_no_public_p
         frames = [t.value.to_csv() for t in at.table] + [d.value.to_csv() for d in at.dataframe]
         seen.append((page, texts(at) + "\n".join(frames)))
     board_page = dict(seen)["public_pages/board.py"]
-    assert EDITED in board_page and "A member of the public" in board_page
+    assert EDITED in board_page and "asked by a member of the public" in board_page
     assert served and any(EDITED.encode() in data for _, data in served if isinstance(data, bytes))
     for page, text in seen:
         for secret in (NAME, CONTACT, "Thornhill"):

@@ -65,7 +65,9 @@ for (held, title), meeting in sorted(loop.groupby(["meeting_date", "meeting_titl
     for ref in sorted(asked["question_ref"].unique(), key=ref_order):
         rows = asked[asked["question_ref"] == ref]
         first = rows.iloc[0]
-        st.markdown(f"**Question** (asked by {inert(first['asked_by'])}):  \n{inert(first['question'])}")
+        asker = str(first["asked_by"])
+        asker = asker[:1].lower() + asker[1:] if asker.startswith(("The ", "A ")) else asker  # within a sentence
+        st.markdown(f"**Question** (asked by {inert(asker)}):  \n{inert(first['question'])}")
         for a in rows[rows["kind"] == "answer"].sort_values("answered_on").itertuples():
             st.markdown(f"**The force's answer**, given by {inert(a.answered_by)} on {day(a.answered_on)}:  \n"
                         f"{inert(a.answer)}")
