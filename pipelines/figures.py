@@ -35,6 +35,18 @@ def parse_month(text: str | None, option: str) -> dt.date | None:
     return dt.date(int(m.group(1)), int(m.group(2)), 1)
 
 
+def parse_day(value: object, what: str, error: type[PccDashError]) -> dt.date:
+    """A date, or YYYY-MM-DD, as a day; otherwise `error`, naming `what` and how to write it."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise error(f'The {what} "{value}" is not a date; write it as YYYY-MM-DD (2015-08-20).') from None
+
+
 def make_filter(measures=(), districts=(), start: str | None = None, end: str | None = None) -> FigureFilter:
     cat = catalogue()
     own = set(cat.ids("force_return"))  # the figures are the force's own; police.uk context is kept apart

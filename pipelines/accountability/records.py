@@ -20,6 +20,7 @@ from .. import audit, filestore, settings
 from ..access import require
 from ..catalogue import catalogue, force
 from ..errors import PccDashError
+from ..figures import parse_day
 from ..plaintext import clean
 from ..warehouse import utc_now
 
@@ -51,14 +52,7 @@ def _day(value: object, what: str, *, required: bool = True) -> dt.date | None:
         if required:
             raise LoopError(f"Give the {what} as a date, YYYY-MM-DD.")
         return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise LoopError(f'The {what} "{value}" is not a date; write it as YYYY-MM-DD (2015-08-20).') from None
+    return parse_day(value, what, LoopError)
 
 
 def _long_date(day: dt.date | None) -> str:

@@ -14,6 +14,7 @@ import pandas as pd
 from .. import audit, filestore
 from ..access import require
 from ..errors import PccDashError
+from ..figures import parse_day
 from ..warehouse import utc_now
 from .version import data_version
 
@@ -64,15 +65,7 @@ class Produced:
 
 
 def meeting_day(value: object) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise BadMeetingDate(f'The meeting date "{value}" is not a date; write it as YYYY-MM-DD '
-                             "(2015-08-20).") from None
+    return parse_day(value, "meeting date", BadMeetingDate)
 
 
 @dataclass(frozen=True)
