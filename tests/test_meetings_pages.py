@@ -324,3 +324,24 @@ def test_the_questions_offered_are_the_packs_as_the_office_saved_them(monkeypatc
     assert asked[kept].source == "drafted" and asked[kept].figures and asked[kept].measure
     assert asked[mine].source == "office" and not asked[mine].figures and asked[mine].measure is None
     assert not [b for b in at.button if b.label.startswith("Put these questions")]
+
+
+def test_a_document_attached_to_an_answer_downloads_as_it_was_kept(monkeypatch, wh):
+    from dashboard_helpers import downloads_of
+
+    from pipelines import filestore
+
+    meeting = record(wh, acc.add_meeting, PCC, held_on="2015-08-20")
+    q = record(wh, acc.ask, PCC, meeting.meeting_id, "Why did charges fall?")
+    letter = b"%PDF-1.4 the Chief Constable's letter"
+    record(wh, acc.record_answer, ANALYST, q, body="See the letter.", answered_by="Chief Constable",
+           answered_on="2015-09-01", document=("letter.pdf", letter), db_path=wh)
+    served = downloads_of(monkeypatch)
+    at = internal(monkeypatch, wh, MEETINGS, ANALYST)
+    assert "Document: letter.pdf" in said(at)
+    assert ("letter.pdf", letter) in served
+    # a document changed in the store after it was kept is not handed out; the page says why
+    (answer,) = read(wh, acc.questions)[0].answers
+    filestore.path_of(wh, answer.document_sha256).write_bytes(b"altered")
+    at = internal(monkeypatch, wh, MEETINGS, ANALYST)
+    assert not at.exception and any("has been changed since it was stored" in e.value for e in at.error)

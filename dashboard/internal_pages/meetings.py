@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import auth, data, ui
 from pipelines import accountability as acc
-from pipelines import audit, settings
+from pipelines import audit, filestore, settings
 from pipelines.accountability.records import SOURCES
 from pipelines.accountability.release import long_date, release, release_form_defaults
 from pipelines.briefing.archive import archived
@@ -158,6 +158,18 @@ def _answer_lines(q: acc.Question) -> str:
     return "\n".join(lines)
 
 
+def _document_button(a: acc.Answer) -> None:
+    """The document attached to an answer, from the file store, checked against its hash before it is handed out."""
+    try:
+        body = filestore.get(data.db(), a.document_sha256)
+    except PccDashError as exc:
+        st.error(str(exc))
+        return
+    st.download_button(f"Download {a.document_name}", body, file_name=a.document_name,
+                       mime="application/octet-stream", key=f"answer_document_{a.answer_id}",
+                       icon=":material/download:", on_click="ignore")
+
+
 # What the public record of an answer or decision holds, in the order the public pages give it.
 PUBLIC_FIELDS = [("meeting_title", "Meeting"), ("meeting_date", "Held on"), ("question", "Question"),
                  ("asked_by", "Asked by"), ("answer", "Answer"), ("answered_by", "Answered by"),
@@ -216,6 +228,8 @@ def _question_block(q: acc.Question) -> None:
         st.markdown(f"**Where it stands:** {ui.md_escape(q.where(as_of=meeting.held_on))}")
         if q.answers:
             st.markdown("**The force's answers**\n\n" + _answer_lines(q))
+            for a in (a for a in q.answers if a.document_sha256):
+                _document_button(a)
         if q.decisions:
             st.markdown("**Assurance decisions**\n\n" + _decision_lines(q.decisions))
         with st.expander("Record the force's answer", icon=":material/reply:"):
