@@ -52,4 +52,4 @@ PAGES = {
 with failsafe.guarded():
     user = auth.signed_in()  # stops here for an anonymous visitor or an account without a role
     auth.sidebar(user)
-    st.navigation(PAGES).run()
+    st.navigation(PAGES, expanded=True).run()  # every page listed: no "View more" hiding the data-quality pages

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from .conftest import full_shot, go_to, settle
@@ -25,11 +26,22 @@ def type_date(page, scope, label: str, ddmmyyyy: str) -> None:
 
 
 def select(page, scope, label: str, option: str) -> None:
-    """Open the select box or multiselect labelled `label` inside `scope` and click `option`."""
+    """Open the select box or multiselect labelled `label` inside `scope` and click `option`. Opened while the page
+    was still redrawing (an expander just opened), the list can be replaced under the pointer: then it is opened
+    again."""
     box = scope.get_by_role("combobox", name=label, exact=True)
-    box.evaluate("e => e.scrollIntoView({block: 'center'})")
-    box.click()
-    page.get_by_role("option", name=option, exact=True).click()
+    wanted = page.get_by_role("option", name=option, exact=True)
+    for attempt in range(3):
+        settle(page)
+        box.evaluate("e => e.scrollIntoView({block: 'center'})")
+        box.click()
+        try:
+            wanted.click(timeout=5_000)
+            break
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
+            box.press("Escape")
     settle(page)
 
 
