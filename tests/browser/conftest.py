@@ -36,6 +36,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-component-update", "--disable-sync"]
 TODAY = "2026-11-21"  # as tests/conftest.py fixes it, so the apps' "latest month" is the same in every run
 TIMEOUT_MS = 30_000  # a cold Streamlit page runs its first DuckDB queries before it shows anything
+# What an assertion waits for a page to show: longer than Playwright's 5 s, because a page redrawing on a busy
+# two-core machine (the other test worker running beside it) can take that long; a passing check waits no longer.
+expect.set_options(timeout=15_000)
 
 
 def pytest_configure(config):
