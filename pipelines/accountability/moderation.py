@@ -219,15 +219,14 @@ def accept(con: duckdb.DuckDBPyConnection, who: Mapping, submission_id: object, 
     meeting = get_meeting(con, meeting_id)
     sub = _submission(con, submission_id)
     _not_yet_moderated(con, sub)
-    # ask() keeps the question in a transaction of its own (DuckDB cannot open one inside another), so an accept
-    # stopped between the two finds its question already put when run again, and only records the moderation
-    put = con.execute("SELECT question_id, body FROM board_question WHERE submission_id = ? ORDER BY question_id "
-                      "LIMIT 1", [sub.submission_id]).fetchall()
-    if put:
-        question_id, text = put[0]
-    else:
-        question_id = ask(con, who, meeting.meeting_id, text, source="public", submission_id=sub.submission_id)
-    with audit.transaction(con):
+    with audit.transaction(con):  # the question and its moderation together (ask joins this transaction)
+        # a question already put for this submission (by a warehouse older than this one transaction) is reused
+        put = con.execute("SELECT question_id, body FROM board_question WHERE submission_id = ? ORDER BY "
+                          "question_id LIMIT 1", [sub.submission_id]).fetchall()
+        if put:
+            question_id, text = put[0]
+        else:
+            question_id = ask(con, who, meeting.meeting_id, text, source="public", submission_id=sub.submission_id)
         con.execute("INSERT INTO submission_moderation (submission_id, outcome, edited_body, question_id, "
                     "moderated_by, moderated_at) VALUES (?, 'accepted', ?, ?, ?, ?)",
                     [sub.submission_id, text, question_id, identity, utc_now()])
