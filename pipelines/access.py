@@ -22,6 +22,7 @@ MAY = {
     "view_internal": {"pcc", "analyst"},
     "comment": {"pcc", "analyst"},
     "supersede": {"pcc", "analyst"},
+    "load": {"pcc", "analyst"},        # returns uploaded in the app
     "audit": {"pcc", "analyst"},
     # the accountability loop (pipelines.accountability): the office keeps the record, the Commissioner decides
     "record": {"pcc", "analyst"},      # meetings, questions, answers, actions, recommendations' statuses

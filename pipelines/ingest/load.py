@@ -21,6 +21,7 @@ from ..warehouse import one, scalar, utc_now
 from . import checks, readers
 
 RETURN_SUFFIXES = (".csv", ".xlsx")
+Recorded = Callable[[duckdb.DuckDBPyConnection, int, str], None]  # (connection, file id, outcome)
 PROBLEMS_KEPT = 1000
 
 
@@ -120,8 +121,12 @@ def _longer(path: Path, label: str) -> str:
 
 
 def ingest(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path], *, loaded_by: str | None = None,
-           today: dt.date | None = None, progress: Callable[[str], None] | None = None) -> IngestReport:
-    """Load every return file under `paths`. A bad file is refused whole; the others still load."""
+           today: dt.date | None = None, progress: Callable[[str], None] | None = None,
+           recorded: Recorded | None = None) -> IngestReport:
+    """Load every return file under `paths`. A bad file is refused whole; the others still load.
+
+    `recorded(con, file_id, outcome)` runs inside each force return's own transaction once it is registered,
+    so what a caller keeps about the file (who uploaded it, the audit event) commits or rolls back with it."""
     files, missing = discover_named(paths)
     report = IngestReport(files=list(missing))
     if not files and not missing:
@@ -132,25 +137,26 @@ def ingest(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path], *, loade
     with tempfile.TemporaryDirectory(prefix="pccdash-") as tmp:
         for i, (path, label) in enumerate(files, start=1):
             say(f"[{i}/{len(files)}] {shown(label, None)} ({_size(path)})")
-            outcome = _ingest_any(con, path, label, loaded_by=user, today=today, tmp_dir=Path(tmp))
+            outcome = _ingest_any(con, path, label, loaded_by=user, today=today, tmp_dir=Path(tmp),
+                                  recorded=recorded)
             report.files.append(outcome)
             say(f"        {describe(outcome)}")
     return report
 
 
 def _ingest_any(con: duckdb.DuckDBPyConnection, path: Path, label: str, *, loaded_by: str, today: dt.date | None,
-                tmp_dir: Path) -> FileOutcome:
+                tmp_dir: Path, recorded: Recorded | None = None) -> FileOutcome:
     """A police.uk street or outcomes file (known by its header) goes to its own pipeline; anything else is
     a force return."""
     from ..policeuk import detect, ingest_police_uk
 
     if path.suffix.lower() == ".csv" and detect(path):
         return ingest_police_uk(con, path, loaded_by=loaded_by, today=today, tmp_dir=tmp_dir, label=label)
-    return ingest_file(con, path, loaded_by=loaded_by, today=today, tmp_dir=tmp_dir, label=label)
+    return ingest_file(con, path, loaded_by=loaded_by, today=today, tmp_dir=tmp_dir, label=label, recorded=recorded)
 
 
 def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, today: dt.date | None = None,
-                tmp_dir: Path, label: str | None = None) -> FileOutcome:
+                tmp_dir: Path, label: str | None = None, recorded: Recorded | None = None) -> FileOutcome:
     """Load one file in one transaction; record a refusal with its problems; load nothing twice.
 
     `label` is the name the file is shown and registered by (its file name unless given)."""
@@ -162,7 +168,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, t
         facts = readers.inspect_file(path, label, tmp_dir)
     except readers.FileRejected as exc:
         size = path.stat().st_size if path.exists() else 0
-        return _reject(con, path, label, None, size, received, loaded_by, exc.problems, started)
+        return _reject(con, path, label, None, size, received, loaded_by, exc.problems, started, recorded=recorded)
     earlier = one(con, "SELECT file_id, name, received_at FROM file_registry "
                        "WHERE sha256 = ? AND outcome = 'accepted' ORDER BY file_id LIMIT 1", [facts.sha256])
     if earlier:
@@ -173,7 +179,8 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, t
     try:
         result = readers.read_file(con, facts)
     except readers.FileRejected as exc:
-        return _reject(con, path, label, facts, facts.size, received, loaded_by, exc.problems, started)
+        return _reject(con, path, label, facts, facts.size, received, loaded_by, exc.problems, started,
+                       recorded=recorded)
     month = checks.current_month(today)
     contract = load_contract("force_cse_return")
     build_batch(con, label)
@@ -181,7 +188,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, t
     problems = checks.check_totals(con, label, result.totals) + run.problems("error")
     if problems or run.errors:
         return _reject(con, path, label, facts, facts.size, received, loaded_by, problems, started,
-                       layout=result.layout, run=run, current_month=month)
+                       layout=result.layout, run=run, current_month=month, recorded=recorded)
     con.execute("BEGIN TRANSACTION")
     try:
         file_id = _register(con, path, label, facts, received, loaded_by, "accepted", result.layout,
@@ -210,6 +217,8 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, t
         con.execute(
             "UPDATE file_registry SET figures_new = ?, figures_revised = ?, figures_unchanged = ? "
             "WHERE file_id = ?", [new, revised, unchanged, file_id])
+        if recorded:
+            recorded(con, file_id, "accepted")
         faults.point("ingest_before_commit")
         con.execute("COMMIT")
         faults.point("ingest_after_commit")
@@ -238,7 +247,7 @@ def _register(con, path: Path, label: str, facts: readers.FileFacts | None, rece
 
 def _reject(con, path: Path, label: str, facts, size: int, received, loaded_by: str, problems: list[Problem],
             started: float, layout: str | None = None, run: ValidationRun | None = None,
-            current_month: dt.date | None = None) -> FileOutcome:
+            current_month: dt.date | None = None, recorded: Recorded | None = None) -> FileOutcome:
     con.execute("BEGIN TRANSACTION")
     try:
         if facts is None:
@@ -255,6 +264,8 @@ def _reject(con, path: Path, label: str, facts, size: int, received, loaded_by: 
         if run is not None:
             run_id = save_run(con, run, file_id)
             save_quarantine(con, run, run_id, file_id, current_month)
+        if recorded:
+            recorded(con, file_id, "rejected")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

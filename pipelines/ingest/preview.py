@@ -1,0 +1,499 @@
+"""Returns checked before anything is loaded (the app's upload and `pccdash validate`): the contract's report for
+each file with every failing cell, and what loading it would change; then loaded as `pccdash ingest` loads them,
+each file's bytes kept in the file store, or forgotten."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import tempfile
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+import duckdb
+import pandas as pd
+
+from .. import audit, filestore
+from ..access import require
+from ..catalogue import catalogue
+from ..errors import PccDashError, Problem, shown
+from ..resubmission import Change, FileRef, refusals
+from ..warehouse import utc_now
+from . import checks, readers
+from .load import RETURN_SUFFIXES, FileOutcome, describe, drop_staging, ingest
+
+PREVIEW_ROWS = 300  # rows of a sheet shown in the preview; failing rows further down are added after them
+CELLS_SHOWN = 1000  # failing places listed per file (the refusal keeps its first 1,000 problems too)
+VERDICTS = {
+    "passes": "passes the contract",
+    "passes_with_warnings": "passes the contract, with warnings",
+    "refused": "would be refused: nothing from it would be loaded",
+    "unreadable": "cannot be read: nothing from it would be loaded",
+    "already_loaded": "is already loaded: loading it again would change nothing",
+}
+
+
+class UploadError(PccDashError):
+    """An uploaded file cannot be taken as given (no name, or nothing to load)."""
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file as a person handed it over: its name and its bytes."""
+
+    name: str
+    data: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One failing place of a file, with the rule's message."""
+
+    sheet: str | None
+    row: int | None
+    column: str | None
+    period: dt.date | None
+    district: str | None
+    measure: str | None
+    message: str
+    rule: str | None = None
+
+
+@dataclass(frozen=True)
+class Revision:
+    """An accepted figure the file would change: was, now, and whether its month is already published."""
+
+    period: dt.date
+    district: str
+    measure: str
+    was: float
+    now: float | None
+    published: bool
+
+
+@dataclass(frozen=True)
+class Superseded:
+    """A refused file the upload would clear: whole, or only some of the months and measures it blocks."""
+
+    file: FileRef
+    whole: bool
+
+
+@dataclass
+class FilePreview:
+    """One uploaded file checked: the contract's verdict, its failing cells, and what loading it would change."""
+
+    name: str
+    data: bytes = field(repr=False)
+    sha256: str = ""
+    verdict: str = "unreadable"
+    layout: str | None = None
+    rows: int = 0
+    errors: list[Cell] = field(default_factory=list)
+    warnings: list[Cell] = field(default_factory=list)
+    new: int = 0
+    revised: int = 0
+    unchanged: int = 0
+    changes: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)  # measure, district, new, revised, ...
+    revisions: list[Revision] = field(default_factory=list)
+    supersedes: list[Superseded] = field(default_factory=list)
+    note: str = ""  # why a file cannot be read, or when it was loaded before
+    grids: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)  # sheet ("" for a CSV) -> its rows
+    seconds: float = 0.0
+
+    @property
+    def loadable(self) -> bool:
+        return self.verdict in ("passes", "passes_with_warnings")
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    def sentence(self) -> str:
+        """The verdict in one sentence, with what loading it would do."""
+        head = f'"{shown(self.name, None)}" {VERDICTS[self.verdict]}'
+        if self.verdict in ("refused", "unreadable"):
+            n = len(self.errors)
+            found = f" {n:,} problem{'s' if n != 1 else ''} found, listed below." if n else ""
+            return f"{head}.{found}" + (f" {self.note}" if self.note else "")
+        if self.verdict == "already_loaded":
+            return f"{head}: {self.note}"
+        published = sum(r.published for r in self.revisions)
+        in_published = f" ({published:,} in published months)" if published else ""
+        out = (f"{head}. Loading it would add {self.new:,} new figure{'s' if self.new != 1 else ''}, revise "
+               f"{self.revised:,}{in_published} and leave {self.unchanged:,} unchanged")
+        if self.supersedes:
+            out += "; it would supersede refused file " + ", ".join(
+                f"{s.file}" + ("" if s.whole else " (in part)") for s in self.supersedes)
+        if self.warnings:
+            out += f". {len(self.warnings):,} warning{'s' if len(self.warnings) != 1 else ''} would become caveats"
+        return out + "."
+
+    def failing_frame(self, severity: str = "error") -> pd.DataFrame:
+        """The failing places as a table people read: sheet, row, column, measure, district, month, problem."""
+        cells = self.errors if severity == "error" else self.warnings
+        names = {m.id: m.short_name for m in catalogue().measures}
+        return pd.DataFrame(
+            [{"Sheet": c.sheet or "", "Row": c.row, "Column": c.column or "",
+              "Measure": names.get(c.measure, c.measure or ""), "District": c.district or "",
+              "Month": f"{c.period:%B %Y}" if c.period else "", "Problem": c.message} for c in cells],
+            columns=["Sheet", "Row", "Column", "Measure", "District", "Month", "Problem"])
+
+    def revisions_frame(self) -> pd.DataFrame:
+        names = {m.id: m.short_name for m in catalogue().measures}
+        return pd.DataFrame(
+            [{"Measure": names.get(r.measure, r.measure), "District": r.district, "Month": f"{r.period:%B %Y}",
+              "Was": r.was, "Now": r.now, "Published": "Yes" if r.published else "No"} for r in self.revisions],
+            columns=["Measure", "District", "Month", "Was", "Now", "Published"])
+
+    def counts_frame(self) -> pd.DataFrame:
+        """New, revised and unchanged figures by measure (short name, catalogue order) and district."""
+        if self.changes.empty:
+            return pd.DataFrame(columns=["Measure", "District", "New", "Revised", "Unchanged"])
+        names = {m.id: m.short_name for m in catalogue().measures}
+        order = {m: i for i, m in enumerate(catalogue().ids())}
+        df = self.changes.copy()
+        df["_order"] = df["measure"].map(order).fillna(len(order))
+        df = df.sort_values(["_order", "district"])
+        return pd.DataFrame({"Measure": df["measure"].map(lambda m: names.get(m, m)), "District": df["district"],
+                             "New": df["new"], "Revised": df["revised"], "Unchanged": df["unchanged"]})
+
+    def changes_for_print(self) -> list[Change]:
+        return [Change(r.period, r.district, r.measure, r.was, r.now) for r in self.revisions]
+
+    def highlighted(self) -> dict[str, set[tuple[int, int | None]]]:
+        """Per sheet, the (row, grid column) of each failing cell; column None when only its row is known."""
+        out: dict[str, set[tuple[int, int | None]]] = {}
+        for c in self.errors:
+            if c.row is None or (c.sheet or "") not in self.grids:
+                continue
+            grid = self.grids[c.sheet or ""]
+            out.setdefault(c.sheet or "", set()).add((c.row, _column_at(grid, c.row, c.column)))
+        return out
+
+
+def as_upload(item: Upload | tuple[str, bytes] | str | Path) -> Upload:
+    """An upload from a name and bytes, or from a file on disk."""
+    if isinstance(item, Upload):
+        return item
+    if isinstance(item, tuple):
+        name, data = item
+        return Upload(_safe_name(name), bytes(data))
+    path = Path(item)
+    return Upload(path.name, path.read_bytes())
+
+
+def _safe_name(name: object) -> str:
+    """The file's own name, without any folder a browser or a person put in front of it."""
+    base = PureWindowsPath(PurePosixPath(str(name or "")).name).name.strip()
+    if not base or base in (".", ".."):
+        raise UploadError("An uploaded file has no name: give it a name ending .csv or .xlsx.")
+    return base
+
+
+def preview(con: duckdb.DuckDBPyConnection, files: Iterable[Upload | tuple[str, bytes] | str | Path], *,
+            today: dt.date | None = None, check: bool = True) -> list[FilePreview]:
+    """Check each file against the return's contract and say what loading it would change; nothing is written.
+
+    With `check=False` only what it would change is worked out (the contract is run elsewhere)."""
+    from ..contracts import load_contract
+
+    uploads = [as_upload(f) for f in files]
+    if not uploads:
+        raise UploadError("No file was given: choose one or more .csv or .xlsx returns.")
+    contract = load_contract("force_cse_return") if check else None
+    month = checks.current_month(today)
+    out = []
+    with tempfile.TemporaryDirectory(prefix="pccdash-upload-") as tmp:
+        for i, up in enumerate(uploads):
+            folder = Path(tmp) / str(i)
+            folder.mkdir()
+            path = folder / up.name
+            path.write_bytes(up.data)
+            out.append(_preview_one(con, up, path, contract, month, folder))
+    return out
+
+
+def _preview_one(con, up: Upload, path: Path, contract, month: dt.date, tmp: Path) -> FilePreview:
+    from ..contracts.batch import build_batch
+    from ..contracts.runner import validate_batch
+
+    started = time.perf_counter()
+    p = FilePreview(up.name, up.data, sha256=filestore.sha256(up.data))
+    drop_staging(con)
+    try:
+        if path.suffix.lower() == ".csv" and _is_police_uk(path):
+            p.note = ('It is a police.uk street or outcomes file, not a force return: load it with '
+                      '"pccdash ingest".')
+            return p
+        try:
+            facts = readers.inspect_file(path, up.name, tmp)
+        except readers.FileRejected as exc:
+            p.errors = [_cell(pr) for pr in exc.problems]
+            return p
+        earlier = con.execute("SELECT file_id, name, received_at FROM file_registry WHERE sha256 = ? "
+                              "AND outcome = 'accepted' ORDER BY file_id LIMIT 1", [facts.sha256]).fetchall()
+        if earlier:
+            fid, name, when = earlier[0]
+            p.verdict = "already_loaded"
+            p.note = f'it was loaded as file #{fid} ("{shown(name, None)}") on {when:%d %B %Y at %H:%M} UTC.'
+            return p
+        try:
+            result = readers.read_file(con, facts)
+        except readers.FileRejected as exc:
+            p.errors = [_cell(pr) for pr in exc.problems]
+            p.grids = _grids(path, facts)
+            return p
+        p.layout, p.rows = result.layout, result.rows
+        build_batch(con, up.name)
+        if contract is not None:
+            run = validate_batch(con, contract, scope="dry-run", label=f'"{up.name}" (not loaded)',
+                                 current_month=month)
+            p.errors = ([_cell(pr) for pr in checks.check_totals(con, up.name, result.totals)]
+                        + _failing(con, run, run.errors, month))
+            p.warnings = _failing(con, run, run.warnings, month)
+            p.verdict = "refused" if p.errors else "passes_with_warnings" if p.warnings else "passes"
+        else:
+            p.verdict = "passes"
+        if p.loadable:
+            _changes(con, p)
+            p.supersedes = _supersedes(con, p.name)
+        p.grids = _grids(path, facts)
+        return p
+    finally:
+        drop_staging(con)
+        p.seconds = time.perf_counter() - started
+
+
+def _is_police_uk(path: Path) -> bool:
+    from ..policeuk import detect
+
+    return detect(path)
+
+
+def _cell(problem: Problem, rule: str | None = None) -> Cell:
+    return Cell(problem.sheet, problem.row, problem.column, None, None, None, problem.text, rule)
+
+
+def _failing(con, run, results, month: dt.date) -> list[Cell]:
+    """Every failing place of the failed rules (up to CELLS_SHOWN), in file order, asked of DuckDB."""
+    from ..contracts.contract import SetRule
+    from ..contracts.runner import row_rule_samples, set_rule_rows
+
+    by_id = {r.id: r for r in (*run.contract.row_rules, *run.contract.set_rules)}
+    cells: list[Cell] = []
+    for result in results:
+        rule = by_id.get(result.rule_id)
+        if rule is None:
+            samples = result.samples
+        elif isinstance(rule, SetRule):
+            samples = set_rule_rows(con, rule, month, CELLS_SHOWN)[1]
+        else:
+            samples = row_rule_samples(con, rule, CELLS_SHOWN)
+        if not samples:  # a rule with no row to show is said once, by its description
+            cells.append(Cell(None, None, None, None, None, None,
+                              f"{result.description or result.rule_id} ({result.failing_count:,} rows)",
+                              result.rule_id))
+        cells += [Cell(s.source_sheet, s.source_row, s.source_column, s.period, s.district, s.measure, s.message,
+                       result.rule_id) for s in samples]
+    cells.sort(key=lambda c: (c.sheet or "", c.row if c.row is not None else 10**9))
+    return cells[:CELLS_SHOWN]
+
+
+def _changes(con, p: FilePreview) -> None:
+    """New, revised and unchanged figures against the accepted ones, counted as `ingest` counts them."""
+    df = con.execute(
+        """SELECT b.measure, b.district, b.period, c.value AS was, b.value AS now,
+                  c.value IS NULL AS is_new, c.value IS NOT NULL AND c.value <> b.value AS is_revised,
+                  c.value = b.value AS is_unchanged, pp.period IS NOT NULL AS published
+           FROM batch b LEFT JOIN figure c USING (period, district, measure)
+           LEFT JOIN published_period pp ON pp.period = b.period
+           ORDER BY b.measure, b.district, b.period""").df()
+    p.new, p.revised, p.unchanged = (int(df[c].fillna(False).sum()) for c in ("is_new", "is_revised", "is_unchanged"))
+    grouped = df.groupby(["measure", "district"], dropna=False)[["is_new", "is_revised", "is_unchanged"]].sum()
+    p.changes = grouped.astype(int).reset_index().rename(
+        columns={"is_new": "new", "is_revised": "revised", "is_unchanged": "unchanged"})
+    p.revisions = [Revision(r.period.date() if hasattr(r.period, "date") else r.period, r.district, r.measure,
+                            float(r.was), None if pd.isna(r.now) else float(r.now), bool(r.published))
+                   for r in df[df["is_revised"].fillna(False).astype(bool)].itertuples()]
+
+
+def _supersedes(con, name: str) -> list[Superseded]:
+    """The refused files still open that this batch would clear, by the months and measures it covers."""
+    covered = {(pd.Timestamp(a).date(), m) for a, m in
+               con.execute("SELECT DISTINCT period, measure FROM batch WHERE period IS NOT NULL").fetchall()}
+    out = []
+    for r in refusals(con):
+        if r.state != "open":
+            continue
+        if r.unread:
+            if r.file.name == name:
+                out.append(Superseded(r.file, True))
+            continue
+        hit = [k for k in r.open_rows if k in covered]
+        if hit:
+            whole = len(hit) == len(r.open_rows) and not r.months_unmatched and not r.undated
+            out.append(Superseded(r.file, whole))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# The file as a person sees it in a spreadsheet: rows numbered as the spreadsheet numbers them
+
+
+def _grids(path: Path, facts: readers.FileFacts) -> dict[str, pd.DataFrame]:
+    """Each sheet's first rows as text, indexed by row number, columns lettered as a spreadsheet letters them."""
+    try:
+        if facts.file_type == "xlsx":
+            return _xlsx_grids(path)
+        text = (facts.text_path or path).read_bytes().decode(
+            "utf-8-sig" if facts.text_path is None and facts.encoding == "utf-8-sig" else "utf-8", errors="replace")
+        return {"": _csv_grid(text)}
+    except Exception:  # noqa: BLE001 - a preview that cannot be drawn leaves the report as it is
+        return {}
+
+
+def _csv_grid(text: str) -> pd.DataFrame:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: dict[int, list[str]] = {}
+    line = 1
+    for record in reader:
+        rows[line] = record
+        line = reader.line_num + 1
+        if len(rows) >= PREVIEW_ROWS * 20:
+            break
+    return _frame(rows)
+
+
+def _xlsx_grids(path: Path) -> dict[str, pd.DataFrame]:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        out = {}
+        for ws in wb.worksheets:
+            if ws.sheet_state != "visible" or ws.title.strip().lower() in readers.NOTE_SHEETS:
+                continue
+            rows = {}
+            for n, values in enumerate(ws.iter_rows(values_only=True, max_row=PREVIEW_ROWS * 20), start=1):
+                rows[n] = ["" if v is None else (readers.cell_text(v) or "") for v in values]
+            out[ws.title] = _frame(rows)
+        return out
+    finally:
+        wb.close()
+
+
+def _frame(rows: dict[int, list[str]]) -> pd.DataFrame:
+    width = max((len(r) for r in rows.values()), default=0)
+    df = pd.DataFrame([r + [""] * (width - len(r)) for r in rows.values()], index=list(rows),
+                      columns=[_letters(i) for i in range(width)], dtype="str")
+    df.index.name = "Row"
+    return df
+
+
+def _letters(i: int) -> str:
+    out = ""
+    i += 1
+    while i:
+        i, rem = divmod(i - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _column_at(grid: pd.DataFrame, row: int, heading: str | None) -> int | None:
+    """The grid column headed `heading` for a cell of `row`: the nearest row above it (or itself) holding that
+    heading; None when no heading matches (the whole row is marked)."""
+    if not heading:
+        return None
+    want = heading.strip().lower()
+    for r in sorted((r for r in grid.index if r <= row), reverse=True):
+        for j, v in enumerate(grid.loc[r]):
+            if str(v).strip().lower() == want and r != row:
+                return j
+    return None
+
+
+def preview_rows(p: FilePreview, sheet: str) -> tuple[pd.DataFrame, set[tuple[int, int | None]]]:
+    """The rows of one sheet to show: the first PREVIEW_ROWS, then any failing row further down."""
+    grid = p.grids.get(sheet, pd.DataFrame())
+    marks = p.highlighted().get(sheet, set())
+    failing_rows = {r for r, _ in marks}
+    keep = [r for i, r in enumerate(grid.index) if i < PREVIEW_ROWS or r in failing_rows]
+    return grid.loc[keep], marks
+
+
+# ---------------------------------------------------------------------------------------------------
+# Accepting and discarding
+
+
+@dataclass
+class Accepted:
+    """What accepting an upload did: each file's outcome as `pccdash ingest` reports it."""
+
+    files: list[FileOutcome]
+
+    def sentence(self) -> str:
+        loaded = [f for f in self.files if f.outcome == "accepted"]
+        refused = [f for f in self.files if f.outcome == "rejected"]
+        parts = [f'"{shown(f.label, None)}" {describe(f)}' for f in self.files]
+        head = (f"{len(loaded)} file{'s' if len(loaded) != 1 else ''} loaded"
+                + (f", {len(refused)} refused and recorded" if refused else "") + ". ")
+        return head + "; ".join(parts) + "."
+
+
+def database_path(con: duckdb.DuckDBPyConnection) -> Path:
+    """The warehouse file this connection writes to (its file store lies beside it)."""
+    [(path,)] = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
+    if not path:
+        raise UploadError("This warehouse is held in memory and has no file store: open a warehouse file.")
+    return Path(path)
+
+
+def accept(con: duckdb.DuckDBPyConnection, claims: Mapping, previews: Iterable[FilePreview], *,
+           today: dt.date | None = None, db_path: str | Path | None = None) -> Accepted:
+    """Load the previewed files exactly as `pccdash ingest` does, each all or nothing: a file that fails the
+    contract now is recorded as refused, with its problems, and loads nothing. Each file's bytes are kept in the
+    file store by their SHA-256, and its upload (who, when) and an audit event are recorded in the file's own
+    transaction. The Commissioner and analysts may."""
+    identity = require(claims, "load")
+    actor = audit.as_actor(claims)
+    previews = list(previews)
+    if not previews:
+        raise UploadError("No file was given: choose one or more .csv or .xlsx returns.")
+    for p in previews:
+        if Path(p.name).suffix.lower() not in RETURN_SUFFIXES:
+            raise UploadError(f'"{shown(p.name, None)}" is not a .csv or .xlsx file, so it cannot be loaded. '
+                              "Discard it and upload the return as .csv or .xlsx.")
+    store = Path(db_path) if db_path else database_path(con)
+    for p in previews:  # kept before their rows: a stored file no row names is unseen, a named one missing is not
+        filestore.put(store, p.data)
+    outcomes: list[FileOutcome] = []
+    with tempfile.TemporaryDirectory(prefix="pccdash-upload-") as tmp:
+        for i, p in enumerate(previews):
+            folder = Path(tmp) / str(i)
+            folder.mkdir()
+            path = folder / p.name
+
+            def keep(con: duckdb.DuckDBPyConnection, file_id: int, outcome: str, p: FilePreview = p) -> None:
+                con.execute("UPDATE file_registry SET path = ? WHERE file_id = ?",  # its own row, just added
+                            [f"uploaded in the app (file store {p.sha256})", file_id])
+                con.execute("INSERT INTO file_upload (file_id, sha256, uploaded_by, uploaded_at) VALUES (?, ?, ?, ?)",
+                            [file_id, p.sha256, identity, utc_now()])
+                audit.record(con, actor, "load", subject=f'file "{p.name}" (#{file_id})',
+                             detail=f"{'loaded' if outcome == 'accepted' else 'refused'}; sha256 {p.sha256}")
+
+            path.write_bytes(p.data)
+            outcomes += ingest(con, [path], loaded_by=identity, today=today, recorded=keep).files
+    return Accepted(outcomes)
+
+
+def discard(previews: Iterable[FilePreview]) -> int:
+    """Forget an upload: nothing of it was written, so only its bytes held in memory go. Returns how many."""
+    previews = list(previews)
+    for p in previews:
+        p.data = b""
+        p.grids = {}
+    return len(previews)
