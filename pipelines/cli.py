@@ -80,12 +80,14 @@ def init(db):
     Example:
       pccdash init --db var/pccdash.duckdb
     """
+    from .plan.history import record_version
     from .warehouse import connect, db_path, migrations, schema_version
 
     path = db_path(db)
     existed = path.exists()
     with connect(path) as con:
         version = schema_version(con)
+        record_version(con)  # a baseline or rebase changed by editing the file goes on the audit trail
     state = "is up to date" if existed else "was created"
     click.echo(f'Warehouse "{path}" {state} (schema version {version} of {migrations()[-1][0]}).')
     _report_checks()
@@ -140,11 +142,13 @@ def ingest(paths, db, quiet):
     """
     from .figures import accepted_months
     from .ingest import ingest as run_ingest
+    from .plan.history import record_version
     from .plan.notices import coverage_notices
     from .warehouse import connect
 
     progress = None if quiet else (lambda msg: click.echo(msg, err=True))
     with connect(db) as con:
+        record_version(con)  # a baseline or rebase changed by editing the file goes on the audit trail
         report = run_ingest(con, paths, progress=progress)
         revised = _revisions_made(con, report)
         months = accepted_months(con)
@@ -378,9 +382,11 @@ def plan(db, month, district, no_sentences, fmt):
     from .exports import write_csv
     from .figures import accepted_months, parse_month, plan_figures
     from .plan import format_status_table, plan_notice, plan_notices, plan_status, status_rows
+    from .plan.history import record_version_in
     from .warehouse import connect_read_only
 
     chosen = parse_month(month, "--month")
+    record_version_in(db)  # a changed baseline or rebase is on the trail before statuses are judged with it
     with connect_read_only(db) as con:
         months = accepted_months(con)
         judged = plan_figures(con)
@@ -443,6 +449,7 @@ def pack(db, meeting, out_dir, as_user, who):
     from .audit import cli_actor
     from .briefing import archive
     from .files import write_atomically
+    from .plan.history import record_version_in
     from .warehouse import connect, connect_read_only, db_path
 
     try:
@@ -451,6 +458,7 @@ def pack(db, meeting, out_dir, as_user, who):
         raise archive.BadMeetingDate(f'--meeting "{meeting}" is not a date; write it as YYYY-MM-DD '
                                      "(2015-08-20).") from None
     path = db_path(db)
+    record_version_in(path)  # a changed baseline or rebase is on the trail before a chart is drawn with it
     with connect_read_only(path) as con:  # drawn first, with no write lock held while the charts are drawn
         drawn = archive.draw(con, day, cli_actor(as_user), generated_by=who)
     with connect(path, create=False) as con:
@@ -1018,11 +1026,13 @@ def demo(db, no_serve, port):
       pccdash demo --no-serve && pccdash figures --measure cse_charges --from 2014-08 --to 2015-07
     """
     from .ingest import ingest as run_ingest
+    from .plan.history import record_version
     from .warehouse import connect, db_path
 
     path = db_path(db)
     click.echo(f'Building the sample warehouse "{path}" from {SAMPLE_RETURNS} and {SAMPLE_POLICE_UK}', err=True)
     with connect(path) as con:
+        record_version(con)  # the baselines and rebases the sample's charts are drawn with
         report = run_ingest(con, [SAMPLE_RETURNS, SAMPLE_POLICE_UK], progress=lambda msg: click.echo(msg, err=True))
     _print_refusals(report)
     if not report.ok:

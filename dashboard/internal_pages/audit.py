@@ -6,6 +6,7 @@ import streamlit as st
 from dashboard import auth, data, ui
 from pipelines.audit import ACTIONS, CHANNELS, HOW, events, readable
 from pipelines.errors import PccDashError
+from pipelines.plan import history as spc_history
 
 user = auth.signed_in()
 st.title("Audit trail")
@@ -46,5 +47,7 @@ if found.empty:
     st.info("No record matches these filters. Clear one of them to see more.")
     st.stop()
 st.metric("Records", f"{len(found):,}", help=f"of {len(everything):,} in the trail")
+found = found.assign(detail=[spc_history.describe(d) if a == spc_history.AUDIT_ACTION else d  # the change in words
+                             for a, d in zip(found["action"], found["detail"], strict=True)])
 shown = readable(found).map(ui.measure_words)
 ui.table(shown, "audit", "audit-trail.csv")

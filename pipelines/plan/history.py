@@ -14,6 +14,7 @@ import datetime as dt
 import difflib
 import functools
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -261,6 +262,23 @@ def _version(path: Path) -> tuple[str, list[str]]:
         return sha, [f"the file does not validate: {' '.join(str(exc).split())}"]
 
 
+def _last_detail(con) -> str | None:
+    from ..warehouse import scalar
+
+    return scalar(con, "SELECT detail FROM audit_event WHERE action = ? ORDER BY event_id DESC LIMIT 1",
+                  [AUDIT_ACTION])
+
+
+def is_recorded(con, path: str | Path | None = None) -> bool:
+    """Whether the file as it is now is the version last put on the audit trail (a read-only connection will do)."""
+    file = Path(path) if path is not None else reference_dir() / FILE
+    try:
+        sha = hashlib.sha256(file.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        sha = hashlib.sha256(b"").hexdigest()
+    return (_last_detail(con) or "").partition("\n")[0] == f"sha256 {sha}"
+
+
 def record_version(con, path: str | Path | None = None) -> bool:
     """Put a new version of spc_history.yaml on the audit trail, the first time the warehouse sees it.
 
@@ -270,12 +288,10 @@ def record_version(con, path: str | Path | None = None) -> bool:
     version can be compared. True when it recorded one.
     """
     from .. import audit
-    from ..warehouse import scalar
 
     file = Path(path) if path is not None else reference_dir() / FILE
     sha, now = _version(file)
-    last = scalar(con, "SELECT detail FROM audit_event WHERE action = ? ORDER BY event_id DESC LIMIT 1",
-                  [AUDIT_ACTION])
+    last = _last_detail(con)
     before: list[str] | None = None
     if last:
         head, _, rest = last.partition("\n")
@@ -291,3 +307,90 @@ def record_version(con, path: str | Path | None = None) -> bool:
     with audit.transaction(con):
         audit.record(con, audit.system_actor(AUDIT_IDENTITY), AUDIT_ACTION, subject=FILE, detail=detail)
     return True
+
+
+def record_version_in(db=None) -> bool:
+    """``record_version`` for a command that reads the warehouse only: a moment read-write, only when the file
+    differs from the version last recorded, so the trail has it before the command draws a chart with it."""
+    from ..warehouse import connect, connect_read_only
+
+    with connect_read_only(db) as con:
+        if is_recorded(con):
+            return False
+    with connect(db, create=False) as con:
+        return record_version(con)
+
+
+_LINE = re.compile(r"^(?P<measure>\S+) (?P<what>rebase|baseline): (?P<text>.*)$")
+_REBASE_TEXT = re.compile(r"^Limits recalculated from (?P<month>\w+ \d{4}): (?P<reason>.*?)"
+                          r"(?: \((?:recorded (?:by|on) [^()]*)\))?$")
+SUMMARY_HEAD = "Baselines and rebases changed: "
+
+
+def _measure_words(measure_id: str) -> str:
+    try:
+        return catalogue().get(measure_id).short_name
+    except (KeyError, ConfigError):
+        return measure_id
+
+
+def _joined(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _phrases(sign: str, lines: list[str], readded: set[tuple[str, str]]) -> list[str]:
+    """Declaration lines added (+) or removed (-) in words; rebases of one month and reason said together."""
+    rebases: dict[tuple[str, str], list[str]] = {}
+    out: list[str] = []
+    settings = []
+    for line in lines:
+        if line.startswith("settings: "):
+            settings.append(f"chart settings {'now' if sign == '+' else 'were'} {line.removeprefix('settings: ')}")
+            continue
+        m = _LINE.match(line)
+        if m is None:
+            out.append(line)
+            continue
+        name, text = _measure_words(m["measure"]), m["text"]
+        if m["what"] == "baseline":
+            if sign == "+":
+                out.append(f"{name} baseline now {text}")
+            elif (m["measure"], "baseline") not in readded:
+                out.append(f"{name} baseline removed (limits from every point of each segment)")
+            continue
+        r = _REBASE_TEXT.match(text)
+        month, reason = (r["month"], r["reason"]) if r else (text, "")
+        if sign == "-":
+            if (m["measure"], month) not in readded:
+                out.append(f"{name} rebase at {month} removed")
+            continue
+        rebases.setdefault((month, reason), []).append(name)
+    for (month, reason), names in rebases.items():
+        out.append(f"{_joined(names)} rebased at {month}" + (f" ({reason.rstrip('.')})" if reason else ""))
+    return out + settings
+
+
+def describe(detail: str) -> str:
+    """One recorded version of the file in a sentence, as the audit trail shows it ("Baselines and rebases
+    changed: Live CSE investigations rebased at August 2014 (The Jay report ...)")."""
+    lines = detail.splitlines()
+    changed = lines[lines.index("changed:") + 1:lines.index("declared:")] if {"changed:", "declared:"} <= set(lines) \
+        else []
+    declared = lines[lines.index("declared:") + 1:] if "declared:" in lines else []
+    broken = next((x for x in declared if x.startswith("the file does not validate")), None)
+    if broken:
+        return f"{FILE} was changed but cannot be used: {broken.removeprefix('the file does not validate: ')}"
+    if changed == ["first version seen"]:
+        return "Baselines and rebases as first recorded: " + "; ".join(_phrases("+", declared, set())) + "."
+    added = [x[2:] for x in changed if x.startswith("+ ")]
+    removed = [x[2:] for x in changed if x.startswith("- ")]
+    if not added and not removed:
+        return f"{FILE} was rewritten; no baseline, rebase or setting differs."
+    keys = set()
+    for line in added:
+        m = _LINE.match(line)
+        if m and m["what"] == "baseline":
+            keys.add((m["measure"], "baseline"))
+        elif m and (r := _REBASE_TEXT.match(m["text"])):
+            keys.add((m["measure"], r["month"]))
+    return SUMMARY_HEAD + "; ".join(_phrases("+", added, keys) + _phrases("-", removed, keys)) + "."
