@@ -3,7 +3,9 @@
 A contract is parsed with the published ODCS model and also checked against the standard's JSON
 schema, which the model is too lenient to catch (a misspelt key inside a rule would be dropped
 silently). Each rule becomes either a row rule (a Great Expectations expectation, plus the DuckDB
-predicate that finds its failing rows) or a set rule (a DuckDB query that returns failing rows).
+predicate that finds its failing rows) or a set rule (a DuckDB query that returns failing rows). A rule
+declared per measure (engine `pccdash`: a change, the same month last year, a ratio) is compiled here into
+a set rule, so it runs the same under every engine.
 """
 
 from __future__ import annotations
@@ -23,6 +25,14 @@ from ..errors import ConfigError
 
 CONTRACTS_DIR = Path(__file__).resolve().parent.parent.parent / "data_contracts"
 SEVERITIES = ("error", "warning")
+MEASURE_RULE_ENGINE = "pccdash"
+# the checks a contract may declare per measure, and the custom properties each reads
+MEASURE_CHECKS = {
+    "change": ("measure", "maxRatio", "minChange", "message"),
+    "same_month_last_year": ("measure", "maxRatio", "minChange", "message"),
+    "ratio": ("measure", "against", "maxRatio", "minRatio", "tolerance", "message"),
+}
+_NUMBER_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
 _PLACEHOLDER = re.compile(r"\$\{(\w+)\}")
 
 
@@ -143,6 +153,175 @@ def _strict_schema_errors(doc: dict) -> list[str]:
             for e in sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))]
 
 
+# ---------------------------------------------------------------------------------------------------
+# Rules declared per measure, compiled into set rules
+
+
+@dataclass(frozen=True)
+class _MeasureRule:
+    check: str
+    measure: str | None
+    against: str | None
+    numbers: dict
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _number_text(value: float) -> str:
+    return f"{value:g}"
+
+
+def _measure_rule(rule: dict, props: dict, where: str, refs: dict) -> _MeasureRule:
+    """A declared rule's check and parameters, refused with a sentence when it cannot be run as written."""
+    check = rule.get("implementation")
+    if check not in MEASURE_CHECKS:
+        raise ContractError(f'{where}: a rule with engine "{MEASURE_RULE_ENGINE}" names its check as implementation: '
+                            f'{", ".join(MEASURE_CHECKS)}; "{check}" is not one of them.')
+    allowed = MEASURE_CHECKS[check]
+    unknown = [k for k in props if k not in allowed]
+    if unknown:
+        raise ContractError(f'{where}: "{unknown[0]}" is not a property of a {check} rule; it may have '
+                            f'{", ".join(allowed)}.')
+    message = props.get("message")
+    if message is not None and "{detail}" not in str(message):
+        raise ContractError(f"{where}: its message must include {{detail}}, where the figures and months go.")
+    known = list(refs.get("measures") or [])
+    names = {}
+    for key in ("measure", "against"):
+        value = props.get(key)
+        if value is None:
+            continue
+        if value not in known:
+            raise ContractError(f'{where}: {key} "{value}" is not a measure of the force\'s return; expected one '
+                                f'of {", ".join(known)}.')
+        names[key] = value
+    numbers = {}
+    for key in ("maxRatio", "minRatio", "minChange", "tolerance"):
+        value = props.get(key)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise ContractError(f'{where}: {key} must be a number of zero or more, such as 3, not "{value}".')
+        numbers[key] = float(value)
+    if check == "ratio":
+        if "measure" not in names or "against" not in names:
+            raise ContractError(f"{where}: a ratio rule names the measure and the measure it is compared against "
+                                "(measure and against).")
+        if names["measure"] == names["against"]:
+            raise ContractError(f'{where}: a ratio rule compares two different measures, not "{names["measure"]}" '
+                                "with itself.")
+        if "maxRatio" not in numbers and "minRatio" not in numbers:
+            raise ContractError(f"{where}: a ratio rule sets maxRatio, minRatio or both.")
+        if numbers.get("minRatio", 0) > numbers.get("maxRatio", float("inf")):
+            raise ContractError(f"{where}: minRatio is above maxRatio, so every figure would break the rule.")
+    else:
+        if numbers.get("maxRatio", 0) < 1:
+            raise ContractError(f"{where}: a {check} rule sets maxRatio, 1 or more (how many times larger or "
+                                "smaller a figure may be than the one it is compared with).")
+    return _MeasureRule(check, names.get("measure"), names.get("against"), numbers)
+
+
+_NAME = "coalesce(${{measure_names}}[list_position(${{measures}}, {0})], {0})"
+_NUMBER = "regexp_replace({0}::VARCHAR, '\\.0$', '')"
+_MONTH = "strftime({0}, '%B %Y')"
+_SOURCE = "b.source_file, b.source_sheet, b.source_row, b.source_column, b.period, b.district, b.measure"
+
+
+def _known(where: str) -> str:
+    """The figures a batch row is compared with: the batch's own, else the accepted ones it does not replace."""
+    return f"""known AS (
+    SELECT f.period, f.district, f.measure, f.value FROM ${{figure}} f
+    ANTI JOIN ${{object}} b ON b.period = f.period AND b.district = f.district AND b.measure = f.measure
+    WHERE {where.format("f.measure")}
+    UNION ALL
+    SELECT period, district, measure, value FROM ${{object}} WHERE value IS NOT NULL AND {where.format("measure")})"""
+
+
+def _change_sql(rule: _MeasureRule, where: str) -> str:
+    """A figure against the latest earlier month with a figure for its measure and district (months may be missing
+    between them) or, for same_month_last_year, against the same month a year before."""
+    ratio, least_change = rule.numbers.get("maxRatio", 1.0), rule.numbers.get("minChange", 0.0)
+    head = f"{_NAME.format('b.measure')} || ' in ' || b.district"
+    went_from = (f"' went from ' || {_NUMBER.format('prev.value')} || ' in ' || {_MONTH.format('prev.period')} "
+                 f"|| ' to ' || {_NUMBER.format('b.value')} || ' in ' || {_MONTH.format('b.period')}")
+    went_to = (f"' went to ' || {_NUMBER.format('b.value')} || ' in ' || {_MONTH.format('b.period')} || ' from ' "
+               f"|| {_NUMBER.format('prev.value')} || ' in ' || {_MONTH.format('prev.period')}")
+    if rule.check == "same_month_last_year":
+        join = ("JOIN known prev ON prev.district = b.district AND prev.measure = b.measure "
+                "AND prev.period = (b.period - INTERVAL 12 MONTH)::DATE")
+        detail = f"{head} || {went_to} || ', the same month last year'"
+    else:
+        join = ("ASOF JOIN known prev ON prev.district = b.district AND prev.measure = b.measure "
+                "AND b.period > prev.period")
+        apart = "date_diff('month', prev.period, b.period)"
+        words = (f"CASE WHEN {apart} <= 12 THEN {_sql_list(_NUMBER_WORDS)}[{apart}] ELSE {apart}::VARCHAR END")
+        detail = (f"{head} || CASE WHEN {apart} = 1 THEN {went_from} "
+                  f"ELSE {went_to} || ', ' || {words} || ' months earlier' END")
+    return f"""WITH {_known(where)}
+SELECT {_SOURCE}, {detail} AS detail
+FROM ${{object}} b
+{join}
+WHERE b.value IS NOT NULL AND {where.format("b.measure")} AND abs(b.value - prev.value) >= {least_change!r}
+  AND greatest(b.value, prev.value) >= {ratio!r} * least(b.value, prev.value)"""
+
+
+def _ratio_sql(rule: _MeasureRule) -> str:
+    """A measure against another in the same month and district, whichever of the two the batch sends."""
+    measure, against = _sql_text(rule.measure or ""), _sql_text(rule.against or "")
+    slack = rule.numbers.get("tolerance", 0.0)
+    breaches, words = [], []
+    for key, sign, relation in (("maxRatio", ">", "more"), ("minRatio", "<", "less")):
+        if key not in rule.numbers:
+            continue
+        bound = rule.numbers[key]
+        edge = f"{bound!r} * a.value {'+' if sign == '>' else '-'} {slack!r}"
+        times = "" if bound == 1 else f"{_number_text(bound)} times "
+        breaches.append(f"m.value {sign} {edge}")
+        words.append(f"WHEN m.value {sign} {edge} THEN ' is {relation} than {times}'")
+    detail = (f"{_NAME.format('m.measure')} || ' (' || {_NUMBER.format('m.value')} || ')' "
+              f"|| CASE {' '.join(words)} END || {_NAME.format('a.measure')} || ' (' || {_NUMBER.format('a.value')} "
+              f"|| ') for ' || m.district || ' in ' || {_MONTH.format('m.period')}")
+    pick = "CASE WHEN m.in_batch THEN m.{0} ELSE a.{0} END AS {0}"
+    return f"""WITH known AS (
+    SELECT NULL AS source_file, NULL AS source_sheet, NULL::INTEGER AS source_row, NULL AS source_column,
+           f.period, f.district, f.measure, f.value, false AS in_batch
+    FROM ${{figure}} f
+    ANTI JOIN ${{object}} b ON b.period = f.period AND b.district = f.district AND b.measure = f.measure
+    WHERE f.measure IN ({measure}, {against})
+    UNION ALL
+    SELECT source_file, source_sheet, source_row, source_column, period, district, measure, value, true
+    FROM ${{object}} WHERE value IS NOT NULL AND measure IN ({measure}, {against}))
+SELECT {", ".join(pick.format(c) for c in ("source_file", "source_sheet", "source_row", "source_column"))},
+       m.period, m.district, {pick.format("measure")}, {detail} AS detail
+FROM known m
+JOIN known a ON a.period = m.period AND a.district = m.district AND a.measure = {against}
+WHERE m.measure = {measure} AND (m.in_batch OR a.in_batch) AND ({" OR ".join(breaches)})"""
+
+
+def _sql_list(values: list[str]) -> str:
+    return "[" + ", ".join(_sql_text(v) for v in values) + "]"
+
+
+def _compile_measure_rule(rule: _MeasureRule, own: dict[str, list[str]]) -> str:
+    """The declared rule as the query for its failing rows. A change or same-month rule naming no measure covers
+    every measure that has no rule of that check of its own."""
+    if rule.check == "ratio":
+        return _ratio_sql(rule)
+    if rule.measure:
+        where = "{0} = " + _sql_text(rule.measure)
+    elif own.get(rule.check):
+        where = "NOT list_contains(" + _sql_list(own[rule.check]) + ", {0})"
+    else:
+        where = "{0} IS NOT NULL"
+    return _change_sql(rule, where)
+
+
+DEFAULT_MESSAGES = {"change": "{detail}: check the figure.", "same_month_last_year": "{detail}: check the figure.",
+                    "ratio": "{detail}: check the figures."}
+
+
 @functools.cache
 def _load(path_text: str, mtime_ns: int, refs_key: str) -> Contract:
     from open_data_contract_standard.model import OpenDataContractStandard
@@ -169,6 +348,8 @@ def _load(path_text: str, mtime_ns: int, refs_key: str) -> Contract:
     for prop in raw_obj.get("properties") or []:
         scoped += [(prop["name"], r) for r in prop.get("quality") or []]
     seen: set[str] = set()
+    measure_owner: dict[tuple[str, str | None], str] = {}
+    pending: list[tuple] = []
     for column, rule in scoped:
         rid = rule.get("id")
         where = f'Contract "{path.name}", rule "{rid or "?"}"'
@@ -202,6 +383,17 @@ def _load(path_text: str, mtime_ns: int, refs_key: str) -> Contract:
             set_rules.append(SetRule(rid, severity, query, message, description,
                                      str(props["column"]) if props.get("column") else None))
             continue
+        elif kind == "custom" and engine == MEASURE_RULE_ENGINE:
+            declared = _measure_rule(rule, props, where, refs)
+            if declared.check != "ratio":
+                taken = measure_owner.setdefault((declared.check, declared.measure), rid)
+                if taken != rid:
+                    whom = f'the measure "{declared.measure}"' if declared.measure else "every measure"
+                    raise ContractError(f'{where}: rule "{taken}" already makes the {declared.check} check for '
+                                        f"{whom}; a measure has one such rule.")
+            pending.append((len(set_rules), rid, severity, declared, props, description))
+            set_rules.append(None)  # compiled once every declared rule is known
+            continue
         elif kind == "text":
             continue
         else:
@@ -209,6 +401,13 @@ def _load(path_text: str, mtime_ns: int, refs_key: str) -> Contract:
         kwargs = _fill_lists(kwargs, refs)
         row_rules.append(RowRule(rid, severity, expectation, kwargs, kwargs.get("column"),
                                  str(props.get("column") or kwargs.get("column") or "") or None, message, description))
+    own: dict[str, list[str]] = {}
+    for check, measure in measure_owner:
+        if measure:
+            own.setdefault(check, []).append(measure)
+    for index, rid, severity, declared, props, description in pending:
+        message = _message_text(str(props.get("message") or DEFAULT_MESSAGES[declared.check]), refs)
+        set_rules[index] = SetRule(rid, severity, _compile_measure_rule(declared, own), message, description)
     columns = tuple(p.name for p in obj.properties or [])
     return Contract(id=model.id, name=model.name or model.id, version=model.version, path=path,
                     sha256=hashlib.sha256(text.encode()).hexdigest(), row_rules=tuple(row_rules),
