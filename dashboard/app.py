@@ -37,7 +37,9 @@ PAGES = {
         st.Page("internal_pages/public_questions.py", title="Questions from the public", icon=":material/forum:"),
     ],
     "Data quality": [
+        st.Page("internal_pages/upload.py", title="Upload a return", icon=":material/upload_file:"),
         st.Page("internal_pages/checks.py", title="Validation runs", icon=":material/rule:"),
+        st.Page("internal_pages/datadocs.py", title="Data Docs", icon=":material/description:"),
         st.Page("internal_pages/quarantine.py", title="Quarantine", icon=":material/block:"),
         st.Page("internal_pages/files.py", title="Files loaded", icon=":material/folder_open:"),
         st.Page("internal_pages/returns.py", title="Returns calendar", icon=":material/event_available:"),

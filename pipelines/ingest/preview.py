@@ -33,6 +33,7 @@ VERDICTS = {
     "refused": "would be refused: nothing from it would be loaded",
     "unreadable": "cannot be read: nothing from it would be loaded",
     "already_loaded": "is already loaded: loading it again would change nothing",
+    "not_a_return": "is not a force return: nothing from it would be loaded here",
 }
 
 
@@ -115,7 +116,7 @@ class FilePreview:
     def sentence(self) -> str:
         """The verdict in one sentence, with what loading it would do."""
         head = f'"{shown(self.name, None)}" {VERDICTS[self.verdict]}'
-        if self.verdict in ("refused", "unreadable"):
+        if self.verdict in ("refused", "unreadable", "not_a_return"):
             n = len(self.errors)
             found = f" {n:,} problem{'s' if n != 1 else ''} found, listed below." if n else ""
             return f"{head}.{found}" + (f" {self.note}" if self.note else "")
@@ -146,7 +147,8 @@ class FilePreview:
         names = {m.id: m.short_name for m in catalogue().measures}
         return pd.DataFrame(
             [{"Measure": names.get(r.measure, r.measure), "District": r.district, "Month": f"{r.period:%B %Y}",
-              "Was": r.was, "Now": r.now, "Published": "Yes" if r.published else "No"} for r in self.revisions],
+              "Was": _number(r.was), "Now": _number(r.now), "Published": "Yes" if r.published else "No"}
+             for r in self.revisions],
             columns=["Measure", "District", "Month", "Was", "Now", "Published"])
 
     def counts_frame(self) -> pd.DataFrame:
@@ -173,6 +175,13 @@ class FilePreview:
             grid = self.grids[c.sheet or ""]
             out.setdefault(c.sheet or "", set()).add((c.row, _column_at(grid, c.row, c.column)))
         return out
+
+
+def _number(v: float | None) -> str:
+    """A figure as the return wrote it: 22, not 22.0."""
+    if v is None:
+        return ""
+    return f"{int(v):,}" if float(v).is_integer() else f"{v:,.2f}"
 
 
 def as_upload(item: Upload | tuple[str, bytes] | str | Path) -> Upload:
@@ -226,8 +235,8 @@ def _preview_one(con, up: Upload, path: Path, contract, month: dt.date, tmp: Pat
     drop_staging(con)
     try:
         if path.suffix.lower() == ".csv" and _is_police_uk(path):
-            p.note = ('It is a police.uk street or outcomes file, not a force return: load it with '
-                      '"pccdash ingest".')
+            p.verdict = "not_a_return"
+            p.note = 'It is a police.uk street or outcomes file: load it with "pccdash ingest".'
             return p
         try:
             facts = readers.inspect_file(path, up.name, tmp)

@@ -1,0 +1,205 @@
+"""An uploaded return is checked before anything is loaded: every failing cell named by sheet, row and column and
+marked in the file's preview; for a file that passes, what loading it would change (new, revised was and now,
+unchanged, refused files it supersedes). Accepting loads it as `pccdash ingest` does, keeps its bytes in the file
+store with who uploaded it, audited; discarding keeps nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from dashboard_helpers import ANALYST, PCC, claims_of, copy_warehouse, internal, texts
+from helpers import build_workbook, fingerprint
+
+from pipelines import filestore, warehouse
+from pipelines.access import NotAllowed
+from pipelines.ingest import ingest
+from pipelines.ingest.preview import UploadError, accept, discard, preview, preview_rows
+from pipelines.resubmission import file_registry, refusals
+
+HEADER = "period,district,measure,value\n"
+DISTRICTS = ("Barnsley", "Doncaster", "Rotherham", "Sheffield")
+ANALYST_CLAIMS = claims_of("analyst@example.org")
+UPLOAD = "internal_pages/upload.py"
+
+
+def long_csv(*blocks: tuple[str, str, tuple]) -> bytes:
+    return (HEADER + "".join(f"{period},{d},{measure},{v}\n" for period, measure, values in blocks
+                             for d, v in zip(DISTRICTS, values, strict=True))).encode()
+
+
+def wide_xlsx(measure: str, rows: list[list]) -> bytes:
+    import io
+
+    out = io.BytesIO()
+    build_workbook({measure: [["Period", *DISTRICTS], *rows]}).save(out)
+    return out.getvalue()
+
+
+GOOD = long_csv(("2026-05", "cse_arrests", (10, 20, 30, 40)), ("2026-05", "cse_charges", (1, 2, 3, 4)))
+REFUSED = wide_xlsx("cse_arrests", [["2026-06", 11, 21, "twelve", 41]])
+RESENT = wide_xlsx("cse_arrests", [["2026-06", 11, 21, 12, 41]])
+
+
+def test_a_good_file_says_what_it_would_add_and_loads_nothing(con):
+    before = con.execute("SELECT count(*) FROM file_registry").fetchall()
+    [p] = preview(con, [("2026-05-cse-return.csv", GOOD)])
+    assert p.verdict == "passes" and p.loadable and not p.errors
+    assert (p.new, p.revised, p.unchanged) == (8, 0, 0)
+    assert p.sentence() == ('"2026-05-cse-return.csv" passes the contract. Loading it would add 8 new figures, '
+                            "revise 0 and leave 0 unchanged.")
+    counts = p.counts_frame()
+    assert list(counts.columns) == ["Measure", "District", "New", "Revised", "Unchanged"]
+    assert len(counts) == 8 and counts["New"].sum() == 8 and "cse_arrests" not in set(counts["Measure"])
+    assert con.execute("SELECT count(*) FROM file_registry").fetchall() == before  # a preview writes nothing
+    assert con.execute("SELECT count(*) FROM figure").fetchall() == [(0,)]
+
+
+def test_a_refused_file_names_its_failing_cell_by_sheet_row_and_column_and_marks_it_in_the_preview(con):
+    [p] = preview(con, [("2026-06-cse-return.xlsx", REFUSED)])
+    assert p.verdict == "refused" and not p.loadable
+    assert p.sentence().startswith('"2026-06-cse-return.xlsx" would be refused: nothing from it would be loaded.')
+    [cell] = [c for c in p.errors if c.rule == "value_is_number"]
+    assert (cell.sheet, cell.row, cell.column, cell.district, cell.period) == (
+        "cse_arrests", 2, "Rotherham", "Rotherham", dt.date(2026, 6, 1))
+    shown = p.failing_frame()
+    assert list(shown.columns) == ["Sheet", "Row", "Column", "Measure", "District", "Month", "Problem"]
+    row = shown[shown["Column"] == "Rotherham"].iloc[0]
+    assert (row["Month"], row["Measure"]) == ("June 2026", "CSE arrests") and '"twelve"' in row["Problem"]
+    grid, marks = preview_rows(p, "cse_arrests")
+    assert (2, 3) in marks and grid.loc[2, "D"] == "twelve"  # column D, headed Rotherham
+    assert p.new == p.revised == 0 and p.revisions == []
+
+
+def test_a_resubmission_under_another_name_supersedes_the_refused_file(con, db):
+    accept(con, ANALYST_CLAIMS, preview(con, [("2026-06-cse-return.xlsx", REFUSED)]))
+    [refusal] = refusals(con)
+    assert refusal.state == "open"
+    [p] = preview(con, [("2026-06-cse-return-v2.xlsx", RESENT)])
+    assert p.loadable and [(s.file.name, s.whole) for s in p.supersedes] == [("2026-06-cse-return.xlsx", True)]
+    assert p.sentence().endswith('it would supersede refused file "2026-06-cse-return.xlsx" (#1).')
+    done = accept(con, ANALYST_CLAIMS, [p])
+    assert [f.outcome for f in done.files] == ["accepted"]
+    assert refusals(con)[0].state == "cleared"
+    assert done.sentence().startswith('1 file loaded. "2026-06-cse-return-v2.xlsx" accepted as file #2: 4 figures')
+
+
+def test_a_file_revising_published_months_shows_was_and_now(con, tmp_path):
+    (tmp_path / "2026-05-cse-return.csv").write_bytes(GOOD)
+    assert ingest(con, [tmp_path / "2026-05-cse-return.csv"]).ok
+    con.execute("INSERT INTO published_period VALUES (DATE '2026-05-01', TIMESTAMP '2026-06-20 10:00')")
+    again = long_csv(("2026-05", "cse_arrests", (10, 22, 30, 40)), ("2026-05", "cse_charges", (1, 2, 3, 4)),
+                     ("2026-06", "cse_arrests", (9, 9, 9, 9)))
+    [p] = preview(con, [("2026-05-corrected.csv", again)])
+    assert p.loadable and (p.new, p.revised, p.unchanged) == (4, 1, 7)
+    assert [(r.district, r.was, r.now, r.published) for r in p.revisions] == [("Doncaster", 20, 22, True)]
+    frame = p.revisions_frame()
+    assert frame.iloc[0].to_dict() == {"Measure": "CSE arrests", "District": "Doncaster", "Month": "May 2026",
+                                       "Was": "20", "Now": "22", "Published": "Yes"}
+    assert "revise 1 (1 in published months)" in p.sentence()
+    assert any("published" in c.message for c in p.warnings)  # the contract's own warning, said before loading
+
+
+def test_accepting_keeps_the_file_in_the_store_with_who_uploaded_it_audited(con, db):
+    [p] = preview(con, [("2026-05-cse-return.csv", GOOD)])
+    done = accept(con, ANALYST_CLAIMS, [p])
+    [f] = done.files
+    assert f.outcome == "accepted" and f.new == 8
+    assert filestore.get(db, p.sha256) == GOOD
+    assert con.execute("SELECT file_id, sha256, uploaded_by FROM file_upload").fetchall() == [
+        (f.file_id, p.sha256, "analyst@example.org")]
+    registry = file_registry(con).set_index("file_id").loc[f.file_id]
+    assert registry["loaded_by"] == "analyst@example.org" and registry["sha256"] == p.sha256
+    assert con.execute("SELECT identity, channel, action, subject FROM audit_event").fetchall() == [
+        ("analyst@example.org", "app", "load", f'file "2026-05-cse-return.csv" (#{f.file_id})')]
+    [again] = preview(con, [("copy.csv", GOOD)])
+    assert again.verdict == "already_loaded" and "loaded as file #1" in again.sentence()
+
+
+def test_several_files_at_once_each_load_or_are_refused_as_ingest_would(con):
+    previews = preview(con, [("a.csv", GOOD), ("b.xlsx", REFUSED), ("notes.csv", b"hello\n")])
+    assert [p.verdict for p in previews] == ["passes", "refused", "unreadable"]
+    done = accept(con, ANALYST_CLAIMS, previews)
+    assert [f.outcome for f in done.files] == ["accepted", "rejected", "rejected"]
+    assert con.execute("SELECT count(*) FROM file_upload").fetchall() == [(3,)]
+    assert con.execute("SELECT count(*) FROM audit_event WHERE action = 'load'").fetchall() == [(3,)]
+
+
+def test_a_role_that_may_not_load_is_refused_and_nothing_is_kept(con, db):
+    [p] = preview(con, [("a.csv", GOOD)])
+    with pytest.raises(NotAllowed):
+        accept(con, claims_of("visitor@example.org"), [p])
+    assert not filestore.folder(db).exists()
+    assert con.execute("SELECT count(*) FROM file_registry").fetchall() == [(0,)]
+    with pytest.raises(UploadError, match="no name"):
+        preview(con, [("", GOOD)])
+    assert discard([p]) == 1 and p.data == b""
+
+
+# --- the page ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def wh(sample_db, tmp_path):
+    return copy_warehouse(sample_db, tmp_path)
+
+
+def table_with(at, column: str):
+    """The first table on the page with this column."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def _upload(monkeypatch, db, files, user=ANALYST):
+    at = internal(monkeypatch, db, UPLOAD, user)
+    at.session_state["upload_given"] = files
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_the_page_shows_a_refused_files_failing_cell_and_records_the_refusal_on_accepting(monkeypatch, wh):
+    at = _upload(monkeypatch, wh, [("2026-06-cse-return.xlsx", REFUSED)])
+    shown = texts(at)
+    assert "would be refused: nothing from it would be loaded" in shown
+    errors = table_with(at, "Problem")
+    assert {"Sheet": "cse_arrests", "Row": 2, "Column": "Rotherham"}.items() <= errors.iloc[0].to_dict().items()
+    grid = table_with(at, "D")
+    assert grid.loc[2, "D"] == "\u26a0 twelve"  # marked in words as well as colour
+    assert at.button(key="upload_accept").label == "Record the refusal (nothing is loaded)"
+    at.button(key="upload_accept").click().run()
+    assert not at.exception
+    assert "0 files loaded, 1 refused and recorded" in texts(at)
+    with warehouse.connect_read_only(wh) as con:
+        assert con.execute("SELECT name, outcome, loaded_by FROM file_registry ORDER BY file_id DESC LIMIT 1"
+                           ).fetchall() == [("2026-06-cse-return.xlsx", "rejected", "analyst@example.org")]
+
+
+def test_the_page_shows_a_revision_was_and_now_then_loads_on_accepting(monkeypatch, wh):
+    with warehouse.connect_read_only(wh) as con:
+        [(period, district, measure, value)] = con.execute(
+            "SELECT period, district, measure, value FROM figure WHERE measure = 'cse_arrests' "
+            "ORDER BY period DESC, district LIMIT 1").fetchall()
+    csv = f"{HEADER}{period:%Y-%m},{district},{measure},{int(value) + 1}\n".encode()
+    at = _upload(monkeypatch, wh, [("correction.csv", csv)])
+    assert "revise 1" in texts(at)
+    revisions = table_with(at, "Was")
+    assert revisions.iloc[0][["District", "Month", "Was", "Now"]].tolist() == [
+        district, f"{period:%B %Y}", f"{value:g}", f"{value + 1:g}"]
+    assert at.metric[1].label == "Revised figures" and at.metric[1].value == "1"
+    at.button(key="upload_accept").click().run()
+    assert not at.exception
+    assert "1 file loaded" in texts(at) and "1 revised" in texts(at)
+    with warehouse.connect_read_only(wh) as con:
+        assert con.execute("SELECT value FROM figure WHERE period = ? AND district = ? AND measure = ?",
+                           [period, district, measure]).fetchall() == [(value + 1,)]
+        assert con.execute("SELECT uploaded_by FROM file_upload").fetchall() == [("analyst@example.org",)]
+
+
+def test_discarding_keeps_nothing(monkeypatch, wh):
+    before = fingerprint(wh)
+    at = _upload(monkeypatch, wh, [("a.csv", GOOD)], user=PCC)
+    assert at.button(key="upload_accept").label == "Accept and load"
+    at.button(key="upload_discard").click().run()
+    assert not at.exception
+    assert "Discarded: nothing was loaded" in texts(at)
+    assert not at.dataframe and fingerprint(wh) == before and not filestore.folder(wh).exists()
