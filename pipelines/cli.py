@@ -213,7 +213,10 @@ def _print_refusals(report) -> None:
 @click.option("--district", "districts", multiple=True, metavar="NAME", help="District; repeat for several.")
 @period_options
 @click.option("--all-rules", is_flag=True, help="List the rules that passed too.")
-def validate(paths, db, file, measures, districts, start, end, all_rules):
+@click.option("--engine", type=click.Choice(["duckdb", "gx"]), default="duckdb", show_default=True,
+              help="What judges a return's row rules: their own DuckDB queries, or Great Expectations as an "
+                   "independent second engine (slower: seconds to start).")
+def validate(paths, db, file, measures, districts, start, end, all_rules, engine):
     """Run the data contract again and print what it finds; exit 1 when an error rule fails.
 
     With no PATH, checks the accepted figures (all, one file's, or those the filters select). With
@@ -227,24 +230,25 @@ def validate(paths, db, file, measures, districts, start, end, all_rules):
       pccdash validate --file 2015-16-cse-return.xlsx
       pccdash validate returns/2015-08.csv      (check a file before loading it)
       pccdash validate 2017-11/2017-11-south-yorkshire-street.csv
+      pccdash validate --engine gx returns/2015-08.csv   (the same rules judged by Great Expectations)
     """
     from .contracts import format_report
     from .contracts.revalidate import validate_accepted, validate_files
     from .figures import make_filter
     from .ingest.load import discover
+    from .ingest.preview import preview
     from .policeuk import detect, validate_police_uk
-    from .resubmission import revision_preview
     from .warehouse import connect
 
     def dry_runs(con):
         """Each file under PATHS checked as what it is, in the order ingest would load them."""
         files, missing = discover(paths)
-        yield from validate_files(con, [m.label for m in missing])
+        yield from validate_files(con, [m.label for m in missing], engine=engine)
         for path in files:
             if path.suffix.lower() == ".csv" and detect(path):
                 yield validate_police_uk(con, path)
             else:
-                yield from validate_files(con, [path])
+                yield from validate_files(con, [path], engine=engine)
 
     failed = False
     with connect(db) as con:
@@ -258,11 +262,13 @@ def validate(paths, db, file, measures, districts, start, end, all_rules):
                     continue
                 click.echo(format_report(run, passed_rules=all_rules))
                 failed = failed or bool(run.errors) or bool(problems)
-            _print_changes([(f'"{shown(path.name, None)}"', revision_preview(con, path))
-                            for path in discover(paths)[0] if not (path.suffix.lower() == ".csv" and detect(path))],
-                           "would change")
+            returns = [path for path in discover(paths)[0] if not (path.suffix.lower() == ".csv" and detect(path))]
+            for p in preview(con, returns, check=False) if returns else []:  # as the app's upload says it
+                if p.verdict == "not_checked":
+                    click.echo(f'"{shown(p.name, None)}": {p.what_it_would_change()}.')
+                    _print_changes([(f'"{shown(p.name, None)}"', p.changes_for_print())], "would change")
         else:
-            run = validate_accepted(con, make_filter(measures, districts, start, end), file)
+            run = validate_accepted(con, make_filter(measures, districts, start, end), file, engine=engine)
             click.echo(format_report(run, passed_rules=all_rules))
             failed = bool(run.errors)
     if failed:
@@ -271,27 +277,32 @@ def validate(paths, db, file, measures, districts, start, end, all_rules):
 
 @main.command()
 @db_option
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("var/data_docs"),
-              show_default=True, help="Folder to write the site into.")
-@click.option("--latest", default=5, show_default=True, help="How many of the latest file runs to include.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder to write the site into [default: beside the warehouse, WAREHOUSE.datadocs, where the "
+                   "app's Data Docs page reads it].")
+@click.option("--latest", default=5, show_default=True, help="How many of the latest loads to include.")
 def datadocs(db, out, latest):
-    """Build Great Expectations' Data Docs (HTML) for the latest validation runs.
+    """Build Great Expectations' Data Docs (HTML) for the latest loads.
 
-    For analysts who know that tool: each of the latest files is replayed through the contract's
-    expectation suite (an accepted file's figures, a refused file's quarantined rows). The pages
-    fetch their styles from the web, so offline they open unstyled but complete.
+    For analysts who know that tool: each of the latest loads is replayed through the contract's
+    expectation suite (an accepted file's figures, a refused file's quarantined rows), and each rule's
+    verdict is checked against the one stored when the file was loaded. The pages carry their styles
+    inline and open complete offline; the app's Data Docs page shows them.
 
     \b
     Example:
+      pccdash datadocs && pccdash serve      (then Data quality > Data Docs)
       pccdash datadocs --out var/data_docs && open var/data_docs/index.html
     """
-    from .contracts.datadocs import build_data_docs
-    from .warehouse import connect
+    from .contracts.datadocs import build_data_docs, folder
+    from .warehouse import connect, db_path
 
-    click.echo("Replaying the latest runs through Great Expectations ...", err=True)
+    click.echo("Replaying the latest loads through Great Expectations ...", err=True)
     with connect(db) as con:
-        index = build_data_docs(con, out, latest)
-    click.echo(f"Data Docs written: {index}")
+        build = build_data_docs(con, out or folder(db_path(db)), latest)
+    for line in build.disagreements:
+        click.echo(f"Warning: {line}", err=True)
+    click.echo(f"Data Docs written: {build.index}")
 
 
 @main.command()
@@ -775,6 +786,143 @@ def calendar_(db, month, count):
     click.echo("")
     for line in notices or [f"Every figure due for {(chosen or latest_due_month()):%B %Y} has arrived."]:
         click.echo(line)
+
+
+# ---------------------------------------------------------------- data-quality flags
+
+
+@main.group(name="flags", invoke_without_command=True)
+@db_option
+@click.option("--status", default="open", show_default=True,
+              type=click.Choice(["open", "new", "assigned", "awaiting", "answered", "resolved", "all"]),
+              help="open is every flag not yet resolved; new is one nobody has taken up yet.")
+@click.option("--measure", metavar="ID", help="Flags on this measure (a district's month covers every measure).")
+@click.option("--district", metavar="NAME", help="Flags on this district's figures.")
+@click.option("--file", "file", metavar="FILE", help="A file's number or name: its flags, those it answered, and "
+                                                     "those on figures it gave.")
+@click.option("--assignee", metavar="WHO", help="Flags assigned to this e-mail address or name.")
+@click.pass_context
+def flags_(ctx, db, status, measure, district, file, assignee):
+    """List data-quality flags, open ones first; or work on one: assign it, mark it awaiting the force,
+    link the resubmission that answered it, resolve it (several at once with one note).
+
+    A flag stays open, following its figure and blocking approval if it blocks, until it is resolved.
+    Each step is kept with who and when, and recorded in the audit trail.
+
+    \b
+    Examples:
+      pccdash flags
+      pccdash flags --status awaiting --district Doncaster
+      pccdash flags assign 3 --to analyst@example.org --as pcc@example.org
+      pccdash flags await 3 --note "Asked the force to check March" --as analyst@example.org
+      pccdash flags answer 3 --file 2026-03-cse-return-v2.csv --as analyst@example.org
+      pccdash flags resolve 3 4 --note "Corrected in the resubmission" --as analyst@example.org
+    """
+    ctx.obj = {"db": db}
+    if ctx.invoked_subcommand is not None:
+        return
+    from .flags import day_words, status_sentence
+    from .flags import flags as list_flags
+    from .warehouse import connect_read_only
+
+    with connect_read_only(db) as con:
+        found = list_flags(con, status=status, measure=measure, district=district, file=file, assignee=assignee)
+    if found.empty:
+        click.echo("No flags match." if status != "open" else "No open flags. \"pccdash flags --status all\" lists "
+                                                             "the resolved ones too.")
+        return
+    for f in found.itertuples(index=False):
+        click.echo(f"{f.flag_id}. {shown(f.label, None)}")
+        click.echo(f"   {shown(status_sentence(f), None)}. Raised by {shown(f.raised_by)} on {day_words(f.raised_at)}"
+                   + ("; blocks approval." if f.blocking and f.open else "."))
+
+
+def _flag_step(ctx, db, as_user, fn, *args):
+    """One step of a flag's handling, by the identity the command line acts as."""
+    from .audit import cli_actor
+    from .warehouse import connect
+
+    with connect(db or ctx.obj["db"], create=False) as con:
+        return fn(con, cli_actor(as_user), *args)
+
+
+@flags_.command(name="assign")
+@click.argument("flag_id", metavar="N")
+@click.option("--to", "to", required=True, metavar="WHO", help="Who takes it up: an e-mail address or a name.")
+@click.option("--note", default="", metavar="TEXT", help="A note kept with the step.")
+@db_option
+@as_option
+@click.pass_context
+def flags_assign(ctx, flag_id, to, note, db, as_user):
+    """Assign an open flag to someone to follow up.
+
+    \b
+    Example:
+      pccdash flags assign 3 --to "Data team, Doncaster" --as analyst@example.org
+    """
+    from .flags import assign_flag
+
+    _flag_step(ctx, db, as_user, assign_flag, flag_id, to, note)
+    click.echo(f"Flag {flag_id} assigned to {shown(to)}.")
+
+
+@flags_.command(name="await")
+@click.argument("flag_id", metavar="N")
+@click.option("--note", default="", metavar="TEXT", help="What the force was asked, and when.")
+@db_option
+@as_option
+@click.pass_context
+def flags_await(ctx, flag_id, note, db, as_user):
+    """Mark an open flag as awaiting the force; it stays open (and blocking, if it blocks).
+
+    \b
+    Example:
+      pccdash flags await 3 --note "Asked the force to check March" --as analyst@example.org
+    """
+    from .flags import await_force
+
+    _flag_step(ctx, db, as_user, await_force, flag_id, note)
+    click.echo(f"Flag {flag_id} is awaiting the force.")
+
+
+@flags_.command(name="answer")
+@click.argument("flag_id", metavar="N")
+@click.option("--file", "file", required=True, metavar="FILE",
+              help="The loaded file that answered it: its number or name (the latest loaded of that name).")
+@click.option("--note", default="", metavar="TEXT", help="A note kept with the step.")
+@db_option
+@as_option
+@click.pass_context
+def flags_answer(ctx, flag_id, file, note, db, as_user):
+    """Link an open flag to the resubmission that answered it. The flag stays open until it is resolved.
+
+    \b
+    Example:
+      pccdash flags answer 3 --file 2026-03-cse-return-v2.csv --as analyst@example.org
+    """
+    from .flags import answer_flag
+
+    _flag_step(ctx, db, as_user, answer_flag, flag_id, file, note)
+    click.echo(f"Flag {flag_id} answered by {shown(file)}.")
+
+
+@flags_.command(name="resolve")
+@click.argument("flag_ids", metavar="N [N ...]", nargs=-1, required=True)
+@click.option("--note", required=True, metavar="TEXT", help="What was found and done: kept with every flag named.")
+@db_option
+@as_option
+@click.pass_context
+def flags_resolve(ctx, flag_ids, note, db, as_user):
+    """Resolve open flags with one note, all or none; they stop following their figures and blocking.
+
+    \b
+    Example:
+      pccdash flags resolve 3 4 --note "Corrected in the resubmission" --as analyst@example.org
+    """
+    from .flags import resolve_flags
+
+    done = _flag_step(ctx, db, as_user, resolve_flags, list(flag_ids), note)
+    click.echo(f"Resolved flag{'s' if len(done) > 1 else ''} {', '.join(map(str, done))}.")
 
 
 # ---------------------------------------------------------------- the accountability loop: meetings and actions

@@ -136,6 +136,18 @@ def test_a_role_that_may_not_load_is_refused_and_nothing_is_kept(con, db):
     assert discard([p]) == 1 and p.data == b""
 
 
+def test_pccdash_validate_says_what_a_file_would_change_as_the_upload_does(db, tmp_path, run_cli):
+    (tmp_path / "may.csv").write_bytes(GOOD)
+    assert run_cli("ingest", tmp_path / "may.csv", "--db", db).exit_code == 0
+    (tmp_path / "may-v2.csv").write_bytes(long_csv(("2026-05", "cse_arrests", (10, 22, 30, 40)),
+                                                   ("2026-06", "cse_arrests", (9, 9, 9, 9))))
+    out = run_cli("validate", tmp_path / "may-v2.csv", "--db", db)
+    assert out.exit_code == 0, out.output
+    assert ('"may-v2.csv": Loading it would add 4 new figures, revise 1 and leave 3 unchanged.\n'
+            '"may-v2.csv" would change 1 accepted figure(s):\n'
+            "  cse_arrests, Doncaster, 2026-05: was 20, now 22\n") in out.stdout
+
+
 # --- the page ---------------------------------------------------------------------------------------
 
 

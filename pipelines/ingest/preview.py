@@ -34,6 +34,7 @@ VERDICTS = {
     "unreadable": "cannot be read: nothing from it would be loaded",
     "already_loaded": "is already loaded: loading it again would change nothing",
     "not_a_return": "is not a force return: nothing from it would be loaded here",
+    "not_checked": "was read (the contract is run separately)",
 }
 
 
@@ -122,16 +123,21 @@ class FilePreview:
             return f"{head}.{found}" + (f" {self.note}" if self.note else "")
         if self.verdict == "already_loaded":
             return f"{head}: {self.note}"
+        out = f"{head}. {self.what_it_would_change()}"
+        if self.warnings:
+            out += f". {len(self.warnings):,} warning{'s' if len(self.warnings) != 1 else ''} would become caveats"
+        return out + "."
+
+    def what_it_would_change(self) -> str:
+        """New, revised and unchanged figures, and the refused files it would supersede, in one sentence."""
         published = sum(r.published for r in self.revisions)
         in_published = f" ({published:,} in published months)" if published else ""
-        out = (f"{head}. Loading it would add {self.new:,} new figure{'s' if self.new != 1 else ''}, revise "
+        out = (f"Loading it would add {self.new:,} new figure{'s' if self.new != 1 else ''}, revise "
                f"{self.revised:,}{in_published} and leave {self.unchanged:,} unchanged")
         if self.supersedes:
             out += "; it would supersede refused file " + ", ".join(
                 f"{s.file}" + ("" if s.whole else " (in part)") for s in self.supersedes)
-        if self.warnings:
-            out += f". {len(self.warnings):,} warning{'s' if len(self.warnings) != 1 else ''} would become caveats"
-        return out + "."
+        return out
 
     def failing_frame(self, severity: str = "error") -> pd.DataFrame:
         """The failing places as a table people read: sheet, row, column, measure, district, month, problem."""
@@ -245,7 +251,7 @@ def _preview_one(con, up: Upload, path: Path, contract, month: dt.date, tmp: Pat
             return p
         earlier = con.execute("SELECT file_id, name, received_at FROM file_registry WHERE sha256 = ? "
                               "AND outcome = 'accepted' ORDER BY file_id LIMIT 1", [facts.sha256]).fetchall()
-        if earlier:
+        if earlier and contract is not None:  # unchecked (pccdash validate), the difference from now is said
             fid, name, when = earlier[0]
             p.verdict = "already_loaded"
             p.note = f'it was loaded as file #{fid} ("{shown(name, None)}") on {when:%d %B %Y at %H:%M} UTC.'
@@ -266,8 +272,8 @@ def _preview_one(con, up: Upload, path: Path, contract, month: dt.date, tmp: Pat
             p.warnings = _failing(con, run, run.warnings, month)
             p.verdict = "refused" if p.errors else "passes_with_warnings" if p.warnings else "passes"
         else:
-            p.verdict = "passes"
-        if p.loadable:
+            p.verdict = "not_checked"
+        if p.loadable or contract is None:
             _changes(con, p)
             p.supersedes = _supersedes(con, p.name)
         p.grids = _grids(path, facts)
