@@ -14,6 +14,10 @@ def format_report(run: ValidationRun, *, passed_rules: bool = False) -> str:
     lines = [f"Validation of {shown(run.label, None)} against {c.name} {c.version}: {verdict} "
              f"({run.rows:,} rows; {len(run.errors)} error rule(s), {len(run.warnings)} warning rule(s) failed; "
              f"{run.seconds:.1f} s)"]
+    by_gx = [r for r in run.results if r.engine == "great_expectations"]
+    if by_gx:  # the second engine, asked for or standing in for a rule DuckDB cannot judge
+        lines.append(f"  Judged by Great Expectations: {len(by_gx)} of {len(c.row_rules)} row rule(s); "
+                     "the other rules by DuckDB.")
     failed = [r for r in run.results if not r.passed]
     failed.sort(key=lambda r: (r.severity != "error", r.rule_id))
     for r in failed:

@@ -33,15 +33,17 @@ def accepted_file_id(con: duckdb.DuckDBPyConnection, name_or_id: str) -> tuple[i
 
 
 def validate_accepted(con: duckdb.DuckDBPyConnection, flt: FigureFilter | None = None, file: str | None = None,
-                      today: dt.date | None = None) -> ValidationRun:
-    """Validate accepted figures (all, filtered, or one file's current figures) and store the run."""
+                      today: dt.date | None = None, engine: str = "duckdb") -> ValidationRun:
+    """Validate accepted figures (all, filtered, or one file's current figures) and store the run; `engine`
+    judges the row rules ("duckdb", or "gx" for Great Expectations)."""
     file_id, label = None, "the accepted figures"
     if file:
         file_id, name = accepted_file_id(con, file)
         label = f'the accepted figures of "{name}" (file #{file_id})'
     build_accepted_batch(con, flt, file_id)
     contract = load_contract("force_cse_return")
-    run = validate_batch(con, contract, scope="accepted", label=label, current_month=checks.current_month(today))
+    run = validate_batch(con, contract, scope="accepted", label=label, current_month=checks.current_month(today),
+                         engine=engine)
     con.execute("BEGIN TRANSACTION")
     save_run(con, run, file_id)
     con.execute("COMMIT")
@@ -49,7 +51,7 @@ def validate_accepted(con: duckdb.DuckDBPyConnection, flt: FigureFilter | None =
     return run
 
 
-def validate_files(con: duckdb.DuckDBPyConnection, paths, today: dt.date | None = None
+def validate_files(con: duckdb.DuckDBPyConnection, paths, today: dt.date | None = None, engine: str = "duckdb"
                    ) -> list[tuple[str, ValidationRun | None, list]]:
     """Read each file and validate it without loading anything: (label, run, reading problems)."""
     files, missing = discover(paths)
@@ -67,7 +69,7 @@ def validate_files(con: duckdb.DuckDBPyConnection, paths, today: dt.date | None 
                 continue
             build_batch(con, path.name)
             run = validate_batch(con, contract, scope="dry-run", label=f'"{path.name}" (not loaded)',
-                                 current_month=month)
+                                 current_month=month, engine=engine)
             con.execute("BEGIN TRANSACTION")
             save_run(con, run, None)
             con.execute("COMMIT")

@@ -1,9 +1,11 @@
-"""Running a contract over a batch held in DuckDB: row rules through Great Expectations, set rules as SQL.
+"""Running a contract over a batch held in DuckDB: row rules by one of two engines, set rules as SQL.
 
-The batch is the temporary table `batch`. Great Expectations decides pass or fail and counts the
-failing rows of each row rule, on the batch handed over as a pandas frame (its SQL datasource does
-not work on DuckDB). The failing rows themselves are asked of DuckDB, with their file and row, since
-asking Great Expectations for every failing row costs minutes on a large batch.
+The batch is the temporary table `batch`. The default engine judges each row rule with its own DuckDB
+predicate, counting failing and checked rows as Great Expectations would; a rule whose expectation has
+no translation is judged by Great Expectations. The second engine ("gx") hands the batch to Great
+Expectations as a pandas frame (its SQL datasource does not work on DuckDB), for Data Docs and as an
+independent check. Either way the failing rows themselves are asked of DuckDB, with their file and row,
+since asking Great Expectations for every failing row costs minutes on a large batch.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import time
 from dataclasses import dataclass, field
 
 import duckdb
+import pyarrow as pa
 
 from ..errors import QUOTED_LIMIT, Problem, shown
 from ..warehouse import utc_now
@@ -25,6 +28,7 @@ SAMPLES_KEPT = 50  # failing rows kept per rule in the run record
 CAVEATS_KEPT = 100_000
 RAW_COLUMN = {"period": "period_text", "district": "district_text", "measure": "measure_text",
               "value": "value_text"}
+ENGINES = ("duckdb", "gx")
 SET_RULE_COLUMNS = ("source_file", "source_sheet", "source_row", "source_column", "period", "district", "measure",
                     "detail")
 
@@ -50,7 +54,7 @@ class Sample:
 class RuleResult:
     rule_id: str
     severity: str
-    engine: str  # great_expectations | duckdb
+    engine: str  # great_expectations | duckdb: which engine judged the rule
     expectation: str | None
     passed: bool
     failing_count: int
@@ -122,9 +126,10 @@ def gx_context():
     return _GX["gx"], _GX["context"]
 
 
-def expectation_suite(contract: Contract):
-    """The contract's row rules as a Great Expectations suite (cached per contract content)."""
-    key = f"suite:{contract.sha256}"
+def expectation_suite(contract: Contract, rules: tuple[RowRule, ...] | None = None):
+    """The contract's row rules (or those given) as a Great Expectations suite, cached per contract content."""
+    rules = contract.row_rules if rules is None else rules
+    key = f"suite:{contract.sha256}:{','.join(r.id for r in rules)}"
     if key not in _GX:
         gx_batch_definition()
         gx = _GX["gx"]
@@ -132,29 +137,33 @@ def expectation_suite(contract: Contract):
 
         expectations = [ExpectationConfiguration(type=r.expectation, kwargs=r.kwargs,
                                                  meta={"rule_id": r.id, "severity": r.severity}).to_domain_obj()
-                        for r in contract.row_rules]
+                        for r in rules]
         _GX[key] = gx.ExpectationSuite(name=f"{contract.name} {contract.version}", expectations=expectations)
     return _GX[key]
 
 
-def rule_columns(contract: Contract) -> list[str]:
+def rule_columns(contract: Contract, rules: tuple[RowRule, ...] | None = None) -> list[str]:
     """The batch columns the row rules read: all that is handed to Great Expectations."""
     cols: list[str] = []
-    for r in contract.row_rules:
+    for r in contract.row_rules if rules is None else rules:
         for c in ([r.kwargs.get("column")] if r.kwargs.get("column") else []) + list(r.kwargs.get("column_list", [])):
             if c not in cols:
                 cols.append(c)
     return cols
 
 
-def run_row_rules(con: duckdb.DuckDBPyConnection, contract: Contract) -> dict[str, tuple[bool, int, int | None]]:
+def run_row_rules(con: duckdb.DuckDBPyConnection, contract: Contract, rules: tuple[RowRule, ...] | None = None
+                  ) -> dict[str, tuple[bool, int, int | None]]:
     """rule id -> (passed, failing count, rows checked), as Great Expectations judges the batch."""
-    if not contract.row_rules:
+    rules = contract.row_rules if rules is None else rules
+    if not rules:
         return {}
-    cols = ", ".join(f'"{c}"' for c in rule_columns(contract))
+    present = {r[0] for r in con.execute("SELECT name FROM pragma_table_info('batch')").fetchall()}
+    # a column the batch lacks is left out: the rule reading it fails in Great Expectations, as it should
+    cols = ", ".join(f'"{c}"' for c in rule_columns(contract, rules) if c in present) or "NULL AS _none"
     df = con.sql(f"SELECT {cols} FROM batch").to_arrow_table().to_pandas()
     batch = gx_batch_definition().get_batch(batch_parameters={"dataframe": df})
-    result = batch.validate(expectation_suite(contract), result_format="BASIC")
+    result = batch.validate(expectation_suite(contract, rules), result_format="BASIC")
     out = {}
     for r in result.results:
         rid = r.expectation_config.meta["rule_id"]
@@ -190,36 +199,167 @@ def _outside(col: str, expr: str, k: dict) -> str | None:
     return f"{col} IS NOT NULL AND ({' OR '.join(parts)})" if parts else None
 
 
+# the arguments each translated expectation may carry; any other (row_condition, ...) leaves it to GX
+_MAP_ARGS = {"column", "mostly", "catch_exceptions"}
+TRANSLATED = {
+    "expect_column_values_to_not_be_null": _MAP_ARGS,
+    "expect_column_values_to_be_null": _MAP_ARGS,
+    "expect_column_values_to_be_in_set": _MAP_ARGS | {"value_set"},
+    "expect_column_values_to_not_be_in_set": _MAP_ARGS | {"value_set"},
+    "expect_column_values_to_match_regex": _MAP_ARGS | {"regex"},
+    "expect_column_values_to_not_match_regex": _MAP_ARGS | {"regex"},
+    "expect_column_values_to_be_between": _MAP_ARGS | {"min_value", "max_value", "strict_min", "strict_max"},
+    "expect_column_value_lengths_to_equal": _MAP_ARGS | {"value"},
+    "expect_column_value_lengths_to_be_between": _MAP_ARGS | {"min_value", "max_value", "strict_min",
+                                                              "strict_max"},
+    "expect_column_values_to_be_unique": _MAP_ARGS,
+    "expect_compound_columns_to_be_unique": {"column_list", "mostly", "catch_exceptions", "ignore_row_if"},
+}
+# A pattern made only of literals, explicit classes, groups, alternation, quantifiers and anchors means
+# the same to RE2 (DuckDB) as to Python's re (pandas, so GX) on any text not ending in a newline, where
+# Python's "$" also matches just before it. Anything else, and those texts, go through Python's re.
+_RE2_SAFE = re.compile(r"(?:[^\\(]|\\[^A-Za-z0-9]|\(\?:|\((?!\?))*")
+
+
+def _regex_search(col: str, pattern: str) -> str:
+    """SQL true where Python's re.search(pattern, text) finds a match, as pandas' str.contains does."""
+    python = f"pccdash_re_search({col}, {_quote(pattern)})"
+    if not pattern.isascii() or not _RE2_SAFE.fullmatch(pattern) or "[:" in pattern or "{," in pattern:
+        return python
+    return f"CASE WHEN suffix({col}, chr(10)) THEN {python} ELSE regexp_matches({col}, {_quote(pattern)}) END"
+
+
+def _re_search(values, patterns):
+    """DuckDB UDF over Arrow arrays: Python's re.search, once per distinct text."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if isinstance(patterns, pa.ChunkedArray):
+        patterns = patterns.combine_chunks()
+    import pyarrow.compute as pc
+
+    if len(values) == 0:
+        return pa.array([], pa.bool_())
+    found = {}
+    for pattern in patterns.unique().to_pylist():
+        if pattern is not None:
+            compiled = re.compile(pattern)
+            found[pattern] = compiled.search
+    if len(found) == 1:
+        search = next(iter(found.values()))
+        encoded = pc.dictionary_encode(values)
+        hits = pa.array([None if v is None else search(v) is not None for v in encoded.dictionary.to_pylist()],
+                        pa.bool_())
+        return pc.take(hits, encoded.indices)
+    return pa.array([None if v is None or p is None else found[p](v) is not None
+                     for v, p in zip(values.to_pylist(), patterns.to_pylist(), strict=True)], pa.bool_())
+
+
+def register_functions(con: duckdb.DuckDBPyConnection) -> None:
+    """The SQL functions the row rules' predicates call, once per connection."""
+    try:
+        con.create_function("pccdash_re_search", _re_search, ["VARCHAR", "VARCHAR"], "BOOLEAN", type="arrow")
+    except duckdb.NotImplementedException:  # already there on this connection
+        pass
+
+
 def row_rule_predicate(rule: RowRule) -> str | None:
     """The SQL condition true for the batch rows a row rule fails on; None for an expectation not translated."""
     k = rule.kwargs
-    col = f'"{k["column"]}"' if k.get("column") else None
     t = rule.expectation
+    if t not in TRANSLATED or set(k) - TRANSLATED[t]:
+        return None
+    if t == "expect_compound_columns_to_be_unique":
+        if not k.get("column_list"):
+            return None
+        cols = ", ".join(f'"{c}"' for c in k["column_list"])
+        # nulls count as equal values, as pandas' duplicated() counts them
+        return f"({_considered(rule)}) AND count(*) OVER (PARTITION BY {cols}) > 1"
+    if not k.get("column"):
+        return None
+    col = f'"{k["column"]}"'
     if t == "expect_column_values_to_not_be_null":
         return f"{col} IS NULL"
     if t == "expect_column_values_to_be_null":
         return f"{col} IS NOT NULL"
-    if t == "expect_column_values_to_be_in_set":
-        return f"{col} IS NOT NULL AND NOT list_contains({_quote(list(k['value_set']))}, {col})"
-    if t == "expect_column_values_to_match_regex":
-        return f"{col} IS NOT NULL AND NOT regexp_matches({col}, {_quote(k['regex'])})"
+    if t in ("expect_column_values_to_be_in_set", "expect_column_values_to_not_be_in_set"):
+        if k.get("value_set") is None:
+            return "false"  # GX: vacuously true
+        values = list(k["value_set"])
+        inside = f"list_contains({_quote(values)}, {col})" if values else "false"
+        return f"{col} IS NOT NULL AND {inside if 'not_be' in t else f'NOT {inside}'}"
+    if t in ("expect_column_values_to_match_regex", "expect_column_values_to_not_match_regex"):
+        if not isinstance(k.get("regex"), str):
+            return None
+        search = _regex_search(f"{col}::VARCHAR", k["regex"])
+        return f"{col} IS NOT NULL AND {'' if 'not_match' in t else 'NOT '}coalesce({search}, false)"
     if t == "expect_column_values_to_be_between":
         return _outside(col, col, k)
-    if t == "expect_column_values_to_not_be_in_set":
-        return f"{col} IS NOT NULL AND list_contains({_quote(list(k['value_set']))}, {col})"
-    if t == "expect_column_values_to_not_match_regex":
-        return f"{col} IS NOT NULL AND regexp_matches({col}, {_quote(k['regex'])})"
     if t == "expect_column_value_lengths_to_equal":
         return f"{col} IS NOT NULL AND length({col}::VARCHAR) <> {int(k['value'])}"
     if t == "expect_column_value_lengths_to_be_between":
         return _outside(col, f"length({col}::VARCHAR)", k)
     if t == "expect_column_values_to_be_unique":
         return f"{col} IS NOT NULL AND count(*) OVER (PARTITION BY {col}) > 1"
-    if t == "expect_compound_columns_to_be_unique":
-        cols = ", ".join(f'"{c}"' for c in k["column_list"])
-        present = " AND ".join(f'"{c}" IS NOT NULL' for c in k["column_list"])
-        return f"({present}) AND count(*) OVER (PARTITION BY {cols}) > 1"
     return None
+
+
+def _considered(rule: RowRule) -> str:
+    """SQL true for the rows GX weighs a rule's `mostly` against: non-null values, every row for the null
+    checks, and for a compound rule the rows its ignore_row_if keeps."""
+    k = rule.kwargs
+    if rule.expectation in ("expect_column_values_to_not_be_null", "expect_column_values_to_be_null"):
+        return "true"
+    if rule.expectation == "expect_compound_columns_to_be_unique":
+        cols = [f'"{c}" IS NOT NULL' for c in k["column_list"]]
+        ignore = k.get("ignore_row_if", "all_values_are_missing")
+        return {"all_values_are_missing": " OR ".join(cols), "any_value_is_missing": " AND ".join(cols)}.get(
+            ignore, "true")
+    return f'"{k["column"]}" IS NOT NULL'
+
+
+def _mostly_success(considered: int, failing: int, total: int, mostly: float | None) -> bool:
+    """GX's verdict from the counts: vacuously true on no rows, else the share passing at least `mostly`."""
+    if total == 0 or considered == 0:
+        return True
+    return (float(considered) - float(failing)) / float(considered) >= (1 if mostly is None else mostly)
+
+
+def duckdb_row_rules(con: duckdb.DuckDBPyConnection, rules: tuple[RowRule, ...]
+                     ) -> dict[str, tuple[bool, int, int]]:
+    """rule id -> (passed, failing count, rows checked) for the rules with a predicate, in one scan of the
+    batch; a rule whose query cannot run is left out (Great Expectations then judges it)."""
+    preds = {r.id: p for r in rules if (p := row_rule_predicate(r)) is not None}
+    if not preds:
+        return {}
+    register_functions(con)
+    by_id = {r.id: r for r in rules}
+
+    def counts(ids: list[str]) -> list:
+        flags = ", ".join(f"coalesce(({preds[i]}), false) AS f{n}, coalesce(({_considered(by_id[i])}), false) AS c{n}"
+                          for n, i in enumerate(ids))
+        tallies = ", ".join(f"count(*) FILTER (WHERE f{n}), count(*) FILTER (WHERE c{n})" for n in range(len(ids)))
+        return con.execute(f"SELECT count(*), {tallies} FROM (SELECT {flags} FROM batch)").fetchall()[0]
+
+    ids = list(preds)
+    try:
+        found = dict(zip(ids, _pairs(counts(ids)), strict=True))
+    except duckdb.Error:  # one rule's query cannot run (a column the batch lacks): find which, one by one
+        found = {}
+        for i in ids:
+            try:
+                found[i] = _pairs(counts([i]))[0]
+            except duckdb.Error:
+                continue
+    out = {}
+    for i, (total, failing, considered) in found.items():
+        mostly = by_id[i].kwargs.get("mostly")
+        out[i] = (_mostly_success(considered, failing, total, mostly), failing, total)
+    return out
+
+
+def _pairs(row: tuple) -> list[tuple[int, int, int]]:
+    """(total, failing, considered) per rule from one row of count(*) then pairs of tallies."""
+    return [(row[0], row[n], row[n + 1]) for n in range(1, len(row), 2)]
 
 
 def _row_sql(rule: RowRule, predicate: str, limit: int | None) -> str:
@@ -260,7 +400,11 @@ def row_rule_samples(con, rule: RowRule, limit: int | None = SAMPLES_KEPT) -> li
     predicate = row_rule_predicate(rule)
     if predicate is None:
         return []
-    rows = con.execute(_row_sql(rule, predicate, limit)).fetchall()
+    register_functions(con)
+    try:
+        rows = con.execute(_row_sql(rule, predicate, limit)).fetchall()
+    except duckdb.Error:  # a rule DuckDB cannot run was judged by Great Expectations: no rows to show
+        return []
     return [Sample(f, sh, r, c, p, d, m, _render(rule.message, value=v, period=pt, district=dn, measure=mn), cell)
             for f, sh, r, c, p, d, m, v, pt, dn, mn, cell in rows]
 
@@ -302,18 +446,38 @@ def _batch_file(con) -> str | None:
 # ---------------------------------------------------------------------------------------------------
 
 
+def judge_row_rules(con: duckdb.DuckDBPyConnection, contract: Contract, engine: str = "duckdb"
+                    ) -> dict[str, tuple[bool, int, int | None, str]]:
+    """rule id -> (passed, failing count, rows checked, engine that judged it) for every row rule.
+
+    With "duckdb", each rule's own predicate decides, and only the rules it cannot judge (an expectation
+    with no translation, a query that cannot run) go to Great Expectations, so none passes unjudged.
+    With "gx", Great Expectations judges them all."""
+    if engine not in ENGINES:
+        raise ContractError(f'There is no contract engine "{engine}"; use {" or ".join(ENGINES)}.')
+    judged: dict[str, tuple[bool, int, int | None, str]] = {}
+    if engine == "duckdb":
+        judged = {i: (*v, "duckdb") for i, v in duckdb_row_rules(con, contract.row_rules).items()}
+    rest = tuple(r for r in contract.row_rules if r.id not in judged)
+    if rest:
+        judged |= {i: (*v, "great_expectations") for i, v in run_row_rules(con, contract, rest).items()}
+    return judged
+
+
 def validate_batch(con: duckdb.DuckDBPyConnection, contract: Contract, *, scope: str, label: str,
-                   current_month: dt.date) -> ValidationRun:
-    """Run every rule of the contract over the temporary table `batch`."""
+                   current_month: dt.date, engine: str = "duckdb") -> ValidationRun:
+    """Run every rule of the contract over the temporary table `batch`; row rules by `engine` (see
+    `judge_row_rules`), set rules as DuckDB queries."""
     started = time.perf_counter()
     run = ValidationRun(contract, scope, label, rows=con.execute("SELECT count(*) FROM batch").fetchall()[0][0],
                         started_at=utc_now())
-    judged = run_row_rules(con, contract) if run.rows else {}
+    judged = judge_row_rules(con, contract, engine) if run.rows else {}
     for rule in contract.row_rules:
-        passed, failing, checked = judged.get(rule.id, (True, 0, run.rows))
+        passed, failing, checked, by = judged.get(
+            rule.id, (True, 0, run.rows, "duckdb" if engine == "duckdb" else "great_expectations"))
         samples = [] if passed else row_rule_samples(con, rule)
-        run.results.append(RuleResult(rule.id, rule.severity, "great_expectations", rule.expectation, passed,
-                                      failing, checked, rule.description, samples))
+        run.results.append(RuleResult(rule.id, rule.severity, by, rule.expectation, passed, failing, checked,
+                                      rule.description, samples))
     for rule in contract.set_rules:
         count, samples = set_rule_rows(con, rule, current_month, SAMPLES_KEPT)
         run.results.append(RuleResult(rule.id, rule.severity, "duckdb", None, count == 0, count, run.rows,

@@ -1,0 +1,198 @@
+"""The contract's two engines agree: each row rule judged by its own DuckDB query gives the verdict Great
+Expectations gives (passed, failing rows, rows checked), for every rule and every file of the hostile corpus
+and the sample; the default engine never imports Great Expectations; `--engine gx` runs the second one."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pytest
+from helpers import ROOT
+
+from pipelines import warehouse
+from pipelines.cli import SAMPLE_RETURNS
+from pipelines.contracts import RowRule, load_contract, validate_batch
+from pipelines.contracts.batch import build_batch
+from pipelines.contracts.runner import TRANSLATED, judge_row_rules, row_rule_predicate
+from pipelines.ingest import readers
+from pipelines.ingest.load import drop_staging
+
+CORPUS = Path(__file__).resolve().parent / "data" / "hostile"
+MONTH = dt.date(2026, 11, 1)
+pytestmark = pytest.mark.slow  # Great Expectations' import and a validation per file: some seconds
+
+
+def _rule(rid: str, expectation: str, **kwargs) -> RowRule:
+    return RowRule(rid, "error", expectation, kwargs, kwargs.get("column"), kwargs.get("column"), rid)
+
+
+# Every expectation the DuckDB engine translates, with the arguments that change how GX counts (mostly,
+# strict bounds, nulls ignored or not), over the batch's text, number and date columns.
+EVERY_KIND = (
+    _rule("not_null", "expect_column_values_to_not_be_null", column="value"),
+    _rule("not_null_mostly", "expect_column_values_to_not_be_null", column="district", mostly=0.9),
+    _rule("null", "expect_column_values_to_be_null", column="value_unreadable"),
+    _rule("in_set", "expect_column_values_to_be_in_set", column="district_text",
+          value_set=["Barnsley", "Doncaster", "Rotherham", "Sheffield"]),
+    _rule("in_set_mostly", "expect_column_values_to_be_in_set", column="measure_text",
+          value_set=["cse_charges", "cse_arrests"], mostly=0.5),
+    _rule("in_empty_set", "expect_column_values_to_be_in_set", column="district_text", value_set=[]),
+    _rule("not_in_set", "expect_column_values_to_not_be_in_set", column="district_text", value_set=["Rotherham"]),
+    _rule("regex", "expect_column_values_to_match_regex", column="period_text",
+          regex="^[0-9]{4}-(?:0[1-9]|1[0-2])$"),
+    _rule("regex_digits", "expect_column_values_to_match_regex", column="value_text", regex=r"^\d+$"),
+    _rule("regex_mostly", "expect_column_values_to_match_regex", column="value_text", regex="^[0-9]+$",
+          mostly=0.75),
+    _rule("not_regex", "expect_column_values_to_not_match_regex", column="value_text", regex=r"\s"),
+    _rule("between", "expect_column_values_to_be_between", column="value", min_value=0, max_value=40),
+    _rule("between_strict", "expect_column_values_to_be_between", column="value", min_value=0, max_value=40,
+          strict_min=True, strict_max=True),
+    _rule("at_most", "expect_column_values_to_be_between", column="percent_value", max_value=100),
+    _rule("length", "expect_column_value_lengths_to_equal", column="period_text", value=7),
+    _rule("length_between", "expect_column_value_lengths_to_be_between", column="district_text", min_value=1,
+          max_value=9),
+    _rule("unique", "expect_column_values_to_be_unique", column="value_text"),
+    _rule("compound", "expect_compound_columns_to_be_unique", column_list=["period", "district", "measure"]),
+    _rule("compound_text", "expect_compound_columns_to_be_unique",
+          column_list=["period_text", "district_text", "measure_text"], mostly=0.5),
+    _rule("compound_any_missing", "expect_compound_columns_to_be_unique", column_list=["district", "measure"],
+          ignore_row_if="any_value_is_missing"),
+    # not translated: judged by Great Expectations under either engine
+    _rule("mean", "expect_column_mean_to_be_between", column="value", min_value=0, max_value=10),
+)
+
+
+def corpus_files() -> list[Path]:
+    return sorted(p for p in CORPUS.iterdir() if p.name not in ("expected.yaml", "README.md"))
+
+
+def sample_files() -> list[Path]:
+    return sorted(SAMPLE_RETURNS.iterdir())
+
+
+@pytest.fixture(scope="module")
+def wh(tmp_path_factory):
+    """An empty warehouse (the set rules read its history) with one connection for the module."""
+    path = tmp_path_factory.mktemp("engines") / "wh.duckdb"
+    with warehouse.connect(path) as con:
+        yield con
+
+
+def batch_of(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
+    """Read `path` into the temporary table `batch`, as `pccdash validate FILE` does; False if unreadable."""
+    drop_staging(con)
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            readers.read_file(con, readers.inspect_file(path, path.name, Path(tmp)))
+        except readers.FileRejected:
+            return False
+    build_batch(con, path.name)
+    return True
+
+
+def verdicts(run) -> dict[str, tuple[bool, int, int | None]]:
+    return {r.rule_id: (r.passed, r.failing_count, r.checked_count) for r in run.results}
+
+
+def both_engines(con, contract, label: str):
+    runs = [validate_batch(con, contract, scope="dry-run", label=label, current_month=MONTH, engine=e)
+            for e in ("duckdb", "gx")]
+    return runs
+
+
+@pytest.mark.parametrize("source", ["hostile", "sample"])
+def test_both_engines_give_the_same_verdict_for_every_rule_and_file(wh, source):
+    contract = load_contract("force_cse_return")
+    files = corpus_files() if source == "hostile" else sample_files()
+    read = 0
+    for path in files:
+        if not batch_of(wh, path):
+            continue
+        read += 1
+        fast, gx = both_engines(wh, contract, path.name)
+        assert verdicts(fast) == verdicts(gx), path.name
+        assert {r.engine for r in fast.results} == {"duckdb"}, path.name  # every rule of the contract translates
+        assert {r.engine for r in gx.results if r.expectation} == {"great_expectations"}, path.name
+        assert fast.outcome == gx.outcome
+    assert read >= (10 if source == "hostile" else len(files))
+
+
+def test_every_translated_expectation_counts_as_great_expectations_does(wh):
+    """Over the corpus's readable files and a batch built to be awkward: a period ending in a newline (which
+    Python's "$" accepts and RE2's does not), non-ASCII digits, nulls, duplicates with nulls."""
+    contract = dataclasses.replace(load_contract("force_cse_return"), row_rules=EVERY_KIND, set_rules=(),
+                                   sha256="every-kind")
+    assert {r.expectation for r in EVERY_KIND[:-1]} == set(TRANSLATED)
+    awkward = pa.table({
+        "source_sheet": [None] * 8, "source_row": list(range(2, 10)), "source_column": ["value"] * 8,
+        "period": ["2015-08\n", "2015-08", "2015-8", None, "2015-08", "2015-08", "2015-13", "2015-08"],
+        "district": ["Rotherham", "Rotherham", None, None, "rotherham ", "Sheffield", "Doncaster", None],
+        "measure": ["cse_charges", "cse_charges", None, None, "cse_arrests", "Arrests", "cse_charges", None],
+        "value": ["4\n", "٣", "12", None, "41", "-1", "410.5", "12"],
+        "note": [None] * 8,
+    }, schema=pa.schema([(c, pa.int32() if c == "source_row" else pa.string()) for c in (
+        "source_sheet", "source_row", "source_column", "period", "district", "measure", "value", "note")]))
+    drop_staging(wh)
+    wh.register("awkward_arrow", awkward)
+    wh.execute("CREATE OR REPLACE TEMP TABLE staged_raw AS SELECT * FROM awkward_arrow")
+    wh.unregister("awkward_arrow")
+    build_batch(wh, "awkward.csv")
+    batches = [("awkward.csv", None)] + [(p.name, p) for p in corpus_files()[:40]]
+    failed_somewhere: set[str] = set()
+    for name, path in batches:
+        if path is not None and not batch_of(wh, path):
+            continue
+        fast = judge_row_rules(wh, contract, "duckdb")
+        gx = judge_row_rules(wh, contract, "gx")
+        assert {i: v[:3] for i, v in fast.items()} == {i: v[:3] for i, v in gx.items()}, name
+        assert fast["mean"][3] == "great_expectations" and fast["regex"][3] == "duckdb", name
+        failed_somewhere |= {i for i, v in fast.items() if not v[0]}
+    # the comparison means something: most kinds of rule fail on some batch
+    assert len(failed_somewhere) >= 12, failed_somewhere
+
+
+def test_an_expectation_with_arguments_duckdb_cannot_honour_is_left_to_great_expectations():
+    conditioned = _rule("x", "expect_column_values_to_not_be_null", column="value", row_condition='district=="A"')
+    assert row_rule_predicate(conditioned) is None
+    assert row_rule_predicate(_rule("y", "expect_column_values_to_not_be_null", column="value")) is not None
+
+
+def test_a_rule_whose_column_the_batch_lacks_fails_rather_than_passing(wh):
+    path = next(p for p in sample_files() if p.suffix == ".csv")
+    assert batch_of(wh, path)
+    lacking = _rule("lacking", "expect_column_values_to_not_be_null", column="no_such_column")
+    contract = dataclasses.replace(load_contract("force_cse_return"), row_rules=(lacking,), set_rules=(),
+                                   sha256="lacking")
+    passed, _failing, _checked, engine = judge_row_rules(wh, contract, "duckdb")["lacking"]
+    assert (passed, engine) == (False, "great_expectations")
+
+
+def test_a_check_with_the_default_engine_does_not_import_great_expectations(tmp_path):
+    """Guards the cold start: importing Great Expectations is most of a second-long command."""
+    path = next(p for p in sample_files() if p.suffix == ".csv")
+    code = ("import sys; from pipelines.cli import main\n"
+            "try:\n    main(['validate', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
+            "print('great_expectations' in sys.modules)")
+    env = {**os.environ, "PCCDASH_DB": str(tmp_path / "wh.duckdb"), "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, env=env,
+                         cwd=tmp_path)
+    assert out.stdout.strip().splitlines()[-1] == "False", out.stdout[-2000:] + out.stderr[-2000:]
+
+
+def test_validate_with_engine_gx_names_great_expectations(run_cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("PCCDASH_DB", str(tmp_path / "wh.duckdb"))
+    path = next(p for p in sample_files() if p.suffix == ".csv")
+    out = run_cli("validate", "--engine", "gx", path)
+    assert "Judged by Great Expectations" in out.output, out.output
+    assert "against force_cse_return" in out.output
+    plain = run_cli("validate", path)
+    assert "Great Expectations" not in plain.output
+    assert "--engine gx" in run_cli("validate", "--help").output
