@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from .catalogue import catalogue, force
 from .errors import PccDashError
+
+if TYPE_CHECKING:  # pandas is imported where a frame is made: a command that loads a file needs none
+    import pandas as pd
 
 
 class BadFilter(PccDashError):
@@ -160,4 +163,6 @@ def plan_figures(con: duckdb.DuckDBPyConnection, plans=None) -> pd.DataFrame:
     whole = context.groupby(["period", "measure"], as_index=False)["value"].sum()
     whole.insert(1, "district", force().force_short_name)
     parts = [df for df in (own, in_districts, whole[list(in_districts.columns)]) if not df.empty]
+    import pandas as pd
+
     return pd.concat(parts, ignore_index=True) if parts else own

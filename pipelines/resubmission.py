@@ -14,15 +14,18 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from . import audit
 from .access import require
 from .catalogue import catalogue
 from .errors import PccDashError, shown
 from .warehouse import utc_now
+
+if TYPE_CHECKING:  # imported where a frame is made: checking a file needs no pandas
+    import pandas as pd
 
 STATES = ("withdrawn", "superseded")
 REASON_LIMIT = 2000
@@ -340,6 +343,8 @@ def file_revisions(con: duckdb.DuckDBPyConnection, file_id: int) -> list[Change]
 
 
 def changes_frame(changes: list[Change]) -> pd.DataFrame:
+    import pandas as pd
+
     return pd.DataFrame([{"measure": c.measure, "district": c.district, "month": f"{c.period:%Y-%m}",
                           "was": c.was, "now": c.now} for c in changes],
                         columns=["measure", "district", "month", "was", "now"])

@@ -14,14 +14,17 @@ table of measures by place, and `loaded_months(con)` each month loaded with its 
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from ..catalogue import catalogue
 from ..catalogue import force as configured_force
 from ..errors import PccDashError
 from .reference import SOURCE, reference
+
+if TYPE_CHECKING:  # imported where a frame is made: loading a return needs no pandas
+    import pandas as pd
 
 MEASURE_COLUMNS = ("period", "district", "measure", "value")
 
@@ -67,6 +70,8 @@ def context_figures(con: duckdb.DuckDBPyConnection, district: str | None = None)
     measure and district. The current revision of each loaded month of the configured force; every value a
     float (the counts are whole). Empty, with those columns, when no police.uk file is loaded. The caveats
     to show beside them: `context_caveats()`."""
+    import pandas as pd
+
     df = context_measures(con, district=None if district is None else place(district))
     df["period"] = pd.Series([p.strftime("%Y-%m") for p in df["period"]], dtype=object)
     return df
@@ -77,6 +82,8 @@ def context_measures(con: duckdb.DuckDBPyConnection, force: str | None = None,
     """DataFrame(period, district, measure, value) of the police.uk context measures for `force`
     ("Falls within"; the configured force by default), from the current revision of each month; `period`
     is the month's first day (a date). `district`: only that place (as police_uk_count names it)."""
+    import pandas as pd
+
     ref = reference()
     types = [(name, measure) for name, measure in ref.crime_types.items()]
     params = {
@@ -137,6 +144,8 @@ def by_place(figures: pd.DataFrame, month: str) -> pd.DataFrame:
     column per place (the force's districts, then "Outside force area" and "No location"), and
     "All records": every record falling within the force, wherever placed. A share is worked out from its
     numerator and denominator for "All records"; a place with nothing to share is left empty."""
+    import pandas as pd
+
     ref = reference()
     month_figs = figures[figures["period"] == month]
     wide = month_figs.pivot_table(index="measure", columns="district", values="value", aggfunc="sum")
@@ -156,6 +165,8 @@ def by_place(figures: pd.DataFrame, month: str) -> pd.DataFrame:
 def loaded_months(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every police.uk month loaded, newest first: kind, falls_within, period ("YYYY-MM"), revision (the
     current one), revisions (how many loads), records, file, loaded_at."""
+    import pandas as pd
+
     rows = con.execute(
         """SELECT m.kind, m.falls_within, strftime(m.period, '%Y-%m') AS period, m.revision,
                   count(*) OVER (PARTITION BY m.kind, m.falls_within, m.period) AS revisions, m.records,

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from ..warehouse import one
+
+if TYPE_CHECKING:  # imported where the frame is made: loading a return needs no pandas
+    import pandas as pd
 
 CHANGE_COLUMNS = ("kind", "falls_within", "period", "district", "category", "previous_revision", "revision",
                   "before", "after", "change")
@@ -81,4 +84,6 @@ def revision_changes(con: duckdb.DuckDBPyConnection, *, kind: str = "street", fa
     sql = (f"SELECT * FROM ({_changes_sql(' AND '.join(where))}) "
            f"{'WHERE change <> 0 ' if changed_only else ''}ORDER BY falls_within, period, district, category")
     rows = con.execute(sql, params).fetchall()
+    import pandas as pd
+
     return pd.DataFrame(rows, columns=list(CHANGE_COLUMNS))
