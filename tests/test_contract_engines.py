@@ -196,3 +196,7 @@ def test_validate_with_engine_gx_names_great_expectations(run_cli, tmp_path, mon
     plain = run_cli("validate", path)
     assert "Great Expectations" not in plain.output
     assert "--engine gx" in run_cli("validate", "--help").output
+
+
+def test_the_written_out_whitespace_is_what_python_strips():
+    assert readers.WHITESPACE == "".join(chr(i) for i in range(sys.maxunicode + 1) if chr(i).isspace())
