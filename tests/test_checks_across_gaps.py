@@ -198,6 +198,8 @@ def test_the_sample_is_unchanged_by_the_declared_rules(sample_db):
 
 MALFORMED = [
     ("unknown_check", declared("r1", "trend", measure=LIVE, maxRatio=2), 'names its check as implementation'),
+    ("check_as_a_mapping", {**declared("r10", "change"), "implementation": {"type": "change"}},
+     "names its check as implementation"),
     ("misspelt_property", declared("r2", "change", measure=LIVE, maxRaito=2),
      '"maxRaito" is not a property of a change rule'),
     ("unknown_measure", declared("r3", "ratio", measure="cse_charge", against="cse_arrests", maxRatio=1),

@@ -176,7 +176,7 @@ def _number_text(value: float) -> str:
 def _measure_rule(rule: dict, props: dict, where: str, refs: dict) -> _MeasureRule:
     """A declared rule's check and parameters, refused with a sentence when it cannot be run as written."""
     check = rule.get("implementation")
-    if check not in MEASURE_CHECKS:
+    if not isinstance(check, str) or check not in MEASURE_CHECKS:
         raise ContractError(f'{where}: a rule with engine "{MEASURE_RULE_ENGINE}" names its check as implementation: '
                             f'{", ".join(MEASURE_CHECKS)}; "{check}" is not one of them.')
     allowed = MEASURE_CHECKS[check]
