@@ -44,6 +44,7 @@ test-fast: setup  ## the tests not marked slow or browser
 bench: setup  ## the benchmark scripts, each against its baseline measured in the same run
 	$(BIN)/python benchmarks/bench_ingest.py
 	$(BIN)/python benchmarks/bench_validate.py
+	$(BIN)/python benchmarks/bench_monthly_return.py
 	$(BIN)/python benchmarks/bench_plan.py
 	$(BIN)/python benchmarks/bench_police_uk.py
 	$(BIN)/python benchmarks/bench_pages.py
