@@ -11,6 +11,9 @@ import yaml
 
 from .errors import ConfigError
 
+# libyaml's loader reads the same documents about ten times faster than the pure-Python one
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 REFERENCE_DIR = Path(__file__).parent / "reference"
 KINDS = ("flow", "stock", "percentage")
 DIRECTIONS = ("good", "bad", "neutral")
@@ -52,7 +55,7 @@ def _load_yaml(name: str) -> dict:
     path = reference_dir() / name
     try:
         with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
+            data = yaml.load(fh, Loader=YAML_LOADER)
     except FileNotFoundError as exc:
         raise ConfigError(f'Reference file "{path}" is missing.') from exc
     except yaml.YAMLError as exc:
