@@ -1,4 +1,5 @@
-"""The flag form, shared by the provenance and flags pages, so a flag is raised the same way from both."""
+"""The flag form, shared by the provenance and flags pages, so a flag is raised the same way from both; flags
+and their steps as the pages show them."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import streamlit as st
 
 from dashboard import ui
 from dashboard.auth import User
-from pipelines.flags import raise_flag
+from pipelines.flags import day_words, raise_flag, status_sentence
 
 SCOPE_WORDS = {"figure": "This figure", "district_month": "Every measure in this district and month",
                "file": "Every figure from this file"}
@@ -29,31 +30,32 @@ def flag_form(user: User, *, key: str, period: str | None = None, district: str 
         if st.form_submit_button("Raise flag", type="primary", icon=":material/flag:"):
             ui.act(raise_flag, user.claims, scope=scope, reason=reason, period=period, district=district,
                    measure=measure, file_id=file_id, blocking=blocking, icon=":material/flag:",
-                   done=lambda number: f"Flag #{number} raised by {user.email}.")
+                   done=lambda number: f"Flag #{number} raised by {ui.md_escape(user.email)}.")
 
 
 SCOPE_SHORT = {"figure": "one figure", "district_month": "a district's month", "file": "a whole file"}
-
-
-def _given(value: object) -> bool:
-    return isinstance(value, str) and value != ""
+LABEL_LIMIT = 90
 
 
 def flag_label(flag) -> str:
-    """A flag (a row of pipelines.flags.flags) in words: "#2, Doncaster, CAWNs issued, March 2026: reason"."""
-    if flag.scope == "file":
-        where = f"whole file {ui.name_shown(flag.file_name) if _given(flag.file_name) else f'#{int(flag.file_id)}'}"
-    else:
-        measure = ui.measure_name(flag.measure) if _given(flag.measure) else "every measure"
-        month = ui.month_words(flag.period) if _given(flag.period) else ""
-        where = ", ".join(p for p in (flag.district if _given(flag.district) else "", measure, month) if p)
-    reason = ui.name_shown(flag.reason)
-    return f"#{flag.flag_id}, {where}: {reason[:60]}{'...' if len(reason) > 60 else ''}"
+    """A flag (a row of pipelines.flags.flags) as a choice reads: "Doncaster's CAWNs issued in March 2026: reason",
+    the reason cut short, with who raised it and when, so that two flags of the same words can be told apart."""
+    text = ui.name_shown(flag.label)
+    text = text if len(text) <= LABEL_LIMIT else text[:LABEL_LIMIT - 3] + "..."
+    return f"{text} (raised by {ui.name_shown(flag.raised_by)}, {day_words(flag.raised_at)})"
 
 
 def flags_shown(frame):
-    """The flags table in words: what each flag covers, measures by name, months, Yes/No."""
-    shown = frame.assign(scope=frame["scope"].map(lambda s: SCOPE_SHORT.get(s, s)))
-    return ui.readable(shown.drop(columns=["file_id"], errors="ignore"),
-                       {"scope": "Covers", "file_name": "File", "reason": "Reason", "blocking": "Blocks approval",
-                        "resolution_note": "Resolution"})
+    """The flags table in words: the flag as a sentence, where it stands, who raised it and when, Yes/No."""
+    shown = frame.assign(scope=frame["scope"].map(lambda s: SCOPE_SHORT.get(s, s)),
+                         standing=[status_sentence(r) for r in frame.itertuples(index=False)],
+                         raised_at=[day_words(w) for w in frame["raised_at"]])
+    shown = shown[["flag_id", "label", "scope", "standing", "raised_by", "raised_at", "blocking"]]
+    return ui.readable(shown, {"flag_id": "Number", "label": "Flag", "scope": "Covers", "standing": "Where it stands",
+                               "raised_by": "Raised by", "raised_at": "Raised on", "blocking": "Blocks approval"})
+
+
+def history_shown(frame):
+    """One flag's steps in words, oldest first."""
+    return ui.readable(frame.assign(when=[day_words(w) for w in frame["when"]]),
+                       {"when": "On", "who": "By", "what": "Step", "note": "Note"})

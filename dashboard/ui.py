@@ -143,8 +143,10 @@ _MD_SPECIAL = "\\`*_{}[]<>()#+-.!|~$:"
 
 
 def md_escape(text: object) -> str:
-    """User-typed text shown as itself in Markdown: no links, images, emphasis or icons from it."""
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
+    """User-typed text shown as itself in Markdown: no links, images, emphasis or icons from it. An e-mail
+    address gets a zero-width space before its "@": Markdown turns an address into a mailto link even when
+    escaped, and the space, unseen, stops it."""
+    return "".join("\\" + ch if ch in _MD_SPECIAL else "\u200b@" if ch == "@" else ch for ch in str(text))
 
 
 def table(frame: pd.DataFrame, key: str, download_name: str | None = None, **grid) -> None:

@@ -1,8 +1,9 @@
 """Analysts' data-quality flags, and the caveats that follow a figure wherever it is shown.
 
 A flag is raised on one figure, on a district's month (every measure), or on a whole file (every
-figure whose current value came from it). It stays open, through restarts and re-loads, until someone
-resolves it with a note. `caveats()` gathers open flags and contract warnings per figure, so the
+figure whose current value came from it). It may be assigned, marked awaiting the force and answered by a
+resubmission, each step kept as a row of its history; it stays open, through restarts and re-loads, until
+someone resolves it with a note. `caveats()` gathers open flags and contract warnings per figure, so the
 briefing, the measure page and the pack all show the same caveats next to the same figures;
 `arrange_caveats()` says each of a month's caveats once, where it applies, in words.
 """
@@ -21,10 +22,14 @@ from . import audit
 from .access import require
 from .catalogue import catalogue, force, listed, with_measure_names
 from .errors import PccDashError
+from .plaintext import clean
 from .public import month_text, months_phrase
 from .warehouse import utc_now
 
 SCOPES = ("figure", "district_month", "file")
+STATUS_WORDS = {"new": "New", "assigned": "Assigned", "awaiting": "Awaiting the force",
+                "answered": "Answered by a resubmission", "resolved": "Resolved"}
+NOTE_LIMIT = 2000
 
 
 class BadFlag(PccDashError):
@@ -41,11 +46,11 @@ def raise_flag(con: duckdb.DuckDBPyConnection, claims: Mapping, *, scope: str, r
                blocking: bool = False) -> int:
     """Store a new open flag with who and when; returns its number."""
     who = require(claims, "flag")
-    reason = (reason or "").strip()
     if scope not in SCOPES:
         raise BadFlag(f'A flag\'s scope is one of {", ".join(SCOPES)}, not "{scope}".')
-    if not reason:
+    if not (reason or "").strip():
         raise BadFlag("Say why you are flagging it: the reason is what others will read next to the figure.")
+    reason = clean(reason, "reason", limit=NOTE_LIMIT)
     month = None
     if scope == "file":
         if file_id is None or not con.execute("SELECT 1 FROM file_registry WHERE file_id = ?", [file_id]).fetchall():
@@ -77,35 +82,242 @@ def raise_flag(con: duckdb.DuckDBPyConnection, claims: Mapping, *, scope: str, r
     return flag_id
 
 
+def _open_flag(con: duckdb.DuckDBPyConnection, flag_id: object) -> int:
+    """The flag's number, if it exists and is not resolved; else a sentence saying which."""
+    try:
+        number = int(str(flag_id).strip().lstrip("#"))
+    except ValueError:
+        raise BadFlag(f'"{flag_id}" is not a flag number; "pccdash flags" lists them.') from None
+    found = con.execute("SELECT resolved_at FROM figure_flag WHERE flag_id = ?", [number]).fetchall()
+    if not found:
+        raise BadFlag(f'There is no flag number {number}; "pccdash flags --status all" lists them all.')
+    if found[0][0] is not None:
+        raise BadFlag(f"Flag #{number} was already resolved on {day_words(found[0][0])}.")
+    return number
+
+
+def _step(con: duckdb.DuckDBPyConnection, who: str, flag_id: int, status: str, *, note: str,
+          assignee: str | None = None, file_id: int | None = None) -> None:
+    con.execute("INSERT INTO flag_event (flag_id, status, assignee, file_id, note, by_user, acted_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)", [flag_id, status, assignee, file_id, note or None, who, utc_now()])
+
+
+def assign_flag(con: duckdb.DuckDBPyConnection, claims: Mapping, flag_id: object, to: str, note: str = "") -> None:
+    """Give an open flag to someone to follow up (an e-mail address or a name); kept with who and when."""
+    who = require(claims, "flag")
+    to = clean(to, "name or e-mail address of whoever takes the flag", limit=200, one_line=True)
+    note = clean(note, "note", limit=NOTE_LIMIT, required=False)
+    with audit.transaction(con):
+        number = _open_flag(con, flag_id)
+        _step(con, who, number, "assigned", note=note, assignee=to)
+        audit.record(con, claims, "flag_update", subject=f"flag #{number}", detail=f"assigned to {to}"
+                     + (f": {note}" if note else ""))
+
+
+def await_force(con: duckdb.DuckDBPyConnection, claims: Mapping, flag_id: object, note: str = "") -> None:
+    """Mark an open flag as waiting for the force (asked to check or resend); it stays open and keeps blocking."""
+    who = require(claims, "flag")
+    note = clean(note, "note", limit=NOTE_LIMIT, required=False)
+    with audit.transaction(con):
+        number = _open_flag(con, flag_id)
+        _step(con, who, number, "awaiting", note=note)
+        audit.record(con, claims, "flag_update", subject=f"flag #{number}", detail="awaiting the force"
+                     + (f": {note}" if note else ""))
+
+
+def find_file(con: duckdb.DuckDBPyConnection, file: object) -> tuple[int, str]:
+    """A loaded file by its number or its name (the latest loaded of that name): (file_id, name)."""
+    text = str(file if file is not None else "").strip()
+    if not text:
+        raise BadFlag("Name the file that answered the flag, as the Files loaded page lists it.")
+    by_number = text.lstrip("#").isdigit()
+    rows = con.execute(
+        "SELECT file_id, name, outcome FROM file_registry WHERE " + ("file_id = ?" if by_number else "name = ?")
+        + " ORDER BY outcome = 'accepted' DESC, received_at DESC, file_id DESC LIMIT 1",
+        [int(text.lstrip("#")) if by_number else text]).fetchall()
+    if not rows:
+        raise BadFlag(f'There is no file {"number " + text.lstrip("#") if by_number else repr(text)} among the files '
+                      'loaded; the Files loaded page lists them.')
+    file_id, name, outcome = rows[0]
+    if outcome != "accepted":
+        raise BadFlag(f'The file "{name}" was refused, so it cannot answer a flag: load a corrected file first.')
+    return int(file_id), str(name)
+
+
+def answer_flag(con: duckdb.DuckDBPyConnection, claims: Mapping, flag_id: object, file: object,
+                note: str = "") -> None:
+    """Link an open flag to the resubmission that answered it (a loaded file, by number or name).
+
+    The flag stays open until someone resolves it: the new file may or may not settle the question."""
+    who = require(claims, "flag")
+    note = clean(note, "note", limit=NOTE_LIMIT, required=False)
+    with audit.transaction(con):
+        number = _open_flag(con, flag_id)
+        file_id, name = find_file(con, file)
+        _step(con, who, number, "answered", note=note, file_id=file_id)
+        audit.record(con, claims, "flag_update", subject=f"flag #{number}", detail=f"answered by {name}"
+                     + (f": {note}" if note else ""))
+
+
+def resolve_flags(con: duckdb.DuckDBPyConnection, claims: Mapping, flag_ids: list, note: str) -> list[int]:
+    """Close open flags with one note saying what was done, all or none; who and when are recorded."""
+    who = require(claims, "resolve")
+    if not (note or "").strip():
+        raise BadFlag("Say how the flag was resolved: the note is kept with it.")
+    note = clean(note, "note", limit=NOTE_LIMIT)
+    if not flag_ids:
+        raise BadFlag("Choose the flags to resolve.")
+    with audit.transaction(con):
+        numbers = list(dict.fromkeys(_open_flag(con, f) for f in flag_ids))
+        now = utc_now()
+        for number in numbers:
+            con.execute("UPDATE figure_flag SET resolved_by = ?, resolved_at = ?, resolution_note = ? "
+                        "WHERE flag_id = ?", [who, now, note, number])
+            _step(con, who, number, "resolved", note=note)
+            audit.record(con, claims, "resolve", subject=f"flag #{number}", detail=note)
+    return numbers
+
+
 def resolve_flag(con: duckdb.DuckDBPyConnection, claims: Mapping, flag_id: int, note: str) -> None:
     """Close an open flag with a note saying what was done; who and when are recorded."""
-    who = require(claims, "resolve")
-    note = (note or "").strip()
-    if not note:
-        raise BadFlag("Say how the flag was resolved: the note is kept with it.")
-    found = con.execute("SELECT resolved_at FROM figure_flag WHERE flag_id = ?", [int(flag_id)]).fetchall()
-    if not found:
-        raise BadFlag(f"There is no flag number {flag_id}.")
-    if found[0][0] is not None:
-        raise BadFlag(f"Flag #{flag_id} was already resolved on {found[0][0]:%Y-%m-%d %H:%M}.")
-    with audit.transaction(con):
-        con.execute("UPDATE figure_flag SET resolved_by = ?, resolved_at = ?, resolution_note = ? WHERE flag_id = ?",
-                    [who, utc_now(), note, int(flag_id)])
-        audit.record(con, claims, "resolve", subject=f"flag #{int(flag_id)}", detail=note)
+    resolve_flags(con, claims, [flag_id], note)
 
 
 FLAGS_SQL = """
+WITH steps AS (
+    SELECT flag_id, arg_max(status, event_id) AS status,
+           arg_max(assignee, event_id) FILTER (WHERE status = 'assigned') AS assignee,
+           arg_max(file_id, event_id) FILTER (WHERE status = 'answered') AS answer_file_id,
+           max(acted_at) FILTER (WHERE status = 'answered') AS answered_at
+    FROM flag_event GROUP BY flag_id
+)
 SELECT f.flag_id, f.scope, strftime(f.period, '%Y-%m') AS period, f.district, f.measure, f.file_id,
        r.name AS file_name, f.reason, f.blocking, f.raised_by, f.raised_at,
-       f.resolved_by, f.resolved_at, f.resolution_note, f.resolved_at IS NULL AS open
-FROM figure_flag f LEFT JOIN file_registry r USING (file_id)
-{where}
+       CASE WHEN f.resolved_at IS NOT NULL THEN 'resolved' ELSE coalesce(s.status, 'new') END AS status,
+       s.assignee, s.answer_file_id, a.name AS answer_file_name, a.received_at AS answer_file_received,
+       s.answered_at, f.resolved_by, f.resolved_at, f.resolution_note, f.resolved_at IS NULL AS open
+FROM figure_flag f
+LEFT JOIN file_registry r ON r.file_id = f.file_id
+LEFT JOIN steps s ON s.flag_id = f.flag_id
+LEFT JOIN file_registry a ON a.file_id = s.answer_file_id
+WHERE true {where}
 ORDER BY f.resolved_at IS NULL DESC, f.flag_id DESC
 """
 
+# What each filter keeps. A flag on a district's month covers every measure, and a file flag every figure
+# whose current value came from the file, so a measure or district filter finds them too; a file filter finds
+# the file's own flags, those it answered, and those on figures whose current value came from it.
+_FILTERS = {
+    "measure": "(f.measure = $measure OR f.scope = 'district_month' OR (f.scope = 'file' AND EXISTS ("
+               "SELECT 1 FROM figure x WHERE x.file_id = f.file_id AND x.measure = $measure)))",
+    "district": "(f.district = $district OR (f.scope = 'file' AND EXISTS ("
+                "SELECT 1 FROM figure x WHERE x.file_id = f.file_id AND x.district = $district)))",
+    "file": "(f.file_id = $file OR s.answer_file_id = $file OR (f.scope <> 'file' AND EXISTS ("
+            "SELECT 1 FROM figure x WHERE x.file_id = $file AND x.period = f.period AND x.district = f.district "
+            "AND (f.scope = 'district_month' OR x.measure = f.measure))))",
+    "assignee": "lower(s.assignee) = lower($assignee)",
+}
 
-def flags(con: duckdb.DuckDBPyConnection, *, open_only: bool = False) -> pd.DataFrame:
-    return con.execute(FLAGS_SQL.format(where="WHERE f.resolved_at IS NULL" if open_only else "")).df()
+
+def flags(con: duckdb.DuckDBPyConnection, *, open_only: bool = False, status: str | None = None,
+          measure: str | None = None, district: str | None = None, file: object = None,
+          assignee: str | None = None) -> pd.DataFrame:
+    """Flags, open ones first, newest first: each with its status (new | assigned | awaiting | answered |
+    resolved), assignee, the resubmission that answered it, and `label`, the flag as a sentence.
+
+    `status` is one of those or "open" (every one not resolved) or "all"; `file` a file's number or name."""
+    if status is not None and status not in (*STATUS_WORDS, "open", "all"):
+        raise BadFlag(f'A flag\'s status is one of open, {", ".join(STATUS_WORDS)} or all, not "{status}".')
+    if measure is not None and measure not in catalogue().ids():
+        raise BadFlag(f'"{measure}" is not a measure in the catalogue.')
+    if district is not None and district not in force().districts:
+        raise BadFlag(f'"{district}" is not one of the districts: {", ".join(force().districts)}.')
+    given = {"measure": measure, "district": district, "assignee": assignee,
+             "file": None if file is None or file == "" else _file_id(con, file)}
+    conds = [_FILTERS[k] for k, v in given.items() if v is not None]
+    params = {k: v for k, v in given.items() if v is not None}
+    if open_only or status == "open":
+        conds.append("f.resolved_at IS NULL")
+    sql = FLAGS_SQL.format(where="".join(f" AND {c}" for c in conds))
+    out = con.execute(sql, params).df()
+    if status not in (None, "open", "all"):
+        out = out[out["status"] == status].reset_index(drop=True)
+    out["label"] = [flag_sentence(r) for r in out.itertuples(index=False)] if len(out) else pd.Series(dtype=str)
+    return out
+
+
+def _file_id(con: duckdb.DuckDBPyConnection, file: object) -> int:
+    text = str(file).strip().lstrip("#")
+    if text.isdigit():
+        return int(text)
+    rows = con.execute("SELECT file_id FROM file_registry WHERE name = ? ORDER BY received_at DESC, file_id DESC "
+                       "LIMIT 1", [str(file).strip()]).fetchall()
+    if not rows:
+        raise BadFlag(f'There is no file "{str(file).strip()}" among the files loaded; the Files loaded page '
+                       'lists them.')
+    return int(rows[0][0])
+
+
+def _given(value: object) -> bool:
+    return isinstance(value, str) and value != ""
+
+
+def _possessive(name: str) -> str:
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def flag_sentence(flag) -> str:
+    """What a flag is on and why, as a sentence: "Doncaster's CAWNs issued in March 2026: <reason>",
+    "Every measure for Rotherham in July 2015: <reason>", "The whole file 2025-26-cse-return.xlsx: <reason>"."""
+    month = month_text(flag.period) if _given(flag.period) else ""
+    if flag.scope == "file":
+        where = f"The whole file {flag.file_name}" if _given(flag.file_name) else "A whole file no longer listed"
+    elif flag.scope == "district_month":
+        where = f"Every measure for {flag.district} in {month}"
+    else:
+        try:
+            name = catalogue().get(str(flag.measure)).short_name
+        except (KeyError, PccDashError):
+            name = str(flag.measure)
+        where = f"{_possessive(str(flag.district))} {name} in {month}"
+    return f"{where}: {flag.reason}"
+
+
+def status_sentence(flag) -> str:
+    """Where a flag stands, in words: its status, whom it is with, the resubmission that answered it."""
+    if flag.status == "resolved":
+        return f"Resolved by {flag.resolved_by} on {day_words(flag.resolved_at)}: {flag.resolution_note}"
+    parts = [STATUS_WORDS[flag.status]]
+    if _given(flag.assignee):
+        parts.append(f"assigned to {flag.assignee}")
+    if _given(flag.answer_file_name):
+        parts.append(f"answered by {flag.answer_file_name} (loaded {day_words(flag.answer_file_received)}), "
+                     f"recorded {day_words(flag.answered_at)}")
+    return "; ".join(parts)
+
+
+STEP_WORDS = {"assigned": "Assigned to {assignee}", "awaiting": "Marked awaiting the force",
+              "answered": "Answered by the resubmission {file_name} (loaded {loaded})", "resolved": "Resolved"}
+
+
+def flag_history(con: duckdb.DuckDBPyConnection, flag_id: object) -> pd.DataFrame:
+    """Every step of one flag, oldest first, from its raising: when, who, what (in words), note."""
+    number = int(str(flag_id).strip().lstrip("#"))
+    raised = con.execute("SELECT raised_at, raised_by, reason, blocking FROM figure_flag WHERE flag_id = ?",
+                         [number]).fetchall()
+    if not raised:
+        raise BadFlag(f'There is no flag number {number}; "pccdash flags --status all" lists them all.')
+    at, by, reason, blocking = raised[0]
+    rows = [{"when": at, "who": by, "what": "Raised" + (", blocking approval" if blocking else ""), "note": reason}]
+    steps = con.execute(
+        """SELECT e.acted_at, e.by_user, e.status, e.assignee, r.name, r.received_at, e.note
+           FROM flag_event e LEFT JOIN file_registry r ON r.file_id = e.file_id
+           WHERE e.flag_id = ? ORDER BY e.event_id""", [number]).fetchall()
+    for when, who, status, assignee, file_name, loaded, note in steps:
+        what = STEP_WORDS[status].format(assignee=assignee, file_name=file_name,
+                                         loaded=day_words(loaded) if loaded is not None else "")
+        rows.append({"when": when, "who": who, "what": what, "note": note or ""})
+    return pd.DataFrame(rows, columns=["when", "who", "what", "note"])
 
 
 # Each open flag and each contract warning, on every current figure it touches. A district-month flag
@@ -286,4 +498,15 @@ def arrange_caveats(cav: pd.DataFrame, period: object, measure_ids: list[str],
         texts = list(dict.fromkeys(said[f] for f in touching)) + out.by_measure[measure_id]
         if texts:
             out.by_figure[(measure_id, whole)] = texts
+    return out
+
+
+def files_for_flags(con: duckdb.DuckDBPyConnection, *, accepted_only: bool = False) -> pd.DataFrame:
+    """The files a flag can be filtered by or answered by (only loaded ones answer), newest first: file_id,
+    name, received_at, and `label`, "name (loaded 3 March 2026)"."""
+    out = con.execute("SELECT file_id, name, received_at, outcome FROM file_registry"
+                      + (" WHERE outcome = 'accepted'" if accepted_only else "")
+                      + " ORDER BY received_at DESC, file_id DESC").df()
+    out["label"] = [f"{r.name} ({'loaded' if r.outcome == 'accepted' else 'refused'} {day_words(r.received_at)})"
+                    for r in out.itertuples(index=False)] if len(out) else pd.Series(dtype=str)
     return out

@@ -67,7 +67,7 @@ def test_a_verified_email_from_an_untrusted_issuer_signs_in_as_no_one(monkeypatc
 def test_a_verified_email_from_the_trusted_issuer_is_the_commissioner(monkeypatch, warehouse_db):
     at = internal(monkeypatch, warehouse_db, "internal_pages/briefing.py", PCC)
     assert not at.exception
-    assert [c.value for c in at.sidebar.caption] == ["Signed in as pcc@example\\.org (pcc)"]
+    assert [c.value for c in at.sidebar.caption] == ["Signed in as pcc\u200b@example\\.org (pcc)"]
     assert "Not allowed" not in texts(at)
 
 

@@ -29,7 +29,7 @@ def test_every_page_renders_for_the_pcc_and_an_analyst(monkeypatch, sample_db, p
 def test_the_sidebar_says_who_is_signed_in_with_which_role(monkeypatch, sample_db):
     at = internal(monkeypatch, sample_db, "internal_pages/briefing.py", ANALYST)
     # the address is Markdown-escaped, so that no claim can carry a link or an icon into the page
-    assert [c.value for c in at.sidebar.caption] == ["Signed in as analyst@example\\.org (analyst)"]
+    assert [c.value for c in at.sidebar.caption] == ["Signed in as analyst\u200b@example\\.org (analyst)"]
 
 
 @pytest.mark.parametrize("page", INTERNAL_PAGES)
@@ -133,8 +133,9 @@ def test_a_flag_raised_on_a_figure_shows_beside_it_everywhere_then_resolves(monk
 
     f = internal(monkeypatch, wh, "internal_pages/flags.py", ANALYST)
     assert f.metric[0].value == "1"
+    f.multiselect(key="resolve_flags").set_value([1])
     f.text_area(key="resolve_note").input("Checked with the force: the return was right.")
-    f.button(key="FormSubmitter:resolve_form-Resolve flag").click().run()
+    f.button(key="FormSubmitter:resolve_form-Resolve flags").click().run()
     assert not f.exception
     with warehouse.connect_read_only(wh) as con:
         assert con.execute("SELECT resolved_by, resolution_note FROM figure_flag").fetchall() == [

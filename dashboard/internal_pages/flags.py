@@ -1,34 +1,88 @@
-"""Data-quality flags: every open and resolved flag, and resolving one with a note."""
+"""Data-quality flags: find them by status, measure, district, file and assignee; assign one, mark it awaiting
+the force, link the resubmission that answered it; resolve several at once with one note."""
 
 import streamlit as st
 
 from dashboard import auth, data, ui
-from dashboard.flagging import flag_label, flags_shown
-from pipelines.flags import flags, resolve_flag
+from dashboard.flagging import flag_label, flags_shown, history_shown
+from pipelines.catalogue import catalogue, force
+from pipelines.flags import answer_flag, assign_flag, await_force, files_for_flags, flag_history, flags, resolve_flags
 
 user = auth.signed_in()
 st.title("Flags")
 data.no_warehouse_guard()
-st.write("A flag follows its figure onto the briefing, the measure page and the pack until it is resolved. "
-         "Raise one from the Provenance page, where the figure and its source are shown.")
-df = data.call(flags)
-open_ = df[df["open"]]
-c1, c2, c3 = st.columns(3)
+st.write("A flag follows its figure onto the briefing, the measure page and the pack until it is resolved, and a "
+         "blocking one stops its month being approved. Raise one from the Provenance page, where the figure and its "
+         "source are shown.")
+every = data.call(flags)
+open_ = every[every["open"]]
+c1, c2, c3, c4 = st.columns(4)
 c1.metric("Open", len(open_))
 c2.metric("Blocking approval", int(open_["blocking"].sum()))
-c3.metric("Resolved", int((~df["open"]).sum()))
-show = st.segmented_control("Show", ["Open", "Resolved", "All"], default="Open", key="flags_show") or "Open"
-shown = open_ if show == "Open" else df[~df["open"]] if show == "Resolved" else df
-if shown.empty:
-    st.info(f"No {show.lower()} flags." if show != "All" else "No flag has been raised yet.")
-else:
-    ui.table(flags_shown(shown.drop(columns=["open"])), "flags_table", f"flags-{show.lower()}.csv")
+c3.metric("Awaiting the force", int((open_["status"] == "awaiting").sum()))
+c4.metric("Resolved", int((~every["open"]).sum()))
 
-if not open_.empty:
-    st.subheader("Resolve a flag")
-    labels = {int(r.flag_id): flag_label(r) for r in open_.itertuples()}
+SHOW = {"Open": "open", "New": "new", "Assigned": "assigned", "Awaiting the force": "awaiting",
+        "Answered": "answered", "Resolved": "resolved", "All": "all"}
+show = st.segmented_control("Show", list(SHOW), default="Open", key="flags_show",
+                            help="Open is every flag not yet resolved; New is one nobody has taken up yet.") or "Open"
+f1, f2, f3, f4 = st.columns(4)
+measure = f1.selectbox("Measure", list(catalogue().ids("force_return")), index=None, format_func=ui.measure_name,
+                       placeholder="Any measure",
+                       key="flags_measure")
+district = f2.selectbox("District", list(force().districts), index=None, placeholder="Any district",
+                        key="flags_district")
+files = data.call(files_for_flags)
+file_labels = dict(zip(files["file_id"].astype(int), files["label"], strict=True))
+file_id = f3.selectbox("File", list(file_labels), index=None, format_func=lambda i: ui.name_shown(file_labels[i]),
+                       placeholder="Any file", key="flags_file",
+                       help="The file's own flags, the flags it answered, and flags on figures it gave.")
+assignees = sorted({a for a in every["assignee"].dropna()}, key=str.lower)
+assignee = f4.selectbox("Assigned to", assignees, index=None, format_func=ui.name_shown, placeholder="Anyone",
+                        key="flags_assignee")
+shown = data.call(flags, status=SHOW[show], measure=measure, district=district, file=file_id, assignee=assignee)
+if shown.empty:
+    filtered = any(v is not None for v in (measure, district, file_id, assignee))
+    st.info("No flag has been raised yet." if every.empty else "No open flags." if show == "Open" and not filtered
+            else "No flag matches these choices.")
+else:
+    ui.table(flags_shown(shown), "flags_table", f"flags-{SHOW[show]}.csv")
+
+workable = shown[shown["open"]]
+labels = {int(r.flag_id): flag_label(r) for r in workable.itertuples(index=False)}
+if labels:
+    st.subheader("Work on a flag")
+    fid = st.selectbox("Flag", list(labels), format_func=labels.get, key="work_flag")
+    history = data.call(flag_history, fid)
+    st.caption("What has been done about it so far")
+    ui.table(history_shown(history), "flag_history")
+    may = user.may("flag")
+    assign, wait, answer = st.tabs(["Assign", "Awaiting the force", "Answered by a resubmission"])
+    with assign, st.form("assign_form", clear_on_submit=True):
+        to = st.text_input("Assign to (an e-mail address or a name)", key="assign_to", max_chars=200)
+        note = st.text_area("Note (optional)", key="assign_note", max_chars=2000)
+        if st.form_submit_button("Assign", type="primary", disabled=not may):
+            ui.act(assign_flag, user.claims, fid, to, note, done="Flag assigned.")
+    with wait, st.form("await_form", clear_on_submit=True):
+        note = st.text_area("What the force was asked, and when", key="await_note", max_chars=2000)
+        if st.form_submit_button("Mark awaiting the force", type="primary", disabled=not may):
+            ui.act(await_force, user.claims, fid, note, done="Flag marked awaiting the force.")
+    with answer, st.form("answer_form", clear_on_submit=True):
+        loaded = files[files["outcome"] == "accepted"]
+        answer_labels = dict(zip(loaded["file_id"].astype(int), loaded["label"], strict=True))
+        by = st.selectbox("The file that answered it (from Files loaded)", list(answer_labels), index=None,
+                          format_func=lambda i: ui.name_shown(answer_labels[i]), key="answer_file")
+        note = st.text_area("Note (optional)", key="answer_note", max_chars=2000)
+        st.caption("The flag stays open until it is resolved: the new file may or may not settle it.")
+        if st.form_submit_button("Record the answer", type="primary", disabled=not may):
+            ui.act(answer_flag, user.claims, fid, by, note, done="Resubmission linked to the flag.")
+
+    st.subheader("Resolve flags")
     with st.form("resolve_form", clear_on_submit=True):
-        fid = st.selectbox("Flag", list(labels), format_func=labels.get, key="resolve_flag")
-        note = st.text_area("What was found and done", key="resolve_note", max_chars=2000)
-        if st.form_submit_button("Resolve flag", type="primary", disabled=not user.may("resolve")):
-            ui.act(resolve_flag, user.claims, fid, note, done=f"Flag #{fid} resolved by {user.email}.")
+        chosen = st.multiselect("Flags", list(labels), format_func=labels.get, key="resolve_flags",
+                                placeholder="Choose one or more flags")
+        note = st.text_area("What was found and done (kept with every flag chosen)", key="resolve_note",
+                            max_chars=2000)
+        if st.form_submit_button("Resolve flags", type="primary", disabled=not user.may("resolve")):
+            ui.act(resolve_flags, user.claims, chosen, note,
+                   done=lambda done: f"{len(done)} flag{'s' if len(done) != 1 else ''} resolved.")

@@ -1,0 +1,265 @@
+"""A flag is assigned, marked awaiting the force, answered by a resubmission and resolved, each step kept with who,
+when and a note, audited and role-checked; it follows its figure (and blocks) until resolved; the Flags page and
+`pccdash flags` find flags by status, measure, district, file and assignee, and say each as a sentence."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from dashboard_helpers import ANALYST, NO_ROLE, PCC, copy_warehouse, internal, texts
+from helpers import write_csv
+
+from pipelines import warehouse
+from pipelines.access import NotAllowed
+from pipelines.flags import (
+    BadFlag,
+    answer_flag,
+    assign_flag,
+    await_force,
+    caveats,
+    day_words,
+    flag_history,
+    flags,
+    raise_flag,
+    resolve_flags,
+)
+from pipelines.ingest import ingest
+from pipelines.publish.approval import blocking_flags
+
+HEADER = "period,district,measure,value\n"
+MARCH = "2026-03"
+
+
+def rows(period: str, measure: str, values) -> str:
+    return "".join(f"{period},{d},{measure},{v}\n"
+                   for d, v in zip(("Barnsley", "Doncaster", "Rotherham", "Sheffield"), values, strict=True))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """Two months of a small return, then a resubmission of March; three flags raised on them."""
+    tmp_path = tmp_path_factory.mktemp("flags")
+    db = tmp_path / "wh.duckdb"
+    first = write_csv(tmp_path / "2025-26-cse-return.csv", HEADER + rows("2026-02", "cawn_issued", (1, 2, 3, 4))
+                      + rows(MARCH, "cawn_issued", (5, 6, 7, 8)) + rows(MARCH, "cse_charges", (1, 1, 1, 1)))
+    again = write_csv(tmp_path / "2026-03-cse-return-v2.csv", HEADER + rows(MARCH, "cawn_issued", (5, 9, 7, 8)))
+    with warehouse.connect(db) as con:
+        assert ingest(con, [first]).ok
+        raise_flag(con, ANALYST, scope="figure", reason="Two notices counted twice", period=MARCH,
+                   district="Doncaster", measure="cawn_issued", blocking=True)
+        raise_flag(con, ANALYST, scope="district_month", reason="The district's system was down", period=MARCH,
+                   district="Rotherham")
+        raise_flag(con, PCC, scope="file", reason="Sent before the month closed", file_id=1)
+        assert ingest(con, [again]).ok
+    return db
+
+
+@pytest.fixture
+def wh(built, tmp_path):
+    return copy_warehouse(built, tmp_path)
+
+
+def today_words() -> str:
+    return day_words(warehouse.utc_now())
+
+
+def steps(con, flag_id):
+    return con.execute("SELECT status, assignee, file_id, note, by_user FROM flag_event WHERE flag_id = ? "
+                       "ORDER BY event_id", [flag_id]).fetchall()
+
+
+def audit_rows(con):
+    return con.execute("SELECT identity, action, subject, detail FROM audit_event "
+                       "WHERE action IN ('flag_update', 'resolve') ORDER BY event_id").fetchall()
+
+
+def test_each_step_is_kept_with_who_and_a_note_and_audited(wh):
+    with warehouse.connect(wh) as con:
+        assign_flag(con, PCC, 1, "  data.team@example.org ", "Please look at Doncaster")
+        await_force(con, ANALYST, "#1", "Asked the force on 2 April")
+        answer_flag(con, ANALYST, 1, "2026-03-cse-return-v2.csv", "Resent with 9")
+        assert steps(con, 1) == [
+            ("assigned", "data.team@example.org", None, "Please look at Doncaster", "pcc@example.org"),
+            ("awaiting", None, None, "Asked the force on 2 April", "analyst@example.org"),
+            ("answered", None, 2, "Resent with 9", "analyst@example.org")]
+        [flag] = flags(con, status="answered").itertuples()
+        assert (flag.flag_id, flag.assignee, flag.answer_file_name) == (1, "data.team@example.org",
+                                                                       "2026-03-cse-return-v2.csv")
+        resolve_flags(con, ANALYST, [1], "The resubmission corrects it")
+        history = flag_history(con, 1)
+        assert list(history["what"]) == ["Raised, blocking approval", "Assigned to data.team@example.org",
+                                         "Marked awaiting the force",
+                                         "Answered by the resubmission 2026-03-cse-return-v2.csv (loaded "
+                                         f"{today_words()})",
+                                         "Resolved"]
+        assert list(history["who"])[-1] == "analyst@example.org"
+        assert audit_rows(con) == [
+            ("pcc@example.org", "flag_update", "flag #1",
+             "assigned to data.team@example.org: Please look at Doncaster"),
+            ("analyst@example.org", "flag_update", "flag #1", "awaiting the force: Asked the force on 2 April"),
+            ("analyst@example.org", "flag_update", "flag #1", "answered by 2026-03-cse-return-v2.csv: Resent with 9"),
+            ("analyst@example.org", "resolve", "flag #1", "The resubmission corrects it")]
+        with pytest.raises(BadFlag, match="already resolved"):
+            assign_flag(con, PCC, 1, "someone")
+
+
+def test_a_flag_follows_its_figure_and_blocks_until_resolved_whatever_step_it_is_at(wh):
+    def doncaster_caveats(con):
+        cav = caveats(con, measure="cawn_issued", start=MARCH, end=MARCH)
+        return list(cav[(cav["district"] == "Doncaster") & (cav["kind"] == "flag")]["flag_id"])
+
+    with warehouse.connect(wh) as con:
+        assert 1 in doncaster_caveats(con)
+        assign_flag(con, ANALYST, 1, "Data team")
+        assert 1 in doncaster_caveats(con) and blocking_flags(con, dt.date(2026, 3, 1))
+        await_force(con, ANALYST, 1)
+        assert 1 in doncaster_caveats(con) and blocking_flags(con, dt.date(2026, 3, 1))
+        answer_flag(con, ANALYST, 1, 2)
+        assert 1 in doncaster_caveats(con) and blocking_flags(con, dt.date(2026, 3, 1))
+        resolve_flags(con, ANALYST, [1], "Corrected")
+        assert 1 not in doncaster_caveats(con) and not blocking_flags(con, dt.date(2026, 3, 1))
+
+
+def test_several_flags_resolve_at_once_with_one_note_or_none_do(wh):
+    with warehouse.connect(wh) as con:
+        resolve_flags(con, ANALYST, [3], "Checked")
+        with pytest.raises(BadFlag, match="Flag #3 was already resolved"):
+            resolve_flags(con, ANALYST, [1, 2, 3], "All settled")
+        with pytest.raises(BadFlag, match="no flag number 99"):
+            resolve_flags(con, ANALYST, [1, 99], "All settled")
+        assert len(flags(con, status="open")) == 2, "a refused batch resolves none of its flags"
+        with pytest.raises(BadFlag, match="Say how"):
+            resolve_flags(con, ANALYST, [1, 2], "  ")
+        assert resolve_flags(con, PCC, [1, 2], "Settled with the force at the April meeting") == [1, 2]
+        assert con.execute("SELECT flag_id, resolved_by, resolution_note FROM figure_flag WHERE flag_id < 3 "
+                           "ORDER BY 1").fetchall() == [
+            (1, "pcc@example.org", "Settled with the force at the April meeting"),
+            (2, "pcc@example.org", "Settled with the force at the April meeting")]
+        assert [r[2] for r in audit_rows(con)] == ["flag #3", "flag #1", "flag #2"]
+
+
+def test_filters_find_flags_by_status_measure_district_file_and_assignee(wh):
+    with warehouse.connect(wh) as con:
+        assign_flag(con, ANALYST, 2, "Rotherham lead")
+        await_force(con, ANALYST, 1)
+
+        def ids(**kw):
+            return sorted(flags(con, **kw)["flag_id"])
+
+        assert ids() == [1, 2, 3]
+        assert ids(status="awaiting") == [1] and ids(status="assigned") == [2] and ids(status="new") == [3]
+        # a district's month covers every measure; the first file still gave Doncaster's March charges
+        assert ids(measure="cse_charges") == [2, 3]
+        assert ids(measure="cawn_issued") == [1, 2, 3]
+        assert ids(district="Rotherham") == [2, 3]
+        assert ids(district="Doncaster") == [1, 3]
+        # the resubmission changed only Doncaster's March CAWNs (a value sent again unchanged stays the first file's)
+        assert ids(file="2026-03-cse-return-v2.csv") == [1]
+        assert ids(file=1) == [2, 3]
+        assert ids(assignee="rotherham LEAD") == [2]
+        assert ids(status="awaiting", district="Rotherham") == []
+        resolve_flags(con, ANALYST, [3], "Fine")
+        assert ids() == [1, 2, 3] and ids(status="open") == [1, 2] and ids(status="resolved") == [3]
+        for bad, words in [({"status": "closed"}, "status is one of"), ({"measure": "cawns"}, "not a measure"),
+                           ({"district": "Leeds"}, "not one of the districts"), ({"file": "nope.csv"}, "no file")]:
+            with pytest.raises(BadFlag, match=words):
+                flags(con, **bad)
+
+
+def test_a_flag_reads_as_a_sentence_without_ids_or_blanks(wh):
+    with warehouse.connect(wh) as con:
+        labels = list(flags(con).sort_values("flag_id")["label"])
+    assert labels == ["Doncaster's CAWNs issued in March 2026: Two notices counted twice",
+                      "Every measure for Rotherham in March 2026: The district's system was down",
+                      "The whole file 2025-26-cse-return.csv: Sent before the month closed"]
+    assert not [t for t in labels if "nan" in t.split() or "None" in t or "#" in t or "cawn_issued" in t]
+
+
+def test_a_person_without_the_role_is_refused_and_nothing_is_kept(wh):
+    with warehouse.connect(wh) as con:
+        for step in (lambda: assign_flag(con, NO_ROLE, 1, "me"), lambda: await_force(con, NO_ROLE, 1),
+                     lambda: answer_flag(con, NO_ROLE, 1, 2), lambda: resolve_flags(con, NO_ROLE, [1, 2], "x")):
+            with pytest.raises(NotAllowed, match="visitor@example.org may not"):
+                step()
+        assert con.execute("SELECT count(*) FROM flag_event").fetchone() == (0,)
+        assert audit_rows(con) == []
+
+
+def test_an_answer_names_a_loaded_file_or_is_refused_in_a_sentence(wh, tmp_path):
+    bad = write_csv(tmp_path / "2026-04-cse-return.csv", HEADER + "2026-04,Leeds,cawn_issued,3\n")
+    with warehouse.connect(wh) as con:
+        assert not ingest(con, [bad]).ok
+        with pytest.raises(BadFlag, match="was refused, so it cannot answer"):
+            answer_flag(con, ANALYST, 1, "2026-04-cse-return.csv")
+        with pytest.raises(BadFlag, match="no file 'nothing.csv' among the files loaded"):
+            answer_flag(con, ANALYST, 1, "nothing.csv")
+        with pytest.raises(BadFlag, match='"seven" is not a flag number'):
+            answer_flag(con, ANALYST, "seven", 2)
+        assert steps(con, 1) == []
+
+
+def test_the_commands_list_filter_and_work_on_flags(wh, run_cli):
+    def ok(*args):
+        result = run_cli(*args, "--db", wh)
+        assert result.exit_code == 0, result.stderr
+        return result.stdout
+
+    listed = ok("flags")
+    assert "1. Doncaster's CAWNs issued in March 2026: Two notices counted twice" in listed
+    assert f"New. Raised by analyst@example.org on {today_words()}; blocks approval." in listed
+    assigned = ok("flags", "assign", "1", "--to", "Data team", "--as", "pcc@example.org")
+    assert assigned == "Flag 1 assigned to Data team.\n"
+    assert "is awaiting the force" in ok("flags", "await", "1", "--note", "Asked", "--as", "analyst@example.org")
+    assert "answered by 2026-03-cse-return-v2.csv" in ok("flags", "answer", "1", "--file", "2026-03-cse-return-v2.csv",
+                                                         "--as", "analyst@example.org")
+    only = ok("flags", "--assignee", "Data team")
+    assert only.count("\n1. ") + only.startswith("1. ") == 1 and "2. " not in only
+    assert ("Answered by a resubmission; assigned to Data team; answered by 2026-03-cse-return-v2.csv (loaded "
+            in only)
+    resolved = ok("flags", "resolve", "1", "2", "--note", "Settled", "--as", "analyst@example.org")
+    assert resolved == "Resolved flags 1, 2.\n"
+    assert "1. " not in ok("flags", "--district", "Doncaster", "--status", "open")
+    assert "Resolved by analyst@example.org" in ok("flags", "--status", "resolved")
+    for args, words in [(("flags", "resolve", "7", "--note", "x"), "There is no flag number 7"),
+                        (("flags", "answer", "3", "--file", "nope.csv"), "no file 'nope.csv'")]:
+        result = run_cli(*args, "--as", "analyst@example.org", "--db", wh)
+        assert result.exit_code == 1 and words in result.stderr and "Traceback" not in result.stderr
+    assert "pccdash flags resolve 3 4" in ok("flags", "--help")
+
+
+def test_the_page_filters_assigns_and_resolves_two_at_once(monkeypatch, wh):
+    at = internal(monkeypatch, wh, "internal_pages/flags.py", ANALYST)
+    assert not at.exception, at.exception
+    assert [m.value for m in at.metric] == ["3", "1", "0", "0"]
+    options = at.multiselect(key="resolve_flags").options
+    assert any(o.startswith("Doncaster's CAWNs issued in March 2026: Two notices counted twice (raised by") for o in
+               options), options
+    at.selectbox(key="flags_district").select("Doncaster").run()
+    assert list(at.dataframe[0].value["Number"]) == ["3", "1"]
+    at.selectbox(key="work_flag").set_value(1).run()  # Doncaster's CAWNs
+    at.text_input(key="assign_to").input("data.team@example.org")
+    at.button(key="FormSubmitter:assign_form-Assign").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    at.segmented_control(key="flags_show").set_value("Assigned").run()
+    assert list(at.dataframe[0].value["Number"]) == ["1"]
+    assert "Assigned to data.team@example.org" in list(at.dataframe[1].value["Step"])
+    at.selectbox(key="flags_district").set_value(None)
+    at.segmented_control(key="flags_show").set_value("Open").run()
+    at.multiselect(key="resolve_flags").set_value([1, 2])
+    at.text_area(key="resolve_note").input("Settled with the force")
+    at.button(key="FormSubmitter:resolve_form-Resolve flags").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    with warehouse.connect_read_only(wh) as con:
+        assert sorted(flags(con, status="resolved")["flag_id"]) == [1, 2]
+    at.run()
+    assert [m.value for m in at.metric] == ["1", "0", "0", "2"]
+    assert "nan" not in texts(at).split()
+
+
+def test_an_address_in_markdown_text_is_kept_from_becoming_a_link():
+    from dashboard.ui import md_escape
+
+    escaped = md_escape("Flagged by first.last@example.org on 2 March")
+    assert "@example" not in escaped and escaped.replace("\u200b", "").replace("\\", "") == (
+        "Flagged by first.last@example.org on 2 March")
