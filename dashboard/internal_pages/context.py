@@ -6,8 +6,19 @@ import streamlit as st
 
 from dashboard import auth, data, ui
 from pipelines.catalogue import catalogue
+from pipelines.errors import PccDashError
+from pipelines.plan.funnel import COMPARISONS, FunnelError, force_funnel, funnel_figure
 from pipelines.plan.periods import month_label, month_number
-from pipelines.policeuk import ALL_RECORDS, by_place, context_figures, loaded_months, reference, revision_changes
+from pipelines.policeuk import (
+    ALL_RECORDS,
+    by_place,
+    context_figures,
+    force_populations,
+    force_totals,
+    loaded_months,
+    reference,
+    revision_changes,
+)
 from pipelines.policeuk.reference import SOURCE
 
 user = auth.signed_in()
@@ -65,6 +76,32 @@ fig.update_layout(title=title, height=380, yaxis_title=m.unit.capitalize(), plot
 st.plotly_chart(fig, width="stretch", key="context_chart")
 if len(months) < 2:
     st.caption("Only one month is loaded: load more months to see how each place moves.")
+
+st.subheader("Compared with other forces")
+st.caption("A funnel plot of the month: each force's rate against its size, around the forces' rate together, with "
+           "the limits chance alone would keep a force of that size within (95% and 99.8%). Rates are per 100,000 "
+           "residents of the force area; the charge share is of the force's crimes. It compares without ranking.")
+c1, c2 = st.columns(2)
+counted = {m.id: m.name for m in cat.of_source(SOURCE)}
+first = list(counted).index("police_uk_total_crime") if "police_uk_total_crime" in counted else 0
+compare_id = c1.selectbox("Measure to compare", list(counted), format_func=counted.get, index=first,
+                          key="force_compare_measure")
+compare_with = c2.selectbox("Compared with", list(COMPARISONS), format_func=COMPARISONS.get, key="force_compare_with")
+try:
+    fn = force_funnel(data.call(force_totals, month), cat.get(compare_id), month, compare_with)
+except FunnelError as exc:  # too few forces loaded: what to load
+    st.info(str(exc))
+except PccDashError as exc:  # a reference file to correct
+    st.error(str(exc))
+else:
+    st.plotly_chart(funnel_figure(fn), width="stretch", key="force_funnel")
+    st.markdown(ui.md_escape(fn.summary))
+    st.markdown("\n".join(f"- {ui.md_escape(p.sentence)}" for p in fn.points))
+    if fn.left_out:
+        st.caption("Left out: " + "; ".join(fn.left_out) + ".")
+    people = force_populations()
+    st.caption(f"Residents: {people.source}, {people.year} (force_population.csv). The most similar group is "
+               "police_uk.yaml's, after HMICFRS's most similar groups.")
 
 st.subheader("Republished months")
 changes = pd.concat([data.call(revision_changes, kind=k) for k in ("street", "outcomes")], ignore_index=True)

@@ -30,6 +30,7 @@ from .periods import (
     financial_year_label,
     financial_year_start,
     month_label,
+    month_number,
     quarter_label,
     quarter_start,
 )
@@ -67,7 +68,7 @@ def poisson_limits(expected: float, level: float) -> tuple[float, float]:
     The cumulative probability comes from the gamma relation P(X <= k) = Q(k + 1, E), the regularised
     upper incomplete gamma function (a chi-square tail with 2k + 2 degrees of freedom).
     """
-    from scipy.special import gammaincc  # scipy.special alone: scipy.stats costs a second to import
+    from scipy.special import gammaincc, ndtri  # scipy.special alone: scipy.stats costs a second to import
 
     tail = (1.0 - level) / 2.0
     if expected <= 0:
@@ -76,9 +77,10 @@ def poisson_limits(expected: float, level: float) -> tuple[float, float]:
     def cdf(k: int) -> float:
         return float(gammaincc(k + 1, expected))
 
-    spread = 4.0 * np.sqrt(expected)
+    # the search starts at the normal approximation, a step or two from the answer, which it then finds exactly
+    spread = float(ndtri(1.0 - tail)) * np.sqrt(expected)
     lower = _interpolated_quantile(cdf, tail, expected - spread)
-    upper = _interpolated_quantile(cdf, 1.0 - tail, expected + spread * 0.5)
+    upper = _interpolated_quantile(cdf, 1.0 - tail, expected + spread)
     return max(lower, 0.0), upper
 
 
@@ -87,7 +89,7 @@ def binomial_limits(proportion: float, n: int, level: float) -> tuple[float, flo
 
     The cumulative probability comes from the beta relation P(X <= k) = I(1 - p; n - k, k + 1).
     """
-    from scipy.special import betainc
+    from scipy.special import betainc, ndtri
 
     tail = (1.0 - level) / 2.0
     n = int(round(n))
@@ -97,9 +99,10 @@ def binomial_limits(proportion: float, n: int, level: float) -> tuple[float, flo
     def cdf(k: int) -> float:
         return 1.0 if k >= n else float(betainc(n - k, k + 1, 1.0 - proportion))
 
-    mean, spread = n * proportion, 4.0 * np.sqrt(max(n * proportion * (1.0 - proportion), 1.0))
+    mean = n * proportion
+    spread = float(ndtri(1.0 - tail)) * np.sqrt(max(n * proportion * (1.0 - proportion), 1.0))
     lower = _interpolated_quantile(cdf, tail, mean - spread)
-    upper = _interpolated_quantile(cdf, 1.0 - tail, mean)
+    upper = _interpolated_quantile(cdf, 1.0 - tail, mean + spread)
     return max(lower, 0.0) / n, min(upper, n) / n
 
 
@@ -125,9 +128,9 @@ def period_span(period: str, month: int) -> tuple[int, int, str]:
 
 @dataclass(frozen=True)
 class FunnelPoint:
-    """One district on the funnel: its figure, its size, its limits and what they say."""
+    """One district (or force) on the funnel: its figure, its size, its limits and what they say."""
 
-    district: str
+    district: str  # the district's name, or the force's
     count: float  # the count, or the percentage's numerator
     size: float  # residents, or the percentage's denominator
     value: float  # per 100,000 residents, or per cent
@@ -138,7 +141,7 @@ class FunnelPoint:
 
 @dataclass(frozen=True)
 class Funnel:
-    """A funnel plot of the districts for one measure and period."""
+    """A funnel plot of the districts (or of forces: force_funnel) for one measure and period."""
 
     measure: Measure
     period_label: str
@@ -150,9 +153,13 @@ class Funnel:
     left_out: tuple[str, ...]  # districts without a complete figure for the period
     curve: pd.DataFrame  # size, and lower_95, upper_95, lower_998, upper_998 in the units of value
     summary: str
+    centre_label: str = "All districts"  # the centre line's label on the chart
+    points_label: str = "Districts"  # the points' legend entry
+    highlight: str | None = None  # a point drawn apart (the force among the forces it is compared with)
 
 
-def _verdict(value: float, limits: dict) -> tuple[str, str]:
+def verdict(value: float, limits: dict) -> tuple[str, str]:
+    """Where a value lies against its limits: (code, words), "" and within the range expected by chance inside."""
     lo95, hi95 = limits[0.95]
     lo998, hi998 = limits[0.998]
     if value > hi998:
@@ -166,7 +173,7 @@ def _verdict(value: float, limits: dict) -> tuple[str, str]:
     return "", WITHIN
 
 
-def _limits_at(method: str, centre: float, size: float) -> dict:
+def limits_at(method: str, centre: float, size: float) -> dict:
     """Limits in the units of value for a district of ``size`` (residents or denominator)."""
     out = {}
     for level in LEVELS:
@@ -207,38 +214,14 @@ def funnel(panel: Panel, measure: Measure, period: str, month: int, population: 
     if len(rows) < 2:
         raise FunnelError(f"Fewer than two districts have a complete figure of {measure.name.lower()} for "
                           f"{label}, so there is nothing to compare; choose another period.")
-    total_count = sum(r[1] for r in rows)
-    total_size = sum(r[2] for r in rows)
-    if method == "binomial":
-        centre, value_unit = 100.0 * total_count / total_size, "per cent"
-        size_unit = panel.catalogue.get(measure.denominator).short_name
-    else:
-        centre, value_unit, size_unit = 100_000.0 * total_count / total_size, "per 100,000 residents", "residents"
-    if total_count == 0:
+    if sum(r[1] for r in rows) == 0:
         raise FunnelError(f"No district recorded any {measure.short_name} in {label}, so there is no rate to "
                           "compare; choose another period.")
-
-    points = []
-    for district, count, size in rows:
-        value = (100.0 if method == "binomial" else 100_000.0) * count / size
-        limits = _limits_at(method, centre, size)
-        outside, words = _verdict(value, limits)
-        if method == "binomial":
-            figure = f"{value:.1f}% ({format_number(count)} of {format_number(size)})"
-        else:
-            figure = (f"{value:.1f} per 100,000 residents ({format_number(count)} in a population of "
-                      f"{format_number(size)})")
-        points.append(FunnelPoint(district, count, size, value, limits, outside,
-                                  f"{district}: {figure}, {words}."))
-
-    sizes = np.array([r[2] for r in rows])
-    grid = np.linspace(max(sizes.min() * 0.5, 1.0), sizes.max() * 1.3, 80)
-    curve = {"size": grid}
-    for level in LEVELS:
-        key = "998" if level == 0.998 else "95"
-        pairs = [_limits_at(method, centre, s)[level] for s in grid]
-        curve[f"lower_{key}"] = [p[0] for p in pairs]
-        curve[f"upper_{key}"] = [p[1] for p in pairs]
+    centre, points, curve = judge(rows, method)
+    if method == "binomial":
+        value_unit, size_unit = "per cent", panel.catalogue.get(measure.denominator).short_name
+    else:
+        value_unit, size_unit = "per 100,000 residents", "residents"
 
     centre_text = f"{centre:.1f}%" if method == "binomial" else f"{centre:.1f} per 100,000 residents"
     outside_any = [p for p in points if p.outside]
@@ -247,8 +230,37 @@ def funnel(panel: Panel, measure: Measure, period: str, month: int, population: 
                + ("every district lies within the range expected by chance." if not outside_any else
                   f"districts outside the 95% limits: {len(outside_any)} of {len(points)}.")
                + " Districts are listed in the force's order, not ranked.")
-    return Funnel(measure, label, method, centre, value_unit, size_unit, tuple(points), tuple(left_out),
-                  pd.DataFrame(curve), summary)
+    return Funnel(measure, label, method, centre, value_unit, size_unit, points, tuple(left_out), curve, summary)
+
+
+def judge(rows: list[tuple[str, float, float]], method: str) -> tuple[float, tuple[FunnelPoint, ...], pd.DataFrame]:
+    """Areas given as (name, count, size) judged against all of them together: the centre (per 100,000 residents,
+    or per cent), each area's point with its sentence, in the order given, and the limits over a range of sizes.
+    The total count must not be zero."""
+    total_count = sum(r[1] for r in rows)
+    total_size = sum(r[2] for r in rows)
+    centre = (100.0 if method == "binomial" else 100_000.0) * total_count / total_size
+    points = []
+    for name, count, size in rows:
+        value = (100.0 if method == "binomial" else 100_000.0) * count / size
+        limits = limits_at(method, centre, size)
+        outside, words = verdict(value, limits)
+        if method == "binomial":
+            figure = f"{value:.1f}% ({format_number(count)} of {format_number(size)})"
+        else:
+            figure = (f"{value:.1f} per 100,000 residents ({format_number(count)} in a population of "
+                      f"{format_number(size)})")
+        points.append(FunnelPoint(name, count, size, value, limits, outside, f"{name}: {figure}, {words}."))
+
+    sizes = np.array([r[2] for r in rows])
+    grid = np.linspace(max(sizes.min() * 0.5, 1.0), sizes.max() * 1.3, 80)
+    curve = {"size": grid}
+    for level in LEVELS:
+        key = "998" if level == 0.998 else "95"
+        pairs = [limits_at(method, centre, s)[level] for s in grid]
+        curve[f"lower_{key}"] = [p[0] for p in pairs]
+        curve[f"upper_{key}"] = [p[1] for p in pairs]
+    return centre, tuple(points), pd.DataFrame(curve)
 
 
 def funnel_figure(f: Funnel):
@@ -263,10 +275,17 @@ def funnel_figure(f: Funnel):
                                      legendgroup=key, showlegend=side == "upper",
                                      line={"color": grey, "width": 1.5, "dash": dash}))
     fig.add_hline(y=f.centre, line={"color": grey, "width": 1, "dash": "dot"},
-                  annotation_text="All districts", annotation_position="top left")
-    fig.add_trace(go.Scatter(x=[p.size for p in f.points], y=[p.value for p in f.points], name="Districts",
-                             mode="markers+text", text=[p.district for p in f.points], textposition="top center",
+                  annotation_text=f.centre_label, annotation_position="top left")
+    others = [p for p in f.points if p.district != f.highlight]
+    fig.add_trace(go.Scatter(x=[p.size for p in others], y=[p.value for p in others], name=f.points_label,
+                             mode="markers+text", text=[p.district for p in others], textposition="top center",
                              marker={"size": 11, "color": blue, "line": {"color": grey, "width": 1}}))
+    for p in f.points:
+        if p.district == f.highlight:
+            fig.add_trace(go.Scatter(x=[p.size], y=[p.value], name=p.district, mode="markers+text", text=[p.district],
+                                     textposition="bottom center",
+                                     marker={"size": 14, "symbol": "diamond", "color": "#DA291C",
+                                             "line": {"color": grey, "width": 1}}))
     fig.update_layout(title=f"{f.measure.name}, {f.period_label}", height=420, plot_bgcolor="white",
                       xaxis_title=f.size_unit.capitalize(), yaxis_title=f.value_unit.capitalize(),
                       margin={"l": 10, "r": 10, "t": 50, "b": 10},
@@ -274,3 +293,82 @@ def funnel_figure(f: Funnel):
     fig.update_yaxes(rangemode="tozero", gridcolor="#E5E5E5")
     fig.update_xaxes(gridcolor="#E5E5E5")
     return fig
+
+
+GROUP, ENGLAND_AND_WALES = "group", "england_and_wales"
+COMPARISONS = {GROUP: "Its most similar group", ENGLAND_AND_WALES: "The forces of England and Wales loaded"}
+OUTSIDE_ENGLAND_AND_WALES = ("btp", "northern-ireland")  # police.uk force ids that are not territorial forces of E&W
+FORCES_OF_ENGLAND_AND_WALES = 43
+
+
+def force_funnel(totals: dict[str, dict[str, float]], measure: Measure, month: str, comparison: str) -> Funnel:
+    """The configured force (police_uk.yaml `force`) against its most similar group, or against every force of
+    England and Wales loaded, on one police.uk context measure for `month` ("YYYY-MM").
+
+    `totals` is `pipelines.policeuk.force_totals(con, month)`. Counts are rates per 100,000 residents of the
+    force area (force_population.csv) with Poisson limits; the charge share is charged over crimes with
+    binomial limits. The force comes first, then the others in the group's order or police_uk.yaml's, never by
+    their rate. A force of the group not loaded, or without a population, is named in ``left_out``. Raises
+    FunnelError, saying what to load, when the force or every other force lacks a figure.
+    """
+    from ..catalogue import catalogue
+    from ..policeuk import force_populations, reference
+
+    if comparison not in COMPARISONS:
+        raise FunnelError(f'"{comparison}" is not a comparison of forces; use one of {", ".join(COMPARISONS)}.')
+    ref, populations, cat = reference(), force_populations(), catalogue()
+    label = month_label(month_number(month))
+    names: dict[str, str] = {}
+    for name, force_id in ref.forces.items():
+        names.setdefault(force_id, name)  # the name police_uk.yaml gives first; aliases after it
+    loaded = {ref.forces[name]: figures for name, figures in totals.items() if name in ref.forces}
+    own = ref.forces[ref.force]
+    if comparison == GROUP:
+        others = [ref.forces[name] for name in ref.most_similar_group]
+        whole = "its most similar group"
+    else:
+        others = [i for i in dict.fromkeys(ref.forces.values())
+                  if i in loaded and i != own and i not in OUTSIDE_ENGLAND_AND_WALES]
+        whole = "the forces of England and Wales loaded"
+    method = "binomial" if measure.kind == "percentage" else "poisson"
+    parts = (measure.numerator, measure.denominator) if method == "binomial" else (measure.id, None)
+    rows, left_out = [], []
+    for force_id in [own, *others]:
+        figures, name = loaded.get(force_id), names[force_id]
+        if figures is None or any(p is not None and p not in figures for p in parts):
+            left_out.append(f"{name}: no police.uk file of {label} loaded with this measure")
+        elif method == "binomial":
+            if figures[parts[1]] > 0:
+                rows.append((name, figures[parts[0]], figures[parts[1]]))
+            else:
+                left_out.append(f"{name}: no crimes recorded in {label}, so no share")
+        elif populations.of(name) is None:
+            left_out.append(f"{name}: no population in force_population.csv")
+        else:
+            rows.append((name, figures[parts[0]], float(populations.of(name))))
+    force_name = names[own]
+    load = ("from data.police.uk with \"pccdash ingest\", and give each force's population in "
+            "force_population.csv")
+    if not rows or rows[0][0] != force_name:
+        raise FunnelError(f"{force_name} has no {measure.short_name} figure for {label} to compare: load its file of "
+                          f"the month {load}.")
+    if len(rows) < 2:
+        raise FunnelError(f"Too few forces to compare {measure.short_name} for {label}: of {whole}, only {force_name} "
+                          f"has a figure. To compare, load the other forces' files of the month {load}.")
+    if sum(r[1] for r in rows) == 0:
+        raise FunnelError(f"No force compared recorded any {measure.short_name} in {label}, so there is no rate to "
+                          "compare; choose another month.")
+    centre, points, curve = judge(rows, method)
+    if method == "binomial":
+        value_unit, size_unit = "per cent", cat.get(measure.denominator).short_name
+        centre_text = f"{centre:.1f}%"
+    else:
+        value_unit, size_unit = "per 100,000 residents", "residents"
+        centre_text = f"{centre:.1f} per 100,000 residents"
+    group = f"{len(points)} forces" if comparison == GROUP else (
+        f"{len(points)} of the {FORCES_OF_ENGLAND_AND_WALES} forces of England and Wales (those loaded)")
+    summary = (f"{measure.short_name}, {label}: the {group} together stand at {centre_text}. The funnel shows how far "
+               "a force of each size would stray from that by chance alone. Forces are listed with "
+               f"{force_name} first, then {'as in the group' if comparison == GROUP else 'by name'}, not ranked.")
+    return Funnel(measure, label, method, centre, value_unit, size_unit, points, tuple(left_out), curve, summary,
+                  centre_label="All forces compared", points_label="Forces", highlight=force_name)

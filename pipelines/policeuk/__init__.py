@@ -7,7 +7,8 @@ it (`pccdash validate FILE`); `context_measures(con)` gives the monthly context 
 and `context_figures(con, district)` the same for the dashboard (months as "YYYY-MM"), with
 `context_caveats()` what each measure's figures must carry (from the measure catalogue, source:
 police_uk), `by_place` a month as a table and `loaded_months(con)` what is loaded;
-`revision_changes(con)` shows what changed when a force republished a month.
+`revision_changes(con)` shows what changed when a force republished a month; `force_totals(con, month)` each
+loaded force's counts for a month and `force_populations()` the force areas' residents, to compare forces.
 """
 
 from .ingest import HEADERS, archive_name, detect, ingest_police_uk, validate_police_uk
@@ -18,12 +19,13 @@ from .measures import (
     context_caveats,
     context_figures,
     context_measures,
+    force_totals,
     loaded_months,
     measure_metadata,
 )
-from .reference import reference
+from .reference import force_populations, reference
 from .revisions import revision_changes
 
 __all__ = ["ALL_RECORDS", "HEADERS", "UnknownPlace", "archive_name", "by_place", "context_caveats", "context_figures",
-           "context_measures", "detect", "ingest_police_uk", "loaded_months", "measure_metadata", "reference",
-           "revision_changes", "validate_police_uk"]
+           "context_measures", "detect", "force_populations", "force_totals", "ingest_police_uk", "loaded_months",
+           "measure_metadata", "reference", "revision_changes", "validate_police_uk"]

@@ -136,6 +136,24 @@ def context_measures(con: duckdb.DuckDBPyConnection, force: str | None = None,
     return pd.DataFrame(rows, columns=list(MEASURE_COLUMNS))
 
 
+def force_totals(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, dict[str, float]]:
+    """For every force with `month` ("YYYY-MM") loaded: its name ("Falls within") -> the count of each context
+    measure over all its records, wherever placed (a share is left out: it is worked out from its parts). A
+    measure counted from the outcomes files is there only when that file of the month is loaded."""
+    import datetime as dt
+
+    period = dt.date.fromisoformat(f"{month}-01")
+    forces = [f for (f,) in con.execute("SELECT DISTINCT falls_within FROM police_uk_month_current WHERE period = ? "
+                                        "ORDER BY falls_within", [period]).fetchall()]
+    shares = {m.id for m in catalogue().of_source(SOURCE) if m.kind == "percentage"}
+    out: dict[str, dict[str, float]] = {}
+    for name in forces:
+        figs = context_measures(con, force=name)
+        month_figs = figs[(figs["period"] == period) & ~figs["measure"].isin(shares)]
+        out[name] = {k: float(v) for k, v in month_figs.groupby("measure")["value"].sum().items()}
+    return out
+
+
 ALL_RECORDS = "All records"
 
 

@@ -7,6 +7,7 @@ caveats, are declared once, in the measure catalogue (measures.yaml, source: pol
 
 from __future__ import annotations
 
+import csv
 import functools
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ from ..catalogue import _load_yaml, catalogue, force, reference_dir, reference_s
 from ..errors import ConfigError
 
 FILE = "police_uk.yaml"
+POPULATION_FILE = "force_population.csv"
 SOURCE = "police_uk"  # the catalogue's source of the context measures
 # the measures the code counts from the crime types and outcome groups (pipelines/policeuk/measures.py)
 COUNTED_MEASURES = ("police_uk_total_crime", "police_uk_charged", "police_uk_charge_share",
@@ -36,6 +38,7 @@ class PoliceUkReference:
     anti_social_behaviour: str
     outcomes: tuple[str, ...]
     charged: tuple[str, ...]  # the charged_or_summonsed outcome group
+    most_similar_group: tuple[str, ...] = ()  # the forces compared with `force` (names as under forces)
 
     @property
     def placements(self) -> tuple[str, ...]:
@@ -72,11 +75,17 @@ def _reference(stamp: tuple) -> PoliceUkReference:
             outside=rules["outside"], no_location=rules["no_location"], forces=forces, crime_types=crime_types,
             historic_crime_types=tuple(data.get("historic_crime_types") or ()),
             anti_social_behaviour=data["anti_social_behaviour"], outcomes=tuple(data["outcome_categories"]),
-            charged=tuple(data["outcome_groups"]["charged_or_summonsed"]))
+            charged=tuple(data["outcome_groups"]["charged_or_summonsed"]),
+            most_similar_group=tuple(str(f) for f in data.get("most_similar_group") or ()))
     except (KeyError, TypeError) as exc:
         raise ConfigError(f"{reference_dir() / FILE}: the field {exc} is missing or malformed.") from None
     if ref.force not in ref.forces:
         raise ConfigError(f'{_where("force")}: "{ref.force}" is not one of the forces listed.')
+    for name in ref.most_similar_group:
+        if name not in ref.forces or name == ref.force:
+            why = "is the force itself" if name == ref.force else "is not one of the forces listed"
+            raise ConfigError(f'{_where("most_similar_group")}: "{name}" {why}; the group names the other forces '
+                              "the force is compared with, as they are spelt under forces.")
     context = set(catalogue().ids(SOURCE))
     for name, measure in ref.crime_types.items():
         if measure not in context:
@@ -86,6 +95,9 @@ def _reference(stamp: tuple) -> PoliceUkReference:
     if missing:
         raise ConfigError(f"{reference_dir() / 'measures.yaml'}: the police.uk context measures "
                           f"{', '.join(missing)} are missing (each with source: {SOURCE}).")
+    if len(set(ref.most_similar_group)) != len(ref.most_similar_group):
+        twice = next(f for f in ref.most_similar_group if ref.most_similar_group.count(f) > 1)
+        raise ConfigError(f'{_where("most_similar_group")}: "{twice}" is listed twice; give each force once.')
     unknown = [o for o in ref.charged if o not in ref.outcomes]
     if unknown:
         raise ConfigError(f'{_where("outcome_groups")}: {", ".join(unknown)} not under outcome_categories.')
@@ -113,3 +125,57 @@ def register_reference_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.register(f"{name}_arrow", table)
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
         con.unregister(f"{name}_arrow")
+
+
+@dataclass(frozen=True)
+class ForcePopulation:
+    """Residents per police force area (by police.uk force id), and where the figures come from."""
+
+    by_id: dict[str, int]
+    source: str
+    year: str
+
+    def of(self, force: str) -> int | None:
+        """The population of a force, by any name police_uk.yaml lists for it; None when the file has none."""
+        return self.by_id.get(reference().forces.get(force, ""))
+
+
+@functools.lru_cache(maxsize=8)
+def _populations(stamp: tuple) -> ForcePopulation:
+    path = reference_dir() / POPULATION_FILE
+    if stamp[-1] is None:
+        return ForcePopulation({}, "", "")
+    where = f'Reference file "{path}"'
+    with open(path, encoding="utf-8", newline="") as fh:
+        lines = [(i, line) for i, line in enumerate(fh, start=1) if line.strip() and not line.lstrip().startswith("#")]
+    rows = list(csv.DictReader(line for _, line in lines))
+    need = {"force", "population", "source", "year"}
+    if not rows or not need <= set(rows[0]):
+        raise ConfigError(f"{where}: should have the columns {', '.join(sorted(need))}, one force a row.")
+    forces = reference().forces
+    out: dict[str, int] = {}
+    sources, years = [], []
+    for (line, _), row in zip(lines[1:], rows, strict=False):
+        name = str(row["force"] or "").strip()
+        if name not in forces:
+            raise ConfigError(f'{where}, line {line}: "{name}" is not a force of police_uk.yaml; spell it as listed '
+                              "there.")
+        if forces[name] in out:
+            raise ConfigError(f'{where}, line {line}: "{name}" is listed twice.')
+        try:
+            people = int(str(row["population"]).strip())
+        except ValueError:
+            people = 0
+        if people <= 0:
+            raise ConfigError(f'{where}, line {line}: the population of "{name}" should be a whole number of '
+                              f'residents, not "{row["population"]}".')
+        out[forces[name]] = people
+        sources.append(str(row["source"]).strip())
+        years.append(str(row["year"]).strip())
+    return ForcePopulation(out, "; ".join(dict.fromkeys(sources)), ", ".join(dict.fromkeys(years)))
+
+
+def force_populations() -> ForcePopulation:
+    """The populations of force_population.csv (none when the reference folder has no such file), re-read when
+    it is edited."""
+    return _populations(reference_stamp(FILE, "measures.yaml", "force.yaml", POPULATION_FILE))
