@@ -117,7 +117,8 @@ for i, p in enumerate(previews):
         with st.expander("New, revised and unchanged figures by measure and district"):
             ui.table(p.counts_frame(), f"upload_counts_{i}")
     if p.warnings:
-        with st.expander(f"Warnings ({len(p.warnings):,}): they become caveats on the figures"):
+        with st.expander(f"Warnings ({len(p.warnings):,})" + (": they become caveats on the figures" if p.loadable
+                                                               else "")):
             ui.table(p.failing_frame("warning"), f"upload_warnings_{i}")
     for sheet in p.grids:
         rows, marks = preview_rows(p, sheet)
@@ -133,12 +134,15 @@ loadable = [p for p in previews if p.loadable]
 refused = [p for p in previews if p.verdict in ("refused", "unreadable")]
 if not user.may("load"):
     st.caption("Your role cannot load returns.")
-else:
+elif loadable:
     st.write(f"Accepting loads {len(loadable)} file{'s' if len(loadable) != 1 else ''} as \"pccdash ingest\" does, "
              "each whole or not at all"
              + (f", and records {len(refused)} refused file{'s' if len(refused) != 1 else ''} with its problems "
                 "(nothing from it is loaded)" if refused else "")
              + ". Each file is kept in the file store with who uploaded it.")
+elif refused:
+    st.write("Recording the refusal keeps each refused file and its problems in Files loaded, where a corrected "
+             "return sent later supersedes it; nothing from it is loaded. Or discard it and correct the file first.")
 
 
 def accepted(out) -> str:

@@ -125,7 +125,8 @@ class FilePreview:
             return f"{head}: {self.note}"
         out = f"{head}. {self.what_it_would_change()}"
         if self.warnings:
-            out += f". {len(self.warnings):,} warning{'s' if len(self.warnings) != 1 else ''} would become caveats"
+            n = len(self.warnings)
+            out += f". {n:,} warning{'s' if n != 1 else ''} would become {'caveats' if n != 1 else 'a caveat'}"
         return out + "."
 
     def what_it_would_change(self) -> str:
