@@ -422,20 +422,19 @@ def fill_query(query: str, current_month: dt.date) -> str:
 
 def set_rule_rows(con, rule: SetRule, current_month: dt.date, limit: int | None) -> tuple[int, list[Sample]]:
     sql = fill_query(rule.query, current_month)
-    try:
-        count = con.execute(f"SELECT count(*) FROM ({sql})").fetchall()[0][0]
-        if not count:
-            return 0, []
+    try:  # one run of the query: the count of all its rows rides along with the first few
         rows = con.execute(
-            f"SELECT {', '.join(SET_RULE_COLUMNS)} FROM ({sql}) "
+            f"SELECT {', '.join(SET_RULE_COLUMNS)}, count(*) OVER () FROM ({sql}) "
             f"ORDER BY source_file NULLS FIRST, source_sheet NULLS FIRST, source_row NULLS LAST, "
             f"period, district, measure" + (f" LIMIT {limit}" if limit else "")).fetchall()
     except duckdb.Error as exc:
         raise ContractError(f'Contract rule "{rule.id}": its query cannot run ({str(exc).splitlines()[0]}). '
                             f"It must return the columns {', '.join(SET_RULE_COLUMNS)}.") from None
+    if not rows:
+        return 0, []
     label = _batch_file(con)
-    return count, [Sample(f or label, sh, r, rule.report_column or c, p, d, m, _render(rule.message, detail=detail),
-                          c) for f, sh, r, c, p, d, m, detail in rows]
+    return rows[0][-1], [Sample(f or label, sh, r, rule.report_column or c, p, d, m,
+                                _render(rule.message, detail=detail), c) for f, sh, r, c, p, d, m, detail, _ in rows]
 
 
 def _batch_file(con) -> str | None:
