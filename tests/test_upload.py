@@ -43,8 +43,11 @@ RESENT = wide_xlsx("cse_arrests", [["2026-06", 11, 21, 12, 41]])
 
 def test_a_good_file_says_what_it_would_add_and_loads_nothing(con):
     before = con.execute("SELECT count(*) FROM file_registry").fetchall()
-    [p] = preview(con, [("2026-05-cse-return.csv", GOOD)])
+    steps: list[tuple[float, str]] = []
+    [p] = preview(con, [("2026-05-cse-return.csv", GOOD)], progress=lambda done, step: steps.append((done, step)))
     assert p.verdict == "passes" and p.loadable and not p.errors
+    assert [d for d, _ in steps] == sorted(d for d, _ in steps) and steps[0][0] == 0
+    assert steps[1][1] == "2026-05-cse-return.csv: checking 8 figures against the contract"
     assert (p.new, p.revised, p.unchanged) == (8, 0, 0)
     assert p.sentence() == ('"2026-05-cse-return.csv" passes the contract. Loading it would add 8 new figures, '
                             "revise 0 and leave 0 unchanged.")

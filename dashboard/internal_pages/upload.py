@@ -61,9 +61,11 @@ def check(files: list[tuple[str, bytes]]) -> list[FilePreview]:
     with st.status(f"Checking {len(files)} file{'s' if len(files) != 1 else ''} ...", expanded=True) as status:
         bar = st.progress(0.0)
         for i, (name, raw) in enumerate(files):
-            bar.progress(i / len(files), text=f"Reading and checking {ui.name_shown(name)} ({size(len(raw))})")
+            def step(done: float, text: str, i: int = i) -> None:
+                bar.progress((i + done) / len(files), text=text)
+
             try:
-                out += data.read(preview, [(name, raw)])
+                out += data.read(preview, [(name, raw)], progress=step)
             except PccDashError as exc:
                 st.error(f'"{ui.name_shown(name)}" cannot be checked: {exc}')
         bar.progress(1.0, text="Checked")

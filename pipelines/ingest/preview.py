@@ -9,7 +9,7 @@ import datetime as dt
 import io
 import tempfile
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
@@ -211,10 +211,12 @@ def _safe_name(name: object) -> str:
 
 
 def preview(con: duckdb.DuckDBPyConnection, files: Iterable[Upload | tuple[str, bytes] | str | Path], *,
-            today: dt.date | None = None, check: bool = True) -> list[FilePreview]:
+            today: dt.date | None = None, check: bool = True,
+            progress: Callable[[float, str], None] | None = None) -> list[FilePreview]:
     """Check each file against the return's contract and say what loading it would change; nothing is written.
 
-    With `check=False` only what it would change is worked out (the contract is run elsewhere)."""
+    With `check=False` only what it would change is worked out (the contract is run elsewhere). `progress(done,
+    step)` hears each step of each file, `done` running from 0 to 1 over all the files."""
     from ..contracts import load_contract
 
     uploads = [as_upload(f) for f in files]
@@ -229,11 +231,16 @@ def preview(con: duckdb.DuckDBPyConnection, files: Iterable[Upload | tuple[str, 
             folder.mkdir()
             path = folder / up.name
             path.write_bytes(up.data)
-            out.append(_preview_one(con, up, path, contract, month, folder))
+            def say(part: float, step: str, i: int = i) -> None:
+                if progress:
+                    progress((i + part) / len(uploads), f"{shown(uploads[i].name, None)}: {step}")
+
+            out.append(_preview_one(con, up, path, contract, month, folder, say))
     return out
 
 
-def _preview_one(con, up: Upload, path: Path, contract, month: dt.date, tmp: Path) -> FilePreview:
+def _preview_one(con, up: Upload, path: Path, contract, month: dt.date, tmp: Path,
+                 say: Callable[[float, str], None]) -> FilePreview:
     from ..contracts.batch import build_batch
     from ..contracts.runner import validate_batch
 
@@ -246,6 +253,7 @@ def _preview_one(con, up: Upload, path: Path, contract, month: dt.date, tmp: Pat
             p.note = 'It is a police.uk street or outcomes file: load it with "pccdash ingest".'
             return p
         try:
+            say(0.0, f"reading ({len(up.data) / 1024:,.1f} KiB)")
             facts = readers.inspect_file(path, up.name, tmp)
         except readers.FileRejected as exc:
             p.errors = [_cell(pr) for pr in exc.problems]
@@ -264,6 +272,7 @@ def _preview_one(con, up: Upload, path: Path, contract, month: dt.date, tmp: Pat
             p.grids = _grids(path, facts)
             return p
         p.layout, p.rows = result.layout, result.rows
+        say(0.4, f"checking {result.rows:,} figures against the contract")
         build_batch(con, up.name)
         if contract is not None:
             run = validate_batch(con, contract, scope="dry-run", label=f'"{up.name}" (not loaded)',
@@ -275,6 +284,7 @@ def _preview_one(con, up: Upload, path: Path, contract, month: dt.date, tmp: Pat
         else:
             p.verdict = "not_checked"
         if p.loadable or contract is None:
+            say(0.8, "comparing with the accepted figures")
             _changes(con, p)
             p.supersedes = _supersedes(con, p.name)
         p.grids = _grids(path, facts)
