@@ -1,0 +1,107 @@
+"""The stored validation runs as people read them: loads, trial runs and checks of accepted figures kept
+apart, counted per file, with names in words (the Validation runs page and the Data Docs' verdict check)."""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+import pandas as pd
+
+# What a run checked -> (the scope stored, what the page calls them). Loads first: they decide the record.
+KINDS = {
+    "loads": ("ingest", "Files loaded"),
+    "trials": ("dry-run", "Trial runs (not loaded)"),
+    "accepted": ("accepted", "Checks of accepted figures"),
+}
+VERDICTS = {"passed": "passed", "passed_with_warnings": "passed with warnings", "failed": "failed"}
+SEVERITIES = {"error": "refuses the file", "warning": "warning"}
+ENGINES = {"great_expectations": "Great Expectations", "duckdb": "DuckDB", "gx": "Great Expectations"}
+CONTRACTS = {"force-cse-return": "the force's CSE return", "police-uk-street": "police.uk street crimes",
+             "police-uk-outcomes": "police.uk outcomes"}
+
+
+def when(value: object) -> str:
+    """A moment as people write it: "2 December 2026, 15:10"."""
+    if value is None or pd.isna(value):
+        return ""
+    return f"{value.day} {value:%B %Y, %H:%M}"
+
+
+def rule_name(rule_id: str) -> str:
+    """A rule's id as words: "month_on_month_change" -> "Month on month change"."""
+    return re.sub(r"[_-]+", " ", str(rule_id)).strip().capitalize()
+
+
+def contract_name(contract_id: str, version: str) -> str:
+    name = CONTRACTS.get(contract_id, rule_name(contract_id).lower())
+    return f"{name[0].upper()}{name[1:]}, version {version}"
+
+
+def _checked(label: str) -> str:
+    """What a run checked, without the quotes and the "(not loaded)" its label carries."""
+    label = re.sub(r"\s*\(not loaded\)$", "", str(label))
+    return label[1:-1] if len(label) > 1 and label[0] == label[-1] == '"' else label
+
+
+def runs(con: duckdb.DuckDBPyConnection, kind: str) -> pd.DataFrame:
+    """The runs of one kind, newest first: run_id, file (what was checked), checked_at, outcome (stored words),
+    verdict (in words), rows, errors, warnings, contract, seconds."""
+    scope = KINDS[kind][0]
+    frame = con.execute(
+        """SELECT v.run_id, coalesce(f.name, v.batch_label) AS file, v.started_at AS checked_at, v.outcome,
+                  v.rows_checked AS rows, v.errors, v.warnings, v.contract_id, v.contract_version, v.seconds
+           FROM validation_run v LEFT JOIN file_registry f ON f.file_id = v.file_id AND v.scope = 'ingest'
+           WHERE v.scope = ? ORDER BY v.run_id DESC""", [scope]).df()
+    frame["file"] = frame["file"].map(_checked)
+    frame["verdict"] = frame["outcome"].map(lambda o: VERDICTS.get(o, o))
+    frame["contract"] = [contract_name(c, v) for c, v in zip(frame["contract_id"], frame["contract_version"],
+                                                             strict=True)]
+    return frame.drop(columns=["contract_id", "contract_version"])
+
+
+def counts(frame: pd.DataFrame) -> dict[str, int]:
+    """Files, not runs: how many files (or batches) were checked, and how many of them failed or warned, each
+    file judged by its latest run (a file tried three times and refused each time is one file refused)."""
+    latest = frame.drop_duplicates("file", keep="first")  # newest first
+    return {"files": len(latest), "failed": int((latest["outcome"] == "failed").sum()),
+            "warned": int((latest["outcome"] == "passed_with_warnings").sum())}
+
+
+def shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """The runs table as the page shows it and downloads it: headings and values in words."""
+    return pd.DataFrame({
+        "File": frame["file"].astype(str),
+        "Checked (UTC)": frame["checked_at"].map(when),
+        "Outcome": frame["verdict"],
+        "Rows checked": frame["rows"].astype(int),
+        "Rules failed": frame["errors"].astype(int),
+        "Warnings": frame["warnings"].astype(int),
+        "Contract": frame["contract"],
+        "Seconds": frame["seconds"].round(2),
+    })
+
+
+def label(row) -> str:
+    """One run in the select box: when, what, and its outcome (`row` from `runs`)."""
+    what = f'"{row.file}"' if not str(row.file).startswith("the accepted") else row.file
+    return f"{when(row.checked_at)}, {what}: {row.verdict}"
+
+
+def results(con: duckdb.DuckDBPyConnection, run_id: int) -> pd.DataFrame:
+    """Each rule's result in one run, failures first: rule_id, rule (in words), what it checks, severity in
+    words, passed, failing rows, rows checked, which engine decided."""
+    frame = con.execute(
+        """SELECT rule_id, description, severity, passed, failing_count, checked_count, engine
+           FROM validation_result WHERE run_id = ? ORDER BY passed, severity, rule_id""", [int(run_id)]).df()
+    frame.insert(1, "rule", frame["rule_id"].map(rule_name))
+    frame["severity"] = frame["severity"].map(lambda s: SEVERITIES.get(s, s))
+    frame["engine"] = frame["engine"].map(lambda e: ENGINES.get(e, e))
+    return frame
+
+
+def stored_verdicts(con: duckdb.DuckDBPyConnection, run_id: int) -> dict[str, bool]:
+    """rule id -> passed, as the run stored it."""
+    return dict(con.execute("SELECT rule_id, passed FROM validation_result WHERE run_id = ?",
+                            [int(run_id)]).fetchall())
+
