@@ -120,7 +120,7 @@ def test_the_group_comes_from_police_uk_yaml_and_the_force_comes_first(november,
     f = force_funnel(november, total_crime(), "2017-11", GROUP)
     assert [p.district for p in f.points] == ["South Yorkshire Police", "West Yorkshire Police", "Humberside Police",
                                               "Merseyside Police"]  # the group's order, not the rates'
-    assert f.left_out == ("Northumbria Police: no police.uk file of November 2017 loaded with this measure",)
+    assert f.left_out == ("Northumbria Police (no police.uk file of November 2017 loaded with this measure)",)
     assert "Cleveland Police" not in {p.district for p in f.points}
 
 
@@ -156,7 +156,7 @@ def test_england_and_wales_takes_every_force_loaded_and_names_one_without_a_popu
     f = force_funnel(november, total_crime(), "2017-11", ENGLAND_AND_WALES)
     assert [p.district for p in f.points] == ["South Yorkshire Police", "Cleveland Police", "Humberside Police",
                                               "Merseyside Police", "West Yorkshire Police"]  # by name after the force
-    assert f.left_out == ("Kent Police: no population in force_population.csv",)
+    assert f.left_out == ("Kent Police (no population in force_population.csv)",)
     assert f.centre == pytest.approx(100_000 * (1420 + 215) / 380_000)
     assert "5 of the 43 forces of England and Wales (those loaded)" in f.summary
 
@@ -223,6 +223,8 @@ def test_the_context_page_shows_the_funnel_and_a_sentence_for_each_force(monkeyp
     shown = "\n".join(m.value for m in at.markdown).replace("\\", "")
     assert "- West Yorkshire Police: 500.0 per 100,000 residents" in shown and "above the 99.8% limit" in shown
     assert "- South Yorkshire Police: 400.0 per 100,000 residents" in shown and "not ranked" in shown
+    assert any(c.value == "Left out: Northumbria Police (no police.uk file of November 2017 loaded with this measure)."
+               for c in at.caption)
     at.selectbox(key="force_compare_with").select(ENGLAND_AND_WALES).run()
     shown = "\n".join(m.value for m in at.markdown).replace("\\", "")
     assert "- Cleveland Police: 430.0 per 100,000 residents" in shown

@@ -98,7 +98,7 @@ else:
     st.markdown(ui.md_escape(fn.summary))
     st.markdown("\n".join(f"- {ui.md_escape(p.sentence)}" for p in fn.points))
     if fn.left_out:
-        st.caption("Left out: " + "; ".join(fn.left_out) + ".")
+        st.caption("Left out: " + ", ".join(fn.left_out) + ".")
     people = force_populations()
     st.caption(f"Residents: {people.source}, {people.year} (force_population.csv). The most similar group is "
                "police_uk.yaml's, after HMICFRS's most similar groups.")

@@ -336,14 +336,14 @@ def force_funnel(totals: dict[str, dict[str, float]], measure: Measure, month: s
     for force_id in [own, *others]:
         figures, name = loaded.get(force_id), names[force_id]
         if figures is None or any(p is not None and p not in figures for p in parts):
-            left_out.append(f"{name}: no police.uk file of {label} loaded with this measure")
+            left_out.append(f"{name} (no police.uk file of {label} loaded with this measure)")
         elif method == "binomial":
             if figures[parts[1]] > 0:
                 rows.append((name, figures[parts[0]], figures[parts[1]]))
             else:
-                left_out.append(f"{name}: no crimes recorded in {label}, so no share")
+                left_out.append(f"{name} (no crimes recorded in {label}, so no share)")
         elif populations.of(name) is None:
-            left_out.append(f"{name}: no population in force_population.csv")
+            left_out.append(f"{name} (no population in force_population.csv)")
         else:
             rows.append((name, figures[parts[0]], float(populations.of(name))))
     force_name = names[own]
