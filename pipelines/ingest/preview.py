@@ -313,8 +313,8 @@ def _failing(con, run, results, month: dt.date) -> list[Cell]:
     cells: list[Cell] = []
     for result in results:
         rule = by_id.get(result.rule_id)
-        if rule is None:
-            samples = result.samples
+        if rule is None or len(result.samples) >= min(result.failing_count, CELLS_SHOWN):
+            samples = result.samples  # the run kept them all: no need to ask again
         elif isinstance(rule, SetRule):
             samples = set_rule_rows(con, rule, month, CELLS_SHOWN)[1]
         else:
