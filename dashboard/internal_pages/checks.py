@@ -1,39 +1,62 @@
-"""Validation runs: each contract rule's result and the failing rows with their source file and row."""
+"""Validation runs: loads, trial runs and checks of accepted figures apart; each rule's result and the failing
+rows with their source file and row."""
 
 import streamlit as st
 
 from dashboard import auth, data, ui, workbench
+from pipelines.contracts import runs as stored
 
 user = auth.signed_in()
 st.title("Validation runs")
 data.no_warehouse_guard()
-runs = workbench.runs()
-if runs.empty:
-    st.info('No batch has been validated yet. Each "pccdash ingest" checks its files; "pccdash validate" checks '
-            "the accepted figures again.")
+by_kind = {kind: data.call(stored.runs, kind) for kind in stored.KINDS}
+if all(frame is None or frame.empty for frame in by_kind.values()):
+    st.info('No file has been checked yet. Each "pccdash ingest" checks its files as it loads them; '
+            '"pccdash validate FILE" tries a file without loading it; "pccdash validate" checks the accepted '
+            "figures again.")
     st.stop()
 
-c1, c2, c3 = st.columns(3)
-c1.metric("Runs", len(runs))
-c2.metric("Failed", int((runs["outcome"] == "failed").sum()))
-c3.metric("Passed with warnings", int((runs["outcome"] == "passed_with_warnings").sum()))
-ui.table(workbench.runs_shown(runs), "runs_table", "validation-runs.csv")
+names = {kind: f"{title} ({len(by_kind[kind])})" for kind, (_, title) in stored.KINDS.items()}
+first = next(kind for kind in stored.KINDS if not by_kind[kind].empty)  # loads first, when there are any
+kind = st.segmented_control("Show", list(names), format_func=names.get, default=first, key="runs_kind") or first
+runs = by_kind[kind]
+if runs.empty:
+    st.info({"loads": 'No file has been loaded yet: "pccdash ingest PATH" loads the force\'s returns.',
+             "trials": 'No file has been tried without loading: "pccdash validate FILE" does that.',
+             "accepted": 'The accepted figures have not been checked again: "pccdash validate" does that.'}[kind])
+    st.stop()
 
-labels = {int(r.run_id): f"#{r.run_id}, {r.started} UTC, {ui.name_shown(r.batch_label)}: "
-                         f"{workbench.OUTCOMES.get(r.outcome, r.outcome)}" for r in runs.itertuples()}
-run_id = st.selectbox("Run", list(labels), format_func=labels.get, key="run")
-results = workbench.results(run_id)
+n = stored.counts(runs)
+what = {"loads": ("Files checked", "Files refused"), "trials": ("Files tried", "Files that would be refused"),
+        "accepted": ("Checks", "Checks failed")}[kind]
+c1, c2, c3 = st.columns(3)
+c1.metric(what[0], n["files"])
+c2.metric(what[1], n["failed"])
+c3.metric("Files with warnings" if kind != "accepted" else "Checks with warnings", n["warned"])
+st.caption("Each file is counted once, by its latest run." if kind != "accepted" else
+           "Each set of figures checked is counted once, by its latest run.")
+ui.table(stored.shown(runs), "runs_table", f"validation-runs-{kind}.csv" if kind != "loads" else "validation-runs.csv")
+
+by_label = stored.labels(runs)
+chosen = st.selectbox("Run", list(by_label), key=f"run_{kind}" if kind != "loads" else "run",
+                      help="The latest is chosen first.")
+run_id = by_label[chosen]
+results = data.call(stored.results, run_id)
 st.subheader("Rules")
-ui.table(ui.readable(results, {"rule_id": "Rule", "expectation": "Check"}), "results_table",
-         f"validation-run-{run_id}-rules.csv")
+ui.table(ui.readable(results.drop(columns=["rule_id"]),
+                     {"rule": "Rule", "description": "What it checks", "severity": "When it fails",
+                      "failing_count": "Failing rows", "checked_count": "Rows checked", "engine": "Checked by"}),
+         "results_table", f"validation-run-{run_id}-rules.csv")
 failed = results[~results["passed"]]["rule_id"].tolist()
 if not failed:
     st.success("Every rule passed in this run.")
     st.stop()
 described = dict(zip(results["rule_id"], results["description"].fillna(""), strict=True))
 rule = st.selectbox("Failing rows of rule", ["(every failed rule)", *failed], key="rule",
-                    format_func=lambda r: f"{r}: {described[r]}" if described.get(r) else r)
+                    format_func=lambda r: r if r.startswith("(") else
+                    stored.rule_name(r) + (f": {ui.measure_words(described[r])}" if described.get(r) else ""))
 rows = workbench.failing_rows(run_id, None if rule.startswith("(") else rule)
+rows = rows.assign(rule_id=rows["rule_id"].map(stored.rule_name))
 st.subheader("Failing rows")
 st.caption("A sample of the rows that broke each rule, with the file, sheet, row and column they came from.")
 ui.table(ui.readable(rows), "failing_rows_table", f"validation-run-{run_id}-failing-rows.csv")

@@ -82,10 +82,19 @@ def shown(frame: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def label(row) -> str:
-    """One run in the select box: when, what, and its outcome (`row` from `runs`)."""
-    what = f'"{row.file}"' if not str(row.file).startswith("the accepted") else row.file
-    return f"{when(row.checked_at)}, {what}: {row.verdict}"
+def labels(frame: pd.DataFrame) -> dict[str, int]:
+    """Each run as the select box names it (when, what, its outcome) -> its run id, newest first; two runs of
+    one file in the same minute with the same outcome are told apart by a count, the newest without one."""
+    out: dict[str, int] = {}
+    for row in frame.itertuples():
+        what = f'"{row.file}"' if not str(row.file).startswith("the accepted") else row.file
+        text = base = f"{when(row.checked_at)}, {what}: {row.verdict}"
+        n = 1
+        while text in out:
+            n += 1
+            text = f"{base} ({n})"
+        out[text] = int(row.run_id)
+    return out
 
 
 def results(con: duckdb.DuckDBPyConnection, run_id: int) -> pd.DataFrame:

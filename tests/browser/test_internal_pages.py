@@ -226,9 +226,9 @@ def test_validation_runs_quarantine_and_files_loaded_show_their_tables(page, sig
     signed_in_as(page, "analyst@example.org")
     go_to(page, "Validation runs")
     expect(main(page).get_by_role("heading", name="Validation runs", level=1)).to_be_visible()
-    runs = metric_value(page, "Runs")
+    runs = metric_value(page, "Files checked")
     expect(runs).to_have_text(str(DEMO_FILES))
-    warned = metric_value(page, "Passed with warnings")
+    warned = metric_value(page, "Files with warnings")
     expect(warned).not_to_have_text("0")
     table = main(page).get_by_test_id("stDataFrame").first
     # newest first: the demo's police.uk files, then the returns (the table draws only the rows in view)
@@ -240,9 +240,9 @@ def test_validation_runs_quarantine_and_files_loaded_show_their_tables(page, sig
     settle(page)
     expect(main(page).get_by_role("heading", name="Failing rows")).to_be_visible()
     rules, failing = main(page).get_by_test_id("stDataFrame").nth(1), main(page).get_by_test_id("stDataFrame").nth(2)
-    expect(rules.locator('td[role="gridcell"]', has_text="month_on_month_change").first).to_be_attached()
+    expect(rules.locator('td[role="gridcell"]', has_text="Month on month change").first).to_be_attached()
     expect(failing.locator('td[role="gridcell"]', has_text="2023-24-cse-return.csv").first).to_be_attached()
-    assert "month_on_month_change" in grid_cells(failing)
+    assert "Month on month change" in grid_cells(failing)
     full_shot(page, shots / "internal-04-validation-runs.png")
 
     go_to(page, "Quarantine")

@@ -1,0 +1,96 @@
+"""The Validation runs page keeps loads, trial runs and checks of accepted figures apart, opens on the latest
+load (not a later trial run), counts files rather than runs, and names every column and rule in words."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from dashboard_helpers import ANALYST, copy_warehouse, internal, texts
+from helpers import write_csv
+
+from pipelines import warehouse
+from pipelines.contracts.revalidate import validate_accepted, validate_files
+from pipelines.ingest.load import ingest
+
+HEADER = "period,district,measure,value\n"
+REFUSED = HEADER + "2026-09,Leeds,cse_charges,1\n2026-09,Barnsley,cse_charges,twelve\n"
+TRIED = HEADER + "".join(f"2026-10,{d},cse_charges,{v}\n" for d, v in
+                         (("Barnsley", 1), ("Doncaster", 2), ("Rotherham", 3), ("Sheffield", 4)))
+
+
+@pytest.fixture(scope="module")
+def wh(sample_db, tmp_path_factory):
+    """The sample, then one file refused at load and tried three times more, then a good file tried (the newest
+    run of all is a trial), then the accepted figures checked again."""
+    folder = tmp_path_factory.mktemp("runs")
+    db = copy_warehouse(sample_db, folder)
+    refused = write_csv(folder / "2026-09-return.csv", REFUSED)
+    tried = write_csv(folder / "2026-10-return.csv", TRIED)
+    with warehouse.connect(db) as con:
+        validate_files(con, [refused])
+        validate_files(con, [refused])
+        assert not ingest(con, [refused]).ok
+        validate_files(con, [refused])
+        validate_accepted(con)
+        validate_files(con, [tried])
+    return db
+
+
+def runs_table(at):
+    return at.dataframe[0].value
+
+
+def test_loads_come_first_and_the_latest_load_is_chosen(monkeypatch, wh):
+    at = internal(monkeypatch, wh, "internal_pages/checks.py", ANALYST)
+    assert not at.exception
+    show = at.button_group(key="runs_kind")
+    assert show.value == "loads"
+    assert show.options == [
+        "Files loaded (15)", "Trial runs (not loaded) (4)", "Checks of accepted figures (1)"]
+    runs = runs_table(at)
+    assert len(runs) == 15 and runs["File"].iloc[0] == "2026-09-return.csv"
+    chosen = at.selectbox(key="run")
+    assert re.fullmatch(r'\d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d, "2026-09-return\.csv": failed',
+                        chosen.value)
+    rules = at.dataframe[1].value
+    assert {"District known", "Value is number"} <= set(rules[rules["Passed"] == "No"]["Rule"])
+    failing = at.dataframe[2].value
+    assert {"Rule", "File", "Row", "Message"} <= set(failing.columns)
+    assert {"District known", "Value is number"} <= set(failing["Rule"])
+
+
+def test_trial_runs_are_shown_apart_and_counted_per_file(monkeypatch, wh):
+    at = internal(monkeypatch, wh, "internal_pages/checks.py", ANALYST)
+    assert "Files checked 15" in texts(at) and "Files refused 1" in texts(at)
+    at.button_group(key="runs_kind").set_value("trials").run()
+    assert not at.exception
+    page = texts(at)
+    # four trial runs of two files: the refused file tried three times counts once
+    assert "Files tried 2" in page and "Files that would be refused 1" in page
+    runs = runs_table(at)
+    assert list(runs["File"]) == ["2026-10-return.csv", *["2026-09-return.csv"] * 3]
+    chosen = at.selectbox(key="run_trials")
+    assert chosen.value.endswith('"2026-10-return.csv": passed')
+    assert chosen.options[1].endswith('"2026-09-return.csv": failed')
+    assert len(set(chosen.options)) == 4  # three tries of one file in one minute, told apart
+    assert "Every rule passed in this run." in texts(at)
+
+    at.button_group(key="runs_kind").set_value("accepted").run()
+    assert "Checks 1" in texts(at)
+    assert list(runs_table(at)["File"]) == ["the accepted figures"]
+
+
+def test_every_column_reads_in_words(monkeypatch, wh):
+    at = internal(monkeypatch, wh, "internal_pages/checks.py", ANALYST)
+    runs, rules, failing = (frame.value for frame in at.dataframe[:3])
+    assert list(runs.columns) == ["File", "Checked (UTC)", "Outcome", "Rows checked", "Rules failed", "Warnings",
+                                  "Contract", "Seconds"]
+    assert list(rules.columns) == ["Rule", "What it checks", "When it fails", "Passed", "Failing rows",
+                                   "Rows checked", "Checked by"]
+    assert all(re.fullmatch(r"The force's CSE return, version \d+\.\d+\.\d+", c) for c in runs["Contract"])
+    assert all(re.fullmatch(r"\d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d", t) for t in runs["Checked (UTC)"])
+    assert set(rules["When it fails"]) == {"refuses the file", "warning"}
+    for frame in (runs, rules, failing):
+        cells = [str(c) for c in frame.columns] + [str(v) for col in frame for v in frame[col]]
+        assert not [c for c in cells if re.search(r"\b[a-z]+_[a-z_]+\b|^(nan|None|NaT)$|\d{4}-\d\d-\d\dT?", c)]
