@@ -66,7 +66,9 @@ def test_flags_are_filtered_assigned_and_resolved_two_at_once_with_no_mailto_lin
         settle(page)
         history = main(page).get_by_test_id("stDataFrame").nth(1)
         expect(history.locator('td[role="gridcell"]', has_text="Assigned to data.team@example.org")).to_be_attached()
-        main(page).get_by_role("button", name="Assigned", exact=True).click()
+        show = main(page).get_by_role("radiogroup", name="Show")
+        show.get_by_role("radio", name="Assigned", exact=True).click()
+        expect(show.get_by_role("radio", checked=True)).to_have_text("Assigned")
         settle(page)
         expect(grid.locator('td[role="gridcell"]', has_text="assigned to data.team@example.org")).to_be_attached()
         no_mailto(page)
@@ -82,6 +84,7 @@ def test_flags_are_filtered_assigned_and_resolved_two_at_once_with_no_mailto_lin
         resolve = main(page).get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Resolve flags"))
         pick(page, "Flags", re.compile("^Every measure for Rotherham"), typed="Every measure")
         pick(page, "Flags", re.compile("^The whole file"), typed="The whole file")
+        page.keyboard.press("Escape")  # the list left open hides the rest of the page from a reader
         resolve.get_by_label("What was found and done").fill("Checked with the force: both were right.")
         resolve.get_by_role("button", name="Resolve flags").click()
         settle(page)
