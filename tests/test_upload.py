@@ -74,6 +74,19 @@ def test_a_refused_file_names_its_failing_cell_by_sheet_row_and_column_and_marks
     assert p.new == p.revised == 0 and p.revisions == []
 
 
+def test_a_failing_cell_far_down_a_long_file_is_marked_in_its_column_below_the_first_rows(con):
+    months = [f"{y}-{m:02d}" for y in range(2010, 2019) for m in range(1, 13)]  # 108 months, 432 rows
+    values = {(mon, d): 5 for mon in months for d in DISTRICTS}
+    values[(months[90], "Sheffield")] = "x"  # row 2 + 90 * 4 + 3
+    data = (HEADER + "".join(f"{mon},{d},cse_arrests,{values[(mon, d)]}\n" for mon in months for d in DISTRICTS)
+            ).encode()
+    [p] = preview(con, [("long.csv", data)])
+    assert p.verdict == "refused" and [(c.sheet, c.row, c.column) for c in p.errors] == [(None, 365, "value")]
+    grid, marks = preview_rows(p, "")
+    assert marks == {(365, 3)} and grid.loc[365, "D"] == "x"
+    assert len(grid) == 301 and list(grid.index[-2:]) == [300, 365]  # the first 300 rows, then the failing one
+
+
 def test_a_resubmission_under_another_name_supersedes_the_refused_file(con, db):
     accept(con, ANALYST_CLAIMS, preview(con, [("2026-06-cse-return.xlsx", REFUSED)]))
     [refusal] = refusals(con)

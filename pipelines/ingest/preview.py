@@ -4,6 +4,7 @@ each file's bytes kept in the file store, or forgotten."""
 
 from __future__ import annotations
 
+import bisect
 import csv
 import datetime as dt
 import io
@@ -176,11 +177,14 @@ class FilePreview:
     def highlighted(self) -> dict[str, set[tuple[int, int | None]]]:
         """Per sheet, the (row, grid column) of each failing cell; column None when only its row is known."""
         out: dict[str, set[tuple[int, int | None]]] = {}
+        index: dict[str, dict[str, list[tuple[int, int]]]] = {}
         for c in self.errors:
             if c.row is None or (c.sheet or "") not in self.grids:
                 continue
-            grid = self.grids[c.sheet or ""]
-            out.setdefault(c.sheet or "", set()).add((c.row, _column_at(grid, c.row, c.column)))
+            sheet = c.sheet or ""
+            if sheet not in index:
+                index[sheet] = _headings(self.grids[sheet])
+            out.setdefault(sheet, set()).add((c.row, _column_at(self.grids[sheet], c.row, c.column, index[sheet])))
         return out
 
 
@@ -429,17 +433,25 @@ def _letters(i: int) -> str:
     return out
 
 
-def _column_at(grid: pd.DataFrame, row: int, heading: str | None) -> int | None:
-    """The grid column headed `heading` for a cell of `row`: the nearest row above it (or itself) holding that
-    heading; None when no heading matches (the whole row is marked)."""
+def _column_at(grid: pd.DataFrame, row: int, heading: str | None,
+               index: dict[str, list[tuple[int, int]]] | None = None) -> int | None:
+    """The grid column headed `heading` for a cell of `row`: the nearest row above it holding that heading; None
+    when no heading matches (the whole row is marked). `index` is `_headings(grid)`, when already made."""
     if not heading:
         return None
-    want = heading.strip().lower()
-    for r in sorted((r for r in grid.index if r <= row), reverse=True):
-        for j, v in enumerate(grid.loc[r]):
-            if str(v).strip().lower() == want and r != row:
-                return j
-    return None
+    places = (index if index is not None else _headings(grid)).get(heading.strip().lower(), [])
+    at = bisect.bisect_left(places, (row, -1))  # the places in rows above `row` come before it
+    return places[at - 1][1] if at else None
+
+
+def _headings(grid: pd.DataFrame) -> dict[str, list[tuple[int, int]]]:
+    """Each text of the grid (any case) -> its places (row, column), in order: one pass over the grid."""
+    out: dict[str, list[tuple[int, int]]] = {}
+    for r, values in zip(grid.index, grid.itertuples(index=False), strict=True):
+        for j, v in enumerate(values):
+            if v:
+                out.setdefault(str(v).strip().lower(), []).append((r, j))
+    return out
 
 
 def preview_rows(p: FilePreview, sheet: str) -> tuple[pd.DataFrame, set[tuple[int, int | None]]]:
