@@ -261,5 +261,5 @@ def test_an_address_in_markdown_text_is_kept_from_becoming_a_link():
     from dashboard.ui import md_escape
 
     escaped = md_escape("Flagged by first.last@example.org on 2 March")
-    assert "@example" not in escaped and escaped.replace("\u200b", "").replace("\\", "") == (
+    assert "last@" not in escaped and escaped.replace("\u200b", "").replace("\\", "") == (
         "Flagged by first.last@example.org on 2 March")
