@@ -14,7 +14,8 @@ st.title("Data Docs")
 data.no_warehouse_guard()
 st.caption("Great Expectations' Data Docs: the contract's rules run again by Great Expectations, as a second, "
            "independent engine, over the latest files loaded (an accepted file's figures, a refused file's "
-           "quarantined rows). Each rule's verdict is checked against the one the Validation runs page shows.")
+           "quarantined rows). Each row rule's verdict is checked against the one the Validation runs page shows; "
+           "the rules that need the warehouse's history are DuckDB queries, shown on that page only.")
 site = datadocs.folder(data.db())
 
 if user.may("view_internal") and st.button("Build Data Docs", key="build_docs", icon=":material/build:",

@@ -1,10 +1,11 @@
 """Great Expectations' own Data Docs (HTML) for the latest loads, for analysts who know that tool.
 
 Each of the latest loads of a return is replayed through a Great Expectations validation definition: an
-accepted file's figures as they stand, a refused file's quarantined rows; each rule's verdict is checked
-against the one the load stored. The site is built beside the warehouse (``<stem>.datadocs``) and swapped
-in whole. Its pages load nothing from the web: the styles and scripts they fetched from CDNs are inlined
-from the vendored copies in ``datadocs_assets/`` (with their licences), so they open styled offline.
+accepted file's figures as they stand, a refused file's quarantined rows; each row rule's verdict is
+checked against the one the load stored (set rules are DuckDB queries, which Great Expectations does not
+run). The site is built beside the warehouse (``<stem>.datadocs``) and swapped in whole. Its pages load
+nothing from the web: the styles and scripts they fetched from CDNs are inlined from the vendored copies in
+``datadocs_assets/`` (with their licences), so they open styled offline.
 """
 
 from __future__ import annotations
@@ -181,44 +182,48 @@ def build_data_docs(con: duckdb.DuckDBPyConnection, out_dir: Path, latest: int =
     out_dir = Path(out_dir).resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     new = Path(tempfile.mkdtemp(prefix=out_dir.name + ".new-", dir=out_dir.parent))  # two builds at once: apart
-    gx, context = _context(new)
-    suite = context.suites.add(gx.ExpectationSuite(
-        name=f"{contract.name} {contract.version}",
-        expectations=[e.configuration.to_domain_obj() for e in runner.expectation_suite(contract).expectations]))
-    bd = (context.data_sources.add_pandas("pccdash_batches").add_dataframe_asset(name="batch")
-          .add_batch_definition_whole_dataframe("whole batch"))
-    cols = ", ".join(f'"{c}"' for c in runner.rule_columns(contract))
-    build = Build(out_dir, utc_now())
-    for i, (run_id, file_id, name, outcome) in enumerate(loads):
-        tell(0.05 + 0.8 * i / len(loads), f'Replaying "{name}"')
+    try:
+        gx, context = _context(new)
+        suite = context.suites.add(gx.ExpectationSuite(
+            name=f"{contract.name} {contract.version}",
+            expectations=[e.configuration.to_domain_obj() for e in runner.expectation_suite(contract).expectations]))
+        bd = (context.data_sources.add_pandas("pccdash_batches").add_dataframe_asset(name="batch")
+              .add_batch_definition_whole_dataframe("whole batch"))
+        cols = ", ".join(f'"{c}"' for c in runner.rule_columns(contract))
+        build = Build(out_dir, utc_now())
+        for i, (run_id, file_id, name, outcome) in enumerate(loads):
+            tell(0.05 + 0.8 * i / len(loads), f'Replaying "{name}"')
+            drop_staging(con)
+            if outcome == "accepted":
+                build_accepted_batch(con, file_id=file_id)
+            else:
+                _batch_from_quarantine(con, run_id, name)
+            df = con.sql(f"SELECT {cols} FROM batch").to_arrow_table().to_pandas()
+            vd_name = f"{name} ({outcome}, run {run_id})"
+            vd = context.validation_definitions.add(gx.ValidationDefinition(name=vd_name, data=bd, suite=suite))
+            result = vd.run(batch_parameters={"dataframe": df}, result_format="SUMMARY",
+                            run_id=RunIdentifier(run_name=vd_name))
+            stored = runs.stored_verdicts(con, run_id)
+            for r in result.results:
+                rule = r.expectation_config.meta["rule_id"]
+                if rule in stored and stored[rule] != bool(r.success):
+                    was = "passed" if stored[rule] else "failed"
+                    build.disagreements.append(f'"{name}": the rule "{rule}" {was} when the file was loaded but '
+                                               f'{"passes" if r.success else "fails"} in Great Expectations.')
+            verdict = "accepted" if outcome == "accepted" else "refused"
+            build.pages.append(DocsPage(f'"{name}", {verdict} (loaded {runs.when(_started(con, run_id))})', ""))
         drop_staging(con)
-        if outcome == "accepted":
-            build_accepted_batch(con, file_id=file_id)
-        else:
-            _batch_from_quarantine(con, run_id, name)
-        df = con.sql(f"SELECT {cols} FROM batch").to_arrow_table().to_pandas()
-        vd_name = f"{name} ({outcome}, run {run_id})"
-        vd = context.validation_definitions.add(gx.ValidationDefinition(name=vd_name, data=bd, suite=suite))
-        result = vd.run(batch_parameters={"dataframe": df}, result_format="SUMMARY",
-                        run_id=RunIdentifier(run_name=vd_name))
-        stored = runs.stored_verdicts(con, run_id)
-        for r in result.results:
-            rule = r.expectation_config.meta["rule_id"]
-            if rule in stored and stored[rule] != bool(r.success):
-                build.disagreements.append(
-                    f'"{name}": the rule "{rule}" {"passed" if stored[rule] else "failed"} when the file was loaded '
-                    f'but {"passes" if r.success else "fails"} in Great Expectations.')
-        verdict = "accepted" if outcome == "accepted" else "refused"
-        build.pages.append(DocsPage(f'"{name}", {verdict} (loaded {runs.when(_started(con, run_id))})', ""))
-    drop_staging(con)
-    tell(0.85, "Writing the pages")
-    context.build_data_docs(site_names=[SITE])
-    tell(0.95, "Inlining styles")
-    make_offline(new)
-    _find_pages(new, build, loads)
-    (new / MANIFEST).write_text(json.dumps({
-        "built_at": build.built_at.isoformat(), "disagreements": build.disagreements,
-        "pages": [asdict(p) for p in build.pages]}, indent=1), encoding="utf-8")
+        tell(0.85, "Writing the pages")
+        context.build_data_docs(site_names=[SITE])
+        tell(0.95, "Inlining styles")
+        make_offline(new)
+        _find_pages(new, build, loads)
+        (new / MANIFEST).write_text(json.dumps({
+            "built_at": build.built_at.isoformat(), "disagreements": build.disagreements,
+            "pages": [asdict(p) for p in build.pages]}, indent=1), encoding="utf-8")
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)  # the site as it was stays; no half-built folder beside it
+        raise
     old = Path(tempfile.mkdtemp(prefix=out_dir.name + ".old-", dir=out_dir.parent))
     if out_dir.exists():
         out_dir.replace(old / "site")
