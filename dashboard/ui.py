@@ -239,16 +239,49 @@ def reporting_period_or_stop(key: str):
     return period
 
 
-def markdown_table(headings: list[str], rows: list[list[str]], links: list[str] | None = None) -> str:
-    """A table as Markdown, every cell escaped; the first column's cells link to ``links`` where given."""
+def markdown_table(headings: list[str], rows: list[list[str]], links: list[str] | None = None,
+                   figure_links: list[str | None] | None = None) -> str:
+    """A table as Markdown, every cell escaped; the first column's cells link to ``links`` where given, and the
+    second's (the month's figure) to ``figure_links`` (its provenance) where given and not None."""
     def cell(text: object) -> str:
         return md_escape(text).replace("\n", " ")
 
     out = ["| " + " | ".join(cell(h) for h in headings) + " |", "|" + "---|" * len(headings)]
     for i, row in enumerate(rows):
         first = f"[{cell(row[0])}]({links[i]})" if links else cell(row[0])
-        out.append("| " + " | ".join([first, *(cell(c) for c in row[1:])]) + " |")
+        rest = [cell(c) for c in row[1:]]
+        if figure_links and figure_links[i] and rest:
+            rest[0] = f"[{rest[0]}]({figure_links[i]})"
+        out.append("| " + " | ".join([first, *rest]) + " |")
     return "\n".join(out)
+
+
+def provenance_params(measure_id: str, area: str, month: object) -> dict[str, str]:
+    """The query parameters that open the Provenance page on one figure (for st.page_link, st.switch_page)."""
+    from pipelines.lineage import link_params
+
+    return link_params(measure_id, area, f"{month:%Y-%m}" if hasattr(month, "strftime") else str(month)[:7])
+
+
+def provenance_link(measure_id: str, area: str, month: object) -> str | None:
+    """The Provenance page's address on one figure (its measure, area and month, read by that page); None for
+    a measure no return of the force reports (police.uk context has no file and row to trace)."""
+    from urllib.parse import urlencode
+
+    from pipelines.lineage import PAGE
+
+    try:
+        if not catalogue().get(measure_id).from_force_return:
+            return None
+    except PccDashError:
+        return None
+    return f"{PAGE}?{urlencode(provenance_params(measure_id, area, month))}"
+
+
+def provenance_column(label: str = "Source") -> Any:
+    """A table column of provenance links (``provenance_link``), each read as "Trace"."""
+    return st.column_config.LinkColumn(label, display_text="Trace", help="Open the figure's source: its file and "
+                                       "row, the districts it adds up, its earlier values.")
 
 
 def measure_link(measure_id: str, meeting: str, area: str) -> str:

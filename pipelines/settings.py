@@ -42,6 +42,9 @@ SETTINGS: tuple[Setting, ...] = (
             "single months of a handful say little; the monthly chart stays one choice away."),
     Setting("max_questions", "PCCDASH_MAX_QUESTIONS", "6",
             "The most questions drafted for the Chief Constable for one meeting, strongest signals first."),
+    Setting("internal_url", "PCCDASH_INTERNAL_URL", "http://localhost:8501",
+            "The internal dashboard's address as the office's browsers reach it: the briefing pack's HTML links "
+            "each month's figure to its provenance there."),
     Setting("today", "PCCDASH_TODAY", "(the computer's date)",
             "The date a period counts as 'in the future' against, YYYY-MM-DD; for reproducible runs."),
 )

@@ -59,13 +59,15 @@ area = st.segmented_control("Area", areas, default=areas[0], key="summary_area",
 headings, rows = summary_table(pack, area)
 meeting = f"{period.meeting:%Y-%m-%d}"
 links = [ui.measure_link(m.measure_id, meeting, area) for m in pack.measures]
-st.markdown(ui.markdown_table(headings, rows, links=links))
+sources = [ui.provenance_link(m.measure_id, area, period.month) for m in pack.measures]
+st.markdown(ui.markdown_table(headings, rows, links=links, figure_links=sources))
 missing = [f"{m.short_name}: {note}" for m in pack.measures for r in m.rows if r.area == area
            for note in r.incomplete]
 if missing:
     st.warning("Months missing, so these figures are not whole: " + "; ".join(missing) + ".",
                icon=":material/calendar_today:")
-st.caption(f"Select a measure's name to open its chart for {area}. Figures for a period are totals for counts, "
+st.caption(f"Select a measure's name to open its chart for {area}, or its figure for {period.month_text} to see "
+           "where that comes from. Figures for a period are totals for counts, "
            "the month-end level for a stock such as live investigations, and rebuilt from their parts for a "
            "percentage.")
 
@@ -98,8 +100,12 @@ for m in (m for m in pack.measures if m.priority == choice):
                            help=f"{period.month_text}; change on the same month last year "
                                 f"({format_number(s.last_year_value, measure)}).")
                 st.markdown(ui.variation_badge(s.variation_icon, short=True))  # badges keep their contrast
+                if source := ui.provenance_link(m.measure_id, s.area, period.month):
+                    st.markdown(f"[:material/account_tree: Source]({source})",
+                                help=f"Where {s.area}'s figure for {period.month_text} comes from.")
         with st.expander(f"Headline figures for the force and each district: {m.short_name}"):
             headings, rows = area_table(pack, m)
-            st.markdown(ui.markdown_table(headings, rows))
+            st.markdown(ui.markdown_table(headings, rows, figure_links=[
+                ui.provenance_link(m.measure_id, r.area, period.month) for r in m.rows]))
             for note in incomplete_notes(m):
                 st.caption(f"Months missing: {note}")

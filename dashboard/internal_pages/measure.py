@@ -102,7 +102,10 @@ if view == "month":
     table = pd.DataFrame({"Month": frame["period"].dt.strftime("%b %Y"), unit.capitalize(): frame["value"].round(2),
                           "Mean": frame["mean"].round(2), "Lower limit": frame["lower"].round(2),
                           "Upper limit": frame["upper"].round(2), "Special cause": frame["rule"],
-                          "Caveats": frame["caveats"]})
+                          "Caveats": frame["caveats"],
+                          "Source": [ui.provenance_link(measure_id, area, p) for p in frame["period"]]})
+    if table["Source"].isna().all():
+        table = table.drop(columns="Source")
 elif view == "quarter_spc":
     _, increase_is = analytics.chart(measure_id, district, period.month)
     frame = quarterly_frame(analytics.panel, m, district,
@@ -174,7 +177,7 @@ else:
                                   "last_year": "Last year", "change": "Change", "change_pct": "Change %"})
     table = table.drop(columns=[c for c in ("area", "start", "end", "months_expected") if c in table]).round(1)
 with st.expander("The chart's figures as a table", expanded=False):
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(table, hide_index=True, width="stretch", column_config={"Source": ui.provenance_column()})
 
 st.subheader("Compare districts")
 st.caption("A funnel plot: each district's rate against its size, around all the districts' rate together, with "
@@ -208,9 +211,9 @@ if not m.from_force_return:
     if st.button("See it on the police.uk context page", icon=":material/map:", key="to_context"):
         st.session_state["context_measure"] = measure_id
         st.switch_page("internal_pages/context.py")
-elif st.button("Trace a figure to its source", icon=":material/account_tree:", key="to_provenance"):
-    st.session_state["prov_measure"] = measure_id
-    st.switch_page("internal_pages/provenance.py")
+elif period.month is not None:
+    st.page_link("internal_pages/provenance.py", label=f"Trace {area}'s figure for {period.month_text} to its source",
+                 icon=":material/account_tree:", query_params=ui.provenance_params(measure_id, area, period.month))
 
 st.subheader(f"Commentary for the briefing on {period.month_text}")
 if period.month is None:

@@ -1,40 +1,150 @@
-"""Provenance of a figure: the file, sheet, row and column it came from, its revisions, its caveats; flag it here."""
+"""Provenance of a figure: a district's figure to its file, sheet, row and column; a force figure to the districts'
+figures it adds up (or to its own row, where the force gave it); earlier values; caveats; flag it here.
 
+A link from any page opens it on one figure: its measure, area and month in the address (pipelines.lineage)."""
+
+import pandas as pd
 import streamlit as st
 
 from dashboard import auth, data, ui, workbench
 from dashboard.flagging import flag_form
 from pipelines.catalogue import catalogue, force
-from pipelines.flags import caveats
+from pipelines.flags import caveats, force_caveats
+from pipelines.lineage import LineageError, lineage, link_params, read_link
+from pipelines.plan.narrative import format_number
+
+KEYS = ("prov_measure", "prov_district", "prov_period")
 
 user = auth.signed_in()
 st.title("Provenance")
+data.no_warehouse_guard()
 figs = data.figures_or_stop()
-
 cat, f = catalogue(), force()
+areas = [f.force_short_name, *f.districts]
+
+
+def months_of(measure_id: str, area: str) -> list[str]:
+    """The months with a figure of the measure for the area, latest first (a force's: any district's parts)."""
+    m = cat.get(measure_id)
+    parts = [m.numerator, m.denominator] if m.kind == "percentage" and m.numerator and m.denominator else [measure_id]
+    rows = figs if area == f.force_short_name else figs[figs["district"] == area]
+    have = [set(rows.loc[rows["measure"] == p, "period"]) for p in parts]
+    return sorted(set.intersection(*have), reverse=True)
+
+
+def follow_link() -> str | None:
+    """Open on the figure the address names, when it names another than the one shown (a link followed); a
+    sentence when it names none that is loaded, the page's pickers then open as usual."""
+    params = st.query_params.to_dict()
+    if not params or (st.session_state.get("prov_link") == params and all(k in st.session_state for k in KEYS)):
+        return None
+    st.session_state["prov_link"] = params
+    try:
+        measure_id, area, month = read_link(params)
+    except LineageError as exc:
+        return f"{exc} Choose a figure below."
+    st.session_state["prov_measure"], st.session_state["prov_district"] = measure_id, area
+    months = months_of(measure_id, area)
+    if month in months:
+        st.session_state["prov_period"] = month
+        return None
+    name = cat.get(measure_id).name.lower()
+    if not months:
+        return f"No figure for {name} in {area} has been loaded. Choose a figure below."
+    return (f"No figure for {name} in {area} in {ui.month_words(month)} has been loaded; the latest month with one, "
+            f"{ui.month_words(months[0])}, is shown.")
+
+
+notice = follow_link()
+if notice:
+    st.info(notice, icon=":material/link_off:")
 c1, c2, c3 = st.columns([3, 2, 2])
 measure_id = ui.measure_select(c1, figs, "prov_measure")
-district = c2.selectbox("District", list(f.districts), key="prov_district")
-months = sorted(figs[(figs["measure"] == measure_id) & (figs["district"] == district)]["period"], reverse=True)
+if st.session_state.get("prov_district") not in areas:
+    st.session_state["prov_district"] = f.districts[0]
+area = c2.selectbox("Area", areas, key="prov_district",
+                    help=f"A district's figure comes from one row of a return; {f.force_short_name}'s adds up the "
+                         "districts' figures.")
+m = cat.get(measure_id)
+months = months_of(measure_id, area)
 if not months:
-    st.info(f"No figure for {cat.get(measure_id).name.lower()} in {district} has been loaded.")
+    st.info(f"No figure for {m.name.lower()} in {area} has been loaded.")
     st.stop()
 if st.session_state.get("prov_period") not in months:
     st.session_state["prov_period"] = months[0]
 period = c3.selectbox("Month", months, key="prov_period", format_func=ui.month_words)
+shown_link = link_params(measure_id, area, period)  # the address names the figure shown, to share or come back to
+if st.query_params.to_dict() != shown_link:
+    st.query_params.from_dict(shown_link)
+st.session_state["prov_link"] = shown_link
 
-hist = workbench.history(measure_id, district, period)
-current = hist.iloc[0]
-sheet, column = (v if isinstance(v, str) and v else None for v in (current.source_sheet, current.source_column))
-where = f'file "{current.source_file}"' + (f', sheet "{sheet}"' if sheet else "")
-st.metric(f"{cat.get(measure_id).name}, {district}, {ui.month_words(period)}", f"{current.value:,.10g}")
-st.markdown(f"Revision {int(current.revision)}, from {ui.md_escape(where)}, row {int(current.source_row)}"
-            + (f", column {ui.md_escape(column)}" if column else "")
-            + f"; loaded {current.loaded_at} (UTC).")
+try:
+    lin = data.call(lineage, measure_id, area, period)
+except LineageError as exc:
+    st.info(str(exc))
+    st.stop()
+month_text = ui.month_words(period)
+st.metric(f"{m.name}, {area}, {month_text}", format_number(lin.value, m))
+
+
+def files_loaded_links(sources) -> None:
+    """Each file the figure came from, as a link to Files loaded (which lists it by its number)."""
+    for file_id, name in dict.fromkeys((s.file_id, s.file) for s in sources):
+        st.page_link("internal_pages/files.py", label=f"File #{file_id}, {ui.name_shown(name)}, in Files loaded",
+                     icon=":material/folder_open:", query_params={"file": str(file_id)})
+
+
 cav = data.call(caveats, measure=measure_id, start=period, end=period)
-ui.caveat_box([ui.measure_words(t) for t in cav[cav["district"] == district]["text"]])
-st.subheader("Revision history")
-ui.table(ui.readable(hist, {"value": "Value", "note": "Note"}), "history_table",
-         f"provenance-{measure_id}-{district}-{period}.csv")
-flag_form(user, key="provenance", period=period, district=district, measure=measure_id,
-          file_id=int(current.file_id))
+if lin.how in ("district", "given"):
+    own = lin.sources[0]
+    st.markdown(f"Revision {own.revision}, from {ui.md_escape(own.where)}; loaded {own.loaded_at} (UTC)."
+                + (f" {ui.md_escape(f.force_short_name)} gave this figure itself, in its own row of the return."
+                   if lin.how == "given" else ""))
+    files_loaded_links(lin.sources)
+    ui.caveat_box([ui.measure_words(t) for t in cav[cav["district"] == area]["text"]])
+    st.subheader("Revision history")
+    hist = workbench.history(measure_id, area, period)
+    ui.table(ui.readable(hist, {"value": "Value", "note": "Note"}), "history_table",
+             f"provenance-{measure_id}-{area}-{period}.csv")
+    if lin.how == "district":
+        flag_form(user, key="provenance", period=period, district=area, measure=measure_id, file_id=own.file_id)
+    st.stop()
+
+values = [format_number(s.value, cat.get(s.measure)) for s in lin.sources]
+if lin.how == "sum":
+    what = "level at the month's end" if m.kind == "stock" else "count for the month"
+    st.markdown(f"{ui.md_escape(area)}'s figure adds up its districts' figures (each district's {what}): "
+                + ui.md_escape(" + ".join(values) + f" = {format_number(lin.value, m)}") + ".")
+else:
+    num, den = (cat.get(p) for p in (m.numerator, m.denominator))
+    tops = sum(s.value for s in lin.sources if s.measure == num.id)
+    bottoms = sum(s.value for s in lin.sources if s.measure == den.id)
+    st.markdown(ui.md_escape(f"{area}'s percentage is rebuilt from its districts' parts, not averaged: "
+                             f"{format_number(tops, num)} {num.short_name.lower()} of {format_number(bottoms, den)} "
+                             f"{den.short_name.lower()} is {format_number(lin.value, m)}."))
+if lin.missing:
+    st.warning(f"No figure from {', '.join(lin.missing)} for {month_text}: the figure here adds up the districts "
+               "that sent one.", icon=":material/calendar_today:")
+ui.caveat_box([ui.measure_words(t) for t in force_caveats(cav, period, measure_id)])
+st.subheader("Where each district's figure comes from")
+parts = pd.DataFrame([{"area": s.area, "measure": s.measure, "value": s.value, "source_file": s.file,
+                       "source_sheet": s.sheet, "source_row": s.row, "source_column": s.column,
+                       "revision": s.revision, "loaded_at": s.loaded_at} for s in lin.sources])
+if lin.how == "sum":
+    parts = parts.drop(columns="measure")
+shown = ui.readable(parts, {"area": "District", "value": "Value", "loaded_at": "Loaded (UTC)"})
+shown["Provenance"] = [ui.provenance_link(s.measure, s.area, period) for s in lin.sources]
+ui.table(shown, "parts_table", f"provenance-{measure_id}-{area}-{period}.csv",
+         column_config={"Provenance": ui.provenance_column("Provenance")})
+files_loaded_links(lin.sources)
+st.subheader("Earlier values")
+if lin.revisions.empty:
+    st.caption(f"None of these figures for {month_text} has been revised.")
+else:
+    earlier = lin.revisions[["area", "measure", "revision", "value", "file", "sheet", "row", "loaded_at"]]
+    if lin.how == "sum":
+        earlier = earlier.drop(columns="measure")
+    ui.table(ui.readable(earlier.rename(columns={"file": "source_file", "sheet": "source_sheet", "row": "source_row"}),
+                         {"area": "District", "value": "Value", "revision": "Revision"}),
+             "earlier_table", f"provenance-{measure_id}-{area}-{period}-earlier.csv")
+st.caption("To flag one district's figure, open it from its Provenance link above.")

@@ -47,6 +47,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from ..errors import PccDashError
 from ..files import write_atomically
 from ..plan.periods import month_start
 from .model import LoopSection, LoopTable, Pack, PackChart, PackMeasure
@@ -372,14 +373,19 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _html_table(caption: str, headings: list[str], rows: list[list[str]], links: list[str] | None = None) -> str:
-    """A table whose first column heads each row; numbers never wrap (their spaces are non-breaking)."""
+def _html_table(caption: str, headings: list[str], rows: list[list[str]], links: list[str] | None = None,
+                figure_links: list[str | None] | None = None) -> str:
+    """A table whose first column heads each row; numbers never wrap (their spaces are non-breaking).
+    ``figure_links``: per row, the provenance of the month's figure (the second column), or None."""
     out = ['<div class="table-wrap" tabindex="0" role="region" aria-label="' + _e(caption) + '"><table>',
            f"<caption>{_e(caption)}</caption>",
            "<thead><tr>" + "".join(f'<th scope="col">{_e(h)}</th>' for h in headings) + "</tr></thead><tbody>"]
     for i, row in enumerate(rows):
         head = f'<a href="#{links[i]}">{_e(row[0])}</a>' if links else _e(row[0])
-        out.append(f'<tr><th scope="row">{head}</th>' + "".join(f"<td>{_e(c)}</td>" for c in row[1:]) + "</tr>")
+        cells = [_e(c) for c in row[1:]]
+        if figure_links and figure_links[i] and cells:
+            cells[0] = f'<a href="{_e(figure_links[i])}">{cells[0]}</a>'
+        out.append(f'<tr><th scope="row">{head}</th>' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     out.append("</tbody></table></div>")
     return "\n".join(out)
 
@@ -397,7 +403,8 @@ def _html_measure(pack: Pack, m: PackMeasure, anchor: str) -> str:
         out.append('<p class="no-caveats">No caveats on this measure for the period.</p>')
 
     headings, rows = area_table(pack, m)
-    out.append(_html_table(table_caption(m), headings, rows))
+    out.append(_html_table(table_caption(m), headings, rows,
+                           figure_links=[_provenance(pack, m.measure_id, r.area) for r in m.rows]))
     notes = incomplete_notes(m)
     if notes:
         out.append('<p class="note">Months missing: ' + _e("; ".join(notes)) + ".</p>")
@@ -456,8 +463,23 @@ def _html_summary(pack: Pack, measure_ids: list[str]) -> list[str]:
     headings, rows = summary_table(pack)
     return ['<section class="summary" aria-labelledby="summary-h"><h2 id="summary-h">' + _e(SUMMARY_HEADING) + "</h2>",
             _html_table(f"Every measure for {pack.force}: headline figures, variation, assurance and aspiration",
-                        headings, rows, links=measure_ids),
+                        headings, rows, links=measure_ids,
+                        figure_links=[_provenance(pack, m.measure_id, m.force_row.area) for m in pack.measures]),
             f'<p class="note">{_e(_period_line(pack))}</p>', *_html_events(pack), "</section>"]
+
+
+def _provenance(pack: Pack, measure_id: str, area: str) -> str | None:
+    """The internal app's Provenance page on the month's figure of a measure the force's return reports."""
+    from ..catalogue import catalogue
+    from ..lineage import provenance_link
+    from ..settings import get
+
+    try:
+        month = dt.datetime.strptime(pack.period_label, "%B %Y")
+        from_return = catalogue().get(measure_id).from_force_return
+    except (ValueError, KeyError, PccDashError):
+        return None
+    return provenance_link(measure_id, area, f"{month:%Y-%m}", base=get("internal_url")) if from_return else None
 
 
 def _html_events(pack: Pack) -> list[str]:

@@ -134,7 +134,7 @@ def test_a_flag_raised_on_provenance_shows_beside_the_figure_and_is_resolved_on_
     signed_in_as(page, "analyst@example.org")
     go_to(page, "Provenance")
     choose(page, "Measure", CHARGES)
-    choose(page, "District", "Rotherham")
+    choose(page, "Area", "Rotherham")
     choose(page, "Month", "July 2015")
     expect(main(page).get_by_test_id("stMetricLabel")).to_have_text(f"{CHARGES}, Rotherham, July 2015")
     expect(main(page).get_by_role("heading", name="Revision history")).to_be_visible()

@@ -1,0 +1,177 @@
+"""Where a figure comes from: a district's figure to its file, sheet, row and column; a force figure to the
+districts' figures it is built from (or to its own row, where the force gave it); every value it had before.
+
+The Provenance page shows it; `provenance_link` is the address that opens that page on one figure, from the
+overview, the Measure page, the pack's HTML and the tables.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import duckdb
+import pandas as pd
+
+from .catalogue import catalogue, force
+from .errors import PccDashError
+
+PAGE = "provenance"  # the Provenance page's address in the internal app
+
+
+class LineageError(PccDashError):
+    """A figure asked for names no measure, area or month with a loaded figure."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """One accepted value as its file gave it."""
+
+    measure: str
+    area: str
+    value: float
+    revision: int
+    file_id: int
+    file: str
+    sheet: str | None
+    row: int
+    column: str | None
+    loaded_at: str
+
+    @property
+    def where(self) -> str:
+        """'file "2015-16-cse-return.xlsx", sheet "cse_charges", row 7, column Rotherham'."""
+        return (f'file "{self.file}"' + (f', sheet "{self.sheet}"' if self.sheet else "") + f", row {self.row}"
+                + (f", column {self.column}" if self.column else ""))
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """A figure and what it is made of.
+
+    ``how``: "district" (a district's figure, ``sources`` its own row), "given" (a figure the force gave for
+    itself, ``sources`` its own row), "sum" (a force figure adding up ``sources``, one per district) or "ratio"
+    (a force percentage rebuilt from the districts' numerators and denominators, ``sources`` both).
+    ``revisions``: every earlier value of the figure or of its parts, with the file that gave it.
+    """
+
+    measure: str
+    area: str
+    month: str
+    value: float
+    how: str
+    sources: tuple[Source, ...]
+    missing: tuple[str, ...]
+    revisions: pd.DataFrame
+
+    @property
+    def is_force(self) -> bool:
+        return self.area == force().force_short_name
+
+
+def link_params(measure: str, area: str, month: str) -> dict[str, str]:
+    """The query parameters that name one figure to the Provenance page (read back by ``read_link``)."""
+    return {"measure": measure, "area": area, "month": str(month)[:7]}
+
+
+def provenance_link(measure: str, area: str, month: str, base: str = "") -> str:
+    """The Provenance page's address opened on one figure: ``base`` (the internal app's address, for a link
+    from outside the app such as the pack) then ``provenance?measure=...&area=...&month=YYYY-MM``."""
+    query = urlencode(link_params(measure, area, month))
+    return f"{base.rstrip('/')}/{PAGE}?{query}" if base else f"{PAGE}?{query}"
+
+
+def read_link(params: dict) -> tuple[str, str, str]:
+    """The (measure id, area, "YYYY-MM") a provenance link names; a LineageError saying what is wrong otherwise.
+    A measure may be given by id or name, an area in any case or by an alias."""
+    cat, f = catalogue(), force()
+    measure_text = str(params.get("measure") or "").strip()
+    own = set(cat.ids("force_return"))
+    measure = cat.lookup().get(measure_text.lower(), measure_text)
+    if measure not in own:
+        raise LineageError(f'The link names the measure "{measure_text}", which no return of the force reports.'
+                           if measure_text else "The link names no measure.")
+    area_text = str(params.get("area") or "").strip()
+    areas = {f.force_short_name.lower(): f.force_short_name, **f.district_lookup()}
+    if area_text.lower() not in areas:
+        raise LineageError(f'The link names the area "{area_text}", which is neither {f.force_short_name} nor one '
+                           f"of its districts." if area_text else "The link names no area.")
+    month = str(params.get("month") or "").strip()
+    m = re.fullmatch(r"(\d{4})-(\d{2})", month)
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise LineageError(f'The link names the month "{month}", which is not a month (it reads YYYY-MM).'
+                           if month else "The link names no month.")
+    return measure, areas[area_text.lower()], month
+
+
+def _revisions(con: duckdb.DuckDBPyConnection, measures: list[str], areas: list[str], month: str) -> pd.DataFrame:
+    return con.execute(
+        """SELECT r.measure, r.district AS area, r.revision, r.value, r.previous_value, r.file_id,
+                  f.name AS file, r.source_sheet AS sheet, r.source_row AS "row", r.source_column AS "column",
+                  strftime(r.loaded_at, '%Y-%m-%d %H:%M') AS loaded_at,
+                  r.revision = max(r.revision) OVER (PARTITION BY r.measure, r.district) AS is_current
+           FROM figure_revision r JOIN file_registry f USING (file_id)
+           WHERE r.measure IN (SELECT unnest($measures)) AND r.district IN (SELECT unnest($areas))
+             AND r.period = CAST($month AS DATE)
+           ORDER BY r.measure, r.district, r.revision DESC""",
+        {"measures": measures, "areas": areas, "month": f"{month}-01"}).df()
+
+
+def _source(row) -> Source:
+    def text(v: object) -> str | None:
+        return v if isinstance(v, str) and v else None
+
+    return Source(measure=row.measure, area=row.area, value=float(row.value), revision=int(row.revision),
+                  file_id=int(row.file_id), file=row.file, sheet=text(row.sheet), row=int(row.row),
+                  column=text(row.column), loaded_at=row.loaded_at)
+
+
+def lineage(con: duckdb.DuckDBPyConnection, measure: str, area: str, month: str) -> Lineage:
+    """The figure of `measure` for `area` (the force or a district) in `month` ("YYYY-MM") and what it is made
+    of; a LineageError when no such figure has been loaded."""
+    cat, f = catalogue(), force()
+    m = cat.get(measure)
+    is_force = area == f.force_short_name
+    if is_force:
+        own = _revisions(con, [measure], [area], month)
+        if not own.empty:  # the force gave this figure itself: its own row is its source
+            return _built(measure, area, month, "given", own, ())
+        parts = [m.numerator, m.denominator] if m.kind == "percentage" and m.numerator and m.denominator \
+            else [measure]
+        rows = _revisions(con, parts, list(f.districts), month)
+        current = rows[rows["is_current"]]
+        have = {d for d in f.districts if all(((current["measure"] == p) & (current["area"] == d)).any()
+                                              for p in parts)}
+        missing = tuple(d for d in f.districts if d not in have)
+        rows = rows[rows["area"].isin(have)]
+        if rows.empty:
+            raise LineageError(f"No figure for {m.name.lower()} in any district of {area} in "
+                               f"{_month_words(month)} has been loaded.")
+        return _built(measure, area, month, "ratio" if len(parts) == 2 else "sum", rows, missing, parts)
+    rows = _revisions(con, [measure], [area], month)
+    if rows.empty:
+        raise LineageError(f"No figure for {m.name.lower()} in {area} in {_month_words(month)} has been loaded.")
+    return _built(measure, area, month, "district", rows, ())
+
+
+def _built(measure: str, area: str, month: str, how: str, rows: pd.DataFrame, missing: tuple[str, ...],
+           parts: list[str] | None = None) -> Lineage:
+    current = rows[rows["is_current"]]
+    order = {d: i for i, d in enumerate(force().districts)}
+    sources = tuple(sorted((_source(r) for r in current.itertuples()),
+                           key=lambda s: ((parts or [s.measure]).index(s.measure), order.get(s.area, -1))))
+    if how == "ratio":
+        num = sum(s.value for s in sources if s.measure == parts[0])
+        den = sum(s.value for s in sources if s.measure == parts[1])
+        value = num / den * 100 if den else float("nan")
+    else:
+        value = sum(s.value for s in sources)
+    earlier = rows[~rows["is_current"]].drop(columns=["is_current"]).reset_index(drop=True)
+    return Lineage(measure, area, month, value, how, sources, missing, earlier)
+
+
+def _month_words(month: str) -> str:
+    import datetime as dt
+
+    return f"{dt.date(int(month[:4]), int(month[5:7]), 1):%B %Y}"

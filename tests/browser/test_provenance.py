@@ -1,0 +1,51 @@
+"""A figure's link opens Provenance on that figure: from the Measure page with Area = Rotherham a person lands on
+Rotherham's figure (not Barnsley's), and the address they land on opens the same figure again."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from .conftest import choose, full_shot, go_to, settle
+
+CHARGES = "People charged with child sexual exploitation related offences"
+
+
+def main(page):
+    return page.get_by_test_id("stMain")
+
+
+def test_a_figure_s_link_from_the_measure_page_lands_on_rotherham_s_figure(page, signed_in_as, served, shots):
+    signed_in_as(page, "analyst@example.org")
+    go_to(page, "Measure")
+    choose(page, "Measure", CHARGES)
+    choose(page, "Area", "Rotherham")
+    link = main(page).get_by_role("link", name=re.compile(r"Trace Rotherham's figure for March 2026"))
+    link.click()
+    page.wait_for_url(re.compile(r"/provenance\?"))
+    settle(page)
+    label = main(page).get_by_test_id("stMetricLabel")
+    expect(label).to_have_text(f"{CHARGES}, Rotherham, March 2026")
+    expect(main(page).get_by_role("combobox", name="Area", exact=True)).to_have_value("Rotherham")
+    expect(main(page).get_by_text(re.compile(r'Revision \d+, from file "2025-26-[^"]+", .*row \d+'))).to_be_visible()
+    assert "area=Rotherham" in page.url and "month=2026-03" in page.url and "measure=cse_charges" in page.url
+    full_shot(page, shots / "internal-07-provenance-from-measure.png")
+
+    # the address is the figure's: opened afresh (a bookmark, a colleague's link), it shows the same figure
+    page.goto(page.url)
+    settle(page)
+    expect(main(page).get_by_test_id("stMetricLabel")).to_have_text(f"{CHARGES}, Rotherham, March 2026")
+
+    # the force's figure shows the four districts it adds up, each with its file
+    go_to(page, "Overview")
+    summary = main(page).locator("table").first
+    force_figure = summary.get_by_role("link", name=re.compile(r"^\d[\d,]*$")).first
+    href = force_figure.get_attribute("href")
+    assert href and "area=South+Yorkshire" in href and "month=2026-03" in href
+    page.goto(f"{served.internal_url}/{href.lstrip('/')}")
+    settle(page)
+    expect(main(page).get_by_test_id("stMetricLabel")).to_contain_text("South Yorkshire, March 2026")
+    expect(main(page).get_by_text(re.compile(r"adds up its districts' figures"))).to_be_visible()
+    expect(main(page).get_by_role("heading", name="Where each district's figure comes from")).to_be_visible()
+    full_shot(page, shots / "internal-07-provenance-force.png")

@@ -1,0 +1,174 @@
+"""Every figure links to its provenance with its measure, area and month, and the Provenance page opens on exactly
+that figure: a district's to its file and row, a force total to the districts it adds up and their files, a figure
+the force gave itself to its own row; a wrong or stale link gives a sentence and the page's pickers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from urllib.parse import parse_qs, urlsplit
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from pipelines import warehouse
+from pipelines.briefing.pack import build_pack
+from pipelines.briefing.render import render_html
+from pipelines.lineage import LineageError, lineage, provenance_link, read_link
+from tests.dashboard_helpers import ANALYST, INTERNAL, copy_warehouse, internal, texts
+
+pytestmark = pytest.mark.slow  # the sample warehouse
+MEETING = dt.date(2015, 8, 20)
+CHARGES = "People charged with child sexual exploitation related offences"
+LIVE = "Live child sexual exploitation investigations at month end"
+
+
+def named(link: str) -> dict[str, str]:
+    """The page and the (measure, area, month) a provenance link names."""
+    parts = urlsplit(link)
+    return {"page": parts.path.rsplit("/", 1)[-1], **{k: v[0] for k, v in parse_qs(parts.query).items()}}
+
+
+def provenance(monkeypatch, db, params: dict[str, str] | None = None) -> AppTest:
+    """The Provenance page as an analyst opens it from a link carrying `params`."""
+    monkeypatch.setenv("PCCDASH_DB", str(db))
+    at = AppTest.from_file(INTERNAL, default_timeout=60)
+    at.user = dict(ANALYST)
+    at.run()
+    at.switch_page("internal_pages/provenance.py")
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def shown_figure(at: AppTest) -> tuple[str, str]:
+    return at.metric[0].label, at.metric[0].value
+
+
+def test_a_link_names_the_figure_and_is_read_back(monkeypatch):
+    link = provenance_link("cse_charges", "Rotherham", "2015-07", base="http://pcc.example:8501/")
+    assert named(link) == {"page": "provenance", "measure": "cse_charges", "area": "Rotherham", "month": "2015-07"}
+    assert link.startswith("http://pcc.example:8501/provenance?")
+    assert read_link({"measure": "cse_charges", "area": "rotherham", "month": "2015-07"}) == (
+        "cse_charges", "Rotherham", "2015-07")
+    for bad, said in (({"measure": "nonsense", "area": "Rotherham", "month": "2015-07"}, '"nonsense"'),
+                      ({"measure": "cse_charges", "area": "Leeds", "month": "2015-07"}, '"Leeds"'),
+                      ({"measure": "cse_charges", "area": "Rotherham", "month": "July"}, '"July"')):
+        with pytest.raises(LineageError, match=said):
+            read_link(bad)
+
+
+def test_the_pack_s_html_links_each_month_figure_to_its_provenance_in_the_internal_app(monkeypatch, sample_db):
+    monkeypatch.setenv("PCCDASH_INTERNAL_URL", "https://dashboard.pcc.example")
+    with warehouse.connect_read_only(sample_db) as con:
+        page = render_html(build_pack(con, MEETING, "analyst@example.org"))
+    links = [named(html.unescape(href.split('"')[0]))
+             for href in page.split('href="https://dashboard.pcc.example/')[1:]]
+    assert {"page": "provenance", "measure": "cse_live_investigations", "area": "South Yorkshire",
+            "month": "2015-07"} in links
+    assert {"page": "provenance", "measure": "cse_charges", "area": "Rotherham", "month": "2015-07"} in links
+    assert all(link["month"] == "2015-07" for link in links)
+    assert '>155</a></td>' in page.replace("\u00a0", " ")  # the figure itself is the link
+
+
+def test_the_overview_links_each_area_s_month_figure(monkeypatch, sample_db):
+    at = internal(monkeypatch, sample_db, "internal_pages/briefing.py")
+    at.date_input(key="meeting_date").set_value(MEETING).run()
+    at.button_group(key="summary_area").set_value("Rotherham").run()
+    assert not at.exception
+    summary = next(m.value for m in at.markdown if m.value.startswith("| Measure"))
+    assert "(provenance?measure=cse_charges&area=Rotherham&month=2015-07)" in summary
+    assert "provenance?measure=cse_live_investigations&area=Rotherham&month=2015-07" in summary
+    # the force and each district's figure under every measure of the priority shown
+    sources = "\n".join(m.value for m in at.markdown if "Source](provenance?" in m.value)
+    for area in ("South+Yorkshire", "Barnsley", "Rotherham", "Sheffield"):
+        assert f"&area={area}&month=2015-07" in sources
+
+
+def test_the_measure_page_s_table_and_trace_link_carry_the_area_chosen(monkeypatch, sample_db):
+    at = internal(monkeypatch, sample_db, "internal_pages/measure.py")
+    at.selectbox(key="measure").select("cse_charges").run()
+    at.selectbox(key="area").select("Rotherham").run()
+    at.selectbox(key="view").select("month").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    july = table[table["Month"] == "Jul 2015"]["Source"].iloc[0]
+    assert named(july) == {"page": "provenance", "measure": "cse_charges", "area": "Rotherham", "month": "2015-07"}
+    assert all(named(link)["area"] == "Rotherham" for link in table["Source"])
+    trace = next(p for p in at.get("page_link") if "Trace" in p.proto.label)
+    assert "Rotherham" in trace.proto.label and trace.proto.page.endswith("provenance")
+    assert "area=Rotherham" in trace.proto.query_string and "measure=cse_charges" in trace.proto.query_string
+
+
+def test_opened_from_a_link_the_page_shows_that_figure_and_rotherham_stays_rotherham(monkeypatch, sample_db):
+    at = provenance(monkeypatch, sample_db, {"measure": "cse_charges", "area": "Rotherham", "month": "2015-07"})
+    assert shown_figure(at)[0] == f"{CHARGES}, Rotherham, July 2015"
+    assert at.selectbox(key="prov_district").value == "Rotherham"
+    assert 'from file "2015-16-cse-return.xlsx", sheet "cse_charges", row' in texts(at)
+    assert at.dataframe[0].value["File"].iloc[0] == "2015-16-cse-return.xlsx"
+    assert [p.proto.label for p in at.get("page_link")] == ["File #3, 2015-16-cse-return.xlsx, in Files loaded"]
+    # the person's own choice then holds, and the address follows it
+    at.selectbox(key="prov_period").select("2015-06").run()
+    assert shown_figure(at)[0] == f"{CHARGES}, Rotherham, June 2015"
+    assert at.query_params["month"] == "2015-06" and at.query_params["area"] == "Rotherham"
+
+
+def test_a_force_total_shows_its_four_districts_adding_up_to_it_with_their_files(monkeypatch, sample_db):
+    at = provenance(monkeypatch, sample_db,
+                    {"measure": "cse_live_investigations", "area": "South Yorkshire", "month": "2015-07"})
+    assert shown_figure(at) == (f"{LIVE}, South Yorkshire, July 2015", "155")
+    assert "25 + 35 + 46 + 49 = 155" in texts(at)
+    parts = at.dataframe[0].value
+    assert list(parts["District"]) == ["Barnsley", "Doncaster", "Rotherham", "Sheffield"]
+    assert sum(int(v) for v in parts["Value"]) == 155
+    assert set(parts["File"]) == {"2015-16-cse-return.xlsx"} and parts["Row"].notna().all()
+    rotherham = parts[parts["District"] == "Rotherham"]["Provenance"].iloc[0]
+    assert named(rotherham)["area"] == "Rotherham" and named(rotherham)["month"] == "2015-07"
+
+
+def test_a_force_figure_lists_its_parts_earlier_values_with_their_files(sample_db):
+    with warehouse.connect_read_only(sample_db) as con:
+        revised = con.execute("SELECT measure, district, strftime(period, '%Y-%m') FROM figure_revision "
+                              "WHERE revision > 1 ORDER BY ALL LIMIT 1").fetchone()
+        measure, district, month = revised
+        lin = lineage(con, measure, "South Yorkshire", month)
+        own = lineage(con, measure, district, month)
+    assert lin.how == "sum" and len(lin.sources) == 4
+    assert lin.value == sum(s.value for s in lin.sources)
+    earlier = lin.revisions[lin.revisions["area"] == district]
+    assert len(earlier) >= 1 and earlier["file"].iloc[0] != own.sources[0].file
+    assert own.sources[0].revision > 1 and len(own.revisions) == len(earlier)
+
+
+def test_a_figure_the_force_gave_itself_shows_its_own_file_and_row(monkeypatch, sample_db, tmp_path):
+    db = copy_warehouse(sample_db, tmp_path)
+    for path in (db, warehouse.read_copy_path(db)):
+        con = duckdb.connect(str(path))
+        con.execute("""INSERT INTO file_registry (sha256, name, size_bytes, received_at, outcome)
+                       VALUES ('ab', 'force-total-2015-07.csv', 10, TIMESTAMP '2015-08-03 09:00', 'accepted')""")
+        con.execute("""INSERT INTO figure_revision (period, district, measure, revision, value, file_id, source_row,
+                                                    source_column, loaded_at)
+                       SELECT DATE '2015-07-01', 'South Yorkshire', 'cse_referrals', 1, 321, max(file_id), 9, 'value',
+                              TIMESTAMP '2015-08-03 09:00' FROM file_registry""")
+        con.close()
+    at = provenance(monkeypatch, db, {"measure": "cse_referrals", "area": "South Yorkshire", "month": "2015-07"})
+    assert shown_figure(at)[1] == "321"
+    shown = texts(at)
+    assert 'from file "force-total-2015-07.csv", row 9, column value' in shown
+    assert "gave this figure itself" in shown and "adds up" not in shown
+
+
+@pytest.mark.parametrize(("params", "said"), [
+    ({"measure": "no_such_measure", "area": "Rotherham", "month": "2015-07"}, '"no_such_measure"'),
+    ({"measure": "cse_charges", "area": "Rotherham", "month": "2031-01"}, "in January 2031 has been loaded"),
+    ({"measure": "cse_charges", "area": "Rotherham", "month": "July"}, '"July", which is not a month'),
+    ({"area": "Rotherham"}, "names no measure"),
+])
+def test_a_wrong_or_stale_link_is_told_in_a_sentence_and_the_pickers_open(monkeypatch, sample_db, params, said):
+    at = provenance(monkeypatch, sample_db, params)
+    assert said in texts(at)
+    assert [s.key for s in at.selectbox][:3] == ["prov_measure", "prov_district", "prov_period"]
+    assert at.metric  # a figure is shown all the same: the one the pickers open on
