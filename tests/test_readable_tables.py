@@ -109,7 +109,8 @@ def test_every_internal_page_reads_in_words(monkeypatch, flagged_db, page):
     assert not at.exception, at.exception
     if page.endswith("flags.py"):
         at.segmented_control(key="flags_show").set_value("All").run()
-    assert at.dataframe or page.endswith(("briefing.py", "measure.py", "pack.py")), "the page shows no table"
+    # Data Docs are Great Expectations' own pages, shown as they are built
+    assert at.dataframe or page.endswith(("briefing.py", "measure.py", "pack.py", "datadocs.py")), "no table"
     for frame in at.dataframe:
         headings = [str(c) for c in frame.value.columns]
         assert not [h for h in headings if SNAKE.match(h)], headings
