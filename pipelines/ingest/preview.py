@@ -13,11 +13,11 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
-from .. import audit, filestore
+from .. import filestore
 from ..access import require
 from ..catalogue import catalogue
 from ..errors import PccDashError, Problem, shown
@@ -25,6 +25,9 @@ from ..resubmission import Change, FileRef, refusals
 from ..warehouse import utc_now
 from . import checks, readers
 from .load import RETURN_SUFFIXES, FileOutcome, describe, drop_staging, ingest
+
+if TYPE_CHECKING:  # pandas is imported where a frame is made: `pccdash validate` starts without it
+    import pandas as pd
 
 PREVIEW_ROWS = 300  # rows of a sheet shown in the preview; failing rows further down are added after them
 CELLS_SHOWN = 1000  # failing places listed per file (the refusal keeps its first 1,000 problems too)
@@ -100,7 +103,7 @@ class FilePreview:
     new: int = 0
     revised: int = 0
     unchanged: int = 0
-    changes: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)  # measure, district, new, revised, ...
+    changes: list[tuple[str, str, int, int, int]] = field(default_factory=list)  # measure, district, new, rev., same
     revisions: list[Revision] = field(default_factory=list)
     supersedes: list[Superseded] = field(default_factory=list)
     note: str = ""  # why a file cannot be read, or when it was loaded before
@@ -143,6 +146,8 @@ class FilePreview:
 
     def failing_frame(self, severity: str = "error") -> pd.DataFrame:
         """The failing places as a table people read: sheet, row, column, measure, district, month, problem."""
+        import pandas as pd
+
         cells = self.errors if severity == "error" else self.warnings
         names = {m.id: m.short_name for m in catalogue().measures}
         return pd.DataFrame(
@@ -152,6 +157,8 @@ class FilePreview:
             columns=["Sheet", "Row", "Column", "Measure", "District", "Month", "Problem"])
 
     def revisions_frame(self) -> pd.DataFrame:
+        import pandas as pd
+
         names = {m.id: m.short_name for m in catalogue().measures}
         return pd.DataFrame(
             [{"Measure": names.get(r.measure, r.measure), "District": r.district, "Month": f"{r.period:%B %Y}",
@@ -161,15 +168,13 @@ class FilePreview:
 
     def counts_frame(self) -> pd.DataFrame:
         """New, revised and unchanged figures by measure (short name, catalogue order) and district."""
-        if self.changes.empty:
-            return pd.DataFrame(columns=["Measure", "District", "New", "Revised", "Unchanged"])
+        import pandas as pd
+
         names = {m.id: m.short_name for m in catalogue().measures}
         order = {m: i for i, m in enumerate(catalogue().ids())}
-        df = self.changes.copy()
-        df["_order"] = df["measure"].map(order).fillna(len(order))
-        df = df.sort_values(["_order", "district"])
-        return pd.DataFrame({"Measure": df["measure"].map(lambda m: names.get(m, m)), "District": df["district"],
-                             "New": df["new"], "Revised": df["revised"], "Unchanged": df["unchanged"]})
+        rows = sorted(self.changes, key=lambda c: (order.get(c[0], len(order)), str(c[1])))
+        return pd.DataFrame([(names.get(m, m), d, n, r, u) for m, d, n, r, u in rows],
+                            columns=["Measure", "District", "New", "Revised", "Unchanged"])
 
     def changes_for_print(self) -> list[Change]:
         return [Change(r.period, r.district, r.measure, r.was, r.now) for r in self.revisions]
@@ -291,7 +296,8 @@ def _preview_one(con, up: Upload, path: Path, contract, month: dt.date, tmp: Pat
             say(0.8, "comparing with the accepted figures")
             _changes(con, p)
             p.supersedes = _supersedes(con, p.name)
-        p.grids = _grids(path, facts)
+        if contract is not None:  # the file as a spreadsheet shows it is for the page's preview
+            p.grids = _grids(path, facts)
         return p
     finally:
         drop_staging(con)
@@ -335,25 +341,23 @@ def _failing(con, run, results, month: dt.date) -> list[Cell]:
 
 def _changes(con, p: FilePreview) -> None:
     """New, revised and unchanged figures against the accepted ones, counted as `ingest` counts them."""
-    df = con.execute(
-        """SELECT b.measure, b.district, b.period, c.value AS was, b.value AS now,
-                  c.value IS NULL AS is_new, c.value IS NOT NULL AND c.value <> b.value AS is_revised,
-                  c.value = b.value AS is_unchanged, pp.period IS NOT NULL AS published
+    p.changes = [tuple(r) for r in con.execute(
+        """SELECT b.measure, b.district, count(*) FILTER (WHERE c.value IS NULL)::INTEGER,
+                  count(*) FILTER (WHERE c.value IS NOT NULL AND c.value <> b.value)::INTEGER,
+                  count(*) FILTER (WHERE c.value = b.value)::INTEGER
            FROM batch b LEFT JOIN figure c USING (period, district, measure)
+           GROUP BY ALL ORDER BY ALL""").fetchall()]
+    p.new, p.revised, p.unchanged = (sum(c[k] for c in p.changes) for k in (2, 3, 4))
+    p.revisions = [Revision(*r[:5], bool(r[5])) for r in con.execute(
+        """SELECT b.period, b.district, b.measure, c.value, b.value, pp.period IS NOT NULL
+           FROM batch b JOIN figure c USING (period, district, measure)
            LEFT JOIN published_period pp ON pp.period = b.period
-           ORDER BY b.measure, b.district, b.period""").df()
-    p.new, p.revised, p.unchanged = (int(df[c].fillna(False).sum()) for c in ("is_new", "is_revised", "is_unchanged"))
-    grouped = df.groupby(["measure", "district"], dropna=False)[["is_new", "is_revised", "is_unchanged"]].sum()
-    p.changes = grouped.astype(int).reset_index().rename(
-        columns={"is_new": "new", "is_revised": "revised", "is_unchanged": "unchanged"})
-    p.revisions = [Revision(r.period.date() if hasattr(r.period, "date") else r.period, r.district, r.measure,
-                            float(r.was), None if pd.isna(r.now) else float(r.now), bool(r.published))
-                   for r in df[df["is_revised"].fillna(False).astype(bool)].itertuples()]
+           WHERE c.value <> b.value ORDER BY b.measure, b.district, b.period""").fetchall()]
 
 
 def _supersedes(con, name: str) -> list[Superseded]:
     """The refused files still open that this batch would clear, by the months and measures it covers."""
-    covered = {(pd.Timestamp(a).date(), m) for a, m in
+    covered = {(a, m) for a, m in
                con.execute("SELECT DISTINCT period, measure FROM batch WHERE period IS NOT NULL").fetchall()}
     out = []
     for r in refusals(con):
@@ -417,6 +421,8 @@ def _xlsx_grids(path: Path) -> dict[str, pd.DataFrame]:
 
 
 def _frame(rows: dict[int, list[str]]) -> pd.DataFrame:
+    import pandas as pd
+
     width = max((len(r) for r in rows.values()), default=0)
     df = pd.DataFrame([r + [""] * (width - len(r)) for r in rows.values()], index=list(rows),
                       columns=[_letters(i) for i in range(width)], dtype="str")
@@ -456,6 +462,8 @@ def _headings(grid: pd.DataFrame) -> dict[str, list[tuple[int, int]]]:
 
 def preview_rows(p: FilePreview, sheet: str) -> tuple[pd.DataFrame, set[tuple[int, int | None]]]:
     """The rows of one sheet to show: the first PREVIEW_ROWS, then any failing row further down."""
+    import pandas as pd
+
     grid = p.grids.get(sheet, pd.DataFrame())
     marks = p.highlighted().get(sheet, set())
     failing_rows = {r for r, _ in marks}
@@ -496,6 +504,8 @@ def accept(con: duckdb.DuckDBPyConnection, claims: Mapping, previews: Iterable[F
     contract now is recorded as refused, with its problems, and loads nothing. Each file's bytes are kept in the
     file store by their SHA-256, and its upload (who, when) and an audit event are recorded in the file's own
     transaction. The Commissioner and analysts may."""
+    from .. import audit  # here, not at the top: it brings pandas, which `pccdash validate` does without
+
     identity = require(claims, "load")
     actor = audit.as_actor(claims)
     previews = list(previews)
