@@ -350,6 +350,9 @@ CAVEAT_COLUMNS = ["period", "district", "measure", "kind", "text", "blocking", "
 # What a data check is called where people read it; a rule not named here reads as its id in words.
 CHECK_TITLES = {
     "month_on_month_change": "month-on-month change",
+    "headcount_change": "change in headcount",
+    "charges_within_arrests": "charges against arrests",
+    "cce_referrals_same_month_last_year": "same month last year",
     "percentage_matches_its_parts": "percentage against its parts",
     "published_month_changed": "change to a published month",
     "every_district_every_month": "every district every month",

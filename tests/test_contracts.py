@@ -681,3 +681,16 @@ def test_an_error_rule_with_no_rows_to_show_still_refuses_the_file(db, tmp_path,
     assert outcome.outcome == "rejected"
     assert figures == [(0,)]
     assert any('the rule "mean_below_two" failed' in p.text for p in outcome.problems)
+
+
+def test_every_warning_of_the_return_has_a_public_caveat_and_a_title():
+    """A warning follows its figure onto the public side and the flags page: a rule with no public wording
+    would be dropped there without a word, and one with no title would show its id."""
+    from pipelines.flags import CHECK_TITLES
+    from pipelines.publish.snapshot import PUBLIC_CAVEATS
+
+    contract = load_contract("force_cse_return")
+    warnings = [r.id for r in (*contract.row_rules, *contract.set_rules) if r.severity == "warning"]
+    assert len(warnings) >= 7
+    assert [w for w in warnings if w not in PUBLIC_CAVEATS] == []
+    assert [w for w in warnings if w not in CHECK_TITLES] == []

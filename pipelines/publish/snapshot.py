@@ -37,7 +37,13 @@ BANNER = (MANAGEMENT_INFORMATION + " Small numbers are "
           "not shown so that no child can be identified.")
 # What the public reads for a caveat: the rule's meaning, never its message (which may quote a count).
 PUBLIC_CAVEATS = {
-    "month_on_month_change": "This figure moved sharply from the month before; it was checked before publication.",
+    "month_on_month_change": "This figure moved sharply from the latest month before it; it was checked before "
+                             "publication.",
+    "headcount_change": "This figure moved sharply from the latest month before it; it was checked before publication.",
+    "charges_within_arrests": "More people were charged than were arrested this month (a charge can follow an earlier "
+                              "month's arrest); it was checked before publication.",
+    "cce_referrals_same_month_last_year": "This figure is very different from the same month last year; it was "
+                                          "checked before publication.",
     "every_district_every_month": "Not every district reported this measure for this month.",
     "percentage_matches_its_parts": "This percentage does not quite agree with the counts it is built from.",
     "published_month_changed": "This figure revises one published earlier.",
