@@ -172,3 +172,27 @@ def test_a_wrong_or_stale_link_is_told_in_a_sentence_and_the_pickers_open(monkey
     assert said in texts(at)
     assert [s.key for s in at.selectbox][:3] == ["prov_measure", "prov_district", "prov_period"]
     assert at.metric  # a figure is shown all the same: the one the pickers open on
+
+
+def files_loaded(monkeypatch, db, file: str) -> AppTest:
+    monkeypatch.setenv("PCCDASH_DB", str(db))
+    at = AppTest.from_file(INTERNAL, default_timeout=60)
+    at.user = dict(ANALYST)
+    at.run()
+    at.switch_page("internal_pages/files.py")
+    at.query_params["file"] = file
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_file_link_opens_files_loaded_on_that_file_and_a_wrong_one_is_said(monkeypatch, sample_db):
+    con = duckdb.connect(str(sample_db), read_only=True)
+    fid, name = con.execute("SELECT file_id, name FROM file_registry ORDER BY file_id DESC LIMIT 1").fetchone()
+    con.close()
+    at = files_loaded(monkeypatch, sample_db, str(fid))
+    assert [s.value for s in at.subheader][:1] == [f"File #{fid}, {name}"]
+    assert at.dataframe[0].value["File"].tolist() == [name]
+    at = files_loaded(monkeypatch, sample_db, "99999")
+    assert "No file numbered 99999 is in the registry" in texts(at)
+    assert not [s.value for s in at.subheader if s.value.startswith("File #")]

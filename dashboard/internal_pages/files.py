@@ -20,13 +20,27 @@ c2.metric("Refused", len(refused))
 c3.metric("Refused and still open", int((refused["refusal"] == "open").sum()))
 st.caption("A refused file stops blocking its months once a later accepted file (any name, any format) covers "
            "its months and measures, or once it is marked withdrawn or superseded below.")
+
+# a link from Provenance (or anywhere) names one file: it is shown first, and chosen below if refused
+asked = st.query_params.get("file")
+asked_id = int(asked) if asked and asked.isdigit() else None
+if asked and (asked_id is None or not (df["file_id"] == asked_id).any()):
+    st.warning(f"No file numbered {ui.md_escape(asked)} is in the registry; every file is listed below.")
+    asked_id = None
+if asked_id is not None:
+    one = df[df["file_id"] == asked_id]
+    st.subheader(f"File #{asked_id}, {ui.name_shown(one['name'].iloc[0])}")
+    ui.table(workbench.files_shown(one), "file_asked_table", f"file-{asked_id}.csv",
+             column_config={"SHA-256": st.column_config.TextColumn(width="small")})
+    st.subheader("Every file")
 ui.table(workbench.files_shown(df), "files_table", "files-loaded.csv",
          column_config={"SHA-256": st.column_config.TextColumn(width="small")})
 if refused.empty:
     st.stop()
 
 labels = {int(r.file_id): f"#{r.file_id}, {ui.name_shown(r.name)}" for r in refused.itertuples()}
-fid = st.selectbox("Problems in refused file", list(labels), format_func=labels.get, key="refused_file")
+fid = st.selectbox("Problems in refused file", list(labels), format_func=labels.get, key="refused_file",
+                   index=list(labels).index(asked_id) if asked_id in labels else 0)
 st.markdown(f"**Status:** {ui.md_escape(refused.loc[refused['file_id'] == fid, 'status'].iloc[0])}")
 ui.table(ui.readable(workbench.file_problems(fid)), "file_problems_table", f"file-{fid}-problems.csv")
 
