@@ -81,7 +81,7 @@ def _reference_checks() -> list[tuple[str, Callable[[], object]]]:
     from .events import load_events
     from .plan.config import load_plans, load_population
     from .plan.history import load_spc_history
-    from .policeuk.reference import reference
+    from .policeuk.reference import force_populations, reference
     from .return_calendar import load_calendar
 
     return [
@@ -91,6 +91,7 @@ def _reference_checks() -> list[tuple[str, Callable[[], object]]]:
         ("plan.yaml", load_plans),
         ("population.csv", load_population),
         ("police_uk.yaml", reference),
+        ("force_population.csv", force_populations),
         ("return_calendar.yaml", load_calendar),
         ("events.yaml", load_events),
         ("recommendations.yaml", load_register),

@@ -28,7 +28,7 @@ def test_the_bundled_reference_files_and_contracts_pass(run_cli):
     findings = check_all()
     assert findings and all(f.ok for f in findings), [f.message() for f in findings if not f.ok]
     names = {f.file.name for f in findings}
-    assert {"force.yaml", "measures.yaml", "plan.yaml", "population.csv", "access.yaml",
+    assert {"force.yaml", "measures.yaml", "plan.yaml", "population.csv", "force_population.csv", "access.yaml",
             "force_cse_return.odcs.yaml"} <= names
     result = run_cli("check")
     assert result.exit_code == 0
@@ -62,6 +62,14 @@ def test_a_missing_reference_file_is_named(ref, run_cli):
     result = run_cli("check")
     assert result.exit_code == 1
     assert "population.csv" in result.stderr and "is missing" in result.stderr
+
+
+def test_a_bad_force_population_is_named_by_check(ref, run_cli):
+    path = ref / "force_population.csv"
+    path.write_text(path.read_text().replace("1375000", "many", 1))
+    result = run_cli("check")
+    assert result.exit_code == 1
+    assert "force_population.csv" in result.stderr
 
 
 def test_init_reports_the_same_problems(ref, run_cli, db):
