@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from ..catalogue import catalogue, force
+from ..catalogue import YAML_LOADER, catalogue, force
 from ..errors import ConfigError
 
 CONTRACTS_DIR = Path(__file__).resolve().parent.parent.parent / "data_contracts"
@@ -149,8 +149,43 @@ def _strict_schema_errors(doc: dict) -> list[str]:
     from open_data_contract_standard.model import OpenDataContractStandard
 
     validator = jsonschema.Draft201909Validator(json.loads(OpenDataContractStandard.json_schema()))
-    return [f"{'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message[:200]}"
-            for e in sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))]
+    errors = [f"{'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message[:200]}"
+              for e in sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))]
+    if not errors:
+        OpenDataContractStandard.model_validate(doc)
+    return errors
+
+
+def _checked_marker(text: str) -> Path | None:
+    """Where a contract text that passed the standard's schema is remembered, keyed by the text and the
+    versions of the schema and its checker: the check costs more than half a second of a command's start
+    (importing jsonschema and the ODCS model), and a file once checked needs no second one."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        versions = "|".join(version(p) for p in ("open-data-contract-standard", "jsonschema"))
+    except PackageNotFoundError:
+        return None
+    key = hashlib.sha256(f"{versions}\n{text}".encode()).hexdigest()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "pccdash" / "checked-contracts" / key
+
+
+def _check_schema(path: Path, text: str, doc) -> None:
+    """ContractError when the contract breaks the ODCS schema; skipped for a text already found sound."""
+    marker = _checked_marker(text)
+    if marker is not None and marker.exists():
+        return
+    errors = _strict_schema_errors(doc)
+    if errors:
+        raise ContractError(f'Contract "{path.name}" breaks the Open Data Contract Standard:\n  - '
+                            + "\n  - ".join(errors[:10]))
+    if marker is not None:
+        try:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+        except OSError:  # a read-only home only costs the check again next time
+            pass
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -324,23 +359,16 @@ DEFAULT_MESSAGES = {"change": "{detail}: check the figure.", "same_month_last_ye
 
 @functools.cache
 def _load(path_text: str, mtime_ns: int, refs_key: str) -> Contract:
-    from open_data_contract_standard.model import OpenDataContractStandard
-
     path = Path(path_text)
     text = path.read_text(encoding="utf-8")
     try:
-        doc = yaml.safe_load(text)
+        doc = yaml.load(text, Loader=YAML_LOADER)
     except yaml.YAMLError as exc:
         raise ContractError(f'Contract "{path.name}" is not valid YAML: {exc}') from None
-    errors = _strict_schema_errors(doc)
-    if errors:
-        raise ContractError(f'Contract "{path.name}" breaks the Open Data Contract Standard:\n  - '
-                            + "\n  - ".join(errors[:10]))
-    model = OpenDataContractStandard.model_validate(doc)
+    _check_schema(path, text, doc)
     refs = json.loads(refs_key)
-    if not model.schema_:
+    if not doc.get("schema"):
         raise ContractError(f'Contract "{path.name}" has no schema object.')
-    obj = model.schema_[0]
     raw_obj = doc["schema"][0]
     row_rules: list[RowRule] = []
     set_rules: list[SetRule] = []
@@ -408,8 +436,8 @@ def _load(path_text: str, mtime_ns: int, refs_key: str) -> Contract:
     for index, rid, severity, declared, props, description in pending:
         message = _message_text(str(props.get("message") or DEFAULT_MESSAGES[declared.check]), refs)
         set_rules[index] = SetRule(rid, severity, _compile_measure_rule(declared, own), message, description)
-    columns = tuple(p.name for p in obj.properties or [])
-    return Contract(id=model.id, name=model.name or model.id, version=model.version, path=path,
+    columns = tuple(p["name"] for p in raw_obj.get("properties") or [])
+    return Contract(id=doc["id"], name=doc.get("name") or doc["id"], version=doc["version"], path=path,
                     sha256=hashlib.sha256(text.encode()).hexdigest(), row_rules=tuple(row_rules),
                     set_rules=tuple(set_rules), columns=columns)
 
