@@ -18,7 +18,6 @@ import time
 from dataclasses import dataclass, field
 
 import duckdb
-import pyarrow as pa
 
 from ..errors import QUOTED_LIMIT, Problem, shown
 from ..warehouse import utc_now
@@ -146,7 +145,7 @@ def rule_columns(contract: Contract, rules: tuple[RowRule, ...] | None = None) -
     """The batch columns the row rules read: all that is handed to Great Expectations."""
     cols: list[str] = []
     for r in contract.row_rules if rules is None else rules:
-        for c in ([r.kwargs.get("column")] if r.kwargs.get("column") else []) + list(r.kwargs.get("column_list", [])):
+        for c in _reads(r):
             if c not in cols:
                 cols.append(c)
     return cols
@@ -221,45 +220,56 @@ TRANSLATED = {
 _RE2_SAFE = re.compile(r"(?:[^\\(]|\\[^A-Za-z0-9]|\(\?:|\((?!\?))*")
 
 
+def _re2_safe(pattern: str) -> bool:
+    return pattern.isascii() and bool(_RE2_SAFE.fullmatch(pattern)) and "[:" not in pattern and "{," not in pattern
+
+
 def _regex_search(col: str, pattern: str) -> str:
-    """SQL true where Python's re.search(pattern, text) finds a match, as pandas' str.contains does."""
-    python = f"pccdash_re_search({col}, {_quote(pattern)})"
-    if not pattern.isascii() or not _RE2_SAFE.fullmatch(pattern) or "[:" in pattern or "{," in pattern:
+    """SQL true where Python's re.search(pattern, text) finds a match, as pandas' str.contains does.
+
+    The texts that need Python's re are marked PYTHON_SEARCH(column, pattern), which `bind_python_searches`
+    replaces with the texts of the batch it matches before the query runs."""
+    python = f"{PYTHON_SEARCH}({col}, {_quote(pattern)})"
+    if not _re2_safe(pattern):
         return python
     return f"CASE WHEN suffix({col}, chr(10)) THEN {python} ELSE regexp_matches({col}, {_quote(pattern)}) END"
 
 
-def _re_search(values, patterns):
-    """DuckDB UDF over Arrow arrays: Python's re.search, once per distinct text."""
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
-    if isinstance(patterns, pa.ChunkedArray):
-        patterns = patterns.combine_chunks()
-    import pyarrow.compute as pc
-
-    if len(values) == 0:
-        return pa.array([], pa.bool_())
-    found = {}
-    for pattern in patterns.unique().to_pylist():
-        if pattern is not None:
-            compiled = re.compile(pattern)
-            found[pattern] = compiled.search
-    if len(found) == 1:
-        search = next(iter(found.values()))
-        encoded = pc.dictionary_encode(values)
-        hits = pa.array([None if v is None else search(v) is not None for v in encoded.dictionary.to_pylist()],
-                        pa.bool_())
-        return pc.take(hits, encoded.indices)
-    return pa.array([None if v is None or p is None else found[p](v) is not None
-                     for v, p in zip(values.to_pylist(), patterns.to_pylist(), strict=True)], pa.bool_())
+PYTHON_SEARCH = "pccdash_re_search"
+_PYTHON_SEARCH_CALL = re.compile(PYTHON_SEARCH + r"""\(("(?:[^"]|"")+"::VARCHAR), '((?:[^']|'')*)'\)""")
 
 
-def register_functions(con: duckdb.DuckDBPyConnection) -> None:
-    """The SQL functions the row rules' predicates call, once per connection."""
-    try:
-        con.create_function("pccdash_re_search", _re_search, ["VARCHAR", "VARCHAR"], "BOOLEAN", type="arrow")
-    except duckdb.NotImplementedException:  # already there on this connection
-        pass
+def bind_python_searches(con: duckdb.DuckDBPyConnection, sql: str) -> str:
+    """`sql` with each PYTHON_SEARCH(column, pattern) replaced by the batch's texts Python's re.search matches
+    (or, when fewer, those it does not), found once per distinct text.
+
+    This is done in Python rather than by a DuckDB function: a function made inside a transaction that is
+    rolled back (a refused police.uk file, a dry run) leaves DuckDB's catalog while the connection keeps its
+    name and will not make it again, and the next query calling it aborts the caller's transaction."""
+
+    def bind(m: re.Match) -> str:
+        column, pattern = m.group(1), m.group(2).replace("''", "'")
+        search = re.compile(pattern).search
+        # a pattern RE2 reads as Python does asks Python only about texts ending in a newline
+        where = f"{column} IS NOT NULL" + (f" AND suffix({column}, chr(10))" if _re2_safe(pattern) else "")
+        texts = [t for (t,) in con.execute(f"SELECT DISTINCT {column} FROM batch WHERE {where}").fetchall()]
+        hits = [t for t in texts if search(t)]
+        if len(hits) * 2 <= len(texts):
+            return f"{column} IN ({', '.join(map(_quote, hits))})" if hits else "false"
+        misses = [t for t in texts if not search(t)]
+        return f"NOT ({column} IN ({', '.join(map(_quote, misses))}))" if misses else f"({column} IS NOT NULL)"
+
+    return _PYTHON_SEARCH_CALL.sub(bind, sql)
+
+
+def _batch_columns(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {r[0] for r in con.execute("SELECT name FROM pragma_table_info('batch')").fetchall()}
+
+
+def _reads(rule: RowRule) -> list[str]:
+    """The batch columns a row rule reads."""
+    k = rule.kwargs
+    return ([k["column"]] if k.get("column") else []) + list(k.get("column_list", []))
 
 
 def row_rule_predicate(rule: RowRule) -> str | None:
@@ -327,23 +337,27 @@ def _mostly_success(considered: int, failing: int, total: int, mostly: float | N
 def duckdb_row_rules(con: duckdb.DuckDBPyConnection, rules: tuple[RowRule, ...]
                      ) -> dict[str, tuple[bool, int, int]]:
     """rule id -> (passed, failing count, rows checked) for the rules with a predicate, in one scan of the
-    batch; a rule whose query cannot run is left out (Great Expectations then judges it)."""
-    preds = {r.id: p for r in rules if (p := row_rule_predicate(r)) is not None}
+    batch; a rule reading a column the batch lacks, or whose query cannot run, is left out (Great
+    Expectations then judges it). The columns are looked at first: inside a transaction (a police.uk load) a
+    query that fails aborts it."""
+    present = _batch_columns(con)
+    preds = {r.id: p for r in rules
+             if all(c in present for c in _reads(r)) and (p := row_rule_predicate(r)) is not None}
     if not preds:
         return {}
-    register_functions(con)
     by_id = {r.id: r for r in rules}
 
     def counts(ids: list[str]) -> list:
         flags = ", ".join(f"coalesce(({preds[i]}), false) AS f{n}, coalesce(({_considered(by_id[i])}), false) AS c{n}"
                           for n, i in enumerate(ids))
         tallies = ", ".join(f"count(*) FILTER (WHERE f{n}), count(*) FILTER (WHERE c{n})" for n in range(len(ids)))
-        return con.execute(f"SELECT count(*), {tallies} FROM (SELECT {flags} FROM batch)").fetchall()[0]
+        sql = bind_python_searches(con, f"SELECT count(*), {tallies} FROM (SELECT {flags} FROM batch)")
+        return con.execute(sql).fetchall()[0]
 
     ids = list(preds)
     try:
         found = dict(zip(ids, _pairs(counts(ids)), strict=True))
-    except duckdb.Error:  # one rule's query cannot run (a column the batch lacks): find which, one by one
+    except duckdb.Error:  # one rule's query cannot run (a value of a type it cannot compare): find which
         found = {}
         for i in ids:
             try:
@@ -362,8 +376,13 @@ def _pairs(row: tuple) -> list[tuple[int, int, int]]:
     return [(row[0], row[n], row[n + 1]) for n in range(1, len(row), 2)]
 
 
+def _raw_column(rule: RowRule) -> str:
+    """The batch column whose text a failing row's message quotes."""
+    return RAW_COLUMN.get(rule.report_column or "", rule.kwargs.get("column") or "value_text")
+
+
 def _row_sql(rule: RowRule, predicate: str, limit: int | None) -> str:
-    raw = RAW_COLUMN.get(rule.report_column or "", rule.kwargs.get("column") or "value_text")
+    raw = _raw_column(rule)
     window = "OVER" in predicate
     inner = (f"SELECT *, ({predicate}) AS _fails FROM batch" if window else f"SELECT * FROM batch WHERE {predicate}")
     where = "WHERE _fails" if window else ""
@@ -398,11 +417,11 @@ def _render(template: str, **values: object) -> str:
 
 def row_rule_samples(con, rule: RowRule, limit: int | None = SAMPLES_KEPT) -> list[Sample]:
     predicate = row_rule_predicate(rule)
-    if predicate is None:
-        return []
-    register_functions(con)
+    present = _batch_columns(con)
+    if predicate is None or not all(c in present for c in (*_reads(rule), _raw_column(rule))):
+        return []  # judged by Great Expectations: no rows to show
     try:
-        rows = con.execute(_row_sql(rule, predicate, limit)).fetchall()
+        rows = con.execute(bind_python_searches(con, _row_sql(rule, predicate, limit))).fetchall()
     except duckdb.Error:  # a rule DuckDB cannot run was judged by Great Expectations: no rows to show
         return []
     return [Sample(f, sh, r, c, p, d, m, _render(rule.message, value=v, period=pt, district=dn, measure=mn), cell)
