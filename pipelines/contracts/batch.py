@@ -7,7 +7,6 @@ kept as text with an empty typed value, and the contract's rules say what is wro
 from __future__ import annotations
 
 import duckdb
-import pyarrow as pa
 
 from ..catalogue import catalogue, force
 from ..figures import FigureFilter, where_clause
@@ -30,16 +29,16 @@ def register_lookups(con: duckdb.DuckDBPyConnection) -> None:
     districts = force().district_lookup()
     cat = catalogue()
     labels = cat.lookup()
-    tables = {
-        "district_lookup": pa.table({"label": list(districts), "district": list(districts.values())}),
-        "measure_lookup": pa.table({"label": list(labels), "measure": list(labels.values()),
-                                    "kind": [cat.get(m).kind for m in labels.values()],
-                                    "value_type": [cat.get(m).value_type for m in labels.values()]}),
+    columns = {
+        "district_lookup": {"label": list(districts), "district": list(districts.values())},
+        "measure_lookup": {"label": list(labels), "measure": list(labels.values()),
+                           "kind": [cat.get(m).kind for m in labels.values()],
+                           "value_type": [cat.get(m).value_type for m in labels.values()]},
     }
-    for name, table in tables.items():
-        con.register(f"{name}_arrow", table)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
-        con.unregister(f"{name}_arrow")
+    # lists as parameters, not Arrow tables: registering one makes DuckDB import pandas (half a second)
+    for name, cols in columns.items():
+        select = ", ".join(f"unnest(${c}::VARCHAR[]) AS {c}" for c in cols)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {select}", cols)
 
 
 def build_batch(con: duckdb.DuckDBPyConnection, label: str) -> int:

@@ -22,7 +22,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from .. import settings
 from ..catalogue import catalogue, force
@@ -35,7 +34,10 @@ PERIOD_HEADINGS = ("period", "month")
 NOTE_SHEETS = ("notes", "about", "contents", "readme")
 STAGED_COLUMNS = ("source_sheet", "source_row", "source_column", "period", "district", "measure",
                   "value", "note")
-_STAGED_SCHEMA = pa.schema([(c, pa.int32() if c == "source_row" else pa.string()) for c in STAGED_COLUMNS])
+_STAGED_TYPES = {c: "INTEGER" if c == "source_row" else "VARCHAR" for c in STAGED_COLUMNS}
+# Up to this many rows are staged as SQL list parameters; more go through Arrow, which is faster per row
+# but makes DuckDB import pyarrow and pandas (about half a second, most of a monthly return's check).
+ARROW_FROM_ROWS = 5_000
 
 
 class FileRejected(Exception):
@@ -347,8 +349,14 @@ class _Stager:
         return len(self.cols["source_row"])
 
     def to_duckdb(self, con: duckdb.DuckDBPyConnection) -> None:
-        table = pa.table(self.cols, schema=_STAGED_SCHEMA)
-        con.register("staged_arrow", table)
+        if len(self) < ARROW_FROM_ROWS:
+            select = ", ".join(f"unnest(${c}::{t}[]) AS {c}" for c, t in _STAGED_TYPES.items())
+            con.execute(f"CREATE OR REPLACE TEMP TABLE staged_raw AS SELECT {select}", self.cols)
+            return
+        import pyarrow as pa
+
+        schema = pa.schema([(c, pa.int32() if t == "INTEGER" else pa.string()) for c, t in _STAGED_TYPES.items()])
+        con.register("staged_arrow", pa.table(self.cols, schema=schema))
         con.execute("CREATE OR REPLACE TEMP TABLE staged_raw AS SELECT * FROM staged_arrow")
         con.unregister("staged_arrow")
 
