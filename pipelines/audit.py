@@ -15,16 +15,18 @@ import os
 import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from .access import NotAllowed, command_line_identities
 from .access import identity as access_identity
 from .catalogue import reference_dir
 from .errors import PccDashError
-from .exports import write_csv
 from .warehouse import utc_now
+
+if TYPE_CHECKING:  # pandas only where a trail is shown: a load records events without it
+    import pandas as pd
 
 # Every action the trail knows, with the words the audit page shows for it.
 ACTIONS = {
@@ -235,6 +237,8 @@ def _day(value: object, what: str) -> dt.date | None:
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
     """The trail as people read it (the audit page, its download, `pccdash audit`): When (UTC), Who, How,
     Action in words, About, Detail."""
+    import pandas as pd
+
     def how(row) -> str:
         words = HOW.get(row.channel, row.channel)
         account = row.os_account if isinstance(row.os_account, str) else ""  # a missing one reads as NaN
@@ -252,6 +256,8 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
 
 def csv_text(frame: pd.DataFrame) -> str:
     """A frame as CSV that is safe to open in a spreadsheet: a typed reason starting "=" stays text."""
+    from .exports import write_csv
+
     out = io.StringIO()
     write_csv(frame, out)
     return out.getvalue()

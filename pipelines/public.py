@@ -12,9 +12,12 @@ import math
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas where a table is made: opening the warehouse reads only the pointer from here
+    import pandas as pd
 
 POINTER = "current.json"
 # What every page and pack of figures says of them, as the force's own performance reports do.
@@ -49,6 +52,8 @@ def current_snapshot(folder: Path | None = None) -> Path | None:
 
 def read(sql: str, params: list | tuple = (), snapshot: Path | None = None) -> pd.DataFrame:
     """Run a parameterised query on a snapshot (the current one by default), opened read-only for this query."""
+    import pandas as pd
+
     path = snapshot or current_snapshot()
     if path is None:
         return pd.DataFrame()
@@ -62,6 +67,8 @@ def read(sql: str, params: list | tuple = (), snapshot: Path | None = None) -> p
 def withdrawals(folder: Path | None = None) -> pd.DataFrame:
     """Publications withdrawn, newest first: published_at, withdrawn_at, reason (as the pointer carries them,
     so the notice switches with the snapshot it sends readers back to)."""
+    import pandas as pd
+
     cols = ["published_at", "withdrawn_at", "reason"]
     rows = pointer(folder).get("withdrawals") or []
     kept = [{c: str(r.get(c, "")) for c in cols} for r in rows if isinstance(r, dict)]
@@ -70,6 +77,8 @@ def withdrawals(folder: Path | None = None) -> pd.DataFrame:
 
 def withdrawal_notice(row) -> str:
     """'Publication of 5 May 2026 withdrawn on 6 May 2026: <reason>' for one withdrawal."""
+    import pandas as pd
+
     def day(text: str) -> str:
         stamp = pd.Timestamp(text)
         return f"{stamp.day} {stamp:%B %Y}"
@@ -87,11 +96,15 @@ def number(value: object) -> str:
 
 
 def month_text(period: str) -> str:
+    import pandas as pd
+
     return pd.Timestamp(f"{period}-01").strftime("%B %Y") if re.fullmatch(r"\d{4}-\d{2}", period) else period
 
 
 def month_runs(periods: list[str]) -> list[tuple[str, str]]:
     """Consecutive runs of YYYY-MM months, as (first, last) pairs in time order."""
+    import pandas as pd
+
     runs: list[list[str]] = []
     for p in sorted(set(periods)):
         if runs and pd.Period(runs[-1][1], freq="M") + 1 == pd.Period(p, freq="M"):
