@@ -19,13 +19,16 @@ import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import yaml
 
 from ..catalogue import DIRECTIONS, Measure, catalogue, force, reference_dir
 from ..errors import ConfigError
 from .periods import PeriodSpan, month_label, month_number, month_start, parse_span
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _CHANGE_RE = re.compile(r"^([+-])\s*(\d+(?:\.\d+)?)\s*%$")
 _PLAN_KEYS = {"name", "start", "end", "baseline", "priorities"}
@@ -167,7 +170,7 @@ def _check_keys(where: str, raw: object, allowed: set[str], required: set[str]) 
 
 def _month(where: str, field: str, raw: object) -> int:
     try:
-        if isinstance(raw, (dt.date, pd.Timestamp)):
+        if isinstance(raw, dt.date):  # a pandas Timestamp too
             return month_number(raw)
         return month_number(str(raw))
     except ValueError as exc:

@@ -18,7 +18,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
 import yaml
 
 from ..catalogue import catalogue, optional_file_mtime, reference_dir
@@ -122,7 +121,7 @@ def _fields(where: str, raw: object, allowed: set[str], required: set[str], exam
 
 def _month(where: str, name: str, value: object) -> int:
     try:
-        return month_number(value if isinstance(value, (dt.date, pd.Timestamp)) else str(value))
+        return month_number(value if isinstance(value, dt.date) else str(value))  # a pandas Timestamp too
     except ValueError as exc:
         raise ConfigError(f"{where}: {name} {exc} Write it as YYYY-MM, e.g. {name}: 2014-08.") from None
 

@@ -16,9 +16,12 @@ import datetime as dt
 import functools
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas where a frame is made: a load's notices need only month numbers
+    import pandas as pd
 
 FREQUENCIES = ("month", "quarter", "financial_year", "rolling_12")
 
@@ -49,12 +52,14 @@ def month_number(value: object) -> int:
             if not 1 <= month <= 12:
                 raise ValueError(f'"{value}" is not a month: the month part should be 01 to 12.')
             return (year - 1970) * 12 + month - 1
+        import pandas as pd
+
         try:
             stamp = pd.Timestamp(text)
         except (ValueError, TypeError):
             raise ValueError(f'"{value}" is not a month; write it as YYYY-MM, e.g. 2015-07.') from None
         return (stamp.year - 1970) * 12 + stamp.month - 1
-    if isinstance(value, (pd.Timestamp, dt.date)):
+    if isinstance(value, dt.date):  # a pandas Timestamp too
         return (value.year - 1970) * 12 + value.month - 1
     if isinstance(value, np.datetime64):
         return int(value.astype("datetime64[M]").astype(np.int64))
@@ -70,6 +75,8 @@ def month_numbers(periods: pd.Series | np.ndarray) -> np.ndarray:
 @functools.lru_cache(maxsize=4096)
 def month_start(number: int) -> pd.Timestamp:
     """The first day of a month number, as the Timestamp the figures frame uses."""
+    import pandas as pd
+
     year, month0 = divmod(int(number), 12)
     return pd.Timestamp(year=1970 + year, month=month0 + 1, day=1)
 

@@ -52,9 +52,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas only for a chart's frame: a load reads baselines from here without it
+    import pandas as pd
 
 LIMIT = 2.66
 NEAR_LIMIT = 2.0 / 3.0 * LIMIT
@@ -251,6 +254,8 @@ class SpcResult:
 
     def frame(self, increase_is: str = "neutral") -> pd.DataFrame:
         """The chart as a DataFrame: one row per month present, ready to plot."""
+        import pandas as pd
+
         names = np.array([""] + list(RULES), dtype=object)
         sides = np.array(["low", "", "high"], dtype=object)
         point_types = [point_type(int(r), int(s), increase_is)
