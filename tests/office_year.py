@@ -34,7 +34,8 @@ from pipelines.briefing import archive
 from pipelines.briefing.questions import draft_questions
 from pipelines.catalogue import force, reference_dir
 from pipelines.figures import current_figures, plan_figures
-from pipelines.flags import raise_flag, resolve_flag
+from pipelines.flags import answer_flag, assign_flag, await_force, flags, raise_flag, resolve_flags
+from pipelines.ingest.preview import accept, preview
 from pipelines.plan import PlanAnalytics
 from pipelines.plan.config import plans_from_dict
 from pipelines.publish.approval import approve, open_errors
@@ -329,7 +330,15 @@ def live_through_a_year(tmp_path: Path, run_cli, monkeypatch) -> Office:
             office.ingest(long_csv(office.returns / f"{month}-cse-return.csv", month, figs, misspell="Rotherhm"),
                           month, None)
             assert office.read(open_errors, dt.date.fromisoformat(f"{month}-01"))
-            office.ingest(wide_xlsx(office.returns / f"{month}-cse-return-v2.xlsx", month, figs), month, figs)
+            # the analyst uploads the resent return in the app: checked, what it changes, then accepted
+            v2 = wide_xlsx(office.returns / f"{month}-cse-return-v2.xlsx", month, figs)
+            checked = office.read(preview, [(v2.name, v2.read_bytes())])
+            assert [(c.loadable, c.new, c.revised) for c in checked] == [(True, len(figs), 0)], checked[0].errors
+            assert [s.file.name for s in checked[0].supersedes] == [f"{month}-cse-return.csv"]
+            loaded = office.write(accept, ANALYST, checked, db_path=office.db)
+            assert [o.outcome for o in loaded.files] == ["accepted"]
+            office.sent.update({(month, d, m): float(v) for (d, m), v in figs.items()})
+            office.did("load")
             assert office.read(open_errors, dt.date.fromisoformat(f"{month}-01")) == []
         else:
             office.ingest(long_csv(office.returns / f"{month}-cse-return.csv", month, figs), month, figs)
@@ -378,9 +387,19 @@ def live_through_a_year(tmp_path: Path, run_cli, monkeypatch) -> Office:
             flag = office.write(raise_flag, ANALYST, scope="figure", reason="Doncaster's arrests look low",
                                 period=month, district="Doncaster", measure="cse_arrests")
             office.did("flag")
-        if month == "2026-08":
-            office.write(resolve_flag, ANALYST, flag, "The force confirmed the figure.")
+        if month == "2026-07":                              # worked: given to a colleague, asked of the force
+            office.write(assign_flag, ANALYST, flag, "second.analyst@example.org")
+            office.write(await_force, ANALYST, flag, "Asked the force to check Doncaster's June arrests.")
+            office.did("flag_update", 2)
+        if month == "2026-08":                              # the force's next return answers it, then resolved
+            office.write(answer_flag, ANALYST, flag, f"{month}-cse-return.csv", "The force resent June's arrests.")
+            office.did("flag_update")
+            row = office.read(flags, status="answered")
+            row = row[row["flag_id"] == flag]
+            assert row["assignee"].tolist() == ["second.analyst@example.org"], row
+            office.write(resolve_flags, ANALYST, [flag], "The force confirmed the figure.")
             office.did("resolve")
+            assert flag not in office.read(flags, status="open")["flag_id"].tolist()
 
         # --- the meeting's briefing: overview, measure page, pack page, and the pack itself ---------------------
         shown = assert_clean(internal_page("internal_pages/briefing.py"), f"overview {month}")

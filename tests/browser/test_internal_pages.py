@@ -8,6 +8,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from pipelines import warehouse
+from pipelines.flags import flags
+
 from .conftest import DEMO_FILES, choose, full_shot, go_to, grid_cells, pick, settle, whole_page_in_view
 
 CHARGES = "People charged with child sexual exploitation related offences"
@@ -129,8 +132,11 @@ def test_measure_draws_the_chart_switches_view_and_saves_commentary(page, signed
     full_shot(page, shots / "internal-02-measure-financial-years.png")
 
 
-def test_a_flag_raised_on_provenance_shows_beside_the_figure_and_is_resolved_on_flags(page, signed_in_as, shots):
+def test_a_flag_raised_on_provenance_shows_beside_the_figure_and_is_resolved_on_flags(page, signed_in_as, served,
+                                                                                     shots):
     reason = "Two charges counted twice in the Rotherham return; the force is checking."
+    with warehouse.connect_read_only(served.db) as con:  # another test on the shared server may leave its own
+        before = len(flags(con, status="open"))
     signed_in_as(page, "analyst@example.org")
     go_to(page, "Provenance")
     choose(page, "Measure", CHARGES)
@@ -156,10 +162,10 @@ def test_a_flag_raised_on_provenance_shows_beside_the_figure_and_is_resolved_on_
     go_to(page, "Flags")
     expect(main(page).get_by_role("heading", name="Flags", level=1)).to_be_visible()
     opened = metric_value(page, "Open")
-    expect(opened).to_have_text("1")
+    expect(opened).to_have_text(str(before + 1))
     resolved_before = int(metric_value(page, "Resolved").inner_text())  # other tests may have resolved theirs
-    listed = main(page).get_by_test_id("stDataFrame")
-    expect(listed.locator('td[role="gridcell"]', has_text=reason)).to_be_attached()
+    listed = main(page).get_by_test_id("stDataFrame").first  # the flags; the chosen flag's history follows
+    expect(listed.locator('td[role="gridcell"]', has_text=reason).first).to_be_attached()
     listed.locator(".dvn-scroller").evaluate("e => { e.scrollLeft = e.scrollWidth; }")  # to "raised_by"
     expect(listed.locator('td[role="gridcell"]', has_text="analyst@example.org").first).to_be_attached()
     full_shot(page, shots / "internal-08-flags-open.png")
@@ -169,8 +175,9 @@ def test_a_flag_raised_on_provenance_shows_beside_the_figure_and_is_resolved_on_
     page.keyboard.press("Escape")  # the multiselect's list left open hides the rest of the page from a reader
     resolve.get_by_label("What was found and done").fill("Checked with the force: the return was right.")
     resolve.get_by_role("button", name="Resolve flags").click()
-    expect(opened).to_have_text("0")
-    expect(main(page).get_by_text("No open flags.")).to_be_visible()
+    expect(opened).to_have_text(str(before))
+    if not before:
+        expect(main(page).get_by_text("No open flags.")).to_be_visible()
     resolved = metric_value(page, "Resolved")
     expect(resolved).to_have_text(str(resolved_before + 1))
     full_shot(page, shots / "internal-08-flags-resolved.png")
