@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import duckdb
-import pyarrow as pa
 
 from .. import settings
 from ..errors import Problem
@@ -21,20 +20,24 @@ def check_totals(con: duckdb.DuckDBPyConnection, label: str,
     """A wide sheet's Total column must equal the sum of its districts, for counts."""
     if not totals:
         return []
-    con.register("totals_arrow", pa.table({
-        "sheet": [t[0] for t in totals], "row": [t[1] for t in totals], "heading": [t[2] for t in totals],
-        "total_text": [t[5] for t in totals],
-    }))
+    # list parameters, not an Arrow table: registering one makes DuckDB import pandas
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE totals_given AS
+        SELECT unnest($sheet::VARCHAR[]) AS sheet, unnest($row::INTEGER[]) AS row,
+               unnest($heading::VARCHAR[]) AS heading, unnest($total_text::VARCHAR[]) AS total_text""",
+        {"sheet": [t[0] for t in totals], "row": [t[1] for t in totals], "heading": [t[2] for t in totals],
+         "total_text": [t[5] for t in totals]},
+    )
     rows = con.execute(
         """SELECT t.sheet, t.row, t.heading, t.total_text, sum(b.value)
-        FROM totals_arrow t
+        FROM totals_given t
         JOIN batch b ON b.source_sheet IS NOT DISTINCT FROM t.sheet AND b.source_row = t.row
         WHERE b.value_type = 'integer'
         GROUP BY ALL
         HAVING TRY_CAST(t.total_text AS DOUBLE) IS DISTINCT FROM sum(b.value)
         ORDER BY t.sheet, t.row"""
     ).fetchall()
-    con.unregister("totals_arrow")
+    con.execute("DROP TABLE totals_given")
     return [Problem(label, f'the total "{text}" does not equal the sum of the districts ({int(total):,}). '
                     "Correct the total or the district figures.", sheet=sheet, row=row, column=heading)
             for sheet, row, heading, text, total in rows]
