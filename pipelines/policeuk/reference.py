@@ -12,7 +12,6 @@ import functools
 from dataclasses import dataclass
 
 import duckdb
-import pyarrow as pa
 
 from ..catalogue import _load_yaml, catalogue, force, reference_dir, reference_stamp
 from ..errors import ConfigError
@@ -112,6 +111,8 @@ def reference() -> PoliceUkReference:
 def register_reference_tables(con: duckdb.DuckDBPyConnection) -> None:
     """The reference lists as temporary tables the contracts' set rules join: police_uk_ref_force (name, id),
     police_uk_ref_crime_type (name, measure), police_uk_ref_outcome (name, charged)."""
+    import pyarrow as pa  # here: checking a force return, which never needs these, starts without it
+
     ref = reference()
     known_types = {**ref.crime_types, **{t: None for t in ref.historic_crime_types}}
     tables = {
