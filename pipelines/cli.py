@@ -246,7 +246,7 @@ def validate(paths, db, file, measures, districts, start, end, all_rules, engine
         yield from validate_files(con, [m.label for m in missing], engine=engine)
         for path in files:
             if path.suffix.lower() == ".csv" and detect(path):
-                yield validate_police_uk(con, path)
+                yield validate_police_uk(con, path, engine=engine)
             else:
                 yield from validate_files(con, [path], engine=engine)
 

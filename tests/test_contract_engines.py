@@ -1,9 +1,11 @@
 """The contract's two engines agree: each row rule judged by its own DuckDB query gives the verdict Great
 Expectations gives (passed, failing rows, rows checked), for every rule and every file of the hostile corpus
-and the sample; the default engine never imports Great Expectations; `--engine gx` runs the second one."""
+and the sample, and of police.uk's samples and hostile variants of them; the default engine never imports
+Great Expectations; `--engine gx` runs the second one, for returns and police.uk files alike."""
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime as dt
 import os
@@ -24,14 +26,19 @@ from pipelines.contracts.batch import build_batch
 from pipelines.contracts.runner import TRANSLATED, judge_row_rules, row_rule_predicate
 from pipelines.ingest import readers
 from pipelines.ingest.load import drop_staging
+from pipelines.policeuk import ingest as police_uk_ingest
+from pipelines.policeuk import validate_police_uk
 
 CORPUS = Path(__file__).resolve().parent / "data" / "hostile"
+POLICE_UK = ROOT / "pipelines" / "sample" / "police_uk"
+STREET = POLICE_UK / "2017-11-south-yorkshire-street.sample.csv"
+OUTCOMES = POLICE_UK / "2017-11-south-yorkshire-outcomes.sample.csv"
 MONTH = dt.date(2026, 11, 1)
 pytestmark = pytest.mark.slow  # Great Expectations' import and a validation per file: some seconds
 
 
-def _rule(rid: str, expectation: str, **kwargs) -> RowRule:
-    return RowRule(rid, "error", expectation, kwargs, kwargs.get("column"), kwargs.get("column"), rid)
+def _rule(rid: str, expectation: str, severity: str = "error", **kwargs) -> RowRule:
+    return RowRule(rid, severity, expectation, kwargs, kwargs.get("column"), kwargs.get("column"), rid)
 
 
 # Every expectation the DuckDB engine translates, with the arguments that change how GX counts (mostly,
@@ -214,3 +221,151 @@ def test_validate_with_engine_gx_names_great_expectations(run_cli, tmp_path, mon
 
 def test_the_written_out_whitespace_is_what_python_strips():
     assert readers.WHITESPACE == "".join(chr(i) for i in range(sys.maxunicode + 1) if chr(i).isspace())
+
+
+# ---------------------------------------------------------------------------------------------------
+# police.uk files: their own contracts, their batch of distinct values, checked inside the load's transaction
+
+# Every kind of translated rule over the police.uk batch's text, number and boolean columns, some through
+# Python's re (\d, \s) rather than DuckDB's; added to both police.uk contracts as warnings, so that the
+# contract's own errors stay what refuses a file.
+def _warning(rid: str, expectation: str, **kwargs) -> RowRule:
+    return _rule(rid, expectation, "warning", **kwargs)
+
+
+POLICE_UK_KINDS = (
+    _warning("pu_month_digits", "expect_column_values_to_match_regex", column="month_text", regex=r"^\d{4}-\d{2}$"),
+    _warning("pu_lsoa_no_space", "expect_column_values_to_not_match_regex", column="lsoa_code", regex=r"\s"),
+    _warning("pu_lsoa_mostly", "expect_column_values_to_match_regex", column="lsoa_code", regex="^E01", mostly=0.99),
+    _warning("pu_lsoa_length", "expect_column_value_lengths_to_equal", column="lsoa_code", value=9),
+    _warning("pu_lsoa_unique", "expect_column_values_to_be_unique", column="lsoa_code"),
+    _warning("pu_lsoa_present", "expect_column_values_to_not_be_null", column="lsoa_code", mostly=0.06),
+    _warning("pu_latitude_strict", "expect_column_values_to_be_between", column="latitude", min_value=53.3,
+          max_value=53.7, strict_min=True, strict_max=True),
+    _warning("pu_force", "expect_column_values_to_be_in_set", column="falls_within",
+          value_set=["South Yorkshire Police"]),
+    _warning("pu_not_met", "expect_column_values_to_not_be_in_set", column="reported_by",
+          value_set=["Metropolitan Police Service"]),
+    _warning("pu_located", "expect_column_values_to_be_in_set", column="has_location", value_set=[True], mostly=0.99),
+    _warning("pu_lsoa_once", "expect_compound_columns_to_be_unique", column_list=["source_column", "lsoa_code"],
+             ignore_row_if="any_value_is_missing"),
+)
+
+
+# Hostile cells written into copies of the samples: (file row, the header being row 1; column; text; the
+# contract's rule both engines must fail on it, or None).
+STREET_CELLS = (
+    (5, "LSOA code", "E0100743", "lsoa_code_format"),
+    (6, "LSOA code", "e01007434", "lsoa_code_format"),
+    (7, "Crime type", "", "crime_type_present"),
+    (8, "LSOA code", "E01007434 ", "lsoa_code_format"),
+    (9, "Longitude", "", "coordinates_readable"),
+    (10, "Latitude", "10.5", "latitude_in_uk"),
+    (11, "LSOA code", "", None),  # a record with coordinates and no LSOA code: a warning, not an error
+    (12, "Month", "2017-13", "month_format"),
+    (13, "Month", "Nov 2017", "month_format"),
+    (14, "Month", "", "month_format"),
+    # Arabic-Indic digits: not a month to the contract, though Python's \d takes them as digits
+    (15, "Month", "\u0662\u0660\u0661\u0667-\u0661\u0661", "month_format"),
+    (16, "Falls within", "Humberside Police", None),
+    (17, "Reported by", "Metropolitan Police Service", None),
+    (18, "Longitude", "", None),  # with the latitude below: no location, which police.uk allows
+    (18, "Latitude", "", None),
+)
+OUTCOMES_CELLS = (
+    (3, "Month", "2017-13", "month_format"),
+    (4, "LSOA code", "W0100001", "lsoa_code_format"),
+)
+POLICE_UK_FILES = {"street": (STREET, ()), "outcomes": (OUTCOMES, ()), "street-hostile": (STREET, STREET_CELLS),
+                   "outcomes-hostile": (OUTCOMES, OUTCOMES_CELLS)}
+
+
+def police_uk_file(folder: Path, name: str) -> Path:
+    sample, cells = POLICE_UK_FILES[name]
+    if not cells:
+        return sample
+    with open(sample, newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    for row, column, text, _rule_id in cells:
+        rows[row - 1][rows[0].index(column)] = text
+    path = folder / f"{name}.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    return path
+
+
+@pytest.fixture(scope="module")
+def police_uk_runs(wh, tmp_path_factory):
+    """Each police.uk sample and variant checked by `validate_police_uk` with each engine, the police.uk
+    contracts widened by POLICE_UK_KINDS: name -> {engine: run}."""
+    folder = tmp_path_factory.mktemp("police_uk")
+    real = police_uk_ingest.load_contract
+
+    def widened(layout: str):
+        contract = real(layout)
+        return dataclasses.replace(contract, row_rules=contract.row_rules + POLICE_UK_KINDS,
+                                   sha256=contract.sha256 + "+kinds")
+
+    out = {}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(police_uk_ingest, "load_contract", widened)
+        for name in POLICE_UK_FILES:
+            path = police_uk_file(folder, name)
+            out[name] = {}
+            for engine in ("duckdb", "gx"):
+                _label, run, problems = validate_police_uk(wh, path, today=MONTH, engine=engine)
+                assert run is not None, (name, [p.message() for p in problems])
+                out[name][engine] = run
+    return out
+
+
+def verdicts(run) -> list[tuple[str, bool, int, int | None]]:
+    return [(r.rule_id, r.passed, r.failing_count, r.checked_count) for r in run.results]
+
+
+def test_both_engines_agree_on_every_police_uk_rule_and_file(police_uk_runs):
+    for name, runs in police_uk_runs.items():
+        fast, gx = runs["duckdb"], runs["gx"]
+        assert verdicts(fast) == verdicts(gx), (name, [(a, b) for a, b in zip(verdicts(fast), verdicts(gx),
+                                                                                strict=True) if a != b])
+        assert fast.outcome == gx.outcome, name
+        assert [p.message() for p in fast.problems("error")] == [p.message() for p in gx.problems("error")], name
+        assert {r.engine for r in fast.results} == {"duckdb"}, name
+        assert {r.engine for r in gx.results if r.expectation} == {"great_expectations"}, name
+
+
+def test_each_hostile_police_uk_cell_fails_its_rule_under_both_engines(police_uk_runs):
+    """Guards against a rule the DuckDB engine passes where Great Expectations fails it: a bad month or
+    LSOA code refused by one engine only."""
+    for name, (_sample, cells) in POLICE_UK_FILES.items():
+        expected = sorted((row, rule) for row, _column, _text, rule in cells if rule)
+        for engine, run in police_uk_runs[name].items():
+            failed = sorted((s.source_row, r.rule_id) for r in run.errors for s in r.samples)
+            assert failed == expected, (name, engine, failed)
+            assert (run.outcome == "failed") == bool(expected), (name, engine, run.outcome)
+    street = {r.rule_id: r for r in police_uk_runs["street-hostile"]["gx"].results}
+    assert street["lsoa_code_with_location"].samples[0].source_row == 11
+    assert street["month_format"].failing_count == 4  # distinct months: one row of the batch each
+    # the widened rules are tested both ways: each fails on some file and passes on another
+    kinds = {r.id for r in POLICE_UK_KINDS}
+    outcomes = {(r.rule_id, r.passed) for runs in police_uk_runs.values() for r in runs["duckdb"].results}
+    both_ways = {k for k in kinds if (k, True) in outcomes and (k, False) in outcomes}
+    assert len(both_ways) >= len(kinds) - 1, sorted(kinds - both_ways)
+
+
+def test_a_failing_police_uk_cell_is_named_alike_by_both_engines(police_uk_runs):
+    for engine, run in police_uk_runs["street-hostile"].items():
+        problems = [p for p in run.problems("error") if p.column == "Month"]
+        assert [p.row for p in problems] == [12, 13, 14, 15], (engine, [p.message() for p in problems])
+        assert '"2017-13" is not a month' in problems[0].text
+        assert '"Nov 2017" is not a month' in problems[1].text
+
+
+def test_validate_with_engine_gx_judges_a_police_uk_file_by_great_expectations(run_cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("PCCDASH_DB", str(tmp_path / "wh.duckdb"))
+    bad = police_uk_file(tmp_path, "outcomes-hostile")
+    out = run_cli("validate", "--engine", "gx", STREET, bad)
+    assert "against police_uk_street" in out.output and "against police_uk_outcomes" in out.output, out.output
+    assert out.output.count("Judged by Great Expectations") == 2, out.output
+    assert '"W0100001" is not an LSOA code' in out.output, out.output
+    assert "Great Expectations" not in run_cli("validate", STREET).output

@@ -322,14 +322,16 @@ def ingest_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, loaded
 
 
 def validate_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, today: dt.date | None = None,
-                       tmp_dir: Path | None = None) -> tuple[str, ValidationRun | None, list[Problem]]:
+                       tmp_dir: Path | None = None, engine: str = "duckdb"
+                       ) -> tuple[str, ValidationRun | None, list[Problem]]:
     """`pccdash validate FILE` for a police.uk street or outcomes file: a dry run, loading nothing.
 
     The file is read and checked against its own contract (police_uk_street or police_uk_outcomes) as
     `ingest_police_uk` does, inside a transaction that is then rolled back; the run is stored (scope
     dry-run) as for a return. Returns (label, run, problems): `run` is None when the file could not be
     read as a police.uk file at all, and `problems` say why (a file that is not police.uk's, a ragged row,
-    an encoding that is neither UTF-8 nor Windows-1252, ...).
+    an encoding that is neither UTF-8 nor Windows-1252, ...). `engine` judges the row rules, as in
+    `validate_batch` ("gx": Great Expectations, the independent second engine).
     """
     path = Path(path)
     label = path.name
@@ -338,7 +340,7 @@ def validate_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, toda
     month = checks.current_month(today)
     with memory_limit(con), tempfile.TemporaryDirectory(prefix="pccdash-") as own_tmp:
         common = {"received": utc_now(), "loaded_by": "", "month": month, "started": time.perf_counter(),
-                  "dry_run": True}
+                  "dry_run": True, "engine": engine}
         outcome = None
         if kind is not None and _scan_while_reading(con, path, check_loaded=False):
             outcome = _load_scanning(con, path, label, kind, **common)
@@ -455,7 +457,7 @@ def _load_scanning(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind:
 
 def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, facts: readers.FileFacts,
           scan: concurrent.futures.Future | None, *, received: dt.datetime, loaded_by: str, month: dt.date,
-          started: float, dry_run: bool) -> FileOutcome | None:
+          started: float, dry_run: bool, engine: str = "duckdb") -> FileOutcome | None:
     """Read the file, check it, and keep it (or, in a dry run, roll back and store the run only).
 
     `scan`: the file's bytes being scanned meanwhile; `facts` then wait for its fingerprint, and None is
@@ -495,7 +497,8 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
             raise _Refused([Problem(label, "has a header but no records.", row=1)])
         _build_batch(con, file_id, kind, label, path)
         run = validate_batch(con, contract, scope="dry-run" if dry_run else "ingest",
-                             label=f'"{label}" (not loaded)' if dry_run else f'"{label}"', current_month=month)
+                             label=f'"{label}" (not loaded)' if dry_run else f'"{label}"', current_month=month,
+                             engine=engine)
         if dry_run:
             con.execute("ROLLBACK")
             in_transaction = False
