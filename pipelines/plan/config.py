@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from ..catalogue import DIRECTIONS, Measure, catalogue, force, reference_dir
+from ..catalogue import DIRECTIONS, YAML_LOADER, Measure, catalogue, force, reference_dir
 from ..errors import ConfigError
 from .periods import PeriodSpan, month_label, month_number, month_start, parse_span
 
@@ -316,7 +316,7 @@ def plans_from_dict(data: object) -> PlanSet:
 def _load_plans(path: str, mtime: float) -> PlanSet:
     try:
         with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
+            data = yaml.load(fh, Loader=YAML_LOADER)
     except FileNotFoundError:
         raise ConfigError(f'Reference file "{path}" is missing.') from None
     except yaml.YAMLError as exc:

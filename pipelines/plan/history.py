@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from ..catalogue import catalogue, optional_file_mtime, reference_dir
+from ..catalogue import YAML_LOADER, catalogue, optional_file_mtime, reference_dir
 from ..errors import ConfigError
 from .periods import month_label, month_number
 from .spc import WHOLE_SEGMENT, Baseline, SpcSettings
@@ -228,7 +228,7 @@ def history_from_dict(data: object) -> SpcHistory:
 def _load(path: str, mtime: float) -> SpcHistory:
     try:
         with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
+            data = yaml.load(fh, Loader=YAML_LOADER)
     except yaml.YAMLError as exc:
         raise ConfigError(f'Reference file "{path}" is not valid YAML: {exc}. Correct it and reload.') from None
     return history_from_dict(data)
