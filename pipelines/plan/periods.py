@@ -18,9 +18,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
-
-if TYPE_CHECKING:  # pandas where a frame is made: a load's notices need only month numbers
+if TYPE_CHECKING:  # numpy and pandas where arrays are made: a load's notices need only month numbers
+    import numpy as np
     import pandas as pd
 
 FREQUENCIES = ("month", "quarter", "financial_year", "rolling_12")
@@ -42,7 +41,7 @@ def month_number(value: object) -> int:
     or ``2015-07-01`` (any day is read as its month). Raises ValueError for anything else, so that a
     caller can turn it into a message naming the file and field it came from.
     """
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+    if isinstance(value, int) and not isinstance(value, bool):
         return int(value)
     if isinstance(value, str):
         text = value.strip()
@@ -61,6 +60,10 @@ def month_number(value: object) -> int:
         return (stamp.year - 1970) * 12 + stamp.month - 1
     if isinstance(value, dt.date):  # a pandas Timestamp too
         return (value.year - 1970) * 12 + value.month - 1
+    import numpy as np  # only a numpy value comes this far
+
+    if isinstance(value, np.integer):
+        return int(value)
     if isinstance(value, np.datetime64):
         return int(value.astype("datetime64[M]").astype(np.int64))
     raise ValueError(f"{value!r} is not a month; write it as YYYY-MM, e.g. 2015-07.")
@@ -68,6 +71,8 @@ def month_number(value: object) -> int:
 
 def month_numbers(periods: pd.Series | np.ndarray) -> np.ndarray:
     """Month numbers of a whole column of datetimes, at numpy speed."""
+    import numpy as np
+
     arr = np.asarray(periods, dtype="datetime64[ns]")
     return arr.astype("datetime64[M]").astype(np.int64)
 
@@ -213,6 +218,8 @@ class WindowValue:
 
 def window_flow(arr: np.ndarray, a: int, b: int) -> WindowValue:
     """Sum of a flow over months a..b (indices into arr, inclusive; may run off either end)."""
+    import numpy as np
+
     expected = b - a + 1
     part = arr[max(a, 0):max(min(b + 1, arr.shape[0]), 0)]
     present = int(np.count_nonzero(~np.isnan(part)))
@@ -222,6 +229,8 @@ def window_flow(arr: np.ndarray, a: int, b: int) -> WindowValue:
 
 def window_stock(arr: np.ndarray, a: int, b: int) -> WindowValue:
     """A stock over months a..b is its level in month b; else the latest month present (incomplete)."""
+    import numpy as np
+
     expected = b - a + 1
     part = arr[max(a, 0):max(min(b + 1, arr.shape[0]), 0)]
     present_mask = ~np.isnan(part)
@@ -235,6 +244,8 @@ def window_stock(arr: np.ndarray, a: int, b: int) -> WindowValue:
 
 def window_mean(arr: np.ndarray, a: int, b: int) -> WindowValue:
     """The mean monthly value over months a..b (used for baselines and percentages without components)."""
+    import numpy as np
+
     expected = b - a + 1
     part = arr[max(a, 0):max(min(b + 1, arr.shape[0]), 0)]
     present = int(np.count_nonzero(~np.isnan(part)))
@@ -244,6 +255,8 @@ def window_mean(arr: np.ndarray, a: int, b: int) -> WindowValue:
 
 def change(current: float | None, previous: float | None) -> tuple[float | None, float | None]:
     """(absolute, per cent) change; per cent is None when the previous figure is zero or missing."""
+    import numpy as np
+
     if current is None or previous is None or np.isnan(current) or np.isnan(previous):
         return None, None
     absolute = current - previous

@@ -54,9 +54,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
-
-if TYPE_CHECKING:  # pandas only for a chart's frame: a load reads baselines from here without it
+if TYPE_CHECKING:  # numpy and pandas where a chart is computed: a load reads baselines from here without them
+    import numpy as np
     import pandas as pd
 
 LIMIT = 2.66
@@ -130,6 +129,8 @@ class Baseline:
 
     def members(self, m: np.ndarray, new_seg: np.ndarray) -> np.ndarray:
         """True where a point belongs to its segment's baseline (before any fallback to the whole segment)."""
+        import numpy as np
+
         n = m.shape[0]
         if self.fix_after is not None:
             idx = np.arange(n)
@@ -148,6 +149,8 @@ def _runs(s: np.ndarray, breaks: np.ndarray, length: int) -> np.ndarray:
 
     ``breaks`` marks points that start a new run whatever their value (segment starts).
     """
+    import numpy as np
+
     n = s.shape[0]
     if n < length:
         return np.zeros(n, dtype=np.int8)
@@ -163,6 +166,8 @@ def _two_of_three(flag: np.ndarray, same_side: np.ndarray, segment: np.ndarray) 
     """Points with ``flag`` set (beyond two sigma on one side) in a window of 3 consecutive points of one
     segment that holds 2 or 3 such points and whose three points all have ``same_side`` (strictly on
     that side of the mean)."""
+    import numpy as np
+
     n = flag.shape[0]
     if n < 3:
         return np.zeros(n, dtype=bool)
@@ -233,6 +238,8 @@ class SpcResult:
 
     def run_length(self, i: int) -> int:
         """Points in the run that puts point i under its rule (shift or trend), counted up to i."""
+        import numpy as np
+
         code = int(self.rule[i])
         j = i
         if code == RULE_SHIFT:
@@ -254,6 +261,7 @@ class SpcResult:
 
     def frame(self, increase_is: str = "neutral") -> pd.DataFrame:
         """The chart as a DataFrame: one row per month present, ready to plot."""
+        import numpy as np
         import pandas as pd
 
         names = np.array([""] + list(RULES), dtype=object)
@@ -302,6 +310,8 @@ def assurance(lower: float, upper: float, target: float | None, increase_is: str
     An aspiration is met by a value at or beyond the target in the good direction, so limits equal
     to the target still pass. None when there is no target, no limits or no good direction.
     """
+    import numpy as np
+
     if target is None or increase_is == "neutral" or np.isnan(target) or np.isnan(lower) or np.isnan(upper):
         return None
     if increase_is == "good":
@@ -326,6 +336,8 @@ def xmr(values: Iterable[float], months: Iterable[object], *, rebase: Iterable[o
     from which the limits are recalculated; ``baseline`` says which points of each segment they come
     from (all of them by default).
     """
+    import numpy as np
+
     from .periods import month_number
 
     y = np.asarray(values, dtype=float)
@@ -351,6 +363,8 @@ def xmr(values: Iterable[float], months: Iterable[object], *, rebase: Iterable[o
 
 def _segments(m: np.ndarray, rebase: np.ndarray) -> np.ndarray:
     """True where a point starts a segment: the first point, and the first point on or after a rebase."""
+    import numpy as np
+
     n = m.shape[0]
     new_seg = np.zeros(n, dtype=bool)
     if n:
@@ -363,6 +377,8 @@ def _segments(m: np.ndarray, rebase: np.ndarray) -> np.ndarray:
 
 def _moving_ranges(y: np.ndarray, m: np.ndarray, new_seg: np.ndarray) -> np.ndarray:
     """|x(i) - x(i-1)|, NaN at a segment start and after a gap month (no range across a gap)."""
+    import numpy as np
+
     n = y.shape[0]
     mr = np.full(n, np.nan)
     if n > 1:
@@ -379,6 +395,8 @@ def _baseline_of(members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     when both its points are baseline points: the range into a period baseline from the month before
     it is not part of the baseline.
     """
+    import numpy as np
+
     if not members.any():
         members = np.ones(members.shape[0], dtype=bool)
     mr_ok = members.copy()
@@ -392,6 +410,8 @@ def _segment_stats(y: np.ndarray, mr: np.ndarray, screen: bool) -> tuple[float, 
     The one place these are computed, so that the full chart and the latest-point reading agree to
     the last bit (a point exactly on the mean must break a run in both).
     """
+    import numpy as np
+
     mean = float(y.mean())
     valid = ~np.isnan(mr)
     count = int(np.count_nonzero(valid))
@@ -406,6 +426,8 @@ def _segment_stats(y: np.ndarray, mr: np.ndarray, screen: bool) -> tuple[float, 
 def _xmr(y: np.ndarray, m: np.ndarray, rebase: np.ndarray, settings: SpcSettings,
          baseline: Baseline = WHOLE_SEGMENT) -> SpcResult:
     """The chart of a clean series (no NaN, months strictly increasing)."""
+    import numpy as np
+
     n = y.shape[0]
     new_seg = _segments(m, rebase)
     segment = np.cumsum(new_seg) - 1
@@ -495,6 +517,8 @@ class SeriesSpc:
 
     def __init__(self, values: np.ndarray, months: np.ndarray, rebase: np.ndarray, settings: SpcSettings,
                  baseline: Baseline = WHOLE_SEGMENT):
+        import numpy as np
+
         self.y = values
         self.m = months
         self.rebase = rebase
@@ -526,6 +550,8 @@ class SeriesSpc:
 
     def position(self, month: int) -> int:
         """Index of the last point at or before ``month`` (-1 when there is none)."""
+        import numpy as np
+
         return int(np.searchsorted(self.m, month, side="right")) - 1
 
     def chart(self, k: int) -> SpcResult:
@@ -534,6 +560,8 @@ class SeriesSpc:
 
     def latest(self, k: int) -> LatestPoint:
         """The last point of the chart of points 0..k: same answer as ``chart(k)``, far less work."""
+        import numpy as np
+
         st = self.settings
         s = self.seg_start[k]
         if self.whole:
