@@ -1,5 +1,6 @@
 """A fresh `pccdash validate` or `pccdash ingest` of a monthly return starts without what it does not need:
-pandas, Great Expectations, and (once the contract has been found sound) jsonschema and the ODCS model.
+pandas, pyarrow, numpy, Great Expectations, and (once the contract has been found sound) jsonschema and the
+ODCS model.
 Each of them costs a large share of a command's start, which an analyst waits for on every file."""
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pipelines.catalogue import catalogue, force
 from pipelines.contracts import contract as contract_module
 from pipelines.contracts.contract import CONTRACTS_DIR, ContractError, load_contract
 
-HEAVY = ("pandas", "great_expectations", "jsonschema", "open_data_contract_standard")
+HEAVY = ("pandas", "pyarrow", "numpy", "great_expectations", "jsonschema", "open_data_contract_standard")
 # Runs the command in this process and writes, on exit, which of the watched modules it imported.
 PROBE = """
 import atexit, json, sys
@@ -50,9 +51,9 @@ def imported(tmp_path, *args) -> dict[str, bool]:
 
 
 @pytest.mark.slow
-def test_validate_and_ingest_start_without_pandas_or_great_expectations(tmp_path, monthly_return):
+def test_validate_and_ingest_start_without_pandas_pyarrow_or_great_expectations(tmp_path, monthly_return):
     first = imported(tmp_path, "validate", monthly_return)
-    assert first == {"pandas": False, "great_expectations": False, "jsonschema": True,
+    assert first == {**dict.fromkeys(HEAVY, False), "jsonschema": True,
                      "open_data_contract_standard": True}  # the contract is new to this cache: checked in full
     assert imported(tmp_path, "validate", monthly_return) == dict.fromkeys(HEAVY, False)
     assert imported(tmp_path, "ingest", "--quiet", monthly_return) == dict.fromkeys(HEAVY, False)
