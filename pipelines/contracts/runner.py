@@ -255,11 +255,16 @@ def bind_python_searches(con: duckdb.DuckDBPyConnection, sql: str) -> str:
         texts = [t for (t,) in con.execute(f"SELECT DISTINCT {column} FROM batch WHERE {where}").fetchall()]
         hits = [t for t in texts if search(t)]
         if len(hits) * 2 <= len(texts):
-            return f"{column} IN ({', '.join(map(_quote, hits))})" if hits else "false"
+            return f"{column} IN {_texts(hits)}" if hits else "false"
         misses = [t for t in texts if not search(t)]
-        return f"NOT ({column} IN ({', '.join(map(_quote, misses))}))" if misses else f"({column} IS NOT NULL)"
+        return f"NOT ({column} IN {_texts(misses)})" if misses else f"({column} IS NOT NULL)"
 
     return _PYTHON_SEARCH_CALL.sub(bind, sql)
+
+
+def _texts(texts: list[str]) -> str:
+    # a subquery over a list: DuckDB takes a long IN (...) list of constants in time growing with its square
+    return f"(SELECT unnest({_quote(texts)}::VARCHAR[]))"
 
 
 def _batch_columns(con: duckdb.DuckDBPyConnection) -> set[str]:
