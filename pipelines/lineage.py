@@ -8,14 +8,14 @@ overview, the Measure page, the pack's HTML and the tables.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 import duckdb
 import pandas as pd
 
 from .catalogue import catalogue, force
-from .errors import PccDashError
+from .errors import PccDashError, shown
 
 PAGE = "provenance"  # the Provenance page's address in the internal app
 
@@ -47,6 +47,25 @@ class Source:
 
 
 @dataclass(frozen=True)
+class StatedTotal:
+    """A total the force wrote for itself in a wide return's Total column, as its latest accepted file gave it."""
+
+    value: float
+    file_id: int
+    file: str
+    sheet: str | None
+    row: int
+    column: str
+    loaded_at: str
+
+    @property
+    def where(self) -> str:
+        """'2015-16-cse-return.xlsx, sheet "CSE charges", row 8, column "Total"'."""
+        return (shown(self.file, None) + (f', sheet "{shown(self.sheet, None)}"' if self.sheet else "")
+                + f', row {self.row}, column "{shown(self.column, None)}"')
+
+
+@dataclass(frozen=True)
 class Lineage:
     """A figure and what it is made of.
 
@@ -54,6 +73,7 @@ class Lineage:
     itself, ``sources`` its own row), "sum" (a force figure adding up ``sources``, one per district) or "ratio"
     (a force percentage rebuilt from the districts' numerators and denominators, ``sources`` both).
     ``revisions``: every earlier value of the figure or of its parts, with the file that gave it.
+    ``stated``: for a force "sum", the total the force wrote for itself in the latest accepted file that gave one.
     """
 
     measure: str
@@ -64,10 +84,42 @@ class Lineage:
     sources: tuple[Source, ...]
     missing: tuple[str, ...]
     revisions: pd.DataFrame
+    stated: StatedTotal | None = None
 
     @property
     def is_force(self) -> bool:
         return self.area == force().force_short_name
+
+    @property
+    def stated_agrees(self) -> bool:
+        return self.stated is not None and self.stated.value == self.value
+
+    def later_files(self) -> tuple[Source, ...]:
+        """The districts' current figures that came after the force's stated total (what it no longer adds up)."""
+        if self.stated is None:
+            return ()
+        return tuple(s for s in self.sources if s.file_id > self.stated.file_id)
+
+    def stated_sentence(self) -> str | None:
+        """The force's own total beside the districts' sum, in words: 'South Yorkshire's own total in
+        2015-16-cse-return.xlsx, sheet "CSE charges", row 8, column "Total": 155, the same as the districts' sum.'
+        None when no file stated one."""
+        if self.stated is None:
+            return None
+        from .plan.narrative import format_number
+
+        m = catalogue().get(self.measure)
+        said = f"{self.area}'s own total in {self.stated.where}: {format_number(self.stated.value, m)}"
+        if self.stated_agrees:
+            return f"{said}, the same as the districts' sum."
+        now = f"{said}; the districts now sum to {format_number(self.value, m)}"
+        later = self.later_files()
+        if not later:
+            return f"{now}."
+        kind = "correction" if all(s.revision > 1 for s in later) else "figure"
+        names = list(dict.fromkeys(shown(s.file, None) for s in later))
+        files = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        return f"{now} after {f'later {kind}s' if len(later) > 1 else f'a later {kind}'} in {files}."
 
 
 def link_params(measure: str, area: str, month: str) -> dict[str, str]:
@@ -148,11 +200,27 @@ def lineage(con: duckdb.DuckDBPyConnection, measure: str, area: str, month: str)
         if rows.empty:
             raise LineageError(f"No figure for {m.name.lower()} in any district of {area} in "
                                f"{_month_words(month)} has been loaded.")
-        return _built(measure, area, month, "ratio" if len(parts) == 2 else "sum", rows, missing, parts)
+        built = _built(measure, area, month, "ratio" if len(parts) == 2 else "sum", rows, missing, parts)
+        return replace(built, stated=stated_total(con, measure, month)) if built.how == "sum" else built
     rows = _revisions(con, [measure], [area], month)
     if rows.empty:
         raise LineageError(f"No figure for {m.name.lower()} in {area} in {_month_words(month)} has been loaded.")
     return _built(measure, area, month, "district", rows, ())
+
+
+def stated_total(con: duckdb.DuckDBPyConnection, measure: str, month: str) -> StatedTotal | None:
+    """The force's own total of `measure` in `month` ("YYYY-MM") from the latest accepted file that stated one."""
+    row = con.execute(
+        """SELECT t.value, t.file_id, f.name, t.source_sheet, t.source_row, t.source_column,
+                  strftime(f.received_at, '%Y-%m-%d %H:%M')
+           FROM force_total t JOIN file_registry f USING (file_id)
+           WHERE t.measure = $measure AND t.period = CAST($month AS DATE) AND f.outcome = 'accepted'
+           ORDER BY t.file_id DESC LIMIT 1""",
+        {"measure": measure, "month": f"{month}-01"}).fetchone()
+    if row is None:
+        return None
+    value, file_id, name, sheet, source_row, column, loaded_at = row
+    return StatedTotal(float(value), int(file_id), name, sheet or None, int(source_row), column, loaded_at)
 
 
 def _built(measure: str, area: str, month: str, how: str, rows: pd.DataFrame, missing: tuple[str, ...],

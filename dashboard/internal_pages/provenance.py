@@ -1,5 +1,6 @@
 """Provenance of a figure: a district's figure to its file, sheet, row and column; a force figure to the districts'
-figures it adds up (or to its own row, where the force gave it); earlier values; caveats; flag it here.
+figures it adds up and to the total the force stated in its own return (or to its own row, where the force gave
+it); earlier values; caveats; flag it here.
 
 A link from any page opens it on one figure: its measure, area and month in the address (pipelines.lineage)."""
 
@@ -115,6 +116,13 @@ if lin.how == "sum":
     what = "level at the month's end" if m.kind == "stock" else "count for the month"
     st.markdown(f"{ui.md_escape(area)}'s figure adds up its districts' figures (each district's {what}): "
                 + ui.md_escape(" + ".join(values) + f" = {format_number(lin.value, m)}") + ".")
+    stated = lin.stated_sentence()
+    if stated:  # the cell the force wrote its own total in, beside the sum it is checked against
+        if lin.stated_agrees:
+            st.markdown(ui.md_escape(stated))
+        else:
+            st.warning(ui.md_escape(stated), icon=":material/update:")
+        files_loaded_links([lin.stated])
 else:
     num, den = (cat.get(p) for p in (m.numerator, m.denominator))
     tops = sum(s.value for s in lin.sources if s.measure == num.id)

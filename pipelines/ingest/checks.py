@@ -20,14 +20,7 @@ def check_totals(con: duckdb.DuckDBPyConnection, label: str,
     """A wide sheet's Total column must equal the sum of its districts, for counts."""
     if not totals:
         return []
-    # list parameters, not an Arrow table: registering one makes DuckDB import pandas
-    con.execute(
-        """CREATE OR REPLACE TEMP TABLE totals_given AS
-        SELECT unnest($sheet::VARCHAR[]) AS sheet, unnest($row::INTEGER[]) AS row,
-               unnest($heading::VARCHAR[]) AS heading, unnest($total_text::VARCHAR[]) AS total_text""",
-        {"sheet": [t[0] for t in totals], "row": [t[1] for t in totals], "heading": [t[2] for t in totals],
-         "total_text": [t[5] for t in totals]},
-    )
+    _stage_totals(con, totals)
     rows = con.execute(
         """SELECT t.sheet, t.row, t.heading, t.total_text, sum(b.value)
         FROM totals_given t
@@ -41,3 +34,35 @@ def check_totals(con: duckdb.DuckDBPyConnection, label: str,
     return [Problem(label, f'the total "{text}" does not equal the sum of the districts ({int(total):,}). '
                     "Correct the total or the district figures.", sheet=sheet, row=row, column=heading)
             for sheet, row, heading, text, total in rows]
+
+
+def keep_totals(con: duckdb.DuckDBPyConnection, file_id: int,
+                totals: list[tuple[str | None, int, str, str, str, str]]) -> int:
+    """Keep the totals an accepted file stated (those `check_totals` checks: counts), each with its cell, in
+    `force_total`; the period and measure are the batch's, as its districts' figures on that row were read.
+    Runs inside the file's load transaction, while `batch` still holds the file. Returns how many were kept."""
+    if not totals:
+        return 0
+    _stage_totals(con, totals)
+    kept = con.execute(
+        """INSERT INTO force_total
+        SELECT $file_id, b.period, b.measure, CAST(t.total_text AS DOUBLE), t.sheet, t.row, t.heading
+        FROM totals_given t
+        JOIN batch b ON b.source_sheet IS NOT DISTINCT FROM t.sheet AND b.source_row = t.row
+        WHERE b.value_type = 'integer' AND b.period IS NOT NULL
+        GROUP BY ALL""",
+        {"file_id": file_id},
+    ).fetchall()[0][0]
+    con.execute("DROP TABLE totals_given")
+    return kept
+
+
+def _stage_totals(con: duckdb.DuckDBPyConnection, totals: list[tuple[str | None, int, str, str, str, str]]) -> None:
+    # list parameters, not an Arrow table: registering one makes DuckDB import pandas
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE totals_given AS
+        SELECT unnest($sheet::VARCHAR[]) AS sheet, unnest($row::INTEGER[]) AS row,
+               unnest($heading::VARCHAR[]) AS heading, unnest($total_text::VARCHAR[]) AS total_text""",
+        {"sheet": [t[0] for t in totals], "row": [t[1] for t in totals], "heading": [t[2] for t in totals],
+         "total_text": [t[5] for t in totals]},
+    )

@@ -214,6 +214,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, t
         # what the file held, unchanged figures too: a resubmission covers the months and measures it repeats
         con.execute("INSERT INTO file_coverage SELECT $file_id, period, measure, CAST(count(*) AS INTEGER) FROM batch "
                     "GROUP BY period, measure", {"file_id": file_id})
+        checks.keep_totals(con, file_id, result.totals)  # the force's own totals, checked above, with their cells
         con.execute(
             "UPDATE file_registry SET figures_new = ?, figures_revised = ?, figures_unchanged = ? "
             "WHERE file_id = ?", [new, revised, unchanged, file_id])
