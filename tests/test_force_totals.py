@@ -71,7 +71,7 @@ def test_an_accepted_wide_file_keeps_each_count_s_stated_total_with_its_cell(loa
 
 
 def test_a_refused_file_keeps_no_total(con, tmp_path):
-    # its totals agree with its districts, but one district's cell is not a number
+    # one district's cell is not a number: the contract refuses the file, totals and all
     report = ingest(con, [wide_with_totals(tmp_path / "bad.xlsx", live_total=155, rotherham_live="forty-six")])
     assert report.files[0].outcome == "rejected"
     assert kept(con) == []
