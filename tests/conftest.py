@@ -16,12 +16,15 @@ from pipelines.ingest import ingest
 TODAY = dt.date(2026, 11, 21)
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the group into each test's id
 def pytest_collection_modifyitems(config, items):
     """`make test` runs the suite on two workers (pytest-xdist, --dist loadgroup). The browser tests and the
     year scenario share one worker: the scenario's session fixture (minutes to build) is then built once for
     both its tests, and no two browsers with their served apps compete for the two cores."""
+    browser_dir = Path(__file__).resolve().parent / "browser"
     for item in items:
-        if item.get_closest_marker("browser") or "office_year" in getattr(item, "fixturenames", ()):
+        if (item.get_closest_marker("browser") or Path(str(item.path)).is_relative_to(browser_dir)
+                or "office_year" in getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.xdist_group("browser_and_year"))
 
 
