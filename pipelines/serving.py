@@ -137,6 +137,8 @@ def serve_apps(path: Path, port: int, address: str = "localhost", *, which: str 
             time.sleep(0.5)
             for name, proc, _ in children:
                 if proc.poll() is not None:
+                    if proc.returncode in (0, -signal.SIGINT, -signal.SIGTERM):
+                        time.sleep(2)  # Ctrl+C reaches the children and this process together: let it arrive here
                     say(f"{name.capitalize()} stopped (exit code {proc.returncode}); stopping the rest.", "red")
                     code = proc.returncode or 1
                     break
