@@ -47,7 +47,8 @@ def test_an_edited_history_file_is_recorded_once_by_the_next_load(office, run_cl
     assert run_cli("ingest", one_file, "--db", db, "--quiet").exit_code == 0
     [first] = recorded(db)
     assert describe(first) == ("Baselines and rebases as first recorded: Live CSE investigations rebased at "
-                               "August 2014 (The Jay report changed how CSE was recorded); chart settings now shift 7, trend 7, "
+                               "August 2014 (The Jay report changed how CSE was recorded); chart settings now shift 7, "
+                               "trend 7, "
                                "screen outliers no, min points 12.")
     assert run_cli("ingest", one_file, "--db", db, "--quiet").exit_code == 0
     assert recorded(db) == [first]  # the same file: nothing new
