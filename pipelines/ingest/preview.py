@@ -425,18 +425,9 @@ def _frame(rows: dict[int, list[str]]) -> pd.DataFrame:
 
     width = max((len(r) for r in rows.values()), default=0)
     df = pd.DataFrame([r + [""] * (width - len(r)) for r in rows.values()], index=list(rows),
-                      columns=[_letters(i) for i in range(width)], dtype="str")
+                      columns=[readers.column_letter(i) for i in range(width)], dtype="str")
     df.index.name = "Row"
     return df
-
-
-def _letters(i: int) -> str:
-    out = ""
-    i += 1
-    while i:
-        i, rem = divmod(i - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 def _column_at(grid: pd.DataFrame, row: int, heading: str | None,

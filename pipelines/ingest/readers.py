@@ -319,7 +319,8 @@ class Grid:
         return self.widths[row_no] - 1 if row_no in self.widths and i == len(cells) - 1 else i
 
 
-def _col_letter(index: int) -> str:
+def column_letter(index: int) -> str:
+    """A sheet's column letter for a 0-based index: 0 -> A, 26 -> AA."""
     letters = ""
     index += 1
     while index:
@@ -384,7 +385,7 @@ def _long_header_problems(label: str, sheet: str | None, row: int, cells: list[o
             if i < last_named:
                 problems.append(Problem(label, "a column has no name; expected one of "
                                         + ", ".join(allowed) + ".", sheet=sheet, row=row,
-                                        column=_col_letter(i)))
+                                        column=column_letter(i)))
             continue
         if name in positions:
             problems.append(Problem(label, f'the column "{shown(cell)}" appears twice.', sheet=sheet, row=row,
@@ -422,9 +423,9 @@ def _parse_long_grid(label: str, grid: Grid, header_at: int, stager: _Stager, pr
         if extra:
             last = grid.column_of(row_no, cells, len(cells) - 1)
             problems.append(Problem(label, f"has {last + 1} cells where the header has {width}: the last, "
-                                    f'{_col_letter(last)}{row_no}, holds "{shown(cell_text(cells[-1]))}". Delete '
+                                    f'{column_letter(last)}{row_no}, holds "{shown(cell_text(cells[-1]))}". Delete '
                                     "what lies outside the table and save the file again.",
-                                    sheet=grid.sheet, row=row_no, column=_col_letter(width)))
+                                    sheet=grid.sheet, row=row_no, column=column_letter(width)))
             continue
         stray = [i for i, c in enumerate(cells[:width]) if c is not None and i not in named]
         if stray:
@@ -439,7 +440,7 @@ def _parse_long_grid(label: str, grid: Grid, header_at: int, stager: _Stager, pr
         period = cells[positions["period"]] if positions["period"] < len(cells) else None
         note = positions.get("note")
         at = positions["value"]
-        value = _figure_text(label, grid.sheet, row_no, _col_letter(at), cells[at] if at < len(cells) else None,
+        value = _figure_text(label, grid.sheet, row_no, column_letter(at), cells[at] if at < len(cells) else None,
                              get("measure"), problems)
         stager.add(grid.sheet, row_no, "value", _long_period_text(period), get("district"), get("measure"),
                    value.strip() if value is not None else None,
@@ -453,7 +454,7 @@ def _field_count_problem(label: str, fields: int, width: int, row: int) -> Probl
 
 def _no_heading_problem(label: str, sheet: str | None, row: int, index: int, value: object) -> Problem:
     return Problem(label, f'has a value in a column with no heading ("{shown(cell_text(value) or value)}"). Give '
-                   "the column a heading or delete the value.", sheet=sheet, row=row, column=_col_letter(index))
+                   "the column a heading or delete the value.", sheet=sheet, row=row, column=column_letter(index))
 
 
 def _long_period_text(value: object) -> str | None:
@@ -509,9 +510,10 @@ def _parse_wide_block(label: str, grid: Grid, start: int, end: int, sheet_measur
     header_row_no, header = grid.rows[header_at]
     if header_row_no in grid.widths:  # its far cell is kept apart from its place: read no figure by it
         far = grid.widths[header_row_no] - 1
-        problems.append(Problem(label, f'the header reaches column {_col_letter(far)} ("{shown(cell_text(header[-1]))}"'
+        problems.append(Problem(label, f"the header reaches column {column_letter(far)} "
+                                f'("{shown(cell_text(header[-1]))}"'
                                 "), far outside a return's table. Delete what lies outside the table and save "
-                                "the file again.", sheet=grid.sheet, row=header_row_no, column=_col_letter(far)))
+                                "the file again.", sheet=grid.sheet, row=header_row_no, column=column_letter(far)))
         return
     if not measure:
         problems.append(Problem(label, "the block has no measure: name the sheet after the measure or put a "
@@ -547,7 +549,7 @@ def _parse_wide_block(label: str, grid: Grid, start: int, end: int, sheet_measur
         period = _period_text(cells[0] if cells else None)
         for i, name, kind in columns:
             value = cells[i] if i < len(cells) else None
-            text = _figure_text(label, grid.sheet, row_no, _col_letter(i), value, measure, problems)
+            text = _figure_text(label, grid.sheet, row_no, column_letter(i), value, measure, problems)
             if kind == "total":
                 if text is not None:
                     result.totals.append((grid.sheet, row_no, name, period or "", measure, text))
@@ -909,7 +911,7 @@ def _read_sheet(wb, ws, label: str) -> _Sheet:
                     formula = getattr(value, "text", value)  # an array formula is an object holding its text
                     formulas.append(Problem(label, f"holds a formula ({shown(formula, 40)}); a return holds values. "
                                             "Paste values over the formulas.", sheet=ws.title, row=row_no,
-                                            column=_col_letter(column - 1)))
+                                            column=column_letter(column - 1)))
                     continue
                 if isinstance(value, str) and not value.strip():
                     continue  # blank text is an empty cell, as in a CSV
@@ -991,7 +993,7 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, facts: FileFacts) -> ReadResult:
                     coord, row, col = read.merged[0]
                     problems.append(Problem(facts.label, f"has merged cells ({coord}). Unmerge them so that every "
                                             "figure has its own cell.", sheet=ws.title, row=row,
-                                            column=_col_letter(col - 1)))
+                                            column=column_letter(col - 1)))
                     continue
                 problems.extend(read.formulas)
                 layouts.add(_parse_grid(facts.label, read.grid, stager, problems, result))
