@@ -1,0 +1,182 @@
+"""What a public page says, decided once: pages as plain blocks that two renderers draw.
+
+A page-content function reads one published snapshot (and the pointer that carries the withdrawal
+notices) and returns a `Page`: a title and a list of blocks. The static site (`pipelines.publish.site`)
+writes each block as HTML; the Streamlit public app (`dashboard.public_render`) draws the same blocks with
+Streamlit's elements. Neither renderer decides a word or a figure: every sentence, number and marker is
+in the blocks. Text in a block is plain text (never HTML or Markdown); each renderer escapes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    level: int = 2  # 2 or 3: a page's own title is the page's, level 1
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    small: bool = False  # small print (a footnote, a date): still the body's colour and contrast
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link to another public page (`href` a page slug such as "definitions") or to a download file
+    (`href` a file name such as "published-figures.csv"), or to an outside address (https:// or tel:)."""
+
+    text: str
+    href: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell: the text shown; for a figure, its number (None when suppressed or not a number),
+    whether it is suppressed (the text is then the marker) and that it is a figure (right-aligned)."""
+
+    text: str
+    value: float | None = None
+    suppressed: bool = False
+    numeric: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table with a caption; the first cell of each row heads the row."""
+
+    caption: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    note: str = ""  # said under the table (the suppression marker's meaning, say)
+
+
+@dataclass(frozen=True)
+class ChartPoint:
+    period: str              # YYYY-MM
+    value: float | None      # None when suppressed or not published
+    status: str              # "published" | "suppressed" | "not published"
+    display: str = ""        # the text a table shows for it
+
+
+@dataclass(frozen=True)
+class ChartEvent:
+    date: str                # YYYY-MM-DD
+    title: str
+    line: str                # the sentence listing it under the chart
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A monthly series drawn as a chart that only enhances `table`, which is always shown with it.
+
+    `sentence` says in words what the chart shows. Suppressed months are drawn as suppressed (marked, never as
+    a gap or a zero); months not published are gaps. A count's axis shows whole numbers only.
+    """
+
+    title: str
+    unit: str
+    whole_numbers: bool
+    points: tuple[ChartPoint, ...]
+    sentence: str
+    table: Table
+    events: tuple[ChartEvent, ...] = ()
+    key: str = ""            # a stable identifier (measure and area), for widget keys and file names
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A prominent box: "info" (the management-information banner), "warning" (a withdrawal) or "signpost"
+    (how to report a concern about a child: on every page)."""
+
+    title: str
+    lines: tuple[str, ...]
+    kind: str = "info"
+    links: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True)
+class Details:
+    """Blocks shown folded under a summary line (a chart's data table, say); open in the static site's print."""
+
+    summary: str
+    blocks: tuple = ()
+
+
+Block = Heading | Paragraph | Bullets | Link | Table | Chart | Notice | Details
+
+
+@dataclass(frozen=True)
+class Page:
+    slug: str                          # the file name without .html ("index" for the summary)
+    title: str
+    blocks: tuple = ()
+    description: str = ""              # one line: the page's meta description and its line in the site's contents
+    in_navigation: bool = True
+    extra: dict = field(default_factory=dict, compare=False)  # renderer hints (none decide content)
+
+
+# --------------------------------------------------------------------------------------------------
+# The snapshot as the page-content functions read it
+# --------------------------------------------------------------------------------------------------
+
+PERIOD_TYPES = {"month": "Month", "quarter": "Financial quarter", "financial_year": "Financial year",
+                "rolling_12_months": "12 months to"}
+
+
+class SnapshotView:
+    """One published snapshot (or none: nothing published) and the pointer that names it, read once per table.
+
+    Tables (see `pipelines.publish.snapshot`): figure, measure, period, caveat, revision, event, meta,
+    board_item, and, in snapshots written since they were added, disclosure_audit and release. A table a
+    snapshot does not hold reads as an empty frame.
+    """
+
+    def __init__(self, path, pointer: dict | None = None):
+        from pathlib import Path
+
+        self.path = None if path is None else Path(path)
+        self.pointer = dict(pointer or {})
+        self._tables: dict = {}
+
+    def table(self, name: str):
+        """The whole table as a pandas frame (empty when the snapshot has no such table or nothing is published)."""
+        import pandas as pd
+
+        if name not in self._tables:
+            if self.path is None:
+                self._tables[name] = pd.DataFrame()
+            else:
+                import duckdb
+
+                con = duckdb.connect(str(self.path), read_only=True, config={"enable_external_access": False})
+                try:
+                    found = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                                        [name]).fetchall()[0][0]
+                    self._tables[name] = con.execute(f'SELECT * FROM "{name}"').df() if found else pd.DataFrame()
+                finally:
+                    con.close()
+        return self._tables[name]
+
+    @property
+    def published(self) -> bool:
+        return self.path is not None and not self.meta == {}
+
+    @property
+    def meta(self) -> dict[str, str]:
+        df = self.table("meta")
+        return dict(zip(df["key"], df["value"], strict=True)) if not df.empty else {}
+
+    @property
+    def withdrawals(self) -> list[dict]:
+        """Publications withdrawn, as the pointer carries them (published_at, withdrawn_at, reason)."""
+        return [w for w in self.pointer.get("withdrawals") or [] if isinstance(w, dict)]
