@@ -101,6 +101,33 @@ def month_text(period: str) -> str:
     return pd.Timestamp(f"{period}-01").strftime("%B %Y") if re.fullmatch(r"\d{4}-\d{2}", period) else period
 
 
+ROLLING_PREFIX = "12 months to "
+
+
+def period_text(period: str) -> str:
+    """A published period in words: "July 2015", "April to June 2015 (Q1 2015/16)", "April 2015 to March 2016
+    (financial year 2015/16)", "12 months to July 2015"."""
+    period = str(period)
+    if re.fullmatch(r"\d{4}-\d{2}", period):
+        return month_text(period)
+    if period.startswith(ROLLING_PREFIX):
+        return ROLLING_PREFIX + month_text(period[len(ROLLING_PREFIX):])
+    q = re.fullmatch(r"Q([1-4]) (\d{4})/(\d{2})", period)
+    if q:
+        n, start = int(q.group(1)), int(q.group(2))
+        first = [(start, 4), (start, 7), (start, 10), (start + 1, 1)][n - 1]
+        last = (first[0], first[1] + 2)
+        import calendar
+
+        return (f"{calendar.month_name[first[1]]} to {calendar.month_name[last[1]]} {last[0]} "
+                f"(Q{n} {q.group(2)}/{q.group(3)})")
+    fy = re.fullmatch(r"(\d{4})/(\d{2})", period)
+    if fy:
+        start = int(fy.group(1))
+        return f"April {start} to March {start + 1} (financial year {period})"
+    return period
+
+
 def month_runs(periods: list[str]) -> list[tuple[str, str]]:
     """Consecutive runs of YYYY-MM months, as (first, last) pairs in time order."""
     import pandas as pd
