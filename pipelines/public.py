@@ -147,9 +147,13 @@ def months_phrase(periods: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + ", and " + parts[-1]
 
 
+HIDDEN_WHY = "because the numbers are small enough that a child could be identified"
+
+
 def trend_sentence(name: str, area: str, series: pd.DataFrame) -> str:
-    """What a measure's chart shows, in words: it names exactly the published months it speaks of, and a
-    lowest or highest month only among those shown, saying how many are hidden."""
+    """What a measure's chart shows, in words: it names exactly the published months it speaks of. A lowest or
+    highest month is named only when no month of the series is hidden (one chosen among partly hidden months
+    would mislead); when months are hidden it says how many and why."""
     if series.empty:
         return f"No figures for {name.lower()} have been published."
     series = series.sort_values("period")
@@ -163,18 +167,21 @@ def trend_sentence(name: str, area: str, series: pd.DataFrame) -> str:
                 "The months between these have not been published. ")
     shown = series[~series["suppressed"].astype(bool)]
     hidden = len(series) - len(shown)
+    if len(series) == 1:
+        latest = series.iloc[0]
+        return text + (f"It was {latest['display']}." if not latest["suppressed"]
+                       else f"The figure is hidden {HIDDEN_WHY}.")
     if shown.empty:
-        return text + "Every month is hidden to protect privacy."
-    lo, hi = shown.loc[shown["value"].idxmin()], shown.loc[shown["value"].idxmax()]
-    low_high = (f"{month_text(lo['period'])} ({number(lo['value'])}) and the highest "
-                f"{month_text(hi['period'])} ({number(hi['value'])})")
+        return text + f"Every month is hidden {HIDDEN_WHY}."
     if hidden:
-        text += (f"Of the {len(shown)} month(s) shown, the lowest was {low_high}; {hidden} month(s) are hidden to "
-                 "protect privacy and are left out of both.")
+        text += (f"{hidden} of the {len(series)} months {'is' if hidden == 1 else 'are'} hidden {HIDDEN_WHY}, "
+                 "so no lowest or highest month is given.")
     else:
-        text += f"The lowest published month was {low_high}."
+        lo, hi = shown.loc[shown["value"].idxmin()], shown.loc[shown["value"].idxmax()]
+        text += (f"The lowest published month was {month_text(lo['period'])} ({number(lo['value'])}) and the "
+                 f"highest {month_text(hi['period'])} ({number(hi['value'])}).")
     latest = series.iloc[-1]
     last = month_text(latest["period"])
     text += (f" In {last} it was {latest['display']}." if not latest["suppressed"]
-             else f" The figure for {last} is hidden to protect privacy.")
+             else f" The figure for {last} is hidden {HIDDEN_WHY}.")
     return text
