@@ -94,7 +94,7 @@ def plain(text: str) -> str:
 def small(text: str) -> None:
     """Small print in the body's colour: st.caption's faded grey is 3.9:1 on white, under WCAG 1.4.3's 4.5:1."""
     if text:
-        st.markdown(":small[" + text.replace("[", "\\[").replace("]", "\\]") + "]")
+        st.markdown(":small[" + plain(text) + "]")
 
 
 def footnote(meta: dict[str, str]) -> None:

@@ -1,0 +1,236 @@
+"""The Streamlit public app's renderer: draws a `pipelines.publish.content.Page` with Streamlit's elements.
+
+One place decides what a public page says (the page-content functions, which return `Page` objects of plain
+blocks); the static site and this module only draw them. Nothing here chooses a word or a figure: every text
+comes from a block and is escaped before Streamlit reads it as Markdown.
+
+`render(page)` draws a whole page; `draw(block)` one block. A chart's plotly figure is built once per chart
+(`figure(chart)`, kept while the chart is the same), so a visitor's page run only hands the built figure over.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from functools import lru_cache
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard.public_view import BLUE, EVENT, GREY, plain, small
+from pipelines.publish.content import (
+    Bullets,
+    Cell,
+    Chart,
+    Details,
+    Heading,
+    Link,
+    Notice,
+    Page,
+    Paragraph,
+    Table,
+)
+
+SUPPRESSED_GREY = "#505A5F"  # GOV.UK's secondary text colour: 7:1 on white, and a marker unlike the line's
+OUTSIDE = ("https://", "http://", "tel:", "mailto:")
+MIME = {"csv": "text/csv", "json": "application/json",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+# Pages of the app by slug (set by dashboard/public_app.py), so that a Link to a page slug becomes a page link.
+PAGES: dict[str, object] = {}
+# Files a Link may name, by file name: a function giving the file's bytes (set by the app from the downloads).
+FILES: dict[str, Callable[[], bytes]] = {}
+
+
+def render(page: Page, *, title: bool = True) -> None:
+    """Draw a page: its title, then each block in order."""
+    if title:
+        st.title(plain(page.title), anchor=False)
+    for block in page.blocks:
+        draw(block)
+
+
+def draw(block) -> None:
+    """Draw one block with the Streamlit element that fits it."""
+    if isinstance(block, Heading):
+        (st.header if block.level <= 2 else st.subheader)(plain(block.text), anchor=False)
+    elif isinstance(block, Paragraph):
+        if block.small:
+            small(block.text)
+        else:
+            st.markdown(plain(block.text))
+    elif isinstance(block, Bullets):
+        if block.items:
+            st.markdown("\n".join(f"- {plain(item)}" for item in block.items))
+    elif isinstance(block, Link):
+        link(block)
+    elif isinstance(block, Table):
+        table(block)
+    elif isinstance(block, Chart):
+        chart(block)
+    elif isinstance(block, Notice):
+        notice(block)
+    elif isinstance(block, Details):
+        with st.expander(plain(block.summary)):
+            for inner in block.blocks:
+                draw(inner)
+    else:  # a block type this renderer does not know yet: its text, if it has any, rather than nothing
+        text = getattr(block, "text", "")
+        if text:
+            st.markdown(plain(text))
+
+
+def address(href: str) -> str | None:
+    """An outside address safe to put in a Markdown link (https, http, tel or mailto; no space or bracket), or None."""
+    href = str(href).strip()
+    if not href.lower().startswith(OUTSIDE) or any(ch in href for ch in " \t\n<>()[]\"'`\\"):
+        return None
+    return href
+
+
+def link(block: Link, *, key: str = "") -> None:
+    """A page slug becomes a link to that page of the app; a download file a download button; an outside address
+    a Markdown link. Anything else is shown as text, never as a dead link."""
+    description = f" {plain(block.description)}" if block.description else ""
+    href = str(block.href)
+    if href in PAGES:
+        st.page_link(PAGES[href], label=block.text)
+        if block.description:
+            small(block.description)
+    elif href in FILES:
+        extension = href.rsplit(".", 1)[-1].lower()
+        try:
+            data = FILES[href]()
+        except Exception as exc:  # noqa: BLE001 -- a file that cannot be made is said in words, details to the log
+            from pipelines.errors import record_fault
+
+            record_fault(exc)
+            st.markdown(f"{plain(block.text)}: this file cannot be made just now. Please try again later.")
+            return
+        st.download_button(block.text, data, file_name=href, mime=MIME.get(extension, "application/octet-stream"),
+                           key=key or f"file_{href}", icon=":material/download:")
+        if block.description:
+            small(block.description)
+    elif address(href):
+        st.markdown(f"[{plain(block.text)}]({address(href)}){description}")
+    else:
+        st.markdown(f"{plain(block.text)}{description}")
+
+
+def frame(block: Table) -> pd.DataFrame:
+    """The table's cell texts as a frame, its first column heading the rows."""
+    columns = list(block.columns)
+    width = max([len(columns), *(len(r) for r in block.rows)]) if block.rows or columns else 0
+    columns += [""] * (width - len(columns))
+    rows = [[c.text if isinstance(c, Cell) else str(c) for c in r] + [""] * (width - len(r)) for r in block.rows]
+    df = pd.DataFrame(rows, columns=columns)
+    return df.set_index(columns[0]) if width > 1 else df
+
+
+def table(block: Table) -> None:
+    """A caption line, the table of cell texts, and the note under it."""
+    if block.caption:
+        st.markdown(f"**{plain(block.caption)}**")
+    if block.rows:
+        st.table(frame(block))
+    if block.note:
+        small(block.note)
+
+
+def notice(block: Notice) -> None:
+    """"info" and "warning" as Streamlit's own boxes; "signpost" as a bordered box that stands out on every page."""
+    body = "\n\n".join(plain(line) for line in block.lines)
+    if block.kind == "signpost":
+        with st.container(border=True):
+            st.markdown(f"#### :material/emergency: {plain(block.title)}" if block.title else "")
+            for line in block.lines:
+                st.markdown(plain(line))
+            for i, each in enumerate(block.links):
+                link(each, key=f"signpost_link_{i}")
+        return
+    text = (f"**{plain(block.title)}**\n\n" if block.title else "") + body
+    if block.kind == "warning":
+        st.warning(text, icon=":material/warning:")
+    else:
+        st.info(text, icon=":material/info:")
+    for i, each in enumerate(block.links):
+        link(each, key=f"notice_{block.kind}_{i}")
+
+
+def chart(block: Chart) -> None:
+    """The chart, the sentence saying what it shows, the events it marks, and its data table folded under it."""
+    if any(p.status != "not published" for p in block.points):
+        st.plotly_chart(figure(block), width="stretch", key=f"chart_{block.key or block.title}",
+                        config={"displayModeBar": False})
+    if block.sentence:
+        st.markdown(plain(block.sentence))
+    if block.events:
+        st.markdown("**Events on this chart**\n\n" + "\n".join(f"- {plain(e.line)}" for e in block.events))
+    with st.expander(f"Data table: {plain(block.title)}"):
+        table(block.table)
+
+
+def nice_step(top: float) -> int:
+    """A tick step of 1, 2 or 5 times a power of ten, at least 1, giving at most six steps up to `top`."""
+    power = 1
+    while True:
+        for m in (1, 2, 5):
+            if top <= 6 * m * power:
+                return m * power
+        power *= 10
+
+
+@lru_cache(maxsize=512)
+def figure(block: Chart) -> go.Figure:
+    """The chart as a plotly figure: published months as a line (a month not published is a gap), each hidden month
+    marked as hidden (a hollow grey marker on the axis labelled with the marker, never drawn as a value), and each
+    event a dated line. A count's axis shows whole numbers only; a single month shows as that month.
+
+    Built once per chart (a Chart is immutable), and never changed afterwards: Streamlit only reads it."""
+    points = sorted(block.points, key=lambda p: p.period)
+    one_month = len(points) == 1
+    x = [pd.Timestamp(f"{p.period}-01").strftime("%B %Y") if one_month else pd.Timestamp(f"{p.period}-01")
+         for p in points]
+    shown = [p.value if p.status == "published" and p.value is not None else None for p in points]
+    unit = block.unit[:1].upper() + block.unit[1:]
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(
+        x=x, y=shown, mode="lines+markers", name=html.escape(unit or "Published"), connectgaps=False,
+        line={"color": BLUE, "width": 2.5}, marker={"size": 7, "color": BLUE, "symbol": "circle"},
+        hovertemplate=("%{x}" if one_month else "%{x|%B %Y}") + ": %{y}<extra></extra>", showlegend=False))
+    hidden = [(xi, p) for xi, p in zip(x, points, strict=True) if p.status == "suppressed"]
+    if hidden:
+        marker = next((p.display for _, p in hidden if p.display), "[c]")
+        fig.add_trace(go.Scatter(
+            x=[xi for xi, _ in hidden], y=[0] * len(hidden), mode="markers+text", cliponaxis=False,
+            name=html.escape(f"{marker} hidden: too few to publish"), text=[html.escape(marker)] * len(hidden),
+            textposition="top center", textfont={"color": SUPPRESSED_GREY, "size": 11},
+            marker={"size": 10, "color": SUPPRESSED_GREY, "symbol": "circle-open", "line": {"width": 2}},
+            hovertemplate=("%{x}" if one_month else "%{x|%B %Y}")
+            + f": hidden ({html.escape(marker)}) to protect privacy<extra></extra>", showlegend=True))
+    fig.update_layout(title={"text": html.escape(block.title), "font": {"size": 15}}, height=340,
+                      plot_bgcolor="white", margin={"l": 10, "r": 10, "t": 50, "b": 10}, font={"color": GREY},
+                      yaxis_title=html.escape(unit), xaxis_title="Month", showlegend=bool(hidden),
+                      legend={"orientation": "h", "yanchor": "top", "y": -0.25, "xanchor": "left", "x": 0})
+    fig.update_xaxes(showline=True, linecolor=GREY, gridcolor="#E5E5E5")
+    if one_month:
+        fig.update_xaxes(type="category")
+    else:
+        fig.update_xaxes(tickformat="%b %Y", hoverformat="%B %Y")
+    values = [v for v in shown if v is not None]
+    top = max(values, default=0)
+    fig.update_yaxes(showline=True, linecolor=GREY, gridcolor="#E5E5E5", rangemode="tozero")
+    if block.whole_numbers:
+        step = nice_step(max(top, 1))
+        fig.update_yaxes(tickformat=",d", tick0=0, dtick=step, range=[0, max(top, 1) * 1.12 + (0.5 if top < 1 else 0)])
+    for i, event in enumerate(block.events):
+        when = pd.Timestamp(event.date)
+        if one_month:
+            continue  # a category axis has no dates to place a line at; the event is listed under the chart
+        fig.add_shape(type="line", xref="x", yref="paper", x0=when, x1=when, y0=0, y1=1,
+                      line={"color": EVENT, "width": 1.5, "dash": "dashdot"})
+        fig.add_annotation(x=when, xref="x", y=1 - 0.1 * (i % 3), yref="paper", text=html.escape(event.title),
+                           showarrow=False, xanchor="left", yanchor="top", xshift=3,
+                           font={"size": 11, "color": EVENT}, bgcolor="rgba(255,255,255,0.85)")
+    return fig

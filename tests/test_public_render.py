@@ -1,0 +1,209 @@
+"""The public app's renderer draws every block of a page with Streamlit, and its charts say what is hidden."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from dashboard_helpers import ROOT, texts
+from streamlit.testing.v1 import AppTest
+
+sys.path.insert(0, str(ROOT))
+
+from dashboard import public_render  # noqa: E402
+from pipelines.publish.content import (  # noqa: E402
+    Bullets,
+    Cell,
+    Chart,
+    ChartEvent,
+    ChartPoint,
+    Details,
+    Heading,
+    Link,
+    Notice,
+    Page,
+    Paragraph,
+    Table,
+)
+
+
+def series_table(points: tuple[ChartPoint, ...]) -> Table:
+    return Table("Arrests, South Yorkshire, by month", ("Month", "People"),
+                 tuple((Cell(p.period), Cell(p.display, p.value, p.status == "suppressed", True)) for p in points),
+                 note="[c] means the figure is hidden because it is small enough that a child could be identified.")
+
+
+POINTS = (ChartPoint("2015-04", 12, "published", "12"), ChartPoint("2015-05", None, "suppressed", "[c]"),
+          ChartPoint("2015-06", None, "not published", ""), ChartPoint("2015-07", 3000, "published", "3,000"))
+CHART = Chart("Arrests", "people", True, POINTS, "Arrests, South Yorkshire: 1 of the 3 published months is hidden.",
+              series_table(POINTS), events=(ChartEvent("2015-04-10", "Operation <Stovewood>", "10 April 2015: a *new* "
+                                                                                               "operation began."),),
+              key="cse_arrests-force")
+
+
+def every_block_page() -> Page:
+    return Page("index", "South Yorkshire: figures [draft] <b>", blocks=(
+        Notice("", ("These figures are management information: unaudited and subject to revision.",), "info"),
+        Notice("Worried about a child?", ("In an emergency call 999.", "Otherwise call 101."), "signpost",
+               links=(Link("How to report a concern", "report-a-concern"),
+                      Link("NSPCC", "https://www.nspcc.org.uk/"))),
+        Notice("Withdrawn", ("Publication of 5 May 2026 withdrawn on 6 May 2026: an error.",), "warning"),
+        Heading("Headlines for July 2015"),
+        Heading("By district", level=3),
+        Paragraph("Charged: 54 people *in* the [12 months] to July 2015 <script>x</script>."),
+        Paragraph("First published 10 August 2015.", small=True),
+        Bullets(("Arrests: 76 # people", "Charged: [c]")),
+        Link("Definitions", "definitions", "What each figure counts."),
+        Link("Published figures (CSV)", "published-figures.csv"),
+        Link("Call us", "tel:01142964150"),
+        Link("Bad address", "javascript:alert(1)"),
+        Table("Figures, July 2015", ("Measure", "Barnsley", "South Yorkshire"),
+              ((Cell("Arrests"), Cell("[c]", None, True, True), Cell("76", 76, False, True)),),
+              note="[c]: hidden to protect privacy."),
+        CHART,
+        Details("Older months", (Paragraph("Inside the fold."), Table("Old", ("Month", "People"),
+                                                                      ((Cell("April 2014"), Cell("8", 8)),)))),
+    ))
+
+
+def run(page: Page, **files) -> AppTest:
+    """Render `page` in a Streamlit script run; `files` names download files and their bytes."""
+    def script(page, files):
+        import streamlit as st  # noqa: F401
+
+        from dashboard import public_render
+
+        public_render.FILES.clear()
+        public_render.FILES.update({name: (lambda data=data: data) for name, data in files.items()})
+        public_render.render(page)
+
+    at = AppTest.from_function(script, args=(page, files), default_timeout=30)
+    at.run()
+    return at
+
+
+def test_every_block_type_renders_with_its_text_escaped():
+    at = run(every_block_page(), **{"published-figures.csv": b"measure,value\narrests,76\n"})
+    assert not at.exception
+    shown = texts(at)
+    assert at.title[0].value.replace("\\", "") == "South Yorkshire: figures [draft] <b>"
+    assert [h.value.replace("\\", "") for h in at.header] == ["Headlines for July 2015"]
+    assert [h.value.replace("\\", "") for h in at.subheader] == ["By district"]
+    # typed text is shown as itself: Markdown and HTML in it are escaped, not obeyed
+    body = next(m.value for m in at.markdown if "54 people" in m.value)
+    assert "\\*in\\*" in body and "\\[12 months\\]" in body and "\\<script\\>" in body
+    assert "management information" in at.info[0].value
+    assert "Withdrawn" in at.warning[0].value
+    assert "In an emergency call 999." in shown and "Otherwise call 101." in shown
+    assert "[NSPCC](https://www.nspcc.org.uk/)" in "\n".join(m.value for m in at.markdown)
+    assert not any("javascript:" in m.value and "](" in m.value for m in at.markdown)
+    assert "Bad address" in shown
+    bullets = next(m.value for m in at.markdown if m.value.startswith("- Arrests"))
+    assert bullets.count("\n- ") == 1 and "76 \\# people" in bullets and "\\[c\\]" in bullets
+    # the download file is a download button; the small print is in the body's colour (not st.caption's grey)
+    assert [b.proto.label for b in at.get("download_button")] == ["Published figures (CSV)"]
+    assert not at.caption
+    assert any(m.value.startswith(":small[") and "First published" in m.value for m in at.markdown)
+    # the table of figures keeps the marker, and its first column heads the rows
+    tables = [t.value for t in at.table]
+    figures = next(t for t in tables if "Barnsley" in t.columns)
+    assert figures.index.name == "Measure" and figures.loc["Arrests", "Barnsley"] == "[c]"
+    assert figures.loc["Arrests", "South Yorkshire"] == "76"
+    # the chart, its sentence, its events and its data table in an expander
+    assert len(at.get("plotly_chart")) == 1
+    assert "1 of the 3 published months is hidden" in shown
+    assert "Events on this chart" in shown and "a *new* operation began" in shown
+    assert [e.proto.label for e in at.expander] == ["Data table: Arrests", "Older months"]
+    assert "Inside the fold." in shown
+    assert any(list(t.index) == ["April 2014"] for t in tables)
+
+
+def test_a_page_slug_becomes_a_link_to_that_page_of_the_app(tmp_path):
+    (tmp_path / "app.py").write_text(f"""
+import sys
+sys.path.insert(0, {str(ROOT)!r})
+import streamlit as st
+from dashboard import public_render
+home = st.Page("home.py", title="Home", default=True)
+definitions = st.Page("defs.py", title="Definitions", url_path="definitions")
+public_render.PAGES.update({{"definitions": definitions}})
+st.navigation([home, definitions]).run()
+""")
+    (tmp_path / "home.py").write_text("""
+from dashboard import public_render
+from pipelines.publish.content import Link, Page
+public_render.render(Page("index", "Home", (Link("Definitions", "definitions", "What each figure counts."),)))
+""")
+    (tmp_path / "defs.py").write_text("import streamlit as st\nst.title('Definitions')\n")
+    at = AppTest.from_file(str(tmp_path / "app.py"), default_timeout=30)
+    at.run()
+    assert not at.exception
+    links = at.get("page_link")
+    assert [link.proto.label for link in links] == ["Definitions"]
+    assert "What each figure counts." in texts(at)
+    public_render.PAGES.clear()
+
+
+def test_a_suppressed_month_is_marked_as_hidden_never_drawn_as_zero_and_a_gap_stays_a_gap():
+    fig = public_render.figure(CHART)
+    line, hidden = fig.data
+    # the line has no value for the hidden month nor for the month not published: both break it
+    assert list(line.y) == [12, None, None, 3000]
+    assert line.connectgaps is False
+    # the hidden month has its own marker on the axis, labelled with the marker and explained in the legend
+    assert len(hidden.x) == 1 and str(hidden.x[0])[:7] == "2015-05"
+    assert list(hidden.text) == ["[c]"] and hidden.marker.symbol == "circle-open"
+    assert "hidden" in hidden.name and "[c]" in hidden.name and hidden.showlegend
+    assert "hidden ([c])" in hidden.hovertemplate
+    assert fig.layout.showlegend
+    # the month not published gets no marker at all
+    assert not any(str(x)[:7] == "2015-06" for x in hidden.x)
+    # text from the office reaches plotly escaped (plotly reads a subset of HTML in labels)
+    assert fig.layout.annotations[0].text == "Operation &lt;Stovewood&gt;"
+
+
+def test_a_series_with_nothing_hidden_has_no_hidden_marker_or_legend():
+    points = (ChartPoint("2015-06", 5, "published", "5"), ChartPoint("2015-07", 7, "published", "7"))
+    fig = public_render.figure(Chart("Charged", "people", True, points, "", series_table(points)))
+    assert len(fig.data) == 1 and not fig.layout.showlegend
+
+
+@pytest.mark.parametrize(("top", "step"), [(1, 1), (3, 1), (6, 1), (7, 2), (12, 2), (30, 5), (61, 20), (3000, 500)])
+def test_a_count_axis_shows_whole_numbers_only(top, step):
+    points = (ChartPoint("2015-06", 0, "published", "0"), ChartPoint("2015-07", top, "published", str(top)))
+    fig = public_render.figure(Chart("Charged", "people", True, points, "", series_table(points)))
+    axis = fig.layout.yaxis
+    assert axis.tickformat == ",d" and axis.tick0 == 0
+    assert axis.dtick == step and axis.dtick >= 1 and float(axis.dtick).is_integer()
+    assert axis.range[1] > top  # the highest figure is inside the axis
+
+
+def test_a_count_axis_with_only_zeros_and_hidden_months_still_counts_in_whole_numbers():
+    points = (ChartPoint("2015-06", 0, "published", "0"), ChartPoint("2015-07", None, "suppressed", "[c]"))
+    fig = public_render.figure(Chart("Charged", "people", True, points, "", series_table(points)))
+    assert fig.layout.yaxis.dtick == 1 and fig.layout.yaxis.tickformat == ",d"
+
+
+def test_a_percentage_axis_is_not_forced_to_whole_numbers():
+    points = (ChartPoint("2015-06", 46.4, "published", "46.4%"), ChartPoint("2015-07", 50.5, "published", "50.5%"))
+    fig = public_render.figure(Chart("Share", "per cent", False, points, "", series_table(points)))
+    assert fig.layout.yaxis.tickformat is None and fig.layout.yaxis.dtick is None
+
+
+def test_a_one_month_series_shows_the_month_not_a_time_of_day():
+    points = (ChartPoint("2015-07", 54, "published", "54"),)
+    fig = public_render.figure(Chart("Charged", "people", True, points, "", series_table(points)))
+    assert fig.layout.xaxis.type == "category"
+    assert list(fig.data[0].x) == ["July 2015"]
+
+
+def test_a_long_series_labels_months_not_days():
+    fig = public_render.figure(CHART)
+    assert fig.layout.xaxis.tickformat == "%b %Y"
+
+
+def test_the_figure_is_built_once_per_chart():
+    assert public_render.figure(CHART) is public_render.figure(CHART)
+    again = Chart(CHART.title, CHART.unit, CHART.whole_numbers, CHART.points, CHART.sentence, CHART.table,
+                  CHART.events, CHART.key)
+    assert public_render.figure(again) is public_render.figure(CHART)  # an equal chart of a later run: no rebuild
