@@ -1,0 +1,485 @@
+"""The public data pages' content: the summary, a page per measure, the tables and the accountability record.
+
+Each function reads one published snapshot (`SnapshotView`) and returns a `Page` of plain blocks
+(`pipelines.publish.content`); the static site and the Streamlit public app draw the same blocks, so every
+word and figure is decided here. A suppressed figure is always shown as the snapshot's marker, never as a
+number; a sentence never names a lowest or highest month chosen among partly hidden months.
+"""
+
+from __future__ import annotations
+
+import json
+import weakref
+
+import pandas as pd
+
+from ..public import MANAGEMENT_INFORMATION, month_text, number, period_text, trend_sentence, withdrawal_notice
+from .content import (PERIOD_TYPES, Cell, Chart, ChartEvent, ChartPoint, Details, Heading, Link, Notice, Page,
+                      Paragraph, SnapshotView, Table)
+
+# The order the headlines and tables take: the periods people quote first.
+HEADLINE_ORDER = ("rolling_12_months", "month", "quarter", "financial_year")
+PERIOD_HEADINGS = {"rolling_12_months": "The latest 12 months", "month": "The latest month",
+                   "quarter": "The latest financial quarter", "financial_year": "The latest financial year"}
+TABLE_HEADINGS = {"rolling_12_months": "12 months at a time", "month": "Months", "quarter": "Financial quarters",
+                  "financial_year": "Financial years"}
+DOWNLOADS = (("published-figures.csv", "Published figures (CSV)"),
+             ("published-figures.json", "Published figures (JSON)"),
+             ("published-figures.xlsx", "Published figures (spreadsheet, .xlsx)"))
+SITE_TITLE = "child sexual exploitation figures"
+
+
+# --------------------------------------------------------------------------------------------------
+# Reading the snapshot
+# --------------------------------------------------------------------------------------------------
+
+def period_order(period: str) -> tuple:
+    """A sort key putting periods of one kind in time order ("Q4 2014/15" before "Q1 2015/16")."""
+    p = str(period)
+    if p.startswith("12 months to "):
+        return (p[len("12 months to "):], 0)
+    if p.startswith("Q"):
+        q, fy = p.split(" ", 1)
+        return (fy, int(q[1:]))
+    return (p, 0)
+
+
+def months_in(period_type: str, period: str) -> list[str]:
+    """The months (YYYY-MM) a published period covers."""
+    if period_type == "month":
+        return [period]
+    if period_type == "rolling_12_months":
+        end = pd.Period(period[len("12 months to "):], freq="M")
+        return [str(end - i) for i in range(11, -1, -1)]
+    if period_type == "quarter":
+        q, fy = period.split(" ", 1)
+        start = pd.Period(f"{fy[:4]}-04", freq="M") + 3 * (int(q[1:]) - 1)
+        return [str(start + i) for i in range(3)]
+    if period_type == "financial_year":
+        start = pd.Period(f"{period[:4]}-04", freq="M")
+        return [str(start + i) for i in range(12)]
+    return []
+
+
+class _Data:
+    """The snapshot's tables as plain Python, read once per view: the pages ask many small questions of them."""
+
+    def __init__(self, view: SnapshotView):
+        self.meta = view.meta
+        try:
+            self.districts = [str(d) for d in json.loads(self.meta.get("districts", "[]"))]
+        except json.JSONDecodeError:
+            self.districts = []
+        fig = view.table("figure")
+        self.cells: dict = {}
+        self.monthly: dict = {}
+        found: dict = {}
+        area_order: list = []
+        if not fig.empty:
+            for m, a, p, t, v, s in zip(fig["measure"], fig["area"], fig["period"], fig["period_type"], fig["value"],
+                                        fig["suppressed"], strict=True):
+                value = None if v is None or v != v else float(v)
+                self.cells.setdefault((t, p), {})[(m, a)] = (value, bool(s))
+                found.setdefault(t, set()).add(p)
+                if t == "month":
+                    self.monthly.setdefault((m, a), []).append((p, value, bool(s)))
+                if a not in area_order:
+                    area_order.append(a)
+        for series in self.monthly.values():
+            series.sort()
+        self.periods = {t: sorted(ps, key=period_order) for t, ps in found.items()}
+        others = [a for a in area_order if a not in set(self.districts)]
+        self.force = others[0] if others else self.meta.get("force", "Force").replace(" Police", "")
+        mt = view.table("measure")
+        ids = {m for (m, _a) in self.monthly} | {m for c in self.cells.values() for (m, _a) in c}
+        self.measures = [] if mt.empty else [m for m in mt.itertuples(index=False) if m.id in ids]
+        self.names = {m.id: m.name for m in self.measures}
+
+
+_DATA: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def data(view: SnapshotView) -> _Data:
+    if view not in _DATA:
+        _DATA[view] = _Data(view)
+    return _DATA[view]
+
+
+def districts(view: SnapshotView) -> list[str]:
+    return data(view).districts
+
+
+def force_area(view: SnapshotView) -> str:
+    """The force total's area name as the figure table has it (the area that is not a district)."""
+    return data(view).force
+
+
+def areas(view: SnapshotView) -> list[str]:
+    """The force total first (on a narrow screen it is the column seen without scrolling), then the districts."""
+    return [force_area(view), *districts(view)]
+
+
+def measures(view: SnapshotView) -> list:
+    """The published measures (rows with id, name, short_name, unit, kind), in the catalogue's order."""
+    return data(view).measures
+
+
+def periods(view: SnapshotView, period_type: str) -> list[str]:
+    """Published periods of a kind, oldest first."""
+    return data(view).periods.get(period_type, [])
+
+
+def marker(view: SnapshotView) -> str:
+    return data(view).meta.get("marker", "[c]")
+
+
+def is_percentage(kind: str) -> bool:
+    return str(kind) == "percentage"
+
+
+def figure_text(value, kind: str) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return f"{float(value):.1f}%" if is_percentage(kind) else number(value)
+
+
+def figure_cell(found, kind: str, mark: str) -> Cell:
+    """A figure's cell from (value, suppressed), or an empty cell when the snapshot has none."""
+    if found is None:
+        return Cell("", None, False, True)
+    value, suppressed = found
+    if suppressed:
+        return Cell(mark, None, True, True)
+    return Cell(figure_text(value, kind), value, False, True)
+
+
+def day(value) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)) or str(value) in ("", "NaT", "None"):
+        return ""
+    stamp = pd.Timestamp(value)
+    return f"{stamp.day} {stamp:%B %Y}"
+
+
+# --------------------------------------------------------------------------------------------------
+# Blocks every page shares
+# --------------------------------------------------------------------------------------------------
+
+def banner(view: SnapshotView) -> Notice:
+    """The management-information banner, at the top of every page."""
+    return Notice("About these figures", (view.meta.get("banner") or MANAGEMENT_INFORMATION,), "info")
+
+
+def withdrawal_notices(view: SnapshotView) -> list[Notice]:
+    return [Notice("Publication withdrawn", (withdrawal_notice(w),), "warning") for w in
+            sorted(view.withdrawals, key=lambda w: str(w.get("withdrawn_at", "")), reverse=True)]
+
+
+def nothing_published(view: SnapshotView, slug: str, title: str) -> Page:
+    blocks = [Notice("About these figures", (MANAGEMENT_INFORMATION,), "info"), *withdrawal_notices(view),
+              Paragraph("Nothing has been published yet. Figures appear here once the office of the Police and "
+                        "Crime Commissioner has approved them for publication.")]
+    return Page(slug, title, tuple(blocks), "Nothing has been published yet.")
+
+
+def footnote(view: SnapshotView) -> str:
+    return view.meta.get("footnote") or (f"{marker(view)} Not shown, so that no child can be identified.")
+
+
+# --------------------------------------------------------------------------------------------------
+# Tables and charts
+# --------------------------------------------------------------------------------------------------
+
+def period_table(view: SnapshotView, period_type: str, period: str, only_area: str | None = None) -> Table:
+    """One period's figures: a row a measure, a column an area (the force total first)."""
+    mark = marker(view)
+    by = data(view).cells.get((period_type, period), {})
+    cols = [a for a in areas(view) if only_area in (None, a)]
+    rows = []
+    for m in measures(view):
+        if not any((m.id, a) in by for a in cols):
+            continue
+        name = f"{m.name} (per cent)" if is_percentage(m.kind) and "per cent" not in m.name else m.name
+        rows.append((Cell(name), *(figure_cell(by.get((m.id, a)), m.kind, mark) for a in cols)))
+    return Table(f"{period_text(period)}: figures by area", ("Measure", *cols), tuple(rows), footnote(view))
+
+
+def published_dates(view: SnapshotView, months: list[str]) -> str:
+    per = view.table("period")
+    if per.empty:
+        return ""
+    rows = per[per["period"].isin(months)]
+    if rows.empty:
+        return ""
+    firsts = sorted({day(v) for v in rows["first_published_at"] if day(v)}, key=lambda d: pd.Timestamp(d))
+    revised = [v for v in rows["last_revised_at"] if day(v)]
+    text = (f"First published {firsts[0]}." if len(firsts) == 1
+            else f"First published between {firsts[0]} and {firsts[-1]}." if firsts else "")
+    if revised:
+        latest = max(pd.Timestamp(v) for v in revised)
+        text += f" Revised {day(latest)}: see the revisions on the tables page."
+    else:
+        text += " Not revised since."
+    return text.strip()
+
+
+def caveat_lines(view: SnapshotView, months: list[str], measure_names: dict[str, str]) -> list[str]:
+    cav = view.table("caveat")
+    if cav.empty:
+        return []
+    rows = cav[cav["period"].isin(months)].drop_duplicates().sort_values(["measure", "area", "period"])
+    return [f"{measure_names.get(r.measure, r.measure)}, {r.area}, {month_text(r.period)}: {r.text}"
+            for r in rows.itertuples()]
+
+
+def monthly_series(view: SnapshotView, measure_id: str, area: str) -> list[tuple]:
+    """(period, value, suppressed) for each published month of a measure in an area, oldest first."""
+    return data(view).monthly.get((measure_id, area), [])
+
+
+def chart(view: SnapshotView, m, area: str) -> Chart:
+    """A measure's monthly chart for one area, with its table: suppressed months marked, unpublished ones gaps."""
+    series, mark = monthly_series(view, m.id, area), marker(view)
+    pct = is_percentage(m.kind)
+    points: list[ChartPoint] = []
+    if series:
+        by = {p: (v, s) for p, v, s in series}
+        first, last = pd.Period(series[0][0], freq="M"), pd.Period(series[-1][0], freq="M")
+        for i in range((last - first).n + 1):
+            p = str(first + i)
+            found = by.get(p)
+            if found is None:
+                points.append(ChartPoint(p, None, "not published", "not published"))
+            elif found[1]:
+                points.append(ChartPoint(p, None, "suppressed", mark))
+            else:
+                points.append(ChartPoint(p, found[0], "published", figure_text(found[0], m.kind)))
+    shown = pd.DataFrame({"period": [p for p, _v, _s in series], "value": [v for _p, v, _s in series],
+                          "display": [mark if s else figure_text(v, m.kind) for _p, v, s in series],
+                          "suppressed": [s for _p, _v, s in series]})
+    unit = "per cent" if pct else str(m.unit)
+    table = Table(f"{m.short_name}, {area}, by month", ("Month", unit.capitalize()),
+                  tuple((Cell(month_text(p)), figure_cell((v, s), m.kind, mark)) for p, v, s in series),
+                  footnote(view) if any(s for _p, _v, s in series) else "")
+    return Chart(m.short_name, unit, not pct, tuple(points), trend_sentence(m.name, area, shown), table,
+                 events(view, m.id), key=f"{m.id}-{area}".lower().replace(" ", "-"))
+
+
+def events(view: SnapshotView, measure_id: str) -> tuple[ChartEvent, ...]:
+    d = data(view)
+    if not hasattr(d, "events"):
+        ev = view.table("event")
+        d.events = {} if ev.empty or "measure" not in ev else {
+            mid: tuple(ChartEvent(str(e.date), str(e.title), str(e.line)) for e in rows.itertuples())
+            for mid, rows in ev.groupby("measure")}
+    return d.events.get(measure_id, ())
+
+
+# --------------------------------------------------------------------------------------------------
+# Pages
+# --------------------------------------------------------------------------------------------------
+
+def summary_page(view: SnapshotView, period_type: str | None = None, period: str | None = None,
+                 area: str | None = None) -> Page:
+    """"index": the headlines for the latest published period of each kind (or the one asked for), for the force
+    and each district; the caveats published with them; then a trend chart of each count for the force (or area)."""
+    force_name = view.meta.get("force", "")
+    title = f"{force_name}: {SITE_TITLE}".strip(": ")
+    if not view.published:
+        return nothing_published(view, "index", title)
+    names = data(view).names
+    blocks: list = [banner(view), *withdrawal_notices(view),
+                    Paragraph(f"Published by {view.meta.get('office', 'the office of the Police and Crime Commissioner')}."
+                              " Each figure here was approved for publication by the office. Small numbers are "
+                              f"shown as {marker(view)} so that no child can be identified.")]
+    kinds = [period_type] if period_type else [k for k in HEADLINE_ORDER if periods(view, k)]
+    for kind in kinds:
+        found = periods(view, kind)
+        if not found:
+            continue
+        p = period if period_type and period in found else found[-1]
+        months = months_in(kind, p)
+        blocks += [Heading(f"{PERIOD_HEADINGS.get(kind, PERIOD_TYPES.get(kind, kind))}: {period_text(p)}"),
+                   period_table(view, kind, p, area)]
+        dates = published_dates(view, months)
+        if dates:
+            blocks.append(Paragraph(dates, small=True))
+        lines = caveat_lines(view, months, names)
+        if lines:
+            blocks.append(Details(f"Caveats published with these figures ({len(lines)})",
+                                  tuple(Paragraph(x) for x in lines)))
+    shown_area = area or force_area(view)
+    blocks += [Heading("Trends"),
+               Paragraph(f"Each chart shows a measure month by month for {shown_area}; the table under it holds the "
+                         f"same figures. Months marked {marker(view)} are hidden so that no child can be identified."
+                         " Each measure has its own page with a chart for every district.")]
+    for m in measures(view):
+        if is_percentage(m.kind):
+            continue
+        c = chart(view, m, shown_area)
+        if c.points:
+            blocks += [Heading(m.name, 3), c, Link(f"{m.short_name}: every district", f"measure-{m.id}")]
+    return Page("index", title, tuple(blocks), f"The latest published figures for {force_name}.")
+
+
+def measure_page(view: SnapshotView, measure_id: str) -> Page:
+    """"measure-<id>": one measure month by month, for the force and each district."""
+    slug = f"measure-{measure_id}"
+    found = [m for m in measures(view) if m.id == measure_id]
+    if not view.published or not found:
+        return nothing_published(view, slug, "Measure")
+    m = found[0]
+    blocks: list = [banner(view), Paragraph(f"{m.name}, month by month, for {force_area(view)} and each district. "
+                                            f"Months marked {marker(view)} are hidden so that no child can be "
+                                            "identified.")]
+    for a in areas(view):
+        c = chart(view, m, a)
+        if c.points:
+            blocks += [Heading(a), c]
+    return Page(slug, m.short_name, tuple(blocks), m.name, in_navigation=False)
+
+
+def revisions_table(view: SnapshotView) -> Table | None:
+    rev = view.table("revision")
+    if rev.empty:
+        return None
+    names = data(view).names
+    has_reason = "reason" in rev.columns
+    rev = rev.sort_values(["revised_at", "measure", "area", "period"], ascending=[False, True, True, True])
+    cols = ("Measure", "Area", "Period", "Was", "Now", "Revised on", *(("Reason",) if has_reason else ()))
+    rows = tuple((Cell(names.get(r["measure"], str(r["measure"]))), Cell(str(r["area"])),
+                  Cell(period_text(r["period"])), Cell(str(r["previous_display"]), numeric=True),
+                  Cell(str(r["new_display"]), numeric=True), Cell(day(r["revised_at"])),
+                  *((Cell("" if pd.isna(r["reason"]) else str(r["reason"])),) if has_reason else ()))
+                 for _, r in rev.iterrows())
+    return Table("Published figures revised after first publication", cols, rows)
+
+
+def tables_page(view: SnapshotView) -> Page:
+    """"tables": each published period of each kind by district (older periods folded), revisions, withdrawals
+    and the downloads."""
+    title = "Tables and downloads"
+    if not view.published:
+        return nothing_published(view, "tables", title)
+    blocks: list = [banner(view), Paragraph(
+        f"Every published figure, by area, for each period. {footnote(view)}")]
+    for kind in HEADLINE_ORDER:
+        found = periods(view, kind)
+        if not found:
+            continue
+        blocks += [Heading(TABLE_HEADINGS[kind]), period_table(view, kind, found[-1])]
+        older = found[:-1][::-1]
+        if older:
+            blocks.append(Details(f"Earlier: {len(older)} more {TABLE_HEADINGS[kind].lower()}",
+                                  tuple(period_table(view, kind, p) for p in older)))
+    blocks.append(Heading("Revisions"))
+    notices = withdrawal_notices(view)
+    if notices:
+        blocks += [Heading("Publications withdrawn", 3), *notices]
+    rev = revisions_table(view)
+    blocks.append(rev if rev is not None else Paragraph("No published figure has been revised."))
+    blocks += [Heading("Download the published figures"), Paragraph(
+        "Every published figure with its measure, unit, area, period, status, caveats and the date it was last "
+        f"revised. Numbers are numbers; a hidden figure has no number and is marked {marker(view)}. Published "
+        "under the Open Government Licence v3.0.")]
+    blocks += [Link(text, href) for href, text in DOWNLOADS]
+    return Page("tables", title, tuple(blocks), "Every published figure by area and period, revisions and downloads.")
+
+
+BOARD_INTRO = (
+    "The Commissioner holds the Chief Constable to account for the force's work against child sexual exploitation. "
+    "Each month the Public Accountability Board meets in public: the Commissioner puts questions to the force about "
+    "its figures and its work, and the force answers, at the meeting or in writing afterwards. The questions come "
+    "from the Commissioner's office, often drafted from the published figures, and from members of the public; the "
+    "office reads each one before it is put.",
+    "After hearing the answer the Commissioner records an assurance decision, saying how far the answer and the "
+    "evidence show that the force is making real progress, and not only words on a page:")
+DECISIONS = ("Assured: the evidence shows the work is done, or on track, and working.",
+             "Partly assured: some of the evidence shows progress, but not all of it; the Commissioner will look "
+             "again.",
+             "Not assured: the evidence does not show progress; the force is asked to do more and to come back.",
+             "Awaiting evidence: the Commissioner cannot decide yet, because the evidence asked for has not arrived.")
+
+
+def _evidence(value: str) -> list[str]:
+    try:
+        items = json.loads(value or "[]")
+    except (json.JSONDecodeError, TypeError):
+        return []
+    return [f"{e.get('kind', '')}: {e.get('text', '')}" for e in items if isinstance(e, dict)]
+
+
+def _ref_order(value: str) -> tuple:
+    return (0, int(value)) if str(value).isdigit() else (1, str(value))
+
+
+def board_page(view: SnapshotView) -> Page:
+    """"board": the published accountability record (questions, answers, decisions, recommendations' progress)."""
+    from .content import Bullets
+
+    title = "Questions and decisions"
+    if not view.published:
+        return nothing_published(view, "board", title)
+    office = view.meta.get("office", "the office of the Police and Crime Commissioner")
+    blocks: list = [banner(view), Paragraph(BOARD_INTRO[0]), Paragraph(BOARD_INTRO[1]), Bullets(DECISIONS),
+                    Paragraph(f"Below are the meetings, newest first, with the questions, the force's answers and the "
+                              f"decisions that {office} has approved for publication, then the progress of the "
+                              "recommendations made to the force and its partners.")]
+    items = view.table("board_item")
+    items = items.fillna("").astype(str) if not items.empty else items
+    if items.empty:
+        blocks.append(Paragraph("Nothing from the Public Accountability Board has been published yet. Questions, "
+                                "answers and decisions appear here once the Commissioner has approved them for "
+                                "publication."))
+        return Page("board", title, tuple(blocks), "Questions put to the force, its answers and the decisions.")
+    blocks.append(Heading("Meetings"))
+    loop = items[items["meeting_title"] != ""]
+    for (held, mtitle), meeting in sorted(loop.groupby(["meeting_date", "meeting_title"]), key=lambda g: g[0],
+                                          reverse=True):
+        blocks.append(Heading(f"{mtitle}, {day(held)}", 3))
+        asked = meeting[meeting["question_ref"] != ""]
+        for ref in sorted(asked["question_ref"].unique(), key=_ref_order):
+            rows = asked[asked["question_ref"] == ref]
+            first = rows.iloc[0]
+            asker = str(first["asked_by"])
+            asker = asker[:1].lower() + asker[1:] if asker.startswith(("The ", "A ")) else asker
+            blocks.append(Paragraph(f"Question (asked by {asker}): {first['question']}"))
+            for a in rows[rows["kind"] == "answer"].sort_values("answered_on").itertuples():
+                blocks.append(Paragraph(f"The force's answer, given by {a.answered_by} on {day(a.answered_on)}: "
+                                        f"{a.answer}"))
+            for d in rows[rows["kind"] == "decision"].sort_values("decided_on").itertuples():
+                blocks.append(Paragraph(f"The Commissioner's decision, {day(d.decided_on)}: {d.decision}. "
+                                        f"{d.rationale}"))
+                ev = _evidence(d.evidence)
+                if ev:
+                    blocks += [Paragraph("Evidence considered:"), Bullets(tuple(ev))]
+        for d in meeting[(meeting["kind"] == "decision") & (meeting["question_ref"] == "")].itertuples():
+            blocks.append(Paragraph(f"The Commissioner's decision on {d.theme}, {day(d.decided_on)}: {d.decision}. "
+                                    f"{d.rationale}"))
+            ev = _evidence(d.evidence)
+            if ev:
+                blocks += [Paragraph("Evidence considered:"), Bullets(tuple(ev))]
+    if loop.empty:
+        blocks.append(Paragraph("No question, answer or decision from a meeting has been published yet."))
+    blocks.append(Heading("Recommendations"))
+    recs = items[items["kind"] == "recommendation"]
+    if recs.empty:
+        blocks.append(Paragraph("No recommendation's progress has been published yet."))
+    for _, history in sorted(recs.groupby("recommendation_ref"),
+                             key=lambda g: (g[1].iloc[0]["source"], _ref_order(g[1].iloc[0]["number"]))):
+        history = history.sort_values("judged_on", ascending=False, kind="stable")
+        now = history.iloc[0]
+        blocks += [Heading(f"{now['source']}, recommendation {now['number']}", 3),
+                   Paragraph(str(now["recommendation"])),
+                   Paragraph(f"Status: {now['status']} (judged on {day(now['judged_on'])}). {now['status_evidence']}")]
+        if len(history) > 1:
+            blocks += [Paragraph("Earlier:"), Bullets(tuple(f"{h.status}, {day(h.judged_on)}: {h.status_evidence}"
+                                                            for h in history.iloc[1:].itertuples()))]
+    return Page("board", title, tuple(blocks), "Questions put to the force, its answers and the decisions.")
+
+
+def data_pages(view: SnapshotView) -> list[Page]:
+    """Every data page of the static site: the summary, the tables, the record, and a page per count measure."""
+    pages = [summary_page(view), tables_page(view), board_page(view)]
+    if view.published:
+        pages += [measure_page(view, m.id) for m in measures(view) if not is_percentage(m.kind)]
+    return pages
