@@ -14,8 +14,22 @@ import weakref
 import pandas as pd
 
 from ..public import MANAGEMENT_INFORMATION, month_text, number, period_text, trend_sentence, withdrawal_notice
-from .content import (PERIOD_TYPES, Cell, Chart, ChartEvent, ChartPoint, Details, Heading, Link, Notice, Page,
-                      Paragraph, SnapshotView, Table)
+from .content import (
+    PERIOD_TYPES,
+    Bullets,
+    Cell,
+    Chart,
+    ChartEvent,
+    ChartPoint,
+    Details,
+    Heading,
+    Link,
+    Notice,
+    Page,
+    Paragraph,
+    SnapshotView,
+    Table,
+)
 
 # The order the headlines and tables take: the periods people quote first.
 HEADLINE_ORDER = ("rolling_12_months", "month", "quarter", "financial_year")
@@ -287,8 +301,9 @@ def summary_page(view: SnapshotView, period_type: str | None = None, period: str
     if not view.published:
         return nothing_published(view, "index", title)
     names = data(view).names
+    office = view.meta.get("office", "the office of the Police and Crime Commissioner")
     blocks: list = [banner(view), *withdrawal_notices(view),
-                    Paragraph(f"Published by {view.meta.get('office', 'the office of the Police and Crime Commissioner')}."
+                    Paragraph(f"Published by {office}."
                               " Each figure here was approved for publication by the office. Small numbers are "
                               f"shown as {marker(view)} so that no child can be identified.")]
     kinds = [period_type] if period_type else [k for k in HEADLINE_ORDER if periods(view, k)]
@@ -414,8 +429,6 @@ def _ref_order(value: str) -> tuple:
 
 def board_page(view: SnapshotView) -> Page:
     """"board": the published accountability record (questions, answers, decisions, recommendations' progress)."""
-    from .content import Bullets
-
     title = "Questions and decisions"
     if not view.published:
         return nothing_published(view, "board", title)
