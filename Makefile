@@ -48,6 +48,7 @@ bench: setup  ## the benchmark scripts, each against its baseline measured in th
 	$(BIN)/python benchmarks/bench_plan.py
 	$(BIN)/python benchmarks/bench_police_uk.py
 	$(BIN)/python benchmarks/bench_pages.py
+	$(BIN)/python benchmarks/bench_public_load.py
 
 lint: setup
 	$(BIN)/ruff check pipelines dashboard tests benchmarks
