@@ -1,0 +1,560 @@
+"""The pages a member of the public needs beside the figures, and the reference file that says them.
+
+`pipelines/reference/public_info.yaml` holds every word: what each figure of the force's return counts, the
+words those definitions use, where the figures come from and how they are checked, revised and protected,
+the licence, the office's contact details, the accessibility statement, and how to report a concern about a
+child and where to get support (per district). `load_public_info` reads and checks it (a problem is named
+with the file, the line and the key, and `pccdash check` reports it); publishing stores the checked copy in
+the snapshot's meta as "public_info", so a published page says what was configured when it was published.
+
+The page-content functions here each take a `SnapshotView` and return a `Page` of plain blocks
+(`pipelines.publish.content`), which the static site and the Streamlit public app draw: definitions,
+methodology, release-calendar, licence, contact, accessibility and report-a-concern, in that order
+(`pages`), and `signpost`, the short box on every page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import functools
+import json
+import re
+from pathlib import Path
+
+import yaml
+
+from ..catalogue import catalogue, force, listed, reference_dir
+from ..errors import ConfigError
+from .content import Bullets, Cell, Heading, Link, Notice, Page, Paragraph, SnapshotView, Table
+
+FILE_NAME = "public_info.yaml"
+COMPLIANCE = ("fully compliant", "partially compliant", "not compliant")
+CONCERN_SLUG = "report-a-concern"
+
+# --------------------------------------------------------------------------------------------------
+# public_info.yaml: what it must hold
+# --------------------------------------------------------------------------------------------------
+# A field's kind: "text" (one piece of text), "texts" (text or a list of texts: paragraphs), "int",
+# "date" (YYYY-MM-DD), "bool", "url" (https://...), a dict (a mapping: key -> (kind, required)), or
+# ("list", kind) (a list of that kind).
+
+_SERVICE = {"name": ("text", True), "phone": ("text", True), "website": ("url", True),
+            "description": ("text", True)}
+_SCHEMA: dict = {
+    "release": ({"working_days_after_due": ("int", True), "upcoming_months": ("int", True)}, True),
+    "definitions": ("definitions", True),
+    "terms": (("list", {"term": ("text", True), "meaning": ("text", True)}), True),
+    "methodology": ({"sources": ("texts", True), "quality": ("texts", True), "revisions": ("texts", True),
+                     "disclosure_control": ("texts", True), "spc": ("text", True)}, True),
+    "licence": ({"name": ("text", True), "url": ("url", True), "attribution": ("text", True),
+                 "summary": ("texts", True)}, True),
+    "contact": ({"example_values": ("bool", False), "name": ("text", True), "email": ("text", True),
+                 "phone": ("text", True), "address": (("list", "text"), True), "response_time": ("text", True),
+                 "note": ("text", False)}, True),
+    "accessibility": ({"compliance_status": ("compliance", True), "standard": ("text", True),
+                       "known_issues": (("list", "text"), True), "prepared": ("date", True),
+                       "reviewed": ("date", True), "last_tested": ("date", True), "tested_how": ("text", True),
+                       "without_javascript": ("text", True), "other_formats": ("text", True),
+                       "how_to_contact": ("text", True), "enforcement": ("text", True),
+                       "enforcement_url": ("url", True)}, True),
+    "signpost": ({"emergency": ("text", True), "non_emergency": ("text", True), "councils": ("councils", True),
+                  "crimestoppers": (_SERVICE, True), "nspcc": (_SERVICE, True), "childline": (_SERVICE, True),
+                  "support": (("list", {**_SERVICE, "phone": ("text", False)}), True)}, True),
+}
+_DEFINITION = {"counts": ("text", True), "includes": ("text", False), "excludes": ("text", False)}
+_COUNCIL = {"name": ("text", True), "website": ("url", True), "phone": ("text", False)}
+
+
+def _lines(text: str) -> dict[tuple, int]:
+    """Where each key and value starts (counted from 1), by its path: ("signpost", "councils", "Rotherham")."""
+    out: dict[tuple, int] = {}
+
+    def walk(node, path: tuple) -> None:
+        out.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                out[(*path, k.value)] = k.start_mark.line + 1
+                walk(v, (*path, k.value))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, v in enumerate(node.value):
+                walk(v, (*path, i))
+
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError:
+        return out
+    if root is not None:
+        walk(root, ())
+    return out
+
+
+def _key_words(path: tuple) -> str:
+    """A key's path as the file reads it: signpost > councils > Rotherham > website; terms entry 2 > meaning."""
+    parts = []
+    for p in path:
+        if isinstance(p, int):
+            parts[-1] = f"{parts[-1]} entry {p + 1}" if parts else f"entry {p + 1}"
+        else:
+            parts.append(str(p))
+    return " > ".join(parts)
+
+
+def info_from_text(text: str, path: str | Path = FILE_NAME) -> dict:
+    """Read and check public_info.yaml's text; a ConfigError names the file, the line and the key."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f", line {mark.line + 1}" if mark is not None else ""
+        raise ConfigError(f"{path}{line}: not valid YAML ({getattr(exc, 'problem', None) or exc}). Correct the "
+                          "file; its layout is described at its top.") from None
+    lines = _lines(text)
+
+    def fail(at: tuple, message: str):
+        line = next((lines[at[:n]] for n in range(len(at), -1, -1) if at[:n] in lines), None)
+        key = f'"{_key_words(at)}"' if at else "the file"
+        raise ConfigError(f"{path}{f', line {line}' if line else ''}: {key} {message}")
+
+    if not isinstance(data, dict):
+        fail((), "should hold a mapping with release, definitions, terms, methodology, licence, contact, "
+                 "accessibility and signpost at its top level.")
+    return _mapping(data, _SCHEMA, (), fail)
+
+
+def _mapping(raw, spec: dict, at: tuple, fail) -> dict:
+    if not isinstance(raw, dict):
+        fail(at, f"should be a mapping with {listed(list(spec))}.")
+    unknown = sorted(str(k) for k in raw if k not in spec)
+    if unknown:
+        hint = difflib.get_close_matches(unknown[0], list(spec), n=1)
+        extra = f' (did you mean "{hint[0]}"?)' if hint else ""
+        fail((*at, unknown[0]), f"is not a field here{extra}; the fields are {listed(list(spec))}.")
+    out = {}
+    for key, (kind, required) in spec.items():
+        value = raw.get(key)
+        if value is None or value == "" or value == []:
+            if required:
+                fail((*at, key) if key in raw else at, f'needs "{key}", which is missing or empty.')
+            continue
+        out[key] = _value(value, kind, (*at, key), fail)
+    return out
+
+
+def _value(value, kind, at: tuple, fail):
+    if isinstance(kind, dict):
+        return _mapping(value, kind, at, fail)
+    if isinstance(kind, tuple):
+        if not isinstance(value, list):
+            fail(at, "should be a list.")
+        return [_value(v, kind[1], (*at, i), fail) for i, v in enumerate(value)]
+    if kind == "text":
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            fail(at, "should be text.")
+        text = " ".join(str(value).split())
+        if not text:
+            fail(at, "should not be empty.")
+        return text
+    if kind == "texts":
+        return [_value(v, "text", (*at, i), fail) for i, v in enumerate(value if isinstance(value, list) else [value])]
+    if kind == "url":
+        text = _value(value, "text", at, fail)
+        if not re.fullmatch(r"https://[^\s/]+\.[^\s]+", text):
+            fail(at, f'"{text}" should be a web address starting https://.')
+        return text
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 60:
+            fail(at, f"{value!r} should be a whole number from 0 to 60.")
+        return value
+    if kind == "bool":
+        if not isinstance(value, bool):
+            fail(at, f"{value!r} should be true or false.")
+        return value
+    if kind == "date":
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        if not isinstance(value, dt.date):
+            fail(at, f"{value!r} is not a date; write it as YYYY-MM-DD.")
+        return value.isoformat()
+    if kind == "compliance":
+        text = _value(value, "text", at, fail).lower()
+        if text not in COMPLIANCE:
+            fail(at, f'"{value}" should be one of: {", ".join(COMPLIANCE)}.')
+        return text
+    if kind == "definitions":
+        return _definitions(value, at, fail)
+    if kind == "councils":
+        return _councils(value, at, fail)
+    raise ValueError(f"unknown kind {kind!r}")  # pragma: no cover - the schema above names only these
+
+
+def _definitions(raw, at: tuple, fail) -> dict:
+    cat = catalogue()
+    own = cat.ids("force_return")
+    if not isinstance(raw, dict):
+        fail(at, "should be a mapping from each measure id of the force's return to its definition.")
+    for key in raw:
+        if key not in own:
+            hint = difflib.get_close_matches(str(key), own, n=1)
+            extra = f' (did you mean "{hint[0]}"?)' if hint else ""
+            kind = ("is a police.uk measure, which this file does not define" if key in cat.ids()
+                    else "is not a measure of the force's return")
+            fail((*at, key), f"{kind}{extra}. Use an id from measures.yaml whose source is force_return.")
+    missing = [m for m in own if m not in raw]
+    if missing:
+        fail(at, f'has no definition of "{missing[0]}" ({cat.get(missing[0]).name}); every measure of the '
+                 "force's return needs one, with at least counts: (what is counted).")
+    return {m: _mapping(raw[m], _DEFINITION, (*at, m), fail) for m in own}
+
+
+def _councils(raw, at: tuple, fail) -> dict:
+    districts = list(force().districts)
+    if not isinstance(raw, dict):
+        fail(at, f"should be a mapping from each district ({listed(districts)}) to its council.")
+    for key in raw:
+        if key not in districts:
+            hint = difflib.get_close_matches(str(key), districts, n=1)
+            extra = f' (did you mean "{hint[0]}"?)' if hint else ""
+            fail((*at, key), f"is not a district of force.yaml{extra}; the districts are {listed(districts)}.")
+    missing = [d for d in districts if d not in raw]
+    if missing:
+        fail(at, f'has no council for "{missing[0]}"; every district needs its council\'s name and website.')
+    return {d: _mapping(raw[d], _COUNCIL, (*at, d), fail) for d in districts}
+
+
+@functools.cache
+def _load(path: str, mtime: float, stamp: tuple) -> dict:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f'Reference file "{path}" cannot be read ({exc}); save it as UTF-8 text.') from None
+    return info_from_text(text, path)
+
+
+def load_public_info(path: str | Path | None = None) -> dict:
+    """public_info.yaml (in the reference folder, or `path`), checked; a plain dict that `json.dumps` takes.
+
+    Cached on the file's path and modification time (and those of measures.yaml and force.yaml, which it is
+    checked against), so an edited file is read again without a restart. Callers must not change the dict.
+    """
+    from ..catalogue import reference_stamp
+
+    file = Path(path) if path is not None else reference_dir() / FILE_NAME
+    try:
+        mtime = file.stat().st_mtime_ns
+    except FileNotFoundError:
+        raise ConfigError(f'Reference file "{file}" is missing: copy pipelines/reference/{FILE_NAME} there; it '
+                          "holds what the public pages say beside the figures.") from None
+    return _load(str(file), mtime, reference_stamp("measures.yaml", "force.yaml"))
+
+
+# --------------------------------------------------------------------------------------------------
+# Reading a snapshot
+# --------------------------------------------------------------------------------------------------
+
+def info_of(view: SnapshotView) -> dict:
+    """What the snapshot was published with (its meta "public_info"), else the reference file as it is now."""
+    stored = view.meta.get("public_info")
+    if stored:
+        try:
+            found = json.loads(stored)
+        except (TypeError, ValueError):
+            found = None
+        if isinstance(found, dict) and found.get("signpost"):
+            return found
+    return load_public_info()
+
+
+def _districts(view: SnapshotView, info: dict) -> list[str]:
+    try:
+        names = json.loads(view.meta.get("districts") or "[]")
+    except (TypeError, ValueError):
+        names = []
+    return [d for d in names if d in info["signpost"]["councils"]] or list(info["signpost"]["councils"])
+
+
+def _force_name(view: SnapshotView) -> str:
+    return view.meta.get("force") or force().force_name
+
+
+def _date(value) -> str:
+    """A date in words ("2 December 2026") from a date, a timestamp or ISO text; "" when there is none."""
+    if value is None or value == "":
+        return ""
+    try:
+        import pandas as pd
+
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if stamp is pd.NaT or stamp != stamp:
+        return ""
+    return f"{stamp.day} {stamp:%B %Y}"
+
+
+def _tel(phone: str) -> str:
+    return "tel:" + re.sub(r"[^0-9+]", "", phone)
+
+
+def _service_line(s: dict) -> str:
+    return f"{s['name']}: {s['phone']}" if s.get("phone") else s["name"]
+
+
+# --------------------------------------------------------------------------------------------------
+# The signpost and the report-a-concern page
+# --------------------------------------------------------------------------------------------------
+
+def signpost(view: SnapshotView, district: str | None = None) -> Notice:
+    """The short box on every page: who to call about a child, and where victims and survivors find support."""
+    info = info_of(view)
+    sp = info["signpost"]
+    councils = sp["councils"]
+    if district in councils:
+        council = f"{councils[district]['name']} ({councils[district]['website']})"
+    else:
+        names = _districts(view, info)
+        council = "the children's services of your local council: " + (
+            names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1])
+    lines = (
+        f"In an emergency, or if a child is in danger now, call {sp['emergency']}.",
+        f"Otherwise call the police on {sp['non_emergency']}, or contact {council}.",
+        f"To pass on information without giving your name, call {sp['crimestoppers']['name']} on "
+        f"{sp['crimestoppers']['phone']}. Adults can call the {sp['nspcc']['name']} on {sp['nspcc']['phone']}; "
+        f"children can call {sp['childline']['name']} on {sp['childline']['phone']}.",
+        "Support for victims and survivors: " + "; ".join(_service_line(s) for s in sp["support"]) + ".",
+    )
+    return Notice("Worried about a child?", lines, "signpost",
+                  (Link("How to report a concern and where to get support", CONCERN_SLUG),))
+
+
+def support_page(view: SnapshotView) -> Page:
+    """Report a concern about a child: everything in the signpost, in full, with each district's council."""
+    info = info_of(view)
+    sp = info["signpost"]
+    blocks: list = [
+        Heading("If a child is in danger now"),
+        Paragraph(f"Call {sp['emergency']} and ask for the police."),
+        Link(f"Call {sp['emergency']}", _tel(sp["emergency"])),
+        Heading("If you are worried about a child"),
+        Paragraph(f"Call the police on {sp['non_emergency']}, or contact the children's services of the council "
+                  "where the child lives. You do not need to be sure that something is wrong: say what you have "
+                  "seen or heard, and they will decide what to do."),
+        Link(f"Call the police on {sp['non_emergency']}", _tel(sp["non_emergency"])),
+        Table("Children's services in each council area", ("Area", "Council", "How to contact"),
+              tuple((Cell(d), Cell(c["name"]),
+                     Cell(f"Phone {c['phone']}, or see {c['website']}" if c.get("phone")
+                          else f"Phone the council's children's services (see the council's website: "
+                               f"{c['website']})"))
+                    for d, c in ((d, sp["councils"][d]) for d in _districts(view, info)))),
+    ]
+    for d in _districts(view, info):
+        blocks.append(Link(f"{sp['councils'][d]['name']} website", sp["councils"][d]["website"]))
+    blocks += [Heading("If you want to stay anonymous, or want advice")]
+    for key in ("crimestoppers", "nspcc", "childline"):
+        s = sp[key]
+        blocks += [Heading(s["name"], 3), Paragraph(f"{s['description']} Phone {s['phone']}."),
+                   Link(f"Call {s['name']} on {s['phone']}", _tel(s["phone"])),
+                   Link(f"{s['name']} website", s["website"])]
+    blocks += [Heading("Support for victims and survivors"),
+               Paragraph("If you were abused as a child, or someone close to you was, support is available now or "
+                         "at any time later, whether or not it was reported to the police.")]
+    for s in sp["support"]:
+        blocks += [Heading(s["name"], 3),
+                   Paragraph(s["description"] + (f" Phone {s['phone']}." if s.get("phone") else ""))]
+        if s.get("phone"):
+            blocks.append(Link(f"Call {s['name']} on {s['phone']}", _tel(s["phone"])))
+        blocks.append(Link(f"{s['name']} website", s["website"]))
+    blocks.append(Paragraph("The office that publishes these figures cannot take reports of crime or concerns "
+                            "about a child: please use the numbers above.", small=True))
+    return Page(CONCERN_SLUG, "Report a concern about a child", tuple(blocks),
+                "How to report a concern about a child, and where victims and survivors can get support.")
+
+
+# --------------------------------------------------------------------------------------------------
+# Definitions, methodology, release calendar, licence, contact, accessibility
+# --------------------------------------------------------------------------------------------------
+
+_KIND_WORDS = {"flow": "Counted over the month: a quarter or a year adds its months up.",
+               "stock": "A count on the last day of the month: a quarter or a year shows its last month.",
+               "percentage": "A percentage: worked out from the totals, never by adding percentages up."}
+
+
+def definitions_page(view: SnapshotView) -> Page:
+    """What each published figure counts (the percentage too), then the words those definitions use."""
+    info = info_of(view)
+    defs = info["definitions"]
+    published = view.table("measure")
+    cat = catalogue()
+    if not published.empty and "id" in published:
+        rows = [(r["id"], r["name"], r.get("short_name") or r["name"], r["unit"], r["kind"])
+                for r in published.to_dict("records")]
+    else:
+        rows = [(m.id, m.name, m.short_name or m.name, m.unit, m.kind) for m in cat.of_source("force_return")]
+    blocks: list = [Paragraph("What each published figure counts, and what it does not. The figures are management "
+                              "information from the force's monthly return: see Methodology and quality.")]
+    for mid, name, short, unit, kind in rows:
+        d = defs.get(mid)
+        if d is None:
+            continue
+        items = [("What is counted", d["counts"])]
+        if d.get("includes"):
+            items.append(("Included", d["includes"]))
+        if d.get("excludes"):
+            items.append(("Not included", d["excludes"]))
+        items += [("Unit", unit), ("Over time", _KIND_WORDS.get(kind, ""))]
+        blocks += [Heading(short),
+                   Table(name, ("", "Definition"), tuple((Cell(k), Cell(v)) for k, v in items if v))]
+    blocks += [Heading("Words used on these pages"),
+               Table("Words used on these pages", ("Word", "What it means"),
+                     tuple((Cell(t["term"]), Cell(t["meaning"])) for t in info["terms"]))]
+    return Page("definitions", "Definitions", tuple(blocks),
+                "What each published figure counts, and what the words used on these pages mean.")
+
+
+def _audit_sentence(view: SnapshotView) -> str:
+    audit = view.table("disclosure_audit")
+    m = view.meta
+    if audit.empty or m.get("audit_cells") in (None, "") or str(m.get("audit_passed", "")).lower() not in (
+            "true", "1", "yes"):
+        return ""
+    try:
+        cells = int(float(m["audit_cells"]))
+        width = float(m.get("audit_min_width") or 0)
+    except (TypeError, ValueError):
+        return ""
+    if cells == 0:
+        return "No figure is hidden in this publication."
+    w = f"{width:,.0f}" if width.is_integer() else f"{width:,.1f}"
+    return (f"Before publication, a check independent of the one that hides figures worked out, for each hidden "
+            f"figure, every value it could take given everything published, including earlier publications. "
+            f"Every one of the {cells:,} hidden figures could be any value in a range at least {w} wide.")
+
+
+def methodology_page(view: SnapshotView) -> Page:
+    """Where the figures come from, their quality, revisions, disclosure control (with the audit's result) and
+    SPC in one paragraph."""
+    info = info_of(view)
+    meth = info["methodology"]
+    blocks: list = [Heading("Where the figures come from")]
+    blocks += [Paragraph(t) for t in meth["sources"]]
+    blocks += [Heading("Quality")] + [Paragraph(t) for t in meth["quality"]]
+    blocks += [Heading("Revisions")] + [Paragraph(t) for t in meth["revisions"]]
+    blocks += [Heading("Keeping people from being identified")] + [Paragraph(t) for t in meth["disclosure_control"]]
+    marker, threshold = view.meta.get("marker"), view.meta.get("threshold")
+    if marker and threshold:
+        blocks.append(Paragraph(f"In this publication, a count from 1 to {threshold} is hidden, and so is any figure "
+                                f"from which a hidden count could be worked out. A hidden figure is shown as "
+                                f"\u201c{marker}\u201d."))
+    audit = _audit_sentence(view)
+    if audit:
+        blocks.append(Paragraph(audit))
+    blocks += [Heading("Telling real change from ordinary ups and downs"), Paragraph(meth["spc"])]
+    blocks.append(Link("What each figure counts", "definitions"))
+    return Page("methodology", "Methodology and quality", tuple(blocks),
+                "Where the figures come from, how they are checked and revised, and how people are kept from "
+                "being identified.")
+
+
+_RELEASE_WORDS = {"published": "Published", "approved": "Checked and approved; to be published",
+                  "expected": "Expected", "late": "Not yet published: later than planned"}
+
+
+def calendar_page(view: SnapshotView) -> Page:
+    """The months published (first publication and latest revision) and the releases still to come."""
+    from ..public import month_text
+
+    blocks: list = [Paragraph("A month's figures are published after the force's return for the month has arrived, "
+                              "been checked and been approved. Dates to come are planned and can move.")]
+    release = view.table("release")
+    upcoming = release[release["status"] != "published"] if not release.empty and "status" in release else release
+    blocks.append(Heading("Releases to come"))
+    if upcoming.empty:
+        blocks.append(Paragraph("No release is planned at the moment."))
+    else:
+        rows = []
+        for r in upcoming.sort_values("month").to_dict("records"):
+            rows.append((Cell(month_text(str(r["month"]))), Cell(_date(r.get("expected_on")) or "Not yet set"),
+                         Cell(_RELEASE_WORDS.get(r["status"], str(r["status"]).capitalize()))))
+        blocks.append(Table("Releases to come", ("Month", "Planned publication", "Status"), tuple(rows)))
+    blocks.append(Heading("Months published"))
+    periods = view.table("period")
+    if periods.empty:
+        blocks.append(Paragraph("No month has been published yet."))
+    else:
+        rows = []
+        for r in periods.sort_values("period", ascending=False).to_dict("records"):
+            rows.append((Cell(month_text(str(r["period"]))), Cell(_date(r.get("first_published_at"))),
+                         Cell(_date(r.get("last_revised_at")) or "Not revised")))
+        blocks.append(Table("Months published", ("Month", "First published", "Last revised"), tuple(rows),
+                            note="A revised month's earlier figures are listed, with the date of each change, "
+                                 "in the revisions table."))
+    return Page("release-calendar", "Release calendar", tuple(blocks),
+                "The months published, when they were published and revised, and the releases to come.")
+
+
+def licence_page(view: SnapshotView) -> Page:
+    lic = info_of(view)["licence"]
+    blocks: list = [Paragraph(f"The figures and text on these pages are published under the {lic['name']}.")]
+    blocks += [Paragraph(t) for t in lic["summary"]]
+    blocks += [Heading("How to say where the figures came from"), Paragraph(lic["attribution"]),
+               Link(f"Read the {lic['name']}", lic["url"])]
+    return Page("licence", "Licence", tuple(blocks), f"The figures are free to re-use under the {lic['name']}.")
+
+
+def _contact_blocks(contact: dict) -> list:
+    rows = [("Email", contact["email"]), ("Phone", contact["phone"]), ("Post", ", ".join(contact["address"]))]
+    blocks: list = [Table(f"Contact {contact['name']}", ("", "Details"), tuple((Cell(k), Cell(v)) for k, v in rows)),
+                    Link(f"Email {contact['email']}", f"mailto:{contact['email']}"),
+                    Paragraph(contact["response_time"])]
+    return blocks
+
+
+def contact_page(view: SnapshotView) -> Page:
+    info = info_of(view)
+    contact = info["contact"]
+    blocks: list = [Paragraph(f"To ask about these figures, contact {contact['name']}.")]
+    blocks += _contact_blocks(contact)
+    if contact.get("note"):
+        blocks.append(Paragraph(contact["note"]))
+    blocks.append(Link("Report a concern about a child", CONCERN_SLUG))
+    return Page("contact", "Contact", tuple(blocks), "How to contact the office about these figures.")
+
+
+def accessibility_page(view: SnapshotView) -> Page:
+    """The accessibility statement: compliance status, known issues, dates, contact and enforcement."""
+    info = info_of(view)
+    acc = info["accessibility"]
+    status = acc["compliance_status"]
+    blocks: list = [
+        Paragraph(f"These pages publish {_force_name(view)}'s child sexual exploitation figures for the Police and "
+                  "Crime Commissioner's office. We want as many people as possible to be able to use them."),
+        Heading("Compliance status"),
+        Paragraph(f"These pages are {status} with the {acc['standard']}"
+                  + (", because of the issues listed below." if status != "fully compliant" else ".")),
+        Heading("Known issues"),
+    ]
+    blocks.append(Bullets(tuple(acc["known_issues"])) if acc.get("known_issues")
+                  else Paragraph("We know of no accessibility issue."))
+    blocks += [Heading("Using the pages without JavaScript"), Paragraph(acc["without_javascript"]),
+               Heading("Other formats"), Paragraph(acc["other_formats"]),
+               Heading("Reporting a problem"), Paragraph(acc["how_to_contact"])]
+    blocks += _contact_blocks(info["contact"])
+    blocks += [Heading("Enforcement procedure"), Paragraph(acc["enforcement"]),
+               Link("Contact the Equality Advisory and Support Service", acc["enforcement_url"]),
+               Heading("How we tested these pages"), Paragraph(acc["tested_how"]),
+               Heading("Preparation of this statement"),
+               Paragraph(f"This statement was prepared on {_date(acc['prepared'])}. It was last reviewed on "
+                         f"{_date(acc['reviewed'])}. The pages were last tested on {_date(acc['last_tested'])}.")]
+    return Page("accessibility", "Accessibility statement", tuple(blocks),
+                "How accessible these pages are, the known issues, and how to report a problem.")
+
+
+def pages(view: SnapshotView) -> list[Page]:
+    """Every information page, in the order the navigation lists them."""
+    return [definitions_page(view), methodology_page(view), calendar_page(view), licence_page(view),
+            contact_page(view), accessibility_page(view), support_page(view)]
