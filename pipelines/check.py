@@ -82,6 +82,7 @@ def _reference_checks() -> list[tuple[str, Callable[[], object]]]:
     from .plan.config import load_plans, load_population
     from .plan.history import load_spc_history
     from .policeuk.reference import force_populations, reference
+    from .publish.info import load_public_info
     from .return_calendar import load_calendar
 
     return [
@@ -93,6 +94,7 @@ def _reference_checks() -> list[tuple[str, Callable[[], object]]]:
         ("police_uk.yaml", reference),
         ("force_population.csv", force_populations),
         ("return_calendar.yaml", load_calendar),
+        ("public_info.yaml", load_public_info),
         ("events.yaml", load_events),
         ("recommendations.yaml", load_register),
         ("access.yaml", getattr(access, "load_access", lambda: access.roles_for({"email": "check@invalid"}))),

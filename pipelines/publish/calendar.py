@@ -1,0 +1,80 @@
+"""The release calendar, warehouse side: the months published, approved and expected, with their dates.
+
+`release_calendar(con)` builds the table publishing stores in the snapshot as `release` (the public release
+calendar page reads it): one row per month with columns
+- month        YYYY-MM
+- expected_on  the date it was first published (published), or is planned to be (the others)
+- status       published | approved (checked and approved, not yet published) | expected (planned, still to
+               come) | late (its planned date has passed and it is not yet approved)
+
+A month's planned publication date is the day its return is due (the latest deadline of the parts of the
+return that cover it, from return_calendar.yaml) plus `release.working_days_after_due` working days
+(public_info.yaml). The months expected are the latest `release.upcoming_months` up to the current month,
+after the latest month approved or published; an approved month's date is never before today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+
+from .. import settings
+from ..return_calendar import ReturnCalendar, load_calendar
+
+COLUMNS = ["month", "expected_on", "status"]
+
+
+def _add_working_days(cal: ReturnCalendar, day: dt.date, count: int) -> dt.date:
+    while count > 0:
+        day += dt.timedelta(days=1)
+        if cal.working_day(day):
+            count -= 1
+    return day
+
+
+def planned_date(month: dt.date, cal: ReturnCalendar, working_days_after_due: int) -> dt.date | None:
+    """When `month` is planned to be published: its return's latest due date plus the working days; None when
+    no part of the return covers the month."""
+    due = [d for _, _, d in cal.due(month)]
+    return _add_working_days(cal, max(due), working_days_after_due) if due else None
+
+
+def _months_back(month: dt.date, count: int) -> list[dt.date]:
+    out = [month]
+    while len(out) < count:
+        out.append((out[-1] - dt.timedelta(days=1)).replace(day=1))
+    return out[::-1]
+
+
+def release_calendar(con: duckdb.DuckDBPyConnection, today: dt.date | None = None,
+                     calendar: ReturnCalendar | None = None, info: dict | None = None) -> pd.DataFrame:
+    """The months published, approved and expected (see the module's docstring), oldest first."""
+    from .info import load_public_info
+
+    today = today or settings.today()
+    cal = calendar or load_calendar()
+    release = (info or load_public_info())["release"]
+    after_due, upcoming = release["working_days_after_due"], release["upcoming_months"]
+    rows: dict[dt.date, tuple] = {}
+    states = con.execute("""SELECT period, approved_at, published_at FROM period_status
+                            WHERE approved_at IS NOT NULL OR published_at IS NOT NULL ORDER BY period""").fetchall()
+    for period, approved_at, published_at in states:
+        month = period.replace(day=1)
+        if published_at is not None:
+            rows[month] = (published_at.date(), "published")
+        else:
+            planned = planned_date(month, cal, after_due)
+            rows[month] = (max(planned, today) if planned else today, "approved")
+    latest = max(rows) if rows else None
+    for month in _months_back(today.replace(day=1), upcoming):
+        if month in rows or (latest is not None and month <= latest):
+            continue
+        planned = planned_date(month, cal, after_due)
+        if planned is None:
+            continue
+        rows[month] = (planned, "expected" if planned >= today else "late")
+    frame = pd.DataFrame([(f"{m:%Y-%m}", d, s) for m, (d, s) in sorted(rows.items())], columns=COLUMNS)
+    frame["expected_on"] = pd.to_datetime(frame["expected_on"]).dt.date
+    return frame
