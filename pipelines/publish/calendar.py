@@ -60,7 +60,7 @@ def release_calendar(con: duckdb.DuckDBPyConnection, today: dt.date | None = Non
     rows: dict[dt.date, tuple] = {}
     states = con.execute("""SELECT period, approved_at, published_at FROM period_status
                             WHERE approved_at IS NOT NULL OR published_at IS NOT NULL ORDER BY period""").fetchall()
-    for period, approved_at, published_at in states:
+    for period, _approved_at, published_at in states:
         month = period.replace(day=1)
         if published_at is not None:
             rows[month] = (published_at.date(), "published")

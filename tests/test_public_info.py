@@ -1,0 +1,291 @@
+"""The public information pages: every force-return measure is defined in public_info.yaml; a broken file is
+refused with its file, line and key (and `pccdash check` says so); each page says what a member of the public
+needs (the accessibility statement's status and dates, the signpost's numbers and councils); the snapshot's
+stored copy of the file, its disclosure audit and its release table are what the pages say; the release
+calendar lists the published months and the months to come."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+
+import duckdb
+import pandas as pd
+import pytest
+from dashboard_helpers import claims_of
+from helpers import write_csv
+
+from pipelines import public, warehouse
+from pipelines.catalogue import REFERENCE_DIR, catalogue, force
+from pipelines.errors import ConfigError
+from pipelines.ingest import ingest
+from pipelines.publish.approval import approve
+from pipelines.publish.calendar import release_calendar
+from pipelines.publish.content import Bullets, Heading, Link, Notice, Page, Paragraph, SnapshotView, Table
+from pipelines.publish.info import (
+    accessibility_page,
+    calendar_page,
+    contact_page,
+    definitions_page,
+    info_from_text,
+    licence_page,
+    load_public_info,
+    methodology_page,
+    pages,
+    signpost,
+    support_page,
+)
+from pipelines.publish.snapshot import publish
+
+PCC = claims_of("pcc@example.org")
+DISTRICTS = ("Barnsley", "Doncaster", "Rotherham", "Sheffield")
+TEXT = (REFERENCE_DIR / "public_info.yaml").read_text(encoding="utf-8")
+
+
+def text_of(block) -> str:
+    """Every word a block (or page) shows, as one string."""
+    if isinstance(block, Page):
+        return "\n".join([block.title, block.description, *map(text_of, block.blocks)])
+    if isinstance(block, Heading | Paragraph):
+        return block.text
+    if isinstance(block, Bullets):
+        return "\n".join(block.items)
+    if isinstance(block, Link):
+        return f"{block.text} <{block.href}>"
+    if isinstance(block, Table):
+        cells = [c.text for row in block.rows for c in row]
+        return "\n".join([block.caption, *block.columns, *cells, block.note])
+    if isinstance(block, Notice):
+        return "\n".join([block.title, *block.lines, *map(text_of, block.links)])
+    raise AssertionError(f"a block the information pages should not use: {block!r}")
+
+
+def line_of(text: str, needle: str, start: int = 0) -> int:
+    return text[:text.index(needle, start)].count("\n") + 1
+
+
+def snapshot(path, meta: dict, **tables: pd.DataFrame) -> SnapshotView:
+    """A snapshot file holding a meta table and the given tables."""
+    con = duckdb.connect(str(path))
+    frames = {"meta": pd.DataFrame({"key": list(meta), "value": [str(v) for v in meta.values()]}), **tables}
+    for name, frame in frames.items():
+        con.register("frame", frame)
+        con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM frame')
+        con.unregister("frame")
+    con.close()
+    return SnapshotView(path)
+
+
+# --------------------------------------------------------------------------------------------------
+# The reference file
+# --------------------------------------------------------------------------------------------------
+
+def test_the_bundled_file_defines_every_measure_of_the_force_return():
+    info = load_public_info()
+    own = catalogue().ids("force_return")
+    assert own and set(info["definitions"]) == set(own)
+    assert all(info["definitions"][m]["counts"] for m in own)
+    assert set(info["signpost"]["councils"]) == set(force().districts)
+    assert json.loads(json.dumps(info)) == info, "the snapshot stores it as JSON"
+
+
+@pytest.mark.parametrize(("edit", "key", "words"), [
+    (lambda t: t.replace("  cce_referrals:\n", "  cce_referalls:\n"), "cce_referalls",
+     '"definitions > cce_referalls" is not a measure of the force\'s return (did you mean "cce_referrals"?)'),
+    (lambda t: t.replace("  cawn_issued:\n", "  police_uk_drugs:\n"), "police_uk_drugs",
+     '"definitions > police_uk_drugs" is a police.uk measure'),
+    (lambda t: t.replace("    website: https://www.rotherham.gov.uk/\n", "    webiste: https://www.rotherham.gov.uk/\n"),
+     "webiste", '"signpost > councils > Rotherham > webiste" is not a field here (did you mean "website"?)'),
+    (lambda t: t.replace("  reviewed: 2026-12-02", "  reviewed: last week"), "reviewed: last week",
+     '"accessibility > reviewed" \'last week\' is not a date'),
+    (lambda t: t.replace("  compliance_status: partially compliant", "  compliance_status: mostly fine"),
+     "compliance_status: mostly", '"accessibility > compliance_status" "mostly fine" should be one of'),
+])
+def test_a_bad_key_is_refused_with_the_file_line_and_key(edit, key, words):
+    bad = edit(TEXT)
+    assert bad != TEXT
+    with pytest.raises(ConfigError) as caught:
+        info_from_text(bad, "somewhere/public_info.yaml")
+    message = str(caught.value)
+    assert message.startswith(f"somewhere/public_info.yaml, line {line_of(bad, key)}: "), message
+    assert words in message
+
+
+def test_a_missing_definition_is_refused_naming_the_measure():
+    start = TEXT.index("  shpo_sro_issued:\n")
+    end = TEXT.index("  cce_referrals:\n")
+    bad = TEXT[:start] + TEXT[end:]
+    with pytest.raises(ConfigError) as caught:
+        info_from_text(bad, "public_info.yaml")
+    message = str(caught.value)
+    assert f"public_info.yaml, line {line_of(bad, 'definitions:')}: " in message
+    assert '"definitions" has no definition of "shpo_sro_issued"' in message
+
+
+def test_a_missing_district_council_and_a_missing_section_are_refused():
+    bad = TEXT.replace("    Sheffield:\n      name: Sheffield City Council children's services\n"
+                       "      website: https://www.sheffield.gov.uk/\n", "")
+    with pytest.raises(ConfigError, match=r'line \d+: "signpost > councils" has no council for "Sheffield"'):
+        info_from_text(bad)
+    start = TEXT.index("\nlicence:\n")
+    end = TEXT.index("\ncontact:\n")
+    with pytest.raises(ConfigError, match=r'"?the file"? needs "licence", which is missing or empty'):
+        info_from_text(TEXT[:start] + TEXT[end:])
+
+
+@pytest.fixture
+def ref(tmp_path, monkeypatch):
+    folder = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, folder)
+    monkeypatch.setenv("PCCDASH_REFERENCE_DIR", str(folder))
+    return folder
+
+
+def test_pccdash_check_reports_a_broken_public_info_file(ref, run_cli):
+    assert run_cli("check").exit_code == 0
+    path = ref / "public_info.yaml"
+    bad = TEXT.replace("  cse_charges:\n", "  cse_chargez:\n")
+    path.write_text(bad, encoding="utf-8")
+    result = run_cli("check")
+    assert result.exit_code == 1
+    assert f'public_info.yaml", line {line_of(bad, "cse_chargez")}:' in result.stderr
+    assert 'did you mean "cse_charges"' in result.stderr
+    path.unlink()
+    result = run_cli("check")
+    assert result.exit_code == 1 and "public_info.yaml" in result.stderr and "is missing" in result.stderr
+
+
+# --------------------------------------------------------------------------------------------------
+# The pages
+# --------------------------------------------------------------------------------------------------
+
+def test_every_page_says_what_the_public_needs():
+    view = SnapshotView(None)
+    info = load_public_info()
+    found = pages(view)
+    assert found == [f(view) for f in (definitions_page, methodology_page, calendar_page, licence_page,
+                                       contact_page, accessibility_page, support_page)]
+    assert [p.slug for p in found] == ["definitions", "methodology", "release-calendar", "licence", "contact",
+                                      "accessibility", "report-a-concern"]
+    assert all(isinstance(p, Page) and p.title and p.description for p in found)
+    text = {p.slug: text_of(p) for p in found}
+    for m in catalogue().of_source("force_return"):
+        assert m.short_name in text["definitions"] and info["definitions"][m.id]["counts"] in text["definitions"]
+    assert "per cent" in text["definitions"]
+    for term in ("CAWN", "SHPO", "SRO", "Live investigation", "CCE", "Referral"):
+        assert term in text["definitions"], term
+    for words in ("monthly return", "management information", "not been audited", "earlier value",
+                  info["methodology"]["spc"]):
+        assert words in text["methodology"], words
+    assert "Open Government Licence v3.0" in text["licence"]
+    assert "<https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/>" in text["licence"]
+    assert info["licence"]["attribution"] in text["licence"]
+    for words in (info["contact"]["email"], info["contact"]["phone"], *info["contact"]["address"]):
+        assert words in text["contact"], words
+    acc = text["accessibility"]
+    assert "These pages are partially compliant with the Web Content Accessibility Guidelines version 2.2" in acc
+    assert all(issue in acc for issue in info["accessibility"]["known_issues"])
+    assert "This statement was prepared on 2 December 2026. It was last reviewed on 2 December 2026." in acc
+    assert "last tested on 2 December 2026" in acc and "without JavaScript" in acc
+    assert "Equality Advisory and Support Service" in acc and info["contact"]["email"] in acc
+    concern = text["report-a-concern"]
+    for words in ("999", "101", "0800 555 111", "0808 800 5000", "0800 1111", "0808 801 0331", "NAPAC",
+                  "Victim Support", "The Survivors Trust", "<tel:0800555111>"):
+        assert words in concern, words
+    for d in DISTRICTS:
+        council = info["signpost"]["councils"][d]
+        assert council["name"] in concern and council["website"] in concern
+        assert d in concern
+
+
+def test_the_signpost_is_short_and_names_the_numbers_and_each_council():
+    view = SnapshotView(None)
+    box = signpost(view)
+    assert box.kind == "signpost" and 3 <= len(box.lines) <= 5
+    words = text_of(box)
+    for needle in ("call 999", "101", "0800 555 111", "Crimestoppers", "Childline", "NSPCC",
+                   "Support for victims and survivors", *DISTRICTS):
+        assert needle in words, needle
+    assert [link.href for link in box.links] == ["report-a-concern"]
+    rotherham = text_of(signpost(view, "Rotherham"))
+    assert "Rotherham Council children's services (https://www.rotherham.gov.uk/)" in rotherham
+    assert "Barnsley" not in rotherham
+
+
+def test_the_pages_say_what_the_snapshot_was_published_with(tmp_path):
+    info = json.loads(json.dumps(load_public_info()))
+    info["contact"]["email"] = "figures@published-copy.example.org"
+    info["signpost"]["crimestoppers"]["phone"] = "0800 000 000"
+    view = snapshot(tmp_path / "s.duckdb", {"public_info": json.dumps(info), "threshold": "5", "marker": "[c]"})
+    assert "figures@published-copy.example.org" in text_of(contact_page(view))
+    assert "0800 000 000" in text_of(signpost(view))
+    assert load_public_info()["contact"]["email"] not in text_of(contact_page(view))
+
+
+def test_the_methodology_page_gives_the_threshold_marker_and_the_audit_result(tmp_path):
+    audit = pd.DataFrame({"measure": ["cse_charges"] * 2, "area": ["Rotherham", "Barnsley"],
+                          "period": ["2015-07", "2015-07"], "period_type": ["month", "month"],
+                          "lower": [0.0, 0.0], "upper": [6.0, 9.0]})
+    meta = {"threshold": "4", "marker": "[c]", "audit_protection": "3", "audit_cells": "2", "audit_min_width": "6",
+            "audit_passed": "true"}
+    text = text_of(methodology_page(snapshot(tmp_path / "a.duckdb", meta, disclosure_audit=audit)))
+    assert "a count from 1 to 4 is hidden" in text and "\u201c[c]\u201d" in text
+    assert ("Every one of the 2 hidden figures could be any value in a range at least 6 wide given everything "
+            "published, including earlier publications.") in text
+    assert "Publication is refused if any range is narrower than 3." in text
+    without = text_of(methodology_page(snapshot(tmp_path / "b.duckdb", {"threshold": "4", "marker": "[c]"})))
+    assert "hidden figures could be any value" not in without and "a count from 1 to 4 is hidden" in without
+    failed = text_of(methodology_page(snapshot(tmp_path / "c.duckdb", {**meta, "audit_passed": "false"},
+                                               disclosure_audit=audit)))
+    assert "hidden figures could be any value" not in failed
+
+
+def test_the_calendar_page_lists_months_published_and_releases_to_come(tmp_path):
+    period = pd.DataFrame({"period": ["2015-06", "2015-07"],
+                           "first_published_at": pd.to_datetime(["2015-08-20 09:00", "2015-09-18 09:00"]),
+                           "last_revised_at": pd.to_datetime([None, "2015-10-02 09:00"])})
+    release = pd.DataFrame({"month": ["2015-07", "2015-08"], "expected_on": [dt.date(2015, 9, 18),
+                                                                            dt.date(2015, 10, 1)],
+                            "status": ["published", "expected"]})
+    page = calendar_page(snapshot(tmp_path / "s.duckdb", {"threshold": "4"}, period=period, release=release))
+    tables = {b.caption: b for b in page.blocks if isinstance(b, Table)}
+    published = [[c.text for c in row] for row in tables["Months published"].rows]
+    assert published == [["July 2015", "18 September 2015", "2 October 2015"],
+                         ["June 2015", "20 August 2015", "Not revised"]]
+    assert [[c.text for c in row] for row in tables["Releases to come"].rows] == [
+        ["August 2015", "1 October 2015", "Expected"]]
+    empty = text_of(calendar_page(SnapshotView(None)))
+    assert "No month has been published yet." in empty and "No release is planned at the moment." in empty
+
+
+# --------------------------------------------------------------------------------------------------
+# The release calendar, warehouse side
+# --------------------------------------------------------------------------------------------------
+
+def test_release_calendar_lists_published_approved_and_upcoming_months(db, tmp_path, monkeypatch):
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
+    rows = "".join(f"{p},{d},cse_arrests,{v}\n" for p in ("2015-06", "2015-07", "2015-08")
+                   for d, v in zip(DISTRICTS, (10, 20, 30, 40), strict=True))
+    with warehouse.connect(db) as con:
+        assert ingest(con, [write_csv(tmp_path / "r.csv", "period,district,measure,value\n" + rows)]).ok
+        nothing = release_calendar(con)
+        approve(con, ["2015-06", "2015-07"], PCC)
+        publish(con, PCC)
+        approve(con, ["2015-08"], PCC)
+        today = dt.date(2026, 11, 21)
+        cal = release_calendar(con, today=today)
+    assert set(nothing["status"]) <= {"expected", "late"} and "2026-11" in set(nothing["month"])
+    by_month = {r["month"]: (r["expected_on"], r["status"]) for r in cal.to_dict("records")}
+    view = SnapshotView(public.current_snapshot())
+    first = {r["period"]: r["first_published_at"].date() for r in view.table("period").to_dict("records")}
+    assert by_month["2015-06"] == (first["2015-06"], "published")
+    assert by_month["2015-07"] == (first["2015-07"], "published")
+    assert by_month["2015-08"] == (today, "approved")
+    # November 2026's return is due on its 5th working day of December (7 December 2026); publication is
+    # planned 10 working days later, on 21 December 2026
+    assert by_month["2026-11"] == (dt.date(2026, 12, 21), "expected")
+    assert by_month["2026-10"][1] == "late" and by_month["2026-10"][0] < today
+    assert list(cal["month"]) == sorted(cal["month"])
+    # and the public page, read from the snapshot, lists the months published
+    assert "July 2015" in text_of(calendar_page(view)) and "June 2015" in text_of(calendar_page(view))
