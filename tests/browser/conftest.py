@@ -114,8 +114,8 @@ class Served:
         return self.stderr_path.read_text(encoding="utf-8", errors="replace")
 
 
-def serve_demo(tmp: Path, provider_url: str) -> Iterator[Served]:
-    """Build the demo warehouse in `tmp`, run `pccdash serve --app both` on it, and stop it afterwards."""
+def build_demo(tmp: Path) -> Path:
+    """Run `pccdash demo --no-serve` into `tmp` (the warehouse, its read copy and the published folder); `tmp`."""
     db, published = tmp / "wh.duckdb", tmp / "published"
     # The demo publishes its months into the folder the public app will read (not the work tree's var/published).
     env = child_env(PCCDASH_PUBLISHED_DIR=str(published))
@@ -123,6 +123,26 @@ def serve_demo(tmp: Path, provider_url: str) -> Iterator[Served]:
                            capture_output=True, text=True, env=env, cwd=tmp, timeout=300)
     assert built.returncode == 0, built.stderr
     assert (published / "current.json").is_file(), "the demo published nothing into the served folder"
+    return tmp
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory) -> Path:
+    """The folder `pccdash demo --no-serve` built once for this run (half a minute): each server starts from a copy
+    of it, so no module's loads or publications reach another's."""
+    return build_demo(tmp_path_factory.mktemp("demo_build"))
+
+
+def serve_demo(tmp: Path, provider_url: str, demo: Path | None = None) -> Iterator[Served]:
+    """Run `pccdash serve --app both` on a demo warehouse in `tmp`, and stop it afterwards: a copy of the built `demo`
+    folder (its warehouse, read copy and published folder), or one built here."""
+    if demo is None:
+        build_demo(tmp)
+    else:
+        for item in demo.iterdir():
+            (shutil.copytree if item.is_dir() else shutil.copy2)(item, tmp / item.name)
+    db, published = tmp / "wh.duckdb", tmp / "published"
+    env = child_env(PCCDASH_PUBLISHED_DIR=str(published))
     yield from serve_warehouse(tmp, db, published, provider_url, env)
 
 
@@ -154,9 +174,9 @@ def serve_warehouse(tmp: Path, db: Path, published: Path, provider_url: str, env
 
 
 @pytest.fixture(scope="package")
-def served(tmp_path_factory, demo_provider) -> Iterator[Served]:
+def served(tmp_path_factory, demo_provider, demo_build) -> Iterator[Served]:
     """`pccdash serve --app both` on the sample warehouse, the internal app signing in with `demo_provider`."""
-    yield from serve_demo(tmp_path_factory.mktemp("served"), demo_provider)
+    yield from serve_demo(tmp_path_factory.mktemp("served"), demo_provider, demo_build)
 
 
 def _stop_group(proc: subprocess.Popen) -> bool:

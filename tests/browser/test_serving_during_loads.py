@@ -32,9 +32,10 @@ MIN_LOADS_DURING_INGEST = 5  # each a whole page; beside the other test worker a
 
 
 @pytest.fixture(scope="module")
-def own_server(tmp_path_factory, demo_provider) -> Iterator[Served]:
-    """`pccdash serve --app both` on a demo warehouse of this module's own, so no other module sees its loads."""
-    yield from serve_demo(tmp_path_factory.mktemp("serving_during_loads"), demo_provider)
+def own_server(tmp_path_factory, demo_provider, demo_build) -> Iterator[Served]:
+    """`pccdash serve --app both` on a demo warehouse of this module's own (a copy of the demo built for the run),
+    so no other module sees its loads."""
+    yield from serve_demo(tmp_path_factory.mktemp("serving_during_loads"), demo_provider, demo_build)
 
 
 def write_big_return(path: Path) -> int:
