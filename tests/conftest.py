@@ -18,14 +18,21 @@ TODAY = dt.date(2026, 11, 21)
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the group into each test's id
 def pytest_collection_modifyitems(config, items):
-    """`make test` runs the suite on two workers (pytest-xdist, --dist loadgroup). The browser tests and the
-    year scenario share one worker: the scenario's session fixture (minutes to build) is then built once for
-    both its tests, and no two browsers with their served apps compete for the two cores."""
+    """`make test` runs the suite on two workers (pytest-xdist, --dist loadgroup), with two long groups, one
+    started on each worker while the other tests fill in around them:
+    - "browser_served": the browser tests on the shared demo server (`served`), which one server and one sign-in
+      serve in turn, and whose publishing test runs after the others (tests/browser/conftest.py);
+    - "year_and_own_servers": the year scenario's two tests, so its session fixture (minutes to build) is built
+      once for both, and the browser tests that serve a warehouse of their own.
+    Together they were one group, which kept one worker busy for most of the run while the other sat idle."""
     browser_dir = Path(__file__).resolve().parent / "browser"
     for item in items:
-        if (item.get_closest_marker("browser") or Path(str(item.path)).is_relative_to(browser_dir)
-                or "office_year" in getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.xdist_group("browser_and_year"))
+        names = getattr(item, "fixturenames", ())
+        if "office_year" in names:
+            item.add_marker(pytest.mark.xdist_group("year_and_own_servers"))
+        elif item.get_closest_marker("browser") or Path(str(item.path)).is_relative_to(browser_dir):
+            group = "browser_served" if "served" in names else "year_and_own_servers"
+            item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session", autouse=True)
