@@ -289,3 +289,8 @@ def test_release_calendar_lists_published_approved_and_upcoming_months(db, tmp_p
     assert list(cal["month"]) == sorted(cal["month"])
     # and the public page, read from the snapshot, lists the months published
     assert "July 2015" in text_of(calendar_page(view)) and "June 2015" in text_of(calendar_page(view))
+    # the definitions page of that snapshot defines the measure it publishes, and no measure it does not
+    defs = text_of(definitions_page(view))
+    info = load_public_info()
+    assert info["definitions"]["cse_arrests"]["counts"] in defs
+    assert info["definitions"]["cse_charges"]["counts"] not in defs

@@ -390,13 +390,16 @@ def definitions_page(view: SnapshotView) -> Page:
     defs = info["definitions"]
     published = view.table("measure")
     cat = catalogue()
+    figures = view.table("figure")
+    shown = set(figures["measure"]) if not figures.empty and "measure" in figures else None
     if not published.empty and "id" in published:
         rows = [(r["id"], r["name"], r.get("short_name") or r["name"], r["unit"], r["kind"])
-                for r in published.to_dict("records")]
+                for r in published.to_dict("records") if shown is None or r["id"] in shown]
     else:
         rows = [(m.id, m.name, m.short_name or m.name, m.unit, m.kind) for m in cat.of_source("force_return")]
     blocks: list = [Paragraph("What each published figure counts, and what it does not. The figures are management "
-                              "information from the force's monthly return: see Methodology and quality.")]
+                              "information from the force's monthly return: see Methodology and quality."),
+                    Link("Methodology and quality", "methodology")]
     for mid, name, short, unit, kind in rows:
         d = defs.get(mid)
         if d is None:
@@ -408,7 +411,8 @@ def definitions_page(view: SnapshotView) -> Page:
             items.append(("Not included", d["excludes"]))
         items += [("Unit", unit), ("Over time", _KIND_WORDS.get(kind, ""))]
         blocks += [Heading(short),
-                   Table(name, ("", "Definition"), tuple((Cell(k), Cell(v)) for k, v in items if v))]
+                   Table(f"{name}: definition", ("About the figure", "Definition"),
+                         tuple((Cell(k), Cell(v)) for k, v in items if v))]
     blocks += [Heading("Words used on these pages"),
                Table("Words used on these pages", ("Word", "What it means"),
                      tuple((Cell(t["term"]), Cell(t["meaning"])) for t in info["terms"]))]
@@ -429,10 +433,18 @@ def _audit_sentence(view: SnapshotView) -> str:
         return ""
     if cells == 0:
         return "No figure is hidden in this publication."
-    w = f"{width:,.0f}" if width.is_integer() else f"{width:,.1f}"
-    return (f"Before publication, a check independent of the one that hides figures worked out, for each hidden "
-            f"figure, every value it could take given everything published, including earlier publications. "
-            f"Every one of the {cells:,} hidden figures could be any value in a range at least {w} wide.")
+    def words(x: float) -> str:
+        return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.1f}"
+
+    who = "The one hidden figure" if cells == 1 else f"Every one of the {cells:,} hidden figures"
+    sentence = (f"Before publication, a check separate from the one that hides figures worked out every value each "
+                f"hidden figure could take. {who} could be any value in a range at least {words(width)} wide given "
+                "everything published, including earlier publications.")
+    try:
+        needed = float(m.get("audit_protection") or "")
+    except ValueError:
+        return sentence
+    return sentence + f" Publication is refused if any range is narrower than {words(needed)}."
 
 
 def methodology_page(view: SnapshotView) -> Page:
@@ -508,7 +520,8 @@ def licence_page(view: SnapshotView) -> Page:
 
 def _contact_blocks(contact: dict) -> list:
     rows = [("Email", contact["email"]), ("Phone", contact["phone"]), ("Post", ", ".join(contact["address"]))]
-    blocks: list = [Table(f"Contact {contact['name']}", ("", "Details"), tuple((Cell(k), Cell(v)) for k, v in rows)),
+    blocks: list = [Table(f"Contact {contact['name']}", ("Way to contact", "Details"),
+                          tuple((Cell(k), Cell(v)) for k, v in rows)),
                     Link(f"Email {contact['email']}", f"mailto:{contact['email']}"),
                     Paragraph(contact["response_time"])]
     return blocks
