@@ -221,6 +221,15 @@ def test_the_pages_say_what_the_snapshot_was_published_with(tmp_path):
     assert "figures@published-copy.example.org" in text_of(contact_page(view))
     assert "0800 000 000" in text_of(signpost(view))
     assert load_public_info()["contact"]["email"] not in text_of(contact_page(view))
+    assert "These contact details are examples" in text_of(contact_page(view))
+    info["contact"]["example_values"] = False
+    del info["licence"]  # a copy stored by an older publication, lacking a section, gives way to the file
+    view = snapshot(tmp_path / "t.duckdb", {"public_info": json.dumps(info)})
+    assert load_public_info()["contact"]["email"] in text_of(contact_page(view))
+    info = json.loads(json.dumps(load_public_info()))
+    info["contact"]["example_values"] = False
+    view = snapshot(tmp_path / "u.duckdb", {"public_info": json.dumps(info)})
+    assert "These contact details are examples" not in text_of(contact_page(view))
 
 
 def test_the_methodology_page_gives_the_threshold_marker_and_the_audit_result(tmp_path):

@@ -265,7 +265,7 @@ def info_of(view: SnapshotView) -> dict:
             found = json.loads(stored)
         except (TypeError, ValueError):
             found = None
-        if isinstance(found, dict) and found.get("signpost"):
+        if isinstance(found, dict) and all(found.get(key) for key in _SCHEMA):
             return found
     return load_public_info()
 
@@ -531,6 +531,10 @@ def contact_page(view: SnapshotView) -> Page:
     info = info_of(view)
     contact = info["contact"]
     blocks: list = [Paragraph(f"To ask about these figures, contact {contact['name']}.")]
+    if contact.get("example_values"):
+        blocks.append(Notice("These contact details are examples", (
+            "The office has not yet set its own contact details, so the details below will not reach anyone.",),
+            "warning"))
     blocks += _contact_blocks(contact)
     if contact.get("note"):
         blocks.append(Paragraph(contact["note"]))
