@@ -18,21 +18,31 @@ TODAY = dt.date(2026, 11, 21)
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the group into each test's id
 def pytest_collection_modifyitems(config, items):
-    """`make test` runs the suite on two workers (pytest-xdist, --dist loadgroup), with two long groups, one
-    started on each worker while the other tests fill in around them:
-    - "browser_served": the browser tests on the shared demo server (`served`), which one server and one sign-in
-      serve in turn, and whose publishing test runs after the others (tests/browser/conftest.py);
+    """`make test` runs the suite on two workers (pytest-xdist, --dist loadgroup), with three long groups while
+    the other tests fill in around them:
+    - "browser_signed_in" and "browser_other": the browser tests on a demo server (`served`, one per worker), those
+      that sign in through the `sign_in` or `signed_in_as` fixture and the others. Each group has more tests than
+      any other, so the two start first, one on each worker; within each, a test that publishes runs last
+      (tests/browser/conftest.py), and neither sees what the other's tests changed.
     - "year_and_own_servers": the year scenario's two tests, so its session fixture (minutes to build) is built
-      once for both, and the browser tests that serve a warehouse of their own.
-    Together they were one group, which kept one worker busy for most of the run while the other sat idle."""
+      once for both, and the browser tests that serve a warehouse of their own; the first worker to finish its
+      browser group takes it.
+    All three were one group, which kept one worker busy for most of the run while the other sat idle."""
     browser_dir = Path(__file__).resolve().parent / "browser"
     for item in items:
         names = getattr(item, "fixturenames", ())
         if "office_year" in names:
-            item.add_marker(pytest.mark.xdist_group("year_and_own_servers"))
+            group = "year_and_own_servers"
         elif item.get_closest_marker("browser") or Path(str(item.path)).is_relative_to(browser_dir):
-            group = "browser_served" if "served" in names else "year_and_own_servers"
-            item.add_marker(pytest.mark.xdist_group(group))
+            if "served" not in names:
+                group = "year_and_own_servers"
+            elif {"sign_in", "signed_in_as"} & set(names):
+                group = "browser_signed_in"
+            else:
+                group = "browser_other"
+        else:
+            continue
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session", autouse=True)
