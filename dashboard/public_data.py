@@ -3,10 +3,16 @@
 Nothing here (or in anything it imports) can name the warehouse: the public app reads what publishing
 put in the snapshot and nothing else. Answers are cached per snapshot file, so a new publication is
 picked up on the next page load.
+
+What is the same for every visitor of a snapshot is built once and shared: the `SnapshotView`, every page
+(`page(name, *args)`, a page-content function's `Page`) and every download file, each kept under the key
+`snapshot_state()` (the snapshot's file and the pointer's withdrawals). Publishing or withdrawing changes the
+key, so the next page load builds from the new snapshot.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
 
@@ -15,8 +21,71 @@ import streamlit as st
 
 from pipelines import public
 from pipelines.exports import safe_frame
+from pipelines.publish.content import Page, SnapshotView
 
 PERIOD_TYPES = {"month": "Month", "quarter": "Financial quarter", "financial_year": "Financial year"}
+
+
+def snapshot_state() -> tuple[str | None, str]:
+    """The key of what every visitor of the current publication sees: the snapshot file (None when nothing is
+    published) and the withdrawals the pointer carries (as JSON)."""
+    folder = public.published_dir()
+    path = public.current_snapshot(folder)
+    withdrawn = public.pointer(folder).get("withdrawals") or []
+    return (None if path is None else str(path)), json.dumps(withdrawn, sort_keys=True, default=str)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _view(snapshot: str | None, withdrawn: str) -> SnapshotView:
+    return SnapshotView(snapshot, {"file": snapshot, "withdrawals": json.loads(withdrawn)})
+
+
+def view() -> SnapshotView:
+    """The current publication as the page-content functions read it: one shared view per snapshot."""
+    return _view(*snapshot_state())
+
+
+def _function(name: str):
+    module, attribute = name.rsplit(".", 1)
+    return getattr(importlib.import_module(module), attribute)
+
+
+def has(name: str) -> bool:
+    """Whether a page-content function (dotted name, e.g. "pipelines.publish.info.pages") exists."""
+    try:
+        _function(name)
+    except (ImportError, AttributeError):
+        return False
+    return True
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _page(name: str, args: tuple, snapshot: str | None, withdrawn: str):
+    return _function(name)(_view(snapshot, withdrawn), *args)
+
+
+def page(name: str, *args):
+    """What a page-content function (dotted name) returns for the current publication and `args`: built once per
+    snapshot and arguments, then shared by every visitor (a Page is immutable)."""
+    return _page(name, tuple(args), *snapshot_state())
+
+
+def info_page(slug: str) -> Page | None:
+    """The information page with this slug (definitions, methodology, ...) from `pipelines.publish.info.pages`."""
+    if not has("pipelines.publish.info.pages"):
+        return None
+    return next((p for p in page("pipelines.publish.info.pages") if p.slug == slug), None)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _file(name: str, snapshot: str | None, withdrawn: str) -> bytes:
+    return _function(name)(_view(snapshot, withdrawn))
+
+
+def file(name: str) -> bytes:
+    """A download file's bytes from a function of the view (dotted name, e.g. pipelines.publish.downloads.to_csv),
+    made once per snapshot."""
+    return _file(name, *snapshot_state())
 
 
 def snapshot_key() -> str | None:
@@ -138,3 +207,31 @@ def board_download() -> pd.DataFrame:
     df = df.assign(evidence=df["evidence"].map(
         lambda v: "\n".join(f"{e['kind']}: {e['text']}" for e in evidence_list(v))))
     return safe_frame(df.drop(columns=["question_ref", "recommendation_ref"]))
+
+
+def download_files() -> dict:
+    """The files the public pages offer, by file name: a function giving each one's bytes, made once per snapshot
+    (`pipelines.publish.downloads` when this installation has it, else the published table as CSV and JSON)."""
+    files = {"questions-and-decisions.csv": lambda: _board_csv(*snapshot_state())}
+    if has("pipelines.publish.downloads.to_csv"):
+        for ext in ("csv", "json", "xlsx"):
+            files[f"published-figures.{ext}"] = lambda ext=ext: file(f"pipelines.publish.downloads.to_{ext}")
+    else:
+        files["published-figures.csv"] = lambda: _table_file("csv", *snapshot_state())
+        files["published-figures.json"] = lambda: _table_file("json", *snapshot_state())
+    return files
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _table_file(kind: str, snapshot: str | None, withdrawn: str) -> bytes:
+    table = download_table()
+    if kind == "csv":
+        return table.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    return table.to_json(orient="records", indent=1).encode("utf-8")
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _board_csv(snapshot: str | None, withdrawn: str) -> bytes:
+    from pipelines.exports import csv_bytes
+
+    return csv_bytes(board_download())

@@ -37,7 +37,8 @@ OUTSIDE = ("https://", "http://", "tel:", "mailto:")
 MIME = {"csv": "text/csv", "json": "application/json",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
-# Pages of the app by slug (set by dashboard/public_app.py), so that a Link to a page slug becomes a page link.
+# Pages of the app by slug (set by dashboard/public_app.py), so that a Link to a page slug becomes a page link
+# ("measure-" names the one page that shows any measure, given as ?measure=<id>).
 PAGES: dict[str, object] = {}
 # Files a Link may name, by file name: a function giving the file's bytes (set by the app from the downloads).
 FILES: dict[str, Callable[[], bytes]] = {}
@@ -94,8 +95,11 @@ def link(block: Link, *, key: str = "") -> None:
     a Markdown link. Anything else is shown as text, never as a dead link."""
     description = f" {plain(block.description)}" if block.description else ""
     href = str(block.href)
-    if href in PAGES:
-        st.page_link(PAGES[href], label=block.text)
+    if href in PAGES or (href.startswith("measure-") and "measure-" in PAGES):
+        if href in PAGES:
+            st.page_link(PAGES[href], label=block.text)
+        else:  # a measure's page: one page of the app, told the measure in its address
+            st.page_link(PAGES["measure-"], label=block.text, query_params={"measure": href[len("measure-"):]})
         if block.description:
             small(block.description)
     elif href in FILES:

@@ -112,3 +112,37 @@ def period_picker(prefix: str = "") -> tuple[str, str]:
         st.stop()
     return ptype, c2.selectbox(public_data.PERIOD_TYPES[ptype], choices, format_func=month_text,
                                key=f"{prefix}period")
+
+
+def signpost(district: str | None = None) -> None:
+    """How to report a concern about a child, and where to get support: the box near the top of every page."""
+    if public_data.has("pipelines.publish.info.signpost"):
+        from dashboard import public_render
+
+        found = public_data.page("pipelines.publish.info.signpost", *((district,) if district else ()))
+        if found is not None:
+            public_render.draw(found)
+
+
+def show(page, *, district: str | None = None, after_title=None) -> None:
+    """A page of the public side: its title, the signpost to report a concern, then its blocks
+    (`after_title`, if given, draws the page's own controls between the signpost and the blocks)."""
+    from dashboard import public_render
+
+    st.title(plain(page.title), anchor=False)
+    signpost(district)
+    if after_title is not None:
+        after_title()
+    public_render.render(page, title=False)
+
+
+def info(slug: str) -> None:
+    """An information page (definitions, methodology, release calendar, licence, contact, accessibility, report a
+    concern), as `pipelines.publish.info.pages` says it; a sentence when this installation does not have it."""
+    found = public_data.info_page(slug)
+    if found is None:
+        st.title("Page not available", anchor=False)
+        signpost()
+        st.write("This page is not available yet. The published figures are on the Summary page.")
+        return
+    show(found)

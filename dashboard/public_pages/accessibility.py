@@ -4,6 +4,9 @@ import streamlit as st
 
 from dashboard import public_data, public_view
 
+if public_data.info_page("accessibility") is not None:  # the statement as the reference configuration sets it out
+    public_view.info("accessibility")
+    st.stop()
 meta = public_data.meta()
 office = meta.get("office", "The office of the Police and Crime Commissioner")
 # The banner, as on every public page; not public_view.header(), which stops when nothing is published yet.

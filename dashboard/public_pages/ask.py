@@ -5,6 +5,7 @@ import string
 
 import streamlit as st
 
+from dashboard import public_view
 from pipelines import inbox
 from pipelines.errors import record_fault
 
@@ -46,6 +47,7 @@ def send() -> None:
 
 
 st.title("Ask the Board a question")
+public_view.signpost()
 st.markdown(
     "The Police and Crime Commissioner holds the Chief Constable to account at the **Public Accountability "
     "Board**, which meets in public every month; its dates and papers are on the Commissioner's website, and "

@@ -1,65 +1,40 @@
-"""Public summary: headline figures for a published period, trend charts with their tables, caveats, dates."""
+"""Public summary: the headline figures for the latest period of each kind (or the period and area chosen), the
+caveats and dates published with them, and a trend chart of each count with its sentence and data table.
 
-import pandas as pd
+What the page says is decided by `pipelines.publish.pages.summary_page`, the same function the static site's
+front page is written from; this page adds only the pickers for exploring, and draws the cached result.
+"""
+
 import streamlit as st
 
-from dashboard import public_data, public_view
+from dashboard import public_data, public_render, public_view
+from pipelines.public import period_text
 
-meta = public_view.header()
-st.title(f"{meta['force']}: child sexual exploitation figures")
-st.write(f"Published by {meta['office']}. Each figure below was approved for publication by the office; "
-         f"small numbers are hidden so that no child can be identified.")
+SUMMARY = "pipelines.publish.pages.summary_page"
+KINDS = {"rolling_12_months": "12 months at a time", "month": "Months", "quarter": "Financial quarters",
+         "financial_year": "Financial years"}
 
-ptype, period = public_view.period_picker("")
-force, districts = meta["force"].replace(" Police", ""), public_data.districts(meta)
-measures = public_data.measures()
-cells = public_data.cells(ptype, period)
-area_force = next((a for a in cells["area"].unique() if a not in districts), force)
+from pipelines.publish import pages  # noqa: E402 -- the published periods and areas the pickers offer
 
-st.header(f"Headlines for {public_view.month_text(period)}")
-for m in measures.itertuples():
-    row = cells[(cells["measure"] == m.id) & (cells["area"] == area_force)]
-    if row.empty:
-        continue
-    shown = row.iloc[0]
-    if shown["suppressed"]:
-        st.markdown(f"- **{m.name}**: too few to publish ({meta['marker']}).")
-    else:
-        st.markdown(f"- **{m.name}**: {shown['display']} across {area_force}.")
+view = public_data.view()
+page = public_data.page(SUMMARY)
+st.title(public_view.plain(page.title), anchor=False)
+if not view.published:
+    public_view.signpost()
+    public_render.render(page, title=False)
+    st.stop()
 
-months = [period] if ptype == "month" else []
-pubs = public_data.publication()
-if ptype == "month":
-    p = pubs[pubs["period"] == period]
-    if not p.empty:
-        first = pd.Timestamp(p.iloc[0]["first_published_at"])
-        revised = p.iloc[0]["last_revised_at"]
-        public_view.small(f"First published {first:%d %B %Y}."
-                   + (f" Revised {pd.Timestamp(revised):%d %B %Y}: see Tables and downloads." if pd.notna(revised)
-                      else " Not revised since."))
-cav = public_data.caveats(months)
-if not cav.empty:
-    st.subheader("Caveats published with these figures")
-    for c in cav.itertuples():
-        name = measures.set_index("id")["name"].get(c.measure, c.measure)
-        st.markdown(f"- {name}, {c.area}: {c.text}")
-
-st.header("Trends")
-area = st.selectbox("Area", [area_force, *districts], key="trend_area")
-for m in measures.itertuples():
-    if m.kind == "percentage":
-        continue
-    series = public_data.monthly(m.id, area)
-    if series.empty:
-        continue
-    sentence = public_view.trend_sentence(m.name, area, series)
-    events = public_data.events(m.id)
-    st.plotly_chart(public_view.trend_chart(series, m.short_name, m.unit, events), width="stretch",
-                    key=f"trend_{m.id}", config={"displayModeBar": False})
-    st.write(sentence)
-    public_view.event_list(events, series)
-    with st.expander(f"Data table: {m.short_name}, {area}"):
-        table = pd.DataFrame({"Month": series["period"].map(public_view.month_text),
-                              m.unit.capitalize(): series["display"].astype(str)})
-        st.table(table.set_index("Month"))
-public_view.footnote(meta)
+kinds = [k for k in KINDS if pages.periods(view, k)]
+c1, c2 = st.columns(2)
+ptype = c1.selectbox("Period", [None, *kinds], key="period_type",
+                     format_func=lambda k: "The latest of each kind" if k is None else KINDS[k])
+period = None
+if ptype:
+    period = c2.selectbox(KINDS[ptype], pages.periods(view, ptype)[::-1], format_func=period_text, key="period")
+force = pages.force_area(view)
+area = st.selectbox("Area", [None, force, *pages.districts(view)], key="trend_area",
+                    format_func=lambda a: f"{force} and every district" if a is None else a)
+public_view.signpost(area if area and area != force else None)
+if ptype or area:
+    page = public_data.page(SUMMARY, ptype, period, area)
+public_render.render(page, title=False)
