@@ -212,3 +212,38 @@ def test_the_public_app_never_shows_an_internal_page(page, served, path):
     for internal in ("Public Accountability Board briefing", "Files loaded", "Validation runs", "Revision history",
                      "Approve and publish", "Sign in", "Signed in as"):
         expect(page.get_by_text(internal)).to_have_count(0)
+
+
+def navigation_pages(page, public_url: str) -> list[tuple[str, str]]:
+    """(title, address) of every page the public app's navigation offers, read from its sidebar as it stands."""
+    page.goto(public_url)
+    settle(page)
+    nav = page.get_by_test_id("stSidebarNav")
+    more = nav.get_by_test_id("stSidebarNavViewButton")  # a long navigation shows its first pages until asked
+    if more.count() and "more" in more.inner_text().lower():
+        more.click()
+    links = nav.get_by_role("link")
+    # a link's text starts with its icon's name ("bar_chart"): the title is its last line
+    found = [(links.nth(i).inner_text().strip().splitlines()[-1].strip(), links.nth(i).get_attribute("href"))
+             for i in range(links.count())]
+    assert found, "the public app's navigation offers no page"
+    return found
+
+
+@pytest.mark.slow
+def test_every_page_of_the_public_apps_navigation_passes_axe_at_desktop_and_phone_widths(page, served, shots):
+    """Every page the navigation offers now (not a list fixed here), at 1280 px and at 390 px."""
+    failures = []
+    for title, href in navigation_pages(page, served.public_url):
+        slug = href.rstrip("/").rsplit("/", 1)[-1] if href.rstrip("/") != served.public_url else "summary"
+        for width, size in (("desktop", {"width": 1280, "height": 900}), ("phone", PHONE)):
+            page.set_viewport_size(size)
+            page.goto(href)
+            settle(page)
+            expect(main(page).get_by_role("heading", level=1)).to_be_visible()
+            try:
+                assert_axe_finds_nothing_serious(page, f"{title} ({width}, {href})")
+            except AssertionError as exc:
+                failures.append(str(exc))
+            full_shot(page, shots / f"public-nav-{slug}-{width}.png")
+    assert not failures, "\n\n".join(failures)

@@ -207,7 +207,7 @@ def test_no_static_page_scrolls_sideways_on_a_phone_nor_hides_the_force_total(br
     try:
         for name in site.html:
             page.goto(f"{site.url}/{name}")
-            open_all_details(page)
+            page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
             widths = page.evaluate("() => ({doc: document.documentElement.scrollWidth, win: window.innerWidth})")
             if widths["doc"] > widths["win"] + 1:
                 problems.append(f"{name} scrolls sideways on a phone: {widths}")
