@@ -33,11 +33,13 @@ def test_every_public_page_renders_with_the_banner(monkeypatch, published, page)
     assert not at.exception
     if page.endswith("accessibility.py"):
         assert at.title[0].value == "Accessibility statement"
-        assert "WCAG" in texts(at)
+        assert "Web Content Accessibility Guidelines" in texts(at) and "compliant" in texts(at)
     elif page.endswith(("board.py", "ask.py")):  # the Board's record and its questions: words, not figures
         assert at.title[0].value in ("Questions and decisions", "Ask the Board a question")
     else:
-        assert "management information: unaudited and subject to revision" in at.info[0].value
+        assert "management information: unaudited and subject to revision" in texts(at)
+        assert "management information" in at.info[0].value
+    assert "999" in texts(at)  # the signpost to report a concern about a child, on every page
 
 
 @pytest.mark.parametrize("page", PUBLIC_PAGES[:2])
@@ -45,31 +47,39 @@ def test_before_anything_is_published_the_pages_say_so_and_show_no_figures(monke
     monkeypatch.setenv("PCCDASH_DB", str(sample_db))  # even with a warehouse at hand
     at = public(monkeypatch, tmp_path / "nothing", page)
     assert not at.exception
-    assert [h.value for h in at.header] == ["Nothing published yet"]
-    assert not at.table and not at.get("plotly_chart") and not at.metric
+    assert "Nothing has been published yet" in texts(at)
+    assert not at.table and not at.get("plotly_chart") and not at.metric and not at.get("download_button")
 
 
 def test_summary_shows_headlines_trends_with_sentences_and_tables_and_caveats(monkeypatch, published):
     at = public(monkeypatch, published, "public_pages/summary.py")
-    months = at.selectbox(key="period").options
-    assert months[0] == "July 2015" and "August 2015" not in months  # drafts never appear
     shown = texts(at)
-    assert "Headlines for July 2015" in shown
+    assert "The latest month: July 2015" in shown and "August 2015" not in shown  # drafts never appear
     charts = at.get("plotly_chart")
     assert len(charts) >= 5
-    # every chart has a sentence beside it and a data table
+    # every chart has a sentence beside it and a data table in an expander
     assert shown.count("each month from April 2014 to July 2015") == len(charts)
-    assert len(at.table) == len(charts)
+    assert sum(e.proto.label.startswith("Data table: ") for e in at.expander) == len(charts)
+    at.selectbox(key="period_type").select("month").run()
+    months = at.selectbox(key="period").options
+    assert months[0] == "July 2015" and "August 2015" not in months
     at.selectbox(key="period_type").select("financial_year").run()
-    assert at.selectbox(key="period").options == ["2014/15"]
+    assert at.selectbox(key="period").options == ["April 2014 to March 2015 (financial year 2014/15)"]
+    assert "2014/15" in texts(at) and not at.exception
+    # a district chosen: its figures and charts, and the signpost names its council
+    at.selectbox(key="trend_area").select("Rotherham").run()
+    assert not at.exception and "Rotherham" in texts(at)
+    assert all(list(t.value.columns) == ["Rotherham"] for t in at.table if "Rotherham" in t.value.columns)
 
 
 def test_district_table_shows_suppression_markers_and_downloads_hold_no_small_count(monkeypatch, published):
     at = public(monkeypatch, published, "public_pages/tables.py")
-    at.selectbox(key="table_period").select("2015-07").run()
-    table = at.table[0].value
-    assert list(table.columns[:4]) == ["Barnsley", "Doncaster", "Rotherham", "Sheffield"]
-    cells = table.to_numpy().ravel().tolist()
+    assert "July 2015" in texts(at) and "August 2015" not in texts(at)
+    tables = [t.value for t in at.table if "Barnsley" in t.value.columns]  # each period by area
+    assert len(tables) >= 16
+    for table in tables:  # the force total first (seen on a phone without scrolling), then the districts
+        assert list(table.columns[1:5]) == ["Barnsley", "Doncaster", "Rotherham", "Sheffield"]
+    cells = [c for table in tables for c in table.to_numpy().ravel().tolist()]
     assert "[c]" in cells
     for cell in cells:
         if cell not in ("[c]", "", "nan") and not cell.endswith("%"):
@@ -99,9 +109,36 @@ for page in {PUBLIC_PAGES!r}:
 # pipelines.errors is the standard library's only (the sentences a fault is told in)
 bad = sorted(m for m in sys.modules if m.startswith("pipelines") and m not in
              ("pipelines", "pipelines.public", "pipelines.exports", "pipelines.errors", "pipelines.inbox",
-              "pipelines.plaintext"))
+              "pipelines.plaintext", "pipelines.catalogue", "pipelines.publish", "pipelines.publish.content",
+              "pipelines.publish.pages", "pipelines.publish.info", "pipelines.publish.downloads"))
 print(bad)
 """
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_pages_are_built_once_per_publication_and_the_next_load_reads_a_new_one(monkeypatch, published, tmp_path):
+    import shutil
+
+    from dashboard import public_data
+
+    folder = tmp_path / "published"
+    shutil.copytree(published, folder)
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(folder))
+    first = public_data.page("pipelines.publish.pages.tables_page")
+    assert public_data.page("pipelines.publish.pages.tables_page") is first  # shared, not built per visitor
+    assert public_data.view() is public_data.view()
+    assert public_data.file("pipelines.publish.downloads.to_csv") == public_data.file(
+        "pipelines.publish.downloads.to_csv")
+    # a withdrawal carried by the pointer changes what every visitor sees, from the next page load
+    pointer = json.loads((folder / "current.json").read_text())
+    pointer["withdrawals"] = [{"published_at": "2026-05-05T10:00:00", "withdrawn_at": "2026-05-06T09:00:00",
+                               "reason": "A district's figures were entered twice."}]
+    (folder / "current.json").write_text(json.dumps(pointer))
+    again = public_data.page("pipelines.publish.pages.tables_page")
+    assert again is not first and "entered twice" in repr(again.blocks) and "entered twice" not in repr(first.blocks)
+    # nothing published any more: the pages say so, from the next load
+    (folder / "current.json").unlink()
+    gone = public_data.page("pipelines.publish.pages.tables_page")
+    assert "Nothing has been published yet" in repr(gone.blocks) and not public_data.view().published
