@@ -24,29 +24,33 @@ except Exception:  # noqa: BLE001 -- the page itself says what is wrong; the tab
 title = f"{meta['force']}: published figures" if meta else "Published figures"
 st.set_page_config(page_title=title, layout="centered", page_icon=":material/bar_chart:")
 
-# (slug, file, title, icon): the slugs are the static site's page names, so a page's links work in both.
-PAGES = [
-    ("index", "summary.py", "Summary", ":material/bar_chart:"),
-    ("tables", "tables.py", "Tables and downloads", ":material/table_chart:"),
-    ("board", "board.py", "Questions and decisions", ":material/gavel:"),
-    ("ask", "ask.py", "Ask the Board a question", ":material/contact_support:"),
-    ("report-a-concern", "report_a_concern.py", "Report a concern about a child", ":material/emergency:"),
-    ("definitions", "definitions.py", "Definitions", ":material/menu_book:"),
-    ("methodology", "methodology.py", "Methodology and quality", ":material/fact_check:"),
-    ("release-calendar", "release_calendar.py", "Release calendar", ":material/calendar_month:"),
-    ("licence", "licence.py", "Licence", ":material/copyright:"),
-    ("contact", "contact.py", "Contact", ":material/mail:"),
-    ("accessibility", "accessibility.py", "Accessibility statement", ":material/accessibility:"),
-]
-INFO = {"report-a-concern", "definitions", "methodology", "release-calendar", "licence", "contact"}
-with_info = public_data.has("pipelines.publish.info.pages")
-pages = {slug: st.Page(f"public_pages/{file}", title=name, icon=icon, default=slug == "index",
-                       url_path=None if slug == "index" else slug)
-         for slug, file, name, icon in PAGES if with_info or slug not in INFO}
+# Each page under the slug the static site gives it, so that a page's links work in both.
+pages = {
+    "index": st.Page("public_pages/summary.py", title="Summary", icon=":material/bar_chart:", default=True),
+    "tables": st.Page("public_pages/tables.py", title="Tables and downloads", icon=":material/table_chart:",
+                      url_path="tables"),
+    "board": st.Page("public_pages/board.py", title="Questions and decisions", icon=":material/gavel:",
+                     url_path="board"),
+    "ask": st.Page("public_pages/ask.py", title="Ask the Board a question", icon=":material/contact_support:",
+                   url_path="ask"),
+    "report-a-concern": st.Page("public_pages/report_a_concern.py", title="Report a concern about a child",
+                                icon=":material/emergency:", url_path="report-a-concern"),
+    "definitions": st.Page("public_pages/definitions.py", title="Definitions", icon=":material/menu_book:",
+                           url_path="definitions"),
+    "methodology": st.Page("public_pages/methodology.py", title="Methodology and quality",
+                           icon=":material/fact_check:", url_path="methodology"),
+    "release-calendar": st.Page("public_pages/release_calendar.py", title="Release calendar",
+                                icon=":material/calendar_month:", url_path="release-calendar"),
+    "licence": st.Page("public_pages/licence.py", title="Licence", icon=":material/copyright:", url_path="licence"),
+    "contact": st.Page("public_pages/contact.py", title="Contact", icon=":material/mail:", url_path="contact"),
+    "accessibility": st.Page("public_pages/accessibility.py", title="Accessibility statement",
+                             icon=":material/accessibility:", url_path="accessibility"),
+}
+if not public_data.has("pipelines.publish.info.pages"):  # the information pages come with their content module
+    for slug in ("report-a-concern", "definitions", "methodology", "release-calendar", "licence", "contact"):
+        del pages[slug]
 pages["measure-"] = st.Page("public_pages/measure.py", title="Measure", url_path="measure", visibility="hidden")
-public_render.PAGES.clear()
-public_render.PAGES.update(pages)
-public_render.FILES.clear()
+public_render.PAGES.update(pages)  # the same for every run: updated, never emptied under a run in another thread
 public_render.FILES.update(public_data.download_files())
 with failsafe.guarded():
     st.navigation(list(pages.values())).run()
