@@ -1,0 +1,440 @@
+"""The static public site built from a published snapshot holds every published figure and nothing else: every
+HTML, CSV, JSON and spreadsheet file it writes is parsed back; a suppressed cell shows its marker, never its value;
+no unpublished month appears; the downloads carry numbers as numbers and the licence; no page needs a script."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from dashboard_helpers import PCC, copy_warehouse
+from openpyxl import load_workbook
+
+from pipelines import public, warehouse
+from pipelines.publish import pages, site
+from pipelines.publish.approval import approve
+from pipelines.publish.content import Chart, Notice, SnapshotView, Table
+from pipelines.publish.snapshot import approved_figures, publish
+from pipelines.sample_data import DEMO_PUBLISHED_MONTHS
+
+LICENCE = "Open Government Licence v3.0"
+
+
+class Parsed(HTMLParser):
+    """A page's tables (caption, header cells, body rows of cell texts), tags seen, scripts and its text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[dict] = []
+        self.tags: list[tuple[str, dict]] = []
+        self.scripts: list[str] = []
+        self.text: list[str] = []
+        self._stack: list[str] = []
+        self._table: dict | None = None
+        self._cell: list[str] | None = None
+        self._row: list | None = None
+        self._in = ""
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags.append((tag, a))
+        if tag not in ("meta", "link", "br", "img", "input", "line", "circle", "rect", "polyline"):
+            self._stack.append(tag)
+        if tag == "table":
+            self._table = {"caption": "", "head": [], "rows": [], "scopes": []}
+        elif tag == "caption":
+            self._in = "caption"
+        elif tag == "tr" and self._table is not None:
+            self._row = []
+        elif tag in ("th", "td") and self._row is not None:
+            self._cell = []
+            self._table["scopes"].append((tag, a.get("scope")))
+        elif tag == "script":
+            self._in = "script"
+            self.scripts.append("")
+
+    def handle_endtag(self, tag):
+        if self._stack and self._stack[-1] == tag:
+            self._stack.pop()
+        if tag == "caption":
+            self._in = ""
+        elif tag in ("th", "td") and self._cell is not None:
+            self._row.append(("".join(self._cell).strip(), tag))
+            self._cell = None
+        elif tag == "tr" and self._row is not None and self._table is not None:
+            if all(t == "th" for _x, t in self._row) and not self._table["head"]:
+                self._table["head"] = [x for x, _t in self._row]
+            else:
+                self._table["rows"].append([x for x, _t in self._row])
+            self._row = None
+        elif tag == "table" and self._table is not None:
+            self.tables.append(self._table)
+            self._table = None
+        elif tag == "script":
+            self._in = ""
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self._in == "caption" and self._table is not None:
+            self._table["caption"] += data
+        elif self._in == "script":
+            self.scripts[-1] += data
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def parse(path: Path) -> Parsed:
+    p = Parsed()
+    p.feed(path.read_text(encoding="utf-8"))
+    p.close()
+    return p
+
+
+def true_values(con, measures: pd.DataFrame, force: str) -> dict:
+    """Every cell's true value from the warehouse, worked out here from the approved district months (flow: a
+    period is the sum of its months; stock: its last month), independent of the publishing code."""
+    months = approved_figures(con)
+    kinds = dict(zip(measures["id"], measures["kind"], strict=True))
+    out = {}
+    for (m, d), rows in months.groupby(["measure", "district"]):
+        if kinds.get(m) not in ("flow", "stock"):
+            continue
+        series = dict(zip(rows["period"], rows["value"], strict=True))
+        for p, v in series.items():
+            out[(m, d, "month", p)] = v
+            out[(m, force, "month", p)] = out.get((m, force, "month", p), 0) + v
+    published = sorted({p for (_m, _a, t, p) in out if t == "month"})
+    spans = {}
+    for first in published:
+        start = pd.Period(first, freq="M")
+        if start.month in (4, 7, 10, 1):
+            fy = start.year if start.month >= 4 else start.year - 1
+            q = {4: 1, 7: 2, 10: 3, 1: 4}[start.month]
+            spans[("quarter", f"Q{q} {fy}/{str(fy + 1)[2:]}")] = [str(start + i) for i in range(3)]
+        if start.month == 4:
+            spans[("financial_year", f"{start.year}/{str(start.year + 1)[2:]}")] = [str(start + i) for i in range(12)]
+        end = start + 11
+        spans[("rolling_12_months", f"12 months to {end}")] = [str(start + i) for i in range(12)]
+    for (t, label), span in spans.items():
+        if not set(span) <= set(published):
+            continue
+        for (m, a) in {(m, a) for (m, a, tt, _p) in list(out) if tt == "month"}:
+            vals = [out[(m, a, "month", p)] for p in span if (m, a, "month", p) in out]
+            if len(vals) == len(span):
+                out[(m, a, t, label)] = sum(vals) if kinds[m] == "flow" else vals[-1]
+    return out
+
+
+@pytest.fixture(scope="module")
+def built(sample_db, tmp_path_factory):
+    """The sample with the demo's months approved and published, and the site built from that snapshot."""
+    base = tmp_path_factory.mktemp("static_site")
+    db = copy_warehouse(sample_db, base)
+    with warehouse.connect(db) as con:
+        approve(con, list(DEMO_PUBLISHED_MONTHS), PCC)
+        publish(con, PCC, base / "published")
+        view = SnapshotView(public.current_snapshot(base / "published"), public.pointer(base / "published"))
+        truth = true_values(con, view.table("measure"), pages.force_area(view))
+        later = [str(p) for p in pd.period_range("2013-04", "2026-03", freq="M") if str(p) not in
+                 set(DEMO_PUBLISHED_MONTHS)]
+    out = base / "site"
+    out.mkdir()
+    files = site.build_site(view, out)
+    return {"view": view, "out": out, "files": files, "truth": truth, "unpublished": later}
+
+
+def cells(view: SnapshotView) -> pd.DataFrame:
+    return view.table("figure")
+
+
+def test_the_site_writes_every_page_the_stylesheet_and_the_downloads(built):
+    names = {f.name for f in built["files"]}
+    assert {"index.html", "tables.html", "board.html", "site.css", "published-figures.csv",
+            "published-figures.json", "published-figures.xlsx"} <= names
+    for m in pages.measures(built["view"]):
+        assert (f"measure-{m.id}.html" in names) == (m.kind != "percentage")
+    assert sorted(names) == sorted(p.name for p in built["out"].iterdir()), "the list returned is what was written"
+
+
+def test_every_page_is_a_whole_accessible_document_that_needs_no_script(built):
+    for path in sorted(built["out"].glob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        page = parse(path)
+        assert text.startswith("<!DOCTYPE html>") and ('html', {"lang": "en-GB"}) in page.tags, path.name
+        assert ("a", {"class": "skip-link", "href": "#main"}) in page.tags
+        assert [t for t, a in page.tags if t == "main" and a.get("id") == "main"], path.name
+        assert sum(1 for t, _a in page.tags if t == "h1") == 1, path.name
+        assert not [s for s in page.scripts if s.strip()] and "<script" not in text.lower(), path.name
+        assert not [a for t, a in page.tags if t == "link" and a.get("href", "").startswith(("http:", "https:"))]
+        assert LICENCE in "".join(page.text), path.name
+        for table in page.tables:
+            assert table["caption"].strip(), path.name
+            assert all(scope in ("col", "row") for tag, scope in table["scopes"] if tag == "th"), path.name
+        for t, a in page.tags:
+            if a.get("role") == "region" and a.get("class") == "table-wrap":
+                assert a.get("tabindex") == "0" and a.get("aria-labelledby"), "a region that may scroll is focusable"
+            if t == "svg":
+                assert a.get("role") == "img" and a.get("aria-labelledby"), path.name
+        ids = [a["id"] for _t, a in page.tags if "id" in a]
+        assert len(ids) == len(set(ids)), f"{path.name}: an id used twice"
+
+
+def _html_cells(built) -> list[tuple[tuple, str, str]]:
+    """Every figure cell the HTML pages show, as ((measure, area, period_type, period), text, page)."""
+    view = built["view"]
+    words = {}
+    for t, p in {(t, p) for t, p in zip(cells(view)["period_type"], cells(view)["period"], strict=True)}:
+        words[public.period_text(p)] = (t, p)
+    by_name = {m.name: m.id for m in pages.measures(view)}
+    by_name.update({f"{m.name} (per cent)": m.id for m in pages.measures(view)})
+    by_short = {m.short_name: m.id for m in pages.measures(view)}
+    month_words = {public.month_text(p): p for p in set(cells(view)["period"]) if re.fullmatch(r"\d{4}-\d{2}", p)}
+    found = []
+    for path in sorted(built["out"].glob("*.html")):
+        for table in parse(path).tables:
+            cap = table["caption"]
+            if cap.endswith(": figures by area"):
+                t, p = words[cap[: -len(": figures by area")]]
+                for row in table["rows"]:
+                    for area, text in zip(table["head"][1:], row[1:], strict=True):
+                        found.append(((by_name[row[0]], area, t, p), text, path.name))
+            elif cap.endswith(", by month"):
+                short, area = cap[: -len(", by month")].rsplit(", ", 1)
+                for month, text in table["rows"]:
+                    found.append(((by_short[short], area, "month", month_words[month]), text, path.name))
+    return found
+
+
+def test_every_figure_a_page_shows_is_the_published_one_and_a_suppressed_cell_shows_only_its_marker(built):
+    view, truth = built["view"], built["truth"]
+    fig = cells(view).set_index(["measure", "area", "period_type", "period"])
+    marker = view.meta["marker"]
+    shown = _html_cells(built)
+    assert len(shown) > 1000
+    suppressed_seen = 0
+    for key, text, page in shown:
+        row = fig.loc[key]
+        if row["suppressed"]:
+            suppressed_seen += 1
+            assert text == marker, f"{page}: {key} shows {text!r} where it is suppressed"
+            real = truth.get(key)
+            assert real is None or text != pages.number(real)
+        else:
+            assert text == row["display"], f"{page}: {key} shows {text!r}, published {row['display']!r}"
+    assert suppressed_seen > 100, "the sample has many suppressed cells: the check must meet them"
+
+
+def test_the_summary_gives_the_force_figures_of_the_latest_month(built):
+    view = built["view"]
+    latest = pages.periods(view, "month")[-1]
+    force = pages.force_area(view)
+    index = parse(built["out"] / "index.html")
+    table = next(t for t in index.tables if t["caption"] == f"{public.month_text(latest)}: figures by area")
+    assert table["head"][1] == force, "the force total is the first figure column, seen first on a phone"
+    fig = cells(view)
+    want = fig[(fig["period_type"] == "month") & (fig["period"] == latest) & (fig["area"] == force)]
+    names = {m.id: m.name for m in pages.measures(view)}
+    got = {r[0].removesuffix(" (per cent)"): r[1] for r in table["rows"]}
+    assert len(want) >= 10
+    for r in want.itertuples():
+        assert got[names[r.measure]] == r.display
+
+
+def _downloads(built):
+    out = built["out"]
+    rows = list(csv.DictReader(io.StringIO((out / "published-figures.csv").read_text(encoding="utf-8"))))
+    body = json.loads((out / "published-figures.json").read_text(encoding="utf-8"))
+    wb = load_workbook(out / "published-figures.xlsx")
+    return rows, body, wb
+
+
+def test_the_downloads_hold_every_published_figure_as_a_number_and_no_suppressed_one(built):
+    view, truth = built["view"], built["truth"]
+    marker = view.meta["marker"]
+    fig = cells(view)
+    rows, body, wb = _downloads(built)
+    assert len(rows) == len(body["rows"]) == len(fig)
+    csv_by = {(r["measure_id"], r["area"], r["period_type"], r["period"]): r for r in rows}
+    json_by = {(r["measure_id"], r["area"], r["period_type"], r["period"]): r for r in body["rows"]}
+    xlsx_by = {}
+    for ws in wb.worksheets[2:]:
+        assert ws.title in ("Months", "Quarters", "Financial_years", "Rolling_12_months")
+        assert isinstance(ws["A1"].value, str) and ws["A1"].value
+        grid = list(ws.iter_rows(values_only=True))
+        head = next(i for i, r in enumerate(grid) if r and r[0] == "Measure")
+        cols = list(grid[head])
+        assert not ws.merged_cells.ranges
+        for r in grid[head + 1:]:
+            assert any(v is not None for v in r), f"{ws.title}: a blank row inside the table"
+            rec = dict(zip(cols, r, strict=True))
+            period_type = {"Months": "month", "Quarters": "quarter", "Financial_years": "financial_year",
+                           "Rolling_12_months": "rolling_12_months"}[ws.title]
+            xlsx_by[(rec["Measure code"], rec["Area"], period_type, rec["Period"])] = rec
+    assert len(xlsx_by) == len(fig)
+    for r in fig.itertuples():
+        key = (r.measure, r.area, r.period_type, r.period)
+        c, j, x = csv_by[key], json_by[key], xlsx_by[key]
+        if r.suppressed:
+            assert c["value"] == "" and c["status"] == "suppressed" and c["marker"] == marker
+            assert j["value"] is None and j["status"] == "suppressed"
+            assert x["Value"] == marker and x["Status"] == "suppressed"
+            real = truth.get(key)
+            if real is not None:
+                assert pages.number(real) not in (c["value"], str(j["value"]))
+        else:
+            assert float(c["value"]) == pytest.approx(r.value) and c["status"] in ("published", "revised")
+            assert isinstance(j["value"], int | float) and not isinstance(j["value"], bool)
+            assert j["value"] == pytest.approx(r.value)
+            assert isinstance(x["Value"], int | float) and x["Value"] == pytest.approx(r.value)
+            if key in truth:
+                assert r.value == truth[key], f"{key}: published {r.value}, true {truth[key]}"
+        assert c["licence"] == j["licence"] == LICENCE
+        if "." not in c["value"] and c["value"] and not r.measure.endswith("_pct"):
+            assert c["value"] == str(int(r.value)), "a whole number is written whole"
+    assert body["licence"] == LICENCE and body["publisher"] and body["created_at"] and body["marker"] == marker
+    cover = " ".join(str(c.value) for row in wb["Cover"].iter_rows() for c in row if c.value)
+    notes = " ".join(str(c.value) for row in wb["Notes"].iter_rows() for c in row if c.value)
+    assert LICENCE in cover and view.meta["office"] in cover
+    assert "[note 1]" in notes and marker in notes
+
+
+def test_no_unpublished_month_appears_in_any_file(built):
+    later = built["unpublished"]
+    texts = {}
+    for path in built["out"].iterdir():
+        if path.suffix == ".xlsx":
+            wb = load_workbook(path)
+            texts[path.name] = " ".join(str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row
+                                        if c.value is not None)
+        elif path.suffix != ".css":
+            texts[path.name] = path.read_text(encoding="utf-8")
+    assert len(texts) >= 6
+    for month in later:
+        for name, text in texts.items():
+            assert month not in text, f"{name} names the unpublished month {month}"
+            assert public.month_text(month) not in text, f"{name} names the unpublished month {month}"
+
+
+def test_a_signpost_is_near_the_top_of_every_page(built, tmp_path, monkeypatch):
+    notice = Notice("Worried about a child?", ("In an emergency call 999.", "Otherwise call 101."), "signpost")
+    monkeypatch.setattr(site, "signpost", lambda view: notice)
+    site.build_site(built["view"], tmp_path)
+    for path in sorted(tmp_path.glob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        assert "Worried about a child?" in text and "In an emergency call 999." in text, path.name
+        assert text.index("Worried about a child?") < text.index("About these figures"), "before the page's own blocks"
+        assert text.index("<h1>") < text.index("Worried about a child?")
+
+
+def test_the_real_signpost_when_configured_is_on_every_page(built):
+    found = site.signpost(built["view"])
+    texts = [p.read_text(encoding="utf-8") for p in sorted(built["out"].glob("*.html"))]
+    if found is None:
+        assert not any("notice-signpost" in t for t in texts), "no signpost drawn without one configured"
+    else:
+        assert all(found.title in t and "notice-signpost" in t for t in texts)
+
+
+def test_text_from_the_snapshot_is_escaped(built):
+    page = pages.Page("x", "<b>Title</b>", (pages.Paragraph("<script>alert(1)</script> & more"),))
+    html = site.render_page(page, [page], built["view"])
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in html
+    assert "&lt;b&gt;Title&lt;/b&gt;" in html
+
+
+# --------------------------------------------------------------------------------------------------
+# Page content from a small snapshot made here: rolling 12 months, suppressed months, percentages
+# --------------------------------------------------------------------------------------------------
+
+def small_snapshot(path: Path, withdrawals=()) -> SnapshotView:
+    """Charges for two districts, April 2014 to July 2015, with August 2014 not published and some months
+    suppressed; a percentage; the rolling 12 months to July 2015."""
+    months = [str(p) for p in pd.period_range("2014-04", "2015-07", freq="M") if str(p) != "2014-08"]
+    rows = []
+    for i, p in enumerate(months):
+        hidden = i % 3 == 0
+        rows += [("cse_charges", "North", p, "month", None if hidden else 5.0 + i, "[c]" if hidden else str(5 + i),
+                  hidden),
+                 ("cse_charges", "South", p, "month", None if hidden else 6.0 + i, "[c]" if hidden else str(6 + i),
+                  hidden),
+                 ("cse_charges", "Shire", p, "month", 20.0 + i, str(20 + i), False),
+                 ("trained_pct", "Shire", p, "month", 46.4, "46.4%", False)]
+    rows += [("cse_charges", "Shire", "12 months to 2015-07", "rolling_12_months", 54.0, "54", False),
+             ("cse_charges", "North", "12 months to 2015-07", "rolling_12_months", 22.0, "22", False),
+             ("cse_charges", "South", "12 months to 2015-07", "rolling_12_months", 32.0, "32", False)]
+    fig = pd.DataFrame(rows, columns=["measure", "area", "period", "period_type", "value", "display", "suppressed"])
+    measure = pd.DataFrame([("cse_charges", "People charged", "Charges", "people", "flow", "good"),
+                            ("trained_pct", "Officers trained (per cent)", "Trained (%)", "per cent", "percentage",
+                             "good")], columns=["id", "name", "short_name", "unit", "kind", "increase_is"])
+    meta = {"marker": "[c]", "force": "Shire Police", "office": "Shire PCC",
+            "districts": json.dumps(["North", "South"]),
+            "banner": "Management information.", "footnote": "[c] hidden.", "created_at": "2026-01-02T03:04:05"}
+    con = duckdb.connect(str(path))
+    for name, frame in (("figure", fig), ("measure", measure),
+                        ("meta", pd.DataFrame({"key": list(meta), "value": list(meta.values())}))):
+        con.register("frame", frame)
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM frame")
+        con.unregister("frame")
+    con.close()
+    return SnapshotView(path, {"withdrawals": list(withdrawals)})
+
+
+def test_the_summary_leads_with_the_rolling_12_months_and_charts_suppressed_months_as_suppressed(tmp_path):
+    view = small_snapshot(tmp_path / "s.duckdb")
+    page = pages.summary_page(view)
+    assert page.blocks[0] == Notice("About these figures", ("Management information.",), "info")
+    headings = [b.text for b in page.blocks if isinstance(b, pages.Heading)]
+    assert headings[0] == "The latest 12 months: 12 months to July 2015"
+    first = next(b for b in page.blocks if isinstance(b, Table))
+    assert first.columns == ("Measure", "Shire", "North", "South")
+    assert [c.text for c in first.rows[0]] == ["People charged", "54", "22", "32"]
+    charts = [b for b in page.blocks if isinstance(b, Chart)]
+    assert [c.title for c in charts] == ["Charges"], "a percentage is never charted as a count"
+    chart = pages.chart(view, next(m for m in pages.measures(view) if m.id == "cse_charges"), "North")
+    status = {p.period: p.status for p in chart.points}
+    assert status["2014-08"] == "not published" and status["2014-04"] == "suppressed"
+    assert status["2014-05"] == "published" and chart.whole_numbers
+    assert all(p.value is None for p in chart.points if p.status != "published")
+    assert [r[1].text for r in chart.table.rows][:2] == ["[c]", "6"]
+    assert "lowest" not in chart.sentence.replace("no lowest or highest", "")
+    assert "5 of the 15 months are hidden because the numbers are small enough that a child could be identified" \
+        in chart.sentence
+    svg = site.render_chart(chart, site._Ids())
+    assert svg.count('fill="#ffffff" stroke="#d4351c"') == 5, "each suppressed month is marked on the chart"
+    assert svg.count("<rect") == 1, "the month not published is shown as not published"
+    ticks = re.findall(r'text-anchor="end"[^>]*>([^<]+)<', svg)
+    assert ticks and all(re.fullmatch(r"[\d,]+", t) for t in ticks), f"whole-number ticks only: {ticks}"
+    whole = pages.chart(view, next(m for m in pages.measures(view) if m.id == "cse_charges"), "Shire")
+    assert "The lowest published month was April 2014 (20) and the highest July 2015 (35)" in whole.sentence
+    tables = pages.tables_page(view)
+    pct = [r for b in tables.blocks if isinstance(b, Table) for r in b.rows if r[0].text.startswith("Officers")]
+    assert pct and pct[0][1].text == "46.4%"
+
+
+def test_nothing_published_says_so_with_the_withdrawal_notices():
+    view = SnapshotView(None, {"withdrawals": [{"published_at": "2026-05-05T10:00:00",
+                                                "withdrawn_at": "2026-05-06T10:00:00", "reason": "A wrong return"}]})
+    for fn in (pages.summary_page, pages.tables_page, pages.board_page):
+        page = fn(view)
+        texts = [getattr(b, "text", "") for b in page.blocks]
+        texts += [x for b in page.blocks for x in getattr(b, "lines", ())]
+        assert any("Nothing has been published yet" in t for t in texts)
+        assert "Publication of 5 May 2026 withdrawn on 6 May 2026: A wrong return" in texts
+        assert not any(isinstance(b, Table | Chart) for b in page.blocks)
+
+
+def test_a_one_month_series_says_its_month_and_a_wholly_hidden_one_says_why():
+    one = pd.DataFrame({"period": ["2015-07"], "value": [8.0], "display": ["8"], "suppressed": [False]})
+    assert public.trend_sentence("Charges", "Shire", one) == "Charges, Shire, July 2015. It was 8."
+    hidden = pd.DataFrame({"period": ["2015-06", "2015-07"], "value": [None, None], "display": ["[c]", "[c]"],
+                           "suppressed": [True, True]})
+    text = public.trend_sentence("Charges", "Shire", hidden)
+    assert text.endswith("Every month is hidden because the numbers are small enough that a child could be "
+                         "identified.") and "lowest" not in text
