@@ -32,10 +32,17 @@ SHEETS = {"rolling_12_months": ("Rolling_12_months", "Figures for 12 months at a
 
 
 def public_info(view: SnapshotView) -> dict:
+    """The public information the snapshot was published with (definitions, contact), else what the information
+    pages read (`pipelines.publish.info`, when present), else nothing."""
     try:
         found = json.loads(view.meta.get("public_info") or "{}")
     except (json.JSONDecodeError, TypeError):
-        return {}
+        found = {}
+    if not found and view.published:
+        import importlib.util
+
+        if importlib.util.find_spec(f"{__package__}.info") is not None:
+            found = importlib.import_module(f"{__package__}.info").info_of(view)
     return found if isinstance(found, dict) else {}
 
 
@@ -46,7 +53,10 @@ def definition(info: dict, measure_id: str) -> str:
         found = {str(d.get("id") or d.get("measure") or ""): d for d in found if isinstance(d, dict)}
     d = found.get(measure_id, "") if isinstance(found, dict) else ""
     if isinstance(d, dict):
-        d = d.get("definition") or d.get("text") or d.get("meaning") or ""
+        parts = [str(d.get("counts") or d.get("definition") or d.get("text") or "").strip()]
+        parts += [f"{word}: {d[key]}" for key, word in (("includes", "Includes"), ("excludes", "Excludes"))
+                  if d.get(key)]
+        d = " ".join(x if x.endswith(".") else x + "." for x in parts if x)
     return str(d or "")
 
 
@@ -154,7 +164,8 @@ def to_xlsx(view: SnapshotView) -> bytes:
     cover.title = "Cover"
     contact = info.get("contact") if isinstance(info.get("contact"), str) else ""
     if isinstance(info.get("contact"), dict):
-        contact = "; ".join(f"{k}: {v}" for k, v in info["contact"].items() if v)
+        contact = "; ".join(f"{k.replace('_', ' ')}: {', '.join(map(str, v)) if isinstance(v, list) else v}"
+                            for k, v in info["contact"].items() if v and not isinstance(v, bool))
     lines = [(title, True), ("This spreadsheet holds every figure published in this release, one table per sheet.",
                              False),
              ("Publisher", True), (meta.get("office", ""), False),
