@@ -15,6 +15,7 @@ import io
 import random
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -160,11 +161,18 @@ def page(at_file: str, user: dict | None = None) -> AppTest:
     return at
 
 
-def internal_page(path: str) -> AppTest:
+BRIEFING = "internal_pages/briefing.py"  # the overview: the page the internal app opens on
+
+
+def internal_pages(*paths: str) -> Iterator[tuple[str, AppTest]]:
+    """The internal app signed in as the Commissioner, then each of `paths` in turn, as the office reads them one
+    after another: (path, the app showing that page). Each page is one run of its script; the app opens on the
+    overview, so a first path that is the overview is that first run."""
     at = page(INTERNAL, claims_of("pcc@example.org", name="The Commissioner"))
-    if path != "internal_pages/briefing.py":
-        at.switch_page(path).run()
-    return at
+    for n, path in enumerate(paths):
+        if n or path != BRIEFING:
+            at.switch_page(path).run()
+        yield path, at
 
 
 def assert_clean(at: AppTest, where: str) -> str:
@@ -185,8 +193,8 @@ def public_months() -> set[str]:
 
 def public_reads_only_published(office: Office) -> None:
     """Every public page runs clean, and names no month that is not published."""
+    at = page(PUBLIC)
     for path in ("public_pages/summary.py", "public_pages/tables.py"):
-        at = page(PUBLIC)
         at.switch_page(path).run()
         # dates of publication and revision ("Published 2 December 2026") are days, not the months published
         shown = re.sub(r"\b\d{1,2} [A-Z][a-z]+ \d{4}", "", assert_clean(at, path))
@@ -284,8 +292,9 @@ def keep_the_loop(office: Office, i: int, meeting: dt.date) -> None:
         assert action not in open_now and action not in [a.action_id for a in opened.closed_since]
     state["asked"].setdefault(board.meeting_id, [])
     if i in (0, 2, 5):  # the loop's pages, as the office reads them
-        for path in ("internal_pages/meetings.py", "internal_pages/actions.py", "internal_pages/public_questions.py"):
-            assert_clean(internal_page(path), f"{path} {meeting}")
+        for path, at in internal_pages("internal_pages/meetings.py", "internal_pages/actions.py",
+                                       "internal_pages/public_questions.py"):
+            assert_clean(at, f"{path} {meeting}")
 
 
 def loop_is_public_without_its_sender(office: Office) -> None:
@@ -402,7 +411,8 @@ def live_through_a_year(tmp_path: Path, run_cli, monkeypatch) -> Office:
             assert flag not in office.read(flags, status="open")["flag_id"].tolist()
 
         # --- the meeting's briefing: overview, measure page, pack page, and the pack itself ---------------------
-        shown = assert_clean(internal_page("internal_pages/briefing.py"), f"overview {month}")
+        pages = internal_pages(BRIEFING, "internal_pages/measure.py", "internal_pages/pack.py")
+        shown = assert_clean(next(pages)[1], f"overview {month}")
         reported = month if month != LATE else MONTHS[i - 1]
         assert f"Reporting period:** {month_words(reported)}" in shown, shown[:500]
         if month < SUCCESSOR_FROM:
@@ -411,8 +421,8 @@ def live_through_a_year(tmp_path: Path, run_cli, monkeypatch) -> Office:
             assert "overdue" in shown
         referrals = sum(office.sent[reported, d, "cse_referrals"] for d in force().districts)
         assert f"{referrals:,.0f}" in shown                 # the month's force figure, on the overview
-        assert_clean(internal_page("internal_pages/measure.py"), f"measure {month}")
-        assert_clean(internal_page("internal_pages/pack.py"), f"pack page {month}")
+        for path, at in pages:  # the measure page, then the pack page
+            assert_clean(at, f"{path} {month}")
         if month in (MONTHS[0], LATE, SUCCESSOR_FROM, MONTHS[-1]):  # a pack in three formats costs ~10 s: four months
             drawn = office.read(archive.draw, meeting, ANALYST)  # as the pack page does: drawn, then kept
             made = office.write(archive.keep, office.db, drawn)
