@@ -420,7 +420,7 @@ def test_the_summary_leads_with_the_rolling_12_months_and_charts_suppressed_mont
     assert pct and pct[0][1].text == "46.4%"
 
 
-def test_nothing_published_says_so_with_the_withdrawal_notices():
+def test_nothing_published_says_so_with_the_withdrawal_notices(tmp_path):
     view = SnapshotView(None, {"withdrawals": [{"published_at": "2026-05-05T10:00:00",
                                                 "withdrawn_at": "2026-05-06T10:00:00", "reason": "A wrong return"}]})
     for fn in (pages.summary_page, pages.tables_page, pages.board_page):
@@ -430,6 +430,11 @@ def test_nothing_published_says_so_with_the_withdrawal_notices():
         assert any("Nothing has been published yet" in t for t in texts)
         assert "Publication of 5 May 2026 withdrawn on 6 May 2026: A wrong return" in texts
         assert not any(isinstance(b, Table | Chart) for b in page.blocks)
+    written = {f.name for f in site.build_site(view, tmp_path)}
+    assert {"index.html", "tables.html", "board.html"} <= written and not any(n.startswith("published-figures")
+                                                                           for n in written)
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "Nothing has been published yet" in index and "withdrawn on 6 May 2026: A wrong return" in index
 
 
 def test_a_one_month_series_says_its_month_and_a_wholly_hidden_one_says_why():
