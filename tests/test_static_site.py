@@ -154,6 +154,7 @@ def cells(view: SnapshotView) -> pd.DataFrame:
     return view.table("figure")
 
 
+@pytest.mark.slow  # builds and publishes the sample warehouse
 def test_the_site_writes_every_page_the_stylesheet_and_the_downloads(built):
     names = {f.name for f in built["files"]}
     assert {"index.html", "tables.html", "board.html", "site.css", "published-figures.csv",
@@ -163,6 +164,7 @@ def test_the_site_writes_every_page_the_stylesheet_and_the_downloads(built):
     assert sorted(names) == sorted(p.name for p in built["out"].iterdir()), "the list returned is what was written"
 
 
+@pytest.mark.slow  # builds and publishes the sample warehouse
 def test_every_page_is_a_whole_accessible_document_that_needs_no_script(built):
     for path in sorted(built["out"].glob("*.html")):
         text = path.read_text(encoding="utf-8")
@@ -212,6 +214,7 @@ def _html_cells(built) -> list[tuple[tuple, str, str]]:
     return found
 
 
+@pytest.mark.slow  # builds and publishes the sample warehouse
 def test_every_figure_a_page_shows_is_the_published_one_and_a_suppressed_cell_shows_only_its_marker(built):
     view, truth = built["view"], built["truth"]
     fig = cells(view).set_index(["measure", "area", "period_type", "period"])
@@ -231,6 +234,7 @@ def test_every_figure_a_page_shows_is_the_published_one_and_a_suppressed_cell_sh
     assert suppressed_seen > 100, "the sample has many suppressed cells: the check must meet them"
 
 
+@pytest.mark.slow  # builds and publishes the sample warehouse
 def test_the_summary_gives_the_force_figures_of_the_latest_month(built):
     view = built["view"]
     latest = pages.periods(view, "month")[-1]
@@ -256,6 +260,7 @@ def _downloads(built):
     return rows, body, wb
 
 
+@pytest.mark.slow  # builds and publishes the sample warehouse
 def test_the_downloads_hold_every_published_figure_as_a_number_and_no_suppressed_one(built):
     view, truth = built["view"], built["truth"]
     marker = view.meta["marker"]
@@ -306,6 +311,7 @@ def test_the_downloads_hold_every_published_figure_as_a_number_and_no_suppressed
     assert "[note 1]" in notes and marker in notes
 
 
+@pytest.mark.slow  # builds and publishes the sample warehouse
 def test_no_unpublished_month_appears_in_any_file(built):
     later = built["unpublished"]
     texts = {}
@@ -323,6 +329,7 @@ def test_no_unpublished_month_appears_in_any_file(built):
             assert public.month_text(month) not in text, f"{name} names the unpublished month {month}"
 
 
+@pytest.mark.slow  # builds and publishes the sample warehouse
 def test_a_signpost_is_near_the_top_of_every_page(built, tmp_path, monkeypatch):
     notice = Notice("Worried about a child?", ("In an emergency call 999.", "Otherwise call 101."), "signpost")
     monkeypatch.setattr(site, "signpost", lambda view: notice)
@@ -335,6 +342,7 @@ def test_a_signpost_is_near_the_top_of_every_page(built, tmp_path, monkeypatch):
             assert text.index("Worried about a child?") < text.index("About these figures"), path.name
 
 
+@pytest.mark.slow  # builds and publishes the sample warehouse
 def test_the_real_signpost_when_configured_is_on_every_page(built):
     found = site.signpost(built["view"])
     texts = [p.read_text(encoding="utf-8") for p in sorted(built["out"].glob("*.html"))]
@@ -344,6 +352,7 @@ def test_the_real_signpost_when_configured_is_on_every_page(built):
         assert all(found.title in t and "notice-signpost" in t for t in texts)
 
 
+@pytest.mark.slow  # builds and publishes the sample warehouse
 def test_text_from_the_snapshot_is_escaped(built):
     page = pages.Page("x", "<b>Title</b>", (pages.Paragraph("<script>alert(1)</script> & more"),))
     html = site.render_page(page, [page], built["view"])
