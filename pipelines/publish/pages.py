@@ -189,7 +189,8 @@ def withdrawal_notices(view: SnapshotView) -> list[Notice]:
 
 
 def nothing_published(view: SnapshotView, slug: str, title: str) -> Page:
-    blocks = [Notice("About these figures", (MANAGEMENT_INFORMATION,), "info"), *withdrawal_notices(view),
+    blocks = [Notice("About these figures", (MANAGEMENT_INFORMATION,), "info"), Heading("Nothing published yet"),
+              *withdrawal_notices(view),
               Paragraph("Nothing has been published yet. Figures appear here once the office of the Police and "
                         "Crime Commissioner has approved them for publication.")]
     return Page(slug, title, tuple(blocks), "Nothing has been published yet.")
