@@ -72,7 +72,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 PRIMARY, SECONDARY, NOT_SUPPRESSED = "primary", "secondary", "none"
-PERIOD_TYPES = ("month", "quarter", "financial_year")
+PERIOD_TYPES = ("month", "quarter", "financial_year", "rolling_12_months")
+ROLLING_PREFIX = "12 months to "
 KINDS = ("flow", "stock")
 FOOTNOTE_TEMPLATE = ("{marker} Suppressed: a count from {low} to {threshold}, or a figure that would let one be "
                      "worked out, is not shown so that no child can be identified.")
@@ -196,11 +197,19 @@ def quarter_label(year: int, month: int) -> str:
     return f"Q{(month - 4) % 12 // 3 + 1} {fy_label(_fy_start(year, month))}"
 
 
-def build_table(monthly: pd.DataFrame, kind: str, districts: Iterable[str], force_name: str) -> Table:
+def rolling_label(year: int, month: int) -> str:
+    """The 12 months ending with a month, as ``12 months to 2015-07``."""
+    return f"{ROLLING_PREFIX}{year:04d}-{month:02d}"
+
+
+def build_table(monthly: pd.DataFrame, kind: str, districts: Iterable[str], force_name: str,
+                rolling: bool = False) -> Table:
     """The full table of a measure (all cells, true values, relations) from its district-month values.
 
     `monthly` has columns period (``YYYY-MM``), district and value (a whole number, 0 or more), one row
     for every published month and district. The published months are the months in `monthly`.
+    With `rolling`, a flow also has the 12 months to each month whose 11 months before are published
+    (period type ``rolling_12_months``): the sum of those 12 months.
     """
     if kind not in KINDS:
         raise ValueError(f'kind should be "flow" or "stock" (a percentage is derived: see suppress_percentage); '
@@ -246,6 +255,12 @@ def build_table(monthly: pd.DataFrame, kind: str, districts: Iterable[str], forc
     quarters = {q: ms for q, ms in quarters.items() if len(ms) == 3}
     years = {fy: ms for fy, ms in years.items() if len(ms) == 12 and set(ms) <= month_set}
     quarters_of_year = {fy: [q for q in quarters if q.endswith(" " + fy)] for fy in years}
+    windows: dict[str, list[tuple[int, int]]] = {}
+    if rolling and kind == "flow":
+        for y, m in months:
+            span = [((y * 12 + m - 1 - k) // 12, (y * 12 + m - 1 - k) % 12 + 1) for k in range(11, -1, -1)]
+            if set(span) <= month_set:
+                windows[rolling_label(y, m)] = span
 
     values: dict[Key, int] = {}
     period_types: dict[str, str] = {}
@@ -263,6 +278,10 @@ def build_table(monthly: pd.DataFrame, kind: str, districts: Iterable[str], forc
         period_types[fy] = "financial_year"
         for d in districts:
             values[(d, fy)] = (sum(base[(d, ym)] for ym in ms) if kind == "flow" else base[(d, ms[-1])])
+    for w, ms in windows.items():
+        period_types[w] = "rolling_12_months"
+        for d in districts:
+            values[(d, w)] = sum(base[(d, ym)] for ym in ms)
     periods = tuple(period_types)
     for p in periods:
         values[(force_name, p)] = sum(values[(d, p)] for d in districts)
@@ -279,6 +298,8 @@ def build_table(monthly: pd.DataFrame, kind: str, districts: Iterable[str], forc
                 relations.append(Relation((a, fy), tuple((a, q) for q in quarters_of_year[fy])))
             else:
                 relations.append(Relation((a, fy), ((a, mlabel(ms[-1])),), "equal"))
+        for w, ms in windows.items():
+            relations.append(Relation((a, w), tuple((a, mlabel(ym)) for ym in ms)))
     return Table(kind, districts, force_name, periods, period_types, values, tuple(relations))
 
 
@@ -458,7 +479,8 @@ class _Search:
 
 
 def _recovered(values: list[int], relations: list[tuple[int, tuple[int, ...]]], suppressed: set[int],
-               domains: Mapping[int, tuple[int, int]], budget: int, only: Iterable[int] | None = None) -> set[int]:
+               domains: Mapping[int, tuple[int, int]], budget: int, only: Iterable[int] | None = None,
+               protection: int = 1) -> set[int]:
     """The suppressed cells (of `only`, default all) whose value is the only feasible one.
 
     Cells are integer unknowns within `domains`; the relations, with the published values put in,
@@ -516,7 +538,7 @@ def _recovered(values: list[int], relations: list[tuple[int, tuple[int, ...]]], 
             recovered.add(x)
             continue
         comp = root(x)
-        for a, b in ((lo[x], truth[x] - 1), (truth[x] + 1, hi[x])):
+        for a, b in ((lo[x], truth[x] - protection), (truth[x] + protection, hi[x])):
             if a > b:
                 continue
             lo2, hi2 = lo[:], hi[:]
@@ -527,7 +549,7 @@ def _recovered(values: list[int], relations: list[tuple[int, tuple[int, ...]]], 
             except _OutOfBudget:
                 found = None
             if found is not None:
-                free.update(v for v in comp_vars[comp] if found[v] != truth[v])
+                free.update(v for v in comp_vars[comp] if abs(found[v] - truth[v]) >= protection)
                 break
         else:
             recovered.add(x)
@@ -546,21 +568,99 @@ def suppress(table: Table, settings: DisclosureSettings | None = None) -> Suppre
     s = settings or DisclosureSettings()
     keys = table.cells
     index = {k: i for i, k in enumerate(keys)}
-    values = [table.values[k] for k in keys]
     relations = [(index[r.total], tuple(index[p] for p in r.parts)) for r in table.relations]
-    rels_of: list[list[int]] = [[] for _ in keys]
+    chosen, primary, exposed = _suppress_cells([table.values[k] for k in keys], relations,
+                                               table.base_total() + s.threshold + 1, s)
+    flags = {k: (PRIMARY if i in primary else SECONDARY if i in chosen else NOT_SUPPRESSED)
+             for k, i in index.items()}
+    return SuppressedTable(table, s, flags, table.base_total() + s.threshold + 1,
+                           frozenset(keys[c] for c in exposed))
+
+
+SystemKey = tuple[str, str, str]  # (measure, area, period)
+
+
+def suppress_system(tables: Mapping[str, Table], settings: DisclosureSettings | None = None, *,
+                    part_of: Mapping[str, str] | None = None, known: Iterable[SystemKey] = (),
+                    protection: int = 1) -> dict[str, SuppressedTable]:
+    """Suppress several measures' tables as one system of linear relations.
+
+    part_of    measure -> the measure it is part of (grooming arrests within CSE arrests): for every cell
+               the two share, part + rest = whole, with rest an unknown never published (0 or more)
+    known      cells the reader already knows whatever this publication hides (published, with the same
+               value, by an earlier snapshot that stays public): never chosen to protect another, and
+               known to the reader in every check
+    protection how far a hidden cell's possible values must reach from its true value: some value at
+               least `protection` below or above it must fit everything published (1: it cannot be
+               narrowed to one value)
+    """
+    s = settings or DisclosureSettings()
+    keys: list[SystemKey] = []
+    values: list[int] = []
+    index: dict[SystemKey, int] = {}
+    for measure, table in tables.items():
+        for a, p in table.cells:
+            index[(measure, a, p)] = len(keys)
+            keys.append((measure, a, p))
+            values.append(table.values[(a, p)])
+    relations: list[tuple[int, tuple[int, ...]]] = []
+    for measure, table in tables.items():
+        relations += [(index[(measure, *r.total)], tuple(index[(measure, *p)] for p in r.parts))
+                      for r in table.relations]
+    hidden: set[int] = set()
+    for part, whole in (part_of or {}).items():
+        if part not in tables or whole not in tables:
+            continue
+        for a, p in tables[part].cells:
+            if (whole, a, p) not in index:
+                continue
+            rest = tables[whole].values[(a, p)] - tables[part].values[(a, p)]
+            if rest < 0:
+                raise ValueError(f"{part} is more than {whole} ({a}, {p}), of which it should be part.")
+            hidden.add(len(keys))
+            index[("rest of " + whole, a, p)] = len(keys)
+            keys.append(("rest of " + whole, a, p))
+            values.append(rest)
+            relations.append((index[(whole, a, p)], (index[(part, a, p)], len(keys) - 1)))
+    fixed = {index[k] for k in known if k in index}
+    bound = max((t.base_total() for t in tables.values()), default=0) + s.threshold + 1
+    chosen, primary, exposed = _suppress_cells(values, relations, bound, s, hidden=hidden, fixed=fixed,
+                                               protection=protection)
+    out = {}
+    for measure, table in tables.items():
+        flags = {}
+        for a, p in table.cells:
+            i = index[(measure, a, p)]
+            flags[(a, p)] = PRIMARY if i in primary else SECONDARY if i in chosen else NOT_SUPPRESSED
+        out[measure] = SuppressedTable(table, s, flags, bound, frozenset(
+            (keys[c][1], keys[c][2]) for c in exposed if keys[c][0] == measure))
+    return out
+
+
+def _suppress_cells(values: list[int], relations: list[tuple[int, tuple[int, ...]]], bound: int,
+                    s: DisclosureSettings, *, hidden: set[int] = frozenset(), fixed: set[int] = frozenset(),
+                    protection: int = 1) -> tuple[set[int], set[int], set[int]]:
+    """The cells to suppress (chosen), the primary ones among them, and those exposed to the strongest reader.
+
+    hidden  unknowns never published (the rest of a measure beyond its part): always unknown to the reader
+    fixed   cells the reader knows however they are shown here: never chosen to protect another
+    """
+    rels_of: list[list[int]] = [[] for _ in values]
     for j, (total, parts) in enumerate(relations):
         for c in (total, *parts):
             rels_of[c].append(j)
     low, thr = s.low, s.threshold
-    bound = table.base_total() + thr + 1
 
-    primary = {i for i, v in enumerate(values) if s.is_primary(v)}
-    chosen = set(primary)
+    primary = {i for i, v in enumerate(values) if s.is_primary(v) and i not in hidden}
+    chosen = set(primary) | set(hidden)
+
+    def unknown() -> set[int]:
+        """What the reader does not know: the chosen cells but those public elsewhere."""
+        return chosen - fixed
 
     def eligible(i: int) -> bool:
         # a secondary cell is never a zero or a small count: the reader may know it is above the threshold
-        return i not in chosen and values[i] > thr
+        return i not in chosen and i not in fixed and values[i] > thr
 
     def complement(j: int, exclude: int = -1) -> int | None:
         total, parts = relations[j]
@@ -573,11 +673,13 @@ def suppress(table: Table, settings: DisclosureSettings | None = None) -> Suppre
         changed = True
         while changed:
             changed = False
+            hid = unknown()
             for j, (total, parts) in enumerate(relations):
-                if sum(c in chosen for c in (total, *parts)) == 1:
+                if sum(c in hid for c in (total, *parts)) == 1:
                     pick = complement(j)
                     if pick is not None:
                         chosen.add(pick)
+                        hid.add(pick)
                         changed = True
 
     def nearest_eligible(start: int) -> int | None:
@@ -607,9 +709,16 @@ def suppress(table: Table, settings: DisclosureSettings | None = None) -> Suppre
         return min(rest, key=lambda p: (values[p], p)) if rest else None
 
     def domain(i: int, strong: bool) -> tuple[int, int]:
+        if i in hidden:
+            return (0, bound)
         if not strong:
             return (low, bound)
         return (low, thr) if i in primary else (thr + 1, bound)
+
+    def recovered(cells: set[int], strong: bool, only: Iterable[int] | None = None) -> set[int]:
+        targets = [c for c in (cells if only is None else only) if c not in hidden]
+        return _recovered(values, relations, cells, {i: domain(i, strong) for i in cells}, s.search_budget,
+                          targets, protection)
 
     exposed: dict[int, bool] = {}
 
@@ -617,21 +726,21 @@ def suppress(table: Table, settings: DisclosureSettings | None = None) -> Suppre
         """Of `cells`, those recovered by the strong reader even with every non-zero cell suppressed."""
         todo = [c for c in cells if c not in exposed]
         if todo:
-            most = {i for i, v in enumerate(values) if v > 0 or low == 0}
-            found = _recovered(values, relations, most, {i: domain(i, True) for i in most}, s.search_budget, todo)
+            most = {i for i, v in enumerate(values) if (v > 0 or low == 0 or i in hidden) and i not in fixed}
+            found = recovered(most, True, todo)
             exposed.update({c: c in found for c in todo})
         return {c for c in cells if exposed[c]}
 
     for _ in range(len(values) + 1):
         at_least_two()
-        strong = _recovered(values, relations, chosen, {i: domain(i, True) for i in chosen}, s.search_budget)
+        hid = unknown()
+        strong = recovered(hid, True)
         triggers = set(strong)
         if strong:
             hopeless = is_exposed(strong)
             triggers -= hopeless
             if hopeless:
-                triggers |= _recovered(values, relations, chosen, {i: domain(i, False) for i in chosen},
-                                       s.search_budget, hopeless)
+                triggers |= recovered(hid, False, hopeless)
         if not triggers:
             break
         used: set[int] = set()
@@ -647,10 +756,8 @@ def suppress(table: Table, settings: DisclosureSettings | None = None) -> Suppre
             added = True
         if not added:
             break  # nothing left to suppress
-    flags = {k: (PRIMARY if i in primary else SECONDARY if i in chosen else NOT_SUPPRESSED)
-             for k, i in index.items()}
-    exposed_keys = frozenset(keys[c] for c, e in exposed.items() if e and c in chosen)
-    return SuppressedTable(table, s, flags, bound, exposed_keys)
+    chosen -= hidden
+    return chosen, primary, {c for c, e in exposed.items() if e and c in chosen}
 
 
 # --------------------------------------------------------------------------------------------------

@@ -1,0 +1,258 @@
+"""The disclosure audit: for every hidden figure, the range its true value could take given everything public.
+
+Independent of the suppression code (`pipelines.disclosure`): it reads only what a publication would put
+before the public (every published cell of every table, with its period label) and what earlier snapshots
+that stay public showed, works out the relations a reader can use from the labels and the catalogue on its
+own, and asks a linear program (SciPy's HiGHS) for the lowest and highest value of each hidden cell.
+
+The reader modelled knows:
+- every published cell, in this snapshot and in every earlier one (an earlier figure whose true value has
+  not changed since is the same unknown; one revised since tells about an old value, not today's);
+- that the force is the sum of its districts; that a financial quarter, a financial year and a rolling 12
+  months are the sums of their months (for a stock, a quarter and a year equal their last month);
+- that a measure declared part of another is at most the other (grooming arrests within CSE arrests);
+- that a hidden count is at least 1 (zeros are shown), or 0 when zeros are hidden too.
+A published percentage whose numerator or denominator is hidden fails the audit outright (with the other
+part it would give the hidden one back).
+
+A hidden cell passes when its range is at least `protection` wide (upper - lower, in whole numbers; an
+unbounded range passes). The linear relaxation is what is computed: a reader limited to whole numbers can
+do no better than it, which is the direction an audit needs.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_QUARTER = re.compile(r"^Q([1-4]) (\d{4})/\d{2}$")
+_YEAR = re.compile(r"^(\d{4})/\d{2}$")
+_ROLLING = re.compile(r"^12 months to (\d{4})-(\d{2})$")
+
+Key = tuple[str, str, str]  # (measure, area, period)
+
+
+@dataclass
+class AuditResult:
+    """Each hidden cell's range (`cells`: measure, area, period, period_type, lower, upper, width, passed; upper
+    and width NaN when unbounded), the protection asked for, and the cells that fail it, in words."""
+
+    cells: pd.DataFrame
+    protection: int
+    failures: list[str]
+    already_public: int = 0   # hidden here, shown with the same value by an earlier snapshot (not audited)
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+    @property
+    def min_width(self) -> float:
+        """The narrowest range of any hidden cell (inf when there is none, or every range is unbounded)."""
+        widths = self.cells["width"].dropna()
+        return float(widths.min()) if len(widths) else math.inf
+
+    def summary(self) -> dict[str, str]:
+        return {"audit_protection": str(self.protection), "audit_cells": str(len(self.cells)),
+                "audit_min_width": "unbounded" if math.isinf(self.min_width) else f"{self.min_width:g}",
+                "audit_passed": "true" if self.passed else "false",
+                "audit_already_public": str(self.already_public)}
+
+
+def _months_of(period: str, period_type: str) -> list[str] | None:
+    """The months a period adds up (or, for a stock's quarter or year, ends with)."""
+    def span(y: int, m: int, n: int) -> list[str]:
+        start = y * 12 + m - 1
+        return [f"{(start + k) // 12:04d}-{(start + k) % 12 + 1:02d}" for k in range(n)]
+    if period_type == "quarter" and (q := _QUARTER.match(period)):
+        n, fy = int(q.group(1)), int(q.group(2))
+        y, m = (fy, 4 + 3 * (n - 1)) if n < 4 else (fy + 1, 1)
+        return span(y, m, 3)
+    if period_type == "financial_year" and (f := _YEAR.match(period)):
+        return span(int(f.group(1)), 4, 12)
+    if period_type == "rolling_12_months" and (r := _ROLLING.match(period)):
+        y, m = int(r.group(1)), int(r.group(2))
+        end = y * 12 + m - 1 - 11
+        return span(end // 12, end % 12 + 1, 12)
+    return None
+
+
+def audit(cells: pd.DataFrame, kinds: Mapping[str, str], districts: Iterable[str], force_name: str, *,
+          part_of: Mapping[str, str] | None = None, percentages: Mapping[str, tuple[str, str]] | None = None,
+          truth: Mapping[Key, float] | None = None, earlier: pd.DataFrame | None = None, low: int = 1,
+          protection: int = 1) -> AuditResult:
+    """Audit one publication.
+
+    cells        everything it publishes: measure, area, period, period_type, value (NaN/None when hidden),
+                 suppressed
+    kinds        measure -> flow | stock | percentage
+    percentages  percentage measure -> (numerator, denominator)
+    truth        (measure, area, period) -> true value of each hidden cell: checked to lie in its range (the
+                 audit's model of the reader is then sound), and used to tell which earlier figures still hold
+    earlier      cells earlier snapshots that stay public showed (measure, area, period, value)
+    """
+    from scipy.optimize import linprog
+
+    districts = list(districts)
+    truth = dict(truth or {})
+    failures: list[str] = []
+    frame = cells.copy()
+    frame["suppressed"] = frame["suppressed"].astype(bool)
+    frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
+
+    for pct, (num, den) in (percentages or {}).items():
+        shown = frame[(frame["measure"] == pct) & ~frame["suppressed"] & frame["value"].notna()]
+        hidden_parts = set(map(tuple, frame[frame["measure"].isin([num, den]) & frame["suppressed"]][
+            ["area", "period"]].to_numpy()))
+        for row in shown.itertuples():
+            if (row.area, row.period) in hidden_parts:
+                failures.append(f"{pct}, {row.area}, {row.period}: a percentage is shown while the count it is "
+                                "built from is hidden.")
+
+    counts = frame[frame["measure"].map(lambda m: kinds.get(m) in ("flow", "stock"))]
+    known: dict[Key, float] = {}
+    for row in counts.itertuples():
+        if not row.suppressed:
+            known[(row.measure, row.area, row.period)] = float(row.value)
+    already = 0
+    if earlier is not None and len(earlier):
+        for row in earlier.itertuples():
+            key = (row.measure, row.area, row.period)
+            value = pd.to_numeric(row.value, errors="coerce")
+            if pd.isna(value) or key in known:
+                continue
+            if key in truth and float(truth[key]) == float(value):
+                known[key] = float(value)
+                already += 1
+    hidden = [(r.measure, r.area, r.period, r.period_type) for r in counts.itertuples()
+              if r.suppressed and (r.measure, r.area, r.period) not in known]
+    var = {k[:3]: i for i, k in enumerate(hidden)}
+    ptype = {(r.measure, r.area, r.period): r.period_type for r in counts.itertuples()}
+
+    def term(key: Key) -> tuple[int | None, float] | None:
+        """(variable, 0) for a hidden cell, (None, value) for a known one, None when the cell is not public."""
+        if key in var:
+            return var[key], 0.0
+        if key in known:
+            return None, known[key]
+        return None
+
+    eq: list[tuple[dict[int, float], float]] = []    # sum(coef x) == rhs
+    ub: list[tuple[dict[int, float], float]] = []    # sum(coef x) <= rhs
+
+    def add(rows: list, total: Key, parts: list[Key]) -> None:
+        t = term(total)
+        ps = [term(p) for p in parts]
+        if t is None or any(p is None for p in ps):
+            return  # a relation the reader cannot fill in from what is public
+        coef: dict[int, float] = {}
+        rhs = 0.0
+        for (v, c), sign in ((t, 1.0), *((p, -1.0) for p in ps)):
+            if v is None:
+                rhs -= sign * c
+            else:
+                coef[v] = coef.get(v, 0.0) + sign
+        coef = {v: c for v, c in coef.items() if c}
+        if coef:
+            rows.append((coef, rhs))
+    measures = sorted({k[0] for k in ptype})
+    for measure in measures:
+        keys = {(a, p) for (m, a, p) in ptype if m == measure}
+        periods = sorted({p for a, p in keys})
+        for p in periods:  # force = districts
+            add(eq, (measure, force_name, p), [(measure, d, p) for d in districts])
+        for a in [*districts, force_name]:
+            for p in periods:
+                months = _months_of(p, ptype[(measure, a, p)]) if (measure, a, p) in ptype else None
+                if not months:
+                    continue
+                stock_like = kinds.get(measure) == "stock" and ptype[(measure, a, p)] in ("quarter", "financial_year")
+                add(eq, (measure, a, p), [(measure, a, months[-1])] if stock_like
+                    else [(measure, a, m) for m in months])
+    for part, whole in (part_of or {}).items():  # part - whole <= 0
+        for (m, a, p) in list(ptype):
+            if m == part and (whole, a, p) in ptype:
+                add(ub, (part, a, p), [(whole, a, p)])
+
+    n = len(hidden)
+    rows = []
+    if n:
+        # components: unknowns joined by any relation are solved together, alone otherwise
+        parent = list(range(n))
+
+        def root(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+        for coef, _ in (*eq, *ub):
+            vs = list(coef)
+            for v in vs[1:]:
+                parent[root(v)] = root(vs[0])
+        members: dict[int, list[int]] = {}
+        for v in range(n):
+            members.setdefault(root(v), []).append(v)
+        eq_of: dict[int, list] = {}
+        ub_of: dict[int, list] = {}
+        for coef, rhs in eq:
+            eq_of.setdefault(root(next(iter(coef))), []).append((coef, rhs))
+        for coef, rhs in ub:
+            ub_of.setdefault(root(next(iter(coef))), []).append((coef, rhs))
+        lower = [float(low)] * n
+        upper = [math.inf] * n
+        for comp, vs in members.items():
+            local = {v: i for i, v in enumerate(vs)}
+            import numpy as np
+
+            def matrix(rows_: list) -> tuple:
+                if not rows_:
+                    return None, None
+                a = np.zeros((len(rows_), len(vs)))
+                b = np.zeros(len(rows_))
+                for r, (coef, rhs) in enumerate(rows_):
+                    for v, c in coef.items():
+                        a[r, local[v]] = c
+                    b[r] = rhs
+                return a, b
+            a_eq, b_eq = matrix(eq_of.get(comp, []))
+            a_ub, b_ub = matrix(ub_of.get(comp, []))
+            bounds = [(low, None)] * len(vs)
+            for v in vs:
+                c = np.zeros(len(vs))
+                for sign in (1.0, -1.0):
+                    c[local[v]] = sign
+                    res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+                    if res.status == 3:      # unbounded: only a maximum can be
+                        continue
+                    if res.status != 0:
+                        raise ValueError(f"The disclosure audit could not solve its linear program ({res.message}); "
+                                         "what would be published does not meet its own relations.")
+                    if sign > 0:
+                        lower[v] = max(lower[v], math.ceil(res.fun - 1e-6))
+                    else:
+                        upper[v] = math.floor(-res.fun + 1e-6)
+        for i, (measure, area, period, pt) in enumerate(hidden):
+            lo, hi = lower[i], upper[i]
+            width = hi - lo
+            t = truth.get((measure, area, period))
+            if t is not None and not lo - 1e-9 <= float(t) <= hi + 1e-9:
+                raise ValueError(f"The disclosure audit's range for {measure}, {area}, {period} ({lo} to {hi}) "
+                                 f"leaves out its true value: the audit's model of the reader is wrong.")
+            ok = width >= protection
+            rows.append({"measure": measure, "area": area, "period": period, "period_type": pt, "lower": lo,
+                         "upper": None if math.isinf(hi) else hi, "width": None if math.isinf(width) else width,
+                         "passed": ok})
+            if not ok:
+                span = f"exactly {lo:g}" if width == 0 else f"between {lo:g} and {hi:g}"
+                failures.append(f"{measure}, {area}, {period}: hidden, but what is public shows it is {span} "
+                                f"(a range {width:g} wide; at least {protection} is needed).")
+    result = pd.DataFrame(rows, columns=["measure", "area", "period", "period_type", "lower", "upper", "width",
+                                         "passed"])
+    result["upper"] = pd.to_numeric(result["upper"], errors="coerce")
+    result["width"] = pd.to_numeric(result["width"], errors="coerce")
+    return AuditResult(result, protection, failures, already)
