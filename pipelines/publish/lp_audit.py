@@ -209,7 +209,7 @@ def audit(cells: pd.DataFrame, kinds: Mapping[str, str], districts: Iterable[str
             local = {v: i for i, v in enumerate(vs)}
             import numpy as np
 
-            def matrix(rows_: list) -> tuple:
+            def matrix(rows_: list, vs: list = vs, local: dict = local) -> tuple:
                 if not rows_:
                     return None, None
                 a = np.zeros((len(rows_), len(vs)))

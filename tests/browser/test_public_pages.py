@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from pipelines import public
 
-from .conftest import choose, full_shot, go_to, settle, whole_page_in_view
+from .conftest import full_shot, go_to, settle, whole_page_in_view
 
 BANNER = "management information: unaudited and subject to revision"
 PAGES = [("", "Summary", "public-01-summary"), ("/tables", "Tables and downloads", "public-02-tables"),
