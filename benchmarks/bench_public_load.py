@@ -83,10 +83,9 @@ def static_site(published: Path, tmp: Path) -> Path:
         return written
     os.environ["PCCDASH_PUBLISHED_DIR"] = str(published)
     try:
-        from pipelines.publish.site import build_site
-
         from pipelines.public import current_snapshot, pointer
         from pipelines.publish.content import SnapshotView
+        from pipelines.publish.site import build_site
     except ImportError as exc:
         raise SystemExit(f"No static site in {written}, and it cannot be built here ({exc}).") from exc
     snapshot = current_snapshot(published)
