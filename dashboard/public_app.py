@@ -51,6 +51,6 @@ if not public_data.has("pipelines.publish.info.pages"):  # the information pages
         del pages[slug]
 pages["measure-"] = st.Page("public_pages/measure.py", title="Measure", url_path="measure", visibility="hidden")
 public_render.PAGES.update(pages)  # the same for every run: updated, never emptied under a run in another thread
-public_render.FILES.update(public_data.download_files())
 with failsafe.guarded():
+    public_render.FILES.update(public_data.download_files())
     st.navigation(list(pages.values())).run()

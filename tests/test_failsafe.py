@@ -83,7 +83,7 @@ def test_a_public_page_fault_is_a_sentence_too(monkeypatch, tmp_path):
     def broken(*args, **kwargs):
         raise RuntimeError("boom at /srv/published/snapshot.duckdb")
 
-    monkeypatch.setattr(public_data, "meta", broken)
+    monkeypatch.setattr(public_data, "snapshot_state", broken)  # what every public page's figures come through
     at = public(monkeypatch, tmp_path, "public_pages/summary.py")
     assert not at.exception
     shown = texts(at)
