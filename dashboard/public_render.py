@@ -31,6 +31,7 @@ from pipelines.publish.content import (
     Paragraph,
     Table,
 )
+from pipelines.publish.site import Ids, render_table
 
 SUPPRESSED_GREY = "#505A5F"  # GOV.UK's secondary text colour: 7:1 on white, and a marker unlike the line's
 OUTSIDE = ("https://", "http://", "tel:", "mailto:")
@@ -132,14 +133,33 @@ def frame(block: Table) -> pd.DataFrame:
     return df.set_index(columns[0]) if width > 1 else df
 
 
+# The static site's table look, for the same table markup in the app (colours for Streamlit's light theme).
+TABLE_CSS = """<style>
+.pcc-table { overflow-x: auto; margin: 0 0 1rem; }
+.pcc-table:focus { outline: 3px solid #ffdd00; box-shadow: 0 0 0 6px #0b0c0c; }
+.pcc-table table { border-collapse: collapse; width: 100%; margin: 0; }
+.pcc-table caption { caption-side: top; text-align: left; font-weight: 700; padding-bottom: .5rem; color: inherit; }
+.pcc-table th, .pcc-table td { padding: .5rem 1rem .5rem 0; border-bottom: 1px solid #b1b4b6; text-align: left;
+  vertical-align: top; }
+.pcc-table tbody th { font-weight: 400; min-width: 8em; }
+.pcc-table .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.pcc-small { font-size: .875rem; color: #505a5f; }
+</style>"""
+_TABLE_IDS = Ids()
+
+
 def table(block: Table) -> None:
-    """A caption line, the table of cell texts, and the note under it."""
-    if block.caption:
-        st.markdown(f"**{plain(block.caption)}**")
+    """The table as the static site writes it (caption, headings, a region a keyboard can scroll on a phone),
+    and the note under it. Every text is escaped by the site's renderer."""
     if block.rows:
-        st.table(frame(block))
-    if block.note:
-        small(block.note)
+        markup = render_table(block, _TABLE_IDS).replace('class="table-wrap"', 'class="pcc-table"', 1).replace(
+            'class="small"', 'class="pcc-small"')
+        st.html(TABLE_CSS + markup)
+    else:
+        if block.caption:
+            st.markdown(f"**{plain(block.caption)}**")
+        if block.note:
+            small(block.note)
 
 
 def notice(block: Notice) -> None:

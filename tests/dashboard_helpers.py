@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from pipelines import warehouse
@@ -62,11 +64,68 @@ def public(monkeypatch, folder: Path, page: str) -> AppTest:
     return at
 
 
+class _Tables(HTMLParser):
+    """The tables in a piece of HTML: rows of cell texts (head row first), and all the text outside styles."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[list[list[str]]] = []
+        self.text: list[str] = []
+        self._cell: list[str] | None = None
+        self._style = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        elif tag in ("th", "td"):
+            self._cell = []
+        self._style = tag == "style"
+
+    def handle_endtag(self, tag):
+        if tag in ("th", "td") and self._cell is not None and self.tables and self.tables[-1]:
+            self.tables[-1][-1].append("".join(self._cell).strip())
+            self._cell = None
+        if tag == "style":
+            self._style = False
+
+    def handle_data(self, data):
+        if self._style:
+            return
+        self.text.append(data)
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _html(at: AppTest) -> list[_Tables]:
+    found = []
+    for element in at.get("html"):
+        parsed = _Tables()
+        parsed.feed(element.proto.body)
+        found.append(parsed)
+    return found
+
+
+def html_tables(at: AppTest) -> list[pd.DataFrame]:
+    """Every table the page draws (as HTML), as a frame of cell texts: the first column heads the rows."""
+    frames = []
+    for parsed in _html(at):
+        for rows in parsed.tables:
+            if not rows:
+                continue
+            head, body = rows[0], rows[1:]
+            frame = pd.DataFrame([r + [""] * (len(head) - len(r)) for r in body], columns=head)
+            frames.append(frame.set_index(head[0]) if len(head) > 1 else frame)
+    return frames
+
+
 def texts(at: AppTest) -> str:
     """Everything a person reads on the page, as one text, for asserting on what is shown."""
     parts = []
     for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
         parts += [str(e.value) for e in getattr(at, kind)]
+    parts += [" ".join(" ".join(p.text).split()) for p in _html(at)]
     parts += [f"{m.label} {m.value} {m.delta or ''}" for m in at.metric]
     # as read: Markdown's backslash escapes removed, and the unseen space that keeps an address from being a link
     return re.sub(r"\\(.)", r"\1", "\n".join(parts)).replace("\u200b", "")

@@ -15,7 +15,18 @@ import uuid
 import duckdb
 import pandas as pd
 import pytest
-from dashboard_helpers import ANALYST, NO_ROLE, PCC, PUBLIC_PAGES, copy_warehouse, downloads_of, internal, public, texts
+from dashboard_helpers import (
+    ANALYST,
+    NO_ROLE,
+    PCC,
+    PUBLIC_PAGES,
+    copy_warehouse,
+    downloads_of,
+    html_tables,
+    internal,
+    public,
+    texts,
+)
 
 from pipelines import accountability as acc
 from pipelines import inbox, warehouse
@@ -486,7 +497,7 @@ def test_a_published_question_is_the_edited_one_and_its_sender_is_on_no_public_p
     for page in PUBLIC_PAGES:
         at = public(monkeypatch, folder, page)
         assert not at.exception, page
-        frames = [t.value.to_csv() for t in at.table] + [d.value.to_csv() for d in at.dataframe]
+        frames = [t.to_csv() for t in html_tables(at)] + [d.value.to_csv() for d in at.dataframe]
         seen.append((page, texts(at) + "\n".join(frames)))
     board_page = dict(seen)["public_pages/board.py"]
     assert EDITED in board_page and "asked by a member of the public" in board_page

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 import pytest
-from dashboard_helpers import ROOT, texts
+from dashboard_helpers import ROOT, html_tables, texts
 from streamlit.testing.v1 import AppTest
 
 sys.path.insert(0, str(ROOT))
@@ -105,7 +105,7 @@ def test_every_block_type_renders_with_its_text_escaped():
     assert not at.caption
     assert any(m.value.startswith(":small[") and "First published" in m.value for m in at.markdown)
     # the table of figures keeps the marker, and its first column heads the rows
-    tables = [t.value for t in at.table]
+    tables = html_tables(at)
     figures = next(t for t in tables if "Barnsley" in t.columns)
     assert figures.index.name == "Measure" and figures.loc["Arrests", "Barnsley"] == "[c]"
     assert figures.loc["Arrests", "South Yorkshire"] == "76"

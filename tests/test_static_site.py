@@ -402,7 +402,7 @@ def test_the_summary_leads_with_the_rolling_12_months_and_charts_suppressed_mont
     page = pages.summary_page(view)
     assert page.blocks[0] == Notice("About these figures", ("Management information.",), "info")
     headings = [b.text for b in page.blocks if isinstance(b, pages.Heading)]
-    assert headings[0] == "The latest 12 months: 12 months to July 2015"
+    assert headings[0] == "The latest 12 months: August 2014 to July 2015"
     first = next(b for b in page.blocks if isinstance(b, Table))
     assert first.columns == ("Measure", "Shire", "North", "South")
     assert [c.text for c in first.rows[0]] == ["People charged", "54", "22", "32"]
@@ -417,7 +417,7 @@ def test_the_summary_leads_with_the_rolling_12_months_and_charts_suppressed_mont
     assert "lowest" not in chart.sentence.replace("no lowest or highest", "")
     assert "5 of the 15 months are hidden because the numbers are small enough that a child could be identified" \
         in chart.sentence
-    svg = site.render_chart(chart, site._Ids())
+    svg = site.render_chart(chart, site.Ids())
     assert svg.count('fill="#ffffff" stroke="#d4351c"') == 5, "each suppressed month is marked on the chart"
     assert svg.count("<rect") == 1, "the month not published is shown as not published"
     ticks = re.findall(r'text-anchor="end"[^>]*>([^<]+)<', svg)

@@ -293,6 +293,16 @@ def events(view: SnapshotView, measure_id: str) -> tuple[ChartEvent, ...]:
 # Pages
 # --------------------------------------------------------------------------------------------------
 
+def period_heading(kind: str, period: str, latest: bool) -> str:
+    """"The latest 12 months: August 2014 to July 2015", or for a period chosen "Month: June 2015"."""
+    months = months_in(kind, period)
+    text = (f"{month_text(months[0])} to {month_text(months[-1])}" if kind == "rolling_12_months" and months
+            else period_text(period))
+    if latest:
+        return f"{PERIOD_HEADINGS.get(kind, PERIOD_TYPES.get(kind, kind))}: {text}"
+    return f"{'12 months' if kind == 'rolling_12_months' else PERIOD_TYPES.get(kind, kind)}: {text}"
+
+
 def summary_page(view: SnapshotView, period_type: str | None = None, period: str | None = None,
                  area: str | None = None) -> Page:
     """"index": the headlines for the latest published period of each kind (or the one asked for), for the force
@@ -314,7 +324,7 @@ def summary_page(view: SnapshotView, period_type: str | None = None, period: str
             continue
         p = period if period_type and period in found else found[-1]
         months = months_in(kind, p)
-        blocks += [Heading(f"{PERIOD_HEADINGS.get(kind, PERIOD_TYPES.get(kind, kind))}: {period_text(p)}"),
+        blocks += [Heading(period_heading(kind, p, latest=p == found[-1] and not period_type)),
                    period_table(view, kind, p, area)]
         dates = published_dates(view, months)
         if dates:

@@ -56,7 +56,7 @@ def href_of(target: str) -> str:
 # Blocks
 # --------------------------------------------------------------------------------------------------
 
-class _Ids:
+class Ids:
     def __init__(self) -> None:
         self.n = 0
 
@@ -73,10 +73,15 @@ def render_cell(cell: Cell, header: bool = False) -> str:
     return f'<td{f" class={chr(34)}{cls}{chr(34)}" if cls else ""}>{e(cell.text)}</td>'
 
 
-def render_table(t: Table, ids: _Ids) -> str:
+def render_table(t: Table, ids: Ids) -> str:
     """A real table in a region that may scroll sideways on a phone: focusable and labelled, so a keyboard can
     scroll it (the first column after the row heading is the force total, seen without scrolling)."""
-    head = "".join(f'<th scope="col"{" class=" + chr(34) + "num" + chr(34) if i else ""}>{e(c)}</th>'
+    def figures(i: int) -> bool:  # a heading aligns with its column: right over figures only
+        return i > 0 and bool(t.rows) and all(
+            len(r) <= i or getattr(r[i], "numeric", False) or getattr(r[i], "suppressed", False) for r in t.rows)
+
+    numeric = [figures(i) for i in range(len(t.columns))]
+    head = "".join(f'<th scope="col"{" class=" + chr(34) + "num" + chr(34) if numeric[i] else ""}>{e(c)}</th>'
                    for i, c in enumerate(t.columns))
     body = "".join("<tr>" + "".join(render_cell(c, header=(i == 0)) for i, c in enumerate(row)) + "</tr>"
                    for row in t.rows)
@@ -106,7 +111,7 @@ def _tick_text(v: float, whole: bool, pct: bool) -> str:
     return text + ("%" if pct else "")
 
 
-def render_chart(c: Chart, ids: _Ids) -> str:
+def render_chart(c: Chart, ids: Ids) -> str:
     """An inline SVG of the monthly series: a line through published months, a hollow marker at the axis with
     the marker text for a suppressed month (never a zero, never a silent gap), a shaded band for a month not
     published; then the sentence, the key, the events and the table."""
@@ -183,7 +188,7 @@ def render_chart(c: Chart, ids: _Ids) -> str:
     return out + render_table(c.table, ids)
 
 
-def render_notice(nt: Notice, ids: _Ids) -> str:
+def render_notice(nt: Notice, ids: Ids) -> str:
     kind = nt.kind if nt.kind in ("info", "warning", "signpost") else "info"
     hid = ids.next(nt.title)
     body = "".join(f"<p>{e(line)}</p>" for line in nt.lines)
@@ -195,7 +200,7 @@ def render_notice(nt: Notice, ids: _Ids) -> str:
             f'{e(nt.title)}</h2><div class="notice-body">{body}</div></section>')
 
 
-def render_block(b, ids: _Ids) -> str:
+def render_block(b, ids: Ids) -> str:
     if isinstance(b, Heading):
         level = 3 if b.level >= 3 else 2
         return f"<h{level}>{e(b.text)}</h{level}>"
@@ -240,7 +245,7 @@ def signpost(view: SnapshotView) -> Notice | None:
 def render_page(page: Page, pages: list[Page], view: SnapshotView, notice: Notice | None = None) -> str:
     """One page as a whole HTML document; `pages` gives the navigation; `notice` is the signpost (looked up
     when not given)."""
-    ids = _Ids()
+    ids = Ids()
     force = view.meta.get("force", "")
     site = f"{force}: {SITE_TITLE}".strip(": ")
     site = site[:1].upper() + site[1:]

@@ -305,7 +305,8 @@ def test_the_pcc_approves_and_publishes_a_month_and_the_public_app_offers_it(pag
     full_shot(page, shots / "internal-09-approve-and-publish-done.png")
 
     page.goto(served.public_url)  # the public app offers the month at once
-    expect(main(page).get_by_role("heading", name=re.compile(r"^Headlines for "))).to_be_visible()
-    pick(page, "Month", "August 2015")
-    expect(main(page).get_by_role("heading", name="Headlines for August 2015")).to_be_visible()
+    expect(main(page).get_by_role("heading", name="The latest month: August 2015")).to_be_visible()
+    pick(page, "Period", "Months")
+    pick(page, "Months", "July 2015")  # an earlier month, chosen
+    expect(main(page).get_by_role("heading", name="Month: July 2015")).to_be_visible()
     full_shot(page, shots / "public-04-summary-after-publishing.png")

@@ -184,7 +184,7 @@ def test_pages_keep_loading_whole_while_files_load_and_months_are_published(own_
         expect(files.get_by_test_id("stMetric").filter(has_text="Accepted")).to_contain_text(str(DEMO_FILES + 1))
         summary = pages.tabs[4][0]
         summary.goto(served.public_url)
-        expect(summary.get_by_role("heading", name="Headlines for September 2015")).to_be_visible()
+        expect(summary.get_by_role("heading", name="The latest month: September 2015")).to_be_visible()
         settle(summary)
         assert summary.locator(PROBLEMS).count() == 0
     finally:
