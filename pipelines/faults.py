@@ -13,7 +13,9 @@ POINTS = ("ingest_before_commit", "ingest_after_commit", "read_copy_before_swap"
           # publishing and withdrawing, in the order they are reached (withdrawal writes no snapshot)
           "publish_before_rename", "publish_after_rename", "publish_before_record", "publish_after_record",
           "publish_before_switch", "publish_after_switch",
-          "withdraw_before_record", "withdraw_after_record", "withdraw_before_switch", "withdraw_after_switch")
+          "withdraw_before_record", "withdraw_after_record", "withdraw_before_switch", "withdraw_after_switch",
+          # a release (pointer and static site) built whole in its temporary folder, before its rename into place
+          "release_before_rename")
 
 
 def point(name: str) -> None:
