@@ -1,9 +1,14 @@
-"""A publication or withdrawal stopped at any point leaves the public side and the warehouse agreeing (both as
-before or both as after), or the next opening of the warehouse finishes the switch before anything else."""
+"""A publication or withdrawal stopped at any point leaves the public side (its pointer and the static site built
+from it) and the warehouse agreeing (both as before or both as after), or the next opening of the warehouse
+finishes the switch before anything else."""
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -30,11 +35,29 @@ class Stopped(BaseException):
 
 
 def public_side(folder: Path) -> tuple[int | None, int, list[str]]:
-    """What the public reads: the pointer's snapshot, how many withdrawal notices it carries, and its months."""
+    """What the public reads: the pointer's snapshot, how many withdrawal notices it carries, and its months;
+    the static site in force is checked to be the one built from that very pointer and snapshot."""
     pointer = public.pointer(folder)
     snap = public.current_snapshot(folder)
     months = [] if snap is None else sorted(public.read("SELECT period FROM period", snapshot=snap)["period"])
+    assert site_months(folder, pointer) == months, "the site shows other months than the pointer's snapshot"
     return pointer.get("version"), len(pointer.get("withdrawals") or []), months
+
+
+def site_months(folder: Path, pointer: dict) -> list[str]:
+    """The months of the static site in force (from its CSV download), after checking that its release is the
+    one of exactly this pointer body and that it carries its notices."""
+    digest = hashlib.sha256(json.dumps(pointer, sort_keys=True).encode("utf-8")).hexdigest()[:12]
+    assert Path(os.readlink(folder / "public")).name == f"{pointer.get('version') or 'none'}-{digest}"
+    served = folder / "public" / "site"
+    assert (served / "index.html").is_file()
+    pages = "".join(p.read_text(encoding="utf-8") for p in served.glob("*.html"))
+    assert all(w["reason"] in pages for w in pointer.get("withdrawals") or []), "a withdrawal notice is missing"
+    download = served / "published-figures.csv"
+    if not download.is_file():
+        return []
+    rows = csv.DictReader(io.StringIO(download.read_text(encoding="utf-8")))
+    return sorted({r["period"] for r in rows if r["period_type"] == "month"})
 
 
 def warehouse_side(db: Path) -> tuple[int | None, int, list[str]]:
@@ -93,7 +116,7 @@ def starts(tmp_path_factory, command_line_reference) -> dict[str, Path]:
 
 def copy_of(start: Path, tmp_path: Path) -> tuple[Path, Path]:
     folder = tmp_path / "trial"
-    shutil.copytree(start, folder)
+    shutil.copytree(start, folder, symlinks=True)  # the published folder's links kept as links
     return folder / "wh.duckdb", folder / "published"
 
 
