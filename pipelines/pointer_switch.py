@@ -95,7 +95,7 @@ def _remove(path: Path) -> None:
     try:
         if path.is_dir() and not path.is_symlink():
             if not path.name.endswith(TMP):
-                aside = path.with_name(f".{path.name}.removed{TMP}")
+                aside = path.with_name(f".{path.name}.removed.{os.urandom(6).hex()}{TMP}")
                 os.replace(path, aside)
                 path = aside
             shutil.rmtree(path)
