@@ -92,7 +92,7 @@ class _Data:
         if not fig.empty:
             for m, a, p, t, v, s in zip(fig["measure"], fig["area"], fig["period"], fig["period_type"], fig["value"],
                                         fig["suppressed"], strict=True):
-                value = None if v is None or v != v else float(v)
+                value = None if v is None or pd.isna(v) else float(v)
                 self.cells.setdefault((t, p), {})[(m, a)] = (value, bool(s))
                 found.setdefault(t, set()).add(p)
                 if t == "month":
