@@ -23,11 +23,13 @@ without changing what it says; only the release in force and the one before it a
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import duckdb
@@ -47,6 +49,40 @@ PUBLIC = "public"  # the link to the release in force
 SITE = "site"
 POINTER_LINK = f"{PUBLIC}/{POINTER}"  # what current.json links to
 TMP = ".tmp"  # the end of every temporary name here: a stop can leave one, the next switch removes it
+
+
+class FolderBusy(PccDashError):
+    """Another command has been publishing into the same folder for longer than we wait."""
+
+
+LOCK_WAIT_S = 120.0
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path, wait_s: float | None = None):
+    """Hold the published folder for one publication or withdrawal at a time.
+
+    Two warehouses set to publish into one folder (a configuration slip) would otherwise build and prune
+    releases under each other. The lock is the folder's own (flock on its directory), so it leaves no file
+    behind and ends with the process however it ends. A second command waits for the first, then goes on.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        deadline = time.monotonic() + (LOCK_WAIT_S if wait_s is None else wait_s)
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise FolderBusy(f'Another command is publishing into "{folder}" and has not finished. Nothing '
+                                     "was changed: wait for it to end and run this again. If two warehouses publish "
+                                     "into this folder, give each its own (PCCDASH_PUBLISHED_DIR).") from None
+                time.sleep(0.1)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
 
 
 class SiteNotBuilt(PccDashError):

@@ -64,6 +64,10 @@ def command_line_reference(tmp_path_factory) -> Path:
     (folder / "access.yaml").write_text(yaml.safe_dump(access, sort_keys=False), encoding="utf-8")
     before = os.environ.get("PCCDASH_REFERENCE_DIR")
     os.environ["PCCDASH_REFERENCE_DIR"] = str(folder)  # session fixtures read it too, before any test's own
+    # nothing a test publishes, nor any question it sends, lands in the work tree's var/ (shared by every worker)
+    outside = tmp_path_factory.mktemp("outside_the_work_tree")
+    os.environ.setdefault("PCCDASH_PUBLISHED_DIR", str(outside / "published"))
+    os.environ.setdefault("PCCDASH_INBOX_DIR", str(outside / "inbox"))
     yield folder
     if before is None:
         os.environ.pop("PCCDASH_REFERENCE_DIR", None)

@@ -14,8 +14,9 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory):
-    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    result = run_pccdash("demo", "--no-serve", "--db", db)
+    folder = tmp_path_factory.mktemp("demo")
+    db = folder / "demo.duckdb"
+    result = run_pccdash("demo", "--no-serve", "--db", db, env={"PCCDASH_PUBLISHED_DIR": str(folder / "published")})
     assert result.returncode == 0, result.stderr
     assert "Sample warehouse ready" in result.stdout
     return db

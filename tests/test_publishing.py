@@ -239,3 +239,19 @@ def test_a_month_missing_a_district_is_not_approved(loaded, tmp_path):
         ingest(con, [part])
         with pytest.raises(CannotApprove, match="cse_arrests has no figure for Barnsley, Doncaster, Sheffield"):
             approve(con, ["2015-09"], PCC)
+
+
+def test_a_second_publication_into_the_same_folder_waits_and_then_says_the_folder_is_busy(loaded, tmp_path,
+                                                                                          monkeypatch):
+    from pipelines import pointer_switch
+
+    monkeypatch.setattr(pointer_switch, "LOCK_WAIT_S", 0.3)
+    folder = tmp_path / "published"
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-07"], PCC)
+        with pointer_switch.folder_lock(folder):  # another command, publishing into the same folder
+            with pytest.raises(pointer_switch.FolderBusy, match="Another command is publishing into"):
+                publish(con, PCC)
+        assert public.current_snapshot() is None and not list(folder.glob("snapshot-*")), "nothing was written"
+        version, _ = publish(con, PCC)  # once the other has ended, the same command goes through
+    assert version == 1 and public.current_snapshot() is not None

@@ -299,6 +299,20 @@ def publish(con: duckdb.DuckDBPyConnection, claims: Mapping, folder: Path | None
     """Write the next snapshot of every approved month and make it the current one; returns (version, path).
 
     `expected` is the fingerprint of the preview the person confirmed: if what would be published has
+    changed since (a month approved meanwhile), nothing is published. One publication or withdrawal at a
+    time writes into a folder; another waits for it.
+    """
+    require(claims, "publish")
+    folder = Path(folder or published_dir())
+    with pointer_switch.folder_lock(folder):
+        return _publish(con, claims, folder, expected=expected)
+
+
+def _publish(con: duckdb.DuckDBPyConnection, claims: Mapping, folder: Path | None = None, *,
+             expected: str | None = None) -> tuple[int, Path]:
+    """Write the next snapshot of every approved month and make it the current one; returns (version, path).
+
+    `expected` is the fingerprint of the preview the person confirmed: if what would be published has
     changed since (a month approved meanwhile), nothing is published.
     """
     who = require(claims, "publish")
@@ -420,6 +434,16 @@ class Withdrawal:
 
 
 def withdraw(con: duckdb.DuckDBPyConnection, claims: Mapping, reason: str, folder: Path | None = None) -> Withdrawal:
+    """Withdraw the publication the public reads (see `_withdraw`), one command at a time per folder."""
+    require(claims, "publish")
+    folder = Path(folder or published_dir())
+    if not folder.is_dir():
+        return _withdraw(con, claims, reason, folder)
+    with pointer_switch.folder_lock(folder):
+        return _withdraw(con, claims, reason, folder)
+
+
+def _withdraw(con: duckdb.DuckDBPyConnection, claims: Mapping, reason: str, folder: Path | None = None) -> Withdrawal:
     """Withdraw the publication the public reads: it goes back to the snapshot before, in one switch.
 
     The withdrawn snapshot stays on disk and in the record. Months that only it carried go back to
