@@ -108,10 +108,10 @@ def test_tables_show_each_district_with_hidden_counts_and_the_downloads_hold_no_
     go_to(page, "Tables and downloads")
     expect(main(page).get_by_role("heading", name="Tables and downloads", level=1)).to_be_visible()
     expect(main(page).get_by_text(said[0].caption, exact=True).first).to_be_visible()
-    table = main(page).get_by_test_id("stTable").first
+    table = main(page).locator(".pcc-table table").first
     heads = [t.strip() for t in table.get_by_role("columnheader").all_inner_texts()]
     assert set(DISTRICTS) <= set(heads) and "South Yorkshire" in heads, heads
-    for cell in main(page).get_by_test_id("stTable").get_by_role("cell").all_inner_texts():
+    for cell in main(page).locator(".pcc-table table").get_by_role("cell").all_inner_texts():
         value = number(cell.strip())
         assert value is None or not 1 <= value <= 4, f"a small count is shown: {cell!r}"
     full_shot(page, shots / "public-02-tables.png")
