@@ -203,13 +203,14 @@ def rolling_label(year: int, month: int) -> str:
 
 
 def build_table(monthly: pd.DataFrame, kind: str, districts: Iterable[str], force_name: str,
-                rolling: bool = False) -> Table:
+                rolling: bool = False, windows_to: Iterable[str] | None = None) -> Table:
     """The full table of a measure (all cells, true values, relations) from its district-month values.
 
     `monthly` has columns period (``YYYY-MM``), district and value (a whole number, 0 or more), one row
     for every published month and district. The published months are the months in `monthly`.
     With `rolling`, a flow also has the 12 months to each month whose 11 months before are published
-    (period type ``rolling_12_months``): the sum of those 12 months.
+    (period type ``rolling_12_months``): the sum of those 12 months; `windows_to` (``YYYY-MM`` months) keeps
+    only the windows ending with those months.
     """
     if kind not in KINDS:
         raise ValueError(f'kind should be "flow" or "stock" (a percentage is derived: see suppress_percentage); '
@@ -256,10 +257,11 @@ def build_table(monthly: pd.DataFrame, kind: str, districts: Iterable[str], forc
     years = {fy: ms for fy, ms in years.items() if len(ms) == 12 and set(ms) <= month_set}
     quarters_of_year = {fy: [q for q in quarters if q.endswith(" " + fy)] for fy in years}
     windows: dict[str, list[tuple[int, int]]] = {}
+    wanted = None if windows_to is None else set(windows_to)
     if rolling and kind == "flow":
         for y, m in months:
             span = [((y * 12 + m - 1 - k) // 12, (y * 12 + m - 1 - k) % 12 + 1) for k in range(11, -1, -1)]
-            if set(span) <= month_set:
+            if set(span) <= month_set and (wanted is None or mlabel((y, m)) in wanted):
                 windows[rolling_label(y, m)] = span
 
     values: dict[Key, int] = {}
@@ -556,6 +558,94 @@ def _recovered(values: list[int], relations: list[tuple[int, tuple[int, ...]]], 
     return {cells[i] for i in recovered}
 
 
+def _lp_narrow(values: list[int], relations: list[tuple[int, tuple[int, ...]]], unknown: set[int],
+               lows: Mapping[int, int], protection: int, only: Iterable[int]) -> set[int]:
+    """The cells of `only` (all in `unknown`) whose range is narrower than `protection` for a reader who knows
+    every cell outside `unknown` and each unknown's lower bound (`lows`), and solves the relations as a linear
+    program (SciPy's HiGHS): that reader's range for a cell is its minimum to its maximum.
+
+    One solve answers for many cells: every optimum found is a point the reader cannot rule out, so each cell
+    it puts `protection` or more from its true value has a range at least that wide.
+    """
+    import numpy as np
+    from scipy.optimize import linprog
+    from scipy.sparse import csr_matrix
+
+    cells = sorted(unknown)
+    pos = {c: i for i, c in enumerate(cells)}
+    rows: list[tuple[dict[int, float], float]] = []
+    for total, parts in relations:
+        coef: dict[int, float] = {}
+        rhs = 0.0
+        for c, sign in ((total, 1.0), *((p, -1.0) for p in parts)):
+            if c in pos:
+                coef[pos[c]] = coef.get(pos[c], 0.0) + sign
+            else:
+                rhs -= sign * values[c]
+        coef = {v: k for v, k in coef.items() if k}
+        if coef:
+            rows.append((coef, rhs))
+    parent = list(range(len(cells)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for coef, _ in rows:
+        vs = list(coef)
+        for v in vs[1:]:
+            parent[root(v)] = root(vs[0])
+    members: dict[int, list[int]] = {}
+    for v in range(len(cells)):
+        members.setdefault(root(v), []).append(v)
+    rows_of: dict[int, list[tuple[dict[int, float], float]]] = {}
+    for coef, rhs in rows:
+        rows_of.setdefault(root(next(iter(coef))), []).append((coef, rhs))
+    truth = np.array([values[c] for c in cells], dtype=float)
+    narrow: set[int] = set()
+    wanted = sorted({pos[c] for c in only if c in pos})
+    by_comp: dict[int, list[int]] = {}
+    for v in wanted:
+        by_comp.setdefault(root(v), []).append(v)
+    for comp, targets in by_comp.items():
+        vs = members[comp]
+        local = {v: i for i, v in enumerate(vs)}
+        eqs = rows_of.get(comp, [])
+        if not eqs:
+            continue  # no relation holds it: its range is unbounded
+        data, ri, ci = [], [], []
+        b = np.zeros(len(eqs))
+        for r, (coef, rhs) in enumerate(eqs):
+            for v, k in coef.items():
+                data.append(k)
+                ri.append(r)
+                ci.append(local[v])
+            b[r] = rhs
+        a = csr_matrix((data, (ri, ci)), shape=(len(eqs), len(vs)))
+        bounds = [(lows[cells[v]], None) for v in vs]
+        t = truth[vs]
+        wide = np.zeros(len(vs), dtype=bool)
+        for v in targets:
+            i = local[v]
+            for sign in (-1.0, 1.0):  # its maximum first: a count's range is usually open above
+                if wide[i]:
+                    break
+                c = np.zeros(len(vs))
+                c[i] = sign
+                res = linprog(c, A_eq=a, b_eq=b, bounds=bounds, method="highs")
+                if res.status == 3:  # unbounded above: as wide as can be
+                    wide[i] = True
+                    break
+                if res.status != 0:
+                    raise ValueError(f"the figures do not meet their own relations ({res.message}).")
+                wide |= np.abs(res.x - t) >= protection - 1e-6
+            if not wide[i]:
+                narrow.add(cells[v])
+    return narrow
+
+
 # --------------------------------------------------------------------------------------------------
 # Suppression
 # --------------------------------------------------------------------------------------------------
@@ -582,7 +672,7 @@ SystemKey = tuple[str, str, str]  # (measure, area, period)
 
 def suppress_system(tables: Mapping[str, Table], settings: DisclosureSettings | None = None, *,
                     part_of: Mapping[str, str] | None = None, known: Iterable[SystemKey] = (),
-                    protection: int = 1) -> dict[str, SuppressedTable]:
+                    protection: int = 1, linear: bool = False) -> dict[str, SuppressedTable]:
     """Suppress several measures' tables as one system of linear relations.
 
     part_of    measure -> the measure it is part of (grooming arrests within CSE arrests): for every cell
@@ -593,6 +683,10 @@ def suppress_system(tables: Mapping[str, Table], settings: DisclosureSettings | 
     protection how far a hidden cell's possible values must reach from its true value: some value at
                least `protection` below or above it must fit everything published (1: it cannot be
                narrowed to one value)
+    linear     check each hidden cell's range as a linear program (the reader of the disclosure audit,
+               `pipelines.publish.lp_audit`, who knows each hidden cell's lower bound but not which are
+               small) instead of the exact integer search: fast however many overlapping tables there are
+               (rolling 12 months), and what publication is audited against
     """
     s = settings or DisclosureSettings()
     keys: list[SystemKey] = []
@@ -625,7 +719,7 @@ def suppress_system(tables: Mapping[str, Table], settings: DisclosureSettings | 
     fixed = {index[k] for k in known if k in index}
     bound = max((t.base_total() for t in tables.values()), default=0) + s.threshold + 1
     chosen, primary, exposed = _suppress_cells(values, relations, bound, s, hidden=hidden, fixed=fixed,
-                                               protection=protection)
+                                               protection=protection, linear=linear)
     out = {}
     for measure, table in tables.items():
         flags = {}
@@ -639,7 +733,7 @@ def suppress_system(tables: Mapping[str, Table], settings: DisclosureSettings | 
 
 def _suppress_cells(values: list[int], relations: list[tuple[int, tuple[int, ...]]], bound: int,
                     s: DisclosureSettings, *, hidden: set[int] = frozenset(), fixed: set[int] = frozenset(),
-                    protection: int = 1) -> tuple[set[int], set[int], set[int]]:
+                    protection: int = 1, linear: bool = False) -> tuple[set[int], set[int], set[int]]:
     """The cells to suppress (chosen), the primary ones among them, and those exposed to the strongest reader.
 
     hidden  unknowns never published (the rest of a measure beyond its part): always unknown to the reader
@@ -675,7 +769,8 @@ def _suppress_cells(values: list[int], relations: list[tuple[int, tuple[int, ...
             changed = False
             hid = unknown()
             for j, (total, parts) in enumerate(relations):
-                if sum(c in hid for c in (total, *parts)) == 1:
+                alone = [c for c in (total, *parts) if c in hid]
+                if len(alone) == 1 and alone[0] not in hidden:  # never published, a rest needs no company
                     pick = complement(j)
                     if pick is not None:
                         chosen.add(pick)
@@ -717,10 +812,24 @@ def _suppress_cells(values: list[int], relations: list[tuple[int, tuple[int, ...
 
     def recovered(cells: set[int], strong: bool, only: Iterable[int] | None = None) -> set[int]:
         targets = [c for c in (cells if only is None else only) if c not in hidden]
+        if linear:  # one reader: each hidden cell at least its lower bound, flags unknown
+            if cells is not current():  # a what-if (every cell hidden): nothing learnt is kept
+                return _lp_narrow(values, relations, cells, {i: domain(i, False)[0] for i in cells}, protection,
+                                  targets)
+            # hiding more never narrows a range, so a cell once found wide enough stays so: only the rest are asked
+            todo = [c for c in targets if c not in wide]
+            narrow = _lp_narrow(values, relations, cells, {i: domain(i, False)[0] for i in cells}, protection, todo)
+            wide.update(c for c in todo if c not in narrow)
+            return narrow
         return _recovered(values, relations, cells, {i: domain(i, strong) for i in cells}, s.search_budget,
                           targets, protection)
 
     exposed: dict[int, bool] = {}
+    wide: set[int] = set()  # (linear) cells whose range is known to be wide enough
+    state: dict[str, set[int]] = {}
+
+    def current() -> set[int] | None:
+        return state.get("hid")
 
     def is_exposed(cells: set[int]) -> set[int]:
         """Of `cells`, those recovered by the strong reader even with every non-zero cell suppressed."""
@@ -734,6 +843,7 @@ def _suppress_cells(values: list[int], relations: list[tuple[int, tuple[int, ...
     for _ in range(len(values) + 1):
         at_least_two()
         hid = unknown()
+        state["hid"] = hid
         strong = recovered(hid, True)
         triggers = set(strong)
         if strong:
