@@ -35,6 +35,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Published counts from 1 to this number are not shown (nor anything they could be worked out from)."),
     Setting("suppress_zero", "PCCDASH_SUPPRESS_ZERO", "false",
             "Whether a published zero is suppressed too (true/false)."),
+    Setting("disclosure_protection", "PCCDASH_DISCLOSURE_PROTECTION", "1",
+            "How wide, at least, the range a hidden figure could take given everything published must be "
+            "(1: it cannot be worked out to one value). Publication is refused if the check finds one narrower."),
     Setting("suppression_marker", "PCCDASH_SUPPRESSION_MARKER", "[c]",
             "What a suppressed cell shows, explained by a footnote."),
     Setting("small_count_median", "PCCDASH_SMALL_COUNT_MEDIAN", "5",

@@ -88,7 +88,9 @@ def test_district_table_shows_suppression_markers_and_downloads_hold_no_small_co
 
     monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(published))
     df = public_data.download_table()
-    assert set(df["period"].str[:4]) <= {"2014", "2015", "Q1 2", "Q2 2", "Q3 2", "Q4 2"}
+    assert set(df["period"].str[:4]) <= {"2014", "2015", "Q1 2", "Q2 2", "Q3 2", "Q4 2", "12 m"}
+    assert set(df[df["period_type"] == "rolling_12_months"]["period"]) == {"12 months to 2015-07"}, \
+        "the 12 months to the latest published month, and no later"
     assert not any(p >= "2015-08" for p in df[df["period_type"] == "month"]["period"])
     numbers = df[~df["suppressed"] & ~df["value"].str.endswith("%")]["value"].str.replace(",", "").astype(float)
     assert not ((numbers >= 1) & (numbers <= 4)).any()

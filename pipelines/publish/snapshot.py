@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 import re
 from collections.abc import Mapping
@@ -26,12 +27,15 @@ from .. import audit, faults, pointer_switch, settings
 from ..access import require
 from ..accountability.release import BOARD_COLUMNS, board_items
 from ..catalogue import catalogue, force
+from ..disclosure import ROLLING_PREFIX, DisclosureSettings, build_table, suppress_system
 from ..errors import PccDashError
 from ..events import public_events
 from ..public import MANAGEMENT_INFORMATION, current_snapshot, months_phrase, published_dir, trend_sentence
 from ..public import read as public_read
 from ..warehouse import finish_switches, utc_now
-from .protect import protect_measure
+from . import lp_audit
+
+log = logging.getLogger(__name__)
 
 BANNER = (MANAGEMENT_INFORMATION + " Small numbers are "
           "not shown so that no child can be identified.")
@@ -88,27 +92,100 @@ def _public_caveats(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return rows.dropna(subset=["text", "measure", "period"])[["measure", "area", "period", "text"]]
 
 
-def protected_tables(figures: pd.DataFrame) -> pd.DataFrame:
-    """Every published cell of every measure after disclosure control: months, quarters and years."""
+def earlier_public(folder: Path) -> pd.DataFrame:
+    """Every figure any snapshot in the folder showed (measure, area, period, period_type, value): each stays
+    public once published, withdrawn or not, so each is something a reader of the next one can use."""
+    frames = []
+    for path in sorted(folder.glob("snapshot-*.duckdb")):
+        frames.append(public_read("SELECT measure, area, period, period_type, value FROM figure "
+                                  "WHERE NOT suppressed AND value IS NOT NULL", snapshot=path))
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=["measure", "area", "period", "period_type", "value"])
+    out = pd.concat(frames, ignore_index=True)
+    out["value"] = pd.to_numeric(out["value"], errors="coerce")
+    return out.drop_duplicates(ignore_index=True)
+
+
+@dataclass
+class Protected:
+    """What disclosure control makes of the approved figures: every cell as published, and the audit of it."""
+
+    cells: pd.DataFrame
+    audit: lp_audit.AuditResult | None
+
+
+def protected_tables(figures: pd.DataFrame, earlier: pd.DataFrame | None = None) -> Protected:
+    """Every published cell of every measure after disclosure control, audited.
+
+    Months, financial quarters, financial years and the 12 months to the latest month (with every 12 months
+    an earlier snapshot published, so their figures stay consistent) of every count are protected together
+    as one system: force = districts, periods = their months, and a measure that is part of another (grooming
+    arrests within CSE arrests) at most the other. What earlier snapshots showed that is still true is
+    known to the reader. Percentages are hidden where a count they are built from is. The audit then works
+    out, independently, every hidden cell's range from everything public.
+    """
     cat, f = catalogue(), force()
     threshold = settings.get_int("suppression_threshold")
     suppress_zero = settings.get("suppress_zero").lower() in ("1", "true", "yes")
-    frames = []
-    counts = {}
+    marker = settings.get("suppression_marker")
+    protection = max(1, settings.get_int("disclosure_protection"))
+    earlier = earlier if earlier is not None else pd.DataFrame(
+        columns=["measure", "area", "period", "period_type", "value"])
+    # the preview and the publication that follows it in one process ask the same question: answered once
+    digest = hashlib.sha256(repr((threshold, suppress_zero, marker, protection, f.force_short_name, f.districts,
+                                  [(m.id, m.kind, m.source, m.part_of, m.numerator, m.denominator)
+                                   for m in cat.measures])).encode("utf-8"))
+    for frame in (figures, earlier):
+        digest.update(frame.to_csv(index=False).encode("utf-8"))
+    key = digest.hexdigest()
+    if key in _PROTECTED:
+        cells, result = _PROTECTED[key]
+        return Protected(cells.copy(), result)
+    done = _protect(figures, earlier, cat, f, threshold, suppress_zero, marker, protection)
+    _PROTECTED.clear()  # one answer kept: the one the publication after a preview needs
+    _PROTECTED[key] = (done.cells.copy(), done.audit)
+    return done
+
+
+_PROTECTED: dict[str, tuple[pd.DataFrame, lp_audit.AuditResult | None]] = {}
+
+
+def _protect(figures: pd.DataFrame, earlier: pd.DataFrame, cat, f, threshold: int, suppress_zero: bool, marker: str,
+             protection: int) -> Protected:
+    earlier_windows = {p[len(ROLLING_PREFIX):] for p in earlier.loc[
+        earlier["period_type"] == "rolling_12_months", "period"]}
+    tables, kinds, part_of = {}, {m.id: m.kind for m in cat.measures}, {}
     for m in cat.measures:
         if m.source != "force_return" or m.kind == "percentage":
             continue
         monthly = figures[figures["measure"] == m.id][["period", "district", "value"]]
         if monthly.empty:
             continue
-        table = protect_measure(monthly, m.kind, list(f.districts), f.force_short_name, threshold, suppress_zero,
-                                settings.get("suppression_marker"))
-        table.insert(0, "measure", m.id)
-        counts[m.id] = table
-        frames.append(table)
+        monthly = monthly.assign(value=monthly["value"].round().astype(int))
+        latest = max(monthly["period"])
+        tables[m.id] = build_table(monthly, m.kind, list(f.districts), f.force_short_name, rolling=True,
+                                   windows_to={latest, *earlier_windows})
+        if m.part_of:
+            part_of[m.id] = m.part_of
+    part_of = {k: v for k, v in part_of.items() if v in tables}
+    truth = {(mid, a, p): v for mid, t in tables.items() for (a, p), v in t.values.items()}
+    was = {(r.measure, r.area, r.period): r.value for r in earlier.itertuples()}
+    known = [k for k, v in was.items() if k in truth and v == truth[k]]
+    dset = DisclosureSettings(threshold=threshold, suppress_zero=suppress_zero, marker=marker)
+    frames, counts = [], {}
+    if tables:
+        done = suppress_system(tables, dset, part_of=part_of, known=known, protection=protection, linear=True)
+        for mid, table in done.items():
+            frame = table.to_frame()
+            frame.insert(0, "measure", mid)
+            counts[mid] = frame
+            frames.append(frame)
+    percentages = {}
     for m in cat.measures:
         if m.kind != "percentage" or m.numerator not in counts or m.denominator not in counts:
             continue
+        percentages[m.id] = (m.numerator, m.denominator)
         num, den = counts[m.numerator], counts[m.denominator]
         both = num.merge(den, on=["area", "period", "period_type"], suffixes=("_n", "_d"))
         pct = pd.DataFrame({
@@ -117,10 +194,27 @@ def protected_tables(figures: pd.DataFrame) -> pd.DataFrame:
         pct["value"] = (100 * both["value_n"] / both["value_d"]).round(1).where(~hidden)
         pct["suppressed"] = hidden
         pct["display"] = pct["value"].map(lambda v: f"{v:.1f}%" if v == v and v is not None else "")
-        pct.loc[hidden, "display"] = settings.get("suppression_marker")
+        pct.loc[hidden, "display"] = marker
         pct["reason"] = hidden.map(lambda h: "built on a suppressed count" if h else "")
         frames.append(pct)
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    cells = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if cells.empty:
+        return Protected(cells, None)
+    result = lp_audit.audit(cells, kinds, f.districts, f.force_short_name, part_of=part_of, percentages=percentages,
+                            truth=truth, earlier=earlier, low=0 if suppress_zero else 1, protection=protection)
+    return Protected(cells, result)
+
+
+def audit_table(result: lp_audit.AuditResult | None) -> pd.DataFrame:
+    """The audit as a snapshot keeps it: for each measure and kind of period, how many figures are hidden and
+    the narrowest range any of them could take given everything public (no cell's own range)."""
+    cols = ["measure", "period_type", "hidden", "narrowest_range", "passed"]
+    if result is None or result.cells.empty:
+        return pd.DataFrame({c: pd.Series(dtype="float64" if c == "narrowest_range" else (
+            "int64" if c == "hidden" else "bool" if c == "passed" else "object")) for c in cols})
+    grouped = result.cells.groupby(["measure", "period_type"], sort=True)
+    return pd.DataFrame({"hidden": grouped.size(), "narrowest_range": grouped["width"].min(),
+                         "passed": grouped["passed"].all()}).reset_index()[cols]
 
 
 def _next_version(con: duckdb.DuckDBPyConnection, folder: Path) -> int:
@@ -167,6 +261,7 @@ class Preview:
     board: pd.DataFrame | None = None  # the accountability loop's approved items (the snapshot's board_item)
     board_new: int = 0                # of those, items the public does not read now
     board_dropped: int = 0            # items the public reads now whose approval was withdrawn or replaced
+    audit: lp_audit.AuditResult | None = None  # the disclosure audit of `cells`
 
     @property
     def summary(self) -> list[str]:
@@ -246,7 +341,8 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
     approved = _approved(con)
     months = [p.strftime("%Y-%m") for p in approved["period"]]
     empty = pd.DataFrame(columns=[*CELL_KEYS, "value", "display", "suppressed"])
-    cells = protected_tables(approved_figures(con)) if months else empty
+    protected = protected_tables(approved_figures(con), earlier_public(folder)) if months else Protected(empty, None)
+    cells = protected.cells if not protected.cells.empty else empty
     caveats = _public_caveats(con) if months else pd.DataFrame(columns=["measure", "area", "period", "text"])
     board = board_items(con)
     previous = current_snapshot(folder)
@@ -274,8 +370,15 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
         dropped=[m for m in old_months if m not in set(months)], cells=cells, revised=revised.reset_index(drop=True),
         newly_suppressed=newly, caveats=caveats, sentences=_public_sentences(cells),
         current_version=_version_of(previous), fingerprint=_fingerprint(months, cells, caveats, board),
-        board=board, board_new=len(new_rows - old_rows), board_dropped=len(old_rows - new_rows))
-    if not months:
+        board=board, board_new=len(new_rows - old_rows), board_dropped=len(old_rows - new_rows), audit=protected.audit)
+    if protected.audit is not None and not protected.audit.passed:
+        failed = protected.audit.failures
+        log.error("disclosure audit failed for %d hidden figure(s): %s", len(failed), "; ".join(failed))
+        preview.problem = (f"Nothing can be published: the disclosure check found {len(failed)} hidden figure(s) "
+                           "that could be worked out too closely from everything that would be public (for "
+                           f"example {failed[0]}). The figures are not at fault: the suppression is. The details "
+                           "are in the log; please pass them to the office's administrator.")
+    elif not months:
         preview.problem = 'No month has been approved. Approve months first: "pccdash approve YYYY-MM".'
         if len(board):  # the loop's items go out with the figures, never in a snapshot without them
             preview.problem += (f" The {len(board)} accountability item(s) approved for publication are published "
@@ -350,6 +453,10 @@ def _publish(con: duckdb.DuckDBPyConnection, claims: Mapping, folder: Path | Non
             "threshold": settings.get("suppression_threshold"), "marker": settings.get("suppression_marker"),
             "footnote": footnote(), "banner": BANNER, "force": f.force_name, "office": f.office_name,
             "districts": json.dumps(list(f.districts))}
+    audited = preview.audit
+    if audited is not None:
+        meta.update(audited.summary())
+    audit_rows = audit_table(audited)
     final = folder / f"snapshot-{version:04d}.duckdb"
     tmp = folder / f".snapshot-{version:04d}.duckdb.tmp"
     tmp.unlink(missing_ok=True)
@@ -358,7 +465,7 @@ def _publish(con: duckdb.DuckDBPyConnection, claims: Mapping, folder: Path | Non
         # which suppressed cells are primary (a small count) and which secondary is itself disclosive
         public_cells = cells.drop(columns=["reason"], errors="ignore")
         for name, frame in (("figure", public_cells), ("period", periods), ("measure", measures),
-                            ("caveat", preview.caveats), ("revision", revisions),
+                            ("caveat", preview.caveats), ("revision", revisions), ("disclosure_audit", audit_rows),
                             ("event", public_events(preview.months, measures["id"])),
                             ("meta", pd.DataFrame({"key": list(meta), "value": list(meta.values())}))):
             out.register("frame", frame)
