@@ -108,15 +108,6 @@ def meta() -> dict[str, str]:
     return dict(zip(df["key"], df["value"], strict=True)) if not df.empty else {}
 
 
-def districts(m: dict) -> list[str]:
-    return json.loads(m.get("districts", "[]"))
-
-
-def measures() -> pd.DataFrame:
-    return read("SELECT id, name, short_name, unit, kind FROM measure WHERE id IN (SELECT DISTINCT measure FROM figure)"
-                " ORDER BY rowid")
-
-
 def periods(period_type: str) -> list[str]:
     """Published periods of a type, newest first (quarters and years in time order, not text order)."""
     df = read("SELECT DISTINCT period FROM figure WHERE period_type = ?", (period_type,))
@@ -148,25 +139,9 @@ def caveats(months: list[str]) -> pd.DataFrame:
                 tuple(months))
 
 
-def events(measure: str) -> pd.DataFrame:
-    """The public events a measure's chart draws (date, month, title, line); none from a snapshot older than them."""
-    if read("SELECT 1 FROM information_schema.tables WHERE table_name = 'event'").empty:
-        return pd.DataFrame(columns=["date", "month", "title", "line"])
-    return read("SELECT date, month, title, line FROM event WHERE measure = ? ORDER BY date", (measure,))
-
-
-def publication() -> pd.DataFrame:
-    return read("SELECT period, first_published_at, last_revised_at FROM period ORDER BY period")
-
-
 def withdrawals() -> pd.DataFrame:
     """Publications withdrawn (published_at, withdrawn_at, reason), newest first, as the pointer carries them."""
     return public.withdrawals()
-
-
-def revisions() -> pd.DataFrame:
-    return read("SELECT measure, area, period, period_type, previous_display, new_display, revised_at, version "
-                "FROM revision ORDER BY revised_at DESC, measure, area, period")
 
 
 def download_table() -> pd.DataFrame:
