@@ -23,6 +23,7 @@ from . import settings
 from .catalogue import catalogue, listed, reference_dir
 from .errors import ConfigError
 from .resubmission import FileRef, refusals
+from .yaml_lines import key_lines
 
 FILE_NAME = "return_calendar.yaml"
 STATES = ("arrived", "missing", "overdue", "refused", "superseded")
@@ -82,28 +83,6 @@ def _next_month(month: dt.date) -> dt.date:
 # return_calendar.yaml
 # --------------------------------------------------------------------------------------------------
 
-def _lines(text: str) -> dict[tuple, int]:
-    """Where each entry and value starts, counted from 1: ("returns", 0) is the first entry, ("returns", 0,
-    "measures", 2) its third measure, ("bank_holidays", 1) the second holiday."""
-    out: dict[tuple, int] = {}
-
-    def walk(node, path: tuple) -> None:
-        out[path] = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                out[(*path, k.value)] = k.start_mark.line + 1
-                walk(v, (*path, k.value))
-        elif isinstance(node, yaml.SequenceNode):
-            for i, v in enumerate(node.value):
-                walk(v, (*path, i))
-
-    try:
-        root = yaml.compose(text)
-    except yaml.YAMLError:
-        return out
-    if root is not None:
-        walk(root, ())
-    return out
 
 
 def calendar_from_text(text: str, path: str | Path = FILE_NAME) -> ReturnCalendar:
@@ -115,7 +94,7 @@ def calendar_from_text(text: str, path: str | Path = FILE_NAME) -> ReturnCalenda
         line = f", line {mark.line + 1}" if mark is not None else ""
         raise ConfigError(f'{path}{line}: not valid YAML ({getattr(exc, "problem", None) or exc}). '
                           "Correct the file; its layout is described at its top.") from None
-    lines = _lines(text)
+    lines = key_lines(text)
 
     def fail(where: tuple, message: str):
         line = lines.get(where) or lines.get(where[:-1]) or lines.get(where[:1])

@@ -26,6 +26,7 @@ import yaml
 
 from ..catalogue import catalogue, force, listed, reference_dir
 from ..errors import ConfigError
+from ..yaml_lines import key_lines
 from .content import Bullets, Cell, Heading, Link, Notice, Page, Paragraph, SnapshotView, Table
 
 FILE_NAME = "public_info.yaml"
@@ -66,27 +67,6 @@ _DEFINITION = {"counts": ("text", True), "includes": ("text", False), "excludes"
 _COUNCIL = {"name": ("text", True), "website": ("url", True), "phone": ("text", False)}
 
 
-def _lines(text: str) -> dict[tuple, int]:
-    """Where each key and value starts (counted from 1), by its path: ("signpost", "councils", "Rotherham")."""
-    out: dict[tuple, int] = {}
-
-    def walk(node, path: tuple) -> None:
-        out.setdefault(path, node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                out[(*path, k.value)] = k.start_mark.line + 1
-                walk(v, (*path, k.value))
-        elif isinstance(node, yaml.SequenceNode):
-            for i, v in enumerate(node.value):
-                walk(v, (*path, i))
-
-    try:
-        root = yaml.compose(text)
-    except yaml.YAMLError:
-        return out
-    if root is not None:
-        walk(root, ())
-    return out
 
 
 def _key_words(path: tuple) -> str:
@@ -109,7 +89,7 @@ def info_from_text(text: str, path: str | Path = FILE_NAME) -> dict:
         line = f", line {mark.line + 1}" if mark is not None else ""
         raise ConfigError(f"{path}{line}: not valid YAML ({getattr(exc, 'problem', None) or exc}). Correct the "
                           "file; its layout is described at its top.") from None
-    lines = _lines(text)
+    lines = key_lines(text)
 
     def fail(at: tuple, message: str):
         line = next((lines[at[:n]] for n in range(len(at), -1, -1) if at[:n] in lines), None)
