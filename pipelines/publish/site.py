@@ -30,7 +30,7 @@ from .content import (
     SnapshotView,
     Table,
 )
-from .pages import SITE_TITLE, data_pages
+from .pages import SITE_TITLE, data_pages, day
 
 ASSETS = Path(__file__).with_name("site_assets")
 STYLESHEET = "site.css"
@@ -115,7 +115,7 @@ def render_chart(c: Chart, ids: Ids) -> str:
     """An inline SVG of the monthly series: a line through published months, a hollow marker at the axis with
     the marker text for a suppressed month (never a zero, never a silent gap), a shaded band for a month not
     published; then the sentence, the key, the events and the table."""
-    w, h, left, right, top, bottom = 720, 260, 56, 12, 16, 44
+    w, h, left, right, top, bottom = 720, 260, 76, 12, 16, 44
     pw, ph = w - left - right, h - top - bottom
     pts = list(c.points)
     n = max(len(pts), 1)
@@ -134,8 +134,8 @@ def render_chart(c: Chart, ids: Ids) -> str:
     for t in ticks:
         parts.append(f'<line x1="{left}" x2="{w - right}" y1="{y(t):.1f}" y2="{y(t):.1f}" stroke="#b1b4b6" '
                      'stroke-width="1"/>')
-        parts.append(f'<text x="{left - 6}" y="{y(t) + 4:.1f}" text-anchor="end" font-size="12" fill="#0b0c0c">'
-                     f"{e(_tick_text(t, c.whole_numbers, pct))}</text>")
+        parts.append(f'<text class="ax" x="{left - 6}" y="{y(t) + 4:.1f}" text-anchor="end" font-size="12" '
+                     f'fill="#0b0c0c">{e(_tick_text(t, c.whole_numbers, pct))}</text>')
     for i, p in enumerate(pts):
         if p.status == "not published":
             parts.append(f'<rect x="{x(i) - pw / n / 2:.1f}" y="{top}" width="{pw / n:.1f}" height="{ph}" '
@@ -159,15 +159,17 @@ def render_chart(c: Chart, ids: Ids) -> str:
             parts.append(f'<circle cx="{x(i):.1f}" cy="{top + ph:.1f}" r="5" fill="#ffffff" stroke="#d4351c" '
                          'stroke-width="2"/>')
             if n <= 24:
-                parts.append(f'<text x="{x(i):.1f}" y="{top + ph - 10:.1f}" text-anchor="middle" font-size="11" '
-                             f'fill="#0b0c0c">{e(p.display)}</text>')
+                parts.append(f'<text class="mk" x="{x(i):.1f}" y="{top + ph - 10:.1f}" text-anchor="middle" '
+                             f'font-size="11" fill="#0b0c0c">{e(p.display)}</text>')
     every = max(1, math.ceil(n / 8))
     for i, p in enumerate(pts):
         if i % every == 0 or (n == 1):
             label = month_text(p.period)
             label = label[:3] + label[-5:] if len(label) > 8 else label
-            parts.append(f'<text x="{x(i):.1f}" y="{h - bottom + 18}" text-anchor="middle" font-size="12" '
-                         f'fill="#0b0c0c">{e(label)}</text>')
+            # on a phone the chart is drawn at half size: larger text, every other month named (the style sheet)
+            kind = "ax minor" if (i // every) % 2 else "ax"
+            parts.append(f'<text class="{kind}" x="{x(i):.1f}" y="{h - bottom + 18}" text-anchor="middle" '
+                         f'font-size="12" fill="#0b0c0c">{e(label)}</text>')
     parts.append(f'<line x1="{left}" x2="{w - right}" y1="{top + ph}" y2="{top + ph}" stroke="#0b0c0c"/>')
     tid = ids.next(c.key or c.title)
     svg = (f'<svg viewBox="0 0 {w} {h}" role="img" aria-labelledby="{tid}" focusable="false" '
@@ -261,7 +263,7 @@ def render_page(page: Page, pages: list[Page], view: SnapshotView, notice: Notic
         if slug in slugs:
             foot.append(f'<li><a href="{slug}.html">{text}</a></li>')
     published = view.meta.get("created_at", "")
-    made = f"Published by {e(view.meta.get('office', ''))}" + (f" on {e(published[:10])}" if published else "") + "."
+    made = f"Published by {e(view.meta.get('office', ''))}" + (f" on {e(day(published))}" if published else "") + "."
     description = f'<meta name="description" content="{e(page.description)}">' if page.description else ""
     title = page.title if page.slug != "index" else site
     return (
