@@ -296,7 +296,8 @@ def test_the_pcc_approves_and_publishes_a_month_and_the_public_app_offers_it(pag
     main(page).get_by_role("button", name="Approve", exact=True).click()
     approved = metric_value(page, "Approved")
     expect(approved).to_have_text("1")
-    expect(main(page).get_by_text("Months added: August 2015.")).to_be_visible()  # the preview
+    # the preview: disclosure control of every table and its audit take a few seconds
+    expect(main(page).get_by_text("Months added: August 2015.")).to_be_visible(timeout=90_000)
     expect(main(page).get_by_role("button", name="Publish", exact=True)).to_be_disabled()
     main(page).get_by_text("I have checked what the public will see").click()
     main(page).get_by_role("button", name="Publish", exact=True).click()
