@@ -866,6 +866,22 @@ def _suppress_cells(values: list[int], relations: list[tuple[int, tuple[int, ...
             added = True
         if not added:
             break  # nothing left to suppress
+    if linear:
+        # A secondary cell that what is public already gives away (a 12 months worked out from the 12 months
+        # before and two months shown, say) protects nothing: it is shown. Showing it tells the reader what
+        # they knew, but a reader limited to whole numbers knew it only to within a fraction, so every hidden
+        # cell is checked again after, and the cells go back if any became narrower.
+        state["hid"] = None  # from here the hidden cells shrink: nothing found wide before is kept
+        before = len(recovered(unknown(), True))
+        while True:
+            hid = unknown()
+            given_away = recovered(hid, True, [c for c in hid if c not in primary])
+            if not given_away:
+                break
+            chosen -= given_away
+            if len(recovered(unknown(), True)) > before:
+                chosen |= given_away
+                break
     chosen -= hidden
     return chosen, primary, {c for c, e in exposed.items() if e and c in chosen}
 

@@ -259,3 +259,27 @@ def test_no_hidden_figure_can_be_narrowed_from_every_snapshot_published_together
                             exact=True)
     assert result.passed, result.failures
     assert (result.cells["width"].fillna(float("inf")) >= 1).all()
+
+
+@pytest.mark.slow
+def test_the_month_after_the_sample_passes_the_audit_with_the_12_months_published_before_known(
+        sample_published, tmp_path):
+    """August 2015 after the demo's months: the 12 months to August and to July are both public, and each
+    12 months hidden only for company that the one before gives away is shown instead."""
+    import shutil
+
+    db = copy_warehouse(sample_published["db"], tmp_path)
+    folder = tmp_path / "published"
+    shutil.copytree(sample_published["folder"], folder, symlinks=True)
+    with warehouse.connect(db) as con:
+        approve(con, ["2015-08"], PCC)
+        preview = preview_publication(con, folder)
+    assert preview.problem is None, preview.problem
+    assert preview.audit.passed and preview.added == ["2015-08"]
+    windows = preview.cells[preview.cells["period_type"] == "rolling_12_months"]
+    assert set(windows["period"]) == {"12 months to 2015-07", "12 months to 2015-08"}
+    charges = windows[windows["measure"] == "cse_charges"].set_index(["area", "period"])
+    assert charges.loc[(FORCE, "12 months to 2015-07"), "value"] == 54, "the earlier headline stays as published"
+    # every hidden 12 months is one the audit found a range for, at least 1 wide
+    hidden = preview.audit.cells[preview.audit.cells["period_type"] == "rolling_12_months"]
+    assert (hidden["width"].fillna(float("inf")) >= 1).all()
