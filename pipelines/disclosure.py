@@ -800,8 +800,7 @@ def _suppress_cells(values: list[int], relations: list[tuple[int, tuple[int, ...
             if options:
                 return min(options, key=lambda p: (values[p], p))
             frontier = nxt
-        rest = [i for i in range(len(values)) if eligible(i)]
-        return min(rest, key=lambda p: (values[p], p)) if rest else None
+        return None  # a cell not linked to `start` by any relation cannot protect it
 
     def domain(i: int, strong: bool) -> tuple[int, int]:
         if i in hidden:

@@ -261,19 +261,27 @@ def test_no_hidden_figure_can_be_narrowed_from_every_snapshot_published_together
     assert (result.cells["width"].fillna(float("inf")) >= 1).all()
 
 
-@pytest.mark.slow
-def test_the_month_after_the_sample_passes_the_audit_with_the_12_months_published_before_known(
-        sample_published, tmp_path):
-    """August 2015 after the demo's months: the 12 months to August and to July are both public, and each
-    12 months hidden only for company that the one before gives away is shown instead."""
+@pytest.fixture(scope="module")
+def month_after(sample_published, tmp_path_factory):
+    """August 2015, the month after the demo's, approved; its publication previewed beside the sample's."""
     import shutil
 
-    db = copy_warehouse(sample_published["db"], tmp_path)
-    folder = tmp_path / "published"
+    base = tmp_path_factory.mktemp("august")
+    db = copy_warehouse(sample_published["db"], base)
+    folder = base / "published"
     shutil.copytree(sample_published["folder"], folder, symlinks=True)
     with warehouse.connect(db) as con:
         approve(con, ["2015-08"], PCC)
         preview = preview_publication(con, folder)
+        truth = approved_figures(con)
+    return {"preview": preview, "truth": truth}
+
+
+@pytest.mark.slow
+def test_the_month_after_the_sample_passes_the_audit_with_the_12_months_published_before_known(month_after):
+    """August 2015 after the demo's months: the 12 months to August and to July are both public, and each
+    12 months hidden only for company that the one before gives away is shown instead."""
+    preview = month_after["preview"]
     assert preview.problem is None, preview.problem
     assert preview.audit.passed and preview.added == ["2015-08"]
     windows = preview.cells[preview.cells["period_type"] == "rolling_12_months"]
@@ -283,3 +291,37 @@ def test_the_month_after_the_sample_passes_the_audit_with_the_12_months_publishe
     # every hidden 12 months is one the audit found a range for, at least 1 wide
     hidden = preview.audit.cells[preview.audit.cells["period_type"] == "rolling_12_months"]
     assert (hidden["width"].fillna(float("inf")) >= 1).all()
+
+
+@pytest.mark.slow
+def test_the_month_after_the_sample_shows_every_large_count_that_nothing_hidden_ties_it_to(
+        sample_published, month_after):
+    """A measure whose August 2015 counts are all large, and whose August 2014 and 12 months to July 2015 the
+    sample's publication showed everywhere, has nothing to protect in August: every August figure and its
+    12 months are shown (hiding them would protect nothing, whatever else is hidden elsewhere)."""
+    from pipelines import settings
+    from pipelines.catalogue import catalogue
+
+    threshold = settings.get_int("suppression_threshold")
+    cat = catalogue()
+    linked = {m.id for m in cat.measures if m.part_of} | {m.part_of for m in cat.measures if m.part_of}
+    counts = {m.id for m in cat.measures if m.source == "force_return" and m.kind == "flow"} - linked
+    truth = month_after["truth"]
+    first = sample_published["preview"].cells
+    shown_before = first[~first["suppressed"].astype(bool)]
+    free = []
+    for measure in sorted(counts):
+        august = truth[(truth["measure"] == measure) & (truth["period"] == "2015-08")]
+        before = shown_before[shown_before["measure"] == measure]
+        shown = set(zip(before["area"], before["period"], strict=True))
+        areas = (*DISTRICTS, FORCE)
+        if (len(august) == len(DISTRICTS) and (august["value"] >= threshold).all()
+                and august["value"].sum() >= threshold
+                and all((a, "2014-08") in shown and (a, "12 months to 2015-07") in shown for a in areas)):
+            free.append(measure)
+    assert "rcrp_mental_health_incidents" in free, "the sample has a measure with nothing to protect in August"
+    cells = month_after["preview"].cells
+    august = cells[cells["measure"].isin(free) & cells["period"].isin(["2015-08", "12 months to 2015-08"])]
+    assert len(august) == len(free) * 10
+    hidden = august[august["suppressed"].astype(bool)]
+    assert hidden.empty, hidden[["measure", "area", "period"]].to_string()
