@@ -405,21 +405,15 @@ def publish(con: duckdb.DuckDBPyConnection, claims: Mapping, folder: Path | None
     changed since (a month approved meanwhile), nothing is published. One publication or withdrawal at a
     time writes into a folder; another waits for it.
     """
-    require(claims, "publish")
+    who = require(claims, "publish")
     folder = Path(folder or published_dir())
     with pointer_switch.folder_lock(folder):
-        return _publish(con, claims, folder, expected=expected)
+        return _publish(con, claims, who, folder, expected)
 
 
-def _publish(con: duckdb.DuckDBPyConnection, claims: Mapping, folder: Path | None = None, *,
-             expected: str | None = None) -> tuple[int, Path]:
-    """Write the next snapshot of every approved month and make it the current one; returns (version, path).
-
-    `expected` is the fingerprint of the preview the person confirmed: if what would be published has
-    changed since (a month approved meanwhile), nothing is published.
-    """
-    who = require(claims, "publish")
-    folder = folder or published_dir()
+def _publish(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, folder: Path,
+             expected: str | None) -> tuple[int, Path]:
+    """`publish` once the folder is this command's alone."""
     finish_switches(con)  # a publication a stop interrupted is finished first, so the preview reads what is public
     preview = preview_publication(con, folder)
     finished = pointer_switch.finished_on_opening(con, "publish", folder)
@@ -541,26 +535,25 @@ class Withdrawal:
 
 
 def withdraw(con: duckdb.DuckDBPyConnection, claims: Mapping, reason: str, folder: Path | None = None) -> Withdrawal:
-    """Withdraw the publication the public reads (see `_withdraw`), one command at a time per folder."""
-    require(claims, "publish")
-    folder = Path(folder or published_dir())
-    if not folder.is_dir():
-        return _withdraw(con, claims, reason, folder)
-    with pointer_switch.folder_lock(folder):
-        return _withdraw(con, claims, reason, folder)
-
-
-def _withdraw(con: duckdb.DuckDBPyConnection, claims: Mapping, reason: str, folder: Path | None = None) -> Withdrawal:
     """Withdraw the publication the public reads: it goes back to the snapshot before, in one switch.
 
     The withdrawn snapshot stays on disk and in the record. Months that only it carried go back to
-    approved (not published); the public revisions page shows the withdrawal with its reason.
+    approved (not published); the public revisions page shows the withdrawal with its reason. One command
+    at a time writes into a folder; another waits for it.
     """
     who = require(claims, "publish")  # the role that publishes is the one that may take it back
     reason = " ".join(str(reason or "").split())
     if not reason:
         raise CannotWithdraw("Give the reason for withdrawing (--reason TEXT): the public revisions page shows it.")
-    folder = folder or published_dir()
+    folder = Path(folder or published_dir())
+    if not folder.is_dir():
+        return _withdraw(con, claims, who, reason, folder)
+    with pointer_switch.folder_lock(folder):
+        return _withdraw(con, claims, who, reason, folder)
+
+
+def _withdraw(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, reason: str, folder: Path) -> Withdrawal:
+    """`withdraw` once the folder is this command's alone."""
     finish_switches(con)  # a switch a stop interrupted is finished first: it decides what the public reads now
     finished = pointer_switch.finished_on_opening(con, "withdraw", folder)
     if finished is not None:  # the stopped withdrawal, run again: finishing it was the job, not withdrawing another
