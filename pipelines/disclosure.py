@@ -558,6 +558,53 @@ def _recovered(values: list[int], relations: list[tuple[int, tuple[int, ...]]], 
     return {cells[i] for i in recovered}
 
 
+def _extreme_finder(a, b, lows):
+    """A function (i, sign) -> a point of {x >= lows, a x = b} minimising sign * x[i], or None when that is
+    unbounded below. Many solves on one set of relations: HiGHS keeps the model and starts each solve from
+    the last one's basis, where SciPy's `linprog` would check and copy the inputs every time (most of the cost
+    of a publication's suppression). SciPy's `linprog` is used when its HiGHS object cannot be had."""
+    import numpy as np
+
+    n = a.shape[1]
+    try:
+        from scipy.optimize._highspy._core import HighsModelStatus, _Highs
+    except ImportError:  # pragma: no cover - depends on the SciPy release
+        from scipy.optimize import linprog
+
+        def by_linprog(i: int, sign: float):
+            c = np.zeros(n)
+            c[i] = sign
+            res = linprog(c, A_eq=a, b_eq=b, bounds=[(lo, None) for lo in lows], method="highs")
+            if res.status == 3:
+                return None
+            if res.status != 0:
+                raise ValueError(f"the figures do not meet their own relations ({res.message}).")
+            return res.x
+        return by_linprog
+
+    h = _Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("presolve", "off")  # each solve starts where the last ended, and says plainly when unbounded
+    h.addVars(n, lows, np.full(n, h.getInfinity()))
+    csr = a.tocsr()
+    h.addRows(a.shape[0], b, b, csr.nnz, csr.indptr[:-1].astype(np.int32), csr.indices.astype(np.int32),
+              csr.data.astype(float))
+    last = [0]
+
+    def by_highs(i: int, sign: float):
+        h.changeColCost(last[0], 0.0)
+        h.changeColCost(i, sign)
+        last[0] = i
+        h.run()
+        status = h.getModelStatus()
+        if status in (HighsModelStatus.kUnbounded, HighsModelStatus.kUnboundedOrInfeasible):
+            return None
+        if status != HighsModelStatus.kOptimal:
+            raise ValueError(f"the figures do not meet their own relations ({h.modelStatusToString(status)}).")
+        return np.array(h.getSolution().col_value)
+    return by_highs
+
+
 def _lp_narrow(values: list[int], relations: list[tuple[int, tuple[int, ...]]], unknown: set[int],
                lows: Mapping[int, int], protection: int, only: Iterable[int]) -> set[int]:
     """The cells of `only` (all in `unknown`) whose range is narrower than `protection` for a reader who knows
@@ -568,7 +615,6 @@ def _lp_narrow(values: list[int], relations: list[tuple[int, tuple[int, ...]]], 
     it puts `protection` or more from its true value has a range at least that wide.
     """
     import numpy as np
-    from scipy.optimize import linprog
     from scipy.sparse import csr_matrix
 
     cells = sorted(unknown)
@@ -624,7 +670,7 @@ def _lp_narrow(values: list[int], relations: list[tuple[int, tuple[int, ...]]], 
                 ci.append(local[v])
             b[r] = rhs
         a = csr_matrix((data, (ri, ci)), shape=(len(eqs), len(vs)))
-        bounds = [(lows[cells[v]], None) for v in vs]
+        solve = _extreme_finder(a, b, np.array([lows[cells[v]] for v in vs], dtype=float))
         t = truth[vs]
         wide = np.zeros(len(vs), dtype=bool)
         for v in targets:
@@ -632,15 +678,11 @@ def _lp_narrow(values: list[int], relations: list[tuple[int, tuple[int, ...]]], 
             for sign in (-1.0, 1.0):  # its maximum first: a count's range is usually open above
                 if wide[i]:
                     break
-                c = np.zeros(len(vs))
-                c[i] = sign
-                res = linprog(c, A_eq=a, b_eq=b, bounds=bounds, method="highs")
-                if res.status == 3:  # unbounded above: as wide as can be
+                x = solve(i, sign)
+                if x is None:  # unbounded above: as wide as can be
                     wide[i] = True
                     break
-                if res.status != 0:
-                    raise ValueError(f"the figures do not meet their own relations ({res.message}).")
-                wide |= np.abs(res.x - t) >= protection - 1e-6
+                wide |= np.abs(x - t) >= protection - 1e-6
             if not wide[i]:
                 narrow.add(cells[v])
     return narrow

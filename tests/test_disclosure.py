@@ -401,3 +401,45 @@ def test_the_real_size_is_quick():
             result = suppress(table_of(values, FY, kind))
             assert all(result.is_suppressed(k) for k, v in result.table.values.items() if 1 <= v <= 4)
     assert time.perf_counter() - start < 20
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_suppressions_own_solver_finds_the_same_extremes_as_scipys_linprog(seed):
+    """The suppression keeps one HiGHS model per set of relations and re-solves it for each cell; each
+    cell's least and greatest value must be what SciPy's linprog finds for the same system from scratch."""
+    import random
+
+    import numpy as np
+    from scipy.optimize import linprog
+    from scipy.sparse import csr_matrix
+
+    from pipelines.disclosure import _extreme_finder
+
+    rng = random.Random(seed)
+    n = rng.randint(3, 9)
+    truth = np.array([rng.randint(0, 30) for _ in range(n)], dtype=float)
+    rows = []
+    for _ in range(rng.randint(1, n - 1)):  # sums: a total minus some of the others is 0
+        total, *parts = rng.sample(range(n), rng.randint(2, min(4, n)))
+        truth[total] = sum(truth[p] for p in parts) + rng.randint(0, 3) * (seed % 2)
+        rows.append((total, parts))
+    lows = np.array([rng.choice([0.0, 1.0]) if truth[i] >= 1 else 0.0 for i in range(n)])
+    a = np.zeros((len(rows), n))
+    for r, (total, parts) in enumerate(rows):
+        a[r, total] += 1
+        for p in parts:
+            a[r, p] -= 1
+    b = a @ truth
+    solve = _extreme_finder(csr_matrix(a), b, lows)
+    for i in range(n):
+        for sign in (-1.0, 1.0):
+            c = np.zeros(n)
+            c[i] = sign
+            ref = linprog(c, A_eq=a, b_eq=b, bounds=[(lo, None) for lo in lows], method="highs")
+            got = solve(i, sign)
+            if ref.status == 3:
+                assert got is None, (i, sign)
+            else:
+                assert ref.status == 0 and got is not None
+                assert abs(got[i] - ref.x[i]) < 1e-6, (i, sign, got[i], ref.x[i])
+                assert np.allclose(a @ got, b) and (got >= lows - 1e-9).all()
