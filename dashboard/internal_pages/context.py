@@ -53,11 +53,13 @@ own = [(m, c) for m in cat.of_source(SOURCE) for c in m.caveats[len(cat.source_c
 ui.caveat_box([f"{m.short_name}: {c}" for m, c in own], label="On particular measures")
 
 st.subheader("Month by month")
-names = {m.id: m.name for m in cat.of_source(SOURCE) if m.id in set(figs["measure"])}
+loaded = set(figs["measure"].unique())
+names = {m.id: m.name for m in cat.of_source(SOURCE) if m.id in loaded}
 measure_id = st.selectbox("Measure", list(names), format_func=names.get, key="context_measure")
 m = cat.get(measure_id)
 series = figs[figs["measure"] == measure_id]
-places = [p for p in ref.placements if p in set(series["district"])]
+present = set(series["district"].unique())
+places = [p for p in ref.placements if p in present]
 fig = go.Figure()
 if len(months) < 2:  # one month: a bar per place; a line needs two months
     one = series.set_index("district").reindex(places)
