@@ -46,6 +46,26 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _installed_components_scanned_once():
+    """Streamlit's AppTest looks through every installed package for components each time a page is opened
+    in a new AppTest (about a second on a busy machine, hundreds of times a run); what is installed does not
+    change while the tests run, so the first answer is kept."""
+    from streamlit.components.v2 import manifest_scanner
+
+    scan = manifest_scanner.scan_component_manifests
+    kept: list = []
+
+    def scan_once(*args, **kwargs):
+        if not kept:
+            kept.append(scan(*args, **kwargs))
+        return list(kept[0])
+
+    manifest_scanner.scan_component_manifests = scan_once
+    yield
+    manifest_scanner.scan_component_manifests = scan
+
+
+@pytest.fixture(scope="session", autouse=True)
 def command_line_reference(tmp_path_factory) -> Path:
     """The bundled reference files, except that access.yaml lets the account running the tests act as the
     demo's two identities from the command line (the bundled file lets root only), so `--as` works under
