@@ -48,6 +48,8 @@ class PackChart:
     target_label: str = ""
     rebases: list = field(default_factory=list)  # pipelines.plan.history.Rebase in the chart's months: the
                                                  # limits recalculated from them, marked and explained
+    drawn: dict = field(default_factory=dict, repr=False, compare=False)  # PNG bytes by dpi, once drawn: the
+                                                 # PDF and the Word file show the same picture
 
 
 @dataclass

@@ -289,11 +289,13 @@ def _svg(chart: PackChart, prefix: str) -> str:
 
 
 def _png(chart: PackChart, dpi: int = 150) -> bytes:
-    fig = xmr_figure(chart)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
-    fig.clear()
-    return buf.getvalue()
+    if dpi not in chart.drawn:
+        fig = xmr_figure(chart)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+        fig.clear()
+        chart.drawn[dpi] = buf.getvalue()
+    return chart.drawn[dpi]
 
 
 # --- HTML --------------------------------------------------------------------------------------------------
