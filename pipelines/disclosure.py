@@ -568,7 +568,7 @@ def _extreme_finder(a, b, lows):
     n = a.shape[1]
     try:
         from scipy.optimize._highspy._core import HighsModelStatus, _Highs
-    except ImportError:  # pragma: no cover - depends on the SciPy release
+    except ImportError:  # a SciPy release without it
         from scipy.optimize import linprog
 
         def by_linprog(i: int, sign: float):
