@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -175,9 +176,15 @@ def built(sample_db, tmp_path_factory):
     with warehouse.connect(wh) as con:
         pack = build_pack(con, MEETING, "pccdash tests")
     pdf = render_pdf(pack)
-    (ARTIFACTS / "pack.pdf").parent.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / "pack.pdf").write_bytes(pdf)
-    pngs = render_pages(pdf, ARTIFACTS)
+    # checked in a folder of this process's own (each test worker builds the pack), then kept for people to
+    # look at in test-artifacts/, each file replaced whole so a worker never reads another's half-written page
+    pngs = render_pages(pdf, tmp_path_factory.mktemp("pack_pages"))
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for source in [*pngs, None]:
+        name, data = ("pack.pdf", pdf) if source is None else (source.name, source.read_bytes())
+        part = ARTIFACTS / f".{name}.{os.getpid()}.part"
+        part.write_bytes(data)
+        os.replace(part, ARTIFACTS / name)
     return pdf, pngs, row_figures(pack)
 
 
