@@ -559,10 +559,11 @@ def _recovered(values: list[int], relations: list[tuple[int, tuple[int, ...]]], 
 
 
 def _extreme_finder(a, b, lows):
-    """A function (i, sign) -> a point of {x >= lows, a x = b} minimising sign * x[i], or None when that is
-    unbounded below. Many solves on one set of relations: HiGHS keeps the model and starts each solve from
-    the last one's basis, where SciPy's `linprog` would check and copy the inputs every time (most of the cost
-    of a publication's suppression). SciPy's `linprog` is used when its HiGHS object cannot be had."""
+    """A function (i, sign) -> a point of {x >= lows, a x = b} (`a` a SciPy CSR matrix) minimising
+    sign * x[i], or None when that is unbounded below. Many solves on one set of relations: HiGHS keeps the
+    model and starts each solve from the last one's basis, where SciPy's `linprog` would check and copy the
+    inputs every time (most of the cost of a publication's suppression). SciPy's `linprog` is used when its
+    HiGHS object cannot be had."""
     import numpy as np
 
     n = a.shape[1]
@@ -586,9 +587,8 @@ def _extreme_finder(a, b, lows):
     h.setOptionValue("output_flag", False)
     h.setOptionValue("presolve", "off")  # each solve starts where the last ended, and says plainly when unbounded
     h.addVars(n, lows, np.full(n, h.getInfinity()))
-    csr = a.tocsr()
-    h.addRows(a.shape[0], b, b, csr.nnz, csr.indptr[:-1].astype(np.int32), csr.indices.astype(np.int32),
-              csr.data.astype(float))
+    h.addRows(a.shape[0], b, b, a.nnz, a.indptr[:-1].astype(np.int32), a.indices.astype(np.int32),
+              a.data.astype(float))
     last = [0]
 
     def by_highs(i: int, sign: float):
