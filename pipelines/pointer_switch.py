@@ -290,8 +290,8 @@ def switch(con: duckdb.DuckDBPyConnection, folder: Path, body: dict, *, before: 
 
 
 def _has_table(con: duckdb.DuckDBPyConnection) -> bool:
-    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'pointer_switch'")
-                .fetchall()[0][0])
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+                            "AND table_name = 'pointer_switch'").fetchall()[0][0])
 
 
 def pending(con: duckdb.DuckDBPyConnection) -> int:

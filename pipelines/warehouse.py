@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import faults
+from . import faults, records
 from .errors import WarehouseError
 
 MIGRATIONS_DIR = Path(__file__).parent / "sql" / "migrations"
@@ -55,21 +55,24 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params=None):
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    exists = scalar(con, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migration'")
-    if not exists:
+    try:
+        return scalar(con, "SELECT coalesce(max(version), 0) FROM schema_migration")
+    except duckdb.CatalogException:  # a new warehouse (a warehouse always has the table once opened)
         return 0
-    return scalar(con, "SELECT coalesce(max(version), 0) FROM schema_migration")
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """Apply the migrations this warehouse has not had yet, each in its own transaction."""
+    """Apply the migrations this warehouse has not had yet, each in its own transaction. An up-to-date
+    warehouse costs one read: opening it for a small write writes nothing more."""
+    known = migrations()
+    latest = known[-1][0] if known else 0
+    if schema_version(con) == latest:
+        return []
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migration ("
         " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
     )
     current = schema_version(con)
-    known = migrations()
-    latest = known[-1][0] if known else 0
     if current > latest:
         raise WarehouseError(
             f"The warehouse is at schema version {current}, newer than this program knows ({latest}). "
@@ -125,9 +128,14 @@ def connect(path: str | os.PathLike | None = None, *, create: bool = True) -> It
     con = _open(p, read_only=False)
     try:
         migrate(con)
+        if records.keep_apart(con, p):  # a warehouse that held its records: a smaller file, reopened
+            con.close()
+            con = _open(p, read_only=False)
+        records.tidy(con, p)
         finish_switches(con)
         yield con
         con.execute("CHECKPOINT")
+        records.checkpoint(con)
         publish_read_copy(p)
     finally:
         con.close()
@@ -148,6 +156,7 @@ def connect_read_only(path: str | os.PathLike | None = None) -> Iterator[duckdb.
             with connect(p):
                 pass
             con = _open(p, read_only=True)
+        records.attach(con, p, read_only=True)
         yield con
     finally:
         con.close()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from pipelines import warehouse
+from pipelines import records, warehouse
 
 ROOT = Path(__file__).resolve().parent.parent
 INTERNAL = str(ROOT / "dashboard" / "app.py")
@@ -36,10 +36,12 @@ ANONYMOUS = {"is_logged_in": False}
 
 
 def copy_warehouse(src: Path, dest_dir: Path) -> Path:
-    """A private copy of a warehouse (and its read copy) that a test may write to."""
+    """A private copy of a warehouse (its read copy, and its police.uk records) that a test may write to."""
     dest = dest_dir / "wh.duckdb"
     shutil.copyfile(src, dest)
     shutil.copyfile(warehouse.read_copy_path(src), warehouse.read_copy_path(dest))
+    if records.path_of(src).exists():
+        shutil.copyfile(records.path_of(src), records.path_of(dest))
     return dest
 
 

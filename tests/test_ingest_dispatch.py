@@ -24,7 +24,7 @@ def test_a_folder_with_a_force_return_and_police_uk_archive_files_loads_each_its
     assert "2 file(s) accepted" in result.stdout
     with warehouse.connect_read_only(db) as con:
         layouts = dict(con.execute("SELECT name, layout FROM file_registry").fetchall())
-        records = con.execute("SELECT count(*) FROM police_uk_record").fetchall()[0][0]
+        records = con.execute("SELECT count(*) FROM pccdash_records.police_uk_record").fetchall()[0][0]
         figures = con.execute("SELECT count(*) FROM figure").fetchall()[0][0]
     assert layouts == {"2017-11/2017-11-south-yorkshire-street.csv": "police_uk_street", "return.csv": "long"}
     assert records == 583 and figures == 4

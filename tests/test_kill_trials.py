@@ -1,8 +1,9 @@
-"""Killed with SIGKILL at any moment, `pccdash ingest`, `approve` and `publish` leave the warehouse, its read copy
-and the published folder each wholly as before or wholly as after, and running the command again ends exactly
-where an uninterrupted run does; killed at each moment around a publication's or withdrawal's snapshot rename
-and pointer switch, the public side (pointer and static site, switched together) and the warehouse agree, or the
-next command agrees them before anything else."""
+"""Killed with SIGKILL at any moment, `pccdash ingest` (of returns, and of police.uk files, whose records are
+committed in their own file first), `approve` and `publish` leave the warehouse, its read copy, the police.uk
+records it accepted and the published folder each wholly as before or wholly as after, and running the command
+again ends exactly where an uninterrupted run does; killed at each moment around a publication's or
+withdrawal's snapshot rename and pointer switch, the public side (pointer and static site, switched together)
+and the warehouse agree, or the next command agrees them before anything else."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ import pytest
 from conftest import TODAY
 from helpers import ROOT
 
-from pipelines import faults, public, warehouse
+from pipelines import faults, public, records, warehouse
 
 SEED = 20150824
 TRIALS = 20  # alternately an ingest (of the big return, then of the file revising it) and an approve + publish
@@ -442,3 +443,114 @@ def test_a_publication_or_withdrawal_killed_around_its_rename_or_switch_agrees_o
         print(f"  {n:3d}  {key}")
     assert kills == 20
     assert any("behind" in k for k in tally) and any("agreed" in k for k in tally), tally
+
+
+# ---------------------------------------------------------------------------------------------------
+# police.uk loads: the records are committed in their own file before the warehouse accepts them
+
+POLICE_UK_TRIALS = 20
+STREET_HEADER = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
+                 "Last outcome category,Context")
+CRIME_TYPES = ("Violence and sexual offences", "Anti-social behaviour", "Burglary", "Vehicle crime", "Shoplifting")
+OUTCOMES = ("Unable to prosecute suspect", "Under investigation", "Awaiting court outcome", "Local resolution")
+
+
+def write_street(path: Path, months: list[str], per_month: int, seed: int) -> None:
+    """A police.uk street file: `per_month` records in each month, across the force's districts and beyond."""
+    rng = random.Random(seed)
+    places = [*DISTRICTS, "Bassetlaw"]
+    lines = [STREET_HEADER]
+    for m in months:
+        for _ in range(per_month):
+            crime = rng.choice(CRIME_TYPES)
+            place = f"{rng.choice(places)} {rng.randint(1, 40):03d}{rng.choice('ABCDE')}"
+            crime_id, outcome = ("", "") if crime == "Anti-social behaviour" else (
+                f"{rng.getrandbits(256):064x}", rng.choice(OUTCOMES))
+            point = f"{rng.uniform(-1.6, -0.9):.6f},{rng.uniform(53.3, 53.65):.6f}"
+            lines.append(f"{crime_id},{m},South Yorkshire Police,South Yorkshire Police,{point},"
+                         f"On or near High Street,E0100{rng.randint(7000, 8400)},{place},{crime},{outcome},")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def records_state(db: Path) -> dict[int, tuple]:
+    """The police.uk records of every file the warehouse accepted: their number and a fingerprint of their rows."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        con.execute(f"ATTACH '{records.path_of(db)}' AS kept (READ_ONLY)")
+        rows = con.execute("SELECT file_id, count(*), sum(hash(r))::VARCHAR FROM kept.police_uk_record r "
+                           "WHERE file_id IN (SELECT file_id FROM police_uk_month) GROUP BY ALL").fetchall()
+        return {f: (n, h) for f, n, h in rows}
+    finally:
+        con.close()
+
+
+def unaccepted_records(db: Path) -> int:
+    """Records in the records file of files the warehouse has not accepted."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        con.execute(f"ATTACH '{records.path_of(db)}' AS kept (READ_ONLY)")
+        return con.execute("SELECT (SELECT count(*) FROM kept.police_uk_record WHERE file_id NOT IN "
+                           "(SELECT file_id FROM police_uk_month)) + (SELECT count(*) FROM kept.police_uk_record_file "
+                           "WHERE file_id NOT IN (SELECT file_id FROM police_uk_month))").fetchall()[0][0]
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def police_uk_stage(tmp_path_factory) -> tuple[Path, list[str], float, tuple, tuple]:
+    """A warehouse with one police.uk file loaded; the file revising and extending it; the uninterrupted run's
+    seconds, and the (warehouse, read copy, records) states before and after it."""
+    tmp = tmp_path_factory.mktemp("police_uk_kills")
+    first, second = tmp / "2017-11-first-street.csv", tmp / "2018-01-later-street.csv"
+    write_street(first, ["2017-10", "2017-11"], 5_000, seed=1)
+    write_street(second, ["2017-11", "2017-12", "2018-01"], 15_000, seed=2)
+    start = tmp / "start"
+    start.mkdir()
+    run(["ingest", str(first)], start)
+    command = ["ingest", str(second)]
+    done = copy_folder(start, tmp / "done")
+    seconds = run(command, done)
+    states = []
+    for folder in (start, done):
+        db = folder / "wh.duckdb"
+        states.append((db_state(db), db_state(warehouse.read_copy_path(db)), records_state(db)))
+    assert states[0][0]["police_uk_month"] != states[1][0]["police_uk_month"]
+    assert len(states[1][2]) == len(states[0][2]) + 1
+    return start, command, seconds, states[0], states[1]
+
+
+@pytest.mark.slow
+def test_a_police_uk_load_killed_at_a_random_moment_leaves_warehouse_read_copy_and_records_whole(
+        police_uk_stage, tmp_path):
+    start, command, seconds, before, after = police_uk_stage
+    rng = random.Random(SEED + 1)
+    tally: dict[str, int] = {}
+    for trial in range(POLICE_UK_TRIALS):
+        folder = copy_folder(start, tmp_path / "trial")
+        db = folder / "wh.duckdb"
+        kill_at = rng.uniform(0.3, 1.0) * seconds
+        killed = run_killed(command, folder, kill_at)
+        where = f"trial {trial} (ingest killed at {kill_at:.2f} s of {seconds:.2f} s)"
+        now = (db_state(db), db_state(warehouse.read_copy_path(db)), records_state(db))
+        assert now[0] in (before[0], after[0]), f"{where}: the warehouse is half changed"
+        landed = before if now[0] == before[0] else after
+        assert now[2] == landed[2], f"{where}: the records the warehouse accepted are not whole"
+        assert now[1] in (before[1], after[1]), f"{where}: the read copy is half changed"
+        if landed is before:
+            assert now[1] == before[1], f"{where}: the read copy is ahead of the warehouse"
+        left = unaccepted_records(db)
+        key = ("finished first" if not killed else
+               f"warehouse {'before' if landed is before else 'after'}, "
+               f"read copy {'before' if now[1] == before[1] else 'after'}"
+               f"{', records left unaccepted' if left else ''}")
+        tally[key] = tally.get(key, 0) + 1
+
+        run(command, folder)  # again: it finishes the load, or finds it loaded
+        final = (db_state(db), db_state(warehouse.read_copy_path(db)), records_state(db))
+        assert final == after, f"{where}: the re-run does not end where a whole run does"
+        assert unaccepted_records(db) == 0, f"{where}: records the warehouse never accepted are still kept"
+        assert not list(folder.glob("*.pending")), f"{where}: the marker of unaccepted records is left"
+    print(f"\n{POLICE_UK_TRIALS} police.uk loads killed; where the kills landed:")
+    for key, n in sorted(tally.items()):
+        print(f"  {n:3d}  {key}")
+    assert sum(n for k, n in tally.items() if "finished" not in k) >= POLICE_UK_TRIALS // 2, tally

@@ -17,11 +17,12 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import duckdb
 import pytest
 import yaml
 from helpers import ROOT
 
-from pipelines import warehouse
+from pipelines import records, warehouse
 from pipelines.contracts import load_contract
 from pipelines.policeuk import (
     UnknownPlace,
@@ -97,8 +98,9 @@ def counts_by_district(con, kind: str) -> Counter:
 
 
 def nothing_loaded(con) -> bool:
+    records.attach(con, create=True)  # a file refused before it was read never made the records file
     return all(scalar(con, f"SELECT count(*) FROM {t}") == 0
-               for t in ("police_uk_record", "police_uk_month", "police_uk_count_revision"))
+               for t in (records.TABLE, "police_uk_month", "police_uk_count_revision"))
 
 
 def modified_copy(tmp_path: Path, name: str, change) -> Path:
@@ -167,7 +169,7 @@ def test_every_record_traces_to_its_row(con, tmp_path):
     raw = read_rows(STREET)
     records = con.execute("SELECT source_row, coalesce(crime_id, ''), month_text, coalesce(location, ''), "
                           "coalesce(lsoa_name, ''), crime_type, coalesce(last_outcome, '') "
-                          "FROM police_uk_record ORDER BY source_row").fetchall()
+                          "FROM pccdash_records.police_uk_record ORDER BY source_row").fetchall()
     assert [r[0] for r in records] == list(range(2, len(raw) + 1))
     for row, crime_id, month, location, lsoa_name, crime_type, last_outcome in records:
         cells = raw[row - 1]
@@ -183,11 +185,12 @@ def test_anti_social_behaviour_without_crime_id_is_counted_and_duplicates_kept(c
     lines = Counter(tuple(r) for r in raw)
     extra_copies = sum(n - 1 for n in lines.values() if n > 1)
     assert extra_copies == 25  # as the data's README counts them
-    assert scalar(con, "SELECT count(*) FROM police_uk_record WHERE crime_id IS NULL") == len(no_id)
+    assert scalar(con, "SELECT count(*) FROM pccdash_records.police_uk_record WHERE crime_id IS NULL") == len(no_id)
     assert scalar(con, "SELECT sum(records) FROM police_uk_crime_count "
                        "WHERE crime_type = 'Anti-social behaviour'") == len(no_id)
-    distinct = scalar(con, "SELECT count(*) FROM (SELECT DISTINCT * EXCLUDE (source_row) FROM police_uk_record)")
-    assert scalar(con, "SELECT count(*) FROM police_uk_record") - distinct == extra_copies
+    distinct = scalar(con, "SELECT count(*) FROM (SELECT DISTINCT * EXCLUDE (source_row) "
+                           "FROM pccdash_records.police_uk_record)")
+    assert scalar(con, "SELECT count(*) FROM pccdash_records.police_uk_record") - distinct == extra_copies
 
 
 def test_archive_layout_is_recognised(con, tmp_path):
@@ -225,7 +228,8 @@ def test_windows_1252_and_byte_order_mark_files_load(con, tmp_path, encoding):
     assert detect(path) == "street"
     outcome = load(con, path, tmp_path)
     assert outcome.outcome == "accepted", [p.message() for p in outcome.problems]
-    assert scalar(con, "SELECT location FROM police_uk_record WHERE source_row = 2") == "On or near Caf\u00e9 Street"
+    assert scalar(con, "SELECT location FROM pccdash_records.police_uk_record WHERE source_row = 2") == \
+        "On or near Caf\u00e9 Street"
     assert counts_by_district(con, "street") == expected_districts(STREET)
     # a Windows-1252 file is read twice (the first read, as UTF-8, is rolled back): one file, as it was sent
     assert con.execute("SELECT encoding FROM file_registry").fetchall() == [(encoding,)]
@@ -235,7 +239,7 @@ def test_the_same_file_twice_is_already_loaded(con, tmp_path):
     first = load(con, STREET, tmp_path)
     again = load(con, STREET, tmp_path)
     assert again.outcome == "already_loaded" and again.file_id == first.file_id
-    assert scalar(con, "SELECT count(*) FROM police_uk_record") == first.rows
+    assert scalar(con, "SELECT count(*) FROM pccdash_records.police_uk_record") == first.rows
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -258,8 +262,9 @@ def test_a_republished_month_replaces_the_old_one_as_revision_2(con, tmp_path):
     assert months == [(1, first.file_id, 583), (2, second.file_id, 583 - 20 + 3)]
     # the current counts are the new file's; the old revision's records are kept
     assert counts_by_district(con, "street") == expected_districts(path)
-    assert scalar(con, "SELECT count(*) FROM police_uk_record_current") == 566
-    assert scalar(con, "SELECT count(*) FROM police_uk_record") == 583 + 566
+    assert scalar(con, "SELECT count(*) FROM pccdash_records.police_uk_record r JOIN police_uk_month_current m "
+                       "ON m.file_id = r.file_id AND m.kind = r.kind AND m.period = r.period") == 566
+    assert scalar(con, "SELECT count(*) FROM pccdash_records.police_uk_record") == 583 + 566
     # the change, by district and crime type, is what the two files differ by
     before, after = expected_by(STREET, "Crime type"), expected_by(path, "Crime type")
     expected = {k: after[k] - before[k] for k in set(before) | set(after) if after[k] != before[k]}
@@ -363,7 +368,7 @@ def test_row_numbers_count_blank_lines(con, tmp_path):
     path.write_text("".join(lines), encoding="utf-8")
     outcome = load(con, path, tmp_path)
     assert outcome.outcome == "accepted"
-    rows = dict(con.execute("SELECT source_row, location FROM police_uk_record").fetchall())
+    rows = dict(con.execute("SELECT source_row, location FROM pccdash_records.police_uk_record").fetchall())
     raw = read_rows(path)
     assert 5 not in rows and rows[4] == raw[3][6] and rows[6] == raw[5][6]
     assert max(rows) == len(raw)
@@ -382,7 +387,8 @@ def test_rows_are_numbered_in_file_order_without_one_run_of_row_ids(con, tmp_pat
     monkeypatch.setattr(police_ingest, "one", gapped)
     assert load(con, STREET, tmp_path).outcome == "accepted"
     raw = read_rows(STREET)
-    rows = con.execute("SELECT source_row, coalesce(location, ''), crime_type FROM police_uk_record").fetchall()
+    rows = con.execute("SELECT source_row, coalesce(location, ''), crime_type "
+                       "FROM pccdash_records.police_uk_record").fetchall()
     assert sorted(r[0] for r in rows) == list(range(2, len(raw) + 1))
     assert all((location, crime_type) == (raw[row - 1][6], raw[row - 1][9]) for row, location, crime_type in rows)
 
@@ -394,22 +400,27 @@ def test_rows_are_numbered_in_file_order_when_duckdb_may_reorder_inserts(con, tm
     finally:
         con.execute("SET preserve_insertion_order = true")
     raw = read_rows(STREET)
-    rows = con.execute("SELECT source_row, coalesce(location, ''), crime_type FROM police_uk_record").fetchall()
+    rows = con.execute("SELECT source_row, coalesce(location, ''), crime_type "
+                       "FROM pccdash_records.police_uk_record").fetchall()
     assert sorted(r[0] for r in rows) == list(range(2, len(raw) + 1))
     assert all((location, crime_type) == (raw[row - 1][6], raw[row - 1][9]) for row, location, crime_type in rows)
 
 
-def test_a_load_killed_before_commit_leaves_nothing(db, tmp_path):
+@pytest.mark.parametrize("point", ["police_uk_records_committed", "ingest_before_commit"])
+def test_a_load_killed_before_commit_leaves_nothing(db, tmp_path, point):
     code = ("import sys, datetime as dt; from pathlib import Path; from pipelines import warehouse; "
             "from pipelines.policeuk import ingest_police_uk\n"
             "with warehouse.connect(sys.argv[1]) as con:\n"
             "    ingest_police_uk(con, Path(sys.argv[2]), loaded_by='t', today=dt.date(2026, 11, 21), "
             "tmp_dir=Path(sys.argv[3]))\n")
-    env = {**os.environ, "PCCDASH_FAILPOINT": "ingest_before_commit", "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PCCDASH_FAILPOINT": point, "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-c", code, str(db), str(STREET), str(tmp_path)], env=env, cwd=ROOT,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == -signal.SIGKILL, done.stderr[-2000:]
-    with warehouse.connect(db) as con:
+    # the records were committed in their own file before the warehouse's transaction: still there, unaccepted
+    with duckdb.connect(str(records.path_of(db)), read_only=True) as raw:
+        assert raw.execute("SELECT count(*) FROM police_uk_record").fetchone()[0] == len(read_rows(STREET)) - 1
+    with warehouse.connect(db) as con:  # which deletes them before anything else
         assert nothing_loaded(con)
         assert scalar(con, "SELECT count(*) FROM file_registry") == 0
         assert load(con, STREET, tmp_path).outcome == "accepted"
@@ -673,8 +684,9 @@ def test_a_quoted_line_break_loads_with_its_rows(con, tmp_path):
     path = modified_copy(tmp_path, "line-break.csv", change)
     outcome = load(con, path, tmp_path)
     assert outcome.outcome == "accepted", [p.message() for p in outcome.problems]
-    assert scalar(con, "SELECT location FROM police_uk_record WHERE source_row = 3") == "On or near\nHigh Street"
-    assert scalar(con, "SELECT location FROM police_uk_record WHERE source_row = 4") == read_rows(path)[3][6]
+    where = "SELECT location FROM pccdash_records.police_uk_record WHERE source_row = "
+    assert scalar(con, where + "3") == "On or near\nHigh Street"
+    assert scalar(con, where + "4") == read_rows(path)[3][6]
 
 
 # ---------------------------------------------------------------------------------------------------

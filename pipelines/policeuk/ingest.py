@@ -32,7 +32,7 @@ from pathlib import Path
 
 import duckdb
 
-from .. import faults, settings
+from .. import faults, records, settings
 from ..contracts import ValidationRun, load_contract, validate_batch
 from ..contracts.store import save_caveats, save_run
 from ..errors import ConfigError, Problem
@@ -78,7 +78,7 @@ def archive_name(path: str | Path) -> tuple[str, str, str] | None:
 
 
 # ---------------------------------------------------------------------------------------------------
-# Reading: the file straight into police_uk_record
+# Reading: the file straight into the records table
 
 
 def _district_sql() -> tuple[str, dict]:
@@ -92,9 +92,10 @@ def _district_sql() -> tuple[str, dict]:
     return f"CASE WHEN c8 IS NULL THEN $no_location {' '.join(whens)} ELSE $outside END", params
 
 
-def _insert_records(con: duckdb.DuckDBPyConnection, csv_path: Path, kind: str, file_id: int,
+def _insert_records(con: duckdb.DuckDBPyConnection, table: str, csv_path: Path, kind: str, file_id: int,
                     numbered: bool = False) -> None:
-    """Insert the file's records. `numbered`: number rows with a streaming window (one thread), else 0."""
+    """Insert the file's records into `table`. `numbered`: number rows with a streaming window (one thread),
+    else 0."""
     width = len(HEADERS[kind])
     columns = {f"c{i}": "VARCHAR" for i in range(width)}
     district, params = _district_sql()
@@ -104,7 +105,7 @@ def _insert_records(con: duckdb.DuckDBPyConnection, csv_path: Path, kind: str, f
         crime_type, last_outcome, outcome_type, context = "NULL", "NULL", "c9", "NULL"
     row = "(row_number() OVER () + 1)::INTEGER" if numbered else "0"
     con.execute(
-        f"""INSERT INTO police_uk_record
+        f"""INSERT INTO {table}
         SELECT $file_id, $kind, {row}, c0,
                CASE WHEN length(c1) = 7 THEN TRY_CAST(c1 || '-01' AS DATE) END, c1, c2, c3,
                CASE WHEN readable THEN lon END, CASE WHEN readable THEN lat END,
@@ -130,23 +131,22 @@ def _blank_lines(path: Path) -> list[int]:
     return out
 
 
-def _number_rows(con: duckdb.DuckDBPyConnection, csv_path: Path, kind: str, file_id: int,
+def _number_rows(con: duckdb.DuckDBPyConnection, table: str, csv_path: Path, kind: str, file_id: int,
                  blank_lines: bool | None, lines: int | None = None) -> int:
     """Give the file's records their row (the header is row 1); returns their number. `blank_lines` None:
     the file may have empty lines if it has more `lines` than its records and the header."""
-    lo, hi, n = one(con, "SELECT min(rowid), max(rowid), count(*) FROM police_uk_record WHERE file_id = ?",
-                    [file_id])
+    lo, hi, n = one(con, f"SELECT min(rowid), max(rowid), count(*) FROM {table} WHERE file_id = ?", [file_id])
     if n == 0:
         return 0
     if blank_lines is None:
         blank_lines = lines != n + 1
     in_order = scalar(con, "SELECT current_setting('preserve_insertion_order')")
     if in_order and hi - lo + 1 == n:
-        con.execute("UPDATE police_uk_record SET source_row = (rowid - $lo + 2)::INTEGER WHERE file_id = $file_id",
+        con.execute(f"UPDATE {table} SET source_row = (rowid - $lo + 2)::INTEGER WHERE file_id = $file_id",
                     {"lo": lo, "file_id": file_id})
     else:  # insertion order not kept, or not one run of row ids: number them again, in one thread
-        con.execute("DELETE FROM police_uk_record WHERE file_id = ?", [file_id])
-        _insert_records(con, csv_path, kind, file_id, numbered=True)
+        con.execute(f"DELETE FROM {table} WHERE file_id = ?", [file_id])
+        _insert_records(con, table, csv_path, kind, file_id, numbered=True)
     if blank_lines:
         # The k-th record after b skipped empty lines is on row k + 1 + b; empty line j (1-based, on line
         # L) comes before every record numbered above L - j without it.
@@ -157,9 +157,9 @@ def _number_rows(con: duckdb.DuckDBPyConnection, csv_path: Path, kind: str, file
         con.executemany("INSERT INTO police_uk_blank VALUES (?, ?)",
                         [[line - j, j] for j, line in enumerate(blanks, start=1)])
         con.execute(
-            """UPDATE police_uk_record r SET source_row = r.source_row + s.shift
+            f"""UPDATE {table} r SET source_row = r.source_row + s.shift
                FROM (SELECT r2.source_row AS row0, max(b.shift) AS shift
-                     FROM police_uk_record r2 JOIN police_uk_blank b ON b.threshold < r2.source_row
+                     FROM {table} r2 JOIN police_uk_blank b ON b.threshold < r2.source_row
                      WHERE r2.file_id = $file_id GROUP BY r2.source_row) s
                WHERE r.file_id = $file_id AND r.source_row = s.row0""", {"file_id": file_id})
     return n
@@ -188,7 +188,7 @@ BATCH_COLUMNS = (
 )
 
 
-def _branch(column: str, keys: dict[str, str], where: str = "", counted: bool = False) -> str:
+def _branch(table: str, column: str, keys: dict[str, str], where: str = "", counted: bool = False) -> str:
     """One checked column's distinct values (per month, force and district when `counted`)."""
     if counted:
         keys = {**keys, "period": "period", "district": "district", "falls_within": "falls_within"}
@@ -200,28 +200,28 @@ def _branch(column: str, keys: dict[str, str], where: str = "", counted: bool = 
         expr = keys.get(name) or fixed.get(name) or "NULL"
         select.append(f"({expr})::{sql_type} AS {name}")
     group = ", ".join(keys.values())
-    return (f"SELECT {', '.join(select)} FROM police_uk_record WHERE file_id = $file_id"
+    return (f"SELECT {', '.join(select)} FROM {table} WHERE file_id = $file_id"
             f"{' AND ' + where if where else ''} GROUP BY {group}")
 
 
-def _build_batch(con: duckdb.DuckDBPyConnection, file_id: int, kind: str, label: str, path: Path) -> int:
+def _build_batch(con: duckdb.DuckDBPyConnection, table: str, file_id: int, kind: str, label: str, path: Path) -> int:
     """Make the temporary table `batch` the contract checks; returns its row count."""
     named = archive_name(path)
     branches = [
-        _branch("Month", {"month_text": "coalesce(month_text, '')", "period": "period"}),
-        _branch("Reported by", {"reported_by": "coalesce(reported_by, '')"}),
-        _branch("Falls within", {"falls_within": "coalesce(falls_within, '')"}),
-        _branch("LSOA code", {"lsoa_code": "lsoa_code", "has_location": "latitude IS NOT NULL"}),
-        _branch("Latitude", {"latitude": "latitude"}, "latitude IS NOT NULL"),
-        _branch("Longitude", {"longitude": "longitude"}, "longitude IS NOT NULL"),
-        _branch("Longitude", {"coordinates_text": "coordinates_text"}, "coordinates_text IS NOT NULL"),
+        _branch(table, "Month", {"month_text": "coalesce(month_text, '')", "period": "period"}),
+        _branch(table, "Reported by", {"reported_by": "coalesce(reported_by, '')"}),
+        _branch(table, "Falls within", {"falls_within": "coalesce(falls_within, '')"}),
+        _branch(table, "LSOA code", {"lsoa_code": "lsoa_code", "has_location": "latitude IS NOT NULL"}),
+        _branch(table, "Latitude", {"latitude": "latitude"}, "latitude IS NOT NULL"),
+        _branch(table, "Longitude", {"longitude": "longitude"}, "longitude IS NOT NULL"),
+        _branch(table, "Longitude", {"coordinates_text": "coordinates_text"}, "coordinates_text IS NOT NULL"),
     ]
     if kind == "street":
-        branches += [_branch("Crime type", {"crime_type": "coalesce(crime_type, '')"}, counted=True),
-                     _branch("Last outcome category", {"last_outcome": "last_outcome"}, "last_outcome IS NOT NULL",
-                             counted=True)]
+        branches += [_branch(table, "Crime type", {"crime_type": "coalesce(crime_type, '')"}, counted=True),
+                     _branch(table, "Last outcome category", {"last_outcome": "last_outcome"},
+                             "last_outcome IS NOT NULL", counted=True)]
     else:
-        branches.append(_branch("Outcome type", {"outcome_type": "coalesce(outcome_type, '')"}, counted=True))
+        branches.append(_branch(table, "Outcome type", {"outcome_type": "coalesce(outcome_type, '')"}, counted=True))
     asb = reference().anti_social_behaviour
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE batch AS
@@ -257,12 +257,12 @@ def _build_batch(con: duckdb.DuckDBPyConnection, file_id: int, kind: str, label:
 # Revisions
 
 
-def _insert_revisions(con: duckdb.DuckDBPyConnection, file_id: int, kind: str, now: dt.datetime) -> None:
+def _insert_revisions(con: duckdb.DuckDBPyConnection, table: str, file_id: int, kind: str, now: dt.datetime) -> None:
     """Each (force, month) of the file becomes a new revision, with its counts."""
     con.execute(
-        """INSERT INTO police_uk_month
+        f"""INSERT INTO police_uk_month
            SELECT $kind, n.falls_within, n.period, coalesce(p.revision, 0) + 1, $file_id, n.records, $now
-           FROM (SELECT falls_within, period, count(*) AS records FROM police_uk_record
+           FROM (SELECT falls_within, period, count(*) AS records FROM {table}
                  WHERE file_id = $file_id GROUP BY ALL) n
            LEFT JOIN (SELECT falls_within, period, max(revision) AS revision FROM police_uk_month
                       WHERE kind = $kind GROUP BY ALL) p USING (falls_within, period)""",
@@ -273,7 +273,7 @@ def _insert_revisions(con: duckdb.DuckDBPyConnection, file_id: int, kind: str, n
         f"""INSERT INTO police_uk_count_revision
             SELECT $kind, c.falls_within, c.period, m.revision, c.district, c.crime_type, c.outcome, c.records
             FROM (SELECT falls_within, period, district, crime_type, {outcome} AS outcome, count(*) AS records
-                  FROM police_uk_record WHERE file_id = $file_id GROUP BY ALL) c
+                  FROM {table} WHERE file_id = $file_id GROUP BY ALL) c
             JOIN police_uk_month m ON m.file_id = $file_id AND m.kind = $kind
                                   AND m.falls_within = c.falls_within AND m.period = c.period""",
         {"file_id": file_id, "kind": kind},
@@ -466,36 +466,51 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
     contract = load_contract(layout)
     register_reference_tables(con)
     csv_path = facts.text_path or facts.path  # a Windows-1252 file is read from its UTF-8 copy
+    if dry_run:  # read into a table of this connection's own, which nothing else sees
+        table = "temp.police_uk_incoming"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE police_uk_incoming {records.COLUMNS}")
+    else:  # read into the records file, by a connection of its own that commits them before the warehouse does
+        table = records.for_load(con)
+    pending = False  # the records are committed in the records file, and the warehouse has not accepted them
+    writer = None
     con.execute("BEGIN TRANSACTION")
     in_transaction = True
     try:
         file_id = 0 if dry_run else _register(con, path, label, facts, received, loaded_by, "accepted", layout)
+        if not dry_run:
+            writer = con.cursor()
+            writer.execute("BEGIN TRANSACTION")
+        into = writer or con
         read_error = None
         try:
-            _insert_records(con, csv_path, kind, file_id)
+            _insert_records(into, table, csv_path, kind, file_id)
         except duckdb.Error as exc:
-            con.execute("ROLLBACK")
-            in_transaction = False
             read_error = exc
         lines = None
         if scan is not None:
             found = scan.result()
             if not found.plain:
-                if in_transaction:
-                    con.execute("ROLLBACK")
-                    in_transaction = False
+                con.execute("ROLLBACK")
+                in_transaction = False
                 return None
             facts.sha256, lines = found.sha256, found.lines
-            if in_transaction and not dry_run:
+            if not dry_run:
                 con.execute("UPDATE file_registry SET sha256 = ? WHERE file_id = ?", [facts.sha256, file_id])
         if isinstance(read_error, duckdb.OutOfMemoryException):
             raise read_error  # the setting, not the file: nothing is refused
         if read_error is not None:
             raise _Refused(_csv_problems(facts, len(HEADERS[kind]), read_error))
-        rows = _number_rows(con, csv_path, kind, file_id, facts.blank_lines if lines is None else None, lines)
+        rows = _number_rows(into, table, csv_path, kind, file_id, facts.blank_lines if lines is None else None, lines)
         if rows == 0:
             raise _Refused([Problem(label, "has a header but no records.", row=1)])
-        _build_batch(con, file_id, kind, label, path)
+        if writer is not None:
+            writer.execute(f"INSERT INTO {records.ALIAS}.police_uk_record_file VALUES (?, ?, ?)", [file_id, kind, rows])
+            records.expect(con)
+            writer.execute("COMMIT")
+            writer.close()
+            writer, pending = None, True
+            faults.point("police_uk_records_committed")
+        _build_batch(con, table, file_id, kind, label, path)
         run = validate_batch(con, contract, scope="dry-run" if dry_run else "ingest",
                              label=f'"{label}" (not loaded)' if dry_run else f'"{label}"', current_month=month,
                              engine=engine)
@@ -509,10 +524,12 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
                                seconds=time.perf_counter() - started)
         if run.errors:
             # keep the batch (a few thousand rows) past the rollback: the refusal records its failing rows
-            kept = con.sql("SELECT * FROM batch").to_arrow_table()
+            batch = con.sql("SELECT * FROM batch").to_arrow_table()
             con.execute("ROLLBACK")
             in_transaction = False
-            con.register("police_uk_batch_kept", kept)
+            records.forget(con, [file_id])
+            pending = False
+            con.register("police_uk_batch_kept", batch)
             con.execute("CREATE OR REPLACE TEMP TABLE batch AS SELECT * FROM police_uk_batch_kept")
             con.unregister("police_uk_batch_kept")
             return _reject(con, path, label, facts, facts.size, received, loaded_by, run.problems("error"), started,
@@ -520,13 +537,15 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
         run_id = save_run(con, run, file_id)
         # before the counts change: the republished-month rule compares the file with the current counts
         caveats = save_caveats(con, run, run_id, file_id, month)
-        _insert_revisions(con, file_id, kind, received)
+        _insert_revisions(con, table, file_id, kind, received)
         new, revised, unchanged = change_counts(con, file_id)
         con.execute("UPDATE file_registry SET rows_read = ?, figures_new = ?, figures_revised = ?, "
                     "figures_unchanged = ? WHERE file_id = ?", [rows, new, revised, unchanged, file_id])
         faults.point("ingest_before_commit")
         con.execute("COMMIT")
         in_transaction = False
+        pending = False  # accepted: they are the file's records now
+        records.settled(con)
         faults.point("ingest_after_commit")
     except _Refused as exc:
         if in_transaction:
@@ -545,6 +564,13 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
             con.execute("ROLLBACK")
         raise
     finally:
+        if writer is not None:  # the records were not committed: nothing of them is kept
+            with contextlib.suppress(duckdb.Error):
+                writer.execute("ROLLBACK")
+            writer.close()
+        if pending:  # committed, but the warehouse did not accept them: deleted now (else at the next open)
+            with contextlib.suppress(duckdb.Error):
+                records.forget(con, [file_id])
         drop_staging(con)
     return FileOutcome(label, path, "accepted", file_id=file_id, layout=layout, rows=rows, new=new, revised=revised,
                        unchanged=unchanged, seconds=time.perf_counter() - started, run=run, caveats=caveats)

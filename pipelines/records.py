@@ -1,0 +1,208 @@
+"""The police.uk records, kept in a file of their own beside the warehouse.
+
+Every record of every accepted police.uk file is kept so that any count traces to its rows: tens of millions
+of rows for a force over the years, and almost all of the bytes. No page reads them; only a police.uk load
+(which counts them) and tracing do. So they live in `<warehouse>.records.duckdb`, and the warehouse itself
+holds what the dashboard reads: the readers' copy made after each write is the size of that, and a flag
+costs the same whether one month of police.uk data is loaded or fifteen years.
+
+Two files cannot share a transaction (DuckDB writes one attached database per transaction). A police.uk
+load therefore commits the file's records first, with a line in `police_uk_record_file`, and then accepts
+the file in the warehouse's own transaction (`police_uk_month` names it). Records of a file the warehouse
+has not accepted (refused, or a stop between the two commits) are never counted, since every count is made
+in the load that accepts them, and they are deleted the next time the warehouse is opened for writing. A
+marker file beside the records says that a load has records not yet accepted: an open looks inside the
+records file only when it is there, so a small write never opens the records at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+import duckdb
+
+ALIAS = "pccdash_records"
+TABLE = f"{ALIAS}.police_uk_record"
+_COMPACTING = ".compacting"
+
+COLUMNS = """(
+    file_id      INTEGER NOT NULL,   -- the file it came from (the warehouse's file_registry)
+    kind         VARCHAR NOT NULL,   -- street | outcomes
+    source_row   INTEGER NOT NULL,   -- row as a spreadsheet numbers it (the header is row 1)
+    crime_id     VARCHAR,            -- "Crime ID"; empty for anti-social behaviour
+    period       DATE,               -- "Month" as its first day (street: month recorded; outcomes: of the outcome)
+    month_text   VARCHAR,            -- "Month" as written
+    reported_by  VARCHAR,
+    falls_within VARCHAR,
+    longitude    DOUBLE,             -- an approximate (anonymised) map point; empty with no location
+    latitude     DOUBLE,
+    coordinates_text VARCHAR,        -- "Longitude, Latitude" as written when they are not a pair of numbers
+    location     VARCHAR,
+    lsoa_code    VARCHAR,
+    lsoa_name    VARCHAR,
+    crime_type   VARCHAR,            -- street only
+    last_outcome VARCHAR,            -- street: "Last outcome category"
+    outcome_type VARCHAR,            -- outcomes: "Outcome type"
+    context      VARCHAR,
+    district     VARCHAR NOT NULL    -- a district of the force, 'Outside force area' or 'No location'
+)"""
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS {TABLE} {COLUMNS};
+-- the files whose records are here: one line each, written in the same transaction as the records
+CREATE TABLE IF NOT EXISTS {ALIAS}.police_uk_record_file (
+    file_id      INTEGER PRIMARY KEY,
+    kind         VARCHAR NOT NULL,
+    records      BIGINT NOT NULL
+);
+"""
+
+
+def path_of(warehouse: Path) -> Path:
+    """The records file of the warehouse at `warehouse`."""
+    return warehouse.with_name(warehouse.stem + ".records" + warehouse.suffix)
+
+
+def _marker(warehouse: Path) -> Path:
+    return warehouse.with_name(warehouse.stem + ".records.pending")
+
+
+def _attached(con: duckdb.DuckDBPyConnection) -> bool:
+    found = con.execute("SELECT count(*) FROM duckdb_databases() WHERE database_name = ?", [ALIAS]).fetchall()
+    return bool(found[0][0])
+
+
+def _warehouse_of(con: duckdb.DuckDBPyConnection) -> Path:
+    return Path(con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()")
+                .fetchall()[0][0])
+
+
+def _quoted(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def attach(con: duckdb.DuckDBPyConnection, warehouse: Path | None = None, *, read_only: bool = False,
+           create: bool = False) -> bool:
+    """Attach the records file as `pccdash_records` (made, with its tables, when `create`); whether it is."""
+    if _attached(con):
+        return True
+    path = path_of(warehouse or _warehouse_of(con))
+    if not path.exists() and (read_only or not create):
+        return False
+    con.execute(f"ATTACH {_quoted(path)} AS {ALIAS}{' (READ_ONLY)' if read_only else ''}")
+    if not read_only:
+        con.execute(SCHEMA)
+    return True
+
+
+def for_load(con: duckdb.DuckDBPyConnection) -> str:
+    """The records table a police.uk load writes to, attached (and made) if it is not yet."""
+    attach(con, create=True)
+    return TABLE
+
+
+def expect(con: duckdb.DuckDBPyConnection) -> None:
+    """Before a load commits records the warehouse has not accepted yet: leave the marker that says so."""
+    marker = _marker(_warehouse_of(con))
+    with open(marker, "w", encoding="utf-8") as fh:
+        fh.write("A police.uk load has records here that the warehouse has not accepted yet.\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def settled(con: duckdb.DuckDBPyConnection) -> None:
+    """The warehouse accepted the load's records, or they were deleted: take the marker away."""
+    _marker(_warehouse_of(con)).unlink(missing_ok=True)
+
+
+def tidy(con: duckdb.DuckDBPyConnection, warehouse: Path) -> int:
+    """Delete the records of every file the warehouse has not accepted (when a marker says a load left some);
+    how many files they came from."""
+    if not _marker(warehouse).exists():
+        return 0
+    if not attach(con, warehouse):
+        _marker(warehouse).unlink()
+        return 0
+    orphans = [f for (f,) in con.execute(
+        f"SELECT file_id FROM {ALIAS}.police_uk_record_file "
+        "WHERE file_id NOT IN (SELECT file_id FROM police_uk_month)").fetchall()]
+    forget(con, orphans)
+    return len(orphans)
+
+
+def forget(con: duckdb.DuckDBPyConnection, file_ids: list[int]) -> None:
+    """Delete these files' records, in a transaction of their own, and take the marker away."""
+    if file_ids:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for table in ("police_uk_record", "police_uk_record_file"):
+                con.execute(f"DELETE FROM {ALIAS}.{table} WHERE list_contains(?, file_id)", [file_ids])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute(f"CHECKPOINT {ALIAS}")
+    settled(con)
+
+
+def checkpoint(con: duckdb.DuckDBPyConnection) -> None:
+    if _attached(con):
+        con.execute(f"CHECKPOINT {ALIAS}")
+
+
+def keep_apart(con: duckdb.DuckDBPyConnection, warehouse: Path) -> bool:
+    """Move the records a warehouse made before they were kept apart into the records file, then write the
+    warehouse again without the space they took. True when the warehouse file was replaced (reopen it).
+
+    Each step can be stopped and run again: the records are copied (replacing any copy a stop left) in one
+    transaction, then dropped from the warehouse in another, then the warehouse is copied into a new file that
+    replaces it in one rename; a stop before the rename leaves the copy half made, which the next open makes
+    again."""
+    leftover = warehouse.with_name(warehouse.name + _COMPACTING)
+    old = con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+                      "AND schema_name = 'main' AND table_name = 'police_uk_record'").fetchall()[0][0]
+    if not old and not leftover.exists():
+        return False
+    if old:
+        attach(con, warehouse, create=True)
+        moved = con.execute("SELECT count(*) FROM main.police_uk_record").fetchall()[0][0]
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(f"DELETE FROM {ALIAS}.police_uk_record WHERE file_id IN "
+                        "(SELECT DISTINCT file_id FROM main.police_uk_record)")
+            con.execute(f"DELETE FROM {ALIAS}.police_uk_record_file WHERE file_id IN "
+                        "(SELECT DISTINCT file_id FROM main.police_uk_record)")
+            con.execute(f"INSERT INTO {ALIAS}.police_uk_record BY NAME SELECT * FROM main.police_uk_record")
+            con.execute(f"INSERT INTO {ALIAS}.police_uk_record_file SELECT file_id, any_value(kind), count(*) "
+                        "FROM main.police_uk_record GROUP BY file_id")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute(f"CHECKPOINT {ALIAS}")
+        con.execute("BEGIN TRANSACTION")
+        con.execute("DROP VIEW IF EXISTS main.police_uk_record_current")
+        con.execute("DROP TABLE main.police_uk_record")
+        con.execute("COMMIT")
+        con.execute("CHECKPOINT")
+        if not moved:
+            return False
+    _compact(con, warehouse, leftover)
+    return True
+
+
+def _compact(con: duckdb.DuckDBPyConnection, warehouse: Path, target: Path) -> None:
+    """Copy the warehouse into a new file and rename it into place (DuckDB does not give freed space back).
+    `con` holds the old file until its caller closes it, and writes nothing more."""
+    with contextlib.suppress(FileNotFoundError):
+        target.unlink()
+    name = con.execute("SELECT current_database()").fetchall()[0][0]
+    con.execute(f"ATTACH {_quoted(target)} AS pccdash_compact")
+    try:
+        con.execute(f'COPY FROM DATABASE "{name}" TO pccdash_compact')
+    finally:
+        con.execute("DETACH pccdash_compact")
+    with open(target, "rb+") as fh:
+        os.fsync(fh.fileno())
+    os.replace(target, warehouse)
