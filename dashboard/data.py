@@ -1,15 +1,25 @@
-"""Data access for the internal pages: per-query connections to the warehouse's read copy, cached by mtime.
+"""Data access for the internal pages: per-query connections to the warehouse's read copy, cached by the
+tables each answer was read from.
 
 The pages never hold the warehouse open: a load holds it locked. Each load swaps in a new read copy
 (`pipelines.warehouse.publish_read_copy`), so a page sees one whole load or the one before, never half.
 A page's few writes (a flag, a commentary, an approval) open the warehouse itself for a moment and then
-swap in a new read copy, which changes the mtime and so invalidates every cached answer.
+swap in a new read copy.
+
+An answer is kept with the tables (and views) its queries named, and a fingerprint of each (its row count
+and the sum of its rows' hashes, taken once for each new read copy). It is given again while none of those
+tables has changed: a flag throws away the answers that read the flags, not the police.uk context page's.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
+import re
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +33,8 @@ from pipelines.figures import current_figures
 from pipelines.figures import plan_figures as plan_figures_of
 from pipelines.plan import PlanAnalytics
 
+KEPT_ANSWERS = 256
+
 
 def db() -> Path:
     return warehouse.db_path(os.environ.get("PCCDASH_DB"))
@@ -33,7 +45,7 @@ def read_copy() -> Path:
 
 
 def version() -> int | None:
-    """The read copy's mtime: a new load changes it, and so every cached query is asked again."""
+    """The read copy's mtime: each load or write changes it, and the tables' fingerprints are taken again."""
     try:
         return read_copy().stat().st_mtime_ns
     except FileNotFoundError:
@@ -44,30 +56,147 @@ def _sql(con: duckdb.DuckDBPyConnection, sql: str, params: tuple) -> pd.DataFram
     return con.execute(sql, list(params)).df()
 
 
-# Functions pages call through `call`, by name: the cache key holds the name, not the function.
-_FUNCTIONS: dict[str, Callable] = {}
+@dataclass(frozen=True)
+class Marks:
+    """Each table's fingerprint in one read copy, and the tables each view reads (through other views too)."""
+
+    tables: dict[str, str]
+    views: dict[str, frozenset[str]]
+
+    def read_by(self, statements: list[str]) -> dict[str, str]:
+        """The fingerprints of the tables these statements name, directly or through a view."""
+        text = " ".join(statements).lower()
+        named = set(re.findall(r"[a-z_][a-z0-9_]*", text))
+        read = {t for t in named if t in self.tables}
+        for v in named & self.views.keys():
+            read |= self.views[v]
+        return {t: self.tables[t] for t in sorted(read)}
 
 
-# The version is part of the cache key: it must not be named `_version`, since Streamlit leaves
-# parameters that start with an underscore out of the key, and a page would then see old answers.
-@st.cache_data(show_spinner=False, max_entries=256)
-def _call(fn_name: str, args: tuple, kwargs: tuple, version_: int | None, path: str) -> Any:
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _marks(version_: int | None, path: str) -> Marks:
     con = duckdb.connect(path, read_only=True)
     try:
-        return _FUNCTIONS[fn_name](con, *args, **dict(kwargs))
+        names = [t for (t,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+            "AND schema_name = 'main' ORDER BY 1").fetchall()]
+        tables = {}
+        if names:
+            rows = con.execute(" UNION ALL ".join(
+                f"SELECT '{t}', count(*) || ':' || coalesce(sum(hash(x))::HUGEINT, 0) FROM \"{t}\" x"
+                for t in names)).fetchall()
+            tables = {t.lower(): mark for t, mark in rows}
+        sql = {v.lower(): (text or "").lower() for v, text in con.execute(
+            "SELECT view_name, sql FROM duckdb_views() WHERE database_name = current_database() "
+            "AND NOT internal").fetchall()}
     finally:
         con.close()
+    words = {v: set(re.findall(r"[a-z_][a-z0-9_]*", text)) - {v} for v, text in sql.items()}
+
+    def base(view: str, seen: frozenset[str]) -> frozenset[str]:
+        out = {w for w in words[view] if w in tables}
+        for w in words[view] & sql.keys() - seen:
+            out |= base(w, seen | {w})
+        return frozenset(out)
+
+    return Marks(tables, {v: base(v, frozenset({v})) for v in sql})
 
 
-def call(fn: Callable, *args, **kwargs) -> Any:
-    """`fn(connection, *args)` on the current read copy, cached until the next load or write; None when
-    there is no warehouse yet."""
-    name = f"{fn.__module__}.{fn.__qualname__}"
-    _FUNCTIONS.setdefault(name, fn)
+class _Recording:
+    """A connection that notes every statement run on it (to learn which tables an answer read)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self._con = con
+        self.statements: list[str] = []
+
+    def execute(self, sql, *args, **kwargs):
+        self.statements.append(str(sql))
+        return self._con.execute(sql, *args, **kwargs)
+
+    def executemany(self, sql, *args, **kwargs):
+        self.statements.append(str(sql))
+        return self._con.executemany(sql, *args, **kwargs)
+
+    def sql(self, sql, *args, **kwargs):
+        self.statements.append(str(sql))
+        return self._con.sql(sql, *args, **kwargs)
+
+    query = sql
+
+    def table(self, name, *args, **kwargs):
+        self.statements.append(str(name))
+        return self._con.table(name, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._con, name)
+
+
+@dataclass
+class _Answer:
+    marks: dict[str, str]  # the fingerprint of each table it was read from
+    value: Any  # pickled bytes, or the object itself when shared
+
+
+class _Answers:
+    """The kept answers, the least lately used dropped first; shared by every session of the server."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.lock = threading.Lock()
+        self.kept: OrderedDict[tuple, _Answer] = OrderedDict()
+        self.worked: Counter[str] = Counter()  # answers worked out rather than given again, by function
+
+    def get(self, key: tuple, marks: Marks) -> _Answer | None:
+        with self.lock:
+            answer = self.kept.get(key)
+            if answer is None:
+                return None
+            if any(marks.tables.get(t) != m for t, m in answer.marks.items()):
+                del self.kept[key]
+                return None
+            self.kept.move_to_end(key)
+            return answer
+
+    def put(self, key: tuple, answer: _Answer) -> None:
+        with self.lock:
+            self.worked[key[1]] += 1
+            self.kept[key] = answer
+            self.kept.move_to_end(key)
+            while len(self.kept) > self.size:
+                self.kept.popitem(last=False)
+
+
+@st.cache_resource(show_spinner=False)
+def answers() -> _Answers:
+    return _Answers(KEPT_ANSWERS)
+
+
+def _kept(fn: Callable, args: tuple, kwargs: dict, shared: bool, also: object = None) -> Any:
     v = version()
     if v is None:
         return None
-    return _call(name, tuple(args), tuple(sorted(kwargs.items())), v, str(read_copy()))
+    path = str(read_copy())
+    marks = _marks(v, path)
+    key = (path, f"{fn.__module__}.{fn.__qualname__}", tuple(args), tuple(sorted(kwargs.items())), also)
+    store = answers()
+    found = store.get(key, marks)
+    if found is not None:
+        return found.value if shared else pickle.loads(found.value)
+    con = duckdb.connect(path, read_only=True)
+    try:
+        recording = _Recording(con)
+        value = fn(recording, *args, **kwargs)
+    finally:
+        con.close()
+    store.put(key, _Answer(marks.read_by(recording.statements), value if shared else pickle.dumps(value)))
+    return value
+
+
+def call(fn: Callable, *args, _also: object = None, **kwargs) -> Any:
+    """`fn(connection, *args)` on the current read copy, kept until a table it read changes; None when there is
+    no warehouse yet. Each caller gets its own copy of the answer. `_also`: what else the answer depends on
+    (a published snapshot, say), part of its key and not passed to `fn`."""
+    return _kept(fn, args, kwargs, shared=False, also=_also)
 
 
 def read(fn: Callable, *args, **kwargs) -> Any:
@@ -97,17 +226,17 @@ def plan_figures() -> pd.DataFrame:
     return pd.DataFrame() if out is None else out
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _analytics(version_: int | None, path: str) -> PlanAnalytics | None:
-    # an analysis object, not a connection: safe to share; a new version builds a new one. It judges
-    # the force's figures and the police.uk context measures the plan lists.
-    if figures().empty:
+def _plan_analytics(con: duckdb.DuckDBPyConnection) -> PlanAnalytics | None:
+    # the force's figures and the police.uk context measures the plan lists, judged
+    if current_figures(con).empty:
         return None
-    return PlanAnalytics(plan_figures())
+    return PlanAnalytics(plan_figures_of(con))
 
 
 def analytics() -> PlanAnalytics | None:
-    return _analytics(version(), str(read_copy()))
+    """The plan's analysis, one object shared by every page and session (it is not changed by its users)
+    until a table it was built from changes."""
+    return _kept(_plan_analytics, (), {}, shared=True)
 
 
 class Busy(Exception):

@@ -17,11 +17,14 @@ import pytest
 import yaml
 from dashboard_helpers import ANALYST, PCC, copy_warehouse, internal, texts
 
+from dashboard import data
 from pipelines import warehouse
 from pipelines.briefing.pack import build_pack
 from pipelines.figures import plan_figures
+from pipelines.flags import flags, raise_flag
 from pipelines.ingest import ingest
 from pipelines.plan import PlanAnalytics, load_plans
+from pipelines.policeuk import context_figures
 
 SAMPLE = Path(__file__).resolve().parent.parent / "pipelines" / "sample" / "police_uk"
 STREET = SAMPLE / "2017-11-south-yorkshire-street.sample.csv"
@@ -210,18 +213,23 @@ def test_the_context_page_tables_each_district_with_the_records_placed_nowhere_a
     assert set(months["File kind"]) == {"street", "outcomes"} and set(months["Month"]) == {"November 2017"}
 
 
-def test_the_context_page_shows_what_a_republished_month_changed(monkeypatch, context_db, tmp_path):
-    db = copy_warehouse(context_db, tmp_path)
+def republish_without_barnsley_burglary(db: Path, folder: Path) -> int:
+    """Load November 2017's street file again without Barnsley's burglaries; how many records that drops."""
     rows = street_rows()
     later = [r for r in rows if not (district_of(r) == "Barnsley" and r["Crime type"] == "Burglary")]
-    gone = len(rows) - len(later)
-    republished = tmp_path / "2017-11-south-yorkshire-street.csv"
+    republished = folder / "2017-11-south-yorkshire-street.csv"
     with open(republished, "w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(later)
     with warehouse.connect(db) as con:
         assert ingest(con, [republished], loaded_by="tester").count("accepted") == 1
+    return len(rows) - len(later)
+
+
+def test_the_context_page_shows_what_a_republished_month_changed(monkeypatch, context_db, tmp_path):
+    db = copy_warehouse(context_db, tmp_path)
+    gone = republish_without_barnsley_burglary(db, tmp_path)
     at = internal(monkeypatch, db, "internal_pages/context.py", PCC)
     assert not at.exception, at.exception
     changes = at.dataframe[1].value
@@ -236,3 +244,37 @@ def test_the_context_page_says_how_to_load_police_uk_files_when_there_are_none(m
     at = internal(monkeypatch, sample_db, "internal_pages/context.py", PCC)
     assert not at.exception
     assert "No police.uk file is loaded yet" in texts(at) and not at.dataframe
+
+
+def test_a_flag_keeps_the_context_pages_answers_and_a_republished_month_renews_them(monkeypatch, context_db, tmp_path):
+    db = copy_warehouse(context_db, tmp_path)
+    worked = data.answers().worked
+    counted = f"{context_figures.__module__}.{context_figures.__qualname__}"
+    listed = f"{flags.__module__}.{flags.__qualname__}"
+    at = internal(monkeypatch, db, "internal_pages/context.py", ANALYST)
+    assert not at.exception, at.exception
+    first = worked[counted]
+    assert first >= 1
+    at.run()
+    assert worked[counted] == first, "a second visit worked the counts out again"
+
+    stamp = warehouse.read_copy_path(db).stat().st_mtime_ns
+    with warehouse.connect(db) as con:
+        raise_flag(con, ANALYST, scope="figure", reason="Rotherham's July arrests look doubled", period="2015-07",
+                   district="Rotherham", measure="cse_arrests")
+    assert warehouse.read_copy_path(db).stat().st_mtime_ns != stamp, "the flag swapped in no new read copy"
+    at.run()
+    assert not at.exception, at.exception
+    assert worked[counted] == first, "a flag threw away the police.uk counts, which do not read flags"
+    before = worked[listed]
+    at.switch_page("internal_pages/flags.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert worked[listed] > before and "Open 1 " in texts(at)
+
+    republish_without_barnsley_burglary(db, tmp_path)
+    at.switch_page("internal_pages/context.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert worked[counted] == first + 1, "a republished month did not renew the counts"
+    assert "1 count(s) changed when police.uk republished a month" in texts(at)

@@ -1,5 +1,7 @@
 """Approve months for publication, see what the public will see, publish it or withdraw it: the PCC role only."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from dashboard import auth, data, ui
@@ -62,7 +64,7 @@ else:
 
 st.subheader("Publish: what the public will see")
 folder = str(published_dir())  # part of the cached answer's key: the preview compares with this folder's snapshot
-preview = data.call(preview_publication, folder)
+preview = data.call(preview_publication, folder, _also=str(current_snapshot(Path(folder))))
 if preview.problem:
     st.info(preview.problem)
 else:
