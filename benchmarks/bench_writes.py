@@ -1,0 +1,163 @@
+"""The cost of a small write as the police.uk records grow: a flag and a one-figure correction, against the
+same insert with plain DuckDB on the same warehouse file.
+
+Run:  python benchmarks/bench_writes.py [--sizes 0,2,10,30] [--repeat 7]
+
+Builds the sample warehouse (as `pccdash demo --no-serve` does) in a temporary folder, then for each size in
+millions of police.uk street records: loads generated police.uk files (`bench_police_uk.write_file`, over
+180 months) until the records reach that size, and measures, alternating, `--repeat` times each, in one
+child process per size:
+
+- flag: what the Flags page does to raise one (`pipelines.flags.raise_flag` through `warehouse.connect`:
+  open, bring the schema up to date, insert, checkpoint, swap in the readers' copy);
+- plain flag: `duckdb.connect` on the same warehouse file, the same row inserted into figure_flag, close;
+- correction: `pccdash ingest` of a one-row return changing one figure (in the process, its contract
+  checked, the revision recorded, checkpoint and readers' copy);
+- plain correction: `duckdb.connect`, one revision row inserted into figure_revision, close.
+
+Medians are printed for each size, with each write's ratio to its plain insert and its growth against the
+smallest size (the aim: within 2x of plain DuckDB, and flat as the records grow). The file sizes of the
+warehouse, its readers' copy and its records file are printed too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_police_uk import write_file  # noqa: E402
+from harness import ROOT, bench_env, report, run_child  # noqa: E402
+
+sys.path.insert(0, str(ROOT))
+
+MONTHS = 180
+ANALYST = {"is_logged_in": True, "iss": "http://127.0.0.1:9400", "sub": "analyst@example.org",
+           "email": "analyst@example.org", "email_verified": True}
+
+
+def child(db_path: str, repeat: str, folder: str) -> None:
+    import duckdb
+
+    from pipelines import records, warehouse
+    from pipelines.flags import raise_flag
+    from pipelines.ingest import ingest
+
+    db = Path(db_path)
+    work = Path(folder)
+
+    def flag() -> None:
+        with warehouse.connect(db) as con:
+            raise_flag(con, ANALYST, scope="figure", reason="Looks doubled", period="2015-07", district="Rotherham",
+                       measure="cse_arrests")
+
+    def plain_flag() -> None:
+        con = duckdb.connect(str(db))
+        con.execute("INSERT INTO figure_flag BY NAME SELECT * EXCLUDE (flag_id) FROM figure_flag "
+                    "WHERE flag_id = (SELECT max(flag_id) FROM figure_flag)")
+        con.close()
+
+    def correction() -> None:
+        turn = len(list(work.glob("correction-*.csv"))) + 1  # each a new value: a file loaded already is skipped
+        path = work / f"correction-{turn}.csv"
+        path.write_text(f"period,district,measure,value\n2015-07,Rotherham,cse_arrests,{40 + turn}\n")
+        with warehouse.connect(db) as con:
+            [outcome] = ingest(con, [path], loaded_by="bench").files
+        if outcome.outcome != "accepted":
+            raise SystemExit(f"the correction was refused: {outcome.message}")
+
+    def plain_correction() -> None:
+        con = duckdb.connect(str(db))
+        con.execute("INSERT INTO figure_revision BY NAME SELECT * REPLACE (revision + 1 AS revision) "
+                    "FROM figure_revision ORDER BY revision DESC LIMIT 1")
+        con.close()
+
+    flag()  # the first of each opens files the later ones find open in the page cache
+    correction()
+    runs: dict[str, list[float]] = {"flag": [], "plain flag": [], "correction": [], "plain correction": []}
+    writes = {"flag": flag, "plain flag": plain_flag, "correction": correction, "plain correction": plain_correction}
+    for _ in range(int(repeat)):
+        for name, write in writes.items():
+            start = time.perf_counter()
+            write()
+            runs[name].append(time.perf_counter() - start)
+    with duckdb.connect(str(records.path_of(db)), read_only=True) as con:
+        held = con.execute("SELECT count(*) FROM police_uk_record").fetchall()[0][0]
+    report({"records": held, "median": {k: statistics.median(v) for k, v in runs.items()},
+            "mib": {"warehouse": db.stat().st_size / 2**20,
+                    "read copy": warehouse.read_copy_path(db).stat().st_size / 2**20,
+                    "records": records.path_of(db).stat().st_size / 2**20}})
+
+
+def grow(db: Path, folder: Path, have: int, want: int, seed: int) -> int:
+    """Load generated police.uk street files until the records number `want`; the number they reach."""
+    from pipelines import warehouse
+    from pipelines.policeuk import ingest_police_uk
+
+    if want <= have:
+        return have
+    path = folder / f"grow-{seed}.csv"
+    started = time.perf_counter()
+    write_file(path, want - have, months=MONTHS, seed=seed)
+    written = time.perf_counter() - started
+    with warehouse.connect(db) as con:
+        outcome = ingest_police_uk(con, path, loaded_by="bench", tmp_dir=folder)
+    path.unlink()
+    if outcome.outcome != "accepted":
+        raise SystemExit(f"the generated police.uk file was refused: {outcome.message}")
+    print(f"  loaded {want - have:,} police.uk records (file written in {written:.0f} s, loaded in "
+          f"{outcome.seconds:.0f} s)", file=sys.stderr)
+    return want
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="0,2,10,30", help="police.uk records, in millions (default 0,2,10,30)")
+    parser.add_argument("--repeat", type=int, default=7, help="runs of each write per size; the median is kept")
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return
+    sizes = [int(float(s) * 1_000_000) for s in args.sizes.split(",")]
+    with tempfile.TemporaryDirectory(prefix="bench-writes-") as tmp:
+        folder = Path(tmp)
+        db = folder / "wh.duckdb"
+        env = bench_env(PCCDASH_DB=str(db), PCCDASH_PUBLISHED_DIR=str(folder / "published"),
+                        PCCDASH_MAX_FILE_MB="100000")
+        from pipelines.cli import main as cli
+
+        print("Building the sample warehouse...", file=sys.stderr)
+        try:
+            cli(["demo", "--no-serve", "--db", str(db)], standalone_mode=False)
+        except SystemExit as exc:
+            if exc.code:
+                raise
+        from pipelines import records
+
+        with __import__("duckdb").connect(str(records.path_of(db)), read_only=True) as con:
+            have = con.execute("SELECT count(*) FROM police_uk_record").fetchall()[0][0]
+        rows = []
+        for i, size in enumerate(sizes):
+            have = grow(db, folder, have, size, seed=i + 1)
+            rows.append(run_child(__file__, [db, args.repeat, folder], env))
+        first = rows[0]["median"]
+        print(f"\nMedian of {args.repeat} runs each; growth is against the first size.")
+        print(f"{'police.uk records':>18}{'flag':>9}{'plain':>9}{'ratio':>7}{'growth':>8}"
+              f"{'correction':>12}{'plain':>9}{'ratio':>7}{'growth':>8}{'warehouse / read copy / records MiB':>38}")
+        for r in rows:
+            m = r["median"]
+            mib = r["mib"]
+            print(f"{r['records']:>18,}{m['flag'] * 1000:>7.0f}ms{m['plain flag'] * 1000:>7.0f}ms"
+                  f"{m['flag'] / m['plain flag']:>6.1f}x{m['flag'] / first['flag']:>7.2f}x"
+                  f"{m['correction'] * 1000:>10.0f}ms{m['plain correction'] * 1000:>7.0f}ms"
+                  f"{m['correction'] / m['plain correction']:>6.1f}x{m['correction'] / first['correction']:>7.2f}x"
+                  f"{mib['warehouse']:>16.0f} / {mib['read copy']:.0f} / {mib['records']:.0f}")
+
+
+if __name__ == "__main__":
+    main()
