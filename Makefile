@@ -47,6 +47,8 @@ bench: setup  ## the benchmark scripts, each against its baseline measured in th
 	$(BIN)/python benchmarks/bench_monthly_return.py
 	$(BIN)/python benchmarks/bench_plan.py
 	$(BIN)/python benchmarks/bench_police_uk.py
+	$(BIN)/python benchmarks/bench_police_uk.py --rows 20000000 --only memory --generator duckdb --memory-limit 256MB
+	$(BIN)/python benchmarks/bench_writes.py
 	$(BIN)/python benchmarks/bench_pages.py
 	$(BIN)/python benchmarks/bench_public_load.py
 
