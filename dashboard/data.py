@@ -44,12 +44,14 @@ def read_copy() -> Path:
     return warehouse.read_copy_path(db())
 
 
-def version() -> int | None:
-    """The read copy's mtime: each load or write changes it, and the tables' fingerprints are taken again."""
+def version() -> tuple[int, int, int] | None:
+    """Which read copy is in place: each load or write swaps in a new file (a new inode, a new mtime), and the
+    tables' fingerprints are then taken again."""
     try:
-        return read_copy().stat().st_mtime_ns
+        st = read_copy().stat()
     except FileNotFoundError:
         return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
 
 
 def _sql(con: duckdb.DuckDBPyConnection, sql: str, params: tuple) -> pd.DataFrame:
@@ -74,7 +76,7 @@ class Marks:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _marks(version_: int | None, path: str) -> Marks:
+def _marks(version_: tuple | None, path: str) -> Marks:
     con = duckdb.connect(path, read_only=True)
     try:
         names = [t for (t,) in con.execute(
@@ -83,7 +85,8 @@ def _marks(version_: int | None, path: str) -> Marks:
         tables = {}
         if names:
             rows = con.execute(" UNION ALL ".join(
-                f"SELECT '{t}', count(*) || ':' || coalesce(sum(hash(x))::HUGEINT, 0) FROM \"{t}\" x"
+                f"SELECT '{t}', count(*) || ':' || coalesce(sum(hash(pccdash_row))::HUGEINT, 0) "
+                f"FROM \"{t}\" pccdash_row"
                 for t in names)).fetchall()
             tables = {t.lower(): mark for t, mark in rows}
         sql = {v.lower(): (text or "").lower() for v, text in con.execute(
