@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -96,6 +98,23 @@ def attach(con: duckdb.DuckDBPyConnection, warehouse: Path | None = None, *, rea
     return True
 
 
+def set_aside(warehouse: Path) -> Path | None:
+    """A new warehouse found a records file beside it, left by a warehouse removed before it: rename it aside
+    (nothing is deleted), so that the new warehouse's files are not mixed with the old one's records."""
+    path = path_of(warehouse)
+    if not path.exists():
+        return None
+    aside = path.with_name(f"{path.name}.set-aside-{time.strftime('%Y%m%dT%H%M%S')}")
+    os.replace(path, aside)
+    for extra in (".wal",):
+        if path.with_name(path.name + extra).exists():
+            os.replace(path.with_name(path.name + extra), aside.with_name(aside.name + extra))
+    _marker(warehouse).unlink(missing_ok=True)
+    print(f'Note: "{path.name}" held police.uk records of a warehouse removed before this one was made; it is '
+          f'kept as "{aside.name}".', file=sys.stderr)
+    return aside
+
+
 def for_load(con: duckdb.DuckDBPyConnection) -> str:
     """The records table a police.uk load writes to, attached (and made) if it is not yet."""
     attach(con, create=True)
@@ -136,14 +155,20 @@ def forget(con: duckdb.DuckDBPyConnection, file_ids: list[int]) -> None:
     if file_ids:
         con.execute("BEGIN TRANSACTION")
         try:
-            for table in ("police_uk_record", "police_uk_record_file"):
-                con.execute(f"DELETE FROM {ALIAS}.{table} WHERE list_contains(?, file_id)", [file_ids])
+            for file_id in file_ids:
+                clear(con, file_id)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
         con.execute(f"CHECKPOINT {ALIAS}")
     settled(con)
+
+
+def clear(con: duckdb.DuckDBPyConnection, file_id: int) -> None:
+    """Delete any records under this file number, in the caller's transaction."""
+    for table in ("police_uk_record", "police_uk_record_file"):
+        con.execute(f"DELETE FROM {ALIAS}.{table} WHERE file_id = ?", [file_id])
 
 
 def checkpoint(con: duckdb.DuckDBPyConnection) -> None:

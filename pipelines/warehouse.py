@@ -127,7 +127,8 @@ def connect(path: str | os.PathLike | None = None, *, create: bool = True) -> It
     p.parent.mkdir(parents=True, exist_ok=True)
     con = _open(p, read_only=False)
     try:
-        migrate(con)
+        if 1 in migrate(con):  # a new warehouse: police.uk records beside it belong to one removed before it
+            records.set_aside(p)
         if records.keep_apart(con, p):  # a warehouse that held its records: a smaller file, reopened
             con.close()
             con = _open(p, read_only=False)

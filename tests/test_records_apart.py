@@ -98,3 +98,20 @@ def test_a_stop_while_the_smaller_warehouse_was_being_written_is_finished_by_the
         pass
     assert rows_of(db, set()) == kept
     assert not (tmp_path / "wh.duckdb.compacting").exists()
+
+
+def test_a_new_warehouse_sets_aside_the_records_a_removed_one_left_and_loads_its_own(tmp_path):
+    db = tmp_path / "wh.duckdb"
+    street = SAMPLE_STREET / "2017-11-south-yorkshire-street.sample.csv"
+    assert run_pccdash("ingest", street, "--db", db).returncode == 0
+    old_records = records.path_of(db).read_bytes()
+    for path in (db, warehouse.read_copy_path(db)):  # removed, to start again, without the records beside it
+        path.unlink()
+    again = run_pccdash("ingest", street, "--db", db)
+    assert again.returncode == 0, again.stderr
+    assert "kept as" in again.stderr
+    [aside] = tmp_path.glob("wh.records.duckdb.set-aside-*")
+    assert aside.read_bytes() == old_records
+    with warehouse.connect_read_only(db) as con:
+        assert scalar(con, f"SELECT count(*) FROM {records.TABLE}") == scalar(
+            con, "SELECT sum(records) FROM police_uk_month")

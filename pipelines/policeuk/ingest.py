@@ -480,6 +480,7 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
         if not dry_run:
             writer = con.cursor()
             writer.execute("BEGIN TRANSACTION")
+            records.clear(writer, file_id)  # a number the warehouse has never accepted: any records under it are stale
         into = writer or con
         read_error = None
         try:
