@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard import data
 from pipelines import settings
-from pipelines.catalogue import catalogue, with_measure_names
+from pipelines.catalogue import catalogue, measure_namer, with_measure_names
 from pipelines.errors import PccDashError, shown
 from pipelines.exports import csv_bytes, display_frame
 from pipelines.plan.periods import month_start
@@ -433,6 +433,7 @@ def readable(frame: pd.DataFrame, names: dict[str, str] | None = None, *,
     Yes/No for true/false, counts with thousands separators, and `blank` for a missing value (never "None",
     "nan" or "NaT")."""
     ids = {m.id: m.short_name for m in catalogue().measures}
+    named = measure_namer()
     out = pd.DataFrame(index=frame.index)
     for col in frame.columns:
         values = frame[col]
@@ -459,8 +460,9 @@ def readable(frame: pd.DataFrame, names: dict[str, str] | None = None, *,
                                                                 and pd.isna(v)) else v)
             if col == "measure":
                 values = values.map(lambda v: ids.get(v, v) if isinstance(v, str) else v)
-            else:
-                values = values.map(measure_words)
+            else:  # each distinct text once
+                texts = {v: named(v) for v in values.unique() if isinstance(v, str)}
+                values = values.map(lambda v, texts=texts: texts.get(v, v) if isinstance(v, str) else v)
         heading = ((names or {}).get(col) or HEADINGS.get(col) or ids.get(col)
                    or str(col).replace("_", " ").strip().capitalize())
         while heading in out.columns:  # two columns of one name would hide one of them

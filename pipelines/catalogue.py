@@ -242,8 +242,18 @@ def _id_pattern(ids: tuple[str, ...]):
 
 def with_measure_names(text: str) -> str:
     """Every catalogue measure id in a text (a check's stored message, a caveat) as the measure's short name."""
-    if not isinstance(text, str) or not text:
-        return text
+    return measure_namer()(text)
+
+
+def measure_namer():
+    """`with_measure_names` with the catalogue read once: for a whole column of texts."""
     names = {m.id: m.short_name for m in catalogue().measures}
-    return _id_pattern(tuple(names)).sub(lambda m: names[m.group(1)], text)
+    pattern = _id_pattern(tuple(names))
+
+    def named(text: str) -> str:
+        if not isinstance(text, str) or not text:
+            return text
+        return pattern.sub(lambda m: names[m.group(1)], text)
+
+    return named
 
