@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,6 +67,14 @@ def _load_yaml(name: str) -> dict:
 
 
 @dataclass(frozen=True)
+class Breakdown:
+    """A dimension a measure may be broken down by in a return, from a month on (None: from its start)."""
+
+    dimension: str
+    since: str | None = None  # YYYY-MM
+
+
+@dataclass(frozen=True)
 class Measure:
     id: str
     name: str
@@ -80,6 +89,7 @@ class Measure:
     part_of: str | None = None
     aliases: tuple[str, ...] = ()
     caveats: tuple[str, ...] = ()  # what every figure of the measure carries: its source's, then its own
+    breakdowns: tuple[Breakdown, ...] = ()  # the dimensions a return may break it down by, from when
 
     @property
     def is_count(self) -> bool:
@@ -166,6 +176,7 @@ def _catalogue(stamp: tuple) -> Catalogue:
                 numerator=raw.get("numerator"), denominator=raw.get("denominator"),
                 part_of=raw.get("part_of"), aliases=tuple(raw.get("aliases") or ()),
                 caveats=(*by_source.get(source, ()), *_caveat_list(where, raw.get("caveats"))),
+                breakdowns=_breakdown_list(where, raw.get("breakdowns")),
             )
         except KeyError as exc:
             raise ConfigError(f"{where}: the field {exc} is required.") from None
@@ -192,6 +203,7 @@ def _catalogue(stamp: tuple) -> Catalogue:
             if ref and by_id[ref].source != m.source:
                 raise ConfigError(f'measures.yaml, measure "{m.id}": refers to "{ref}", which has another source '
                                   f"({by_id[ref].source}, not {m.source}).")
+        _check_breakdowns(m)
         for label in {x.strip().lower() for x in (m.id, m.name, m.short_name, *m.aliases)}:
             if labels.setdefault(label, m.id) != m.id:
                 raise ConfigError(f'measures.yaml, measure "{m.id}": the name or alias "{label}" is also '
@@ -200,8 +212,150 @@ def _catalogue(stamp: tuple) -> Catalogue:
 
 
 def catalogue() -> Catalogue:
-    """The measure catalogue (cached until measures.yaml changes)."""
-    return _catalogue(reference_stamp("measures.yaml"))
+    """The measure catalogue (cached until measures.yaml or dimensions.yaml changes)."""
+    return _catalogue(reference_stamp("measures.yaml", "dimensions.yaml"))
+
+
+def _breakdown_list(where: str, value: object) -> tuple[Breakdown, ...]:
+    """A measure's `breakdowns`: a list of dimension ids, or of {dimension, from: YYYY-MM}."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise ConfigError(f"{where}: breakdowns should be a list of dimensions, each an id or "
+                          "{dimension: ID, from: YYYY-MM}.")
+    out = []
+    for item in value:
+        if isinstance(item, str):
+            item = {"dimension": item}
+        since = str(item.get("from")) if isinstance(item, dict) and item.get("from") is not None else None
+        if not isinstance(item, dict) or not isinstance(item.get("dimension"), str) or (
+                since is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", since)):
+            raise ConfigError(f"{where}: each breakdown should be a dimension id, or {{dimension: ID, from: YYYY-MM}}, "
+                              f"not {item!r}.")
+        out.append(Breakdown(item["dimension"], since))
+    if len({b.dimension for b in out}) != len(out):
+        raise ConfigError(f"{where}: a dimension is listed twice under breakdowns.")
+    return tuple(out)
+
+
+def _check_breakdowns(m: Measure) -> None:
+    """Each dimension a measure may be broken down by is declared, and counts what the measure counts."""
+    if not m.breakdowns:
+        return
+    if m.kind != "flow" or not m.is_count:
+        raise ConfigError(f'measures.yaml, measure "{m.id}": only a count that adds up over months (kind flow, '
+                          "value_type integer) may be broken down; its parts add up to it.")
+    declared = dimensions()
+    for b in m.breakdowns:
+        if b.dimension not in declared.by_id:
+            raise ConfigError(f'measures.yaml, measure "{m.id}": the breakdown "{b.dimension}" is not declared in '
+                              f"dimensions.yaml (declared: {', '.join(declared.by_id) or 'none'}).")
+        d = declared.by_id[b.dimension]
+        if d.unit != m.unit:
+            raise ConfigError(f'measures.yaml, measure "{m.id}": the breakdown "{d.id}" counts {d.unit} '
+                              f"(dimensions.yaml) and the measure counts {m.unit}: its parts could not add up "
+                              "to it.")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Dimensions: what a measure may be broken down by (dimensions.yaml)
+
+
+@dataclass(frozen=True)
+class DimensionValue:
+    id: str
+    label: str
+    aliases: tuple[str, ...] = ()
+    group: str | None = None  # the higher-level group it rolls up to, if the classification has one
+    recorded: bool = True  # False: the force did not record it ("not recorded", "not stated")
+
+
+@dataclass(frozen=True)
+class Dimension:
+    id: str
+    name: str
+    unit: str
+    source: str
+    version: str
+    values: tuple[DimensionValue, ...]
+    definition: str = ""
+
+    def lookup(self) -> dict[str, str]:
+        """Lower-cased id, label and alias -> value id, for reading returns."""
+        return {label.strip().lower(): v.id for v in self.values for label in (v.id, v.label, *v.aliases)}
+
+    def unrecorded(self) -> tuple[str, ...]:
+        """The values that say the force did not record it."""
+        return tuple(v.id for v in self.values if not v.recorded)
+
+
+@dataclass(frozen=True)
+class Dimensions:
+    dimensions: tuple[Dimension, ...]
+    by_id: dict = field(repr=False)
+
+    def get(self, dimension_id: str) -> Dimension:
+        try:
+            return self.by_id[dimension_id]
+        except KeyError:
+            known = ", ".join(self.by_id) or "none"
+            raise ConfigError(f'"{dimension_id}" is not a dimension declared in dimensions.yaml (declared: '
+                              f"{known}).") from None
+
+    def lookup(self) -> dict[str, str]:
+        """Lower-cased id and name -> dimension id, for reading a return's headings."""
+        return {label.strip().lower(): d.id for d in self.dimensions for label in (d.id, d.name)}
+
+
+def dimensions() -> Dimensions:
+    """The declared dimensions (cached until dimensions.yaml changes); none when the file is absent."""
+    return _dimensions(reference_stamp("dimensions.yaml"))
+
+
+@functools.lru_cache(maxsize=8)
+def _dimensions(stamp: tuple) -> Dimensions:
+    from .yaml_lines import key_lines
+
+    if stamp[1] is None:  # an office that declares no breakdowns needs no file
+        return Dimensions((), {})
+    path = reference_dir() / "dimensions.yaml"
+    data = _load_yaml("dimensions.yaml")
+    lines = key_lines(path.read_text(encoding="utf-8"))
+
+    def fail(where: tuple, text: str) -> ConfigError:
+        line = lines.get(where) or lines.get(where[:2]) or lines.get(())
+        return ConfigError(f"dimensions.yaml, line {line}: {text}")
+
+    out = []
+    for i, raw in enumerate(data.get("dimensions") or []):
+        where = ("dimensions", i)
+        if not isinstance(raw, dict):
+            raise fail(where, "each dimension should be a mapping with id, name, unit, source, version and values.")
+        missing = [k for k in ("id", "name", "unit", "source", "version", "values") if not raw.get(k)]
+        if missing:
+            raise fail(where, f'dimension "{raw.get("id", "?")}" needs {", ".join(missing)}.')
+        values, labels = [], {}
+        for j, v in enumerate(raw["values"]):
+            if not isinstance(v, dict) or not v.get("id") or not v.get("label"):
+                raise fail((*where, "values", j), f'dimension "{raw["id"]}": each value needs an id and a label.')
+            value = DimensionValue(str(v["id"]), str(v["label"]), tuple(str(a) for a in v.get("aliases") or ()),
+                                   v.get("group"), bool(v.get("recorded", True)))
+            for label in {x.strip().lower() for x in (value.id, value.label, *value.aliases)}:
+                if labels.setdefault(label, value.id) != value.id:
+                    raise fail((*where, "values", j), f'dimension "{raw["id"]}": "{label}" names both '
+                                                      f'"{labels[label]}" and "{value.id}"; a return could not '
+                                                      "say which it means.")
+            values.append(value)
+        if all(v.recorded for v in values):
+            raise fail(where, f'dimension "{raw["id"]}" has no value saying it was not recorded (recorded: false): '
+                              "completeness could not be counted.")
+        out.append(Dimension(str(raw["id"]), str(raw["name"]), str(raw["unit"]), str(raw["source"]),
+                             str(raw["version"]), tuple(values), " ".join(str(raw.get("definition") or "").split())))
+    by_id: dict[str, Dimension] = {}
+    for i, d in enumerate(out):
+        if by_id.setdefault(d.id, d) is not d:
+            raise fail(("dimensions", i), f'the dimension id "{d.id}" is used twice.')
+    return Dimensions(tuple(out), by_id)
 
 
 @functools.lru_cache(maxsize=8)

@@ -77,7 +77,7 @@ def _reference_checks() -> list[tuple[str, Callable[[], object]]]:
     """(file name, the loader that validates it), in the order a problem in one could cause another."""
     from . import access
     from .accountability.register import load_register
-    from .catalogue import catalogue, force
+    from .catalogue import catalogue, dimensions, force
     from .events import load_events
     from .plan.config import load_plans, load_population
     from .plan.history import load_spc_history
@@ -87,6 +87,7 @@ def _reference_checks() -> list[tuple[str, Callable[[], object]]]:
 
     return [
         ("force.yaml", force),
+        ("dimensions.yaml", dimensions),
         ("measures.yaml", catalogue),
         ("spc_history.yaml", load_spc_history),
         ("plan.yaml", load_plans),
