@@ -20,7 +20,8 @@ def test_a_new_warehouse_gets_every_migration(db):
     with warehouse.connect(db) as con:
         assert warehouse.schema_version(con) == warehouse.migrations()[-1][0]
         tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    assert {"file_registry", "figure_revision", "figure", "ingest_problem", "schema_migration"} <= tables
+    assert {"file_registry", "figure_revision", "figure", "ingest_problem", "schema_migration",
+            "figure_breakdown_revision", "figure_breakdown", "breakdown_coverage"} <= tables
 
 
 def test_an_older_warehouse_is_upgraded_and_keeps_its_rows(db, monkeypatch, tmp_path):
