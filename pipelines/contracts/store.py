@@ -21,34 +21,53 @@ def save_run(con: duckdb.DuckDBPyConnection, run: ValidationRun, file_id: int | 
         [run.started_at, run.seconds, run.scope, file_id, run.label, c.id, c.version, c.sha256, run.rows,
          len(run.errors), len(run.warnings), run.outcome],
     )
-    con.executemany(
-        "INSERT INTO validation_result VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [[run_id, r.rule_id, r.severity, r.engine, r.expectation, r.passed, r.failing_count, r.checked_count,
-          r.description] for r in run.results],
-    )
-    samples = [[run_id, r.rule_id, s.source_file, s.source_sheet, s.source_row, s.source_column, s.period, s.district,
-                s.measure, s.message] for r in run.results for s in r.samples]
-    if samples:
-        con.executemany("INSERT INTO validation_sample VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", samples)
+    insert_rows(con, "validation_result", _RESULT_COLUMNS,
+                [[run_id, r.rule_id, r.severity, r.engine, r.expectation, r.passed, r.failing_count, r.checked_count,
+                  r.description] for r in run.results])
+    insert_rows(con, "validation_sample", _SAMPLE_COLUMNS,
+                [[run_id, r.rule_id, s.source_file, s.source_sheet, s.source_row, s.source_column, s.period,
+                  s.district, s.measure, s.message] for r in run.results for s in r.samples])
     return run_id
+
+
+_RESULT_COLUMNS = {"run_id": "INTEGER", "rule_id": "VARCHAR", "severity": "VARCHAR", "engine": "VARCHAR",
+                   "expectation": "VARCHAR", "passed": "BOOLEAN", "failing_count": "BIGINT",
+                   "checked_count": "BIGINT", "description": "VARCHAR"}
+_SAMPLE_COLUMNS = {"run_id": "INTEGER", "rule_id": "VARCHAR", "source_file": "VARCHAR", "source_sheet": "VARCHAR",
+                   "source_row": "INTEGER", "source_column": "VARCHAR", "period": "DATE", "district": "VARCHAR",
+                   "measure": "VARCHAR", "message": "VARCHAR"}
+_QUARANTINE_COLUMNS = {"run_id": "INTEGER", "file_id": "INTEGER", "source_file": "VARCHAR",
+                       "source_sheet": "VARCHAR", "source_row": "INTEGER", "source_column": "VARCHAR",
+                       "period_text": "VARCHAR", "district_text": "VARCHAR", "measure_text": "VARCHAR",
+                       "value_text": "VARCHAR", "note": "VARCHAR", "reasons": "VARCHAR[]", "messages": "VARCHAR[]"}
+_CAVEAT_COLUMNS = {"period": "DATE", "district": "VARCHAR", "measure": "VARCHAR", "run_id": "INTEGER",
+                   "file_id": "INTEGER", "rule_id": "VARCHAR", "severity": "VARCHAR", "message": "VARCHAR",
+                   "created_at": "TIMESTAMP"}
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, str], rows: list[list]) -> None:
+    """Insert `rows` (values in the order of `columns`, name -> SQL type) into `table` in one statement, each
+    column given as one list: executemany runs a statement per row, and a run may keep thousands of caveats or
+    a quarantine of a whole refused file."""
+    if not rows:
+        return
+    names = list(columns)
+    select = ", ".join(f"unnest(${n}::{t}[]) AS {n}" for n, t in columns.items())
+    con.execute(f"INSERT INTO {table} ({', '.join(names)}) SELECT {select}",
+                {n: [row[i] for row in rows] for i, n in enumerate(names)})
 
 
 def save_quarantine(con: duckdb.DuckDBPyConnection, run: ValidationRun, run_id: int, file_id: int | None,
                     current_month: dt.date) -> int:
     rows = quarantine_rows(con, run, current_month)
-    if rows:
-        con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [[run_id, file_id, *r] for r in rows])
+    insert_rows(con, "quarantine", _QUARANTINE_COLUMNS, [[run_id, file_id, *r] for r in rows])
     return len(rows)
 
 
 def save_caveats(con: duckdb.DuckDBPyConnection, run: ValidationRun, run_id: int, file_id: int | None,
                  current_month: dt.date) -> int:
     rows = caveat_rows(con, run, current_month)
-    if rows:
-        now = utc_now()
-        con.executemany(
-            "INSERT INTO figure_caveat (period, district, measure, run_id, file_id, rule_id, severity, message, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [[p, d, m, run_id, file_id, rid, sev, msg, now] for p, d, m, rid, sev, msg in rows])
+    now = utc_now()
+    insert_rows(con, "figure_caveat", _CAVEAT_COLUMNS,
+                [[p, d, m, run_id, file_id, rid, sev, msg, now] for p, d, m, rid, sev, msg in rows])
     return len(rows)

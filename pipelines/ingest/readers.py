@@ -109,15 +109,14 @@ def inspect_file(path: Path, label: str, tmp_dir: Path) -> FileFacts:
             if not head:
                 head = chunk[:8]
             if suffix == ".csv":
-                joined = tail + chunk  # a pattern may straddle two chunks
+                seam = tail + chunk[:2]  # a pattern may straddle two chunks
                 if not blank_lines:
-                    # an empty line after a line ending of any kind: \n\n, \r\r (old Mac), \n\r (and \n\r\n)
-                    blank_lines = b"\n\n" in joined or b"\r\r" in joined or b"\n\r" in joined
+                    blank_lines = _has_blank_line(chunk) or _has_blank_line(seam)
                 if not odd_space:
-                    odd_space = _may_hold_odd_space(joined)
+                    odd_space = _may_hold_odd_space(chunk) or _may_hold_odd_space(seam)
                 if nul_at is None and b"\x00" in chunk:
                     nul_at = offset + chunk.index(b"\x00")
-                if not not_utf8:
+                if not not_utf8 and not _ascii_between_characters(chunk, decoder):
                     try:
                         decoder.decode(chunk)
                     except UnicodeDecodeError:
@@ -163,6 +162,19 @@ def inspect_file(path: Path, label: str, tmp_dir: Path) -> FileFacts:
     facts.text_path = tmp_dir / f"{facts.sha256}.utf8.csv"
     facts.text_path.write_text(text, encoding="utf-8", newline="")
     return facts
+
+
+def _ascii_between_characters(chunk: bytes, decoder: codecs.IncrementalDecoder) -> bool:
+    """Whether `chunk` is ASCII and the UTF-8 decoder holds no unfinished character: then it is valid UTF-8 as
+    it stands, and decoding it (five times the cost of the test) would say nothing more."""
+    return chunk.isascii() and not decoder.getstate()[0]
+
+
+def _has_blank_line(data: bytes) -> bool:
+    """Whether `data` holds an empty line after a line ending of any kind: \\n\\n, \\r\\r (old Mac), \\n\\r (and
+    \\n\\r\\n). The two with a CR are looked for only in text that has one: each search of a large file costs
+    a noticeable part of its check, and a file with LF endings has no CR."""
+    return b"\n\n" in data or (b"\r" in data and (b"\r\r" in data or b"\n\r" in data))
 
 
 # What Python's str.strip() removes and DuckDB's trim() keeps (trim() removes the Unicode space separators):
@@ -350,6 +362,7 @@ class _Stager:
         return len(self.cols["source_row"])
 
     def to_duckdb(self, con: duckdb.DuckDBPyConnection) -> None:
+        _drop_staged(con)
         if len(self) < ARROW_FROM_ROWS:
             select = ", ".join(f"unnest(${c}::{t}[]) AS {c}" for c, t in _STAGED_TYPES.items())
             con.execute(f"CREATE OR REPLACE TEMP TABLE staged_raw AS SELECT {select}", self.cols)
@@ -727,55 +740,74 @@ def read_csv(con: duckdb.DuckDBPyConnection, facts: FileFacts) -> ReadResult:
 
 def _read_long_csv_duckdb(con: duckdb.DuckDBPyConnection, facts: FileFacts, header: list,
                           positions: dict[str, int]) -> ReadResult | None:
-    """The fast path; None when DuckDB cannot read the file, for the Python path to read it or name the row."""
-    columns = {f"c{i}": "VARCHAR" for i in range(len(header))}
-    path = str(_csv_text_path(facts))
+    """The fast path; None when DuckDB cannot read the file, for the Python path to read it or name the row.
+
+    The cells are read and trimmed into one table, `csv_cells`, whose rowid is the record's place in the file;
+    `staged_raw` is a view over it, so the rows are copied once, not twice, on their way to the batch."""
+    width = len(header)
+    source = ("read_csv(?, header = true, delim = ',', quote = '\"', escape = '\"', auto_detect = false, "
+              "columns = ?, strict_mode = true, null_padding = false, encoding = 'utf-8', skip = ?)")
+    read_params = [str(_csv_text_path(facts)), {f"c{i}": "VARCHAR" for i in range(width)},
+                   1 if facts.sep_line else 0]
     try:
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE csv_raw AS SELECT * FROM read_csv(?, header = true, delim = ',', "
-            "quote = '\"', escape = '\"', auto_detect = false, columns = ?, strict_mode = true, "
-            "null_padding = false, encoding = 'utf-8', skip = ?)",
-            [path, columns, 1 if facts.sep_line else 0],
-        )
+        if facts.odd_space:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE csv_raw AS SELECT * FROM {source}", read_params)
+            exact = _cells_hold_odd_space(con, width)
+            _store_cells(con, "csv_raw", {"ws": WHITESPACE} if exact else {}, width, positions.get("note"), exact)
+        else:
+            _store_cells(con, source, read_params, width, positions.get("note"), exact=False)
     except duckdb.Error:
         # DuckDB's message gives a line at best; Python's reader reads what it can and names the record.
         return None
-
-    # A cell as the Python path reads it: NULL when blank, else trimmed of what str.strip() removes. DuckDB's
-    # trim() removes all of that but _ODD_SPACE, and trim() with a set of characters is ten times slower: it
-    # is used only when a cell of the file does begin or end with one of them.
-    exact = facts.odd_space and con.execute(
-        "SELECT EXISTS (SELECT 1 FROM csv_raw WHERE " + " OR ".join(
-            f"(trim(c{i}) <> '' AND (contains($odd, left(trim(c{i}), 1)) OR contains($odd, right(trim(c{i}), 1))))"
-            for i in range(len(header))) + ")", {"odd": _ODD_SPACE}).fetchall()[0][0]
-    params = {"ws": WHITESPACE} if exact else {}
-
-    def text(expr: str) -> str:
-        return f"nullif(trim({expr}, $ws), '')" if exact else f"nullif(trim({expr}), '')"
+    # a record of blank cells is no row; the others keep their rowid, and so their row number
+    con.execute("DELETE FROM csv_cells WHERE " + " AND ".join(f"c{i} IS NULL" for i in range(width)))
 
     def col(name: str) -> str:
         i = positions.get(name)
-        return text(f"c{i}") if i is not None else "NULL"
+        return f"c{i}" if i is not None else "NULL"
 
-    note = positions.get("note")
+    _drop_staged(con)
     # rowid follows file order for a table made in one statement; +2 makes it a spreadsheet row.
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE staged_raw AS
-        SELECT NULL::VARCHAR AS source_sheet, (rowid + 2)::INTEGER AS source_row,
-               'value' AS source_column,
-               {col('period')} AS period,
-               {col('district')} AS district,
-               {col('measure')} AS measure,
-               {col('value')} AS value,
-               {f"CASE WHEN {text(f'c{note}')} IS NOT NULL THEN c{note} END" if note is not None else "NULL"} AS note
-        FROM csv_raw
-        WHERE NOT ({' AND '.join(f"{text(f'c{i}')} IS NULL" for i in range(len(header)))})""",
-        params,
+        f"""CREATE TEMP VIEW staged_raw AS
+        SELECT NULL::VARCHAR AS source_sheet, (rowid + 2)::INTEGER AS source_row, 'value' AS source_column,
+               {col('period')} AS period, {col('district')} AS district, {col('measure')} AS measure,
+               {col('value')} AS value, {col('note')} AS note
+        FROM csv_cells"""
     )
-    n = scalar(con, "SELECT count(*) FROM staged_raw")
+    n = scalar(con, "SELECT count(*) FROM csv_cells")
     if n == 0:
         raise FileRejected([Problem(facts.label, "has a header but no figures.", row=1)])
     return ReadResult(layout="long", rows=n)
+
+
+def _cells_hold_odd_space(con: duckdb.DuckDBPyConnection, width: int) -> bool:
+    """Whether a cell of `csv_raw` begins or ends with a character of _ODD_SPACE, which DuckDB's trim() keeps and
+    Python's strip() removes. trim() with a set of characters is ten times slower: it is used only then."""
+    return con.execute(
+        "SELECT EXISTS (SELECT 1 FROM csv_raw WHERE " + " OR ".join(
+            f"(trim(c{i}) <> '' AND (contains($odd, left(trim(c{i}), 1)) OR contains($odd, right(trim(c{i}), 1))))"
+            for i in range(width)) + ")", {"odd": _ODD_SPACE}).fetchall()[0][0]
+
+
+def _store_cells(con: duckdb.DuckDBPyConnection, source: str, params: list | dict, width: int, note: int | None,
+                 exact: bool) -> None:
+    """`csv_cells` from `source` (read with `params`): each cell as the Python path reads it, NULL when blank, else
+    trimmed of what str.strip() removes (`exact`: of _ODD_SPACE too, given as the parameter $ws); a note is kept
+    untrimmed, as written."""
+    def text(expr: str) -> str:
+        return f"nullif(trim({expr}, $ws), '')" if exact else f"nullif(trim({expr}), '')"
+
+    cells = [f"CASE WHEN {text(f'c{i}')} IS NOT NULL THEN c{i} END AS c{i}" if i == note else f"{text(f'c{i}')} AS c{i}"
+             for i in range(width)]
+    con.execute(f"CREATE OR REPLACE TEMP TABLE csv_cells AS SELECT {', '.join(cells)} FROM {source}", params)
+
+
+def _drop_staged(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop `staged_raw`, a table or a view, so that either kind can take its place."""
+    for (kind,) in con.execute("SELECT table_type FROM information_schema.tables WHERE table_catalog = 'temp' "
+                               "AND table_schema = 'main' AND table_name = 'staged_raw'").fetchall():
+        con.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} temp.main.staged_raw")
 
 
 def _locate_csv_problems(facts: FileFacts, width: int) -> list[Problem]:
