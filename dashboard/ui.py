@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -158,12 +160,47 @@ def table(frame: pd.DataFrame, key: str, download_name: str | None = None, **gri
     """
     grid.setdefault("hide_index", True)
     grid.setdefault("width", "stretch")
-    st.dataframe(display_frame(frame), key=key, **grid)
+    raw = frame.attrs.get("download")  # a readable() frame downloads its data, not its display text
+    rows = raw.loc[frame.index, [c for c in frame.columns if c in raw.columns]] if raw is not None else frame
+    shown_frame, download = _table_parts(frame, rows if download_name else None)
+    st.dataframe(shown_frame, key=key, **grid)
     if download_name:
-        raw = frame.attrs.get("download")  # a readable() frame downloads its data, not its display text
-        rows = raw.loc[frame.index, [c for c in frame.columns if c in raw.columns]] if raw is not None else frame
-        st.download_button("Download CSV", csv_bytes(rows), file_name=download_name, mime="text/csv",
+        st.download_button("Download CSV", download, file_name=download_name, mime="text/csv",
                            key=f"{key}_download", icon=":material/download:", on_click="ignore")
+
+
+_TABLE_PARTS: OrderedDict[tuple, tuple[pd.DataFrame, bytes | None]] = OrderedDict()
+_TABLE_PARTS_LOCK = threading.Lock()
+
+
+def _digest(frame: pd.DataFrame) -> tuple | None:
+    """What a table holds, in a few numbers (its cells' hashes, headings and types); None when a cell cannot be
+    hashed (a list), and the table is then made afresh."""
+    try:
+        cells = pd.util.hash_pandas_object(frame, index=True, categorize=False).to_numpy()
+    except TypeError:
+        return None
+    return (len(frame), int(cells.sum()), int((cells * 0x9E3779B1).sum()), tuple(map(str, frame.columns)),
+            tuple(map(str, frame.dtypes)))
+
+
+def _table_parts(frame: pd.DataFrame, rows: pd.DataFrame | None) -> tuple[pd.DataFrame, bytes | None]:
+    """The grid's frame and the download's bytes for a table, kept for tables that hold the same as one made
+    before (most page runs draw the same tables again): escaping and writing CSV cost several times the hash."""
+    key = (_digest(frame), None if rows is None else _digest(rows))
+    if None in (key[0], *(key[1:] if rows is not None else ())):
+        return display_frame(frame), None if rows is None else csv_bytes(rows)
+    with _TABLE_PARTS_LOCK:
+        kept = _TABLE_PARTS.get(key)
+        if kept is not None:
+            _TABLE_PARTS.move_to_end(key)
+            return kept
+    parts = (display_frame(frame), None if rows is None else csv_bytes(rows))
+    with _TABLE_PARTS_LOCK:
+        _TABLE_PARTS[key] = parts
+        while len(_TABLE_PARTS) > 128:
+            _TABLE_PARTS.popitem(last=False)
+    return parts
 
 
 def name_shown(name: object) -> str:

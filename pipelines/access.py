@@ -201,18 +201,20 @@ def load_access() -> dict:
         raise ConfigError(f"{where('command_line')}: should map each operating-system account to the identities "
                           "it may act as, like\n  command_line:\n    root: [pcc@example.org]")
     for account, listed in (raw or {}).items():
-        at = where("command_line", str(account), label=f'command_line, account "{account}"')
+        def at(account=account) -> str:  # the line is looked up only for a message
+            return where("command_line", str(account), label=f'command_line, account "{account}"')
+
         if not isinstance(account, str) or not account.strip():
-            raise ConfigError(f'{at}: an account is a name such as root or jsmith (quote a name made of '
+            raise ConfigError(f'{at()}: an account is a name such as root or jsmith (quote a name made of '
                               'digits: "1001").')
         if isinstance(listed, str):
             listed = [listed]
         if not isinstance(listed, list) or not listed:
-            raise ConfigError(f"{at}: list the identities it may act as, like [pcc@example.org]; "
+            raise ConfigError(f"{at()}: list the identities it may act as, like [pcc@example.org]; "
                               "remove the account to let it act for no one.")
         bad = [x for x in listed if not isinstance(x, str) or not x.strip() or any(c.isspace() for c in x.strip())]
         if bad:
-            raise ConfigError(f"{at}: {bad[0]!r} is not an identity; write the e-mail address the "
+            raise ConfigError(f"{at()}: {bad[0]!r} is not an identity; write the e-mail address the "
                               "identity signs in with.")
         mapping[account] = [x.strip() for x in listed]
     return {"issuers": issuers, "groups_claim": groups_claim, "roles": roles, "command_line": mapping}
