@@ -461,9 +461,36 @@ def measure_name(measure_id: object) -> str:
         return str(measure_id)
 
 
+_READABLE: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+
+
 def readable(frame: pd.DataFrame, names: dict[str, str] | None = None, *,
              months: Iterable[str] = ("period", "month"),
              blank: str = "") -> pd.DataFrame:
+    """`_readable`, kept for a frame that holds the same as one made readable before (each page run makes the
+    same tables readable again): the caller gets its own copy."""
+    digest = _digest(frame)
+    if digest is None:
+        return _readable(frame, names, months=months, blank=blank)
+    key = (digest, tuple((names or {}).items()), tuple(months), blank, id(catalogue()))
+    with _TABLE_PARTS_LOCK:
+        kept = _READABLE.get(key)
+        if kept is not None:
+            _READABLE.move_to_end(key)
+    if kept is None:
+        kept = _readable(frame, names, months=months, blank=blank)
+        with _TABLE_PARTS_LOCK:
+            _READABLE[key] = kept
+            while len(_READABLE) > 128:
+                _READABLE.popitem(last=False)
+    out = kept.copy()
+    out.attrs = {"download": kept.attrs["download"]}  # read, never changed, by `table`
+    return out
+
+
+def _readable(frame: pd.DataFrame, names: dict[str, str] | None = None, *,
+              months: Iterable[str] = ("period", "month"),
+              blank: str = "") -> pd.DataFrame:
     """A frame as people read it: headings in words (`names`, then HEADINGS, a measure's short name for a
     column named by its id, then the identifier written out),
     measure names for measure ids (in a "measure" column and inside any text), `months` as "July 2015",
