@@ -11,14 +11,13 @@ from pipelines.plan.funnel import COMPARISONS, FunnelError, force_funnel, funnel
 from pipelines.plan.periods import month_label, month_number
 from pipelines.policeuk import (
     ALL_RECORDS,
-    by_place,
-    context_figures,
     force_populations,
     force_totals,
     loaded_months,
     reference,
     revision_changes,
 )
+from pipelines.policeuk.measures import context_index, context_month_table, context_series
 from pipelines.policeuk.reference import SOURCE
 
 user = auth.signed_in()
@@ -26,8 +25,10 @@ st.title("police.uk context")
 st.caption("Crime and outcomes as police.uk publishes them for the force: public context for the force's own "
            "figures, not a measure of the force's own work.")
 data.no_warehouse_guard()
-figs = data.call(context_figures)
-if figs is None or figs.empty:
+# each part of the page asks for what it shows (a month's table, a measure's months), kept apart, so the page
+# does not carry every figure of every month loaded on each run
+index = data.call(context_index)
+if index is None or not index[0]:
     st.info('No police.uk file is loaded yet. Download a month of street-level crime or outcomes for the force '
             'from data.police.uk and load it like a return, e.g. '
             '"pccdash ingest 2017-11/2017-11-south-yorkshire-street.csv".')
@@ -36,9 +37,9 @@ if figs is None or figs.empty:
 cat = catalogue()
 ui.caveat_box(list(cat.source_caveats.get(SOURCE, ())), label="About police.uk figures")
 
-months = sorted(figs["period"].unique(), reverse=True)
+months, loaded = index
 month = st.selectbox("Month", months, format_func=lambda p: month_label(month_number(p)), key="context_month")
-table = by_place(figs, month).round(1)
+table = data.call(context_month_table, month)
 short = {m.name: m.short_name.removesuffix(" (police.uk)") for m in cat.of_source(SOURCE)}
 table["Measure"] = table["Measure"].map(short)  # short names keep every column in view
 st.subheader(f"By district, {month_label(month_number(month))}")
@@ -53,11 +54,10 @@ own = [(m, c) for m in cat.of_source(SOURCE) for c in m.caveats[len(cat.source_c
 ui.caveat_box([f"{m.short_name}: {c}" for m, c in own], label="On particular measures")
 
 st.subheader("Month by month")
-loaded = set(figs["measure"].unique())
 names = {m.id: m.name for m in cat.of_source(SOURCE) if m.id in loaded}
 measure_id = st.selectbox("Measure", list(names), format_func=names.get, key="context_measure")
 m = cat.get(measure_id)
-series = figs[figs["measure"] == measure_id]
+series = data.call(context_series, measure_id)
 present = set(series["district"].unique())
 places = [p for p in ref.placements if p in present]
 fig = go.Figure()
