@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from ..catalogue import catalogue
 from ..errors import QUOTED_LIMIT, Problem, shown
 from ..warehouse import utc_now
 from .contract import Contract, ContractError, RowRule, SetRule, reference_values
@@ -472,9 +473,50 @@ def row_rule_samples(con, rule: RowRule, limit: int | None = SAMPLES_KEPT) -> li
             for f, sh, r, c, p, d, m, v, pt, dn, mn, cell in rows]
 
 
-def fill_query(query: str, current_month: dt.date) -> str:
+FIGURES_NOW = "figure_now"
+
+
+def _hold_figures(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
+    """The accepted figures the batch can be compared with, as they stand, in a temporary table the set rules read
+    as ${figure}: those of the batch's measures and of every measure linked to them, by the catalogue (a part and
+    its whole, a percentage and its parts) or by a rule naming both. The `figure` view ranks every revision of
+    every measure each time it is read, and a contract reads it in several rules: a one-figure correction would
+    cost as much as the whole warehouse, several times over. Made when a batch is validated, so every rule, and
+    any later look at a rule's rows or at what the batch changes, sees the figures it was judged against."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {FIGURES_NOW} AS SELECT * FROM figure WHERE list_contains($m, measure)",
+                {"m": sorted(_linked_measures(con, contract))})
+
+
+def _linked_measures(con: duckdb.DuckDBPyConnection, contract: Contract) -> set[str]:
+    """The batch's measures, and every measure linked to one of them, however many links away."""
+    measures = {m for (m,) in con.execute("SELECT DISTINCT measure FROM batch WHERE measure IS NOT NULL").fetchall()}
+    cat = catalogue()
+    groups = [{m.id, m.part_of, m.numerator, m.denominator} - {None} for m in cat.measures]
+    ids = set(cat.by_id)
+    groups += [{i for i in ids if i in rule.query} for rule in contract.set_rules]  # a rule naming measures
+    grown = True
+    while grown:
+        grown = False
+        for group in groups:
+            if group & measures and not group <= measures:
+                measures |= group
+                grown = True
+    return measures
+
+
+def figures_table(con: duckdb.DuckDBPyConnection) -> str:
+    """`figure_now` while this connection holds it (a batch was validated and its transaction stands), else the
+    `figure` view."""
+    try:
+        con.execute(f"SELECT 1 FROM {FIGURES_NOW} LIMIT 0").fetchall()
+    except duckdb.CatalogException:
+        return "figure"
+    return FIGURES_NOW
+
+
+def fill_query(query: str, current_month: dt.date, figure: str = "figure") -> str:
     refs = reference_values()
-    names = {"object": "batch", "table": "batch", "figure": "figure", "published_periods": "published_period",
+    names = {"object": "batch", "table": "batch", "figure": figure, "published_periods": "published_period",
              "current_month": f"DATE '{current_month.isoformat()}'"}
     for name, value in refs.items():
         names[name] = _quote(value)
@@ -483,8 +525,13 @@ def fill_query(query: str, current_month: dt.date) -> str:
     return query
 
 
-def set_rule_rows(con, rule: SetRule, current_month: dt.date, limit: int | None) -> tuple[int, list[Sample]]:
-    sql = fill_query(rule.query, current_month)
+def set_rule_rows(con, rule: SetRule, current_month: dt.date, limit: int | None,
+                  figure: str | None = None) -> tuple[int, list[Sample]]:
+    """The count of a set rule's rows and the first `limit` of them. `figure`: the table ${figure} reads (found
+    when not given)."""
+    if figure is None:
+        figure = figures_table(con) if "${figure}" in rule.query else "figure"
+    sql = fill_query(rule.query, current_month, figure)
     try:  # one run of the query: the count of all its rows rides along with the first few
         rows = con.execute(
             f"SELECT {', '.join(SET_RULE_COLUMNS)}, count(*) OVER () FROM ({sql}) "
@@ -540,8 +587,12 @@ def validate_batch(con: duckdb.DuckDBPyConnection, contract: Contract, *, scope:
         samples = [] if passed else row_rule_samples(con, rule)
         run.results.append(RuleResult(rule.id, rule.severity, by, rule.expectation, passed, failing, checked,
                                       rule.description, samples, _all_found(samples, SAMPLES_KEPT, None)))
+    figure = "figure"
+    if any("${figure}" in rule.query for rule in contract.set_rules):
+        _hold_figures(con, contract)
+        figure = FIGURES_NOW
     for rule in contract.set_rules:
-        count, rows = set_rule_rows(con, rule, current_month, ROWS_HELD)
+        count, rows = set_rule_rows(con, rule, current_month, ROWS_HELD, figure)
         run.results.append(RuleResult(rule.id, rule.severity, "duckdb", None, count == 0, count, run.rows,
                                       rule.description, rows[:SAMPLES_KEPT], _all_found(rows, ROWS_HELD, count)))
     run.seconds = time.perf_counter() - started

@@ -15,6 +15,7 @@ import duckdb
 from .. import faults
 from ..contracts import ValidationRun, load_contract, validate_batch
 from ..contracts.batch import build_batch
+from ..contracts.runner import figures_table
 from ..contracts.store import save_caveats, save_quarantine, save_run
 from ..errors import PccDashError, Problem, shown
 from ..warehouse import one, scalar, utc_now
@@ -196,18 +197,20 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, t
         run_id = save_run(con, run, file_id)
         # before the figures change: the set rules compare the batch with the figures as they stood
         caveats = save_caveats(con, run, run_id, file_id, month)
+        # the current figures of the batch's measures, as the contract held them (nothing has changed them since)
+        current = figures_table(con)
         new, revised, unchanged = one(
             con,
-            """SELECT count(*) FILTER (WHERE c.value IS NULL),
+            f"""SELECT count(*) FILTER (WHERE c.value IS NULL),
                       count(*) FILTER (WHERE c.value IS NOT NULL AND c.value <> b.value),
                       count(*) FILTER (WHERE c.value = b.value)
-               FROM batch b LEFT JOIN figure c USING (period, district, measure)""",
+               FROM batch b LEFT JOIN {current} c USING (period, district, measure)""",
         )
         con.execute(
-            """INSERT INTO figure_revision
+            f"""INSERT INTO figure_revision
                SELECT b.period, b.district, b.measure, coalesce(c.revision, 0) + 1, b.value, c.value,
                       $file_id, b.source_sheet, b.source_row, b.source_column, b.note, $now
-               FROM batch b LEFT JOIN figure c USING (period, district, measure)
+               FROM batch b LEFT JOIN {current} c USING (period, district, measure)
                WHERE c.value IS NULL OR c.value <> b.value""",
             {"file_id": file_id, "now": received},
         )
