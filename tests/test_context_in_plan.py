@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -278,3 +279,27 @@ def test_a_flag_keeps_the_context_pages_answers_and_a_republished_month_renews_t
     assert not at.exception, at.exception
     assert worked[counted] == first + 1, "a republished month did not renew the counts"
     assert "1 count(s) changed when police.uk republished a month" in texts(at)
+
+
+def test_the_month_by_month_chart_shows_the_last_three_years_unless_every_month_is_asked_for(monkeypatch, context_db,
+                                                                                              tmp_path):
+    db = copy_warehouse(context_db, tmp_path)
+    months = [f"{2013 + i // 12}-{i % 12 + 1:02d}" for i in range(48)]  # 2013-01 .. 2016-12, before the sample's
+    street = tmp_path / "2016-12-south-yorkshire-street.csv"
+    rows = street_rows()
+    with open(street, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({**r, "Month": m} for m in months for r in rows[:40])
+    with warehouse.connect(db) as con:
+        assert ingest(con, [street], loaded_by="tester").count("accepted") == 1
+    at = internal(monkeypatch, db, "internal_pages/context.py", ANALYST)
+    assert not at.exception, at.exception
+
+    def months_drawn() -> set[str]:
+        chart = json.loads(at.get("plotly_chart")[0].proto.spec)
+        return {x[:7] for trace in chart["data"] for x in trace["x"]}
+
+    assert months_drawn() == set((months + ["2017-11"])[-36:])  # the latest 36 of the 49 loaded
+    at.radio(key="context_span").set_value("Every month loaded").run()
+    assert months_drawn() == {*months, "2017-11"}

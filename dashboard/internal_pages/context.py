@@ -20,6 +20,8 @@ from pipelines.policeuk import (
 from pipelines.policeuk.measures import context_index, context_month_table, context_series
 from pipelines.policeuk.reference import SOURCE
 
+RECENT_MONTHS = 36
+
 user = auth.signed_in()
 st.title("police.uk context")
 st.caption("Crime and outcomes as police.uk publishes them for the force: public context for the force's own "
@@ -67,6 +69,13 @@ if len(months) < 2:  # one month: a bar per place; a line needs two months
                          textposition="outside", name=m.unit))
     title = f"{m.name}, {month_label(month_number(months[0]))}"
 else:
+    # the last three years by default: fifteen years of months are a blur, and each drawing of the page pays for
+    # every point
+    spans = {"Last 3 years": RECENT_MONTHS, "Every month loaded": None}
+    span = spans[st.radio("Months shown", list(spans), horizontal=True, key="context_span")]
+    shown = sorted(series["period"].unique())[-span:] if span else None
+    if shown is not None:
+        series = series[series["period"].isin(shown)]
     for i, place in enumerate(places):
         one = series[series["district"] == place]
         fig.add_trace(go.Scatter(x=pd.to_datetime(one["period"]), y=one["value"], name=place, mode="lines+markers",
