@@ -144,6 +144,19 @@ def db(tmp_path) -> Path:
 
 
 @pytest.fixture
+def ref(tmp_path, monkeypatch):
+    """A private copy of the bundled reference folder, in force for the test, for a test to edit."""
+    import shutil
+
+    from pipelines.catalogue import REFERENCE_DIR
+
+    folder = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, folder)
+    monkeypatch.setenv("PCCDASH_REFERENCE_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
 def con(db):
     with warehouse.connect(db) as c:
         yield c

@@ -3,21 +3,8 @@ read again without a restart."""
 
 from __future__ import annotations
 
-import shutil
-
-import pytest
-
-from pipelines.catalogue import REFERENCE_DIR, catalogue
+from pipelines.catalogue import catalogue
 from pipelines.check import check_all, locate
-
-
-@pytest.fixture
-def ref(tmp_path, monkeypatch):
-    """A private copy of the bundled reference folder, in force for the test."""
-    folder = tmp_path / "reference"
-    shutil.copytree(REFERENCE_DIR, folder)
-    monkeypatch.setenv("PCCDASH_REFERENCE_DIR", str(folder))
-    return folder
 
 
 def line_of(path, text: str) -> int:

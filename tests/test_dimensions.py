@@ -3,24 +3,14 @@ and which values mean the force did not record it; a measure says which dimensio
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 import yaml
 
-from pipelines.catalogue import REFERENCE_DIR, catalogue, dimensions
+from pipelines.catalogue import catalogue, dimensions
 from pipelines.check import check_all
 from pipelines.errors import ConfigError
 
 ONS_2021_GROUPS = 19  # the 2021 Census's ethnic groups for England and Wales
-
-
-@pytest.fixture
-def ref(tmp_path, monkeypatch):
-    folder = tmp_path / "reference"
-    shutil.copytree(REFERENCE_DIR, folder)
-    monkeypatch.setenv("PCCDASH_REFERENCE_DIR", str(folder))
-    return folder
 
 
 def edit(path, change) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 
 import duckdb
 import pandas as pd
@@ -132,14 +131,6 @@ def test_a_missing_district_council_and_a_missing_section_are_refused():
     end = TEXT.index("\ncontact:\n")
     with pytest.raises(ConfigError, match=r'"?the file"? needs "licence", which is missing or empty'):
         info_from_text(TEXT[:start] + TEXT[end:])
-
-
-@pytest.fixture
-def ref(tmp_path, monkeypatch):
-    folder = tmp_path / "reference"
-    shutil.copytree(REFERENCE_DIR, folder)
-    monkeypatch.setenv("PCCDASH_REFERENCE_DIR", str(folder))
-    return folder
 
 
 def test_pccdash_check_reports_a_broken_public_info_file(ref, run_cli):
