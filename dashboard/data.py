@@ -174,6 +174,17 @@ def answers() -> _Answers:
     return _Answers(KEPT_ANSWERS)
 
 
+# the tables read by the answers being worked out in this thread, innermost last: an answer built from another
+# kept answer (`call` inside the function) is kept with the tables that one read too
+_working = threading.local()
+
+
+def _read_too(read: dict[str, str]) -> None:
+    stack = getattr(_working, "stack", None)
+    if stack:
+        stack[-1].update(read)
+
+
 def _kept(fn: Callable, args: tuple, kwargs: dict, shared: bool, also: object = None) -> Any:
     v = version()
     if v is None:
@@ -184,14 +195,20 @@ def _kept(fn: Callable, args: tuple, kwargs: dict, shared: bool, also: object = 
     store = answers()
     found = store.get(key, marks)
     if found is not None:
+        _read_too(found.marks)
         return found.value if shared else pickle.loads(found.value)
+    stack = _working.__dict__.setdefault("stack", [])
+    stack.append({})
     con = duckdb.connect(path, read_only=True)
     try:
         recording = _Recording(con)
         value = fn(recording, *args, **kwargs)
     finally:
         con.close()
-    store.put(key, _Answer(marks.read_by(recording.statements), value if shared else pickle.dumps(value)))
+        nested = stack.pop()
+    read = {**marks.read_by(recording.statements), **nested}
+    store.put(key, _Answer(read, value if shared else pickle.dumps(value)))
+    _read_too(read)
     return value
 
 

@@ -25,7 +25,7 @@ from pipelines.figures import plan_figures
 from pipelines.flags import flags, raise_flag
 from pipelines.ingest import ingest
 from pipelines.plan import PlanAnalytics, load_plans
-from pipelines.policeuk.measures import context_month_table
+from pipelines.policeuk import context_figures
 
 SAMPLE = Path(__file__).resolve().parent.parent / "pipelines" / "sample" / "police_uk"
 STREET = SAMPLE / "2017-11-south-yorkshire-street.sample.csv"
@@ -250,7 +250,7 @@ def test_the_context_page_says_how_to_load_police_uk_files_when_there_are_none(m
 def test_a_flag_keeps_the_context_pages_answers_and_a_republished_month_renews_them(monkeypatch, context_db, tmp_path):
     db = copy_warehouse(context_db, tmp_path)
     worked = data.answers().worked
-    counted = f"{context_month_table.__module__}.{context_month_table.__qualname__}"
+    counted = f"{context_figures.__module__}.{context_figures.__qualname__}"
     listed = f"{flags.__module__}.{flags.__qualname__}"
     at = internal(monkeypatch, db, "internal_pages/context.py", ANALYST)
     assert not at.exception, at.exception

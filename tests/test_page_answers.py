@@ -67,3 +67,18 @@ def test_the_tables_a_statement_reads_are_found_through_views_within_views(db):
     before = marks.tables["arrest"]
     change(db, "UPDATE arrest SET n = n + 1")
     assert data._marks(data.version(), str(data.read_copy())).tables["arrest"] != before
+
+
+def total_of_arrests(con) -> int:
+    """An answer made from another kept answer, not from a query of its own."""
+    return sum(data.call(arrests).values())
+
+
+def test_an_answer_made_from_another_kept_answer_follows_the_tables_that_one_read(db):
+    assert data.call(total_of_arrests) == 13
+    change(db, "INSERT INTO note VALUES ('unrelated')")
+    name = f"{total_of_arrests.__module__}.{total_of_arrests.__qualname__}"
+    worked = data.answers().worked[name]
+    assert data.call(total_of_arrests) == 13 and data.answers().worked[name] == worked
+    change(db, "UPDATE arrest SET n = 10 WHERE district = 'Sheffield'")
+    assert data.call(total_of_arrests) == 14 and data.answers().worked[name] == worked + 1

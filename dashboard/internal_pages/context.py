@@ -4,7 +4,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import auth, data, ui
+from dashboard import auth, context_data, data, ui
 from pipelines.catalogue import catalogue
 from pipelines.errors import PccDashError
 from pipelines.plan.funnel import COMPARISONS, FunnelError, force_funnel, funnel_figure
@@ -17,7 +17,6 @@ from pipelines.policeuk import (
     reference,
     revision_changes,
 )
-from pipelines.policeuk.measures import context_index, context_month_table, context_series
 from pipelines.policeuk.reference import SOURCE
 
 RECENT_MONTHS = 36
@@ -29,7 +28,7 @@ st.caption("Crime and outcomes as police.uk publishes them for the force: public
 data.no_warehouse_guard()
 # each part of the page asks for what it shows (a month's table, a measure's months), kept apart, so the page
 # does not carry every figure of every month loaded on each run
-index = data.call(context_index)
+index = data.call(context_data.index)
 if index is None or not index[0]:
     st.info('No police.uk file is loaded yet. Download a month of street-level crime or outcomes for the force '
             'from data.police.uk and load it like a return, e.g. '
@@ -41,7 +40,7 @@ ui.caveat_box(list(cat.source_caveats.get(SOURCE, ())), label="About police.uk f
 
 months, loaded = index
 month = st.selectbox("Month", months, format_func=lambda p: month_label(month_number(p)), key="context_month")
-table = data.call(context_month_table, month)
+table = data.call(context_data.month_table, month)
 short = {m.name: m.short_name.removesuffix(" (police.uk)") for m in cat.of_source(SOURCE)}
 table["Measure"] = table["Measure"].map(short)  # short names keep every column in view
 st.subheader(f"By district, {month_label(month_number(month))}")
@@ -59,7 +58,7 @@ st.subheader("Month by month")
 names = {m.id: m.name for m in cat.of_source(SOURCE) if m.id in loaded}
 measure_id = st.selectbox("Measure", list(names), format_func=names.get, key="context_measure")
 m = cat.get(measure_id)
-series = data.call(context_series, measure_id)
+series = data.call(context_data.series, measure_id)
 present = set(series["district"].unique())
 places = [p for p in ref.placements if p in present]
 fig = go.Figure()

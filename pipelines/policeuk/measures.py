@@ -180,24 +180,6 @@ def by_place(figures: pd.DataFrame, month: str) -> pd.DataFrame:
     return out.reset_index()
 
 
-def context_index(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str]]:
-    """The months with police.uk context figures ("YYYY-MM", newest first) and the measures they hold: what a
-    page offers to choose from, without carrying every figure of every month."""
-    figs = context_figures(con)
-    return sorted(figs["period"].unique(), reverse=True), sorted(figs["measure"].unique())
-
-
-def context_month_table(con: duckdb.DuckDBPyConnection, month: str) -> pd.DataFrame:
-    """`by_place` of one month, its values to one decimal place."""
-    return by_place(context_figures(con), month).round(1)
-
-
-def context_series(con: duckdb.DuckDBPyConnection, measure_id: str) -> pd.DataFrame:
-    """Every month of one context measure, by place: `context_figures`' rows for it."""
-    figs = context_figures(con)
-    return figs[figs["measure"] == measure_id].reset_index(drop=True)
-
-
 def loaded_months(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every police.uk month loaded, newest first: kind, falls_within, period ("YYYY-MM"), revision (the
     current one), revisions (how many loads), records, file, loaded_at."""
