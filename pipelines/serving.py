@@ -27,6 +27,26 @@ STREAMLIT_FLAGS = ["--server.headless", "true", "--browser.gatherUsageStats", "f
                    "--client.showErrorDetails", "none"]
 
 
+# how a child ends when it is asked to stop (Ctrl+C reaches the whole process group, a service manager sends SIGTERM)
+STOPPED = (0, -signal.SIGINT, -signal.SIGTERM)
+STOP_WAIT_SECONDS = 10.0
+
+
+def _all_stopped(children: list[tuple[str, subprocess.Popen, str | None]]) -> bool:
+    """Whether every child ends as asked to stop within a few seconds: Ctrl+C reaches the children and this
+    process together, and a busy machine may run the children's shutdown before this process sees the signal.
+    One child stopping while the others go on is not a stop that was asked for."""
+    deadline = time.monotonic() + STOP_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        codes = [proc.poll() for _, proc, _ in children]
+        if any(c is not None and c not in STOPPED for c in codes):
+            return False
+        if all(c is not None for c in codes):
+            return True
+        time.sleep(0.1)
+    return False
+
+
 def configured_sign_in() -> Path | None:
     """The secrets.toml Streamlit will read an [auth] section from (the working folder's, then the user's)."""
     for candidate in (Path(".streamlit") / "secrets.toml", Path.home() / ".streamlit" / "secrets.toml"):
@@ -137,8 +157,8 @@ def serve_apps(path: Path, port: int, address: str = "localhost", *, which: str 
             time.sleep(0.5)
             for name, proc, _ in children:
                 if proc.poll() is not None:
-                    if proc.returncode in (0, -signal.SIGINT, -signal.SIGTERM):
-                        time.sleep(2)  # Ctrl+C reaches the children and this process together: let it arrive here
+                    if proc.returncode in STOPPED and _all_stopped(children):
+                        raise KeyboardInterrupt  # Ctrl+C reached the whole group: every child stopped as asked
                     say(f"{name.capitalize()} stopped (exit code {proc.returncode}); stopping the rest.", "red")
                     code = proc.returncode or 1
                     break

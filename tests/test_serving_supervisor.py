@@ -1,0 +1,58 @@
+"""`pccdash serve` watches its children: Ctrl+C reaching the whole group stops everything quietly, however late
+this process sees it; one child stopping while the others go on is said, and stops the rest."""
+
+from __future__ import annotations
+
+import signal
+
+import pytest
+
+from pipelines import serving
+
+
+class Child:
+    """A child process that ends after `runs` polls with `code` (None: never ends by itself)."""
+
+    def __init__(self, runs: int | None, code: int):
+        self.runs, self.code, self.returncode = runs, code, None
+
+    def poll(self):
+        if self.runs is not None:
+            self.runs -= 1
+            if self.runs <= 0:
+                self.returncode = self.code
+        return self.returncode
+
+
+@pytest.fixture
+def supervised(monkeypatch, tmp_path):
+    def run(children: list[Child]) -> tuple[int, list[str]]:
+        queue = list(children)
+        said: list[str] = []
+        monkeypatch.setattr(serving.subprocess, "Popen", lambda cmd, **kw: queue.pop(0))
+        for name in ("ensure_port_free", "wait_for_http", "stop"):
+            monkeypatch.setattr(serving.signin, name, lambda *a, **k: None)
+        monkeypatch.setattr(serving.signin, "start_demo_provider", lambda *a, **k: queue.pop(0))
+        monkeypatch.setattr(serving.signin, "write_auth_secrets", lambda path, **k: path)
+        monkeypatch.setattr(serving, "STOP_WAIT_SECONDS", 1.0)
+        monkeypatch.chdir(tmp_path)
+        code = serving.serve_apps(tmp_path / "wh.duckdb", 8599, which="both", demo_sign_in=True,
+                                  say=lambda text, *a: said.append(text))
+        return code, said
+
+    return run
+
+
+def test_every_child_stopped_by_ctrl_c_before_this_process_sees_it_is_a_clean_stop(supervised):
+    # the provider, the internal and the public dashboard end at nearly the same moment, as Ctrl+C ends them
+    code, said = supervised([Child(2, -signal.SIGINT), Child(3, 0), Child(4, -signal.SIGINT)])
+    assert code == 0
+    assert said[-1] == "Stopped: every dashboard has been shut down."
+    assert not any("stopping the rest" in s for s in said)
+
+
+def test_one_dashboard_stopping_while_the_others_run_is_said_and_stops_the_rest(supervised):
+    code, said = supervised([Child(None, 0), Child(2, 0), Child(None, 0)])
+    assert code == 1
+    assert "The internal dashboard stopped (exit code 0); stopping the rest." in said
+    assert "Stopped: every dashboard has been shut down." not in said
