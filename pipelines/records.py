@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -95,6 +96,7 @@ def attach(con: duckdb.DuckDBPyConnection, warehouse: Path | None = None, *, rea
     con.execute(f"ATTACH {_quoted(path)} AS {ALIAS}{' (READ_ONLY)' if read_only else ''}")
     if not read_only:
         con.execute(SCHEMA)
+    expose(con)
     return True
 
 
@@ -113,6 +115,24 @@ def set_aside(warehouse: Path) -> Path | None:
     print(f'Note: "{path.name}" held police.uk records of a warehouse removed before this one was made; it is '
           f'kept as "{aside.name}".', file=sys.stderr)
     return aside
+
+
+CURRENT_VIEW = "police_uk_record_current"
+
+
+def expose(con: duckdb.DuckDBPyConnection) -> None:
+    """Let this connection name the records as the warehouse once held them: `police_uk_record` (found through
+    the search path) and `police_uk_record_current`, the records behind the current counts (a view of this
+    connection's own, since it joins the two files)."""
+    name = con.execute("SELECT current_database()").fetchall()[0][0]
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        return  # a warehouse file whose name is not a plain identifier: its records are named in full only
+    con.execute(f"SET search_path = '{name}.main,{ALIAS}.main'")
+    con.execute(f"""CREATE OR REPLACE TEMP VIEW {CURRENT_VIEW} AS
+                    SELECT r.*, m.revision FROM {TABLE} r
+                    JOIN "{name}".main.police_uk_month_current m
+                      ON m.file_id = r.file_id AND m.kind = r.kind AND m.falls_within = r.falls_within
+                     AND m.period = r.period""")
 
 
 def for_load(con: duckdb.DuckDBPyConnection) -> str:

@@ -133,6 +133,7 @@ def connect(path: str | os.PathLike | None = None, *, create: bool = True) -> It
             con.close()
             con = _open(p, read_only=False)
         records.tidy(con, p)
+        records.attach(con, p)  # when the warehouse has records: named as before, through the search path
         finish_switches(con)
         yield con
         con.execute("CHECKPOINT")

@@ -115,3 +115,14 @@ def test_a_new_warehouse_sets_aside_the_records_a_removed_one_left_and_loads_its
     with warehouse.connect_read_only(db) as con:
         assert scalar(con, f"SELECT count(*) FROM {records.TABLE}") == scalar(
             con, "SELECT sum(records) FROM police_uk_month")
+
+
+def test_the_records_are_still_named_as_before_on_a_connection_to_the_warehouse(tmp_path):
+    db = tmp_path / "wh.duckdb"
+    street = SAMPLE_STREET / "2017-11-south-yorkshire-street.sample.csv"
+    assert run_pccdash("ingest", street, "--db", db).returncode == 0
+    for opened in (warehouse.connect, warehouse.connect_read_only):
+        with opened(db) as con:
+            records_now = scalar(con, "SELECT count(*) FROM police_uk_record")
+            assert records_now == scalar(con, "SELECT count(*) FROM police_uk_record_current") == scalar(
+                con, "SELECT sum(records) FROM police_uk_month_current")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from .. import faults
+from .. import faults, records
 from ..contracts import ValidationRun, load_contract, validate_batch
 from ..contracts.batch import build_batch
 from ..contracts.runner import figures_table
@@ -282,10 +282,11 @@ def _reject(con, path: Path, label: str, facts, size: int, received, loaded_by: 
 
 
 def drop_staging(con: duckdb.DuckDBPyConnection) -> None:
-    """Drop one file's temporary tables and views, so the next file starts clean."""
+    """Drop one file's temporary tables and views, so the next file starts clean (not the connection's view of the
+    police.uk records behind the current counts)."""
     for name, kind in con.execute(
         "SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = 'main' "
-        "AND table_catalog = 'temp'").fetchall():
+        "AND table_catalog = 'temp' AND table_name <> ?", [records.CURRENT_VIEW]).fetchall():
         con.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} IF EXISTS temp.main.{name}")
 
 

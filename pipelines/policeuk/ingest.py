@@ -471,6 +471,9 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
         con.execute(f"CREATE OR REPLACE TEMP TABLE police_uk_incoming {records.COLUMNS}")
     else:  # read into the records file, by a connection of its own that commits them before the warehouse does
         table = records.for_load(con)
+        # names are looked up in the warehouse alone meanwhile: a lookup reaching the records file would fix what
+        # this transaction sees of it before the other connection has committed the records
+        con.execute("RESET search_path")
     pending = False  # the records are committed in the records file, and the warehouse has not accepted them
     writer = None
     con.execute("BEGIN TRANSACTION")
@@ -573,5 +576,7 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
             with contextlib.suppress(duckdb.Error):
                 records.forget(con, [file_id])
         drop_staging(con)
+        if not dry_run:
+            records.expose(con)
     return FileOutcome(label, path, "accepted", file_id=file_id, layout=layout, rows=rows, new=new, revised=revised,
                        unchanged=unchanged, seconds=time.perf_counter() - started, run=run, caveats=caveats)
