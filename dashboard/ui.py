@@ -169,8 +169,24 @@ def table(frame: pd.DataFrame, key: str, download_name: str | None = None, **gri
                            key=f"{key}_download", icon=":material/download:", on_click="ignore")
 
 
-_TABLE_PARTS: OrderedDict[tuple, tuple[pd.DataFrame, bytes | None]] = OrderedDict()
-_TABLE_PARTS_LOCK = threading.Lock()
+_KEPT_BY_CONTENT: OrderedDict[tuple, object] = OrderedDict()  # what tables were made into, by what they held
+_KEPT_LOCK = threading.Lock()
+
+
+def _by_content(key: tuple, make: Callable[[], object]) -> object:
+    """`make()`, kept under `key` (a table's digest and how it is shown) for the next page run that asks for the
+    same: the least lately used dropped first."""
+    with _KEPT_LOCK:
+        kept = _KEPT_BY_CONTENT.get(key)
+        if kept is not None:
+            _KEPT_BY_CONTENT.move_to_end(key)
+            return kept
+    kept = make()
+    with _KEPT_LOCK:
+        _KEPT_BY_CONTENT[key] = kept
+        while len(_KEPT_BY_CONTENT) > 256:
+            _KEPT_BY_CONTENT.popitem(last=False)
+    return kept
 
 
 def _digest(frame: pd.DataFrame) -> tuple | None:
@@ -187,20 +203,14 @@ def _digest(frame: pd.DataFrame) -> tuple | None:
 def _table_parts(frame: pd.DataFrame, rows: pd.DataFrame | None) -> tuple[pd.DataFrame, bytes | None]:
     """The grid's frame and the download's bytes for a table, kept for tables that hold the same as one made
     before (most page runs draw the same tables again): escaping and writing CSV cost several times the hash."""
-    key = (_digest(frame), None if rows is None else _digest(rows))
-    if None in (key[0], *(key[1:] if rows is not None else ())):
+    shown_key, rows_key = _digest(frame), None if rows is None else _digest(rows)
+
+    def make() -> tuple[pd.DataFrame, bytes | None]:
         return display_frame(frame), None if rows is None else csv_bytes(rows)
-    with _TABLE_PARTS_LOCK:
-        kept = _TABLE_PARTS.get(key)
-        if kept is not None:
-            _TABLE_PARTS.move_to_end(key)
-            return kept
-    parts = (display_frame(frame), None if rows is None else csv_bytes(rows))
-    with _TABLE_PARTS_LOCK:
-        _TABLE_PARTS[key] = parts
-        while len(_TABLE_PARTS) > 128:
-            _TABLE_PARTS.popitem(last=False)
-    return parts
+
+    if shown_key is None or (rows is not None and rows_key is None):
+        return make()
+    return _by_content(("table", shown_key, rows_key), make)
 
 
 def name_shown(name: object) -> str:
@@ -461,9 +471,6 @@ def measure_name(measure_id: object) -> str:
         return str(measure_id)
 
 
-_READABLE: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
-
-
 def readable(frame: pd.DataFrame, names: dict[str, str] | None = None, *,
              months: Iterable[str] = ("period", "month"),
              blank: str = "") -> pd.DataFrame:
@@ -472,17 +479,8 @@ def readable(frame: pd.DataFrame, names: dict[str, str] | None = None, *,
     digest = _digest(frame)
     if digest is None:
         return _readable(frame, names, months=months, blank=blank)
-    key = (digest, tuple((names or {}).items()), tuple(months), blank, id(catalogue()))
-    with _TABLE_PARTS_LOCK:
-        kept = _READABLE.get(key)
-        if kept is not None:
-            _READABLE.move_to_end(key)
-    if kept is None:
-        kept = _readable(frame, names, months=months, blank=blank)
-        with _TABLE_PARTS_LOCK:
-            _READABLE[key] = kept
-            while len(_READABLE) > 128:
-                _READABLE.popitem(last=False)
+    key = ("readable", digest, tuple((names or {}).items()), tuple(months), blank, id(catalogue()))
+    kept = _by_content(key, lambda: _readable(frame, names, months=months, blank=blank))
     out = kept.copy()
     out.attrs = {"download": kept.attrs["download"]}  # read, never changed, by `table`
     return out
