@@ -19,6 +19,7 @@ REFERENCE_DIR = Path(__file__).parent / "reference"
 KINDS = ("flow", "stock", "percentage")
 DIRECTIONS = ("good", "bad", "neutral")
 SOURCES = ("force_return", "police_uk")
+DERIVED = "derived"  # worked out in the warehouse from other figures (a breakdown's completeness), never loaded
 
 
 def reference_dir() -> Path:
@@ -97,8 +98,18 @@ class Measure:
 
     @property
     def from_force_return(self) -> bool:
-        """Whether the force's return reports it (else it is context, such as police.uk open data)."""
+        """Whether the force's return reports it (else it is context, such as police.uk open data, or
+        worked out from the return's breakdowns)."""
         return self.source == "force_return"
+
+    @property
+    def from_police_uk(self) -> bool:
+        return self.source == "police_uk"
+
+    @property
+    def derived(self) -> bool:
+        """Worked out from a breakdown of the return: the count or the share of it whose value was recorded."""
+        return self.source == DERIVED
 
 
 @dataclass(frozen=True)
@@ -200,7 +211,7 @@ def _catalogue(stamp: tuple) -> Catalogue:
             if ref and ref not in seen:
                 raise ConfigError(f'measures.yaml, measure "{m.id}": refers to "{ref}", '
                                   "which is not in the catalogue.")
-            if ref and by_id[ref].source != m.source:
+            if ref and by_id[ref].source != m.source:  # (a derived measure refers to what it is made from)
                 raise ConfigError(f'measures.yaml, measure "{m.id}": refers to "{ref}", which has another source '
                                   f"({by_id[ref].source}, not {m.source}).")
         _check_breakdowns(m)
@@ -208,7 +219,40 @@ def _catalogue(stamp: tuple) -> Catalogue:
             if labels.setdefault(label, m.id) != m.id:
                 raise ConfigError(f'measures.yaml, measure "{m.id}": the name or alias "{label}" is also '
                                   f'measure "{labels[label]}"\'s; a return could not say which it means.')
+    measures.extend(d for m in list(measures) for b in m.breakdowns for d in completeness_measures(m, b.dimension))
     return Catalogue(tuple(measures), {m.id: m for m in measures}, by_source)
+
+
+def recorded_id(measure_id: str, dimension_id: str) -> str:
+    """The derived count of a measure's breakdown whose value was recorded."""
+    return f"{measure_id}__{dimension_id}_recorded"
+
+
+def completeness_id(measure_id: str, dimension_id: str) -> str:
+    """The derived share (per cent) of a measure's breakdown whose value was recorded."""
+    return f"{measure_id}__{dimension_id}_completeness"
+
+
+def completeness_measures(m: Measure, dimension_id: str) -> tuple[Measure, Measure]:
+    """A breakdown's completeness as two measures of their own, trended and planned like any other: the count
+    whose value was recorded (every value but those declared `recorded: false`) and its share of the measure."""
+    d = dimensions().get(dimension_id)
+    what = d.name[0].lower() + d.name[1:]
+    labels = [f'"{v.label}"' for v in d.values if not v.recorded]
+    unrecorded = " and ".join(labels)
+    recorded = Measure(
+        id=recorded_id(m.id, d.id), name=f"{m.name}, with the {what} recorded",
+        short_name=f"{m.short_name}: {what} recorded", unit=m.unit, kind="flow", increase_is="good",
+        value_type="integer", source=DERIVED, part_of=m.id,
+        caveats=(f"Counted from the breakdown by {what}: every value but {unrecorded}.",))
+    share = Measure(
+        id=completeness_id(m.id, d.id), name=f"{d.name} recorded (share of {m.short_name[0].lower() + m.short_name[1:]})",
+        short_name=f"{m.short_name}: {what} recorded (%)", unit="per cent", kind="percentage", increase_is="good",
+        value_type="decimal", source=DERIVED, numerator=recorded.id, denominator=m.id,
+        caveats=(f"The share of {m.short_name[0].lower() + m.short_name[1:]} with the {what} recorded in the "
+                 f"force's breakdown; {unrecorded} {'count' if len(labels) > 1 else 'counts'} as not recorded. A month with no "
+                 "breakdown has no figure.",))
+    return recorded, share
 
 
 def catalogue() -> Catalogue:

@@ -22,9 +22,17 @@ HEADER = "period,district,measure,value\n"
 
 def test_the_catalogue_holds_both_sources_each_measure_once():
     cat = catalogue()
-    returned, context = cat.ids("force_return"), cat.ids("police_uk")
+    returned, context, derived = cat.ids("force_return"), cat.ids("police_uk"), cat.ids("derived")
     assert "cse_charges" in returned and "police_uk_burglary" in context
-    assert len(returned) + len(context) == len(cat.ids()) == len(set(cat.ids()))
+    assert len(returned) + len(context) + len(derived) == len(cat.ids()) == len(set(cat.ids()))
+    # each breakdown's completeness, as a count and its share of the measure broken down
+    assert len(derived) == 2 * sum(len(m.breakdowns) for m in cat.of_source("force_return"))
+    for m in cat.of_source("force_return"):
+        for b in m.breakdowns:
+            share = cat.get(f"{m.id}__{b.dimension}_completeness")
+            assert (share.kind, share.numerator, share.denominator) == (
+                "percentage", f"{m.id}__{b.dimension}_recorded", m.id)
+            assert cat.get(share.numerator).part_of == m.id and share.increase_is == "good"
     assert all(m.caveats == () for m in cat.of_source("force_return"))
     assert all(m.caveats and not m.from_force_return for m in cat.of_source("police_uk"))
 
