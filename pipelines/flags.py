@@ -356,6 +356,8 @@ CHECK_TITLES = {
     "percentage_matches_its_parts": "percentage against its parts",
     "published_month_changed": "change to a published month",
     "every_district_every_month": "every district every month",
+    "breakdown_completeness_drop": "fall in the share recorded",
+    "breakdown_not_sent": "breakdown not sent",
     "month_republished": "month republished by police.uk",
     "lsoa_code_with_location": "area code with a location",
 }

@@ -305,7 +305,7 @@ def batch_changes(con: duckdb.DuckDBPyConnection) -> list[Change]:
     """The accepted figures the batch being checked (the temporary table `batch`) would change."""
     rows = con.execute(
         """SELECT b.period, b.district, b.measure, c.value, b.value
-           FROM batch b JOIN figure c USING (period, district, measure)
+           FROM batch_total b JOIN figure c USING (period, district, measure)
            WHERE b.value IS NOT NULL AND c.value <> b.value
            ORDER BY b.measure, b.district, b.period""").fetchall()
     return [Change(*r) for r in rows]

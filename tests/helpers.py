@@ -51,13 +51,16 @@ def write_xlsx(path: Path, sheets: dict[str, list[list]], hidden: tuple[str, ...
 
 
 def fingerprint(db_file: Path) -> list[tuple]:
-    """Every figure revision in the warehouse, to show that a refused file changed none of them."""
+    """Every figure revision in the warehouse, and every revision of a breakdown's category, to show that a refused
+    file changed none of them."""
     if not db_file.exists():
         return []
     with warehouse.connect_read_only(db_file) as c:
         return c.execute(
             "SELECT period, district, measure, revision, value, file_id, source_row FROM figure_revision "
-            "ORDER BY ALL").fetchall()
+            "ORDER BY ALL").fetchall() + c.execute(
+            "SELECT period, district, measure || ':' || dimension || '=' || category, revision, value, file_id, "
+            "source_row FROM figure_breakdown_revision ORDER BY ALL").fetchall()
 
 
 def accepted_files(db_file: Path) -> list[tuple]:

@@ -123,8 +123,11 @@ def awkward_batch(con) -> None:
         "measure": ["cse_charges", "cse_charges", None, None, "cse_arrests", "Arrests", "cse_charges", None],
         "value": ["4\n", "٣", "12", None, "41", "-1", "410.5", "12"],
         "note": [None] * 8,
-    }, schema=pa.schema([(c, pa.int32() if c == "source_row" else pa.string()) for c in (
-        "source_sheet", "source_row", "source_column", "period", "district", "measure", "value", "note")]))
+        # breakdown rows: an undeclared value, a declared one in another case, one of a measure never broken down
+        "dimension": [None] * 5 + ["victim_ethnicity"] * 3,
+        "category": [None] * 5 + ["Martian", " not RECORDED", "Pakistani"],
+        "category_column": [None] * 5 + ["victim_ethnicity"] * 3,
+    }, schema=pa.schema([(c, pa.int32() if c == "source_row" else pa.string()) for c in readers.STAGED_COLUMNS]))
     drop_staging(con)
     con.register("awkward_arrow", awkward)
     con.execute("CREATE OR REPLACE TEMP TABLE staged_raw AS SELECT * FROM awkward_arrow")

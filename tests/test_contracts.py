@@ -30,10 +30,13 @@ def month(period: str, measure: str, values=(1, 2, 3, 4)) -> list[list]:
 
 
 def write_return(path: Path, rows: list[list]) -> Path:
-    """A long-layout return, CSV or XLSX by the extension; rows[i] is spreadsheet row i + 2 (the header is row 1)."""
+    """A long-layout return, CSV or XLSX by the extension; rows[i] is spreadsheet row i + 2 (the header is row 1).
+    A row of five cells breaks its measure down by the victim's ethnicity (the fifth column; empty for a total)."""
+    header = HEADER + ["victim_ethnicity"] if any(len(r) > 4 for r in rows) else HEADER
+    rows = [list(r) + [None] * (len(header) - len(r)) for r in rows]
     if path.suffix == ".xlsx":
-        return write_xlsx(path, {"Return": [HEADER, *rows]})
-    lines = [",".join(HEADER)] + [",".join("" if c is None else str(c) for c in row) for row in rows]
+        return write_xlsx(path, {"Return": [header, *rows]})
+    lines = [",".join(header)] + [",".join("" if c is None else str(c) for c in row) for row in rows]
     return write_csv(path, "\n".join(lines) + "\n")
 
 
@@ -95,6 +98,7 @@ def contract_rule_ids() -> set[str]:
 # 1. Every error rule fires on a file made to break it, and only that rule does
 
 CLEAN = month("2015-07", "cse_charges")  # spreadsheet rows 2-5
+VICTIMS = month("2015-07", "victims_supported", (3, 2, 3, 4))  # a measure that may be broken down
 PART_AND_WHOLE = month("2015-07", "cse_arrests", (5, 6, 7, 8)) + month("2015-07", "grooming_arrests", (2, 9, 3, 4))
 
 # (rule id, file extension, rows, failing count, [(source_row, source_column, message)] of the samples)
@@ -132,6 +136,18 @@ ERROR_CASES = [
                 "once in a return."),
       (6, None, "cse_charges for Doncaster in 2015-07 appears more than once in the file; a figure may appear "
                 "once in a return.")]),
+    ("breakdown_value_declared", "csv", VICTIMS + [["2015-07", "Barnsley", "victims_supported", 2, "Pakistani"],
+                                                   ["2015-07", "Barnsley", "victims_supported", 1, "Martian"]], 1,
+     [(7, "victim_ethnicity", '"Martian" is not one of the values declared for this breakdown in '
+                              "pipelines/reference/dimensions.yaml.")]),
+    ("breakdown_allowed", "xlsx", CLEAN + [["2015-07", "Barnsley", "cse_charges", 1, "Pakistani"]], 1,
+     [(6, "victim_ethnicity", "cse_charges is not broken down this way: measures.yaml lists the dimensions each "
+                              "measure may be broken down by.")]),
+    ("breakdown_sums_to_total", "csv", VICTIMS + [["2015-07", "Barnsley", "victims_supported", 2, "Pakistani"],
+                                                  ["2015-07", "Barnsley", "victims_supported", 2, "Not recorded"]], 1,
+     [(2, "value", "the breakdown by ethnicity of the victim of Victims supported for Barnsley in July 2015 adds up "
+                   "to 4 where the figure for the measure is 3: a breakdown's categories add up to the figure it "
+                   "breaks down.")]),
     ("part_not_above_whole", "csv", PART_AND_WHOLE, 1,
      [(7, "value", "grooming_arrests (9) is more than cse_arrests (6) for Doncaster in 2015-07; a part cannot "
                    "exceed its whole.")]),
@@ -187,7 +203,7 @@ def test_the_rows_an_error_rule_fails_are_quarantined_with_the_rule(con, tmp_pat
         assert q_sheet == sheet
         assert reasons == [rule_id]
         assert messages == [message]
-        cells = rows[q_row - 2]
+        cells = rows[q_row - 2][:4]
         assert [period, district, measure, value] == [None if c is None else str(c) for c in cells]
 
 
@@ -369,10 +385,71 @@ def test_changing_an_unpublished_month_is_not_flagged(con, tmp_path):
     assert last_run(con, "july-corrected.csv")[1] == "passed"
 
 
+def victims(period: str, district: str, total: int, recorded: int, unrecorded: int) -> list[list]:
+    """One district's victims supported in a month, with their breakdown by ethnicity: `recorded` of them Pakistani,
+    `unrecorded` not recorded (the rest of the total, if any, is not sent)."""
+    return [[period, district, "victims_supported", total, None],
+            [period, district, "victims_supported", recorded, "Pakistani"],
+            [period, district, "victims_supported", unrecorded, "Not recorded"]]
+
+
+def others(period: str) -> list[list]:
+    return [[period, d, "victims_supported", 5] for d in DISTRICTS[1:]]
+
+
+@pytest.mark.parametrize("split", [False, True], ids=["same_file", "month_before_in_warehouse"])
+def test_a_sharp_fall_in_the_share_recorded_is_a_warning_on_the_figure(con, tmp_path, split):
+    july = victims("2015-07", "Barnsley", 20, 18, 2) + others("2015-07")  # 90% recorded
+    august = victims("2015-08", "Barnsley", 20, 10, 10) + others("2015-08")  # 50%
+    if split:
+        assert load(con, write_return(tmp_path / "july.csv", july)).outcome == "accepted"
+        name, rows, row = "august.xlsx", august, 2
+    else:
+        name, rows, row = "july-august.xlsx", july + august, 8
+    outcome = load(con, write_return(tmp_path / name, rows))
+
+    assert outcome.outcome == "accepted"
+    run_id = last_run(con, name)[0]
+    assert failed_rules(con, run_id) == {"breakdown_completeness_drop": 1}
+    message = ("the share of Victims supported for Barnsley with the ethnicity of the victim recorded fell from "
+               "90.0% in July 2015 to 50.0% in August 2015: ask the force why fewer were recorded.")
+    assert samples(con, run_id, "breakdown_completeness_drop") == [("Return", row, "value", message)]
+    assert caveats(con) == [("2015-08", "Barnsley", "victims_supported", "breakdown_completeness_drop", "warning",
+                             message)]
+
+
+@pytest.mark.parametrize("august", [(20, 17, 3), (8, 2, 6)], ids=["a_small_fall", "too_few_to_judge"])
+def test_a_small_fall_or_a_small_figure_is_not_flagged(con, tmp_path, august):
+    rows = victims("2015-07", "Barnsley", 20, 18, 2) + victims("2015-08", "Barnsley", *august)
+    rows += others("2015-07") + others("2015-08")
+    assert load(con, write_return(tmp_path / "both.csv", rows)).outcome == "accepted"
+    assert failed_rules(con, last_run(con, "both.csv")[0]) == {}
+
+
+def test_a_breakdown_sent_one_month_and_not_the_next_is_reported(con, tmp_path):
+    july = victims("2015-07", "Barnsley", 20, 18, 2) + others("2015-07")
+    assert load(con, write_return(tmp_path / "july.csv", july)).outcome == "accepted"
+    name = "august.csv"
+    august = [["2015-08", "Barnsley", "victims_supported", 21]] + others("2015-08")
+    outcome = load(con, write_return(tmp_path / name, august))
+
+    assert outcome.outcome == "accepted"
+    run_id = last_run(con, name)[0]
+    assert failed_rules(con, run_id) == {"breakdown_not_sent": 1}
+    message = ("the breakdown by ethnicity of the victim of Victims supported for Barnsley was sent for July 2015 but "
+               "not for August 2015.")
+    assert samples(con, run_id, "breakdown_not_sent") == [(None, 2, "value", message)]
+    assert caveats(con) == [("2015-08", "Barnsley", "victims_supported", "breakdown_not_sent", "warning", message)]
+    # sent again in September: nothing to report
+    september = victims("2015-09", "Barnsley", 20, 18, 2) + others("2015-09")
+    assert load(con, write_return(tmp_path / "september.csv", september)).outcome == "accepted"
+    assert failed_rules(con, last_run(con, "september.csv")[0]) == {}
+
+
 def test_every_warning_rule_of_the_contract_has_a_test_here():
     warnings = {r.id for r in (*load_contract().row_rules, *load_contract().set_rules) if r.severity == "warning"}
     assert warnings == {"every_district_every_month", "percentage_matches_its_parts", "month_on_month_change",
-                        "published_month_changed",
+                        "published_month_changed", "breakdown_completeness_drop", "breakdown_not_sent",
                         # declared per measure: tests/test_checks_across_gaps.py
                         "headcount_change", "charges_within_arrests", "cce_referrals_same_month_last_year"}
 

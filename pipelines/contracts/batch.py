@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import duckdb
 
-from ..catalogue import catalogue, force
+from ..catalogue import catalogue, dimensions, force
 from ..figures import FigureFilter, where_clause
 
 _TYPED = """
@@ -20,8 +20,16 @@ _TYPED = """
     r.number AS value,
     CASE WHEN m.value_type = 'integer' THEN r.number END AS count_value,
     CASE WHEN m.value_type = 'integer' AND r.number >= 0 THEN r.value_text END AS count_text,
-    CASE WHEN m.kind = 'percentage' THEN r.number END AS percent_value
+    CASE WHEN m.kind = 'percentage' THEN r.number END AS percent_value,
+    r.dimension,
+    coalesce(c.category, nullif(trim(r.category), '')) AS category,
+    CASE WHEN r.dimension IS NOT NULL
+         THEN r.dimension || '=' || coalesce(c.category, nullif(trim(r.category), ''), '') END AS breakdown_key,
+    CASE WHEN r.dimension IS NOT NULL THEN coalesce(m.measure, nullif(trim(r.measure), '')) || ':' || r.dimension
+         END AS breakdown_of
 """
+# A breakdown row's category is matched like a district: the value's id, label or alias, any case.
+_CATEGORY_JOIN = "LEFT JOIN category_lookup c ON c.dimension = r.dimension AND c.label = lower(trim(r.category))"
 
 
 def register_lookups(con: duckdb.DuckDBPyConnection) -> None:
@@ -29,8 +37,11 @@ def register_lookups(con: duckdb.DuckDBPyConnection) -> None:
     districts = force().district_lookup()
     cat = catalogue()
     labels = cat.lookup()
+    categories = [(d.id, label, value) for d in dimensions().dimensions for label, value in d.lookup().items()]
     columns = {
         "district_lookup": {"label": list(districts), "district": list(districts.values())},
+        "category_lookup": {"dimension": [c[0] for c in categories], "label": [c[1] for c in categories],
+                            "category": [c[2] for c in categories]},
         "measure_lookup": {"label": list(labels), "measure": list(labels.values()),
                            "kind": [cat.get(m).kind for m in labels.values()],
                            "value_type": [cat.get(m).value_type for m in labels.values()]},
@@ -68,18 +79,30 @@ def build_batch(con: duckdb.DuckDBPyConnection, label: str) -> int:
         f"""CREATE OR REPLACE TEMP TABLE batch AS
         SELECT $label AS source_file, r.source_sheet, r.source_row, r.source_column,
                r.period AS period_text, r.district AS district_text, r.measure AS measure_text, r.value_text,
-               r.note, {_TYPED}
+               r.note, r.category AS category_text, r.category_column, {_TYPED}
         FROM (SELECT *, CASE WHEN isfinite(TRY_CAST(value_text AS DOUBLE)) THEN TRY_CAST(value_text AS DOUBLE) END
                             AS number
               FROM (SELECT *, nullif(trim(value), '') AS value_text FROM staged_raw)) r
         LEFT JOIN period_map p ON p.period_text = r.period
         LEFT JOIN district_map d ON d.district_text = r.district
-        LEFT JOIN measure_map m ON m.measure_text = r.measure""",
+        LEFT JOIN measure_map m ON m.measure_text = r.measure
+        {_CATEGORY_JOIN}""",
         {"label": label},
     )
     for table in ("period_map", "district_map", "measure_map"):
         con.execute(f"DROP TABLE {table}")
+    split_views(con)
     return con.execute("SELECT count(*) FROM batch").fetchall()[0][0]
+
+
+def split_views(con: duckdb.DuckDBPyConnection) -> None:
+    """`batch_total` (the measures' own figures, one per period, district and measure) and `batch_breakdown` (their
+    breakdowns by category): the contract's ${object} and ${breakdown}. A batch with no breakdowns at all (police.uk's
+    counts) is its own total."""
+    columns = {name for (name,) in con.execute("SELECT name FROM pragma_table_info('batch')").fetchall()}
+    total, parts = ("dimension IS NULL", "dimension IS NOT NULL") if "dimension" in columns else ("true", "false")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW batch_total AS SELECT * FROM batch WHERE {total}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW batch_breakdown AS SELECT * FROM batch WHERE {parts}")
 
 
 def build_accepted_batch(con: duckdb.DuckDBPyConnection, flt: FigureFilter | None = None,
@@ -90,18 +113,29 @@ def build_accepted_batch(con: duckdb.DuckDBPyConnection, flt: FigureFilter | Non
     if file_id is not None:
         where += (" AND " if where else " WHERE ") + "file_id = $file_id"
         params["file_id"] = file_id
+    # the figures, then their breakdowns (a category as its id: what was accepted was declared)
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE batch AS
         SELECT f.name AS source_file, r.source_sheet, r.source_row, r.source_column,
                strftime(r.period, '%Y-%m') AS period_text, r.district AS district_text, r.measure AS measure_text,
-               r.value_text, r.note, {_TYPED}
+               r.value_text, r.note, r.category_text, r.category_column, {_TYPED}
         FROM (SELECT *, value AS number,
                      CASE WHEN value = trunc(value) THEN (value::BIGINT)::VARCHAR ELSE value::VARCHAR END AS value_text
-              FROM figure{where}) r
+              FROM (SELECT period, district, measure, value, file_id, source_sheet, source_row, source_column, note,
+                           NULL::VARCHAR AS dimension, NULL::VARCHAR AS category, NULL::VARCHAR AS category_text,
+                           NULL::VARCHAR AS category_column
+                    FROM figure{where}
+                    UNION ALL
+                    SELECT period, district, measure, value, file_id, source_sheet, source_row, source_column, NULL,
+                           dimension, category, category_text, source_column
+                    FROM figure_breakdown{where})) r
         JOIN file_registry f USING (file_id)
         CROSS JOIN LATERAL (SELECT r.period) p
         LEFT JOIN (SELECT DISTINCT district FROM district_lookup) d ON d.district = r.district
-        LEFT JOIN (SELECT DISTINCT measure, kind, value_type FROM measure_lookup) m ON m.measure = r.measure""",
+        LEFT JOIN (SELECT DISTINCT measure, kind, value_type FROM measure_lookup) m ON m.measure = r.measure
+        LEFT JOIN (SELECT DISTINCT dimension, category, category AS label FROM category_lookup) c
+               ON c.dimension = r.dimension AND c.label = r.category""",
         params,
     )
+    split_views(con)
     return con.execute("SELECT count(*) FROM batch").fetchall()[0][0]

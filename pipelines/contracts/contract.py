@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from ..catalogue import YAML_LOADER, catalogue, force
+from ..catalogue import YAML_LOADER, catalogue, dimensions, force
 from ..errors import ConfigError
 
 CONTRACTS_DIR = Path(__file__).resolve().parent.parent.parent / "data_contracts"
@@ -89,6 +89,7 @@ def reference_values() -> dict[str, object]:
     measure (source: police_uk) is in the catalogue but never a value a return may report.
     """
     cat = catalogue()
+    declared = dimensions()
     returned = cat.of_source("force_return")
     pct = [m for m in returned if m.kind == "percentage"]
     parts = [m for m in returned if m.part_of]
@@ -101,6 +102,13 @@ def reference_values() -> dict[str, object]:
         "percentage_ids": [m.id for m in pct],
         "percentage_numerators": [m.numerator for m in pct],
         "percentage_denominators": [m.denominator for m in pct],
+        # breakdowns: each dimension=value a return may write (its id), each measure:dimension it may send,
+        # and the values that say the force did not record it
+        "breakdown_keys": [f"{d.id}={v.id}" for d in declared.dimensions for v in d.values],
+        "breakdown_measures": [f"{m.id}:{b.dimension}" for m in returned for b in m.breakdowns],
+        "unrecorded_keys": [f"{d.id}={v}" for d in declared.dimensions for v in d.unrecorded()],
+        "dimension_ids": [d.id for d in declared.dimensions],
+        "dimension_names": [d.name[0].lower() + d.name[1:] for d in declared.dimensions],
     }
 
 

@@ -25,6 +25,7 @@ import duckdb
 import pyarrow as pa
 
 from ..errors import PccDashError
+from ..ingest import readers
 from ..ingest.load import drop_staging
 from ..warehouse import utc_now
 from . import runner, runs
@@ -137,9 +138,10 @@ def make_offline(site: Path) -> None:
 
 def _batch_from_quarantine(con: duckdb.DuckDBPyConnection, run_id: int, label: str) -> None:
     rows = con.execute(
-        """SELECT source_sheet, source_row, source_column, period_text, district_text, measure_text, value_text, note
+        """SELECT source_sheet, source_row, source_column, period_text, district_text, measure_text, value_text, note,
+                  dimension, category_text, category_column
            FROM quarantine WHERE run_id = ? ORDER BY source_sheet NULLS FIRST, source_row""", [run_id]).fetchall()
-    cols = ("source_sheet", "source_row", "source_column", "period", "district", "measure", "value", "note")
+    cols = readers.STAGED_COLUMNS
     table = pa.table({c: [r[i] for r in rows] for i, c in enumerate(cols)},
                      schema=pa.schema([(c, pa.int32() if c == "source_row" else pa.string()) for c in cols]))
     con.register("quarantine_arrow", table)

@@ -22,6 +22,7 @@ import duckdb
 from ..catalogue import catalogue
 from ..errors import QUOTED_LIMIT, Problem, shown
 from ..warehouse import utc_now
+from .batch import split_views
 from .contract import Contract, ContractError, RowRule, SetRule, reference_values
 
 SAMPLES_KEPT = 50  # failing rows kept per rule in the run record
@@ -30,7 +31,7 @@ CAVEATS_KEPT = 100_000
 # written from them rather than by running its query again
 ROWS_HELD = 1_000
 RAW_COLUMN = {"period": "period_text", "district": "district_text", "measure": "measure_text",
-              "value": "value_text"}
+              "value": "value_text", "category": "category_text"}
 ENGINES = ("duckdb", "gx")
 SET_RULE_COLUMNS = ("source_file", "source_sheet", "source_row", "source_column", "period", "district", "measure",
                     "detail")
@@ -431,9 +432,11 @@ def _row_sql(rule: RowRule, predicate: str, limit: int | None) -> str:
     window = "OVER" in predicate
     inner = (f"SELECT *, ({predicate}) AS _fails FROM batch" if window else f"SELECT * FROM batch WHERE {predicate}")
     where = "WHERE _fails" if window else ""
+    # the column to name: a wide sheet's heading; in a breakdown, the heading the category was written under
     shown = {"value": "source_column",
-             "district": "CASE WHEN source_column = 'value' THEN 'district' ELSE source_column END"}.get(
-        rule.report_column or "", _quote(rule.report_column))
+             "district": "CASE WHEN source_column = 'value' THEN 'district' WHEN dimension IS NOT NULL THEN 'District' "
+                         "ELSE source_column END",
+             "category": "category_column"}.get(rule.report_column or "", _quote(rule.report_column))
     return (f"SELECT source_file, source_sheet, source_row, {shown}, period, district, measure, "
             f'"{raw}"::VARCHAR AS value, strftime(period, \'%Y-%m\') AS period_text, district AS district_name, '
             f"measure AS measure_name, source_column FROM ({inner}) {where} "
@@ -474,6 +477,7 @@ def row_rule_samples(con, rule: RowRule, limit: int | None = SAMPLES_KEPT) -> li
 
 
 FIGURES_NOW = "figure_now"
+BREAKDOWNS_NOW = "figure_breakdown_now"  # the same for their breakdowns, read as ${figure_breakdown}
 
 
 def _hold_figures(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
@@ -483,8 +487,11 @@ def _hold_figures(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
     every measure each time it is read, and a contract reads it in several rules: a one-figure correction would
     cost as much as the whole warehouse, several times over. Made when a batch is validated, so every rule, and
     any later look at a rule's rows or at what the batch changes, sees the figures it was judged against."""
+    linked = {"m": sorted(_linked_measures(con, contract))}
     con.execute(f"CREATE OR REPLACE TEMP TABLE {FIGURES_NOW} AS SELECT * FROM figure WHERE list_contains($m, measure)",
-                {"m": sorted(_linked_measures(con, contract))})
+                linked)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {BREAKDOWNS_NOW} AS SELECT * FROM figure_breakdown "
+                "WHERE list_contains($m, measure)", linked)
 
 
 def _linked_measures(con: duckdb.DuckDBPyConnection, contract: Contract) -> set[str]:
@@ -514,10 +521,19 @@ def figures_table(con: duckdb.DuckDBPyConnection) -> str:
     return FIGURES_NOW
 
 
+def breakdowns_table(con: duckdb.DuckDBPyConnection) -> str:
+    """`figure_breakdown_now` while this connection holds it (as `figures_table`), else the `figure_breakdown` view."""
+    return BREAKDOWNS_NOW if figures_table(con) == FIGURES_NOW else "figure_breakdown"
+
+
 def fill_query(query: str, current_month: dt.date, figure: str = "figure") -> str:
+    """The rule's query with its placeholders filled: ${object} is the batch's figures (a measure's total for a
+    district and month), ${breakdown} their breakdowns, ${table} both; ${figure} and ${figure_breakdown} what
+    the warehouse holds."""
     refs = reference_values()
-    names = {"object": "batch", "table": "batch", "figure": figure, "published_periods": "published_period",
-             "current_month": f"DATE '{current_month.isoformat()}'"}
+    names = {"object": "batch_total", "breakdown": "batch_breakdown", "table": "batch", "figure": figure,
+             "figure_breakdown": BREAKDOWNS_NOW if figure == FIGURES_NOW else "figure_breakdown",
+             "published_periods": "published_period", "current_month": f"DATE '{current_month.isoformat()}'"}
     for name, value in refs.items():
         names[name] = _quote(value)
     for name, value in names.items():
@@ -530,7 +546,7 @@ def set_rule_rows(con, rule: SetRule, current_month: dt.date, limit: int | None,
     """The count of a set rule's rows and the first `limit` of them. `figure`: the table ${figure} reads (found
     when not given)."""
     if figure is None:
-        figure = figures_table(con) if "${figure}" in rule.query else "figure"
+        figure = figures_table(con) if "${figure" in rule.query else "figure"
     sql = fill_query(rule.query, current_month, figure)
     try:  # one run of the query: the count of all its rows rides along with the first few
         rows = con.execute(
@@ -578,6 +594,7 @@ def validate_batch(con: duckdb.DuckDBPyConnection, contract: Contract, *, scope:
     """Run every rule of the contract over the temporary table `batch`; row rules by `engine` (see
     `judge_row_rules`), set rules as DuckDB queries."""
     started = time.perf_counter()
+    split_views(con)
     run = ValidationRun(contract, scope, label, rows=con.execute("SELECT count(*) FROM batch").fetchall()[0][0],
                         started_at=utc_now())
     judged = judge_row_rules(con, contract, engine) if run.rows else {}
@@ -652,7 +669,7 @@ def quarantine_rows(con, run: ValidationRun, current_month: dt.date) -> list[tup
                     [[s, r, c, i] for i, (s, r, c) in enumerate(keys)])
     rows = con.execute(
         """SELECT q.k, b.source_file, b.source_sheet, b.source_row, b.source_column, b.period_text, b.district_text,
-                  b.measure_text, b.value_text, b.note
+                  b.measure_text, b.value_text, b.note, b.dimension, b.category_text, b.category_column
            FROM quarantine_keys q JOIN batch b
              ON b.source_sheet IS NOT DISTINCT FROM q.source_sheet AND b.source_row = q.source_row
             AND b.source_column IS NOT DISTINCT FROM q.source_column

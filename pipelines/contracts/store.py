@@ -39,7 +39,8 @@ _SAMPLE_COLUMNS = {"run_id": "INTEGER", "rule_id": "VARCHAR", "source_file": "VA
 _QUARANTINE_COLUMNS = {"run_id": "INTEGER", "file_id": "INTEGER", "source_file": "VARCHAR",
                        "source_sheet": "VARCHAR", "source_row": "INTEGER", "source_column": "VARCHAR",
                        "period_text": "VARCHAR", "district_text": "VARCHAR", "measure_text": "VARCHAR",
-                       "value_text": "VARCHAR", "note": "VARCHAR", "reasons": "VARCHAR[]", "messages": "VARCHAR[]"}
+                       "value_text": "VARCHAR", "note": "VARCHAR", "dimension": "VARCHAR", "category_text": "VARCHAR",
+                       "category_column": "VARCHAR", "reasons": "VARCHAR[]", "messages": "VARCHAR[]"}
 _CAVEAT_COLUMNS = {"period": "DATE", "district": "VARCHAR", "measure": "VARCHAR", "run_id": "INTEGER",
                    "file_id": "INTEGER", "rule_id": "VARCHAR", "severity": "VARCHAR", "message": "VARCHAR",
                    "created_at": "TIMESTAMP"}

@@ -22,7 +22,7 @@ def check_totals(con: duckdb.DuckDBPyConnection, label: str,
         return []
     _stage_totals(con, totals)
     rows = con.execute(
-        """SELECT t.sheet, t.row, t.heading, t.total_text, sum(b.value)
+        """SELECT t.sheet, t.row, t.heading, t.total_text, sum(b.value), bool_or(b.dimension IS NOT NULL)
         FROM totals_given t
         JOIN batch b ON b.source_sheet IS NOT DISTINCT FROM t.sheet AND b.source_row = t.row
         WHERE b.value_type = 'integer'
@@ -31,9 +31,11 @@ def check_totals(con: duckdb.DuckDBPyConnection, label: str,
         ORDER BY t.sheet, t.row"""
     ).fetchall()
     con.execute("DROP TABLE totals_given")
-    return [Problem(label, f'the total "{text}" does not equal the sum of the districts ({int(total):,}). '
-                    "Correct the total or the district figures.", sheet=sheet, row=row, column=heading)
-            for sheet, row, heading, text, total in rows]
+    # a breakdown block's row is one district's categories; a measure block's, one month's districts
+    return [Problem(label, f'the total "{text}" does not equal the sum of the '
+                    f'{"categories" if parts else "districts"} ({int(total):,}). Correct the total or the '
+                    f'{"category" if parts else "district"} figures.', sheet=sheet, row=row, column=heading)
+            for sheet, row, heading, text, total, parts in rows]
 
 
 def keep_totals(con: duckdb.DuckDBPyConnection, file_id: int,
@@ -49,7 +51,7 @@ def keep_totals(con: duckdb.DuckDBPyConnection, file_id: int,
         SELECT $file_id, b.period, b.measure, CAST(t.total_text AS DOUBLE), t.sheet, t.row, t.heading
         FROM totals_given t
         JOIN batch b ON b.source_sheet IS NOT DISTINCT FROM t.sheet AND b.source_row = t.row
-        WHERE b.value_type = 'integer' AND b.period IS NOT NULL
+        WHERE b.value_type = 'integer' AND b.period IS NOT NULL AND b.dimension IS NULL
         GROUP BY ALL""",
         {"file_id": file_id},
     ).fetchall()[0][0]

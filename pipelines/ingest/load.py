@@ -15,7 +15,7 @@ import duckdb
 from .. import faults, records
 from ..contracts import ValidationRun, load_contract, validate_batch
 from ..contracts.batch import build_batch
-from ..contracts.runner import figures_table
+from ..contracts.runner import breakdowns_table, figures_table
 from ..contracts.store import save_caveats, save_quarantine, save_run
 from ..errors import PccDashError, Problem, shown
 from ..warehouse import one, scalar, utc_now
@@ -198,25 +198,37 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, t
         # before the figures change: the set rules compare the batch with the figures as they stood
         caveats = save_caveats(con, run, run_id, file_id, month)
         # the current figures of the batch's measures, as the contract held them (nothing has changed them since)
-        current = figures_table(con)
+        current, current_parts = figures_table(con), breakdowns_table(con)
         new, revised, unchanged = one(
             con,
             f"""SELECT count(*) FILTER (WHERE c.value IS NULL),
                       count(*) FILTER (WHERE c.value IS NOT NULL AND c.value <> b.value),
                       count(*) FILTER (WHERE c.value = b.value)
-               FROM batch b LEFT JOIN {current} c USING (period, district, measure)""",
+               FROM batch_total b LEFT JOIN {current} c USING (period, district, measure)""",
         )
         con.execute(
             f"""INSERT INTO figure_revision
                SELECT b.period, b.district, b.measure, coalesce(c.revision, 0) + 1, b.value, c.value,
                       $file_id, b.source_sheet, b.source_row, b.source_column, b.note, $now
-               FROM batch b LEFT JOIN {current} c USING (period, district, measure)
+               FROM batch_total b LEFT JOIN {current} c USING (period, district, measure)
+               WHERE c.value IS NULL OR c.value <> b.value""",
+            {"file_id": file_id, "now": received},
+        )
+        # a breakdown's categories, each revised on its own as a figure is
+        con.execute(
+            f"""INSERT INTO figure_breakdown_revision
+               SELECT b.period, b.district, b.measure, b.dimension, b.category, coalesce(c.revision, 0) + 1, b.value,
+                      c.value, $file_id, b.source_sheet, b.source_row, b.category_column, b.category_text, $now
+               FROM batch_breakdown b LEFT JOIN {current_parts} c USING (period, district, measure, dimension, category)
                WHERE c.value IS NULL OR c.value <> b.value""",
             {"file_id": file_id, "now": received},
         )
         # what the file held, unchanged figures too: a resubmission covers the months and measures it repeats
-        con.execute("INSERT INTO file_coverage SELECT $file_id, period, measure, CAST(count(*) AS INTEGER) FROM batch "
-                    "GROUP BY period, measure", {"file_id": file_id})
+        con.execute("INSERT INTO file_coverage SELECT $file_id, period, measure, CAST(count(*) AS INTEGER) "
+                    "FROM batch_total GROUP BY period, measure", {"file_id": file_id})
+        con.execute("INSERT INTO breakdown_coverage SELECT $file_id, period, measure, dimension, "
+                    "CAST(count(*) AS INTEGER) FROM batch_breakdown GROUP BY period, measure, dimension",
+                    {"file_id": file_id})
         checks.keep_totals(con, file_id, result.totals)  # the force's own totals, checked above, with their cells
         con.execute(
             "UPDATE file_registry SET figures_new = ?, figures_revised = ?, figures_unchanged = ? "

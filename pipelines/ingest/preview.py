@@ -345,12 +345,12 @@ def _changes(con, p: FilePreview) -> None:
         """SELECT b.measure, b.district, count(*) FILTER (WHERE c.value IS NULL)::INTEGER,
                   count(*) FILTER (WHERE c.value IS NOT NULL AND c.value <> b.value)::INTEGER,
                   count(*) FILTER (WHERE c.value = b.value)::INTEGER
-           FROM batch b LEFT JOIN figure c USING (period, district, measure)
+           FROM batch_total b LEFT JOIN figure c USING (period, district, measure)
            GROUP BY ALL ORDER BY ALL""").fetchall()]
     p.new, p.revised, p.unchanged = (sum(c[k] for c in p.changes) for k in (2, 3, 4))
     p.revisions = [Revision(*r[:5], bool(r[5])) for r in con.execute(
         """SELECT b.period, b.district, b.measure, c.value, b.value, pp.period IS NOT NULL
-           FROM batch b JOIN figure c USING (period, district, measure)
+           FROM batch_total b JOIN figure c USING (period, district, measure)
            LEFT JOIN published_period pp ON pp.period = b.period
            WHERE c.value <> b.value ORDER BY b.measure, b.district, b.period""").fetchall()]
 

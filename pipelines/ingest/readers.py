@@ -24,7 +24,7 @@ from pathlib import Path
 import duckdb
 
 from .. import settings
-from ..catalogue import catalogue, force
+from ..catalogue import catalogue, dimensions, force
 from ..errors import Problem, shown
 from ..warehouse import scalar
 
@@ -33,7 +33,10 @@ LONG_OPTIONAL = ("note",)
 PERIOD_HEADINGS = ("period", "month")
 NOTE_SHEETS = ("notes", "about", "contents", "readme")
 STAGED_COLUMNS = ("source_sheet", "source_row", "source_column", "period", "district", "measure",
-                  "value", "note")
+                  "value", "note", "dimension", "category", "category_column")
+# A breakdown row: `dimension` is the id of a dimension declared in dimensions.yaml (a long column's heading or a
+# wide block's "Breakdown" row, read here), `category` its value as written (the contract says whether it is
+# declared), `category_column` the heading or column it was written under; all three NULL for a measure's total.
 _STAGED_TYPES = {c: "INTEGER" if c == "source_row" else "VARCHAR" for c in STAGED_COLUMNS}
 # Up to this many rows are staged as SQL list parameters; more go through Arrow, which is faster per row
 # but makes DuckDB import pyarrow and pandas (about half a second, most of a monthly return's check).
@@ -347,7 +350,8 @@ class _Stager:
     def __init__(self) -> None:
         self.cols: dict[str, list] = {c: [] for c in STAGED_COLUMNS}
 
-    def add(self, sheet, row, column, period, district, measure, value, note=None) -> None:
+    def add(self, sheet, row, column, period, district, measure, value, note=None, dimension=None, category=None,
+            category_column=None) -> None:
         c = self.cols
         c["source_sheet"].append(sheet)
         c["source_row"].append(row)
@@ -357,6 +361,9 @@ class _Stager:
         c["measure"].append(measure)
         c["value"].append(value)
         c["note"].append(note)
+        c["dimension"].append(dimension)
+        c["category"].append(category)
+        c["category_column"].append(category_column)
 
     def __len__(self) -> int:
         return len(self.cols["source_row"])
@@ -391,6 +398,7 @@ def _long_header_problems(label: str, sheet: str | None, row: int, cells: list[o
     problems: list[Problem] = []
     positions: dict[str, int] = {}
     allowed = LONG_REQUIRED + LONG_OPTIONAL
+    breakdowns = dimension_headings()
     last_named = max((i for i, c in enumerate(cells) if c is not None and str(c).strip()), default=-1)
     for i, cell in enumerate(cells):
         name = _norm(cell).lstrip("\ufeff")
@@ -400,13 +408,17 @@ def _long_header_problems(label: str, sheet: str | None, row: int, cells: list[o
                                         + ", ".join(allowed) + ".", sheet=sheet, row=row,
                                         column=column_letter(i)))
             continue
+        if name in breakdowns:
+            name = DIMENSION_KEY + breakdowns[name]
         if name in positions:
             problems.append(Problem(label, f'the column "{shown(cell)}" appears twice.', sheet=sheet, row=row,
                                     column=str(cell)))
-        elif name not in allowed:
+        elif name not in allowed and not name.startswith(DIMENSION_KEY):
             problems.append(Problem(label, f'"{shown(cell)}" is not a column of the long layout (expected '
-                                    f'{", ".join(LONG_REQUIRED)}, and optionally note).'
-                                    + _suggest(name, allowed), sheet=sheet, row=row, column=str(cell)))
+                                    f'{", ".join(LONG_REQUIRED)}, and optionally note and the dimensions a measure '
+                                    "may be broken down by, such as suspect_ethnicity: see docs/return-format.md)."
+                                    + _suggest(name, (*allowed, *breakdowns)), sheet=sheet, row=row,
+                                    column=str(cell)))
         else:
             positions[name] = i
     for name in LONG_REQUIRED:
@@ -416,12 +428,29 @@ def _long_header_problems(label: str, sheet: str | None, row: int, cells: list[o
     return positions, problems
 
 
+DIMENSION_KEY = "dimension:"  # a long header's dimension column, in the positions `_long_header_problems` gives
+
+
+def dimension_headings() -> dict[str, str]:
+    """Lower-cased heading -> dimension id: a dimension's id (with or without its underscores) or its name."""
+    out = {}
+    for d in dimensions().dimensions:
+        for heading in (d.id, d.id.replace("_", " "), d.name):
+            out[_norm(heading)] = d.id
+    return out
+
+
+def _dimension_columns(positions: dict[str, int]) -> list[tuple[str, int]]:
+    return [(name.removeprefix(DIMENSION_KEY), i) for name, i in positions.items() if name.startswith(DIMENSION_KEY)]
+
+
 def _parse_long_grid(label: str, grid: Grid, header_at: int, stager: _Stager, problems: list[Problem]) -> None:
     row_no, header = grid.rows[header_at]
     positions, header_problems = _long_header_problems(label, grid.sheet, row_no, header)
     if header_problems:
         problems.extend(header_problems)
         return
+    by_dimension = _dimension_columns(positions)
     width = grid.field_count(row_no, header)
     # a CSV header may end with empty headings (a trailing comma): no value may stand under them
     named = set(positions.values())
@@ -450,6 +479,19 @@ def _parse_long_grid(label: str, grid: Grid, header_at: int, stager: _Stager, pr
             text = cell_text(cells[i]) if i is not None and i < len(cells) else None
             return text.strip() if text is not None else None  # as DuckDB's path trims
 
+        breakdown = [(d, i, get(DIMENSION_KEY + d)) for d, i in by_dimension]
+        breakdown = [(d, i, text) for d, i, text in breakdown if text]
+        if len(breakdown) > 1:
+            (d1, _, _), (d2, i2, _) = breakdown[:2]
+            problems.append(Problem(label, f'breaks a figure down by two dimensions at once ({d1} and {d2}); a row '
+                                    "gives one category of one dimension, or the measure's total when every "
+                                    "dimension column is empty.", sheet=grid.sheet, row=row_no,
+                                    column=str(header[i2]).strip()))
+            continue
+        dimension, category, category_column = None, None, None
+        if breakdown:
+            dimension, i, category = breakdown[0]
+            category_column = str(header[i]).strip()
         period = cells[positions["period"]] if positions["period"] < len(cells) else None
         note = positions.get("note")
         at = positions["value"]
@@ -457,7 +499,8 @@ def _parse_long_grid(label: str, grid: Grid, header_at: int, stager: _Stager, pr
                              get("measure"), problems)
         stager.add(grid.sheet, row_no, "value", _long_period_text(period), get("district"), get("measure"),
                    value.strip() if value is not None else None,
-                   cell_text(cells[note]) if note is not None and note < len(cells) else None)
+                   cell_text(cells[note]) if note is not None and note < len(cells) else None,
+                   dimension, category, category_column)
 
 
 def _field_count_problem(label: str, fields: int, width: int, row: int) -> Problem:
@@ -510,11 +553,14 @@ def _parse_wide_block(label: str, grid: Grid, start: int, end: int, sheet_measur
     """Read one measure block: optional title rows, a `Measure` row, a `Period` header, month rows."""
     measure: str | None = sheet_measure
     header_at: int | None = None
+    breakdown: tuple[int, str] | None = None  # a "Breakdown, <dimension>" row: its row number and the text
     for i in range(start, end):
         row_no, cells = grid.rows[i]
         first = _norm(cells[0]) if cells else ""
         if first == "measure" and len(cells) > 1:
             measure = cell_text(cells[1])
+        elif first == "breakdown" and len(cells) > 1:
+            breakdown = (row_no, cell_text(cells[1]) or "")
         elif first in PERIOD_HEADINGS:
             header_at = i
             break
@@ -532,6 +578,9 @@ def _parse_wide_block(label: str, grid: Grid, start: int, end: int, sheet_measur
         problems.append(Problem(label, "the block has no measure: name the sheet after the measure or put a "
                                 "row \"Measure, <measure id>\" above the header.", sheet=grid.sheet,
                                 row=header_row_no))
+        return
+    if breakdown is not None:
+        _parse_breakdown_block(label, grid, header_at, end, measure, breakdown, stager, problems, result)
         return
     lookup = force().district_lookup()
     total_names = {_norm(n) for n in force().total_names}
@@ -570,6 +619,58 @@ def _parse_wide_block(label: str, grid: Grid, start: int, end: int, sheet_measur
             if text is None:
                 continue  # an empty cell in the wide layout: not reported
             stager.add(grid.sheet, row_no, name, period, name, measure, text, None)
+
+
+def _parse_breakdown_block(label: str, grid: Grid, header_at: int, end: int, measure: str,
+                           breakdown: tuple[int, str], stager: _Stager, problems: list[Problem],
+                           result: ReadResult) -> None:
+    """A wide block breaking a measure down: `Period | District | <one column per category> | [Total]`, one row per
+    month and district. A category left empty is not sent; the Total, if given, is checked against its row."""
+    at, text = breakdown
+    headings = dimension_headings()
+    dimension = headings.get(_norm(text))
+    if dimension is None:
+        problems.append(Problem(label, f'"{shown(text)}" is not a dimension declared in '
+                                "pipelines/reference/dimensions.yaml." + _suggest(_norm(text), headings),
+                                sheet=grid.sheet, row=at, column="B"))
+        return
+    header_row_no, header = grid.rows[header_at]
+    if len(header) < 3 or _norm(header[1]) != "district":
+        problems.append(Problem(label, 'a breakdown block\'s header is "Period, District", then one column per '
+                                "category (and Total, if wanted).", sheet=grid.sheet, row=header_row_no,
+                                column="B"))
+        return
+    total_names = {_norm(n) for n in force().total_names} | {"total"}
+    columns: list[tuple[int, str, bool]] = []  # (index, heading as written, is the Total)
+    unnamed: list[int] = []
+    for i, cell in enumerate(header[2:], start=2):
+        name = cell_text(cell)
+        if name is None:
+            unnamed.append(i)
+        else:
+            columns.append((i, name.strip(), _norm(name) in total_names))
+    for row_no, cells in grid.rows[header_at + 1:end]:
+        if not any(c is not None for c in cells):
+            break
+        stray = [i for i in unnamed if i < len(cells) and cells[i] is not None]
+        stray += [i for i in range(len(header), len(cells)) if cells[i] is not None]
+        if stray:
+            i = stray[0]
+            problems.append(_no_heading_problem(label, grid.sheet, row_no, grid.column_of(row_no, cells, i),
+                                                cells[i]))
+            continue
+        period = _period_text(cells[0] if cells else None)
+        district = cell_text(cells[1]) if len(cells) > 1 else None
+        district = district.strip() if district else None
+        for i, name, is_total in columns:
+            value = _figure_text(label, grid.sheet, row_no, column_letter(i), cells[i] if i < len(cells) else None,
+                                 measure, problems)
+            if value is None:
+                continue
+            if is_total:
+                result.totals.append((grid.sheet, row_no, name, period or "", measure, value))
+            else:
+                stager.add(grid.sheet, row_no, name, period, district, measure, value, None, dimension, name, name)
 
 
 def _parse_grid(label: str, grid: Grid, stager: _Stager, problems: list[Problem], result: ReadResult) -> str:
@@ -766,19 +867,33 @@ def _read_long_csv_duckdb(con: duckdb.DuckDBPyConnection, facts: FileFacts, head
         i = positions.get(name)
         return f"c{i}" if i is not None else "NULL"
 
+    by_dimension = _dimension_columns(positions)
+    if len(by_dimension) > 1 and scalar(con, "SELECT count(*) FROM csv_cells WHERE " + " + ".join(
+            f"(c{i} IS NOT NULL)::INTEGER" for _, i in by_dimension) + " > 1"):
+        return None  # a row breaking a figure down two ways at once: the Python path names it
+    # a view holds no parameters: the dimension ids and headings are written in as SQL literals
+    dimension = category = category_column = "NULL::VARCHAR"
+    if by_dimension:
+        dimension = "CASE " + " ".join(f"WHEN c{i} IS NOT NULL THEN {_sql_text(d)}" for d, i in by_dimension) + " END"
+        category = "coalesce(" + ", ".join(f"c{i}" for _, i in by_dimension) + ")"
+        category_column = "CASE " + " ".join(f"WHEN c{i} IS NOT NULL THEN {_sql_text(str(header[i]).strip())}"
+                                             for _, i in by_dimension) + " END"
     _drop_staged(con)
     # rowid follows file order for a table made in one statement; +2 makes it a spreadsheet row.
-    con.execute(
-        f"""CREATE TEMP VIEW staged_raw AS
-        SELECT NULL::VARCHAR AS source_sheet, (rowid + 2)::INTEGER AS source_row, 'value' AS source_column,
+    view = f"""SELECT NULL::VARCHAR AS source_sheet, (rowid + 2)::INTEGER AS source_row, 'value' AS source_column,
                {col('period')} AS period, {col('district')} AS district, {col('measure')} AS measure,
-               {col('value')} AS value, {col('note')} AS note
+               {col('value')} AS value, {col('note')} AS note, {dimension} AS dimension, {category} AS category,
+               {category_column} AS category_column
         FROM csv_cells"""
-    )
+    con.execute(f"CREATE TEMP VIEW staged_raw AS {view}")
     n = scalar(con, "SELECT count(*) FROM csv_cells")
     if n == 0:
         raise FileRejected([Problem(facts.label, "has a header but no figures.", row=1)])
     return ReadResult(layout="long", rows=n)
+
+
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _cells_hold_odd_space(con: duckdb.DuckDBPyConnection, width: int) -> bool:

@@ -51,6 +51,9 @@ PUBLIC_CAVEATS = {
     "every_district_every_month": "Not every district reported this measure for this month.",
     "percentage_matches_its_parts": "This percentage does not quite agree with the counts it is built from.",
     "published_month_changed": "This figure revises one published earlier.",
+    "breakdown_completeness_drop": "Fewer of the people or offences behind this figure had their details recorded "
+                                   "than the month before.",
+    "breakdown_not_sent": "The force sent this figure without the breakdown it sent the month before.",
 }
 FLAG_CAVEAT = "An analyst has flagged this figure for a data-quality check."
 
