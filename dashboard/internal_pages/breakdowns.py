@@ -60,6 +60,8 @@ st.markdown(f"**{breakdowns.OF_ALL}**: the share of all {subject}, those whose {
 
 
 def completeness_sentence(row, where: str) -> str:
+    if row["sent"] == 0:
+        return f"**{breakdowns.SHARE_RECORDED}, {where}:** not known: no district sent the breakdown."
     if row["all"] != row["all"] or row["recorded"] != row["recorded"]:
         return f"**{breakdowns.SHARE_RECORDED}, {where}:** not known (no figure of the measure to set it against)."
     share = "" if row["share"] != row["share"] else f" ({row['share']:.1f}{breakdowns.OF_ALL})"
