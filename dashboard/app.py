@@ -27,6 +27,7 @@ PAGES = {
     "PAB briefing": [
         st.Page("internal_pages/briefing.py", title="Overview", icon=":material/dashboard:", default=True),
         st.Page("internal_pages/measure.py", title="Measure", icon=":material/monitoring:"),
+        st.Page("internal_pages/breakdowns.py", title="Breakdowns", icon=":material/stacked_bar_chart:"),
         st.Page("internal_pages/pack.py", title="Briefing pack", icon=":material/picture_as_pdf:"),
         st.Page("internal_pages/context.py", title="police.uk context", icon=":material/map:"),
     ],

@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 INTERNAL = str(ROOT / "dashboard" / "app.py")
 PUBLIC = str(ROOT / "dashboard" / "public_app.py")
 INTERNAL_PAGES = [f"internal_pages/{name}.py" for name in (
-    "briefing", "measure", "pack", "context", "checks", "quarantine", "files", "returns", "provenance", "flags",
-    "publishing", "audit", "meetings", "actions", "recommendations", "public_questions", "upload", "datadocs")]
+    "briefing", "measure", "breakdowns", "pack", "context", "checks", "quarantine", "files", "returns", "provenance",
+    "flags", "publishing", "audit", "meetings", "actions", "recommendations", "public_questions", "upload", "datadocs")]
 PUBLIC_PAGES = ["public_pages/summary.py", "public_pages/tables.py", "public_pages/board.py", "public_pages/ask.py",
                 "public_pages/accessibility.py"]
 # Where the demo provider's accounts come from, as access.yaml's issuers trust it (the default --provider-port).

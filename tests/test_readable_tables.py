@@ -29,8 +29,8 @@ BLANK_WORDS = re.compile(r"(?<![\w-])(nan|NaN|NaT|<NA>)(?![\w-])|(?<!^)(?<![.:!?
 
 @pytest.fixture(scope="module")
 def flagged_db(sample_db, tmp_path_factory) -> Path:
-    """The sample warehouse with police.uk's November 2017 loaded, a refused return, a flag of each scope, and the
-    accountability loop's record."""
+    """The sample warehouse with police.uk's November 2017 loaded, a refused return, a flag of each scope, the
+    accountability loop's record, and a breakdown of a year's victims supported by sex, one district-month unsent."""
     db = copy_warehouse(sample_db, tmp_path_factory.mktemp("readable"))
     folder = tmp_path_factory.mktemp("refused")
     with warehouse.connect(db) as con:
@@ -45,6 +45,14 @@ def flagged_db(sample_db, tmp_path_factory) -> Path:
                    period="2015-07", district="Rotherham", blocking=True)
         raise_flag(con, ANALYST, scope="file", reason="All figures provisional.", file_id=int(first))
         loop_record(con, db, tmp_path_factory.mktemp("inbox"))
+        con.execute("""INSERT INTO figure_breakdown_revision (period, district, measure, dimension, category, revision,
+                              value, file_id, source_row, loaded_at)
+                       SELECT period, district, measure, 'victim_sex', c.category, 1,
+                              CASE c.category WHEN 'male' THEN floor(value / 2) ELSE value - floor(value / 2) END,
+                              file_id, source_row, loaded_at
+                       FROM figure, (VALUES ('male'), ('not_recorded')) c(category)
+                       WHERE measure = 'victims_supported' AND period >= DATE '2025-04-01'
+                         AND NOT (district = 'Sheffield' AND period = DATE '2025-06-01')""")
     return db
 
 

@@ -10,9 +10,9 @@ from playwright.sync_api import expect
 
 from .conftest import Served, child_env, go_to, serve_warehouse, settle, sign_in_at
 
-INTERNAL_PAGES = ("Overview", "Measure", "Briefing pack", "police.uk context", "Meetings and questions", "Actions",
-                  "Recommendations", "Questions from the public", "Validation runs", "Quarantine", "Files loaded",
-                  "Returns calendar", "Provenance", "Flags", "Approve and publish", "Audit trail")
+INTERNAL_PAGES = ("Overview", "Measure", "Breakdowns", "Briefing pack", "police.uk context", "Meetings and questions",
+                  "Actions", "Recommendations", "Questions from the public", "Validation runs", "Quarantine",
+                  "Files loaded", "Returns calendar", "Provenance", "Flags", "Approve and publish", "Audit trail")
 PUBLIC_PAGES = ("Summary", "Tables and downloads", "Questions and decisions", "Ask the Board a question",
                 "Accessibility statement")
 PROBLEMS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
