@@ -136,20 +136,28 @@ def accepted_months(con: duckdb.DuckDBPyConnection) -> list[str]:
 def plan_figures(con: duckdb.DuckDBPyConnection, plans=None) -> pd.DataFrame:
     """What the Police and Crime Plan is judged on: DataFrame(period "YYYY-MM", district, measure, value).
 
-    The force's current accepted figures, and for each police.uk context measure that a plan lists (with a
+    The force's current accepted figures, the count recorded of each breakdown it sent (the numerator of that
+    breakdown's completeness, `catalogue.completeness_measures`), and for each police.uk context measure that a plan lists (with a
     percentage's numerator and denominator) its figures for each district and for the force as a whole
     (`district` the force's short name): every record falling within the force, those with no location
     or outside its districts included, which no district holds. `plans`: a PlanSet (plan.yaml by default).
     """
     from .plan.config import load_plans
 
+    from .breakdowns import recorded_rows
+
     own = con.execute(
         "SELECT strftime(period, '%Y-%m') AS period, district, measure, value FROM figure").df()
+    recorded = recorded_rows(con)  # each breakdown's count recorded: its completeness is worked out from it
+    if not recorded.empty:
+        import pandas as pd
+
+        own = pd.concat([own, recorded], ignore_index=True) if not own.empty else recorded
     cat = catalogue()
     wanted: set[str] = set()
     for plan in (plans or load_plans()).plans:
         for pm in plan.measures():
-            if not pm.measure.from_force_return:
+            if pm.measure.from_police_uk:
                 wanted.update(x for x in (pm.id, pm.measure.numerator, pm.measure.denominator) if x)
     wanted = {m for m in wanted if cat.get(m).kind != "percentage"}  # the plan works a share out itself
     if not wanted:

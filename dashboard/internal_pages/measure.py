@@ -207,10 +207,13 @@ else:
     shown = area_cav[["period", "district", "kind", "text"]].sort_values("period", ascending=False)
     shown = shown.assign(kind=shown["kind"].map({"flag": "Flag", "check": "Data check"}).fillna(shown["kind"]))
     ui.table(ui.readable(shown, {"district": "District", "kind": "Kind", "text": "Caveat"}), "measure_caveats")
-if not m.from_force_return:
+if m.from_police_uk:
     if st.button("See it on the police.uk context page", icon=":material/map:", key="to_context"):
         st.session_state["context_measure"] = measure_id
         st.switch_page("internal_pages/context.py")
+elif m.derived:
+    st.page_link("internal_pages/breakdowns.py", label="See the breakdown it is worked out from",
+                 icon=":material/stacked_bar_chart:")
 elif period.month is not None:
     st.page_link("internal_pages/provenance.py", label=f"Trace {area}'s figure for {period.month_text} to its source",
                  icon=":material/account_tree:", query_params=ui.provenance_params(measure_id, area, period.month))
