@@ -18,8 +18,14 @@ the catalogue (`pipelines/reference/measures.yaml`), mixing the two layouts of
 - FY 2013-14 .. 2016-17  XLSX, wide: a `Notes` sheet, then one sheet per measure (title row,
                          `Measure` row, `Period | districts | Total` header, one row per month);
 - FY 2017-18 .. 2020-21  CSV, long (`period,district,measure,value`);
-- FY 2021-22 .. 2023-24  CSV, wide blocks (`Measure,<id>` row, header, month rows, blank line);
-- FY 2024-25 .. 2025-26  XLSX, long (one sheet `Return`);
+- FY 2021-22 .. 2023-24  CSV, wide blocks (`Measure,<id>` row, header, month rows, blank line); from
+                         April 2023 a measure's block is followed by one block per breakdown
+                         (`Measure,<id>` and `Breakdown,<dimension>` rows, a
+                         `Period,District,<value labels>,Total` header, a row per month and district);
+- FY 2024-25 .. 2025-26  XLSX, long (one sheet `Return`), with a column per dimension broken down in
+                         the file after `value`: a row with them all empty is the measure's figure, a
+                         row with one filled is the count of that value (its label, from
+                         `dimensions.yaml`), every value written, zeros included;
 - `2015-16-z-corrections.csv`, long with a `note` column: three FY 2014-15 figures revised in
   September 2015. The FY 2014-15 return holds the first (wrong) figures; the corrected ones are
   those that make the published totals hold. Sorted file names are the load order, so the
@@ -63,6 +69,25 @@ counts (0-5) are common for charges, CAWNs and SHPOs per district-month.
 - `rcrp_mental_health_incidents` is hundreds per district-month, rising slowly to 2023, then
   dropping in three stages as Right Care, Right Person is introduced (November 2023, June 2024,
   February 2025).
+- What forces report on CSE since the national audit on group-based offending (`AUDIT_MEASURES`)
+  starts in April 2023, with Rotherham's CSE factor: group-based offences (about 8 a month force-wide,
+  11 by 2026), suspects identified (about 40), charges, cautions and no further action as outcomes
+  (about 5, 1 and 20), victims referred for support (about 30) and reviews of cases closed with no
+  further action (about 3 a month, 10 to 12 from autumn 2025). Suspects arrested within 12 weeks are
+  a binomial thinning of the suspects identified (p 0.20 rising to 0.30; 23% nationally in 2024),
+  and `cse_suspects_arrested_12w_pct` is round(100 x arrested / identified, 1); cases reopened are a
+  thinning of those reviewed (p 0.12 to 0.18).
+
+Breakdowns: every breakdown the catalogue declares (a measure's `breakdowns`, from their `from`
+month) splits each district-month figure over the dimension's values, so the parts add up to the
+figure exactly. The count not recorded (or not stated) is drawn first, binomially, at a share set by
+month (`_UNRECORDED_SHARES`: suspects' ethnicity about 26% in 2023 falling to about 12% by March
+2026 after the national audit, victims' ethnicity about 30%, nationality about 40%, a few per cent
+for sex and age); the recorded rest, and the unrecorded, divide over the values by chained binomials
+(`_RECORDED_SHARES`). Sheffield's suspects' ethnicity goes unrecorded more often from September 2024
+to January 2025 (`_COMPLETENESS_DIP`). Completeness never falls by more than 18 points from one month
+to the next where either month's total (district or force) is at least 10: the contract warns of a
+fall of more than 20.
 
 Published totals are met by adjusting the generated values, not by writing them in: the difference
 between the target and the generated sum over the window is added (or taken) one unit at a time
@@ -71,11 +96,14 @@ value), never below zero and never breaking grooming <= arrests. For the July 20
 is set to 46 and the other districts share the rest the same way.
 
 Every random draw comes from `random.Random` seeded with a string naming the seed and the series
-(`"2015/cse_arrests/Rotherham"`), using only `random()`, whose stream Python keeps stable; so a run
-is deterministic, and changing one series does not disturb the others. XLSX files get fixed
-workbook dates and zip entry times and are stored uncompressed, so two runs are byte-identical.
+(`"2015/cse_arrests/Rotherham"`; a breakdown's also names its dimension), using only `random()`,
+whose stream Python keeps stable; so a run is deterministic, and changing one series does not
+disturb the others. XLSX files get fixed workbook dates and zip entry times and are stored
+uncompressed, so two runs are byte-identical.
 
-Regenerate with `python -m pipelines.sample_data pipelines/sample/returns [--seed N]`.
+Regenerate with `python -m pipelines.sample_data pipelines/sample/returns [--seed N]`. `write_year`
+writes one year in any of the four layouts (`LAYOUTS`), for a test that needs, say, FY 2023-24's
+breakdowns as XLSX wide (a sheet per breakdown, its Measure and Breakdown rows naming it).
 """
 
 from __future__ import annotations
@@ -95,7 +123,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
-from .catalogue import catalogue, force
+from .catalogue import catalogue, dimensions, force
 
 DEFAULT_SEED = 2015
 FIRST_MONTH = (2013, 4)
@@ -121,15 +149,24 @@ TARGET_LIVE_ROTHERHAM = 46
 
 CORRECTIONS_FILE = "2015-16-z-corrections.csv"
 
+# What forces report on CSE since the national audit on group-based offending (June 2025), from April 2023.
+AUDIT_MEASURES = ("group_cse_offences", "cse_suspects_identified", "cse_suspects_arrested_12w",
+                  "cse_suspects_arrested_12w_pct", "cse_outcome_charge", "cse_outcome_caution", "cse_outcome_nfa",
+                  "cse_cases_reviewed", "cse_cases_reopened", "victims_referred")
 # Months before which a measure has no figures (no entry: from the first month).
-STARTS = {"cce_referrals": "2017-04", "online_grooming_offences": "2017-04"}
+STARTS = {"cce_referrals": "2017-04", "online_grooming_offences": "2017-04",
+          **{m: "2023-04" for m in AUDIT_MEASURES}}
 
 CSE_MEASURES = ("cse_arrests", "cse_charges", "cse_live_investigations", "cse_referrals", "cawn_issued",
-                "shpo_sro_issued", "victims_supported")
+                "shpo_sro_issued", "victims_supported", "group_cse_offences", "cse_suspects_identified",
+                "cse_outcome_charge", "cse_outcome_caution", "cse_outcome_nfa", "cse_cases_reviewed",
+                "victims_referred")
 # Rotherham's CSE factor reached by early 2015 (1.3 before the Jay Report).
 ROTHERHAM_FACTOR = {"cse_arrests": 2.0, "cse_charges": 3.0, "cse_live_investigations": 1.7,
                     "cse_referrals": 1.6, "cawn_issued": 2.0, "shpo_sro_issued": 1.4,
-                    "victims_supported": 2.2}
+                    "victims_supported": 2.2, "group_cse_offences": 2.0, "cse_suspects_identified": 1.8,
+                    "cse_outcome_charge": 2.0, "cse_outcome_caution": 1.6, "cse_outcome_nfa": 1.8,
+                    "cse_cases_reviewed": 2.0, "victims_referred": 2.2}
 
 # Force-wide monthly mean (for headcount: a multiplier of the establishment), as (month, value) knots.
 _LEVELS: dict[str, list[tuple[str, float]]] = {
@@ -154,11 +191,23 @@ _LEVELS: dict[str, list[tuple[str, float]]] = {
                                      ("2023-10", 2900), ("2026-03", 2950)],
     "officer_headcount": [("2013-04", 1.0), ("2017-03", 0.92), ("2019-09", 0.92), ("2023-03", 1.06),
                           ("2026-03", 1.05)],
+    # From April 2023; more group-based offending is identified after the national audit (June 2025).
+    "group_cse_offences": [("2023-04", 8.0), ("2025-06", 9.0), ("2026-03", 11.0)],
+    "cse_suspects_identified": [("2023-04", 40), ("2026-03", 44)],
+    "cse_outcome_charge": [("2023-04", 5.0), ("2026-03", 5.5)],
+    "cse_outcome_caution": [("2023-04", 1.2), ("2026-03", 1.0)],
+    "cse_outcome_nfa": [("2023-04", 20), ("2026-03", 19)],
+    "cse_cases_reviewed": [("2023-04", 3.0), ("2025-06", 3.5), ("2025-09", 12.0), ("2026-03", 10.0)],
+    "victims_referred": [("2023-04", 30), ("2026-03", 33)],
 }
 # Right Care, Right Person: multiplier on mental-health incidents, introduced in three stages.
 _RCRP_STAGES = [("2023-10", 1.0), ("2023-12", 0.82), ("2024-05", 0.82), ("2024-07", 0.70), ("2024-12", 0.70),
                 ("2025-02", 0.62), ("2026-03", 0.62)]
 _GROOMING_SHARE = [("2013-04", 0.10), ("2014-08", 0.10), ("2014-11", 0.17), ("2026-03", 0.18)]
+# Of the suspects identified, the share arrested within 12 weeks (23% nationally in 2024); of the cases
+# reviewed after no further action, the share reopened.
+_ARRESTED_12W_SHARE = [("2023-04", 0.20), ("2024-12", 0.23), ("2026-03", 0.30)]
+_REOPENED_SHARE = [("2023-04", 0.12), ("2026-03", 0.18)]
 _TRAINED_SHARE = [("2013-04", 0.03), ("2014-08", 0.08), ("2015-03", 0.35), ("2016-03", 0.64),
                   ("2018-03", 0.86), ("2020-03", 0.93), ("2026-03", 0.96)]
 # Officers and staff who need CSE awareness training, per district, April 2013.
@@ -172,11 +221,64 @@ _SEASONS = {
 }  # January .. December
 _SEASON_OF = {"cse_referrals": "school", "cce_referrals": "school",
               "rcrp_mental_health_incidents": "mental_health", "victims_supported": "flat",
-              "cse_live_investigations": "flat"}
+              "cse_live_investigations": "flat", "cse_cases_reviewed": "flat"}
 # First lockdown, April-June 2020.
 _COVID = ("2020-04", "2020-06")
 _COVID_FACTOR = {"cse_arrests": 0.8, "cse_charges": 0.8, "cse_referrals": 0.7, "cce_referrals": 0.75,
                  "online_grooming_offences": 1.25, "rcrp_mental_health_incidents": 0.93}
+
+# Breakdowns: each dimension's values (dimensions.yaml ids) as shares of the values recorded ...
+_RECORDED_SHARES: dict[str, dict[str, float]] = {
+    "suspect_ethnicity": {
+        "bangladeshi": 0.005, "chinese": 0.004, "indian": 0.008, "pakistani": 0.07, "other_asian": 0.015,
+        "african": 0.02, "caribbean": 0.008, "other_black": 0.008, "white_and_asian": 0.008,
+        "white_and_black_african": 0.005, "white_and_black_caribbean": 0.015, "other_mixed": 0.01,
+        "white_british": 0.734, "irish": 0.004, "gypsy_or_irish_traveller": 0.006, "roma": 0.01,
+        "other_white": 0.04, "arab": 0.012, "any_other_ethnic_group": 0.018},
+    "victim_ethnicity": {
+        "bangladeshi": 0.004, "chinese": 0.003, "indian": 0.005, "pakistani": 0.04, "other_asian": 0.008,
+        "african": 0.012, "caribbean": 0.005, "other_black": 0.005, "white_and_asian": 0.01,
+        "white_and_black_african": 0.006, "white_and_black_caribbean": 0.02, "other_mixed": 0.012,
+        "white_british": 0.811, "irish": 0.003, "gypsy_or_irish_traveller": 0.005, "roma": 0.008,
+        "other_white": 0.03, "arab": 0.006, "any_other_ethnic_group": 0.008},
+    "nationality_group": {"uk": 0.90, "eu": 0.05, "non_eu": 0.05},
+    "suspect_sex": {"male": 0.93, "female": 0.07},
+    "victim_sex": {"male": 0.18, "female": 0.82},
+    "suspect_age_band": {"age_10_17": 0.26, "age_18_24": 0.22, "age_25_34": 0.20, "age_35_44": 0.14,
+                         "age_45_54": 0.10, "age_55_over": 0.08},
+    "victim_age_band": {"age_0_9": 0.08, "age_10_12": 0.14, "age_13_15": 0.52, "age_16_17": 0.26},
+    "offending_category": {"familial": 0.52, "cse": 0.31, "institutional": 0.07, "ritualistic": 0.01,
+                           "other": 0.09},
+    "nfa_reason_group": {"evidential_difficulties": 0.58, "victim_does_not_support": 0.27,
+                         "suspect_not_identified": 0.10, "not_in_public_interest": 0.05},
+}
+# ... and the share of each value that says it was not recorded (or not stated), as (month, share) knots:
+# suspects' ethnicity is recorded more often after the national audit (June 2025) found it missing in most
+# cases; nationality and victims' ethnicity less so.
+_UNRECORDED_SHARES: dict[str, dict[str, list[tuple[str, float]]]] = {
+    "suspect_ethnicity": {"not_stated": [("2023-04", 0.03)],
+                          "not_recorded": [("2023-04", 0.28), ("2024-03", 0.25), ("2025-06", 0.18),
+                                           ("2026-03", 0.12)]},
+    "victim_ethnicity": {"not_stated": [("2023-04", 0.03)], "not_recorded": [("2023-04", 0.32), ("2026-03", 0.29)]},
+    "nationality_group": {"not_stated": [("2023-04", 0.02)],
+                          "not_recorded": [("2023-04", 0.43), ("2025-06", 0.41), ("2026-03", 0.37)]},
+    "suspect_sex": {"not_stated": [("2023-04", 0.01)], "not_recorded": [("2023-04", 0.04)]},
+    "victim_sex": {"not_stated": [("2023-04", 0.01)], "not_recorded": [("2023-04", 0.03)]},
+    "suspect_age_band": {"not_recorded": [("2023-04", 0.08)]},
+    "victim_age_band": {"not_recorded": [("2023-04", 0.05)]},
+    "offending_category": {"unknown": [("2023-04", 0.13)]},
+    "nfa_reason_group": {"not_recorded": [("2023-04", 0.08)]},
+}
+# A short dip in one district: Sheffield's suspects' ethnicity goes unrecorded more often for a few months
+# (a new custody system), added to the not-recorded share.
+_COMPLETENESS_DIP = ("cse_suspects_identified", "suspect_ethnicity", "Sheffield",
+                     [("2024-08", 0.0), ("2024-09", 0.08), ("2024-10", 0.17), ("2024-11", 0.25),
+                      ("2024-12", 0.25), ("2025-01", 0.12), ("2025-02", 0.0)])
+# However it is drawn, a breakdown's completeness (the share recorded) falls by at most this much from one
+# month to the next where either month's total is at least COMPLETENESS_MIN_TOTAL: the return's contract
+# warns of a fall of more than 20 points, and recording practice does not swing by chance alone.
+COMPLETENESS_MAX_FALL = 0.18
+COMPLETENESS_MIN_TOTAL = 10
 
 Cell = tuple[str, int]  # (district, month index)
 
@@ -246,6 +348,29 @@ def _binomial(rng: random.Random, n: int, p: float) -> int:
     return sum(1 for _ in range(n) if rng.random() < p)
 
 
+def _split(rng: random.Random, n: int, shares: dict[str, float]) -> dict[str, int]:
+    """`n` split over the keys of `shares` (in their order) at random, in proportion to the shares: a
+    multinomial draw, as binomials chained over the keys."""
+    out, left, mass = {}, n, sum(shares.values())
+    keys = list(shares)
+    for key in keys[:-1]:
+        share = shares[key]
+        out[key] = _binomial(rng, left, min(1.0, share / mass)) if mass > 0 else 0
+        left -= out[key]
+        mass -= share
+    out[keys[-1]] = left
+    return out
+
+
+def _missing_cap(n: int, last: tuple[int, int] | None) -> int:
+    """The most of `n` that may go unrecorded after a month with (total, not recorded) `last`, so that the share
+    recorded falls by at most COMPLETENESS_MAX_FALL where either total is at least COMPLETENESS_MIN_TOTAL."""
+    if not last or not n or max(n, last[0]) < COMPLETENESS_MIN_TOTAL:
+        return n
+    # missing / n <= last_missing / last_n + COMPLETENESS_MAX_FALL, in whole numbers
+    return n * (100 * last[1] + round(100 * COMPLETENESS_MAX_FALL) * last[0]) // (100 * last[0])
+
+
 def _weighted_choice(rng: random.Random, options: list[tuple[Cell, float]]) -> Cell:
     total = sum(w for _, w in options)
     x = rng.random() * total
@@ -280,21 +405,36 @@ def _hit_total(rng: random.Random, values: dict[Cell, int], target: int, weight:
 # ---------------------------------------------------------------------------------------------- model
 
 class Model:
-    """The generated series: `values[measure][district][t]` (None before a measure starts)."""
+    """The generated series: `values[measure][district][t]` (None before a measure starts), and each
+    breakdown the catalogue declares: `breakdowns[(measure, dimension)][district][t]`, a {value id: count}
+    that adds up to the measure's figure (None before the breakdown starts)."""
 
     def __init__(self, seed: int = DEFAULT_SEED):
         self.seed = seed
         self.districts = force().districts
         self.measures = [m for m in catalogue().measures if m.source == "force_return"]
+        self._counts = {m.id: m.is_count for m in self.measures}
         self.values: dict[str, dict[str, list]] = {}
         self.expected: dict[str, dict[str, list[float]]] = {}
         self.originals: dict[tuple[str, str, int], int] = {}  # first-sent figures later corrected
         self.notes: dict[tuple[str, str, int], str] = {}
-        known = set(_LEVELS) | {"grooming_arrests", "officers_trained", "officers_trained_pct"}
+        self.breakdowns: dict[tuple[str, str], dict[str, list[dict[str, int] | None]]] = {}
+        # each dimension's (value id, label), in the order dimensions.yaml declares them: a return writes labels
+        self.labels = {d.id: [(v.id, v.label) for v in d.values] for d in dimensions().dimensions}
+        known = set(_LEVELS) | {"grooming_arrests", "officers_trained", "officers_trained_pct",
+                                "cse_suspects_arrested_12w", "cse_suspects_arrested_12w_pct", "cse_cases_reopened"}
         missing = [m.id for m in self.measures if m.id not in known]
         if missing:
             raise ValueError(f"No sample model for measure(s) {', '.join(missing)}: add one to "
                              "pipelines/sample_data.py.")
+        for m in self.measures:
+            for b in m.breakdowns:
+                values = {v.id for v in dimensions().get(b.dimension).values}
+                shares = set(_RECORDED_SHARES.get(b.dimension, {})) | set(_UNRECORDED_SHARES.get(b.dimension, {}))
+                if shares != values:
+                    raise ValueError(f'No sample shares for every value of dimension "{b.dimension}" (measure '
+                                     f'"{m.id}"), or shares of values it does not declare: add them to '
+                                     "pipelines/sample_data.py.")
         self._generate()
 
     # -- shares and expectations
@@ -354,8 +494,10 @@ class Model:
                         lam *= math.exp(sd * _normal(rng) - sd * sd / 2)
                         self.values[measure][d][t] = _poisson(rng, lam)
         self._staff()
+        self._parts()
         self._meet_targets()
         self._corrections()
+        self._breakdowns()
 
     def _staff(self) -> None:
         head = self.values["officer_headcount"] = {}
@@ -379,6 +521,60 @@ class Model:
                 head[d].append(h)
                 trained[d].append(n)
                 pct[d].append(round(100 * n / h, 1))
+
+    def _parts(self) -> None:
+        """Suspects arrested within 12 weeks (of those identified) and cases reopened (of those reviewed), by
+        binomial thinning, and the share arrested as round(100 x arrested / identified, 1) (left out of a
+        month with no suspect)."""
+        for part, whole, share in (("cse_suspects_arrested_12w", "cse_suspects_identified", _ARRESTED_12W_SHARE),
+                                   ("cse_cases_reopened", "cse_cases_reviewed", _REOPENED_SHARE)):
+            self.values[part] = {}
+            for d in self.districts:
+                rng = _stream(self.seed, part, d)
+                self.values[part][d] = [None if n is None else _binomial(rng, n, _interp(t, share))
+                                        for t, n in enumerate(self.values[whole][d])]
+        arrested, identified = self.values["cse_suspects_arrested_12w"], self.values["cse_suspects_identified"]
+        self.values["cse_suspects_arrested_12w_pct"] = {
+            d: [round(100 * n / h, 1) if h else None for n, h in zip(arrested[d], identified[d], strict=True)]
+            for d in self.districts}
+
+    def _breakdowns(self) -> None:
+        """Each district-month figure of each breakdown the catalogue declares, split over the dimension's values
+        from the breakdown's first month: first the count not recorded (or not stated), then how those and the
+        recorded rest divide over the values, each a multinomial draw. A stream per (measure, dimension,
+        district)."""
+        for m in self.measures:
+            for b in m.breakdowns:
+                dim = dimensions().get(b.dimension)
+                start = max(self._start(m.id), month_index(b.since) if b.since else 0)
+                self.breakdowns[(m.id, dim.id)] = self._breakdown(m.id, dim.id, start, [v.id for v in dim.values])
+
+    def _breakdown(self, measure: str, dimension: str, start: int,
+                   order: list[str]) -> dict[str, list[dict[str, int] | None]]:
+        rngs = {d: _stream(self.seed, measure, dimension, d) for d in self.districts}
+        out: dict[str, list[dict[str, int] | None]] = {d: [None] * N_MONTHS for d in self.districts}
+        last: dict[str, tuple[int, int]] = {}  # district or force -> (total, not recorded) of its latest month
+        for t in range(start, N_MONTHS):
+            totals = {d: self.values[measure][d][t] for d in self.districts}
+            shares, missing = {}, {}
+            for d, n in totals.items():
+                shares[d] = {v: _interp(t, knots) for v, knots in _UNRECORDED_SHARES[dimension].items()}
+                if (measure, dimension, d) == _COMPLETENESS_DIP[:3]:
+                    shares[d]["not_recorded"] += _interp(t, _COMPLETENESS_DIP[3])
+                missing[d] = min(_binomial(rngs[d], n, sum(shares[d].values())), _missing_cap(n, last.get(d)))
+            force_total = sum(totals.values())
+            while sum(missing.values()) > _missing_cap(force_total, last.get("")):
+                worst = max(self.districts, key=lambda d: missing[d] / totals[d] if totals[d] else 0.0)
+                missing[worst] -= 1
+            for d, n in totals.items():
+                counts = {**_split(rngs[d], missing[d], shares[d]), **_split(rngs[d], n - missing[d],
+                                                                            _RECORDED_SHARES[dimension])}
+                out[d][t] = {v: counts[v] for v in order}
+                if n:
+                    last[d] = (n, missing[d])
+            if force_total:
+                last[""] = (force_total, sum(missing.values()))
+        return out
 
     def _grooming(self) -> None:
         arrests = self.values["cse_arrests"]
@@ -447,13 +643,21 @@ class Model:
         return [m.id for m in self.measures]
 
     def is_count(self, measure: str) -> bool:
-        return catalogue().get(measure).is_count
+        return self._counts[measure]
 
     def figure(self, measure: str, district: str, t: int, *, first_sent: bool = False):
         """The current figure, or the one first sent when `first_sent` (None before the measure starts)."""
         if first_sent and (measure, district, t) in self.originals:
             return self.originals[(measure, district, t)]
         return self.values[measure][district][t]
+
+    def breakdowns_of(self, measure: str) -> list[str]:
+        """The dimensions the measure is broken down by, in catalogue order."""
+        return [dim for m, dim in self.breakdowns if m == measure]
+
+    def breakdown(self, measure: str, dimension: str, district: str, t: int) -> dict[str, int] | None:
+        """The figure split over the dimension's values ({value id: count}), None before the breakdown starts."""
+        return self.breakdowns[(measure, dimension)][district][t]
 
     def check(self) -> None:
         """Raise if a published total or a consistency rule does not hold."""
@@ -476,12 +680,44 @@ class Model:
             for t in range(N_MONTHS):
                 if v["grooming_arrests"][d][t] > v["cse_arrests"][d][t]:
                     raise AssertionError(f"grooming > arrests in {d} {month_label(t)}")
+        for m in self.measures:
+            if m.part_of:
+                for d in self.districts:
+                    for t, (part, whole) in enumerate(zip(v[m.id][d], v[m.part_of][d], strict=True)):
+                        if (part is None) != (whole is None) or (part is not None and part > whole):
+                            raise AssertionError(f"{m.id} > {m.part_of} in {d} {month_label(t)}")
+        pct = v["cse_suspects_arrested_12w_pct"]
+        for d in self.districts:
+            for t, (n, h) in enumerate(zip(v["cse_suspects_arrested_12w"][d], v["cse_suspects_identified"][d],
+                                           strict=True)):
+                if pct[d][t] != (round(100 * n / h, 1) if h else None):
+                    raise AssertionError(f"cse_suspects_arrested_12w_pct in {d} {month_label(t)}")
+        for (m, dim), by_district in self.breakdowns.items():
+            for d, months in by_district.items():
+                for t, counts in enumerate(months):
+                    if counts is not None and (sum(counts.values()) != v[m][d][t] or min(counts.values()) < 0):
+                        raise AssertionError(f"the breakdown of {m} by {dim} in {d} {month_label(t)} does not add "
+                                             f"up to {v[m][d][t]}")
         for (m, d, t), first in self.originals.items():
             if first < 0 or (m == "cse_arrests" and first < v["grooming_arrests"][d][t]):
                 raise AssertionError(f"first-sent {m} in {d} {month_label(t)} breaks a rule")
 
 
 # ---------------------------------------------------------------------------------------------- writing
+
+LAYOUTS = ("xlsx-wide", "csv-long", "csv-wide", "xlsx-long")
+
+
+def layout_of(fy_start: int) -> str:
+    """The layout the sample's return for the financial year from April `fy_start` is written in."""
+    if fy_start <= 2016:
+        return "xlsx-wide"
+    if fy_start <= 2020:
+        return "csv-long"
+    if fy_start <= 2023:
+        return "csv-wide"
+    return "xlsx-long"
+
 
 def _fmt(value, is_count: bool) -> str:
     return str(int(value)) if is_count else f"{value:.1f}"
@@ -491,15 +727,55 @@ def _months_of(fy_start: int) -> range:
     return range((fy_start - FIRST_MONTH[0]) * 12, (fy_start - FIRST_MONTH[0]) * 12 + 12)
 
 
-def _long_rows(model: Model, months: range, first_sent: bool) -> list[tuple[str, str, str, object]]:
+def _has_breakdown(model: Model, measure: str, dimension: str, months: range) -> bool:
+    return any(model.breakdown(measure, dimension, d, t) is not None for d in model.districts for t in months)
+
+
+def _dimension_columns(model: Model, months: range) -> list[str]:
+    """The dimensions broken down in `months`, each once, in catalogue order: a long file's extra columns."""
+    return list(dict.fromkeys(dim for m, dim in model.breakdowns if _has_breakdown(model, m, dim, months)))
+
+
+def _long_rows(model: Model, months: range, first_sent: bool) -> list[tuple[str, str, str, object, str | None,
+                                                                           str | None]]:
+    """(period, district, measure, value, dimension, value label): each figure (dimension None), then a row per
+    value of each of its breakdowns, zeros included."""
     rows = []
     for t in months:
         for d in model.districts:
             for m in model.measure_ids():
                 value = model.figure(m, d, t, first_sent=first_sent)
-                if value is not None:
-                    rows.append((month_label(t), d, m, value))
+                if value is None:
+                    continue
+                rows.append((month_label(t), d, m, value, None, None))
+                for dim in model.breakdowns_of(m):
+                    counts = model.breakdown(m, dim, d, t)
+                    if counts is not None:
+                        rows.extend((month_label(t), d, m, counts[v], dim, label) for v, label in model.labels[dim])
     return rows
+
+
+def _long_table(model: Model, months: range) -> tuple[list[str], list[list]]:
+    """A long return's header and rows: `period,district,measure,value`, then a column per dimension broken down
+    in the file (none in a file without breakdowns). A total leaves them empty; a breakdown row has its value's
+    label in its dimension's column."""
+    dims = _dimension_columns(model, months)
+    rows = [[period, d, m, value, *(label if x == dim else None for x in dims)]
+            for period, d, m, value, dim, label in _long_rows(model, months, first_sent=False)]
+    return ["period", "district", "measure", "value", *dims], rows
+
+
+def _breakdown_table(model: Model, measure: str, dimension: str, months: range) -> tuple[list[str], list[list]]:
+    """A breakdown in the wide layout: `Period | District | each value's label | Total`, a row per month and
+    district from the breakdown's first month; Total is the sum of the values (the measure's figure)."""
+    labels = model.labels[dimension]
+    rows = []
+    for t in months:
+        for d in model.districts:
+            counts = model.breakdown(measure, dimension, d, t)
+            if counts is not None:
+                rows.append([month_label(t), d, *(counts[v] for v, _ in labels), sum(counts.values())])
+    return ["Period", "District", *(label for _, label in labels), "Total"], rows
 
 
 def _active(model: Model, measure: str, months: range) -> bool:
@@ -513,9 +789,10 @@ def _write_text(path: Path, text: str) -> None:
 def _write_csv_long(model: Model, path: Path, months: range) -> None:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["period", "district", "measure", "value"])
-    for period, d, m, value in _long_rows(model, months, first_sent=False):
-        w.writerow([period, d, m, _fmt(value, model.is_count(m))])
+    header, rows = _long_table(model, months)
+    w.writerow(header)
+    for period, d, m, value, *cells in rows:
+        w.writerow([period, d, m, _fmt(value, model.is_count(m)), *("" if c is None else c for c in cells)])
     _write_text(path, buf.getvalue())
 
 
@@ -536,6 +813,10 @@ def _write_csv_wide(model: Model, path: Path, months: range) -> None:
             vals = [model.figure(m, d, t) for d in model.districts]
             total = [str(sum(vals))] if count else []
             w.writerow([month_label(t), *(_fmt(x, count) for x in vals), *total])
+        for dim in model.breakdowns_of(m):
+            if _has_breakdown(model, m, dim, months):
+                header, rows = _breakdown_table(model, m, dim, months)
+                w.writerows([[], ["Measure", m], ["Breakdown", dim], header, *rows])
     _write_text(path, buf.getvalue())
 
 
@@ -565,22 +846,36 @@ def _save_xlsx(wb: Workbook, path: Path) -> None:
     path.write_bytes(out.getvalue())
 
 
+def _sheet_title(wb: Workbook, wanted: str) -> str:
+    """`wanted` cut to Excel's 31 characters, numbered if the workbook has a sheet of that name already (the
+    sheet's Measure and Breakdown rows say what it holds)."""
+    title, k = wanted[:31], 1
+    while title in wb.sheetnames:
+        k += 1
+        title = f"{wanted[:30 - len(str(k))]} {k}"
+    return title
+
+
 def _write_xlsx_wide(model: Model, path: Path, fy_start: int, months: range, first_sent: bool) -> None:
     wb = Workbook()
     notes = wb.active
     notes.title = "Notes"
     fy = f"{fy_start}/{(fy_start + 1) % 100:02d}"
-    notes["A1"] = f"{force().force_name} - CSE performance return {fy} (illustrative)"
+    title = f"{force().force_name} - CSE performance return {fy} (illustrative)"
+    notes["A1"] = title
     notes["A3"] = ("The figures in this workbook are illustrative: generated by pipelines/sample_data.py for "
                    "the dashboard demonstration, not South Yorkshire Police data.")
     notes["A4"] = ("One sheet per measure, named by the measure id; one row per month, "
                    "one column per district.")
+    if _dimension_columns(model, months):
+        notes["A5"] = ("A measure broken down (by ethnicity, sex, age, ...) has a sheet per breakdown after its own, "
+                       "with Measure and Breakdown rows; one row per month and district, one column per value.")
     for m in model.measure_ids():
         if not _active(model, m, months):
             continue
         count = model.is_count(m)
         ws = wb.create_sheet(m)
-        ws.append([f"{force().force_name} - CSE performance return {fy} (illustrative)"])
+        ws.append([title])
         ws.append(["Measure", m])
         ws.append(["Period", *model.districts, *(["Total"] if count else [])])
         for t in months:
@@ -590,6 +885,13 @@ def _write_xlsx_wide(model: Model, path: Path, fy_start: int, months: range, fir
                 for cell in ws[ws.max_row][1:]:
                     cell.number_format = "0.0"
         ws.column_dimensions["A"].width = 10
+        for dim in model.breakdowns_of(m):
+            if _has_breakdown(model, m, dim, months):
+                ws = wb.create_sheet(_sheet_title(wb, f"{m} by {dim}"))
+                header, rows = _breakdown_table(model, m, dim, months)
+                for row in [[title], ["Measure", m], ["Breakdown", dim], header, *rows]:
+                    ws.append(row)
+                ws.column_dimensions["A"].width = 10
     _save_xlsx(wb, path)
 
 
@@ -597,12 +899,33 @@ def _write_xlsx_long(model: Model, path: Path, months: range) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = "Return"
-    ws.append(["period", "district", "measure", "value"])
-    for period, d, m, value in _long_rows(model, months, first_sent=False):
-        ws.append([period, d, m, value])
-        if not model.is_count(m):
-            ws.cell(row=ws.max_row, column=4).number_format = "0.0"
+    header, rows = _long_table(model, months)
+    ws.append(header)
+    for row_no, row in enumerate(rows, start=2):
+        ws.append(row)
+        if not model.is_count(row[2]):
+            ws.cell(row=row_no, column=4).number_format = "0.0"
     _save_xlsx(wb, path)
+
+
+def write_year(model: Model, fy_start: int, out_dir: Path, layout: str | None = None) -> Path:
+    """Write the return for the financial year from April `fy_start` into `out_dir`, in `layout` (one of
+    LAYOUTS; default: the sample's own, `layout_of`); return its path. An XLSX wide return holds the figures
+    first sent, before the corrections file revises them."""
+    layout = layout or layout_of(fy_start)
+    if layout not in LAYOUTS:
+        raise ValueError(f'Unknown layout "{layout}": use one of {", ".join(LAYOUTS)}.')
+    months = _months_of(fy_start)
+    path = Path(out_dir) / f"{fy_label(months[0])}-cse-return.{layout.split('-')[0]}"
+    if layout == "xlsx-wide":
+        _write_xlsx_wide(model, path, fy_start, months, first_sent=True)
+    elif layout == "csv-long":
+        _write_csv_long(model, path, months)
+    elif layout == "csv-wide":
+        _write_csv_wide(model, path, months)
+    else:
+        _write_xlsx_long(model, path, months)
+    return path
 
 
 def generate(out_dir: Path, seed: int = DEFAULT_SEED) -> list[Path]:
@@ -614,23 +937,8 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     model = Model(seed)
     model.check()
-    paths = []
-    for fy_start in range(FIRST_MONTH[0], FIRST_MONTH[0] + N_MONTHS // 12):
-        months = _months_of(fy_start)
-        stem = f"{fy_label(months[0])}-cse-return"
-        if fy_start <= 2016:
-            path = out_dir / f"{stem}.xlsx"
-            _write_xlsx_wide(model, path, fy_start, months, first_sent=True)
-        elif fy_start <= 2020:
-            path = out_dir / f"{stem}.csv"
-            _write_csv_long(model, path, months)
-        elif fy_start <= 2023:
-            path = out_dir / f"{stem}.csv"
-            _write_csv_wide(model, path, months)
-        else:
-            path = out_dir / f"{stem}.xlsx"
-            _write_xlsx_long(model, path, months)
-        paths.append(path)
+    years = range(FIRST_MONTH[0], FIRST_MONTH[0] + N_MONTHS // 12)
+    paths = [write_year(model, fy_start, out_dir) for fy_start in years]
     corrections = out_dir / CORRECTIONS_FILE
     _write_corrections(model, corrections)
     paths.append(corrections)
