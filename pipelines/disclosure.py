@@ -15,6 +15,10 @@ cells:
          value of its last month (an equality is a sum with one part);
 - percentage and rate: derived; published only when every count it is built on is published
   (`suppress_percentage`, `percentage_frame`, `suppress_rates`).
+- breakdown: a category of a measure (suspects identified whose ethnicity is Asian, say) published for
+  the force by financial year is a table of its own (`force_year_table`, named by `breakdown_key`),
+  and the measure's force-by-year cell is the sum of its categories' (`suppress_system`'s `sums`), so
+  the categories and the measure's own table are protected together.
 
 What the reader is assumed to know (the threat model)
 -----------------------------------------------------
@@ -172,7 +176,10 @@ class Table:
         return tuple(p for p in self.periods if self.period_types[p] == "month")
 
     def base_total(self) -> int:
-        """The sum of the district-month values."""
+        """The sum of the district-month values; for a table without months (`force_year_table`), the sum of
+        its cells. Either is at least every cell's value."""
+        if not self.months:
+            return sum(self.values.values())
         return sum(self.values[(d, m)] for m in self.months for d in self.districts)
 
 
@@ -303,6 +310,43 @@ def build_table(monthly: pd.DataFrame, kind: str, districts: Iterable[str], forc
         for w, ms in windows.items():
             relations.append(Relation((a, w), tuple((a, mlabel(ym)) for ym in ms)))
     return Table(kind, districts, force_name, periods, period_types, values, tuple(relations))
+
+
+BREAKDOWN_SEPARATOR = "|"
+
+
+def breakdown_key(measure: str, dimension: str, category: str) -> str:
+    """The name a breakdown category takes among the measures suppressed together (``measure|dimension|category``),
+    so that its cells are ``(breakdown_key(...), force, "2023/24")``."""
+    for name, part in (("measure", measure), ("dimension", dimension), ("category", category)):
+        if not part or BREAKDOWN_SEPARATOR in part:
+            raise ValueError(f'the {name} of a breakdown should be a name without "{BREAKDOWN_SEPARATOR}"; '
+                             f'got "{part}".')
+    return BREAKDOWN_SEPARATOR.join((measure, dimension, category))
+
+
+def force_year_table(values_by_period: Mapping[str, int], force_name: str, kind: str = "flow",
+                     period_type: str = "financial_year") -> Table:
+    """A table of force figures only, one cell per period (a breakdown category at force by financial year, say):
+    no districts, no months, no relations of its own. It is tied to other tables by `suppress_system`'s `sums`
+    (the measure's own force-by-year cell is the sum of its categories')."""
+    if kind not in KINDS:
+        raise ValueError(f'kind should be "flow" or "stock"; got "{kind}".')
+    if period_type not in PERIOD_TYPES:
+        raise ValueError(f'period_type should be one of {", ".join(PERIOD_TYPES)}; got "{period_type}".')
+    if not values_by_period:
+        raise ValueError(f"a table of {force_name} figures needs at least one period.")
+    values: dict[Key, int] = {}
+    for period, value in values_by_period.items():
+        try:
+            whole = value is not None and not pd.isna(value) and float(value) == int(value) and int(value) >= 0
+        except (TypeError, ValueError):
+            whole = False
+        if not whole:
+            raise ValueError(f"value {value!r} for {force_name} {period} is not a whole number, 0 or more.")
+        values[(force_name, str(period))] = int(value)
+    periods = tuple(str(p) for p in values_by_period)
+    return Table(kind, (), force_name, periods, dict.fromkeys(periods, period_type), values, ())
 
 
 # --------------------------------------------------------------------------------------------------
@@ -714,11 +758,19 @@ SystemKey = tuple[str, str, str]  # (measure, area, period)
 
 def suppress_system(tables: Mapping[str, Table], settings: DisclosureSettings | None = None, *,
                     part_of: Mapping[str, str] | None = None, known: Iterable[SystemKey] = (),
-                    protection: int = 1, linear: bool = False) -> dict[str, SuppressedTable]:
+                    protection: int = 1, linear: bool = False,
+                    sums: Iterable[tuple[SystemKey, Iterable[SystemKey]]] = (),
+                    keep: Iterable[SystemKey] = ()) -> dict[str, SuppressedTable]:
     """Suppress several measures' tables as one system of linear relations.
 
     part_of    measure -> the measure it is part of (grooming arrests within CSE arrests): for every cell
                the two share, part + rest = whole, with rest an unknown never published (0 or more)
+    sums       (whole cell, part cells): whole = sum of the parts, across tables (a measure's force-by-year
+               cell and its breakdown categories' cells, keyed by `breakdown_key`). Parts that add up to
+               less than the whole leave a rest never published (a category held back, 0 or more); parts
+               that add up to it are taken as every part there is (a reader who knew less could do no more)
+    keep       cells never chosen to protect another ("not recorded", whose row is always shown): still
+               suppressed when small themselves
     known      cells the reader already knows whatever this publication hides (published, with the same
                value, by an earlier snapshot that stays public): never chosen to protect another, and
                known to the reader in every check
@@ -758,10 +810,29 @@ def suppress_system(tables: Mapping[str, Table], settings: DisclosureSettings | 
             keys.append(("rest of " + whole, a, p))
             values.append(rest)
             relations.append((index[(whole, a, p)], (index[(part, a, p)], len(keys) - 1)))
+    for whole, parts in sums:
+        parts = tuple(parts)
+        for k in (whole, *parts):
+            if k[0] not in tables or k not in index:
+                raise ValueError(f"sums names {k}, which is not a cell of the tables suppressed.")
+        if not parts or whole in parts or len(set(parts)) != len(parts):
+            raise ValueError(f"the parts of {whole} should be one or more distinct cells other than itself.")
+        ids = tuple(index[p] for p in parts)
+        rest = values[index[whole]] - sum(values[i] for i in ids)
+        if rest < 0:
+            raise ValueError(f"the parts of {whole} add up to {values[index[whole]] - rest}, more than it.")
+        if rest:
+            hidden.add(len(keys))
+            keys.append(("unpublished parts of " + whole[0], whole[1], whole[2]))
+            values.append(rest)
+            ids += (len(keys) - 1,)
+        relations.append((index[whole], ids))
     fixed = {index[k] for k in known if k in index}
+    kept = {index[k] for k in keep if k in index}
+    # a force-only table's base total is the sum of its cells, so that the bound is above every cell
     bound = max((t.base_total() for t in tables.values()), default=0) + s.threshold + 1
     chosen, primary, exposed = _suppress_cells(values, relations, bound, s, hidden=hidden, fixed=fixed,
-                                               protection=protection, linear=linear)
+                                               protection=protection, linear=linear, keep=kept)
     out = {}
     for measure, table in tables.items():
         flags = {}
@@ -775,11 +846,13 @@ def suppress_system(tables: Mapping[str, Table], settings: DisclosureSettings | 
 
 def _suppress_cells(values: list[int], relations: list[tuple[int, tuple[int, ...]]], bound: int,
                     s: DisclosureSettings, *, hidden: set[int] = frozenset(), fixed: set[int] = frozenset(),
-                    protection: int = 1, linear: bool = False) -> tuple[set[int], set[int], set[int]]:
+                    protection: int = 1, linear: bool = False,
+                    keep: set[int] = frozenset()) -> tuple[set[int], set[int], set[int]]:
     """The cells to suppress (chosen), the primary ones among them, and those exposed to the strongest reader.
 
     hidden  unknowns never published (the rest of a measure beyond its part): always unknown to the reader
     fixed   cells the reader knows however they are shown here: never chosen to protect another
+    keep    cells always shown unless small themselves: never chosen to protect another
     """
     rels_of: list[list[int]] = [[] for _ in values]
     for j, (total, parts) in enumerate(relations):
@@ -796,7 +869,7 @@ def _suppress_cells(values: list[int], relations: list[tuple[int, tuple[int, ...
 
     def eligible(i: int) -> bool:
         # a secondary cell is never a zero or a small count: the reader may know it is above the threshold
-        return i not in chosen and i not in fixed and values[i] > thr
+        return i not in chosen and i not in fixed and i not in keep and values[i] > thr
 
     def complement(j: int, exclude: int = -1) -> int | None:
         total, parts = relations[j]
@@ -876,7 +949,8 @@ def _suppress_cells(values: list[int], relations: list[tuple[int, tuple[int, ...
         """Of `cells`, those recovered by the strong reader even with every non-zero cell suppressed."""
         todo = [c for c in cells if c not in exposed]
         if todo:
-            most = {i for i, v in enumerate(values) if (v > 0 or low == 0 or i in hidden) and i not in fixed}
+            most = {i for i, v in enumerate(values) if (v > 0 or low == 0 or i in hidden) and i not in fixed
+                    and (i not in keep or i in primary)}
             found = recovered(most, True, todo)
             exposed.update({c: c in found for c in todo})
         return {c for c in cells if exposed[c]}

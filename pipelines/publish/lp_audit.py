@@ -11,9 +11,13 @@ The reader modelled knows:
 - that the force is the sum of its districts; that a financial quarter, a financial year and a rolling 12
   months are the sums of their months (for a stock, a quarter and a year equal their last month);
 - that a measure declared part of another is at most the other (grooming arrests within CSE arrests);
+- that a measure is the sum of its breakdown's categories (suspects identified by ethnicity), wherever every
+  category is published beside it, and at least the sum of those published where some category is not;
 - that a hidden count is at least 1 (zeros are shown), or 0 when zeros are hidden too.
 A published percentage whose numerator or denominator is hidden fails the audit outright (with the other
-part it would give the hidden one back).
+part it would give the hidden one back), and so does a completeness figure (the share of a measure whose
+breakdown was recorded, or a share of the recorded values) shown while the measure or a count of values not
+recorded is hidden or not published.
 
 A hidden cell passes when its range is at least `protection` wide (upper - lower, in whole numbers; an
 unbounded range passes). The linear relaxation is what is computed: a reader limited to whole numbers can
@@ -24,7 +28,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -87,13 +91,21 @@ def _months_of(period: str, period_type: str) -> list[str] | None:
 def audit(cells: pd.DataFrame, kinds: Mapping[str, str], districts: Iterable[str], force_name: str, *,
           part_of: Mapping[str, str] | None = None, percentages: Mapping[str, tuple[str, str]] | None = None,
           truth: Mapping[Key, float] | None = None, earlier: pd.DataFrame | None = None, low: int = 1,
-          protection: int = 1, exact: bool = False) -> AuditResult:
+          protection: int = 1, exact: bool = False, sums: Mapping[str, Sequence[str]] | None = None,
+          completeness: Mapping[str, tuple[str, Sequence[str]]] | None = None) -> AuditResult:
     """Audit one publication.
 
     cells        everything it publishes: measure, area, period, period_type, value (NaN/None when hidden),
                  suppressed
-    kinds        measure -> flow | stock | percentage
+    kinds        measure -> flow | stock | percentage (a part named in `sums` and not here takes its whole's)
     percentages  percentage measure -> (numerator, denominator)
+    sums         measure -> every category of its breakdown, as measures (``measure|dimension|category``): in
+                 each (area, period) the measure is published, it equals the sum of its categories when all of
+                 them are published there, and is at least the sum of those that are otherwise
+    completeness figure -> (measure, its counts of values not recorded): the share recorded,
+                 100 x (measure - sum not recorded) / measure, or a share of the recorded values (list that in
+                 `percentages` too, with its category and the measure); shown only where the measure and every
+                 count not recorded are published and shown
     truth        (measure, area, period) -> true value of each hidden cell: checked to lie in its range (the
                  audit's model of the reader is then sound), and used to tell which earlier figures still hold
     earlier      cells earlier snapshots that stay public showed (measure, area, period, value)
@@ -106,6 +118,11 @@ def audit(cells: pd.DataFrame, kinds: Mapping[str, str], districts: Iterable[str
 
     districts = list(districts)
     truth = dict(truth or {})
+    sums = {whole: list(parts) for whole, parts in (sums or {}).items()}
+    kinds = dict(kinds)
+    for whole, parts in sums.items():
+        for part in parts:
+            kinds.setdefault(part, kinds.get(whole))
     failures: list[str] = []
     frame = cells.copy()
     frame["suppressed"] = frame["suppressed"].astype(bool)
@@ -119,6 +136,22 @@ def audit(cells: pd.DataFrame, kinds: Mapping[str, str], districts: Iterable[str
             if (row.area, row.period) in hidden_parts:
                 failures.append(f"{pct}, {row.area}, {row.period}: a percentage is shown while the count it is "
                                 "built from is hidden.")
+
+    for figure, (total, unrecorded) in (completeness or {}).items():
+        shown = frame[(frame["measure"] == figure) & ~frame["suppressed"] & frame["value"].notna()]
+        if shown.empty:
+            continue
+        built_on = frame[frame["measure"].isin([total, *unrecorded])]
+        state = {(r.measure, r.area, r.period): r.suppressed for r in built_on.itertuples()}
+        for row in shown.itertuples():
+            for count in (total, *unrecorded):
+                hidden_here = state.get((count, row.area, row.period))
+                if hidden_here is None:
+                    failures.append(f"{figure}, {row.area}, {row.period}: a completeness figure is shown, but "
+                                    f"{count}, which it is built from, is not published beside it.")
+                elif hidden_here:
+                    failures.append(f"{figure}, {row.area}, {row.period}: a completeness figure is shown while "
+                                    f"{count}, which it is built from, is hidden.")
 
     counts = frame[frame["measure"].map(lambda m: kinds.get(m) in ("flow", "stock"))]
     known: dict[Key, float] = {}
@@ -151,7 +184,8 @@ def audit(cells: pd.DataFrame, kinds: Mapping[str, str], districts: Iterable[str
     eq: list[tuple[dict[int, float], float]] = []    # sum(coef x) == rhs
     ub: list[tuple[dict[int, float], float]] = []    # sum(coef x) <= rhs
 
-    def add(rows: list, total: Key, parts: list[Key]) -> None:
+    def add(rows: list, total: Key, parts: list[Key], sign_of_total: float = 1.0) -> None:
+        """total - sum(parts) (== or <=) 0; with `sign_of_total` -1, sum(parts) - total."""
         if not parts:
             return  # a total of nothing (no districts given) says nothing
         t = term(total)
@@ -160,7 +194,7 @@ def audit(cells: pd.DataFrame, kinds: Mapping[str, str], districts: Iterable[str
             return  # a relation the reader cannot fill in from what is public
         coef: dict[int, float] = {}
         rhs = 0.0
-        for (v, c), sign in ((t, 1.0), *((p, -1.0) for p in ps)):
+        for (v, c), sign in ((t, sign_of_total), *((p, -sign_of_total) for p in ps)):
             if v is None:
                 rhs -= sign * c
             else:
@@ -186,6 +220,13 @@ def audit(cells: pd.DataFrame, kinds: Mapping[str, str], districts: Iterable[str
         for (m, a, p) in list(ptype):
             if m == part and (whole, a, p) in ptype:
                 add(ub, (part, a, p), [(whole, a, p)])
+    for whole, parts in sums.items():  # whole = its categories; whole >= those published when one is not
+        for _, a, p in [k for k in ptype if k[0] == whole]:
+            shown = [(c, a, p) for c in parts if (c, a, p) in ptype]
+            if len(shown) == len(parts):
+                add(eq, (whole, a, p), shown)
+            elif shown:
+                add(ub, (whole, a, p), shown, sign_of_total=-1.0)
 
     n = len(hidden)
     rows = []
