@@ -233,25 +233,31 @@ def completeness_id(measure_id: str, dimension_id: str) -> str:
     return f"{measure_id}__{dimension_id}_completeness"
 
 
+def _lower_first(text: str) -> str:
+    """A name as it reads inside a sentence: "Victims supported" -> "victims supported", "CSE arrests" kept."""
+    return text if text[:2].isupper() else text[:1].lower() + text[1:]
+
+
 def completeness_measures(m: Measure, dimension_id: str) -> tuple[Measure, Measure]:
     """A breakdown's completeness as two measures of their own, trended and planned like any other: the count
     whose value was recorded (every value but those declared `recorded: false`) and its share of the measure."""
     d = dimensions().get(dimension_id)
-    what = d.name[0].lower() + d.name[1:]
+    what = _lower_first(d.name)  # "ethnicity of the suspect"
+    noun = what.split(" of the ")[0]  # "ethnicity"
+    with_it = f"with {'their' if d.unit == 'people' else 'the'} {noun} recorded"
     labels = [f'"{v.label}"' for v in d.values if not v.recorded]
     unrecorded = " and ".join(labels)
     recorded = Measure(
-        id=recorded_id(m.id, d.id), name=f"{m.name}, with the {what} recorded",
-        short_name=f"{m.short_name}: {what} recorded", unit=m.unit, kind="flow", increase_is="good",
-        value_type="integer", source=DERIVED, part_of=m.id,
-        caveats=(f"Counted from the breakdown by {what}: every value but {unrecorded}.",))
+        id=recorded_id(m.id, d.id), name=f"{m.name}, {with_it}", short_name=f"{m.short_name} {with_it}",
+        unit=m.unit, kind="flow", increase_is="good", value_type="integer", source=DERIVED, part_of=m.id,
+        caveats=(f"Counted from the force's breakdown by {what}: every value but {unrecorded}.",))
     share = Measure(
-        id=completeness_id(m.id, d.id), name=f"{d.name} recorded (share of {m.short_name[0].lower() + m.short_name[1:]})",
-        short_name=f"{m.short_name}: {what} recorded (%)", unit="per cent", kind="percentage", increase_is="good",
+        id=completeness_id(m.id, d.id), name=f"{d.name} recorded (share of {_lower_first(m.short_name)})",
+        short_name=f"{m.short_name} {with_it} (%)", unit="per cent", kind="percentage", increase_is="good",
         value_type="decimal", source=DERIVED, numerator=recorded.id, denominator=m.id,
-        caveats=(f"The share of {m.short_name[0].lower() + m.short_name[1:]} with the {what} recorded in the "
-                 f"force's breakdown; {unrecorded} {'count' if len(labels) > 1 else 'counts'} as not recorded. A month with no "
-                 "breakdown has no figure.",))
+        caveats=(f"The share of {_lower_first(m.short_name)} {with_it} in the force's breakdown by {what}: "
+                 f"{unrecorded} {'count' if len(labels) > 1 else 'counts'} as not recorded. It is a share of all "
+                 "of them, and a month with no breakdown has no figure.",))
     return recorded, share
 
 

@@ -351,6 +351,7 @@ CAVEAT_COLUMNS = ["period", "district", "measure", "kind", "text", "blocking", "
 CHECK_TITLES = {
     "month_on_month_change": "month-on-month change",
     "headcount_change": "change in headcount",
+    "arrested_within_12_weeks_change": "change in the share arrested within 12 weeks",
     "charges_within_arrests": "charges against arrests",
     "cce_referrals_same_month_last_year": "same month last year",
     "percentage_matches_its_parts": "percentage against its parts",

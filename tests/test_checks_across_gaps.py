@@ -128,6 +128,19 @@ def test_the_bundled_headcount_rule_warns_of_a_quarter_jump_of_fifty_or_more(con
                            "figure.")]
 
 
+def test_the_share_arrested_within_12_weeks_is_questioned_only_on_a_swing_of_half_the_scale(con, tmp_path):
+    load(con, write_return(tmp_path / "may.csv", month("2026-05", "cse_suspects_arrested_12w_pct", (0, 20, 10, 70))))
+    name = "june.csv"
+    load(con, write_return(tmp_path / name, month("2026-06", "cse_suspects_arrested_12w_pct", (40, 80, 30, 15))))
+    run_id = last_run(con, name)[0]
+    assert failed_rules(con, run_id) == {"arrested_within_12_weeks_change": 2}, "Barnsley's 0 to 40 is no question"
+    assert [m for _s, _r, _c, m in samples(con, run_id, "arrested_within_12_weeks_change")] == [
+        "Suspects arrested within 12 weeks (%) in Doncaster went from 20 in May 2026 to 80 in June 2026: check "
+        "the figure.",
+        "Suspects arrested within 12 weeks (%) in Sheffield went from 70 in May 2026 to 15 in June 2026: check "
+        "the figure."]
+
+
 def test_a_seasonal_rule_compares_with_the_same_month_last_year(con, tmp_path):
     load(con, write_return(tmp_path / "june-2025.csv", month("2025-06", "cce_referrals", (10, 10, 12, 14))))
     load(con, write_return(tmp_path / "may-2026.csv", month("2026-05", "cce_referrals", (12, 30, 13, 15))))
@@ -186,7 +199,8 @@ def test_a_bounded_ratio_of_severity_error_refuses_the_file(con, tmp_path, contr
 @pytest.mark.slow
 def test_the_sample_is_unchanged_by_the_declared_rules(sample_db):
 
-    declared_ids = ["headcount_change", "charges_within_arrests", "cce_referrals_same_month_last_year"]
+    declared_ids = ["headcount_change", "charges_within_arrests", "cce_referrals_same_month_last_year",
+                    "arrested_within_12_weeks_change"]
     with warehouse.connect_read_only(sample_db) as con:
         fired = con.execute("SELECT DISTINCT rule_id FROM validation_result WHERE NOT passed AND list_contains(?, "
                             "rule_id)", [declared_ids]).fetchall()

@@ -451,7 +451,8 @@ def test_every_warning_rule_of_the_contract_has_a_test_here():
     assert warnings == {"every_district_every_month", "percentage_matches_its_parts", "month_on_month_change",
                         "published_month_changed", "breakdown_completeness_drop", "breakdown_not_sent",
                         # declared per measure: tests/test_checks_across_gaps.py
-                        "headcount_change", "charges_within_arrests", "cce_referrals_same_month_last_year"}
+                        "headcount_change", "charges_within_arrests", "cce_referrals_same_month_last_year",
+                        "arrested_within_12_weeks_change"}
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -44,6 +44,8 @@ PUBLIC_CAVEATS = {
     "month_on_month_change": "This figure moved sharply from the latest month before it; it was checked before "
                              "publication.",
     "headcount_change": "This figure moved sharply from the latest month before it; it was checked before publication.",
+    "arrested_within_12_weeks_change": "This figure moved sharply from the latest month before it; it was checked "
+                                       "before publication.",
     "charges_within_arrests": "More people were charged than were arrested this month (a charge can follow an earlier "
                               "month's arrest); it was checked before publication.",
     "cce_referrals_same_month_last_year": "This figure is very different from the same month last year; it was "
