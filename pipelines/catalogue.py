@@ -340,9 +340,21 @@ class Dimension:
 
 
 @dataclass(frozen=True)
+class PublishedBreakdown:
+    """A breakdown the public side carries, at force by financial year only: by its values, or (level: group) by
+    the higher-level groups they roll up to."""
+
+    measure: str
+    dimension: str
+    level: str = "value"  # value | group
+
+
+@dataclass(frozen=True)
 class Dimensions:
     dimensions: tuple[Dimension, ...]
     by_id: dict = field(repr=False)
+    published: tuple[PublishedBreakdown, ...] = ()
+    never_published: dict = field(default_factory=dict, repr=False)  # dimension id -> why it is never published
 
     def get(self, dimension_id: str) -> Dimension:
         try:
@@ -405,7 +417,23 @@ def _dimensions(stamp: tuple) -> Dimensions:
     for i, d in enumerate(out):
         if by_id.setdefault(d.id, d) is not d:
             raise fail(("dimensions", i), f'the dimension id "{d.id}" is used twice.')
-    return Dimensions(tuple(out), by_id)
+    never: dict[str, str] = {}
+    for i, raw in enumerate(data.get("never_published") or []):
+        if not isinstance(raw, dict) or raw.get("dimension") not in by_id or not raw.get("reason"):
+            raise fail(("never_published", i), "each entry needs a declared dimension and the reason it is never "
+                                               "published.")
+        never[raw["dimension"]] = " ".join(str(raw["reason"]).split())
+    published = []
+    for i, raw in enumerate(data.get("published") or []):
+        if not isinstance(raw, dict) or raw.get("dimension") not in by_id or not raw.get("measure"):
+            raise fail(("published", i), "each entry needs a measure and a declared dimension.")
+        if raw["dimension"] in never:
+            raise fail(("published", i), f'"{raw["dimension"]}" is declared never to be published (never_published).')
+        level = raw.get("level", "value")
+        if level not in ("value", "group") or (level == "group" and not any(v.group for v in by_id[raw["dimension"]].values)):
+            raise fail(("published", i), 'level is "value", or "group" for a dimension whose values have groups.')
+        published.append(PublishedBreakdown(str(raw["measure"]), raw["dimension"], level))
+    return Dimensions(tuple(out), by_id, tuple(published), never)
 
 
 @functools.lru_cache(maxsize=8)

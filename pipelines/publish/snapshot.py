@@ -17,7 +17,7 @@ import logging
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -26,13 +26,14 @@ import pandas as pd
 from .. import audit, faults, pointer_switch, settings
 from ..access import require
 from ..accountability.release import BOARD_COLUMNS, board_items
-from ..catalogue import catalogue, force
-from ..disclosure import ROLLING_PREFIX, DisclosureSettings, build_table, suppress_system
+from ..catalogue import catalogue, dimensions, force
+from ..disclosure import ROLLING_PREFIX, DisclosureSettings, build_table, force_year_table, suppress_system
 from ..errors import PccDashError
 from ..events import public_events
 from ..public import MANAGEMENT_INFORMATION, current_snapshot, months_phrase, published_dir, trend_sentence
 from ..public import read as public_read
 from ..warehouse import finish_switches, utc_now
+from . import breakdowns as published_breakdowns
 from . import lp_audit
 
 log = logging.getLogger(__name__)
@@ -104,6 +105,11 @@ def earlier_public(folder: Path) -> pd.DataFrame:
     for path in sorted(folder.glob("snapshot-*.duckdb")):
         frames.append(public_read("SELECT measure, area, period, period_type, value FROM figure "
                                   "WHERE NOT suppressed AND value IS NOT NULL", snapshot=path))
+        # a breakdown's categories, as the cells disclosure control knows them (an older snapshot has none)
+        frames.append(public_read(
+            "SELECT measure || '|' || dimension || '|' || category AS measure, area, period, period_type, value "
+            "FROM breakdown WHERE NOT suppressed AND value IS NOT NULL AND category <> 'share_recorded'",
+            snapshot=path) if _has_table(path, "breakdown") else pd.DataFrame())
     frames = [f for f in frames if not f.empty]
     if not frames:
         return pd.DataFrame(columns=["measure", "area", "period", "period_type", "value"])
@@ -112,15 +118,25 @@ def earlier_public(folder: Path) -> pd.DataFrame:
     return out.drop_duplicates(ignore_index=True)
 
 
+def _has_table(snapshot: Path, name: str) -> bool:
+    return not public_read("SELECT 1 FROM duckdb_tables() WHERE table_name = ?", [name], snapshot=snapshot).empty
+
+
+BREAKDOWN_COLUMNS = ["measure", "dimension", "category", "label", "area", "period", "period_type", "value",
+                     "display", "suppressed"]
+
+
 @dataclass
 class Protected:
     """What disclosure control makes of the approved figures: every cell as published, and the audit of it."""
 
     cells: pd.DataFrame
     audit: lp_audit.AuditResult | None
+    breakdowns: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[*BREAKDOWN_COLUMNS, "reason"]))
 
 
-def protected_tables(figures: pd.DataFrame, earlier: pd.DataFrame | None = None) -> Protected:
+def protected_tables(figures: pd.DataFrame, earlier: pd.DataFrame | None = None,
+                     breakdowns: pd.DataFrame | None = None) -> Protected:
     """Every published cell of every measure after disclosure control, audited.
 
     Months, financial quarters, financial years and the 12 months to the latest month (with every 12 months
@@ -141,23 +157,25 @@ def protected_tables(figures: pd.DataFrame, earlier: pd.DataFrame | None = None)
     digest = hashlib.sha256(repr((threshold, suppress_zero, marker, protection, f.force_short_name, f.districts,
                                   [(m.id, m.kind, m.source, m.part_of, m.numerator, m.denominator)
                                    for m in cat.measures])).encode("utf-8"))
-    for frame in (figures, earlier):
+    breakdowns = breakdowns if breakdowns is not None else pd.DataFrame(columns=published_breakdowns.COLUMNS)
+    digest.update(repr(dimensions()).encode("utf-8"))
+    for frame in (figures, earlier, breakdowns):
         digest.update(frame.to_csv(index=False).encode("utf-8"))
     key = digest.hexdigest()
     if key in _PROTECTED:
-        cells, result = _PROTECTED[key]
-        return Protected(cells.copy(), result)
-    done = _protect(figures, earlier, cat, f, threshold, suppress_zero, marker, protection)
+        cells, result, parts = _PROTECTED[key]
+        return Protected(cells.copy(), result, parts.copy())
+    done = _protect(figures, earlier, cat, f, threshold, suppress_zero, marker, protection, breakdowns)
     _PROTECTED.clear()  # one answer kept: the one the publication after a preview needs
-    _PROTECTED[key] = (done.cells.copy(), done.audit)
+    _PROTECTED[key] = (done.cells.copy(), done.audit, done.breakdowns.copy())
     return done
 
 
-_PROTECTED: dict[str, tuple[pd.DataFrame, lp_audit.AuditResult | None]] = {}
+_PROTECTED: dict[str, tuple[pd.DataFrame, lp_audit.AuditResult | None, pd.DataFrame]] = {}
 
 
 def _protect(figures: pd.DataFrame, earlier: pd.DataFrame, cat, f, threshold: int, suppress_zero: bool, marker: str,
-             protection: int) -> Protected:
+             protection: int, breakdowns: pd.DataFrame) -> Protected:
     earlier_windows = {p[len(ROLLING_PREFIX):] for p in earlier.loc[
         earlier["period_type"] == "rolling_12_months", "period"]}
     tables, kinds, part_of = {}, {m.id: m.kind for m in cat.measures}, {}
@@ -174,18 +192,23 @@ def _protect(figures: pd.DataFrame, earlier: pd.DataFrame, cat, f, threshold: in
         if m.part_of:
             part_of[m.id] = m.part_of
     part_of = {k: v for k, v in part_of.items() if v in tables}
+    parts = _breakdown_tables(breakdowns, tables, f.force_short_name)
+    tables.update(parts.tables)
+    kinds.update(dict.fromkeys(parts.tables, "flow"))
     truth = {(mid, a, p): v for mid, t in tables.items() for (a, p), v in t.values.items()}
     was = {(r.measure, r.area, r.period): r.value for r in earlier.itertuples()}
     known = [k for k, v in was.items() if k in truth and v == truth[k]]
     dset = DisclosureSettings(threshold=threshold, suppress_zero=suppress_zero, marker=marker)
     frames, counts = [], {}
     if tables:
-        done = suppress_system(tables, dset, part_of=part_of, known=known, protection=protection, linear=True)
+        done = suppress_system(tables, dset, part_of=part_of, known=known, protection=protection, linear=True,
+                               sums=parts.sums, keep=parts.keep)
         for mid, table in done.items():
             frame = table.to_frame()
             frame.insert(0, "measure", mid)
             counts[mid] = frame
-            frames.append(frame)
+            if mid not in parts.tables:
+                frames.append(frame)
     percentages = {}
     for m in cat.measures:
         if m.kind != "percentage" or m.numerator not in counts or m.denominator not in counts:
@@ -205,9 +228,87 @@ def _protect(figures: pd.DataFrame, earlier: pd.DataFrame, cat, f, threshold: in
     cells = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     if cells.empty:
         return Protected(cells, None)
-    result = lp_audit.audit(cells, kinds, f.districts, f.force_short_name, part_of=part_of, percentages=percentages,
-                            truth=truth, earlier=earlier, low=0 if suppress_zero else 1, protection=protection)
-    return Protected(cells, result)
+    shares = _shares(parts, counts, f.force_short_name, marker)
+    audited = pd.concat([cells, *(counts[k] for k in parts.tables), *shares.values()], ignore_index=True)
+    result = lp_audit.audit(audited, kinds, f.districts, f.force_short_name, part_of=part_of, percentages=percentages,
+                            truth=truth, earlier=earlier, low=0 if suppress_zero else 1, protection=protection,
+                            sums=parts.whole, completeness=parts.completeness)
+    return Protected(cells, result, _breakdown_cells(parts, counts, shares))
+
+
+@dataclass
+class _Parts:
+    """The published breakdowns as disclosure control sees them: a force-by-year table per category, each year's
+    measure figure the sum of its categories, the not-recorded cells never chosen as company."""
+
+    tables: dict = field(default_factory=dict)   # category key -> Table
+    sums: list = field(default_factory=list)     # ((measure, force, year), ((category key, force, year), ...))
+    keep: list = field(default_factory=list)     # not-recorded cells
+    whole: dict = field(default_factory=dict)    # measure -> its category keys (for the audit)
+    completeness: dict = field(default_factory=dict)  # share key -> (measure, not-recorded keys)
+    labels: dict = field(default_factory=dict)   # category key -> (measure, dimension, category, label)
+
+
+def _breakdown_tables(breakdowns: pd.DataFrame, tables: dict, force_name: str) -> _Parts:
+    out = _Parts()
+    for pb in published_breakdowns.published():
+        rows = breakdowns[(breakdowns["measure"] == pb.measure) & (breakdowns["dimension"] == pb.dimension)]
+        if rows.empty or pb.measure not in tables or pb.measure in out.whole:
+            continue
+        table = tables[pb.measure]
+        cats = published_breakdowns.categories(pb)
+        by = {(r.period, r.category): int(r.value) for r in rows.itertuples()}
+        # a year the measure publishes, whose categories add up to its figure for the year
+        years = [fy for fy in sorted(set(rows["period"])) if table.period_types.get(fy) == "financial_year"
+                 and sum(by.get((fy, c.id), 0) for c in cats) == table.values.get((force_name, fy))]
+        if not years:
+            continue
+        keys = []
+        for c in cats:
+            k = published_breakdowns.key_of(pb.measure, pb.dimension, c.id)
+            out.tables[k] = force_year_table({fy: by.get((fy, c.id), 0) for fy in years}, force_name)
+            out.labels[k] = (pb.measure, pb.dimension, c.id, c.label)
+            keys.append(k)
+            if not c.recorded:
+                out.keep += [(k, force_name, fy) for fy in years]
+        out.sums += [((pb.measure, force_name, fy), tuple((k, force_name, fy) for k in keys)) for fy in years]
+        out.whole[pb.measure] = keys
+        share = published_breakdowns.share_key(pb.measure, pb.dimension)
+        out.completeness[share] = (pb.measure, [k for k, c in zip(keys, cats, strict=True) if not c.recorded])
+        out.labels[share] = (pb.measure, pb.dimension, "share_recorded", "Share recorded")
+    return out
+
+
+def _shares(parts: _Parts, counts: dict, force_name: str, marker: str) -> dict[str, pd.DataFrame]:
+    """The share recorded of each published breakdown (per cent of all), hidden where the measure's figure or any
+    not-recorded count is."""
+    out = {}
+    for share, (measure, unrecorded) in parts.completeness.items():
+        whole = counts[measure]
+        whole = whole[(whole["area"] == force_name) & (whole["period_type"] == "financial_year")]
+        years = set(parts.tables[unrecorded[0]].periods) if unrecorded else set()
+        rows = []
+        for r in whole[whole["period"].isin(years)].itertuples():
+            cells = [counts[k][counts[k]["period"] == r.period].iloc[0] for k in unrecorded]
+            hidden = bool(r.suppressed) or any(bool(c["suppressed"]) for c in cells) or not r.value
+            value = None if hidden else round(100 * (r.value - sum(c["value"] for c in cells)) / r.value, 1)
+            rows.append({"measure": share, "area": force_name, "period": r.period, "period_type": "financial_year",
+                         "value": value, "display": marker if hidden else f"{value:.1f}%", "suppressed": hidden,
+                         "reason": "built on a suppressed count" if hidden else ""})
+        out[share] = pd.DataFrame(rows, columns=["measure", "area", "period", "period_type", "value", "display",
+                                                 "suppressed", "reason"])
+    return out
+
+
+def _breakdown_cells(parts: _Parts, counts: dict, shares: dict) -> pd.DataFrame:
+    frames = []
+    for key, (measure, dimension, category, label) in parts.labels.items():
+        frame = shares[key] if category == "share_recorded" else counts[key]
+        frames.append(frame.drop(columns=["measure"]).assign(measure=measure, dimension=dimension, category=category,
+                                                              label=label))
+    if not frames:
+        return pd.DataFrame(columns=[*BREAKDOWN_COLUMNS, "reason"])
+    return pd.concat(frames, ignore_index=True)[[*BREAKDOWN_COLUMNS, "reason"]]
 
 
 def audit_table(result: lp_audit.AuditResult | None) -> pd.DataFrame:
@@ -267,6 +368,7 @@ class Preview:
     board_new: int = 0                # of those, items the public does not read now
     board_dropped: int = 0            # items the public reads now whose approval was withdrawn or replaced
     audit: lp_audit.AuditResult | None = None  # the disclosure audit of `cells`
+    breakdowns: pd.DataFrame | None = None  # the published breakdowns' cells (force by financial year), and shares
 
     @property
     def summary(self) -> list[str]:
@@ -346,7 +448,9 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
     approved = _approved(con)
     months = [p.strftime("%Y-%m") for p in approved["period"]]
     empty = pd.DataFrame(columns=[*CELL_KEYS, "value", "display", "suppressed"])
-    protected = protected_tables(approved_figures(con), earlier_public(folder)) if months else Protected(empty, None)
+    protected = (protected_tables(approved_figures(con), earlier_public(folder),
+                                  published_breakdowns.approved_breakdowns(con))
+                 if months else Protected(empty, None))
     cells = protected.cells if not protected.cells.empty else empty
     caveats = _public_caveats(con) if months else pd.DataFrame(columns=["measure", "area", "period", "text"])
     board = board_items(con)
@@ -375,7 +479,8 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
         dropped=[m for m in old_months if m not in set(months)], cells=cells, revised=revised.reset_index(drop=True),
         newly_suppressed=newly, caveats=caveats, sentences=_public_sentences(cells),
         current_version=_version_of(previous), fingerprint=_fingerprint(months, cells, caveats, board),
-        board=board, board_new=len(new_rows - old_rows), board_dropped=len(old_rows - new_rows), audit=protected.audit)
+        board=board, board_new=len(new_rows - old_rows), board_dropped=len(old_rows - new_rows), audit=protected.audit,
+        breakdowns=protected.breakdowns)
     if protected.audit is not None and not protected.audit.passed:
         failed = protected.audit.failures
         log.error("disclosure audit failed for %d hidden figure(s): %s", len(failed), "; ".join(failed))
@@ -466,6 +571,7 @@ def _publish(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, folder: 
         for name, frame in (("figure", public_cells), ("period", periods), ("measure", measures),
                             ("caveat", preview.caveats), ("revision", revisions), ("disclosure_audit", audit_rows),
                             ("event", public_events(preview.months, measures["id"])),
+                            ("breakdown", _public_breakdowns(preview)),
                             ("meta", pd.DataFrame({"key": list(meta), "value": list(meta.values())}))):
             out.register("frame", frame)
             out.execute(f"CREATE TABLE {name} AS SELECT * FROM frame")
@@ -511,6 +617,17 @@ def _publish(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, folder: 
     faults.point("publish_after_record")
     pointer_switch.switch(con, folder, body, before="publish_before_switch", after="publish_after_switch")
     return version, final
+
+
+def _public_breakdowns(preview: Preview) -> pd.DataFrame:
+    """The breakdowns as the public reads them: which cells are primary and which secondary is not said."""
+    frame = preview.breakdowns if preview.breakdowns is not None else pd.DataFrame(columns=BREAKDOWN_COLUMNS)
+    frame = frame[BREAKDOWN_COLUMNS].copy()
+    frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype("float64")
+    for column in ("measure", "dimension", "category", "label", "area", "period", "period_type", "display"):
+        frame[column] = frame[column].astype(str)
+    frame["suppressed"] = frame["suppressed"].astype(bool)
+    return frame
 
 
 def _withdrawal_list(con: duckdb.DuckDBPyConnection) -> list[dict]:

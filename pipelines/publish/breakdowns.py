@@ -1,0 +1,105 @@
+"""Breakdowns on the public side: what dimensions.yaml allows (`published`), for the force by financial year only,
+each category a cell protected together with the measure's own published figures.
+
+A year is published for a breakdown when its twelve months are approved and every district sent the breakdown
+for every one of them, so that its categories add up to the measure's figure for the year, and the reader may
+rely on it; "not recorded" and "not stated" are always rows of their own, never chosen to hide another cell, with
+the share recorded beside them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from ..catalogue import PublishedBreakdown, catalogue, dimensions, force
+from ..disclosure import breakdown_key, fy_label
+
+COLUMNS = ["measure", "dimension", "category", "period", "value"]
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    label: str
+    recorded: bool
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+def categories(pb: PublishedBreakdown) -> list[Category]:
+    """The published categories of a breakdown in the declared order: its values, or their groups (a value with
+    no group, such as "Not recorded", stays itself)."""
+    out: dict[str, Category] = {}
+    for v in dimensions().get(pb.dimension).values:
+        if pb.level == "group" and v.group:
+            out.setdefault(_slug(v.group), Category(_slug(v.group), v.group, True))
+        else:
+            out.setdefault(v.id, Category(v.id, v.label, v.recorded))
+    return list(out.values())
+
+
+def _category_of(pb: PublishedBreakdown) -> dict[str, str]:
+    """value id -> published category id."""
+    return {v.id: (_slug(v.group) if pb.level == "group" and v.group else v.id)
+            for v in dimensions().get(pb.dimension).values}
+
+
+def published() -> list[PublishedBreakdown]:
+    """The breakdowns to publish whose measure the force's return reports and may break down that way."""
+    cat = catalogue()
+    return [pb for pb in dimensions().published if pb.measure in cat.by_id
+            and pb.dimension in {b.dimension for b in cat.get(pb.measure).breakdowns}]
+
+
+def approved_breakdowns(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Each published breakdown's force figure for every financial year whose twelve months are approved and whose
+    every district-month sent it, as they stood at each month's approval:
+    DataFrame(measure, dimension, category (published id), period "2023/24", value)."""
+    wanted = published()
+    if not wanted:
+        return pd.DataFrame(columns=COLUMNS)
+    rows = con.execute(
+        """SELECT r.period, r.district, r.measure, r.dimension, r.category, r.value
+           FROM figure_breakdown_revision r
+           JOIN period_status s ON s.period = r.period AND r.loaded_at <= s.approved_at
+           WHERE list_contains($pairs, r.measure || ':' || r.dimension)
+           QUALIFY r.revision = max(r.revision) OVER (PARTITION BY r.period, r.district, r.measure, r.dimension,
+                                                                  r.category)""",
+        {"pairs": [f"{pb.measure}:{pb.dimension}" for pb in wanted]}).df()
+    if rows.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    districts = set(force().districts)
+    rows = rows[rows["district"].isin(districts)]
+    rows["fy"] = [fy_label(p.year if p.month >= 4 else p.year - 1) for p in pd.to_datetime(rows["period"])]
+    frames = []
+    for pb in wanted:
+        part = rows[(rows["measure"] == pb.measure) & (rows["dimension"] == pb.dimension)]
+        sent = part.groupby("fy").apply(lambda g: len(set(zip(g["period"], g["district"], strict=True))),
+                                        include_groups=False)
+        whole_years = [fy for fy, n in sent.items() if n == 12 * len(districts)]
+        part = part[part["fy"].isin(whole_years)]
+        if part.empty:
+            continue
+        part = part.assign(category=part["category"].map(_category_of(pb)).fillna(part["category"]))
+        summed = part.groupby(["fy", "category"], as_index=False)["value"].sum()
+        for fy in whole_years:  # every published category is a row, at nought when none fell in it
+            for c in categories(pb):
+                v = summed[(summed["fy"] == fy) & (summed["category"] == c.id)]["value"]
+                frames.append({"measure": pb.measure, "dimension": pb.dimension, "category": c.id, "period": fy,
+                               "value": int(round(v.sum()))})
+    return pd.DataFrame(frames, columns=COLUMNS)
+
+
+def key_of(measure: str, dimension: str, category: str) -> str:
+    return breakdown_key(measure, dimension, category)
+
+
+def share_key(measure: str, dimension: str) -> str:
+    """The published share recorded of a breakdown, as a cell the audit checks beside its counts."""
+    return breakdown_key(measure, dimension, "share_recorded")
