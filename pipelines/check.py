@@ -82,6 +82,7 @@ def _reference_checks() -> list[tuple[str, Callable[[], object]]]:
     from .plan.config import load_plans, load_population
     from .plan.history import load_spc_history
     from .policeuk.reference import force_populations, reference
+    from .publish.breakdowns import published
     from .publish.info import load_public_info
     from .return_calendar import load_calendar
 
@@ -89,6 +90,7 @@ def _reference_checks() -> list[tuple[str, Callable[[], object]]]:
         ("force.yaml", force),
         ("dimensions.yaml", dimensions),
         ("measures.yaml", catalogue),
+        ("dimensions.yaml", published),  # what it publishes, against the measures' breakdowns
         ("spc_history.yaml", load_spc_history),
         ("plan.yaml", load_plans),
         ("population.csv", load_population),

@@ -80,3 +80,26 @@ def test_a_measure_names_the_dimensions_it_may_be_broken_down_by_and_each_must_c
     edit(ref / "measures.yaml", undeclared)
     with pytest.raises(ConfigError, match='"religion" is not declared in dimensions.yaml'):
         catalogue()
+
+
+def test_a_published_breakdown_the_catalogue_does_not_allow_is_refused_by_check(ref):
+    from pipelines.check import check_all
+
+    path = ref / "dimensions.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  - {measure: victims_supported, dimension: victim_sex}",
+                                 "  - {measure: cse_charges, dimension: victim_sex}"), encoding="utf-8")
+    problems = [f for f in check_all() if not f.ok]
+    assert any("cse_charges" in f.message() and "dimensions.yaml" in f.message() for f in problems), problems
+
+
+def test_a_dimension_never_published_cannot_be_published(ref):
+    from pipelines.catalogue import dimensions
+    from pipelines.errors import ConfigError
+
+    path = ref / "dimensions.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  - {measure: victims_supported, dimension: victim_sex}",
+                                 "  - {measure: victims_supported, dimension: victim_ethnicity}"), encoding="utf-8")
+    with pytest.raises(ConfigError, match="never to be published"):
+        dimensions()

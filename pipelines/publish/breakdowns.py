@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..catalogue import PublishedBreakdown, catalogue, dimensions, force
 from ..disclosure import breakdown_key, fy_label
+from ..errors import ConfigError
 
 COLUMNS = ["measure", "dimension", "category", "period", "value"]
 
@@ -51,10 +52,20 @@ def _category_of(pb: PublishedBreakdown) -> dict[str, str]:
 
 
 def published() -> list[PublishedBreakdown]:
-    """The breakdowns to publish whose measure the force's return reports and may break down that way."""
+    """The breakdowns dimensions.yaml publishes; a ConfigError names one whose measure may not be broken down so,
+    or a measure published by two dimensions (its year could then be given away twice over)."""
     cat = catalogue()
-    return [pb for pb in dimensions().published if pb.measure in cat.by_id
-            and pb.dimension in {b.dimension for b in cat.get(pb.measure).breakdowns}]
+    seen: set[str] = set()
+    for pb in dimensions().published:
+        m = cat.by_id.get(pb.measure)
+        if m is None or not m.from_force_return or pb.dimension not in {b.dimension for b in m.breakdowns}:
+            raise ConfigError(f'dimensions.yaml, published: "{pb.measure}" is not a measure of the return broken down '
+                              f'by {pb.dimension} (measures.yaml, breakdowns).')
+        if pb.measure in seen:
+            raise ConfigError(f'dimensions.yaml, published: "{pb.measure}" is published by more than one breakdown; '
+                              "publish one breakdown of a measure.")
+        seen.add(pb.measure)
+    return list(dimensions().published)
 
 
 def approved_breakdowns(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
