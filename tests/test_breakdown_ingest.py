@@ -246,3 +246,16 @@ def test_an_accepted_breakdown_passes_its_contract_again(tmp_path, run_cli):
     assert load(db, write_wide(tmp_path / "w.csv")).outcome == "accepted"
     result = run_cli("validate", "--db", str(db))
     assert result.exit_code == 0, result.output
+
+
+def test_approved_months_short_of_a_year_publish_no_breakdown(tmp_path, monkeypatch):
+    """Two months of one published breakdown approved, and none of the others: nothing to publish of them yet."""
+    from pipelines.publish.approval import approve
+    from pipelines.publish.breakdowns import approved_breakdowns
+    from tests.dashboard_helpers import PCC
+
+    db = tmp_path / "wh.duckdb"
+    assert load(db, write_long(tmp_path / "r.csv", long_rows())).outcome == "accepted"
+    with warehouse.connect(db) as con:
+        approve(con, ["2015-07", "2015-08"], PCC)
+        assert approved_breakdowns(con).empty

@@ -91,8 +91,7 @@ def approved_breakdowns(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     frames = []
     for pb in wanted:
         part = rows[(rows["measure"] == pb.measure) & (rows["dimension"] == pb.dimension)]
-        sent = part.groupby("fy").apply(lambda g: len(set(zip(g["period"], g["district"], strict=True))),
-                                        include_groups=False)
+        sent = part.drop_duplicates(["fy", "period", "district"]).groupby("fy").size()  # district-months sent
         whole_years = [fy for fy, n in sent.items() if n == 12 * len(districts)]
         part = part[part["fy"].isin(whole_years)]
         if part.empty:
