@@ -598,16 +598,7 @@ def _parse_wide_block(label: str, grid: Grid, start: int, end: int, sheet_measur
             columns.append((i, name, "total"))
         else:
             columns.append((i, name, "district"))  # an unknown district: the check names it per figure
-    for row_no, cells in grid.rows[header_at + 1:end]:
-        if not any(c is not None for c in cells):
-            break
-        stray = [i for i in unnamed if i < len(cells) and cells[i] is not None]
-        stray += [i for i in range(len(header), len(cells)) if cells[i] is not None]
-        if stray:
-            i = stray[0]
-            problems.append(_no_heading_problem(label, grid.sheet, row_no, grid.column_of(row_no, cells, i),
-                                                cells[i]))
-            continue
+    for row_no, cells in _block_rows(label, grid, header_at, end, unnamed, problems):
         period = _period_text(cells[0] if cells else None)
         for i, name, kind in columns:
             value = cells[i] if i < len(cells) else None
@@ -619,6 +610,24 @@ def _parse_wide_block(label: str, grid: Grid, start: int, end: int, sheet_measur
             if text is None:
                 continue  # an empty cell in the wide layout: not reported
             stager.add(grid.sheet, row_no, name, period, name, measure, text, None)
+
+
+def _block_rows(label: str, grid: Grid, header_at: int, end: int, unnamed: list[int],
+                problems: list[Problem]) -> Iterator[tuple[int, list[object]]]:
+    """A wide block's rows under its header, to its first empty row; a row with a value under no heading (an empty
+    heading, or beyond the header's last) is named and read no further."""
+    header = grid.rows[header_at][1]
+    for row_no, cells in grid.rows[header_at + 1:end]:
+        if not any(c is not None for c in cells):
+            return
+        stray = [i for i in unnamed if i < len(cells) and cells[i] is not None]
+        stray += [i for i in range(len(header), len(cells)) if cells[i] is not None]
+        if stray:
+            i = stray[0]
+            problems.append(_no_heading_problem(label, grid.sheet, row_no, grid.column_of(row_no, cells, i),
+                                                cells[i]))
+            continue
+        yield row_no, cells
 
 
 def _parse_breakdown_block(label: str, grid: Grid, header_at: int, end: int, measure: str,
@@ -649,16 +658,7 @@ def _parse_breakdown_block(label: str, grid: Grid, header_at: int, end: int, mea
             unnamed.append(i)
         else:
             columns.append((i, name.strip(), _norm(name) in total_names))
-    for row_no, cells in grid.rows[header_at + 1:end]:
-        if not any(c is not None for c in cells):
-            break
-        stray = [i for i in unnamed if i < len(cells) and cells[i] is not None]
-        stray += [i for i in range(len(header), len(cells)) if cells[i] is not None]
-        if stray:
-            i = stray[0]
-            problems.append(_no_heading_problem(label, grid.sheet, row_no, grid.column_of(row_no, cells, i),
-                                                cells[i]))
-            continue
+    for row_no, cells in _block_rows(label, grid, header_at, end, unnamed, problems):
         period = _period_text(cells[0] if cells else None)
         district = cell_text(cells[1]) if len(cells) > 1 else None
         district = district.strip() if district else None
