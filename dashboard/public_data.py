@@ -191,6 +191,8 @@ def download_files() -> dict:
     if has("pipelines.publish.downloads.to_csv"):
         for ext in ("csv", "json", "xlsx"):
             files[f"published-figures.{ext}"] = lambda ext=ext: file(f"pipelines.publish.downloads.to_{ext}")
+        if has("pipelines.publish.downloads.breakdowns_csv"):  # offered by the tables page when there are any
+            files["published-breakdowns.csv"] = lambda: file("pipelines.publish.downloads.breakdowns_csv")
     else:
         files["published-figures.csv"] = lambda: _table_file("csv", *snapshot_state())
         files["published-figures.json"] = lambda: _table_file("json", *snapshot_state())

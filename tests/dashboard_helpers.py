@@ -109,17 +109,27 @@ def _html(at: AppTest) -> list[_Tables]:
     return found
 
 
+def _frames(parsed: _Tables) -> list[pd.DataFrame]:
+    frames = []
+    for rows in parsed.tables:
+        if not rows:
+            continue
+        head, body = rows[0], rows[1:]
+        frame = pd.DataFrame([r + [""] * (len(head) - len(r)) for r in body], columns=head)
+        frames.append(frame.set_index(head[0]) if len(head) > 1 else frame)
+    return frames
+
+
 def html_tables(at: AppTest) -> list[pd.DataFrame]:
     """Every table the page draws (as HTML), as a frame of cell texts: the first column heads the rows."""
-    frames = []
-    for parsed in _html(at):
-        for rows in parsed.tables:
-            if not rows:
-                continue
-            head, body = rows[0], rows[1:]
-            frame = pd.DataFrame([r + [""] * (len(head) - len(r)) for r in body], columns=head)
-            frames.append(frame.set_index(head[0]) if len(head) > 1 else frame)
-    return frames
+    return [frame for parsed in _html(at) for frame in _frames(parsed)]
+
+
+def tables_in(markup: str) -> list[pd.DataFrame]:
+    """Every table in a piece of HTML (a static site's page), as `html_tables` gives them."""
+    parsed = _Tables()
+    parsed.feed(markup)
+    return _frames(parsed)
 
 
 def texts(at: AppTest) -> str:

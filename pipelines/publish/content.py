@@ -137,7 +137,7 @@ class SnapshotView:
     """One published snapshot (or none: nothing published) and the pointer that names it, read once per table.
 
     Tables (see `pipelines.publish.snapshot`): figure, measure, period, caveat, revision, event, meta,
-    board_item, and, in snapshots written since they were added, disclosure_audit and release. A table a
+    board_item, and, in snapshots written since they were added, disclosure_audit, release and breakdown. A table a
     snapshot does not hold reads as an empty frame.
     """
 

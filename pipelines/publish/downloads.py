@@ -5,7 +5,8 @@ measure, unit, definition, area, period (as given and in words), status, caveats
 and the licence. The spreadsheet follows the Analysis Function's guidance on releasing statistics in
 spreadsheets: a cover sheet, a notes sheet, then one table per sheet, each with its title in A1, headers in
 one row, no merged cells and no blank rows inside a table. Text a spreadsheet would read as a formula is
-neutralised in every format.
+neutralised in every format. The published breakdowns (force by financial year) have columns of their own: a CSV
+file of their own, a "breakdowns" list in the JSON and a Breakdowns sheet.
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ import pandas as pd
 from ..exports import neutralise
 from ..public import MANAGEMENT_INFORMATION, period_text
 from .content import SnapshotView
-from .pages import HEADLINE_ORDER, data, day, period_order
+from .pages import HEADLINE_ORDER, SHARE_RECORDED, breakdown_rows, data, day, dimension_words, period_order
 
 LICENCE = "Open Government Licence v3.0"
 LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 COLUMNS = ["measure_id", "measure_name", "unit", "definition", "area", "period_type", "period", "period_in_words",
            "value", "status", "marker", "caveats", "last_revised", "licence"]
+BREAKDOWN_COLUMNS = ["measure_id", "measure_name", "dimension", "dimension_name", "category", "label", "area",
+                     "period_type", "period", "period_in_words", "value", "unit", "status", "marker", "licence"]
 SHEETS = {"rolling_12_months": ("Rolling_12_months", "Figures for 12 months at a time"),
           "month": ("Months", "Figures for each month"),
           "quarter": ("Quarters", "Figures for each financial quarter (April to June is Q1)"),
@@ -113,49 +116,115 @@ def _frame(view: SnapshotView) -> pd.DataFrame:
     return out
 
 
+_BREAKDOWN_FRAMES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def breakdown_frame(view: SnapshotView) -> pd.DataFrame:
+    """One row per published breakdown cell (see BREAKDOWN_COLUMNS), in the snapshot's order: a category's count
+    for the force in a financial year, or the share recorded (unit "per cent of all ..."); value empty when
+    suppressed. Empty for a snapshot written before breakdowns were published."""
+    if view not in _BREAKDOWN_FRAMES:
+        _BREAKDOWN_FRAMES[view] = _breakdown_frame(view)
+    return _BREAKDOWN_FRAMES[view].copy()
+
+
+def _breakdown_frame(view: SnapshotView) -> pd.DataFrame:
+    rows = breakdown_rows(view) if view.published else pd.DataFrame()
+    if rows.empty:
+        return pd.DataFrame(columns=BREAKDOWN_COLUMNS)
+    d = data(view)
+    mark = d.meta.get("marker", "[c]")
+    measures = {m.id: m for m in view.table("measure").itertuples(index=False)}
+    out = []
+    for r in rows.itertuples(index=False):
+        m = measures.get(r.measure)
+        unit = str(m.unit) if m is not None else ""
+        share = r.category == SHARE_RECORDED
+        value = None if r.suppressed or pd.isna(r.value) else float(r.value)
+        if value is not None and not share and value.is_integer():
+            value = int(value)
+        name = dimension_words(r.dimension)[0]
+        out.append({"measure_id": r.measure, "measure_name": m.name if m is not None else r.measure,
+                    "dimension": r.dimension, "dimension_name": name[:1].upper() + name[1:],
+                    "category": r.category, "label": r.label, "area": r.area, "period_type": r.period_type,
+                    "period": r.period, "period_in_words": period_text(r.period), "value": value,
+                    "unit": f"per cent of all {unit}".strip() if share else unit,
+                    "status": "suppressed" if r.suppressed else "published", "marker": mark if r.suppressed else "",
+                    "licence": LICENCE})
+    frame = pd.DataFrame(out, columns=BREAKDOWN_COLUMNS)
+    frame["value"] = pd.Series([r["value"] for r in out], dtype=object)  # whole numbers stay whole
+    return frame
+
+
 def _text(value):
     return neutralise(value) if isinstance(value, str) else value
 
 
-def to_csv(view: SnapshotView) -> bytes:
-    df = frame(view)
+def _csv(df: pd.DataFrame) -> bytes:
     for c in df.columns:
         if c != "value":
             df[c] = df[c].map(_text)
     return df.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
+def to_csv(view: SnapshotView) -> bytes:
+    return _csv(frame(view))
+
+
+def breakdowns_csv(view: SnapshotView) -> bytes:
+    """The published breakdowns (`breakdown_frame`) as CSV: a file of its own, since its columns are not the
+    figures'."""
+    return _csv(breakdown_frame(view))
+
+
 def marker_meaning(view: SnapshotView) -> str:
     return view.meta.get("footnote") or "Not shown, so that no child can be identified."
 
 
-def to_json(view: SnapshotView) -> bytes:
-    """{"licence", "publisher", "created_at", "marker", "marker_meaning", "note", "rows": [...]}: numbers as JSON
-    numbers, null when suppressed."""
-    df = frame(view)
-    rows = [{k: (_text(v) if k != "value" else (None if v is None or v != v else v)) for k, v in r.items()}
+def _records(df: pd.DataFrame) -> list[dict]:
+    return [{k: (_text(v) if k != "value" else (None if v is None or v != v else v)) for k, v in r.items()}
             for r in df.to_dict(orient="records")]
+
+
+def to_json(view: SnapshotView) -> bytes:
+    """{"licence", "publisher", "created_at", "marker", "marker_meaning", "note", "rows": [...], "breakdowns":
+    [...]}: numbers as JSON numbers, null when suppressed; "breakdowns" holds `breakdown_frame`'s rows."""
+    rows = _records(frame(view))
     body = {"title": f"{view.meta.get('force', '')}: child sexual exploitation figures".strip(": "),
             "publisher": view.meta.get("office", ""), "created_at": view.meta.get("created_at", ""),
             "licence": LICENCE, "licence_url": LICENCE_URL, "marker": view.meta.get("marker", "[c]"),
             "marker_meaning": marker_meaning(view), "note": view.meta.get("banner") or MANAGEMENT_INFORMATION,
-            "rows": rows}
+            "rows": rows, "breakdowns_note": BREAKDOWN_NOTE, "breakdowns": _records(breakdown_frame(view))}
     return json.dumps(body, ensure_ascii=False, indent=1).encode("utf-8")
 
 
 TABLE_COLUMNS = [("measure_name", "Measure"), ("unit", "Unit"), ("area", "Area"), ("period", "Period"),
                  ("period_in_words", "Period in words"), ("value", "Value"), ("status", "Status"),
                  ("caveats", "Caveats"), ("last_revised", "Last revised"), ("measure_id", "Measure code")]
+TABLE_WIDTHS = (60, 14, 18, 22, 40, 10, 12, 50, 16, 26)
+BREAKDOWN_TABLE_COLUMNS = [("measure_name", "Measure"), ("dimension_name", "Broken down by"), ("label", "Category"),
+                           ("area", "Area"), ("period", "Financial year"), ("value", "Value"), ("unit", "Unit"),
+                           ("status", "Status"), ("measure_id", "Measure code"), ("dimension", "Breakdown code"),
+                           ("category", "Category code")]
+BREAKDOWN_TABLE_WIDTHS = (60, 26, 40, 18, 14, 10, 26, 12, 26, 22, 30)
+BREAKDOWN_NOTE = ("Breakdowns are given for the force as a whole by financial year (April to March) only, never by "
+                  "district or month, where the numbers would be small enough to identify someone. Each category's "
+                  "count is a number of the measure's unit; the counts of a year add up to the measure's figure for "
+                  "that year. Rows for values the force did not record (such as Not recorded and Not stated) are "
+                  "always included. The row with category code share_recorded is the share recorded: the percentage "
+                  "of all those counted whose value the force recorded (unit per cent of all).")
 
 
 def to_xlsx(view: SnapshotView) -> bytes:
-    """The accessible spreadsheet: Cover, Notes, then one sheet per kind of period."""
+    """The accessible spreadsheet: Cover, Notes, then one sheet per kind of period, and Breakdowns when the
+    snapshot has any."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.worksheet.table import Table as XlTable
     from openpyxl.worksheet.table import TableStyleInfo
 
     df, meta = frame(view), view.meta
+    parts = breakdown_frame(view)
     info = public_info(view)
     mark = meta.get("marker", "[c]")
     title = f"{meta.get('force', '')}: child sexual exploitation figures".strip(": ")
@@ -178,6 +247,9 @@ def to_xlsx(view: SnapshotView) -> bytes:
         if (df["period_type"] == kind).any():
             name, what = SHEETS[kind]
             lines.append((f"{name}: {what}, for the force and each district.", False))
+    if len(parts):
+        lines.append(("Breakdowns: some measures' figures for the force by financial year, split into categories, "
+                      "with the share recorded [note 4].", False))
     lines += [("Notes", True), ("The Notes sheet explains the marker, the status of these figures and revisions.",
                                 False)]
     for i, (text, bold) in enumerate(lines, start=1):
@@ -195,6 +267,8 @@ def to_xlsx(view: SnapshotView) -> bytes:
                  ("[note 2]", meta.get("banner") or MANAGEMENT_INFORMATION),
                  ("[note 3]", "A figure is revised when the force corrects a return after publication; the Status "
                               "column says revised and Last revised gives the date. Earlier releases stay available.")]
+    if len(parts):
+        note_rows.append(("[note 4]", BREAKDOWN_NOTE))
     for r in note_rows:
         notes.append([_text(x) for x in r])
     for c in ("A2", "B2"):
@@ -204,37 +278,42 @@ def to_xlsx(view: SnapshotView) -> bytes:
     notes.add_table(XlTable(displayName="Notes_table", ref=f"A2:B{2 + len(note_rows)}",
                             tableStyleInfo=TableStyleInfo(name="TableStyleLight1", showRowStripes=False)))
 
+    def sheet(name: str, heading: str, intro: str, rows: pd.DataFrame, columns: list, widths: tuple) -> None:
+        """One table on a sheet of its own: title in A1, what it holds, source, headers, then a row per cell."""
+        ws = wb.create_sheet(name)
+        ws["A1"] = _text(heading)
+        ws["A1"].font = Font(bold=True, size=14)
+        ws["A2"] = intro
+        ws["A3"] = _text(f"Source: {meta.get('office', '')}. Licence: {LICENCE}.")
+        ws.append([h for _c, h in columns])
+        header_row = 4
+        for c in range(1, len(columns) + 1):
+            ws.cell(row=header_row, column=c).font = Font(bold=True)
+        for r in rows.itertuples(index=False):
+            rec = r._asdict()
+            ws.append([(mark if rec["status"] == "suppressed" else rec[col]) if col == "value"
+                       else _text("" if rec[col] is None else rec[col]) for col, _h in columns])
+        last = header_row + len(rows)
+        ws.add_table(XlTable(displayName=f"{name}_table", ref=f"A{header_row}:{chr(64 + len(columns))}{last}",
+                             tableStyleInfo=TableStyleInfo(name="TableStyleLight1", showRowStripes=False)))
+        for letter, width in zip("ABCDEFGHIJK", widths, strict=False):
+            ws.column_dimensions[letter].width = width
+        ws.freeze_panes = f"A{header_row + 1}"
+
     for kind in HEADLINE_ORDER:
         part = df[df["period_type"] == kind]
         if part.empty:
             continue
         name, what = SHEETS[kind]
-        ws = wb.create_sheet(name)
-        ws["A1"] = _text(f"{what}: {title}")
-        ws["A1"].font = Font(bold=True, size=14)
-        ws["A2"] = (f"This table has {len(part)} rows. Figures shown as {mark} are suppressed [note 1]. These figures "
-                    "are management information [note 2]. Revised figures are marked in the Status column [note 3].")
-        ws["A3"] = _text(f"Source: {meta.get('office', '')}. Licence: {LICENCE}.")
-        ws.append([h for _c, h in TABLE_COLUMNS])
-        header_row = 4
-        for c in range(1, len(TABLE_COLUMNS) + 1):
-            ws.cell(row=header_row, column=c).font = Font(bold=True)
-        for r in part.itertuples(index=False):
-            rec = r._asdict()
-            row = []
-            for col, _h in TABLE_COLUMNS:
-                v = rec[col]
-                if col == "value":
-                    row.append(mark if rec["status"] == "suppressed" else v)
-                else:
-                    row.append(_text("" if v is None else v))
-            ws.append(row)
-        last = header_row + len(part)
-        ws.add_table(XlTable(displayName=f"{name}_table", ref=f"A{header_row}:{chr(64 + len(TABLE_COLUMNS))}{last}",
-                             tableStyleInfo=TableStyleInfo(name="TableStyleLight1", showRowStripes=False)))
-        for letter, width in zip("ABCDEFGHIJ", (60, 14, 18, 22, 40, 10, 12, 50, 16, 26), strict=True):
-            ws.column_dimensions[letter].width = width
-        ws.freeze_panes = f"A{header_row + 1}"
+        sheet(name, f"{what}: {title}",
+              f"This table has {len(part)} rows. Figures shown as {mark} are suppressed [note 1]. These figures are "
+              "management information [note 2]. Revised figures are marked in the Status column [note 3].",
+              part, TABLE_COLUMNS, TABLE_WIDTHS)
+    if len(parts):
+        sheet("Breakdowns", f"Breakdowns for the force by financial year: {title}",
+              f"This table has {len(parts)} rows. Figures shown as {mark} are suppressed [note 1]. These figures are "
+              "management information [note 2]. What a breakdown holds, and the share recorded [note 4].",
+              parts, BREAKDOWN_TABLE_COLUMNS, BREAKDOWN_TABLE_WIDTHS)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

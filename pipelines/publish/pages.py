@@ -13,6 +13,8 @@ import weakref
 
 import pandas as pd
 
+from ..catalogue import dimensions
+from ..errors import ConfigError
 from ..public import MANAGEMENT_INFORMATION, month_text, number, period_text, trend_sentence, withdrawal_notice
 from .content import (
     PERIOD_TYPES,
@@ -40,6 +42,11 @@ TABLE_HEADINGS = {"rolling_12_months": "12 months at a time", "month": "Months",
 DOWNLOADS = (("published-figures.csv", "Published figures (CSV)"),
              ("published-figures.json", "Published figures (JSON)"),
              ("published-figures.xlsx", "Published figures (spreadsheet, .xlsx)"))
+BREAKDOWNS_FILE = ("published-breakdowns.csv", "Published breakdowns (CSV)")
+SHARE_RECORDED = "share_recorded"  # the category of a breakdown's row giving its share recorded
+SHARE_LABEL = "Share recorded (% of all)"
+BREAKDOWN_FIELDS = ["measure", "dimension", "category", "label", "area", "period", "period_type", "value", "display",
+                    "suppressed"]
 SITE_TITLE = "child sexual exploitation figures"
 
 
@@ -290,6 +297,114 @@ def events(view: SnapshotView, measure_id: str) -> tuple[ChartEvent, ...]:
 
 
 # --------------------------------------------------------------------------------------------------
+# Breakdowns: a measure's force figure for each financial year split into categories
+# --------------------------------------------------------------------------------------------------
+
+def breakdown_rows(view: SnapshotView) -> pd.DataFrame:
+    """The snapshot's breakdown table (BREAKDOWN_FIELDS) in its stored order; empty for a snapshot written before
+    breakdowns were published."""
+    d = data(view)
+    if not hasattr(d, "breakdowns"):
+        found = view.table("breakdown")
+        if found.empty or not set(BREAKDOWN_FIELDS) <= set(found.columns):
+            found = pd.DataFrame(columns=BREAKDOWN_FIELDS)
+        found = found[BREAKDOWN_FIELDS].copy()
+        found["value"] = pd.to_numeric(found["value"], errors="coerce")
+        found["suppressed"] = found["suppressed"].astype(bool)
+        d.breakdowns = found.reset_index(drop=True)
+    return d.breakdowns
+
+
+def dimension_words(dimension_id: str) -> tuple[str, tuple[str, ...]]:
+    """A dimension's name as a sentence reads it ("ethnicity of the suspect") and the labels of its values that say
+    the force did not record it ("Not stated", "Not recorded"), from dimensions.yaml; for a dimension it no longer
+    declares, its code in words and no labels."""
+    try:
+        found = dimensions().by_id.get(dimension_id)
+    except ConfigError:
+        found = None
+    if found is None:
+        return str(dimension_id).replace("_", " "), ()
+    name = in_sentence(found.name)
+    return name, tuple(dict.fromkeys(v.label for v in found.values if not v.recorded))
+
+
+def breakdown_dimensions(view: SnapshotView, measure_id: str) -> list[str]:
+    """The dimensions a measure is published broken down by, in the stored order."""
+    rows = breakdown_rows(view)
+    return list(dict.fromkeys(rows["dimension"][rows["measure"] == measure_id]))
+
+
+def in_sentence(text: str) -> str:
+    """A name as it reads inside a sentence: "Victims supported" -> "victims supported"; "CSE suspects" stays."""
+    first = str(text).split(" ", 1)[0]
+    return text if first.isupper() and len(first) > 1 else text[:1].lower() + text[1:]
+
+
+def _quoted(labels) -> str:
+    words = [f"\u201c{x}\u201d" for x in labels]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _breakdown_cell(r, mark: str) -> Cell:
+    """A breakdown row's cell as the snapshot says to show it (its display, the marker when suppressed)."""
+    if r is None:
+        return Cell("", None, False, True)
+    if r.suppressed:
+        return Cell(mark, None, True, True)
+    shown = str(r.display) if str(r.display) not in ("", "None", "nan") else number(r.value)
+    return Cell(shown, float(r.value), False, True)
+
+
+def breakdown_sections(view: SnapshotView, m) -> list:
+    """The blocks showing each published breakdown of a measure: a table of its categories (in the stored order)
+    by financial year, the share recorded as its last row, and what a reader needs to read it; nothing when the
+    snapshot has no breakdown of the measure (or no breakdown table at all)."""
+    rows = breakdown_rows(view)
+    rows = rows[rows["measure"] == m.id]
+    mark, force_name = marker(view), force_area(view)
+    unit = str(m.unit)
+    whom = "whom" if unit == "people" else "which"
+    blocks: list = []
+    for dimension in breakdown_dimensions(view, m.id):
+        part = rows[rows["dimension"] == dimension]
+        name, unrecorded = dimension_words(dimension)
+        unrecorded = tuple(x for x in unrecorded if x in set(part["label"]))
+        years = sorted(dict.fromkeys(part["period"]), key=period_order)
+        counts = part[part["category"] != SHARE_RECORDED]
+        by = {(r.category, r.period): r for r in part.itertuples(index=False)}
+        table_rows = [(Cell(str(label)), *(_breakdown_cell(by.get((category, y)), mark) for y in years))
+                      for category, label in dict.fromkeys(zip(counts["category"], counts["label"], strict=True))]
+        if (part["category"] == SHARE_RECORDED).any():
+            table_rows.append((Cell(SHARE_LABEL), *(_breakdown_cell(by.get((SHARE_RECORDED, y)), mark)
+                                                    for y in years)))
+        title = f"{m.short_name} by {name}"
+        blocks += [Heading(title),
+                   Paragraph(f"These figures are for {force_name} as a whole, for each financial year (April to March) "
+                             f"published. They are not given for each district or each month, because the numbers "
+                             f"would then be small enough that someone could be identified. In each year the counts "
+                             f"add up to the year's figure for {in_sentence(m.short_name)}.")]
+        if unrecorded:
+            blocks.append(Paragraph(
+                f"{_quoted(unrecorded)} {'is' if len(unrecorded) == 1 else 'are'} shown as "
+                f"{'a row of its own' if len(unrecorded) == 1 else 'rows of their own'}, because "
+                f"{'it shows' if len(unrecorded) == 1 else 'they show'} how often the {name} was not known: the "
+                f"other rows cover only the {unit} for {whom} it was recorded."))
+        share = (f"Share recorded: the percentage of all the {unit} counted here for {whom} the force recorded the "
+                 f"{name}")
+        share += f" (all but {_quoted(unrecorded)})." if unrecorded else "."
+        if counts["suppressed"].any():
+            share += (f" A figure shown as {mark} is hidden; a second figure may be hidden with it, so that the "
+                      "first cannot be worked out from the year's figure.")
+        if len(counts) and counts["suppressed"].all():
+            share += " In this publication every figure of this breakdown is hidden."
+        blocks += [Paragraph(share),
+                   Table(f"{title}, {force_name}, by financial year", (name[:1].upper() + name[1:], *years),
+                         tuple(table_rows), footnote(view))]
+    return blocks
+
+
+# --------------------------------------------------------------------------------------------------
 # Pages
 # --------------------------------------------------------------------------------------------------
 
@@ -357,10 +472,15 @@ def measure_page(view: SnapshotView, measure_id: str) -> Page:
     blocks: list = [banner(view), Paragraph(f"{m.name}, month by month, for {force_area(view)} and each district. "
                                             f"Months marked {marker(view)} are hidden so that no child can be "
                                             "identified.")]
+    split = breakdown_dimensions(view, m.id)
+    if split:
+        blocks.append(Paragraph(f"At the end of this page: {in_sentence(m.short_name)} for {force_area(view)} by "
+                                + " and by ".join(dimension_words(d)[0] for d in split) + ", for each financial year."))
     for a in areas(view):
         c = chart(view, m, a)
         if c.points:
             blocks += [Heading(a), c]
+    blocks += breakdown_sections(view, m)
     return Page(slug, m.short_name, tuple(blocks), m.name, in_navigation=False)
 
 
@@ -408,6 +528,15 @@ def tables_page(view: SnapshotView) -> Page:
         f"revised. Numbers are numbers; a hidden figure has no number and is marked {marker(view)}. Published "
         "under the Open Government Licence v3.0.")]
     blocks += [Link(text, href) for href, text in DOWNLOADS]
+    split = [f"{in_sentence(m.short_name)} by {dimension_words(d)[0]}" for m in measures(view)
+             for d in breakdown_dimensions(view, m.id)]
+    if split:
+        blocks += [Paragraph(f"Some figures are also published for the whole force by financial year, split into "
+                             f"categories: {'; '.join(split)}. Each comes with its share recorded: the percentage of "
+                             "all those counted whose category the force recorded. They are on each measure's "
+                             "page, in the JSON file, on the spreadsheet's Breakdowns sheet, and in a CSV file of "
+                             "their own."),
+                   Link(BREAKDOWNS_FILE[1], BREAKDOWNS_FILE[0])]
     return Page("tables", title, tuple(blocks), "Every published figure by area and period, revisions and downloads.")
 
 

@@ -30,7 +30,7 @@ from .content import (
     SnapshotView,
     Table,
 )
-from .pages import SITE_TITLE, data_pages, day
+from .pages import BREAKDOWNS_FILE, SITE_TITLE, breakdown_rows, data_pages, day
 
 ASSETS = Path(__file__).with_name("site_assets")
 STYLESHEET = "site.css"
@@ -308,7 +308,10 @@ def build_site(view: SnapshotView, out_dir: Path) -> list[Path]:
         shutil.copyfile(css, out_dir / css.name)
         written.append(out_dir / css.name)
     if view.published:
-        for name, make in DOWNLOAD_FILES.items():
+        files = dict(DOWNLOAD_FILES)
+        if not breakdown_rows(view).empty:  # a snapshot from before breakdowns were published has none
+            files[BREAKDOWNS_FILE[0]] = downloads.breakdowns_csv
+        for name, make in files.items():
             (out_dir / name).write_bytes(make(view))
             written.append(out_dir / name)
     return written
