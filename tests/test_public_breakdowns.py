@@ -130,9 +130,10 @@ def test_a_hidden_category_shows_the_marker_on_its_page_and_nothing_never_publis
             else:
                 assert shown == r.display and shown != marker
     assert hidden, "the sample's 2023/24 hides a category: the check must meet one"
+    # no page shows a never-published breakdown (the methodology may name one, to say it is never shown)
     never = {dimensions().get(d).name for d in dimensions().never_published}
     for path in files.values():
-        if path.suffix == ".html":
+        if path.suffix == ".html" and path.stem != "methodology":
             assert not [n for n in never if n in path.read_text(encoding="utf-8")], path.name
 
 

@@ -294,3 +294,14 @@ def test_release_calendar_lists_published_approved_and_upcoming_months(db, tmp_p
     info = load_public_info()
     assert info["definitions"]["cse_arrests"]["counts"] in defs
     assert info["definitions"]["cse_charges"]["counts"] not in defs
+
+
+def test_the_methodology_page_says_which_breakdowns_are_never_published_and_why():
+    from pipelines.catalogue import dimensions
+    from pipelines.publish.info import _breakdown_blocks
+
+    text = " ".join(getattr(b, "text", "") for b in _breakdown_blocks())
+    assert "Not recorded" in text and "financial years" in text
+    for dimension, reason in dimensions().never_published.items():
+        assert f"{dimensions().get(dimension).name} is never published" in text
+        assert reason[1:] in text

@@ -445,11 +445,33 @@ def methodology_page(view: SnapshotView) -> Page:
     audit = _audit_sentence(view)
     if audit:
         blocks.append(Paragraph(audit))
+    blocks += _breakdown_blocks()
     blocks += [Heading("Telling real change from ordinary ups and downs"), Paragraph(meth["spc"])]
     blocks.append(Link("What each figure counts", "definitions"))
     return Page("methodology", "Methodology and quality", tuple(blocks),
                 "Where the figures come from, how they are checked and revised, and how people are kept from "
                 "being identified.")
+
+
+def _breakdown_blocks() -> list:
+    """Who is counted (ethnicity, sex and the like): what is published of it and what never is, and why."""
+    from ..catalogue import dimensions
+
+    declared = dimensions()
+    if not declared.published and not declared.never_published:
+        return []
+    blocks: list = [Heading("Who is counted: breakdowns")]
+    blocks.append(Paragraph(
+        "Some figures are also given by a characteristic of the people or offences counted, such as the ethnic "
+        "group of the suspects. These are published only for the force as a whole and for whole financial years, "
+        "never by district or month, because the numbers are small. “Not recorded” and “Not "
+        "stated” are always shown as rows of their own, with the share of people or offences whose "
+        "characteristic was recorded beside them, so that gaps in the force's recording stay visible. Hidden "
+        "figures are hidden together with the force's total for the year where that is needed."))
+    for dimension, reason in declared.never_published.items():
+        name = declared.get(dimension).name
+        blocks.append(Paragraph(f"{name} is never published: {reason[0].lower() + reason[1:]}"))
+    return blocks
 
 
 _RELEASE_WORDS = {"published": "Published", "approved": "Checked and approved; to be published",
