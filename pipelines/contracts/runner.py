@@ -667,9 +667,12 @@ def quarantine_rows(con, run: ValidationRun, current_month: dt.date) -> list[tup
                 "(source_sheet VARCHAR, source_row INTEGER, source_column VARCHAR, k INTEGER)")
     con.executemany("INSERT INTO quarantine_keys VALUES (?, ?, ?, ?)",
                     [[s, r, c, i] for i, (s, r, c) in enumerate(keys)])
+    # a breakdown's dimension and category as written (a batch of police.uk counts has none)
+    breakdown = ("b.dimension, b.category_text, b.category_column" if "dimension" in _batch_columns(con)
+                 else "NULL, NULL, NULL")
     rows = con.execute(
-        """SELECT q.k, b.source_file, b.source_sheet, b.source_row, b.source_column, b.period_text, b.district_text,
-                  b.measure_text, b.value_text, b.note, b.dimension, b.category_text, b.category_column
+        f"""SELECT q.k, b.source_file, b.source_sheet, b.source_row, b.source_column, b.period_text, b.district_text,
+                  b.measure_text, b.value_text, b.note, {breakdown}
            FROM quarantine_keys q JOIN batch b
              ON b.source_sheet IS NOT DISTINCT FROM q.source_sheet AND b.source_row = q.source_row
             AND b.source_column IS NOT DISTINCT FROM q.source_column
