@@ -259,3 +259,18 @@ def test_approved_months_short_of_a_year_publish_no_breakdown(tmp_path, monkeypa
     with warehouse.connect(db) as con:
         approve(con, ["2015-07", "2015-08"], PCC)
         assert approved_breakdowns(con).empty
+
+
+def test_checking_a_breakdown_correction_before_loading_says_which_categories_it_would_change(tmp_path):
+    from pipelines.ingest.preview import preview
+
+    db = tmp_path / "wh.duckdb"
+    assert load(db, write_long(tmp_path / "july.csv", long_rows())).outcome == "accepted"
+    fixed = [["2015-07", "Barnsley", "victims_supported", 5, None],
+             ["2015-07", "Barnsley", "victims_supported", 2, "Female"],
+             ["2015-07", "Barnsley", "victims_supported", 2, "Male"]]
+    with warehouse.connect(db) as con:
+        (p,) = preview(con, [write_long(tmp_path / "fix.csv", fixed)])
+    assert p.loadable and (p.new, p.revised, p.unchanged) == (0, 0, 1)
+    assert (p.categories_new, p.categories_revised) == (0, 2)
+    assert "of their breakdowns it would add 0 categories and revise 2" in p.sentence()

@@ -105,6 +105,8 @@ class FilePreview:
     unchanged: int = 0
     changes: list[tuple[str, str, int, int, int]] = field(default_factory=list)  # measure, district, new, rev., same
     revisions: list[Revision] = field(default_factory=list)
+    categories_new: int = 0  # breakdown categories: new, and changed from the value held
+    categories_revised: int = 0
     supersedes: list[Superseded] = field(default_factory=list)
     note: str = ""  # why a file cannot be read, or when it was loaded before
     grids: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)  # sheet ("" for a CSV) -> its rows
@@ -139,6 +141,9 @@ class FilePreview:
         in_published = f" ({published:,} in published months)" if published else ""
         out = (f"Loading it would add {self.new:,} new figure{'s' if self.new != 1 else ''}, revise "
                f"{self.revised:,}{in_published} and leave {self.unchanged:,} unchanged")
+        if self.categories_new or self.categories_revised:
+            out += (f"; of their breakdowns it would add {self.categories_new:,} categor"
+                    f"{'ies' if self.categories_new != 1 else 'y'} and revise {self.categories_revised:,}")
         if self.supersedes:
             out += "; it would supersede refused file " + ", ".join(
                 f"{s.file}" + ("" if s.whole else " (in part)") for s in self.supersedes)
@@ -348,6 +353,11 @@ def _changes(con, p: FilePreview) -> None:
            FROM batch_total b LEFT JOIN figure c USING (period, district, measure)
            GROUP BY ALL ORDER BY ALL""").fetchall()]
     p.new, p.revised, p.unchanged = (sum(c[k] for c in p.changes) for k in (2, 3, 4))
+    p.categories_new, p.categories_revised = con.execute(
+        """SELECT count(*) FILTER (WHERE c.value IS NULL)::INTEGER,
+                  count(*) FILTER (WHERE c.value IS NOT NULL AND c.value <> b.value)::INTEGER
+           FROM batch_breakdown b LEFT JOIN figure_breakdown c USING (period, district, measure, dimension, category)
+           WHERE b.value IS NOT NULL""").fetchall()[0]
     p.revisions = [Revision(*r[:5], bool(r[5])) for r in con.execute(
         """SELECT b.period, b.district, b.measure, c.value, b.value, pp.period IS NOT NULL
            FROM batch_total b JOIN figure c USING (period, district, measure)
