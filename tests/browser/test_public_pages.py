@@ -84,7 +84,7 @@ def test_the_summary_shows_headlines_charts_sentences_and_data_tables(page, serv
         expect(main(page).get_by_text("[c]", exact=True).first).to_be_attached()
     charts = main(page).get_by_test_id("stPlotlyChart")
     expect(charts.first.locator(".scatterlayer .trace .point").first).to_be_visible()
-    assert charts.count() == len(charts_said)
+    expect(charts).to_have_count(len(charts_said))  # (Streamlit draws them one by one: waited for, not counted once)
     for i in range(charts.count()):  # no empty chart: each draws its points
         assert charts.nth(i).locator(".scatterlayer .trace .point").count() > 0, f"chart {i} is empty"
     sentence = main(page).get_by_text(charts_said[0].sentence, exact=True)
