@@ -95,12 +95,17 @@ def build_batch(con: duckdb.DuckDBPyConnection, label: str) -> int:
     return con.execute("SELECT count(*) FROM batch").fetchall()[0][0]
 
 
+def batch_columns(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The columns the batch has (a police.uk batch has other columns than a return's)."""
+    return {name for (name,) in con.execute("SELECT name FROM pragma_table_info('batch')").fetchall()}
+
+
 def split_views(con: duckdb.DuckDBPyConnection) -> None:
     """`batch_total` (the measures' own figures, one per period, district and measure) and `batch_breakdown` (their
     breakdowns by category): the contract's ${object} and ${breakdown}. A batch with no breakdowns at all (police.uk's
     counts) is its own total."""
-    columns = {name for (name,) in con.execute("SELECT name FROM pragma_table_info('batch')").fetchall()}
-    total, parts = ("dimension IS NULL", "dimension IS NOT NULL") if "dimension" in columns else ("true", "false")
+    split = "dimension" in batch_columns(con)
+    total, parts = ("dimension IS NULL", "dimension IS NOT NULL") if split else ("true", "false")
     con.execute(f"CREATE OR REPLACE TEMP VIEW batch_total AS SELECT * FROM batch WHERE {total}")
     con.execute(f"CREATE OR REPLACE TEMP VIEW batch_breakdown AS SELECT * FROM batch WHERE {parts}")
 

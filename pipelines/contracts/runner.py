@@ -22,7 +22,7 @@ import duckdb
 from ..catalogue import catalogue
 from ..errors import QUOTED_LIMIT, Problem, shown
 from ..warehouse import utc_now
-from .batch import split_views
+from .batch import batch_columns, split_views
 from .contract import Contract, ContractError, RowRule, SetRule, reference_values
 
 SAMPLES_KEPT = 50  # failing rows kept per rule in the run record
@@ -164,7 +164,7 @@ def run_row_rules(con: duckdb.DuckDBPyConnection, contract: Contract, rules: tup
     rules = contract.row_rules if rules is None else rules
     if not rules:
         return {}
-    present = {r[0] for r in con.execute("SELECT name FROM pragma_table_info('batch')").fetchall()}
+    present = batch_columns(con)
     # a column the batch lacks is left out: the rule reading it fails in Great Expectations, as it should
     cols = ", ".join(f'"{c}"' for c in rule_columns(contract, rules) if c in present) or "NULL AS _none"
     df = con.sql(f"SELECT {cols} FROM batch").to_arrow_table().to_pandas()
@@ -274,10 +274,6 @@ def _texts(texts: list[str]) -> str:
     return f"(SELECT unnest({_quote(texts)}::VARCHAR[]))"
 
 
-def _batch_columns(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {r[0] for r in con.execute("SELECT name FROM pragma_table_info('batch')").fetchall()}
-
-
 def _reads(rule: RowRule) -> list[str]:
     """The batch columns a row rule reads."""
     k = rule.kwargs
@@ -352,7 +348,7 @@ def duckdb_row_rules(con: duckdb.DuckDBPyConnection, rules: tuple[RowRule, ...]
     batch; a rule reading a column the batch lacks, or whose query cannot run, is left out (Great
     Expectations then judges it). The columns are looked at first: inside a transaction (a police.uk load) a
     query that fails aborts it."""
-    present = _batch_columns(con)
+    present = batch_columns(con)
     preds = {r.id: p for r in rules
              if all(c in present for c in _reads(r)) and (p := row_rule_predicate(r)) is not None}
     if not preds:
@@ -465,7 +461,7 @@ def _render(template: str, **values: object) -> str:
 
 def row_rule_samples(con, rule: RowRule, limit: int | None = SAMPLES_KEPT) -> list[Sample]:
     predicate = row_rule_predicate(rule)
-    present = _batch_columns(con)
+    present = batch_columns(con)
     if predicate is None or not all(c in present for c in (*_reads(rule), _raw_column(rule))):
         return []  # judged by Great Expectations: no rows to show
     try:
@@ -668,7 +664,7 @@ def quarantine_rows(con, run: ValidationRun, current_month: dt.date) -> list[tup
     con.executemany("INSERT INTO quarantine_keys VALUES (?, ?, ?, ?)",
                     [[s, r, c, i] for i, (s, r, c) in enumerate(keys)])
     # a breakdown's dimension and category as written (a batch of police.uk counts has none)
-    breakdown = ("b.dimension, b.category_text, b.category_column" if "dimension" in _batch_columns(con)
+    breakdown = ("b.dimension, b.category_text, b.category_column" if "dimension" in batch_columns(con)
                  else "NULL, NULL, NULL")
     rows = con.execute(
         f"""SELECT q.k, b.source_file, b.source_sheet, b.source_row, b.source_column, b.period_text, b.district_text,

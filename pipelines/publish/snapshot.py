@@ -34,6 +34,7 @@ from ..public import MANAGEMENT_INFORMATION, current_snapshot, months_phrase, pu
 from ..public import read as public_read
 from ..warehouse import finish_switches, utc_now
 from . import breakdowns as published_breakdowns
+from .content import SnapshotView
 from . import lp_audit
 
 log = logging.getLogger(__name__)
@@ -106,20 +107,18 @@ def earlier_public(folder: Path) -> pd.DataFrame:
         frames.append(public_read("SELECT measure, area, period, period_type, value FROM figure "
                                   "WHERE NOT suppressed AND value IS NOT NULL", snapshot=path))
         # a breakdown's categories, as the cells disclosure control knows them (an older snapshot has none)
-        frames.append(public_read(
-            "SELECT measure || '|' || dimension || '|' || category AS measure, area, period, period_type, value "
-            "FROM breakdown WHERE NOT suppressed AND value IS NOT NULL AND category <> 'share_recorded'",
-            snapshot=path) if _has_table(path, "breakdown") else pd.DataFrame())
+        parts = SnapshotView(path).table("breakdown")
+        if not parts.empty:
+            parts = parts[~parts["suppressed"].astype(bool) & parts["value"].notna()
+                          & (parts["category"] != "share_recorded")]
+            frames.append(parts.assign(measure=parts["measure"] + "|" + parts["dimension"] + "|" + parts["category"])[
+                ["measure", "area", "period", "period_type", "value"]])
     frames = [f for f in frames if not f.empty]
     if not frames:
         return pd.DataFrame(columns=["measure", "area", "period", "period_type", "value"])
     out = pd.concat(frames, ignore_index=True)
     out["value"] = pd.to_numeric(out["value"], errors="coerce")
     return out.drop_duplicates(ignore_index=True)
-
-
-def _has_table(snapshot: Path, name: str) -> bool:
-    return not public_read("SELECT 1 FROM duckdb_tables() WHERE table_name = ?", [name], snapshot=snapshot).empty
 
 
 BREAKDOWN_COLUMNS = ["measure", "dimension", "category", "label", "area", "period", "period_type", "value",
