@@ -11,7 +11,7 @@ import pytest
 from helpers import fingerprint, write_csv, write_xlsx
 
 from pipelines import warehouse
-from pipelines.ingest import ingest
+from pipelines.ingest import describe, ingest
 
 DISTRICTS = ("Barnsley", "Doncaster", "Rotherham", "Sheffield")
 # victims supported in July and August 2015, and each district's split by the victim's sex
@@ -110,6 +110,7 @@ def test_every_layout_gives_the_same_breakdown_and_leaves_the_totals_as_a_totals
     plain = tmp_path / "plain.duckdb"
     assert load(plain, write_long(tmp_path / "totals.csv", long_rows(with_breakdown=False))).outcome == "accepted"
     assert figures(tmp_path / "wh.duckdb") == figures(plain)
+    assert "8 figures read (and 32 breakdown categories), 8 new" in describe(outcome)
     with warehouse.connect_read_only(tmp_path / "wh.duckdb") as c:
         assert c.execute("SELECT figures_new FROM file_registry").fetchall() == [(8,)]
         # what was sent, month by month, so that a breakdown left out later is told from one sent as noughts

@@ -36,6 +36,7 @@ class FileOutcome:
     file_id: int | None = None
     layout: str | None = None
     rows: int = 0
+    categories: int = 0  # of the rows, breakdown categories (the rest are figures)
     new: int = 0
     revised: int = 0
     unchanged: int = 0
@@ -229,6 +230,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, t
         con.execute("INSERT INTO breakdown_coverage SELECT $file_id, period, measure, dimension, "
                     "CAST(count(*) AS INTEGER) FROM batch_breakdown GROUP BY period, measure, dimension",
                     {"file_id": file_id})
+        categories = one(con, "SELECT count(*) FROM batch_breakdown")[0]
         checks.keep_totals(con, file_id, result.totals)  # the force's own totals, checked above, with their cells
         con.execute(
             "UPDATE file_registry SET figures_new = ?, figures_revised = ?, figures_unchanged = ? "
@@ -244,7 +246,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, t
     finally:
         drop_staging(con)
     return FileOutcome(label, path, "accepted", file_id=file_id, layout=result.layout, rows=result.rows,
-                       new=new, revised=revised, unchanged=unchanged, seconds=time.perf_counter() - started,
+                       categories=categories, new=new, revised=revised, unchanged=unchanged, seconds=time.perf_counter() - started,
                        run=run, caveats=caveats)
 
 
@@ -305,8 +307,9 @@ def drop_staging(con: duckdb.DuckDBPyConnection) -> None:
 def describe(o: FileOutcome) -> str:
     if o.outcome == "accepted":
         caveats = f"; {o.caveats:,} caveat(s) from contract warnings" if o.caveats else ""
-        return (f"accepted as file #{o.file_id}: {o.rows:,} figures read, {o.new:,} new, {o.revised:,} revised, "
-                f"{o.unchanged:,} unchanged{caveats} ({o.seconds:.1f} s)")
+        parts = f" (and {o.categories:,} breakdown categories)" if o.categories else ""
+        return (f"accepted as file #{o.file_id}: {o.rows - o.categories:,} figures read{parts}, {o.new:,} new, "
+                f"{o.revised:,} revised, {o.unchanged:,} unchanged{caveats} ({o.seconds:.1f} s)")
     if o.outcome == "already_loaded":
         return shown(o.message, None)  # it quotes the name registered then
     n = len(o.problems)
