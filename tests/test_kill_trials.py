@@ -33,8 +33,8 @@ TRIALS = 20  # alternately an ingest (of the big return, then of the file revisi
 DISTRICTS = ("Barnsley", "Doncaster", "Rotherham", "Sheffield")
 MEASURES = ("cse_arrests", "cse_charges", "cse_live_investigations", "cse_referrals", "cawn_issued",
             "shpo_sro_issued", "cce_referrals", "victims_supported", "online_grooming_offences")
-BIG_MONTHS = 110  # 2000-01 .. 2009-02: 3,960 figures, some seconds of work for each ingest
-FIRST_APPROVED = 72  # 2000-01 .. 2005-12 are published before the trials; the trials publish the rest
+BIG_MONTHS = 48  # 2000-01 .. 2003-12: 1,728 figures, about a second of work for each ingest
+FIRST_APPROVED = 36  # 2000-01 .. 2002-12 are published before the trials; the trials publish the rest
 PCC = "pcc@example.org"
 # Left out of a comparison: when a run happened, and which version number a snapshot took. A rerun after a
 # kill that had already renamed a snapshot into place writes the next version, with the same content.
