@@ -364,7 +364,8 @@ def measure_select(where, figs: pd.DataFrame, key: str) -> str:
     """A choice of the measures that have figures, in catalogue order, by name; the first when the one
     chosen earlier in the session has none."""
     cat = catalogue()
-    loaded = [m for m in cat.ids() if m in set(figs["measure"])]
+    present = set(figs["measure"].unique())  # once: a set made inside the comprehension was made for every id
+    loaded = [m for m in cat.ids() if m in present]
     if st.session_state.get(key) not in loaded:
         st.session_state[key] = loaded[0]
     return where.selectbox("Measure", loaded, format_func=lambda m: cat.get(m).name, key=key)
