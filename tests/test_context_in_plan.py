@@ -213,8 +213,14 @@ def test_the_context_page_tables_each_district_with_the_records_placed_nowhere_a
         pytest.approx(round(100 * charged / len(crimes), 1))
     assert at.get("plotly_chart")
     assert "No month has been republished since it was first loaded." in shown
+    # the months loaded: a line, and the whole list only when asked for (so the page stays flat with the years)
+    tables = len(at.dataframe)
+    assert "1 month(s) loaded, November 2017 to November 2017" in shown
+    at.toggle(key="every_month_loaded").set_value(True).run()
+    assert not at.exception and len(at.dataframe) == tables + 1
     months = at.dataframe[-1].value
     assert set(months["File kind"]) == {"street", "outcomes"} and set(months["Month"]) == {"November 2017"}
+    assert f"{int(months['Records'].astype(str).str.replace(',', '').astype(int).sum()):,} records" in texts(at)
 
 
 def republish_without_barnsley_burglary(db: Path, folder: Path) -> int:

@@ -124,6 +124,12 @@ else:
     ui.table(ui.readable(changes.drop(columns=["falls_within"]), {"before": "Before", "after": "After"}),
              "republished_table", "police-uk-republished.csv")
 
-with st.expander("Months loaded", expanded=False):
-    ui.table(ui.readable(data.call(loaded_months), {"kind": "File kind", "records": "Records"}),
+st.subheader("Months loaded")
+every_month = data.call(loaded_months)
+first, last = (month_label(month_number(every_month["period"].agg(f))) for f in ("min", "max"))
+st.write(f"{every_month['period'].nunique():,} month(s) loaded, {first} to {last}: "
+         f"{int(every_month['records'].sum()):,} records in the current version of each month's files.")
+# the whole list only when asked for: fifteen years of months would otherwise be drawn on every visit
+if st.toggle("Show every month loaded, with its file and revisions", key="every_month_loaded"):
+    ui.table(ui.readable(every_month, {"kind": "File kind", "records": "Records"}),
              "loaded_months_table", "police-uk-months-loaded.csv")
