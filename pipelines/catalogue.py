@@ -430,7 +430,8 @@ def _dimensions(stamp: tuple) -> Dimensions:
         if raw["dimension"] in never:
             raise fail(("published", i), f'"{raw["dimension"]}" is declared never to be published (never_published).')
         level = raw.get("level", "value")
-        if level not in ("value", "group") or (level == "group" and not any(v.group for v in by_id[raw["dimension"]].values)):
+        grouped = any(v.group for v in by_id[raw["dimension"]].values)
+        if level not in ("value", "group") or (level == "group" and not grouped):
             raise fail(("published", i), 'level is "value", or "group" for a dimension whose values have groups.')
         published.append(PublishedBreakdown(str(raw["measure"]), raw["dimension"], level))
     return Dimensions(tuple(out), by_id, tuple(published), never)

@@ -137,14 +137,13 @@ def plan_figures(con: duckdb.DuckDBPyConnection, plans=None) -> pd.DataFrame:
     """What the Police and Crime Plan is judged on: DataFrame(period "YYYY-MM", district, measure, value).
 
     The force's current accepted figures, the count recorded of each breakdown it sent (the numerator of that
-    breakdown's completeness, `catalogue.completeness_measures`), and for each police.uk context measure that a plan lists (with a
-    percentage's numerator and denominator) its figures for each district and for the force as a whole
-    (`district` the force's short name): every record falling within the force, those with no location
+    breakdown's completeness, `catalogue.completeness_measures`), and for each police.uk context measure that a
+    plan lists (with a percentage's numerator and denominator) its figures for each district and for the force as
+    a whole (`district` the force's short name): every record falling within the force, those with no location
     or outside its districts included, which no district holds. `plans`: a PlanSet (plan.yaml by default).
     """
-    from .plan.config import load_plans
-
     from .breakdowns import recorded_rows
+    from .plan.config import load_plans
 
     own = con.execute(
         "SELECT strftime(period, '%Y-%m') AS period, district, measure, value FROM figure").df()

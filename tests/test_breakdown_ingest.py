@@ -31,7 +31,8 @@ def long_rows(with_breakdown: bool = True) -> list[list]:
     for (period, district), total in TOTALS.items():
         rows.append([period, district, "victims_supported", total, None])
         if with_breakdown:
-            rows += [[period, district, "victims_supported", n, sex] for sex, n in zip(SEXES, SPLIT[period, district])]
+            rows += [[period, district, "victims_supported", n, sex]
+                     for sex, n in zip(SEXES, SPLIT[period, district], strict=True)]
     return rows
 
 
@@ -83,7 +84,8 @@ def breakdowns(db: Path) -> dict[tuple, float]:
 
 
 def expected() -> dict[tuple, float]:
-    return {(p, d, "victim_sex", sex): float(n) for (p, d), split in SPLIT.items() for sex, n in zip(SEX_IDS, split)}
+    return {(p, d, "victim_sex", sex): float(n)
+            for (p, d), split in SPLIT.items() for sex, n in zip(SEX_IDS, split, strict=True)}
 
 
 def figures(db: Path) -> list[tuple]:
@@ -169,8 +171,8 @@ def test_a_breakdown_that_would_no_longer_add_up_after_a_revision_is_refused(tmp
     outcome = load(db, write_long(tmp_path / "fix.csv", [["2015-08", "Sheffield", "victims_supported", 10, None]]))
     assert outcome.outcome == "rejected"
     assert [(p.row, p.column, p.text) for p in outcome.problems] == [
-        (2, "value", "the breakdown by sex of the victim of Victims supported for Sheffield in August 2015 adds up to 9 "
-                     "where the figure for the measure is 10: a breakdown's categories add up to the figure it "
+        (2, "value", "the breakdown by sex of the victim of Victims supported for Sheffield in August 2015 adds up to "
+                     "9 where the figure for the measure is 10: a breakdown's categories add up to the figure it "
                      "breaks down.")]
     assert fingerprint(db) == before
 

@@ -14,13 +14,14 @@ import pytest
 from pipelines import public, warehouse
 from pipelines.catalogue import catalogue, dimensions, force
 from pipelines.publish import lp_audit
-from pipelines.publish.snapshot import preview_publication, publish
 from pipelines.publish.approval import approve
+from pipelines.publish.snapshot import preview_publication, publish
 from tests.dashboard_helpers import copy_warehouse
 
 pytestmark = pytest.mark.slow
 
 from tests.dashboard_helpers import PCC  # noqa: E402
+
 YEAR = [f"2023-{m:02d}" for m in range(4, 13)] + [f"2024-{m:02d}" for m in range(1, 4)]
 
 
@@ -68,7 +69,7 @@ def test_a_small_category_is_hidden_with_company_and_the_years_figure_still_adds
     rows = public.read("SELECT measure, category, display, suppressed, value FROM breakdown", snapshot=snap)
     hidden = rows[rows["suppressed"].astype(bool)]
     assert not hidden.empty, "the sample's small categories are hidden"
-    for measure, group in hidden.groupby("measure"):
+    for measure in hidden["measure"].unique():
         counts = rows[(rows["measure"] == measure) & (rows["category"] != "share_recorded")]
         year = public.read("SELECT value, suppressed FROM figure WHERE measure = ? AND area = ? AND period = "
                            "'2023/24'", [measure, force().force_short_name], snapshot=snap)

@@ -246,8 +246,8 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, t
     finally:
         drop_staging(con)
     return FileOutcome(label, path, "accepted", file_id=file_id, layout=result.layout, rows=result.rows,
-                       categories=categories, new=new, revised=revised, unchanged=unchanged, seconds=time.perf_counter() - started,
-                       run=run, caveats=caveats)
+                       categories=categories, new=new, revised=revised, unchanged=unchanged,
+                       seconds=time.perf_counter() - started, run=run, caveats=caveats)
 
 
 def _register(con, path: Path, label: str, facts: readers.FileFacts | None, received, loaded_by: str,

@@ -34,8 +34,8 @@ from ..public import MANAGEMENT_INFORMATION, current_snapshot, months_phrase, pu
 from ..public import read as public_read
 from ..warehouse import finish_switches, utc_now
 from . import breakdowns as published_breakdowns
-from .content import SnapshotView
 from . import lp_audit
+from .content import SnapshotView
 
 log = logging.getLogger(__name__)
 
