@@ -25,7 +25,7 @@ def pytest_collection_modifyitems(config, items):
       publishes runs last (tests/browser/conftest.py), and neither sees what the other's tests changed.
     - "year_and_own_servers": the year scenario's two tests, so its session fixture (minutes to build) is built
       once for both, and the browser tests that serve a warehouse of their own.
-    The three have more tests than any other group, so they start first, one on each worker. All three were one
+    Each group runs whole on one worker, so the three can each have a worker of their own. All three were one
     group, which kept one worker busy for most of the run while the others sat idle."""
     browser_dir = Path(__file__).resolve().parent / "browser"
     for item in items:
