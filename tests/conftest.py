@@ -18,15 +18,16 @@ TODAY = dt.date(2026, 11, 21)
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the group into each test's id
 def pytest_collection_modifyitems(config, items):
-    """`make test` runs the suite on three workers (pytest-xdist, --dist loadgroup), with three long groups while
+    """`make test` runs the suite on two workers (pytest-xdist, --dist loadgroup), with three long groups while
     the other tests fill in around them:
     - "browser_signed_in" and "browser_other": the browser tests on a demo server (`served`, one per worker), those
-      that sign in through the `sign_in` or `signed_in_as` fixture and the others; within each, a test that
-      publishes runs last (tests/browser/conftest.py), and neither sees what the other's tests changed.
+      that sign in through the `sign_in` or `signed_in_as` fixture and the others. Each group has more tests than
+      any other, so the two start first, one on each worker; within each, a test that publishes runs last
+      (tests/browser/conftest.py), and neither sees what the other's tests changed.
     - "year_and_own_servers": the year scenario's two tests, so its session fixture (minutes to build) is built
-      once for both, and the browser tests that serve a warehouse of their own.
-    Each group runs whole on one worker, so the three can each have a worker of their own. All three were one
-    group, which kept one worker busy for most of the run while the others sat idle."""
+      once for both, and the browser tests that serve a warehouse of their own; the first worker to finish its
+      browser group takes it.
+    All three were one group, which kept one worker busy for most of the run while the other sat idle."""
     browser_dir = Path(__file__).resolve().parent / "browser"
     for item in items:
         names = getattr(item, "fixturenames", ())
