@@ -109,7 +109,8 @@ class _Data:
         for series in self.monthly.values():
             series.sort()
         self.periods = {t: sorted(ps, key=period_order) for t, ps in found.items()}
-        others = [a for a in area_order if a not in set(self.districts)]
+        districts = set(self.districts)
+        others = [a for a in area_order if a not in districts]
         self.force = others[0] if others else self.meta.get("force", "Force").replace(" Police", "")
         mt = view.table("measure")
         ids = {m for (m, _a) in self.monthly} | {m for c in self.cells.values() for (m, _a) in c}
@@ -369,7 +370,8 @@ def breakdown_sections(view: SnapshotView, m) -> list:
     for dimension in breakdown_dimensions(view, m.id):
         part = rows[rows["dimension"] == dimension]
         name, unrecorded = dimension_words(dimension)
-        unrecorded = tuple(x for x in unrecorded if x in set(part["label"]))
+        labels = set(part["label"])
+        unrecorded = tuple(x for x in unrecorded if x in labels)
         years = sorted(dict.fromkeys(part["period"]), key=period_order)
         counts = part[part["category"] != SHARE_RECORDED]
         by = {(r.category, r.period): r for r in part.itertuples(index=False)}

@@ -473,9 +473,10 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
     revised = revised[CELL_KEYS].assign(was=revised["display_was"], now=revised["display"].astype(str))
     newly = both[both["suppressed"].astype(bool) & ~(was_public & both["suppressed_was"].fillna(False).astype(bool))]
     newly = newly[[*CELL_KEYS, "display"]].reset_index(drop=True)
+    old_set, new_set = set(old_months), set(months)
     preview = Preview(
-        months=months, added=[m for m in months if m not in set(old_months)],
-        dropped=[m for m in old_months if m not in set(months)], cells=cells, revised=revised.reset_index(drop=True),
+        months=months, added=[m for m in months if m not in old_set],
+        dropped=[m for m in old_months if m not in new_set], cells=cells, revised=revised.reset_index(drop=True),
         newly_suppressed=newly, caveats=caveats, sentences=_public_sentences(cells),
         current_version=_version_of(previous), fingerprint=_fingerprint(months, cells, caveats, board),
         board=board, board_new=len(new_rows - old_rows), board_dropped=len(old_rows - new_rows), audit=protected.audit,
