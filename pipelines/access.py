@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 import yaml
 
-from .catalogue import _load_yaml, reference_dir
+from .catalogue import _load_yaml, reference_dir, reference_stamp
 from .errors import ConfigError, PccDashError
 
 ROLES = ("pcc", "analyst")
@@ -146,7 +147,15 @@ def command_line_mapping() -> dict[str, list[str]]:
 def load_access() -> dict:
     """access.yaml, checked: issuers (trusted `iss` values), groups_claim, roles (role -> sets of lowered emails,
     subjects, lowered object ids and groups) and command_line (account -> identities). A problem is a ConfigError
-    naming the file, the line and the fix."""
+    naming the file, the line and the fix.
+
+    Read again only when the file changes (every page asks for roles on every run, twice): the answer is shared,
+    for reading only."""
+    return _load_access(reference_stamp("access.yaml"))
+
+
+@functools.lru_cache(maxsize=4)
+def _load_access(_stamp: tuple) -> dict:
     cfg = _load_yaml("access.yaml")
     path = reference_dir() / "access.yaml"
 
