@@ -321,38 +321,50 @@ def latest_due_month(today: dt.date | None = None) -> dt.date:
     return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
 
 
+def _named(chosen: list[ReturnStatus], month_rows: list[ReturnStatus]) -> tuple[str, bool]:
+    """The measures of `chosen` as the office names them, a part of the return they make up whole said as that
+    part ('the whole of "Monthly CSE return" (12 figures)'), and whether that is more than one figure."""
+    cat = catalogue()
+    words = []
+    for part in dict.fromkeys(r.part for r in chosen):
+        mine = [r.measure for r in chosen if r.part == part]
+        whole = [r.measure for r in month_rows if r.part == part]
+        if len(mine) > 1 and set(mine) == set(whole):
+            words.append(f'the whole of "{part}" ({len(mine)} figures)')
+        else:
+            words += [cat.get(m).short_name if m in cat.by_id else m for m in mine]
+    return listed(words), len(chosen) != 1
+
+
 def incomplete_notices(con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date | None = None,
                        calendar: ReturnCalendar | None = None) -> list[str]:
     """Plain sentences for the overview and the pack on a month whose return is not all in: what is overdue
-    (and since when), refused, or not yet due; none when every due figure has arrived."""
+    (and since when), refused, or not yet due, each measure by its name; none when every due figure has
+    arrived."""
     month = month.replace(day=1)
     rows = return_status(con, month, today, calendar)
     label = _month_words(month)
     out = []
     overdue = [r for r in rows if r.state == "overdue"]
     for due in sorted({r.due for r in overdue}):
-        names = [r.measure for r in overdue if r.due == due]
-        out.append(f"The return for {label} is overdue (due {_day(due)}): {listed(names)} "
-                   f"{'is' if len(names) == 1 else 'are'} missing.")
+        names, many = _named([r for r in overdue if r.due == due], rows)
+        out.append(f"The return for {label} is overdue (due {_day(due)}): {names} {'are' if many else 'is'} missing.")
     refused = [r for r in rows if r.state == "refused"]
     for ref in sorted({r.refused for r in refused}, key=lambda f: f.file_id):
-        names = [r.measure for r in refused if r.refused == ref]
-        stand = [r.measure for r in refused if r.refused == ref and r.file]
-        tail = (f" The figures already accepted for {listed(stand)} stand until a corrected return is loaded."
-                if stand else f" Those figures are missing for {label} until a corrected return is loaded.")
-        out.append(f"The return for {label} was refused for {listed(names)} (file {ref}).{tail}")
+        names, _ = _named([r for r in refused if r.refused == ref], rows)
+        stand = [r for r in refused if r.refused == ref and r.file]
+        tail = (f" The figures already accepted for {_named(stand, rows)[0]} stand until a corrected return is "
+                "loaded." if stand else f" Those figures are missing for {label} until a corrected return is loaded.")
+        out.append(f"The return for {label} was refused for {names} (file {ref}).{tail}")
     gone = [r for r in rows if r.state == "superseded"]
     if gone:
         out.append(f"{label}: a refused return was withdrawn or superseded and nothing has arrived in its place "
-                   f"for {listed([r.measure for r in gone])}, so those figures are missing.")
+                   f"for {_named(gone, rows)[0]}, so those figures are missing.")
     waiting = [r for r in rows if r.state == "missing"]
     for due in sorted({r.due for r in waiting}):
-        names = [r.measure for r in waiting if r.due == due]
-        out.append(f"{label} is incomplete: {listed(names)} {'has' if len(names) == 1 else 'have'} not arrived yet "
-                   f"(due {_day(due)}).")
+        names, many = _named([r for r in waiting if r.due == due], rows)
+        out.append(f"{label} is incomplete: {names} {'have' if many else 'has'} not arrived yet (due {_day(due)}).")
     return out
-
-
 
 
 def grid(con: duckdb.DuckDBPyConnection, months, today: dt.date | None = None,

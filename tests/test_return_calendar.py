@@ -107,17 +107,17 @@ def test_each_due_measure_is_arrived_missing_overdue_refused_or_superseded(con, 
     assert on_due_day["cse_charges"].refused.file_id == 2
     assert on_due_day["cse_referrals"].due == dt.date(2026, 6, 12)
     assert incomplete_notices(con, MAY, dt.date(2026, 6, 5), cal) == [
-        'The return for May 2026 was refused for cse_charges (file "may-charges.csv" (#2)). Those figures are '
+        'The return for May 2026 was refused for CSE charges (file "may-charges.csv" (#2)). Those figures are '
         "missing for May 2026 until a corrected return is loaded.",
-        "May 2026 is incomplete: cse_referrals has not arrived yet (due 12 June 2026)."]
+        "May 2026 is incomplete: CSE referrals has not arrived yet (due 12 June 2026)."]
 
     supersede(con, 2, claims_of("analyst@example.org"), "The force withdrew it", withdrawn=True)
     later = {r.measure: r.state for r in return_status(con, MAY, dt.date(2026, 6, 20), cal)}
     assert later == {"cse_arrests": "arrived", "cse_charges": "superseded", "cse_referrals": "overdue"}
     assert incomplete_notices(con, MAY, dt.date(2026, 6, 20), cal) == [
-        "The return for May 2026 is overdue (due 12 June 2026): cse_referrals is missing.",
+        "The return for May 2026 is overdue (due 12 June 2026): CSE referrals is missing.",
         "May 2026: a refused return was withdrawn or superseded and nothing has arrived in its place for "
-        "cse_charges, so those figures are missing."]
+        "CSE charges, so those figures are missing."]
 
     assert ingest(con, [write_csv(tmp_path / "may-v2.csv", HEADER + rows("2026-05", "cse_charges")
                                   + rows("2026-05", "cse_referrals"))]).ok
@@ -139,8 +139,13 @@ def test_pccdash_calendar_prints_a_month_and_the_grid(db, tmp_path, run_cli):
     assert month.exit_code == 0, month.output
     assert 'cse_arrests                      arrived' in month.stdout
     assert "cse_charges                      missing    missing, not yet due (due 6 November 2026)" not in month.stdout
-    assert "The return for October 2026 is overdue (due 6 November 2026): grooming_arrests, cse_charges" \
+    # each measure by its name, and a part of the return missing whole said as that part
+    assert "The return for October 2026 is overdue (due 6 November 2026): Grooming arrests, CSE charges, " \
            in month.stdout
+    assert ('Mental-health incidents attended, the whole of "Child criminal exploitation and online grooming" '
+            '(2 figures) and the whole of "CSE suspects, outcomes and victims referred" (10 figures) are missing.'
+            ) in month.stdout
+    assert "grooming_arrests" not in month.stdout.split("overdue (due")[1]
     whole = run_cli("calendar", "--months", "2", "--db", db)
     assert whole.exit_code == 0
     assert whole.stdout.splitlines()[0].split() == ["month", "2026-10", "2026-09"]
