@@ -230,7 +230,9 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, t
         con.execute("INSERT INTO breakdown_coverage SELECT $file_id, period, measure, dimension, "
                     "CAST(count(*) AS INTEGER) FROM batch_breakdown GROUP BY period, measure, dimension",
                     {"file_id": file_id})
-        categories = one(con, "SELECT count(*) FROM batch_breakdown")[0]
+        # the breakdown rows just counted by month, measure and dimension, summed: not another scan of the batch
+        categories = one(con, "SELECT coalesce(sum(categories), 0)::BIGINT FROM breakdown_coverage "
+                              "WHERE file_id = ?", [file_id])[0]
         checks.keep_totals(con, file_id, result.totals)  # the force's own totals, checked above, with their cells
         con.execute(
             "UPDATE file_registry SET figures_new = ?, figures_revised = ?, figures_unchanged = ? "
