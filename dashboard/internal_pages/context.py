@@ -75,9 +75,13 @@ else:
     shown = sorted(series["period"].unique())[-span:] if span else None
     if shown is not None:
         series = series[series["period"].isin(shown)]
+    # the months read as dates once, and the rows split by place in one pass, not once for each place
+    by_place = dict(tuple(series.assign(period=pd.to_datetime(series["period"])).groupby("district", sort=False)))
     for i, place in enumerate(places):
-        one = series[series["district"] == place]
-        fig.add_trace(go.Scatter(x=pd.to_datetime(one["period"]), y=one["value"], name=place, mode="lines+markers",
+        one = by_place.get(place)
+        if one is None:  # no record in the months shown
+            continue
+        fig.add_trace(go.Scatter(x=one["period"], y=one["value"], name=place, mode="lines+markers",
                                  line={"color": ui.PALETTE[i % len(ui.PALETTE)]}))
     fig.update_xaxes(tickformat="%b %Y")
     title = f"{m.name}, by month"
@@ -118,11 +122,15 @@ changes = pd.concat([data.call(revision_changes, kind=k) for k in ("street", "ou
 if changes.empty:
     st.write("No month has been republished since it was first loaded.")
 else:
-    changes["period"] = pd.to_datetime(changes["period"]).dt.strftime("%Y-%m")
-    st.write(f"{len(changes)} count(s) changed when police.uk republished a month: before and after, by district "
-             "and category.")
-    ui.table(ui.readable(changes.drop(columns=["falls_within"]), {"before": "Before", "after": "After"}),
-             "republished_table", "police-uk-republished.csv")
+    republished = sorted(changes["period"].unique())
+    latest = month_label(month_number(pd.Timestamp(republished[-1]).strftime("%Y-%m")))
+    st.write(f"{len(changes):,} count(s) changed when police.uk republished {len(republished)} month(s), the latest "
+             f"{latest}.")
+    # each changed count only when asked for: every republished month of the years loaded adds its rows
+    if st.toggle("Show each changed count, before and after, by district and category", key="republished_counts"):
+        changes["period"] = pd.to_datetime(changes["period"]).dt.strftime("%Y-%m")
+        ui.table(ui.readable(changes.drop(columns=["falls_within"]), {"before": "Before", "after": "After"}),
+                 "republished_table", "police-uk-republished.csv")
 
 st.subheader("Months loaded")
 every_month = data.call(loaded_months)
