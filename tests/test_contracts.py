@@ -280,6 +280,18 @@ def test_a_month_missing_from_the_middle_of_the_span_is_a_warning_for_each_distr
         f"cse_charges for {d} in 2015-07" for d in DISTRICTS]
 
 
+def test_a_district_sent_twice_does_not_stand_for_one_left_out(con, tmp_path):
+    """Four rows for the month, but Doncaster twice and Sheffield not at all: the duplicate is refused, and the
+    missing district is still named, so the force corrects both at once."""
+    rows = month("2015-07", "cse_charges")
+    rows[3] = [rows[3][0], "Doncaster", *rows[3][2:]]
+    name = "doubled.csv"
+    assert load(con, write_return(tmp_path / name, rows)).outcome == "rejected"
+    run_id = last_run(con, name)[0]
+    assert failed_rules(con, run_id) == {"one_row_per_figure": 2, "every_district_every_month": 1}
+    assert samples(con, run_id, "every_district_every_month")[0][3].startswith("cse_charges for Sheffield in 2015-07")
+
+
 def trained(period: str, trained_values, headcount_values, pct_values) -> list[list]:
     return (month(period, "officers_trained", trained_values) + month(period, "officer_headcount", headcount_values)
             + month(period, "officers_trained_pct", pct_values))

@@ -274,9 +274,11 @@ _SOURCE = "b.source_file, b.source_sheet, b.source_row, b.source_column, b.perio
 
 def _known(where: str) -> str:
     """The figures a batch row is compared with: the batch's own, else the accepted ones it does not replace."""
+    # the batch side of the anti join holds only the rule's measures: a large batch is not hashed whole for it
     return f"""known AS (
     SELECT f.period, f.district, f.measure, f.value FROM ${{figure}} f
-    ANTI JOIN ${{object}} b ON b.period = f.period AND b.district = f.district AND b.measure = f.measure
+    ANTI JOIN (SELECT period, district, measure FROM ${{object}} WHERE {where.format("measure")}) b
+           ON b.period = f.period AND b.district = f.district AND b.measure = f.measure
     WHERE {where.format("f.measure")}
     UNION ALL
     SELECT period, district, measure, value FROM ${{object}} WHERE value IS NOT NULL AND {where.format("measure")})"""
@@ -331,7 +333,8 @@ def _ratio_sql(rule: _MeasureRule) -> str:
     SELECT NULL AS source_file, NULL AS source_sheet, NULL::INTEGER AS source_row, NULL AS source_column,
            f.period, f.district, f.measure, f.value, false AS in_batch
     FROM ${{figure}} f
-    ANTI JOIN ${{object}} b ON b.period = f.period AND b.district = f.district AND b.measure = f.measure
+    ANTI JOIN (SELECT period, district, measure FROM ${{object}} WHERE measure IN ({measure}, {against})) b
+           ON b.period = f.period AND b.district = f.district AND b.measure = f.measure
     WHERE f.measure IN ({measure}, {against})
     UNION ALL
     SELECT source_file, source_sheet, source_row, source_column, period, district, measure, value, true
