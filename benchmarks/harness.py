@@ -61,13 +61,15 @@ def peak(results: dict[str, list[dict]]) -> dict[str, float]:
     return {m: max(x["peak_mib"] for x in r) for m, r in results.items()}
 
 
-def print_against_baseline(results: dict[str, list[dict]], rows: int, name: str, repeat: int) -> None:
-    """The table of a load against DuckDB's `read_csv` of the same file: time, rows/s, peak memory, ratios."""
+def print_against_baseline(results: dict[str, list[dict]], rows: int, name: str, repeat: int,
+                           aim: float = 1.5) -> None:
+    """The table of a load against DuckDB's `read_csv` of the same file: time, rows/s, peak memory, ratios (the
+    time's against `aim`)."""
     b, p = (best(results)[m] for m in ("baseline", "pipeline"))
     mem = peak(results)
     print(f"{'':28}{'seconds':>10}{'rows/s':>14}{'peak MiB':>10}")
     print(f"{'DuckDB read_csv (baseline)':28}{b['seconds']:>10.2f}{rows / b['seconds']:>14,.0f}"
           f"{mem['baseline']:>10.0f}")
     print(f"{name:28}{p['seconds']:>10.2f}{rows / p['seconds']:>14,.0f}{mem['pipeline']:>10.0f}")
-    print(f"Ratio pipeline / baseline: {p['seconds'] / b['seconds']:.2f}x time (aim: at most 1.5x), "
+    print(f"Ratio pipeline / baseline: {p['seconds'] / b['seconds']:.2f}x time (aim: at most {aim:g}x), "
           f"{mem['pipeline'] / mem['baseline']:.2f}x peak memory. Best of {repeat} runs each.")
