@@ -3,6 +3,7 @@ ran, through views, and fingerprinted by content (an update that keeps the row c
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -82,3 +83,40 @@ def test_an_answer_made_from_another_kept_answer_follows_the_tables_that_one_rea
     assert data.call(total_of_arrests) == 13 and data.answers().worked[name] == worked
     change(db, "UPDATE arrest SET n = 10 WHERE district = 'Sheffield'")
     assert data.call(total_of_arrests) == 14 and data.answers().worked[name] == worked + 1
+
+
+def meetings_and_july(con, *, analytics) -> tuple:
+    """An answer made with the plan's analysis: the meetings held, and how many measures July 2015 judges."""
+    return con.execute("SELECT count(*) FROM meeting").fetchone()[0], len(analytics.status("2015-07"))
+
+
+def test_an_answer_made_with_the_plans_analysis_is_kept_until_its_tables_the_analysis_or_a_reference_file_change(
+        sample_db, tmp_path, monkeypatch, ref):
+    """The overview's loop section and the recommendations' register are made so: kept between visits, and
+    worked out again after a meeting is recorded, a figure is revised or plan.yaml is edited."""
+    from dashboard_helpers import copy_warehouse
+
+    db = copy_warehouse(sample_db, tmp_path)
+    monkeypatch.setenv("PCCDASH_DB", str(db))
+    worked = data.answers().worked
+    name = f"{data._analysed.__module__}.{data._analysed.__qualname__}"
+    before = worked[name]
+    meetings, measures = data.with_analytics(meetings_and_july)
+    assert meetings == 0 and measures > 0
+    assert data.with_analytics(meetings_and_july) == (0, measures) and worked[name] == before + 1
+
+    change(db, "CREATE TABLE scratch AS SELECT 1 AS x")  # read by neither
+    assert data.with_analytics(meetings_and_july) == (0, measures) and worked[name] == before + 1
+
+    change(db, "INSERT INTO meeting (held_on, kind, title, created_by, created_at) VALUES "
+               "(DATE '2015-08-20', 'pab', 'Public Accountability Board', 'pcc@example.org', TIMESTAMP '2015-08-01')")
+    assert data.with_analytics(meetings_and_july) == (1, measures) and worked[name] == before + 2
+
+    change(db, "UPDATE figure_revision SET value = value + 1 WHERE period = DATE '2015-07-01' "
+               "AND measure = 'cse_arrests' AND district = 'Rotherham'")  # the analysis's own figures
+    assert data.with_analytics(meetings_and_july) == (1, measures) and worked[name] == before + 3
+
+    plan = ref / "plan.yaml"
+    stamp = plan.stat().st_mtime_ns + 10**9
+    os.utime(plan, ns=(stamp, stamp))  # an edit of the plan, which the analysis reads at each call
+    assert data.with_analytics(meetings_and_july) == (1, measures) and worked[name] == before + 4

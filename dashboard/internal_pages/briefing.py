@@ -27,7 +27,7 @@ for text in data.call(return_notices, period.month, period.meeting):
     st.warning(text, icon=":material/assignment_late:")
 cav = data.call(caveats, start=period.month_key, end=period.month_key)
 statuses = analytics.status(period.month)
-loop = data.read(since_last_meeting, period.meeting, analytics=analytics, month=period.month)
+loop = data.with_analytics(since_last_meeting, period.meeting, month=period.month)
 pack = assemble(period, analytics, cav, {}, user.email, charts=False, statuses=statuses, loop=loop)
 cat, f = catalogue(), force()
 if pack.caveats:

@@ -28,13 +28,13 @@ months = data.months()
 month = st.selectbox("The force's figures of", months[::-1], format_func=ui.month_words, key="rec_month",
                      help="The month whose figures judge each recommendation's measures: the latest by default.") \
     if months else None
-flags = data.read(register.flagged, analytics, month) if analytics is not None else []
+flags = data.with_analytics(register.flagged, month=month) if analytics is not None else []
 for flag in flags or []:
     st.warning(flag.sentence, icon=":material/flag:")
 if month is None:
     st.info(data.NO_FIGURES)
 
-rows = data.read(register.register_rows, analytics, month)
+rows = data.with_analytics(register.register_rows, month=month)
 st.subheader(f"The register ({len(reg.recommendations)})")
 if month:
     st.caption(f"Measures now: the force's figures for {ui.month_words(month)}.")
