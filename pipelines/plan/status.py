@@ -11,6 +11,7 @@ months use it).
 
 from __future__ import annotations
 
+import copy
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
@@ -134,6 +135,9 @@ class PlanAnalytics:
         self._history = history
         self.population = population or load_population()
         self._series: dict[tuple, SeriesSpc] = {}
+        # month and district -> (the plans, history and catalogue judged by, the statuses): the overview, the
+        # measure page and the pack ask for the same month on every run
+        self._statuses: dict[tuple, tuple] = {}
 
     @property
     def plans(self) -> PlanSet:
@@ -192,12 +196,18 @@ class PlanAnalytics:
         """
         number = month_number(month)
         plans = self.plans
+        history = self.history  # once per month, not once per series: a run of months stats the file less
+        cat = catalogue()
+        kept = self._statuses.get((number, district))
+        if kept is not None and kept[0] is plans and kept[1] is history and kept[2] is cat:
+            return [copy.copy(s) for s in kept[3]]  # no reference file it reads edited since
         plan = plans.plan_for(number)
         shown = plan if plan is not None else plans.shown_plan(number)
         areas = self._areas(district)
-        history = self.history  # once per month, not once per series: a run of months stats the file less
-        return [self._status(plan is not None, shown.name, pm, area, number, history)
-                for pm in shown.measures() for area in areas]
+        out = [self._status(plan is not None, shown.name, pm, area, number, history)
+               for pm in shown.measures() for area in areas]
+        self._statuses[(number, district)] = (plans, history, cat, out)
+        return [copy.copy(s) for s in out]
 
     def notice(self, month: object) -> str | None:
         """The plain notice for a month outside every plan (None when a plan is in force)."""
