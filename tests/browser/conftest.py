@@ -261,6 +261,9 @@ def go_to(page: Page, title: str) -> None:
     link = page.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True)
     link.click()
     expect(link).to_have_attribute("aria-current", "page")
+    # the app may still say "not running" from the page before for a moment after the click: every page opens
+    # with its title, so its heading is waited for too, then the end of its run
+    expect(page.get_by_test_id("stMain").locator("h1").first).to_be_visible()
     settle(page)
 
 
