@@ -28,7 +28,7 @@ import pandas as pd
 import streamlit as st
 
 from pipelines import warehouse
-from pipelines.catalogue import reference_dir, reference_stamp
+from pipelines.catalogue import reference_folder_stamp
 from pipelines.errors import WarehouseError
 from pipelines.figures import current_figures
 from pipelines.figures import plan_figures as plan_figures_of
@@ -264,17 +264,7 @@ def with_analytics(fn: Callable, *args, **kwargs) -> Any:
     """`fn(connection, *args, analytics=analytics(), **kwargs)`, kept as `call` keeps answers: until a table read
     by it or by the plan's analysis changes, or a reference file is edited (the analysis reads plan.yaml and
     spc_history.yaml as they are at each call, so that a plan adopted while the dashboard runs judges at once)."""
-    return call(_analysed, fn, *args, _also=reference_files_stamp(), **kwargs)
-
-
-def reference_files_stamp() -> tuple:
-    """Every reference file's modification time: a kept answer keyed on it is worked out again when one changes."""
-    folder = reference_dir()
-    try:
-        names = sorted(n for n in os.listdir(folder) if not n.startswith("."))
-    except OSError:
-        names = []
-    return reference_stamp(*names)
+    return call(_analysed, fn, *args, _also=reference_folder_stamp(), **kwargs)
 
 
 def _analysed(con: duckdb.DuckDBPyConnection, fn: Callable, *args, **kwargs) -> Any:

@@ -40,6 +40,15 @@ def reference_stamp(*names: str) -> tuple:
     return (str(folder), *stamps)
 
 
+def reference_folder_stamp() -> tuple:
+    """`reference_stamp` of every file in the reference folder: for an answer made from several of them."""
+    try:
+        names = sorted(n for n in os.listdir(reference_dir()) if not n.startswith("."))
+    except OSError:
+        names = []
+    return reference_stamp(*names)
+
+
 def optional_file_mtime(path: str | Path | None, name: str) -> tuple[Path, float | None]:
     """The reference file `path` (default: `name` in the reference folder) and its modification time, for an
     mtime-keyed cache; None when the default file is absent (such a file is optional), ConfigError when a

@@ -332,7 +332,7 @@ def _named(chosen: list[ReturnStatus], month_rows: list[ReturnStatus]) -> tuple[
         if len(mine) > 1 and set(mine) == set(whole):
             words.append(f'the whole of "{part}" ({len(mine)} figures)')
         else:
-            words += [cat.get(m).short_name if m in cat.by_id else m for m in mine]
+            words += [cat.get(m).short_name for m in mine]
     return listed(words), len(chosen) != 1
 
 

@@ -123,9 +123,8 @@ if changes.empty:
     st.write("No month has been republished since it was first loaded.")
 else:
     republished = sorted(changes["period"].unique())
-    latest = month_label(month_number(pd.Timestamp(republished[-1]).strftime("%Y-%m")))
     st.write(f"{len(changes):,} count(s) changed when police.uk republished {len(republished)} month(s), the latest "
-             f"{latest}.")
+             f"{ui.month_words(pd.Timestamp(republished[-1]))}.")
     # each changed count only when asked for: every republished month of the years loaded adds its rows
     if st.toggle("Show each changed count, before and after, by district and category", key="republished_counts"):
         changes["period"] = pd.to_datetime(changes["period"]).dt.strftime("%Y-%m")
