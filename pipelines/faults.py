@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 import signal
 
-POINTS = ("police_uk_records_committed", "ingest_before_commit", "ingest_after_commit", "read_copy_before_swap",
+POINTS = ("police_uk_records_unnumbered", "police_uk_records_committed", "ingest_before_commit", "ingest_after_commit",
+          "read_copy_before_swap",
           # publishing and withdrawing, in the order they are reached (withdrawal writes no snapshot)
           "publish_before_rename", "publish_after_rename", "publish_before_record", "publish_after_record",
           "publish_before_switch", "publish_after_switch",

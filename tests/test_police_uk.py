@@ -406,7 +406,8 @@ def test_rows_are_numbered_in_file_order_when_duckdb_may_reorder_inserts(con, tm
     assert all((location, crime_type) == (raw[row - 1][6], raw[row - 1][9]) for row, location, crime_type in rows)
 
 
-@pytest.mark.parametrize("point", ["police_uk_records_committed", "ingest_before_commit"])
+@pytest.mark.parametrize("point", ["police_uk_records_unnumbered", "police_uk_records_committed",
+                                   "ingest_before_commit"])
 def test_a_load_killed_before_commit_leaves_nothing(db, tmp_path, point):
     code = ("import sys, datetime as dt; from pathlib import Path; from pipelines import warehouse; "
             "from pipelines.policeuk import ingest_police_uk\n"
