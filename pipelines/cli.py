@@ -632,14 +632,14 @@ def _interactive() -> bool:
 def _print_preview(preview) -> None:
     from .catalogue import catalogue
 
+    names = {m.id: m.name for m in catalogue().measures}  # the Commissioner reads names here, as the public will
     for line in preview.summary:
         click.echo(line)
     for row in preview.revised.head(PROBLEMS_SHOWN).itertuples():
-        click.echo(f"  - {row.measure}, {row.area}, {row.period}: was {row.was}, now {row.now}")
+        click.echo(f"  - {names.get(row.measure, row.measure)}, {row.area}, {row.period}: was {row.was}, now {row.now}")
     if len(preview.revised) > PROBLEMS_SHOWN:
         click.echo(f"  ... and {len(preview.revised) - PROBLEMS_SHOWN} more.")
     click.echo("What the public will read:")
-    names = {m.id: m.name for m in catalogue().measures}
     for measure, sentence in preview.sentences.items():
         click.echo(f"  - {names.get(measure, measure)}: {sentence}")
 

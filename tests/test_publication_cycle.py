@@ -260,6 +260,20 @@ def test_the_command_previews_asks_and_needs_yes_without_a_terminal(loaded, fold
     assert rows == [("publish", "pcc@example.org", "cli", True)] * 2 + [("withdraw", "pcc@example.org", "cli", True)]
 
 
+def test_the_command_names_each_revised_figure_by_its_measure_as_the_public_reads_it(loaded, folder, tmp_path):
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-06"], PCC)
+        publish(con, PCC)
+        assert ingest(con, [write_csv(tmp_path / "fix.csv", HEADER + month_rows("2015-06", (10, 20, 30, 45)))]).ok
+    out = CliRunner().invoke(main, ["approve", "2015-06", "--as", "pcc@example.org", "--db", str(loaded)])
+    assert out.exit_code == 0, out.output
+    out = CliRunner().invoke(main, ["publish", "--as", "pcc@example.org", "--db", str(loaded)])
+    assert "Published figures revised: " in out.output
+    name = "People arrested on suspicion of child abuse offences"
+    assert f"  - {name}, Sheffield, 2015-06: was 40, now 45" in out.output, out.output
+    assert "cse_arrests" not in out.output
+
+
 def test_the_command_line_refuses_an_identity_its_account_may_not_act_as(loaded, folder, run_cli, monkeypatch):
     with warehouse.connect(loaded) as con:
         approve(con, ["2015-06"], PCC)
