@@ -22,9 +22,12 @@ INTERNAL_APP, PUBLIC_APP = DASHBOARD / "app.py", DASHBOARD / "public_app.py"
 # viewer toolbar: no "Deploy" or developer menu; the Government Analysis Function's dark blue as the
 # accent colour (white text on it contrasts 10:1, where Streamlit's default red is 4.2:1)
 # Nobody is shown a stack trace (it can name paths on the server); pages say what went wrong in words.
+# No source watcher: with one, every page run of every session walks all the modules loaded (pandas, DuckDB,
+# Great Expectations: thousands) resolving their paths, a third of the public summary's server time, and more
+# as visitors' sessions add watchers. A served dashboard's code does not change under it; restart it to update.
 STREAMLIT_FLAGS = ["--server.headless", "true", "--browser.gatherUsageStats", "false",
                    "--client.toolbarMode", "viewer", "--theme.primaryColor", "#12436D",
-                   "--client.showErrorDetails", "none"]
+                   "--client.showErrorDetails", "none", "--server.fileWatcherType", "none"]
 
 
 # how a child ends when it is asked to stop (Ctrl+C reaches the whole process group, a service manager sends SIGTERM)

@@ -56,3 +56,19 @@ def test_one_dashboard_stopping_while_the_others_run_is_said_and_stops_the_rest(
     assert code == 1
     assert "The internal dashboard stopped (exit code 0); stopping the rest." in said
     assert "Stopped: every dashboard has been shut down." not in said
+
+
+def test_the_served_apps_start_no_source_watcher():
+    """Streamlit reads the flags the apps are served with as its own configuration, and starts no source watcher
+    for a session when server.fileWatcherType is "none" (with one, each session's every page run walks every
+    loaded module: see serving.STREAMLIT_FLAGS)."""
+    from streamlit import config
+
+    flags = dict(zip(serving.STREAMLIT_FLAGS[::2], serving.STREAMLIT_FLAGS[1::2], strict=True))
+    config.get_config_options(force_reparse=True,
+                              options_from_flags={k.removeprefix("--"): v for k, v in flags.items()})
+    try:
+        assert config.get_option("server.fileWatcherType") == "none"
+        assert config.get_option("client.showErrorDetails") == "none"
+    finally:
+        config.get_config_options(force_reparse=True)
