@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import numpy
 
 from .. import faults, records, settings
 from ..contracts import ValidationRun, load_contract, validate_batch
@@ -410,6 +409,8 @@ def _scan(path: Path) -> _Scan:
     the count, not searched for byte by byte: more lines than records plus the header means some. hashlib and
     numpy let go of the GIL, so this runs beside DuckDB's read of the same file; on two cores it takes a core
     from DuckDB meanwhile, so each step is the cheapest that answers (an ASCII chunk is not decoded)."""
+    import numpy  # here: a return's load, which imports this module, starts without numpy
+
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
     plain = True
