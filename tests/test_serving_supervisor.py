@@ -58,17 +58,20 @@ def test_one_dashboard_stopping_while_the_others_run_is_said_and_stops_the_rest(
     assert "Stopped: every dashboard has been shut down." not in said
 
 
-def test_the_served_apps_start_no_source_watcher():
-    """Streamlit reads the flags the apps are served with as its own configuration, and starts no source watcher
-    for a session when server.fileWatcherType is "none" (with one, each session's every page run walks every
-    loaded module: see serving.STREAMLIT_FLAGS)."""
+def test_the_served_apps_neither_watch_their_sources_nor_collect_all_garbage_after_each_run():
+    """Streamlit reads the flags the apps are served with as its own configuration: it starts no source watcher
+    for a session when server.fileWatcherType is "none", and skips its full garbage collection after each page
+    run when runner.postScriptGC is false (each walks the whole process on every run: see
+    serving.STREAMLIT_FLAGS)."""
     from streamlit import config
+    from streamlit.web import bootstrap, cli
 
-    flags = dict(zip(serving.STREAMLIT_FLAGS[::2], serving.STREAMLIT_FLAGS[1::2], strict=True))
-    config.get_config_options(force_reparse=True,
-                              options_from_flags={k.removeprefix("--"): v for k, v in flags.items()})
+    # the flags as `streamlit run` parses them (each to its option's type), then loaded as it loads them
+    run = cli.main_run.make_context("run", ["app.py", *serving.STREAMLIT_FLAGS])
+    bootstrap.load_config_options({k: v for k, v in run.params.items() if k not in ("target", "args")})
     try:
         assert config.get_option("server.fileWatcherType") == "none"
+        assert config.get_option("runner.postScriptGC") is False
         assert config.get_option("client.showErrorDetails") == "none"
     finally:
         config.get_config_options(force_reparse=True)
