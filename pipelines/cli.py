@@ -635,10 +635,12 @@ def _print_preview(preview) -> None:
     names = {m.id: m.name for m in catalogue().measures}  # the Commissioner reads names here, as the public will
     for line in preview.summary:
         click.echo(line)
-    for row in preview.revised.head(PROBLEMS_SHOWN).itertuples():
-        click.echo(f"  - {names.get(row.measure, row.measure)}, {row.area}, {row.period}: was {row.was}, now {row.now}")
-    if len(preview.revised) > PROBLEMS_SHOWN:
-        click.echo(f"  ... and {len(preview.revised) - PROBLEMS_SHOWN} more.")
+        if line.startswith("Published figures revised:"):  # each revised figure under its count
+            for row in preview.revised.head(PROBLEMS_SHOWN).itertuples():
+                click.echo(f"  - {names.get(row.measure, row.measure)}, {row.area}, {row.period}: "
+                           f"was {row.was}, now {row.now}")
+            if len(preview.revised) > PROBLEMS_SHOWN:
+                click.echo(f"  ... and {len(preview.revised) - PROBLEMS_SHOWN} more.")
     click.echo("What the public will read:")
     for measure, sentence in preview.sentences.items():
         click.echo(f"  - {names.get(measure, measure)}: {sentence}")

@@ -272,6 +272,9 @@ def test_the_command_names_each_revised_figure_by_its_measure_as_the_public_read
     name = "People arrested on suspicion of child abuse offences"
     assert f"  - {name}, Sheffield, 2015-06: was 40, now 45" in out.output, out.output
     assert "cse_arrests" not in out.output
+    # under its count, not under the count of newly hidden figures that follows it
+    revised_at = out.output.index("Published figures revised: ")
+    assert revised_at < out.output.index(f"  - {name}, Sheffield") < out.output.index("Figures newly hidden")
 
 
 def test_the_command_line_refuses_an_identity_its_account_may_not_act_as(loaded, folder, run_cli, monkeypatch):
