@@ -7,8 +7,9 @@ holds what the dashboard reads: the readers' copy made after each write is the s
 costs the same whether one month of police.uk data is loaded or fifteen years.
 
 Two files cannot share a transaction (DuckDB writes one attached database per transaction). A police.uk
-load therefore commits the file's records first, with a line in `police_uk_record_file`, and then accepts
-the file in the warehouse's own transaction (`police_uk_month` names it). Records of a file the warehouse
+load therefore commits the file's records first, with a line in `police_uk_record_file` (then gives them their
+row numbers in a second transaction of the records file), and then accepts the file in the warehouse's own
+transaction (`police_uk_month` names it). Records of a file the warehouse
 has not accepted (refused, or a stop between the two commits) are never counted, since every count is made
 in the load that accepts them, and they are deleted the next time the warehouse is opened for writing. A
 marker file beside the records says that a load has records not yet accepted: an open looks inside the

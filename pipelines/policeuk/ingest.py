@@ -425,7 +425,8 @@ def _scan(path: Path) -> _Scan:
                 except UnicodeDecodeError:
                     plain = False
             plain = plain and b"\x00" not in chunk
-            newlines += int(numpy.count_nonzero(numpy.frombuffer(chunk, numpy.uint8) == 10))  # bytes.count: 4x
+            # numpy counts them in a quarter of bytes.count's time
+            newlines += int(numpy.count_nonzero(numpy.frombuffer(chunk, numpy.uint8) == 10))
             last = chunk[-1:]
     if plain:
         try:
