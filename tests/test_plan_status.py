@@ -570,3 +570,25 @@ def test_hand_checked_statuses_of_the_sample(sample_analytics, month, measure, a
     found = [s for s in sample_analytics.status(month) if s.measure_id == measure and s.area == area]
     assert found and all(s.signal_rule == rule for s in found)  # a measure under two priorities: the same
     assert all((s.variation_icon == "common_cause") is (rule is None) for s in found)
+
+
+def test_a_months_statuses_are_judged_once_until_a_reference_file_they_read_is_edited(sample_db, ref):
+    import os
+
+    from pipelines import warehouse
+    from pipelines.figures import current_figures
+
+    (ref / "spc_history.yaml").unlink()  # optional: an office may have none, and the statuses are still kept
+    with warehouse.connect_read_only(sample_db) as con:
+        analytics = PlanAnalytics(current_figures(con))
+    judged = []
+    status_of = analytics._status
+    analytics._status = lambda *a: judged.append(a) or status_of(*a)
+    first = analytics.status("2015-07")
+    n = len(judged)
+    assert n and analytics.status("2015-07") == first
+    assert len(judged) == n, "asked again, the month is not judged again"
+    stat = (ref / "plan.yaml").stat()
+    os.utime(ref / "plan.yaml", ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    assert analytics.status("2015-07") == first
+    assert len(judged) == 2 * n, "plan.yaml edited: the month is judged again"

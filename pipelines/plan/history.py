@@ -241,8 +241,12 @@ def load_spc_history(path: str | Path | None = None) -> SpcHistory:
     folder without the file has no rebases and Making Data Count's default settings.
     """
     file, mtime = optional_file_mtime(path, FILE)
-    return SpcHistory() if mtime is None else _load(str(file), mtime)
+    return _NO_FILE if mtime is None else _load(str(file), mtime)
 
+
+# one value for "no file", as a file read once is one value: answers kept on the history they were judged by
+# (the plan statuses of a month) stay kept while the file stays absent
+_NO_FILE = SpcHistory()
 
 load_history = load_spc_history  # the name each reference file's loader goes by in `pccdash check`
 
