@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import ConfigError
+from .errors import ConfigError, shown
 
 # libyaml's loader reads the same documents about ten times faster than the pure-Python one
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -65,15 +65,46 @@ def optional_file_mtime(path: str | Path | None, name: str) -> tuple[Path, float
 def _load_yaml(name: str) -> dict:
     path = reference_dir() / name
     try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.load(fh, Loader=YAML_LOADER)
+        raw = path.read_bytes()
     except FileNotFoundError as exc:
         raise ConfigError(f'Reference file "{path}" is missing.') from exc
+    except OSError as exc:
+        raise ConfigError(f'Reference file "{path}" cannot be read ({exc.strerror or exc}). Make it a readable '
+                          "file of that name.") from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise ConfigError(f'Reference file "{path}" is not UTF-8 text: line {line} holds a byte that is not part of '
+                          f"any character (byte {exc.start + 1} of the file). Save the file as UTF-8 text, or put back "
+                          "the copy from before it was last edited.") from None
+    try:
+        data = yaml.load(text, Loader=YAML_LOADER)
     except yaml.YAMLError as exc:
         raise ConfigError(f'Reference file "{path}" is not valid YAML: {exc}') from exc
     if not isinstance(data, dict):
         raise ConfigError(f'Reference file "{path}" should hold a mapping at its top level.')
     return data
+
+
+def line_in(name: str, where: tuple) -> str:
+    """", line N" of the entry at `where` (a key path, as `yaml_lines.key_lines` gives it; else the nearest entry
+    holding it) in the reference file `name`, for a message; worked out only when an entry is refused."""
+    from .yaml_lines import key_lines
+
+    try:
+        lines = key_lines((reference_dir() / name).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return ""
+    while where and where not in lines:
+        where = where[:-1]
+    line = lines.get(where)
+    return f", line {line}" if line else ""
+
+
+def _texts(value: object) -> bool:
+    """Whether `value` is a list of texts (an `aliases:` list, say), each read as text (YAML reads Yes as true)."""
+    return isinstance(value, list) and all(isinstance(v, str | int | float) for v in value)
 
 
 @dataclass(frozen=True)
@@ -183,10 +214,27 @@ def _catalogue(stamp: tuple) -> Catalogue:
         raise ConfigError(f"measures.yaml, source_caveats: should map a source ({', '.join(SOURCES)}) to a list "
                           "of caveats.")
     by_source = {s: _caveat_list(f"measures.yaml, source_caveats, {s}", c) for s, c in source_caveats.items()}
+    listed_measures = data.get("measures")
+    if not isinstance(listed_measures, list) or not listed_measures:
+        raise ConfigError(f"measures.yaml{line_in('measures.yaml', ('measures',))}: measures should be a list of at "
+                          "least one measure, each a mapping such as \"- {id: cse_arrests, name: People arrested, "
+                          'unit: people, kind: flow, increase_is: neutral}".')
     measures = []
     seen: set[str] = set()
-    for i, raw in enumerate(data.get("measures") or []):
-        where = f'measures.yaml, measure {i + 1} ("{raw.get("id", "?")}")'
+    for i, raw in enumerate(listed_measures):
+        if not isinstance(raw, dict):
+            raise ConfigError(f"measures.yaml{line_in('measures.yaml', ('measures', i))}, measure {i + 1}: should be "
+                              "a mapping with id, name, unit, kind and increase_is, not "
+                              f'"{shown(raw)}".')
+        where = f'measures.yaml, measure {i + 1} ("{shown(raw.get("id", "?"))}")'
+        texts = {k: raw[k] for k in ("id", "name", "short_name", "unit") if k in raw}
+        if any(not isinstance(v, str) or not v.strip() for v in texts.values()):
+            bad = next(k for k, v in texts.items() if not isinstance(v, str) or not v.strip())
+            raise ConfigError(f"measures.yaml{line_in('measures.yaml', ('measures', i, bad))}, measure {i + 1}: {bad} "
+                              f"should be a text, not {shown(raw[bad])!r}.")
+        if raw.get("aliases") is not None and not _texts(raw["aliases"]):
+            raise ConfigError(f"measures.yaml{line_in('measures.yaml', ('measures', i, 'aliases'))}, measure {i + 1}: "
+                              "aliases should be a list of texts, such as [CSE arrests, Arrests].")
         try:
             source = raw.get("source", "force_return")
             m = Measure(
@@ -194,7 +242,7 @@ def _catalogue(stamp: tuple) -> Catalogue:
                 unit=raw["unit"], kind=raw["kind"], increase_is=raw["increase_is"],
                 value_type=raw.get("value_type", "integer"), source=source,
                 numerator=raw.get("numerator"), denominator=raw.get("denominator"),
-                part_of=raw.get("part_of"), aliases=tuple(raw.get("aliases") or ()),
+                part_of=raw.get("part_of"), aliases=tuple(str(a) for a in raw.get("aliases") or ()),
                 caveats=(*by_source.get(source, ()), *_caveat_list(where, raw.get("caveats"))),
                 breakdowns=_breakdown_list(where, raw.get("breakdowns")),
             )
@@ -397,6 +445,10 @@ def _dimensions(stamp: tuple) -> Dimensions:
         line = lines.get(where) or lines.get(where[:2]) or lines.get(())
         return ConfigError(f"dimensions.yaml, line {line}: {text}")
 
+    for key in ("dimensions", "never_published", "published"):
+        if not isinstance(data.get(key) or [], list):
+            raise fail((key,), f"{key} should be a list of entries, each starting with \"- \" on a line of its own, "
+                               f"not {shown(data[key])!r}.")
     out = []
     for i, raw in enumerate(data.get("dimensions") or []):
         where = ("dimensions", i)
@@ -405,10 +457,16 @@ def _dimensions(stamp: tuple) -> Dimensions:
         missing = [k for k in ("id", "name", "unit", "source", "version", "values") if not raw.get(k)]
         if missing:
             raise fail(where, f'dimension "{raw.get("id", "?")}" needs {", ".join(missing)}.')
+        if not isinstance(raw["values"], list):
+            raise fail((*where, "values"), f'dimension "{raw["id"]}": values should be a list of values, each a '
+                                           "mapping such as {id: white, label: White}.")
         values, labels = [], {}
         for j, v in enumerate(raw["values"]):
             if not isinstance(v, dict) or not v.get("id") or not v.get("label"):
                 raise fail((*where, "values", j), f'dimension "{raw["id"]}": each value needs an id and a label.')
+            if v.get("aliases") is not None and not _texts(v["aliases"]):
+                raise fail((*where, "values", j, "aliases"), f'dimension "{raw["id"]}": a value\'s aliases should be '
+                                                             "a list of texts.")
             value = DimensionValue(str(v["id"]), str(v["label"]), tuple(str(a) for a in v.get("aliases") or ()),
                                    v.get("group"), bool(v.get("recorded", True)))
             for label in {x.strip().lower() for x in (value.id, value.label, *value.aliases)}:
@@ -449,18 +507,41 @@ def _dimensions(stamp: tuple) -> Dimensions:
 @functools.lru_cache(maxsize=8)
 def _force(stamp: tuple) -> Force:
     data = _load_yaml("force.yaml")
-    try:
-        districts = tuple(d["name"] for d in data["districts"])
-        aliases = {a.lower(): d["name"] for d in data["districts"] for a in d.get("aliases") or ()}
-        return Force(
-            office_name=data["office"]["name"], holder_title=data["office"].get("holder_title", ""),
-            force_name=data["force"]["name"],
-            force_short_name=data["force"].get("short_name", data["force"]["name"]),
-            districts=districts, district_aliases=aliases,
-            total_names=tuple(data.get("force_total_names") or ()),
-        )
-    except (KeyError, TypeError) as exc:
-        raise ConfigError(f"force.yaml: the field {exc} is required.") from None
+
+    def fail(where: tuple, text: str) -> ConfigError:
+        return ConfigError(f"force.yaml{line_in('force.yaml', where)}: {text}")
+
+    for key, example in (("office", "{name: Office of the Police and Crime Commissioner}"),
+                         ("force", "{name: South Yorkshire Police, short_name: South Yorkshire}")):
+        if not isinstance(data.get(key), dict) or not isinstance(data[key].get("name"), str) \
+                or not data[key]["name"].strip():
+            raise fail((key,), f"{key} should be a mapping with a name, such as \"{key}: {example}\".")
+    raw_districts = data.get("districts")
+    if not isinstance(raw_districts, list) or not raw_districts:
+        raise fail(("districts",), 'districts should list at least one district, each on a line of its own as '
+                                   '"- name: Barnsley" (with "aliases: [other spellings]" if a return may use them).')
+    seen: set[str] = set()
+    for i, d in enumerate(raw_districts):
+        if not isinstance(d, dict) or not isinstance(d.get("name"), str) or not d["name"].strip():
+            raise fail(("districts", i), f'district {i + 1} should be a mapping with a name, such as '
+                                         f'"- name: Barnsley", not "{shown(d)}".')
+        if d.get("aliases") is not None and not _texts(d["aliases"]):
+            raise fail(("districts", i, "aliases"), f'district "{d["name"]}": aliases should be a list of texts, '
+                                                    "such as [Barnsley district].")
+        if d["name"].lower() in seen:
+            raise fail(("districts", i), f'the district "{d["name"]}" is listed twice.')
+        seen.add(d["name"].lower())
+    if data.get("force_total_names") is not None and not _texts(data["force_total_names"]):
+        raise fail(("force_total_names",), "force_total_names should be a list of texts, such as [Total, Force].")
+    districts = tuple(d["name"] for d in raw_districts)
+    aliases = {str(a).lower(): d["name"] for d in raw_districts for a in d.get("aliases") or ()}
+    return Force(
+        office_name=data["office"]["name"], holder_title=data["office"].get("holder_title", ""),
+        force_name=data["force"]["name"],
+        force_short_name=data["force"].get("short_name", data["force"]["name"]),
+        districts=districts, district_aliases=aliases,
+        total_names=tuple(data.get("force_total_names") or ()),
+    )
 
 
 def force() -> Force:
@@ -471,7 +552,9 @@ def force() -> Force:
 def listed(names: list[str]) -> str:
     """'Barnsley', 'Barnsley and Rotherham', 'Barnsley, Rotherham and Sheffield': each name once, in order."""
     names = list(dict.fromkeys(names))
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 @functools.lru_cache(maxsize=8)

@@ -26,12 +26,16 @@ class Finding:
     file: Path
     problem: str | None = None
     line: int | None = None
+    blocked_by: Path | None = None  # not checked: it reads this other file, whose problem is listed before it
 
     @property
     def ok(self) -> bool:
         return self.problem is None
 
     def message(self) -> str:
+        if self.blocked_by is not None:
+            return (f'"{self.file}": it reads "{self.blocked_by.name}", which has the problem listed above; it is '
+                    "checked once that is corrected.")
         where = f'"{self.file}"' + (f", line {self.line}" if self.line else "")
         return f"{where}: {self.problem}" if self.problem else f'"{self.file}": correct.'
 
@@ -108,19 +112,32 @@ def check_all() -> list[Finding]:
     """Every reference file and data contract, checked; one finding each (its first problem, if any)."""
     from .contracts.contract import contracts_dir, load_contract
 
-    findings = []
+    findings: list[Finding] = []
+    first_found: dict[str, Path] = {}  # a problem's text -> the file it was first found in
+
+    def add(finding: Finding) -> None:
+        # a file that reads a broken one fails with that one's own sentence: it is told as not checked, and
+        # the broken file stays the one named with the problem (once, though two checks read it)
+        if finding.problem is not None:
+            first = first_found.setdefault(finding.problem, finding.file)
+            if first == finding.file and any(f.file == first and f.problem == finding.problem for f in findings):
+                return
+            if first != finding.file:
+                finding = Finding(finding.file, finding.problem, None, blocked_by=first)
+        findings.append(finding)
+
     folder = reference_dir()
     for name, loader in _reference_checks():
         path = folder / name
-        findings.append(_run(path, loader))
+        add(_run(path, loader))
     cdir = contracts_dir()
     contracts = sorted(cdir.glob("*.odcs.yaml"))
     if not contracts:
-        findings.append(Finding(cdir, "holds no data contract (*.odcs.yaml); every return is checked against one. "
-                                      "Point PCCDASH_CONTRACTS_DIR at the contracts folder."))
+        add(Finding(cdir, "holds no data contract (*.odcs.yaml); every return is checked against one. "
+                          "Point PCCDASH_CONTRACTS_DIR at the contracts folder."))
     for path in contracts:
         name = path.name.removesuffix(".odcs.yaml")
-        findings.append(_run(path, lambda name=name: load_contract(name, cdir)))
+        add(_run(path, lambda name=name: load_contract(name, cdir)))
     return findings
 
 

@@ -128,3 +128,43 @@ def test_the_counted_police_uk_measures_must_be_in_the_catalogue(reference_copy)
     reference_copy(lambda d: d.update(measures=[m for m in d["measures"] if m["id"] != "police_uk_outcomes_charged"]))
     with pytest.raises(ConfigError, match="police_uk_outcomes_charged are missing"):
         reference()
+
+
+# ---------------------------------------------------------------------------------------------------
+# A reference file of the wrong shape (a number for a list, a text for a mapping, an empty required list) is
+# refused with its file, line and what to write, never as a Python error about types
+
+
+@pytest.mark.parametrize("file, text, words", [
+    ("measures.yaml", "measures: 3\n", "measures should be a list of at least one measure"),
+    ("measures.yaml", "measures: []\n", "measures should be a list of at least one measure"),
+    ("measures.yaml", "measures:\n  - cse_arrests\n", "measure 1: should be a mapping with id"),
+    ("measures.yaml", "measures:\n  - {id: 3, name: x, unit: people, kind: flow, increase_is: good}\n",
+     "id should be a text"),
+    ("dimensions.yaml", "dimensions: 3\n", "dimensions should be a list"),
+    ("dimensions.yaml", "dimensions: []\npublished: {measure: x}\n", "published should be a list"),
+    ("dimensions.yaml", "dimensions:\n  - {id: a, name: A, unit: people, source: s, version: '1', values: x}\n",
+     "values should be a list"),
+    ("force.yaml", "office: {name: O}\nforce: {name: F}\ndistricts: []\n", "districts should list at least one"),
+    ("force.yaml", "office: {name: O}\nforce: {name: F}\ndistricts: [Barnsley]\n",
+     'district 1 should be a mapping with a name, such as "- name: Barnsley"'),
+    ("force.yaml", "office: O\nforce: {name: F}\ndistricts: [{name: A}]\n", "office should be a mapping with a name"),
+    ("force.yaml", "office: {name: O}\nforce: {name: F}\ndistricts: [{name: A}, {name: a}]\n", "listed twice"),
+])
+def test_a_reference_file_of_the_wrong_shape_is_refused_with_its_line(tmp_path, monkeypatch, file, text, words):
+    from pipelines.catalogue import dimensions, force
+
+    folder = tmp_path / "reference"
+    shutil.copytree(REFERENCE, folder)
+    monkeypatch.setenv("PCCDASH_REFERENCE_DIR", str(folder))
+    (folder / file).write_text(text)
+    load = {"measures.yaml": catalogue, "dimensions.yaml": dimensions, "force.yaml": force}[file]
+    with pytest.raises(ConfigError) as err:
+        load()
+    assert f"{file}, line " in str(err.value) and words in str(err.value)
+
+
+def test_listing_no_names_is_empty_not_a_fault():
+    from pipelines.catalogue import listed
+
+    assert listed([]) == "" and listed(["A"]) == "A" and listed(["A", "B", "A"]) == "A and B"

@@ -91,3 +91,44 @@ def test_a_recommendation_naming_a_measure_not_in_the_catalogue_is_found_by_chec
     assert bad[0].line == line_of(register, "cse_arrestz")
     assert "cse_arrestz" in bad[0].problem
     assert run_cli("check").exit_code == 1
+
+
+def test_a_file_of_the_wrong_shape_is_the_one_named_and_the_files_that_read_it_are_not_blamed(ref, run_cli):
+    # regression: "dimensions: 3" made every file that reads the catalogue "cannot be read: 'int' object is not
+    # iterable", and dimensions.yaml itself was never named
+    (ref / "dimensions.yaml").write_text("dimensions: 3\n")
+    findings = check_all()
+    broken = [f for f in findings if not f.ok and f.blocked_by is None]
+    assert [f.file.name for f in broken] == ["dimensions.yaml"]
+    assert broken[0].line == 1 and "dimensions should be a list" in broken[0].problem
+    blocked = [f for f in findings if f.blocked_by is not None]
+    assert "measures.yaml" in {f.file.name for f in blocked}
+    assert all(f.blocked_by.name == "dimensions.yaml" for f in blocked)
+    result = run_cli("check")
+    assert result.exit_code == 1
+    assert "object is not iterable" not in result.stderr
+    assert 'Problem: "' in result.stderr and "dimensions.yaml\", line 1:" in result.stderr
+    assert 'it reads "dimensions.yaml", which has the problem listed above' in result.stderr
+    assert "1 of" in result.stderr
+
+
+def test_a_reference_file_that_is_not_utf8_text_is_named_by_check(ref, run_cli):
+    (ref / "measures.yaml").write_bytes(b"measures:\n  - id: caf\xe9\n")
+    broken = [f for f in check_all() if not f.ok and f.blocked_by is None]
+    assert [f.file.name for f in broken] == ["measures.yaml"]
+    assert "is not UTF-8 text" in broken[0].problem and broken[0].line == 2
+    assert "codec" not in run_cli("check").stderr
+
+
+def test_a_force_with_no_districts_is_named_by_check_not_a_fault(ref, run_cli):
+    force = ref / "force.yaml"
+    text = force.read_text()
+    start, end = text.index("districts:"), text.index("force_total_names")
+    force.write_text(text[:start] + "districts: []\n" + text[end:])
+    result = run_cli("check")
+    assert result.exit_code == 1
+    assert "fault" not in result.output + result.stderr
+    broken = [f for f in check_all() if not f.ok and f.blocked_by is None]
+    assert [f.file.name for f in broken] == ["force.yaml"]
+    assert "districts should list at least one district" in broken[0].problem
+    assert broken[0].line == line_of(force, "districts: []")

@@ -88,3 +88,16 @@ def test_a_public_page_fault_is_a_sentence_too(monkeypatch, tmp_path):
     assert not at.exception
     shown = texts(at)
     assert "Something went wrong while showing this page" in shown and "/srv/" not in shown
+
+
+def test_a_reference_file_of_the_wrong_shape_is_named_on_the_page_not_a_fault(monkeypatch, tmp_path, sample_db):
+    # regression: "dimensions: 3" was a TypeError, told as "Something went wrong" on most internal pages
+    folder = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, folder)
+    monkeypatch.setenv("PCCDASH_REFERENCE_DIR", str(folder))
+    (folder / "dimensions.yaml").write_text("dimensions: 3\n")
+    at = internal(monkeypatch, sample_db, "internal_pages/measure.py", PCC)
+    assert not at.exception and not errors.FAULTS
+    shown = texts(at)
+    assert "This page needs a reference file that has a problem: dimensions.yaml, line 1:" in shown
+    assert "Something went wrong" not in shown
