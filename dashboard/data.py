@@ -29,7 +29,7 @@ import streamlit as st
 
 from pipelines import warehouse
 from pipelines.catalogue import reference_folder_stamp
-from pipelines.errors import WarehouseError
+from pipelines.errors import WarehouseLocked
 from pipelines.figures import current_figures
 from pipelines.figures import plan_figures as plan_figures_of
 from pipelines.plan import PlanAnalytics
@@ -276,11 +276,12 @@ class Busy(Exception):
 
 
 def write(fn: Callable, *args, **kwargs) -> Any:
-    """Run `fn(read-write connection, ...)`, then swap in the new read copy (each fn is atomic itself)."""
+    """Run `fn(read-write connection, ...)`, then swap in the new read copy (each fn is atomic itself). Busy only
+    when another process holds the warehouse; a warehouse that cannot be written at all raises its own error."""
     try:
         with warehouse.connect(db(), create=False) as con:
             return fn(con, *args, **kwargs)
-    except WarehouseError as exc:
+    except WarehouseLocked as exc:
         raise Busy(str(exc)) from exc
 
 

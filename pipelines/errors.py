@@ -59,6 +59,14 @@ class WarehouseError(PccDashError):
     """The warehouse cannot be opened, is locked by another process, or is newer than this code."""
 
 
+class WarehouseLocked(WarehouseError):
+    """Another process holds the warehouse for a write and did not let go in time: trying again later helps."""
+
+
+class WarehouseUnwritable(WarehouseError):
+    """The account running pccdash may not change the warehouse file or its folder: trying again does not help."""
+
+
 class Problem:
     """One thing wrong with one place in a file."""
 

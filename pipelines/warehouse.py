@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import getpass
 import os
 import re
 import shutil
@@ -15,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from . import faults, records
-from .errors import WarehouseError
+from .errors import WarehouseError, WarehouseLocked, WarehouseUnwritable
 
 MIGRATIONS_DIR = Path(__file__).parent / "sql" / "migrations"
 DEFAULT_DB = Path("var") / "pccdash.duckdb"
@@ -99,6 +100,55 @@ def utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def _account() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # an account with no name
+        return f"user id {os.getuid()}"
+
+
+def unwritable(path: Path) -> WarehouseUnwritable:
+    """The sentence for a warehouse this account may not change: no retry helps, the administrator must act."""
+    return WarehouseUnwritable(
+        f'The warehouse "{path}" cannot be written: the account running pccdash ({_account()}) is not allowed to '
+        "change the file or the folder it is in, so nothing was saved. Trying again will not help: ask the office's "
+        f'administrator to let that account write to "{path}" and its folder "{path.parent}".')
+
+
+def is_duckdb_file(path: Path) -> bool:
+    """Whether `path` is a file that starts as a DuckDB database does (its magic bytes), without opening it."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(12)[8:12] == b"DUCK"
+    except OSError:
+        return False
+
+
+def not_a_warehouse(path: Path, what: str = "warehouse") -> WarehouseError:
+    """The sentence for a warehouse file that DuckDB cannot read as a database: a folder, an empty or damaged file."""
+    kind = "a folder" if path.is_dir() else "empty" if path.is_file() and path.stat().st_size == 0 else "damaged"
+    return WarehouseError(
+        f'The {what} "{path}" is {kind}, not a DuckDB database, so it cannot be read. Restore the warehouse file from '
+        "the office's backup (with the files beside it whose names start the same), or set PCCDASH_DB to the "
+        "warehouse's own file.")
+
+
+def _open_error(path: Path, text: str) -> WarehouseError:
+    """DuckDB's message on opening `path`, told as what it means for the person and what they can do."""
+    lower = text.lower()
+    if "lock" in lower:
+        return WarehouseLocked(
+            f'The warehouse "{path}" is in use by another process and stayed locked for '
+            f"{_LOCK_WAIT_SECONDS:.0f} s. Wait for that command to finish, then run this again.")
+    if any(w in lower for w in ("permission denied", "operation not permitted", "read-only file system")):
+        return unwritable(path)
+    if "not a valid duckdb database" in lower or "is a directory" in lower:
+        return not_a_warehouse(path)
+    reason = text.split("\n")[0].removeprefix("IO Error: ")
+    return WarehouseError(f'The warehouse "{path}" cannot be opened ({reason}). Ask the office\'s administrator to '
+                          "look at the file.")
+
+
 def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + _LOCK_WAIT_SECONDS
     delay = 0.05
@@ -108,14 +158,20 @@ def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
         except duckdb.IOException as exc:
             text = str(exc)
             if "lock" not in text.lower() or time.monotonic() > deadline:
-                if "lock" in text.lower():
-                    raise WarehouseError(
-                        f'The warehouse "{path}" is in use by another process and stayed locked for '
-                        f"{_LOCK_WAIT_SECONDS:.0f} s. Wait for that command to finish, then run this again."
-                    ) from exc
-                raise WarehouseError(f'The warehouse "{path}" cannot be opened: {text}') from exc
+                raise _open_error(path, text) from exc
             time.sleep(delay)
             delay = min(delay * 2, 0.5)
+
+
+def _writable_or_raise(path: Path) -> None:
+    """Refuse at once when this account may not change the warehouse or its folder (the folder holds its log of
+    changes and its read copy): DuckDB would fail on the first change, half-way through a write."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except PermissionError:
+        raise unwritable(path) from None
+    if not os.access(path.parent, os.W_OK) or (path.is_file() and not os.access(path, os.W_OK)):
+        raise unwritable(path)
 
 
 @contextlib.contextmanager
@@ -124,7 +180,7 @@ def connect(path: str | os.PathLike | None = None, *, create: bool = True) -> It
     p = db_path(path)
     if not p.exists() and not create:
         raise WarehouseError(f'There is no warehouse at "{p}". Run "pccdash init" or "pccdash demo" first.')
-    p.parent.mkdir(parents=True, exist_ok=True)
+    _writable_or_raise(p)
     con = _open(p, read_only=False)
     try:
         if 1 in migrate(con):  # a new warehouse: police.uk records beside it belong to one removed before it

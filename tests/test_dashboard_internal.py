@@ -241,3 +241,28 @@ def test_the_briefing_opens_on_the_computers_date_when_no_day_is_fixed(monkeypat
     at = internal(monkeypatch, sample_db, "internal_pages/briefing.py")
     assert not at.exception, at.exception
     assert at.date_input(key="meeting_date").value == dt.date.today()
+
+
+def test_a_warehouse_that_cannot_be_written_is_told_so_on_saving_not_as_busy(monkeypatch, wh):
+    # regression: "Not saved: ... cannot be opened: IO Error: ... Operation not permitted ... press the button again
+    # in a moment", though trying again never helps
+    import duckdb
+
+    real = duckdb.connect
+
+    def connect(path, read_only=False, **kwargs):
+        if not read_only:
+            raise duckdb.IOException(f'IO Error: Cannot open file "{path}": Operation not permitted')
+        return real(path, read_only=read_only, **kwargs)
+
+    at = internal(monkeypatch, wh, "internal_pages/measure.py", PCC)
+    monkeypatch.setattr(duckdb, "connect", connect)
+    box = [t for t in at.text_area if t.key.startswith("commentary_")][0]
+    box.input("A commentary")
+    at.button(key="save_commentary").click().run()
+    assert not at.exception
+    said = " ".join(e.value for e in at.error)
+    assert "cannot be written" in said and "administrator" in said
+    assert "IO Error" not in said and "in a moment" not in said
+    assert [t for t in at.text_area if t.key.startswith("commentary_")][0].value == "A commentary"
+

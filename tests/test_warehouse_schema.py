@@ -6,7 +6,7 @@ import duckdb
 import pytest
 
 from pipelines import warehouse
-from pipelines.errors import WarehouseError
+from pipelines.errors import WarehouseError, WarehouseLocked, WarehouseUnwritable
 
 
 def test_migration_files_are_numbered_without_gaps_and_each_opens_with_a_comment():
@@ -82,10 +82,65 @@ def test_a_locked_warehouse_gives_a_clear_error(db, monkeypatch):
     try:
         assert holder.stdout.readline().strip() == "held"
         start = time.monotonic()
-        with pytest.raises(WarehouseError, match="in use by another process"):
+        with pytest.raises(WarehouseLocked, match="in use by another process"):
             with warehouse.connect(db):
                 pass
         assert time.monotonic() - start < 5
     finally:
         holder.kill()
         holder.wait()
+
+
+def _refuse_writers(monkeypatch, reason: str) -> None:
+    """DuckDB refusing to open the warehouse for writing, as it does for a file this account may not change."""
+    real = duckdb.connect
+
+    def connect(path, read_only=False, **kwargs):
+        if not read_only:
+            raise duckdb.IOException(f'IO Error: Cannot open file "{path}": {reason}')
+        return real(path, read_only=read_only, **kwargs)
+
+    monkeypatch.setattr(duckdb, "connect", connect)
+
+
+@pytest.mark.parametrize("reason", ["Operation not permitted", "Permission denied", "Read-only file system"])
+def test_a_warehouse_this_account_may_not_write_is_told_so_not_as_busy(db, monkeypatch, run_cli, reason):
+    # regression: told as "cannot be opened: IO Error: ...", which the app turned into "press the button again"
+    with warehouse.connect(db):
+        pass
+    _refuse_writers(monkeypatch, reason)
+    with pytest.raises(WarehouseUnwritable) as err:
+        with warehouse.connect(db):
+            pass
+    assert not isinstance(err.value, WarehouseLocked)
+    text = str(err.value)
+    assert f'"{db}" cannot be written' in text and "administrator" in text and "Trying again will not help" in text
+    assert "IO Error" not in text and reason not in text
+    result = run_cli("init", "--db", db)
+    assert result.exit_code == 1
+    assert "cannot be written" in result.stderr and "IO Error" not in result.stderr + result.output
+
+
+def test_a_warehouse_in_a_folder_this_account_may_not_write_is_refused_before_anything_changes(db, monkeypatch):
+    import os
+
+    with warehouse.connect(db):
+        pass
+    before = db.stat().st_mtime_ns, warehouse.read_copy_path(db).stat().st_mtime_ns
+    real = os.access
+    monkeypatch.setattr(warehouse.os, "access", lambda p, mode: False if p == db.parent else real(p, mode))
+    with pytest.raises(WarehouseUnwritable, match=f'its folder "{db.parent}"'):
+        with warehouse.connect(db):
+            raise AssertionError("no write may start")
+    assert (db.stat().st_mtime_ns, warehouse.read_copy_path(db).stat().st_mtime_ns) == before
+
+
+@pytest.mark.parametrize("content, kind", [(bytes(range(256)) * 20, "damaged"), (b"", "empty")])
+def test_a_warehouse_file_that_is_not_a_database_is_told_as_damaged_with_the_fix(db, content, kind):
+    db.write_bytes(content)
+    with pytest.raises(WarehouseError) as err:
+        with warehouse.connect(db):
+            pass
+    text = str(err.value)
+    assert f'"{db}" is {kind}, not a DuckDB database' in text and "backup" in text
+    assert "IO Error" not in text and not isinstance(err.value, WarehouseLocked)
