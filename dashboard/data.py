@@ -29,7 +29,7 @@ import streamlit as st
 
 from pipelines import warehouse
 from pipelines.catalogue import reference_folder_stamp
-from pipelines.errors import WarehouseLocked
+from pipelines.errors import WarehouseError, WarehouseLocked
 from pipelines.figures import current_figures
 from pipelines.figures import plan_figures as plan_figures_of
 from pipelines.plan import PlanAnalytics
@@ -76,9 +76,26 @@ class Marks:
         return {t: self.tables[t] for t in sorted(read)}
 
 
+def _open_read_copy(path: str) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the read copy; a copy that is not a database is told as what to do about it."""
+    try:
+        return duckdb.connect(path, read_only=True)
+    except duckdb.IOException as exc:
+        if "not a valid duckdb database" in str(exc).lower() or "is a directory" in str(exc).lower():
+            raise read_copy_damaged(Path(path)) from exc
+        raise
+
+
+def read_copy_damaged(copy: Path) -> WarehouseError:
+    kind = "empty" if copy.is_file() and copy.stat().st_size == 0 else "damaged"
+    return WarehouseError(
+        f'The warehouse\'s read copy "{copy}", which these pages read, is {kind}. Run "pccdash init" to make it '
+        "again from the warehouse, then reload this page.")
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _marks(version_: tuple | None, path: str) -> Marks:
-    con = duckdb.connect(path, read_only=True)
+    con = _open_read_copy(path)
     try:
         names = [t for (t,) in con.execute(
             "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
@@ -200,7 +217,7 @@ def _kept(fn: Callable, args: tuple, kwargs: dict, shared: bool, also: object = 
         return found.value if shared else pickle.loads(found.value)
     stack = _working.__dict__.setdefault("stack", [])
     stack.append({})
-    con = duckdb.connect(path, read_only=True)
+    con = _open_read_copy(path)
     try:
         recording = _Recording(con)
         value = fn(recording, *args, **kwargs)
@@ -223,7 +240,7 @@ def call(fn: Callable, *args, _also: object = None, **kwargs) -> Any:
 def read(fn: Callable, *args, **kwargs) -> Any:
     """`fn(connection, *args)` on the current read copy, not cached: for work done once on a person's asking
     (drawing a pack), which holds no lock a load would wait for."""
-    con = duckdb.connect(str(read_copy()), read_only=True)
+    con = _open_read_copy(str(read_copy()))
     try:
         return fn(con, *args, **kwargs)
     finally:
@@ -291,11 +308,21 @@ def months() -> list[str]:
 
 
 def no_warehouse_guard() -> None:
-    """Explain what is missing and how to fix it, then stop the page."""
-    if version() is None:
+    """Explain what is missing or damaged and how to fix it, then stop the page."""
+    v = version()
+    if v is not None:
+        _marks(v, str(read_copy()))  # a read copy that is not a database is said so here (WarehouseError)
+        return
+    path = db()
+    if path.exists() and not warehouse.is_duckdb_file(path):
+        st.error(str(warehouse.not_a_warehouse(path)))
+    elif path.exists():
+        st.error(f'The warehouse "{path}" is there, but its read copy "{read_copy()}", which these pages read, is '
+                 'missing. Run "pccdash init" to make it again from the warehouse, then reload this page.')
+    else:
         st.info('There is no warehouse yet. Run "pccdash demo --no-serve" (the sample) or '
                 '"pccdash ingest PATH" (the force\'s returns), then reload this page.')
-        st.stop()
+    st.stop()
 
 
 NO_FIGURES = 'The warehouse holds no accepted figures yet. Load the force\'s returns with "pccdash ingest PATH".'

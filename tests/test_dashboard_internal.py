@@ -266,3 +266,33 @@ def test_a_warehouse_that_cannot_be_written_is_told_so_on_saving_not_as_busy(mon
     assert "IO Error" not in said and "in a moment" not in said
     assert [t for t in at.text_area if t.key.startswith("commentary_")][0].value == "A commentary"
 
+
+def _garbage(path):
+    path.write_bytes(bytes(range(256)) * 20)
+
+
+@pytest.mark.parametrize("damage, words", [
+    (lambda wh: _garbage(wh) or warehouse.read_copy_path(wh).unlink(), "is damaged, not a DuckDB database"),
+    (lambda wh: wh.unlink() or wh.mkdir() or warehouse.read_copy_path(wh).unlink(), "is a folder, not a DuckDB"),
+    (lambda wh: warehouse.read_copy_path(wh).unlink(), 'its read copy "'),
+    (lambda wh: _garbage(warehouse.read_copy_path(wh)), "read copy"),
+    (lambda wh: warehouse.read_copy_path(wh).write_bytes(b""), "is empty"),
+])
+@pytest.mark.parametrize("page", ["internal_pages/briefing.py", "internal_pages/measure.py", "internal_pages/files.py"])
+def test_a_damaged_warehouse_or_read_copy_is_told_as_such_with_the_fix(monkeypatch, wh, damage, words, page):
+    # regression: told "There is no warehouse yet. Run pccdash demo", or a fault for a read copy not a database
+    damage(wh)
+    at = internal(monkeypatch, wh, page)
+    assert not at.exception
+    shown = texts(at)
+    assert words in shown
+    assert "no warehouse yet" not in shown and "pccdash demo" not in shown and "Something went wrong" not in shown
+    assert ("backup" in shown) != ("pccdash init" in shown)
+
+
+@pytest.mark.parametrize("damage", [lambda copy: copy.unlink(), lambda copy: copy.write_bytes(b"")])
+def test_pccdash_init_makes_a_missing_or_damaged_read_copy_again(monkeypatch, wh, run_cli, damage):
+    damage(warehouse.read_copy_path(wh))
+    assert run_cli("init", "--db", wh).exit_code == 0
+    at = internal(monkeypatch, wh, "internal_pages/measure.py")
+    assert not at.exception and not at.error and "read copy" not in texts(at)
