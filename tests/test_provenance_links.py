@@ -196,3 +196,39 @@ def test_a_file_link_opens_files_loaded_on_that_file_and_a_wrong_one_is_said(mon
     at = files_loaded(monkeypatch, sample_db, "99999")
     assert "No file numbered 99999 is in the registry" in texts(at)
     assert not [s.value for s in at.subheader if s.value.startswith("File #")]
+
+
+def measure_page(monkeypatch, db, params: dict[str, str]) -> AppTest:
+    """The Measure page as an analyst opens it from a link carrying `params`."""
+    monkeypatch.setenv("PCCDASH_DB", str(db))
+    at = AppTest.from_file(INTERNAL, default_timeout=60)
+    at.user = dict(ANALYST)
+    at.run()
+    at.switch_page("internal_pages/measure.py")
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize(("params", "said"), [
+    ({"measure": "nope", "area": "Atlantis", "meeting": "2015-99-99"},
+     ['its measure "nope" is not in the measure catalogue', 'its area "Atlantis" is not South Yorkshire',
+      'its meeting date "2015\\-99\\-99" is not a date']),
+    ({"measure": "police_uk_total_crime", "area": "Rotherham"}, ["this page has no figures for its measure"]),
+])
+def test_a_wrong_link_to_the_measure_page_is_told_and_the_usual_measure_shown(monkeypatch, sample_db, params, said):
+    # regression: the page opened on its usual measure and area with no word that the link was not followed
+    at = measure_page(monkeypatch, sample_db, params)
+    notices = " ".join(i.value for i in at.info)
+    assert "This link could not be followed in full" in notices
+    assert all(words in notices for words in said), notices
+    assert at.selectbox(key="measure").value == "cse_arrests"  # the usual measure, shown all the same
+    assert at.get("plotly_chart")
+
+
+def test_a_good_link_to_the_measure_page_opens_on_it_with_no_notice(monkeypatch, sample_db):
+    at = measure_page(monkeypatch, sample_db, {"measure": "cse_charges", "area": "Rotherham", "meeting": "2015-08-20"})
+    assert at.selectbox(key="measure").value == "cse_charges" and at.selectbox(key="area").value == "Rotherham"
+    assert "could not be followed" not in " ".join(i.value for i in at.info)

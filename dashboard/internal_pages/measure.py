@@ -9,6 +9,7 @@ from pipelines.briefing import reporting_period, save_text
 from pipelines.briefing.notes import latest_texts
 from pipelines.briefing.pack import aspiration_words
 from pipelines.catalogue import catalogue, force
+from pipelines.errors import shown
 from pipelines.flags import caveats
 from pipelines.plan import load_population
 from pipelines.plan.funnel import PERIODS as FUNNEL_PERIODS
@@ -21,9 +22,41 @@ VIEWS = {"month": "Monthly (SPC chart)", "quarter_spc": "Quarterly (SPC chart)",
          "financial_year": "Financial years",
          "rolling_12": "Rolling 12 months"}
 
+
+
+def link_notice() -> str | None:
+    """What the page's address (a link followed) names that is not here: `ui.apply_link` passes it over, and the
+    page opens on its usual measure and area, so the reader is told rather than shown another figure unawares."""
+    import datetime as dt
+
+    params = st.query_params.to_dict()
+    wrong = []
+    if "measure" in params:
+        if params["measure"] not in catalogue().ids():
+            wrong.append(f'its measure "{ui.md_escape(shown(params["measure"]))}" is not in the measure catalogue')
+        elif params["measure"] not in set(data.plan_figures()["measure"]):
+            wrong.append(f"this page has no figures for its measure, "
+                         f"{ui.md_escape(catalogue().get(params['measure']).name)}")
+    f = force()
+    if "area" in params and params["area"] not in (f.force_short_name, *f.districts):
+        wrong.append(f'its area "{ui.md_escape(shown(params["area"]))}" is not {f.force_short_name} nor one of its '
+                     "districts")
+    if "meeting" in params:
+        try:
+            dt.date.fromisoformat(params["meeting"])
+        except ValueError:
+            wrong.append(f'its meeting date "{ui.md_escape(shown(params["meeting"]))}" is not a date (YYYY-MM-DD)')
+    if not wrong:
+        return None
+    return (f"This link could not be followed in full: {'; '.join(wrong)}. The page shows the measure, area and "
+            "meeting chosen below instead.")
+
+
 user = auth.signed_in()
 st.title("Measure")
 figs = data.figures_or_stop()
+if notice := link_notice():
+    st.info(notice, icon=":material/link_off:")
 ui.apply_link()  # opened from the overview's summary: its measure, area and meeting
 
 cat, f = catalogue(), force()
