@@ -326,6 +326,19 @@ def no_warehouse_guard() -> None:
 
 
 NO_FIGURES = 'The warehouse holds no accepted figures yet. Load the force\'s returns with "pccdash ingest PATH".'
+ONLY_CONTEXT = ("No figures from the force's returns are loaded yet: the warehouse holds only police.uk context data "
+                '(on the police.uk context page). Load the force\'s returns with "pccdash ingest PATH" or on the '
+                "Upload a return page.")
+
+
+def _police_uk_files(con: duckdb.DuckDBPyConnection) -> int:
+    return warehouse.scalar(con, "SELECT count(*) FROM file_registry WHERE outcome = 'accepted' "
+                                 "AND layout LIKE 'police_uk%'")
+
+
+def no_figures() -> str:
+    """What a page says when the force's returns have given it no figures: true also when police.uk data is in."""
+    return ONLY_CONTEXT if call(_police_uk_files) else NO_FIGURES
 
 
 def figures_or_stop() -> pd.DataFrame:
@@ -333,6 +346,6 @@ def figures_or_stop() -> pd.DataFrame:
     no_warehouse_guard()
     figs = figures()
     if figs.empty:
-        st.info(NO_FIGURES)
+        st.info(no_figures())
         st.stop()
     return figs

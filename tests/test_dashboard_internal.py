@@ -296,3 +296,20 @@ def test_pccdash_init_makes_a_missing_or_damaged_read_copy_again(monkeypatch, wh
     assert run_cli("init", "--db", wh).exit_code == 0
     at = internal(monkeypatch, wh, "internal_pages/measure.py")
     assert not at.exception and not at.error and "read copy" not in texts(at)
+
+
+@pytest.mark.parametrize("page", ["internal_pages/briefing.py", "internal_pages/measure.py", "internal_pages/pack.py",
+                                  "internal_pages/provenance.py", "internal_pages/publishing.py",
+                                  "internal_pages/recommendations.py"])
+def test_with_only_police_uk_data_pages_say_the_force_s_figures_are_missing_not_all_figures(monkeypatch, tmp_path,
+                                                                                            page):
+    # regression: "The warehouse holds no accepted figures yet", while Files loaded listed the police.uk files
+    from pipelines.cli import SAMPLE_POLICE_UK
+    from pipelines.ingest import ingest
+
+    db = tmp_path / "wh.duckdb"
+    with warehouse.connect(db) as con:
+        assert ingest(con, [SAMPLE_POLICE_UK]).ok
+    shown = texts(internal(monkeypatch, db, page))
+    assert "No figures from the force's returns are loaded yet: the warehouse holds only police.uk context" in shown
+    assert "holds no accepted figures" not in shown

@@ -20,7 +20,7 @@ st.write("A month goes from draft to approved (by the PCC, as its figures stand)
          "cannot be approved. A month revised after its approval shows as changed and needs approving again.")
 states = states_frame(data.call(period_states))
 if states.empty:
-    st.info('The warehouse holds no accepted figures yet. Load the force\'s returns with "pccdash ingest PATH".')
+    st.info(data.no_figures())
     st.stop()
 counts = states["status"].value_counts()
 cols = st.columns(4)

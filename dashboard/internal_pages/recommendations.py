@@ -32,7 +32,7 @@ flags = data.with_analytics(register.flagged, month=month) if analytics is not N
 for flag in flags or []:
     st.warning(flag.sentence, icon=":material/flag:")
 if month is None:
-    st.info(data.NO_FIGURES)
+    st.info(data.no_figures())
 
 rows = data.with_analytics(register.register_rows, month=month)
 st.subheader(f"The register ({len(reg.recommendations)})")
