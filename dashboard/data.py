@@ -81,6 +81,8 @@ def _open_read_copy(path: str) -> duckdb.DuckDBPyConnection:
     try:
         return duckdb.connect(path, read_only=True)
     except duckdb.IOException as exc:
+        if warehouse.refused_by_permissions(str(exc)):
+            raise warehouse.unreadable(Path(path)) from exc
         if "not a valid duckdb database" in str(exc).lower() or "is a directory" in str(exc).lower():
             raise read_copy_damaged(Path(path)) from exc
         raise

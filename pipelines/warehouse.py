@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import getpass
 import os
 import re
@@ -115,6 +116,20 @@ def unwritable(path: Path) -> WarehouseUnwritable:
         f'administrator to let that account write to "{path}" and its folder "{path.parent}".')
 
 
+def unreadable(path: Path) -> WarehouseError:
+    """The sentence for a database file this account may not open at all."""
+    return WarehouseError(
+        f'"{path}" cannot be read: the account running pccdash ({_account()}) is not allowed to open it. Ask the '
+        "office's administrator to let that account read and write the warehouse's folder and the files in it.")
+
+
+def refused_by_permissions(text: str) -> bool:
+    """Whether DuckDB's message on opening a file says the operating system refused it (permissions, a read-only
+    disk, a file marked unchangeable): trying again does not help."""
+    lower = text.lower()
+    return any(w in lower for w in ("permission denied", "operation not permitted", "read-only file system"))
+
+
 def is_duckdb_file(path: Path) -> bool:
     """Whether `path` is a file that starts as a DuckDB database does (its magic bytes), without opening it."""
     try:
@@ -124,24 +139,24 @@ def is_duckdb_file(path: Path) -> bool:
         return False
 
 
-def not_a_warehouse(path: Path, what: str = "warehouse") -> WarehouseError:
+def not_a_warehouse(path: Path) -> WarehouseError:
     """The sentence for a warehouse file that DuckDB cannot read as a database: a folder, an empty or damaged file."""
     kind = "a folder" if path.is_dir() else "empty" if path.is_file() and path.stat().st_size == 0 else "damaged"
     return WarehouseError(
-        f'The {what} "{path}" is {kind}, not a DuckDB database, so it cannot be read. Restore the warehouse file from '
-        "the office's backup (with the files beside it whose names start the same), or set PCCDASH_DB to the "
-        "warehouse's own file.")
+        f'The warehouse "{path}" is {kind}, not a DuckDB database, so it cannot be read. Restore the warehouse '
+        "file from the office's backup (with the files beside it whose names start the same), or set PCCDASH_DB "
+        "to the warehouse's own file.")
 
 
-def _open_error(path: Path, text: str) -> WarehouseError:
+def _open_error(path: Path, text: str, read_only: bool) -> WarehouseError:
     """DuckDB's message on opening `path`, told as what it means for the person and what they can do."""
     lower = text.lower()
     if "lock" in lower:
         return WarehouseLocked(
             f'The warehouse "{path}" is in use by another process and stayed locked for '
             f"{_LOCK_WAIT_SECONDS:.0f} s. Wait for that command to finish, then run this again.")
-    if any(w in lower for w in ("permission denied", "operation not permitted", "read-only file system")):
-        return unwritable(path)
+    if refused_by_permissions(text):
+        return unreadable(path) if read_only else unwritable(path)
     if "not a valid duckdb database" in lower or "is a directory" in lower:
         return not_a_warehouse(path)
     reason = text.split("\n")[0].removeprefix("IO Error: ")
@@ -158,7 +173,7 @@ def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
         except duckdb.IOException as exc:
             text = str(exc)
             if "lock" not in text.lower() or time.monotonic() > deadline:
-                raise _open_error(path, text) from exc
+                raise _open_error(path, text, read_only) from exc
             time.sleep(delay)
             delay = min(delay * 2, 0.5)
 
@@ -168,8 +183,10 @@ def _writable_or_raise(path: Path) -> None:
     changes and its read copy): DuckDB would fail on the first change, half-way through a write."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-    except PermissionError:
-        raise unwritable(path) from None
+    except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise unwritable(path) from None
+        raise
     if not os.access(path.parent, os.W_OK) or (path.is_file() and not os.access(path, os.W_OK)):
         raise unwritable(path)
 

@@ -144,3 +144,19 @@ def test_a_warehouse_file_that_is_not_a_database_is_told_as_damaged_with_the_fix
     text = str(err.value)
     assert f'"{db}" is {kind}, not a DuckDB database' in text and "backup" in text
     assert "IO Error" not in text and not isinstance(err.value, WarehouseLocked)
+
+
+def test_a_warehouse_this_account_may_not_read_is_told_so(db, monkeypatch):
+    with warehouse.connect(db):
+        pass
+
+    def refuse(path, read_only=False, **kwargs):
+        raise duckdb.IOException(f'IO Error: Cannot open file "{path}": Permission denied')
+
+    monkeypatch.setattr(duckdb, "connect", refuse)
+    with pytest.raises(WarehouseError) as err:
+        with warehouse.connect_read_only(db):
+            pass
+    text = str(err.value)
+    assert f'"{db}" cannot be read' in text and "administrator" in text and "IO Error" not in text
+    assert not isinstance(err.value, WarehouseLocked | WarehouseUnwritable)
