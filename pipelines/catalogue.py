@@ -102,9 +102,14 @@ def line_in(name: str, where: tuple) -> str:
     return f", line {line}" if line else ""
 
 
+_QUOTE_HINT = " Put Yes, No, On and Off in quotes (\"Yes\"): unquoted, YAML reads them as true and false."
+
+
 def _texts(value: object) -> bool:
-    """Whether `value` is a list of texts (an `aliases:` list, say), each read as text (YAML reads Yes as true)."""
-    return isinstance(value, list) and all(isinstance(v, str | int | float) for v in value)
+    """Whether `value` is a list of texts (an `aliases:` list, say): a number is read as its text, but not true or
+    false, which is what YAML makes of an unquoted Yes or No (the alias "Yes" would silently become "True")."""
+    return isinstance(value, list) and all(isinstance(v, str | int | float) and not isinstance(v, bool)
+                                           for v in value)
 
 
 @dataclass(frozen=True)
@@ -234,7 +239,7 @@ def _catalogue(stamp: tuple) -> Catalogue:
                               f"should be a text, not {shown(raw[bad])!r}.")
         if raw.get("aliases") is not None and not _texts(raw["aliases"]):
             raise ConfigError(f"measures.yaml{line_in('measures.yaml', ('measures', i, 'aliases'))}, measure {i + 1}: "
-                              "aliases should be a list of texts, such as [CSE arrests, Arrests].")
+                              "aliases should be a list of texts, such as [CSE arrests, Arrests]." + _QUOTE_HINT)
         try:
             source = raw.get("source", "force_return")
             m = Measure(
@@ -466,7 +471,7 @@ def _dimensions(stamp: tuple) -> Dimensions:
                 raise fail((*where, "values", j), f'dimension "{raw["id"]}": each value needs an id and a label.')
             if v.get("aliases") is not None and not _texts(v["aliases"]):
                 raise fail((*where, "values", j, "aliases"), f'dimension "{raw["id"]}": a value\'s aliases should be '
-                                                             "a list of texts.")
+                                                             "a list of texts." + _QUOTE_HINT)
             value = DimensionValue(str(v["id"]), str(v["label"]), tuple(str(a) for a in v.get("aliases") or ()),
                                    v.get("group"), bool(v.get("recorded", True)))
             for label in {x.strip().lower() for x in (value.id, value.label, *value.aliases)}:
@@ -527,7 +532,7 @@ def _force(stamp: tuple) -> Force:
                                          f'"- name: Barnsley", not "{shown(d)}".')
         if d.get("aliases") is not None and not _texts(d["aliases"]):
             raise fail(("districts", i, "aliases"), f'district "{d["name"]}": aliases should be a list of texts, '
-                                                    "such as [Barnsley district].")
+                                                    "such as [Barnsley district]." + _QUOTE_HINT)
         if d["name"].lower() in seen:
             raise fail(("districts", i), f'the district "{d["name"]}" is listed twice.')
         seen.add(d["name"].lower())

@@ -150,6 +150,11 @@ def test_the_counted_police_uk_measures_must_be_in_the_catalogue(reference_copy)
      'district 1 should be a mapping with a name, such as "- name: Barnsley"'),
     ("force.yaml", "office: O\nforce: {name: F}\ndistricts: [{name: A}]\n", "office should be a mapping with a name"),
     ("force.yaml", "office: {name: O}\nforce: {name: F}\ndistricts: [{name: A}, {name: a}]\n", "listed twice"),
+    # unquoted, YAML reads Yes as true: the alias would silently have been the text "True"
+    ("force.yaml", "office: {name: O}\nforce: {name: F}\ndistricts: [{name: A, aliases: [Yes]}]\n",
+     'Put Yes, No, On and Off in quotes'),
+    ("dimensions.yaml", "dimensions:\n  - {id: a, name: A, unit: people, source: s, version: '1', "
+                        "values: [{id: y, label: Y, aliases: [Yes]}]}\n", 'Put Yes, No, On and Off in quotes'),
 ])
 def test_a_reference_file_of_the_wrong_shape_is_refused_with_its_line(tmp_path, monkeypatch, file, text, words):
     from pipelines.catalogue import dimensions, force
@@ -162,6 +167,13 @@ def test_a_reference_file_of_the_wrong_shape_is_refused_with_its_line(tmp_path, 
     with pytest.raises(ConfigError) as err:
         load()
     assert f"{file}, line " in str(err.value) and words in str(err.value)
+
+
+def test_a_group_based_return_may_say_yes_or_no():
+    from pipelines.catalogue import dimensions
+
+    lookup = dimensions().by_id["group_based"].lookup()
+    assert lookup["yes"] == "yes" and lookup["y"] == "yes" and lookup["n"] == "no" and "true" not in lookup
 
 
 def test_listing_no_names_is_empty_not_a_fault():
