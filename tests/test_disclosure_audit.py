@@ -325,3 +325,28 @@ def test_the_month_after_the_sample_shows_every_large_count_that_nothing_hidden_
     assert len(august) == len(free) * 10
     hidden = august[august["suppressed"].astype(bool)]
     assert hidden.empty, hidden[["measure", "area", "period"]].to_string()
+
+
+def test_a_caveat_on_a_hidden_figure_fails_the_audit_and_the_publication(db, tmp_path, monkeypatch):
+    shown = {("Barnsley", "2015-06"): None, ("Doncaster", "2015-06"): None, ("Rotherham", "2015-06"): 30,
+             ("Sheffield", "2015-06"): 40, (FORCE, "2015-06"): 93}
+    on = pd.DataFrame({"measure": ["m", "m"], "area": ["Doncaster", "Rotherham"], "period": ["2015-06"] * 2,
+                       "text": ["This figure moved sharply from the latest month before it."] * 2})
+    assert lp_audit.caveat_failures(frame_of(shown), on) == [
+        "m, Doncaster, 2015-06: a caveat would be published on a hidden figure, and could say something about "
+        "its value."]
+    assert lp_audit.caveat_failures(frame_of(shown), on[on["area"] == "Rotherham"]) == []
+    # a publication whose caveats would sit on a hidden figure is refused, whatever chose them
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
+    text = "period,district,measure,value\n" + "".join(
+        f"2015-06,{d},cse_arrests,{v}\n" for d, v in zip(DISTRICTS, (3, 2, 30, 40), strict=True))
+    with warehouse.connect(db) as con:
+        assert ingest(con, [write_csv(tmp_path / "r.csv", text)]).ok
+        approve(con, ["2015-06"], PCC)
+        monkeypatch.setattr(snapshot, "_public_caveats", lambda *_: on.assign(measure="cse_arrests"))
+        preview = preview_publication(con)
+        assert preview.audit is not None and not preview.audit.passed
+        assert "cse_arrests, Doncaster, 2015-06: a caveat would be published on a hidden figure" in preview.problem
+        with pytest.raises(NothingToPublish):
+            publish(con, PCC)
+    assert public.current_snapshot() is None

@@ -255,3 +255,111 @@ def test_a_second_publication_into_the_same_folder_waits_and_then_says_the_folde
         assert public.current_snapshot() is None and not list(folder.glob("snapshot-*")), "nothing was written"
         version, _ = publish(con, PCC)  # once the other has ended, the same command goes through
     assert version == 1 and public.current_snapshot() is not None
+
+
+# A reader of the public snapshot who knows the contract's month-on-month rule (README: 3 times and 10) and tries
+# to pin hidden counts with the published totals and the "moved sharply" caveats, present and absent.
+MOVED = "moved sharply"
+
+
+def _fires(a: int, b: int) -> bool:
+    return max(a, b) >= 3 * min(a, b) and abs(a - b) >= 10
+
+
+def _previous(period: str) -> str:
+    y, m = map(int, period.split("-"))
+    k = y * 12 + m - 2
+    return f"{k // 12:04d}-{k % 12 + 1:02d}"
+
+
+def _what_a_reader_can_tell(measure: str, areas: list[str], months: list[str], sums: list[tuple[list, tuple]]):
+    """Every value each hidden (area, month) cell can take given the published figures, `sums` (the cells, then
+    the published cell they add up to) and the caveats; a caveat's absence counts wherever this publication
+    shows that caveats are published whatever the suppression (as one on a hidden figure shows), else only where
+    both months are shown."""
+    import itertools
+
+    fig = public.read("SELECT area, period, period_type, value, suppressed FROM figure WHERE measure = ?", [measure])
+    value = {(r.area, r.period): (None if r.suppressed else int(r.value)) for r in fig.itertuples()}
+    every = public.read("SELECT f.measure, f.area, f.period, f.suppressed FROM figure f WHERE period_type = 'month'")
+    state = {(r.measure, r.area, r.period): bool(r.suppressed) for r in every.itertuples()}
+    moved = {(r.measure, r.area, r.period) for r in public.read("SELECT * FROM caveat").itertuples() if MOVED in r.text}
+    anywhere = any(state.get(k, True) or state.get((k[0], k[1], _previous(k[2])), True) for k in moved)
+    hidden = [(a, p) for a in areas for p in months if (a, p) in value and value[(a, p)] is None]
+    top = max(value[total] for _, total in sums)
+    found = {h: set() for h in hidden}
+    for guess in itertools.product(range(1, top + 1), repeat=len(hidden)):
+        v = {**value, **dict(zip(hidden, guess, strict=True))}
+        if any(sum(v[c] for c in cells) != v[total] for cells, total in sums):
+            continue
+        ok = True
+        for a in areas:
+            for p in months:
+                q = _previous(p)
+                if (a, q) not in v or (a, p) not in v:
+                    continue
+                if (measure, a, p) in moved:
+                    ok &= _fires(v[(a, q)], v[(a, p)])
+                elif anywhere or (value[(a, q)] is not None and value[(a, p)] is not None):
+                    ok &= not _fires(v[(a, q)], v[(a, p)])
+        if ok:
+            for h, g in zip(hidden, guess, strict=True):
+                found[h].add(g)
+    return found
+
+
+def _no_caveat_on_a_hidden_figure():
+    cells = public.read("SELECT c.measure, c.area, c.period, f.suppressed FROM caveat c LEFT JOIN figure f "
+                        "ON f.measure = c.measure AND f.area = c.area AND f.period = c.period")
+    assert not cells["suppressed"].isna().any() and not cells["suppressed"].astype(bool).any(), cells
+
+
+def test_caveats_give_away_no_hidden_count(sample_db, tmp_path, monkeypatch):
+    """A caveat on a hidden figure (Doncaster's February 2022 CSE arrests "moved sharply" from 11) or its absence
+    beside one (Sheffield's July 2023 no-further-action outcomes, 13, after a hidden June) pinned hidden counts
+    with the published totals; now each hidden cell keeps at least two possible values."""
+    import shutil
+
+    districts = list(DISTRICTS)
+    for months, measure, areas, sums_of in (
+            (["2022-01", "2022-02"], "cse_arrests", districts,
+             lambda ms: [([(d, m) for d in districts], ("South Yorkshire", m)) for m in ms]),
+            ([f"2023-{m:02d}" for m in range(4, 13)] + ["2024-01", "2024-02", "2024-03"], "cse_outcome_nfa",
+             ["Sheffield"], lambda ms: [([("Sheffield", m) for m in ms[:3]], ("Sheffield", "Q1 2023/24"))])):
+        db = tmp_path / f"{measure}.duckdb"
+        shutil.copy(sample_db, db)
+        monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / f"published-{measure}"))
+        with warehouse.connect(db) as con:
+            approve(con, months, PCC)
+            publish(con, PCC)
+            truth = {(d, f"{p:%Y-%m}"): v for p, d, v in con.execute(
+                "SELECT period, district, value FROM figure WHERE measure = ?", [measure]).fetchall()}
+        window = months[:4]
+        found = _what_a_reader_can_tell(measure, areas, window, sums_of(window))
+        assert found, "the example has hidden figures"
+        for cell, values in found.items():
+            assert truth[cell] in values, (cell, values)
+            assert len(values) >= 2, f"{measure} {cell} can be worked out: {sorted(values)}"
+        _no_caveat_on_a_hidden_figure()
+
+
+def test_a_district_months_flag_is_a_caveat_on_each_of_its_shown_figures_never_a_hidden_one(db, tmp_path,
+                                                                                            monkeypatch):
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
+    text = HEADER + month_rows("2015-07", "cse_arrests", (11, 21, 31, 41)) + month_rows(
+        "2015-07", "cse_charges", (0, 2, 9, 12))
+    with warehouse.connect(db) as con:
+        assert ingest(con, [write_csv(tmp_path / "r.csv", text)]).ok
+        for district in ("Barnsley", "Doncaster"):
+            con.execute("INSERT INTO figure_flag (scope, period, district, reason, raised_by, raised_at) VALUES "
+                        "('district_month', DATE '2015-07-01', ?, 'Checking the month', 'analyst@example.org', now())",
+                        [district])
+        approve(con, ["2015-07"], PCC)
+        publish(con, PCC)
+    hidden = snapshot_rows("SELECT area FROM figure WHERE suppressed AND period = '2015-07' AND measure = "
+                           "'cse_charges' ORDER BY 1")
+    assert ["Doncaster"] in hidden
+    assert snapshot_rows("SELECT measure, area, text FROM caveat ORDER BY 1, 2") == [
+        ["cse_arrests", "Barnsley", "An analyst has flagged this figure for a data-quality check."],
+        ["cse_arrests", "Doncaster", "An analyst has flagged this figure for a data-quality check."],
+        ["cse_charges", "Barnsley", "An analyst has flagged this figure for a data-quality check."]]

@@ -70,6 +70,34 @@ class AuditResult:
                 "audit_already_public": str(self.already_public)}
 
 
+CELL_COLUMNS = ["measure", "area", "period", "period_type", "lower", "upper", "width", "passed", "exact"]
+
+
+def empty_cells() -> pd.DataFrame:
+    """An audit's `cells` with no hidden figure."""
+    return pd.DataFrame(columns=CELL_COLUMNS).astype({"width": "float64", "passed": "bool"})
+
+
+def caveat_failures(cells: pd.DataFrame, caveats: pd.DataFrame) -> list[str]:
+    """A guard on the caveats a publication would carry (measure, area, period, text): each must sit on a month's
+    figure the publication shows. A caveat on a hidden figure, or on none, could say something about a value
+    disclosure control hid (a rule's caveat fires at thresholds anyone can read), so it fails the audit."""
+    if caveats is None or caveats.empty:
+        return []
+    months = cells[cells["period_type"] == "month"] if not cells.empty else cells
+    state = {(r.measure, r.area, r.period): bool(r.suppressed) for r in months.itertuples()}
+    out = []
+    for r in caveats.drop_duplicates(["measure", "area", "period"]).itertuples():
+        hidden = state.get((r.measure, r.area, r.period))
+        if hidden is None:
+            out.append(f"{r.measure}, {r.area}, {r.period}: a caveat would be published on a figure the "
+                       "publication does not hold.")
+        elif hidden:
+            out.append(f"{r.measure}, {r.area}, {r.period}: a caveat would be published on a hidden figure, and "
+                       "could say something about its value.")
+    return out
+
+
 def _months_of(period: str, period_type: str) -> list[str] | None:
     """The months a period adds up (or, for a stock's quarter or year, ends with)."""
     def span(y: int, m: int, n: int) -> list[str]:

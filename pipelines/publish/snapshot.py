@@ -10,7 +10,9 @@ renamed into place; then `current.json` is replaced, in one rename, to name it. 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -22,11 +24,13 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import yaml
 
 from .. import audit, faults, pointer_switch, settings
 from ..access import require
 from ..accountability.release import BOARD_COLUMNS, board_items
-from ..catalogue import catalogue, dimensions, force
+from ..catalogue import YAML_LOADER, catalogue, dimensions, force
+from ..contracts.contract import MEASURE_RULE_ENGINE, contracts_dir
 from ..disclosure import ROLLING_PREFIX, DisclosureSettings, build_table, force_year_table, suppress_system
 from ..errors import PccDashError
 from ..events import public_events
@@ -84,19 +88,146 @@ def approved_figures(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
            ORDER BY ALL""").df()
 
 
-def _public_caveats(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+# Which figures each public rule compared a figure with. A caveat whose firing depends on values is published
+# only where its figure and every figure the rule compared it with are shown in the same publication, so whether
+# one can appear is decided from what is public, and neither a caveat nor its absence says anything about a
+# hidden count. The contract's change, same-month and ratio rules are read from the contract itself.
+VALUE_FREE_RULES = {"every_district_every_month", "breakdown_not_sent"}  # fire on what was sent, not its size
+# compares the share recorded of a district's month's breakdown, which is never published (only the force's
+# year is): nothing the public can see decides it, so it is never published
+UNPUBLISHED_COMPARISON_RULES = {"breakdown_completeness_drop"}
+REVISION_RULE = "published_month_changed"  # compares a figure with what an earlier publication showed for it
+PERCENTAGE_RULE = "percentage_matches_its_parts"  # compares a percentage with its numerator and denominator
+
+
+@functools.cache
+def _contract_checks(path_text: str, mtime_ns: int) -> dict[str, tuple[str, str | None, str | None]]:
+    with open(path_text, encoding="utf-8") as fh:
+        doc = yaml.load(fh, Loader=YAML_LOADER)
+    found: dict[str, tuple[str, str | None, str | None]] = {}
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("engine") == MEASURE_RULE_ENGINE and node.get("id"):
+                props = {p.get("property"): p.get("value") for p in node.get("customProperties") or []
+                         if isinstance(p, dict)}
+                found[str(node["id"])] = (str(node.get("implementation")), props.get("measure"), props.get("against"))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+    walk(doc)
+    return found
+
+
+def rule_checks() -> dict[str, tuple[str, str | None, str | None]]:
+    """rule id -> (check, measure, against) for the force return contract's change, same_month_last_year and
+    ratio rules (what each compares a figure with); empty when the contract cannot be read."""
+    path = contracts_dir() / "force_cse_return.odcs.yaml"
+    try:
+        return _contract_checks(str(path), path.stat().st_mtime_ns)
+    except (OSError, yaml.YAMLError):
+        return {}
+
+
+def _month_shift(period: str, months: int) -> str:
+    y, m = map(int, period.split("-"))
+    k = y * 12 + m - 1 + months
+    return f"{k // 12:04d}-{k % 12 + 1:02d}"
+
+
+def _public_caveats(con: duckdb.DuckDBPyConnection, cells: pd.DataFrame,
+                    hidden_before: set[tuple[str, str, str]] | None = None) -> pd.DataFrame:
+    """The caveats the public reads, each on a month's figure that `cells` shows.
+
+    A rule's caveat is published only where the figure it sits on is shown and, when the rule fires on values,
+    every figure the rule compared it with is shown too and none of them was revised after the rule ran (the
+    caveat would describe figures the public never read). An analyst's flag (on a figure, a district's month or
+    a file) is published on each shown figure it covers; never on a hidden one, as a person raises it after
+    looking at the value. `hidden_before` holds the month figures an earlier snapshot hid: a "revises" caveat
+    on one of those would compare today's figure with a hidden one, so it is not published."""
+    out_cols = ["measure", "area", "period", "text"]
+    if cells is None or cells.empty:
+        return pd.DataFrame(columns=out_cols)
+    months = cells[cells["period_type"] == "month"]
+    shown = {(r.measure, r.area, r.period) for r in months.itertuples() if not bool(r.suppressed)}
     rows = con.execute(
-        """SELECT DISTINCT c.measure, c.district AS area, strftime(c.period, '%Y-%m') AS period, c.rule_id
+        """SELECT c.measure, c.district AS area, strftime(c.period, '%Y-%m') AS period, c.rule_id,
+                  max(c.created_at) AS created_at
            FROM figure_caveat c JOIN period_status s ON s.period = c.period AND c.created_at <= s.approved_at
-           UNION
-           SELECT DISTINCT coalesce(f.measure, x.measure), coalesce(f.district, x.district),
-                  strftime(coalesce(f.period, x.period), '%Y-%m'), '__flag__'
+           GROUP BY ALL
+           UNION ALL
+           SELECT DISTINCT x.measure, x.district, strftime(x.period, '%Y-%m'), '__flag__', NULL::TIMESTAMP
            FROM figure_flag f
-           LEFT JOIN figure x ON f.scope = 'file' AND x.file_id = f.file_id
-           JOIN period_status s ON s.period = coalesce(f.period, x.period)
+           JOIN figure x ON (f.scope = 'figure' AND x.period = f.period AND x.district = f.district
+                             AND x.measure = f.measure)
+                         OR (f.scope = 'district_month' AND x.period = f.period AND x.district = f.district)
+                         OR (f.scope = 'file' AND x.file_id = f.file_id)
+           JOIN period_status s ON s.period = x.period AND s.approved_at IS NOT NULL
            WHERE f.resolved_at IS NULL""").df()
-    rows["text"] = rows["rule_id"].map(lambda r: FLAG_CAVEAT if r == "__flag__" else PUBLIC_CAVEATS.get(r))
-    return rows.dropna(subset=["text", "measure", "period"])[["measure", "area", "period", "text"]]
+    on_shown = pd.Series([(m, a, p) in shown for m, a, p in zip(rows["measure"], rows["area"], rows["period"],
+                                                                 strict=True)], index=rows.index, dtype=bool)
+    rows = rows[on_shown & rows["rule_id"].map(lambda r: r == "__flag__" or r in PUBLIC_CAVEATS).astype(bool)]
+    if rows.empty:
+        return pd.DataFrame(columns=out_cols)
+    # when each shown month figure was loaded, as approved; and the months each district's measure has figures for
+    loads = {(m, d, p): t for m, d, p, t in con.execute(
+        """SELECT r.measure, r.district, strftime(r.period, '%Y-%m'), r.loaded_at
+           FROM figure_revision r JOIN period_status s ON s.period = r.period AND r.loaded_at <= s.approved_at
+           QUALIFY r.revision = max(r.revision) OVER (PARTITION BY r.period, r.district, r.measure)""").fetchall()}
+    had: dict[tuple[str, str], list[str]] = {}
+    for m, d, p in con.execute("SELECT DISTINCT measure, district, strftime(period, '%Y-%m') FROM figure_revision "
+                               "ORDER BY 3").fetchall():
+        had.setdefault((m, d), []).append(p)
+    checks, cat = rule_checks(), catalogue()
+    parts = {m.id: (m.numerator, m.denominator) for m in cat.measures if m.kind == "percentage"}
+    hidden_before = hidden_before or set()
+
+    def compared(rule: str, measure: str, area: str, period: str) -> list[tuple[str, str, str]] | None:
+        """The figures the rule compared this one with; None when that cannot be told."""
+        check, rule_measure, against = checks.get(rule, (None, None, None))
+        if check == "change":
+            earlier = [p for p in had.get((measure, area), []) if p < period]
+            return [(measure, area, earlier[-1])] if earlier else []
+        if check == "same_month_last_year":
+            return [(measure, area, _month_shift(period, -12))]
+        if check == "ratio" and measure in (rule_measure, against):
+            return [(against if measure == rule_measure else rule_measure, area, period)]
+        if rule == PERCENTAGE_RULE and measure in parts:
+            return [(part, area, period) for part in parts[measure]]
+        return None
+
+    keep = []
+    for r in rows.itertuples():
+        key = (r.measure, r.area, r.period)
+        if r.rule_id in ("__flag__", *VALUE_FREE_RULES):
+            keep.append(True)
+        elif r.rule_id in UNPUBLISHED_COMPARISON_RULES:
+            keep.append(False)
+        elif r.rule_id == REVISION_RULE:
+            keep.append(key not in hidden_before)
+        else:
+            others = compared(r.rule_id, *key)
+            if others is None:  # a rule whose comparison is not known: nothing near it in its row may be hidden
+                others = [(r.measure, r.area, p) for p in had.get((r.measure, r.area), [])
+                          if _month_shift(r.period, -12) <= p <= _month_shift(r.period, 12)]
+            together = [key, *others]
+            keep.append(all(k in shown for k in together)
+                        and all(loads.get(k) is not None and loads[k] <= r.created_at for k in together))
+    rows = rows[pd.Series(keep, index=rows.index, dtype=bool)]
+    rows = rows.assign(text=rows["rule_id"].map(lambda r: FLAG_CAVEAT if r == "__flag__" else PUBLIC_CAVEATS.get(r)))
+    return (rows.dropna(subset=["text"])[out_cols].drop_duplicates()
+            .sort_values(out_cols).reset_index(drop=True))
+
+
+def hidden_before(folder: Path) -> set[tuple[str, str, str]]:
+    """The month figures (measure, area, period) any snapshot in the folder hid."""
+    out: set[tuple[str, str, str]] = set()
+    for path in sorted(folder.glob("snapshot-*.duckdb")):
+        out |= set(public_read("SELECT measure, area, period FROM figure WHERE period_type = 'month' AND suppressed",
+                               snapshot=path).itertuples(index=False, name=None))
+    return out
 
 
 def earlier_public(folder: Path) -> pd.DataFrame:
@@ -451,7 +582,13 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
                                   published_breakdowns.approved_breakdowns(con))
                  if months else Protected(empty, None))
     cells = protected.cells if not protected.cells.empty else empty
-    caveats = _public_caveats(con) if months else pd.DataFrame(columns=["measure", "area", "period", "text"])
+    caveats = _public_caveats(con, cells, hidden_before(folder)) if months else pd.DataFrame(
+        columns=["measure", "area", "period", "text"])
+    audited = protected.audit
+    if months and (unsafe := lp_audit.caveat_failures(cells, caveats)):  # a guard: no caveat on a hidden figure
+        protection = max(1, settings.get_int("disclosure_protection"))
+        audited = (dataclasses.replace(audited, failures=[*audited.failures, *unsafe]) if audited is not None
+                   else lp_audit.AuditResult(lp_audit.empty_cells(), protection, unsafe))
     board = board_items(con)
     previous = current_snapshot(folder)
     if previous is not None:
@@ -479,10 +616,10 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
         dropped=[m for m in old_months if m not in new_set], cells=cells, revised=revised.reset_index(drop=True),
         newly_suppressed=newly, caveats=caveats, sentences=_public_sentences(cells),
         current_version=_version_of(previous), fingerprint=_fingerprint(months, cells, caveats, board),
-        board=board, board_new=len(new_rows - old_rows), board_dropped=len(old_rows - new_rows), audit=protected.audit,
+        board=board, board_new=len(new_rows - old_rows), board_dropped=len(old_rows - new_rows), audit=audited,
         breakdowns=protected.breakdowns)
-    if protected.audit is not None and not protected.audit.passed:
-        failed = protected.audit.failures
+    if audited is not None and not audited.passed:
+        failed = audited.failures
         log.error("disclosure audit failed for %d hidden figure(s): %s", len(failed), "; ".join(failed))
         preview.problem = (f"Nothing can be published: the disclosure check found {len(failed)} hidden figure(s) "
                            "that could be worked out too closely from everything that would be public (for "
