@@ -441,6 +441,7 @@ HEADINGS = {
     "resolved_by": "Resolved by", "resolved_at": "Resolved (UTC)", "resolution_note": "Resolution",
     "file_name": "File", "approved_by": "Approved by", "approved_at": "Approved (UTC)",
     "first_published": "First published (UTC)", "blocked_by": "Blocked by", "refusals_cleared": "Refusals cleared",
+    "note": "Note",
     "previous_revision": "Previous revision", "falls_within": "Falls within", "seconds": "Seconds",
 }
 

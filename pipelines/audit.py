@@ -33,6 +33,7 @@ ACTIONS = {
     "approve": "approved a month for publication",
     "publish": "published a snapshot",
     "withdraw": "withdrew a publication",
+    "unapprove": "withdrew a month's approval, with the publication that carried it",
     "flag": "raised a flag",
     "resolve": "resolved a flag",
     "flag_update": "assigned a flag, marked it awaiting the force, or linked the resubmission that answered it",

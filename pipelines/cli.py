@@ -659,7 +659,8 @@ def withdraw(db, as_user, reason, out, yes):
 
     The switch is one rename; the withdrawn snapshot is kept, the withdrawal is recorded with who,
     when and why, and the public revisions page says "Publication of <date> withdrawn on <date>:
-    <reason>". Months only the withdrawn snapshot carried go back to approved, not published. With
+    <reason>". Months only the withdrawn snapshot carried lose their approval too, and need approving
+    again before any publication carries them (`pccdash periods` says so). With
     no earlier snapshot the public side says nothing is published yet.
 
     \b
@@ -685,7 +686,8 @@ def withdraw(db, as_user, reason, out, yes):
         done = run_withdraw(con, actor, reason, out)
     back = f"snapshot {done.restored}" if done.restored else "nothing published"
     click.echo(f"Withdrew snapshot {done.version}; the public side reads {back} again."
-               + (f" No longer published: {', '.join(done.unpublished)}." if done.unpublished else ""))
+               + (f" No longer published, and no longer approved (approve them again to publish): "
+                  f"{', '.join(done.unpublished)}." if done.unpublished else ""))
 
 
 @main.command()

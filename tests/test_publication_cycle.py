@@ -18,7 +18,7 @@ from pipelines import warehouse
 from pipelines.access import NotAllowed
 from pipelines.cli import main
 from pipelines.ingest import ingest
-from pipelines.publish.approval import approve
+from pipelines.publish.approval import approve, period_states
 from pipelines.publish.snapshot import (
     CannotWithdraw,
     NothingToPublish,
@@ -133,7 +133,21 @@ def test_a_withdrawal_returns_the_public_to_the_snapshot_before_and_is_recorded(
         assert (done.version, done.restored, done.unpublished) == (2, 1, ["2015-07"])
         status = con.execute("SELECT strftime(period, '%Y-%m'), status, published_at IS NULL, snapshot_version "
                              "FROM period_status ORDER BY 1").fetchall()
-        assert status == [("2015-06", "published", False, 1), ("2015-07", "approved", True, None)]
+        assert status == [("2015-06", "published", False, 1), ("2015-07", "withdrawn", True, None)]
+        # its approval went with the publication: the next publication of anything does not bring it back
+        assert con.execute("SELECT approved_at FROM period_status WHERE period = DATE '2015-07-01'").fetchall() == [
+            (None,)]
+        [july] = [s for s in period_states(con) if s.period.isoformat() == "2015-07-01"]
+        assert july.status == "withdrawn" and july.note.startswith("withdrawn on ")
+        assert july.note.endswith(": July's figures were double counted.; approve again to publish")
+        with pytest.raises(NothingToPublish):
+            publish(con, PCC)
+        [(subject, detail)] = [(s, d) for _, _, s, d in audit_rows(con, "unapprove")]
+        assert subject == "2015-07" and "double counted" in detail
+    listed = CliRunner().invoke(main, ["periods", "--db", str(loaded)], catch_exceptions=False).output
+    [line] = [x for x in listed.splitlines() if x.startswith("2015-07")]
+    assert "withdrawn" in line and "July's figures were double counted.; approve again to publish" in line
+    with warehouse.connect(loaded) as con:
         assert con.execute("SELECT version, withdrawn_by, reason, restored_version FROM snapshot_withdrawal"
                            ).fetchall() == [(2, "pcc@example.org", "July's figures were double counted.", 1)]
         events = con.execute("SELECT strftime(period, '%Y-%m'), action FROM publication_event "
@@ -159,6 +173,8 @@ def test_a_withdrawal_returns_the_public_to_the_snapshot_before_and_is_recorded(
         assert public_side.current_snapshot() is None
         with pytest.raises(CannotWithdraw, match="Nothing is published"):
             withdraw(con, PCC, "again")
+        assert preview_publication(con).months == [], "a withdrawn month waits for a new approval"
+        approve(con, ["2015-06", "2015-07"], PCC)
         assert preview_publication(con).added == ["2015-06", "2015-07"]
         version, _ = publish(con, PCC)
     assert version == 3, "a version number is never used twice"
@@ -252,7 +268,8 @@ def test_the_command_previews_asks_and_needs_yes_without_a_terminal(loaded, fold
     assert out.exit_code == 1 and "--yes" in out.output
     out = cli("withdraw", "--reason", "July was wrong", "--as", "pcc@example.org", "--yes")
     assert out.exit_code == 0, out.output
-    assert "Withdrew snapshot 2; the public side reads snapshot 1 again. No longer published: 2015-07." in out.output
+    assert ("Withdrew snapshot 2; the public side reads snapshot 1 again. No longer published, and no longer "
+            "approved (approve them again to publish): 2015-07.") in out.output
     assert public_side.current_snapshot() == folder / "snapshot-0001.duckdb"
     with warehouse.connect_read_only(loaded) as con:
         rows = con.execute("SELECT action, identity, channel, os_account IS NOT NULL FROM audit_event "
@@ -313,7 +330,9 @@ def test_the_publishing_page_previews_asks_for_confirmation_and_withdraws(loaded
     at.button(key="withdraw").click().run()
     assert not at.exception
     assert public_side.current_snapshot() == folder / "snapshot-0001.duckdb"
-    assert "Months added: July 2015." in texts(at), "July is approved again, ready to publish once corrected"
+    shown = texts(at)
+    assert "Months added: July 2015." not in shown, "July's approval went with the publication"
+    assert "July 2015: withdrawn on " in shown and "July is being checked again.; approve again to publish" in shown
     with warehouse.connect_read_only(loaded) as con:
         assert audit_rows(con, "withdraw")[0][:3] == ("pcc@example.org", "app", "snapshot 2")
 

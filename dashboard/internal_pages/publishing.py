@@ -26,8 +26,8 @@ counts = states["status"].value_counts()
 cols = st.columns(4)
 for col, status in zip(cols, ("draft", "approved", "published", "changed"), strict=True):
     col.metric(status.capitalize(), int(counts.get(status, 0)))
-status_filter = st.multiselect("Status", ["draft", "approved", "published", "changed"], key="status_filter",
-                               placeholder="Every status")
+status_filter = st.multiselect("Status", ["draft", "approved", "published", "changed", "withdrawn"],
+                               key="status_filter", placeholder="Every status")
 shown = states[states["status"].isin(status_filter)] if status_filter else states
 ui.table(ui.readable(shown.iloc[::-1], {"figures": "Figures"}), "states_table", "publication-status.csv")
 
@@ -36,7 +36,9 @@ if not user.may("approve"):
     st.stop()
 
 st.subheader("Approve")
-candidates = states[states["status"].isin(["draft", "changed"])]["period"].tolist()[::-1]
+for row in states[states["status"] == "withdrawn"].itertuples():
+    st.warning(f"{ui.month_words(row.period)}: {row.note or 'withdrawn; approve again to publish'}.")
+candidates = states[states["status"].isin(["draft", "changed", "withdrawn"])]["period"].tolist()[::-1]
 chosen = st.multiselect("Months to approve", candidates, key="approve_months", format_func=ui.month_words,
                         placeholder="Choose months (newest first)")
 if st.button("Approve", key="approve", type="primary", disabled=not chosen):

@@ -16,6 +16,8 @@ from ..figures import parse_month
 from ..resubmission import blocked_months, cleared_refusals, open_refusals, refusals
 from ..warehouse import utc_now
 
+APPROVAL_WITHDRAWN = "approval withdrawn"  # a publication_event: a withdrawn publication took the approval with it
+
 
 class CannotApprove(PccDashError):
     """A month has an open error or a blocking flag, or no figures."""
@@ -24,13 +26,14 @@ class CannotApprove(PccDashError):
 @dataclass
 class PeriodState:
     period: dt.date
-    status: str  # draft | approved | published | changed (revised since its approval)
+    status: str  # draft | approved | published | changed (revised since its approval) | withdrawn
     figures: int
     approved_by: str | None = None
     approved_at: dt.datetime | None = None
     published_at: dt.datetime | None = None
     blockers: list[str] = field(default_factory=list)
     cleared: list[str] = field(default_factory=list)  # refused files that no longer block it, and why
+    note: str = ""  # a withdrawn month: when and why its approval was withdrawn
 
 
 def open_errors(con: duckdb.DuckDBPyConnection, period: dt.date) -> list[str]:
@@ -94,6 +97,13 @@ def period_states(con: duckdb.DuckDBPyConnection) -> list[PeriodState]:
         if period in refused:
             ps.cleared = cleared_errors(con, period)
         out.append(ps)
+    withdrawn = {p: (at, why) for p, at, why in con.execute(
+        """SELECT period, acted_at, note FROM publication_event WHERE action = ?
+           QUALIFY acted_at = max(acted_at) OVER (PARTITION BY period)""", [APPROVAL_WITHDRAWN]).fetchall()}
+    for ps in out:
+        if ps.status == "withdrawn" and ps.period in withdrawn:
+            at, why = withdrawn[ps.period]
+            ps.note = f"withdrawn on {at:%Y-%m-%d}: {why}; approve again to publish"
     return out
 
 
@@ -102,7 +112,8 @@ def states_frame(states: list[PeriodState]) -> pd.DataFrame:
         "period": s.period.strftime("%Y-%m"), "status": s.status, "figures": s.figures,
         "approved_by": s.approved_by or "", "approved_at": s.approved_at.strftime("%Y-%m-%d %H:%M") if s.approved_at
         else "", "first_published": s.published_at.strftime("%Y-%m-%d %H:%M") if s.published_at else "",
-        "blocked_by": "; ".join(s.blockers), "refusals_cleared": "; ".join(s.cleared)} for s in states])
+        "blocked_by": "; ".join(s.blockers), "refusals_cleared": "; ".join(s.cleared), "note": s.note}
+        for s in states])
 
 
 def approve(con: duckdb.DuckDBPyConnection, months: list[str], claims: dict) -> list[dt.date]:

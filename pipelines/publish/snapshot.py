@@ -39,6 +39,7 @@ from ..public import read as public_read
 from ..warehouse import finish_switches, utc_now
 from . import breakdowns as published_breakdowns
 from . import lp_audit
+from .approval import APPROVAL_WITHDRAWN
 from .content import SnapshotView
 
 log = logging.getLogger(__name__)
@@ -790,14 +791,15 @@ class CannotWithdraw(PccDashError):
 class Withdrawal:
     version: int                 # the snapshot withdrawn
     restored: int | None         # the snapshot the public reads again (None: nothing published)
-    unpublished: list[str]       # months that only the withdrawn snapshot carried: approved again, not published
+    unpublished: list[str]       # months that only the withdrawn snapshot carried: their approval withdrawn too
 
 
 def withdraw(con: duckdb.DuckDBPyConnection, claims: Mapping, reason: str, folder: Path | None = None) -> Withdrawal:
     """Withdraw the publication the public reads: it goes back to the snapshot before, in one switch.
 
-    The withdrawn snapshot stays on disk and in the record. Months that only it carried go back to
-    approved (not published); the public revisions page shows the withdrawal with its reason. One command
+    The withdrawn snapshot stays on disk and in the record. Months that only it carried lose their approval
+    as well (status "withdrawn", recorded with the reason), so nothing published later brings them back until
+    they are approved again; the public revisions page shows the withdrawal with its reason. One command
     at a time writes into a folder; another waits for it.
     """
     who = require(claims, "publish")  # the role that publishes is the one that may take it back
@@ -848,10 +850,18 @@ def _withdraw(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, reason:
     now = utc_now()
     with audit.transaction(con):
         con.execute("INSERT INTO snapshot_withdrawal VALUES (?, ?, ?, ?, ?)", [version, now, who, reason, restored])
-        con.executemany("""UPDATE period_status SET status = 'approved', published_at = NULL,
-                           last_published_at = NULL, snapshot_version = NULL
+        # their approval is withdrawn with the publication: the next publication of anything must not bring
+        # them back unchanged, so each needs approving again
+        con.executemany("""UPDATE period_status SET status = 'withdrawn', approved_by = NULL, approved_at = NULL,
+                           published_at = NULL, last_published_at = NULL, snapshot_version = NULL
                            WHERE snapshot_version = ? AND period = CAST(? AS DATE)""",
                         [[version, f"{p}-01"] for p in unpublished])
+        con.executemany(
+            "INSERT INTO publication_event (period, action, by_user, acted_at, note) VALUES (?, ?, ?, ?, ?)",
+            [[f"{p}-01", APPROVAL_WITHDRAWN, who, now, reason[:2000]] for p in unpublished])
+        for p in unpublished:
+            audit.record(con, claims, "unapprove", subject=p,
+                         detail=f"with snapshot {version}: {reason}; approve again to publish")
         con.execute("UPDATE period_status SET snapshot_version = ? WHERE snapshot_version = ?", [restored, version])
         con.executemany(
             "INSERT INTO publication_event (period, action, by_user, acted_at, note) VALUES (?, 'withdrawn', ?, ?, ?)",
