@@ -687,7 +687,9 @@ def withdraw(db, as_user, reason, out, yes):
     back = f"snapshot {done.restored}" if done.restored else "nothing published"
     click.echo(f"Withdrew snapshot {done.version}; the public side reads {back} again."
                + (f" No longer published, and no longer approved (approve them again to publish): "
-                  f"{', '.join(done.unpublished)}." if done.unpublished else ""))
+                  f"{', '.join(done.unpublished)}." if done.unpublished else "")
+               + (f" Back to the figures published before, their later approval taken back (approve them again to "
+                  f"publish what changed): {', '.join(done.taken_back)}." if done.taken_back else ""))
 
 
 @main.command()

@@ -181,6 +181,28 @@ def test_a_withdrawal_returns_the_public_to_the_snapshot_before_and_is_recorded(
     assert len(public_side.withdrawals()) == 2
 
 
+def test_withdrawing_a_published_correction_takes_its_approval_back_too(loaded, folder, tmp_path):
+    """A correction to a published month, approved and published, then withdrawn: the public reads the month as
+    published before, and the next publication of anything must not bring the correction back unapproved."""
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-06"], PCC)
+        publish(con, PCC)
+        assert ingest(con, [write_csv(tmp_path / "fix.csv", HEADER + month_rows("2015-06", (10, 20, 30, 45)))]).ok
+        approve(con, ["2015-06"], PCC)
+        publish(con, PCC)
+        done = withdraw(con, PCC, "The Sheffield correction was wrong.")
+        assert (done.version, done.restored, done.unpublished, done.taken_back) == (2, 1, [], ["2015-06"])
+        [june] = [s for s in period_states(con) if s.period.isoformat() == "2015-06-01"]
+        assert june.status == "changed", "the correction waits for approval again"
+        [(subject, detail)] = [(s, d) for _, _, s, d in audit_rows(con, "unapprove")]
+        assert subject == "2015-06" and "correction was wrong" in detail
+        approve(con, ["2015-07"], PCC)  # the next publication, of another month
+        publish(con, PCC)
+    june_sheffield = public_side.read("SELECT value FROM figure WHERE period = '2015-06' AND period_type = 'month' "
+                                      "AND area = 'Sheffield' AND measure = 'cse_arrests'")["value"].tolist()
+    assert june_sheffield == [40], "the withdrawn correction stays withdrawn"
+
+
 def test_the_public_pages_show_withdrawals_and_nothing_published_after_the_last_is_withdrawn(
         loaded, folder, monkeypatch):
     with warehouse.connect(loaded) as con:

@@ -792,6 +792,7 @@ class Withdrawal:
     version: int                 # the snapshot withdrawn
     restored: int | None         # the snapshot the public reads again (None: nothing published)
     unpublished: list[str]       # months that only the withdrawn snapshot carried: their approval withdrawn too
+    taken_back: list[str] = field(default_factory=list)  # months both carried, approved again since: back as before
 
 
 def withdraw(con: duckdb.DuckDBPyConnection, claims: Mapping, reason: str, folder: Path | None = None) -> Withdrawal:
@@ -811,6 +812,9 @@ def withdraw(con: duckdb.DuckDBPyConnection, claims: Mapping, reason: str, folde
         return _withdraw(con, claims, who, reason, folder)
     with pointer_switch.folder_lock(folder):
         return _withdraw(con, claims, who, reason, folder)
+
+
+_EVENT = "INSERT INTO publication_event (period, action, by_user, acted_at, note) VALUES (?, ?, ?, ?, ?)"
 
 
 def _withdraw(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, reason: str, folder: Path) -> Withdrawal:
@@ -847,25 +851,31 @@ def _withdraw(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, reason:
         "SELECT strftime(period, '%Y-%m') FROM period_status WHERE snapshot_version = ? ORDER BY period",
         [version]).fetchall()]
     unpublished = [p for p in carried if p not in still]
+    taken_back = _approvals_taken_back(con, restored, [p for p in carried if p in still])
     now = utc_now()
     with audit.transaction(con):
         con.execute("INSERT INTO snapshot_withdrawal VALUES (?, ?, ?, ?, ?)", [version, now, who, reason, restored])
         # their approval is withdrawn with the publication: the next publication of anything must not bring
         # them back unchanged, so each needs approving again
-        con.executemany("""UPDATE period_status SET status = 'withdrawn', approved_by = NULL, approved_at = NULL,
-                           published_at = NULL, last_published_at = NULL, snapshot_version = NULL
-                           WHERE snapshot_version = ? AND period = CAST(? AS DATE)""",
-                        [[version, f"{p}-01"] for p in unpublished])
-        con.executemany(
-            "INSERT INTO publication_event (period, action, by_user, acted_at, note) VALUES (?, ?, ?, ?, ?)",
-            [[f"{p}-01", APPROVAL_WITHDRAWN, who, now, reason[:2000]] for p in unpublished])
         for p in unpublished:
+            con.execute("""UPDATE period_status SET status = 'withdrawn', approved_by = NULL, approved_at = NULL,
+                           published_at = NULL, last_published_at = NULL, snapshot_version = NULL
+                           WHERE snapshot_version = ? AND period = CAST(? AS DATE)""", [version, f"{p}-01"])
+            con.execute(_EVENT, [f"{p}-01", APPROVAL_WITHDRAWN, who, now, reason[:2000]])
             audit.record(con, claims, "unapprove", subject=p,
                          detail=f"with snapshot {version}: {reason}; approve again to publish")
+        # a month the public still reads, as the snapshot restored shows it: the approval of what was withdrawn (a
+        # correction approved since) is taken back too, so the figures approved since wait for approval again
+        for p, (by, at) in taken_back.items():
+            con.execute("UPDATE period_status SET approved_by = ?, approved_at = ? WHERE period = CAST(? AS DATE)",
+                        [by, at, f"{p}-01"])
+            con.execute(_EVENT, [f"{p}-01", APPROVAL_WITHDRAWN, who, now, reason[:2000]])
+            audit.record(con, claims, "unapprove", subject=p,
+                         detail=f"with snapshot {version}: {reason}; the public reads the figures approved on "
+                                f"{at:%Y-%m-%d} again, and what changed since needs approving again")
         con.execute("UPDATE period_status SET snapshot_version = ? WHERE snapshot_version = ?", [restored, version])
-        con.executemany(
-            "INSERT INTO publication_event (period, action, by_user, acted_at, note) VALUES (?, 'withdrawn', ?, ?, ?)",
-            [[f"{p}-01", who, now, f"snapshot {version} withdrawn: {reason}"[:2000]] for p in carried])
+        for p in carried:
+            con.execute(_EVENT, [f"{p}-01", "withdrawn", who, now, f"snapshot {version} withdrawn: {reason}"[:2000]])
         audit.record(con, claims, "withdraw", subject=f"snapshot {version}",
                      detail=f"{reason} (the public side reads "
                             f"{f'snapshot {restored}' if restored else 'nothing published'} again; months no longer "
@@ -876,7 +886,23 @@ def _withdraw(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, reason:
         faults.point("withdraw_before_record")
     faults.point("withdraw_after_record")
     pointer_switch.switch(con, folder, body, before="withdraw_before_switch", after="withdraw_after_switch")
-    return Withdrawal(version, restored, unpublished)
+    return Withdrawal(version, restored, unpublished, sorted(taken_back))
+
+
+def _approvals_taken_back(con: duckdb.DuckDBPyConnection, restored: int | None, months: list[str]
+                          ) -> dict[str, tuple[str, dt.datetime]]:
+    """Of `months` (carried by the withdrawn snapshot and by the one restored), those approved again after the
+    restored snapshot was made, each with the approval that snapshot was made from: (who, when)."""
+    if restored is None or not months:
+        return {}
+    made = con.execute("SELECT created_at FROM snapshot WHERE version = ?", [restored]).fetchall()[0][0]
+    rows = con.execute(
+        """SELECT strftime(s.period, '%Y-%m'), e.by_user, e.acted_at FROM period_status s
+           JOIN publication_event e ON e.period = s.period AND e.action = 'approved' AND e.acted_at <= $made
+           WHERE list_contains($months, strftime(s.period, '%Y-%m')) AND s.approved_at > $made
+           QUALIFY e.acted_at = max(e.acted_at) OVER (PARTITION BY s.period)""",
+        {"made": made, "months": months}).fetchall()
+    return {p: (by, at) for p, by, at in rows}
 
 
 def _pointer_to(con: duckdb.DuckDBPyConnection, folder: Path, version: int | None) -> dict:
