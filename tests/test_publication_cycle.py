@@ -387,3 +387,23 @@ def test_a_withdrawal_stopped_before_the_switch_is_finished_by_running_it_again(
         assert len(audit_rows(con, "withdraw")) == 1
     assert public_side.current_snapshot() == folder / "snapshot-0001.duckdb"
     assert len(public_side.withdrawals()) == 1
+
+
+def test_the_publishing_page_names_a_month_held_back_by_a_blocking_flag(loaded, folder, monkeypatch):
+    """Regression: the page previewed, and published, a month whose blocking flag was raised after its approval."""
+    from pipelines.flags import raise_flag
+
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-06", "2015-07"], PCC)
+        raise_flag(con, claims_of("analyst@example.org"), scope="district_month", period="2015-07",
+                   district="Sheffield", reason="Duplicate *records* suspected", blocking=True)
+    at = internal(monkeypatch, loaded, "internal_pages/publishing.py", PCC_USER)
+    assert not at.exception
+    shown = texts(at)
+    assert "Months added: June 2015." in shown
+    assert "Held back, not published: July 2015" in shown and "Duplicate *records* suspected" in shown
+    at.checkbox(key="publish_checked").check().run()
+    at.button(key="publish").click().run()
+    assert not at.exception
+    assert public_side.read("SELECT DISTINCT period FROM figure WHERE period_type = 'month'").values.tolist() == [
+        ["2015-06"]]

@@ -13,9 +13,10 @@ from helpers import run_pccdash, write_csv
 
 from pipelines import public, warehouse
 from pipelines.access import NotAllowed
+from pipelines.flags import raise_flag, resolve_flags
 from pipelines.ingest import ingest
 from pipelines.publish.approval import CannotApprove, approve, period_states
-from pipelines.publish.snapshot import NothingToPublish, publish
+from pipelines.publish.snapshot import NothingToPublish, preview_publication, publish
 
 PCC = claims_of("pcc@example.org")
 ANALYST = claims_of("analyst@example.org")
@@ -363,3 +364,67 @@ def test_a_district_months_flag_is_a_caveat_on_each_of_its_shown_figures_never_a
         ["cse_arrests", "Barnsley", "An analyst has flagged this figure for a data-quality check."],
         ["cse_arrests", "Doncaster", "An analyst has flagged this figure for a data-quality check."],
         ["cse_charges", "Barnsley", "An analyst has flagged this figure for a data-quality check."]]
+
+
+def blocking_flag(con, month: str, reason: str) -> int:
+    return raise_flag(con, ANALYST, scope="figure", reason=reason, period=month, district="Rotherham",
+                      measure="cse_arrests", blocking=True)
+
+
+def test_a_blocking_flag_raised_after_approval_holds_the_month_back(loaded, run_cli):
+    """Regression: a month approved and then given a blocking flag was published as if the flag were not there."""
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-06", "2015-07"], PCC)
+        number = blocking_flag(con, "2015-07", "Rotherham July arrests double counted?")
+        preview = preview_publication(con)
+        assert preview.months == ["2015-06"] and list(preview.held) == ["2015-07"]
+        held = [line for line in preview.summary if line.startswith("Held back")]
+        assert held and "July 2015" in held[0] and "double counted" in held[0]
+        assert f"pccdash flags resolve {number}" in held[0]
+    result = run_cli("publish", "--yes", "--as", "pcc@example.org", "--db", str(loaded))
+    assert result.exit_code == 0, result.output
+    assert "Held back, not published: July 2015" in result.output and "Months added: June 2015." in result.output
+    assert snapshot_rows("SELECT DISTINCT period FROM figure WHERE period_type = 'month'") == [["2015-06"]]
+    with warehouse.connect(loaded) as con:
+        status = {s.period.strftime("%Y-%m"): s.status for s in period_states(con)}
+        assert status["2015-06"] == "published" and status["2015-07"] == "approved"
+        with pytest.raises(NothingToPublish, match="nothing has been approved since.*Held back.*July 2015"):
+            publish(con, PCC)
+        resolve_flags(con, ANALYST, [number], "Checked with the force: counted once.")
+        publish(con, PCC)
+    assert snapshot_rows("SELECT DISTINCT period FROM figure WHERE period_type = 'month' ORDER BY 1") == [
+        ["2015-06"], ["2015-07"]]
+
+
+def test_a_month_held_back_alone_publishes_nothing_and_says_why(loaded):
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-07"], PCC)
+        blocking_flag(con, "2015-07", "Duplicates suspected")
+        with pytest.raises(NothingToPublish, match="every approved month not yet public is held back.*July 2015"):
+            publish(con, PCC)
+    assert public.current_snapshot() is None
+
+
+def test_a_published_month_flagged_later_stays_as_the_public_reads_it_but_is_not_revised(loaded, tmp_path):
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-06"], PCC)
+        publish(con, PCC)
+        number = blocking_flag(con, "2015-06", "June arrests double counted?")
+        approve(con, ["2015-08"], PCC)  # June's flag does not stop August
+        preview = preview_publication(con)
+        assert preview.months == ["2015-06", "2015-08"] and not preview.held
+        assert any(line.startswith("June 2015 stays as the public reads it") for line in preview.summary)
+        publish(con, PCC)
+        assert snapshot_rows("SELECT area, text FROM caveat WHERE period = '2015-06'") == [
+            ["Rotherham", "An analyst has flagged this figure for a data-quality check."]]
+        # a correction approved before the flag must not reach the public while the flag is open
+        resolve_flags(con, ANALYST, [number], "Checked.")
+        assert ingest(con, [write_csv(tmp_path / "fix.csv", HEADER + month_rows(
+            "2015-06", "cse_arrests", (10, 20, 35, 40)))]).ok
+        approve(con, ["2015-06"], PCC)
+        number = blocking_flag(con, "2015-06", "The correction looks wrong too")
+        with pytest.raises(NothingToPublish, match=rf"revise \d+ published figure\(s\) of June 2015.*"
+                                                   rf"flags resolve {number}"):
+            publish(con, PCC)
+    assert snapshot_rows("SELECT value FROM figure WHERE area = 'Rotherham' AND period = '2015-06' "
+                         "AND period_type = 'month'") == [[30]]

@@ -68,10 +68,10 @@ st.subheader("Publish: what the public will see")
 folder = str(published_dir())  # part of the cached answer's key: the preview compares with this folder's snapshot
 preview = data.call(preview_publication, folder, _also=str(current_snapshot(Path(folder))))
 if preview.problem:
-    st.info(preview.problem)
+    st.info(ui.md_escape(preview.problem))  # it may quote a flag's reason, typed by a person
 else:
     for line in preview.summary:
-        st.markdown(f"- {line}")
+        st.markdown(f"- {ui.md_escape(line)}")
     names = {m.id: m.name for m in catalogue().measures}
     st.markdown("**What the public will read under each chart** (the force as a whole):")
     for measure, sentence in preview.sentences.items():

@@ -48,6 +48,13 @@ def cleared_errors(con: duckdb.DuckDBPyConnection, period: dt.date) -> list[str]
 
 
 def blocking_flags(con: duckdb.DuckDBPyConnection, period: dt.date) -> list[str]:
+    """Each open blocking flag on the month, in words: it stops the month's approval and its publication."""
+    return [words for _, words in open_blocking_flags(con, period)]
+
+
+def open_blocking_flags(con: duckdb.DuckDBPyConnection, period: dt.date) -> list[tuple[int, str]]:
+    """The open blocking flags on the month (on a figure, the district's month, or a file with figures for it):
+    (flag number, the flag in words)."""
     rows = con.execute(
         """SELECT f.flag_id, f.scope, f.district, f.measure, f.reason
            FROM figure_flag f
@@ -55,8 +62,8 @@ def blocking_flags(con: duckdb.DuckDBPyConnection, period: dt.date) -> list[str]
              AND (f.period = $p OR (f.scope = 'file' AND EXISTS (
                     SELECT 1 FROM figure x WHERE x.file_id = f.file_id AND x.period = $p)))
            ORDER BY f.flag_id""", {"p": period}).fetchall()
-    return [f"flag #{fid} ({scope}{': ' + district if district else ''}{', ' + measure if measure else ''}) "
-            f"is blocking and unresolved: {reason}" for fid, scope, district, measure, reason in rows]
+    return [(fid, f"flag #{fid} ({scope}{': ' + district if district else ''}{', ' + measure if measure else ''}) "
+                  f"is blocking and unresolved: {reason}") for fid, scope, district, measure, reason in rows]
 
 
 def missing_districts(con: duckdb.DuckDBPyConnection, period: dt.date) -> list[str]:

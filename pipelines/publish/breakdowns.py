@@ -10,6 +10,7 @@ the share recorded beside them.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import duckdb
@@ -68,9 +69,9 @@ def published() -> list[PublishedBreakdown]:
     return list(dimensions().published)
 
 
-def approved_breakdowns(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Each published breakdown's force figure for every financial year whose twelve months are approved and whose
-    every district-month sent it, as they stood at each month's approval:
+def approved_breakdowns(con: duckdb.DuckDBPyConnection, held: Collection[str] = ()) -> pd.DataFrame:
+    """Each published breakdown's force figure for every financial year whose twelve months are approved (and not
+    `held` back, "YYYY-MM") and whose every district-month sent it, as they stood at each month's approval:
     DataFrame(measure, dimension, category (published id), period "2023/24", value)."""
     wanted = published()
     if not wanted:
@@ -80,9 +81,10 @@ def approved_breakdowns(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
            FROM figure_breakdown_revision r
            JOIN period_status s ON s.period = r.period AND r.loaded_at <= s.approved_at
            WHERE list_contains($pairs, r.measure || ':' || r.dimension)
+             AND NOT list_contains($held, strftime(r.period, '%Y-%m'))
            QUALIFY r.revision = max(r.revision) OVER (PARTITION BY r.period, r.district, r.measure, r.dimension,
                                                                   r.category)""",
-        {"pairs": [f"{pb.measure}:{pb.dimension}" for pb in wanted]}).df()
+        {"pairs": [f"{pb.measure}:{pb.dimension}" for pb in wanted], "held": list(held)}).df()
     if rows.empty:
         return pd.DataFrame(columns=COLUMNS)
     districts = set(force().districts)

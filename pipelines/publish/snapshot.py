@@ -18,7 +18,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,12 +34,12 @@ from ..contracts.contract import MEASURE_RULE_ENGINE, contracts_dir
 from ..disclosure import ROLLING_PREFIX, DisclosureSettings, build_table, force_year_table, suppress_system
 from ..errors import PccDashError
 from ..events import public_events
-from ..public import MANAGEMENT_INFORMATION, current_snapshot, months_phrase, published_dir, trend_sentence
+from ..public import MANAGEMENT_INFORMATION, current_snapshot, month_text, months_phrase, published_dir, trend_sentence
 from ..public import read as public_read
 from ..warehouse import finish_switches, utc_now
 from . import breakdowns as published_breakdowns
 from . import lp_audit
-from .approval import APPROVAL_WITHDRAWN
+from .approval import APPROVAL_WITHDRAWN, open_blocking_flags
 from .content import SnapshotView
 
 log = logging.getLogger(__name__)
@@ -74,10 +74,12 @@ class NothingToPublish(PccDashError):
     """No month has been approved, or nothing has changed since the snapshot the public reads."""
 
 
-def _approved(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def _approved(con: duckdb.DuckDBPyConnection, held: Collection[str] = ()) -> pd.DataFrame:
+    """The approved months (less those `held` back, "YYYY-MM"), with when each was approved and first published."""
     return con.execute(
-        "SELECT period, approved_at, published_at FROM period_status WHERE approved_at IS NOT NULL ORDER BY period"
-    ).df()
+        """SELECT period, approved_at, published_at FROM period_status
+           WHERE approved_at IS NOT NULL AND NOT list_contains($held, strftime(period, '%Y-%m')) ORDER BY period""",
+        {"held": list(held)}).df()
 
 
 def approved_figures(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -500,6 +502,10 @@ class Preview:
     board_dropped: int = 0            # items the public reads now whose approval was withdrawn or replaced
     audit: lp_audit.AuditResult | None = None  # the disclosure audit of `cells`
     breakdowns: pd.DataFrame | None = None  # the published breakdowns' cells (force by financial year), and shares
+    # approved months with a blocking flag still open, "YYYY-MM" -> [(flag number, the flag in words)]: those the
+    # public does not read are held back (not in the snapshot); those it reads stay as they are
+    held: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    flagged_public: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
 
     @property
     def summary(self) -> list[str]:
@@ -518,7 +524,25 @@ class Preview:
             dropped = f", {self.board_dropped} no longer published" if self.board_dropped else ""
             lines.append(f"Accountability items approved for publication: {len(self.board)} ({self.board_new} new"
                          f"{dropped}).")
+        return lines + self.flag_lines
+
+    @property
+    def flag_lines(self) -> list[str]:
+        """What the approved months' open blocking flags do to this publication, month by month."""
+        lines = []
+        for month, flags in self.held.items():
+            lines.append(f"Held back, not published: {month_text(month)}, approved before "
+                         f"{_flags_phrase(flags)}. Once its figures are checked, resolve the flag (Flags page, or "
+                         f'"pccdash flags resolve {" ".join(str(n) for n, _ in flags)} --note TEXT") and publish '
+                         "again; the other approved months are published without it.")
+        for month, flags in self.flagged_public.items():
+            lines.append(f"{month_text(month)} stays as the public reads it, its flagged figures marked as being "
+                         f"checked: {_flags_phrase(flags)}. This publication does not change its figures.")
         return lines
+
+
+def _flags_phrase(flags: list[tuple[int, str]]) -> str:
+    return "; ".join(words for _, words in flags)
 
 
 def _version_of(path: Path | None) -> int | None:
@@ -576,26 +600,32 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
     """Build what `publish` would write (nothing is written or switched) and compare it with what the public
     reads now. `problem` says why nothing would be published: no approved month, or nothing changed."""
     folder = Path(folder) if folder else published_dir()
-    approved = _approved(con)
+    previous = current_snapshot(folder)
+    old_months = sorted(public_read("SELECT period FROM period", snapshot=previous)["period"]) if previous else []
+    # a blocking flag stops a month as it stops its approval: one the public does not read yet is held back, and
+    # one it reads stays as it is (taking it away would be a withdrawal, which is the Commissioner's to decide)
+    flagged = {f"{p:%Y-%m}": flags for p in _approved(con)["period"] if (flags := open_blocking_flags(con, p))}
+    held = {m: flags for m, flags in flagged.items() if m not in old_months}
+    approved = _approved(con, held)
     months = [p.strftime("%Y-%m") for p in approved["period"]]
     empty = pd.DataFrame(columns=[*CELL_KEYS, "value", "display", "suppressed"])
-    protected = (protected_tables(approved_figures(con), earlier_public(folder),
-                                  published_breakdowns.approved_breakdowns(con))
+    figures = approved_figures(con)
+    protected = (protected_tables(figures[~figures["period"].isin(held)], earlier_public(folder),
+                                  published_breakdowns.approved_breakdowns(con, held=held))
                  if months else Protected(empty, None))
     cells = protected.cells if not protected.cells.empty else empty
     caveats = _public_caveats(con, cells, hidden_before(folder)) if months else pd.DataFrame(
         columns=["measure", "area", "period", "text"])
+    caveats = caveats[~caveats["period"].isin(held)]
     audited = protected.audit
     if months and (unsafe := lp_audit.caveat_failures(cells, caveats)):  # a guard: no caveat on a hidden figure
         protection = max(1, settings.get_int("disclosure_protection"))
         audited = (dataclasses.replace(audited, failures=[*audited.failures, *unsafe]) if audited is not None
                    else lp_audit.AuditResult(lp_audit.empty_cells(), protection, unsafe))
     board = board_items(con)
-    previous = current_snapshot(folder)
     if previous is not None:
         old = public_read("SELECT measure, area, period, period_type, display, suppressed FROM figure",
                           snapshot=previous)
-        old_months = sorted(public_read("SELECT period FROM period", snapshot=previous)["period"])
         old_caveats = public_read("SELECT measure, area, period, text FROM caveat", snapshot=previous)
         old_board = _published_board(previous)
     else:
@@ -618,7 +648,9 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
         newly_suppressed=newly, caveats=caveats, sentences=_public_sentences(cells),
         current_version=_version_of(previous), fingerprint=_fingerprint(months, cells, caveats, board),
         board=board, board_new=len(new_rows - old_rows), board_dropped=len(old_rows - new_rows), audit=audited,
-        breakdowns=protected.breakdowns)
+        breakdowns=protected.breakdowns, held=held, flagged_public={m: f for m, f in flagged.items() if m not in held})
+    revised_flagged = {m: int((preview.revised["period"] == m).sum()) for m in preview.flagged_public}
+    revised_flagged = {m: n for m, n in revised_flagged.items() if n}
     if audited is not None and not audited.passed:
         failed = audited.failures
         log.error("disclosure audit failed for %d hidden figure(s): %s", len(failed), "; ".join(failed))
@@ -626,6 +658,16 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
                            "that could be worked out too closely from everything that would be public (for "
                            f"example {failed[0]}). The figures are not at fault: the suppression is. The details "
                            "are in the log; please pass them to the office's administrator.")
+    elif revised_flagged:
+        month, n = next(iter(revised_flagged.items()))
+        flags = preview.flagged_public[month]
+        preview.problem = (f"Nothing can be published: it would revise {n} published figure(s) of "
+                           f"{month_text(month)}, approved again before {_flags_phrase(flags)}. Once the figures are "
+                           f'checked, resolve the flag (Flags page, or "pccdash flags resolve '
+                           f'{" ".join(str(f) for f, _ in flags)} --note TEXT") and publish again.')
+    elif not months and held:
+        preview.problem = "Nothing can be published: every approved month not yet public is held back. " + " ".join(
+            preview.flag_lines)
     elif not months:
         preview.problem = 'No month has been approved. Approve months first: "pccdash approve YYYY-MM".'
         if len(board):  # the loop's items go out with the figures, never in a snapshot without them
@@ -638,6 +680,8 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
                            f"snapshot {preview.current_version}, and nothing has been approved since. Approve a "
                            "month first (a new one, or one revised since its approval), or an item of the "
                            "accountability record.")
+        if held:
+            preview.problem += " " + " ".join(preview.flag_lines)
     return preview
 
 
@@ -674,7 +718,7 @@ def _publish(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, folder: 
                               "approved or a flag changed meanwhile). Nothing was published: look at the preview "
                               "again and confirm it.")
     folder.mkdir(parents=True, exist_ok=True)
-    approved = _approved(con)
+    approved = _approved(con, preview.held)
     cells = preview.cells
     now = utc_now()
     version = _next_version(con, folder)
@@ -738,10 +782,11 @@ def _publish(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, folder: 
         con.execute("INSERT INTO snapshot VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [version, now, who, final.name, digest, len(periods), len(cells)])
         con.execute("""UPDATE period_status SET status = 'published', published_at = coalesce(published_at, ?),
-                       last_published_at = ?, snapshot_version = ? WHERE approved_at IS NOT NULL""",
-                    [now, now, version])
-        con.execute("""INSERT INTO published_period SELECT period, ? FROM period_status WHERE approved_at IS NOT NULL
-                       ON CONFLICT (period) DO NOTHING""", [now])
+                       last_published_at = ?, snapshot_version = ? WHERE list_contains(?, strftime(period, '%Y-%m'))""",
+                    [now, now, version, sorted(first_published)])
+        con.execute("""INSERT INTO published_period SELECT period, ? FROM period_status
+                       WHERE list_contains(?, strftime(period, '%Y-%m')) ON CONFLICT (period) DO NOTHING""",
+                    [now, sorted(first_published)])
         con.executemany(
             "INSERT INTO publication_event (period, action, by_user, acted_at, note) VALUES (?, ?, ?, ?, ?)",
             [[p, "published", who, now, f"snapshot {version}"] for p in approved["period"]])
@@ -749,7 +794,9 @@ def _publish(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, folder: 
                      detail=f"{months_phrase(preview.months)}; months added: "
                             f"{months_phrase(preview.added) if preview.added else 'none'}; "
                             f"figures revised: {len(preview.revised)}; "
-                            f"accountability items: {len(preview.board)} ({preview.board_new} new)")
+                            f"accountability items: {len(preview.board)} ({preview.board_new} new)"
+                            + (f"; held back by a blocking flag: {months_phrase(list(preview.held))}"
+                               if preview.held else ""))
         pointer_switch.record(con, folder, "publish", version, body, now)
         faults.point("publish_before_record")
     faults.point("publish_after_record")
