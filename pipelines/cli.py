@@ -1102,7 +1102,8 @@ def actions(ctx, db, show_all):
 @db_option
 @click.option("--note", required=True, metavar="TEXT", help="What was done: the closing note kept with the action.")
 @click.option("--on", "on_day", metavar="DATE", default=None,
-              help="The day it was closed, YYYY-MM-DD (default: today); meetings after it see it closed.")
+              help="The day it was closed, YYYY-MM-DD, not after today (default: today); meetings after it see it "
+                   "closed.")
 @as_option
 @click.pass_context
 def actions_close(ctx, action_id, db, note, on_day, as_user):

@@ -131,6 +131,25 @@ def test_an_action_is_closed_only_with_a_note_and_keeps_its_history(con, board):
     assert kept.closed and kept.where(second.held_on).startswith("Closed on ")
 
 
+def test_an_action_is_closed_once_and_never_on_a_day_to_come(con, board, monkeypatch):
+    """Regression: a closing dated 2030 read as closed in "pccdash actions" and as overdue in the packs, and could
+    not be corrected; closing a closed action again replaced its closing note."""
+    monkeypatch.setenv("PCCDASH_TODAY", "2015-09-10")
+    first, second, _ = board
+    action = acc.add_action(con, PCC, meeting_id=first.meeting_id, body="Report on charging delays",
+                            owner="ACC Crime", due_meeting_id=second.meeting_id)
+    for status in ("closed", "in_progress"):
+        with pytest.raises(acc.LoopError, match="1 January 2030 is after today \\(10 September 2015\\)"):
+            acc.update_action(con, PCC, action, status=status, note="Report received.", on="2030-01-01")
+    acc.update_action(con, PCC, action, status="closed", note="Report received.", on="2015-09-01")
+    with pytest.raises(acc.LoopError, match=f"Action {action} is already closed \\(on 1 September 2015: Report "
+                                            "received.\\)"):
+        acc.update_action(con, PCC, action, status="closed", note="Another note", on="2015-09-05")
+    kept = acc.actions(con)[0]
+    assert [(u.status, u.note) for u in kept.updates] == [("open", "Agreed at the meeting."),
+                                                          ("closed", "Report received.")]
+
+
 def test_answers_and_decisions_are_added_never_overwritten(con, board, tmp_path):
     first, second, question = board
     acc.await_answer(con, PCC, question, awaited_by="2015-09-10", note="The ACC will write.")

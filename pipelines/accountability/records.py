@@ -304,10 +304,15 @@ def update_action(con: duckdb.DuckDBPyConnection, who: Mapping, action_id: int, 
         raise NotFound(f'"{action_id}" is not an action number.') from None
     if status not in ACTION_STATUSES:
         raise LoopError(f'"{status}" is not an action\'s status; it is one of {", ".join(ACTION_STATUSES)}.')
-    current = con.execute("SELECT status, on_day FROM action_update WHERE action_id = ? ORDER BY update_id DESC "
+    current = con.execute("SELECT status, on_day, note FROM action_update WHERE action_id = ? ORDER BY update_id DESC "
                           "LIMIT 1", [number]).fetchall()
     if not current:
         raise NotFound(f"The record holds no action {number}.")
+    if status == "closed" and current[0][0] == "closed":  # a second close would replace the closing note people read
+        raise LoopError(f"Action {number} is already closed (on {_long_date(current[0][1])}: {current[0][2]}).")
+    if day > settings.today():  # a day to come would read as closed here and as overdue in the packs until then
+        raise LoopError(f"An action's update is recorded on the day it happened; {_long_date(day)} is after today "
+                        f"({_long_date(settings.today())}).")
     if day < current[0][1]:
         raise LoopError(f"An action's update cannot come before its last one ({_long_date(current[0][1])}).")
     what = "closing note" if status == "closed" else "note"
