@@ -460,7 +460,7 @@ def pack(db, meeting, out_dir, as_user, who):
 
     from .audit import cli_actor
     from .briefing import archive
-    from .files import write_atomically
+    from .files import writable_folder, write_atomically
     from .plan.history import record_version_in
     from .warehouse import connect, connect_read_only, db_path
 
@@ -469,15 +469,20 @@ def pack(db, meeting, out_dir, as_user, who):
     except ValueError:
         raise archive.BadMeetingDate(f'--meeting "{meeting}" is not a date; write it as YYYY-MM-DD '
                                      "(2015-08-20).") from None
+    writable_folder(out_dir, "--out")  # before the pack is drawn and kept: a pack kept but not written misleads
     path = db_path(db)
     record_version_in(path)  # a changed baseline or rebase is on the trail before a chart is drawn with it
     with connect_read_only(path) as con:  # drawn first, with no write lock held while the charts are drawn
         drawn = archive.draw(con, day, cli_actor(as_user), generated_by=who)
     with connect(path, create=False) as con:
         made = archive.keep(con, path, drawn)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = [write_atomically(out_dir / made.production.files[fmt].file_name, made.contents[fmt])
-               for fmt in archive.FORMATS]
+    try:
+        written = [write_atomically(out_dir / made.production.files[fmt].file_name, made.contents[fmt])
+                   for fmt in archive.FORMATS]
+    except OSError as e:
+        raise PccDashError(f'The pack was kept in the archive as pack {made.pack_id}, but it could not be written '
+                           f'into "{out_dir}": {e.strerror or e}. Write it out with "pccdash packs --get '
+                           f'{made.pack_id} --out FOLDER".') from None
     click.echo(f"Briefing pack written: {', '.join(str(p) for p in written)}")
     click.echo(f"Kept in the archive as pack {made.pack_id} ({made.production.data_version})")
 
@@ -504,10 +509,12 @@ def packs(db, meeting, pack_id, fmt, out_dir):
       pccdash packs --get 3 --format pdf --out packs/
     """
     from .briefing import archive
-    from .files import write_atomically
+    from .files import writable_folder, write_atomically
     from .warehouse import connect_read_only, db_path
 
     path = db_path(db)
+    if pack_id is not None:
+        writable_folder(out_dir, "--out")
     with connect_read_only(path) as con:
         if pack_id is None:
             kept = archive.archived(con, meeting)
@@ -518,7 +525,6 @@ def packs(db, meeting, pack_id, fmt, out_dir):
             click.echo(archive.readable(kept).to_string(index=False))
             return
         files = [archive.fetch(con, path, pack_id, f) for f in (archive.FORMATS if fmt == "all" else [fmt])]
-    out_dir.mkdir(parents=True, exist_ok=True)
     written = [write_atomically(out_dir / name, data) for name, data in files]
     click.echo(f"Pack {pack_id} written, as produced: {', '.join(str(p) for p in written)}")
 

@@ -8,6 +8,26 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from .errors import PccDashError
+
+
+class FolderNotWritable(PccDashError):
+    """A folder named for output cannot be made, or cannot be written into."""
+
+
+def writable_folder(folder: Path, what: str) -> Path:
+    """Make `folder` if need be and check a file can be written into it, before any work that would then be
+    lost: a refusal names the folder and why. `what` names it for the person ("--out")."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as e:
+        raise FolderNotWritable(f'Cannot write into "{folder}" ({what}): {e.strerror or e}. Choose another '
+                                "folder.") from None
+    return folder
+
 
 def write_atomically(target: Path, data: bytes, *, mode: int = 0o600,
                      before_replace: Callable[[], None] | None = None) -> Path:

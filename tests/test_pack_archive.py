@@ -163,3 +163,31 @@ def test_the_pack_command_writes_and_archives_three_files_and_packs_gives_them_b
     assert missing.exit_code == 1 and "holds no pack 99" in missing.output and "Traceback" not in missing.output
     anonymous = run_cli("pack", "--db", db, "--meeting", "2015-08-20", "--out", tmp_path / "x")
     assert anonymous.exit_code != 0 and "--as" in anonymous.output
+
+
+def test_an_out_folder_that_cannot_be_made_is_refused_before_a_pack_is_kept(db, handmade, tmp_path, run_cli):
+    """Regression: the pack was kept in the archive, then writing it failed as a fault "nothing half-done was
+    kept"."""
+    with warehouse.connect(db):
+        pass
+    (tmp_path / "p.txt").write_text("a file, not a folder")
+    for args in (("pack", "--meeting", "2015-08-20", "--as", "pcc@example.org"), ("packs", "--get", "1")):
+        out = run_cli(*args, "--db", db, "--out", tmp_path / "p.txt" / "sub")
+        assert out.exit_code == 1 and f'Cannot write into "{tmp_path / "p.txt" / "sub"}" (--out)' in out.output
+        assert "Choose another folder" in out.output and "did not expect" not in out.output
+    with warehouse.connect_read_only(db) as con:
+        assert archive.archived(con) == [] and audit.events(con, action="produce_pack").empty
+
+
+def test_a_pack_kept_but_not_written_says_how_to_fetch_it(db, handmade, tmp_path, run_cli, monkeypatch):
+    def no_room(target, data, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("pipelines.files.write_atomically", no_room)
+    with warehouse.connect(db):
+        pass
+    out = run_cli("pack", "--meeting", "2015-08-20", "--as", "pcc@example.org", "--db", db, "--out", tmp_path / "o")
+    assert out.exit_code == 1 and "kept in the archive as pack 1" in out.output
+    assert "No space left on device" in out.output and '"pccdash packs --get 1 --out FOLDER"' in out.output
+    with warehouse.connect_read_only(db) as con:
+        assert len(archive.archived(con)) == 1
