@@ -66,7 +66,7 @@ class Meeting:
     kind: str
     title: str
     district: str | None
-    reporting_month: dt.date | None
+    reporting_month: dt.date | None  # the latest month with accepted figures before it, as they stand (as its pack)
     created_by: str
     created_at: dt.datetime
 
@@ -81,7 +81,8 @@ _MEETING_COLS = "meeting_id, held_on, kind, title, district, reporting_month, cr
 
 def add_meeting(con: duckdb.DuckDBPyConnection, who: Mapping, *, held_on: object, kind: str = "pab",
                 title: str | None = None, district: str | None = None) -> Meeting:
-    """Record a meeting. Its reporting month is the latest month with accepted figures before it."""
+    """Record a meeting. Its reporting month is the latest month with accepted figures before it (kept as it was
+    when recorded; read, it follows the figures)."""
     from ..briefing.period import reporting_period
     from ..figures import accepted_months
 
@@ -117,10 +118,21 @@ def add_meeting(con: duckdb.DuckDBPyConnection, who: Mapping, *, held_on: object
     return get_meeting(con, meeting_id)
 
 
+def _with_reporting_months(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> list[Meeting]:
+    """Meetings with their reporting month worked out from the figures as they stand, as the pack for the meeting
+    does: the month kept when it was recorded goes stale once a later month's figures arrive before it."""
+    from ..briefing.period import reporting_period
+    from ..figures import accepted_months
+
+    months = accepted_months(con) if rows else []
+    return [dataclasses.replace(m, reporting_month=reporting_period(m.held_on, months).month)
+            for m in (Meeting(*r) for r in rows)]
+
+
 def meetings(con: duckdb.DuckDBPyConnection) -> list[Meeting]:
     """Every meeting recorded, earliest first."""
     rows = con.execute(f"SELECT {_MEETING_COLS} FROM meeting ORDER BY held_on, meeting_id").fetchall()
-    return [Meeting(*r) for r in rows]
+    return _with_reporting_months(con, rows)
 
 
 def get_meeting(con: duckdb.DuckDBPyConnection, meeting_id: object) -> Meeting:
@@ -131,7 +143,7 @@ def get_meeting(con: duckdb.DuckDBPyConnection, meeting_id: object) -> Meeting:
     rows = con.execute(f"SELECT {_MEETING_COLS} FROM meeting WHERE meeting_id = ?", [number]).fetchall()
     if not rows:
         raise NotFound(f'The record holds no meeting {number}; "pccdash meetings" lists them.')
-    return Meeting(*rows[0])
+    return _with_reporting_months(con, rows)[0]
 
 
 def _check_figures_ref(measure: str | None, area: str | None, period: object) -> tuple:
