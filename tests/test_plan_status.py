@@ -592,3 +592,22 @@ def test_a_months_statuses_are_judged_once_until_a_reference_file_they_read_is_e
     os.utime(ref / "plan.yaml", ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
     assert analytics.status("2015-07") == first
     assert len(judged) == 2 * n, "plan.yaml edited: the month is judged again"
+
+
+@pytest.mark.parametrize(("target", "increase_is", "value", "said"), [
+    (60.5, "good", 57, "12 months to March 2026: 57, 4 short"),
+    (1294.9, "good", 1035, "12 months to March 2026: 1,035, 260 short"),
+    (60.5, "good", 61, "12 months to March 2026: 61, met"),
+    (40.6, "bad", 41, "12 months to March 2026: 41, 1 over"),
+])
+def test_a_count_aspiration_on_12_months_is_judged_against_the_whole_target_it_says(target, increase_is, value,
+                                                                                     said):
+    """Regression: "At least 61 people in any 12 months ... 57, 3.5 short": the gap was measured against the
+    unrounded 60.5 while the rounded target was printed."""
+    from pipelines.plan.narrative import aspiration_progress, aspiration_text
+
+    measure = catalogue().get("cse_arrests")
+    assert aspiration_text(measure, target, increase_is, "rolling_12").split()[2] == str(
+        {60.5: 61, 1294.9: "1,295", 40.6: 40}[target])
+    assert aspiration_progress(measure, "rolling_12", "12 months to March 2026", value, target, increase_is,
+                               True) == said

@@ -155,9 +155,12 @@ def aspiration_text(measure: Measure, target: float, increase_is: str, period: s
     if period == "month":
         return f"{bound} {format_number(target, measure)} a month"
     span = "in any 12 months" if period == "rolling_12" else "in the financial year"
-    # Whole people or offences: "at least 4.4" is met by 5, "at most 4.4" by 4.
-    whole = math.ceil(target - 1e-9) if increase_is == "good" else math.floor(target + 1e-9)
-    return f"{bound} {format_number(whole, measure)} {measure.unit} {span}"
+    return f"{bound} {format_number(whole_target(target, increase_is), measure)} {measure.unit} {span}"
+
+
+def whole_target(target: float, increase_is: str) -> int:
+    """A count's target in whole people or offences: "at least 4.4" is met by 5, "at most 4.4" by 4."""
+    return math.ceil(target - 1e-9) if increase_is == "good" else math.floor(target + 1e-9)
 
 
 def aspiration_progress(measure: Measure, period: str, label: str, value: float | None, target: float,
@@ -170,6 +173,8 @@ def aspiration_progress(measure: Measure, period: str, label: str, value: float 
     if not complete:
         return f"{label}: {shown} (months missing: not judged)"
     good = increase_is == "good"
+    if measure.kind != "percentage" and period == "rolling_12":  # against the target as said: whole people
+        target = whole_target(target, increase_is)
     met = value >= target if good else value <= target
     if measure.kind == "percentage":
         gap = f"{abs(value - target):.1f} points {'short' if good else 'over'}"
