@@ -214,6 +214,17 @@ def test_a_fault_mid_write_keeps_neither_the_record_nor_its_audit_event(con, boa
     assert con.execute("SELECT count(*) FROM action_update").fetchall()[0][0] == 0
 
 
+def test_an_answer_dated_before_its_question_was_put_is_refused(con, board):
+    """Regression: an answer of 1 January 1999 to a question put in 2015 was kept, and published as given then."""
+    _, _, question = board
+    with pytest.raises(acc.LoopError, match="question .* was put at the Public Accountability Board of 20 August "
+                                            "2015, and the answer is dated 1 January 1999"):
+        acc.record_answer(con, PCC, question, body="x", answered_by="ACC", answered_on="1999-01-01")
+    assert acc.questions(con)[0].answers == []
+    acc.record_answer(con, PCC, question, body="Given at the Board.", answered_by="ACC", answered_on="2015-08-20")
+    assert [a.answered_on.isoformat() for a in acc.questions(con)[0].answers] == ["2015-08-20"]
+
+
 def test_unknown_references_are_refused_by_name(con, board):
     first, _, question = board
     with pytest.raises(acc.NotFound, match="no meeting 42"):

@@ -200,6 +200,12 @@ def record_answer(con: duckdb.DuckDBPyConnection, who: Mapping, question_id: int
     text = clean(body, "answer", limit=LIMITS["answer"])
     by = clean(answered_by, "name of who answered for the force", limit=LIMITS["name"], one_line=True)
     on = _day(answered_on, "date of the answer")
+    asked = con.execute("SELECT m.held_on, m.title FROM board_question q JOIN meeting m USING (meeting_id) "
+                        "WHERE q.question_id = ?", [number]).fetchall()[0]
+    if on < asked[0]:
+        raise LoopError(f"An answer comes after its question: question {number} was put at the {asked[1]} of "
+                        f"{_long_date(asked[0])}, and the answer is dated {_long_date(on)}. Give the day the force "
+                        "answered.")
     if meeting_id is not None:
         get_meeting(con, meeting_id)
     name = digest = size = None
