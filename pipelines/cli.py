@@ -767,7 +767,8 @@ def supersede(file, db, reason, by, withdrawn, as_user):
 @main.command(name="calendar")
 @db_option
 @click.option("--month", metavar="YYYY-MM", help="One month, measure by measure. [default: the latest 12 months]")
-@click.option("--months", "count", default=12, show_default=True, help="How many months the grid shows.")
+@click.option("--months", "count", default=12, show_default=True, type=click.IntRange(1, 240),
+              help="How many months the grid shows (1 to 240).")
 def calendar_(db, month, count):
     """Print the return calendar: for each month, which measures arrived, are missing, overdue, refused
     or superseded, from pipelines/reference/return_calendar.yaml (due by a working day of the next month).
@@ -787,7 +788,7 @@ def calendar_(db, month, count):
             rows = return_status(con, chosen)
             notices = incomplete_notices(con, chosen)
         else:
-            table = grid(con, recent_months(max(1, count)))
+            table = grid(con, recent_months(count))
             notices = incomplete_notices(con, latest_due_month())
     if chosen:
         if not rows:
@@ -1324,6 +1325,10 @@ def inbox_import(db, folder, as_user):
     from .inbox import inbox_dir
     from .warehouse import connect
 
+    given = click.get_current_context().get_parameter_source("folder") == click.core.ParameterSource.COMMANDLINE
+    if given and not folder.is_dir():  # a mistyped folder would read as an empty inbox
+        raise PccDashError(f'There is no folder "{folder}" (--inbox). Give the folder the public app writes '
+                           "questions into.")
     with connect(db, create=False) as con:
         count = import_inbox(con, cli_actor(as_user), folder)
     click.echo(f"{count} new question(s) from the public imported from {inbox_dir(folder)}. "

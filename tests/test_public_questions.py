@@ -439,6 +439,12 @@ def test_the_page_is_refused_to_an_account_without_a_role(monkeypatch, box, wh):
 # ------------------------------------------------------------------------------------------------ the command
 
 
+def test_the_command_refuses_an_inbox_folder_that_does_not_exist(box, wh, run_cli, tmp_path):
+    """Regression: a mistyped --inbox read as an empty inbox: "0 new question(s) ... imported", exit code 0."""
+    out = run_cli("inbox", "import", "--inbox", tmp_path / "nowhere", "--db", wh, "--as", "analyst@example.org")
+    assert out.exit_code == 1 and f'There is no folder "{tmp_path / "nowhere"}" (--inbox)' in out.output
+
+
 def test_the_command_imports_and_lists_with_the_contact_for_the_office(box, wh, run_cli):
     receipt = inbox.submit(QUESTION, NAME, CONTACT)
     out = run_cli("inbox", "list", "--db", wh)

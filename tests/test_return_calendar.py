@@ -153,6 +153,15 @@ def test_pccdash_calendar_prints_a_month_and_the_grid(db, tmp_path, run_cli):
     assert "The return for October 2026 is overdue" in whole.stdout
 
 
+@pytest.mark.parametrize("months", ["0", "-5", "100000"])
+def test_pccdash_calendar_refuses_a_number_of_months_out_of_range(db, run_cli, months):
+    """Regression: 0 and -5 silently showed one month, and 100000 stopped on an unexpected fault."""
+    with warehouse.connect(db):
+        pass
+    out = run_cli("calendar", "--months", months, "--db", db)
+    assert out.exit_code == 2 and f"Invalid value for '--months': {months} is not in the range 1<=x<=240" in out.output
+
+
 def test_the_returns_page_shows_the_latest_month_and_the_grid(monkeypatch, db, tmp_path):
     with warehouse.connect(db) as con:
         assert ingest(con, [write_csv(tmp_path / "oct.csv", HEADER + rows("2026-10", "cse_arrests"))]).ok
