@@ -249,6 +249,9 @@ def flags(con: duckdb.DuckDBPyConnection, *, open_only: bool = False, status: st
 def _file_id(con: duckdb.DuckDBPyConnection, file: object) -> int:
     text = str(file).strip().lstrip("#")
     if text.isdigit():
+        if not con.execute("SELECT 1 FROM file_registry WHERE file_id = ?", [int(text)]).fetchall():
+            raise BadFlag(f"There is no file number {int(text)} among the files loaded; the Files loaded page lists "
+                          "them.")
         return int(text)
     rows = con.execute("SELECT file_id FROM file_registry WHERE name = ? ORDER BY received_at DESC, file_id DESC "
                        "LIMIT 1", [str(file).strip()]).fetchall()

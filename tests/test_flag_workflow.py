@@ -162,7 +162,8 @@ def test_filters_find_flags_by_status_measure_district_file_and_assignee(wh):
         resolve_flags(con, ANALYST, [3], "Fine")
         assert ids() == [1, 2, 3] and ids(status="open") == [1, 2] and ids(status="resolved") == [3]
         for bad, words in [({"status": "closed"}, "status is one of"), ({"measure": "cawns"}, "not a measure"),
-                           ({"district": "Leeds"}, "not one of the districts"), ({"file": "nope.csv"}, "no file")]:
+                           ({"district": "Leeds"}, "not one of the districts"), ({"file": "nope.csv"}, "no file"),
+                           ({"file": "999"}, "no file number 999 among the files loaded")]:  # was "No open flags"
             with pytest.raises(BadFlag, match=words):
                 flags(con, **bad)
 
