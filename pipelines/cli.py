@@ -597,12 +597,14 @@ def publish(db, as_user, out, yes):
       pccdash publish --as pcc@example.org
       pccdash publish --as pcc@example.org --yes
     """
+    from .access import require
     from .audit import cli_actor
     from .publish.snapshot import NothingToPublish, preview_publication
     from .publish.snapshot import publish as run_publish
     from .warehouse import connect, connect_read_only
 
     actor = cli_actor(as_user)
+    require(actor, "publish")  # before the preview: one who may not publish is told so first
     with connect_read_only(db) as con:  # not held while the person reads the preview
         preview = preview_publication(con, out)
     if preview.problem and _finished_publication(out) is not None:  # this was the stopped one, run again
@@ -673,12 +675,16 @@ def withdraw(db, as_user, reason, out, yes):
     Example:
       pccdash withdraw --reason "Rotherham's July charges were double counted" --as pcc@example.org
     """
+    from .access import require
     from .audit import cli_actor
     from .public import current_snapshot
     from .publish.snapshot import withdraw as run_withdraw
+    from .publish.snapshot import withdrawal_reason
     from .warehouse import connect
 
     actor = cli_actor(as_user)
+    require(actor, "publish")  # the role and the reason before asking to confirm
+    withdrawal_reason(reason)
     if not yes:
         current = current_snapshot(out)
         if not _interactive():

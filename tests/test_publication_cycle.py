@@ -329,6 +329,23 @@ def test_the_command_line_refuses_an_identity_its_account_may_not_act_as(loaded,
     assert public_side.current_snapshot() == folder / "snapshot-0001.duckdb"
 
 
+def test_the_command_says_a_wrong_role_or_an_empty_reason_before_anything_else(loaded, folder, run_cli):
+    """Regression: an analyst was told "Nothing to publish" (or shown the whole preview), and a withdrawal with no
+    reason or by the wrong role was told "there is no terminal to confirm on"."""
+    out = run_cli("publish", "--yes", "--as", "analyst@example.org", "--db", loaded)
+    assert out.exit_code == 1 and "analyst@example.org may not publish" in out.output
+    assert "Nothing to publish" not in out.output
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-06"], PCC)
+    out = run_cli("publish", "--as", "analyst@example.org", "--db", loaded)
+    assert out.exit_code == 1 and "may not publish" in out.output and "Months added" not in out.output
+    for who, reason, said in (("analyst@example.org", "x", "may not publish"),
+                              ("pcc@example.org", " ", "Give the reason for withdrawing")):
+        out = run_cli("withdraw", "--reason", reason, "--as", who, "--db", loaded)
+        assert out.exit_code == 1 and said in out.output and "terminal" not in out.output
+    assert snapshots(folder) == []
+
+
 def test_the_publishing_page_previews_asks_for_confirmation_and_withdraws(loaded, folder, monkeypatch):
     with warehouse.connect(loaded) as con:
         approve(con, ["2015-06"], PCC)

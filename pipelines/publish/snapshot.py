@@ -842,6 +842,14 @@ class Withdrawal:
     taken_back: list[str] = field(default_factory=list)  # months both carried, approved again since: back as before
 
 
+def withdrawal_reason(reason: object) -> str:
+    """The reason for a withdrawal as the public reads it, on one line; refused if there is none."""
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        raise CannotWithdraw("Give the reason for withdrawing (--reason TEXT): the public revisions page shows it.")
+    return reason
+
+
 def withdraw(con: duckdb.DuckDBPyConnection, claims: Mapping, reason: str, folder: Path | None = None) -> Withdrawal:
     """Withdraw the publication the public reads: it goes back to the snapshot before, in one switch.
 
@@ -851,9 +859,7 @@ def withdraw(con: duckdb.DuckDBPyConnection, claims: Mapping, reason: str, folde
     at a time writes into a folder; another waits for it.
     """
     who = require(claims, "publish")  # the role that publishes is the one that may take it back
-    reason = " ".join(str(reason or "").split())
-    if not reason:
-        raise CannotWithdraw("Give the reason for withdrawing (--reason TEXT): the public revisions page shows it.")
+    reason = withdrawal_reason(reason)
     folder = Path(folder or published_dir())
     if not folder.is_dir():
         return _withdraw(con, claims, who, reason, folder)
