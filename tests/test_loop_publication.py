@@ -297,6 +297,10 @@ def test_small_numbers_in_the_text_are_pointed_out_before_approving(loop):
         assert form.editable == "It will be signed once 2 partners agree."
         assert form.warning and "mentions 2" in form.warning
         assert form.record["answered_by"] == "ACC Jones" and form.current is None
+        # regression: the item's own number is not a count ("question 2" warned "mentions 2")
+        assert release_form_defaults(con, "question", loop["other"]).record["question_ref"] == "2"
+        assert release_form_defaults(con, "question", loop["other"]).warning is None
+        assert release_form_defaults(con, "question", loop["question"]).warning is None
 
 
 def test_the_publishing_page_lists_the_approvals_and_withdraws_one(loop, monkeypatch):

@@ -175,6 +175,11 @@ def _texts(record: dict) -> list[tuple[str, str]]:
     return out
 
 
+# what the office did not write as a count: item numbers and dates, left out of the small-number check
+_REFERENCES = {"kind", "question_ref", "recommendation_ref", "number", "meeting_date", "answered_on", "decided_on",
+               "judged_on"}
+
+
 def small_number_warnings(text: object) -> str | None:
     """A sentence when the text holds a whole number from 1 to the suppression threshold, for the person
     approving to check that it cannot identify a child; None when it holds none."""
@@ -212,7 +217,8 @@ def release_form_defaults(con: duckdb.DuckDBPyConnection, kind: str, item_id: ob
     labels = {"question": "The question as published", "answer": "The answer as published",
               "decision": "The rationale as published", "recommendation": "The evidence as published"}
     return ReleaseForm(kind, str(_number(item_id, kind)), record, record.get(EDITABLE[kind]) or "", labels[kind],
-                       small_number_warnings("\n".join(t for _, t in _texts(record))), current)
+                       small_number_warnings("\n".join(t for k, t in _texts(record) if k not in _REFERENCES)),
+                       current)
 
 
 def _current_release(con: duckdb.DuckDBPyConnection, kind: str, item_id: str) -> int | None:
