@@ -81,14 +81,22 @@ def init(db):
       pccdash init --db var/pccdash.duckdb
     """
     from .plan.history import record_version
-    from .warehouse import connect, db_path, migrations, schema_version
+    from .warehouse import connect, db_path, migrations, scalar, schema_version, utc_now
 
     path = db_path(db)
     existed = path.exists()
+    started = utc_now()
     with connect(path) as con:
         version = schema_version(con)
+        # the versions this command applied, if any: the first one less one is where the warehouse stood
+        first = scalar(con, "SELECT min(version) FROM schema_migration WHERE applied_at >= ?", [started])
         record_version(con)  # a baseline or rebase changed by editing the file goes on the audit trail
-    state = "is up to date" if existed else "was created"
+    if not existed or first == 1:
+        state = "was created"
+    elif first is not None:
+        state = f"was upgraded from schema version {first - 1} to {version}"
+    else:
+        state = "is up to date"
     click.echo(f'Warehouse "{path}" {state} (schema version {version} of {migrations()[-1][0]}).')
     _report_checks()
 

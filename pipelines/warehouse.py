@@ -22,6 +22,10 @@ from .errors import WarehouseError, WarehouseLocked, WarehouseUnwritable
 MIGRATIONS_DIR = Path(__file__).parent / "sql" / "migrations"
 DEFAULT_DB = Path("var") / "pccdash.duckdb"
 _LOCK_WAIT_SECONDS = 10.0
+# nothing is downloaded at run time: a file DuckDB would read through an extension (a SQLite file, say) is refused
+# with a sentence rather than fetching one; the extensions the warehouse uses (json, icu, parquet) are built in
+_NO_EXTENSIONS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+_SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def db_path(explicit: str | os.PathLike | None = None) -> Path:
@@ -70,6 +74,11 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     latest = known[-1][0] if known else 0
     if schema_version(con) == latest:
         return []
+    if schema_version(con) == 0 and _foreign(con):
+        raise WarehouseError(
+            f'"{_file_of(con)}" is a DuckDB database but not a pccdash warehouse: it holds tables of its own and no '
+            "schema version, so nothing in it was changed. Give --db (or PCCDASH_DB) the path of a pccdash "
+            "warehouse, or of a file that does not exist yet to create a new one.")
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migration ("
         " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
@@ -95,6 +104,18 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
                                  f"{current if not applied else applied[-1]}: {str(exc).splitlines()[0]}") from exc
         applied.append(version)
     return applied
+
+
+def _foreign(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether a database at schema version 0 holds tables or views: no migration made them."""
+    return bool(scalar(con, "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+                            "AND NOT internal AND NOT temporary AND table_name <> 'schema_migration'")
+                or scalar(con, "SELECT count(*) FROM duckdb_views() WHERE database_name = current_database() "
+                               "AND NOT internal AND NOT temporary"))
+
+
+def _file_of(con: duckdb.DuckDBPyConnection) -> str:
+    return scalar(con, "SELECT path FROM duckdb_databases() WHERE database_name = current_database()") or ""
 
 
 def utc_now() -> datetime:
@@ -139,13 +160,17 @@ def is_duckdb_file(path: Path) -> bool:
         return False
 
 
-def not_a_warehouse(path: Path) -> WarehouseError:
-    """The sentence for a warehouse file that DuckDB cannot read as a database: a folder, an empty or damaged file."""
+_NOT_A_WAREHOUSE_ADVICE = ("Give --db (or PCCDASH_DB) the path of a pccdash warehouse, or of a file that does not "
+                           "exist yet to create one; if this file is the office's warehouse, restore it from the "
+                           "office's backup (with the files beside it whose names start the same).")
+
+
+def not_a_warehouse(path: Path, why: str | None = None) -> WarehouseError:
+    """The sentence for a warehouse file that is not a DuckDB database: a folder, an empty, damaged or other file.
+    Nothing in it is changed; it is either not the warehouse meant, or the warehouse damaged."""
     kind = "a folder" if path.is_dir() else "empty" if path.is_file() and path.stat().st_size == 0 else "damaged"
-    return WarehouseError(
-        f'The warehouse "{path}" is {kind}, not a DuckDB database, so it cannot be read. Restore the warehouse '
-        "file from the office's backup (with the files beside it whose names start the same), or set PCCDASH_DB "
-        "to the warehouse's own file.")
+    return WarehouseError(f'The warehouse "{path}" is {kind}, not a DuckDB database{f" ({why})" if why else ""}, so '
+                          f"it cannot be read or used; nothing in it was changed. {_NOT_A_WAREHOUSE_ADVICE}")
 
 
 def _open_error(path: Path, text: str, read_only: bool) -> WarehouseError:
@@ -157,7 +182,7 @@ def _open_error(path: Path, text: str, read_only: bool) -> WarehouseError:
             f"{_LOCK_WAIT_SECONDS:.0f} s. Wait for that command to finish, then run this again.")
     if refused_by_permissions(text):
         return unreadable(path) if read_only else unwritable(path)
-    if "not a valid duckdb database" in lower or "is a directory" in lower:
+    if "not a valid duckdb database" in lower or "is a directory" in lower or "extension" in lower:
         return not_a_warehouse(path)
     reason = text.split("\n")[0].removeprefix("IO Error: ")
     return WarehouseError(f'The warehouse "{path}" cannot be opened ({reason}). Ask the office\'s administrator to '
@@ -165,11 +190,12 @@ def _open_error(path: Path, text: str, read_only: bool) -> WarehouseError:
 
 
 def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    _must_be_duckdb(path)
     deadline = time.monotonic() + _LOCK_WAIT_SECONDS
     delay = 0.05
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return duckdb.connect(str(path), read_only=read_only, config=dict(_NO_EXTENSIONS))
         except duckdb.IOException as exc:
             text = str(exc)
             if "lock" not in text.lower() or time.monotonic() > deadline:
@@ -189,6 +215,29 @@ def _writable_or_raise(path: Path) -> None:
         raise
     if not os.access(path.parent, os.W_OK) or (path.is_file() and not os.access(path, os.W_OK)):
         raise unwritable(path)
+
+
+def _must_be_duckdb(path: Path) -> None:
+    """Refuse, before DuckDB opens it, a file that is not a DuckDB database: empty, text, a SQLite database."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+    except FileNotFoundError:
+        return  # a new warehouse
+    except IsADirectoryError:
+        raise not_a_warehouse(path) from None
+    except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            raise unreadable(path) from None
+        raise WarehouseError(f'The warehouse "{path}" cannot be read ({exc.strerror}). Ask the office\'s '
+                             "administrator to look at the file.") from None
+    if not head:
+        raise not_a_warehouse(path)
+    if head.startswith(_SQLITE_HEADER):
+        raise not_a_warehouse(path, "it is a SQLite database")
+    if head[8:12] != b"DUCK":  # a DuckDB file's header: an 8-byte checksum, then its magic bytes
+        raise not_a_warehouse(path, "it does not start as a DuckDB file does")
+
 
 
 @contextlib.contextmanager

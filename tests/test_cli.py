@@ -74,6 +74,33 @@ def test_init_creates_then_reports_up_to_date(db, run_cli):
     assert "is up to date" in run_cli("init", "--db", db).stdout
 
 
+def test_init_says_an_older_warehouse_was_upgraded_and_from_which_version(db, run_cli, monkeypatch, tmp_path):
+    """Regression: an upgrade from an older schema was reported as "is up to date"."""
+    from pipelines import warehouse
+
+    latest = warehouse.migrations()[-1][0]
+    older = tmp_path / "older"
+    older.mkdir()
+    for _version, _name, path in warehouse.migrations()[:10]:
+        (older / path.name).write_text(path.read_text())
+    with monkeypatch.context() as m:
+        m.setattr(warehouse, "MIGRATIONS_DIR", older)
+        with warehouse.connect(db):
+            pass
+    out = run_cli("init", "--db", db).stdout
+    assert (f'Warehouse "{db}" was upgraded from schema version 10 to {latest} '
+            f"(schema version {latest} of {latest}).") in out
+    assert "is up to date" in run_cli("init", "--db", db).stdout
+
+
+def test_init_on_a_file_that_is_not_a_warehouse_says_so_and_changes_nothing(db, run_cli):
+    db.write_text("not a database\n")
+    result = run_cli("init", "--db", db)
+    assert result.exit_code == 1
+    assert "is damaged, not a DuckDB database" in result.stderr and "Give --db (or PCCDASH_DB)" in result.stderr
+    assert "Traceback" not in result.output and db.read_text() == "not a database\n"
+
+
 def test_csv_export_neutralises_text_that_a_spreadsheet_would_run(db, tmp_path, run_cli):
     write_csv(tmp_path / "=cmd.csv", HEADER + "2015-07,Rotherham,cse_charges,3\n")
     run_cli("ingest", tmp_path / "=cmd.csv", "--db", db)

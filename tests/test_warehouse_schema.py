@@ -160,3 +160,56 @@ def test_a_warehouse_this_account_may_not_read_is_told_so(db, monkeypatch):
     text = str(err.value)
     assert f'"{db}" cannot be read' in text and "administrator" in text and "IO Error" not in text
     assert not isinstance(err.value, WarehouseLocked | WarehouseUnwritable)
+
+
+def test_a_duckdb_file_that_is_not_a_warehouse_is_refused_and_left_as_it_was(db):
+    """Regression: migration 0001 used to add schema_migration to a foreign file, then fail on its tables."""
+    other = duckdb.connect(str(db))
+    other.execute("CREATE TABLE figure (x INTEGER)")
+    other.close()
+    with pytest.raises(WarehouseError, match="is a DuckDB database but not a pccdash warehouse.*Give --db"):
+        with warehouse.connect(db):
+            pass
+    other = duckdb.connect(str(db), read_only=True)
+    assert other.execute("SELECT table_name FROM duckdb_tables()").fetchall() == [("figure",)]
+    other.close()
+
+
+@pytest.mark.parametrize(("content", "what"), [
+    (b"", "empty, not a DuckDB database,"),
+    (b"hello\n", "damaged, not a DuckDB database (it does not start as a DuckDB file does),"),
+    (b"SQLite format 3\x00" + bytes(4080), "damaged, not a DuckDB database (it is a SQLite database),"),
+], ids=["empty", "text", "sqlite"])
+def test_a_file_that_is_not_a_duckdb_database_is_refused_in_a_sentence(db, content, what):
+    db.write_bytes(content)
+    with pytest.raises(WarehouseError) as caught:
+        with warehouse.connect(db):
+            pass
+    assert str(caught.value) == (
+        f'The warehouse "{db}" is {what} so it cannot be read or used; nothing in it was changed. '
+        "Give --db (or PCCDASH_DB) the path of a pccdash warehouse, or of a file that does not exist yet to "
+        "create one; if this file is the office's warehouse, restore it from the office's backup (with the files "
+        "beside it whose names start the same).")
+    assert db.read_bytes() == content
+
+
+def test_a_real_sqlite_file_is_refused_without_fetching_an_extension(db):
+    import sqlite3
+
+    lite = sqlite3.connect(db)
+    lite.execute("CREATE TABLE t (x)")
+    lite.commit()
+    lite.close()
+    with pytest.raises(WarehouseError, match=r"\(it is a SQLite database\)"):
+        with warehouse.connect(db):
+            pass
+
+
+def test_warehouse_connections_neither_install_nor_load_extensions_on_their_own(db):
+    with warehouse.connect(db) as con:
+        settings = dict(con.execute(
+            "SELECT name, value FROM duckdb_settings() WHERE name IN "
+            "('autoinstall_known_extensions', 'autoload_known_extensions')").fetchall())
+    assert settings == {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
+    with warehouse.connect_read_only(db) as con:
+        assert con.execute("SELECT current_setting('autoload_known_extensions')").fetchall() == [(False,)]
