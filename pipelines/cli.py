@@ -241,39 +241,54 @@ def validate(paths, db, file, measures, districts, start, end, all_rules, engine
       pccdash validate 2017-11/2017-11-south-yorkshire-street.csv
       pccdash validate --engine gx returns/2015-08.csv   (the same rules judged by Great Expectations)
     """
+    import time
+
     from .contracts import format_report
     from .contracts.revalidate import validate_accepted, validate_files
     from .figures import make_filter
-    from .ingest.load import discover
-    from .ingest.preview import preview
+    from .ingest.load import discover, nothing_found
+    from .ingest.preview import judged, preview
     from .policeuk import detect, validate_police_uk
     from .warehouse import connect
 
-    def dry_runs(con):
-        """Each file under PATHS checked as what it is, in the order ingest would load them."""
-        files, missing = discover(paths)
-        yield from validate_files(con, [m.label for m in missing], engine=engine)
+    def dry_runs(con, files, missing):
+        """Each file checked as what it is, in the order ingest would load them: (path, whether it is a force
+        return, label, run, problems, seconds taken in all); a missing file's path is None."""
+        for label, run, problems in validate_files(con, [m.label for m in missing], engine=engine):
+            yield None, False, label, run, problems, 0.0
         for path in files:
-            if path.suffix.lower() == ".csv" and detect(path):
-                yield validate_police_uk(con, path, engine=engine)
+            started = time.perf_counter()
+            police_uk = path.suffix.lower() == ".csv" and detect(path)
+            if police_uk:
+                found = validate_police_uk(con, path, engine=engine)
             else:
-                yield from validate_files(con, [path], engine=engine)
+                [found] = validate_files(con, [path], engine=engine)
+            yield path, not police_uk, *found, time.perf_counter() - started
 
     failed = False
     with connect(db) as con:
         if paths:
-            for label, run, problems in dry_runs(con):
+            files, missing = discover(paths)
+            if not files and not missing:
+                raise nothing_found(paths)
+            returns = {}  # each force return read, with its contract run and wrong totals, for what loading would do
+            for path, is_return, label, run, problems, seconds in dry_runs(con, files, missing):
                 for p in problems:
                     click.echo(f"  - {p.message()}", err=True)
                 if run is None:
                     click.secho(f'"{shown(label, None)}" cannot be read; nothing was validated.', fg="red", err=True)
                     failed = True
                     continue
-                click.echo(format_report(run, passed_rules=all_rules))
+                click.echo(format_report(run, passed_rules=all_rules, wrong_totals=len(problems), seconds=seconds))
                 failed = failed or bool(run.errors) or bool(problems)
-            returns = [path for path in discover(paths)[0] if not (path.suffix.lower() == ".csv" and detect(path))]
-            for p in preview(con, returns, check=False) if returns else []:  # as the app's upload says it
-                if p.verdict == "not_checked":
+                if is_return:
+                    returns[path] = (run, problems)
+            if returns:  # as the app's upload says it: already loaded, refused, or what it would change
+                for path, p in zip(returns, preview(con, list(returns), check=False), strict=True):
+                    p = judged(p, *returns[path])
+                    if not p.loadable:
+                        click.echo(p.sentence())
+                        continue
                     click.echo(f'"{shown(p.name, None)}": {p.what_it_would_change()}.')
                     _print_changes([(f'"{shown(p.name, None)}"', p.changes_for_print())], "would change")
         else:

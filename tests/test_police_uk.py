@@ -594,6 +594,33 @@ def test_validate_a_police_uk_file_without_loading_it(db, run_cli):
     assert runs == [("dry-run", "police-uk-street", "passed", None), ("dry-run", "police-uk-outcomes", "passed", None)]
 
 
+def test_validate_a_police_uk_file_says_the_records_read_and_the_whole_time(db, run_cli, monkeypatch):
+    """Regression: it gave only the distinct values the rules check ("(706 rows") and the rules' own time."""
+    import re
+    import time
+
+    import pipelines.policeuk as policeuk
+
+    checked = policeuk.validate_police_uk
+
+    def slow(*args, **kwargs):  # reading a large file takes a while before the rules run
+        time.sleep(1.0)
+        return checked(*args, **kwargs)
+
+    monkeypatch.setattr(policeuk, "validate_police_uk", slow)
+    result = run_cli("validate", STREET, "--db", db)
+    assert result.exit_code == 0, result.output
+    with open(STREET, newline="", encoding="utf-8") as fh:
+        records = sum(1 for _ in csv.reader(fh)) - 1
+    said = re.search(r"passed \(([\d,]+) records read, checked as ([\d,]+) distinct values; .*; ([\d.]+) s\)",
+                     result.stdout)
+    assert said, result.stdout
+    with warehouse.connect_read_only(db) as con:
+        checked = scalar(con, "SELECT rows_checked FROM validation_run")
+    assert (int(said[1].replace(",", "")), int(said[2].replace(",", ""))) == (records, checked)
+    assert float(said[3]) >= 1.0
+
+
 def test_validate_a_bad_police_uk_file_names_the_row_and_exits_1(db, tmp_path, run_cli):
     def change(rows):
         rows[9][3] = "Kent Polise"  # row 10

@@ -195,8 +195,13 @@ def test_a_resubmission_shows_what_it_changes_before_and_after_it_loads(db, tmp_
                                                                                ("Sheffield", 40, 41)]
         assert resubmission.revision_preview(con, again) == []  # loaded: nothing left to change
         assert resubmission.revision_preview(con, tmp_path / "missing.csv") == []
-    unchanged = run_cli("validate", first, "--db", db)
-    assert "would change 2 accepted figure(s)" in unchanged.stdout  # back to the first values
+    unchanged = run_cli("validate", first, "--db", db)  # the same bytes: ingest would skip it, as validate says
+    assert "is already loaded: loading it again would change nothing" in unchanged.stdout
+    assert "would change 2 accepted figure(s)" not in unchanged.stdout
+    lines = first.read_text().splitlines(keepends=True)
+    resent = tmp_path / "2026-05-cse-return-resent.csv"  # the first figures, sent again in another order
+    resent.write_text(lines[0] + "".join(reversed(lines[1:])))
+    assert "would change 2 accepted figure(s)" in run_cli("validate", resent, "--db", db).stdout  # back to them
 
 
 def test_an_older_warehouse_gets_coverage_from_the_figures_its_files_changed(db, monkeypatch, tmp_path):

@@ -28,11 +28,11 @@ def long_csv(*blocks: tuple[str, str, tuple]) -> bytes:
                              for d, v in zip(DISTRICTS, values, strict=True))).encode()
 
 
-def wide_xlsx(measure: str, rows: list[list]) -> bytes:
+def wide_xlsx(measure: str, rows: list[list], total: bool = False) -> bytes:
     import io
 
     out = io.BytesIO()
-    build_workbook({measure: [["Period", *DISTRICTS], *rows]}).save(out)
+    build_workbook({measure: [["Period", *DISTRICTS, *(["Total"] if total else [])], *rows]}).save(out)
     return out.getvalue()
 
 
@@ -162,6 +162,43 @@ def test_pccdash_validate_says_what_a_file_would_change_as_the_upload_does(db, t
     assert ('"may-v2.csv": Loading it would add 4 new figures, revise 1 and leave 3 unchanged.\n'
             '"may-v2.csv" would change 1 accepted figure(s):\n'
             "  cse_arrests, Doncaster, 2026-05: was 20, now 22\n") in out.stdout
+
+
+def test_pccdash_validate_of_a_file_already_loaded_says_nothing_would_change_as_ingest_does(db, tmp_path, run_cli):
+    """Regression: it listed the figures a later correction had changed as if loading the file again would revise
+    them, when `ingest` skips the file by its SHA-256."""
+    (tmp_path / "may.csv").write_bytes(GOOD)
+    assert run_cli("ingest", tmp_path / "may.csv", "--db", db).exit_code == 0
+    (tmp_path / "fix.csv").write_bytes(long_csv(("2026-05", "cse_arrests", (10, 22, 30, 40))))
+    assert run_cli("ingest", tmp_path / "fix.csv", "--db", db).exit_code == 0
+    out = run_cli("validate", tmp_path / "may.csv", "--db", db)
+    assert out.exit_code == 0, out.output
+    assert ('"may.csv" is already loaded: loading it again would change nothing: it was loaded as file #1 '
+            '("may.csv") on ') in out.stdout
+    assert "Loading it would" not in out.stdout and "would change 1 accepted figure" not in out.stdout
+    assert "already loaded as file #1" in run_cli("ingest", tmp_path / "may.csv", "--db", db).stderr
+
+
+@pytest.mark.parametrize(("name", "data", "verdict"), [
+    ("bad-total.xlsx", wide_xlsx("cse_arrests", [["2026-06", 11, 21, 12, 41, 86]], total=True),
+     "FAILED (4 rows; 1 total(s) not equal to the sum of their parts; 0 error rule(s)"),
+    ("unknown.csv", HEADER.encode() + b"2026-06,Leeds,cse_arrests,3\n", "FAILED (1 rows; 1 error rule(s)"),
+], ids=["wrong-total", "error-rule"])
+def test_pccdash_validate_of_a_file_ingest_would_refuse_says_it_would_be_refused(db, tmp_path, run_cli, name, data,
+                                                                                verdict):
+    """Regression: a wide sheet's wrong Total left the verdict "passed", and a refused file was still said to add
+    figures."""
+    (tmp_path / name).write_bytes(data)
+    out = run_cli("validate", tmp_path / name, "--db", db)
+    assert out.exit_code == 1
+    assert f'Validation of "{name}" (not loaded) against force_cse_return' in out.stdout and verdict in out.stdout
+    assert f'"{name}" would be refused: nothing from it would be loaded.' in out.stdout
+    assert "Loading it would" not in out.stdout
+    with warehouse.connect(db) as con:  # the upload page's verdict is the same
+        [p] = preview(con, [(name, data)])
+    assert p.verdict == "refused" and not p.new
+    ingested = run_cli("ingest", tmp_path / name, "--db", db)
+    assert ingested.exit_code == 1 and "REFUSED, nothing loaded" in ingested.stderr
 
 
 # --- the page ---------------------------------------------------------------------------------------

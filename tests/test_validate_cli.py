@@ -62,3 +62,14 @@ def test_datadocs_writes_an_index_covering_accepted_and_refused_files(db, tmp_pa
 def test_datadocs_with_no_runs_says_what_to_do(db, run_cli):
     result = run_cli("datadocs", "--db", db)
     assert result.exit_code == 1 and 'Run "pccdash ingest PATH" first.' in result.stderr
+
+
+def test_validate_a_folder_with_no_returns_is_refused_as_ingest_refuses_it(db, tmp_path, run_cli):
+    """Regression: it printed nothing and exited 0."""
+    folder = tmp_path / "returns.csv"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("not a return\n")
+    result = run_cli("validate", folder, "--db", db)
+    assert result.exit_code == 1
+    assert f'No .csv or .xlsx file was found in "{folder}".' in result.stderr
+    assert result.stderr == run_cli("ingest", folder, "--db", db).stderr

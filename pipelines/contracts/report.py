@@ -8,12 +8,19 @@ from .runner import ValidationRun
 EXAMPLES = 3
 
 
-def format_report(run: ValidationRun, *, passed_rules: bool = False) -> str:
+def format_report(run: ValidationRun, *, passed_rules: bool = False, wrong_totals: int = 0,
+                  seconds: float | None = None) -> str:
+    """`wrong_totals`: the file's stated totals that do not equal their parts, which refuse it as a failed error
+    rule does; `seconds`: the whole time taken (reading the file too), when known, rather than the rules' own."""
     c = run.contract
-    verdict = {"failed": "FAILED", "passed_with_warnings": "passed with warnings", "passed": "passed"}[run.outcome]
+    outcome = "failed" if wrong_totals else run.outcome
+    verdict = {"failed": "FAILED", "passed_with_warnings": "passed with warnings", "passed": "passed"}[outcome]
+    rows = (f"{run.records:,} records read, checked as {run.rows:,} distinct values" if run.records is not None
+            else f"{run.rows:,} rows")
+    totals = (f"{wrong_totals} total(s) not equal to the sum of their parts; " if wrong_totals else "")
     lines = [f"Validation of {shown(run.label, None)} against {c.name} {c.version}: {verdict} "
-             f"({run.rows:,} rows; {len(run.errors)} error rule(s), {len(run.warnings)} warning rule(s) failed; "
-             f"{run.seconds:.1f} s)"]
+             f"({rows}; {totals}{len(run.errors)} error rule(s), {len(run.warnings)} warning rule(s) failed; "
+             f"{run.seconds if seconds is None else seconds:.1f} s)"]
     by_gx = [r for r in run.results if r.engine == "great_expectations"]
     if by_gx:  # the second engine, asked for or standing in for a rule DuckDB cannot judge
         lines.append(f"  Judged by Great Expectations: {len(by_gx)} of {len(c.row_rules)} row rule(s); "

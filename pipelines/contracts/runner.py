@@ -78,6 +78,7 @@ class ValidationRun:
     started_at: dt.datetime
     seconds: float = 0.0
     results: list[RuleResult] = field(default_factory=list)
+    records: int | None = None  # the file's records, where the rows checked are their distinct values (police.uk)
 
     @property
     def errors(self) -> list[RuleResult]:

@@ -63,6 +63,12 @@ class NothingToIngest(PccDashError):
     """The paths given hold no .csv or .xlsx file."""
 
 
+def nothing_found(paths: Iterable[str | Path]) -> NothingToIngest:
+    """The error for paths that hold no .csv or .xlsx file (`ingest` and `validate` say it alike)."""
+    given = ", ".join(f'"{shown(p, None)}"' for p in paths)
+    return NothingToIngest(f"No .csv or .xlsx file was found in {given}.")
+
+
 def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileOutcome]]:
     """Expand files and folders into the return files to load, in name order; name any path that is missing."""
     named, missing = discover_named(paths)
@@ -129,11 +135,11 @@ def ingest(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path], *, loade
 
     `recorded(con, file_id, outcome)` runs inside each force return's own transaction once it is registered,
     so what a caller keeps about the file (who uploaded it, the audit event) commits or rolls back with it."""
+    paths = list(paths)
     files, missing = discover_named(paths)
     report = IngestReport(files=list(missing))
     if not files and not missing:
-        given = ", ".join(f'"{shown(p, None)}"' for p in paths)
-        raise NothingToIngest(f"No .csv or .xlsx file was found in {given}.")
+        raise nothing_found(paths)
     user = loaded_by or _user()
     say = progress or (lambda _msg: None)
     with tempfile.TemporaryDirectory(prefix="pccdash-") as tmp:

@@ -29,6 +29,8 @@ from .load import RETURN_SUFFIXES, FileOutcome, describe, drop_staging, ingest
 if TYPE_CHECKING:  # pandas is imported where a frame is made: `pccdash validate` starts without it
     import pandas as pd
 
+    from ..contracts import ValidationRun
+
 PREVIEW_ROWS = 300  # rows of a sheet shown in the preview; failing rows further down are added after them
 CELLS_SHOWN = 1000  # failing places listed per file (the refusal keeps its first 1,000 problems too)
 VERDICTS = {
@@ -274,7 +276,7 @@ def _preview_one(con, up: Upload, path: Path, contract, month: dt.date, tmp: Pat
             return p
         earlier = con.execute("SELECT file_id, name, received_at FROM file_registry WHERE sha256 = ? "
                               "AND outcome = 'accepted' ORDER BY file_id LIMIT 1", [facts.sha256]).fetchall()
-        if earlier and contract is not None:  # unchecked (pccdash validate), the difference from now is said
+        if earlier:  # `pccdash ingest` and the upload skip it by its SHA-256, so nothing would change
             fid, name, when = earlier[0]
             p.verdict = "already_loaded"
             p.note = f'it was loaded as file #{fid} ("{shown(name, None)}") on {when:%d %B %Y at %H:%M} UTC.'
@@ -307,6 +309,22 @@ def _preview_one(con, up: Upload, path: Path, contract, month: dt.date, tmp: Pat
     finally:
         drop_staging(con)
         p.seconds = time.perf_counter() - started
+
+
+def judged(p: FilePreview, run: ValidationRun | None, problems: list[Problem]) -> FilePreview:
+    """A preview made with `check=False` given the verdict of the contract run apart (`pccdash validate`, which
+    may judge by the second engine), as a checked preview gets it: refused on a wrong total or a failed error rule,
+    as `ingest` refuses it, and then nothing it would change is said. A file already loaded, unreadable or not a
+    return keeps its own verdict."""
+    if p.verdict != "not_checked":
+        return p
+    if run is None or run.errors or problems:
+        p.verdict = "refused"
+        p.new = p.revised = p.unchanged = p.categories_new = p.categories_revised = 0
+        p.changes, p.revisions, p.supersedes = [], [], []
+    else:
+        p.verdict = "passes_with_warnings" if run.warnings else "passes"
+    return p
 
 
 def _is_police_uk(path: Path) -> bool:

@@ -531,6 +531,7 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
         run = validate_batch(con, contract, scope="dry-run" if dry_run else "ingest",
                              label=f'"{label}" (not loaded)' if dry_run else f'"{label}"', current_month=month,
                              engine=engine)
+        run.records = rows
         if dry_run:
             con.execute("ROLLBACK")
             in_transaction = False
