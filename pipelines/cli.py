@@ -203,8 +203,7 @@ def _print_refusals(report) -> None:
         if f.outcome != "rejected":
             continue
         click.secho(f'Refused "{shown(f.label, None)}": nothing from it was loaded.', fg="red", err=True)
-        in_run = {(p.sheet, p.row, p.column, p.text) for p in f.run.problems()} if f.run else set()
-        others = [p for p in f.problems if (p.sheet, p.row, p.column, p.text) not in in_run]
+        others = f.other_problems()
         for p in others[:PROBLEMS_SHOWN]:
             click.echo(f"  - {p.message()}", err=True)
         if len(others) > PROBLEMS_SHOWN:

@@ -176,6 +176,28 @@ def test_every_problem_in_a_file_is_listed_not_only_the_first(db, tmp_path):
     assert places == [(2, "district"), (2, "value"), (3, "period"), (3, "value")]
 
 
+def test_a_refused_files_problem_count_is_every_failing_row_not_the_sample(db, tmp_path, run_cli, monkeypatch):
+    """Regression: "REFUSED, nothing loaded: 50 problems" for a file with 240 rows in the future (the report keeps
+    a sample of each rule's rows; the count is of them all)."""
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-06-10")
+    months = [f"{2030 + i // 12}-{i % 12 + 1:02d}" for i in range(60)]
+    future = tmp_path / "future.csv"
+    future.write_text(HEADER + "".join(f"{m},{d},cse_charges,1\n" for m in months
+                                       for d in ("Barnsley", "Doncaster", "Rotherham", "Sheffield")))
+    bad_total = tmp_path / "bad-total.xlsx"
+    write_xlsx(bad_total, {"cse_charges": [["Period", "Barnsley", "Doncaster", "Rotherham", "Sheffield", "Total"],
+                                           ["2026-05", 1, 2, 3, 4, 11]]})
+    result = run_cli("ingest", future, bad_total, "--db", db)
+    assert result.exit_code == 1
+    assert "period_not_future                    240 failing" in result.stderr
+    assert "REFUSED, nothing loaded: 240 problems" in result.stderr
+    assert "REFUSED, nothing loaded: 1 problem\n" in result.stderr
+    with warehouse.connect(db) as con:
+        report = ingest(con, [future])
+    [refused] = report.files
+    assert refused.problem_count == 240 and len(refused.problems) < 240
+
+
 def test_a_file_over_the_size_limit_is_refused_unread(db, tmp_path, monkeypatch):
     monkeypatch.setenv("PCCDASH_MAX_FILE_MB", "1")
     big = tmp_path / "big.csv"

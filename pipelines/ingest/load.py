@@ -46,6 +46,20 @@ class FileOutcome:
     run: ValidationRun | None = None  # the contract's verdict, when the file could be read
     caveats: int = 0  # warnings attached to figures
 
+    def other_problems(self) -> list[Problem]:
+        """The problems that are not the contract's sample rows: a wrong total, a cell that cannot be read."""
+        if self.run is None:
+            return list(self.problems)
+        sampled = {(p.sheet, p.row, p.column, p.text) for p in self.run.problems()}
+        return [p for p in self.problems if (p.sheet, p.row, p.column, p.text) not in sampled]
+
+    @property
+    def problem_count(self) -> int:
+        """Every problem found: each failing row of the failed error rules (of which `problems` holds a sample)
+        and each other problem."""
+        failing = sum(r.failing_count for r in self.run.errors) if self.run is not None else 0
+        return failing + len(self.other_problems())
+
 
 @dataclass
 class IngestReport:
@@ -320,8 +334,8 @@ def describe(o: FileOutcome) -> str:
                 f"{o.revised:,} revised, {o.unchanged:,} unchanged{caveats} ({o.seconds:.1f} s)")
     if o.outcome == "already_loaded":
         return shown(o.message, None)  # it quotes the name registered then
-    n = len(o.problems)
-    return f"REFUSED, nothing loaded: {n} problem{'s' if n != 1 else ''}"
+    n = o.problem_count
+    return f"REFUSED, nothing loaded: {n:,} problem{'s' if n != 1 else ''}"
 
 
 def _size(path: Path) -> str:
