@@ -22,7 +22,7 @@ import duckdb
 from .access import NotAllowed, command_line_identities
 from .access import identity as access_identity
 from .catalogue import reference_dir
-from .errors import PccDashError
+from .errors import PccDashError, shown
 from .warehouse import utc_now
 
 if TYPE_CHECKING:  # pandas only where a trail is shown: a load records events without it
@@ -59,6 +59,7 @@ ACTIONS = {
 CHANNELS = ("app", "cli", "system")
 # How an action was done, in words; the operating-system account follows where there is one.
 HOW = {"app": "in the app, signed in", "cli": "on the command line", "system": "by the program itself"}
+ONE_LINE = 80  # characters of an About or Detail that `pccdash audit` shows in its table
 
 
 class BadAuditFilter(PccDashError):
@@ -253,6 +254,15 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
         "About": frame["subject"].fillna("").astype(str).tolist(),
         "Detail": frame["detail"].fillna("").astype(str).tolist(),
     }, columns=["When", "Who", "How", "Action", "About", "Detail"])
+
+
+def one_line(frame: pd.DataFrame, width: int = ONE_LINE) -> pd.DataFrame:
+    """The readable trail for a terminal's table: each About and Detail on one line, a longer one cut short with
+    "…", so that one long detail does not widen every line (the CSV and the audit page keep them whole)."""
+    out = frame.copy()
+    for column in ("About", "Detail"):
+        out[column] = [shown(" ".join(str(text).split()), width) for text in out[column]]
+    return out
 
 
 def csv_text(frame: pd.DataFrame) -> str:

@@ -747,16 +747,16 @@ def audit(db, action, who, channel, start, end, text, fmt):
       pccdash audit --action approve --from 2026-04
       pccdash audit --who pcc@example.org --format csv > audit.csv
     """
-    from .audit import events, readable
+    from .audit import events, one_line, readable
     from .exports import write_csv
     from .warehouse import connect_read_only
 
     with connect_read_only(db) as con:
         df = readable(events(con, action=action, identity=who, channel=channel, start=start, end=end, text=text))
     if fmt == "csv":
-        write_csv(df, sys.stdout)
+        write_csv(df, sys.stdout)  # every detail whole
     else:
-        click.echo(df.to_string(index=False) if not df.empty else "No audit records match.")
+        click.echo(one_line(df).to_string(index=False) if not df.empty else "No audit records match.")
 
 
 @main.command()

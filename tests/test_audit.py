@@ -317,6 +317,19 @@ def test_pccdash_audit_prints_the_trail_with_filters_and_as_csv(run_cli, acted):
     assert out.exit_code == 1 and "YYYY-MM-DD" in out.output
 
 
+def test_pccdash_audit_shows_a_long_detail_on_one_short_line_and_the_csv_keeps_it_whole(run_cli, acted):
+    """Regression: one event's detail of many lines and 2,000 characters made every line of the table as wide."""
+    detail = "spc_history.yaml changed:\n" + "\n".join(f"  CSE charges rebased at month {i}" for i in range(80))
+    with warehouse.connect(acted) as con, audit.transaction(con):
+        audit.record(con, audit.system_actor("pccdash"), "spc_history", subject="spc_history.yaml", detail=detail)
+    lines = run_cli("audit", "--db", acted).output.splitlines()
+    assert len(lines) == 5  # the heading and one line for each of the four events
+    assert max(len(line) for line in lines) < 400
+    assert lines[1].endswith(" spc_history.yaml changed: CSE charges rebased at month 0 CSE charges rebased at \u2026")
+    out = run_cli("audit", "--db", acted, "--action", "spc_history", "--format", "csv").output
+    assert "CSE charges rebased at month 79" in out and out.count("\n") > 80
+
+
 def test_pccdash_check_names_access_yaml_the_line_and_the_fix(access_file, run_cli):
     access_file({"root": {"email": "pcc@example.org"}})
     out = run_cli("check")
