@@ -40,7 +40,7 @@ ACTIONS = {
     "commentary": "wrote a commentary",
     "questions": "edited the questions",
     "supersede": "marked a refused file withdrawn or superseded",
-    "load": "loaded a return uploaded in the app (or recorded its refusal)",
+    "load": "loaded a return, uploaded in the app or from the command line (or recorded its refusal)",
     "finish_switch": "finished switching the public side to a publication or withdrawal a stop had interrupted",
     "spc_history": "noticed a new version of the SPC history (baselines, rebases, chart settings)",
     "produce_pack": "produced a briefing pack (PDF, HTML and Word), kept in the archive",
@@ -140,6 +140,13 @@ def cli_actor(identity: str) -> Actor:
     return Actor({"email": allowed[wanted.lower()]}, "cli", account)
 
 
+def account_actor() -> Actor:
+    """The command line acting as its operating-system account, for a step any account that may write the
+    warehouse may take without `--as` (loading returns: the file registry names the account too)."""
+    account = os_account()
+    return Actor({"email": account or "an unknown account"}, "cli", account)
+
+
 def as_actor(who: Mapping) -> Actor:
     """An Actor from whatever a writer was given: an Actor, or bare claims (taken as the app's)."""
     return who if isinstance(who, Actor) else app_actor(who)
@@ -180,6 +187,17 @@ def record(con: duckdb.DuckDBPyConnection, who: Mapping, action: str, *, subject
         "INSERT INTO audit_event (acted_at, identity, channel, os_account, action, subject, detail) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         [utc_now(), actor.identity, actor.channel, actor.os_account, action, subject, detail])
+
+
+def record_load(con: duckdb.DuckDBPyConnection, who: Mapping, file_id: int, outcome: str,
+                sha256: str | None = None) -> None:
+    """The record of a return loaded or refused (the app's upload, `pccdash ingest`): call it inside the file's own
+    transaction, once the file is registered. `sha256` is the file's, when the registry could not read it."""
+    name, registered = con.execute("SELECT name, sha256 FROM file_registry WHERE file_id = ?", [file_id]).fetchall()[0]
+    fingerprint = sha256 or registered
+    record(con, who, "load", subject=f'file "{name}" (#{file_id})',
+           detail=f"{'loaded' if outcome == 'accepted' else 'refused'}"
+                  + (f"; sha256 {fingerprint}" if fingerprint else "; the file could not be read"))
 
 
 EVENTS_SQL = """

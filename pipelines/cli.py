@@ -149,6 +149,7 @@ def ingest(paths, db, quiet):
       pccdash ingest returns/2015-07-cse-return.xlsx
       pccdash ingest returns/            (every .csv and .xlsx below the folder, in name order)
     """
+    from .audit import account_actor, record_load
     from .figures import accepted_months
     from .ingest import ingest as run_ingest
     from .plan.history import record_version
@@ -156,9 +157,12 @@ def ingest(paths, db, quiet):
     from .warehouse import connect
 
     progress = None if quiet else (lambda msg: click.echo(msg, err=True))
+    actor = account_actor()
     with connect(db) as con:
         record_version(con)  # a baseline or rebase changed by editing the file goes on the audit trail
-        report = run_ingest(con, paths, progress=progress)
+        # each return loaded or refused is on the trail, in the file's own transaction, as an upload is
+        report = run_ingest(con, paths, progress=progress,
+                            recorded=lambda con, file_id, outcome: record_load(con, actor, file_id, outcome))
         revised = _revisions_made(con, report)
         months = accepted_months(con)
     _print_refusals(report)

@@ -76,6 +76,26 @@ def test_each_writer_leaves_one_record_with_who_and_how(wh):
     assert all(before <= t <= dt.datetime.now(dt.UTC).replace(tzinfo=None) for t in times)  # UTC, when done
 
 
+def test_pccdash_ingest_records_each_file_loaded_or_refused_with_the_account(run_cli, db, tmp_path):
+    """Regression: only the app's uploads were on the trail; a return loaded from the command line left no record."""
+    import hashlib
+
+    good = tmp_path / "2015-07-cse-return.csv"
+    good.write_text("period,district,measure,value\n2015-07,Rotherham,cse_charges,3\n")
+    bad = tmp_path / "2015-08-cse-return.csv"
+    bad.write_text("period,district,measure,value\n2015-08,Leeds,cse_charges,3\n")
+    assert run_cli("ingest", good, bad, "--db", db).exit_code == 1
+    assert run_cli("ingest", good, "--db", db).exit_code == 0  # already loaded: nothing done, nothing recorded
+    account = audit.os_account()
+    sha = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in (good, bad)}
+    loads = [r for r in trail(db) if r[3] == "load"]
+    assert loads == [
+        (account, "cli", account, "load", 'file "2015-07-cse-return.csv" (#1)', f"loaded; sha256 {sha[good]}"),
+        (account, "cli", account, "load", 'file "2015-08-cse-return.csv" (#2)', f"refused; sha256 {sha[bad]}")]
+    out = run_cli("audit", "--db", db, "--action", "load", "--how", "cli").output
+    assert out.count("loaded a return, uploaded in the app or from the command line") == 2
+
+
 def test_a_refused_write_leaves_no_record(wh):
     with warehouse.connect(wh) as con:
         with pytest.raises(NotAllowed):

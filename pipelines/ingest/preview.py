@@ -549,8 +549,7 @@ def accept(con: duckdb.DuckDBPyConnection, claims: Mapping, previews: Iterable[F
                             [f"uploaded in the app (file store {p.sha256})", file_id])
                 con.execute("INSERT INTO file_upload (file_id, sha256, uploaded_by, uploaded_at) VALUES (?, ?, ?, ?)",
                             [file_id, p.sha256, identity, utc_now()])
-                audit.record(con, actor, "load", subject=f'file "{p.name}" (#{file_id})',
-                             detail=f"{'loaded' if outcome == 'accepted' else 'refused'}; sha256 {p.sha256}")
+                audit.record_load(con, actor, file_id, outcome, p.sha256)
 
             path.write_bytes(p.data)
             outcomes += ingest(con, [path], loaded_by=identity, today=today, recorded=keep).files
