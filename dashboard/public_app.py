@@ -51,6 +51,9 @@ if not public_data.has("pipelines.publish.info.pages"):  # the information pages
         del pages[slug]
 pages["measure-"] = st.Page("public_pages/measure.py", title="Measure", url_path="measure", visibility="hidden")
 public_render.PAGES.update(pages)  # the same for every run: updated, never emptied under a run in another thread
-with failsafe.guarded():
+try:
     public_render.FILES.update(public_data.download_files())
+except Exception as exc:  # noqa: BLE001 -- every page still runs: a download link then shows as its name only
+    failsafe.log_public(exc)
+with failsafe.public_guarded():
     st.navigation(list(pages.values())).run()

@@ -72,6 +72,8 @@ def page(name: str, *args):
 
 def info_page(slug: str) -> Page | None:
     """The information page with this slug (definitions, methodology, ...) from `pipelines.publish.info.pages`."""
+    if has("pipelines.publish.info.page_of"):  # that page alone: another's problem does not stop it
+        return page("pipelines.publish.info.page_of", slug)
     if not has("pipelines.publish.info.pages"):
         return None
     return next((p for p in page("pipelines.publish.info.pages") if p.slug == slug), None)

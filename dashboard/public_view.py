@@ -117,9 +117,14 @@ def period_picker(prefix: str = "") -> tuple[str, str]:
 def signpost(district: str | None = None) -> None:
     """How to report a concern about a child, and where to get support: the box near the top of every page."""
     if public_data.has("pipelines.publish.info.signpost"):
-        from dashboard import public_render
+        from dashboard import failsafe, public_render
 
-        found = public_data.page("pipelines.publish.info.signpost", *((district,) if district else ()))
+        try:
+            found = public_data.page("pipelines.publish.info.signpost", *((district,) if district else ()))
+        except Exception as exc:  # noqa: BLE001 -- the page goes on (the form to ask a question, say) without it
+            failsafe.log_public(exc)
+            st.warning("In an emergency, or if a child is in danger now, call 999.", icon=":material/emergency:")
+            return
         if found is not None:
             public_render.draw(found)
 

@@ -97,6 +97,39 @@ def test_district_table_shows_suppression_markers_and_downloads_hold_no_small_co
     assert json.loads(df.to_json(orient="records"))[0].keys() >= {"measure", "area", "period", "value"}
 
 
+EVERY_PUBLIC_PAGE = sorted(f"public_pages/{p.name}" for p in (ROOT / "dashboard" / "public_pages").glob("*.py"))
+
+
+def test_every_public_page_reads_the_snapshot_alone_never_the_reference_files(monkeypatch, published, tmp_path):
+    """Regression: the pages read public_info.yaml and dimensions.yaml as they are now, so one broken file took
+    every page down (report a concern and ask a question too); they now read what the snapshot was published with."""
+    monkeypatch.setenv("PCCDASH_REFERENCE_DIR", str(tmp_path / "no-reference-files"))
+    for page in EVERY_PUBLIC_PAGE:
+        at = public(monkeypatch, published, page)
+        assert not at.exception and not at.error, (page, [e.value for e in at.error])
+        assert "999" in texts(at), page
+    assert "Who is counted: breakdowns" in texts(public(monkeypatch, published, "public_pages/methodology.py"))
+    concern = texts(public(monkeypatch, published, "public_pages/report_a_concern.py"))
+    assert "Rotherham Council children's services" in concern
+
+
+def test_a_snapshot_published_before_the_words_were_kept_reads_the_reference_files(monkeypatch, published,
+                                                                                    tmp_path):
+    import shutil
+
+    import duckdb
+
+    folder = tmp_path / "published"
+    shutil.copytree(published, folder)
+    con = duckdb.connect(str(next(folder.glob("snapshot-*.duckdb"))))
+    con.execute("DELETE FROM meta WHERE key IN ('public_info', 'dimensions')")
+    con.close()
+    for page in ("public_pages/report_a_concern.py", "public_pages/summary.py", "public_pages/methodology.py"):
+        at = public(monkeypatch, folder, page)
+        assert not at.exception and not at.error, (page, [e.value for e in at.error])
+    assert "Who is counted: breakdowns" in texts(at)  # the methodology's, the last page drawn
+
+
 def test_the_public_app_never_loads_the_warehouse_code():
     """Run every public page in a fresh interpreter and list what it imported: no warehouse module."""
     script = f"""

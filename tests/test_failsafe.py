@@ -101,3 +101,50 @@ def test_a_reference_file_of_the_wrong_shape_is_named_on_the_page_not_a_fault(mo
     shown = texts(at)
     assert "This page needs a reference file that has a problem: dimensions.yaml, line 1:" in shown
     assert "Something went wrong" not in shown
+
+
+    assert "This page cannot be shown just now. Please try again later." in shown and "call 999" in shown
+    assert "/srv/" not in shown and "RuntimeError" not in shown and "administrator" not in shown
+    assert errors.FAULTS and "boom" in str(errors.FAULTS[-1])  # the details are kept for the log
+
+
+def test_a_public_page_tells_the_public_nothing_of_a_broken_reference_file(monkeypatch, tmp_path, caplog):
+    """Regression: the public read the office's words ("This page needs a reference file that has a problem:
+    /srv/.../public_info.yaml, line 3 ... pccdash check"); they read a sentence for them, the office the log."""
+    from dashboard_helpers import public
+
+    from dashboard import public_data
+    from pipelines.errors import ConfigError
+
+    def broken(*args, **kwargs):
+        raise ConfigError("/srv/reference/public_info.yaml, line 3: not valid YAML. Run pccdash check.")
+
+    monkeypatch.setattr(public_data, "snapshot_state", broken)
+    with caplog.at_level("WARNING", logger="pccdash.dashboard"):
+        at = public(monkeypatch, tmp_path, "public_pages/summary.py")
+    assert not at.exception
+    shown = texts(at)
+    assert "This page cannot be shown just now" in shown and "call 999" in shown
+    assert "/srv/" not in shown and "pccdash check" not in shown and "reference file" not in shown
+    assert "/srv/reference/public_info.yaml, line 3" in caplog.text
+    assert not errors.FAULTS  # the office's to correct, not a fault of the code
+
+
+@pytest.mark.page_fault
+@pytest.mark.parametrize("page", ["public_pages/report_a_concern.py", "public_pages/ask.py"])
+def test_the_downloads_failing_stops_no_public_page(monkeypatch, tmp_path, page):
+    """Regression: the public app made its download files in the guard that runs every page, so a fault there
+    left every page blank, reporting a concern about a child and asking the Board a question too."""
+    from dashboard_helpers import public
+
+    from dashboard import public_data
+
+    def broken():
+        raise RuntimeError("boom making the downloads")
+
+    monkeypatch.setattr(public_data, "download_files", broken)
+    at = public(monkeypatch, tmp_path, page)
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.title[0].value in ("Report a concern about a child", "Ask the Board a question")
+    assert "999" in texts(at)
+    assert errors.FAULTS and "boom making" in str(errors.FAULTS[-1])  # kept for the log

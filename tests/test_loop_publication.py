@@ -148,7 +148,8 @@ def test_no_email_address_and_no_submitters_details_reach_the_snapshot_or_the_pa
     assert "A member of the public" in everything
     for secret in (SUBMITTER, CONTACT, "jane.sender", "Is there a", "pcc@example.org", "analyst@example.org"):
         assert secret not in everything
-    assert not EMAIL.search(everything), EMAIL.search(everything)
+    office = load_public_info()["contact"]["email"]  # the office's own published address, kept with the snapshot
+    assert not EMAIL.search(everything.replace(office, "")), EMAIL.search(everything.replace(office, ""))
 
     served = downloads_of(monkeypatch)
     for page in ("public_pages/board.py", "public_pages/summary.py", "public_pages/tables.py"):
@@ -157,7 +158,6 @@ def test_no_email_address_and_no_submitters_details_reach_the_snapshot_or_the_pa
         shown = texts(at)
         assert SUBMITTER not in shown and CONTACT not in shown and not EMAIL.search(shown)
     assert served, "the pages offered their downloads"
-    office = load_public_info()["contact"]["email"]  # the office's own published address, set for the public
     for name, data in served:
         body = file_text(name, data).replace(office, "")
         assert SUBMITTER not in body and CONTACT not in body and not EMAIL.search(body), name

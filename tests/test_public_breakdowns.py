@@ -189,6 +189,23 @@ def test_the_downloads_carry_every_breakdown_row(published, tmp_path, monkeypatc
                for name, data in served)
 
 
+def test_the_breakdowns_are_named_as_published_whatever_dimensions_yaml_says_now(published, tmp_path, monkeypatch):
+    """Regression: a breakdown's name and its not-recorded rows came from dimensions.yaml as it is now, so a broken
+    file stopped the measure's page and the methodology; they now come from what the snapshot was published with."""
+    before = built_site(published, tmp_path / "before")
+    broken = tmp_path / "reference"
+    shutil.copytree(ROOT / "pipelines" / "reference", broken)
+    (broken / "dimensions.yaml").write_text("dimensions: 3\n", encoding="utf-8")
+    monkeypatch.setenv("PCCDASH_REFERENCE_DIR", str(broken))
+    after = built_site(published, tmp_path / "after")
+    for name in (f"measure-{SUSPECTS}.html", "tables.html", "methodology.html", "published-breakdowns.csv"):
+        assert after[name].read_bytes() == before[name].read_bytes(), name
+    at = measure_app(monkeypatch, published, SUSPECTS)
+    assert not at.error and "CSE suspects identified by ethnicity of the suspect" in " ".join(texts(at).split())
+    method = public(monkeypatch, published, "public_pages/methodology.py")
+    assert not method.error and "Who is counted: breakdowns" in texts(method)
+
+
 def test_a_snapshot_without_the_breakdown_table_builds_and_renders_without_a_section(published, tmp_path,
                                                                                    monkeypatch):
     older = altered(published, tmp_path / "older", "DROP TABLE breakdown")

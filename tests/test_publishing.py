@@ -4,6 +4,7 @@ a reader sees the old snapshot or the new one, whole; only the PCC role approves
 from __future__ import annotations
 
 import json
+import re
 import threading
 
 import duckdb
@@ -111,7 +112,11 @@ def test_the_snapshot_holds_no_analyst_note_no_personal_data_and_no_draft(loaded
     dump = " ".join(str(v) for t, in con.execute("SHOW TABLES").fetchall()
                     for row in con.execute(f"SELECT * FROM {t}").fetchall() for v in row)
     con.close()
-    assert "Secret note" not in dump and "example.org" not in dump
+    assert "Secret note" not in dump
+    # the only address is the one the office publishes for the public to write to (public_info.yaml's contact)
+    from pipelines.publish.info import load_public_info
+
+    assert set(re.findall(r"[\w.+-]+@[\w-]+\.[\w.-]+", dump)) == {load_public_info()["contact"]["email"]}
     assert "2015-06" not in dump and "2015-08" not in dump
     caveat = snapshot_rows("SELECT area, text FROM caveat")
     assert caveat == [["Rotherham", "An analyst has flagged this figure for a data-quality check."]]
@@ -428,3 +433,34 @@ def test_a_published_month_flagged_later_stays_as_the_public_reads_it_but_is_not
             publish(con, PCC)
     assert snapshot_rows("SELECT value FROM figure WHERE area = 'Rotherham' AND period = '2015-06' "
                          "AND period_type = 'month'") == [[30]]
+
+
+def test_the_snapshot_keeps_the_public_pages_words_and_a_broken_public_info_file_publishes_nothing(ref, loaded):
+    """Regression: publishing never kept public_info, so the public pages read the live reference file, and a
+    broken one took every page down; now it is checked and kept, or nothing is published."""
+    from pipelines.catalogue import dimensions
+    from pipelines.publish.info import load_public_info
+
+    path = ref / "public_info.yaml"
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("  cse_charges:\n", "  cse_chargez:\n"), encoding="utf-8")
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-07"], PCC)
+        with pytest.raises(NothingToPublish) as refused:
+            publish(con, PCC)
+    message = str(refused.value)
+    assert "Nothing can be published until public_info.yaml" in message and str(path) in message
+    assert "cse_chargez" in message and "Then publish again" in message
+    folder = public.published_dir()
+    assert public.current_snapshot() is None and not list(folder.glob("snapshot-*")), "nothing was written"
+    path.write_text(good, encoding="utf-8")
+    with warehouse.connect(loaded) as con:
+        publish(con, PCC)
+    meta = dict(snapshot_rows("SELECT key, value FROM meta"))
+    assert json.loads(meta["public_info"]) == json.loads(json.dumps(load_public_info()))
+    stored = json.loads(meta["dimensions"])
+    declared = dimensions()
+    assert {k: v["name"] for k, v in stored["dimensions"].items()} == {
+        p.dimension: declared.get(p.dimension).name for p in declared.published}
+    assert stored["never_published"] == [[declared.get(d).name, why] for d, why in declared.never_published.items()]
+    assert [tuple(p) for p in stored["published"]] == [(p.measure, p.dimension) for p in declared.published]

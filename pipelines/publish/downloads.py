@@ -143,7 +143,7 @@ def _breakdown_frame(view: SnapshotView) -> pd.DataFrame:
         value = None if r.suppressed or pd.isna(r.value) else float(r.value)
         if value is not None and not share and value.is_integer():
             value = int(value)
-        name = dimension_words(r.dimension)[0]
+        name = dimension_words(r.dimension, view)[0]
         out.append({"measure_id": r.measure, "measure_name": m.name if m is not None else r.measure,
                     "dimension": r.dimension, "dimension_name": name[:1].upper() + name[1:],
                     "category": r.category, "label": r.label, "area": r.area, "period_type": r.period_type,

@@ -369,14 +369,13 @@ def definitions_page(view: SnapshotView) -> Page:
     info = info_of(view)
     defs = info["definitions"]
     published = view.table("measure")
-    cat = catalogue()
     figures = view.table("figure")
     shown = set(figures["measure"]) if not figures.empty and "measure" in figures else None
     if not published.empty and "id" in published:
         rows = [(r["id"], r["name"], r.get("short_name") or r["name"], r["unit"], r["kind"])
                 for r in published.to_dict("records") if shown is None or r["id"] in shown]
     else:
-        rows = [(m.id, m.name, m.short_name or m.name, m.unit, m.kind) for m in cat.of_source("force_return")]
+        rows = [(m.id, m.name, m.short_name or m.name, m.unit, m.kind) for m in catalogue().of_source("force_return")]
     blocks: list = [Paragraph("What each published figure counts, and what it does not. The figures are management "
                               "information from the force's monthly return: see Methodology and quality."),
                     Link("Methodology and quality", "methodology")]
@@ -445,7 +444,7 @@ def methodology_page(view: SnapshotView) -> Page:
     audit = _audit_sentence(view)
     if audit:
         blocks.append(Paragraph(audit))
-    blocks += _breakdown_blocks()
+    blocks += _breakdown_blocks(view)
     blocks += [Heading("Telling real change from ordinary ups and downs"), Paragraph(meth["spc"])]
     blocks.append(Link("What each figure counts", "definitions"))
     return Page("methodology", "Methodology and quality", tuple(blocks),
@@ -453,12 +452,13 @@ def methodology_page(view: SnapshotView) -> Page:
                 "being identified.")
 
 
-def _breakdown_blocks() -> list:
-    """Who is counted (ethnicity, sex and the like): what is published of it and what never is, and why."""
-    from ..catalogue import dimensions
+def _breakdown_blocks(view: SnapshotView | None = None) -> list:
+    """Who is counted (ethnicity, sex and the like): what is published of it and what never is, and why, as the
+    snapshot was published (`pipelines.publish.pages.declared_dimensions`)."""
+    from .pages import declared_dimensions
 
-    declared = dimensions()
-    if not declared.published and not declared.never_published:
+    declared = declared_dimensions(view)
+    if not declared["published"] and not declared["never_published"]:
         return []
     blocks: list = [Heading("Who is counted: breakdowns")]
     blocks.append(Paragraph(
@@ -468,8 +468,8 @@ def _breakdown_blocks() -> list:
         "stated” are always shown as rows of their own, with the share of people or offences whose "
         "characteristic was recorded beside them, so that gaps in the force's recording stay visible. Hidden "
         "figures are hidden together with the force's total for the year where that is needed."))
-    for dimension, reason in declared.never_published.items():
-        name = declared.get(dimension).name
+    for name, reason in declared["never_published"]:
+        reason = str(reason)
         blocks.append(Paragraph(f"{name} is never published: {reason[0].lower() + reason[1:]}"))
     return blocks
 
@@ -573,7 +573,18 @@ def accessibility_page(view: SnapshotView) -> Page:
                 "How accessible these pages are, the known issues, and how to report a problem.")
 
 
+# Each information page's function by its slug, in the order the navigation lists them.
+PAGES = {"definitions": definitions_page, "methodology": methodology_page, "release-calendar": calendar_page,
+         "licence": licence_page, "contact": contact_page, "accessibility": accessibility_page,
+         CONCERN_SLUG: support_page}
+
+
 def pages(view: SnapshotView) -> list[Page]:
     """Every information page, in the order the navigation lists them."""
-    return [definitions_page(view), methodology_page(view), calendar_page(view), licence_page(view),
-            contact_page(view), accessibility_page(view), support_page(view)]
+    return [make(view) for make in PAGES.values()]
+
+
+def page_of(view: SnapshotView, slug: str) -> Page | None:
+    """The information page with this slug, built alone (so that one page's problem never stops another), or None."""
+    make = PAGES.get(slug)
+    return None if make is None else make(view)

@@ -316,18 +316,51 @@ def breakdown_rows(view: SnapshotView) -> pd.DataFrame:
     return d.breakdowns
 
 
-def dimension_words(dimension_id: str) -> tuple[str, tuple[str, ...]]:
-    """A dimension's name as a sentence reads it ("ethnicity of the suspect") and the labels of its values that say
-    the force did not record it ("Not stated", "Not recorded"), from dimensions.yaml; for a dimension it no longer
-    declares, its code in words and no labels."""
+NO_DIMENSIONS = {"dimensions": {}, "published": [], "never_published": []}
+
+
+def _dimension_words_of(declared) -> dict:
+    shown = dict.fromkeys(pb.dimension for pb in declared.published)
+    return {"dimensions": {d: {"name": declared.get(d).name,
+                               "unrecorded": list(dict.fromkeys(v.label for v in declared.get(d).values
+                                                                if not v.recorded))} for d in shown},
+            "published": [[pb.measure, pb.dimension] for pb in declared.published],
+            "never_published": [[declared.get(d).name, reason] for d, reason in declared.never_published.items()]}
+
+
+def dimensions_meta() -> str:
+    """What the public pages say of the dimensions in dimensions.yaml, as publishing keeps it in the snapshot's meta
+    ("dimensions", JSON): the breakdowns published, and each of their dimensions' name and the labels of its values
+    saying the force did not record it; the name of each dimension never published, with the reason why (never its
+    id or its values)."""
+    return json.dumps(_dimension_words_of(dimensions()), ensure_ascii=False)
+
+
+def declared_dimensions(view: SnapshotView | None = None) -> dict:
+    """`dimensions_meta` as the snapshot was published with it; for a snapshot published before it was kept (or
+    no snapshot), dimensions.yaml as it is now, or nothing when that file has a problem."""
+    if view is not None:
+        try:
+            found = json.loads(data(view).meta.get("dimensions") or "null")
+        except (TypeError, ValueError):
+            found = None
+        if isinstance(found, dict) and all(isinstance(found.get(k), t) for k, t in (
+                ("dimensions", dict), ("published", list), ("never_published", list))):
+            return found
     try:
-        found = dimensions().by_id.get(dimension_id)
+        return _dimension_words_of(dimensions())
     except ConfigError:
-        found = None
-    if found is None:
+        return NO_DIMENSIONS
+
+
+def dimension_words(dimension_id: str, view: SnapshotView | None = None) -> tuple[str, tuple[str, ...]]:
+    """A dimension's name as a sentence reads it ("ethnicity of the suspect") and the labels of its values that say
+    the force did not record it ("Not stated", "Not recorded"), as the snapshot was published with them
+    (`declared_dimensions`); for a dimension not declared, its code in words and no labels."""
+    found = declared_dimensions(view)["dimensions"].get(dimension_id)
+    if not isinstance(found, dict) or not found.get("name"):
         return str(dimension_id).replace("_", " "), ()
-    name = in_sentence(found.name)
-    return name, tuple(dict.fromkeys(v.label for v in found.values if not v.recorded))
+    return in_sentence(str(found["name"])), tuple(str(x) for x in found.get("unrecorded") or ())
 
 
 def breakdown_dimensions(view: SnapshotView, measure_id: str) -> list[str]:
@@ -369,7 +402,7 @@ def breakdown_sections(view: SnapshotView, m) -> list:
     blocks: list = []
     for dimension in breakdown_dimensions(view, m.id):
         part = rows[rows["dimension"] == dimension]
-        name, unrecorded = dimension_words(dimension)
+        name, unrecorded = dimension_words(dimension, view)
         labels = set(part["label"])
         unrecorded = tuple(x for x in unrecorded if x in labels)
         years = sorted(dict.fromkeys(part["period"]), key=period_order)
@@ -477,7 +510,8 @@ def measure_page(view: SnapshotView, measure_id: str) -> Page:
     split = breakdown_dimensions(view, m.id)
     if split:
         blocks.append(Paragraph(f"At the end of this page: {in_sentence(m.short_name)} for {force_area(view)} by "
-                                + " and by ".join(dimension_words(d)[0] for d in split) + ", for each financial year."))
+                                + " and by ".join(dimension_words(d, view)[0] for d in split)
+                                + ", for each financial year."))
     for a in areas(view):
         c = chart(view, m, a)
         if c.points:
@@ -530,7 +564,7 @@ def tables_page(view: SnapshotView) -> Page:
         f"revised. Numbers are numbers; a hidden figure has no number and is marked {marker(view)}. Published "
         "under the Open Government Licence v3.0.")]
     blocks += [Link(text, href) for href, text in DOWNLOADS]
-    split = [f"{in_sentence(m.short_name)} by {dimension_words(d)[0]}" for m in measures(view)
+    split = [f"{in_sentence(m.short_name)} by {dimension_words(d, view)[0]}" for m in measures(view)
              for d in breakdown_dimensions(view, m.id)]
     if split:
         blocks += [Paragraph(f"Some figures are also published for the whole force by financial year, split into "

@@ -32,7 +32,7 @@ from ..accountability.release import BOARD_COLUMNS, board_items
 from ..catalogue import YAML_LOADER, catalogue, dimensions, force
 from ..contracts.contract import MEASURE_RULE_ENGINE, contracts_dir
 from ..disclosure import ROLLING_PREFIX, DisclosureSettings, build_table, force_year_table, suppress_system
-from ..errors import PccDashError
+from ..errors import ConfigError, PccDashError
 from ..events import public_events
 from ..public import MANAGEMENT_INFORMATION, current_snapshot, month_text, months_phrase, published_dir, trend_sentence
 from ..public import read as public_read
@@ -41,6 +41,9 @@ from . import breakdowns as published_breakdowns
 from . import lp_audit
 from .approval import APPROVAL_WITHDRAWN, open_blocking_flags
 from .content import SnapshotView
+from .info import FILE_NAME as PUBLIC_INFO_FILE
+from .info import load_public_info
+from .pages import dimensions_meta
 
 log = logging.getLogger(__name__)
 
@@ -506,6 +509,8 @@ class Preview:
     # public does not read are held back (not in the snapshot); those it reads stay as they are
     held: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     flagged_public: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    public_info: str = ""             # public_info.yaml, checked, as JSON: what the public pages say beside the figures
+    dimensions: str = ""              # what the pages say of the breakdowns' dimensions (`pages.dimensions_meta`)
 
     @property
     def summary(self) -> list[str]:
@@ -682,6 +687,14 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
                            "accountability record.")
         if held:
             preview.problem += " " + " ".join(preview.flag_lines)
+    if preview.problem is None:  # the pages beside the figures are published with them, from a file checked now
+        try:
+            preview.public_info = json.dumps(load_public_info(), ensure_ascii=False)
+        except ConfigError as exc:
+            preview.problem = (f"Nothing can be published until {PUBLIC_INFO_FILE}, which holds what the public "
+                               f"pages say beside the figures, is put right: {exc} Then publish again (\"pccdash "
+                               "check\" lists every problem in the reference files).")
+        preview.dimensions = dimensions_meta()
     return preview
 
 
@@ -738,7 +751,9 @@ def _publish(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, folder: 
     meta = {"version": str(version), "created_at": now.isoformat(timespec="seconds"),
             "threshold": settings.get("suppression_threshold"), "marker": settings.get("suppression_marker"),
             "footnote": footnote(), "banner": BANNER, "force": f.force_name, "office": f.office_name,
-            "districts": json.dumps(list(f.districts))}
+            "districts": json.dumps(list(f.districts)),
+            # the public pages read what they say from the snapshot alone, never from the reference files
+            "public_info": preview.public_info, "dimensions": preview.dimensions}
     audited = preview.audit
     if audited is not None:
         meta.update(audited.summary())
