@@ -11,6 +11,7 @@ comes from a block and is escaped before Streamlit reads it as Markdown.
 from __future__ import annotations
 
 import html
+import textwrap
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -19,6 +20,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.public_view import BLUE, EVENT, GREY, plain, small
+from pipelines.public import HIDDEN_KEY
 from pipelines.publish.content import (
     Bullets,
     Cell,
@@ -205,11 +207,15 @@ def nice_step(top: float) -> int:
         power *= 10
 
 
+MONTH_WIDTH_MS = 0.8 * 30 * 24 * 3600 * 1000  # a hidden month's band: most of a month wide, centred on the month
+
+
 @lru_cache(maxsize=512)
 def figure(block: Chart) -> go.Figure:
     """The chart as a plotly figure: published months as a line (a month not published is a gap), each hidden month
-    marked as hidden (a hollow grey marker on the axis labelled with the marker, never drawn as a value), and each
-    event a dated line. A count's axis shows whole numbers only; a single month shows as that month.
+    a hatched band the full height of the chart labelled with the marker at its top (never a point at a value, so
+    never read as zero), and each event a dated line. A count's axis shows whole numbers only; a single month shows
+    as that month.
 
     Built once per chart (a Chart is immutable), and never changed afterwards: Streamlit only reads it."""
     points = sorted(block.points, key=lambda p: p.period)
@@ -226,13 +232,19 @@ def figure(block: Chart) -> go.Figure:
     hidden = [(xi, p) for xi, p in zip(x, points, strict=True) if p.status == "suppressed"]
     if hidden:
         marker = next((p.display for _, p in hidden if p.display), "[c]")
-        fig.add_trace(go.Scatter(
-            x=[xi for xi, _ in hidden], y=[0] * len(hidden), mode="markers+text", cliponaxis=False,
-            name=html.escape(f"{marker} hidden: too few to publish"), text=[html.escape(marker)] * len(hidden),
-            textposition="top center", textfont={"color": SUPPRESSED_GREY, "size": 11},
-            marker={"size": 10, "color": SUPPRESSED_GREY, "symbol": "circle-open", "line": {"width": 2}},
+        # on an axis of its own (0 to 1, not shown), so that the band says nothing of the figure's size
+        fig.add_trace(go.Bar(
+            x=[xi for xi, _ in hidden], y=[1] * len(hidden), yaxis="y2",
+            width=None if one_month else [MONTH_WIDTH_MS] * len(hidden),
+            # the key in lines that fit a phone's width (plotly does not wrap a legend)
+            name="<br>".join(html.escape(line) for line in textwrap.wrap(f"{marker} {HIDDEN_KEY}", 44)),
+            text=[html.escape(marker)] * len(hidden),
+            textposition="inside", insidetextanchor="end", textangle=0, constraintext="none",
+            textfont={"color": GREY, "size": 11},
+            marker={"color": "rgba(80, 90, 95, 0.10)", "line": {"color": SUPPRESSED_GREY, "width": 1},
+                    "pattern": {"shape": "/", "fgcolor": SUPPRESSED_GREY, "fgopacity": 0.45, "size": 8}},
             hovertemplate=("%{x}" if one_month else "%{x|%B %Y}")
-            + f": hidden ({html.escape(marker)}) to protect privacy<extra></extra>", showlegend=True))
+            + f": hidden ({html.escape(marker)}), not zero<extra></extra>", showlegend=True))
     fig.update_layout(title={"text": html.escape(block.title), "font": {"size": 15}}, height=340,
                       plot_bgcolor="white", margin={"l": 10, "r": 10, "t": 50, "b": 10}, font={"color": GREY},
                       yaxis_title=html.escape(unit), xaxis_title="Month", showlegend=bool(hidden),
@@ -244,10 +256,13 @@ def figure(block: Chart) -> go.Figure:
         fig.update_xaxes(tickformat="%b %Y", hoverformat="%B %Y")
     values = [v for v in shown if v is not None]
     top = max(values, default=0)
-    fig.update_yaxes(showline=True, linecolor=GREY, gridcolor="#E5E5E5", rangemode="tozero")
+    fig.layout.yaxis.update(showline=True, linecolor=GREY, gridcolor="#E5E5E5", rangemode="tozero")
     if block.whole_numbers:
         step = nice_step(max(top, 1))
-        fig.update_yaxes(tickformat=",d", tick0=0, dtick=step, range=[0, max(top, 1) * 1.12 + (0.5 if top < 1 else 0)])
+        fig.layout.yaxis.update(tickformat=",d", tick0=0, dtick=step,
+                                range=[0, max(top, 1) * 1.12 + (0.5 if top < 1 else 0)])
+    if hidden:
+        fig.update_layout(yaxis2={"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True})
     for i, event in enumerate(block.events):
         when = pd.Timestamp(event.date)
         if one_month:

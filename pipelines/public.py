@@ -147,7 +147,12 @@ def months_phrase(periods: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + ", and " + parts[-1]
 
 
-HIDDEN_WHY = "because the numbers are small enough that a child could be identified"
+# Why a figure is hidden, in words that fit every hidden figure: a small number, or one hidden with it so that the
+# small one cannot be worked out from a total. Which is which is never said: that would give the small ones away.
+HIDDEN_WHY = ("so that no child can be identified: a hidden figure is either a small number, or one that would let "
+              "a small number elsewhere be worked out")
+# A chart's key for its hidden months, after the marker: "[c] hidden, not zero: ...".
+HIDDEN_KEY = "hidden, not zero: a small number, or hidden so that a small number elsewhere cannot be worked out"
 
 
 def trend_sentence(name: str, area: str, series: pd.DataFrame) -> str:
@@ -174,8 +179,8 @@ def trend_sentence(name: str, area: str, series: pd.DataFrame) -> str:
     if shown.empty:
         return text + f"Every month is hidden {HIDDEN_WHY}."
     if hidden:
-        text += (f"{hidden} of the {len(series)} months {'is' if hidden == 1 else 'are'} hidden {HIDDEN_WHY}, "
-                 "so no lowest or highest month is given.")
+        text += (f"{hidden} of the {len(series)} months {'is' if hidden == 1 else 'are'} hidden {HIDDEN_WHY}. "
+                 "With months hidden, no lowest or highest month is given.")
     else:
         lo, hi = shown.loc[shown["value"].idxmin()], shown.loc[shown["value"].idxmax()]
         text += (f"The lowest published month was {month_text(lo['period'])} ({number(lo['value'])}) and the "
@@ -183,5 +188,5 @@ def trend_sentence(name: str, area: str, series: pd.DataFrame) -> str:
     latest = series.iloc[-1]
     last = month_text(latest["period"])
     text += (f" In {last} it was {latest['display']}." if not latest["suppressed"]
-             else f" The figure for {last} is hidden {HIDDEN_WHY}.")
+             else f" The figure for {last} is hidden.")  # why is said above: some months are hidden
     return text

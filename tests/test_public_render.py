@@ -150,12 +150,20 @@ def test_a_suppressed_month_is_marked_as_hidden_never_drawn_as_zero_and_a_gap_st
     # the line has no value for the hidden month nor for the month not published: both break it
     assert list(line.y) == [12, None, None, 3000]
     assert line.connectgaps is False
-    # the hidden month has its own marker on the axis, labelled with the marker and explained in the legend
-    assert len(hidden.x) == 1 and str(hidden.x[0])[:7] == "2015-05"
-    assert list(hidden.text) == ["[c]"] and hidden.marker.symbol == "circle-open"
-    assert "hidden" in hidden.name and "[c]" in hidden.name and hidden.showlegend
-    assert "hidden ([c])" in hidden.hovertemplate
-    assert fig.layout.showlegend
+    # regression: the hidden month was a marker at y = 0, read as a zero; it is now its month's whole column, on an
+    # axis of its own that is not shown, labelled with the marker at its top and explained in the legend
+    assert hidden.type == "bar" and len(hidden.x) == 1 and str(hidden.x[0])[:7] == "2015-05"
+    assert list(hidden.y) == [1] and hidden.yaxis == "y2"
+    assert fig.layout.yaxis2.range == (0, 1) and fig.layout.yaxis2.visible is False
+    assert fig.layout.yaxis2.overlaying == "y" and fig.layout.yaxis.range[0] == 0 and fig.layout.yaxis.range[1] > 3000
+    assert list(hidden.text) == ["[c]"] and hidden.insidetextanchor == "end" and hidden.marker.pattern.shape == "/"
+    assert "hidden ([c]), not zero" in hidden.hovertemplate
+    assert fig.layout.showlegend and hidden.showlegend
+    # the key gives both reasons a figure is hidden, and never says which one applies
+    key = " ".join(hidden.name.split("<br>"))
+    assert key == ("[c] hidden, not zero: a small number, or hidden so that a small number elsewhere cannot be "
+                   "worked out")
+    assert "too few" not in key
     # the month not published gets no marker at all
     assert not any(str(x)[:7] == "2015-06" for x in hidden.x)
     # text from the office reaches plotly escaped (plotly reads a subset of HTML in labels)

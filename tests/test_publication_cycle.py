@@ -254,7 +254,9 @@ def test_a_sentence_never_claims_a_lowest_or_highest_month_among_hidden_ones_wit
                            "display": ["12", "[c]", "30", "9"], "suppressed": [False, True, False, False]})
     text = public_side.trend_sentence("Charges", "Rotherham", series)
     assert text.startswith("Charges, Rotherham, each published month: April 2014 to June 2014, and April 2026.")
-    assert "1 of the 4 months is hidden because the numbers are small enough that a child could be identified" in text
+    # regression: "because the numbers are small" was untrue of a month hidden only to protect another's small number
+    assert ("1 of the 4 months is hidden so that no child can be identified: a hidden figure is either a small "
+            "number, or one that would let a small number elsewhere be worked out.") in text
     assert "lowest" not in text.replace("no lowest or highest", "") and "highest" not in text.replace(
         "no lowest or highest", "")
     assert "In April 2026 it was 9." in text

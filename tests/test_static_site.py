@@ -415,11 +415,20 @@ def test_the_summary_leads_with_the_rolling_12_months_and_charts_suppressed_mont
     assert all(p.value is None for p in chart.points if p.status != "published")
     assert [r[1].text for r in chart.table.rows][:2] == ["[c]", "6"]
     assert "lowest" not in chart.sentence.replace("no lowest or highest", "")
-    assert "5 of the 15 months are hidden because the numbers are small enough that a child could be identified" \
-        in chart.sentence
+    assert ("5 of the 15 months are hidden so that no child can be identified: a hidden figure is either a small "
+            "number, or one that would let a small number elsewhere be worked out.") in chart.sentence
     svg = site.render_chart(chart, site.Ids())
-    assert svg.count('fill="#ffffff" stroke="#d4351c"') == 5, "each suppressed month is marked on the chart"
-    assert svg.count("<rect") == 1, "the month not published is shown as not published"
+    # regression: a hidden month was a circle on the axis, read as a zero; it is now its month's whole column
+    columns = re.findall(r'<rect class="hidden-month" x="[\d.]+" y="(\d+)" width="[\d.]+" height="(\d+)"', svg)
+    assert len(columns) == 5, "each suppressed month is marked on the chart"
+    assert "<circle" in svg and svg.count("<circle") == 15 - 5, "a point for each month shown only"
+    axis = re.search(r'<line x1="\d+" x2="\d+" y1="([\d.]+)" y2="[\d.]+" stroke="#0b0c0c"/>', svg)
+    assert all(int(y) + int(height) == float(axis.group(1)) and int(y) < 20 for y, height in columns)
+    assert svg.count(">[c]</text>") == 5
+    assert svg.count("<rect") == 6 and svg.count('fill="#dddcdb"') == 1, "the month not published is shown as such"
+    key = re.search(r'<span class="key-hidden"></span>([^<]+)</li>', render := site.render_chart(chart, site.Ids()))
+    assert key and key.group(1).strip() == ("[c] hidden, not zero: a small number, or hidden so that a small number "
+                                            "elsewhere cannot be worked out") and "too few" not in render
     ticks = re.findall(r'text-anchor="end"[^>]*>([^<]+)<', svg)
     assert ticks and all(re.fullmatch(r"[\d,]+", t) for t in ticks), f"whole-number ticks only: {ticks}"
     whole = pages.chart(view, next(m for m in pages.measures(view) if m.id == "cse_charges"), "Shire")
@@ -452,5 +461,6 @@ def test_a_one_month_series_says_its_month_and_a_wholly_hidden_one_says_why():
     hidden = pd.DataFrame({"period": ["2015-06", "2015-07"], "value": [None, None], "display": ["[c]", "[c]"],
                            "suppressed": [True, True]})
     text = public.trend_sentence("Charges", "Shire", hidden)
-    assert text.endswith("Every month is hidden because the numbers are small enough that a child could be "
-                         "identified.") and "lowest" not in text
+    assert text.endswith("Every month is hidden so that no child can be identified: a hidden figure is either a "
+                         "small number, or one that would let a small number elsewhere be worked out.")
+    assert "lowest" not in text

@@ -15,7 +15,15 @@ import pandas as pd
 
 from ..catalogue import dimensions
 from ..errors import ConfigError
-from ..public import MANAGEMENT_INFORMATION, month_text, number, period_text, trend_sentence, withdrawal_notice
+from ..public import (
+    HIDDEN_WHY,
+    MANAGEMENT_INFORMATION,
+    month_text,
+    number,
+    period_text,
+    trend_sentence,
+    withdrawal_notice,
+)
 from .content import (
     PERIOD_TYPES,
     Bullets,
@@ -465,8 +473,9 @@ def summary_page(view: SnapshotView, period_type: str | None = None, period: str
     office = view.meta.get("office", "the office of the Police and Crime Commissioner")
     blocks: list = [banner(view), *withdrawal_notices(view),
                     Paragraph(f"Published by {office}."
-                              " Each figure here was approved for publication by the office. Small numbers are "
-                              f"shown as {marker(view)} so that no child can be identified.")]
+                              " Each figure here was approved for publication by the office. Small numbers, and "
+                              f"numbers from which a small one could be worked out, are shown as {marker(view)} so "
+                              "that no child can be identified.")]
     kinds = [period_type] if period_type else [k for k in HEADLINE_ORDER if periods(view, k)]
     for kind in kinds:
         found = periods(view, kind)
@@ -486,7 +495,7 @@ def summary_page(view: SnapshotView, period_type: str | None = None, period: str
     shown_area = area or force_area(view)
     blocks += [Heading("Trends"),
                Paragraph(f"Each chart shows a measure month by month for {shown_area}; the table under it holds the "
-                         f"same figures. Months marked {marker(view)} are hidden so that no child can be identified."
+                         f"same figures. Months marked {marker(view)} are hidden {HIDDEN_WHY}."
                          " Each measure has its own page with a chart for every district.")]
     for m in measures(view):
         if is_percentage(m.kind):
@@ -505,8 +514,7 @@ def measure_page(view: SnapshotView, measure_id: str) -> Page:
         return nothing_published(view, slug, "Measure")
     m = found[0]
     blocks: list = [banner(view), Paragraph(f"{m.name}, month by month, for {force_area(view)} and each district. "
-                                            f"Months marked {marker(view)} are hidden so that no child can be "
-                                            "identified.")]
+                                            f"Months marked {marker(view)} are hidden {HIDDEN_WHY}.")]
     split = breakdown_dimensions(view, m.id)
     if split:
         blocks.append(Paragraph(f"At the end of this page: {in_sentence(m.short_name)} for {force_area(view)} by "

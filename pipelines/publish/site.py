@@ -15,7 +15,7 @@ import shutil
 from html import escape
 from pathlib import Path
 
-from ..public import month_text
+from ..public import HIDDEN_KEY, month_text
 from . import downloads
 from .content import (
     Bullets,
@@ -112,9 +112,10 @@ def _tick_text(v: float, whole: bool, pct: bool) -> str:
 
 
 def render_chart(c: Chart, ids: Ids) -> str:
-    """An inline SVG of the monthly series: a line through published months, a hollow marker at the axis with
-    the marker text for a suppressed month (never a zero, never a silent gap), a shaded band for a month not
-    published; then the sentence, the key, the events and the table."""
+    """An inline SVG of the monthly series: a line through published months, a dashed column the chart's full
+    height with the marker text at its top for a suppressed month (never a point, so never read as a zero, and
+    never a silent gap), a shaded band for a month not published; then the sentence, the key, the events and the
+    table."""
     w, h, left, right, top, bottom = 720, 260, 76, 12, 16, 44
     pw, ph = w - left - right, h - top - bottom
     pts = list(c.points)
@@ -140,6 +141,10 @@ def render_chart(c: Chart, ids: Ids) -> str:
         if p.status == "not published":
             parts.append(f'<rect x="{x(i) - pw / n / 2:.1f}" y="{top}" width="{pw / n:.1f}" height="{ph}" '
                          'fill="#dddcdb"/>')
+        elif p.status == "suppressed":  # the month's whole column, never a point: a hidden figure is not a zero
+            parts.append(f'<rect class="hidden-month" x="{x(i) - pw / n * 0.4:.1f}" y="{top}" '
+                         f'width="{pw / n * 0.8:.1f}" height="{ph}" fill="#f3f2f1" stroke="#505a5f" '
+                         'stroke-width="1.5" stroke-dasharray="4 3"/>')
     segment: list[str] = []
     lines = []
     for i, p in enumerate(pts):
@@ -155,12 +160,9 @@ def render_chart(c: Chart, ids: Ids) -> str:
     for i, p in enumerate(pts):
         if p.status == "published" and p.value is not None:
             parts.append(f'<circle cx="{x(i):.1f}" cy="{y(p.value):.1f}" r="4" fill="#1d70b8"/>')
-        elif p.status == "suppressed":
-            parts.append(f'<circle cx="{x(i):.1f}" cy="{top + ph:.1f}" r="5" fill="#ffffff" stroke="#d4351c" '
-                         'stroke-width="2"/>')
-            if n <= 24:
-                parts.append(f'<text class="mk" x="{x(i):.1f}" y="{top + ph - 10:.1f}" text-anchor="middle" '
-                             f'font-size="11" fill="#0b0c0c">{e(p.display)}</text>')
+        elif p.status == "suppressed" and n <= 24:  # its marker at the top of its column
+            parts.append(f'<text class="mk" x="{x(i):.1f}" y="{top + 14:.1f}" text-anchor="middle" '
+                         f'font-size="11" fill="#0b0c0c">{e(p.display)}</text>')
     every = max(1, math.ceil(n / 8))
     for i, p in enumerate(pts):
         if i % every == 0 or (n == 1):
@@ -178,8 +180,7 @@ def render_chart(c: Chart, ids: Ids) -> str:
     key = [f'<li><span class="key-line"></span> {e(c.title)} ({e(c.unit)})</li>']
     marker = next((p.display for p in pts if p.status == "suppressed"), "")
     if marker:
-        key.append(f'<li><span class="key-hidden"></span> {e(marker)}: hidden so that no child can be identified '
-                   "(not zero)</li>")
+        key.append(f'<li><span class="key-hidden"></span> {e(marker)} {e(HIDDEN_KEY)}</li>')
     if any(p.status == "not published" for p in pts):
         key.append('<li><span class="key-gap"></span> Shaded: not published</li>')
     out = (f'<figure class="chart">{svg}<figcaption>{e(c.sentence)}</figcaption>'
