@@ -97,6 +97,29 @@ def test_district_table_shows_suppression_markers_and_downloads_hold_no_small_co
     assert json.loads(df.to_json(orient="records"))[0].keys() >= {"measure", "area", "period", "value"}
 
 
+@pytest.mark.parametrize("measure", ["nonexistent", "cse_suspects_identified", None])
+def test_a_measure_not_published_is_said_so_with_a_link_to_the_summary(monkeypatch, published, measure):
+    """Regression: an unknown measure, one outside the published months (suspects are counted from 2023) or none
+    at all said "Nothing has been published yet" although a snapshot was live."""
+    from dashboard_helpers import PUBLIC
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(published))
+    at = AppTest.from_file(PUBLIC, default_timeout=60)
+    at.run()
+    at.switch_page("public_pages/measure.py")
+    if measure is not None:
+        at.query_params["measure"] = measure
+    at.run()
+    assert not at.exception and not at.error
+    shown = texts(at)
+    assert "Nothing published yet" not in shown and "Nothing has been published yet" not in shown
+    assert at.title[0].value == "Measure not found"
+    assert ("No measure was chosen." if measure is None else "There is no published measure by that name.") in shown
+    links = {link.proto.label for link in at.get("page_link")}
+    assert "Summary of the published figures" in links and "CSE arrests" in links
+
+
 EVERY_PUBLIC_PAGE = sorted(f"public_pages/{p.name}" for p in (ROOT / "dashboard" / "public_pages").glob("*.py"))
 
 

@@ -510,8 +510,10 @@ def measure_page(view: SnapshotView, measure_id: str) -> Page:
     """"measure-<id>": one measure month by month, for the force and each district."""
     slug = f"measure-{measure_id}"
     found = [m for m in measures(view) if m.id == measure_id]
-    if not view.published or not found:
+    if not view.published:
         return nothing_published(view, slug, "Measure")
+    if not found:
+        return no_such_measure(view, slug, measure_id)
     m = found[0]
     blocks: list = [banner(view), Paragraph(f"{m.name}, month by month, for {force_area(view)} and each district. "
                                             f"Months marked {marker(view)} are hidden {HIDDEN_WHY}.")]
@@ -526,6 +528,18 @@ def measure_page(view: SnapshotView, measure_id: str) -> Page:
             blocks += [Heading(a), c]
     blocks += breakdown_sections(view, m)
     return Page(slug, m.short_name, tuple(blocks), m.name, in_navigation=False)
+
+
+def no_such_measure(view: SnapshotView, slug: str, measure_id: str) -> Page:
+    """A measure's page asked for with no measure, or one this publication does not hold: say so (never "nothing
+    published", when something is), and lead to the Summary and to each published measure's page."""
+    said = ("No measure was chosen." if not str(measure_id).strip()
+            else "There is no published measure by that name.")
+    blocks: list = [banner(view), Paragraph(f"{said} Every published figure is on the Summary page, and each "
+                                            "measure below has a page of its own."),
+                    Link("Summary of the published figures", "index")]
+    blocks += [Link(m.short_name, f"measure-{m.id}") for m in measures(view) if not is_percentage(m.kind)]
+    return Page(slug, "Measure not found", tuple(blocks), said, in_navigation=False)
 
 
 def revisions_table(view: SnapshotView) -> Table | None:
