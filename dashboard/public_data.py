@@ -6,7 +6,7 @@ picked up on the next page load.
 
 What is the same for every visitor of a snapshot is built once and shared: the `SnapshotView`, every page
 (`page(name, *args)`, a page-content function's `Page`) and every download file, each kept under the key
-`snapshot_state()` (the snapshot's file and the pointer's withdrawals). Publishing or withdrawing changes the
+`snapshot_state()` (the snapshot's file, and the pointer's withdrawals and names). Publishing or withdrawing changes the
 key, so the next page load builds from the new snapshot.
 """
 
@@ -26,18 +26,24 @@ from pipelines.publish.content import Page, SnapshotView
 PERIOD_TYPES = {"month": "Month", "quarter": "Financial quarter", "financial_year": "Financial year"}
 
 
+POINTER_KEYS = ("withdrawals", "force", "office")  # what the pages read from the pointer beside the snapshot
+
+
 def snapshot_state() -> tuple[str | None, str]:
     """The key of what every visitor of the current publication sees: the snapshot file (None when nothing is
-    published) and the withdrawals the pointer carries (as JSON)."""
+    published) and, as JSON, what the pages read from the pointer: the withdrawals it carries, and the force's
+    and the office's names (which a withdrawal that leaves nothing published keeps)."""
     folder = public.published_dir()
     path = public.current_snapshot(folder)
-    withdrawn = public.pointer(folder).get("withdrawals") or []
-    return (None if path is None else str(path)), json.dumps(withdrawn, sort_keys=True, default=str)
+    found = public.pointer(folder)
+    said = {key: found[key] for key in POINTER_KEYS if found.get(key)}
+    said["withdrawals"] = said.get("withdrawals") or []
+    return (None if path is None else str(path)), json.dumps(said, sort_keys=True, default=str)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _view(snapshot: str | None, withdrawn: str) -> SnapshotView:
-    return SnapshotView(snapshot, {"file": snapshot, "withdrawals": json.loads(withdrawn)})
+def _view(snapshot: str | None, said: str) -> SnapshotView:
+    return SnapshotView(snapshot, {**json.loads(said), "file": snapshot})
 
 
 def view() -> SnapshotView:
@@ -60,8 +66,8 @@ def has(name: str) -> bool:
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)
-def _page(name: str, args: tuple, snapshot: str | None, withdrawn: str):
-    return _function(name)(_view(snapshot, withdrawn), *args)
+def _page(name: str, args: tuple, snapshot: str | None, said: str):
+    return _function(name)(_view(snapshot, said), *args)
 
 
 def page(name: str, *args):
@@ -80,8 +86,8 @@ def info_page(slug: str) -> Page | None:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _file(name: str, snapshot: str | None, withdrawn: str) -> bytes:
-    return _function(name)(_view(snapshot, withdrawn))
+def _file(name: str, snapshot: str | None, said: str) -> bytes:
+    return _function(name)(_view(snapshot, said))
 
 
 def file(name: str) -> bytes:
@@ -202,7 +208,7 @@ def download_files() -> dict:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _table_file(kind: str, snapshot: str | None, withdrawn: str) -> bytes:
+def _table_file(kind: str, snapshot: str | None, said: str) -> bytes:
     table = download_table()
     if kind == "csv":
         return table.to_csv(index=False, lineterminator="\n").encode("utf-8")
@@ -210,7 +216,7 @@ def _table_file(kind: str, snapshot: str | None, withdrawn: str) -> bytes:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _board_csv(snapshot: str | None, withdrawn: str) -> bytes:
+def _board_csv(snapshot: str | None, said: str) -> bytes:
     from pipelines.exports import csv_bytes
 
     return csv_bytes(board_download())

@@ -217,14 +217,34 @@ def test_the_public_pages_show_withdrawals_and_nothing_published_after_the_last_
     assert "Publications withdrawn" in shown
     assert "withdrawn on " in shown and "July [2015] was *wrong*." in shown
     assert "June 2015" in shown and "July 2015" not in shown  # the snapshot before, which never held July
+    # each page says, at its top, that a publication was withdrawn and that an earlier one is shown instead
+    for page in ("public_pages/summary.py", "public_pages/tables.py", "public_pages/board.py",
+                 "public_pages/release_calendar.py"):
+        at = public(monkeypatch, folder, page)
+        assert not at.exception and not at.error
+        notice = next(w.value for w in at.warning if "withdrawn on" in w.value)  # the first box of its kind
+        assert "July \\[2015\\] was \\*wrong\\*" in notice, notice
+        assert "The figures shown now are those of the earlier publication of " in texts(at), page
 
     with warehouse.connect(loaded) as con:
         withdraw(con, PCC, "June is under review.")
-    for page in ("public_pages/summary.py", "public_pages/tables.py"):
+    # regression: "Nothing published yet" above "Publication of ... withdrawn", the calendar silent about it, and
+    # the summary's heading without the force's name
+    for page in ("public_pages/summary.py", "public_pages/tables.py", "public_pages/board.py",
+                 "public_pages/measure.py", "public_pages/release_calendar.py"):
         at = public(monkeypatch, folder, page)
-        assert not at.exception
-        assert [h.value for h in at.header] == ["Nothing published yet"]
-        assert "June is under review." in texts(at) and not at.get("plotly_chart")
+        assert not at.exception and not at.error
+        shown = texts(at)
+        assert "Nothing published yet" not in shown and "Nothing has been published yet" not in shown, page
+        assert "No month has been published yet" not in shown, page
+        assert "June is under review." in shown and not at.get("plotly_chart"), page
+        assert "No earlier publication is available, so no figures are published at the moment." in shown, page
+        if page.endswith("release_calendar.py"):
+            assert "No month is published at the moment: the publication was withdrawn (see above)." in shown
+        else:
+            assert [h.value for h in at.header] == ["Publication withdrawn"], page
+    at = public(monkeypatch, folder, "public_pages/summary.py")
+    assert at.title[0].value == "South Yorkshire Police\\: child sexual exploitation figures"
 
 
 def test_months_published_out_of_order_leave_gaps_and_sentences_name_only_published_months(

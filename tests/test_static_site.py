@@ -18,7 +18,7 @@ from dashboard_helpers import PCC, copy_warehouse
 from openpyxl import load_workbook
 
 from pipelines import public, warehouse
-from pipelines.publish import pages, site
+from pipelines.publish import info, pages, site
 from pipelines.publish.approval import approve
 from pipelines.publish.content import Chart, Notice, SnapshotView, Table
 from pipelines.publish.snapshot import approved_figures, publish
@@ -438,21 +438,67 @@ def test_the_summary_leads_with_the_rolling_12_months_and_charts_suppressed_mont
     assert pct and pct[0][1].text == "46.4%"
 
 
-def test_nothing_published_says_so_with_the_withdrawal_notices(tmp_path):
-    view = SnapshotView(None, {"withdrawals": [{"published_at": "2026-05-05T10:00:00",
-                                                "withdrawn_at": "2026-05-06T10:00:00", "reason": "A wrong return"}]})
+def _words(page) -> list[str]:
+    found = [getattr(b, "text", "") for b in page.blocks]
+    return found + [x for b in page.blocks for x in getattr(b, "lines", ())]
+
+
+def test_nothing_published_says_so(tmp_path):
+    view = SnapshotView(None, {})
     for fn in (pages.summary_page, pages.tables_page, pages.board_page):
+        assert "Nothing has been published yet. Figures appear here once the office of the Police and Crime " \
+               "Commissioner has approved them for publication." in _words(fn(view))
+
+
+def test_a_withdrawal_that_leaves_nothing_published_says_so_when_and_why_under_the_force_s_name(tmp_path):
+    """Regression: "Nothing published yet" above "Publication of ... withdrawn", "No month has been published yet"
+    on the release calendar, and a summary heading without the force's name."""
+    view = SnapshotView(None, {"force": "Shire Police", "withdrawals": [
+        {"version": 1, "published_at": "2026-05-05T10:00:00", "withdrawn_at": "2026-05-06T10:00:00",
+         "reason": "A wrong return"}]})
+    for fn in (pages.summary_page, pages.tables_page, pages.board_page, info.calendar_page,
+               lambda v: pages.measure_page(v, "cse_charges")):
         page = fn(view)
-        texts = [getattr(b, "text", "") for b in page.blocks]
-        texts += [x for b in page.blocks for x in getattr(b, "lines", ())]
-        assert any("Nothing has been published yet" in t for t in texts)
-        assert "Publication of 5 May 2026 withdrawn on 6 May 2026: A wrong return" in texts
-        assert not any(isinstance(b, Table | Chart) for b in page.blocks)
+        words = _words(page)
+        assert not any("Nothing" in t and "published yet" in t for t in words), page.slug
+        assert "No month has been published yet." not in words, page.slug
+        assert "Publication of 5 May 2026 withdrawn on 6 May 2026: A wrong return" in words, page.slug
+        assert ("No earlier publication is available, so no figures are published at the moment. Figures appear here "
+                "again once the office of the Police and Crime Commissioner publishes them.") in words, page.slug
+        assert not any(isinstance(b, Table | Chart) for b in page.blocks), page.slug
+    assert pages.summary_page(view).title == "Shire Police: child sexual exploitation figures"
+    assert "No month is published at the moment: the publication was withdrawn (see above)." in _words(
+        info.calendar_page(view))
     written = {f.name for f in site.build_site(view, tmp_path)}
     assert {"index.html", "tables.html", "board.html"} <= written and not any(n.startswith("published-figures")
                                                                            for n in written)
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
-    assert "Nothing has been published yet" in index and "withdrawn on 6 May 2026: A wrong return" in index
+    assert "Nothing has been published yet" not in index and "withdrawn on 6 May 2026: A wrong return" in index
+    assert "Shire Police: child sexual exploitation figures" in index
+
+
+def test_a_withdrawal_that_brings_back_an_earlier_publication_says_so_and_an_old_one_stays_history(tmp_path):
+    earlier = {"version": 1, "published_at": "2025-12-01T10:00:00", "withdrawn_at": "2025-12-02T10:00:00",
+               "reason": "An old mistake"}
+    later = {"version": 3, "published_at": "2026-02-01T10:00:00", "withdrawn_at": "2026-02-02T10:00:00",
+             "reason": "A wrong return"}
+    shown = small_snapshot(tmp_path / "s.duckdb", withdrawals=[earlier, later])  # published 2 January 2026
+    with duckdb.connect(str(shown.path)) as con:
+        con.execute("INSERT INTO meta VALUES ('version', '2')")
+    shown = SnapshotView(shown.path, shown.pointer)
+    now = "The figures shown now are those of the earlier publication of 2 January 2026."
+    for fn in (pages.summary_page, pages.tables_page, pages.board_page, info.calendar_page,
+               lambda v: pages.measure_page(v, "cse_charges")):
+        page = fn(shown)
+        top = next(b for b in page.blocks if isinstance(b, Notice) and b.kind == "warning")
+        assert top.lines == ("Publication of 1 February 2026 withdrawn on 2 February 2026: A wrong return", now), \
+            page.slug
+        assert _words(page).count(now) == 1, page.slug
+    # a withdrawal before the publication shown is history: no page says an earlier publication is shown
+    history = SnapshotView(shown.path, {"withdrawals": [earlier]})
+    for fn in (pages.summary_page, pages.tables_page, pages.board_page, info.calendar_page):
+        assert now not in _words(fn(history))
+    assert not any(isinstance(b, Notice) and b.kind == "warning" for b in info.calendar_page(history).blocks)
 
 
 def test_a_one_month_series_says_its_month_and_a_wholly_hidden_one_says_why():

@@ -259,7 +259,7 @@ def _districts(view: SnapshotView, info: dict) -> list[str]:
 
 
 def _force_name(view: SnapshotView) -> str:
-    return view.meta.get("force") or force().force_name
+    return view.meta.get("force") or view.pointer.get("force") or force().force_name
 
 
 def _date(value) -> str:
@@ -481,8 +481,11 @@ _RELEASE_WORDS = {"published": "Published", "approved": "Checked and approved; t
 def calendar_page(view: SnapshotView) -> Page:
     """The months published (first publication and latest revision) and the releases still to come."""
     from ..public import month_text
+    from .pages import current_withdrawal
 
-    blocks: list = [Paragraph("A month's figures are published after the force's return for the month has arrived, "
+    withdrawn = current_withdrawal(view)
+    blocks: list = [*withdrawn,
+                    Paragraph("A month's figures are published after the force's return for the month has arrived, "
                               "been checked and been approved. Dates to come are planned and can move.")]
     release = view.table("release")
     upcoming = release[release["status"] != "published"] if not release.empty and "status" in release else release
@@ -498,7 +501,8 @@ def calendar_page(view: SnapshotView) -> Page:
     blocks.append(Heading("Months published"))
     periods = view.table("period")
     if periods.empty:
-        blocks.append(Paragraph("No month has been published yet."))
+        blocks.append(Paragraph("No month is published at the moment: the publication was withdrawn (see above)."
+                                if withdrawn else "No month has been published yet."))
     else:
         rows = []
         for r in periods.sort_values("period", ascending=False).to_dict("records"):

@@ -199,14 +199,81 @@ def banner(view: SnapshotView) -> Notice:
     return Notice("About these figures", (view.meta.get("banner") or MANAGEMENT_INFORMATION,), "info")
 
 
-def withdrawal_notices(view: SnapshotView) -> list[Notice]:
-    return [Notice("Publication withdrawn", (withdrawal_notice(w),), "warning") for w in
-            sorted(view.withdrawals, key=lambda w: str(w.get("withdrawn_at", "")), reverse=True)]
+def force_name(view: SnapshotView) -> str:
+    """The force's name as the snapshot gives it, else as the pointer does (a withdrawal that left no snapshot to
+    read keeps the withdrawn one's), else ""."""
+    return str(view.meta.get("force") or view.pointer.get("force") or "")
+
+
+def site_title(view: SnapshotView) -> str:
+    """"South Yorkshire Police: child sexual exploitation figures" (without a force name, its words alone)."""
+    name = force_name(view)
+    return f"{name}: {SITE_TITLE}" if name else SITE_TITLE[:1].upper() + SITE_TITLE[1:]
+
+
+def _stamp(value) -> pd.Timestamp | None:
+    try:
+        stamp = pd.Timestamp(str(value))
+    except (TypeError, ValueError):
+        return None
+    if stamp is pd.NaT:
+        return None
+    return stamp.tz_convert(None) if stamp.tzinfo is not None else stamp
+
+
+def _withdrawals(view: SnapshotView) -> list[dict]:
+    """The withdrawals the pointer carries, the latest first."""
+    return sorted(view.withdrawals, key=lambda w: str(w.get("withdrawn_at", "")), reverse=True)
+
+
+def withdrawal_in_force(view: SnapshotView) -> dict | None:
+    """The latest withdrawal when it decides what the public reads now: nothing is published since, or the
+    snapshot shown is an earlier one, published before the one withdrawn. None otherwise."""
+    found = _withdrawals(view)
+    if not found:
+        return None
+    if not view.published:
+        return found[0]
+    try:  # by version: two publications may be made within the same second
+        return found[0] if int(view.meta["version"]) < int(found[0]["version"]) else None
+    except (KeyError, TypeError, ValueError):  # a pointer written before withdrawals carried the version
+        shown, withdrawn = _stamp(view.meta.get("created_at")), _stamp(found[0].get("published_at"))
+        return found[0] if shown is not None and withdrawn is not None and shown < withdrawn else None
+
+
+def _now_shown(view: SnapshotView) -> str:
+    """What the public reads instead of a publication withdrawn, in one sentence."""
+    if not view.published:
+        return ("No earlier publication is available, so no figures are published at the moment. Figures appear "
+                "here again once the office of the Police and Crime Commissioner publishes them.")
+    when = day(view.meta.get("created_at"))
+    return f"The figures shown now are those of the earlier publication{f' of {when}' if when else ''}."
+
+
+def withdrawal_notices(view: SnapshotView, *, history: bool = False) -> list[Notice]:
+    """Every withdrawal, the latest first: when it was published and withdrawn, and why; the one in force also says
+    what is shown instead (unless `history`: a list under a page's own notice of it)."""
+    current = None if history else withdrawal_in_force(view)
+    return [Notice("Publication withdrawn", (withdrawal_notice(w), *((_now_shown(view),) if w is current else ())),
+                   "warning") for w in _withdrawals(view)]
+
+
+def current_withdrawal(view: SnapshotView) -> list[Notice]:
+    """The notice of the withdrawal in force (none when none is), for the top of a page."""
+    current = withdrawal_in_force(view)
+    return [] if current is None else [Notice("Publication withdrawn", (withdrawal_notice(current),
+                                                                        _now_shown(view)), "warning")]
 
 
 def nothing_published(view: SnapshotView, slug: str, title: str) -> Page:
+    """A page of a side with no snapshot to read: nothing published yet, or a publication withdrawn with none
+    before it (then said, with when and why)."""
+    if view.withdrawals:
+        blocks = [Notice("About these figures", (MANAGEMENT_INFORMATION,), "info"), Heading("Publication withdrawn"),
+                  *withdrawal_notices(view)]
+        return Page(slug, title, tuple(blocks), "The publication was withdrawn: no figures are published at the "
+                                                "moment.")
     blocks = [Notice("About these figures", (MANAGEMENT_INFORMATION,), "info"), Heading("Nothing published yet"),
-              *withdrawal_notices(view),
               Paragraph("Nothing has been published yet. Figures appear here once the office of the Police and "
                         "Crime Commissioner has approved them for publication.")]
     return Page(slug, title, tuple(blocks), "Nothing has been published yet.")
@@ -465,8 +532,7 @@ def summary_page(view: SnapshotView, period_type: str | None = None, period: str
                  area: str | None = None) -> Page:
     """"index": the headlines for the latest published period of each kind (or the one asked for), for the force
     and each district; the caveats published with them; then a trend chart of each count for the force (or area)."""
-    force_name = view.meta.get("force", "")
-    title = f"{force_name}: {SITE_TITLE}".strip(": ")
+    title = site_title(view)
     if not view.published:
         return nothing_published(view, "index", title)
     names = data(view).names
@@ -503,7 +569,7 @@ def summary_page(view: SnapshotView, period_type: str | None = None, period: str
         c = chart(view, m, shown_area)
         if c.points:
             blocks += [Heading(m.name, 3), c, Link(f"{m.short_name}: every district", f"measure-{m.id}")]
-    return Page("index", title, tuple(blocks), f"The latest published figures for {force_name}.")
+    return Page("index", title, tuple(blocks), f"The latest published figures for {force_name(view)}.")
 
 
 def measure_page(view: SnapshotView, measure_id: str) -> Page:
@@ -515,8 +581,9 @@ def measure_page(view: SnapshotView, measure_id: str) -> Page:
     if not found:
         return no_such_measure(view, slug, measure_id)
     m = found[0]
-    blocks: list = [banner(view), Paragraph(f"{m.name}, month by month, for {force_area(view)} and each district. "
-                                            f"Months marked {marker(view)} are hidden {HIDDEN_WHY}.")]
+    blocks: list = [banner(view), *current_withdrawal(view),
+                    Paragraph(f"{m.name}, month by month, for {force_area(view)} and each district. "
+                              f"Months marked {marker(view)} are hidden {HIDDEN_WHY}.")]
     split = breakdown_dimensions(view, m.id)
     if split:
         blocks.append(Paragraph(f"At the end of this page: {in_sentence(m.short_name)} for {force_area(view)} by "
@@ -564,7 +631,7 @@ def tables_page(view: SnapshotView) -> Page:
     title = "Tables and downloads"
     if not view.published:
         return nothing_published(view, "tables", title)
-    blocks: list = [banner(view), Paragraph(
+    blocks: list = [banner(view), *current_withdrawal(view), Paragraph(
         f"Every published figure, by area, for each period. {footnote(view)}")]
     for kind in HEADLINE_ORDER:
         found = periods(view, kind)
@@ -576,7 +643,7 @@ def tables_page(view: SnapshotView) -> Page:
             blocks.append(Details(f"Earlier: {len(older)} more {TABLE_HEADINGS[kind].lower()}",
                                   tuple(period_table(view, kind, p) for p in older)))
     blocks.append(Heading("Revisions"))
-    notices = withdrawal_notices(view)
+    notices = withdrawal_notices(view, history=True)  # the one in force, if any, is told at the top
     if notices:
         blocks += [Heading("Publications withdrawn", 3), *notices]
     rev = revisions_table(view)
@@ -631,7 +698,8 @@ def board_page(view: SnapshotView) -> Page:
     if not view.published:
         return nothing_published(view, "board", title)
     office = view.meta.get("office", "the office of the Police and Crime Commissioner")
-    blocks: list = [banner(view), Paragraph(BOARD_INTRO[0]), Paragraph(BOARD_INTRO[1]), Bullets(DECISIONS),
+    blocks: list = [banner(view), *current_withdrawal(view), Paragraph(BOARD_INTRO[0]), Paragraph(BOARD_INTRO[1]),
+                    Bullets(DECISIONS),
                     Paragraph(f"Below are the meetings, newest first, with the questions, the force's answers and the "
                               f"decisions that {office} has approved for publication, then the progress of the "
                               "recommendations made to the force and its partners.")]

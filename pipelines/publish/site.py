@@ -30,7 +30,7 @@ from .content import (
     SnapshotView,
     Table,
 )
-from .pages import BREAKDOWNS_FILE, SITE_TITLE, breakdown_rows, data_pages, day
+from .pages import BREAKDOWNS_FILE, breakdown_rows, data_pages, day, site_title
 
 ASSETS = Path(__file__).with_name("site_assets")
 STYLESHEET = "site.css"
@@ -249,9 +249,7 @@ def render_page(page: Page, pages: list[Page], view: SnapshotView, notice: Notic
     """One page as a whole HTML document; `pages` gives the navigation; `notice` is the signpost (looked up
     when not given)."""
     ids = Ids()
-    force = view.meta.get("force", "")
-    site = f"{force}: {SITE_TITLE}".strip(": ")
-    site = site[:1].upper() + site[1:]
+    site = site_title(view)
     notice = notice if notice is not None else signpost(view)
     nav = "".join(
         f'<li><a href="{e(p.slug)}.html"{" aria-current=" + chr(34) + "page" + chr(34) if p.slug == page.slug else ""}>'

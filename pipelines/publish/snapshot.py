@@ -792,7 +792,7 @@ def _publish(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, folder: 
     faults.point("publish_after_rename")
     digest = hashlib.sha256(final.read_bytes()).hexdigest()
     body = _pointer_body(con, {"version": version, "file": final.name, "sha256": digest,
-                               "published_at": meta["created_at"]})
+                               "published_at": meta["created_at"], "force": meta["force"], "office": meta["office"]})
     with audit.transaction(con):
         con.execute("INSERT INTO snapshot VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [version, now, who, final.name, digest, len(periods), len(cells)])
@@ -831,18 +831,28 @@ def _public_breakdowns(preview: Preview) -> pd.DataFrame:
 
 
 def _withdrawal_list(con: duckdb.DuckDBPyConnection) -> list[dict]:
-    """The withdrawals as the public reads them: dates and reason, never who (the public sees no names)."""
+    """The withdrawals as the public reads them: the snapshot's version, dates and reason, never who (the public
+    sees no names)."""
     rows = con.execute(
-        """SELECT s.created_at, w.withdrawn_at, w.reason FROM snapshot_withdrawal w JOIN snapshot s USING (version)
-           ORDER BY w.withdrawn_at""").fetchall()
-    return [{"published_at": p.isoformat(timespec="seconds"), "withdrawn_at": w.isoformat(timespec="seconds"),
-             "reason": r} for p, w, r in rows]
+        """SELECT s.version, s.created_at, w.withdrawn_at, w.reason FROM snapshot_withdrawal w
+           JOIN snapshot s USING (version) ORDER BY w.withdrawn_at""").fetchall()
+    return [{"version": v, "published_at": p.isoformat(timespec="seconds"),
+             "withdrawn_at": w.isoformat(timespec="seconds"), "reason": r} for v, p, w, r in rows]
 
 
-def _pointer_body(con: duckdb.DuckDBPyConnection, target: dict) -> dict:
+def _pointer_body(con: duckdb.DuckDBPyConnection, target: dict, names: Mapping | None = None) -> dict:
     """The pointer's content: the snapshot the public reads, with every withdrawal notice, so the notice and
-    the snapshot it sends readers back to change together, in one rename."""
-    return {**target, "withdrawals": _withdrawal_list(con)}
+    the snapshot it sends readers back to change together, in one rename. `names` (the force and the office, as
+    a withdrawn snapshot said them) stand in for the snapshot's own when a withdrawal leaves none to read."""
+    return {**dict(names or {}), **target, "withdrawals": _withdrawal_list(con)}
+
+
+def _names_of(snapshot: Path | None) -> dict:
+    """The force's and the office's names as a snapshot's meta gives them (none without a snapshot)."""
+    if snapshot is None:
+        return {}
+    meta = public_read("SELECT key, value FROM meta WHERE key IN ('force', 'office')", snapshot=snapshot)
+    return {k: v for k, v in zip(meta["key"], meta["value"], strict=True) if v}
 
 
 class CannotWithdraw(PccDashError):
@@ -903,7 +913,7 @@ def _withdraw(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, reason:
     done = con.execute("SELECT restored_version FROM snapshot_withdrawal WHERE version = ?", [version]).fetchall()
     if done:  # recorded before a stop, by a warehouse older than the record of switches: finish the switch only
         restored = done[0][0]
-        body = _pointer_body(con, _pointer_to(con, folder, restored))
+        body = _pointer_body(con, _pointer_to(con, folder, restored), _names_of(current))
         with audit.transaction(con):
             pointer_switch.record(con, folder, "withdraw", version, body, utc_now())
         pointer_switch.switch(con, folder, body, before="withdraw_before_switch", after="withdraw_after_switch")
@@ -949,7 +959,8 @@ def _withdraw(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, reason:
                             f"{f'snapshot {restored}' if restored else 'nothing published'} again; months no longer "
                             f"published: {months_phrase(unpublished) if unpublished else 'none'})")
         # recorded with the withdrawal, switched after it: a stop between is finished by the next command
-        body = _pointer_body(con, _pointer_to(con, folder, restored))  # with the notice just recorded
+        # with the notice just recorded, and the names the withdrawn snapshot gave
+        body = _pointer_body(con, _pointer_to(con, folder, restored), _names_of(current))
         pointer_switch.record(con, folder, "withdraw", version, body, now)
         faults.point("withdraw_before_record")
     faults.point("withdraw_after_record")
