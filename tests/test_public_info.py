@@ -305,3 +305,24 @@ def test_the_methodology_page_says_which_breakdowns_are_never_published_and_why(
     for dimension, reason in dimensions().never_published.items():
         assert f"{dimensions().get(dimension).name} is never published" in text
         assert reason[1:] in text
+
+
+def test_the_methodology_says_the_public_charts_draw_no_range_only_the_office_s_own_do():
+    """Regression: it said "On the charts, the office uses ... the range that months usually fall within", but the
+    public charts draw no range; it now says how the office reads its own charts when deciding what to ask."""
+    import sys
+
+    from dashboard_helpers import ROOT
+
+    sys.path.insert(0, str(ROOT))
+    from dashboard import public_render
+    from pipelines.publish.content import Chart, ChartPoint
+
+    spc = load_public_info()["methodology"]["spc"]
+    assert spc in text_of(methodology_page(SnapshotView(None)))
+    assert "The charts on these pages show the published figures only." in spc
+    assert "When the office reads its own charts of the same figures, to decide what to ask the force" in spc
+    assert "On the charts, the office uses" not in spc
+    points = tuple(ChartPoint(f"2015-{m:02d}", 10 + m, "published", str(10 + m)) for m in range(1, 13))
+    fig = public_render.figure(Chart("Arrests", "people", True, points, "", Table("t", ("Month",), ())))
+    assert [t.type for t in fig.data] == ["scatter"] and not fig.layout.shapes, "a public chart draws no range"
