@@ -22,6 +22,7 @@ VIEWS = {"month": "Monthly (SPC chart)", "quarter_spc": "Quarterly (SPC chart)",
          "financial_year": "Financial years",
          "rolling_12": "Rolling 12 months"}
 
+user = auth.signed_in()
 
 
 def link_notice() -> str | None:
@@ -52,7 +53,6 @@ def link_notice() -> str | None:
             "meeting chosen below instead.")
 
 
-user = auth.signed_in()
 st.title("Measure")
 figs = data.figures_or_stop()
 if notice := link_notice():
