@@ -54,15 +54,17 @@ def test_a_meeting_that_cannot_be_recorded_is_refused_in_a_sentence(con, kwargs,
     assert acc.meetings(con) == []
 
 
-def test_a_meeting_recorded_in_advance_follows_the_figures_that_arrive_before_it(con, tmp_path):
+def test_a_meeting_recorded_in_advance_follows_the_figures_that_arrive_before_it(con, tmp_path, monkeypatch):
     """Regression: the reporting month was fixed when the meeting was recorded, so a Board entered in advance kept
-    saying March after April's figures arrived, while its pack said "Figures to April 2026"."""
+    saying March after April's figures arrived, while its pack said "Figures to April 2026". Once held, a meeting
+    keeps the month it reported on: May's figures, arriving after it, do not move it."""
     from helpers import write_csv
 
     from pipelines.briefing.period import reporting_period
     from pipelines.figures import accepted_months
     from pipelines.ingest import ingest
 
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-05-20")
     board = acc.add_meeting(con, PCC, held_on="2026-06-11")
     assert board.reporting_month.isoformat() == "2026-03-01"
     rows = "".join(f"2026-04,{d},cse_arrests,{v}\n" for d, v in (("Barnsley", 5), ("Doncaster", 6),
@@ -71,6 +73,11 @@ def test_a_meeting_recorded_in_advance_follows_the_figures_that_arrive_before_it
     assert acc.get_meeting(con, board.meeting_id).reporting_month.isoformat() == "2026-04-01"
     assert [m.reporting_month.isoformat() for m in acc.meetings(con)] == ["2026-04-01"]
     assert reporting_period(board.held_on, accepted_months(con)).month.isoformat() == "2026-04-01", "as its pack"
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-07-10")  # the Board has met; May's return arrives after it
+    may = "".join(f"2026-05,{d},cse_arrests,{v}\n" for d, v in (("Barnsley", 5), ("Doncaster", 6), ("Rotherham", 7),
+                                                              ("Sheffield", 8)))
+    assert ingest(con, [write_csv(tmp_path / "may.csv", "period,district,measure,value\n" + may)]).ok
+    assert acc.get_meeting(con, board.meeting_id).reporting_month.isoformat() == "2026-04-01", "as it reported"
 
 
 def test_the_same_meeting_is_not_recorded_twice(con):

@@ -81,8 +81,8 @@ _MEETING_COLS = "meeting_id, held_on, kind, title, district, reporting_month, cr
 
 def add_meeting(con: duckdb.DuckDBPyConnection, who: Mapping, *, held_on: object, kind: str = "pab",
                 title: str | None = None, district: str | None = None) -> Meeting:
-    """Record a meeting. Its reporting month is the latest month with accepted figures before it (kept as it was
-    when recorded; read, it follows the figures)."""
+    """Record a meeting. Its reporting month is the latest month with accepted figures before it: until the meeting
+    is held it follows the figures as they arrive, then it stays (`_with_reporting_months`)."""
     from ..briefing.period import reporting_period
     from ..figures import accepted_months
 
@@ -119,14 +119,18 @@ def add_meeting(con: duckdb.DuckDBPyConnection, who: Mapping, *, held_on: object
 
 
 def _with_reporting_months(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> list[Meeting]:
-    """Meetings with their reporting month worked out from the figures as they stand, as the pack for the meeting
-    does: the month kept when it was recorded goes stale once a later month's figures arrive before it."""
+    """Meetings, each with its reporting month: a meeting not yet held follows the figures as they stand, as the
+    pack for it does (one recorded in advance would otherwise keep saying March after April's figures arrived);
+    a meeting held keeps the month it reported on, as the figures stood by its day (kept up to date as figures
+    are accepted: `pipelines.ingest.load.refresh_reporting_months`), not one whose figures came after it."""
     from ..briefing.period import reporting_period
     from ..figures import accepted_months
 
-    months = accepted_months(con) if rows else []
+    today = settings.today()
+    found = [Meeting(*r) for r in rows]
+    months = accepted_months(con) if any(m.held_on >= today for m in found) else []
     return [dataclasses.replace(m, reporting_month=reporting_period(m.held_on, months).month)
-            for m in (Meeting(*r) for r in rows)]
+            if m.held_on >= today else m for m in found]
 
 
 def meetings(con: duckdb.DuckDBPyConnection) -> list[Meeting]:

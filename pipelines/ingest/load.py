@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from .. import faults, records
+from .. import faults, records, settings
 from ..contracts import ValidationRun, load_contract, validate_batch
 from ..contracts.batch import build_batch
 from ..contracts.runner import breakdowns_table, figures_table
@@ -257,6 +257,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, t
         con.execute(
             "UPDATE file_registry SET figures_new = ?, figures_revised = ?, figures_unchanged = ? "
             "WHERE file_id = ?", [new, revised, unchanged, file_id])
+        refresh_reporting_months(con, today or settings.today())
         if recorded:
             recorded(con, file_id, "accepted")
         faults.point("ingest_before_commit")
@@ -270,6 +271,19 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, t
     return FileOutcome(label, path, "accepted", file_id=file_id, layout=result.layout, rows=result.rows,
                        categories=categories, new=new, revised=revised, unchanged=unchanged,
                        seconds=time.perf_counter() - started, run=run, caveats=caveats)
+
+
+def refresh_reporting_months(con: duckdb.DuckDBPyConnection, today: dt.date) -> None:
+    """A meeting not yet held reports on the latest month with accepted figures before the meeting's month (as
+    `briefing.reporting_period` judges it): kept up to date as figures are accepted, so that once the meeting is
+    held its month is the one the figures gave by its day (pipelines/accountability/records.py reads it)."""
+    con.execute(
+        """UPDATE meeting SET reporting_month = n.month
+           FROM (SELECT m.meeting_id, (SELECT max(r.period) FROM figure_revision r
+                                       WHERE r.period < date_trunc('month', m.held_on)) AS month
+                 FROM meeting m WHERE m.held_on >= $today) n
+           WHERE meeting.meeting_id = n.meeting_id AND meeting.reporting_month IS DISTINCT FROM n.month""",
+        {"today": today})
 
 
 def _register(con, path: Path, label: str, facts: readers.FileFacts | None, received, loaded_by: str,
