@@ -282,8 +282,10 @@ def keep_the_loop(office: Office, i: int, meeting: dt.date) -> None:
                                 evidence=[("answer", "The Chief Constable's answer")])
         state["released"] += bool(office.write(release, PCC, "answer", answer))
         state["released"] += bool(office.write(release, PCC, "decision", decision))
+        closed_on = meeting + dt.timedelta(days=5)
+        office.today(closed_on)  # recorded on the day the report came: an update is never dated after today
         office.write(acc.update_action, ANALYST, action, status="closed", note="The report was received.",
-                     on=meeting + dt.timedelta(days=5))
+                     on=closed_on)
         state["asked"][board.meeting_id] = []
     elif i == 3:
         assert [a.action_id for a in opened.closed_since] == [action] and action not in open_now
@@ -445,6 +447,8 @@ def live_through_a_year(tmp_path: Path, run_cli, monkeypatch) -> Office:
             to_approve.append(LATE)
         if month == "2026-11":
             to_approve.append(CORRECTED)                    # changed since approval: approved again
+        if i > 0 and MONTHS[i - 1] == WITHDRAWN:            # the force checked it: its approval, withdrawn, given again
+            to_approve.append(WITHDRAWN)
         if month == OUT_OF_ORDER:
             assert LATE not in office.approved              # published ahead of a month still a draft
         before = set(office.published_months)
