@@ -247,6 +247,25 @@ def test_the_public_pages_show_withdrawals_and_nothing_published_after_the_last_
     assert at.title[0].value == "South Yorkshire Police\\: child sexual exploitation figures"
 
 
+def test_the_public_release_calendar_lists_the_releases_to_come(loaded, folder, monkeypatch):
+    """Regression: publishing never stored the release calendar, so the public page always said "No release is
+    planned at the moment". Now it lists the months published, this publication's among them, and those to come."""
+    monkeypatch.setenv("PCCDASH_TODAY", "2015-07-20")
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-06"], PCC)
+        publish(con, PCC)
+    release = dict(public_side.read("SELECT month, status FROM release").itertuples(index=False, name=None))
+    assert release["2015-06"] == "published", "the month this publication carries is published, not to come"
+    assert release["2015-07"] in ("expected", "late")
+    at = public(monkeypatch, folder, "public_pages/release_calendar.py")
+    assert not at.exception and not at.error
+    shown = texts(at)
+    assert "No release is planned at the moment." not in shown
+    # July, never published, can only be a release to come; June is in the months published
+    assert "July 2015" in shown and ("Expected" in shown or "later than planned" in shown)
+    assert "June 2015" in shown and "Checked and approved; to be published" not in shown
+
+
 def test_months_published_out_of_order_leave_gaps_and_sentences_name_only_published_months(
         loaded, folder, monkeypatch):
     with warehouse.connect(loaded) as con:

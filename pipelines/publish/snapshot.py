@@ -768,7 +768,7 @@ def _publish(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, folder: 
         for name, frame in (("figure", public_cells), ("period", periods), ("measure", measures),
                             ("caveat", preview.caveats), ("revision", revisions), ("disclosure_audit", audit_rows),
                             ("event", public_events(preview.months, measures["id"])),
-                            ("breakdown", _public_breakdowns(preview)),
+                            ("breakdown", _public_breakdowns(preview)), ("release", _release_table(con, preview, now)),
                             ("meta", pd.DataFrame({"key": list(meta), "value": list(meta.values())}))):
             out.register("frame", frame)
             out.execute(f"CREATE TABLE {name} AS SELECT * FROM frame")
@@ -982,6 +982,22 @@ def _approvals_taken_back(con: duckdb.DuckDBPyConnection, restored: int | None, 
            QUALIFY e.acted_at = max(e.acted_at) OVER (PARTITION BY s.period)""",
         {"made": made, "months": months}).fetchall()
     return {p: (by, at) for p, by, at in rows}
+
+
+def _release_table(con: duckdb.DuckDBPyConnection, preview: Preview, now: dt.datetime) -> pd.DataFrame:
+    """The release calendar the public reads with this publication (`calendar.release_calendar`): the months it
+    carries as published (today, for those it publishes first), and the months to come with their planned dates."""
+    from .calendar import COLUMNS, release_calendar
+
+    try:
+        frame = release_calendar(con, info=json.loads(preview.public_info) if preview.public_info else None)
+    except PccDashError as exc:  # return_calendar.yaml unreadable: the page says no release is planned
+        log.warning("release calendar not published: %s", exc)
+        return pd.DataFrame({c: pd.Series(dtype=str) for c in COLUMNS})
+    now_carried = frame["month"].isin(preview.months) & (frame["status"] != "published")
+    frame.loc[now_carried, "expected_on"] = now.date()
+    frame.loc[now_carried, "status"] = "published"
+    return frame
 
 
 def _pointer_to(con: duckdb.DuckDBPyConnection, folder: Path, version: int | None) -> dict:
