@@ -138,6 +138,23 @@ def test_a_withdrawn_file_stops_blocking_and_a_later_marking_is_kept_beside_the_
     assert len(audit_rows(con)) == 2
 
 
+def test_a_name_several_files_share_is_not_guessed(con, tmp_path):
+    """Regression: `supersede NAME` marked the latest file of that name, whichever it was. A name shared by a
+    refused file and the accepted resend picks each for its part; two refused files of one name are listed."""
+    first, second = tmp_path / "east", tmp_path / "west"
+    first.mkdir(), second.mkdir()
+    assert not ingest(con, [write_csv(first / "june.csv", HEADER + "2026-06,Barnsley,cse_arests,1\n")]).ok
+    assert not ingest(con, [write_csv(second / "june.csv", HEADER + "2026-06,Leeds,cse_arrests,1\n")]).ok
+    with pytest.raises(CannotSupersede, match=r'2 files are called "june.csv" \(the file to mark\): #1 \(refused '):
+        supersede(con, "june.csv", ANALYST_CLAIMS, "Resent")
+    assert con.execute("SELECT count(*) FROM file_supersession").fetchall() == [(0,)]
+    supersede(con, "#2", ANALYST_CLAIMS, "Sent by mistake", withdrawn=True)
+    fixed = write_csv(tmp_path / "june.csv", HEADER + rows("2026-06", "cse_arrests", (1, 2, 3, 4)))
+    assert ingest(con, [fixed]).ok  # file 3, named as the refused ones were
+    mark = supersede(con, "#1", ANALYST_CLAIMS, "Resent corrected", by="june.csv")
+    assert mark.by.file_id == 3, "the accepted file of that name replaces it, not a refused one"
+
+
 def test_a_marking_that_cannot_be_made_says_why_and_writes_nothing(con, tmp_path):
     assert ingest(con, [write_csv(tmp_path / "ok.csv", HEADER + rows("2026-04", "cse_arrests", (1, 2, 3, 4)))]).ok
     assert not ingest(con, [write_csv(tmp_path / "bad.csv", HEADER + "2026-05,Leeds,cse_arrests,1\n")]).ok
