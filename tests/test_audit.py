@@ -96,6 +96,19 @@ def test_pccdash_ingest_records_each_file_loaded_or_refused_with_the_account(run
     assert out.count("loaded a return, uploaded in the app or from the command line") == 2
 
 
+def test_pccdash_ingest_records_a_police_uk_file_loaded_or_refused(run_cli, db, tmp_path):
+    from helpers import ROOT
+
+    sample = ROOT / "pipelines" / "sample" / "police_uk" / "2017-11-south-yorkshire-street.sample.csv"
+    good = tmp_path / sample.name
+    good.write_bytes(sample.read_bytes())
+    bad = tmp_path / "2017-13-south-yorkshire-street.csv"
+    bad.write_text(sample.read_text(encoding="utf-8").replace(",2017-11,", ",2017-13,"), encoding="utf-8")
+    assert run_cli("ingest", good, bad, "--db", db).exit_code == 1
+    loads = [(r[4].split(" (#")[0], r[5].split(";")[0]) for r in trail(db) if r[3] == "load"]
+    assert loads == [(f'file "{good.name}"', "loaded"), (f'file "{bad.name}"', "refused")]
+
+
 def test_a_refused_write_leaves_no_record(wh):
     with warehouse.connect(wh) as con:
         with pytest.raises(NotAllowed):

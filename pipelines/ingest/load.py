@@ -173,7 +173,8 @@ def _ingest_any(con: duckdb.DuckDBPyConnection, path: Path, label: str, *, loade
     from ..policeuk import detect, ingest_police_uk
 
     if path.suffix.lower() == ".csv" and detect(path):
-        return ingest_police_uk(con, path, loaded_by=loaded_by, today=today, tmp_dir=tmp_dir, label=label)
+        return ingest_police_uk(con, path, loaded_by=loaded_by, today=today, tmp_dir=tmp_dir, label=label,
+                                recorded=recorded)
     return ingest_file(con, path, loaded_by=loaded_by, today=today, tmp_dir=tmp_dir, label=label, recorded=recorded)
 
 

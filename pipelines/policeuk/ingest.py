@@ -37,7 +37,7 @@ from ..contracts import ValidationRun, load_contract, validate_batch
 from ..contracts.store import save_caveats, save_run
 from ..errors import ConfigError, Problem
 from ..ingest import checks, readers
-from ..ingest.load import FileOutcome, _register, _reject, drop_staging
+from ..ingest.load import FileOutcome, Recorded, _register, _reject, drop_staging
 from ..warehouse import one, scalar, utc_now
 from .reference import reference, register_reference_tables
 from .revisions import change_counts
@@ -284,11 +284,13 @@ def _insert_revisions(con: duckdb.DuckDBPyConnection, table: str, file_id: int, 
 
 
 def ingest_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, loaded_by: str,
-                     today: dt.date | None = None, tmp_dir: Path, label: str | None = None) -> FileOutcome:
+                     today: dt.date | None = None, tmp_dir: Path, label: str | None = None,
+                     recorded: Recorded | None = None) -> FileOutcome:
     """Load one police.uk street or outcomes file in one transaction, or refuse it whole with its problems.
 
     `label` is the name it is shown and registered by (its file name unless given). DuckDB works within the
-    setting duckdb_memory_limit meanwhile (PCCDASH_DUCKDB_MEMORY_LIMIT)."""
+    setting duckdb_memory_limit meanwhile (PCCDASH_DUCKDB_MEMORY_LIMIT). `recorded(con, file_id, outcome)` runs in
+    the transaction that registers the file, accepted or refused, as for a force return."""
     started = time.perf_counter()
     path = Path(path)
     label = label or path.name
@@ -299,7 +301,7 @@ def ingest_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, loaded
     with memory_limit(con):
         if kind is not None and _scan_while_reading(con, path):
             outcome = _load_scanning(con, path, label, kind, received=received, loaded_by=loaded_by, month=month,
-                                     started=started, dry_run=False)
+                                     started=started, dry_run=False, recorded=recorded)
             if outcome is not None:
                 return outcome
             # not plain UTF-8: read the careful way, as any return is
@@ -307,9 +309,11 @@ def ingest_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, loaded
             facts = readers.inspect_file(path, label, Path(tmp_dir))
         except readers.FileRejected as exc:
             size = path.stat().st_size if path.exists() else 0
-            return _reject(con, path, label, None, size, received, loaded_by, exc.problems, started)
+            return _reject(con, path, label, None, size, received, loaded_by, exc.problems, started,
+                           recorded=recorded)
         if kind is None:
-            return _reject(con, path, label, facts, facts.size, received, loaded_by, [_not_police_uk(label)], started)
+            return _reject(con, path, label, facts, facts.size, received, loaded_by, [_not_police_uk(label)], started,
+                           recorded=recorded)
         earlier = one(con, "SELECT file_id, name, received_at FROM file_registry "
                            "WHERE sha256 = ? AND outcome = 'accepted' ORDER BY file_id LIMIT 1", [facts.sha256])
         if earlier:
@@ -318,7 +322,7 @@ def ingest_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, loaded
                                message=f'already loaded as file #{file_id} ("{name}") on {when:%Y-%m-%d %H:%M}; '
                                        "nothing changed.", seconds=time.perf_counter() - started)
         return _load(con, path, label, kind, facts, None, received=received, loaded_by=loaded_by, month=month,
-                     started=started, dry_run=False)
+                     started=started, dry_run=False, recorded=recorded)
 
 
 def validate_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, today: dt.date | None = None,
@@ -461,7 +465,8 @@ def _load_scanning(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind:
 
 def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, facts: readers.FileFacts,
           scan: concurrent.futures.Future | None, *, received: dt.datetime, loaded_by: str, month: dt.date,
-          started: float, dry_run: bool, engine: str = "duckdb") -> FileOutcome | None:
+          started: float, dry_run: bool, engine: str = "duckdb", recorded: Recorded | None = None
+          ) -> FileOutcome | None:
     """Read the file, check it, and keep it (or, in a dry run, roll back and store the run only).
 
     `scan`: the file's bytes being scanned meanwhile; `facts` then wait for its fingerprint, and None is
@@ -551,7 +556,7 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
             con.execute("CREATE OR REPLACE TEMP TABLE batch AS SELECT * FROM police_uk_batch_kept")
             con.unregister("police_uk_batch_kept")
             return _reject(con, path, label, facts, facts.size, received, loaded_by, run.problems("error"), started,
-                           layout=layout, run=run, current_month=month)
+                           layout=layout, run=run, current_month=month, recorded=recorded)
         run_id = save_run(con, run, file_id)
         # before the counts change: the republished-month rule compares the file with the current counts
         caveats = save_caveats(con, run, run_id, file_id, month)
@@ -559,6 +564,8 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
         new, revised, unchanged = change_counts(con, file_id)
         con.execute("UPDATE file_registry SET rows_read = ?, figures_new = ?, figures_revised = ?, "
                     "figures_unchanged = ? WHERE file_id = ?", [rows, new, revised, unchanged, file_id])
+        if recorded:
+            recorded(con, file_id, "accepted")
         faults.point("ingest_before_commit")
         con.execute("COMMIT")
         in_transaction = False
@@ -572,7 +579,7 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
             return FileOutcome(label, path, "rejected", layout=layout, problems=exc.problems,
                                seconds=time.perf_counter() - started)
         return _reject(con, path, label, facts, facts.size, received, loaded_by, exc.problems, started,
-                       layout=layout)
+                       layout=layout, recorded=recorded)
     except duckdb.OutOfMemoryException as exc:
         if in_transaction:
             con.execute("ROLLBACK")
