@@ -186,7 +186,7 @@ def test_rising_trend_on_a_bad_measure_is_a_concern(statuses):
     assert (s.variation_icon, s.signal_rule, s.signal_since) == ("concern_high", "trend",
                                                                   pd.Timestamp("2016-03-01"))
     assert "up for 6 months in a row: a significant concern" in s.sentence
-    assert "the highest since April 2014" in s.sentence
+    assert "the highest on record (the figures begin in April 2014)" in s.sentence
     assert s.questions[0].startswith("What explains the rise in online grooming offences in Sheffield since "
                                      "March 2016")
 

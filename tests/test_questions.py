@@ -95,7 +95,8 @@ def test_one_question_per_measure_the_force_first_and_the_districts_named_with_t
     assert q.areas == ("South Yorkshire", *DISTRICTS)
     assert q.rule == "a point beyond the process limits"
     assert q.text.startswith("Live CSE investigations across South Yorkshire were 120 at the end of September "
-                             "2016, the highest since April 2014 and above the upper process limit (")
+                             "2016, the highest on record (the figures begin in April 2014) and above the upper "
+                             "process limit (")
     assert ("with Barnsley (30), Doncaster (30), Rotherham (30) and Sheffield (30) also above their upper process "
             "limits") in q.text
     # a neutral change asks what explains it and whether the force can meet it
@@ -199,7 +200,8 @@ def test_a_concern_on_a_measure_that_also_misses_its_aspiration_says_both():
     assert signal_of(out, "officers_trained_pct") == ("concern_low", "beyond_limits", "fail")
     [q] = draft_questions(out)
     assert q.text.startswith("The percentage of officers trained across South Yorkshire was 50.0% at the end of "
-                             "September 2016, the lowest since April 2014 and below the lower process limit (")
+                             "September 2016, the lowest on record (the figures begin in April 2014) and below the "
+                             "lower process limit (")
     assert "show the aspiration (at least 95.0%) will consistently be missed. What explains the fall in" in q.text
 
 
@@ -276,7 +278,8 @@ def test_the_august_2015_board_is_asked_first_about_live_cse_investigations(samp
     first = drafts[0]
     assert first.measure_id == "cse_live_investigations"
     assert first.text.startswith("Live CSE investigations across South Yorkshire were 155 at the end of July 2015, "
-                                 "the highest since April 2013 and above the upper process limit")
+                                 "the highest on record (the figures begin in April 2013) and above the upper "
+                                 "process limit")
     assert "Rotherham (46)" in first.text and "Rotherham" in first.areas
     # the training percentage is asked about once, force and districts together, after every CSE measure
     training = [q for q in drafts if q.measure_id == "officers_trained_pct"]

@@ -86,7 +86,8 @@ def time_phrase(measure: Measure, when: str) -> str:
 
 
 def extreme_phrase(values: np.ndarray, months: np.ndarray, side: int, min_months: int = 12) -> str:
-    """``the highest in 24 months`` when the latest value tops at least ``min_months`` months.
+    """``the highest in 24 months`` when the latest value tops at least ``min_months`` months; ``the highest on
+    record (the figures begin in April 2013)`` when it tops every month before it.
 
     ``values``/``months`` (month numbers) are the series up to and including the latest point. Said
     only when it adds something: the highest of the last few months is not news.
@@ -101,7 +102,8 @@ def extreme_phrase(values: np.ndarray, months: np.ndarray, side: int, min_months
         span = int(months[-1] - months[hits[-1]])
         return f"the {word} in {span} months" if span >= min_months else ""
     span = int(months[-1] - months[0]) + 1
-    return f"the {word} since {month_label(int(months[0]))}" if span >= min_months else ""
+    # the first month is lower (or higher): "the highest since April 2013" would say it was as high
+    return f"the {word} on record (the figures begin in {month_label(int(months[0]))})" if span >= min_months else ""
 
 
 def signal_sentence(measure: Measure, area: str, is_force: bool, when: str, value: float | None, *,
