@@ -417,6 +417,29 @@ def test_the_publishing_page_previews_asks_for_confirmation_and_withdraws(loaded
         assert audit_rows(con, "withdraw")[0][:3] == ("pcc@example.org", "app", "snapshot 2")
 
 
+def test_the_publishing_page_publishes_only_the_preview_it_showed(loaded, folder, monkeypatch):
+    """Regression: the click's own run worked the preview out again, so a month approved in another session
+    meanwhile was published unseen, under a tick given to the preview before."""
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-06"], PCC)
+    at = internal(monkeypatch, loaded, "internal_pages/publishing.py", PCC_USER)
+    assert "Months added: June 2015." in texts(at)
+    at.checkbox(key="publish_checked").check().run()
+    with warehouse.connect(loaded) as con:  # another session approves July while this one reads June's preview
+        approve(con, ["2015-07"], PCC)
+    at.button(key="publish").click().run()
+    assert not at.exception
+    assert public_side.current_snapshot() is None, "nothing published that the page had not shown"
+    shown = texts(at)
+    assert "has changed since this page last showed it" in shown and "Months added: June 2015 to July 2015." in shown
+    assert at.checkbox(key="publish_checked").value is False and at.button(key="publish").disabled
+    at.checkbox(key="publish_checked").check().run()  # read again, ticked again: the preview shown is published
+    at.button(key="publish").click().run()
+    assert public_side.current_snapshot() == folder / "snapshot-0001.duckdb"
+    months = public_side.read("SELECT DISTINCT period FROM figure WHERE period_type = 'month' ORDER BY 1")
+    assert months["period"].tolist() == ["2015-06", "2015-07"]
+
+
 def test_a_withdrawal_stopped_before_the_switch_is_finished_by_running_it_again(loaded, folder, monkeypatch):
     """Regression guard: the record is written first, so running it again must finish the switch, not withdraw
     the snapshot before as well."""

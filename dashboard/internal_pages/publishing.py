@@ -85,9 +85,19 @@ else:
     with st.expander("Every cell the public pages and downloads would hold"):
         ui.table(ui.readable(preview.cells.drop(columns=["reason"], errors="ignore")), "preview_cells",
                  "publication-preview-cells.csv")
+    # Publish what this page showed the person, not what it works out in the run their click starts: a month
+    # approved meanwhile (in another session) changes the preview, and the tick given to the one before is undone.
+    seen = st.session_state.get("publish_seen")
+    changed = seen is not None and seen != preview.fingerprint
+    if changed:
+        st.session_state["publish_checked"] = False
+        st.warning("What the public would see has changed since this page last showed it (a month was approved or "
+                   "a flag changed meanwhile): read the preview above again, then tick and publish.",
+                   icon=":material/update:")
+    st.session_state["publish_seen"] = preview.fingerprint
     checked = st.checkbox("I have checked what the public will see", key="publish_checked")
-    if st.button("Publish", key="publish", type="primary", disabled=not checked):
-        ui.act(publish, user.claims, expected=preview.fingerprint,
+    if st.button("Publish", key="publish", type="primary", disabled=not checked) and not changed:
+        ui.act(publish, user.claims, expected=seen or preview.fingerprint,
                done=lambda out: f"Published snapshot {out[0]}.", icon=":material/publish:")
 
 st.subheader("Withdraw the current publication")
