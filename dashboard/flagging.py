@@ -19,7 +19,7 @@ def flag_form(user: User, *, key: str, period: str | None = None, district: str 
     if not user.may("flag"):
         st.caption("Your role cannot raise flags.")
         return
-    with st.form(key=f"flag_form_{key}", clear_on_submit=True, border=True):
+    with ui.form(f"flag_form_{key}", border=True):
         st.markdown("**Flag a data-quality issue**")
         scope = st.radio("What does the issue affect?", scopes, format_func=SCOPE_WORDS.get, key=f"flag_scope_{key}",
                          horizontal=True)
@@ -30,6 +30,7 @@ def flag_form(user: User, *, key: str, period: str | None = None, district: str 
         if st.form_submit_button("Raise flag", type="primary", icon=":material/flag:"):
             ui.act(raise_flag, user.claims, scope=scope, reason=reason, period=period, district=district,
                    measure=measure, file_id=file_id, blocking=blocking, icon=":material/flag:",
+                   clear=(f"flag_scope_{key}", f"flag_reason_{key}", f"flag_blocking_{key}"),
                    done=lambda number: f"Flag #{number} raised by {ui.md_escape(user.email)}.")
 
 

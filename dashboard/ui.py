@@ -227,9 +227,28 @@ def caveat_box(texts: list[str], *, label: str = "Caveats") -> None:
     st.warning(f"**{label} ({len(texts)})**\n\n{lines}", icon=":material/flag:")
 
 
-def act(fn: Callable, *args, done: str | Callable[[Any], str], icon: str = ":material/check:", **kwargs) -> None:
-    """Make a change through `fn(read-write connection, ...)`; say what was done and show the page anew,
-    or say why not and leave everything typed in place (a load holding the warehouse, a refusal)."""
+_CLEAR = "_pccdash_clear_after_save"  # session key: the fields of a form saved, to empty on the next run
+
+
+def forget_saved() -> None:
+    """Empty the fields a save just succeeded with (`act(..., clear=fields)`); called before they are drawn."""
+    for field_key in st.session_state.pop(_CLEAR, []):
+        st.session_state.pop(field_key, None)
+
+
+def form(key: str, **kwargs):
+    """A form that keeps what was typed until it is saved: a refused save leaves every field as it was (a form
+    cleared on submit is emptied by the browser whatever the answer), and `act(..., clear=fields)` empties the
+    fields named once the save succeeds."""
+    forget_saved()
+    return st.form(key, clear_on_submit=False, **kwargs)
+
+
+def act(fn: Callable, *args, done: str | Callable[[Any], str], icon: str = ":material/check:",
+        clear: Iterable[str] = (), **kwargs) -> None:
+    """Make a change through `fn(read-write connection, ...)`; say what was done and show the page anew, with
+    the fields in `clear` emptied (see `form`), or say why not and leave everything typed in place (a load
+    holding the warehouse, a refusal)."""
     try:
         out = data.write(fn, *args, **kwargs)
     except data.Busy as exc:
@@ -238,6 +257,7 @@ def act(fn: Callable, *args, done: str | Callable[[Any], str], icon: str = ":mat
     except PccDashError as exc:
         st.error(str(exc))
         return
+    st.session_state[_CLEAR] = list(clear)
     st.toast(done(out) if callable(done) else done, icon=icon)
     st.rerun()
 

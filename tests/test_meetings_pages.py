@@ -181,6 +181,28 @@ def test_a_refusal_is_said_and_nothing_is_kept(monkeypatch, wh):
     press(at, "Add action")
     assert "The action's owner is empty; write it, then save." in [e.value for e in at.error]
     assert read(wh, acc.actions) == [] and read(wh, acc.questions)[0].answers == []
+    # what was typed stays for the person to put right (the forms are not emptied on submit, which the browser
+    # does whatever the answer); once saved, the form is empty again
+    assert at.text_input(key=f"answer_by_{q}").value == "ACC Jones" and at.text_area(key="action_body").value == (
+        "Report back")
+    at.text_input(key="action_owner").input("ACC Jones")
+    press(at, "Add action")
+    assert [a.body for a in read(wh, acc.actions)] == ["Report back"]
+    assert at.text_area(key="action_body").value == "" and at.text_input(key="action_owner").value == ""
+
+
+def test_an_assurance_decision_is_recorded_once_however_often_its_button_is_pressed(monkeypatch, wh):
+    meeting = record(wh, acc.add_meeting, PCC, held_on="2015-08-20")
+    q = record(wh, acc.ask, PCC, meeting.meeting_id, "Why did charges fall?")
+    at = internal(monkeypatch, wh, MEETINGS, PCC)
+    at.text_area(key=f"decision_{q}_why").input("Plausible; the figures are awaited.")
+    at.selectbox(key=f"decision_{q}_scale").set_value("awaiting_evidence")
+    at.button(key=f"decision_{q}_save").click().run()
+    assert not at.exception and at.text_area(key=f"decision_{q}_why").value == "", "the form is empty once saved"
+    with pytest.raises(acc.LoopError, match="already recorded"):  # and the same decision again is refused
+        record(wh, acc.decide, PCC, meeting_id=meeting.meeting_id, question_id=q, decision="awaiting_evidence",
+               rationale="Plausible; the figures are awaited.", evidence=[])
+    assert len(read(wh, acc.decisions)) == 1
 
 
 def test_the_commissioner_approves_an_answer_and_a_decision_after_reading_their_public_record(monkeypatch, wh):
@@ -345,3 +367,13 @@ def test_a_document_attached_to_an_answer_downloads_as_it_was_kept(monkeypatch, 
     filestore.path_of(wh, answer.document_sha256).write_bytes(b"altered")
     at = internal(monkeypatch, wh, MEETINGS, ANALYST)
     assert not at.exception and any("has been changed since it was stored" in e.value for e in at.error)
+
+
+def test_no_form_of_the_app_is_emptied_on_submit():
+    """The browser empties a form cleared on submit as soon as it is sent, whatever the answer: a refused save
+    would lose what was typed. Forms are emptied by the page once the save succeeded (ui.form, ui.act)."""
+    from helpers import ROOT
+
+    found = [str(p.relative_to(ROOT)) for p in (ROOT / "dashboard").rglob("*.py")
+             if re.search(r"clear_on_submit\s*=\s*True", p.read_text(encoding="utf-8"))]
+    assert found == []

@@ -49,7 +49,7 @@ for a in still:
                     + f"  \n**Due:** {ui.md_escape(a.due_words)}")
         with st.expander("History"):
             st.markdown(_history(a))
-        with st.form(f"action_form_{a.action_id}", clear_on_submit=True):
+        with ui.form(f"action_form_{a.action_id}"):
             status = st.radio("Now", ["in_progress", "closed"], format_func=lambda s: {
                 "in_progress": "In progress", "closed": "Closed"}[s], horizontal=True,
                 key=f"action_status_{a.action_id}")
@@ -60,7 +60,9 @@ for a in still:
                                help="The day it was done: a meeting held after it sees the action as updated.")
             if st.form_submit_button("Save", type="primary", disabled=not may_record):
                 ui.act(acc.update_action, user.claims, a.action_id, status=status, note=note, on=on,
-                       done=f"Action {a.action_id} {'closed' if status == 'closed' else 'moved on'}.")
+                       done=f"Action {a.action_id} {'closed' if status == 'closed' else 'moved on'}.",
+                       clear=(f"action_status_{a.action_id}", f"action_note_{a.action_id}",
+                              f"action_on_{a.action_id}"))
 
 with st.expander(f"Closed actions ({len(closed)})", icon=":material/task_alt:"):
     if closed:

@@ -52,7 +52,7 @@ st.write("Mark a refused file when no later file can clear it by itself (rows wh
          "read) or when the force withdrew it. The marking is kept with who, when and why.")
 accepted = {int(r.file_id): f"#{r.file_id}, {ui.name_shown(r.name)}"
             for r in df[df["outcome"] == "accepted"].itertuples()}
-with st.form("supersede_form", clear_on_submit=True, border=True):
+with ui.form("supersede_form", border=True):
     target = st.selectbox("Refused file", list(labels), format_func=labels.get, key="supersede_file")
     state = st.radio("The file is", ["superseded", "withdrawn"], key="supersede_state", horizontal=True,
                      format_func={"superseded": "Superseded by a later file",
@@ -62,4 +62,5 @@ with st.form("supersede_form", clear_on_submit=True, border=True):
     reason = st.text_area("Reason (kept with the marking)", key="supersede_reason", max_chars=REASON_LIMIT)
     if st.form_submit_button("Mark file", type="primary"):
         ui.act(supersede, target, user.claims, reason, by=None if state == "withdrawn" else later,
-               withdrawn=state == "withdrawn", done=lambda mark: f"File #{target} marked {mark.state} by {user.email}.")
+               withdrawn=state == "withdrawn", done=lambda mark: f"File #{target} marked {mark.state} by {user.email}.",
+               clear=("supersede_file", "supersede_state", "supersede_by", "supersede_reason"))

@@ -58,16 +58,17 @@ if labels:
     ui.table(history_shown(history), "flag_history")
     may = user.may("flag")
     assign, wait, answer = st.tabs(["Assign", "Awaiting the force", "Answered by a resubmission"])
-    with assign, st.form("assign_form", clear_on_submit=True):
+    with assign, ui.form("assign_form"):
         to = st.text_input("Assign to (an e-mail address or a name)", key="assign_to", max_chars=200)
         note = st.text_area("Note (optional)", key="assign_note", max_chars=2000)
         if st.form_submit_button("Assign", type="primary", disabled=not may):
-            ui.act(assign_flag, user.claims, fid, to, note, done="Flag assigned.")
-    with wait, st.form("await_form", clear_on_submit=True):
+            ui.act(assign_flag, user.claims, fid, to, note, done="Flag assigned.", clear=("assign_to", "assign_note"))
+    with wait, ui.form("await_form"):
         note = st.text_area("What the force was asked, and when", key="await_note", max_chars=2000)
         if st.form_submit_button("Mark awaiting the force", type="primary", disabled=not may):
-            ui.act(await_force, user.claims, fid, note, done="Flag marked awaiting the force.")
-    with answer, st.form("answer_form", clear_on_submit=True):
+            ui.act(await_force, user.claims, fid, note, done="Flag marked awaiting the force.",
+                   clear=("await_note",))
+    with answer, ui.form("answer_form"):
         loaded = files[files["outcome"] == "accepted"]
         answer_labels = dict(zip(loaded["file_id"].astype(int), loaded["label"], strict=True))
         by = st.selectbox("The file that answered it (from Files loaded)", list(answer_labels), index=None,
@@ -75,14 +76,16 @@ if labels:
         note = st.text_area("Note (optional)", key="answer_note", max_chars=2000)
         st.caption("The flag stays open until it is resolved: the new file may or may not settle it.")
         if st.form_submit_button("Record the answer", type="primary", disabled=not may):
-            ui.act(answer_flag, user.claims, fid, by, note, done="Resubmission linked to the flag.")
+            ui.act(answer_flag, user.claims, fid, by, note, done="Resubmission linked to the flag.",
+                   clear=("answer_file", "answer_note"))
 
     st.subheader("Resolve flags")
-    with st.form("resolve_form", clear_on_submit=True):
+    with ui.form("resolve_form"):
         chosen = st.multiselect("Flags", list(labels), format_func=labels.get, key="resolve_flags",
                                 placeholder="Choose one or more flags")
         note = st.text_area("What was found and done (kept with every flag chosen)", key="resolve_note",
                             max_chars=2000)
         if st.form_submit_button("Resolve flags", type="primary", disabled=not user.may("resolve")):
             ui.act(resolve_flags, user.claims, chosen, note,
-                   done=lambda done: f"{len(done)} flag{'s' if len(done) != 1 else ''} resolved.")
+                   done=lambda done: f"{len(done)} flag{'s' if len(done) != 1 else ''} resolved.",
+                   clear=("resolve_flags", "resolve_note"))

@@ -44,7 +44,7 @@ def _meeting_recorded(meeting: acc.Meeting) -> str:
 
 
 with st.expander("Record a meeting", icon=":material/event:", expanded=False):
-    with st.form("meeting_form", clear_on_submit=True):
+    with ui.form("meeting_form"):
         held_on = st.date_input("Date", value=today, format="DD/MM/YYYY", key="meeting_day",
                                 min_value=dt.date(2000, 1, 1), max_value=today + dt.timedelta(days=3 * 366))
         kind = st.selectbox("Kind", list(acc.KINDS), format_func=acc.KINDS.get, key="meeting_kind")
@@ -55,7 +55,8 @@ with st.expander("Record a meeting", icon=":material/event:", expanded=False):
             st.caption("Recording a meeting needs the analyst's or the Commissioner's role.")
         if st.form_submit_button("Record meeting", type="primary", disabled=not may_record):
             ui.act(acc.add_meeting, user.claims, held_on=held_on, kind=kind, title=title.strip() or None,
-                   district=district if kind == "district" else None, done=_meeting_recorded)
+                   district=district if kind == "district" else None, done=_meeting_recorded,
+                   clear=("meeting_day", "meeting_kind", "meeting_district", "meeting_title"))
 
 held = data.call(acc.meetings) or []
 if not held:
@@ -116,6 +117,7 @@ def _evidence_inputs(prefix: str, disabled: bool) -> list[tuple[str, str]]:
 
 def _decision_form(prefix: str, **about) -> None:
     """An assurance decision on a question or a theme: the Commissioner's; shown disabled to everyone else."""
+    ui.forget_saved()  # a decision just recorded leaves an empty form, not one a second press records again
     if not may_decide:
         st.caption("The Commissioner decides on assurance; this form is for the pcc role.")
     scale = st.selectbox("Decision", list(acc.DECISIONS), format_func=acc.DECISIONS.get, key=f"{prefix}_scale",
@@ -128,7 +130,9 @@ def _decision_form(prefix: str, **about) -> None:
                                key=f"{prefix}_follow")
     if st.button("Record decision", key=f"{prefix}_save", type="primary", disabled=not may_decide):
         ui.act(acc.decide, user.claims, meeting_id=pick, decision=scale, rationale=why, evidence=evidence,
-               follow_up=follow, done=f"Decision recorded: {acc.DECISIONS[scale]}.", **about)
+               follow_up=follow, done=f"Decision recorded: {acc.DECISIONS[scale]}.",
+               clear=(f"{prefix}_scale", f"{prefix}_why", f"{prefix}_kinds", f"{prefix}_follows", f"{prefix}_follow",
+                      *(f"{prefix}_ev_{k}" for k in acc.EVIDENCE_KINDS)), **about)
 
 
 def _decision_lines(decided: list[acc.Decision]) -> str:
@@ -233,7 +237,7 @@ def _question_block(q: acc.Question) -> None:
         if q.decisions:
             st.markdown("**Assurance decisions**\n\n" + _decision_lines(q.decisions))
         with st.expander("Record the force's answer", icon=":material/reply:"):
-            with st.form(f"answer_form_{qid}", clear_on_submit=True):
+            with ui.form(f"answer_form_{qid}"):
                 body = st.text_area("The answer", key=f"answer_body_{qid}", max_chars=20_000)
                 who = st.text_input("Who answered for the force", key=f"answer_by_{qid}", max_chars=200,
                                     placeholder="e.g. ACC Jones")
@@ -244,14 +248,16 @@ def _question_block(q: acc.Question) -> None:
                     document = (upload.name, upload.getvalue()) if upload is not None else None
                     ui.act(acc.record_answer, user.claims, qid, body=body, answered_by=who, answered_on=on,
                            meeting_id=pick if here else None, document=document, db_path=data.db(),
-                           done=f"Answer to question {qid} recorded.")
-            with st.form(f"await_form_{qid}", clear_on_submit=True):
+                           done=f"Answer to question {qid} recorded.",
+                           clear=(f"answer_body_{qid}", f"answer_by_{qid}", f"answer_on_{qid}", f"answer_here_{qid}"))
+            with ui.form(f"await_form_{qid}"):
                 due = st.date_input("Or: an answer is awaited by", value=meeting.held_on + dt.timedelta(days=28),
                                     format="DD/MM/YYYY", key=f"await_by_{qid}")
                 note = st.text_input("Note (optional)", key=f"await_note_{qid}", max_chars=5000)
                 if st.form_submit_button("Record answer awaited", disabled=not may_record):
                     ui.act(acc.await_answer, user.claims, qid, awaited_by=due, note=note,
-                           done=f"Answer to question {qid} awaited by {_words(due)}.")
+                           done=f"Answer to question {qid} awaited by {_words(due)}.",
+                           clear=(f"await_by_{qid}", f"await_note_{qid}"))
         with st.expander("Assurance decision", icon=":material/gavel:"):
             _decision_form(f"decision_{qid}", question_id=qid)
         for a in q.answers:
@@ -311,7 +317,7 @@ if drafts:
         ui.act(_put_questions, user.claims, pick, [item(t) for t in drafts], done=lambda n: f"{n} question(s) put.")
 elif statuses:
     st.caption(f"Every question drafted from the figures for {month:%B %Y} has been put, or none was drafted.")
-with st.form("office_question_form", clear_on_submit=True):
+with ui.form("office_question_form"):
     text = st.text_area("The office's own question", key="office_question", max_chars=2000)
     c1, c2 = st.columns(2)
     measure = c1.selectbox("About a measure (optional)", ["", *cat.ids()], key="office_measure",
@@ -327,7 +333,8 @@ with st.form("office_question_form", clear_on_submit=True):
             item.update(measure=measure, area=area, period=month,
                         figures=acc.figures_for(analytics, measure, area, month))
         ui.act(_put_questions, user.claims, pick, [item],
-               done=lambda n: "Question put." if n else "That question was already put at this meeting.")
+               done=lambda n: "Question put." if n else "That question was already put at this meeting.",
+               clear=("office_question", "office_measure", "office_area"))
 
 st.subheader("Decisions on a theme")
 themes = [d for d in (data.call(acc.decisions, pick) or []) if d.question_id is None]
@@ -354,7 +361,7 @@ else:
     st.caption("No action agreed at this meeting yet.")
 later = [m.meeting_id for m in held if m.held_on > meeting.held_on]
 asked_ids = [q.question_id for q in put_here + carried]
-with st.form("action_form", clear_on_submit=True):
+with ui.form("action_form"):
     body = st.text_area("Action", key="action_body", max_chars=2000)
     owner = st.text_input("Owner", key="action_owner", max_chars=200, placeholder="e.g. ACC Jones")
     c1, c2 = st.columns(2)
@@ -367,4 +374,5 @@ with st.form("action_form", clear_on_submit=True):
     if st.form_submit_button("Add action", disabled=not may_record):
         ui.act(acc.add_action, user.claims, meeting_id=pick, body=body, owner=owner,
                due_meeting_id=due_meeting or None, due_on=None if due_meeting else due_on, question_id=question or None,
-               done=lambda n: f"Action {n} added.")
+               done=lambda n: f"Action {n} added.",
+               clear=("action_body", "action_owner", "action_due_meeting", "action_due_on", "action_question"))

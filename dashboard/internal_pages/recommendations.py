@@ -64,7 +64,7 @@ for e in entries:
             st.markdown("The figures then: " + ui.md_escape(register.measures_line(e.measures)))
 
 st.subheader("Record a status")
-with st.form("rec_status_form", clear_on_submit=True):
+with ui.form("rec_status_form"):
     status = st.selectbox("Status", list(register.STATUSES), format_func=register.STATUSES.get, key="rec_status")
     evidence = st.text_area("Evidence", key="rec_evidence", max_chars=register.EVIDENCE_LIMIT,
                             help="What shows the recommendation stands where you judge it: what was done, seen or "
@@ -76,4 +76,5 @@ with st.form("rec_status_form", clear_on_submit=True):
     if st.form_submit_button("Record status", type="primary", disabled=not user.may("record")):
         ui.act(register.record_status, user.claims, rec.id, status=status, evidence=evidence,
                answer_ids=answer_ids, decision_ids=decision_ids, analytics=analytics,
-               done=f"{rec.id} recorded as {register.STATUSES[status].lower()}.")
+               done=f"{rec.id} recorded as {register.STATUSES[status].lower()}.",
+               clear=("rec_status", "rec_evidence", "rec_answers", "rec_decisions"))

@@ -272,6 +272,13 @@ def decide(con: duckdb.DuckDBPyConnection, who: Mapping, *, meeting_id: int, dec
         raise LoopError("Say what evidence was considered (the force's answer, figures, a visit, victims' and "
                         "survivors' feedback): a decision of assurance rests on it.")
     later = _day(follow_up, "follow-up date", required=False)
+    latest = con.execute(
+        "SELECT decision_id, decision, rationale, evidence, follow_up FROM assurance_decision WHERE meeting_id = ? "
+        "AND question_id IS NOT DISTINCT FROM ? AND theme IS NOT DISTINCT FROM ? ORDER BY decision_id DESC LIMIT 1",
+        [meeting.meeting_id, number, theme_text]).fetchall()
+    if latest and latest[0][1:] == (decision, why, json.dumps(items), later):  # the button pressed a second time
+        raise LoopError(f"That decision is already recorded (decision {latest[0][0]}): {DECISIONS[decision]}, with "
+                        "the same rationale and evidence.")
     with audit.transaction(con):
         decision_id = con.execute(
             "INSERT INTO assurance_decision (meeting_id, question_id, theme, decision, rationale, evidence, "
