@@ -261,3 +261,18 @@ def test_the_files_page_shows_what_superseded_what_and_marks_a_file(monkeypatch,
     assert registry.loc["1", "Refusal"] == "superseded"
     with warehouse.connect_read_only(db) as con:
         assert audit_rows(con)[0][:3] == ("analyst@example.org", "app", "supersede")
+
+
+def test_the_same_refused_file_sent_again_is_one_refusal_until_it_is_marked(con, tmp_path):
+    """Regression: each time the same refused bytes were sent, another refusal was recorded, each holding the
+    month back on its own. Once the refusal is marked withdrawn, the same bytes sent again are a new refusal."""
+    text = HEADER + "2026-06,Leeds,cse_arrests,1\n"
+    first = ingest(con, [write_csv(tmp_path / "june.csv", text)]).files[0]
+    again = ingest(con, [write_csv(tmp_path / "june-resent.csv", text)]).files[0]
+    assert (first.outcome, again.outcome, again.file_id) == ("rejected", "rejected", first.file_id)
+    assert again.message.startswith(f'already refused as file #{first.file_id} ("june.csv")')
+    assert len(open_errors(con, dt.date(2026, 6, 1))) == 1
+    supersede(con, first.file_id, ANALYST_CLAIMS, "Sent by mistake", withdrawn=True)
+    third = ingest(con, [write_csv(tmp_path / "june-third.csv", text)]).files[0]
+    assert third.outcome == "rejected" and third.file_id != first.file_id
+    assert len(open_errors(con, dt.date(2026, 6, 1))) == 1

@@ -237,6 +237,15 @@ def test_the_page_shows_a_refused_files_failing_cell_and_records_the_refusal_on_
     with warehouse.connect_read_only(wh) as con:
         assert con.execute("SELECT name, outcome, loaded_by FROM file_registry ORDER BY file_id DESC LIMIT 1"
                            ).fetchall() == [("2026-06-cse-return.xlsx", "rejected", "analyst@example.org")]
+        refused = con.execute("SELECT count(*) FROM file_registry WHERE outcome = 'rejected'").fetchall()
+    # the same file sent again, under another name: one refusal stands, not one more for each time it is sent
+    at = _upload(monkeypatch, wh, [("2026-06-cse-return-again.xlsx", REFUSED)])
+    at.button(key="upload_accept").click().run()
+    assert not at.exception
+    assert "0 files loaded, 1 refused before (nothing new recorded)" in texts(at)
+    assert "already refused as file #" in texts(at)
+    with warehouse.connect_read_only(wh) as con:
+        assert con.execute("SELECT count(*) FROM file_registry WHERE outcome = 'rejected'").fetchall() == refused
 
 
 def test_the_page_shows_a_revision_was_and_now_then_loads_on_accepting(monkeypatch, wh):

@@ -152,7 +152,7 @@ def accepted(out) -> str:
     st.session_state.pop(CHECKED, None)
     st.session_state.pop(GIVEN, None)
     st.session_state[ROUND] = round_ + 1
-    return "Loaded."
+    return out.toast
 
 
 c1, c2 = st.columns(2)

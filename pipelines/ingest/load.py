@@ -303,6 +303,17 @@ def _register(con, path: Path, label: str, facts: readers.FileFacts | None, rece
 def _reject(con, path: Path, label: str, facts, size: int, received, loaded_by: str, problems: list[Problem],
             started: float, layout: str | None = None, run: ValidationRun | None = None,
             current_month: dt.date | None = None, recorded: Recorded | None = None) -> FileOutcome:
+    earlier = one(con, """SELECT r.file_id, r.name, r.received_at FROM file_registry r
+                          WHERE r.sha256 = ? AND r.sha256 <> '' AND r.outcome = 'rejected'
+                            AND NOT EXISTS (SELECT 1 FROM file_supersession s WHERE s.file_id = r.file_id)
+                          ORDER BY r.file_id LIMIT 1""", [facts.sha256 if facts is not None else ""])
+    if earlier:  # the same bytes refused before and still standing: one refusal, not one more each time it is sent
+        drop_staging(con)
+        file_id, name, when = earlier
+        return FileOutcome(label, path, "rejected", file_id=file_id, layout=layout, problems=problems,
+                           message=f'already refused as file #{file_id} ("{name}") on {when:%Y-%m-%d %H:%M}; '
+                                   "nothing new was recorded. " + (problems[0].message() if problems else ""),
+                           seconds=time.perf_counter() - started, run=run)
     con.execute("BEGIN TRANSACTION")
     try:
         if facts is None:
@@ -350,7 +361,8 @@ def describe(o: FileOutcome) -> str:
     if o.outcome == "already_loaded":
         return shown(o.message, None)  # it quotes the name registered then
     n = o.problem_count
-    return f"REFUSED, nothing loaded: {n:,} problem{'s' if n != 1 else ''}"
+    again = f" ({shown(o.message.split('; nothing new')[0], None)})" if o.message.startswith("already refused") else ""
+    return f"REFUSED, nothing loaded: {n:,} problem{'s' if n != 1 else ''}{again}"
 
 
 def _size(path: Path) -> str:

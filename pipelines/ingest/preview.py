@@ -502,11 +502,22 @@ class Accepted:
 
     def sentence(self) -> str:
         loaded = [f for f in self.files if f.outcome == "accepted"]
-        refused = [f for f in self.files if f.outcome == "rejected"]
+        again = [f for f in self.files if f.outcome == "rejected" and f.message.startswith("already refused")]
+        refused = [f for f in self.files if f.outcome == "rejected" and f not in again]
         parts = [f'"{shown(f.label, None)}" {describe(f)}' for f in self.files]
         head = (f"{len(loaded)} file{'s' if len(loaded) != 1 else ''} loaded"
-                + (f", {len(refused)} refused and recorded" if refused else "") + ". ")
+                + (f", {len(refused)} refused and recorded" if refused else "")
+                + (f", {len(again)} refused before (nothing new recorded)" if again else "") + ". ")
         return head + "; ".join(parts) + "."
+
+    @property
+    def toast(self) -> str:
+        """A word for what was done: loaded, or only a refusal recorded."""
+        if any(f.outcome == "accepted" for f in self.files):
+            return "Loaded."
+        return "Refusal recorded; nothing loaded." if any(
+            f.outcome == "rejected" and not f.message.startswith("already refused") for f in self.files) else (
+            "Nothing loaded.")
 
 
 def database_path(con: duckdb.DuckDBPyConnection) -> Path:
