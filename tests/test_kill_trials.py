@@ -98,8 +98,10 @@ def run_killed(args: list[str], folder: Path, kill_at: float) -> bool:
         rc = proc.wait(kill_at)
     except subprocess.TimeoutExpired:
         proc.send_signal(signal.SIGKILL)
-        assert proc.wait() == -signal.SIGKILL
-        return True
+        rc = proc.wait()
+        if rc == -signal.SIGKILL:
+            return True
+        # it ended between the timeout and the signal, which then found nothing to kill: it finished by then
     assert rc == 0, f"{args[0]} failed ({rc}):\n{(folder / 'command.log').read_text()[-3000:]}"
     return False
 

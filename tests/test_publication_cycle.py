@@ -488,3 +488,17 @@ def test_the_publishing_page_names_a_month_held_back_by_a_blocking_flag(loaded, 
     assert not at.exception
     assert public_side.read("SELECT DISTINCT period FROM figure WHERE period_type = 'month'").values.tolist() == [
         ["2015-06"]]
+
+
+def test_of_two_withdrawals_in_one_second_the_later_recorded_is_in_force():
+    """Regression: the pointer gives each withdrawal's time to the second, and two withdrawals in the same second
+    were told apart by chance: a page could show the first one's reason as the withdrawal in force."""
+    from types import SimpleNamespace
+
+    from pipelines.publish.pages import withdrawal_in_force
+
+    same = "2026-12-04T22:59:53"
+    view = SimpleNamespace(published=False, meta={}, withdrawals=[
+        {"version": 2, "published_at": same, "withdrawn_at": same, "reason": "July was wrong."},
+        {"version": 1, "published_at": same, "withdrawn_at": same, "reason": "June is under review."}])
+    assert withdrawal_in_force(view)["reason"] == "June is under review."

@@ -222,8 +222,10 @@ def _stamp(value) -> pd.Timestamp | None:
 
 
 def _withdrawals(view: SnapshotView) -> list[dict]:
-    """The withdrawals the pointer carries, the latest first."""
-    return sorted(view.withdrawals, key=lambda w: str(w.get("withdrawn_at", "")), reverse=True)
+    """The withdrawals the pointer carries, the latest first (two in one second told apart by the order they were
+    recorded in, as the pointer lists them)."""
+    listed = list(enumerate(view.withdrawals))
+    return [w for _, w in sorted(listed, key=lambda iw: (str(iw[1].get("withdrawn_at", "")), iw[0]), reverse=True)]
 
 
 def withdrawal_in_force(view: SnapshotView) -> dict | None:

@@ -835,7 +835,7 @@ def _withdrawal_list(con: duckdb.DuckDBPyConnection) -> list[dict]:
     sees no names)."""
     rows = con.execute(
         """SELECT s.version, s.created_at, w.withdrawn_at, w.reason FROM snapshot_withdrawal w
-           JOIN snapshot s USING (version) ORDER BY w.withdrawn_at""").fetchall()
+           JOIN snapshot s USING (version) ORDER BY w.withdrawn_at, w.version""").fetchall()
     return [{"version": v, "published_at": p.isoformat(timespec="seconds"),
              "withdrawn_at": w.isoformat(timespec="seconds"), "reason": r} for v, p, w, r in rows]
 
