@@ -71,8 +71,10 @@ def withdrawals(folder: Path | None = None) -> pd.DataFrame:
 
     cols = ["published_at", "withdrawn_at", "reason"]
     rows = pointer(folder).get("withdrawals") or []
-    kept = [{c: str(r.get(c, "")) for c in cols} for r in rows if isinstance(r, dict)]
-    return pd.DataFrame(kept, columns=cols).sort_values("withdrawn_at", ascending=False, ignore_index=True)
+    kept = [{c: str(r.get(c, "")) for c in cols} for r in rows if isinstance(r, dict)][::-1]  # the latest listed first
+    # two withdrawals in one second (the pointer gives times to the second) keep the order they were recorded in
+    return pd.DataFrame(kept, columns=cols).sort_values("withdrawn_at", ascending=False, kind="stable",
+                                                        ignore_index=True)
 
 
 def withdrawal_notice(row) -> str:
