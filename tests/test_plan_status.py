@@ -611,3 +611,18 @@ def test_a_count_aspiration_on_12_months_is_judged_against_the_whole_target_it_s
         {60.5: 61, 1294.9: "1,295", 40.6: 40}[target])
     assert aspiration_progress(measure, "rolling_12", "12 months to March 2026", value, target, increase_is,
                                True) == said
+
+
+@pytest.mark.parametrize(("months", "value", "said"), [
+    (12, 21785, "Financial year to March 2026: 21,785, met"),
+    (12, 27790, "Financial year to March 2026: 27,790, 1 over"),  # against "at most 27,789" as said, not 27,789.6
+    (6, 12000, "Financial year to March 2026: 12,000 against 13,894.8 pro rata, on track"),
+])
+def test_a_financial_year_once_complete_is_met_or_missed_against_the_target_it_says(months, value, said):
+    """Regression: "Financial year to March 2026: 21,785 against 27,789.6 pro rata, on track": a year whose twelve
+    months are in is met or missed, against the whole target printed in the aspiration (27,789)."""
+    from pipelines.plan.narrative import aspiration_progress
+
+    measure = catalogue().get("rcrp_mental_health_incidents")
+    assert aspiration_progress(measure, "financial_year", "Financial year to March 2026", value,
+                               27789.6 * months / 12, "bad", True, whole_year=months == 12) == said

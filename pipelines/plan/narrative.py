@@ -166,23 +166,25 @@ def whole_target(target: float, increase_is: str) -> int:
 
 
 def aspiration_progress(measure: Measure, period: str, label: str, value: float | None, target: float,
-                        increase_is: str, complete: bool) -> str:
+                        increase_is: str, complete: bool, whole_year: bool = False) -> str:
     """Where the period's figure stands against an aspiration set on a period: ``12 months to July 2015: 54,
-    7 short`` or ``...: 66, met``; a financial year to date is judged pro rata."""
+    7 short`` or ``...: 66, met``; a financial year to date is judged pro rata, and once its twelve months are
+    in (`whole_year`) as a whole year: met or not, against the target as said."""
     if value is None or value != value:
         return f"{label}: no figure"
     shown = format_number(value, measure)
     if not complete:
         return f"{label}: {shown} (months missing: not judged)"
     good = increase_is == "good"
-    if measure.kind != "percentage" and period == "rolling_12":  # against the target as said: whole people
+    whole = period == "rolling_12" or (period == "financial_year" and whole_year)
+    if measure.kind != "percentage" and whole:  # against the target as said: whole people
         target = whole_target(target, increase_is)
     met = value >= target if good else value <= target
     if measure.kind == "percentage":
         gap = f"{abs(value - target):.1f} points {'short' if good else 'over'}"
     else:
         gap = f"{format_number(abs(round(value - target, 1)))} {'short' if good else 'over'}"
-    if period == "financial_year":
+    if period == "financial_year" and not whole:
         return f"{label}: {shown} against {format_number(round(target, 1))} pro rata, " + ("on track" if met else gap)
     return f"{label}: {shown}, " + ("met" if met else gap)
 

@@ -307,7 +307,8 @@ class PlanAnalytics:
                     share = ytd.months_expected / 12 if measure.kind == "flow" else 1
                     progress = aspiration_progress(measure, "financial_year",
                                                    f"Financial year to {when}", _opt(ytd.value),
-                                                   period_target * share, pm.increase_is, ytd.complete)
+                                                   period_target * share, pm.increase_is, ytd.complete,
+                                                   whole_year=ytd.months_expected == 12)
                 if latest is not None:
                     assurance_icon = assurance(latest.lower, latest.upper, target, pm.increase_is)
                     assurance_words = assurance_text(assurance_icon)
