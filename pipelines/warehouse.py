@@ -155,9 +155,14 @@ def is_duckdb_file(path: Path) -> bool:
     """Whether `path` is a file that starts as a DuckDB database does (its magic bytes), without opening it."""
     try:
         with open(path, "rb") as fh:
-            return fh.read(12)[8:12] == b"DUCK"
+            return _duckdb_header(fh.read(16))
     except OSError:
         return False
+
+
+def _duckdb_header(head: bytes) -> bool:
+    """Whether a file's first bytes are a DuckDB database's: an 8-byte checksum, then its magic bytes."""
+    return head[8:12] == b"DUCK"
 
 
 _NOT_A_WAREHOUSE_ADVICE = ("Give --db (or PCCDASH_DB) the path of a pccdash warehouse, or of a file that does not "
@@ -235,7 +240,7 @@ def _must_be_duckdb(path: Path) -> None:
         raise not_a_warehouse(path)
     if head.startswith(_SQLITE_HEADER):
         raise not_a_warehouse(path, "it is a SQLite database")
-    if head[8:12] != b"DUCK":  # a DuckDB file's header: an 8-byte checksum, then its magic bytes
+    if not _duckdb_header(head):
         raise not_a_warehouse(path, "it does not start as a DuckDB file does")
 
 

@@ -60,6 +60,8 @@ class SetRule:
     message: str
     description: str = ""
     report_column: str | None = None  # the return's column an analyst should look at, when not the query's
+    # a measure rule's check and what it compares: (change | same_month_last_year | ratio, measure, against)
+    compares: tuple[str, str | None, str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -446,7 +448,8 @@ def _load(path_text: str, mtime_ns: int, refs_key: str) -> Contract:
             own.setdefault(check, []).append(measure)
     for index, rid, severity, declared, props, description in pending:
         message = _message_text(str(props.get("message") or DEFAULT_MESSAGES[declared.check]), refs)
-        set_rules[index] = SetRule(rid, severity, _compile_measure_rule(declared, own), message, description)
+        set_rules[index] = SetRule(rid, severity, _compile_measure_rule(declared, own), message, description,
+                                   compares=(declared.check, declared.measure, declared.against))
     columns = tuple(p["name"] for p in raw_obj.get("properties") or [])
     return Contract(id=doc["id"], name=doc.get("name") or doc["id"], version=doc["version"], path=path,
                     sha256=hashlib.sha256(text.encode()).hexdigest(), row_rules=tuple(row_rules),

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import hashlib
 import json
 import logging
@@ -24,13 +23,12 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-import yaml
 
 from .. import audit, faults, pointer_switch, settings
 from ..access import require
 from ..accountability.release import BOARD_COLUMNS, board_items
-from ..catalogue import YAML_LOADER, catalogue, dimensions, force
-from ..contracts.contract import MEASURE_RULE_ENGINE, contracts_dir
+from ..catalogue import catalogue, dimensions, force
+from ..contracts.contract import ContractError, load_contract
 from ..disclosure import ROLLING_PREFIX, DisclosureSettings, build_table, force_year_table, suppress_system
 from ..errors import ConfigError, PccDashError
 from ..events import public_events
@@ -106,35 +104,15 @@ REVISION_RULE = "published_month_changed"  # compares a figure with what an earl
 PERCENTAGE_RULE = "percentage_matches_its_parts"  # compares a percentage with its numerator and denominator
 
 
-@functools.cache
-def _contract_checks(path_text: str, mtime_ns: int) -> dict[str, tuple[str, str | None, str | None]]:
-    with open(path_text, encoding="utf-8") as fh:
-        doc = yaml.load(fh, Loader=YAML_LOADER)
-    found: dict[str, tuple[str, str | None, str | None]] = {}
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            if node.get("engine") == MEASURE_RULE_ENGINE and node.get("id"):
-                props = {p.get("property"): p.get("value") for p in node.get("customProperties") or []
-                         if isinstance(p, dict)}
-                found[str(node["id"])] = (str(node.get("implementation")), props.get("measure"), props.get("against"))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-    walk(doc)
-    return found
-
-
 def rule_checks() -> dict[str, tuple[str, str | None, str | None]]:
     """rule id -> (check, measure, against) for the force return contract's change, same_month_last_year and
-    ratio rules (what each compares a figure with); empty when the contract cannot be read."""
-    path = contracts_dir() / "force_cse_return.odcs.yaml"
+    ratio rules (what each compares a figure with), as the contract's loader reads them; empty when the contract
+    cannot be read."""
     try:
-        return _contract_checks(str(path), path.stat().st_mtime_ns)
-    except (OSError, yaml.YAMLError):
+        contract = load_contract("force_cse_return")
+    except ContractError:
         return {}
+    return {r.id: r.compares for r in contract.set_rules if r.compares is not None}
 
 
 def _month_shift(period: str, months: int) -> str:
