@@ -464,3 +464,28 @@ def test_the_snapshot_keeps_the_public_pages_words_and_a_broken_public_info_file
         p.dimension: declared.get(p.dimension).name for p in declared.published}
     assert stored["never_published"] == [[declared.get(d).name, why] for d, why in declared.never_published.items()]
     assert [tuple(p) for p in stored["published"]] == [(p.measure, p.dimension) for p in declared.published]
+
+
+def test_a_preview_reads_each_earlier_snapshot_once_however_many_months_were_published(loaded, monkeypatch):
+    from pipelines.publish import snapshot
+
+    with warehouse.connect(loaded) as con:
+        for month in ("2015-06", "2015-07"):
+            approve(con, [month], PCC)
+            publish(con, PCC)
+        approve(con, ["2015-08"], PCC)
+        first = preview_publication(con)
+        opened: list[str] = []
+        reader = snapshot.public_read
+        monkeypatch.setattr(snapshot, "public_read", lambda sql, *a, **k: (opened.append(str(k.get("snapshot"))),
+                                                                          reader(sql, *a, **k))[1])
+        again = preview_publication(con)
+        earlier = [p for p in opened if "snapshot-0001" in p]
+        assert not earlier, "the first snapshot was read again though it cannot have changed"
+        assert again.fingerprint == first.fingerprint and again.cells.equals(first.cells)
+        publish(con, PCC)
+        opened.clear()
+        approve(con, ["2015-06"], PCC)
+        preview_publication(con)
+    # of the three snapshots now written, only the new one is read for what earlier publications showed or hid
+    assert sorted({p.rsplit("/", 1)[-1] for p in opened if p != "None"}) == ["snapshot-0003.duckdb"]

@@ -205,13 +205,44 @@ def _public_caveats(con: duckdb.DuckDBPyConnection, cells: pd.DataFrame,
             .sort_values(out_cols).reset_index(drop=True))
 
 
+# What each snapshot file gave `hidden_before` and `earlier_public`, by file and its size and time: a snapshot is
+# written once, so a preview reads only the snapshots it has not read before, however many months were published.
+_PER_SNAPSHOT: dict[tuple[str, str, int, int], object] = {}
+
+
+def _per_snapshot(kind: str, path: Path, read):
+    """`read(path)`, kept for the file as it stands (a file replaced under the same name is read again)."""
+    stat = path.stat()
+    key = (kind, str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if key not in _PER_SNAPSHOT:
+        _PER_SNAPSHOT[key] = read(path)
+    return _PER_SNAPSHOT[key]
+
+
+def _hidden_in(path: Path) -> frozenset[tuple[str, str, str]]:
+    return frozenset(public_read("SELECT measure, area, period FROM figure WHERE period_type = 'month' AND suppressed",
+                                 snapshot=path).itertuples(index=False, name=None))
+
+
 def hidden_before(folder: Path) -> set[tuple[str, str, str]]:
     """The month figures (measure, area, period) any snapshot in the folder hid."""
     out: set[tuple[str, str, str]] = set()
     for path in sorted(folder.glob("snapshot-*.duckdb")):
-        out |= set(public_read("SELECT measure, area, period FROM figure WHERE period_type = 'month' AND suppressed",
-                               snapshot=path).itertuples(index=False, name=None))
+        out |= _per_snapshot("hidden", path, _hidden_in)
     return out
+
+
+def _shown_in(path: Path) -> list[pd.DataFrame]:
+    frames = [public_read("SELECT measure, area, period, period_type, value FROM figure "
+                          "WHERE NOT suppressed AND value IS NOT NULL", snapshot=path)]
+    # a breakdown's categories, as the cells disclosure control knows them (an older snapshot has none)
+    parts = SnapshotView(path).table("breakdown")
+    if not parts.empty:
+        parts = parts[~parts["suppressed"].astype(bool) & parts["value"].notna()
+                      & (parts["category"] != "share_recorded")]
+        frames.append(parts.assign(measure=parts["measure"] + "|" + parts["dimension"] + "|" + parts["category"])[
+            ["measure", "area", "period", "period_type", "value"]])
+    return frames
 
 
 def earlier_public(folder: Path) -> pd.DataFrame:
@@ -219,15 +250,7 @@ def earlier_public(folder: Path) -> pd.DataFrame:
     public once published, withdrawn or not, so each is something a reader of the next one can use."""
     frames = []
     for path in sorted(folder.glob("snapshot-*.duckdb")):
-        frames.append(public_read("SELECT measure, area, period, period_type, value FROM figure "
-                                  "WHERE NOT suppressed AND value IS NOT NULL", snapshot=path))
-        # a breakdown's categories, as the cells disclosure control knows them (an older snapshot has none)
-        parts = SnapshotView(path).table("breakdown")
-        if not parts.empty:
-            parts = parts[~parts["suppressed"].astype(bool) & parts["value"].notna()
-                          & (parts["category"] != "share_recorded")]
-            frames.append(parts.assign(measure=parts["measure"] + "|" + parts["dimension"] + "|" + parts["category"])[
-                ["measure", "area", "period", "period_type", "value"]])
+        frames += _per_snapshot("shown", path, _shown_in)
     frames = [f for f in frames if not f.empty]
     if not frames:
         return pd.DataFrame(columns=["measure", "area", "period", "period_type", "value"])
