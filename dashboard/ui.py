@@ -466,6 +466,13 @@ HEADINGS = {
 }
 
 
+# Columns holding where a figure came from, or what a file held, as the file has it: a sheet named "cse_arrests"
+# is found in the workbook under that name, and "as written" is what the force wrote, so no measure is named in them.
+AS_IN_THE_FILE = frozenset({"source_file", "source_sheet", "source_column", "file", "sheet", "column", "name",
+                            "file_name", "batch_label", "period_text", "district_text", "measure_text",
+                            "value_text"})
+
+
 def month_words(value: object) -> object:
     """A month ("2015-07", a date or a timestamp) as people write it ("July 2015"); anything else as it was."""
     import datetime as dt
@@ -513,7 +520,8 @@ def _readable(frame: pd.DataFrame, names: dict[str, str] | None = None, *,
               blank: str = "") -> pd.DataFrame:
     """A frame as people read it: headings in words (`names`, then HEADINGS, a measure's short name for a
     column named by its id, then the identifier written out),
-    measure names for measure ids (in a "measure" column and inside any text), `months` as "July 2015",
+    measure names for measure ids (in a "measure" column and inside any text but what a file holds, AS_IN_THE_FILE),
+    `months` as "July 2015",
     Yes/No for true/false, counts with thousands separators, and `blank` for a missing value (never "None",
     "nan" or "NaT")."""
     ids = {m.id: m.short_name for m in catalogue().measures}
@@ -544,6 +552,8 @@ def _readable(frame: pd.DataFrame, names: dict[str, str] | None = None, *,
                                                                 and pd.isna(v)) else v)
             if col == "measure":
                 values = values.map(lambda v: ids.get(v, v) if isinstance(v, str) else v)
+            elif col in AS_IN_THE_FILE:
+                pass
             else:  # each distinct text once
                 texts = {v: named(v) for v in values.unique() if isinstance(v, str)}
                 values = values.map(lambda v, texts=texts: texts.get(v, v) if isinstance(v, str) else v)

@@ -97,12 +97,20 @@ def loop_record(con, db: Path, inbox: Path) -> None:
 LINK_ADDRESS = re.compile(r"^(?:https?://\S+|/?[\w./-]*\?\S*=\S*)$")  # a link column's address: shown as its words
 
 
+# Columns that show what a file holds, as it holds it (a sheet named "cse_arrests", a measure as the force wrote it).
+AS_IN_THE_FILE = ("File", "Sheet", "Column", "Batch", "Measure (as written)", "Month (as written)",
+                  "District (as written)", "Value (as written)")
+
+
 def words_of(at) -> list[tuple[str, str]]:
-    """(where, text) of every table cell, Markdown, caption and choice offered on the page."""
+    """(where, text) of every table cell, Markdown, caption and choice offered on the page (not what a file holds,
+    shown as it is there)."""
     found = []
     for i, frame in enumerate(at.dataframe):
         value = frame.value
         for col in value.columns:
+            if str(col).strip() in AS_IN_THE_FILE:
+                continue
             found += [(f"table {i}, column {col!r}", "<NA>" if missing or v == "None" else v)
                       for v in value[col] for missing in [v is None or (not isinstance(v, str) and pd.isna(v))]
                       if missing or (isinstance(v, str) and not LINK_ADDRESS.match(v))]
@@ -156,3 +164,17 @@ def test_a_readable_table_downloads_its_data_not_its_display_text():
     assert list(download.columns) == list(shown.columns)
     text = csv_bytes(download).decode("utf-8-sig")
     assert "2015-07,1234,-11,True" in text.replace("'", "")
+
+
+def test_where_a_figure_came_from_is_shown_as_the_file_has_it():
+    """A sheet, file or column named like a measure, and what the force wrote ("as written"), are shown as they
+    are in the file: an analyst looks for sheet "cse_arrests", not "CSE arrests", which the workbook does not have.
+    A measure id inside a message still reads as the measure's name."""
+    from dashboard import ui
+
+    frame = pd.DataFrame({"source_file": ["cse_charges.csv"], "source_sheet": ["cse_arrests"],
+                          "source_column": ["cse_referrals"], "measure_text": ["cse_charges"],
+                          "sheet": ["cse_arrests"], "message": ["cse_arrests went up"]})
+    shown = ui.readable(frame)
+    assert shown.iloc[0].tolist() == ["cse_charges.csv", "cse_arrests", "cse_referrals", "cse_charges",
+                                      "cse_arrests", "CSE arrests went up"]
