@@ -408,6 +408,8 @@ def plan(db, month, district, no_sentences, fmt):
     For the force and each district: the latest value, the change on the same month last year, the
     SPC variation (Making Data Count) and, where the plan sets an aspiration, the assurance; then a
     plain-English sentence and, for a concerning signal, a drafted question for the Chief Constable.
+    The month's open flags and data-check warnings follow the table (in the CSV, a "caveats" column:
+    a force figure carries its districts').
 
     \b
     Examples:
@@ -417,10 +419,13 @@ def plan(db, month, district, no_sentences, fmt):
     """
     import pandas as pd
 
+    from .catalogue import force
     from .exports import write_csv
     from .figures import accepted_months, parse_month, plan_figures
+    from .flags import arrange_caveats, caveats
     from .plan import format_status_table, plan_notice, plan_notices, plan_status, status_rows
     from .plan.history import record_version_in
+    from .plan.periods import month_label, month_number
     from .warehouse import connect_read_only
 
     chosen = parse_month(month, "--month")
@@ -428,15 +433,27 @@ def plan(db, month, district, no_sentences, fmt):
     with connect_read_only(db) as con:
         months = accepted_months(con)
         judged = plan_figures(con)
+        when = (chosen.strftime("%Y-%m") if chosen else months[-1]) if months else None
+        cav = caveats(con, start=when, end=when) if months else None
     if not months:
         raise PccDashError('The warehouse holds no figures yet. '
                            'Run "pccdash ingest PATH" or "pccdash demo --no-serve".')
-    when = chosen.strftime("%Y-%m") if chosen else months[-1]
     statuses = plan_status(judged, when, district)
+    # the month's open flags and data-check warnings follow its figures here as on every page and in the pack
+    areas = list(dict.fromkeys(s.area for s in statuses))
+    arranged = arrange_caveats(cav, when, list(dict.fromkeys(s.measure_id for s in statuses)),
+                               [d for d in force().districts if d in areas])
     if fmt == "csv":
-        write_csv(pd.DataFrame(status_rows(statuses)), sys.stdout)
+        rows = status_rows(statuses)
+        for row, s in zip(rows, statuses, strict=True):
+            row["caveats"] = " | ".join(arranged.by_figure.get((s.measure_id, s.area), []))
+        write_csv(pd.DataFrame(rows), sys.stdout)
         return
     click.echo(format_status_table(statuses, sentences=not no_sentences))
+    said = [*arranged.general, *(t for texts in arranged.by_measure.values() for t in texts)]
+    if said:
+        click.echo(f"\nCaveats on the figures for {month_label(month_number(when))}:")
+        click.echo("\n".join(f"- {t}" for t in said))
     notices = [plan_notice(when), *plan_notices([m for m in months if m <= when], besides=when)]
     for notice in filter(None, notices):  # after the table, where a reader of the last line looks
         click.echo("")

@@ -40,3 +40,29 @@ def test_plan_on_an_empty_warehouse_says_how_to_fill_it(db, run_cli):
     run_cli("init", "--db", db)
     result = run_cli("plan", "--db", db)
     assert result.exit_code == 1 and "holds no figures yet" in result.stderr
+
+
+def test_plan_says_the_open_flags_on_the_months_figures(sample_db, run_cli, tmp_path):
+    """A flagged figure is not printed bare: the table is followed by the flag, and the CSV carries it on the
+    district's row and on the force's, which adds the district up; once resolved it is gone."""
+    from dashboard_helpers import ANALYST, copy_warehouse
+
+    from pipelines import warehouse
+    from pipelines.flags import raise_flag, resolve_flag
+
+    db = copy_warehouse(sample_db, tmp_path)
+    with warehouse.connect(db) as con:
+        number = raise_flag(con, ANALYST, scope="figure", reason="Two charges counted twice.", period="2015-07",
+                            district="Rotherham", measure="cse_charges")
+    out = run_cli("plan", "--db", db, "--month", "2015-07", "--district", "Rotherham").stdout
+    assert "Two charges counted twice." in out and "CSE charges for Rotherham in July 2015" in out
+    elsewhere = run_cli("plan", "--db", db, "--month", "2015-07", "--district", "Sheffield").stdout
+    assert "Two charges counted twice." not in elsewhere
+    df = pd.read_csv(io.StringIO(run_cli("plan", "--db", db, "--month", "2015-07", "--format", "csv").stdout))
+    charges = df[df["measure"] == "CSE charges"].set_index("area")["caveats"].fillna("")
+    assert "Two charges counted twice." in charges["Rotherham"]
+    assert "Two charges counted twice." in charges["South Yorkshire"]
+    assert "Two charges counted twice." not in charges["Sheffield"]
+    with warehouse.connect(db) as con:
+        resolve_flag(con, ANALYST, number, "Checked with the force: correct.")
+    assert "Two charges counted twice." not in run_cli("plan", "--db", db, "--month", "2015-07").stdout
