@@ -340,7 +340,7 @@ def datadocs(db, out, latest):
 @click.option("--history", is_flag=True, help="Show every revision of each figure, not only the current one.")
 @format_option
 def figures(db, measures, districts, start, end, history, fmt):
-    """Print accepted figures with the file and row each came from.
+    """Print accepted figures with the file and row each came from, and the open flags on each.
 
     \b
     Examples:
@@ -355,15 +355,42 @@ def figures(db, measures, districts, start, end, history, fmt):
     flt = make_filter(measures, districts, start, end)
     with connect_read_only(db) as con:
         df = figure_history(con, flt) if history else current_figures(con, flt)
+        flagged = _open_flags(con, df) if not history and len(df) else {}
+    if not history:  # a flagged figure is never printed bare: its open flags go with it, as on every page
+        df["open_flags"] = [" | ".join(flagged.get((r.period, r.district, r.measure), []))
+                            for r in df.itertuples(index=False)]
     if fmt == "csv":
         write_csv(df, sys.stdout)
         return
     if df.empty:
         click.echo("No figures match.")
         return
-    click.echo(_table(df))
+    shown = df
+    if not history:  # the table names each flag by its number; its words follow the totals
+        shown = df.assign(open_flags=[" ".join(t.split(":")[0] for t in v.split(" | ")) if v else ""
+                                      for v in df["open_flags"]])
+    click.echo(_table(shown))
     if not history and len(df):
         _print_totals(df)
+        said = list(dict.fromkeys(t for v in df["open_flags"] if v for t in v.split(" | ")))
+        if said:
+            click.echo("\nOpen flags on these figures:")
+            click.echo("\n".join(f"- {t}" for t in said))
+
+
+def _open_flags(con, df) -> dict[tuple[str, str, str], list[str]]:
+    """(period, district, measure) -> ["#N: the flag as a sentence"], each open flag on a figure in `df`."""
+    from .flags import caveats, flags
+
+    cav = caveats(con, start=df["period"].min(), end=df["period"].max())
+    cav = cav[cav["kind"] == "flag"]
+    if cav.empty:
+        return {}
+    words = {int(f.flag_id): f"#{int(f.flag_id)}: {f.label}" for f in flags(con, open_only=True).itertuples()}
+    out: dict[tuple[str, str, str], list[str]] = {}
+    for r in cav.itertuples(index=False):
+        out.setdefault((r.period, r.district, r.measure), []).append(words.get(int(r.flag_id), f"#{int(r.flag_id)}"))
+    return out
 
 
 def _table(df) -> str:

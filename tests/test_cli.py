@@ -45,6 +45,28 @@ def test_figures_table_sums_flows_and_takes_stocks_at_the_end(small_db, run_cli)
     assert "cse_live_investigations: 12 investigations at the end of 2015-12" in out
 
 
+def test_figures_carry_their_open_flags(small_db, run_cli):
+    """A flagged figure is not printed bare: the table numbers its open flags and says them after the totals,
+    the CSV carries them in words; a resolved flag is gone."""
+    from dashboard_helpers import ANALYST
+
+    from pipelines import warehouse
+    from pipelines.flags import raise_flag, resolve_flag
+
+    with warehouse.connect(small_db) as con:
+        number = raise_flag(con, ANALYST, scope="figure", reason="Two charges counted twice.", period="2015-03",
+                            district="Rotherham", measure="cse_charges")
+    args = ("figures", "--db", small_db, "--measure", "cse_charges", "--from", "2015-03", "--to", "2015-03")
+    out = run_cli(*args).stdout
+    assert f"#{number}: Rotherham's CSE charges in March 2015: Two charges counted twice." in out
+    df = pd.read_csv(io.StringIO(run_cli(*args, "--format", "csv").stdout)).set_index("district")
+    assert "Two charges counted twice." in df.loc["Rotherham", "open_flags"]
+    assert pd.isna(df.loc["Sheffield", "open_flags"])
+    with warehouse.connect(small_db) as con:
+        resolve_flag(con, ANALYST, number, "Checked: correct.")
+    assert "Two charges counted twice." not in run_cli(*args).stdout
+
+
 def test_the_warehouse_comes_from_the_environment_when_no_option_is_given(small_db, run_cli):
     out = run_cli("figures", "--format", "csv", env={"PCCDASH_DB": str(small_db)}).stdout
     assert len(pd.read_csv(io.StringIO(out))) == 48
