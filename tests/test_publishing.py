@@ -118,8 +118,10 @@ def test_the_snapshot_holds_no_analyst_note_no_personal_data_and_no_draft(loaded
 
     assert set(re.findall(r"[\w.+-]+@[\w-]+\.[\w.-]+", dump)) == {load_public_info()["contact"]["email"]}
     assert "2015-06" not in dump and "2015-08" not in dump
-    caveat = snapshot_rows("SELECT area, text FROM caveat")
-    assert caveat == [["Rotherham", "An analyst has flagged this figure for a data-quality check."]]
+    caveat = snapshot_rows("SELECT area, text FROM caveat ORDER BY area")
+    in_total = "An analyst has flagged a figure within this total for a data-quality check."
+    assert caveat == [["Rotherham", "An analyst has flagged this figure for a data-quality check."],
+                      ["South Yorkshire", in_total]]
 
 
 def test_only_the_pcc_role_approves_and_publishes(loaded):
@@ -351,6 +353,8 @@ def test_caveats_give_away_no_hidden_count(sample_db, tmp_path, monkeypatch):
 
 def test_a_district_months_flag_is_a_caveat_on_each_of_its_shown_figures_never_a_hidden_one(db, tmp_path,
                                                                                             monkeypatch):
+    """...and on the force's total it adds up, without naming the district (Doncaster's flagged 2 is hidden: the
+    total says only that a figure within it is in doubt, as the office's own pages say of a force figure)."""
     monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
     text = HEADER + month_rows("2015-07", "cse_arrests", (11, 21, 31, 41)) + month_rows(
         "2015-07", "cse_charges", (0, 2, 9, 12))
@@ -365,10 +369,13 @@ def test_a_district_months_flag_is_a_caveat_on_each_of_its_shown_figures_never_a
     hidden = snapshot_rows("SELECT area FROM figure WHERE suppressed AND period = '2015-07' AND measure = "
                            "'cse_charges' ORDER BY 1")
     assert ["Doncaster"] in hidden
+    in_total = "An analyst has flagged a figure within this total for a data-quality check."
     assert snapshot_rows("SELECT measure, area, text FROM caveat ORDER BY 1, 2") == [
         ["cse_arrests", "Barnsley", "An analyst has flagged this figure for a data-quality check."],
         ["cse_arrests", "Doncaster", "An analyst has flagged this figure for a data-quality check."],
-        ["cse_charges", "Barnsley", "An analyst has flagged this figure for a data-quality check."]]
+        ["cse_arrests", "South Yorkshire", in_total],
+        ["cse_charges", "Barnsley", "An analyst has flagged this figure for a data-quality check."],
+        ["cse_charges", "South Yorkshire", in_total]]
 
 
 def blocking_flag(con, month: str, reason: str) -> int:
@@ -420,8 +427,9 @@ def test_a_published_month_flagged_later_stays_as_the_public_reads_it_but_is_not
         assert preview.months == ["2015-06", "2015-08"] and not preview.held
         assert any(line.startswith("June 2015 stays as the public reads it") for line in preview.summary)
         publish(con, PCC)
-        assert snapshot_rows("SELECT area, text FROM caveat WHERE period = '2015-06'") == [
-            ["Rotherham", "An analyst has flagged this figure for a data-quality check."]]
+        assert snapshot_rows("SELECT area, text FROM caveat WHERE period = '2015-06' ORDER BY area") == [
+            ["Rotherham", "An analyst has flagged this figure for a data-quality check."],
+            ["South Yorkshire", "An analyst has flagged a figure within this total for a data-quality check."]]
         # a correction approved before the flag must not reach the public while the flag is open
         resolve_flags(con, ANALYST, [number], "Checked.")
         assert ingest(con, [write_csv(tmp_path / "fix.csv", HEADER + month_rows(

@@ -66,6 +66,9 @@ PUBLIC_CAVEATS = {
     "breakdown_not_sent": "The force sent this figure without the breakdown it sent the month before.",
 }
 FLAG_CAVEAT = "An analyst has flagged this figure for a data-quality check."
+# on the force's total, for a flag on a district's figure it adds up (which district is not said: it may be hidden)
+FLAG_IN_TOTAL_CAVEAT = "An analyst has flagged a figure within this total for a data-quality check."
+FLAG_RULES = {"__flag__": FLAG_CAVEAT, "__flag_in_total__": FLAG_IN_TOTAL_CAVEAT}
 
 
 CELL_KEYS = ["measure", "area", "period", "period_type"]
@@ -129,7 +132,8 @@ def _public_caveats(con: duckdb.DuckDBPyConnection, cells: pd.DataFrame,
     every figure the rule compared it with is shown too and none of them was revised after the rule ran (the
     caveat would describe figures the public never read). An analyst's flag (on a figure, a district's month or
     a file) is published on each shown figure it covers; never on a hidden one, as a person raises it after
-    looking at the value. `hidden_before` holds the month figures an earlier snapshot hid: a "revises" caveat
+    looking at the value; and on the force's total it adds up, without saying which district's figure it is.
+    `hidden_before` holds the month figures an earlier snapshot hid: a "revises" caveat
     on one of those would compare today's figure with a hidden one, so it is not published."""
     out_cols = ["measure", "area", "period", "text"]
     if cells is None or cells.empty:
@@ -150,9 +154,13 @@ def _public_caveats(con: duckdb.DuckDBPyConnection, cells: pd.DataFrame,
                          OR (f.scope = 'file' AND x.file_id = f.file_id)
            JOIN period_status s ON s.period = x.period AND s.approved_at IS NOT NULL
            WHERE f.resolved_at IS NULL""").df()
+    # the force's total carries its districts' flags, as it does inside the office: it adds up a figure in doubt
+    flagged = rows[rows["rule_id"] == "__flag__"]
+    rows = pd.concat([rows, flagged.assign(area=force().force_short_name, rule_id="__flag_in_total__")],
+                     ignore_index=True)
     on_shown = pd.Series([(m, a, p) in shown for m, a, p in zip(rows["measure"], rows["area"], rows["period"],
                                                                  strict=True)], index=rows.index, dtype=bool)
-    rows = rows[on_shown & rows["rule_id"].map(lambda r: r == "__flag__" or r in PUBLIC_CAVEATS).astype(bool)]
+    rows = rows[on_shown & rows["rule_id"].map(lambda r: r in FLAG_RULES or r in PUBLIC_CAVEATS).astype(bool)]
     if rows.empty:
         return pd.DataFrame(columns=out_cols)
     # when each shown month figure was loaded, as approved; and the months each district's measure has figures for
@@ -185,7 +193,7 @@ def _public_caveats(con: duckdb.DuckDBPyConnection, cells: pd.DataFrame,
     keep = []
     for r in rows.itertuples():
         key = (r.measure, r.area, r.period)
-        if r.rule_id in ("__flag__", *VALUE_FREE_RULES):
+        if r.rule_id in (*FLAG_RULES, *VALUE_FREE_RULES):
             keep.append(True)
         elif r.rule_id in UNPUBLISHED_COMPARISON_RULES:
             keep.append(False)
@@ -200,7 +208,7 @@ def _public_caveats(con: duckdb.DuckDBPyConnection, cells: pd.DataFrame,
             keep.append(all(k in shown for k in together)
                         and all(loads.get(k) is not None and loads[k] <= r.created_at for k in together))
     rows = rows[pd.Series(keep, index=rows.index, dtype=bool)]
-    rows = rows.assign(text=rows["rule_id"].map(lambda r: FLAG_CAVEAT if r == "__flag__" else PUBLIC_CAVEATS.get(r)))
+    rows = rows.assign(text=rows["rule_id"].map(lambda r: FLAG_RULES.get(r) or PUBLIC_CAVEATS.get(r)))
     return (rows.dropna(subset=["text"])[out_cols].drop_duplicates()
             .sort_values(out_cols).reset_index(drop=True))
 
