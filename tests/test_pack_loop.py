@@ -321,3 +321,28 @@ def test_the_overview_says_when_no_earlier_meeting_is_recorded(monkeypatch, wh):
     md = [m.value for m in at.markdown]
     assert md[opening(md)] == f"**{HEADING}:** {md_escape(EMPTY_SHORT)}"
     assert at.subheader[0].value == "Summary", "the summary stays the page's first heading"
+
+
+def test_the_pack_carries_the_questions_already_put_to_its_meeting(wh, who):
+    """Regression: a question from the public accepted for a Board (or the office's own, put in advance) was in no
+    part of the pack taken into that Board, which listed only the questions drafted from the figures."""
+    public = "Why are fewer children being referred in Sheffield?"
+    own = "How many cases closed with no further action were reviewed?"
+    with warehouse.connect(wh) as con:
+        board = acc.add_meeting(con, who, held_on="2015-09-17")
+        acc.add_meeting(con, who, held_on="2015-09-17", kind="district", district="Rotherham")
+        acc.ask(con, who, board.meeting_id, public, source="public")
+        acc.ask(con, who, board.meeting_id, own)
+        pack = build_pack(con, day("2015-09-17"), "pccdash tests")
+        drafted = build_pack(con, day("2015-10-15"), "pccdash tests").questions
+    assert pack.questions[-2:] == [f"{public} (Put to this meeting: from the public.)",
+                                   f"{own} (Put to this meeting: from the office.)"]
+    assert not any(public in q or own in q for q in drafted), "only the meeting the questions were put to"
+
+
+def test_a_drafted_question_put_to_the_meeting_is_in_its_pack_once(wh, who):
+    with warehouse.connect(wh) as con:
+        first = build_pack(con, day("2015-09-17"), "pccdash tests").questions
+        board = acc.add_meeting(con, who, held_on="2015-09-17")
+        acc.ask(con, who, board.meeting_id, first[0], source="drafted")
+        assert build_pack(con, day("2015-09-17"), "pccdash tests").questions == first

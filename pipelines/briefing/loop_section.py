@@ -176,6 +176,21 @@ def loop_section(loop: Loop, asked: dict[int, Question] | None = None,
     return LoopSection(HEADING, counts(loop, held), tables, overdue=overdue)
 
 
+def put_to_meeting(con: duckdb.DuckDBPyConnection, held_on: dt.date, already: list[str]) -> list[str]:
+    """The questions the record already holds for the Board on `held_on` (the office's own, one from the public
+    accepted for it) that are not among `already`, each saying where it came from: the pack carries them with its
+    own, or a question accepted for the meeting would be missing from the pack taken into it."""
+    from ..accountability.records import SOURCES
+
+    known = {" ".join(q.split()) for q in already}
+    out = []
+    for q in questions(con):
+        if q.meeting.held_on == held_on and q.meeting.kind == "pab" and " ".join(q.body.split()) not in known:
+            known.add(" ".join(q.body.split()))
+            out.append(f"{q.body} (Put to this meeting: {SOURCES[q.source]}.)")
+    return out
+
+
 def since_last_meeting(con: duckdb.DuckDBPyConnection, held_on: dt.date, *, analytics=None,
                        month: object = None) -> LoopSection:
     """The section for a Board meeting on `held_on`, with each question's figures now for its reporting

@@ -22,7 +22,7 @@ from ..plan.spc import assurance_words, variation_words
 from ..public import MANAGEMENT_INFORMATION
 from ..return_calendar import incomplete_notices, latest_due_month, statuses
 from ..warehouse import utc_now
-from .loop_section import since_last_meeting
+from .loop_section import put_to_meeting, since_last_meeting
 from .model import HeadlinePeriods, LoopSection, Pack, PackChart, PackMeasure, PackRow
 from .notes import latest_texts, questions_list
 from .period import ReportingPeriod, reporting_period
@@ -154,6 +154,7 @@ def build_pack(con: duckdb.DuckDBPyConnection, meeting: dt.date, generated_by: s
     notices = [*pack_notices(analytics, period, months), *return_notices(con, period.month, meeting)]
     loop = since_last_meeting(con, meeting, analytics=analytics, month=period.month)
     pack = assemble(period, analytics, cav, texts, generated_by, notices=notices, loop=loop)
+    pack.questions = [*pack.questions, *put_to_meeting(con, meeting, pack.questions)]
     pack.data_version = data_version(con)
     return pack
 
