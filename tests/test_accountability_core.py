@@ -128,6 +128,10 @@ def test_awaiting_evidence_needs_no_evidence_yet(con, board):
     ({}, "due by a meeting or by a date: give one of them"),
     ({"due_on": "2015-09-30", "due_meeting_id": "second"}, "due by a meeting or by a date"),
     ({"due_meeting_id": "first"}, "is not after"),
+    # regression: a date before the meeting was taken, and the action read as overdue the moment it was agreed
+    ({"due_on": "2015-08-01"}, "An action is due after the meeting that agreed it; 1 August 2015 is not after the "
+                              "Public Accountability Board, 20 August 2015"),
+    ({"due_on": "2015-08-20"}, "is not after"),
     ({"due_on": "2015-09-30", "owner": ""}, "action's owner is empty"),
 ])
 def test_an_action_that_cannot_be_recorded_is_refused_in_a_sentence(con, board, kwargs, said):

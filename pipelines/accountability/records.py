@@ -306,6 +306,9 @@ def add_action(con: duckdb.DuckDBPyConnection, who: Mapping, *, meeting_id: int,
         if due_meeting.held_on <= meeting.held_on:
             raise LoopError(f"An action is due by a later meeting; {due_meeting.label} is not after "
                             f"{meeting.label}.")
+    elif due_day <= meeting.held_on:  # due already: it would read as overdue from the day it was agreed
+        raise LoopError(f"An action is due after the meeting that agreed it; {_long_date(due_day)} is not after the "
+                        f"{meeting.label}. Give a later due date, or a later meeting.")
     number = _question_exists(con, question_id) if question_id is not None else None
     now = utc_now()
     with audit.transaction(con):
