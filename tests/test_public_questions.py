@@ -515,3 +515,25 @@ def test_a_published_question_is_the_edited_one_and_its_sender_is_on_no_public_p
         body = data if isinstance(data, bytes) else str(data).encode()
         for secret in (NAME, CONTACT, "Thornhill"):
             assert secret.encode() not in body, (name, secret)
+
+
+def test_with_no_meeting_to_come_the_page_says_the_meetings_offered_were_held(monkeypatch, box, wh):
+    """Regression: with only past meetings recorded, the page chose the last one held without a word, and a
+    question received after it was put to it, as if it had been asked there."""
+    inbox.submit(QUESTION, NAME, CONTACT)
+    with warehouse.connect(wh) as c:
+        board = acc.add_meeting(c, PCC, held_on="2015-08-20")
+        moderation.import_inbox(c, ANALYST)
+        [sub_id] = [s.submission_id for s in moderation.pending(c)]
+    at = internal(monkeypatch, wh, "internal_pages/public_questions.py", ANALYST)
+    assert not at.exception
+    assert at.selectbox(key=f"meeting_{sub_id}").options == [f"{board.label} (held)"]
+    assert [w.value for w in at.warning] == [
+        "No meeting to come is recorded, so every meeting offered below has been held already: a question accepted "
+        "now is put to one of them, as if it had been asked there. To put it to the next Board, record that meeting "
+        "on the Meetings and questions page first."]
+    with warehouse.connect(wh) as c:
+        acc.add_meeting(c, PCC, held_on="2026-12-17")
+    at.run()
+    assert not at.warning
+    assert at.selectbox(key=f"meeting_{sub_id}").options[0] == "Public Accountability Board, 17 December 2026"

@@ -41,13 +41,19 @@ today = settings.today()
 # the meetings to come first, soonest first; then those held, latest first (a question may still be put at one)
 choices = ([m for m in held if m.held_on >= today]
            + sorted((m for m in held if m.held_on < today), key=lambda m: m.held_on, reverse=True))
-labels = {m.meeting_id: m.label for m in choices}
+# a meeting already held says so: a question received after it was never put there
+labels = {m.meeting_id: m.label + ("" if m.held_on >= today else " (held)") for m in choices}
+coming = any(m.held_on >= today for m in choices)
 
 st.header(f"Waiting to be read ({len(pending)})")
 if not pending:
     st.info("No question from the public is waiting to be accepted or rejected.")
 elif not choices:
     st.info("Record a meeting on the Meetings and questions page first: an accepted question is put to a meeting.")
+elif not coming:
+    st.warning("No meeting to come is recorded, so every meeting offered below has been held already: a question "
+               "accepted now is put to one of them, as if it had been asked there. To put it to the next Board, "
+               "record that meeting on the Meetings and questions page first.", icon=":material/event_busy:")
 if pending and not may:
     st.info("Your role may read these questions but not accept or reject them.")
 for sub in pending[:SHOWN]:
