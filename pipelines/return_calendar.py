@@ -323,7 +323,7 @@ def latest_due_month(today: dt.date | None = None) -> dt.date:
 
 def _named(chosen: list[ReturnStatus], month_rows: list[ReturnStatus]) -> tuple[str, bool]:
     """The measures of `chosen` as the office names them, a part of the return they make up whole said as that
-    part ('the whole of "Monthly CSE return" (12 figures)'), and whether that is more than one figure."""
+    part ('the whole of "Monthly CSE return" (12 figures)'), and whether that names more than one thing."""
     cat = catalogue()
     words = []
     for part in dict.fromkeys(r.part for r in chosen):
@@ -333,7 +333,7 @@ def _named(chosen: list[ReturnStatus], month_rows: list[ReturnStatus]) -> tuple[
             words.append(f'the whole of "{part}" ({len(mine)} figures)')
         else:
             words += [cat.get(m).short_name for m in mine]
-    return listed(words), len(chosen) != 1
+    return listed(words), len(words) != 1  # a part missing whole is one thing missing, as one measure is
 
 
 def incomplete_notices(con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date | None = None,

@@ -187,3 +187,17 @@ def test_the_returns_page_explains_a_broken_calendar_instead_of_failing(monkeypa
     at = internal(monkeypatch, db, "internal_pages/returns.py", ANALYST)
     assert not at.exception
     assert '"cse_chargs" is not a measure of the force\'s return' in texts(at)
+
+
+def test_a_part_of_the_return_missing_whole_is_one_thing_missing(db, tmp_path):
+    """Regression: 'the whole of "Later" (2 figures) are missing', as if the part were several things."""
+    cal = calendar_from_text(SMALL.replace("measures: [cse_referrals]", "measures: [cse_referrals, cse_arrests]")
+                             .replace("measures: [cse_arrests, cse_charges]", "measures: [cse_charges]"))
+    with warehouse.connect(db) as con:
+        assert ingest(con, [write_csv(tmp_path / "may.csv", HEADER + rows("2026-05", "cse_charges"))]).ok
+        late = incomplete_notices(con, MAY, dt.date(2026, 6, 30), cal)
+        waiting = incomplete_notices(con, MAY, dt.date(2026, 6, 2), cal)
+    assert late == ['The return for May 2026 is overdue (due 12 June 2026): the whole of "Later" (2 figures) is '
+                    "missing."]
+    assert waiting == ['May 2026 is incomplete: the whole of "Later" (2 figures) has not arrived yet (due 12 June '
+                       "2026)."]
