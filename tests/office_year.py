@@ -258,6 +258,7 @@ def keep_the_loop(office: Office, i: int, meeting: dt.date) -> None:
                                          edited_body="When will the force say how many cases were reopened, "
                                                      "and by district?")
         state["asked"][board.meeting_id] = [state["public_q"]]
+        office.today(meeting)  # what was said at the Board is recorded on its day, not before
         office.write(acc.record_answer, ANALYST, q1, body="A review of the cases is under way.",
                      answered_by="ACC Crime", answered_on=meeting)
         office.write(acc.await_answer, ANALYST, q_last, awaited_by=meeting + dt.timedelta(days=10))
@@ -274,6 +275,7 @@ def keep_the_loop(office: Office, i: int, meeting: dt.date) -> None:
         assert late[0].then and late[0].now != late[0].then   # the figures then, and now a later month's
         assert [a.action_id for a in opened.overdue_actions] == [action]
         public_q = state["public_q"]
+        office.today(meeting)
         answer = office.write(acc.record_answer, ANALYST, public_q, body="The force will publish reopened cases "
                               "by district each quarter from next year.", answered_by="Chief Constable",
                               answered_on=meeting)

@@ -236,6 +236,18 @@ def test_an_answer_dated_before_its_question_was_put_is_refused(con, board):
     assert [a.answered_on.isoformat() for a in acc.questions(con)[0].answers] == ["2015-08-20"]
 
 
+def test_an_answer_is_never_dated_on_a_day_to_come(con, board, monkeypatch):
+    """Regression: an answer received in writing before a Board was kept dated the Board's day (the form's
+    default), so the pack for that Board, which says what came back before it, said no answer was recorded."""
+    monkeypatch.setenv("PCCDASH_TODAY", "2015-09-10")
+    _, second, question = board
+    with pytest.raises(acc.LoopError, match="17 September 2015 is after today \\(10 September 2015\\)"):
+        acc.record_answer(con, PCC, question, body="x", answered_by="ACC", answered_on=second.held_on)
+    assert acc.questions(con)[0].answers == []
+    acc.record_answer(con, PCC, question, body="In writing.", answered_by="ACC", answered_on="2015-09-10")
+    assert acc.questions(con)[0].answer.answered_on.isoformat() == "2015-09-10"
+
+
 def test_unknown_references_are_refused_by_name(con, board):
     first, _, question = board
     with pytest.raises(acc.NotFound, match="no meeting 42"):

@@ -377,3 +377,21 @@ def test_no_form_of_the_app_is_emptied_on_submit():
     found = [str(p.relative_to(ROOT)) for p in (ROOT / "dashboard").rglob("*.py")
              if re.search(r"clear_on_submit\s*=\s*True", p.read_text(encoding="utf-8"))]
     assert found == []
+
+
+def test_an_answer_recorded_before_its_meeting_is_dated_today_and_not_given_there(monkeypatch, wh):
+    """Regression: on a meeting to come the answer form offered the meeting's day, ticked as given at it, so a written
+    answer received before the Board was kept as given there, and its pack said no answer had come."""
+    monkeypatch.setenv("PCCDASH_TODAY", "2015-09-10")
+    first = record(wh, acc.add_meeting, PCC, held_on="2015-08-20")
+    coming = record(wh, acc.add_meeting, PCC, held_on="2015-09-17")
+    q = record(wh, acc.ask, PCC, first.meeting_id, "Why did charges fall?")
+    at = internal(monkeypatch, wh, MEETINGS, PCC)
+    assert at.selectbox(key="meeting_pick").value == coming.meeting_id
+    assert at.date_input(key=f"answer_on_{q}").value == dt.date(2015, 9, 10)
+    assert not at.checkbox(key=f"answer_here_{q}").value
+    at.text_area(key=f"answer_body_{q}").input("A written answer.")
+    at.text_input(key=f"answer_by_{q}").input("ACC Jones")
+    _press_in(at, f"answer_form_{q}")
+    (answer,) = read(wh, acc.questions)[0].answers
+    assert (answer.answered_on, answer.meeting_id) == (dt.date(2015, 9, 10), None)

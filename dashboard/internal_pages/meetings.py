@@ -241,8 +241,10 @@ def _question_block(q: acc.Question) -> None:
                 body = st.text_area("The answer", key=f"answer_body_{qid}", max_chars=20_000)
                 who = st.text_input("Who answered for the force", key=f"answer_by_{qid}", max_chars=200,
                                     placeholder="e.g. ACC Jones")
-                on = st.date_input("Answered on", value=meeting.held_on, format="DD/MM/YYYY", key=f"answer_on_{qid}")
-                here = st.checkbox("Given at this meeting", value=True, key=f"answer_here_{qid}")
+                # a meeting to come: the answer is one received before it, on a day up to today
+                on = st.date_input("Answered on", value=min(meeting.held_on, today), max_value=today,
+                                   format="DD/MM/YYYY", key=f"answer_on_{qid}")
+                here = st.checkbox("Given at this meeting", value=meeting.held_on <= today, key=f"answer_here_{qid}")
                 upload = st.file_uploader("Attached document (optional)", key=f"answer_doc_{qid}")
                 if st.form_submit_button("Record answer", type="primary", disabled=not may_record):
                     document = (upload.name, upload.getvalue()) if upload is not None else None

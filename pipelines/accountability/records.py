@@ -210,6 +210,9 @@ def record_answer(con: duckdb.DuckDBPyConnection, who: Mapping, question_id: int
         raise LoopError(f"An answer comes after its question: question {number} was put at the {asked[1]} of "
                         f"{_long_date(asked[0])}, and the answer is dated {_long_date(on)}. Give the day the force "
                         "answered.")
+    if on > settings.today():  # a day to come would hide the answer from the packs of the meetings before it
+        raise LoopError(f"An answer is recorded once it is given; {_long_date(on)} is after today "
+                        f"({_long_date(settings.today())}). Give the day the force answered.")
     if meeting_id is not None:
         get_meeting(con, meeting_id)
     name = digest = size = None
