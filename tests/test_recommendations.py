@@ -205,3 +205,23 @@ def test_the_command_lists_the_register_with_the_flag_first(flagged_db, run_cli)
     for r in register.load_register().recommendations:
         assert any(line.startswith(f"{r.id} ({r.source.short}") for line in lines)
     assert "Status: Implemented" in out.output
+
+
+def test_a_measure_no_plan_holds_any_more_is_still_followed(flagged_db, ref):
+    """Regression: once the plan in force no longer held a recommendation's measure, the register said "No figure"
+    for a month that had one, and a recommendation marked implemented was never flagged for its concern."""
+    import yaml
+
+    db, rec, measure, _, worse = flagged_db
+    plans = yaml.safe_load((ref / "plan.yaml").read_text(encoding="utf-8"))
+    for plan in plans["plans"]:
+        for priority in plan["priorities"]:
+            priority["measures"] = [m for m in priority["measures"] if m["measure"] != measure]
+    (ref / "plan.yaml").write_text(yaml.safe_dump(plans, sort_keys=False), encoding="utf-8")
+    with warehouse.connect_read_only(db) as con:
+        analytics = PlanAnalytics(plan_figures(con))
+        assert not [s for s in analytics.status(worse) if s.measure_id == measure]
+        (now,) = register.measure_statuses(analytics, [measure], worse)
+        assert now["value"] is not None and now["variation"] != "No figure" and register.concerning(now)
+        assert now["assurance"] == ""  # no plan judges it against an aspiration
+        assert [f.recommendation.id for f in register.flagged(con, analytics, worse)].count(rec.id) == 1

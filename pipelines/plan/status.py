@@ -33,7 +33,7 @@ from .narrative import (
     format_number,
     signal_sentence,
 )
-from .periods import change, financial_year_start, month_label, month_number, month_start
+from .periods import PeriodSpan, change, financial_year_start, month_label, month_number, month_start
 from .series import Panel, rate_per_100k
 from .spc import SeriesSpc, SpcResult, assurance, assurance_text, point_type, variation_text
 
@@ -208,6 +208,19 @@ class PlanAnalytics:
                for pm in shown.measures() for area in areas]
         self._statuses[(number, district)] = (plans, history, cat, out)
         return [copy.copy(s) for s in out]
+
+    def force_status(self, month: object, measure_id: str) -> MeasureStatus:
+        """The force's status of any measure of the catalogue in ``month``: as the plan in force (or the last
+        plan, in a month outside every plan) judges it when it is one of its measures; otherwise its figure and
+        SPC signal as the catalogue defines it, with no aspiration. For what follows a measure whatever the plan
+        of the day holds (the recommendations register)."""
+        number = month_number(month)
+        found = next((s for s in self.status(number) if s.is_force and s.measure_id == measure_id), None)
+        if found is not None:
+            return found
+        measure = catalogue().get(measure_id)
+        pm = PlanMeasure(measure, "", measure.increase_is, PeriodSpan(number, number, ""), None)
+        return self._status(False, "", pm, self.panel.force_index, number, self.history)
 
     def notice(self, month: object) -> str | None:
         """The plain notice for a month outside every plan (None when a plan is in force)."""
