@@ -162,7 +162,8 @@ def download_table() -> pd.DataFrame:
 
 BOARD_COLUMNS = ["kind", "question_ref", "meeting_title", "meeting_date", "question", "asked_by", "answer",
                  "answered_by", "answered_on", "theme", "decision", "rationale", "evidence", "decided_on",
-                 "recommendation_ref", "source", "number", "recommendation", "status", "judged_on", "status_evidence"]
+                 "given_meeting", "given_meeting_date", "recommendation_ref", "source", "number", "recommendation",
+                 "status", "judged_on", "status_evidence"]
 
 
 def board_items() -> pd.DataFrame:

@@ -114,7 +114,8 @@ def test_an_approved_decision_is_published_with_its_question_and_words_and_nothi
     assert not at.exception
     shown = texts(at)
     assert "Why did arrests in Rotherham fall in July?" in shown
-    assert "The Commissioner's decision, " in shown and "Partly assured" in shown
+    assert ("The Commissioner's decision: Partly assured. Decided at the Public Accountability Board of 20 August "
+            "2015.") in shown
     assert "Cover is back, but the figures have not yet recovered." in shown
     assert "The force's answer: The force's written answer" in shown
     assert "Public Accountability Board, 20 August 2015" in shown
@@ -354,3 +355,62 @@ def test_a_recommendations_status_history_is_published_as_approved_and_shown_new
     assert shown.index(f"{rec.source.title}, recommendation {rec.number}") < shown.index(rec.title)
     assert "Status: Implemented (judged on" in shown and "Every file audited in October." in shown
     assert shown.index("Implemented") < shown.index("In progress, ")
+
+
+def test_a_decision_taken_at_a_later_board_is_published_as_taken_there(loop, monkeypatch, tmp_path, run_cli):
+    """Regression: a question put at the April Board and decided on at the June Board was published under April
+    with the day the decision was typed in, and no word of the June Board; `pccdash released` named April only."""
+    from pipelines.publish import pages, site
+    from pipelines.publish.content import SnapshotView
+
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-06-20")
+    with warehouse.connect(loop["db"]) as con:
+        april = add_meeting(con, PCC, held_on="2026-04-16").meeting_id
+        june = add_meeting(con, PCC, held_on="2026-06-18").meeting_id
+        asked = ask(con, PCC, april, "Why are fewer suspects arrested within 12 weeks?")
+        answer = record_answer(con, PCC, asked, body="Custody time is now tracked weekly.", answered_by="ACC Jones",
+                               answered_on="2026-06-18", meeting_id=june)
+        decided = decide(con, PCC, meeting_id=june, question_id=asked, decision="assured",
+                         rationale="The weekly tracking is in place and working.",
+                         evidence=[("answer", "The force's answer at the Board")])
+        release(con, PCC, "answer", answer)
+        release(con, PCC, "decision", decided)
+        labels = [r.label for r in released(con)]
+        _, path = publish(con, PCC)
+    assert labels[1].endswith("Public Accountability Board, 16 April 2026; decided at the Public Accountability "
+                              "Board of 18 June 2026")
+    assert labels[0].endswith("; given at the Public Accountability Board of 18 June 2026")
+    listed = run_cli("released", "--db", loop["db"])
+    assert "decided at the Public Accountability Board of 18 June 2026" in listed.stdout
+    with warehouse.connect(loop["db"]) as con:  # an approval kept before its record named the meeting
+        con.execute("UPDATE loop_release SET public_text = json_object('kind', 'decision', 'question', 'Q', "
+                    "'decision', 'Assured') WHERE item_kind = 'decision' AND item_id = ?", [str(decided)])
+        assert released(con)[1].label.endswith("; decided at the Public Accountability Board of 18 June 2026")
+
+    rows = {r["kind"]: r for r in board(path)}
+    assert (rows["decision"]["meeting_title"], rows["decision"]["meeting_date"]) == ("Public Accountability Board",
+                                                                                     "2026-04-16")
+    assert (rows["decision"]["given_meeting"], rows["decision"]["given_meeting_date"]) == (
+        "Public Accountability Board", "2026-06-18")
+    assert rows["answer"]["given_meeting_date"] == "2026-06-18"
+
+    said = "The Commissioner's decision: Assured. Decided at the Public Accountability Board of 18 June 2026."
+    answered = "The force's answer, given by ACC Jones at the Public Accountability Board of 18 June 2026:"
+    shown = texts(public(monkeypatch, loop["folder"], "public_pages/board.py"))
+    assert said in shown and answered in shown
+    built = tmp_path / "site"
+    built.mkdir()
+    site.build_site(SnapshotView(path), built)
+    html = (built / "board.html").read_text(encoding="utf-8")
+    assert "Decided at the Public Accountability Board of 18 June 2026" in html
+
+    # a snapshot written before the column was added is still read, and says what it holds
+    old = duckdb.connect(str(path))
+    old.execute("ALTER TABLE board_item DROP COLUMN given_meeting")
+    old.execute("ALTER TABLE board_item DROP COLUMN given_meeting_date")
+    old.close()
+    page = pages.board_page(SnapshotView(path))
+    words = "\n".join(getattr(b, "text", "") for b in page.blocks)
+    assert "The Commissioner's decision, " in words and "Decided at" not in words
+    at = public(monkeypatch, loop["folder"], "public_pages/board.py")
+    assert not at.exception and "Why are fewer suspects arrested within 12 weeks?" in texts(at)

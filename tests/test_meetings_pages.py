@@ -223,6 +223,7 @@ def test_the_commissioner_approves_an_answer_and_a_decision_after_reading_their_
     assert "What the public record would say" in shown
     assert "Answer: A review is under way." in shown and "Answered on: 2 September 2015" in shown
     assert "Decision: Assured" in shown and "Rationale: The review answers it." in shown
+    assert "Decided at: Public Accountability Board, 20 August 2015" in shown
     assert f"release_answer_{awaited}_save" not in [b.key for b in at.button]  # only an answer given is published
     at.text_area(key=f"release_decision_{decision}").input("The force's review answers the question.")
     at.button(key=f"release_decision_{decision}_save").click().run()

@@ -178,14 +178,18 @@ def _document_button(a: acc.Answer) -> None:
 PUBLIC_FIELDS = [("meeting_title", "Meeting"), ("meeting_date", "Held on"), ("question", "Question"),
                  ("asked_by", "Asked by"), ("answer", "Answer"), ("answered_by", "Answered by"),
                  ("answered_on", "Answered on"), ("theme", "Theme"), ("decision", "Decision"),
-                 ("rationale", "Rationale"), ("evidence", "Evidence considered"), ("decided_on", "Decided on")]
+                 ("rationale", "Rationale"), ("evidence", "Evidence considered"), ("decided_on", "Decided on"),
+                 ("given_meeting", "Given at")]
 
 
 def _public_lines(record: dict) -> str:
     lines = []
     for key, label in PUBLIC_FIELDS:
         value = record.get(key)
-        if key == "evidence" and value:
+        if key == "given_meeting" and value:
+            label = "Decided at" if record.get("kind") == "decision" else label
+            value = f"{value}, {long_date(record.get('given_meeting_date'))}"
+        elif key == "evidence" and value:
             value = "; ".join(f"{e.get('kind', '')}: {e.get('text', '')}" for e in value)
         elif key.endswith(("_date", "_on")):
             value = long_date(value)

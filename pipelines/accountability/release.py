@@ -40,11 +40,15 @@ EDITABLE = {"question": "question", "answer": "answer", "decision": "rationale",
 #   theme, decision, rationale, decided_on      an assurance decision: on a theme or the question, its word
 #                   (decided_on, judged_on: when recorded, an ISO time in UTC, shown as the day)
 #   evidence        JSON: [{"kind": words, "text": ...}] the evidence considered
+#   given_meeting, given_meeting_date (YYYY-MM-DD)   the meeting an answer was given at (empty for one in writing)
+#                   or a decision taken at, which may be a later one than the question was put at; a snapshot
+#                   written before these were added has neither column
 #   recommendation_ref, source, number, recommendation, status, judged_on, status_evidence
 #                   a recommendation's status: the report, its number, the office's title, the status words
 BOARD_COLUMNS = ["kind", "question_ref", "meeting_title", "meeting_date", "question", "asked_by", "answer",
                  "answered_by", "answered_on", "theme", "decision", "rationale", "evidence", "decided_on",
-                 "recommendation_ref", "source", "number", "recommendation", "status", "judged_on", "status_evidence"]
+                 "given_meeting", "given_meeting_date", "recommendation_ref", "source", "number", "recommendation",
+                 "status", "judged_on", "status_evidence"]
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _WHOLE = re.compile(r"(?<![\w.,£$€/-])(\d+)(?![\w£%]|[.,:/]\d)")
@@ -91,6 +95,23 @@ def _meeting(con: duckdb.DuckDBPyConnection, meeting_id: int) -> dict:
     return {"meeting_title": title, "meeting_date": _iso(held_on)}
 
 
+def _given(con: duckdb.DuckDBPyConnection, meeting_id: int | None) -> dict:
+    """The meeting an answer was given at or a decision taken at (both empty for an answer given in writing)."""
+    if meeting_id is None:
+        return {"given_meeting": "", "given_meeting_date": ""}
+    found = _meeting(con, meeting_id)
+    return {"given_meeting": found["meeting_title"], "given_meeting_date": found["meeting_date"]}
+
+
+def given_words(record: Mapping) -> str:
+    """"decided at the Public Accountability Board of 18 June 2026", "given at the ..." (an answer); empty for an
+    answer given in writing."""
+    if not record.get("given_meeting"):
+        return ""
+    verb = "decided" if record.get("kind") == "decision" else "given"
+    return f"{verb} at the {record['given_meeting']} of {long_date(record.get('given_meeting_date'))}"
+
+
 def _question(con: duckdb.DuckDBPyConnection, question_id: int) -> dict:
     """The question as the public reads it: a public one only as the office accepted it, edited."""
     rows = con.execute("SELECT meeting_id, source, body, submission_id FROM board_question WHERE question_id = ?",
@@ -113,15 +134,16 @@ def _question(con: duckdb.DuckDBPyConnection, question_id: int) -> dict:
 
 
 def _answer(con: duckdb.DuckDBPyConnection, answer_id: int) -> dict:
-    rows = con.execute("SELECT question_id, state, body, answered_by, answered_on, awaited_by FROM question_answer "
-                       "WHERE answer_id = ?", [answer_id]).fetchall()
+    rows = con.execute("SELECT question_id, state, body, answered_by, answered_on, awaited_by, meeting_id "
+                       "FROM question_answer WHERE answer_id = ?", [answer_id]).fetchall()
     if not rows:
         raise NotFound(f"The record holds no answer {answer_id}.")
-    question_id, state, body, by, on, awaited = rows[0]
+    question_id, state, body, by, on, awaited, given_at = rows[0]
     if state != "answered":
         raise CannotRelease(f"Answer {answer_id} records only that an answer is awaited (by {long_date(awaited)}); "
                             "approve the force's answer once it is recorded.")
-    return {**_question(con, question_id), "answer": body, "answered_by": by, "answered_on": _iso(on)}
+    return {**_question(con, question_id), "answer": body, "answered_by": by, "answered_on": _iso(on),
+            **_given(con, given_at)}
 
 
 def _decision(con: duckdb.DuckDBPyConnection, decision_id: int) -> dict:
@@ -134,7 +156,7 @@ def _decision(con: duckdb.DuckDBPyConnection, decision_id: int) -> dict:
     considered = [{"kind": EVIDENCE_KINDS.get(e.get("kind"), "Other evidence"), "text": e.get("text", "")}
                   for e in json.loads(evidence or "[]")]
     return {**about, "decision": DECISIONS[decision], "rationale": rationale, "evidence": considered,
-            "decided_on": _stamp(decided_at)}
+            "decided_on": _stamp(decided_at), **_given(con, meeting_id)}
 
 
 def _recommendation(con: duckdb.DuckDBPyConnection, status_id: int) -> dict:
@@ -177,7 +199,7 @@ def _texts(record: dict) -> list[tuple[str, str]]:
 
 # what the office did not write as a count: item numbers and dates, left out of the small-number check
 _REFERENCES = {"kind", "question_ref", "recommendation_ref", "number", "meeting_date", "answered_on", "decided_on",
-               "judged_on"}
+               "judged_on", "given_meeting_date"}
 
 
 def small_number_warnings(text: object) -> str | None:
@@ -297,14 +319,26 @@ class Release:
         word = r.get("decision") or r.get("status") or ""
         where = (f"{r['meeting_title']}, {long_date(r['meeting_date'])}" if r.get("meeting_title")
                  else f"{r.get('source', '')} {r.get('number', '')}".strip())
-        return f"{ITEM_KINDS[self.kind]}{f' ({word})' if word else ''} on \u201c{about}\u201d, {where}"
+        given = given_words({"kind": self.kind, **r})
+        return (f"{ITEM_KINDS[self.kind]}{f' ({word})' if word else ''} on \u201c{about}\u201d, {where}"
+                + (f"; {given}" if given else ""))
 
 
 def released(con: duckdb.DuckDBPyConnection) -> list[Release]:
     """The approvals in force (not withdrawn), in the order approved: what the next publication carries."""
     rows = con.execute("SELECT release_id, item_kind, item_id, public_text, approved_by, approved_at FROM loop_release "
                        "WHERE withdrawn_at IS NULL ORDER BY release_id").fetchall()
-    return [Release(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5]) for r in rows]
+    return [Release(r[0], r[1], r[2], _with_given(con, r[1], r[2], json.loads(r[3])), r[4], r[5]) for r in rows]
+
+
+def _with_given(con: duckdb.DuckDBPyConnection, kind: str, item_id: str, record: dict) -> dict:
+    """An answer or decision approved before its record said which meeting it was given or taken at: that meeting,
+    from the record (an answer's or a decision's meeting is kept with it and never changes)."""
+    if kind not in ("answer", "decision") or "given_meeting" in record:
+        return record
+    table, key = ("question_answer", "answer_id") if kind == "answer" else ("assurance_decision", "decision_id")
+    found = con.execute(f"SELECT meeting_id FROM {table} WHERE {key} = ?", [int(item_id)]).fetchall()
+    return {**record, **_given(con, found[0][0])} if found else record
 
 
 def board_items(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

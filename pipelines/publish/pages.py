@@ -694,6 +694,34 @@ def _ref_order(value: str) -> tuple:
     return (0, int(value)) if str(value).isdigit() else (1, str(value))
 
 
+GIVEN_COLUMNS = ("given_meeting", "given_meeting_date")
+
+
+def _given_at(row) -> str:
+    """"the Public Accountability Board of 18 June 2026": the meeting an answer was given or a decision taken at;
+    empty for an answer given in writing, or in a snapshot that does not say."""
+    return f"the {row.given_meeting} of {day(row.given_meeting_date)}" if row.given_meeting else ""
+
+
+def _answered_when(a) -> str:
+    """" on 2 September 2015", " at the Public Accountability Board of 18 June 2026" (given there that day), or
+    both when the answer is dated another day than the meeting it was given at."""
+    at = _given_at(a)
+    if not at:
+        return f" on {day(a.answered_on)}"
+    return f" at {at}" if a.answered_on == a.given_meeting_date else f" on {day(a.answered_on)}, at {at}"
+
+
+def _decision_words(lead: str, d) -> str:
+    """"The Commissioner's decision: Assured. Decided at the Public Accountability Board of 18 June 2026. <rationale>"
+    (a question's decision may be taken at a later meeting than the question was put at); a snapshot that does not
+    say which meeting gives the day the decision was recorded."""
+    at = _given_at(d)
+    if not at:
+        return f"{lead}, {day(d.decided_on)}: {d.decision}. {d.rationale}"
+    return f"{lead}: {d.decision}. Decided at {at}. {d.rationale}"
+
+
 def board_page(view: SnapshotView) -> Page:
     """"board": the published accountability record (questions, answers, decisions, recommendations' progress)."""
     title = "Questions and decisions"
@@ -706,6 +734,8 @@ def board_page(view: SnapshotView) -> Page:
                               f"decisions that {office} has approved for publication, then the progress of the "
                               "recommendations made to the force and its partners.")]
     items = view.table("board_item")
+    # a snapshot written before the record said which meeting an answer was given or a decision taken at
+    items = items.assign(**{c: "" for c in GIVEN_COLUMNS if c not in items.columns})
     items = items.fillna("").astype(str) if not items.empty else items
     if items.empty:
         blocks.append(Paragraph("Nothing from the Public Accountability Board has been published yet. Questions, "
@@ -725,17 +755,16 @@ def board_page(view: SnapshotView) -> Page:
             asker = asker[:1].lower() + asker[1:] if asker.startswith(("The ", "A ")) else asker
             blocks.append(Paragraph(f"Question (asked by {asker}): {first['question']}"))
             for a in rows[rows["kind"] == "answer"].sort_values("answered_on").itertuples():
-                blocks.append(Paragraph(f"The force's answer, given by {a.answered_by} on {day(a.answered_on)}: "
+                blocks.append(Paragraph(f"The force's answer, given by {a.answered_by}{_answered_when(a)}: "
                                         f"{a.answer}"))
-            for d in rows[rows["kind"] == "decision"].sort_values("decided_on").itertuples():
-                blocks.append(Paragraph(f"The Commissioner's decision, {day(d.decided_on)}: {d.decision}. "
-                                        f"{d.rationale}"))
+            decided = rows[rows["kind"] == "decision"].sort_values(["given_meeting_date", "decided_on"])
+            for d in decided.itertuples():
+                blocks.append(Paragraph(_decision_words("The Commissioner's decision", d)))
                 ev = _evidence(d.evidence)
                 if ev:
                     blocks += [Paragraph("Evidence considered:"), Bullets(tuple(ev))]
         for d in meeting[(meeting["kind"] == "decision") & (meeting["question_ref"] == "")].itertuples():
-            blocks.append(Paragraph(f"The Commissioner's decision on {d.theme}, {day(d.decided_on)}: {d.decision}. "
-                                    f"{d.rationale}"))
+            blocks.append(Paragraph(_decision_words(f"The Commissioner's decision on {d.theme}", d)))
             ev = _evidence(d.evidence)
             if ev:
                 blocks += [Paragraph("Evidence considered:"), Bullets(tuple(ev))]
