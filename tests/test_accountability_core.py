@@ -305,3 +305,37 @@ def test_a_meeting_sees_an_action_as_it_stood_when_the_meeting_opened(con, board
     assert not (at_november.closed_since or at_november.open_actions or at_november.overdue_actions)
     with pytest.raises(PccDashError, match="cannot come before its last one"):
         acc.update_action(con, PCC, action, status="open", note="Reopened", on="2015-09-01")
+
+
+def test_dates_before_the_question_or_the_decision_are_refused_in_a_sentence(con, board):
+    """Regression: an answer awaited by a day before its question was put (overdue at once), a decision's follow-up
+    before the meeting that took it, and an answer or a decision recorded at a meeting held before the question was
+    put were all kept."""
+    first, second, _ = board
+    later = acc.ask(con, PCC, second.meeting_id, "Has the review of closed cases begun?")
+    with pytest.raises(acc.LoopError, match="question .* was put at the Public Accountability Board of 17 September "
+                                            "2015, and 1 September 2015 is before it.*Give the day"):
+        acc.await_answer(con, PCC, later, awaited_by="2015-09-01")
+    with pytest.raises(acc.LoopError, match="followed up after the meeting that took it; 1 September 2015 is not "
+                                            "after the Public Accountability Board, 17 September 2015.*Give a later"):
+        acc.decide(con, PCC, meeting_id=second.meeting_id, question_id=later, decision="assured",
+                   rationale="Begun.", evidence=[("answer", "The ACC")], follow_up="2015-09-01")
+    with pytest.raises(acc.LoopError, match="question .* was put at the Public Accountability Board of 17 September "
+                                            "2015, and the Public Accountability Board, 20 August 2015 was held "
+                                            "before it.*that meeting or a later one"):
+        acc.decide(con, PCC, meeting_id=first.meeting_id, question_id=later, decision="assured",
+                   rationale="Begun.", evidence=[("answer", "The ACC")])
+    with pytest.raises(acc.LoopError, match="question .* was put at the Public Accountability Board of 17 September "
+                                            "2015, and the Public Accountability Board, 20 August 2015 was held "
+                                            "before it.*that meeting or a later one"):
+        acc.record_answer(con, PCC, later, body="Yes.", answered_by="ACC Jones", answered_on="2015-09-17",
+                          meeting_id=first.meeting_id)
+    assert [(q.answers, q.decisions) for q in acc.questions(con)] == [([], []), ([], [])]
+
+    # the days and meetings that can be right are kept
+    acc.await_answer(con, PCC, later, awaited_by="2015-09-17")
+    acc.record_answer(con, PCC, later, body="Yes.", answered_by="ACC Jones", answered_on="2015-09-17",
+                      meeting_id=second.meeting_id)
+    acc.decide(con, PCC, meeting_id=second.meeting_id, question_id=later, decision="partly_assured",
+               rationale="Begun, not finished.", evidence=[("answer", "The ACC")], follow_up="2015-12-17")
+    assert [len(q.answers) + len(q.decisions) for q in acc.questions(con)] == [0, 3]

@@ -48,7 +48,7 @@ def test_meetings_show_gives_questions_with_their_figures_decisions_and_actions(
         q = acc.ask(con, PCC, first.meeting_id, "Why did charges fall in Rotherham?", measure="cse_charges",
                     area="Rotherham", period="2015-07-01",
                     figures=[{"label": "July 2015", "value": 2, "text": "2"}])
-        acc.await_answer(con, PCC, q, awaited_by="2015-08-15")
+        acc.await_answer(con, PCC, q, awaited_by="2015-09-10")
         acc.decide(con, PCC, meeting_id=first.meeting_id, theme="Protecting Vulnerable People",
                    decision="partly_assured", rationale="Progress, but slow.", evidence=[("visit", "Hub visit")])
         acc.add_action(con, PCC, meeting_id=first.meeting_id, body="Report on charges", owner="ACC Jones",
@@ -58,8 +58,8 @@ def test_meetings_show_gives_questions_with_their_figures_decisions_and_actions(
     assert "1. Why did charges fall in Rotherham?" in out
     assert "Asked by pcc@example.org, from the office." in out
     assert "Figures when asked: July 2015: 2" in out
-    # as the meeting stood: the answer was due before it, and has not come
-    assert "Where it stands: Answer awaited by 15 August 2015 (overdue)" in out
+    # as the meeting stood: the answer is due after it (an answer awaited before its question was put is refused)
+    assert "Where it stands: Answer awaited by 10 September 2015" in out and "(overdue)" not in out
     assert "Protecting Vulnerable People: Partly assured, by pcc@example.org. Progress, but slow." in out
     assert ("1. Report on charges (owner ACC Jones): Open, due by the Public Accountability Board, "
             "17 September 2015") in out

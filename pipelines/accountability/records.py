@@ -195,6 +195,21 @@ def _question_exists(con: duckdb.DuckDBPyConnection, question_id: object) -> int
     return number
 
 
+def _asked_at(con: duckdb.DuckDBPyConnection, number: int) -> tuple[dt.date, str]:
+    """The day and title of the meeting a question was put at."""
+    return tuple(con.execute("SELECT m.held_on, m.title FROM board_question q JOIN meeting m USING (meeting_id) "
+                             "WHERE q.question_id = ?", [number]).fetchall()[0])
+
+
+def _not_before_question(con: duckdb.DuckDBPyConnection, number: int, meeting: Meeting, what: str) -> None:
+    """An answer is given, and a decision taken, at the meeting its question was put at or a later one."""
+    asked = _asked_at(con, number)
+    if meeting.held_on < asked[0]:
+        raise LoopError(f"{what} is recorded at the meeting its question was put at or a later one: question "
+                        f"{number} was put at the {asked[1]} of {_long_date(asked[0])}, and the {meeting.label} was "
+                        "held before it. Choose that meeting or a later one.")
+
+
 def record_answer(con: duckdb.DuckDBPyConnection, who: Mapping, question_id: int, *, body: str, answered_by: str,
                   answered_on: object, meeting_id: int | None = None, document: tuple[str, bytes] | None = None,
                   db_path: str | os.PathLike | None = None) -> int:
@@ -204,8 +219,7 @@ def record_answer(con: duckdb.DuckDBPyConnection, who: Mapping, question_id: int
     text = clean(body, "answer", limit=LIMITS["answer"])
     by = clean(answered_by, "name of who answered for the force", limit=LIMITS["name"], one_line=True)
     on = _day(answered_on, "date of the answer")
-    asked = con.execute("SELECT m.held_on, m.title FROM board_question q JOIN meeting m USING (meeting_id) "
-                        "WHERE q.question_id = ?", [number]).fetchall()[0]
+    asked = _asked_at(con, number)
     if on < asked[0]:
         raise LoopError(f"An answer comes after its question: question {number} was put at the {asked[1]} of "
                         f"{_long_date(asked[0])}, and the answer is dated {_long_date(on)}. Give the day the force "
@@ -214,7 +228,7 @@ def record_answer(con: duckdb.DuckDBPyConnection, who: Mapping, question_id: int
         raise LoopError(f"An answer is recorded once it is given; {_long_date(on)} is after today "
                         f"({_long_date(settings.today())}). Give the day the force answered.")
     if meeting_id is not None:
-        get_meeting(con, meeting_id)
+        _not_before_question(con, number, get_meeting(con, meeting_id), "An answer")
     name = digest = size = None
     if document is not None:
         name, data = document
@@ -242,6 +256,11 @@ def await_answer(con: duckdb.DuckDBPyConnection, who: Mapping, question_id: int,
     identity = require(who, "record")
     number = _question_exists(con, question_id)
     due = _day(awaited_by, "date the answer is due")
+    asked = _asked_at(con, number)
+    if due < asked[0]:  # due before it was asked: it would read as overdue from the day it was recorded
+        raise LoopError(f"An answer is awaited by a day on or after its question was put: question {number} was put "
+                        f"at the {asked[1]} of {_long_date(asked[0])}, and {_long_date(due)} is before it. Give the "
+                        "day by which the force is to answer.")
     text = clean(note, "note", limit=LIMITS["note"], required=False) or None
     with audit.transaction(con):
         answer_id = con.execute(
@@ -264,6 +283,8 @@ def decide(con: duckdb.DuckDBPyConnection, who: Mapping, *, meeting_id: int, dec
     if (question_id is None) == (not (theme or "").strip()):
         raise LoopError("An assurance decision is on a question or on a theme: give one of them, not both.")
     number = _question_exists(con, question_id) if question_id is not None else None
+    if number is not None:
+        _not_before_question(con, number, meeting, "A decision on a question")
     theme_text = clean(theme, "theme", limit=LIMITS["theme"], one_line=True) if number is None else None
     why = clean(rationale, "rationale", limit=LIMITS["rationale"])
     items = []
@@ -275,6 +296,9 @@ def decide(con: duckdb.DuckDBPyConnection, who: Mapping, *, meeting_id: int, dec
         raise LoopError("Say what evidence was considered (the force's answer, figures, a visit, victims' and "
                         "survivors' feedback): a decision of assurance rests on it.")
     later = _day(follow_up, "follow-up date", required=False)
+    if later is not None and later <= meeting.held_on:  # due already: it would read as late from the day it was taken
+        raise LoopError(f"A decision is followed up after the meeting that took it; {_long_date(later)} is not after "
+                        f"the {meeting.label}. Give a later follow-up date, or none.")
     latest = con.execute(
         "SELECT decision_id, decision, rationale, evidence, follow_up FROM assurance_decision WHERE meeting_id = ? "
         "AND question_id IS NOT DISTINCT FROM ? AND theme IS NOT DISTINCT FROM ? ORDER BY decision_id DESC LIMIT 1",
