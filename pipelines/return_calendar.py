@@ -239,6 +239,7 @@ class ReturnStatus:
     file: FileRef | None = None      # the accepted file it arrived in
     refused: FileRef | None = None   # the refused (or withdrawn or superseded) file, when that is the state
     arrived_on: dt.date | None = None
+    with_file: bool = False  # in the refused file, though none of its rows was among those refused
 
     @property
     def late(self) -> bool:
@@ -250,7 +251,8 @@ class ReturnStatus:
                 " 0", " ")
         if self.state == "refused":
             since = f"; figures from {self.file} stand" if self.file else ""
-            return f"refused in {self.refused}{since}"
+            whole = " with the rest of the file (a file with an error is refused whole)" if self.with_file else ""
+            return f"refused in {self.refused}{whole}{since}"
         if self.state == "superseded":
             return f"{self.refused} was withdrawn or superseded and nothing has arrived in its place"
         return f"{STATE_WORDS[self.state]} (due {_day(self.due)})"
@@ -287,13 +289,28 @@ def statuses(con: duckdb.DuckDBPyConnection, months: list[dt.date], today: dt.da
             arrived.setdefault((period, measure), (FileRef(fid, name), received.date()))
     refused_open: dict[tuple[dt.date, str | None], FileRef] = {}
     marked: dict[tuple[dt.date, str | None], FileRef] = {}
+    # held by a refused file though none of its rows was among those refused: refused with the rest of the file
+    with_file: dict[tuple[dt.date, str], bool] = {}
+    held = _held(con, months)
+    latest = _latest_accepted(con, months) if held else {}
     for r in refusals(con):
-        keys = [k for k in r.rows if r.state != "open" or not r.rows[k]]
-        keys += [(p, None) for p in r.months_unmatched]  # a measure that could not be read: any of the month's
-        target = refused_open if r.state == "open" else marked if r.state in ("withdrawn", "superseded") else None
-        if target is not None:
-            for k in keys:
-                target[k] = r.file
+        mine = held.get(r.file.file_id, set())
+        if r.state in ("withdrawn", "superseded"):
+            target = marked
+            keys = set(r.rows) | mine
+        else:
+            # its rows no later accepted file has brought, the rows that broke no rule too: the file was refused
+            # whole, so none of its figures arrived (a refusal recorded before what it held was kept: its refused
+            # rows only)
+            target = refused_open
+            keys = {k for k, by in r.rows.items() if not by}
+            keys |= {k for k in mine if latest.get(k, 0) < r.file.file_id}
+        for k in keys:
+            target[k] = r.file
+            if target is refused_open:
+                with_file[k] = k not in r.rows
+        for p in r.months_unmatched:  # a measure that could not be read: any of the month's
+            target[(p, None)] = r.file
     out: dict[dt.date, list[ReturnStatus]] = {}
     for month in months:
         rows = []
@@ -304,7 +321,8 @@ def statuses(con: duckdb.DuckDBPyConnection, months: list[dt.date], today: dt.da
             common = {"month": month, "measure": measure, "part": part.name, "due": due}
             if bad is not None:
                 rows.append(ReturnStatus(**common, state="refused", file=got[0] if got else None, refused=bad,
-                                         arrived_on=got[1] if got else None))
+                                         arrived_on=got[1] if got else None,
+                                         with_file=with_file.get((month, measure), False)))
             elif got:
                 rows.append(ReturnStatus(**common, state="arrived", file=got[0], arrived_on=got[1]))
             elif gone is not None:
@@ -313,6 +331,24 @@ def statuses(con: duckdb.DuckDBPyConnection, months: list[dt.date], today: dt.da
                 rows.append(ReturnStatus(**common, state="overdue" if today > due else "missing"))
         out[month] = rows
     return out
+
+
+def _held(con: duckdb.DuckDBPyConnection, months: list[dt.date]) -> dict[int, set[tuple[dt.date, str]]]:
+    """Each refused file's months and measures among `months`, as recorded when it was refused."""
+    out: dict[int, set[tuple[dt.date, str]]] = {}
+    if months:
+        for fid, period, measure in con.execute(
+                "SELECT file_id, period, measure FROM refused_coverage WHERE list_contains(?, period)",
+                [months]).fetchall():
+            out.setdefault(fid, set()).add((period, measure))
+    return out
+
+
+def _latest_accepted(con: duckdb.DuckDBPyConnection, months: list[dt.date]) -> dict[tuple[dt.date, str], int]:
+    """The latest accepted file holding each month and measure among `months`."""
+    return {(period, measure): fid for period, measure, fid in con.execute(
+        """SELECT c.period, c.measure, max(c.file_id) FROM file_coverage c JOIN file_registry r USING (file_id)
+           WHERE r.outcome = 'accepted' AND list_contains(?, c.period) GROUP BY ALL""", [months]).fetchall()}
 
 
 def latest_due_month(today: dt.date | None = None) -> dt.date:

@@ -132,6 +132,72 @@ def test_each_due_measure_is_arrived_missing_overdue_refused_or_superseded(con, 
         {"month": "2026-04", "cse_arrests": "overdue", "cse_charges": "overdue", "cse_referrals": "not due"}]
 
 
+def _may_refused_over_one_cell(con, tmp_path, name="may.csv"):
+    """A May return holding every measure of the small calendar, refused whole over one bad CSE charges cell."""
+    text = (HEADER + rows("2026-05", "cse_arrests") + rows("2026-05", "cse_charges", (1, 2, 3, "lots"))
+            + rows("2026-05", "cse_referrals"))
+    assert not ingest(con, [write_csv(tmp_path / name, text)]).ok
+
+
+def test_every_month_and_measure_of_a_refused_file_is_refused_until_brought_or_marked(con, tmp_path):
+    cal = calendar_from_text(SMALL)
+    _may_refused_over_one_cell(con, tmp_path)
+    after_due = {r.measure: r for r in return_status(con, MAY, dt.date(2026, 6, 20), cal)}
+    # the whole file was refused, not only CSE charges: nothing of it is "missing" or "overdue"
+    assert {m: r.state for m, r in after_due.items()} == {"cse_arrests": "refused", "cse_charges": "refused",
+                                                         "cse_referrals": "refused"}
+    assert {r.refused.file_id for r in after_due.values()} == {1}
+    assert after_due["cse_charges"].words() == 'refused in "may.csv" (#1)'
+    assert after_due["cse_arrests"].words() == ('refused in "may.csv" (#1) with the rest of the file (a file with '
+                                                "an error is refused whole)")
+    assert incomplete_notices(con, MAY, dt.date(2026, 6, 20), cal) == [
+        'The return for May 2026 was refused for the whole of "Main" (2 figures) and CSE referrals (file "may.csv" '
+        '(#1)). Those figures are missing for May 2026 until a corrected return is loaded.']
+    table = grid(con, [MAY], dt.date(2026, 6, 20), cal)
+    assert table.to_dict("records") == [{"month": "2026-05", "cse_arrests": "refused", "cse_charges": "refused",
+                                         "cse_referrals": "refused"}]
+
+    # a corrected file bringing CSE charges alone: the figures the refused file held of the others are still not in
+    assert ingest(con, [write_csv(tmp_path / "may-charges.csv", HEADER + rows("2026-05", "cse_charges"))]).ok
+    part = {r.measure: r.state for r in return_status(con, MAY, dt.date(2026, 6, 20), cal)}
+    assert part == {"cse_arrests": "refused", "cse_charges": "arrived", "cse_referrals": "refused"}
+    # the rest brought: all arrived
+    assert ingest(con, [write_csv(tmp_path / "may-rest.csv", HEADER + rows("2026-05", "cse_arrests")
+                                  + rows("2026-05", "cse_referrals"))]).ok
+    assert [r.state for r in return_status(con, MAY, dt.date(2026, 6, 20), cal)] == ["arrived"] * 3
+    assert incomplete_notices(con, MAY, dt.date(2026, 6, 20), cal) == []
+
+
+def test_a_withdrawn_refused_file_leaves_every_measure_it_held_superseded(con, tmp_path):
+    cal = calendar_from_text(SMALL)
+    _may_refused_over_one_cell(con, tmp_path)
+    supersede(con, 1, claims_of("analyst@example.org"), "Sent in error", withdrawn=True)
+    states = {r.measure: (r.state, r.refused.file_id) for r in return_status(con, MAY, dt.date(2026, 6, 20), cal)}
+    assert states == {m: ("superseded", 1) for m in ("cse_arrests", "cse_charges", "cse_referrals")}
+
+
+def test_a_refusal_recorded_before_what_it_held_was_kept_still_shows_its_refused_rows(con, tmp_path):
+    cal = calendar_from_text(SMALL)
+    _may_refused_over_one_cell(con, tmp_path)
+    con.execute("DELETE FROM refused_coverage")  # as a warehouse upgraded after the file was refused has it
+    states = {r.measure: r.state for r in return_status(con, MAY, dt.date(2026, 6, 20), cal)}
+    assert states == {"cse_arrests": "overdue", "cse_charges": "refused", "cse_referrals": "overdue"}
+
+
+def test_pccdash_calendar_says_a_whole_refused_return_was_refused(db, tmp_path, run_cli):
+    from pipelines.catalogue import catalogue
+
+    text = HEADER + "".join(rows("2026-04", m, (1, 2, 3, "lots") if m == "cse_charges" else (1, 2, 3, 4))
+                            for m in ("cse_arrests", "cse_charges", "cse_referrals"))
+    assert run_cli("ingest", write_csv(tmp_path / "april.csv", text), "--db", db).exit_code == 1
+    month = run_cli("calendar", "--month", "2026-04", "--db", db, env={"PCCDASH_TODAY": "2026-05-20"})
+    assert month.exit_code == 0, month.output
+    lines = {line.split()[0]: line for line in month.stdout.splitlines() if line.startswith(tuple(catalogue().ids()))}
+    for m in ("cse_arrests", "cse_charges", "cse_referrals"):
+        assert lines[m].split()[1] == "refused" and '"april.csv" (#1)' in lines[m], lines[m]
+    assert lines["grooming_arrests"].split()[1] == "overdue"
+
+
 def test_pccdash_calendar_prints_a_month_and_the_grid(db, tmp_path, run_cli):
     assert run_cli("ingest", write_csv(tmp_path / "oct.csv", HEADER + rows("2026-10", "cse_arrests")),
                    "--db", db).exit_code == 0

@@ -330,6 +330,10 @@ def _reject(con, path: Path, label: str, facts, size: int, received, loaded_by: 
         if run is not None:
             run_id = save_run(con, run, file_id)
             save_quarantine(con, run, run_id, file_id, current_month)
+            # what the file held, its good rows too: refused whole, none of it has arrived (the return calendar)
+            con.execute("INSERT INTO refused_coverage SELECT $file_id, period, measure, CAST(count(*) AS INTEGER) "
+                        "FROM batch_total WHERE period IS NOT NULL AND kind IS NOT NULL GROUP BY period, measure",
+                        {"file_id": file_id})
         if recorded:
             recorded(con, file_id, "rejected")
         con.execute("COMMIT")
