@@ -66,3 +66,23 @@ def test_plan_says_the_open_flags_on_the_months_figures(sample_db, run_cli, tmp_
     with warehouse.connect(db) as con:
         resolve_flag(con, ANALYST, number, "Checked with the force: correct.")
     assert "Two charges counted twice." not in run_cli("plan", "--db", db, "--month", "2015-07").stdout
+
+
+def test_plan_does_not_call_a_run_across_a_missing_month_in_a_row(db, run_cli, tmp_path):
+    """June 2026 loaded and May 2026 not: the run below the average counts June with the months before May, and
+    the sentence says so rather than "months in a row"."""
+    months = [f"{y}-{m:02d}" for y in (2024, 2025, 2026) for m in range(1, 13)
+              if "2024-07" <= f"{y}-{m:02d}" <= "2026-06" and f"{y}-{m:02d}" != "2026-05"]
+    values = [30 if i % 2 == 0 else 34 for i in range(len(months) - 7)] + [29] * 7
+    rows = "".join(f"{p},{d},cse_referrals,{v}\n" for p, v in zip(months, values, strict=True)
+                   for d in ("Barnsley", "Doncaster", "Rotherham", "Sheffield"))
+    path = tmp_path / "referrals.csv"
+    path.write_text("period,district,measure,value\n" + rows, encoding="utf-8")
+    assert run_cli("ingest", path, "--db", db).exit_code == 0
+    out = run_cli("plan", "--db", db, "--month", "2026-06", "--district", "Sheffield", "--format", "csv")
+    assert out.exit_code == 0, out.output
+    df = pd.read_csv(io.StringIO(out.stdout))
+    sentence = df.loc[(df["measure"] == "CSE referrals") & (df["area"] == "Sheffield"), "sentence"].item()
+    assert "in a row" not in sentence
+    assert "below the average (" in sentence
+    assert ") in each of the last 7 months with figures (May 2026 is missing)" in sentence

@@ -293,3 +293,65 @@ def test_past_the_last_plan_the_sample_asks_only_about_the_charts(sample):
     assert statuses[0].month == pd.Timestamp("2026-05-01") and not statuses[0].plan_in_force
     drafts = draft_questions(statuses)
     assert drafts and not any("aspiration" in q.text for q in drafts)
+
+
+# --------------------------------------------------------------------------------------------------
+# A run that spans a missing month: counted in order, never said to be "in a row"
+# --------------------------------------------------------------------------------------------------
+
+SHIFT_OVER_A_GAP = alt(12, 10, N - 8) + [13, 13, 13, None, 13, 13, 13, 13]   # May 2016 missing inside the run
+TREND_OVER_A_GAP = alt(12, 10, N - 8) + [9, 10, 11, None, 12, 13, 14, 15]
+TWO_OF_THREE_OVER_A_GAP = alt(10, 12, N - 4) + [16, None, 12, 16]              # July 2016 missing
+
+
+def test_a_run_across_a_missing_month_is_not_said_to_be_in_a_row():
+    out = judge({"cse_charges": (SHIFT_OVER_A_GAP, "bad"), "grooming_arrests": (TREND_OVER_A_GAP, "bad"),
+                 "cse_arrests": (TWO_OF_THREE_OVER_A_GAP, "bad")})
+    assert [signal_of(out, m)[:2] for m in ("cse_charges", "grooming_arrests", "cse_arrests")] == [
+        ("concern_high", "shift"), ("concern_high", "trend"), ("concern_high", "two_of_three")]
+    force = {s.measure_id: s for s in out if s.area == "South Yorkshire"}
+    for s in out:
+        assert "in a row" not in s.sentence, s.sentence
+    assert force["cse_charges"].sentence.startswith(
+        "CSE charges across South Yorkshire in September 2016 (52) are above the average (")
+    assert force["cse_charges"].sentence.endswith(
+        ") in each of the last 7 months with figures (May 2016 is missing): a significant concern.")
+    assert ("up on the one before in each of the last 6 months with figures (May 2016 is missing): a significant "
+            "concern.") in force["grooming_arrests"].sentence
+    assert ("close to or above the upper process limit in 2 of the last 3 months with figures (July 2016 is "
+            "missing): a significant concern.") in force["cse_arrests"].sentence
+
+    drafts = {q.measure_id: q for q in draft_questions(out)}
+    for q in drafts.values():
+        assert "in a row" not in q.text and "in a row" not in q.rule, q.text
+    assert drafts["cse_charges"].rule == "a run of 7 months with figures above the average (May 2016 is missing)"
+    assert "in each of the last 7 months with figures (May 2016 is missing)" in drafts["cse_charges"].text
+    # the districts' runs miss the same month: said once, after the force's
+    assert drafts["cse_charges"].text.count("May 2016 is missing") == 1
+    assert ("(13) also above their averages in each of their last 7 months with figures. What explains"
+            in drafts["cse_charges"].text)
+    assert drafts["grooming_arrests"].rule == ("a trend of 7 months with figures, each higher than the one before "
+                                               "(May 2016 is missing)")
+    assert ("higher than the one before in each of the last 6 months with figures (May 2016 is missing)"
+            in drafts["grooming_arrests"].text)
+    assert "in 2 of the last 3 months with figures (July 2016 is missing)" in drafts["cse_arrests"].text
+    assert drafts["cse_arrests"].rule == ("two of three months with figures near the upper process limit (July 2016 "
+                                          "is missing)")
+    assert "also rising from each month with figures to the next. What" in drafts["grooming_arrests"].text
+
+
+def test_a_run_with_every_month_present_is_still_in_a_row():
+    out = judge({"cse_charges": (SHIFT, "bad")})
+    s = next(s for s in out if s.measure_id == "cse_charges" and s.area == "Rotherham")
+    assert s.sentence.endswith("for 7 months in a row: a significant concern.")
+
+
+def test_months_missing_are_listed_then_counted():
+    from pipelines.plan.narrative import missing_months
+    from pipelines.plan.periods import month_number
+
+    may, june, july, aug = (month_number(f"2026-{m:02d}") for m in (5, 6, 7, 8))
+    assert missing_months([]) == ""
+    assert missing_months([may]) == "May 2026 is missing"
+    assert missing_months([july, may]) == "May 2026 and July 2026 are missing"
+    assert missing_months([may, june, july, aug]) == "4 months are missing, from May 2026 to August 2026"

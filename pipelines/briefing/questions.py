@@ -12,7 +12,15 @@ from dataclasses import dataclass
 
 from .. import settings
 from ..catalogue import Measure, catalogue, listed
-from ..plan.narrative import area_phrase, extreme_phrase, format_number, subject, time_phrase
+from ..plan.narrative import (
+    area_phrase,
+    extreme_phrase,
+    format_number,
+    missing_months,
+    rule_clause,
+    subject,
+    time_phrase,
+)
 from ..plan.periods import month_label, month_number
 from ..plan.spc import RULES
 from ..plan.status import MeasureStatus
@@ -116,17 +124,27 @@ def _run(status: MeasureStatus) -> int:
     return chart.run_length(len(chart) - 1) if len(chart) else 0
 
 
+def _gaps(status: MeasureStatus) -> list[int]:
+    """The months with no figure among those the reporting month's rule counted (the run may span them)."""
+    chart = status.spc
+    return chart.run_gaps(len(chart) - 1) if len(chart) else []
+
+
 def _rule_words(signal: _Signal) -> str:
     """The rule behind a signal, as the Board is told it."""
     high = signal.side > 0
+    gaps = missing_months(_gaps(signal.status))
+    with_figures, after = (" with figures", f" ({gaps})") if gaps else ("", "")
     if signal.rule == "beyond_limits":
         return "a point beyond the process limits"
     if signal.rule == "shift":
-        return f"a run of {_run(signal.status)} months {'above' if high else 'below'} the average"
+        return (f"a run of {_run(signal.status)} months{with_figures} {'above' if high else 'below'} the "
+                f"average{after}")
     if signal.rule == "trend":
-        return f"a trend of {_run(signal.status)} months, each {'higher' if high else 'lower'} than the one before"
+        return (f"a trend of {_run(signal.status)} months{with_figures}, each {'higher' if high else 'lower'} than "
+                f"the one before{after}")
     if signal.rule == "two_of_three":
-        return f"two of three months near the {'upper' if high else 'lower'} process limit"
+        return f"two of three months{with_figures} near the {'upper' if high else 'lower'} process limit{after}"
     return "the process limits show the aspiration will consistently be missed"
 
 
@@ -136,20 +154,29 @@ def _lead_clause(signal: _Signal, m: Measure) -> str:
     if signal.rule == "beyond_limits":
         return (f"{'above the upper' if high else 'below the lower'} process limit "
                 f"({_limit(s.upper if high else s.lower, m)})")
+    gaps = missing_months(_gaps(s))
     if signal.rule == "shift":
-        return (f"{'above' if high else 'below'} the average ({format_number(s.mean, m, decimals=1)}) for "
-                f"{_run(s)} months in a row")
+        return rule_clause("shift", high, _run(s), format_number(s.mean, m, decimals=1), _gaps(s))
     if signal.rule == "trend":
+        if gaps:
+            return (f"{'higher' if high else 'lower'} than the one before in each of the last "
+                    f"{max(_run(s) - 1, 1)} months with figures ({gaps})")
         return f"{'higher' if high else 'lower'} than the month before for {max(_run(s) - 1, 1)} months in a row"
     if signal.rule == "two_of_three":
+        last = f"the last 3 months with figures ({gaps})" if gaps else "the last 3 months"
         return (f"close to or {'above the upper' if high else 'below the lower'} process limit "
-                f"({_limit(s.upper if high else s.lower, m)}) in {_run(s)} of the last 3 months")
+                f"({_limit(s.upper if high else s.lower, m)}) in {_run(s)} of {last}")
     return (f"against an aspiration of {s.aspiration}: its process limits ({_limit(s.lower, m)} to "
             f"{_limit(s.upper, m)}) show the aspiration will consistently be missed unless the process changes")
 
 
-def _others_clause(rule: str, side: int, signals: list[_Signal], m: Measure, first: bool) -> str:
-    """The districts sharing the lead's kind of signal under one rule, each with its figure."""
+def _others_clause(rule: str, side: int, signals: list[_Signal], m: Measure, first: bool,
+                   said: list[int] | None = None) -> str:
+    """The districts sharing the lead's kind of signal under one rule, each with its figure. Months missing from
+    their runs are named, unless they are the months `said` already (the lead's)."""
+    missing = sorted({g for s in signals for g in _gaps(s.status)})
+    gaps = missing_months(missing) if missing != sorted(set(said or ())) else ""
+    bracket = f" ({gaps})" if gaps else ""
     names = listed([f"{g.status.area} ({format_number(g.status.value, m)})" for g in signals])
     many = len(signals) > 1
     their, s_ = ("their", "s") if many else ("its", "")
@@ -160,12 +187,18 @@ def _others_clause(rule: str, side: int, signals: list[_Signal], m: Measure, fir
     elif rule == "shift":
         runs = [_run(g.status) for g in signals]
         at_least = "at least " if len(set(runs)) > 1 else ""
-        where = f"{'above' if high else 'below'} {their} average{s_} for {at_least}{min(runs)} months in a row"
+        if missing:  # a run that spans a month with no figure is not "in a row"
+            where = (f"{'above' if high else 'below'} {their} average{s_} in each of {their} last {at_least}"
+                     f"{min(runs)} months with figures{bracket}")
+        else:
+            where = f"{'above' if high else 'below'} {their} average{s_} for {at_least}{min(runs)} months in a row"
     elif rule == "trend":
-        where = f"{'rising' if high else 'falling'} month after month"
+        where = (f"{'rising' if high else 'falling'} from each month with figures to the next{bracket}" if missing
+                 else f"{'rising' if high else 'falling'} month after month")
     elif rule == "two_of_three":
+        last = f"the last 3 months with figures{bracket}" if missing else "the last 3 months"
         where = (f"close to or {'above' if high else 'below'} {their} {'upper' if high else 'lower'} "
-                 f"process limit{s_} in two or more of the last 3 months")
+                 f"process limit{s_} in two or more of {last}")
     else:
         where = "set to miss it"
     return f"{names} {also}{where}"
@@ -200,7 +233,7 @@ def _question(lead: _Signal, same: list[_Signal], signals: list[_Signal]) -> str
     for rule in _RULE_ORDER:
         group = [g for g in same if g.rule == rule]
         if group:
-            parts.append(_others_clause(rule, lead.side, group, m, first=not parts))
+            parts.append(_others_clause(rule, lead.side, group, m, first=not parts, said=_gaps(s)))
     text = f"{head}, {clause}"
     if parts:
         text += ", with " + (parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])}, and {parts[-1]}")

@@ -10,10 +10,11 @@ special cause judged in the measure's good direction, and no judgement for a neu
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 import numpy as np
 
-from ..catalogue import Measure
+from ..catalogue import Measure, listed
 from .periods import month_label
 
 _RULE_CLAUSE_HIGH = {
@@ -28,6 +29,40 @@ _RULE_CLAUSE_LOW = {
     "shift": "below the average ({mean}) for {n} months in a row",
     "trend": "down for {n} months in a row",
 }
+# The same when the points the rule counted span a month with no figure: not "in a row", which they are not.
+_GAP_CLAUSE_HIGH = {
+    "two_of_three": "close to or above the upper process limit in {n} of the last 3 months with figures",
+    "shift": "above the average ({mean}) in each of the last {n} months with figures",
+    "trend": "up on the one before in each of the last {n} months with figures",
+}
+_GAP_CLAUSE_LOW = {
+    "two_of_three": "close to or below the lower process limit in {n} of the last 3 months with figures",
+    "shift": "below the average ({mean}) in each of the last {n} months with figures",
+    "trend": "down on the one before in each of the last {n} months with figures",
+}
+MISSING_LISTED = 3  # more missing months than this are counted, not listed
+
+
+def missing_months(months: Iterable[int]) -> str:
+    """``May 2026 is missing``, ``May 2026 and July 2026 are missing``, ``5 months are missing, from May 2026
+    to December 2026``: the months a run of points spans with no figure, for the brackets after its clause."""
+    months = sorted(set(months))
+    if not months:
+        return ""
+    if len(months) > MISSING_LISTED:
+        return f"{len(months)} months are missing, from {month_label(months[0])} to {month_label(months[-1])}"
+    return f"{listed([month_label(m) for m in months])} {'is' if len(months) == 1 else 'are'} missing"
+
+
+def rule_clause(rule: str, high: bool, n: int, mean: str = "", missing: Iterable[int] = ()) -> str:
+    """What a run rule saw, after "are": ``below the average (88.3) for 8 months in a row``; when the points it
+    counted span a month with no figure, ``below the average (88.3) in each of the last 8 months with figures
+    (May 2026 is missing)``. ``n`` is what the clause counts: points, or rises and falls for a trend."""
+    gaps = missing_months(missing)
+    if gaps and rule in _GAP_CLAUSE_HIGH:
+        clause = (_GAP_CLAUSE_HIGH if high else _GAP_CLAUSE_LOW)[rule].format(n=n, mean=mean)
+        return f"{clause} ({gaps})"
+    return (_RULE_CLAUSE_HIGH if high else _RULE_CLAUSE_LOW)[rule].format(n=n, mean=mean)
 
 
 def format_number(value: float | None, measure: Measure | None = None, *, decimals: int | None = None) -> str:
@@ -108,14 +143,16 @@ def extreme_phrase(values: np.ndarray, months: np.ndarray, side: int, min_months
 
 def signal_sentence(measure: Measure, area: str, is_force: bool, when: str, value: float | None, *,
                     icon: str | None, rule: str | None = None, run: int = 0, mean: float | None = None,
-                    extreme: str = "", provisional: bool = False, judged: bool = True) -> str:
+                    extreme: str = "", provisional: bool = False, judged: bool = True,
+                    missing: Iterable[int] = ()) -> str:
     """One sentence for one point of a chart: what it shows and whether that is significant.
 
     ``judged`` False: the chart has no process limits yet (one month, or one since a rebase).
 
     ``when`` is the period as a person says it ("July 2015", "Q2 2015/16").
     ``icon`` is the variation icon key; ``rule`` the special-cause rule, ``run`` the number of points
-    the rule counted (months in the run, or points near the limit) and ``mean`` the centre line.
+    the rule counted (months in the run, or points near the limit) and ``mean`` the centre line;
+    ``missing`` the months (month numbers) with no figure among the points the rule counted.
     """
     head = f"{subject(measure)} {area_phrase(area, is_force)} {time_phrase(measure, when)}"
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -129,10 +166,9 @@ def signal_sentence(measure: Measure, area: str, is_force: bool, when: str, valu
         text = f"{head} within the expected range: no significant change."
     else:
         high = icon.endswith("_high")
-        clause = (_RULE_CLAUSE_HIGH if high else _RULE_CLAUSE_LOW)[rule]
         if rule == "trend":
             run = max(run - 1, 1)  # seven points make six rises
-        clause = clause.format(n=run, mean=format_number(mean, measure, decimals=1))
+        clause = rule_clause(rule, high, run, format_number(mean, measure, decimals=1), missing)
         if extreme:
             clause = f"{extreme} and {clause}"
         if icon.startswith("improvement"):

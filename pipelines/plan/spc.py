@@ -236,8 +236,9 @@ class SpcResult:
             j -= 1
         return j
 
-    def run_length(self, i: int) -> int:
-        """Points in the run that puts point i under its rule (shift or trend), counted up to i."""
+    def _run_start(self, i: int) -> int:
+        """The first point the rule that puts point i under it looks at: the start of the run (shift, trend),
+        the first of the last three points (two of three), or i itself."""
         import numpy as np
 
         code = int(self.rule[i])
@@ -252,12 +253,32 @@ class SpcResult:
                    and np.sign(self.values[j] - self.values[j - 1]) == sign):
                 j -= 1
         elif code == RULE_TWO_OF_THREE:
-            lo = max(0, i - 2)
-            window = self.values[lo:i + 1]
+            j = max(0, i - 2)
+        return j
+
+    def run_length(self, i: int) -> int:
+        """Points in the run that puts point i under its rule (shift or trend), counted up to i."""
+        import numpy as np
+
+        code = int(self.rule[i])
+        if code == RULE_TWO_OF_THREE:
+            window = self.values[self._run_start(i):i + 1]
             if self.side[i] > 0:
                 return int(np.count_nonzero(window > self.near_upper[i]))
             return int(np.count_nonzero(window < self.near_lower[i]))
-        return i - j + 1
+        return i - self._run_start(i) + 1
+
+    def run_gaps(self, i: int) -> list[int]:
+        """The months with no figure among the points the rule at point i counted (month numbers, in order).
+
+        The rules count points in order, as Making Data Count's tools do, so a run of "8 points" may span a
+        missing month: a sentence then must not say "8 months in a row"."""
+        code = int(self.rule[i])
+        if code not in (RULE_SHIFT, RULE_TREND, RULE_TWO_OF_THREE):
+            return []
+        counted = [int(m) for m in self.months[self._run_start(i):i + 1]]
+        present = set(counted)
+        return [m for m in range(counted[0], counted[-1] + 1) if m not in present]
 
     def frame(self, increase_is: str = "neutral") -> pd.DataFrame:
         """The chart as a DataFrame: one row per month present, ready to plot."""

@@ -281,18 +281,20 @@ class PlanAnalytics:
         elif has_value:
             icon = point_type(latest.rule, latest.side, pm.increase_is)
             rule = latest.rule_name
-            extreme, run = "", 0
+            extreme, run, missing = "", 0, []
             if rule:
                 chart = series.chart(k)  # the run's start and length need the whole chart
                 start = int(chart.months[chart.signal_start(k)])
                 since = month_start(start)
                 run = chart.run_length(k)
+                missing = chart.run_gaps(k)
                 extreme = extreme_phrase(chart.values, chart.months, latest.side)
                 if icon.startswith("concern"):
                     questions.append(concern_question(measure, area_name, is_force, latest.side, start,
                                                       number))
             sentence = signal_sentence(measure, area_name, is_force, when, value, icon=icon, rule=rule,
-                                       run=run, mean=mean, extreme=extreme, provisional=provisional)
+                                       run=run, mean=mean, extreme=extreme, provisional=provisional,
+                                       missing=missing)
         else:
             sentence = signal_sentence(measure, area_name, is_force, when, None, icon=None)
 
