@@ -441,24 +441,37 @@ class ArrangedCaveats:
     by_figure: dict[tuple[str, str], list[str]] = field(default_factory=dict)
 
 
-def arrange_caveats(cav: pd.DataFrame, period: object, measure_ids: list[str],
-                    districts: list[str]) -> ArrangedCaveats:
+def arrange_caveats(cav: pd.DataFrame, period: object, measure_ids: list[str], districts: list[str], *,
+                    earlier: Mapping[str, Mapping[str, str]] | None = None) -> ArrangedCaveats:
     """The caveats of `caveats()` for one month, arranged so that each is said once where it applies.
 
     A file flag or a district-month flag is said once in `general`, naming what it covers; a flag on one
     figure and a data-check warning are said under their measure, the districts named in the sentence,
-    and the same words on several districts are said once with them all named."""
+    and the same words on several districts are said once with them all named.
+
+    `earlier` carries the caveats of earlier months into the figures that include them (a quarter, the year to
+    date, 12 months): measure id -> {earlier month (YYYY-MM) -> the figures that include it, in words ("in the
+    figures for Q1 2015/16 and the 12 months to July 2015")}. Each such caveat names its month and those figures;
+    the month's own come first, then the earlier months', latest first. `cav` must hold those months too."""
     key = f"{_as_month(period):%Y-%m}"
+    earlier = earlier or {}
     order = {d: i for i, d in enumerate(districts)}
     out = ArrangedCaveats(by_measure={m: [] for m in measure_ids})
     if cav is None or cav.empty:
         return out
-    # every month a file flag touches, for naming the file's reach; the rest is about the one month
+    # every month a file flag touches, for naming the file's reach; the rest is about the months the figures hold
     flag_months: dict[int, list[str]] = {}
     for row in cav[cav["kind"] == "flag"].itertuples(index=False):
         flag_months.setdefault(int(row.flag_id), []).append(row.period)
-    rows = cav[(cav["period"] == key) & cav["measure"].isin(measure_ids) & cav["district"].isin(districts)]
-    rows = rows.assign(_d=rows["district"].map(order)).sort_values(["_d"], kind="stable")
+    held = [p == key or p in earlier.get(m, {}) for p, m in zip(cav["period"], cav["measure"], strict=True)]
+    rows = cav[pd.Series(held, index=cav.index, dtype=bool) & cav["measure"].isin(measure_ids)
+               & cav["district"].isin(districts)]
+    rows = rows.assign(_d=rows["district"].map(order), _earlier=rows["period"] != key).sort_values(
+        ["_earlier", "period", "_d"], ascending=[True, False, True], kind="stable")
+
+    def where_else(row) -> str:
+        """", or ", in the figures for ..." for a caveat on an earlier month."""
+        return "" if row.period == key else f", {earlier[row.measure][row.period]}"
 
     wide = rows[(rows["kind"] == "flag") & rows["scope"].isin(["file", "district_month"])]
     wide = wide.assign(_file=(wide["scope"] != "file").astype(int)).sort_values(["_file", "flag_id"], kind="stable")
@@ -469,7 +482,9 @@ def arrange_caveats(cav: pd.DataFrame, period: object, measure_ids: list[str],
         if row.scope == "file":
             where = f"On every figure from the file {row.file_name} ({months_phrase(flag_months[int(row.flag_id)])})"
         else:
-            where = f"On every figure for {row.district} in {month_text(key)}"
+            where = f"On every figure for {row.district} in {month_text(row.period)}"
+            if row.period != key:
+                where += ", and every figure of this briefing that includes that month"
         said[int(row.flag_id)] = f"{where}: {row.reason} ({_flag_note(row)})"
         out.general.append(said[int(row.flag_id)])
 
@@ -479,27 +494,31 @@ def arrange_caveats(cav: pd.DataFrame, period: object, measure_ids: list[str],
         groups: dict[tuple, list] = {}
         for row in mine.itertuples(index=False):
             if row.kind == "flag":
-                group = ("flag", row.reason, row.raised_by, day_words(row.raised_at), bool(row.blocking))
+                group = ("flag", row.period, row.reason, row.raised_by, day_words(row.raised_at), bool(row.blocking))
             else:
                 # the district's own name stands in for any district, so that one finding on several reads once
                 words = readable_check_message(row.message).replace(row.district, "\0")
-                group = ("check", check_title(row.rule_id), words)
+                group = ("check", row.period, check_title(row.rule_id), words)
             groups.setdefault(group, []).append(row)
         texts: list[str] = []
         for group, members in groups.items():
-            named = listed([r.district for r in members])
+            first = members[0]
+            named, month, also = listed([r.district for r in members]), month_text(first.period), where_else(first)
             if group[0] == "flag":
-                texts.append(f"{name} for {named} in {month_text(key)}: {members[0].reason} ({_flag_note(members[0])})")
-            elif "\0" in group[2]:
-                texts.append(f"Data check, {group[1]}: {group[2].replace(chr(0), named)}")
+                texts.append(f"{name} for {named} in {month}{also}: {first.reason} ({_flag_note(first)})")
+            elif "\0" in group[3]:
+                when = "" if not also else f" ({month}; {also[2:]})"
+                texts.append(f"Data check, {group[2]}{when}: {group[3].replace(chr(0), named)}")
             else:
-                texts.append(f"Data check, {group[1]} ({named}): {group[2]}")
+                when = "" if not also else f", {month}; {also[2:]}"
+                texts.append(f"Data check, {group[2]} ({named}{when}): {group[3]}")
         out.by_measure[measure_id] = [t for t in dict.fromkeys(texts) if t not in out.general]
 
     for row in rows.itertuples(index=False):
         found = out.by_figure.setdefault((row.measure, row.district), [])
-        if row.text not in found:
-            found.append(row.text)
+        text = row.text if row.period == key else f"{month_text(row.period)}{where_else(row)}: {row.text}"
+        if text not in found:
+            found.append(text)
     # the force's figure sums its districts, so it carries their caveats, each counted once as arranged
     whole = force().force_short_name
     for measure_id in measure_ids:

@@ -6,8 +6,8 @@ import streamlit as st
 
 from dashboard import auth, data, ui
 from pipelines.briefing.loop_section import EMPTY_SHORT, since_last_meeting
-from pipelines.briefing.pack import assemble, period_notices, return_notices
-from pipelines.briefing.tables import area_table, incomplete_notes, summary_table
+from pipelines.briefing.pack import assemble, caveat_months, period_notices, return_notices
+from pipelines.briefing.tables import GENERAL_CAVEATS_HEADING, area_table, incomplete_notes, summary_table
 from pipelines.catalogue import catalogue, force
 from pipelines.flags import caveats
 from pipelines.plan.narrative import format_change, format_number
@@ -25,13 +25,14 @@ for text in warnings:
     st.warning(text, icon=":material/event_busy:")
 for text in data.call(return_notices, period.month, period.meeting):
     st.warning(text, icon=":material/assignment_late:")
-cav = data.call(caveats, start=period.month_key, end=period.month_key)
+# the quarter, the year to date and the 12 months carry the caveats of the earlier months they include
+cav = data.call(caveats, start=caveat_months(period)[0], end=period.month_key)
 statuses = analytics.status(period.month)
 loop = data.with_analytics(since_last_meeting, period.meeting, month=period.month)
 pack = assemble(period, analytics, cav, {}, user.email, charts=False, statuses=statuses, loop=loop)
 cat, f = catalogue(), force()
 if pack.caveats:
-    ui.caveat_box(pack.caveats, label="Caveats on this month's figures")
+    ui.caveat_box(pack.caveats, label=GENERAL_CAVEATS_HEADING)
 
 # Compact, in a box rather than under a heading of its own: the summary stays the page's first heading.
 with st.container(border=True):

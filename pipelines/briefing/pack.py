@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from .. import settings
-from ..catalogue import catalogue, force
+from ..catalogue import catalogue, force, listed
 from ..errors import PccDashError
 from ..events import events_for
 from ..figures import accepted_months, plan_figures
@@ -17,7 +17,14 @@ from ..flags import arrange_caveats, caveats
 from ..plan import PlanAnalytics, plan_notices
 from ..plan.headline import PeriodFigure, headlines, period_labels
 from ..plan.narrative import format_change, format_number
-from ..plan.periods import month_label, month_number, month_start
+from ..plan.periods import (
+    financial_year,
+    financial_year_label,
+    financial_year_start,
+    month_label,
+    month_number,
+    month_start,
+)
 from ..plan.spc import assurance_words, variation_words
 from ..public import MANAGEMENT_INFORMATION
 from ..return_calendar import incomplete_notices, latest_due_month, statuses
@@ -141,6 +148,55 @@ def headings_for(period: ReportingPeriod) -> HeadlinePeriods:
     return HeadlinePeriods(**period_labels(month_number(period.month), q))
 
 
+def _months_used(measure, first: int, last: int) -> list[int]:
+    """The months a headline figure over months first..last is made of: every month of a flow (and of a percentage
+    rebuilt from flows), the last month's level of a stock (pipelines.plan.series.Panel.window)."""
+    kind = measure.kind
+    if kind == "percentage":
+        kind = catalogue().get(measure.numerator).kind
+    return list(range(first, last + 1)) if kind == "flow" else [last]
+
+
+def _in_words(labels: list[str], before: str | None) -> str:
+    """"in the figures for Q1 2015/16 and the 12 months to July 2015"; for a month of the 12 months the change on
+    the 12 months before is measured against (``before``, "the 12 months to July 2014"), "in the 12 months to July
+    2014 that the change is measured against"."""
+    said = [("in the figure for " if len(labels) == 1 else "in the figures for ") + listed(labels)] if labels else []
+    if before:
+        said.append(f"in {before} that the change is measured against")
+    return ", and ".join(said)
+
+
+def earlier_months(period: ReportingPeriod, measure) -> dict[str, str]:
+    """Each month before the reporting month that a headline figure of the measure includes (its quarter, the
+    year to date, the 12 months, and the 12 months before that its change is measured against), with those figures
+    in words: the month's flags and data-check warnings go with them (pipelines.flags.arrange_caveats)."""
+    month = month_number(period.month)
+    figures = []
+    if period.quarter_months:
+        q = month_number(period.quarter_months[0])
+        figures.append((period.quarter_text, q, q + 2))
+    figures += [(f"{financial_year_label(financial_year(month))} to date", financial_year_start(month), month),
+                (f"the 12 months to {month_label(month)}", month - 11, month)]
+    labels: dict[int, list[str]] = {}
+    for label, first, last in figures:
+        for used in _months_used(measure, first, last):
+            if used != month:
+                labels.setdefault(used, []).append(label)
+    before = set(_months_used(measure, month - 23, month - 12))
+    twelve_before = f"the 12 months to {month_label(month - 12)}"
+    return {f"{month_start(m):%Y-%m}": _in_words(labels.get(m, []), twelve_before if m in before else None)
+            for m in sorted(set(labels) | before)}
+
+
+def caveat_months(period: ReportingPeriod) -> tuple[str, str]:
+    """The first and last month (YYYY-MM) whose caveats a briefing's figures may carry: those of every month its
+    headline figures include (``earlier_months``), up to the reporting month."""
+    month = month_number(period.month)
+    first = min([month - 23, *(month_number(m) for m in period.quarter_months)])
+    return f"{month_start(first):%Y-%m}", period.month_key
+
+
 def build_pack(con: duckdb.DuckDBPyConnection, meeting: dt.date, generated_by: str) -> Pack:
     """Everything the pack says for the meeting on `meeting`, from the figures accepted now."""
     months = accepted_months(con)
@@ -149,7 +205,7 @@ def build_pack(con: duckdb.DuckDBPyConnection, meeting: dt.date, generated_by: s
         raise NoFigures(f"No month before {meeting:%d %B %Y} has accepted figures, so there is nothing to brief on. "
                         'Load the force\'s returns with "pccdash ingest" first.')
     analytics = PlanAnalytics(plan_figures(con))
-    cav = caveats(con, start=period.month, end=period.month)
+    cav = caveats(con, start=caveat_months(period)[0], end=period.month)
     texts = latest_texts(con, period.month)
     notices = [*pack_notices(analytics, period, months), *return_notices(con, period.month, meeting)]
     loop = since_last_meeting(con, meeting, analytics=analytics, month=period.month)
@@ -174,7 +230,8 @@ def assemble(period: ReportingPeriod, analytics: PlanAnalytics, cav: pd.DataFram
     by_measure: dict[str, list] = {}
     for s in statuses:
         by_measure.setdefault(s.measure_id, []).append(s)
-    arranged = arrange_caveats(cav, period.month_key, list(by_measure), list(f.districts))
+    arranged = arrange_caveats(cav, period.month_key, list(by_measure), list(f.districts),
+                               earlier={m: earlier_months(period, cat.get(m)) for m in by_measure})
     measures: list[PackMeasure] = []
     for measure_id, group in by_measure.items():
         m = cat.get(measure_id)

@@ -53,6 +53,7 @@ from ..plan.periods import month_start
 from .model import LoopSection, LoopTable, Pack, PackChart, PackMeasure
 from .tables import (
     EVENTS_SECTION,
+    GENERAL_CAVEATS_HEADING,
     area_table,
     incomplete_notes,
     pack_events,
@@ -139,7 +140,6 @@ def _is_provisional(chart: PackChart) -> bool:
 
 
 SUMMARY_HEADING = "Summary"
-GENERAL_CAVEATS_HEADING = "Caveats on this month's figures"
 
 
 def _period_line(pack: Pack) -> str:

@@ -11,6 +11,9 @@ from __future__ import annotations
 from .model import HeadlinePeriods, Pack, PackMeasure, PackRow
 
 CHANGE_HEADING = "Change on the 12 months before"
+# Before any measure: a whole file's or a district's month's caveats, on the reporting month or an earlier one
+# that a quarter, the year to date or the 12 months include
+GENERAL_CAVEATS_HEADING = "Caveats on this briefing's figures"
 NO_ASPIRATION = "None set"
 NOT_JUDGED = "No aspiration to judge"
 

@@ -83,7 +83,7 @@ def test_flags_are_filtered_assigned_and_resolved_two_at_once_with_no_mailto_lin
 
         # the Overview carries the open flags' caveats, the flagger's address and the one in a reason as text
         go_to(page, "Overview")
-        caveats = main(page).get_by_test_id("stAlert").filter(has_text="Caveats on this month's figures")
+        caveats = main(page).get_by_test_id("stAlert").filter(has_text="Caveats on this briefing's figures")
         expect(caveats).to_contain_text("flagged by analyst@example.org")
         no_mailto(page)
 
