@@ -425,10 +425,16 @@ def caveats_by_figure(frame: pd.DataFrame) -> dict[tuple[str, str, str], list[st
     return out
 
 
-def force_caveats(frame: pd.DataFrame, period: str, measure: str) -> list[str]:
-    """A force figure sums its districts, so it carries each district's caveats, named."""
-    rows = frame[(frame["period"] == period) & (frame["measure"] == measure)]
-    return [f"{r.district}: {r.text}" for r in rows.itertuples(index=False)]
+def force_caveats(frame: pd.DataFrame, period: str, measure: str, *, end: str | None = None) -> list[str]:
+    """A force figure sums its districts, so it carries each district's caveats, named. A figure that adds up the
+    months `period` to `end` (YYYY-MM; a financial year, say) carries each of their caveats, the month named too,
+    latest first."""
+    if end is None:
+        rows = frame[(frame["period"] == period) & (frame["measure"] == measure)]
+        return [f"{r.district}: {r.text}" for r in rows.itertuples(index=False)]
+    rows = frame[(frame["period"] >= period) & (frame["period"] <= end) & (frame["measure"] == measure)]
+    rows = rows.sort_values("period", ascending=False, kind="stable")
+    return [f"{r.district}, {month_text(r.period)}: {r.text}" for r in rows.itertuples(index=False)]
 
 
 @dataclass

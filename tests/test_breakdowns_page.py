@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,7 @@ from dashboard_helpers import ANALYST, PCC, internal, texts
 
 from pipelines import warehouse
 from pipelines.breakdowns import by_district, force_over_time, recorded_rows
+from pipelines.flags import raise_flag, resolve_flag
 from pipelines.plan.series import Panel
 
 MEASURE = "victims_supported"
@@ -216,3 +218,49 @@ def test_the_page_says_what_to_load_when_no_breakdown_has_been_loaded(monkeypatc
         assert "docs/return-format.md" in shown and "Victims supported by ethnicity of the victim" in shown
         assert not at.get("plotly_chart") and not at.dataframe
 
+
+
+def caveat_box(at, heading: str) -> str:
+    """The text of the caveat box under a heading, as read (Markdown's escapes removed), "" when the page shows none."""
+    box = next((str(w.value) for w in at.warning if str(w.value).startswith(f"**{heading}")), "")
+    return re.sub(r"\\(.)", r"\1", box).replace("\u200b", "")
+
+
+def test_the_page_shows_the_open_flags_and_data_check_warnings_on_the_figures_it_shows(monkeypatch, db):
+    build(db)
+    with warehouse.connect(db) as con:
+        raise_flag(con, ANALYST, scope="figure", reason="Two victims counted twice", period="2023-07",
+                   district="Rotherham", measure=MEASURE)
+        raise_flag(con, ANALYST, scope="district_month", reason="The return came in late", period="2024-05",
+                   district="Doncaster")
+        con.execute("INSERT INTO figure_caveat (period, district, measure, run_id, file_id, rule_id, severity, "
+                    "message, created_at) VALUES (DATE '2024-02-01', 'Sheffield', ?, 1, NULL, "
+                    "'month_on_month_change', 'warning', 'Victims supported in Sheffield went from 14 in January "
+                    "2024 to 4 in February 2024: check the figure.', TIMESTAMP '2024-03-10 09:00:00')", [MEASURE])
+        fixed = raise_flag(con, ANALYST, scope="figure", reason="Since corrected", period="2023-08",
+                           district="Barnsley", measure=MEASURE)
+        resolve_flag(con, ANALYST, fixed, note="The force confirmed the figure.")
+    at = internal(monkeypatch, db, "internal_pages/breakdowns.py", ANALYST)
+    at.selectbox(key="bd_dimension").select("victim_sex").run()
+    assert not at.exception, at.exception
+    flagged = "Rotherham, July 2023: Flagged by analyst@example.org on"
+    late = "Doncaster, May 2024: Flagged by analyst@example.org on"
+    check = ("Sheffield, February 2024: Data check, month-on-month change: Victims supported in Sheffield went from "
+             "14 in January 2024 to 4 in February 2024")
+
+    # the force over time adds up every district and month: it carries all their open caveats, named
+    over = caveat_box(at, "Caveats on South Yorkshire's figures over time")
+    for text in (flagged, "Two victims counted twice", late, "The return came in late", check):
+        assert text in over, text
+    assert "Since corrected" not in texts(at)  # a resolved flag follows no figure
+    # by district: the caveats of the months of the period chosen, and only those
+    assert at.selectbox(key="bd_span").value == "2024/25, financial year (April 2024 to June 2024)"
+    span = caveat_box(at, "Caveats on the figures for 2024/25")
+    assert late in span and flagged not in span and check not in span
+    at.selectbox(key="bd_span").select("2023/24, financial year").run()
+    span = caveat_box(at, "Caveats on the figures for 2023/24")
+    assert flagged in span and check in span and late not in span
+    at.selectbox(key="bd_span").select("June 2023").run()
+    assert caveat_box(at, "Caveats on the figures for June 2023") == ""
+    at.selectbox(key="bd_span").select("July 2023").run()
+    assert flagged in caveat_box(at, "Caveats on the figures for July 2023")

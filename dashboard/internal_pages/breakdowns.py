@@ -1,6 +1,6 @@
 """Breakdowns: a measure's figures by a category (the victim's ethnicity, sex or age), over time for the force and
 by district, each with the share recorded beside it and every percentage said as a share of all or of recorded
-values."""
+values; under each table, the open flags and data-check warnings on the measure's figures it adds up."""
 
 from itertools import cycle
 
@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard import auth, data, ui
 from pipelines import breakdowns
 from pipelines.catalogue import catalogue, dimensions, force, listed, reference_stamp
+from pipelines.flags import caveats, force_caveats
 
 user = auth.signed_in()
 st.title("Breakdowns")
@@ -74,6 +75,17 @@ def show_table(b: breakdowns.Breakdown, key: str, download: str) -> None:
     ui.table(ui.readable(frame, {c: c for c in frame.columns}), key, download)
 
 
+# The open flags and data-check warnings on the measure's figures in the months the breakdown covers: a period's
+# figure adds up its districts' months, so it carries each of their caveats, the district and month named.
+first, last = loaded.loc[(loaded["measure"] == measure_id) & (loaded["dimension"] == dimension_id),
+                         ["first", "last"]].iloc[0]
+cav = data.call(caveats, measure=measure_id, start=first, end=last)
+
+
+def show_caveats(start: str, end: str, label: str) -> None:
+    ui.caveat_box([ui.measure_words(t) for t in force_caveats(cav, start, measure_id, end=end)], label=label)
+
+
 # (a) The force over time
 st.subheader(f"{f.force_short_name}, over time")
 by = st.radio("Periods", ["financial_year", "month"], horizontal=True, key="bd_by",
@@ -111,14 +123,13 @@ fig.update_layout(title=f"{m.name} by {what}, {f.force_short_name}", barmode="st
                   legend={"orientation": "h", "y": -0.15, "yanchor": "top"}, font={"color": ui.DARK_GREY})
 st.plotly_chart(fig, width="stretch", key="bd_chart")
 show_table(over, "bd_over_time", f"{measure_id}-by-{dimension_id}-{by}.csv")
+show_caveats(first, last, f"Caveats on {f.force_short_name}'s figures over time")
 st.caption(f"{f.force_short_name} adds up its districts. Breakdowns sent: the districts and months that sent the "
            f"breakdown, of those with a figure of {subject}; a period where some did not adds up those that did, "
            "and All is their figure of the measure. A period with no breakdown sent is left blank.")
 
 # (b) By district for one period
 st.subheader("By district")
-first, last = loaded.loc[(loaded["measure"] == measure_id) & (loaded["dimension"] == dimension_id),
-                         ["first", "last"]].iloc[0]
 choices = {s.label: s for s in breakdowns.spans(first, last)}
 if st.session_state.get("bd_span") not in choices:  # the first time, or a period another breakdown had
     st.session_state["bd_span"] = next(iter(choices))
@@ -126,3 +137,4 @@ span = choices[st.selectbox("Period", list(choices), key="bd_span")]
 district = data.call(breakdowns.by_district, measure_id, dimension_id, span.start, span.end, _also=stamp)
 st.markdown(completeness_sentence(district.completeness.iloc[-1], f"{f.force_short_name}, {span.label}"))
 show_table(district, "bd_by_district", f"{measure_id}-by-{dimension_id}-{span.start}-to-{span.end}.csv")
+show_caveats(span.start, span.end, f"Caveats on the figures for {span.label}")
