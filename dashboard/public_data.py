@@ -26,7 +26,8 @@ from pipelines.publish.content import Page, SnapshotView
 PERIOD_TYPES = {"month": "Month", "quarter": "Financial quarter", "financial_year": "Financial year"}
 
 
-POINTER_KEYS = ("withdrawals", "force", "office")  # what the pages read from the pointer beside the snapshot
+# what the pages read from the pointer beside the snapshot
+POINTER_KEYS = ("withdrawals", "force", "office", "holder_title")
 
 
 def snapshot_state() -> tuple[str | None, str]:

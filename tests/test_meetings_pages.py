@@ -161,7 +161,7 @@ def test_an_analyst_sees_the_decision_form_disabled_and_still_records_an_answer(
     assert not at.exception
     assert at.button(key=f"decision_{q}_save").disabled and at.button(key="decision_theme_save").disabled
     assert at.selectbox(key=f"decision_{q}_scale").disabled
-    assert "The Commissioner decides on assurance" in said(at)
+    assert "The Mayor decides on assurance" in said(at)
     at.text_area(key=f"answer_body_{q}").input("A written answer.")
     at.text_input(key=f"answer_by_{q}").input("DCI Smith")
     _press_in(at, f"answer_form_{q}")

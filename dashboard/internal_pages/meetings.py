@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import auth, data, ui
 from pipelines import accountability as acc
-from pipelines import audit, filestore, settings
+from pipelines import audit, filestore, office, settings
 from pipelines.accountability.records import SOURCES
 from pipelines.accountability.release import long_date, release, release_form_defaults
 from pipelines.briefing.archive import archived
@@ -21,13 +21,15 @@ from pipelines.flags import day_words
 
 user = auth.signed_in()
 st.title("Meetings and questions")
+said = office.configured()  # the office holder's title as force.yaml gives it
 st.write("Holding the force to account is a loop. The office records each meeting and the questions put to the "
          "force there, each kept with the figures it was about; then what the force answered, or that an answer is "
-         "awaited by a date. The Commissioner records an assurance decision on each question or theme (assured, "
-         "partly assured, not assured, awaiting evidence) with the rationale and the evidence considered, and the "
-         "actions agreed get an owner and a due meeting or date. Questions not yet settled and actions not yet "
-         "closed are carried forward to every later meeting until closed with a note: the next meeting's overview "
-         "and pack open with them, with the figures then and now. Actions are followed up on the Actions page.")
+         f"awaited by a date. {office.cap(said.holder_short)} records an assurance decision on each question or "
+         "theme (assured, partly assured, not assured, awaiting evidence) with the rationale and the evidence "
+         "considered, and the actions agreed get an owner and a due meeting or date. Questions not yet settled "
+         "and actions not yet closed are carried forward to every later meeting until closed with a note: the next "
+         "meeting's overview and pack open with them, with the figures then and now. Actions are followed up on the "
+         "Actions page.")
 data.no_warehouse_guard()
 may_record, may_decide = user.may("record"), user.may("decide")
 cat, f = catalogue(), force()
@@ -119,7 +121,7 @@ def _decision_form(prefix: str, **about) -> None:
     """An assurance decision on a question or a theme: the Commissioner's; shown disabled to everyone else."""
     ui.forget_saved()  # a decision just recorded leaves an empty form, not one a second press records again
     if not may_decide:
-        st.caption("The Commissioner decides on assurance; this form is for the pcc role.")
+        st.caption(f"{office.cap(said.holder_short)} decides on assurance; this form is for the pcc role.")
     scale = st.selectbox("Decision", list(acc.DECISIONS), format_func=acc.DECISIONS.get, key=f"{prefix}_scale",
                          disabled=not may_decide)
     why = st.text_area("Rationale", key=f"{prefix}_why", max_chars=10_000, disabled=not may_decide, height=100)

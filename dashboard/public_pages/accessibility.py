@@ -3,12 +3,13 @@
 import streamlit as st
 
 from dashboard import public_data, public_view
+from pipelines import office as public_office
 
 if public_data.info_page("accessibility") is not None:  # the statement as the reference configuration sets it out
     public_view.info("accessibility")
     st.stop()
 meta = public_data.meta()
-office = meta.get("office", "The office of the Police and Crime Commissioner")
+office = public_office.from_meta(meta, public_data.view().pointer).name
 # The banner, as on every public page; not public_view.header(), which stops when nothing is published yet.
 st.info(meta.get("banner", public_view.DEFAULT_BANNER), icon=":material/info:")
 st.title("Accessibility statement")

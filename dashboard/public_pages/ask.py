@@ -5,8 +5,8 @@ import string
 
 import streamlit as st
 
-from dashboard import public_view
-from pipelines import inbox
+from dashboard import public_data, public_view
+from pipelines import inbox, office
 from pipelines.errors import record_fault
 
 SENT, REFUSED, CUT = "ask_receipt", "ask_refusal", "ask_cut"
@@ -48,11 +48,13 @@ def send() -> None:
 
 st.title("Ask the Board a question")
 public_view.signpost()
+# the office and its holder's title as the published snapshot carries them (force.yaml when it was published)
+said = office.from_meta(public_data.meta(), public_data.view().pointer)
 st.markdown(
-    "The Police and Crime Commissioner holds the Chief Constable to account at the **Public Accountability "
-    "Board**, which meets in public every month; its dates and papers are on the Commissioner's website, and "
+    f"{literal(office.cap(said.holder))} holds the Chief Constable to account at the **Public Accountability "
+    f"Board**, which meets in public every month; its dates and papers are on {literal(said.name)}'s website, and "
     "anyone may come. You can send a question here for a forthcoming Board.\n\n"
-    "The Commissioner's office reads every question before any is put. Nothing you write is shown on these "
+    f"{literal(office.cap(said.name))} reads every question before any is put. Nothing you write is shown on these "
     "pages unless the office accepts your question, and then it may be edited (shortened, or joined with "
     "others like it). Questions put at a Board, and what the force answered, appear under *Questions and "
     "decisions*.\n\n"

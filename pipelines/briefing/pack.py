@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from .. import office as office_words
 from .. import settings
 from ..catalogue import catalogue, force, listed
 from ..errors import PccDashError
@@ -35,7 +36,7 @@ from .notes import latest_texts, questions_list
 from .period import ReportingPeriod, reporting_period
 from .version import data_version
 
-MARKING = "OFFICIAL-SENSITIVE: for the Commissioner's office. Not for publication: small counts are not suppressed."
+MARKING = "OFFICIAL-SENSITIVE: for {office}. Not for publication: small counts are not suppressed."  # force.yaml's
 INTERNAL_BANNER = MANAGEMENT_INFORMATION  # the pack is not suppressed, so it does not say small numbers are hidden
 
 
@@ -267,7 +268,8 @@ def assemble(period: ReportingPeriod, analytics: PlanAnalytics, cav: pd.DataFram
     questions = questions_list(q_body) if q_body is not None else drafted_questions(statuses)
     return Pack(office=f.office_name, force=f.force_name, meeting_date=period.meeting,
                 period_label=period.month_text, quarter_label=period.quarter_text, generated_at=utc_now(),
-                generated_by=generated_by, marking=MARKING, banner=INTERNAL_BANNER, measures=measures,
+                generated_by=generated_by, marking=MARKING.format(office=office_words.office(f.office_name).name),
+                banner=INTERNAL_BANNER, measures=measures,
                 questions=questions, headings=headings_for(period), questions_by=q_by, questions_at=q_at,
                 notices=list(notices), caveats=list(arranged.general), loop=loop)
 

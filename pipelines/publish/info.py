@@ -24,6 +24,7 @@ from pathlib import Path
 
 import yaml
 
+from .. import office as office_words
 from ..catalogue import catalogue, force, listed, reference_dir
 from ..errors import ConfigError
 from ..yaml_lines import key_lines
@@ -554,8 +555,9 @@ def accessibility_page(view: SnapshotView) -> Page:
     acc = info["accessibility"]
     status = acc["compliance_status"]
     blocks: list = [
-        Paragraph(f"These pages publish {_force_name(view)}'s child sexual exploitation figures for the Police and "
-                  "Crime Commissioner's office. We want as many people as possible to be able to use them."),
+        Paragraph(f"These pages publish {_force_name(view)}'s child sexual exploitation figures for "
+                  f"{office_words.from_meta(view.meta, view.pointer).name}. We want as many people as possible to be "
+                  "able to use them."),
         Heading("Compliance status"),
         Paragraph(f"These pages are {status} with the {acc['standard']}"
                   + (", because of the issues listed below." if status != "fully compliant" else ".")),

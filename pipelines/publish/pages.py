@@ -13,8 +13,10 @@ import weakref
 
 import pandas as pd
 
+from .. import office as office_words
 from ..catalogue import dimensions
 from ..errors import ConfigError
+from ..office import Office, cap
 from ..public import (
     HIDDEN_WHY,
     MANAGEMENT_INFORMATION,
@@ -247,7 +249,7 @@ def _now_shown(view: SnapshotView) -> str:
     """What the public reads instead of a publication withdrawn, in one sentence."""
     if not view.published:
         return ("No earlier publication is available, so no figures are published at the moment. Figures appear "
-                "here again once the office of the Police and Crime Commissioner publishes them.")
+                f"here again once {office_of(view).name} publishes them.")
     when = day(view.meta.get("created_at"))
     return f"The figures shown now are those of the earlier publication{f' of {when}' if when else ''}."
 
@@ -276,8 +278,8 @@ def nothing_published(view: SnapshotView, slug: str, title: str) -> Page:
         return Page(slug, title, tuple(blocks), "The publication was withdrawn: no figures are published at the "
                                                 "moment.")
     blocks = [Notice("About these figures", (MANAGEMENT_INFORMATION,), "info"), Heading("Nothing published yet"),
-              Paragraph("Nothing has been published yet. Figures appear here once the office of the Police and "
-                        "Crime Commissioner has approved them for publication.")]
+              Paragraph(f"Nothing has been published yet. Figures appear here once {office_of(view).name} has "
+                        "approved them for publication.")]
     return Page(slug, title, tuple(blocks), "Nothing has been published yet.")
 
 
@@ -538,9 +540,8 @@ def summary_page(view: SnapshotView, period_type: str | None = None, period: str
     if not view.published:
         return nothing_published(view, "index", title)
     names = data(view).names
-    office = view.meta.get("office", "the office of the Police and Crime Commissioner")
     blocks: list = [banner(view), *withdrawal_notices(view),
-                    Paragraph(f"Published by {office}."
+                    Paragraph(f"Published by {office_of(view).name}."
                               " Each figure here was approved for publication by the office. Small numbers, and "
                               f"numbers from which a small one could be worked out, are shown as {marker(view)} so "
                               "that no child can be identified.")]
@@ -667,19 +668,30 @@ def tables_page(view: SnapshotView) -> Page:
     return Page("tables", title, tuple(blocks), "Every published figure by area and period, revisions and downloads.")
 
 
-BOARD_INTRO = (
-    "The Commissioner holds the Chief Constable to account for the force's work against child sexual exploitation. "
-    "Each month the Public Accountability Board meets in public: the Commissioner puts questions to the force about "
-    "its figures and its work, and the force answers, at the meeting or in writing afterwards. The questions come "
-    "from the Commissioner's office, often drafted from the published figures, and from members of the public; the "
-    "office reads each one before it is put.",
-    "After hearing the answer the Commissioner records an assurance decision, saying how far the answer and the "
-    "evidence show that the force is making real progress, and not only words on a page:")
-DECISIONS = ("Assured: the evidence shows the work is done, or on track, and working.",
-             "Partly assured: some of the evidence shows progress, but not all of it; the Commissioner will look "
-             "again.",
-             "Not assured: the evidence does not show progress; the force is asked to do more and to come back.",
-             "Awaiting evidence: the Commissioner cannot decide yet, because the evidence asked for has not arrived.")
+def office_of(view: SnapshotView) -> Office:
+    """The office and its holder's title as the snapshot carries them (else the pointer; the usual title for a
+    snapshot published before the title was carried)."""
+    return office_words.from_meta(view.meta, view.pointer)
+
+
+def board_intro(said: Office) -> tuple[str, str]:
+    return (
+        f"{cap(said.holder)} holds the Chief Constable to account for the force's work against child sexual "
+        f"exploitation. Each month the Public Accountability Board meets in public: {said.holder_short} puts "
+        "questions to the force about its figures and its work, and the force answers, at the meeting or in writing "
+        f"afterwards. The questions come from {said.name}, often drafted from the published figures, and from "
+        "members of the public; the office reads each one before it is put.",
+        f"After hearing the answer {said.holder_short} records an assurance decision, saying how far the answer and "
+        "the evidence show that the force is making real progress, and not only words on a page:")
+
+
+def board_decisions(said: Office) -> tuple[str, ...]:
+    return ("Assured: the evidence shows the work is done, or on track, and working.",
+            f"Partly assured: some of the evidence shows progress, but not all of it; {said.holder_short} will look "
+            "again.",
+            "Not assured: the evidence does not show progress; the force is asked to do more and to come back.",
+            f"Awaiting evidence: {said.holder_short} cannot decide yet, because the evidence asked for has not "
+            "arrived.")
 
 
 def _evidence(value: str) -> list[str]:
@@ -727,11 +739,12 @@ def board_page(view: SnapshotView) -> Page:
     title = "Questions and decisions"
     if not view.published:
         return nothing_published(view, "board", title)
-    office = view.meta.get("office", "the office of the Police and Crime Commissioner")
-    blocks: list = [banner(view), *current_withdrawal(view), Paragraph(BOARD_INTRO[0]), Paragraph(BOARD_INTRO[1]),
-                    Bullets(DECISIONS),
+    said = office_of(view)
+    intro = board_intro(said)
+    blocks: list = [banner(view), *current_withdrawal(view), Paragraph(intro[0]), Paragraph(intro[1]),
+                    Bullets(board_decisions(said)),
                     Paragraph(f"Below are the meetings, newest first, with the questions, the force's answers and the "
-                              f"decisions that {office} has approved for publication, then the progress of the "
+                              f"decisions that {said.name} has approved for publication, then the progress of the "
                               "recommendations made to the force and its partners.")]
     items = view.table("board_item")
     # a snapshot written before the record said which meeting an answer was given or a decision taken at
@@ -739,7 +752,7 @@ def board_page(view: SnapshotView) -> Page:
     items = items.fillna("").astype(str) if not items.empty else items
     if items.empty:
         blocks.append(Paragraph("Nothing from the Public Accountability Board has been published yet. Questions, "
-                                "answers and decisions appear here once the Commissioner has approved them for "
+                                f"answers and decisions appear here once {said.holder_short} has approved them for "
                                 "publication."))
         return Page("board", title, tuple(blocks), "Questions put to the force, its answers and the decisions.")
     blocks.append(Heading("Meetings"))
@@ -759,12 +772,12 @@ def board_page(view: SnapshotView) -> Page:
                                         f"{a.answer}"))
             decided = rows[rows["kind"] == "decision"].sort_values(["given_meeting_date", "decided_on"])
             for d in decided.itertuples():
-                blocks.append(Paragraph(_decision_words("The Commissioner's decision", d)))
+                blocks.append(Paragraph(_decision_words(f"{cap(said.holders)} decision", d)))
                 ev = _evidence(d.evidence)
                 if ev:
                     blocks += [Paragraph("Evidence considered:"), Bullets(tuple(ev))]
         for d in meeting[(meeting["kind"] == "decision") & (meeting["question_ref"] == "")].itertuples():
-            blocks.append(Paragraph(_decision_words(f"The Commissioner's decision on {d.theme}", d)))
+            blocks.append(Paragraph(_decision_words(f"{cap(said.holders)} decision on {d.theme}", d)))
             ev = _evidence(d.evidence)
             if ev:
                 blocks += [Paragraph("Evidence considered:"), Bullets(tuple(ev))]

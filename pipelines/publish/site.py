@@ -30,7 +30,7 @@ from .content import (
     SnapshotView,
     Table,
 )
-from .pages import BREAKDOWNS_FILE, breakdown_rows, data_pages, day, site_title
+from .pages import BREAKDOWNS_FILE, breakdown_rows, data_pages, day, office_of, site_title
 
 ASSETS = Path(__file__).with_name("site_assets")
 STYLESHEET = "site.css"
@@ -262,7 +262,7 @@ def render_page(page: Page, pages: list[Page], view: SnapshotView, notice: Notic
         if slug in slugs:
             foot.append(f'<li><a href="{slug}.html">{text}</a></li>')
     published = view.meta.get("created_at", "")
-    made = f"Published by {e(view.meta.get('office', ''))}" + (f" on {e(day(published))}" if published else "") + "."
+    made = f"Published by {e(office_of(view).name)}" + (f" on {e(day(published))}" if published else "") + "."
     description = f'<meta name="description" content="{e(page.description)}">' if page.description else ""
     title = page.title if page.slug != "index" else site
     return (

@@ -760,7 +760,7 @@ def _publish(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, folder: 
     meta = {"version": str(version), "created_at": now.isoformat(timespec="seconds"),
             "threshold": settings.get("suppression_threshold"), "marker": settings.get("suppression_marker"),
             "footnote": footnote(), "banner": BANNER, "force": f.force_name, "office": f.office_name,
-            "districts": json.dumps(list(f.districts)),
+            "holder_title": f.holder_title, "districts": json.dumps(list(f.districts)),
             # the public pages read what they say from the snapshot alone, never from the reference files
             "public_info": preview.public_info, "dimensions": preview.dimensions}
     audited = preview.audit
@@ -801,7 +801,8 @@ def _publish(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, folder: 
     faults.point("publish_after_rename")
     digest = hashlib.sha256(final.read_bytes()).hexdigest()
     body = _pointer_body(con, {"version": version, "file": final.name, "sha256": digest,
-                               "published_at": meta["created_at"], "force": meta["force"], "office": meta["office"]})
+                               "published_at": meta["created_at"], "force": meta["force"], "office": meta["office"],
+                               "holder_title": meta["holder_title"]})
     with audit.transaction(con):
         con.execute("INSERT INTO snapshot VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [version, now, who, final.name, digest, len(periods), len(cells)])
@@ -857,10 +858,12 @@ def _pointer_body(con: duckdb.DuckDBPyConnection, target: dict, names: Mapping |
 
 
 def _names_of(snapshot: Path | None) -> dict:
-    """The force's and the office's names as a snapshot's meta gives them (none without a snapshot)."""
+    """The force's and the office's names and its holder's title as a snapshot's meta gives them (none without a
+    snapshot)."""
     if snapshot is None:
         return {}
-    meta = public_read("SELECT key, value FROM meta WHERE key IN ('force', 'office')", snapshot=snapshot)
+    meta = public_read("SELECT key, value FROM meta WHERE key IN ('force', 'office', 'holder_title')",
+                       snapshot=snapshot)
     return {k: v for k, v in zip(meta["key"], meta["value"], strict=True) if v}
 
 

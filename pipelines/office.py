@@ -1,0 +1,80 @@
+"""The office that holds the force to account, and the title of the one who holds that role, in words.
+
+force.yaml names the office ("South Yorkshire Mayoral Combined Authority") and its holder's title ("Mayor (Police
+and Crime Commissioner functions)"); pages, packs and commands say them as configured, never a title of their own.
+The public side reads them from the published snapshot's meta (keys "office" and "holder_title"), never from the
+reference files: `from_meta` gives the words a snapshot carries, with the usual title for a snapshot written before
+the title was carried. Only the standard library: the public app imports this.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+DEFAULT_TITLE = "Police and Crime Commissioner"
+DEFAULT_OFFICE = "the office of the Police and Crime Commissioner"
+
+
+def _the(name: str) -> str:
+    """A name as said in a sentence: "the South Yorkshire Mayoral Combined Authority"."""
+    name = " ".join(str(name or "").split())
+    if not name:
+        return ""
+    return "the " + name[4:] if name.lower().startswith("the ") else "the " + name
+
+
+@dataclass(frozen=True)
+class Office:
+    name: str = DEFAULT_OFFICE   # the office, as said in a sentence ("the South Yorkshire Mayoral Combined Authority")
+    title: str = DEFAULT_TITLE   # the holder's title in full ("Mayor (Police and Crime Commissioner functions)")
+
+    @property
+    def short_title(self) -> str:
+        """The title said again after the first time: its words before any bracket ("Mayor"); "Commissioner" for
+        the Police and Crime Commissioner."""
+        short = re.sub(r"\s*\(.*?\)\s*", " ", self.title).strip() or self.title
+        return "Commissioner" if short == DEFAULT_TITLE else short
+
+    @property
+    def holder(self) -> str:
+        """The holder, first named: "the Mayor (Police and Crime Commissioner functions)"."""
+        return f"the {self.title}"
+
+    @property
+    def holder_short(self) -> str:
+        """The holder, named again: "the Mayor"."""
+        return f"the {self.short_title}"
+
+    @property
+    def holders(self) -> str:
+        """Of the holder, named again: "the Mayor's"."""
+        return f"{self.holder_short}'s"
+
+
+def cap(text: str) -> str:
+    """A sentence's first word capitalised ("The Mayor ...")."""
+    return text[:1].upper() + text[1:]
+
+
+def office(name: object = None, title: object = None) -> Office:
+    """The office's words from its name and its holder's title, each falling back to the usual one when not given."""
+    name = _the(str(name or "")) or DEFAULT_OFFICE
+    title = " ".join(str(title or "").split()) or DEFAULT_TITLE
+    return Office(name, title)
+
+
+def from_meta(meta: Mapping | None, pointer: Mapping | None = None) -> Office:
+    """The office's words as a published snapshot's meta carries them (else the pointer beside it, as a withdrawal
+    that left no snapshot keeps them); an older snapshot without the holder's title reads the usual one."""
+    meta, pointer = dict(meta or {}), dict(pointer or {})
+    return office(meta.get("office") or pointer.get("office"), meta.get("holder_title") or pointer.get("holder_title"))
+
+
+def configured() -> Office:
+    """The office's words as force.yaml gives them now (for the internal pages, the pack and the commands)."""
+    from .catalogue import force
+
+    f = force()
+    return office(f.office_name, f.holder_title)
