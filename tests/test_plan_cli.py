@@ -86,3 +86,21 @@ def test_plan_does_not_call_a_run_across_a_missing_month_in_a_row(db, run_cli, t
     assert "in a row" not in sentence
     assert "below the average (" in sentence
     assert ") in each of the last 7 months with figures (May 2026 is missing)" in sentence
+
+
+def test_plan_table_words_the_variation_and_assurance_as_the_pages_do(sample_db, run_cli):
+    """The table a person reads says "Common cause: no significant change", not "common_cause"; the CSV keeps the
+    codes in columns of their own beside the words."""
+    from pipelines.plan.spc import ASSURANCE_WORDS, VARIATION_WORDS
+
+    out = run_cli("plan", "--db", sample_db, "--month", "2015-07", "--no-sentences").stdout
+    codes = [*VARIATION_WORDS, *ASSURANCE_WORDS]
+    assert not [c for c in codes if c in out], out
+    assert "Common cause: no significant change" in out
+    assert any(w in out for w in ASSURANCE_WORDS.values()), out
+    df = pd.read_csv(io.StringIO(run_cli("plan", "--db", sample_db, "--month", "2015-07", "--format", "csv").stdout))
+    assert set(df["variation_words"]) <= {*VARIATION_WORDS.values(), "Too few months to judge", "No figure"}
+    assert set(df["variation_icon"].dropna()) <= set(VARIATION_WORDS)
+    worded = df.dropna(subset=["assurance_icon"])
+    assert len(worded) and all(ASSURANCE_WORDS[i] == w for i, w in zip(worded["assurance_icon"],
+                                                                         worded["assurance_words"], strict=True))

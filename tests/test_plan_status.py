@@ -328,7 +328,8 @@ def test_status_table_has_a_line_per_measure_and_area(statuses):
     assert lines[0] == "Test plan 2014-2017: September 2016"
     body = [ln for ln in lines if any(a in ln for a in ("South Yorkshire", *DISTRICTS))]
     assert len(body) == len(statuses)
-    assert any(ln.startswith("CSE charges") and "Doncaster" in ln and "concern_low" in ln for ln in body)
+    assert any(ln.startswith("CSE charges") and "Doncaster" in ln and "Special cause: concerning (low)" in ln
+               for ln in body)
     rows = status_rows(statuses)
     assert rows[0]["value"] == "20" and rows[0]["vs_last_year"] == "-2 (-9.1%)"
     assert find(statuses, "officers_trained_pct", "Sheffield").as_dict()["value"] == pytest.approx(82.0)

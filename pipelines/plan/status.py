@@ -35,7 +35,16 @@ from .narrative import (
 )
 from .periods import PeriodSpan, change, financial_year_start, month_label, month_number, month_start
 from .series import Panel, rate_per_100k
-from .spc import SeriesSpc, SpcResult, assurance, assurance_text, point_type, variation_text
+from .spc import (
+    SeriesSpc,
+    SpcResult,
+    assurance,
+    assurance_text,
+    assurance_words,
+    point_type,
+    variation_text,
+    variation_words,
+)
 
 
 def _opt(value: float | None) -> float | None:
@@ -384,8 +393,24 @@ def spc_frame(figures: pd.DataFrame, measure_id: str, district: str | None = Non
     return chart.frame(increase_is)
 
 
+NOT_JUDGED = "No plan in force: not judged"
+
+
+def variation_said(s: MeasureStatus) -> str:
+    """The status's variation in the pages' words ("Too few months to judge" before a chart has limits)."""
+    if s.variation == "no data":
+        return "No figure"
+    return variation_words(s.variation_icon, judged=s.variation != "too few months")
+
+
+def assurance_said(s: MeasureStatus) -> str:
+    """The status's assurance in the pages' words ("" when no aspiration is judged)."""
+    return assurance_words(s.assurance_icon) if s.plan_in_force else NOT_JUDGED
+
+
 def status_rows(statuses: list[MeasureStatus]) -> list[dict]:
-    """One printable row per status: what a table or the CLI needs, values already formatted."""
+    """One printable row per status: what a table or the CLI needs, values already formatted (the variation and
+    the assurance in words, their codes kept beside them)."""
     cat = catalogue()
     rows = []
     for s in statuses:
@@ -399,8 +424,10 @@ def status_rows(statuses: list[MeasureStatus]) -> list[dict]:
             "vs_last_year": format_change(s.change, s.change_pct, m),
             "rolling_12": format_number(s.rolling12, m) if s.rolling12_complete else "n/a",
             "variation": s.variation,
+            "variation_words": variation_said(s),
             "variation_icon": s.variation_icon or "",
             "assurance": s.assurance or "",
+            "assurance_words": assurance_said(s),
             "assurance_icon": s.assurance_icon or "",
             "provisional": s.provisional,
             "sentence": s.sentence,
@@ -416,7 +443,7 @@ def format_status_table(statuses: list[MeasureStatus], *, sentences: bool = True
     if not rows:
         return "No plan measures."
     head = ("Measure", "Area", "Value", "vs last year", "Variation", "Assurance")
-    keys = ("measure", "area", "value", "vs_last_year", "variation_icon", "assurance_icon")
+    keys = ("measure", "area", "value", "vs_last_year", "variation_words", "assurance_words")
     widths = [max(len(h), *(len(str(r[k])) for r in rows)) for h, k in zip(head, keys, strict=True)]
 
     def line(cells: tuple) -> str:
