@@ -213,7 +213,7 @@ def aspiration_progress(measure: Measure, period: str, label: str, value: float 
         return f"{label}: {shown} (months missing: not judged)"
     good = increase_is == "good"
     whole = period == "rolling_12" or (period == "financial_year" and whole_year)
-    if measure.kind != "percentage" and whole:  # against the target as said: whole people
+    if measure.kind != "percentage":  # against the target as said, a year's pro rata share too: whole people
         target = whole_target(target, increase_is)
     met = value >= target if good else value <= target
     if measure.kind == "percentage":
@@ -221,7 +221,8 @@ def aspiration_progress(measure: Measure, period: str, label: str, value: float 
     else:
         gap = f"{format_number(abs(round(value - target, 1)))} {'short' if good else 'over'}"
     if period == "financial_year" and not whole:
-        return f"{label}: {shown} against {format_number(round(target, 1))} pro rata, " + ("on track" if met else gap)
+        said = format_number(target, measure) if measure.kind != "percentage" else format_number(round(target, 1))
+        return f"{label}: {shown} against {said} pro rata, " + ("on track" if met else gap)
     return f"{label}: {shown}, " + ("met" if met else gap)
 
 

@@ -213,7 +213,7 @@ class PlanAnalytics:
         plan = plans.plan_for(number)
         shown = plan if plan is not None else plans.shown_plan(number)
         areas = self._areas(district)
-        out = [self._status(plan is not None, shown.name, pm, area, number, history)
+        out = [self._status(plan is not None, shown.name, pm, area, number, history, shown.start)
                for pm in shown.measures() for area in areas]
         self._statuses[(number, district)] = (plans, history, cat, out)
         return [copy.copy(s) for s in out]
@@ -240,7 +240,7 @@ class PlanAnalytics:
     # ---------------------------------------------------------------------------------------------
 
     def _status(self, in_force: bool, plan_name: str, pm: PlanMeasure, area: int, number: int,
-                history: SpcHistory) -> MeasureStatus:
+                history: SpcHistory, plan_start: int | None = None) -> MeasureStatus:
         if not in_force:
             # No plan judges the month: its measures as the catalogue defines them, against no baseline
             # or aspiration. The chart, and so every signal, is the same as it would be under a plan.
@@ -328,11 +328,16 @@ class PlanAnalytics:
                     progress = aspiration_progress(measure, "rolling_12", f"12 months to {when}", _opt(r12.value),
                                                    period_target, pm.increase_is, r12.complete)
                 elif asp.period == "financial_year":
-                    share = ytd.months_expected / 12 if measure.kind == "flow" else 1
-                    progress = aspiration_progress(measure, "financial_year",
-                                                   f"Financial year to {when}", _opt(ytd.value),
-                                                   period_target * share, pm.increase_is, ytd.complete,
-                                                   whole_year=ytd.months_expected == 12)
+                    # judged over the months of the financial year the plan covers: a plan adopted in June
+                    # is not judged on April and May, when no plan was in force
+                    label, judged_ytd = f"Financial year to {when}", ytd
+                    if plan_start is not None and financial_year_start(number) < plan_start <= number:
+                        judged_ytd = panel.window(measure, area, panel.index_of(plan_start), i)
+                        label += f", from {month_label(plan_start)} when the plan began"
+                    share = judged_ytd.months_expected / 12 if measure.kind == "flow" else 1
+                    progress = aspiration_progress(measure, "financial_year", label, _opt(judged_ytd.value),
+                                                   period_target * share, pm.increase_is, judged_ytd.complete,
+                                                   whole_year=judged_ytd.months_expected == 12)
                 if latest is not None:
                     assurance_icon = assurance(latest.lower, latest.upper, target, pm.increase_is)
                     assurance_words = assurance_text(assurance_icon)
@@ -432,6 +437,7 @@ def status_rows(statuses: list[MeasureStatus]) -> list[dict]:
             "provisional": s.provisional,
             "sentence": s.sentence,
             "assurance_sentence": s.assurance_sentence or "",
+            "aspiration_progress": (s.aspiration_progress or "") if s.plan_in_force else "",
             "questions": list(s.questions),
         })
     return rows
@@ -460,6 +466,8 @@ def format_status_table(statuses: list[MeasureStatus], *, sentences: bool = True
             text += "  " + r["sentence"]
             if r["assurance_sentence"]:
                 text += " " + r["assurance_sentence"]
+            if r["aspiration_progress"]:  # where the period's figure stands, as the page and the pack say it
+                text += f" {r['aspiration_progress']}."
         out.append(text)
     cat = catalogue()
     noted = [m for m in dict.fromkeys(s.measure_id for s in statuses) if cat.get(m).caveats]

@@ -1,0 +1,75 @@
+"""A Police and Crime Plan adopted part way through a financial year judges a financial-year aspiration over the
+months of that year it covers (from its start), not over months when no plan was in force; and a count's pro rata
+target is said in whole people, rounded as the whole target is."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.catalogue import catalogue
+from pipelines.plan import PlanAnalytics, plans_from_dict
+from pipelines.plan.narrative import aspiration_progress
+from pipelines.plan.synthetic import synthetic_figures
+
+
+def plans(level: int, start: str = "2026-06") -> dict:
+    return {"plans": [
+        {"name": "Police and Crime Plan 2022-2026", "start": "2022-04", "end": "2026-03", "baseline": "2021/22",
+         "priorities": [{"name": "Protecting vulnerable people", "measures": [{"measure": "victims_supported"}]}]},
+        {"name": "Police and Crime Plan 2026-2030", "start": start, "end": "2030-03", "baseline": "2025/26",
+         "priorities": [{"name": "Protecting vulnerable people", "measures": [
+             {"measure": "victims_supported", "aspiration": {"level": level, "period": "financial_year"}}]}]},
+    ]}
+
+
+@pytest.fixture(scope="module")
+def figures():
+    return synthetic_figures(end="2026-07")
+
+
+def victims(figures, level: int, month: str = "2026-07", start: str = "2026-06"):
+    statuses = PlanAnalytics(figures, plans=plans_from_dict(plans(level, start))).status(month)
+    return next(s for s in statuses if s.is_force and s.measure_id == "victims_supported")
+
+
+def force_total(figures, first: str, last: str) -> int:
+    f = figures[(figures["measure"] == "victims_supported") & (figures["period"] >= first)
+                & (figures["period"] <= last)]
+    return int(f["value"].sum())
+
+
+def test_a_plan_adopted_in_june_is_judged_on_june_and_july_only(figures):
+    status = victims(figures, 650)
+    judged = force_total(figures, "2026-06-01", "2026-07-01")
+    # two months of a year's 650 is 108.3: "at least" is met by 109 people, not 108.3
+    assert status.aspiration_progress.startswith(
+        f"Financial year to July 2026, from June 2026 when the plan began: {judged:,} against 109 pro rata, ")
+    assert status.fytd == force_total(figures, "2026-04-01", "2026-07-01")  # the year's own figure is unchanged
+
+
+def test_a_plan_from_april_is_judged_on_the_year_to_date_as_before(figures):
+    status = victims(figures, 650, start="2026-04")
+    # four months of 650 is 216.7: "at least" is met by 217
+    assert status.aspiration_progress.startswith(
+        f"Financial year to July 2026: {force_total(figures, '2026-04-01', '2026-07-01'):,} against 217 pro rata, ")
+
+
+@pytest.mark.parametrize(("increase_is", "value", "said"), [
+    ("good", 229, "Financial year to July 2026: 229 against 272 pro rata, 43 short"),
+    ("good", 272, "Financial year to July 2026: 272 against 272 pro rata, on track"),
+    ("bad", 272, "Financial year to July 2026: 272 against 271 pro rata, 1 over"),
+])
+def test_a_count_s_pro_rata_target_is_whole_people(increase_is, value, said):
+    measure = catalogue().get("victims_supported")
+    assert aspiration_progress(measure, "financial_year", "Financial year to July 2026", value, 271.7,
+                               increase_is, True) == said
+
+
+def test_the_command_s_table_says_the_same_as_the_page_and_the_pack(figures):
+    from pipelines.briefing.pack import aspiration_words
+    from pipelines.plan import format_status_table
+
+    statuses = PlanAnalytics(figures, plans=plans_from_dict(plans(650))).status("2026-07")
+    status = next(s for s in statuses if s.is_force and s.measure_id == "victims_supported")
+    assert status.aspiration_progress in aspiration_words(status)
+    assert f"{status.aspiration_progress}." in format_status_table(statuses)
