@@ -1129,12 +1129,12 @@ def meetings_show(ctx, meeting_id, db):
     click.echo(f"Meeting {meeting.meeting_id}: {shown(meeting.label)} (reporting month {month})")
     click.echo("")
     click.echo(f"Questions ({len(asked)})" if asked else "No questions put at it yet.")
-    for q in asked:
-        click.echo(f"  {q.question_id}. {shown(q.body)}")
+    for q in asked:  # the question and where it stands whole, wrapped: never cut short
+        click.echo(_wrapped(q.body, f"  {q.question_id}. ", "     "))
         click.echo(f"     Asked by {shown(q.asked_by)}, {SOURCES[q.source]}.")
         if q.figures:
             click.echo(f"     Figures when asked: {figures_line(q.figures)}")
-        click.echo(f"     Where it stands: {shown(q.where(as_of=meeting.held_on))}")
+        click.echo(_wrapped(q.where(as_of=meeting.held_on), "     Where it stands: ", "     "))
     if themes:
         click.echo("")
         click.echo(f"Decisions on themes ({len(themes)})")
@@ -1144,6 +1144,19 @@ def meetings_show(ctx, meeting_id, db):
     click.echo(f"Actions ({len(agreed)})" if agreed else "No actions agreed at it yet.")
     for a in agreed:
         click.echo(f"  {a.action_id}. {shown(a.body)} (owner {shown(a.owner)}): {shown(a.where(meeting.held_on))}")
+
+
+def _wrapped(text: object, first: str, rest: str, width: int = 100) -> str:
+    """Text read from the record, whole (each line made safe to print), wrapped at `width` characters: the first
+    line after `first`, the others after `rest`."""
+    import textwrap
+
+    out: list[str] = []
+    for part in str(text).splitlines() or [""]:
+        lead = rest if out else first
+        out += textwrap.wrap(shown(part, None), width=width, initial_indent=lead, subsequent_indent=rest,
+                             break_on_hyphens=False) or [lead.rstrip()]
+    return "\n".join(out)
 
 
 @main.group(invoke_without_command=True)

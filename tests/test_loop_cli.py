@@ -132,3 +132,25 @@ def test_each_subcommand_has_help_with_an_example(run_cli, command):
         assert f"pccdash {command} {sub}" in group
         help_text = run_cli(command, sub, "--help")
         assert help_text.exit_code == 0 and "Example" in help_text.stdout
+
+
+def test_meetings_show_gives_a_long_question_whole_wrapped(wh, run_cli):
+    long = ("Why did charges for child sexual exploitation fall in Rotherham over the summer, when arrests rose, and "
+            "what is the force doing about the cases waiting for a charging decision from the Crown Prosecution "
+            "Service at the end of the quarter?")
+    with warehouse.connect(wh, create=False) as con:
+        first = acc.add_meeting(con, PCC, held_on="2015-08-20")
+        acc.ask(con, PCC, first.meeting_id, long, measure="cse_charges", area="Rotherham", period="2015-07-01")
+    out = _run_ok(run_cli, "meetings", "show", str(first.meeting_id), "--db", wh)
+    lines = out.splitlines()
+    start = next(i for i, ln in enumerate(lines) if ln.startswith("  1. Why did charges"))
+    end = next(i for i, ln in enumerate(lines) if ln.strip().startswith("Asked by"))
+    assert " ".join(ln.strip() for ln in lines[start:end]) == "1. " + long
+    assert end - start > 1 and all(len(ln) <= 100 for ln in lines[start:end])
+    assert "\u2026" not in out
+
+
+def test_pack_for_a_day_before_any_figures_says_the_day_in_words(wh, run_cli):
+    result = run_cli("pack", "--meeting", "2010-01-01", "--db", wh, "--as", "analyst@example.org")
+    assert result.exit_code == 1
+    assert "No month before 1 January 2010 has accepted figures" in result.stderr

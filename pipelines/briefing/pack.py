@@ -203,8 +203,8 @@ def build_pack(con: duckdb.DuckDBPyConnection, meeting: dt.date, generated_by: s
     months = accepted_months(con)
     period = reporting_period(meeting, months)
     if period.month is None:
-        raise NoFigures(f"No month before {meeting:%d %B %Y} has accepted figures, so there is nothing to brief on. "
-                        'Load the force\'s returns with "pccdash ingest" first.')
+        raise NoFigures(f"No month before {meeting.day} {meeting:%B %Y} has accepted figures, so there is nothing "
+                        'to brief on. Load the force\'s returns with "pccdash ingest" first.')
     analytics = PlanAnalytics(plan_figures(con))
     cav = caveats(con, start=caveat_months(period)[0], end=period.month)
     texts = latest_texts(con, period.month)
