@@ -299,7 +299,7 @@ def reporting_period_or_stop(key: str):
     meeting = meeting_date_input(key, months[0])
     period = reporting_period(meeting, months)
     if period.month is None:
-        st.info(f"No month before {meeting:%d %B %Y} has accepted figures. Choose a later meeting date.")
+        st.info(f"No month before {meeting.day} {meeting:%B %Y} has accepted figures. Choose a later meeting date.")
         st.stop()
     st.markdown(f"**Reporting period:** {period.month_text}"
                 + (f"; latest complete quarter {period.quarter_text}" if period.quarter_text else ""))
