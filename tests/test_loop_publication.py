@@ -114,7 +114,8 @@ def test_an_approved_decision_is_published_with_its_question_and_words_and_nothi
     assert not at.exception
     shown = texts(at)
     assert "Why did arrests in Rotherham fall in July?" in shown
-    assert ("The Commissioner's decision: Partly assured. Decided at the Public Accountability Board of 20 August "
+    # the holder as force.yaml titles the office: the Mayor, with Police and Crime Commissioner functions
+    assert ("The Mayor's decision: Partly assured. Decided at the Public Accountability Board of 20 August "
             "2015.") in shown
     assert "Cover is back, but the figures have not yet recovered." in shown
     assert "The force's answer: The force's written answer" in shown
@@ -238,7 +239,7 @@ def test_a_snapshot_written_before_the_loop_was_published_still_renders_the_boar
     at = public(monkeypatch, loop["folder"], "public_pages/board.py")
     assert not at.exception
     assert "Nothing from the Public Accountability Board has been published yet" in texts(at)
-    assert "Awaiting evidence: the Commissioner cannot decide yet" in texts(at)
+    assert "Awaiting evidence: the Mayor cannot decide yet" in texts(at)
 
 
 def test_hostile_text_in_an_approved_answer_is_inert_on_the_page_and_neutralised_in_the_download(loop, monkeypatch):
@@ -394,7 +395,7 @@ def test_a_decision_taken_at_a_later_board_is_published_as_taken_there(loop, mon
         "Public Accountability Board", "2026-06-18")
     assert rows["answer"]["given_meeting_date"] == "2026-06-18"
 
-    said = "The Commissioner's decision: Assured. Decided at the Public Accountability Board of 18 June 2026."
+    said = "The Mayor's decision: Assured. Decided at the Public Accountability Board of 18 June 2026."
     answered = "The force's answer, given by ACC Jones at the Public Accountability Board of 18 June 2026:"
     shown = texts(public(monkeypatch, loop["folder"], "public_pages/board.py"))
     assert said in shown and answered in shown
@@ -411,6 +412,6 @@ def test_a_decision_taken_at_a_later_board_is_published_as_taken_there(loop, mon
     old.close()
     page = pages.board_page(SnapshotView(path))
     words = "\n".join(getattr(b, "text", "") for b in page.blocks)
-    assert "The Commissioner's decision, " in words and "Decided at" not in words
+    assert "The Mayor's decision, " in words and "Decided at" not in words
     at = public(monkeypatch, loop["folder"], "public_pages/board.py")
     assert not at.exception and "Why are fewer suspects arrested within 12 weeks?" in texts(at)
