@@ -103,7 +103,7 @@ def test_an_approved_decision_is_published_with_its_question_and_words_and_nothi
     assert [(r["kind"], r["decision"]) for r in rows] == [("decision", "Partly assured")]
     only = rows[0]
     assert only["question"] == "Why did arrests in Rotherham fall in July?"
-    assert only["asked_by"] == "The Commissioner's office"
+    assert only["asked_by"] == "The South Yorkshire Mayoral Combined Authority"  # the office as force.yaml names it
     assert (only["meeting_title"], only["meeting_date"]) == ("Public Accountability Board", "2015-08-20")
     assert only["rationale"] == "Cover is back, but the figures have not yet recovered."
     assert "A visit to the hub" not in every_text(path), "the theme's decision was not approved"

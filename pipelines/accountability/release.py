@@ -27,7 +27,6 @@ from .records import DECISIONS, EVIDENCE_KINDS, LIMITS, PUBLIC_ASKER, LoopError,
 
 ITEM_KINDS = {"question": "Question", "answer": "Answer", "decision": "Assurance decision",
               "recommendation": "Recommendation's status"}
-OFFICE_ASKER = "The Commissioner's office"
 # What public_text replaces in each kind's record: the text the Commissioner may edit for publication.
 EDITABLE = {"question": "question", "answer": "answer", "decision": "rationale", "recommendation": "status_evidence"}
 
@@ -130,7 +129,14 @@ def _question(con: duckdb.DuckDBPyConnection, question_id: int) -> dict:
                                 "first.")
         body = accepted[0][0]
     return {"question_ref": str(question_id), **_meeting(con, meeting_id), "question": body,
-            "asked_by": PUBLIC_ASKER if source == "public" else OFFICE_ASKER}
+            "asked_by": PUBLIC_ASKER if source == "public" else _office_asker()}
+
+
+def _office_asker() -> str:
+    """Who put a question the office wrote, as the public reads it: the office as force.yaml names it."""
+    from ..office import cap, configured
+
+    return cap(configured().name)
 
 
 def _answer(con: duckdb.DuckDBPyConnection, answer_id: int) -> dict:
