@@ -211,7 +211,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, t
     problems = checks.check_totals(con, label, result.totals) + run.problems("error")
     if problems or run.errors:
         return _reject(con, path, label, facts, facts.size, received, loaded_by, problems, started,
-                       layout=result.layout, run=run, current_month=month, recorded=recorded)
+                       layout=result.layout, run=run, current_month=month, recorded=recorded, return_batch=True)
     con.execute("BEGIN TRANSACTION")
     try:
         file_id = _register(con, path, label, facts, received, loaded_by, "accepted", result.layout,
@@ -302,7 +302,10 @@ def _register(con, path: Path, label: str, facts: readers.FileFacts | None, rece
 
 def _reject(con, path: Path, label: str, facts, size: int, received, loaded_by: str, problems: list[Problem],
             started: float, layout: str | None = None, run: ValidationRun | None = None,
-            current_month: dt.date | None = None, recorded: Recorded | None = None) -> FileOutcome:
+            current_month: dt.date | None = None, recorded: Recorded | None = None,
+            return_batch: bool = False) -> FileOutcome:
+    """Register a refused file with its problems (and the contract's run, when it ran). `return_batch`: the file is
+    a force return whose batch was built, so what it held is kept for the return calendar."""
     earlier = one(con, """SELECT r.file_id, r.name, r.received_at FROM file_registry r
                           WHERE r.sha256 = ? AND r.sha256 <> '' AND r.outcome = 'rejected'
                             AND NOT EXISTS (SELECT 1 FROM file_supersession s WHERE s.file_id = r.file_id)
@@ -330,6 +333,7 @@ def _reject(con, path: Path, label: str, facts, size: int, received, loaded_by: 
         if run is not None:
             run_id = save_run(con, run, file_id)
             save_quarantine(con, run, run_id, file_id, current_month)
+        if return_batch:
             # what the file held, its good rows too: refused whole, none of it has arrived (the return calendar)
             con.execute("INSERT INTO refused_coverage SELECT $file_id, period, measure, CAST(count(*) AS INTEGER) "
                         "FROM batch_total WHERE period IS NOT NULL AND kind IS NOT NULL GROUP BY period, measure",
