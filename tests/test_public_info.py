@@ -326,3 +326,17 @@ def test_the_methodology_says_the_public_charts_draw_no_range_only_the_office_s_
     points = tuple(ChartPoint(f"2015-{m:02d}", 10 + m, "published", str(10 + m)) for m in range(1, 13))
     fig = public_render.figure(Chart("Arrests", "people", True, points, "", Table("t", ("Month",), ())))
     assert [t.type for t in fig.data] == ["scatter"] and not fig.layout.shapes, "a public chart draws no range"
+
+
+def test_the_information_pages_name_the_office_and_its_holder_as_force_yaml_does():
+    """The methodology, the definitions and the licence's attribution (the sentence re-users copy) name the office
+    that publishes and its holder as force.yaml does, not an office of a Police and Crime Commissioner that the
+    other pages never name."""
+    view = SnapshotView(None)
+    text = {p.slug: text_of(p) for p in pages(view)}
+    office, holder = force().office_name, "Mayor"
+    assert office in load_public_info()["licence"]["attribution"]
+    for slug in ("definitions", "methodology", "licence"):
+        assert "Commissioner's office" not in text[slug], slug
+        assert "the Commissioner" not in text[slug] and "Police and Crime Commissioner." not in text[slug], slug
+    assert office in text["methodology"] and holder in text["methodology"] and holder in text["definitions"]
