@@ -202,3 +202,29 @@ def test_pages_are_built_once_per_publication_and_the_next_load_reads_a_new_one(
     (folder / "current.json").unlink()
     gone = public_data.page("pipelines.publish.pages.tables_page")
     assert "Nothing has been published yet" in repr(gone.blocks) and not public_data.view().published
+
+
+def test_a_download_row_for_a_quarter_year_or_12_months_carries_the_caveats_of_its_months(monkeypatch, published):
+    """The pages list a month's caveat under every table whose period holds it (the 12 months, the financial year);
+    the download gave it only on the month's own row, so the year's figure read as clean there."""
+    import io
+
+    import pandas as pd
+
+    from dashboard import public_data
+
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(published))
+    df = pd.read_csv(io.BytesIO(public_data.download_files()["published-figures.csv"]()), dtype=str,
+                     keep_default_na=False).rename(columns={"measure_id": "measure"})
+    rows = df[df["measure"].eq("victims_supported") & df["caveats"].astype(str).str.contains("moved sharply")]
+    month = rows[rows["period_type"] == "month"].iloc[0]
+    area, period = month["area"], month["period"]
+    words = pd.Timestamp(f"{period}-01").strftime("%B %Y")
+    year = f"{int(period[:4]) - (int(period[5:]) < 4)}/"
+    fy = df[df["measure"].eq("victims_supported") & df["area"].eq(area) & df["period_type"].eq("financial_year")
+            & df["period"].str.startswith(year)].iloc[0]
+    assert f"{words}: " in fy["caveats"] and "moved sharply" in fy["caveats"]
+    quarter = df[df["measure"].eq("victims_supported") & df["area"].eq(area) & df["period_type"].eq("quarter")
+                 & df["caveats"].str.contains(words)]
+    assert len(quarter) == 1
+    assert month["caveats"].startswith("This figure moved sharply")  # the month's own row says it as before

@@ -18,9 +18,9 @@ import weakref
 import pandas as pd
 
 from ..exports import neutralise
-from ..public import MANAGEMENT_INFORMATION, period_text
+from ..public import MANAGEMENT_INFORMATION, month_text, period_text
 from .content import SnapshotView
-from .pages import HEADLINE_ORDER, SHARE_RECORDED, breakdown_rows, data, day, dimension_words, period_order
+from .pages import HEADLINE_ORDER, SHARE_RECORDED, breakdown_rows, data, day, dimension_words, months_in, period_order
 
 LICENCE = "Open Government Licence v3.0"
 LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
@@ -86,10 +86,18 @@ def _frame(view: SnapshotView) -> pd.DataFrame:
             key = (m, a, t, p)
             revised[key] = max(revised.get(key, when), when)
     cav = view.table("caveat")
-    caveats: dict = {}
+    caveats: dict = {}  # (measure, area, month) -> texts: the month's own row says them as they were published
     if not cav.empty:
         for m, a, p, text in cav[["measure", "area", "period", "text"]].drop_duplicates().itertuples(index=False):
-            caveats.setdefault((m, a, "month", p), []).append(str(text))
+            caveats.setdefault((m, a, str(p)), []).append(str(text))
+
+    def caveats_of(m: str, a: str, t: str, p: str) -> list[str]:
+        """A row's caveats: a month's own; a quarter's, a year's or 12 months' those of each month in it, each
+        after its month ("December 2014: ..."), as the pages list them under the table of that period."""
+        if t == "month":
+            return caveats.get((m, a, p), [])
+        return [f"{month_text(month)}: {text}" for month in months_in(t, p) for text in caveats.get((m, a, month), [])]
+
     rows = []
     words = {p: period_text(p) for (_t, p) in d.cells}
     order = {k: i for i, k in enumerate(HEADLINE_ORDER)}
@@ -109,7 +117,7 @@ def _frame(view: SnapshotView) -> pd.DataFrame:
                     "period_type": t, "period": p, "period_in_words": words[p],
                     "value": None if suppressed else value,
                     "status": "suppressed" if suppressed else "revised" if key in revised else "published",
-                    "marker": mark if suppressed else "", "caveats": " ".join(caveats.get(key, [])),
+                    "marker": mark if suppressed else "", "caveats": " ".join(caveats_of(m.id, a, t, p)),
                     "last_revised": day(revised[key]) if key in revised else "", "licence": LICENCE})
     out = pd.DataFrame(rows, columns=COLUMNS)
     out["value"] = pd.Series([r["value"] for r in rows], dtype=object)  # whole numbers stay whole: 21, not 21.0
