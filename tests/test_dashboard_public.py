@@ -228,3 +228,19 @@ def test_a_download_row_for_a_quarter_year_or_12_months_carries_the_caveats_of_i
                  & df["caveats"].str.contains(words)]
     assert len(quarter) == 1
     assert month["caveats"].startswith("This figure moved sharply")  # the month's own row says it as before
+
+
+def test_the_spreadsheet_notes_say_the_marker_once_and_where_earlier_values_are(monkeypatch, published):
+    """Note 1 read "[c] Suppressed: [c] Not shown: ..."; note 3 said "Earlier releases stay available", though the
+    pages offer no earlier release: a revised figure's earlier value is in the revisions on the tables page."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from dashboard import public_data
+
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(published))
+    wb = load_workbook(io.BytesIO(public_data.download_files()["published-figures.xlsx"]()))
+    notes = {row[0]: row[1] for row in wb["Notes"].iter_rows(values_only=True) if row[0]}
+    assert notes["[note 1]"].count("[c]") == 1 and notes["[note 1]"].startswith("[c] Suppressed: ")
+    assert "Earlier releases" not in notes["[note 3]"] and "Tables and downloads" in notes["[note 3]"]

@@ -270,11 +270,14 @@ def to_xlsx(view: SnapshotView) -> bytes:
     notes["A1"] = "Notes"
     notes["A1"].font = Font(bold=True, size=14)
     notes.append(["Note number", "Note text"])
-    note_rows = [("[note 1]", f"{mark} Suppressed: {marker_meaning(view)} A suppressed figure has no number in the "
+    meaning = marker_meaning(view)
+    meaning = meaning[len(mark):].strip() if meaning.startswith(mark) else meaning  # the footnote opens with it
+    note_rows = [("[note 1]", f"{mark} Suppressed: {meaning} A suppressed figure has no number in the "
                               "Value column; its Status column says suppressed."),
                  ("[note 2]", meta.get("banner") or MANAGEMENT_INFORMATION),
                  ("[note 3]", "A figure is revised when the force corrects a return after publication; the Status "
-                              "column says revised and Last revised gives the date. Earlier releases stay available.")]
+                              "column says revised and Last revised gives the date. The revisions on the Tables and "
+                              "downloads page give each revised figure's earlier value.")]
     if len(parts):
         note_rows.append(("[note 4]", BREAKDOWN_NOTE))
     for r in note_rows:
