@@ -277,3 +277,16 @@ def test_discarding_keeps_nothing(monkeypatch, wh):
     assert not at.exception
     assert "Discarded: nothing was loaded" in texts(at)
     assert not at.dataframe and fingerprint(wh) == before and not filestore.folder(wh).exists()
+
+
+def test_a_total_beside_a_district_cell_that_is_not_a_number_is_not_called_wrong(con):
+    """Regression: a district typed as text with a thousands separator ("1,312") left its row's Total said to differ
+    from "the sum of the districts", summed without that cell, when only the district cell is wrong."""
+    data = wide_xlsx("officer_headcount", [["2026-06", 548, 718, 609, "1,312", 3187]], total=True)
+    [p] = preview(con, [("2026-06-cse-return.xlsx", data)])
+    assert p.verdict == "refused"
+    assert [(c.row, c.column) for c in p.errors] == [(2, "Sheffield")]
+    assert not any("does not equal the sum" in c.message for c in p.errors)
+    wrong = wide_xlsx("officer_headcount", [["2026-06", 548, 718, 609, 1312, 3188]], total=True)
+    [p] = preview(con, [("wrong-total.xlsx", wrong)])
+    assert [(c.row, c.column) for c in p.errors] == [(2, "Total")]  # a total that is wrong is still said so

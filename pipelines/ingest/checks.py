@@ -17,7 +17,8 @@ def current_month(today: dt.date | None = None) -> dt.date:
 
 def check_totals(con: duckdb.DuckDBPyConnection, label: str,
                  totals: list[tuple[str | None, int, str, str, str, str]]) -> list[Problem]:
-    """A wide sheet's Total column must equal the sum of its districts, for counts."""
+    """A wide sheet's Total column must equal the sum of its districts, for counts. A row with a district cell that
+    is not a number is not summed: that cell is the error (the contract names it), not the total."""
     if not totals:
         return []
     _stage_totals(con, totals)
@@ -27,7 +28,7 @@ def check_totals(con: duckdb.DuckDBPyConnection, label: str,
         JOIN batch b ON b.source_sheet IS NOT DISTINCT FROM t.sheet AND b.source_row = t.row
         WHERE b.value_type = 'integer'
         GROUP BY ALL
-        HAVING TRY_CAST(t.total_text AS DOUBLE) IS DISTINCT FROM sum(b.value)
+        HAVING count(b.value) = count(*) AND TRY_CAST(t.total_text AS DOUBLE) IS DISTINCT FROM sum(b.value)
         ORDER BY t.sheet, t.row"""
     ).fetchall()
     con.execute("DROP TABLE totals_given")
