@@ -497,3 +497,21 @@ def test_a_preview_reads_each_earlier_snapshot_once_however_many_months_were_pub
         preview_publication(con)
     # of the three snapshots now written, only the new one is read for what earlier publications showed or hid
     assert sorted({p.rsplit("/", 1)[-1] for p in opened if p != "None"}) == ["snapshot-0003.duckdb"]
+
+
+def test_a_blocked_month_among_several_says_that_none_of_them_was_approved(loaded):
+    """Regression: approving two months of which one was blocked approved neither, but the refusal named only the
+    blocked month, so the other read as approved."""
+    with warehouse.connect(loaded) as con:
+        con.execute("INSERT INTO figure_flag (scope, period, district, reason, blocking, raised_by, raised_at) "
+                    "VALUES ('district_month', DATE '2015-06-01', 'Sheffield', 'Duplicate records suspected', "
+                    "true, 'analyst@example.org', now())")
+        with pytest.raises(CannotApprove) as refused:
+            approve(con, ["2015-07", "2015-06"], PCC)
+        said = str(refused.value)
+        assert said.startswith("Not approved: neither month was approved, because:")
+        assert said.endswith("2015-07 can be approved on its own.")
+        assert not con.execute("SELECT count(*) FROM period_status WHERE status = 'approved'").fetchall()[0][0]
+        with pytest.raises(CannotApprove) as refused:
+            approve(con, ["2015-06"], PCC)
+        assert str(refused.value).startswith("Not approved:\n  - 2015-06: ")

@@ -123,17 +123,24 @@ def states_frame(states: list[PeriodState]) -> pd.DataFrame:
         for s in states])
 
 
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def approve(con: duckdb.DuckDBPyConnection, months: list[str], claims: dict) -> list[dt.date]:
     """Approve months for publication, as the figures stand now. Only the PCC role may; a blocked month may not."""
     who = require(claims, "approve")
     periods = [parse_month(m, "month") for m in months]
-    problems, counts = [], {}
+    problems, counts, clear = [], {}, []
     for p in periods:
+        before = len(problems)
         n = counts[p] = con.execute("SELECT count(*) FROM figure WHERE period = ?", [p]).fetchall()[0][0]
         if not n:
             problems.append(f"{p:%Y-%m} has no accepted figures")
         problems += [f"{p:%Y-%m}: {b}" for b in open_errors(con, p) + blocking_flags(con, p)]
         problems += [f"{p:%Y-%m}: {m}" for m in missing_districts(con, p)]
+        if len(problems) == before:
+            clear.append(f"{p:%Y-%m}")
     now = utc_now()
     if problems:
         con.execute("BEGIN TRANSACTION")
@@ -141,8 +148,15 @@ def approve(con: duckdb.DuckDBPyConnection, months: list[str], claims: dict) -> 
             con.execute("INSERT INTO publication_event (period, action, by_user, acted_at, note) "
                         "VALUES (?, ?, ?, ?, ?)", [p, "refused", who, now, "; ".join(problems)[:2000]])
         con.execute("COMMIT")
-        raise CannotApprove("Not approved:\n  - " + "\n  - ".join(problems)
-                            + "\nResolve these (load a corrected file, or resolve the flag) and approve again.")
+        # the months chosen are approved together or not at all: say so, and which of them could go on their own
+        several = len(set(periods)) > 1
+        head = ("Not approved: " + ("neither month was approved" if len(set(periods)) == 2
+                                    else f"none of the {len(set(periods))} months was approved") + ", because:"
+                if several else "Not approved:")
+        alone = (f" {_and(clear)} can be approved on {'its' if len(clear) == 1 else 'their'} own." if several and clear
+                 else "")
+        raise CannotApprove(head + "\n  - " + "\n  - ".join(problems)
+                            + "\nResolve these (load a corrected file, or resolve the flag) and approve again." + alone)
     with audit.transaction(con):
         for p in periods:
             con.execute(
