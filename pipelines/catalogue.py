@@ -566,12 +566,14 @@ def listed(names: list[str]) -> str:
 def _id_pattern(ids: tuple[str, ...]):
     import re
 
-    return re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(sorted(map(re.escape, ids), key=len, reverse=True))
+    # a quoted text (a file's, sheet's or column's name, a value as written) is matched whole, and left as it is
+    return re.compile(r'"[^"\n]*"|(?<![A-Za-z0-9_])(' + "|".join(sorted(map(re.escape, ids), key=len, reverse=True))
                       + r")(?![A-Za-z0-9_])")
 
 
 def with_measure_names(text: str) -> str:
-    """Every catalogue measure id in a text (a check's stored message, a caveat) as the measure's short name."""
+    """Every catalogue measure id in a text (a check's stored message, a caveat) as the measure's short name; a quoted
+    text ("cse_arrests", a sheet or file named like a measure) is what a file holds, and is left as written."""
     return measure_namer()(text)
 
 
@@ -583,7 +585,7 @@ def measure_namer():
     def named(text: str) -> str:
         if not isinstance(text, str) or not text:
             return text
-        return pattern.sub(lambda m: names[m.group(1)], text)
+        return pattern.sub(lambda m: names[m.group(1)] if m.group(1) else m.group(0), text)
 
     return named
 

@@ -178,3 +178,15 @@ def test_where_a_figure_came_from_is_shown_as_the_file_has_it():
     shown = ui.readable(frame)
     assert shown.iloc[0].tolist() == ["cse_charges.csv", "cse_arrests", "cse_referrals", "cse_charges",
                                       "cse_arrests", "CSE arrests went up"]
+
+
+def test_a_message_quoting_a_sheet_named_like_a_measure_keeps_the_sheet_name_as_the_file_has_it():
+    """Regression: Files loaded said a refused workbook's problem was on sheet "Officer headcount" when the sheet is
+    named "officer_headcount": the measure's name replaced the quoted sheet name inside the message."""
+    from dashboard import ui
+
+    message = ('file "2026-05.xlsx", sheet "officer_headcount", row 4, column "Total": the total of '
+               'officer_headcount does not equal the sum of the districts.')
+    shown = ui.readable(pd.DataFrame({"message": [message]}))
+    assert shown.iloc[0, 0] == ('file "2026-05.xlsx", sheet "officer_headcount", row 4, column "Total": the total '
+                                "of Officer headcount does not equal the sum of the districts.")
