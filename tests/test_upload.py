@@ -290,3 +290,13 @@ def test_a_total_beside_a_district_cell_that_is_not_a_number_is_not_called_wrong
     wrong = wide_xlsx("officer_headcount", [["2026-06", 548, 718, 609, 1312, 3188]], total=True)
     [p] = preview(con, [("wrong-total.xlsx", wrong)])
     assert [(c.row, c.column) for c in p.errors] == [(2, "Total")]  # a total that is wrong is still said so
+
+
+def test_a_refused_file_is_registered_with_the_figures_read_from_it(con):
+    """Regression: Files loaded said a refused file had 0 rows read, when the upload page and Validation runs had
+    read and checked its figures."""
+    [p] = preview(con, [("2026-06-cse-return.xlsx", REFUSED)])
+    assert p.rows == 4
+    [f] = accept(con, ANALYST_CLAIMS, [p]).files
+    assert f.outcome == "rejected"
+    assert con.execute("SELECT rows_read FROM file_registry WHERE file_id = ?", [f.file_id]).fetchall() == [(4,)]

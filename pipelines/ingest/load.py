@@ -211,7 +211,8 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, t
     problems = checks.check_totals(con, label, result.totals) + run.problems("error")
     if problems or run.errors:
         return _reject(con, path, label, facts, facts.size, received, loaded_by, problems, started,
-                       layout=result.layout, run=run, current_month=month, recorded=recorded, return_batch=True)
+                       layout=result.layout, run=run, current_month=month, recorded=recorded, return_batch=True,
+                       rows=result.rows)
     con.execute("BEGIN TRANSACTION")
     try:
         file_id = _register(con, path, label, facts, received, loaded_by, "accepted", result.layout,
@@ -303,9 +304,10 @@ def _register(con, path: Path, label: str, facts: readers.FileFacts | None, rece
 def _reject(con, path: Path, label: str, facts, size: int, received, loaded_by: str, problems: list[Problem],
             started: float, layout: str | None = None, run: ValidationRun | None = None,
             current_month: dt.date | None = None, recorded: Recorded | None = None,
-            return_batch: bool = False) -> FileOutcome:
+            return_batch: bool = False, rows: int = 0) -> FileOutcome:
     """Register a refused file with its problems (and the contract's run, when it ran). `return_batch`: the file is
-    a force return whose batch was built, so what it held is kept for the return calendar."""
+    a force return whose batch was built, so what it held is kept for the return calendar; `rows`, the figures read
+    from it (none when it could not be read)."""
     earlier = one(con, """SELECT r.file_id, r.name, r.received_at FROM file_registry r
                           WHERE r.sha256 = ? AND r.sha256 <> '' AND r.outcome = 'rejected'
                             AND NOT EXISTS (SELECT 1 FROM file_supersession s WHERE s.file_id = r.file_id)
@@ -324,7 +326,7 @@ def _reject(con, path: Path, label: str, facts, size: int, received, loaded_by: 
                                            file_type=path.suffix.lower().lstrip("."))
         else:
             facts_like = facts
-        file_id = _register(con, path, label, facts_like, received, loaded_by, "rejected", layout,
+        file_id = _register(con, path, label, facts_like, received, loaded_by, "rejected", layout, rows=rows,
                             message=problems[0].message() if problems else None)
         con.executemany(
             'INSERT INTO ingest_problem (file_id, sheet, "row", "column", problem) VALUES (?, ?, ?, ?, ?)',
