@@ -300,3 +300,13 @@ def test_a_refused_file_is_registered_with_the_figures_read_from_it(con):
     [f] = accept(con, ANALYST_CLAIMS, [p]).files
     assert f.outcome == "rejected"
     assert con.execute("SELECT rows_read FROM file_registry WHERE file_id = ?", [f.file_id]).fetchall() == [(4,)]
+
+
+def test_a_formula_cell_is_marked_alone_in_the_preview_not_its_whole_row(con):
+    """Regression: a cell the reader refuses (a formula) is named by its column letter, which no heading matched, so
+    the preview marked every cell of its row as failing, the districts' figures too."""
+    data = wide_xlsx("cse_arrests", [["2026-06", 11, 21, 12, 41, "=SUM(B2:E2)"]], total=True)
+    [p] = preview(con, [("2026-06-cse-return.xlsx", data)])
+    assert [(c.sheet, c.row, c.column) for c in p.errors] == [("cse_arrests", 2, "F")]
+    grid, marks = preview_rows(p, "cse_arrests")
+    assert marks == {(2, 5)} and list(grid.columns)[5] == "F"

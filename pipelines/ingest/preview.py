@@ -460,13 +460,16 @@ def _frame(rows: dict[int, list[str]]) -> pd.DataFrame:
 
 def _column_at(grid: pd.DataFrame, row: int, heading: str | None,
                index: dict[str, list[tuple[int, int]]] | None = None) -> int | None:
-    """The grid column headed `heading` for a cell of `row`: the nearest row above it holding that heading; None
-    when no heading matches (the whole row is marked). `index` is `_headings(grid)`, when already made."""
+    """The grid column headed `heading` for a cell of `row`: the nearest row above it holding that heading, else the
+    column of that letter (a problem the reader found, a formula or a merged cell, names its cell's column letter);
+    None when neither matches (the whole row is marked). `index` is `_headings(grid)`, when already made."""
     if not heading:
         return None
     places = (index if index is not None else _headings(grid)).get(heading.strip().lower(), [])
     at = bisect.bisect_left(places, (row, -1))  # the places in rows above `row` come before it
-    return places[at - 1][1] if at else None
+    if at:
+        return places[at - 1][1]
+    return list(grid.columns).index(heading) if heading in grid.columns else None
 
 
 def _headings(grid: pd.DataFrame) -> dict[str, list[tuple[int, int]]]:
