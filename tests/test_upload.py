@@ -310,3 +310,18 @@ def test_a_formula_cell_is_marked_alone_in_the_preview_not_its_whole_row(con):
     assert [(c.sheet, c.row, c.column) for c in p.errors] == [("cse_arrests", 2, "F")]
     grid, marks = preview_rows(p, "cse_arrests")
     assert marks == {(2, 5)} and list(grid.columns)[5] == "F"
+
+
+def test_failing_cells_are_numbered_by_whole_rows_when_one_problem_has_no_row(con):
+    """Regression: a problem with no row (a hidden sheet) beside one with a row turned the Row column into decimals,
+    "4.0" beside an empty cell."""
+    import io
+
+    from helpers import build_workbook
+
+    out = io.BytesIO()
+    build_workbook({"cse_arrests": [["Period", *DISTRICTS], ["2026-06", 1, 2, 3, "=1+3"]], "Lookup": [["x"]]},
+                   hidden={"Lookup": "hidden"}).save(out)
+    [p] = preview(con, [("hidden.xlsx", out.getvalue())])
+    rows = p.failing_frame()["Row"]
+    assert str(rows.dtype) == "Int64" and rows.tolist()[:1] == [2] and rows.isna().sum() == 1

@@ -161,7 +161,8 @@ class FilePreview:
             [{"Sheet": c.sheet or "", "Row": c.row, "Column": c.column or "",
               "Measure": names.get(c.measure, c.measure or ""), "District": c.district or "",
               "Month": f"{c.period:%B %Y}" if c.period else "", "Problem": c.message} for c in cells],
-            columns=["Sheet", "Row", "Column", "Measure", "District", "Month", "Problem"])
+            columns=["Sheet", "Row", "Column", "Measure", "District", "Month", "Problem"]
+        ).astype({"Row": "Int64"})  # whole rows, even beside a problem of the whole file or sheet (no row)
 
     def revisions_frame(self) -> pd.DataFrame:
         import pandas as pd
