@@ -9,6 +9,9 @@ import pandas as pd
 
 from dashboard import ui
 from dashboard.data import query
+from pipelines.contracts import load_contract
+from pipelines.contracts.runner import column_named
+from pipelines.errors import ConfigError
 
 
 def runs() -> pd.DataFrame:
@@ -30,10 +33,41 @@ def failing_rows(run_id: int, rule_id: str | None = None) -> pd.DataFrame:
 
 
 def quarantine() -> pd.DataFrame:
-    return query("""SELECT q.run_id, q.source_file, q.source_sheet, q.source_row, q.source_column, q.period_text,
-                           q.district_text, q.measure_text, q.value_text, array_to_string(q.reasons, ', ') AS rules,
-                           array_to_string(q.messages, ' | ') AS reasons
-                    FROM quarantine q ORDER BY q.run_id DESC, q.source_file, q.source_row""")
+    """Every quarantined row, its column the one each rule it broke points to (as the upload page and the refused
+    file's problems name it: "district" for a district not known in a long layout, not the cell of its figure)."""
+    q = query("""SELECT q.run_id, q.source_file, q.source_sheet, q.source_row, q.source_column, q.period_text,
+                        q.district_text, q.measure_text, q.value_text, array_to_string(q.reasons, ', ') AS rules,
+                        array_to_string(q.messages, ' | ') AS reasons, q.reasons AS rule_ids, q.dimension,
+                        q.category_column, r.contract_id
+                 FROM quarantine q LEFT JOIN validation_run r USING (run_id)
+                 ORDER BY q.run_id DESC, q.source_file, q.source_row""")
+    if q.empty:
+        return q
+    rules = {cid: _rules_of(cid) for cid in q["contract_id"].dropna().unique()}
+    columns = [_columns_named(rules.get(cid, {}), list(ids), cell, dim, cat) for cid, ids, cell, dim, cat in zip(
+        q["contract_id"], q["rule_ids"], q["source_column"], q["dimension"], q["category_column"], strict=True)]
+    return q.assign(source_column=columns).drop(columns=["rule_ids", "dimension", "category_column", "contract_id"])
+
+
+def _rules_of(contract_id: str) -> dict:
+    """The rules of the contract `contract_id` (data_contracts/<id with underscores>.odcs.yaml) by id; none when it
+    cannot be read (its rows are then named by their own cell)."""
+    try:
+        contract = load_contract(str(contract_id).replace("-", "_"))
+    except ConfigError:
+        return {}
+    return {r.id: r for r in (*contract.row_rules, *contract.set_rules)}
+
+
+def _columns_named(rules: dict, rule_ids: list[str], cell, dimension, category_column) -> str | None:
+    """The columns the rules a row broke point to, each once, in the order of its reasons."""
+    def present(v):
+        return None if v is None or (isinstance(v, float) and pd.isna(v)) else v
+
+    cell, dimension, category_column = present(cell), present(dimension), present(category_column)
+    named = [column_named(rules[r], cell, dimension, category_column) if r in rules else cell for r in rule_ids]
+    named = list(dict.fromkeys(c for c in named if c))
+    return ", ".join(named) if named else cell
 
 
 def files() -> pd.DataFrame:

@@ -325,3 +325,34 @@ def test_failing_cells_are_numbered_by_whole_rows_when_one_problem_has_no_row(co
     [p] = preview(con, [("hidden.xlsx", out.getvalue())])
     rows = p.failing_frame()["Row"]
     assert str(rows.dtype) == "Int64" and rows.tolist()[:1] == [2] and rows.isna().sum() == 1
+
+
+QUARANTINE = "internal_pages/quarantine.py"
+
+
+def test_the_quarantine_page_names_the_column_the_upload_page_names_and_sends_people_to_the_upload_page(
+        monkeypatch, wh):
+    """Regression: a long-layout row refused for its district was shown in quarantine at column "value" (the cell
+    holding its figure) while the upload page and Files loaded named column "district"; and the page told people
+    to load the corrected file with "pccdash ingest", not the "Upload a return" page."""
+    measures = ("cse_arrests", "grooming_arrests", "cse_charges", "cse_live_investigations", "cse_referrals",
+                "cce_referrals")
+    lines = [f"2026-05,{d},{m},5" for m in measures for d in DISTRICTS]
+    lines[-1] = "2026-05,Sheffield City,cce_referrals,5"  # row 25 of the file, under its heading row
+    lines.append("2026-05,Sheffield,cce_referrals,1.5.1")  # and a figure that is not a number, row 26
+    data = (HEADER + "\n".join(lines) + "\n").encode()
+    at = _upload(monkeypatch, wh, [("district-typo.csv", data)])
+    upload = table_with(at, "Problem")
+    named = {int(r.Row): r.Column for r in upload.itertuples()}
+    assert named == {25: "district", 26: "value"}
+    at.button(key="upload_accept").click().run()
+    assert not at.exception
+
+    q = internal(monkeypatch, wh, QUARANTINE, ANALYST)
+    assert not q.exception, q.exception
+    quarantined = table_with(q, "Column")
+    assert {int(r.Row): r.Column for r in quarantined.itertuples()} == named
+    said = texts(q)
+    assert '"Upload a return"' in said
+    command = said.find("pccdash ingest")  # the command may be mentioned, after the page
+    assert command == -1 or command > said.index("Upload a return")

@@ -12,7 +12,9 @@ if q.empty:
     st.success("Nothing is in quarantine: no loaded file had a row that broke an error rule.")
     st.stop()
 st.write(f"{len(q):,} row(s) from refused batches, kept with every rule they broke. Correct the file and load it "
-         'again with "pccdash ingest"; the corrected rows are then accepted and these stay as the record.')
+         'again on the "Upload a return" page (or with "pccdash ingest", which a police.uk file needs); the '
+         "corrected rows are then accepted and these stay as the record.")
+st.page_link("internal_pages/upload.py", label="Upload the corrected file", icon=":material/upload_file:")
 files = sorted(q["source_file"].dropna().unique())
 chosen = st.multiselect("Files", files, default=[], key="quarantine_files", placeholder="Every file",
                         format_func=ui.name_shown)

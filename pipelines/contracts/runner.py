@@ -430,6 +430,7 @@ def _row_sql(rule: RowRule, predicate: str, limit: int | None) -> str:
     inner = (f"SELECT *, ({predicate}) AS _fails FROM batch" if window else f"SELECT * FROM batch WHERE {predicate}")
     where = "WHERE _fails" if window else ""
     # the column to name: a wide sheet's heading; in a breakdown, the heading the category was written under
+    # (as `column_named` names it for a row kept in quarantine)
     shown = {"value": "source_column",
              "district": "CASE WHEN source_column = 'value' THEN 'district' WHEN dimension IS NOT NULL THEN 'District' "
                          "ELSE source_column END",
@@ -439,6 +440,22 @@ def _row_sql(rule: RowRule, predicate: str, limit: int | None) -> str:
             f"measure AS measure_name, source_column FROM ({inner}) {where} "
             f"ORDER BY source_file, source_sheet NULLS FIRST, source_row, source_column"
             + (f" LIMIT {limit}" if limit else ""))
+
+
+def column_named(rule: RowRule | SetRule, cell: str | None, dimension: str | None = None,
+                 category_column: str | None = None) -> str | None:
+    """The return's column a row that broke `rule` is named by, as its samples name it (`_row_sql`, `set_rule_rows`),
+    from the row's own cell (the batch's source_column: "value" in a long layout, a district's heading in a wide
+    one) and, for a breakdown row, its dimension and the heading its category was written under."""
+    if isinstance(rule, SetRule):
+        return rule.report_column or cell
+    if rule.report_column == "value":
+        return cell
+    if rule.report_column == "district":
+        return "district" if cell == "value" else "District" if dimension is not None else cell
+    if rule.report_column == "category":
+        return category_column
+    return rule.report_column
 
 
 def _render(template: str, **values: object) -> str:
