@@ -4,6 +4,8 @@ rule added to the contract (not to the code) is enforced."""
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -36,8 +38,9 @@ def write_return(path: Path, rows: list[list]) -> Path:
     rows = [list(r) + [None] * (len(header) - len(r)) for r in rows]
     if path.suffix == ".xlsx":
         return write_xlsx(path, {"Return": [header, *rows]})
-    lines = [",".join(header)] + [",".join("" if c is None else str(c) for c in row) for row in rows]
-    return write_csv(path, "\n".join(lines) + "\n")
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([header, *rows])  # a cell holding a comma is quoted
+    return write_csv(path, out.getvalue())
 
 
 def load(con, path: Path):
@@ -180,6 +183,38 @@ def test_error_rule_fires_on_the_row_that_breaks_it(con, tmp_path, rule_id, ext,
     for row, _column, message in expected:
         assert (row, message) in told
     assert con.execute("SELECT count(*) FROM figure").fetchall() == [(0,)]
+
+
+NUMBER_WRITTEN_AS_TEXT = [
+    ("thousands", "cse_charges", "1,312", '"1,312" is not a number; expected a number such as 12 or 87.5. '
+                                          "Write 1312, without the thousands separator."),
+    ("thousands_and_decimals", "officer_headcount", "1,312.5",
+     '"1,312.5" is not a number; expected a number such as 12 or 87.5. Write 1312.5, without the thousands '
+     "separator."),
+    ("percent", "officers_trained_pct", "96.5%", '"96.5%" is not a number; expected a number such as 12 or 87.5. '
+                                                 "Write 96.5, without the % sign."),
+    ("percent_after_a_space", "officers_trained_pct", "96.5 %",
+     '"96.5 %" is not a number; expected a number such as 12 or 87.5. Write 96.5, without the % sign.'),
+    ("both", "officers_trained_pct", "1,000%", '"1,000%" is not a number; expected a number such as 12 or 87.5. '
+                                               "Write 1000, without the thousands separator and the % sign."),
+    # no telling what was meant: the contract's message alone
+    ("decimal_comma", "officers_trained_pct", "96,5", '"96,5" is not a number; expected a number such as 12 or 87.5.'),
+    ("words", "cse_charges", "twelve %", '"twelve %" is not a number; expected a number such as 12 or 87.5.'),
+]
+
+
+@pytest.mark.parametrize("ext", ["csv", "xlsx"])
+@pytest.mark.parametrize("case,measure,cell,message", NUMBER_WRITTEN_AS_TEXT,
+                         ids=[c[0] for c in NUMBER_WRITTEN_AS_TEXT])
+def test_a_number_written_with_a_thousands_separator_or_a_percent_sign_is_told_what_to_write(
+        con, tmp_path, ext, case, measure, cell, message):
+    """Regression: "1,312" and "96.5%" were told only that they are not numbers, "expected a number such as 12 or
+    87.5", which does not say what to change."""
+    name = f"{case}.{ext}"
+    outcome = load(con, write_return(tmp_path / name, month("2015-07", measure, (1, cell, 3, 4))))
+    assert outcome.outcome == "rejected"
+    assert [(p.row, p.column, p.text) for p in outcome.problems] == [(3, "value", message)]
+    assert [q[-1] for q in quarantined(con, name)] == [[message]]
 
 
 def quarantined(con, name: str) -> list[tuple]:

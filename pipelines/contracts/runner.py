@@ -477,6 +477,35 @@ def _render(template: str, **values: object) -> str:
     return re.sub(r"\{(\w+)\}", fill, template) + "".join(notes[:1])
 
 
+# a number written with a thousands separator ("1,312", "1,312.5"), and a plain number ("96.5", "-4")
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+# the batch column of a value's text where it is not a number (contracts/batch.py)
+UNREADABLE_VALUE = "value_unreadable"
+
+
+def number_advice(text: str | None) -> str | None:
+    """What to write instead of a value that is a number only but for a thousands separator or a % sign ("1,312",
+    "96.5%"): "Write 1312, without the thousands separator."; None when there is no telling what was meant."""
+    core = (text or "").strip()
+    marks = []
+    if core.endswith("%"):
+        core = core[:-1].rstrip()
+        marks.append("the % sign")
+    if _THOUSANDS.fullmatch(core):
+        core = core.replace(",", "")
+        marks.insert(0, "the thousands separator")
+    if not marks or not _PLAIN_NUMBER.fullmatch(core):
+        return None
+    return f"Write {core}, without {' and '.join(marks)}."
+
+
+def _with_advice(rule: RowRule, message: str, value: str | None) -> str:
+    """A rule's message on a value that is not a number, ending with what to write instead where that can be told."""
+    advice = number_advice(value) if rule.column == UNREADABLE_VALUE else None
+    return f"{message} {advice}" if advice else message
+
+
 def row_rule_samples(con, rule: RowRule, limit: int | None = SAMPLES_KEPT) -> list[Sample]:
     predicate = row_rule_predicate(rule)
     present = batch_columns(con)
@@ -486,7 +515,8 @@ def row_rule_samples(con, rule: RowRule, limit: int | None = SAMPLES_KEPT) -> li
         rows = con.execute(bind_python_searches(con, _row_sql(rule, predicate, limit))).fetchall()
     except duckdb.Error:  # a rule DuckDB cannot run was judged by Great Expectations: no rows to show
         return []
-    return [Sample(f, sh, r, c, p, d, m, _render(rule.message, value=v, period=pt, district=dn, measure=mn), cell)
+    return [Sample(f, sh, r, c, p, d, m,
+                   _with_advice(rule, _render(rule.message, value=v, period=pt, district=dn, measure=mn), v), cell)
             for f, sh, r, c, p, d, m, v, pt, dn, mn, cell in rows]
 
 
