@@ -356,3 +356,28 @@ def test_the_quarantine_page_names_the_column_the_upload_page_names_and_sends_pe
     assert '"Upload a return"' in said
     command = said.find("pccdash ingest")  # the command may be mentioned, after the page
     assert command == -1 or command > said.index("Upload a return")
+
+
+def test_the_preview_shows_a_percentage_cell_as_the_per_cent_the_loader_stores(con):
+    """Regression: a cell formatted as a percentage (0.957 shown as 95.7%) was shown in the preview as the fraction
+    it holds, 0.957, where the loader reads and stores 95.7."""
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "officers_trained_pct"
+    ws.append(["Period", *DISTRICTS])
+    ws.append(["2026-06", 0.957, 0.5, 0.875, 0.12345])
+    for coordinate, number_format in (("B2", "0.0%"), ("C2", "0%"), ("D2", "0.0%"), ("E2", "0%")):
+        ws[coordinate].number_format = number_format
+    out = io.BytesIO()
+    wb.save(out)
+    [p] = preview(con, [("2026-06-trained.xlsx", out.getvalue())])
+    assert p.loadable, p.errors
+    grid, _marks = preview_rows(p, "officers_trained_pct")
+    assert grid.loc[2, ["B", "C", "D", "E"]].tolist() == ["95.7", "50", "87.5", "12.345"]
+    accept(con, ANALYST_CLAIMS, [p])
+    stored = dict(con.execute("SELECT district, value FROM figure WHERE measure = 'officers_trained_pct'").fetchall())
+    assert [f"{stored[d]:g}" for d in DISTRICTS] == grid.loc[2, ["B", "C", "D", "E"]].tolist()

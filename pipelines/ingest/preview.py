@@ -441,12 +441,23 @@ def _xlsx_grids(path: Path) -> dict[str, pd.DataFrame]:
             if ws.sheet_state != "visible" or ws.title.strip().lower() in readers.NOTE_SHEETS:
                 continue
             rows = {}
-            for n, values in enumerate(ws.iter_rows(values_only=True, max_row=PREVIEW_ROWS * 20), start=1):
-                rows[n] = ["" if v is None else (readers.cell_text(v) or "") for v in values]
+            for n, cells in enumerate(ws.iter_rows(max_row=PREVIEW_ROWS * 20), start=1):
+                rows[n] = [_xlsx_cell_text(c) for c in cells]
             out[ws.title] = _frame(rows)
         return out
     finally:
         wb.close()
+
+
+def _xlsx_cell_text(cell) -> str:
+    """A cell as the loader reads it: a number formatted as a percentage (0.957 shown as 95.7%) as the per cent it
+    stores (95.7), not the fraction the cell holds."""
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = readers.as_shown(value, getattr(cell, "number_format", None) or "General")
+    return readers.stored_text(value) or ""
 
 
 def _frame(rows: dict[int, list[str]]) -> pd.DataFrame:

@@ -1102,10 +1102,21 @@ def _as_shown(wb, style_id: int, number: int | float, effects: dict[int, str | N
             fmt = "General"  # a style the workbook does not define: Excel shows the number as it is
         effects[style_id] = fmt if any(ch in fmt for ch in "%,") else None
     fmt = effects[style_id]
-    if fmt is None:
-        return number
-    percent, thousands = _number_format_effect(fmt, number)
-    return Formatted(number, fmt, percent, thousands) if percent or thousands else number
+    return number if fmt is None else as_shown(number, fmt)
+
+
+def as_shown(number: int | float, number_format: str) -> object:
+    """The number, or a Formatted number when `number_format` shows it times 100 or divided by thousands."""
+    percent, thousands = _number_format_effect(number_format, number)
+    return Formatted(number, number_format, percent, thousands) if percent or thousands else number
+
+
+def stored_text(value: object) -> str | None:
+    """A cell's text as a figure is staged from it: a percentage cell as the per cent it shows (0.957 shown as
+    95.7% is 95.7, as a percentage measure stores it), any other cell as `cell_text` gives it."""
+    if isinstance(value, Formatted) and value.percent and not value.thousands:
+        return value.per_cent()
+    return cell_text(value)
 
 
 def read_xlsx(con: duckdb.DuckDBPyConnection, facts: FileFacts) -> ReadResult:
