@@ -455,9 +455,9 @@ def arrange_caveats(cav: pd.DataFrame, period: object, measure_ids: list[str], d
     figure and a data-check warning are said under their measure, the districts named in the sentence,
     and the same words on several districts are said once with them all named.
 
-    `earlier` carries the caveats of earlier months into the figures that include them (a quarter, the year to
+    `earlier` carries the open flags of earlier months into the figures that include them (a quarter, the year to
     date, 12 months): measure id -> {earlier month (YYYY-MM) -> the figures that include it, in words ("in the
-    figures for Q1 2015/16 and the 12 months to July 2015")}. Each such caveat names its month and those figures;
+    figures for Q1 2015/16 and the 12 months to July 2015")}. Each such flag names its month and those figures;
     the month's own come first, then the earlier months', latest first. `cav` must hold those months too."""
     key = f"{_as_month(period):%Y-%m}"
     earlier = earlier or {}
@@ -469,7 +469,10 @@ def arrange_caveats(cav: pd.DataFrame, period: object, measure_ids: list[str], d
     flag_months: dict[int, list[str]] = {}
     for row in cav[cav["kind"] == "flag"].itertuples(index=False):
         flag_months.setdefault(int(row.flag_id), []).append(row.period)
-    held = [p == key or p in earlier.get(m, {}) for p, m in zip(cav["period"], cav["measure"], strict=True)]
+    # an earlier month's open flags, not its data-check warnings: those were read when that month was reported,
+    # and two years of them under every measure would bury what is in doubt now
+    held = [p == key or (k == "flag" and p in earlier.get(m, {}))
+            for p, m, k in zip(cav["period"], cav["measure"], cav["kind"], strict=True)]
     rows = cav[pd.Series(held, index=cav.index, dtype=bool) & cav["measure"].isin(measure_ids)
                & cav["district"].isin(districts)]
     rows = rows.assign(_d=rows["district"].map(order), _earlier=rows["period"] != key).sort_values(

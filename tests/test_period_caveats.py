@@ -1,6 +1,7 @@
-"""A quarter, year-to-date or 12-month figure sums earlier months, so it carries their open flags and data-check
-warnings: the briefing pack and the overview page say them under the measure, naming the month, the district and
-the figures that include it, as the Measure page's quarterly table marks the quarter."""
+"""A quarter, year-to-date or 12-month figure sums earlier months, so it carries their open flags: the briefing
+pack and the overview page say them under the measure, naming the month, the district and the figures that include
+it, as the Measure page's quarterly table marks the quarter. An earlier month's data-check warnings were read when
+that month was reported: only the reporting month's are said."""
 
 from __future__ import annotations
 
@@ -51,6 +52,8 @@ def test_the_pack_says_the_flags_on_the_months_its_period_figures_sum(wh, tmp_pa
     assert any(c.startswith(IN_YEAR_BEFORE) for c in charges)
     assert not any("Too early" in c or "Too late" in c for m in pack.measures for c in m.caveats)
     assert not any("counted twice" in c for m in pack.measures if m.measure_id != "cse_charges" for c in m.caveats)
+    checks = [c for m in pack.measures for c in m.caveats if c.startswith("Data check")]
+    assert not any("; in the figure" in c or "measured against" in c for c in checks), checks
     # a district's earlier month touches every measure's period figures: said once, before any measure
     late = [c for c in pack.caveats if "came in late" in c]
     assert late == [next(c for c in pack.caveats if c.startswith(
