@@ -736,10 +736,10 @@ def withdraw(db, as_user, reason, out, yes):
     """Withdraw the current publication: the public side goes back to the snapshot before it (the PCC role only).
 
     The switch is one rename; the withdrawn snapshot is kept, the withdrawal is recorded with who,
-    when and why, and the public revisions page says "Publication of <date> withdrawn on <date>:
-    <reason>". Months only the withdrawn snapshot carried lose their approval too, and need approving
-    again before any publication carries them (`pccdash periods` says so). With
-    no earlier snapshot the public side says nothing is published yet.
+    when and why, and every public page says "Publication <number> of <date>, which added the figures
+    for <months>, withdrawn on <date>: <reason>". Months only the withdrawn snapshot carried lose their
+    approval too, and need approving again before any publication carries them (`pccdash periods` says
+    so). With no earlier snapshot the public side says nothing is published yet.
 
     \b
     Example:

@@ -65,26 +65,99 @@ def read(sql: str, params: list | tuple = (), snapshot: Path | None = None) -> p
 
 
 def withdrawals(folder: Path | None = None) -> pd.DataFrame:
-    """Publications withdrawn, newest first: published_at, withdrawn_at, reason (as the pointer carries them,
-    so the notice switches with the snapshot it sends readers back to)."""
+    """Publications withdrawn, newest first: version, published_at, withdrawn_at, reason, and the months the
+    withdrawn publication added and revised ("YYYY-MM" lists; None from a pointer written before it said them), as
+    the pointer carries them, so the notice switches with the snapshot it sends readers back to."""
     import pandas as pd
 
-    cols = ["published_at", "withdrawn_at", "reason"]
+    cols = ["version", "published_at", "withdrawn_at", "reason", "added", "revised"]
     rows = pointer(folder).get("withdrawals") or []
-    kept = [{c: str(r.get(c, "")) for c in cols} for r in rows if isinstance(r, dict)][::-1]  # the latest listed first
+    kept = [{**{c: str(r.get(c, "")) for c in ("published_at", "withdrawn_at", "reason")},
+             "version": r.get("version") if isinstance(r.get("version"), int) else None,
+             **{c: _months_listed(r.get(c)) for c in ("added", "revised")}}
+            for r in rows if isinstance(r, dict)][::-1]  # the latest listed first
     # two withdrawals in one second (the pointer gives times to the second) keep the order they were recorded in
     return pd.DataFrame(kept, columns=cols).sort_values("withdrawn_at", ascending=False, kind="stable",
                                                         ignore_index=True)
 
 
-def withdrawal_notice(row) -> str:
-    """'Publication of 5 May 2026 withdrawn on 6 May 2026: <reason>' for one withdrawal."""
+def _months_listed(value) -> list[str] | None:
+    """A pointer's list of months ("YYYY-MM"), or None when it has none (written before it said them)."""
+    if not isinstance(value, list):
+        return None
+    return [str(m) for m in value if re.fullmatch(r"\d{4}-\d{2}", str(m))]
+
+
+def _stamp(text):
     import pandas as pd
 
-    def day(text: str) -> str:
-        stamp = pd.Timestamp(text)
-        return f"{stamp.day} {stamp:%B %Y}"
-    return f"Publication of {day(row['published_at'])} withdrawn on {day(row['withdrawn_at'])}: {row['reason']}"
+    try:
+        stamp = pd.Timestamp(str(text))
+    except (TypeError, ValueError):
+        return None
+    if stamp is pd.NaT:
+        return None
+    return stamp.tz_convert("UTC").tz_localize(None) if stamp.tzinfo is not None else stamp
+
+
+def _when(stamp, with_time: bool) -> str:
+    """"5 May 2026", or with the time (UTC, as the pointer gives it) "5 May 2026 at 10:04 UTC"."""
+    if stamp is None:
+        return ""
+    text = f"{stamp.day} {stamp:%B %Y}"
+    return f"{text} at {stamp:%H:%M} UTC" if with_time else text
+
+
+def _same_day(stamp, others) -> bool:
+    """Whether another of the stamps falls on the day of `stamp`: then a date alone would not tell them apart."""
+    return stamp is not None and any(o is not None and o is not stamp and o.date() == stamp.date() for o in others)
+
+
+def _of_months(row) -> str:
+    """", which added the figures for August 2015 and revised those for June 2015," (empty when it says none)."""
+    added, revised = (_months_listed(_get(row, key)) or [] for key in ("added", "revised"))
+    parts = []
+    if added:
+        parts.append(f"added the figures for {months_phrase(added)}")
+    if revised:
+        parts.append(f"revised {'those' if added else 'the figures'} for {months_phrase(revised)}")
+    return f", which {' and '.join(parts)}," if parts else ""
+
+
+def _get(row, key):
+    try:
+        value = row.get(key) if hasattr(row, "get") else row[key]
+    except (KeyError, IndexError):
+        return None
+    return value
+
+
+def withdrawal_notice(row, shown_at: object = None) -> str:
+    """One withdrawal in a sentence: "Publication 2 of 5 May 2026, which added the figures for April 2026, withdrawn
+    on 6 May 2026: <reason>". The publications are told apart by their numbers and, where two dates of the notice
+    (or `shown_at`, when the publication the public reads instead was made) fall on one day, by their times. A
+    pointer written before withdrawals carried the version and the months gives "Publication of 5 May 2026
+    withdrawn on 6 May 2026: <reason>"."""
+    published, withdrawn = _stamp(_get(row, "published_at")), _stamp(_get(row, "withdrawn_at"))
+    stamps = [published, withdrawn, _stamp(shown_at) if shown_at else None]
+    version = _get(row, "version")
+    try:
+        number = int(version) if version is not None and str(version) not in ("", "nan", "None") else None
+    except (TypeError, ValueError):
+        number = None
+    what = "Publication" if number is None else f"Publication {number}"
+    return (f"{what} of {_when(published, _same_day(published, stamps))}{_of_months(row)} withdrawn on "
+            f"{_when(withdrawn, _same_day(withdrawn, stamps))}: {_get(row, 'reason')}")
+
+
+def publication_when(created_at: object, withdrawal=None) -> str:
+    """When a publication the public reads was made, as a withdrawal notice beside it says it: "5 May 2026", with
+    the time when the withdrawn publication was made or withdrawn on the same day."""
+    stamp = _stamp(created_at) if created_at else None
+    if stamp is None:
+        return ""
+    others = [] if withdrawal is None else [_stamp(_get(withdrawal, k)) for k in ("published_at", "withdrawn_at")]
+    return _when(stamp, _same_day(stamp, [stamp, *others]))
 
 
 # What the public reads about a measure's months, shared by the public pages and the publishing preview,

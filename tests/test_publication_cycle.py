@@ -163,8 +163,8 @@ def test_a_withdrawal_returns_the_public_to_the_snapshot_before_and_is_recorded(
     months = public_side.read("SELECT DISTINCT period FROM figure WHERE period_type = 'month'")
     assert months["period"].tolist() == ["2015-06"]
     [notice] = public_side.withdrawals().to_dict("records")
-    assert public_side.withdrawal_notice(notice).startswith("Publication of ")
-    assert " withdrawn on " in public_side.withdrawal_notice(notice)
+    assert public_side.withdrawal_notice(notice).startswith("Publication 2 of ")
+    assert ", which added the figures for July 2015, withdrawn on " in public_side.withdrawal_notice(notice)
     assert "example.org" not in (folder / public_side.POINTER).read_text(), "the public reads no names"
 
     with warehouse.connect(loaded) as con:
@@ -216,7 +216,8 @@ def test_the_public_pages_show_withdrawals_and_nothing_published_after_the_last_
     shown = texts(at)
     assert "Publications withdrawn" in shown
     assert "withdrawn on " in shown and "July [2015] was *wrong*." in shown
-    assert "June 2015" in shown and "July 2015" not in shown  # the snapshot before, which never held July
+    # the snapshot before, which never held July: only the notice of what was withdrawn names it
+    assert "June 2015" in shown and "July 2015" not in shown.replace("which added the figures for July 2015,", "")
     # each page says, at its top, that a publication was withdrawn and that an earlier one is shown instead
     for page in ("public_pages/summary.py", "public_pages/tables.py", "public_pages/board.py",
                  "public_pages/release_calendar.py"):
@@ -245,6 +246,65 @@ def test_the_public_pages_show_withdrawals_and_nothing_published_after_the_last_
             assert [h.value for h in at.header] == ["Publication withdrawn"], page
     at = public(monkeypatch, folder, "public_pages/summary.py")
     assert at.title[0].value == "South Yorkshire Police\\: child sexual exploitation figures"
+
+
+PUBLIC_PAGES_WITH_NOTICE = ("public_pages/summary.py", "public_pages/tables.py", "public_pages/board.py",
+                            "public_pages/measure.py", "public_pages/release_calendar.py")
+DAY_AND_TIME = r"\d{1,2} [A-Z][a-z]+ \d{4} at \d\d:\d\d UTC"
+
+
+def site_texts(folder) -> dict[str, str]:
+    """The words of each page of the static site in force, as read."""
+    import html
+    import re
+
+    return {p.name: html.unescape(re.sub(r"<[^>]+>", " ", p.read_text(encoding="utf-8")))
+            for p in sorted((folder / "public" / "site").glob("*.html"))}
+
+
+def test_a_withdrawal_notice_names_the_months_withdrawn_and_tells_the_publications_apart(
+        loaded, folder, monkeypatch, tmp_path):
+    """Regression: the notice named no month, and with the publications made on one day it read "Publication of 5
+    December 2026 withdrawn on 5 December 2026 ... the figures shown now are those of the earlier publication of 5
+    December 2026". It now names the months the withdrawn publication added and revised, and tells the publications
+    apart by their numbers and, on one day, their times; on every public page and the static site."""
+    import re
+
+    from pipelines.publish import info, pages
+    from pipelines.publish.content import SnapshotView
+
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-06"], PCC)
+        publish(con, PCC)
+        assert ingest(con, [write_csv(tmp_path / "fix.csv", HEADER + month_rows("2015-06", (10, 20, 30, 45)))]).ok
+        approve(con, ["2015-06", "2015-07"], PCC)
+        publish(con, PCC)
+        withdraw(con, PCC, "The Sheffield correction was wrong.")
+    told = re.compile(rf"Publication 2 of {DAY_AND_TIME}, which added the figures for July 2015 and revised those for "
+                      rf"June 2015, withdrawn on {DAY_AND_TIME}: The Sheffield correction was wrong\.")
+    instead = re.compile(rf"The figures shown now are those of the earlier publication of {DAY_AND_TIME} "
+                         r"\(publication 1\)\.")
+    for page in PUBLIC_PAGES_WITH_NOTICE:
+        at = public(monkeypatch, folder, page)
+        if page.endswith("measure.py"):  # a measure's page, as its link opens it
+            at.query_params["measure"] = "cse_arrests"
+            at.run()
+        assert not at.exception and not at.error, page
+        shown = texts(at)
+        assert told.search(shown) and instead.search(shown), (page, shown[:2000])
+    for name, words in site_texts(folder).items():
+        if name.startswith(("index", "tables", "board", "release-calendar", "measure-")):
+            words = " ".join(words.split())
+            assert told.search(words) and instead.search(words), name
+    # a pointer written before withdrawals said their number and months still reads as it did
+    view = SnapshotView(public_side.current_snapshot(folder), {"withdrawals": [
+        {"published_at": "2040-05-05T10:00:00", "withdrawn_at": "2040-05-06T09:00:00", "reason": "A wrong return"}]})
+    for fn in (pages.summary_page, pages.tables_page, info.calendar_page):
+        notice = next(b for b in fn(view).blocks if getattr(b, "kind", "") == "warning")
+        assert notice.lines[0] == "Publication of 5 May 2040 withdrawn on 6 May 2040: A wrong return"
+    assert public_side.withdrawal_notice({"version": 4, "published_at": "2026-05-05T10:00:00",
+                                          "withdrawn_at": "2026-05-06T09:00:00", "reason": "A wrong return"}
+                                         ) == "Publication 4 of 5 May 2026 withdrawn on 6 May 2026: A wrong return"
 
 
 def test_the_public_release_calendar_lists_the_releases_to_come(loaded, folder, monkeypatch):

@@ -462,7 +462,7 @@ def test_a_withdrawal_that_leaves_nothing_published_says_so_when_and_why_under_t
         words = _words(page)
         assert not any("Nothing" in t and "published yet" in t for t in words), page.slug
         assert "No month has been published yet." not in words, page.slug
-        assert "Publication of 5 May 2026 withdrawn on 6 May 2026: A wrong return" in words, page.slug
+        assert "Publication 1 of 5 May 2026 withdrawn on 6 May 2026: A wrong return" in words, page.slug
         assert ("No earlier publication is available, so no figures are published at the moment. Figures appear here "
                 "again once the office of the Police and Crime Commissioner publishes them.") in words, page.slug
         assert not any(isinstance(b, Table | Chart) for b in page.blocks), page.slug
@@ -486,12 +486,12 @@ def test_a_withdrawal_that_brings_back_an_earlier_publication_says_so_and_an_old
     with duckdb.connect(str(shown.path)) as con:
         con.execute("INSERT INTO meta VALUES ('version', '2')")
     shown = SnapshotView(shown.path, shown.pointer)
-    now = "The figures shown now are those of the earlier publication of 2 January 2026."
+    now = "The figures shown now are those of the earlier publication of 2 January 2026 (publication 2)."
     for fn in (pages.summary_page, pages.tables_page, pages.board_page, info.calendar_page,
                lambda v: pages.measure_page(v, "cse_charges")):
         page = fn(shown)
         top = next(b for b in page.blocks if isinstance(b, Notice) and b.kind == "warning")
-        assert top.lines == ("Publication of 1 February 2026 withdrawn on 2 February 2026: A wrong return", now), \
+        assert top.lines == ("Publication 3 of 1 February 2026 withdrawn on 2 February 2026: A wrong return", now), \
             page.slug
         assert _words(page).count(now) == 1, page.slug
     # a withdrawal before the publication shown is history: no page says an earlier publication is shown

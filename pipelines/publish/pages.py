@@ -23,6 +23,7 @@ from ..public import (
     month_text,
     number,
     period_text,
+    publication_when,
     trend_sentence,
     withdrawal_notice,
 )
@@ -245,28 +246,37 @@ def withdrawal_in_force(view: SnapshotView) -> dict | None:
         return found[0] if shown is not None and withdrawn is not None and shown < withdrawn else None
 
 
-def _now_shown(view: SnapshotView) -> str:
-    """What the public reads instead of a publication withdrawn, in one sentence."""
+def _now_shown(view: SnapshotView, withdrawal: dict | None = None) -> str:
+    """What the public reads instead of a publication withdrawn, in one sentence: the earlier publication, by its
+    date (and time, when the withdrawn one was made or withdrawn the same day) and number."""
     if not view.published:
         return ("No earlier publication is available, so no figures are published at the moment. Figures appear "
                 f"here again once {office_of(view).name} publishes them.")
-    when = day(view.meta.get("created_at"))
-    return f"The figures shown now are those of the earlier publication{f' of {when}' if when else ''}."
+    when = publication_when(view.meta.get("created_at"), withdrawal)
+    number = str(view.meta.get("version") or "").strip()
+    which = f" (publication {number})" if number.isdigit() else ""
+    return f"The figures shown now are those of the earlier publication{f' of {when}' if when else ''}{which}."
+
+
+def _notice(view: SnapshotView, withdrawal: dict, in_force: bool) -> Notice:
+    """A withdrawal's box: what was withdrawn (its number, the months it added or revised), when and why; the one in
+    force also says what is shown instead."""
+    shown_at = view.meta.get("created_at") if in_force and view.published else None
+    return Notice("Publication withdrawn", (withdrawal_notice(withdrawal, shown_at),
+                                            *((_now_shown(view, withdrawal),) if in_force else ())), "warning")
 
 
 def withdrawal_notices(view: SnapshotView, *, history: bool = False) -> list[Notice]:
     """Every withdrawal, the latest first: when it was published and withdrawn, and why; the one in force also says
     what is shown instead (unless `history`: a list under a page's own notice of it)."""
     current = None if history else withdrawal_in_force(view)
-    return [Notice("Publication withdrawn", (withdrawal_notice(w), *((_now_shown(view),) if w is current else ())),
-                   "warning") for w in _withdrawals(view)]
+    return [_notice(view, w, w is current) for w in _withdrawals(view)]
 
 
 def current_withdrawal(view: SnapshotView) -> list[Notice]:
     """The notice of the withdrawal in force (none when none is), for the top of a page."""
     current = withdrawal_in_force(view)
-    return [] if current is None else [Notice("Publication withdrawn", (withdrawal_notice(current),
-                                                                        _now_shown(view)), "warning")]
+    return [] if current is None else [_notice(view, current, True)]
 
 
 def nothing_published(view: SnapshotView, slug: str, title: str) -> Page:

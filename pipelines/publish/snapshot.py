@@ -802,7 +802,7 @@ def _publish(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, folder: 
     digest = hashlib.sha256(final.read_bytes()).hexdigest()
     body = _pointer_body(con, {"version": version, "file": final.name, "sha256": digest,
                                "published_at": meta["created_at"], "force": meta["force"], "office": meta["office"],
-                               "holder_title": meta["holder_title"]})
+                               "holder_title": meta["holder_title"]}, folder=folder)
     with audit.transaction(con):
         con.execute("INSERT INTO snapshot VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [version, now, who, final.name, digest, len(periods), len(cells)])
@@ -840,21 +840,57 @@ def _public_breakdowns(preview: Preview) -> pd.DataFrame:
     return frame
 
 
-def _withdrawal_list(con: duckdb.DuckDBPyConnection) -> list[dict]:
+def _withdrawal_list(con: duckdb.DuckDBPyConnection, folder: Path | None = None) -> list[dict]:
     """The withdrawals as the public reads them: the snapshot's version, dates and reason, never who (the public
-    sees no names)."""
+    sees no names); and, read from the snapshots in `folder`, the months the withdrawn publication added and
+    revised against the one the public went back to (left out when either snapshot is not there to read)."""
     rows = con.execute(
-        """SELECT s.version, s.created_at, w.withdrawn_at, w.reason FROM snapshot_withdrawal w
-           JOIN snapshot s USING (version) ORDER BY w.withdrawn_at, w.version""").fetchall()
-    return [{"version": v, "published_at": p.isoformat(timespec="seconds"),
-             "withdrawn_at": w.isoformat(timespec="seconds"), "reason": r} for v, p, w, r in rows]
+        """SELECT s.version, s.created_at, w.withdrawn_at, w.reason, s.file_name, r.file_name
+           FROM snapshot_withdrawal w JOIN snapshot s USING (version)
+           LEFT JOIN snapshot r ON r.version = w.restored_version ORDER BY w.withdrawn_at, w.version""").fetchall()
+    out = []
+    for v, p, w, r, withdrawn_file, restored_file in rows:
+        item = {"version": v, "published_at": p.isoformat(timespec="seconds"),
+                "withdrawn_at": w.isoformat(timespec="seconds"), "reason": r}
+        if folder is not None:
+            item.update(_months_withdrawn(Path(folder), withdrawn_file, restored_file))
+        out.append(item)
+    return out
 
 
-def _pointer_body(con: duckdb.DuckDBPyConnection, target: dict, names: Mapping | None = None) -> dict:
+def _month_cells(path: Path) -> tuple[frozenset[str], dict[tuple[str, str, str], str]]:
+    """A snapshot's months and each month figure's shown text, by (measure, area, period)."""
+    months = frozenset(str(m) for m in public_read("SELECT period FROM period", snapshot=path)["period"])
+    cells = public_read("SELECT measure, area, period, display FROM figure WHERE period_type = 'month'",
+                        snapshot=path)
+    return months, {(m, a, str(p)): str(d) for m, a, p, d in cells.itertuples(index=False, name=None)}
+
+
+def _months_withdrawn(folder: Path, withdrawn_file: str | None, restored_file: str | None) -> dict:
+    """{"added": [...], "revised": [...]}: the months ("YYYY-MM") the withdrawn snapshot held and the one restored
+    did not, and those both held whose month figures it showed otherwise; {} when a snapshot cannot be read."""
+    withdrawn = folder / str(withdrawn_file or "")
+    restored = folder / str(restored_file) if restored_file else None
+    if not withdrawn_file or not withdrawn.is_file() or (restored is not None and not restored.is_file()):
+        return {}
+    try:
+        months, cells = _per_snapshot("month_cells", withdrawn, _month_cells)
+        before_months, before = (_per_snapshot("month_cells", restored, _month_cells) if restored is not None
+                                 else (frozenset(), {}))
+    except duckdb.Error as exc:
+        log.warning("the months of a withdrawn publication could not be read: %s", exc)
+        return {}
+    both = months & before_months
+    revised = {k[2] for k in set(cells) | set(before) if k[2] in both and cells.get(k) != before.get(k)}
+    return {"added": sorted(months - before_months), "revised": sorted(revised)}
+
+
+def _pointer_body(con: duckdb.DuckDBPyConnection, target: dict, names: Mapping | None = None,
+                  folder: Path | None = None) -> dict:
     """The pointer's content: the snapshot the public reads, with every withdrawal notice, so the notice and
     the snapshot it sends readers back to change together, in one rename. `names` (the force and the office, as
     a withdrawn snapshot said them) stand in for the snapshot's own when a withdrawal leaves none to read."""
-    return {**dict(names or {}), **target, "withdrawals": _withdrawal_list(con)}
+    return {**dict(names or {}), **target, "withdrawals": _withdrawal_list(con, folder)}
 
 
 def _names_of(snapshot: Path | None) -> dict:
@@ -925,7 +961,7 @@ def _withdraw(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, reason:
     done = con.execute("SELECT restored_version FROM snapshot_withdrawal WHERE version = ?", [version]).fetchall()
     if done:  # recorded before a stop, by a warehouse older than the record of switches: finish the switch only
         restored = done[0][0]
-        body = _pointer_body(con, _pointer_to(con, folder, restored), _names_of(current))
+        body = _withdrawal_body(con, folder, restored, current)
         with audit.transaction(con):
             pointer_switch.record(con, folder, "withdraw", version, body, utc_now())
         pointer_switch.switch(con, folder, body, before="withdraw_before_switch", after="withdraw_after_switch")
@@ -972,7 +1008,7 @@ def _withdraw(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, reason:
                             f"published: {months_phrase(unpublished) if unpublished else 'none'})")
         # recorded with the withdrawal, switched after it: a stop between is finished by the next command
         # with the notice just recorded, and the names the withdrawn snapshot gave
-        body = _pointer_body(con, _pointer_to(con, folder, restored), _names_of(current))
+        body = _withdrawal_body(con, folder, restored, current)
         pointer_switch.record(con, folder, "withdraw", version, body, now)
         faults.point("withdraw_before_record")
     faults.point("withdraw_after_record")
@@ -1010,6 +1046,13 @@ def _release_table(con: duckdb.DuckDBPyConnection, preview: Preview, now: dt.dat
     frame.loc[now_carried, "expected_on"] = now.date()
     frame.loc[now_carried, "status"] = "published"
     return frame
+
+
+def _withdrawal_body(con: duckdb.DuckDBPyConnection, folder: Path, restored: int | None,
+                     current: Path | None) -> dict:
+    """The pointer a withdrawal puts in force: the snapshot restored (or none) and every withdrawal notice. Call it
+    once the withdrawal is recorded in `con`."""
+    return _pointer_body(con, _pointer_to(con, folder, restored), _names_of(current), folder)
 
 
 def _pointer_to(con: duckdb.DuckDBPyConnection, folder: Path, version: int | None) -> dict:
