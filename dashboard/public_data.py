@@ -27,17 +27,18 @@ PERIOD_TYPES = {"month": "Month", "quarter": "Financial quarter", "financial_yea
 
 
 # what the pages read from the pointer beside the snapshot
-POINTER_KEYS = ("withdrawals", "force", "office", "holder_title")
+POINTER_KEYS = ("withdrawals", "force", "office", "holder_title", "release")
 
 
 def snapshot_state() -> tuple[str | None, str]:
     """The key of what every visitor of the current publication sees: the snapshot file (None when nothing is
-    published) and, as JSON, what the pages read from the pointer: the withdrawals it carries, and the force's
-    and the office's names (which a withdrawal that leaves nothing published keeps)."""
+    published) and, as JSON, what the pages read from the pointer: the withdrawals it carries, the force's
+    and the office's names (which a withdrawal that leaves nothing published keeps), and the release calendar a
+    withdrawal carries."""
     folder = public.published_dir()
     path = public.current_snapshot(folder)
     found = public.pointer(folder)
-    said = {key: found[key] for key in POINTER_KEYS if found.get(key)}
+    said = {key: found[key] for key in POINTER_KEYS if found.get(key) or (key == "release" and key in found)}
     said["withdrawals"] = said.get("withdrawals") or []
     return (None if path is None else str(path)), json.dumps(said, sort_keys=True, default=str)
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 from dashboard_helpers import PCC as PCC_USER
-from dashboard_helpers import claims_of, internal, public, texts
+from dashboard_helpers import claims_of, html_tables, internal, public, tables_in, texts
 from helpers import write_csv
 
 from pipelines import public as public_side
@@ -305,6 +305,48 @@ def test_a_withdrawal_notice_names_the_months_withdrawn_and_tells_the_publicatio
     assert public_side.withdrawal_notice({"version": 4, "published_at": "2026-05-05T10:00:00",
                                           "withdrawn_at": "2026-05-06T09:00:00", "reason": "A wrong return"}
                                          ) == "Publication 4 of 5 May 2026 withdrawn on 6 May 2026: A wrong return"
+
+
+def test_after_a_withdrawal_the_public_release_calendar_is_the_one_of_the_day_of_the_withdrawal(
+        loaded, folder, monkeypatch):
+    """Regression: a withdrawal brought back the calendar of the day the earlier snapshot was published: July 2015
+    "Expected" on a date long past, no month since listed, and the month withdrawn not listed as to come."""
+    from pipelines.publish.calendar import release_calendar
+
+    monkeypatch.setenv("PCCDASH_TODAY", "2015-07-20")
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-06"], PCC)
+        publish(con, PCC)
+        monkeypatch.setenv("PCCDASH_TODAY", "2015-08-28")
+        approve(con, ["2015-07"], PCC)
+        publish(con, PCC)
+        monkeypatch.setenv("PCCDASH_TODAY", "2015-11-20")
+        withdraw(con, PCC, "July was double counted.")
+        now = release_calendar(con)
+    assert list(now.loc[now["status"] != "published", "month"]) == ["2015-07", "2015-09", "2015-10", "2015-11"]
+    to_come = [["July 2015", "Not yet set", "Withdrawn; to be published again once checked and approved"]]
+    for r in now[now["status"].isin(["expected", "late"])].to_dict("records"):
+        to_come.append([public_side.month_text(r["month"]), f"{r['expected_on'].day} {r['expected_on']:%B %Y}",
+                        "Expected" if r["status"] == "expected" else "Not yet published: later than planned"])
+    assert to_come[1][2] == "Not yet published: later than planned"  # September's planned date has passed
+    at = public(monkeypatch, folder, "public_pages/release_calendar.py")
+    assert not at.exception and not at.error
+    shown = html_tables(at)
+    assert [[k, *v] for k, v in zip(shown[0].index, shown[0].values.tolist(), strict=True)] == to_come
+    assert list(shown[1].index) == ["June 2015"], "only June is published now"
+    site = tables_in((folder / "public" / "site" / "release-calendar.html").read_text(encoding="utf-8"))
+    assert [[k, *v] for k, v in zip(site[0].index, site[0].values.tolist(), strict=True)] == to_come
+    # nothing unpublished leaks: August 2015 was loaded, never published, and is not a month to come
+    for name, words in {**site_texts(folder), "current.json": (folder / "current.json").read_text()}.items():
+        assert "August 2015" not in words and "2015-08" not in words, name
+    # the next publication carries its own calendar again, the month withdrawn still to come until approved again
+    with warehouse.connect(loaded) as con:
+        monkeypatch.setenv("PCCDASH_TODAY", "2015-12-01")
+        approve(con, ["2015-08"], PCC)
+        publish(con, PCC)
+    assert "release" not in public_side.pointer(folder)
+    release = dict(public_side.read("SELECT month, status FROM release").itertuples(index=False, name=None))
+    assert (release["2015-07"], release["2015-08"]) == ("withdrawn", "published")
 
 
 def test_the_public_release_calendar_lists_the_releases_to_come(loaded, folder, monkeypatch):

@@ -5,7 +5,8 @@ calendar page reads it): one row per month with columns
 - month        YYYY-MM
 - expected_on  the date it was first published (published), or is planned to be (the others)
 - status       published | approved (checked and approved, not yet published) | expected (planned, still to
-               come) | late (its planned date has passed and it is not yet approved)
+               come) | late (its planned date has passed and it is not yet approved) | withdrawn (published, then
+               withdrawn with its publication, and not yet approved again: to be published again, on no date set)
 
 A month's planned publication date is the day its return is due (the latest deadline of the parts of the
 return that cover it, from return_calendar.yaml) plus `release.working_days_after_due` working days
@@ -68,6 +69,10 @@ def release_calendar(con: duckdb.DuckDBPyConnection, today: dt.date | None = Non
             planned = planned_date(month, cal, after_due)
             rows[month] = (max(planned, today) if planned else today, "approved")
     latest = max(rows) if rows else None
+    # a month withdrawn with its publication is to come again; when, nobody can say until it is approved again
+    for (period,) in con.execute("""SELECT period FROM period_status WHERE status = 'withdrawn'
+                                    AND approved_at IS NULL AND published_at IS NULL ORDER BY period""").fetchall():
+        rows.setdefault(period.replace(day=1), (None, "withdrawn"))
     for month in _months_back(today.replace(day=1), upcoming):
         if month in rows or (latest is not None and month <= latest):
             continue

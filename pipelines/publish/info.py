@@ -476,7 +476,21 @@ def _breakdown_blocks(view: SnapshotView | None = None) -> list:
 
 
 _RELEASE_WORDS = {"published": "Published", "approved": "Checked and approved; to be published",
-                  "expected": "Expected", "late": "Not yet published: later than planned"}
+                  "expected": "Expected", "late": "Not yet published: later than planned",
+                  "withdrawn": "Withdrawn; to be published again once checked and approved"}
+
+
+def release_of(view: SnapshotView):
+    """The release calendar the public reads: the one a withdrawal's pointer carries (made when the publication was
+    withdrawn), else the one the snapshot was published with."""
+    import pandas as pd
+
+    carried = view.pointer.get("release")
+    if isinstance(carried, list):
+        rows = [r for r in carried if isinstance(r, dict) and r.get("month") and r.get("status")]
+        return pd.DataFrame([{"month": str(r["month"]), "expected_on": r.get("expected_on") or None,
+                              "status": str(r["status"])} for r in rows], columns=["month", "expected_on", "status"])
+    return view.table("release")
 
 
 def calendar_page(view: SnapshotView) -> Page:
@@ -488,7 +502,7 @@ def calendar_page(view: SnapshotView) -> Page:
     blocks: list = [*withdrawn,
                     Paragraph("A month's figures are published after the force's return for the month has arrived, "
                               "been checked and been approved. Dates to come are planned and can move.")]
-    release = view.table("release")
+    release = release_of(view)
     upcoming = release[release["status"] != "published"] if not release.empty and "status" in release else release
     blocks.append(Heading("Releases to come"))
     if upcoming.empty:

@@ -5,11 +5,13 @@ control; public wording for caveats (never an analyst's note or a value a caveat
 and what a re-publication revised. It is built beside the others as a temporary file, checked, and
 renamed into place; then `current.json` is replaced, in one rename, to name it. Earlier snapshots stay.
 `preview_publication` builds the same cells without writing anything, for the person to confirm first;
-`withdraw` switches the pointer back to the snapshot before, and the pointer carries the withdrawal notices.
+`withdraw` switches the pointer back to the snapshot before, and the pointer carries the withdrawal notices and the
+release calendar as of the withdrawal.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -1050,9 +1052,39 @@ def _release_table(con: duckdb.DuckDBPyConnection, preview: Preview, now: dt.dat
 
 def _withdrawal_body(con: duckdb.DuckDBPyConnection, folder: Path, restored: int | None,
                      current: Path | None) -> dict:
-    """The pointer a withdrawal puts in force: the snapshot restored (or none) and every withdrawal notice. Call it
-    once the withdrawal is recorded in `con`."""
-    return _pointer_body(con, _pointer_to(con, folder, restored), _names_of(current), folder)
+    """The pointer a withdrawal puts in force: the snapshot restored (or none), every withdrawal notice, and the
+    release calendar as it stands now (`release`), since the one the restored snapshot holds was right when it was
+    published, not now. Call it once the withdrawal is recorded in `con`."""
+    body = _pointer_body(con, _pointer_to(con, folder, restored), _names_of(current), folder)
+    release = _release_now(con, folder / body["file"] if body.get("file") else None)
+    if release is not None:
+        body["release"] = release
+    return body
+
+
+def _release_now(con: duckdb.DuckDBPyConnection, snapshot: Path | None) -> list[dict] | None:
+    """The release calendar for the public, as of now, beside `snapshot` (the one it reads; None: nothing): the
+    months it carries as published, and the months to come (a month withdrawn among them). Read with the public
+    information the snapshot was published with (else public_info.yaml as it is now); None when the calendar cannot
+    be made, so that the snapshot's own stands."""
+    from .calendar import release_calendar
+
+    info = None
+    if snapshot is not None:
+        meta = public_read("SELECT value FROM meta WHERE key = 'public_info'", snapshot=snapshot)
+        with contextlib.suppress(TypeError, ValueError):
+            found = json.loads(meta["value"].iloc[0]) if len(meta) and meta["value"].iloc[0] else None
+            info = found if isinstance(found, dict) and isinstance(found.get("release"), dict) else None
+    try:
+        frame = release_calendar(con, info=info)
+    except (PccDashError, KeyError, TypeError) as exc:  # the page then reads the snapshot's calendar
+        log.warning("release calendar not updated with the withdrawal: %s", exc)
+        return None
+    shown = set() if snapshot is None else set(public_read("SELECT period FROM period", snapshot=snapshot)["period"])
+    # a month is published only if the public reads it now
+    frame = frame[(frame["status"] != "published") | frame["month"].isin(shown)]
+    return [{"month": str(m), "expected_on": None if d is None or pd.isna(d) else pd.Timestamp(d).date().isoformat(),
+             "status": str(st)} for m, d, st in frame[["month", "expected_on", "status"]].itertuples(index=False)]
 
 
 def _pointer_to(con: duckdb.DuckDBPyConnection, folder: Path, version: int | None) -> dict:
