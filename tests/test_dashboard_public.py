@@ -72,6 +72,34 @@ def test_summary_shows_headlines_trends_with_sentences_and_tables_and_caveats(mo
     assert all(list(t.columns) == ["Rotherham"] for t in html_tables(at) if "Rotherham" in t.columns)
 
 
+def test_a_district_chosen_on_the_summary_lists_only_the_caveats_of_its_own_figures(monkeypatch, published):
+    """Regression: with a district chosen, the summary's tables showed that district's figures only, but the caveats
+    under them were every area's of those months (Sheffield's under Rotherham's figures)."""
+    from pipelines import public as public_side
+
+    caveats = public_side.read("SELECT measure, area, period, text FROM caveat",
+                               snapshot=public_side.current_snapshot(published))
+    names = dict(public_side.read("SELECT id, name FROM measure", snapshot=public_side.current_snapshot(published))
+                 .itertuples(index=False, name=None))
+    window = [f"2014-{m:02d}" for m in range(8, 13)] + [f"2015-{m:02d}" for m in range(1, 8)]  # the latest 12 months
+    lines = {a: [f"{names[r.measure]}, {a}, {public_side.month_text(r.period)}: {r.text}"
+                 for r in caveats[(caveats["area"] == a) & caveats["period"].isin(window)].itertuples()]
+             for a in set(caveats["area"])}
+    assert lines.get("Rotherham") and lines.get("Sheffield"), "the sample has caveats for both in the 12 months"
+    at = public(monkeypatch, published, "public_pages/summary.py")
+    assert all(line in texts(at) for line in lines["Rotherham"] + lines["Sheffield"])  # every area: all of them
+    at.selectbox(key="trend_area").select("Rotherham").run()
+    assert not at.exception
+    shown = texts(at)
+    assert all(line in shown for line in lines["Rotherham"])
+    others = [line for a, found in lines.items() if a != "Rotherham" for line in found]
+    assert not [line for line in others if line in shown], "another area's caveat under Rotherham's figures"
+    labels = [e.proto.label.replace("\\", "") for e in at.expander if e.proto.label.startswith("Caveats published")]
+    assert f"Caveats published with these figures ({len(lines['Rotherham'])})" in labels
+    at.selectbox(key="trend_area").select("Barnsley").run()
+    assert not [e for e in at.expander if e.proto.label.startswith("Caveats published")] or lines.get("Barnsley")
+
+
 def test_district_table_shows_suppression_markers_and_downloads_hold_no_small_count(monkeypatch, published):
     at = public(monkeypatch, published, "public_pages/tables.py")
     assert "July 2015" in texts(at) and "August 2015" not in texts(at)

@@ -334,11 +334,17 @@ def published_dates(view: SnapshotView, months: list[str]) -> str:
     return text.strip()
 
 
-def caveat_lines(view: SnapshotView, months: list[str], measure_names: dict[str, str]) -> list[str]:
+def caveat_lines(view: SnapshotView, months: list[str], measure_names: dict[str, str],
+                 area: str | None = None) -> list[str]:
+    """The caveats published on the figures of `months`: every area's, or `area`'s alone (the figures shown when
+    one area is chosen)."""
     cav = view.table("caveat")
     if cav.empty:
         return []
-    rows = cav[cav["period"].isin(months)].drop_duplicates().sort_values(["measure", "area", "period"])
+    rows = cav[cav["period"].isin(months)]
+    if area is not None:
+        rows = rows[rows["area"] == area]
+    rows = rows.drop_duplicates().sort_values(["measure", "area", "period"])
     return [f"{measure_names.get(r.measure, r.measure)}, {r.area}, {month_text(r.period)}: {r.text}"
             for r in rows.itertuples()]
 
@@ -567,7 +573,7 @@ def summary_page(view: SnapshotView, period_type: str | None = None, period: str
         dates = published_dates(view, months)
         if dates:
             blocks.append(Paragraph(dates, small=True))
-        lines = caveat_lines(view, months, names)
+        lines = caveat_lines(view, months, names, area)  # those of the figures the table shows
         if lines:
             blocks.append(Details(f"Caveats published with these figures ({len(lines)})",
                                   tuple(Paragraph(x) for x in lines)))
