@@ -325,7 +325,8 @@ def flag_history(con: duckdb.DuckDBPyConnection, flag_id: object) -> pd.DataFram
 
 # Each open flag and each contract warning, on every current figure it touches. A district-month flag
 # touches every measure of that district and month; a file flag every figure whose current value came
-# from the file; a contract warning only the figure from the file (or accepted-figures run) it was about.
+# from the file; a contract warning only the figure from the file (or accepted-figures run) it was about, while it
+# holds (one ended when a later load changed what the figure is compared with is kept, but not shown).
 # The parts come out raw (scope, who, when, rule, message): the words are put together in Python, so
 # that a page, the pack and a message stored by an older load all read the same way.
 CAVEATS_SQL = """
@@ -344,7 +345,7 @@ SELECT DISTINCT strftime(c.period, '%Y-%m'), c.district, c.measure, 'check', fal
 FROM figure_caveat c
 JOIN figure x ON x.period = c.period AND x.district = c.district AND x.measure = c.measure
              AND (c.file_id = x.file_id OR c.file_id IS NULL)
-WHERE true {check_filter}
+WHERE c.ended_at IS NULL {check_filter}
 """
 
 CAVEAT_COLUMNS = ["period", "district", "measure", "kind", "text", "blocking", "flag_id", "scope", "file_id",

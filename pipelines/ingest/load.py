@@ -15,6 +15,7 @@ import duckdb
 from .. import faults, records, settings
 from ..contracts import ValidationRun, load_contract, validate_batch
 from ..contracts.batch import build_batch
+from ..contracts.recheck import Recheck, recheck_held
 from ..contracts.runner import breakdowns_table, figures_table
 from ..contracts.store import save_caveats, save_quarantine, save_run
 from ..errors import PccDashError, Problem, shown
@@ -45,6 +46,8 @@ class FileOutcome:
     seconds: float = 0.0
     run: ValidationRun | None = None  # the contract's verdict, when the file could be read
     caveats: int = 0  # warnings attached to figures
+    # the figures already held whose comparison the file changed, checked again: caveats ended and added
+    recheck: Recheck = field(default_factory=Recheck)
 
     def other_problems(self) -> list[Problem]:
         """The problems that are not the contract's sample rows: a wrong total, a cell that cannot be read."""
@@ -259,6 +262,9 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, t
         con.execute(
             "UPDATE file_registry SET figures_new = ?, figures_revised = ?, figures_unchanged = ? "
             "WHERE file_id = ?", [new, revised, unchanged, file_id])
+        # the figures already held that are compared with the file's (the next later month, the same month a year
+        # on, the same month of a linked measure), checked again as the figures now stand, in this transaction
+        recheck = recheck_held(con, contract, file_id, label, month)
         refresh_reporting_months(con, today or settings.today())
         if recorded:
             recorded(con, file_id, "accepted")
@@ -272,7 +278,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, t
         drop_staging(con)
     return FileOutcome(label, path, "accepted", file_id=file_id, layout=result.layout, rows=result.rows,
                        categories=categories, new=new, revised=revised, unchanged=unchanged,
-                       seconds=time.perf_counter() - started, run=run, caveats=caveats)
+                       seconds=time.perf_counter() - started, run=run, caveats=caveats, recheck=recheck)
 
 
 def refresh_reporting_months(con: duckdb.DuckDBPyConnection, today: dt.date) -> None:
@@ -365,6 +371,10 @@ def drop_staging(con: duckdb.DuckDBPyConnection) -> None:
 def describe(o: FileOutcome) -> str:
     if o.outcome == "accepted":
         caveats = f"; {o.caveats:,} caveat(s) from contract warnings" if o.caveats else ""
+        r = o.recheck
+        if r.ended or r.added:
+            caveats += (f"; figures loaded earlier that are compared with these checked again: {r.ended:,} caveat(s) "
+                        f"no longer hold, {r.added:,} added")
         parts = f" (and {o.categories:,} breakdown categories)" if o.categories else ""
         return (f"accepted as file #{o.file_id}: {o.rows - o.categories:,} figures read{parts}, {o.new:,} new, "
                 f"{o.revised:,} revised, {o.unchanged:,} unchanged{caveats} ({o.seconds:.1f} s)")

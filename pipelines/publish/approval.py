@@ -77,8 +77,26 @@ def missing_districts(con: duckdb.DuckDBPyConnection, period: dt.date) -> list[s
             for measure, have in rows if set(districts) - set(have)]
 
 
+def caveats_changed_since_approval(con: duckdb.DuckDBPyConnection) -> set[dt.date]:
+    """The approved months a data check's caveat on a current figure was added to or ended on after the approval.
+
+    A load can change what a figure already held is compared with (a month loaded late before it, a correction of
+    that month, the same month last year) without revising the figure itself: its caveats are checked again and
+    may end or be added (pipelines/contracts/recheck.py). The public reads a month's caveats as they stood at its
+    approval, so such a month is "changed", as a month whose figure was revised after its approval is: it needs
+    approving again for the new caveats to be published."""
+    return {p for (p,) in con.execute(
+        """SELECT DISTINCT c.period FROM figure_caveat c
+           JOIN period_status s ON s.period = c.period AND s.approved_at IS NOT NULL
+           JOIN figure x ON x.period = c.period AND x.district = c.district AND x.measure = c.measure
+                AND (c.file_id = x.file_id OR c.file_id IS NULL)
+           WHERE c.created_at > s.approved_at OR c.ended_at > s.approved_at""").fetchall()}
+
+
 def period_states(con: duckdb.DuckDBPyConnection) -> list[PeriodState]:
-    """Every month with figures, with its status and anything that would stop its approval."""
+    """Every month with figures, with its status and anything that would stop its approval: "changed" when a
+    figure was revised, or a data check's caveat added or ended (`caveats_changed_since_approval`), after its
+    approval."""
     rows = con.execute(
         """SELECT f.period, count(*) AS figures, max(f.loaded_at) AS last_loaded,
                   s.status, s.approved_by, s.approved_at, s.published_at
@@ -93,10 +111,11 @@ def period_states(con: duckdb.DuckDBPyConnection) -> list[PeriodState]:
            WHERE f.blocking AND f.resolved_at IS NULL""").fetchall()}
     blocked |= blocked_months(con)
     refused = {p for r in refusals(con) for p in r.months()}
+    recaveated = caveats_changed_since_approval(con)
     out = []
     for period, n, last_loaded, status, by, at, published in rows:
         state = status or "draft"
-        if at is not None and last_loaded > at:
+        if at is not None and (last_loaded > at or period in recaveated):
             state = "changed"
         ps = PeriodState(period, state, n, by, at, published)
         if period in blocked:

@@ -136,7 +136,14 @@ def _public_caveats(con: duckdb.DuckDBPyConnection, cells: pd.DataFrame,
     a file) is published on each shown figure it covers; never on a hidden one, as a person raises it after
     looking at the value; and on the force's total it adds up, without saying which district's figure it is.
     `hidden_before` holds the month figures an earlier snapshot hid: a "revises" caveat
-    on one of those would compare today's figure with a hidden one, so it is not published."""
+    on one of those would compare today's figure with a hidden one, so it is not published.
+
+    A month's rule caveats are those that stood when it was approved: made by then and not yet ended. A load after
+    the approval that changes what a figure of the month is compared with (a month loaded late before it, a
+    correction, the same month last year) ends a caveat or adds one (pipelines/contracts/recheck.py) with a time
+    after the approval, so the month the public reads does not change by itself: like a figure revised after its
+    approval, the month shows as "changed" (`period_states`) until it is approved again, and the next publication
+    after that carries the caveats as they then stand."""
     out_cols = ["measure", "area", "period", "text"]
     if cells is None or cells.empty:
         return pd.DataFrame(columns=out_cols)
@@ -146,6 +153,7 @@ def _public_caveats(con: duckdb.DuckDBPyConnection, cells: pd.DataFrame,
         """SELECT c.measure, c.district AS area, strftime(c.period, '%Y-%m') AS period, c.rule_id,
                   max(c.created_at) AS created_at
            FROM figure_caveat c JOIN period_status s ON s.period = c.period AND c.created_at <= s.approved_at
+                AND (c.ended_at IS NULL OR c.ended_at > s.approved_at)
            GROUP BY ALL
            UNION ALL
            SELECT DISTINCT x.measure, x.district, strftime(x.period, '%Y-%m'), '__flag__', NULL::TIMESTAMP

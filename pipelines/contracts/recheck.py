@@ -1,0 +1,196 @@
+"""Checking again the accepted figures whose comparison an accepted batch changed.
+
+A data check's caveat compares a figure with others: the latest earlier month with a figure of its measure and
+district (`change`), the same month a year before (`same_month_last_year`), another measure of the same month and
+district (`ratio`), a percentage's numerator and denominator. The batch's own figures are judged against the
+figures as they stand when it is validated; but a batch also changes what figures already held are compared with:
+
+- a month loaded out of order, or a correction of a month, changes what the next later month with a figure of its
+  measure and district is compared with (July's jump "from 11 in May" is from June's 38 once June arrives);
+- a figure of a month changes what the same month a year later is compared with, for a same-month-last-year rule;
+- a figure of one measure changes the comparison of the linked measures' figures of the same month and district.
+  The batch check judges that pair again and puts any caveat that holds on the batch's figure, so here a caveat
+  already on the held figure is only ended when the pair no longer breaks the rule as it reads.
+
+Those held figures (only those: not the warehouse) are checked again by the rules, against the figures as they
+now stand, in the transaction that accepts the batch. A caveat that no longer holds (or whose words, its figures
+and months, are no longer true) is ended, not deleted: `figure_caveat.ended_at` and `ended_by_run` keep when and
+which run ended it, so the history of what a figure carried stays. A caveat that now holds is added, attached to
+the figure's current revision (its file), so it follows the figure as a caveat written at its load would. The
+check is stored as a validation run of scope "recheck", whose label names the file whose load caused it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+
+from ..catalogue import catalogue
+from ..warehouse import utc_now
+from .contract import Contract, SetRule
+from .runner import RuleResult, Sample, ValidationRun, _render, fill_query
+from .store import _CAVEAT_COLUMNS, insert_rows, save_run
+
+SCOPE = "recheck"
+PERCENTAGE_RULE = "percentage_matches_its_parts"  # a percentage against its numerator and denominator
+HELD = "recheck_figures"  # the current figures of the measures and districts concerned, as they now stand
+TARGET = "recheck_target"  # the held figures one rule checks again
+
+
+@dataclass
+class Recheck:
+    """What checking the held figures again found."""
+
+    run_id: int | None = None
+    figures: int = 0  # held figures checked again
+    ended: int = 0  # caveats that no longer hold
+    added: int = 0  # caveats that now hold
+
+
+def _rules(contract: Contract) -> list[tuple[SetRule, str]]:
+    """The warning rules whose comparison a batch can change for a figure it does not send: (rule, how it links
+    figures: "change", "same_month_last_year" or "same_month")."""
+    out = []
+    for rule in contract.set_rules:
+        if rule.severity != "warning":
+            continue  # only a warning leaves a caveat; an error rule refuses the batch that breaks it
+        check = rule.compares[0] if rule.compares else None
+        if check in ("change", "same_month_last_year"):
+            out.append((rule, check))
+        elif check == "ratio" or rule.id == PERCENTAGE_RULE:
+            out.append((rule, "same_month"))
+    return out
+
+
+def _same_month_links(rule: SetRule) -> list[tuple[str, str]]:
+    """(measure changed, measure held) pairs whose comparison a same-month rule makes: the held figure is the one the
+    rule may have put a caveat on."""
+    if rule.compares and rule.compares[0] == "ratio":
+        _, a, b = rule.compares
+        return [(a, b), (b, a)]
+    # the percentage rule reports on the percentage: a change to its numerator or denominator concerns it
+    return [(part, m.id) for m in catalogue().measures if m.kind == "percentage"
+            for part in (m.numerator, m.denominator) if part]
+
+
+def _targets(con: duckdb.DuckDBPyConnection, rule: SetRule, link: str, file_id: int) -> str:
+    """Make the table of held figures this rule checks again, with the columns a rule's query reads of a batch (the
+    cell each figure was read from); its name."""
+    table = TARGET
+    if link == "change":
+        # the next later month with a figure of each measure and district the file changed
+        pick = """SELECT h.* FROM changed c ASOF JOIN held h ON h.measure = c.measure AND h.district = c.district
+                  AND c.period < h.period"""
+    elif link == "same_month_last_year":
+        pick = """SELECT h.* FROM changed c JOIN held h ON h.measure = c.measure AND h.district = c.district
+                  AND h.period = (c.period + INTERVAL 12 MONTH)::DATE"""
+    else:
+        pick = """SELECT h.* FROM changed c
+                  JOIN (SELECT unnest($changed_m) AS changed_m, unnest($held_m) AS held_m) l ON l.changed_m = c.measure
+                  JOIN held h ON h.measure = l.held_m AND h.district = c.district AND h.period = c.period"""
+    links = _same_month_links(rule) if link == "same_month" else []
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {table} AS
+            WITH changed AS (SELECT period, district, measure FROM {HELD} WHERE file_id = $file_id),
+                 held AS (SELECT * FROM {HELD})
+            SELECT DISTINCT h.period, h.district, h.measure, h.value, h.file_id, r.name AS source_file,
+                   h.source_sheet, h.source_row, h.source_column
+            FROM ({pick}) h JOIN file_registry r ON r.file_id = h.file_id
+            WHERE h.file_id <> $file_id""",
+        {"file_id": file_id, **({"changed_m": [a for a, _ in links], "held_m": [b for _, b in links]}
+                                if link == "same_month" else {})})
+    return table
+
+
+def recheck_held(con: duckdb.DuckDBPyConnection, contract: Contract, file_id: int, label: str,
+                 current_month: dt.date) -> Recheck:
+    """Check again the held figures whose comparison the file `file_id`, just accepted, changed (see the module's
+    words); end the caveats that no longer hold and add those that now do. Call inside the accept's transaction,
+    after the file's figures are in `figure_revision`."""
+    rules = _rules(contract)
+    out = Recheck()
+    if not rules:
+        return out
+    _hold_linked(con, file_id, rules)
+    run = ValidationRun(contract, SCOPE, f'the accepted figures compared with "{label}"', rows=0,
+                        started_at=utc_now())
+    now = run.started_at
+    ends: list[int] = []
+    adds: list[list] = []
+    seen: set[tuple] = set()
+    for rule, link in rules:
+        table = _targets(con, rule, link, file_id)
+        targets = con.execute(f"SELECT period, district, measure, file_id FROM {table}").fetchall()
+        if not targets:
+            continue
+        seen |= {t[:3] for t in targets}
+        query = fill_query(rule.query.replace("${object}", table), current_month, HELD)
+        found = con.execute(
+            f"""SELECT DISTINCT q.source_file, q.source_sheet, q.source_row, q.source_column, q.period, q.district,
+                       q.measure, q.detail, t.file_id
+                FROM ({query}) q JOIN {table} t USING (period, district, measure)
+                ORDER BY q.period, q.district, q.measure""").fetchall()
+        now_holds: dict[tuple, list[tuple]] = {}
+        for f, sh, r, c, p, d, m, detail, fid in found:
+            now_holds.setdefault((p, d, m), []).append((Sample(f, sh, r, c, p, d, m, _render(rule.message,
+                                                                                             detail=detail), c), fid))
+        standing = con.execute(
+            f"""SELECT c.caveat_id, c.period, c.district, c.measure, c.message
+                FROM figure_caveat c JOIN {table} t ON t.period = c.period AND t.district = c.district
+                     AND t.measure = c.measure AND (c.file_id = t.file_id OR c.file_id IS NULL)
+                WHERE c.rule_id = ? AND c.ended_at IS NULL""", [rule.id]).fetchall()
+        held_messages: dict[tuple, set[str]] = {}
+        for cid, p, d, m, message in standing:
+            messages = {s.message for s, _ in now_holds.get((p, d, m), [])}
+            if message in messages:
+                held_messages.setdefault((p, d, m), set()).add(message)
+            else:
+                ends.append(cid)
+        samples = [s for rows in now_holds.values() for s, _ in rows]
+        if link != "same_month":  # a same-month pair's caveat that holds is the batch check's, on the batch's figure
+            for key, rows in now_holds.items():
+                for s, fid in rows:
+                    if s.message not in held_messages.get(key, set()):
+                        adds.append([s.period, s.district, s.measure, None, fid, rule.id, rule.severity, s.message,
+                                     now])
+        run.results.append(RuleResult(rule.id, rule.severity, "duckdb", None, not samples, len(samples),
+                                      len(targets), rule.description, samples[:50]))
+    con.execute(f"DROP TABLE IF EXISTS {HELD}")
+    con.execute(f"DROP TABLE IF EXISTS {TARGET}")
+    if not run.results:
+        return out
+    run.rows = len(seen)
+    run.seconds = (utc_now() - now).total_seconds()
+    # the figures checked came from earlier files, so the run names none (file_id is the file a batch was read from);
+    # its label names the file whose load caused it
+    out.run_id = save_run(con, run, None)
+    out.figures, out.ended, out.added = len(seen), len(ends), len(adds)
+    if ends:
+        con.execute("UPDATE figure_caveat SET ended_at = $now, ended_by_run = $run "
+                    "WHERE list_contains($ids, caveat_id)", {"now": now, "run": out.run_id, "ids": ends})
+    insert_rows(con, "figure_caveat", _CAVEAT_COLUMNS, [[*a[:3], out.run_id, *a[4:]] for a in adds])
+    return out
+
+
+def _hold_linked(con: duckdb.DuckDBPyConnection, file_id: int, rules: list[tuple[SetRule, str]]) -> None:
+    """`HELD`: the current figures of the measures and districts the file changed, and of the measures a rule or the
+    catalogue links to them (what the rules read as ${figure})."""
+    row = con.execute("SELECT list(DISTINCT measure), list(DISTINCT district) FROM figure_revision "
+                      "WHERE file_id = ?", [file_id]).fetchall()[0]
+    measures, districts = set(row[0] or []), list(row[1] or [])
+    pairs = [pair for rule, link in rules if link == "same_month" for pair in _same_month_links(rule)]
+    for m in catalogue().measures:
+        pairs += [(m.id, other) for other in (m.part_of, m.numerator, m.denominator) if other]
+    grown = True
+    while grown:
+        grown = False
+        for a, b in pairs:
+            for x, y in ((a, b), (b, a)):
+                if x in measures and y not in measures:
+                    measures.add(y)
+                    grown = True
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {HELD} AS SELECT * FROM figure "
+                "WHERE list_contains($m, measure) AND list_contains($d, district)",
+                {"m": sorted(measures), "d": districts})

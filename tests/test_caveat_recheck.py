@@ -1,0 +1,174 @@
+"""A figure's data-check caveat compares it with other figures: the latest earlier month with a figure, the same month
+a year before, another measure of the same month. A load that changes one of those (a month loaded out of order, a
+correction, a late figure for the same month last year) checks the figures already held again: a caveat that no
+longer holds stops following the figure everywhere (its history kept), and one that now holds is added, naming the
+right months."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from dashboard_helpers import ANALYST, PCC, internal, texts
+from test_contracts import DISTRICTS, write_return
+
+from pipelines import warehouse
+from pipelines.briefing.pack import build_pack
+from pipelines.flags import caveats
+from pipelines.ingest import ingest
+from pipelines.publish.approval import approve, period_states
+
+ARRESTS = "cse_arrests"
+FROM_MAY = ("CSE arrests in Sheffield went to 40 in July 2026 from 11 in May 2026, two months earlier: "
+            "check the figure.")
+
+
+@pytest.fixture(autouse=True)
+def _august_2026(monkeypatch):
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-08-15")
+
+
+def load(db, tmp_path, name: str, period: str, sheffield: float, measure: str = ARRESTS, others=(10, 12, 9)):
+    """Load one month of one measure, Sheffield's figure as given and the other districts' steady."""
+    rows = [[period, d, measure, v] for d, v in zip(DISTRICTS, (*others, sheffield), strict=True)]
+    with warehouse.connect(db) as con:
+        report = ingest(con, [write_return(tmp_path / name, rows)])
+    assert report.files[0].outcome == "accepted", report.files[0].problems
+    return report.files[0]
+
+
+def shown(db, period: str, measure: str = ARRESTS) -> list[tuple[str, str, str]]:
+    """The caveats people read on a month's figures (the Provenance page, the pack, the measure page): rule, message."""
+    with warehouse.connect_read_only(db) as con:
+        frame = caveats(con, measure=measure, start=period, end=period)
+    return [(r.district, r.rule_id, r.message) for r in frame.itertuples() if r.kind == "check"]
+
+
+def history(db, period: str, measure: str = ARRESTS) -> list[tuple]:
+    with warehouse.connect_read_only(db) as con:
+        return con.execute(
+            """SELECT c.rule_id, c.message, c.ended_at IS NOT NULL, v.scope
+               FROM figure_caveat c LEFT JOIN validation_run v ON v.run_id = c.ended_by_run
+               WHERE strftime(c.period, '%Y-%m') = ? AND c.measure = ? ORDER BY c.caveat_id""",
+            [period, measure]).fetchall()
+
+
+def test_a_month_loaded_out_of_order_ends_the_caveat_that_named_the_month_before_it(db, tmp_path):
+    load(db, tmp_path, "may.csv", "2026-05", 11)
+    load(db, tmp_path, "july.csv", "2026-07", 40)
+    assert shown(db, "2026-07") == [("Sheffield", "month_on_month_change", FROM_MAY)]
+
+    june = load(db, tmp_path, "june.csv", "2026-06", 38)
+
+    assert shown(db, "2026-07") == []  # 40 against June's 38 is no jump
+    assert (june.recheck.ended, june.recheck.added) == (1, 0)
+    # kept, with when it ended and the run that checked July again
+    assert history(db, "2026-07") == [("month_on_month_change", FROM_MAY, True, "recheck")]
+    # June itself is judged against May as it loads
+    assert [m for _, _, m in shown(db, "2026-06")] == [
+        "CSE arrests in Sheffield went from 11 in May 2026 to 38 in June 2026: check the figure."]
+
+
+def test_a_month_loaded_out_of_order_that_still_jumps_names_the_month_now_before_it(db, tmp_path):
+    load(db, tmp_path, "may.csv", "2026-05", 11)
+    load(db, tmp_path, "july.csv", "2026-07", 40)
+    load(db, tmp_path, "june.csv", "2026-06", 4)
+    assert shown(db, "2026-07") == [("Sheffield", "month_on_month_change",
+                                     "CSE arrests in Sheffield went from 4 in June 2026 to 40 in July 2026: check the "
+                                     "figure.")]
+    assert [(ended, m) for _, m, ended, _ in history(db, "2026-07")] == [
+        (True, FROM_MAY),
+        (False, "CSE arrests in Sheffield went from 4 in June 2026 to 40 in July 2026: check the figure.")]
+
+
+def test_a_correction_of_the_month_before_changes_the_next_months_caveat(db, tmp_path):
+    load(db, tmp_path, "june.csv", "2026-06", 38)
+    load(db, tmp_path, "july.csv", "2026-07", 40)
+    assert shown(db, "2026-07") == []
+
+    load(db, tmp_path, "june-v2.csv", "2026-06", 4)  # June corrected: July's 40 is now a jump
+    jump = "CSE arrests in Sheffield went from 4 in June 2026 to 40 in July 2026: check the figure."
+    assert shown(db, "2026-07") == [("Sheffield", "month_on_month_change", jump)]
+
+    load(db, tmp_path, "june-v3.csv", "2026-06", 39)  # and corrected back: the caveat no longer holds
+    assert shown(db, "2026-07") == []
+    assert [(m, ended) for _, m, ended, _ in history(db, "2026-07")] == [(jump, True)]
+
+
+def test_a_late_figure_for_the_same_month_last_year_is_compared_with_the_month_a_year_on(db, tmp_path):
+    load(db, tmp_path, "june-2026.csv", "2026-06", 95, measure="cce_referrals", others=(20, 20, 20))
+    load(db, tmp_path, "july-2026.csv", "2026-07", 100, measure="cce_referrals", others=(20, 20, 20))
+    assert shown(db, "2026-07", "cce_referrals") == []
+
+    load(db, tmp_path, "july-2025.csv", "2025-07", 20, measure="cce_referrals", others=(20, 20, 20))
+    assert shown(db, "2026-07", "cce_referrals") == [
+        ("Sheffield", "cce_referrals_same_month_last_year",
+         "CCE referrals in Sheffield went to 100 in July 2026 from 20 in July 2025, the same month last year: "
+         "check the figure.")]
+
+
+def test_a_correction_of_the_other_measure_ends_a_caveat_that_no_longer_holds(db, tmp_path):
+    load(db, tmp_path, "arrests.csv", "2026-07", 3)
+    load(db, tmp_path, "charges.csv", "2026-07", 12, measure="cse_charges", others=(1, 1, 1))
+    assert [r for _, r, _ in shown(db, "2026-07", "cse_charges")] == ["charges_within_arrests"]
+
+    load(db, tmp_path, "arrests-v2.csv", "2026-07", 10)  # 12 charges against 10 arrests is within the tolerance
+    assert shown(db, "2026-07", "cse_charges") == []
+    assert shown(db, "2026-07", ARRESTS) == []
+    assert [ended for _, _, ended, _ in history(db, "2026-07", "cse_charges")] == [True]
+
+
+def test_a_caveat_that_no_longer_holds_is_gone_from_the_provenance_page_and_the_pack(db, tmp_path, monkeypatch):
+    load(db, tmp_path, "may.csv", "2026-05", 11)
+    load(db, tmp_path, "july.csv", "2026-07", 40)
+    with warehouse.connect_read_only(db) as con:
+        before = build_pack(con, dt.date(2026, 8, 20), "tester")
+    assert any("two months earlier" in c for m in before.measures for c in m.caveats)
+
+    load(db, tmp_path, "june.csv", "2026-06", 38)
+
+    with warehouse.connect_read_only(db) as con:
+        pack = build_pack(con, dt.date(2026, 8, 20), "tester")
+    assert not any("two months earlier" in c for m in pack.measures for c in m.caveats)
+    at = internal(monkeypatch, db, "internal_pages/provenance.py", ANALYST)
+    at.selectbox(key="prov_measure").select(ARRESTS).run()
+    at.selectbox(key="prov_district").select("Sheffield").run()
+    at.selectbox(key="prov_period").select("2026-07").run()
+    assert not at.exception
+    assert "two months earlier" not in texts(at)
+
+
+def test_a_crash_before_the_commit_leaves_the_caveats_as_they_were(db, tmp_path, monkeypatch):
+    load(db, tmp_path, "may.csv", "2026-05", 11)
+    load(db, tmp_path, "july.csv", "2026-07", 40)
+
+    def crash(name: str) -> None:
+        if name == "ingest_before_commit":
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr("pipelines.faults.point", crash)
+    with pytest.raises(KeyboardInterrupt), warehouse.connect(db) as con:
+        ingest(con, [write_return(tmp_path / "june.csv", [["2026-06", d, ARRESTS, v]
+                                                          for d, v in zip(DISTRICTS, (10, 12, 9, 38), strict=True)])])
+    assert shown(db, "2026-07") == [("Sheffield", "month_on_month_change", FROM_MAY)]
+    assert history(db, "2026-07") == [("month_on_month_change", FROM_MAY, False, None)]
+
+
+def test_an_approved_month_whose_caveats_change_is_marked_changed_until_approved_again(db, tmp_path):
+    load(db, tmp_path, "may.csv", "2026-05", 11)
+    load(db, tmp_path, "july.csv", "2026-07", 40)
+    with warehouse.connect(db) as con:
+        approve(con, ["2026-07"], PCC)
+        assert {s.period: s.status for s in period_states(con)}[dt.date(2026, 7, 1)] == "approved"
+
+    load(db, tmp_path, "june.csv", "2026-06", 38)  # July's figures are as approved; its caveat is not
+
+    with warehouse.connect(db) as con:
+        assert {s.period: s.status for s in period_states(con)}[dt.date(2026, 7, 1)] == "changed"
+        # the public reads July's caveats as they stood at its approval until July is approved again
+        stood = """SELECT c.message FROM figure_caveat c JOIN period_status s ON s.period = c.period
+                   AND c.created_at <= s.approved_at AND (c.ended_at IS NULL OR c.ended_at > s.approved_at)"""
+        assert con.execute(stood).fetchall() == [(FROM_MAY,)]
+        approve(con, ["2026-07"], PCC)
+        assert {s.period: s.status for s in period_states(con)}[dt.date(2026, 7, 1)] == "approved"
+        assert con.execute(stood).fetchall() == []
