@@ -172,3 +172,25 @@ def test_an_approved_month_whose_caveats_change_is_marked_changed_until_approved
         approve(con, ["2026-07"], PCC)
         assert {s.period: s.status for s in period_states(con)}[dt.date(2026, 7, 1)] == "approved"
         assert con.execute(stood).fetchall() == []
+
+
+def test_only_a_load_that_changes_what_a_held_figure_is_compared_with_checks_again(db, tmp_path, monkeypatch):
+    """Next month's return, and a first load, change no held figure's comparison: nothing is checked again (no run
+    of its own, and no rule asked about held figures: a first load of a million figures pays nothing for it); a month
+    loaded before one already held is."""
+    from pipelines.contracts import recheck
+
+    asked: list[str] = []
+    targets = recheck._targets
+    monkeypatch.setattr(recheck, "_targets", lambda con, rule, *a: (asked.append(rule.id), targets(con, rule, *a))[1])
+
+    def rechecks() -> int:
+        with warehouse.connect_read_only(db) as con:
+            return con.execute("SELECT count(*) FROM validation_run WHERE scope = 'recheck'").fetchall()[0][0]
+
+    assert load(db, tmp_path, "may.csv", "2026-05", 11).recheck.run_id is None
+    assert load(db, tmp_path, "july.csv", "2026-07", 40).recheck.run_id is None
+    assert rechecks() == 0 and asked == []
+    june = load(db, tmp_path, "june.csv", "2026-06", 38)
+    assert june.recheck.run_id is not None and june.recheck.ended == 1
+    assert rechecks() == 1 and "month_on_month_change" in asked

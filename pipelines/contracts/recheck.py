@@ -113,7 +113,18 @@ def recheck_held(con: duckdb.DuckDBPyConnection, contract: Contract, file_id: in
     out = Recheck()
     if not rules:
         return out
-    _hold_linked(con, file_id, rules)
+    measures, districts = _linked(con, file_id, rules)
+    # every figure checked again is another file's, of these measures and districts, in or after the file's first
+    # month: a file of months later than any held (next month's return), or a first load, has none to check
+    first = con.execute("SELECT min(period) FROM figure_revision WHERE file_id = ?", [file_id]).fetchall()[0][0]
+    if first is None or not con.execute(
+            "SELECT EXISTS (SELECT 1 FROM figure_revision WHERE file_id <> $f AND period >= $first "
+            "AND list_contains($m, measure) AND list_contains($d, district))",
+            {"f": file_id, "first": first, "m": sorted(measures), "d": districts}).fetchall()[0][0]:
+        return out
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {HELD} AS SELECT * FROM figure "
+                "WHERE list_contains($m, measure) AND list_contains($d, district)",
+                {"m": sorted(measures), "d": districts})
     run = ValidationRun(contract, SCOPE, f'the accepted figures compared with "{label}"', rows=0,
                         started_at=utc_now())
     now = run.started_at
@@ -174,9 +185,10 @@ def recheck_held(con: duckdb.DuckDBPyConnection, contract: Contract, file_id: in
     return out
 
 
-def _hold_linked(con: duckdb.DuckDBPyConnection, file_id: int, rules: list[tuple[SetRule, str]]) -> None:
-    """`HELD`: the current figures of the measures and districts the file changed, and of the measures a rule or the
-    catalogue links to them (what the rules read as ${figure})."""
+def _linked(con: duckdb.DuckDBPyConnection, file_id: int, rules: list[tuple[SetRule, str]]
+            ) -> tuple[set[str], list[str]]:
+    """The measures and districts the file changed, with the measures a rule or the catalogue links to them: `HELD`
+    holds their current figures (what the rules read as ${figure})."""
     row = con.execute("SELECT list(DISTINCT measure), list(DISTINCT district) FROM figure_revision "
                       "WHERE file_id = ?", [file_id]).fetchall()[0]
     measures, districts = set(row[0] or []), list(row[1] or [])
@@ -191,6 +203,4 @@ def _hold_linked(con: duckdb.DuckDBPyConnection, file_id: int, rules: list[tuple
                 if x in measures and y not in measures:
                     measures.add(y)
                     grown = True
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {HELD} AS SELECT * FROM figure "
-                "WHERE list_contains($m, measure) AND list_contains($d, district)",
-                {"m": sorted(measures), "d": districts})
+    return measures, districts
