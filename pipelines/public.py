@@ -88,7 +88,8 @@ def _months_listed(value) -> list[str] | None:
     return [str(m) for m in value if re.fullmatch(r"\d{4}-\d{2}", str(m))]
 
 
-def _stamp(text):
+def utc_stamp(text) -> object:
+    """A stored time ("2026-12-05T01:06:00+00:00") as a naive UTC pandas Timestamp; None when it is not one."""
     import pandas as pd
 
     try:
@@ -138,8 +139,8 @@ def withdrawal_notice(row, shown_at: object = None) -> str:
     (or `shown_at`, when the publication the public reads instead was made) fall on one day, by their times. A
     pointer written before withdrawals carried the version and the months gives "Publication of 5 May 2026
     withdrawn on 6 May 2026: <reason>"."""
-    published, withdrawn = _stamp(_get(row, "published_at")), _stamp(_get(row, "withdrawn_at"))
-    stamps = [published, withdrawn, _stamp(shown_at) if shown_at else None]
+    published, withdrawn = utc_stamp(_get(row, "published_at")), utc_stamp(_get(row, "withdrawn_at"))
+    stamps = [published, withdrawn, utc_stamp(shown_at) if shown_at else None]
     version = _get(row, "version")
     try:
         number = int(version) if version is not None and str(version) not in ("", "nan", "None") else None
@@ -153,10 +154,10 @@ def withdrawal_notice(row, shown_at: object = None) -> str:
 def publication_when(created_at: object, withdrawal=None) -> str:
     """When a publication the public reads was made, as a withdrawal notice beside it says it: "5 May 2026", with
     the time when the withdrawn publication was made or withdrawn on the same day."""
-    stamp = _stamp(created_at) if created_at else None
+    stamp = utc_stamp(created_at) if created_at else None
     if stamp is None:
         return ""
-    others = [] if withdrawal is None else [_stamp(_get(withdrawal, k)) for k in ("published_at", "withdrawn_at")]
+    others = [] if withdrawal is None else [utc_stamp(_get(withdrawal, k)) for k in ("published_at", "withdrawn_at")]
     return _when(stamp, _same_day(stamp, [stamp, *others]))
 
 

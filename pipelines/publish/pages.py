@@ -25,6 +25,7 @@ from ..public import (
     period_text,
     publication_when,
     trend_sentence,
+    utc_stamp,
     withdrawal_notice,
 )
 from .content import (
@@ -214,16 +215,6 @@ def site_title(view: SnapshotView) -> str:
     return f"{name}: {SITE_TITLE}" if name else SITE_TITLE[:1].upper() + SITE_TITLE[1:]
 
 
-def _stamp(value) -> pd.Timestamp | None:
-    try:
-        stamp = pd.Timestamp(str(value))
-    except (TypeError, ValueError):
-        return None
-    if stamp is pd.NaT:
-        return None
-    return stamp.tz_convert(None) if stamp.tzinfo is not None else stamp
-
-
 def _withdrawals(view: SnapshotView) -> list[dict]:
     """The withdrawals the pointer carries, the latest first (two in one second told apart by the order they were
     recorded in, as the pointer lists them)."""
@@ -242,7 +233,7 @@ def withdrawal_in_force(view: SnapshotView) -> dict | None:
     try:  # by version: two publications may be made within the same second
         return found[0] if int(view.meta["version"]) < int(found[0]["version"]) else None
     except (KeyError, TypeError, ValueError):  # a pointer written before withdrawals carried the version
-        shown, withdrawn = _stamp(view.meta.get("created_at")), _stamp(found[0].get("published_at"))
+        shown, withdrawn = utc_stamp(view.meta.get("created_at")), utc_stamp(found[0].get("published_at"))
         return found[0] if shown is not None and withdrawn is not None and shown < withdrawn else None
 
 
