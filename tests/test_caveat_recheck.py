@@ -194,3 +194,19 @@ def test_only_a_load_that_changes_what_a_held_figure_is_compared_with_checks_aga
     june = load(db, tmp_path, "june.csv", "2026-06", 38)
     assert june.recheck.run_id is not None and june.recheck.ended == 1
     assert rechecks() == 1 and "month_on_month_change" in asked
+
+
+def test_a_load_asks_again_only_the_rules_that_concern_the_measures_it_changed(db, tmp_path, monkeypatch):
+    """A correction of arrests can change a month-on-month caveat and the charges-against-arrests one; the rules of
+    other measures (the headcount's change, CCE referrals against last year) are not asked at all."""
+    from pipelines.contracts import recheck
+
+    load(db, tmp_path, "may.csv", "2026-05", 11)
+    load(db, tmp_path, "july.csv", "2026-07", 40)
+    asked: list[str] = []
+    targets = recheck._targets
+    monkeypatch.setattr(recheck, "_targets", lambda con, rule, *a: (asked.append(rule.id), targets(con, rule, *a))[1])
+    load(db, tmp_path, "june.csv", "2026-06", 38)
+    assert "month_on_month_change" in asked and "charges_within_arrests" in asked
+    assert not {"headcount_change", "arrested_within_12_weeks_change", "cce_referrals_same_month_last_year"} & set(
+        asked), asked

@@ -75,6 +75,16 @@ def _same_month_links(rule: SetRule) -> list[tuple[str, str]]:
             for part in (m.numerator, m.denominator) if part]
 
 
+def _may_concern(rule: SetRule, link: str, changed: set[str]) -> bool:
+    """Whether the file's changed measures can change what a held figure is compared with under this rule: a change
+    or same-month-last-year rule of one measure only through that measure's figures (one of every measure through
+    any), a same-month rule only through the measures on the changed side of its links."""
+    if link == "same_month":
+        return any(a in changed for a, _ in _same_month_links(rule))
+    measure = rule.compares[1] if rule.compares and len(rule.compares) > 1 else None
+    return measure is None or measure in changed
+
+
 def _targets(con: duckdb.DuckDBPyConnection, rule: SetRule, link: str, file_id: int) -> str:
     """Make the table of held figures this rule checks again, with the columns a rule's query reads of a batch (the
     cell each figure was read from); its name."""
@@ -111,6 +121,13 @@ def recheck_held(con: duckdb.DuckDBPyConnection, contract: Contract, file_id: in
     after the file's figures are in `figure_revision`."""
     rules = _rules(contract)
     out = Recheck()
+    if not rules:
+        return out
+    mine = {m for (m,) in con.execute("SELECT DISTINCT measure FROM figure_revision WHERE file_id = ?",
+                                       [file_id]).fetchall()}
+    # a rule of one measure (headcount_change) or one pair (charges_within_arrests) concerns no held figure when
+    # the file changed none of its measures
+    rules = [(rule, link) for rule, link in rules if _may_concern(rule, link, mine)]
     if not rules:
         return out
     measures, districts = _linked(con, file_id, rules)
