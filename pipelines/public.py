@@ -71,14 +71,18 @@ def withdrawals(folder: Path | None = None) -> pd.DataFrame:
     import pandas as pd
 
     cols = ["version", "published_at", "withdrawn_at", "reason", "added", "revised"]
-    rows = pointer(folder).get("withdrawals") or []
+    rows = latest_first([r for r in pointer(folder).get("withdrawals") or [] if isinstance(r, dict)])
     kept = [{**{c: str(r.get(c, "")) for c in ("published_at", "withdrawn_at", "reason")},
              "version": r.get("version") if isinstance(r.get("version"), int) else None,
-             **{c: _months_listed(r.get(c)) for c in ("added", "revised")}}
-            for r in rows if isinstance(r, dict)][::-1]  # the latest listed first
-    # two withdrawals in one second (the pointer gives times to the second) keep the order they were recorded in
-    return pd.DataFrame(kept, columns=cols).sort_values("withdrawn_at", ascending=False, kind="stable",
-                                                        ignore_index=True)
+             **{c: _months_listed(r.get(c)) for c in ("added", "revised")}} for r in rows]
+    return pd.DataFrame(kept, columns=cols)
+
+
+def latest_first(withdrawals: list[dict]) -> list[dict]:
+    """A pointer's withdrawals, the latest first: two in one second (the pointer gives times to the second) in the
+    order they were recorded in, the later first, as the pointer lists them."""
+    numbered = list(enumerate(withdrawals))
+    return [w for _, w in sorted(numbered, key=lambda iw: (str(iw[1].get("withdrawn_at", "")), iw[0]), reverse=True)]
 
 
 def _months_listed(value) -> list[str] | None:

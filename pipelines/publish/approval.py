@@ -10,7 +10,7 @@ import pandas as pd
 
 from .. import audit
 from ..access import require
-from ..catalogue import force
+from ..catalogue import force, listed
 from ..errors import PccDashError
 from ..figures import parse_month
 from ..resubmission import blocked_months, cleared_refusals, open_refusals, refusals
@@ -142,10 +142,6 @@ def states_frame(states: list[PeriodState]) -> pd.DataFrame:
         for s in states])
 
 
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def approve(con: duckdb.DuckDBPyConnection, months: list[str], claims: dict) -> list[dt.date]:
     """Approve months for publication, as the figures stand now. Only the PCC role may; a blocked month may not."""
     who = require(claims, "approve")
@@ -172,8 +168,8 @@ def approve(con: duckdb.DuckDBPyConnection, months: list[str], claims: dict) -> 
         head = ("Not approved: " + ("neither month was approved" if len(set(periods)) == 2
                                     else f"none of the {len(set(periods))} months was approved") + ", because:"
                 if several else "Not approved:")
-        alone = (f" {_and(clear)} can be approved on {'its' if len(clear) == 1 else 'their'} own." if several and clear
-                 else "")
+        alone = (f" {listed(clear)} can be approved on {'its' if len(clear) == 1 else 'their'} own."
+                 if several and clear else "")
         raise CannotApprove(head + "\n  - " + "\n  - ".join(problems)
                             + "\nResolve these (load a corrected file, or resolve the flag) and approve again." + alone)
     with audit.transaction(con):

@@ -20,6 +20,7 @@ from ..office import Office, cap
 from ..public import (
     HIDDEN_WHY,
     MANAGEMENT_INFORMATION,
+    latest_first,
     month_text,
     number,
     period_text,
@@ -216,10 +217,8 @@ def site_title(view: SnapshotView) -> str:
 
 
 def _withdrawals(view: SnapshotView) -> list[dict]:
-    """The withdrawals the pointer carries, the latest first (two in one second told apart by the order they were
-    recorded in, as the pointer lists them)."""
-    listed = list(enumerate(view.withdrawals))
-    return [w for _, w in sorted(listed, key=lambda iw: (str(iw[1].get("withdrawn_at", "")), iw[0]), reverse=True)]
+    """The withdrawals the pointer carries, the latest first (`public.latest_first`)."""
+    return latest_first(view.withdrawals)
 
 
 def withdrawal_in_force(view: SnapshotView) -> dict | None:
