@@ -113,6 +113,15 @@ def read(sql: str, params: tuple = ()) -> pd.DataFrame:
     return pd.DataFrame() if key is None else _read(sql, tuple(params), key)
 
 
+def office():
+    """The office and its holder's title as the current publication carries them (the usual title for one published
+    before the title was carried; none published: the pointer's)."""
+    from pipelines import office as words
+
+    current = view()
+    return words.from_meta(current.meta, current.pointer)
+
+
 def meta() -> dict[str, str]:
     df = read("SELECT key, value FROM meta")
     return dict(zip(df["key"], df["value"], strict=True)) if not df.empty else {}

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import public_data
-from pipelines import office, public
+from pipelines import public
 
 BLUE, GREY, EVENT = "#12436D", "#3D3D3D", "#801650"
 DEFAULT_BANNER = public.MANAGEMENT_INFORMATION
@@ -21,7 +21,7 @@ def header() -> dict[str, str]:
     st.info(meta.get("banner", DEFAULT_BANNER), icon=":material/info:")
     if not meta:
         st.header("Nothing published yet")
-        said = office.from_meta({}, public_data.view().pointer)
+        said = public_data.office()
         st.write(f"No figures have been published yet. Figures appear here once {said.name} has approved and "
                  "published them.")
         withdrawal_notices()

@@ -3,13 +3,12 @@
 import streamlit as st
 
 from dashboard import public_data, public_view
-from pipelines import office as public_office
 
 if public_data.info_page("accessibility") is not None:  # the statement as the reference configuration sets it out
     public_view.info("accessibility")
     st.stop()
 meta = public_data.meta()
-office = public_office.from_meta(meta, public_data.view().pointer).name
+office = public_data.office().name
 # The banner, as on every public page; not public_view.header(), which stops when nothing is published yet.
 st.info(meta.get("banner", public_view.DEFAULT_BANNER), icon=":material/info:")
 st.title("Accessibility statement")

@@ -49,7 +49,7 @@ def send() -> None:
 st.title("Ask the Board a question")
 public_view.signpost()
 # the office and its holder's title as the published snapshot carries them (force.yaml when it was published)
-said = office.from_meta(public_data.meta(), public_data.view().pointer)
+said = public_data.office()
 st.markdown(
     f"{literal(office.cap(said.holder))} holds the Chief Constable to account at the **Public Accountability "
     f"Board**, which meets in public every month; its dates and papers are on {literal(said.name)}'s website, and "

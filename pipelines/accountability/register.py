@@ -222,10 +222,12 @@ def measure_statuses(analytics, measure_ids: Iterable[str], month: object = None
                 analytics.panel.last if analytics.panel.n_months else None)
         except ValueError:
             raise RegisterError(f'"{month}" is not a month; write it as YYYY-MM (2015-10).') from None
+    # the force's statuses of the month, once; a measure the plan of the month does not hold is followed all the
+    # same, its figure and signal worked out on its own
+    held = {s.measure_id: s for s in analytics.status(number) if s.is_force} if number is not None else {}
     out = []
     for mid in ids:
-        # a measure the plan of the month does not hold is followed all the same: its figure and signal
-        s = analytics.force_status(number, mid) if number is not None else None
+        s = (held.get(mid) or analytics.force_status(number, mid)) if number is not None else None
         entry = {"measure": mid, "name": cat.get(mid).short_name,
                  "month": None if number is None else month_label(number),
                  "month_iso": None if number is None else month_start(number).strftime("%Y-%m"),

@@ -26,7 +26,8 @@ from ..plan.periods import (
     month_number,
     month_start,
 )
-from ..plan.spc import assurance_words, variation_words
+from ..plan.status import assurance_said as status_assurance
+from ..plan.status import variation_said as status_variation
 from ..public import MANAGEMENT_INFORMATION
 from ..return_calendar import incomplete_notices, latest_due_month, statuses
 from ..warehouse import utc_now
@@ -42,9 +43,6 @@ INTERNAL_BANNER = MANAGEMENT_INFORMATION  # the pack is not suppressed, so it do
 
 class NoFigures(PccDashError):
     """There is nothing to brief on for the meeting date asked."""
-
-
-NOT_JUDGED = "No plan in force: not judged"
 
 
 def period_notices(analytics: PlanAnalytics, period: ReportingPeriod,
@@ -106,19 +104,6 @@ def period_figure(fig: PeriodFigure | None, measure) -> str:
     if not fig.complete:
         text += f" ({fig.months_present} of {fig.months_expected} months)"
     return text
-
-
-def status_variation(status) -> str:
-    """The status's variation in the web's words ("Too few months to judge" before a chart has limits)."""
-    if status.variation == "no data":
-        return "No figure"
-    return variation_words(status.variation_icon, judged=status.variation != "too few months")
-
-
-def status_assurance(status) -> str:
-    if not status.plan_in_force:
-        return NOT_JUDGED
-    return assurance_words(status.assurance_icon)
 
 
 def aspiration_words(status) -> str:

@@ -81,7 +81,7 @@ def _may_concern(rule: SetRule, link: str, changed: set[str]) -> bool:
     any), a same-month rule only through the measures on the changed side of its links."""
     if link == "same_month":
         return any(a in changed for a, _ in _same_month_links(rule))
-    measure = rule.compares[1] if rule.compares and len(rule.compares) > 1 else None
+    measure = rule.compares[1] if rule.compares else None  # (check, its one measure or None, against)
     return measure is None or measure in changed
 
 
@@ -123,17 +123,19 @@ def recheck_held(con: duckdb.DuckDBPyConnection, contract: Contract, file_id: in
     out = Recheck()
     if not rules:
         return out
-    mine = {m for (m,) in con.execute("SELECT DISTINCT measure FROM figure_revision WHERE file_id = ?",
-                                       [file_id]).fetchall()}
+    # what the file changed, read once: its measures, its districts and its first month
+    changed, districts, first = con.execute(
+        "SELECT list(DISTINCT measure), list(DISTINCT district), min(period) FROM figure_revision "
+        "WHERE file_id = ?", [file_id]).fetchall()[0]
+    mine, districts = set(changed or []), list(districts or [])
     # a rule of one measure (headcount_change) or one pair (charges_within_arrests) concerns no held figure when
     # the file changed none of its measures
     rules = [(rule, link) for rule, link in rules if _may_concern(rule, link, mine)]
     if not rules:
         return out
-    measures, districts = _linked(con, file_id, rules)
+    measures = _linked(mine, rules)
     # every figure checked again is another file's, of these measures and districts, in or after the file's first
     # month: a file of months later than any held (next month's return), or a first load, has none to check
-    first = con.execute("SELECT min(period) FROM figure_revision WHERE file_id = ?", [file_id]).fetchall()[0][0]
     if first is None or not con.execute(
             "SELECT EXISTS (SELECT 1 FROM figure_revision WHERE file_id <> $f AND period >= $first "
             "AND list_contains($m, measure) AND list_contains($d, district))",
@@ -202,13 +204,10 @@ def recheck_held(con: duckdb.DuckDBPyConnection, contract: Contract, file_id: in
     return out
 
 
-def _linked(con: duckdb.DuckDBPyConnection, file_id: int, rules: list[tuple[SetRule, str]]
-            ) -> tuple[set[str], list[str]]:
-    """The measures and districts the file changed, with the measures a rule or the catalogue links to them: `HELD`
-    holds their current figures (what the rules read as ${figure})."""
-    row = con.execute("SELECT list(DISTINCT measure), list(DISTINCT district) FROM figure_revision "
-                      "WHERE file_id = ?", [file_id]).fetchall()[0]
-    measures, districts = set(row[0] or []), list(row[1] or [])
+def _linked(changed: set[str], rules: list[tuple[SetRule, str]]) -> set[str]:
+    """The measures the file changed, with the measures a rule or the catalogue links to them: `HELD` holds their
+    current figures (what the rules read as ${figure})."""
+    measures = set(changed)
     pairs = [pair for rule, link in rules if link == "same_month" for pair in _same_month_links(rule)]
     for m in catalogue().measures:
         pairs += [(m.id, other) for other in (m.part_of, m.numerator, m.denominator) if other]
@@ -220,4 +219,4 @@ def _linked(con: duckdb.DuckDBPyConnection, file_id: int, rules: list[tuple[SetR
                 if x in measures and y not in measures:
                     measures.add(y)
                     grown = True
-    return measures, districts
+    return measures

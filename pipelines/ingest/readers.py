@@ -1107,6 +1107,8 @@ def _as_shown(wb, style_id: int, number: int | float, effects: dict[int, str | N
 
 def as_shown(number: int | float, number_format: str) -> object:
     """The number, or a Formatted number when `number_format` shows it times 100 or divided by thousands."""
+    if not any(ch in number_format for ch in "%,"):  # neither: the format shows the number as it is
+        return number
     percent, thousands = _number_format_effect(number_format, number)
     return Formatted(number, number_format, percent, thousands) if percent or thousands else number
 

@@ -31,6 +31,7 @@ from ..access import require
 from ..accountability.release import BOARD_COLUMNS, board_items
 from ..catalogue import catalogue, dimensions, force
 from ..contracts.contract import ContractError, load_contract
+from ..contracts.recheck import PERCENTAGE_RULE  # compares a percentage with its numerator and denominator
 from ..disclosure import ROLLING_PREFIX, DisclosureSettings, build_table, force_year_table, suppress_system
 from ..errors import ConfigError, PccDashError
 from ..events import public_events
@@ -106,7 +107,6 @@ VALUE_FREE_RULES = {"every_district_every_month", "breakdown_not_sent"}  # fire 
 # year is): nothing the public can see decides it, so it is never published
 UNPUBLISHED_COMPARISON_RULES = {"breakdown_completeness_drop"}
 REVISION_RULE = "published_month_changed"  # compares a figure with what an earlier publication showed for it
-PERCENTAGE_RULE = "percentage_matches_its_parts"  # compares a percentage with its numerator and denominator
 
 
 def rule_checks() -> dict[str, tuple[str, str | None, str | None]]:
