@@ -372,3 +372,24 @@ def test_validate_with_engine_gx_judges_a_police_uk_file_by_great_expectations(r
     assert out.output.count("Judged by Great Expectations") == 2, out.output
     assert '"W0100001" is not an LSOA code' in out.output, out.output
     assert "Great Expectations" not in run_cli("validate", STREET).output
+
+
+def test_a_uniqueness_rule_whose_hashes_collide_counts_only_rows_really_repeated(wh, monkeypatch):
+    """The uniqueness tally groups rows by a hash of their key; rows whose hashes collide are counted again by
+    the key itself, so a file is never refused for a repeat it does not hold."""
+    from pipelines.contracts import runner
+
+    contract = load_contract("force_cse_return")
+    assert batch_of(wh, sample_files()[-1])
+    honest = judge_row_rules(wh, contract, "duckdb")["one_row_per_figure"]
+    tally = runner._tally_sql
+    # every row's hash the same: the first tally finds every row repeated
+    monkeypatch.setattr(runner, "_tally_sql", lambda rules, exact=False: tally(rules, exact).replace(
+        "hash(", "0 * hash("))
+    collided = judge_row_rules(wh, contract, "duckdb")["one_row_per_figure"]
+    assert honest[:2] == (True, 0) and collided == honest
+    # and a batch with a repeat is still refused, counted alike
+    wh.execute("INSERT INTO batch SELECT * FROM batch LIMIT 1")
+    repeated = judge_row_rules(wh, contract, "duckdb")["one_row_per_figure"]
+    monkeypatch.setattr(runner, "_tally_sql", tally)
+    assert repeated[:2] == (False, 2) and judge_row_rules(wh, contract, "duckdb")["one_row_per_figure"] == repeated

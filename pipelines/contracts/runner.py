@@ -345,7 +345,7 @@ def _mostly_success(considered: int, failing: int, total: int, mostly: float | N
 
 def duckdb_row_rules(con: duckdb.DuckDBPyConnection, rules: tuple[RowRule, ...]
                      ) -> dict[str, tuple[bool, int, int]]:
-    """rule id -> (passed, failing count, rows checked) for the rules with a predicate, in one scan of the
+    """rule id -> (passed, failing count, rows checked) for the rules with a predicate, in one query over the
     batch; a rule reading a column the batch lacks, or whose query cannot run, is left out (Great
     Expectations then judges it). The columns are looked at first: inside a transaction (a police.uk load) a
     query that fails aborts it."""
@@ -356,8 +356,8 @@ def duckdb_row_rules(con: duckdb.DuckDBPyConnection, rules: tuple[RowRule, ...]
         return {}
     by_id = {r.id: r for r in rules}
 
-    def counts(ids: list[str]) -> list:
-        sql = bind_python_searches(con, _tally_sql([(by_id[i], preds[i]) for i in ids]))
+    def counts(ids: list[str], exact: bool = False) -> list:
+        sql = bind_python_searches(con, _tally_sql([(by_id[i], preds[i]) for i in ids], exact))
         return con.execute(sql).fetchall()[0]
 
     ids = list(preds)
@@ -370,6 +370,10 @@ def duckdb_row_rules(con: duckdb.DuckDBPyConnection, rules: tuple[RowRule, ...]
                 found[i] = _pairs(counts([i]))[0]
             except duckdb.Error:
                 continue
+    # a uniqueness rule tallied by its columns' hash counts rows whose hashes collide as repeated too: when it
+    # finds any, its columns themselves are grouped to count them exactly
+    for i in [i for i, (_, failing, _) in found.items() if failing and _duplicate_keys(by_id[i]) is not None]:
+        found[i] = _pairs(counts([i], exact=True))[0]
     out = {}
     for i, (total, failing, considered) in found.items():
         mostly = by_id[i].kwargs.get("mostly")
@@ -377,30 +381,67 @@ def duckdb_row_rules(con: duckdb.DuckDBPyConnection, rules: tuple[RowRule, ...]
     return out
 
 
-def _tally_sql(rules: list[tuple[RowRule, str]]) -> str:
+# Batch columns holding few distinct values (a file's months, districts, measures and categories): a rule reading
+# one of them alone is judged once per distinct value, weighted by its rows, not once per row.
+FEW_VALUES = frozenset({"period_text", "district_text", "measure_text", "category_text", "period", "district",
+                        "measure", "kind", "value_type", "dimension", "category", "breakdown_key", "breakdown_of",
+                        "source_column", "category_column"})
+
+
+def _by_value_column(rule: RowRule, predicate: str) -> str | None:
+    """The one column of FEW_VALUES a rule reads alone, row by row; None for any other rule."""
+    reads = _reads(rule)
+    if len(reads) != 1 or reads[0] not in FEW_VALUES or "OVER" in predicate:
+        return None
+    return reads[0]
+
+
+def _tally_sql(rules: list[tuple[RowRule, str]], exact: bool = False) -> str:
     """One query whose single row is count(*) then (failing, considered) per rule, in the order given.
 
-    The rules that look at each row alone are tallied together in one scan of the batch. A uniqueness rule
-    is tallied from the batch grouped by its columns (a group of more than one row fails whole): a hash
-    aggregate costs about half the window its predicate uses to name the failing rows."""
+    The rules that look at each row alone are tallied together in one scan of the batch, but those reading
+    one column of few values, which are tallied over that column's distinct values with their row counts
+    (a regular expression or a list looked up about a hundred times, not a million). A uniqueness rule is
+    tallied from the batch grouped by its columns' hash (a group of more than one row fails whole), or with
+    `exact`, by the columns themselves: a hash aggregate costs about half the window its predicate uses to
+    name the failing rows, and a hash of the columns about half of grouping by them."""
     scan = ["count(*) AS total"]
     grouped: list[str] = []
+    by_value: dict[str, list[str]] = {}
     picks = ["s.total"]
     for n, (rule, predicate) in enumerate(rules):
         keys = _duplicate_keys(rule)
         considered = _considered(rule)
-        if keys is None:
+        column = _by_value_column(rule, predicate)
+        if keys is not None:
+            cols = ", ".join(keys)
+            if exact:
+                grouped.append(
+                    f"(SELECT coalesce(sum(n) FILTER (WHERE n > 1 AND coalesce(({considered}), false)), 0)::BIGINT "
+                    f"AS f, coalesce(sum(n) FILTER (WHERE coalesce(({considered}), false)), 0)::BIGINT AS c "
+                    f"FROM (SELECT {cols}, count(*) AS n FROM batch GROUP BY {cols})) g{n}")
+                picks.append(f"g{n}.f, g{n}.c")
+                continue
+            # whether a row is weighed depends on its key columns alone, so on its group: asked row by row
+            grouped.append(
+                f"(SELECT coalesce(sum(n) FILTER (WHERE n > 1), 0)::BIGINT AS f "
+                f"FROM (SELECT hash({cols}) AS h, count(*) AS n FROM batch "
+                f"WHERE coalesce(({considered}), false) GROUP BY h)) g{n}")
+            scan.append(f"count(*) FILTER (WHERE coalesce(({considered}), false)) AS c{n}")
+            picks.append(f"g{n}.f, s.c{n}")
+        elif column is not None:
+            by_value.setdefault(column, []).append(
+                f"coalesce(sum(n) FILTER (WHERE coalesce(({predicate}), false)), 0)::BIGINT AS f{n}, "
+                f"coalesce(sum(n) FILTER (WHERE coalesce(({considered}), false)), 0)::BIGINT AS c{n}")
+            v = list(by_value).index(column)
+            picks.append(f"v{v}.f{n}, v{v}.c{n}")
+        else:
             scan.append(f"count(*) FILTER (WHERE coalesce(({predicate}), false)) AS f{n}, "
                         f"count(*) FILTER (WHERE coalesce(({considered}), false)) AS c{n}")
             picks.append(f"s.f{n}, s.c{n}")
-            continue
-        cols = ", ".join(keys)
-        grouped.append(
-            f"(SELECT coalesce(sum(n) FILTER (WHERE n > 1 AND coalesce(({considered}), false)), 0)::BIGINT AS f, "
-            f"coalesce(sum(n) FILTER (WHERE coalesce(({considered}), false)), 0)::BIGINT AS c "
-            f"FROM (SELECT {cols}, count(*) AS n FROM batch GROUP BY {cols})) g{n}")
-        picks.append(f"g{n}.f, g{n}.c")
-    sources = ", ".join([f"(SELECT {', '.join(scan)} FROM batch) s", *grouped])
+    values = [f'(SELECT {", ".join(aggs)} FROM (SELECT "{column}", count(*) AS n FROM batch GROUP BY "{column}")) v{k}'
+              for k, (column, aggs) in enumerate(by_value.items())]
+    sources = ", ".join([f"(SELECT {', '.join(scan)} FROM batch) s", *grouped, *values])
     return f"SELECT {', '.join(picks)} FROM {sources}"
 
 
