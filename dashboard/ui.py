@@ -228,12 +228,26 @@ def caveat_box(texts: list[str], *, label: str = "Caveats") -> None:
 
 
 _CLEAR = "_pccdash_clear_after_save"  # session key: the fields of a form saved, to empty on the next run
+_UPLOADS = "_pccdash_uploader_rounds"  # session key: each uploader's key -> how many times a save emptied it
 
 
 def forget_saved() -> None:
-    """Empty the fields a save just succeeded with (`act(..., clear=fields)`); called before they are drawn."""
+    """Empty the fields a save just succeeded with (`act(..., clear=fields)`); called before they are drawn. An
+    uploader (`file_uploader`) is emptied by drawing it anew under its next widget key."""
+    rounds = st.session_state.get(_UPLOADS, {})
     for field_key in st.session_state.pop(_CLEAR, []):
         st.session_state.pop(field_key, None)
+        if field_key in rounds:
+            rounds[field_key] += 1
+
+
+def file_uploader(label: str, *, key: str, **kwargs):
+    """`st.file_uploader` in a form that `act(..., clear=(key, ...))` may empty: Streamlit does not let an
+    uploader's files be set through the session state, so once a save succeeds the uploader is drawn under a new
+    widget key (`key` and a count of the saves that emptied it) and the files chosen go with the old one. A refused
+    save keeps the key, and the files."""
+    rounds = st.session_state.setdefault(_UPLOADS, {})
+    return st.file_uploader(label, key=f"{key}_{rounds.setdefault(key, 0)}", **kwargs)
 
 
 def form(key: str, **kwargs):

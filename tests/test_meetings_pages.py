@@ -191,6 +191,38 @@ def test_a_refusal_is_said_and_nothing_is_kept(monkeypatch, wh):
     assert at.text_area(key="action_body").value == "" and at.text_input(key="action_owner").value == ""
 
 
+def _uploader_in(at, form: str):
+    """The file uploader of the form `form` (drawn under a key that moves on each time a save empties it)."""
+    (uploader,) = [u for u in at.file_uploader if u.form_id == form]
+    return uploader
+
+
+def test_an_answers_document_stays_on_a_refusal_and_goes_once_the_answer_is_saved(monkeypatch, wh):
+    """Regression: the other fields of the answer form were emptied after a save, but the attached document stayed
+    in its uploader, so the next answer recorded carried it again."""
+    meeting = record(wh, acc.add_meeting, PCC, held_on="2015-08-20")
+    q = record(wh, acc.ask, PCC, meeting.meeting_id, "Why did charges fall?")
+    at = internal(monkeypatch, wh, MEETINGS, PCC)
+    _uploader_in(at, f"answer_form_{q}").upload("review.pdf", b"%PDF-1.4 the review", "application/pdf")
+    at.text_input(key=f"answer_by_{q}").input("ACC Jones")
+    _press_in(at, f"answer_form_{q}")  # no answer written: refused, and the document kept
+    assert "The answer is empty; write it, then save." in [e.value for e in at.error]
+    assert read(wh, acc.questions)[0].answers == []
+    assert _uploader_in(at, f"answer_form_{q}").value.name == "review.pdf"
+
+    at.text_area(key=f"answer_body_{q}").input("The review is attached.")
+    _press_in(at, f"answer_form_{q}")
+    (answer,) = read(wh, acc.questions)[0].answers
+    assert (answer.body, answer.document_name) == ("The review is attached.", "review.pdf")
+    assert _uploader_in(at, f"answer_form_{q}").value is None and at.text_area(key=f"answer_body_{q}").value == ""
+
+    at.text_area(key=f"answer_body_{q}").input("A second answer, with nothing attached.")
+    at.text_input(key=f"answer_by_{q}").input("ACC Jones")
+    _press_in(at, f"answer_form_{q}")
+    assert [(a.body, a.document_name) for a in read(wh, acc.questions)[0].answers] == [
+        ("The review is attached.", "review.pdf"), ("A second answer, with nothing attached.", None)]
+
+
 def test_an_assurance_decision_is_recorded_once_however_often_its_button_is_pressed(monkeypatch, wh):
     meeting = record(wh, acc.add_meeting, PCC, held_on="2015-08-20")
     q = record(wh, acc.ask, PCC, meeting.meeting_id, "Why did charges fall?")

@@ -251,13 +251,14 @@ def _question_block(q: acc.Question) -> None:
                 on = st.date_input("Answered on", value=min(meeting.held_on, today), max_value=today,
                                    format="DD/MM/YYYY", key=f"answer_on_{qid}")
                 here = st.checkbox("Given at this meeting", value=meeting.held_on <= today, key=f"answer_here_{qid}")
-                upload = st.file_uploader("Attached document (optional)", key=f"answer_doc_{qid}")
+                upload = ui.file_uploader("Attached document (optional)", key=f"answer_doc_{qid}")
                 if st.form_submit_button("Record answer", type="primary", disabled=not may_record):
                     document = (upload.name, upload.getvalue()) if upload is not None else None
                     ui.act(acc.record_answer, user.claims, qid, body=body, answered_by=who, answered_on=on,
                            meeting_id=pick if here else None, document=document, db_path=data.db(),
                            done=f"Answer to question {qid} recorded.",
-                           clear=(f"answer_body_{qid}", f"answer_by_{qid}", f"answer_on_{qid}", f"answer_here_{qid}"))
+                           clear=(f"answer_body_{qid}", f"answer_by_{qid}", f"answer_on_{qid}", f"answer_here_{qid}",
+                                  f"answer_doc_{qid}"))
             with ui.form(f"await_form_{qid}"):
                 due = st.date_input("Or: an answer is awaited by", value=meeting.held_on + dt.timedelta(days=28),
                                     format="DD/MM/YYYY", key=f"await_by_{qid}")
