@@ -1,5 +1,5 @@
-"""The cost of a small write as the police.uk records grow: a flag and a one-figure correction, against the
-same insert with plain DuckDB on the same warehouse file.
+"""The cost of a small write as the police.uk records grow: a flag, a commentary, an approval and a one-figure
+correction, against the same insert with plain DuckDB on the same warehouse file.
 
 Run:  python benchmarks/bench_writes.py [--sizes 0,2,10,30] [--repeat 7]
 
@@ -11,6 +11,12 @@ child process per size:
 - flag: what the Flags page does to raise one (`pipelines.flags.raise_flag` through `warehouse.connect`:
   open, bring the schema up to date, insert, checkpoint, swap in the readers' copy);
 - plain flag: `duckdb.connect` on the same warehouse file, the same row inserted into figure_flag, close;
+- commentary: what the Measure page does to save one (`pipelines.briefing.notes.save_text`: its row and its
+  audit entry, in one transaction);
+- plain commentary: `duckdb.connect`, the same row inserted into briefing_text, close;
+- approval: what the Publishing page does to approve a month (`pipelines.publish.approval.approve`: the month's
+  checks, its status, its event and its audit entry);
+- plain approval: `duckdb.connect`, the same event row inserted into publication_event, close;
 - correction: `pccdash ingest` of a one-row return changing one figure (in the process, its contract
   checked, the revision recorded, checkpoint and readers' copy);
 - plain correction: `duckdb.connect`, one revision row inserted into figure_revision, close.
@@ -38,14 +44,21 @@ sys.path.insert(0, str(ROOT))
 MONTHS = 180
 ANALYST = {"is_logged_in": True, "iss": "http://127.0.0.1:9400", "sub": "analyst@example.org",
            "email": "analyst@example.org", "email_verified": True}
+PCC = {"is_logged_in": True, "iss": "http://127.0.0.1:9400", "sub": "pcc@example.org", "email": "pcc@example.org",
+       "email_verified": True}
+WRITES = ("flag", "commentary", "approval", "correction")
 
 
 def child(db_path: str, repeat: str, folder: str) -> None:
+    import datetime as dt
+
     import duckdb
 
     from pipelines import records, warehouse
+    from pipelines.briefing.notes import save_text
     from pipelines.flags import raise_flag
     from pipelines.ingest import ingest
+    from pipelines.publish.approval import approve
 
     db = Path(db_path)
     work = Path(folder)
@@ -59,6 +72,27 @@ def child(db_path: str, repeat: str, folder: str) -> None:
         con = duckdb.connect(str(db))
         con.execute("INSERT INTO figure_flag BY NAME SELECT * EXCLUDE (flag_id) FROM figure_flag "
                     "WHERE flag_id = (SELECT max(flag_id) FROM figure_flag)")
+        con.close()
+
+    def commentary() -> None:
+        with warehouse.connect(db) as con:
+            save_text(con, ANALYST, period=dt.date(2015, 8, 1), kind="commentary", measure="cse_arrests",
+                      body="Arrests rose after the July operation.")
+
+    def plain_commentary() -> None:
+        con = duckdb.connect(str(db))
+        con.execute("INSERT INTO briefing_text BY NAME SELECT * EXCLUDE (text_id) FROM briefing_text "
+                    "WHERE text_id = (SELECT max(text_id) FROM briefing_text)")
+        con.close()
+
+    def approval() -> None:
+        with warehouse.connect(db) as con:
+            approve(con, ["2015-06"], PCC)
+
+    def plain_approval() -> None:
+        con = duckdb.connect(str(db))
+        con.execute("INSERT INTO publication_event BY NAME SELECT * EXCLUDE (event_id) FROM publication_event "
+                    "WHERE event_id = (SELECT max(event_id) FROM publication_event)")
         con.close()
 
     def correction() -> None:
@@ -76,10 +110,12 @@ def child(db_path: str, repeat: str, folder: str) -> None:
                     "FROM figure_revision ORDER BY revision DESC LIMIT 1")
         con.close()
 
-    flag()  # the first of each opens files the later ones find open in the page cache
-    correction()
-    runs: dict[str, list[float]] = {"flag": [], "plain flag": [], "correction": [], "plain correction": []}
-    writes = {"flag": flag, "plain flag": plain_flag, "correction": correction, "plain correction": plain_correction}
+    writes = {"flag": flag, "plain flag": plain_flag, "commentary": commentary, "plain commentary": plain_commentary,
+              "approval": approval, "plain approval": plain_approval, "correction": correction,
+              "plain correction": plain_correction}
+    for name in WRITES:  # the first of each opens files the later ones find open in the page cache
+        writes[name]()
+    runs: dict[str, list[float]] = {name: [] for name in writes}
     for _ in range(int(repeat)):
         for name, write in writes.items():
             start = time.perf_counter()
@@ -147,16 +183,15 @@ def main() -> None:
             rows.append(run_child(__file__, [db, args.repeat, folder], env))
         first = rows[0]["median"]
         print(f"\nMedian of {args.repeat} runs each; growth is against the first size.")
-        print(f"{'police.uk records':>18}{'flag':>9}{'plain':>9}{'ratio':>7}{'growth':>8}"
-              f"{'correction':>12}{'plain':>9}{'ratio':>7}{'growth':>8}{'warehouse / read copy / records MiB':>38}")
+        print(f"{'police.uk records':>18}" + "".join(f"{w:>12}{'plain':>9}{'ratio':>7}{'growth':>8}" for w in WRITES)
+              + f"{'warehouse / read copy / records MiB':>38}")
         for r in rows:
             m = r["median"]
             mib = r["mib"]
-            print(f"{r['records']:>18,}{m['flag'] * 1000:>7.0f}ms{m['plain flag'] * 1000:>7.0f}ms"
-                  f"{m['flag'] / m['plain flag']:>6.1f}x{m['flag'] / first['flag']:>7.2f}x"
-                  f"{m['correction'] * 1000:>10.0f}ms{m['plain correction'] * 1000:>7.0f}ms"
-                  f"{m['correction'] / m['plain correction']:>6.1f}x{m['correction'] / first['correction']:>7.2f}x"
-                  f"{mib['warehouse']:>16.0f} / {mib['read copy']:.0f} / {mib['records']:.0f}")
+            print(f"{r['records']:>18,}" + "".join(
+                f"{m[w] * 1000:>10.0f}ms{m['plain ' + w] * 1000:>7.0f}ms{m[w] / m['plain ' + w]:>6.1f}x"
+                f"{m[w] / first[w]:>7.2f}x" for w in WRITES)
+                + f"{mib['warehouse']:>16.0f} / {mib['read copy']:.0f} / {mib['records']:.0f}")
 
 
 if __name__ == "__main__":
