@@ -272,3 +272,19 @@ def test_any_csv_return_never_raises_and_loads_all_or_nothing(wh, made):
             key = expected_key(row)
             assert key in now, (row, key)
             assert now[key] == float(row["value"].strip()), (row, now[key])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=64) | st.lists(st.sampled_from([b"a,1", b"\n", b"\r", b"\r\n", b'"', b"\xe2\x80\xa8",
+                                                          b"\xe2\x80", b"\xc2\x85", b"\t", b"x"]),
+                                         max_size=30).map(b"".join))
+def test_the_quick_byte_searches_say_what_the_plain_ones_say(data):
+    """The file checks that choose how a CSV is read (an empty line; a character str.strip() removes and DuckDB's
+    trim() keeps) search with memchr-led scans; they answer as the plain substring searches do."""
+    from pipelines.ingest import readers
+
+    blank = b"\n\n" in data or b"\r\r" in data or b"\n\r" in data
+    odd = b'"' in data or any(bytes((b,)) in data for b in b"\t\x0b\x0c\x1c\x1d\x1e\x1f") or any(
+        s in data for s in (b"\xc2\x85", b"\xe2\x80\xa8", b"\xe2\x80\xa9"))
+    assert readers._has_blank_line(data) == blank
+    assert readers._may_hold_odd_space(data) == odd

@@ -173,11 +173,16 @@ def _ascii_between_characters(chunk: bytes, decoder: codecs.IncrementalDecoder) 
     return chunk.isascii() and not decoder.getstate()[0]
 
 
+_LF_LF, _LF_CR, _CR_CR = re.compile(rb"\n\n"), re.compile(rb"\n\r"), re.compile(rb"\r\r")
+
+
 def _has_blank_line(data: bytes) -> bool:
     """Whether `data` holds an empty line after a line ending of any kind: \\n\\n, \\r\\r (old Mac), \\n\\r (and
     \\n\\r\\n). The two with a CR are looked for only in text that has one: each search of a large file costs
-    a noticeable part of its check, and a file with LF endings has no CR."""
-    return b"\n\n" in data or (b"\r" in data and (b"\r\r" in data or b"\n\r" in data))
+    a noticeable part of its check, and a file with LF endings has no CR. Each pair is searched for as a regular
+    expression of its own: `re` finds a pair's first byte with memchr, several times quicker than `bytes in`
+    finds a pair whose first byte is on every line."""
+    return bool(_LF_LF.search(data)) or (b"\r" in data and (bool(_CR_CR.search(data)) or bool(_LF_CR.search(data))))
 
 
 # What Python's str.strip() removes and DuckDB's trim() keeps (trim() removes the Unicode space separators):
@@ -190,8 +195,9 @@ def _may_hold_odd_space(data: bytes) -> bool:
     its UTF-8 forms, or a quote (a quoted field may hold a line break). A few memchr scans, no decoding."""
     if b'"' in data or any(bytes((b,)) in data for b in b"\t\x0b\x0c\x1c\x1d\x1e\x1f"):
         return True
+    # a single byte is found with memchr, a longer string is not: the lead byte is looked for first
     return (b"\xc2" in data and b"\xc2\x85" in data) or (
-        b"\xe2\x80" in data and (b"\xe2\x80\xa8" in data or b"\xe2\x80\xa9" in data))
+        b"\xe2" in data and (b"\xe2\x80\xa8" in data or b"\xe2\x80\xa9" in data))
 
 
 def _lines_in(data: bytes) -> int:
