@@ -18,25 +18,55 @@ and months, are no longer true) is ended, not deleted: `figure_caveat.ended_at` 
 which run ended it, so the history of what a figure carried stays. A caveat that now holds is added, attached to
 the figure's current revision (its file), so it follows the figure as a caveat written at its load would. The
 check is stored as a validation run of scope "recheck", whose label names the file whose load caused it.
+
+Before a file is loaded (the upload's preview, `pccdash validate`), `would_recheck` asks the same rules the same
+questions of the figures as they would stand with the checked batch in place, in temporary tables only: it says
+which held figures' caveats loading the file would end or add, and writes nothing (it runs on a read-only
+connection too).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 
 from ..catalogue import catalogue
 from ..warehouse import utc_now
 from .contract import Contract, SetRule
-from .runner import RuleResult, Sample, ValidationRun, _render, fill_query
+from .runner import RuleResult, Sample, ValidationRun, _render, figures_table, fill_query
 from .store import _CAVEAT_COLUMNS, insert_rows, save_run
 
 SCOPE = "recheck"
 PERCENTAGE_RULE = "percentage_matches_its_parts"  # a percentage against its numerator and denominator
 HELD = "recheck_figures"  # the current figures of the measures and districts concerned, as they now stand
 TARGET = "recheck_target"  # the held figures one rule checks again
+BATCH = "recheck_batch"  # before a load: the batch's figures that are new or differ from those held
+NOT_LOADED = -1  # the file id the batch's figures stand under in `HELD` before a load (no registered file has it)
+
+
+@dataclass(frozen=True)
+class CaveatChange:
+    """A data-check caveat on a figure already held that a load ends (it no longer holds, or its words, its figures
+    and months, are no longer true) or adds."""
+
+    period: dt.date
+    district: str
+    measure: str
+    rule_id: str
+    message: str
+    ended: bool
+
+    def sentence(self, loaded: bool = True) -> str:
+        """In words an analyst reads: month, district, measure, then what happens to which caveat; `loaded=False`
+        says what loading the file would do."""
+        names = {m.id: m.short_name for m in catalogue().measures}
+        figure = f"{names.get(self.measure, self.measure)}, {self.district}, {self.period:%B %Y}"
+        if self.ended:
+            return (f'{figure}: its caveat "{self.message}" {"no longer holds" if loaded else "would no longer hold"}'
+                    f' and {"was" if loaded else "would be"} ended')
+        return f'{figure}: {"a caveat was" if loaded else "a caveat would be"} added: "{self.message}"'
 
 
 @dataclass
@@ -47,6 +77,18 @@ class Recheck:
     figures: int = 0  # held figures checked again
     ended: int = 0  # caveats that no longer hold
     added: int = 0  # caveats that now hold
+    changes: list[CaveatChange] = field(default_factory=list)  # those caveats, ended first, by month
+
+
+@dataclass
+class _Found:
+    """What the rules found of the held figures, before anything is written."""
+
+    run: ValidationRun
+    figures: int  # held figures checked again
+    ends: list[int]  # the caveats that no longer hold (caveat_id)
+    adds: list[list]  # the caveats that now hold, as `figure_caveat` rows (the run's id to fill)
+    changes: list[CaveatChange]
 
 
 def _rules(contract: Contract) -> list[tuple[SetRule, str]]:
@@ -119,20 +161,64 @@ def recheck_held(con: duckdb.DuckDBPyConnection, contract: Contract, file_id: in
     """Check again the held figures whose comparison the file `file_id`, just accepted, changed (see the module's
     words); end the caveats that no longer hold and add those that now do. Call inside the accept's transaction,
     after the file's figures are in `figure_revision`."""
+    found = _find(con, contract, file_id, f'the accepted figures compared with "{label}"', current_month)
+    if found is None:
+        return Recheck()
+    run, now = found.run, found.run.started_at
+    # the figures checked came from earlier files, so the run names none (file_id is the file a batch was read from);
+    # its label names the file whose load caused it
+    out = Recheck(save_run(con, run, None), found.figures, len(found.ends), len(found.adds), found.changes)
+    if found.ends:
+        con.execute("UPDATE figure_caveat SET ended_at = $now, ended_by_run = $run "
+                    "WHERE list_contains($ids, caveat_id)", {"now": now, "run": out.run_id, "ids": found.ends})
+    insert_rows(con, "figure_caveat", _CAVEAT_COLUMNS, [[*a[:3], out.run_id, *a[4:]] for a in found.adds])
+    return out
+
+
+def would_recheck(con: duckdb.DuckDBPyConnection, contract: Contract, label: str,
+                  current_month: dt.date) -> Recheck:
+    """What `recheck_held` would do if the batch built on this connection (`batch_total`) were accepted now: the
+    caveats on held figures it would end and add, found by the same rules against the figures as they would then
+    stand. Only temporary tables are made, so nothing is written (a read-only connection will do); the run is not
+    stored (`run_id` None)."""
+    # the batch's new and revised figures, against the current ones (`figure_now` when the contract judged the batch
+    # on this connection: the same figures, already held for its measures)
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {BATCH} AS
+            SELECT b.period, b.district, b.measure, b.value, b.source_sheet, b.source_row, b.source_column
+            FROM batch_total b LEFT JOIN {figures_table(con)} c USING (period, district, measure)
+            WHERE b.value IS NOT NULL AND b.period IS NOT NULL AND (c.value IS NULL OR c.value <> b.value)""")
+    try:
+        found = _find(con, contract, NOT_LOADED, f'the accepted figures compared with "{label}" (not loaded)',
+                      current_month)
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {BATCH}")
+    if found is None:
+        return Recheck()
+    return Recheck(None, found.figures, len(found.ends), len(found.adds), found.changes)
+
+
+def _find(con: duckdb.DuckDBPyConnection, contract: Contract, file_id: int, label: str,
+          current_month: dt.date) -> _Found | None:
+    """Ask the rules again about the held figures whose comparison the file changes, and say which caveats no
+    longer hold and which now do; nothing is written but temporary tables. The file's figures are those of
+    `file_id` in `figure_revision` (loaded), or, for `NOT_LOADED`, the batch's new and revised ones (`BATCH`)
+    standing in for what they would replace. None when no held figure is concerned."""
     rules = _rules(contract)
-    out = Recheck()
     if not rules:
-        return out
+        return None
+    batch = file_id == NOT_LOADED
+    mine_sql = BATCH if batch else "figure_revision WHERE file_id = $f"
     # what the file changed, read once: its measures, its districts and its first month
     changed, districts, first = con.execute(
-        "SELECT list(DISTINCT measure), list(DISTINCT district), min(period) FROM figure_revision "
-        "WHERE file_id = ?", [file_id]).fetchall()[0]
+        f"SELECT list(DISTINCT measure), list(DISTINCT district), min(period) FROM {mine_sql}",
+        {} if batch else {"f": file_id}).fetchall()[0]
     mine, districts = set(changed or []), list(districts or [])
     # a rule of one measure (headcount_change) or one pair (charges_within_arrests) concerns no held figure when
     # the file changed none of its measures
     rules = [(rule, link) for rule, link in rules if _may_concern(rule, link, mine)]
     if not rules:
-        return out
+        return None
     measures = _linked(mine, rules)
     # every figure checked again is another file's, of these measures and districts, in or after the file's first
     # month: a file of months later than any held (next month's return), or a first load, has none to check
@@ -140,15 +226,34 @@ def recheck_held(con: duckdb.DuckDBPyConnection, contract: Contract, file_id: in
             "SELECT EXISTS (SELECT 1 FROM figure_revision WHERE file_id <> $f AND period >= $first "
             "AND list_contains($m, measure) AND list_contains($d, district))",
             {"f": file_id, "first": first, "m": sorted(measures), "d": districts}).fetchall()[0][0]:
-        return out
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {HELD} AS SELECT * FROM figure "
-                "WHERE list_contains($m, measure) AND list_contains($d, district)",
-                {"m": sorted(measures), "d": districts})
-    run = ValidationRun(contract, SCOPE, f'the accepted figures compared with "{label}"', rows=0,
-                        started_at=utc_now())
+        return None
+    concerned = "list_contains($m, measure) AND list_contains($d, district)"
+    if batch:  # the figures as they would stand: the batch's in place of those they revise, under NOT_LOADED
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE {HELD} AS
+                        SELECT f.* FROM figure f ANTI JOIN {BATCH} b USING (period, district, measure)
+                        WHERE {concerned}
+                        UNION ALL BY NAME
+                        SELECT *, $f AS file_id FROM {BATCH} WHERE {concerned}""",
+                    {"m": sorted(measures), "d": districts, "f": file_id})
+    else:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {HELD} AS SELECT * FROM figure WHERE {concerned}",
+                    {"m": sorted(measures), "d": districts})
+    try:
+        return _ask(con, rules, file_id, label, current_month, contract)
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {HELD}")
+        con.execute(f"DROP TABLE IF EXISTS {TARGET}")
+
+
+def _ask(con: duckdb.DuckDBPyConnection, rules: list[tuple[SetRule, str]], file_id: int, label: str,
+         current_month: dt.date, contract: Contract) -> _Found | None:
+    """Each rule asked of the held figures it concerns, against `HELD`: the standing caveats that no longer hold,
+    and the caveats that now hold and are not yet there."""
+    run = ValidationRun(contract, SCOPE, label, rows=0, started_at=utc_now())
     now = run.started_at
     ends: list[int] = []
     adds: list[list] = []
+    changes: list[CaveatChange] = []
     seen: set[tuple] = set()
     for rule, link in rules:
         table = _targets(con, rule, link, file_id)
@@ -178,6 +283,7 @@ def recheck_held(con: duckdb.DuckDBPyConnection, contract: Contract, file_id: in
                 held_messages.setdefault((p, d, m), set()).add(message)
             else:
                 ends.append(cid)
+                changes.append(CaveatChange(p, d, m, rule.id, message, ended=True))
         samples = [s for rows in now_holds.values() for s, _ in rows]
         if link != "same_month":  # a same-month pair's caveat that holds is the batch check's, on the batch's figure
             for key, rows in now_holds.items():
@@ -185,23 +291,16 @@ def recheck_held(con: duckdb.DuckDBPyConnection, contract: Contract, file_id: in
                     if s.message not in held_messages.get(key, set()):
                         adds.append([s.period, s.district, s.measure, None, fid, rule.id, rule.severity, s.message,
                                      now])
+                        changes.append(CaveatChange(s.period, s.district, s.measure, rule.id, s.message,
+                                                    ended=False))
         run.results.append(RuleResult(rule.id, rule.severity, "duckdb", None, not samples, len(samples),
                                       len(targets), rule.description, samples[:50]))
-    con.execute(f"DROP TABLE IF EXISTS {HELD}")
-    con.execute(f"DROP TABLE IF EXISTS {TARGET}")
     if not run.results:
-        return out
+        return None
     run.rows = len(seen)
     run.seconds = (utc_now() - now).total_seconds()
-    # the figures checked came from earlier files, so the run names none (file_id is the file a batch was read from);
-    # its label names the file whose load caused it
-    out.run_id = save_run(con, run, None)
-    out.figures, out.ended, out.added = len(seen), len(ends), len(adds)
-    if ends:
-        con.execute("UPDATE figure_caveat SET ended_at = $now, ended_by_run = $run "
-                    "WHERE list_contains($ids, caveat_id)", {"now": now, "run": out.run_id, "ids": ends})
-    insert_rows(con, "figure_caveat", _CAVEAT_COLUMNS, [[*a[:3], out.run_id, *a[4:]] for a in adds])
-    return out
+    changes.sort(key=lambda c: (c.period, c.district, c.measure, not c.ended))
+    return _Found(run, len(seen), ends, adds, changes)
 
 
 def _linked(changed: set[str], rules: list[tuple[SetRule, str]]) -> set[str]:
