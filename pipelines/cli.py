@@ -294,6 +294,11 @@ def validate(paths, db, file, measures, districts, start, end, all_rules, engine
                         continue
                     click.echo(f'"{shown(p.name, None)}": {p.what_it_would_change()}.')
                     _print_changes([(f'"{shown(p.name, None)}"', p.changes_for_print())], "would change")
+                    if p.recheck.changes:  # the held figures' caveats `ingest` would end or add, nothing written
+                        click.echo(f'Loading "{shown(p.name, None)}" would change the caveats of figures loaded '
+                                   "earlier:")
+                        for line in p.caveat_lines():
+                            click.echo(f"  {line}")
         else:
             run = validate_accepted(con, make_filter(measures, districts, start, end), file, engine=engine)
             click.echo(format_report(run, passed_rules=all_rules))

@@ -29,7 +29,8 @@ if st.session_state.pop(DISCARDED, False):
 
 st.write("Choose the force's return files (CSV or XLSX, one or several). Each is checked against the return's "
          "contract before anything is loaded: the page shows every failing cell in the file, and for a file that "
-         "passes, what loading it would change. Nothing is loaded until you accept.")
+         "passes, what loading it would change, the caveats of figures already loaded included. Nothing is loaded "
+         "until you accept.")
 with st.expander("What a return looks like"):
     st.markdown(
         "A return holds monthly figures by district, in either of two layouts (the README's section "
@@ -116,6 +117,10 @@ for i, p in enumerate(previews):
         if p.revisions:
             st.markdown("**Figures it would revise** (was, now)")
             ui.table(p.revisions_frame(), f"upload_revisions_{i}")
+        if p.recheck.changes:
+            st.markdown("**Caveats of figures loaded earlier that loading it would change** (their comparison "
+                        "with this file's figures checked again, as loading does)")
+            ui.table(p.caveats_frame(), f"upload_caveats_{i}")
         with st.expander("New, revised and unchanged figures by measure and district"):
             ui.table(p.counts_frame(), f"upload_counts_{i}")
     if p.warnings:

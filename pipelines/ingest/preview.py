@@ -1,6 +1,7 @@
 """Returns checked before anything is loaded (the app's upload and `pccdash validate`): the contract's report for
-each file with every failing cell, and what loading it would change; then loaded as `pccdash ingest` loads them,
-each file's bytes kept in the file store, or forgotten."""
+each file with every failing cell, and what loading it would change (its figures, and the caveats of figures already
+held that are compared with them); then loaded as `pccdash ingest` loads them, each file's bytes kept in the file
+store, or forgotten."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import duckdb
 from .. import filestore
 from ..access import require
 from ..catalogue import catalogue
+from ..contracts.recheck import Recheck, would_recheck
 from ..errors import PccDashError, Problem, shown
 from ..resubmission import Change, FileRef, refusals
 from ..warehouse import utc_now
@@ -110,6 +112,9 @@ class FilePreview:
     categories_new: int = 0  # breakdown categories: new, and changed from the value held
     categories_revised: int = 0
     supersedes: list[Superseded] = field(default_factory=list)
+    # the figures already held whose comparison the file would change, checked again as a load checks them: the
+    # caveats loading it would end and add (nothing is ended or added by the preview)
+    recheck: Recheck = field(default_factory=Recheck)
     note: str = ""  # why a file cannot be read, or when it was loaded before
     grids: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)  # sheet ("" for a CSV) -> its rows
     seconds: float = 0.0
@@ -149,7 +154,28 @@ class FilePreview:
         if self.supersedes:
             out += "; it would supersede refused file " + ", ".join(
                 f"{s.file}" + ("" if s.whole else " (in part)") for s in self.supersedes)
+        ended, added = self.recheck.ended, self.recheck.added
+        if ended or added:
+            out += (f"; of the figures loaded earlier that are compared with its figures, it would end {ended:,} "
+                    f"caveat{'s' if ended != 1 else ''} that no longer hold{'s' if ended == 1 else ''} and add "
+                    f"{added:,}, listed below")
         return out
+
+    def caveat_lines(self) -> list[str]:
+        """Each caveat of a figure loaded earlier that loading the file would end or add, in a sentence: measure,
+        district, month, and the caveat's words."""
+        return [c.sentence(loaded=False) for c in self.recheck.changes]
+
+    def caveats_frame(self) -> pd.DataFrame:
+        """The caveats of figures loaded earlier that loading the file would end or add, as a table people read."""
+        import pandas as pd
+
+        names = {m.id: m.short_name for m in catalogue().measures}
+        return pd.DataFrame(
+            [{"Measure": names.get(c.measure, c.measure), "District": c.district, "Month": f"{c.period:%B %Y}",
+              "Loading it would": "end this caveat (it no longer holds)" if c.ended else "add this caveat",
+              "Caveat": c.message} for c in self.recheck.changes],
+            columns=["Measure", "District", "Month", "Loading it would", "Caveat"])
 
     def failing_frame(self, severity: str = "error") -> pd.DataFrame:
         """The failing places as a table people read: sheet, row, column, measure, district, month, problem."""
@@ -239,7 +265,8 @@ def preview(con: duckdb.DuckDBPyConnection, files: Iterable[Upload | tuple[str, 
     uploads = [as_upload(f) for f in files]
     if not uploads:
         raise UploadError("No file was given: choose one or more .csv or .xlsx returns.")
-    contract = load_contract("force_cse_return") if check else None
+    rules = load_contract("force_cse_return")  # the re-check of held figures asks its rules either way
+    contract = rules if check else None
     month = checks.current_month(today)
     out = []
     with tempfile.TemporaryDirectory(prefix="pccdash-upload-") as tmp:
@@ -252,12 +279,12 @@ def preview(con: duckdb.DuckDBPyConnection, files: Iterable[Upload | tuple[str, 
                 if progress:
                     progress((i + part) / len(uploads), f"{shown(uploads[i].name, None)}: {step}")
 
-            out.append(_preview_one(con, up, path, contract, month, folder, say))
+            out.append(_preview_one(con, up, path, contract, month, folder, say, rules))
     return out
 
 
 def _preview_one(con, up: Upload, path: Path, contract, month: dt.date, tmp: Path,
-                 say: Callable[[float, str], None]) -> FilePreview:
+                 say: Callable[[float, str], None], rules) -> FilePreview:
     from ..contracts.batch import build_batch
     from ..contracts.runner import validate_batch
 
@@ -304,6 +331,8 @@ def _preview_one(con, up: Upload, path: Path, contract, month: dt.date, tmp: Pat
             say(0.8, "comparing with the accepted figures")
             _changes(con, p)
             p.supersedes = _supersedes(con, p.name)
+            # as `ingest` checks the held figures again once the file is in, on temporary tables: nothing written
+            p.recheck = would_recheck(con, rules, up.name, month)
         if contract is not None:  # the file as a spreadsheet shows it is for the page's preview
             p.grids = _grids(path, facts)
         return p
@@ -322,7 +351,7 @@ def judged(p: FilePreview, run: ValidationRun | None, problems: list[Problem]) -
     if run is None or run.errors or problems:
         p.verdict = "refused"
         p.new = p.revised = p.unchanged = p.categories_new = p.categories_revised = 0
-        p.changes, p.revisions, p.supersedes = [], [], []
+        p.changes, p.revisions, p.supersedes, p.recheck = [], [], [], Recheck()
     else:
         p.verdict = "passes_with_warnings" if run.warnings else "passes"
     return p
