@@ -13,6 +13,7 @@ import streamlit as st
 from dashboard.ui import md_escape
 from pipelines.access import MAY, identity, refusal, roles_for
 from pipelines.errors import shown
+from pipelines.office import configured_or_neutral
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ def signed_in() -> User:
     # without an [auth] section Streamlit's st.user has no is_logged_in at all: nobody is signed in then
     if not getattr(st.user, "is_logged_in", False):
         st.title("Sign in")
-        st.write("The briefing, data-quality and publishing pages are for the Commissioner's office. "
+        st.write(f"The briefing, data-quality and publishing pages are for {md_escape(configured_or_neutral().name)}. "
                  "Sign in with your organisation's account to continue.")
         if sign_in_configured():
             st.button("Sign in", type="primary", on_click=st.login, key="sign_in")

@@ -516,7 +516,8 @@ def _force(stamp: tuple) -> Force:
     def fail(where: tuple, text: str) -> ConfigError:
         return ConfigError(f"force.yaml{line_in('force.yaml', where)}: {text}")
 
-    for key, example in (("office", "{name: Office of the Police and Crime Commissioner}"),
+    for key, example in (("office", "{name: South Yorkshire Mayoral Combined Authority, holder_title: Mayor (Police "
+                                    "and Crime Commissioner functions)}"),
                          ("force", "{name: South Yorkshire Police, short_name: South Yorkshire}")):
         if not isinstance(data.get(key), dict) or not isinstance(data[key].get("name"), str) \
                 or not data[key]["name"].strip():

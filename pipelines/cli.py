@@ -32,7 +32,42 @@ def format_option(f):
                         show_default=True, help="Print an aligned table or CSV.")(f)
 
 
-class Cli(click.Group):
+def holder_words(text: str | None) -> str | None:
+    """A command's help with {holder} and {holders} said as force.yaml titles the office's holder ("the Mayor",
+    "the Mayor's"), read when the help is shown; a force.yaml that cannot be read leaves neutral words ("the office
+    holder"), and --help still works."""
+    if not text or "{holder" not in text:
+        return text
+    from .office import configured_or_neutral
+
+    said = configured_or_neutral()
+    return text.replace("{holders}", said.holders).replace("{holder}", said.holder_short)
+
+
+class HolderHelp:
+    """Help read through `holder_words` whenever it is shown (`pccdash --help` and `pccdash COMMAND --help`)."""
+
+    @property
+    def help(self) -> str | None:
+        return holder_words(self._help_text)
+
+    @help.setter
+    def help(self, text: str | None) -> None:
+        self._help_text = text
+
+
+class Command(HolderHelp, click.Command):
+    pass
+
+
+class Group(HolderHelp, click.Group):
+    command_class = Command
+
+
+Group.group_class = Group  # a group's groups, and their commands, say the holder as configured too
+
+
+class Cli(Group):
     """Turns the domain's errors into one clear line and exit code 1, never a traceback."""
 
     def invoke(self, ctx):
@@ -631,7 +666,7 @@ def periods(db, fmt):
 @db_option
 @as_option
 def approve(months, db, as_user):
-    """Approve months for publication, as their figures stand now (the PCC role only).
+    """Approve months for publication, as their figures stand now (only {holders} role, pcc).
 
     A month with a refused file not yet replaced, or an unresolved blocking flag, cannot be approved.
     A revision loaded after approval is not published until the month is approved again.
@@ -738,7 +773,8 @@ def _print_preview(preview) -> None:
               help="Published folder. [default: var/published]")
 @click.option("--yes", "-y", is_flag=True, help="Withdraw without asking.")
 def withdraw(db, as_user, reason, out, yes):
-    """Withdraw the current publication: the public side goes back to the snapshot before it (the PCC role only).
+    """Withdraw the current publication: the public side goes back to the snapshot before it (only {holders} role,
+    pcc).
 
     The switch is one rename; the withdrawn snapshot is kept, the withdrawal is recorded with who,
     when and why, and every public page says "Publication <number> of <date>, which added the figures
@@ -827,7 +863,7 @@ def supersede(file, db, reason, by, withdrawn, as_user):
     A refused file stops blocking its months by itself once later accepted files cover its months and
     measures, whatever their names or formats. Mark it when that cannot happen: rows whose month or
     measure could not be read, or a return the force took back. The marking is kept with who, when and
-    the reason, and recorded in the audit trail (analysts and the Commissioner's role).
+    the reason, and recorded in the audit trail. Analysts and {holder} may mark one.
 
     \b
     Examples:
@@ -1088,7 +1124,7 @@ def meetings(ctx, db):
 @click.pass_context
 def meetings_add(ctx, held_on, db, kind, district, title, as_user):
     """Record a meeting held (or to be held) on DATE, YYYY-MM-DD; its reporting month is the latest month
-    with accepted figures before it. Analysts and the Commissioner may record one.
+    with accepted figures before it. Analysts and {holder} may record one.
 
     \b
     Examples:
@@ -1112,7 +1148,7 @@ def meetings_add(ctx, held_on, db, kind, district, title, as_user):
 @click.pass_context
 def meetings_show(ctx, meeting_id, db):
     """Show one meeting: each question put at it with its figures and where it stands (the force's answer,
-    or that one is awaited, and the Commissioner's decision), the decisions on its themes, and its actions.
+    or that one is awaited, and {holders} decision), the decisions on its themes, and its actions.
 
     \b
     Example:
@@ -1208,7 +1244,7 @@ def actions(ctx, db, show_all):
 @as_option
 @click.pass_context
 def actions_close(ctx, action_id, db, note, on_day, as_user):
-    """Close an action with a note saying what was done (analysts and the Commissioner).
+    """Close an action with a note saying what was done (analysts and {holder}).
 
     \b
     Example:
@@ -1235,7 +1271,7 @@ def recommendations(db, month):
     source, owner, current status, when it was last judged and its measures' status; flagged ones first.
 
     A recommendation marked implemented or evidenced whose evidencing measure shows special cause of concern
-    for the force is flagged for the Commissioner. The register is pipelines/reference/recommendations.yaml;
+    for the force is flagged for {holder}. The register is pipelines/reference/recommendations.yaml;
     statuses are recorded on the internal Recommendations page.
 
     \b
@@ -1474,7 +1510,7 @@ def inbox_list(db, folder):
                    "a recommendation status's evidence).")
 @as_option
 def release_(kind, item_id, db, public_text, as_user):
-    """Approve an item of the accountability record for the next publication (the PCC role only).
+    """Approve an item of the accountability record for the next publication (only {holders} role, pcc).
 
     ID is the question's, answer's or decision's number, or a recommendation status's number. What is
     approved is the item's public record as it stands now (never who recorded it, never an e-mail address;

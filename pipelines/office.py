@@ -72,9 +72,34 @@ def from_meta(meta: Mapping | None, pointer: Mapping | None = None) -> Office:
     return office(meta.get("office") or pointer.get("office"), meta.get("holder_title") or pointer.get("holder_title"))
 
 
+def contact(details: Mapping, said: Office) -> dict:
+    """The office's contact details (public_info.yaml's contact) as the public reads them. While they are still the
+    file's examples (example_values), the example's name and first line of address are this office's, so that they
+    never name an office of another kind ("the South Yorkshire Mayoral Combined Authority (example details, ...)")."""
+    details = dict(details)
+    if details.get("example_values"):
+        details["name"] = f"{said.name} (example details, to be set by the office)"
+        address = list(details.get("address") or [])
+        details["address"] = [cap(said.name), *address[1:]]
+    return details
+
+
 def configured() -> Office:
     """The office's words as force.yaml gives them now (for the internal pages, the pack and the commands)."""
     from .catalogue import force
 
     f = force()
     return office(f.office_name, f.holder_title)
+
+
+# Words that name no kind of office, for text that must be said even when force.yaml cannot be read.
+NEUTRAL = Office("the office", "office holder")
+
+
+def configured_or_neutral() -> Office:
+    """force.yaml's words, else neutral ones ("the office", "the office holder") where a force.yaml that cannot be
+    read must not stop the text being said: a command's help, the sign-in page, the demo's list of users."""
+    try:
+        return configured()
+    except Exception:  # noqa: BLE001 -- whatever is wrong with the file, `pccdash check` and the pages name it
+        return NEUTRAL

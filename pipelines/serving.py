@@ -157,7 +157,7 @@ def serve_apps(path: Path, port: int, address: str = "localhost", *, which: str 
         if demo_sign_in:
             say(f'To sign in, open {internal_url}, press "Sign in", and on the demo provider\'s page press')
             for u in signin.DEMO_USERS:
-                say(f"  {u.email:<22}{u.who}")
+                say(f"  {u.email:<22}{u.described()}")
             say("An address typed into its box instead is one the provider has not confirmed, so it gets no role.")
         say("Ctrl+C stops everything.")
         while code == 0:

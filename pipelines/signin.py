@@ -36,15 +36,21 @@ class DemoUser:
     email: str
     name: str
     role: str | None
-    who: str  # how the demo's instructions describe them
+    who: str  # how the demo's instructions describe them; {holder} is the office's holder ("the Mayor")
 
     def claims(self) -> dict[str, object]:
         # verified, as an office's provider says of its own staff: access.yaml counts only a verified address
         return {"email": self.email, "email_verified": True, "name": self.name}
 
+    def described(self) -> str:
+        """`who` with the office's holder named as force.yaml titles them (neutral words if it cannot be read)."""
+        from .office import configured_or_neutral
+
+        return self.who.replace("{holder}", configured_or_neutral().holder_short)
+
 
 DEMO_USERS = (
-    DemoUser("pcc@example.org", "Demo PCC", "pcc", "the PCC"),
+    DemoUser("pcc@example.org", "Demo office holder", "pcc", "{holder} (the pcc role)"),
     DemoUser("analyst@example.org", "Demo analyst", "analyst", "an analyst"),
     DemoUser("visitor@example.org", "Demo visitor", None, "no role, so the dashboard refuses it"),
 )

@@ -3,12 +3,17 @@ published snapshot (an older snapshot without the title reads the usual one)."""
 
 from __future__ import annotations
 
+import io
 import json
+import re
 
 import duckdb
 import pandas as pd
-from dashboard_helpers import PCC, copy_warehouse, public, texts
+import pytest
+import yaml
+from dashboard_helpers import ANALYST, ANONYMOUS, INTERNAL_PAGES, PCC, copy_warehouse, internal, public, texts
 
+from pipelines import office as office_words
 from pipelines import public as public_files
 from pipelines import warehouse
 from pipelines.catalogue import force
@@ -16,6 +21,7 @@ from pipelines.publish import pages
 from pipelines.publish.approval import approve
 from pipelines.publish.content import SnapshotView
 from pipelines.publish.snapshot import publish
+from pipelines.signin import DEMO_USERS
 
 OFFICE = "South Yorkshire Mayoral Combined Authority"
 TITLE = "Mayor (Police and Crime Commissioner functions)"
@@ -77,3 +83,128 @@ def test_the_board_page_says_the_holders_title(tmp_path):
     assert "Commissioner's" not in text and "the Commissioner" not in text
     assert pages.summary_page(view).blocks  # the summary says who published it
     assert any(f"Published by the {OFFICE}." in getattr(b, "text", "") for b in pages.summary_page(view).blocks)
+
+
+# ---------------------------------------------------------------- no title of the product's own where people read
+
+# "Commissioner" or "PCC" said as a title: the Commissioner, the Commissioner's, the PCC (not PCCDASH_DB, nor "Police
+# and Crime Commissioner functions" inside a Mayor's title as configured)
+OWN_TITLE = re.compile(r"(?<!Police and Crime )Commissioner\b(?! functions)|\bPCC\b")
+HOLDER_HELP = [("approve",), ("withdraw",), ("release",), ("supersede",), ("meetings", "add"), ("meetings", "show"),
+               ("actions", "close"), ("recommendations",)]
+
+
+def _read(text: str) -> str:
+    """Text as read: its lines joined, as click wraps help at any space."""
+    return " ".join(text.split())
+
+
+def _commissioners_office(ref) -> None:
+    """force.yaml of an office of a Police and Crime Commissioner: no holder_title, so the usual title."""
+    data = yaml.safe_load((ref / "force.yaml").read_text(encoding="utf-8"))
+    data["office"] = {"name": "Office of the Police and Crime Commissioner for South Yorkshire"}
+    (ref / "force.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+
+@pytest.mark.parametrize("command", HOLDER_HELP, ids=" ".join)
+def test_the_commands_help_names_the_holder_as_force_yaml_titles_them(run_cli, command):
+    result = run_cli(*command, "--help")
+    assert result.exit_code == 0
+    said = _read(result.stdout)
+    assert "the Mayor" in said and not OWN_TITLE.search(said), said
+    assert "{holder" not in said
+
+
+def test_the_commands_help_says_a_commissioners_title_when_force_yaml_gives_it(run_cli, ref):
+    _commissioners_office(ref)
+    assert "(only the Commissioner's role, pcc)" in _read(run_cli("approve", "--help").stdout)
+    assert "Analysts and the Commissioner may record one." in _read(run_cli("meetings", "add", "--help").stdout)
+    assert "Mayor" not in _read(run_cli("release", "--help").stdout)
+
+
+def test_the_commands_help_is_shown_with_neutral_words_when_force_yaml_cannot_be_read(run_cli, ref):
+    (ref / "force.yaml").write_text("office: 3\n", encoding="utf-8")
+    for args in (("--help",), ("approve", "--help"), ("actions", "close", "--help")):
+        result = run_cli(*args)
+        assert result.exit_code == 0 and "did not expect" not in result.output, args
+    assert "(only the office holder's role, pcc)" in _read(run_cli("approve", "--help").stdout)
+    assert "(analysts and the office holder)" in _read(run_cli("actions", "close", "--help").stdout)
+
+
+def test_the_demo_users_are_described_with_the_holders_title(ref):
+    pcc = next(u for u in DEMO_USERS if u.role == "pcc")
+    assert pcc.described() == "the Mayor (the pcc role)" and not OWN_TITLE.search(pcc.name)
+    _commissioners_office(ref)
+    assert pcc.described() == "the Commissioner (the pcc role)"
+
+
+def test_the_sign_in_page_names_the_office_as_configured(monkeypatch, sample_db):
+    said = texts(internal(monkeypatch, sample_db, "internal_pages/briefing.py", ANONYMOUS))
+    assert f"publishing pages are for the {OFFICE}." in said and not OWN_TITLE.search(said)
+
+
+@pytest.mark.parametrize("page", INTERNAL_PAGES)
+def test_no_internal_page_gives_the_holder_a_title_of_its_own(monkeypatch, sample_db, page):
+    for user in (ANALYST, PCC):
+        at = internal(monkeypatch, sample_db, page, user)
+        assert not at.exception, at.exception
+        said = texts(at)
+        assert not OWN_TITLE.search(said), (page, OWN_TITLE.search(said))
+
+
+def test_the_internal_pages_say_the_holder_as_force_yaml_titles_them(monkeypatch, sample_db):
+    said = texts(internal(monkeypatch, sample_db, "internal_pages/publishing.py", ANALYST))
+    assert "approved (by the Mayor, as its figures stand)" in said and "that needs the Mayor's role (pcc)" in said
+    assert ("what the force answered, the Mayor's assurance decisions and the actions agreed"
+            in texts(internal(monkeypatch, sample_db, "internal_pages/briefing.py")))
+    assert ("the force answers, the Mayor records how assured the answer leaves them"
+            in texts(internal(monkeypatch, sample_db, "internal_pages/public_questions.py")))
+    assert ("cause of concern is flagged for the Mayor."
+            in texts(internal(monkeypatch, sample_db, "internal_pages/recommendations.py")))
+
+
+def test_a_role_refusal_names_the_holders_role(monkeypatch, sample_db):
+    from dashboard import auth
+
+    monkeypatch.setattr(auth.User, "may", lambda self, action: action == "view_internal")
+    for page, words in (("meetings", "Recording a meeting needs the analyst's role or the Mayor's (analyst or pcc)."),
+                        ("actions", "closing it needs the analyst's role or the Mayor's (analyst or pcc)."),
+                        ("audit", "it is for the Mayor's role and the analysts' (pcc and analyst in "),
+                        ("publishing", "that needs the Mayor's role (pcc).")):
+        at = internal(monkeypatch, sample_db, f"internal_pages/{page}.py", ANALYST)
+        said = texts(at)
+        assert words in said and not OWN_TITLE.search(said), page
+
+
+def test_the_contact_pages_example_details_name_the_office_as_published(monkeypatch, tmp_path):
+    at = public(monkeypatch, snapshot(tmp_path / "pub", office=OFFICE, holder_title=TITLE), "public_pages/contact.py")
+    assert not at.exception
+    said = texts(at)
+    assert f"To ask about these figures, contact the {OFFICE} (example details, to be set by the office)." in said
+    assert f"The {OFFICE}, 1 Example Street, Example Town, EX1 2AB" in said
+    assert "These contact details are examples" in said and not OWN_TITLE.search(said)
+
+
+def test_set_contact_details_are_published_as_the_office_set_them(tmp_path):
+    from pipelines.publish import info
+
+    view = SnapshotView(snapshot(tmp_path / "pub", office=OFFICE, holder_title=TITLE) / "snapshot-0001.duckdb", {})
+    details = {**info.load_public_info()["contact"], "example_values": False, "name": "The Mayor's Office",
+               "address": ["Broad Street West", "Sheffield"]}
+    assert office_words.contact(details, office_words.from_meta(view.meta)) == details
+
+
+def test_the_spreadsheets_cover_gives_the_example_contact_in_the_offices_name(sample_db, tmp_path):
+    from openpyxl import load_workbook
+
+    from pipelines.publish.downloads import to_xlsx
+
+    db = copy_warehouse(sample_db, tmp_path)
+    with warehouse.connect(db) as con:
+        approve(con, ["2015-07"], PCC)
+        publish(con, PCC, tmp_path / "out")
+    view = SnapshotView(public_files.current_snapshot(tmp_path / "out"), public_files.pointer(tmp_path / "out"))
+    wb = load_workbook(io.BytesIO(to_xlsx(view)))
+    cover = " ".join(str(c.value) for row in wb["Cover"].iter_rows() for c in row if c.value)
+    assert f"name: the {OFFICE} (example details, to be set by the office)" in cover
+    assert f"address: The {OFFICE}, 1 Example Street" in cover and not OWN_TITLE.search(cover)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import auth, data, ui
 from pipelines import accountability as acc
-from pipelines import settings
+from pipelines import office, settings
 from pipelines.flags import day_words
 
 user = auth.signed_in()
@@ -27,7 +27,8 @@ c2.metric("Overdue", len(overdue))
 c3.metric("Closed", len(closed))
 may_record = user.may("record")
 if not may_record:
-    st.caption("Moving an action on or closing it needs the analyst's or the Commissioner's role.")
+    st.caption(f"Moving an action on or closing it needs the analyst's role or {office.configured().holders} "
+               "(analyst or pcc).")
 
 
 def _history(a: acc.Action) -> str:

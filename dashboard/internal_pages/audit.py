@@ -4,6 +4,7 @@ superseded a file; when; and how (signed in to the app, on the command line, or 
 import streamlit as st
 
 from dashboard import auth, data, ui
+from pipelines import office
 from pipelines.audit import ACTIONS, CHANNELS, HOW, events, readable
 from pipelines.errors import PccDashError
 from pipelines.plan import history as spc_history
@@ -11,8 +12,8 @@ from pipelines.plan import history as spc_history
 user = auth.signed_in()
 st.title("Audit trail")
 if not user.may("audit"):
-    st.info(f"{user.email} may not read the audit trail: it is for the Commissioner's and the analysts' roles "
-            "(pipelines/reference/access.yaml).")
+    st.info(f"{user.email} may not read the audit trail: it is for {office.configured().holders} role and the "
+            "analysts' (pcc and analyst in pipelines/reference/access.yaml).")
     st.stop()
 data.no_warehouse_guard()
 everything = data.call(events)

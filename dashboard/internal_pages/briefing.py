@@ -5,6 +5,7 @@ districts. The same content as the pack (pipelines.briefing.pack.assemble)."""
 import streamlit as st
 
 from dashboard import auth, data, ui
+from pipelines import office
 from pipelines.briefing.loop_section import EMPTY_SHORT, since_last_meeting
 from pipelines.briefing.pack import assemble, caveat_months, period_notices, return_notices
 from pipelines.briefing.tables import GENERAL_CAVEATS_HEADING, area_table, incomplete_notes, summary_table
@@ -38,9 +39,9 @@ if pack.caveats:
 with st.container(border=True):
     st.markdown(f"**{loop.heading}:** " + (ui.md_escape(EMPTY_SHORT) if loop.empty else
                                           f"{ui.md_escape(loop.counts)}."))
-    st.caption("Holding the force to account is a loop: questions put at a Board, what the force answered, the "
-               "Commissioner's assurance decisions and the actions agreed are carried to every later meeting until "
-               "settled or closed. The briefing pack opens with the same.")
+    st.caption("Holding the force to account is a loop: questions put at a Board, what the force answered, "
+               f"{office.configured().holders} assurance decisions and the actions agreed are carried to every later "
+               "meeting until settled or closed. The briefing pack opens with the same.")
     if loop.overdue:
         st.warning(f"**Overdue ({len(loop.overdue)})**\n\n" + "\n".join(f"- {ui.md_escape(a)}" for a in loop.overdue),
                    icon=":material/alarm:")

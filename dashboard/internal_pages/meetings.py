@@ -54,7 +54,7 @@ with st.expander("Record a meeting", icon=":material/event:", expanded=False):
         title = st.text_input("Theme or title (a themed session's theme; the others need none)", key="meeting_title",
                               max_chars=200)
         if not may_record:
-            st.caption("Recording a meeting needs the analyst's or the Commissioner's role.")
+            st.caption(f"Recording a meeting needs the analyst's role or {said.holders} (analyst or pcc).")
         if st.form_submit_button("Record meeting", type="primary", disabled=not may_record):
             ui.act(acc.add_meeting, user.claims, held_on=held_on, kind=kind, title=title.strip() or None,
                    district=district if kind == "district" else None, done=_meeting_recorded,

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth, data, ui
-from pipelines import inbox, settings
+from pipelines import inbox, office, settings
 from pipelines.accountability import meetings, moderation
 from pipelines.errors import shown
 
@@ -15,8 +15,9 @@ SHOWN = 25  # pending questions shown at once; the rest follow as these are mode
 st.title("Questions from the public")
 data.no_warehouse_guard()
 st.write(
-    "Holding the force to account is a loop: questions are put to the force at a meeting, the force answers, the "
-    "Commissioner records how assured the answer leaves them, and the actions agreed are carried to later meetings "
+    "Holding the force to account is a loop: questions are put to the force at a meeting, the force answers, "
+    f"{office.configured().holder_short} records how assured the answer leaves them, and the actions agreed are "
+    "carried to later meetings "
     "until closed. Members of the public may send a question for a forthcoming Board from the public app. Each is "
     "held here until the office reads it: accept it, edited as it should be put (take out names and anything that "
     "could identify a child), for a meeting, where it is asked by \"A member of the public\"; or reject it with a "

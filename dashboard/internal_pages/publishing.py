@@ -5,6 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import auth, data, ui
+from pipelines import office
 from pipelines.accountability.release import long_date as release_long_date
 from pipelines.accountability.release import released, unrelease
 from pipelines.catalogue import catalogue
@@ -15,9 +16,11 @@ from pipelines.publish.snapshot import preview_publication, publish, withdraw
 user = auth.signed_in()
 st.title("Approve and publish")
 data.no_warehouse_guard()
-st.write("A month goes from draft to approved (by the PCC, as its figures stand) to published (in a new public "
-         "snapshot, after small counts are suppressed). A month with an unreplaced refused file or a blocking flag "
-         "cannot be approved. A month revised after its approval shows as changed and needs approving again.")
+said = office.configured()  # the office holder's title as force.yaml gives it
+st.write(f"A month goes from draft to approved (by {said.holder_short}, as its figures stand) to published (in a "
+         "new public snapshot, after small counts are suppressed). A month with an unreplaced refused file or a "
+         "blocking flag cannot be approved. A month revised after its approval shows as changed and needs approving "
+         "again.")
 states = states_frame(data.call(period_states))
 if states.empty:
     st.info(data.no_figures())
@@ -32,7 +35,7 @@ shown = states[states["status"].isin(status_filter)] if status_filter else state
 ui.table(ui.readable(shown.iloc[::-1], {"figures": "Figures"}), "states_table", "publication-status.csv")
 
 if not user.may("approve"):
-    st.info(f"{user.email} can see this page but not approve or publish: that needs the PCC role.")
+    st.info(f"{user.email} can see this page but not approve or publish: that needs {said.holders} role (pcc).")
     st.stop()
 
 st.subheader("Approve")

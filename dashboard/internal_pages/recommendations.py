@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth, data, ui
+from pipelines import office
 from pipelines.accountability import register
 from pipelines.errors import PccDashError
 
@@ -14,7 +15,8 @@ st.write("The recommendations of the reports that govern this work (the Jay inqu
          "and the plan measures whose figures evidence its progress. Its status (not started, in progress, "
          "implemented, evidenced, closed) is judged here with the evidence for it, and kept with the force's "
          "figures for its measures at the time. One marked implemented or evidenced whose measure shows special "
-         "cause of concern is flagged for the Commissioner. The titles are the office's summaries, not the "
+         f"cause of concern is flagged for {office.configured().holder_short}. The titles are the office's "
+         "summaries, not the "
          "reports' words; the register itself is pipelines/reference/recommendations.yaml.")
 data.no_warehouse_guard()
 try:

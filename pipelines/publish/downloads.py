@@ -17,6 +17,7 @@ import weakref
 
 import pandas as pd
 
+from .. import office as office_words
 from ..exports import neutralise
 from ..public import MANAGEMENT_INFORMATION, month_text, period_text
 from .content import SnapshotView
@@ -241,8 +242,9 @@ def to_xlsx(view: SnapshotView) -> bytes:
     cover.title = "Cover"
     contact = info.get("contact") if isinstance(info.get("contact"), str) else ""
     if isinstance(info.get("contact"), dict):
+        details = office_words.contact(info["contact"], office_words.from_meta(meta, view.pointer))
         contact = "; ".join(f"{k.replace('_', ' ')}: {', '.join(map(str, v)) if isinstance(v, list) else v}"
-                            for k, v in info["contact"].items() if v and not isinstance(v, bool))
+                            for k, v in details.items() if v and not isinstance(v, bool))
     lines = [(title, True), ("This spreadsheet holds every figure published in this release, one table per sheet.",
                              False),
              ("Publisher", True), (meta.get("office", ""), False),

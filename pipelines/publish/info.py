@@ -548,9 +548,14 @@ def _contact_blocks(contact: dict) -> list:
     return blocks
 
 
+def contact_of(view: SnapshotView) -> dict:
+    """The office's contact details as published; while they are the file's examples, naming the office as the
+    snapshot does (`office.contact`)."""
+    return office_words.contact(info_of(view)["contact"], office_words.from_meta(view.meta, view.pointer))
+
+
 def contact_page(view: SnapshotView) -> Page:
-    info = info_of(view)
-    contact = info["contact"]
+    contact = contact_of(view)
     blocks: list = [Paragraph(f"To ask about these figures, contact {contact['name']}.")]
     if contact.get("example_values"):
         blocks.append(Notice("These contact details are examples", (
@@ -582,7 +587,7 @@ def accessibility_page(view: SnapshotView) -> Page:
     blocks += [Heading("Using the pages without JavaScript"), Paragraph(acc["without_javascript"]),
                Heading("Other formats"), Paragraph(acc["other_formats"]),
                Heading("Reporting a problem"), Paragraph(acc["how_to_contact"])]
-    blocks += _contact_blocks(info["contact"])
+    blocks += _contact_blocks(contact_of(view))
     blocks += [Heading("Enforcement procedure"), Paragraph(acc["enforcement"]),
                Link("Contact the Equality Advisory and Support Service", acc["enforcement_url"]),
                Heading("How we tested these pages"), Paragraph(acc["tested_how"]),
