@@ -475,8 +475,9 @@ def plan(db, month, district, no_sentences, fmt):
     For the force and each district: the latest value, the change on the same month last year, the
     SPC variation (Making Data Count) and, where the plan sets an aspiration, the assurance; then a
     plain-English sentence and, for a concerning signal, a drafted question for the Chief Constable.
-    The month's open flags and data-check warnings follow the table (in the CSV, a "caveats" column:
-    a force figure carries its districts').
+    The open flags and data-check warnings on the figures follow the table (in the CSV, a "caveats" column:
+    a force figure carries its districts'): the month's, and the flags on the earlier months of the 12 months
+    and on the numerator and denominator a percentage is worked out from.
 
     \b
     Examples:
@@ -486,13 +487,14 @@ def plan(db, month, district, no_sentences, fmt):
     """
     import pandas as pd
 
-    from .catalogue import force
+    from .catalogue import catalogue, force
     from .exports import write_csv
     from .figures import accepted_months, parse_month, plan_figures
-    from .flags import arrange_caveats, caveats
-    from .plan import format_status_table, plan_notice, plan_notices, plan_status, status_rows
+    from .flags import arrange_caveats, caveats, included_figures
+    from .plan import PlanAnalytics, format_status_table, plan_notice, plan_notices, status_rows
     from .plan.history import record_version_in
-    from .plan.periods import month_label, month_number
+    from .plan.periods import month_label, month_number, month_start
+    from .plan.status import figures_shown
     from .warehouse import connect_read_only
 
     chosen = parse_month(month, "--month")
@@ -501,15 +503,26 @@ def plan(db, month, district, no_sentences, fmt):
         months = accepted_months(con)
         judged = plan_figures(con)
         when = (chosen.strftime("%Y-%m") if chosen else months[-1]) if months else None
-        cav = caveats(con, start=when, end=when) if months else None
+        # from the same month last year, which the change is measured against: the earliest month a row shows
+        cav = (caveats(con, start=f"{month_start(month_number(when) - 12):%Y-%m}", end=when) if months
+               else None)
     if not months:
         raise PccDashError('The warehouse holds no figures yet. '
                            'Run "pccdash ingest PATH" or "pccdash demo --no-serve".')
-    statuses = plan_status(judged, when, district)
-    # the month's open flags and data-check warnings follow its figures here as on every page and in the pack
+    analytics = PlanAnalytics(judged)
+    statuses = analytics.status(when, district)
+    # the open flags and data-check warnings on the figures the rows show follow them here as on every page and in
+    # the pack: the month's, and the flags on the earlier months and on the parts of a percentage they are made of
+    windows: dict[str, tuple[list, list]] = {}
+    for s in statuses:
+        kept = windows.setdefault(s.measure_id, ([], []))
+        for have, more in zip(kept, figures_shown(s), strict=True):
+            have.extend(w for w in more if w not in have)
+    cat = catalogue()
     areas = list(dict.fromkeys(s.area for s in statuses))
-    arranged = arrange_caveats(cav, when, list(dict.fromkeys(s.measure_id for s in statuses)),
-                               [d for d in force().districts if d in areas])
+    arranged = arrange_caveats(cav, when, list(windows), [d for d in force().districts if d in areas],
+                               included={m: included_figures(analytics.panel, cat.get(m), *w)
+                                         for m, w in windows.items()})
     if fmt == "csv":
         rows = status_rows(statuses)
         for row, s in zip(rows, statuses, strict=True):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import duckdb
@@ -448,20 +448,58 @@ class ArrangedCaveats:
     by_figure: dict[tuple[str, str], list[str]] = field(default_factory=dict)
 
 
+def _in_words(labels: list[str], compared: list[str]) -> str:
+    """"in the figures for Q1 2015/16 and the 12 months to July 2015", then what is said of each figure a change is
+    measured against ("in the 12 months to July 2014 that the change is measured against")."""
+    said = [("in the figure for " if len(labels) == 1 else "in the figures for ") + listed(labels)] if labels else []
+    return ", and ".join([*said, *compared])
+
+
+def included_figures(panel, measure, shown: Sequence[tuple[str, int, int]],
+                     compared: Sequence[tuple[str, int, int]] = ()) -> dict[tuple[str, str, str], str]:
+    """What a measure's figures for the force and each district are made of, for `arrange_caveats`.
+
+    `shown` are the figures a page or the pack prints (label, first and last month as month numbers: ("Q1 2015/16",
+    543, 545), say) and `compared` those their changes are measured against, each with what is said of it ("in the
+    12 months to July 2014 that the change is measured against"). Each monthly figure one of them is made of
+    (`Panel.sources`: every month of a flow, the month a stock's level is taken from, a percentage's numerator and
+    denominator), as (measure id, district, YYYY-MM), is mapped to those figures in words ("in the figures for Q1
+    2015/16 and the 12 months to July 2015"). The force's figures are made of each district's."""
+    figures = [*((label, first, last, 0) for label, first, last in shown),
+               *((label, first, last, 1) for label, first, last in compared)]
+    found: dict[tuple[str, str, int], set[int]] = {}
+    for area in range(len(panel.areas)):
+        reach = panel.districts if area == panel.force_index else (panel.districts[area],)
+        for i, (_label, first, last, _kind) in enumerate(figures):
+            for measure_id, month in panel.sources(measure, area, panel.index_of(first), panel.index_of(last)):
+                for district in reach:
+                    found.setdefault((measure_id, district, month), set()).add(i)
+    out = {}
+    for (measure_id, district, month), which in found.items():
+        labels = [figures[i][0] for i in sorted(which) if figures[i][3] == 0]
+        against = [figures[i][0] for i in sorted(which) if figures[i][3] == 1]
+        out[(measure_id, district, f"{1970 + month // 12:04d}-{month % 12 + 1:02d}")] = _in_words(
+            list(dict.fromkeys(labels)), list(dict.fromkeys(against)))
+    return out
+
+
 def arrange_caveats(cav: pd.DataFrame, period: object, measure_ids: list[str], districts: list[str], *,
-                    earlier: Mapping[str, Mapping[str, str]] | None = None) -> ArrangedCaveats:
+                    included: Mapping[str, Mapping[tuple[str, str, str], str]] | None = None) -> ArrangedCaveats:
     """The caveats of `caveats()` for one month, arranged so that each is said once where it applies.
 
     A file flag or a district-month flag is said once in `general`, naming what it covers; a flag on one
     figure and a data-check warning are said under their measure, the districts named in the sentence,
     and the same words on several districts are said once with them all named.
 
-    `earlier` carries the open flags of earlier months into the figures that include them (a quarter, the year to
-    date, 12 months): measure id -> {earlier month (YYYY-MM) -> the figures that include it, in words ("in the
-    figures for Q1 2015/16 and the 12 months to July 2015")}. Each such flag names its month and those figures;
-    the month's own come first, then the earlier months', latest first. `cav` must hold those months too."""
+    `included` carries what is said about the other figures a measure's figures are made of into them: measure id
+    -> `included_figures` of its figures. A quarter, the year to date and the 12 months include earlier months
+    (every month of a flow; of a stock, the month its level is taken from, an earlier one when the last is
+    missing), and a percentage is worked out from its numerator's and denominator's figures. Each such caveat names
+    its month and the figures that include it, and a part's names the part; of an earlier month only the open
+    flags are said, not its data-check warnings. The month's own come first, then its parts', then the earlier
+    months', latest first. `cav` must hold those months and parts too."""
     key = f"{_as_month(period):%Y-%m}"
-    earlier = earlier or {}
+    included = included or {}
     order = {d: i for i, d in enumerate(districts)}
     out = ArrangedCaveats(by_measure={m: [] for m in measure_ids})
     if cav is None or cav.empty:
@@ -470,18 +508,33 @@ def arrange_caveats(cav: pd.DataFrame, period: object, measure_ids: list[str], d
     flag_months: dict[int, list[str]] = {}
     for row in cav[cav["kind"] == "flag"].itertuples(index=False):
         flag_months.setdefault(int(row.flag_id), []).append(row.period)
-    # an earlier month's open flags, not its data-check warnings: those were read when that month was reported,
-    # and two years of them under every measure would bury what is in doubt now
-    held = [p == key or (k == "flag" and p in earlier.get(m, {}))
-            for p, m, k in zip(cav["period"], cav["measure"], cav["kind"], strict=True)]
-    rows = cav[pd.Series(held, index=cav.index, dtype=bool) & cav["measure"].isin(measure_ids)
-               & cav["district"].isin(districts)]
-    rows = rows.assign(_d=rows["district"].map(order), _earlier=rows["period"] != key).sort_values(
-        ["_earlier", "period", "_d"], ascending=[True, False, True], kind="stable")
+    cav = cav[cav["district"].isin(districts)]
+    cav = cav.assign(_row=range(len(cav)))
+    # each caveat under every measure shown whose figures are made of its figure: the month's own, and what
+    # `included` names; of an earlier month its open flags, not its data-check warnings: those were read when that
+    # month was reported, and two years of them under every measure would bury what is in doubt now
+    own = cav[cav["measure"].isin(measure_ids) & (cav["period"] == key)]
+    pieces = [own.assign(shown=own["measure"], words="")]
+    figures = [(m, d, p) if p == key or k == "flag" else None
+               for m, d, p, k in zip(cav["measure"], cav["district"], cav["period"], cav["kind"], strict=True)]
+    for measure_id in measure_ids:
+        reach = included.get(measure_id) or {}
+        hits = [(i, reach[f]) for i, f in enumerate(figures) if f is not None and f in reach]
+        if hits:
+            pieces.append(cav.iloc[[i for i, _ in hits]].assign(shown=measure_id, words=[w for _, w in hits]))
+    rows = pd.concat(pieces, ignore_index=True).drop_duplicates(["shown", "_row"])
+    rows = rows.assign(_d=rows["district"].map(order), _earlier=rows["period"] != key,
+                       _part=rows["measure"] != rows["shown"]).sort_values(
+        ["_earlier", "period", "_part", "_d"], ascending=[True, False, True, True], kind="stable")
+    names = {m: catalogue().get(m).short_name for m in set(rows["measure"]) | set(measure_ids)}
 
     def where_else(row) -> str:
-        """", or ", in the figures for ..." for a caveat on an earlier month."""
-        return "" if row.period == key else f", {earlier[row.measure][row.period]}"
+        """", in the figures for ..." for a caveat on an earlier month."""
+        return "" if row.period == key else f", {row.words}"
+
+    def of_part(row) -> str:
+        """", which Officers trained (%) is worked out from" for a part's caveat."""
+        return "" if row.measure == row.shown else f", which {names[row.shown]} is worked out from"
 
     wide = rows[(rows["kind"] == "flag") & rows["scope"].isin(["file", "district_month"])]
     wide = wide.assign(_file=(wide["scope"] != "file").astype(int)).sort_values(["_file", "flag_id"], kind="stable")
@@ -499,40 +552,49 @@ def arrange_caveats(cav: pd.DataFrame, period: object, measure_ids: list[str], d
         out.general.append(said[int(row.flag_id)])
 
     for measure_id in measure_ids:
-        name = catalogue().get(measure_id).short_name
-        mine = rows[(rows["measure"] == measure_id) & ~rows["flag_id"].isin(list(said))]
+        mine = rows[(rows["shown"] == measure_id) & ~rows["flag_id"].isin(list(said))]
         groups: dict[tuple, list] = {}
         for row in mine.itertuples(index=False):
             if row.kind == "flag":
-                group = ("flag", row.period, row.reason, row.raised_by, day_words(row.raised_at), bool(row.blocking))
+                group = ("flag", row.measure, row.period, row.words, row.reason, row.raised_by,
+                         day_words(row.raised_at), bool(row.blocking))
             else:
                 # the district's own name stands in for any district, so that one finding on several reads once
                 words = readable_check_message(row.message).replace(row.district, "\0")
-                group = ("check", row.period, check_title(row.rule_id), words)
+                group = ("check", row.measure, row.period, row.words, check_title(row.rule_id), words)
             groups.setdefault(group, []).append(row)
         texts: list[str] = []
         for group, members in groups.items():
             first = members[0]
-            named, month, also = listed([r.district for r in members]), month_text(first.period), where_else(first)
+            named, month, also, part = (listed([r.district for r in members]), month_text(first.period),
+                                        where_else(first), of_part(first))
             if group[0] == "flag":
-                texts.append(f"{name} for {named} in {month}{also}: {first.reason} ({_flag_note(first)})")
-            elif "\0" in group[3]:
+                texts.append(f"{names[first.measure]} for {named} in {month}{part}{also}: {first.reason} "
+                             f"({_flag_note(first)})")
+                continue
+            title, message = group[4], group[5]
+            lead = "Data check" if not part else f"Data check on {names[first.measure]}{part}"
+            if "\0" in message:
                 when = "" if not also else f" ({month}; {also[2:]})"
-                texts.append(f"Data check, {group[2]}{when}: {group[3].replace(chr(0), named)}")
+                texts.append(f"{lead}, {title}{when}: {message.replace(chr(0), named)}")
             else:
                 when = "" if not also else f", {month}; {also[2:]}"
-                texts.append(f"Data check, {group[2]} ({named}{when}): {group[3]}")
+                texts.append(f"{lead}, {title} ({named}{when}): {message}")
         out.by_measure[measure_id] = [t for t in dict.fromkeys(texts) if t not in out.general]
 
     for row in rows.itertuples(index=False):
-        found = out.by_figure.setdefault((row.measure, row.district), [])
-        text = row.text if row.period == key else f"{month_text(row.period)}{where_else(row)}: {row.text}"
+        found = out.by_figure.setdefault((row.shown, row.district), [])
+        lead = "" if row.measure == row.shown else f"{names[row.measure]} ({of_part(row)[2:]})"
+        if row.period == key:
+            text = f"{lead}: {row.text}" if lead else row.text
+        else:
+            text = f"{lead + ', ' if lead else ''}{month_text(row.period)}{where_else(row)}: {row.text}"
         if text not in found:
             found.append(text)
     # the force's figure sums its districts, so it carries their caveats, each counted once as arranged
     whole = force().force_short_name
     for measure_id in measure_ids:
-        touching = wide[wide["measure"] == measure_id]["flag_id"].astype(int)
+        touching = wide[wide["shown"] == measure_id]["flag_id"].astype(int)
         texts = list(dict.fromkeys(said[f] for f in touching)) + out.by_measure[measure_id]
         if texts:
             out.by_figure[(measure_id, whole)] = texts

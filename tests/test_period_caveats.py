@@ -6,6 +6,7 @@ that month was reported: only the reporting month's are said."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -84,3 +85,93 @@ def test_the_overview_says_the_flags_on_the_months_its_period_figures_sum(monkey
     assert IN_QUARTER in shown and IN_YEAR_BEFORE in shown
     assert "On every figure for Sheffield in April 2015, and every figure of this briefing" in shown
     assert "Too early" not in shown and "Too late" not in shown
+
+
+# Officers trained (%) is worked out from two stocks, officers trained and the headcount: its figure for Q1 2015/16
+# from their June 2015 figures, for July 2015 (and the year to date and 12 months) from their July figures.
+HEADCOUNT_IN_QUARTER = ("Officer headcount for Rotherham in June 2015, which Officers trained (%) is worked out from, "
+                        "in the figure for Q1 2015/16: Leavers counted twice")
+TRAINED_IN_MONTH = ("Officers trained for Doncaster in July 2015, which Officers trained (%) is worked out from: "
+                    "A course counted before it ended")
+HEADCOUNT_CHECK = ("Data check on Officer headcount, which Officers trained (%) is worked out from, change in "
+                   "headcount: Officer headcount in Sheffield went from 700 to 70")
+
+
+@pytest.fixture
+def parts_wh(sample_db, tmp_path):
+    db = copy_warehouse(sample_db, tmp_path)
+    with warehouse.connect(db) as con:
+        raise_flag(con, ANALYST, scope="figure", reason="Leavers counted twice", period="2015-06",
+                   district="Rotherham", measure="officer_headcount")
+        raise_flag(con, ANALYST, scope="figure", reason="A course counted before it ended", period="2015-07",
+                   district="Doncaster", measure="officers_trained")
+        # a stock's quarter is its last month: May is in no figure of the percentage's
+        raise_flag(con, ANALYST, scope="figure", reason="Not in any figure", period="2015-05",
+                   district="Rotherham", measure="officer_headcount")
+        for period, words in (("2015-07", "700 to 70"), ("2015-06", "70 to 700")):  # June's was read in June
+            con.execute("INSERT INTO figure_caveat (period, district, measure, run_id, file_id, rule_id, severity, "
+                        "message, created_at) VALUES (?, 'Sheffield', 'officer_headcount', 1, NULL, "
+                        "'headcount_change', 'warning', ?, TIMESTAMP '2015-08-10 09:00:00')",
+                        [dt.date.fromisoformat(f"{period}-01"), f"Officer headcount in Sheffield went from {words}"])
+    return db
+
+
+def test_a_percentage_carries_the_flags_and_checks_on_the_counts_it_is_worked_out_from(parts_wh):
+    """A percentage's figures are worked out from its numerator's and denominator's: a flag on either, in a month a
+    figure of the percentage is worked out from, is said under the percentage, naming the part, the month and the
+    figures; the month's data-check warnings on them too; an earlier month's warnings, and a flag in a month no
+    figure uses, are not."""
+    with warehouse.connect_read_only(parts_wh) as con:
+        pack = build_pack(con, MEETING, "tester")
+    pct = caveats_of(pack, "officers_trained_pct")
+    assert HEADCOUNT_IN_QUARTER in " ".join(pct) and TRAINED_IN_MONTH in " ".join(pct)
+    assert [c for c in pct if c.startswith("Data check")] == [HEADCOUNT_CHECK]
+    assert not any("Not in any figure" in c or "70 to 700" in c for m in pack.measures for c in m.caveats)
+    # the month's own, then its parts', then the earlier months'
+    assert pct.index(next(c for c in pct if c.startswith(TRAINED_IN_MONTH))) < pct.index(
+        next(c for c in pct if c.startswith(HEADCOUNT_IN_QUARTER)))
+
+
+def test_the_overview_carries_a_percentages_parts_flags(monkeypatch, parts_wh):
+    at = internal(monkeypatch, parts_wh, "internal_pages/briefing.py", PCC)
+    at.date_input(key="meeting_date").set_value(MEETING).run()
+    at.button_group(key="priority").set_value("Treating people fairly").run()
+    shown = texts(at)
+    assert not at.exception
+    assert HEADCOUNT_IN_QUARTER in shown and TRAINED_IN_MONTH in shown
+
+
+def live_investigations(tmp_path, run_cli, *, missing: set[tuple[str, str]]) -> Path:
+    """A warehouse of live investigations (a stock) for every district from April 2014 to July 2015, but `missing`
+    (district, month)."""
+    months = [f"{y}-{m:02d}" for y in (2014, 2015) for m in range(1, 13) if "2014-04" <= f"{y}-{m:02d}" <= "2015-07"]
+    rows = "".join(f"{p},{d},cse_live_investigations,{40 + i}\n" for i, p in enumerate(months)
+                   for d in ("Barnsley", "Doncaster", "Rotherham", "Sheffield") if (d, p) not in missing)
+    path = tmp_path / "live.csv"
+    path.write_text("period,district,measure,value\n" + rows, encoding="utf-8")
+    db = tmp_path / "live.duckdb"
+    result = run_cli("ingest", path, "--db", db)
+    assert result.exit_code == 0, result.output
+    return db
+
+
+def test_a_stocks_period_figure_carries_the_flags_of_the_month_it_falls_back_to(tmp_path, run_cli):
+    """Rotherham sent no live investigations for June 2015, so its Q1 2015/16 figure (a stock's, its last month's)
+    is May's, and so is the force's, which adds the districts up: May's flags on Rotherham's figure and on
+    Doncaster's (in the force's) go with the quarter. Doncaster's own quarter is June's, whose flag goes too."""
+    db = live_investigations(tmp_path, run_cli, missing={("Rotherham", "2015-06")})
+    with warehouse.connect(db) as con:
+        for district, period, reason in (("Rotherham", "2015-05", "Cases closed late"),
+                                         ("Doncaster", "2015-05", "A case counted twice"),
+                                         ("Doncaster", "2015-06", "A case left out"),
+                                         ("Sheffield", "2015-04", "Not in any figure")):
+            raise_flag(con, ANALYST, scope="figure", reason=reason, period=period, district=district,
+                       measure="cse_live_investigations")
+    with warehouse.connect_read_only(db) as con:
+        pack = build_pack(con, MEETING, "tester")
+    live = " ".join(caveats_of(pack, "cse_live_investigations"))
+    for said in ("for Rotherham in May 2015, in the figure for Q1 2015/16: Cases closed late",
+                 "for Doncaster in May 2015, in the figure for Q1 2015/16: A case counted twice",
+                 "for Doncaster in June 2015, in the figure for Q1 2015/16: A case left out"):
+        assert f"Live CSE investigations {said}" in live, live
+    assert "Not in any figure" not in live

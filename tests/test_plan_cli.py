@@ -104,3 +104,40 @@ def test_plan_table_words_the_variation_and_assurance_as_the_pages_do(sample_db,
     worded = df.dropna(subset=["assurance_icon"])
     assert len(worded) and all(ASSURANCE_WORDS[i] == w for i, w in zip(worded["assurance_icon"],
                                                                          worded["assurance_words"], strict=True))
+
+
+def test_plan_carries_the_flags_on_the_figures_its_rows_are_made_of(sample_db, run_cli, tmp_path):
+    """A row's 12 months are made of earlier months, its change on last year of the same month a year before, and a
+    percentage of its numerator's and denominator's figures: their flags follow the row, in the table's caveats and
+    the CSV's, naming the part, the month and the figure; a stock's 12 months are its last month's level alone."""
+    from dashboard_helpers import ANALYST, copy_warehouse
+
+    from pipelines import warehouse
+    from pipelines.flags import raise_flag
+
+    db = copy_warehouse(sample_db, tmp_path)
+    with warehouse.connect(db) as con:
+        for period, district, measure, reason in (
+                ("2015-07", "Doncaster", "officers_trained", "A course counted before it ended."),
+                ("2014-07", "Rotherham", "officer_headcount", "Leavers counted twice."),
+                ("2015-03", "Rotherham", "cse_charges", "A charge in the wrong month."),
+                ("2015-03", "Rotherham", "officer_headcount", "Not in any figure shown.")):
+            raise_flag(con, ANALYST, scope="figure", reason=reason, period=period, district=district, measure=measure)
+    trained = ("Officers trained for Doncaster in July 2015, which Officers trained (%) is worked out from: A course "
+               "counted before it ended.")
+    headcount = ("Officer headcount for Rotherham in July 2014, which Officers trained (%) is worked out from, the "
+                 "month the change on last year is measured against: Leavers counted twice.")
+    charge = ("CSE charges for Rotherham in March 2015, in the figure for the 12 months to July 2015: A charge in the "
+              "wrong month.")
+    out = run_cli("plan", "--db", db, "--month", "2015-07").stdout
+    for said in (trained, headcount, charge):
+        assert said in out, out
+    assert "Not in any figure shown." not in out
+    df = pd.read_csv(io.StringIO(run_cli("plan", "--db", db, "--month", "2015-07", "--format", "csv").stdout))
+    cav = df.set_index(["measure", "area"])["caveats"].fillna("")
+    assert "A course counted before it ended." in cav[("Officers trained (%)", "Doncaster")]
+    assert "A course counted before it ended." not in cav[("Officers trained (%)", "Rotherham")]
+    assert trained in cav[("Officers trained (%)", "South Yorkshire")]
+    assert headcount in cav[("Officers trained (%)", "South Yorkshire")]
+    assert "A charge in the wrong month." in cav[("CSE charges", "Rotherham")]
+    assert "Not in any figure shown." not in " ".join(cav)

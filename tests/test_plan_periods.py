@@ -256,3 +256,50 @@ def test_population_file_errors(tmp_path):
         load_population(bad)
     with pytest.raises(ConfigError, match="missing"):
         load_population(tmp_path / "none.csv")
+
+
+# --------------------------------------------------------------------------------------------------
+# What a period's figure is made of (what is said about those figures goes with it)
+# --------------------------------------------------------------------------------------------------
+
+def sources(frame: pd.DataFrame, measure_id: str, area: str, first: str, last: str) -> list[tuple[str, str]]:
+    from pipelines.catalogue import catalogue
+    from pipelines.plan import Panel
+
+    panel = Panel(frame)
+    made_of = panel.sources(catalogue().get(measure_id), panel.area_index(area),
+                            panel.index_of(month_number(first)), panel.index_of(month_number(last)))
+    return [(m, f"{1970 + n // 12}-{n % 12 + 1:02d}") for m, n in made_of]
+
+
+def test_a_flows_period_is_made_of_every_month_and_a_stocks_of_the_month_it_shows():
+    assert sources(charges(), "cse_charges", "Rotherham", "2014-04", "2014-06") == [
+        ("cse_charges", "2014-04"), ("cse_charges", "2014-05"), ("cse_charges", "2014-06")]
+    data = live()
+    assert sources(data, "cse_live_investigations", "Barnsley", "2014-07", "2014-09") == [
+        ("cse_live_investigations", "2014-09")]
+    # September missing: the quarter shows August's level, so it is made of August's figure; the force's too
+    data = data[~((data["district"] == "Barnsley") & (data["period"] == "2014-09-01"))]
+    for area in ("Barnsley", "South Yorkshire"):
+        assert sources(data, "cse_live_investigations", area, "2014-07", "2014-09") == [
+            ("cse_live_investigations", "2014-08")]
+    assert sources(data, "cse_live_investigations", "Doncaster", "2014-07", "2014-09") == [
+        ("cse_live_investigations", "2014-09")]
+
+
+def test_a_percentages_period_is_made_of_its_parts_in_the_months_it_is_worked_out_from():
+    parts = ["officers_trained_pct", "officers_trained", "officer_headcount"]
+    assert sources(training(), "officers_trained_pct", "Barnsley", "2014-04", "2014-06") == [
+        (m, "2014-06") for m in parts]
+    assert sources(training(), "officers_trained_pct", "South Yorkshire", "2014-04", "2015-03") == [
+        (m, "2015-03") for m in parts]
+    # Rotherham sent no parts: its quarter is the percentage it reported for June, which is what it is made of
+    assert sources(training(with_components_everywhere=False), "officers_trained_pct", "Rotherham", "2014-04",
+                   "2014-06") == [(m, "2014-06") for m in parts]
+    # a percentage of two flows is worked out from every month of both
+    flows = figures_from_series({(m, d): [v] * 17 for m, v in (("cse_suspects_arrested_12w", 2),
+                                                               ("cse_suspects_identified", 5))
+                                 for d in ("Barnsley", "Doncaster", "Rotherham", "Sheffield")}, START)
+    assert sources(flows, "cse_suspects_arrested_12w_pct", "Doncaster", "2014-04", "2014-05") == [
+        (m, p) for p in ("2014-04", "2014-05")
+        for m in ("cse_suspects_arrested_12w_pct", "cse_suspects_arrested_12w", "cse_suspects_identified")]

@@ -10,11 +10,11 @@ import pandas as pd
 
 from .. import office as office_words
 from .. import settings
-from ..catalogue import catalogue, force, listed
+from ..catalogue import catalogue, force
 from ..errors import PccDashError
 from ..events import events_for
 from ..figures import accepted_months, plan_figures
-from ..flags import arrange_caveats, caveats
+from ..flags import arrange_caveats, caveats, included_figures
 from ..plan import PlanAnalytics, plan_notices
 from ..plan.headline import PeriodFigure, headlines, period_labels
 from ..plan.narrative import format_change, format_number
@@ -134,50 +134,32 @@ def headings_for(period: ReportingPeriod) -> HeadlinePeriods:
     return HeadlinePeriods(**period_labels(month_number(period.month), q))
 
 
-def _months_used(measure, first: int, last: int) -> list[int]:
-    """The months a headline figure over months first..last is made of: every month of a flow (and of a percentage
-    rebuilt from flows), the last month's level of a stock (pipelines.plan.series.Panel.window)."""
-    kind = measure.kind
-    if kind == "percentage":
-        kind = catalogue().get(measure.numerator).kind
-    return list(range(first, last + 1)) if kind == "flow" else [last]
-
-
-def _in_words(labels: list[str], before: str | None) -> str:
-    """"in the figures for Q1 2015/16 and the 12 months to July 2015"; for a month of the 12 months the change on
-    the 12 months before is measured against (``before``, "the 12 months to July 2014"), "in the 12 months to July
-    2014 that the change is measured against"."""
-    said = [("in the figure for " if len(labels) == 1 else "in the figures for ") + listed(labels)] if labels else []
-    if before:
-        said.append(f"in {before} that the change is measured against")
-    return ", and ".join(said)
-
-
-def earlier_months(period: ReportingPeriod, measure) -> dict[str, str]:
-    """Each month before the reporting month that a headline figure of the measure includes (its quarter, the
-    year to date, the 12 months, and the 12 months before that its change is measured against), with those figures
-    in words: the month's flags and data-check warnings go with them (pipelines.flags.arrange_caveats)."""
+def headline_windows(period: ReportingPeriod) -> tuple[list[tuple[str, int, int]], list[tuple[str, int, int]]]:
+    """The figures a briefing prints for a measure (the month, its quarter, the year to date, the 12 months), and
+    the one their change is measured against (the 12 months before), as (label, first month, last month) in the
+    words a caveat names them by (pipelines.flags.included_figures)."""
     month = month_number(period.month)
-    figures = []
+    shown = [(period.month_text, month, month)]
     if period.quarter_months:
         q = month_number(period.quarter_months[0])
-        figures.append((period.quarter_text, q, q + 2))
-    figures += [(f"{financial_year_label(financial_year(month))} to date", financial_year_start(month), month),
-                (f"the 12 months to {month_label(month)}", month - 11, month)]
-    labels: dict[int, list[str]] = {}
-    for label, first, last in figures:
-        for used in _months_used(measure, first, last):
-            if used != month:
-                labels.setdefault(used, []).append(label)
-    before = set(_months_used(measure, month - 23, month - 12))
-    twelve_before = f"the 12 months to {month_label(month - 12)}"
-    return {f"{month_start(m):%Y-%m}": _in_words(labels.get(m, []), twelve_before if m in before else None)
-            for m in sorted(set(labels) | before)}
+        shown.append((period.quarter_text, q, q + 2))
+    shown += [(f"{financial_year_label(financial_year(month))} to date", financial_year_start(month), month),
+              (f"the 12 months to {month_label(month)}", month - 11, month)]
+    return shown, [(f"in the 12 months to {month_label(month - 12)} that the change is measured against",
+                    month - 23, month - 12)]
+
+
+def headline_sources(period: ReportingPeriod, measure, panel) -> dict[tuple[str, str, str], str]:
+    """Each figure a headline figure of the measure is made of, for the force and each district (its quarter, the
+    year to date, the 12 months and the 12 months before that its change is measured against: every month of a
+    flow, the month a stock's level is taken from, a percentage's numerator and denominator), with those figures
+    in words: the flags on them go with them (pipelines.flags.arrange_caveats)."""
+    return included_figures(panel, measure, *headline_windows(period))
 
 
 def caveat_months(period: ReportingPeriod) -> tuple[str, str]:
     """The first and last month (YYYY-MM) whose caveats a briefing's figures may carry: those of every month its
-    headline figures include (``earlier_months``), up to the reporting month."""
+    headline figures include (``headline_sources``), up to the reporting month."""
     month = month_number(period.month)
     first = min([month - 23, *(month_number(m) for m in period.quarter_months)])
     return f"{month_start(first):%Y-%m}", period.month_key
@@ -217,7 +199,7 @@ def assemble(period: ReportingPeriod, analytics: PlanAnalytics, cav: pd.DataFram
     for s in statuses:
         by_measure.setdefault(s.measure_id, []).append(s)
     arranged = arrange_caveats(cav, period.month_key, list(by_measure), list(f.districts),
-                               earlier={m: earlier_months(period, cat.get(m)) for m in by_measure})
+                               included={m: headline_sources(period, cat.get(m), analytics.panel) for m in by_measure})
     measures: list[PackMeasure] = []
     for measure_id, group in by_measure.items():
         m = cat.get(measure_id)

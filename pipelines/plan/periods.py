@@ -227,19 +227,29 @@ def window_flow(arr: np.ndarray, a: int, b: int) -> WindowValue:
     return WindowValue(value, present, expected, present == expected)
 
 
+def stock_column(arr: np.ndarray, a: int, b: int) -> int | None:
+    """The column a stock's level over months a..b is taken from: b; else, b missing, the latest month present
+    before it in the window (the figure then stands for the period, incomplete); None when none is."""
+    import numpy as np
+
+    if 0 <= b < arr.shape[0] and not np.isnan(arr[b]):
+        return b
+    lo = max(a, 0)
+    present = np.flatnonzero(~np.isnan(arr[lo:max(min(b + 1, arr.shape[0]), 0)]))
+    return lo + int(present[-1]) if present.size else None
+
+
 def window_stock(arr: np.ndarray, a: int, b: int) -> WindowValue:
     """A stock over months a..b is its level in month b; else the latest month present (incomplete)."""
     import numpy as np
 
     expected = b - a + 1
     part = arr[max(a, 0):max(min(b + 1, arr.shape[0]), 0)]
-    present_mask = ~np.isnan(part)
-    present = int(np.count_nonzero(present_mask))
-    if 0 <= b < arr.shape[0] and not np.isnan(arr[b]):
-        return WindowValue(float(arr[b]), present, expected, True)
-    if present:
-        return WindowValue(float(part[np.flatnonzero(present_mask)[-1]]), present, expected, False)
-    return WindowValue(float("nan"), 0, expected, False)
+    present = int(np.count_nonzero(~np.isnan(part)))
+    column = stock_column(arr, a, b)
+    if column is None:
+        return WindowValue(float("nan"), 0, expected, False)
+    return WindowValue(float(arr[column]), present, expected, column == b)
 
 
 def window_mean(arr: np.ndarray, a: int, b: int) -> WindowValue:

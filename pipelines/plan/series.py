@@ -30,6 +30,7 @@ from .periods import (
     month_numbers,
     month_start,
     period_windows,
+    stock_column,
     window_mean,
     window_stock,
 )
@@ -200,6 +201,33 @@ class Panel:
         # No usable components: the reported percentages, as a level (stock parts) or a mean (flows).
         pct = self.monthly(measure.id)[area]
         return window_stock(pct, a, b) if num_m.kind == "stock" else window_mean(pct, a, b)
+
+    def sources(self, measure: Measure, area: int, a: int, b: int) -> list[tuple[str, int]]:
+        """The monthly figures ``window`` makes the area's figure over columns a..b of, as (measure id, month
+        number), so that what is said about one of them (a flag, a data check) goes with the figure: every month of
+        a flow; the one month a stock's level is taken from (b, or the latest month before it when b is missing);
+        a percentage's own figures and its numerator's and denominator's, in the months it is rebuilt from (those
+        of its parts' windows), or, with no usable parts, in the months of the reported percentages it falls back
+        on. The force's figure in a month is made of its districts' in that month."""
+        if measure.kind == "flow":
+            columns = list(range(a, b + 1))
+        elif measure.kind == "stock":
+            column = stock_column(self.monthly(measure.id)[area], a, b)
+            columns = [] if column is None else [column]
+        else:
+            num_m, den_m = self.catalogue.get(measure.numerator), self.catalogue.get(measure.denominator)
+            num, den = self.window(num_m, area, a, b), self.window(den_m, area, a, b)
+            if num.complete and den.complete and den.value > 0:
+                parts = self.sources(num_m, area, a, b) + self.sources(den_m, area, a, b)
+                columns = sorted({month - self.first for _, month in parts})
+            elif num_m.kind == "stock":
+                column = stock_column(self.monthly(measure.id)[area], a, b)
+                columns = [] if column is None else [column]
+            else:  # the mean of the months reported
+                pct = self.monthly(measure.id)[area]
+                columns = [c for c in range(max(a, 0), min(b + 1, pct.shape[0])) if pct[c] == pct[c]]
+            return [(m, self.first + c) for c in columns for m in (measure.id, num_m.id, den_m.id)]
+        return [(measure.id, self.first + c) for c in columns]
 
     def monthly_average(self, measure: Measure, area: int, a: int, b: int) -> WindowValue:
         """The average monthly figure over columns a..b: what a baseline for monthly values is."""

@@ -413,6 +413,19 @@ def assurance_said(s: MeasureStatus) -> str:
     return assurance_words(s.assurance_icon) if s.plan_in_force else NOT_JUDGED
 
 
+def figures_shown(s: MeasureStatus) -> tuple[list[tuple[str, int, int]], list[tuple[str, int, int]]]:
+    """The figures a status's row says (``status_rows``), as (label, first month, last month): the month, the 12
+    months to it, the financial year to date when the aspiration is judged on it; and the same month last year,
+    which the change is measured against. What is said about the figures they are made of goes with them
+    (pipelines.flags.included_figures)."""
+    number = month_number(s.month)
+    when = month_label(number)
+    shown = [(when, number, number), (f"the 12 months to {when}", number - 11, number)]
+    if s.aspiration_progress and s.aspiration_period == "financial_year":
+        shown.append((f"the financial year to {when}", financial_year_start(number), number))
+    return shown, [("the month the change on last year is measured against", number - 12, number - 12)]
+
+
 def status_rows(statuses: list[MeasureStatus]) -> list[dict]:
     """One printable row per status: what a table or the CLI needs, values already formatted (the variation and
     the assurance in words, their codes kept beside them)."""
