@@ -515,3 +515,38 @@ def test_a_blocked_month_among_several_says_that_none_of_them_was_approved(loade
         with pytest.raises(CannotApprove) as refused:
             approve(con, ["2015-06"], PCC)
         assert str(refused.value).startswith("Not approved:\n  - 2015-06: ")
+
+
+def test_a_flag_on_a_count_a_percentage_is_worked_out_from_is_published_on_the_percentage(db, tmp_path,
+                                                                                         monkeypatch):
+    """The share of suspects arrested within 12 weeks is worked out from two counts: a flag on Rotherham's count of
+    those arrested in May is published on Rotherham's percentage for May and the force's, saying only that a figure
+    it is worked out from is flagged (never which count or district), so the percentage's quarter carries it in the
+    downloads and the summary lists it under the quarter's table, as a count's does."""
+    from pipelines.publish import downloads, pages
+    from pipelines.publish.content import SnapshotView
+
+    in_parts = "An analyst has flagged a figure this percentage is worked out from for a data-quality check."
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
+    months = ("2015-04", "2015-05", "2015-06")
+    text = HEADER + "".join(month_rows(p, "cse_suspects_identified", (40, 50, 60, 70))
+                            + month_rows(p, "cse_suspects_arrested_12w", (20, 30, 40, 50)) for p in months)
+    with warehouse.connect(db) as con:
+        assert ingest(con, [write_csv(tmp_path / "r.csv", text)]).ok
+        raise_flag(con, ANALYST, scope="figure", reason="Arrests dated from the wrong day", period="2015-05",
+                   district="Rotherham", measure="cse_suspects_arrested_12w")
+        approve(con, list(months), PCC)
+        publish(con, PCC)
+    pct = "cse_suspects_arrested_12w_pct"
+    assert snapshot_rows("SELECT area, period, text FROM caveat WHERE measure = ? ORDER BY 1", [pct]) == [
+        ["Rotherham", "2015-05", in_parts], ["South Yorkshire", "2015-05", in_parts]]
+    assert "Rotherham" not in in_parts and "wrong day" not in " ".join(
+        t for [t] in snapshot_rows("SELECT text FROM caveat"))
+    view = SnapshotView(public.current_snapshot(), {})
+    df = downloads.frame(view)
+    quarter = df[(df["measure_id"] == pct) & (df["period_type"] == "quarter")].set_index("area")["caveats"]
+    assert quarter["Rotherham"] == quarter["South Yorkshire"] == f"May 2015: {in_parts}"
+    assert quarter["Doncaster"] == ""
+    page = pages.summary_page(view, "quarter", "Q1 2015/16")
+    lines = [p.text for b in page.blocks if isinstance(b, pages.Details) for p in b.blocks]
+    assert any(line.endswith(f"South Yorkshire, May 2015: {in_parts}") for line in lines), lines

@@ -71,7 +71,10 @@ PUBLIC_CAVEATS = {
 FLAG_CAVEAT = "An analyst has flagged this figure for a data-quality check."
 # on the force's total, for a flag on a district's figure it adds up (which district is not said: it may be hidden)
 FLAG_IN_TOTAL_CAVEAT = "An analyst has flagged a figure within this total for a data-quality check."
-FLAG_RULES = {"__flag__": FLAG_CAVEAT, "__flag_in_total__": FLAG_IN_TOTAL_CAVEAT}
+# on a percentage, for a flag on a count it is worked out from (which count, or district, is not said either)
+FLAG_IN_PARTS_CAVEAT = "An analyst has flagged a figure this percentage is worked out from for a data-quality check."
+FLAG_RULES = {"__flag__": FLAG_CAVEAT, "__flag_in_total__": FLAG_IN_TOTAL_CAVEAT,
+              "__flag_in_parts__": FLAG_IN_PARTS_CAVEAT}
 
 
 CELL_KEYS = ["measure", "area", "period", "period_type"]
@@ -134,7 +137,9 @@ def _public_caveats(con: duckdb.DuckDBPyConnection, cells: pd.DataFrame,
     every figure the rule compared it with is shown too and none of them was revised after the rule ran (the
     caveat would describe figures the public never read). An analyst's flag (on a figure, a district's month or
     a file) is published on each shown figure it covers; never on a hidden one, as a person raises it after
-    looking at the value; and on the force's total it adds up, without saying which district's figure it is.
+    looking at the value; on the force's total it adds up, without saying which district's figure it is; and on
+    a percentage worked out from the flagged count (the district's, or the force's from the force's totals), saying
+    only that a figure it is worked out from is flagged, where the percentage does not say so of itself already.
     `hidden_before` holds the month figures an earlier snapshot hid: a "revises" caveat
     on one of those would compare today's figure with a hidden one, so it is not published.
 
@@ -168,6 +173,17 @@ def _public_caveats(con: duckdb.DuckDBPyConnection, cells: pd.DataFrame,
     flagged = rows[rows["rule_id"] == "__flag__"]
     rows = pd.concat([rows, flagged.assign(area=force().force_short_name, rule_id="__flag_in_total__")],
                      ignore_index=True)
+    # and a percentage carries the flags on the counts it is worked out from, as its figures do inside the office
+    cat = catalogue()
+    parts = {m.id: (m.numerator, m.denominator) for m in cat.measures if m.kind == "percentage"}
+    on_parts = rows[rows["rule_id"].isin(["__flag__", "__flag_in_total__"])]
+    own = {(m, a, p) for m, a, p, r in zip(rows["measure"], rows["area"], rows["period"], rows["rule_id"], strict=True)
+           if r == "__flag__"}
+    built = pd.concat([on_parts.iloc[:0], *(on_parts[on_parts["measure"].isin(pair)].assign(
+        measure=pct, rule_id="__flag_in_parts__") for pct, pair in parts.items())], ignore_index=True)
+    said = pd.Series([(m, a, p) in own for m, a, p in zip(built["measure"], built["area"], built["period"],
+                                                          strict=True)], index=built.index, dtype=bool)
+    rows = pd.concat([rows, built[~said].drop_duplicates(["measure", "area", "period"])], ignore_index=True)
     on_shown = pd.Series([(m, a, p) in shown for m, a, p in zip(rows["measure"], rows["area"], rows["period"],
                                                                  strict=True)], index=rows.index, dtype=bool)
     rows = rows[on_shown & rows["rule_id"].map(lambda r: r in FLAG_RULES or r in PUBLIC_CAVEATS).astype(bool)]
@@ -182,8 +198,7 @@ def _public_caveats(con: duckdb.DuckDBPyConnection, cells: pd.DataFrame,
     for m, d, p in con.execute("SELECT DISTINCT measure, district, strftime(period, '%Y-%m') FROM figure_revision "
                                "ORDER BY 3").fetchall():
         had.setdefault((m, d), []).append(p)
-    checks, cat = rule_checks(), catalogue()
-    parts = {m.id: (m.numerator, m.denominator) for m in cat.measures if m.kind == "percentage"}
+    checks = rule_checks()
     hidden_before = hidden_before or set()
 
     def compared(rule: str, measure: str, area: str, period: str) -> list[tuple[str, str, str]] | None:
