@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from . import audit
+from . import audit, registry
 from .access import require
 from .catalogue import catalogue, force, listed, with_measure_names
 from .errors import PccDashError
@@ -125,25 +125,6 @@ def await_force(con: duckdb.DuckDBPyConnection, claims: Mapping, flag_id: object
                      + (f": {note}" if note else ""))
 
 
-def find_file(con: duckdb.DuckDBPyConnection, file: object) -> tuple[int, str]:
-    """A loaded file by its number or its name (the latest loaded of that name): (file_id, name)."""
-    text = str(file if file is not None else "").strip()
-    if not text:
-        raise BadFlag("Name the file that answered the flag, as the Files loaded page lists it.")
-    by_number = text.lstrip("#").isdigit()
-    rows = con.execute(
-        "SELECT file_id, name, outcome FROM file_registry WHERE " + ("file_id = ?" if by_number else "name = ?")
-        + " ORDER BY outcome = 'accepted' DESC, received_at DESC, file_id DESC LIMIT 1",
-        [int(text.lstrip("#")) if by_number else text]).fetchall()
-    if not rows:
-        raise BadFlag(f'There is no file {"number " + text.lstrip("#") if by_number else repr(text)} among the files '
-                      'loaded; the Files loaded page lists them.')
-    file_id, name, outcome = rows[0]
-    if outcome != "accepted":
-        raise BadFlag(f'The file "{name}" was refused, so it cannot answer a flag: load a corrected file first.')
-    return int(file_id), str(name)
-
-
 def answer_flag(con: duckdb.DuckDBPyConnection, claims: Mapping, flag_id: object, file: object,
                 note: str = "") -> None:
     """Link an open flag to the resubmission that answered it (a loaded file, by number or name).
@@ -153,9 +134,16 @@ def answer_flag(con: duckdb.DuckDBPyConnection, claims: Mapping, flag_id: object
     note = clean(note, "note", limit=NOTE_LIMIT, required=False)
     with audit.transaction(con):
         number = _open_flag(con, flag_id)
-        file_id, name = find_file(con, file)
-        _step(con, who, number, "answered", note=note, file_id=file_id)
-        audit.record(con, claims, "flag_update", subject=f"flag #{number}", detail=f"answered by {name}"
+        if not str(file if file is not None else "").strip():
+            raise BadFlag("Name the file that answered the flag, as the Files loaded page lists it.")
+        found = registry.find_file(con, file, outcome="accepted", missing=lambda text, digits: BadFlag(
+            f'There is no file {"number " + digits if digits is not None else repr(text)} among the files loaded; '
+            'the Files loaded page lists them.'))
+        if found.outcome != "accepted":
+            raise BadFlag(f'The file "{found.name}" was refused, so it cannot answer a flag: load a corrected file '
+                          'first.')
+        _step(con, who, number, "answered", note=note, file_id=found.file_id)
+        audit.record(con, claims, "flag_update", subject=f"flag #{number}", detail=f"answered by {found.name}"
                      + (f": {note}" if note else ""))
 
 
@@ -232,8 +220,11 @@ def flags(con: duckdb.DuckDBPyConnection, *, open_only: bool = False, status: st
         raise BadFlag(f'"{measure}" is not a measure in the catalogue.')
     if district is not None and district not in force().districts:
         raise BadFlag(f'"{district}" is not one of the districts: {", ".join(force().districts)}.')
-    given = {"measure": measure, "district": district, "assignee": assignee,
-             "file": None if file is None or file == "" else _file_id(con, file)}
+    file_id = None if file is None or file == "" else registry.find_file(con, file, missing=lambda text, digits:
+        BadFlag(f"There is no file number {int(digits)} among the files loaded; the Files loaded page lists them."
+                if digits is not None else f'There is no file "{text}" among the files loaded; the Files loaded '
+                'page lists them.')).file_id
+    given = {"measure": measure, "district": district, "assignee": assignee, "file": file_id}
     conds = [_FILTERS[k] for k, v in given.items() if v is not None]
     params = {k: v for k, v in given.items() if v is not None}
     if open_only or status == "open":
@@ -244,21 +235,6 @@ def flags(con: duckdb.DuckDBPyConnection, *, open_only: bool = False, status: st
         out = out[out["status"] == status].reset_index(drop=True)
     out["label"] = [flag_sentence(r) for r in out.itertuples(index=False)] if len(out) else pd.Series(dtype=str)
     return out
-
-
-def _file_id(con: duckdb.DuckDBPyConnection, file: object) -> int:
-    text = str(file).strip().lstrip("#")
-    if text.isdigit():
-        if not con.execute("SELECT 1 FROM file_registry WHERE file_id = ?", [int(text)]).fetchall():
-            raise BadFlag(f"There is no file number {int(text)} among the files loaded; the Files loaded page lists "
-                          "them.")
-        return int(text)
-    rows = con.execute("SELECT file_id FROM file_registry WHERE name = ? ORDER BY received_at DESC, file_id DESC "
-                       "LIMIT 1", [str(file).strip()]).fetchall()
-    if not rows:
-        raise BadFlag(f'There is no file "{str(file).strip()}" among the files loaded; the Files loaded page '
-                       'lists them.')
-    return int(rows[0][0])
 
 
 def _given(value: object) -> bool:

@@ -22,6 +22,7 @@ from . import audit
 from .access import require
 from .catalogue import catalogue
 from .errors import PccDashError, shown
+from .registry import LoadedFile, find_file
 from .warehouse import utc_now
 
 if TYPE_CHECKING:  # imported where a frame is made: checking a file needs no pandas
@@ -227,28 +228,18 @@ def file_registry(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return df
 
 
-def _file(con: duckdb.DuckDBPyConnection, text: str, what: str, outcome: str) -> tuple[int, str, str]:
-    """A file by its number (57 or #57) or its name: (id, name, outcome). Of several files of that name, the one
-    whose outcome is `outcome` (the refused file to mark, the accepted one that replaces it); of several of those,
-    none is guessed: they are listed with their numbers to choose from."""
-    key = str(text or "").strip()
-    number = key.lstrip("#")
-    rows = con.execute("SELECT file_id, name, outcome, received_at FROM file_registry WHERE file_id::VARCHAR = ?",
-                       [number]).fetchall() if number.isdigit() else []
-    if not rows:
-        rows = con.execute("SELECT file_id, name, outcome, received_at FROM file_registry WHERE name = ? "
-                           "ORDER BY file_id", [key]).fetchall()
-        if len(rows) > 1:
-            rows = [r for r in rows if r[2] == outcome] or rows
-        if len(rows) > 1:
-            listed = "; ".join(f"#{fid} ({'refused' if out == 'rejected' else out} {when:%Y-%m-%d %H:%M})"
-                               for fid, _n, out, when in rows)
-            raise CannotSupersede(f'{len(rows)} files are called "{shown(key)}" ({what}): {listed}. Give the number '
-                                  f"of the one you mean, e.g. #{rows[-1][0]}.")
-    if not rows:
-        raise CannotSupersede(f'No file is called "{shown(key)}" or has that number ({what}). The Files loaded page '
-                              'and "pccdash calendar" list the files with their numbers.')
-    return rows[0][:3]
+def _file(con: duckdb.DuckDBPyConnection, text: str, what: str, outcome: str) -> LoadedFile:
+    """A file by its number (57 or #57) or its name. Of several files of that name, the one whose outcome is
+    `outcome` (the refused file to mark, the accepted one that replaces it); of several of those, none is guessed:
+    they are listed with their numbers to choose from."""
+    def several(files: list[LoadedFile]) -> CannotSupersede:
+        listed = "; ".join(f"#{f.file_id} ({'refused' if f.outcome == 'rejected' else f.outcome} "
+                           f"{f.received_at:%Y-%m-%d %H:%M})" for f in files)
+        return CannotSupersede(f'{len(files)} files are called "{shown(files[0].name)}" ({what}): {listed}. Give the '
+                               f"number of the one you mean, e.g. #{files[-1].file_id}.")
+    return find_file(con, text, outcome=outcome, several=several, missing=lambda key, _: CannotSupersede(
+        f'No file is called "{shown(key)}" or has that number ({what}). The Files loaded page and "pccdash calendar" '
+        'list the files with their numbers.'))
 
 
 def supersede(con: duckdb.DuckDBPyConnection, file: str | int, who: Mapping, reason: str, *,
@@ -266,7 +257,7 @@ def supersede(con: duckdb.DuckDBPyConnection, file: str | int, who: Mapping, rea
                               "withdrawn): it is kept with the marking.")
     if len(reason) > REASON_LIMIT:
         raise CannotSupersede(f"The reason is {len(reason):,} characters long; keep it to {REASON_LIMIT:,}.")
-    fid, name, outcome = _file(con, str(file), "the file to mark", "rejected")
+    fid, name, outcome, _ = _file(con, str(file), "the file to mark", "rejected")
     if outcome != "rejected":
         raise CannotSupersede(f'File "{shown(name)}" (#{fid}) was accepted: only a refused file can be marked '
                               "withdrawn or superseded. A later return corrects accepted figures by revising them.")
@@ -275,7 +266,7 @@ def supersede(con: duckdb.DuckDBPyConnection, file: str | int, who: Mapping, rea
         if withdrawn:
             raise CannotSupersede("A withdrawn file has no replacement: give --by for a superseded file, or "
                                   "--withdrawn, not both.")
-        by_id, by_name, by_outcome = _file(con, str(by), "the file that replaces it", "accepted")
+        by_id, by_name, by_outcome, _ = _file(con, str(by), "the file that replaces it", "accepted")
         if by_outcome != "accepted" or by_id <= fid:
             raise CannotSupersede(f'File "{shown(by_name)}" (#{by_id}) cannot supersede "{shown(name)}" (#{fid}): '
                                   "the replacement must be a file accepted after it.")

@@ -12,6 +12,7 @@ from ..errors import PccDashError
 from ..figures import FigureFilter
 from ..ingest import checks, readers
 from ..ingest.load import discover, drop_staging
+from ..registry import find_file
 from .batch import build_accepted_batch, build_batch
 from .contract import load_contract
 from .runner import ValidationRun, validate_batch
@@ -22,23 +23,15 @@ class UnknownFile(PccDashError):
     """`--file` names no accepted file."""
 
 
-def accepted_file_id(con: duckdb.DuckDBPyConnection, name_or_id: str) -> tuple[int, str]:
-    rows = con.execute(
-        "SELECT file_id, name FROM file_registry WHERE outcome = 'accepted' AND (name = ? OR file_id::VARCHAR = ?) "
-        "ORDER BY file_id DESC", [name_or_id, name_or_id]).fetchall()
-    if not rows:
-        raise UnknownFile(f'No accepted file is called "{name_or_id}" or has that number. '
-                          '"pccdash figures" shows the source file of each figure.')
-    return rows[0]
-
-
 def validate_accepted(con: duckdb.DuckDBPyConnection, flt: FigureFilter | None = None, file: str | None = None,
                       today: dt.date | None = None, engine: str = "duckdb") -> ValidationRun:
     """Validate accepted figures (all, filtered, or one file's current figures) and store the run; `engine`
     judges the row rules ("duckdb", or "gx" for Great Expectations)."""
     file_id, label = None, "the accepted figures"
     if file:
-        file_id, name = accepted_file_id(con, file)
+        file_id, name, *_ = find_file(con, file, outcome="accepted", only=True, missing=lambda *_: UnknownFile(
+            f'No accepted file is called "{file}" or has that number. "pccdash figures" shows the source file of '
+            'each figure.'))
         label = f'the accepted figures of "{name}" (file #{file_id})'
     build_accepted_batch(con, flt, file_id)
     contract = load_contract("force_cse_return")
