@@ -43,6 +43,9 @@ class FileOutcome:
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
     message: str = ""
+    # of a refused file whose same bytes were refused before and still stand: when, in words ("already refused as
+    # file #3 (...) on ..."); nothing new is recorded for it
+    refused_before: str = ""
     seconds: float = 0.0
     run: ValidationRun | None = None  # the contract's verdict, when the file could be read
     caveats: int = 0  # warnings attached to figures
@@ -321,10 +324,11 @@ def _reject(con, path: Path, label: str, facts, size: int, received, loaded_by: 
     if earlier:  # the same bytes refused before and still standing: one refusal, not one more each time it is sent
         drop_staging(con)
         file_id, name, when = earlier
+        before = f'already refused as file #{file_id} ("{name}") on {when:%Y-%m-%d %H:%M}'
         return FileOutcome(label, path, "rejected", file_id=file_id, layout=layout, problems=problems,
-                           message=f'already refused as file #{file_id} ("{name}") on {when:%Y-%m-%d %H:%M}; '
-                                   "nothing new was recorded. " + (problems[0].message() if problems else ""),
-                           seconds=time.perf_counter() - started, run=run)
+                           message=f"{before}; nothing new was recorded. "
+                                   + (problems[0].message() if problems else ""),
+                           refused_before=before, seconds=time.perf_counter() - started, run=run)
     con.execute("BEGIN TRANSACTION")
     try:
         if facts is None:
@@ -381,7 +385,7 @@ def describe(o: FileOutcome) -> str:
     if o.outcome == "already_loaded":
         return shown(o.message, None)  # it quotes the name registered then
     n = o.problem_count
-    again = f" ({shown(o.message.split('; nothing new')[0], None)})" if o.message.startswith("already refused") else ""
+    again = f" ({shown(o.refused_before, None)})" if o.refused_before else ""
     return f"REFUSED, nothing loaded: {n:,} problem{'s' if n != 1 else ''}{again}"
 
 

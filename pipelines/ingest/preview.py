@@ -546,7 +546,7 @@ class Accepted:
 
     def sentence(self) -> str:
         loaded = [f for f in self.files if f.outcome == "accepted"]
-        again = [f for f in self.files if f.outcome == "rejected" and f.message.startswith("already refused")]
+        again = [f for f in self.files if f.outcome == "rejected" and f.refused_before]
         refused = [f for f in self.files if f.outcome == "rejected" and f not in again]
         parts = [f'"{shown(f.label, None)}" {describe(f)}' for f in self.files]
         head = (f"{len(loaded)} file{'s' if len(loaded) != 1 else ''} loaded"
@@ -560,7 +560,7 @@ class Accepted:
         if any(f.outcome == "accepted" for f in self.files):
             return "Loaded."
         return "Refusal recorded; nothing loaded." if any(
-            f.outcome == "rejected" and not f.message.startswith("already refused") for f in self.files) else (
+            f.outcome == "rejected" and not f.refused_before for f in self.files) else (
             "Nothing loaded.")
 
 
