@@ -171,19 +171,13 @@ def download_table() -> pd.DataFrame:
     return safe_frame(df)
 
 
-BOARD_COLUMNS = ["kind", "question_ref", "meeting_title", "meeting_date", "question", "asked_by", "answer",
-                 "answered_by", "answered_on", "theme", "decision", "rationale", "evidence", "decided_on",
-                 "given_meeting", "given_meeting_date", "recommendation_ref", "source", "number", "recommendation",
-                 "status", "judged_on", "status_evidence"]
-
-
 def board_items() -> pd.DataFrame:
     """The accountability record the Commissioner approved for publication (the snapshot's board_item table,
     every column text, empty where it does not apply); none from a snapshot older than it."""
     if read("SELECT 1 FROM information_schema.tables WHERE table_name = 'board_item'").empty:
-        return pd.DataFrame(columns=BOARD_COLUMNS)
+        return pd.DataFrame(columns=public.BOARD_COLUMNS)
     df = read("SELECT * FROM board_item")
-    return df.reindex(columns=BOARD_COLUMNS).fillna("").astype(str)
+    return df.reindex(columns=public.BOARD_COLUMNS).fillna("").astype(str)
 
 
 def evidence_list(value: str) -> list[dict]:

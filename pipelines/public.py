@@ -24,6 +24,25 @@ POINTER = "current.json"
 MANAGEMENT_INFORMATION = "These figures are management information: unaudited and subject to revision."
 DEFAULT_DIR = Path("var") / "published"
 
+# The snapshot's board_item table: one row per approved item, every column text (empty when it does not apply).
+#   kind            question | answer | decision | recommendation
+#   question_ref    the question's number, so that its answers and decisions are shown under it
+#   meeting_title, meeting_date (YYYY-MM-DD)   the meeting the question was put at (a theme: the decision's)
+#   question, asked_by                          the question as published, and who asked in public words
+#   answer, answered_by, answered_on            the force's answer, who gave it (their role, as typed), when
+#   theme, decision, rationale, decided_on      an assurance decision: on a theme or the question, its word
+#                   (decided_on, judged_on: when recorded, an ISO time in UTC, shown as the day)
+#   evidence        JSON: [{"kind": words, "text": ...}] the evidence considered
+#   given_meeting, given_meeting_date (YYYY-MM-DD)   the meeting an answer was given at (empty for one in writing)
+#                   or a decision taken at, which may be a later one than the question was put at; a snapshot
+#                   written before these were added has neither column
+#   recommendation_ref, source, number, recommendation, status, judged_on, status_evidence
+#                   a recommendation's status: the report, its number, the office's title, the status words
+BOARD_COLUMNS = ["kind", "question_ref", "meeting_title", "meeting_date", "question", "asked_by", "answer",
+                 "answered_by", "answered_on", "theme", "decision", "rationale", "evidence", "decided_on",
+                 "given_meeting", "given_meeting_date", "recommendation_ref", "source", "number", "recommendation",
+                 "status", "judged_on", "status_evidence"]
+
 
 def published_dir(explicit: str | os.PathLike | None = None) -> Path:
     """`PCCDASH_PUBLISHED_DIR`, else `var/published` under the working folder."""

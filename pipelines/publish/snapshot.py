@@ -28,14 +28,22 @@ import pandas as pd
 
 from .. import audit, faults, pointer_switch, settings
 from ..access import require
-from ..accountability.release import BOARD_COLUMNS, board_items
+from ..accountability.release import board_items
 from ..catalogue import catalogue, dimensions, force
 from ..contracts.contract import ContractError, load_contract
 from ..contracts.recheck import PERCENTAGE_RULE  # compares a percentage with its numerator and denominator
 from ..disclosure import ROLLING_PREFIX, DisclosureSettings, build_table, force_year_table, suppress_system
 from ..errors import ConfigError, PccDashError
 from ..events import public_events
-from ..public import MANAGEMENT_INFORMATION, current_snapshot, month_text, months_phrase, published_dir, trend_sentence
+from ..public import (
+    BOARD_COLUMNS,
+    MANAGEMENT_INFORMATION,
+    current_snapshot,
+    month_text,
+    months_phrase,
+    published_dir,
+    trend_sentence,
+)
 from ..public import read as public_read
 from ..warehouse import finish_switches, utc_now
 from . import breakdowns as published_breakdowns
