@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import auth, data, ui
 from pipelines import office
 from pipelines.accountability.release import long_date as release_long_date
-from pipelines.accountability.release import released, unrelease
+from pipelines.accountability.release import unrelease
 from pipelines.catalogue import catalogue
 from pipelines.public import current_snapshot, published_dir
 from pipelines.publish.approval import approve, period_states, states_frame
@@ -47,12 +47,15 @@ chosen = st.multiselect("Months to approve", candidates, key="approve_months", f
 if st.button("Approve", key="approve", type="primary", disabled=not chosen):
     ui.act(approve, chosen, user.claims, done=lambda months: f"Approved {len(months)} month(s) as {user.email}.")
 
+folder = str(published_dir())  # part of the cached answer's key: the preview compares with this folder's snapshot
+preview = data.call(preview_publication, folder, _also=str(current_snapshot(Path(folder))))
+
 st.subheader("The accountability record to publish")
 st.write("Questions, the force's answers, assurance decisions and recommendations' statuses are approved for "
          "publication one by one on the Meetings and Recommendations pages, as their public text stands then. The "
          "next publication carries every approval below, with the approved months; withdrawing an approval takes "
          "the item out of the next publication (the public keeps reading the current one until then).")
-approvals = data.call(released) or []
+approvals = preview.approvals  # the approvals in force the preview's accountability record is made from
 if not approvals:
     st.write("Nothing of the accountability record is approved for publication.")
 else:
@@ -68,8 +71,6 @@ else:
                    done=f"Withdrew the approval of {item.label}.")
 
 st.subheader("Publish: what the public will see")
-folder = str(published_dir())  # part of the cached answer's key: the preview compares with this folder's snapshot
-preview = data.call(preview_publication, folder, _also=str(current_snapshot(Path(folder))))
 if preview.problem:
     st.info(ui.md_escape(preview.problem))  # it may quote a flag's reason, typed by a person
 else:

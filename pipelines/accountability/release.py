@@ -313,29 +313,41 @@ class Release:
 
 
 def released(con: duckdb.DuckDBPyConnection) -> list[Release]:
-    """The approvals in force (not withdrawn), in the order approved: what the next publication carries."""
-    rows = con.execute("SELECT release_id, item_kind, item_id, public_text, approved_by, approved_at FROM loop_release "
-                       "WHERE withdrawn_at IS NULL ORDER BY release_id").fetchall()
-    return [Release(r[0], r[1], r[2], _with_given(con, r[1], r[2], json.loads(r[3])), r[4], r[5]) for r in rows]
+    """The approvals in force (not withdrawn), in the order approved: what the next publication carries.
+
+    An answer or decision approved before its record said which meeting it was given or taken at gets that
+    meeting from its record (an answer's or a decision's meeting is kept with it and never changes), read in the
+    same query."""
+    rows = con.execute("""
+        SELECT r.release_id, r.item_kind, r.item_id, r.public_text, r.approved_by, r.approved_at,
+               coalesce(a.answer_id, d.decision_id) IS NOT NULL AS recorded, m.title, m.held_on
+        FROM loop_release r
+        LEFT JOIN question_answer a ON r.item_kind = 'answer' AND a.answer_id = TRY_CAST(r.item_id AS INTEGER)
+        LEFT JOIN assurance_decision d
+               ON r.item_kind = 'decision' AND d.decision_id = TRY_CAST(r.item_id AS INTEGER)
+        LEFT JOIN meeting m ON m.meeting_id = coalesce(a.meeting_id, d.meeting_id)
+        WHERE r.withdrawn_at IS NULL ORDER BY r.release_id""").fetchall()
+    out = []
+    for release_id, kind, item_id, public_text, approved_by, approved_at, recorded, title, held_on in rows:
+        record = json.loads(public_text)
+        if kind in ("answer", "decision") and "given_meeting" not in record and recorded:
+            record = {**record, "given_meeting": title or "", "given_meeting_date": _iso(held_on)}
+        out.append(Release(release_id, kind, item_id, record, approved_by, approved_at))
+    return out
 
 
-def _with_given(con: duckdb.DuckDBPyConnection, kind: str, item_id: str, record: dict) -> dict:
-    """An answer or decision approved before its record said which meeting it was given or taken at: that meeting,
-    from the record (an answer's or a decision's meeting is kept with it and never changes)."""
-    if kind not in ("answer", "decision") or "given_meeting" in record:
-        return record
-    table, key = ("question_answer", "answer_id") if kind == "answer" else ("assurance_decision", "decision_id")
-    found = con.execute(f"SELECT meeting_id FROM {table} WHERE {key} = ?", [int(item_id)]).fetchall()
-    return {**record, **_given(con, found[0][0])} if found else record
-
-
-def board_items(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """The approvals in force as the snapshot's board_item table (BOARD_COLUMNS, all text)."""
+def board_table(approvals: list[Release]) -> pd.DataFrame:
+    """Approvals as the snapshot's board_item table (BOARD_COLUMNS, all text)."""
     rows = []
-    for item in released(con):
+    for item in approvals:
         row = {c: "" for c in BOARD_COLUMNS}
         for key, value in item.record.items():
             if key in row:
                 row[key] = json.dumps(value, ensure_ascii=False) if key == "evidence" else str(value or "")
         rows.append(row)
     return pd.DataFrame(rows, columns=BOARD_COLUMNS, dtype=object)
+
+
+def board_items(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The approvals in force as the snapshot's board_item table (BOARD_COLUMNS, all text)."""
+    return board_table(released(con))

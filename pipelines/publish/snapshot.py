@@ -28,7 +28,7 @@ import pandas as pd
 
 from .. import audit, faults, pointer_switch, settings
 from ..access import require
-from ..accountability.release import board_items
+from ..accountability.release import Release, board_table, released
 from ..catalogue import catalogue, dimensions, force
 from ..contracts.contract import ContractError, load_contract
 from ..contracts.recheck import PERCENTAGE_RULE  # compares a percentage with its numerator and denominator
@@ -543,6 +543,7 @@ class Preview:
     fingerprint: str                  # of the cells, months, caveats and loop items: what the person confirmed
     problem: str | None = None        # why nothing would be published, if nothing would
     board: pd.DataFrame | None = None  # the accountability loop's approved items (the snapshot's board_item)
+    approvals: list[Release] = field(default_factory=list)  # the approvals in force `board` is made from
     board_new: int = 0                # of those, items the public does not read now
     board_dropped: int = 0            # items the public reads now whose approval was withdrawn or replaced
     audit: lp_audit.AuditResult | None = None  # the disclosure audit of `cells`
@@ -669,7 +670,8 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
         protection = max(1, settings.get_int("disclosure_protection"))
         audited = (dataclasses.replace(audited, failures=[*audited.failures, *unsafe]) if audited is not None
                    else lp_audit.AuditResult(lp_audit.empty_cells(), protection, unsafe))
-    board = board_items(con)
+    approvals = released(con)
+    board = board_table(approvals)
     if previous is not None:
         old = public_read("SELECT measure, area, period, period_type, display, suppressed FROM figure",
                           snapshot=previous)
@@ -694,8 +696,9 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
         dropped=[m for m in old_months if m not in new_set], cells=cells, revised=revised.reset_index(drop=True),
         newly_suppressed=newly, caveats=caveats, sentences=_public_sentences(cells),
         current_version=_version_of(previous), fingerprint=_fingerprint(months, cells, caveats, board),
-        board=board, board_new=len(new_rows - old_rows), board_dropped=len(old_rows - new_rows), audit=audited,
-        breakdowns=protected.breakdowns, held=held, flagged_public={m: f for m, f in flagged.items() if m not in held})
+        board=board, approvals=approvals, board_new=len(new_rows - old_rows),
+        board_dropped=len(old_rows - new_rows), audit=audited, breakdowns=protected.breakdowns, held=held,
+        flagged_public={m: f for m, f in flagged.items() if m not in held})
     revised_flagged = {m: int((preview.revised["period"] == m).sum()) for m in preview.flagged_public}
     revised_flagged = {m: n for m, n in revised_flagged.items() if n}
     if audited is not None and not audited.passed:
