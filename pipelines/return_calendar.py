@@ -279,7 +279,9 @@ def statuses(con: duckdb.DuckDBPyConnection, months: list[dt.date], today: dt.da
     today = today or settings.today()
     cal = calendar or load_calendar()
     months = sorted({m.replace(day=1) for m in months})
+    # of each month and measure, the first accepted file holding it (and when it arrived), and the latest
     arrived: dict[tuple[dt.date, str], tuple[FileRef, dt.date]] = {}
+    latest: dict[tuple[dt.date, str], int] = {}
     if months:
         for period, measure, fid, name, received in con.execute(
                 """SELECT c.period, c.measure, c.file_id, r.name, r.received_at
@@ -287,12 +289,12 @@ def statuses(con: duckdb.DuckDBPyConnection, months: list[dt.date], today: dt.da
                    WHERE r.outcome = 'accepted' AND list_contains(?, c.period) ORDER BY c.file_id""",
                 [months]).fetchall():
             arrived.setdefault((period, measure), (FileRef(fid, name), received.date()))
+            latest[(period, measure)] = fid
     refused_open: dict[tuple[dt.date, str | None], FileRef] = {}
     marked: dict[tuple[dt.date, str | None], FileRef] = {}
     # held by a refused file though none of its rows was among those refused: refused with the rest of the file
     with_file: dict[tuple[dt.date, str], bool] = {}
     held = _held(con, months)
-    latest = _latest_accepted(con, months) if held else {}
     for r in refusals(con):
         mine = held.get(r.file.file_id, set())
         if r.state in ("withdrawn", "superseded"):
@@ -342,13 +344,6 @@ def _held(con: duckdb.DuckDBPyConnection, months: list[dt.date]) -> dict[int, se
                 [months]).fetchall():
             out.setdefault(fid, set()).add((period, measure))
     return out
-
-
-def _latest_accepted(con: duckdb.DuckDBPyConnection, months: list[dt.date]) -> dict[tuple[dt.date, str], int]:
-    """The latest accepted file holding each month and measure among `months`."""
-    return {(period, measure): fid for period, measure, fid in con.execute(
-        """SELECT c.period, c.measure, max(c.file_id) FROM file_coverage c JOIN file_registry r USING (file_id)
-           WHERE r.outcome = 'accepted' AND list_contains(?, c.period) GROUP BY ALL""", [months]).fetchall()}
 
 
 def latest_due_month(today: dt.date | None = None) -> dt.date:
