@@ -10,7 +10,7 @@ import datetime as dt
 
 import pytest
 from dashboard_helpers import ANALYST, PCC, internal, texts
-from test_contracts import DISTRICTS, write_return
+from test_contracts import DISTRICTS, copy_contract, write_return
 
 from pipelines import warehouse
 from pipelines.briefing.pack import build_pack
@@ -210,3 +210,31 @@ def test_a_load_asks_again_only_the_rules_that_concern_the_measures_it_changed(d
     assert "month_on_month_change" in asked and "charges_within_arrests" in asked
     assert not {"headcount_change", "arrested_within_12_weeks_change", "cce_referrals_same_month_last_year"} & set(
         asked), asked
+
+
+def test_a_held_figure_checked_again_is_named_at_the_column_the_rule_names_as_the_files_own_are(
+        db, tmp_path, monkeypatch):
+    """A rule naming the column an analyst should look at names it for a held figure checked again (a percentage
+    against its corrected numerator) as for a figure of the file being checked."""
+    def name_the_column(doc):
+        rule = next(r for r in doc["schema"][0]["quality"] if r["id"] == "percentage_matches_its_parts")
+        rule["customProperties"].append({"property": "column", "value": "district"})
+
+    copy_contract(tmp_path / "contracts", edit=name_the_column)
+    monkeypatch.setenv("PCCDASH_CONTRACTS_DIR", str(tmp_path / "contracts"))
+    load(db, tmp_path, "july.csv", "2026-07", 50, measure="officers_trained", others=(50, 50, 50))
+    load(db, tmp_path, "july-headcount.csv", "2026-07", 100, measure="officer_headcount", others=(100, 100, 100))
+    load(db, tmp_path, "july-pct.csv", "2026-07", 50, measure="officers_trained_pct", others=(50, 50, 50))
+    # the numerator corrected: Sheffield's 50% held is now 80 / 100
+    corrected = load(db, tmp_path, "july-v2.csv", "2026-07", 80, measure="officers_trained", others=(50, 50, 50))
+    assert corrected.recheck.run_id is not None
+    # the percentage sent again as it was (as a workbook): the file's own figure, against the corrected numerator
+    again = load(db, tmp_path, "july-pct-again.xlsx", "2026-07", 50, measure="officers_trained_pct",
+                 others=(50, 50, 50))
+    with warehouse.connect_read_only(db) as con:
+        named = con.execute(
+            """SELECT v.scope, s.source_file, s.source_column
+               FROM validation_sample s JOIN validation_run v USING (run_id)
+               WHERE s.rule_id = 'percentage_matches_its_parts' AND s.district = 'Sheffield' ORDER BY v.run_id""",
+        ).fetchall()
+    assert named == [("recheck", "july-pct.csv", "district"), ("ingest", "july-pct-again.xlsx", "district")], again

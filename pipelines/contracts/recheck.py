@@ -269,8 +269,9 @@ def _ask(con: duckdb.DuckDBPyConnection, rules: list[tuple[SetRule, str]], file_
                 ORDER BY q.period, q.district, q.measure""").fetchall()
         now_holds: dict[tuple, list[tuple]] = {}
         for f, sh, r, c, p, d, m, detail, fid in found:
-            now_holds.setdefault((p, d, m), []).append((Sample(f, sh, r, c, p, d, m, _render(rule.message,
-                                                                                             detail=detail), c), fid))
+            # named at the rule's report column, as a sample of the batch's own figures is (set_rule_rows)
+            now_holds.setdefault((p, d, m), []).append((Sample(f, sh, r, rule.report_column or c, p, d, m,
+                                                               _render(rule.message, detail=detail), c), fid))
         standing = con.execute(
             f"""SELECT c.caveat_id, c.period, c.district, c.measure, c.message
                 FROM figure_caveat c JOIN {table} t ON t.period = c.period AND t.district = c.district
