@@ -35,8 +35,8 @@ import duckdb
 from ..catalogue import catalogue
 from ..warehouse import utc_now
 from .contract import Contract, SetRule
-from .runner import RuleResult, Sample, ValidationRun, _render, figures_table, fill_query
-from .store import _CAVEAT_COLUMNS, insert_rows, save_run
+from .runner import RuleResult, Sample, ValidationRun, figures_table, fill_query, linked_measures, set_rule_sample
+from .store import insert_caveats, save_run
 
 SCOPE = "recheck"
 PERCENTAGE_RULE = "percentage_matches_its_parts"  # a percentage against its numerator and denominator
@@ -87,7 +87,7 @@ class _Found:
     run: ValidationRun
     figures: int  # held figures checked again
     ends: list[int]  # the caveats that no longer hold (caveat_id)
-    adds: list[list]  # the caveats that now hold, as `figure_caveat` rows (the run's id to fill)
+    adds: list[tuple]  # the caveats that now hold (period, district, measure, file id, rule id, severity, message)
     changes: list[CaveatChange]
 
 
@@ -171,7 +171,7 @@ def recheck_held(con: duckdb.DuckDBPyConnection, contract: Contract, file_id: in
     if found.ends:
         con.execute("UPDATE figure_caveat SET ended_at = $now, ended_by_run = $run "
                     "WHERE list_contains($ids, caveat_id)", {"now": now, "run": out.run_id, "ids": found.ends})
-    insert_rows(con, "figure_caveat", _CAVEAT_COLUMNS, [[*a[:3], out.run_id, *a[4:]] for a in found.adds])
+    insert_caveats(con, out.run_id, found.adds, now)
     return out
 
 
@@ -219,7 +219,10 @@ def _find(con: duckdb.DuckDBPyConnection, contract: Contract, file_id: int, labe
     rules = [(rule, link) for rule, link in rules if _may_concern(rule, link, mine)]
     if not rules:
         return None
-    measures = _linked(mine, rules)
+    # the measures the file changed, with those the catalogue or a same-month rule links to them: `HELD` holds their
+    # current figures (what the rules read as ${figure})
+    measures = linked_measures(mine, [set(pair) for rule, link in rules if link == "same_month"
+                                      for pair in _same_month_links(rule)])
     # every figure checked again is another file's, of these measures and districts, in or after the file's first
     # month: a file of months later than any held (next month's return), or a first load, has none to check
     if first is None or not con.execute(
@@ -252,7 +255,7 @@ def _ask(con: duckdb.DuckDBPyConnection, rules: list[tuple[SetRule, str]], file_
     run = ValidationRun(contract, SCOPE, label, rows=0, started_at=utc_now())
     now = run.started_at
     ends: list[int] = []
-    adds: list[list] = []
+    adds: list[tuple] = []
     changes: list[CaveatChange] = []
     seen: set[tuple] = set()
     for rule, link in rules:
@@ -267,11 +270,10 @@ def _ask(con: duckdb.DuckDBPyConnection, rules: list[tuple[SetRule, str]], file_
                        q.measure, q.detail, t.file_id
                 FROM ({query}) q JOIN {table} t USING (period, district, measure)
                 ORDER BY q.period, q.district, q.measure""").fetchall()
-        now_holds: dict[tuple, list[tuple]] = {}
-        for f, sh, r, c, p, d, m, detail, fid in found:
-            # named at the rule's report column, as a sample of the batch's own figures is (set_rule_rows)
-            now_holds.setdefault((p, d, m), []).append((Sample(f, sh, r, rule.report_column or c, p, d, m,
-                                                               _render(rule.message, detail=detail), c), fid))
+        now_holds: dict[tuple, list[tuple[Sample, int]]] = {}
+        for *row, fid in found:  # each sample made as the batch check makes its own
+            sample = set_rule_sample(rule, tuple(row))
+            now_holds.setdefault((sample.period, sample.district, sample.measure), []).append((sample, fid))
         standing = con.execute(
             f"""SELECT c.caveat_id, c.period, c.district, c.measure, c.message
                 FROM figure_caveat c JOIN {table} t ON t.period = c.period AND t.district = c.district
@@ -290,8 +292,7 @@ def _ask(con: duckdb.DuckDBPyConnection, rules: list[tuple[SetRule, str]], file_
             for key, rows in now_holds.items():
                 for s, fid in rows:
                     if s.message not in held_messages.get(key, set()):
-                        adds.append([s.period, s.district, s.measure, None, fid, rule.id, rule.severity, s.message,
-                                     now])
+                        adds.append((s.period, s.district, s.measure, fid, rule.id, rule.severity, s.message))
                         changes.append(CaveatChange(s.period, s.district, s.measure, rule.id, s.message,
                                                     ended=False))
         run.results.append(RuleResult(rule.id, rule.severity, "duckdb", None, not samples, len(samples),
@@ -303,20 +304,3 @@ def _ask(con: duckdb.DuckDBPyConnection, rules: list[tuple[SetRule, str]], file_
     changes.sort(key=lambda c: (c.period, c.district, c.measure, not c.ended))
     return _Found(run, len(seen), ends, adds, changes)
 
-
-def _linked(changed: set[str], rules: list[tuple[SetRule, str]]) -> set[str]:
-    """The measures the file changed, with the measures a rule or the catalogue links to them: `HELD` holds their
-    current figures (what the rules read as ${figure})."""
-    measures = set(changed)
-    pairs = [pair for rule, link in rules if link == "same_month" for pair in _same_month_links(rule)]
-    for m in catalogue().measures:
-        pairs += [(m.id, other) for other in (m.part_of, m.numerator, m.denominator) if other]
-    grown = True
-    while grown:
-        grown = False
-        for a, b in pairs:
-            for x, y in ((a, b), (b, a)):
-                if x in measures and y not in measures:
-                    measures.add(y)
-                    grown = True
-    return measures

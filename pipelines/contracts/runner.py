@@ -582,10 +582,16 @@ def _hold_figures(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
 def _linked_measures(con: duckdb.DuckDBPyConnection, contract: Contract) -> set[str]:
     """The batch's measures, and every measure linked to one of them, however many links away."""
     measures = {m for (m,) in con.execute("SELECT DISTINCT measure FROM batch WHERE measure IS NOT NULL").fetchall()}
-    cat = catalogue()
-    groups = [{m.id, m.part_of, m.numerator, m.denominator} - {None} for m in cat.measures]
-    ids = set(cat.by_id)
-    groups += [{i for i in ids if i in rule.query} for rule in contract.set_rules]  # a rule naming measures
+    ids = set(catalogue().by_id)
+    # a rule naming measures links them
+    return linked_measures(measures, [{i for i in ids if i in rule.query} for rule in contract.set_rules])
+
+
+def linked_measures(measures: set[str], links: list[set[str]]) -> set[str]:
+    """`measures`, and every measure linked to one of them, however many links away: by the catalogue (a part and
+    its whole, a percentage and its parts) or by one of `links` (measures a rule compares with one another)."""
+    measures = set(measures)
+    groups = [{m.id, m.part_of, m.numerator, m.denominator} - {None} for m in catalogue().measures] + links
     grown = True
     while grown:
         grown = False
@@ -644,8 +650,15 @@ def set_rule_rows(con, rule: SetRule, current_month: dt.date, limit: int | None,
     if not rows:
         return 0, []
     label = _batch_file(con)
-    return rows[0][-1], [Sample(f or label, sh, r, rule.report_column or c, p, d, m,
-                                _render(rule.message, detail=detail), c) for f, sh, r, c, p, d, m, detail, _ in rows]
+    return rows[0][-1], [set_rule_sample(rule, row[:-1], label) for row in rows]
+
+
+def set_rule_sample(rule: SetRule, row: tuple, label: str | None = None) -> Sample:
+    """A row of a set rule's query (its SET_RULE_COLUMNS) as a sample: the rule's message with the row's detail,
+    named at the rule's report column when it has one (the query's column kept as the cell); a row naming no file
+    is `label`'s."""
+    f, sh, r, c, p, d, m, detail = row
+    return Sample(f or label, sh, r, rule.report_column or c, p, d, m, _render(rule.message, detail=detail), c)
 
 
 def _batch_file(con) -> str | None:

@@ -68,7 +68,12 @@ def save_quarantine(con: duckdb.DuckDBPyConnection, run: ValidationRun, run_id: 
 def save_caveats(con: duckdb.DuckDBPyConnection, run: ValidationRun, run_id: int, file_id: int | None,
                  current_month: dt.date) -> int:
     rows = caveat_rows(con, run, current_month)
-    now = utc_now()
-    insert_rows(con, "figure_caveat", _CAVEAT_COLUMNS,
-                [[p, d, m, run_id, file_id, rid, sev, msg, now] for p, d, m, rid, sev, msg in rows])
+    insert_caveats(con, run_id, [(p, d, m, file_id, rid, sev, msg) for p, d, m, rid, sev, msg in rows], utc_now())
     return len(rows)
+
+
+def insert_caveats(con: duckdb.DuckDBPyConnection, run_id: int, rows: list[tuple], created_at: dt.datetime) -> None:
+    """Attach the caveats `rows` (period, district, measure, file id, rule id, severity, message) that the run
+    `run_id` found."""
+    insert_rows(con, "figure_caveat", _CAVEAT_COLUMNS,
+                [[p, d, m, run_id, fid, rid, sev, msg, created_at] for p, d, m, fid, rid, sev, msg in rows])
