@@ -238,3 +238,43 @@ def test_a_held_figure_checked_again_is_named_at_the_column_the_rule_names_as_th
                WHERE s.rule_id = 'percentage_matches_its_parts' AND s.district = 'Sheffield' ORDER BY v.run_id""",
         ).fetchall()
     assert named == [("recheck", "july-pct.csv", "district"), ("ingest", "july-pct-again.xlsx", "district")], again
+
+
+def test_a_correction_of_a_percentages_part_puts_the_caveat_on_the_held_percentage(db, tmp_path):
+    """A file correcting a percentage's numerator but not sending the percentage leaves the held percentage no
+    longer matching its parts: the percentage carries the caveat (once, even when the percentage is sent again)."""
+    pct = "officers_trained_pct"
+    load(db, tmp_path, "july.csv", "2026-07", 50, measure="officers_trained", others=(50, 50, 50))
+    load(db, tmp_path, "july-headcount.csv", "2026-07", 100, measure="officer_headcount", others=(100, 100, 100))
+    load(db, tmp_path, "july-pct.csv", "2026-07", 50, measure=pct, others=(50, 50, 50))
+    assert shown(db, "2026-07", pct) == []
+
+    corrected = load(db, tmp_path, "july-v2.csv", "2026-07", 80, measure="officers_trained", others=(50, 50, 50))
+    assert (corrected.recheck.ended, corrected.recheck.added) == (0, 1)
+    assert shown(db, "2026-07", pct) == [
+        ("Sheffield", "percentage_matches_its_parts",
+         "Officers trained (%) for Sheffield in July 2026 is 50.0 but Officers trained / Officer headcount = 80 / 100 "
+         "= 80.0.")]
+
+    # sent again as it was: the file's own check names it, and the held caveat is not doubled
+    load(db, tmp_path, "july-pct-again.xlsx", "2026-07", 50, measure=pct, others=(50, 50, 50))
+    assert len(shown(db, "2026-07", pct)) == 1
+    # the numerator put back: the caveat ends
+    back = load(db, tmp_path, "july-v3.xlsx", "2026-07", 50, measure="officers_trained", others=(50, 50, 50))
+    assert back.recheck.ended >= 1 and shown(db, "2026-07", pct) == []
+
+
+def test_a_file_correcting_a_part_and_resending_its_percentage_leaves_one_caveat(db, tmp_path):
+    pct = "officers_trained_pct"
+    load(db, tmp_path, "july.csv", "2026-07", 50, measure="officers_trained", others=(50, 50, 50))
+    load(db, tmp_path, "july-headcount.csv", "2026-07", 100, measure="officer_headcount", others=(100, 100, 100))
+    load(db, tmp_path, "july-pct.csv", "2026-07", 50, measure=pct, others=(50, 50, 50))
+    rows = [["2026-07", d, "officers_trained", v] for d, v in zip(DISTRICTS, (50, 50, 50, 80), strict=True)]
+    rows += [["2026-07", d, pct, 50] for d in DISTRICTS]
+    with warehouse.connect(db) as con:
+        [both] = ingest(con, [write_return(tmp_path / "july-both.csv", rows)]).files
+    assert both.outcome == "accepted" and both.recheck.added == 0
+    with warehouse.connect_read_only(db) as con:
+        held = con.execute("SELECT count(*) FROM figure_caveat WHERE measure = ? AND ended_at IS NULL",
+                           [pct]).fetchall()[0][0]
+    assert held == 1 and len(shown(db, "2026-07", pct)) == 1

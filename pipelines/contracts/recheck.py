@@ -10,7 +10,9 @@ figures as they stand when it is validated; but a batch also changes what figure
 - a figure of a month changes what the same month a year later is compared with, for a same-month-last-year rule;
 - a figure of one measure changes the comparison of the linked measures' figures of the same month and district.
   The batch check judges that pair again and puts any caveat that holds on the batch's figure, so here a caveat
-  already on the held figure is only ended when the pair no longer breaks the rule as it reads.
+  already on the held figure is only ended when the pair no longer breaks the rule as it reads. The one exception
+  is a percentage the file does not send, whose numerator or denominator it corrects: the percentage rule reports
+  only the percentages of the batch, so the held percentage that no longer matches its parts carries the caveat.
 
 Those held figures (only those: not the warehouse) are checked again by the rules, against the figures as they
 now stand, in the transaction that accepts the batch. A caveat that no longer holds (or whose words, its figures
@@ -288,7 +290,13 @@ def _ask(con: duckdb.DuckDBPyConnection, rules: list[tuple[SetRule, str]], file_
                 ends.append(cid)
                 changes.append(CaveatChange(p, d, m, rule.id, message, ended=True))
         samples = [s for rows in now_holds.values() for s, _ in rows]
-        if link != "same_month":  # a same-month pair's caveat that holds is the batch check's, on the batch's figure
+        # a same-month pair's caveat that holds is the batch check's, on the batch's figure; but the percentage rule
+        # reports only the percentages the file sends: a held one the file did not send, no longer matching its
+        # corrected parts, carries the caveat itself
+        sent = (set() if link != "same_month" else {tuple(k) for k in con.execute(
+            f"SELECT period, district, measure FROM {table} SEMI JOIN batch_total USING (period, district, measure)"
+        ).fetchall()})
+        if link != "same_month" or rule.id == PERCENTAGE_RULE:
             for key, rows in now_holds.items():
                 for s, fid in rows:
                     if s.message not in held_messages.get(key, set()):

@@ -228,6 +228,17 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, t
         caveats = save_caveats(con, run, run_id, file_id, month)
         # the current figures of the batch's measures, as the contract held them (nothing has changed them since)
         current, current_parts = figures_table(con), breakdowns_table(con)
+        if caveats:
+            # a figure the file sends again unchanged stays the earlier file's: a caveat the check found on it (a
+            # percentage against the part the file corrects) follows it there, as the earlier file's caveats do
+            con.execute(
+                f"""UPDATE figure_caveat SET file_id = c.file_id
+                   FROM (SELECT b.period, b.district, b.measure, c.file_id
+                         FROM batch_total b JOIN {current} c USING (period, district, measure)
+                         WHERE c.value = b.value) c
+                   WHERE figure_caveat.run_id = $run AND figure_caveat.period = c.period
+                     AND figure_caveat.district = c.district AND figure_caveat.measure = c.measure""",
+                {"run": run_id})
         new, revised, unchanged = one(
             con,
             f"""SELECT count(*) FILTER (WHERE c.value IS NULL),
