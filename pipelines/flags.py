@@ -432,7 +432,8 @@ def _in_words(labels: list[str], compared: list[str]) -> str:
 
 
 def included_figures(panel, measure, shown: Sequence[tuple[str, int, int]],
-                     compared: Sequence[tuple[str, int, int]] = ()) -> dict[tuple[str, str, str], str]:
+                     compared: Sequence[tuple[str, int, int]] = (), *,
+                     areas: Sequence[str] | None = None) -> dict[tuple[str, str, str], str]:
     """What a measure's figures for the force and each district are made of, for `arrange_caveats`.
 
     `shown` are the figures a page or the pack prints (label, first and last month as month numbers: ("Q1 2015/16",
@@ -440,11 +441,12 @@ def included_figures(panel, measure, shown: Sequence[tuple[str, int, int]],
     12 months to July 2014 that the change is measured against"). Each monthly figure one of them is made of
     (`Panel.sources`: every month of a flow, the month a stock's level is taken from, a percentage's numerator and
     denominator), as (measure id, district, YYYY-MM), is mapped to those figures in words ("in the figures for Q1
-    2015/16 and the 12 months to July 2015"). The force's figures are made of each district's."""
+    2015/16 and the 12 months to July 2015"). The force's figures are made of each district's. `areas`: only the
+    figures of these (district names, or the force's), where a page shows one area's; every area's by default."""
     figures = [*((label, first, last, 0) for label, first, last in shown),
                *((label, first, last, 1) for label, first, last in compared)]
     found: dict[tuple[str, str, int], set[int]] = {}
-    for area in range(len(panel.areas)):
+    for area in (range(len(panel.areas)) if areas is None else dict.fromkeys(panel.area_index(a) for a in areas)):
         reach = panel.districts if area == panel.force_index else (panel.districts[area],)
         for i, (_label, first, last, _kind) in enumerate(figures):
             for measure_id, month in panel.sources(measure, area, panel.index_of(first), panel.index_of(last)):
@@ -575,6 +577,41 @@ def arrange_caveats(cav: pd.DataFrame, period: object, measure_ids: list[str], d
         if texts:
             out.by_figure[(measure_id, whole)] = texts
     return out
+
+
+def part_caveats(cav: pd.DataFrame, panel, measure, area: str) -> pd.DataFrame:
+    """The caveats on the other figures an area's monthly figures of `measure` are made of, beside the measure's own:
+    a percentage's numerator's and denominator's figures in the month (`Panel.sources`, through
+    `included_figures`). A count's or a stock's month is made of its own figure alone, so it has none.
+
+    `area` is a district or the force, whose figures are made of every district's; `cav` holds the caveats of the
+    months shown, the parts' included (`caveats()` of each). One row each, as `caveats()` gives them, with `text`
+    worded as the pack words it (`arrange_caveats`): "Officer headcount for Rotherham in June 2015, which Officers
+    trained (%) is worked out from: Leavers counted twice (flagged by ...)". A flag on a district's month or on a
+    whole file that is on the measure's own figure in that month too is said there, not again here."""
+    from .plan.periods import month_label, month_number
+
+    f = force()
+    districts = list(f.districts) if area in (f.force_name, f.force_short_name) else [area]
+    if cav is None or cav.empty:
+        return pd.DataFrame(columns=CAVEAT_COLUMNS)
+    rows = cav[(cav["measure"] != measure.id) & cav["district"].isin(districts)]
+    if rows.empty:
+        return rows
+    numbers = sorted({month_number(p) for p in rows["period"]})
+    made_of = included_figures(panel, measure, [(month_label(n), n, n) for n in numbers], areas=[area])
+    own = cav[(cav["measure"] == measure.id) & cav["flag_id"].notna()]
+    on_own = {(int(i), d, p) for i, d, p in zip(own["flag_id"], own["district"], own["period"], strict=True)}
+    rows = rows[[(r.measure, r.district, r.period) in made_of
+                 and not (pd.notna(r.flag_id) and (int(r.flag_id), r.district, r.period) in on_own)
+                 for r in rows.itertuples(index=False)]]
+    texts = []
+    for i in range(len(rows)):
+        one = rows.iloc[[i]]
+        arranged = arrange_caveats(one, one["period"].iloc[0], [measure.id], [one["district"].iloc[0]],
+                                   included={measure.id: made_of})
+        texts.append([*arranged.general, *arranged.by_measure[measure.id]][0])
+    return rows.assign(text=texts).drop_duplicates(["period", "district", "text"])
 
 
 def files_for_flags(con: duckdb.DuckDBPyConnection, *, accepted_only: bool = False) -> pd.DataFrame:

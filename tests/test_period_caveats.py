@@ -175,3 +175,25 @@ def test_a_stocks_period_figure_carries_the_flags_of_the_month_it_falls_back_to(
                  "for Doncaster in June 2015, in the figure for Q1 2015/16: A case left out"):
         assert f"Live CSE investigations {said}" in live, live
     assert "Not in any figure" not in live
+
+
+def test_the_figures_of_one_area_are_made_of_its_own_months(tmp_path, run_cli):
+    """A page that shows one area reads what that area's figures are made of: Doncaster's Q1 2015/16 (a stock's) is
+    its June level, while the force's, Rotherham having sent no June, is May's, which Doncaster's is not made of."""
+    from pipelines.catalogue import catalogue
+    from pipelines.figures import plan_figures
+    from pipelines.flags import included_figures
+    from pipelines.plan import PlanAnalytics
+    from pipelines.plan.periods import month_number
+
+    db = live_investigations(tmp_path, run_cli, missing={("Rotherham", "2015-06")})
+    with warehouse.connect_read_only(db) as con:
+        panel = PlanAnalytics(plan_figures(con)).panel
+    live = catalogue().get("cse_live_investigations")
+    quarter = [("Q1 2015/16", month_number("2015-04"), month_number("2015-06"))]
+    every = included_figures(panel, live, quarter)
+    assert ("cse_live_investigations", "Doncaster", "2015-05") in every  # through the force's
+    assert set(included_figures(panel, live, quarter, areas=["Doncaster"])) == {
+        ("cse_live_investigations", "Doncaster", "2015-06")}
+    assert set(included_figures(panel, live, quarter, areas=["South Yorkshire"])) == {
+        ("cse_live_investigations", d, "2015-05") for d in ("Barnsley", "Doncaster", "Rotherham", "Sheffield")}

@@ -76,7 +76,9 @@ def show_table(b: breakdowns.Breakdown, key: str, download: str) -> None:
 
 
 # The open flags and data-check warnings on the measure's figures in the months the breakdown covers: a period's
-# figure adds up its districts' months, so it carries each of their caveats, the district and month named.
+# figure adds up its districts' months, so it carries each of their caveats, the district and month named. Only a
+# count that adds up over months is broken down (catalogue._check_breakdowns), so a period's figure is made of every
+# month of it in every district (Panel.sources of a flow), and no percentage's parts are missed here.
 first, last = loaded.loc[(loaded["measure"] == measure_id) & (loaded["dimension"] == dimension_id),
                          ["first", "last"]].iloc[0]
 cav = data.call(caveats, measure=measure_id, start=first, end=last)

@@ -10,12 +10,12 @@ from pipelines.briefing.notes import latest_texts
 from pipelines.briefing.pack import aspiration_words
 from pipelines.catalogue import catalogue, force
 from pipelines.errors import shown
-from pipelines.flags import caveats
+from pipelines.flags import caveats, part_caveats
 from pipelines.plan import load_population
 from pipelines.plan.funnel import PERIODS as FUNNEL_PERIODS
 from pipelines.plan.funnel import FunnelError, funnel, funnel_figure
 from pipelines.plan.narrative import format_number
-from pipelines.plan.periods import month_number
+from pipelines.plan.periods import month_number, month_numbers, month_start
 from pipelines.plan.smallcounts import floor_limits, quarterly_frame, view_choice
 
 VIEWS = {"month": "Monthly (SPC chart)", "quarter_spc": "Quarterly (SPC chart)", "quarter": "Financial quarters",
@@ -82,11 +82,28 @@ scale = 100_000 / population if per_100k and m.kind != "percentage" else 1.0
 unit = f"{m.unit} per 100,000 residents" if scale != 1.0 else m.unit
 
 period = reporting_period(ui.meeting(), data.months())
-# Nothing after the reporting month: a caveat on a later figure is not part of this meeting's view.
-cav = data.call(caveats, measure=measure_id, end=period.month_key or None)
-area_cav = cav if district is None else cav[cav["district"] == district]
+# Nothing after the reporting month: a caveat on a later figure is not part of this meeting's view. A percentage's
+# figures are worked out from its numerator's and denominator's, so their caveats are read too.
+parts = [p for p in (m.numerator, m.denominator) if p] if m.kind == "percentage" else []
+read = [data.call(caveats, measure=x, end=period.month_key or None) for x in (measure_id, *parts)]
+cav = pd.concat(read, ignore_index=True) if parts else read[0]
+own_cav = cav[cav["measure"] == measure_id]
+area_cav = own_cav if district is None else own_cav[own_cav["district"] == district]
 
 analytics = data.analytics()
+# What is said about the figures the area's figures are made of goes with them (Panel.sources): the measure's own
+# caveats, and a percentage's parts' in the month, worded as the pack words them.
+if not (of_parts := part_caveats(cav, analytics.panel, m, area)).empty:
+    area_cav = pd.concat([area_cav, of_parts], ignore_index=True)
+touched = set(zip(area_cav["measure"], area_cav["period"], strict=True))
+area_row = analytics.panel.area_index(district)
+
+
+def has_caveat(first: int, last: int) -> str:
+    """"yes" when a caveat is on a figure the area's figure over months first..last is made of."""
+    made_of = analytics.panel.sources(m, area_row, analytics.panel.index_of(first), analytics.panel.index_of(last))
+    return "yes" if any((x, f"{month_start(n):%Y-%m}") in touched for x, n in made_of) else ""
+
 if period.month is not None and (lapse := analytics.notice(period.month)):
     st.info(lapse, icon=":material/info:")
 status = (next((s for s in analytics.status(period.month, district) if s.measure_id == measure_id), None)
@@ -114,8 +131,7 @@ if view == "month":
     frame = chart.frame(increase_is)
     for col in ("value", "mean", "upper", "lower"):
         frame[col] = frame[col] * scale
-    flagged = set(area_cav["period"])
-    frame["caveats"] = frame["period"].dt.strftime("%Y-%m").map(lambda p: "yes" if p in flagged else "")
+    frame["caveats"] = [has_caveat(n, n) for n in month_numbers(frame["period"])]
     frame = floor_limits(frame, m)  # the table as well as the chart: no count has a limit below zero
     events = ui.chart_events(measure_id, frame["period"].min(), frame["period"].max())
     target, target_label = target_for(1)
@@ -148,9 +164,8 @@ elif view == "quarter_spc":
     for col in ("value", "mean", "upper", "lower", "near_upper", "near_lower"):
         frame[col] = frame[col] * scale
     frame = floor_limits(frame, m)
-    flagged_months = [pd.Timestamp(p) for p in set(area_cav["period"])]
-    frame["caveats"] = [("yes" if any(s <= p <= e for p in flagged_months) else "")
-                        for s, e in zip(frame["period"], frame["end"], strict=True)]
+    frame["caveats"] = [has_caveat(s, e) for s, e in zip(month_numbers(frame["period"]), month_numbers(frame["end"]),
+                                                          strict=True)]
     if choice.reason:
         st.info(choice.reason, icon=":material/functions:")
     if frame.empty:
@@ -235,9 +250,11 @@ st.subheader("Caveats")
 if m.caveats:
     ui.caveat_box(list(m.caveats), label=f"On every figure of {m.short_name}")
 if area_cav.empty:
-    st.write(f"No open flag or data-check warning on {m.name.lower()} in {area}.")
+    st.write(f"No open flag or data-check warning on {m.name.lower()} in {area}"
+             + (", nor on the figures it is worked out from." if parts else "."))
 else:
-    shown = area_cav[["period", "district", "kind", "text"]].sort_values("period", ascending=False)
+    # the month's own first, then its parts'
+    shown = area_cav[["period", "district", "kind", "text"]].sort_values("period", ascending=False, kind="stable")
     shown = shown.assign(kind=shown["kind"].map({"flag": "Flag", "check": "Data check"}).fillna(shown["kind"]))
     ui.table(ui.readable(shown, {"district": "District", "kind": "Kind", "text": "Caveat"}), "measure_caveats")
 if m.from_police_uk:

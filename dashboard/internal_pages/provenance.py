@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import auth, data, ui, workbench
 from dashboard.flagging import flag_form
 from pipelines.catalogue import catalogue, force
-from pipelines.flags import caveats, force_caveats
+from pipelines.flags import caveats, force_caveats, part_caveats
 from pipelines.lineage import LineageError, lineage, link_params, read_link
 from pipelines.plan.narrative import format_number
 
@@ -96,13 +96,20 @@ def files_loaded_links(sources) -> None:
 
 
 cav = data.call(caveats, measure=measure_id, start=period, end=period)
+# A percentage is worked out from its numerator's and denominator's figures: their caveats in the month go with it,
+# worded as the pack words them (Panel.sources, as the Measure page and the pack read them).
+of_parts = []
+if m.kind == "percentage" and m.numerator and m.denominator:
+    both = pd.concat([cav, *(data.call(caveats, measure=x, start=period, end=period)
+                             for x in (m.numerator, m.denominator))], ignore_index=True)
+    of_parts = list(part_caveats(both, data.analytics().panel, m, area)["text"])
 if lin.how in ("district", "given"):
     own = lin.sources[0]
     st.markdown(f"Revision {own.revision}, from {ui.md_escape(own.where)}; loaded {own.loaded_at} (UTC)."
                 + (f" {ui.md_escape(f.force_short_name)} gave this figure itself, in its own row of the return."
                    if lin.how == "given" else ""))
     files_loaded_links(lin.sources)
-    ui.caveat_box([ui.measure_words(t) for t in cav[cav["district"] == area]["text"]])
+    ui.caveat_box([ui.measure_words(t) for t in cav[cav["district"] == area]["text"]] + of_parts)
     st.subheader("Revision history")
     hist = workbench.history(measure_id, area, period)
     ui.table(ui.readable(hist, {"value": "Value", "note": "Note"}), "history_table",
@@ -133,7 +140,7 @@ else:
 if lin.missing:
     st.warning(f"No figure from {', '.join(lin.missing)} for {month_text}: the figure here adds up the districts "
                "that sent one.", icon=":material/calendar_today:")
-ui.caveat_box([ui.measure_words(t) for t in force_caveats(cav, period, measure_id)])
+ui.caveat_box([ui.measure_words(t) for t in force_caveats(cav, period, measure_id)] + of_parts)
 st.subheader("Where each district's figure comes from")
 parts = pd.DataFrame([{"area": s.area, "measure": s.measure, "value": s.value, "source_file": s.file,
                        "source_sheet": s.sheet, "source_row": s.row, "source_column": s.column,
