@@ -520,7 +520,9 @@ def plan(db, month, district, no_sentences, fmt):
             have.extend(w for w in more if w not in have)
     cat = catalogue()
     areas = list(dict.fromkeys(s.area for s in statuses))
-    arranged = arrange_caveats(cav, when, list(windows), [d for d in force().districts if d in areas],
+    # the force's figures are made of every district's: --district naming the force reads them all
+    whole = force().force_short_name in areas
+    arranged = arrange_caveats(cav, when, list(windows), [d for d in force().districts if whole or d in areas],
                                included={m: included_figures(analytics.panel, cat.get(m), *w)
                                          for m, w in windows.items()})
     if fmt == "csv":

@@ -141,3 +141,40 @@ def test_plan_carries_the_flags_on_the_figures_its_rows_are_made_of(sample_db, r
     assert headcount in cav[("Officers trained (%)", "South Yorkshire")]
     assert "A charge in the wrong month." in cav[("CSE charges", "Rotherham")]
     assert "Not in any figure shown." not in " ".join(cav)
+
+
+def test_plan_for_the_force_alone_lists_the_caveats_its_figures_carry(sample_db, run_cli, tmp_path):
+    """--district naming the force (by its short name or its name) shows the force's rows, whose figures add up every
+    district's: they carry the same caveats as in the whole table, and list the same after it."""
+    from dashboard_helpers import ANALYST, copy_warehouse
+
+    from pipelines import warehouse
+    from pipelines.flags import raise_flag
+
+    db = copy_warehouse(sample_db, tmp_path)
+    with warehouse.connect(db) as con:
+        for period, district, measure, reason in (
+                ("2015-07", "Doncaster", "officers_trained", "A course counted before it ended."),
+                ("2015-03", "Rotherham", "cse_charges", "A charge in the wrong month."),
+                ("2015-07", "Sheffield", "cse_charges", "A charge counted twice.")):
+            raise_flag(con, ANALYST, scope="figure", reason=reason, period=period, district=district, measure=measure)
+
+    def listed(*more: str) -> list[str]:
+        out = run_cli("plan", "--db", db, "--month", "2015-07", *more).stdout
+        return [line for line in out.split("\nCaveats on the figures for July 2015:\n", 1)[1].splitlines()
+                if line.startswith("- ")]
+
+    whole = listed()
+    assert len(whole) == 3, whole
+    for name in ("South Yorkshire", "South Yorkshire Police"):
+        assert listed("--district", name) == whole
+
+    def force_rows(*more: str) -> pd.Series:
+        df = pd.read_csv(io.StringIO(run_cli("plan", "--db", db, "--month", "2015-07", "--format", "csv",
+                                             *more).stdout))
+        return df[df["area"] == "South Yorkshire"].set_index("measure")["caveats"].fillna("")
+
+    alone, among = force_rows("--district", "South Yorkshire"), force_rows()
+    assert alone.to_dict() == among.to_dict()
+    assert "A charge counted twice." in alone["CSE charges"]
+    assert "A course counted before it ended." in alone["Officers trained (%)"]
