@@ -299,7 +299,7 @@ def _ask(con: duckdb.DuckDBPyConnection, rules: list[tuple[SetRule, str]], file_
         if link != "same_month" or rule.id == PERCENTAGE_RULE:
             for key, rows in now_holds.items():
                 for s, fid in rows:
-                    if s.message not in held_messages.get(key, set()):
+                    if key not in sent and s.message not in held_messages.get(key, set()):
                         adds.append((s.period, s.district, s.measure, fid, rule.id, rule.severity, s.message))
                         changes.append(CaveatChange(s.period, s.district, s.measure, rule.id, s.message,
                                                     ended=False))
