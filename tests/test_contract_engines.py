@@ -21,7 +21,7 @@ from helpers import ROOT
 
 from pipelines import warehouse
 from pipelines.cli import SAMPLE_RETURNS
-from pipelines.contracts import RowRule, load_contract, validate_batch
+from pipelines.contracts import RowRule, load_contract, runner, validate_batch
 from pipelines.contracts.batch import build_batch
 from pipelines.contracts.runner import TRANSLATED, judge_row_rules, row_rule_predicate
 from pipelines.ingest import readers
@@ -154,6 +154,14 @@ def judged(wh) -> dict[str, tuple[int, set[str]]]:
             read += 1
             fast, gx = row_verdicts(wh, both, "duckdb"), row_verdicts(wh, both, "gx")
             assert fast == gx, (source, path and path.name, {i: (fast[i], gx[i]) for i in fast if fast[i] != gx[i]})
+            # a large batch's rules of one column of few values are tallied by value: the same verdicts
+            small, runner.BY_VALUE_ROWS = runner.BY_VALUE_ROWS, 0
+            try:
+                by_value = row_verdicts(wh, both, "duckdb")
+            finally:
+                runner.BY_VALUE_ROWS = small
+            assert by_value == fast, (source, path and path.name,
+                                      {i: (by_value[i], fast[i]) for i in fast if by_value[i] != fast[i]})
             failed |= {i for i, v in fast.items() if not v[0]}
         out[source] = (read, failed)
     return out
@@ -377,15 +385,14 @@ def test_validate_with_engine_gx_judges_a_police_uk_file_by_great_expectations(r
 def test_a_uniqueness_rule_whose_hashes_collide_counts_only_rows_really_repeated(wh, monkeypatch):
     """The uniqueness tally groups rows by a hash of their key; rows whose hashes collide are counted again by
     the key itself, so a file is never refused for a repeat it does not hold."""
-    from pipelines.contracts import runner
 
     contract = load_contract("force_cse_return")
     assert batch_of(wh, sample_files()[-1])
     honest = judge_row_rules(wh, contract, "duckdb")["one_row_per_figure"]
     tally = runner._tally_sql
     # every row's hash the same: the first tally finds every row repeated
-    monkeypatch.setattr(runner, "_tally_sql", lambda rules, exact=False: tally(rules, exact).replace(
-        "hash(", "0 * hash("))
+    monkeypatch.setattr(runner, "_tally_sql", lambda rules, exact=False, by_value=True: tally(
+        rules, exact, by_value).replace("hash(", "0 * hash("))
     collided = judge_row_rules(wh, contract, "duckdb")["one_row_per_figure"]
     assert honest[:2] == (True, 0) and collided == honest
     # and a batch with a repeat is still refused, counted alike

@@ -355,9 +355,12 @@ def duckdb_row_rules(con: duckdb.DuckDBPyConnection, rules: tuple[RowRule, ...]
     if not preds:
         return {}
     by_id = {r.id: r for r in rules}
+    # a column's distinct values pay for grouping them only in a large batch: in a small one (a correction) the
+    # groupings cost more to plan than the rows cost to judge
+    by_value = con.execute("SELECT count(*) FROM batch").fetchall()[0][0] >= BY_VALUE_ROWS
 
     def counts(ids: list[str], exact: bool = False) -> list:
-        sql = bind_python_searches(con, _tally_sql([(by_id[i], preds[i]) for i in ids], exact))
+        sql = bind_python_searches(con, _tally_sql([(by_id[i], preds[i]) for i in ids], exact, by_value))
         return con.execute(sql).fetchall()[0]
 
     ids = list(preds)
@@ -383,6 +386,7 @@ def duckdb_row_rules(con: duckdb.DuckDBPyConnection, rules: tuple[RowRule, ...]
 
 # Batch columns holding few distinct values (a file's months, districts, measures and categories): a rule reading
 # one of them alone is judged once per distinct value, weighted by its rows, not once per row.
+BY_VALUE_ROWS = 10_000  # the batch rows from which a rule of one such column is tallied by value
 FEW_VALUES = frozenset({"period_text", "district_text", "measure_text", "category_text", "period", "district",
                         "measure", "kind", "value_type", "dimension", "category", "breakdown_key", "breakdown_of",
                         "source_column", "category_column"})
@@ -396,23 +400,23 @@ def _by_value_column(rule: RowRule, predicate: str) -> str | None:
     return reads[0]
 
 
-def _tally_sql(rules: list[tuple[RowRule, str]], exact: bool = False) -> str:
+def _tally_sql(rules: list[tuple[RowRule, str]], exact: bool = False, by_value: bool = True) -> str:
     """One query whose single row is count(*) then (failing, considered) per rule, in the order given.
 
     The rules that look at each row alone are tallied together in one scan of the batch, but those reading
-    one column of few values, which are tallied over that column's distinct values with their row counts
-    (a regular expression or a list looked up about a hundred times, not a million). A uniqueness rule is
+    one column of few values, which (with `by_value`) are tallied over that column's distinct values with their
+    row counts (a regular expression or a list looked up about a hundred times, not a million). A uniqueness rule is
     tallied from the batch grouped by its columns' hash (a group of more than one row fails whole), or with
     `exact`, by the columns themselves: a hash aggregate costs about half the window its predicate uses to
     name the failing rows, and a hash of the columns about half of grouping by them."""
     scan = ["count(*) AS total"]
     grouped: list[str] = []
-    by_value: dict[str, list[str]] = {}
+    per_column: dict[str, list[str]] = {}
     picks = ["s.total"]
     for n, (rule, predicate) in enumerate(rules):
         keys = _duplicate_keys(rule)
         considered = _considered(rule)
-        column = _by_value_column(rule, predicate)
+        column = _by_value_column(rule, predicate) if by_value else None
         if keys is not None:
             cols = ", ".join(keys)
             if exact:
@@ -430,17 +434,17 @@ def _tally_sql(rules: list[tuple[RowRule, str]], exact: bool = False) -> str:
             scan.append(f"count(*) FILTER (WHERE coalesce(({considered}), false)) AS c{n}")
             picks.append(f"g{n}.f, s.c{n}")
         elif column is not None:
-            by_value.setdefault(column, []).append(
+            per_column.setdefault(column, []).append(
                 f"coalesce(sum(n) FILTER (WHERE coalesce(({predicate}), false)), 0)::BIGINT AS f{n}, "
                 f"coalesce(sum(n) FILTER (WHERE coalesce(({considered}), false)), 0)::BIGINT AS c{n}")
-            v = list(by_value).index(column)
+            v = list(per_column).index(column)
             picks.append(f"v{v}.f{n}, v{v}.c{n}")
         else:
             scan.append(f"count(*) FILTER (WHERE coalesce(({predicate}), false)) AS f{n}, "
                         f"count(*) FILTER (WHERE coalesce(({considered}), false)) AS c{n}")
             picks.append(f"s.f{n}, s.c{n}")
     values = [f'(SELECT {", ".join(aggs)} FROM (SELECT "{column}", count(*) AS n FROM batch GROUP BY "{column}")) v{k}'
-              for k, (column, aggs) in enumerate(by_value.items())]
+              for k, (column, aggs) in enumerate(per_column.items())]
     sources = ", ".join([f"(SELECT {', '.join(scan)} FROM batch) s", *grouped, *values])
     return f"SELECT {', '.join(picks)} FROM {sources}"
 
