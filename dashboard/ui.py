@@ -18,6 +18,7 @@ from pipelines.errors import PccDashError, shown
 from pipelines.exports import csv_bytes, display_frame
 from pipelines.plan.periods import month_start
 from pipelines.plan.spc import ASSURANCE_WORDS, VARIATION_WORDS
+from pipelines.uk_time import uk_words
 
 # The Government Analysis Function's accessible categorical palette, in its order.
 PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
@@ -162,6 +163,8 @@ def table(frame: pd.DataFrame, key: str, download_name: str | None = None, **gri
     grid.setdefault("width", "stretch")
     raw = frame.attrs.get("download")  # a readable() frame downloads its data, not its display text
     rows = raw.loc[frame.index, [c for c in frame.columns if c in raw.columns]] if raw is not None else frame
+    if raw is not None and frame.attrs.get("download_headings"):  # a time shown as UK time is downloaded in UTC
+        rows = rows.rename(columns=frame.attrs["download_headings"])
     shown_frame, download = _table_parts(frame, rows if download_name else None)
     st.dataframe(shown_frame, key=key, **grid)
     if download_name:
@@ -470,14 +473,21 @@ HEADINGS = {
     "checked_count": "Rows checked", "failing_count": "Failing rows", "rows_read": "Rows read",
     "figures_new": "New figures", "figures_revised": "Revised figures", "figures_unchanged": "Unchanged figures",
     "size_bytes": "Size (bytes)", "sha256": "SHA-256", "file_type": "Type", "loaded_by": "Loaded by",
-    "loaded_at": "Loaded (UTC)", "received": "Received (UTC)", "started": "Started (UTC)",
-    "previous_value": "Replaced value", "raised_by": "Raised by", "raised_at": "Raised (UTC)",
-    "resolved_by": "Resolved by", "resolved_at": "Resolved (UTC)", "resolution_note": "Resolution",
-    "file_name": "File", "approved_by": "Approved by", "approved_at": "Approved (UTC)",
-    "first_published": "First published (UTC)", "blocked_by": "Blocked by", "refusals_cleared": "Refusals cleared",
+    "loaded_at": "Loaded", "received": "Received", "started": "Started",
+    "previous_value": "Replaced value", "raised_by": "Raised by", "raised_at": "Raised",
+    "resolved_by": "Resolved by", "resolved_at": "Resolved", "resolution_note": "Resolution",
+    "file_name": "File", "approved_by": "Approved by", "approved_at": "Approved",
+    "first_published": "First published", "blocked_by": "Blocked by", "refusals_cleared": "Refusals cleared",
     "note": "Note",
     "previous_revision": "Previous revision", "falls_within": "Falls within", "seconds": "Seconds",
 }
+
+# Columns holding a stored time (UTC; a timestamp, or text such as "2026-05-05 10:04" a query wrote), besides any
+# of a timestamp type: the grid shows each as UK time, naming the clock ("2026-05-05 11:04 BST"); the table's
+# download keeps the stored UTC value, under the heading with " (UTC)" after it.
+TIME_COLUMNS = frozenset({"loaded_at", "received", "started", "raised_at", "resolved_at", "approved_at",
+                          "first_published"})
+UTC_HEADING = " (UTC)"
 
 
 # Columns holding where a figure came from, or what a file held, as the file has it: a sheet named "cse_arrests"
@@ -525,8 +535,18 @@ def readable(frame: pd.DataFrame, names: dict[str, str] | None = None, *,
     key = ("readable", digest, tuple((names or {}).items()), tuple(months), blank, id(catalogue()))
     kept = _by_content(key, lambda: _readable(frame, names, months=months, blank=blank))
     out = kept.copy()
-    out.attrs = {"download": kept.attrs["download"]}  # read, never changed, by `table`
+    out.attrs = {k: kept.attrs[k] for k in ("download", "download_headings")}  # read, never changed, by `table`
     return out
+
+
+def _uk_times(values: pd.Series) -> dict:
+    """Each distinct stored time of a column -> it in UK time, naming the clock ("2026-05-05 11:04 BST"); "" for what
+    is not a time. Worked out once a value: a table's times are mostly a few files' or runs'."""
+    try:
+        distinct = values.dropna().unique()
+    except TypeError:  # a cell that cannot be hashed: not a column of times
+        return {}
+    return {v: uk_words(v) for v in distinct}
 
 
 def _readable(frame: pd.DataFrame, names: dict[str, str] | None = None, *,
@@ -535,15 +555,23 @@ def _readable(frame: pd.DataFrame, names: dict[str, str] | None = None, *,
     """A frame as people read it: headings in words (`names`, then HEADINGS, a measure's short name for a
     column named by its id, then the identifier written out),
     measure names for measure ids (in a "measure" column and inside any text but what a file holds, AS_IN_THE_FILE),
-    `months` as "July 2015",
+    `months` as "July 2015", stored (UTC) times (TIME_COLUMNS and timestamps) as UK time naming the clock,
     Yes/No for true/false, counts with thousands separators, and `blank` for a missing value (never "None",
     "nan" or "NaT")."""
     ids = {m.id: m.short_name for m in catalogue().measures}
     named = measure_namer()
     out = pd.DataFrame(index=frame.index)
+    timed: list[int] = []  # the positions of the time columns, whose download heading says UTC
     for col in frame.columns:
         values = frame[col]
-        if col in months:
+        said = (_uk_times(values) if col not in months and (col in TIME_COLUMNS
+                                                            or pd.api.types.is_datetime64_any_dtype(values)) else {})
+        is_time = any(said.values())  # not a column of days in words a page made of the times
+        if is_time:
+            timed.append(len(out.columns))
+            values = values.map(lambda v, said=said: said.get(v) or (
+                blank if v is None or (not isinstance(v, str) and pd.isna(v)) or v == "" else v))
+        elif col in months:
             values = values.map(month_words)
         elif values.dtype == object and values.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
                                                    or v is None or v is pd.NA).all() and values.notna().any():
@@ -559,8 +587,8 @@ def _readable(frame: pd.DataFrame, names: dict[str, str] | None = None, *,
             # a typographic minus: a cell starting with a hyphen is taken for a formula, and neutralised
             values = values.map(lambda v, sep=sep, whole=whole: blank if pd.isna(v) else
                                 (format(int(v), sep) if whole else f"{v:{sep}.10g}").replace("-", "\u2212"))
-        elif pd.api.types.is_datetime64_any_dtype(values):
-            values = values.map(lambda v: blank if pd.isna(v) else f"{v:%Y-%m-%d %H:%M}")
+        elif is_time:
+            pass
         else:
             values = values.map(lambda v: blank if v is None or (not isinstance(v, (str, list, tuple, dict))
                                                                 and pd.isna(v)) else v)
@@ -577,6 +605,8 @@ def _readable(frame: pd.DataFrame, names: dict[str, str] | None = None, *,
             heading += " "
         out[heading] = values
     # What the table's download gives: the same headings, the values as data (numbers a spreadsheet can add
-    # up, ISO months and dates), not the text the grid shows.
+    # up, ISO months and dates, stored times in UTC), not the text the grid shows; `table` writes a time column's
+    # heading with " (UTC)" after it.
     out.attrs["download"] = frame.set_axis(list(out.columns), axis=1)
+    out.attrs["download_headings"] = {out.columns[i]: out.columns[i].rstrip() + UTC_HEADING for i in timed}
     return out

@@ -23,6 +23,7 @@ from .access import NotAllowed, command_line_identities
 from .access import identity as access_identity
 from .catalogue import reference_dir
 from .errors import PccDashError, shown
+from .uk_time import uk_day_start, uk_words
 from .warehouse import utc_now
 
 if TYPE_CHECKING:  # pandas only where a trail is shown: a load records events without it
@@ -210,8 +211,9 @@ ORDER BY acted_at DESC, event_id DESC
 def events(con: duckdb.DuckDBPyConnection, *, action: str | None = None, identity: str | None = None,
            channel: str | None = None, start: object = None, end: object = None,
            text: str | None = None) -> pd.DataFrame:
-    """The trail, newest first, narrowed by any of: action, identity, channel, first and last day (UTC,
-    inclusive), and text found in what it was about or its detail (any case)."""
+    """The trail, newest first, narrowed by any of: action, identity, channel, first and last day (inclusive, days
+    in England, as the trail is read: 1 June begins at 23:00 UTC on 31 May in summer), and text found in what it was
+    about or its detail (any case)."""
     if action and action not in ACTIONS:
         raise BadAuditFilter(f'"{action}" is not an action of the audit trail; it is one of {", ".join(ACTIONS)}.')
     if channel and channel not in CHANNELS:
@@ -221,7 +223,8 @@ def events(con: duckdb.DuckDBPyConnection, *, action: str | None = None, identit
         raise BadAuditFilter(f"The first day ({first}) is after the last ({last}): swap them.")
     conds, params = [], []
     for sql, value in (("action = ?", action), ("lower(identity) = lower(?)", identity), ("channel = ?", channel),
-                       ("acted_at >= ?", first), ("acted_at < ?", last and last + dt.timedelta(days=1))):
+                       ("acted_at >= ?", first and uk_day_start(first)),
+                       ("acted_at < ?", last and uk_day_start(last + dt.timedelta(days=1)))):
         if value:
             conds.append(f" AND {sql}")
             params.append(value)
@@ -254,9 +257,10 @@ def _day(value: object, what: str) -> dt.date | None:
                              "month, YYYY-MM.") from None
 
 
-def readable(frame: pd.DataFrame) -> pd.DataFrame:
-    """The trail as people read it (the audit page, its download, `pccdash audit`): When (UTC), Who, How,
-    Action in words, About, Detail."""
+def readable(frame: pd.DataFrame, *, utc: bool = False) -> pd.DataFrame:
+    """The trail as people read it (the audit page, `pccdash audit`): When (UK time, naming the clock:
+    "2026-04-15 10:30:00 BST"), Who, How, Action in words, About, Detail. `utc` gives When as stored, in UTC
+    ("2026-04-15 09:30:00 UTC"), for the CSV files (the page's download, `pccdash audit --format csv`)."""
     import pandas as pd
 
     def how(row) -> str:
@@ -265,7 +269,7 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
         return f"{words} (account {account})" if account else words
 
     return pd.DataFrame({
-        "When": [f"{t:%Y-%m-%d %H:%M:%S} UTC" for t in frame["acted_at"]],
+        "When": [f"{t:%Y-%m-%d %H:%M:%S} UTC" if utc else uk_words(t, seconds=True) for t in frame["acted_at"]],
         "Who": frame["identity"].astype(str).tolist(),
         "How": [how(r) for r in frame.itertuples(index=False)],
         "Action": [ACTIONS.get(a, a) for a in frame["action"]],

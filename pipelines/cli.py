@@ -434,11 +434,20 @@ def _open_flags(con, df) -> dict[tuple[str, str, str], list[str]]:
 
 
 def _table(df) -> str:
-    shown = df.copy()
+    shown = _uk_times(df, "loaded_at")
     for col in ("value", "previous_value"):
         if col in shown:
             shown[col] = shown[col].map(_fmt_number)
     return shown.fillna("").to_string(index=False)
+
+
+def _uk_times(df, *columns: str):
+    """A copy of `df` whose stored (UTC) time columns of those named read as UK time, naming the clock
+    ("2026-05-05 11:04 BST"), for a table printed for people; a CSV keeps the stored times."""
+    from .uk_time import uk_words
+
+    return df.assign(**{c: [uk_words(v) or (v if isinstance(v, str) else "") for v in df[c]]
+                        for c in columns if c in df})
 
 
 def _fmt_number(v) -> str:
@@ -671,9 +680,10 @@ def periods(db, fmt):
     with connect_read_only(db) as con:
         df = states_frame(period_states(con))
     if fmt == "csv":
-        write_csv(df, sys.stdout)
+        write_csv(df, sys.stdout)  # the times as stored, in UTC
     else:
-        click.echo(df.to_string(index=False) if not df.empty else "No figures yet.")
+        click.echo(_uk_times(df, "approved_at", "first_published").to_string(index=False) if not df.empty
+                   else "No figures yet.")
 
 
 @main.command()
@@ -837,8 +847,10 @@ def withdraw(db, as_user, reason, out, yes):
 @click.option("--who", default=None, metavar="EMAIL", help="Only what this identity did.")
 @click.option("--how", "channel", type=click.Choice(["app", "cli", "system"]), default=None,
               help="Only what was done in the app, on the command line, or by the program itself (system).")
-@click.option("--from", "start", metavar="YYYY-MM-DD", help="First day to include (UTC; a month YYYY-MM from its 1st).")
-@click.option("--to", "end", metavar="YYYY-MM-DD", help="Last day to include (UTC; a month YYYY-MM to its last).")
+@click.option("--from", "start", metavar="YYYY-MM-DD",
+              help="First day to include (UK time, as the trail is shown; a month YYYY-MM from its 1st).")
+@click.option("--to", "end", metavar="YYYY-MM-DD",
+              help="Last day to include (UK time, as the trail is shown; a month YYYY-MM to its last).")
 @click.option("--text", default=None, metavar="TEXT", help="Only records whose subject or detail holds this text.")
 @format_option
 def audit(db, action, who, channel, start, end, text, fmt):
@@ -855,8 +867,9 @@ def audit(db, action, who, channel, start, end, text, fmt):
     from .exports import write_csv
     from .warehouse import connect_read_only
 
-    with connect_read_only(db) as con:
-        df = readable(events(con, action=action, identity=who, channel=channel, start=start, end=end, text=text))
+    with connect_read_only(db) as con:  # the CSV keeps the stored UTC times; the table says them in UK time
+        df = readable(events(con, action=action, identity=who, channel=channel, start=start, end=end, text=text),
+                      utc=fmt == "csv")
     if fmt == "csv":
         write_csv(df, sys.stdout)  # every detail whole
     else:

@@ -24,6 +24,7 @@ from .catalogue import catalogue, force, listed, with_measure_names
 from .errors import PccDashError
 from .plaintext import clean
 from .public import month_text, months_phrase
+from .uk_time import uk_day_words
 from .warehouse import utc_now
 
 SCOPES = ("figure", "district_month", "file")
@@ -347,9 +348,8 @@ _YEAR_MONTH = re.compile(r"(?<![\w-])(\d{4})-(0[1-9]|1[0-2])(?![\w-])")
 
 
 def day_words(stamp: object) -> str:
-    """'2 March 2026'."""
-    ts = pd.Timestamp(stamp)
-    return f"{ts.day} {ts:%B %Y}"
+    """'2 March 2026': a date as it is, a stored (UTC) time as its day in England."""
+    return uk_day_words(stamp)
 
 
 def readable_check_message(message: str) -> str:

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from .uk_time import uk_day_words, uk_time, uk_words
+
 if TYPE_CHECKING:  # pandas where a table is made: opening the warehouse reads only the pointer from here
     import pandas as pd
 
@@ -31,7 +33,7 @@ DEFAULT_DIR = Path("var") / "published"
 #   question, asked_by                          the question as published, and who asked in public words
 #   answer, answered_by, answered_on            the force's answer, who gave it (their role, as typed), when
 #   theme, decision, rationale, decided_on      an assurance decision: on a theme or the question, its word
-#                   (decided_on, judged_on: when recorded, an ISO time in UTC, shown as the day)
+#                   (decided_on, judged_on: when recorded, an ISO time in UTC, shown as the day in England)
 #   evidence        JSON: [{"kind": words, "text": ...}] the evidence considered
 #   given_meeting, given_meeting_date (YYYY-MM-DD)   the meeting an answer was given at (empty for one in writing)
 #                   or a decision taken at, which may be a later one than the question was put at; a snapshot
@@ -125,15 +127,15 @@ def utc_stamp(text) -> object:
 
 
 def _when(stamp, with_time: bool) -> str:
-    """"5 May 2026", or with the time (UTC, as the pointer gives it) "5 May 2026 at 10:04 UTC"."""
+    """"5 May 2026", or with the time "5 May 2026 at 11:04 BST": the pointer's UTC time as UK time (`uk_time`)."""
     if stamp is None:
         return ""
-    text = f"{stamp.day} {stamp:%B %Y}"
-    return f"{text} at {stamp:%H:%M} UTC" if with_time else text
+    return uk_words(stamp, "words") if with_time else uk_day_words(stamp)
 
 
 def _same_day(stamp, others) -> bool:
-    """Whether another of the stamps falls on the day of `stamp`: then a date alone would not tell them apart."""
+    """Whether another of the stamps (UK times) falls on the day of `stamp` in England: then a date alone would not
+    tell them apart."""
     return stamp is not None and any(o is not None and o is not stamp and o.date() == stamp.date() for o in others)
 
 
@@ -159,11 +161,12 @@ def _get(row, key):
 def withdrawal_notice(row, shown_at: object = None) -> str:
     """One withdrawal in a sentence: "Publication 2 of 5 May 2026, which added the figures for April 2026, withdrawn
     on 6 May 2026: <reason>". The publications are told apart by their numbers and, where two dates of the notice
-    (or `shown_at`, when the publication the public reads instead was made) fall on one day, by their times. A
+    (or `shown_at`, when the publication the public reads instead was made) fall on one day, by their times. Days
+    and times are England's ("5 May 2026 at 11:04 BST"; the pointer keeps UTC). A
     pointer written before withdrawals carried the version and the months gives "Publication of 5 May 2026
     withdrawn on 6 May 2026: <reason>"."""
-    published, withdrawn = utc_stamp(_get(row, "published_at")), utc_stamp(_get(row, "withdrawn_at"))
-    stamps = [published, withdrawn, utc_stamp(shown_at) if shown_at else None]
+    published, withdrawn = uk_time(_get(row, "published_at")), uk_time(_get(row, "withdrawn_at"))
+    stamps = [published, withdrawn, uk_time(shown_at) if shown_at else None]
     version = _get(row, "version")
     try:
         number = int(version) if version is not None and str(version) not in ("", "nan", "None") else None
@@ -177,10 +180,10 @@ def withdrawal_notice(row, shown_at: object = None) -> str:
 def publication_when(created_at: object, withdrawal=None) -> str:
     """When a publication the public reads was made, as a withdrawal notice beside it says it: "5 May 2026", with
     the time when the withdrawn publication was made or withdrawn on the same day."""
-    stamp = utc_stamp(created_at) if created_at else None
+    stamp = uk_time(created_at) if created_at else None
     if stamp is None:
         return ""
-    others = [] if withdrawal is None else [utc_stamp(_get(withdrawal, k)) for k in ("published_at", "withdrawn_at")]
+    others = [] if withdrawal is None else [uk_time(_get(withdrawal, k)) for k in ("published_at", "withdrawn_at")]
     return _when(stamp, _same_day(stamp, [stamp, *others]))
 
 

@@ -23,6 +23,7 @@ from .access import require
 from .catalogue import catalogue
 from .errors import PccDashError, shown
 from .registry import LoadedFile, find_file
+from .uk_time import uk_words
 from .warehouse import utc_now
 
 if TYPE_CHECKING:  # imported where a frame is made: checking a file needs no pandas
@@ -61,7 +62,7 @@ class Mark:
         by = f" by {self.by}" if self.by else ""
         how = "from the command line" if self.channel == "cli" else "in the app" if self.channel == "app" else ""
         return (f"{self.state}{by} (marked by {self.marked_by}{' ' + how if how else ''} on "
-                f"{self.marked_at:%Y-%m-%d %H:%M} UTC: {shown(self.reason, 200)})")
+                f"{uk_words(self.marked_at)}: {shown(self.reason, 200)})")
 
 
 @dataclass
@@ -234,7 +235,7 @@ def _file(con: duckdb.DuckDBPyConnection, text: str, what: str, outcome: str) ->
     they are listed with their numbers to choose from."""
     def several(files: list[LoadedFile]) -> CannotSupersede:
         listed = "; ".join(f"#{f.file_id} ({'refused' if f.outcome == 'rejected' else f.outcome} "
-                           f"{f.received_at:%Y-%m-%d %H:%M})" for f in files)
+                           f"{uk_words(f.received_at)})" for f in files)
         return CannotSupersede(f'{len(files)} files are called "{shown(files[0].name)}" ({what}): {listed}. Give the '
                                f"number of the one you mean, e.g. #{files[-1].file_id}.")
     return find_file(con, text, outcome=outcome, several=several, missing=lambda key, _: CannotSupersede(

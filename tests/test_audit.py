@@ -285,7 +285,7 @@ def test_the_audit_page_lists_the_trail_newest_first_with_filters(monkeypatch, a
     assert list(table["Action"]) == ["approved a month for publication", "wrote a commentary", "raised a flag"]
     assert table["How"][0] == f"on the command line (account {audit.os_account()})"
     assert table["How"][2] == "in the app, signed in"
-    assert table["When"][0].endswith(" UTC")
+    assert table["When"][0].endswith((" GMT", " BST"))  # UK time, naming the clock
 
     at.selectbox(key="audit_action").select("flag").run()
     assert list(at.dataframe[0].value["Who"]) == ["analyst@example.org"]
@@ -299,7 +299,8 @@ def test_the_audit_page_lists_the_trail_newest_first_with_filters(monkeypatch, a
     assert list(at.dataframe[0].value["Detail"]) == ["Charges fell in Q4."]
     at.text_input(key="audit_text").input("").run()
     at.selectbox(key="audit_identity").select(None).run()
-    assert table["When"][2] == "2026-03-02 10:00:00 UTC"
+    assert table["When"][2] == "2026-03-02 10:00:00 GMT"  # 10:00 UTC in winter
+    assert table["When"][1] == "2026-04-15 10:30:00 BST"  # 09:30 UTC in summer: 10:30 in England
     at.date_input(key="audit_days").set_value((dt.date(2026, 3, 2), dt.date(2026, 4, 15))).run()
     assert list(at.dataframe[0].value["Action"]) == ["wrote a commentary", "raised a flag"]
     at.date_input(key="audit_days").set_value((dt.date(2026, 3, 3), dt.date(2026, 4, 14))).run()
@@ -321,6 +322,7 @@ def test_the_audit_download_holds_the_rows_shown_with_formulas_neutralised(monke
     csv = served[-1].decode("utf-8").splitlines()
     assert csv[0] == "When,Who,How,Action,About,Detail"
     assert len(csv) == 2 and ",analyst@example.org,\"in the app, signed in\",raised a flag," in csv[1]
+    assert csv[1].startswith("2026-03-02 10:00:00 UTC,")  # the download keeps the stored time, in UTC
     assert csv[1].endswith('"\'=HYPERLINK(""http://x"",""late"")"')  # text, not a formula, in a spreadsheet
 
 
@@ -335,6 +337,8 @@ def test_pccdash_audit_prints_the_trail_with_filters_and_as_csv(run_cli, acted):
     lines = out.output.splitlines()
     assert lines[0].split()[:3] == ["When", "Who", "How"]
     assert "approved a month for publication" in lines[1] and "raised a flag" in lines[3]
+    assert "2026-04-15 10:30:00 BST" in lines[2] and "2026-03-02 10:00:00 GMT" in lines[3]  # UK time, as read
+    assert "UTC" not in out.output
     out = run_cli("audit", "--db", acted, "--action", "approve", "--format", "csv")
     assert out.output.splitlines()[1].split(",")[1] == "pcc@example.org"
     assert len(out.output.splitlines()) == 2
@@ -348,6 +352,28 @@ def test_pccdash_audit_prints_the_trail_with_filters_and_as_csv(run_cli, acted):
     assert out.exit_code == 1 and '"approved" is not an action' in out.output
     out = run_cli("audit", "--db", acted, "--from", "yesterday")
     assert out.exit_code == 1 and "YYYY-MM-DD" in out.output
+
+
+def test_the_trail_is_read_and_narrowed_in_days_and_times_in_england(run_cli, acted, monkeypatch):
+    """The trail stores UTC and said it: a flag raised at 23:30 UTC on a summer evening read "2026-06-30 23:30:00
+    UTC" and was found under 30 June, where the office, on British Summer Time, raised it at 00:30 on 1 July."""
+    with warehouse.connect(acted) as con, monkeypatch.context() as m:
+        m.setattr(audit, "utc_now", lambda: dt.datetime(2026, 6, 30, 23, 30))
+        raise_flag(con, APP_ANALYST, scope="district_month", reason="late", period="2015-07", district="Rotherham")
+    out = run_cli("audit", "--db", acted, "--action", "flag")
+    assert out.exit_code == 0
+    assert out.output.splitlines()[1].startswith("2026-07-01 00:30:00 BST")
+    assert "2026-03-02 10:00:00 GMT" in out.output.splitlines()[2]
+    july = run_cli("audit", "--db", acted, "--action", "flag", "--from", "2026-07-01", "--to", "2026-07-01")
+    assert len(july.output.splitlines()) == 2 and "2026-07-01 00:30:00 BST" in july.output
+    assert "2026-07-01" not in run_cli("audit", "--db", acted, "--action", "flag", "--from", "2026-06-30",
+                                       "--to", "2026-06-30").output
+    # the CSV keeps the stored time, in UTC
+    csv = run_cli("audit", "--db", acted, "--action", "flag", "--format", "csv").output.splitlines()
+    assert csv[1].startswith("2026-06-30 23:30:00 UTC,")
+    with warehouse.connect_read_only(acted) as con:  # and the trail stores it as it was, in UTC
+        assert con.execute("SELECT max(acted_at) FROM audit_event WHERE action = 'flag'").fetchall() == [
+            (dt.datetime(2026, 6, 30, 23, 30),)]
 
 
 def test_pccdash_audit_shows_a_long_detail_on_one_short_line_and_the_csv_keeps_it_whole(run_cli, acted):

@@ -54,7 +54,7 @@ def test_the_page_says_how_to_build_docs_when_there_are_none(built):
 def test_the_button_builds_docs_beside_the_warehouse_and_the_page_shows_them(built, wh):
     _, at = built
     assert not at.exception, at.exception
-    assert re.search(r"Built \d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d \(UTC\), from the latest 2 loads", texts(at))
+    assert re.search(r"Built \d{1,2} [A-Z][a-z]+ \d{4} at \d\d:\d\d (GMT|BST), from the latest 2 loads", texts(at))
     page = at.selectbox(key="docs_page")
     assert page.options[0] == "Overview of the latest loads"  # AppTest gives the options as the box shows them
     assert any(re.fullmatch(r'"refused\.csv", refused \(loaded .+\)', o) for o in page.options)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import re
 
 import docx
 import pytest
@@ -68,7 +69,8 @@ def test_the_archive_lists_productions_newest_first_with_who_when_and_the_data_v
     assert [p.meeting for p in archive.archived(con, MEETING)] == [MEETING]
     assert kept[0].data_version == make_pack().data_version
     table = archive.readable(kept)
-    assert list(table.columns) == ["Pack", "Meeting", "Produced by", "Produced (UTC)", "Figures from", "Files"]
+    assert list(table.columns) == ["Pack", "Meeting", "Produced by", "Produced", "Figures from", "Files"]
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d (GMT|BST)", t) for t in table["Produced"])  # UK time
     assert table["Files"].tolist() == ["PDF, HTML, Word"] * 2
     assert "None" not in table.to_string() and "nan" not in table.to_string()
 
@@ -114,7 +116,8 @@ def test_the_data_version_names_the_latest_accepted_load(con):
     for name, outcome in (("2015-06.csv", "accepted"), ("2015-07.csv", "accepted"), ("bad.csv", "rejected")):
         con.execute("INSERT INTO file_registry (sha256, name, size_bytes, received_at, outcome) VALUES "
                     "(?, ?, 1, TIMESTAMP '2015-08-05 09:12:00', ?)", [name, name, outcome])
-    assert data_version(con) == 'Figures as loaded up to load 2, "2015-07.csv", received 2015-08-05 09:12 UTC.'
+    # received at 09:12 UTC in August: 10:12 in England, on British Summer Time
+    assert data_version(con) == 'Figures as loaded up to load 2, "2015-07.csv", received 2015-08-05 10:12 BST.'
 
 
 @pytest.mark.slow

@@ -150,7 +150,7 @@ def test_html_shows_every_text(pack, page):
     assert BANNER in page
     assert "Briefing pack for the Public Accountability Board, 20 August 2015" in page
     assert "Figures to July 2015; quarter 2015/16 Q1" in page
-    assert "Commentary by Siân Małecka on 12 August 2015 at 14:30:" in page
+    assert "Commentary by Siân Małecka on 12 August 2015 at 15:30 BST:" in page  # saved at 14:30 UTC
     assert page.count("No commentary written.") == 2
     assert "Too few months to chart." in page
 
@@ -183,7 +183,7 @@ def test_pdf_shows_every_text_and_the_marking_on_each_page(pack, pdf, pdf_pages)
     for text in _all_caveats(pack) + QUESTIONS + [m.sentence for m in pack.measures]:
         assert text in everything
     assert HOSTILE in everything
-    assert "Commentary by Siân Małecka on 12 August 2015 at 14:30:" in everything  # beyond Latin-1, still printed
+    assert "Commentary by Siân Małecka on 12 August 2015 at 15:30 BST:" in everything  # beyond Latin-1, still printed
     assert BANNER in everything
     assert "Too few months to chart." in everything
     meta = PdfReader(io.BytesIO(pdf)).metadata

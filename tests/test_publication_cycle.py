@@ -250,7 +250,7 @@ def test_the_public_pages_show_withdrawals_and_nothing_published_after_the_last_
 
 PUBLIC_PAGES_WITH_NOTICE = ("public_pages/summary.py", "public_pages/tables.py", "public_pages/board.py",
                             "public_pages/measure.py", "public_pages/release_calendar.py")
-DAY_AND_TIME = r"\d{1,2} [A-Z][a-z]+ \d{4} at \d\d:\d\d UTC"
+DAY_AND_TIME = r"\d{1,2} [A-Z][a-z]+ \d{4} at \d\d:\d\d (?:GMT|BST)"  # UK time, naming the clock
 
 
 def site_texts(folder) -> dict[str, str]:

@@ -51,7 +51,7 @@ def test_loads_come_first_and_the_latest_load_is_chosen(monkeypatch, wh):
     runs = runs_table(at)
     assert len(runs) == 15 and runs["File"].iloc[0] == "2026-09-return.csv"
     chosen = at.selectbox(key="run")
-    assert re.fullmatch(r'\d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d, "2026-09-return\.csv": failed',
+    assert re.fullmatch(r'\d{1,2} [A-Z][a-z]+ \d{4} at \d\d:\d\d (GMT|BST), "2026-09-return\.csv": failed',
                         chosen.value)
     rules = at.dataframe[1].value
     assert {"District known", "Value is number"} <= set(rules[rules["Passed"] == "No"]["Rule"])
@@ -84,12 +84,12 @@ def test_trial_runs_are_shown_apart_and_counted_per_file(monkeypatch, wh):
 def test_every_column_reads_in_words(monkeypatch, wh):
     at = internal(monkeypatch, wh, "internal_pages/checks.py", ANALYST)
     runs, rules, failing = (frame.value for frame in at.dataframe[:3])
-    assert list(runs.columns) == ["File", "Checked (UTC)", "Outcome", "Rows checked", "Rules failed", "Warnings",
+    assert list(runs.columns) == ["File", "Checked", "Outcome", "Rows checked", "Rules failed", "Warnings",
                                   "Contract", "Seconds"]
     assert list(rules.columns) == ["Rule", "What it checks", "When it fails", "Passed", "Failing rows",
                                    "Rows checked", "Checked by"]
     assert all(re.fullmatch(r"The force's CSE return, version \d+\.\d+\.\d+", c) for c in runs["Contract"])
-    assert all(re.fullmatch(r"\d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d", t) for t in runs["Checked (UTC)"])
+    assert all(re.fullmatch(r"\d{1,2} [A-Z][a-z]+ \d{4} at \d\d:\d\d (GMT|BST)", t) for t in runs["Checked"])
     assert set(rules["When it fails"]) == {"refuses the file", "warning"}
     for frame in (runs, rules, failing):
         cells = [str(c) for c in frame.columns] + [str(v) for col in frame for v in frame[col]]

@@ -8,6 +8,7 @@ from pipelines import office
 from pipelines.audit import ACTIONS, CHANNELS, HOW, events, readable
 from pipelines.errors import PccDashError
 from pipelines.plan import history as spc_history
+from pipelines.uk_time import uk_day
 
 user = auth.signed_in()
 st.title("Audit trail")
@@ -22,8 +23,9 @@ if everything is None or everything.empty:
             "question edit and supersession will be listed here, with who did it, when and how.")
     st.stop()
 st.write("Every approval, publication, withdrawal, flag, resolution, commentary, question edit and supersession, "
-         "newest first, with who did it, when (UTC) and how: in this app (signed in), on the command line (with the "
-         "computer account that ran it), or by the program itself (the demo's own set-up).")
+         "newest first, with who did it, when (UK time: GMT, or BST in summer; the download gives UTC) and how: in "
+         "this app (signed in), on the command line (with the computer account that ran it), or by the program "
+         "itself (the demo's own set-up).")
 
 c1, c2, c3 = st.columns(3)
 action = c1.selectbox("Action", list(ACTIONS), index=None, format_func=lambda a: ACTIONS[a].capitalize(),
@@ -33,8 +35,8 @@ identity = c2.selectbox("Who", sorted(everything["identity"].unique()), index=No
 channel = c3.selectbox("How", list(CHANNELS), index=None, format_func=lambda c: HOW[c].capitalize(),
                        placeholder="Any way", key="audit_channel")
 c4, c5 = st.columns(2)
-days = c4.date_input("Between (UTC)", value=(), key="audit_days", format="DD/MM/YYYY",
-                     min_value=everything["acted_at"].min().date(), max_value=everything["acted_at"].max().date())
+days = c4.date_input("Between", value=(), key="audit_days", format="DD/MM/YYYY",  # days in England, as shown
+                     min_value=uk_day(everything["acted_at"].min()), max_value=uk_day(everything["acted_at"].max()))
 text = c5.text_input("Text in what it was about or its detail", key="audit_text", max_chars=200)
 
 days = tuple(days) if isinstance(days, (tuple, list)) else (days,)
@@ -51,4 +53,5 @@ st.metric("Records", f"{len(found):,}", help=f"of {len(everything):,} in the tra
 found = found.assign(detail=[spc_history.describe(d) if a == spc_history.AUDIT_ACTION else d  # the change in words
                              for a, d in zip(found["action"], found["detail"], strict=True)])
 shown = readable(found).map(ui.measure_words)
+shown.attrs["download"] = shown.assign(When=readable(found, utc=True)["When"])  # the CSV keeps the stored UTC times
 ui.table(shown, "audit", "audit-trail.csv")

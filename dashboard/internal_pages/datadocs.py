@@ -34,7 +34,7 @@ if built is None:
     st.info('No Data Docs have been built yet. Press "Build Data Docs" above, or run "pccdash datadocs" where the '
             "warehouse is; the pages then appear here.")
     st.stop()
-st.markdown(f"Built {when(built.built_at)} (UTC), from the latest {len(built.pages) - 1} loads.")
+st.markdown(f"Built {when(built.built_at)}, from the latest {len(built.pages) - 1} loads.")
 for line in built.disagreements:
     st.warning(f"Great Expectations disagrees with the stored check: {ui.md_escape(line)}", icon=":material/warning:")
 titles = {p.path: p.title for p in built.pages}

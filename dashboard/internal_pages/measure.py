@@ -17,6 +17,7 @@ from pipelines.plan.funnel import FunnelError, funnel, funnel_figure
 from pipelines.plan.narrative import format_number
 from pipelines.plan.periods import month_number, month_numbers, month_start
 from pipelines.plan.smallcounts import floor_limits, quarterly_frame, view_choice
+from pipelines.uk_time import uk_words
 
 VIEWS = {"month": "Monthly (SPC chart)", "quarter_spc": "Quarterly (SPC chart)", "quarter": "Financial quarters",
          "financial_year": "Financial years",
@@ -275,7 +276,7 @@ if period.month is None:
 texts = data.call(latest_texts, period.month)
 body, by, at = texts.get(("commentary", measure_id), ("", "", None))
 if by:
-    st.caption(f"Last saved by {by} on {at:%d %B %Y at %H:%M} (UTC).")
+    st.caption(f"Last saved by {by} on {uk_words(at, 'words')}.")
 draft = st.text_area("Commentary (goes into the briefing pack)", value=body,
                      key=f"commentary_{measure_id}_{period.month}", height=140, disabled=not user.may("comment"))
 if st.button("Save commentary", key="save_commentary", type="primary", disabled=not user.may("comment")):

@@ -9,6 +9,7 @@ from pipelines.briefing import archive, save_text
 from pipelines.briefing.notes import latest_texts, questions_list
 from pipelines.briefing.pack import drafted_questions, pack_notices
 from pipelines.errors import PccDashError
+from pipelines.uk_time import uk_words
 
 user = auth.signed_in()
 st.title("Briefing pack")
@@ -24,7 +25,7 @@ texts = data.call(latest_texts, period.month)
 saved = texts.get(("questions", None))
 st.subheader("Questions for the Chief Constable")
 if saved:
-    st.caption(f"Last saved by {saved[1]} on {saved[2]:%d %B %Y at %H:%M} (UTC). One question per line.")
+    st.caption(f"Last saved by {saved[1]} on {uk_words(saved[2], 'words')}. One question per line.")
     start = saved[0]
 else:
     st.caption("Drafted from the plan's signals: edit, add or delete, one question per line, then save.")

@@ -13,6 +13,7 @@ from pipelines.catalogue import catalogue, force
 from pipelines.flags import caveats, force_caveats, part_caveats
 from pipelines.lineage import LineageError, lineage, link_params, read_link
 from pipelines.plan.narrative import format_number
+from pipelines.uk_time import uk_words
 
 KEYS = ("prov_measure", "prov_district", "prov_period")
 
@@ -105,7 +106,7 @@ if m.kind == "percentage" and m.numerator and m.denominator:
     of_parts = list(part_caveats(both, data.analytics().panel, m, area)["text"])
 if lin.how in ("district", "given"):
     own = lin.sources[0]
-    st.markdown(f"Revision {own.revision}, from {ui.md_escape(own.where)}; loaded {own.loaded_at} (UTC)."
+    st.markdown(f"Revision {own.revision}, from {ui.md_escape(own.where)}; loaded {uk_words(own.loaded_at)}."
                 + (f" {ui.md_escape(f.force_short_name)} gave this figure itself, in its own row of the return."
                    if lin.how == "given" else ""))
     files_loaded_links(lin.sources)
@@ -147,7 +148,7 @@ parts = pd.DataFrame([{"area": s.area, "measure": s.measure, "value": s.value, "
                        "revision": s.revision, "loaded_at": s.loaded_at} for s in lin.sources])
 if lin.how == "sum":
     parts = parts.drop(columns="measure")
-shown = ui.readable(parts, {"area": "District", "value": "Value", "loaded_at": "Loaded (UTC)"})
+shown = ui.readable(parts, {"area": "District", "value": "Value", "loaded_at": "Loaded"})
 shown["Provenance"] = [ui.provenance_link(s.measure, s.area, period) for s in lin.sources]
 ui.table(shown, "parts_table", f"provenance-{measure_id}-{area}-{period}.csv",
          column_config={"Provenance": ui.provenance_column("Provenance")})

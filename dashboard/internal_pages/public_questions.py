@@ -8,6 +8,7 @@ from dashboard import auth, data, ui
 from pipelines import inbox, office, settings
 from pipelines.accountability import meetings, moderation
 from pipelines.errors import shown
+from pipelines.uk_time import uk_day_words
 
 user = auth.signed_in()
 SHOWN = 25  # pending questions shown at once; the rest follow as these are moderated
@@ -60,7 +61,7 @@ if pending and not may:
 for sub in pending[:SHOWN]:
     key = sub.submission_id
     with st.container(border=True):
-        st.markdown(f"**Reference {sub.receipt}**, received {sub.received_at.day} {sub.received_at:%B %Y}")
+        st.markdown(f"**Reference {sub.receipt}**, received {uk_day_words(sub.received_at)}")
         st.text(sub.body)  # as the member of the public wrote it, shown inert
         sender = "; ".join(shown(v, None) for v in (sub.name, sub.contact) if v) or "no name or contact given"
         st.caption(f"From: {ui.md_escape(sender)}. Kept for the office's reply only: never published.")
@@ -91,12 +92,12 @@ if not done:
 else:
     frame = pd.DataFrame([{
         "Reference": m.submission.receipt,
-        "Received": f"{m.submission.received_at.day} {m.submission.received_at:%B %Y}",
+        "Received": uk_day_words(m.submission.received_at),
         "Outcome": m.outcome.capitalize(),
         "As written": m.submission.body,
         "As accepted, or why rejected": m.edited_body if m.outcome == "accepted" else m.reason,
         "Question": m.question_id,
         "By": m.moderated_by,
-        "On": f"{m.moderated_at.day} {m.moderated_at:%B %Y}",
+        "On": uk_day_words(m.moderated_at),
     } for m in done])
     ui.table(frame, "moderated_table", "questions-from-the-public.csv")

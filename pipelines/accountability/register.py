@@ -26,6 +26,7 @@ from ..errors import ConfigError, PccDashError
 from ..plaintext import clean
 from ..plan.periods import month_label, month_number, month_start
 from ..plan.spc import assurance_words, variation_words
+from ..uk_time import uk_day_words
 from ..warehouse import utc_now
 from .records import DECISIONS, decisions, meetings, questions
 
@@ -318,7 +319,8 @@ class StatusEntry:
 
     @property
     def when(self) -> str:
-        return f"{self.judged_at.day} {self.judged_at:%B %Y}"
+        """The day it was judged, in England (judged_at is stored in UTC)."""
+        return uk_day_words(self.judged_at)
 
 
 _COLS = "status_id, recommendation, status, evidence, answer_ids, decision_ids, measures, judged_by, judged_at"

@@ -23,6 +23,7 @@ from .. import audit, settings
 from ..access import require
 from ..plaintext import clean
 from ..public import BOARD_COLUMNS
+from ..uk_time import uk_day
 from ..warehouse import utc_now
 from .records import DECISIONS, EVIDENCE_KINDS, LIMITS, PUBLIC_ASKER, LoopError, NotFound
 
@@ -64,10 +65,10 @@ def _stamp(when: dt.datetime) -> str:
 
 
 def long_date(iso: object) -> str:
-    """"2015-08-20" -> "20 August 2015"; empty for nothing."""
+    """"2015-08-20" -> "20 August 2015"; a recorded time (ISO, UTC) -> its day in England; empty for nothing."""
     if iso is None or str(iso) in ("", "nan", "None", "NaT"):
         return ""
-    day = dt.date.fromisoformat(str(iso)[:10])
+    day = uk_day(str(iso).strip()) or dt.date.fromisoformat(str(iso)[:10])
     return f"{day.day} {day:%B %Y}"
 
 

@@ -15,6 +15,7 @@ from .. import audit, filestore
 from ..access import require
 from ..errors import PccDashError
 from ..figures import parse_day
+from ..uk_time import uk_words
 from ..warehouse import utc_now
 from .version import data_version
 
@@ -169,7 +170,7 @@ def contents(db_path: str | os.PathLike, production: Production, fmt: str) -> by
 def label(p: Production) -> str:
     """A production as a choice in a list: its number, meeting, who and when."""
     return (f"Pack {p.pack_id}: meeting of {p.meeting:%Y-%m-%d}, by {p.produced_by} "
-            f"on {p.produced_at:%Y-%m-%d %H:%M} UTC")
+            f"on {uk_words(p.produced_at)}")
 
 
 def readable(productions: list[Production]) -> pd.DataFrame:
@@ -178,7 +179,7 @@ def readable(productions: list[Production]) -> pd.DataFrame:
         "Pack": [p.pack_id for p in productions],
         "Meeting": [f"{p.meeting:%Y-%m-%d}" for p in productions],
         "Produced by": [p.produced_by for p in productions],
-        "Produced (UTC)": [f"{p.produced_at:%Y-%m-%d %H:%M}" for p in productions],
+        "Produced": [uk_words(p.produced_at) for p in productions],
         "Figures from": [p.data_version for p in productions],
         "Files": [", ".join(FORMAT_NAMES[f] for f in FORMATS if f in p.files) for p in productions],
-    }, columns=["Pack", "Meeting", "Produced by", "Produced (UTC)", "Figures from", "Files"])
+    }, columns=["Pack", "Meeting", "Produced by", "Produced", "Figures from", "Files"])

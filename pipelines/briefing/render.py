@@ -50,6 +50,7 @@ from reportlab.platypus import (
 from ..errors import PccDashError
 from ..files import write_atomically
 from ..plan.periods import month_start
+from ..uk_time import uk_words
 from .model import LoopSection, LoopTable, Pack, PackChart, PackMeasure
 from .tables import (
     EVENTS_SECTION,
@@ -93,7 +94,8 @@ def _long_date(d: dt.date) -> str:
 
 
 def _long_datetime(t: dt.datetime) -> str:
-    return f"{_long_date(t)} at {t:%H:%M}"
+    """A stored (UTC) time as the Board reads it, in UK time naming the clock: "12 August 2015 at 15:30 BST"."""
+    return uk_words(t, "words")
 
 
 def _title(pack: Pack) -> str:

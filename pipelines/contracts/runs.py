@@ -8,6 +8,8 @@ import re
 import duckdb
 import pandas as pd
 
+from ..uk_time import uk_words
+
 # What a run checked -> (the scope stored, what the page calls them). Loads first: they decide the record.
 KINDS = {
     "loads": ("ingest", "Files loaded"),
@@ -22,10 +24,8 @@ CONTRACTS = {"force-cse-return": "the force's CSE return", "police-uk-street": "
 
 
 def when(value: object) -> str:
-    """A moment as people write it: "2 December 2026, 15:10"."""
-    if value is None or pd.isna(value):
-        return ""
-    return f"{value.day} {value:%B %Y, %H:%M}"
+    """A stored (UTC) moment as people in England write it: "2 December 2026 at 15:10 GMT"."""
+    return uk_words(value, "words")
 
 
 def rule_name(rule_id: str) -> str:
@@ -72,7 +72,7 @@ def shown(frame: pd.DataFrame) -> pd.DataFrame:
     """The runs table as the page shows it and downloads it: headings and values in words."""
     return pd.DataFrame({
         "File": frame["file"].astype(str),
-        "Checked (UTC)": frame["checked_at"].map(when),
+        "Checked": frame["checked_at"].map(when),
         "Outcome": frame["verdict"],
         "Rows checked": frame["rows"].astype(int),
         "Rules failed": frame["errors"].astype(int),

@@ -19,6 +19,7 @@ from ..contracts.recheck import Recheck, recheck_held
 from ..contracts.runner import breakdowns_table, figures_table
 from ..contracts.store import save_caveats, save_quarantine, save_run
 from ..errors import PccDashError, Problem, shown
+from ..uk_time import uk_words
 from ..warehouse import one, scalar, utc_now
 from . import checks, readers
 
@@ -203,7 +204,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, t
     if earlier:
         file_id, name, when = earlier
         return FileOutcome(label, path, "already_loaded", file_id=file_id,
-                           message=f'already loaded as file #{file_id} ("{name}") on {when:%Y-%m-%d %H:%M}; '
+                           message=f'already loaded as file #{file_id} ("{name}") on {uk_words(when)}; '
                                    "nothing changed.", seconds=time.perf_counter() - started)
     try:
         result = readers.read_file(con, facts)
@@ -335,7 +336,7 @@ def _reject(con, path: Path, label: str, facts, size: int, received, loaded_by: 
     if earlier:  # the same bytes refused before and still standing: one refusal, not one more each time it is sent
         drop_staging(con)
         file_id, name, when = earlier
-        before = f'already refused as file #{file_id} ("{name}") on {when:%Y-%m-%d %H:%M}'
+        before = f'already refused as file #{file_id} ("{name}") on {uk_words(when)}'
         return FileOutcome(label, path, "rejected", file_id=file_id, layout=layout, problems=problems,
                            message=f"{before}; nothing new was recorded. "
                                    + (problems[0].message() if problems else ""),

@@ -24,6 +24,7 @@ from ..catalogue import catalogue
 from ..contracts.recheck import Recheck, would_recheck
 from ..errors import PccDashError, Problem, shown
 from ..resubmission import Change, FileRef, refusals
+from ..uk_time import uk_words
 from ..warehouse import utc_now
 from . import checks, readers
 from .load import RETURN_SUFFIXES, FileOutcome, describe, drop_staging, ingest
@@ -307,7 +308,7 @@ def _preview_one(con, up: Upload, path: Path, contract, month: dt.date, tmp: Pat
         if earlier:  # `pccdash ingest` and the upload skip it by its SHA-256, so nothing would change
             fid, name, when = earlier[0]
             p.verdict = "already_loaded"
-            p.note = f'it was loaded as file #{fid} ("{shown(name, None)}") on {when:%d %B %Y at %H:%M} UTC.'
+            p.note = f'it was loaded as file #{fid} ("{shown(name, None)}") on {uk_words(when, "words")}.'
             return p
         try:
             result = readers.read_file(con, facts)

@@ -38,6 +38,7 @@ from ..contracts.store import save_caveats, save_run
 from ..errors import ConfigError, Problem
 from ..ingest import checks, readers
 from ..ingest.load import FileOutcome, Recorded, _register, _reject, drop_staging
+from ..uk_time import uk_words
 from ..warehouse import one, scalar, utc_now
 from .reference import reference, register_reference_tables
 from .revisions import change_counts
@@ -319,7 +320,7 @@ def ingest_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, loaded
         if earlier:
             file_id, name, when = earlier
             return FileOutcome(label, path, "already_loaded", file_id=file_id, layout=f"police_uk_{kind}",
-                               message=f'already loaded as file #{file_id} ("{name}") on {when:%Y-%m-%d %H:%M}; '
+                               message=f'already loaded as file #{file_id} ("{name}") on {uk_words(when)}; '
                                        "nothing changed.", seconds=time.perf_counter() - started)
         return _load(con, path, label, kind, facts, None, received=received, loaded_by=loaded_by, month=month,
                      started=started, dry_run=False, recorded=recorded)

@@ -14,6 +14,7 @@ from ..catalogue import force, listed
 from ..errors import PccDashError
 from ..figures import parse_month
 from ..resubmission import blocked_months, cleared_refusals, open_refusals, refusals
+from ..uk_time import uk_day
 from ..warehouse import utc_now
 
 APPROVAL_WITHDRAWN = "approval withdrawn"  # a publication_event: a withdrawn publication took the approval with it
@@ -129,11 +130,13 @@ def period_states(con: duckdb.DuckDBPyConnection) -> list[PeriodState]:
     for ps in out:
         if ps.status == "withdrawn" and ps.period in withdrawn:
             at, why = withdrawn[ps.period]
-            ps.note = f"withdrawn on {at:%Y-%m-%d}: {why}; approve again to publish"
+            ps.note = f"withdrawn on {uk_day(at):%Y-%m-%d}: {why}; approve again to publish"
     return out
 
 
 def states_frame(states: list[PeriodState]) -> pd.DataFrame:
+    """One row a month; approved_at and first_published as stored, in UTC ("2026-05-05 10:04"): the page and
+    `pccdash periods` show them in UK time, their CSV files keep them."""
     return pd.DataFrame([{
         "period": s.period.strftime("%Y-%m"), "status": s.status, "figures": s.figures,
         "approved_by": s.approved_by or "", "approved_at": s.approved_at.strftime("%Y-%m-%d %H:%M") if s.approved_at

@@ -27,6 +27,7 @@ import yaml
 from .. import office as office_words
 from ..catalogue import catalogue, force, listed, reference_dir
 from ..errors import ConfigError
+from ..uk_time import uk_day_words
 from ..yaml_lines import key_lines
 from .content import Bullets, Cell, Heading, Link, Notice, Page, Paragraph, SnapshotView, Table
 
@@ -264,18 +265,11 @@ def _force_name(view: SnapshotView) -> str:
 
 
 def _date(value) -> str:
-    """A date in words ("2 December 2026") from a date, a timestamp or ISO text; "" when there is none."""
-    if value is None or value == "":
+    """A date in words ("2 December 2026") from a date, a stored (UTC) timestamp (its day in England) or ISO text;
+    "" when there is none; text that is neither, as it was."""
+    if value is None or value == "" or value != value:  # NaN and NaT are not equal to themselves
         return ""
-    try:
-        import pandas as pd
-
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        return str(value)
-    if stamp is pd.NaT or stamp != stamp:
-        return ""
-    return f"{stamp.day} {stamp:%B %Y}"
+    return uk_day_words(value) or str(value)
 
 
 def _tel(phone: str) -> str:

@@ -29,6 +29,7 @@ from ..public import (
     utc_stamp,
     withdrawal_notice,
 )
+from ..uk_time import uk_day_words
 from .content import (
     PERIOD_TYPES,
     Bullets,
@@ -189,10 +190,8 @@ def figure_cell(found, kind: str, mark: str) -> Cell:
 
 
 def day(value) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)) or str(value) in ("", "NaT", "None"):
-        return ""
-    stamp = pd.Timestamp(value)
-    return f"{stamp.day} {stamp:%B %Y}"
+    """"5 May 2026": a date as it is, a stored (UTC) time as its day in England; "" for nothing."""
+    return uk_day_words(value)
 
 
 # --------------------------------------------------------------------------------------------------
