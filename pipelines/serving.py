@@ -147,7 +147,14 @@ def serve_apps(path: Path, port: int, address: str = "localhost", *, which: str 
             children.append(("the public dashboard", subprocess.Popen(cmd, env=env), public_url + "/_stcore/health"))
         for name, proc, health in children:
             if health:
-                signin.wait_for_http(health, proc=proc, timeout=60, expect="ok", what=name.capitalize())
+                try:
+                    signin.wait_for_http(health, proc=proc, timeout=60, expect="ok", what=name.capitalize())
+                except PccDashError:
+                    # Ctrl+C while the dashboards start: on a busy machine the children may end before this
+                    # process sees the signal, and that is a stop asked for, not a dashboard that failed to start
+                    if proc.poll() in STOPPED and _all_stopped(children):
+                        raise KeyboardInterrupt from None
+                    raise
 
         say("")
         if internal:

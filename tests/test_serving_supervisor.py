@@ -26,12 +26,14 @@ class Child:
 
 @pytest.fixture
 def supervised(monkeypatch, tmp_path):
-    def run(children: list[Child]) -> tuple[int, list[str]]:
+    def run(children: list[Child], wait=None) -> tuple[int, list[str]]:
+        """`wait`: what waiting for a dashboard's first answer does (by default, it answers at once)."""
         queue = list(children)
         said: list[str] = []
         monkeypatch.setattr(serving.subprocess, "Popen", lambda cmd, **kw: queue.pop(0))
-        for name in ("ensure_port_free", "wait_for_http", "stop"):
+        for name in ("ensure_port_free", "stop"):
             monkeypatch.setattr(serving.signin, name, lambda *a, **k: None)
+        monkeypatch.setattr(serving.signin, "wait_for_http", wait or (lambda *a, **k: None))
         monkeypatch.setattr(serving.signin, "start_demo_provider", lambda *a, **k: queue.pop(0))
         monkeypatch.setattr(serving.signin, "write_auth_secrets", lambda path, **k: path)
         monkeypatch.setattr(serving, "STOP_WAIT_SECONDS", 1.0)
@@ -75,3 +77,23 @@ def test_the_served_apps_neither_watch_their_sources_nor_collect_all_garbage_aft
         assert config.get_option("client.showErrorDetails") == "none"
     finally:
         config.get_config_options(force_reparse=True)
+
+
+
+def gone(url, *, proc=None, what="The server", **kw):
+    """The wait for a dashboard's first answer finding it already ended, as `signin.wait_for_http` says it."""
+    proc.poll()
+    raise serving.PccDashError(f"{what} stopped (exit code {proc.returncode}) before answering at {url}.")
+
+
+def test_ctrl_c_while_the_dashboards_start_is_a_clean_stop(supervised):
+    """Ctrl+C before the dashboards answer: the children end before this process sees the signal, and the wait for
+    their first answer finds them gone; that is a clean stop too, not a dashboard that failed to start."""
+    code, said = supervised([Child(1, -signal.SIGINT), Child(1, -signal.SIGINT), Child(1, -signal.SIGINT)], gone)
+    assert code == 0
+    assert said[-1] == "Stopped: every dashboard has been shut down."
+
+
+def test_a_dashboard_that_fails_to_start_is_still_an_error(supervised):
+    with pytest.raises(serving.PccDashError, match="exit code 1"):
+        supervised([Child(None, 0), Child(1, 1), Child(None, 0)], gone)
