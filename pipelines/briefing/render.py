@@ -50,7 +50,7 @@ from reportlab.platypus import (
 from ..errors import PccDashError
 from ..files import write_atomically
 from ..plan.periods import month_start
-from ..uk_time import uk_words
+from ..uk_time import MONTHS, uk_words
 from .model import LoopSection, LoopTable, Pack, PackChart, PackMeasure
 from .tables import (
     EVENTS_SECTION,
@@ -64,9 +64,6 @@ from .tables import (
 )
 
 __all__ = ["render_html", "render_pdf", "write_pack", "xmr_figure"]
-
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
 
 INK = "#0B0C0C"
 VALUE_COLOUR = "#12436D"

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..catalogue import Measure
+from ..uk_time import MONTHS
 from .periods import (
     change,
     financial_year_label,
@@ -21,9 +22,6 @@ from .periods import (
     quarter_label,
 )
 from .series import Panel
-
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-               "November", "December")
 
 
 @dataclass(frozen=True)
@@ -71,13 +69,13 @@ class Headline:
 
 
 def _short_month(number: int) -> str:
-    return MONTH_NAMES[(number % 12)][:3] + f" {1970 + number // 12}"
+    return MONTHS[(number % 12)][:3] + f" {1970 + number // 12}"
 
 
 def period_labels(month: int, quarter_start: int | None) -> dict[str, str]:
     """The headline periods' names for a reporting month (a month number) and its latest complete quarter."""
     fy = financial_year_start(month)
-    first, last = MONTH_NAMES[fy % 12], MONTH_NAMES[month % 12]
+    first, last = MONTHS[fy % 12], MONTHS[month % 12]
     fytd = (f"{financial_year_label(1970 + fy // 12)} to date ({first} to {last})" if month > fy
             else f"{financial_year_label(1970 + fy // 12)} to date ({first})")
     return {
