@@ -293,7 +293,7 @@ def _ask(con: duckdb.DuckDBPyConnection, rules: list[tuple[SetRule, str]], file_
         # a same-month pair's caveat that holds is the batch check's, on the batch's figure; but the percentage rule
         # reports only the percentages the file sends: a held one the file did not send, no longer matching its
         # corrected parts, carries the caveat itself
-        sent = (set() if link != "same_month" else {tuple(k) for k in con.execute(
+        sent = (set() if rule.id != PERCENTAGE_RULE else {tuple(k) for k in con.execute(
             f"SELECT period, district, measure FROM {table} SEMI JOIN batch_total USING (period, district, measure)"
         ).fetchall()})
         if link != "same_month" or rule.id == PERCENTAGE_RULE:
