@@ -242,14 +242,25 @@ def _print_refusals(report) -> None:
         if f.outcome != "rejected":
             continue
         click.secho(f'Refused "{shown(f.label, None)}": nothing from it was loaded.', fg="red", err=True)
+        # the problems of its structure first (a formula, a merged cell, a hidden sheet), when the rest was read past
+        # them and checked: then what the check found, so that one refusal names everything to correct
         others = f.other_problems()
-        for p in others[:PROBLEMS_SHOWN]:
-            click.echo(f"  - {p.message()}", err=True)
-        if len(others) > PROBLEMS_SHOWN:
-            click.echo(f"  ... and {len(others) - PROBLEMS_SHOWN} more.", err=True)
+        _print_problems(others[:f.reading])
+        if f.reading and f.run is not None:
+            found = ":" if f.run.errors or len(others) > f.reading else ": no row breaks an error rule."
+            click.echo(f"  The rest of the file was read past the places named above, and each row checked against "
+                       f"the contract{found}", err=True)
+        _print_problems(others[f.reading:])
         if f.run is not None and f.run.errors:
             click.echo(format_report(f.run), err=True)
         click.echo("  Correct the file and run \"pccdash ingest\" again.", err=True)
+
+
+def _print_problems(problems) -> None:
+    for p in problems[:PROBLEMS_SHOWN]:
+        click.echo(f"  - {p.message()}", err=True)
+    if len(problems) > PROBLEMS_SHOWN:
+        click.echo(f"  ... and {len(problems) - PROBLEMS_SHOWN} more.", err=True)
 
 
 @main.command()
@@ -291,14 +302,15 @@ def validate(paths, db, file, measures, districts, start, end, all_rules, engine
 
     def dry_runs(con, files, missing):
         """Each file checked as what it is, in the order ingest would load them: (path, whether it is a force
-        return, label, run, problems, seconds taken in all); a missing file's path is None."""
-        for label, run, problems in validate_files(con, [m.label for m in missing], engine=engine):
-            yield None, False, label, run, problems, 0.0
+        return, label, run, problems, how many of them the structure's, seconds taken in all); a missing file's path
+        is None."""
+        for label, run, problems, structure in validate_files(con, [m.label for m in missing], engine=engine):
+            yield None, False, label, run, problems, structure, 0.0
         for path in files:
             started = time.perf_counter()
             police_uk = path.suffix.lower() == ".csv" and detect(path)
             if police_uk:
-                found = validate_police_uk(con, path, engine=engine)
+                found = (*validate_police_uk(con, path, engine=engine), 0)
             else:
                 [found] = validate_files(con, [path], engine=engine)
             yield path, not police_uk, *found, time.perf_counter() - started
@@ -310,14 +322,15 @@ def validate(paths, db, file, measures, districts, start, end, all_rules, engine
             if not files and not missing:
                 raise nothing_found(paths)
             returns = {}  # each force return read, with its contract run and wrong totals, for what loading would do
-            for path, is_return, label, run, problems, seconds in dry_runs(con, files, missing):
+            for path, is_return, label, run, problems, structure, seconds in dry_runs(con, files, missing):
                 for p in problems:
                     click.echo(f"  - {p.message()}", err=True)
                 if run is None:
                     click.secho(f'"{shown(label, None)}" cannot be read; nothing was validated.', fg="red", err=True)
                     failed = True
                     continue
-                click.echo(format_report(run, passed_rules=all_rules, wrong_totals=len(problems), seconds=seconds))
+                click.echo(format_report(run, passed_rules=all_rules, wrong_totals=len(problems) - structure,
+                                         structure=structure, seconds=seconds))
                 failed = failed or bool(run.errors) or bool(problems)
                 if is_return:
                     returns[path] = (run, problems)

@@ -78,10 +78,12 @@ class Refusal:
     undated: int = 0
     mark: Mark | None = None
     later_same_name: FileRef | None = None  # for a file refused before any row was read
+    rows_read: int = 0  # figures read from it: of a file refused with no row that broke a rule, whether it was read
 
     @property
     def unread(self) -> bool:
-        """Refused before any row could be checked (not a return, an unreadable sheet): it names no month."""
+        """Refused with no row that broke a rule: before any row could be checked (not a return, an unreadable
+        sheet), or read and refused for its structure or a wrong total. It names no month."""
         return not self.rows and not self.months_unmatched and not self.undated
 
     @property
@@ -123,6 +125,8 @@ class Refusal:
         state = self.state
         if state == "cleared":
             return "refused; superseded by " + ", ".join(map(str, self.cleared_by)) + " (cleared automatically)"
+        if self.unread and self.rows_read:  # read and checked, refused for its structure or a wrong total
+            return "refused with no row that broke an error rule (see its problems); it blocks no month"
         if self.unread:
             return "refused before any row could be read; it blocks no month"
         parts = []
@@ -140,11 +144,11 @@ class Refusal:
 def refusals(con: duckdb.DuckDBPyConnection) -> list[Refusal]:
     """Every refused force return, oldest first, with what covers or marks it."""
     files = con.execute(
-        """SELECT r.file_id, r.name, r.received_at FROM file_registry r
+        """SELECT r.file_id, r.name, r.received_at, coalesce(r.rows_read, 0) FROM file_registry r
            WHERE r.outcome = 'rejected' ORDER BY r.file_id""").fetchall()
     if not files:
         return []
-    out = {fid: Refusal(FileRef(fid, name), received) for fid, name, received in files}
+    out = {fid: Refusal(FileRef(fid, name), received, rows_read=rows) for fid, name, received, rows in files}
     lookup = catalogue().lookup()
     for fid, period_text, measure_text, n in con.execute(
             """SELECT q.file_id, q.period_text, q.measure_text, count(*) FROM quarantine q

@@ -291,6 +291,12 @@ def corpus() -> dict[str, bytes]:
                                             "Old": [LONG, ["2015-09", "Sheffield", "cse_charges", 9]]},
                                            hidden={"Old": "veryHidden"}),
         "formula-cell.xlsx": workbook({"Return": [LONG, ["2015-09", "Barnsley", "cse_charges", "=1+1"]]}),
+        "formula-cell-and-bad-value.xlsx": workbook({"Return": [LONG, ["2015-09", "Barnsley", "cse_charges", "=1+1"],
+                                                                ["2015-09", "Doncaster", "cse_charges", "lots"]]}),
+        "merged-cells-and-bad-value.xlsx": workbook(
+            {"cse_charges": [["Period", "Barnsley", "Doncaster", "Rotherham", "Sheffield"],
+                             ["2015-09", 1, 2, 3, "lots"], ["2015-10", 1, None, None, 4]]},
+            merge={"cse_charges": "B3:C3"}),
         "formula-text-cell.xlsx": formula_text_cell(),
         "error-cell.xlsx": error_cell(),
         "number-cell-holding-text.xlsx": number_cell_holding_text(),

@@ -8,16 +8,19 @@ from .runner import ValidationRun
 EXAMPLES = 3
 
 
-def format_report(run: ValidationRun, *, passed_rules: bool = False, wrong_totals: int = 0,
+def format_report(run: ValidationRun, *, passed_rules: bool = False, wrong_totals: int = 0, structure: int = 0,
                   seconds: float | None = None) -> str:
     """`wrong_totals`: the file's stated totals that do not equal their parts, which refuse it as a failed error
-    rule does; `seconds`: the whole time taken (reading the file too), when known, rather than the rules' own."""
+    rule does; `structure`: the problems of the file's structure it was read past (a formula, a merged cell, a hidden
+    sheet), which refuse it too, the run being of the rest; `seconds`: the whole time taken (reading the file too),
+    when known, rather than the rules' own."""
     c = run.contract
-    outcome = "failed" if wrong_totals else run.outcome
+    outcome = "failed" if wrong_totals or structure else run.outcome
     verdict = {"failed": "FAILED", "passed_with_warnings": "passed with warnings", "passed": "passed"}[outcome]
     rows = (f"{run.records:,} records read, checked as {run.rows:,} distinct values" if run.records is not None
             else f"{run.rows:,} rows")
-    totals = (f"{wrong_totals} total(s) not equal to the sum of their parts; " if wrong_totals else "")
+    totals = (f"{structure} problem(s) in the file's structure, the rest read past them; " if structure else "")
+    totals += (f"{wrong_totals} total(s) not equal to the sum of their parts; " if wrong_totals else "")
     lines = [f"Validation of {shown(run.label, None)} against {c.name} {c.version}: {verdict} "
              f"({rows}; {totals}{len(run.errors)} error rule(s), {len(run.warnings)} warning rule(s) failed; "
              f"{run.seconds if seconds is None else seconds:.1f} s)"]

@@ -11,7 +11,7 @@ import duckdb
 from ..errors import PccDashError
 from ..figures import FigureFilter
 from ..ingest import checks, readers
-from ..ingest.load import discover, drop_staging
+from ..ingest.load import READ_PAST, discover, drop_staging, read_past
 from ..registry import find_file
 from .batch import build_accepted_batch, build_batch
 from .contract import load_contract
@@ -45,27 +45,34 @@ def validate_accepted(con: duckdb.DuckDBPyConnection, flt: FigureFilter | None =
 
 
 def validate_files(con: duckdb.DuckDBPyConnection, paths, today: dt.date | None = None, engine: str = "duckdb"
-                   ) -> list[tuple[str, ValidationRun | None, list]]:
-    """Read each file and validate it without loading anything: (label, run, reading problems)."""
+                   ) -> list[tuple[str, ValidationRun | None, list, int]]:
+    """Read each file and validate it without loading anything: (label, run, problems, structure). `run` is None
+    when the file could not be read, and `problems` say why; else `problems` are those found beside the run: the
+    first `structure` of them of the file's structure, read past (a formula, a merged cell, a hidden sheet: the run
+    is of the rest of the file), then its wrong totals."""
     files, missing = discover(paths)
-    out: list[tuple[str, ValidationRun | None, list]] = [(m.label, None, m.problems) for m in missing]
+    out: list[tuple[str, ValidationRun | None, list, int]] = [(m.label, None, m.problems, 0) for m in missing]
     contract = load_contract("force_cse_return")
     month = checks.current_month(today)
     with tempfile.TemporaryDirectory(prefix="pccdash-") as tmp:
         for path in files:
             drop_staging(con)
+            reading: list = []
             try:
                 facts = readers.inspect_file(path, path.name, Path(tmp))
                 result = readers.read_file(con, facts)
             except readers.FileRejected as exc:
-                out.append((path.name, None, exc.problems))
-                continue
+                if exc.partial is None:
+                    out.append((path.name, None, exc.problems, 0))
+                    continue
+                result, reading = exc.partial, exc.problems
             build_batch(con, path.name)
-            run = validate_batch(con, contract, scope="dry-run", label=f'"{path.name}" (not loaded)',
+            run = validate_batch(con, read_past(contract) if reading else contract, scope="dry-run",
+                                 label=f'"{path.name}" (not loaded{"; " + READ_PAST if reading else ""})',
                                  current_month=month, engine=engine)
             con.execute("BEGIN TRANSACTION")
             save_run(con, run, None)
             con.execute("COMMIT")
-            out.append((path.name, run, checks.check_totals(con, path.name, result.totals)))
+            out.append((path.name, run, reading + checks.check_totals(con, path.name, result.totals), len(reading)))
             drop_staging(con)
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import getpass
 import tempfile
@@ -13,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 from .. import faults, records, settings
-from ..contracts import ValidationRun, load_contract, validate_batch
+from ..contracts import Contract, ValidationRun, load_contract, validate_batch
 from ..contracts.batch import build_batch
 from ..contracts.recheck import Recheck, recheck_held
 from ..contracts.runner import breakdowns_table, figures_table
@@ -26,6 +27,16 @@ from . import checks, readers
 RETURN_SUFFIXES = (".csv", ".xlsx")
 Recorded = Callable[[duckdb.DuckDBPyConnection, int, str], None]  # (connection, file id, outcome)
 PROBLEMS_KEPT = 1000
+# how the check of a file read past its structure is labelled (the Validation runs page, the report)
+READ_PAST = "read past its structure: each row checked, not the rules across rows"
+
+
+def read_past(contract: Contract) -> Contract:
+    """The rules a file read past problems of its structure is checked by (readers.FileRejected.partial): its row
+    rules, each row on its own and no figure twice. Not the rules across rows (every district reported, a breakdown
+    adding up, a part within its whole, the change from the month before), which a cell not read would make say
+    something false ("not reported", "does not add up"): those judge the file when it is sent again whole."""
+    return dataclasses.replace(contract, set_rules=())
 
 
 @dataclass
@@ -43,6 +54,9 @@ class FileOutcome:
     revised: int = 0
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
+    # of a file refused for its structure and read past it (a formula, a merged cell, a hidden sheet): how many of
+    # `problems`, the first, are those; the rest of the file was checked against the contract too
+    reading: int = 0
     message: str = ""
     # of a refused file whose same bytes were refused before and still stand: when, in words ("already refused as
     # file #3 (...) on ..."); nothing new is recorded for it
@@ -206,20 +220,24 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, t
         return FileOutcome(label, path, "already_loaded", file_id=file_id,
                            message=f'already loaded as file #{file_id} ("{name}") on {uk_words(when)}; '
                                    "nothing changed.", seconds=time.perf_counter() - started)
+    reading: list[Problem] = []  # what was read past: the file is refused with them, its figures checked too
     try:
         result = readers.read_file(con, facts)
     except readers.FileRejected as exc:
-        return _reject(con, path, label, facts, facts.size, received, loaded_by, exc.problems, started,
-                       recorded=recorded)
+        if exc.partial is None:
+            return _reject(con, path, label, facts, facts.size, received, loaded_by, exc.problems, started,
+                           recorded=recorded)
+        result, reading = exc.partial, exc.problems
     month = checks.current_month(today)
     contract = load_contract("force_cse_return")
     build_batch(con, label)
-    run = validate_batch(con, contract, scope="ingest", label=f'"{label}"', current_month=month)
-    problems = checks.check_totals(con, label, result.totals) + run.problems("error")
+    run = validate_batch(con, read_past(contract) if reading else contract, scope="ingest",
+                         label=f'"{label}"' + (f" ({READ_PAST})" if reading else ""), current_month=month)
+    problems = reading + checks.check_totals(con, label, result.totals) + run.problems("error")
     if problems or run.errors:
         return _reject(con, path, label, facts, facts.size, received, loaded_by, problems, started,
                        layout=result.layout, run=run, current_month=month, recorded=recorded, return_batch=True,
-                       rows=result.rows)
+                       rows=result.rows, reading=len(reading))
     con.execute("BEGIN TRANSACTION")
     try:
         file_id = _register(con, path, label, facts, received, loaded_by, "accepted", result.layout,
@@ -325,10 +343,10 @@ def _register(con, path: Path, label: str, facts: readers.FileFacts | None, rece
 def _reject(con, path: Path, label: str, facts, size: int, received, loaded_by: str, problems: list[Problem],
             started: float, layout: str | None = None, run: ValidationRun | None = None,
             current_month: dt.date | None = None, recorded: Recorded | None = None,
-            return_batch: bool = False, rows: int = 0) -> FileOutcome:
+            return_batch: bool = False, rows: int = 0, reading: int = 0) -> FileOutcome:
     """Register a refused file with its problems (and the contract's run, when it ran). `return_batch`: the file is
     a force return whose batch was built, so what it held is kept for the return calendar; `rows`, the figures read
-    from it (none when it could not be read)."""
+    from it (none when it could not be read); `reading`, how many of the problems, the first, were read past."""
     earlier = one(con, """SELECT r.file_id, r.name, r.received_at FROM file_registry r
                           WHERE r.sha256 = ? AND r.sha256 <> '' AND r.outcome = 'rejected'
                             AND NOT EXISTS (SELECT 1 FROM file_supersession s WHERE s.file_id = r.file_id)
@@ -338,7 +356,7 @@ def _reject(con, path: Path, label: str, facts, size: int, received, loaded_by: 
         file_id, name, when = earlier
         before = f'already refused as file #{file_id} ("{name}") on {uk_words(when)}'
         return FileOutcome(label, path, "rejected", file_id=file_id, layout=layout, problems=problems,
-                           message=f"{before}; nothing new was recorded. "
+                           reading=reading, message=f"{before}; nothing new was recorded. "
                                    + (problems[0].message() if problems else ""),
                            refused_before=before, seconds=time.perf_counter() - started, run=run)
     con.execute("BEGIN TRANSACTION")
@@ -370,7 +388,7 @@ def _reject(con, path: Path, label: str, facts, size: int, received, loaded_by: 
         raise
     finally:
         drop_staging(con)
-    return FileOutcome(label, path, "rejected", file_id=file_id, layout=layout, problems=problems,
+    return FileOutcome(label, path, "rejected", file_id=file_id, layout=layout, problems=problems, reading=reading,
                        message=problems[0].message() if problems else "", seconds=time.perf_counter() - started,
                        run=run)
 

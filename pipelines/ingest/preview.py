@@ -27,7 +27,7 @@ from ..resubmission import Change, FileRef, refusals
 from ..uk_time import uk_words
 from ..warehouse import utc_now
 from . import checks, readers
-from .load import RETURN_SUFFIXES, FileOutcome, describe, drop_staging, ingest
+from .load import READ_PAST, RETURN_SUFFIXES, FileOutcome, describe, drop_staging, ingest, read_past
 
 if TYPE_CHECKING:  # pandas is imported where a frame is made: `pccdash validate` starts without it
     import pandas as pd
@@ -117,6 +117,9 @@ class FilePreview:
     # caveats loading it would end and add (nothing is ended or added by the preview)
     recheck: Recheck = field(default_factory=Recheck)
     note: str = ""  # why a file cannot be read, or when it was loaded before
+    # of a file refused for its structure and read past it (a formula, a merged cell, a hidden sheet): how many of
+    # `errors`, the first, are those; the rest of the file was checked against the contract
+    reading: int = 0
     grids: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)  # sheet ("" for a CSV) -> its rows
     seconds: float = 0.0
 
@@ -134,6 +137,8 @@ class FilePreview:
         if self.verdict in ("refused", "unreadable", "not_a_return"):
             n = len(self.errors)
             found = f" {n:,} problem{'s' if n != 1 else ''} found, listed below." if n else ""
+            if self.reading and n:  # refused for its structure, and the rest read past it and checked
+                found += " " + self.read_past()
             return f"{head}.{found}" + (f" {self.note}" if self.note else "")
         if self.verdict == "already_loaded":
             return f"{head}: {self.note}"
@@ -142,6 +147,18 @@ class FilePreview:
             n = len(self.warnings)
             out += f". {n:,} warning{'s' if n != 1 else ''} would become {'caveats' if n != 1 else 'a caveat'}"
         return out + "."
+
+    def read_past(self) -> str:
+        """Of a file refused for its structure and read past it: which of its problems are which."""
+        k, rest = self.reading, len(self.errors) - self.reading
+        they = "they name" if k != 1 else "it names"
+        if not rest:
+            return (f"{'All' if k != 1 else 'It'} {'are' if k != 1 else 'is'} in the file's structure, and what {they} "
+                    "was not read; each row of the rest of the file, read past "
+                    f"{'them' if k != 1 else 'it'}, passes the contract.")
+        return (f"{k:,} {'are' if k != 1 else 'is'} in the file's structure, and what {they} was not read; "
+                f"{rest:,} {'are' if rest != 1 else 'is'} in the rest of the file, read past "
+                f"{'them' if k != 1 else 'it'} and checked against the contract row by row.")
 
     def what_it_would_change(self) -> str:
         """New, revised and unchanged figures, and the refused files it would supersede, in one sentence."""
@@ -310,25 +327,31 @@ def _preview_one(con, up: Upload, path: Path, contract, month: dt.date, tmp: Pat
             p.verdict = "already_loaded"
             p.note = f'it was loaded as file #{fid} ("{shown(name, None)}") on {uk_words(when, "words")}.'
             return p
+        reading: list[Cell] = []  # what was read past (a formula, a merged cell, a hidden sheet): refused with them
         try:
             result = readers.read_file(con, facts)
         except readers.FileRejected as exc:
-            p.errors = [_cell(pr) for pr in exc.problems]
-            p.grids = _grids(path, facts)
-            return p
+            if exc.partial is None:
+                p.errors = [_cell(pr) for pr in exc.problems]
+                p.grids = _grids(path, facts)
+                return p
+            result, reading = exc.partial, [_cell(pr) for pr in exc.problems]
         p.layout, p.rows = result.layout, result.rows
         say(0.4, f"checking {result.rows:,} figures against the contract")
         build_batch(con, up.name)
         if contract is not None:
-            run = validate_batch(con, contract, scope="dry-run", label=f'"{up.name}" (not loaded)',
+            run = validate_batch(con, read_past(contract) if reading else contract, scope="dry-run",
+                                 label=f'"{up.name}" (not loaded{"; " + READ_PAST if reading else ""})',
                                  current_month=month)
-            p.errors = ([_cell(pr) for pr in checks.check_totals(con, up.name, result.totals)]
+            p.errors = (reading + [_cell(pr) for pr in checks.check_totals(con, up.name, result.totals)]
                         + _failing(con, run, run.errors, month))
+            p.reading = len(reading)
             p.warnings = _failing(con, run, run.warnings, month)
             p.verdict = "refused" if p.errors else "passes_with_warnings" if p.warnings else "passes"
         else:
-            p.verdict = "not_checked"
-        if p.loadable or contract is None:
+            # checked apart (`pccdash validate`, which names the problems itself): refused on them all the same
+            p.verdict = "refused" if reading else "not_checked"
+        if p.loadable or p.verdict == "not_checked":
             say(0.8, "comparing with the accepted figures")
             _changes(con, p)
             p.supersedes = _supersedes(con, p.name)

@@ -7,6 +7,7 @@ and the column its value was read from.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import csv
 import datetime as dt
@@ -44,10 +45,17 @@ ARROW_FROM_ROWS = 5_000
 
 
 class FileRejected(Exception):
-    """The file cannot be read at all; carries the problems found."""
+    """The file cannot be loaded as it stands; carries the problems found reading it.
 
-    def __init__(self, problems: list[Problem]):
+    `partial`: when every problem left the rest of the file readable (a formula or a merged cell, a hidden sheet, a
+    row or cell read past), what was read of the rest, staged as `staged_raw` as a good file's rows are, so that its
+    figures can be checked against the contract too and one refusal name every problem. None when the file's
+    figures cannot be known (not a workbook, a sheet without a header, a header that cannot be read): then the
+    problems are all there is to say. The file is refused either way."""
+
+    def __init__(self, problems: list[Problem], partial: ReadResult | None = None):
         self.problems = problems
+        self.partial = partial
         super().__init__(problems[0].message())
 
 
@@ -74,7 +82,10 @@ class ReadResult:
 
     layout: str
     rows: int
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # of a partial read (FileRejected.partial): those read past
+    # False once a problem leaves figures of the file where the reader cannot find them (a sheet without a header,
+    # a header or a block's measure that cannot be read): the file is then refused on its reading problems alone
+    checkable: bool = True
     # (sheet, row, column) -> total stated in a wide sheet's Total column, with the districts it covers
     totals: list[tuple[str | None, int, str, str, str, str]] = field(default_factory=list)
 
@@ -214,9 +225,38 @@ def _line_of(path: Path, offset: int) -> int:
 # Cells to text
 
 
+class _Unreadable:
+    """A cell named as a problem and not read: a formula (what a person sees is worked out, not held) or a cell of a
+    merged range (its figure has no cell of its own). It is no value, yet not empty: a row holding one is a row a
+    person sees filled, so it neither ends a block nor reads as blank. Read as text it is nothing (str() is "")."""
+
+    __slots__ = ()
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __str__(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        return "UNREADABLE"
+
+
+UNREADABLE = _Unreadable()
+
+
+def _holds_unreadable(cells: Iterable[object]) -> bool:
+    return any(c is UNREADABLE for c in cells)
+
+
+def _present(value: object) -> bool:
+    """A value that stands in a cell of its own: not empty, and not a cell already named as unreadable."""
+    return value is not None and value is not UNREADABLE
+
+
 def cell_text(value: object) -> str | None:
     """A cell's value as the text a person reads; numbers without a spurious '.0'; dates as YYYY-MM-DD."""
-    if value is None:
+    if value is None or value is UNREADABLE:
         return None
     if isinstance(value, Formatted):
         return value.shown()
@@ -331,6 +371,7 @@ class Grid:
     # CSV: row number -> its field count, for a record whose trailing empty fields were dropped (Excel pads
     # every line with commas to the last column a sheet used, as far as XFD: 16,384 fields a line)
     fields: dict[int, int] = field(default_factory=dict)
+    unreadable: bool = False  # a cell is UNREADABLE (a formula, a merged cell): only then are rows searched for one
 
     def field_count(self, row_no: int, cells: list[object]) -> int:
         return self.fields.get(row_no, len(cells))
@@ -450,11 +491,18 @@ def _dimension_columns(positions: dict[str, int]) -> list[tuple[str, int]]:
     return [(name.removeprefix(DIMENSION_KEY), i) for name, i in positions.items() if name.startswith(DIMENSION_KEY)]
 
 
-def _parse_long_grid(label: str, grid: Grid, header_at: int, stager: _Stager, problems: list[Problem]) -> None:
+def _parse_long_grid(label: str, grid: Grid, header_at: int, stager: _Stager, problems: list[Problem],
+                     result: ReadResult) -> None:
+    """The rows under a long header. A row with a problem of its own (a value under no heading, a cell that cannot
+    be read) is named and not staged; the other rows are, for the contract to check."""
     row_no, header = grid.rows[header_at]
+    if _holds_unreadable(header):  # which column is which cannot be known: the cell's own problem says why
+        result.checkable = False
+        return
     positions, header_problems = _long_header_problems(label, grid.sheet, row_no, header)
     if header_problems:
         problems.extend(header_problems)
+        result.checkable = False
         return
     by_dimension = _dimension_columns(positions)
     width = grid.field_count(row_no, header)
@@ -467,7 +515,7 @@ def _parse_long_grid(label: str, grid: Grid, header_at: int, stager: _Stager, pr
         if grid.sheet is None and fields != width:  # a CSV record: as `_locate_csv_problems` says it
             problems.append(_field_count_problem(label, fields, width, row_no))
             continue
-        extra = [i for i in range(width, len(cells)) if cells[i] is not None]
+        extra = [i for i in range(width, len(cells)) if cells[i] is not None and cells[i] is not UNREADABLE]
         if extra:
             last = grid.column_of(row_no, cells, len(cells) - 1)
             problems.append(Problem(label, f"has {last + 1} cells where the header has {width}: the last, "
@@ -475,7 +523,7 @@ def _parse_long_grid(label: str, grid: Grid, header_at: int, stager: _Stager, pr
                                     "what lies outside the table and save the file again.",
                                     sheet=grid.sheet, row=row_no, column=column_letter(width)))
             continue
-        stray = [i for i, c in enumerate(cells[:width]) if c is not None and i not in named]
+        stray = [i for i, c in enumerate(cells[:width]) if c is not None and i not in named and c is not UNREADABLE]
         if stray:
             problems.append(_no_heading_problem(label, grid.sheet, row_no, stray[0], cells[stray[0]]))
             continue
@@ -494,15 +542,20 @@ def _parse_long_grid(label: str, grid: Grid, header_at: int, stager: _Stager, pr
                                     "dimension column is empty.", sheet=grid.sheet, row=row_no,
                                     column=str(header[i2]).strip()))
             continue
+        note = positions.get("note")
+        if grid.unreadable and any(cells[i] is UNREADABLE for i in positions.values() if i != note and i < len(cells)):
+            continue  # a cell of the row is named as unreadable: the row is not read, so nothing else is said of it
         dimension, category, category_column = None, None, None
         if breakdown:
             dimension, i, category = breakdown[0]
             category_column = str(header[i]).strip()
         period = cells[positions["period"]] if positions["period"] < len(cells) else None
-        note = positions.get("note")
         at = positions["value"]
+        named_before = len(problems)
         value = _figure_text(label, grid.sheet, row_no, column_letter(at), cells[at] if at < len(cells) else None,
                              get("measure"), problems)
+        if len(problems) > named_before:
+            continue  # the figure cannot be read as it stands (a date format, ...): its problem names it
         stager.add(grid.sheet, row_no, "value", _long_period_text(period), get("district"), get("measure"),
                    value.strip() if value is not None else None,
                    cell_text(cells[note]) if note is not None and note < len(cells) else None,
@@ -560,30 +613,43 @@ def _parse_wide_block(label: str, grid: Grid, start: int, end: int, sheet_measur
     measure: str | None = sheet_measure
     header_at: int | None = None
     breakdown: tuple[int, str] | None = None  # a "Breakdown, <dimension>" row: its row number and the text
+    unreadable = False  # the measure or breakdown named by a cell that cannot be read
     for i in range(start, end):
         row_no, cells = grid.rows[i]
+        if cells and cells[0] is UNREADABLE and any(_present(c) for c in cells[1:]):
+            unreadable = True  # a first cell that cannot be read, beside others: it may be the header or a Measure row
         first = _norm(cells[0]) if cells else ""
         if first == "measure" and len(cells) > 1:
             measure = cell_text(cells[1])
+            unreadable = unreadable or cells[1] is UNREADABLE
         elif first == "breakdown" and len(cells) > 1:
             breakdown = (row_no, cell_text(cells[1]) or "")
+            unreadable = unreadable or cells[1] is UNREADABLE
         elif first in PERIOD_HEADINGS:
             header_at = i
             break
     if header_at is None:
-        return  # no header: not a block (a title or notes); the caller checks that some block was found
+        # no header: not a block (a title or notes); the caller checks that some block was found
+        result.checkable = result.checkable and not unreadable
+        return
     header_row_no, header = grid.rows[header_at]
+    if unreadable or _holds_unreadable(header):
+        # what the block holds, or which district a column is, cannot be known: the cell's own problem says why
+        result.checkable = False
+        return
     if header_row_no in grid.widths:  # its far cell is kept apart from its place: read no figure by it
         far = grid.widths[header_row_no] - 1
         problems.append(Problem(label, f"the header reaches column {column_letter(far)} "
                                 f'("{shown(cell_text(header[-1]))}"'
                                 "), far outside a return's table. Delete what lies outside the table and save "
                                 "the file again.", sheet=grid.sheet, row=header_row_no, column=column_letter(far)))
+        result.checkable = False
         return
     if not measure:
         problems.append(Problem(label, "the block has no measure: name the sheet after the measure or put a "
                                 "row \"Measure, <measure id>\" above the header.", sheet=grid.sheet,
                                 row=header_row_no))
+        result.checkable = False
         return
     if breakdown is not None:
         _parse_breakdown_block(label, grid, header_at, end, measure, breakdown, stager, problems, result)
@@ -605,17 +671,25 @@ def _parse_wide_block(label: str, grid: Grid, start: int, end: int, sheet_measur
         else:
             columns.append((i, name, "district"))  # an unknown district: the check names it per figure
     for row_no, cells in _block_rows(label, grid, header_at, end, unnamed, problems):
+        if cells and cells[0] is UNREADABLE:
+            continue  # the month cannot be read: its cell's problem names it
         period = _period_text(cells[0] if cells else None)
+        named_before = len(problems)
+        totals = []
         for i, name, kind in columns:
             value = cells[i] if i < len(cells) else None
+            if value is UNREADABLE:
+                continue
             text = _figure_text(label, grid.sheet, row_no, column_letter(i), value, measure, problems)
             if kind == "total":
                 if text is not None:
-                    result.totals.append((grid.sheet, row_no, name, period or "", measure, text))
+                    totals.append((grid.sheet, row_no, name, period or "", measure, text))
                 continue
             if text is None:
                 continue  # an empty cell in the wide layout: not reported
             stager.add(grid.sheet, row_no, name, period, name, measure, text, None)
+        if len(problems) == named_before and not (grid.unreadable and _holds_unreadable(cells)):
+            result.totals.extend(totals)  # a row with a figure not read has no sum to check its total against
 
 
 def _block_rows(label: str, grid: Grid, header_at: int, end: int, unnamed: list[int],
@@ -626,8 +700,8 @@ def _block_rows(label: str, grid: Grid, header_at: int, end: int, unnamed: list[
     for row_no, cells in grid.rows[header_at + 1:end]:
         if not any(c is not None for c in cells):
             return
-        stray = [i for i in unnamed if i < len(cells) and cells[i] is not None]
-        stray += [i for i in range(len(header), len(cells)) if cells[i] is not None]
+        stray = [i for i in unnamed if i < len(cells) and cells[i] is not None and cells[i] is not UNREADABLE]
+        stray += [i for i in range(len(header), len(cells)) if cells[i] is not None and cells[i] is not UNREADABLE]
         if stray:
             i = stray[0]
             problems.append(_no_heading_problem(label, grid.sheet, row_no, grid.column_of(row_no, cells, i),
@@ -648,12 +722,14 @@ def _parse_breakdown_block(label: str, grid: Grid, header_at: int, end: int, mea
         problems.append(Problem(label, f'"{shown(text)}" is not a dimension declared in '
                                 "pipelines/reference/dimensions.yaml." + _suggest(_norm(text), headings),
                                 sheet=grid.sheet, row=at, column="B"))
+        result.checkable = False
         return
     header_row_no, header = grid.rows[header_at]
     if len(header) < 3 or _norm(header[1]) != "district":
         problems.append(Problem(label, 'a breakdown block\'s header is "Period, District", then one column per '
                                 "category (and Total, if wanted).", sheet=grid.sheet, row=header_row_no,
                                 column="B"))
+        result.checkable = False
         return
     total_names = {_norm(n) for n in force().total_names} | {"total"}
     columns: list[tuple[int, str, bool]] = []  # (index, heading as written, is the Total)
@@ -665,18 +741,26 @@ def _parse_breakdown_block(label: str, grid: Grid, header_at: int, end: int, mea
         else:
             columns.append((i, name.strip(), _norm(name) in total_names))
     for row_no, cells in _block_rows(label, grid, header_at, end, unnamed, problems):
+        if grid.unreadable and _holds_unreadable(cells[:2]):
+            continue  # the month or the district cannot be read: its cell's problem names it
         period = _period_text(cells[0] if cells else None)
         district = cell_text(cells[1]) if len(cells) > 1 else None
         district = district.strip() if district else None
+        named_before = len(problems)
+        totals = []
         for i, name, is_total in columns:
-            value = _figure_text(label, grid.sheet, row_no, column_letter(i), cells[i] if i < len(cells) else None,
-                                 measure, problems)
+            cell = cells[i] if i < len(cells) else None
+            if cell is UNREADABLE:
+                continue
+            value = _figure_text(label, grid.sheet, row_no, column_letter(i), cell, measure, problems)
             if value is None:
                 continue
             if is_total:
-                result.totals.append((grid.sheet, row_no, name, period or "", measure, value))
+                totals.append((grid.sheet, row_no, name, period or "", measure, value))
             else:
                 stager.add(grid.sheet, row_no, name, period, district, measure, value, None, dimension, name, name)
+        if len(problems) == named_before and not (grid.unreadable and _holds_unreadable(cells)):
+            result.totals.extend(totals)  # a row with a category not read has no sum to check its total against
 
 
 def _parse_grid(label: str, grid: Grid, stager: _Stager, problems: list[Problem], result: ReadResult) -> str:
@@ -688,7 +772,7 @@ def _parse_grid(label: str, grid: Grid, stager: _Stager, problems: list[Problem]
         return "empty"
     if _is_long_header(rows[first][1]):
         before = len(stager)
-        _parse_long_grid(label, grid, first, stager, problems)
+        _parse_long_grid(label, grid, first, stager, problems, result)
         if len(stager) == before and not problems:
             problems.append(Problem(label, "has a header but no figures.", sheet=grid.sheet, row=rows[first][0]))
         return "long"
@@ -724,11 +808,15 @@ def _parse_grid(label: str, grid: Grid, stager: _Stager, problems: list[Problem]
             found_header = True
         _parse_wide_block(label, grid, start, end, sheet_measure, stager, problems, result)
     if not found_header:
+        result.checkable = False
         row_no, cells = rows[first]
-        problems.append(Problem(
-            label, "has no header row: expected either the long layout's \"period, district, measure, value\" "
-            "or a wide layout's \"Period, Barnsley, Doncaster, ...\" (see docs/return-format.md).",
-            sheet=grid.sheet, row=row_no))
+        if not (_holds_unreadable(cells) or any(c and c[0] is UNREADABLE for _, c in rows)):
+            # (where the header would stand holds a cell that cannot be read, the header may be that cell: its own
+            # problem is named, not a missing header)
+            problems.append(Problem(
+                label, "has no header row: expected either the long layout's \"period, district, measure, value\" "
+                "or a wide layout's \"Period, Barnsley, Doncaster, ...\" (see docs/return-format.md).",
+                sheet=grid.sheet, row=row_no))
     elif len(stager) == before and not problems:
         problems.append(Problem(label, "has a header but no figures.", sheet=grid.sheet))
     return "wide"
@@ -839,10 +927,23 @@ def read_csv(con: duckdb.DuckDBPyConnection, facts: FileFacts) -> ReadResult:
     result = ReadResult(layout="", rows=0)
     result.layout = _parse_grid(facts.label, grid, stager, problems, result)
     if problems:
-        raise FileRejected(problems)
+        raise _refusal(con, stager, problems, result)
     stager.to_duckdb(con)
     result.rows = len(stager)
     return result
+
+
+def _refusal(con: duckdb.DuckDBPyConnection, stager: _Stager, problems: list[Problem],
+             result: ReadResult) -> FileRejected:
+    """The refusal of a file read with problems. Where each of them left the rest readable (`result.checkable`) and
+    some figures were read, those are staged as `staged_raw` and given with it, for the contract to check: one
+    refusal then names every problem, not the reading problems first and the figures' after the file is sent again."""
+    if not result.checkable or not len(stager):
+        return FileRejected(problems)
+    stager.to_duckdb(con)
+    result.rows = len(stager)
+    result.problems = problems
+    return FileRejected(problems, partial=result)
 
 
 def _read_long_csv_duckdb(con: duckdb.DuckDBPyConnection, facts: FileFacts, header: list,
@@ -1030,11 +1131,16 @@ MAX_SHEET_COLUMNS = 16_384
 KEPT_COLUMNS = 256  # far more than a return's table: a row reaching beyond keeps these cells and its last
 
 
+# A return merges a title or a heading: a few cells. Marking the cells of a sheet's merged ranges unreadable costs a
+# step a cell in the rows the sheet holds; past this many the sheet is left unread (the ranges are still named).
+MAX_MERGED_CELLS = 100_000
+
+
 @dataclass
 class _Sheet:
-    grid: Grid
-    formulas: list[Problem]
-    merged: list[tuple[str, int, int]]  # (range, first row, first column as 1-based)
+    grid: Grid  # each formula cell and each cell of a merged range UNREADABLE
+    problems: list[Problem]  # a problem each formula cell and each merged range, in the order of their rows
+    checkable: bool = True  # False: merged ranges too large to mark, so the sheet cannot be read past them
 
 
 def _read_sheet(wb, ws, label: str) -> _Sheet:
@@ -1045,7 +1151,7 @@ def _read_sheet(wb, ws, label: str) -> _Sheet:
     from openpyxl.worksheet.cell_range import CellRange
 
     grid = Grid(ws.title, [])
-    formulas: list[Problem] = []
+    formulas: list[tuple[int, int, Problem]] = []
     last = 0
     effects: dict[int, str | None] = {}  # style id -> its number format, when that format may change a number
     with ws._get_source() as src:
@@ -1062,9 +1168,11 @@ def _read_sheet(wb, ws, label: str) -> _Sheet:
                     raise ValueError(f"a cell of row {row_no} is placed at row {cell['row']}, column {column}")
                 if cell["data_type"] == "f":
                     formula = getattr(value, "text", value)  # an array formula is an object holding its text
-                    formulas.append(Problem(label, f"holds a formula ({shown(formula, 40)}); a return holds values. "
-                                            "Paste values over the formulas.", sheet=ws.title, row=row_no,
-                                            column=column_letter(column - 1)))
+                    formulas.append((row_no, column, Problem(
+                        label, f"holds a formula ({shown(formula, 40)}); a return holds values. Paste values over "
+                        "the formulas.", sheet=ws.title, row=row_no, column=column_letter(column - 1))))
+                    values[column] = UNREADABLE  # what a person sees is worked out, not held: named, not read
+                    grid.unreadable = True
                     continue
                 if isinstance(value, str) and not value.strip():
                     continue  # blank text is an empty cell, as in a CSV
@@ -1088,11 +1196,42 @@ def _read_sheet(wb, ws, label: str) -> _Sheet:
                 cells.append(values[width])
                 grid.widths[row_no] = width
             grid.rows.append((row_no, cells))
-        merged = []
-        for mc in getattr(parser.merged_cells, "mergeCell", None) or []:
-            rng = CellRange(mc.ref)
-            merged.append((rng.coord, rng.min_row, rng.min_col))
-    return _Sheet(grid, formulas, merged)
+        merged = [CellRange(mc.ref) for mc in getattr(parser.merged_cells, "mergeCell", None) or []]
+    named = formulas + [(rng.min_row, rng.min_col, Problem(
+        label, f"has merged cells ({rng.coord}). Unmerge them so that every figure has its own cell.", sheet=ws.title,
+        row=rng.min_row, column=column_letter(rng.min_col - 1))) for rng in merged]
+    named.sort(key=lambda n: (n[0], n[1]))
+    return _Sheet(grid, [p for _, _, p in named], _mark_merged(grid, merged))
+
+
+def _mark_merged(grid: Grid, ranges: list) -> bool:
+    """Make every cell of the merged `ranges` UNREADABLE in the rows the grid holds (a person sees one cell where the
+    sheet has several, so none of them is read as a figure); False, marking no more, once they come to more than
+    MAX_MERGED_CELLS."""
+    if not ranges:
+        return True
+    numbers = [row_no for row_no, _ in grid.rows]
+    budget = MAX_MERGED_CELLS
+    for rng in ranges:
+        last_col = min(rng.max_col, KEPT_COLUMNS)
+        for k in range(bisect.bisect_left(numbers, rng.min_row), len(numbers)):
+            row_no, cells = grid.rows[k]
+            if row_no > rng.max_row:
+                break
+            far = grid.widths.get(row_no)
+            if far is not None and rng.min_col <= far <= rng.max_col:
+                cells[-1] = UNREADABLE  # the row's far cell, kept apart from its place
+                grid.unreadable = True
+            if rng.min_col > last_col:
+                continue
+            budget -= last_col - rng.min_col + 1
+            if budget < 0:
+                return False
+            if far is None and len(cells) < last_col:
+                cells.extend([None] * (last_col - len(cells)))
+            cells[rng.min_col - 1:last_col] = [UNREADABLE] * (last_col - rng.min_col + 1)
+            grid.unreadable = True
+    return True
 
 
 def _as_shown(wb, style_id: int, number: int | float, effects: dict[int, str | None]) -> object:
@@ -1128,10 +1267,12 @@ def stored_text(value: object) -> str | None:
 
 
 def read_xlsx(con: duckdb.DuckDBPyConnection, facts: FileFacts) -> ReadResult:
-    """Read every sheet of an XLSX return into `staged_raw`; hidden sheets and formulas are refused.
+    """Read every sheet of an XLSX return into `staged_raw`; hidden sheets, formulas and merged cells are refused.
 
-    The workbook is opened read-only and each sheet streamed, so time and memory follow the cells the file
-    holds, not the range they span. Whatever goes wrong reading the package or a sheet is a refusal that
+    Each is named and read past: a hidden sheet is not read, a formula or merged cell is not read as a figure, and
+    the rest is, so that the refusal (FileRejected, with what was read as its `partial`) can name the figures'
+    problems too. The workbook is opened read-only and each sheet streamed, so time and memory follow the cells the
+    file holds, not the range they span. Whatever goes wrong reading the package or a sheet is a refusal that
     names the file (and the sheet), never a crash."""
     import openpyxl  # imported here: only XLSX returns need it
 
@@ -1155,13 +1296,10 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, facts: FileFacts) -> ReadResult:
                 if _norm(ws.title) in NOTE_SHEETS:
                     continue
                 read = _read_sheet(wb, ws, facts.label)
-                if read.merged:
-                    coord, row, col = read.merged[0]
-                    problems.append(Problem(facts.label, f"has merged cells ({coord}). Unmerge them so that every "
-                                            "figure has its own cell.", sheet=ws.title, row=row,
-                                            column=column_letter(col - 1)))
+                problems.extend(read.problems)
+                if not read.checkable:
+                    result.checkable = False
                     continue
-                problems.extend(read.formulas)
                 layouts.add(_parse_grid(facts.label, read.grid, stager, problems, result))
     except (FileRejected, MemoryError):
         raise
@@ -1172,11 +1310,11 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, facts: FileFacts) -> ReadResult:
             wb.close()
     if not layouts and not problems:
         problems.append(Problem(facts.label, "has no sheet with figures (only notes sheets)."))
-    if problems:
-        raise FileRejected(problems)
-    stager.to_duckdb(con)
     layouts.discard("empty")
     result.layout = "+".join(sorted(layouts)) or "empty"
+    if problems:
+        raise _refusal(con, stager, problems, result)
+    stager.to_duckdb(con)
     result.rows = len(stager)
     return result
 
