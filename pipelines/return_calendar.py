@@ -23,6 +23,7 @@ from . import settings
 from .catalogue import catalogue, listed, reference_dir
 from .errors import ConfigError
 from .resubmission import FileRef, refusals
+from .uk_time import uk_day
 from .yaml_lines import key_lines
 
 FILE_NAME = "return_calendar.yaml"
@@ -288,7 +289,7 @@ def statuses(con: duckdb.DuckDBPyConnection, months: list[dt.date], today: dt.da
                    FROM file_coverage c JOIN file_registry r USING (file_id)
                    WHERE r.outcome = 'accepted' AND list_contains(?, c.period) ORDER BY c.file_id""",
                 [months]).fetchall():
-            arrived.setdefault((period, measure), (FileRef(fid, name), received.date()))
+            arrived.setdefault((period, measure), (FileRef(fid, name), uk_day(received)))
             latest[(period, measure)] = fid
     refused_open: dict[tuple[dt.date, str | None], FileRef] = {}
     marked: dict[tuple[dt.date, str | None], FileRef] = {}

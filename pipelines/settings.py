@@ -78,10 +78,13 @@ def get_int(name: str) -> int:
 
 
 def today() -> dt.date:
-    """Today's date, or the one `PCCDASH_TODAY` fixes (YYYY-MM-DD) for a reproducible run."""
+    """Today's date in England (a server's clock is often UTC: before 01:00 in summer it is still yesterday
+    there), or the one `PCCDASH_TODAY` fixes (YYYY-MM-DD) for a reproducible run."""
     configured = os.environ.get("PCCDASH_TODAY", "").strip()
     if not configured:
-        return dt.date.today()
+        from .uk_time import UK
+
+        return dt.datetime.now(UK).date()
     try:
         return dt.date.fromisoformat(configured)
     except ValueError:

@@ -187,3 +187,56 @@ def test_readable_says_stored_times_in_uk_time_and_leaves_days_in_words_as_they_
     # the download: the stored values, under headings that say they are UTC
     assert out.attrs["download_headings"] == {"Received": "Received (UTC)", "Checked at": "Checked at (UTC)"}
     assert out.attrs["download"]["Received"].tolist()[0] == "2026-07-05 01:06"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Days in England: a return's lateness, the release calendar's published day, today
+
+
+def test_a_return_received_after_midnight_in_england_on_the_day_after_it_was_due_is_late(con, tmp_path):
+    from helpers import write_csv
+
+    from pipelines.ingest import ingest
+    from pipelines.return_calendar import calendar_from_text, return_status
+
+    cal = calendar_from_text("returns:\n  - name: Main\n    measures: [cse_arrests]\n    due_working_day: 5\n")
+    rows = "".join(f"2026-05,{d},cse_arrests,1\n" for d in ("Barnsley", "Doncaster", "Rotherham", "Sheffield"))
+    assert ingest(con, [write_csv(tmp_path / "may.csv", "period,district,measure,value\n" + rows)]).ok
+    may = dt.date(2026, 5, 1)
+    assert cal.due_date(may, 5) == dt.date(2026, 6, 5)
+    # 23:30 UTC on the due day is 00:30 BST on 6 June: a day late in England
+    con.execute("UPDATE file_registry SET received_at = TIMESTAMP '2026-06-05 23:30'")
+    (status,) = return_status(con, may, dt.date(2026, 6, 20), cal)
+    assert status.late and status.arrived_on == dt.date(2026, 6, 6)
+    assert status.words() == 'arrived late in "may.csv" (#1) on 6 June 2026'
+    con.execute("UPDATE file_registry SET received_at = TIMESTAMP '2026-06-05 22:30'")  # 23:30 BST, on the day
+    (status,) = return_status(con, may, dt.date(2026, 6, 20), cal)
+    assert not status.late and status.arrived_on == dt.date(2026, 6, 5)
+
+
+def test_the_release_calendar_gives_the_day_a_month_was_published_in_england(sample_db, tmp_path):
+    from pipelines.publish.calendar import release_calendar
+
+    db = copy_warehouse(sample_db, tmp_path)
+    with warehouse.connect(db) as con:
+        approve(con, ["2015-07"], PCC)
+        publish(con, PCC, tmp_path / "out")
+        con.execute("UPDATE period_status SET published_at = TIMESTAMP '2026-06-30 23:30' WHERE period = '2015-07-01'")
+        frame = release_calendar(con, today=dt.date(2026, 7, 1))
+    july = frame[frame["month"] == "2015-07"].iloc[0]
+    assert (july["expected_on"], july["status"]) == (dt.date(2026, 7, 1), "published")
+
+
+def test_today_is_the_day_in_england_not_the_servers(monkeypatch):
+    from pipelines import settings
+
+    class Clock(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):  # 23:30 UTC on 30 June: 00:30 on 1 July in England
+            return dt.datetime(2026, 6, 30, 23, 30, tzinfo=dt.UTC).astimezone(tz)
+
+    monkeypatch.delenv("PCCDASH_TODAY", raising=False)
+    monkeypatch.setattr(settings.dt, "datetime", Clock)
+    assert settings.today() == dt.date(2026, 7, 1)
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-05-12")
+    assert settings.today() == dt.date(2026, 5, 12)

@@ -23,6 +23,7 @@ import pandas as pd
 
 from .. import settings
 from ..return_calendar import ReturnCalendar, load_calendar
+from ..uk_time import uk_day
 
 COLUMNS = ["month", "expected_on", "status"]
 
@@ -64,7 +65,7 @@ def release_calendar(con: duckdb.DuckDBPyConnection, today: dt.date | None = Non
     for period, _approved_at, published_at in states:
         month = period.replace(day=1)
         if published_at is not None:
-            rows[month] = (published_at.date(), "published")
+            rows[month] = (uk_day(published_at), "published")
         else:
             planned = planned_date(month, cal, after_due)
             rows[month] = (max(planned, today) if planned else today, "approved")

@@ -45,6 +45,7 @@ from ..public import (
     trend_sentence,
 )
 from ..public import read as public_read
+from ..uk_time import uk_day
 from ..warehouse import finish_switches, utc_now
 from . import breakdowns as published_breakdowns
 from . import lp_audit
@@ -1079,7 +1080,7 @@ def _release_table(con: duckdb.DuckDBPyConnection, preview: Preview, now: dt.dat
         log.warning("release calendar not published: %s", exc)
         return pd.DataFrame({c: pd.Series(dtype=str) for c in COLUMNS})
     now_carried = frame["month"].isin(preview.months) & (frame["status"] != "published")
-    frame.loc[now_carried, "expected_on"] = now.date()
+    frame.loc[now_carried, "expected_on"] = uk_day(now)
     frame.loc[now_carried, "status"] = "published"
     return frame
 
