@@ -545,7 +545,7 @@ def plan(db, month, district, no_sentences, fmt):
     # the force's figures are made of every district's: --district naming the force reads them all
     whole = force().force_short_name in areas
     arranged = arrange_caveats(cav, when, list(windows), [d for d in force().districts if whole or d in areas],
-                               included={m: included_figures(analytics.panel, cat.get(m), *w)
+                               included={m: included_figures(analytics.panel, cat.get(m), *w, areas=areas)
                                          for m, w in windows.items()})
     if fmt == "csv":
         rows = status_rows(statuses)

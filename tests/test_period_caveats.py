@@ -197,3 +197,19 @@ def test_the_figures_of_one_area_are_made_of_its_own_months(tmp_path, run_cli):
         ("cse_live_investigations", "Doncaster", "2015-06")}
     assert set(included_figures(panel, live, quarter, areas=["South Yorkshire"])) == {
         ("cse_live_investigations", d, "2015-05") for d in ("Barnsley", "Doncaster", "Rotherham", "Sheffield")}
+
+
+def test_plan_for_one_district_says_the_flags_of_its_own_figures_only(tmp_path, run_cli):
+    """Rotherham sent no live investigations for June 2015, so the force's figure for June is May's; Doncaster's is
+    its own June. `pccdash plan --district Doncaster` says the flag on Doncaster's June, not the one on its May,
+    which only the force's figure is made of; the force's plan says both."""
+    db = live_investigations(tmp_path, run_cli, missing={("Rotherham", "2015-06")})
+    with warehouse.connect(db) as con:
+        for period, reason in (("2015-05", "A case counted twice"), ("2015-06", "A case left out")):
+            raise_flag(con, ANALYST, scope="figure", reason=reason, period=period, district="Doncaster",
+                       measure="cse_live_investigations")
+    one = run_cli("plan", "--db", db, "--month", "2015-06", "--district", "Doncaster")
+    assert one.exit_code == 0, one.output
+    assert "A case left out" in one.output and "A case counted twice" not in one.output, one.output
+    whole = run_cli("plan", "--db", db, "--month", "2015-06", "--district", "South Yorkshire")
+    assert "A case left out" in whole.output and "A case counted twice" in whole.output, whole.output
