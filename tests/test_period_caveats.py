@@ -213,3 +213,28 @@ def test_plan_for_one_district_says_the_flags_of_its_own_figures_only(tmp_path, 
     assert "A case left out" in one.output and "A case counted twice" not in one.output, one.output
     whole = run_cli("plan", "--db", db, "--month", "2015-06", "--district", "South Yorkshire")
     assert "A case left out" in whole.output and "A case counted twice" in whole.output, whole.output
+
+
+@pytest.mark.parametrize(("view", "ringed", "clear"), [
+    ("quarter", "Q1 2015/16", "Q4 2014/15"),
+    ("financial_year", "2015/16", "2014/15"),
+    ("rolling_12", "12 months to July 2015", "12 months to May 2013"),
+])
+def test_the_measure_pages_quarter_and_year_views_ring_the_periods_a_flag_is_in(monkeypatch, wh, view, ringed, clear):
+    """The flag on Rotherham's May 2015 charges is in Q1 2015/16, the year 2015/16 and the 12 months to July 2015:
+    each view rings that bar and says "yes" in its table's Caveats column, as the monthly view rings the month."""
+    import json
+
+    at = internal(monkeypatch, wh, "internal_pages/measure.py", PCC)
+    at.selectbox(key="measure").select("cse_charges").run()
+    at.selectbox(key="area").select("Rotherham").run()
+    at.selectbox(key="view").select(view).run()
+    assert not at.exception
+    traces = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+    ring = next(t for t in traces if t.get("name", "").startswith("Has a caveat"))
+    assert ringed in ring["x"], ring["x"]
+    table = next(d.value for d in at.dataframe if "Caveats" in d.value.columns)
+    marked = dict(zip(table["Period"], table["Caveats"], strict=True))
+    assert marked[ringed] == "yes"
+    if clear is not None:
+        assert marked[clear] == "" and clear not in ring["x"]

@@ -192,6 +192,9 @@ else:
     agg = analytics.panel.aggregate(measure_id, view, areas=[area], upto=upto)  # the cached panel, not a new one
     value_col = "rate_per_100k" if scale != 1.0 and "rate_per_100k" in agg else "value"
     whole = agg["complete"].astype(bool)
+    # a quarter or a year carries the caveats on the months it adds up, as the monthly and quarterly SPC views do
+    agg["caveats"] = [has_caveat(s, e) for s, e in zip(month_numbers(agg["start"]), month_numbers(agg["end"]),
+                                                       strict=True)]
 
     def bar_text(row) -> str:
         text = format_number(row[value_col], m, decimals=1 if scale != 1 else None)
@@ -205,6 +208,11 @@ else:
             fig.add_trace(go.Bar(x=part["period"], y=part[value_col], marker_color=colour, name=name,
                                  text=part.apply(bar_text, axis=1), textposition="outside",
                                  marker_pattern_shape="" if is_whole else "/"))
+    flagged = agg[agg["caveats"] != ""]
+    if not flagged.empty:
+        fig.add_trace(go.Scatter(x=flagged["period"], y=flagged[value_col], name="Has a caveat (listed below)",
+                                 mode="markers", marker={"size": 18, "color": "rgba(0,0,0,0)", "symbol": "circle",
+                                                         "line": {"color": ui.DARK_PINK, "width": 2}}))
     months = {"quarter": 3, "financial_year": 12, "rolling_12": 12}[view]
     target, target_label = target_for(months)
     if target is not None and not agg.empty:
@@ -223,7 +231,8 @@ else:
         lambda r: "Yes" if r["complete"] else f"No: {r['months_present']} of {r['months_expected']} months", axis=1))
     table = table.rename(columns={"period": "Period", "value": unit.capitalize() if value_col == "value" else m.unit,
                                   "rate_per_100k": "Per 100,000", "months_present": "Months", "complete": "Complete",
-                                  "last_year": "Last year", "change": "Change", "change_pct": "Change %"})
+                                  "last_year": "Last year", "change": "Change", "change_pct": "Change %",
+                                  "caveats": "Caveats"})
     table = table.drop(columns=[c for c in ("area", "start", "end", "months_expected") if c in table]).round(1)
 with st.expander("The chart's figures as a table", expanded=False):
     st.dataframe(table, hide_index=True, width="stretch", column_config={"Source": ui.provenance_column()})
