@@ -113,19 +113,6 @@ def _months_listed(value) -> list[str] | None:
     return [str(m) for m in value if re.fullmatch(r"\d{4}-\d{2}", str(m))]
 
 
-def utc_stamp(text) -> object:
-    """A stored time ("2026-12-05T01:06:00+00:00") as a naive UTC pandas Timestamp; None when it is not one."""
-    import pandas as pd
-
-    try:
-        stamp = pd.Timestamp(str(text))
-    except (TypeError, ValueError):
-        return None
-    if stamp is pd.NaT:
-        return None
-    return stamp.tz_convert("UTC").tz_localize(None) if stamp.tzinfo is not None else stamp
-
-
 def _when(stamp, with_time: bool) -> str:
     """"5 May 2026", or with the time "5 May 2026 at 11:04 BST": the pointer's UTC time as UK time (`uk_time`)."""
     if stamp is None:

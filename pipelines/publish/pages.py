@@ -26,10 +26,9 @@ from ..public import (
     period_text,
     publication_when,
     trend_sentence,
-    utc_stamp,
     withdrawal_notice,
 )
-from ..uk_time import uk_day_words
+from ..uk_time import uk_day_words, uk_time
 from .content import (
     PERIOD_TYPES,
     Bullets,
@@ -231,7 +230,7 @@ def withdrawal_in_force(view: SnapshotView) -> dict | None:
     try:  # by version: two publications may be made within the same second
         return found[0] if int(view.meta["version"]) < int(found[0]["version"]) else None
     except (KeyError, TypeError, ValueError):  # a pointer written before withdrawals carried the version
-        shown, withdrawn = utc_stamp(view.meta.get("created_at")), utc_stamp(found[0].get("published_at"))
+        shown, withdrawn = uk_time(view.meta.get("created_at")), uk_time(found[0].get("published_at"))
         return found[0] if shown is not None and withdrawn is not None and shown < withdrawn else None
 
 
