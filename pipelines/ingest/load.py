@@ -252,8 +252,10 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, t
             # percentage against the part the file corrects) follows it there, as the earlier file's caveats do
             con.execute(
                 f"""UPDATE figure_caveat SET file_id = c.file_id
-                   FROM (SELECT b.period, b.district, b.measure, c.file_id
-                         FROM batch_total b JOIN {current} c USING (period, district, measure)
+                   FROM (SELECT k.period, k.district, k.measure, c.file_id
+                         FROM (SELECT DISTINCT period, district, measure FROM figure_caveat WHERE run_id = $run) k
+                         JOIN batch_total b USING (period, district, measure)
+                         JOIN {current} c USING (period, district, measure)
                          WHERE c.value = b.value) c
                    WHERE figure_caveat.run_id = $run AND figure_caveat.period = c.period
                      AND figure_caveat.district = c.district AND figure_caveat.measure = c.measure""",
