@@ -235,12 +235,14 @@ def test_pages_explain_what_to_do_when_there_is_no_warehouse(monkeypatch, tmp_pa
     assert "pccdash" in texts(at)
 
 
-def test_the_briefing_opens_on_the_computers_date_when_no_day_is_fixed(monkeypatch, sample_db):
+def test_the_briefing_opens_on_todays_date_in_england_when_no_day_is_fixed(monkeypatch, sample_db):
     """Regression: without PCCDASH_TODAY the page read the setting's description as a date and crashed."""
+    from zoneinfo import ZoneInfo
+
     monkeypatch.delenv("PCCDASH_TODAY")
     at = internal(monkeypatch, sample_db, "internal_pages/briefing.py")
     assert not at.exception, at.exception
-    assert at.date_input(key="meeting_date").value == dt.date.today()
+    assert at.date_input(key="meeting_date").value == dt.datetime.now(ZoneInfo("Europe/London")).date()
 
 
 def test_a_warehouse_that_cannot_be_written_is_told_so_on_saving_not_as_busy(monkeypatch, wh):
