@@ -343,3 +343,29 @@ def test_the_information_pages_name_the_office_and_its_holder_as_force_yaml_does
         assert "Commissioner's office" not in text[slug], slug
         assert "the Commissioner" not in text[slug] and "Police and Crime Commissioner." not in text[slug], slug
     assert office in text["methodology"] and holder in text["methodology"] and holder in text["definitions"]
+
+
+def test_a_month_left_behind_when_a_later_one_is_published_first_stays_on_the_release_calendar(db, tmp_path,
+                                                                                               monkeypatch):
+    """May 2026's return came before April's and was published first: April is still to come, and late once its
+    planned date has passed, not dropped from the calendar because a later month is out."""
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
+    rows = "".join(f"{p},{d},cse_arrests,{v}\n" for p in ("2026-03", "2026-05")
+                   for d, v in zip(DISTRICTS, (10, 20, 30, 40), strict=True))
+    with warehouse.connect(db) as con:
+        assert ingest(con, [write_csv(tmp_path / "r.csv", "period,district,measure,value\n" + rows)]).ok
+        approve(con, ["2026-03", "2026-05"], PCC)
+        publish(con, PCC)
+        cal = release_calendar(con, today=dt.date(2026, 6, 20))
+        by_month = {r["month"]: (r["expected_on"], r["status"]) for r in cal.to_dict("records")}
+        assert by_month["2026-04"][1] == "late" and by_month["2026-04"][0] < dt.date(2026, 6, 20)
+        assert by_month["2026-05"][1] == "published" and by_month["2026-06"][1] == "expected"
+        # before the first month published, nothing is to come: the office did not publish those months
+        assert "2026-02" not in by_month and list(cal["month"]) == sorted(cal["month"])
+        # once April is published it is listed as published, in its place
+        rows = "".join(f"2026-04,{d},cse_arrests,{v}\n" for d, v in zip(DISTRICTS, (1, 2, 3, 4), strict=True))
+        assert ingest(con, [write_csv(tmp_path / "april.csv", "period,district,measure,value\n" + rows)]).ok
+        approve(con, ["2026-04"], PCC)
+        publish(con, PCC)
+        after = {r["month"]: r["status"] for r in release_calendar(con, today=dt.date(2026, 6, 20)).to_dict("records")}
+    assert after["2026-04"] == "published"

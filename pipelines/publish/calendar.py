@@ -10,8 +10,9 @@ calendar page reads it): one row per month with columns
 
 A month's planned publication date is the day its return is due (the latest deadline of the parts of the
 return that cover it, from return_calendar.yaml) plus `release.working_days_after_due` working days
-(public_info.yaml). The months expected are the latest `release.upcoming_months` up to the current month,
-after the latest month approved or published; an approved month's date is never before today.
+(public_info.yaml). The months expected are the latest `release.upcoming_months` up to the current month, from
+the first month approved or published on, those not yet published or approved (a month left behind when a later one
+was published before it too, late once its date has passed); an approved month's date is never before today.
 """
 
 from __future__ import annotations
@@ -69,13 +70,15 @@ def release_calendar(con: duckdb.DuckDBPyConnection, today: dt.date | None = Non
         else:
             planned = planned_date(month, cal, after_due)
             rows[month] = (max(planned, today) if planned else today, "approved")
-    latest = max(rows) if rows else None
+    # months before the first published or approved are not this publication's to come; a month after it that is
+    # not yet out is, even when a later month was published before it (out of order): the public sees it is late
+    first = min(rows) if rows else None
     # a month withdrawn with its publication is to come again; when, nobody can say until it is approved again
     for (period,) in con.execute("""SELECT period FROM period_status WHERE status = 'withdrawn'
                                     AND approved_at IS NULL AND published_at IS NULL ORDER BY period""").fetchall():
         rows.setdefault(period.replace(day=1), (None, "withdrawn"))
     for month in _months_back(today.replace(day=1), upcoming):
-        if month in rows or (latest is not None and month <= latest):
+        if month in rows or (first is not None and month < first):
             continue
         planned = planned_date(month, cal, after_due)
         if planned is None:
