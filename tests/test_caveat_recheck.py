@@ -164,7 +164,10 @@ def test_an_approved_month_whose_caveats_change_is_marked_changed_until_approved
     load(db, tmp_path, "june.csv", "2026-06", 38)  # July's figures are as approved; its caveat is not
 
     with warehouse.connect(db) as con:
-        assert {s.period: s.status for s in period_states(con)}[dt.date(2026, 7, 1)] == "changed"
+        july = {s.period: s for s in period_states(con)}[dt.date(2026, 7, 1)]
+        assert july.status == "changed"
+        assert july.note == ("a data check's caveat on its figures was added or ended after its approval (a month "
+                             "they are compared with was loaded or corrected); approve it again")
         # the public reads July's caveats as they stood at its approval until July is approved again
         stood = """SELECT c.message FROM figure_caveat c JOIN period_status s ON s.period = c.period
                    AND c.created_at <= s.approved_at AND (c.ended_at IS NULL OR c.ended_at > s.approved_at)"""

@@ -9,7 +9,7 @@ import threading
 
 import duckdb
 import pytest
-from dashboard_helpers import claims_of
+from dashboard_helpers import claims_of, internal
 from helpers import run_pccdash, write_csv
 
 from pipelines import public, warehouse
@@ -61,16 +61,24 @@ def test_nothing_is_public_until_a_month_is_approved_and_published(loaded):
                                               ["Sheffield", 41], ["South Yorkshire", 104]]
 
 
-def test_a_revision_after_approval_waits_for_a_new_approval_then_is_a_new_version(loaded, tmp_path):
+def test_a_revision_after_approval_waits_for_a_new_approval_then_is_a_new_version(loaded, tmp_path, monkeypatch):
     with warehouse.connect(loaded) as con:
         approve(con, ["2015-07"], PCC)
         publish(con, PCC)
         assert ingest(con, [write_csv(tmp_path / "fix.csv", HEADER + month_rows(
             "2015-07", "cse_arrests", (11, 25, 31, 41)))]).ok
-        assert [s.status for s in period_states(con) if s.period.isoformat() == "2015-07-01"] == ["changed"]
+        assert [(s.status, s.note) for s in period_states(con) if s.period.isoformat() == "2015-07-01"] == [
+            ("changed", "a figure was revised after its approval; the public reads it as approved: approve it again "
+                        "to publish the change")]
         with pytest.raises(NothingToPublish, match="nothing has been approved since"):
             publish(con, PCC)  # not re-approved: the public already reads the approved figure
     assert snapshot_rows("SELECT value FROM figure WHERE area = 'Doncaster' AND period = '2015-07'") == [[21]]
+    # the Publishing page says what changed, above the months to approve
+    at = internal(monkeypatch, loaded, "internal_pages/publishing.py")
+    assert not at.exception
+    assert [i.value for i in at.info if i.value.startswith("July 2015:")] == [
+        "July 2015: a figure was revised after its approval; the public reads it as approved: approve it again to "
+        "publish the change."]
     with warehouse.connect(loaded) as con:
         approve(con, ["2015-07"], PCC)
         version, _ = publish(con, PCC)

@@ -41,6 +41,8 @@ if not user.may("approve"):
 st.subheader("Approve")
 for row in states[states["status"] == "withdrawn"].itertuples():
     st.warning(f"{ui.month_words(row.period)}: {row.note or 'withdrawn; approve again to publish'}.")
+for row in states[states["status"] == "changed"].itertuples():  # what changed since it was approved
+    st.info(f"{ui.month_words(row.period)}: {row.note}.", icon=":material/published_with_changes:")
 candidates = states[states["status"].isin(["draft", "changed", "withdrawn"])]["period"].tolist()[::-1]
 chosen = st.multiselect("Months to approve", candidates, key="approve_months", format_func=ui.month_words,
                         placeholder="Choose months (newest first)")

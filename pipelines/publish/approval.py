@@ -34,7 +34,7 @@ class PeriodState:
     published_at: dt.datetime | None = None
     blockers: list[str] = field(default_factory=list)
     cleared: list[str] = field(default_factory=list)  # refused files that no longer block it, and why
-    note: str = ""  # a withdrawn month: when and why its approval was withdrawn
+    note: str = ""  # a withdrawn month: when and why its approval was withdrawn; a changed month: what changed
 
 
 def open_errors(con: duckdb.DuckDBPyConnection, period: dt.date) -> list[str]:
@@ -115,10 +115,15 @@ def period_states(con: duckdb.DuckDBPyConnection) -> list[PeriodState]:
     recaveated = caveats_changed_since_approval(con)
     out = []
     for period, n, last_loaded, status, by, at, published in rows:
-        state = status or "draft"
+        state, note = status or "draft", ""
         if at is not None and (last_loaded > at or period in recaveated):
             state = "changed"
-        ps = PeriodState(period, state, n, by, at, published)
+            note = ("a figure was revised after its approval" if last_loaded > at else
+                    "a data check's caveat on its figures was added or ended after its approval (a month they are "
+                    "compared with was loaded or corrected)") + (
+                "; the public reads it as approved: approve it again to publish the change" if published else
+                "; approve it again")
+        ps = PeriodState(period, state, n, by, at, published, note=note)
         if period in blocked:
             ps.blockers = open_errors(con, period) + blocking_flags(con, period)
         if period in refused:
