@@ -452,7 +452,7 @@ def test_the_command_names_each_revised_figure_by_its_measure_as_the_public_read
     out = CliRunner().invoke(main, ["publish", "--as", "pcc@example.org", "--db", str(loaded)])
     assert "Published figures revised: " in out.output
     name = "People arrested on suspicion of child abuse offences"
-    assert f"  - {name}, Sheffield, 2015-06: was 40, now 45" in out.output, out.output
+    assert f"  - {name}, Sheffield, June 2015: was 40, now 45" in out.output, out.output
     assert "cse_arrests" not in out.output
     # under its count, not under the count of newly hidden figures that follows it
     revised_at = out.output.index("Published figures revised: ")
