@@ -604,3 +604,36 @@ def test_of_two_withdrawals_in_one_second_the_later_recorded_is_in_force():
         {"version": 2, "published_at": same, "withdrawn_at": same, "reason": "July was wrong."},
         {"version": 1, "published_at": same, "withdrawn_at": same, "reason": "June is under review."}])
     assert withdrawal_in_force(view)["reason"] == "June is under review."
+
+
+def test_the_summary_says_why_its_latest_12_months_end_before_the_latest_month(sample_db, tmp_path, monkeypatch):
+    """With August 2015 left behind and September published, the latest 12 months all published end in July: the
+    Summary says the 12 months to September are not given until each of their months is. With no month left behind
+    it says nothing of it."""
+    from dashboard_helpers import copy_warehouse
+
+    from pipelines.publish import pages
+    from pipelines.publish.content import SnapshotView
+
+    db = copy_warehouse(sample_db, tmp_path)
+    year = [str(p) for p in pd.period_range("2014-08", "2015-07", freq="M")]
+    said = ("These are the latest 12 months whose every month is published: the 12 months to September 2015 are not "
+            "given until each of their months is.")
+    out = tmp_path / "published"
+
+    def summary() -> str:
+        view = SnapshotView(public_side.current_snapshot(out), public_side.pointer(out))
+        return repr(pages.summary_page(view).blocks)
+
+    with warehouse.connect(db) as con:
+        approve(con, year, PCC)
+        publish(con, PCC, out)
+        whole = summary()
+        assert "The latest 12 months: August 2014 to July 2015" in whole and said not in whole
+        approve(con, ["2015-09"], PCC)
+        publish(con, PCC, out)
+    gap = summary()
+    assert "The latest 12 months: August 2014 to July 2015" in gap and "The latest month: September 2015" in gap
+    assert said in gap
+    at = public(monkeypatch, out, "public_pages/summary.py")
+    assert not at.exception and said in texts(at)

@@ -558,6 +558,12 @@ def summary_page(view: SnapshotView, period_type: str | None = None, period: str
         months = months_in(kind, p)
         blocks += [Heading(period_heading(kind, p, latest=p == found[-1] and not period_type)),
                    period_table(view, kind, p, area)]
+        latest_month = max(periods(view, "month"), default=None)
+        if kind == "rolling_12_months" and p == found[-1] and latest_month and months[-1] < latest_month:
+            # a month not yet published (one left behind, or a gap) puts the latest month past the latest 12 months
+            blocks.append(Paragraph(f"These are the latest 12 months whose every month is published: the 12 months "
+                                    f"to {month_text(latest_month)} are not given until each of their months is.",
+                                    small=True))
         dates = published_dates(view, months)
         if dates:
             blocks.append(Paragraph(dates, small=True))
