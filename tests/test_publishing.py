@@ -558,3 +558,17 @@ def test_a_flag_on_a_count_a_percentage_is_worked_out_from_is_published_on_the_p
     page = pages.summary_page(view, "quarter", "Q1 2015/16")
     lines = [p.text for b in page.blocks if isinstance(b, pages.Details) for p in b.blocks]
     assert any(line.endswith(f"South Yorkshire, May 2015: {in_parts}") for line in lines), lines
+
+
+def test_the_publishing_page_says_what_changed_once_for_the_months_it_is_true_of(loaded, tmp_path, monkeypatch):
+    """Three approved months revised by one resubmission: one line names them all, newest first, not a line each."""
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-06", "2015-07", "2015-08"], PCC)
+        publish(con, PCC)
+        assert ingest(con, [write_csv(tmp_path / "again.csv", HEADER + "".join(
+            month_rows(p, "cse_arrests", (13, 23, 33, 43)) for p in ("2015-06", "2015-07", "2015-08")))]).ok
+    at = internal(monkeypatch, loaded, "internal_pages/publishing.py")
+    assert not at.exception
+    said = [i.value for i in at.info if "revised after its approval" in i.value]
+    assert said == ["August 2015, July 2015, June 2015: a figure was revised after its approval; the public reads it "
+                    "as approved: approve it again to publish the change."]

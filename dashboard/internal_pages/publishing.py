@@ -41,8 +41,12 @@ if not user.may("approve"):
 st.subheader("Approve")
 for row in states[states["status"] == "withdrawn"].itertuples():
     st.warning(f"{ui.month_words(row.period)}: {row.note or 'withdrawn; approve again to publish'}.")
-for row in states[states["status"] == "changed"].itertuples():  # what changed since it was approved
-    st.info(f"{ui.month_words(row.period)}: {row.note}.", icon=":material/published_with_changes:")
+# what changed since approval, said once for the months it is true of (a long resubmission can change many)
+changed = states[states["status"] == "changed"]
+for note, rows in changed.groupby("note", sort=False):
+    months = [ui.month_words(p) for p in rows["period"].iloc[::-1]]
+    named = ", ".join(months[:6]) + (f" and {len(months) - 6} more" if len(months) > 6 else "")
+    st.info(f"{named}: {note}.", icon=":material/published_with_changes:")
 candidates = states[states["status"].isin(["draft", "changed", "withdrawn"])]["period"].tolist()[::-1]
 chosen = st.multiselect("Months to approve", candidates, key="approve_months", format_func=ui.month_words,
                         placeholder="Choose months (newest first)")
