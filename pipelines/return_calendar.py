@@ -289,7 +289,8 @@ def statuses(con: duckdb.DuckDBPyConnection, months: list[dt.date], today: dt.da
                    FROM file_coverage c JOIN file_registry r USING (file_id)
                    WHERE r.outcome = 'accepted' AND list_contains(?, c.period) ORDER BY c.file_id""",
                 [months]).fetchall():
-            arrived.setdefault((period, measure), (FileRef(fid, name), uk_day(received)))
+            # never after today: a run whose day is fixed (PCCDASH_TODAY) receives its files on that day
+            arrived.setdefault((period, measure), (FileRef(fid, name), min(uk_day(received), today)))
             latest[(period, measure)] = fid
     refused_open: dict[tuple[dt.date, str | None], FileRef] = {}
     marked: dict[tuple[dt.date, str | None], FileRef] = {}

@@ -240,3 +240,20 @@ def test_today_is_the_day_in_england_not_the_servers(monkeypatch):
     assert settings.today() == dt.date(2026, 7, 1)
     monkeypatch.setenv("PCCDASH_TODAY", "2026-05-12")
     assert settings.today() == dt.date(2026, 5, 12)
+
+
+def test_a_return_loaded_on_a_day_fixed_by_pccdash_today_arrived_that_day(con, tmp_path):
+    """A run that fixes today (PCCDASH_TODAY) loads its files that day, whatever the computer's clock says: a return
+    loaded before it was due is on time, and says the day it arrived as the run's day."""
+    from helpers import write_csv
+
+    from pipelines.ingest import ingest
+    from pipelines.return_calendar import calendar_from_text, return_status
+
+    cal = calendar_from_text("returns:\n  - name: Main\n    measures: [cse_arrests]\n    due_working_day: 5\n")
+    rows = "".join(f"2026-05,{d},cse_arrests,1\n" for d in ("Barnsley", "Doncaster", "Rotherham", "Sheffield"))
+    assert ingest(con, [write_csv(tmp_path / "may.csv", "period,district,measure,value\n" + rows)]).ok
+    con.execute("UPDATE file_registry SET received_at = TIMESTAMP '2099-01-01 12:00'")  # the computer's clock
+    (status,) = return_status(con, dt.date(2026, 5, 1), dt.date(2026, 6, 3), cal)
+    assert (status.state, status.late, status.arrived_on) == ("arrived", False, dt.date(2026, 6, 3))
+    assert status.words() == 'arrived in "may.csv" (#1) on 3 June 2026'
