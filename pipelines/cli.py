@@ -788,14 +788,14 @@ def _interactive() -> bool:
 
 def _print_preview(preview) -> None:
     from .catalogue import catalogue
-    from .public import month_text
+    from .public import period_text
 
     names = {m.id: m.name for m in catalogue().measures}  # the Commissioner reads names here, as the public will
     for line in preview.summary:
         click.echo(line)
         if line.startswith("Published figures revised:"):  # each revised figure under its count
             for row in preview.revised.head(PROBLEMS_SHOWN).itertuples():
-                click.echo(f"  - {names.get(row.measure, row.measure)}, {row.area}, {month_text(str(row.period))}: "
+                click.echo(f"  - {names.get(row.measure, row.measure)}, {row.area}, {period_text(row.period)}: "
                            f"was {row.was}, now {row.now}")
             if len(preview.revised) > PROBLEMS_SHOWN:
                 click.echo(f"  ... and {len(preview.revised) - PROBLEMS_SHOWN} more.")
