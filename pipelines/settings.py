@@ -48,8 +48,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("internal_url", "PCCDASH_INTERNAL_URL", "http://localhost:8501",
             "The internal dashboard's address as the office's browsers reach it: the briefing pack's HTML links "
             "each month's figure to its provenance there."),
-    Setting("today", "PCCDASH_TODAY", "(the computer's date)",
-            "The date a period counts as 'in the future' against, YYYY-MM-DD; for reproducible runs."),
+    Setting("today", "PCCDASH_TODAY", "(today's date in England)",
+            "The date a period counts as 'in the future' against, and a return as late, YYYY-MM-DD; for reproducible "
+            "runs."),
 )
 
 

@@ -550,6 +550,7 @@ def summary_page(view: SnapshotView, period_type: str | None = None, period: str
                               f"numbers from which a small one could be worked out, are shown as {marker(view)} so "
                               "that no child can be identified.")]
     kinds = [period_type] if period_type else [k for k in HEADLINE_ORDER if periods(view, k)]
+    latest_month = max(periods(view, "month"), default=None)
     for kind in kinds:
         found = periods(view, kind)
         if not found:
@@ -558,7 +559,6 @@ def summary_page(view: SnapshotView, period_type: str | None = None, period: str
         months = months_in(kind, p)
         blocks += [Heading(period_heading(kind, p, latest=p == found[-1] and not period_type)),
                    period_table(view, kind, p, area)]
-        latest_month = max(periods(view, "month"), default=None)
         if kind == "rolling_12_months" and p == found[-1] and latest_month and months[-1] < latest_month:
             # a month not yet published (one left behind, or a gap) puts the latest month past the latest 12 months
             blocks.append(Paragraph(f"These are the latest 12 months whose every month is published: the 12 months "
