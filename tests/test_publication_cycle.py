@@ -607,9 +607,8 @@ def test_of_two_withdrawals_in_one_second_the_later_recorded_is_in_force():
 
 
 def test_the_summary_says_why_its_latest_12_months_end_before_the_latest_month(sample_db, tmp_path, monkeypatch):
-    """With August 2015 left behind and September published, the latest 12 months all published end in July: the
-    Summary says the 12 months to September are not given until each of their months is. With no month left behind
-    it says nothing of it."""
+    """With August 2015 left behind and September published, the latest 12 months all published end in July and the
+    latest quarter in June: the Summary says why. With no month left behind it says nothing of it."""
     from dashboard_helpers import copy_warehouse
 
     from pipelines.publish import pages
@@ -635,6 +634,11 @@ def test_the_summary_says_why_its_latest_12_months_end_before_the_latest_month(s
     gap = summary()
     assert "The latest 12 months: August 2014 to July 2015" in gap and "The latest month: September 2015" in gap
     assert said in gap
+    # so is the quarter: July to September would be over by September, but August is not published; the financial
+    # year to come is not over yet, so nothing is said of it
+    quarter = ("This is the latest financial quarter whose every month is published: a later quarter is given once "
+               "each of its months is.")
+    assert quarter in gap and quarter not in whole and "latest financial year whose" not in gap
     at = public(monkeypatch, out, "public_pages/summary.py")
     assert not at.exception and said in texts(at)
 

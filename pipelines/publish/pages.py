@@ -536,6 +536,26 @@ def period_heading(kind: str, period: str, latest: bool) -> str:
     return f"{'12 months' if kind == 'rolling_12_months' else PERIOD_TYPES.get(kind, kind)}: {text}"
 
 
+# After a period of each kind, how far on the next one of that kind ends.
+_NEXT_ENDS = {"rolling_12_months": 1, "quarter": 3, "financial_year": 12}
+
+
+def _why_not_later(kind: str, months: list[str], latest_month: str | None) -> str:
+    """Why the latest period of a kind shown ends where it does, when a later one would have ended by the latest month
+    published but a month of it is not published (one left behind, or a gap): "" otherwise."""
+    step = _NEXT_ENDS.get(kind)
+    if not step or not months or latest_month is None:
+        return ""
+    if str(pd.Period(months[-1], freq="M") + step) > latest_month:
+        return ""  # the next one is not over yet: nothing is missing
+    if kind == "rolling_12_months":
+        return (f"These are the latest 12 months whose every month is published: the 12 months to "
+                f"{month_text(latest_month)} are not given until each of their months is.")
+    what = "financial quarter" if kind == "quarter" else "financial year"
+    return (f"This is the latest {what} whose every month is published: a later {what.split()[1]} is given once each "
+            "of its months is.")
+
+
 def summary_page(view: SnapshotView, period_type: str | None = None, period: str | None = None,
                  area: str | None = None) -> Page:
     """"index": the headlines for the latest published period of each kind (or the one asked for), for the force
@@ -559,11 +579,8 @@ def summary_page(view: SnapshotView, period_type: str | None = None, period: str
         months = months_in(kind, p)
         blocks += [Heading(period_heading(kind, p, latest=p == found[-1] and not period_type)),
                    period_table(view, kind, p, area)]
-        if kind == "rolling_12_months" and p == found[-1] and latest_month and months[-1] < latest_month:
-            # a month not yet published (one left behind, or a gap) puts the latest month past the latest 12 months
-            blocks.append(Paragraph(f"These are the latest 12 months whose every month is published: the 12 months "
-                                    f"to {month_text(latest_month)} are not given until each of their months is.",
-                                    small=True))
+        if p == found[-1] and (why := _why_not_later(kind, months, latest_month)):
+            blocks.append(Paragraph(why, small=True))
         dates = published_dates(view, months)
         if dates:
             blocks.append(Paragraph(dates, small=True))
