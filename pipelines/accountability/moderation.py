@@ -36,11 +36,6 @@ REASON_LIMIT = 2_000
 _ID = re.compile(r"[0-9a-f]{32}")
 
 
-def _day_words(at: dt.datetime) -> str:
-    """The day in England of a stored (UTC) time, in words."""
-    return uk_day_words(at)
-
-
 class AlreadyModerated(LoopError):
     """A question from the public that the office has already accepted or rejected."""
 
@@ -72,7 +67,7 @@ class Moderated:
 
     def words(self) -> str:
         """"Accepted by analyst@example.org on 21 November 2026 as question 12"; "Rejected ...: reason"."""
-        when = _day_words(self.moderated_at)
+        when = uk_day_words(self.moderated_at)
         if self.outcome == "accepted":
             return f"Accepted by {self.moderated_by} on {when} as question {self.question_id}"
         return f"Rejected by {self.moderated_by} on {when}: {self.reason}"
@@ -206,7 +201,7 @@ def _not_yet_moderated(con: duckdb.DuckDBPyConnection, sub: Submission) -> None:
     if done:
         outcome, by, at = done[0]
         raise AlreadyModerated(f"The question from the public {sub.receipt} was already {outcome} by {by} on "
-                               f"{_day_words(at)}; a question from the public is accepted or rejected once.")
+                               f"{uk_day_words(at)}; a question from the public is accepted or rejected once.")
 
 
 def accept(con: duckdb.DuckDBPyConnection, who: Mapping, submission_id: object, *, edited_body: object,

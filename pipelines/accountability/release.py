@@ -23,7 +23,7 @@ from .. import audit, settings
 from ..access import require
 from ..plaintext import clean
 from ..public import BOARD_COLUMNS
-from ..uk_time import uk_day
+from ..uk_time import uk_day, uk_day_words
 from ..warehouse import utc_now
 from .records import DECISIONS, EVIDENCE_KINDS, LIMITS, PUBLIC_ASKER, LoopError, NotFound
 
@@ -68,8 +68,7 @@ def long_date(iso: object) -> str:
     """"2015-08-20" -> "20 August 2015"; a recorded time (ISO, UTC) -> its day in England; empty for nothing."""
     if iso is None or str(iso) in ("", "nan", "None", "NaT"):
         return ""
-    day = uk_day(str(iso).strip()) or dt.date.fromisoformat(str(iso)[:10])
-    return f"{day.day} {day:%B %Y}"
+    return uk_day_words(uk_day(str(iso).strip()) or dt.date.fromisoformat(str(iso)[:10]))
 
 
 def _meeting(con: duckdb.DuckDBPyConnection, meeting_id: int) -> dict:

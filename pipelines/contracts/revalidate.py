@@ -11,7 +11,7 @@ import duckdb
 from ..errors import PccDashError
 from ..figures import FigureFilter
 from ..ingest import checks, readers
-from ..ingest.load import READ_PAST, discover, drop_staging, read_past
+from ..ingest.load import checked_by, discover, drop_staging, read_checkable
 from ..registry import find_file
 from .batch import build_accepted_batch, build_batch
 from .contract import load_contract
@@ -57,19 +57,15 @@ def validate_files(con: duckdb.DuckDBPyConnection, paths, today: dt.date | None 
     with tempfile.TemporaryDirectory(prefix="pccdash-") as tmp:
         for path in files:
             drop_staging(con)
-            reading: list = []
             try:
                 facts = readers.inspect_file(path, path.name, Path(tmp))
-                result = readers.read_file(con, facts)
+                result, reading = read_checkable(con, facts)
             except readers.FileRejected as exc:
-                if exc.partial is None:
-                    out.append((path.name, None, exc.problems, 0))
-                    continue
-                result, reading = exc.partial, exc.problems
+                out.append((path.name, None, exc.problems, 0))
+                continue
             build_batch(con, path.name)
-            run = validate_batch(con, read_past(contract) if reading else contract, scope="dry-run",
-                                 label=f'"{path.name}" (not loaded{"; " + READ_PAST if reading else ""})',
-                                 current_month=month, engine=engine)
+            checked, label = checked_by(contract, reading, path.name, loaded=False)
+            run = validate_batch(con, checked, scope="dry-run", label=label, current_month=month, engine=engine)
             con.execute("BEGIN TRANSACTION")
             save_run(con, run, None)
             con.execute("COMMIT")

@@ -39,6 +39,28 @@ def read_past(contract: Contract) -> Contract:
     return dataclasses.replace(contract, set_rules=())
 
 
+def read_checkable(con: duckdb.DuckDBPyConnection, facts: readers.FileFacts
+                   ) -> tuple[readers.ReadResult, list[Problem]]:
+    """Read a return for its contract check: what was read, and the problems of its structure it was read past (a
+    formula, a merged cell, a hidden sheet; none for a file read whole), which refuse it whatever the check finds.
+    Raises readers.FileRejected when its figures cannot be known at all."""
+    try:
+        return readers.read_file(con, facts), []
+    except readers.FileRejected as exc:
+        if exc.partial is None:
+            raise
+        return exc.partial, exc.problems
+
+
+def checked_by(contract: Contract, reading: list, name: str, *, loaded: bool = True) -> tuple[Contract, str]:
+    """The contract a read file is checked against and the check's label ('"name"', '"name" (not loaded)' for a
+    check that loads nothing): the row rules alone, said in the label, for a file read past its structure
+    (`reading`, from `read_checkable`); the whole contract otherwise."""
+    said = [*([] if loaded else ["not loaded"]), *([READ_PAST] if reading else [])]
+    label = f'"{name}"' + (f" ({'; '.join(said)})" if said else "")
+    return (read_past(contract) if reading else contract), label
+
+
 @dataclass
 class FileOutcome:
     """What happened to one file."""
@@ -220,19 +242,15 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, t
         return FileOutcome(label, path, "already_loaded", file_id=file_id,
                            message=f'already loaded as file #{file_id} ("{name}") on {uk_words(when)}; '
                                    "nothing changed.", seconds=time.perf_counter() - started)
-    reading: list[Problem] = []  # what was read past: the file is refused with them, its figures checked too
-    try:
-        result = readers.read_file(con, facts)
+    try:  # what was read past (`reading`) refuses the file with what the check finds in the rest
+        result, reading = read_checkable(con, facts)
     except readers.FileRejected as exc:
-        if exc.partial is None:
-            return _reject(con, path, label, facts, facts.size, received, loaded_by, exc.problems, started,
-                           recorded=recorded)
-        result, reading = exc.partial, exc.problems
+        return _reject(con, path, label, facts, facts.size, received, loaded_by, exc.problems, started,
+                       recorded=recorded)
     month = checks.current_month(today)
-    contract = load_contract("force_cse_return")
     build_batch(con, label)
-    run = validate_batch(con, read_past(contract) if reading else contract, scope="ingest",
-                         label=f'"{label}"' + (f" ({READ_PAST})" if reading else ""), current_month=month)
+    contract, checked = checked_by(load_contract("force_cse_return"), reading, label)
+    run = validate_batch(con, contract, scope="ingest", label=checked, current_month=month)
     problems = reading + checks.check_totals(con, label, result.totals) + run.problems("error")
     if problems or run.errors:
         return _reject(con, path, label, facts, facts.size, received, loaded_by, problems, started,

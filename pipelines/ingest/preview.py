@@ -27,7 +27,7 @@ from ..resubmission import Change, FileRef, refusals
 from ..uk_time import uk_words
 from ..warehouse import utc_now
 from . import checks, readers
-from .load import READ_PAST, RETURN_SUFFIXES, FileOutcome, describe, drop_staging, ingest, read_past
+from .load import RETURN_SUFFIXES, FileOutcome, checked_by, describe, drop_staging, ingest, read_checkable
 
 if TYPE_CHECKING:  # pandas is imported where a frame is made: `pccdash validate` starts without it
     import pandas as pd
@@ -327,22 +327,19 @@ def _preview_one(con, up: Upload, path: Path, contract, month: dt.date, tmp: Pat
             p.verdict = "already_loaded"
             p.note = f'it was loaded as file #{fid} ("{shown(name, None)}") on {uk_words(when, "words")}.'
             return p
-        reading: list[Cell] = []  # what was read past (a formula, a merged cell, a hidden sheet): refused with them
-        try:
-            result = readers.read_file(con, facts)
+        try:  # what was read past (a formula, a merged cell, a hidden sheet) refuses it with what the check finds
+            result, read_past_problems = read_checkable(con, facts)
         except readers.FileRejected as exc:
-            if exc.partial is None:
-                p.errors = [_cell(pr) for pr in exc.problems]
-                p.grids = _grids(path, facts)
-                return p
-            result, reading = exc.partial, [_cell(pr) for pr in exc.problems]
+            p.errors = [_cell(pr) for pr in exc.problems]
+            p.grids = _grids(path, facts)
+            return p
+        reading = [_cell(pr) for pr in read_past_problems]
         p.layout, p.rows = result.layout, result.rows
         say(0.4, f"checking {result.rows:,} figures against the contract")
         build_batch(con, up.name)
         if contract is not None:
-            run = validate_batch(con, read_past(contract) if reading else contract, scope="dry-run",
-                                 label=f'"{up.name}" (not loaded{"; " + READ_PAST if reading else ""})',
-                                 current_month=month)
+            checked, label = checked_by(contract, reading, up.name, loaded=False)
+            run = validate_batch(con, checked, scope="dry-run", label=label, current_month=month)
             p.errors = (reading + [_cell(pr) for pr in checks.check_totals(con, up.name, result.totals)]
                         + _failing(con, run, run.errors, month))
             p.reading = len(reading)
