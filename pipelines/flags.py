@@ -377,14 +377,19 @@ def _figure_text(row) -> str:
 
 
 def caveats(con: duckdb.DuckDBPyConnection, *, measure: str | None = None, start: object = None,
-            end: object = None) -> pd.DataFrame:
+            end: object = None, parts: bool = False) -> pd.DataFrame:
     """Caveats per figure: period (YYYY-MM), district, measure, kind (flag | check), text, blocking, flag_id,
-    scope (figure | district_month | file: how far a flag reaches), file_id and file_name (a file flag's)."""
+    scope (figure | district_month | file: how far a flag reaches), file_id and file_name (a file flag's).
+    `parts`: a percentage `measure`'s numerator's and denominator's too, the figures it is worked out from
+    (`part_caveats` says which of them go with it)."""
+    measures = [measure] if measure is not None else None
+    if measure is not None and parts and (m := catalogue().get(measure)).kind == "percentage":
+        measures += [x for x in (m.numerator, m.denominator) if x]
     conds, params = [], []
-    for column, op, value in (("measure", "=", measure), ("period", ">=", start), ("period", "<=", end)):
+    for column, op, value in (("measure", "list", measures), ("period", ">=", start), ("period", "<=", end)):
         if value is None:
             continue
-        conds.append(f" AND x.{column} {op} ?")
+        conds.append(" AND list_contains(?, x.measure)" if op == "list" else f" AND x.{column} {op} ?")
         params.append(value if column == "measure" else _as_month(value))
     where = "".join(conds)
     raw = con.execute(CAVEATS_SQL.format(flag_filter=where, check_filter=where), params + params).df()

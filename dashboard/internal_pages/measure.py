@@ -86,8 +86,7 @@ period = reporting_period(ui.meeting(), data.months())
 # Nothing after the reporting month: a caveat on a later figure is not part of this meeting's view. A percentage's
 # figures are worked out from its numerator's and denominator's, so their caveats are read too.
 parts = [p for p in (m.numerator, m.denominator) if p] if m.kind == "percentage" else []
-read = [data.call(caveats, measure=x, end=period.month_key or None) for x in (measure_id, *parts)]
-cav = pd.concat(read, ignore_index=True) if parts else read[0]
+cav = data.call(caveats, measure=measure_id, end=period.month_key or None, parts=True)
 own_cav = cav[cav["measure"] == measure_id]
 area_cav = own_cav if district is None else own_cav[own_cav["district"] == district]
 

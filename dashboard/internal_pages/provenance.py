@@ -101,8 +101,7 @@ cav = data.call(caveats, measure=measure_id, start=period, end=period)
 # worded as the pack words them (Panel.sources, as the Measure page and the pack read them).
 of_parts = []
 if m.kind == "percentage" and m.numerator and m.denominator:
-    both = pd.concat([cav, *(data.call(caveats, measure=x, start=period, end=period)
-                             for x in (m.numerator, m.denominator))], ignore_index=True)
+    both = data.call(caveats, measure=measure_id, start=period, end=period, parts=True)
     of_parts = list(part_caveats(both, data.analytics().panel, m, area)["text"])
 if lin.how in ("district", "given"):
     own = lin.sources[0]
