@@ -289,16 +289,12 @@ def switch(con: duckdb.DuckDBPyConnection, folder: Path, body: dict, *, before: 
     prune(folder, {previous})
 
 
-def _has_table(con: duckdb.DuckDBPyConnection) -> bool:
-    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
-                            "AND table_name = 'pointer_switch'").fetchall()[0][0])
-
-
 def pending(con: duckdb.DuckDBPyConnection) -> int:
     """How many recorded switches are not done (0 in a warehouse older than the record of switches)."""
-    if not _has_table(con):
+    try:  # one query, not a look in the catalogue first: every write opens with it
+        return con.execute("SELECT count(*) FROM pointer_switch WHERE done_at IS NULL").fetchall()[0][0]
+    except duckdb.CatalogException:
         return 0
-    return con.execute("SELECT count(*) FROM pointer_switch WHERE done_at IS NULL").fetchall()[0][0]
 
 
 def finish_pending(con: duckdb.DuckDBPyConnection) -> list[str]:

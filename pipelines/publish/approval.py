@@ -70,12 +70,17 @@ def open_blocking_flags(con: duckdb.DuckDBPyConnection, period: dt.date) -> list
 def missing_districts(con: duckdb.DuckDBPyConnection, period: dt.date) -> list[str]:
     """Measures reported for the month by some districts but not all: a published table needs every
     district, or its force total and its suppression could not be worked out."""
+    return _month_figures(con, period)[1]
+
+
+def _month_figures(con: duckdb.DuckDBPyConnection, period: dt.date) -> tuple[int, list[str]]:
+    """How many accepted figures the month has, and `missing_districts`'s sentences, from one read of the figures."""
     districts = list(force().districts)
     rows = con.execute(
-        """SELECT measure, list(DISTINCT district) FROM figure WHERE period = ? GROUP BY measure ORDER BY measure""",
-        [period]).fetchall()
-    return [f"{measure} has no figure for {', '.join(d for d in districts if d not in have)}"
-            for measure, have in rows if set(districts) - set(have)]
+        """SELECT measure, list(DISTINCT district), count(*) FROM figure WHERE period = ? GROUP BY measure
+           ORDER BY measure""", [period]).fetchall()
+    return sum(n for *_, n in rows), [f"{measure} has no figure for {', '.join(d for d in districts if d not in have)}"
+                                      for measure, have, _ in rows if set(districts) - set(have)]
 
 
 def caveats_changed_since_approval(con: duckdb.DuckDBPyConnection) -> set[dt.date]:
@@ -157,11 +162,11 @@ def approve(con: duckdb.DuckDBPyConnection, months: list[str], claims: dict) -> 
     problems, counts, clear = [], {}, []
     for p in periods:
         before = len(problems)
-        n = counts[p] = con.execute("SELECT count(*) FROM figure WHERE period = ?", [p]).fetchall()[0][0]
-        if not n:
+        counts[p], missing = _month_figures(con, p)
+        if not counts[p]:
             problems.append(f"{p:%Y-%m} has no accepted figures")
         problems += [f"{p:%Y-%m}: {b}" for b in open_errors(con, p) + blocking_flags(con, p)]
-        problems += [f"{p:%Y-%m}: {m}" for m in missing_districts(con, p)]
+        problems += [f"{p:%Y-%m}: {m}" for m in missing]
         if len(problems) == before:
             clear.append(f"{p:%Y-%m}")
     now = utc_now()
