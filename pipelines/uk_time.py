@@ -85,3 +85,20 @@ def uk_day_start(day: dt.date) -> dt.datetime:
     """When a day in England begins, as a stored time (naive UTC): 1 June 2026 begins at 2026-05-31 23:00. For
     narrowing stored times to days as people in England count them."""
     return dt.datetime.combine(day, dt.time(), UK).astimezone(dt.UTC).replace(tzinfo=None)
+
+
+_MONTH_NAME = re.compile(r"([A-Za-z]{3,9})[ \-]+(\d{4}|\d{2})")
+_MONTH_NUMBERS = {name[:3].lower(): i for i, name in enumerate(MONTHS, start=1)}
+_FULL_NAMES = {name.lower() for name in MONTHS} | {"sept"}
+
+
+def month_named(text: str | None) -> str | None:
+    """`YYYY-MM` for a month written with its name and year, "Jul 2015", "July 2015" or "Jul-15" (a two-digit
+    year is this century's); None for any other text."""
+    m = _MONTH_NAME.fullmatch((text or "").strip())
+    if not m:
+        return None
+    name, year = m.group(1).lower(), int(m.group(2))
+    if name[:3] not in _MONTH_NUMBERS or (len(name) > 3 and name not in _FULL_NAMES):
+        return None
+    return f"{year + 2000 if year < 100 else year:04d}-{_MONTH_NUMBERS[name[:3]]:02d}"

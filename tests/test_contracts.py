@@ -15,6 +15,7 @@ from helpers import fingerprint, write_csv, write_xlsx
 from pipelines import warehouse
 from pipelines.contracts import ContractError, load_contract
 from pipelines.contracts.contract import CONTRACTS_DIR
+from pipelines.contracts.runner import district_advice, measure_advice, month_advice, value_advice
 from pipelines.ingest import ingest
 
 DISTRICTS = ("Barnsley", "Doncaster", "Rotherham", "Sheffield")
@@ -116,12 +117,13 @@ ERROR_CASES = [
      [(6, "district", "the district is empty.")]),
     ("district_known", "csv", CLEAN + [["2015-07", "Rotherhm", "cse_charges", 3]], 1,
      [(6, "district", '"Rotherhm" is not a district of the force; expected one of Barnsley, Doncaster, Rotherham, '
-                      "Sheffield.")]),
+                      'Sheffield. Did you mean "Rotherham"?')]),
     ("measure_present", "csv", CLEAN + [["2015-07", "Barnsley", None, 3]], 1,
      [(6, "measure", "the measure is empty.")]),
     ("measure_known", "xlsx", CLEAN + [["2015-07", "Barnsley", "cse_chargez", 3]], 1,
      [(6, "measure", '"cse_chargez" is not in the measure catalogue as a measure of the force\'s return '
-      '(pipelines/reference/measures.yaml, source: force_return).')]),
+      '(pipelines/reference/measures.yaml, source: force_return). Did you mean "People charged with child sexual '
+      'exploitation related offences" (cse_charges)?')]),
     ("value_present", "xlsx", month("2015-07", "cse_charges", (1, None, 3, 4)), 1,
      [(3, "value", "the value is empty; leave the row out if the figure is not reported.")]),
     ("value_is_number", "csv", month("2015-07", "cse_charges", (1, "twelve", 3, 4)), 1,
@@ -215,6 +217,53 @@ def test_a_number_written_with_a_thousands_separator_or_a_percent_sign_is_told_w
     assert outcome.outcome == "rejected"
     assert [(p.row, p.column, p.text) for p in outcome.problems] == [(3, "value", message)]
     assert [q[-1] for q in quarantined(con, name)] == [[message]]
+
+
+# (case, column, cell, what the message ends with): a cell the contract cannot read, and what the analyst is told to do
+CELL_WITH_ADVICE = [
+    ("less_than", 3, "<5", "Send the count itself: small numbers are hidden when the figures are published, not in "
+                           "the return."),
+    ("asterisk", 3, "*", "Send the count itself: small numbers are hidden when the figures are published, not in "
+                         "the return."),
+    ("confidential_mark", 3, "[c]", "Send the count itself: small numbers are hidden when the figures are "
+                                    "published, not in the return."),
+    ("not_available", 3, "n/a", "If the figure is not reported, leave it out."),
+    ("month_in_words", 0, "July 2015", "Write 2015-07."),
+    ("month_abbreviated", 0, "Jul-15", "Write 2015-07."),
+    ("month_with_a_slash", 0, "2015/07", "Write 2015-07."),
+    ("month_first", 0, "07/2015", "Write 2015-07."),
+    ("day_in_england", 0, "01/07/2015", "Write 2015-07."),
+    ("district_with_more_words", 1, "Doncaster District", 'Did you mean "Doncaster"?'),
+    ("district_misspelt", 1, "Doncastor", 'Did you mean "Doncaster"?'),
+    ("measure_misspelt", 2, "CSE charge", "(cse_charges)?"),
+]
+
+
+@pytest.mark.parametrize("ext", ["csv", "xlsx"])
+@pytest.mark.parametrize("case,column,cell,advice", CELL_WITH_ADVICE, ids=[c[0] for c in CELL_WITH_ADVICE])
+def test_a_cell_the_contract_cannot_read_is_told_what_to_write_or_do_instead(con, tmp_path, ext, case, column, cell,
+                                                                           advice):
+    """A force that hid a small number itself ("<5"), wrote a month another way ("July 2015") or misspelt a district
+    or measure was told only that the cell is not what the contract expects."""
+    rows = month("2015-07", "cse_charges")
+    rows[1][column] = cell
+    name = f"{case}.{ext}"
+    outcome = load(con, write_return(tmp_path / name, rows))
+    assert outcome.outcome == "rejected"
+    told = [p.text for p in outcome.problems if p.row == 3 and p.column == HEADER[column]]
+    assert len(told) == 1 and told[0].startswith(f'"{cell}" ') and told[0].endswith(" " + advice), told
+    assert [q[-1] for q in quarantined(con, name)] == [told]
+
+
+@pytest.mark.parametrize("advise,text", [
+    (month_advice, "Spring 2015"), (month_advice, "13/2015"), (month_advice, "2015-07"),
+    (month_advice, "Julember 2015"),
+    (value_advice, "-"), (value_advice, "twelve"), (value_advice, "12a"),
+    (district_advice, "Barnsley and Rotherham"), (district_advice, "Leeds"), (district_advice, ""),
+    (measure_advice, "arrests of something"), (measure_advice, "Burglaries (police.uk)"),
+])
+def test_no_advice_where_there_is_no_telling_what_was_meant(advise, text):
+    assert advise(text) is None
 
 
 def quarantined(con, name: str) -> list[tuple]:
@@ -605,7 +654,7 @@ def test_a_refused_file_changes_nothing_is_quarantined_and_loads_once_corrected(
         ("Return", 4, "Rotherhm", "-1", ["district_known", "count_not_negative"]),
     ]
     assert held[1][7] == ['"Rotherhm" is not a district of the force; expected one of Barnsley, Doncaster, Rotherham, '
-                          "Sheffield.", '"-1" is negative; a count cannot be below zero.']
+                          'Sheffield. Did you mean "Rotherham"?', '"-1" is negative; a count cannot be below zero.']
 
     good = write_return(good_dir / name, [
         ["2015-08", "Barnsley", "cse_charges", 2],

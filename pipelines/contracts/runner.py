@@ -11,6 +11,7 @@ since asking Great Expectations for every failing row costs minutes on a large b
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import logging
 import os
 import re
@@ -19,8 +20,9 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from ..catalogue import catalogue
+from ..catalogue import catalogue, force
 from ..errors import QUOTED_LIMIT, Problem, shown
+from ..uk_time import month_named
 from ..warehouse import utc_now
 from .batch import batch_columns, split_views
 from .contract import Contract, ContractError, RowRule, SetRule, reference_values
@@ -545,9 +547,83 @@ def number_advice(text: str | None) -> str | None:
     return f"Write {core}, without {' and '.join(marks)}."
 
 
+# what a force writes for a figure it has hidden itself ("<5", "*", "[c]"), and for one it does not have ("n/a")
+_HIDDEN = re.compile(r"(?:<|≤|&lt;)\s*=?\s*\d+|\*+|\[?(?:c|low)\]?|~", re.IGNORECASE)
+_NOT_AVAILABLE = re.compile(r"n/?a|\[?[xz]\]?|\.\.|not (?:known|available|recorded|reported)|unknown",
+                            re.IGNORECASE)
+
+
+def value_advice(text: str | None) -> str | None:
+    """What to do about a value that is not a number: `number_advice`'s "Write 1312, ..." where the number is plain
+    to see; for a small number the force hid itself ("<5", "*", "[c]"), to send the count, as the office hides
+    small numbers when it publishes; for "n/a" and the like, to leave the figure out. None when there is no telling."""
+    core = (text or "").strip()
+    if _HIDDEN.fullmatch(core):
+        return ("Send the count itself: small numbers are hidden when the figures are published, not in the "
+                "return.")
+    if _NOT_AVAILABLE.fullmatch(core):
+        return "If the figure is not reported, leave it out."
+    return number_advice(core)
+
+
+# a month written with numbers: 2015/07, 2015-7, 07/2015, a day in it (01/07/2015, 2015-07-01), or words (1 July 2015)
+_YEAR_MONTH = re.compile(r"(\d{4})[/.\-](\d{1,2})(?:[/.\-]\d{1,2}(?:[ T].*)?)?")
+_MONTH_YEAR = re.compile(r"(?:\d{1,2}[/.\-])?(\d{1,2})[/.\-](\d{4})")
+_DAY_NAMED = re.compile(r"\d{1,2}(?:st|nd|rd|th)?\s+([A-Za-z]{3,9}\s+\d{4})", re.IGNORECASE)
+
+
+def month_advice(text: str | None) -> str | None:
+    """"Write 2015-07." for a period written as another form of one month ("July 2015", "Jul-15", "2015/07",
+    "07/2015", "01/07/2015", a day first as in England); None when there is no telling which month."""
+    core = (text or "").strip()
+    meant = month_named(core)
+    if meant is None and (m := _DAY_NAMED.fullmatch(core)):
+        meant = month_named(m.group(1))
+    if meant is None:
+        for pattern, year_at in ((_YEAR_MONTH, 1), (_MONTH_YEAR, 2)):
+            if m := pattern.fullmatch(core):
+                year, month = int(m.group(year_at)), int(m.group(3 - year_at))
+                if 1 <= month <= 12:
+                    meant = f"{year:04d}-{month:02d}"
+                break
+    return f"Write {meant}." if meant and meant != core else None
+
+
+def district_advice(text: str | None) -> str | None:
+    """'Did you mean "Rotherham"?' for a district written with more words ("Rotherham District") or misspelt
+    ("Rotheram"); None when no one district is near enough."""
+    core = " ".join((text or "").split()).lower()
+    if not core:
+        return None
+    lookup = force().district_lookup()
+    within = {d for label, d in lookup.items() if re.search(rf"\b{re.escape(label)}\b", core)}
+    near = difflib.get_close_matches(core, list(lookup), n=1, cutoff=0.8)
+    meant = within.pop() if len(within) == 1 else lookup[near[0]] if near and not within else None
+    return f'Did you mean "{meant}"?' if meant else None
+
+
+def measure_advice(text: str | None) -> str | None:
+    """'Did you mean "CSE arrests" (cse_arrests)?' for a measure of the return misspelt ("CSE arrest"); None when
+    none is near enough, or the text names a measure of the catalogue that a return does not send."""
+    core = " ".join((text or "").split()).lower()
+    cat = catalogue()
+    if not core or core in cat.lookup():
+        return None
+    labels = {label.strip().lower(): m for m in cat.of_source("force_return")
+              for label in (m.id, m.name, m.short_name, *m.aliases)}
+    near = difflib.get_close_matches(core, list(labels), n=1, cutoff=0.8)
+    return f'Did you mean "{labels[near[0]].name}" ({labels[near[0]].id})?' if near else None
+
+
+_ADVICE = {UNREADABLE_VALUE: value_advice, "period_text": month_advice, "district": district_advice,
+           "measure": measure_advice}
+
+
 def _with_advice(rule: RowRule, message: str, value: str | None) -> str:
-    """A rule's message on a value that is not a number, ending with what to write instead where that can be told."""
-    advice = number_advice(value) if rule.column == UNREADABLE_VALUE else None
+    """A rule's message on a value it cannot read (a number, a month), ending with what to write or do instead where
+    that can be told."""
+    advise = _ADVICE.get(rule.column or "")
+    advice = advise(value) if advise else None
     return f"{message} {advice}" if advice else message
 
 

@@ -27,6 +27,7 @@ import duckdb
 from .. import settings
 from ..catalogue import catalogue, dimensions, force
 from ..errors import Problem, shown
+from ..uk_time import month_named
 from ..warehouse import scalar
 
 LONG_REQUIRED = ("period", "district", "measure", "value")
@@ -581,11 +582,6 @@ def _long_period_text(value: object) -> str | None:
     return text.strip() if text is not None else None
 
 
-_MONTH_NAME = re.compile(r"^([A-Za-z]{3,9})[ \-]+(\d{4}|\d{2})$")
-_MONTHS = {m.lower(): i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
-
-
 def _period_text(value: object) -> str | None:
     """A period cell as `YYYY-MM` where it can be read as a month; otherwise its text, for the check."""
     if isinstance(value, (dt.datetime, dt.date)):
@@ -593,18 +589,7 @@ def _period_text(value: object) -> str | None:
     text = cell_text(value)
     if text is None:
         return None
-    m = _MONTH_NAME.match(text.strip())
-    if m and m.group(1)[:3].lower() in _MONTHS and (
-        len(m.group(1)) == 3 or m.group(1).lower() in _FULL_MONTHS
-    ):
-        year = int(m.group(2))
-        year = year + 2000 if year < 100 else year
-        return f"{year:04d}-{_MONTHS[m.group(1)[:3].lower()]:02d}"
-    return text
-
-
-_FULL_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
-                "october", "november", "december", "sept"}
+    return month_named(text) or text
 
 
 def _parse_wide_block(label: str, grid: Grid, start: int, end: int, sheet_measure: str | None,
