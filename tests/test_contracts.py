@@ -154,7 +154,7 @@ ERROR_CASES = [
                    "to 4 where the figure for the measure is 3: a breakdown's categories add up to the figure it "
                    "breaks down.")]),
     ("part_not_above_whole", "csv", PART_AND_WHOLE, 1,
-     [(7, "value", "grooming_arrests (9) is more than cse_arrests (6) for Doncaster in 2015-07; a part cannot "
+     [(7, "value", "Grooming arrests (9) is more than CSE arrests (6) for Doncaster in July 2015; a part cannot "
                    "exceed its whole.")]),
 ]
 ERROR_IDS = [c[0] for c in ERROR_CASES]
@@ -305,7 +305,7 @@ def test_part_above_a_whole_already_in_the_warehouse_is_refused(con, tmp_path):
     run_id = last_run(con, name)[0]
     assert failed_rules(con, run_id) == {"part_not_above_whole": 1}
     assert samples(con, run_id, "part_not_above_whole") == [
-        ("Return", 4, "value", "grooming_arrests (8) is more than cse_arrests (7) for Rotherham in 2015-07; a part "
+        ("Return", 4, "value", "Grooming arrests (8) is more than CSE arrests (7) for Rotherham in July 2015; a part "
                                "cannot exceed its whole.")]
     assert current_value(con, "2015-07", "Rotherham", "grooming_arrests") == []
 
@@ -341,7 +341,7 @@ def test_a_month_missing_a_district_is_a_warning_and_loads(con, tmp_path):
     assert results(con, run_id)["every_district_every_month"] == ("warning", False, 1)
     assert failed_rules(con, run_id) == {"every_district_every_month": 1}
     assert samples(con, run_id, "every_district_every_month") == [
-        (None, None, None, "cse_charges for Sheffield in 2015-07 is not reported: the file covers that month for "
+        (None, None, None, "CSE charges for Sheffield in July 2015 is not reported: the file covers that month for "
                            "other districts.")]
     assert current_value(con, "2015-07", "Barnsley", "cse_charges") == [1.0]
     assert caveats(con) == [], "a warning about an absent figure has no figure to follow"
@@ -361,7 +361,7 @@ def test_a_month_missing_from_the_middle_of_the_span_is_a_warning_for_each_distr
     run_id = last_run(con, name)[0]
     assert failed_rules(con, run_id) == {"every_district_every_month": 4}
     assert [s[3].split(" is not")[0] for s in samples(con, run_id, "every_district_every_month")] == [
-        f"cse_charges for {d} in 2015-07" for d in DISTRICTS]
+        f"CSE charges for {d} in July 2015" for d in DISTRICTS]
 
 
 def test_a_district_sent_twice_does_not_stand_for_one_left_out(con, tmp_path):
@@ -373,7 +373,7 @@ def test_a_district_sent_twice_does_not_stand_for_one_left_out(con, tmp_path):
     assert load(con, write_return(tmp_path / name, rows)).outcome == "rejected"
     run_id = last_run(con, name)[0]
     assert failed_rules(con, run_id) == {"one_row_per_figure": 2, "every_district_every_month": 1}
-    assert samples(con, run_id, "every_district_every_month")[0][3].startswith("cse_charges for Sheffield in 2015-07")
+    assert samples(con, run_id, "every_district_every_month")[0][3].startswith("CSE charges for Sheffield in July 2015")
 
 
 def trained(period: str, trained_values, headcount_values, pct_values) -> list[list]:
