@@ -23,7 +23,7 @@ from .access import require
 from .catalogue import catalogue
 from .errors import PccDashError, shown
 from .registry import LoadedFile, find_file
-from .uk_time import uk_words
+from .uk_time import MONTHS, uk_words
 from .warehouse import utc_now
 
 if TYPE_CHECKING:  # imported where a frame is made: checking a file needs no pandas
@@ -349,18 +349,12 @@ def file_revisions(con: duckdb.DuckDBPyConnection, file_id: int) -> list[Change]
     return [Change(*r) for r in rows]
 
 
-def changes_frame(changes: list[Change]) -> pd.DataFrame:
-    import pandas as pd
-
-    return pd.DataFrame([{"measure": c.measure, "district": c.district, "month": f"{c.period:%Y-%m}",
-                          "was": c.was, "now": c.now} for c in changes],
-                        columns=["measure", "district", "month", "was", "now"])
-
-
 def format_changes(changes: list[Change], limit: int = 50) -> list[str]:
-    """One line per changed figure (measure, district, month: was, now), at most `limit`, then how many more."""
-    lines = [f"{c.measure}, {c.district}, {c.period:%Y-%m}: was {_number(c.was)}, now {_number(c.now)}"
-             for c in changes[:limit]]
+    """One line per changed figure (measure, district, month: was, now), at most `limit`, then how many more; the
+    measure by its name and the month in words, as the upload page and the contract's messages give them."""
+    names = {m.id: m.name for m in catalogue().measures}
+    lines = [f"{names.get(c.measure, c.measure)}, {c.district}, {MONTHS[c.period.month - 1]} {c.period.year}: "
+             f"was {_number(c.was)}, now {_number(c.now)}" for c in changes[:limit]]
     if len(changes) > limit:
         lines.append(f"... and {len(changes) - limit:,} more.")
     return lines
