@@ -122,8 +122,7 @@ ERROR_CASES = [
      [(6, "measure", "the measure is empty.")]),
     ("measure_known", "xlsx", CLEAN + [["2015-07", "Barnsley", "cse_chargez", 3]], 1,
      [(6, "measure", '"cse_chargez" is not in the measure catalogue as a measure of the force\'s return '
-      '(pipelines/reference/measures.yaml, source: force_return). Did you mean "People charged with child sexual '
-      'exploitation related offences" (cse_charges)?')]),
+      '(pipelines/reference/measures.yaml, source: force_return). Did you mean "CSE charges" (cse_charges)?')]),
     ("value_present", "xlsx", month("2015-07", "cse_charges", (1, None, 3, 4)), 1,
      [(3, "value", "the value is empty; leave the row out if the figure is not reported.")]),
     ("value_is_number", "csv", month("2015-07", "cse_charges", (1, "twelve", 3, 4)), 1,
@@ -235,7 +234,7 @@ CELL_WITH_ADVICE = [
     ("day_in_england", 0, "01/07/2015", "Write 2015-07."),
     ("district_with_more_words", 1, "Doncaster District", 'Did you mean "Doncaster"?'),
     ("district_misspelt", 1, "Doncastor", 'Did you mean "Doncaster"?'),
-    ("measure_misspelt", 2, "CSE charge", "(cse_charges)?"),
+    ("measure_misspelt", 2, "CSE charge", 'Did you mean "CSE charges" (cse_charges)?'),
 ]
 
 

@@ -603,8 +603,9 @@ def district_advice(text: str | None) -> str | None:
 
 
 def measure_advice(text: str | None) -> str | None:
-    """'Did you mean "CSE arrests" (cse_arrests)?' for a measure of the return misspelt ("CSE arrest"); None when
-    none is near enough, or the text names a measure of the catalogue that a return does not send."""
+    """'Did you mean "CSE arrests" (cse_arrests)?', by its short name, for a measure of the return misspelt ("CSE
+    arrest"); None when none is near enough, or the text names a measure of the catalogue that a return does not
+    send."""
     core = " ".join((text or "").split()).lower()
     cat = catalogue()
     if not core or core in cat.lookup():
@@ -612,7 +613,7 @@ def measure_advice(text: str | None) -> str | None:
     labels = {label.strip().lower(): m for m in cat.of_source("force_return")
               for label in (m.id, m.name, m.short_name, *m.aliases)}
     near = difflib.get_close_matches(core, list(labels), n=1, cutoff=0.8)
-    return f'Did you mean "{labels[near[0]].name}" ({labels[near[0]].id})?' if near else None
+    return f'Did you mean "{labels[near[0]].short_name}" ({labels[near[0]].id})?' if near else None
 
 
 _ADVICE = {UNREADABLE_VALUE: value_advice, "period_text": month_advice, "district": district_advice,
