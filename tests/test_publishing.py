@@ -253,7 +253,8 @@ def test_a_month_missing_a_district_is_not_approved(loaded, tmp_path):
     with warehouse.connect(loaded) as con:
         part = write_csv(tmp_path / "sep.csv", HEADER + "2015-09,Rotherham,cse_arrests,12\n")
         ingest(con, [part])
-        with pytest.raises(CannotApprove, match="cse_arrests has no figure for Barnsley, Doncaster, Sheffield"):
+        with pytest.raises(CannotApprove,
+                           match="September 2015: CSE arrests has no figure for Barnsley, Doncaster and Sheffield"):
             approve(con, ["2015-09"], PCC)
 
 
@@ -518,11 +519,11 @@ def test_a_blocked_month_among_several_says_that_none_of_them_was_approved(loade
             approve(con, ["2015-07", "2015-06"], PCC)
         said = str(refused.value)
         assert said.startswith("Not approved: neither month was approved, because:")
-        assert said.endswith("2015-07 can be approved on its own.")
+        assert said.endswith("July 2015 can be approved on its own.")
         assert not con.execute("SELECT count(*) FROM period_status WHERE status = 'approved'").fetchall()[0][0]
         with pytest.raises(CannotApprove) as refused:
             approve(con, ["2015-06"], PCC)
-        assert str(refused.value).startswith("Not approved:\n  - 2015-06: ")
+        assert str(refused.value).startswith("Not approved:\n  - June 2015: ")
 
 
 def test_a_flag_on_a_count_a_percentage_is_worked_out_from_is_published_on_the_percentage(db, tmp_path,

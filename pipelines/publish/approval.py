@@ -10,11 +10,11 @@ import pandas as pd
 
 from .. import audit
 from ..access import require
-from ..catalogue import force, listed
+from ..catalogue import catalogue, force, listed
 from ..errors import PccDashError
 from ..figures import parse_month
 from ..resubmission import blocked_months, cleared_refusals, open_refusals, refusals
-from ..uk_time import uk_day
+from ..uk_time import MONTHS, uk_day
 from ..warehouse import utc_now
 
 APPROVAL_WITHDRAWN = "approval withdrawn"  # a publication_event: a withdrawn publication took the approval with it
@@ -76,11 +76,17 @@ def missing_districts(con: duckdb.DuckDBPyConnection, period: dt.date) -> list[s
 def _month_figures(con: duckdb.DuckDBPyConnection, period: dt.date) -> tuple[int, list[str]]:
     """How many accepted figures the month has, and `missing_districts`'s sentences, from one read of the figures."""
     districts = list(force().districts)
+    names = {m.id: m.short_name for m in catalogue().measures}
     rows = con.execute(
         """SELECT measure, list(DISTINCT district), count(*) FROM figure WHERE period = ? GROUP BY measure
            ORDER BY measure""", [period]).fetchall()
-    return sum(n for *_, n in rows), [f"{measure} has no figure for {', '.join(d for d in districts if d not in have)}"
-                                      for measure, have, _ in rows if set(districts) - set(have)]
+    return sum(n for *_, n in rows), [
+        f"{names.get(measure, measure)} has no figure for {listed([d for d in districts if d not in have])}"
+        for measure, have, _ in rows if set(districts) - set(have)]
+
+
+def _month_words(period: dt.date) -> str:
+    return f"{MONTHS[period.month - 1]} {period.year}"
 
 
 def caveats_changed_since_approval(con: duckdb.DuckDBPyConnection) -> set[dt.date]:
@@ -163,12 +169,13 @@ def approve(con: duckdb.DuckDBPyConnection, months: list[str], claims: dict) -> 
     for p in periods:
         before = len(problems)
         counts[p], missing = _month_figures(con, p)
+        month = _month_words(p)
         if not counts[p]:
-            problems.append(f"{p:%Y-%m} has no accepted figures")
-        problems += [f"{p:%Y-%m}: {b}" for b in open_errors(con, p) + blocking_flags(con, p)]
-        problems += [f"{p:%Y-%m}: {m}" for m in missing]
+            problems.append(f"{month} has no accepted figures")
+        problems += [f"{month}: {b}" for b in open_errors(con, p) + blocking_flags(con, p)]
+        problems += [f"{month}: {m}" for m in missing]
         if len(problems) == before:
-            clear.append(f"{p:%Y-%m}")
+            clear.append(month)
     now = utc_now()
     if problems:
         con.execute("BEGIN TRANSACTION")
