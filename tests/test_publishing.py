@@ -249,6 +249,24 @@ def test_publishing_into_a_new_folder_never_reuses_a_version_the_warehouse_holds
     assert path.name == "snapshot-0002.duckdb"
 
 
+def test_a_refused_approval_says_what_each_blocking_flag_is_on_in_words(loaded):
+    """The refusal named a flag's scope by its code ("district_month: Sheffield") and a figure's measure by its id."""
+    with warehouse.connect(loaded) as con:
+        file_id = con.execute("SELECT min(file_id) FROM figure WHERE period = DATE '2015-06-01'").fetchall()[0][0]
+        name = con.execute("SELECT name FROM file_registry WHERE file_id = ?", [file_id]).fetchall()[0][0]
+        on_figure = raise_flag(con, ANALYST, scope="figure", reason="Looks doubled", period="2015-06",
+                               district="Barnsley", measure="cse_arrests", blocking=True)
+        on_month = raise_flag(con, ANALYST, scope="district_month", reason="Duplicates", period="2015-06",
+                              district="Sheffield", blocking=True)
+        on_file = raise_flag(con, ANALYST, scope="file", reason="Wrong version sent", file_id=file_id, blocking=True)
+        with pytest.raises(CannotApprove) as refused:
+            approve(con, ["2015-06"], PCC)
+    assert str(refused.value).splitlines()[1:4] == [
+        f"  - June 2015: flag #{on_figure} on Barnsley's CSE arrests is blocking and unresolved: Looks doubled",
+        f"  - June 2015: flag #{on_month} on every measure for Sheffield is blocking and unresolved: Duplicates",
+        f'  - June 2015: flag #{on_file} on the whole file "{name}" is blocking and unresolved: Wrong version sent']
+
+
 def test_a_month_missing_a_district_is_not_approved(loaded, tmp_path):
     with warehouse.connect(loaded) as con:
         part = write_csv(tmp_path / "sep.csv", HEADER + "2015-09,Rotherham,cse_arrests,12\n")
