@@ -694,9 +694,20 @@ def periods(db, fmt):
         df = states_frame(period_states(con))
     if fmt == "csv":
         write_csv(df, sys.stdout)  # the times as stored, in UTC
+    elif df.empty:
+        click.echo("No figures yet.")
     else:
-        click.echo(_uk_times(df, "approved_at", "first_published").to_string(index=False) if not df.empty
-                   else "No figures yet.")
+        click.echo(_with_notes(_uk_times(df, "approved_at", "first_published"),
+                               {"blocked_by": "blocked by", "refusals_cleared": "refusals cleared", "note": "note"}))
+
+
+def _with_notes(df, notes: dict[str, str]) -> str:
+    """`df` as a table for people, one line a row, with its free-text columns (`notes`: column -> label) said at the
+    end of the row's line only where the row has them, so that one long note does not pad every other line."""
+    table = df.drop(columns=list(notes)).to_string(index=False).splitlines()
+    said = ["; ".join(f"{label}: {text}" for column, label in notes.items() if (text := row[column]))
+            for row in df[list(notes)].to_dict("records")]
+    return "\n".join([table[0]] + [f"{line}   {text}".rstrip() for line, text in zip(table[1:], said, strict=True)])
 
 
 @main.command()

@@ -147,6 +147,9 @@ def test_a_withdrawal_returns_the_public_to_the_snapshot_before_and_is_recorded(
     listed = CliRunner().invoke(main, ["periods", "--db", str(loaded)], catch_exceptions=False).output
     [line] = [x for x in listed.splitlines() if x.startswith("2015-07")]
     assert "withdrawn" in line and "July's figures were double counted.; approve again to publish" in line
+    # a month's note is said on its own line only: the other lines are not padded out to its length
+    others = [x for x in listed.splitlines()[1:] if not x.startswith("2015-07")]
+    assert others and all(x == x.rstrip() and len(x) < line.index("note:") for x in others), listed
     with warehouse.connect(loaded) as con:
         assert con.execute("SELECT version, withdrawn_by, reason, restored_version FROM snapshot_withdrawal"
                            ).fetchall() == [(2, "pcc@example.org", "July's figures were double counted.", 1)]
