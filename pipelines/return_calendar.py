@@ -1,5 +1,5 @@
 """The return calendar: which measures each month's return must hold and by which working day, and, for
-a month, what arrived, what is missing, overdue, refused or superseded.
+a month, what arrived (for every district, or only some), what is missing, overdue, refused or superseded.
 
 Declared in pipelines/reference/return_calendar.yaml, re-read when it changes. Everything that file can
 get wrong is caught here with the file, the line and the fix, since a calendar read wrongly would call
@@ -20,15 +20,16 @@ import pandas as pd
 import yaml
 
 from . import settings
-from .catalogue import catalogue, listed, reference_dir
+from .catalogue import catalogue, force, listed, reference_dir
 from .errors import ConfigError
 from .resubmission import FileRef, refusals
 from .uk_time import uk_day
 from .yaml_lines import key_lines
 
 FILE_NAME = "return_calendar.yaml"
-STATES = ("arrived", "missing", "overdue", "refused", "superseded")
-STATE_WORDS = {"arrived": "arrived", "missing": "missing, not yet due", "overdue": "overdue", "refused": "refused",
+STATES = ("arrived", "partial", "missing", "overdue", "refused", "superseded")
+STATE_WORDS = {"arrived": "arrived", "partial": "arrived for some districts", "missing": "missing, not yet due",
+               "overdue": "overdue", "refused": "refused",
                "superseded": "refused file withdrawn or superseded, nothing in its place"}
 _TOP_KEYS = {"returns", "bank_holidays"}
 _ENTRY_KEYS = {"name", "measures", "due_working_day", "from", "to"}
@@ -236,20 +237,32 @@ class ReturnStatus:
     measure: str
     part: str            # the part of the return it is due in
     due: dt.date
-    state: str           # arrived | missing (not yet due) | overdue | refused | superseded
+    state: str           # arrived | partial (some districts arrived) | missing (not yet due) | overdue | refused
+    #                      | superseded
     file: FileRef | None = None      # the accepted file it arrived in
     refused: FileRef | None = None   # the refused (or withdrawn or superseded) file, when that is the state
     arrived_on: dt.date | None = None
     with_file: bool = False  # in the refused file, though none of its rows was among those refused
+    absent: tuple[str, ...] = ()  # partial: the districts whose figure has not arrived
+    overdue: bool = False  # partial: their figures are past due
 
     @property
     def late(self) -> bool:
         return self.arrived_on is not None and self.arrived_on > self.due
 
+    @property
+    def label(self) -> str:
+        """The state as the calendar's grid shows it: "arrived (late)", "partial (overdue)"."""
+        return self.state + (" (overdue)" if self.overdue else " (late)" if self.late else "")
+
     def words(self) -> str:
         if self.state == "arrived":
             return f"arrived{' late' if self.late else ''} in {self.file} on {self.arrived_on:%d %B %Y}".replace(
                 " 0", " ")
+        if self.state == "partial":
+            return (f"arrived{' late' if self.late else ''} in {self.file} on {_day(self.arrived_on)} without "
+                    f"{listed(list(self.absent))}, "
+                    f"{'overdue' if self.overdue else 'not yet due'} (due {_day(self.due)})")
         if self.state == "refused":
             since = f"; figures from {self.file} stand" if self.file else ""
             whole = " with the rest of the file (a file with an error is refused whole)" if self.with_file else ""
@@ -283,6 +296,7 @@ def statuses(con: duckdb.DuckDBPyConnection, months: list[dt.date], today: dt.da
     # of each month and measure, the first accepted file holding it (and when it arrived), and the latest
     arrived: dict[tuple[dt.date, str], tuple[FileRef, dt.date]] = {}
     latest: dict[tuple[dt.date, str], int] = {}
+    files: dict[int, tuple[FileRef, dt.date]] = {}
     if months:
         for period, measure, fid, name, received in con.execute(
                 """SELECT c.period, c.measure, c.file_id, r.name, r.received_at
@@ -290,8 +304,18 @@ def statuses(con: duckdb.DuckDBPyConnection, months: list[dt.date], today: dt.da
                    WHERE r.outcome = 'accepted' AND list_contains(?, c.period) ORDER BY c.file_id""",
                 [months]).fetchall():
             # never after today: a run whose day is fixed (PCCDASH_TODAY) receives its files on that day
-            arrived.setdefault((period, measure), (FileRef(fid, name), min(uk_day(received), today)))
+            files[fid] = (FileRef(fid, name), min(uk_day(received), today))
+            arrived.setdefault((period, measure), files[fid])
             latest[(period, measure)] = fid
+    # each month and measure's districts, with the first file that brought each one: a return sent for some of them
+    # is not all in, and one completed by a later file arrived when that file did
+    firsts: dict[tuple[dt.date, str], dict[str, int]] = {}
+    if months:
+        for period, measure, district, fid in con.execute(
+                """SELECT period, measure, district, min(file_id) FROM figure_revision WHERE list_contains(?, period)
+                   GROUP BY period, measure, district""", [months]).fetchall():
+            firsts.setdefault((period, measure), {})[district] = fid
+    districts = force().districts
     refused_open: dict[tuple[dt.date, str | None], FileRef] = {}
     marked: dict[tuple[dt.date, str | None], FileRef] = {}
     # held by a refused file though none of its rows was among those refused: refused with the rest of the file
@@ -327,8 +351,13 @@ def statuses(con: duckdb.DuckDBPyConnection, months: list[dt.date], today: dt.da
                 rows.append(ReturnStatus(**common, state="refused", file=got[0] if got else None, refused=bad,
                                          arrived_on=got[1] if got else None,
                                          with_file=with_file.get((month, measure), False)))
+            elif got and (absent := tuple(d for d in districts if d not in firsts.get((month, measure), {}))):
+                rows.append(ReturnStatus(**common, state="partial", file=got[0], arrived_on=got[1], absent=absent,
+                                         overdue=today > due))
             elif got:
-                rows.append(ReturnStatus(**common, state="arrived", file=got[0], arrived_on=got[1]))
+                by = max((firsts[(month, measure)][d] for d in districts), default=None)
+                done = files.get(by, got)  # the file that brought the last of its districts
+                rows.append(ReturnStatus(**common, state="arrived", file=done[0], arrived_on=done[1]))
             elif gone is not None:
                 rows.append(ReturnStatus(**common, state="superseded", refused=gone))
             else:
@@ -393,6 +422,11 @@ def incomplete_notices(con: duckdb.DuckDBPyConnection, month: dt.date, today: dt
     if gone:
         out.append(f"{label}: a refused return was withdrawn or superseded and nothing has arrived in its place "
                    f"for {_named(gone, rows)[0]}, so those figures are missing.")
+    cat = catalogue()
+    for r in (r for r in rows if r.state == "partial"):
+        out.append(f"The return for {label} is incomplete: {cat.get(r.measure).short_name} arrived in {r.file} "
+                   f"without {listed(list(r.absent))}, whose figures are {'overdue' if r.overdue else 'not yet due'} "
+                   f"(due {_day(r.due)}).")
     waiting = [r for r in rows if r.state == "missing"]
     for due in sorted({r.due for r in waiting}):
         names, many = _named([r for r in waiting if r.due == due], rows)
@@ -408,7 +442,7 @@ def grid(con: duckdb.DuckDBPyConnection, months, today: dt.date | None = None,
     order = list(dict.fromkeys(m for r in cal.returns for m in r.measures))
     records = []
     for month in sorted(found, reverse=True):
-        cells = {r.measure: r.state + (" (late)" if r.late else "") for r in found[month]}
+        cells = {r.measure: r.label for r in found[month]}
         records.append({"month": f"{month:%Y-%m}", **{m: cells.get(m, "not due") for m in order}})
     return pd.DataFrame(records, columns=["month", *order])
 
@@ -425,5 +459,5 @@ def recent_months(count: int = 12, today: dt.date | None = None) -> list[dt.date
 def status_frame(rows: list[ReturnStatus]) -> pd.DataFrame:
     """One month's statuses as a table: measure, part of the return, due date, state, and in words."""
     return pd.DataFrame([{"measure": r.measure, "return": r.part, "due": r.due.isoformat(),
-                          "state": r.state + (" (late)" if r.late else ""), "detail": r.words()} for r in rows],
+                          "state": r.label, "detail": r.words()} for r in rows],
                         columns=["measure", "return", "due", "state", "detail"])

@@ -132,6 +132,39 @@ def test_each_due_measure_is_arrived_missing_overdue_refused_or_superseded(con, 
         {"month": "2026-04", "cse_arrests": "overdue", "cse_charges": "overdue", "cse_referrals": "not due"}]
 
 
+def test_a_measure_sent_for_some_districts_is_not_all_in_until_the_others_arrive(con, tmp_path):
+    """Regression: a return holding CSE arrests for Rotherham alone made CSE arrests "arrived" for the month, so the
+    calendar, the overview and the pack said nothing of the three districts missing (which stop its approval)."""
+    cal = calendar_from_text(SMALL)
+    one = write_csv(tmp_path / "may-rotherham.csv", HEADER + "2026-05,Rotherham,cse_arrests,3\n"
+                    + rows("2026-05", "cse_charges"))
+    assert ingest(con, [one]).ok
+    con.execute("UPDATE file_registry SET received_at = TIMESTAMP '2026-06-03 09:00'")
+    before = {r.measure: r for r in return_status(con, MAY, dt.date(2026, 6, 4), cal)}
+    arrests = before["cse_arrests"]
+    assert (arrests.state, arrests.absent, arrests.overdue) == ("partial", ("Barnsley", "Doncaster", "Sheffield"),
+                                                                False)
+    assert before["cse_charges"].state == "arrived"
+    assert arrests.words() == ('arrived in "may-rotherham.csv" (#1) on 3 June 2026 without Barnsley, Doncaster and '
+                               "Sheffield, not yet due (due 5 June 2026)")
+    assert 'The return for May 2026 is incomplete: CSE arrests arrived in "may-rotherham.csv" (#1) without Barnsley, ' \
+           "Doncaster and Sheffield, whose figures are not yet due (due 5 June 2026)." in incomplete_notices(
+               con, MAY, dt.date(2026, 6, 4), cal)
+    after_due = incomplete_notices(con, MAY, dt.date(2026, 6, 20), cal)
+    assert any("CSE arrests arrived" in n and "whose figures are overdue (due 5 June 2026)" in n for n in after_due)
+    assert grid(con, [MAY], dt.date(2026, 6, 20), cal).to_dict("records")[0]["cse_arrests"] == "partial (overdue)"
+
+    rest = write_csv(tmp_path / "may-rest.csv", HEADER + "".join(f"2026-05,{d},cse_arrests,2\n" for d in DISTRICTS
+                                                                 if d != "Rotherham"))
+    assert ingest(con, [rest]).ok
+    con.execute("UPDATE file_registry SET received_at = TIMESTAMP '2026-06-15 09:00' WHERE name = 'may-rest.csv'")
+    done = {r.measure: r for r in return_status(con, MAY, dt.date(2026, 6, 20), cal)}["cse_arrests"]
+    # all in when the last district came, in the file that brought it: late
+    assert (done.state, done.file.name, done.arrived_on, done.late) == ("arrived", "may-rest.csv",
+                                                                       dt.date(2026, 6, 15), True)
+    assert not any("CSE arrests" in n for n in incomplete_notices(con, MAY, dt.date(2026, 6, 20), cal))
+
+
 def _may_refused_over_one_cell(con, tmp_path, name="may.csv"):
     """A May return holding every measure of the small calendar, refused whole over one bad CSE charges cell."""
     text = (HEADER + rows("2026-05", "cse_arrests") + rows("2026-05", "cse_charges", (1, 2, 3, "lots"))

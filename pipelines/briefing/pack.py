@@ -75,7 +75,7 @@ def return_notices(con: duckdb.DuckDBPyConnection, month: dt.date, meeting: dt.d
         wanted.append(following)
         following = (following + dt.timedelta(days=32)).replace(day=1)
     for m, rows in statuses(con, wanted, as_of).items():
-        if any(r.state in ("overdue", "refused", "superseded") for r in rows):
+        if any(r.state in ("overdue", "refused", "superseded") or r.overdue for r in rows):
             later.append(m)
     if len(later) == 1:
         out += incomplete_notices(con, later[0], as_of)
