@@ -351,8 +351,8 @@ def file_revisions(con: duckdb.DuckDBPyConnection, file_id: int) -> list[Change]
 
 def format_changes(changes: list[Change], limit: int = 50) -> list[str]:
     """One line per changed figure (measure, district, month: was, now), at most `limit`, then how many more; the
-    measure by its name and the month in words, as the upload page and the contract's messages give them."""
-    names = {m.id: m.name for m in catalogue().measures}
+    measure by its short name and the month in words, as the upload page gives them."""
+    names = {m.id: m.short_name for m in catalogue().measures}
     lines = [f"{names.get(c.measure, c.measure)}, {c.district}, {MONTHS[c.period.month - 1]} {c.period.year}: "
              f"was {_number(c.was)}, now {_number(c.now)}" for c in changes[:limit]]
     if len(changes) > limit:

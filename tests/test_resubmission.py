@@ -200,15 +200,13 @@ def test_a_resubmission_shows_what_it_changes_before_and_after_it_loads(db, tmp_
     dry = run_cli("validate", again, "--db", db)
     assert dry.exit_code == 0, dry.output
     assert ('"2026-05-cse-return-v2.xlsx" would change 2 accepted figure(s):\n'
-            "  People arrested on suspicion of child abuse offences, Doncaster, May 2026: was 20, now 22\n"
-            "  People arrested on suspicion of child abuse offences, Sheffield, May 2026: was 40, now 41\n"
-            ) in dry.stdout
+            "  CSE arrests, Doncaster, May 2026: was 20, now 22\n"
+            "  CSE arrests, Sheffield, May 2026: was 40, now 41\n") in dry.stdout
     assert fingerprint(db) == before  # a dry run loads nothing
     loaded = run_cli("ingest", again, "--db", db)
     assert loaded.exit_code == 0
     assert ('"2026-05-cse-return-v2.xlsx" (file #2) changed 2 accepted figure(s):\n'
-            "  People arrested on suspicion of child abuse offences, Doncaster, May 2026: was 20, now 22\n"
-            ) in loaded.stdout
+            "  CSE arrests, Doncaster, May 2026: was 20, now 22\n") in loaded.stdout
     with warehouse.connect(db) as con:
         assert [(c.district, c.was, c.now) for c in resubmission.file_revisions(con, 2)] == [("Doncaster", 20, 22),
                                                                                ("Sheffield", 40, 41)]

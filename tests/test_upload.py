@@ -161,8 +161,7 @@ def test_pccdash_validate_says_what_a_file_would_change_as_the_upload_does(db, t
     assert out.exit_code == 0, out.output
     assert ('"may-v2.csv": Loading it would add 4 new figures, revise 1 and leave 3 unchanged.\n'
             '"may-v2.csv" would change 1 accepted figure(s):\n'
-            "  People arrested on suspicion of child abuse offences, Doncaster, May 2026: was 20, now 22\n"
-            ) in out.stdout
+            "  CSE arrests, Doncaster, May 2026: was 20, now 22\n") in out.stdout
 
 
 def test_pccdash_validate_of_a_file_already_loaded_says_nothing_would_change_as_ingest_does(db, tmp_path, run_cli):
