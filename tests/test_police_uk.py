@@ -769,3 +769,27 @@ def test_every_setting_is_in_the_readme():
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert [s.env for s in SETTINGS if f"`{s.env}`" not in readme] == []
+
+
+def test_a_large_police_uk_file_says_each_stage_of_its_load_as_it_goes(db, monkeypatch):
+    """A 6 GiB file loads for minutes: `pccdash ingest` said "[1/1] <file>" and nothing more until it was done."""
+    from pipelines.ingest import ingest
+    from pipelines.policeuk import ingest as police_uk_ingest
+
+    said: list[str] = []
+    with warehouse.connect(db) as con:
+        [small] = ingest(con, [STREET], progress=said.append).files
+    assert small.outcome == "accepted"
+    # a small file: its name, then its outcome, as before
+    assert len(said) == 2 and said[0].startswith(f"[1/1] {STREET.name} (") and "accepted as file #1" in said[1]
+
+    monkeypatch.setattr(police_uk_ingest, "STAGES_FROM_BYTES", 0)  # as if the sample file were large
+    said.clear()
+    with warehouse.connect(db) as con:
+        [large] = ingest(con, [OUTCOMES], progress=said.append).files
+    assert large.outcome == "accepted"
+    stages = [line.strip() for line in said[1:-1]]
+    assert [s.split(" (")[0] for s in stages] == [
+        "reading its records", f"read {large.rows:,} records; counting them by month, district and measure, and "
+                               "checking the counts", "checked; keeping the counts"], said
+    assert all(s.endswith(" s so far)") for s in stages) and said[-1].strip().startswith("accepted as file #2")

@@ -203,21 +203,22 @@ def ingest(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path], *, loade
         for i, (path, label) in enumerate(files, start=1):
             say(f"[{i}/{len(files)}] {shown(label, None)} ({_size(path)})")
             outcome = _ingest_any(con, path, label, loaded_by=user, today=today, tmp_dir=Path(tmp),
-                                  recorded=recorded)
+                                  recorded=recorded, progress=progress)
             report.files.append(outcome)
             say(f"        {describe(outcome)}")
     return report
 
 
 def _ingest_any(con: duckdb.DuckDBPyConnection, path: Path, label: str, *, loaded_by: str, today: dt.date | None,
-                tmp_dir: Path, recorded: Recorded | None = None) -> FileOutcome:
-    """A police.uk street or outcomes file (known by its header) goes to its own pipeline; anything else is
-    a force return."""
+                tmp_dir: Path, recorded: Recorded | None = None,
+                progress: Callable[[str], None] | None = None) -> FileOutcome:
+    """A police.uk street or outcomes file (known by its header) goes to its own pipeline, told `progress` of each
+    stage when it is large; anything else is a force return."""
     from ..policeuk import detect, ingest_police_uk
 
     if path.suffix.lower() == ".csv" and detect(path):
         return ingest_police_uk(con, path, loaded_by=loaded_by, today=today, tmp_dir=tmp_dir, label=label,
-                                recorded=recorded)
+                                recorded=recorded, progress=progress)
     return ingest_file(con, path, loaded_by=loaded_by, today=today, tmp_dir=tmp_dir, label=label, recorded=recorded)
 
 

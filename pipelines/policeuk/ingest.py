@@ -26,7 +26,7 @@ import hashlib
 import re
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +48,8 @@ STREET_HEADER = ("Crime ID", "Month", "Reported by", "Falls within", "Longitude"
 OUTCOMES_HEADER = ("Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
                    "LSOA code", "LSOA name", "Outcome type")
 HEADERS = {"street": STREET_HEADER, "outcomes": OUTCOMES_HEADER}
+# a file this large takes seconds to minutes: `pccdash ingest` says each stage of it as it goes
+STAGES_FROM_BYTES = 64 * 2**20
 _ARCHIVE_NAME = re.compile(r"^(\d{4}-\d{2})-(.+)-(street|outcomes)\.csv$", re.IGNORECASE)
 
 
@@ -286,15 +288,18 @@ def _insert_revisions(con: duckdb.DuckDBPyConnection, table: str, file_id: int, 
 
 def ingest_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, loaded_by: str,
                      today: dt.date | None = None, tmp_dir: Path, label: str | None = None,
-                     recorded: Recorded | None = None) -> FileOutcome:
+                     recorded: Recorded | None = None, progress: Callable[[str], None] | None = None) -> FileOutcome:
     """Load one police.uk street or outcomes file in one transaction, or refuse it whole with its problems.
 
     `label` is the name it is shown and registered by (its file name unless given). DuckDB works within the
     setting duckdb_memory_limit meanwhile (PCCDASH_DUCKDB_MEMORY_LIMIT). `recorded(con, file_id, outcome)` runs in
-    the transaction that registers the file, accepted or refused, as for a force return."""
+    the transaction that registers the file, accepted or refused, as for a force return. `progress` is told each
+    stage of a large file (STAGES_FROM_BYTES or more) with the seconds so far."""
     started = time.perf_counter()
     path = Path(path)
     label = label or path.name
+    if progress is not None and path.exists() and path.stat().st_size < STAGES_FROM_BYTES:
+        progress = None
     drop_staging(con)
     received = utc_now()
     kind = detect(path)
@@ -302,7 +307,7 @@ def ingest_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, loaded
     with memory_limit(con):
         if kind is not None and _scan_while_reading(con, path):
             outcome = _load_scanning(con, path, label, kind, received=received, loaded_by=loaded_by, month=month,
-                                     started=started, dry_run=False, recorded=recorded)
+                                     started=started, dry_run=False, recorded=recorded, progress=progress)
             if outcome is not None:
                 return outcome
             # not plain UTF-8: read the careful way, as any return is
@@ -323,7 +328,7 @@ def ingest_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, loaded
                                message=f'already loaded as file #{file_id} ("{name}") on {uk_words(when)}; '
                                        "nothing changed.", seconds=time.perf_counter() - started)
         return _load(con, path, label, kind, facts, None, received=received, loaded_by=loaded_by, month=month,
-                     started=started, dry_run=False, recorded=recorded)
+                     started=started, dry_run=False, recorded=recorded, progress=progress)
 
 
 def validate_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, today: dt.date | None = None,
@@ -466,12 +471,16 @@ def _load_scanning(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind:
 
 def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, facts: readers.FileFacts,
           scan: concurrent.futures.Future | None, *, received: dt.datetime, loaded_by: str, month: dt.date,
-          started: float, dry_run: bool, engine: str = "duckdb", recorded: Recorded | None = None
-          ) -> FileOutcome | None:
+          started: float, dry_run: bool, engine: str = "duckdb", recorded: Recorded | None = None,
+          progress: Callable[[str], None] | None = None) -> FileOutcome | None:
     """Read the file, check it, and keep it (or, in a dry run, roll back and store the run only).
 
     `scan`: the file's bytes being scanned meanwhile; `facts` then wait for its fingerprint, and None is
-    returned, with nothing changed, when the file is not plain UTF-8 after all."""
+    returned, with nothing changed, when the file is not plain UTF-8 after all. `progress`: told each stage."""
+
+    def stage(words: str) -> None:
+        if progress is not None:
+            progress(f"        {words} ({time.perf_counter() - started:,.0f} s so far)")
     layout = f"police_uk_{kind}"
     contract = load_contract(layout)
     register_reference_tables(con)
@@ -496,6 +505,7 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
             records.clear(writer, file_id)  # a number the warehouse has never accepted: any records under it are stale
         into = writer or con
         read_error = None
+        stage(f"reading its records ({facts.size / 2**20:,.0f} MiB)")
         try:
             _insert_records(into, table, csv_path, kind, file_id)
         except duckdb.Error as exc:
@@ -528,6 +538,7 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
         rows = _number_rows(into, table, csv_path, kind, file_id, facts.blank_lines if lines is None else None, lines)
         if rows == 0:
             raise _Refused([Problem(label, "has a header but no records.", row=1)])
+        stage(f"read {rows:,} records; counting them by month, district and measure, and checking the counts")
         if writer is not None:
             writer.execute("COMMIT")
             writer.close()
@@ -558,6 +569,7 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
             con.unregister("police_uk_batch_kept")
             return _reject(con, path, label, facts, facts.size, received, loaded_by, run.problems("error"), started,
                            layout=layout, run=run, current_month=month, recorded=recorded)
+        stage("checked; keeping the counts")
         run_id = save_run(con, run, file_id)
         # before the counts change: the republished-month rule compares the file with the current counts
         caveats = save_caveats(con, run, run_id, file_id, month)
