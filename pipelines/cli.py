@@ -940,12 +940,14 @@ def supersede(file, db, reason, by, withdrawn, as_user):
 @click.option("--months", "count", default=12, show_default=True, type=click.IntRange(1, 240),
               help="How many months the grid shows (1 to 240).")
 def calendar_(db, month, count):
-    """Print the return calendar: for each month, which measures arrived, are missing, overdue, refused
-    or superseded, from pipelines/reference/return_calendar.yaml (due by a working day of the next month).
+    """Print the return calendar: for each month, which measures arrived, arrived for some districts only
+    (partial), are missing, overdue, refused or superseded, from pipelines/reference/return_calendar.yaml (due
+    by a working day of the next month).
 
     \b
     Examples:
       pccdash calendar
+      pccdash calendar --months 4
       pccdash calendar --month 2026-05
     """
     from .figures import parse_month

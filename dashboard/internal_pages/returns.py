@@ -1,5 +1,5 @@
-"""The return calendar: for each month, which measures of the force's return arrived, are missing, overdue,
-refused or superseded, and a sentence on the latest month."""
+"""The return calendar: for each month, which measures of the force's return arrived (for every district, or only
+some), are missing, overdue, refused or superseded, and a sentence on the latest month."""
 
 import streamlit as st
 
