@@ -701,6 +701,16 @@ def periods(db, fmt):
                                {"blocked_by": "blocked by", "refusals_cleared": "refusals cleared", "note": "note"}))
 
 
+def _left_table(df) -> str:
+    """`df` as a table of words for people: each column as wide as its longest text, read from the left (a text
+    column aligned to the right starts each line at a different place), two spaces apart, no trailing spaces."""
+    texts = {c: [str(v) for v in df[c]] for c in df.columns}
+    widths = {c: max([len(str(c)), *map(len, texts[c])]) for c in df.columns}
+    rows = [[str(c) for c in df.columns], *([texts[c][i] for c in df.columns] for i in range(len(df)))]
+    return "\n".join("  ".join(f"{t:<{widths[c]}}" for c, t in zip(df.columns, row, strict=True)).rstrip()
+                     for row in rows)
+
+
 def _with_notes(df, notes: dict[str, str]) -> str:
     """`df` as a table for people, one line a row, with its free-text columns (`notes`: column -> label) said at the
     end of the row's line only where the row has them, so that one long note does not pad every other line."""
@@ -898,7 +908,7 @@ def audit(db, action, who, channel, start, end, text, fmt):
     if fmt == "csv":
         write_csv(df, sys.stdout)  # every detail whole
     else:
-        click.echo(one_line(df).to_string(index=False) if not df.empty else "No audit records match.")
+        click.echo(_left_table(one_line(df)) if not df.empty else "No audit records match.")
 
 
 @main.command()

@@ -339,6 +339,11 @@ def test_pccdash_audit_prints_the_trail_with_filters_and_as_csv(run_cli, acted):
     assert "approved a month for publication" in lines[1] and "raised a flag" in lines[3]
     assert "2026-04-15 10:30:00 BST" in lines[2] and "2026-03-02 10:00:00 GMT" in lines[3]  # UK time, as read
     assert "UTC" not in out.output
+    # each column read from the left: every row's Who, How and Action start under their headings
+    for heading in ("Who", "How", "Action"):
+        at = lines[0].index(heading)
+        assert all(line[at - 2:at] == "  " and line[at] != " " for line in lines[1:]), (heading, lines)
+    assert all(line == line.rstrip() for line in lines)
     out = run_cli("audit", "--db", acted, "--action", "approve", "--format", "csv")
     assert out.output.splitlines()[1].split(",")[1] == "pcc@example.org"
     assert len(out.output.splitlines()) == 2
