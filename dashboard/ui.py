@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -214,6 +215,11 @@ def _table_parts(frame: pd.DataFrame, rows: pd.DataFrame | None) -> tuple[pd.Dat
     if shown_key is None or (rows is not None and rows_key is None):
         return make()
     return _by_content(("table", shown_key, rows_key), make)
+
+
+def download_stem(name: str) -> str:
+    """A file's name without its extension, fit to name a download: "2015-06 arrests.xlsx" -> "2015-06-arrests"."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name.rsplit(".", 1)[0]).strip("-.") or "file"
 
 
 def name_shown(name: object) -> str:

@@ -6,11 +6,13 @@ store with who uploaded it, audited; discarding keeps nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from dashboard_helpers import ANALYST, PCC, claims_of, copy_warehouse, internal, texts
 from helpers import build_workbook, fingerprint
 
+from dashboard import ui
 from pipelines import filestore, warehouse
 from pipelines.access import NotAllowed
 from pipelines.ingest import ingest
@@ -72,6 +74,13 @@ def test_a_refused_file_names_its_failing_cell_by_sheet_row_and_column_and_marks
     grid, marks = preview_rows(p, "cse_arrests")
     assert (2, 3) in marks and grid.loc[2, "D"] == "twelve"  # column D, headed Rotherham
     assert p.new == p.revised == 0 and p.revisions == []
+
+
+def test_each_failing_cell_is_said_in_a_sentence_where_it_is_first_and_a_long_list_is_cut_short(con):
+    [p] = preview(con, [("2026-06-cse-return.xlsx", REFUSED)])
+    [line] = [x for x in p.failing_lines() if "twelve" in x]
+    assert line.startswith('Sheet cse_arrests, row 2, column "Rotherham": "twelve" is not a number')
+    assert p.failing_lines(limit=0) == [f"... and {len(p.errors):,} more: the table's download has every one."]
 
 
 def test_a_failing_cell_far_down_a_long_file_is_marked_in_its_column_below_the_first_rows(con):
@@ -230,6 +239,14 @@ def test_the_page_shows_a_refused_files_failing_cell_and_records_the_refusal_on_
     assert {"Sheet": "cse_arrests", "Row": 2, "Column": "Rotherham"}.items() <= errors.iloc[0].to_dict().items()
     grid = table_with(at, "D")
     assert grid.loc[2, "D"] == "\u26a0 twelve"  # marked in words as well as colour
+    # the grid cuts a long problem short: each is said in full below it, and the table downloads to send on
+    [full] = [e for e in at.expander if e.label == "Each problem in full"]
+    said = re.sub(r"\\(.)", r"\1", " ".join(m.value for m in full.markdown))  # as read, markdown's escapes gone
+    assert '- Sheet cse_arrests, row 2, column "Rotherham": "twelve" is not a number; expected a number such as 12 ' \
+           "or 87.5." in said, said
+    assert [b.proto.label for b in at.get("download_button") if b.proto.id.endswith("upload_errors_0_download")
+            ] == ["Download CSV"]
+    assert ui.download_stem("2015-06 arrests (v2).xlsx") == "2015-06-arrests-v2" and ui.download_stem(".xlsx") == "file"
     assert at.button(key="upload_accept").label == "Record the refusal (nothing is loaded)"
     at.button(key="upload_accept").click().run()
     assert not at.exception

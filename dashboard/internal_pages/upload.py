@@ -108,7 +108,9 @@ for i, p in enumerate(previews):
     BOX.get(p.verdict, st.error)(ui.md_escape(p.sentence()))
     if p.errors:
         st.markdown("**Failing cells**")
-        ui.table(p.failing_frame(), f"upload_errors_{i}")
+        ui.table(p.failing_frame(), f"upload_errors_{i}", f"{ui.download_stem(p.name)}-problems.csv")
+        with st.expander("Each problem in full"):  # the grid cuts a long problem short
+            st.markdown("\n".join(f"- {ui.md_escape(line)}" for line in p.failing_lines()))
     if p.loadable:
         c1, c2, c3 = st.columns(3)
         c1.metric("New figures", f"{p.new:,}")

@@ -208,6 +208,19 @@ class FilePreview:
             columns=["Sheet", "Row", "Column", "Measure", "District", "Month", "Problem"]
         ).astype({"Row": "Int64"})  # whole rows, even beside a problem of the whole file or sheet (no row)
 
+    def failing_lines(self, severity: str = "error", limit: int = 100) -> list[str]:
+        """Each failing place in a sentence, where it is first ("Sheet cse_arrests, row 2, column Rotherham: ..."):
+        a grid cuts a long problem short; at most `limit`, then how many more."""
+        cells = self.errors if severity == "error" else self.warnings
+        lines = []
+        for c in cells[:limit]:
+            where = ", ".join(w for w in (f"sheet {c.sheet}" if c.sheet else "", f"row {c.row}" if c.row else "",
+                                          f'column "{c.column}"' if c.column else "") if w)
+            lines.append(f"{where[:1].upper()}{where[1:]}: {c.message}" if where else c.message)
+        if len(cells) > limit:
+            lines.append(f"... and {len(cells) - limit:,} more: the table's download has every one.")
+        return lines
+
     def revisions_frame(self) -> pd.DataFrame:
         import pandas as pd
 
