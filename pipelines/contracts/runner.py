@@ -620,11 +620,14 @@ _ADVICE = {UNREADABLE_VALUE: value_advice, "period_text": month_advice, "distric
            "measure": measure_advice}
 
 
-def _with_advice(rule: RowRule, message: str, value: str | None) -> str:
+def _with_advice(rule: RowRule, message: str, value: str | None, said: dict) -> str:
     """A rule's message on a value it cannot read (a number, a month), ending with what to write or do instead where
-    that can be told."""
+    that can be told. `said`: the advice already worked out for each text, as a quarantine of a large file repeats
+    the same few texts on many rows (a near match to a measure is looked for once, not on every row)."""
     advise = _ADVICE.get(rule.column or "")
-    advice = advise(value) if advise else None
+    if advise and value not in said:
+        said[value] = advise(value)
+    advice = said.get(value) if advise else None
     return f"{message} {advice}" if advice else message
 
 
@@ -637,8 +640,10 @@ def row_rule_samples(con, rule: RowRule, limit: int | None = SAMPLES_KEPT) -> li
         rows = con.execute(bind_python_searches(con, _row_sql(rule, predicate, limit))).fetchall()
     except duckdb.Error:  # a rule DuckDB cannot run was judged by Great Expectations: no rows to show
         return []
+    said: dict = {}
     return [Sample(f, sh, r, c, p, d, m,
-                   _with_advice(rule, _render(rule.message, value=v, period=pt, district=dn, measure=mn), v), cell)
+                   _with_advice(rule, _render(rule.message, value=v, period=pt, district=dn, measure=mn), v, said),
+                   cell)
             for f, sh, r, c, p, d, m, v, pt, dn, mn, cell in rows]
 
 
