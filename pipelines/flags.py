@@ -246,21 +246,27 @@ def _possessive(name: str) -> str:
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
+def flag_place(scope: str, district: object, measure: object, file_name: object, month: str = "") -> str:
+    """What a flag is on, in words beginning in lower case: "the whole file <name>", "every measure for Rotherham",
+    "Doncaster's CAWNs issued", each with " in <month>" when `month` is given (a file's flag has no month)."""
+    tail = f" in {month}" if month else ""
+    if scope == "file":
+        return f"the whole file {file_name}" if _given(file_name) else "a whole file no longer listed"
+    if scope == "district_month":
+        return f"every measure for {district}{tail}"
+    try:
+        name = catalogue().get(str(measure)).short_name
+    except (KeyError, PccDashError):
+        name = str(measure)
+    return f"{_possessive(str(district))} {name}{tail}"
+
+
 def flag_sentence(flag) -> str:
     """What a flag is on and why, as a sentence: "Doncaster's CAWNs issued in March 2026: <reason>",
     "Every measure for Rotherham in July 2015: <reason>", "The whole file 2025-26-cse-return.xlsx: <reason>"."""
-    month = month_text(flag.period) if _given(flag.period) else ""
-    if flag.scope == "file":
-        where = f"The whole file {flag.file_name}" if _given(flag.file_name) else "A whole file no longer listed"
-    elif flag.scope == "district_month":
-        where = f"Every measure for {flag.district} in {month}"
-    else:
-        try:
-            name = catalogue().get(str(flag.measure)).short_name
-        except (KeyError, PccDashError):
-            name = str(flag.measure)
-        where = f"{_possessive(str(flag.district))} {name} in {month}"
-    return f"{where}: {flag.reason}"
+    where = flag_place(flag.scope, flag.district, flag.measure, flag.file_name,
+                       month_text(flag.period) if _given(flag.period) else "")
+    return f"{where[:1].upper()}{where[1:]}: {flag.reason}"
 
 
 def status_sentence(flag) -> str:

@@ -13,6 +13,7 @@ from ..access import require
 from ..catalogue import catalogue, force, listed
 from ..errors import PccDashError
 from ..figures import parse_month
+from ..flags import flag_place
 from ..resubmission import blocked_months, cleared_refusals, open_refusals, refusals
 from ..uk_time import MONTHS, uk_day
 from ..warehouse import utc_now
@@ -57,25 +58,15 @@ def open_blocking_flags(con: duckdb.DuckDBPyConnection, period: dt.date) -> list
     """The open blocking flags on the month (on a figure, the district's month, or a file with figures for it):
     (flag number, the flag in words)."""
     rows = con.execute(
-        """SELECT f.flag_id, f.scope, f.district, f.measure, r.name, f.reason
+        """SELECT f.flag_id, f.scope, f.district, f.measure, '"' || r.name || '"', f.reason
            FROM figure_flag f LEFT JOIN file_registry r ON r.file_id = f.file_id
            WHERE f.blocking AND f.resolved_at IS NULL
              AND (f.period = $p OR (f.scope = 'file' AND EXISTS (
                     SELECT 1 FROM figure x WHERE x.file_id = f.file_id AND x.period = $p)))
            ORDER BY f.flag_id""", {"p": period}).fetchall()
-    return [(fid, f"flag #{fid} on {_flagged(scope, district, measure, file)} is blocking and unresolved: {reason}")
+    # without the month, which the refusal says before each flag
+    return [(fid, f"flag #{fid} on {flag_place(scope, district, measure, file)} is blocking and unresolved: {reason}")
             for fid, scope, district, measure, file, reason in rows]
-
-
-def _flagged(scope: str, district: str | None, measure: str | None, file: str | None) -> str:
-    """What a flag is on, in words: "Rotherham's CSE arrests", "every measure for Rotherham", "the whole file "x"".
-    """
-    if scope == "file":
-        return f'the whole file "{file}"'
-    if scope == "district_month":
-        return f"every measure for {district}"
-    name = next((m.short_name for m in catalogue().measures if m.id == measure), measure)
-    return f"{district}'{'' if str(district).endswith('s') else 's'} {name}"
 
 
 def missing_districts(con: duckdb.DuckDBPyConnection, period: dt.date) -> list[str]:
