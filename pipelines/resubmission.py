@@ -23,7 +23,7 @@ from .access import require
 from .catalogue import catalogue
 from .errors import PccDashError, shown
 from .registry import LoadedFile, find_file
-from .uk_time import MONTHS, uk_words
+from .uk_time import month_words, uk_words
 from .warehouse import utc_now
 
 if TYPE_CHECKING:  # imported where a frame is made: checking a file needs no pandas
@@ -353,7 +353,7 @@ def format_changes(changes: list[Change], limit: int = 50) -> list[str]:
     """One line per changed figure (measure, district, month: was, now), at most `limit`, then how many more; the
     measure by its short name and the month in words, as the upload page gives them."""
     names = {m.id: m.short_name for m in catalogue().measures}
-    lines = [f"{names.get(c.measure, c.measure)}, {c.district}, {MONTHS[c.period.month - 1]} {c.period.year}: "
+    lines = [f"{names.get(c.measure, c.measure)}, {c.district}, {month_words(c.period)}: "
              f"was {_number(c.was)}, now {_number(c.now)}" for c in changes[:limit]]
     if len(changes) > limit:
         lines.append(f"... and {len(changes) - limit:,} more.")

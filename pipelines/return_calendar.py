@@ -23,7 +23,7 @@ from . import settings
 from .catalogue import catalogue, force, listed, reference_dir
 from .errors import ConfigError
 from .resubmission import FileRef, refusals
-from .uk_time import uk_day
+from .uk_time import month_words, uk_day
 from .yaml_lines import key_lines
 
 FILE_NAME = "return_calendar.yaml"
@@ -276,10 +276,6 @@ def _day(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _month_words(month: dt.date) -> str:
-    return f"{month:%B %Y}"
-
-
 def return_status(con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date | None = None,
                   calendar: ReturnCalendar | None = None) -> list[ReturnStatus]:
     """For each measure due for `month`: arrived (with the file), missing (not yet due), overdue, refused, or
@@ -405,7 +401,7 @@ def incomplete_notices(con: duckdb.DuckDBPyConnection, month: dt.date, today: dt
     arrived."""
     month = month.replace(day=1)
     rows = return_status(con, month, today, calendar)
-    label = _month_words(month)
+    label = month_words(month)
     out = []
     overdue = [r for r in rows if r.state == "overdue"]
     for due in sorted({r.due for r in overdue}):

@@ -65,6 +65,11 @@ def uk_day_words(value: object) -> str:
     return "" if day is None else f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
+def month_words(day: dt.date) -> str:
+    """The month a date is in, in words: "July 2015"."""
+    return f"{MONTHS[day.month - 1]} {day.year}"
+
+
 def uk_words(value: object, form: str = "numeric", *, seconds: bool = False) -> str:
     """A stored time in UK time, naming the clock: "2026-05-05 11:04 BST" (`form` "numeric", for tables and terminal
     lines) or "5 May 2026 at 11:04 BST" ("words", for sentences); `seconds` adds them ("11:04:09 BST"). "" for

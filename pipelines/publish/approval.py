@@ -15,7 +15,7 @@ from ..errors import PccDashError
 from ..figures import parse_month
 from ..flags import flag_place
 from ..resubmission import blocked_months, cleared_refusals, open_refusals, refusals
-from ..uk_time import MONTHS, uk_day
+from ..uk_time import month_words, uk_day
 from ..warehouse import utc_now
 
 APPROVAL_WITHDRAWN = "approval withdrawn"  # a publication_event: a withdrawn publication took the approval with it
@@ -85,10 +85,6 @@ def _month_figures(con: duckdb.DuckDBPyConnection, period: dt.date) -> tuple[int
     return sum(n for *_, n in rows), [
         f"{names.get(measure, measure)} has no figure for {listed([d for d in districts if d not in have])}"
         for measure, have, _ in rows if set(districts) - set(have)]
-
-
-def _month_words(period: dt.date) -> str:
-    return f"{MONTHS[period.month - 1]} {period.year}"
 
 
 def caveats_changed_since_approval(con: duckdb.DuckDBPyConnection) -> set[dt.date]:
@@ -171,7 +167,7 @@ def approve(con: duckdb.DuckDBPyConnection, months: list[str], claims: dict) -> 
     for p in periods:
         before = len(problems)
         counts[p], missing = _month_figures(con, p)
-        month = _month_words(p)
+        month = month_words(p)
         if not counts[p]:
             problems.append(f"{month} has no accepted figures")
         problems += [f"{month}: {b}" for b in open_errors(con, p) + blocking_flags(con, p)]
