@@ -21,6 +21,11 @@ child process per size:
   checked, the revision recorded, checkpoint and readers' copy);
 - plain correction: `duckdb.connect`, one revision row inserted into figure_revision, close.
 
+Two more lines say where the floor is: what any write through the warehouse costs with no statement at all
+(`warehouse.connect` opened and closed: its checks on opening, the checkpoint and the readers' copy) against
+`duckdb.connect` opened and closed; and the part of a correction that is its contract's checks (the rules run over
+the one-row batch), against its plain insert.
+
 Medians are printed for each size, with each write's ratio to its plain insert and its growth against the
 smallest size (the aim: within 2x of plain DuckDB, and flat as the records grow). The file sizes of the
 warehouse, its readers' copy and its records file are printed too.
@@ -57,11 +62,29 @@ def child(db_path: str, repeat: str, folder: str) -> None:
     from pipelines import records, warehouse
     from pipelines.briefing.notes import save_text
     from pipelines.flags import raise_flag
-    from pipelines.ingest import ingest
+    from pipelines.ingest import ingest, load
     from pipelines.publish.approval import approve
 
     db = Path(db_path)
     work = Path(folder)
+    checking: list[float] = []
+    validate_batch = load.validate_batch
+
+    def timed_validation(*args, **kwargs):  # the correction's contract checks, timed within it
+        start = time.perf_counter()
+        try:
+            return validate_batch(*args, **kwargs)
+        finally:
+            checking.append(time.perf_counter() - start)
+
+    load.validate_batch = timed_validation
+
+    def nothing() -> None:
+        with warehouse.connect(db):
+            pass
+
+    def plain_nothing() -> None:
+        duckdb.connect(str(db)).close()
 
     def flag() -> None:
         with warehouse.connect(db) as con:
@@ -112,9 +135,10 @@ def child(db_path: str, repeat: str, folder: str) -> None:
 
     writes = {"flag": flag, "plain flag": plain_flag, "commentary": commentary, "plain commentary": plain_commentary,
               "approval": approval, "plain approval": plain_approval, "correction": correction,
-              "plain correction": plain_correction}
+              "plain correction": plain_correction, "nothing": nothing, "plain nothing": plain_nothing}
     for name in WRITES:  # the first of each opens files the later ones find open in the page cache
         writes[name]()
+    checking.clear()
     runs: dict[str, list[float]] = {name: [] for name in writes}
     for _ in range(int(repeat)):
         for name, write in writes.items():
@@ -123,7 +147,8 @@ def child(db_path: str, repeat: str, folder: str) -> None:
             runs[name].append(time.perf_counter() - start)
     with duckdb.connect(str(records.path_of(db)), read_only=True) as con:
         held = con.execute("SELECT count(*) FROM police_uk_record").fetchall()[0][0]
-    report({"records": held, "median": {k: statistics.median(v) for k, v in runs.items()},
+    medians = {k: statistics.median(v) for k, v in runs.items()} | {"correction checks": statistics.median(checking)}
+    report({"records": held, "median": medians,
             "mib": {"warehouse": db.stat().st_size / 2**20,
                     "read copy": warehouse.read_copy_path(db).stat().st_size / 2**20,
                     "records": records.path_of(db).stat().st_size / 2**20}})
@@ -192,6 +217,15 @@ def main() -> None:
                 f"{m[w] * 1000:>10.0f}ms{m['plain ' + w] * 1000:>7.0f}ms{m[w] / m['plain ' + w]:>6.1f}x"
                 f"{m[w] / first[w]:>7.2f}x" for w in WRITES)
                 + f"{mib['warehouse']:>16.0f} / {mib['read copy']:.0f} / {mib['records']:.0f}")
+        print("\nThe floor, at each size: any write through the warehouse with no statement (opened and closed) "
+              "against duckdb.connect opened and closed;\nand the correction's contract checks alone against its plain "
+              "insert.")
+        for r in rows:
+            m = r["median"]
+            print(f"{r['records']:>18,}{m['nothing'] * 1000:>10.0f}ms{m['plain nothing'] * 1000:>7.0f}ms"
+                  f"{m['nothing'] / m['plain nothing']:>6.1f}x   checks {m['correction checks'] * 1000:.0f}ms of the "
+                  f"correction's {m['correction'] * 1000:.0f}ms, {m['correction checks'] / m['plain correction']:.1f}x "
+                  f"its plain insert")
 
 
 if __name__ == "__main__":
