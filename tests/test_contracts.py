@@ -723,6 +723,48 @@ def test_a_contract_with_a_broken_rule_is_refused_naming_the_problem(tmp_path, c
     assert CONTRACT_FILE in str(exc.value)
 
 
+def test_a_set_rule_whose_query_cannot_run_is_named_and_the_file_loads_nothing(db, tmp_path, monkeypatch):
+    copy_contract(tmp_path / "contracts", text_edit=lambda t: t.replace(
+        "FROM ${table} WHERE period > ${current_month}", "FROM ${table} WHERE no_such_column > ${current_month}", 1))
+    monkeypatch.setenv("PCCDASH_CONTRACTS_DIR", str(tmp_path / "contracts"))
+    path = write_return(tmp_path / "clean.csv", month("2015-07", "cse_charges"))
+    with warehouse.connect(db) as con, pytest.raises(ContractError) as exc:
+        ingest(con, [path])
+    assert str(exc.value).startswith('Contract rule "period_not_future": its query cannot run'), str(exc.value)
+    assert fingerprint(db) == []
+
+
+def test_the_set_rules_run_together_find_what_each_finds_alone(db, tmp_path):
+    """validate_batch runs every set rule in one statement: each rule's count and first rows are as its own query's."""
+    import datetime as dt
+
+    from pipelines.contracts.batch import build_batch
+    from pipelines.contracts.runner import FIGURES_NOW, _hold_figures, set_rule_rows, set_rules_rows
+    from pipelines.ingest import readers
+
+    with warehouse.connect(db) as con:
+        for measure in ("cse_arrests", "grooming_arrests", "cse_charges"):
+            assert load(con, write_return(tmp_path / f"{measure}.csv", month("2015-06", measure))).outcome == "accepted"
+    # July breaks several set rules at once: grooming arrests above CSE arrests in three districts, CSE charges
+    # sent for two districts only, and a month in the future
+    rows = (month("2015-07", "cse_arrests", (1, 1, 1, 9)) + month("2015-07", "grooming_arrests", (5, 6, 7, 2))
+            + [["2015-07", "Barnsley", "cse_charges", 1], ["2015-07", "Doncaster", "cse_charges", 1],
+               ["2099-01", "Sheffield", "cse_arrests", 3]])
+    path = write_return(tmp_path / "july.csv", rows)
+    contract = load_contract()
+    with warehouse.connect(db) as con:
+        readers.read_file(con, readers.inspect_file(path, "july.csv", tmp_path))
+        build_batch(con, "july.csv")
+        _hold_figures(con, contract)
+        current = dt.date(2015, 8, 1)
+        together = set_rules_rows(con, contract.set_rules, current, 2, FIGURES_NOW)
+        alone = {r.id: set_rule_rows(con, r, current, 2, FIGURES_NOW) for r in contract.set_rules}
+    assert together == alone
+    found = {rule: count for rule, (count, _) in together.items() if count}
+    assert found["part_not_above_whole"] == 3 and len(together["part_not_above_whole"][1]) == 2  # first 2 of 3
+    assert found["every_district_every_month"] == 2 and found["period_not_future"] == 1, found
+
+
 def test_a_broken_contract_stops_ingest_before_anything_loads(db, tmp_path, monkeypatch):
     copy_contract(tmp_path / "contracts", text_edit=lambda t: t.replace("severity: warning", "severity: critical", 1))
     monkeypatch.setenv("PCCDASH_CONTRACTS_DIR", str(tmp_path / "contracts"))
