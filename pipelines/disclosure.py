@@ -641,6 +641,13 @@ def _extreme_finder(a, b, lows):
         last[0] = i
         h.run()
         status = h.getModelStatus()
+        if status not in (HighsModelStatus.kOptimal, HighsModelStatus.kUnbounded,
+                          HighsModelStatus.kUnboundedOrInfeasible):
+            # started from the basis an unbounded solve left, HiGHS can stop without naming an end ("Unknown"):
+            # solve again from nothing before judging the figures
+            h.clearSolver()
+            h.run()
+            status = h.getModelStatus()
         if status in (HighsModelStatus.kUnbounded, HighsModelStatus.kUnboundedOrInfeasible):
             return None
         if status != HighsModelStatus.kOptimal:

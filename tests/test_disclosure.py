@@ -448,3 +448,29 @@ def test_the_suppressions_own_solver_finds_the_same_extremes_as_scipys_linprog(s
                 assert ref.status == 0 and got is not None
                 assert abs(got[i] - ref.x[i]) < 1e-6, (i, sign, got[i], ref.x[i])
                 assert np.allclose(a @ got, b) and (got >= lows - 1e-9).all()
+
+
+def test_a_solve_after_an_unbounded_one_is_judged_from_scratch_not_refused():
+    """Regression: publishing a year's last month stopped on "the figures do not meet their own relations
+    (Unknown)". The suppression's HiGHS model, re-solved from the basis an unbounded solve had left, ended with no
+    status it could name, and the publication was refused as if the figures broke their relations. The system
+    (tests/data/unbounded-then-unknown.npz) is the one that publication met: the greatest value of cell 43, then
+    of cell 55; both are unbounded, as SciPy's linprog finds from scratch."""
+    from pathlib import Path
+
+    import numpy as np
+    from scipy.optimize import linprog
+    from scipy.sparse import csr_matrix
+
+    from pipelines.disclosure import _extreme_finder
+
+    saved = np.load(Path(__file__).parent / "data" / "unbounded-then-unknown.npz")
+    a = csr_matrix((saved["data"], saved["indices"], saved["indptr"]), shape=tuple(saved["shape"]))
+    b, lows = saved["b"], saved["lows"]
+    solve = _extreme_finder(a, b, lows)
+    for i in (43, 55):
+        c = np.zeros(a.shape[1])
+        c[i] = -1.0
+        ref = linprog(c, A_eq=a, b_eq=b, bounds=[(lo, None) for lo in lows], method="highs")
+        assert ref.status == 3, i
+        assert solve(i, -1.0) is None, i
