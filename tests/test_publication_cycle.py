@@ -660,3 +660,29 @@ def test_the_command_names_a_revised_period_in_words_a_quarter_and_12_months_too
     for period, was, now in (("July 2015", 2, 19), ("12 months to July 2015", 22, "[c]"),
                              ("April to June 2015 (Q1 2015/16)", 9, "[c]")):
         assert f"  - {name}, Rotherham, {period}: was {was}, now {now}\n" in said, said
+
+
+def test_a_figure_hidden_before_and_shown_now_is_not_listed_as_a_published_figure_revised(loaded, folder, tmp_path):
+    """Regression: a cell hidden in one publication and shown in the next ("[c]", then 25) was counted in "Published
+    figures revised" and listed on the public revisions table as revised, though the public had never been shown a
+    figure for it; a year of monthly publications filled that table with such rows, around the few real revisions."""
+    with warehouse.connect(loaded) as con:
+        # June with Barnsley's small count: Barnsley's June hidden, and the force's with it
+        assert ingest(con, [write_csv(tmp_path / "small.csv", HEADER + month_rows("2015-06", (3, 20, 30, 40)))]).ok
+        approve(con, ["2015-06"], PCC)
+        first = preview_publication(con)
+        publish(con, PCC, expected=first.fingerprint)
+        # Barnsley corrected to a count that can be shown (Doncaster's June, hidden with it, revised too)
+        assert ingest(con, [write_csv(tmp_path / "fix.csv", HEADER + month_rows("2015-06", (25, 21, 30, 40)))]).ok
+        approve(con, ["2015-06"], PCC)
+        second = preview_publication(con)
+        publish(con, PCC, expected=second.fingerprint)
+    june = ("2015-06", "month")
+    revised = {(r.area, r.was, r.now) for r in second.revised.itertuples()
+               if (r.period, r.period_type) == june}
+    # the force's 93 was shown and is now 116; Barnsley's and Doncaster's Junes were hidden, so are shown afresh
+    assert revised == {("South Yorkshire", "93", "116")}, revised
+    assert not (second.revised["was"] == "[c]").any(), second.revised
+    rows = public_side.read("SELECT area, previous_display, new_display FROM revision WHERE period = '2015-06' "
+                            "AND period_type = 'month' ORDER BY area")
+    assert rows.values.tolist() == [["South Yorkshire", "93", "116"]]

@@ -516,11 +516,12 @@ def _revisions(previous: Path | None, cells: pd.DataFrame, now: dt.datetime, ver
     cols = ["measure", "area", "period", "period_type", "previous_display", "new_display", "revised_at", "version"]
     if previous is None or cells.empty:
         return pd.DataFrame(columns=cols)
-    old = public_read("SELECT measure, area, period, period_type, display FROM figure", snapshot=previous)
+    old = public_read("SELECT measure, area, period, period_type, display, suppressed FROM figure", snapshot=previous)
     old["display"] = old["display"].astype(str)
     old_revs = public_read(f"SELECT {', '.join(cols)} FROM revision", snapshot=previous)
     both = cells.merge(old, on=["measure", "area", "period", "period_type"], suffixes=("", "_old"))
-    changed = both[both["display"] != both["display_old"]]
+    # a figure hidden before and shown now is shown for the first time, not a published figure revised
+    changed = both[(both["display"] != both["display_old"]) & ~both["suppressed_old"].fillna(False).astype(bool)]
     new = pd.DataFrame({"measure": changed["measure"], "area": changed["area"], "period": changed["period"],
                         "period_type": changed["period_type"], "previous_display": changed["display_old"],
                         "new_display": changed["display"], "revised_at": now, "version": version})
@@ -687,7 +688,9 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
     both = cells.merge(old.rename(columns={"display": "display_was", "suppressed": "suppressed_was"}),
                        on=CELL_KEYS, how="left", indicator=True)
     was_public = both["_merge"] == "both"
-    revised = both[was_public & (both["display"].astype(str) != both["display_was"])]
+    # a figure the public was shown whose shown value changes (hidden now included); one hidden before is new to them
+    shown_was = was_public & ~both["suppressed_was"].fillna(False).astype(bool)
+    revised = both[shown_was & (both["display"].astype(str) != both["display_was"])]
     revised = revised[CELL_KEYS].assign(was=revised["display_was"], now=revised["display"].astype(str))
     newly = both[both["suppressed"].astype(bool) & ~(was_public & both["suppressed_was"].fillna(False).astype(bool))]
     newly = newly[[*CELL_KEYS, "display"]].reset_index(drop=True)
