@@ -820,6 +820,12 @@ def _print_preview(preview) -> None:
                            f"was {row.was}, now {row.now}")
             if len(preview.revised) > PROBLEMS_SHOWN:
                 click.echo(f"  ... and {len(preview.revised) - PROBLEMS_SHOWN} more.")
+        if line.startswith("Figures hidden now and shown"):
+            for row in preview.newly_shown.head(PROBLEMS_SHOWN).itertuples():
+                click.echo(f"  - {names.get(row.measure, row.measure)}, {row.area}, {period_text(row.period)}: "
+                           f"now {row.now}")
+            if len(preview.newly_shown) > PROBLEMS_SHOWN:
+                click.echo(f"  ... and {len(preview.newly_shown) - PROBLEMS_SHOWN} more.")
     click.echo("What the public will read:")
     for measure, sentence in preview.sentences.items():
         click.echo(f"  - {names.get(measure, measure)}: {sentence}")

@@ -683,6 +683,10 @@ def test_a_figure_hidden_before_and_shown_now_is_not_listed_as_a_published_figur
     # the force's 93 was shown and is now 116; Barnsley's and Doncaster's Junes were hidden, so are shown afresh
     assert revised == {("South Yorkshire", "93", "116")}, revised
     assert not (second.revised["was"] == "[c]").any(), second.revised
+    # the Commissioner still sees them before publishing: shown in the new snapshot, hidden in the one before
+    shown = {(r.area, r.now) for r in second.newly_shown.itertuples() if (r.period, r.period_type) == june}
+    assert shown == {("Barnsley", "25"), ("Doncaster", "21")}, second.newly_shown
+    assert f"Figures hidden now and shown in the new snapshot: {len(second.newly_shown)}." in second.summary
     rows = public_side.read("SELECT area, previous_display, new_display FROM revision WHERE period = '2015-06' "
                             "AND period_type = 'month' ORDER BY area")
     assert rows.values.tolist() == [["South Yorkshire", "93", "116"]]

@@ -470,6 +470,35 @@ def test_a_published_month_flagged_later_stays_as_the_public_reads_it_but_is_not
                          "AND period_type = 'month'") == [[30]]
 
 
+def test_a_flagged_published_month_cannot_show_a_figure_it_hid_until_the_flag_is_resolved(loaded, tmp_path):
+    """A correction that shows a figure the public reads hidden changes what it reads, as a revision does: a blocking
+    flag on the month stops it too, and the preview names it."""
+    with warehouse.connect(loaded) as con:
+        assert ingest(con, [write_csv(tmp_path / "small.csv", HEADER + month_rows(
+            "2015-06", "cse_arrests", (3, 20, 30, 40)))]).ok
+        approve(con, ["2015-06"], PCC)
+        publish(con, PCC)
+        # Barnsley's 3 hidden, Doncaster's 20 with it; corrected to 12 and 11, the force's 93 stays as it is
+        assert ingest(con, [write_csv(tmp_path / "fix.csv", HEADER + month_rows(
+            "2015-06", "cse_arrests", (12, 11, 30, 40)))]).ok
+        approve(con, ["2015-06"], PCC)
+        number = blocking_flag(con, "2015-06", "The correction looks wrong")
+        preview = preview_publication(con)
+        assert preview.problem.startswith("Nothing can be published: it would show 2 figure(s) hidden now of "
+                                          "June 2015"), preview.problem
+        with pytest.raises(NothingToPublish, match=rf"flags resolve {number}"):
+            publish(con, PCC)
+        resolve_flags(con, ANALYST, [number], "Checked.")
+        preview = preview_publication(con)
+        assert preview.problem is None and preview.revised.empty, (preview.problem, preview.revised)
+        assert sorted(preview.newly_shown.query("period == '2015-06' and period_type == 'month'")[
+            ["area", "now"]].values.tolist()) == [["Barnsley", "12"], ["Doncaster", "11"]]
+        publish(con, PCC, expected=preview.fingerprint)
+    assert snapshot_rows("SELECT area, display FROM figure WHERE period = '2015-06' AND period_type = 'month' "
+                         "AND area IN ('Barnsley', 'Doncaster') ORDER BY area") == [["Barnsley", "12"],
+                                                                                    ["Doncaster", "11"]]
+
+
 def test_the_snapshot_keeps_the_public_pages_words_and_a_broken_public_info_file_publishes_nothing(ref, loaded):
     """Regression: publishing never kept public_info, so the public pages read the live reference file, and a
     broken one took every page down; now it is checked and kept, or nothing is published."""

@@ -89,6 +89,9 @@ else:
     if not preview.revised.empty:
         st.markdown("**Published figures that would change**")
         ui.table(ui.readable(preview.revised), "preview_revised", "publication-preview-revised.csv")
+    if preview.newly_shown is not None and not preview.newly_shown.empty:
+        st.markdown("**Figures hidden now that would be shown**")
+        ui.table(ui.readable(preview.newly_shown), "preview_shown", "publication-preview-newly-shown.csv")
     if not preview.newly_suppressed.empty:
         st.markdown("**Figures that would be hidden to protect privacy, and are not hidden now**")
         ui.table(ui.readable(preview.newly_suppressed), "preview_suppressed", "publication-preview-newly-hidden.csv")

@@ -554,6 +554,9 @@ class Preview:
     # public does not read are held back (not in the snapshot); those it reads stay as they are
     held: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     flagged_public: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    # cells the public reads hidden now that would be shown: not a revision of a figure it was shown, but a change
+    # of what it reads all the same (..., now)
+    newly_shown: pd.DataFrame | None = None
     public_info: str = ""             # public_info.yaml, checked, as JSON: what the public pages say beside the figures
     dimensions: str = ""              # what the pages say of the breakdowns' dimensions (`pages.dimensions_meta`)
 
@@ -569,6 +572,8 @@ class Preview:
         if self.dropped:
             lines.append("Months no longer published: " + months_phrase(self.dropped) + ".")
         lines.append(f"Published figures revised: {len(self.revised)}.")
+        if self.newly_shown is not None and len(self.newly_shown):
+            lines.append(f"Figures hidden now and shown in the new snapshot: {len(self.newly_shown)}.")
         lines.append(f"Figures newly hidden to protect privacy: {len(self.newly_suppressed)}.")
         if self.board is not None and (len(self.board) or self.board_dropped):
             dropped = f", {self.board_dropped} no longer published" if self.board_dropped else ""
@@ -692,6 +697,8 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
     shown_was = was_public & ~both["suppressed_was"].fillna(False).astype(bool)
     revised = both[shown_was & (both["display"].astype(str) != both["display_was"])]
     revised = revised[CELL_KEYS].assign(was=revised["display_was"], now=revised["display"].astype(str))
+    shown = both[was_public & ~shown_was & ~both["suppressed"].astype(bool)]
+    shown = shown[CELL_KEYS].assign(now=shown["display"].astype(str)).reset_index(drop=True)
     newly = both[both["suppressed"].astype(bool) & ~(was_public & both["suppressed_was"].fillna(False).astype(bool))]
     newly = newly[[*CELL_KEYS, "display"]].reset_index(drop=True)
     old_set, new_set = set(old_months), set(months)
@@ -702,9 +709,11 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
         current_version=_version_of(previous), fingerprint=_fingerprint(months, cells, caveats, board),
         board=board, approvals=approvals, board_new=len(new_rows - old_rows),
         board_dropped=len(old_rows - new_rows), audit=audited, breakdowns=protected.breakdowns, held=held,
-        flagged_public={m: f for m, f in flagged.items() if m not in held})
-    revised_flagged = {m: int((preview.revised["period"] == m).sum()) for m in preview.flagged_public}
-    revised_flagged = {m: n for m, n in revised_flagged.items() if n}
+        flagged_public={m: f for m, f in flagged.items() if m not in held}, newly_shown=shown)
+    # a hidden figure shown is a change of what the public reads too: a flag on its month stops it as a revision
+    revised_flagged = {m: (int((preview.revised["period"] == m).sum()), int((shown["period"] == m).sum()))
+                       for m in preview.flagged_public}
+    revised_flagged = {m: n for m, n in revised_flagged.items() if sum(n)}
     if audited is not None and not audited.passed:
         failed = audited.failures
         log.error("disclosure audit failed for %d hidden figure(s): %s", len(failed), "; ".join(failed))
@@ -713,9 +722,11 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
                            f"example {failed[0]}). The figures are not at fault: the suppression is. The details "
                            "are in the log; please pass them to the office's administrator.")
     elif revised_flagged:
-        month, n = next(iter(revised_flagged.items()))
+        month, (n, m) = next(iter(revised_flagged.items()))
         flags = preview.flagged_public[month]
-        preview.problem = (f"Nothing can be published: it would revise {n} published figure(s) of "
+        change = " and ".join(([f"revise {n} published figure(s)"] if n else [])
+                              + ([f"show {m} figure(s) hidden now"] if m else []))
+        preview.problem = (f"Nothing can be published: it would {change} of "
                            f"{month_text(month)}, approved again before {_flags_phrase(flags)}. Once the figures are "
                            f'checked, resolve the flag (Flags page, or "pccdash flags resolve '
                            f'{" ".join(str(f) for f, _ in flags)} --note TEXT") and publish again.')
