@@ -17,7 +17,7 @@ from pipelines.access import NotAllowed
 from pipelines.flags import raise_flag, resolve_flags
 from pipelines.ingest import ingest
 from pipelines.publish.approval import CannotApprove, approve, period_states
-from pipelines.publish.snapshot import NothingToPublish, preview_publication, publish
+from pipelines.publish.snapshot import NothingToPublish, preview_publication, publish, withdraw
 
 PCC = claims_of("pcc@example.org")
 ANALYST = claims_of("analyst@example.org")
@@ -497,6 +497,59 @@ def test_a_flagged_published_month_cannot_show_a_figure_it_hid_until_the_flag_is
     assert snapshot_rows("SELECT area, display FROM figure WHERE period = '2015-06' AND period_type = 'month' "
                          "AND area IN ('Barnsley', 'Doncaster') ORDER BY area") == [["Barnsley", "12"],
                                                                                     ["Doncaster", "11"]]
+
+
+def published_warnings(con, name: str) -> list[str]:
+    """The "published month changed" warnings the load of the file called `name` gave."""
+    return [m for (m,) in con.execute(
+        """SELECT s.message FROM validation_sample s JOIN validation_run v USING (run_id)
+           JOIN file_registry f USING (file_id)
+           WHERE f.name = ? AND s.rule_id = 'published_month_changed' ORDER BY s.source_row""", [name]).fetchall()]
+
+
+def test_a_correction_of_a_published_month_names_the_value_the_public_reads(loaded, tmp_path):
+    """Regression: a second correction, loaded before the first was published, said the figure "was published as"
+    the first correction's value, which the public never read."""
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-08"], PCC)
+        publish(con, PCC)
+        for name, doncaster in (("first.csv", 20), ("second.csv", 21), ("back.csv", 22)):
+            assert ingest(con, [write_csv(tmp_path / name, HEADER + month_rows(
+                "2015-08", "cse_arrests", (12, doncaster, 32, 42)))]).ok
+        assert published_warnings(con, "first.csv") == [
+            "CSE arrests for Doncaster in August 2015 was published as 22 and is now 20: the published figure will "
+            "need a revision notice."]
+        assert published_warnings(con, "second.csv") == [
+            "CSE arrests for Doncaster in August 2015 was published as 22 and is now 21: the published figure will "
+            "need a revision notice."]
+        assert published_warnings(con, "back.csv") == []  # back to what the public reads: nothing to revise
+        # once the correction is approved and published, the next one is compared with it
+        assert ingest(con, [write_csv(tmp_path / "fourth.csv", HEADER + month_rows(
+            "2015-08", "cse_arrests", (12, 25, 32, 42)))]).ok
+        approve(con, ["2015-08"], PCC)
+        publish(con, PCC)
+        assert ingest(con, [write_csv(tmp_path / "fifth.csv", HEADER + month_rows(
+            "2015-08", "cse_arrests", (12, 26, 32, 42)))]).ok
+        assert published_warnings(con, "fifth.csv") == [
+            "CSE arrests for Doncaster in August 2015 was published as 25 and is now 26: the published figure will "
+            "need a revision notice."]
+
+
+def test_a_month_whose_publication_was_withdrawn_is_not_published_to_revise(loaded, tmp_path):
+    """Regression: a month the public no longer read, its publication withdrawn, was still warned of as published
+    ("will need a revision notice") when a correction of it came."""
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-06"], PCC)
+        publish(con, PCC)
+        approve(con, ["2015-07"], PCC)
+        publish(con, PCC)
+        withdraw(con, PCC, "July was sent twice by mistake")
+        for name in ("june.csv", "july.csv"):
+            period = "2015-06" if name == "june.csv" else "2015-07"
+            assert ingest(con, [write_csv(tmp_path / name, HEADER + month_rows(
+                period, "cse_arrests", (9, 9, 9, 9)))]).ok
+        assert len(published_warnings(con, "june.csv")) == 4  # June: the public still reads it
+        assert published_warnings(con, "july.csv") == []
 
 
 def test_the_snapshot_keeps_the_public_pages_words_and_a_broken_public_info_file_publishes_nothing(ref, loaded):

@@ -711,7 +711,8 @@ def fill_query(query: str, current_month: dt.date, figure: str = "figure") -> st
     refs = reference_values()
     names = {"object": "batch_total", "breakdown": "batch_breakdown", "table": "batch", "figure": figure,
              "figure_breakdown": BREAKDOWNS_NOW if figure == FIGURES_NOW else "figure_breakdown",
-             "published_periods": "published_period", "current_month": f"DATE '{current_month.isoformat()}'"}
+             "published_periods": "published_period", "published_figures": "published_figure",
+             "current_month": f"DATE '{current_month.isoformat()}'"}
     for name, value in refs.items():
         names[name] = _quote(value)
     for name, value in names.items():

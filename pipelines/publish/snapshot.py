@@ -1039,6 +1039,8 @@ def _withdraw(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, reason:
                            published_at = NULL, last_published_at = NULL, snapshot_version = NULL
                            WHERE snapshot_version = ? AND period = CAST(? AS DATE)""", [version, f"{p}-01"])
             con.execute(_EVENT, [f"{p}-01", APPROVAL_WITHDRAWN, who, now, reason[:2000]])
+            # nor is it a published month any more: a change to it needs no revision notice
+            con.execute("DELETE FROM published_period WHERE period = CAST(? AS DATE)", [f"{p}-01"])
             audit.record(con, claims, "unapprove", subject=p,
                          detail=f"with snapshot {version}: {reason}; approve again to publish")
         # a month the public still reads, as the snapshot restored shows it: the approval of what was withdrawn (a
