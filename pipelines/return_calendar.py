@@ -418,11 +418,15 @@ def incomplete_notices(con: duckdb.DuckDBPyConnection, month: dt.date, today: dt
     if gone:
         out.append(f"{label}: a refused return was withdrawn or superseded and nothing has arrived in its place "
                    f"for {_named(gone, rows)[0]}, so those figures are missing.")
-    cat = catalogue()
+    # the measures a file brought without the same districts are one sentence: a return short of one district
+    # is short of it for every measure, and says so once
+    partial: dict[tuple, list[ReturnStatus]] = {}
     for r in (r for r in rows if r.state == "partial"):
-        out.append(f"The return for {label} is incomplete: {cat.get(r.measure).short_name} arrived in {r.file} "
-                   f"without {listed(list(r.absent))}, whose figures are {'overdue' if r.overdue else 'not yet due'} "
-                   f"(due {_day(r.due)}).")
+        partial.setdefault((str(r.file), r.absent, r.overdue, r.due), []).append(r)
+    for (file, absent, overdue, due), group in partial.items():
+        out.append(f"The return for {label} is incomplete: {_named(group, rows)[0]} arrived in {file} "
+                   f"without {listed(list(absent))}, whose figures are {'overdue' if overdue else 'not yet due'} "
+                   f"(due {_day(due)}).")
     waiting = [r for r in rows if r.state == "missing"]
     for due in sorted({r.due for r in waiting}):
         names, many = _named([r for r in waiting if r.due == due], rows)

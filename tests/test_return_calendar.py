@@ -165,6 +165,23 @@ def test_a_measure_sent_for_some_districts_is_not_all_in_until_the_others_arrive
     assert not any("CSE arrests" in n for n in incomplete_notices(con, MAY, dt.date(2026, 6, 20), cal))
 
 
+def test_a_return_short_of_one_district_says_so_once_not_once_a_measure(con, tmp_path):
+    """Regression: a month sent without Sheffield gave a sentence for each measure (24 of them in the force's
+    return) at the top of the calendar, the overview and the pack, each saying the same of another measure."""
+    cal = calendar_from_text(SMALL)
+    text = HEADER + "".join(f"2026-05,{d},{m},2\n" for m in ("cse_arrests", "cse_charges", "cse_referrals")
+                            for d in DISTRICTS if d != "Sheffield")
+    assert ingest(con, [write_csv(tmp_path / "may-no-sheffield.csv", text)]).ok
+    con.execute("UPDATE file_registry SET received_at = TIMESTAMP '2026-06-03 09:00'")
+    notices = [n for n in incomplete_notices(con, MAY, dt.date(2026, 6, 8), cal) if "without" in n]
+    # "Main" is due on the 5th and is overdue; "Later" on the 12th: two due days, so two sentences
+    assert notices == [
+        'The return for May 2026 is incomplete: the whole of "Main" (2 figures) arrived in "may-no-sheffield.csv" '
+        "(#1) without Sheffield, whose figures are overdue (due 5 June 2026).",
+        'The return for May 2026 is incomplete: CSE referrals arrived in "may-no-sheffield.csv" (#1) without '
+        "Sheffield, whose figures are not yet due (due 12 June 2026)."], notices
+
+
 def _may_refused_over_one_cell(con, tmp_path, name="may.csv"):
     """A May return holding every measure of the small calendar, refused whole over one bad CSE charges cell."""
     text = (HEADER + rows("2026-05", "cse_arrests") + rows("2026-05", "cse_charges", (1, 2, 3, "lots"))
