@@ -265,6 +265,7 @@ def test_a_refused_approval_says_what_each_blocking_flag_is_on_in_words(loaded):
         f"  - June 2015: flag #{on_figure} on Barnsley's CSE arrests is blocking and unresolved: Looks doubled",
         f"  - June 2015: flag #{on_month} on every measure for Sheffield is blocking and unresolved: Duplicates",
         f'  - June 2015: flag #{on_file} on the whole file "{name}" is blocking and unresolved: Wrong version sent']
+    assert str(refused.value).splitlines()[-1] == "Resolve these (resolve the flags) and approve again."
 
 
 def test_a_month_missing_a_district_is_not_approved(loaded, tmp_path):
@@ -272,8 +273,16 @@ def test_a_month_missing_a_district_is_not_approved(loaded, tmp_path):
         part = write_csv(tmp_path / "sep.csv", HEADER + "2015-09,Rotherham,cse_arrests,12\n")
         ingest(con, [part])
         with pytest.raises(CannotApprove,
-                           match="September 2015: CSE arrests has no figure for Barnsley, Doncaster and Sheffield"):
+                           match="September 2015: CSE arrests has no figure for Barnsley, Doncaster and Sheffield"
+                           ) as refused:
             approve(con, ["2015-09"], PCC)
+        # what to do is what the month lacks: no flag is involved, so no flag is named
+        assert str(refused.value).splitlines()[-1] == ("Resolve these (load the missing districts' figures) and "
+                                                       "approve again.")
+        with pytest.raises(CannotApprove) as refused:
+            approve(con, ["2015-10", "2015-09"], PCC)
+        assert str(refused.value).splitlines()[-1] == ("Resolve these (load the month's return, or load the missing "
+                                                       "districts' figures) and approve again.")
 
 
 def test_a_second_publication_into_the_same_folder_waits_and_then_says_the_folder_is_busy(loaded, tmp_path,
@@ -427,8 +436,12 @@ def test_a_blocking_flag_raised_after_approval_holds_the_month_back(loaded, run_
     with warehouse.connect(loaded) as con:
         status = {s.period.strftime("%Y-%m"): s.status for s in period_states(con)}
         assert status["2015-06"] == "published" and status["2015-07"] == "approved"
-        with pytest.raises(NothingToPublish, match="nothing has been approved since.*Held back.*July 2015"):
+        with pytest.raises(NothingToPublish) as refused:
             publish(con, PCC)
+        # not "every approved month": July is approved, and held back
+        assert str(refused.value).startswith(
+            "Nothing to publish: the public already reads, in snapshot 1, every approved month that no blocking flag "
+            "holds back, as approved. Held back, not published: July 2015"), str(refused.value)
         resolve_flags(con, ANALYST, [number], "Checked with the force: counted once.")
         publish(con, PCC)
     assert snapshot_rows("SELECT DISTINCT period FROM figure WHERE period_type = 'month' ORDER BY 1") == [

@@ -165,15 +165,23 @@ def approve(con: duckdb.DuckDBPyConnection, months: list[str], claims: dict) -> 
     """Approve months for publication, as the figures stand now. Only the PCC role may; a blocked month may not."""
     who = require(claims, "approve")
     periods = [parse_month(m, "month") for m in months]
-    problems, counts, clear = [], {}, []
+    problems, counts, clear, remedies = [], {}, [], {}
     for p in periods:
         before = len(problems)
         counts[p], missing = _month_figures(con, p)
         month = month_words(p)
+        errors, flags = open_errors(con, p), blocking_flags(con, p)
         if not counts[p]:
             problems.append(f"{month} has no accepted figures")
-        problems += [f"{month}: {b}" for b in open_errors(con, p) + blocking_flags(con, p)]
+            remedies["none"] = "load the month's return"
+        problems += [f"{month}: {b}" for b in errors + flags]
         problems += [f"{month}: {m}" for m in missing]
+        if errors:
+            remedies["errors"] = "load a corrected file"
+        if missing:
+            remedies["missing"] = "load the missing districts' figures"
+        if flags:
+            remedies["flags"] = f"resolve the flag{'s' if len(flags) > 1 else ''}"
         if len(problems) == before:
             clear.append(month)
     now = utc_now()
@@ -191,7 +199,7 @@ def approve(con: duckdb.DuckDBPyConnection, months: list[str], claims: dict) -> 
         alone = (f" {listed(clear)} can be approved on {'its' if len(clear) == 1 else 'their'} own."
                  if several and clear else "")
         raise CannotApprove(head + "\n  - " + "\n  - ".join(problems)
-                            + "\nResolve these (load a corrected file, or resolve the flag) and approve again." + alone)
+                            + f"\nResolve these ({', or '.join(remedies.values())}) and approve again." + alone)
     with audit.transaction(con):
         for p in periods:
             con.execute(

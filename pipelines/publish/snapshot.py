@@ -741,12 +741,15 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
     elif (previous is not None and _recorded(con, previous) and new_rows == old_rows
           and _fingerprint(months, _shown(cells), caveats.astype(str))
           == _fingerprint(old_months, _shown(old), old_caveats.astype(str))):
-        preview.problem = (f"Nothing to publish: the public already reads every approved month as approved, in "
-                           f"snapshot {preview.current_version}, and nothing has been approved since. Approve a "
-                           "month first (a new one, or one revised since its approval), or an item of the "
-                           "accountability record.")
-        if held:
-            preview.problem += " " + " ".join(preview.flag_lines)
+        if held:  # a month approved and held back is not "every approved month": say what holds it
+            preview.problem = (f"Nothing to publish: the public already reads, in snapshot {preview.current_version},"
+                               " every approved month that no blocking flag holds back, as approved. "
+                               + " ".join(preview.flag_lines))
+        else:
+            preview.problem = (f"Nothing to publish: the public already reads every approved month as approved, in "
+                               f"snapshot {preview.current_version}, and nothing has been approved since. Approve a "
+                               "month first (a new one, or one revised since its approval), or an item of the "
+                               "accountability record.")
     if preview.problem is None:  # the pages beside the figures are published with them, from a file checked now
         try:
             preview.public_info = json.dumps(load_public_info(), ensure_ascii=False)
