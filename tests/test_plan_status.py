@@ -269,7 +269,11 @@ def test_missing_month_is_no_data_for_the_district_and_the_force():
     barnsley = find(result, "cse_charges", "Barnsley")
     assert barnsley.value is None and barnsley.variation == "no data" and barnsley.variation_icon is None
     assert barnsley.sentence == "There is no figure for CSE charges in Barnsley for September 2016."
-    assert find(result, "cse_charges", "South Yorkshire").variation == "no data"
+    force = find(result, "cse_charges", "South Yorkshire")
+    assert force.variation == "no data"
+    # the force's figure is missing for want of Barnsley's: the sentence says so, where it would leave it unsaid
+    assert force.sentence == ("There is no figure for CSE charges across South Yorkshire for September 2016: "
+                              "Barnsley has not reported it.")
     assert find(result, "cse_charges", "Doncaster").variation_icon == "concern_low"
     assert len(barnsley.spc) == N - 1  # the chart still has the months before
 

@@ -10,7 +10,7 @@ special cause judged in the measure's good direction, and no judgement for a neu
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -144,7 +144,7 @@ def extreme_phrase(values: np.ndarray, months: np.ndarray, side: int, min_months
 def signal_sentence(measure: Measure, area: str, is_force: bool, when: str, value: float | None, *,
                     icon: str | None, rule: str | None = None, run: int = 0, mean: float | None = None,
                     extreme: str = "", provisional: bool = False, judged: bool = True,
-                    missing: Iterable[int] = ()) -> str:
+                    missing: Iterable[int] = (), unreported: Sequence[str] = ()) -> str:
     """One sentence for one point of a chart: what it shows and whether that is significant.
 
     ``judged`` False: the chart has no process limits yet (one month, or one since a rebase).
@@ -152,12 +152,15 @@ def signal_sentence(measure: Measure, area: str, is_force: bool, when: str, valu
     ``when`` is the period as a person says it ("July 2015", "Q2 2015/16").
     ``icon`` is the variation icon key; ``rule`` the special-cause rule, ``run`` the number of points
     the rule counted (months in the run, or points near the limit) and ``mean`` the centre line;
-    ``missing`` the months (month numbers) with no figure among the points the rule counted.
+    ``missing`` the months (month numbers) with no figure among the points the rule counted; ``unreported`` the
+    districts with no figure for the month, when the force's figure is missing for want of them.
     """
     head = f"{subject(measure)} {area_phrase(area, is_force)} {time_phrase(measure, when)}"
     if value is None or (isinstance(value, float) and math.isnan(value)):
+        why = f": {listed(list(unreported))} {'has' if len(unreported) == 1 else 'have'} not reported it" \
+            if unreported else ""
         return f"There is no figure for {subject(measure, start_of_sentence=False)} " \
-               f"{area_phrase(area, is_force)} for {when}."
+               f"{area_phrase(area, is_force)} for {when}{why}."
     if not judged:
         return (f"{head} ({format_number(value, measure)}): too few months so far to tell a significant change "
                 "from ordinary variation.")

@@ -304,8 +304,16 @@ class PlanAnalytics:
             sentence = signal_sentence(measure, area_name, is_force, when, value, icon=icon, rule=rule,
                                        run=run, mean=mean, extreme=extreme, provisional=provisional,
                                        missing=missing)
-        else:
-            sentence = signal_sentence(measure, area_name, is_force, when, None, icon=None)
+        else:  # the force's figure is missing when some district's is: say whose
+            unreported = []
+            if is_force:
+                monthly = panel.monthly(measure.id)
+                districts = [d for d in range(len(panel.areas)) if d != panel.force_index]
+                unreported = [panel.areas[d] for d in districts
+                              if not 0 <= i < monthly[d].shape[0] or monthly[d][i] != monthly[d][i]]  # NaN: none
+                if len(unreported) == len(districts):
+                    unreported = []  # no district has it: the month is not in, which the notices say
+            sentence = signal_sentence(measure, area_name, is_force, when, None, icon=None, unreported=unreported)
 
         target = aspiration = assurance_icon = assurance_words = None
         asp_sentence = progress = period_target = None
