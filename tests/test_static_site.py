@@ -498,7 +498,11 @@ def test_a_withdrawal_that_brings_back_an_earlier_publication_says_so_and_an_old
     history = SnapshotView(shown.path, {"withdrawals": [earlier]})
     for fn in (pages.summary_page, pages.tables_page, pages.board_page, info.calendar_page):
         assert now not in _words(fn(history))
-    assert not any(isinstance(b, Notice) and b.kind == "warning" for b in info.calendar_page(history).blocks)
+    for fn in (pages.summary_page, pages.board_page, info.calendar_page):
+        # nor opens with it: a publication since has been read month after month (the revisions page keeps it)
+        assert not any(isinstance(b, Notice) and b.kind == "warning" for b in fn(history).blocks), fn
+    assert "Publication 1 of 1 December 2025 withdrawn on 2 December 2025: An old mistake" in _words(
+        pages.tables_page(history))
 
 
 def test_a_one_month_series_says_its_month_and_a_wholly_hidden_one_says_why():

@@ -564,7 +564,8 @@ def summary_page(view: SnapshotView, period_type: str | None = None, period: str
     if not view.published:
         return nothing_published(view, "index", title)
     names = data(view).names
-    blocks: list = [banner(view), *withdrawal_notices(view),
+    # the withdrawal in force, as every page: the ones before it are history, on the revisions page
+    blocks: list = [banner(view), *current_withdrawal(view),
                     Paragraph(f"Published by {office_of(view).name}."
                               " Each figure here was approved for publication by the office. Small numbers, and "
                               f"numbers from which a small one could be worked out, are shown as {marker(view)} so "
