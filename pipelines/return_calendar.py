@@ -257,8 +257,7 @@ class ReturnStatus:
 
     def words(self) -> str:
         if self.state == "arrived":
-            return f"arrived{' late' if self.late else ''} in {self.file} on {self.arrived_on:%d %B %Y}".replace(
-                " 0", " ")
+            return f"arrived{' late' if self.late else ''} in {self.file} on {_day(self.arrived_on)}"
         if self.state == "partial":
             return (f"arrived{' late' if self.late else ''} in {self.file} on {_day(self.arrived_on)} without "
                     f"{listed(list(self.absent))}, "

@@ -317,3 +317,19 @@ def test_a_part_of_the_return_missing_whole_is_one_thing_missing(db, tmp_path):
                     "missing."]
     assert waiting == ['May 2026 is incomplete: the whole of "Later" (2 figures) has not arrived yet (due 12 June '
                        "2026)."]
+
+
+def test_a_day_is_written_without_a_leading_zero_and_a_file_name_is_left_as_it_is(monkeypatch, db, tmp_path):
+    """Regression: the Returns calendar page said "today is 05 December 2026", and an arrival's words dropped the
+    zero after every space, the file's name included ("CSE return 05 2026.csv" read "CSE return 5 2026.csv")."""
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-12-05")
+    with warehouse.connect(db) as con:
+        assert ingest(con, [write_csv(tmp_path / "CSE return 05 2026.csv",
+                                      HEADER + rows("2026-10", "cse_arrests"))]).ok
+        con.execute("UPDATE file_registry SET received_at = TIMESTAMP '2026-11-03 09:00'")
+        [arrests] = [r for r in return_status(con, dt.date(2026, 10, 1), dt.date(2026, 12, 5))
+                     if r.measure == "cse_arrests"]
+    assert arrests.words() == 'arrived in "CSE return 05 2026.csv" (#1) on 3 November 2026'
+    at = internal(monkeypatch, db, "internal_pages/returns.py", ANALYST)
+    assert not at.exception
+    assert "today is 5 December 2026." in texts(at)
