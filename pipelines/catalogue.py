@@ -295,6 +295,13 @@ def completeness_id(measure_id: str, dimension_id: str) -> str:
     return f"{measure_id}__{dimension_id}_completeness"
 
 
+def in_sentence(name: str) -> str:
+    """A measure's name as it reads inside a sentence: its first letter lower-cased unless it starts an abbreviation
+    ("Victims and survivors of CSE supported" -> "victims and survivors of CSE supported", "CSE suspects identified"
+    and "CAWNs issued" kept), never the whole name lower-cased ("cse")."""
+    return name[:1].lower() + name[1:] if len(name) > 1 and name[0].isupper() and name[1].islower() else name
+
+
 def _lower_first(text: str) -> str:
     """A name as it reads inside a sentence: "Victims supported" -> "victims supported", "CSE arrests" kept."""
     return text if text[:2].isupper() else text[:1].lower() + text[1:]

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import duckdb
 import pandas as pd
 
-from .catalogue import catalogue, force
+from .catalogue import catalogue, force, in_sentence
 from .errors import PccDashError, shown
 
 PAGE = "provenance"  # the Provenance page's address in the internal app
@@ -198,13 +198,13 @@ def lineage(con: duckdb.DuckDBPyConnection, measure: str, area: str, month: str)
         missing = tuple(d for d in f.districts if d not in have)
         rows = rows[rows["area"].isin(have)]
         if rows.empty:
-            raise LineageError(f"No figure for {m.name.lower()} in any district of {area} in "
+            raise LineageError(f"No figure for {in_sentence(m.name)} in any district of {area} in "
                                f"{_month_words(month)} has been loaded.")
         built = _built(measure, area, month, "ratio" if len(parts) == 2 else "sum", rows, missing, parts)
         return replace(built, stated=stated_total(con, measure, month)) if built.how == "sum" else built
     rows = _revisions(con, [measure], [area], month)
     if rows.empty:
-        raise LineageError(f"No figure for {m.name.lower()} in {area} in {_month_words(month)} has been loaded.")
+        raise LineageError(f"No figure for {in_sentence(m.name)} in {area} in {_month_words(month)} has been loaded.")
     return _built(measure, area, month, "district", rows, ())
 
 

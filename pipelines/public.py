@@ -249,7 +249,9 @@ def trend_sentence(name: str, area: str, series: pd.DataFrame) -> str:
     highest month is named only when no month of the series is hidden (one chosen among partly hidden months
     would mislead); when months are hidden it says how many and why."""
     if series.empty:
-        return f"No figures for {name.lower()} have been published."
+        # its first letter only, unless it starts an abbreviation: "CSE" is never "cse"
+        said = name[:1].lower() + name[1:] if len(name) > 1 and name[0].isupper() and name[1].islower() else name
+        return f"No figures for {said} have been published."
     series = series.sort_values("period")
     runs = month_runs(list(series["period"]))
     if len(runs) == 1:

@@ -88,7 +88,7 @@ def test_a_counts_measure_page_keeps_its_own_caveats(monkeypatch, wh):
 
 def test_a_percentage_with_no_caveat_on_it_or_its_parts_says_so(monkeypatch, sample_db):
     at = measure_page(monkeypatch, sample_db, "officers_trained_pct", "Rotherham")
-    assert ("No open flag or data-check warning on officers and staff trained in cse awareness (per cent) in "
+    assert ("No open flag or data-check warning on officers and staff trained in CSE awareness (per cent) in "
             "Rotherham, nor on the figures it is worked out from.") in texts(at)
 
 

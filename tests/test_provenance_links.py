@@ -232,3 +232,19 @@ def test_a_good_link_to_the_measure_page_opens_on_it_with_no_notice(monkeypatch,
     at = measure_page(monkeypatch, sample_db, {"measure": "cse_charges", "area": "Rotherham", "meeting": "2015-08-20"})
     assert at.selectbox(key="measure").value == "cse_charges" and at.selectbox(key="area").value == "Rotherham"
     assert "could not be followed" not in " ".join(i.value for i in at.info)
+
+
+def test_a_measures_name_inside_a_sentence_keeps_its_abbreviations(monkeypatch, sample_db):
+    """Regression: the Provenance page lower-cased a name whole inside a sentence, so "CSE" read "cse": "13 suspects
+    arrested within 12 weeks of 52 cse suspects identified", "No figure for victims and survivors of cse supported"."""
+    at = provenance(monkeypatch, sample_db, {"measure": "cse_suspects_arrested_12w_pct", "area": "South Yorkshire",
+                                             "month": "2025-06"})
+    said = texts(at)
+    assert "suspects arrested within 12 weeks of " in said and " CSE suspects identified is " in said, said
+    assert " cse " not in said
+    at = provenance(monkeypatch, sample_db, {"measure": "victims_supported", "area": "Rotherham", "month": "2010-01"})
+    assert "No figure for victims and survivors of CSE supported by commissioned services in Rotherham in January " \
+           "2010 has been loaded" in texts(at)
+    with pytest.raises(LineageError, match="No figure for officers and staff trained in CSE awareness"):
+        with warehouse.connect_read_only(sample_db) as con:
+            lineage(con, "officers_trained_pct", "Rotherham", "2010-01")

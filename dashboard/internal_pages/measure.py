@@ -8,7 +8,7 @@ from dashboard import auth, data, ui
 from pipelines.briefing import reporting_period, save_text
 from pipelines.briefing.notes import latest_texts
 from pipelines.briefing.pack import aspiration_words
-from pipelines.catalogue import catalogue, force
+from pipelines.catalogue import catalogue, force, in_sentence
 from pipelines.errors import shown
 from pipelines.flags import caveats, part_caveats
 from pipelines.plan import load_population
@@ -259,7 +259,7 @@ st.subheader("Caveats")
 if m.caveats:
     ui.caveat_box(list(m.caveats), label=f"On every figure of {m.short_name}")
 if area_cav.empty:
-    st.write(f"No open flag or data-check warning on {m.name.lower()} in {area}"
+    st.write(f"No open flag or data-check warning on {in_sentence(m.name)} in {area}"
              + (", nor on the figures it is worked out from." if parts else "."))
 else:
     # the month's own first, then its parts'

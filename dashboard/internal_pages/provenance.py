@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import auth, data, ui, workbench
 from dashboard.flagging import flag_form
-from pipelines.catalogue import catalogue, force
+from pipelines.catalogue import catalogue, force, in_sentence
 from pipelines.flags import caveats, force_caveats, part_caveats
 from pipelines.lineage import LineageError, lineage, link_params, read_link
 from pipelines.plan.narrative import format_number
@@ -50,7 +50,7 @@ def follow_link() -> str | None:
     if month in months:
         st.session_state["prov_period"] = month
         return None
-    name = cat.get(measure_id).name.lower()
+    name = in_sentence(cat.get(measure_id).name)
     if not months:
         return f"No figure for {name} in {area} has been loaded. Choose a figure below."
     return (f"No figure for {name} in {area} in {ui.month_words(month)} has been loaded; the latest month with one, "
@@ -70,7 +70,7 @@ area = c2.selectbox("Area", areas, key="prov_district",
 m = cat.get(measure_id)
 months = months_of(measure_id, area)
 if not months:
-    st.info(f"No figure for {m.name.lower()} in {area} has been loaded.")
+    st.info(f"No figure for {in_sentence(m.name)} in {area} has been loaded.")
     st.stop()
 if st.session_state.get("prov_period") not in months:
     st.session_state["prov_period"] = months[0]
@@ -135,8 +135,8 @@ else:
     tops = sum(s.value for s in lin.sources if s.measure == num.id)
     bottoms = sum(s.value for s in lin.sources if s.measure == den.id)
     st.markdown(ui.md_escape(f"{area}'s percentage is rebuilt from its districts' parts, not averaged: "
-                             f"{format_number(tops, num)} {num.short_name.lower()} of {format_number(bottoms, den)} "
-                             f"{den.short_name.lower()} is {format_number(lin.value, m)}."))
+                             f"{format_number(tops, num)} {in_sentence(num.short_name)} of {format_number(bottoms, den)} "
+                             f"{in_sentence(den.short_name)} is {format_number(lin.value, m)}."))
 if lin.missing:
     st.warning(f"No figure from {', '.join(lin.missing)} for {month_text}: the figure here adds up the districts "
                "that sent one.", icon=":material/calendar_today:")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..catalogue import Measure
+from ..catalogue import Measure, in_sentence
 from ..errors import PccDashError
 from .config import Population
 from .narrative import format_number
@@ -212,7 +212,7 @@ def funnel(panel: Panel, measure: Measure, period: str, month: int, population: 
         else:
             left_out.append(district)
     if len(rows) < 2:
-        raise FunnelError(f"Fewer than two districts have a complete figure of {measure.name.lower()} for "
+        raise FunnelError(f"Fewer than two districts have a complete figure of {in_sentence(measure.name)} for "
                           f"{label}, so there is nothing to compare; choose another period.")
     if sum(r[1] for r in rows) == 0:
         raise FunnelError(f"No district recorded any {measure.short_name} in {label}, so there is no rate to "
