@@ -315,3 +315,20 @@ def test_with_only_police_uk_data_pages_say_the_force_s_figures_are_missing_not_
     shown = texts(internal(monkeypatch, db, page))
     assert "No figures from the force's returns are loaded yet: the warehouse holds only police.uk context" in shown
     assert "holds no accepted figures" not in shown
+
+
+def test_the_measure_pages_table_says_each_special_cause_in_words(monkeypatch, sample_db):
+    """Regression: the chart's table on the Measure page gave each point's special cause as the rule's identifier
+    ("beyond_limits", "two_of_three"), in the monthly and the quarterly view alike."""
+    words = {"Above the upper limit", "Below the lower limit", "Shift above the mean", "Shift below the mean",
+             "Trend up", "Trend down", "Two of three near the upper limit", "Two of three near the lower limit"}
+    at = internal(monkeypatch, sample_db, "internal_pages/measure.py", ANALYST)
+    for measure, area, view in (("cse_referrals", "South Yorkshire", "month"),
+                                ("cse_charges", "Rotherham", "quarter_spc")):
+        at.selectbox(key="measure").select(measure).run()
+        at.selectbox(key="area").select(area).run()
+        at.selectbox(key="view").select(view).run()
+        assert not at.exception, at.exception
+        [table] = [d.value for d in at.dataframe if "Special cause" in d.value.columns]
+        said = set(table["Special cause"]) - {""}
+        assert said and said <= words, said

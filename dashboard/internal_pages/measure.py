@@ -104,6 +104,20 @@ def has_caveat(first: int, last: int) -> str:
     made_of = analytics.panel.sources(m, area_row, analytics.panel.index_of(first), analytics.panel.index_of(last))
     return "yes" if any((x, f"{month_start(n):%Y-%m}") in touched for x, n in made_of) else ""
 
+# the SPC rule a point breaks, in words for the chart's table (methodology.md names the four rules)
+RULE_WORDS = {("beyond_limits", "high"): "Above the upper limit", ("beyond_limits", "low"): "Below the lower limit",
+              ("shift", "high"): "Shift above the mean", ("shift", "low"): "Shift below the mean",
+              ("trend", "high"): "Trend up", ("trend", "low"): "Trend down",
+              ("two_of_three", "high"): "Two of three near the upper limit",
+              ("two_of_three", "low"): "Two of three near the lower limit"}
+
+
+def rule_words(frame: pd.DataFrame) -> list[str]:
+    """Each point's special cause as the table says it ("Shift above the mean"); "" for common cause."""
+    return [RULE_WORDS.get((r, d), str(r).replace("_", " ").capitalize()) if r else ""
+            for r, d in zip(frame["rule"], frame["direction"], strict=True)]
+
+
 if period.month is not None and (lapse := analytics.notice(period.month)):
     st.info(lapse, icon=":material/info:")
 status = (next((s for s in analytics.status(period.month, district) if s.measure_id == measure_id), None)
@@ -150,7 +164,7 @@ if view == "month":
                    "(the quarterly SPC chart adds them up).")
     table = pd.DataFrame({"Month": frame["period"].dt.strftime("%b %Y"), unit.capitalize(): frame["value"].round(2),
                           "Mean": frame["mean"].round(2), "Lower limit": frame["lower"].round(2),
-                          "Upper limit": frame["upper"].round(2), "Special cause": frame["rule"],
+                          "Upper limit": frame["upper"].round(2), "Special cause": rule_words(frame),
                           "Caveats": frame["caveats"],
                           "Source": [ui.provenance_link(measure_id, area, p) for p in frame["period"]]})
     if table["Source"].isna().all():
@@ -183,7 +197,7 @@ elif view == "quarter_spc":
         ui.event_list(events)
     table = pd.DataFrame({"Quarter": frame["label"], unit.capitalize(): frame["value"].round(2),
                           "Mean": frame["mean"].round(2), "Lower limit": frame["lower"].round(2),
-                          "Upper limit": frame["upper"].round(2), "Special cause": frame["rule"],
+                          "Upper limit": frame["upper"].round(2), "Special cause": rule_words(frame),
                           "Caveats": frame["caveats"]})
 else:
     # Nothing after the reporting month: a view prepared for a meeting ends where its figures do.
