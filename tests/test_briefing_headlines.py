@@ -175,3 +175,14 @@ def test_a_file_flag_is_said_once_in_the_pack_and_costs_at_most_a_page(sample_db
     assert text.count(reason) == 1
     assert len(after.pages) - len(before.pages) <= 1
     assert render_html(flagged).count(reason.replace("'", "&#x27;")) == 1
+
+
+def test_a_month_missing_is_said_not_reported_not_0_of_1_months():
+    """Regression: a district not reporting the reporting month left the overview saying "June 2026: 0 of 1 months
+    reported" under each measure."""
+    from pipelines.plan.headline import PeriodFigure
+
+    month = PeriodFigure(label="June 2026", value=None, months_present=0, months_expected=1)
+    assert month.missing_note == "June 2026: not reported"
+    quarter = PeriodFigure(label="Q1 2026/27", value=None, months_present=2, months_expected=3)
+    assert quarter.missing_note == "Q1 2026/27: 2 of 3 months reported"

@@ -42,6 +42,8 @@ class PeriodFigure:
         """"" when whole; else what is missing, in words."""
         if self.complete:
             return ""
+        if self.months_expected == 1:  # a month: not "0 of 1 months reported"
+            return f"{self.label}: not reported"
         return f"{self.label}: {self.months_present} of {self.months_expected} months reported"
 
 
