@@ -574,9 +574,11 @@ def listed(names: list[str]) -> str:
 def _id_pattern(ids: tuple[str, ...]):
     import re
 
-    # a quoted text (a file's, sheet's or column's name, a value as written) is matched whole, and left as it is
-    return re.compile(r'"[^"\n]*"|(?<![A-Za-z0-9_])(' + "|".join(sorted(map(re.escape, ids), key=len, reverse=True))
-                      + r")(?![A-Za-z0-9_])")
+    # a quoted text (a file's, sheet's or column's name, a value as written) is matched whole, and left as it is; so
+    # is the id a check's advice gives beside a measure's name ('Did you mean "CSE arrests" (cse_arrests)?'), which
+    # tells the force what to write, and would otherwise read "CSE arrests" (CSE arrests)
+    return re.compile(r'"[^"\n]*"(?: \([a-z0-9_]+\))?|(?<![A-Za-z0-9_])('
+                      + "|".join(sorted(map(re.escape, ids), key=len, reverse=True)) + r")(?![A-Za-z0-9_])")
 
 
 def with_measure_names(text: str) -> str:

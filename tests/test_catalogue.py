@@ -180,3 +180,13 @@ def test_listing_no_names_is_empty_not_a_fault():
     from pipelines.catalogue import listed
 
     assert listed([]) == "" and listed(["A"]) == "A" and listed(["A", "B", "A"]) == "A and B"
+
+
+def test_a_checks_advice_keeps_the_id_it_gives_beside_a_measures_name():
+    """Regression: Quarantine and Files loaded, which write measure ids inside texts as names, turned a refusal's
+    advice 'Did you mean "CSE arrests" (cse_arrests)?' into 'Did you mean "CSE arrests" (CSE arrests)?'."""
+    from pipelines.catalogue import with_measure_names
+
+    said = '"+cse_arrests" is not in the measure catalogue. Did you mean "CSE arrests" (cse_arrests)?'
+    assert with_measure_names(said) == said
+    assert with_measure_names("cse_charges for Doncaster (cse_charges)") == "CSE charges for Doncaster (CSE charges)"

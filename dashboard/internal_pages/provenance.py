@@ -135,8 +135,9 @@ else:
     tops = sum(s.value for s in lin.sources if s.measure == num.id)
     bottoms = sum(s.value for s in lin.sources if s.measure == den.id)
     st.markdown(ui.md_escape(f"{area}'s percentage is rebuilt from its districts' parts, not averaged: "
-                             f"{format_number(tops, num)} {in_sentence(num.short_name)} of {format_number(bottoms, den)} "
-                             f"{in_sentence(den.short_name)} is {format_number(lin.value, m)}."))
+                             f"{format_number(tops, num)} {in_sentence(num.short_name)} of "
+                             f"{format_number(bottoms, den)} {in_sentence(den.short_name)} is "
+                             f"{format_number(lin.value, m)}."))
 if lin.missing:
     st.warning(f"No figure from {', '.join(lin.missing)} for {month_text}: the figure here adds up the districts "
                "that sent one.", icon=":material/calendar_today:")
