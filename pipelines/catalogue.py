@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from .errors import ConfigError, shown
+from .office import in_sentence
 
 # libyaml's loader reads the same documents about ten times faster than the pure-Python one
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -295,23 +296,11 @@ def completeness_id(measure_id: str, dimension_id: str) -> str:
     return f"{measure_id}__{dimension_id}_completeness"
 
 
-def in_sentence(name: str) -> str:
-    """A measure's name as it reads inside a sentence: its first letter lower-cased unless it starts an abbreviation
-    ("Victims and survivors of CSE supported" -> "victims and survivors of CSE supported", "CSE suspects identified"
-    and "CAWNs issued" kept), never the whole name lower-cased ("cse")."""
-    return name[:1].lower() + name[1:] if len(name) > 1 and name[0].isupper() and name[1].islower() else name
-
-
-def _lower_first(text: str) -> str:
-    """A name as it reads inside a sentence: "Victims supported" -> "victims supported", "CSE arrests" kept."""
-    return text if text[:2].isupper() else text[:1].lower() + text[1:]
-
-
 def completeness_measures(m: Measure, dimension_id: str) -> tuple[Measure, Measure]:
     """A breakdown's completeness as two measures of their own, trended and planned like any other: the count
     whose value was recorded (every value but those declared `recorded: false`) and its share of the measure."""
     d = dimensions().get(dimension_id)
-    what = _lower_first(d.name)  # "ethnicity of the suspect"
+    what = in_sentence(d.name)  # "ethnicity of the suspect"
     noun = what.split(" of the ")[0]  # "ethnicity"
     with_it = f"with {'their' if d.unit == 'people' else 'the'} {noun} recorded"
     labels = [f'"{v.label}"' for v in d.values if not v.recorded]
@@ -321,10 +310,10 @@ def completeness_measures(m: Measure, dimension_id: str) -> tuple[Measure, Measu
         unit=m.unit, kind="flow", increase_is="good", value_type="integer", source=DERIVED, part_of=m.id,
         caveats=(f"Counted from the force's breakdown by {what}: every value but {unrecorded}.",))
     share = Measure(
-        id=completeness_id(m.id, d.id), name=f"{d.name} recorded (share of {_lower_first(m.short_name)})",
+        id=completeness_id(m.id, d.id), name=f"{d.name} recorded (share of {in_sentence(m.short_name)})",
         short_name=f"{m.short_name} {with_it} (%)", unit="per cent", kind="percentage", increase_is="good",
         value_type="decimal", source=DERIVED, numerator=recorded.id, denominator=m.id,
-        caveats=(f"The share of {_lower_first(m.short_name)} {with_it} in the force's breakdown by {what}: "
+        caveats=(f"The share of {in_sentence(m.short_name)} {with_it} in the force's breakdown by {what}: "
                  f"{unrecorded} {'count' if len(labels) > 1 else 'counts'} as not recorded. It is a share of all "
                  "of them, and a month with no breakdown has no figure.",))
     return recorded, share

@@ -14,8 +14,9 @@ from urllib.parse import urlencode
 import duckdb
 import pandas as pd
 
-from .catalogue import catalogue, force, in_sentence
+from .catalogue import catalogue, force
 from .errors import PccDashError, shown
+from .office import in_sentence
 
 PAGE = "provenance"  # the Provenance page's address in the internal app
 

@@ -58,6 +58,13 @@ def cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def in_sentence(name: str) -> str:
+    """A name as it reads inside a sentence: its first letter lower-cased unless it starts an abbreviation
+    ("Victims and survivors of CSE supported" -> "victims and survivors of CSE supported"; "CSE suspects
+    identified" and "CAWNs issued" kept), never the whole name lower-cased ("cse")."""
+    return name[:1].lower() + name[1:] if len(name) > 1 and name[0].isupper() and name[1].islower() else name
+
+
 def office(name: object = None, title: object = None) -> Office:
     """The office's words from its name and its holder's title, each falling back to the usual one when not given."""
     name = _the(str(name or "")) or DEFAULT_OFFICE

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from .office import in_sentence
 from .uk_time import uk_day_words, uk_time, uk_words
 
 if TYPE_CHECKING:  # pandas where a table is made: opening the warehouse reads only the pointer from here
@@ -249,9 +250,7 @@ def trend_sentence(name: str, area: str, series: pd.DataFrame) -> str:
     highest month is named only when no month of the series is hidden (one chosen among partly hidden months
     would mislead); when months are hidden it says how many and why."""
     if series.empty:
-        # its first letter only, unless it starts an abbreviation: "CSE" is never "cse"
-        said = name[:1].lower() + name[1:] if len(name) > 1 and name[0].isupper() and name[1].islower() else name
-        return f"No figures for {said} have been published."
+        return f"No figures for {in_sentence(name)} have been published."  # "CSE" is never "cse"
     series = series.sort_values("period")
     runs = month_runs(list(series["period"]))
     if len(runs) == 1:

@@ -23,7 +23,7 @@ from . import settings
 from .catalogue import catalogue, force, listed, reference_dir
 from .errors import ConfigError
 from .resubmission import FileRef, refusals
-from .uk_time import month_words, uk_day
+from .uk_time import month_words, uk_day, uk_day_words
 from .yaml_lines import key_lines
 
 FILE_NAME = "return_calendar.yaml"
@@ -272,7 +272,7 @@ class ReturnStatus:
 
 
 def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    return uk_day_words(day)  # "5 June 2026", whatever the server's locale
 
 
 def return_status(con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date | None = None,

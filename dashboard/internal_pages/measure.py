@@ -8,9 +8,10 @@ from dashboard import auth, data, ui
 from pipelines.briefing import reporting_period, save_text
 from pipelines.briefing.notes import latest_texts
 from pipelines.briefing.pack import aspiration_words
-from pipelines.catalogue import catalogue, force, in_sentence
+from pipelines.catalogue import catalogue, force
 from pipelines.errors import shown
 from pipelines.flags import caveats, part_caveats
+from pipelines.office import in_sentence
 from pipelines.plan import load_population
 from pipelines.plan.funnel import PERIODS as FUNNEL_PERIODS
 from pipelines.plan.funnel import FunnelError, funnel, funnel_figure

@@ -9,9 +9,10 @@ import streamlit as st
 
 from dashboard import auth, data, ui, workbench
 from dashboard.flagging import flag_form
-from pipelines.catalogue import catalogue, force, in_sentence
+from pipelines.catalogue import catalogue, force
 from pipelines.flags import caveats, force_caveats, part_caveats
 from pipelines.lineage import LineageError, lineage, link_params, read_link
+from pipelines.office import in_sentence
 from pipelines.plan.narrative import format_number
 from pipelines.uk_time import uk_words
 

@@ -7,6 +7,7 @@ from dashboard import auth, data, ui
 from pipelines import return_calendar as returns
 from pipelines import settings
 from pipelines.errors import ConfigError
+from pipelines.uk_time import uk_day_words
 
 user = auth.signed_in()
 st.title("Returns calendar")
@@ -21,7 +22,7 @@ count = st.slider("Months shown", min_value=3, max_value=36, value=12, key="retu
 months = tuple(returns.recent_months(count, today))
 latest = months[-1]
 st.caption(f"Each month's return is due by a working day of the following month, as "
-           f"pipelines/reference/return_calendar.yaml declares; today is {today.day} {today:%B %Y}.")
+           f"pipelines/reference/return_calendar.yaml declares; today is {uk_day_words(today)}.")
 notices = data.call(returns.incomplete_notices, latest, today, calendar=calendar)
 for line in notices:
     st.warning(line, icon=":material/schedule:")

@@ -21,8 +21,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..catalogue import Measure, in_sentence
+from ..catalogue import Measure
 from ..errors import PccDashError
+from ..office import in_sentence
 from .config import Population
 from .narrative import format_number
 from .periods import (

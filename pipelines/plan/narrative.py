@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from ..catalogue import Measure, listed
+from ..office import in_sentence
 from .periods import month_label
 
 _RULE_CLAUSE_HIGH = {
@@ -89,20 +90,13 @@ def format_change(value: float | None, pct: float | None, measure: Measure) -> s
     return text
 
 
-def _lower_first(text: str) -> str:
-    """Lower-case a leading capital unless it starts an abbreviation (CSE, CAWNs, SHPOs)."""
-    if len(text) > 1 and text[0].isupper() and text[1].islower():
-        return text[0].lower() + text[1:]
-    return text
-
-
 def subject(measure: Measure, *, start_of_sentence: bool = True) -> str:
     """What the sentence is about: the short name, or "The percentage of ..." for a percentage."""
     if measure.kind == "percentage":
         base = measure.short_name.replace("(%)", "").replace("%", "").strip()
-        text = f"the percentage of {_lower_first(base)}"
+        text = f"the percentage of {in_sentence(base)}"
         return text[0].upper() + text[1:] if start_of_sentence else text
-    return measure.short_name if start_of_sentence else _lower_first(measure.short_name)
+    return measure.short_name if start_of_sentence else in_sentence(measure.short_name)
 
 
 def verb(measure: Measure) -> str:

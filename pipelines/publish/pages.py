@@ -16,7 +16,7 @@ import pandas as pd
 from .. import office as office_words
 from ..catalogue import dimensions
 from ..errors import ConfigError
-from ..office import Office, cap
+from ..office import Office, cap, in_sentence
 from ..public import (
     HIDDEN_WHY,
     MANAGEMENT_INFORMATION,
@@ -450,12 +450,6 @@ def breakdown_dimensions(view: SnapshotView, measure_id: str) -> list[str]:
     """The dimensions a measure is published broken down by, in the stored order."""
     rows = breakdown_rows(view)
     return list(dict.fromkeys(rows["dimension"][rows["measure"] == measure_id]))
-
-
-def in_sentence(text: str) -> str:
-    """A name as it reads inside a sentence: "Victims supported" -> "victims supported"; "CSE suspects" stays."""
-    first = str(text).split(" ", 1)[0]
-    return text if first.isupper() and len(first) > 1 else text[:1].lower() + text[1:]
 
 
 def _quoted(labels) -> str:
