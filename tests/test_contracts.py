@@ -136,16 +136,16 @@ ERROR_CASES = [
     ("percent_in_range", "csv", month("2015-07", "officers_trained_pct", (50, 120.5, 60, 70)), 1,
      [(3, "value", '"120.5" is not a percentage between 0 and 100.')]),
     ("one_row_per_figure", "xlsx", CLEAN + [["2015-07", "Doncaster", "cse_charges", 5]], 2,
-     [(3, None, "cse_charges for Doncaster in 2015-07 appears more than once in the file; a figure may appear "
+     [(3, None, "CSE charges for Doncaster in July 2015 appears more than once in the file; a figure may appear "
                 "once in a return."),
-      (6, None, "cse_charges for Doncaster in 2015-07 appears more than once in the file; a figure may appear "
+      (6, None, "CSE charges for Doncaster in July 2015 appears more than once in the file; a figure may appear "
                 "once in a return.")]),
     ("breakdown_value_declared", "csv", VICTIMS + [["2015-07", "Barnsley", "victims_supported", 2, "Pakistani"],
                                                    ["2015-07", "Barnsley", "victims_supported", 1, "Martian"]], 1,
      [(7, "victim_ethnicity", '"Martian" is not one of the values declared for this breakdown in '
                               "pipelines/reference/dimensions.yaml.")]),
     ("breakdown_allowed", "xlsx", CLEAN + [["2015-07", "Barnsley", "cse_charges", 1, "Pakistani"]], 1,
-     [(6, "victim_ethnicity", "cse_charges is not broken down this way: measures.yaml lists the dimensions each "
+     [(6, "victim_ethnicity", "CSE charges is not broken down this way: measures.yaml lists the dimensions each "
                               "measure may be broken down by.")]),
     ("breakdown_sums_to_total", "csv", VICTIMS + [["2015-07", "Barnsley", "victims_supported", 2, "Pakistani"],
                                                   ["2015-07", "Barnsley", "victims_supported", 2, "Not recorded"]], 1,
