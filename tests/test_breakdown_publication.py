@@ -124,3 +124,45 @@ def test_what_is_never_published_is_in_no_snapshot_and_no_public_file(published)
             found += [(str(path), w) for w in words if w.lower() in text.lower()]
     assert found == []
     assert json.loads((folder / "current.json").read_text())
+
+
+def test_a_breakdown_corrected_after_approval_marks_its_month_changed_and_is_published_once_approved(
+        sample_db, tmp_path, monkeypatch):
+    """A district's breakdown corrected after its month was published (no figure revised) shows the month as
+    changed; approved again, the next publication carries the corrected year, and the preview says so."""
+    from pipelines.ingest import ingest
+    from pipelines.publish.approval import period_states
+
+    db = copy_warehouse(sample_db, tmp_path)
+    folder = tmp_path / "published"
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(folder))
+    with warehouse.connect(db) as con:
+        approve(con, YEAR, PCC)
+        publish(con, PCC)
+        sex = dict(con.execute(
+            "SELECT category, value FROM figure_breakdown WHERE period = DATE '2023-06-01' AND district = 'Rotherham' "
+            "AND measure = 'victims_supported' AND dimension = 'victim_sex'").fetchall())
+    before = public.read("SELECT category, display FROM breakdown WHERE measure = 'victims_supported' "
+                         "AND period = '2023/24'", snapshot=snapshot_of(folder))
+    assert sex["female"] >= 1, sex
+    moved = {**sex, "female": sex["female"] - 1, "not_recorded": sex["not_recorded"] + 1}  # the same total
+    labels = {"male": "Male", "female": "Female", "not_stated": "Not stated", "not_recorded": "Not recorded"}
+    correction = tmp_path / "2023-06-rotherham-victim-sex.csv"
+    correction.write_text("period,district,measure,value,victim_sex\n" + "".join(
+        f"2023-06,Rotherham,victims_supported,{int(v)},{labels[c]}\n" for c, v in moved.items()))
+    with warehouse.connect(db) as con:
+        assert ingest(con, [correction]).ok
+        state = {s.period.strftime("%Y-%m"): s for s in period_states(con)}["2023-06"]
+        assert state.status == "changed", (state.status, state.note)
+        assert "breakdown" in state.note
+        approve(con, ["2023-06"], PCC)
+        preview = preview_publication(con, folder)
+        assert preview.problem is None, preview.problem
+        assert any("Breakdown figures" in line for line in preview.summary), preview.summary
+        publish(con, PCC, expected=preview.fingerprint)
+    after = public.read("SELECT category, display FROM breakdown WHERE measure = 'victims_supported' "
+                        "AND period = '2023/24'", snapshot=snapshot_of(folder))
+    was, now = dict(before.itertuples(index=False)), dict(after.itertuples(index=False))
+    if was["not_recorded"].isdigit():
+        assert now["not_recorded"] == str(int(was["not_recorded"]) + 1), (was, now)
+    assert was != now

@@ -105,6 +105,25 @@ def caveats_changed_since_approval(con: duckdb.DuckDBPyConnection) -> set[dt.dat
            WHERE c.created_at > s.approved_at OR c.ended_at > s.approved_at""").fetchall()}
 
 
+def breakdowns_changed_since_approval(con: duckdb.DuckDBPyConnection) -> set[dt.date]:
+    """The approved months a category of a published breakdown was sent or corrected in after the approval.
+
+    A breakdown is published for the force by financial year from its months' categories as they stood at each
+    month's approval (`breakdowns.approved_breakdowns`), so one sent late (a district's breakdown missing from
+    the first return) or corrected after the month was approved reaches the public only once the month is
+    approved again: such a month is "changed", as a month whose figure was revised after its approval is."""
+    from .breakdowns import published
+
+    pairs = [f"{pb.measure}:{pb.dimension}" for pb in published()]
+    if not pairs:
+        return set()
+    return {p for (p,) in con.execute(
+        """SELECT DISTINCT r.period FROM figure_breakdown_revision r
+           JOIN period_status s ON s.period = r.period AND s.approved_at IS NOT NULL
+           WHERE r.loaded_at > s.approved_at AND list_contains(?, r.measure || ':' || r.dimension)""",
+        [pairs]).fetchall()}
+
+
 def period_states(con: duckdb.DuckDBPyConnection) -> list[PeriodState]:
     """Every month with figures, with its status and anything that would stop its approval: "changed" when a
     figure was revised, or a data check's caveat added or ended (`caveats_changed_since_approval`), after its
@@ -124,14 +143,16 @@ def period_states(con: duckdb.DuckDBPyConnection) -> list[PeriodState]:
     blocked |= blocked_months(con)
     refused = {p for r in refusals(con) for p in r.months()}
     recaveated = caveats_changed_since_approval(con)
+    rebroken = breakdowns_changed_since_approval(con)
     out = []
     for period, n, last_loaded, status, by, at, published in rows:
         state, note = status or "draft", ""
-        if at is not None and (last_loaded > at or period in recaveated):
+        if at is not None and (last_loaded > at or period in recaveated or period in rebroken):
             state = "changed"
             note = ("a figure was revised after its approval" if last_loaded > at else
                     "a data check's caveat on its figures was added or ended after its approval (a month they are "
-                    "compared with was loaded or corrected)") + (
+                    "compared with was loaded or corrected)" if period in recaveated else
+                    "a breakdown published by financial year was sent or corrected after its approval") + (
                 "; the public reads it as approved: approve it again to publish the change" if published else
                 "; approve it again")
         ps = PeriodState(period, state, n, by, at, published, note=note)

@@ -559,6 +559,7 @@ class Preview:
     newly_shown: pd.DataFrame | None = None
     public_info: str = ""             # public_info.yaml, checked, as JSON: what the public pages say beside the figures
     dimensions: str = ""              # what the pages say of the breakdowns' dimensions (`pages.dimensions_meta`)
+    breakdowns_changed: int = 0       # breakdown cells (force by financial year) new, revised or no longer shown
 
     @property
     def summary(self) -> list[str]:
@@ -575,6 +576,8 @@ class Preview:
         if self.newly_shown is not None and len(self.newly_shown):
             lines.append(f"Figures hidden now and shown in the new snapshot: {len(self.newly_shown)}.")
         lines.append(f"Figures newly hidden to protect privacy: {len(self.newly_suppressed)}.")
+        if self.breakdowns_changed:
+            lines.append(f"Breakdown figures (force by financial year) new or changed: {self.breakdowns_changed}.")
         if self.board is not None and (len(self.board) or self.board_dropped):
             dropped = f", {self.board_dropped} no longer published" if self.board_dropped else ""
             lines.append(f"Accountability items approved for publication: {len(self.board)} ({self.board_new} new"
@@ -636,6 +639,17 @@ def _shown(cells: pd.DataFrame) -> pd.DataFrame:
     return cells[[*CELL_KEYS, "display"]].astype(str)
 
 
+_BREAKDOWN_SHOWN = ["measure", "dimension", "category", "area", "period", "period_type", "display"]
+
+
+def _shown_breakdowns(frame: pd.DataFrame | None) -> pd.DataFrame:
+    """A snapshot's breakdown cells as the public reads them (each category's shown value or marker), in one
+    order, so that two publications can be compared; empty for a snapshot that carries none."""
+    if frame is None or frame.empty or not set(_BREAKDOWN_SHOWN) <= set(frame.columns):
+        return pd.DataFrame(columns=_BREAKDOWN_SHOWN)
+    return frame[_BREAKDOWN_SHOWN].astype(str).sort_values(_BREAKDOWN_SHOWN).reset_index(drop=True)
+
+
 def _public_sentences(cells: pd.DataFrame) -> dict[str, str]:
     if cells.empty:
         return {}
@@ -689,6 +703,12 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
         old_caveats = pd.DataFrame(columns=["measure", "area", "period", "text"])
         old_board = pd.DataFrame(columns=BOARD_COLUMNS)
     new_rows, old_rows = _board_rows(board), _board_rows(old_board)
+    # the breakdowns published by financial year: a category sent or corrected after its months' approval is
+    # published once they are approved again, and is then a change of what the public reads like a figure's
+    new_parts = _shown_breakdowns(protected.breakdowns)
+    old_parts = _shown_breakdowns(SnapshotView(previous).table("breakdown") if previous is not None else None)
+    parts = new_parts.merge(old_parts, on=_BREAKDOWN_SHOWN[:-1], how="outer", suffixes=("", "_was"))
+    breakdowns_changed = int((parts["display"].fillna("") != parts["display_was"].fillna("")).sum())
     old["display"] = old["display"].astype(str)
     both = cells.merge(old.rename(columns={"display": "display_was", "suppressed": "suppressed_was"}),
                        on=CELL_KEYS, how="left", indicator=True)
@@ -709,7 +729,8 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
         current_version=_version_of(previous), fingerprint=_fingerprint(months, cells, caveats, board),
         board=board, approvals=approvals, board_new=len(new_rows - old_rows),
         board_dropped=len(old_rows - new_rows), audit=audited, breakdowns=protected.breakdowns, held=held,
-        flagged_public={m: f for m, f in flagged.items() if m not in held}, newly_shown=shown)
+        flagged_public={m: f for m, f in flagged.items() if m not in held}, newly_shown=shown,
+        breakdowns_changed=breakdowns_changed)
     # a hidden figure shown is a change of what the public reads too: a flag on its month stops it as a revision
     revised_flagged = {m: (int((preview.revised["period"] == m).sum()), int((shown["period"] == m).sum()))
                        for m in preview.flagged_public}
@@ -738,7 +759,7 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
         if len(board):  # the loop's items go out with the figures, never in a snapshot without them
             preview.problem += (f" The {len(board)} accountability item(s) approved for publication are published "
                                 "with the approved months, so they wait for a month's approval too.")
-    elif (previous is not None and _recorded(con, previous) and new_rows == old_rows
+    elif (previous is not None and _recorded(con, previous) and new_rows == old_rows and not breakdowns_changed
           and _fingerprint(months, _shown(cells), caveats.astype(str))
           == _fingerprint(old_months, _shown(old), old_caveats.astype(str))):
         if held:  # a month approved and held back is not "every approved month": say what holds it
