@@ -415,3 +415,18 @@ def test_a_decision_taken_at_a_later_board_is_published_as_taken_there(loop, mon
     assert "The Mayor's decision, " in words and "Decided at" not in words
     at = public(monkeypatch, loop["folder"], "public_pages/board.py")
     assert not at.exception and "Why are fewer suspects arrested within 12 weeks?" in texts(at)
+
+
+def test_a_question_approved_in_edited_words_is_published_in_them_beside_its_answer_and_decision(loop):
+    """The answer and decision were approved first, each carrying the question as it was put; the question approved
+    afterwards in other words (a figure left out) is published in those words alone, on every row of it."""
+    edited = "Why did arrests in one district fall in July?"
+    with warehouse.connect(loop["db"]) as con:
+        release(con, PCC, "answer", loop["answer"])
+        release(con, PCC, "decision", loop["decision"])
+        release(con, PCC, "question", loop["question"], public_text=edited)
+        _, path = publish(con, PCC)
+    rows = board(path)
+    assert sorted(r["kind"] for r in rows) == ["answer", "decision", "question"]
+    assert {r["question"] for r in rows} == {edited}
+    assert "arrests in Rotherham" not in every_text(path)

@@ -10,6 +10,7 @@ the original or the name and contact given with it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -333,7 +334,12 @@ def released(con: duckdb.DuckDBPyConnection) -> list[Release]:
         if kind in ("answer", "decision") and "given_meeting" not in record and recorded:
             record = {**record, "given_meeting": title or "", "given_meeting_date": _iso(held_on)}
         out.append(Release(release_id, kind, item_id, record, approved_by, approved_at))
-    return out
+    # a question approved for publication is published in the words approved for it (edited, perhaps, to leave out
+    # a figure), and its answers and decisions, which carry the question as it stood when each was approved, with it
+    asked = {r.record.get("question_ref"): r.record.get("question") for r in out if r.kind == "question"}
+    return [dataclasses.replace(r, record={**r.record, "question": asked[r.record["question_ref"]]})
+            if r.kind in ("answer", "decision") and r.record.get("question_ref") in asked
+            and r.record.get("question") != asked[r.record["question_ref"]] else r for r in out]
 
 
 def board_table(approvals: list[Release]) -> pd.DataFrame:
