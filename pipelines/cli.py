@@ -1593,7 +1593,7 @@ def release_(kind, item_id, db, public_text, as_user):
       pccdash release decision 4 --as pcc@example.org
       pccdash release answer 7 --text "The force reported progress on every point." --as pcc@example.org
     """
-    from .accountability.release import release, release_form_defaults
+    from .accountability.release import hidden_number_warnings, release, release_form_defaults, small_number_warnings
     from .audit import cli_actor
     from .warehouse import connect
 
@@ -1601,8 +1601,11 @@ def release_(kind, item_id, db, public_text, as_user):
     with connect(db, create=False) as con:
         form = release_form_defaults(con, kind, item_id)
         release_id = release(con, actor, kind, item_id, public_text=public_text)
-    if form.warning and not public_text:
-        click.secho(f"Note: {form.warning}", fg="yellow", err=True)
+        # the text given in place of the recorded one is what is published: it is the one checked
+        warning = (" ".join(w for w in (small_number_warnings(public_text), hidden_number_warnings(con, public_text))
+                            if w) if public_text else form.warning)
+    if warning:
+        click.secho(f"Note: {warning}", fg="yellow", err=True)
     click.echo(f"Approved {kind} {form.item_id} for the next publication (approval {release_id}"
                + (f", replacing approval {form.current}" if form.current else "") + ").")
 

@@ -305,6 +305,28 @@ def test_small_numbers_in_the_text_are_pointed_out_before_approving(loop):
         assert release_form_defaults(con, "question", loop["question"]).warning is None
 
 
+def test_a_figure_the_publication_hides_is_pointed_out_in_a_text_before_approving_it(db, tmp_path, monkeypatch):
+    """A question drafted from the figures quotes them as they are: one hidden to protect a small count beside it is
+    above the threshold, and published in the text it would be recovered, so the approval form names it."""
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
+    text = HEADER + "".join(f"2015-07,{d},cse_arrests,{v}\n" for d, v in zip(DISTRICTS, (3, 21, 31, 41), strict=True))
+    with warehouse.connect(db) as con:
+        assert ingest(con, [write_csv(tmp_path / "r.csv", text)]).ok
+        approve(con, ["2015-07"], PCC)
+        publish(con, PCC)
+        hidden = public_side.read("SELECT area FROM figure WHERE suppressed AND period = '2015-07' "
+                                  "AND period_type = 'month' ORDER BY area")["area"].tolist()
+        assert hidden == ["Barnsley", "Doncaster"]  # Barnsley's 3, and Doncaster's 21 so that 3 cannot be worked out
+        board = add_meeting(con, PCC, held_on="2015-08-20").meeting_id
+        quoting = ask(con, PCC, board, "CSE arrests in Doncaster were 21 in July 2015, and 31 in Rotherham: why?")
+        shown = ask(con, PCC, board, "CSE arrests in Rotherham were 31 in July 2015: why so many?")
+        warning = release_form_defaults(con, "question", quoting).warning
+        assert warning == ("This text mentions a figure the published figures hide so that a small number cannot be "
+                           "worked out: 21 (CSE arrests for Doncaster in July 2015). Leave it out of the text as "
+                           "published, or the hidden figure is published with it."), warning
+        assert release_form_defaults(con, "question", shown).warning is None
+
+
 def test_the_publishing_page_lists_the_approvals_and_withdraws_one(loop, monkeypatch):
     with warehouse.connect(loop["db"]) as con:
         release(con, PCC, "decision", loop["decision"])

@@ -207,6 +207,40 @@ def small_number_warnings(text: object) -> str | None:
             "published in the figures).")
 
 
+def hidden_number_warnings(con: duckdb.DuckDBPyConnection, text: object) -> str | None:
+    """A sentence when the text holds a whole number that is the value of a month's figure the publication in force
+    hides (a district's, or the force's), naming the figure; None when it holds none. A question drafted from the
+    figures quotes them as they are, and a figure hidden to protect a small count elsewhere may be above the
+    threshold, where `small_number_warnings` says nothing: published in the text, it would be recovered."""
+    from ..catalogue import catalogue, force
+    from ..public import read as public_read
+    from ..uk_time import month_words
+
+    numbers = list(dict.fromkeys(int(m.group(1)) for m in _WHOLE.finditer(str(text or "")) if len(m.group(1)) < 7))
+    if not numbers:
+        return None
+    hidden = public_read("SELECT measure, area, period FROM figure WHERE suppressed AND period_type = 'month'")
+    if hidden.empty:
+        return None
+    keys = {(r.measure, r.area, r.period) for r in hidden.itertuples()}
+    whole = force().force_short_name
+    values = con.execute(
+        """SELECT measure, district, strftime(period, '%Y-%m'), value FROM published_figure WHERE value = ANY($n)
+           UNION ALL
+           SELECT measure, $force, strftime(period, '%Y-%m'), sum(value) FROM published_figure
+           GROUP BY ALL HAVING sum(value) = ANY($n)""", {"n": numbers, "force": whole}).fetchall()
+    cat = catalogue()
+    known = set(cat.ids())
+    counts = {m.id for m in cat.measures if m.kind != "percentage"}  # a percentage is not its districts' sum
+    found = [(int(v), f"{cat.get(m).short_name} for {area} in {month_words(dt.date.fromisoformat(p + '-01'))}")
+             for m, area, p, v in values if (m, area, p) in keys and m in known and (area != whole or m in counts)]
+    if not found:
+        return None
+    said = "; ".join(f"{n} ({where})" for n, where in sorted(found)[:3]) + ("; and more" if len(found) > 3 else "")
+    return (f"This text mentions a figure the published figures hide so that a small number cannot be worked out: "
+            f"{said}. Leave it out of the text as published, or the hidden figure is published with it.")
+
+
 @dataclass(frozen=True)
 class ReleaseForm:
     """What an approve form shows before the Commissioner approves an item."""
@@ -216,7 +250,7 @@ class ReleaseForm:
     record: dict               # the public record as it would be published now
     editable: str              # the text public_text would replace (the answer, rationale, question or evidence)
     editable_label: str        # what that text is, in words
-    warning: str | None        # small_number_warnings over every text of the record
+    warning: str | None        # small_number_warnings and hidden_number_warnings over the record's texts
     current: int | None        # the approval in force for this item, which approving again replaces
 
 
@@ -227,9 +261,10 @@ def release_form_defaults(con: duckdb.DuckDBPyConnection, kind: str, item_id: ob
     current = _current_release(con, kind, str(_number(item_id, kind)))
     labels = {"question": "The question as published", "answer": "The answer as published",
               "decision": "The rationale as published", "recommendation": "The evidence as published"}
+    texts = "\n".join(t for k, t in _texts(record) if k not in _REFERENCES)
+    warnings = [w for w in (small_number_warnings(texts), hidden_number_warnings(con, texts)) if w]
     return ReleaseForm(kind, str(_number(item_id, kind)), record, record.get(EDITABLE[kind]) or "", labels[kind],
-                       small_number_warnings("\n".join(t for k, t in _texts(record) if k not in _REFERENCES)),
-                       current)
+                       " ".join(warnings) or None, current)
 
 
 def _current_release(con: duckdb.DuckDBPyConnection, kind: str, item_id: str) -> int | None:
