@@ -11,6 +11,7 @@ from dashboard import ui
 from dashboard.data import query
 from pipelines.contracts import load_contract
 from pipelines.contracts.runner import column_named
+from pipelines.contracts.runs import rule_name
 from pipelines.errors import ConfigError
 
 
@@ -46,7 +47,10 @@ def quarantine() -> pd.DataFrame:
     rules = {cid: _rules_of(cid) for cid in q["contract_id"].dropna().unique()}
     columns = [_columns_named(rules.get(cid, {}), list(ids), cell, dim, cat) for cid, ids, cell, dim, cat in zip(
         q["contract_id"], q["rule_ids"], q["source_column"], q["dimension"], q["category_column"], strict=True)]
-    return q.assign(source_column=columns).drop(columns=["rule_ids", "dimension", "category_column", "contract_id"])
+    # the rules broken as the Validation runs page names them, not by their ids
+    named = [", ".join(rule_name(r) for r in ids) for ids in q["rule_ids"]]
+    return q.assign(source_column=columns, rules=named).drop(
+        columns=["rule_ids", "dimension", "category_column", "contract_id"])
 
 
 def _rules_of(contract_id: str) -> dict:

@@ -198,6 +198,7 @@ def test_workbench_pages_show_runs_rules_failing_rows_and_files(monkeypatch, sam
     at.selectbox(key="run").select_index(list(runs["Outcome"]).index("passed with warnings")).run()
     rules = at.dataframe[1].value
     assert "Month on month change" in set(rules[rules["Passed"] == "No"]["Rule"])
+    assert "CCE referrals same month last year" in set(rules["Rule"])  # an abbreviation as people write it
     failing = at.dataframe[2].value
     assert {"File", "Row", "Message"} <= set(failing.columns) and len(failing) > 0
 

@@ -369,6 +369,9 @@ def test_the_quarantine_page_names_the_column_the_upload_page_names_and_sends_pe
     assert not q.exception, q.exception
     quarantined = table_with(q, "Column")
     assert {int(r.Row): r.Column for r in quarantined.itertuples()} == named
+    # the rules broken by name, as the Validation runs page names them, not by their ids
+    assert {int(r.Row): r[list(quarantined.columns).index("Rules broken") + 1]
+            for r in quarantined.itertuples()} == {25: "District known", 26: "Value is number"}
     said = texts(q)
     assert '"Upload a return"' in said
     command = said.find("pccdash ingest")  # the command may be mentioned, after the page

@@ -28,9 +28,17 @@ def when(value: object) -> str:
     return uk_words(value, "words")
 
 
+# the abbreviations a rule's id writes in lower case, said as people write them
+_ABBREVIATIONS = {"cse": "CSE", "cce": "CCE", "lsoa": "LSOA", "cawn": "CAWN", "shpo": "SHPO", "sro": "SRO",
+                  "rcrp": "RCRP", "pct": "percentage", "id": "ID"}
+
+
 def rule_name(rule_id: str) -> str:
-    """A rule's id as words: "month_on_month_change" -> "Month on month change"."""
-    return re.sub(r"[_-]+", " ", str(rule_id)).strip().capitalize()
+    """A rule's id as words: "month_on_month_change" -> "Month on month change", "cce_referrals_same_month_last_year"
+    -> "CCE referrals same month last year"."""
+    words = [_ABBREVIATIONS.get(w, w) for w in re.sub(r"[_-]+", " ", str(rule_id)).split()]
+    said = " ".join(words)
+    return said[:1].upper() + said[1:]
 
 
 def contract_name(contract_id: str, version: str) -> str:
