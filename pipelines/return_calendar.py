@@ -380,14 +380,14 @@ def latest_due_month(today: dt.date | None = None) -> dt.date:
 
 def _named(chosen: list[ReturnStatus], month_rows: list[ReturnStatus]) -> tuple[str, bool]:
     """The measures of `chosen` as the office names them, a part of the return they make up whole said as that
-    part ('the whole of "Monthly CSE return" (12 figures)'), and whether that names more than one thing."""
+    part ('the whole of "Monthly CSE return" (12 measures)'), and whether that names more than one thing."""
     cat = catalogue()
     words = []
     for part in dict.fromkeys(r.part for r in chosen):
         mine = [r.measure for r in chosen if r.part == part]
         whole = [r.measure for r in month_rows if r.part == part]
         if len(mine) > 1 and set(mine) == set(whole):
-            words.append(f'the whole of "{part}" ({len(mine)} figures)')
+            words.append(f'the whole of "{part}" ({len(mine)} measures)')
         else:
             words += [cat.get(m).short_name for m in mine]
     return listed(words), len(words) != 1  # a part missing whole is one thing missing, as one measure is

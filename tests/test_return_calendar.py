@@ -176,7 +176,7 @@ def test_a_return_short_of_one_district_says_so_once_not_once_a_measure(con, tmp
     notices = [n for n in incomplete_notices(con, MAY, dt.date(2026, 6, 8), cal) if "without" in n]
     # "Main" is due on the 5th and is overdue; "Later" on the 12th: two due days, so two sentences
     assert notices == [
-        'The return for May 2026 is incomplete: the whole of "Main" (2 figures) arrived in "may-no-sheffield.csv" '
+        'The return for May 2026 is incomplete: the whole of "Main" (2 measures) arrived in "may-no-sheffield.csv" '
         "(#1) without Sheffield, whose figures are overdue (due 5 June 2026).",
         'The return for May 2026 is incomplete: CSE referrals arrived in "may-no-sheffield.csv" (#1) without '
         "Sheffield, whose figures are not yet due (due 12 June 2026)."], notices
@@ -201,7 +201,7 @@ def test_every_month_and_measure_of_a_refused_file_is_refused_until_brought_or_m
     assert after_due["cse_arrests"].words() == ('refused in "may.csv" (#1) with the rest of the file (a file with '
                                                 "an error is refused whole)")
     assert incomplete_notices(con, MAY, dt.date(2026, 6, 20), cal) == [
-        'The return for May 2026 was refused for the whole of "Main" (2 figures) and CSE referrals (file "may.csv" '
+        'The return for May 2026 was refused for the whole of "Main" (2 measures) and CSE referrals (file "may.csv" '
         '(#1)). Those figures are missing for May 2026 until a corrected return is loaded.']
     table = grid(con, [MAY], dt.date(2026, 6, 20), cal)
     assert table.to_dict("records") == [{"month": "2026-05", "cse_arrests": "refused", "cse_charges": "refused",
@@ -259,7 +259,7 @@ def test_pccdash_calendar_prints_a_month_and_the_grid(db, tmp_path, run_cli):
     assert "The return for October 2026 is overdue (due 6 November 2026): Grooming arrests, CSE charges, " \
            in month.stdout
     assert ('Mental-health incidents attended, the whole of "Child criminal exploitation and online grooming" '
-            '(2 figures) and the whole of "CSE suspects, outcomes and victims referred" (10 figures) are missing.'
+            '(2 measures) and the whole of "CSE suspects, outcomes and victims referred" (10 measures) are missing.'
             ) in month.stdout
     assert "grooming_arrests" not in month.stdout.split("overdue (due")[1]
     whole = run_cli("calendar", "--months", "2", "--db", db)
@@ -306,16 +306,16 @@ def test_the_returns_page_explains_a_broken_calendar_instead_of_failing(monkeypa
 
 
 def test_a_part_of_the_return_missing_whole_is_one_thing_missing(db, tmp_path):
-    """Regression: 'the whole of "Later" (2 figures) are missing', as if the part were several things."""
+    """Regression: 'the whole of "Later" (2 measures) are missing', as if the part were several things."""
     cal = calendar_from_text(SMALL.replace("measures: [cse_referrals]", "measures: [cse_referrals, cse_arrests]")
                              .replace("measures: [cse_arrests, cse_charges]", "measures: [cse_charges]"))
     with warehouse.connect(db) as con:
         assert ingest(con, [write_csv(tmp_path / "may.csv", HEADER + rows("2026-05", "cse_charges"))]).ok
         late = incomplete_notices(con, MAY, dt.date(2026, 6, 30), cal)
         waiting = incomplete_notices(con, MAY, dt.date(2026, 6, 2), cal)
-    assert late == ['The return for May 2026 is overdue (due 12 June 2026): the whole of "Later" (2 figures) is '
+    assert late == ['The return for May 2026 is overdue (due 12 June 2026): the whole of "Later" (2 measures) is '
                     "missing."]
-    assert waiting == ['May 2026 is incomplete: the whole of "Later" (2 figures) has not arrived yet (due 12 June '
+    assert waiting == ['May 2026 is incomplete: the whole of "Later" (2 measures) has not arrived yet (due 12 June '
                        "2026)."]
 
 
