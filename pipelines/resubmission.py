@@ -20,7 +20,7 @@ import duckdb
 
 from . import audit
 from .access import require
-from .catalogue import catalogue
+from .catalogue import catalogue, listed
 from .errors import PccDashError, shown
 from .registry import LoadedFile, find_file
 from .uk_time import month_words, uk_words
@@ -132,7 +132,8 @@ class Refusal:
         parts = []
         blocked = sorted({p for p, _ in self.open_rows} | self.months_unmatched)
         if blocked:
-            parts.append("blocks " + ", ".join(f"{p:%Y-%m}" for p in blocked) + " until a later file covers it")
+            parts.append("blocks " + listed([month_words(p) for p in blocked]) + " until a later file covers "
+                         + ("it" if len(blocked) == 1 else "them"))
         if self.undated:
             parts.append(f"{self.undated} refused row(s) have no readable month, so no later file can clear "
                          "them: mark it withdrawn or superseded")

@@ -70,6 +70,9 @@ def test_a_later_file_covering_only_some_measures_leaves_the_rest_blocking(con, 
     [blocker] = open_errors(con, MAY)
     assert "(cse_charges)" in blocker and "cse_arrests" not in blocker.split("(cse_charges)")[0]
     assert 'later covered in part by "may-arrests.csv" (#2)' in blocker
+    # the registry and the Files loaded page say the month in words, as the approval page does
+    assert refusals(con)[0].describe() == ('refused; blocks May 2026 until a later file covers it; partly covered by '
+                                           '"may-arrests.csv" (#2)')
     assert ingest(con, [write_csv(tmp_path / "may-charges.csv", HEADER + rows("2026-05", "cse_charges",
                                                                                      (1, 2, 3, 0)))]).ok
     assert open_errors(con, MAY) == []
