@@ -113,12 +113,27 @@ def test_every_layout_gives_the_same_breakdown_and_leaves_the_totals_as_a_totals
     assert load(plain, write_long(tmp_path / "totals.csv", long_rows(with_breakdown=False))).outcome == "accepted"
     assert figures(tmp_path / "wh.duckdb") == figures(plain)
     assert "8 figures read (and 32 breakdown categories), 8 new" in describe(outcome)
+    assert "; of the breakdown categories, 32 new, 0 revised, 0 unchanged" in describe(outcome)
     with warehouse.connect_read_only(tmp_path / "wh.duckdb") as c:
         assert c.execute("SELECT figures_new FROM file_registry").fetchall() == [(8,)]
         # what was sent, month by month, so that a breakdown left out later is told from one sent as noughts
         assert c.execute("SELECT strftime(period, '%Y-%m'), measure, dimension, categories FROM breakdown_coverage "
                          "ORDER BY ALL").fetchall() == [("2015-07", "victims_supported", "victim_sex", 16),
                                                         ("2015-08", "victims_supported", "victim_sex", 16)]
+
+
+def test_a_file_resending_a_breakdown_says_how_many_of_its_categories_it_revised(tmp_path):
+    """Regression: a file correcting only a breakdown's categories said "0 new, 0 revised, 8 unchanged" and nothing of
+    the category it revised."""
+    db = tmp_path / "wh.duckdb"
+    assert load(db, write_long(tmp_path / "first.csv", long_rows())).outcome == "accepted"
+    rows = long_rows()
+    rows[1] = [*rows[1][:3], rows[1][3] + 1, rows[1][4]]  # one category one more ...
+    rows[2] = [*rows[2][:3], rows[2][3] - 1, rows[2][4]]  # ... and the next one fewer: the total stands
+    outcome = load(db, write_long(tmp_path / "again.csv", rows))
+    assert outcome.outcome == "accepted", outcome.problems
+    assert "0 new, 0 revised, 8 unchanged; of the breakdown categories, 0 new, 2 revised, 30 unchanged" in describe(
+        outcome), describe(outcome)
 
 
 @pytest.mark.parametrize("name,sheet,row,column", [

@@ -72,6 +72,8 @@ class FileOutcome:
     layout: str | None = None
     rows: int = 0
     categories: int = 0  # of the rows, breakdown categories (the rest are figures)
+    categories_new: int = 0  # of those, categories the warehouse did not hold, and categories whose value changed
+    categories_revised: int = 0
     new: int = 0
     revised: int = 0
     unchanged: int = 0
@@ -312,6 +314,10 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, t
         # the breakdown rows just counted by month, measure and dimension, summed: not another scan of the batch
         categories = one(con, "SELECT coalesce(sum(categories), 0)::BIGINT FROM breakdown_coverage "
                               "WHERE file_id = ?", [file_id])[0]
+        # of them, those new and those revised: the revisions just written, each with the value it replaced
+        categories_new, categories_revised = one(
+            con, "SELECT count(*) FILTER (WHERE previous_value IS NULL), count(*) FILTER (WHERE previous_value IS "
+                 "NOT NULL) FROM figure_breakdown_revision WHERE file_id = ?", [file_id]) if categories else (0, 0)
         checks.keep_totals(con, file_id, result.totals)  # the force's own totals, checked above, with their cells
         con.execute(
             "UPDATE file_registry SET figures_new = ?, figures_revised = ?, figures_unchanged = ? "
@@ -331,7 +337,8 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, t
     finally:
         drop_staging(con)
     return FileOutcome(label, path, "accepted", file_id=file_id, layout=result.layout, rows=result.rows,
-                       categories=categories, new=new, revised=revised, unchanged=unchanged,
+                       categories=categories, categories_new=categories_new, categories_revised=categories_revised,
+                       new=new, revised=revised, unchanged=unchanged,
                        seconds=time.perf_counter() - started, run=run, caveats=caveats, recheck=recheck)
 
 
@@ -431,8 +438,10 @@ def describe(o: FileOutcome) -> str:
             caveats += (f"; figures loaded earlier that are compared with these checked again: {r.ended:,} caveat(s) "
                         f"no longer hold, {r.added:,} added")
         parts = f" (and {o.categories:,} breakdown categories)" if o.categories else ""
+        of_parts = (f"; of the breakdown categories, {o.categories_new:,} new, {o.categories_revised:,} revised, "
+                    f"{o.categories - o.categories_new - o.categories_revised:,} unchanged" if o.categories else "")
         return (f"accepted as file #{o.file_id}: {o.rows - o.categories:,} figures read{parts}, {o.new:,} new, "
-                f"{o.revised:,} revised, {o.unchanged:,} unchanged{caveats} ({o.seconds:.1f} s)")
+                f"{o.revised:,} revised, {o.unchanged:,} unchanged{of_parts}{caveats} ({o.seconds:.1f} s)")
     if o.outcome == "already_loaded":
         return shown(o.message, None)  # it quotes the name registered then
     n = o.problem_count
