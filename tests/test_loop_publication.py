@@ -125,6 +125,22 @@ def test_an_approved_decision_is_published_with_its_question_and_words_and_nothi
         assert f"\n{word}: " in shown or f"- {word}: " in shown, f"the page explains {word!r}"
 
 
+def test_a_question_for_a_meeting_not_yet_held_is_to_be_asked_not_asked(loop, monkeypatch):
+    """Regression: a question published for a coming meeting read "Question (asked by ...)" before the meeting."""
+    with warehouse.connect(loop["db"]) as con:
+        release(con, PCC, "decision", loop["decision"])
+        coming = add_meeting(con, PCC, held_on="2099-06-01").meeting_id
+        later = ask(con, PCC, coming, "Will the hub keep its cover over the summer?")
+        release(con, PCC, "question", later)
+        publish(con, PCC)
+    at = public(monkeypatch, loop["folder"], "public_pages/board.py")
+    assert not at.exception
+    shown = texts(at)
+    assert ("Question (to be asked by the South Yorkshire Mayoral Combined Authority): Will the hub keep its cover "
+            "over the summer?") in shown, shown
+    assert "Question (asked by" in shown and "Why did arrests in Rotherham fall in July?" in shown  # held in 2015
+
+
 def test_no_email_address_and_no_submitters_details_reach_the_snapshot_or_the_page(loop, monkeypatch):
     submit("Is there a   named officer for my school? I am jane.sender@example.net", SUBMITTER, CONTACT,
            session="s1")

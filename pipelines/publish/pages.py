@@ -8,6 +8,7 @@ number; a sentence never names a lowest or highest month chosen among partly hid
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import weakref
 
@@ -28,7 +29,7 @@ from ..public import (
     trend_sentence,
     withdrawal_notice,
 )
-from ..uk_time import uk_day_words, uk_time
+from ..uk_time import uk_day, uk_day_words, uk_time
 from .content import (
     PERIOD_TYPES,
     Bullets,
@@ -783,12 +784,14 @@ def board_page(view: SnapshotView) -> Page:
                                           reverse=True):
         blocks.append(Heading(f"{mtitle}, {day(held)}", 3))
         asked = meeting[meeting["question_ref"] != ""]
+        # a meeting after the day of publication has not asked its questions yet
+        ahead = (uk_day(held) or dt.date.min) > (uk_day(view.meta.get("created_at")) or dt.date.max)
         for ref in sorted(asked["question_ref"].unique(), key=_ref_order):
             rows = asked[asked["question_ref"] == ref]
             first = rows.iloc[0]
             asker = str(first["asked_by"])
             asker = asker[:1].lower() + asker[1:] if asker.startswith(("The ", "A ")) else asker
-            blocks.append(Paragraph(f"Question (asked by {asker}): {first['question']}"))
+            blocks.append(Paragraph(f"Question ({'to be ' if ahead else ''}asked by {asker}): {first['question']}"))
             for a in rows[rows["kind"] == "answer"].sort_values("answered_on").itertuples():
                 blocks.append(Paragraph(f"The force's answer, given by {a.answered_by}{_answered_when(a)}: "
                                         f"{a.answer}"))
