@@ -1631,5 +1631,42 @@ def released(db):
     click.echo(f"{len(found)} item(s) of the accountability record approved for publication.")
 
 
+@main.command()
+@click.argument("approval", metavar="APPROVAL")
+@click.option("--reason", required=True, metavar="TEXT", help="Why the approval is withdrawn (kept in the record).")
+@db_option
+@as_option
+def unrelease(approval, reason, db, as_user):
+    """Withdraw an approval of an item of the accountability record: the next publication no longer carries it
+    (only {holders} role, pcc). APPROVAL is its number, as "pccdash released" lists it.
+
+    \b
+    Example:
+      pccdash unrelease 3 --reason "The answer names a school" --as pcc@example.org
+    """
+    from .accountability.release import released as approvals
+    from .accountability.release import unrelease as withdraw_approval
+    from .audit import cli_actor
+    from .warehouse import connect
+
+    actor = cli_actor(as_user)
+    with connect(db, create=False) as con:
+        before = {r.release_id: r for r in approvals(con)}
+        withdraw_approval(con, actor, approval, reason)
+        after = approvals(con)
+    gone = next((r for n, r in before.items() if n not in {a.release_id for a in after}), None)
+    click.echo(f"Withdrew approval {approval}" + (f" ({shown(gone.label, None)})" if gone else "")
+               + ": the next publication does not carry it.")
+    if gone is not None and gone.kind == "question":
+        # an answer or a decision on the question carries its words: they are published while those stay approved
+        carried = [a for a in after if a.kind in ("answer", "decision")
+                   and a.record.get("question_ref") == gone.record.get("question_ref")]
+        if carried:
+            click.secho("Note: the question's words are still published with "
+                        + ", ".join(f"approval {a.release_id} ({a.kind})" for a in carried)
+                        + ', which quote it; withdraw those too ("pccdash unrelease N") to take the question off '
+                          "the public page.", fg="yellow", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -370,6 +370,26 @@ def test_the_command_line_approves_and_lists(loop, run_cli):
     assert refused.exit_code == 1 and "no answer 999" in refused.stderr and "Traceback" not in refused.stderr
 
 
+def test_the_command_line_withdraws_an_approval_and_says_what_still_quotes_a_question(loop, run_cli):
+    db, pcc = loop["db"], ("--as", "pcc@example.org")
+    assert run_cli("release", "question", loop["question"], "--db", db, *pcc).exit_code == 0
+    assert run_cli("release", "answer", loop["answer"], "--db", db, *pcc).exit_code == 0
+    with warehouse.connect_read_only(db) as con:
+        numbers = {r.kind: r.release_id for r in released(con)}
+    out = run_cli("unrelease", numbers["question"], "--reason", "It names a school", "--db", db, *pcc)
+    assert out.exit_code == 0, out.stderr
+    assert out.stdout.startswith(f"Withdrew approval {numbers['question']} (") and "next publication does not " \
+        "carry it" in out.stdout
+    # the answer quotes the question: it stays public through it until that approval goes too
+    assert f"approval {numbers['answer']} (answer)" in out.stderr, out.stderr
+    with warehouse.connect_read_only(db) as con:
+        assert [r.kind for r in released(con)] == ["answer"]
+    again = run_cli("unrelease", numbers["question"], "--reason", "Twice", "--db", db, *pcc)
+    assert again.exit_code == 1 and "already withdrawn" in again.stderr and "Traceback" not in again.stderr
+    analyst = run_cli("unrelease", numbers["answer"], "--reason", "No", "--db", db, "--as", "analyst@example.org")
+    assert analyst.exit_code == 1 and "Traceback" not in analyst.stderr
+
+
 def test_a_recommendations_status_history_is_published_as_approved_and_shown_newest_first(loop, monkeypatch):
     from pipelines.accountability.register import load_register, record_status
 
