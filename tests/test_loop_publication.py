@@ -358,6 +358,17 @@ def test_the_publishing_page_lists_the_approvals_and_withdraws_one(loop, monkeyp
     assert not at.exception and not at.error
     with warehouse.connect(loop["db"]) as con:
         assert [r.record["decision"] for r in released(con)] == ["Partly assured"]
+        question = release(con, PCC, "question", loop["question"])
+    # a question whose approved decision quotes it says so beside its own approval
+    at = internal(monkeypatch, loop["db"], "internal_pages/publishing.py", PCC)
+    assert not at.exception
+    decision = next(r.release_id for r in released_now(loop["db"]) if r.kind == "decision")
+    assert f"its words are published with the approved decision ({decision}) too" in texts(at), question
+
+
+def released_now(db):
+    with warehouse.connect_read_only(db) as con:
+        return released(con)
 
 
 def test_the_command_line_approves_and_lists(loop, run_cli):

@@ -69,8 +69,13 @@ else:
                                      key="unrelease_reason", max_chars=500)
     for item in approvals:
         left, right = st.columns([5, 1])
+        # an approved answer or decision quotes its question: withdrawing the question's approval alone leaves it
+        quoting = [a for a in approvals if item.kind == "question" and a.kind in ("answer", "decision")
+                   and a.record.get("question_ref") == item.record.get("question_ref")]
+        also = ("; its words are published with " + ", ".join(f"the approved {a.kind} ({a.release_id})"
+                                                               for a in quoting) + " too" if quoting else "")
         left.markdown(f"{ui.md_escape(item.label)}  \n:small[approved by {ui.md_escape(item.approved_by)} on "
-                      f"{ui.md_escape(release_long_date(item.approved_at))}]")
+                      f"{ui.md_escape(release_long_date(item.approved_at))}{ui.md_escape(also)}]")
         if right.button("Withdraw approval", key=f"unrelease_{item.release_id}",
                         disabled=not unrelease_reason.strip() or not user.may("release")):
             ui.act(unrelease, user.claims, item.release_id, unrelease_reason, icon=":material/undo:",
