@@ -268,6 +268,14 @@ def test_a_republished_month_replaces_the_old_one_as_revision_2(con, tmp_path):
     # the change, by district and crime type, is what the two files differ by
     before, after = expected_by(STREET, "Crime type"), expected_by(path, "Crime type")
     expected = {k: after[k] - before[k] for k in set(before) | set(after) if after[k] != before[k]}
+    # and by district, the crimes whose last outcome is a charge or summons
+    charged = set(yaml.safe_load((REFERENCE / "police_uk.yaml").read_text())["outcome_groups"]["charged_or_summonsed"])
+    charged_before, charged_after = (
+        sum((Counter({d: n}) for (d, t, o), n in expected_by(p, "Crime type", "Last outcome category").items()
+             if t != "Anti-social behaviour" and o in charged), Counter()) for p in (STREET, path))
+    expected |= {(d, "Charged or summonsed"): charged_after[d] - charged_before[d]
+                 for d in set(charged_before) | set(charged_after) if charged_after[d] != charged_before[d]}
+    assert ("Doncaster", "Charged or summonsed") in expected
     changes = revision_changes(con)
     assert {(r.district, r.category): r.change for r in changes.itertuples()} == expected
     assert set(changes["revision"]) == {2} and set(changes["previous_revision"]) == {1}
@@ -793,3 +801,43 @@ def test_a_large_police_uk_file_says_each_stage_of_its_load_as_it_goes(db, monke
         "reading its records", f"read {large.rows:,} records; counting them by month, district and measure, and "
                                "checking the counts", "checked; keeping the counts"], said
     assert all(s.endswith(" s so far)") for s in stages) and said[-1].strip().startswith("accepted as file #2")
+
+
+def test_a_month_republished_with_only_last_outcomes_changed_says_which_charged_counts_changed(con, tmp_path):
+    """police.uk republishes a month most often because cases moved on: the crimes are the same, their last
+    outcomes are not. The charged count (and the charge share) change, and the load and the republished
+    months' list say so, by district, as they do for a change of crime type."""
+    load(con, STREET, tmp_path)
+    charged = set(yaml.safe_load((REFERENCE / "police_uk.yaml").read_text())["outcome_groups"]["charged_or_summonsed"])
+    changed = []
+
+    def charge_three(rows):
+        for row in rows[1:]:
+            if len(changed) < 3 and row[9] != "Anti-social behaviour" and row[10] not in charged and row[8]:
+                row[10] = "Suspect charged"
+                changed.append(district_of(row[8]))
+
+    path = modified_copy(tmp_path, STREET.name, charge_three)
+    second = load(con, path, tmp_path)
+    assert second.outcome == "accepted", [p.message() for p in second.problems]
+
+    def charged_by_district(p: Path) -> Counter:
+        with open(p, newline="", encoding="utf-8") as fh:
+            return Counter(district_of(r["LSOA name"]) for r in csv.DictReader(fh)
+                           if r["Crime type"] != "Anti-social behaviour" and r["Last outcome category"] in charged)
+
+    before, after = charged_by_district(STREET), charged_by_district(path)
+    expected = {d: after[d] - before[d] for d in set(changed)}
+    assert sum(expected.values()) == 3
+    # the figures are the new file's
+    figs = context_figures(con)
+    got = {r.district: r.value for r in figs[figs["measure"] == "police_uk_charged"].itertuples()}
+    assert {d: got[d] for d in expected} == {d: after[d] for d in expected}
+    # and what changed is said: the republished months' list, the load's summary and its warning
+    changes = revision_changes(con)
+    assert {r.district: r.change for r in changes.itertuples()} == expected
+    assert set(changes["category"]) == {"Charged or summonsed"}
+    assert second.revised == len(expected)
+    warned = {r.rule_id: r for r in second.run.warnings}
+    assert "month_republished" in warned and warned["month_republished"].failing_count == len(expected)
+    assert all("Charged or summonsed in " in s.message for s in warned["month_republished"].samples)

@@ -8,9 +8,15 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from ..warehouse import one
+from .reference import reference
 
 if TYPE_CHECKING:  # imported where the frame is made: loading a return needs no pandas
     import pandas as pd
+
+# A street file's category for the crimes (anti-social behaviour left out) whose last outcome is a charge or
+# summons, by district: the count police_uk_charged and the charge share are made of. A month republished
+# because cases moved on keeps its crimes and changes their last outcomes, and this count is what it changes.
+CHARGED_CATEGORY = "Charged or summonsed"
 
 CHANGE_COLUMNS = ("kind", "falls_within", "period", "district", "category", "previous_revision", "revision",
                   "before", "after", "change")
@@ -19,16 +25,24 @@ CHANGE_COLUMNS = ("kind", "falls_within", "period", "district", "category", "pre
 def _changes_sql(where_month: str) -> str:
     """Each count of the target revisions (police_uk_month rows matching `where_month`) against the revision
     before it: one row per (kind, force, month, district, category), category being the crime type of a
-    street file and the outcome type of an outcomes file. `before` is empty for a first revision."""
+    street file and the outcome type of an outcomes file; a street file also has CHARGED_CATEGORY, its crimes
+    whose last outcome is a charge or summons ($asb, $charged and $charged_category: `_charged_params`). `before`
+    is empty for a first revision."""
     return f"""
     WITH target AS (SELECT kind, falls_within, period, revision FROM police_uk_month m WHERE {where_month}),
-    cells AS (
-        SELECT c.kind, c.falls_within, c.period, t.revision AS target, c.revision, c.district,
-               coalesce(c.crime_type, c.outcome) AS category, sum(c.records)::BIGINT AS records
+    kept AS (
+        SELECT c.*, t.revision AS target
         FROM police_uk_count_revision c
         JOIN target t ON t.kind = c.kind AND t.falls_within = c.falls_within AND t.period = c.period
-                     AND c.revision IN (t.revision, t.revision - 1)
-        GROUP BY ALL),
+                     AND c.revision IN (t.revision, t.revision - 1)),
+    cells AS (
+        SELECT kind, falls_within, period, target, revision, district,
+               coalesce(crime_type, outcome) AS category, sum(records)::BIGINT AS records
+        FROM kept GROUP BY ALL
+        UNION ALL
+        SELECT kind, falls_within, period, target, revision, district, $charged_category AS category,
+               coalesce(sum(records) FILTER (WHERE crime_type <> $asb AND list_contains($charged, outcome)), 0)::BIGINT
+        FROM kept WHERE kind = 'street' GROUP BY ALL),
     a AS (SELECT * FROM cells WHERE revision = target - 1),
     b AS (SELECT * FROM cells WHERE revision = target)
     SELECT coalesce(b.kind, a.kind) AS kind, coalesce(b.falls_within, a.falls_within) AS falls_within,
@@ -42,12 +56,17 @@ def _changes_sql(where_month: str) -> str:
                       AND a.district = b.district AND a.category = b.category"""
 
 
+def _charged_params() -> dict[str, object]:
+    ref = reference()
+    return {"asb": ref.anti_social_behaviour, "charged": list(ref.charged), "charged_category": CHARGED_CATEGORY}
+
+
 def change_counts(con: duckdb.DuckDBPyConnection, file_id: int) -> tuple[int, int, int]:
     """(new, revised, unchanged) counts of the revisions a file made, against the revisions before them."""
     row = one(con, f"""SELECT count(*) FILTER (WHERE before IS NULL OR (before = 0 AND change > 0)),
                               count(*) FILTER (WHERE before > 0 AND change <> 0),
                               count(*) FILTER (WHERE change = 0)
-                       FROM ({_changes_sql("m.file_id = $file_id")})""", {"file_id": file_id})
+                       FROM ({_changes_sql("m.file_id = $file_id")})""", {"file_id": file_id, **_charged_params()})
     return int(row[0]), int(row[1]), int(row[2])
 
 
@@ -65,10 +84,11 @@ def revision_changes(con: duckdb.DuckDBPyConnection, *, kind: str = "street", fa
     By default: the current revision of every republished month (revision 2 or later) of `kind`, against
     the one before, for the counts that changed. `period` is a date or "YYYY-MM"; `revision` picks a
     revision other than the current one. Columns: kind, falls_within, period, district, category (crime
-    type, or outcome type for outcomes files), previous_revision, revision, before, after, change.
+    type, or outcome type for outcomes files; for street files also CHARGED_CATEGORY, the crimes whose last
+    outcome is a charge or summons), previous_revision, revision, before, after, change.
     """
     where = ["m.kind = $kind", "m.revision >= 2"]
-    params: dict[str, object] = {"kind": kind}
+    params: dict[str, object] = {"kind": kind, **_charged_params()}
     if falls_within is not None:
         where.append("m.falls_within = $falls_within")
         params["falls_within"] = falls_within
