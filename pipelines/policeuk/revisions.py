@@ -62,10 +62,14 @@ def _charged_params() -> dict[str, object]:
 
 
 def change_counts(con: duckdb.DuckDBPyConnection, file_id: int) -> tuple[int, int, int]:
-    """(new, revised, unchanged) counts of the revisions a file made, against the revisions before them."""
-    row = one(con, f"""SELECT count(*) FILTER (WHERE before IS NULL OR (before = 0 AND change > 0)),
-                              count(*) FILTER (WHERE before > 0 AND change <> 0),
-                              count(*) FILTER (WHERE change = 0)
+    """(new, revised, unchanged) counts of the revisions a file made, against the revisions before them. The
+    charged count (CHARGED_CATEGORY) is made of the crime types' records: it is counted only when a republished
+    month changes it, as revised, so a file's new and unchanged counts are its crime types' and outcomes'."""
+    row = one(con, f"""SELECT count(*) FILTER (WHERE category <> $charged_category
+                                                  AND (before IS NULL OR (before = 0 AND change > 0))),
+                              count(*) FILTER (WHERE change <> 0 AND (before > 0 OR (category = $charged_category
+                                                                                     AND before IS NOT NULL))),
+                              count(*) FILTER (WHERE category <> $charged_category AND change = 0)
                        FROM ({_changes_sql("m.file_id = $file_id")})""", {"file_id": file_id, **_charged_params()})
     return int(row[0]), int(row[1]), int(row[2])
 
