@@ -803,6 +803,16 @@ def test_a_large_police_uk_file_says_each_stage_of_its_load_as_it_goes(db, monke
     assert all(s.endswith(" s so far)") for s in stages) and said[-1].strip().startswith("accepted as file #2")
 
 
+def test_a_police_uk_load_counts_its_rows_as_records_and_a_first_load_as_its_crime_types(con, tmp_path):
+    """A police.uk file's rows are records, counted into figures: the summary says "records read". Its new counts
+    are its districts' crime types, as before the charged counts were compared (they count when they change)."""
+    from pipelines.ingest.load import describe
+
+    first = load(con, STREET, tmp_path)
+    cells = len(expected_by(STREET, "Crime type"))
+    assert f"records read, {cells:,} new, 0 revised, 0 unchanged" in describe(first), describe(first)
+
+
 def test_a_month_republished_with_only_last_outcomes_changed_says_which_charged_counts_changed(con, tmp_path):
     """police.uk republishes a month most often because cases moved on: the crimes are the same, their last
     outcomes are not. The charged count (and the charge share) change, and the load and the republished
