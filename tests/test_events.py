@@ -252,3 +252,38 @@ def test_an_event_outside_the_published_months_is_not_drawn():
                          "title": ["In a gap", "Published"], "line": ["a", "b"]})
     fig = trend_chart(series, "Charges", "people", evts)
     assert [a.text for a in fig.layout.annotations] == ["Published"]  # August was not published: a gap
+
+
+@pytest.fixture(scope="module")
+def published_without_august(sample_db, tmp_path_factory):
+    """The sample with April 2014 to July 2015 published, but for August 2014, the month of the Jay report."""
+    from pipelines.publish.approval import approve
+    from pipelines.publish.snapshot import publish
+
+    folder = tmp_path_factory.mktemp("events_gap")
+    db = copy_warehouse(sample_db, folder)
+    with warehouse.connect(db) as con:
+        approve(con, [m for m in PUBLISHED if m != "2014-08"], PCC)
+        publish(con, PCC, folder / "out")
+    return folder / "out"
+
+
+def test_an_event_in_a_month_the_public_has_not_been_given_is_neither_drawn_nor_listed(
+        monkeypatch, published_without_august):
+    """The snapshot carries the Jay report (its month is within the published span), but August 2014 is a gap on
+    every chart: the Streamlit app and the static site neither draw the event nor list it under a chart, while the
+    February 2015 inspection, in a published month, still is."""
+    folder = published_without_august
+    at = public(monkeypatch, folder, "public_pages/summary.py")
+    assert not at.exception
+    charts = {f["layout"]["title"]["text"]: f for f in map(_figure, at.get("plotly_chart"))}
+    referrals = charts[catalogue().get("cse_referrals").short_name]
+    assert "2014-08-26" not in _event_lines(referrals) and "2015-02-04" in _event_lines(referrals)
+    shown = texts(at)
+    assert "Rotherham inquiry report published" not in shown
+    assert "4 February 2015: Inspection of Rotherham council reported" in shown
+    site = folder / "public" / "site"
+    for page in ("index.html", "measure-cse_referrals.html", "measure-cse_charges.html"):
+        html = (site / page).read_text(encoding="utf-8")
+        assert "Rotherham inquiry report published" not in html, page
+    assert "Inspection of Rotherham council reported" in (site / "measure-cse_referrals.html").read_text()

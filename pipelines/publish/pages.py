@@ -367,8 +367,11 @@ def chart(view: SnapshotView, m, area: str) -> Chart:
     table = Table(f"{m.short_name}, {area}, by month", ("Month", unit.capitalize()),
                   tuple((Cell(month_text(p)), figure_cell((v, s), m.kind, mark)) for p, v, s in series),
                   footnote(view) if any(s for _p, _v, s in series) else "")
+    # only the events in a month this series publishes: never one before its first month, after its last, or in a gap
+    months = {p for p, _v, _s in series}
+    marked = tuple(ev for ev in events(view, m.id) if ev.date[:7] in months)
     return Chart(m.short_name, unit, not pct, tuple(points), trend_sentence(m.name, area, shown), table,
-                 events(view, m.id), key=f"{m.id}-{area}".lower().replace(" ", "-"))
+                 marked, key=f"{m.id}-{area}".lower().replace(" ", "-"))
 
 
 def events(view: SnapshotView, measure_id: str) -> tuple[ChartEvent, ...]:
