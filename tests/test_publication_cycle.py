@@ -619,8 +619,8 @@ def test_the_summary_says_why_its_latest_12_months_end_before_the_latest_month(s
 
     db = copy_warehouse(sample_db, tmp_path)
     year = [str(p) for p in pd.period_range("2014-08", "2015-07", freq="M")]
-    said = ("These are the latest 12 months whose every month is published: the 12 months to September 2015 are not "
-            "given until each of their months is.")
+    said = ("These are the latest 12 months given as one figure: the 12 months to September 2015, the latest month "
+            "published, are not given until each of their months is.")
     out = tmp_path / "published"
 
     def summary() -> str:
@@ -644,6 +644,31 @@ def test_the_summary_says_why_its_latest_12_months_end_before_the_latest_month(s
     assert quarter in gap and quarter not in whole and "latest financial year whose" not in gap
     at = public(monkeypatch, out, "public_pages/summary.py")
     assert not at.exception and said in texts(at)
+
+
+def test_the_summary_does_not_call_its_12_months_the_latest_all_published_when_a_later_run_is(sample_db, tmp_path):
+    """12 months are given as one figure only to the latest month of a publication. With August 2014 to July 2015
+    published, then August 2015 to July 2016 and September 2016 (August 2016 left behind), the summary still shows
+    August 2014 to July 2015: it must not say those are the latest 12 months whose every month is published, since
+    August 2015 to July 2016 are all published too."""
+    from dashboard_helpers import copy_warehouse
+
+    from pipelines.publish import pages
+    from pipelines.publish.content import SnapshotView
+
+    db = copy_warehouse(sample_db, tmp_path)
+    out = tmp_path / "published"
+    with warehouse.connect(db) as con:
+        approve(con, [str(p) for p in pd.period_range("2014-08", "2015-07", freq="M")], PCC)
+        publish(con, PCC, out)
+        approve(con, [str(p) for p in pd.period_range("2015-08", "2016-07", freq="M")] + ["2016-09"], PCC)
+        publish(con, PCC, out)
+    view = SnapshotView(public_side.current_snapshot(out), public_side.pointer(out))
+    shown = repr(pages.summary_page(view).blocks)
+    assert "The latest 12 months: August 2014 to July 2015" in shown
+    assert "whose every month is published: the 12 months" not in shown
+    assert ("These are the latest 12 months given as one figure: the 12 months to September 2016, the latest month "
+            "published, are not given until each of their months is.") in shown
 
 
 def test_the_command_names_a_revised_period_in_words_a_quarter_and_12_months_too(capsys):

@@ -547,8 +547,10 @@ def _why_not_later(kind: str, months: list[str], latest_month: str | None) -> st
     if str(pd.Period(months[-1], freq="M") + step) > latest_month:
         return ""  # the next one is not over yet: nothing is missing
     if kind == "rolling_12_months":
-        return (f"These are the latest 12 months whose every month is published: the 12 months to "
-                f"{month_text(latest_month)} are not given until each of their months is.")
+        # 12 months are given as one figure only to the latest month published at each publication: a later run of
+        # 12 published months may have no figure of its own, so these are the latest given, not the latest published
+        return (f"These are the latest 12 months given as one figure: the 12 months to {month_text(latest_month)}, "
+                "the latest month published, are not given until each of their months is.")
     what = "financial quarter" if kind == "quarter" else "financial year"
     return (f"This is the latest {what} whose every month is published: a later {what.split()[1]} is given once each "
             "of its months is.")
