@@ -715,3 +715,23 @@ def test_a_figure_hidden_before_and_shown_now_is_not_listed_as_a_published_figur
     rows = public_side.read("SELECT area, previous_display, new_display FROM revision WHERE period = '2015-06' "
                             "AND period_type = 'month' ORDER BY area")
     assert rows.values.tolist() == [["South Yorkshire", "93", "116"]]
+
+
+def test_the_tables_page_counts_the_earlier_periods_in_words(sample_db, tmp_path):
+    """Two financial years published: the older one is folded under "Earlier: 1 more financial year", not "1 more
+    financial years"; the quarters under "Earlier: 7 more financial quarters"."""
+    from dashboard_helpers import copy_warehouse
+
+    from pipelines.publish import pages
+    from pipelines.publish.content import SnapshotView
+
+    db = copy_warehouse(sample_db, tmp_path)
+    out = tmp_path / "published"
+    with warehouse.connect(db) as con:
+        approve(con, [str(p) for p in pd.period_range("2014-04", "2016-03", freq="M")], PCC)
+        publish(con, PCC, out)
+    view = SnapshotView(public_side.current_snapshot(out), public_side.pointer(out))
+    folded = [b.summary for b in pages.tables_page(view).blocks if type(b).__name__ == "Details"]
+    assert "Earlier: 1 more financial year" in folded and "Earlier: 7 more financial quarters" in folded
+    assert "Earlier: 23 more months" in folded
+    assert not any("financial years" in s and s.startswith("Earlier: 1 ") for s in folded)

@@ -53,6 +53,10 @@ PERIOD_HEADINGS = {"rolling_12_months": "The latest 12 months", "month": "The la
                    "quarter": "The latest financial quarter", "financial_year": "The latest financial year"}
 TABLE_HEADINGS = {"rolling_12_months": "12 months at a time", "month": "Months", "quarter": "Financial quarters",
                   "financial_year": "Financial years"}
+# "Earlier: 1 more financial year", "Earlier: 2 more 12-month periods": each kind's name, one and more than one
+EARLIER_NAMES = {"rolling_12_months": ("12-month period", "12-month periods"), "month": ("month", "months"),
+                 "quarter": ("financial quarter", "financial quarters"),
+                 "financial_year": ("financial year", "financial years")}
 DOWNLOADS = (("published-figures.csv", "Published figures (CSV)"),
              ("published-figures.json", "Published figures (JSON)"),
              ("published-figures.xlsx", "Published figures (spreadsheet, .xlsx)"))
@@ -671,7 +675,8 @@ def tables_page(view: SnapshotView) -> Page:
         blocks += [Heading(TABLE_HEADINGS[kind]), period_table(view, kind, found[-1])]
         older = found[:-1][::-1]
         if older:
-            blocks.append(Details(f"Earlier: {len(older)} more {TABLE_HEADINGS[kind].lower()}",
+            one, many = EARLIER_NAMES[kind]
+            blocks.append(Details(f"Earlier: {len(older)} more {one if len(older) == 1 else many}",
                                   tuple(period_table(view, kind, p) for p in older)))
     blocks.append(Heading("Revisions"))
     notices = withdrawal_notices(view, history=True)  # the one in force, if any, is told at the top
