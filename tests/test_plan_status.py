@@ -255,6 +255,9 @@ def test_baseline_not_complete_in_the_reporting_month():
          if x.measure_id == "online_grooming_offences"][0]
     assert s.target is None and s.assurance_icon is None
     assert "baseline not yet complete" in s.aspiration
+    # pccdash plan says it too, where the table's Assurance is "-" (it was left out)
+    line = next(x for x in format_status_table([s]).splitlines() if x.startswith(s.short_name))
+    assert line.endswith(f" Aspiration: {s.aspiration}: not judged until the baseline is."), line
 
 
 # --------------------------------------------------------------------------------------------------

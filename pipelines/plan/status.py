@@ -459,6 +459,9 @@ def status_rows(statuses: list[MeasureStatus]) -> list[dict]:
             "sentence": s.sentence,
             "assurance_sentence": s.assurance_sentence or "",
             "aspiration_progress": (s.aspiration_progress or "") if s.plan_in_force else "",
+            # an aspiration set on a baseline not yet complete, which no assurance can judge yet: said, not left out
+            "aspiration_pending": (s.aspiration or "") if s.plan_in_force and "(baseline not yet complete)" in (
+                s.aspiration or "") else "",
             "questions": list(s.questions),
         })
     return rows
@@ -489,6 +492,8 @@ def format_status_table(statuses: list[MeasureStatus], *, sentences: bool = True
                 text += " " + r["assurance_sentence"]
             if r["aspiration_progress"]:  # where the period's figure stands, as the page and the pack say it
                 text += f" {r['aspiration_progress']}."
+            if r["aspiration_pending"]:
+                text += f" Aspiration: {r['aspiration_pending']}: not judged until the baseline is."
         out.append(text)
     cat = catalogue()
     noted = [m for m in dict.fromkeys(s.measure_id for s in statuses) if cat.get(m).caveats]
