@@ -459,9 +459,6 @@ def status_rows(statuses: list[MeasureStatus]) -> list[dict]:
             "sentence": s.sentence,
             "assurance_sentence": s.assurance_sentence or "",
             "aspiration_progress": (s.aspiration_progress or "") if s.plan_in_force else "",
-            # an aspiration set on a baseline not yet complete, which no assurance can judge yet: said, not left out
-            "aspiration_pending": (s.aspiration or "") if s.plan_in_force and "(baseline not yet complete)" in (
-                s.aspiration or "") else "",
             "questions": list(s.questions),
         })
     return rows
@@ -481,7 +478,7 @@ def format_status_table(statuses: list[MeasureStatus], *, sentences: bool = True
 
     out = [f"{statuses[0].plan or 'No Police and Crime Plan in force'}: {rows[0]['month']}"]
     priority = None
-    for r in rows:
+    for r, s in zip(rows, statuses, strict=True):
         if r["priority"] != priority:
             priority = r["priority"]
             out += ["", priority, line(head)]
@@ -492,8 +489,9 @@ def format_status_table(statuses: list[MeasureStatus], *, sentences: bool = True
                 text += " " + r["assurance_sentence"]
             if r["aspiration_progress"]:  # where the period's figure stands, as the page and the pack say it
                 text += f" {r['aspiration_progress']}."
-            if r["aspiration_pending"]:
-                text += f" Aspiration: {r['aspiration_pending']}: not judged until the baseline is."
+            if s.plan_in_force and "(baseline not yet complete)" in (s.aspiration or ""):
+                # an aspiration no assurance can judge yet (its Assurance is "-"): said, not left out
+                text += f" Aspiration: {s.aspiration}: not judged until the baseline is."
         out.append(text)
     cat = catalogue()
     noted = [m for m in dict.fromkeys(s.measure_id for s in statuses) if cat.get(m).caveats]
