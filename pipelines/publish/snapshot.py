@@ -102,12 +102,43 @@ def _approved(con: duckdb.DuckDBPyConnection, held: Collection[str] = ()) -> pd.
 
 
 def approved_figures(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Each approved month's figures as they stood at its approval: the latest revision loaded by then."""
-    return con.execute(
+    """Each approved month's figures as they stood at its approval: the latest revision loaded by then, each
+    district under the name force.yaml gives it now."""
+    figures = con.execute(
         """SELECT strftime(r.period, '%Y-%m') AS period, r.district, r.measure, r.value
            FROM figure_revision r JOIN period_status s ON s.period = r.period AND r.loaded_at <= s.approved_at
            QUALIFY r.revision = max(r.revision) OVER (PARTITION BY r.period, r.district, r.measure)
            ORDER BY ALL""").df()
+    return _districts_as_named(figures)
+
+
+def _districts_as_named(figures: pd.DataFrame) -> pd.DataFrame:
+    """The figures under the names force.yaml gives their districts now: a figure kept under a district's former
+    name that force.yaml keeps among its aliases is that district's (as the plan and the pages read it). A name
+    force.yaml no longer knows, or a district held under two names for one month, stops the publication with a
+    sentence saying what to put right in force.yaml."""
+    if figures.empty:
+        return figures
+    f = force()
+    lookup = f.district_lookup()
+    names = {str(d): lookup.get(str(d).strip().lower()) for d in pd.unique(figures["district"])}
+    unknown = sorted(d for d, canonical in names.items() if canonical is None)
+    if unknown:
+        counts = figures["district"].value_counts()
+        held = "; ".join(f'{counts[d]:,} approved figure(s) for "{d}"' for d in unknown)
+        raise ConfigError(
+            f"force.yaml: the warehouse holds {held}, which force.yaml no longer names as a district or an alias "
+            f"(its districts are {', '.join(f.districts)}). If the district was renamed, keep its former name "
+            f'among the new name\'s aliases (aliases: [{unknown[0]}]) and publish again; nothing was published.')
+    figures = figures.assign(district=figures["district"].map(names))
+    twice = figures[figures.duplicated(["period", "district", "measure"], keep=False)]
+    if not twice.empty:
+        row = twice.iloc[0]
+        raise ConfigError(
+            f'force.yaml: the warehouse holds {row["measure"]} for {row["district"]} in {row["period"]} under two '
+            "of the district's names (its name and an alias); a return has used both. Nothing was published: "
+            "resolve which figure stands (resend the month under one name) and publish again.")
+    return figures.sort_values(["period", "district", "measure"], ignore_index=True)
 
 
 # Which figures each public rule compared a figure with. A caveat whose firing depends on values is published
