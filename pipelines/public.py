@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from .office import in_sentence
-from .uk_time import uk_day_words, uk_time, uk_words
+from .uk_time import month_text, uk_day_words, uk_time, uk_words
 
 if TYPE_CHECKING:  # pandas where a table is made: opening the warehouse reads only the pointer from here
     import pandas as pd
@@ -185,10 +185,6 @@ def number(value: object) -> str:
     return f"{v:,.0f}" if v.is_integer() else f"{v:,.1f}"
 
 
-def month_text(period: str) -> str:
-    import pandas as pd
-
-    return pd.Timestamp(f"{period}-01").strftime("%B %Y") if re.fullmatch(r"\d{4}-\d{2}", period) else period
 
 
 ROLLING_PREFIX = "12 months to "

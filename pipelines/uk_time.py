@@ -70,6 +70,14 @@ def month_words(day: dt.date) -> str:
     return f"{MONTHS[day.month - 1]} {day.year}"
 
 
+def month_text(text: str | None) -> str | None:
+    """A month written as a return and the public tables write it ("2015-07") in words ("July 2015"); any other
+    text as it is."""
+    if text and re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+        return f"{MONTHS[int(text[5:]) - 1]} {text[:4]}"
+    return text
+
+
 def uk_words(value: object, form: str = "numeric", *, seconds: bool = False) -> str:
     """A stored time in UK time, naming the clock: "2026-05-05 11:04 BST" (`form` "numeric", for tables and terminal
     lines) or "5 May 2026 at 11:04 BST" ("words", for sentences); `seconds` adds them ("11:04:09 BST"). "" for

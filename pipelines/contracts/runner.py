@@ -23,7 +23,7 @@ import duckdb
 
 from ..catalogue import catalogue, force
 from ..errors import QUOTED_LIMIT, Problem, shown
-from ..uk_time import month_named, month_words
+from ..uk_time import month_named, month_text
 from ..warehouse import utc_now
 from .batch import batch_columns, split_views
 from .contract import Contract, ContractError, RowRule, SetRule, reference_values
@@ -644,17 +644,11 @@ def row_rule_samples(con, rule: RowRule, limit: int | None = SAMPLES_KEPT) -> li
     said: dict = {}
     names = {m.id: m.short_name for m in catalogue().measures}  # a message names a measure and a month as people do
     return [Sample(f, sh, r, c, p, d, m,
-                   _with_advice(rule, _render(rule.message, value=v, period=_month_said(pt), district=dn,
+                   _with_advice(rule, _render(rule.message, value=v, period=month_text(pt), district=dn,
                                               measure=names.get(mn, mn)), v, said),
                    cell)
             for f, sh, r, c, p, d, m, v, pt, dn, mn, cell in rows]
 
-
-def _month_said(text: str | None) -> str | None:
-    """A month written as a return writes it ("2015-07") in words ("July 2015"); any other text as written."""
-    if text and re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
-        return month_words(dt.date(int(text[:4]), int(text[5:]), 1))
-    return text
 
 
 FIGURES_NOW = "figure_now"
