@@ -1593,7 +1593,7 @@ def release_(kind, item_id, db, public_text, as_user):
       pccdash release decision 4 --as pcc@example.org
       pccdash release answer 7 --text "The force reported progress on every point." --as pcc@example.org
     """
-    from .accountability.release import hidden_number_warnings, release, release_form_defaults, small_number_warnings
+    from .accountability.release import release, release_form_defaults, text_warnings
     from .audit import cli_actor
     from .warehouse import connect
 
@@ -1602,8 +1602,7 @@ def release_(kind, item_id, db, public_text, as_user):
         form = release_form_defaults(con, kind, item_id)
         release_id = release(con, actor, kind, item_id, public_text=public_text)
         # the text given in place of the recorded one is what is published: it is the one checked
-        warning = (" ".join(w for w in (small_number_warnings(public_text), hidden_number_warnings(con, public_text))
-                            if w) if public_text else form.warning)
+        warning = text_warnings(con, public_text) if public_text else form.warning
     if warning:
         click.secho(f"Note: {warning}", fg="yellow", err=True)
     click.echo(f"Approved {kind} {form.item_id} for the next publication (approval {release_id}"
@@ -1644,6 +1643,7 @@ def unrelease(approval, reason, db, as_user):
     Example:
       pccdash unrelease 3 --reason "The answer names a school" --as pcc@example.org
     """
+    from .accountability.release import quoting
     from .accountability.release import released as approvals
     from .accountability.release import unrelease as withdraw_approval
     from .audit import cli_actor
@@ -1657,10 +1657,8 @@ def unrelease(approval, reason, db, as_user):
     gone = next((r for n, r in before.items() if n not in {a.release_id for a in after}), None)
     click.echo(f"Withdrew approval {approval}" + (f" ({shown(gone.label, None)})" if gone else "")
                + ": the next publication does not carry it.")
-    if gone is not None and gone.kind == "question":
-        # an answer or a decision on the question carries its words: they are published while those stay approved
-        carried = [a for a in after if a.kind in ("answer", "decision")
-                   and a.record.get("question_ref") == gone.record.get("question_ref")]
+    if gone is not None:
+        carried = quoting(after, gone)  # an approved answer or decision goes on publishing the question's words
         if carried:
             click.secho("Note: the question's words are still published with "
                         + ", ".join(f"approval {a.release_id} ({a.kind})" for a in carried)

@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import auth, data, ui
 from pipelines import office
 from pipelines.accountability.release import long_date as release_long_date
-from pipelines.accountability.release import unrelease
+from pipelines.accountability.release import quoting, unrelease
 from pipelines.catalogue import catalogue
 from pipelines.public import current_snapshot, published_dir
 from pipelines.publish.approval import approve, period_states, states_frame
@@ -69,11 +69,9 @@ else:
                                      key="unrelease_reason", max_chars=500)
     for item in approvals:
         left, right = st.columns([5, 1])
-        # an approved answer or decision quotes its question: withdrawing the question's approval alone leaves it
-        quoting = [a for a in approvals if item.kind == "question" and a.kind in ("answer", "decision")
-                   and a.record.get("question_ref") == item.record.get("question_ref")]
+        carried = quoting(approvals, item)  # withdrawing the question's approval alone leaves these publishing it
         also = ("; its words are published with " + ", ".join(f"the approved {a.kind} ({a.release_id})"
-                                                               for a in quoting) + " too" if quoting else "")
+                                                               for a in carried) + " too" if carried else "")
         left.markdown(f"{ui.md_escape(item.label)}  \n:small[approved by {ui.md_escape(item.approved_by)} on "
                       f"{ui.md_escape(release_long_date(item.approved_at))}{ui.md_escape(also)}]")
         if right.button("Withdraw approval", key=f"unrelease_{item.release_id}",

@@ -241,6 +241,12 @@ def hidden_number_warnings(con: duckdb.DuckDBPyConnection, text: object) -> str 
             f"{said}. Leave it out of the text as published, or the hidden figure is published with it.")
 
 
+def text_warnings(con: duckdb.DuckDBPyConnection, text: object) -> str | None:
+    """What to point out in a text before it is approved for publication: its small numbers and the hidden figures
+    it quotes (`small_number_warnings`, `hidden_number_warnings`); None when nothing."""
+    return " ".join(w for w in (small_number_warnings(text), hidden_number_warnings(con, text)) if w) or None
+
+
 @dataclass(frozen=True)
 class ReleaseForm:
     """What an approve form shows before the Commissioner approves an item."""
@@ -261,10 +267,8 @@ def release_form_defaults(con: duckdb.DuckDBPyConnection, kind: str, item_id: ob
     current = _current_release(con, kind, str(_number(item_id, kind)))
     labels = {"question": "The question as published", "answer": "The answer as published",
               "decision": "The rationale as published", "recommendation": "The evidence as published"}
-    texts = "\n".join(t for k, t in _texts(record) if k not in _REFERENCES)
-    warnings = [w for w in (small_number_warnings(texts), hidden_number_warnings(con, texts)) if w]
     return ReleaseForm(kind, str(_number(item_id, kind)), record, record.get(EDITABLE[kind]) or "", labels[kind],
-                       " ".join(warnings) or None, current)
+                       text_warnings(con, "\n".join(t for k, t in _texts(record) if k not in _REFERENCES)), current)
 
 
 def _current_release(con: duckdb.DuckDBPyConnection, kind: str, item_id: str) -> int | None:
@@ -375,6 +379,15 @@ def released(con: duckdb.DuckDBPyConnection) -> list[Release]:
     return [dataclasses.replace(r, record={**r.record, "question": asked[r.record["question_ref"]]})
             if r.kind in ("answer", "decision") and r.record.get("question_ref") in asked
             and r.record.get("question") != asked[r.record["question_ref"]] else r for r in out]
+
+
+def quoting(approvals: list[Release], question: Release) -> list[Release]:
+    """The approved answers and decisions that carry `question`'s words to the public (each quotes its question):
+    withdrawing the question's approval alone leaves them publishing it."""
+    if question.kind != "question":
+        return []
+    return [a for a in approvals if a.kind in ("answer", "decision")
+            and a.record.get("question_ref") == question.record.get("question_ref")]
 
 
 def board_table(approvals: list[Release]) -> pd.DataFrame:
