@@ -257,22 +257,18 @@ class ReturnStatus:
 
     def words(self) -> str:
         if self.state == "arrived":
-            return f"arrived{' late' if self.late else ''} in {self.file} on {_day(self.arrived_on)}"
+            return f"arrived{' late' if self.late else ''} in {self.file} on {uk_day_words(self.arrived_on)}"
         if self.state == "partial":
-            return (f"arrived{' late' if self.late else ''} in {self.file} on {_day(self.arrived_on)} without "
+            return (f"arrived{' late' if self.late else ''} in {self.file} on {uk_day_words(self.arrived_on)} without "
                     f"{listed(list(self.absent))}, "
-                    f"{'overdue' if self.overdue else 'not yet due'} (due {_day(self.due)})")
+                    f"{'overdue' if self.overdue else 'not yet due'} (due {uk_day_words(self.due)})")
         if self.state == "refused":
             since = f"; figures from {self.file} stand" if self.file else ""
             whole = " with the rest of the file (a file with an error is refused whole)" if self.with_file else ""
             return f"refused in {self.refused}{whole}{since}"
         if self.state == "superseded":
             return f"{self.refused} was withdrawn or superseded and nothing has arrived in its place"
-        return f"{STATE_WORDS[self.state]} (due {_day(self.due)})"
-
-
-def _day(day: dt.date) -> str:
-    return uk_day_words(day)  # "5 June 2026", whatever the server's locale
+        return f"{STATE_WORDS[self.state]} (due {uk_day_words(self.due)})"
 
 
 def return_status(con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date | None = None,
@@ -405,7 +401,8 @@ def incomplete_notices(con: duckdb.DuckDBPyConnection, month: dt.date, today: dt
     overdue = [r for r in rows if r.state == "overdue"]
     for due in sorted({r.due for r in overdue}):
         names, many = _named([r for r in overdue if r.due == due], rows)
-        out.append(f"The return for {label} is overdue (due {_day(due)}): {names} {'are' if many else 'is'} missing.")
+        out.append(f"The return for {label} is overdue (due {uk_day_words(due)}): {names} "
+                   f"{'are' if many else 'is'} missing.")
     refused = [r for r in rows if r.state == "refused"]
     for ref in sorted({r.refused for r in refused}, key=lambda f: f.file_id):
         names, _ = _named([r for r in refused if r.refused == ref], rows)
@@ -425,11 +422,12 @@ def incomplete_notices(con: duckdb.DuckDBPyConnection, month: dt.date, today: dt
     for (file, absent, overdue, due), group in partial.items():
         out.append(f"The return for {label} is incomplete: {_named(group, rows)[0]} arrived in {file} "
                    f"without {listed(list(absent))}, whose figures are {'overdue' if overdue else 'not yet due'} "
-                   f"(due {_day(due)}).")
+                   f"(due {uk_day_words(due)}).")
     waiting = [r for r in rows if r.state == "missing"]
     for due in sorted({r.due for r in waiting}):
         names, many = _named([r for r in waiting if r.due == due], rows)
-        out.append(f"{label} is incomplete: {names} {'have' if many else 'has'} not arrived yet (due {_day(due)}).")
+        out.append(f"{label} is incomplete: {names} {'have' if many else 'has'} not arrived yet "
+                   f"(due {uk_day_words(due)}).")
     return out
 
 
