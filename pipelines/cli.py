@@ -1552,6 +1552,7 @@ def inbox_list(db, folder):
       pccdash inbox list
     """
     from .accountability.moderation import pending
+    from .accountability.release import personal_data_warnings
     from .flags import day_words
     from .inbox import waiting
     from .warehouse import connect_read_only
@@ -1563,6 +1564,9 @@ def inbox_list(db, folder):
         click.echo(f"{sub.receipt}  received {day_words(sub.received_at)}  from: {sender}")
         for line in sub.body.split("\n"):
             click.echo(f"    {shown(line, None)}")
+        personal = personal_data_warnings(sub.body)
+        if personal:
+            click.secho(f"    Note: {shown(personal, None)}", fg="yellow")
     click.echo(f"{len(found)} question(s) from the public waiting to be accepted or rejected.")
     left = waiting(folder)
     if left:

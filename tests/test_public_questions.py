@@ -33,7 +33,7 @@ from pipelines import inbox, warehouse
 from pipelines import public as public_side
 from pipelines.access import NotAllowed
 from pipelines.accountability import moderation
-from pipelines.accountability.release import release
+from pipelines.accountability.release import personal_data_warnings, release, release_form_defaults
 from pipelines.plaintext import BadText
 from pipelines.publish.approval import approve
 from pipelines.publish.snapshot import publish
@@ -323,6 +323,57 @@ def test_formula_text_is_kept_as_written_and_neutralised_in_the_csv_download(mon
     table = pd.read_csv(io.BytesIO(data))
     assert table["As written"].tolist() == ["'" + FORMULA] == table["As accepted, or why rejected"].tolist()
     assert NAME not in data.decode("utf-8") and CONTACT not in data.decode("utf-8")
+
+
+# ------------------------------------------------------------------------------------------------ personal data
+
+
+NAMES_A_CHILD = ("Why is nothing done about the men on Ferham Road? My daughter Chloe (14) at Oakwood school was "
+                 "approached.")
+
+
+def test_what_may_identify_someone_is_pointed_out_in_a_sentence_and_ordinary_questions_pass():
+    said = personal_data_warnings(NAMES_A_CHILD)
+    assert said.startswith("This text may identify someone: it gives ")
+    for words in ("a street (\u201cFerham Road\u201d)", "a school (\u201cOakwood school\u201d)",
+                  "a person's age (\u201cChloe (14)\u201d)", "a relative (\u201cMy daughter\u201d)"):
+        assert words in said, words
+    assert "before it is put or published" in said
+    more = personal_data_warnings("A girl called Amy, aged 13, lives at S60 2TH; ring me on 07700 900123.")
+    for words in ("called Amy", "aged 13", "S60 2TH", "07700 900123"):
+        assert words in more, words
+    for ordinary in (QUESTION, EDITED, "What is the school doing about it? How many schools in Rotherham took part?",
+                     "CSE charges in Rotherham (22) and Sheffield (14) in July 2015: why the gap?",
+                     "Pam mae nifer yr arestiadau wedi gostwng yn Rotherham?", "Operation Stovewood (2014): when?"):
+        assert personal_data_warnings(ordinary) is None, ordinary
+
+
+def test_the_office_is_warned_of_a_question_naming_a_child_on_the_page_the_list_and_the_approval(
+        monkeypatch, box, wh, run_cli):
+    """Regression: a question naming a child, her age, her school and her street was accepted as sent and approved
+    for publication without a word, though the page asks the office to take such things out."""
+    receipt = inbox.submit(NAMES_A_CHILD, NAME, CONTACT)
+    plain = inbox.submit(QUESTION)
+    with warehouse.connect(wh) as c:
+        moderation.import_inbox(c, ANALYST)
+        board = acc.add_meeting(c, PCC, held_on="2026-12-17")
+    at = internal(monkeypatch, wh, "internal_pages/public_questions.py", ANALYST)
+    assert not at.exception
+    [warned] = [w.value for w in at.warning]
+    assert "This text may identify someone" in warned and "Ferham Road" in warned
+    listed = run_cli("inbox", "list", "--db", wh).stdout
+    assert listed.count("Note: This text may identify someone") == 1
+    assert listed.index("Note: This text may identify someone") > listed.index(receipt)
+    assert listed.index("Note: This text may identify someone") < listed.index(plain)
+    with warehouse.connect(wh) as c:
+        question_id = moderation.accept(c, ANALYST, receipt, edited_body=NAMES_A_CHILD, meeting_id=board.meeting_id)
+        form = release_form_defaults(c, "question", question_id)
+        assert form.warning and "This text may identify someone" in form.warning and "Chloe (14)" in form.warning
+    out = run_cli("release", "question", question_id, "--db", wh, "--as", "pcc@example.org")
+    assert out.exit_code == 0 and "Note: This text may identify someone" in out.stderr
+    out = run_cli("release", "question", question_id, "--text", "What is being done about men approaching children "
+                  "near schools?", "--db", wh, "--as", "pcc@example.org")
+    assert out.exit_code == 0 and "may identify someone" not in out.stderr
 
 
 # ------------------------------------------------------------------------------------------------ the pages

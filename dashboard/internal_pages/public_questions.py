@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import auth, data, ui
 from pipelines import inbox, office, settings
 from pipelines.accountability import meetings, moderation
+from pipelines.accountability.release import personal_data_warnings
 from pipelines.errors import shown
 from pipelines.uk_time import uk_day_words
 
@@ -63,6 +64,9 @@ for sub in pending[:SHOWN]:
     with st.container(border=True):
         st.markdown(f"**Reference {sub.receipt}**, received {uk_day_words(sub.received_at)}")
         st.text(sub.body)  # as the member of the public wrote it, shown inert
+        personal = personal_data_warnings(sub.body)
+        if personal:
+            st.warning(ui.md_escape(personal), icon=":material/person_alert:")
         sender = "; ".join(shown(v, None) for v in (sub.name, sub.contact) if v) or "no name or contact given"
         st.caption(f"From: {ui.md_escape(sender)}. Kept for the office's reply only: never published.")
         if not may:
