@@ -30,6 +30,7 @@ from pipelines.accountability.release import (
 )
 from pipelines.inbox import submit
 from pipelines.ingest import ingest
+from pipelines.publish import pages
 from pipelines.publish.approval import approve
 from pipelines.publish.info import load_public_info
 from pipelines.publish.snapshot import NothingToPublish, preview_publication, publish
@@ -139,6 +140,32 @@ def test_a_question_for_a_meeting_not_yet_held_is_to_be_asked_not_asked(loop, mo
     assert ("Question (to be asked by the South Yorkshire Mayoral Combined Authority): Will the hub keep its cover "
             "over the summer?") in shown, shown
     assert "Question (asked by" in shown and "Why did arrests in Rotherham fall in July?" in shown  # held in 2015
+
+
+def test_a_published_question_with_no_published_answer_says_so_on_the_page_and_the_static_site(loop, monkeypatch):
+    """Regression: a question put at a Board held, with no answer published, was shown alone, leaving the reader to
+    guess whether the force had answered; it now says that no answer has been published yet, and as of when."""
+    from pipelines.publish.content import SnapshotView
+
+    with warehouse.connect(loop["db"]) as con:
+        release(con, PCC, "answer", loop["answer"])
+        release(con, PCC, "question", loop["other"])
+        coming = ask(con, PCC, add_meeting(con, PCC, held_on="2099-06-01").meeting_id, "Will cover hold?")
+        release(con, PCC, "question", coming)
+        publish(con, PCC)
+    at = public(monkeypatch, loop["folder"], "public_pages/board.py")
+    assert not at.exception
+    shown = texts(at)
+    lines = shown.splitlines()
+    said = [i for i, line in enumerate(lines) if line.startswith("No answer from the force has been published yet")]
+    assert len(said) == 1, shown  # the unanswered question held in 2015; not the answered one, nor the one to come
+    assert lines[said[0] - 1] == "Question (asked by the South Yorkshire Mayoral Combined Authority): When will the " \
+                                 "missing-children protocol be signed?"
+    created = public_side.current_snapshot(loop["folder"])
+    day = pages.day(SnapshotView(created).meta.get("created_at"))
+    assert lines[said[0]] == f"No answer from the force has been published yet (as of this publication, {day}).", shown
+    site = (loop["folder"] / "public" / "site" / "board.html").read_text(encoding="utf-8")
+    assert "No answer from the force has been published yet" in site
 
 
 def test_no_email_address_and_no_submitters_details_reach_the_snapshot_or_the_page(loop, monkeypatch):

@@ -802,9 +802,13 @@ def board_page(view: SnapshotView) -> Page:
             asker = str(first["asked_by"])
             asker = asker[:1].lower() + asker[1:] if asker.startswith(("The ", "A ")) else asker
             blocks.append(Paragraph(f"Question ({'to be ' if ahead else ''}asked by {asker}): {first['question']}"))
-            for a in rows[rows["kind"] == "answer"].sort_values("answered_on").itertuples():
+            answers = rows[rows["kind"] == "answer"]
+            for a in answers.sort_values("answered_on").itertuples():
                 blocks.append(Paragraph(f"The force's answer, given by {a.answered_by}{_answered_when(a)}: "
                                         f"{a.answer}"))
+            if answers.empty and not ahead:  # said, not left to be inferred from nothing under the question
+                blocks.append(Paragraph(f"No answer from the force has been published yet (as of this publication, "
+                                        f"{day(view.meta.get('created_at'))})."))
             decided = rows[rows["kind"] == "decision"].sort_values(["given_meeting_date", "decided_on"])
             for d in decided.itertuples():
                 blocks.append(Paragraph(_decision_words(f"{cap(said.holders)} decision", d)))
