@@ -1551,7 +1551,7 @@ def inbox_list(db, folder):
     Example:
       pccdash inbox list
     """
-    from .accountability.moderation import pending
+    from .accountability.moderation import pending, repeats
     from .accountability.release import personal_data_warnings
     from .flags import day_words
     from .inbox import waiting
@@ -1559,11 +1559,14 @@ def inbox_list(db, folder):
 
     with connect_read_only(db) as con:
         found = pending(con)
+        repeated = repeats(con)
     for sub in found:
         sender = "; ".join(shown(v, 200) for v in (sub.name, sub.contact) if v) or "no name or contact given"
         click.echo(f"{sub.receipt}  received {day_words(sub.received_at)}  from: {sender}")
         for line in sub.body.split("\n"):
             click.echo(f"    {shown(line, None)}")
+        if sub.submission_id in repeated:
+            click.echo(f"    {repeated[sub.submission_id]}")
         personal = personal_data_warnings(sub.body)
         if personal:
             click.secho(f"    Note: {shown(personal, None)}", fg="yellow")

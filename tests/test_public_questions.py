@@ -376,6 +376,30 @@ def test_the_office_is_warned_of_a_question_naming_a_child_on_the_page_the_list_
     assert out.exit_code == 0 and "may identify someone" not in out.stderr
 
 
+def test_a_question_sent_again_names_the_earlier_ones_and_where_they_stand(monkeypatch, box, wh, run_cli):
+    """Regression: the same question sent twice, or sent again after it was rejected, read as new, and the office had
+    to find the earlier one by eye among all the others."""
+    first = inbox.submit(QUESTION, NAME, CONTACT)
+    with warehouse.connect(wh) as c:
+        moderation.import_inbox(c, ANALYST)
+        moderation.reject(c, ANALYST, first, reason="About one family's case.")
+    again = inbox.submit("  why did CSE charges in Rotherham fall in July 2015 and what is being done about it ", NAME)
+    other = inbox.submit("Why did CSE charges in Sheffield fall in July 2015?")
+    third = inbox.submit(QUESTION.upper())
+    with warehouse.connect(wh) as c:
+        moderation.import_inbox(c, ANALYST)
+        said = moderation.repeats(c)
+        [again_id, other_id, third_id] = [s.submission_id for s in moderation.pending(c)]
+    assert again_id.startswith(again) and other_id.startswith(other) and third_id.startswith(third)
+    assert said == {again_id: f"The same words were sent before: {first} (rejected).",
+                    third_id: f"The same words were sent before: {first} (rejected); {again} (waiting)."}
+    listed = run_cli("inbox", "list", "--db", wh).stdout
+    assert f"    The same words were sent before: {first} (rejected).\n" in listed
+    at = internal(monkeypatch, wh, "internal_pages/public_questions.py", ANALYST)
+    assert not at.exception
+    assert [i.value for i in at.info if i.value.startswith("The same words")] == [said[again_id], said[third_id]]
+
+
 # ------------------------------------------------------------------------------------------------ the pages
 
 

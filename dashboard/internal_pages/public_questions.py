@@ -39,6 +39,7 @@ if aside:
                f"{ui.md_escape(inbox.inbox_dir() / 'rejected')}; the server's log says why.")
 
 pending = data.call(moderation.pending) or []
+repeated = data.call(moderation.repeats) or {} if pending else {}
 held = data.call(meetings) or []
 today = settings.today()
 # the meetings to come first, soonest first; then those held, latest first (a question may still be put at one)
@@ -64,6 +65,8 @@ for sub in pending[:SHOWN]:
     with st.container(border=True):
         st.markdown(f"**Reference {sub.receipt}**, received {uk_day_words(sub.received_at)}")
         st.text(sub.body)  # as the member of the public wrote it, shown inert
+        if key in repeated:
+            st.info(repeated[key], icon=":material/content_copy:")
         personal = personal_data_warnings(sub.body)
         if personal:
             st.warning(ui.md_escape(personal), icon=":material/person_alert:")

@@ -175,6 +175,31 @@ def pending(con: duckdb.DuckDBPyConnection) -> list[Submission]:
     return [Submission(*r) for r in rows]
 
 
+def _words(body: str) -> str:
+    """A question's words as compared for a repeat: case, spacing and the punctuation around words set aside."""
+    return " ".join(re.sub(r"[^\w\s]", " ", body.casefold()).split())
+
+
+def repeats(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """For each question from the public not yet moderated whose words another sent earlier (the same question sent
+    twice, or by two people): a sentence naming the earlier ones by receipt, with where each stands."""
+    rows = con.execute(
+        "SELECT s.submission_id, s.body, m.outcome, m.question_id FROM public_submission s LEFT JOIN "
+        "(SELECT DISTINCT ON (submission_id) submission_id, outcome, question_id FROM submission_moderation "
+        "ORDER BY submission_id, moderation_id) m USING (submission_id) "
+        "ORDER BY s.received_at, s.submission_id").fetchall()
+    seen: dict[str, list[str]] = {}
+    out = {}
+    for ident, body, outcome, question_id in rows:
+        key = _words(body)
+        if outcome is None and seen.get(key):
+            out[ident] = "The same words were sent before: " + "; ".join(seen[key]) + "."
+        state = ("waiting" if outcome is None else f"accepted as question {question_id}" if outcome == "accepted"
+                 else "rejected")
+        seen.setdefault(key, []).append(f"{ident[:8]} ({state})")
+    return out
+
+
 def moderated(con: duckdb.DuckDBPyConnection) -> list[Moderated]:
     """Questions from the public the office accepted or rejected, latest decision first."""
     rows = con.execute(
