@@ -128,6 +128,8 @@ def test_an_approved_decision_is_published_with_its_question_and_words_and_nothi
 
 def test_a_question_for_a_meeting_not_yet_held_is_to_be_asked_not_asked(loop, monkeypatch):
     """Regression: a question published for a coming meeting read "Question (asked by ...)" before the meeting."""
+    from pipelines.publish.content import SnapshotView
+
     with warehouse.connect(loop["db"]) as con:
         release(con, PCC, "decision", loop["decision"])
         coming = add_meeting(con, PCC, held_on="2099-06-01").meeting_id
@@ -140,6 +142,14 @@ def test_a_question_for_a_meeting_not_yet_held_is_to_be_asked_not_asked(loop, mo
     assert ("Question (to be asked by the South Yorkshire Mayoral Combined Authority): Will the hub keep its cover "
             "over the summer?") in shown, shown
     assert "Question (asked by" in shown and "Why did arrests in Rotherham fall in July?" in shown  # held in 2015
+    # read months later, with nothing published since, the page says when "to be asked" was true
+    created = pages.day(SnapshotView(public_side.current_snapshot(loop["folder"])).meta.get("created_at"))
+    assert shown.count("This meeting was still to be held") == 1, "a meeting held is not said to be ahead"
+    assert f"This meeting was still to be held when this was published, on {created}." in shown
+    site = (loop["folder"] / "public" / "site" / "board.html").read_text(encoding="utf-8")
+    coming, held = site.index("1 June 2099"), site.index("20 August 2015")
+    said = site.index("This meeting was still to be held")
+    assert coming < said < site.index("Will the hub keep its cover") < held, "under the coming meeting's heading"
 
 
 def test_a_published_question_with_no_published_answer_says_so_on_the_page_and_the_static_site(loop, monkeypatch):

@@ -792,10 +792,14 @@ def board_page(view: SnapshotView) -> Page:
     loop = items[items["meeting_title"] != ""]
     for (held, mtitle), meeting in sorted(loop.groupby(["meeting_date", "meeting_title"]), key=lambda g: g[0],
                                           reverse=True):
-        blocks.append(Heading(f"{mtitle}, {day(held)}", 3))
-        asked = meeting[meeting["question_ref"] != ""]
-        # a meeting after the day of publication has not asked its questions yet
+        # a meeting after the day of publication has not asked its questions yet; a page read months later says
+        # so as of the publication, since it is not published again when the meeting is held
         ahead = (uk_day(held) or dt.date.min) > (uk_day(view.meta.get("created_at")) or dt.date.max)
+        blocks.append(Heading(f"{mtitle}, {day(held)}", 3))
+        if ahead:
+            blocks.append(Paragraph(f"This meeting was still to be held when this was published, on "
+                                    f"{day(view.meta.get('created_at'))}."))
+        asked = meeting[meeting["question_ref"] != ""]
         for ref in sorted(asked["question_ref"].unique(), key=_ref_order):
             rows = asked[asked["question_ref"] == ref]
             first = rows.iloc[0]
