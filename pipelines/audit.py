@@ -46,6 +46,7 @@ ACTIONS = {
     "spc_history": "noticed a new version of the SPC history (baselines, rebases, chart settings)",
     "produce_pack": "produced a briefing pack (PDF, HTML and Word), kept in the archive",
     "meeting": "recorded a meeting",
+    "move_meeting": "moved a meeting to another day",
     "ask": "put a question to the force",
     "answer": "recorded the force's answer, or that it is awaited",
     "decide": "recorded an assurance decision",

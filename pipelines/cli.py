@@ -1158,6 +1158,7 @@ def meetings(ctx, db):
       pccdash meetings add 2015-09-03 --kind district --district Rotherham --as analyst@example.org
       pccdash meetings add 2015-09-10 --kind themed --title "Protecting Vulnerable People" --as pcc@example.org
       pccdash meetings show 1
+      pccdash meetings move 1 --to 2015-08-27 --reason "Put back a week" --as analyst@example.org
     """
     ctx.obj = {"db": db}
     if ctx.invoked_subcommand is not None:
@@ -1213,6 +1214,35 @@ def meetings_add(ctx, held_on, db, kind, district, title, as_user):
     click.echo(f"Recorded meeting {meeting.meeting_id}: {meeting.label} (reporting month {month}).")
 
 
+@meetings.command(name="move")
+@click.argument("meeting_id", metavar="ID")
+@click.option("--to", "to_day", required=True, metavar="DATE", help="The day it is now to be held, YYYY-MM-DD.")
+@click.option("--reason", required=True, metavar="TEXT", help="Why it moves (kept in the record and the audit trail).")
+@db_option
+@as_option
+@click.pass_context
+def meetings_move(ctx, meeting_id, to_day, reason, db, as_user):
+    """Move meeting ID to another day (put back, brought forward, or its date put right). Its questions, the
+    actions due by it and its reporting month go with it; the day it was on before is kept, with the reason.
+    Analysts and {holder} may move one. A pack produced for the old day stays in the archive under that day.
+
+    \b
+    Example:
+      pccdash meetings move 3 --to 2026-06-25 --reason "The hall was not free on the 18th" --as analyst@example.org
+    """
+    from .accountability import get_meeting, move_meeting
+    from .audit import cli_actor
+    from .warehouse import connect
+
+    day = _loop_day(to_day, "--to")
+    with connect(db or ctx.obj["db"], create=False) as con:
+        before = get_meeting(con, meeting_id).label
+        meeting = move_meeting(con, cli_actor(as_user), meeting_id, to=day, reason=reason)
+    month = f"{meeting.reporting_month:%B %Y}" if meeting.reporting_month else "no month with accepted figures yet"
+    click.echo(f"Moved meeting {meeting.meeting_id}: {shown(before)} is now {shown(meeting.label)} "
+               f"(reporting month {month}).")
+
+
 @meetings.command(name="show")
 @click.argument("meeting_id", metavar="ID")
 @db_option
@@ -1225,7 +1255,7 @@ def meetings_show(ctx, meeting_id, db):
     Example:
       pccdash meetings show 1
     """
-    from .accountability import DECISIONS, figures_line, get_meeting
+    from .accountability import DECISIONS, figures_line, get_meeting, moves
     from .accountability import actions as loop_actions
     from .accountability import decisions as loop_decisions
     from .accountability import questions as loop_questions
@@ -1237,8 +1267,11 @@ def meetings_show(ctx, meeting_id, db):
         asked = loop_questions(con, meeting.meeting_id)
         themes = [d for d in loop_decisions(con, meeting.meeting_id) if d.question_id is None]
         agreed = loop_actions(con, meeting.meeting_id)
+        moved = moves(con, meeting.meeting_id)
     month = f"{meeting.reporting_month:%B %Y}" if meeting.reporting_month else "none"
     click.echo(f"Meeting {meeting.meeting_id}: {shown(meeting.label)} (reporting month {month})")
+    for m in moved:
+        click.echo(_wrapped(m.sentence, "  ", "  "))
     click.echo("")
     click.echo(f"Questions ({len(asked)})" if asked else "No questions put at it yet.")
     for q in asked:  # the question and where it stands whole, wrapped: never cut short

@@ -3,6 +3,8 @@ overwritten; and typed text kept safe (pipelines.plaintext)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from dashboard_helpers import ANALYST, NO_ROLE, PCC, copy_warehouse
 
@@ -339,3 +341,52 @@ def test_dates_before_the_question_or_the_decision_are_refused_in_a_sentence(con
     acc.decide(con, PCC, meeting_id=second.meeting_id, question_id=later, decision="partly_assured",
                rationale="Begun, not finished.", evidence=[("answer", "The ACC")], follow_up="2015-12-17")
     assert [len(q.answers) + len(q.decisions) for q in acc.questions(con)] == [0, 3]
+
+
+def test_a_meeting_moved_takes_its_questions_and_actions_and_keeps_the_day_it_was_on(con, board, monkeypatch):
+    """A Board put back a week: what was put to it goes with it (its questions, the actions due by it, its reporting
+    month as of its new day), the day it was on is kept with the reason, and the audit trail says who moved it."""
+    first, second, question = board
+    action = acc.add_action(con, PCC, meeting_id=first.meeting_id, body="Report on charges", owner="ACC Jones",
+                            due_meeting_id=second.meeting_id)
+    moved = acc.move_meeting(con, ANALYST, second.meeting_id, to="2015-10-01", reason="  The hall was not free  ")
+    assert (moved.held_on.isoformat(), moved.reporting_month.isoformat()) == ("2015-10-01", "2015-09-01")
+    assert moved.label == "Public Accountability Board, 1 October 2015"
+    (kept,) = acc.moves(con, second.meeting_id)
+    assert (kept.from_day.isoformat(), kept.to_day.isoformat(), kept.reason, kept.moved_by) == (
+        "2015-09-17", "2015-10-01", "The hall was not free", "analyst@example.org")
+    assert kept.sentence == ("Moved from 17 September 2015 to 1 October 2015 by analyst@example.org: The hall was not "
+                             "free")
+    assert acc.moves(con, first.meeting_id) == []
+    (due,) = [a for a in acc.actions(con) if a.action_id == action]
+    assert due.due_meeting.held_on.isoformat() == "2015-10-01", "an action due by the meeting is due by its new day"
+    assert [q.meeting.meeting_id for q in acc.questions(con)] == [first.meeting_id]
+    trail = audit.events(con, action="move_meeting")
+    assert trail["detail"].tolist() == [
+        "Public Accountability Board, from 17 September 2015 to 1 October 2015: The hall was not free"]
+    assert trail["identity"].tolist() == ["analyst@example.org"]
+    # moved back: each move is kept
+    acc.move_meeting(con, PCC, second.meeting_id, to="2015-09-17", reason="The hall is free after all")
+    assert [(m.from_day.isoformat(), m.to_day.isoformat()) for m in acc.moves(con)] == [
+        ("2015-09-17", "2015-10-01"), ("2015-10-01", "2015-09-17")]
+    assert acc.get_meeting(con, second.meeting_id).reporting_month.isoformat() == "2015-08-01"
+
+
+@pytest.mark.parametrize(("to", "reason", "said"), [
+    ("2015-09-17", "Put back", "is already on that day"),
+    ("2015-08-20", "Put back", "already holds the Public Accountability Board of 20 August 2015 (meeting 1)"),
+    ("17/09/2015", "Put back", "is not a date"),
+    ("2015-10-01", "  ", "reason for moving the meeting is empty"),
+])
+def test_a_move_that_cannot_be_made_is_refused_in_a_sentence_and_nothing_changes(con, board, to, reason, said):
+    first, second, _ = board
+    with pytest.raises(PccDashError, match=re.escape(said)):
+        acc.move_meeting(con, PCC, second.meeting_id, to=to, reason=reason)
+    assert acc.get_meeting(con, second.meeting_id).held_on.isoformat() == "2015-09-17"
+    assert acc.moves(con) == [] and audit.events(con, action="move_meeting").empty
+
+
+def test_an_account_without_a_role_may_not_move_a_meeting(con, board):
+    with pytest.raises(NotAllowed):
+        acc.move_meeting(con, NO_ROLE, board[1].meeting_id, to="2015-10-01", reason="Put back")
+    assert acc.moves(con) == []

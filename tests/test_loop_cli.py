@@ -128,7 +128,7 @@ def test_an_action_closed_without_a_note_is_refused(wh, run_cli):
 @pytest.mark.parametrize("command", ["meetings", "actions"])
 def test_each_subcommand_has_help_with_an_example(run_cli, command):
     group = run_cli(command, "--help").stdout
-    for sub in (["add", "show"] if command == "meetings" else ["close"]):
+    for sub in (["add", "show", "move"] if command == "meetings" else ["close"]):
         assert f"pccdash {command} {sub}" in group
         help_text = run_cli(command, sub, "--help")
         assert help_text.exit_code == 0 and "Example" in help_text.stdout
@@ -154,3 +154,25 @@ def test_pack_for_a_day_before_any_figures_says_the_day_in_words(wh, run_cli):
     result = run_cli("pack", "--meeting", "2010-01-01", "--db", wh, "--as", "analyst@example.org")
     assert result.exit_code == 1
     assert "No month before 1 January 2010 has accepted figures" in result.stderr
+
+
+def test_meetings_move_puts_a_meeting_back_and_show_says_the_day_it_was_on(wh, run_cli):
+    with warehouse.connect(wh, create=False) as con:
+        acc.add_meeting(con, PCC, held_on="2015-08-20")
+        second = acc.add_meeting(con, PCC, held_on="2015-09-17")
+        acc.ask(con, PCC, second.meeting_id, "Why did charges fall?")
+    out = _run_ok(run_cli, "meetings", "move", str(second.meeting_id), "--to", "2015-10-01", "--reason",
+                  "The hall was not free", "--db", wh, "--as", "analyst@example.org")
+    assert out.strip() == ("Moved meeting 2: Public Accountability Board, 17 September 2015 is now Public "
+                           "Accountability Board, 1 October 2015 (reporting month September 2015).")
+    shown = _run_ok(run_cli, "meetings", "show", str(second.meeting_id), "--db", wh)
+    assert "Meeting 2: Public Accountability Board, 1 October 2015 (reporting month September 2015)" in shown
+    assert "Moved from 17 September 2015 to 1 October 2015 by analyst@example.org: The hall was not free" in shown
+    assert "1. Why did charges fall?" in shown, "its question went with it"
+    refused = run_cli("meetings", "move", str(second.meeting_id), "--to", "2015-08-20", "--reason", "Back",
+                      "--db", wh, "--as", "pcc@example.org")
+    assert refused.exit_code == 1 and refused.stderr.startswith("Error: The record already holds the Public "
+                                                                "Accountability Board of 20 August 2015 (meeting 1)")
+    assert "Traceback" not in refused.stderr + refused.stdout
+    no_reason = run_cli("meetings", "move", "2", "--to", "2015-10-08", "--db", wh, "--as", "pcc@example.org")
+    assert no_reason.exit_code != 0 and "Missing option '--reason'" in no_reason.stderr

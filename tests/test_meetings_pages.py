@@ -428,3 +428,25 @@ def test_an_answer_recorded_before_its_meeting_is_dated_today_and_not_given_ther
     _press_in(at, f"answer_form_{q}")
     (answer,) = read(wh, acc.questions)[0].answers
     assert (answer.answered_on, answer.meeting_id) == (dt.date(2015, 9, 10), None)
+
+
+def test_a_meeting_is_moved_from_its_page_and_says_the_day_it_was_on(monkeypatch, wh):
+    """A Board put back a week, from the Meetings page: the page shows it on its new day with its question, and says
+    the day it was on and why; a move without a reason is refused and nothing changes."""
+    first = record(wh, acc.add_meeting, PCC, held_on="2015-08-20")
+    record(wh, acc.ask, PCC, first.meeting_id, "Why did charges fall?")
+    at = internal(monkeypatch, wh, MEETINGS, ANALYST)
+    assert not at.exception
+    form = f"move_form_{first.meeting_id}"
+    at.date_input(key=f"move_day_{first.meeting_id}").set_value(dt.date(2015, 8, 27))
+    _press_in(at, form)
+    assert "The reason for moving the meeting is empty; write it, then save." in [e.value for e in at.error]
+    assert read(wh, acc.moves) == []
+    at.text_input(key=f"move_reason_{first.meeting_id}").input("The hall was not free")
+    _press_in(at, form)
+    (moved,) = read(wh, acc.moves)
+    assert (moved.to_day, moved.moved_by) == (dt.date(2015, 8, 27), "analyst@example.org")
+    shown = said(at)
+    assert "Public Accountability Board, 27 August 2015" in [h.value for h in at.header]
+    assert "Moved from 20 August 2015 to 27 August 2015 by analyst@example.org: The hall was not free" in shown
+    assert "Why did charges fall?" in shown

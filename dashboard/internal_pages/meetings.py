@@ -98,6 +98,24 @@ if packs:
 else:
     facts.append("**Packs produced for its date:** none yet (the Briefing pack page produces one)")
 st.markdown("  \n".join(facts))
+for move in data.call(acc.moves, pick) or []:
+    st.caption(ui.md_escape(move.sentence))
+
+with st.expander("Move this meeting to another day", icon=":material/event_repeat:"):
+    st.caption("When the meeting is put back or brought forward, or its date was entered wrongly. Its questions, the "
+               "actions due by it and its reporting month go with it; the day it was on is kept, with the reason. A "
+               "pack produced for the old day stays in the archive under that day.")
+    with ui.form(f"move_form_{pick}"):
+        c1, c2 = st.columns([1, 2])
+        to_day = c1.date_input("New date", value=meeting.held_on, format="DD/MM/YYYY", key=f"move_day_{pick}",
+                               min_value=dt.date(2000, 1, 1), max_value=today + dt.timedelta(days=3 * 366))
+        why = c2.text_input("Why it moves", key=f"move_reason_{pick}", max_chars=500,
+                            placeholder="The hall was not free on the 18th")
+        if not may_record:
+            st.caption(f"Moving a meeting needs the analyst's role or {said.holders} (analyst or pcc).")
+        if st.form_submit_button("Move meeting", disabled=not may_record):
+            ui.act(acc.move_meeting, user.claims, pick, to=to_day, reason=why,
+                   done=lambda m: f"Moved to {m.label}.", clear=(f"move_day_{pick}", f"move_reason_{pick}"))
 
 put_here = [q for q in everything if q.meeting.meeting_id == pick]
 

@@ -24,6 +24,7 @@ from .records import (
                       Decision,
                       LoopError,
                       Meeting,
+                      Move,
                       NotFound,
                       Question,
                       actions,
@@ -35,12 +36,14 @@ from .records import (
                       decisions,
                       get_meeting,
                       meetings,
+                      move_meeting,
+                      moves,
                       questions,
                       record_answer,
                       update_action,
 )
 
 __all__ = ["ACTION_STATUSES", "DECISIONS", "EVIDENCE_KINDS", "KINDS", "PUBLIC_ASKER", "Action", "Answer", "Decision",
-           "Loop", "LoopError", "Meeting", "NotFound", "Question", "actions", "add_action", "add_meeting", "ask",
-           "await_answer", "carried_forward", "decide", "decisions", "figures_for", "figures_line", "get_meeting",
-           "meetings", "questions", "record_answer", "update_action"]
+           "Loop", "LoopError", "Meeting", "Move", "NotFound", "Question", "actions", "add_action", "add_meeting",
+           "ask", "await_answer", "carried_forward", "decide", "decisions", "figures_for", "figures_line",
+           "get_meeting", "meetings", "move_meeting", "moves", "questions", "record_answer", "update_action"]

@@ -118,6 +118,63 @@ def add_meeting(con: duckdb.DuckDBPyConnection, who: Mapping, *, held_on: object
     return get_meeting(con, meeting_id)
 
 
+@dataclass(frozen=True)
+class Move:
+    meeting_id: int
+    from_day: dt.date
+    to_day: dt.date
+    reason: str
+    moved_by: str
+    moved_at: dt.datetime
+
+    @property
+    def sentence(self) -> str:
+        """"Moved from 18 June 2026 to 25 June 2026 by pcc@example.org: the hall was not free."."""
+        return (f"Moved from {_long_date(self.from_day)} to {_long_date(self.to_day)} by {self.moved_by}: "
+                f"{self.reason}")
+
+
+def move_meeting(con: duckdb.DuckDBPyConnection, who: Mapping, meeting_id: object, *, to: object,
+                 reason: object) -> Meeting:
+    """Move a meeting to another day (put back, brought forward, or its date put right), saying why. What was put to
+    it goes with it: its questions, the actions due by it, its reporting month (the latest month with accepted
+    figures before its new day). The day it was on before is kept (`moves`), and the audit trail says so."""
+    from ..briefing.period import reporting_period
+    from ..figures import accepted_months
+
+    identity = require(who, "record")
+    meeting = get_meeting(con, meeting_id)
+    day = _day(to, "meeting's new date")
+    why = clean(reason, "reason for moving the meeting", limit=LIMITS["note"], one_line=True)
+    if day == meeting.held_on:
+        raise LoopError(f"The {meeting.label} is already on that day; give the day it moves to.")
+    same = con.execute("SELECT meeting_id FROM meeting WHERE held_on = ? AND kind = ? AND title = ? "
+                       "AND meeting_id <> ?", [day, meeting.kind, meeting.title, meeting.meeting_id]).fetchall()
+    if same:
+        raise LoopError(f"The record already holds the {meeting.title} of {_long_date(day)} (meeting {same[0][0]}); "
+                        f"two of them cannot be on one day. Give another day.")
+    month = reporting_period(day, accepted_months(con)).month
+    with audit.transaction(con):
+        con.execute("UPDATE meeting SET held_on = ?, reporting_month = ? WHERE meeting_id = ?",
+                    [day, month, meeting.meeting_id])
+        con.execute("INSERT INTO meeting_move (meeting_id, from_day, to_day, reason, moved_by, moved_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?)", [meeting.meeting_id, meeting.held_on, day, why, identity, utc_now()])
+        audit.record(con, who, "move_meeting", subject=f"meeting {meeting.meeting_id}",
+                     detail=f"{meeting.title}, from {_long_date(meeting.held_on)} to {_long_date(day)}: {why}")
+    return get_meeting(con, meeting.meeting_id)
+
+
+def moves(con: duckdb.DuckDBPyConnection, meeting_id: object | None = None) -> list[Move]:
+    """The moves of every meeting (or of one), earliest first."""
+    where, params = ("WHERE meeting_id = ?", [int(meeting_id)]) if meeting_id is not None else ("", [])
+    try:
+        rows = con.execute("SELECT meeting_id, from_day, to_day, reason, moved_by, moved_at FROM meeting_move "
+                           f"{where} ORDER BY move_id", params).fetchall()
+    except duckdb.CatalogException:  # a read-only look at a warehouse older than the record of moves
+        return []
+    return [Move(*r) for r in rows]
+
+
 def _with_reporting_months(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> list[Meeting]:
     """Meetings, each with its reporting month: a meeting not yet held follows the figures as they stand, as the
     pack for it does (one recorded in advance would otherwise keep saying March after April's figures arrived);
