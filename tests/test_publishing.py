@@ -686,3 +686,44 @@ def test_the_publishing_page_says_what_changed_once_for_the_months_it_is_true_of
     said = [i.value for i in at.info if "revised after its approval" in i.value]
     assert said == ["August 2015, July 2015, June 2015: a figure was revised after its approval; the public reads it "
                     "as approved: approve it again to publish the change."]
+
+
+def test_a_flag_follows_the_figure_the_public_reads_until_its_correction_is_approved(loaded, tmp_path):
+    """The public reads a month as approved. A flag resolved because a correction settled it, and a flag on the whole
+    file the published figure came from, stay on that published figure until the correction is approved and
+    published: the doubted figure is still what the public reads. Once it is, the resolved flag follows neither the
+    old figure nor the new one, and the file's flag no longer covers a figure that came from another file."""
+    flagged = "An analyst has flagged this figure for a data-quality check."
+    in_total = "An analyst has flagged a figure within this total for a data-quality check."
+
+    def public_caveats():
+        return snapshot_rows("SELECT area, text FROM caveat WHERE period = '2015-07' AND text LIKE 'An analyst%' "
+                             "ORDER BY 1, 2")
+
+    with warehouse.connect(loaded) as con:
+        number = raise_flag(con, ANALYST, scope="figure", reason="Rotherham's July arrests look too high",
+                            period="2015-07", district="Rotherham", measure="cse_arrests")
+        file_flag = raise_flag(con, ANALYST, scope="file", reason="Compiled from a partial extract",
+                               file_id=con.execute("SELECT file_id FROM file_registry WHERE name = 'r.csv'"
+                                                   ).fetchall()[0][0])
+        approve(con, ["2015-07"], PCC)
+        publish(con, PCC)
+        every = [["Barnsley", flagged], ["Doncaster", flagged], ["Rotherham", flagged], ["Sheffield", flagged],
+                 ["South Yorkshire", in_total]]
+        assert public_caveats() == every
+        assert ingest(con, [write_csv(tmp_path / "fix.csv", HEADER + "2015-07,Rotherham,cse_arrests,25\n")]).ok
+        resolve_flags(con, ANALYST, [number], "Corrected to 25 in fix.csv.")
+        try:
+            publish(con, PCC)
+        except NothingToPublish:
+            pass
+        # the public still reads Rotherham's 31 from r.csv: both flags still bear on it
+        assert snapshot_rows("SELECT value FROM figure WHERE area = 'Rotherham' AND period = '2015-07'") == [[31]]
+        assert public_caveats() == every
+        approve(con, ["2015-07"], PCC)
+        publish(con, PCC)
+    assert snapshot_rows("SELECT value FROM figure WHERE area = 'Rotherham' AND period = '2015-07'") == [[25]]
+    assert public_caveats() == [["Barnsley", flagged], ["Doncaster", flagged], ["Sheffield", flagged],
+                                ["South Yorkshire", in_total]]
+    with warehouse.connect(loaded) as con:
+        assert con.execute("SELECT flag_id FROM figure_flag WHERE resolved_at IS NULL").fetchall() == [(file_flag,)]

@@ -176,10 +176,13 @@ def _public_caveats(con: duckdb.DuckDBPyConnection, cells: pd.DataFrame,
     A rule's caveat is published only where the figure it sits on is shown and, when the rule fires on values,
     every figure the rule compared it with is shown too and none of them was revised after the rule ran (the
     caveat would describe figures the public never read). An analyst's flag (on a figure, a district's month or
-    a file) is published on each shown figure it covers; never on a hidden one, as a person raises it after
-    looking at the value; on the force's total it adds up, without saying which district's figure it is; and on
-    a percentage worked out from the flagged count (the district's, or the force's from the force's totals), saying
-    only that a figure it is worked out from is flagged, where the percentage does not say so of itself already.
+    a file) is published on each shown figure it covers, as approved (a file's flag on a figure the public reads
+    from that file); never on a hidden one, as a person raises it after looking at the value; while the public
+    reads a figure revised since its approval, a flag on it resolved after that approval stays (the correction that
+    settled it is not public until the month is approved again); on the force's total it adds up, without saying
+    which district's figure it is; and on a percentage worked out from the flagged count (the district's, or the
+    force's from the force's totals), saying only that a figure it is worked out from is flagged, where the
+    percentage does not say so of itself already.
     `hidden_before` holds the month figures an earlier snapshot hid: a "revises" caveat
     on one of those would compare today's figure with a hidden one, so it is not published.
 
@@ -201,14 +204,17 @@ def _public_caveats(con: duckdb.DuckDBPyConnection, cells: pd.DataFrame,
                 AND (c.ended_at IS NULL OR c.ended_at > s.approved_at)
            GROUP BY ALL
            UNION ALL
-           SELECT DISTINCT x.measure, x.district, strftime(x.period, '%Y-%m'), '__flag__', NULL::TIMESTAMP
+           SELECT DISTINCT a.measure, a.district, strftime(a.period, '%Y-%m'), '__flag__', NULL::TIMESTAMP
            FROM figure_flag f
-           JOIN figure x ON (f.scope = 'figure' AND x.period = f.period AND x.district = f.district
-                             AND x.measure = f.measure)
-                         OR (f.scope = 'district_month' AND x.period = f.period AND x.district = f.district)
-                         OR (f.scope = 'file' AND x.file_id = f.file_id)
-           JOIN period_status s ON s.period = x.period AND s.approved_at IS NOT NULL
-           WHERE f.resolved_at IS NULL""").df()
+           JOIN (SELECT r.period, r.district, r.measure, r.revision, r.file_id, s.approved_at
+                 FROM figure_revision r JOIN period_status s ON s.period = r.period AND r.loaded_at <= s.approved_at
+                 QUALIFY r.revision = max(r.revision) OVER (PARTITION BY r.period, r.district, r.measure)) a
+             ON (f.scope = 'figure' AND a.period = f.period AND a.district = f.district AND a.measure = f.measure)
+             OR (f.scope = 'district_month' AND a.period = f.period AND a.district = f.district)
+             OR (f.scope = 'file' AND a.file_id = f.file_id)
+           LEFT JOIN figure x ON x.period = a.period AND x.district = a.district AND x.measure = a.measure
+           WHERE f.resolved_at IS NULL
+              OR (f.resolved_at > a.approved_at AND x.revision IS DISTINCT FROM a.revision)""").df()
     # the force's total carries its districts' flags, as it does inside the office: it adds up a figure in doubt
     flagged = rows[rows["rule_id"] == "__flag__"]
     rows = pd.concat([rows, flagged.assign(area=force().force_short_name, rule_id="__flag_in_total__")],
