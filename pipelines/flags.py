@@ -311,11 +311,18 @@ def flag_history(con: duckdb.DuckDBPyConnection, flag_id: object) -> pd.DataFram
 # from the file; a contract warning only the figure from the file (or accepted-figures run) it was about, while it
 # holds (one ended when a later load changed what the figure is compared with is kept, but not shown).
 # The parts come out raw (scope, who, when, rule, message): the words are put together in Python, so
-# that a page, the pack and a message stored by an older load all read the same way.
+# that a page, the pack and a message stored by an older load all read the same way. A flag on one figure keeps
+# the value the figure had when it was raised (`flagged_value`) when a later load has revised it since, so that
+# the reason, written about that value, is not read as if it were about the figure shown now.
 CAVEATS_SQL = """
 SELECT strftime(x.period, '%Y-%m') AS period, x.district, x.measure, 'flag' AS kind, f.blocking, f.flag_id,
        f.scope, f.file_id, r.name AS file_name, f.raised_by, f.raised_at, f.reason,
-       NULL::VARCHAR AS rule_id, NULL::VARCHAR AS message
+       NULL::VARCHAR AS rule_id, NULL::VARCHAR AS message,
+       CASE WHEN f.scope = 'figure' THEN (
+           SELECT arg_max(v.value, v.revision) FROM figure_revision v
+           WHERE v.period = x.period AND v.district = x.district AND v.measure = x.measure
+             AND v.loaded_at <= f.raised_at) END AS flagged_value,
+       x.value AS value
 FROM figure_flag f
 JOIN figure x ON (f.scope = 'figure' AND x.period = f.period AND x.district = f.district AND x.measure = f.measure)
               OR (f.scope = 'district_month' AND x.period = f.period AND x.district = f.district)
@@ -324,7 +331,7 @@ LEFT JOIN file_registry r ON r.file_id = f.file_id
 WHERE f.resolved_at IS NULL {flag_filter}
 UNION ALL
 SELECT DISTINCT strftime(c.period, '%Y-%m'), c.district, c.measure, 'check', false, NULL,
-       'figure', NULL, NULL, NULL, NULL, NULL, c.rule_id, c.message
+       'figure', NULL, NULL, NULL, NULL, NULL, c.rule_id, c.message, NULL::DOUBLE, NULL::DOUBLE
 FROM figure_caveat c
 JOIN figure x ON x.period = c.period AND x.district = c.district AND x.measure = c.measure
              AND (c.file_id = x.file_id OR c.file_id IS NULL)
@@ -370,15 +377,31 @@ def check_title(rule_id: str) -> str:
     return CHECK_TITLES.get(rule_id) or rule_id.replace("_", " ")
 
 
+def revised_since_flagged(row) -> str:
+    """", when it was 1, since revised" for a flag on one figure a later load has revised since it was
+    raised: its reason was written about that value, not the one shown now. Empty otherwise."""
+    was, now = getattr(row, "flagged_value", None), getattr(row, "value", None)
+    if row.kind != "flag" or row.scope != "figure" or pd.isna(was) or pd.isna(now) or float(was) == float(now):
+        return ""
+    from .plan.narrative import format_number
+
+    try:
+        measure = catalogue().get(str(row.measure))
+    except (KeyError, PccDashError):
+        measure = None
+    return f", when it was {format_number(float(was), measure)}, since revised"
+
+
 def _flag_note(row) -> str:
-    return f"flagged by {row.raised_by} on {day_words(row.raised_at)}" + ("; blocks approval" if row.blocking else "")
+    return (f"flagged by {row.raised_by} on {day_words(row.raised_at)}{revised_since_flagged(row)}"
+            + ("; blocks approval" if row.blocking else ""))
 
 
 def _figure_text(row) -> str:
     """The caveat as it reads beside the one figure it touches."""
     if row.kind == "check":
         return f"Data check, {check_title(row.rule_id)}: {readable_check_message(row.message)}"
-    return (f"Flagged by {row.raised_by} on {day_words(row.raised_at)}: {row.reason}"
+    return (f"Flagged by {row.raised_by} on {day_words(row.raised_at)}{revised_since_flagged(row)}: {row.reason}"
             + (" (blocks approval)" if row.blocking else ""))
 
 
@@ -402,7 +425,7 @@ def caveats(con: duckdb.DuckDBPyConnection, *, measure: str | None = None, start
     raw["text"] = [_figure_text(r) for r in raw.itertuples(index=False)] if len(raw) else []
     raw["flag_first"] = raw["kind"] != "flag"
     raw = raw.sort_values(["period", "district", "measure", "flag_first", "text"], ignore_index=True)
-    return raw[CAVEAT_COLUMNS + ["raised_by", "raised_at", "reason", "rule_id", "message"]]
+    return raw[CAVEAT_COLUMNS + ["raised_by", "raised_at", "reason", "rule_id", "message", "flagged_value", "value"]]
 
 
 def caveats_by_figure(frame: pd.DataFrame) -> dict[tuple[str, str, str], list[str]]:
@@ -546,7 +569,7 @@ def arrange_caveats(cav: pd.DataFrame, period: object, measure_ids: list[str], d
         for row in mine.itertuples(index=False):
             if row.kind == "flag":
                 group = ("flag", row.measure, row.period, row.words, row.reason, row.raised_by,
-                         day_words(row.raised_at), bool(row.blocking))
+                         day_words(row.raised_at), bool(row.blocking), revised_since_flagged(row))
             else:
                 # the district's own name stands in for any district, so that one finding on several reads once
                 words = readable_check_message(row.message).replace(row.district, "\0")

@@ -264,3 +264,30 @@ def test_an_address_in_markdown_text_is_kept_from_becoming_a_link():
     escaped = md_escape("Flagged by first.last@example.org on 2 March")
     assert "last@" not in escaped and escaped.replace("\u200b", "").replace("\\", "") == (
         "Flagged by first.last@example.org on 2 March")
+
+
+def test_a_flag_on_a_figure_corrected_since_says_the_value_it_was_raised_on(wh, monkeypatch):
+    """Doncaster's March CAWNs were flagged at 6 ("counted twice") and the resubmission made them 9: the flag still
+    follows the figure, and says it was raised when the figure was 6, so that its reason is not read as being about
+    the 9 shown. A figure not revised since its flag says nothing of the kind."""
+    from pipelines.flags import arrange_caveats
+
+    with warehouse.connect(wh) as con:
+        cav = caveats(con, start=MARCH, end=MARCH)
+        raise_flag(con, ANALYST, scope="figure", reason="Looks low", period=MARCH, district="Sheffield",
+                   measure="cawn_issued")
+        later = caveats(con, measure="cawn_issued", start=MARCH, end=MARCH)
+    doncaster = cav[(cav["district"] == "Doncaster") & (cav["flag_id"] == 1)]["text"].tolist()
+    assert doncaster == [f"Flagged by analyst@example.org on {day_words(dt.datetime.now(dt.UTC))}, when it was 6, "
+                         "since revised: Two notices counted twice (blocks approval)"], doncaster
+    sheffield = later[later["district"] == "Sheffield"]["text"].tolist()
+    assert sheffield and "since revised" not in " ".join(sheffield), sheffield
+    arranged = arrange_caveats(cav, MARCH, ["cawn_issued"], ["Barnsley", "Doncaster", "Rotherham", "Sheffield"])
+    assert [t for t in arranged.by_measure["cawn_issued"] if "counted twice" in t] == [
+        f"CAWNs issued for Doncaster in March 2026: Two notices counted twice (flagged by analyst@example.org on "
+        f"{day_words(dt.datetime.now(dt.UTC))}, when it was 6, since revised; blocks approval)"]
+    at = internal(monkeypatch, wh, "internal_pages/provenance.py")
+    at.query_params.update({"measure": "cawn_issued", "area": "Doncaster", "month": MARCH})
+    at.run()
+    assert not at.exception
+    assert "when it was 6, since revised: Two notices counted twice" in texts(at)
