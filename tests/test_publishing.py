@@ -727,3 +727,28 @@ def test_a_flag_follows_the_figure_the_public_reads_until_its_correction_is_appr
                                 ["South Yorkshire", in_total]]
     with warehouse.connect(loaded) as con:
         assert con.execute("SELECT flag_id FROM figure_flag WHERE resolved_at IS NULL").fetchall() == [(file_flag,)]
+
+
+def test_a_flag_on_a_districts_month_is_said_once_on_the_forces_percentage_and_not_as_on_a_total(db, tmp_path,
+                                                                                                  monkeypatch):
+    """A flag on Barnsley's May covers its percentage of suspects arrested within 12 weeks and the two counts it is
+    worked out from. The force's percentage is rebuilt from every district's counts, not added up: the public reads
+    on it that a figure it is worked out from is flagged, once, and not that a figure 'within this total' is."""
+    in_parts = "An analyst has flagged a figure this percentage is worked out from for a data-quality check."
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
+    text = HEADER + month_rows("2015-05", "cse_suspects_identified", (40, 50, 60, 70)) + month_rows(
+        "2015-05", "cse_suspects_arrested_12w", (20, 30, 40, 50)) + month_rows(
+        "2015-05", "cse_suspects_arrested_12w_pct", (50, 60, 66.7, 71.4))
+    with warehouse.connect(db) as con:
+        assert ingest(con, [write_csv(tmp_path / "r.csv", text)]).ok
+        raise_flag(con, ANALYST, scope="district_month", reason="Compiled from a partial extract", period="2015-05",
+                   district="Barnsley")
+        approve(con, ["2015-05"], PCC)
+        publish(con, PCC)
+    pct = "cse_suspects_arrested_12w_pct"
+    assert snapshot_rows("SELECT area, text FROM caveat WHERE measure = ? ORDER BY 1, 2", [pct]) == [
+        ["Barnsley", "An analyst has flagged this figure for a data-quality check."],
+        ["South Yorkshire", in_parts]]
+    assert snapshot_rows("SELECT area, text FROM caveat WHERE measure = 'cse_suspects_identified' ORDER BY 1, 2") == [
+        ["Barnsley", "An analyst has flagged this figure for a data-quality check."],
+        ["South Yorkshire", "An analyst has flagged a figure within this total for a data-quality check."]]

@@ -215,13 +215,15 @@ def _public_caveats(con: duckdb.DuckDBPyConnection, cells: pd.DataFrame,
            LEFT JOIN figure x ON x.period = a.period AND x.district = a.district AND x.measure = a.measure
            WHERE f.resolved_at IS NULL
               OR (f.resolved_at > a.approved_at AND x.revision IS DISTINCT FROM a.revision)""").df()
-    # the force's total carries its districts' flags, as it does inside the office: it adds up a figure in doubt
-    flagged = rows[rows["rule_id"] == "__flag__"]
-    rows = pd.concat([rows, flagged.assign(area=force().force_short_name, rule_id="__flag_in_total__")],
-                     ignore_index=True)
-    # and a percentage carries the flags on the counts it is worked out from, as its figures do inside the office
+    # the force's total carries its districts' flags, as it does inside the office: it adds up a figure in doubt; the
+    # force's percentage is no total (it is rebuilt from every district's parts), so a flag on a district's
+    # percentage is said on it as one on a figure it is worked out from
     cat = catalogue()
     parts = {m.id: (m.numerator, m.denominator) for m in cat.measures if m.kind == "percentage"}
+    flagged = rows[rows["rule_id"] == "__flag__"]
+    rows = pd.concat([rows, flagged.assign(area=force().force_short_name, rule_id=[
+        "__flag_in_parts__" if m in parts else "__flag_in_total__" for m in flagged["measure"]])], ignore_index=True)
+    # and a percentage carries the flags on the counts it is worked out from, as its figures do inside the office
     on_parts = rows[rows["rule_id"].isin(["__flag__", "__flag_in_total__"])]
     own = {(m, a, p) for m, a, p, r in zip(rows["measure"], rows["area"], rows["period"], rows["rule_id"], strict=True)
            if r == "__flag__"}
