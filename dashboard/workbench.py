@@ -47,8 +47,9 @@ def quarantine() -> pd.DataFrame:
     rules = {cid: _rules_of(cid) for cid in q["contract_id"].dropna().unique()}
     columns = [_columns_named(rules.get(cid, {}), list(ids), cell, dim, cat) for cid, ids, cell, dim, cat in zip(
         q["contract_id"], q["rule_ids"], q["source_column"], q["dimension"], q["category_column"], strict=True)]
-    # the rules broken as the Validation runs page names them, not by their ids
-    named = [", ".join(rule_name(r) for r in ids) for ids in q["rule_ids"]]
+    # the rules broken as the Validation runs page names them, not by their ids; each once, though a row breaks a
+    # rule once for each breakdown it is compared with (the reasons say each)
+    named = [", ".join(dict.fromkeys(rule_name(r) for r in ids)) for ids in q["rule_ids"]]
     return q.assign(source_column=columns, rules=named).drop(
         columns=["rule_ids", "dimension", "category_column", "contract_id"])
 

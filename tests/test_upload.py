@@ -401,3 +401,27 @@ def test_the_preview_shows_a_percentage_cell_as_the_per_cent_the_loader_stores(c
     accept(con, ANALYST_CLAIMS, [p])
     stored = dict(con.execute("SELECT district, value FROM figure WHERE measure = 'officers_trained_pct'").fetchall())
     assert [f"{stored[d]:g}" for d in DISTRICTS] == grid.loc[2, ["B", "C", "D", "E"]].tolist()
+
+
+def test_a_row_that_breaks_one_rule_for_several_breakdowns_names_the_rule_once_in_quarantine(monkeypatch, wh,
+                                                                                              tmp_path):
+    """Regression: a month's figure resent without its breakdowns, where two breakdowns were held, broke "Breakdown
+    sums to total" once for each; the Quarantine page named the rule once for each too ("Breakdown sums to total,
+    Breakdown sums to total"), while the reasons said each breakdown."""
+    header = "period,district,measure,value,victim_ethnicity,victim_sex\n"
+    totals = "".join(f"2026-05,{d},victims_supported,{v},,\n" for d, v in zip(DISTRICTS, (3, 2, 3, 4), strict=True))
+    parts = ("2026-05,Barnsley,victims_supported,2,Pakistani,\n2026-05,Barnsley,victims_supported,1,Indian,\n"
+             "2026-05,Barnsley,victims_supported,2,,Female\n2026-05,Barnsley,victims_supported,1,,Male\n")
+    (tmp_path / "may.csv").write_text(header + totals + parts, encoding="utf-8")
+    (tmp_path / "may-v2.csv").write_text(HEADER + "2026-05,Barnsley,victims_supported,5\n", encoding="utf-8")
+    with warehouse.connect(wh, create=False) as con:
+        assert ingest(con, [tmp_path / "may.csv"]).ok
+        assert not ingest(con, [tmp_path / "may-v2.csv"]).ok
+    q = internal(monkeypatch, wh, QUARANTINE, ANALYST)
+    assert not q.exception, q.exception
+    quarantined = table_with(q, "Column")
+    row = quarantined[quarantined["File"] == "may-v2.csv"]
+    (rules,) = row["Rules broken"].tolist()
+    assert rules == "Breakdown sums to total"
+    (reasons,) = row["What was wrong"].tolist()
+    assert "ethnicity" in reasons and "sex" in reasons, "each breakdown's reason is still said"
