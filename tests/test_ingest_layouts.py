@@ -126,3 +126,30 @@ def test_text_starting_like_a_formula_is_kept_as_data(con, tmp_path):
     text = "period,district,measure,value,note\n2015-07,Rotherham,cse_charges,3,=HYPERLINK(\"x\")\n"
     assert ingest(con, [write_csv(tmp_path / "f.csv", text)]).ok
     assert con.execute("SELECT note FROM figure").fetchall() == [('=HYPERLINK("x")',)]
+
+
+LONG_UNDER_TITLE = [
+    ["South Yorkshire Police - CSE return, July 2015"],
+    [],
+    ["period", "district", "measure", "value"],
+    ["2015-07", "Rotherham", "cse_charges", 3],
+    ["2015-07", "Sheffield", "cse_charges", 2],
+]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_long_table_under_a_title_is_read_from_its_header(con, tmp_path, kind):
+    """A force's spreadsheet puts a title over its long table, as over a wide one: the header on row 3 is the
+    header, not a wide block whose districts would be "district", "measure" and "value"."""
+    if kind == "csv":
+        text = "".join(",".join(f'"{c}"' if "," in str(c) else str(c) for c in row) + "\n"
+                       for row in LONG_UNDER_TITLE)  # as Excel saves it, the title's comma quoted
+        path = write_csv(tmp_path / "titled.csv", text)
+    else:
+        path = write_xlsx(tmp_path / "titled.xlsx", {"Return": LONG_UNDER_TITLE})
+    report = ingest(con, [path])
+    assert report.ok, report.files[0].problems
+    assert report.files[0].layout == "long"
+    sheet = "Return" if kind == "xlsx" else None
+    assert sorted(figures(con)) == [("2015-07", "Rotherham", "cse_charges", 3.0, sheet, 4, "value", None),
+                                    ("2015-07", "Sheffield", "cse_charges", 2.0, sheet, 5, "value", None)]

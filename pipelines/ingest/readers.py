@@ -748,6 +748,23 @@ def _parse_breakdown_block(label: str, grid: Grid, header_at: int, end: int, mea
             result.totals.extend(totals)  # a row with a category not read has no sum to check its total against
 
 
+def _long_header_under_title(grid: Grid, first: int) -> int | None:
+    """Where the long layout's header is: the grid's first row with anything in it, or the first row headed
+    `period` that names a `measure` column when only title rows (text in their first cell alone) stand above it, as a
+    force's spreadsheet puts a title over its table. None when the grid is not in the long layout (a wide block's
+    `Measure` and `Breakdown` rows stand above its header)."""
+    rows = grid.rows
+    if _is_long_header(rows[first][1]):
+        return first
+    at = next((i for i in range(first, len(rows)) if rows[i][1] and _norm(rows[i][1][0]) in PERIOD_HEADINGS), None)
+    if at is None or "measure" not in {_norm(c) for c in rows[at][1]} or not _is_long_header(rows[at][1]):
+        return None  # a wide header (Period, then districts or categories), or none: the wide reading names it
+    for _, cells in rows[first:at]:
+        if _holds_unreadable(cells) or any(c is not None for c in cells[1:]):
+            return None
+    return at
+
+
 def _parse_grid(label: str, grid: Grid, stager: _Stager, problems: list[Problem], result: ReadResult) -> str:
     """Read a sheet or CSV as the long layout or as wide blocks; returns the layout found."""
     rows = grid.rows
@@ -755,11 +772,13 @@ def _parse_grid(label: str, grid: Grid, stager: _Stager, problems: list[Problem]
     if first is None:
         problems.append(Problem(label, "is empty: it has no header and no figures.", sheet=grid.sheet))
         return "empty"
-    if _is_long_header(rows[first][1]):
+    header_at = _long_header_under_title(grid, first)
+    if header_at is not None:
         before = len(stager)
-        _parse_long_grid(label, grid, first, stager, problems, result)
+        _parse_long_grid(label, grid, header_at, stager, problems, result)
         if len(stager) == before and not problems:
-            problems.append(Problem(label, "has a header but no figures.", sheet=grid.sheet, row=rows[first][0]))
+            problems.append(Problem(label, "has a header but no figures.", sheet=grid.sheet,
+                                    row=rows[header_at][0]))
         return "long"
     # wide: blocks separated by empty rows, each with its own header
     blocks: list[tuple[int, int]] = []
