@@ -765,6 +765,25 @@ def _long_header_under_title(grid: Grid, first: int) -> int | None:
     return at
 
 
+_SEPARATORS = ((";", "semicolons (;)"), ("\t", "tabs"), ("|", "bars (|)"))
+
+
+def _separator_problem(label: str, grid: Grid) -> Problem | None:
+    """A CSV with no header because its fields are separated by something other than commas (Excel saves
+    "CSV" with semicolons where the computer's list separator is one): the row its header is on, said so."""
+    if grid.sheet is not None:
+        return None
+    for row_no, cells in grid.rows[:20]:
+        text = cell_text(cells[0]) if cells else None
+        for sep, name in _SEPARATORS:
+            parts = [p.strip() or None for p in (text or "").split(sep)]
+            if len(parts) > 1 and (_is_long_header(parts) or _norm(parts[0]) in PERIOD_HEADINGS):
+                return Problem(label, f"has its fields separated by {name}, not commas (this row is its header). "
+                               "Save it from the spreadsheet as \"CSV UTF-8 (Comma delimited)\", or "
+                               "send the workbook (.xlsx).", row=row_no)
+    return None
+
+
 def _parse_grid(label: str, grid: Grid, stager: _Stager, problems: list[Problem], result: ReadResult) -> str:
     """Read a sheet or CSV as the long layout or as wide blocks; returns the layout found."""
     rows = grid.rows
@@ -817,7 +836,7 @@ def _parse_grid(label: str, grid: Grid, stager: _Stager, problems: list[Problem]
         if not (_holds_unreadable(cells) or any(c and c[0] is UNREADABLE for _, c in rows)):
             # (where the header would stand holds a cell that cannot be read, the header may be that cell: its own
             # problem is named, not a missing header)
-            problems.append(Problem(
+            problems.append(_separator_problem(label, grid) or Problem(
                 label, "has no header row: expected either the long layout's \"period, district, measure, value\" "
                 "or a wide layout's \"Period, Barnsley, Doncaster, ...\" (see docs/return-format.md).",
                 sheet=grid.sheet, row=row_no))
