@@ -153,3 +153,42 @@ def test_long_table_under_a_title_is_read_from_its_header(con, tmp_path, kind):
     sheet = "Return" if kind == "xlsx" else None
     assert sorted(figures(con)) == [("2015-07", "Rotherham", "cse_charges", 3.0, sheet, 4, "value", None),
                                     ("2015-07", "Sheffield", "cse_charges", 2.0, sheet, 5, "value", None)]
+
+
+LONG_WITH_NOTES = [
+    ["period", "district", "measure", "value"],
+    ["2015-07", "Rotherham", "cse_charges", 3],
+    ["2015-07", "Sheffield", "cse_charges", 2],
+    [],
+    [],
+    ["Notes: figures are provisional until the quarter closes"],
+    ["Source: performance team"],
+]
+
+
+def _save(tmp_path, kind, rows):
+    if kind == "csv":
+        return write_csv(tmp_path / "notes.csv", "".join(",".join(str(c) for c in row) + "\n" for row in rows))
+    return write_xlsx(tmp_path / "notes.xlsx", {"Return": rows})
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_notes_under_a_long_table_are_read_past_as_in_the_wide_layout(con, tmp_path, kind):
+    report = ingest(con, [_save(tmp_path, kind, LONG_WITH_NOTES)])
+    assert report.ok, report.files[0].problems
+    assert [r[:4] for r in sorted(figures(con))] == [("2015-07", "Rotherham", "cse_charges", 3.0),
+                                                     ("2015-07", "Sheffield", "cse_charges", 2.0)]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+@pytest.mark.parametrize("rows,row", [
+    # a note straight under the figures, with no empty row to set it apart: a row of the table
+    (LONG_WITH_NOTES[:3] + LONG_WITH_NOTES[5:], 4),
+    # a month alone under the notes' empty row: a figure's row cut short, not a note
+    (LONG_WITH_NOTES[:4] + [["2015-08"]] + LONG_WITH_NOTES[5:], 5),
+])
+def test_a_row_under_a_long_table_that_is_not_a_block_of_notes_is_still_refused(con, tmp_path, kind, rows, row):
+    report = ingest(con, [_save(tmp_path, kind, rows)])
+    assert not report.ok
+    assert any(p.row == row for p in report.files[0].problems), report.files[0].problems
+    assert con.execute("SELECT count(*) FROM figure").fetchone() == (0,)

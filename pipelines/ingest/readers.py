@@ -509,7 +509,7 @@ def _parse_long_grid(label: str, grid: Grid, header_at: int, stager: _Stager, pr
     width = grid.field_count(row_no, header)
     # a CSV header may end with empty headings (a trailing comma): no value may stand under them
     named = set(positions.values())
-    for row_no, cells in grid.rows[header_at + 1:]:
+    for row_no, cells in grid.rows[header_at + 1:_notes_under(grid, header_at)]:
         if not any(c is not None for c in cells):
             continue  # an empty row (in a CSV, a blank or whitespace-only line), as DuckDB's path skips it
         fields = grid.field_count(row_no, cells)
@@ -561,6 +561,30 @@ def _parse_long_grid(label: str, grid: Grid, header_at: int, stager: _Stager, pr
                    value.strip() if value is not None else None,
                    cell_text(cells[note]) if note is not None and note < len(cells) else None,
                    dimension, category, category_column)
+
+
+def _is_note(cells: list[object]) -> bool:
+    """A row holding only words in its first cell: a note, not a figure (a month alone is a figure's row cut short)."""
+    if not cells or not isinstance(cells[0], str) or any(c is not None for c in cells[1:]):
+        return False
+    text = cells[0].strip()
+    return (any(ch.isalpha() for ch in text) and month_named(text) is None
+            and not re.match(r"\d{4}\s*-\s*\d{1,2}\b", text))
+
+
+def _notes_under(grid: Grid, header_at: int) -> int:
+    """Where the long table under the header at `header_at` ends: before a block of notes under it (rows of words in
+    their first cell alone, as "Notes: figures provisional"), set apart by an empty row as in the wide layout;
+    the grid's end when there is none. The notes are the file's, kept with it, and not figures."""
+    rows = grid.rows
+    end = len(rows)
+    k = end
+    while k > header_at + 1 and (not any(c is not None for c in rows[k - 1][1]) or _is_note(rows[k - 1][1])):
+        k -= 1
+    # rows[k:] are empty rows and notes: they are the notes block only if it opens with an empty row
+    if k < end and not any(c is not None for c in rows[k][1]) and any(_is_note(c) for _, c in rows[k:]):
+        return k
+    return end
 
 
 def _field_count_problem(label: str, fields: int, width: int, row: int) -> Problem:
