@@ -234,6 +234,14 @@ CELL_WITH_ADVICE = [
     ("day_in_england", 0, "01/07/2015", "Write 2015-07."),
     ("district_with_more_words", 1, "Doncaster District", 'Did you mean "Doncaster"?'),
     ("district_misspelt", 1, "Doncastor", 'Did you mean "Doncaster"?'),
+    # a totals row, which the long layout has no place for, named as the force's and not as an unknown district
+    ("force_total_as_district", 1, "South Yorkshire", "That is the whole force, not a district: leave the force's "
+                                                      "totals out of the return (a wide sheet's check column may be "
+                                                      "headed Total)."),
+    ("total_as_district", 1, "Total", "That is the whole force, not a district: leave the force's totals out of the "
+                                      "return (a wide sheet's check column may be headed Total)."),
+    ("all_districts", 1, "All districts", "That is the whole force, not a district: leave the force's totals out of "
+                                          "the return (a wide sheet's check column may be headed Total)."),
     ("measure_misspelt", 2, "CSE charge", 'Did you mean "CSE charges" (cse_charges)?'),
 ]
 

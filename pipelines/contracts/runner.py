@@ -590,12 +590,21 @@ def month_advice(text: str | None) -> str | None:
     return f"Write {meant}." if meant and meant != core else None
 
 
+# what a force writes for the whole force's figure, besides force.yaml's force_total_names
+_WHOLE_FORCE = re.compile(r"(?:grand |overall |force )?totals?|all(?: districts| areas)?|force(?:[ -]?wide)?",
+                          re.IGNORECASE)
+
+
 def district_advice(text: str | None) -> str | None:
     """'Did you mean "Rotherham"?' for a district written with more words ("Rotherham District") or misspelt
-    ("Rotheram"); None when no one district is near enough."""
+    ("Rotheram"); for the force's total ("South Yorkshire", "Total", "All districts"), to leave it out; None when no
+    one district is near enough."""
     core = " ".join((text or "").split()).lower()
     if not core:
         return None
+    if core in {" ".join(n.split()).lower() for n in force().total_names} or _WHOLE_FORCE.fullmatch(core):
+        return ("That is the whole force, not a district: leave the force's totals out of the return (a wide "
+                "sheet's check column may be headed Total).")
     lookup = force().district_lookup()
     within = {d for label, d in lookup.items() if re.search(rf"\b{re.escape(label)}\b", core)}
     near = difflib.get_close_matches(core, list(lookup), n=1, cutoff=0.8)
