@@ -126,6 +126,46 @@ def test_a_hidden_sheet_is_refused_with_the_problems_of_the_sheets_a_person_sees
     assert f.problem_count == 2  # the hidden sheet is not read: its "lots" is not said
 
 
+def test_hidden_rows_and_columns_are_not_loaded_unseen_and_the_rest_is_checked(db, tmp_path):
+    """A force's sheet with last month's rows hidden, or a filter left on, or a working column hidden: those cells
+    were loaded although no person saw them, where a hidden sheet was refused."""
+    wb = build_workbook({"cse_arrests": [["Measure", "cse_arrests"], WIDE,
+                                         ["2015-05", 1, 2, 3, 4], ["2015-06", 1, 2, 3, 4],
+                                         ["2015-07", 5, 6, "lots", 8]]})
+    wb["cse_arrests"].row_dimensions[3].hidden = True
+    wb["cse_arrests"].row_dimensions[4].hidden = True
+    wb.save(tmp_path / "rows.xlsx")
+    wb = build_workbook({"Return": [[*LONG, "note"], ["2015-07", "Rotherham", "cse_charges", 3, "x"],
+                                    ["2015-07", "Sheffield", "cse_charges", 2, None]]})
+    wb["Return"].column_dimensions["E"].hidden = True
+    wb["Return"].column_dimensions.group("G", "XFD", hidden=True)  # hidden, and empty: nothing unseen
+    for row in range(5, 40):
+        wb["Return"].row_dimensions[row].hidden = True  # the same
+    wb.save(tmp_path / "column.xlsx")
+    before = fingerprint(db)
+    with warehouse.connect(db) as con:
+        rows, column = ingest(con, [tmp_path / "rows.xlsx", tmp_path / "column.xlsx"]).files
+    assert rows.outcome == column.outcome == "rejected"
+    assert places(rows.problems) == [("cse_arrests", 3, None), ("cse_arrests", 5, "Rotherham")]
+    assert "rows 3 to 4 are hidden (by hand, or by a filter)" in rows.problems[0].text
+    assert "Unhide them (clear any filter)" in rows.problems[0].text
+    assert '"lots" is not a number' in rows.problems[1].text  # the rows a person sees are still checked
+    assert places(column.problems) == [("Return", 1, "E")]
+    assert "column E is hidden and holds figures or text. Unhide it" in column.problems[0].text
+    assert fingerprint(db) == before
+
+
+def test_a_hidden_row_that_holds_nothing_is_no_problem(db, tmp_path):
+    wb = build_workbook({"Return": [LONG, ["2015-07", "Rotherham", "cse_charges", 3], [], [],
+                                    ["2015-07", "Sheffield", "cse_charges", 2]]})
+    wb["Return"].row_dimensions[3].hidden = True
+    wb["Return"].row_dimensions[4].hidden = True
+    wb.save(tmp_path / "gap.xlsx")
+    with warehouse.connect(db) as con:
+        [f] = ingest(con, [tmp_path / "gap.xlsx"]).files
+    assert f.outcome == "accepted", f.problems
+
+
 def test_a_figure_formatted_as_a_date_is_named_once_beside_the_others(db, tmp_path):
     import datetime as dt
 

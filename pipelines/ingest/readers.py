@@ -1201,6 +1201,7 @@ def _read_sheet(wb, ws, label: str) -> _Sheet:
     formulas: list[tuple[int, int, Problem]] = []
     last = 0
     effects: dict[int, str | None] = {}  # style id -> its number format, when that format may change a number
+    unseen = _Unseen()
     with ws._get_source() as src:
         parser = WorkSheetParser(src, ws._shared_strings, data_only=False, epoch=wb.epoch,
                                  date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
@@ -1208,6 +1209,8 @@ def _read_sheet(wb, ws, label: str) -> _Sheet:
             if not 0 < row_no <= MAX_SHEET_ROWS or row_no <= last:
                 raise ValueError(f"row {row_no} comes after row {last}" if 0 < row_no <= MAX_SHEET_ROWS
                                  else f"row {row_no} is outside a sheet")
+            if unseen.columns is None:  # the sheet's <cols> come before its rows
+                unseen.columns = _hidden_columns(parser.column_dimensions)
             values: dict[int, object] = {}
             for cell in parsed:
                 column, value = cell["column"], cell["value"]
@@ -1227,6 +1230,9 @@ def _read_sheet(wb, ws, label: str) -> _Sheet:
                     value = _as_shown(wb, cell["style_id"], value, effects)
                 if value is not None:
                     values[column] = value
+            if values:
+                grid.unreadable = unseen.hide(row_no, values, _is_hidden(parser.row_dimensions.get(str(row_no)))
+                                              ) or grid.unreadable
             if row_no > last + 1:
                 grid.rows.append((last + 1, []))
             last = row_no
@@ -1247,8 +1253,70 @@ def _read_sheet(wb, ws, label: str) -> _Sheet:
     named = formulas + [(rng.min_row, rng.min_col, Problem(
         label, f"has merged cells ({rng.coord}). Unmerge them so that every figure has its own cell.", sheet=ws.title,
         row=rng.min_row, column=column_letter(rng.min_col - 1))) for rng in merged]
+    named += unseen.problems(label, ws.title)
     named.sort(key=lambda n: (n[0], n[1]))
     return _Sheet(grid, [p for _, _, p in named], _mark_merged(grid, merged))
+
+
+def _is_hidden(attrs: dict | None) -> bool:
+    return bool(attrs) and str(attrs.get("hidden", "")).lower() in ("1", "true")
+
+
+def _hidden_columns(dimensions: dict[str, dict]) -> list[tuple[int, int]]:
+    """The (first, last) column numbers of each run of columns the sheet hides."""
+    runs = []
+    for attrs in dimensions.values():
+        if _is_hidden(attrs):
+            try:
+                runs.append((int(attrs["min"]), int(attrs["max"])))
+            except (KeyError, ValueError):
+                continue
+    return runs
+
+
+class _Unseen:
+    """The cells of a sheet that no person sees: in a hidden row (hidden by hand, or by a filter) or a hidden column.
+    They are not read (made UNREADABLE, like a formula's), and each run of hidden rows, and each hidden column, that
+    holds anything is named once, as a hidden sheet is: what is loaded must be what a person sees."""
+
+    def __init__(self) -> None:
+        self.columns: list[tuple[int, int]] | None = None  # (first, last) of each run of hidden columns
+        self.row_runs: list[list[int]] = []  # [first, last] row numbers of each run of hidden rows holding cells
+        self.hidden_columns: dict[int, int] = {}  # column number -> the first row where it holds a cell
+
+    def hide(self, row_no: int, values: dict[int, object], row_hidden: bool) -> bool:
+        """Make the row's unseen cells UNREADABLE; True when it had any."""
+        if row_hidden:
+            if self.row_runs and self.row_runs[-1][1] == row_no - 1:
+                self.row_runs[-1][1] = row_no
+            else:
+                self.row_runs.append([row_no, row_no])
+            for column in values:
+                values[column] = UNREADABLE
+            return True
+        found = False
+        for column in values:
+            if any(first <= column <= last for first, last in self.columns):
+                self.hidden_columns.setdefault(column, row_no)
+                values[column] = UNREADABLE
+                found = True
+        return found
+
+    def problems(self, label: str, sheet: str) -> list[tuple[int, int, Problem]]:
+        out = []
+        for first, last in self.row_runs:
+            rows, it, hold = ((f"row {first} is", "it", "holds") if first == last
+                              else (f"rows {first} to {last} are", "them", "hold"))
+            out.append((first, 0, Problem(
+                label, f"{rows} hidden (by hand, or by a filter) and {hold} figures or text. Unhide {it} (clear any "
+                f"filter) and check {it}, or delete {it}: what is loaded must be what a person sees.", sheet=sheet,
+                row=first)))
+        for column, row_no in sorted(self.hidden_columns.items()):
+            letter = column_letter(column - 1)
+            out.append((row_no, column, Problem(
+                label, f"column {letter} is hidden and holds figures or text. Unhide it and check it, or delete it: "
+                "what is loaded must be what a person sees.", sheet=sheet, row=row_no, column=letter)))
+        return out
 
 
 def _mark_merged(grid: Grid, ranges: list) -> bool:
