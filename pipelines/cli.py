@@ -1376,14 +1376,15 @@ def recommendations(db, month):
 
     A recommendation marked implemented or evidenced whose evidencing measure shows special cause of concern
     for the force is flagged for {holder}. The register is pipelines/reference/recommendations.yaml;
-    statuses are recorded on the internal Recommendations page.
+    statuses are recorded on the internal Recommendations page. Each current status is shown with its
+    number, which "pccdash release recommendation N" takes to approve it for publication.
 
     \b
     Examples:
       pccdash recommendations
       pccdash recommendations --month 2016-06
     """
-    from .accountability.register import flagged, register_rows
+    from .accountability.register import current, flagged, register_rows
     from .figures import accepted_months, parse_month, plan_figures
     from .plan import PlanAnalytics
     from .warehouse import connect_read_only
@@ -1395,6 +1396,7 @@ def recommendations(db, month):
         when = chosen.strftime("%Y-%m") if chosen else (months[-1] if months else None)
         flags = flagged(con, analytics, when)
         rows = register_rows(con, analytics, when)
+        status_ids = {rec: entry.status_id for rec, entry in current(con).items()}
     for flag in flags:
         click.secho(shown(flag.sentence, None), fg="yellow")
     if flags:
@@ -1402,7 +1404,10 @@ def recommendations(db, month):
     for row in rows:
         number = f", recommendation {row['Number']}" if row["Number"] else ""
         click.echo(shown(f"{row['Recommendation']} ({row['Source']}{number}): {row['Title']}", None))
-        click.echo(shown(f"    Owner: {row['Owner']}. Status: {row['Status']} ({row['Last judged']}).", None))
+        judged = row["Last judged"]
+        if row["Recommendation"] in status_ids:  # the number "pccdash release recommendation" takes
+            judged = f"status {status_ids[row['Recommendation']]}, judged {judged}"
+        click.echo(shown(f"    Owner: {row['Owner']}. Status: {row['Status']} ({judged}).", None))
         click.echo(shown(f"    Measures now: {row['Measures now']}", None))
 
 

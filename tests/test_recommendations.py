@@ -225,3 +225,26 @@ def test_a_measure_no_plan_holds_any_more_is_still_followed(flagged_db, ref):
         assert now["value"] is not None and now["variation"] != "No figure" and register.concerning(now)
         assert now["assurance"] == ""  # no plan judges it against an aspiration
         assert [f.recommendation.id for f in register.flagged(con, analytics, worse)].count(rec.id) == 1
+
+
+def test_the_command_gives_the_status_number_that_release_takes(flagged_db, run_cli):
+    """Regression: "pccdash release recommendation ID" takes a status's number and its error sent the reader to
+    "pccdash recommendations", which never showed one; the register now gives each current status's number, and
+    that number is the one release approves."""
+    db, rec, measure, calm, worse = flagged_db
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        status_id = register.current(con)[rec.id].status_id
+    finally:
+        con.close()
+    out = run_cli("recommendations", "--db", db)
+    assert out.exit_code == 0, out.output
+    line = next(x for x in out.output.splitlines() if "Status: Implemented" in x)
+    shown_number = int(line.split("(status ", 1)[1].split(",", 1)[0])
+    assert shown_number == status_id
+    assert "Not yet judged" in out.output and "(status" not in out.output.split("Not yet judged")[0].splitlines()[-1]
+    released = run_cli("release", "recommendation", shown_number, "--db", db, "--as", "pcc@example.org")
+    assert released.exit_code == 0, released.output
+    assert f"Approved recommendation {status_id}" in released.output
+    wrong = run_cli("release", "recommendation", status_id + 100, "--db", db, "--as", "pcc@example.org")
+    assert wrong.exit_code == 1 and "pccdash recommendations" in wrong.output and "number" in wrong.output

@@ -46,7 +46,8 @@ def _number(value: object, what: str) -> int:
         return int(str(value).strip())
     except (TypeError, ValueError):
         where = ('"pccdash released" lists the approvals' if what == "release" else
-                 '"pccdash recommendations" lists the register' if what == "recommendation status" else
+                 "\"pccdash recommendations\" gives each current status's number"
+                 if what == "recommendation status" else
                  '"pccdash meetings show N" lists a meeting\'s questions, answers and decisions')
         article = "an" if what[0] in "aeiou" else "a"
         raise NotFound(f'"{value}" is not {article} {what} number; {where}.') from None
@@ -154,8 +155,9 @@ def _recommendation(con: duckdb.DuckDBPyConnection, status_id: int) -> dict:
     rows = con.execute("SELECT recommendation, status, evidence, judged_at FROM recommendation_status "
                        "WHERE status_id = ?", [status_id]).fetchall()
     if not rows:
-        raise NotFound(f'The record holds no recommendation status {status_id}; "pccdash recommendations" lists '
-                       "the register.")
+        raise NotFound(f'The record holds no recommendation status {status_id}; "pccdash recommendations" gives the '
+                       "number of each recommendation's current status (a status is recorded on the Recommendations "
+                       "page).")
     rec_id, status, evidence, judged_at = rows[0]
     rec = load_register().get(rec_id)
     return {"recommendation_ref": rec.id, "source": rec.source.title, "number": rec.number or "",
