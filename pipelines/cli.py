@@ -1005,8 +1005,8 @@ def calendar_(db, month, count):
 @click.option("--assignee", metavar="WHO", help="Flags assigned to this e-mail address or name.")
 @click.pass_context
 def flags_(ctx, db, status, measure, district, file, assignee):
-    """List data-quality flags, open ones first; or work on one: assign it, mark it awaiting the force,
-    link the resubmission that answered it, resolve it (several at once with one note).
+    """List data-quality flags, open ones first; or raise one, or work on one: assign it, mark it awaiting the
+    force, link the resubmission that answered it, resolve it (several at once with one note).
 
     A flag stays open, following its figure and blocking approval if it blocks, until it is resolved.
     Each step is kept with who and when, and recorded in the audit trail.
@@ -1015,6 +1015,8 @@ def flags_(ctx, db, status, measure, district, file, assignee):
     Examples:
       pccdash flags
       pccdash flags --status awaiting --district Doncaster
+      pccdash flags raise --month 2026-03 --district Doncaster --measure cawn_issued --reason "Twice February's" \\
+          --blocking --as analyst@example.org
       pccdash flags assign 3 --to analyst@example.org --as pcc@example.org
       pccdash flags await 3 --note "Asked the force to check March" --as analyst@example.org
       pccdash flags answer 3 --file 2026-03-cse-return-v2.csv --as analyst@example.org
@@ -1046,6 +1048,72 @@ def _flag_step(ctx, db, as_user, fn, *args):
 
     with connect(db or ctx.obj["db"], create=False) as con:
         return fn(con, cli_actor(as_user), *args)
+
+
+@flags_.command(name="raise")
+@click.option("--month", metavar="YYYY-MM", help="The month of the figure or of the district's return.")
+@click.option("--district", metavar="NAME", help="The district whose figure or month it is.")
+@click.option("--measure", metavar="ID", help="The measure: the flag is then on that one figure; without it, on "
+                                               "every measure of the district's month.")
+@click.option("--file", "file", metavar="FILE", help="Instead: a loaded file (its number or name), every figure "
+                                                      "from it.")
+@click.option("--reason", required=True, metavar="TEXT", help="Why: shown next to the figure wherever it appears.")
+@click.option("--blocking", is_flag=True, help="The month cannot be approved for publication until it is resolved.")
+@db_option
+@as_option
+@click.pass_context
+def flags_raise(ctx, month, district, measure, file, reason, blocking, db, as_user):
+    """Flag a doubtful figure, a district's month (every measure of it) or a whole file for a data-quality
+    check. The flag follows what it covers on every page and in the pack until it is resolved; a blocking one
+    stops its month being approved.
+
+    \b
+    Examples:
+      pccdash flags raise --month 2026-04 --district Rotherham --measure cse_charges \\
+          --reason "Three times March's figure" --blocking --as analyst@example.org
+      pccdash flags raise --month 2026-04 --district Doncaster --reason "Their system was down" --as analyst@example.org
+      pccdash flags raise --file 2026-04-cse-return.xlsx --reason "Sent before month end" --as analyst@example.org
+    """
+    from .audit import cli_actor
+    from .catalogue import catalogue, force
+    from .figures import BadFilter, parse_month
+    from .flags import flag_place, raise_flag
+    from .registry import find_file
+    from .warehouse import connect
+
+    if file is not None and (month or district or measure):
+        raise BadFilter("A flag is on a file, or on a district's month or figure: give --file alone, or --month and "
+                        "--district (and --measure for one figure).")
+    if file is None and not (month and district):
+        raise BadFilter("Say what the flag is on: --month YYYY-MM and --district NAME (and --measure ID for one "
+                        "figure), or --file FILE for every figure from a file.")
+    period = parse_month(month, "--month")
+    actor = cli_actor(as_user)
+    with connect(db or ctx.obj["db"], create=False) as con:
+        if file is not None:
+            found = find_file(con, file, outcome="accepted", missing=lambda text, digits: BadFilter(
+                f'There is no file {"number " + digits if digits is not None else repr(text)} in the file '
+                'registry; the Files loaded page lists them.'))
+            number = raise_flag(con, actor, scope="file", reason=reason, file_id=found.file_id, blocking=blocking)
+            place = flag_place("file", None, None, found.name)
+        else:
+            held = con.execute("SELECT count(*) FROM figure WHERE period = ? AND district = ? AND (? IS NULL OR "
+                               "measure = ?)", [period, district, measure, measure]).fetchone()[0]
+            if not held:  # nothing to follow: a district or measure mistyped, or a month not loaded
+                if district not in force().districts:
+                    raise BadFilter(f'--district "{district}" is not one of the districts: '
+                                    f'{", ".join(force().districts)}.')
+                if measure and measure not in catalogue().ids("force_return"):
+                    raise BadFilter(f'--measure "{measure}" is not a measure of the return; "pccdash figures" '
+                                    "lists the figures loaded with their measures.")
+                raise BadFilter(f"No figure of {district}{' for ' + measure if measure else ''} is loaded for "
+                                f"{period:%B %Y}, so there is nothing to flag; \"pccdash figures --district "
+                                f'{district} --from {period:%Y-%m}" lists those loaded.')
+            scope = "figure" if measure else "district_month"
+            number = raise_flag(con, actor, scope=scope, reason=reason, period=period, district=district,
+                                measure=measure, blocking=blocking)
+            place = flag_place(scope, district, measure, None, f"{period:%B %Y}")
+    click.echo(f"Flag {number} raised on {shown(place, None)}" + (": it blocks approval." if blocking else "."))
 
 
 @flags_.command(name="assign")

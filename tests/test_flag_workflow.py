@@ -291,3 +291,42 @@ def test_a_flag_on_a_figure_corrected_since_says_the_value_it_was_raised_on(wh, 
     at.run()
     assert not at.exception
     assert "when it was 6, since revised: Two notices counted twice" in texts(at)
+
+
+def test_the_command_raises_a_flag_on_a_figure_a_districts_month_or_a_file(wh, run_cli):
+    """The monthly cycle's second step from the command line: an analyst flags a doubtful figure, a district's month
+    or a whole file, and a blocking flag stops the month's approval as the page's does; a flag on nothing loaded, or
+    on a mistyped district or measure, is refused in a sentence and nothing is kept."""
+    def run(*args, who="analyst@example.org"):
+        return run_cli("flags", "raise", *args, "--as", who, "--db", wh)
+
+    figure = run("--month", MARCH, "--district", "Sheffield", "--measure", "cse_charges", "--reason", "Too high",
+                 "--blocking")
+    assert figure.exit_code == 0, figure.stderr
+    assert figure.stdout == "Flag 4 raised on Sheffield's CSE charges in March 2026: it blocks approval.\n"
+    month = run("--month", "2026-02", "--district", "Barnsley", "--reason", "System down")
+    assert month.stdout == "Flag 5 raised on every measure for Barnsley in February 2026.\n"
+    whole = run("--file", "2026-03-cse-return-v2.csv", "--reason", "Sent early", who="pcc@example.org")
+    assert whole.stdout == "Flag 6 raised on the whole file 2026-03-cse-return-v2.csv.\n"
+    with warehouse.connect(wh, create=False) as con:
+        found = flags(con, open_only=True).set_index("flag_id")
+        assert found.loc[4, "scope"] == "figure" and found.loc[4, "blocking"]
+        assert found.loc[4, "raised_by"] == "analyst@example.org"
+        assert found.loc[5, "scope"] == "district_month" and not found.loc[5, "blocking"]
+        assert found.loc[6, "scope"] == "file" and found.loc[6, "raised_by"] == "pcc@example.org"
+        assert any("Sheffield" in words for words in blocking_flags(con, dt.date(2026, 3, 1)))
+        assert con.execute("SELECT count(*) FROM audit_event WHERE action = 'flag'").fetchone()[0] == 6
+    for args, words in [(("--month", "2026-04", "--district", "Sheffield"), "No figure of Sheffield is loaded for "
+                                                                            "April 2026"),
+                        (("--month", MARCH, "--district", "Sheffeld"), '"Sheffeld" is not one of the districts'),
+                        (("--month", MARCH, "--district", "Sheffield", "--measure", "charges"),
+                         '"charges" is not a measure'),
+                        (("--file", "1", "--month", MARCH), "give --file alone"),
+                        (("--district", "Sheffield",), "Say what the flag is on"),
+                        (("--file", "nope.csv"), "There is no file 'nope.csv'")]:
+        refused = run(*args, "--reason", "x")
+        assert refused.exit_code == 1 and words in refused.stderr and "Traceback" not in refused.stderr, refused.stderr
+    no_role = run("--month", MARCH, "--district", "Sheffield", "--reason", "x", who="visitor@example.org")
+    assert no_role.exit_code == 1 and "Traceback" not in no_role.stderr
+    with warehouse.connect(wh, create=False) as con:
+        assert con.execute("SELECT count(*) FROM figure_flag").fetchone()[0] == 6
