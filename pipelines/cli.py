@@ -1317,7 +1317,8 @@ def meetings_move(ctx, meeting_id, to_day, reason, db, as_user):
 @click.pass_context
 def meetings_show(ctx, meeting_id, db):
     """Show one meeting: each question put at it with its figures and where it stands (the force's answer,
-    or that one is awaited, and {holders} decision), the decisions on its themes, and its actions.
+    or that one is awaited, and {holders} decision), the decisions on its themes, and its actions, with the
+    numbers "pccdash release" takes to approve a question, answer or decision for publication.
 
     \b
     Example:
@@ -1348,11 +1349,15 @@ def meetings_show(ctx, meeting_id, db):
         if q.figures:
             click.echo(f"     Figures when asked: {figures_line(q.figures)}")
         click.echo(_wrapped(q.where(as_of=meeting.held_on), "     Where it stands: ", "     "))
+        numbers = [f"question {q.question_id}"] + ([f"answer {q.answer.answer_id}"] if q.answer else []) + (
+            [f"decision {q.decision.decision_id}"] if q.decision else [])
+        click.echo(f'     For "pccdash release": {", ".join(numbers)}.')
     if themes:
         click.echo("")
         click.echo(f"Decisions on themes ({len(themes)})")
         for d in themes:
-            click.echo(f"  {shown(d.theme)}: {DECISIONS[d.decision]}, by {d.decided_by}. {shown(d.rationale)}")
+            click.echo(f"  Decision {d.decision_id}. {shown(d.theme)}: {DECISIONS[d.decision]}, by {d.decided_by}. "
+                       f"{shown(d.rationale)}")
     click.echo("")
     click.echo(f"Actions ({len(agreed)})" if agreed else "No actions agreed at it yet.")
     for a in agreed:
@@ -1696,10 +1701,11 @@ def inbox_list(db, folder):
 def release_(kind, item_id, db, public_text, as_user):
     """Approve an item of the accountability record for the next publication (only {holders} role, pcc).
 
-    ID is the question's, answer's or decision's number, or a recommendation status's number. What is
-    approved is the item's public record as it stands now (never who recorded it, never an e-mail address;
-    a question from the public only as the office accepted it); a later answer or decision needs its own
-    approval. Approving an item again replaces its approval. "pccdash publish" then carries it.
+    ID is the question's, answer's or decision's number ("pccdash meetings show MEETING" gives them), or a
+    recommendation status's number ("pccdash recommendations" gives it). What is approved is the item's public
+    record as it stands now (never who recorded it, never an e-mail address; a question from the public only
+    as the office accepted it); a later answer or decision needs its own approval. Approving an item again
+    replaces its approval. "pccdash publish" then carries it.
 
     \b
     Examples:

@@ -176,3 +176,31 @@ def test_meetings_move_puts_a_meeting_back_and_show_says_the_day_it_was_on(wh, r
     assert "Traceback" not in refused.stderr + refused.stdout
     no_reason = run_cli("meetings", "move", "2", "--to", "2015-10-08", "--db", wh, "--as", "pcc@example.org")
     assert no_reason.exit_code != 0 and "Missing option '--reason'" in no_reason.stderr
+
+
+def test_meetings_show_gives_the_numbers_release_takes(wh, run_cli):
+    """Regression: "pccdash release answer|decision ID" takes an answer's or a decision's number, and no command
+    showed one; "meetings show" now gives each question's, its current answer's and decision's, and each theme's
+    decision's, and release approves exactly the item so numbered."""
+    with warehouse.connect(wh, create=False) as con:
+        first = acc.add_meeting(con, PCC, held_on="2015-08-20")
+        acc.ask(con, PCC, first.meeting_id, "Why did arrests rise?", measure="cse_arrests", area="Sheffield",
+                period="2015-07-01")
+        q = acc.ask(con, PCC, first.meeting_id, "Why did charges fall?", measure="cse_charges", area="Rotherham",
+                    period="2015-07-01")
+        a = acc.record_answer(con, PCC, q, body="Two cases moved to August.", answered_by="ACC Jones",
+                              answered_on="2015-08-20")
+        d = acc.decide(con, PCC, meeting_id=first.meeting_id, question_id=q, decision="assured",
+                       rationale="Explained.", evidence=[("answer", "The force's answer")])
+        t = acc.decide(con, PCC, meeting_id=first.meeting_id, theme="Protecting Vulnerable People",
+                       decision="partly_assured", rationale="Progress, but slow.", evidence=[("visit", "Hub visit")])
+    out = _run_ok(run_cli, "meetings", "show", str(first.meeting_id), "--db", wh)
+    block = out[out.index("Why did charges fall?"):]
+    assert f'For "pccdash release": question {q}, answer {a}, decision {d}.' in block
+    assert 'For "pccdash release": question 1.' in out  # a question with no answer or decision yet
+    assert f"Decision {t}. Protecting Vulnerable People: Partly assured" in out
+    for kind, number, about in [("answer", a, "Answer on"), ("decision", d, "Assurance decision (Assured)"),
+                                ("decision", t, "Protecting Vulnerable People")]:
+        _run_ok(run_cli, "release", kind, str(number), "--db", wh, "--as", "pcc@example.org")
+        assert about in _run_ok(run_cli, "released", "--db", wh)
+    assert "pccdash meetings show" in _run_ok(run_cli, "release", "--help")
