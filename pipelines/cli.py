@@ -827,8 +827,9 @@ def _print_preview(preview) -> None:
             if len(preview.newly_shown) > PROBLEMS_SHOWN:
                 click.echo(f"  ... and {len(preview.newly_shown) - PROBLEMS_SHOWN} more.")
     click.echo("What the public will read:")
-    for measure, sentence in preview.sentences.items():
-        click.echo(f"  - {names.get(measure, measure)}: {sentence}")
+    for measure, sentence in preview.sentences.items():  # a sentence that opens with the name is not headed by it
+        name = names.get(measure, measure)
+        click.echo(f"  - {sentence}" if str(sentence).startswith(name) else f"  - {name}: {sentence}")
 
 
 @main.command()

@@ -16,6 +16,7 @@ from helpers import write_csv
 from pipelines import public as public_side
 from pipelines import warehouse
 from pipelines.access import NotAllowed
+from pipelines.catalogue import catalogue
 from pipelines.cli import main
 from pipelines.ingest import ingest
 from pipelines.publish.approval import approve, period_states
@@ -419,6 +420,10 @@ def test_the_command_previews_asks_and_needs_yes_without_a_terminal(loaded, fold
     out = cli("publish", "--as", "pcc@example.org")
     assert out.exit_code == 1 and "--yes" in out.output and "Nothing was published" in out.output
     assert "Months added: June 2015." in out.output and "What the public will read:" in out.output
+    read = out.output.split("What the public will read:", 1)[1].splitlines()[1:]
+    said = [line for line in read if line.startswith("  - ")]
+    names = [m.name for m in catalogue().measures]
+    assert said and not [line for line in said for n in names if f"{n}: {n}" in line], said[:2]  # the name once
     assert snapshots(folder) == []
     monkeypatch.setattr("pipelines.cli._interactive", lambda: True)
     out = cli("publish", "--as", "pcc@example.org", input="n\n")
