@@ -1089,6 +1089,8 @@ def flags_raise(ctx, month, district, measure, file, reason, blocking, db, as_us
         raise BadFilter("Say what the flag is on: --month YYYY-MM and --district NAME (and --measure ID for one "
                         "figure), or --file FILE for every figure from a file.")
     period = parse_month(month, "--month")
+    if district is not None:  # any case, or an alias, as the figures' filter reads it
+        district = force().district_lookup().get(" ".join(district.split()).lower(), district)
     actor = cli_actor(as_user)
     with connect(db or ctx.obj["db"], create=False) as con:
         if file is not None:

@@ -330,3 +330,6 @@ def test_the_command_raises_a_flag_on_a_figure_a_districts_month_or_a_file(wh, r
     assert no_role.exit_code == 1 and "Traceback" not in no_role.stderr
     with warehouse.connect(wh, create=False) as con:
         assert con.execute("SELECT count(*) FROM figure_flag").fetchone()[0] == 6
+    # a district written in any case is the district, as "pccdash figures --district" reads it
+    lower = run("--month", MARCH, "--district", " sheffield ", "--measure", "cse_charges", "--reason", "Too high")
+    assert lower.stdout == "Flag 7 raised on Sheffield's CSE charges in March 2026.\n", lower.stderr
