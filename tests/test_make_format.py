@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from helpers import ROOT
 
 FOLDERS = ("pipelines", "dashboard", "tests", "benchmarks")
@@ -18,7 +17,6 @@ def _texts(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for folder in FOLDERS for p in (root / folder).rglob("*.py")}
 
 
-@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 def test_make_format_leaves_the_committed_code_as_it_is_and_lint_passes(tmp_path):
     copy = tmp_path / "code"
     for folder in FOLDERS:
