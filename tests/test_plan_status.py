@@ -634,3 +634,17 @@ def test_a_financial_year_once_complete_is_met_or_missed_against_the_target_it_s
     measure = catalogue().get("rcrp_mental_health_incidents")
     assert aspiration_progress(measure, "financial_year", "Financial year to March 2026", value,
                                27789.6 * months / 12, "bad", True, whole_year=months == 12) == said
+
+
+def test_a_percentage_of_a_months_flow_is_said_in_the_month_and_one_of_a_stock_at_its_end():
+    """Regression: "Suspects arrested within 12 weeks (%) ... at the end of April 2026": the suspects are those
+    identified in the month, a flow, so the percentage is of the month; officers trained of the headcount is a
+    level at the month's end."""
+    from pipelines.catalogue import catalogue
+    from pipelines.plan.narrative import time_phrase
+
+    cat = catalogue()
+    assert time_phrase(cat.get("cse_suspects_arrested_12w_pct"), "April 2026") == "in April 2026"
+    assert time_phrase(cat.get("officers_trained_pct"), "April 2026") == "at the end of April 2026"
+    assert time_phrase(cat.get("cse_charges"), "April 2026") == "in April 2026"
+    assert time_phrase(cat.get("cse_live_investigations"), "April 2026") == "at the end of April 2026"

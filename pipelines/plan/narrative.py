@@ -110,8 +110,16 @@ def area_phrase(area: str, is_force: bool) -> str:
 
 
 def time_phrase(measure: Measure, when: str) -> str:
-    """A flow happens *in* a month; a stock or percentage is a level *at the end of* it."""
-    return f"in {when}" if measure.kind == "flow" else f"at the end of {when}"
+    """A flow happens *in* a month; a stock is a level *at the end of* it; a percentage is as its numerator (suspects
+    arrested within 12 weeks of those identified *in* a month, officers trained of the headcount *at the end of*
+    it)."""
+    kind = measure.kind
+    if kind == "percentage" and measure.numerator:
+        from ..catalogue import catalogue
+
+        numerator = catalogue().by_id.get(measure.numerator)
+        kind = numerator.kind if numerator else kind
+    return f"in {when}" if kind == "flow" else f"at the end of {when}"
 
 
 def extreme_phrase(values: np.ndarray, months: np.ndarray, side: int, min_months: int = 12) -> str:
