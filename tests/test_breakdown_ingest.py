@@ -292,3 +292,11 @@ def test_checking_a_breakdown_correction_before_loading_says_which_categories_it
     assert p.loadable and (p.new, p.revised, p.unchanged) == (0, 0, 1)
     assert (p.categories_new, p.categories_revised) == (0, 2)
     assert "of their breakdowns it would add 0 categories and revise 2" in p.sentence()
+
+
+def test_a_return_of_one_figure_is_said_to_have_one_figure_read(tmp_path):
+    """Regression: a one-figure correction read "1 figures read"."""
+    one = write_csv(tmp_path / "one.csv", "period,district,measure,value\n2015-07,Rotherham,cse_charges,4\n")
+    outcome = load(tmp_path / "wh.duckdb", one)
+    assert outcome.outcome == "accepted", outcome.problems
+    assert "accepted as file #1: 1 figure read, 1 new, 0 revised, 0 unchanged" in describe(outcome)

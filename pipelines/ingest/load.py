@@ -441,9 +441,11 @@ def describe(o: FileOutcome) -> str:
         of_parts = (f"; of the breakdown categories, {o.categories_new:,} new, {o.categories_revised:,} revised, "
                     f"{o.categories - o.categories_new - o.categories_revised:,} unchanged" if o.categories else "")
         # a police.uk file's rows are records, which it counts into figures; a return's rows are its figures
-        read = "records" if (o.layout or "").startswith("police_uk") else "figures"
-        return (f"accepted as file #{o.file_id}: {o.rows - o.categories:,} {read} read{parts}, {o.new:,} new, "
-                f"{o.revised:,} revised, {o.unchanged:,} unchanged{of_parts}{caveats} ({o.seconds:.1f} s)")
+        read = "record" if (o.layout or "").startswith("police_uk") else "figure"
+        count = o.rows - o.categories
+        read += "s" if count != 1 else ""
+        return (f"accepted as file #{o.file_id}: {count:,} {read} read{parts}, {o.new:,} new, {o.revised:,} revised, "
+                f"{o.unchanged:,} unchanged{of_parts}{caveats} ({o.seconds:.1f} s)")
     if o.outcome == "already_loaded":
         return shown(o.message, None)  # it quotes the name registered then
     n = o.problem_count
