@@ -826,6 +826,13 @@ def _print_preview(preview) -> None:
                            f"now {row.now}")
             if len(preview.newly_shown) > PROBLEMS_SHOWN:
                 click.echo(f"  ... and {len(preview.newly_shown) - PROBLEMS_SHOWN} more.")
+        if line.startswith("Notes beside figures"):  # each note added or taken away, as the public reads it
+            for verb, frame in (("added", preview.caveats_added), ("taken away", preview.caveats_removed)):
+                for row in frame.head(PROBLEMS_SHOWN).itertuples():
+                    click.echo(f"  - {verb}: {names.get(row.measure, row.measure)}, {row.area}, "
+                               f"{period_text(row.period)}: {shown(row.text, None)}")
+                if len(frame) > PROBLEMS_SHOWN:
+                    click.echo(f"  ... and {len(frame) - PROBLEMS_SHOWN} more {verb}.")
     click.echo("What the public will read:")
     for measure, sentence in preview.sentences.items():  # a sentence that opens with the name is not headed by it
         name = names.get(measure, measure)

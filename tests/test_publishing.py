@@ -752,3 +752,34 @@ def test_a_flag_on_a_districts_month_is_said_once_on_the_forces_percentage_and_n
     assert snapshot_rows("SELECT area, text FROM caveat WHERE measure = 'cse_suspects_identified' ORDER BY 1, 2") == [
         ["Barnsley", "An analyst has flagged this figure for a data-quality check."],
         ["South Yorkshire", "An analyst has flagged a figure within this total for a data-quality check."]]
+
+
+def test_a_publication_that_only_adds_or_takes_away_a_note_says_so_in_its_preview(loaded, run_cli, monkeypatch):
+    """Regression: a flag raised on a published month, or resolved, changes the note the public reads beside the
+    figure, and publishing writes a new snapshot for it; the preview said "Months added: none. Published figures
+    revised: 0." and nothing else, as if nothing would change."""
+    from pipelines.catalogue import catalogue
+
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-06"], PCC)
+        publish(con, PCC)
+        number = raise_flag(con, ANALYST, scope="figure", reason="Looks high", period="2015-06",
+                            district="Rotherham", measure="cse_arrests")
+        preview = preview_publication(con)
+        assert preview.problem is None and len(preview.revised) == 0 and not preview.added
+        assert "Notes beside figures (a flag, a data check) added: 2; taken away: 0." in preview.summary
+        assert sorted(preview.caveats_added["area"]) == ["Rotherham", "South Yorkshire"]
+    shown = run_cli("publish", "--db", loaded, "--as", "pcc@example.org")  # asked, and answered no
+    assert "Notes beside figures (a flag, a data check) added: 2; taken away: 0." in shown.stdout
+    name = catalogue().get("cse_arrests").name  # as the public reads it
+    assert (f"  - added: {name}, Rotherham, June 2015: An analyst has flagged this figure for a data-quality "
+            "check.") in shown.stdout, shown.stdout
+    with warehouse.connect(loaded) as con:
+        publish(con, PCC)
+        resolve_flags(con, ANALYST, [number], "Checked: it is right.")
+        preview = preview_publication(con)
+        assert "Notes beside figures (a flag, a data check) added: 0; taken away: 2." in preview.summary
+        assert preview.caveats_added.empty and len(preview.caveats_removed) == 2
+    at = internal(monkeypatch, loaded, "internal_pages/publishing.py")
+    assert not at.exception, at.exception
+    assert "Notes beside figures the public would no longer read" in [m.value.strip("*") for m in at.markdown]

@@ -95,6 +95,12 @@ else:
     if preview.newly_shown is not None and not preview.newly_shown.empty:
         st.markdown("**Figures hidden now that would be shown**")
         ui.table(ui.readable(preview.newly_shown), "preview_shown", "publication-preview-newly-shown.csv")
+    for frame, heading, key in ((preview.caveats_added, "Notes beside figures the public would read, new", "added"),
+                                (preview.caveats_removed, "Notes beside figures the public would no longer read",
+                                 "removed")):
+        if frame is not None and not frame.empty:
+            st.markdown(f"**{heading}**")
+            ui.table(ui.readable(frame), f"preview_notes_{key}", f"publication-preview-notes-{key}.csv")
     if not preview.newly_suppressed.empty:
         st.markdown("**Figures that would be hidden to protect privacy, and are not hidden now**")
         ui.table(ui.readable(preview.newly_suppressed), "preview_suppressed", "publication-preview-newly-hidden.csv")

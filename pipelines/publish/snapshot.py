@@ -599,6 +599,10 @@ class Preview:
     public_info: str = ""             # public_info.yaml, checked, as JSON: what the public pages say beside the figures
     dimensions: str = ""              # what the pages say of the breakdowns' dimensions (`pages.dimensions_meta`)
     breakdowns_changed: int = 0       # breakdown cells (force by financial year) new, revised or no longer shown
+    # the notes beside figures (an analyst's flag, a data check) the public would read that it does not read now, and
+    # those it reads now that the new snapshot would not carry: measure, area, period, text
+    caveats_added: pd.DataFrame | None = None
+    caveats_removed: pd.DataFrame | None = None
 
     @property
     def summary(self) -> list[str]:
@@ -617,6 +621,9 @@ class Preview:
         lines.append(f"Figures newly hidden to protect privacy: {len(self.newly_suppressed)}.")
         if self.breakdowns_changed:
             lines.append(f"Breakdown figures (force by financial year) new or changed: {self.breakdowns_changed}.")
+        added, removed = (len(f) if f is not None else 0 for f in (self.caveats_added, self.caveats_removed))
+        if added or removed:
+            lines.append(f"Notes beside figures (a flag, a data check) added: {added}; taken away: {removed}.")
         if self.board is not None and (len(self.board) or self.board_dropped):
             dropped = f", {self.board_dropped} no longer published" if self.board_dropped else ""
             lines.append(f"Accountability items approved for publication: {len(self.board)} ({self.board_new} new"
@@ -761,6 +768,9 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
     newly = both[both["suppressed"].astype(bool) & ~(was_public & both["suppressed_was"].fillna(False).astype(bool))]
     newly = newly[[*CELL_KEYS, "display"]].reset_index(drop=True)
     old_set, new_set = set(old_months), set(months)
+    notes_now, notes_then = (frame[["measure", "area", "period", "text"]].astype(str).drop_duplicates()
+                             for frame in (caveats, old_caveats))
+    notes = notes_now.merge(notes_then, how="outer", indicator=True)
     preview = Preview(
         months=months, added=[m for m in months if m not in old_set],
         dropped=[m for m in old_months if m not in new_set], cells=cells, revised=revised.reset_index(drop=True),
@@ -769,7 +779,9 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
         board=board, approvals=approvals, board_new=len(new_rows - old_rows),
         board_dropped=len(old_rows - new_rows), audit=audited, breakdowns=protected.breakdowns, held=held,
         flagged_public={m: f for m, f in flagged.items() if m not in held}, newly_shown=shown,
-        breakdowns_changed=breakdowns_changed)
+        breakdowns_changed=breakdowns_changed,
+        caveats_added=notes[notes["_merge"] == "left_only"].drop(columns="_merge").reset_index(drop=True),
+        caveats_removed=notes[notes["_merge"] == "right_only"].drop(columns="_merge").reset_index(drop=True))
     # a hidden figure shown is a change of what the public reads too: a flag on its month stops it as a revision
     revised_flagged = {m: (int((preview.revised["period"] == m).sum()), int((shown["period"] == m).sum()))
                        for m in preview.flagged_public}
