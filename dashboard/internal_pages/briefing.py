@@ -2,6 +2,8 @@
 the summary table of every plan measure's headline figures for a meeting, then each priority's measures with their
 districts. The same content as the pack (pipelines.briefing.pack.assemble)."""
 
+import re
+
 import streamlit as st
 
 from dashboard import auth, data, ui
@@ -96,9 +98,12 @@ for m in (m for m in pack.measures if m.priority == choice):
         for col, s in zip(cols, group, strict=True):
             with col:
                 delta = format_change(s.change, s.change_pct, measure) if s.change is not None else None
+                # no change ("+0", "+0.0 pts") is no rise: no arrow, no colour
+                flat = delta is not None and not re.search(r"[1-9]", delta.split(" (")[0])
                 col.metric(s.area, format_number(s.value, measure), delta=delta,
-                           delta_color="off" if s.increase_is == "neutral" else
+                           delta_color="off" if flat or s.increase_is == "neutral" else
                            ("normal" if s.increase_is == "good" else "inverse"),
+                           delta_arrow="off" if flat else "auto",
                            help=f"{period.month_text}; change on the same month last year "
                                 f"({format_number(s.last_year_value, measure)}).")
                 st.markdown(ui.variation_badge(s.variation_icon, short=True))  # badges keep their contrast
