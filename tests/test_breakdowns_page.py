@@ -264,3 +264,17 @@ def test_the_page_shows_the_open_flags_and_data_check_warnings_on_the_figures_it
     assert caveat_box(at, "Caveats on the figures for June 2023") == ""
     at.selectbox(key="bd_span").select("July 2023").run()
     assert flagged in caveat_box(at, "Caveats on the figures for July 2023")
+
+
+def test_the_share_recorded_axis_is_marked_in_round_percentages_from_0_to_100(monkeypatch, db):
+    """Left to plotly, the right-hand axis took the counts' gridlines and read 0, 17.6, 35.2 ... 88."""
+    build(db)
+    at = internal(monkeypatch, db, "internal_pages/breakdowns.py")
+    share = json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["yaxis2"]
+    assert share["range"] == [0, 100]
+    if share.get("tickmode") == "array":
+        ticks = share["tickvals"]
+    else:
+        assert share.get("tickmode") == "linear", share  # not "sync" nor plotly's own choice
+        ticks = list(range(int(share.get("tick0", 0)), 101, int(share["dtick"])))
+    assert ticks[0] == 0 and ticks[-1] == 100 and all(t % 10 == 0 for t in ticks), ticks

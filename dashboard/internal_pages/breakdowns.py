@@ -120,7 +120,8 @@ fig.update_layout(title=f"{m.name} by {what}, {f.force_short_name}", barmode="st
                   plot_bgcolor="white", margin={"l": 10, "r": 10, "t": 50, "b": 10},
                   yaxis={"title": m.unit.capitalize(), "rangemode": "tozero", "gridcolor": "#E5E5E5"},
                   yaxis2={"title": breakdowns.SHARE_RECORDED, "overlaying": "y", "side": "right", "range": [0, 100],
-                          "showgrid": False},
+                          # its own round ticks: left to plotly, they took the counts' gridlines (0, 17.6 ... 88)
+                          "tickmode": "linear", "tick0": 0, "dtick": 20, "showgrid": False},
                   xaxis={"categoryorder": "array", "categoryarray": x},
                   legend={"orientation": "h", "y": -0.15, "yanchor": "top"}, font={"color": ui.DARK_GREY})
 st.plotly_chart(fig, width="stretch", key="bd_chart")
