@@ -55,5 +55,9 @@ try:
     public_render.FILES.update(public_data.download_files())
 except Exception as exc:  # noqa: BLE001 -- every page still runs: a download link then shows as its name only
     failsafe.log_public(exc)
+# Streamlit writes a link to a page on one line and cuts what does not fit ("... where to get suppor" on a phone):
+# the public app's links wrap instead.
+st.html("<style>[data-testid='stPageLink-NavLink'] span, [data-testid='stPageLink-NavLink'] p "
+        "{ white-space: normal; overflow: visible; text-overflow: clip; }</style>")
 with failsafe.public_guarded():
     st.navigation(list(pages.values())).run()

@@ -9,6 +9,7 @@ import re
 import pandas as pd
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from pipelines import public
@@ -190,6 +191,27 @@ def test_a_public_page_fits_a_phone_without_scrolling_sideways(page, served, sho
     assert widths["doc"] <= widths["win"] + 1, f"{title} scrolls sideways on a phone: {widths}"
     assert widths["main"] <= widths["mainClient"] + 1, f"{title}'s main area scrolls sideways on a phone: {widths}"
     full_shot(page, shots / f"{shot}-phone.png")
+
+
+CUT_OFF = """() => [...document.querySelectorAll('[data-testid="stMain"] *')].filter(e => {
+    const s = getComputedStyle(e);
+    const clips = s.textOverflow === 'ellipsis' || ['hidden', 'clip'].includes(s.overflowX);
+    return clips && e.scrollWidth > e.clientWidth + 1 && e.innerText && e.innerText.trim();
+}).map(e => e.innerText.trim())"""
+
+
+@pytest.mark.parametrize("path,title,shot", PAGES, ids=[p[2] for p in PAGES])
+def test_no_words_on_a_public_page_are_cut_off_on_a_phone(page, served, path, title, shot):
+    """Regression: on a phone the signpost's link read "How to report a concern and where to get suppor"."""
+    page.set_viewport_size(PHONE)
+    page.goto(served.public_url + path)
+    settle(page)
+    expect(main(page).get_by_role("heading", level=1)).to_be_visible()
+    expect(main(page).get_by_role("link", name="How to report a concern and where to get support")).to_be_visible()
+    try:  # the page's styles may arrive a moment after its last element
+        page.wait_for_function(f"() => ({CUT_OFF})().length === 0", timeout=10_000)
+    except PlaywrightTimeoutError:
+        pytest.fail(f"{title}: words cut off on a phone: {page.evaluate(CUT_OFF)}")
 
 
 @pytest.mark.parametrize("path", ["/briefing", "/files"])  # addresses of internal pages
