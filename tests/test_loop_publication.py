@@ -178,6 +178,33 @@ def test_a_published_question_with_no_published_answer_says_so_on_the_page_and_t
     assert "No answer from the force has been published yet" in site
 
 
+def test_a_published_question_quoting_process_limits_is_explained_in_plain_words(loop, monkeypatch):
+    """Questions drafted from the office's charts quote its process limits and averages: a member of the public who
+    has never heard of them is told what they are where the question is published."""
+    with warehouse.connect(loop["db"]) as con:
+        release(con, PCC, "decision", loop["decision"])
+        publish(con, PCC)
+    plain = texts(public(monkeypatch, loop["folder"], "public_pages/board.py"))
+    assert "process limit" not in plain.lower()  # nothing to explain yet
+    drafted = ("Live CSE investigations across South Yorkshire were 120 at the end of July 2015, below the lower "
+               "process limit (120.4), with Rotherham (35) below its average for 22 months in a row. What explains "
+               "the fall in live CSE investigations?")
+    with warehouse.connect(loop["db"]) as con:
+        asked = ask(con, PCC, loop["meeting"], drafted, source="drafted")
+        release(con, PCC, "question", asked)
+        publish(con, PCC)
+    at = public(monkeypatch, loop["folder"], "public_pages/board.py")
+    assert not at.exception
+    shown = texts(at)
+    assert drafted in shown
+    explained = [p for p in shown.split("\n") if "process limits" in p and p != drafted]
+    assert explained, shown
+    words = explained[0]
+    for meaning in ("usually fall within", "average", "chance"):  # what the limits are, and why they matter
+        assert meaning in words, words
+    assert "Methodology and quality" in [link.proto.label for link in at.get("page_link")]
+
+
 def test_no_email_address_and_no_submitters_details_reach_the_snapshot_or_the_page(loop, monkeypatch):
     submit("Is there a   named officer for my school? I am jane.sender@example.net", SUBMITTER, CONTACT,
            session="s1")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import weakref
 
 import pandas as pd
@@ -727,6 +728,23 @@ def board_decisions(said: Office) -> tuple[str, ...]:
             "arrived.")
 
 
+# Questions drafted from the office's charts (pipelines.plan.narrative, pipelines.briefing.questions) quote their
+# process limits and averages: the public is told what those are wherever such a question is published.
+CHART_WORDS = ("Some questions are drafted from the charts the office keeps of each figure, month by month, and use "
+               "their words. A figure's average is the average of its months; its process limits, a lower and an "
+               "upper one, are the range its months usually fall within, worked out from the figure's own history. "
+               "A month beyond a process limit, or a run of months all above or all below the average, is unlikely "
+               "to be chance alone, and so the office asks the force about it. A month within the limits is an "
+               "ordinary up or down.")
+_CHART_TERMS = re.compile(r"process limit|\baverage\b", re.IGNORECASE)
+
+
+def _quotes_the_charts(loop: pd.DataFrame) -> bool:
+    """Whether a published question, answer or rationale uses the charts' words (a process limit, an average)."""
+    texts = (loop[c] for c in ("question", "answer", "rationale") if c in loop.columns)
+    return any(_CHART_TERMS.search(str(t)) for column in texts for t in column)
+
+
 def _evidence(value: str) -> list[str]:
     try:
         items = json.loads(value or "[]")
@@ -790,6 +808,8 @@ def board_page(view: SnapshotView) -> Page:
         return Page("board", title, tuple(blocks), "Questions put to the force, its answers and the decisions.")
     blocks.append(Heading("Meetings"))
     loop = items[items["meeting_title"] != ""]
+    if _quotes_the_charts(loop):
+        blocks += [Paragraph(CHART_WORDS), Link("Methodology and quality", "methodology")]
     for (held, mtitle), meeting in sorted(loop.groupby(["meeting_date", "meeting_title"]), key=lambda g: g[0],
                                           reverse=True):
         # a meeting after the day of publication has not asked its questions yet; a page read months later says
