@@ -213,9 +213,9 @@ MONTH_WIDTH_MS = 0.8 * 30 * 24 * 3600 * 1000  # a hidden month's band: most of a
 @lru_cache(maxsize=512)
 def figure(block: Chart) -> go.Figure:
     """The chart as a plotly figure: published months as a line (a month not published is a gap), each hidden month
-    a hatched band the full height of the chart labelled with the marker at its top (never a point at a value, so
-    never read as zero), and each event a dated line. A count's axis shows whole numbers only; a single month shows
-    as that month.
+    a hatched band the full height of the chart labelled with the marker at its top where it fits (never a point at
+    a value, so never read as zero), and each event a dated line. A count's axis shows whole numbers only; a single
+    month shows as that month.
 
     Built once per chart (a Chart is immutable), and never changed afterwards: Streamlit only reads it."""
     points = sorted(block.points, key=lambda p: p.period)
@@ -239,7 +239,7 @@ def figure(block: Chart) -> go.Figure:
             # the key in lines that fit a phone's width (plotly does not wrap a legend)
             name="<br>".join(html.escape(line) for line in textwrap.wrap(f"{marker} {HIDDEN_KEY}", 44)),
             text=[html.escape(marker)] * len(hidden),
-            textposition="inside", insidetextanchor="end", textangle=0, constraintext="none",
+            textposition="inside", insidetextanchor="end", textangle=0,
             textfont={"color": GREY, "size": 11},
             marker={"color": "rgba(80, 90, 95, 0.10)", "line": {"color": SUPPRESSED_GREY, "width": 1},
                     "pattern": {"shape": "/", "fgcolor": SUPPRESSED_GREY, "fgopacity": 0.45, "size": 8}},
@@ -262,7 +262,10 @@ def figure(block: Chart) -> go.Figure:
         fig.layout.yaxis.update(tickformat=",d", tick0=0, dtick=step,
                                 range=[0, max(top, 1) * 1.12 + (0.5 if top < 1 else 0)])
     if hidden:
-        fig.update_layout(yaxis2={"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True})
+        # a band too narrow for its marker shows none, rather than printing it over its neighbours' (months hidden
+        # side by side over many years); the key under the chart and the data table say what a band is
+        fig.update_layout(yaxis2={"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True},
+                          uniformtext={"mode": "hide", "minsize": 11})
     for i, event in enumerate(block.events):
         when = pd.Timestamp(event.date)
         if one_month:
