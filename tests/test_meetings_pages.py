@@ -450,3 +450,22 @@ def test_a_meeting_is_moved_from_its_page_and_says_the_day_it_was_on(monkeypatch
     assert "Public Accountability Board, 27 August 2015" in [h.value for h in at.header]
     assert "Moved from 20 August 2015 to 27 August 2015 by analyst@example.org: The hall was not free" in shown
     assert "Why did charges fall?" in shown
+
+
+def test_the_actions_pages_counts_add_up_to_every_action_as_the_overview_counts_them(monkeypatch, wh):
+    """Regression: with one action overdue and two open, the page said Open 3, Overdue 1, Closed 0 (four actions?)
+    where the overview and the pack said "1 action overdue, 2 open"."""
+    meeting = record(wh, acc.add_meeting, PCC, held_on="2026-09-17").meeting_id
+    for body, due in (("Report on charging times", "2026-10-15"), ("Explain the fall in referrals", "2026-12-17"),
+                      ("Bring the case review", "2027-01-21")):
+        record(wh, acc.add_action, PCC, meeting_id=meeting, body=body, owner="ACC Crime", due_on=due)
+    at = internal(monkeypatch, wh, ACTIONS, PCC)  # today is 21 November 2026: the first is overdue
+    counts = {m.label: int(m.value) for m in at.metric}
+    assert counts == {"Open": 2, "Overdue": 1, "Closed": 0}
+    assert sum(counts.values()) == 3
+    with warehouse.connect(wh, create=False) as con:
+        from pipelines.figures import plan_figures
+        from pipelines.plan import PlanAnalytics
+
+        loop = acc.carried_forward(con, dt.date(2026, 11, 21), analytics=PlanAnalytics(plan_figures(con)))
+    assert len(loop.overdue_actions) == counts["Overdue"] and len(loop.open_actions) == counts["Open"]

@@ -22,8 +22,9 @@ still = sorted((a for a in agreed if not a.closed), key=lambda a: (not a.overdue
 closed = [a for a in agreed if a.closed]
 overdue = [a for a in still if a.overdue(today)]
 c1, c2, c3 = st.columns(3)
-c1.metric("Open", len(still))
-c2.metric("Overdue", len(overdue))
+# counted as the overview and the pack count them: open and not yet due, overdue, closed (adding up to every action)
+c1.metric("Open", len(still) - len(overdue), help="Not closed, and not yet past its due meeting or date.")
+c2.metric("Overdue", len(overdue), help="Not closed, and past its due meeting or date.")
 c3.metric("Closed", len(closed))
 may_record = user.may("record")
 if not may_record:
