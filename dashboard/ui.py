@@ -298,7 +298,7 @@ def meeting_date_input(key: str, first_month: str):
     lowest = dt.date.fromisoformat(f"{first_month}-01")
     highest = settings.today() + dt.timedelta(days=366)
     if key not in st.session_state:
-        st.session_state[key] = st.session_state.get("meeting", settings.today())
+        st.session_state[key] = meeting()
 
     def keep() -> None:
         st.session_state["meeting"] = st.session_state[key]
@@ -310,7 +310,21 @@ def meeting_date_input(key: str, first_month: str):
 
 
 def meeting() -> object:
-    return st.session_state.get("meeting", settings.today())
+    """The meeting date chosen in this session; at first the next Public Accountability Board recorded (today or
+    later), or today when none is."""
+    return st.session_state.get("meeting") or next_board() or settings.today()
+
+
+def next_board():
+    """The day of the next Public Accountability Board recorded, today or later; None when none is."""
+    from pipelines import accountability as acc
+
+    today = settings.today()
+    try:
+        held = [m.held_on for m in data.call(acc.meetings) or [] if m.kind == "pab" and m.held_on >= today]
+    except PccDashError:  # the meetings cannot be read: the page goes on with today
+        return None
+    return min(held, default=None)
 
 
 def reporting_period_or_stop(key: str):

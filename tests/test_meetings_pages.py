@@ -469,3 +469,18 @@ def test_the_actions_pages_counts_add_up_to_every_action_as_the_overview_counts_
 
         loop = acc.carried_forward(con, dt.date(2026, 11, 21), analytics=PlanAnalytics(plan_figures(con)))
     assert len(loop.overdue_actions) == counts["Overdue"] and len(loop.open_actions) == counts["Open"]
+
+
+@pytest.mark.parametrize("page,key", [("internal_pages/briefing.py", "meeting_date"),
+                                      ("internal_pages/pack.py", "pack_meeting")], ids=["overview", "pack"])
+def test_the_briefing_and_the_pack_open_on_the_next_board_recorded(monkeypatch, wh, page, key):
+    """Regression: with the Board recorded for 10 December, both pages opened on today's date (21 November), so a pack
+    prepared without changing it was for a meeting that does not exist."""
+    for held, kind in (("2026-11-05", "pab"), ("2026-11-25", "district"), ("2026-12-10", "pab"),
+                       ("2027-01-14", "pab")):
+        record(wh, acc.add_meeting, PCC, held_on=held, kind=kind, district="Rotherham" if kind == "district" else None)
+    at = internal(monkeypatch, wh, page, PCC)
+    assert not at.exception, at.exception
+    assert at.date_input(key=key).value == dt.date(2026, 12, 10)  # not the past one, nor the district's
+    at.date_input(key=key).set_value(dt.date(2026, 11, 30)).run()  # a date chosen holds
+    assert at.date_input(key=key).value == dt.date(2026, 11, 30)
