@@ -13,8 +13,8 @@ from pipelines.uk_time import uk_day
 user = auth.signed_in()
 st.title("Audit trail")
 if not user.may("audit"):
-    st.info(f"{user.email} may not read the audit trail: it is for {office.configured().holders} role and the "
-            "analysts' (pcc and analyst in pipelines/reference/access.yaml).")
+    st.info(f"{ui.md_escape(user.email)} may not read the audit trail: it is for {office.configured().holders} "
+            "role and the analysts' (pcc and analyst in pipelines/reference/access.yaml).")
     st.stop()
 data.no_warehouse_guard()
 everything = data.call(events)

@@ -62,5 +62,6 @@ with ui.form("supersede_form", border=True):
     reason = st.text_area("Reason (kept with the marking)", key="supersede_reason", max_chars=REASON_LIMIT)
     if st.form_submit_button("Mark file", type="primary"):
         ui.act(supersede, target, user.claims, reason, by=None if state == "withdrawn" else later,
-               withdrawn=state == "withdrawn", done=lambda mark: f"File #{target} marked {mark.state} by {user.email}.",
+               withdrawn=state == "withdrawn",
+               done=lambda mark: f"File #{target} marked {mark.state} by {ui.md_escape(user.email)}.",
                clear=("supersede_file", "supersede_state", "supersede_by", "supersede_reason"))

@@ -304,4 +304,4 @@ draft = st.text_area("Commentary (goes into the briefing pack)", value=body,
                      key=f"commentary_{measure_id}_{period.month}", height=140, disabled=not user.may("comment"))
 if st.button("Save commentary", key="save_commentary", type="primary", disabled=not user.may("comment")):
     ui.act(save_text, user.claims, period=period.month, kind="commentary", measure=measure_id, body=draft,
-           done=f"Commentary saved by {user.email}.")
+           done=f"Commentary saved by {ui.md_escape(user.email)}.")

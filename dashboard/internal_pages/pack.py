@@ -34,7 +34,7 @@ draft = st.text_area("Questions", value=start, height=260, key=f"questions_{peri
                      disabled=not user.may("comment"))
 if st.button("Save questions", key="save_questions", type="primary", disabled=not user.may("comment")):
     ui.act(save_text, user.claims, period=period.month, kind="questions", body=draft,
-           done=f"Questions saved by {user.email}.")
+           done=f"Questions saved by {ui.md_escape(user.email)}.")
 st.caption(f"{len(questions_list(draft))} question(s).")
 
 st.subheader("The pack")

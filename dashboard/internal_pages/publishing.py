@@ -35,7 +35,8 @@ shown = states[states["status"].isin(status_filter)] if status_filter else state
 ui.table(ui.readable(shown.iloc[::-1], {"figures": "Figures"}), "states_table", "publication-status.csv")
 
 if not user.may("approve"):
-    st.info(f"{user.email} can see this page but not approve or publish: that needs {said.holders} role (pcc).")
+    st.info(f"{ui.md_escape(user.email)} can see this page but not approve or publish: that needs {said.holders} "
+            "role (pcc).")
     st.stop()
 
 st.subheader("Approve")
@@ -51,7 +52,8 @@ candidates = states[states["status"].isin(["draft", "changed", "withdrawn"])]["p
 chosen = st.multiselect("Months to approve", candidates, key="approve_months", format_func=ui.month_words,
                         placeholder="Choose months (newest first)")
 if st.button("Approve", key="approve", type="primary", disabled=not chosen):
-    ui.act(approve, chosen, user.claims, done=lambda months: f"Approved {len(months)} month(s) as {user.email}.")
+    ui.act(approve, chosen, user.claims,
+           done=lambda months: f"Approved {len(months)} month(s) as {ui.md_escape(user.email)}.")
 
 folder = str(published_dir())  # part of the cached answer's key: the preview compares with this folder's snapshot
 preview = data.call(preview_publication, folder, _also=str(current_snapshot(Path(folder))))
