@@ -140,7 +140,8 @@ TABLE_CSS = """<style>
 .pcc-table { overflow-x: auto; margin: 0 0 1rem; }
 .pcc-table:focus { outline: 3px solid #ffdd00; box-shadow: 0 0 0 6px #0b0c0c; }
 .pcc-table table { border-collapse: collapse; width: 100%; margin: 0; }
-.pcc-table caption { caption-side: top; text-align: left; font-weight: 700; padding-bottom: .5rem; color: inherit; }
+.pcc-table caption { caption-side: top; text-align: left; font-weight: 700; padding-bottom: .5rem; color: inherit;
+  position: sticky; left: 0; max-width: calc(100vw - 3rem); }
 .pcc-table th, .pcc-table td { padding: .5rem 1rem .5rem 0; border-bottom: 1px solid #b1b4b6; text-align: left;
   vertical-align: top; }
 .pcc-table tbody th { font-weight: 400; min-width: 8em; }

@@ -214,6 +214,24 @@ def test_no_words_on_a_public_page_are_cut_off_on_a_phone(page, served, path, ti
         pytest.fail(f"{title}: words cut off on a phone: {page.evaluate(CUT_OFF)}")
 
 
+def test_a_wide_tables_caption_reads_on_a_phone_without_scrolling_it(page, served):
+    """Regression: a table wider than a phone scrolls sideways, and its caption ran the table's width with it, so
+    "April 2014 to March 2015 (financial year 2014/15): figures by area" was cut at the screen's edge."""
+    page.set_viewport_size(PHONE)
+    page.goto(served.public_url + "/tables")
+    settle(page)
+    expect(main(page).locator(".pcc-table caption").first).to_be_visible()
+    page.wait_for_timeout(500)  # the table's styles in place
+    spans = page.evaluate("""() => [...document.querySelectorAll('.pcc-table')].flatMap(w => {
+        const c = w.querySelector('caption');
+        if (!c || !c.innerText.trim() || w.scrollWidth <= w.clientWidth) return [];
+        return [[c.innerText, c.getBoundingClientRect().right, w.getBoundingClientRect().right]];
+    })""")
+    assert spans, "no table is wider than a phone: nothing to check"
+    cut = [text for text, right, edge in spans if right > edge + 1]
+    assert not cut, f"captions running past the screen's edge: {cut[:3]}"
+
+
 @pytest.mark.parametrize("path", ["/briefing", "/files"])  # addresses of internal pages
 def test_the_public_app_never_shows_an_internal_page(page, served, path):
     page.goto(served.public_url + path)

@@ -230,6 +230,11 @@ def test_no_static_page_scrolls_sideways_on_a_phone_nor_hides_the_force_total(br
                 return out;
             }""", [site.force_area, site.districts])
             district_tables += len(found)
+            # a table wider than the phone scrolls inside its box; its caption must not scroll away with it
+            cut = page.evaluate("""() => [...document.querySelectorAll('main caption')]
+                .filter(c => c.innerText.trim() && c.getBoundingClientRect().right > window.innerWidth + 1)
+                .map(c => c.innerText.trim())""")
+            problems += [f"{name}: the caption '{c}' runs past the screen's edge on a phone" for c in cut]
             for t in found:
                 if t["off"]:
                     problems.append(f"{name}: the {site.force_area} column of '{t['caption']}' is off-screen on a "
