@@ -514,6 +514,9 @@ def test_the_publishing_page_previews_asks_for_confirmation_and_withdraws(loaded
     assert "Nothing to publish" in texts(at)
 
     assert at.button(key="withdraw").disabled
+    # the publication said as the page says it elsewhere ("Published snapshot 2"), not by its file's name
+    assert "The public reads snapshot 2, published on " in texts(at) and ".duckdb" not in texts(at)
+    assert at.checkbox(key="withdraw_checked").label == "Withdraw snapshot 2 from the public pages"
     at.text_input(key="withdraw_reason").input("July is being checked again.").run()
     assert at.button(key="withdraw").disabled, "withdrawing waits for its confirmation too"
     at.checkbox(key="withdraw_checked").check().run()

@@ -9,9 +9,10 @@ from pipelines import office
 from pipelines.accountability.release import long_date as release_long_date
 from pipelines.accountability.release import quoting, unrelease
 from pipelines.catalogue import catalogue
-from pipelines.public import current_snapshot, published_dir
+from pipelines.public import current_snapshot, pointer, published_dir
 from pipelines.publish.approval import approve, period_states, states_frame
 from pipelines.publish.snapshot import preview_publication, publish, withdraw
+from pipelines.uk_time import uk_day_words
 
 user = auth.signed_in()
 st.title("Approve and publish")
@@ -129,11 +130,15 @@ current = current_snapshot()
 if current is None:
     st.write("Nothing is published, so there is nothing to withdraw.")
     st.stop()
-st.write(f"The public reads {current.name}. Withdrawing it sends the public pages back to the snapshot before it "
+in_force = pointer()
+version = in_force.get("version") or current.stem.removeprefix("snapshot-").lstrip("0")
+published_on = uk_day_words(in_force.get("published_at")) if in_force.get("published_at") else ""
+current_words = f"snapshot {version}" + (f", published on {published_on}" if published_on else "")
+st.write(f"The public reads {current_words}. Withdrawing it sends the public pages back to the snapshot before it "
          "(or to \"nothing published yet\") in one switch. The withdrawal is recorded with your name, and the "
          "reason is shown to the public on the revisions page: write it for them.")
 reason = st.text_input("Reason, as the public will read it", key="withdraw_reason", max_chars=500)
-sure = st.checkbox(f"Withdraw {current.name} from the public pages", key="withdraw_checked")
+sure = st.checkbox(f"Withdraw snapshot {version} from the public pages", key="withdraw_checked")
 if st.button("Withdraw", key="withdraw", disabled=not (sure and reason.strip())):
     ui.act(withdraw, user.claims, reason, icon=":material/undo:",
            done=lambda out: f"Withdrew snapshot {out.version}; the public reads "
