@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 import streamlit as st
 
-from pipelines.errors import FAULTS, ConfigError, PccDashError
+from pipelines.errors import FAULTS, ConfigError, PccDashError, environment_fault
 
 log = logging.getLogger("pccdash.dashboard")
 
@@ -34,6 +34,9 @@ def explain(exc: Exception) -> str:
     ref = secrets.token_hex(4)
     FAULTS.append(exc)
     log.error("page fault %s", ref, exc_info=exc)
+    said = environment_fault(exc)
+    if said is not None:  # the machine's fault (a full disk, a damaged file): what to do is known
+        return f"{said} The details are in the server's log under the reference {ref}."
     return (f"Something went wrong while showing this page, and it could not be finished. Reload it; if it "
             f"happens again, give the office's administrator the reference {ref}: the details are in the "
             "server's log under it.")

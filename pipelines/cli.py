@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import PccDashError, record_fault, shown
+from .errors import PccDashError, environment_fault, interrupted, record_fault, shown
 
 SAMPLE_RETURNS = Path(__file__).parent / "sample" / "returns"
 SAMPLE_POLICE_UK = Path(__file__).parent / "sample" / "police_uk"  # real rows, OGL v3.0
@@ -82,15 +82,25 @@ class Cli(Group):
             sys.stderr.close()
             sys.exit(0)
         except KeyboardInterrupt:
-            click.secho("Stopped. Whatever was being written is kept whole or not at all; run the command "
-                        "again to finish the job.", fg="yellow", err=True)
-            sys.exit(130)
+            _stopped()
         except Exception as exc:  # noqa: BLE001 -- a fault is told as a sentence; its traceback goes to the log
+            if interrupted(exc):  # Ctrl+C while DuckDB ran a query: it raises its own error, not KeyboardInterrupt
+                _stopped()
             log = record_fault(exc)
+            said = environment_fault(exc)
+            if said is not None:
+                click.secho(f"Error: {said} The details are in {log}.", fg="red", err=True)
+                sys.exit(1)
             click.secho(f"Error: the command stopped on a fault it did not expect ({type(exc).__name__}). Nothing "
                         f"half-done was kept. The details are in {log}; please pass them to the office's "
                         "administrator.", fg="red", err=True)
             sys.exit(1)
+
+
+def _stopped() -> None:
+    click.secho("Stopped. Whatever was being written is kept whole or not at all; run the command "
+                "again to finish the job.", fg="yellow", err=True)
+    sys.exit(130)
 
 
 @click.group(cls=Cli, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

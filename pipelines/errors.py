@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import re
 import tempfile
 import traceback
@@ -45,6 +46,47 @@ def record_fault(exc: BaseException) -> Path:
         except OSError:
             continue
     return Path("(no writable log folder)")
+
+
+def interrupted(exc: BaseException) -> bool:
+    """Whether `exc` is a person stopping the command (Ctrl+C): Python's KeyboardInterrupt, or the error DuckDB
+    raises instead when the signal arrives while it runs a query ("Query interrupted")."""
+    return (isinstance(exc, KeyboardInterrupt) or type(exc).__name__ == "InterruptException"
+            or (isinstance(exc, RuntimeError) and str(exc).strip() == "Query interrupted"))
+
+
+_NAMED_FILE = re.compile(r'file "([^"]+)"')
+
+
+def environment_fault(exc: BaseException) -> str | None:
+    """What to tell a person of a fault of the machine rather than of the program (a full disk; a file cut short
+    by a copy, a full disk or a restore that did not finish), with what to do; None for any other fault. The errors
+    it was raised while handling count too: a rollback after a full disk fails in words of its own."""
+    seen: list[BaseException] = []
+    while exc is not None and exc not in seen and len(seen) < 10:
+        seen.append(exc)
+        said = _machine_fault(exc)
+        if said is not None:
+            return said
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def _machine_fault(exc: BaseException) -> str | None:
+    text = str(exc)
+    named = _NAMED_FILE.search(text)
+    where = (f'"{named.group(1)}"' if named else f'"{exc.filename}"' if isinstance(exc, OSError) and exc.filename
+             else "a file it needed")
+    if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "no space left on device" in text.lower():
+        return (f"The disk is full: {where} could not be written. What the command had finished is kept whole, and "
+                "what it had not is not kept at all. Free some space on that disk (the warehouse needs room for a "
+                "copy of itself beside it), then run the command again to finish the job.")
+    if "could not read enough bytes from file" in text.lower():
+        return (f"{where if where.startswith(chr(34)) else 'A file it needed'} is damaged: it is shorter than its own "
+                "contents say (cut short by a copy, a full disk or a restore that did not finish), so it cannot be "
+                "read and nothing in it was changed. Restore it from the office's backup, with the files beside it "
+                "whose names start the same, then run this again.")
+    return None
 
 
 class PccDashError(Exception):

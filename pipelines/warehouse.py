@@ -189,6 +189,9 @@ def _open_error(path: Path, text: str, read_only: bool) -> WarehouseError:
         return unreadable(path) if read_only else unwritable(path)
     if "not a valid duckdb database" in lower or "is a directory" in lower or "extension" in lower:
         return not_a_warehouse(path)
+    if "could not read enough bytes" in lower:  # a copy, a full disk or a restore cut it short
+        return not_a_warehouse(path, "it is shorter than its own contents say: cut short by a copy, a full disk or "
+                                     "a restore that did not finish")
     reason = text.split("\n")[0].removeprefix("IO Error: ")
     return WarehouseError(f'The warehouse "{path}" cannot be opened ({reason}). Ask the office\'s administrator to '
                           "look at the file.")
