@@ -23,6 +23,7 @@ without changing what it says; only the release in force and the one before it a
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import json
@@ -66,7 +67,10 @@ def folder_lock(folder: Path, wait_s: float | None = None):
     releases under each other. The lock is the folder's own (flock on its directory), so it leaves no file
     behind and ends with the process however it ends. A second command waits for the first, then goes on.
     """
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise folder_unwritable(folder, exc) from None
     fd = os.open(folder, os.O_RDONLY)
     try:
         deadline = time.monotonic() + (LOCK_WAIT_S if wait_s is None else wait_s)
@@ -80,9 +84,38 @@ def folder_lock(folder: Path, wait_s: float | None = None):
                                      "was changed: wait for it to end and run this again. If two warehouses publish "
                                      "into this folder, give each its own (PCCDASH_PUBLISHED_DIR).") from None
                 time.sleep(0.1)
+        _must_be_writable(folder)  # before a snapshot is written or anything recorded
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock
+
+
+class FolderUnwritable(PccDashError):
+    """The account running pccdash may not write into the published folder: trying again does not help."""
+
+
+def folder_unwritable(folder: Path, exc: OSError) -> PccDashError:
+    if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+        raise exc
+    from .warehouse import _account
+
+    return FolderUnwritable(
+        f'The published folder "{folder}" cannot be written ({(exc.strerror or str(exc)).lower()}), so nothing was '
+        "published or withdrawn and the public side still shows what it showed before. Ask the office's "
+        f'administrator to let the account running pccdash ({_account()}) write to "{folder}" and the folders in '
+        "it, then run this again.")
+
+
+def _must_be_writable(folder: Path) -> None:
+    """Refuse a published folder (or its releases folder) this account may not write into."""
+    for place in (folder, folder / RELEASES):
+        if not place.is_dir():
+            continue
+        try:
+            with tempfile.TemporaryFile(dir=place):
+                pass
+        except OSError as exc:
+            raise folder_unwritable(folder, exc) from None
 
 
 class SiteNotBuilt(PccDashError):
