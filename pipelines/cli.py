@@ -619,7 +619,7 @@ def pack(db, meeting, out_dir, as_user, who):
     from .briefing import archive
     from .files import writable_folder, write_atomically
     from .plan.history import record_version_in
-    from .warehouse import connect, connect_read_only, db_path
+    from .warehouse import connect, connect_to_copy, db_path
 
     try:
         day = _dt.date.fromisoformat(meeting)
@@ -629,7 +629,7 @@ def pack(db, meeting, out_dir, as_user, who):
     writable_folder(out_dir, "--out")  # before the pack is drawn and kept: a pack kept but not written misleads
     path = db_path(db)
     record_version_in(path)  # a changed baseline or rebase is on the trail before a chart is drawn with it
-    with connect_read_only(path) as con:  # drawn first, with no write lock held while the charts are drawn
+    with connect_to_copy(path) as con:  # drawn first, from a copy: a load need not wait while the charts are drawn
         drawn = archive.draw(con, day, cli_actor(as_user), generated_by=who)
     with connect(path, create=False) as con:
         made = archive.keep(con, path, drawn)

@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -292,6 +293,29 @@ def connect_read_only(path: str | os.PathLike | None = None) -> Iterator[duckdb.
         yield con
     finally:
         con.close()
+
+
+@contextlib.contextmanager
+def connect_to_copy(path: str | os.PathLike | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to a private copy of the warehouse as it stands now, for long work (drawing a pack):
+    the warehouse itself is held only while it is copied, since a reader holds it against every writer, and a
+    load or an approval waiting that long gives up."""
+    p = db_path(path)
+    folder = Path(tempfile.mkdtemp(prefix="pccdash-copy-"))
+    try:
+        copy = folder / p.name
+        with connect_read_only(p):  # waits for a writer; the file is whole and stays so while it is copied
+            shutil.copyfile(p, copy)
+            wal = p.with_name(p.name + ".wal")
+            if wal.is_file():  # a log of changes a stop left: the copy replays it as the warehouse would
+                shutil.copyfile(wal, copy.with_name(copy.name + ".wal"))
+        con = _open(copy, read_only=True)
+        try:
+            yield con
+        finally:
+            con.close()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def finish_switches(con: duckdb.DuckDBPyConnection) -> list[str]:
