@@ -4,6 +4,7 @@ same command does the job."""
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import stat
@@ -12,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import public, warehouse
+from pipelines import pointer_switch, public, warehouse
 from pipelines.audit import system_actor
 from pipelines.errors import PccDashError
 from pipelines.ingest import ingest
@@ -23,7 +24,22 @@ PCC = system_actor("pcc@example.org")
 DISTRICTS = ("Barnsley", "Doncaster", "Rotherham", "Sheffield")
 
 
-def _read_only(folder: Path):
+def _refused_by_the_system(folder: Path, monkeypatch):
+    """Where root may not mount a disk: the folder's writes refused as a read-only disk refuses them (EROFS), through
+    the standard library's own calls, until the returned function lets them through again."""
+    real = pointer_switch.tempfile.TemporaryFile
+    refusing = [True]
+
+    def temporary_file(*args, **kwargs):
+        if refusing[0] and Path(kwargs.get("dir", "")).resolve().is_relative_to(folder.resolve()):
+            raise OSError(errno.EROFS, "Read-only file system")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pointer_switch.tempfile, "TemporaryFile", temporary_file)
+    return (lambda: refusing.__setitem__(0, False)), (lambda: None)
+
+
+def _read_only(folder: Path, monkeypatch):
     """Make `folder` unwritable as the operating system would refuse it: a read-only mount when running as root
     (root ignores permissions), its permissions otherwise. Returns a function that makes it writable again."""
     if os.geteuid() == 0:
@@ -34,7 +50,7 @@ def _read_only(folder: Path):
         if os.system(f"mount -t tmpfs -o size=50m tmpfs {folder} 2>/dev/null") != 0:
             shutil.rmtree(folder)
             os.rename(keep, folder)
-            pytest.skip("running as root, and no read-only disk can be mounted here")
+            return _refused_by_the_system(folder, monkeypatch)
         shutil.copytree(keep, folder, symlinks=True, dirs_exist_ok=True)
         assert os.system(f"mount -o remount,ro {folder}") == 0
 
@@ -60,7 +76,8 @@ def _recorded(db: Path) -> tuple[int, int]:
         con.close()
 
 
-def test_an_unwritable_published_folder_refuses_publish_and_withdraw_before_anything_is_recorded(db, tmp_path):
+def test_an_unwritable_published_folder_refuses_publish_and_withdraw_before_anything_is_recorded(db, tmp_path,
+                                                                                              monkeypatch):
     folder = tmp_path / "published"
     (tmp_path / "r.csv").write_text("period,district,measure,value\n" + "".join(
         f"{p},{d},cse_charges,{5 + i}\n" for p in ("2015-06", "2015-07") for i, d in enumerate(DISTRICTS)))
@@ -70,7 +87,7 @@ def test_an_unwritable_published_folder_refuses_publish_and_withdraw_before_anyt
         publish(con, PCC, folder)
         approve(con, ["2015-07"], PCC)
     pointer = public.pointer(folder)
-    writable, unmount = _read_only(folder)
+    writable, unmount = _read_only(folder, monkeypatch)
     try:
         for act in (lambda con: publish(con, PCC, folder), lambda con: withdraw(con, PCC, "Counted twice", folder)):
             with pytest.raises(PccDashError) as refused, warehouse.connect(db) as con:
