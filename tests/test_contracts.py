@@ -111,6 +111,8 @@ ERROR_CASES = [
      [(6, "period", "the period is empty; expected a month as YYYY-MM.")]),
     ("period_format", "xlsx", CLEAN + [["2015-13", "Barnsley", "cse_charges", 3]], 1,
      [(6, "period", '"2015-13" is not a month; expected YYYY-MM, such as 2015-07.')]),
+    ("period_not_before_2000", "csv", CLEAN + [["1388-01", "Barnsley", "cse_charges", 3]], 1,
+     [(6, "period", '"1388-01" is before 2000; a return holds months from January 2000 on. Is its year mistyped?')]),
     ("period_not_future", "csv", CLEAN + [["2026-12", "Barnsley", "cse_charges", 3]], 1,
      [(6, "period", '"2026-12" is in the future; a return holds months up to the current one.')]),
     ("district_present", "xlsx", CLEAN + [["2015-07", None, "cse_charges", 3]], 1,
