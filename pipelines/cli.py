@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -71,6 +73,7 @@ class Cli(Group):
     """Turns the domain's errors into one clear line and exit code 1, never a traceback."""
 
     def invoke(self, ctx):
+        previous = _stop_on_sigterm()
         try:
             return super().invoke(ctx)
         except PccDashError as exc:
@@ -81,6 +84,8 @@ class Cli(Group):
         except BrokenPipeError:  # the reader stopped early (`pccdash figures | head`): nothing to say
             sys.stderr.close()
             sys.exit(0)
+        except Terminated:
+            _stopped(143)
         except KeyboardInterrupt:
             _stopped()
         except Exception as exc:  # noqa: BLE001 -- a fault is told as a sentence; its traceback goes to the log
@@ -95,12 +100,32 @@ class Cli(Group):
                         f"half-done was kept. The details are in {log}; please pass them to the office's "
                         "administrator.", fg="red", err=True)
             sys.exit(1)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
 
 
-def _stopped() -> None:
+class Terminated(KeyboardInterrupt):
+    """The command was asked to stop (SIGTERM: a service manager, a shutdown, `kill`): it stops as on Ctrl+C, its
+    transactions rolled back and its temporary files taken away, and says so, rather than ending where it stood."""
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated
+
+
+def _stop_on_sigterm():
+    """Make SIGTERM stop the command as Ctrl+C does; the handler it replaces (None off the main thread, where no
+    handler can be set)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _terminate)
+
+
+def _stopped(code: int = 130) -> None:
     click.secho("Stopped. Whatever was being written is kept whole or not at all; run the command "
                 "again to finish the job.", fg="yellow", err=True)
-    sys.exit(130)
+    sys.exit(code)
 
 
 @click.group(cls=Cli, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

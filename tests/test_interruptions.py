@@ -107,3 +107,33 @@ def test_duckdb_s_own_words_for_a_full_disk_and_a_short_file_are_recognised():
                 "TransactionContext Error: cannot rollback - no transaction is active")
     except duckdb.TransactionException as exc:
         assert "disk is full" in environment_fault(exc)
+
+
+def test_a_command_asked_to_stop_by_sigterm_stops_as_on_ctrl_c_and_a_rerun_finishes(run_cli, db, tmp_path,
+                                                                                     monkeypatch):
+    """A service manager, a shutdown or `kill` sends SIGTERM: the command stopped where it stood, silently, leaving
+    its temporary files; it now stops as on Ctrl+C, its transaction rolled back, and says so (exit 143)."""
+    import time
+
+    from pipelines.ingest import load
+
+    (tmp_path / "r.csv").write_text(RETURN)
+    checks = load.validate_batch
+
+    def stopped_while_checking(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)  # the handler raises here, as it would in any long step
+        return checks(*args, **kwargs)
+
+    before = signal.getsignal(signal.SIGTERM)
+    monkeypatch.setattr(load, "validate_batch", stopped_while_checking)
+    result = run_cli("ingest", tmp_path / "r.csv", "--db", db)
+    assert result.exit_code == 143, result.output
+    assert "Stopped." in result.output and "run the command again" in result.output
+    assert "did not expect" not in result.output and "Traceback" not in result.output
+    assert signal.getsignal(signal.SIGTERM) == before, "the command leaves the process's handler as it found it"
+    with warehouse.connect_read_only(db) as con:
+        assert warehouse.scalar(con, "SELECT count(*) FROM figure") == 0
+    monkeypatch.undo()
+    again = run_cli("ingest", tmp_path / "r.csv", "--db", db)
+    assert again.exit_code == 0 and "1 file(s) accepted" in again.output, again.output
