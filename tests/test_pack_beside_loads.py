@@ -19,6 +19,8 @@ def test_the_warehouse_can_be_written_while_the_pack_is_drawn(sample_db, tmp_pat
     with warehouse.connect(db):  # the readers' copy beside it, as every write leaves one
         pass
     draw = archive.draw
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))  # this test's own, apart from other workers'
+    (tmp_path / "tmp").mkdir()
     copies = set(Path(tempfile.gettempdir()).glob("pccdash-copy-*"))
     tried: list[str] = []
 
