@@ -390,3 +390,32 @@ def test_an_account_without_a_role_may_not_move_a_meeting(con, board):
     with pytest.raises(NotAllowed):
         acc.move_meeting(con, NO_ROLE, board[1].meeting_id, to="2015-10-01", reason="Put back")
     assert acc.moves(con) == []
+
+
+def test_a_move_that_would_date_its_records_before_the_meeting_is_refused_naming_each(con, board):
+    """Regression: a Board put back past the meeting its actions were due by, and past the day its question's answer
+    was awaited by, was moved; its action then read as overdue at the meeting that agreed it, and the answer as
+    overdue before the question was put: the records add_action and await_answer refuse."""
+    first, second, question = board
+    action = acc.add_action(con, PCC, meeting_id=first.meeting_id, body="Report on charges", owner="ACC Jones",
+                            due_meeting_id=second.meeting_id)
+    acc.await_answer(con, PCC, question, awaited_by="2015-08-27")
+    with pytest.raises(acc.LoopError, match=re.escape(
+            f"action {action} agreed at it is due by 17 September 2015, not after its new day; the answer to question "
+            f"{question} put at it is awaited by 27 August 2015")) as refused:
+        acc.move_meeting(con, PCC, first.meeting_id, to="2015-09-24", reason="Put back")
+    assert "Give another day" in str(refused.value)
+    assert acc.get_meeting(con, first.meeting_id).held_on.isoformat() == "2015-08-20" and acc.moves(con) == []
+    # the later meeting cannot come before the one its action was agreed at
+    with pytest.raises(acc.LoopError, match=f"action {action} is due by it and was agreed on 20 August 2015"):
+        acc.move_meeting(con, PCC, second.meeting_id, to="2015-08-13", reason="Brought forward")
+    # put right first, the move goes ahead: the answer awaited by a later day, the later meeting moved first
+    acc.await_answer(con, PCC, question, awaited_by="2015-10-01")
+    acc.move_meeting(con, PCC, second.meeting_id, to="2015-10-15", reason="Put back")
+    acc.move_meeting(con, PCC, first.meeting_id, to="2015-09-24", reason="Put back")
+    assert acc.get_meeting(con, first.meeting_id).held_on.isoformat() == "2015-09-24"
+    # an answer given before the new day keeps the meeting where it can be
+    acc.record_answer(con, PCC, question, body="Charges fell with fewer referrals.", answered_by="ACC Jones",
+                      answered_on="2015-09-24", meeting_id=first.meeting_id)
+    with pytest.raises(acc.LoopError, match=f"question {question} put at it was answered on 24 September 2015"):
+        acc.move_meeting(con, PCC, first.meeting_id, to="2015-10-01", reason="Put back")

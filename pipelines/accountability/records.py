@@ -153,6 +153,11 @@ def move_meeting(con: duckdb.DuckDBPyConnection, who: Mapping, meeting_id: objec
     if same:
         raise LoopError(f"The record already holds the {meeting.title} of {_long_date(day)} (meeting {same[0][0]}); "
                         f"two of them cannot be on one day. Give another day.")
+    clashes = _move_clashes(con, meeting, day)
+    if clashes:
+        raise LoopError(f"The {meeting.label} cannot move to {_long_date(day)}: " + "; ".join(clashes) + ". Give another "
+                        "day, or put those right first (move first the meeting an action is due by; record the "
+                        "answer as awaited by a later day).")
     month = reporting_period(day, accepted_months(con)).month
     with audit.transaction(con):
         con.execute("UPDATE meeting SET held_on = ?, reporting_month = ? WHERE meeting_id = ?",
@@ -162,6 +167,58 @@ def move_meeting(con: duckdb.DuckDBPyConnection, who: Mapping, meeting_id: objec
         audit.record(con, who, "move_meeting", subject=f"meeting {meeting.meeting_id}",
                      detail=f"{meeting.title}, from {_long_date(meeting.held_on)} to {_long_date(day)}: {why}")
     return get_meeting(con, meeting.meeting_id)
+
+
+def _move_clashes(con: duckdb.DuckDBPyConnection, meeting: Meeting, day: dt.date) -> list[str]:
+    """What a meeting moved to `day` would leave dated before the meeting it belongs to, in the words the records'
+    own refusals use: an action due by a meeting or a day not after the meeting that agreed it, an answer awaited by
+    (or given on) a day before its question was put, an answer or a decision recorded at a meeting held before its
+    question was put, a decision followed up on or before the meeting that took it."""
+    mid = meeting.meeting_id
+    out = []
+    for action_id, due_meeting, due_on in con.execute(
+            "SELECT a.action_id, d.held_on, a.due_on FROM board_action a LEFT JOIN meeting d "
+            "ON d.meeting_id = a.due_meeting_id WHERE a.meeting_id = ? ORDER BY a.action_id", [mid]).fetchall():
+        due = due_meeting or due_on
+        if due is not None and due <= day:
+            out.append(f"action {action_id} agreed at it is due by {_long_date(due)}, not after its new day")
+    for action_id, agreed_on in con.execute(
+            "SELECT a.action_id, m.held_on FROM board_action a JOIN meeting m ON m.meeting_id = a.meeting_id "
+            "WHERE a.due_meeting_id = ? AND a.meeting_id <> ? ORDER BY a.action_id", [mid, mid]).fetchall():
+        if agreed_on >= day:
+            out.append(f"action {action_id} is due by it and was agreed on {_long_date(agreed_on)}, not before its "
+                       "new day")
+    rows = con.execute(
+        "SELECT q.question_id, a.awaited_by, a.answered_on, a.meeting_id, m.held_on, a.answer_id = max(a.answer_id) "
+        "OVER (PARTITION BY q.question_id) FROM board_question q JOIN question_answer a USING (question_id) "
+        "LEFT JOIN meeting m ON m.meeting_id = a.meeting_id WHERE q.meeting_id = ? ORDER BY a.answer_id",
+        [mid]).fetchall()
+    for number, awaited_by, answered_on, at_meeting, at_day, latest in rows:
+        if latest and awaited_by is not None and awaited_by < day:
+            out.append(f"the answer to question {number} put at it is awaited by {_long_date(awaited_by)}")
+        elif answered_on is not None and answered_on < day:
+            out.append(f"question {number} put at it was answered on {_long_date(answered_on)}")
+        elif at_meeting not in (None, mid) and at_day < day:
+            out.append(f"question {number} put at it was answered at the meeting of {_long_date(at_day)}")
+    for number, at_day in con.execute(
+            "SELECT q.question_id, m.held_on FROM board_question q JOIN assurance_decision d USING (question_id) "
+            "JOIN meeting m ON m.meeting_id = d.meeting_id WHERE q.meeting_id = ? AND d.meeting_id <> ? "
+            "ORDER BY d.decision_id", [mid, mid]).fetchall():
+        if at_day < day:
+            out.append(f"a decision on question {number} put at it was taken at the meeting of {_long_date(at_day)}")
+    for number, asked_on in con.execute(
+            "SELECT q.question_id, m.held_on FROM board_question q JOIN meeting m ON m.meeting_id = q.meeting_id "
+            "WHERE q.meeting_id <> ? AND (q.question_id IN (SELECT question_id FROM question_answer WHERE "
+            "meeting_id = ?) OR q.question_id IN (SELECT question_id FROM assurance_decision WHERE meeting_id = ?)) "
+            "ORDER BY q.question_id", [mid, mid, mid]).fetchall():
+        if asked_on > day:
+            out.append(f"question {number}, answered or decided at it, was put on {_long_date(asked_on)}")
+    for decision_id, follow_up in con.execute(
+            "SELECT decision_id, follow_up FROM assurance_decision WHERE meeting_id = ? ORDER BY decision_id",
+            [mid]).fetchall():
+        if follow_up is not None and follow_up <= day:
+            out.append(f"decision {decision_id} taken at it is followed up on {_long_date(follow_up)}")
+    return list(dict.fromkeys(out))
 
 
 def moves(con: duckdb.DuckDBPyConnection, meeting_id: object | None = None) -> list[Move]:
