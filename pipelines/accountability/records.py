@@ -155,9 +155,9 @@ def move_meeting(con: duckdb.DuckDBPyConnection, who: Mapping, meeting_id: objec
                         f"two of them cannot be on one day. Give another day.")
     clashes = _move_clashes(con, meeting, day)
     if clashes:
-        raise LoopError(f"The {meeting.label} cannot move to {_long_date(day)}: " + "; ".join(clashes) + ". Give another "
-                        "day, or put those right first (move first the meeting an action is due by; record the "
-                        "answer as awaited by a later day).")
+        raise LoopError(f"The {meeting.label} cannot move to {_long_date(day)}: " + "; ".join(clashes)
+                        + ". Give another day, or put those right first (move first the meeting an action is due by; "
+                        "record the answer as awaited by a later day).")
     month = reporting_period(day, accepted_months(con)).month
     with audit.transaction(con):
         con.execute("UPDATE meeting SET held_on = ?, reporting_month = ? WHERE meeting_id = ?",
