@@ -267,6 +267,8 @@ def trend_sentence(name: str, area: str, series: pd.DataFrame) -> str:
     if hidden:
         text += (f"{hidden} of the {len(series)} months {'is' if hidden == 1 else 'are'} hidden {HIDDEN_WHY}. "
                  "With months hidden, no lowest or highest month is given.")
+    elif shown["value"].nunique() == 1:  # no month lower or higher than another: said as it is
+        text += f"Every published month was {number(shown['value'].iloc[0])}."
     else:
         lo, hi = shown.loc[shown["value"].idxmin()], shown.loc[shown["value"].idxmax()]
         text += (f"The lowest published month was {month_text(lo['period'])} ({number(lo['value'])}) and the "

@@ -514,3 +514,13 @@ def test_a_one_month_series_says_its_month_and_a_wholly_hidden_one_says_why():
     assert text.endswith("Every month is hidden so that no child can be identified: a hidden figure is either a "
                          "small number, or one that would let a small number elsewhere be worked out.")
     assert "lowest" not in text
+
+
+def test_a_series_of_equal_months_says_so_rather_than_naming_one_month_lowest_and_highest():
+    """Regression: two published months of 10 read "The lowest published month was March 2026 (10) and the highest
+    March 2026 (10)"."""
+    same = pd.DataFrame({"period": ["2026-02", "2026-03"], "value": [10.0, 10.0], "display": ["10", "10"],
+                         "suppressed": [False, False]})
+    assert public.trend_sentence("Orders", "Shire", same) == (
+        "Orders, Shire, each month from February 2026 to March 2026. Every published month was 10. In March 2026 it "
+        "was 10.")
