@@ -105,10 +105,7 @@ def approved_figures(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Each approved month's figures as they stood at its approval: the latest revision loaded by then, each
     district under the name force.yaml gives it now."""
     figures = con.execute(
-        """SELECT strftime(r.period, '%Y-%m') AS period, r.district, r.measure, r.value
-           FROM figure_revision r JOIN period_status s ON s.period = r.period AND r.loaded_at <= s.approved_at
-           QUALIFY r.revision = max(r.revision) OVER (PARTITION BY r.period, r.district, r.measure)
-           ORDER BY ALL""").df()
+        "SELECT strftime(period, '%Y-%m') AS period, district, measure, value FROM approved_figure ORDER BY ALL").df()
     return _districts_as_named(figures)
 
 
@@ -206,9 +203,7 @@ def _public_caveats(con: duckdb.DuckDBPyConnection, cells: pd.DataFrame,
            UNION ALL
            SELECT DISTINCT a.measure, a.district, strftime(a.period, '%Y-%m'), '__flag__', NULL::TIMESTAMP
            FROM figure_flag f
-           JOIN (SELECT r.period, r.district, r.measure, r.revision, r.file_id, s.approved_at
-                 FROM figure_revision r JOIN period_status s ON s.period = r.period AND r.loaded_at <= s.approved_at
-                 QUALIFY r.revision = max(r.revision) OVER (PARTITION BY r.period, r.district, r.measure)) a
+           JOIN approved_figure a
              ON (f.scope = 'figure' AND a.period = f.period AND a.district = f.district AND a.measure = f.measure)
              OR (f.scope = 'district_month' AND a.period = f.period AND a.district = f.district)
              OR (f.scope = 'file' AND a.file_id = f.file_id)
@@ -239,9 +234,7 @@ def _public_caveats(con: duckdb.DuckDBPyConnection, cells: pd.DataFrame,
         return pd.DataFrame(columns=out_cols)
     # when each shown month figure was loaded, as approved; and the months each district's measure has figures for
     loads = {(m, d, p): t for m, d, p, t in con.execute(
-        """SELECT r.measure, r.district, strftime(r.period, '%Y-%m'), r.loaded_at
-           FROM figure_revision r JOIN period_status s ON s.period = r.period AND r.loaded_at <= s.approved_at
-           QUALIFY r.revision = max(r.revision) OVER (PARTITION BY r.period, r.district, r.measure)""").fetchall()}
+        "SELECT measure, district, strftime(period, '%Y-%m'), loaded_at FROM approved_figure").fetchall()}
     had: dict[tuple[str, str], list[str]] = {}
     for m, d, p in con.execute("SELECT DISTINCT measure, district, strftime(period, '%Y-%m') FROM figure_revision "
                                "ORDER BY 3").fetchall():
