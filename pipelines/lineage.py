@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import duckdb
 import pandas as pd
 
-from .catalogue import catalogue, force
+from .catalogue import catalogue, force, listed
 from .errors import PccDashError, shown
 from .office import in_sentence
 
@@ -118,8 +118,7 @@ class Lineage:
         if not later:
             return f"{now}."
         kind = "correction" if all(s.revision > 1 for s in later) else "figure"
-        names = list(dict.fromkeys(shown(s.file, None) for s in later))
-        files = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        files = listed([shown(s.file, None) for s in later])
         return f"{now} after {f'later {kind}s' if len(later) > 1 else f'a later {kind}'} in {files}."
 
 

@@ -22,9 +22,10 @@ import pandas as pd
 
 from .. import audit, settings
 from ..access import require
+from ..catalogue import listed
 from ..plaintext import clean
 from ..public import BOARD_COLUMNS
-from ..uk_time import uk_day, uk_day_words
+from ..uk_time import MONTHS, uk_day, uk_day_words
 from ..warehouse import utc_now
 from .records import DECISIONS, EVIDENCE_KINDS, LIMITS, PUBLIC_ASKER, LoopError, NotFound
 
@@ -204,9 +205,8 @@ def small_number_warnings(text: object) -> str | None:
             found.append(str(n))
     if not found:
         return None
-    listed = found[0] if len(found) == 1 else ", ".join(found[:-1]) + " and " + found[-1]
-    return (f"This text mentions {listed}: check it cannot identify a child (counts from 1 to {threshold} are not "
-            "published in the figures).")
+    return (f"This text mentions {listed(found)}: check it cannot identify a child (counts from 1 to {threshold} "
+            "are not published in the figures).")
 
 
 def hidden_number_warnings(con: duckdb.DuckDBPyConnection, text: object) -> str | None:
@@ -272,7 +272,7 @@ def _place_or_month(word: str) -> bool:
 
     known = force()
     places = {w for name in (known.force_short_name, *known.districts) for w in str(name).split()}
-    return word in places or word in {dt.date(2000, m, 1).strftime("%B") for m in range(1, 13)}
+    return word in places or word in MONTHS
 
 
 def personal_data_warnings(text: object) -> str | None:
@@ -300,9 +300,8 @@ def personal_data_warnings(text: object) -> str | None:
             found.append(f"{kind} ({quoted})")
     if not found:
         return None
-    listed = found[0] if len(found) == 1 else ", ".join(found[:-1]) + " and " + found[-1]
-    return (f"This text may identify someone: it gives {listed}. Take out whatever could identify a person, a child "
-            "above all, before it is put or published.")
+    return (f"This text may identify someone: it gives {listed(found)}. Take out whatever could identify a person, "
+            "a child above all, before it is put or published.")
 
 
 def text_warnings(con: duckdb.DuckDBPyConnection, text: object) -> str | None:
