@@ -79,6 +79,13 @@ class Meeting:
 _MEETING_COLS = "meeting_id, held_on, kind, title, district, reporting_month, created_by, created_at"
 
 
+def _meeting_on(con: duckdb.DuckDBPyConnection, day: dt.date, kind: str, title: str) -> int | None:
+    """The meeting of this kind and title the record holds on `day`, if any: two cannot be on one day."""
+    found = con.execute("SELECT meeting_id FROM meeting WHERE held_on = ? AND kind = ? AND title = ?",
+                        [day, kind, title]).fetchall()
+    return found[0][0] if found else None
+
+
 def add_meeting(con: duckdb.DuckDBPyConnection, who: Mapping, *, held_on: object, kind: str = "pab",
                 title: str | None = None, district: str | None = None) -> Meeting:
     """Record a meeting. Its reporting month is the latest month with accepted figures before it: until the meeting
@@ -103,10 +110,9 @@ def add_meeting(con: duckdb.DuckDBPyConnection, who: Mapping, *, held_on: object
         raise LoopError('A themed scrutiny session needs its theme as its title, e.g. "Protecting Vulnerable '
                         'People".')
     title = clean(title or KINDS[kind], "meeting's title", limit=LIMITS["title"], one_line=True)
-    same = con.execute("SELECT meeting_id FROM meeting WHERE held_on = ? AND kind = ? AND title = ?",
-                       [day, kind, title]).fetchall()
+    same = _meeting_on(con, day, kind, title)
     if same:
-        raise LoopError(f"The record already holds the {title} of {_long_date(day)} (meeting {same[0][0]}).")
+        raise LoopError(f"The record already holds the {title} of {_long_date(day)} (meeting {same}).")
     month = reporting_period(day, accepted_months(con)).month
     with audit.transaction(con):
         meeting_id = con.execute(
@@ -148,10 +154,9 @@ def move_meeting(con: duckdb.DuckDBPyConnection, who: Mapping, meeting_id: objec
     why = clean(reason, "reason for moving the meeting", limit=LIMITS["note"], one_line=True)
     if day == meeting.held_on:
         raise LoopError(f"The {meeting.label} is already on that day; give the day it moves to.")
-    same = con.execute("SELECT meeting_id FROM meeting WHERE held_on = ? AND kind = ? AND title = ? "
-                       "AND meeting_id <> ?", [day, meeting.kind, meeting.title, meeting.meeting_id]).fetchall()
+    same = _meeting_on(con, day, meeting.kind, meeting.title)
     if same:
-        raise LoopError(f"The record already holds the {meeting.title} of {_long_date(day)} (meeting {same[0][0]}); "
+        raise LoopError(f"The record already holds the {meeting.title} of {_long_date(day)} (meeting {same}); "
                         f"two of them cannot be on one day. Give another day.")
     clashes = _move_clashes(con, meeting, day)
     if clashes:
