@@ -763,11 +763,24 @@ def suppress(table: Table, settings: DisclosureSettings | None = None) -> Suppre
 SystemKey = tuple[str, str, str]  # (measure, area, period)
 
 
+@dataclass(frozen=True)
+class EarlierCell:
+    """A figure of an earlier publication that is not a cell of the tables suppressed now: one that publication
+    showed (`known`: its value is public) or hid and that has been revised since (an unknown of its own, the
+    figure as it then stood, which is protected like any hidden figure). `name` tells two apart: the same name is
+    the same unknown."""
+
+    name: tuple
+    value: int
+    known: bool
+
+
 def suppress_system(tables: Mapping[str, Table], settings: DisclosureSettings | None = None, *,
                     part_of: Mapping[str, str] | None = None, known: Iterable[SystemKey] = (),
                     protection: int = 1, linear: bool = False,
                     sums: Iterable[tuple[SystemKey, Iterable[SystemKey]]] = (),
-                    keep: Iterable[SystemKey] = ()) -> dict[str, SuppressedTable]:
+                    keep: Iterable[SystemKey] = (),
+                    earlier: Iterable[tuple[object, tuple[object, ...]]] = ()) -> dict[str, SuppressedTable]:
     """Suppress several measures' tables as one system of linear relations.
 
     part_of    measure -> the measure it is part of (grooming arrests within CSE arrests): for every cell
@@ -781,6 +794,10 @@ def suppress_system(tables: Mapping[str, Table], settings: DisclosureSettings | 
     known      cells the reader already knows whatever this publication hides (published, with the same
                value, by an earlier snapshot that stays public): never chosen to protect another, and
                known to the reader in every check
+    earlier    relations an earlier publication that stays public let a reader write, (total, parts), each term a
+               cell of these tables (its value unchanged since) or an `EarlierCell`: the force total of a month
+               shown before a district's figure was revised, with the other districts' figures as they were, ties
+               those hidden then and now together, though no table suppressed now holds that total
     protection how far a hidden cell's possible values must reach from its true value: some value at
                least `protection` below or above it must fit everything published (1: it cannot be
                narrowed to one value)
@@ -836,10 +853,27 @@ def suppress_system(tables: Mapping[str, Table], settings: DisclosureSettings | 
         relations.append((index[whole], ids))
     fixed = {index[k] for k in known if k in index}
     kept = {index[k] for k in keep if k in index}
+    past: set[int] = set()
+    extra: dict[tuple, int] = {}
+    for total, parts in earlier:
+        ids = []
+        for term in (total, *parts):
+            if isinstance(term, EarlierCell):
+                if term.name not in extra:
+                    extra[term.name] = len(keys)
+                    keys.append(("earlier " + str(term.name[0]), *map(str, term.name[1:3])))
+                    values.append(int(term.value))
+                    (fixed if term.known else past).add(len(keys) - 1)
+                ids.append(extra[term.name])
+            elif term in index:
+                ids.append(index[term])
+            else:
+                raise ValueError(f"earlier names {term}, which is not a cell of the tables suppressed.")
+        relations.append((ids[0], tuple(ids[1:])))
     # a force-only table's base total is the sum of its cells, so that the bound is above every cell
-    bound = max((t.base_total() for t in tables.values()), default=0) + s.threshold + 1
+    bound = max([*(t.base_total() for t in tables.values()), *(values[i] for i in past)], default=0) + s.threshold + 1
     chosen, primary, exposed = _suppress_cells(values, relations, bound, s, hidden=hidden, fixed=fixed,
-                                               protection=protection, linear=linear, keep=kept)
+                                               protection=protection, linear=linear, keep=kept, past=past)
     out = {}
     for measure, table in tables.items():
         flags = {}
@@ -854,12 +888,14 @@ def suppress_system(tables: Mapping[str, Table], settings: DisclosureSettings | 
 def _suppress_cells(values: list[int], relations: list[tuple[int, tuple[int, ...]]], bound: int,
                     s: DisclosureSettings, *, hidden: set[int] = frozenset(), fixed: set[int] = frozenset(),
                     protection: int = 1, linear: bool = False,
-                    keep: set[int] = frozenset()) -> tuple[set[int], set[int], set[int]]:
+                    keep: set[int] = frozenset(), past: set[int] = frozenset()) -> tuple[set[int], set[int], set[int]]:
     """The cells to suppress (chosen), the primary ones among them, and those exposed to the strongest reader.
 
     hidden  unknowns never published (the rest of a measure beyond its part): always unknown to the reader
     fixed   cells the reader knows however they are shown here: never chosen to protect another
     keep    cells always shown unless small themselves: never chosen to protect another
+    past    figures an earlier publication hid, revised since: unknown to the reader and protected like a hidden
+            cell, but nothing this publication shows or hides (never chosen, never shown)
     """
     rels_of: list[list[int]] = [[] for _ in values]
     for j, (total, parts) in enumerate(relations):
@@ -868,7 +904,7 @@ def _suppress_cells(values: list[int], relations: list[tuple[int, tuple[int, ...
     low, thr = s.low, s.threshold
 
     primary = {i for i, v in enumerate(values) if s.is_primary(v) and i not in hidden}
-    chosen = set(primary) | set(hidden)
+    chosen = set(primary) | set(hidden) | set(past)
 
     def unknown() -> set[int]:
         """What the reader does not know: the chosen cells but those public elsewhere."""
@@ -997,14 +1033,14 @@ def _suppress_cells(values: list[int], relations: list[tuple[int, tuple[int, ...
         before = len(recovered(unknown(), True))
         while True:
             hid = unknown()
-            given_away = recovered(hid, True, [c for c in hid if c not in primary])
+            given_away = recovered(hid, True, [c for c in hid if c not in primary and c not in past])
             if not given_away:
                 break
             chosen -= given_away
             if len(recovered(unknown(), True)) > before:
                 chosen |= given_away
                 break
-    chosen -= hidden
+    chosen -= hidden | past
     return chosen, primary, {c for c, e in exposed.items() if e and c in chosen}
 
 

@@ -350,3 +350,30 @@ def test_a_caveat_on_a_hidden_figure_fails_the_audit_and_the_publication(db, tmp
         with pytest.raises(NothingToPublish):
             publish(con, PCC)
     assert public.current_snapshot() is None
+
+
+def test_a_month_total_shown_before_a_correction_does_not_give_back_a_figure_hidden_then_and_now(
+        db, tmp_path, monkeypatch):
+    """June 2015's arrests published with Doncaster's 3 hidden beside Rotherham's 6 and the force's 26 shown;
+    Sheffield's 7 then corrected to 5. Shown now, Rotherham's 6 would give Doncaster's 3 back from the first
+    snapshot's total (26 - 10 - 7 - 6), which the files of both snapshots, read together, must not do: neither for
+    a reader who knows which figures were revised, nor for one who guesses that only those listed as revised were."""
+    from disclosure_attack import attack
+
+    folder = tmp_path / "published"
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(folder))
+    header = "period,district,measure,value\n"
+    for name, values in (("r.csv", (10, 3, 6, 7)), ("fix.csv", (10, 3, 6, 5))):
+        text = header + "".join(f"2015-06,{d},cse_arrests,{v}\n" for d, v in zip(DISTRICTS, values, strict=True))
+        with warehouse.connect(db) as con:
+            assert ingest(con, [write_csv(tmp_path / name, text)]).ok
+            approve(con, ["2015-06"], PCC)
+            publish(con, PCC)
+    first, second = sorted(folder.glob("snapshot-*.duckdb"))
+    read = "SELECT area, display FROM figure WHERE measure = 'cse_arrests' AND period = '2015-06'"
+    assert dict(public.read(read, snapshot=first).itertuples(index=False)) == {
+        "Barnsley": "10", "Doncaster": "[c]", "Rotherham": "[c]", "Sheffield": "7", FORCE: "26"}
+    shown = dict(public.read(read, snapshot=second).itertuples(index=False))
+    assert shown["Doncaster"] == shown["Rotherham"] == "[c]", shown
+    assert attack(folder, db, every_snapshot=True) == ([], None)
+    assert attack(folder, every_snapshot=True) == ([], None)

@@ -7,7 +7,9 @@ own, and asks a linear program (SciPy's HiGHS) for the lowest and highest value 
 
 The reader modelled knows:
 - every published cell, in this snapshot and in every earlier one (an earlier figure whose true value has
-  not changed since is the same unknown; one revised since tells about an old value, not today's);
+  not changed since is the same unknown; one revised since tells about an old value, not today's), and every
+  relation an earlier one holds (`relations`: a month's total shown before one of its districts was revised
+  still ties the other districts together, as they were then and are now);
 - that the force is the sum of its districts; that a financial quarter, a financial year and a rolling 12
   months are the sums of their months (for a stock, a quarter and a year equal their last month);
 - that a measure declared part of another is at most the other (grooming arrests within CSE arrests);
@@ -120,7 +122,8 @@ def audit(cells: pd.DataFrame, kinds: Mapping[str, str], districts: Iterable[str
           part_of: Mapping[str, str] | None = None, percentages: Mapping[str, tuple[str, str]] | None = None,
           truth: Mapping[Key, float] | None = None, earlier: pd.DataFrame | None = None, low: int = 1,
           protection: int = 1, exact: bool = False, sums: Mapping[str, Sequence[str]] | None = None,
-          completeness: Mapping[str, tuple[str, Sequence[str]]] | None = None) -> AuditResult:
+          completeness: Mapping[str, tuple[str, Sequence[str]]] | None = None,
+          relations: Sequence[tuple[object, Sequence[object]]] = ()) -> AuditResult:
     """Audit one publication.
 
     cells        everything it publishes: measure, area, period, period_type, value (NaN/None when hidden),
@@ -137,6 +140,9 @@ def audit(cells: pd.DataFrame, kinds: Mapping[str, str], districts: Iterable[str
     truth        (measure, area, period) -> true value of each hidden cell: checked to lie in its range (the
                  audit's model of the reader is then sound), and used to tell which earlier figures still hold
     earlier      cells earlier snapshots that stay public showed (measure, area, period, value)
+    relations    (total, parts) an earlier snapshot holds that this one does not: each term a cell of this one
+                 (measure, area, period) or a figure as an earlier one had it (`pipelines.disclosure.EarlierCell`:
+                 its value known, or an unknown of its own, at least `low`, whose range is audited too)
     exact        work out every hidden cell's lowest and highest value; by default a cell that two points
                  fitting everything public (the true values, or another optimum) already put `protection` apart
                  is passed with that distance as its width, which its range is at least (exact False), and
@@ -198,6 +204,14 @@ def audit(cells: pd.DataFrame, kinds: Mapping[str, str], districts: Iterable[str
                 already += 1
     hidden = [(r.measure, r.area, r.period, r.period_type) for r in counts.itertuples()
               if r.suppressed and (r.measure, r.area, r.period) not in known]
+    past: dict[tuple, int] = {}
+    for total, parts in relations:  # an earlier figure revised since, and hidden: an unknown of its own
+        for t in (total, *parts):
+            if not isinstance(t, tuple) and not t.known and t.name not in past:
+                past[t.name] = len(hidden)
+                hidden.append((f"{t.name[0]} (as an earlier publication hid it, since revised)", *t.name[1:3],
+                               "earlier"))
+                truth[hidden[-1][:3]] = float(t.value)
     var = {k[:3]: i for i, k in enumerate(hidden)}
     ptype = {(r.measure, r.area, r.period): r.period_type for r in counts.itertuples()}
 
@@ -248,6 +262,25 @@ def audit(cells: pd.DataFrame, kinds: Mapping[str, str], districts: Iterable[str
         for (m, a, p) in list(ptype):
             if m == part and (whole, a, p) in ptype:
                 add(ub, (part, a, p), [(whole, a, p)])
+    for total, parts in relations:
+        coef: dict[int, float] = {}
+        rhs, whole = 0.0, True
+        for t, sign in ((total, 1.0), *((p, -1.0) for p in parts)):
+            if isinstance(t, tuple):
+                found = term(t)
+                if found is None:
+                    whole = False
+                    break
+                v, c = found
+            else:
+                v, c = (None, float(t.value)) if t.known else (past[t.name], 0.0)
+            if v is None:
+                rhs -= sign * c
+            else:
+                coef[v] = coef.get(v, 0.0) + sign
+        coef = {v: c for v, c in coef.items() if c}
+        if whole and coef:
+            eq.append((coef, rhs))
     for whole, parts in sums.items():  # whole = its categories; whole >= those published when one is not
         for _, a, p in [k for k in ptype if k[0] == whole]:
             shown = [(c, a, p) for c in parts if (c, a, p) in ptype]
@@ -370,6 +403,8 @@ def audit(cells: pd.DataFrame, kinds: Mapping[str, str], districts: Iterable[str
                 span = f"exactly {lo:g}" if width == 0 else f"between {lo:g} and {hi:g}"
                 failures.append(f"{measure}, {area}, {period}: hidden, but what is public shows it is {span} "
                                 f"(a range {width:g} wide; at least {protection} is needed).")
+    # an earlier figure's own unknown is audited (a failure names it) but is no cell of this publication
+    rows = [r for r in rows if r["period_type"] != "earlier"]
     result = pd.DataFrame(rows, columns=["measure", "area", "period", "period_type", "lower", "upper", "width",
                                          "passed", "exact"])
     result["upper"] = pd.to_numeric(result["upper"], errors="coerce")

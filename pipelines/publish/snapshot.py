@@ -32,7 +32,14 @@ from ..accountability.release import Release, board_table, released
 from ..catalogue import catalogue, dimensions, force
 from ..contracts.contract import ContractError, load_contract
 from ..contracts.recheck import PERCENTAGE_RULE  # compares a percentage with its numerator and denominator
-from ..disclosure import ROLLING_PREFIX, DisclosureSettings, build_table, force_year_table, suppress_system
+from ..disclosure import (
+    ROLLING_PREFIX,
+    DisclosureSettings,
+    EarlierCell,
+    build_table,
+    force_year_table,
+    suppress_system,
+)
 from ..errors import ConfigError, PccDashError
 from ..events import public_events
 from ..public import (
@@ -333,6 +340,93 @@ def earlier_public(folder: Path) -> pd.DataFrame:
     return out.drop_duplicates(ignore_index=True)
 
 
+def _all_cells_in(path: Path) -> pd.DataFrame:
+    return public_read("SELECT measure, area, period, period_type, value, suppressed FROM figure", snapshot=path)
+
+
+def earlier_snapshots(con: duckdb.DuckDBPyConnection, folder: Path) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+    """Every snapshot in the folder this warehouse published (withdrawn ones too: each stays public once out), as
+    (the month figures it was made from: period, district, measure, value; its cells as published: measure, area,
+    period, period_type, value, suppressed). Each month's figures are those of its latest approval before the
+    snapshot was written, as the snapshot was made from them."""
+    out = []
+    for path in sorted(folder.glob("snapshot-*.duckdb")):
+        made = con.execute("SELECT created_at FROM snapshot WHERE version = ? AND file_name = ?",
+                           [_version_of(path), path.name]).fetchall()
+        if not made:
+            continue
+        cells = _per_snapshot("cells", path, _all_cells_in)
+        months = sorted(set(cells.loc[cells["period_type"] == "month", "period"].astype(str)))
+        figures = con.execute(
+            """SELECT strftime(r.period, '%Y-%m') AS period, r.district, r.measure, r.value
+               FROM figure_revision r
+               JOIN (SELECT period, max(acted_at) AS approved_at FROM publication_event
+                     WHERE action = 'approved' AND acted_at <= $made GROUP BY period) a
+                 ON a.period = r.period AND r.loaded_at <= a.approved_at
+               WHERE list_contains($months, strftime(r.period, '%Y-%m'))
+               QUALIFY r.revision = max(r.revision) OVER (PARTITION BY r.period, r.district, r.measure)
+               ORDER BY ALL""", {"made": made[0][0], "months": months}).df()
+        out.append((_districts_as_named(figures), cells))
+    return out
+
+
+def _earlier_relations(snapshots: list[tuple[pd.DataFrame, pd.DataFrame]], truth: dict, earlier: pd.DataFrame,
+                       cat, f) -> list[tuple[object, tuple[object, ...]]]:
+    """The relations earlier snapshots let a reader write that the tables suppressed now do not hold: each of an
+    earlier snapshot's relations (force = districts; a quarter, a year, a 12 months = its months) that holds a figure
+    revised since, or a period no longer published, with its terms as the reader has them: a cell of now where its
+    value is unchanged, a known `EarlierCell` where it was shown, an unknown one where it was hidden."""
+    shown_before = {(r.measure, r.area, r.period, float(r.value)) for r in earlier.itertuples()
+                    if pd.notna(pd.to_numeric(r.value, errors="coerce"))}
+    out: list[tuple[object, tuple[object, ...]]] = []
+    seen: set[tuple] = set()
+    for figures, cells in snapshots:
+        flags = {(r.measure, r.area, r.period): (bool(r.suppressed), r.value) for r in cells.itertuples()}
+        found: list[tuple[object, tuple[object, ...]]] = []
+        consistent = True
+        for m in cat.measures:
+            if m.source != "force_return" or m.kind == "percentage":
+                continue
+            monthly = figures[figures["measure"] == m.id][["period", "district", "value"]]
+            if monthly.empty:
+                continue
+            windows = {str(p)[len(ROLLING_PREFIX):] for (mid, _a, p) in flags
+                       if mid == m.id and str(p).startswith(ROLLING_PREFIX)}
+            try:
+                table = build_table(monthly.assign(value=monthly["value"].round().astype(int)), m.kind,
+                                    list(f.districts), f.force_short_name, rolling=bool(windows), windows_to=windows)
+            except ValueError:
+                consistent = False
+                break
+
+            def term(a: str, p: str, mid: str = m.id, table=table, flags=flags):
+                key, value = (mid, a, p), table.values[(a, p)]
+                if truth.get(key) == value:
+                    return key
+                hidden, shown = flags[key]
+                if not hidden or (mid, a, p, float(value)) in shown_before:
+                    return EarlierCell((mid, a, p, value), value, True)
+                return EarlierCell((mid, a, p, value), value, False)
+            if any(k not in flags for k in ((m.id, a, p) for a, p in table.cells)) or any(
+                    not flags[(m.id, a, p)][0] and float(flags[(m.id, a, p)][1]) != table.values[(a, p)]
+                    for a, p in table.cells):
+                consistent = False  # the warehouse's record does not give back what was published: not used
+                break
+            for r in table.relations:
+                terms = (term(*r.total), *(term(*p) for p in r.parts))
+                if all(isinstance(t, tuple) for t in terms):
+                    continue  # every figure as it is now: a relation of the tables suppressed now
+                if terms not in seen:
+                    seen.add(terms)
+                    found.append((terms[0], terms[1:]))
+        if consistent:
+            out += found
+        else:
+            log.warning("an earlier snapshot's figures could not be rebuilt from the warehouse; its relations are "
+                        "left out of disclosure control")
+    return out
+
+
 BREAKDOWN_COLUMNS = ["measure", "dimension", "category", "label", "area", "period", "period_type", "value",
                      "display", "suppressed"]
 
@@ -347,14 +441,17 @@ class Protected:
 
 
 def protected_tables(figures: pd.DataFrame, earlier: pd.DataFrame | None = None,
-                     breakdowns: pd.DataFrame | None = None) -> Protected:
+                     breakdowns: pd.DataFrame | None = None,
+                     snapshots: list[tuple[pd.DataFrame, pd.DataFrame]] | None = None) -> Protected:
     """Every published cell of every measure after disclosure control, audited.
 
     Months, financial quarters, financial years and the 12 months to the latest month (with every 12 months
     an earlier snapshot published, so their figures stay consistent) of every count are protected together
     as one system: force = districts, periods = their months, and a measure that is part of another (grooming
     arrests within CSE arrests) at most the other. What earlier snapshots showed that is still true is
-    known to the reader. Percentages are hidden where a count they are built from is. The audit then works
+    known to the reader, and so is every relation an earlier snapshot holds (`snapshots`, from `earlier_snapshots`):
+    a month total shown before one of its figures was revised still ties the others, as they were and are, together.
+    Percentages are hidden where a count they are built from is. The audit then works
     out, independently, every hidden cell's range from everything public.
     """
     cat, f = catalogue(), force()
@@ -370,13 +467,14 @@ def protected_tables(figures: pd.DataFrame, earlier: pd.DataFrame | None = None,
                                    for m in cat.measures])).encode("utf-8"))
     breakdowns = breakdowns if breakdowns is not None else pd.DataFrame(columns=published_breakdowns.COLUMNS)
     digest.update(repr(dimensions()).encode("utf-8"))
-    for frame in (figures, earlier, breakdowns):
+    snapshots = list(snapshots or [])
+    for frame in (figures, earlier, breakdowns, *(x for pair in snapshots for x in pair)):
         digest.update(frame.to_csv(index=False).encode("utf-8"))
     key = digest.hexdigest()
     if key in _PROTECTED:
         cells, result, parts = _PROTECTED[key]
         return Protected(cells.copy(), result, parts.copy())
-    done = _protect(figures, earlier, cat, f, threshold, suppress_zero, marker, protection, breakdowns)
+    done = _protect(figures, earlier, cat, f, threshold, suppress_zero, marker, protection, breakdowns, snapshots)
     _PROTECTED.clear()  # one answer kept: the one the publication after a preview needs
     _PROTECTED[key] = (done.cells.copy(), done.audit, done.breakdowns.copy())
     return done
@@ -386,7 +484,8 @@ _PROTECTED: dict[str, tuple[pd.DataFrame, lp_audit.AuditResult | None, pd.DataFr
 
 
 def _protect(figures: pd.DataFrame, earlier: pd.DataFrame, cat, f, threshold: int, suppress_zero: bool, marker: str,
-             protection: int, breakdowns: pd.DataFrame) -> Protected:
+             protection: int, breakdowns: pd.DataFrame,
+             snapshots: list[tuple[pd.DataFrame, pd.DataFrame]] = ()) -> Protected:
     earlier_windows = {p[len(ROLLING_PREFIX):] for p in earlier.loc[
         earlier["period_type"] == "rolling_12_months", "period"]}
     tables, kinds, part_of = {}, {m.id: m.kind for m in cat.measures}, {}
@@ -409,11 +508,12 @@ def _protect(figures: pd.DataFrame, earlier: pd.DataFrame, cat, f, threshold: in
     truth = {(mid, a, p): v for mid, t in tables.items() for (a, p), v in t.values.items()}
     was = {(r.measure, r.area, r.period): r.value for r in earlier.itertuples()}
     known = [k for k, v in was.items() if k in truth and v == truth[k]]
+    before = _earlier_relations(list(snapshots), truth, earlier, cat, f)
     dset = DisclosureSettings(threshold=threshold, suppress_zero=suppress_zero, marker=marker)
     frames, counts = [], {}
     if tables:
         done = suppress_system(tables, dset, part_of=part_of, known=known, protection=protection, linear=True,
-                               sums=parts.sums, keep=parts.keep)
+                               sums=parts.sums, keep=parts.keep, earlier=before)
         for mid, table in done.items():
             frame = table.to_frame()
             frame.insert(0, "measure", mid)
@@ -443,7 +543,7 @@ def _protect(figures: pd.DataFrame, earlier: pd.DataFrame, cat, f, threshold: in
     audited = pd.concat([cells, *(counts[k] for k in parts.tables), *shares.values()], ignore_index=True)
     result = lp_audit.audit(audited, kinds, f.districts, f.force_short_name, part_of=part_of, percentages=percentages,
                             truth=truth, earlier=earlier, low=0 if suppress_zero else 1, protection=protection,
-                            sums=parts.whole, completeness=parts.completeness)
+                            sums=parts.whole, completeness=parts.completeness, relations=before)
     return Protected(cells, result, _breakdown_cells(parts, counts, shares))
 
 
@@ -719,7 +819,8 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
     empty = pd.DataFrame(columns=[*CELL_KEYS, "value", "display", "suppressed"])
     figures = approved_figures(con)
     protected = (protected_tables(figures[~figures["period"].isin(held)], earlier_public(folder),
-                                  published_breakdowns.approved_breakdowns(con, held=held))
+                                  published_breakdowns.approved_breakdowns(con, held=held),
+                                  earlier_snapshots(con, folder))
                  if months else Protected(empty, None))
     cells = protected.cells if not protected.cells.empty else empty
     caveats = _public_caveats(con, cells, hidden_before(folder)) if months else pd.DataFrame(
