@@ -382,6 +382,11 @@ def _earlier_relations(snapshots: list[tuple[pd.DataFrame, pd.DataFrame]], truth
     seen: set[tuple] = set()
     for figures, cells in snapshots:
         flags = {(r.measure, r.area, r.period): (bool(r.suppressed), r.value) for r in cells.itertuples()}
+        counts = {m.id for m in cat.measures if m.source == "force_return" and m.kind != "percentage"}
+        if all(k in truth for k in flags if k[0] in counts) and all(
+                truth.get((m, d, p)) == round(v) for p, d, m, v in figures.itertuples(index=False, name=None)
+                if m in counts):
+            continue  # every figure as it is now, every period published now: nothing the tables do not hold
         found: list[tuple[object, tuple[object, ...]]] = []
         consistent = True
         for m in cat.measures:
