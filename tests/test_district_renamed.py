@@ -49,3 +49,42 @@ def test_one_month_under_both_names_is_refused(tmp_path, monkeypatch):
     with pytest.raises(ConfigError, match="under two"):
         _districts_as_named(_figures(("2026-03", "Sheffield", "cse_arrests", 11),
                                      ("2026-03", "Sheffield City", "cse_arrests", 12)))
+
+
+def _renamed_in_force_yaml(ref) -> None:
+    path = ref / "force.yaml"
+    text = path.read_text(encoding="utf-8")
+    renamed = "  - name: Sheffield City\n    aliases: [Sheffield]"
+    path.write_text(text.replace("  - name: Sheffield\n    aliases: []", renamed), encoding="utf-8")
+    for name, old, new in (("police_uk.yaml", "district: Sheffield}", "district: Sheffield City}"),
+                           ("public_info.yaml", "    Sheffield:\n", "    Sheffield City:\n")):
+        p = ref / name
+        p.write_text(p.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def test_a_month_held_under_the_former_name_resent_under_the_new_one_is_revised_not_doubled(ref, con, tmp_path):
+    from helpers import write_csv
+
+    from pipelines.figures import plan_figures
+    from pipelines.ingest import ingest
+    from pipelines.ingest.preview import preview
+    from pipelines.plan import PlanAnalytics
+
+    header = "period,district,measure,value\n"
+    first = write_csv(tmp_path / "2026-06.csv", header + "".join(
+        f"2026-06,{d},cse_arrests,{n}\n" for d, n in (("Barnsley", 5), ("Doncaster", 4), ("Rotherham", 13),
+                                                       ("Sheffield", 9))))
+    assert ingest(con, [first]).ok
+    _renamed_in_force_yaml(ref)
+    correction = write_csv(tmp_path / "2026-06-correction.csv", header + "2026-06,Sheffield City,cse_arrests,10\n")
+    looked = preview(con, [correction])[0]
+    assert (looked.new, looked.revised) == (0, 1)
+    outcome = ingest(con, [correction]).files[0]
+    assert (outcome.new, outcome.revised, outcome.unchanged) == (0, 1, 0)
+    held = con.execute("SELECT district, value, revision FROM figure WHERE district LIKE 'Sheffield%'").fetchall()
+    assert held == [("Sheffield", 10.0, 2)]
+    figures = plan_figures(con)
+    analytics = PlanAnalytics(figures)  # one figure for Sheffield City in June, not two
+    assert figures.query("measure == 'cse_arrests'")["value"].sum() == 32
+    assert analytics is not None
+

@@ -95,6 +95,26 @@ def build_batch(con: duckdb.DuckDBPyConnection, label: str) -> int:
     return con.execute("SELECT count(*) FROM batch").fetchall()[0][0]
 
 
+def as_held(con: duckdb.DuckDBPyConnection, figure: str = "figure") -> int:
+    """A figure the batch sends under a district's name for a month and measure the warehouse holds under another
+    of that district's names (its former name, kept among its aliases in force.yaml when it was renamed) revises
+    that figure: the batch's row, and its breakdown's, take the name the figure is held under. Otherwise the
+    month would hold the district twice, and every total count it twice. `figure` is what the warehouse holds
+    (the validated batch's `figure_now`, or the `figure` view). The names taken are left in the temporary table
+    `held_name` (period, measure, named, held); returns how many."""
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE held_name AS
+        SELECT DISTINCT f.period, f.measure, l.district AS named, f.district AS held
+        FROM {figure} f JOIN district_lookup l ON l.label = lower(trim(f.district))
+        WHERE f.district <> l.district
+          AND (f.period, f.measure, l.district) IN (SELECT DISTINCT period, measure, district FROM batch)
+          AND NOT EXISTS (SELECT 1 FROM {figure} g
+                          WHERE g.period = f.period AND g.measure = f.measure AND g.district = l.district)""")
+    con.execute("""UPDATE batch SET district = h.held FROM held_name h
+                   WHERE batch.period = h.period AND batch.measure = h.measure AND batch.district = h.named""")
+    return con.execute("SELECT count(*) FROM held_name").fetchall()[0][0]
+
+
 def batch_columns(con: duckdb.DuckDBPyConnection) -> set[str]:
     """The columns the batch has (a police.uk batch has other columns than a return's)."""
     return {name for (name,) in con.execute("SELECT name FROM pragma_table_info('batch')").fetchall()}

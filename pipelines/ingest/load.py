@@ -15,7 +15,7 @@ import duckdb
 
 from .. import faults, records, settings
 from ..contracts import Contract, ValidationRun, load_contract, validate_batch
-from ..contracts.batch import build_batch
+from ..contracts.batch import as_held, build_batch
 from ..contracts.recheck import Recheck, recheck_held
 from ..contracts.runner import breakdowns_table, figures_table
 from ..contracts.store import save_caveats, save_quarantine, save_run
@@ -268,6 +268,11 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, t
         caveats = save_caveats(con, run, run_id, file_id, month)
         # the current figures of the batch's measures, as the contract held them (nothing has changed them since)
         current, current_parts = figures_table(con), breakdowns_table(con)
+        if as_held(con, current):  # a month held under a district's former name: its caveats go with it
+            con.execute("""UPDATE figure_caveat SET district = h.held FROM held_name h
+                           WHERE figure_caveat.run_id = $run AND figure_caveat.period = h.period
+                             AND figure_caveat.measure = h.measure AND figure_caveat.district = h.named""",
+                        {"run": run_id})
         if caveats:
             # a figure the file sends again unchanged stays the earlier file's: a caveat the check found on it (a
             # percentage against the part the file corrects) follows it there, as the earlier file's caveats do

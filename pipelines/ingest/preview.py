@@ -316,7 +316,7 @@ def preview(con: duckdb.DuckDBPyConnection, files: Iterable[Upload | tuple[str, 
 
 def _preview_one(con, up: Upload, path: Path, contract, month: dt.date, tmp: Path,
                  say: Callable[[float, str], None], rules) -> FilePreview:
-    from ..contracts.batch import build_batch
+    from ..contracts.batch import as_held, build_batch
     from ..contracts.runner import validate_batch
 
     started = time.perf_counter()
@@ -363,6 +363,7 @@ def _preview_one(con, up: Upload, path: Path, contract, month: dt.date, tmp: Pat
             p.verdict = "refused" if reading else "not_checked"
         if p.loadable or p.verdict == "not_checked":
             say(0.8, "comparing with the accepted figures")
+            as_held(con)
             _changes(con, p)
             p.supersedes = _supersedes(con, p.name)
             # as `ingest` checks the held figures again once the file is in, on temporary tables: nothing written
