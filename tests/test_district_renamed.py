@@ -88,3 +88,19 @@ def test_a_month_held_under_the_former_name_resent_under_the_new_one_is_revised_
     assert figures.query("measure == 'cse_arrests'")["value"].sum() == 32
     assert analytics is not None
 
+
+def test_figures_of_a_renamed_district_include_the_months_held_under_its_former_name(ref, db, tmp_path, run_cli):
+    import io
+
+    from helpers import write_csv
+
+    header = "period,district,measure,value\n"
+    write_csv(tmp_path / "2026-07.csv", header + "2026-07,Sheffield,cse_arrests,10\n2026-07,Barnsley,cse_arrests,3\n")
+    assert run_cli("ingest", tmp_path / "2026-07.csv", "--db", db).exit_code == 0
+    _renamed_in_force_yaml(ref)
+    write_csv(tmp_path / "2026-08.csv", header + "2026-08,Sheffield City,cse_arrests,9\n")
+    assert run_cli("ingest", tmp_path / "2026-08.csv", "--db", db).exit_code == 0
+    for name in ("Sheffield City", "Sheffield"):
+        out = run_cli("figures", "--district", name, "--format", "csv", "--db", db).stdout
+        shown = pd.read_csv(io.StringIO(out))
+        assert shown[["period", "value"]].values.tolist() == [["2026-07", 10], ["2026-08", 9]], name
