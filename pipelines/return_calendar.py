@@ -302,10 +302,14 @@ def statuses(con: duckdb.DuckDBPyConnection, months: list[dt.date], today: dt.da
     # is not all in, and one completed by a later file arrived when that file did
     firsts: dict[tuple[dt.date, str], dict[str, int]] = {}
     if months:
+        # a district's figures held under a former name (kept among its aliases in force.yaml) are its own
+        lookup = force().district_lookup()
         for period, measure, district, fid in con.execute(
                 """SELECT period, measure, district, min(file_id) FROM figure_revision WHERE list_contains(?, period)
                    GROUP BY period, measure, district""", [months]).fetchall():
-            firsts.setdefault((period, measure), {})[district] = fid
+            named = lookup.get(district.lower(), district)
+            got = firsts.setdefault((period, measure), {})
+            got[named] = min(fid, got.get(named, fid))
     districts = force().districts
     refused_open: dict[tuple[dt.date, str | None], FileRef] = {}
     marked: dict[tuple[dt.date, str | None], FileRef] = {}

@@ -333,3 +333,14 @@ def test_a_day_is_written_without_a_leading_zero_and_a_file_name_is_left_as_it_i
     at = internal(monkeypatch, db, "internal_pages/returns.py", ANALYST)
     assert not at.exception
     assert "today is 5 December 2026." in texts(at)
+
+
+def test_a_month_sent_before_a_district_was_renamed_has_every_district_in(ref, con, tmp_path):
+    cal = calendar_from_text(SMALL)
+    assert ingest(con, [write_csv(tmp_path / "may.csv", HEADER + rows("2026-05", "cse_arrests"))]).ok
+    path = ref / "force.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "  - name: Sheffield\n    aliases: []", "  - name: Sheffield City\n    aliases: [Sheffield]"), encoding="utf-8")
+    status = {r.measure: r for r in return_status(con, MAY, dt.date(2026, 6, 20), cal)}
+    assert status["cse_arrests"].state == "arrived" and status["cse_arrests"].absent == ()
+    assert not any("Sheffield City" in n for n in incomplete_notices(con, MAY, dt.date(2026, 6, 20), cal))
