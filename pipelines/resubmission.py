@@ -4,6 +4,8 @@ the figures a corrected return changes (was, now), before and after it loads.
 A refused file blocks each month and measure of the rows it had refused until a later accepted file (any
 name, any format) covers that month and measure, or until a person marks it withdrawn or superseded.
 A row whose month or measure could not be read cannot be matched to a later file: only a marking clears it.
+A refused police.uk file is public context, not the force's return: it blocks no month, and a later accepted
+police.uk file of the same name (its folder aside) clears it.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ if TYPE_CHECKING:  # imported where a frame is made: checking a file needs no pa
 
 STATES = ("withdrawn", "superseded")
 REASON_LIMIT = 2000
+# a police.uk street or outcomes file, as file_registry keeps it (alias r)
+_CONTEXT = "coalesce(starts_with(r.layout, 'police_uk'), false)"
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")  # as the batch reads a period: exactly YYYY-MM, nothing around it
 
 
@@ -77,8 +81,9 @@ class Refusal:
     months_unmatched: set[dt.date] = field(default_factory=set)
     undated: int = 0
     mark: Mark | None = None
-    later_same_name: FileRef | None = None  # for a file refused before any row was read
+    later_same_name: FileRef | None = None  # for a file refused before any row was read, or a police.uk file
     rows_read: int = 0  # figures read from it: of a file refused with no row that broke a rule, whether it was read
+    context: bool = False  # a police.uk street or outcomes file: its rows are no figure of the force's
 
     @property
     def unread(self) -> bool:
@@ -125,6 +130,9 @@ class Refusal:
         state = self.state
         if state == "cleared":
             return "refused; superseded by " + ", ".join(map(str, self.cleared_by)) + " (cleared automatically)"
+        if self.context:
+            return ("refused police.uk file; it blocks no month of the force's figures, and a corrected download of "
+                    "the same name clears it")
         if self.unread and self.rows_read:  # read and checked, refused for its structure or a wrong total
             return "refused with no row that broke an error rule (see its problems); it blocks no month"
         if self.unread:
@@ -145,15 +153,18 @@ class Refusal:
 def refusals(con: duckdb.DuckDBPyConnection) -> list[Refusal]:
     """Every refused force return, oldest first, with what covers or marks it."""
     files = con.execute(
-        """SELECT r.file_id, r.name, r.received_at, coalesce(r.rows_read, 0) FROM file_registry r
-           WHERE r.outcome = 'rejected' ORDER BY r.file_id""").fetchall()
+        f"""SELECT r.file_id, r.name, r.received_at, coalesce(r.rows_read, 0), {_CONTEXT} FROM file_registry r
+            WHERE r.outcome = 'rejected' ORDER BY r.file_id""").fetchall()
     if not files:
         return []
-    out = {fid: Refusal(FileRef(fid, name), received, rows_read=rows) for fid, name, received, rows in files}
+    out = {fid: Refusal(FileRef(fid, name), received, rows_read=rows, context=context)
+           for fid, name, received, rows, context in files}
     lookup = catalogue().lookup()
+    # a police.uk file's refused rows are no figure of the force's: they block no month
     for fid, period_text, measure_text, n in con.execute(
-            """SELECT q.file_id, q.period_text, q.measure_text, count(*) FROM quarantine q
-               JOIN file_registry r USING (file_id) WHERE r.outcome = 'rejected' GROUP BY ALL""").fetchall():
+            f"""SELECT q.file_id, q.period_text, q.measure_text, count(*) FROM quarantine q
+                JOIN file_registry r USING (file_id) WHERE r.outcome = 'rejected' AND NOT {_CONTEXT}
+                GROUP BY ALL""").fetchall():
         ref = out[fid]
         period = _month(period_text)
         measure = lookup.get(str(measure_text).strip().lower()) if measure_text is not None else None
@@ -181,10 +192,14 @@ def refusals(con: duckdb.DuckDBPyConnection) -> list[Refusal]:
         if fid in out:
             out[fid].mark = Mark(state, FileRef(by_id, by_name) if by_id is not None else None, reason, who, channel,
                                  at)
+    # a police.uk download is named by police.uk ("2018-06/2018-06-south-yorkshire-street.csv"): the same file name
+    # under another folder is the same month's file
     for fid, later_id, later_name in con.execute(
-            """SELECT r.file_id, min(a.file_id), arg_min(a.name, a.file_id) FROM file_registry r
-               JOIN file_registry a ON a.name = r.name AND a.outcome = 'accepted' AND a.file_id > r.file_id
-               WHERE r.outcome = 'rejected' GROUP BY r.file_id""").fetchall():
+            f"""SELECT r.file_id, min(a.file_id), arg_min(a.name, a.file_id) FROM file_registry r
+                JOIN file_registry a ON a.outcome = 'accepted' AND a.file_id > r.file_id
+                 AND (a.name = r.name OR ({_CONTEXT} AND a.layout = r.layout
+                                          AND regexp_extract(a.name, '[^/]*$') = regexp_extract(r.name, '[^/]*$')))
+                WHERE r.outcome = 'rejected' GROUP BY r.file_id""").fetchall():
         out[fid].later_same_name = FileRef(later_id, later_name)
     return list(out.values())
 

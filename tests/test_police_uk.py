@@ -435,6 +435,30 @@ def test_a_load_killed_before_commit_leaves_nothing(db, tmp_path, point):
         assert load(con, STREET, tmp_path).outcome == "accepted"
 
 
+def test_a_refused_police_uk_file_blocks_no_month_of_the_forces_and_its_corrected_download_clears_it(con, tmp_path):
+    """An empty crime type refuses the download; its row has a month and no measure, which for a force return
+    blocks the month's approval. police.uk's rows are no figure of the force's: the Commissioner's month stays
+    approvable, and the corrected download of the same name, from its month's folder, clears the refusal."""
+    from pipelines.resubmission import blocked_months, open_refusals, refusals
+
+    def change(rows):
+        rows[39][9] = ""  # row 40: no crime type
+
+    name = "2017-11-south-yorkshire-street.csv"
+    refused = load(con, modified_copy(tmp_path, name, change), tmp_path)
+    assert_refused(con, refused, 40, "Crime type", "the crime type is empty")
+    assert blocked_months(con) == set()
+    assert open_refusals(con, dt.date(2017, 11, 1)) == []
+    (r,) = refusals(con)
+    assert r.state == "open" and r.months() == []
+    assert "blocks no month of the force's figures" in r.describe()
+    good = ingest_police_uk(con, shutil.copy(STREET, tmp_path / name), loaded_by="tester", today=TODAY,
+                            tmp_dir=tmp_path / "tmp", label=f"2017-11/{name}")
+    assert good.outcome == "accepted"
+    (r,) = refusals(con)
+    assert r.state == "cleared" and r.cleared_by[0].file_id == good.file_id
+
+
 def test_a_header_that_is_not_police_uk_is_refused(con, tmp_path):
     outcome = load(con, STOP_SEARCH, tmp_path)
     assert outcome.outcome == "rejected" and outcome.problems[0].row == 1
