@@ -332,7 +332,7 @@ def validate(paths, db, file, measures, districts, start, end, all_rules, engine
     from .figures import make_filter
     from .ingest.load import discover, nothing_found
     from .ingest.preview import judged, preview
-    from .policeuk import detect, validate_police_uk
+    from .policeuk import detect, header_problem, validate_police_uk
     from .warehouse import connect
 
     def dry_runs(con, files, missing):
@@ -343,7 +343,7 @@ def validate(paths, db, file, measures, districts, start, end, all_rules, engine
             yield None, False, label, run, problems, structure, 0.0
         for path in files:
             started = time.perf_counter()
-            police_uk = path.suffix.lower() == ".csv" and detect(path)
+            police_uk = path.suffix.lower() == ".csv" and bool(detect(path) or header_problem(path, path.name))
             if police_uk:
                 found = (*validate_police_uk(con, path, engine=engine), 0)
             else:

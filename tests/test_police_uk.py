@@ -462,7 +462,47 @@ def test_a_refused_police_uk_file_blocks_no_month_of_the_forces_and_its_correcte
 def test_a_header_that_is_not_police_uk_is_refused(con, tmp_path):
     outcome = load(con, STOP_SEARCH, tmp_path)
     assert outcome.outcome == "rejected" and outcome.problems[0].row == 1
+    assert "is police.uk's stop and search file, which is not loaded" in outcome.problems[0].text
+    other = write_rows(tmp_path / "other.csv", [["Name", "Value"], ["a", "1"]])
+    outcome = load(con, other, tmp_path)
     assert "not a police.uk street-level crime or outcomes file" in outcome.problems[0].text
+
+
+def _renamed(rows):
+    rows[0][10] = "Last outcome"
+
+
+def _without_context(rows):
+    for r in rows:
+        del r[11]
+
+
+def _extra(rows):
+    rows[0].append("Extra")
+    for r in rows[1:]:
+        r.append("")
+
+
+@pytest.mark.parametrize(("change", "words"), [
+    (_renamed, 'column "Last outcome category" is missing, and column "Last outcome" is not one of its columns'),
+    (_without_context, 'column "Context" is missing; nothing was read'),
+    (_extra, 'column "Extra" is not one of its columns; nothing was read'),
+])
+def test_a_police_uk_file_whose_columns_changed_is_refused_naming_them(db, tmp_path, run_cli, change, words):
+    """police.uk has changed its files' columns over the years: such a file (loaded or checked, alone or among a
+    folder's returns) is told as police.uk's with the columns that differ, not as a return with no header."""
+    path = modified_copy(tmp_path, "2017-11-south-yorkshire-street.csv", change)
+    for verb in ("validate", "ingest"):
+        result = run_cli(verb, str(path.parent), "--db", db)
+        assert result.exit_code == 1
+        said = " ".join(result.output.split())
+        assert ('file "2017-11-south-yorkshire-street.csv", row 1: is a police.uk street-level crime file whose '
+                f"header differs from the one loaded: {words}") in said, said
+        assert "period, district, measure, value" not in said
+    from pipelines.ingest.preview import Upload, preview
+    with warehouse.connect(db) as con:
+        (p,) = preview(con, [Upload(path.name, path.read_bytes())])
+    assert p.verdict == "unreadable" and words in p.errors[0].message and p.errors[0].row == 1
 
 
 # ---------------------------------------------------------------------------------------------------

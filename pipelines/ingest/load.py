@@ -214,11 +214,12 @@ def ingest(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path], *, loade
 def _ingest_any(con: duckdb.DuckDBPyConnection, path: Path, label: str, *, loaded_by: str, today: dt.date | None,
                 tmp_dir: Path, recorded: Recorded | None = None,
                 progress: Callable[[str], None] | None = None) -> FileOutcome:
-    """A police.uk street or outcomes file (known by its header) goes to its own pipeline, told `progress` of each
-    stage when it is large; anything else is a force return."""
-    from ..policeuk import detect, ingest_police_uk
+    """A police.uk street or outcomes file (known by its header, or by police.uk's columns in it) goes to its own
+    pipeline, told `progress` of each stage when it is large; anything else is a force return."""
+    from ..policeuk import detect, header_problem, ingest_police_uk
 
-    if path.suffix.lower() == ".csv" and detect(path):
+    # a police.uk file whose header has changed is refused as police.uk's, naming its columns, not as a return
+    if path.suffix.lower() == ".csv" and (detect(path) or header_problem(path, label)):
         return ingest_police_uk(con, path, loaded_by=loaded_by, today=today, tmp_dir=tmp_dir, label=label,
                                 recorded=recorded, progress=progress)
     return ingest_file(con, path, loaded_by=loaded_by, today=today, tmp_dir=tmp_dir, label=label, recorded=recorded)

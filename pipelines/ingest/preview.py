@@ -327,6 +327,9 @@ def _preview_one(con, up: Upload, path: Path, contract, month: dt.date, tmp: Pat
             p.verdict = "not_a_return"
             p.note = 'It is a police.uk street or outcomes file: load it with "pccdash ingest".'
             return p
+        if (problem := _police_uk_header(path, up.name)) is not None:  # police.uk's, with a changed header
+            p.errors = [_cell(problem)]
+            return p
         try:
             say(0.0, f"reading ({len(up.data) / 1024:,.1f} KiB)")
             facts = readers.inspect_file(path, up.name, tmp)
@@ -396,6 +399,12 @@ def _is_police_uk(path: Path) -> bool:
     from ..policeuk import detect
 
     return detect(path)
+
+
+def _police_uk_header(path: Path, label: str) -> Problem | None:
+    from ..policeuk import header_problem
+
+    return header_problem(path, label)
 
 
 def _cell(problem: Problem, rule: str | None = None) -> Cell:

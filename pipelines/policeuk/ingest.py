@@ -33,6 +33,7 @@ from pathlib import Path
 import duckdb
 
 from .. import faults, records, settings
+from ..catalogue import listed
 from ..contracts import ValidationRun, load_contract, validate_batch
 from ..contracts.store import save_caveats, save_run
 from ..errors import ConfigError, Problem
@@ -50,6 +51,12 @@ OUTCOMES_HEADER = ("Crime ID", "Month", "Reported by", "Falls within", "Longitud
 HEADERS = {"street": STREET_HEADER, "outcomes": OUTCOMES_HEADER}
 # a file this large takes seconds to minutes: `pccdash ingest` says each stage of it as it goes
 STAGES_FROM_BYTES = 64 * 2**20
+# columns only police.uk's street and outcomes files have, and those of its stop and search file (lower case)
+_POLICE_UK_ONLY = {"crime id", "reported by", "falls within", "lsoa code", "lsoa name", "crime type",
+                   "last outcome category", "outcome type"}
+_STOP_AND_SEARCH = {"part of a policing operation", "policing operation", "officer-defined ethnicity",
+                    "self-defined ethnicity", "object of search", "outcome linked to object of search",
+                    "removal of more than just outer clothing"}
 _ARCHIVE_NAME = re.compile(r"^(\d{4}-\d{2})-(.+)-(street|outcomes)\.csv$", re.IGNORECASE)
 
 
@@ -59,18 +66,59 @@ class _Refused(Exception):
         super().__init__(problems[0].message() if problems else "refused")
 
 
-def detect(path: str | Path) -> str | None:
-    """'street' or 'outcomes' when the file's first line is that police.uk header; else None. Reads one line."""
+def _header(path: str | Path) -> tuple[str, ...] | None:
+    """The cells of a .csv file's first line; None for another file. Reads one line."""
     p = Path(path)
     if p.suffix.lower() != ".csv" or not p.is_file():
         return None
     with open(p, "rb") as fh:
         line = fh.readline(4096)
-    cells = tuple(c.strip().strip('"').strip() for c in line.decode("utf-8-sig", "replace").rstrip("\r\n").split(","))
+    return tuple(c.strip().strip('"').strip() for c in line.decode("utf-8-sig", "replace").rstrip("\r\n").split(","))
+
+
+def detect(path: str | Path) -> str | None:
+    """'street' or 'outcomes' when the file's first line is that police.uk header; else None. Reads one line."""
+    cells = _header(path)
     for kind, header in HEADERS.items():
         if cells == header:
             return kind
     return None
+
+
+def header_problem(path: str | Path, label: str) -> Problem | None:
+    """Of a .csv file that is not a police.uk street or outcomes file but whose header is police.uk's (a column
+    renamed, added or left out, as police.uk's files have changed over the years, or its stop and search file):
+    why it is not loaded, naming the columns. None for any other file, a force return included. Reads one line."""
+    cells = _header(path)
+    if cells is None or detect(path):
+        return None
+    have = {c.lower() for c in cells}
+    if len(have & _STOP_AND_SEARCH) >= 3:
+        return Problem(label, "is police.uk's stop and search file, which is not loaded: only its street-level crime "
+                              'and outcomes files are (the month\'s "-street.csv" and "-outcomes.csv").', row=1)
+    if len(have & _POLICE_UK_ONLY) < 3:
+        return None
+    kind = "outcomes" if "outcome type" in have and "crime type" not in have else "street"
+    header = HEADERS[kind]
+    expected = {c.lower() for c in header}
+    missing = [c for c in header if c.lower() not in have]
+    extra = [c for c in cells if c.lower() not in expected]
+    said = []
+    if missing:
+        said.append(f"{_columns(missing)} {'is' if len(missing) == 1 else 'are'} missing")
+    if extra:
+        said.append(f"{_columns(extra)} {'is not one of its columns' if len(extra) == 1 else 'are not among them'}")
+    if not said:
+        said.append("its columns are in another order or written differently")
+    what = "street-level crime" if kind == "street" else "outcomes"
+    return Problem(label, f"is a police.uk {what} file whose header differs from the one loaded: "
+                          f'{", and ".join(said)}; nothing was read. The header should be "{",".join(header)}". '
+                          "police.uk has changed its columns over the years: download the month again from "
+                          "data.police.uk, whose files have these columns.", row=1)
+
+
+def _columns(names: list[str]) -> str:
+    return ("column " if len(names) == 1 else "columns ") + listed([f'"{n}"' for n in names])
 
 
 def archive_name(path: str | Path) -> tuple[str, str, str] | None:
@@ -318,8 +366,8 @@ def ingest_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, loaded
             return _reject(con, path, label, None, size, received, loaded_by, exc.problems, started,
                            recorded=recorded)
         if kind is None:
-            return _reject(con, path, label, facts, facts.size, received, loaded_by, [_not_police_uk(label)], started,
-                           recorded=recorded)
+            return _reject(con, path, label, facts, facts.size, received, loaded_by, [_not_police_uk(label, path)],
+                           started, recorded=recorded)
         earlier = one(con, "SELECT file_id, name, received_at FROM file_registry "
                            "WHERE sha256 = ? AND outcome = 'accepted' ORDER BY file_id LIMIT 1", [facts.sha256])
         if earlier:
@@ -360,12 +408,14 @@ def validate_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, toda
             except readers.FileRejected as exc:
                 return label, None, exc.problems
             if kind is None:
-                return label, None, [_not_police_uk(label)]
+                return label, None, [_not_police_uk(label, path)]
             outcome = _load(con, path, label, kind, facts, None, **common)
     return label, outcome.run, [] if outcome.run is not None else outcome.problems
 
 
-def _not_police_uk(label: str) -> Problem:
+def _not_police_uk(label: str, path: Path | None = None) -> Problem:
+    if path is not None and (problem := header_problem(path, label)) is not None:
+        return problem
     expected = ",".join(STREET_HEADER)
     return Problem(label, f'is not a police.uk street-level crime or outcomes file: the header should be '
                           f'"{expected}" (or the outcomes file\'s, ending "Outcome type").', row=1)
