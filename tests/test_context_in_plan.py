@@ -37,6 +37,21 @@ SHARE = "police_uk_charge_share"
 APPROXIMATE = "Locations are approximate"
 
 
+def chart_traces(at) -> dict[str, dict[str, float]]:
+    """The month-by-month chart's lines: place -> {"YYYY-MM": value}, NaN where the line has a gap."""
+    import base64
+
+    import numpy as np
+
+    out = {}
+    for trace in json.loads(at.get("plotly_chart")[0].proto.spec)["data"]:
+        y = trace["y"]
+        if isinstance(y, dict):  # plotly writes a numeric array as typed bytes
+            y = np.frombuffer(base64.b64decode(y["bdata"]), dtype=np.dtype(y["dtype"])).tolist()
+        out[trace["name"]] = {x[:7]: float("nan") if v is None else v for x, v in zip(trace["x"], y, strict=True)}
+    return out
+
+
 def street_rows() -> list[dict]:
     with open(STREET, newline="", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
@@ -313,10 +328,45 @@ def test_the_month_by_month_chart_shows_the_last_three_years_unless_every_month_
     at = internal(monkeypatch, db, "internal_pages/context.py", ANALYST)
     assert not at.exception, at.exception
 
-    def months_drawn() -> set[str]:
-        chart = json.loads(at.get("plotly_chart")[0].proto.spec)
-        return {x[:7] for trace in chart["data"] for x in trace["x"]}
+    def months_drawn() -> set[str]:  # the months with a point (a month not loaded is drawn as a gap)
+        return {m for trace in chart_traces(at).values() for m, y in trace.items() if y == y}
 
     assert months_drawn() == set((months + ["2017-11"])[-36:])  # the latest 36 of the 49 loaded
     at.radio(key="context_span").set_value("Every month loaded").run()
     assert months_drawn() == {*months, "2017-11"}
+
+
+def test_the_context_page_names_the_months_not_loaded_and_leaves_them_as_gaps(monkeypatch, context_db, tmp_path):
+    """A street file of September 2017 alone, beside November's street and outcomes files: October is missing for
+    both, September's outcomes file too. The page names them, says which file of a chosen month is missing, and
+    draws October as a gap in each line rather than a line from September to November. Another force's file
+    loaded to compare with is said apart, its records not counted as the force's."""
+    db = copy_warehouse(context_db, tmp_path)
+    rows = street_rows()
+    september = tmp_path / "2017-09-south-yorkshire-street.csv"
+    west = tmp_path / "2017-11-west-yorkshire-street.csv"
+    for path, change in ((september, {"Month": "2017-09"}),
+                         (west, {"Reported by": "West Yorkshire Police", "Falls within": "West Yorkshire Police"})):
+        with open(path, "w", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+            writer.writeheader()
+            writer.writerows({**r, **change} for r in rows)
+    with warehouse.connect(db) as con:
+        assert ingest(con, [september, west], loaded_by="tester", today=dt.date(2026, 11, 21)).count("accepted") == 2
+        own = con.execute("SELECT sum(records) FROM police_uk_month_current "
+                          "WHERE falls_within = 'South Yorkshire Police'").fetchone()[0]
+    at = internal(monkeypatch, db, "internal_pages/context.py", ANALYST)
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert ("Not loaded, between September 2017 and November 2017: the street-level crime file of October 2017; the "
+            "outcomes file of September to October 2017.") in shown
+    assert f"2 month(s) loaded, September 2017 to November 2017: {own:,} records" in shown
+    assert "Other forces' files, loaded to compare with: West Yorkshire Police, 1 month(s)." in shown
+    assert "file of November 2017 is not loaded" not in shown
+    traces = chart_traces(at)
+    assert traces and all(list(t) == ["2017-09", "2017-10", "2017-11"] for t in traces.values())
+    assert all(t["2017-10"] != t["2017-10"] and t["2017-09"] == t["2017-09"] for t in traces.values())
+    at.selectbox(key="context_month").select("2017-09").run()
+    assert not at.exception, at.exception
+    assert ("South Yorkshire Police's outcomes file of September 2017 is not loaded: the measures counted from it "
+            "have no figure for the month until it is.") in texts(at)

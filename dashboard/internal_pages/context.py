@@ -14,9 +14,12 @@ from pipelines.policeuk import (
     force_populations,
     force_totals,
     loaded_months,
+    missing_in_words,
+    missing_months,
     reference,
     revision_changes,
 )
+from pipelines.policeuk.measures import KIND_WORDS
 from pipelines.policeuk.reference import SOURCE
 
 RECENT_MONTHS = 36
@@ -47,6 +50,11 @@ st.subheader(f"By district, {month_label(month_number(month))}")
 ui.table(ui.readable(table), "context_table", f"police-uk-{month}.csv",
          height=35 * (len(table) + 1) + 3)  # every row in view
 ref = reference()
+every_month = data.call(loaded_months)
+kinds = set(every_month.loc[(every_month["period"] == month) & (every_month["falls_within"] == ref.force), "kind"])
+for kind in [k for k in KIND_WORDS if k not in kinds]:
+    st.info(f"{ref.force}'s {KIND_WORDS[kind]} file of {month_label(month_number(month))} is not loaded: the "
+            "measures counted from it have no figure for the month until it is.")
 st.caption(f'A record is placed in a district by its LSOA name; "{ref.outside}" holds records whose LSOA lies in '
            f'no district of the force, "{ref.no_location}" those published without a location. '
            f'"{ALL_RECORDS}" counts every record falling within {ref.force}, as a plan measure\'s force figure does. '
@@ -77,11 +85,14 @@ else:
         series = series[series["period"].isin(shown)]
     # the months read as dates once, and the rows split by place in one pass, not once for each place
     by_place = dict(tuple(series.assign(period=pd.to_datetime(series["period"])).groupby("district", sort=False)))
+    # every month of the span drawn, so that a month with no file loaded is a gap in the line, not bridged over
+    every = pd.date_range(pd.to_datetime(series["period"]).min(), pd.to_datetime(series["period"]).max(), freq="MS")
     for i, place in enumerate(places):
         one = by_place.get(place)
         if one is None:  # no record in the months shown
             continue
-        fig.add_trace(go.Scatter(x=one["period"], y=one["value"], name=place, mode="lines+markers",
+        one = one.set_index("period")["value"].reindex(every)
+        fig.add_trace(go.Scatter(x=one.index, y=one.to_numpy(), name=place, mode="lines+markers",
                                  line={"color": ui.PALETTE[i % len(ui.PALETTE)]}))
     fig.update_xaxes(tickformat="%b %Y")
     title = f"{m.name}, by month"
@@ -132,10 +143,21 @@ else:
                  "republished_table", "police-uk-republished.csv")
 
 st.subheader("Months loaded")
-every_month = data.call(loaded_months)
-first, last = (month_label(month_number(every_month["period"].agg(f))) for f in ("min", "max"))
-st.write(f"{every_month['period'].nunique():,} month(s) loaded, {first} to {last}: "
-         f"{int(every_month['records'].sum()):,} records in the current version of each month's files.")
+own = every_month[every_month["falls_within"] == ref.force]
+others = every_month[every_month["falls_within"] != ref.force]
+if own.empty:
+    st.write(f"No month of {ref.force}'s files is loaded.")
+else:
+    first, last = (month_label(month_number(own["period"].agg(f))) for f in ("min", "max"))
+    st.write(f"{own['period'].nunique():,} month(s) loaded, {first} to {last}: "
+             f"{int(own['records'].sum()):,} records in the current version of each month's files.")
+    gaps = missing_in_words(data.call(missing_months))
+    if gaps:
+        st.warning(f"Not loaded, between {first} and {last}: {gaps}. The charts leave those months as gaps; load "
+                   'them from data.police.uk with "pccdash ingest".')
+if not others.empty:
+    st.write("Other forces' files, loaded to compare with: " + "; ".join(
+        f"{force}, {g['period'].nunique():,} month(s)" for force, g in others.groupby("falls_within")) + ".")
 # the whole list only when asked for: fifteen years of months would otherwise be drawn on every visit
 if st.toggle("Show every month loaded, with its file and revisions", key="every_month_loaded"):
     ui.table(ui.readable(every_month, {"kind": "File kind", "records": "Records"}),

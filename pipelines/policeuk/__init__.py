@@ -23,10 +23,13 @@ from .measures import (
     force_totals,
     loaded_months,
     measure_metadata,
+    missing_in_words,
+    missing_months,
 )
 from .reference import force_populations, reference
 from .revisions import revision_changes
 
 __all__ = ["ALL_RECORDS", "HEADERS", "UnknownPlace", "archive_name", "by_place", "context_caveats", "context_figures",
            "context_measures", "detect", "force_populations", "force_totals", "header_problem", "ingest_police_uk",
-           "loaded_months", "measure_metadata", "reference", "revision_changes", "validate_police_uk"]
+           "loaded_months", "measure_metadata", "missing_in_words", "missing_months", "reference", "revision_changes",
+           "validate_police_uk"]

@@ -8,17 +8,20 @@ carries wherever it is shown, are the measure catalogue's (measures.yaml, source
 
 For the dashboard: `context_figures(con, district)` gives the figures with months as "YYYY-MM",
 `context_caveats()` what to print beside them, `by_place(figures, month)` one month's figures as a
-table of measures by place, and `loaded_months(con)` each month loaded with its revision and file.
+table of measures by place, `loaded_months(con)` each month loaded with its revision and file, and
+`missing_months(con)` the months within those loaded that a street or outcomes file is missing for (said by
+`missing_in_words`).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from typing import TYPE_CHECKING
 
 import duckdb
 
-from ..catalogue import catalogue
+from ..catalogue import catalogue, listed
 from ..catalogue import force as configured_force
 from ..errors import PccDashError
 from .reference import SOURCE, reference
@@ -194,3 +197,49 @@ def loaded_months(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
            ORDER BY m.period DESC, m.kind, m.falls_within""").fetchall()
     return pd.DataFrame(rows, columns=["kind", "falls_within", "period", "revision", "revisions", "records",
                                        "file", "loaded_at"])
+
+
+KIND_WORDS = {"street": "street-level crime", "outcomes": "outcomes"}
+
+
+def missing_months(con: duckdb.DuckDBPyConnection, force: str | None = None) -> dict[str, list[dt.date]]:
+    """For `force` ("Falls within"; the configured force by default): each file kind ("street", "outcomes") with the
+    months between the first and the last month loaded of either kind that no file of that kind is loaded for,
+    oldest first; a kind with none is left out."""
+    rows = con.execute(
+        """WITH m AS (SELECT DISTINCT kind, period FROM police_uk_month_current WHERE falls_within = $force),
+           every AS (SELECT unnest(generate_series(min(period), max(period), INTERVAL 1 MONTH))::DATE AS period
+                     FROM m HAVING count(*) > 0)
+           SELECT k.kind, e.period FROM every e CROSS JOIN (SELECT unnest(['street', 'outcomes']) AS kind) k
+           WHERE NOT EXISTS (SELECT 1 FROM m WHERE m.kind = k.kind AND m.period = e.period)
+           ORDER BY k.kind DESC, e.period""", {"force": force or reference().force}).fetchall()
+    out: dict[str, list[dt.date]] = {}
+    for kind, period in rows:
+        out.setdefault(kind, []).append(period)
+    return out
+
+
+def missing_in_words(missing: dict[str, list[dt.date]]) -> str:
+    """`missing_months` as a clause: 'the street-level crime file of February 2018 and May to July 2018; the
+    outcomes file of March 2018'. Empty when nothing is missing."""
+    from ..uk_time import month_words
+
+    parts = []
+    for kind, months in missing.items():
+        runs: list[list[dt.date]] = []
+        for m in months:
+            if runs and (runs[-1][-1].year * 12 + runs[-1][-1].month) + 1 == m.year * 12 + m.month:
+                runs[-1].append(m)
+            else:
+                runs.append([m])
+        said = []
+        for run in runs:
+            first, last = run[0], run[-1]
+            if first == last:
+                said.append(month_words(first))
+            elif first.year == last.year:
+                said.append(f"{month_words(first).split()[0]} to {month_words(last)}")
+            else:
+                said.append(f"{month_words(first)} to {month_words(last)}")
+        parts.append(f"the {KIND_WORDS.get(kind, kind)} file of {listed(said)}")
+    return "; ".join(parts)
