@@ -52,6 +52,9 @@ LONG_SHEET = [["period", "district", "measure", "value"]]
 CASES = [
     ("wrong_extension", csv_case(GOOD, "return.txt"), 'extension ".txt"', None, None),
     ("xls_extension", csv_case(GOOD, "return.xls"), "Save it from the spreadsheet as .xlsx", None, None),
+    ("zip_download", csv_case(b"PK\x03\x04", "police-uk-2018-07.zip"),
+     "A .zip file is not unpacked: unpack it (police.uk's download holds a folder for each month) and load the "
+     "folder it gives.", None, None),
     ("empty_file", csv_case(b""), "is empty (0 bytes)", None, None),
     ("header_only", csv_case(HEADER), "has a header but no figures", 1, None),
     ("truncated_csv_mid_row", csv_case(GOOD + "2015-08,Rotherham,cse_ch"), "3 fields where the header has 4", 3, None),

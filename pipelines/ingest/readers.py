@@ -99,7 +99,10 @@ def inspect_file(path: Path, label: str, tmp_dir: Path) -> FileFacts:
     """Fingerprint the file and settle its type and text encoding, in one pass over its bytes."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        hint = " Save it from the spreadsheet as .xlsx or .csv." if suffix in (".xls", ".ods", ".xlsm") else ""
+        hint = " Save it from the spreadsheet as .xlsx or .csv." if suffix in (".xls", ".ods", ".xlsm") else (
+            # police.uk's downloads come as a .zip of the months' folders
+            " A .zip file is not unpacked: unpack it (police.uk's download holds a folder for each month) and load "
+            "the folder it gives." if suffix == ".zip" else "")
         raise FileRejected([Problem(label, f'has the extension "{path.suffix or "(none)"}"; a return must be '
                                            f"a .csv or .xlsx file.{hint}")])
     size = path.stat().st_size
