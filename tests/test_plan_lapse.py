@@ -219,6 +219,10 @@ def test_overview_shows_april_2026_with_the_notice_and_no_assurance(monkeypatch,
     assert at.metric[0].label == "South Yorkshire" and at.metric[0].value == referrals
     assert "CSE referrals across South Yorkshire in April 2026" in shown
     assert "Traceback" not in shown
+    # the summary's aspiration column says why none applies: the lapsed plan set some, so "None set" would mislead
+    summary = next(m.value for m in at.markdown if m.value.lstrip().startswith("| Measure"))
+    cells = [line.strip(" |").split(" | ")[-1] for line in summary.splitlines()[2:] if line.strip()]
+    assert cells and set(cells) == {"No plan in force"}, cells
 
 
 def test_measure_page_charts_a_month_past_the_plan_with_the_plans_limits(monkeypatch, lapse_db, figures):

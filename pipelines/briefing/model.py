@@ -88,6 +88,7 @@ class PackMeasure:
     commentary_by: str = ""
     commentary_at: dt.datetime | None = None
     short_name: str = ""              # "CSE arrests": where a table has little room
+    plan_in_force: bool = True        # False in a month outside every plan: no aspiration applies, though one was set
 
     @property
     def force_row(self) -> PackRow:

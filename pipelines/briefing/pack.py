@@ -230,7 +230,8 @@ def assemble(period: ReportingPeriod, analytics: PlanAnalytics, cav: pd.DataFram
         measures.append(PackMeasure(priority=force_status.priority, measure_id=measure_id, name=m.name, unit=m.unit,
                                     sentence=sentence, aspiration=measure_aspiration(group), rows=rows, chart=chart,
                                     caveats=[*m.caveats, *arranged.by_measure.get(measure_id, [])],
-                                    commentary=body, commentary_by=by, commentary_at=at, short_name=m.short_name))
+                                    commentary=body, commentary_by=by, commentary_at=at, short_name=m.short_name,
+                                    plan_in_force=force_status.plan_in_force))
     q_body, q_by, q_at = texts.get(("questions", None), (None, "", None))
     questions = questions_list(q_body) if q_body is not None else drafted_questions(statuses)
     return Pack(office=f.office_name, force=f.force_name, meeting_date=period.meeting,

@@ -15,6 +15,7 @@ CHANGE_HEADING = "Change on the 12 months before"
 # that a quarter, the year to date or the 12 months include
 GENERAL_CAVEATS_HEADING = "Caveats on this briefing's figures"
 NO_ASPIRATION = "None set"
+NO_PLAN = "No plan in force"
 NOT_JUDGED = "No aspiration to judge"
 
 
@@ -34,7 +35,7 @@ def summary_table(pack: Pack, area: str | None = None) -> tuple[list[str], list[
     for m in pack.measures:
         r = m.force_row if area is None else next((r for r in m.rows if r.area == area), m.force_row)
         rows.append([m.name, *_figure_cells(h, r), r.variation, r.assurance or NOT_JUDGED,
-                     m.aspiration or NO_ASPIRATION])
+                     m.aspiration or (NO_ASPIRATION if m.plan_in_force else NO_PLAN)])
     return headings, rows
 
 
