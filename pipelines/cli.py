@@ -1369,6 +1369,7 @@ def meetings_show(ctx, meeting_id, db):
     Example:
       pccdash meetings show 1
     """
+    from . import settings
     from .accountability import DECISIONS, figures_line, get_meeting, moves
     from .accountability import actions as loop_actions
     from .accountability import decisions as loop_decisions
@@ -1383,6 +1384,7 @@ def meetings_show(ctx, meeting_id, db):
         agreed = loop_actions(con, meeting.meeting_id)
         moved = moves(con, meeting.meeting_id)
     month = f"{meeting.reporting_month:%B %Y}" if meeting.reporting_month else "none"
+    today = settings.today()  # where each question and action stands now, as "pccdash actions" and the page say
     click.echo(f"Meeting {meeting.meeting_id}: {shown(meeting.label)} (reporting month {month})")
     for m in moved:
         click.echo(_wrapped(m.sentence, "  ", "  "))
@@ -1393,7 +1395,7 @@ def meetings_show(ctx, meeting_id, db):
         click.echo(f"     Asked by {shown(q.asked_by)}, {SOURCES[q.source]}.")
         if q.figures:
             click.echo(f"     Figures when asked: {figures_line(q.figures)}")
-        click.echo(_wrapped(q.where(as_of=meeting.held_on), "     Where it stands: ", "     "))
+        click.echo(_wrapped(q.where(as_of=today), "     Where it stands: ", "     "))
         numbers = [f"question {q.question_id}"] + ([f"answer {q.answer.answer_id}"] if q.answer else []) + (
             [f"decision {q.decision.decision_id}"] if q.decision else [])
         click.echo(f'     For "pccdash release": {", ".join(numbers)}.')
@@ -1406,7 +1408,7 @@ def meetings_show(ctx, meeting_id, db):
     click.echo("")
     click.echo(f"Actions ({len(agreed)})" if agreed else "No actions agreed at it yet.")
     for a in agreed:
-        click.echo(f"  {a.action_id}. {shown(a.body)} (owner {shown(a.owner)}): {shown(a.where(meeting.held_on))}")
+        click.echo(f"  {a.action_id}. {shown(a.body)} (owner {shown(a.owner)}): {shown(a.where(today))}")
 
 
 def _wrapped(text: object, first: str, rest: str, width: int = 100) -> str:

@@ -15,8 +15,8 @@ def wh(sample_db, tmp_path):
     return copy_warehouse(sample_db, tmp_path)
 
 
-def _run_ok(run_cli, *args):
-    result = run_cli(*args)
+def _run_ok(run_cli, *args, env=None):
+    result = run_cli(*args, env=env)
     assert result.exit_code == 0, result.stderr
     return result.stdout
 
@@ -58,11 +58,32 @@ def test_meetings_show_gives_questions_with_their_figures_decisions_and_actions(
     assert "1. Why did charges fall in Rotherham?" in out
     assert "Asked by pcc@example.org, from the office." in out
     assert "Figures when asked: July 2015: 2" in out
-    # as the meeting stood: the answer is due after it (an answer awaited before its question was put is refused)
-    assert "Where it stands: Answer awaited by 10 September 2015" in out and "(overdue)" not in out
+    # where it stands today (21 November 2026), as "pccdash actions" and the Meetings page say: long overdue
+    assert "Where it stands: Answer awaited by 10 September 2015 (overdue)" in out
     assert "Protecting Vulnerable People: Partly assured, by pcc@example.org. Progress, but slow." in out
-    assert ("1. Report on charges (owner ACC Jones): Open, due by the Public Accountability Board, "
+    assert ("1. Report on charges (owner ACC Jones): Overdue, due by the Public Accountability Board, "
             "17 September 2015") in out
+
+
+def test_meetings_show_says_where_each_item_stands_today_as_pccdash_actions_does(wh, run_cli):
+    """Regression: long after its due day "pccdash meetings show" said an action was "Open" and an answer simply
+    "awaited by" a day gone, judged on the day of the meeting, where "pccdash actions", the Meetings page and the
+    next pack said both were overdue."""
+    with warehouse.connect(wh, create=False) as con:
+        first = acc.add_meeting(con, PCC, held_on="2026-04-16")
+        q = acc.ask(con, PCC, first.meeting_id, "How many investigations wait more than 12 weeks?")
+        acc.await_answer(con, PCC, q, awaited_by="2026-05-31")
+        acc.add_action(con, PCC, meeting_id=first.meeting_id, body="Audit of ethnicity recording",
+                       owner="Head of Performance", due_on="2026-09-30")
+    for today, late in (("2026-05-31", False), ("2026-10-01", True)):
+        env = {"PCCDASH_TODAY": today}
+        shown = _run_ok(run_cli, "meetings", "show", str(first.meeting_id), "--db", wh, env=env)
+        listed = _run_ok(run_cli, "actions", "--db", wh, env=env)
+        state = "Overdue" if late else "Open"
+        assert f"{state}, due by 30 September 2026" in shown and f"{state}, due by 30 September 2026" in listed
+        assert ("Where it stands: Answer awaited by 31 May 2026" + (" (overdue)" if today > "2026-05-31" else "")
+                ) in shown
+        assert ("(overdue)" in shown) == late
 
 
 def test_actions_lists_overdue_first_and_close_keeps_the_note(wh, run_cli):

@@ -484,3 +484,13 @@ def test_the_briefing_and_the_pack_open_on_the_next_board_recorded(monkeypatch, 
     assert at.date_input(key=key).value == dt.date(2026, 12, 10)  # not the past one, nor the district's
     at.date_input(key=key).set_value(dt.date(2026, 11, 30)).run()  # a date chosen holds
     assert at.date_input(key=key).value == dt.date(2026, 11, 30)
+
+
+def test_where_a_question_stands_is_said_as_of_today_as_the_pack_says_it(monkeypatch, wh):
+    """Regression: an answer awaited by a day long gone read "Answer awaited by 31 May 2026" on the meeting's page,
+    judged on the meeting's day, where the next pack and "pccdash meetings show" said it was overdue."""
+    meeting = record(wh, acc.add_meeting, PCC, held_on="2026-04-16").meeting_id
+    q = record(wh, acc.ask, PCC, meeting, "How many investigations wait more than 12 weeks?")
+    record(wh, acc.await_answer, PCC, q, awaited_by="2026-05-31")
+    at = internal(monkeypatch, wh, MEETINGS, PCC)  # today is 21 November 2026
+    assert "Where it stands: Answer awaited by 31 May 2026 (overdue)" in said(at)
