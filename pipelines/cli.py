@@ -1279,6 +1279,7 @@ def meetings(ctx, db):
     from .accountability import actions as loop_actions
     from .accountability import meetings as loop_meetings
     from .accountability import questions as loop_questions
+    from .accountability.records import meeting_name
     from .flags import day_words
     from .warehouse import connect_read_only
 
@@ -1289,7 +1290,7 @@ def meetings(ctx, db):
         return
     import pandas as pd
 
-    rows = [{"Meeting": m.meeting_id, "Date": day_words(m.held_on), "Title": m.title,
+    rows = [{"Meeting": m.meeting_id, "Date": day_words(m.held_on), "Title": meeting_name(m.kind, m.title),
              "Reporting month": f"{m.reporting_month:%B %Y}" if m.reporting_month else "none",
              "Questions": sum(q.meeting.meeting_id == m.meeting_id for q in asked),
              "Open actions": sum(a.meeting.meeting_id == m.meeting_id and not a.closed for a in agreed)}

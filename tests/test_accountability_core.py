@@ -43,6 +43,32 @@ def test_a_meeting_takes_its_reporting_month_and_title_from_its_kind(con):
     assert [m.meeting_id for m in acc.meetings(con)] == [pab.meeting_id, district.meeting_id, themed.meeting_id]
 
 
+def test_a_themed_session_is_called_a_session_on_its_theme_wherever_it_is_named(con):
+    """Regression: a themed session's title is its theme, and the pack, pccdash actions and the public record said
+    "Asked at the Online grooming, 5 November 2026", "from the Online grooming", "decided at the Online grooming of
+    5 November 2026"."""
+    from pipelines.accountability.release import given_words, public_record
+    from pipelines.briefing.loop_section import since_last_meeting
+
+    themed = acc.add_meeting(con, PCC, held_on="2026-11-05", kind="themed", title="Online grooming")
+    assert themed.title == "Online grooming"  # kept as given
+    assert themed.label == "Themed scrutiny session on Online grooming, 5 November 2026"
+    named = acc.add_meeting(con, PCC, held_on="2026-11-12", kind="themed", title="Scrutiny session: county lines")
+    assert named.label == "Scrutiny session: county lines, 12 November 2026"  # already says what it is
+    q = acc.ask(con, PCC, themed.meeting_id, "How many online grooming offences reach a charge?")
+    decision = acc.decide(con, PCC, meeting_id=themed.meeting_id, theme="Online grooming", decision="partly_assured",
+                          rationale="Outcomes unclear.", evidence=[("visit", "Digital forensics unit")])
+    acc.add_action(con, PCC, meeting_id=themed.meeting_id, body="Outcome data", owner="Head of Performance",
+                   due_on="2027-01-31")
+    section = since_last_meeting(con, acc.meetings(con)[-1].held_on.replace(day=19))
+    cells = " ".join(c for t in section.tables for row in t.rows for c in row)
+    assert "Asked at the Themed scrutiny session on Online grooming, 5 November 2026" in cells
+    assert "At the Themed scrutiny session on Online grooming, 5 November 2026" in cells
+    assert "At the Online grooming" not in cells and q
+    record = {**public_record(con, "decision", decision), "kind": "decision"}
+    assert given_words(record) == "decided at the Themed scrutiny session on Online grooming of 5 November 2026"
+
+
 @pytest.mark.parametrize(("kwargs", "said"), [
     ({"held_on": "20/08/2015"}, "is not a date; write it as YYYY-MM-DD"),
     ({"held_on": "2015-08-20", "kind": "gala"}, '"gala" is not a kind of meeting'),

@@ -36,7 +36,7 @@ def test_meetings_lists_nothing_then_what_was_recorded_newest_first(wh, run_cli)
     lines = _run_ok(run_cli, "meetings", "--db", wh).splitlines()
     assert lines[0].split() == ["Meeting", "Date", "Title", "Reporting", "month", "Questions", "Open", "actions"]
     assert lines[1].split()[:4] == ["3", "10", "September", "2015"]
-    assert "Protecting Vulnerable People" in lines[1] and "2015-" not in "\n".join(lines)
+    assert "Themed scrutiny session on Protecting Vulnerable People" in lines[1] and "2015-" not in "\n".join(lines)
     first = lines[3].split()
     assert first[:4] == ["1", "20", "August", "2015"] and first[-4:] == ["July", "2015", "1", "1"]
 

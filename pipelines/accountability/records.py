@@ -59,6 +59,15 @@ def _long_date(day: dt.date | None) -> str:
     return f"{day.day} {day:%B %Y}" if day else ""
 
 
+def meeting_name(kind: str, title: str) -> str:
+    """What a meeting is called in a sentence ("asked at the ...", "decided at the ..."): its title, and a themed
+    session's as a session on its theme, which its title is ("Themed scrutiny session on Online grooming", not
+    "the Online grooming") unless the title says it is a session already."""
+    if kind == "themed" and not any(word in title.lower() for word in ("session", "scrutiny", "meeting", "board")):
+        return f"{KINDS['themed']} on {title}"
+    return title
+
+
 @dataclass(frozen=True)
 class Meeting:
     meeting_id: int
@@ -72,8 +81,9 @@ class Meeting:
 
     @property
     def label(self) -> str:
-        """"Public Accountability Board, 20 August 2015"."""
-        return f"{self.title}, {_long_date(self.held_on)}"
+        """"Public Accountability Board, 20 August 2015"; "Themed scrutiny session on Online grooming, 5 November
+        2026"."""
+        return f"{meeting_name(self.kind, self.title)}, {_long_date(self.held_on)}"
 
 
 _MEETING_COLS = "meeting_id, held_on, kind, title, district, reporting_month, created_by, created_at"

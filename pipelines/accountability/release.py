@@ -27,7 +27,7 @@ from ..plaintext import clean
 from ..public import BOARD_COLUMNS
 from ..uk_time import MONTHS, uk_day, uk_day_words
 from ..warehouse import utc_now
-from .records import DECISIONS, EVIDENCE_KINDS, LIMITS, PUBLIC_ASKER, LoopError, NotFound
+from .records import DECISIONS, EVIDENCE_KINDS, LIMITS, PUBLIC_ASKER, LoopError, NotFound, meeting_name
 
 ITEM_KINDS = {"question": "Question", "answer": "Answer", "decision": "Assurance decision",
               "recommendation": "Recommendation's status"}
@@ -75,8 +75,9 @@ def long_date(iso: object) -> str:
 
 
 def _meeting(con: duckdb.DuckDBPyConnection, meeting_id: int) -> dict:
-    title, held_on = con.execute("SELECT title, held_on FROM meeting WHERE meeting_id = ?", [meeting_id]).fetchall()[0]
-    return {"meeting_title": title, "meeting_date": _iso(held_on)}
+    title, held_on, kind = con.execute("SELECT title, held_on, kind FROM meeting WHERE meeting_id = ?",
+                                       [meeting_id]).fetchall()[0]
+    return {"meeting_title": meeting_name(kind, title), "meeting_date": _iso(held_on)}
 
 
 def _given(con: duckdb.DuckDBPyConnection, meeting_id: int | None) -> dict:
