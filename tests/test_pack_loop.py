@@ -154,6 +154,35 @@ def test_a_question_and_an_action_are_carried_through_the_meetings_until_settled
                                                                          "19 November 2015)")
 
 
+def test_a_decision_to_be_looked_at_again_is_carried_until_decided_on_again(wh, who):
+    """Regression: a decision "to be looked at again by 30 September 2026" (a theme awaiting evidence, a question
+    partly assured) was said once, at the next meeting, and never again: the Boards after its day opened with no word
+    of it. It is now carried, said overdue after its day, until the Commissioner decides on it again."""
+    with warehouse.connect(wh) as con:
+        first = acc.add_meeting(con, who, held_on="2026-04-16")
+        for held in ("2026-05-21", "2026-09-17", "2026-10-22", "2026-11-19"):
+            acc.add_meeting(con, who, held_on=held)
+        acc.decide(con, PCC, meeting_id=first.meeting_id, theme="Victim support", decision="awaiting_evidence",
+                   rationale="The survey is due in the summer.", evidence=[], follow_up="2026-09-30")
+        pack = build_pack(con, day("2026-05-21"), "pccdash tests")
+        assert table(pack, "Decisions due to be looked at again") is None  # not due yet: said among the decisions
+        assert table(pack, "Decisions since").rows[0][4].endswith("to be looked at again by 30 September 2026.")
+        pack = build_pack(con, day("2026-09-17"), "pccdash tests")
+        assert table(pack, "Decisions due to be looked at again") is None and not table(pack, "Decisions since").rows
+        pack = build_pack(con, day("2026-10-22"), "pccdash tests")
+        (row,) = table(pack, "Decisions due to be looked at again").rows
+        assert row[:2] == ["Theme: Victim support", "Awaiting evidence"]
+        assert row[4].endswith("to be looked at again by 30 September 2026 (overdue).")
+        assert pack.loop.counts.endswith("; 1 decision due to be looked at again")
+        # decided on again at the October Board: the new decision stands, said once among the decisions since
+        october = [m for m in acc.meetings(con) if m.held_on == day("2026-10-22")][0]
+        acc.decide(con, PCC, meeting_id=october.meeting_id, theme="Victim support", decision="partly_assured",
+                   rationale="The survey shows progress.", evidence=[("feedback", "The survey")])
+        pack = build_pack(con, day("2026-11-19"), "pccdash tests")
+        assert table(pack, "Decisions due to be looked at again") is None
+        assert [r[1] for r in table(pack, "Decisions since").rows] == ["Partly assured"]
+
+
 def test_with_no_earlier_meeting_the_pack_says_so_in_one_line(wh):
     from pipelines.briefing.docx import render_docx
     from pipelines.briefing.render import render_html

@@ -64,10 +64,11 @@ class Loop:
     open_actions: list[Action] = field(default_factory=list)         # not closed, due later
     overdue_actions: list[Action] = field(default_factory=list)      # not closed, due before this meeting
     closed_since: list[Action] = field(default_factory=list)         # closed since the previous meeting
+    follow_ups: list[Decision] = field(default_factory=list)  # to be looked at again by now, and not decided on since
 
     @property
     def empty(self) -> bool:
-        return not (self.previous or self.still_open or self.open_actions or self.overdue_actions)
+        return not (self.previous or self.still_open or self.open_actions or self.overdue_actions or self.follow_ups)
 
 
 def carried_forward(con: duckdb.DuckDBPyConnection, held_on: dt.date, *, kind: str = "pab",
@@ -96,8 +97,14 @@ def carried_forward(con: duckdb.DuckDBPyConnection, held_on: dt.date, *, kind: s
             loop.still_open.append(carried(q))
     since = previous.held_on if previous else None
     held = {m.meeting_id: m.held_on for m in before}
-    loop.decisions = [d for d in decisions(con)
-                      if d.meeting_id in held and (since is None or held[d.meeting_id] >= since)]
+    taken = [d for d in decisions(con) if d.meeting_id in held]
+    loop.decisions = [d for d in taken if since is None or held[d.meeting_id] >= since]
+    # a decision to be looked at again by this meeting is carried to it, and to every later one, until the
+    # Commissioner decides on its question or theme again (its latest decision then stands instead)
+    latest: dict[tuple, Decision] = {}
+    for d in sorted(taken, key=lambda d: (held[d.meeting_id], d.decision_id)):
+        latest[("question", d.question_id) if d.question_id is not None else ("theme", d.theme)] = d
+    loop.follow_ups = [d for d in latest.values() if d.follow_up is not None and d.follow_up <= held_on]
     for a in actions(con):
         if a.meeting.meeting_id not in held:
             continue

@@ -112,7 +112,8 @@ def _evidence(d: Decision) -> str:
                      for e in d.evidence) or "None given (awaiting evidence)."
 
 
-def _decision_row(d: Decision, asked: dict[int, Question], held: dict[int, Meeting]) -> list[str]:
+def _decision_row(d: Decision, asked: dict[int, Question], held: dict[int, Meeting],
+                  as_of: dt.date | None = None) -> list[str]:
     if d.question_id is not None:
         q = asked.get(d.question_id)
         on = excerpt(q.body, 300) if q is not None else f"Question {d.question_id}"
@@ -121,7 +122,8 @@ def _decision_row(d: Decision, asked: dict[int, Question], held: dict[int, Meeti
     meeting = held.get(d.meeting_id)
     who = (f"At the {meeting.label}, by {d.decided_by}" if meeting else f"By {d.decided_by}")
     if d.follow_up:
-        who += f"; to be looked at again by {day_words(d.follow_up)}"
+        who += f"; to be looked at again by {day_words(d.follow_up)}" + (
+            " (overdue)" if as_of is not None and d.follow_up < as_of else "")
     return [on, DECISIONS[d.decision], excerpt(d.rationale), _evidence(d), who + "."]
 
 
@@ -140,6 +142,8 @@ def counts(loop: Loop, held: dict[int, Meeting]) -> str:
         parts.append(f"{_plural(len(loop.still_open), 'question')} still open from earlier meetings")
     if loop.closed_since:
         parts.append(f"{_plural(len(loop.closed_since), 'action')} closed since")
+    if loop.follow_ups:
+        parts.append(f"{_plural(len(loop.follow_ups), 'decision')} due to be looked at again")
     return "; ".join(parts)
 
 
@@ -158,8 +162,14 @@ def loop_section(loop: Loop, asked: dict[int, Question] | None = None,
                                 QUESTION_WIDTHS, none="No question was recorded at it."))
     tables.append(LoopTable("Decisions since the last meeting",
                             ["On", "Decision", "Rationale", "Evidence considered", "Decided"],
-                            [_decision_row(d, asked, held) for d in loop.decisions], [0.24, 0.11, 0.25, 0.22, 0.18],
+                            [_decision_row(d, asked, held, as_of) for d in loop.decisions],
+                            [0.24, 0.11, 0.25, 0.22, 0.18],
                             none="No assurance decision is recorded since."))
+    if loop.follow_ups:
+        tables.append(LoopTable("Decisions due to be looked at again",
+                                ["On", "Decision", "Rationale", "Evidence considered", "Decided"],
+                                [_decision_row(d, asked, held, as_of) for d in loop.follow_ups],
+                                [0.24, 0.11, 0.25, 0.22, 0.18]))
     if loop.still_open:
         tables.append(LoopTable("Still open from earlier meetings", QUESTION_COLUMNS,
                                 [_question_row(cq, as_of, held, at=True) for cq in loop.still_open], QUESTION_WIDTHS))
