@@ -22,6 +22,7 @@ from pipelines.accountability.release import (
     BOARD_COLUMNS,
     CannotRelease,
     board_items,
+    hidden_number_warnings,
     release,
     release_form_defaults,
     released,
@@ -405,6 +406,11 @@ def test_a_figure_the_publication_hides_is_pointed_out_in_a_text_before_approvin
                            "worked out: 21 (CSE arrests for Doncaster in July 2015). Leave it out of the text as "
                            "published, or the hidden figure is published with it."), warning
         assert release_form_defaults(con, "question", shown).warning is None
+        # regression: a length of time is not a count ("over 21 weeks" was said to mention Doncaster's hidden 21)
+        for text in ("Fourteen cases have waited over 21 weeks.", "Charges in the 21 months to July 2015 rose.",
+                     "A 21-day review is under way."):
+            assert hidden_number_warnings(con, text) is None, text
+        assert "21 (CSE arrests for Doncaster" in hidden_number_warnings(con, "21 arrests in 21 weeks")
 
 
 def test_the_publishing_page_lists_the_approvals_and_withdraws_one(loop, monkeypatch):

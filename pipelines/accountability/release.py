@@ -36,6 +36,9 @@ EDITABLE = {"question": "question", "answer": "answer", "decision": "rationale",
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _WHOLE = re.compile(r"(?<![\w.,£$€/-])(\d+)(?![\w£%]|[.,:/]\d)")
+# A number followed by a unit of time is a length of time ("within 12 weeks", "12 months to July", "for 8 months in a
+# row"), not a count a figure could be
+_DURATION = re.compile(r"[\s-]+(?:day|week|month|year|hour|minute)s?\b", re.IGNORECASE)
 
 
 class CannotRelease(LoopError):
@@ -219,7 +222,9 @@ def hidden_number_warnings(con: duckdb.DuckDBPyConnection, text: object) -> str 
     from ..public import read as public_read
     from ..uk_time import month_words
 
-    numbers = list(dict.fromkeys(int(m.group(1)) for m in _WHOLE.finditer(str(text or "")) if len(m.group(1)) < 7))
+    said = str(text or "")
+    numbers = list(dict.fromkeys(int(m.group(1)) for m in _WHOLE.finditer(said)
+                                 if len(m.group(1)) < 7 and not _DURATION.match(said, m.end())))
     if not numbers:
         return None
     hidden = public_read("SELECT measure, area, period FROM figure WHERE suppressed AND period_type = 'month'")
