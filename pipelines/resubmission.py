@@ -5,7 +5,7 @@ A refused file blocks each month and measure of the rows it had refused until a 
 name, any format) covers that month and measure, or until a person marks it withdrawn or superseded.
 A row whose month or measure could not be read cannot be matched to a later file: only a marking clears it.
 A refused police.uk file is public context, not the force's return: it blocks no month, and a later accepted
-police.uk file of the same name (its folder aside) clears it.
+police.uk file of the same name (its folder, and a browser's " (1)" before the extension, aside) clears it.
 """
 
 from __future__ import annotations
@@ -193,12 +193,14 @@ def refusals(con: duckdb.DuckDBPyConnection) -> list[Refusal]:
             out[fid].mark = Mark(state, FileRef(by_id, by_name) if by_id is not None else None, reason, who, channel,
                                  at)
     # a police.uk download is named by police.uk ("2018-06/2018-06-south-yorkshire-street.csv"): the same file name
-    # under another folder is the same month's file
+    # under another folder, or as a browser saves a second download of it ("... street (1).csv"), is the same month's
+    def base(name: str) -> str:
+        return rf"regexp_replace(regexp_extract({name}, '[^/]*$'), ' \(\d+\)(\.[^.]*)$', '\1')"
+
     for fid, later_id, later_name in con.execute(
             f"""SELECT r.file_id, min(a.file_id), arg_min(a.name, a.file_id) FROM file_registry r
                 JOIN file_registry a ON a.outcome = 'accepted' AND a.file_id > r.file_id
-                 AND (a.name = r.name OR ({_CONTEXT} AND a.layout = r.layout
-                                          AND regexp_extract(a.name, '[^/]*$') = regexp_extract(r.name, '[^/]*$')))
+                 AND (a.name = r.name OR ({_CONTEXT} AND a.layout = r.layout AND {base('a.name')} = {base('r.name')}))
                 WHERE r.outcome = 'rejected' GROUP BY r.file_id""").fetchall():
         out[fid].later_same_name = FileRef(later_id, later_name)
     return list(out.values())

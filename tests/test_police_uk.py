@@ -459,6 +459,31 @@ def test_a_refused_police_uk_file_blocks_no_month_of_the_forces_and_its_correcte
     assert r.state == "cleared" and r.cleared_by[0].file_id == good.file_id
 
 
+def test_a_corrected_download_a_browser_saved_as_a_copy_clears_the_refusal(con, tmp_path):
+    """A browser saves a second download of the same file as "2017-11-south-yorkshire-street (1).csv": the same
+    month's file, which clears the refusal as the same name would; a file of another month does not."""
+    from pipelines.resubmission import refusals
+
+    def change(rows):
+        rows[39][9] = ""
+
+    name = "2017-11-south-yorkshire-street.csv"
+    assert load(con, modified_copy(tmp_path, name, change), tmp_path).outcome == "rejected"
+    other = ingest_police_uk(con, shutil.copy(STREET, tmp_path / "2017-11-south-yorkshire-street-2.csv"),
+                             loaded_by="tester", today=TODAY, tmp_dir=tmp_path / "tmp")
+    assert other.outcome == "accepted"
+    assert refusals(con)[0].state == "open"  # another name: not the same download
+
+    def place(rows):  # a corrected download: a record's place put right, so not the file loaded already
+        rows[1][6] = "On or near Jesmond Road"
+
+    good = ingest_police_uk(con, modified_copy(tmp_path / "downloads", "2017-11-south-yorkshire-street (1).csv", place),
+                            loaded_by="tester", today=TODAY, tmp_dir=tmp_path / "tmp")
+    assert good.outcome == "accepted"
+    (r,) = refusals(con)
+    assert r.state == "cleared" and r.cleared_by[0].file_id == good.file_id
+
+
 def test_a_header_that_is_not_police_uk_is_refused(con, tmp_path):
     outcome = load(con, STOP_SEARCH, tmp_path)
     assert outcome.outcome == "rejected" and outcome.problems[0].row == 1

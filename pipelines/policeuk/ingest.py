@@ -57,7 +57,8 @@ _POLICE_UK_ONLY = {"crime id", "reported by", "falls within", "lsoa code", "lsoa
 _STOP_AND_SEARCH = {"part of a policing operation", "policing operation", "officer-defined ethnicity",
                     "self-defined ethnicity", "object of search", "outcome linked to object of search",
                     "removal of more than just outer clothing"}
-_ARCHIVE_NAME = re.compile(r"^(\d{4}-\d{2})-(.+)-(street|outcomes)\.csv$", re.IGNORECASE)
+# a browser saves a second download of a file as "... street (1).csv"
+_ARCHIVE_NAME = re.compile(r"^(\d{4}-\d{2})-(.+)-(street|outcomes)(?: \(\d+\))?\.csv$", re.IGNORECASE)
 
 
 class _Refused(Exception):
