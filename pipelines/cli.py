@@ -208,7 +208,8 @@ def check():
 @db_option
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems and the summary.")
 def ingest(paths, db, quiet):
-    """Load return files (CSV or XLSX; files or folders) into the warehouse.
+    """Load return files (CSV or XLSX; files or folders) into the warehouse, and police.uk's street-level
+    crime and outcomes files (known by their header) as context.
 
     Each file loads whole or not at all. A file already loaded (same content) is noticed and skipped.
     A refused file is listed with every problem by file, sheet, row and column; the other files still
@@ -218,6 +219,7 @@ def ingest(paths, db, quiet):
     Examples:
       pccdash ingest returns/2015-07-cse-return.xlsx
       pccdash ingest returns/            (every .csv and .xlsx below the folder, in name order)
+      pccdash ingest 2018-06/            (police.uk's street and outcomes files for a month, unpacked)
     """
     from .audit import account_actor, record_load
     from .figures import accepted_months
@@ -241,6 +243,10 @@ def ingest(paths, db, quiet):
         f"{report.count('accepted')} file(s) accepted, {report.count('already_loaded')} already loaded, "
         f"{report.count('rejected')} refused."
     )
+    if report.skipped:  # what the folders held besides returns: a .zip not unpacked is said, not passed over
+        from .ingest.load import not_loaded
+
+        click.secho(not_loaded(report.skipped), fg="yellow")
     for notice in coverage_notices(months):  # figures past the last plan, or a plan about to end
         click.secho(notice, fg="yellow")
     if not report.ok:

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 from helpers import write_csv
 
 from pipelines import warehouse
@@ -73,3 +76,21 @@ def test_validate_a_folder_with_no_returns_is_refused_as_ingest_refuses_it(db, t
     assert result.exit_code == 1
     assert f'No .csv or .xlsx file was found in "{folder}".' in result.stderr
     assert result.stderr == run_cli("ingest", folder, "--db", db).stderr
+
+
+def test_a_zip_in_a_folder_is_said_not_passed_over(db, tmp_path, run_cli):
+    """police.uk's download is a .zip: left in the folder, it was skipped without a word, and a folder holding only
+    the .zip was told it held no file. Both now name it and say to unpack it; the returns beside it still load."""
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    (folder / "2017-11.zip").write_bytes(b"PK\x03\x04")
+    alone = run_cli("ingest", folder, "--db", db)
+    assert alone.exit_code == 1
+    assert (f'No .csv or .xlsx file was found in "{folder}". Not loaded, being neither .csv nor .xlsx: "2017-11.zip" '
+            "(a .zip is not unpacked: unpack it and load the folder it gives).") in alone.stderr
+    sample = Path(__file__).resolve().parent.parent / "pipelines" / "sample" / "police_uk"
+    shutil.copy(sample / "2017-11-south-yorkshire-street.sample.csv", folder / "2017-11-south-yorkshire-street.csv")
+    both = run_cli("ingest", folder, "--db", db)
+    assert both.exit_code == 0, both.stderr
+    assert "1 file(s) accepted" in both.stdout
+    assert 'Not loaded, being neither .csv nor .xlsx: "2017-11.zip" (a .zip is not unpacked' in both.stdout

@@ -109,6 +109,7 @@ class FileOutcome:
 @dataclass
 class IngestReport:
     files: list[FileOutcome] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # files in the folders given that are not returns: `not_loaded`
 
     @property
     def ok(self) -> bool:
@@ -124,8 +125,41 @@ class NothingToIngest(PccDashError):
 
 def nothing_found(paths: Iterable[str | Path]) -> NothingToIngest:
     """The error for paths that hold no .csv or .xlsx file (`ingest` and `validate` say it alike)."""
+    paths = list(paths)
     given = ", ".join(f'"{shown(p, None)}"' for p in paths)
-    return NothingToIngest(f"No .csv or .xlsx file was found in {given}.")
+    other = not_loaded(skipped_in(paths))
+    return NothingToIngest(f"No .csv or .xlsx file was found in {given}." + (f" {other}" if other else ""))
+
+
+_SKIPPED_HINTS = {".zip": "a .zip is not unpacked: unpack it and load the folder it gives",
+                  ".xls": "save it from the spreadsheet as .xlsx or .csv", ".xlsm": "save it as .xlsx or .csv",
+                  ".ods": "save it from the spreadsheet as .xlsx or .csv"}
+
+
+def skipped_in(paths: Iterable[str | Path]) -> list[str]:
+    """The files under the folders given that are not loaded, being neither .csv nor .xlsx (a .zip of police.uk's
+    months, a return saved as .xls, a covering letter), each named as a file found there is, with what to do
+    where there is something to do."""
+    out = []
+    for raw in paths:
+        p = Path(raw)
+        if not p.is_dir():
+            continue
+        for f in sorted(p.rglob("*")):
+            rel = f.relative_to(p)
+            if (f.is_file() and f.suffix.lower() not in RETURN_SUFFIXES and not f.name.startswith((".", "~$"))
+                    and not any(part.startswith(".") for part in rel.parts[:-1])):
+                hint = _SKIPPED_HINTS.get(f.suffix.lower())
+                out.append(f'"{shown(rel.as_posix(), None)}"' + (f" ({hint})" if hint else ""))
+    return out
+
+
+def not_loaded(skipped: list[str], most: int = 5) -> str:
+    """`skipped_in` as a sentence: 'Not loaded, being neither .csv nor .xlsx: "2018-06.zip" (a .zip is ...).'"""
+    if not skipped:
+        return ""
+    more = f", and {len(skipped) - most} more" if len(skipped) > most else ""
+    return f"Not loaded, being neither .csv nor .xlsx: {', '.join(skipped[:most])}{more}."
 
 
 def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileOutcome]]:
@@ -196,7 +230,7 @@ def ingest(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path], *, loade
     so what a caller keeps about the file (who uploaded it, the audit event) commits or rolls back with it."""
     paths = list(paths)
     files, missing = discover_named(paths)
-    report = IngestReport(files=list(missing))
+    report = IngestReport(files=list(missing), skipped=skipped_in(paths))
     if not files and not missing:
         raise nothing_found(paths)
     user = loaded_by or _user()
