@@ -402,15 +402,65 @@ def test_a_figure_the_publication_hides_is_pointed_out_in_a_text_before_approvin
         quoting = ask(con, PCC, board, "CSE arrests in Doncaster were 21 in July 2015, and 31 in Rotherham: why?")
         shown = ask(con, PCC, board, "CSE arrests in Rotherham were 31 in July 2015: why so many?")
         warning = release_form_defaults(con, "question", quoting).warning
-        assert warning == ("This text mentions a figure the published figures hide so that a small number cannot be "
+        assert warning == ("This text quotes a figure the next publication hides so that a small number cannot be "
                            "worked out: 21 (CSE arrests for Doncaster in July 2015). Leave it out of the text as "
-                           "published, or the hidden figure is published with it."), warning
+                           "published (approve it again with the text to publish), or publishing is refused while it "
+                           "is approved."), warning
         assert release_form_defaults(con, "question", shown).warning is None
         # regression: a length of time is not a count ("over 21 weeks" was said to mention Doncaster's hidden 21)
         for text in ("Fourteen cases have waited over 21 weeks.", "Charges in the 21 months to July 2015 rose.",
                      "A 21-day review is under way."):
             assert hidden_number_warnings(con, text) is None, text
         assert "21 (CSE arrests for Doncaster" in hidden_number_warnings(con, "21 arrests in 21 weeks")
+
+
+def test_a_text_quoting_a_hidden_quarter_is_pointed_out_and_stops_the_publication_until_edited(
+        db, tmp_path, monkeypatch, run_cli):
+    """Barnsley's arrests are 1 a month, so its quarter is hidden and Doncaster's quarter (66) with it. A question
+    quoting Doncaster's quarter is warned of when approved (not only a month's figure is checked, and against the
+    publication to be made, not the one in force); publishing refuses while it is approved as it stands, naming
+    the item, the figure and what to do; approved again with its text edited, it is published. A number that only
+    equals a hidden figure's value is pointed out in the preview, and does not stop the publication."""
+    folder = tmp_path / "published"
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(folder))
+    values = {"2015-04": (1, 21, 31, 41), "2015-05": (1, 22, 32, 42), "2015-06": (1, 23, 33, 43)}
+    text = HEADER + "".join(f"{p},{d},cse_arrests,{v}\n" for p, vs in values.items()
+                            for d, v in zip(DISTRICTS, vs, strict=True))
+    with warehouse.connect(db) as con:
+        assert ingest(con, [write_csv(tmp_path / "r.csv", text)]).ok
+        approve(con, list(values), PCC)  # nothing published yet: the publication to be made hides the quarter
+        board = add_meeting(con, PCC, held_on="2015-08-20").meeting_id
+        quoting = ask(con, PCC, board, "CSE arrests in Doncaster were 66 in Q1 2015/16: why so few?")
+        other = ask(con, PCC, board, "The partnership met 66 times last year: is that enough?")
+        warning = release_form_defaults(con, "question", quoting).warning
+        assert warning and "66 (CSE arrests for Doncaster in Q1 2015/16)" in warning, warning
+        assert "publishing is refused" in warning
+        coincidence = release_form_defaults(con, "question", other).warning
+        assert coincidence and "mentions a number equal to a figure the next publication hides" in coincidence
+        approval = release(con, PCC, "question", quoting)
+        release(con, PCC, "question", other)
+        preview = preview_publication(con)
+        assert preview.problem == (
+            f"Nothing can be published: the question approved for publication (approval {approval}, question "
+            f"{quoting}) quotes 66, the figure this publication hides for CSE arrests for Doncaster in Q1 2015/16: "
+            "published in its text, the hidden figure would be published with it. To publish, approve it again with "
+            f'the text to publish without it ("pccdash release question {quoting} --text TEXT", or its approval form '
+            f'on the Meetings page) or withdraw its approval ("pccdash unrelease {approval} --reason TEXT"), then '
+            "publish again."), preview.problem
+        with pytest.raises(NothingToPublish, match="quotes 66"):
+            publish(con, PCC)
+    assert public_side.current_snapshot() is None
+    out = run_cli("release", "question", quoting, "--text", "CSE arrests in Doncaster fell in Q1 2015/16: why?",
+                  "--db", db, "--as", "pcc@example.org")
+    assert out.exit_code == 0, out.stderr
+    with warehouse.connect(db) as con:
+        preview = preview_publication(con)
+        assert preview.problem is None, preview.problem
+        notes = [line for line in preview.summary if line.startswith("Check:")]
+        assert len(notes) == 1 and "mentions 66" in notes[0] and "(CSE arrests for Doncaster in Q1 2015/16)" in \
+            notes[0], preview.summary
+        publish(con, PCC)
+    assert "fell in Q1 2015/16" in every_text(public_side.current_snapshot())
 
 
 def test_the_publishing_page_lists_the_approvals_and_withdraws_one(loop, monkeypatch):
@@ -569,3 +619,32 @@ def test_a_question_approved_in_edited_words_is_published_in_them_beside_its_ans
     assert sorted(r["kind"] for r in rows) == ["answer", "decision", "question"]
     assert {r["question"] for r in rows} == {edited}
     assert "arrests in Rotherham" not in every_text(path)
+
+
+def test_a_number_is_tied_to_a_hidden_figure_only_where_the_text_names_its_area_period_and_measure():
+    """Every kind of hidden count is checked (a 12 months, a financial year, a breakdown's category), and a number is
+    tied to one only where the text names the figure; a number merely equal to it is not."""
+    import pandas as pd
+
+    from pipelines.accountability.release import quoted_hidden_figures
+    from pipelines.publish.snapshot import HIDDEN_COLUMNS
+
+    hidden = pd.DataFrame([
+        ("cse_charges", "Rotherham", "12 months to 2015-07", "rolling_12_months", 22, "", "", ""),
+        ("grooming_arrests", "South Yorkshire", "2015/16", "financial_year", 76, "", "", ""),
+        ("cse_suspects_identified", "South Yorkshire", "2023/24", "financial_year", 9, "suspect_ethnicity",
+         "pakistani", "Pakistani")], columns=HIDDEN_COLUMNS)
+
+    def said(text):
+        return [(q.number, q.figure, q.tied) for q in quoted_hidden_figures(text, hidden)]
+
+    assert said("CSE charges in Rotherham were 22 in the 12 months to July 2015.") == [
+        (22, "CSE charges for Rotherham in the 12 months to July 2015", True)]
+    assert said("Rotherham charged 22 people in July 2015.") == [
+        (22, "CSE charges for Rotherham in the 12 months to July 2015", False)], "no 12 months named"
+    assert said("Grooming arrests reached 76 in 2015-16 across the force.")[0][2] is True
+    assert said("Grooming arrests in Sheffield reached 76 in 2015-16.")[0][2] is False, "a district, not the force"
+    assert said("9 of the suspects identified in 2023/24 were Pakistani.") == [
+        (9, "CSE suspects identified, Pakistani, for South Yorkshire in the financial year 2023/24", True)]
+    assert said("The Board met 9 times in 2023/24.")[0][2] is False
+    assert said("Referrals rose by 9.5% and 22.1 a month; 76% were seen.") == []

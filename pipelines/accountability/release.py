@@ -198,6 +198,12 @@ _REFERENCES = {"kind", "question_ref", "recommendation_ref", "number", "meeting_
                "judged_on", "given_meeting_date"}
 
 
+def public_texts(record: dict) -> list[tuple[str, str]]:
+    """The texts of a public record the office wrote or approved (its question, answer, rationale, evidence...),
+    each with its key: not the item numbers and dates, which are no counts."""
+    return [(k, t) for k, t in _texts(record) if k not in _REFERENCES]
+
+
 def small_number_warnings(text: object) -> str | None:
     """A sentence when the text holds a whole number from 1 to the suppression threshold, for the person
     approving to check that it cannot identify a child; None when it holds none."""
@@ -213,40 +219,146 @@ def small_number_warnings(text: object) -> str | None:
             "are not published in the figures).")
 
 
-def hidden_number_warnings(con: duckdb.DuckDBPyConnection, text: object) -> str | None:
-    """A sentence when the text holds a whole number that is the value of a month's figure the publication in force
-    hides (a district's, or the force's), naming the figure; None when it holds none. A question drafted from the
-    figures quotes them as they are, and a figure hidden to protect a small count elsewhere may be above the
-    threshold, where `small_number_warnings` says nothing: published in the text, it would be recovered."""
-    from ..catalogue import catalogue, force
-    from ..public import read as public_read
-    from ..uk_time import month_words
+@dataclass(frozen=True)
+class Quoted:
+    """A whole number in a text that is the value of a figure the next publication hides."""
 
-    said = str(text or "")
-    numbers = list(dict.fromkeys(int(m.group(1)) for m in _WHOLE.finditer(said)
-                                 if len(m.group(1)) < 7 and not _DURATION.match(said, m.end())))
-    if not numbers:
-        return None
-    hidden = public_read("SELECT measure, area, period FROM figure WHERE suppressed AND period_type = 'month'")
-    if hidden.empty:
-        return None
-    keys = {(r.measure, r.area, r.period) for r in hidden.itertuples()}
-    whole = force().force_short_name
-    values = con.execute(
-        """SELECT measure, district, strftime(period, '%Y-%m'), value FROM published_figure WHERE value = ANY($n)
-           UNION ALL
-           SELECT measure, $force, strftime(period, '%Y-%m'), sum(value) FROM published_figure
-           GROUP BY ALL HAVING sum(value) = ANY($n)""", {"n": numbers, "force": whole}).fetchall()
-    cat = catalogue()
-    known = set(cat.ids())
-    counts = {m.id for m in cat.measures if m.kind != "percentage"}  # a percentage is not its districts' sum
-    found = [(int(v), f"{cat.get(m).short_name} for {area} in {month_words(dt.date.fromisoformat(p + '-01'))}")
-             for m, area, p, v in values if (m, area, p) in keys and m in known and (area != whole or m in counts)]
+    number: int
+    figure: str    # the figure in words: "CSE arrests for Doncaster in July 2015"
+    tied: bool     # the text names the figure's area, period and measure (or category) beside the number
+
+
+def _words_pattern(phrase: str) -> re.Pattern:
+    """A phrase as whole words, any case, any run of spaces between them."""
+    return re.compile(r"(?<![\w])" + r"\s+".join(re.escape(w) for w in phrase.split()) + r"(?![\w])", re.IGNORECASE)
+
+
+def _month_forms(ym: str) -> list[str]:
+    name = MONTHS[int(ym[5:7]) - 1]
+    return [f"{name} {ym[:4]}", f"{name[:3]} {ym[:4]}", ym]
+
+
+def _period_named(text: str, period: str, period_type: str) -> bool:
+    """Whether the text names the period as the figures and the pages write it: "July 2015", "Jul 2015" or
+    "2015-07"; "Q1 2015/16" or "April to June 2015"; "2015/16" or "2015-16"; "12 months to July 2015"."""
+    from ..public import ROLLING_PREFIX
+
+    period = str(period)
+    if period_type == "month":
+        forms = _month_forms(period)
+    elif period_type == "rolling_12_months":
+        if not re.search(r"(?i)\b(?:12|twelve)\s+months\b|\byear\s+to\b", text):
+            return False
+        forms = _month_forms(period[len(ROLLING_PREFIX):])
+    elif period_type == "quarter" and (q := re.fullmatch(r"Q([1-4]) (\d{4})/(\d{2})", period)):
+        n, start = int(q.group(1)), int(q.group(2))
+        first, year = [(4, start), (7, start), (10, start), (1, start + 1)][n - 1]
+        forms = [period, f"Q{n} {start}-{q.group(3)}", f"Q{n} of {start}/{q.group(3)}",
+                 f"{MONTHS[first - 1]} to {MONTHS[first + 1]} {year}"]
+    elif period_type == "financial_year" and (y := re.fullmatch(r"(\d{4})/(\d{2})", period)):
+        start = int(y.group(1))
+        forms = [period, f"{start}-{y.group(2)}", f"{start}/{start + 1}", f"{start}-{start + 1}"]
+    else:
+        forms = [period]
+    return any(_words_pattern(f).search(text) for f in forms)
+
+
+def _area_named(text: str, area: str, whole: str, names: tuple[str, ...], districts: tuple[str, ...]) -> bool:
+    """Whether the text names the area: a district by its name; the force by its name, as "the force", or by naming
+    no district at all (a figure for no district named is the force's)."""
+    if area != whole:
+        return bool(_words_pattern(area).search(text))
+    return (any(_words_pattern(n).search(text) for n in names if n) or bool(re.search(r"(?i)\bforce\b", text))
+            or not any(_words_pattern(d).search(text) for d in districts))
+
+
+def _measure_named(text: str, short_name: str) -> bool:
+    """Whether the text names the measure: one of the words of its short name of four letters or more, singular or
+    plural ("arrest" or "arrests" for CSE arrests)."""
+    words = re.findall(r"[A-Za-z][A-Za-z'-]{3,}", re.sub(r"\(.*?\)", "", short_name))
+    return any(re.search(rf"(?i)(?<![\w]){re.escape(w[:-1] if w.lower().endswith('s') else w)}s?(?![\w])", text)
+               for w in words)
+
+
+def _when(period: str, period_type: str) -> str:
+    from ..public import ROLLING_PREFIX, month_text
+
+    period = str(period)
+    if period_type == "month":
+        return f"in {month_text(period)}"
+    if period_type == "rolling_12_months":
+        return f"in the 12 months to {month_text(period[len(ROLLING_PREFIX):])}"
+    if period_type == "financial_year":
+        return f"in the financial year {period}"
+    return f"in {period}"
+
+
+def quoted_hidden_figures(text: object, hidden: pd.DataFrame, context: str | None = None) -> list[Quoted]:
+    """The whole numbers in a text that are the value of a count the publication hides (`hidden`: measure, area,
+    period, period_type, value, and for a breakdown's category its dimension, category and label), each with the
+    figure in words and whether the text ties the number to it.
+
+    A number is tied to a hidden figure when the text names the figure's area (or, for the force, names no district),
+    its period, and its measure (a word of its short name; for a breakdown's category, the category's label): then the
+    text publishes the hidden figure, and publishing is refused (`snapshot.preview_publication`). A number that is
+    merely equal to a hidden value ("3 meetings", a figure of another month) is said as a warning naming the figure,
+    for the person approving to judge: refusing every number that happens to equal one of the many small counts hidden
+    would refuse ordinary sentences. `context`: the whole text the public reads with it (an answer beside its
+    question), where the area, period and measure may be named; the text itself when not given."""
+    from ..catalogue import catalogue, force
+
+    written = str(text or "")
+    numbers = list(dict.fromkeys(int(m.group(1)) for m in _WHOLE.finditer(written)
+                                 if len(m.group(1)) < 7 and not _DURATION.match(written, m.end())))
+    if not numbers or hidden is None or hidden.empty:
+        return []
+    said = str(text) if context is None else f"{text}\n{context}"
+    cat, f = catalogue(), force()
+    known = {m.id: m for m in cat.measures}
+    whole, districts = f.force_short_name, tuple(f.districts)
+    names = (f.force_short_name, f.force_name)
+    found: dict[tuple, Quoted] = {}
+    rows = hidden[hidden["value"].isin(numbers)]
+    for r in rows.itertuples():
+        measure = known.get(r.measure)
+        if measure is None:
+            continue
+        label = str(r.label or "") if isinstance(r.label, str) else ""
+        what = f"{measure.short_name}, {label}," if label else measure.short_name
+        figure = f"{what} for {r.area} {_when(r.period, r.period_type)}"
+        tied = (_area_named(said, r.area, whole, names, districts) and _period_named(said, r.period, r.period_type)
+                and (bool(_words_pattern(label).search(said)) if label else _measure_named(said, measure.short_name)))
+        key = (int(r.value), figure)
+        if key not in found or tied:
+            found[key] = Quoted(int(r.value), figure, tied)
+    return sorted(found.values(), key=lambda q: (not q.tied, q.number, q.figure))
+
+
+def hidden_number_warnings(con: duckdb.DuckDBPyConnection, text: object,
+                           hidden: pd.DataFrame | None = None) -> str | None:
+    """A sentence when the text holds a whole number that is the value of a count the next publication hides (a
+    district's or the force's month, quarter, financial year or 12 months, or a breakdown's category), naming the
+    figure; None when it holds none. `hidden`: the hidden counts with their values (`snapshot.hidden_figures`,
+    worked out from `con` when not given). A question drafted from the figures quotes them as they are, and a figure
+    hidden to protect a small count elsewhere may be above the threshold, where `small_number_warnings` says nothing:
+    published in the text, it would be recovered. One the text ties to its figure stops the publication."""
+    if hidden is None:
+        if not _WHOLE.search(str(text or "")):
+            return None
+        from ..publish.snapshot import hidden_figures
+
+        hidden = hidden_figures(con)
+    found = quoted_hidden_figures(text, hidden)
     if not found:
         return None
-    said = "; ".join(f"{n} ({where})" for n, where in sorted(found)[:3]) + ("; and more" if len(found) > 3 else "")
-    return (f"This text mentions a figure the published figures hide so that a small number cannot be worked out: "
-            f"{said}. Leave it out of the text as published, or the hidden figure is published with it.")
+    listed_ = "; ".join(f"{q.number} ({q.figure})" for q in found[:3]) + ("; and more" if len(found) > 3 else "")
+    if any(q.tied for q in found):
+        return (f"This text quotes a figure the next publication hides so that a small number cannot be worked out: "
+                f"{listed_}. Leave it out of the text as published (approve it again with the text to publish), or "
+                "publishing is refused while it is approved.")
+    return (f"This text mentions a number equal to a figure the next publication hides so that a small number cannot "
+            f"be worked out: {listed_}. If the text means that figure, leave it out of the text as published, or the "
+            "hidden figure is published with it.")
 
 
 # What in a text can point to one person, a child above all: each kind with the words that say it. A question from
@@ -339,7 +451,7 @@ def release_form_defaults(con: duckdb.DuckDBPyConnection, kind: str, item_id: ob
     labels = {"question": "The question as published", "answer": "The answer as published",
               "decision": "The rationale as published", "recommendation": "The evidence as published"}
     return ReleaseForm(kind, str(_number(item_id, kind)), record, record.get(EDITABLE[kind]) or "", labels[kind],
-                       text_warnings(con, "\n".join(t for k, t in _texts(record) if k not in _REFERENCES)), current)
+                       text_warnings(con, "\n".join(t for _, t in public_texts(record))), current)
 
 
 def _current_release(con: duckdb.DuckDBPyConnection, kind: str, item_id: str) -> int | None:

@@ -28,7 +28,15 @@ import pandas as pd
 
 from .. import audit, faults, pointer_switch, settings
 from ..access import require
-from ..accountability.release import Release, board_table, released
+from ..accountability.release import (
+    ITEM_KINDS,
+    Quoted,
+    Release,
+    board_table,
+    public_texts,
+    quoted_hidden_figures,
+    released,
+)
 from ..catalogue import catalogue, dimensions, force
 from ..contracts.contract import ContractError, load_contract
 from ..contracts.recheck import PERCENTAGE_RULE  # compares a percentage with its numerator and denominator
@@ -434,6 +442,8 @@ def _earlier_relations(snapshots: list[tuple[pd.DataFrame, pd.DataFrame]], truth
 
 BREAKDOWN_COLUMNS = ["measure", "dimension", "category", "label", "area", "period", "period_type", "value",
                      "display", "suppressed"]
+# a hidden count with its true value; a breakdown's category with its dimension, category and label (else empty)
+HIDDEN_COLUMNS = ["measure", "area", "period", "period_type", "value", "dimension", "category", "label"]
 
 
 @dataclass
@@ -443,6 +453,9 @@ class Protected:
     cells: pd.DataFrame
     audit: lp_audit.AuditResult | None
     breakdowns: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[*BREAKDOWN_COLUMNS, "reason"]))
+    # every count it hides, with its true value (for the office only, never published): what a text published with
+    # it must not quote (`release.quoted_hidden_figures`)
+    hidden: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=HIDDEN_COLUMNS))
 
 
 def protected_tables(figures: pd.DataFrame, earlier: pd.DataFrame | None = None,
@@ -477,15 +490,15 @@ def protected_tables(figures: pd.DataFrame, earlier: pd.DataFrame | None = None,
         digest.update(frame.to_csv(index=False).encode("utf-8"))
     key = digest.hexdigest()
     if key in _PROTECTED:
-        cells, result, parts = _PROTECTED[key]
-        return Protected(cells.copy(), result, parts.copy())
+        cells, result, parts, hidden = _PROTECTED[key]
+        return Protected(cells.copy(), result, parts.copy(), hidden.copy())
     done = _protect(figures, earlier, cat, f, threshold, suppress_zero, marker, protection, breakdowns, snapshots)
     _PROTECTED.clear()  # one answer kept: the one the publication after a preview needs
-    _PROTECTED[key] = (done.cells.copy(), done.audit, done.breakdowns.copy())
+    _PROTECTED[key] = (done.cells.copy(), done.audit, done.breakdowns.copy(), done.hidden.copy())
     return done
 
 
-_PROTECTED: dict[str, tuple[pd.DataFrame, lp_audit.AuditResult | None, pd.DataFrame]] = {}
+_PROTECTED: dict[str, tuple[pd.DataFrame, lp_audit.AuditResult | None, pd.DataFrame, pd.DataFrame]] = {}
 
 
 def _protect(figures: pd.DataFrame, earlier: pd.DataFrame, cat, f, threshold: int, suppress_zero: bool, marker: str,
@@ -549,7 +562,19 @@ def _protect(figures: pd.DataFrame, earlier: pd.DataFrame, cat, f, threshold: in
     result = lp_audit.audit(audited, kinds, f.districts, f.force_short_name, part_of=part_of, percentages=percentages,
                             truth=truth, earlier=earlier, low=0 if suppress_zero else 1, protection=protection,
                             sums=parts.whole, completeness=parts.completeness, relations=before)
-    return Protected(cells, result, _breakdown_cells(parts, counts, shares))
+    return Protected(cells, result, _breakdown_cells(parts, counts, shares), _hidden_values(counts, parts, truth))
+
+
+def _hidden_values(counts: dict, parts: _Parts, truth: dict) -> pd.DataFrame:
+    """Every count hidden (months, quarters, years, 12 months, a breakdown's categories), with its true value."""
+    rows = []
+    for mid, frame in counts.items():
+        measure, dimension, category, label = parts.labels.get(mid, (mid, "", "", ""))
+        for r in frame[frame["suppressed"].astype(bool)].itertuples():
+            value = truth.get((mid, r.area, r.period))
+            if value is not None:
+                rows.append((measure, r.area, r.period, r.period_type, int(value), dimension, category, label))
+    return pd.DataFrame(rows, columns=HIDDEN_COLUMNS)
 
 
 @dataclass
@@ -701,6 +726,11 @@ class Preview:
     # those it reads now that the new snapshot would not carry: measure, area, period, text
     caveats_added: pd.DataFrame | None = None
     caveats_removed: pd.DataFrame | None = None
+    # every count it hides, with its true value: for the office only, never published (HIDDEN_COLUMNS)
+    hidden: pd.DataFrame | None = None
+    # an approved item's number equal to a hidden figure's value that its text does not tie to that figure, in words
+    # (one the text ties to it refuses the publication: `problem`)
+    quoted: list[str] = field(default_factory=list)
 
     @property
     def summary(self) -> list[str]:
@@ -726,7 +756,7 @@ class Preview:
             dropped = f", {self.board_dropped} no longer published" if self.board_dropped else ""
             lines.append(f"Accountability items approved for publication: {len(self.board)} ({self.board_new} new"
                          f"{dropped}).")
-        return lines + self.flag_lines
+        return lines + self.flag_lines + self.quoted
 
     @property
     def flag_lines(self) -> list[str]:
@@ -741,6 +771,52 @@ class Preview:
             lines.append(f"{month_text(month)} stays as the public reads it, its flagged figures marked as being "
                          f"checked: {_flags_phrase(flags)}. This publication does not change its figures.")
         return lines
+
+
+def _quoted_in_approvals(approvals: list[Release], hidden: pd.DataFrame) -> list[tuple[Release, str, Quoted]]:
+    """Each approved item's whole numbers that are the value of a count `hidden` holds: (the approval, the field of
+    its record that says it, the figure)."""
+    out = []
+    if hidden is None or hidden.empty:
+        return out
+    for item in approvals:
+        texts = public_texts(item.record)
+        whole = "\n".join(t for _, t in texts)  # an answer is read beside its question: either may name the figure
+        for key, text in texts:
+            out += [(item, key, q) for q in quoted_hidden_figures(text, hidden, whole)]
+    return out
+
+
+def _item_words(item: Release) -> str:
+    return f"the {ITEM_KINDS[item.kind].lower()} approved for publication (approval {item.release_id}, {item.kind} " \
+           f"{item.item_id})"
+
+
+def _quote_refusal(item: Release, where: str, q: Quoted) -> str:
+    """Why an approved item stops the publication, and what to do: it ties a number to a figure the publication
+    hides."""
+    unrelease = f'withdraw its approval ("pccdash unrelease {item.release_id} --reason TEXT")'
+    if where == "question" and item.kind != "question":  # the question it carries: its words are approved with it
+        ref = item.record.get("question_ref")
+        edit = (f'approve question {ref} with the text to publish without it ("pccdash release question {ref} --text '
+                f'TEXT"; its approved answers and decisions carry the question\'s approved words)')
+        said = f"quotes, in the question it carries (question {ref}),"
+    else:
+        page = "Recommendations" if item.kind == "recommendation" else "Meetings"
+        edit = (f'approve it again with the text to publish without it ("pccdash release {item.kind} {item.item_id} '
+                f'--text TEXT", or its approval form on the {page} page)')
+        said = "quotes"
+    return (f"{_item_words(item)} {said} {q.number}, the figure this publication hides for {q.figure}: published in "
+            f"its text, the hidden figure would be published with it. To publish, {edit} or {unrelease}, then "
+            "publish again.")
+
+
+def _quote_note(item: Release, where: str, q: Quoted) -> str:
+    """A warning for a number equal to a hidden figure's value that the item's text does not tie to that figure."""
+    what = " in the question it carries" if where == "question" and item.kind != "question" else ""
+    return (f"Check: {_item_words(item)} mentions {q.number}{what}, which is also the value of a figure this "
+            f"publication hides ({q.figure}); the text does not name that figure's area, period and measure beside "
+            "it, so publishing goes ahead. If the text means that figure, leave it out of the text as published.")
 
 
 def _flags_phrase(flags: list[tuple[int, str]]) -> str:
@@ -809,24 +885,43 @@ def _public_sentences(cells: pd.DataFrame) -> dict[str, str]:
     return out
 
 
-def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | None = None) -> Preview:
-    """Build what `publish` would write (nothing is written or switched) and compare it with what the public
-    reads now. `problem` says why nothing would be published: no approved month, or nothing changed."""
-    folder = Path(folder) if folder else published_dir()
-    previous = current_snapshot(folder)
-    old_months = sorted(public_read("SELECT period FROM period", snapshot=previous)["period"]) if previous else []
+def _next_publication(con: duckdb.DuckDBPyConnection, folder: Path, old_months: list[str]
+                      ) -> tuple[dict, dict, list[str], Protected]:
+    """What the next publication into `folder` would be made of: the approved months' open blocking flags, those
+    held back, the months it carries ("YYYY-MM") and its cells after disclosure control."""
     # a blocking flag stops a month as it stops its approval: one the public does not read yet is held back, and
     # one it reads stays as it is (taking it away would be a withdrawal, which is the Commissioner's to decide)
     flagged = {f"{p:%Y-%m}": flags for p in _approved(con)["period"] if (flags := open_blocking_flags(con, p))}
     held = {m: flags for m, flags in flagged.items() if m not in old_months}
     approved = _approved(con, held)
     months = [p.strftime("%Y-%m") for p in approved["period"]]
-    empty = pd.DataFrame(columns=[*CELL_KEYS, "value", "display", "suppressed"])
+    if not months:
+        return flagged, held, months, Protected(pd.DataFrame(columns=[*CELL_KEYS, "value", "display", "suppressed"]),
+                                                None)
     figures = approved_figures(con)
-    protected = (protected_tables(figures[~figures["period"].isin(held)], earlier_public(folder),
-                                  published_breakdowns.approved_breakdowns(con, held=held),
-                                  earlier_snapshots(con, folder))
-                 if months else Protected(empty, None))
+    protected = protected_tables(figures[~figures["period"].isin(held)], earlier_public(folder),
+                                 published_breakdowns.approved_breakdowns(con, held=held),
+                                 earlier_snapshots(con, folder))
+    return flagged, held, months, protected
+
+
+def hidden_figures(con: duckdb.DuckDBPyConnection, folder: Path | str | None = None) -> pd.DataFrame:
+    """Every count the next publication would hide (`HIDDEN_COLUMNS`, with its true value: for the office only), as
+    `preview_publication` works it out; none when no month is approved."""
+    folder = Path(folder) if folder else published_dir()
+    previous = current_snapshot(folder)
+    old_months = sorted(public_read("SELECT period FROM period", snapshot=previous)["period"]) if previous else []
+    return _next_publication(con, folder, old_months)[3].hidden
+
+
+def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | None = None) -> Preview:
+    """Build what `publish` would write (nothing is written or switched) and compare it with what the public
+    reads now. `problem` says why nothing would be published: no approved month, or nothing changed."""
+    folder = Path(folder) if folder else published_dir()
+    previous = current_snapshot(folder)
+    old_months = sorted(public_read("SELECT period FROM period", snapshot=previous)["period"]) if previous else []
+    flagged, held, months, protected = _next_publication(con, folder, old_months)
+    empty = pd.DataFrame(columns=[*CELL_KEYS, "value", "display", "suppressed"])
     cells = protected.cells if not protected.cells.empty else empty
     caveats = _public_caveats(con, cells, hidden_before(folder)) if months else pd.DataFrame(
         columns=["measure", "area", "period", "text"])
@@ -838,6 +933,7 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
                    else lp_audit.AuditResult(lp_audit.empty_cells(), protection, unsafe))
     approvals = released(con)
     board = board_table(approvals)
+    quotes = _quoted_in_approvals(approvals, protected.hidden)
     if previous is not None:
         old = public_read("SELECT measure, area, period, period_type, display, suppressed FROM figure",
                           snapshot=previous)
@@ -880,7 +976,10 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
         flagged_public={m: f for m, f in flagged.items() if m not in held}, newly_shown=shown,
         breakdowns_changed=breakdowns_changed,
         caveats_added=notes[notes["_merge"] == "left_only"].drop(columns="_merge").reset_index(drop=True),
-        caveats_removed=notes[notes["_merge"] == "right_only"].drop(columns="_merge").reset_index(drop=True))
+        caveats_removed=notes[notes["_merge"] == "right_only"].drop(columns="_merge").reset_index(drop=True),
+        hidden=protected.hidden,
+        quoted=[_quote_note(item, where, q) for item, where, q in quotes if not q.tied])
+    tied = [(item, where, q) for item, where, q in quotes if q.tied]
     # a hidden figure shown is a change of what the public reads too: a flag on its month stops it as a revision
     revised_flagged = {m: (int((preview.revised["period"] == m).sum()), int((shown["period"] == m).sum()))
                        for m in preview.flagged_public}
@@ -892,6 +991,11 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
                            "that could be worked out too closely from everything that would be public (for "
                            f"example {failed[0]}). The figures are not at fault: the suppression is. The details "
                            "are in the log; please pass them to the office's administrator.")
+    elif tied and months:
+        item, where, q = tied[0]
+        preview.problem = "Nothing can be published: " + _quote_refusal(item, where, q) + (
+            f" {len(tied) - 1} other quotation(s) of a hidden figure in the approved items need the same."
+            if len(tied) > 1 else "")
     elif revised_flagged:
         month, (n, m) = next(iter(revised_flagged.items()))
         flags = preview.flagged_public[month]
