@@ -131,8 +131,41 @@ def add_truth(snaps: list[Snapshot], warehouse: Path) -> None:
                     s.truth[(r.measure, r.area, r.period)] = sum(month[(r.measure, a, m)] for a in areas for m in ms)
                 except KeyError:
                     pass
+            if len(s.breakdowns):
+                s.truth.update(_breakdown_truth(con, s, made[0][0]))
     finally:
         con.close()
+
+
+def _breakdown_truth(con: duckdb.DuckDBPyConnection, s: Snapshot, made) -> dict:
+    """Each published breakdown category's true value as the snapshot was made: its districts' months, at each
+    month's latest approval before it, added up over the financial year (a category published as a group adds up
+    its values), keyed as the attack keys a category ("measure|dimension|category", force, year)."""
+    from pipelines.publish.breakdowns import _category_of, published
+
+    rows = con.execute(
+        """SELECT strftime(r.period, '%Y-%m') AS period, r.district, r.measure, r.dimension, r.category, r.value
+           FROM figure_breakdown_revision r
+           JOIN (SELECT period, max(acted_at) AS at FROM publication_event
+                 WHERE action = 'approved' AND acted_at <= $made GROUP BY period) a
+             ON a.period = r.period AND r.loaded_at <= a.at
+           WHERE list_contains($months, strftime(r.period, '%Y-%m'))
+           QUALIFY r.revision = max(r.revision) OVER (PARTITION BY r.period, r.district, r.measure, r.dimension,
+                                                                  r.category)""",
+        {"made": made, "months": s.months}).df()
+    out: dict = {}
+    for pb in published():
+        part = rows[(rows["measure"] == pb.measure) & (rows["dimension"] == pb.dimension)
+                    & rows["district"].isin(s.districts)]
+        if part.empty:
+            continue
+        part = part.assign(category=part["category"].map(_category_of(pb)).fillna(part["category"]))
+        for r in s.breakdowns[(s.breakdowns["measure"] == pb.measure)
+                              & (s.breakdowns["dimension"] == pb.dimension)].itertuples():
+            ms = months_of(r.period, "financial_year")
+            value = part[part["period"].isin(ms) & (part["category"] == r.category)]["value"].sum()
+            out[(f"{pb.measure}|{pb.dimension}|{r.category}", s.force, r.period)] = round(float(value))
+    return out
 
 
 @dataclass
@@ -166,6 +199,11 @@ def attack(folder: Path, warehouse: Path | None = None, *, every_snapshot: bool 
     for s in snaps:
         for r in s.figures[~s.figures["suppressed"].astype(bool)].itertuples():
             shown_values.setdefault((r.measure, r.area, r.period), set()).add(float(r.value))
+        if len(s.breakdowns):  # a category shown stays known, as a figure does
+            b = s.breakdowns[~s.breakdowns["suppressed"].astype(bool) & (s.breakdowns["category"] != "share_recorded")]
+            for r in b.itertuples():
+                shown_values.setdefault((f"{r.measure}|{r.dimension}|{r.category}", r.area, r.period), set()).add(
+                    float(r.value))
     revised_keys = set()
     for s in snaps:
         if len(s.revisions):

@@ -44,6 +44,7 @@ from ..disclosure import (
     ROLLING_PREFIX,
     DisclosureSettings,
     EarlierCell,
+    breakdown_key,
     build_table,
     force_year_table,
     suppress_system,
@@ -352,11 +353,23 @@ def _all_cells_in(path: Path) -> pd.DataFrame:
     return public_read("SELECT measure, area, period, period_type, value, suppressed FROM figure", snapshot=path)
 
 
-def earlier_snapshots(con: duckdb.DuckDBPyConnection, folder: Path) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+def _breakdown_cells_in(path: Path) -> pd.DataFrame:
+    cols = ["measure", "dimension", "category", "area", "period", "shown", "suppressed"]
+    parts = SnapshotView(path).table("breakdown")
+    if parts.empty:
+        return pd.DataFrame(columns=cols)
+    parts = parts[parts["category"] != "share_recorded"]
+    return parts.assign(shown=pd.to_numeric(parts["value"], errors="coerce"),
+                        suppressed=parts["suppressed"].astype(bool))[cols].reset_index(drop=True)
+
+
+def earlier_snapshots(con: duckdb.DuckDBPyConnection, folder: Path
+                      ) -> list[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]]:
     """Every snapshot in the folder this warehouse published (withdrawn ones too: each stays public once out), as
     (the month figures it was made from: period, district, measure, value; its cells as published: measure, area,
-    period, period_type, value, suppressed). Each month's figures are those of its latest approval before the
-    snapshot was written, as the snapshot was made from them."""
+    period, period_type, value, suppressed; its breakdowns' categories: measure, dimension, category, area, period,
+    value as it was made from them, shown (the value published, NaN when hidden), suppressed). Each month's figures
+    are those of its latest approval before the snapshot was written, as the snapshot was made from them."""
     out = []
     for path in sorted(folder.glob("snapshot-*.duckdb")):
         made = con.execute("SELECT created_at FROM snapshot WHERE version = ? AND file_name = ?",
@@ -374,29 +387,42 @@ def earlier_snapshots(con: duckdb.DuckDBPyConnection, folder: Path) -> list[tupl
                WHERE list_contains($months, strftime(r.period, '%Y-%m'))
                QUALIFY r.revision = max(r.revision) OVER (PARTITION BY r.period, r.district, r.measure)
                ORDER BY ALL""", {"made": made[0][0], "months": months}).df()
-        out.append((_districts_as_named(figures), cells))
+        parts = _per_snapshot("breakdown_cells", path, _breakdown_cells_in)
+        if not parts.empty:
+            made_from = published_breakdowns.approved_breakdowns(con, made=made[0][0], months=months)
+            parts = parts.merge(made_from, on=["measure", "dimension", "category", "period"], how="left")
+        else:
+            parts = parts.assign(value=pd.Series(dtype="float64"))
+        out.append((_districts_as_named(figures), cells, parts))
     return out
 
 
-def _earlier_relations(snapshots: list[tuple[pd.DataFrame, pd.DataFrame]], truth: dict, earlier: pd.DataFrame,
+def _earlier_relations(snapshots: list[tuple[pd.DataFrame, ...]], truth: dict, earlier: pd.DataFrame,
                        cat, f) -> list[tuple[object, tuple[object, ...]]]:
     """The relations earlier snapshots let a reader write that the tables suppressed now do not hold: each of an
-    earlier snapshot's relations (force = districts; a quarter, a year, a 12 months = its months) that holds a figure
-    revised since, or a period no longer published, with its terms as the reader has them: a cell of now where its
-    value is unchanged, a known `EarlierCell` where it was shown, an unknown one where it was hidden."""
+    earlier snapshot's relations (force = districts; a quarter, a year, a 12 months = its months; a measure's year =
+    its breakdown's categories) that holds a figure revised since, or a period no longer published, with its terms as
+    the reader has them: a cell of now where its value is unchanged, a known `EarlierCell` where it was shown, an
+    unknown one where it was hidden."""
     shown_before = {(r.measure, r.area, r.period, float(r.value)) for r in earlier.itertuples()
                     if pd.notna(pd.to_numeric(r.value, errors="coerce"))}
     out: list[tuple[object, tuple[object, ...]]] = []
     seen: set[tuple] = set()
-    for figures, cells in snapshots:
+    for figures, cells, *rest in snapshots:
+        parts = rest[0] if rest else pd.DataFrame(columns=["measure", "dimension", "category", "area", "period",
+                                                           "value", "shown", "suppressed"])
+        part_keys = {(breakdown_key(r.measure, r.dimension, r.category), r.area, r.period): r
+                     for r in parts.itertuples()}
         flags = {(r.measure, r.area, r.period): (bool(r.suppressed), r.value) for r in cells.itertuples()}
         counts = {m.id for m in cat.measures if m.source == "force_return" and m.kind != "percentage"}
         if all(k in truth for k in flags if k[0] in counts) and all(
                 truth.get((m, d, p)) == round(v) for p, d, m, v in figures.itertuples(index=False, name=None)
-                if m in counts):
+                if m in counts) and all(pd.notna(r.value) and truth.get(k) == round(r.value)
+                                        for k, r in part_keys.items()):
             continue  # every figure as it is now, every period published now: nothing the tables do not hold
         found: list[tuple[object, tuple[object, ...]]] = []
         consistent = True
+        built = {}
         for m in cat.measures:
             if m.source != "force_return" or m.kind == "percentage":
                 continue
@@ -425,6 +451,7 @@ def _earlier_relations(snapshots: list[tuple[pd.DataFrame, pd.DataFrame]], truth
                     for a, p in table.cells):
                 consistent = False  # the warehouse's record does not give back what was published: not used
                 break
+            built[m.id] = (table, term)
             for r in table.relations:
                 terms = (term(*r.total), *(term(*p) for p in r.parts))
                 if all(isinstance(t, tuple) for t in terms):
@@ -432,6 +459,28 @@ def _earlier_relations(snapshots: list[tuple[pd.DataFrame, pd.DataFrame]], truth
                 if terms not in seen:
                     seen.add(terms)
                     found.append((terms[0], terms[1:]))
+        # a measure's year is the sum of its breakdown's categories, as the snapshot published them
+        for (measure, _dimension, area, period), group in (parts.groupby(["measure", "dimension", "area", "period"])
+                                                          if consistent and not parts.empty else ()):
+            if measure not in built or (area, period) not in built[measure][0].values:
+                continue
+            table, whole_term = built[measure]
+            if group["value"].isna().any() or int(group["value"].sum()) != table.values[(area, period)] or any(
+                    not bool(r.suppressed) and float(r.shown) != float(r.value) for r in group.itertuples()):
+                consistent = False  # the warehouse's record does not give back what was published: not used
+                break
+            terms = [whole_term(area, period)]
+            for r in group.itertuples():
+                key, value = (breakdown_key(r.measure, r.dimension, r.category), area, period), int(r.value)
+                if truth.get(key) == value:
+                    terms.append(key)
+                else:
+                    terms.append(EarlierCell((*key, value), value, not bool(r.suppressed)
+                                             or (*key, float(value)) in shown_before))
+            terms = tuple(terms)
+            if not all(isinstance(t, tuple) for t in terms) and terms not in seen:
+                seen.add(terms)
+                found.append((terms[0], terms[1:]))
         if consistent:
             out += found
         else:
@@ -460,7 +509,7 @@ class Protected:
 
 def protected_tables(figures: pd.DataFrame, earlier: pd.DataFrame | None = None,
                      breakdowns: pd.DataFrame | None = None,
-                     snapshots: list[tuple[pd.DataFrame, pd.DataFrame]] | None = None) -> Protected:
+                     snapshots: list[tuple[pd.DataFrame, ...]] | None = None) -> Protected:
     """Every published cell of every measure after disclosure control, audited.
 
     Months, financial quarters, financial years and the 12 months to the latest month (with every 12 months
@@ -468,7 +517,8 @@ def protected_tables(figures: pd.DataFrame, earlier: pd.DataFrame | None = None,
     as one system: force = districts, periods = their months, and a measure that is part of another (grooming
     arrests within CSE arrests) at most the other. What earlier snapshots showed that is still true is
     known to the reader, and so is every relation an earlier snapshot holds (`snapshots`, from `earlier_snapshots`):
-    a month total shown before one of its figures was revised still ties the others, as they were and are, together.
+    a month total shown before one of its figures was revised still ties the others, as they were and are, together,
+    and so does a year's breakdown shown before one of its categories was corrected.
     Percentages are hidden where a count they are built from is. The audit then works
     out, independently, every hidden cell's range from everything public.
     """
@@ -503,7 +553,7 @@ _PROTECTED: dict[str, tuple[pd.DataFrame, lp_audit.AuditResult | None, pd.DataFr
 
 def _protect(figures: pd.DataFrame, earlier: pd.DataFrame, cat, f, threshold: int, suppress_zero: bool, marker: str,
              protection: int, breakdowns: pd.DataFrame,
-             snapshots: list[tuple[pd.DataFrame, pd.DataFrame]] = ()) -> Protected:
+             snapshots: list[tuple[pd.DataFrame, ...]] = ()) -> Protected:
     earlier_windows = {p[len(ROLLING_PREFIX):] for p in earlier.loc[
         earlier["period_type"] == "rolling_12_months", "period"]}
     tables, kinds, part_of = {}, {m.id: m.kind for m in cat.measures}, {}
