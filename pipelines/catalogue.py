@@ -551,6 +551,21 @@ def force() -> Force:
     return _force(reference_stamp("force.yaml"))
 
 
+def district_now(column: str) -> str:
+    """A SQL expression for the district `column` holds, under the name force.yaml gives it now: the warehouse keeps
+    a month under the name it was sent with, so a district renamed (its former name kept among its aliases) has
+    earlier months held under that former name, and a flag raised before the rename is kept under it too. `column`
+    itself when force.yaml gives no district an alias."""
+    def quoted(text: str) -> str:
+        return "'" + text.replace("'", "''") + "'"
+
+    renamed = [(label, name) for label, name in force().district_aliases.items() if label != name.lower()]
+    if not renamed:
+        return column
+    cases = " ".join(f"WHEN {quoted(label)} THEN {quoted(name)}" for label, name in sorted(renamed))
+    return f"(CASE lower(trim({column})) {cases} ELSE {column} END)"
+
+
 def listed(names: list[str]) -> str:
     """'Barnsley', 'Barnsley and Rotherham', 'Barnsley, Rotherham and Sheffield': each name once, in order."""
     names = list(dict.fromkeys(names))

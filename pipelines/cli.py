@@ -442,6 +442,7 @@ def figures(db, measures, districts, start, end, history, fmt):
       pccdash figures --measure cse_arrests --format csv > arrests.csv
       pccdash figures --history --from 2015-01 --to 2015-03
     """
+    from .catalogue import force
     from .exports import write_csv
     from .figures import current_figures, figure_history, make_filter
     from .warehouse import connect_read_only
@@ -451,7 +452,9 @@ def figures(db, measures, districts, start, end, history, fmt):
         df = figure_history(con, flt) if history else current_figures(con, flt)
         flagged = _open_flags(con, df) if not history and len(df) else {}
     if not history:  # a flagged figure is never printed bare: its open flags go with it, as on every page
-        df["open_flags"] = [" | ".join(flagged.get((r.period, r.district, r.measure), []))
+        now = force().district_lookup()  # a figure held under a district's former name carries the district's flags
+        df["open_flags"] = [" | ".join(flagged.get((r.period, now.get(str(r.district).lower(), r.district),
+                                                    r.measure), []))
                             for r in df.itertuples(index=False)]
     if fmt == "csv":
         write_csv(df, sys.stdout)
@@ -1124,7 +1127,7 @@ def flags_raise(ctx, month, district, measure, file, reason, blocking, db, as_us
       pccdash flags raise --file 2026-04-cse-return.xlsx --reason "Sent before month end" --as analyst@example.org
     """
     from .audit import cli_actor
-    from .catalogue import catalogue, force
+    from .catalogue import catalogue, district_now, force
     from .figures import BadFilter, parse_month
     from .flags import flag_place, raise_flag
     from .registry import find_file
@@ -1137,7 +1140,7 @@ def flags_raise(ctx, month, district, measure, file, reason, blocking, db, as_us
         raise BadFilter("Say what the flag is on: --month YYYY-MM and --district NAME (and --measure ID for one "
                         "figure), or --file FILE for every figure from a file.")
     period = parse_month(month, "--month")
-    if district is not None:  # any case, or an alias, as the figures' filter reads it
+    if district is not None:  # any case, or an alias (a former name too), as the figures' filter reads it
         district = force().district_lookup().get(" ".join(district.split()).lower(), district)
     actor = cli_actor(as_user)
     with connect(db or ctx.obj["db"], create=False) as con:
@@ -1148,8 +1151,9 @@ def flags_raise(ctx, month, district, measure, file, reason, blocking, db, as_us
             number = raise_flag(con, actor, scope="file", reason=reason, file_id=found.file_id, blocking=blocking)
             place = flag_place("file", None, None, found.name)
         else:
-            held = con.execute("SELECT count(*) FROM figure WHERE period = ? AND district = ? AND (? IS NULL OR "
-                               "measure = ?)", [period, district, measure, measure]).fetchone()[0]
+            # a month held under the district's former name is the district's too
+            held = con.execute(f"SELECT count(*) FROM figure WHERE period = ? AND {district_now('district')} = ? "
+                               "AND (? IS NULL OR measure = ?)", [period, district, measure, measure]).fetchone()[0]
             if not held:  # nothing to follow: a district or measure mistyped, or a month not loaded
                 if district not in force().districts:
                     raise BadFilter(f'--district "{district}" is not one of the districts: '

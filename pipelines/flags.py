@@ -20,7 +20,7 @@ import pandas as pd
 
 from . import audit, registry
 from .access import require
-from .catalogue import catalogue, force, listed, with_measure_names
+from .catalogue import catalogue, district_now, force, listed, with_measure_names
 from .errors import PccDashError
 from .plaintext import clean
 from .public import month_text, months_phrase
@@ -61,8 +61,7 @@ def raise_flag(con: duckdb.DuckDBPyConnection, claims: Mapping, *, scope: str, r
         if period is None or district is None:
             raise BadFlag("A flag on a figure or a district's month needs the month and the district.")
         month = _as_month(period)
-        if district not in force().districts:
-            raise BadFlag(f'"{district}" is not one of the districts: {", ".join(force().districts)}.')
+        district = current_district(district)
         if scope == "figure":
             if measure not in catalogue().ids("force_return"):
                 raise BadFlag(f'"{measure}" is not a measure in the catalogue.')
@@ -81,6 +80,17 @@ def raise_flag(con: duckdb.DuckDBPyConnection, claims: Mapping, *, scope: str, r
         audit.record(con, claims, "flag", subject=f"flag #{flag_id} on {on}",
                      detail=reason + (" (blocks approval)" if blocking else ""))
     return flag_id
+
+
+def current_district(name: str) -> str:
+    """The district a name given for a flag or a flags filter means, under the name force.yaml gives it now (a
+    renamed district's former name, kept among its aliases, is that district); a sentence naming the districts when
+    it is none of them."""
+    known = force()
+    found = known.district_lookup().get(" ".join(str(name).split()).lower())
+    if found is None:
+        raise BadFlag(f'"{name}" is not one of the districts: {", ".join(known.districts)}.')
+    return found
 
 
 def _open_flag(con: duckdb.DuckDBPyConnection, flag_id: object) -> int:
@@ -180,7 +190,7 @@ WITH steps AS (
            max(acted_at) FILTER (WHERE status = 'answered') AS answered_at
     FROM flag_event GROUP BY flag_id
 )
-SELECT f.flag_id, f.scope, strftime(f.period, '%Y-%m') AS period, f.district, f.measure, f.file_id,
+SELECT f.flag_id, f.scope, strftime(f.period, '%Y-%m') AS period, {f_district} AS district, f.measure, f.file_id,
        r.name AS file_name, f.reason, f.blocking, f.raised_by, f.raised_at,
        CASE WHEN f.resolved_at IS NOT NULL THEN 'resolved' ELSE coalesce(s.status, 'new') END AS status,
        s.assignee, s.answer_file_id, a.name AS answer_file_name, a.received_at AS answer_file_received,
@@ -199,10 +209,10 @@ ORDER BY f.resolved_at IS NULL DESC, f.flag_id DESC
 _FILTERS = {
     "measure": "(f.measure = $measure OR f.scope = 'district_month' OR (f.scope = 'file' AND EXISTS ("
                "SELECT 1 FROM figure x WHERE x.file_id = f.file_id AND x.measure = $measure)))",
-    "district": "(f.district = $district OR (f.scope = 'file' AND EXISTS ("
-                "SELECT 1 FROM figure x WHERE x.file_id = f.file_id AND x.district = $district)))",
+    "district": "({f_district} = $district OR (f.scope = 'file' AND EXISTS ("
+                "SELECT 1 FROM figure x WHERE x.file_id = f.file_id AND {x_district} = $district)))",
     "file": "(f.file_id = $file OR s.answer_file_id = $file OR (f.scope <> 'file' AND EXISTS ("
-            "SELECT 1 FROM figure x WHERE x.file_id = $file AND x.period = f.period AND x.district = f.district "
+            "SELECT 1 FROM figure x WHERE x.file_id = $file AND x.period = f.period AND {x_district} = {f_district} "
             "AND (f.scope = 'district_month' OR x.measure = f.measure))))",
     "assignee": "lower(s.assignee) = lower($assignee)",
 }
@@ -219,8 +229,8 @@ def flags(con: duckdb.DuckDBPyConnection, *, open_only: bool = False, status: st
         raise BadFlag(f'A flag\'s status is one of open, {", ".join(STATUS_WORDS)} or all, not "{status}".')
     if measure is not None and measure not in catalogue().ids():
         raise BadFlag(f'"{measure}" is not a measure in the catalogue.')
-    if district is not None and district not in force().districts:
-        raise BadFlag(f'"{district}" is not one of the districts: {", ".join(force().districts)}.')
+    if district is not None:
+        district = current_district(district)
     file_id = None if file is None or file == "" else registry.find_file(con, file, missing=lambda text, digits:
         BadFlag(f"There is no file number {int(digits)} among the files loaded; the Files loaded page lists them."
                 if digits is not None else f'There is no file "{text}" among the files loaded; the Files loaded '
@@ -230,7 +240,8 @@ def flags(con: duckdb.DuckDBPyConnection, *, open_only: bool = False, status: st
     params = {k: v for k, v in given.items() if v is not None}
     if open_only or status == "open":
         conds.append("f.resolved_at IS NULL")
-    sql = FLAGS_SQL.format(where="".join(f" AND {c}" for c in conds))
+    names = {"f_district": district_now("f.district"), "x_district": district_now("x.district")}
+    sql = FLAGS_SQL.format(where="".join(f" AND {c}" for c in conds).format(**names), **names)
     out = con.execute(sql, params).df()
     if status not in (None, "open", "all"):
         out = out[out["status"] == status].reset_index(drop=True)
@@ -315,8 +326,8 @@ def flag_history(con: duckdb.DuckDBPyConnection, flag_id: object) -> pd.DataFram
 # the value the figure had when it was raised (`flagged_value`) when a later load has revised it since, so that
 # the reason, written about that value, is not read as if it were about the figure shown now.
 CAVEATS_SQL = """
-SELECT strftime(x.period, '%Y-%m') AS period, x.district, x.measure, 'flag' AS kind, f.blocking, f.flag_id,
-       f.scope, f.file_id, r.name AS file_name, f.raised_by, f.raised_at, f.reason,
+SELECT strftime(x.period, '%Y-%m') AS period, {x_district} AS district, x.measure, 'flag' AS kind, f.blocking,
+       f.flag_id, f.scope, f.file_id, r.name AS file_name, f.raised_by, f.raised_at, f.reason,
        NULL::VARCHAR AS rule_id, NULL::VARCHAR AS message,
        CASE WHEN f.scope = 'figure' THEN (
            SELECT arg_max(v.value, v.revision) FROM figure_revision v
@@ -324,13 +335,13 @@ SELECT strftime(x.period, '%Y-%m') AS period, x.district, x.measure, 'flag' AS k
              AND v.loaded_at <= f.raised_at) END AS flagged_value,
        x.value AS value
 FROM figure_flag f
-JOIN figure x ON (f.scope = 'figure' AND x.period = f.period AND x.district = f.district AND x.measure = f.measure)
-              OR (f.scope = 'district_month' AND x.period = f.period AND x.district = f.district)
+JOIN figure x ON (f.scope = 'figure' AND x.period = f.period AND {x_district} = {f_district} AND x.measure = f.measure)
+              OR (f.scope = 'district_month' AND x.period = f.period AND {x_district} = {f_district})
               OR (f.scope = 'file' AND x.file_id = f.file_id)
 LEFT JOIN file_registry r ON r.file_id = f.file_id
 WHERE f.resolved_at IS NULL {flag_filter}
 UNION ALL
-SELECT DISTINCT strftime(c.period, '%Y-%m'), c.district, c.measure, 'check', false, NULL,
+SELECT DISTINCT strftime(c.period, '%Y-%m'), {x_district}, c.measure, 'check', false, NULL,
        'figure', NULL, NULL, NULL, NULL, NULL, c.rule_id, c.message, NULL::DOUBLE, NULL::DOUBLE
 FROM figure_caveat c
 JOIN figure x ON x.period = c.period AND x.district = c.district AND x.measure = c.measure
@@ -421,7 +432,8 @@ def caveats(con: duckdb.DuckDBPyConnection, *, measure: str | None = None, start
         conds.append(" AND list_contains(?, x.measure)" if op == "list" else f" AND x.{column} {op} ?")
         params.append(value if column == "measure" else _as_month(value))
     where = "".join(conds)
-    raw = con.execute(CAVEATS_SQL.format(flag_filter=where, check_filter=where), params + params).df()
+    raw = con.execute(CAVEATS_SQL.format(flag_filter=where, check_filter=where, x_district=district_now("x.district"),
+                                         f_district=district_now("f.district")), params + params).df()
     raw["text"] = [_figure_text(r) for r in raw.itertuples(index=False)] if len(raw) else []
     raw["flag_first"] = raw["kind"] != "flag"
     raw = raw.sort_values(["period", "district", "measure", "flag_first", "text"], ignore_index=True)

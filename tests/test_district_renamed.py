@@ -1,6 +1,7 @@
 """A district renamed in force.yaml while the warehouse keeps its figures under the former name."""
 from __future__ import annotations
 
+import io
 import shutil
 
 import pandas as pd
@@ -104,3 +105,73 @@ def test_figures_of_a_renamed_district_include_the_months_held_under_its_former_
         out = run_cli("figures", "--district", name, "--format", "csv", "--db", db).stdout
         shown = pd.read_csv(io.StringIO(out))
         assert shown[["period", "value"]].values.tolist() == [["2026-07", 10], ["2026-08", 9]], name
+
+
+def _acting_from_the_command_line(ref) -> None:
+    import yaml
+
+    from pipelines.audit import os_account
+
+    access = yaml.safe_load((ref / "access.yaml").read_text(encoding="utf-8"))
+    access["command_line"] = {os_account(): ["pcc@example.org", "analyst@example.org"]}
+    (ref / "access.yaml").write_text(yaml.safe_dump(access, sort_keys=False), encoding="utf-8")
+
+
+def _july_then_renamed(ref, db, tmp_path, run_cli) -> None:
+    from helpers import write_csv
+
+    header = "period,district,measure,value\n"
+    write_csv(tmp_path / "2026-07.csv", header + "".join(
+        f"2026-07,{d},{m},{n}\n" for d, n in (("Barnsley", 5), ("Doncaster", 4), ("Rotherham", 13), ("Sheffield", 9))
+        for m in ("cse_arrests", "cse_charges")))
+    assert run_cli("ingest", tmp_path / "2026-07.csv", "--db", db).exit_code == 0
+    _acting_from_the_command_line(ref)
+    _renamed_in_force_yaml(ref)
+
+
+def test_a_flag_under_either_name_follows_the_figure_held_under_the_former_name(ref, db, tmp_path, run_cli):
+    from pipelines import warehouse
+    from pipelines.flags import caveats
+
+    _july_then_renamed(ref, db, tmp_path, run_cli)
+    for name, measure in (("Sheffield City", "cse_arrests"), ("Sheffield", "cse_charges")):
+        out = run_cli("flags", "raise", "--month", "2026-07", "--district", name, "--measure", measure,
+                      "--reason", f"doubtful {measure}", "--as", "analyst@example.org", "--db", db)
+        assert out.exit_code == 0, out.output
+        assert "Sheffield City's" in out.stdout
+    for name in ("Sheffield", "Sheffield City", "sheffield"):
+        listed = run_cli("flags", "--district", name, "--db", db)
+        assert listed.exit_code == 0, listed.output
+        assert "doubtful cse_arrests" in listed.stdout and "doubtful cse_charges" in listed.stdout, name
+    with warehouse.connect_read_only(db) as con:
+        cav = caveats(con)
+    flags = cav[cav["kind"] == "flag"]
+    assert sorted(zip(flags["district"], flags["measure"], strict=True)) == [
+        ("Sheffield City", "cse_arrests"), ("Sheffield City", "cse_charges")]
+    shown = run_cli("figures", "--district", "Sheffield City", "--format", "csv", "--db", db).stdout
+    shown = pd.read_csv(io.StringIO(shown)).set_index("measure")
+    assert shown.loc["cse_arrests", "open_flags"] == ("#1: Sheffield City's CSE arrests in July 2026: doubtful "
+                                                      "cse_arrests")
+    plan = run_cli("plan", "--month", "2026-07", "--district", "Sheffield City", "--db", db)
+    assert plan.exit_code == 0, plan.output
+    assert "doubtful cse_arrests" in plan.stdout and "doubtful cse_charges" in plan.stdout
+
+
+def test_a_flag_raised_before_the_rename_stays_on_its_figure(ref, db, tmp_path, run_cli):
+    from helpers import write_csv
+
+    from pipelines import warehouse
+    from pipelines.flags import caveats
+
+    header = "period,district,measure,value\n"
+    write_csv(tmp_path / "2026-07.csv", header + "2026-07,Sheffield,cse_arrests,9\n")
+    assert run_cli("ingest", tmp_path / "2026-07.csv", "--db", db).exit_code == 0
+    _acting_from_the_command_line(ref)
+    out = run_cli("flags", "raise", "--month", "2026-07", "--district", "Sheffield", "--reason", "late",
+                  "--as", "analyst@example.org", "--db", db)
+    assert out.exit_code == 0, out.output
+    _renamed_in_force_yaml(ref)
+    with warehouse.connect_read_only(db) as con:
+        cav = caveats(con)
+    assert cav[["district", "measure", "kind"]].values.tolist() == [["Sheffield City", "cse_arrests", "flag"]]
+    assert "Every measure for Sheffield City in July 2026: late" in run_cli("flags", "--db", db).stdout

@@ -37,7 +37,7 @@ from ..accountability.release import (
     quoted_hidden_figures,
     released,
 )
-from ..catalogue import catalogue, dimensions, force
+from ..catalogue import catalogue, dimensions, district_now, force
 from ..contracts.contract import ContractError, load_contract
 from ..contracts.recheck import PERCENTAGE_RULE  # compares a percentage with its numerator and denominator
 from ..disclosure import (
@@ -210,18 +210,21 @@ def _public_caveats(con: duckdb.DuckDBPyConnection, cells: pd.DataFrame,
         return pd.DataFrame(columns=out_cols)
     months = cells[cells["period_type"] == "month"]
     shown = {(r.measure, r.area, r.period) for r in months.itertuples() if not bool(r.suppressed)}
+    # a district renamed since has earlier months, their caveats and flags under its former name: each is the
+    # district's under the name it is published with
+    c_district, a_district, f_district = (district_now(c) for c in ("c.district", "a.district", "f.district"))
     rows = con.execute(
-        """SELECT c.measure, c.district AS area, strftime(c.period, '%Y-%m') AS period, c.rule_id,
+        f"""SELECT c.measure, {c_district} AS area, strftime(c.period, '%Y-%m') AS period, c.rule_id,
                   max(c.created_at) AS created_at
            FROM figure_caveat c JOIN period_status s ON s.period = c.period AND c.created_at <= s.approved_at
                 AND (c.ended_at IS NULL OR c.ended_at > s.approved_at)
            GROUP BY ALL
            UNION ALL
-           SELECT DISTINCT a.measure, a.district, strftime(a.period, '%Y-%m'), '__flag__', NULL::TIMESTAMP
+           SELECT DISTINCT a.measure, {a_district}, strftime(a.period, '%Y-%m'), '__flag__', NULL::TIMESTAMP
            FROM figure_flag f
            JOIN approved_figure a
-             ON (f.scope = 'figure' AND a.period = f.period AND a.district = f.district AND a.measure = f.measure)
-             OR (f.scope = 'district_month' AND a.period = f.period AND a.district = f.district)
+             ON (f.scope = 'figure' AND a.period = f.period AND {a_district} = {f_district} AND a.measure = f.measure)
+             OR (f.scope = 'district_month' AND a.period = f.period AND {a_district} = {f_district})
              OR (f.scope = 'file' AND a.file_id = f.file_id)
            LEFT JOIN figure x ON x.period = a.period AND x.district = a.district AND x.measure = a.measure
            WHERE f.resolved_at IS NULL
@@ -249,10 +252,11 @@ def _public_caveats(con: duckdb.DuckDBPyConnection, cells: pd.DataFrame,
     if rows.empty:
         return pd.DataFrame(columns=out_cols)
     # when each shown month figure was loaded, as approved; and the months each district's measure has figures for
+    district = district_now("district")
     loads = {(m, d, p): t for m, d, p, t in con.execute(
-        "SELECT measure, district, strftime(period, '%Y-%m'), loaded_at FROM approved_figure").fetchall()}
+        f"SELECT measure, {district}, strftime(period, '%Y-%m'), loaded_at FROM approved_figure").fetchall()}
     had: dict[tuple[str, str], list[str]] = {}
-    for m, d, p in con.execute("SELECT DISTINCT measure, district, strftime(period, '%Y-%m') FROM figure_revision "
+    for m, d, p in con.execute(f"SELECT DISTINCT measure, {district}, strftime(period, '%Y-%m') FROM figure_revision "
                                "ORDER BY 3").fetchall():
         had.setdefault((m, d), []).append(p)
     checks = rule_checks()
