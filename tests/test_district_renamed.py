@@ -1,6 +1,7 @@
 """A district renamed in force.yaml while the warehouse keeps its figures under the former name."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 import shutil
 
@@ -175,3 +176,29 @@ def test_a_flag_raised_before_the_rename_stays_on_its_figure(ref, db, tmp_path, 
         cav = caveats(con)
     assert cav[["district", "measure", "kind"]].values.tolist() == [["Sheffield City", "cse_arrests", "flag"]]
     assert "Every measure for Sheffield City in July 2026: late" in run_cli("flags", "--db", db).stdout
+
+
+def test_a_month_held_under_the_former_name_is_approved_and_published_as_the_district_it_now_is(
+        ref, db, tmp_path, run_cli, monkeypatch):
+    from pipelines import warehouse
+    from pipelines.publish.approval import missing_districts
+
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
+    _july_then_renamed(ref, db, tmp_path, run_cli)
+    with warehouse.connect_read_only(db) as con:
+        assert missing_districts(con, dt.date(2026, 7, 1)) == []  # not "CSE arrests has no figure for Sheffield City"
+    out = run_cli("flags", "raise", "--month", "2026-07", "--district", "Sheffield City", "--measure", "cse_arrests",
+                  "--reason", "doubtful", "--as", "analyst@example.org", "--db", db)
+    assert out.exit_code == 0, out.output
+    out = run_cli("approve", "2026-07", "--as", "pcc@example.org", "--db", db)
+    assert out.exit_code == 0, out.output
+    out = run_cli("publish", "--yes", "--as", "pcc@example.org", "--db", db)
+    assert out.exit_code == 0, out.output
+    import duckdb
+
+    snapshot = sorted((tmp_path / "published").glob("snapshot-*.duckdb"))[-1]
+    with duckdb.connect(str(snapshot), read_only=True) as public:
+        areas = {a for (a,) in public.execute("SELECT DISTINCT area FROM figure").fetchall()}
+        flagged = public.execute("SELECT measure, area FROM caveat WHERE area = 'Sheffield City'").fetchall()
+    assert "Sheffield City" in areas and "Sheffield" not in areas
+    assert flagged == [("cse_arrests", "Sheffield City")]

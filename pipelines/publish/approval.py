@@ -10,7 +10,7 @@ import pandas as pd
 
 from .. import audit
 from ..access import require
-from ..catalogue import catalogue, force, listed
+from ..catalogue import catalogue, district_now, force, listed
 from ..errors import PccDashError
 from ..figures import parse_month
 from ..flags import flag_place
@@ -80,10 +80,11 @@ def _month_figures(con: duckdb.DuckDBPyConnection, period: dt.date) -> tuple[int
     districts = list(force().districts)
     names = {m.id: m.short_name for m in catalogue().measures}
     # the figures are the (district, measure) pairs with a revision: read from the revisions, not the `figure`
-    # view, whose latest-revision window costs more than the count it feeds
+    # view, whose latest-revision window costs more than the count it feeds; a district renamed since holds the month
+    # under its former name
     rows = con.execute(
-        """SELECT measure, list(DISTINCT district), count(DISTINCT district) FROM figure_revision WHERE period = ?
-           GROUP BY measure ORDER BY measure""", [period]).fetchall()
+        f"""SELECT measure, list(DISTINCT {district_now('district')}), count(DISTINCT district) FROM figure_revision
+            WHERE period = ? GROUP BY measure ORDER BY measure""", [period]).fetchall()
     return sum(n for *_, n in rows), [
         f"{names.get(measure, measure)} has no figure for {listed([d for d in districts if d not in have])}"
         for measure, have, _ in rows if set(districts) - set(have)]
