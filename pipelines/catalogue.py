@@ -566,6 +566,20 @@ def district_now(column: str) -> str:
     return f"(CASE lower(trim({column})) {cases} ELSE {column} END)"
 
 
+def held_as_one_district(names, district: str, figure: str) -> str:
+    """The sentence for figures of one month held under two or more `names` that force.yaml now makes names of one
+    `district` (`figure` says which: "CSE arrests in April 2013"): two districts merged into one in force.yaml. A
+    merged district's figures would have to be added up (and its percentages rebuilt) from each former district's,
+    month by month, which nothing does; a rename is supported, and said as the way."""
+    names = sorted(dict.fromkeys(str(n) for n in names))
+    quoted = " and for ".join(f'"{n}"' for n in names)
+    merged = (f"The warehouse holds figures for {quoted} in the same month ({figure}), and force.yaml now makes them "
+              f'names of one district, "{district}": merging districts is not supported, so keep them as separate '
+              "districts in force.yaml (a renamed district is supported: keep its former name among the new name's "
+              "aliases).")
+    return merged
+
+
 def listed(names: list[str]) -> str:
     """'Barnsley', 'Barnsley and Rotherham', 'Barnsley, Rotherham and Sheffield': each name once, in order."""
     names = list(dict.fromkeys(names))

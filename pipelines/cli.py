@@ -168,14 +168,16 @@ def init(db):
     else:
         state = "is up to date"
     click.echo(f'Warehouse "{path}" {state} (schema version {version} of {migrations()[-1][0]}).')
-    _report_checks()
+    _report_checks(path)
 
 
-def _report_checks() -> None:
-    """Every reference file and contract checked; each problem by file and line; exit 1 if any."""
+def _report_checks(db=None) -> None:
+    """Every reference file and contract checked (force.yaml against the warehouse's figures too, when there is
+    one); each problem by file and line; exit 1 if any."""
     from .check import check_all
+    from .warehouse import db_path
 
-    findings = check_all()
+    findings = check_all(db_path(db))
     problems = [f for f in findings if not f.ok]
     for f in problems:
         click.secho(f"{'Not checked' if f.blocked_by else 'Problem'}: {f.message()}", fg="red", err=True)
@@ -188,19 +190,20 @@ def _report_checks() -> None:
 
 
 @main.command()
-def check():
+@db_option
+def check(db):
     """Check every reference file and data contract, naming the file, line and fix of each problem.
 
     Reads force.yaml, measures.yaml, plan.yaml, population.csv, police_uk.yaml, access.yaml and the
     other reference files (from PCCDASH_REFERENCE_DIR) and every data contract (PCCDASH_CONTRACTS_DIR),
-    as the pages and commands will. Exit 1 when any has a problem. Pages pick up a corrected file
-    without a restart.
+    as the pages and commands will, and force.yaml's districts against the figures the warehouse holds
+    (when there is one). Exit 1 when any has a problem. Pages pick up a corrected file without a restart.
 
     \b
     Example:
       pccdash check
     """
-    _report_checks()
+    _report_checks(db)
 
 
 @main.command()

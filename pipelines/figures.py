@@ -176,3 +176,23 @@ def plan_figures(con: duckdb.DuckDBPyConnection, plans=None) -> pd.DataFrame:
     import pandas as pd
 
     return pd.concat(parts, ignore_index=True) if parts else own
+
+
+def held_as_one(con: duckdb.DuckDBPyConnection, period: dt.date | None = None) -> str | None:
+    """The sentence for two districts the warehouse holds figures of for one month (in `period`, or any) that
+    force.yaml now makes names of one district (a merge, which nothing supports: see
+    `catalogue.held_as_one_district`); None when there are none."""
+    from .catalogue import district_now, held_as_one_district, measure_namer
+    from .public import month_text
+
+    now = district_now("district")
+    if now == "district":  # no district has another name: none can be held twice
+        return None
+    found = con.execute(
+        f"""SELECT {now}, strftime(period, '%Y-%m'), measure, list(DISTINCT district)
+            FROM figure_revision WHERE $period IS NULL OR period = $period
+            GROUP BY ALL HAVING count(DISTINCT district) > 1 ORDER BY 2, 3 LIMIT 1""", {"period": period}).fetchall()
+    if not found:
+        return None
+    district, month, measure, names = found[0]
+    return held_as_one_district(names, district, f"{measure_namer()(measure)} in {month_text(month)}")

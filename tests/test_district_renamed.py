@@ -48,7 +48,7 @@ def test_former_name_dropped_is_a_sentence_naming_the_fix(tmp_path, monkeypatch)
 
 def test_one_month_under_both_names_is_refused(tmp_path, monkeypatch):
     _reference(tmp_path, monkeypatch, "[Sheffield]")
-    with pytest.raises(ConfigError, match="under two"):
+    with pytest.raises(ConfigError, match="merging districts is not supported"):
         _districts_as_named(_figures(("2026-03", "Sheffield", "cse_arrests", 11),
                                      ("2026-03", "Sheffield City", "cse_arrests", 12)))
 
@@ -202,3 +202,48 @@ def test_a_month_held_under_the_former_name_is_approved_and_published_as_the_dis
         flagged = public.execute("SELECT measure, area FROM caveat WHERE area = 'Sheffield City'").fetchall()
     assert "Sheffield City" in areas and "Sheffield" not in areas
     assert flagged == [("cse_arrests", "Sheffield City")]
+
+
+MERGED = "merging districts is not supported, so keep them as separate districts in force.yaml"
+
+
+def _merged_in_force_yaml(ref) -> None:
+    path = ref / "force.yaml"
+    text = path.read_text(encoding="utf-8")
+    two = "  - name: Barnsley\n    aliases: []\n  - name: Doncaster\n    aliases: []\n"
+    assert two in text
+    path.write_text(text.replace(two, "  - name: Barnsley and Doncaster\n    aliases: [Barnsley, Doncaster]\n"),
+                    encoding="utf-8")
+
+
+def test_two_districts_merged_in_force_yaml_are_told_as_not_supported_everywhere(ref, db, tmp_path, run_cli):
+    from helpers import write_csv
+
+    from pipelines import warehouse
+
+    _july_then_renamed(ref, db, tmp_path, run_cli)
+    _merged_in_force_yaml(ref)
+    checked = run_cli("check", "--db", db)
+    assert checked.exit_code == 1
+    told = checked.stderr
+    assert 'force.yaml", line ' in told and '"Barnsley" and for "Doncaster" in the same month' in told
+    assert '"Barnsley and Doncaster": ' + MERGED in told
+    population = next(line for line in told.splitlines() if "population.csv" in line)
+    assert MERGED in population and "listed twice" not in population
+    plan = run_cli("plan", "--db", db)
+    assert plan.exit_code == 1 and MERGED in plan.output and "pass the current figure only" not in plan.output
+    approve = run_cli("approve", "2026-07", "--as", "pcc@example.org", "--db", db)
+    assert approve.exit_code == 1 and MERGED in approve.output and "has no figure" not in approve.output
+    # a figure sent under the merged name revises neither district's
+    write_csv(tmp_path / "merged.csv", "period,district,measure,value\n2026-07,Barnsley and Doncaster,cse_arrests,9\n")
+    loaded = run_cli("ingest", tmp_path / "merged.csv", "--db", db)
+    assert loaded.exit_code == 1 and MERGED in loaded.output
+    with warehouse.connect_read_only(db) as con:
+        held = con.execute("SELECT district, value FROM figure WHERE measure = 'cse_arrests' AND district IN "
+                           "('Barnsley', 'Doncaster', 'Barnsley and Doncaster') ORDER BY 1").fetchall()
+    assert held == [("Barnsley", 5.0), ("Doncaster", 4.0)]
+    # with the districts kept apart, every reference file is correct again
+    (ref / "force.yaml").write_text((ref / "force.yaml").read_text(encoding="utf-8").replace(
+        "  - name: Barnsley and Doncaster\n    aliases: [Barnsley, Doncaster]\n",
+        "  - name: Barnsley\n    aliases: []\n  - name: Doncaster\n    aliases: []\n"), encoding="utf-8")
+    assert run_cli("check", "--db", db).exit_code == 0

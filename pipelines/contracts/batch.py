@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import duckdb
 
-from ..catalogue import catalogue, dimensions, force
+from ..catalogue import catalogue, dimensions, force, held_as_one_district, measure_namer
+from ..errors import ConfigError
 from ..figures import FigureFilter, where_clause
 
 _TYPED = """
@@ -110,6 +111,14 @@ def as_held(con: duckdb.DuckDBPyConnection, figure: str = "figure") -> int:
           AND (f.period, f.measure, l.district) IN (SELECT DISTINCT period, measure, district FROM batch)
           AND NOT EXISTS (SELECT 1 FROM {figure} g
                           WHERE g.period = f.period AND g.measure = f.measure AND g.district = l.district)""")
+    merged = con.execute("""SELECT named, strftime(period, '%Y-%m'), measure, list(held ORDER BY held) FROM held_name
+                            GROUP BY ALL HAVING count(*) > 1 ORDER BY 2, 3 LIMIT 1""").fetchall()
+    if merged:  # two districts' figures for the month, which force.yaml now makes one district's: neither is it
+        from ..public import month_text
+
+        named, month, measure, held = merged[0]
+        raise ConfigError(held_as_one_district(held, named, f"{measure_namer()(measure)} in {month_text(month)}")
+                          + " Nothing was loaded.")
     con.execute("""UPDATE batch SET district = h.held FROM held_name h
                    WHERE batch.period = h.period AND batch.measure = h.measure AND batch.district = h.named""")
     return con.execute("SELECT count(*) FROM held_name").fetchall()[0][0]

@@ -382,12 +382,23 @@ def _load_population(path: str, mtime: float) -> Population:
     lookup = force().district_lookup()
     out: dict[str, int] = {}
     sources = set()
+    given: dict[str, tuple[int, str]] = {}  # district -> the row that gave it, and the name it was given by
     for i, row in enumerate(rows, start=2):
         name = lookup.get(str(row["district"]).strip().lower())
         if name is None:
             raise ConfigError(f'{where}, row {i}: "{row["district"]}" is not a district in force.yaml.')
         if name in out:
-            raise ConfigError(f'{where}, row {i}: "{name}" is listed twice.')
+            before, as_named = given[name]
+            said = str(row["district"]).strip()
+            if as_named.lower() == said.lower():
+                raise ConfigError(f'{where}, row {i}: "{name}" is listed twice.')
+            # two districts' populations, which force.yaml now makes one district's
+            raise ConfigError(
+                f'{where}, row {i}: "{said}" and row {before}\'s "{as_named}" are now names of one district in '
+                f'force.yaml, "{name}": merging districts is not supported, so keep them as separate districts in '
+                "force.yaml (a renamed district is supported: keep its former name among the new name's aliases, "
+                "and give its population once).")
+        given[name] = (i, str(row["district"]).strip())
         try:
             value = int(str(row["population"]).replace(",", "").strip())
         except ValueError:

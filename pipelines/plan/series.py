@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..catalogue import Measure, catalogue, force
+from ..catalogue import Measure, catalogue, force, held_as_one_district
 from ..errors import PccDashError
 from .periods import (
     WindowValue,
@@ -104,6 +104,11 @@ class Panel:
             if np.unique(flat).shape[0] != flat.shape[0]:
                 dup = pd.Series(flat).duplicated()
                 k = int(np.flatnonzero(dup.to_numpy())[0])
+                held = dist_names[rows].to_numpy()[flat == flat[k]]
+                if len(set(held)) > 1:  # two districts' figures, which force.yaml now makes one district's
+                    raise FiguresError(held_as_one_district(
+                        held, self.areas[di[k]],
+                        f"{known[measure_id].short_name} in {month_label(self.first + int(mi[k]))}"))
                 raise FiguresError(f'The figures hold "{measure_id}" for {self.areas[di[k]]} in '
                                    f"{month_label(self.first + int(mi[k]))} more than once; pass the current "
                                    "figure only.")

@@ -12,7 +12,7 @@ from .. import audit
 from ..access import require
 from ..catalogue import catalogue, district_now, force, listed
 from ..errors import PccDashError
-from ..figures import parse_month
+from ..figures import held_as_one, parse_month
 from ..flags import flag_place
 from ..resubmission import blocked_months, cleared_refusals, open_refusals, refusals
 from ..uk_time import month_words, uk_day
@@ -192,6 +192,10 @@ def approve(con: duckdb.DuckDBPyConnection, months: list[str], claims: dict) -> 
         before = len(problems)
         counts[p], missing = _month_figures(con, p)
         month = month_words(p)
+        merged = held_as_one(con, p)  # two districts' figures, which force.yaml now makes one district's
+        if merged is not None:
+            problems.append(f"{month}: {merged}")
+            remedies["merged"] = "keep the districts apart in force.yaml"
         errors, flags = open_errors(con, p), blocking_flags(con, p)
         if not counts[p]:
             problems.append(f"{month} has no accepted figures")

@@ -37,7 +37,7 @@ from ..accountability.release import (
     quoted_hidden_figures,
     released,
 )
-from ..catalogue import catalogue, dimensions, district_now, force
+from ..catalogue import catalogue, dimensions, district_now, force, held_as_one_district
 from ..contracts.contract import ContractError, load_contract
 from ..contracts.recheck import PERCENTAGE_RULE  # compares a percentage with its numerator and denominator
 from ..disclosure import (
@@ -125,6 +125,10 @@ def approved_figures(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return _districts_as_named(figures)
 
 
+def _measure_name(measure: str) -> str:
+    return next((m.short_name for m in catalogue().measures if m.id == measure), measure)
+
+
 def _districts_as_named(figures: pd.DataFrame) -> pd.DataFrame:
     """The figures under the names force.yaml gives their districts now: a figure kept under a district's former
     name that force.yaml keeps among its aliases is that district's (as the plan and the pages read it). A name
@@ -143,14 +147,16 @@ def _districts_as_named(figures: pd.DataFrame) -> pd.DataFrame:
             f"force.yaml: the warehouse holds {held}, which force.yaml no longer names as a district or an alias "
             f"(its districts are {', '.join(f.districts)}). If the district was renamed, keep its former name "
             f'among the new name\'s aliases (aliases: [{unknown[0]}]) and publish again; nothing was published.')
+    held = figures["district"]
     figures = figures.assign(district=figures["district"].map(names))
     twice = figures[figures.duplicated(["period", "district", "measure"], keep=False)]
     if not twice.empty:
         row = twice.iloc[0]
-        raise ConfigError(
-            f'force.yaml: the warehouse holds {row["measure"]} for {row["district"]} in {row["period"]} under two '
-            "of the district's names (its name and an alias); a return has used both. Nothing was published: "
-            "resolve which figure stands (resend the month under one name) and publish again.")
+        same = twice[(twice["period"] == row["period"]) & (twice["measure"] == row["measure"])
+                     & (twice["district"] == row["district"])]
+        raise ConfigError(held_as_one_district(
+            held[same.index], row["district"], f"{_measure_name(row['measure'])} in {month_text(row['period'])}")
+            + " Nothing was published.")
     return figures.sort_values(["period", "district", "measure"], ignore_index=True)
 
 
