@@ -566,6 +566,17 @@ def district_now(column: str) -> str:
     return f"(CASE lower(trim({column})) {cases} ELSE {column} END)"
 
 
+def former_name(name: object) -> str | None:
+    """What to say of `name` (after the name itself) written where force.yaml's current district name is needed, when
+    force.yaml keeps it among a district's aliases (a renamed district's former name, or another spelling): which
+    district it is, and to write that district's name; None when it is no alias."""
+    district = force().district_aliases.get(str(name).strip().lower())
+    if district is None or district.lower() == str(name).strip().lower():
+        return None
+    return (f'is a former name of "{district}" (force.yaml keeps it among that district\'s aliases): write '
+            f'"{district}".')
+
+
 def held_as_one_district(names, district: str, figure: str) -> str:
     """The sentence for figures of one month held under two or more `names` that force.yaml now makes names of one
     `district` (`figure` says which: "CSE arrests in April 2013"): two districts merged into one in force.yaml. A

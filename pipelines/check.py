@@ -37,7 +37,22 @@ class Finding:
             return (f'"{self.file}": it reads "{self.blocked_by.name}", which has the problem listed above; it is '
                     "checked once that is corrected.")
         where = f'"{self.file}"' + (f", line {self.line}" if self.line else "")
-        return f"{where}: {self.problem}" if self.problem else f'"{self.file}": correct.'
+        if not self.problem:
+            return f'"{self.file}": correct.'
+        return f"{where}{self._after_file()}"
+
+    def _after_file(self) -> str:
+        """The problem without the file (and line) it begins by naming, which `message` has said already: what
+        is left of where it is (", row 3", ', "districts"'), then what is wrong."""
+        text = self.problem or ""
+        for named in (f'Reference file "{self.file}"', f'"{self.file}"', str(self.file), self.file.name):
+            if text.startswith(named) and text[len(named):len(named) + 2] in (", ", ": "):
+                rest = text[len(named):]
+                if self.line:  # said before: the rest of where it is comes after it, as its own part
+                    rest = re.sub(rf"^, line {self.line}\b", "", rest)
+                    rest = ": " + rest[2:] if rest.startswith(", ") else rest
+                return rest
+        return f": {text}"
 
 
 def _split_where(message: str) -> tuple[str, str]:

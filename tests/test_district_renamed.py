@@ -247,3 +247,20 @@ def test_two_districts_merged_in_force_yaml_are_told_as_not_supported_everywhere
         "  - name: Barnsley and Doncaster\n    aliases: [Barnsley, Doncaster]\n",
         "  - name: Barnsley\n    aliases: []\n  - name: Doncaster\n    aliases: []\n"), encoding="utf-8")
     assert run_cli("check", "--db", db).exit_code == 0
+
+
+def test_reference_files_still_naming_the_former_name_say_to_write_the_new_one_naming_each_file_once(ref, run_cli):
+    path = ref / "force.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  - name: Sheffield\n    aliases: []",
+                                                             "  - name: Sheffield City\n    aliases: [Sheffield]"),
+                    encoding="utf-8")
+    checked = run_cli("check")
+    assert checked.exit_code == 1
+    problems = [line for line in checked.stderr.splitlines() if line.startswith("Problem: ")]
+    said = {name: next(line for line in problems if f'{name}", line ' in line)
+            for name in ("police_uk.yaml", "public_info.yaml")}
+    for line in said.values():
+        assert 'is a former name of "Sheffield City"' in line and 'write "Sheffield City"' in line, line
+        assert "is not a district" not in line
+    for line in problems:  # the file's path once, then where in it and what is wrong
+        assert line.count(str(ref)) == 1, line

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from ..catalogue import _load_yaml, catalogue, force, reference_dir, reference_stamp
+from ..catalogue import _load_yaml, catalogue, force, former_name, reference_dir, reference_stamp
 from ..errors import ConfigError
 
 FILE = "police_uk.yaml"
@@ -59,6 +59,8 @@ def _reference(stamp: tuple) -> PoliceUkReference:
         known_districts = force().districts
         mapping = []
         for entry in rules["map"]:
+            if entry["district"] not in known_districts and (renamed := former_name(entry["district"])):
+                raise ConfigError(f'{_where("districts")}: "{entry["district"]}" {renamed}')
             if entry["district"] not in known_districts:
                 raise ConfigError(f'{_where("districts")}: "{entry["district"]}" is not a district of force.yaml '
                                   f"({', '.join(known_districts)}).")

@@ -25,7 +25,7 @@ from pathlib import Path
 import yaml
 
 from .. import office as office_words
-from ..catalogue import catalogue, force, listed, reference_dir
+from ..catalogue import catalogue, force, former_name, listed, reference_dir
 from ..errors import ConfigError
 from ..uk_time import uk_day_words
 from ..yaml_lines import key_lines
@@ -199,6 +199,8 @@ def _councils(raw, at: tuple, fail) -> dict:
     if not isinstance(raw, dict):
         fail(at, f"should be a mapping from each district ({listed(districts)}) to its council.")
     for key in raw:
+        if key not in districts and (renamed := former_name(key)):
+            fail((*at, key), renamed)
         if key not in districts:
             hint = difflib.get_close_matches(str(key), districts, n=1)
             extra = f' (did you mean "{hint[0]}"?)' if hint else ""
