@@ -264,3 +264,26 @@ def test_reference_files_still_naming_the_former_name_say_to_write_the_new_one_n
         assert "is not a district" not in line
     for line in problems:  # the file's path once, then where in it and what is wrong
         assert line.count(str(ref)) == 1, line
+
+
+def test_a_return_under_the_new_name_is_compared_with_the_months_held_under_the_former_name(ref, db, tmp_path,
+                                                                                          run_cli):
+    from helpers import write_csv
+
+    from pipelines import warehouse
+
+    header = "period,district,measure,value\n"
+    write_csv(tmp_path / "2025-07.csv", header + "2025-07,Sheffield,cce_referrals,5\n")
+    write_csv(tmp_path / "2026-06.csv", header + "2026-06,Sheffield,cse_arrests,9\n")
+    for name in ("2025-07.csv", "2026-06.csv"):
+        assert run_cli("ingest", tmp_path / name, "--db", db).exit_code == 0
+    _renamed_in_force_yaml(ref)
+    write_csv(tmp_path / "2026-07.csv", header + "2026-07,Sheffield City,cse_arrests,90\n"
+                                                 "2026-07,Sheffield City,cce_referrals,80\n")
+    assert run_cli("ingest", tmp_path / "2026-07.csv", "--db", db).exit_code == 0
+    with warehouse.connect_read_only(db) as con:
+        found = con.execute("SELECT measure, rule_id, message FROM figure_caveat WHERE ended_at IS NULL "
+                            "AND district = 'Sheffield City' ORDER BY 1").fetchall()
+    rules = {(m, r) for m, r, _ in found}
+    assert ("cse_arrests", "month_on_month_change") in rules, found  # 90 from 9 in June, held as "Sheffield"
+    assert ("cce_referrals", "cce_referrals_same_month_last_year") in rules, found  # 80 from 5 a year before

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from ..catalogue import catalogue, force
+from ..catalogue import catalogue, district_now, force
 from ..errors import QUOTED_LIMIT, Problem, shown
 from ..uk_time import month_named, month_text
 from ..warehouse import utc_now
@@ -716,10 +716,11 @@ def breakdowns_table(con: duckdb.DuckDBPyConnection) -> str:
     return BREAKDOWNS_NOW if figures_table(con) == FIGURES_NOW else "figure_breakdown"
 
 
-def fill_query(query: str, current_month: dt.date, figure: str = "figure") -> str:
+def fill_query(query: str, current_month: dt.date, figure: str = "figure", *, named_now: bool = False) -> str:
     """The rule's query with its placeholders filled: ${object} is the batch's figures (a measure's total for a
     district and month), ${breakdown} their breakdowns, ${table} both; ${figure} and ${figure_breakdown} what
-    the warehouse holds."""
+    the warehouse holds, with `named_now` each district under the name force.yaml gives it now, as a batch names
+    it (a renamed district's months held under its former name are its own)."""
     refs = reference_values()
     names = {"object": "batch_total", "breakdown": "batch_breakdown", "table": "batch", "figure": figure,
              "figure_breakdown": BREAKDOWNS_NOW if figure == FIGURES_NOW else "figure_breakdown",
@@ -727,6 +728,10 @@ def fill_query(query: str, current_month: dt.date, figure: str = "figure") -> st
              "current_month": f"DATE '{current_month.isoformat()}'"}
     for name, value in refs.items():
         names[name] = _quote(value)
+    now = district_now("district")
+    if named_now and now != "district":  # a renamed district's months held under its former name are its own
+        for name in ("figure", "figure_breakdown"):
+            names[name] = f"(SELECT * REPLACE ({now} AS district) FROM {names[name]})"
     for name, value in names.items():
         query = query.replace("${" + name + "}", value)
     return query
@@ -742,7 +747,7 @@ def set_rule_rows(con, rule: SetRule, current_month: dt.date, limit: int | None,
     when not given)."""
     if figure is None:
         figure = figures_table(con) if "${figure" in rule.query else "figure"
-    sql = fill_query(rule.query, current_month, figure)
+    sql = fill_query(rule.query, current_month, figure, named_now=True)
     try:  # one run of the query: the count of all its rows rides along with the first few
         rows = con.execute(
             f"SELECT {', '.join(SET_RULE_COLUMNS)}, count(*) OVER () FROM ({sql}) "
@@ -764,8 +769,9 @@ def set_rules_rows(con, rules: Sequence[SetRule], current_month: dt.date, limit:
     if len(rules) < 2:
         return {r.id: set_rule_rows(con, r, current_month, limit, figure) for r in rules}
     columns = ", ".join(SET_RULE_COLUMNS)
-    union = " UNION ALL ".join(f"SELECT {i} AS rule_no, {columns} FROM ({fill_query(r.query, current_month, figure)})"
-                               for i, r in enumerate(rules))
+    union = " UNION ALL ".join(
+        f"SELECT {i} AS rule_no, {columns} FROM ({fill_query(r.query, current_month, figure, named_now=True)})"
+        for i, r in enumerate(rules))
     try:
         rows = con.execute(
             f"SELECT *, count(*) OVER (PARTITION BY rule_no) FROM ({union}) "
