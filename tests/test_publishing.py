@@ -783,3 +783,25 @@ def test_a_publication_that_only_adds_or_takes_away_a_note_says_so_in_its_previe
     at = internal(monkeypatch, loaded, "internal_pages/publishing.py")
     assert not at.exception, at.exception
     assert "Notes beside figures the public would no longer read" in [m.value.strip("*") for m in at.markdown]
+
+
+def test_a_correction_approved_again_is_approved_not_published_until_the_next_publication(loaded, tmp_path,
+                                                                                           monkeypatch):
+    """A published month corrected and approved again is not yet what the public reads: it shows as approved (with
+    when it was published) until a publication carries it, then as published again."""
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-06", "2015-07"], PCC)
+        publish(con, PCC)
+        assert ingest(con, [write_csv(tmp_path / "fix.csv", HEADER + "2015-07,Barnsley,cse_arrests,15\n")]).ok
+        approve(con, ["2015-07"], PCC)
+        states = {s.period.strftime("%Y-%m"): s for s in period_states(con)}
+    assert states["2015-06"].status == "published"
+    assert states["2015-07"].status == "approved"
+    assert "approved again since its publication" in states["2015-07"].note
+    at = internal(monkeypatch, loaded, "internal_pages/publishing.py")
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Approved"] == "1"
+    with warehouse.connect(loaded) as con:
+        publish(con, PCC)
+        states = {s.period.strftime("%Y-%m"): s for s in period_states(con)}
+    assert states["2015-07"].status == "published" and not states["2015-07"].note

@@ -131,9 +131,9 @@ def period_states(con: duckdb.DuckDBPyConnection) -> list[PeriodState]:
     approval."""
     rows = con.execute(
         """SELECT f.period, count(*) AS figures, max(f.loaded_at) AS last_loaded,
-                  s.status, s.approved_by, s.approved_at, s.published_at
+                  s.status, s.approved_by, s.approved_at, s.published_at, s.last_published_at
            FROM figure f LEFT JOIN period_status s USING (period)
-           GROUP BY f.period, s.status, s.approved_by, s.approved_at, s.published_at
+           GROUP BY f.period, s.status, s.approved_by, s.approved_at, s.published_at, s.last_published_at
            ORDER BY f.period""").fetchall()
     # which months have anything that blocks approval, found in one query, so the few that do are asked
     # for their reasons rather than every month in the warehouse (a page lists 150 or more)
@@ -146,8 +146,13 @@ def period_states(con: duckdb.DuckDBPyConnection) -> list[PeriodState]:
     recaveated = caveats_changed_since_approval(con)
     rebroken = breakdowns_changed_since_approval(con)
     out = []
-    for period, n, last_loaded, status, by, at, published in rows:
+    for period, n, last_loaded, status, by, at, published, last_published in rows:
         state, note = status or "draft", ""
+        if state == "published" and at is not None and last_published is not None and at > last_published:
+            # approved again (a correction) since the publication the public reads: not published until the next
+            state = "approved"
+            note = (f"approved again since its publication on {uk_day(last_published):%Y-%m-%d}: the public reads "
+                    "it as published then until the next publication")
         if at is not None and (last_loaded > at or period in recaveated or period in rebroken):
             state = "changed"
             note = ("a figure was revised after its approval" if last_loaded > at else
