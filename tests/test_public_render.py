@@ -215,3 +215,21 @@ def test_the_figure_is_built_once_per_chart():
     again = Chart(CHART.title, CHART.unit, CHART.whole_numbers, CHART.points, CHART.sentence, CHART.table,
                   CHART.events, CHART.key)
     assert public_render.figure(again) is public_render.figure(CHART)  # an equal chart of a later run: no rebuild
+
+
+@pytest.mark.parametrize(("months", "step"), [(("2026-04", "2026-05"), "M1"), (("2026-01", "2026-05"), "M1"),
+                                              (("2025-10", "2026-05"), "M2"), (("2025-05", "2026-05"), "M3")])
+def test_a_short_series_ticks_each_month_once_not_each_week_under_one_month_name(months, step):
+    """Two published months drew "Apr 2026" four times along the axis (plotly ticked by the week): a series of a year
+    or less ticks on the first of its months, every one, or every second or third as it grows."""
+    points = tuple(ChartPoint(m, 40 + i, "published", str(40 + i)) for i, m in enumerate(months))
+    chart = Chart("CCE referrals", "referrals", True, points, "", series_table(points))
+    axis = public_render.figure(chart).layout.xaxis
+    assert axis.dtick == step and str(axis.tick0)[:10] == f"{months[0]}-01"
+    assert axis.tickformat == "%b %Y"
+
+
+def test_a_long_series_keeps_plotlys_own_ticks():
+    points = (ChartPoint("2014-04", 40, "published", "40"), ChartPoint("2026-05", 41, "published", "41"))
+    axis = public_render.figure(Chart("CSE arrests", "people", True, points, "", series_table(points))).layout.xaxis
+    assert axis.dtick is None and axis.tickformat == "%b %Y"
