@@ -186,3 +186,16 @@ def test_a_month_missing_is_said_not_reported_not_0_of_1_months():
     assert month.missing_note == "June 2026: not reported"
     quarter = PeriodFigure(label="Q1 2026/27", value=None, months_present=2, months_expected=3)
     assert quarter.missing_note == "Q1 2026/27: 2 of 3 months reported"
+
+
+def test_measures_missing_the_same_months_are_named_together_once(monkeypatch, sample_db):
+    """In December 2013 every measure's 12 months to November hold eight: the overview says so once, naming the
+    measures together, not once a measure (a return missing a group of measures made a paragraph of repeats)."""
+    at = internal(monkeypatch, sample_db, "internal_pages/briefing.py")
+    at.date_input(key="meeting_date").set_value(dt.date(2013, 12, 10)).run()
+    assert not at.exception, at.exception
+    said = next(w.value for w in at.warning if w.value.startswith("Months missing"))
+    note = "12 months to November 2013: 8 of 12 months reported"
+    assert said.count(note) == 1, said
+    line = next(line for line in said.splitlines() if note in line)
+    assert line.startswith("- CSE referrals, Live CSE investigations, CSE arrests, ") and " and " in line

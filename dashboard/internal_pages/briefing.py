@@ -11,7 +11,7 @@ from pipelines import office
 from pipelines.briefing.loop_section import EMPTY_SHORT, since_last_meeting
 from pipelines.briefing.pack import assemble, caveat_months, period_notices, return_notices
 from pipelines.briefing.tables import GENERAL_CAVEATS_HEADING, area_table, incomplete_notes, summary_table
-from pipelines.catalogue import catalogue, force
+from pipelines.catalogue import catalogue, force, listed
 from pipelines.flags import caveats
 from pipelines.plan.narrative import format_change, format_number
 
@@ -65,11 +65,17 @@ meeting = f"{period.meeting:%Y-%m-%d}"
 links = [ui.measure_link(m.measure_id, meeting, area) for m in pack.measures]
 sources = [ui.provenance_link(m.measure_id, area, period.month) for m in pack.measures]
 st.markdown(ui.markdown_table(headings, rows, links=links, figure_links=sources))
-missing = [f"{m.short_name}: {note}" for m in pack.measures for r in m.rows if r.area == area
-           for note in r.incomplete]
+# measures missing the same months are named together, once: a return sent without a whole group of measures
+# would otherwise repeat each period's note for every measure of the group, a paragraph no one reads
+missing: dict[tuple[str, ...], list[str]] = {}
+for m in pack.measures:
+    for r in m.rows:
+        if r.area == area and r.incomplete:
+            missing.setdefault(tuple(r.incomplete), []).append(m.short_name)
 if missing:
-    st.warning("Months missing, so these figures are not whole: " + "; ".join(missing) + ".",
-               icon=":material/calendar_today:")
+    st.warning("Months missing, so these figures are not whole:\n\n" + "\n".join(
+        f"- {listed(names)}: {'; '.join(notes)}" for notes, names in missing.items()),
+        icon=":material/calendar_today:")
 st.caption(f"Select a measure's name to open its chart for {area}, or its figure for {period.month_text} to see "
            "where that comes from. Figures for a period are totals for counts, "
            "the month-end level for a stock such as live investigations, and rebuilt from their parts for a "
