@@ -55,4 +55,8 @@ PAGES = {
 with failsafe.guarded():
     user = auth.signed_in()  # stops here for an anonymous visitor or an account without a role
     auth.sidebar(user)
+    # Streamlit writes a link to a page on one line and cuts what does not fit ("Trace South Yorkshire's figure for
+    # June 2026 to its sourc" on a phone): links wrap instead, as on the public app.
+    st.html("<style>[data-testid='stPageLink-NavLink'] span, [data-testid='stPageLink-NavLink'] p "
+            "{ white-space: normal; overflow: visible; text-overflow: clip; }</style>")
     st.navigation(PAGES, expanded=True).run()  # every page listed: no "View more" hiding the data-quality pages

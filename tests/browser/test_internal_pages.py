@@ -311,3 +311,21 @@ def test_the_pcc_approves_and_publishes_a_month_and_the_public_app_offers_it(pag
     pick(page, "Months", "July 2015")  # an earlier month, chosen
     expect(main(page).get_by_role("heading", name="Month: July 2015")).to_be_visible()
     full_shot(page, shots / "public-04-summary-after-publishing.png")
+
+
+def test_a_link_to_another_page_wraps_on_a_phone_rather_than_being_cut(page, signed_in_as):
+    """Streamlit writes a page link on one line and cut "Trace South Yorkshire's figure for March 2026 to its
+    source" at a phone's width, mid-word; the link wraps, whole."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    signed_in_as(page, "pcc@example.org")
+    page.goto(page.url.split("?")[0].rstrip("/") + "/measure")
+    settle(page)
+    link = main(page).get_by_test_id("stPageLink-NavLink").filter(has_text="Trace South Yorkshire's figure")
+    link.scroll_into_view_if_needed()
+    expect(link).to_be_visible()
+    label = link.locator("p, span").filter(has_text="to its source").last
+    cut = label.evaluate("e => e.scrollWidth > e.clientWidth + 1 || getComputedStyle(e).textOverflow === 'ellipsis'"
+                         " && getComputedStyle(e).whiteSpace === 'nowrap'")
+    assert not cut, "the link's words are cut at a phone's width"
+    box = link.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 390
