@@ -23,6 +23,7 @@ PCC = claims_of("pcc@example.org")
 ANALYST = claims_of("analyst@example.org")
 HEADER = "period,district,measure,value\n"
 DISTRICTS = ("Barnsley", "Doncaster", "Rotherham", "Sheffield")
+FORCE = "South Yorkshire"
 
 
 def month_rows(period: str, measure: str, values) -> str:
@@ -805,3 +806,30 @@ def test_a_correction_approved_again_is_approved_not_published_until_the_next_pu
         publish(con, PCC)
         states = {s.period.strftime("%Y-%m"): s for s in period_states(con)}
     assert states["2015-07"].status == "published" and not states["2015-07"].note
+
+
+def test_a_total_that_moved_with_a_corrected_district_says_it_revises_a_published_figure(loaded, tmp_path):
+    """Doncaster's August arrests corrected from 22 to 25 after publication: the district's figure carried the note
+    that it revises one published earlier, and the force's total (108, now 111) did not, though its value changed
+    too. Both carry it, in that publication and the ones after, while they read as revised."""
+    note = "This figure revises one published earlier."
+    read = ("SELECT area FROM caveat WHERE measure = 'cse_arrests' AND period = '2015-08' AND text = ? "
+            "ORDER BY area")
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-08"], PCC)
+        publish(con, PCC)
+        assert snapshot_rows(read, [note]) == []
+        assert ingest(con, [write_csv(tmp_path / "fix.csv", HEADER + month_rows(
+            "2015-08", "cse_arrests", (12, 25, 32, 42)))]).ok
+        approve(con, ["2015-08"], PCC)
+        preview = preview_publication(con)
+        assert {(r.area, r.text) for r in preview.caveats.itertuples() if r.period == "2015-08"} == {
+            ("Doncaster", note), (FORCE, note)}
+        publish(con, PCC, expected=preview.fingerprint)
+        assert snapshot_rows(read, [note]) == [["Doncaster"], [FORCE]]
+        assert snapshot_rows("SELECT display FROM figure WHERE measure = 'cse_arrests' AND period = '2015-08' "
+                             "AND period_type = 'month' AND area = ?", [FORCE]) == [["111"]]
+        approve(con, ["2015-07"], PCC)
+        publish(con, PCC)
+        assert snapshot_rows(read, [note]) == [["Doncaster"], [FORCE]]
+        assert snapshot_rows("SELECT count(*) FROM caveat WHERE period = '2015-07' AND text = ?", [note]) == [[0]]

@@ -733,6 +733,27 @@ def _next_version(con: duckdb.DuckDBPyConnection, folder: Path) -> int:
     return max([*found, recorded]) + 1
 
 
+def _with_revision_notes(caveats: pd.DataFrame, cells: pd.DataFrame, previous: Path | None) -> pd.DataFrame:
+    """The caveats, with "This figure revises one published earlier" on every month figure shown whose value as
+    shown now is one a publication revised it to: the force's total, or a percentage, that moved with a district's
+    corrected figure, as well as the district's figure (whose caveat the load's check made). The public's table of
+    revisions lists them all; the note beside each figure says so where the figure is read."""
+    if previous is None or cells.empty:
+        return caveats
+    revisions = _revisions(previous, cells, utc_now(), 2**31 - 1)  # those published before, then this one's
+    months = revisions[revisions["period_type"] == "month"].sort_values("version", kind="stable")
+    latest = months.drop_duplicates(["measure", "area", "period"], keep="last")
+    shown = cells[(cells["period_type"] == "month") & ~cells["suppressed"].astype(bool)]
+    now = latest.merge(shown, on=["measure", "area", "period", "period_type"])
+    now = now[now["new_display"].astype(str) == now["display"].astype(str)]
+    text = PUBLIC_CAVEATS["published_month_changed"]
+    notes = pd.DataFrame({"measure": now["measure"], "area": now["area"], "period": now["period"], "text": text})
+    if notes.empty:
+        return caveats
+    return pd.concat([caveats, notes], ignore_index=True).drop_duplicates(
+        ["measure", "area", "period", "text"], ignore_index=True)
+
+
 def _revisions(previous: Path | None, cells: pd.DataFrame, now: dt.datetime, version: int) -> pd.DataFrame:
     """Cells whose shown value differs from the snapshot before, with both shown values."""
     cols = ["measure", "area", "period", "period_type", "previous_display", "new_display", "revised_at", "version"]
@@ -985,7 +1006,7 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
     cells = protected.cells if not protected.cells.empty else empty
     caveats = _public_caveats(con, cells, hidden_before(folder)) if months else pd.DataFrame(
         columns=["measure", "area", "period", "text"])
-    caveats = caveats[~caveats["period"].isin(held)]
+    caveats = _with_revision_notes(caveats[~caveats["period"].isin(held)], cells, previous)
     audited = protected.audit
     if months and (unsafe := lp_audit.caveat_failures(cells, caveats)):  # a guard: no caveat on a hidden figure
         protection = max(1, settings.get_int("disclosure_protection"))
