@@ -6,7 +6,8 @@ Written apart from the product's own disclosure code (pipelines/disclosure.py, p
 reads only the snapshot files, their period labels and the measures' kinds, and the relations any reader knows:
 the force is the sum of its districts; a quarter, a financial year and a 12 months are the sums of their months
 (a stock's quarter and year equal their last month); a measure is the sum of its breakdown's categories; a shown
-percentage ties its numerator to its denominator to within its rounding; a hidden count is at least 1.
+percentage ties its numerator to its denominator to within its rounding; a measure the catalogue declares part of
+another (grooming arrests within CSE arrests) is at most it, for each area and period; a hidden count is at least 1.
 
 Which hidden figures of two snapshots are the same unknown:
 - ``oracle`` (the warehouse): a figure is the same unknown wherever its true value, as each snapshot was made
@@ -190,6 +191,9 @@ def attack(folder: Path, warehouse: Path | None = None, *, every_snapshot: bool 
     and a note when the public reader's guess is contradicted by what is published."""
     from scipy.optimize import linprog
 
+    from pipelines.catalogue import catalogue
+
+    part_of = {m.id: m.part_of for m in catalogue().measures if m.part_of}
     snaps = read_snapshots(folder)
     if not snaps:
         return [], None
@@ -273,6 +277,24 @@ def attack(folder: Path, warehouse: Path | None = None, *, every_snapshot: bool 
                 for k, r in zip(keys, group.itertuples(), strict=True):
                     cells[k] = (bool(r.suppressed), None if pd.isna(r.value) else float(r.value))
                 relation(s, cells, (m, a, p), keys)
+        for part, whole in part_of.items():  # a part is at most its whole: part - whole <= 0
+            for (m, a, p) in [k for k in cells if k[0] == part]:
+                if (whole, a, p) not in cells:
+                    continue
+                coef: dict[int, float] = {}
+                rhs = 0.0
+                for key, sign in (((m, a, p), 1.0), ((whole, a, p), -1.0)):
+                    v, c = term(s, key, cells)
+                    if v is None:
+                        if c is None:
+                            break
+                        rhs -= sign * c
+                    else:
+                        coef[v] = coef.get(v, 0.0) + sign
+                else:
+                    coef = {v: c for v, c in coef.items() if c}
+                    if coef:
+                        ub.append((coef, rhs))
         for pct, pk in s.kinds.items():  # a shown percentage: 100 num / den within 0.05 of it
             if pk != "percentage":
                 continue
