@@ -767,12 +767,14 @@ SystemKey = tuple[str, str, str]  # (measure, area, period)
 class EarlierCell:
     """A figure of an earlier publication that is not a cell of the tables suppressed now: one that publication
     showed (`known`: its value is public) or hid and that has been revised since (an unknown of its own, the
-    figure as it then stood, which is protected like any hidden figure). `name` tells two apart: the same name is
-    the same unknown."""
+    figure as it then stood, which is protected like any hidden figure), or, with `rest`, the rest of a measure beyond
+    its part as that publication had them (grooming arrests within CSE arrests): an unknown never published, 0 or
+    more, that ties the part to at most its whole. `name` tells two apart: the same name is the same unknown."""
 
     name: tuple
     value: int
     known: bool
+    rest: bool = False
 
 
 def suppress_system(tables: Mapping[str, Table], settings: DisclosureSettings | None = None, *,
@@ -797,7 +799,9 @@ def suppress_system(tables: Mapping[str, Table], settings: DisclosureSettings | 
     earlier    relations an earlier publication that stays public let a reader write, (total, parts), each term a
                cell of these tables (its value unchanged since) or an `EarlierCell`: the force total of a month
                shown before a district's figure was revised, with the other districts' figures as they were, ties
-               those hidden then and now together, though no table suppressed now holds that total
+               those hidden then and now together, though no table suppressed now holds that total; a part
+               shown before its figure was revised keeps its whole at least it, by a rest term (`EarlierCell` with
+               `rest`) never published
     protection how far a hidden cell's possible values must reach from its true value: some value at
                least `protection` below or above it must fit everything published (1: it cannot be
                narrowed to one value)
@@ -863,7 +867,7 @@ def suppress_system(tables: Mapping[str, Table], settings: DisclosureSettings | 
                     extra[term.name] = len(keys)
                     keys.append(("earlier " + str(term.name[0]), *map(str, term.name[1:3])))
                     values.append(int(term.value))
-                    (fixed if term.known else past).add(len(keys) - 1)
+                    (hidden if term.rest else fixed if term.known else past).add(len(keys) - 1)
                 ids.append(extra[term.name])
             elif term in index:
                 ids.append(index[term])

@@ -429,3 +429,40 @@ def test_a_year_breakdown_shown_before_a_correction_does_not_give_back_a_categor
     guessed, _ = attack(folder, every_snapshot=True)
     assert all(truths.get((g.version, (g.measure, g.area, g.period))) not in (g.lower, g.upper) for g in guessed), \
         guessed
+
+
+def test_a_grooming_count_shown_before_a_correction_does_not_give_back_cse_arrests_hidden_then_and_now(
+        db, tmp_path, monkeypatch):
+    """June 2015's CSE arrests published with Doncaster's 6 and Rotherham's 2 hidden beside the force's 30, and
+    Doncaster's grooming arrests, part of its CSE arrests, shown as 6: Doncaster's CSE arrests are at least 6. Then
+    Rotherham's CSE arrests are corrected to 1 and Doncaster's grooming arrests to 2. Doncaster's CSE arrests,
+    unchanged, are still at least the 6 the first snapshot showed of them, so the second snapshot's total of 29 would
+    give back both (6 and 1), and from them the first snapshot's 2 and both snapshots' grooming arrests for
+    Rotherham and Sheffield: the files of both snapshots, read together, must not do that."""
+    import disclosure_attack
+    from disclosure_attack import attack
+
+    folder = tmp_path / "published"
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(folder))
+    header = "period,district,measure,value\n"
+    for name, cse, grooming in (("r.csv", (10, 6, 2, 12), (6, 6, 1, 5)), ("fix.csv", (10, 6, 1, 12), (6, 2, 1, 5))):
+        text = header + "".join(f"2015-06,{d},{m},{v}\n" for m, values in (("cse_arrests", cse),
+                                                                          ("grooming_arrests", grooming))
+                                for d, v in zip(DISTRICTS, values, strict=True))
+        with warehouse.connect(db) as con:
+            assert ingest(con, [write_csv(tmp_path / name, text)]).ok
+            approve(con, ["2015-06"], PCC)
+            publish(con, PCC)
+    first, second = sorted(folder.glob("snapshot-*.duckdb"))
+    read = "SELECT measure, area, display FROM figure WHERE area = 'Doncaster' AND period = '2015-06'"
+    assert {m: v for m, _, v in public.read(read, snapshot=first).itertuples(index=False)
+            if m in ("cse_arrests", "grooming_arrests")} == {"cse_arrests": "[c]", "grooming_arrests": "6"}
+    assert attack(folder, db, every_snapshot=True) == ([], None)
+    # a reader who guesses that only the figures the revision table lists changed narrows figures, but to values
+    # they do not have
+    snaps = disclosure_attack.read_snapshots(folder)
+    disclosure_attack.add_truth(snaps, db)
+    truths = {(s.version, k): v for s in snaps for k, v in s.truth.items()}
+    guessed, _ = attack(folder, every_snapshot=True)
+    assert all(truths.get((g.version, (g.measure, g.area, g.period))) not in (g.lower, g.upper) for g in guessed), \
+        guessed

@@ -142,7 +142,8 @@ def audit(cells: pd.DataFrame, kinds: Mapping[str, str], districts: Iterable[str
     earlier      cells earlier snapshots that stay public showed (measure, area, period, value)
     relations    (total, parts) an earlier snapshot holds that this one does not: each term a cell of this one
                  (measure, area, period) or a figure as an earlier one had it (`pipelines.disclosure.EarlierCell`:
-                 its value known, or an unknown of its own, at least `low`, whose range is audited too)
+                 its value known, or an unknown of its own, at least `low`, whose range is audited too); with a
+                 part that is a rest never published (a part within its whole), the total is at least the others
     exact        work out every hidden cell's lowest and highest value; by default a cell that two points
                  fitting everything public (the true values, or another optimum) already put `protection` apart
                  is passed with that distance as its width, which its range is at least (exact False), and
@@ -207,7 +208,7 @@ def audit(cells: pd.DataFrame, kinds: Mapping[str, str], districts: Iterable[str
     past: dict[tuple, int] = {}
     for total, parts in relations:  # an earlier figure revised since, and hidden: an unknown of its own
         for t in (total, *parts):
-            if not isinstance(t, tuple) and not t.known and t.name not in past:
+            if not isinstance(t, tuple) and not t.known and not t.rest and t.name not in past:
                 past[t.name] = len(hidden)
                 hidden.append((f"{t.name[0]} (as an earlier publication hid it, since revised)", *t.name[1:3],
                                "earlier"))
@@ -265,6 +266,9 @@ def audit(cells: pd.DataFrame, kinds: Mapping[str, str], districts: Iterable[str
     for total, parts in relations:
         coef: dict[int, float] = {}
         rhs, whole = 0.0, True
+        # with a rest never published (a part within its whole), the whole is at least its other parts
+        rest = any(not isinstance(p, tuple) and p.rest for p in parts)
+        parts = [p for p in parts if isinstance(p, tuple) or not p.rest]
         for t, sign in ((total, 1.0), *((p, -1.0) for p in parts)):
             if isinstance(t, tuple):
                 found = term(t)
@@ -280,7 +284,10 @@ def audit(cells: pd.DataFrame, kinds: Mapping[str, str], districts: Iterable[str
                 coef[v] = coef.get(v, 0.0) + sign
         coef = {v: c for v, c in coef.items() if c}
         if whole and coef:
-            eq.append((coef, rhs))
+            if rest:  # total - parts >= 0
+                ub.append(({v: -c for v, c in coef.items()}, -rhs))
+            else:
+                eq.append((coef, rhs))
     for whole, parts in sums.items():  # whole = its categories; whole >= those published when one is not
         for _, a, p in [k for k in ptype if k[0] == whole]:
             shown = [(c, a, p) for c in parts if (c, a, p) in ptype]

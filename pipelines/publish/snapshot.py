@@ -411,7 +411,8 @@ def _earlier_relations(snapshots: list[tuple[pd.DataFrame, ...]], truth: dict, e
                        cat, f) -> list[tuple[object, tuple[object, ...]]]:
     """The relations earlier snapshots let a reader write that the tables suppressed now do not hold: each of an
     earlier snapshot's relations (force = districts; a quarter, a year, a 12 months = its months; a measure's year =
-    its breakdown's categories) that holds a figure revised since, or a period no longer published, with its terms as
+    its breakdown's categories; a part at most its whole, as whole = part + a rest never published) that holds a
+    figure revised since, or a period no longer published, with its terms as
     the reader has them: a cell of now where its value is unchanged, a known `EarlierCell` where it was shown, an
     unknown one where it was hidden."""
     shown_before = {(r.measure, r.area, r.period, float(r.value)) for r in earlier.itertuples()
@@ -468,6 +469,26 @@ def _earlier_relations(snapshots: list[tuple[pd.DataFrame, ...]], truth: dict, e
                     continue  # every figure as it is now: a relation of the tables suppressed now
                 if terms not in seen:
                     seen.add(terms)
+                    found.append((terms[0], terms[1:]))
+        # a measure that is part of another (grooming arrests within CSE arrests) at most it, as the snapshot had them
+        for m in cat.measures:
+            if not consistent or m.id not in built or m.part_of not in built:
+                continue
+            (part_table, part_term), (whole_table, whole_term) = built[m.id], built[m.part_of]
+            for a, p in part_table.cells:
+                if (a, p) not in whole_table.values:
+                    continue
+                terms = (whole_term(a, p), part_term(a, p))
+                if all(isinstance(t, tuple) for t in terms) or all(
+                        not isinstance(t, tuple) and t.known for t in terms):
+                    continue  # held by the tables suppressed now, or by figures all public
+                rest = whole_table.values[(a, p)] - part_table.values[(a, p)]
+                if rest < 0:
+                    consistent = False  # the warehouse's record does not give back what was published: not used
+                    break
+                terms += (EarlierCell((f"rest of {m.part_of}", a, p, rest, len(seen)), rest, False, rest=True),)
+                if ("part of", *terms[:2]) not in seen:
+                    seen.add(("part of", *terms[:2]))
                     found.append((terms[0], terms[1:]))
         # a measure's year is the sum of its breakdown's categories, as the snapshot published them
         for (measure, _dimension, area, period), group in (parts.groupby(["measure", "dimension", "area", "period"])
