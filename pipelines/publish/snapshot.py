@@ -434,17 +434,12 @@ def _earlier_relations(snapshots: list[tuple[pd.DataFrame, ...]], truth: dict, e
         found: list[tuple[object, tuple[object, ...]]] = []
         consistent = True
         built = {}
-        for m in cat.measures:
-            if m.source != "force_return" or m.kind == "percentage":
-                continue
-            monthly = figures[figures["measure"] == m.id][["period", "district", "value"]]
-            if monthly.empty:
-                continue
+        for m, monthly in _count_months(figures, cat):
             windows = {str(p)[len(ROLLING_PREFIX):] for (mid, _a, p) in flags
                        if mid == m.id and str(p).startswith(ROLLING_PREFIX)}
             try:
-                table = build_table(monthly.assign(value=monthly["value"].round().astype(int)), m.kind,
-                                    list(f.districts), f.force_short_name, rolling=bool(windows), windows_to=windows)
+                table = build_table(monthly, m.kind, list(f.districts), f.force_short_name, rolling=bool(windows),
+                                    windows_to=windows)
             except ValueError:
                 consistent = False
                 break
@@ -582,19 +577,24 @@ def protected_tables(figures: pd.DataFrame, earlier: pd.DataFrame | None = None,
 _PROTECTED: dict[str, tuple[pd.DataFrame, lp_audit.AuditResult | None, pd.DataFrame, pd.DataFrame]] = {}
 
 
+def _count_months(figures: pd.DataFrame, cat):
+    """Each count measure of the force's returns that `figures` (period, district, measure, value) holds, with its
+    month figures (period, district, value) as whole numbers: what its table of published cells is built from."""
+    for m in cat.measures:
+        if m.source != "force_return" or m.kind == "percentage":
+            continue
+        monthly = figures[figures["measure"] == m.id][["period", "district", "value"]]
+        if not monthly.empty:
+            yield m, monthly.assign(value=monthly["value"].round().astype(int))
+
+
 def _protect(figures: pd.DataFrame, earlier: pd.DataFrame, cat, f, threshold: int, suppress_zero: bool, marker: str,
              protection: int, breakdowns: pd.DataFrame,
              snapshots: list[tuple[pd.DataFrame, ...]] = ()) -> Protected:
     earlier_windows = {p[len(ROLLING_PREFIX):] for p in earlier.loc[
         earlier["period_type"] == "rolling_12_months", "period"]}
     tables, kinds, part_of = {}, {m.id: m.kind for m in cat.measures}, {}
-    for m in cat.measures:
-        if m.source != "force_return" or m.kind == "percentage":
-            continue
-        monthly = figures[figures["measure"] == m.id][["period", "district", "value"]]
-        if monthly.empty:
-            continue
-        monthly = monthly.assign(value=monthly["value"].round().astype(int))
+    for m, monthly in _count_months(figures, cat):
         latest = max(monthly["period"])
         tables[m.id] = build_table(monthly, m.kind, list(f.districts), f.force_short_name, rolling=True,
                                    windows_to={latest, *earlier_windows})
