@@ -1275,7 +1275,8 @@ def meetings(ctx, db):
     scrutiny sessions), or record one, or show one with its questions, decisions and actions.
 
     Each line gives the meeting's number, its date, title and reporting month, how many questions were put
-    at it and how many of its actions are still open.
+    at it, how many of its actions are still open and how many of those are overdue (past the day or meeting
+    they were due by, as "pccdash actions" says).
 
     \b
     Examples:
@@ -1289,6 +1290,7 @@ def meetings(ctx, db):
     ctx.obj = {"db": db}
     if ctx.invoked_subcommand is not None:
         return
+    from . import settings
     from .accountability import actions as loop_actions
     from .accountability import meetings as loop_meetings
     from .accountability import questions as loop_questions
@@ -1296,6 +1298,7 @@ def meetings(ctx, db):
     from .flags import day_words
     from .warehouse import connect_read_only
 
+    today = settings.today()
     with connect_read_only(db) as con:
         held, asked, agreed = loop_meetings(con), loop_questions(con), loop_actions(con)
     if not held:
@@ -1306,7 +1309,9 @@ def meetings(ctx, db):
     rows = [{"Meeting": m.meeting_id, "Date": day_words(m.held_on), "Title": meeting_name(m.kind, m.title),
              "Reporting month": f"{m.reporting_month:%B %Y}" if m.reporting_month else "none",
              "Questions": sum(q.meeting.meeting_id == m.meeting_id for q in asked),
-             "Open actions": sum(a.meeting.meeting_id == m.meeting_id and not a.closed for a in agreed)}
+             "Open actions": sum(a.meeting.meeting_id == m.meeting_id and not a.closed for a in agreed),
+             # of those, the ones past their due day, as "pccdash actions" says them overdue
+             "Of which overdue": sum(a.meeting.meeting_id == m.meeting_id and a.overdue(today) for a in agreed)}
             for m in reversed(held)]
     click.echo(pd.DataFrame(rows).to_string(index=False))
 

@@ -34,11 +34,37 @@ def test_meetings_lists_nothing_then_what_was_recorded_newest_first(wh, run_cli)
         acc.ask(con, PCC, 1, "Why did charges fall?", measure="cse_charges", area="Rotherham", period="2015-07-01")
         acc.add_action(con, PCC, meeting_id=1, body="Report on charges", owner="ACC Jones", due_meeting_id=2)
     lines = _run_ok(run_cli, "meetings", "--db", wh).splitlines()
-    assert lines[0].split() == ["Meeting", "Date", "Title", "Reporting", "month", "Questions", "Open", "actions"]
+    assert lines[0].split() == ["Meeting", "Date", "Title", "Reporting", "month", "Questions", "Open", "actions",
+                                "Of", "which", "overdue"]
     assert lines[1].split()[:4] == ["3", "10", "September", "2015"]
     assert "Themed scrutiny session on Protecting Vulnerable People" in lines[1] and "2015-" not in "\n".join(lines)
     first = lines[3].split()
-    assert first[:4] == ["1", "20", "August", "2015"] and first[-4:] == ["July", "2015", "1", "1"]
+    assert first[:4] == ["1", "20", "August", "2015"] and first[-5:] == ["July", "2015", "1", "1", "1"]
+
+
+def test_meetings_counts_each_meetings_overdue_actions_as_pccdash_actions_does(wh, run_cli):
+    """Regression: "pccdash meetings" gave each meeting's open actions but not how many were overdue, which
+    "pccdash actions" puts first."""
+    with warehouse.connect(wh, create=False) as con:
+        first = acc.add_meeting(con, PCC, held_on="2026-04-16")
+        second = acc.add_meeting(con, PCC, held_on="2026-05-21")
+        acc.add_action(con, PCC, meeting_id=first.meeting_id, body="Audit of ethnicity recording", owner="ACC Jones",
+                       due_on="2026-06-30")
+        acc.add_action(con, PCC, meeting_id=first.meeting_id, body="Report on charges", owner="ACC Jones",
+                       due_meeting_id=second.meeting_id)
+        acc.add_action(con, PCC, meeting_id=first.meeting_id, body="Victims' feedback", owner="ACC Jones",
+                       due_on="2026-09-30")
+        closed = acc.add_action(con, PCC, meeting_id=second.meeting_id, body="Closed one", owner="ACC Jones",
+                                due_on="2026-06-01")
+    env = {"PCCDASH_TODAY": "2026-07-01"}
+    with warehouse.connect(wh, create=False) as con:
+        acc.update_action(con, PCC, closed, status="closed", note="Done.", on="2026-06-20")
+    lines = _run_ok(run_cli, "meetings", "--db", wh, env=env).splitlines()
+    assert lines[0].split()[-5:] == ["Open", "actions", "Of", "which", "overdue"]
+    assert lines[1].split()[:4] == ["2", "21", "May", "2026"] and lines[1].split()[-2:] == ["0", "0"]
+    assert lines[2].split()[:4] == ["1", "16", "April", "2026"] and lines[2].split()[-2:] == ["3", "2"]
+    listed = _run_ok(run_cli, "actions", "--db", wh, env=env)
+    assert listed.count("Overdue, due") == 2
 
 
 def test_meetings_show_gives_questions_with_their_figures_decisions_and_actions(wh, run_cli):

@@ -494,3 +494,15 @@ def test_where_a_question_stands_is_said_as_of_today_as_the_pack_says_it(monkeyp
     record(wh, acc.await_answer, PCC, q, awaited_by="2026-05-31")
     at = internal(monkeypatch, wh, MEETINGS, PCC)  # today is 21 November 2026
     assert "Where it stands: Answer awaited by 31 May 2026 (overdue)" in said(at)
+
+
+def test_every_meeting_recorded_says_how_many_of_its_open_actions_are_overdue(monkeypatch, wh):
+    """Regression: the table of meetings gave each meeting's open actions but not how many were overdue, which the
+    Actions page puts first."""
+    meeting = record(wh, acc.add_meeting, PCC, held_on="2026-09-17").meeting_id
+    for body, due in (("Report on charging times", "2026-10-15"), ("Explain the fall in referrals", "2026-12-17")):
+        record(wh, acc.add_action, PCC, meeting_id=meeting, body=body, owner="ACC Crime", due_on=due)
+    at = internal(monkeypatch, wh, MEETINGS, PCC)  # today is 21 November 2026: the first is overdue
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    assert table["Actions open"].tolist() == [2] and table["Of which overdue"].tolist() == [1]

@@ -77,6 +77,8 @@ with st.expander(f"Every meeting recorded ({len(held)})", icon=":material/list:"
         "Questions put": [sum(q.meeting.meeting_id == m.meeting_id for q in everything) for m in reversed(held)],
         "Actions open": [sum(a.meeting.meeting_id == m.meeting_id and not a.closed for a in agreed_all)
                          for m in reversed(held)],
+        "Of which overdue": [sum(a.meeting.meeting_id == m.meeting_id and a.overdue(today) for a in agreed_all)
+                            for m in reversed(held)],
     }), "meetings_table", "meetings.csv")
 coming = [m for m in held if m.held_on >= today]
 if st.session_state.get("meeting_pick") not in by_id:
