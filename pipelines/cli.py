@@ -1413,7 +1413,7 @@ def meetings_show(ctx, meeting_id, db):
         click.echo(_wrapped(q.body, f"  {q.question_id}. ", "     "))
         click.echo(f"     Asked by {shown(q.asked_by)}, {SOURCES[q.source]}.")
         if q.figures:
-            click.echo(f"     Figures when asked: {figures_line(q.figures)}")
+            click.echo(f"     Figures when asked: {figures_line(q.figures, q.measure)}")
         click.echo(_wrapped(q.where(as_of=today), "     Where it stands: ", "     "))
         numbers = [f"question {q.question_id}"] + ([f"answer {q.answer.answer_id}"] if q.answer else []) + (
             [f"decision {q.decision.decision_id}"] if q.decision else [])

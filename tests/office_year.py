@@ -251,7 +251,7 @@ def keep_the_loop(office: Office, i: int, meeting: dt.date) -> None:
         first = state["asked"][state["meetings"][0].meeting_id]
         q1, q_last = first[0], first[-1]
         assert [c.question.where(meeting) for c in opened.asked_last_time] == ["No answer recorded yet"] * len(first)
-        assert [c.then for c in opened.asked_last_time] == [acc.figures_line(q.figures) for q in
+        assert [c.then for c in opened.asked_last_time] == [acc.figures_line(q.figures, q.measure) for q in
                                                             office.read(acc.questions, state["meetings"][0].meeting_id)]
         assert open_now == [action] and not opened.overdue_actions
         assert office.write(moderation.import_inbox, ANALYST) == 1

@@ -445,3 +445,38 @@ def test_a_move_that_would_date_its_records_before_the_meeting_is_refused_naming
                       answered_on="2015-09-24", meeting_id=first.meeting_id)
     with pytest.raises(acc.LoopError, match=f"question {question} put at it was answered on 24 September 2015"):
         acc.move_meeting(con, PCC, first.meeting_id, to="2015-10-01", reason="Put back")
+
+
+# A question's figures as they were kept before a stock's were said as its level: its 12 months the same level, and
+# labelled as if a total.
+KEPT_STOCK = [{"label": "March 2026", "value": 113, "text": "113"},
+              {"label": "12 months to March 2026", "value": 113, "text": "113"},
+              {"label": "Variation", "text": "Common cause: no significant change"}]
+
+
+def test_a_stock_is_said_as_its_level_at_the_end_of_the_month_never_as_a_12_month_total(con):
+    """Regression: a question about live investigations (a stock) read "March 2026: 113; 12 months to March 2026:
+    113", a 12-month total by the look of it; a stock is a level at the end of a month, as the pack's summary takes
+    it, and its 12 months are that same level."""
+    from pipelines.figures import plan_figures
+    from pipelines.plan import PlanAnalytics
+
+    assert acc.figures_line(KEPT_STOCK, "cse_live_investigations") == (
+        "at the end of March 2026: 113; Variation: Common cause: no significant change")
+    analytics = PlanAnalytics(plan_figures(con))
+    month = "2026-03-01"
+    live = acc.figures_for(analytics, "cse_live_investigations", "Rotherham", month)
+    said = acc.figures_line(live, "cse_live_investigations")
+    assert said.startswith(f"at the end of March 2026: {live[0]['text']}; Variation: ")
+    assert "12 months" not in said
+    # a percentage of a stock (officers trained of the headcount) is a level too; one of a flow is over its 12 months
+    trained = acc.figures_line(acc.figures_for(analytics, "officers_trained_pct", "Rotherham", month),
+                               "officers_trained_pct")
+    assert trained.startswith("at the end of March 2026: ") and "12 months" not in trained
+    arrested = acc.figures_line(acc.figures_for(analytics, "cse_suspects_arrested_12w_pct", "Rotherham", month),
+                                "cse_suspects_arrested_12w_pct")
+    assert re.match(r"March 2026: [\d.]+%; across the 12 months to March 2026: [\d.]+%; Variation: ", arrested)
+    # a count is said as before: the month and the 12 months' total
+    charges = acc.figures_for(analytics, "cse_charges", "Rotherham", month)
+    assert acc.figures_line(charges, "cse_charges") == acc.figures_line(charges)
+    assert re.match(r"March 2026: \d+; 12 months to March 2026: \d+; Variation: ", acc.figures_line(charges))

@@ -91,6 +91,23 @@ def test_meetings_show_gives_questions_with_their_figures_decisions_and_actions(
             "17 September 2015") in out
 
 
+def test_meetings_show_says_a_stock_as_its_level_at_the_end_of_the_month(wh, run_cli):
+    """Regression: a question about live investigations (a stock) showed "March 2026: 113; 12 months to March
+    2026: 113", which reads as a 12-month total of a month-end level."""
+    from pipelines.figures import plan_figures
+    from pipelines.plan import PlanAnalytics
+
+    with warehouse.connect(wh, create=False) as con:
+        meeting = acc.add_meeting(con, PCC, held_on="2026-04-16")
+        figures = acc.figures_for(PlanAnalytics(plan_figures(con)), "cse_live_investigations", "Rotherham",
+                                  meeting.reporting_month)
+        acc.ask(con, PCC, meeting.meeting_id, "Why are fewer investigations live?", measure="cse_live_investigations",
+                area="Rotherham", period=meeting.reporting_month, figures=figures)
+    out = _run_ok(run_cli, "meetings", "show", str(meeting.meeting_id), "--db", wh)
+    assert f"Figures when asked: at the end of March 2026: {figures[0]['text']}; Variation: " in out
+    assert "12 months to March 2026" not in out
+
+
 def test_meetings_show_says_where_each_item_stands_today_as_pccdash_actions_does(wh, run_cli):
     """Regression: long after its due day "pccdash meetings show" said an action was "Open" and an answer simply
     "awaited by" a day gone, judged on the day of the meeting, where "pccdash actions", the Meetings page and the

@@ -72,7 +72,7 @@ def test_the_commissioner_keeps_the_loop_from_the_pages(monkeypatch, wh):
     assert not [b for b in at.button if b.label.startswith("Put these questions")]  # none put twice
     shown = said(at)
     assert f"Question {asked[0].question_id}. {asked[0].body}" in shown
-    assert f"Figures when asked: {acc.figures_line(asked[0].figures)}" in shown
+    assert f"Figures when asked: {acc.figures_line(asked[0].figures, asked[0].measure)}" in shown
     assert "No answer recorded yet" in shown
 
     # an answer awaited, then given
@@ -506,3 +506,17 @@ def test_every_meeting_recorded_says_how_many_of_its_open_actions_are_overdue(mo
     assert not at.exception, at.exception
     table = at.dataframe[0].value
     assert table["Actions open"].tolist() == [2] and table["Of which overdue"].tolist() == [1]
+
+
+def test_a_stocks_figures_when_asked_are_its_level_at_the_end_of_the_month(monkeypatch, wh):
+    """Regression: a question about live investigations (a stock) showed "March 2026: 113; 12 months to March 2026:
+    113" on the page, a 12-month total by the look of it."""
+    meeting = record(wh, acc.add_meeting, PCC, held_on="2026-04-16")
+    kept = [{"label": "March 2026", "value": 31, "text": "31"},
+            {"label": "12 months to March 2026", "value": 31, "text": "31"}]
+    record(wh, acc.ask, PCC, meeting.meeting_id, "Why are fewer investigations live?",
+           measure="cse_live_investigations", area="Rotherham", period="2026-03-01", figures=kept)
+    at = internal(monkeypatch, wh, MEETINGS, PCC)
+    assert not at.exception, at.exception
+    assert "Figures when asked: at the end of March 2026: 31" in said(at)
+    assert "12 months to March 2026" not in said(at)

@@ -375,3 +375,20 @@ def test_a_drafted_question_put_to_the_meeting_is_in_its_pack_once(wh, who):
         board = acc.add_meeting(con, who, held_on="2015-09-17")
         acc.ask(con, who, board.meeting_id, first[0], source="drafted")
         assert build_pack(con, day("2015-09-17"), "pccdash tests").questions == first
+
+
+def test_a_stock_in_figures_then_and_now_is_its_level_at_the_end_of_the_month(wh, who):
+    """Regression: the pack's "Figures then" and "Figures now" for a question about live investigations (a stock)
+    read "March 2026: 113; 12 months to March 2026: 113", a 12-month total by the look of it, where the pack's
+    summary says a stock's period figures are its month-end level."""
+    with warehouse.connect(wh) as con:
+        first = acc.add_meeting(con, who, held_on="2026-03-19")
+        figures = acc.figures_for(PlanAnalytics(plan_figures(con)), "cse_live_investigations", "Rotherham",
+                                  first.reporting_month)
+        acc.ask(con, who, first.meeting_id, QUESTION, measure="cse_live_investigations", area="Rotherham",
+                period=first.reporting_month, figures=figures)
+        pack = build_pack(con, day("2026-04-16"), "pccdash tests")
+    (row,) = table(pack, "Asked at the last meeting").rows
+    assert row[2].startswith(f"Live CSE investigations, Rotherham: at the end of February 2026: {figures[0]['text']}; ")
+    assert row[3].startswith("Live CSE investigations, Rotherham: at the end of March 2026: ")
+    assert "12 months" not in row[2] + row[3]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from ..catalogue import catalogue
-from ..plan.narrative import format_number
+from ..plan.narrative import format_number, time_phrase
 from ..plan.periods import month_label, month_number
 from ..plan.spc import variation_words
 from .records import Action, Decision, Meeting, Question, actions, decisions, meetings, questions
@@ -40,9 +40,35 @@ def figures_for(analytics, measure_id: str, area: str, month: object) -> list[di
     return out
 
 
-def figures_line(figures: list[dict]) -> str:
-    """"July 2015: 12; 12 months to July 2015: 54; Variation: Common cause"."""
-    return "; ".join(f"{f['label']}: {f['text']}" for f in figures)
+ROLLING = "12 months to "
+
+
+def _a_level(measure) -> bool:
+    """A stock (live investigations), or a percentage of one (officers trained of the headcount): a level at the end
+    of a month, which a period is said at its last month, never added up (pipelines.plan.narrative.time_phrase)."""
+    return time_phrase(measure, "").startswith("at the end of")
+
+
+def figures_line(figures: list[dict], measure_id: str | None = None) -> str:
+    """"July 2015: 12; 12 months to July 2015: 54; Variation: Common cause" for a count. A stock is said as its
+    level at the end of the month ("at the end of March 2026: 113"), without its 12 months, which are that same
+    level, not a total; a percentage's 12 months are said across them ("across the 12 months to March 2026:
+    26.6%"). `measure_id` is the measure the figures are of (kept with the question); without it they are said
+    as kept."""
+    measure = catalogue().by_id.get(measure_id) if measure_id else None
+    level = measure is not None and _a_level(measure)
+    out = []
+    for f in figures:
+        label = f["label"]
+        if label.startswith(ROLLING) and measure is not None:
+            if level:
+                continue
+            if measure.kind == "percentage":
+                label = f"across the {label}"
+        elif "value" in f and level:  # the month's figure
+            label = f"at the end of {label}"
+        out.append(f"{label}: {f['text']}")
+    return "; ".join(out)
 
 
 @dataclass
@@ -84,8 +110,8 @@ def carried_forward(con: duckdb.DuckDBPyConnection, held_on: dt.date, *, kind: s
     loop = Loop(held_on, previous)
 
     def carried(q: Question) -> CarriedQuestion:
-        then = figures_line(q.figures)
-        now = figures_line(figures_for(analytics, q.measure, q.area, month)) if q.measure and month else ""
+        then = figures_line(q.figures, q.measure)
+        now = figures_line(figures_for(analytics, q.measure, q.area, month), q.measure) if q.measure and month else ""
         return CarriedQuestion(q, then, now if now != then else "")
 
     for q in questions(con):
