@@ -26,6 +26,15 @@ def write_csv(path: Path, text: str, encoding: str = "utf-8") -> Path:
     return path
 
 
+def revise_figure(con, folder: Path, month: str, district: str, measure: str, value: float) -> None:
+    """Load the force's correction of one figure (`month` as YYYY-MM) from a file written in `folder`."""
+    from pipelines.ingest import ingest
+
+    text = f"period,district,measure,value,note\n{month},{district},{measure},{value:g},recorded late\n"
+    report = ingest(con, [write_csv(Path(folder) / f"{month}-{district}-{measure}-correction.csv", text)])
+    assert report.ok, [p.message() for f in report.files for p in f.problems]
+
+
 def build_workbook(sheets: dict[str, list[list]], hidden: dict[str, str] | None = None,
                    merge: dict[str, str] | None = None) -> openpyxl.Workbook:
     """A workbook: sheet name -> rows of cells (a string starting '=' is a formula). `hidden`: sheet -> 'hidden' or

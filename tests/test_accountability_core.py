@@ -480,3 +480,28 @@ def test_a_stock_is_said_as_its_level_at_the_end_of_the_month_never_as_a_12_mont
     charges = acc.figures_for(analytics, "cse_charges", "Rotherham", month)
     assert acc.figures_line(charges, "cse_charges") == acc.figures_line(charges)
     assert re.match(r"March 2026: \d+; 12 months to March 2026: \d+; Variation: ", acc.figures_line(charges))
+
+
+def test_a_figure_revised_since_the_question_was_put_is_said_with_what_it_is_now(con, tmp_path):
+    """Regression: a question's figures are kept as they were when it was put (Rotherham's charges 2), and nothing
+    said when that month was revised since (now 9): the Board read the old figure as if it stood."""
+    from helpers import revise_figure
+
+    from pipelines.figures import plan_figures
+    from pipelines.plan import PlanAnalytics
+
+    board = acc.add_meeting(con, PCC, held_on="2026-04-16")
+    kept = acc.figures_for(PlanAnalytics(plan_figures(con)), "cse_charges", "Rotherham", board.reporting_month)
+    q = acc.ask(con, PCC, board.meeting_id, "Why did charges fall?", measure="cse_charges", area="Rotherham",
+                period=board.reporting_month, figures=kept)
+    (question,) = acc.questions(con)
+    analytics = PlanAnalytics(plan_figures(con))
+    assert acc.question_figures(question, analytics) == acc.figures_line(kept, "cse_charges"), "none revised yet"
+    was, total = kept[0]["value"], kept[1]["value"]
+    revise_figure(con, tmp_path, "2026-03", "Rotherham", "cse_charges", was + 7)
+    (question,) = [x for x in acc.questions(con) if x.question_id == q]
+    said = acc.question_figures(question, PlanAnalytics(plan_figures(con)))
+    assert said.startswith(f"March 2026: {was:g}, since revised to {was + 7:g}; 12 months to March 2026: {total:g}, "
+                           f"since revised to {total + 7:g}; Variation: ")
+    assert question.figures == kept, "the figures as they were when asked are kept"
+    assert acc.question_figures(question) == acc.figures_line(kept, "cse_charges"), "without the figures, as kept"

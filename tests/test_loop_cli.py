@@ -108,6 +108,26 @@ def test_meetings_show_says_a_stock_as_its_level_at_the_end_of_the_month(wh, run
     assert "12 months to March 2026" not in out
 
 
+def test_meetings_show_says_a_figure_revised_since_the_question_was_put(wh, run_cli, tmp_path):
+    """Regression: a question's figures were shown as they were when asked (2) with no word that the month had since
+    been revised (now 9)."""
+    from helpers import revise_figure
+
+    from pipelines.figures import plan_figures
+    from pipelines.plan import PlanAnalytics
+
+    with warehouse.connect(wh, create=False) as con:
+        meeting = acc.add_meeting(con, PCC, held_on="2026-04-16")
+        figures = acc.figures_for(PlanAnalytics(plan_figures(con)), "cse_charges", "Rotherham",
+                                  meeting.reporting_month)
+        acc.ask(con, PCC, meeting.meeting_id, "Why did charges fall?", measure="cse_charges", area="Rotherham",
+                period=meeting.reporting_month, figures=figures)
+        was = figures[0]["value"]
+        revise_figure(con, tmp_path, "2026-03", "Rotherham", "cse_charges", was + 7)
+    out = _run_ok(run_cli, "meetings", "show", str(meeting.meeting_id), "--db", wh)
+    assert f"Figures when asked: March 2026: {was:g}, since revised to {was + 7:g}; 12 months to March 2026: " in out
+
+
 def test_meetings_show_says_where_each_item_stands_today_as_pccdash_actions_does(wh, run_cli):
     """Regression: long after its due day "pccdash meetings show" said an action was "Open" and an answer simply
     "awaited by" a day gone, judged on the day of the meeting, where "pccdash actions", the Meetings page and the

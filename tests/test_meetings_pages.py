@@ -520,3 +520,19 @@ def test_a_stocks_figures_when_asked_are_its_level_at_the_end_of_the_month(monke
     assert not at.exception, at.exception
     assert "Figures when asked: at the end of March 2026: 31" in said(at)
     assert "12 months to March 2026" not in said(at)
+
+
+def test_a_figure_revised_since_the_question_was_put_says_what_it_is_now(monkeypatch, wh, tmp_path):
+    """Regression: the page showed a question's figures as they were when asked (2) with no word that the month had
+    since been revised (now 9)."""
+    from helpers import revise_figure
+
+    meeting = record(wh, acc.add_meeting, PCC, held_on="2026-04-16")
+    kept = [{"label": "March 2026", "value": 2, "text": "2"}]
+    record(wh, acc.ask, PCC, meeting.meeting_id, "Why did charges fall?", measure="cse_charges", area="Rotherham",
+           period="2026-03-01", figures=kept)
+    with warehouse.connect(wh, create=False) as con:
+        revise_figure(con, tmp_path, "2026-03", "Rotherham", "cse_charges", 9)
+    at = internal(monkeypatch, wh, MEETINGS, PCC)
+    assert not at.exception, at.exception
+    assert "Figures when asked: March 2026: 2, since revised to 9" in said(at)

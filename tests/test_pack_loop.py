@@ -392,3 +392,21 @@ def test_a_stock_in_figures_then_and_now_is_its_level_at_the_end_of_the_month(wh
     assert row[2].startswith(f"Live CSE investigations, Rotherham: at the end of February 2026: {figures[0]['text']}; ")
     assert row[3].startswith("Live CSE investigations, Rotherham: at the end of March 2026: ")
     assert "12 months" not in row[2] + row[3]
+
+
+def test_figures_then_say_a_figure_revised_since_the_question_was_put(wh, who, tmp_path):
+    """Regression: "Figures then" kept Rotherham's charges as they were when asked (2), rightly, but said nothing when
+    that month was revised since (now 9), so the Board read a figure that no longer stood."""
+    from helpers import revise_figure
+
+    with warehouse.connect(wh) as con:
+        first = acc.add_meeting(con, who, held_on="2026-04-16")
+        figures = acc.figures_for(PlanAnalytics(plan_figures(con)), "cse_charges", "Rotherham", first.reporting_month)
+        acc.ask(con, who, first.meeting_id, QUESTION, measure="cse_charges", area="Rotherham",
+                period=first.reporting_month, figures=figures)
+        was = figures[0]["value"]
+        revise_figure(con, tmp_path, "2026-03", "Rotherham", "cse_charges", was + 7)
+        pack = build_pack(con, day("2026-05-21"), "pccdash tests")
+    (row,) = table(pack, "Asked at the last meeting").rows
+    assert row[2].startswith(f"CSE charges, Rotherham: March 2026: {was:g}, since revised to {was + 7:g}; ")
+    assert row[3].startswith(f"CSE charges, Rotherham: March 2026: {was + 7:g}; ")

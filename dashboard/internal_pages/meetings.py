@@ -254,7 +254,8 @@ def _question_block(q: acc.Question) -> None:
         first = "" if q.meeting.meeting_id == pick else f"; first put at the {ui.md_escape(q.meeting.label)}"
         st.caption(f"Asked by {ui.md_escape(q.asked_by)}, {SOURCES[q.source]}{about}{first}")
         if q.figures:
-            st.markdown(f"**Figures when asked:** {ui.md_escape(acc.figures_line(q.figures, q.measure))}")
+            # as they were when it was put, a figure revised since with what it is now
+            st.markdown(f"**Figures when asked:** {ui.md_escape(acc.question_figures(q, data.analytics()))}")
         st.markdown(f"**Where it stands:** {ui.md_escape(q.where(as_of=today))}")
         if q.answers:
             st.markdown("**The force's answers**\n\n" + _answer_lines(q))

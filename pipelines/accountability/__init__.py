@@ -12,7 +12,7 @@ with what was asked last time, what came back, the decisions, and what is still 
 `records` keeps the record, `loop` reads what a meeting opens with.
 """
 
-from .loop import Loop, carried_forward, figures_for, figures_line
+from .loop import Loop, carried_forward, figures_for, figures_line, question_figures
 from .records import (
                       ACTION_STATUSES,
                       DECISIONS,
@@ -46,4 +46,5 @@ from .records import (
 __all__ = ["ACTION_STATUSES", "DECISIONS", "EVIDENCE_KINDS", "KINDS", "PUBLIC_ASKER", "Action", "Answer", "Decision",
            "Loop", "LoopError", "Meeting", "Move", "NotFound", "Question", "actions", "add_action", "add_meeting",
            "ask", "await_answer", "carried_forward", "decide", "decisions", "figures_for", "figures_line",
-           "get_meeting", "meetings", "move_meeting", "moves", "questions", "record_answer", "update_action"]
+           "get_meeting", "meetings", "move_meeting", "moves", "question_figures", "questions", "record_answer",
+           "update_action"]

@@ -7,6 +7,7 @@ The overview page and the briefing pack both read `carried_forward`, so they say
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 
 import duckdb
@@ -49,17 +50,33 @@ def _a_level(measure) -> bool:
     return time_phrase(measure, "").startswith("at the end of")
 
 
-def figures_line(figures: list[dict], measure_id: str | None = None) -> str:
+def _revised(then: dict, now: dict | None) -> str:
+    """", since revised to 9" for a figure kept with a question ("2") that a later load has revised: the question
+    was put about the figure as it was, and the Board should know it is not what it reads now. Empty otherwise."""
+    if now is None or "value" not in then or "value" not in now:
+        return ""
+    was, is_now = then["value"], now["value"]
+    if was is None and is_now is None:
+        return ""
+    if was is not None and is_now is not None and math.isclose(float(was), float(is_now), rel_tol=1e-9):
+        return ""
+    return ", no figure now" if is_now is None else f", since revised to {now['text']}"
+
+
+def figures_line(figures: list[dict], measure_id: str | None = None, now: list[dict] | None = None) -> str:
     """"July 2015: 12; 12 months to July 2015: 54; Variation: Common cause" for a count. A stock is said as its
     level at the end of the month ("at the end of March 2026: 113"), without its 12 months, which are that same
     level, not a total; a percentage's 12 months are said across them ("across the 12 months to March 2026:
     26.6%"). `measure_id` is the measure the figures are of (kept with the question); without it they are said
-    as kept."""
+    as kept. `now` is the same figures as they stand today (`figures_for` the question's month): a figure revised
+    since is said with what it is now ("July 2015: 2, since revised to 9")."""
     measure = catalogue().by_id.get(measure_id) if measure_id else None
     level = measure is not None and _a_level(measure)
+    current = {f["label"]: f for f in now or []}
     out = []
     for f in figures:
         label = f["label"]
+        revised = _revised(f, current.get(label))
         if label.startswith(ROLLING) and measure is not None:
             if level:
                 continue
@@ -67,8 +84,16 @@ def figures_line(figures: list[dict], measure_id: str | None = None) -> str:
                 label = f"across the {label}"
         elif "value" in f and level:  # the month's figure
             label = f"at the end of {label}"
-        out.append(f"{label}: {f['text']}")
+        out.append(f"{label}: {f['text']}{revised}")
     return "; ".join(out)
+
+
+def question_figures(question: Question, analytics=None) -> str:
+    """The figures a question was about, as they were when it was put, each one revised since said with what it is
+    now (from `analytics`, the figures as they stand; without it, as kept)."""
+    now = (figures_for(analytics, question.measure, question.area, question.period)
+           if question.measure and question.period else [])
+    return figures_line(question.figures, question.measure, now)
 
 
 @dataclass
@@ -110,7 +135,7 @@ def carried_forward(con: duckdb.DuckDBPyConnection, held_on: dt.date, *, kind: s
     loop = Loop(held_on, previous)
 
     def carried(q: Question) -> CarriedQuestion:
-        then = figures_line(q.figures, q.measure)
+        then = question_figures(q, analytics)
         now = figures_line(figures_for(analytics, q.measure, q.area, month), q.measure) if q.measure and month else ""
         return CarriedQuestion(q, then, now if now != then else "")
 
