@@ -638,7 +638,9 @@ def as_option(f):
               help="Who the pack says generated it (default: the identity given with --as).")
 def pack(db, meeting, out_dir, as_user, who):
     """Write the briefing pack for a Public Accountability Board meeting, as PDF, self-contained HTML and
-    Word (.docx), and keep all three in the archive of packs produced ("pccdash packs" lists it).
+    Word (.docx), and keep all three in the archive of packs produced ("pccdash packs" lists it). On a day with
+    no Board recorded and a district's quarterly report or a themed session recorded instead, the pack is for
+    that meeting: its title names it, and "Since the last meeting" goes back to the last of its own series.
 
     It holds each plan measure's figures for the force and every district, its SPC chart and sentence,
     the caveats on it (open flags and data-check warnings), the office's commentary, and the questions

@@ -536,3 +536,16 @@ def test_a_figure_revised_since_the_question_was_put_says_what_it_is_now(monkeyp
     at = internal(monkeypatch, wh, MEETINGS, PCC)
     assert not at.exception, at.exception
     assert "Figures when asked: March 2026: 2, since revised to 9" in said(at)
+
+
+def test_the_pack_page_says_a_pack_is_for_the_district_meeting_recorded_that_day(monkeypatch, wh):
+    """Regression: on the day of Rotherham's quarterly report, with no Board that day, the Briefing pack page gave no
+    word that the pack was for that report, not a Board."""
+    record(wh, acc.add_meeting, PCC, held_on="2026-12-03", kind="district", district="Rotherham")
+    at = internal(monkeypatch, wh, "internal_pages/pack.py", PCC)
+    at.date_input(key="pack_meeting").set_value(dt.date(2026, 12, 3)).run()
+    assert not at.exception, at.exception
+    assert any(i.value.startswith("This pack is for the Rotherham quarterly report (meeting 1); no Public "
+                                  "Accountability Board is recorded that day.") for i in at.info)
+    at.date_input(key="pack_meeting").set_value(dt.date(2026, 12, 10)).run()
+    assert not any("This pack is for" in i.value for i in at.info)

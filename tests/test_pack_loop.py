@@ -410,3 +410,57 @@ def test_figures_then_say_a_figure_revised_since_the_question_was_put(wh, who, t
     (row,) = table(pack, "Asked at the last meeting").rows
     assert row[2].startswith(f"CSE charges, Rotherham: March 2026: {was:g}, since revised to {was + 7:g}; ")
     assert row[3].startswith(f"CSE charges, Rotherham: March 2026: {was + 7:g}; ")
+
+
+def test_a_pack_for_a_district_or_themed_meeting_says_which_meeting_it_is_for(wh, who):
+    """Regression: "pccdash pack --meeting 2026-07-30" on the day of Rotherham's quarterly report, with no Board that
+    day, was titled "Briefing pack for the Public Accountability Board, 30 July 2026" and its "Since the last meeting"
+    went back to the last Board. It is the pack for the meeting recorded that day, going back to the last of its own
+    series; a Board's pack is as it was."""
+    from pipelines.briefing.docx import render_docx
+    from pipelines.briefing.render import render_html, render_pdf
+
+    at_board, at_district = "How many suspects were arrested within 12 weeks?", "Why are Rotherham's charges down?"
+    with warehouse.connect(wh) as con:
+        april_board = acc.add_meeting(con, who, held_on="2026-04-16")
+        acc.ask(con, who, april_board.meeting_id, at_board)
+        april = acc.add_meeting(con, who, held_on="2026-04-30", kind="district", district="Rotherham")
+        acc.ask(con, who, april.meeting_id, at_district)
+        acc.add_meeting(con, who, held_on="2026-06-18")
+        july = acc.add_meeting(con, who, held_on="2026-07-30", kind="district", district="Rotherham")
+        put = acc.ask(con, who, july.meeting_id, "What has the hub changed since April?")
+        acc.add_meeting(con, who, held_on="2026-05-07", kind="themed", title="Online grooming")
+        acc.add_meeting(con, who, held_on="2026-08-06", kind="themed", title="Online grooming")
+        district = build_pack(con, day("2026-07-30"), "pccdash tests")
+        themed = build_pack(con, day("2026-08-06"), "pccdash tests")
+        board = build_pack(con, day("2026-06-18"), "pccdash tests")
+        (asked,) = [q for q in acc.questions(con) if q.question_id == put]
+
+    title = "Briefing pack for the Rotherham quarterly report, 30 July 2026"
+    note = district.notices[0]
+    assert note.startswith("This pack is for the Rotherham quarterly report (meeting 4); no Public Accountability "
+                           "Board is recorded that day.")
+    assert '"Since the last meeting" goes back to the last Rotherham quarterly report, on 30 April 2026' in note
+    last = table(district, "Asked at the last meeting")
+    assert last.heading == "Asked at the last meeting (Rotherham quarterly report, 30 April 2026)"
+    assert [r[0].split("\n")[0] for r in last.rows] == [at_district]
+    assert f"{asked.body} (Put to this meeting: from the office.)" in district.questions
+
+    assert table(themed, "Asked at the last meeting").heading == ("Asked at the last meeting (Themed scrutiny session "
+                                                                  "on Online grooming, 7 May 2026)")
+    assert themed.notices[0].startswith("This pack is for the Themed scrutiny session on Online grooming")
+
+    # the Board's pack is the Board's: its title, no such note, and its loop back to the last Board
+    assert board.meeting_name == "the Public Accountability Board" and not board.notices[0].startswith("This pack")
+    assert table(board, "Asked at the last meeting").heading.endswith("(Public Accountability Board, 16 April 2026)")
+
+    small = dataclasses.replace(district, measures=district.measures[:1])  # one measure's chart is enough here
+    page = render_html(small)
+    assert f"<h1>{title}</h1>" in page and "This pack is for the Rotherham quarterly report" in page
+    with pdfplumber.open(io.BytesIO(render_pdf(small))) as pdf:
+        first = " ".join(pdf.pages[0].extract_text().split())
+        assert title in first and "This pack is for the Rotherham quarterly report" in first
+        assert pdf.metadata["Title"].startswith(title)
+    document = docx.Document(io.BytesIO(render_docx(small)))
+    words = [p.text for p in document.paragraphs]
+    assert title in words and any(w.startswith("This pack is for the Rotherham quarterly report") for w in words)

@@ -7,7 +7,7 @@ from dashboard import auth, data, ui
 from pipelines import audit
 from pipelines.briefing import archive, save_text
 from pipelines.briefing.notes import latest_texts, questions_list
-from pipelines.briefing.pack import drafted_questions, pack_notices
+from pipelines.briefing.pack import drafted_questions, meeting_note, pack_notices
 from pipelines.errors import PccDashError
 from pipelines.uk_time import uk_words
 
@@ -19,6 +19,9 @@ meeting = period.meeting
 analytics = data.analytics()
 statuses = analytics.status(period.month)
 notices = pack_notices(analytics, period, data.months())
+for_meeting = data.call(meeting_note, meeting)  # a district's quarterly report or a themed session that day
+if for_meeting:
+    notices = [for_meeting, *notices]
 for text in notices:
     st.info(text, icon=":material/info:")
 texts = data.call(latest_texts, period.month)

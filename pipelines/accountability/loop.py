@@ -122,14 +122,28 @@ class Loop:
         return not (self.previous or self.still_open or self.open_actions or self.overdue_actions or self.follow_ups)
 
 
+def same_series(a: Meeting, b: Meeting) -> bool:
+    """Two meetings of one series: Boards; one district's quarterly reports; themed sessions on one theme."""
+    if a.kind != b.kind:
+        return False
+    if a.kind == "district":
+        return a.district == b.district
+    if a.kind == "themed":
+        return a.title.casefold() == b.title.casefold()
+    return True
+
+
 def carried_forward(con: duckdb.DuckDBPyConnection, held_on: dt.date, *, kind: str = "pab",
-                    analytics=None, month: object = None) -> Loop:
+                    analytics=None, month: object = None, meeting: Meeting | None = None) -> Loop:
     """The loop as it stands for a meeting of `kind` on `held_on` (recorded or not yet): the previous meeting
     of that kind, its questions and what came back, the decisions since, questions from any earlier meeting
     not yet settled, and every action from an earlier meeting still open (overdue ones apart) or closed since.
-    `month` is the meeting's reporting month, for the figures now (none without `analytics`)."""
+    `month` is the meeting's reporting month, for the figures now (none without `analytics`). Given the
+    `meeting` recorded (a district's quarterly report, a themed session), the previous meeting is the last of its
+    own series: that district's last report, the last session on its theme."""
     before = [m for m in meetings(con) if m.held_on < held_on]
-    same_kind = [m for m in before if m.kind == kind]
+    same_kind = ([m for m in before if same_series(m, meeting)] if meeting is not None else
+                 [m for m in before if m.kind == kind])
     previous = same_kind[-1] if same_kind else None
     earlier_ids = {m.meeting_id for m in before}
     loop = Loop(held_on, previous)

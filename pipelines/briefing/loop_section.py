@@ -24,6 +24,7 @@ from ..accountability import (
     questions,
 )
 from ..accountability.loop import CarriedQuestion
+from ..accountability.records import meeting_name
 from ..catalogue import catalogue
 from ..flags import day_words
 from .model import LoopSection, LoopTable
@@ -148,11 +149,12 @@ def counts(loop: Loop, held: dict[int, Meeting]) -> str:
 
 
 def loop_section(loop: Loop, asked: dict[int, Question] | None = None,
-                 held: dict[int, Meeting] | None = None) -> LoopSection:
+                 held: dict[int, Meeting] | None = None, *, empty: str = EMPTY) -> LoopSection:
     """The section for a meeting from what it opens with (pipelines.accountability.carried_forward); ``asked``
-    and ``held`` name the questions and meetings a decision was on and taken at."""
+    and ``held`` name the questions and meetings a decision was on and taken at; ``empty`` is what it says when
+    there is nothing to carry."""
     if loop.empty:
-        return LoopSection(HEADING, "", empty=EMPTY)
+        return LoopSection(HEADING, "", empty=empty)
     asked, held = asked or {}, held or {}
     as_of = loop.held_on
     tables: list[LoopTable] = []
@@ -186,24 +188,41 @@ def loop_section(loop: Loop, asked: dict[int, Question] | None = None,
     return LoopSection(HEADING, counts(loop, held), tables, overdue=overdue)
 
 
-def put_to_meeting(con: duckdb.DuckDBPyConnection, held_on: dt.date, already: list[str]) -> list[str]:
-    """The questions the record already holds for the Board on `held_on` (the office's own, one from the public
-    accepted for it) that are not among `already`, each saying where it came from: the pack carries them with its
-    own, or a question accepted for the meeting would be missing from the pack taken into it."""
+def put_to_meeting(con: duckdb.DuckDBPyConnection, held_on: dt.date, already: list[str],
+                   meeting: Meeting | None = None) -> list[str]:
+    """The questions the record already holds for the Board on `held_on` (or for the `meeting` given: a district's
+    quarterly report, a themed session) (the office's own, one from the public accepted for it) that are not among
+    `already`, each saying where it came from: the pack carries them with its own, or a question accepted for the
+    meeting would be missing from the pack taken into it."""
     from ..accountability.records import SOURCES
+
+    def for_it(m: Meeting) -> bool:
+        return m.meeting_id == meeting.meeting_id if meeting is not None else (m.held_on == held_on and
+                                                                               m.kind == "pab")
 
     known = {" ".join(q.split()) for q in already}
     out = []
     for q in questions(con):
-        if q.meeting.held_on == held_on and q.meeting.kind == "pab" and " ".join(q.body.split()) not in known:
+        if for_it(q.meeting) and " ".join(q.body.split()) not in known:
             known.add(" ".join(q.body.split()))
             out.append(f"{q.body} (Put to this meeting: {SOURCES[q.source]}.)")
     return out
 
 
+def series_words(meeting: Meeting) -> str:
+    """A meeting's series in a sentence: "Rotherham quarterly report", "themed scrutiny session on Online
+    grooming", "Public Accountability Board"."""
+    name = meeting_name(meeting.kind, meeting.title)
+    return name[0].lower() + name[1:] if meeting.kind == "themed" else name
+
+
 def since_last_meeting(con: duckdb.DuckDBPyConnection, held_on: dt.date, *, analytics=None,
-                       month: object = None) -> LoopSection:
-    """The section for a Board meeting on `held_on`, with each question's figures now for its reporting
+                       month: object = None, meeting: Meeting | None = None) -> LoopSection:
+    """The section for a Board meeting on `held_on` (or for the `meeting` given, a district's quarterly report or a
+    themed session, going back to the last of its own series), with each question's figures now for its reporting
     `month` (from `analytics`)."""
-    loop = carried_forward(con, held_on, analytics=analytics, month=month)
-    return loop_section(loop, {q.question_id: q for q in questions(con)}, {m.meeting_id: m for m in meetings(con)})
+    loop = carried_forward(con, held_on, analytics=analytics, month=month, meeting=meeting)
+    empty = EMPTY if meeting is None or meeting.kind == "pab" else (
+        f"No earlier {series_words(meeting)} is recorded, and nothing from earlier meetings is still open.")
+    return loop_section(loop, {q.question_id: q for q in questions(con)}, {m.meeting_id: m for m in meetings(con)},
+                        empty=empty)

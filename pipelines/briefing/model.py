@@ -142,6 +142,8 @@ class Pack:
                                                       # a whole month), said once before any measure
     data_version: str = ""            # which load of the warehouse the figures come from
     loop: LoopSection | None = None   # what the meeting opens with; None where it is not said
+    meeting_name: str = "the Public Accountability Board"  # the meeting it is for, as its title says it
+    meeting_short: str = "PAB"                             # the same, short, as each page's footer says it
 
     @property
     def priorities(self) -> list[str]:

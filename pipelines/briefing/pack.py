@@ -10,11 +10,14 @@ import pandas as pd
 
 from .. import office as office_words
 from .. import settings
+from ..accountability import Meeting, meetings
+from ..accountability.loop import same_series
+from ..accountability.records import meeting_name
 from ..catalogue import catalogue, force
 from ..errors import PccDashError
 from ..events import events_for
 from ..figures import accepted_months, plan_figures
-from ..flags import arrange_caveats, caveats, included_figures
+from ..flags import arrange_caveats, caveats, day_words, included_figures
 from ..plan import PlanAnalytics, plan_notices
 from ..plan.headline import PeriodFigure, headlines, period_labels
 from ..plan.narrative import format_change, format_number
@@ -31,7 +34,7 @@ from ..plan.status import variation_said as status_variation
 from ..public import MANAGEMENT_INFORMATION
 from ..return_calendar import incomplete_notices, latest_due_month, statuses
 from ..warehouse import utc_now
-from .loop_section import put_to_meeting, since_last_meeting
+from .loop_section import put_to_meeting, series_words, since_last_meeting
 from .model import HeadlinePeriods, LoopSection, Pack, PackChart, PackMeasure, PackRow
 from .notes import latest_texts, questions_list
 from .period import ReportingPeriod, reporting_period
@@ -176,11 +179,51 @@ def build_pack(con: duckdb.DuckDBPyConnection, meeting: dt.date, generated_by: s
     cav = caveats(con, start=caveat_months(period)[0], end=period.month)
     texts = latest_texts(con, period.month)
     notices = [*pack_notices(analytics, period, months), *return_notices(con, period.month, meeting)]
-    loop = since_last_meeting(con, meeting, analytics=analytics, month=period.month)
+    other = meeting_for(con, meeting)
+    if other is not None:
+        notices.insert(0, meeting_notice(con, other))
+    loop = since_last_meeting(con, meeting, analytics=analytics, month=period.month, meeting=other)
     pack = assemble(period, analytics, cav, texts, generated_by, notices=notices, loop=loop)
-    pack.questions = [*pack.questions, *put_to_meeting(con, meeting, pack.questions)]
+    pack.questions = [*pack.questions, *put_to_meeting(con, meeting, pack.questions, other)]
+    if other is not None:
+        pack.meeting_name = f"the {meeting_name(other.kind, other.title)}"
+        pack.meeting_short = meeting_name(other.kind, other.title)
     pack.data_version = data_version(con)
     return pack
+
+
+def meeting_for(con: duckdb.DuckDBPyConnection, day: dt.date) -> Meeting | None:
+    """The meeting a pack for `day` is for when it is not a Board: with no Board recorded that day, the district's
+    quarterly report or themed session recorded for it (the first recorded, if more than one). None for a Board's
+    pack (a Board recorded that day, or no meeting recorded yet)."""
+    held = [m for m in meetings(con) if m.held_on == day]
+    if not held or any(m.kind == "pab" for m in held):
+        return None
+    return held[0]
+
+
+def meeting_note(con: duckdb.DuckDBPyConnection, day: dt.date) -> str | None:
+    """What a pack for `day` says first when it is not a Board's (``meeting_notice``); None for a Board's."""
+    other = meeting_for(con, day)
+    return meeting_notice(con, other) if other is not None else None
+
+
+def meeting_notice(con: duckdb.DuckDBPyConnection, meeting: Meeting) -> str:
+    """What a pack for a meeting other than a Board says first: which meeting it is for, that its figures are the
+    force's and every district's as a Board's pack gives them, and which meeting "Since the last meeting" goes back
+    to."""
+    earlier = [m for m in meetings(con) if m.held_on < meeting.held_on and same_series(m, meeting)]
+    name = meeting_name(meeting.kind, meeting.title)
+    series = series_words(meeting)
+    back = (f'"Since the last meeting" goes back to the last {series}, on {day_words(earlier[-1].held_on)}'
+            if earlier else
+            f'"Since the last meeting" has no earlier {series} to go back to')
+    also = [m for m in meetings(con) if m.held_on == meeting.held_on and m.meeting_id != meeting.meeting_id]
+    other = (f" Also recorded that day: {'; '.join(meeting_name(m.kind, m.title) for m in also)}, which this pack "
+             "is not for." if also else "")
+    return (f"This pack is for the {name} (meeting {meeting.meeting_id}); no Public Accountability Board is recorded "
+            f"that day. Its figures are the force's and every district's, as a Board's pack gives them. {back}, and "
+            f"carries what is still open from every earlier meeting.{other}")
 
 
 def assemble(period: ReportingPeriod, analytics: PlanAnalytics, cav: pd.DataFrame, texts: dict,

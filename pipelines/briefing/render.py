@@ -96,7 +96,7 @@ def _long_datetime(t: dt.datetime) -> str:
 
 
 def _title(pack: Pack) -> str:
-    return f"Briefing pack for the Public Accountability Board, {_long_date(pack.meeting_date)}"
+    return f"Briefing pack for {pack.meeting_name}, {_long_date(pack.meeting_date)}"
 
 
 def _period(pack: Pack) -> str:
@@ -889,7 +889,7 @@ def render_pdf(pack: Pack) -> bytes:
         story.append(_p("No questions set.", st["body"]))
     story += [Spacer(1, 14), _p(_generated(pack), st["note"])]
 
-    footer_left = f"{pack.office}: PAB {_long_date(pack.meeting_date)}"
+    footer_left = f"{pack.office}: {pack.meeting_short} {_long_date(pack.meeting_date)}"
     doc.build(story, canvasmaker=_page_canvas(pack.marking, footer_left, regular, bold))
     return buf.getvalue()
 
