@@ -128,6 +128,24 @@ def test_meetings_show_says_a_figure_revised_since_the_question_was_put(wh, run_
     assert f"Figures when asked: March 2026: {was:g}, since revised to {was + 7:g}; 12 months to March 2026: " in out
 
 
+def test_meetings_show_gives_the_figures_as_kept_when_the_plan_cannot_be_read(wh, run_cli, tmp_path,
+                                                                             command_line_reference):
+    """Saying a figure revised since needs the plan's figures; with plan.yaml broken the meeting is still shown,
+    its figures as they were kept, never a fault."""
+    import shutil
+
+    with warehouse.connect(wh, create=False) as con:
+        meeting = acc.add_meeting(con, PCC, held_on="2026-04-16")
+        acc.ask(con, PCC, meeting.meeting_id, "Why did charges fall?", measure="cse_charges", area="Rotherham",
+                period="2026-03-01", figures=[{"label": "March 2026", "value": 2, "text": "2"}])
+    ref = tmp_path / "reference"
+    shutil.copytree(command_line_reference, ref)
+    (ref / "plan.yaml").write_text("plans: [\n", encoding="utf-8")
+    out = _run_ok(run_cli, "meetings", "show", str(meeting.meeting_id), "--db", wh,
+                  env={"PCCDASH_REFERENCE_DIR": str(ref)})
+    assert "Figures when asked: March 2026: 2\n" in out
+
+
 def test_meetings_show_says_where_each_item_stands_today_as_pccdash_actions_does(wh, run_cli):
     """Regression: long after its due day "pccdash meetings show" said an action was "Open" and an answer simply
     "awaited by" a day gone, judged on the day of the meeting, where "pccdash actions", the Meetings page and the
