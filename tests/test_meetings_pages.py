@@ -538,14 +538,22 @@ def test_a_figure_revised_since_the_question_was_put_says_what_it_is_now(monkeyp
     assert "Figures when asked: March 2026: 2, since revised to 9" in said(at)
 
 
-def test_the_pack_page_says_a_pack_is_for_the_district_meeting_recorded_that_day(monkeypatch, wh):
-    """Regression: on the day of Rotherham's quarterly report, with no Board that day, the Briefing pack page gave no
-    word that the pack was for that report, not a Board."""
+@pytest.mark.parametrize("page,key", [("internal_pages/briefing.py", "meeting_date"),
+                                      ("internal_pages/pack.py", "pack_meeting")], ids=["overview", "pack"])
+def test_the_pages_say_a_pack_is_for_the_district_meeting_recorded_that_day(monkeypatch, wh, page, key):
+    """Regression: on the day of Rotherham's quarterly report, with no Board that day, the overview and the Briefing
+    pack page gave no word that the pack was for that report, not a Board."""
+    board = record(wh, acc.add_meeting, PCC, held_on="2026-09-17")
+    record(wh, acc.ask, PCC, board.meeting_id, "Asked at the Board")
     record(wh, acc.add_meeting, PCC, held_on="2026-12-03", kind="district", district="Rotherham")
-    at = internal(monkeypatch, wh, "internal_pages/pack.py", PCC)
-    at.date_input(key="pack_meeting").set_value(dt.date(2026, 12, 3)).run()
+    at = internal(monkeypatch, wh, page, PCC)
+    at.date_input(key=key).set_value(dt.date(2026, 12, 3)).run()
     assert not at.exception, at.exception
-    assert any(i.value.startswith("This pack is for the Rotherham quarterly report (meeting 1); no Public "
+    assert any(i.value.startswith("This pack is for the Rotherham quarterly report (meeting 2); no Public "
                                   "Accountability Board is recorded that day.") for i in at.info)
-    at.date_input(key="pack_meeting").set_value(dt.date(2026, 12, 10)).run()
+    if page.endswith("briefing.py"):  # the overview opens as the pack does: no earlier Rotherham report to go back to
+        assert "Asked at the last meeting" not in said(at) and "Still open from earlier meetings" in said(at)
+    at.date_input(key=key).set_value(dt.date(2026, 12, 10)).run()
     assert not any("This pack is for" in i.value for i in at.info)
+    if page.endswith("briefing.py"):
+        assert "Asked at the last meeting (Public Accountability Board, 17 September 2026)" in said(at)

@@ -9,7 +9,14 @@ import streamlit as st
 from dashboard import auth, data, ui
 from pipelines import office
 from pipelines.briefing.loop_section import EMPTY_SHORT, since_last_meeting
-from pipelines.briefing.pack import assemble, caveat_months, period_notices, return_notices
+from pipelines.briefing.pack import (
+    assemble,
+    caveat_months,
+    meeting_for,
+    meeting_notice,
+    period_notices,
+    return_notices,
+)
 from pipelines.briefing.tables import GENERAL_CAVEATS_HEADING, area_table, incomplete_notes, summary_table
 from pipelines.catalogue import catalogue, force, listed
 from pipelines.flags import caveats
@@ -21,6 +28,10 @@ st.caption("Management information: unaudited and subject to revision.")
 period = ui.reporting_period_or_stop("meeting_date")
 
 analytics = data.analytics()
+# a district's quarterly report or a themed session that day, and no Board: the pack is for it, and so is this
+for_meeting = data.call(meeting_for, period.meeting)
+if for_meeting is not None:
+    st.info(data.call(meeting_notice, for_meeting), icon=":material/info:")
 lapse, warnings = period_notices(analytics, period, data.months())
 if lapse:
     st.info(lapse, icon=":material/info:")
@@ -31,7 +42,7 @@ for text in data.call(return_notices, period.month, period.meeting):
 # the quarter, the year to date and the 12 months carry the caveats of the earlier months they include
 cav = data.call(caveats, start=caveat_months(period)[0], end=period.month_key)
 statuses = analytics.status(period.month)
-loop = data.with_analytics(since_last_meeting, period.meeting, month=period.month)
+loop = data.with_analytics(since_last_meeting, period.meeting, month=period.month, meeting=for_meeting)
 pack = assemble(period, analytics, cav, {}, user.email, charts=False, statuses=statuses, loop=loop)
 cat, f = catalogue(), force()
 if pack.caveats:
