@@ -464,3 +464,24 @@ def test_a_pack_for_a_district_or_themed_meeting_says_which_meeting_it_is_for(wh
     document = docx.Document(io.BytesIO(render_docx(small)))
     words = [p.text for p in document.paragraphs]
     assert title in words and any(w.startswith("This pack is for the Rotherham quarterly report") for w in words)
+
+
+def test_a_pack_for_a_district_or_themed_meeting_is_kept_under_its_own_name(wh, who):
+    """A district's or a themed session's pack was written and kept as "pab-briefing-DATE", taken for a Board's in the
+    archive and the folder it was written to. Each is named for its meeting; a Board's is as it was."""
+    from pipelines.briefing import archive
+    from pipelines.briefing.pack import meeting_for, pack_stem
+
+    with warehouse.connect(wh) as con:
+        acc.add_meeting(con, who, held_on="2026-06-18")
+        acc.add_meeting(con, who, held_on="2026-07-30", kind="district", district="Rotherham")
+        acc.add_meeting(con, who, held_on="2026-08-06", kind="themed", title="Online grooming")
+        stems = {d: pack_stem(day(d), meeting_for(con, day(d))) for d in ("2026-06-18", "2026-07-30", "2026-08-06",
+                                                                           "2026-09-17")}
+        kept = archive.keep(con, wh, archive.Drawn(day("2026-07-30"), who, "pcc@example.org", "load 1",
+                                                   {"pdf": b"%PDF-1.4 a pack"}))
+    assert stems == {"2026-06-18": "pab-briefing-2026-06-18",
+                     "2026-07-30": "rotherham-quarterly-report-briefing-2026-07-30",
+                     "2026-08-06": "themed-session-briefing-2026-08-06",
+                     "2026-09-17": "pab-briefing-2026-09-17"}  # no meeting recorded yet: the next Board's
+    assert kept.production.files["pdf"].file_name == "rotherham-quarterly-report-briefing-2026-07-30.pdf"

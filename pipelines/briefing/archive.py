@@ -106,9 +106,9 @@ def draw(con: duckdb.DuckDBPyConnection, meeting: object, who: Mapping, *, gener
 
 def keep(con: duckdb.DuckDBPyConnection, db_path: str | os.PathLike, drawn: Drawn) -> Produced:
     """Keep a drawn pack: its files in the file store, then their rows and the audit event in one transaction."""
-    from .pack import pack_stem
+    from .pack import meeting_for, pack_stem
 
-    stem = pack_stem(drawn.meeting)
+    stem = pack_stem(drawn.meeting, meeting_for(con, drawn.meeting))
     # The bytes go into the store first: a file whose row never commits is unseen, and is reused by its hash.
     files = {fmt: StoredFile(fmt, f"{stem}.{fmt}", filestore.put(db_path, data), len(data))
              for fmt, data in drawn.contents.items()}

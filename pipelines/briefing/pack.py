@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import duckdb
@@ -304,11 +305,18 @@ def chart_description(status, measure, months: int) -> str:
     return text + "."
 
 
-def pack_stem(meeting: dt.date) -> str:
-    return f"pab-briefing-{meeting:%Y-%m-%d}"
+def pack_stem(meeting: dt.date, other: Meeting | None = None) -> str:
+    """The pack's file name without its extension: "pab-briefing-2015-08-20" for a Board's; for the meeting recorded
+    that day when it is no Board (`meeting_for`), that meeting's ("rotherham-quarterly-report-briefing-2026-07-30",
+    "themed-session-briefing-2026-11-05"), so that its files are not taken for a Board's."""
+    if other is None:
+        return f"pab-briefing-{meeting:%Y-%m-%d}"
+    what = f"{other.district or 'district'} quarterly report" if other.kind == "district" else "themed session"
+    slug = re.sub(r"[^a-z0-9]+", "-", what.lower()).strip("-")
+    return f"{slug}-briefing-{meeting:%Y-%m-%d}"
 
 
 def write(con: duckdb.DuckDBPyConnection, meeting: dt.date, generated_by: str, folder: Path) -> tuple[Path, Path]:
     from .render import write_pack  # ReportLab and matplotlib load only when a pack is drawn
 
-    return write_pack(build_pack(con, meeting, generated_by), folder, pack_stem(meeting))
+    return write_pack(build_pack(con, meeting, generated_by), folder, pack_stem(meeting, meeting_for(con, meeting)))
