@@ -20,7 +20,7 @@ import pandas as pd
 import yaml
 
 from . import settings
-from .catalogue import catalogue, force, listed, reference_dir
+from .catalogue import catalogue, district_now, force, listed, reference_dir
 from .errors import ConfigError
 from .resubmission import FileRef, refusals
 from .uk_time import month_words, uk_day, uk_day_words
@@ -303,13 +303,10 @@ def statuses(con: duckdb.DuckDBPyConnection, months: list[dt.date], today: dt.da
     firsts: dict[tuple[dt.date, str], dict[str, int]] = {}
     if months:
         # a district's figures held under a former name (kept among its aliases in force.yaml) are its own
-        lookup = force().district_lookup()
         for period, measure, district, fid in con.execute(
-                """SELECT period, measure, district, min(file_id) FROM figure_revision WHERE list_contains(?, period)
-                   GROUP BY period, measure, district""", [months]).fetchall():
-            named = lookup.get(district.lower(), district)
-            got = firsts.setdefault((period, measure), {})
-            got[named] = min(fid, got.get(named, fid))
+                f"""SELECT period, measure, {district_now('district')} AS named, min(file_id) FROM figure_revision
+                    WHERE list_contains(?, period) GROUP BY period, measure, named""", [months]).fetchall():
+            firsts.setdefault((period, measure), {})[district] = fid
     districts = force().districts
     refused_open: dict[tuple[dt.date, str | None], FileRef] = {}
     marked: dict[tuple[dt.date, str | None], FileRef] = {}

@@ -1007,13 +1007,16 @@ def _next_publication(con: duckdb.DuckDBPyConnection, folder: Path, old_months: 
     return flagged, held, months, protected
 
 
+def _months_in(snapshot: Path | None) -> list[str]:
+    """The months a snapshot carries ("YYYY-MM"), in order; none without one."""
+    return sorted(public_read("SELECT period FROM period", snapshot=snapshot)["period"]) if snapshot else []
+
+
 def hidden_figures(con: duckdb.DuckDBPyConnection, folder: Path | str | None = None) -> pd.DataFrame:
     """Every count the next publication would hide (`HIDDEN_COLUMNS`, with its true value: for the office only), as
     `preview_publication` works it out; none when no month is approved."""
     folder = Path(folder) if folder else published_dir()
-    previous = current_snapshot(folder)
-    old_months = sorted(public_read("SELECT period FROM period", snapshot=previous)["period"]) if previous else []
-    return _next_publication(con, folder, old_months)[3].hidden
+    return _next_publication(con, folder, _months_in(current_snapshot(folder)))[3].hidden
 
 
 def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | None = None) -> Preview:
@@ -1021,7 +1024,7 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
     reads now. `problem` says why nothing would be published: no approved month, or nothing changed."""
     folder = Path(folder) if folder else published_dir()
     previous = current_snapshot(folder)
-    old_months = sorted(public_read("SELECT period FROM period", snapshot=previous)["period"]) if previous else []
+    old_months = _months_in(previous)
     flagged, held, months, protected = _next_publication(con, folder, old_months)
     empty = pd.DataFrame(columns=[*CELL_KEYS, "value", "display", "suppressed"])
     cells = protected.cells if not protected.cells.empty else empty
