@@ -52,6 +52,7 @@ ACTIONS = {
     "decide": "recorded an assurance decision",
     "action": "recorded an action",
     "action_update": "updated or closed an action",
+    "action_due": "moved an action's due date",
     "recommendation": "recorded a recommendation's status",
     "import_submissions": "imported questions the public sent in",
     "moderate": "moderated a question from the public",

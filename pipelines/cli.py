@@ -1437,7 +1437,8 @@ def meetings_show(ctx, meeting_id, db):
     click.echo("")
     click.echo(f"Actions ({len(agreed)})" if agreed else "No actions agreed at it yet.")
     for a in agreed:
-        click.echo(f"  {a.action_id}. {shown(a.body)} (owner {shown(a.owner)}): {shown(a.where(today))}")
+        click.echo(_wrapped(f"{a.body} (owner {a.owner})", f"  {a.action_id}. ", "     "))
+        click.echo(_wrapped(a.where(today), "     ", "     "))
 
 
 def _wrapped(text: object, first: str, rest: str, width: int = 100) -> str:
@@ -1458,13 +1459,15 @@ def _wrapped(text: object, first: str, rest: str, width: int = 100) -> str:
 @click.option("--all", "show_all", is_flag=True, help="Closed actions too, after the open ones.")
 @click.pass_context
 def actions(ctx, db, show_all):
-    """List the actions agreed at meetings that are not yet closed, overdue first; or close one with a note.
+    """List the actions agreed at meetings that are not yet closed, overdue first; or close one with a note, or
+    move its due date.
 
     \b
     Examples:
       pccdash actions
       pccdash actions --all
       pccdash actions close 3 --note "Report received at the October Board" --on 2026-10-15 --as analyst@example.org
+      pccdash actions move 3 --to 2026-09-30 --reason "The Board gave the force more time" --as analyst@example.org
     """
     ctx.obj = {"db": db}
     if ctx.invoked_subcommand is not None:
@@ -1483,8 +1486,9 @@ def actions(ctx, db, show_all):
                                                                                  "closed ones too."))
         return
     for a in shown_now:
-        click.echo(f"{a.action_id}. {shown(a.body)}")
-        click.echo(f"   Owner {shown(a.owner)}; from the {shown(a.meeting.label)}; {shown(a.where(today))}")
+        click.echo(_wrapped(a.body, f"{a.action_id}. ", "   "))  # whole, as typed: never cut short
+        click.echo(_wrapped(f"Owner {a.owner}; from the {a.meeting.label}", "   ", "   "))
+        click.echo(_wrapped(a.where(today), "   ", "   "))
 
 
 @actions.command(name="close")
@@ -1510,6 +1514,46 @@ def actions_close(ctx, action_id, db, note, on_day, as_user):
     with connect(db or ctx.obj["db"], create=False) as con:
         update_action(con, cli_actor(as_user), action_id, status="closed", note=note, on=on_day)
     click.echo(f"Closed action {action_id}.")
+
+
+@actions.command(name="move")
+@click.argument("action_id", metavar="ID")
+@db_option
+@click.option("--to", "to_day", metavar="DATE", default=None, help="The day it is now due by, YYYY-MM-DD.")
+@click.option("--to-meeting", "to_meeting", metavar="MEETING", default=None,
+              help='The meeting it is now due by: its number, as "pccdash meetings" lists it.')
+@click.option("--reason", required=True, metavar="TEXT", help="Why it moves (kept with the action and in the audit "
+                                                              "trail).")
+@click.option("--on", "on_day", metavar="DATE", default=None,
+              help="The day the move was agreed, YYYY-MM-DD, not after today (default: today); a meeting held "
+                   "after it sees the action due by its new date.")
+@as_option
+@click.pass_context
+def actions_move(ctx, action_id, db, to_day, to_meeting, reason, on_day, as_user):
+    """Move an open action's due date to a later day (--to) or meeting (--to-meeting), saying why (analysts and
+    {holder}). What it was first due by is kept: the action reads "due by ... (first due by ...)" on the pages,
+    in "pccdash actions" and in the packs, and a pack for a meeting before the move shows it as it was then.
+
+    \b
+    Examples:
+      pccdash actions move 3 --to 2026-09-30 --reason "The Board gave the force more time" --as analyst@example.org
+      pccdash actions move 3 --to-meeting 5 --reason "To report at the July Board" --as analyst@example.org
+    """
+    from .accountability import actions as loop_actions
+    from .accountability import move_action_due
+    from .audit import cli_actor
+    from .warehouse import connect
+
+    if (to_day is None) == (to_meeting is None):
+        raise click.UsageError("Give the day it is now due by (--to YYYY-MM-DD) or the meeting (--to-meeting "
+                               "NUMBER), one of them.")
+    day = _loop_day(to_day, "--to") if to_day is not None else None
+    on = _loop_day(on_day, "--on") if on_day is not None else None
+    with connect(db or ctx.obj["db"], create=False) as con:
+        move_action_due(con, cli_actor(as_user), action_id, due_meeting_id=to_meeting, due_on=day, reason=reason,
+                        on=on)
+        moved = next(a for a in loop_actions(con) if str(a.action_id) == str(action_id).strip())
+    click.echo(f"Action {moved.action_id} is now due {shown(moved.due_words, None)}.")
 
 
 # ---------------------------------------------------------------- the accountability loop: recommendations

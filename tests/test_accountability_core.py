@@ -3,6 +3,7 @@ overwritten; and typed text kept safe (pipelines.plaintext)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -505,3 +506,77 @@ def test_a_figure_revised_since_the_question_was_put_is_said_with_what_it_is_now
                            f"since revised to {total + 7:g}; Variation: ")
     assert question.figures == kept, "the figures as they were when asked are kept"
     assert acc.question_figures(question) == acc.figures_line(kept, "cse_charges"), "without the figures, as kept"
+
+
+def test_an_actions_due_date_moved_keeps_what_it_was_first_due_by_and_each_meeting_sees_it_as_it_stood(
+        con, board, monkeypatch):
+    """The Board gives the force more time: the action is due by the new date from the day it was moved, is no
+    longer overdue, says what it was first due by, keeps the reason in its history and the audit trail; a meeting
+    held before the move still sees it due (and overdue) as it was then."""
+    monkeypatch.setenv("PCCDASH_TODAY", "2015-10-20")
+    first, second, _ = board
+    action = acc.add_action(con, PCC, meeting_id=first.meeting_id, body="Report on charging delays",
+                            owner="ACC Crime", due_on="2015-09-30")
+    assert acc.actions(con)[0].overdue(dt.date(2015, 10, 20)), "past its first due date"
+    october = acc.add_meeting(con, PCC, held_on="2015-10-15")
+    december = acc.add_meeting(con, PCC, held_on="2015-12-17")
+    acc.move_action_due(con, ANALYST, action, due_meeting_id=december.meeting_id, on="2015-10-15",
+                        reason="The Board gave the force until December")
+    (kept,) = acc.actions(con)
+    assert (kept.due_day.isoformat(), kept.due_on, kept.agreed_due_on.isoformat()) == ("2015-12-17", None,
+                                                                                      "2015-09-30")
+    assert kept.due_words == ("by the Public Accountability Board, 17 December 2015 (first due by 30 September "
+                              "2015)")
+    assert not kept.overdue(dt.date(2015, 10, 20)) and kept.status == "open"
+    assert kept.where(dt.date(2015, 10, 20)).startswith("Open, due by the Public Accountability Board, 17 December")
+    assert kept.updates[-1].text == ("Due date moved: now due by the Public Accountability Board, 17 December 2015. "
+                                     "The Board gave the force until December")
+    # the October Board opened before the move was recorded on its day: it saw the action overdue, due 30 September
+    at_october = acc.carried_forward(con, october.held_on)
+    assert [a.action_id for a in at_october.overdue_actions] == [action]
+    assert at_october.overdue_actions[0].due_words == "by 30 September 2015"
+    trail = audit.events(con, action="action_due")
+    assert trail["detail"].tolist() == ["due by 30 September 2015 -> due by the Public Accountability Board, 17 "
+                                        "December 2015: The Board gave the force until December"]
+    # the meeting it is due by moved: the action goes with it, and the meeting cannot move before the move's day
+    acc.move_meeting(con, PCC, december.meeting_id, to="2015-12-10", reason="Christmas")
+    assert acc.actions(con)[0].due_day.isoformat() == "2015-12-10"
+    with pytest.raises(acc.LoopError, match=f"action {action} was made due by it on 15 October 2015"):
+        acc.move_meeting(con, PCC, december.meeting_id, to="2015-10-10", reason="Sooner")
+
+
+@pytest.mark.parametrize(("kwargs", "said"), [
+    ({}, "An action is due by a meeting or by a date: give one of them."),
+    ({"due_on": "2015-12-31", "due_meeting_id": "second"}, "give one of them"),
+    ({"due_on": "2015-08-10"}, "An action is due after the meeting that agreed it; 10 August 2015 is not after the "
+                               "Public Accountability Board, 20 August 2015"),
+    ({"due_on": "2015-10-01"}, "A due date moved on 20 October 2015 must be after that day; 1 October 2015 is not"),
+    ({"due_meeting_id": "second"}, "the Public Accountability Board, 17 September 2015 is not"),
+    ({"due_on": "2015-09-30"}, "Action 1 is already due by 30 September 2015."),
+    ({"due_on": "2015-12-31", "reason": "  "}, "reason for moving the due date is empty"),
+    ({"due_on": "2015-12-31", "on": "2015-11-01"}, "1 November 2015 is after today \\(20 October 2015\\)"),
+    ({"due_on": "2015-12-31", "on": "2015-08-01"}, "cannot come before its last one \\(20 August 2015\\)"),
+    ({"due_on": "2015-12-31", "action": 9}, "The record holds no action 9."),
+])
+def test_a_due_date_that_cannot_be_moved_is_refused_in_a_sentence(con, board, monkeypatch, kwargs, said):
+    monkeypatch.setenv("PCCDASH_TODAY", "2015-10-20")
+    first, second, _ = board
+    action = acc.add_action(con, PCC, meeting_id=first.meeting_id, body="Report", owner="ACC Crime",
+                            due_on="2015-09-30")
+    ids = {"second": second.meeting_id}
+    given = {"reason": "More time", **{k: ids.get(v, v) for k, v in kwargs.items()}}
+    with pytest.raises(PccDashError, match=said):
+        acc.move_action_due(con, PCC, given.pop("action", action), **given)
+    assert [len(a.updates) for a in acc.actions(con)] == [1]
+
+
+def test_a_closed_actions_due_date_is_not_moved_and_no_role_may_not_move_one(con, board):
+    first, second, _ = board
+    action = acc.add_action(con, PCC, meeting_id=first.meeting_id, body="Report", owner="ACC Crime",
+                            due_on="2015-09-30")
+    with pytest.raises(NotAllowed):
+        acc.move_action_due(con, NO_ROLE, action, due_on="2027-01-31", reason="More time")
+    acc.update_action(con, PCC, action, status="closed", note="Done.", on="2015-09-01")
+    with pytest.raises(acc.LoopError, match="was closed on 1 September 2015, so it is not due by anything. If it is "
+                                            "open again, record it as in progress first"):
+        acc.move_action_due(con, PCC, action, due_on="2027-01-31", reason="More time")

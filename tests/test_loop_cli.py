@@ -87,8 +87,8 @@ def test_meetings_show_gives_questions_with_their_figures_decisions_and_actions(
     # where it stands today (21 November 2026), as "pccdash actions" and the Meetings page say: long overdue
     assert "Where it stands: Answer awaited by 10 September 2015 (overdue)" in out
     assert "Protecting Vulnerable People: Partly assured, by pcc@example.org. Progress, but slow." in out
-    assert ("1. Report on charges (owner ACC Jones): Overdue, due by the Public Accountability Board, "
-            "17 September 2015") in out
+    assert "1. Report on charges (owner ACC Jones)\n     Overdue, due by the Public Accountability Board, 17 " \
+           "September 2015\n" in out
 
 
 def test_meetings_show_says_a_stock_as_its_level_at_the_end_of_the_month(wh, run_cli):
@@ -306,3 +306,58 @@ def test_meetings_show_gives_the_numbers_release_takes(wh, run_cli):
         _run_ok(run_cli, "release", kind, str(number), "--db", wh, "--as", "pcc@example.org")
         assert about in _run_ok(run_cli, "released", "--db", wh)
     assert "pccdash meetings show" in _run_ok(run_cli, "release", "--help")
+
+
+def test_actions_move_gives_an_action_more_time_and_says_what_it_was_first_due_by(wh, run_cli):
+    with warehouse.connect(wh, create=False) as con:
+        first = acc.add_meeting(con, PCC, held_on="2026-09-17")
+        later = acc.add_meeting(con, PCC, held_on="2027-01-21")
+        late = acc.add_action(con, PCC, meeting_id=first.meeting_id, body="Late work", owner="ACC Jones",
+                              due_on="2026-10-15")
+    assert "Overdue, due by 15 October 2026" in _run_ok(run_cli, "actions", "--db", wh)  # today: 21 November 2026
+    out = _run_ok(run_cli, "actions", "move", str(late), "--to", "2026-12-31", "--reason", "More time given",
+                  "--db", wh, "--as", "analyst@example.org")
+    assert out.strip() == f"Action {late} is now due by 31 December 2026 (first due by 15 October 2026)."
+    listed = _run_ok(run_cli, "actions", "--db", wh)
+    assert "Open, due by 31 December 2026 (first due by 15 October 2026)" in listed and "Overdue" not in listed
+    out = _run_ok(run_cli, "actions", "move", str(late), "--to-meeting", str(later.meeting_id), "--reason",
+                  "To report at the January Board", "--db", wh, "--as", "pcc@example.org")
+    assert out.strip() == (f"Action {late} is now due by the Public Accountability Board, 21 January 2027 (first "
+                           "due by 15 October 2026).")
+    trail = _run_ok(run_cli, "audit", "--action", "action_due", "--db", wh)
+    assert trail.count("action_due") + trail.count("moved an action") >= 2
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (("--reason", "x"), "Give the day it is now due by (--to YYYY-MM-DD) or the meeting (--to-meeting NUMBER)"),
+    (("--to", "31/12/2026", "--reason", "x"), '--to "31/12/2026" is not a date; write it as YYYY-MM-DD'),
+    (("--to-meeting", "8", "--reason", "x"), "The record holds no meeting 8"),
+    (("--to", "2026-12-31", "--reason", " "), "reason for moving the due date is empty"),
+])
+def test_actions_move_refuses_in_a_sentence(wh, run_cli, args, said):
+    with warehouse.connect(wh, create=False) as con:
+        first = acc.add_meeting(con, PCC, held_on="2026-09-17")
+        late = acc.add_action(con, PCC, meeting_id=first.meeting_id, body="Late work", owner="ACC Jones",
+                              due_on="2026-10-15")
+    result = run_cli("actions", "move", str(late), *args, "--db", wh, "--as", "pcc@example.org")
+    assert result.exit_code != 0 and said in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    with warehouse.connect(wh, create=False) as con:
+        assert [len(a.updates) for a in acc.actions(con)] == [1]
+
+
+def test_actions_and_meetings_show_give_an_action_and_its_closing_note_whole(wh, run_cli):
+    """Regression: `pccdash actions` and `meetings show` cut an action's text and its closing note at 80 characters
+    ("…"), so the follow-up list could not be read whole."""
+    body = ("Provide the Board with a breakdown of the time from referral to charge for every CSE case closed in "
+            "the last year, by district, with the reasons for the longest waits")
+    note = ("The breakdown was received on 3 November and circulated to members; the longest waits were cases waiting "
+            "for digital forensics")
+    with warehouse.connect(wh, create=False) as con:
+        first = acc.add_meeting(con, PCC, held_on="2026-09-17")
+        done = acc.add_action(con, PCC, meeting_id=first.meeting_id, body=body, owner="ACC Jones",
+                              due_on="2026-12-15")
+        acc.update_action(con, PCC, done, status="closed", note=note, on="2026-11-05")
+    for args in (("actions", "--all"), ("meetings", "show", str(first.meeting_id))):
+        out = " ".join(_run_ok(run_cli, *args, "--db", wh).split())
+        assert body in out and note in out and "\u2026" not in out

@@ -557,3 +557,29 @@ def test_the_pages_say_a_pack_is_for_the_district_meeting_recorded_that_day(monk
     assert not any("This pack is for" in i.value for i in at.info)
     if page.endswith("briefing.py"):
         assert "Asked at the last meeting (Public Accountability Board, 17 September 2026)" in said(at)
+
+
+def test_an_actions_due_date_is_moved_on_the_actions_page_and_it_is_no_longer_overdue(monkeypatch, wh):
+    """The Board gives the force more time: on the Actions page the due date moves to a later Board with the reason,
+    the action stops counting as overdue, says what it was first due by, and its history keeps the move; a reason
+    left empty is refused with nothing kept."""
+    meeting = record(wh, acc.add_meeting, PCC, held_on="2026-09-17").meeting_id
+    later = record(wh, acc.add_meeting, PCC, held_on="2026-12-17").meeting_id
+    action = record(wh, acc.add_action, PCC, meeting_id=meeting, body="Report on charging times", owner="ACC Crime",
+                    due_on="2026-10-15")
+    at = internal(monkeypatch, wh, ACTIONS, ANALYST)  # today is 21 November 2026: overdue
+    assert {m.label: int(m.value) for m in at.metric}["Overdue"] == 1
+    at.selectbox(key=f"action_due_meeting_{action}").set_value(later)
+    press(at, "Move due date")
+    assert "reason for moving the due date is empty" in said(at)
+    assert len(read(wh, acc.actions)[0].updates) == 1
+    at.text_input(key=f"action_due_reason_{action}").set_value("The Board gave the force until December")
+    press(at, "Move due date")
+    (moved,) = read(wh, acc.actions)
+    assert moved.due_meeting.meeting_id == later and moved.updates[-1].updated_by == "analyst@example.org"
+    at = internal(monkeypatch, wh, ACTIONS, ANALYST)
+    assert {m.label: int(m.value) for m in at.metric} == {"Open": 1, "Overdue": 0, "Closed": 0}
+    shown = said(at)
+    assert ("Due: by the Public Accountability Board, 17 December 2026 (first due by 15 October 2026)" in shown)
+    assert ("Due date moved: now due by the Public Accountability Board, 17 December 2026. The Board gave the force "
+            "until December") in shown

@@ -485,3 +485,20 @@ def test_a_pack_for_a_district_or_themed_meeting_is_kept_under_its_own_name(wh, 
                      "2026-08-06": "themed-session-briefing-2026-08-06",
                      "2026-09-17": "pab-briefing-2026-09-17"}  # no meeting recorded yet: the next Board's
     assert kept.production.files["pdf"].file_name == "rotherham-quarterly-report-briefing-2026-07-30.pdf"
+
+
+def test_an_action_given_more_time_is_open_not_overdue_in_the_next_pack_and_says_its_first_due_date(wh, who):
+    """The Board of 17 September gave the action due by 15 October until 19 November: the October pack lists it as
+    open (due by the November Board, first due by the October one), with the move as its latest update."""
+    with warehouse.connect(wh) as con:
+        rec = record_first_meetings(con, who)
+        november = acc.add_meeting(con, who, held_on="2015-11-19")
+        acc.move_action_due(con, who, rec["action"], due_meeting_id=november.meeting_id, on="2015-09-17",
+                            reason="The force asked for the CPS's figures first")
+        pack = build_pack(con, day("2015-10-15"), "pccdash tests")
+    rows = rows_naming(pack, ACTION)
+    assert not any(h.startswith("Actions overdue") for h in rows), rows
+    ((row,),) = [r for h, r in rows.items() if h.startswith("Actions open")]
+    assert row[2] == ("Public Accountability Board, 19 November 2015 (first due by the Public "
+                      "Accountability Board, 15 October 2015)")
+    assert row[3].startswith("Open: Due date moved: now due by the Public Accountability Board, 19 November 2015.")

@@ -1,6 +1,8 @@
 """Actions: every action agreed at a meeting of the accountability loop, open and overdue first, moved on or closed
 with a note (pipelines.accountability)."""
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
@@ -13,11 +15,14 @@ user = auth.signed_in()
 st.title("Actions")
 st.write("Each action agreed at a meeting has an owner and is due by a later meeting or a date. Until it is closed "
          "with a note saying what was done it is carried forward to every later meeting's overview and pack, "
-         "and once past its due meeting or date it is overdue. Actions are agreed on the Meetings and questions "
+         "and once past its due meeting or date it is overdue. When the Board gives more time, move its due date "
+         "with the reason: what it was first due by is kept. Actions are agreed on the Meetings and questions "
          "page.")
 data.no_warehouse_guard()
 today = settings.today()
 agreed = data.call(acc.actions) or []
+held = data.call(acc.meetings) or []  # the meetings an action may be made due by
+by_id = {m.meeting_id: m for m in held}
 still = sorted((a for a in agreed if not a.closed), key=lambda a: (not a.overdue(today), a.due_day, a.action_id))
 closed = [a for a in agreed if a.closed]
 overdue = [a for a in still if a.overdue(today)]
@@ -34,7 +39,7 @@ if not may_record:
 
 def _history(a: acc.Action) -> str:
     return "\n".join(f"- {acc.ACTION_STATUSES[u.status]}, {day_words(u.on_day)}, by {ui.md_escape(u.updated_by)}: "
-                     f"{ui.md_escape(u.note)}" for u in a.updates)
+                     f"{ui.md_escape(u.text)}" for u in a.updates)
 
 
 if not still:
@@ -65,6 +70,21 @@ for a in still:
                        done=f"Action {a.action_id} {'closed' if status == 'closed' else 'moved on'}.",
                        clear=(f"action_status_{a.action_id}", f"action_note_{a.action_id}",
                               f"action_on_{a.action_id}"))
+        with st.expander("Move its due date"), ui.form(f"action_due_form_{a.action_id}"):
+            later = [m.meeting_id for m in held if m.held_on > max(today, a.meeting.held_on)]
+            c1, c2 = st.columns(2)
+            due_meeting = c1.selectbox("Now due by", [*later, 0], key=f"action_due_meeting_{a.action_id}",
+                                       format_func=lambda i: by_id[i].label if i else "The date beside")
+            due_on = c2.date_input("New due date (when due by a date)", value=max(today, a.due_day)
+                                   + dt.timedelta(days=28), format="DD/MM/YYYY", key=f"action_due_on_{a.action_id}")
+            reason = st.text_input("Why it moves", key=f"action_due_reason_{a.action_id}", max_chars=5000,
+                                   placeholder="e.g. The Board gave the force until September")
+            if st.form_submit_button("Move due date", disabled=not may_record):
+                ui.act(acc.move_action_due, user.claims, a.action_id, due_meeting_id=due_meeting or None,
+                       due_on=None if due_meeting else due_on, reason=reason,
+                       done=f"Action {a.action_id} moved: what it was first due by is kept in its history.",
+                       clear=(f"action_due_meeting_{a.action_id}", f"action_due_on_{a.action_id}",
+                              f"action_due_reason_{a.action_id}"))
 
 with st.expander(f"Closed actions ({len(closed)})", icon=":material/task_alt:"):
     if closed:

@@ -36,6 +36,7 @@ from .records import (
                       decisions,
                       get_meeting,
                       meetings,
+                      move_action_due,
                       move_meeting,
                       moves,
                       questions,
@@ -46,5 +47,5 @@ from .records import (
 __all__ = ["ACTION_STATUSES", "DECISIONS", "EVIDENCE_KINDS", "KINDS", "PUBLIC_ASKER", "Action", "Answer", "Decision",
            "Loop", "LoopError", "Meeting", "Move", "NotFound", "Question", "actions", "add_action", "add_meeting",
            "ask", "await_answer", "carried_forward", "decide", "decisions", "figures_for", "figures_line",
-           "get_meeting", "meetings", "move_meeting", "moves", "question_figures", "questions", "record_answer",
-           "update_action"]
+           "get_meeting", "meetings", "move_action_due", "move_meeting", "moves", "question_figures", "questions",
+           "record_answer", "update_action"]

@@ -184,6 +184,17 @@ def move_meeting(con: duckdb.DuckDBPyConnection, who: Mapping, meeting_id: objec
     return get_meeting(con, meeting.meeting_id)
 
 
+# Each action with what it is due by now: the last update that moved its due date, else what was agreed; `moved_on`
+# is the day of that update (NULL when never moved).
+_CURRENT_DUE = """
+    SELECT a.action_id, a.meeting_id,
+           CASE WHEN u.update_id IS NULL THEN a.due_meeting_id ELSE u.due_meeting_id END AS due_meeting_id,
+           CASE WHEN u.update_id IS NULL THEN a.due_on ELSE u.due_on END AS due_on, u.on_day AS moved_on
+    FROM board_action a LEFT JOIN (
+        SELECT * FROM action_update WHERE due_meeting_id IS NOT NULL OR due_on IS NOT NULL
+        QUALIFY row_number() OVER (PARTITION BY action_id ORDER BY update_id DESC) = 1) u USING (action_id)"""
+
+
 def _move_clashes(con: duckdb.DuckDBPyConnection, meeting: Meeting, day: dt.date) -> list[str]:
     """What a meeting moved to `day` would leave dated before the meeting it belongs to, in the words the records'
     own refusals use: an action due by a meeting or a day not after the meeting that agreed it, an answer awaited by
@@ -192,17 +203,20 @@ def _move_clashes(con: duckdb.DuckDBPyConnection, meeting: Meeting, day: dt.date
     mid = meeting.meeting_id
     out = []
     for action_id, due_meeting, due_on in con.execute(
-            "SELECT a.action_id, d.held_on, a.due_on FROM board_action a LEFT JOIN meeting d "
+            f"SELECT a.action_id, d.held_on, a.due_on FROM ({_CURRENT_DUE}) a LEFT JOIN meeting d "
             "ON d.meeting_id = a.due_meeting_id WHERE a.meeting_id = ? ORDER BY a.action_id", [mid]).fetchall():
         due = due_meeting or due_on
         if due is not None and due <= day:
             out.append(f"action {action_id} agreed at it is due by {_long_date(due)}, not after its new day")
-    for action_id, agreed_on in con.execute(
-            "SELECT a.action_id, m.held_on FROM board_action a JOIN meeting m ON m.meeting_id = a.meeting_id "
-            "WHERE a.due_meeting_id = ? AND a.meeting_id <> ? ORDER BY a.action_id", [mid, mid]).fetchall():
+    for action_id, agreed_on, moved_on in con.execute(
+            f"SELECT a.action_id, m.held_on, a.moved_on FROM ({_CURRENT_DUE}) a JOIN meeting m "
+            "ON m.meeting_id = a.meeting_id WHERE a.due_meeting_id = ? AND a.meeting_id <> ? ORDER BY a.action_id",
+            [mid, mid]).fetchall():
         if agreed_on >= day:
             out.append(f"action {action_id} is due by it and was agreed on {_long_date(agreed_on)}, not before its "
                        "new day")
+        elif moved_on is not None and moved_on >= day:
+            out.append(f"action {action_id} was made due by it on {_long_date(moved_on)}, not before its new day")
     rows = con.execute(
         "SELECT q.question_id, a.awaited_by, a.answered_on, a.meeting_id, m.held_on, a.answer_id = max(a.answer_id) "
         "OVER (PARTITION BY q.question_id) FROM board_question q JOIN question_answer a USING (question_id) "
@@ -515,6 +529,57 @@ def update_action(con: duckdb.DuckDBPyConnection, who: Mapping, action_id: int, 
     return update_id
 
 
+def move_action_due(con: duckdb.DuckDBPyConnection, who: Mapping, action_id: object, *,
+                    due_meeting_id: object = None, due_on: object = None, reason: object, on: object = None) -> int:
+    """Move an open action's due date (the Board gave more time, or brought it forward) to a later meeting or a
+    day, on the day `on` (today by default), saying why. What it was first due by is kept: the action reads "due
+    by ... (first due by ...)", and a pack for a meeting before the move shows it due as it was then."""
+    identity = require(who, "record")
+    day = _day(on, "day the due date was moved", required=False) or settings.today()
+    try:
+        number = int(action_id)
+    except (TypeError, ValueError):
+        raise NotFound(f'"{action_id}" is not an action number.') from None
+    action = next((a for a in actions(con) if a.action_id == number), None)
+    if action is None:
+        raise NotFound(f"The record holds no action {number}.")
+    if action.closed:
+        raise LoopError(f"Action {number} was closed on {_long_date(action.closed_on)}, so it is not due by anything. "
+                        "If it is open again, record it as in progress first (on the Actions page).")
+    new_day = _day(due_on, "new due date", required=False)
+    if (due_meeting_id is None or due_meeting_id == "") == (new_day is None):
+        raise LoopError("An action is due by a meeting or by a date: give one of them.")
+    if day > settings.today():
+        raise LoopError(f"A due date is moved on the day it was agreed to move it; {_long_date(day)} is after today "
+                        f"({_long_date(settings.today())}).")
+    last = action.updates[-1].on_day
+    if day < last:
+        raise LoopError(f"An action's update cannot come before its last one ({_long_date(last)}).")
+    due_meeting = get_meeting(con, due_meeting_id) if new_day is None else None
+    due_day = due_meeting.held_on if due_meeting else new_day
+    new_due = _due_words(due_meeting, new_day).removeprefix("by ")
+    if (due_meeting and action.due_meeting and due_meeting.meeting_id == action.due_meeting.meeting_id) or (
+            new_day is not None and action.due_meeting is None and new_day == action.due_on):
+        raise LoopError(f"Action {number} is already due {_due_words(action.due_meeting, action.due_on)}.")
+    if due_day <= action.meeting.held_on:
+        raise LoopError(f"An action is due after the meeting that agreed it; {new_due} is not after the "
+                        f"{action.meeting.label}.")
+    if due_day <= day:  # due already: it would read as overdue from the day it was moved
+        raise LoopError(f"A due date moved on {_long_date(day)} must be after that day; {new_due} is not. Give a "
+                        "later date, or a later meeting.")
+    why = clean(reason, "reason for moving the due date", limit=LIMITS["note"])
+    before = _due_words(action.due_meeting, action.due_on)
+    with audit.transaction(con):
+        update_id = con.execute(
+            "INSERT INTO action_update (action_id, status, note, on_day, updated_by, updated_at, due_meeting_id, "
+            "due_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING update_id",
+            [number, action.status, why, day, identity, utc_now(), due_meeting.meeting_id if due_meeting else None,
+             new_day]).fetchall()[0][0]
+        audit.record(con, who, "action_due", subject=f"action {number}",
+                     detail=f"due {before} -> due {_due_words(due_meeting, new_day)}: {why}")
+    return update_id
+
+
 # ------------------------------------------------------------------------------------------------- reading
 
 
@@ -605,6 +670,23 @@ class ActionUpdate:
     on_day: dt.date       # the day it took effect
     updated_by: str
     updated_at: dt.datetime
+    due_meeting: Meeting | None = None  # the meeting, or the day, the action is due by from this update on; both
+    due_on: dt.date | None = None       # None: an update that left the due date as it was
+
+    @property
+    def moves_due(self) -> bool:
+        return self.due_meeting is not None or self.due_on is not None
+
+    @property
+    def text(self) -> str:
+        """The update's note, after what it moved the due date to when it did."""
+        if not self.moves_due:
+            return self.note
+        return f"Due date moved: now due {_due_words(self.due_meeting, self.due_on)}. {self.note}"
+
+
+def _due_words(meeting: Meeting | None, day: dt.date | None) -> str:
+    return f"by the {meeting.label}" if meeting else f"by {_long_date(day)}"
 
 
 @dataclass(frozen=True)
@@ -614,8 +696,8 @@ class Action:
     question_id: int | None
     body: str
     owner: str
-    due_meeting: Meeting | None
-    due_on: dt.date | None
+    agreed_due_meeting: Meeting | None  # what it was due by when agreed; an update may have moved it since
+    agreed_due_on: dt.date | None
     created_by: str
     created_at: dt.datetime
     updates: list[ActionUpdate] = field(default_factory=list)  # earliest first; the last is current
@@ -629,12 +711,40 @@ class Action:
         return self.status == "closed"
 
     @property
+    def _due_moved_by(self) -> ActionUpdate | None:
+        return next((u for u in reversed(self.updates) if u.moves_due), None)
+
+    @property
+    def due_moved(self) -> bool:
+        """Its due date has been moved since it was agreed."""
+        return self._due_moved_by is not None
+
+    @property
+    def due_meeting(self) -> Meeting | None:
+        """The meeting it is due by now (None when due by a day)."""
+        moved = self._due_moved_by
+        return moved.due_meeting if moved else self.agreed_due_meeting
+
+    @property
+    def due_on(self) -> dt.date | None:
+        """The day it is due by now (None when due by a meeting)."""
+        moved = self._due_moved_by
+        return moved.due_on if moved else self.agreed_due_on
+
+    @property
     def due_day(self) -> dt.date:
         return self.due_meeting.held_on if self.due_meeting else self.due_on
 
     @property
+    def first_due_words(self) -> str:
+        """What it was due by when agreed: "by the Board of 21 May 2026" or "by 30 June 2026"."""
+        return _due_words(self.agreed_due_meeting, self.agreed_due_on)
+
+    @property
     def due_words(self) -> str:
-        return (f"by the {self.due_meeting.label}" if self.due_meeting else f"by {_long_date(self.due_on)}")
+        """What it is due by now, and, once moved, what it was first due by."""
+        now = _due_words(self.due_meeting, self.due_on)
+        return f"{now} (first due {self.first_due_words})" if self.due_moved else now
 
     def overdue(self, as_of: dt.date) -> bool:
         """Open after the day it was due: a meeting it was due by has been held before `as_of`."""
@@ -696,9 +806,11 @@ def actions(con: duckdb.DuckDBPyConnection, meeting_id: int | None = None) -> li
     """Every action (or those from one meeting), in the order agreed, with their updates."""
     by_id = {m.meeting_id: m for m in meetings(con)}
     updates: dict[int, list[ActionUpdate]] = {}
-    for a_id, *rest in con.execute("SELECT action_id, status, note, on_day, updated_by, updated_at FROM action_update "
-                                   "ORDER BY update_id").fetchall():
-        updates.setdefault(a_id, []).append(ActionUpdate(*rest))
+    for a_id, *rest, due_meeting_id, due_on in con.execute(
+            "SELECT action_id, status, note, on_day, updated_by, updated_at, due_meeting_id, due_on FROM action_update "
+            "ORDER BY update_id").fetchall():
+        due_meeting = by_id.get(due_meeting_id) if due_meeting_id is not None else None
+        updates.setdefault(a_id, []).append(ActionUpdate(*rest, due_meeting=due_meeting, due_on=due_on))
     where, params = ("WHERE meeting_id = ?", [int(meeting_id)]) if meeting_id is not None else ("", [])
     rows = con.execute(
         "SELECT action_id, meeting_id, question_id, body, owner, due_meeting_id, due_on, created_by, created_at "

@@ -95,13 +95,17 @@ def _question_row(cq: CarriedQuestion, as_of: dt.date, held: dict[int, Meeting],
 
 
 def _due(a: Action) -> str:
-    return a.due_meeting.label if a.due_meeting else day_words(a.due_on)
+    now = a.due_meeting.label if a.due_meeting else day_words(a.due_on)
+    if not a.due_moved:
+        return now
+    first = f"the {a.agreed_due_meeting.label}" if a.agreed_due_meeting else day_words(a.agreed_due_on)
+    return f"{now} (first due by {first})"
 
 
 def _action_status(a: Action, as_of: dt.date) -> str:
     state = "Overdue" if a.overdue(as_of) else ACTION_STATUSES[a.status]
     latest = a.updates[-1]
-    return state + (f": {excerpt(latest.note)}" if len(a.updates) > 1 else "")
+    return state + (f": {excerpt(latest.text)}" if len(a.updates) > 1 else "")
 
 
 def _action_row(a: Action, as_of: dt.date) -> list[str]:
