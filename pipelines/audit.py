@@ -53,6 +53,7 @@ ACTIONS = {
     "action": "recorded an action",
     "action_update": "updated or closed an action",
     "action_due": "moved an action's due date",
+    "cancel_meeting": "cancelled a meeting",
     "recommendation": "recorded a recommendation's status",
     "import_submissions": "imported questions the public sent in",
     "moderate": "moderated a question from the public",

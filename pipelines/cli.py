@@ -1288,6 +1288,7 @@ def meetings(ctx, db):
       pccdash meetings add 2015-09-10 --kind themed --title "Protecting Vulnerable People" --as pcc@example.org
       pccdash meetings show 1
       pccdash meetings move 1 --to 2015-08-27 --reason "Put back a week" --as analyst@example.org
+      pccdash meetings cancel 2 --reason "Pre-election period" --carry-to 3 --as analyst@example.org
     """
     ctx.obj = {"db": db}
     if ctx.invoked_subcommand is not None:
@@ -1303,9 +1304,17 @@ def meetings(ctx, db):
     today = settings.today()
     with connect_read_only(db) as con:
         held, asked, agreed = loop_meetings(con), loop_questions(con), loop_actions(con)
+        called_off = [m for m in loop_meetings(con, cancelled=True) if m.cancelled]
     if not held:
         click.echo('No meetings recorded yet. "pccdash meetings add DATE --as EMAIL" records one.')
+    for m in reversed(called_off):
+        click.echo(_wrapped(f"{m.named}: {m.cancel.sentence}"
+                            + (f" (what was put to it went to meeting {m.cancel.carried_to})"
+                               if m.cancel.carried_to else ""), f"Meeting {m.meeting_id}, cancelled: ", "  "))
+    if not held:
         return
+    if called_off:
+        click.echo("")
     import pandas as pd
 
     rows = [{"Meeting": m.meeting_id, "Date": day_words(m.held_on), "Title": meeting_name(m.kind, m.title),
@@ -1377,6 +1386,37 @@ def meetings_move(ctx, meeting_id, to_day, reason, db, as_user):
                f"(reporting month {month}).")
 
 
+@meetings.command(name="cancel")
+@click.argument("meeting_id", metavar="ID")
+@click.option("--reason", required=True, metavar="TEXT", help="Why it is called off (kept in the record and the "
+                                                              "audit trail).")
+@click.option("--carry-to", "carry_to", default=None, metavar="MEETING",
+              help="The later meeting (its number) that the questions put to it and the actions due by it go to.")
+@db_option
+@as_option
+@click.pass_context
+def meetings_cancel(ctx, meeting_id, reason, carry_to, db, as_user):
+    """Cancel meeting ID, not held, saying why (analysts and {holder}). The questions put to it and the open
+    actions due by it go to the later meeting --carry-to names (an action's move is kept in its history); without
+    it, a meeting with any of them is not cancelled and the sentence names them. A meeting at which an action was
+    agreed, an answer given or a decision taken was held, and is not cancelled. A cancelled meeting is listed
+    apart by "pccdash meetings" and offered for nothing more; "Since the last meeting" in the next pack goes back
+    to the meeting before it.
+
+    \b
+    Example:
+      pccdash meetings cancel 2 --reason "Pre-election period" --carry-to 3 --as analyst@example.org
+    """
+    from .accountability import cancel_meeting
+    from .audit import cli_actor
+    from .warehouse import connect
+
+    with connect(db or ctx.obj["db"], create=False) as con:
+        meeting = cancel_meeting(con, cli_actor(as_user), meeting_id, reason=reason, carry_to=carry_to)
+    went = (f" What was put to it went to meeting {meeting.cancel.carried_to}." if meeting.cancel.carried_to else "")
+    click.echo(f"Cancelled meeting {meeting.meeting_id}: {shown(meeting.named, None)}.{went}")
+
+
 @meetings.command(name="show")
 @click.argument("meeting_id", metavar="ID")
 @db_option
@@ -1414,11 +1454,16 @@ def meetings_show(ctx, meeting_id, db):
             said = {q.question_id: figures_line(q.figures, q.measure) for q in asked if q.figures}
     month = f"{meeting.reporting_month:%B %Y}" if meeting.reporting_month else "none"
     today = settings.today()  # where each question and action stands now, as "pccdash actions" and the page say
-    click.echo(f"Meeting {meeting.meeting_id}: {shown(meeting.label)} (reporting month {month})")
+    click.echo(f"Meeting {meeting.meeting_id}: {shown(meeting.label, None)} (reporting month {month})")
     for m in moved:
         click.echo(_wrapped(m.sentence, "  ", "  "))
+    if meeting.cancel:
+        click.echo(_wrapped(meeting.cancel.sentence.rstrip(".") + (
+            f". What was put to it went to meeting {meeting.cancel.carried_to}." if meeting.cancel.carried_to else "."),
+            "  ", "  "))
     click.echo("")
-    click.echo(f"Questions ({len(asked)})" if asked else "No questions put at it yet.")
+    still = "" if meeting.cancel else " yet"  # a meeting called off will have none
+    click.echo(f"Questions ({len(asked)})" if asked else f"No questions put at it{still}.")
     for q in asked:  # the question and where it stands whole, wrapped: never cut short
         click.echo(_wrapped(q.body, f"  {q.question_id}. ", "     "))
         click.echo(f"     Asked by {shown(q.asked_by)}, {SOURCES[q.source]}.")
@@ -1435,7 +1480,7 @@ def meetings_show(ctx, meeting_id, db):
             click.echo(f"  Decision {d.decision_id}. {shown(d.theme)}: {DECISIONS[d.decision]}, by {d.decided_by}. "
                        f"{shown(d.rationale)}")
     click.echo("")
-    click.echo(f"Actions ({len(agreed)})" if agreed else "No actions agreed at it yet.")
+    click.echo(f"Actions ({len(agreed)})" if agreed else f"No actions agreed at it{still}.")
     for a in agreed:
         click.echo(_wrapped(f"{a.body} (owner {a.owner})", f"  {a.action_id}. ", "     "))
         click.echo(_wrapped(a.where(today), "     ", "     "))

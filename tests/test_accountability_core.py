@@ -580,3 +580,79 @@ def test_a_closed_actions_due_date_is_not_moved_and_no_role_may_not_move_one(con
     with pytest.raises(acc.LoopError, match="was closed on 1 September 2015, so it is not due by anything. If it is "
                                             "open again, record it as in progress first"):
         acc.move_action_due(con, PCC, action, due_on="2027-01-31", reason="More time")
+
+
+def test_a_meeting_cancelled_carries_its_questions_and_due_actions_to_a_later_one_and_is_held_by_no_pack(
+        con, board, monkeypatch):
+    """The May Board is called off: the question prepared for it and the action due by it go to the June Board,
+    the action's history says why (what it was first due by kept), the June pack's "Since the last meeting" goes
+    back to April, not to the Board that was never held, and nothing more can be recorded at or by it."""
+    from pipelines.briefing.loop_section import since_last_meeting
+    from pipelines.briefing.pack import cancelled_notices
+
+    monkeypatch.setenv("PCCDASH_TODAY", "2015-09-10")
+    first, second, question = board  # 20 August and 17 September 2015
+    october = acc.add_meeting(con, PCC, held_on="2015-10-15")
+    prepared = acc.ask(con, PCC, second.meeting_id, "How many reviews of closed cases have begun?")
+    action = acc.add_action(con, PCC, meeting_id=first.meeting_id, body="Report on charges", owner="ACC Jones",
+                            due_meeting_id=second.meeting_id)
+    with pytest.raises(acc.LoopError, match=f"cannot be cancelled yet: question {prepared} is put to it and action "
+                                            f"{action} is due by it. Give the later meeting they go to"):
+        acc.cancel_meeting(con, PCC, second.meeting_id, reason="Pre-election period")
+    with pytest.raises(acc.LoopError, match="goes to a later meeting; the Public Accountability Board, 20 August 2015 "
+                                            "is not later"):
+        acc.cancel_meeting(con, PCC, second.meeting_id, reason="Pre-election period", carry_to=first.meeting_id)
+    cancelled = acc.cancel_meeting(con, ANALYST, second.meeting_id, reason="Pre-election period",
+                                   carry_to=october.meeting_id)
+    assert cancelled.label == "Public Accountability Board, 17 September 2015 (cancelled)"
+    assert cancelled.cancel.sentence.startswith("Cancelled by analyst@example.org on ")
+    assert [m.meeting_id for m in acc.meetings(con)] == [first.meeting_id, october.meeting_id]
+    assert [q.meeting.meeting_id for q in acc.questions(con) if q.question_id == prepared] == [october.meeting_id]
+    (moved,) = acc.actions(con)
+    assert moved.due_meeting.meeting_id == october.meeting_id
+    assert moved.due_words == ("by the Public Accountability Board, 15 October 2015 (first due by the Public "
+                               "Accountability Board, 17 September 2015 (cancelled))")
+    assert moved.updates[-1].note == ("The Public Accountability Board, 17 September 2015 it was due by was "
+                                      "cancelled: Pre-election period")
+    # the October pack goes back to August, the last meeting held, and carries the prepared question as its own
+    loop = acc.carried_forward(con, october.held_on)
+    assert loop.previous.meeting_id == first.meeting_id
+    section = since_last_meeting(con, october.held_on)
+    headings = " ".join(t.heading for t in section.tables)
+    assert "(Public Accountability Board, 20 August 2015)" in headings and "17 September" not in headings
+    assert cancelled_notices(con, second.held_on) == [
+        "The Public Accountability Board, 17 September 2015 was cancelled (Pre-election period): this pack is for a "
+        "meeting that will not be held. The questions put to it and the actions due by it went to the Public "
+        "Accountability Board, 15 October 2015."]
+    assert cancelled_notices(con, october.held_on) == []
+    # nothing more at or by it; its day is free for a meeting that is held
+    for write in (lambda: acc.ask(con, PCC, second.meeting_id, "Another?"),
+                  lambda: acc.add_action(con, PCC, meeting_id=first.meeting_id, body="x", owner="y",
+                                         due_meeting_id=second.meeting_id),
+                  lambda: acc.move_meeting(con, PCC, second.meeting_id, to="2015-09-24", reason="Back on"),
+                  lambda: acc.cancel_meeting(con, PCC, second.meeting_id, reason="Again")):
+        with pytest.raises(acc.LoopError, match="was cancelled \\(Pre-election period\\), so nothing more is "
+                                                "recorded at or by it. What was put to it went to meeting"):
+            write()
+    again = acc.add_meeting(con, PCC, held_on="2015-09-17")
+    assert again.meeting_id != second.meeting_id and not again.cancelled
+    trail = audit.events(con, action="cancel_meeting")
+    assert trail["detail"].tolist() == [
+        f"Public Accountability Board, 17 September 2015: Pre-election period; question {prepared} is put to it and "
+        f"action {action} is due by it, carried to the Public Accountability Board, 15 October 2015"]
+
+
+def test_a_meeting_held_is_not_cancelled_and_one_with_nothing_put_to_it_needs_nowhere_to_carry(con, board):
+    first, second, question = board
+    acc.add_action(con, PCC, meeting_id=first.meeting_id, body="Report", owner="ACC", due_on="2015-12-31")
+    acc.decide(con, PCC, meeting_id=first.meeting_id, question_id=question, decision="assured",
+               rationale="Explained.", evidence=[("answer", "The ACC")])
+    with pytest.raises(acc.LoopError, match="cannot be cancelled: action 1 was agreed at it; decision 1 was taken at "
+                                            "it, so it was held"):
+        acc.cancel_meeting(con, PCC, first.meeting_id, reason="Never held")
+    with pytest.raises(PccDashError, match="reason for cancelling the meeting is empty"):
+        acc.cancel_meeting(con, PCC, second.meeting_id, reason=" ")
+    with pytest.raises(NotAllowed):
+        acc.cancel_meeting(con, NO_ROLE, second.meeting_id, reason="Hall flooded")
+    assert acc.cancel_meeting(con, PCC, second.meeting_id, reason="Hall flooded").cancel.carried_to is None
+    assert acc.get_meeting(con, first.meeting_id).cancel is None

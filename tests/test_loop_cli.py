@@ -361,3 +361,34 @@ def test_actions_and_meetings_show_give_an_action_and_its_closing_note_whole(wh,
     for args in (("actions", "--all"), ("meetings", "show", str(first.meeting_id))):
         out = " ".join(_run_ok(run_cli, *args, "--db", wh).split())
         assert body in out and note in out and "\u2026" not in out
+
+
+def test_meetings_cancel_carries_what_was_put_to_it_and_the_list_shows_it_apart(wh, run_cli):
+    with warehouse.connect(wh, create=False) as con:
+        april = acc.add_meeting(con, PCC, held_on="2026-04-16")
+        may = acc.add_meeting(con, PCC, held_on="2026-05-21")
+        june = acc.add_meeting(con, PCC, held_on="2026-06-18")
+        acc.ask(con, PCC, may.meeting_id, "Prepared for May: how many reviews?")
+        acc.add_action(con, PCC, meeting_id=april.meeting_id, body="Report on charges", owner="ACC Jones",
+                       due_meeting_id=may.meeting_id)
+    refused = run_cli("meetings", "cancel", str(may.meeting_id), "--reason", "Pre-election period", "--db", wh,
+                      "--as", "analyst@example.org")
+    assert refused.exit_code == 1 and "Traceback" not in refused.stderr
+    assert "question 1 is put to it and action 1 is due by it" in refused.stderr and "--carry-to MEETING" in \
+        refused.stderr
+    out = _run_ok(run_cli, "meetings", "cancel", str(may.meeting_id), "--reason", "Pre-election period",
+                  "--carry-to", str(june.meeting_id), "--db", wh, "--as", "analyst@example.org")
+    assert out.strip() == (f"Cancelled meeting {may.meeting_id}: Public Accountability Board, 21 May 2026. What was "
+                           f"put to it went to meeting {june.meeting_id}.")
+    listed = _run_ok(run_cli, "meetings", "--db", wh)
+    assert " ".join(listed.split()).startswith(f"Meeting {may.meeting_id}, cancelled: Public Accountability Board, "
+                                               "21 May 2026: Cancelled by analyst@example.org on ")
+    table = listed.split("\n\n", 1)[1].splitlines()
+    assert [line.split()[0] for line in table[1:]] == [str(june.meeting_id), str(april.meeting_id)]
+    assert table[1].split()[-3:] == ["1", "0", "0"]  # June: the question carried to it, no actions agreed there
+    shown_may = _run_ok(run_cli, "meetings", "show", str(may.meeting_id), "--db", wh)
+    assert "Public Accountability Board, 21 May 2026 (cancelled)" in shown_may
+    assert f"Pre-election period. What was put to it went to meeting {june.meeting_id}." in " ".join(shown_may.split())
+    assert "No questions put at it.\n" in shown_may and "yet" not in shown_may
+    assert "due by the Public Accountability Board, 18 June 2026 (first due by the Public Accountability Board, " \
+           "21 May 2026 (cancelled))" in " ".join(_run_ok(run_cli, "actions", "--db", wh).split())

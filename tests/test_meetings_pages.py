@@ -583,3 +583,26 @@ def test_an_actions_due_date_is_moved_on_the_actions_page_and_it_is_no_longer_ov
     assert ("Due: by the Public Accountability Board, 17 December 2026 (first due by 15 October 2026)" in shown)
     assert ("Due date moved: now due by the Public Accountability Board, 17 December 2026. The Board gave the force "
             "until December") in shown
+
+
+def test_a_meeting_is_cancelled_on_the_meetings_page_and_its_question_goes_to_the_next(monkeypatch, wh):
+    """The May Board is called off on the page: without a meeting to carry its question to it is refused in a
+    sentence, with the June Board chosen it is cancelled, listed apart with why, offered no more, and the page
+    opens on the June Board, which now has the question."""
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-05-01")
+    may = record(wh, acc.add_meeting, PCC, held_on="2026-05-21").meeting_id
+    june = record(wh, acc.add_meeting, PCC, held_on="2026-06-18").meeting_id
+    q = record(wh, acc.ask, PCC, may, "Prepared for May: how many reviews have begun?")
+    at = internal(monkeypatch, wh, MEETINGS, ANALYST)
+    assert at.selectbox(key="meeting_pick").value == may
+    at.text_input(key=f"cancel_reason_{may}").set_value("Pre-election period")
+    press(at, "Cancel meeting")
+    assert f"question {q} is put to it" in said(at) and not read(wh, acc.meetings)[0].cancelled
+    at.selectbox(key=f"cancel_carry_{may}").set_value(june)
+    press(at, "Cancel meeting")
+    assert [m.meeting_id for m in read(wh, acc.meetings)] == [june]
+    at = internal(monkeypatch, wh, MEETINGS, ANALYST)
+    assert at.selectbox(key="meeting_pick").options == ["Public Accountability Board, 18 June 2026"]
+    assert "Prepared for May: how many reviews have begun?" in said(at)
+    assert (f"Meeting {may}, Public Accountability Board, 21 May 2026: Cancelled by analyst@example.org on "
+            in said(at)) and "Pre-election period (what was put to it went to meeting" in said(at)

@@ -80,6 +80,10 @@ with st.expander(f"Every meeting recorded ({len(held)})", icon=":material/list:"
         "Of which overdue": [sum(a.meeting.meeting_id == m.meeting_id and a.overdue(today) for a in agreed_all)
                             for m in reversed(held)],
     }), "meetings_table", "meetings.csv")
+    for gone in [m for m in data.call(acc.meetings, cancelled=True) or [] if m.cancelled]:
+        st.caption(f"Meeting {gone.meeting_id}, {ui.md_escape(gone.named)}: {ui.md_escape(gone.cancel.sentence)}"
+                   + (f" (what was put to it went to meeting {gone.cancel.carried_to})"
+                      if gone.cancel.carried_to else ""))
 coming = [m for m in held if m.held_on >= today]
 if st.session_state.get("meeting_pick") not in by_id:
     st.session_state["meeting_pick"] = (coming[0] if coming else held[-1]).meeting_id
@@ -118,6 +122,24 @@ with st.expander("Move this meeting to another day", icon=":material/event_repea
         if st.form_submit_button("Move meeting", disabled=not may_record):
             ui.act(acc.move_meeting, user.claims, pick, to=to_day, reason=why,
                    done=lambda m: f"Moved to {m.label}.", clear=(f"move_day_{pick}", f"move_reason_{pick}"))
+
+with st.expander("Cancel this meeting", icon=":material/event_busy:"):
+    st.caption("When the meeting is called off and will not be held. The questions put to it and the open actions "
+               "due by it go to the later meeting chosen here (each action's move is kept in its history). A "
+               "meeting at which an action was agreed, an answer given or a decision taken was held: move it if "
+               "its date is wrong. The next pack's \"Since the last meeting\" goes back to the meeting before it.")
+    with ui.form(f"cancel_form_{pick}"):
+        after = [m.meeting_id for m in held if m.held_on > meeting.held_on]
+        c1, c2 = st.columns([1, 2])
+        carry = c1.selectbox("What was put to it goes to", [0, *after], key=f"cancel_carry_{pick}",
+                             format_func=lambda i: by_id[i].label if i else "No meeting (nothing was put to it)")
+        why = c2.text_input("Why it is cancelled", key=f"cancel_reason_{pick}", max_chars=500,
+                            placeholder="The pre-election period")
+        if not may_record:
+            st.caption(f"Cancelling a meeting needs the analyst's role or {said.holders} (analyst or pcc).")
+        if st.form_submit_button("Cancel meeting", disabled=not may_record):
+            ui.act(acc.cancel_meeting, user.claims, pick, reason=why, carry_to=carry or None,
+                   done=lambda m: f"Cancelled the {m.named}.", clear=(f"cancel_carry_{pick}", f"cancel_reason_{pick}"))
 
 put_here = [q for q in everything if q.meeting.meeting_id == pick]
 

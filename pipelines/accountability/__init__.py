@@ -32,6 +32,7 @@ from .records import (
                       add_meeting,
                       ask,
                       await_answer,
+                      cancel_meeting,
                       decide,
                       decisions,
                       get_meeting,
@@ -39,6 +40,7 @@ from .records import (
                       move_action_due,
                       move_meeting,
                       moves,
+                      open_meeting,
                       questions,
                       record_answer,
                       update_action,
@@ -46,6 +48,6 @@ from .records import (
 
 __all__ = ["ACTION_STATUSES", "DECISIONS", "EVIDENCE_KINDS", "KINDS", "PUBLIC_ASKER", "Action", "Answer", "Decision",
            "Loop", "LoopError", "Meeting", "Move", "NotFound", "Question", "actions", "add_action", "add_meeting",
-           "ask", "await_answer", "carried_forward", "decide", "decisions", "figures_for", "figures_line",
-           "get_meeting", "meetings", "move_action_due", "move_meeting", "moves", "question_figures", "questions",
-           "record_answer", "update_action"]
+           "ask", "await_answer", "cancel_meeting", "carried_forward", "decide", "decisions", "figures_for",
+           "figures_line", "get_meeting", "meetings", "move_action_due", "move_meeting", "moves", "open_meeting",
+           "question_figures", "questions", "record_answer", "update_action"]

@@ -26,7 +26,7 @@ from ..inbox import inbox_dir
 from ..plaintext import BadText, clean
 from ..uk_time import uk_day_words
 from ..warehouse import utc_now
-from .records import LIMITS, LoopError, NotFound, ask, get_meeting
+from .records import LIMITS, LoopError, NotFound, ask, open_meeting
 
 log = logging.getLogger("pccdash.inbox")
 
@@ -238,7 +238,7 @@ def accept(con: duckdb.DuckDBPyConnection, who: Mapping, submission_id: object, 
     """
     identity = require(who, "moderate")
     text = clean(edited_body, "question as edited", limit=LIMITS["question"], markup_allowed=False)
-    meeting = get_meeting(con, meeting_id)
+    meeting = open_meeting(con, meeting_id)
     sub = _submission(con, submission_id)
     _not_yet_moderated(con, sub)
     with audit.transaction(con):  # the question and its moderation together (ask joins this transaction)

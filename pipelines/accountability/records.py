@@ -78,20 +78,48 @@ class Meeting:
     reporting_month: dt.date | None  # the latest month with accepted figures before it, as they stand (as its pack)
     created_by: str
     created_at: dt.datetime
+    cancel: Cancel | None = None  # called off before it was held
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancel is not None
 
     @property
     def label(self) -> str:
         """"Public Accountability Board, 20 August 2015"; "Themed scrutiny session on Online grooming, 5 November
-        2026"."""
+        2026"; "Public Accountability Board, 21 May 2026 (cancelled)"."""
+        return self.named + (" (cancelled)" if self.cancel else "")
+
+    @property
+    def named(self) -> str:
+        """Its name and day, cancelled or not: "Public Accountability Board, 21 May 2026"."""
         return f"{meeting_name(self.kind, self.title)}, {_long_date(self.held_on)}"
 
 
+@dataclass(frozen=True)
+class Cancel:
+    reason: str
+    carried_to: int | None  # the meeting its questions and the actions due by it went to
+    cancelled_by: str
+    cancelled_at: dt.datetime
+
+    @property
+    def sentence(self) -> str:
+        """"Cancelled by pcc@example.org on 2 May 2026: the pre-election period."."""
+        return f"Cancelled by {self.cancelled_by} on {_long_date(self.cancelled_at.date())}: {self.reason}"
+
+
 _MEETING_COLS = "meeting_id, held_on, kind, title, district, reporting_month, created_by, created_at"
+# each meeting with its cancellation, if it was called off: the columns of _MEETING_COLS, then Cancel's
+_MEETING_ROWS = (f"SELECT {', '.join('m.' + c for c in _MEETING_COLS.split(', '))}, c.reason, c.carried_to, "
+                 "c.cancelled_by, c.cancelled_at FROM meeting m LEFT JOIN meeting_cancel c USING (meeting_id)")
 
 
 def _meeting_on(con: duckdb.DuckDBPyConnection, day: dt.date, kind: str, title: str) -> int | None:
-    """The meeting of this kind and title the record holds on `day`, if any: two cannot be on one day."""
-    found = con.execute("SELECT meeting_id FROM meeting WHERE held_on = ? AND kind = ? AND title = ?",
+    """The meeting of this kind and title the record holds on `day`, if any: two cannot be on one day (one called off
+    leaves its day free)."""
+    found = con.execute("SELECT meeting_id FROM meeting WHERE held_on = ? AND kind = ? AND title = ? "
+                        "AND meeting_id NOT IN (SELECT meeting_id FROM meeting_cancel)",
                         [day, kind, title]).fetchall()
     return found[0][0] if found else None
 
@@ -159,7 +187,7 @@ def move_meeting(con: duckdb.DuckDBPyConnection, who: Mapping, meeting_id: objec
     from ..figures import accepted_months
 
     identity = require(who, "record")
-    meeting = get_meeting(con, meeting_id)
+    meeting = open_meeting(con, meeting_id)
     day = _day(to, "meeting's new date")
     why = clean(reason, "reason for moving the meeting", limit=LIMITS["note"], one_line=True)
     if day == meeting.held_on:
@@ -250,6 +278,71 @@ def _move_clashes(con: duckdb.DuckDBPyConnection, meeting: Meeting, day: dt.date
     return list(dict.fromkeys(out))
 
 
+def cancel_meeting(con: duckdb.DuckDBPyConnection, who: Mapping, meeting_id: object, *, reason: object,
+                   carry_to: object = None) -> Meeting:
+    """Call off a meeting not held, saying why. The questions put to it and the open actions due by it go to the
+    later meeting `carry_to` (each action's move kept in its history, what it was first due by kept); with any of
+    them and no meeting to carry them to, nothing is done and the sentence names them. A meeting at which anything
+    was recorded (an action agreed, an answer given, a decision taken) was held: it is refused. The meeting's row
+    stays, named "(cancelled)" where something still names it; it is offered for nothing more, and no pack or
+    "since the last meeting" treats it as held."""
+    identity = require(who, "record")
+    meeting = open_meeting(con, meeting_id)
+    mid = meeting.meeting_id
+    why = clean(reason, "reason for cancelling the meeting", limit=LIMITS["note"], one_line=True)
+    held = [f"action {n} was agreed at it" for (n,) in con.execute(
+        "SELECT action_id FROM board_action WHERE meeting_id = ? ORDER BY action_id", [mid]).fetchall()]
+    held += [f"an answer to question {n} was given at it" for (n,) in con.execute(
+        "SELECT DISTINCT question_id FROM question_answer WHERE meeting_id = ? ORDER BY 1", [mid]).fetchall()]
+    held += [f"decision {n} was taken at it" for (n,) in con.execute(
+        "SELECT decision_id FROM assurance_decision WHERE meeting_id = ? ORDER BY 1", [mid]).fetchall()]
+    if held:
+        raise LoopError(f"The {meeting.label} cannot be cancelled: {'; '.join(held)}, so it was held. If its date "
+                        "is wrong, move it to the right day instead.")
+    put = [n for (n,) in con.execute("SELECT question_id FROM board_question WHERE meeting_id = ? ORDER BY 1",
+                                     [mid]).fetchall()]
+    due = [a for a in actions(con) if not a.closed and a.due_meeting and a.due_meeting.meeting_id == mid]
+    named = ([f"question{'s' if len(put) > 1 else ''} {_and(put)} {'are' if len(put) > 1 else 'is'} put to it"]
+             if put else []) + ([f"action{'s' if len(due) > 1 else ''} {_and([a.action_id for a in due])} "
+                                 f"{'are' if len(due) > 1 else 'is'} due by it"] if due else [])
+    target = None
+    if carry_to not in (None, ""):
+        target = open_meeting(con, carry_to)
+        if target.held_on <= meeting.held_on:
+            raise LoopError(f"What was put to the {meeting.label} goes to a later meeting; the {target.label} is not "
+                            "later.")
+        clashes = _move_clashes(con, meeting, target.held_on)
+        if clashes:
+            raise LoopError(f"What was put to the {meeting.label} cannot go to the {target.label}: "
+                            + "; ".join(clashes) + ". Give a later meeting.")
+    elif named:
+        raise LoopError(f"The {meeting.label} cannot be cancelled yet: {' and '.join(named)}. Give the later "
+                        "meeting they go to instead (on the command line, --carry-to MEETING).")
+    carried_to = target.meeting_id if target and named else None
+    today = settings.today()
+    with audit.transaction(con):
+        con.execute("INSERT INTO meeting_cancel (meeting_id, reason, carried_to, cancelled_by, cancelled_at) "
+                    "VALUES (?, ?, ?, ?, ?)", [mid, why, carried_to, identity, utc_now()])
+        if carried_to:
+            con.execute("UPDATE board_question SET meeting_id = ? WHERE meeting_id = ?", [carried_to, mid])
+            for a in due:
+                con.execute(
+                    "INSERT INTO action_update (action_id, status, note, on_day, updated_by, updated_at, "
+                    "due_meeting_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [a.action_id, a.status, f"The {meeting.label} it was due by was cancelled: {why}",
+                     max(today, a.updates[-1].on_day), identity, utc_now(), carried_to])
+        audit.record(con, who, "cancel_meeting", subject=f"meeting {mid}",
+                     detail=f"{meeting.label}: {why}" + (f"; {' and '.join(named)}, carried to the {target.label}"
+                                                         if carried_to else ""))
+    return get_meeting(con, mid)
+
+
+def _and(items: list) -> str:
+    """"3", "3 and 4", "3, 4 and 5"."""
+    words = [str(i) for i in items]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
 def moves(con: duckdb.DuckDBPyConnection, meeting_id: object | None = None) -> list[Move]:
     """The moves of every meeting (or of one), earliest first."""
     where, params = ("WHERE meeting_id = ?", [int(meeting_id)]) if meeting_id is not None else ("", [])
@@ -270,27 +363,42 @@ def _with_reporting_months(con: duckdb.DuckDBPyConnection, rows: list[tuple]) ->
     from ..figures import accepted_months
 
     today = settings.today()
-    found = [Meeting(*r) for r in rows]
+    found = [Meeting(*r[:8], cancel=Cancel(*r[8:]) if r[8] is not None else None) for r in rows]
     months = accepted_months(con) if any(m.held_on >= today for m in found) else []
     return [dataclasses.replace(m, reporting_month=reporting_period(m.held_on, months).month)
             if m.held_on >= today else m for m in found]
 
 
-def meetings(con: duckdb.DuckDBPyConnection) -> list[Meeting]:
-    """Every meeting recorded, earliest first."""
-    rows = con.execute(f"SELECT {_MEETING_COLS} FROM meeting ORDER BY held_on, meeting_id").fetchall()
+def meetings(con: duckdb.DuckDBPyConnection, *, cancelled: bool = False) -> list[Meeting]:
+    """Every meeting recorded, earliest first: those held or to be held, and with `cancelled` those called off
+    too (what names a meeting, as an action first due by one, reads them all)."""
+    where = "" if cancelled else " WHERE c.meeting_id IS NULL"
+    rows = con.execute(f"{_MEETING_ROWS}{where} ORDER BY m.held_on, m.meeting_id").fetchall()
     return _with_reporting_months(con, rows)
 
 
 def get_meeting(con: duckdb.DuckDBPyConnection, meeting_id: object) -> Meeting:
+    """The meeting with this number, held, to be held or cancelled (`open_meeting` refuses one cancelled)."""
     try:
         number = int(meeting_id)
     except (TypeError, ValueError):
         raise NotFound(f'"{meeting_id}" is not a meeting number; "pccdash meetings" lists them.') from None
-    rows = con.execute(f"SELECT {_MEETING_COLS} FROM meeting WHERE meeting_id = ?", [number]).fetchall()
+    rows = con.execute(f"{_MEETING_ROWS} WHERE m.meeting_id = ?", [number]).fetchall()
     if not rows:
         raise NotFound(f'The record holds no meeting {number}; "pccdash meetings" lists them.')
     return _with_reporting_months(con, rows)[0]
+
+
+def open_meeting(con: duckdb.DuckDBPyConnection, meeting_id: object) -> Meeting:
+    """The meeting with this number, to record something at or by it: one cancelled is refused in a sentence."""
+    meeting = get_meeting(con, meeting_id)
+    if meeting.cancel:
+        carried = (f" What was put to it went to meeting {meeting.cancel.carried_to}."
+                   if meeting.cancel.carried_to else "")
+        raise LoopError(f"Meeting {meeting.meeting_id}, the {meeting.named}, was cancelled "
+                        f"({meeting.cancel.reason}), so nothing more is recorded at or by it.{carried} "
+                        '"pccdash meetings" lists the meetings recorded.')
+    return meeting
 
 
 def _check_figures_ref(measure: str | None, area: str | None, period: object) -> tuple:
@@ -310,7 +418,7 @@ def ask(con: duckdb.DuckDBPyConnection, who: Mapping, meeting_id: int, body: str
         figures: list[dict] | None = None, asked_by: str | None = None, submission_id: str | None = None) -> int:
     """Put a question to the force at a meeting, with the figures it is about as they stand now; its number."""
     identity = require(who, "record")
-    meeting = get_meeting(con, meeting_id)
+    meeting = open_meeting(con, meeting_id)
     if source not in SOURCES:
         raise LoopError(f'A question comes {", ".join(SOURCES.values())}; "{source}" is not one of them.')
     text = clean(body, "question", limit=LIMITS["question"])
@@ -371,7 +479,7 @@ def record_answer(con: duckdb.DuckDBPyConnection, who: Mapping, question_id: int
         raise LoopError(f"An answer is recorded once it is given; {_long_date(on)} is after today "
                         f"({_long_date(settings.today())}). Give the day the force answered.")
     if meeting_id is not None:
-        _not_before_question(con, number, get_meeting(con, meeting_id), "An answer")
+        _not_before_question(con, number, open_meeting(con, meeting_id), "An answer")
     name = digest = size = None
     if document is not None:
         name, data = document
@@ -419,7 +527,7 @@ def decide(con: duckdb.DuckDBPyConnection, who: Mapping, *, meeting_id: int, dec
            follow_up: object = None) -> int:
     """Record the Commissioner's assurance decision on a question or a theme, with the evidence considered."""
     identity = require(who, "decide")
-    meeting = get_meeting(con, meeting_id)
+    meeting = open_meeting(con, meeting_id)
     if decision not in DECISIONS:
         raise LoopError(f'"{decision}" is not on the scale; an assurance decision is one of '
                         f'{", ".join(DECISIONS.values())} ({", ".join(DECISIONS)}).')
@@ -465,14 +573,14 @@ def add_action(con: duckdb.DuckDBPyConnection, who: Mapping, *, meeting_id: int,
                due_meeting_id: int | None = None, due_on: object = None, question_id: int | None = None) -> int:
     """Record an action arising from a meeting, due by a later meeting or a date; it starts open."""
     identity = require(who, "record")
-    meeting = get_meeting(con, meeting_id)
+    meeting = open_meeting(con, meeting_id)
     text = clean(body, "action", limit=LIMITS["action"])
     owner_text = clean(owner, "action's owner", limit=LIMITS["owner"], one_line=True)
     due_day = _day(due_on, "due date", required=False)
     if (due_meeting_id is None) == (due_day is None):
         raise LoopError("An action is due by a meeting or by a date: give one of them.")
     if due_meeting_id is not None:
-        due_meeting = get_meeting(con, due_meeting_id)
+        due_meeting = open_meeting(con, due_meeting_id)
         if due_meeting.held_on <= meeting.held_on:
             raise LoopError(f"An action is due by a later meeting; {due_meeting.label} is not after "
                             f"{meeting.label}.")
@@ -555,7 +663,7 @@ def move_action_due(con: duckdb.DuckDBPyConnection, who: Mapping, action_id: obj
     last = action.updates[-1].on_day
     if day < last:
         raise LoopError(f"An action's update cannot come before its last one ({_long_date(last)}).")
-    due_meeting = get_meeting(con, due_meeting_id) if new_day is None else None
+    due_meeting = open_meeting(con, due_meeting_id) if new_day is None else None
     due_day = due_meeting.held_on if due_meeting else new_day
     new_due = _due_words(due_meeting, new_day).removeprefix("by ")
     if (due_meeting and action.due_meeting and due_meeting.meeting_id == action.due_meeting.meeting_id) or (
@@ -788,7 +896,7 @@ def decisions(con: duckdb.DuckDBPyConnection, meeting_id: int | None = None) -> 
 
 def questions(con: duckdb.DuckDBPyConnection, meeting_id: int | None = None) -> list[Question]:
     """Every question (or those first put at one meeting), in the order put, with its answers and decisions."""
-    by_id = {m.meeting_id: m for m in meetings(con)}
+    by_id = {m.meeting_id: m for m in meetings(con, cancelled=True)}
     answers = _answers(con)
     decided: dict[int, list[Decision]] = {}
     for d in decisions(con):
@@ -804,7 +912,7 @@ def questions(con: duckdb.DuckDBPyConnection, meeting_id: int | None = None) -> 
 
 def actions(con: duckdb.DuckDBPyConnection, meeting_id: int | None = None) -> list[Action]:
     """Every action (or those from one meeting), in the order agreed, with their updates."""
-    by_id = {m.meeting_id: m for m in meetings(con)}
+    by_id = {m.meeting_id: m for m in meetings(con, cancelled=True)}
     updates: dict[int, list[ActionUpdate]] = {}
     for a_id, *rest, due_meeting_id, due_on in con.execute(
             "SELECT action_id, status, note, on_day, updated_by, updated_at, due_meeting_id, due_on FROM action_update "

@@ -398,7 +398,7 @@ def answer_labels(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
 
 def decision_labels(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
     """Every assurance decision, in words: "Assured on question 3, Public Accountability Board, 20 August 2015"."""
-    held = {m.meeting_id: m for m in meetings(con)}
+    held = {m.meeting_id: m for m in meetings(con, cancelled=True)}
     out = {}
     for d in decisions(con):
         about = f"question {d.question_id}" if d.question_id is not None else f'the theme "{d.theme}"'

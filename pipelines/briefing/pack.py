@@ -183,6 +183,7 @@ def build_pack(con: duckdb.DuckDBPyConnection, meeting: dt.date, generated_by: s
     other = meeting_for(con, meeting)
     if other is not None:
         notices.insert(0, meeting_notice(con, other))
+    notices[:0] = cancelled_notices(con, meeting)
     loop = since_last_meeting(con, meeting, analytics=analytics, month=period.month, meeting=other)
     pack = assemble(period, analytics, cav, texts, generated_by, notices=notices, loop=loop)
     pack.questions = [*pack.questions, *put_to_meeting(con, meeting, pack.questions, other)]
@@ -201,6 +202,23 @@ def meeting_for(con: duckdb.DuckDBPyConnection, day: dt.date) -> Meeting | None:
     if not held or any(m.kind == "pab" for m in held):
         return None
     return held[0]
+
+
+def cancelled_notices(con: duckdb.DuckDBPyConnection, day: dt.date) -> list[str]:
+    """What a pack for `day` says first of a meeting recorded for that day and cancelled, with no other meeting
+    that day: that it will not be held, and where what was put to it went."""
+    on_day = [m for m in meetings(con, cancelled=True) if m.held_on == day]
+    if any(not m.cancelled for m in on_day):
+        return []
+    out = []
+    for m in on_day:
+        went = ""
+        if m.cancel.carried_to:
+            to = next(t for t in meetings(con) if t.meeting_id == m.cancel.carried_to)
+            went = f" The questions put to it and the actions due by it went to the {to.label}."
+        out.append(f"The {m.named} was cancelled ({m.cancel.reason}): this pack is for a "
+                   f"meeting that will not be held.{went}")
+    return out
 
 
 def meeting_note(con: duckdb.DuckDBPyConnection, day: dt.date) -> str | None:
