@@ -479,17 +479,23 @@ def figures(db, measures, districts, start, end, history, fmt):
 
 
 def _open_flags(con, df) -> dict[tuple[str, str, str], list[str]]:
-    """(period, district, measure) -> ["#N: the flag as a sentence"], each open flag on a figure in `df`."""
-    from .flags import caveats, flags
+    """(period, district, measure) -> ["#N: the flag as a sentence"], each open flag on a figure in `df`. A flag on
+    one figure a later load has revised since says the value it was raised on ("#1 (raised when it was 13, since
+    revised): ..."), as every page and the pack do, so that its reason is not read as being about the figure shown."""
+    from .flags import caveats, flags, revised_since_flagged
 
     cav = caveats(con, start=df["period"].min(), end=df["period"].max())
     cav = cav[cav["kind"] == "flag"]
     if cav.empty:
         return {}
-    words = {int(f.flag_id): f"#{int(f.flag_id)}: {f.label}" for f in flags(con, open_only=True).itertuples()}
+    words = {int(f.flag_id): f.label for f in flags(con, open_only=True).itertuples()}
     out: dict[tuple[str, str, str], list[str]] = {}
     for r in cav.itertuples(index=False):
-        out.setdefault((r.period, r.district, r.measure), []).append(words.get(int(r.flag_id), f"#{int(r.flag_id)}"))
+        number = int(r.flag_id)
+        since = revised_since_flagged(r)  # ", when it was 13, since revised" or ""
+        said = f"#{number}" + (f" (raised{since[1:]})" if since else "")
+        out.setdefault((r.period, r.district, r.measure), []).append(
+            f"{said}: {words[number]}" if number in words else said)
     return out
 
 

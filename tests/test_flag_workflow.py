@@ -293,6 +293,23 @@ def test_a_flag_on_a_figure_corrected_since_says_the_value_it_was_raised_on(wh, 
     assert "when it was 6, since revised: Two notices counted twice" in texts(at)
 
 
+def test_pccdash_figures_says_a_flag_was_raised_on_a_value_since_revised(wh, run_cli):
+    """`pccdash figures` prints Doncaster's March CAWNs as 9 with the flag raised when they were 6: as on the pages and
+    in the pack, the flag says so, in the table and in the CSV, so that "counted twice" is not read as being about
+    the 9. A flag on a figure not revised since says nothing of the kind."""
+    for fmt in ("table", "csv"):
+        out = run_cli("figures", "--measure", "cawn_issued", "--from", MARCH, "--to", MARCH, "--format", fmt,
+                      "--db", wh)
+        assert out.exit_code == 0, out.stderr
+        doncaster = next(line for line in out.stdout.splitlines() if "Doncaster" in line and "cawn_issued" in line)
+        assert "#1 (raised when it was 6, since revised)" in doncaster, doncaster
+        rotherham = next(line for line in out.stdout.splitlines() if "Rotherham" in line and "cawn_issued" in line)
+        assert "#2" in rotherham and "since revised" not in rotherham, rotherham
+    table = run_cli("figures", "--measure", "cawn_issued", "--from", MARCH, "--to", MARCH, "--db", wh).stdout
+    assert ("- #1 (raised when it was 6, since revised): Doncaster's CAWNs issued in March 2026: Two notices counted "
+            "twice") in table, table
+
+
 def test_the_command_raises_a_flag_on_a_figure_a_districts_month_or_a_file(wh, run_cli):
     """The monthly cycle's second step from the command line: an analyst flags a doubtful figure, a district's month
     or a whole file, and a blocking flag stops the month's approval as the page's does; a flag on nothing loaded, or
