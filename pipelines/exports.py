@@ -24,10 +24,16 @@ def _text_columns(df: pd.DataFrame) -> list:
     return [c for c in df.columns if df[c].dtype == object or pd.api.types.is_string_dtype(df[c])]
 
 
+def _each(column: pd.Series, fn) -> pd.Series:
+    """`fn` of each cell, kept as objects: Series.map would turn a column of whole numbers beside an empty cell
+    (a first revision's previous value) into 3.0, and a count must read as 3."""
+    return pd.Series([fn(v) for v in column], index=column.index, dtype=object)
+
+
 def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for col in _text_columns(out):
-        out[col] = out[col].map(neutralise)
+        out[col] = _each(out[col], neutralise)
     return out
 
 
@@ -38,7 +44,7 @@ def display_frame(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     out.attrs = {}  # what travels with a frame (its download's data) is not for the grid
     for col in _text_columns(out):
-        out[col] = out[col].map(lambda v: neutralise(shown(v, None)) if isinstance(v, str) else v)
+        out[col] = _each(out[col], lambda v: neutralise(shown(v, None)) if isinstance(v, str) else v)
     return out
 
 

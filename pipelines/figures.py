@@ -94,11 +94,14 @@ def where_clause(f: FigureFilter) -> tuple[str, dict]:
 
 
 def _plain_numbers(df: pd.DataFrame) -> pd.DataFrame:
-    """Whole values as integers (12, not 12.0), so that printed and exported counts read as counts."""
+    """Whole values as integers (12, not 12.0), so that printed and exported counts read as counts. The column is
+    kept as objects: a first revision's empty previous value would otherwise turn the others back into 12.0."""
+    import pandas as pd
+
     for col in ("value", "previous_value"):
         if col in df:
-            df[col] = df[col].astype(object).map(
-                lambda v: None if v is None or v != v else (int(v) if float(v).is_integer() else v))
+            df[col] = pd.Series([None if v is None or v != v else (int(v) if float(v).is_integer() else v)
+                                 for v in df[col].astype(object)], index=df.index, dtype=object)
     return df
 
 
