@@ -11,6 +11,7 @@ import pandas as pd
 from .errors import shown
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+WHOLE_AS_WHOLE = "%.15g"  # 13.0 as 13, 95.9 as 95.9: every digit a double holds, and no ".0" on a count
 
 
 def neutralise(value: object) -> object:
@@ -53,7 +54,9 @@ def write_csv(df: pd.DataFrame, fh: TextIO) -> None:
     # Python's csv leaves a carriage return unquoted when lines end in "\n", and a spreadsheet then starts a
     # new row there: a cell could forge rows. Such a frame is written with every text cell quoted.
     has_cr = any(safe[c].map(lambda v: isinstance(v, str) and "\r" in v).any() for c in _text_columns(safe))
-    safe.to_csv(fh, index=False, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC if has_cr else csv.QUOTE_MINIMAL)
+    # a whole number held as a decimal (a figure, stored as DOUBLE) is written as it reads, 13 and not 13.0
+    safe.to_csv(fh, index=False, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC if has_cr else csv.QUOTE_MINIMAL,
+                float_format=WHOLE_AS_WHOLE)
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:

@@ -40,6 +40,17 @@ def test_a_download_holds_every_row_with_formulas_as_text_and_numbers_as_numbers
     assert not live_formulas([r[:1] for r in rows])
 
 
+def test_a_count_held_as_a_decimal_downloads_as_the_count_it_is():
+    """A figure is stored as a decimal (a percentage is one too): the provenance page's revision history downloaded
+    13 grooming arrests corrected to 3 as "3.0" replacing "13.0". Whole values read whole; a fraction keeps its
+    digits; an empty cell stays empty."""
+    frame = pd.DataFrame({"value": [3.0, 13.0], "previous_value": [13.0, None], "pct": [95.9, 96.25],
+                          "row": [2, 36]})
+    rows = list(csv.reader(io.StringIO(csv_bytes(frame).decode("utf-8"), newline="")))
+    assert rows[1:] == [["3", "13", "95.9", "2"], ["13", "", "96.25", "36"]]
+    assert csv_bytes(pd.DataFrame({"x": [0.1 + 0.2, 1 / 3]})).decode().split() == ["x", "0.3", "0.333333333333333"]
+
+
 def test_the_grid_shows_control_characters_as_escapes_and_formulas_as_text():
     frame = pd.DataFrame({"name": ["east/return.csv", "\x1b[2Jforged\n1 file(s) accepted.csv", "=1+1"],
                           "n": [1, 2, 3]})
