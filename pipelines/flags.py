@@ -409,11 +409,17 @@ def _flag_note(row) -> str:
 
 
 def _figure_text(row) -> str:
-    """The caveat as it reads beside the one figure it touches."""
+    """The caveat as it reads beside the one figure it touches. A flag on a whole file or a district's month says
+    so ("..., on the whole file 2026-08-cse-return.xlsx: ..."): its reason is about all it covers, not this figure
+    alone, and resolving it settles every one of them."""
     if row.kind == "check":
         return f"Data check, {check_title(row.rule_id)}: {readable_check_message(row.message)}"
-    return (f"Flagged by {row.raised_by} on {day_words(row.raised_at)}{revised_since_flagged(row)}: {row.reason}"
-            + (" (blocks approval)" if row.blocking else ""))
+    reach = ""
+    if row.scope in ("file", "district_month"):
+        reach = ", on " + flag_place(row.scope, row.district, row.measure, row.file_name,
+                                     month_text(row.period) if _given(row.period) else "")
+    return (f"Flagged by {row.raised_by} on {day_words(row.raised_at)}{revised_since_flagged(row)}{reach}: "
+            f"{row.reason}" + (" (blocks approval)" if row.blocking else ""))
 
 
 def caveats(con: duckdb.DuckDBPyConnection, *, measure: str | None = None, start: object = None,

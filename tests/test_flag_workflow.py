@@ -293,6 +293,31 @@ def test_a_flag_on_a_figure_corrected_since_says_the_value_it_was_raised_on(wh, 
     assert "when it was 6, since revised: Two notices counted twice" in texts(at)
 
 
+def test_a_flag_on_a_whole_file_or_a_districts_month_says_so_beside_each_figure_it_covers(wh, monkeypatch):
+    """Beside one figure (the Provenance page, the Measure page's caveats, a district's marker), a flag raised on a
+    whole file or on a district's month says what it was raised on: its reason is about all of it, and resolving it
+    settles every figure it covers, not this one alone. A flag on the figure itself says nothing more."""
+    with warehouse.connect_read_only(wh) as con:
+        cav = caveats(con, start=MARCH, end=MARCH)
+    flagged = cav[cav["kind"] == "flag"]
+
+    def said(flag_id: int, district: str) -> str:
+        return flagged[(flagged["flag_id"] == flag_id) & (flagged["district"] == district)]["text"].iloc[0]
+
+    on = day_words(dt.datetime.now(dt.UTC))
+    assert said(2, "Rotherham") == (f"Flagged by analyst@example.org on {on}, on every measure for Rotherham in March "
+                                    "2026: The district's system was down")
+    assert said(3, "Barnsley") == (f"Flagged by pcc@example.org on {on}, on the whole file 2025-26-cse-return.csv: "
+                                   "Sent before the month closed")
+    assert said(1, "Doncaster").startswith(f"Flagged by analyst@example.org on {on}, when it was 6, since revised: ")
+    at = internal(monkeypatch, wh, "internal_pages/provenance.py")
+    at.query_params.update({"measure": "cse_charges", "area": "Rotherham", "month": MARCH})
+    at.run()
+    assert not at.exception
+    assert "on every measure for Rotherham in March 2026: The district" in texts(at)
+    assert "on the whole file 2025-26-cse-return.csv: Sent before the month closed" in texts(at)
+
+
 def test_pccdash_figures_says_a_flag_was_raised_on_a_value_since_revised(wh, run_cli):
     """`pccdash figures` prints Doncaster's March CAWNs as 9 with the flag raised when they were 6: as on the pages and
     in the pack, the flag says so, in the table and in the CSV, so that "counted twice" is not read as being about
