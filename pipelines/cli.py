@@ -453,29 +453,28 @@ def figures(db, measures, districts, start, end, history, fmt):
     flt = make_filter(measures, districts, start, end)
     with connect_read_only(db) as con:
         df = figure_history(con, flt) if history else current_figures(con, flt)
-        flagged = _open_flags(con, df) if not history and len(df) else {}
-    if not history:  # a flagged figure is never printed bare: its open flags go with it, as on every page
-        now = force().district_lookup()  # a figure held under a district's former name carries the district's flags
-        df["open_flags"] = [" | ".join(flagged.get((r.period, now.get(str(r.district).lower(), r.district),
-                                                    r.measure), []))
-                            for r in df.itertuples(index=False)]
+        flagged = _open_flags(con, df) if len(df) else {}
+    # a flagged figure is never printed bare: its open flags go with it, as on every page; in the history, with the
+    # revision current now, which they are on (an earlier one is said by the flag, "raised when it was 13")
+    now = force().district_lookup()  # a figure held under a district's former name carries the district's flags
+    df["open_flags"] = [" | ".join(flagged.get((r.period, now.get(str(r.district).lower(), r.district), r.measure), []))
+                        if not history or r.is_current else "" for r in df.itertuples(index=False)]
     if fmt == "csv":
         write_csv(df, sys.stdout)
         return
     if df.empty:
         click.echo("No figures match.")
         return
-    shown = df
-    if not history:  # the table names each flag by its number; its words follow the totals
-        shown = df.assign(open_flags=[" ".join(t.split(":")[0] for t in v.split(" | ")) if v else ""
-                                      for v in df["open_flags"]])
+    # the table names each flag by its number; its words follow the totals
+    shown = df.assign(open_flags=[" ".join(t.split(":")[0] for t in v.split(" | ")) if v else ""
+                                  for v in df["open_flags"]])
     click.echo(_table(shown))
     if not history and len(df):
         _print_totals(df)
-        said = list(dict.fromkeys(t for v in df["open_flags"] if v for t in v.split(" | ")))
-        if said:
-            click.echo("\nOpen flags on these figures:")
-            click.echo("\n".join(f"- {t}" for t in said))
+    said = list(dict.fromkeys(t for v in df["open_flags"] if v for t in v.split(" | ")))
+    if said:
+        click.echo("\nOpen flags on these figures:")
+        click.echo("\n".join(f"- {t}" for t in said))
 
 
 def _open_flags(con, df) -> dict[tuple[str, str, str], list[str]]:

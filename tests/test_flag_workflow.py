@@ -335,6 +335,19 @@ def test_pccdash_figures_says_a_flag_was_raised_on_a_value_since_revised(wh, run
             "twice") in table, table
 
 
+def test_pccdash_figures_history_carries_the_open_flags_on_the_revision_current_now(wh, run_cli):
+    """With --history too a flagged figure is not printed bare: Doncaster's March CAWNs, 6 then 9, carry flag #1 on
+    the current revision (the flag saying it was raised at 6), and the flag's words follow the table."""
+    for fmt in ("table", "csv"):
+        out = run_cli("figures", "--history", "--measure", "cawn_issued", "--district", "Doncaster", "--from", MARCH,
+                      "--to", MARCH, "--format", fmt, "--db", wh)
+        assert out.exit_code == 0, out.stderr
+        rows = [line for line in out.stdout.splitlines() if "Doncaster" in line and "cawn_issued" in line]
+        assert len(rows) == 2, out.stdout
+        assert "#1" not in rows[0] and "#1 (raised when it was 6, since revised)" in rows[1], rows
+        assert "Two notices counted twice" in out.stdout, out.stdout
+
+
 def test_the_command_raises_a_flag_on_a_figure_a_districts_month_or_a_file(wh, run_cli):
     """The monthly cycle's second step from the command line: an analyst flags a doubtful figure, a district's month
     or a whole file, and a blocking flag stops the month's approval as the page's does; a flag on nothing loaded, or

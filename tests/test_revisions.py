@@ -43,8 +43,8 @@ def test_figures_history_shows_each_revision_with_its_file(db, tmp_path, run_cli
     current = pd.read_csv(io.StringIO(run_cli("figures", "--format", "csv", "--db", db).stdout))
     assert current[["value", "revision", "source_file"]].values.tolist() == [[4, 2, "b.csv"]]
     # the value a revision replaced reads as a count too, not 3.0, beside a first revision that replaced nothing
-    assert out.splitlines()[1:] == [f"2015-07,Rotherham,cse_charges,1,3,,False,a.csv,,2,{df['loaded_at'][0]}",
-                                    f"2015-07,Rotherham,cse_charges,2,4,3,True,b.csv,,2,{df['loaded_at'][1]}"], out
+    assert out.splitlines()[1:] == [f"2015-07,Rotherham,cse_charges,1,3,,False,a.csv,,2,{df['loaded_at'][0]},",
+                                    f"2015-07,Rotherham,cse_charges,2,4,3,True,b.csv,,2,{df['loaded_at'][1]},"], out
 
 
 def test_the_same_file_again_changes_nothing_and_says_so(db, tmp_path, run_cli):
