@@ -14,6 +14,7 @@ from pipelines.ingest import ingest
 
 HEADER = "period,district,measure,value\n"
 GOOD = HEADER + "2015-07,Rotherham,cse_charges,3\n"
+OLE = bytes.fromhex("D0CF11E0A1B11AE1")  # an OLE compound file's signature: Excel 97-2003, or an encrypted workbook
 
 
 def csv_case(text: str | bytes, name: str = "bad.csv"):
@@ -73,6 +74,15 @@ CASES = [
      "zip package", None, None),
     ("csv_named_xlsx", csv_case(GOOD, "bad.xlsx"), "not an XLSX workbook", None, None),
     ("truncated_xlsx", truncated_xlsx, "not a readable XLSX workbook", None, None),
+    # Excel saves a workbook with a password to open it as an OLE compound file holding an "EncryptedPackage"
+    ("password_protected_xlsx", csv_case(OLE + bytes(1000) + "EncryptedPackage".encode("utf-16-le") + bytes(500),
+                                         "bad.xlsx"),
+     "is a workbook protected by a password to open it, so it cannot be read. Ask the force to send it without the "
+     "password", None, None),
+    ("xls_named_xlsx", csv_case(OLE + bytes(2000), "bad.xlsx"),
+     'is an Excel 97-2003 workbook (.xls) under another extension. Open it in the spreadsheet and save it as "Excel '
+     'Workbook (.xlsx)".', None, None),
+    ("xls_named_csv", csv_case(OLE + bytes(2000), "bad.csv"), "is an Excel 97-2003 workbook (.xls)", None, None),
     ("zip_not_workbook", zip_without_workbook, "not an XLSX workbook", None, None),
     ("missing_column", csv_case("period,district,value\n2015-07,Rotherham,3\n"),
      'required column "measure" is missing', 1, "measure"),

@@ -95,6 +95,25 @@ class ReadResult:
 # The file as bytes: type, size, fingerprint, encoding
 
 
+# An OLE compound file: Excel 97-2003's .xls, or an .xlsx saved with a password to open it (Excel encrypts the
+# workbook into an OLE file's "EncryptedPackage" stream, so it is no longer a zip package)
+_OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+
+
+def _ole_problem(path: Path, label: str) -> Problem:
+    """What an OLE compound file given as a return is, and what to do: a password-protected workbook cannot be read
+    without its password; an Excel 97-2003 workbook is saved again as .xlsx."""
+    with open(path, "rb") as fh:
+        encrypted = any(_ENCRYPTED_PACKAGE in chunk for chunk in iter(lambda: fh.read(1 << 20), b""))
+    if encrypted:
+        return Problem(label, "is a workbook protected by a password to open it, so it cannot be read. Ask the "
+                              "force to send it without the password, or open it with the password and save a "
+                              "copy without one.")
+    return Problem(label, "is an Excel 97-2003 workbook (.xls) under another extension. Open it in the spreadsheet "
+                          'and save it as "Excel Workbook (.xlsx)".')
+
+
 def inspect_file(path: Path, label: str, tmp_dir: Path) -> FileFacts:
     """Fingerprint the file and settle its type and text encoding, in one pass over its bytes."""
     suffix = path.suffix.lower()
@@ -148,6 +167,8 @@ def inspect_file(path: Path, label: str, tmp_dir: Path) -> FileFacts:
             not_utf8 = True
     facts = FileFacts(path=path, label=label, size=size, sha256=digest.hexdigest(),
                       file_type=suffix.lstrip("."), blank_lines=blank_lines, odd_space=odd_space)
+    if head.startswith(_OLE_MAGIC):
+        raise FileRejected([_ole_problem(path, label)])
     if suffix == ".xlsx":
         if not head.startswith(b"PK"):
             raise FileRejected([Problem(label, "is not an XLSX workbook (it is not a zip package). If it is a CSV, "
