@@ -229,6 +229,12 @@ CELL_WITH_ADVICE = [
     ("confidential_mark", 3, "[c]", "Send the count itself: small numbers are hidden when the figures are "
                                     "published, not in the return."),
     ("not_available", 3, "n/a", "If the figure is not reported, leave it out."),
+    # a spreadsheet's dash (nil, or nothing to report: both are told), thousands grouped by a space, a totals row
+    ("dash", 3, "-", "If the figure is nil, write 0; if it is not reported, leave it out."),
+    ("en_dash", 3, "\u2013", "If the figure is nil, write 0; if it is not reported, leave it out."),
+    ("thousands_spaced", 3, "1 312", "Write 1312, without the thousands separator."),
+    ("totals_row_period", 0, "Total", "That is a totals row: leave it out, as totals are added up from the return's "
+                                      "figures."),
     ("month_in_words", 0, "July 2015", "Write 2015-07."),
     ("month_abbreviated", 0, "Jul-15", "Write 2015-07."),
     ("month_with_a_slash", 0, "2015/07", "Write 2015-07."),
@@ -267,7 +273,7 @@ def test_a_cell_the_contract_cannot_read_is_told_what_to_write_or_do_instead(con
 @pytest.mark.parametrize("advise,text", [
     (month_advice, "Spring 2015"), (month_advice, "13/2015"), (month_advice, "2015-07"),
     (month_advice, "Julember 2015"),
-    (value_advice, "-"), (value_advice, "twelve"), (value_advice, "12a"),
+    (value_advice, "twelve"), (value_advice, "12a"), (value_advice, "1,3125"), (value_advice, "1 31"),
     (district_advice, "Barnsley and Rotherham"), (district_advice, "Leeds"), (district_advice, ""),
     (measure_advice, "arrests of something"), (measure_advice, "Burglaries (police.uk)"),
 ])

@@ -525,8 +525,9 @@ def _render(template: str, **values: object) -> str:
     return re.sub(r"\{(\w+)\}", fill, template) + "".join(notes[:1])
 
 
-# a number written with a thousands separator ("1,312", "1,312.5"), and a plain number ("96.5", "-4")
-_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+# a number written with a thousands separator ("1,312", "1,312.5", or a space as some spreadsheets write it:
+# "1 312"), and a plain number ("96.5", "-4")
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[+-]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:\.\d+)?")
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
 # the batch column of a value's text where it is not a number (contracts/batch.py)
 UNREADABLE_VALUE = "value_unreadable"
@@ -541,7 +542,7 @@ def number_advice(text: str | None) -> str | None:
         core = core[:-1].rstrip()
         marks.append("the % sign")
     if _THOUSANDS.fullmatch(core):
-        core = core.replace(",", "")
+        core = re.sub(r"[, \u00a0\u202f]", "", core)
         marks.insert(0, "the thousands separator")
     if not marks or not _PLAIN_NUMBER.fullmatch(core):
         return None
@@ -550,6 +551,7 @@ def number_advice(text: str | None) -> str | None:
 
 # what a force writes for a figure it has hidden itself ("<5", "*", "[c]"), and for one it does not have ("n/a")
 _HIDDEN = re.compile(r"(?:<|≤|&lt;)\s*=?\s*\d+|\*+|\[?(?:c|low)\]?|~", re.IGNORECASE)
+_DASH = re.compile(r"[-\u2010-\u2015\u2212]+")
 _NOT_AVAILABLE = re.compile(r"n/?a|\[?[xz]\]?|\.\.|not (?:known|available|recorded|reported)|unknown",
                             re.IGNORECASE)
 
@@ -557,13 +559,16 @@ _NOT_AVAILABLE = re.compile(r"n/?a|\[?[xz]\]?|\.\.|not (?:known|available|record
 def value_advice(text: str | None) -> str | None:
     """What to do about a value that is not a number: `number_advice`'s "Write 1312, ..." where the number is plain
     to see; for a small number the force hid itself ("<5", "*", "[c]"), to send the count, as the office hides
-    small numbers when it publishes; for "n/a" and the like, to leave the figure out. None when there is no telling."""
+    small numbers when it publishes; for "n/a" and the like, to leave the figure out; for a dash ("-"), which a
+    spreadsheet writes for nil or for nothing to report, what to do in either case. None when there is no telling."""
     core = (text or "").strip()
     if _HIDDEN.fullmatch(core):
         return ("Send the count itself: small numbers are hidden when the figures are published, not in the "
                 "return.")
     if _NOT_AVAILABLE.fullmatch(core):
         return "If the figure is not reported, leave it out."
+    if _DASH.fullmatch(core):  # a spreadsheet's dash: nil, or nothing to report
+        return "If the figure is nil, write 0; if it is not reported, leave it out."
     return number_advice(core)
 
 
@@ -575,8 +580,11 @@ _DAY_NAMED = re.compile(r"\d{1,2}(?:st|nd|rd|th)?\s+([A-Za-z]{3,9}\s+\d{4})", re
 
 def month_advice(text: str | None) -> str | None:
     """"Write 2015-07." for a period written as another form of one month ("July 2015", "Jul-15", "2015/07",
-    "07/2015", "01/07/2015", a day first as in England); None when there is no telling which month."""
+    "07/2015", "01/07/2015", a day first as in England); for "Total" and the like, that a totals row is left out;
+    None when there is no telling which month."""
     core = (text or "").strip()
+    if _WHOLE_FORCE.fullmatch(core):
+        return "That is a totals row: leave it out, as totals are added up from the return's figures."
     meant = month_named(core)
     if meant is None and (m := _DAY_NAMED.fullmatch(core)):
         meant = month_named(m.group(1))
