@@ -242,9 +242,10 @@ def ingest(paths, db, quiet):
         months = accepted_months(con)
     _print_refusals(report)
     _print_changes(revised, "changed")
+    missing = sum(1 for f in report.files if _not_found(f))
     click.echo(
         f"{report.count('accepted')} file(s) accepted, {report.count('already_loaded')} already loaded, "
-        f"{report.count('rejected')} refused."
+        f"{report.count('rejected') - missing} refused" + (f", {missing} not found." if missing else ".")
     )
     if report.skipped:  # what the folders held besides returns: a .zip not unpacked is said, not passed over
         from .ingest.load import not_loaded
@@ -276,6 +277,11 @@ def _print_changes(files: list[tuple[str, list]], verb: str) -> None:
             click.echo(f"  {line}")
 
 
+def _not_found(f) -> bool:
+    """Whether an ingest's outcome is of a path given that names no file or folder."""
+    return f.outcome == "rejected" and f.file_id is None and not f.path.exists()
+
+
 def _print_refusals(report) -> None:
     """Each refused file with its problems; each accepted file whose contract warned, with the warnings."""
     from .contracts import format_report
@@ -284,6 +290,10 @@ def _print_refusals(report) -> None:
         if f.outcome == "accepted" and f.run is not None and f.run.warnings:
             click.echo(format_report(f.run), err=True)
         if f.outcome != "rejected":
+            continue
+        if _not_found(f):  # a path given that names nothing: there is no file to correct
+            click.secho(f'Not found: "{shown(f.label, None)}".', fg="red", err=True)
+            _print_problems(f.problems)
             continue
         click.secho(f'Refused "{shown(f.label, None)}": nothing from it was loaded.', fg="red", err=True)
         # the problems of its structure first (a formula, a merged cell, a hidden sheet), when the rest was read past

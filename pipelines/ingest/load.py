@@ -168,6 +168,13 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileOutcome]
     return [path for path, _label in named], missing
 
 
+def not_found(path: Path) -> str:
+    """What a path given that names no file or folder is told: that it does not exist, and where it was looked for
+    when it is relative (a command run from another folder than the returns' is the usual cause)."""
+    where = "" if path.is_absolute() else f' in "{Path.cwd()}", the folder the command was run from'
+    return f"does not exist: there is no file or folder of this name{where}. Check the name and the folder."
+
+
 def discover_named(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], list[FileOutcome]]:
     """As `discover`, each file with the name it is shown and registered by: a file given by itself is its
     file name; a file found under a folder is its path below that folder ("east/return.csv"), so two files
@@ -188,8 +195,7 @@ def discover_named(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]],
         elif p.is_file():
             found.append((p, p.name))
         else:
-            missing.append(FileOutcome(str(raw), p, "rejected",
-                                       problems=[Problem(str(raw), "does not exist.")],
+            missing.append(FileOutcome(str(raw), p, "rejected", problems=[Problem(str(raw), not_found(p))],
                                        message=f'"{shown(raw, None)}" does not exist.'))
     seen: set[Path] = set()
     unique = []
