@@ -567,7 +567,7 @@ def plan(db, month, district, no_sentences, fmt):
     Examples:
       pccdash plan --month 2015-07
       pccdash plan --month 2015-07 --district Rotherham
-      pccdash plan --format csv > plan-2015-07.csv
+      pccdash plan --month 2015-07 --format csv > plan-2015-07.csv
     """
     import pandas as pd
 

@@ -20,6 +20,24 @@ def test_every_command_has_help_with_an_example(run_cli, command):
     assert "Example" in result.stdout and f"pccdash {command}" in result.stdout
 
 
+def test_an_example_writing_a_months_file_asks_for_that_month(run_cli):
+    """Regression: `pccdash plan --format csv > plan-2015-07.csv` wrote the latest month's statuses into a file
+    named for July 2015, as the example gave no --month."""
+    import re
+
+    def helps(group, words):
+        for name, command in group.commands.items():
+            yield words + [name], run_cli(*words, name, "--help").stdout
+            if hasattr(command, "commands"):
+                yield from helps(command, words + [name])
+
+    for words, text in helps(main, []):
+        for line in text.splitlines():
+            written = re.search(r">\s*\S*?(\d{4}-\d{2})\S*", line)
+            if written and "pccdash" in line:
+                assert written.group(1) in line.split(">")[0], f"pccdash {' '.join(words)}: {line.strip()}"
+
+
 @pytest.fixture
 def small_db(db, tmp_path, run_cli):
     rows = [f"2015-{m:02d},{d},{meas},{v}" for m in range(1, 13)
