@@ -114,6 +114,12 @@ CASES = [
      '"x" is not a number', 4, "value"),
     ("ragged_row", csv_case(HEADER + "2015-07,Rotherham,cse_charges,3,9\n"), "5 fields where the header has 4", 2,
      None),
+    # Excel quotes "1,312" when it saves a CSV; typed or exported by hand, the comma splits the number in two
+    ("thousands_unquoted", csv_case(HEADER + "2015-07,Rotherham,officer_headcount,1,312\n"),
+     'has 5 fields where the header has 4: "1,312" looks like a number written with a thousands separator, which '
+     "splits it in two. Write 1312.", 2, None),
+    ("thousands_unquoted_after_blank_line", csv_case(GOOD + "\n2015-07,Sheffield,officer_headcount,1,312\n"),
+     '"1,312" looks like a number written with a thousands separator', 4, None),
     ("xlsx_formula_cell", xlsx_case({"Return": LONG_SHEET + [["2015-07", "Rotherham", "cse_charges", "=1+2"]]}),
      "holds a formula", 2, "D"),
     ("xlsx_hidden_sheet", xlsx_case({"Return": LONG_SHEET + [["2015-07", "Rotherham", "cse_charges", 3]],

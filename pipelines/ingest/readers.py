@@ -538,7 +538,7 @@ def _parse_long_grid(label: str, grid: Grid, header_at: int, stager: _Stager, pr
             continue  # an empty row (in a CSV, a blank or whitespace-only line), as DuckDB's path skips it
         fields = grid.field_count(row_no, cells)
         if grid.sheet is None and fields != width:  # a CSV record: as `_locate_csv_problems` says it
-            problems.append(_field_count_problem(label, fields, width, row_no))
+            problems.append(_field_count_problem(label, fields, width, row_no, cells))
             continue
         extra = [i for i in range(width, len(cells)) if cells[i] is not None and cells[i] is not UNREADABLE]
         if extra:
@@ -611,9 +611,24 @@ def _notes_under(grid: Grid, header_at: int) -> int:
     return end
 
 
-def _field_count_problem(label: str, fields: int, width: int, row: int) -> Problem:
-    return Problem(label, f"has {fields} fields where the header has {width}. Is a comma missing or extra, or the "
-                   "file cut short?", row=row)
+def _field_count_problem(label: str, fields: int, width: int, row: int, cells: list | None = None) -> Problem:
+    """A CSV record with more or fewer fields than its header. One field too many where two neighbours read as a
+    number and its last three digits ("1", "312") is a number written with a thousands separator and not quoted:
+    that is said, with what to write."""
+    text = f"has {fields} fields where the header has {width}. Is a comma missing or extra, or the file cut short?"
+    if cells is not None and fields == width + 1:
+        for a, b in zip(cells, cells[1:], strict=False):
+            if (isinstance(a, str) and isinstance(b, str) and _LEADING_DIGITS.fullmatch(a.strip())
+                    and _THREE_DIGITS.fullmatch(b.strip())):
+                number = f"{a.strip()},{b.strip()}"
+                text = (f'has {fields} fields where the header has {width}: "{number}" looks like a number written '
+                        f"with a thousands separator, which splits it in two. Write {number.replace(',', '')}.")
+                break
+    return Problem(label, text, row=row)
+
+
+_LEADING_DIGITS = re.compile(r"[+-]?\d{1,3}")
+_THREE_DIGITS = re.compile(r"\d{3}(?:\.\d+)?")
 
 
 def _no_heading_problem(label: str, sheet: str | None, row: int, index: int, value: object) -> Problem:
@@ -1109,7 +1124,7 @@ def _locate_csv_problems(facts: FileFacts, width: int) -> list[Problem]:
         if row_no == 1 or not any(c is not None for c in cells):
             continue
         if len(cells) != width:
-            problems.append(_field_count_problem(facts.label, len(cells), width, row_no))
+            problems.append(_field_count_problem(facts.label, len(cells), width, row_no, cells))
             if len(problems) >= 20:
                 break
     return problems
