@@ -1541,9 +1541,11 @@ def actions(ctx, db, show_all):
         agreed = loop_actions(con)
     still = sorted((a for a in agreed if not a.closed), key=lambda a: (not a.overdue(today), a.due_day, a.action_id))
     shown_now = still + ([a for a in agreed if a.closed] if show_all else [])
+    if not agreed:
+        click.echo("No actions recorded yet: they are agreed at meetings (the Meetings and questions page).")
+        return
     if not shown_now:
-        click.echo("No open actions." + ("" if show_all or not agreed else ' "pccdash actions --all" lists the '
-                                                                                 "closed ones too."))
+        click.echo('No open actions. "pccdash actions --all" lists the closed ones too.')
         return
     for a in shown_now:
         click.echo(_wrapped(a.body, f"{a.action_id}. ", "   "))  # whole, as typed: never cut short

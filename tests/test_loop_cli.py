@@ -392,3 +392,14 @@ def test_meetings_cancel_carries_what_was_put_to_it_and_the_list_shows_it_apart(
     assert "No questions put at it.\n" in shown_may and "yet" not in shown_may
     assert "due by the Public Accountability Board, 18 June 2026 (first due by the Public Accountability Board, " \
            "21 May 2026 (cancelled))" in " ".join(_run_ok(run_cli, "actions", "--db", wh).split())
+
+
+def test_actions_says_none_are_recorded_rather_than_none_open_when_there_are_none(wh, run_cli):
+    for args in (("actions",), ("actions", "--all")):
+        assert _run_ok(run_cli, *args, "--db", wh).startswith("No actions recorded yet")
+    with warehouse.connect(wh, create=False) as con:
+        first = acc.add_meeting(con, PCC, held_on="2015-08-20")
+        done = acc.add_action(con, PCC, meeting_id=first.meeting_id, body="Work", owner="ACC", due_on="2015-09-30")
+        acc.update_action(con, PCC, done, status="closed", note="Done.", on="2015-09-01")
+    assert _run_ok(run_cli, "actions", "--db", wh).strip() == (
+        'No open actions. "pccdash actions --all" lists the closed ones too.')
