@@ -348,6 +348,18 @@ def test_what_may_identify_someone_is_pointed_out_in_a_sentence_and_ordinary_que
         assert personal_data_warnings(ordinary) is None, ordinary
 
 
+def test_an_email_address_or_a_landline_in_the_text_is_pointed_out():
+    """Regression: a question giving the sender's e-mail address or home phone in its text ("contact me at
+    jane@example.com", "ring 0114 296 3000") was read as naming no one, though either finds the person."""
+    said = personal_data_warnings("My son was approached; contact me at jane.r@example.com or ring 0114 296 3000.")
+    assert said and "an e-mail address (\u201cjane.r@example.com\u201d)" in said
+    assert "a phone number (\u201c0114 296 3000\u201d)" in said
+    assert "+44 114 296 3000" in personal_data_warnings("Ring +44 114 296 3000 please.")
+    for ordinary in ("Call the NSPCC on 0808 800 5000 for advice?", "Why did 1,214 referrals lead to 54 charges?",
+                     "Referrals rose from 2014 to 2015: 20150 in all?"):
+        assert personal_data_warnings(ordinary) is None, ordinary
+
+
 def test_the_office_is_warned_of_a_question_naming_a_child_on_the_page_the_list_and_the_approval(
         monkeypatch, box, wh, run_cli):
     """Regression: a question naming a child, her age, her school and her street was accepted as sent and approved

@@ -381,6 +381,9 @@ _PERSONAL = (
                               r"(?:\s+(?:daughter|son|child|girl|boy|kids?))?)\b)")),
     ("a name", re.compile(rf"\b(?i:called|named)\s+{_NAME}|\b(?:Mr|Mrs|Ms|Miss|Mx)\.?\s+{_NAME}")),
     ("a mobile number", re.compile(r"(?:\+44\s?7|\b07)\d{3}\s?\d{3}\s?\d{3}\b")),
+    # a landline: 01 or 02 and nine or ten more digits, spaced as people write them ("0114 296 3000")
+    ("a phone number", re.compile(r"(?:\+44\s?\(?0?\)?\s?|\b0)[12](?:[\s-]?\d){8,9}\b")),
+    ("an e-mail address", _EMAIL),
 )
 
 
@@ -395,8 +398,8 @@ def _place_or_month(word: str) -> bool:
 
 def personal_data_warnings(text: object) -> str | None:
     """A sentence when the text seems to name a person or where one can be found (a street, a school, a postcode, an
-    age, a relative, a name, a mobile number), quoting what was found, for the person accepting or approving it to
-    take out; None when nothing is found."""
+    age, a relative, a name, a phone number, an e-mail address), quoting what was found, for the person accepting or
+    approving it to take out; None when nothing is found."""
     said = str(text or "")
     found = []
     for kind, pattern in _PERSONAL:
