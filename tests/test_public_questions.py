@@ -299,6 +299,25 @@ def test_the_edited_text_is_plain_words_too(con, sent, edit):
     assert acc.questions(con) == [] and len(moderation.pending(con)) == 1
 
 
+def test_a_question_giving_an_email_address_is_not_put_until_the_address_is_taken_out(con, sent):
+    """Regression: a question accepted with the sender's address in its text ("contact me at ...") was put to the
+    meeting as written; no address is published, and the force's answer and the decision on it quote the question
+    as put, so neither could ever be approved for publication (approving the question with another text did not
+    help them)."""
+    receipt, board = sent
+    with pytest.raises(acc.LoopError, match=r"holds an e-mail address \(jo\.f@example\.com\).*take the address out"):
+        moderation.accept(con, ANALYST, receipt, edited_body=EDITED + " Contact me at jo.f@example.com.",
+                          meeting_id=board.meeting_id)
+    assert acc.questions(con) == [] and len(moderation.pending(con)) == 1
+    held = acc.add_meeting(con, PCC, held_on="2026-11-19")
+    question_id = moderation.accept(con, ANALYST, receipt, edited_body=EDITED, meeting_id=held.meeting_id)
+    answer = acc.record_answer(con, PCC, question_id, body="Charges vary from month to month.",
+                               answered_by="The Chief Constable", answered_on="2026-11-19")
+    release(con, PCC, "answer", answer)  # the answer quotes a question it may publish
+    with pytest.raises(acc.LoopError, match="e-mail address"):  # the office's own question too
+        acc.ask(con, ANALYST, board.meeting_id, "Write to jo.f@example.com about it?")
+
+
 def test_a_reject_needs_a_reason_and_an_unknown_question_is_named(con, sent):
     receipt, board = sent
     with pytest.raises(Exception, match="The reason for rejecting it is empty"):

@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -37,6 +38,7 @@ PUBLIC_ASKER = "A member of the public"
 LIMITS = {"question": 2_000, "answer": 20_000, "rationale": 10_000, "evidence": 5_000, "action": 2_000,
           "owner": 200, "title": 200, "name": 200, "note": 5_000, "theme": 200}
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")  # no address is published (release.py refuses one)
 
 
 class LoopError(PccDashError):
@@ -422,6 +424,11 @@ def ask(con: duckdb.DuckDBPyConnection, who: Mapping, meeting_id: int, body: str
     if source not in SOURCES:
         raise LoopError(f'A question comes {", ".join(SOURCES.values())}; "{source}" is not one of them.')
     text = clean(body, "question", limit=LIMITS["question"])
+    address = EMAIL.search(text)
+    if address:  # an answer or a decision quotes its question as put: with an address, none could be published
+        raise LoopError(f"The question holds an e-mail address ({address.group(0)}), and no address is published: "
+                        "the force's answer and the decision on it quote the question as put, so take the address "
+                        "out before it is put. A sender's contact details are kept apart, for the office's reply.")
     measure, area, month = _check_figures_ref(measure, area, period)
     asker = PUBLIC_ASKER if source == "public" else clean(asked_by or identity, "name of who asks",
                                                            limit=LIMITS["name"], one_line=True)

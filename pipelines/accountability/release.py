@@ -27,14 +27,14 @@ from ..plaintext import clean
 from ..public import BOARD_COLUMNS
 from ..uk_time import MONTHS, uk_day, uk_day_words
 from ..warehouse import utc_now
-from .records import DECISIONS, EVIDENCE_KINDS, LIMITS, PUBLIC_ASKER, LoopError, NotFound, meeting_name
+from .records import DECISIONS, EMAIL, EVIDENCE_KINDS, LIMITS, PUBLIC_ASKER, LoopError, NotFound, meeting_name
 
 ITEM_KINDS = {"question": "Question", "answer": "Answer", "decision": "Assurance decision",
               "recommendation": "Recommendation's status"}
 # What public_text replaces in each kind's record: the text the Commissioner may edit for publication.
 EDITABLE = {"question": "question", "answer": "answer", "decision": "rationale", "recommendation": "status_evidence"}
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL = EMAIL
 _WHOLE = re.compile(r"(?<![\w.,£$€/-])(\d+)(?![\w£%]|[.,:/]\d)")
 # A number followed by a unit of time is a length of time ("within 12 weeks", "12 months to July", "for 8 months in a
 # row"), not a count a figure could be
