@@ -86,7 +86,7 @@ def _per_segment(frame: pd.DataFrame, col: str) -> tuple[list, list]:
 
 
 def xmr_chart(frame: pd.DataFrame, title: str, unit: str, target: float | None = None,
-              rebases: Iterable = (), target_label: str = "Aspiration") -> go.Figure:
+              rebases: Iterable = (), target_label: str = "Aspiration", target_from: object = None) -> go.Figure:
     """An XmR chart: values, mean, process limits (one line per segment), special-cause points marked by shape
     and colour, and each rebase (``rebases``: pipelines.plan.history.Rebase) as a dated line whose label says
     that the limits were recalculated, with the reason on hover."""
@@ -125,7 +125,8 @@ def xmr_chart(frame: pd.DataFrame, title: str, unit: str, target: float | None =
                                      mode="markers", marker={"size": 18, "color": "rgba(0,0,0,0)", "symbol": "circle",
                                                              "line": {"color": DARK_PINK, "width": 2}}))
     if target is not None and not frame.empty:
-        add_target(fig, target, target_label, frame["period"].min(), frame["period"].max())
+        add_target(fig, target, target_label, frame["period"].min() if target_from is None else target_from,
+                   frame["period"].max())
     fig.update_layout(title=title, height=400, margin={"l": 10, "r": 10, "t": 50, "b": 10},
                       legend={"orientation": "h", "y": -0.12, "yanchor": "top"}, yaxis_title=unit.capitalize(),
                       plot_bgcolor="white",
@@ -137,8 +138,9 @@ def xmr_chart(frame: pd.DataFrame, title: str, unit: str, target: float | None =
 
 def add_target(fig: go.Figure, target: float, label: str, first: object, last: object) -> go.Figure:
     """The plan's aspiration as a named line across the chart (in the legend, so that it is read as well as
-    seen), in a colour and dash no limit uses."""
-    fig.add_trace(go.Scatter(x=[first, last], y=[target, target], name=label, mode="lines",
+    seen), in a colour and dash no limit uses; from `first` to `last` (one period alone: a marker)."""
+    fig.add_trace(go.Scatter(x=[first, last], y=[target, target], name=label,
+                             mode="lines" if first != last else "lines+markers",
                              line={"color": TURQUOISE, "width": 2, "dash": "dot"}, hoverinfo="name"))
     return fig
 

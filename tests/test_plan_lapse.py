@@ -312,3 +312,36 @@ def test_an_edited_spc_history_is_read_again_and_its_errors_name_the_entry_and_t
     ):
         with pytest.raises(ConfigError, match=message):
             history_from_dict(yaml.safe_load(body))
+
+
+def test_a_successors_aspiration_is_drawn_from_the_month_it_began_not_over_the_earlier_plans_months(
+        monkeypatch, tmp_path, lapse_db):
+    """Regression: the aspiration of the plan in force in the reporting month was drawn across the whole chart, from
+    April 2013, over the years earlier plans judged with aspirations of their own (and the months no plan judged), as
+    if the force had been held to it all along."""
+    import json
+
+    from pipelines.briefing.pack import build_pack
+
+    ref = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, ref)
+    monkeypatch.setenv("PCCDASH_REFERENCE_DIR", str(ref))
+    (ref / "plan.yaml").write_text(yaml.safe_dump(with_successor("2026-06"), sort_keys=False), encoding="utf-8")
+    at = internal(monkeypatch, lapse_db, "internal_pages/briefing.py")
+    at.date_input(key="meeting_date").set_value(dt.date(2026, 7, 20)).run()
+    at.switch_page("internal_pages/measure.py")
+    at.run()
+    at.selectbox(key="measure").select("cse_charges").run()
+    for view, first in (("month", "2026-06-01"), ("quarter", "Q1 2026/27"), ("financial_year", "2026/27")):
+        at.selectbox(key="view").select(view).run()
+        assert not at.exception
+        spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+        [line] = [t for t in spec["data"] if str(t.get("name", "")).startswith("Aspiration")]
+        assert line["name"].endswith(", from June 2026)"), line["name"]
+        assert str(line["x"][0]).startswith(first), (view, line["x"])
+    with warehouse.connect_read_only(lapse_db) as con:
+        pack = build_pack(con, dt.date(2026, 7, 20), "analyst@example.org")
+    chart = next(m.chart for m in pack.measures if m.measure_id == "cse_charges")
+    assert chart.target == 5 and chart.target_from == pd.Timestamp("2026-06-01")
+    assert chart.target_label == "Aspiration (5.0 a month, from June 2026)"
+    assert "the aspiration as a line from June 2026, when the plan setting it began" in chart.description

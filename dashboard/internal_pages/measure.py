@@ -16,7 +16,7 @@ from pipelines.plan import load_population
 from pipelines.plan.funnel import PERIODS as FUNNEL_PERIODS
 from pipelines.plan.funnel import FunnelError, funnel, funnel_figure
 from pipelines.plan.narrative import format_number
-from pipelines.plan.periods import month_number, month_numbers, month_start
+from pipelines.plan.periods import month_label, month_number, month_numbers, month_start
 from pipelines.plan.smallcounts import floor_limits, quarterly_frame, view_choice
 from pipelines.uk_time import uk_words
 
@@ -128,18 +128,29 @@ if status is not None and (words := aspiration_words(status)):
     st.markdown(f"**Aspiration ({status.area}):** {ui.md_escape(words)}")
 
 
-def target_for(months: int) -> tuple[float | None, str]:
-    """The aspiration on a view's scale (a month, a quarter, a year) and its legend; none for rates."""
+def target_for(months: int, first: object = None) -> tuple[float | None, str]:
+    """The aspiration on a view's scale (a month, a quarter, a year) and its legend; none for rates. `first`: the
+    chart's first period; a plan in force from a later month says from when its aspiration applies."""
     if not judged or scale != 1.0:
         return None, ""
+    since = ""
+    if status.plan_start is not None and first is not None and pd.Timestamp(first) < status.plan_start:
+        since = f", from {month_label(month_number(status.plan_start))}"
     if m.kind != "flow":
-        return status.target, f"Aspiration ({format_number(status.target, m)})"
+        return status.target, f"Aspiration ({format_number(status.target, m)}{since})"
     if months == 12 and status.period_target is not None and status.aspiration_period != "month":
         value = status.period_target
     else:
         value = status.target * months
     per = {1: "a month", 3: "a quarter", 12: "in 12 months"}[months]
-    return value, f"Aspiration ({format_number(value, m, decimals=1)} {per})"
+    return value, f"Aspiration ({format_number(value, m, decimals=1)} {per}{since})"
+
+
+def target_start(first: pd.Timestamp) -> pd.Timestamp:
+    """Where the aspiration's line starts on a chart by date: the plan's first month, or the chart's first period
+    when the plan began before it. An earlier plan set its own aspiration (or none), so the line is not drawn over
+    the months it judged."""
+    return max(first, status.plan_start) if status is not None and status.plan_start is not None else first
 
 if view == "month":
     chart, increase_is = analytics.chart(measure_id, district, period.month)
@@ -149,9 +160,10 @@ if view == "month":
     frame["caveats"] = [has_caveat(n, n) for n in month_numbers(frame["period"])]
     frame = floor_limits(frame, m)  # the table as well as the chart: no count has a limit below zero
     events = ui.chart_events(measure_id, frame["period"].min(), frame["period"].max())
-    target, target_label = target_for(1)
+    target, target_label = target_for(1, frame["period"].min() if not frame.empty else None)
     fig = ui.xmr_chart(frame, f"{m.name}, {area}", unit, rebases=analytics.history.rebases_of(measure_id),
-                       target=target, target_label=target_label)
+                       target=target, target_label=target_label,
+                       target_from=target_start(frame["period"].min()) if not frame.empty else None)
     st.plotly_chart(ui.add_events(fig, events), width="stretch", key="xmr")
     special = frame[frame["special_cause"]]
     st.caption(f"{len(frame)} months to {period.month_text}; mean and process limits from the data. "
@@ -187,9 +199,9 @@ elif view == "quarter_spc":
         st.info("No complete quarter yet: choose the monthly view.")
     else:
         events = ui.chart_events(measure_id, frame["period"].min(), frame["end"].max())
-        target, target_label = target_for(3)
+        target, target_label = target_for(3, frame["period"].min())
         fig = ui.xmr_chart(frame, f"{m.name}, {area}, by financial quarter", unit, target=target,
-                           target_label=target_label)
+                           target_label=target_label, target_from=target_start(frame["period"].min()))
         st.plotly_chart(ui.add_events(fig, events), width="stretch", key="xmr_quarters")
         special = frame[frame["special_cause"]]
         st.caption(f"{len(frame)} complete financial quarters to {period.month_text}; a quarter with a month missing "
@@ -228,9 +240,11 @@ else:
                                  mode="markers", marker={"size": 18, "color": "rgba(0,0,0,0)", "symbol": "circle",
                                                          "line": {"color": ui.DARK_PINK, "width": 2}}))
     months = {"quarter": 3, "financial_year": 12, "rolling_12": 12}[view]
-    target, target_label = target_for(months)
+    target, target_label = target_for(months, agg["end"].min() if not agg.empty else None)
     if target is not None and not agg.empty:
-        ui.add_target(fig, target, target_label, agg["period"].iloc[0], agg["period"].iloc[-1])
+        # from the first period the plan judges (one ending in its months), not over those an earlier plan judged
+        judged_by_it = agg[pd.to_datetime(agg["end"]) >= target_start(pd.Timestamp(agg["end"].min()))]
+        ui.add_target(fig, target, target_label, judged_by_it["period"].iloc[0], agg["period"].iloc[-1])
     fig.update_layout(title=f"{m.name}, {area}, {VIEWS[view].lower()}", height=380, yaxis_title=unit.capitalize(),
                       plot_bgcolor="white", margin={"l": 10, "r": 10, "t": 50, "b": 10},
                       xaxis={"categoryorder": "array", "categoryarray": list(agg["period"])},

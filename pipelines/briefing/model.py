@@ -46,6 +46,8 @@ class PackChart:
     events: list = field(default_factory=list)
     target: float | None = None
     target_label: str = ""
+    target_from: pd.Timestamp | None = None  # the first month of the plan that sets the aspiration, when it began
+                                             # after the chart's first month: the line starts there
     rebases: list = field(default_factory=list)  # pipelines.plan.history.Rebase in the chart's months: the
                                                  # limits recalculated from them, marked and explained
     drawn: dict = field(default_factory=dict, repr=False, compare=False)  # PNG bytes by dpi, once drawn: the

@@ -280,10 +280,14 @@ def assemble(period: ReportingPeriod, analytics: PlanAnalytics, cav: pd.DataFram
         frame = force_status.spc_frame if charts else ()
         if len(frame) >= 2:
             target = force_status.target if force_status.plan_in_force else None
+            # an earlier plan judged the months before this one's began (with its own aspiration, or none)
+            since = (force_status.plan_start if force_status.plan_start is not None
+                     and force_status.plan_start > frame["period"].min() else None)
             chart = PackChart(title=f"{m.name}, {f.force_short_name}, by month", unit=m.unit, frame=frame,
-                              description=chart_description(force_status, m, len(frame)),
+                              description=chart_description(force_status, m, len(frame), since),
                               events=events_for(measure_id, frame["period"].min(), frame["period"].max()),
-                              target=target, target_label=target_label(force_status, m) if target is not None else "",
+                              target=target, target_from=since,
+                              target_label=target_label(force_status, m, since) if target is not None else "",
                               rebases=[r for r in analytics.history.rebases_of(measure_id)
                                        if frame["period"].min() < month_start(r.month) <= frame["period"].max()])
         body, by, at = texts.get(("commentary", measure_id), ("", "", None))
@@ -304,22 +308,27 @@ def assemble(period: ReportingPeriod, analytics: PlanAnalytics, cav: pd.DataFram
                 notices=list(notices), caveats=list(arranged.general), loop=loop)
 
 
-def target_label(status, measure) -> str:
-    """The aspiration line's legend: its monthly value, and the period's where it is set on one."""
+def target_label(status, measure, since: pd.Timestamp | None = None) -> str:
+    """The aspiration line's legend: its monthly value, and the period's where it is set on one; `since`: the month
+    the plan setting it began, when the chart starts before it."""
     per_month = format_number(status.target, measure, decimals=None if measure.kind == "percentage" else 1)
+    start = f", from {since:%B %Y}" if since is not None else ""
     if status.aspiration_period == "month" or measure.kind != "flow":
-        return f"Aspiration ({per_month}{'' if measure.kind == 'percentage' else ' a month'})"
-    return f"Aspiration ({per_month} a month: {status.aspiration.split(' (')[0]})"
+        return f"Aspiration ({per_month}{'' if measure.kind == 'percentage' else ' a month'}{start})"
+    return f"Aspiration ({per_month} a month: {status.aspiration.split(' (')[0]}{start})"
 
 
-def chart_description(status, measure, months: int) -> str:
-    """The chart's text alternative: what it draws, not the sentence printed above it again."""
+def chart_description(status, measure, months: int, since: pd.Timestamp | None = None) -> str:
+    """The chart's text alternative: what it draws, not the sentence printed above it again; `since`: the month the
+    aspiration's line starts, when its plan began after the chart's first month."""
     name = measure.name[0].lower() + measure.name[1:] if measure.name[1:2].islower() else measure.name
     text = (f"XmR chart of {name} for "
             f"{status.area}, {months} months to {month_label(month_number(status.month))}, with the mean and "
             "process limits")
     if status.target is not None and status.plan_in_force:
         text += " and the aspiration as a line"
+        if since is not None:
+            text += f" from {since:%B %Y}, when the plan setting it began"
     return text + "."
 
 

@@ -239,7 +239,11 @@ def xmr_figure(chart: PackChart) -> Figure:
                 transform=ax.get_xaxis_transform(), fontsize=6.5, color=LIMIT_COLOUR, va="bottom", ha="left", zorder=5,
                 bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 0.5})
     if chart.target is not None:
-        ax.axhline(chart.target, color=TARGET_COLOUR, linewidth=1.4, linestyle=(0, (6, 2, 1, 2)), zorder=2)
+        if chart.target_from is None:
+            ax.axhline(chart.target, color=TARGET_COLOUR, linewidth=1.4, linestyle=(0, (6, 2, 1, 2)), zorder=2)
+        else:  # from the month its plan began: an earlier plan judged the months before
+            ax.hlines(chart.target, pd.Timestamp(chart.target_from), frame["period"].max(), color=TARGET_COLOUR,
+                      linewidth=1.4, linestyles=[(0, (6, 2, 1, 2))], zorder=2)
         handles.append(Line2D([], [], color=TARGET_COLOUR, linewidth=1.4, linestyle=(0, (6, 2, 1, 2)),
                               label=chart.target_label or "Aspiration"))
 

@@ -113,6 +113,8 @@ class MeasureStatus:
     aspiration_period: str = "month"        # what the plan's aspiration is set on (config.ASPIRATION_PERIODS)
     period_target: float | None = None      # the aspiration on that period's scale (``target`` is it a month)
     aspiration_progress: str | None = None  # the period's figure against it: "12 months to July 2015: 54, 7 short"
+    plan_start: pd.Timestamp | None = None  # the first month of the plan in force: its aspiration is drawn from there,
+                                            # not over the months an earlier plan (or none) judged
 
     @functools.cached_property
     def spc(self) -> SpcResult:
@@ -377,6 +379,7 @@ class PlanAnalytics:
             chart_source=functools.partial(series.chart, k), plan_in_force=in_force,
             aspiration_period=asp.period if asp is not None else "month", period_target=period_target,
             aspiration_progress=progress,
+            plan_start=month_start(plan_start) if in_force and plan_start is not None else None,
         )
 
 
