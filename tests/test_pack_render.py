@@ -256,3 +256,23 @@ def test_a_rebase_is_marked_on_the_chart_and_explained_under_it():
     assert note in render_html(pack)
     pdf = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(render_pdf(pack))).pages)
     assert note in pdf and "recorded by analyst@example.org on 1 September 2014" in pdf
+
+
+def test_a_long_aspiration_in_the_legend_keeps_every_entry_within_the_picture():
+    """Regression: with a 12 months' aspiration in the legend ("Aspiration (5.7 a month: at least 69 people in any
+    12 months, from July 2026)"), four entries to a row ran past both edges of the picture, and the pack printed
+    "figure" for "Monthly figure" and "Event (listed belo"."""
+    from pipelines.events import Event
+
+    frame = _frame(160, concern_at=20)
+    chart = PackChart("CSE charges, South Yorkshire, by month", "people", frame, "A description.",
+                      events=[Event(dt.date(2014, 8, 26), "Rotherham inquiry report published", "", None, True)],
+                      target=5.7, target_label="Aspiration (5.7 a month: at least 69 people in any 12 months, "
+                                               "from July 2026)", target_from=pd.Timestamp("2026-07-01"))
+    fig = xmr_figure(chart)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)  # lays the figure out, as saving it does
+    box = fig.legends[0].get_window_extent(renderer)
+    assert box.x0 >= 0 and box.x1 <= fig.bbox.width, (box, fig.bbox)

@@ -268,7 +268,11 @@ def xmr_figure(chart: PackChart) -> Figure:
         ax.margins(x=0.02)
 
     # Below the axes rather than beside them, so every chart in a pack has a plot area of the same width.
-    fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 4), fontsize=7.5, frameon=False)
+    # four to a row, three when one is long (a period's aspiration and the month its plan began), so that the row
+    # stays within the page's width
+    across = 3 if any(len(h.get_label()) > 40 for h in handles) else 4
+    fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), across), fontsize=7.5,
+               frameon=False)
     return fig
 
 
