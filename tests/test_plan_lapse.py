@@ -158,7 +158,7 @@ def test_months_past_the_last_plan_and_a_plan_about_to_end_are_reported():
     succeeded = plans_from_dict(with_successor("2026-06"))
     assert plan_notices(["2026-02", "2026-03"], succeeded) == []
     between = plan_notices(["2026-03", "2026-04", "2026-05", "2026-06"], succeeded)
-    assert between == ["No Police and Crime Plan was in force in April 2026 to May 2026, between Police and Crime "
+    assert between == ["No Police and Crime Plan was in force from April 2026 to May 2026, between Police and Crime "
                        "Plan 2022-2026 (to March 2026) and Police and Crime Plan 2026-2030 (from June 2026): those "
                        "months are shown with their statistical signals, but no aspiration is judged."]
     assert plan_notices(["2026-04", "2026-05", "2026-06"], succeeded, besides="2026-05") == []

@@ -54,7 +54,8 @@ def _outside_sentence(before: Plan | None, after: Plan | None, first: int, last:
                 f"{month_label(before.end)}: {SHOWN}. Add the next plan to plan.yaml when it is adopted; "
                 "its months are then judged against it.")
     if before is not None and after is not None:
-        return (f"No Police and Crime Plan was in force in {span}, between {before.name} (to "
+        during = f"in {span}" if first == last else f"from {span}"
+        return (f"No Police and Crime Plan was in force {during}, between {before.name} (to "
                 f"{month_label(before.end)}) and {after.name} (from {month_label(after.start)}): {SHOWN}.")
     assert after is not None
     return (f"Figures for {span} come before the first Police and Crime Plan ({after.name}, from "
