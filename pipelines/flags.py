@@ -194,11 +194,16 @@ SELECT f.flag_id, f.scope, strftime(f.period, '%Y-%m') AS period, {f_district} A
        r.name AS file_name, f.reason, f.blocking, f.raised_by, f.raised_at,
        CASE WHEN f.resolved_at IS NOT NULL THEN 'resolved' ELSE coalesce(s.status, 'new') END AS status,
        s.assignee, s.answer_file_id, a.name AS answer_file_name, a.received_at AS answer_file_received,
-       s.answered_at, f.resolved_by, f.resolved_at, f.resolution_note, f.resolved_at IS NULL AS open
+       s.answered_at, f.resolved_by, f.resolved_at, f.resolution_note, f.resolved_at IS NULL AS open,
+       (SELECT arg_max(v.value, v.revision) FROM figure_revision v WHERE v.period = x.period
+          AND v.district = x.district AND v.measure = x.measure AND v.loaded_at <= f.raised_at) AS flagged_value,
+       x.value AS value_now
 FROM figure_flag f
 LEFT JOIN file_registry r ON r.file_id = f.file_id
 LEFT JOIN steps s ON s.flag_id = f.flag_id
 LEFT JOIN file_registry a ON a.file_id = s.answer_file_id
+LEFT JOIN figure x ON f.scope = 'figure' AND x.period = f.period AND {x_district} = {f_district}
+                  AND x.measure = f.measure
 WHERE true {where}
 ORDER BY f.resolved_at IS NULL DESC, f.flag_id DESC
 """
@@ -290,6 +295,16 @@ def status_sentence(flag) -> str:
     if _given(flag.answer_file_name):
         parts.append(f"answered by {flag.answer_file_name} (loaded {day_words(flag.answer_file_received)}), "
                      f"recorded {day_words(flag.answered_at)}")
+    was, now = getattr(flag, "flagged_value", None), getattr(flag, "value_now", None)
+    if flag.scope == "figure" and not (pd.isna(was) or pd.isna(now)) and float(was) != float(now):
+        from .plan.narrative import format_number
+
+        try:
+            measure = catalogue().get(str(flag.measure))
+        except (KeyError, PccDashError):
+            measure = None
+        parts.append(f"the figure has been revised since it was flagged: {format_number(float(was), measure)} then, "
+                     f"{format_number(float(now), measure)} now")
     return "; ".join(parts)
 
 

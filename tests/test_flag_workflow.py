@@ -208,7 +208,8 @@ def test_the_commands_list_filter_and_work_on_flags(wh, run_cli):
 
     listed = ok("flags")
     assert "1. Doncaster's CAWNs issued in March 2026: Two notices counted twice" in listed
-    assert f"New. Raised by analyst@example.org on {today_words()}; blocks approval." in listed
+    assert (f"New; the figure has been revised since it was flagged: 6 then, 9 now. Raised by analyst@example.org on "
+            f"{today_words()}; blocks approval.") in " ".join(listed.split())
     assigned = ok("flags", "assign", "1", "--to", "Data team", "--as", "pcc@example.org")
     assert assigned == "Flag 1 assigned to Data team.\n"
     assert "is awaiting the force" in ok("flags", "await", "1", "--note", "Asked", "--as", "analyst@example.org")
@@ -388,3 +389,21 @@ def test_the_command_raises_a_flag_on_a_figure_a_districts_month_or_a_file(wh, r
     # a district written in any case is the district, as "pccdash figures --district" reads it
     lower = run("--month", MARCH, "--district", " sheffield ", "--measure", "cse_charges", "--reason", "Too high")
     assert lower.stdout == "Flag 7 raised on Sheffield's CSE charges in March 2026.\n", lower.stderr
+
+
+def test_the_flags_list_says_a_flagged_figure_has_been_revised_since_with_both_values(wh, run_cli, monkeypatch):
+    """Doncaster's March CAWNs were flagged at 6 and are 9 now: `pccdash flags` and the Flags page say where the flag
+    stands with both values, so that an analyst deciding whether to resolve it sees the figure has changed. A flag
+    on a figure not revised since says nothing of the kind."""
+    with warehouse.connect(wh) as con:
+        raise_flag(con, ANALYST, scope="figure", reason="Looks low", period=MARCH, district="Sheffield",
+                   measure="cawn_issued")
+    out = run_cli("flags", "--db", wh)
+    assert out.exit_code == 0, out.stderr
+    said = " ".join(out.stdout.split())
+    assert "the figure has been revised since it was flagged: 6 then, 9 now" in said
+    assert said.count("revised since it was flagged") == 1, said  # not the Sheffield flag
+    at = internal(monkeypatch, wh, "internal_pages/flags.py")
+    assert not at.exception
+    cells = " ".join(str(v) for d in at.dataframe for v in d.value.to_numpy().ravel())
+    assert "the figure has been revised since it was flagged: 6 then, 9 now" in cells
