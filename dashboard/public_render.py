@@ -208,6 +208,8 @@ def nice_step(top: float) -> int:
         power *= 10
 
 
+TITLE_WIDTH = 40  # characters of a chart's title on one line: 15-pixel letters across a phone's chart
+TITLE_LINE = 20  # pixels a title's second line takes
 SHORT_SPAN_MONTHS = 12  # over a longer series plotly's own ticks fall on months or years
 MONTH_WIDTH_MS = 0.8 * 30 * 24 * 3600 * 1000  # a hidden month's band: most of a month wide, centred on the month
 
@@ -247,8 +249,11 @@ def figure(block: Chart) -> go.Figure:
                     "pattern": {"shape": "/", "fgcolor": SUPPRESSED_GREY, "fgopacity": 0.45, "size": 8}},
             hovertemplate=("%{x}" if one_month else "%{x|%B %Y}")
             + f": hidden ({html.escape(marker)}), not zero<extra></extra>", showlegend=True))
-    fig.update_layout(title={"text": html.escape(block.title), "font": {"size": 15}}, height=340,
-                      plot_bgcolor="white", margin={"l": 10, "r": 10, "t": 50, "b": 10}, font={"color": GREY},
+    # the title in lines that fit a phone's width (plotly does not wrap a title: it runs off the chart's edge)
+    title = textwrap.wrap(block.title, TITLE_WIDTH) or [""]
+    fig.update_layout(title={"text": "<br>".join(html.escape(line) for line in title), "font": {"size": 15}},
+                      height=340 + TITLE_LINE * (len(title) - 1), plot_bgcolor="white",
+                      margin={"l": 10, "r": 10, "t": 50 + TITLE_LINE * (len(title) - 1), "b": 10}, font={"color": GREY},
                       yaxis_title=html.escape(unit), xaxis_title="Month", showlegend=bool(hidden),
                       legend={"orientation": "h", "yanchor": "top", "y": -0.25, "xanchor": "left", "x": 0})
     fig.update_xaxes(showline=True, linecolor=GREY, gridcolor="#E5E5E5")

@@ -873,9 +873,10 @@ def _interactive() -> bool:
 
 def _print_preview(preview) -> None:
     from .catalogue import catalogue
-    from .public import period_text
+    from .public import period_text, spelled_out
 
-    names = {m.id: m.name for m in catalogue().measures}  # the Commissioner reads names here, as the public will
+    # the Commissioner reads names here as the public will (abbreviations in words)
+    names = {m.id: spelled_out(m.name) for m in catalogue().measures}
     for line in preview.summary:
         click.echo(line)
         if line.startswith("Published figures revised:"):  # each revised figure under its count

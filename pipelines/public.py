@@ -241,6 +241,22 @@ HIDDEN_WHY = ("so that no child can be identified: a hidden figure is either a s
 HIDDEN_KEY = "hidden, not zero: a small number, or hidden so that a small number elsewhere cannot be worked out"
 
 
+# The abbreviations the measure catalogue's names use, as the public pages spell them out: a reader of a chart or a
+# table heading may never have met them (public_info.yaml's "Words used on these pages" defines each term).
+ABBREVIATIONS = {"CSE": "child sexual exploitation", "CCE": "child criminal exploitation",
+                 "CAWN": "child abduction warning notice", "SHPO": "sexual harm prevention order",
+                 "SRO": "sexual risk order", "NFA": "no further action", "ASB": "anti-social behaviour"}
+ABBREVIATED = re.compile(r"\b(" + "|".join(ABBREVIATIONS) + r")(s?)\b")
+
+
+def spelled_out(name: str) -> str:
+    """A measure's name with its abbreviations in words, as the public pages show it: "CAWNs issued" -> "Child
+    abduction warning notices issued", "Live CSE investigations" -> "Live child sexual exploitation investigations"."""
+    name = str(name)
+    said = ABBREVIATED.sub(lambda m: ABBREVIATIONS[m[1]] + m[2], name)
+    return said[:1].upper() + said[1:] if name[:1].isupper() else said
+
+
 def trend_sentence(name: str, area: str, series: pd.DataFrame) -> str:
     """What a measure's chart shows, in words: it names exactly the published months it speaks of. A lowest or
     highest month is named only when no month of the series is hidden (one chosen among partly hidden months

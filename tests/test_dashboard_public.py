@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
 import pytest
-from dashboard_helpers import PCC, PUBLIC_PAGES, ROOT, copy_warehouse, html_tables, public, texts
+from dashboard_helpers import PCC, PUBLIC, PUBLIC_PAGES, ROOT, copy_warehouse, html_tables, public, texts
+from streamlit.testing.v1 import AppTest
 
 from pipelines import warehouse
 from pipelines.publish.approval import approve
@@ -82,7 +84,7 @@ def test_a_district_chosen_on_the_summary_lists_only_the_caveats_of_its_own_figu
     names = dict(public_side.read("SELECT id, name FROM measure", snapshot=public_side.current_snapshot(published))
                  .itertuples(index=False, name=None))
     window = [f"2014-{m:02d}" for m in range(8, 13)] + [f"2015-{m:02d}" for m in range(1, 8)]  # the latest 12 months
-    lines = {a: [f"{names[r.measure]}, {a}, {public_side.month_text(r.period)}: {r.text}"
+    lines = {a: [f"{public_side.spelled_out(names[r.measure])}, {a}, {public_side.month_text(r.period)}: {r.text}"
                  for r in caveats[(caveats["area"] == a) & caveats["period"].isin(window)].itertuples()]
              for a in set(caveats["area"])}
     assert lines.get("Rotherham") and lines.get("Sheffield"), "the sample has caveats for both in the 12 months"
@@ -145,7 +147,7 @@ def test_a_measure_not_published_is_said_so_with_a_link_to_the_summary(monkeypat
     assert at.title[0].value == "Measure not found"
     assert ("No measure was chosen." if measure is None else "There is no published measure by that name.") in shown
     links = {link.proto.label for link in at.get("page_link")}
-    assert "Summary of the published figures" in links and "CSE arrests" in links
+    assert "Summary of the published figures" in links and "Child sexual exploitation arrests" in links
 
 
 EVERY_PUBLIC_PAGE = sorted(f"public_pages/{p.name}" for p in (ROOT / "dashboard" / "public_pages").glob("*.py"))
@@ -272,3 +274,71 @@ def test_the_spreadsheet_notes_say_the_marker_once_and_where_earlier_values_are(
     notes = {row[0]: row[1] for row in wb["Notes"].iter_rows(values_only=True) if row[0]}
     assert notes["[note 1]"].count("[c]") == 1 and notes["[note 1]"].startswith("[c] Suppressed: ")
     assert "Earlier releases" not in notes["[note 3]"] and "Tables and downloads" in notes["[note 3]"]
+
+
+def test_every_abbreviation_in_a_measures_name_is_spelled_out_as_the_definitions_page_says():
+    """The public pages name measures in words: each abbreviation the catalogue's names use is known, and spelled out
+    as public_info.yaml's "Words used on these pages" defines it."""
+    import yaml
+
+    from pipelines.catalogue import catalogue, reference_dir
+    from pipelines.public import ABBREVIATIONS, spelled_out
+
+    used = {w.rstrip("s") for m in catalogue().measures for text in (m.name, m.short_name)
+            for w in re.findall(r"\b[A-Z]{2,}s?\b", text)}
+    assert used and used <= set(ABBREVIATIONS), used - set(ABBREVIATIONS)
+    terms = yaml.safe_load((reference_dir() / "public_info.yaml").read_text(encoding="utf-8"))["terms"]
+    defined = {m[2]: m[1].lower() for t in terms if (m := re.fullmatch(r"(.+) \(([A-Z]{2,})\)", t["term"]))}
+    assert {a: w for a, w in ABBREVIATIONS.items() if a in defined} == defined
+    assert spelled_out("CAWNs issued") == "Child abduction warning notices issued"
+    assert spelled_out("SHPOs and SROs") == "Sexual harm prevention orders and sexual risk orders"
+    assert spelled_out("Live CSE investigations") == "Live child sexual exploitation investigations"
+    assert spelled_out("Victims supported") == "Victims supported"
+    assert spelled_out("CSEA") == "CSEA"  # a whole word only
+
+
+ABBREVIATED = re.compile(r"\b(CSE|CCE|CAWN|SHPO|SRO|NFA|ASB)s?\b")
+
+
+def test_the_public_pages_name_each_measure_in_words_not_by_its_abbreviation(monkeypatch, published):
+    """Regression: chart titles, their tables, the links to a measure's page and that page's title named measures by
+    their short names ("CAWNs issued", "SHPOs and SROs", "CSE charges"), each explained only on the Definitions
+    page, and the tables' rows and the sentences under the charts used "CSE" unexplained."""
+    from pipelines import public as public_side
+    from pipelines.publish import pages
+    from pipelines.publish.content import Chart, Details, Heading, Link, SnapshotView, Table
+
+    view = SnapshotView(public_side.current_snapshot(published), public_side.pointer(published))
+
+    def said(blocks):
+        for b in blocks:
+            if isinstance(b, Details):
+                yield from said(b.blocks)
+            elif isinstance(b, Heading | Link):
+                yield b.text
+            elif isinstance(b, Table | Chart):
+                table = b if isinstance(b, Table) else b.table
+                yield from (table.caption, *(row[0].text for row in table.rows))
+                if isinstance(b, Chart):
+                    yield from (b.title, b.sentence)
+
+    built = [pages.summary_page(view), pages.tables_page(view), pages.no_such_measure(view, "measure-", ""),
+             *(pages.summary_page(view, area=a) for a in pages.districts(view)),
+             *(pages.measure_page(view, m.id) for m in pages.measures(view))]
+    titles = [(p.title, t) for p in built for t in (p.title, *said(p.blocks))]
+    assert len(titles) > 500
+    assert not [pt for pt in titles if ABBREVIATED.search(pt[1])], [pt for pt in titles if ABBREVIATED.search(pt[1])]
+    shpo = pages.measure_page(view, "shpo_sro_issued")
+    assert shpo.title == "Sexual harm prevention orders and sexual risk orders"
+    # as the app draws them: the measure's page title and every chart's title
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(published))
+    at = AppTest.from_file(PUBLIC, default_timeout=60)
+    at.run()
+    at.switch_page("public_pages/measure.py")
+    at.query_params["measure"] = "cawn_issued"
+    at.run()
+    assert at.title[0].value == "Child abduction warning notices issued"
+    at = public(monkeypatch, published, "public_pages/summary.py")
+    charts = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    assert len(charts) >= 8 and not [t for t in charts if ABBREVIATED.search(t)], charts
+    assert "Child abduction warning notices issued" in charts

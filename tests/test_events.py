@@ -15,6 +15,7 @@ from dashboard_helpers import PCC, copy_warehouse, internal, public, texts
 from pipelines import events, warehouse
 from pipelines.catalogue import catalogue
 from pipelines.errors import ConfigError
+from pipelines.public import spelled_out
 
 GOOD = """\
 events:
@@ -234,7 +235,7 @@ def test_the_public_chart_draws_the_public_event_and_lists_it(monkeypatch, publi
     at = public(monkeypatch, folder, "public_pages/summary.py")
     assert not at.exception
     charts = {f["layout"]["title"]["text"]: f for f in map(_figure, at.get("plotly_chart"))}
-    charges = charts[catalogue().get("cse_charges").short_name]
+    charges = charts[spelled_out(catalogue().get("cse_charges").short_name)]
     assert "2014-08-26" in _event_lines(charges)
     assert [a["text"] for a in charges["layout"]["annotations"]] == ["Rotherham inquiry report published"]
     shown = texts(at)
@@ -277,7 +278,7 @@ def test_an_event_in_a_month_the_public_has_not_been_given_is_neither_drawn_nor_
     at = public(monkeypatch, folder, "public_pages/summary.py")
     assert not at.exception
     charts = {f["layout"]["title"]["text"]: f for f in map(_figure, at.get("plotly_chart"))}
-    referrals = charts[catalogue().get("cse_referrals").short_name]
+    referrals = charts[spelled_out(catalogue().get("cse_referrals").short_name)]
     assert "2014-08-26" not in _event_lines(referrals) and "2015-02-04" in _event_lines(referrals)
     shown = texts(at)
     assert "Rotherham inquiry report published" not in shown

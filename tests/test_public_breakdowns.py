@@ -104,7 +104,7 @@ def test_the_static_page_shows_the_categories_by_year_with_not_recorded_and_the_
         assert shown == r.display
     assert table.loc[SHARE_ROW, "2023/24"].endswith("%")
     text = " ".join(html.replace("&#x27;", "'").split())
-    assert "CSE suspects identified by ethnicity of the suspect" in text
+    assert "Child sexual exploitation suspects identified by ethnicity of the suspect" in text
     assert ("Share recorded: the percentage of all the people counted here for whom the force recorded the ethnicity "
             "of the suspect") in text
     assert "for South Yorkshire as a whole, for each financial year" in text
@@ -142,7 +142,7 @@ def test_the_public_app_s_measure_page_shows_the_breakdown(monkeypatch, publishe
 
     at = measure_app(monkeypatch, published, SUSPECTS)
     shown = " ".join(texts(at).split())
-    assert "CSE suspects identified by ethnicity of the suspect" in shown
+    assert "Child sexual exploitation suspects identified by ethnicity of the suspect" in shown
     assert "Share recorded: the percentage of all the people counted here" in shown
     table = breakdown_table(html_tables(at), "Ethnicity of the suspect")
     rows = stored(published, SUSPECTS)
@@ -201,7 +201,8 @@ def test_the_breakdowns_are_named_as_published_whatever_dimensions_yaml_says_now
     for name in (f"measure-{SUSPECTS}.html", "tables.html", "methodology.html", "published-breakdowns.csv"):
         assert after[name].read_bytes() == before[name].read_bytes(), name
     at = measure_app(monkeypatch, published, SUSPECTS)
-    assert not at.error and "CSE suspects identified by ethnicity of the suspect" in " ".join(texts(at).split())
+    assert not at.error and ("Child sexual exploitation suspects identified by ethnicity of the suspect"
+                             in " ".join(texts(at).split()))
     method = public(monkeypatch, published, "public_pages/methodology.py")
     assert not method.error and "Who is counted: breakdowns" in texts(method)
 

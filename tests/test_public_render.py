@@ -233,3 +233,17 @@ def test_a_long_series_keeps_plotlys_own_ticks():
     points = (ChartPoint("2014-04", 40, "published", "40"), ChartPoint("2026-05", 41, "published", "41"))
     axis = public_render.figure(Chart("CSE arrests", "people", True, points, "", series_table(points))).layout.xaxis
     assert axis.dtick is None and axis.tickformat == "%b %Y"
+
+
+def test_a_long_chart_title_is_drawn_in_lines_that_fit_a_phone():
+    """Regression: plotly does not wrap a title, and a measure named in words ("Sexual harm prevention orders and
+    sexual risk orders") ran past the edge of a chart on a phone."""
+    long = Chart("Sexual harm prevention orders and sexual risk orders", "orders", True, POINTS, CHART.sentence,
+                 CHART.table)
+    fig = public_render.figure(long)
+    lines = fig.layout.title.text.split("<br>")
+    assert " ".join(lines) == long.title and len(lines) == 2
+    assert all(len(line) <= public_render.TITLE_WIDTH for line in lines)
+    short = public_render.figure(CHART)
+    assert fig.layout.margin.t > short.layout.margin.t and fig.layout.height > short.layout.height  # room for it
+    assert short.layout.title.text == "Arrests"

@@ -422,7 +422,7 @@ def test_the_command_previews_asks_and_needs_yes_without_a_terminal(loaded, fold
     assert "Months added: June 2015." in out.output and "What the public will read:" in out.output
     read = out.output.split("What the public will read:", 1)[1].splitlines()[1:]
     said = [line for line in read if line.startswith("  - ")]
-    names = [m.name for m in catalogue().measures]
+    names = [public_side.spelled_out(m.name) for m in catalogue().measures]  # as the public reads them
     assert said and not [line for line in said for n in names if f"{n}: {n}" in line], said[:2]  # the name once
     assert snapshots(folder) == []
     monkeypatch.setattr("pipelines.cli._interactive", lambda: True)

@@ -194,9 +194,9 @@ def _html_cells(built) -> list[tuple[tuple, str, str]]:
     words = {}
     for t, p in {(t, p) for t, p in zip(cells(view)["period_type"], cells(view)["period"], strict=True)}:
         words[public.period_text(p)] = (t, p)
-    by_name = {m.name: m.id for m in pages.measures(view)}
-    by_name.update({f"{m.name} (per cent)": m.id for m in pages.measures(view)})
-    by_short = {m.short_name: m.id for m in pages.measures(view)}
+    by_name = {pages.name_of(m): m.id for m in pages.measures(view)}
+    by_name.update({f"{pages.name_of(m)} (per cent)": m.id for m in pages.measures(view)})
+    by_short = {pages.title_of(m): m.id for m in pages.measures(view)}
     month_words = {public.month_text(p): p for p in set(cells(view)["period"]) if re.fullmatch(r"\d{4}-\d{2}", p)}
     found = []
     for path in sorted(built["out"].glob("*.html")):
@@ -244,7 +244,7 @@ def test_the_summary_gives_the_force_figures_of_the_latest_month(built):
     assert table["head"][1] == force, "the force total is the first figure column, seen first on a phone"
     fig = cells(view)
     want = fig[(fig["period_type"] == "month") & (fig["period"] == latest) & (fig["area"] == force)]
-    names = {m.id: m.name for m in pages.measures(view)}
+    names = {m.id: pages.name_of(m) for m in pages.measures(view)}
     got = {r[0]: r[1] for r in table["rows"]}
     assert len(want) >= 10
     for r in want.itertuples():

@@ -9,7 +9,7 @@ from pipelines import office
 from pipelines.accountability.release import long_date as release_long_date
 from pipelines.accountability.release import quoting, unrelease
 from pipelines.catalogue import catalogue
-from pipelines.public import current_snapshot, pointer, published_dir
+from pipelines.public import current_snapshot, pointer, published_dir, spelled_out
 from pipelines.publish.approval import approve, period_states, states_frame
 from pipelines.publish.snapshot import preview_publication, publish, withdraw
 from pipelines.uk_time import uk_day_words
@@ -88,7 +88,7 @@ if preview.problem:
 else:
     for line in preview.summary:
         st.markdown(f"- {ui.md_escape(line)}")
-    names = {m.id: m.name for m in catalogue().measures}
+    names = {m.id: spelled_out(m.name) for m in catalogue().measures}  # as the public pages name them
     st.markdown("**What the public will read under each chart** (the force as a whole):")
     for measure, sentence in preview.sentences.items():
         st.markdown(f"- **{names.get(measure, measure)}**: {ui.md_escape(sentence)}")

@@ -27,6 +27,7 @@ from ..public import (
     number,
     period_text,
     publication_when,
+    spelled_out,
     trend_sentence,
     withdrawal_notice,
 )
@@ -134,7 +135,7 @@ class _Data:
         mt = view.table("measure")
         ids = {m for (m, _a) in self.monthly} | {m for c in self.cells.values() for (m, _a) in c}
         self.measures = [] if mt.empty else [m for m in mt.itertuples(index=False) if m.id in ids]
-        self.names = {m.id: m.name for m in self.measures}
+        self.names = {m.id: name_of(m) for m in self.measures}
 
 
 _DATA: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -172,6 +173,19 @@ def periods(view: SnapshotView, period_type: str) -> list[str]:
 
 def marker(view: SnapshotView) -> str:
     return data(view).meta.get("marker", "[c]")
+
+
+def name_of(m) -> str:
+    """A measure's full name as the public pages show it: its abbreviations in words ("Victims and survivors of child
+    sexual exploitation supported by commissioned services"). The downloads keep the catalogue's name as it is."""
+    return spelled_out(m.name)
+
+
+def title_of(m) -> str:
+    """A measure's short name as a public page's titles show it (a chart, its table, the measure's own page, a link to
+    it): its abbreviations in words, so that the title reads on its own ("Child abduction warning notices issued",
+    not "CAWNs issued")."""
+    return spelled_out(m.short_name or m.name)
 
 
 def is_percentage(kind: str) -> bool:
@@ -304,7 +318,7 @@ def period_table(view: SnapshotView, period_type: str, period: str, only_area: s
     for m in measures(view):
         if not any((m.id, a) in by for a in cols):
             continue
-        name = f"{m.name} (per cent)" if is_percentage(m.kind) and "per cent" not in m.name else m.name
+        name = name_of(m) + (" (per cent)" if is_percentage(m.kind) and "per cent" not in m.name else "")
         rows.append((Cell(name), *(figure_cell(by.get((m.id, a)), m.kind, mark) for a in cols)))
     return Table(f"{period_text(period)}: figures by area", ("Measure", *cols), tuple(rows), footnote(view))
 
@@ -369,13 +383,13 @@ def chart(view: SnapshotView, m, area: str) -> Chart:
                           "display": [mark if s else figure_text(v, m.kind) for _p, v, s in series],
                           "suppressed": [s for _p, _v, s in series]})
     unit = "per cent" if pct else str(m.unit)
-    table = Table(f"{m.short_name}, {area}, by month", ("Month", unit.capitalize()),
+    table = Table(f"{title_of(m)}, {area}, by month", ("Month", unit.capitalize()),
                   tuple((Cell(month_text(p)), figure_cell((v, s), m.kind, mark)) for p, v, s in series),
                   footnote(view) if any(s for _p, _v, s in series) else "")
     # only the events in a month this series publishes: never one before its first month, after its last, or in a gap
     months = {p for p, _v, _s in series}
     marked = tuple(ev for ev in events(view, m.id) if ev.date[:7] in months)
-    return Chart(m.short_name, unit, not pct, tuple(points), trend_sentence(m.name, area, shown), table,
+    return Chart(title_of(m), unit, not pct, tuple(points), trend_sentence(name_of(m), area, shown), table,
                  marked, key=f"{m.id}-{area}".lower().replace(" ", "-"))
 
 
@@ -499,12 +513,12 @@ def breakdown_sections(view: SnapshotView, m) -> list:
         if (part["category"] == SHARE_RECORDED).any():
             table_rows.append((Cell(SHARE_LABEL), *(_breakdown_cell(by.get((SHARE_RECORDED, y)), mark)
                                                     for y in years)))
-        title = f"{m.short_name} by {name}"
+        title = f"{title_of(m)} by {name}"
         blocks += [Heading(title),
                    Paragraph(f"These figures are for {force_name} as a whole, for each financial year (April to March) "
                              f"published. They are not given for each district or each month, because the numbers "
                              f"would then be small enough that someone could be identified. In each year the counts "
-                             f"add up to the year's figure for {in_sentence(m.short_name)}.")]
+                             f"add up to the year's figure for {in_sentence(title_of(m))}.")]
         if unrecorded:
             blocks.append(Paragraph(
                 f"{_quoted(unrecorded)} {'is' if len(unrecorded) == 1 else 'are'} shown as "
@@ -604,7 +618,7 @@ def summary_page(view: SnapshotView, period_type: str | None = None, period: str
             continue
         c = chart(view, m, shown_area)
         if c.points:
-            blocks += [Heading(m.name, 3), c, Link(f"{m.short_name}: every district", f"measure-{m.id}")]
+            blocks += [Heading(name_of(m), 3), c, Link(f"{title_of(m)}: every district", f"measure-{m.id}")]
     return Page("index", title, tuple(blocks), f"The latest published figures for {force_name(view)}.")
 
 
@@ -618,11 +632,11 @@ def measure_page(view: SnapshotView, measure_id: str) -> Page:
         return no_such_measure(view, slug, measure_id)
     m = found[0]
     blocks: list = [banner(view), *current_withdrawal(view),
-                    Paragraph(f"{m.name}, month by month, for {force_area(view)} and each district. "
+                    Paragraph(f"{name_of(m)}, month by month, for {force_area(view)} and each district. "
                               f"Months marked {marker(view)} are hidden {HIDDEN_WHY}.")]
     split = breakdown_dimensions(view, m.id)
     if split:
-        blocks.append(Paragraph(f"At the end of this page: {in_sentence(m.short_name)} for {force_area(view)} by "
+        blocks.append(Paragraph(f"At the end of this page: {in_sentence(title_of(m))} for {force_area(view)} by "
                                 + " and by ".join(dimension_words(d, view)[0] for d in split)
                                 + ", for each financial year."))
     for a in areas(view):
@@ -630,7 +644,7 @@ def measure_page(view: SnapshotView, measure_id: str) -> Page:
         if c.points:
             blocks += [Heading(a), c]
     blocks += breakdown_sections(view, m)
-    return Page(slug, m.short_name, tuple(blocks), m.name, in_navigation=False)
+    return Page(slug, title_of(m), tuple(blocks), name_of(m), in_navigation=False)
 
 
 def no_such_measure(view: SnapshotView, slug: str, measure_id: str) -> Page:
@@ -641,7 +655,7 @@ def no_such_measure(view: SnapshotView, slug: str, measure_id: str) -> Page:
     blocks: list = [banner(view), Paragraph(f"{said} Every published figure is on the Summary page, and each "
                                             "measure below has a page of its own."),
                     Link("Summary of the published figures", "index")]
-    blocks += [Link(m.short_name, f"measure-{m.id}") for m in measures(view) if not is_percentage(m.kind)]
+    blocks += [Link(title_of(m), f"measure-{m.id}") for m in measures(view) if not is_percentage(m.kind)]
     return Page(slug, "Measure not found", tuple(blocks), said, in_navigation=False)
 
 
@@ -690,7 +704,7 @@ def tables_page(view: SnapshotView) -> Page:
         f"revised. Numbers are numbers; a hidden figure has no number and is marked {marker(view)}. Published "
         "under the Open Government Licence v3.0.")]
     blocks += [Link(text, href) for href, text in DOWNLOADS]
-    split = [f"{in_sentence(m.short_name)} by {dimension_words(d, view)[0]}" for m in measures(view)
+    split = [f"{in_sentence(title_of(m))} by {dimension_words(d, view)[0]}" for m in measures(view)
              for d in breakdown_dimensions(view, m.id)]
     if split:
         blocks += [Paragraph(f"Some figures are also published for the whole force by financial year, split into "

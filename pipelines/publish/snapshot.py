@@ -58,6 +58,7 @@ from ..public import (
     month_text,
     months_phrase,
     published_dir,
+    spelled_out,
     trend_sentence,
 )
 from ..public import read as public_read
@@ -975,7 +976,7 @@ def _shown_breakdowns(frame: pd.DataFrame | None) -> pd.DataFrame:
 def _public_sentences(cells: pd.DataFrame) -> dict[str, str]:
     if cells.empty:
         return {}
-    f, names = force(), {m.id: m.name for m in catalogue().measures}
+    f, names = force(), {m.id: spelled_out(m.name) for m in catalogue().measures}  # as the public pages name them
     out = {}
     for measure, group in cells[(cells["period_type"] == "month") & (cells["area"] == f.force_short_name)].groupby(
             "measure", sort=False):
