@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import duckdb
 import pandas as pd
@@ -369,3 +370,20 @@ def test_a_month_left_behind_when_a_later_one_is_published_first_stays_on_the_re
         publish(con, PCC)
         after = {r["month"]: r["status"] for r in release_calendar(con, today=dt.date(2026, 6, 20)).to_dict("records")}
     assert after["2026-04"] == "published"
+
+
+def test_the_definitions_page_names_each_measure_in_words_and_keeps_its_short_name():
+    """Regression: the Definitions page headed each measure with its short name ("CAWNs issued", "SHPOs and SROs"),
+    the abbreviation explained only at the foot of the page; it is headed in words, as the other pages name it, and
+    says the short name the force's reports and the Board's questions may use."""
+    found = definitions_page(SnapshotView(None))
+    headings = [b.text for b in found.blocks if isinstance(b, Heading)]
+    assert "Child abduction warning notices issued" in headings and "CAWNs issued" not in headings
+    assert "Sexual harm prevention orders and sexual risk orders" in headings
+    assert not [h for h in headings if re.search(r"\b(CSE|CCE|CAWN|SHPO|SRO|NFA)s?\b", h)], headings
+    tables = {t.caption: {r[0].text: r[1].text for r in t.rows} for t in found.blocks if isinstance(t, Table)}
+    assert tables["Child abduction warning notices issued: definition"]["Short name"] == "CAWNs issued"
+    assert "Short name" not in tables["Victims and survivors of child sexual exploitation supported by commissioned "
+                                      "services: definition"]  # its short name is in words already
+    words = tables["Words used on these pages"]
+    assert "Child abduction warning notice (CAWN)" in words  # the abbreviation is still explained

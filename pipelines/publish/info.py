@@ -27,6 +27,7 @@ import yaml
 from .. import office as office_words
 from ..catalogue import catalogue, force, former_name, listed, reference_dir
 from ..errors import ConfigError
+from ..public import spelled_out
 from ..uk_time import uk_day_words
 from ..yaml_lines import key_lines
 from .content import Bullets, Cell, Heading, Link, Notice, Page, Paragraph, SnapshotView, Table
@@ -386,8 +387,11 @@ def definitions_page(view: SnapshotView) -> Page:
         if d.get("excludes"):
             items.append(("Not included", d["excludes"]))
         items += [("Unit", unit), ("Over time", _KIND_WORDS.get(kind, ""))]
-        blocks += [Heading(short),
-                   Table(f"{name}: definition", ("About the figure", "Definition"),
+        if spelled_out(short) != short:  # the name the force's reports and the Board's questions may use
+            items.append(("Short name", short))
+        # named in words, as the other pages name it (the abbreviations are in "Words used on these pages")
+        blocks += [Heading(spelled_out(short)),
+                   Table(f"{spelled_out(name)}: definition", ("About the figure", "Definition"),
                          tuple((Cell(k), Cell(v)) for k, v in items if v))]
     blocks += [Heading("Words used on these pages"),
                Table("Words used on these pages", ("Word", "What it means"),
