@@ -648,3 +648,28 @@ def test_a_number_is_tied_to_a_hidden_figure_only_where_the_text_names_its_area_
         (9, "CSE suspects identified, Pakistani, for South Yorkshire in the financial year 2023/24", True)]
     assert said("The Board met 9 times in 2023/24.")[0][2] is False
     assert said("Referrals rose by 9.5% and 22.1 a month; 76% were seen.") == []
+
+
+def test_the_board_page_spells_out_the_abbreviations_its_questions_use(loop, monkeypatch):
+    """Regression: a question drafted with the figures' short names ("CSE charges", "CAWNs issued") was published with
+    them unexplained; the page now spells out each abbreviation the record uses and links to the Definitions."""
+    from pipelines.publish.content import SnapshotView
+
+    edited = "Why did CSE charges fall while CAWNs issued rose in July?"
+    with warehouse.connect(loop["db"]) as con:
+        release(con, PCC, "question", loop["question"], public_text=edited)
+        _, path = publish(con, PCC)
+    page = pages.board_page(SnapshotView(path))
+    words = [getattr(b, "text", "") for b in page.blocks]
+    said = "Abbreviations used below: CSE, child sexual exploitation; CAWN, child abduction warning notice."
+    assert said in words
+    assert words.index(said) < next(i for i, w in enumerate(words) if edited in w), "said before the question"
+    assert any(getattr(b, "href", "") == "definitions" for b in page.blocks)
+    shown = texts(public(monkeypatch, loop["folder"], "public_pages/board.py"))
+    assert said in shown and edited in shown
+
+    # a record with no abbreviation says nothing of them
+    with warehouse.connect(loop["db"]) as con:
+        release(con, PCC, "question", loop["question"], public_text="Why did arrests in one district fall in July?")
+        _, path = publish(con, PCC)
+    assert not [b for b in pages.board_page(SnapshotView(path)).blocks if "Abbreviations" in getattr(b, "text", "")]

@@ -20,6 +20,8 @@ from ..catalogue import dimensions
 from ..errors import ConfigError
 from ..office import Office, cap, in_sentence
 from ..public import (
+    ABBREVIATED,
+    ABBREVIATIONS,
     HIDDEN_WHY,
     MANAGEMENT_INFORMATION,
     latest_first,
@@ -759,6 +761,22 @@ def _quotes_the_charts(loop: pd.DataFrame) -> bool:
     return any(_CHART_TERMS.search(str(t)) for column in texts for t in column)
 
 
+RECORD_TEXTS = ("question", "answer", "rationale", "theme", "evidence", "recommendation", "status_evidence")
+
+
+def abbreviations_said(items: pd.DataFrame) -> str:
+    """"Abbreviations used below: CSE, child sexual exploitation; CAWN, child abduction warning notice.": those of
+    the measures' names that the record's texts use (questions are often drafted with the figures' short names, and
+    the office may write them too), each once; "" when none is."""
+    found: dict[str, None] = {}
+    for column in (c for c in RECORD_TEXTS if c in items.columns):
+        for text in items[column]:
+            found.update(dict.fromkeys(m[1] for m in ABBREVIATED.finditer(str(text))))
+    if not found:
+        return ""
+    return "Abbreviations used below: " + "; ".join(f"{a}, {ABBREVIATIONS[a]}" for a in found) + "."
+
+
 def _evidence(value: str) -> list[str]:
     try:
         items = json.loads(value or "[]")
@@ -820,6 +838,9 @@ def board_page(view: SnapshotView) -> Page:
                                 f"answers and decisions appear here once {said.holder_short} has approved them for "
                                 "publication."))
         return Page("board", title, tuple(blocks), "Questions put to the force, its answers and the decisions.")
+    said_short = abbreviations_said(items)
+    if said_short:
+        blocks += [Paragraph(said_short), Link("What each figure counts, and the words used", "definitions")]
     blocks.append(Heading("Meetings"))
     loop = items[items["meeting_title"] != ""]
     if _quotes_the_charts(loop):
