@@ -144,8 +144,11 @@ TABLE_CSS = """<style>
   position: sticky; left: 0; max-width: calc(100vw - 3rem); }
 .pcc-table th, .pcc-table td { padding: .5rem 1rem .5rem 0; border-bottom: 1px solid #b1b4b6; text-align: left;
   vertical-align: top; }
+.pcc-table th:last-child, .pcc-table td:last-child { padding-right: 0; }
 .pcc-table tbody th { font-weight: 400; min-width: 8em; }
 .pcc-table .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.pcc-table thead th.num { white-space: normal; }
+@media (max-width: 40em) { .pcc-table th, .pcc-table td { padding: .5rem .625rem .5rem 0; font-size: .875rem; } }
 .pcc-small { font-size: .875rem; color: #505a5f; }
 </style>"""
 _TABLE_IDS = Ids()

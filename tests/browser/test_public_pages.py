@@ -280,3 +280,31 @@ def test_every_page_of_the_public_apps_navigation_passes_axe_at_desktop_and_phon
                 failures.append(str(exc))
             full_shot(page, shots / f"public-nav-{slug}-{width}.png")
     assert not failures, "\n\n".join(failures)
+
+
+TABLE_FIT = """() => [...document.querySelectorAll('[data-testid="stMain"] .pcc-table')].filter(w => w.offsetParent)
+    .map(w => { const r = w.getBoundingClientRect();
+        return {caption: (w.querySelector('caption') || {}).innerText, scroll: w.scrollWidth, client: w.clientWidth,
+                heads: [...w.querySelectorAll('thead th')].map(h => [h.innerText.replace(/\\s+/g, ' '),
+                                                                    h.getBoundingClientRect().right <= r.right + 1])};
+    })"""
+
+
+def test_the_summary_tables_fit_a_small_laptop_with_the_sidebar_open_and_show_more_areas_on_a_phone(page, served):
+    """Regression: a figures-by-area table needed 596 px, each area's name kept on one line, so a 1024-px laptop
+    zoomed to 110% (about 900 px wide, the sidebar open) scrolled it sideways, and a phone showed the measure, the
+    force and a single district. An area's name now wraps between its words and a phone's table is set closer."""
+    page.set_viewport_size({"width": 900, "height": 900})
+    page.goto(served.public_url)
+    settle(page)
+    expect(page.get_by_test_id("stSidebarNav")).to_be_visible()  # the sidebar is open
+    expect(main(page).locator(".pcc-table caption").first).to_be_visible()
+    page.wait_for_timeout(500)  # the table's styles in place
+    tables = page.evaluate(TABLE_FIT)
+    assert tables and all(t["scroll"] <= t["client"] + 1 for t in tables), \
+        [(t["caption"], t["scroll"], t["client"]) for t in tables if t["scroll"] > t["client"] + 1]
+    page.set_viewport_size(PHONE)
+    page.wait_for_timeout(500)
+    first = page.evaluate(TABLE_FIT)[0]
+    seen = [name for name, inside in first["heads"] if inside]
+    assert seen[:4] == ["Measure", "South Yorkshire", "Barnsley", "Doncaster"], first["heads"]
