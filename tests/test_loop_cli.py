@@ -382,7 +382,7 @@ def test_meetings_cancel_carries_what_was_put_to_it_and_the_list_shows_it_apart(
                            f"put to it went to meeting {june.meeting_id}.")
     listed = _run_ok(run_cli, "meetings", "--db", wh)
     assert " ".join(listed.split()).startswith(f"Meeting {may.meeting_id}, cancelled: Public Accountability Board, "
-                                               "21 May 2026: Cancelled by analyst@example.org on ")
+                                               "21 May 2026: Cancelled by analyst@example.org: Pre-election period")
     table = listed.split("\n\n", 1)[1].splitlines()
     assert [line.split()[0] for line in table[1:]] == [str(june.meeting_id), str(april.meeting_id)]
     assert table[1].split()[-3:] == ["1", "0", "0"]  # June: the question carried to it, no actions agreed there
@@ -391,7 +391,7 @@ def test_meetings_cancel_carries_what_was_put_to_it_and_the_list_shows_it_apart(
     assert f"Pre-election period. What was put to it went to meeting {june.meeting_id}." in " ".join(shown_may.split())
     assert "No questions put at it.\n" in shown_may and "yet" not in shown_may
     assert "due by the Public Accountability Board, 18 June 2026 (first due by the Public Accountability Board, " \
-           "21 May 2026 (cancelled))" in " ".join(_run_ok(run_cli, "actions", "--db", wh).split())
+           "21 May 2026, which was cancelled)" in " ".join(_run_ok(run_cli, "actions", "--db", wh).split())
 
 
 def test_actions_says_none_are_recorded_rather_than_none_open_when_there_are_none(wh, run_cli):

@@ -501,4 +501,4 @@ def test_an_action_given_more_time_is_open_not_overdue_in_the_next_pack_and_says
     ((row,),) = [r for h, r in rows.items() if h.startswith("Actions open")]
     assert row[2] == ("Public Accountability Board, 19 November 2015 (first due by the Public "
                       "Accountability Board, 15 October 2015)")
-    assert row[3].startswith("Open: Due date moved: now due by the Public Accountability Board, 19 November 2015.")
+    assert row[3].startswith("Open: Due date moved to the Public Accountability Board, 19 November 2015: The force")

@@ -107,8 +107,8 @@ class Cancel:
 
     @property
     def sentence(self) -> str:
-        """"Cancelled by pcc@example.org on 2 May 2026: the pre-election period."."""
-        return f"Cancelled by {self.cancelled_by} on {_long_date(self.cancelled_at.date())}: {self.reason}"
+        """"Cancelled by pcc@example.org: the pre-election period"."""
+        return f"Cancelled by {self.cancelled_by}: {self.reason}"
 
 
 _MEETING_COLS = "meeting_id, held_on, kind, title, district, reporting_month, created_by, created_at"
@@ -797,11 +797,15 @@ class ActionUpdate:
         """The update's note, after what it moved the due date to when it did."""
         if not self.moves_due:
             return self.note
-        return f"Due date moved: now due {_due_words(self.due_meeting, self.due_on)}. {self.note}"
+        return f"Due date moved to {_due_words(self.due_meeting, self.due_on).removeprefix('by ')}: {self.note}"
 
 
 def _due_words(meeting: Meeting | None, day: dt.date | None) -> str:
-    return f"by the {meeting.label}" if meeting else f"by {_long_date(day)}"
+    """"by the Public Accountability Board, 18 June 2026", "by 30 September 2026"; a meeting called off since is
+    said so ("..., which was cancelled")."""
+    if meeting is None:
+        return f"by {_long_date(day)}"
+    return f"by the {meeting.named}" + (", which was cancelled" if meeting.cancelled else "")
 
 
 @dataclass(frozen=True)

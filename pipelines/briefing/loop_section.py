@@ -98,7 +98,7 @@ def _due(a: Action) -> str:
     now = a.due_meeting.label if a.due_meeting else day_words(a.due_on)
     if not a.due_moved:
         return now
-    first = f"the {a.agreed_due_meeting.label}" if a.agreed_due_meeting else day_words(a.agreed_due_on)
+    first = a.first_due_words.removeprefix("by ") if a.agreed_due_meeting else day_words(a.agreed_due_on)
     return f"{now} (first due by {first})"
 
 
