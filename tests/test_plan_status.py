@@ -208,6 +208,22 @@ def test_zero_moving_range_is_common_cause(statuses):
                           "the expected range: no significant change.")
 
 
+def test_a_percentage_held_level_is_common_cause_in_words_too():
+    # 121 of 1,000 officers trained every month: 12.1% throughout. Binary arithmetic makes the mean of those
+    # months 12.099999999999998; the month's 12.1% is on it, not "above the upper process limit".
+    series = {}
+    for d in DISTRICTS:
+        series[("officer_headcount", d)] = [1000] * N
+        series[("officers_trained", d)] = [121] * N
+    figures = figures_from_series(series, "2014-04")
+    for s in plan_status(figures, "2016-09", plans=PLANS, history=NO_HISTORY):
+        if s.measure_id != "officers_trained_pct":
+            continue
+        assert s.value == 12.1 and s.variation_icon == "common_cause", s.sentence
+        assert s.sentence.endswith("(12.1%) is within the expected range: no significant change."), s.sentence
+        assert s.assurance_icon == "fail" and not s.signal_rule
+
+
 def test_provisional_limits_after_a_recent_rebase():
     history = history_from_dict({"measures": {"cse_live_investigations": {
         "rebase": [{"month": "2016-01", "reason": "A new case management system."}]}}})

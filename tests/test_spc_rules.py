@@ -77,7 +77,9 @@ def test_a_point_exactly_on_the_outer_band_edge_is_not_beyond_two_sigma():
     edge = float(chart(base, baseline=fixed).near_upper[0])
     on = chart(base + [edge, edge, edge], baseline=fixed)
     assert on.near_upper[-1] == edge and not on.two_of_three.any()
-    past = np.nextafter(edge, np.inf)
+    hair = np.nextafter(edge, np.inf)  # off the edge by binary rounding only: still on it
+    assert not chart(base + [edge, hair, hair], baseline=fixed).two_of_three.any()
+    past = edge + 1e-6
     assert chart(base + [edge, past, past], baseline=fixed).two_of_three[-2:].tolist() == [1, 1]
 
 
@@ -85,15 +87,17 @@ def test_a_point_exactly_on_the_outer_band_edge_is_not_beyond_two_sigma():
 # Beyond a limit, shift, trend
 # --------------------------------------------------------------------------------------------------
 
-def test_a_point_exactly_on_the_limit_is_not_beyond_and_the_next_value_up_is():
+def test_a_point_exactly_on_the_limit_is_not_beyond_and_one_just_past_it_is():
     base = [10, 11, 10, 12, 11, 10, 11, 12, 10, 11, 12, 11]
     fixed = Baseline(fix_after=12)
     upper = float(chart(base, baseline=fixed).upper[0])
     lower = float(chart(base, baseline=fixed).lower[0])
     assert chart(base + [upper], baseline=fixed).beyond[-1] == 0
-    assert chart(base + [np.nextafter(upper, np.inf)], baseline=fixed).rule[-1] == RULE_BEYOND
+    assert chart(base + [np.nextafter(upper, np.inf)], baseline=fixed).beyond[-1] == 0  # binary rounding only
+    assert chart(base + [upper + 1e-6], baseline=fixed).rule[-1] == RULE_BEYOND
     assert chart(base + [lower], baseline=fixed).beyond[-1] == 0
-    assert chart(base + [np.nextafter(lower, -np.inf)], baseline=fixed).beyond[-1] == -1
+    assert chart(base + [np.nextafter(lower, -np.inf)], baseline=fixed).beyond[-1] == 0
+    assert chart(base + [lower - 1e-6], baseline=fixed).beyond[-1] == -1
 
 
 # 6 4 6 4 6 4 6 4, then a run at 5.5 and one at 4.5: the mean is 5 exactly and every point lies inside the
@@ -258,3 +262,39 @@ def test_each_rule_is_defined_in_the_same_words_in_the_code_and_the_methodology(
         in_text = re.search(rf"\*\*\({letter}\) [A-Za-z ]+\*\*: (.+?)(?= - \*\*| Where rules overlap)", text).group(1)
         assert in_code == in_text, letter
     assert "all three points strictly on that side of the mean" in text
+
+
+# --------------------------------------------------------------------------------------------------
+# Figures are decimals: a point on the mean or a limit to the last decimal is on it
+# --------------------------------------------------------------------------------------------------
+
+def test_a_percentage_held_level_is_common_cause_not_beyond_its_limits():
+    # Seven months at 12.1% average 12.099999999999998 in binary, and the limits (no variation) sit there
+    # too: a chart comparing bits called every month "above the upper process limit".
+    for level in (12.1, 92.3, 100 * 1 / 7, 100 * 2 / 3):
+        r = chart([level] * 14)
+        assert not r.special.any(), level
+        assert (r.relative_to_mean == 0).all(), level
+        series = SeriesSpc(np.array([level] * 14), np.arange(14, dtype=np.int64), np.array([], dtype=np.int64),
+                           SpcSettings())
+        assert all(series.latest(k).rule == 0 for k in range(14)), level
+
+
+def test_a_decimal_figure_on_the_mean_breaks_a_shift():
+    # 16.1 16.3 alternating, mean 16.2 exactly in decimals (16.200000000000003 in binary); then 16.3 x3,
+    # 16.2 (on the mean), 16.3 x3 after a baseline of the first 8: no seven in a row above the mean. Read
+    # bit by bit, 16.2 sat below the mean, and 16.2 16.2 ... would be a run below it.
+    r = chart([16.1, 16.3] * 4 + [16.3] * 3 + [16.2] + [16.3] * 3, baseline=Baseline(fix_after=8))
+    assert r.relative_to_mean[11] == 0
+    assert not r.shift.any()
+    level = chart([16.1, 16.3] * 4 + [16.2] * 8, baseline=Baseline(fix_after=8))
+    assert not level.special.any()
+
+
+def test_limits_at_the_aspiration_to_the_last_decimal_meet_it():
+    from pipelines.plan.spc import assurance
+
+    r = chart([12.1] * 14)
+    assert assurance(float(r.lower[-1]), float(r.upper[-1]), 12.1, "good") == "pass"
+    assert assurance(float(r.lower[-1]), float(r.upper[-1]), 12.1, "bad") == "pass"
+    assert assurance(float(r.lower[-1]), float(r.upper[-1]), 12.2, "good") == "fail"

@@ -13,6 +13,9 @@ here and, in the same words, in docs/methodology.md; a change to one is a change
   the first baseline point has arrived, the limits come from the points so far.
 * optional screening: moving ranges at or above 3.267 x mean(MR) are left out and mean(MR) worked
   out again (one pass), so that one wild month does not widen the limits.
+* rounding: a figure within a billionth (of the mean's size) of the mean, a limit or the outer band's
+  edge is on it. Figures are decimals held in binary: the mean of seven months at 12.1% comes out as
+  12.099999999999998, and a month at 12.1% is on that mean, not above it or beyond its limits.
 * special cause:
   (a) beyond limits: a point strictly above the upper or strictly below the lower process limit; a
       point exactly on a limit is not beyond it.
@@ -61,6 +64,20 @@ if TYPE_CHECKING:  # numpy and pandas where a chart is computed: a load reads ba
 LIMIT = 2.66
 NEAR_LIMIT = 2.0 / 3.0 * LIMIT
 SCREEN_LIMIT = 3.267
+ROUNDING = 1e-9  # relative: a figure this close to the mean or a limit is on it (see "rounding" above)
+
+
+def _slack(mean, amr):
+    """How far a figure may lie from the mean or a limit and still be on it: the rounding of binary arithmetic
+    on decimal figures, scaled to the chart (NaN mean(MR), a chart with no limits yet, is left out)."""
+    import numpy as np
+
+    return ROUNDING * np.fmax(np.fmax(np.abs(mean), amr), 1.0)
+
+
+def _above(a, b, slack):
+    """a strictly above b, by more than rounding (False where b is NaN)."""
+    return (a - b) > slack
 
 # Rules in priority order: a point flagged by more than one takes the first. Codes are 1-based.
 RULES = ("beyond_limits", "trend", "two_of_three", "shift")
@@ -263,9 +280,10 @@ class SpcResult:
         code = int(self.rule[i])
         if code == RULE_TWO_OF_THREE:
             window = self.values[self._run_start(i):i + 1]
+            slack = _slack(self.mean[i], self.mean_moving_range[i])
             if self.side[i] > 0:
-                return int(np.count_nonzero(window > self.near_upper[i]))
-            return int(np.count_nonzero(window < self.near_lower[i]))
+                return int(np.count_nonzero(_above(window, self.near_upper[i], slack)))
+            return int(np.count_nonzero(_above(self.near_lower[i], window, slack)))
         return i - self._run_start(i) + 1
 
     def run_gaps(self, i: int) -> list[int]:
@@ -329,21 +347,23 @@ def assurance(lower: float, upper: float, target: float | None, increase_is: str
     """Assurance icon key (pass, fail, hit_and_miss) of process limits against a target level.
 
     An aspiration is met by a value at or beyond the target in the good direction, so limits equal
-    to the target still pass. None when there is no target, no limits or no good direction.
+    to the target (to within rounding) still pass. None when there is no target, no limits or no good
+    direction.
     """
     import numpy as np
 
     if target is None or increase_is == "neutral" or np.isnan(target) or np.isnan(lower) or np.isnan(upper):
         return None
+    slack = float(_slack(target, float("nan")))
     if increase_is == "good":
-        if lower >= target:
+        if not _above(target, lower, slack):
             return "pass"
-        if upper < target:
+        if _above(target, upper, slack):
             return "fail"
         return "hit_and_miss"
-    if upper <= target:
+    if not _above(upper, target, slack):
         return "pass"
-    if lower > target:
+    if _above(lower, target, slack):
         return "fail"
     return "hit_and_miss"
 
@@ -478,10 +498,11 @@ def _xmr(y: np.ndarray, m: np.ndarray, rebase: np.ndarray, settings: SpcSettings
     near_upper = mean + NEAR_LIMIT * amr
     near_lower = mean - NEAR_LIMIT * amr
 
-    rtm = np.sign(y - mean).astype(np.int8)
+    slack = _slack(mean, amr)
+    rtm = (_above(y, mean, slack).astype(np.int8) - _above(mean, y, slack).astype(np.int8))
     beyond = np.zeros(n, dtype=np.int8)
-    beyond[y > upper] = 1
-    beyond[y < lower] = -1
+    beyond[_above(y, upper, slack)] = 1
+    beyond[_above(lower, y, slack)] = -1
 
     shift = _runs(rtm, new_seg, settings.shift_length)
 
@@ -494,8 +515,8 @@ def _xmr(y: np.ndarray, m: np.ndarray, rebase: np.ndarray, settings: SpcSettings
     if n > 1:
         trend[:-1] = np.where(d_flag[:-1] != 0, d_flag[:-1], d_flag[1:])
 
-    hi = _two_of_three(y > near_upper, rtm > 0, segment)
-    lo = _two_of_three(y < near_lower, rtm < 0, segment)
+    hi = _two_of_three(_above(y, near_upper, slack), rtm > 0, segment)
+    lo = _two_of_three(_above(near_lower, y, slack), rtm < 0, segment)
     two = hi.astype(np.int8) - lo.astype(np.int8)
 
     rule = np.zeros(n, dtype=np.int8)
@@ -595,27 +616,32 @@ class SeriesSpc:
             provisional = int(np.count_nonzero(use)) < st.min_points
         upper, lower = mean + LIMIT * amr, mean - LIMIT * amr
         near_upper, near_lower = mean + NEAR_LIMIT * amr, mean - NEAR_LIMIT * amr
+        slack = float(_slack(mean, amr))
+
+        def over(a: float, b: float) -> bool:  # a above b by more than rounding (False against NaN)
+            return a - b > slack
+
         y = self.yl
         v = y[k]
-        if v > upper:
+        if over(v, upper):
             return LatestPoint(RULE_BEYOND, 1, mean, upper, lower, provisional)
-        if v < lower:
+        if over(lower, v):
             return LatestPoint(RULE_BEYOND, -1, mean, upper, lower, provisional)
         if self.drun[k] >= st.trend_length - 1:
             return LatestPoint(RULE_TREND, self.d[k], mean, upper, lower, provisional)
         if k - 2 >= s:
             a, b = y[k - 2], y[k - 1]
-            if (v > near_upper and (b > near_upper or a > near_upper)
-                    and a > mean and b > mean):
+            if (over(v, near_upper) and (over(b, near_upper) or over(a, near_upper))
+                    and over(a, mean) and over(b, mean)):
                 return LatestPoint(RULE_TWO_OF_THREE, 1, mean, upper, lower, provisional)
-            if (v < near_lower and (b < near_lower or a < near_lower)
-                    and a < mean and b < mean):
+            if (over(near_lower, v) and (over(near_lower, b) or over(near_lower, a))
+                    and over(mean, a) and over(mean, b)):
                 return LatestPoint(RULE_TWO_OF_THREE, -1, mean, upper, lower, provisional)
-        side = (v > mean) - (v < mean)
+        side = over(v, mean) - over(mean, v)
         if side and k - s + 1 >= st.shift_length:
             j = k - 1
             stop = k - st.shift_length
-            while j > stop and ((y[j] > mean) - (y[j] < mean)) == side:
+            while j > stop and (over(y[j], mean) - over(mean, y[j])) == side:
                 j -= 1
             if j == stop:
                 return LatestPoint(RULE_SHIFT, side, mean, upper, lower, provisional)
