@@ -298,3 +298,10 @@ def test_limits_at_the_aspiration_to_the_last_decimal_meet_it():
     assert assurance(float(r.lower[-1]), float(r.upper[-1]), 12.1, "good") == "pass"
     assert assurance(float(r.lower[-1]), float(r.upper[-1]), 12.1, "bad") == "pass"
     assert assurance(float(r.lower[-1]), float(r.upper[-1]), 12.2, "good") == "fail"
+
+
+def test_the_turn_between_a_rising_and_a_falling_trend_keeps_the_trend_it_ends():
+    r = chart([1, 2, 3, 4, 5, 6, 7, 6, 5, 4, 3, 2, 1])
+    assert r.trend.tolist() == [1] * 7 + [-1] * 6
+    trough = chart([7, 6, 5, 4, 3, 2, 1, 2, 3, 4, 5, 6, 7])
+    assert trough.trend.tolist() == [-1] * 7 + [1] * 6

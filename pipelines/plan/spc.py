@@ -40,8 +40,9 @@ Choices this module makes where the reference leaves room, and why:
   the band. A point beyond the limit takes rule (a) by priority anyway; its partner in the band is
   flagged for rule (d) here and not there.
 * Trend direction. A point in a rising trend is "high" and in a falling trend "low", whichever
-  side of the mean it sits (NHSRplotthedots judges by the side of the mean; a fall that starts
-  above the mean is still a fall).
+  side of the mean it sits: a fall that starts above the mean is still a fall (NHSRplotthedots 0.2.2
+  agrees; 0.1.0 judged by the side of the mean). The turning point between a rise and a fall that are
+  both trends keeps the trend it ends, so a peak is high; NHSRplotthedots gives it the trend it starts.
 * Zero moving range (a constant segment): the limits equal the mean, nothing divides by mean(MR),
   and a point equal to the mean is not beyond them. A single-point segment has no moving range and
   no limits (NaN): no rule that needs limits can fire.
