@@ -152,3 +152,21 @@ def test_pack_command_explains_a_bad_date_and_an_empty_warehouse(tmp_path, run_c
     empty = run_cli("pack", "--as", "analyst@example.org", "--db", tmp_path / "empty.duckdb", "--meeting", "2015-08-20",
                     "--out", tmp_path)
     assert empty.exit_code != 0 and "nothing to brief on" in empty.output
+
+
+def test_a_chart_whose_limits_are_held_from_a_baseline_says_so(wh, ref):
+    # "below the average" then quotes the baseline's mean, not every month's: the chart says where its limits
+    # come from. A chart with no baseline declared says nothing more.
+    history = ref / "spc_history.yaml"
+    history.write_text(history.read_text(encoding="utf-8").replace(
+        "  cse_charges:\n    rebase: [*jay]",
+        "  cse_charges:\n    rebase: [*jay]\n    baseline: {from: 2014-08, to: 2015-03}"),
+        encoding="utf-8")
+    with warehouse.connect(wh) as con:
+        pack = build_pack(con, D(2015, 8, 20), "tester")
+    charges = next(m for m in pack.measures if m.measure_id == "cse_charges")
+    assert charges.chart.description.endswith(
+        "with the mean and process limits (limits from August 2014 to March 2015, then held) and the aspiration as "
+        "a line."), charges.chart.description
+    arrests = next(m for m in pack.measures if m.measure_id == "cse_arrests")
+    assert "then held" not in arrests.chart.description

@@ -333,3 +333,20 @@ def test_the_measure_pages_table_says_each_special_cause_in_words(monkeypatch, s
         [table] = [d.value for d in at.dataframe if "Special cause" in d.value.columns]
         said = set(table["Special cause"]) - {""}
         assert said and said <= words, said
+
+
+def test_the_measure_page_says_when_the_limits_are_held_from_a_baseline(monkeypatch, sample_db, ref):
+    history = ref / "spc_history.yaml"
+    history.write_text(history.read_text(encoding="utf-8").replace(
+        "  cse_charges:\n    rebase: [*jay]", "  cse_charges:\n    rebase: [*jay]\n    baseline: {fix_after: 12}"),
+        encoding="utf-8")
+    at = internal(monkeypatch, sample_db, "internal_pages/measure.py", ANALYST)
+    at.selectbox(key="measure").select("cse_charges").run()
+    at.selectbox(key="view").select("month").run()
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    assert any("mean and process limits from the first 12 points of each segment, then held." in c
+               for c in captions), captions
+    at.selectbox(key="measure").select("cse_arrests").run()
+    at.selectbox(key="view").select("month").run()
+    assert any("mean and process limits from the data." in c.value for c in at.caption)

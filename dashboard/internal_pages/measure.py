@@ -15,6 +15,7 @@ from pipelines.office import in_sentence
 from pipelines.plan import load_population
 from pipelines.plan.funnel import PERIODS as FUNNEL_PERIODS
 from pipelines.plan.funnel import FunnelError, funnel, funnel_figure
+from pipelines.plan.history import baseline_text
 from pipelines.plan.narrative import format_number
 from pipelines.plan.periods import month_label, month_number, month_numbers, month_start
 from pipelines.plan.smallcounts import floor_limits, quarterly_frame, view_choice
@@ -166,7 +167,10 @@ if view == "month":
                        target_from=target_start(frame["period"].min()) if not frame.empty else None)
     st.plotly_chart(ui.add_events(fig, events), width="stretch", key="xmr")
     special = frame[frame["special_cause"]]
-    st.caption(f"{len(frame)} months to {period.month_text}; mean and process limits from the data. "
+    held = analytics.history.baseline_of(measure_id)
+    source = (f"mean and process {baseline_text(held)}" if held.fix_after is not None or held.start is not None
+              else "mean and process limits from the data")
+    st.caption(f"{len(frame)} months to {period.month_text}; {source}. "
                f"{len(special)} month(s) show special-cause variation (marked with a triangle, square or diamond)."
                + (" Limits are provisional: fewer than 12 months." if frame["provisional"].any() else ""))
     for rebase in analytics.history.rebases_of(measure_id):
