@@ -51,6 +51,7 @@ def flags_shown(frame):
     shown = frame.assign(scope=frame["scope"].map(lambda s: SCOPE_SHORT.get(s, s)),
                          standing=[status_sentence(r) for r in frame.itertuples(index=False)],
                          raised_at=[day_words(w) for w in frame["raised_at"]])
+    shown = shown.assign(blocking=shown["blocks_now"]) if "blocks_now" in shown else shown
     shown = shown[["flag_id", "label", "scope", "standing", "raised_by", "raised_at", "blocking"]]
     return ui.readable(shown, {"flag_id": "Number", "label": "Flag", "scope": "Covers", "standing": "Where it stands",
                                "raised_by": "Raised by", "raised_at": "Raised on", "blocking": "Blocks approval"})

@@ -1111,7 +1111,7 @@ def flags_(ctx, db, status, measure, district, file, assignee):
     for f in found.itertuples(index=False):
         click.echo(f"{f.flag_id}. {shown(f.label, None)}")
         click.echo(f"   {shown(status_sentence(f), None)}. Raised by {shown(f.raised_by)} on {day_words(f.raised_at)}"
-                   + ("; blocks approval." if f.blocking and f.open else "."))
+                   + ("; blocks approval." if f.blocks_now else "."))
 
 
 def _flag_step(ctx, db, as_user, fn, *args):

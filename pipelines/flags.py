@@ -197,7 +197,8 @@ SELECT f.flag_id, f.scope, strftime(f.period, '%Y-%m') AS period, {f_district} A
        s.answered_at, f.resolved_by, f.resolved_at, f.resolution_note, f.resolved_at IS NULL AS open,
        (SELECT arg_max(v.value, v.revision) FROM figure_revision v WHERE v.period = x.period
           AND v.district = x.district AND v.measure = x.measure AND v.loaded_at <= f.raised_at) AS flagged_value,
-       x.value AS value_now
+       x.value AS value_now,
+       CASE WHEN f.scope = 'file' THEN (SELECT count(*) FROM figure y WHERE y.file_id = f.file_id) END AS covers_now
 FROM figure_flag f
 LEFT JOIN file_registry r ON r.file_id = f.file_id
 LEFT JOIN steps s ON s.flag_id = f.flag_id
@@ -251,6 +252,9 @@ def flags(con: duckdb.DuckDBPyConnection, *, open_only: bool = False, status: st
     if status not in (None, "open", "all"):
         out = out[out["status"] == status].reset_index(drop=True)
     out["label"] = [flag_sentence(r) for r in out.itertuples(index=False)] if len(out) else pd.Series(dtype=str)
+    # a blocking flag on a file holds a month back only while some figure shown comes from the file
+    out["blocks_now"] = [bool(r.blocking) and bool(r.open) and not covers_nothing(r)
+                         for r in out.itertuples(index=False)]
     return out
 
 
@@ -285,6 +289,12 @@ def flag_sentence(flag) -> str:
     return f"{where[:1].upper()}{where[1:]}: {flag.reason}"
 
 
+def covers_nothing(flag) -> bool:
+    """A flag on a file no figure shown now comes from: a later load revised each of them (`flags`' covers_now)."""
+    covers = getattr(flag, "covers_now", None)
+    return flag.scope == "file" and covers is not None and not pd.isna(covers) and int(covers) == 0
+
+
 def status_sentence(flag) -> str:
     """Where a flag stands, in words: its status, whom it is with, the resubmission that answered it."""
     if flag.status == "resolved":
@@ -295,6 +305,9 @@ def status_sentence(flag) -> str:
     if _given(flag.answer_file_name):
         parts.append(f"answered by {flag.answer_file_name} (loaded {day_words(flag.answer_file_received)}), "
                      f"recorded {day_words(flag.answered_at)}")
+    if covers_nothing(flag):  # a load since replaced each of its figures
+        parts.append("no figure shown now comes from this file (each has been revised by a later load since)"
+                     + (", so it no longer blocks approval" if flag.blocking else ""))
     was, now = getattr(flag, "flagged_value", None), getattr(flag, "value_now", None)
     if flag.scope == "figure" and not (pd.isna(was) or pd.isna(now)) and float(was) != float(now):
         from .plan.narrative import format_number

@@ -407,3 +407,29 @@ def test_the_flags_list_says_a_flagged_figure_has_been_revised_since_with_both_v
     assert not at.exception
     cells = " ".join(str(v) for d in at.dataframe for v in d.value.to_numpy().ravel())
     assert "the figure has been revised since it was flagged: 6 then, 9 now" in cells
+
+
+def test_a_blocking_flag_on_a_file_whose_figures_were_all_revised_since_says_it_no_longer_blocks(wh, run_cli,
+                                                                                               tmp_path, monkeypatch):
+    """A blocking flag on a correction file covers, and blocks, only the figures whose current value came from it: once
+    a later load revises each of them, the flag is still open but covers nothing shown. `pccdash flags` says so, not
+    as if it still held the month back."""
+    fix = write_csv(tmp_path / "doncaster-fix.csv", HEADER + f"{MARCH},Doncaster,cse_charges,2\n")
+    again = write_csv(tmp_path / "doncaster-fix-2.csv", HEADER + f"{MARCH},Doncaster,cse_charges,3\n")
+    with warehouse.connect(wh) as con:
+        assert ingest(con, [fix]).ok
+        file_id = con.execute("SELECT max(file_id) FROM file_registry").fetchall()[0][0]
+        number = raise_flag(con, ANALYST, scope="file", reason="Not signed off", file_id=file_id, blocking=True)
+        assert any(f"flag #{number}" in b for b in blocking_flags(con, dt.date(2026, 3, 1)))
+    out = " ".join(run_cli("flags", "--db", wh).stdout.split())
+    assert "no figure shown now comes from this file" not in out
+    with warehouse.connect(wh) as con:
+        assert ingest(con, [again]).ok
+        assert not any(f"flag #{number}" in b for b in blocking_flags(con, dt.date(2026, 3, 1)))
+    out = " ".join(run_cli("flags", "--db", wh).stdout.split())
+    assert (f"{number}. The whole file doncaster-fix.csv: Not signed off New; no figure shown now comes from this file "
+            "(each has been revised by a later load since), so it no longer blocks approval. Raised by "
+            f"analyst@example.org on {day_words(dt.datetime.now(dt.UTC))}.") in out
+    at = internal(monkeypatch, wh, "internal_pages/flags.py")
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Blocking approval"] == "1"  # the figure flag on Doncaster only

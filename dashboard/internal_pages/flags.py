@@ -18,7 +18,7 @@ every = data.call(flags)
 open_ = every[every["open"]]
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Open", len(open_))
-c2.metric("Blocking approval", int(open_["blocking"].sum()))
+c2.metric("Blocking approval", int(open_["blocks_now"].sum()))
 c3.metric("Awaiting the force", int((open_["status"] == "awaiting").sum()))
 c4.metric("Resolved", int((~every["open"]).sum()))
 
