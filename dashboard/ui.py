@@ -15,6 +15,7 @@ import streamlit as st
 from dashboard import data
 from pipelines import settings
 from pipelines.catalogue import catalogue, measure_namer, with_measure_names
+from pipelines.chart_text import set_title
 from pipelines.errors import PccDashError, shown
 from pipelines.exports import csv_bytes, display_frame
 from pipelines.plan.periods import month_start
@@ -127,13 +128,13 @@ def xmr_chart(frame: pd.DataFrame, title: str, unit: str, target: float | None =
     if target is not None and not frame.empty:
         add_target(fig, target, target_label, frame["period"].min() if target_from is None else target_from,
                    frame["period"].max())
-    fig.update_layout(title=title, height=400, margin={"l": 10, "r": 10, "t": 50, "b": 10},
+    fig.update_layout(height=400, margin={"l": 10, "r": 10, "t": 50, "b": 10},
                       legend={"orientation": "h", "y": -0.12, "yanchor": "top"}, yaxis_title=unit.capitalize(),
                       plot_bgcolor="white",
                       font={"color": DARK_GREY})
     fig.update_xaxes(showline=True, linecolor=DARK_GREY, gridcolor="#E5E5E5")
     fig.update_yaxes(showline=True, linecolor=DARK_GREY, gridcolor="#E5E5E5", rangemode="tozero")
-    return fig
+    return set_title(fig, title)
 
 
 def add_target(fig: go.Figure, target: float, label: str, first: object, last: object) -> go.Figure:

@@ -92,7 +92,7 @@ def test_the_measure_page_opens_a_small_count_on_its_quarters_and_says_why(monke
     why = " ".join(i.value for i in at.info)
     assert "Rotherham's monthly CSE charges are mostly 5 or fewer" in why and "adds them up by quarter" in why
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    assert spec["layout"]["title"]["text"].endswith("Rotherham, by financial quarter")
+    assert spec["layout"]["title"]["text"].replace("<br>", " ").endswith("Rotherham, by financial quarter")
     table = at.dataframe[0].value
     assert table["Quarter"].iloc[0] == "Q1 2013/14" and (table["Lower limit"] >= 0).all()
 

@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard import auth, data, ui
 from pipelines import breakdowns
 from pipelines.catalogue import catalogue, dimensions, force, listed, reference_stamp
+from pipelines.chart_text import set_title
 from pipelines.flags import caveats, force_caveats
 
 user = auth.signed_in()
@@ -116,7 +117,7 @@ for label, part in series.groupby("label", sort=False):
                          marker_pattern_shape="" if recorded else "/"))
 fig.add_trace(go.Scatter(x=x, y=over.completeness["share"], name=breakdowns.SHARE_RECORDED, yaxis="y2",
                          mode="lines+markers", line={"color": ui.DARK_GREY, "width": 2, "dash": "dot"}))
-fig.update_layout(title=f"{m.name} by {what}, {f.force_short_name}", barmode="stack", height=420,
+fig.update_layout(barmode="stack", height=420,
                   plot_bgcolor="white", margin={"l": 10, "r": 10, "t": 50, "b": 10},
                   yaxis={"title": m.unit.capitalize(), "rangemode": "tozero", "gridcolor": "#E5E5E5"},
                   yaxis2={"title": breakdowns.SHARE_RECORDED, "overlaying": "y", "side": "right", "range": [0, 100],
@@ -124,7 +125,7 @@ fig.update_layout(title=f"{m.name} by {what}, {f.force_short_name}", barmode="st
                           "tickmode": "linear", "tick0": 0, "dtick": 20, "showgrid": False},
                   xaxis={"categoryorder": "array", "categoryarray": x},
                   legend={"orientation": "h", "y": -0.15, "yanchor": "top"}, font={"color": ui.DARK_GREY})
-st.plotly_chart(fig, width="stretch", key="bd_chart")
+st.plotly_chart(set_title(fig, f"{m.name} by {what}, {f.force_short_name}"), width="stretch", key="bd_chart")
 show_table(over, "bd_over_time", f"{measure_id}-by-{dimension_id}-{by}.csv")
 show_caveats(first, last, f"Caveats on {f.force_short_name}'s figures over time")
 st.caption(f"{f.force_short_name} adds up its districts. Breakdowns sent: the districts and months that sent the "

@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import auth, context_data, data, ui
 from pipelines.catalogue import catalogue
+from pipelines.chart_text import set_title
 from pipelines.errors import PccDashError
 from pipelines.plan.funnel import COMPARISONS, FunnelError, force_funnel, funnel_figure
 from pipelines.plan.periods import month_label, month_number
@@ -96,9 +97,9 @@ else:
                                  line={"color": ui.PALETTE[i % len(ui.PALETTE)]}))
     fig.update_xaxes(tickformat="%b %Y")
     title = f"{m.name}, by month"
-fig.update_layout(title=title, height=380, yaxis_title=m.unit.capitalize(), plot_bgcolor="white",
+fig.update_layout(height=380, yaxis_title=m.unit.capitalize(), plot_bgcolor="white",
                   margin={"l": 10, "r": 10, "t": 50, "b": 10}, legend={"orientation": "h", "y": -0.2})
-st.plotly_chart(fig, width="stretch", key="context_chart")
+st.plotly_chart(set_title(fig, title), width="stretch", key="context_chart")
 if len(months) < 2:
     st.caption("Only one month is loaded: load more months to see how each place moves.")
 

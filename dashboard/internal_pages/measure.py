@@ -9,6 +9,7 @@ from pipelines.briefing import reporting_period, save_text
 from pipelines.briefing.notes import latest_texts
 from pipelines.briefing.pack import aspiration_words
 from pipelines.catalogue import catalogue, force
+from pipelines.chart_text import set_title
 from pipelines.errors import shown
 from pipelines.flags import caveats, part_caveats
 from pipelines.office import in_sentence
@@ -249,10 +250,11 @@ else:
         # from the first period the plan judges (one ending in its months), not over those an earlier plan judged
         judged_by_it = agg[pd.to_datetime(agg["end"]) >= target_start(pd.Timestamp(agg["end"].min()))]
         ui.add_target(fig, target, target_label, judged_by_it["period"].iloc[0], agg["period"].iloc[-1])
-    fig.update_layout(title=f"{m.name}, {area}, {VIEWS[view].lower()}", height=380, yaxis_title=unit.capitalize(),
+    fig.update_layout(height=380, yaxis_title=unit.capitalize(),
                       plot_bgcolor="white", margin={"l": 10, "r": 10, "t": 50, "b": 10},
                       xaxis={"categoryorder": "array", "categoryarray": list(agg["period"])},
                       legend={"orientation": "h", "y": -0.15, "yanchor": "top"})
+    set_title(fig, f"{m.name}, {area}, {VIEWS[view].lower()}")
     events = ui.chart_events(measure_id, agg["start"].min(), agg["end"].max()) if not agg.empty else []
     ui.add_events(fig, events, periods=agg)
     st.plotly_chart(fig, width="stretch", key="bars")

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..catalogue import Measure
+from ..chart_text import set_title
 from ..errors import PccDashError
 from ..office import in_sentence
 from .config import Population
@@ -287,13 +288,13 @@ def funnel_figure(f: Funnel):
                                      textposition="bottom center",
                                      marker={"size": 14, "symbol": "diamond", "color": "#DA291C",
                                              "line": {"color": grey, "width": 1}}))
-    fig.update_layout(title=f"{f.measure.name}, {f.period_label}", height=420, plot_bgcolor="white",
+    fig.update_layout(height=420, plot_bgcolor="white",
                       xaxis_title=f.size_unit.capitalize(), yaxis_title=f.value_unit.capitalize(),
                       margin={"l": 10, "r": 10, "t": 50, "b": 10},
                       legend={"orientation": "h", "y": -0.18, "yanchor": "top"})
     fig.update_yaxes(rangemode="tozero", gridcolor="#E5E5E5")
     fig.update_xaxes(gridcolor="#E5E5E5")
-    return fig
+    return set_title(fig, f"{f.measure.name}, {f.period_label}")
 
 
 GROUP, ENGLAND_AND_WALES = "group", "england_and_wales"

@@ -21,6 +21,13 @@ def main(page):
     return page.get_by_test_id("stMain")
 
 
+def titled(text: str, *, whole: bool = True) -> re.Pattern[str]:
+    """A chart's title (`whole`) or part of it, as its SVG holds it: the lines a long title is broken into are
+    joined with no space."""
+    words = r"\s*".join(map(re.escape, text.split()))
+    return re.compile(f"^{words}$" if whole else words)
+
+
 def metric_value(page, label: str):
     """The value of the metric labelled exactly `label`, in the page's main area."""
     labelled = page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
@@ -102,11 +109,11 @@ def test_measure_draws_the_chart_switches_view_and_saves_commentary(page, signed
     charts = main(page).get_by_test_id("stPlotlyChart")
     chart = charts.first  # the SPC chart; the districts' funnel plot comes after it
     # Rotherham's charges are mostly 5 or fewer a month: the page opens on quarters and says why
-    expect(chart.locator(".gtitle")).to_have_text(f"{CHARGES}, Rotherham, by financial quarter")
+    expect(chart.locator(".gtitle")).to_have_text(titled(f"{CHARGES}, Rotherham, by financial quarter"))
     expect(main(page).get_by_text(re.compile(r"mostly 5 or fewer")).first).to_be_visible()
-    expect(charts.nth(1).locator(".gtitle")).to_contain_text("March 2026")
+    expect(charts.nth(1).locator(".gtitle")).to_contain_text(titled("March 2026", whole=False))
     choose(page, "View", "Monthly (SPC chart)")
-    expect(chart.locator(".gtitle")).to_have_text(f"{CHARGES}, Rotherham")  # once the old chart is gone
+    expect(chart.locator(".gtitle")).to_have_text(titled(f"{CHARGES}, Rotherham"))  # once the old chart is gone
     expect(main(page).get_by_text("Rotherham inquiry report published").first).to_be_attached()
     expect(chart.locator(".scatterlayer .trace").first).to_be_visible()
     assert chart.locator(".scatterlayer .trace .point").count() > 100  # a point a month from April 2013
@@ -115,7 +122,7 @@ def test_measure_draws_the_chart_switches_view_and_saves_commentary(page, signed
     full_shot(page, shots / "internal-02-measure-monthly.png")
 
     choose(page, "View", "Financial years")
-    expect(chart.locator(".gtitle")).to_have_text(f"{CHARGES}, Rotherham, financial years")
+    expect(chart.locator(".gtitle")).to_have_text(titled(f"{CHARGES}, Rotherham, financial years"))
     expect(chart.locator(".barlayer .point").first).to_be_visible()
     expander = main(page).get_by_test_id("stExpander").filter(has_text="The chart's figures as a table")
     expander.get_by_text("The chart's figures as a table").click()
@@ -329,3 +336,22 @@ def test_a_link_to_another_page_wraps_on_a_phone_rather_than_being_cut(page, sig
     assert not cut, "the link's words are cut at a phone's width"
     box = link.bounding_box()
     assert box is not None and box["x"] + box["width"] <= 390
+
+
+def test_the_measure_pages_charts_keep_their_titles_within_them_on_a_phone(page, signed_in_as):
+    """Plotly never wraps a title: a measure's name with its area ran past the chart's right edge on a phone, cut
+    mid-word. Each chart's title is broken into lines that fit, and none is drawn outside its chart."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    signed_in_as(page, "pcc@example.org")
+    page.goto(page.url.split("?")[0].rstrip("/") + "/measure")  # the sidebar is folded away on a phone
+    settle(page)
+    choose(page, "Measure", CHARGES)
+    charts = main(page).get_by_test_id("stPlotlyChart")
+    expect(charts).to_have_count(2)  # the SPC chart and the districts' funnel plot
+    for chart in charts.all():
+        chart.scroll_into_view_if_needed()
+        expect(chart.locator(".gtitle")).to_contain_text(titled(CHARGES, whole=False))
+        edge, title = chart.bounding_box(), chart.locator(".gtitle").bounding_box()
+        assert edge and title, "a chart or its title is not drawn"
+        assert edge["x"] <= title["x"] and title["x"] + title["width"] <= edge["x"] + edge["width"], (
+            f"a chart's title runs past its edge on a phone: {chart.locator('.gtitle').text_content()}")
