@@ -176,6 +176,13 @@ def table(frame: pd.DataFrame, key: str, download_name: str | None = None, **gri
                            key=f"{key}_download", icon=":material/download:", on_click="ignore")
 
 
+def sentence_table(frame: pd.DataFrame) -> None:
+    """A table of sentences (caveats), each cell wrapped to be read whole: the grid of `table` cuts a cell at its
+    column's width, about 50 letters, and a sentence could not be read there, least of all on a phone. Its text is
+    made safe to show as `table` makes it."""
+    st.table(display_frame(frame), hide_index=True)
+
+
 _KEPT_BY_CONTENT: OrderedDict[tuple, object] = OrderedDict()  # what tables were made into, by what they held
 _KEPT_LOCK = threading.Lock()
 

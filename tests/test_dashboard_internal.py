@@ -118,7 +118,7 @@ def test_a_flag_raised_on_a_figure_shows_beside_it_everywhere_then_resolves(monk
     assert "Two charges counted twice" in texts(at)
     m = internal(monkeypatch, wh, "internal_pages/measure.py", PCC)
     m.selectbox(key="measure").select("cse_charges").run()
-    assert "Two charges counted twice" in m.dataframe[-1].value["Caveat"].str.cat()
+    assert "Two charges counted twice" in m.table[-1].value["Caveat"].str.cat()
     ringed = next(t for t in json.loads(m.get("plotly_chart")[0].proto.spec)["data"] if t["name"].startswith("Has a"))
     assert any(x.startswith("2015-07-01") for x in ringed["x"])  # the flagged month is ringed on the chart
     b = internal(monkeypatch, wh, "internal_pages/briefing.py", PCC)

@@ -49,7 +49,7 @@ def measure_page(monkeypatch, db, measure_id: str, area: str):
 
 
 def caveat_table(at):
-    return at.dataframe[-1].value
+    return at.table[-1].value
 
 
 def ringed(at) -> list[str]:
@@ -75,6 +75,15 @@ def test_the_measure_page_carries_a_percentages_parts_caveats_in_its_table_and_o
     assert HEADCOUNT in said and TRAINED in said and CHECK in said
     assert "Not one of its parts" not in said
     assert {"2015-06", "2015-07"} <= set(ringed(at))
+
+
+def test_a_caveat_is_shown_whole_in_a_table_that_wraps_it(monkeypatch, wh):
+    """The grid (st.dataframe) cut a cell at its column's width, about 50 letters: a caveat is a sentence, so the
+    table is one whose cells wrap (st.table), and holds each caveat whole."""
+    at = measure_page(monkeypatch, wh, "officers_trained_pct", "South Yorkshire")
+    assert not any("Caveat" in grid.value.columns for grid in at.dataframe)
+    said = list(caveat_table(at)["Caveat"])
+    assert any(text.startswith(HEADCOUNT) and len(text) > 100 for text in said), said
 
 
 def test_a_counts_measure_page_keeps_its_own_caveats(monkeypatch, wh):

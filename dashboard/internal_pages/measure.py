@@ -300,7 +300,7 @@ else:
     # the month's own first, then its parts'
     shown = area_cav[["period", "district", "kind", "text"]].sort_values("period", ascending=False, kind="stable")
     shown = shown.assign(kind=shown["kind"].map({"flag": "Flag", "check": "Data check"}).fillna(shown["kind"]))
-    ui.table(ui.readable(shown, {"district": "District", "kind": "Kind", "text": "Caveat"}), "measure_caveats")
+    ui.sentence_table(ui.readable(shown, {"district": "District", "kind": "Kind", "text": "Caveat"}))
 if m.from_police_uk:
     if st.button("See it on the police.uk context page", icon=":material/map:", key="to_context"):
         st.session_state["context_measure"] = measure_id

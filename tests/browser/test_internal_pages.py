@@ -338,9 +338,10 @@ def test_a_link_to_another_page_wraps_on_a_phone_rather_than_being_cut(page, sig
     assert box is not None and box["x"] + box["width"] <= 390
 
 
-def test_the_measure_pages_charts_keep_their_titles_within_them_on_a_phone(page, signed_in_as):
+def test_the_measure_page_reads_whole_on_a_phone(page, signed_in_as):
     """Plotly never wraps a title: a measure's name with its area ran past the chart's right edge on a phone, cut
-    mid-word. Each chart's title is broken into lines that fit, and none is drawn outside its chart."""
+    mid-word. Each chart's title is broken into lines that fit, and none is drawn outside its chart; each caveat
+    reads whole."""
     page.set_viewport_size({"width": 390, "height": 844})
     signed_in_as(page, "pcc@example.org")
     page.goto(page.url.split("?")[0].rstrip("/") + "/measure")  # the sidebar is folded away on a phone
@@ -355,3 +356,10 @@ def test_the_measure_pages_charts_keep_their_titles_within_them_on_a_phone(page,
         assert edge and title, "a chart or its title is not drawn"
         assert edge["x"] <= title["x"] and title["x"] + title["width"] <= edge["x"] + edge["width"], (
             f"a chart's title runs past its edge on a phone: {chart.locator('.gtitle').text_content()}")
+    # each caveat is a sentence, read whole: wrapped within the page, not cut at its column's width
+    caveats = main(page).get_by_test_id("stTable").filter(has_text="Caveat")
+    caveats.scroll_into_view_if_needed()
+    cut = caveats.locator("td").evaluate_all(
+        "cells => cells.filter(c => c.scrollWidth > c.clientWidth + 1 || c.getBoundingClientRect().right > innerWidth)"
+        ".map(c => c.textContent)")
+    assert caveats.locator("td").count() and not cut, f"caveats cut on a phone: {cut[:3]}"
