@@ -14,7 +14,15 @@ import pytest
 
 from pipelines.catalogue import catalogue
 from pipelines.plan import Panel, load_population
-from pipelines.plan.funnel import FunnelError, binomial_limits, funnel, period_span, poisson_limits
+from pipelines.plan.funnel import (
+    FunnelError,
+    binomial_limits,
+    funnel,
+    funnel_figure,
+    label_positions,
+    period_span,
+    poisson_limits,
+)
 from pipelines.plan.periods import month_number
 from tests.dashboard_helpers import internal
 
@@ -107,6 +115,32 @@ def test_each_district_gets_a_sentence_in_the_force_order_saying_where_it_lies_a
     words = " ".join([f.summary, *(p.sentence for p in f.points)]).lower()
     for ranking in ("highest", "lowest", "best", "worst", "rank ", "ranked first", "top", "bottom"):
         assert ranking not in words.replace("not ranked", "")
+
+
+def test_the_funnels_labels_do_not_lie_over_each_other():
+    """On a phone's narrow chart the centre line's label, written at its left end, lay over Barnsley's name, and two
+    districts of about the same size had their names one over the other: the centre line is named in the legend, and
+    a district's name goes above it when it stands higher than the district nearest it in size, below when
+    lower."""
+    counts = {"Barnsley": 6, "Doncaster": 9, "Rotherham": 10, "Sheffield": 11}
+    f = funnel(Panel(figures(counts)), catalogue().get("cse_charges"), "month", month_number("2015-07"),
+               load_population())
+    fig = funnel_figure(f)
+    assert not fig.layout.annotations  # nothing written across the chart
+    centre = next(t for t in fig.data if t.name == f.centre_label)
+    assert set(centre.y) == {f.centre} and centre.showlegend is not False
+    districts = next(t for t in fig.data if t.name == f.points_label)
+    side = dict(zip(districts.text, districts.textposition, strict=True))
+    # Barnsley (2.5 per 100,000) is nearest Rotherham (3.8), which is nearest Barnsley; Doncaster (2.9) is nearest
+    # Rotherham, Sheffield (2.0) Doncaster
+    assert side == {"Barnsley": "bottom center", "Rotherham": "top center", "Doncaster": "bottom center",
+                    "Sheffield": "bottom center"}
+
+
+def test_a_name_goes_above_a_point_higher_than_its_nearest_neighbour_in_size_and_below_a_lower_one():
+    assert label_positions([100, 110, 400], [5, 3, 1]) == ["top center", "bottom center", "bottom center"]
+    assert label_positions([100], [5]) == ["top center"]
+    assert label_positions([], []) == []
 
 
 def test_a_percentage_is_judged_on_its_numerator_and_denominator_with_binomial_limits():

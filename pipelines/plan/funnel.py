@@ -265,6 +265,18 @@ def judge(rows: list[tuple[str, float, float]], method: str) -> tuple[float, tup
     return centre, tuple(points), pd.DataFrame(curve)
 
 
+def label_positions(sizes: list[float], values: list[float]) -> list[str]:
+    """Where each point's name goes: above it when it stands higher than the point nearest it in size, below it when
+    lower, so that two points of about the same size (close together on a narrow chart) have their names apart, each
+    on its own outer side, rather than one over the other or over the other point."""
+    positions = []
+    for i, (size, value) in enumerate(zip(sizes, values, strict=True)):
+        others = [j for j in range(len(sizes)) if j != i]
+        nearest = min(others, key=lambda j: abs(sizes[j] - size), default=None)
+        positions.append("bottom center" if nearest is not None and value < values[nearest] else "top center")
+    return positions
+
+
 def funnel_figure(f: Funnel):
     """The funnel as a plotly figure: the districts as labelled points, the centre line and both pairs of limits."""
     import plotly.graph_objects as go
@@ -276,11 +288,14 @@ def funnel_figure(f: Funnel):
             fig.add_trace(go.Scatter(x=f.curve["size"], y=f.curve[f"{side}_{key}"], mode="lines", name=name,
                                      legendgroup=key, showlegend=side == "upper",
                                      line={"color": grey, "width": 1.5, "dash": dash}))
-    fig.add_hline(y=f.centre, line={"color": grey, "width": 1, "dash": "dot"},
-                  annotation_text=f.centre_label, annotation_position="top left")
+    # The centre line is named in the legend: a label written on the chart lay over the districts' own labels on a
+    # phone's narrow chart ("All districts" across "Barnsley").
+    fig.add_trace(go.Scatter(x=[f.curve["size"].min(), f.curve["size"].max()], y=[f.centre, f.centre], mode="lines",
+                             name=f.centre_label, line={"color": grey, "width": 1, "dash": "dot"}, hoverinfo="name"))
     others = [p for p in f.points if p.district != f.highlight]
     fig.add_trace(go.Scatter(x=[p.size for p in others], y=[p.value for p in others], name=f.points_label,
-                             mode="markers+text", text=[p.district for p in others], textposition="top center",
+                             mode="markers+text", text=[p.district for p in others],
+                             textposition=label_positions([p.size for p in others], [p.value for p in others]),
                              marker={"size": 11, "color": blue, "line": {"color": grey, "width": 1}}))
     for p in f.points:
         if p.district == f.highlight:

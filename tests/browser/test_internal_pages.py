@@ -340,8 +340,8 @@ def test_a_link_to_another_page_wraps_on_a_phone_rather_than_being_cut(page, sig
 
 def test_the_measure_page_reads_whole_on_a_phone(page, signed_in_as):
     """Plotly never wraps a title: a measure's name with its area ran past the chart's right edge on a phone, cut
-    mid-word. Each chart's title is broken into lines that fit, and none is drawn outside its chart; each caveat
-    reads whole."""
+    mid-word. Each chart's title is broken into lines that fit, and none is drawn outside its chart; the funnel
+    plot's labels lie clear of each other; each caveat reads whole."""
     page.set_viewport_size({"width": 390, "height": 844})
     signed_in_as(page, "pcc@example.org")
     page.goto(page.url.split("?")[0].rstrip("/") + "/measure")  # the sidebar is folded away on a phone
@@ -356,6 +356,14 @@ def test_the_measure_page_reads_whole_on_a_phone(page, signed_in_as):
         assert edge and title, "a chart or its title is not drawn"
         assert edge["x"] <= title["x"] and title["x"] + title["width"] <= edge["x"] + edge["width"], (
             f"a chart's title runs past its edge on a phone: {chart.locator('.gtitle').text_content()}")
+    # the funnel plot's names of districts, and what is written on it, lie clear of each other
+    boxes = charts.nth(1).locator(".textpoint text, .annotation-text").evaluate_all(
+        "ts => ts.map(t => { const r = t.getBoundingClientRect();"
+        " return [t.textContent, r.left, r.top, r.right, r.bottom]; })")
+    assert len(boxes) >= 4, boxes
+    over = [(a[0], b[0]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+            if a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]]
+    assert not over, f"labels lie over each other on the funnel plot on a phone: {over}"
     # each caveat is a sentence, read whole: wrapped within the page, not cut at its column's width
     caveats = main(page).get_by_test_id("stTable").filter(has_text="Caveat")
     caveats.scroll_into_view_if_needed()
