@@ -57,6 +57,13 @@ with failsafe.guarded():
     auth.sidebar(user)
     # Streamlit writes a link to a page on one line and cuts what does not fit ("Trace South Yorkshire's figure for
     # June 2026 to its sourc" on a phone): links wrap instead, as on the public app.
+    # A metric's label is cut the same way ("People arrested on suspicion of child abuse offences, Barns…" on the
+    # Provenance page, losing the area and month): it wraps too. A table of figures wider than a phone or a tablet
+    # (the overview's summary) scrolls within itself, never the whole page sideways.
     st.html("<style>[data-testid='stPageLink-NavLink'] span, [data-testid='stPageLink-NavLink'] p "
-            "{ white-space: normal; overflow: visible; text-overflow: clip; }</style>")
+            "{ white-space: normal; overflow: visible; text-overflow: clip; } "
+            "[data-testid='stMetricLabel'] div, [data-testid='stMetricLabel'] p "
+            "{ white-space: normal !important; overflow: visible; text-overflow: clip; } "
+            "[data-testid='stMarkdownContainer'] table { display: block; max-width: 100%; overflow-x: auto; }"
+            "</style>")
     st.navigation(PAGES, expanded=True).run()  # every page listed: no "View more" hiding the data-quality pages

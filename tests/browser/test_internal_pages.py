@@ -371,3 +371,27 @@ def test_the_measure_page_reads_whole_on_a_phone(page, signed_in_as):
         "cells => cells.filter(c => c.scrollWidth > c.clientWidth + 1 || c.getBoundingClientRect().right > innerWidth)"
         ".map(c => c.textContent)")
     assert caveats.locator("td").count() and not cut, f"caveats cut on a phone: {cut[:3]}"
+
+
+@pytest.mark.parametrize("width", [390, 1024])
+def test_the_overview_and_provenance_do_not_scroll_sideways_and_the_figure_is_named_whole(page, signed_in_as, width):
+    """The overview's summary table (870 px wide on a phone, 1,234 px on a tablet) made the whole page scroll
+    sideways, so the Commissioner read the briefing's sentences by dragging it; it now scrolls within itself. The
+    Provenance page named its figure "People arrested on suspicion of child abuse offences, Barns…", cutting the
+    area and the month."""
+    page.set_viewport_size({"width": width, "height": 900})
+    signed_in_as(page, "pcc@example.org")
+    settle(page)
+    expect(main(page).get_by_role("heading", name="Summary")).to_be_visible()
+    wide = page.evaluate("() => document.documentElement.scrollWidth - innerWidth")
+    assert wide <= 1, f"the overview scrolls {wide} px sideways at {width} px"
+    table = main(page).locator("table").first  # the summary: within the screen, its own columns scrolled to
+    assert table.evaluate("t => t.getBoundingClientRect().right <= innerWidth + 1"), "the summary runs off the screen"
+    page.goto(page.url.split("?")[0].rstrip("/") + "/provenance")
+    settle(page)
+    label = main(page).get_by_test_id("stMetricLabel").first
+    expect(label).to_be_visible()
+    cut = label.locator("*").evaluate_all(
+        "es => es.some(e => e.scrollWidth > e.clientWidth + 1 || getComputedStyle(e).textOverflow === 'ellipsis')")
+    assert not cut, f"the figure's name is cut: {label.text_content()}"
+    assert page.evaluate("() => document.documentElement.scrollWidth - innerWidth") <= 1
