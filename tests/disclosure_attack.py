@@ -6,8 +6,10 @@ Written apart from the product's own disclosure code (pipelines/disclosure.py, p
 reads only the snapshot files, their period labels and the measures' kinds, and the relations any reader knows:
 the force is the sum of its districts; a quarter, a financial year and a 12 months are the sums of their months
 (a stock's quarter and year equal their last month); a measure is the sum of its breakdown's categories; a shown
-percentage ties its numerator to its denominator to within its rounding; a measure the catalogue declares part of
-another (grooming arrests within CSE arrests) is at most it, for each area and period; a hidden count is at least 1.
+percentage ties its numerator to its denominator (as the catalogue declares them) to within its rounding, and a
+breakdown's share recorded ties the measure's year to its categories not recorded; a measure the catalogue declares
+part of another (grooming arrests within CSE arrests) is at most it, for each area and period; a hidden count is at
+least 1.
 
 Which hidden figures of two snapshots are the same unknown:
 - ``oracle`` (the warehouse): a figure is the same unknown wherever its true value, as each snapshot was made
@@ -169,6 +171,24 @@ def _breakdown_truth(con: duckdb.DuckDBPyConnection, s: Snapshot, made) -> dict:
     return out
 
 
+def _sparse(rows: list[tuple[dict[int, float], float]], n: int):
+    from scipy.sparse import csr_matrix
+
+    data, cols, ptr = [], [], [0]
+    for coef, _ in rows:
+        cols += list(coef)
+        data += list(coef.values())
+        ptr.append(len(cols))
+    return csr_matrix((data, cols, ptr), shape=(len(rows), n))
+
+
+def _unrecorded_categories() -> dict[str, tuple[str, ...]]:
+    """dimension -> the published categories saying the force did not record it ("not_recorded", "not_stated")."""
+    from pipelines.publish.breakdowns import categories, published
+
+    return {pb.dimension: tuple(c.id for c in categories(pb) if not c.recorded) for pb in published()}
+
+
 @dataclass
 class Finding:
     version: int
@@ -194,6 +214,9 @@ def attack(folder: Path, warehouse: Path | None = None, *, every_snapshot: bool 
     from pipelines.catalogue import catalogue
 
     part_of = {m.id: m.part_of for m in catalogue().measures if m.part_of}
+    percentages = {m.id: (m.numerator, m.denominator) for m in catalogue().measures
+                   if m.kind == "percentage" and m.numerator and m.denominator}
+    unrecorded = _unrecorded_categories()
     snaps = read_snapshots(folder)
     if not snaps:
         return [], None
@@ -295,27 +318,34 @@ def attack(folder: Path, warehouse: Path | None = None, *, every_snapshot: bool 
                     coef = {v: c for v, c in coef.items() if c}
                     if coef:
                         ub.append((coef, rhs))
-        for pct, pk in s.kinds.items():  # a shown percentage: 100 num / den within 0.05 of it
-            if pk != "percentage":
-                continue
-            num_den = {"officers_trained_pct": ("officers_trained", "officer_headcount")}.get(pct)
-            if not num_den:
-                continue
-            for r in f[(f["measure"] == pct) & ~f["suppressed"].astype(bool)].itertuples():
-                n, d = (num_den[0], r.area, r.period), (num_den[1], r.area, r.period)
-                if n not in cells or d not in cells:
-                    continue
-                (vn, cn), (vd, cd) = term(s, n, cells), term(s, d, cells)
-                for bound, sign in ((r.value + 0.05, 1.0), (r.value - 0.05, -1.0)):
-                    coef: dict[int, float] = {}
-                    rhs = 0.0  # sign * (100 n - bound d) <= 0
-                    for v, c, k in ((vn, cn, 100.0), (vd, cd, -bound)):
-                        if v is None:
-                            rhs -= sign * k * c
-                        else:
-                            coef[v] = coef.get(v, 0.0) + sign * k
-                    if coef:
-                        ub.append((coef, rhs))
+        def within(shown: float, parts: list[tuple[tuple, float]], whole: tuple, s=s, cells=cells) -> None:
+            """A shown percentage: 100 * (the sum of `parts`, each with its sign) / whole within 0.05 of it."""
+            if whole not in cells or any(k not in cells for k, _ in parts):
+                return
+            terms = [(term(s, k, cells), 100.0 * sign) for k, sign in parts]
+            for bound, sign in ((shown + 0.05, 1.0), (shown - 0.05, -1.0)):
+                coef: dict[int, float] = {}
+                rhs = 0.0  # sign * (100 parts - bound whole) <= 0
+                for (v, c), k in (*terms, (term(s, whole, cells), -bound)):
+                    if v is None:
+                        rhs -= sign * k * c
+                    else:
+                        coef[v] = coef.get(v, 0.0) + sign * k
+                coef = {v: c for v, c in coef.items() if c}
+                if coef:
+                    ub.append((coef, rhs))
+
+        for r in f[f["measure"].map(lambda m, s=s: s.kinds.get(m) == "percentage")
+                   & ~f["suppressed"].astype(bool)].itertuples():  # num / den, as the catalogue declares them
+            num_den = percentages.get(r.measure)
+            if num_den:
+                within(r.value, [((num_den[0], r.area, r.period), 1.0)], (num_den[1], r.area, r.period))
+        if len(s.breakdowns):  # the share recorded: 100 (measure - its values not recorded) / measure
+            b = s.breakdowns
+            for r in b[(b["category"] == "share_recorded") & ~b["suppressed"].astype(bool)].itertuples():
+                whole = (r.measure, r.area, r.period)
+                rest = [(f"{r.measure}|{r.dimension}|{c}", r.area, r.period) for c in unrecorded.get(r.dimension, ())]
+                within(r.value, [(whole, 1.0), *((k, -1.0) for k in rest if k in cells)], whole)
         if every_snapshot or s is snaps[-1]:
             for key, (hidden, _) in cells.items():
                 if hidden:
@@ -326,18 +356,11 @@ def attack(folder: Path, warehouse: Path | None = None, *, every_snapshot: bool 
     n = len(variables)
     if not n:
         return [], None
-    a_eq = np.zeros((len(eq), n))
-    b_eq = np.zeros(len(eq))
-    for i, (coef, rhs) in enumerate(eq):
-        for v, c in coef.items():
-            a_eq[i, v] = c
-        b_eq[i] = rhs
-    a_ub = np.zeros((len(ub), n)) if ub else None
-    b_ub = np.zeros(len(ub)) if ub else None
-    for i, (coef, rhs) in enumerate(ub):
-        for v, c in coef.items():
-            a_ub[i, v] = c
-        b_ub[i] = rhs
+    # sparse: each relation holds a few of thousands of unknowns (every snapshot's hidden figures)
+    a_eq = _sparse(eq, n)
+    b_eq = np.array([rhs for _, rhs in eq])
+    a_ub = _sparse(ub, n) if ub else None
+    b_ub = np.array([rhs for _, rhs in ub]) if ub else None
     findings: list[Finding] = []
     note = None
     first = linprog(np.zeros(n), A_ub=a_ub, b_ub=b_ub, A_eq=a_eq if len(eq) else None,

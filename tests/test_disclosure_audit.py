@@ -467,3 +467,50 @@ def assert_guesses_miss(folder, db) -> None:
     guessed, _ = disclosure_attack.attack(folder, every_snapshot=True)
     assert all(truths.get((g.version, (g.measure, g.area, g.period))) not in (g.lower, g.upper) for g in guessed), \
         guessed
+
+
+def _snapshot_file(path, figures: list[tuple], breakdowns: list[tuple] = ()) -> None:
+    """A snapshot as the public downloads it, reduced to what the attack reads: figures (measure, area, period,
+    period_type, value or None when hidden) and breakdown categories (measure, dimension, category, period, value or
+    None)."""
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE meta (key VARCHAR, value VARCHAR)")
+    con.execute("INSERT INTO meta VALUES ('districts', '[\"Barnsley\", \"Doncaster\"]')")
+    con.execute("CREATE TABLE figure (measure VARCHAR, area VARCHAR, period VARCHAR, period_type VARCHAR, "
+                "value DOUBLE, suppressed BOOLEAN)")
+    con.executemany("INSERT INTO figure VALUES (?, ?, ?, ?, ?, ?)", [(*r, r[-1] is None) for r in figures])
+    con.execute("CREATE TABLE measure (id VARCHAR, kind VARCHAR)")
+    con.executemany("INSERT INTO measure VALUES (?, ?)", [
+        ("cse_suspects_identified", "flow"), ("cse_suspects_arrested_12w", "flow"),
+        ("cse_suspects_arrested_12w_pct", "percentage")])
+    con.execute("CREATE TABLE period AS SELECT DISTINCT period FROM figure WHERE period_type = 'month'")
+    con.execute("CREATE TABLE breakdown (measure VARCHAR, dimension VARCHAR, category VARCHAR, label VARCHAR, "
+                "area VARCHAR, period VARCHAR, period_type VARCHAR, value DOUBLE, display VARCHAR, suppressed BOOLEAN)")
+    con.executemany("INSERT INTO breakdown VALUES (?, ?, ?, ?, ?, ?, 'financial_year', ?, ?, ?)", [
+        (m, d, c, c, FORCE, p, v, "[c]" if v is None else str(v), v is None) for m, d, c, p, v in breakdowns])
+    con.execute("CREATE TABLE revision (measure VARCHAR, area VARCHAR, period VARCHAR, period_type VARCHAR, "
+                "previous_display VARCHAR, new_display VARCHAR, revised_at TIMESTAMP, version INTEGER)")
+    con.close()
+
+
+def test_the_attack_reads_every_percentage_the_catalogue_declares_and_a_breakdowns_share_recorded(tmp_path):
+    """Barnsley's 3 suspects arrested within 12 weeks hidden beside its 40 suspects and its 7.5% shown are 3 exactly;
+    so is a year's 3 suspects whose ethnicity was not recorded, hidden beside the year's 70 and the share recorded
+    95.7%. The attack must find both, as a reader would (a publication the product's own audit refuses)."""
+    from disclosure_attack import attack
+
+    suspects, within = "cse_suspects_identified", "cse_suspects_arrested_12w"
+    ethnicity = [(suspects, "suspect_ethnicity", c, "2026/27", v) for c, v in (
+        ("white", 50), ("asian_asian_british_or_asian_welsh", None), ("not_stated", 0), ("not_recorded", None),
+        ("share_recorded", 95.7))]
+    _snapshot_file(tmp_path / "snapshot-0001.duckdb", [
+        (suspects, "Barnsley", "2026-04", "month", 40), (suspects, "Doncaster", "2026-04", "month", 30),
+        (suspects, FORCE, "2026-04", "month", 70), (suspects, FORCE, "2026/27", "financial_year", 70),
+        (within, "Barnsley", "2026-04", "month", None), (within, "Doncaster", "2026-04", "month", None),
+        (within, FORCE, "2026-04", "month", 10), (f"{within}_pct", "Barnsley", "2026-04", "month", 7.5)], ethnicity)
+    found, note = attack(tmp_path)
+    assert note is None
+    assert {(f.measure, f.area, f.period, f.lower, f.upper) for f in found} == {
+        (within, "Barnsley", "2026-04", 3, 3), (within, "Doncaster", "2026-04", 7, 7),
+        (f"{suspects}|suspect_ethnicity|not_recorded", FORCE, "2026/27", 3, 3),
+        (f"{suspects}|suspect_ethnicity|asian_asian_british_or_asian_welsh", FORCE, "2026/27", 17, 17)}
