@@ -656,3 +656,24 @@ def test_a_meeting_held_is_not_cancelled_and_one_with_nothing_put_to_it_needs_no
         acc.cancel_meeting(con, NO_ROLE, second.meeting_id, reason="Hall flooded")
     assert acc.cancel_meeting(con, PCC, second.meeting_id, reason="Hall flooded").cancel.carried_to is None
     assert acc.get_meeting(con, first.meeting_id).cancel is None
+
+
+def test_a_cancelled_meetings_question_awaited_before_the_meeting_it_goes_to_says_how_to_put_it_right(
+        con, board, monkeypatch):
+    """A question prepared for the cancelled Board has its answer awaited by a day before the next Board: no later
+    meeting could take it, so the refusal says to record the answer as awaited by that Board's day or later, and
+    once that is done the Board is cancelled."""
+    monkeypatch.setenv("PCCDASH_TODAY", "2015-09-10")
+    first, second, _ = board  # 20 August and 17 September 2015
+    october = acc.add_meeting(con, PCC, held_on="2015-10-15")
+    prepared = acc.ask(con, PCC, second.meeting_id, "How many reviews of closed cases have begun?")
+    acc.await_answer(con, PCC, prepared, awaited_by="2015-10-01")
+    with pytest.raises(acc.LoopError) as refused:
+        acc.cancel_meeting(con, PCC, second.meeting_id, reason="Pre-election period", carry_to=october.meeting_id)
+    said = str(refused.value)
+    assert f"the answer to question {prepared} put at it is awaited by 1 October 2015" in said
+    assert "Give a later meeting" not in said  # a later meeting is later still than 1 October
+    assert said.endswith("Record the answer as awaited by 15 October 2015 or later first (on the Meetings page).")
+    acc.await_answer(con, PCC, prepared, awaited_by="2015-10-15")
+    assert acc.cancel_meeting(con, PCC, second.meeting_id, reason="Pre-election period",
+                              carry_to=october.meeting_id).cancel.carried_to == october.meeting_id

@@ -316,7 +316,7 @@ def cancel_meeting(con: duckdb.DuckDBPyConnection, who: Mapping, meeting_id: obj
         clashes = _move_clashes(con, meeting, target.held_on)
         if clashes:
             raise LoopError(f"What was put to the {meeting.label} cannot go to the {target.label}: "
-                            + "; ".join(clashes) + ". Give a later meeting.")
+                            + "; ".join(clashes) + ". " + _carry_advice(clashes, target) + ".")
     elif named:
         raise LoopError(f"The {meeting.label} cannot be cancelled yet: {' and '.join(named)}. Give the later "
                         "meeting they go to instead (on the command line, --carry-to MEETING).")
@@ -337,6 +337,21 @@ def cancel_meeting(con: duckdb.DuckDBPyConnection, who: Mapping, meeting_id: obj
                      detail=f"{meeting.label}: {why}" + (f"; {' and '.join(named)}, carried to the {target.label}"
                                                          if carried_to else ""))
     return get_meeting(con, mid)
+
+
+def _carry_advice(clashes: list[str], target: Meeting) -> str:
+    """What puts right the clashes `_move_clashes` found for a cancelled meeting's questions and actions carried to
+    `target`: a later meeting helps an action, never an answer already awaited or given before `target`."""
+    advice = []
+    if any(c.startswith("action ") for c in clashes):
+        advice.append("give a later meeting")
+    if any(" is awaited by " in c for c in clashes):
+        advice.append(f"record the answer as awaited by {_long_date(target.held_on)} or later first (on the "
+                      "Meetings page)")
+    if any(" was answered " in c for c in clashes):
+        advice.append("give a meeting held by the day it was answered")
+    said = "; or ".join(advice)
+    return said[:1].upper() + said[1:]
 
 
 def _and(items: list) -> str:
