@@ -183,6 +183,27 @@ def test_a_decision_to_be_looked_at_again_is_carried_until_decided_on_again(wh, 
         assert [r[1] for r in table(pack, "Decisions since").rows] == ["Partly assured"]
 
 
+def test_a_decision_looked_at_again_by_a_later_one_is_not_said_overdue(wh, who):
+    """A themed session's first pack lists every decision so far: one "to be looked at again by 16 July 2026" that
+    the July Board did look at again (its later decision listed beside it) is not overdue, and says where it was."""
+    with warehouse.connect(wh) as con:
+        april = acc.add_meeting(con, who, held_on="2026-04-16")
+        july = acc.add_meeting(con, who, held_on="2026-07-16")
+        acc.add_meeting(con, who, held_on="2026-10-01", kind="themed", title="Online grooming")
+        acc.decide(con, PCC, meeting_id=april.meeting_id, theme="Victim support", decision="partly_assured",
+                   rationale="Progress, not yet shown.", evidence=[("figures", "The charts")],
+                   follow_up="2026-07-16")
+        acc.decide(con, PCC, meeting_id=july.meeting_id, theme="Victim support", decision="assured",
+                   rationale="The survey shows it.", evidence=[("feedback", "The survey")])
+        acc.add_action(con, who, meeting_id=july.meeting_id, body=ACTION, owner="ACC Jones", due_on="2026-12-31")
+        pack = build_pack(con, day("2026-10-01"), "pccdash tests")
+        first, later = table(pack, "Decisions since").rows
+        assert "(overdue)" not in first[4]
+        assert first[4].endswith("to be looked at again by 16 July 2026 (looked at again at the Public "
+                                 "Accountability Board, 16 July 2026).")
+        assert later[1] == "Assured" and table(pack, "Decisions due to be looked at again") is None
+
+
 def test_with_no_earlier_meeting_the_pack_says_so_in_one_line(wh):
     from pipelines.briefing.docx import render_docx
     from pipelines.briefing.render import render_html

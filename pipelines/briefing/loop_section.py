@@ -117,8 +117,27 @@ def _evidence(d: Decision) -> str:
                      for e in d.evidence) or "None given (awaiting evidence)."
 
 
+def _looked_at_again(decisions: list[Decision], held: dict[int, Meeting]) -> dict[int, Meeting]:
+    """Of `decisions`, those followed by a later decision on the same question or theme among them: each decision's
+    number -> the meeting that took the next one (its "to be looked at again" was done, not overdue)."""
+    def when(d: Decision) -> tuple:
+        meeting = held.get(d.meeting_id)
+        return (meeting.held_on if meeting else dt.date.max, d.decision_id)
+
+    out: dict[int, Meeting] = {}
+    ordered = sorted(decisions, key=when)
+    for n, d in enumerate(ordered):
+        key = ("question", d.question_id) if d.question_id is not None else ("theme", d.theme)
+        later = next((e for e in ordered[n + 1:]
+                      if (("question", e.question_id) if e.question_id is not None else ("theme", e.theme)) == key),
+                     None)
+        if later is not None and later.meeting_id in held:
+            out[d.decision_id] = held[later.meeting_id]
+    return out
+
+
 def _decision_row(d: Decision, asked: dict[int, Question], held: dict[int, Meeting],
-                  as_of: dt.date | None = None) -> list[str]:
+                  as_of: dt.date | None = None, again: dict[int, Meeting] | None = None) -> list[str]:
     if d.question_id is not None:
         q = asked.get(d.question_id)
         on = excerpt(q.body, 300) if q is not None else f"Question {d.question_id}"
@@ -127,7 +146,9 @@ def _decision_row(d: Decision, asked: dict[int, Question], held: dict[int, Meeti
     meeting = held.get(d.meeting_id)
     who = (f"At the {meeting.label}, by {d.decided_by}" if meeting else f"By {d.decided_by}")
     if d.follow_up:
+        looked = (again or {}).get(d.decision_id)
         who += f"; to be looked at again by {day_words(d.follow_up)}" + (
+            f" (looked at again at the {looked.label})" if looked is not None else
             " (overdue)" if as_of is not None and d.follow_up < as_of else "")
     return [on, DECISIONS[d.decision], excerpt(d.rationale), _evidence(d), who + "."]
 
@@ -161,6 +182,7 @@ def loop_section(loop: Loop, asked: dict[int, Question] | None = None,
         return LoopSection(HEADING, "", empty=empty)
     asked, held = asked or {}, held or {}
     as_of = loop.held_on
+    again = _looked_at_again(loop.decisions, held)  # a follow-up done by a later decision is not overdue
     tables: list[LoopTable] = []
     if loop.previous is not None:
         tables.append(LoopTable(f"Asked at the last meeting ({loop.previous.label})", QUESTION_COLUMNS,
@@ -168,7 +190,7 @@ def loop_section(loop: Loop, asked: dict[int, Question] | None = None,
                                 QUESTION_WIDTHS, none="No question was recorded at it."))
     tables.append(LoopTable("Decisions since the last meeting",
                             ["On", "Decision", "Rationale", "Evidence considered", "Decided"],
-                            [_decision_row(d, asked, held, as_of) for d in loop.decisions],
+                            [_decision_row(d, asked, held, as_of, again) for d in loop.decisions],
                             [0.24, 0.11, 0.25, 0.22, 0.18],
                             none="No assurance decision is recorded since."))
     if loop.follow_ups:
