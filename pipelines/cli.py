@@ -1482,7 +1482,7 @@ def meetings_show(ctx, meeting_id, db):
     click.echo(f"Questions ({len(asked)})" if asked else f"No questions put at it{still}.")
     for q in asked:  # the question and where it stands whole, wrapped: never cut short
         click.echo(_wrapped(q.body, f"  {q.question_id}. ", "     "))
-        click.echo(f"     Asked by {shown(q.asked_by)}, {SOURCES[q.source]}.")
+        click.echo(f"     Asked by {shown(q.asker)}, {SOURCES[q.source]}.")
         if q.figures:
             click.echo(f"     Figures when asked: {said[q.question_id]}")
         click.echo(_wrapped(q.where(as_of=today), "     Where it stands: ", "     "))

@@ -204,6 +204,18 @@ def test_a_decision_looked_at_again_by_a_later_one_is_not_said_overdue(wh, who):
         assert later[1] == "Assured" and table(pack, "Decisions due to be looked at again") is None
 
 
+def test_a_question_from_the_public_is_said_asked_by_a_member_of_the_public_mid_sentence(wh, who):
+    with warehouse.connect(wh) as con:
+        first = acc.add_meeting(con, who, held_on="2026-04-16")
+        acc.add_meeting(con, who, held_on="2026-05-21")
+        third = acc.add_meeting(con, who, held_on="2026-06-18")
+        acc.ask(con, who, first.meeting_id, "Why are fewer people charged?", source="public")
+        (row,) = table(build_pack(con, day("2026-05-21"), "pccdash tests"), "Asked at the last meeting").rows
+        assert row[0].endswith("(Asked by a member of the public.)")
+        (row,) = table(build_pack(con, third.held_on, "pccdash tests"), "Still open").rows
+        assert row[0].endswith("(Asked at the Public Accountability Board, 16 April 2026 by a member of the public.)")
+
+
 def test_with_no_earlier_meeting_the_pack_says_so_in_one_line(wh):
     from pipelines.briefing.docx import render_docx
     from pipelines.briefing.render import render_html

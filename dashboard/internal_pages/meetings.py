@@ -274,7 +274,7 @@ def _question_block(q: acc.Question) -> None:
         if q.measure:
             about = f"; about {cat.get(q.measure).short_name}, {ui.md_escape(q.area)}, {q.period:%B %Y}"
         first = "" if q.meeting.meeting_id == pick else f"; first put at the {ui.md_escape(q.meeting.label)}"
-        st.caption(f"Asked by {ui.md_escape(q.asked_by)}, {SOURCES[q.source]}{about}{first}")
+        st.caption(f"Asked by {ui.md_escape(q.asker)}, {SOURCES[q.source]}{about}{first}")
         if q.figures:
             # as they were when it was put, a figure revised since with what it is now
             st.markdown(f"**Figures when asked:** {ui.md_escape(acc.question_figures(q, data.analytics()))}")

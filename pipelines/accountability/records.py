@@ -772,6 +772,11 @@ class Question:
     decisions: list[Decision] = field(default_factory=list)  # earliest first; the last is current
 
     @property
+    def asker(self) -> str:
+        """Who asked, as said after "Asked by": "a member of the public" for the public's question."""
+        return PUBLIC_ASKER[:1].lower() + PUBLIC_ASKER[1:] if self.asked_by == PUBLIC_ASKER else self.asked_by
+
+    @property
     def answer(self) -> Answer | None:
         return self.answers[-1] if self.answers else None
 

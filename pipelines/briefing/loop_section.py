@@ -89,7 +89,7 @@ def _figures(cq: CarriedQuestion) -> tuple[str, str]:
 
 def _question_row(cq: CarriedQuestion, as_of: dt.date, held: dict[int, Meeting], *, at: bool) -> list[str]:
     q = cq.question
-    asked = f"Asked at the {q.meeting.label} by {q.asked_by}" if at else f"Asked by {q.asked_by}"
+    asked = f"Asked at the {q.meeting.label} by {q.asker}" if at else f"Asked by {q.asker}"
     then, now = _figures(cq)
     return [f"{q.body}\n({asked}.)", _stands(q, as_of, held), then, now]
 
