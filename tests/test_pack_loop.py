@@ -520,6 +520,26 @@ def test_a_pack_for_a_district_or_themed_meeting_is_kept_under_its_own_name(wh, 
     assert kept.production.files["pdf"].file_name == "rotherham-quarterly-report-briefing-2026-07-30.pdf"
 
 
+def test_a_pack_for_a_cancelled_district_meetings_day_is_for_that_meeting_not_a_board(wh, who):
+    """Rotherham's quarterly report of 26 November is called off: a pack for its day was titled and named for a
+    Public Accountability Board no one had recorded, under a notice that the Rotherham report was cancelled. It is
+    the Rotherham report's pack still, saying it will not be held; a Board called off keeps a Board's pack."""
+    from pipelines.briefing.pack import meeting_for, pack_stem
+
+    with warehouse.connect(wh) as con:
+        board = acc.add_meeting(con, who, held_on="2026-11-19")
+        report = acc.add_meeting(con, who, held_on="2026-11-26", kind="district", district="Rotherham")
+        acc.cancel_meeting(con, who, report.meeting_id, reason="The district commander is on leave")
+        acc.cancel_meeting(con, who, board.meeting_id, reason="Not quorate")
+        pack = build_pack(con, day("2026-11-26"), "pccdash tests")
+        assert pack.meeting_short == "Rotherham quarterly report"
+        assert pack_stem(day("2026-11-26"), meeting_for(con, day("2026-11-26"))) == (
+            "rotherham-quarterly-report-briefing-2026-11-26")
+        assert pack.notices[0].startswith("The Rotherham quarterly report, 26 November 2026 was cancelled")
+        assert build_pack(con, day("2026-11-19"), "pccdash tests").meeting_short != "Rotherham quarterly report"
+        assert meeting_for(con, day("2026-11-19")) is None
+
+
 def test_an_action_given_more_time_is_open_not_overdue_in_the_next_pack_and_says_its_first_due_date(wh, who):
     """The Board of 17 September gave the action due by 15 October until 19 November: the October pack lists it as
     open (due by the November Board, first due by the October one), with the move as its latest update."""

@@ -197,9 +197,11 @@ def build_pack(con: duckdb.DuckDBPyConnection, meeting: dt.date, generated_by: s
 
 def meeting_for(con: duckdb.DuckDBPyConnection, day: dt.date) -> Meeting | None:
     """The meeting a pack for `day` is for when it is not a Board: with no Board recorded that day, the district's
-    quarterly report or themed session recorded for it (the first recorded, if more than one). None for a Board's
-    pack (a Board recorded that day, or no meeting recorded yet)."""
-    held = [m for m in meetings(con) if m.held_on == day]
+    quarterly report or themed session recorded for it (the first recorded, if more than one); with none to be held
+    that day, the one called off (its pack is still its own, and ``cancelled_notices`` says it will not be held).
+    None for a Board's pack (a Board recorded that day, held or called off, or no meeting recorded yet)."""
+    held = ([m for m in meetings(con) if m.held_on == day]
+            or [m for m in meetings(con, cancelled=True) if m.held_on == day])
     if not held or any(m.kind == "pab" for m in held):
         return None
     return held[0]
