@@ -559,6 +559,27 @@ def test_the_pages_say_a_pack_is_for_the_district_meeting_recorded_that_day(monk
         assert "Asked at the last meeting (Public Accountability Board, 17 September 2026)" in said(at)
 
 
+@pytest.mark.parametrize("page,key", [("internal_pages/briefing.py", "meeting_date"),
+                                      ("internal_pages/pack.py", "pack_meeting")], ids=["overview", "pack"])
+def test_the_pages_say_the_meeting_of_the_day_chosen_was_cancelled_as_its_pack_does(monkeypatch, wh, page, key):
+    """The pack for the day of a Board called off opens by saying it will not be held and where what was put to it
+    went; the overview and the Briefing pack page for that day said nothing of it."""
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-11-01")
+    december = record(wh, acc.add_meeting, PCC, held_on="2026-12-10").meeting_id
+    january = record(wh, acc.add_meeting, PCC, held_on="2027-01-14").meeting_id
+    record(wh, acc.ask, PCC, december, "Prepared for December")
+    record(wh, acc.cancel_meeting, PCC, december, reason="The venue is closed", carry_to=january)
+    at = internal(monkeypatch, wh, page, PCC)
+    at.date_input(key=key).set_value(dt.date(2026, 12, 10)).run()
+    assert not at.exception, at.exception
+    assert [w.value for w in at.warning if "was cancelled" in w.value] == [
+        "The Public Accountability Board, 10 December 2026 was cancelled (The venue is closed): this pack is for a "
+        "meeting that will not be held. The questions put to it and the actions due by it went to the Public "
+        "Accountability Board, 14 January 2027."]
+    at.date_input(key=key).set_value(dt.date(2027, 1, 14)).run()
+    assert not [w.value for w in at.warning if "was cancelled" in w.value]
+
+
 def test_an_actions_due_date_is_moved_on_the_actions_page_and_it_is_no_longer_overdue(monkeypatch, wh):
     """The Board gives the force more time: on the Actions page the due date moves to a later Board with the reason,
     the action stops counting as overdue, says what it was first due by, and its history keeps the move; a reason

@@ -11,6 +11,7 @@ from pipelines import office
 from pipelines.briefing.loop_section import EMPTY_SHORT, since_last_meeting
 from pipelines.briefing.pack import (
     assemble,
+    cancelled_notices,
     caveat_months,
     meeting_for,
     meeting_notice,
@@ -30,6 +31,8 @@ period = ui.reporting_period_or_stop("meeting_date")
 analytics = data.analytics()
 # a district's quarterly report or a themed session that day, and no Board: the pack is for it, and so is this
 for_meeting = data.call(meeting_for, period.meeting)
+for text in data.call(cancelled_notices, period.meeting) or []:  # as the pack for that day says first
+    st.warning(text, icon=":material/event_busy:")
 if for_meeting is not None:
     st.info(data.call(meeting_notice, for_meeting), icon=":material/info:")
 lapse, warnings = period_notices(analytics, period, data.months())

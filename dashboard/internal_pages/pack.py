@@ -7,7 +7,7 @@ from dashboard import auth, data, ui
 from pipelines import audit
 from pipelines.briefing import archive, save_text
 from pipelines.briefing.notes import latest_texts, questions_list
-from pipelines.briefing.pack import drafted_questions, meeting_note, pack_notices
+from pipelines.briefing.pack import cancelled_notices, drafted_questions, meeting_note, pack_notices
 from pipelines.errors import PccDashError
 from pipelines.uk_time import uk_words
 
@@ -22,6 +22,8 @@ notices = pack_notices(analytics, period, data.months())
 for_meeting = data.call(meeting_note, meeting)  # a district's quarterly report or a themed session that day
 if for_meeting:
     notices = [for_meeting, *notices]
+for text in data.call(cancelled_notices, meeting) or []:  # as the pack for that day says first
+    st.warning(text, icon=":material/event_busy:")
 for text in notices:
     st.info(text, icon=":material/info:")
 texts = data.call(latest_texts, period.month)
