@@ -673,3 +673,29 @@ def test_the_board_page_spells_out_the_abbreviations_its_questions_use(loop, mon
         release(con, PCC, "question", loop["question"], public_text="Why did arrests in one district fall in July?")
         _, path = publish(con, PCC)
     assert not [b for b in pages.board_page(SnapshotView(path)).blocks if "Abbreviations" in getattr(b, "text", "")]
+
+
+def test_an_approved_question_is_published_at_the_meeting_it_is_put_at_now(loop, monkeypatch):
+    """A question approved for the September Board, which was then called off and its questions carried to October,
+    was published under the September Board ("still to be held"), a meeting that never would be; and one approved
+    for a Board put back a week was published on the day it was no longer held. Each is published at its meeting
+    as the record holds it now, in the words approved; an answer to a question of a Board whose date was put right
+    says that Board's day."""
+    from pipelines.accountability import cancel_meeting, move_meeting
+
+    monkeypatch.setenv("PCCDASH_TODAY", "2015-09-01")
+    with warehouse.connect(loop["db"]) as con:
+        september = add_meeting(con, PCC, held_on="2015-09-17").meeting_id
+        october = add_meeting(con, PCC, held_on="2015-10-15").meeting_id
+        prepared = ask(con, PCC, september, "How many reviews of closed cases have begun?")
+        release(con, PCC, "question", prepared)
+        release(con, PCC, "answer", loop["answer"])
+        cancel_meeting(con, PCC, september, reason="Pre-election period", carry_to=october)
+        move_meeting(con, PCC, october, to="2015-10-22", reason="Put back a week")
+        move_meeting(con, PCC, loop["meeting"], to="2015-08-27", reason="Its date put right")
+        version, path = publish(con, PCC)
+    rows = {r["kind"]: r for r in board(path)}
+    assert (rows["question"]["question"], rows["question"]["meeting_title"], rows["question"]["meeting_date"]) == (
+        "How many reviews of closed cases have begun?", "Public Accountability Board", "2015-10-22")
+    assert rows["answer"]["meeting_date"] == "2015-08-27"
+    assert "2015-09-17" not in {r["meeting_date"] for r in rows.values()}

@@ -541,23 +541,32 @@ class Release:
 def released(con: duckdb.DuckDBPyConnection) -> list[Release]:
     """The approvals in force (not withdrawn), in the order approved: what the next publication carries.
 
-    An answer or decision approved before its record said which meeting it was given or taken at gets that
-    meeting from its record (an answer's or a decision's meeting is kept with it and never changes), read in the
-    same query."""
+    The words are as approved; the meetings are as the record holds them now, read in the same query: the meeting
+    a question is put at (one moved since keeps its questions; one cancelled passed them to a later one, and no
+    question is published under a meeting that will not be held), and the one an answer was given or a decision
+    taken at (an answer or decision approved before its record said so gets it too)."""
     rows = con.execute("""
         SELECT r.release_id, r.item_kind, r.item_id, r.public_text, r.approved_by, r.approved_at,
-               coalesce(a.answer_id, d.decision_id) IS NOT NULL AS recorded, m.title, m.held_on
+               coalesce(a.answer_id, d.decision_id) IS NOT NULL AS recorded, m.title, m.held_on,
+               p.kind, p.title, p.held_on
         FROM loop_release r
         LEFT JOIN question_answer a ON r.item_kind = 'answer' AND a.answer_id = TRY_CAST(r.item_id AS INTEGER)
         LEFT JOIN assurance_decision d
                ON r.item_kind = 'decision' AND d.decision_id = TRY_CAST(r.item_id AS INTEGER)
         LEFT JOIN meeting m ON m.meeting_id = coalesce(a.meeting_id, d.meeting_id)
+        LEFT JOIN board_question q ON r.item_kind IN ('question', 'answer', 'decision')
+               AND q.question_id = CASE r.item_kind WHEN 'question' THEN TRY_CAST(r.item_id AS INTEGER)
+                                                    ELSE coalesce(a.question_id, d.question_id) END
+        LEFT JOIN meeting p ON p.meeting_id = coalesce(q.meeting_id, d.meeting_id)
         WHERE r.withdrawn_at IS NULL ORDER BY r.release_id""").fetchall()
     out = []
-    for release_id, kind, item_id, public_text, approved_by, approved_at, recorded, title, held_on in rows:
+    for (release_id, kind, item_id, public_text, approved_by, approved_at, recorded, title, held_on, put_kind,
+         put_title, put_on) in rows:
         record = json.loads(public_text)
-        if kind in ("answer", "decision") and "given_meeting" not in record and recorded:
+        if kind in ("answer", "decision") and recorded:
             record = {**record, "given_meeting": title or "", "given_meeting_date": _iso(held_on)}
+        if put_on is not None and record.get("meeting_title"):
+            record = {**record, "meeting_title": meeting_name(put_kind, put_title), "meeting_date": _iso(put_on)}
         out.append(Release(release_id, kind, item_id, record, approved_by, approved_at))
     # a question approved for publication is published in the words approved for it (edited, perhaps, to leave out
     # a figure), and its answers and decisions, which carry the question as it stood when each was approved, with it
