@@ -622,7 +622,7 @@ def test_a_meeting_cancelled_carries_its_questions_and_due_actions_to_a_later_on
     assert "(Public Accountability Board, 20 August 2015)" in headings and "17 September" not in headings
     assert cancelled_notices(con, second.held_on) == [
         "The Public Accountability Board, 17 September 2015 was cancelled (Pre-election period): this pack is for a "
-        "meeting that will not be held. The questions put to it and the actions due by it went to the Public "
+        "meeting that will not be held. What was put to it went to the Public "
         "Accountability Board, 15 October 2015."]
     assert cancelled_notices(con, october.held_on) == []
     # nothing more at or by it; its day is free for a meeting that is held
@@ -677,3 +677,25 @@ def test_a_cancelled_meetings_question_awaited_before_the_meeting_it_goes_to_say
     acc.await_answer(con, PCC, prepared, awaited_by="2015-10-15")
     assert acc.cancel_meeting(con, PCC, second.meeting_id, reason="Pre-election period",
                               carry_to=october.meeting_id).cancel.carried_to == october.meeting_id
+
+
+def test_a_meeting_whose_question_was_answered_in_writing_is_cancelled_and_the_question_stays_answered_with_it(
+        con, board, monkeypatch):
+    """The September Board was not held, and the force answered in writing, on 18 September, a question put to it:
+    carrying the question to October would date its answer before the meeting it was put at, so the cancellation was
+    refused for every later meeting. The answered question stays with the Board it was put for; only what is still
+    to be asked goes on, and one action alone is named as one."""
+    monkeypatch.setenv("PCCDASH_TODAY", "2015-09-20")
+    first, second, _ = board
+    october = acc.add_meeting(con, PCC, held_on="2015-10-15")
+    written = acc.ask(con, PCC, second.meeting_id, "How many reviews of closed cases have begun?")
+    acc.record_answer(con, PCC, written, body="Twelve.", answered_by="ACC Jones", answered_on="2015-09-18")
+    action = acc.add_action(con, PCC, meeting_id=first.meeting_id, body="Report", owner="ACC",
+                            due_meeting_id=second.meeting_id)
+    with pytest.raises(acc.LoopError, match=f"cannot be cancelled yet: action {action} is due by it. Give the later "
+                                            "meeting it goes to instead"):
+        acc.cancel_meeting(con, PCC, second.meeting_id, reason="Pre-election period")
+    acc.cancel_meeting(con, PCC, second.meeting_id, reason="Pre-election period", carry_to=october.meeting_id)
+    (kept,) = [q for q in acc.questions(con) if q.question_id == written]
+    assert kept.meeting.meeting_id == second.meeting_id and kept.meeting.cancelled and kept.answer.body == "Twelve."
+    assert acc.actions(con)[0].due_meeting.meeting_id == october.meeting_id

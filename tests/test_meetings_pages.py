@@ -574,7 +574,7 @@ def test_the_pages_say_the_meeting_of_the_day_chosen_was_cancelled_as_its_pack_d
     assert not at.exception, at.exception
     assert [w.value for w in at.warning if "was cancelled" in w.value] == [
         "The Public Accountability Board, 10 December 2026 was cancelled (The venue is closed): this pack is for a "
-        "meeting that will not be held. The questions put to it and the actions due by it went to the Public "
+        "meeting that will not be held. What was put to it went to the Public "
         "Accountability Board, 14 January 2027."]
     at.date_input(key=key).set_value(dt.date(2027, 1, 14)).run()
     assert not [w.value for w in at.warning if "was cancelled" in w.value]

@@ -225,11 +225,13 @@ _CURRENT_DUE = """
         QUALIFY row_number() OVER (PARTITION BY action_id ORDER BY update_id DESC) = 1) u USING (action_id)"""
 
 
-def _move_clashes(con: duckdb.DuckDBPyConnection, meeting: Meeting, day: dt.date) -> list[str]:
+def _move_clashes(con: duckdb.DuckDBPyConnection, meeting: Meeting, day: dt.date,
+                  questions: set[int] | None = None) -> list[str]:
     """What a meeting moved to `day` would leave dated before the meeting it belongs to, in the words the records'
     own refusals use: an action due by a meeting or a day not after the meeting that agreed it, an answer awaited by
     (or given on) a day before its question was put, an answer or a decision recorded at a meeting held before its
-    question was put, a decision followed up on or before the meeting that took it."""
+    question was put, a decision followed up on or before the meeting that took it. `questions`: of the questions
+    put at it, only these go with it (None: all)."""
     mid = meeting.meeting_id
     out = []
     for action_id, due_meeting, due_on in con.execute(
@@ -253,6 +255,8 @@ def _move_clashes(con: duckdb.DuckDBPyConnection, meeting: Meeting, day: dt.date
         "LEFT JOIN meeting m ON m.meeting_id = a.meeting_id WHERE q.meeting_id = ? ORDER BY a.answer_id",
         [mid]).fetchall()
     for number, awaited_by, answered_on, at_meeting, at_day, latest in rows:
+        if questions is not None and number not in questions:
+            continue
         if latest and awaited_by is not None and awaited_by < day:
             out.append(f"the answer to question {number} put at it is awaited by {_long_date(awaited_by)}")
         elif answered_on is not None and answered_on < day:
@@ -263,7 +267,7 @@ def _move_clashes(con: duckdb.DuckDBPyConnection, meeting: Meeting, day: dt.date
             "SELECT q.question_id, m.held_on FROM board_question q JOIN assurance_decision d USING (question_id) "
             "JOIN meeting m ON m.meeting_id = d.meeting_id WHERE q.meeting_id = ? AND d.meeting_id <> ? "
             "ORDER BY d.decision_id", [mid, mid]).fetchall():
-        if at_day < day:
+        if at_day < day and (questions is None or number in questions):
             out.append(f"a decision on question {number} put at it was taken at the meeting of {_long_date(at_day)}")
     for number, asked_on in con.execute(
             "SELECT q.question_id, m.held_on FROM board_question q JOIN meeting m ON m.meeting_id = q.meeting_id "
@@ -301,8 +305,10 @@ def cancel_meeting(con: duckdb.DuckDBPyConnection, who: Mapping, meeting_id: obj
     if held:
         raise LoopError(f"The {meeting.label} cannot be cancelled: {'; '.join(held)}, so it was held. If its date "
                         "is wrong, move it to the right day instead.")
-    put = [n for (n,) in con.execute("SELECT question_id FROM board_question WHERE meeting_id = ? ORDER BY 1",
-                                     [mid]).fetchall()]
+    # a question answered already (in writing) stays with the meeting it was put for; the others go on to be asked
+    put = [n for (n,) in con.execute(
+        "SELECT question_id FROM board_question WHERE meeting_id = ? AND question_id NOT IN (SELECT question_id FROM "
+        "question_answer WHERE state = 'answered') ORDER BY 1", [mid]).fetchall()]
     due = [a for a in actions(con) if not a.closed and a.due_meeting and a.due_meeting.meeting_id == mid]
     named = ([f"question{'s' if len(put) > 1 else ''} {_and(put)} {'are' if len(put) > 1 else 'is'} put to it"]
              if put else []) + ([f"action{'s' if len(due) > 1 else ''} {_and([a.action_id for a in due])} "
@@ -313,20 +319,23 @@ def cancel_meeting(con: duckdb.DuckDBPyConnection, who: Mapping, meeting_id: obj
         if target.held_on <= meeting.held_on:
             raise LoopError(f"What was put to the {meeting.label} goes to a later meeting; the {target.label} is not "
                             "later.")
-        clashes = _move_clashes(con, meeting, target.held_on)
+        clashes = _move_clashes(con, meeting, target.held_on, questions=set(put))
         if clashes:
             raise LoopError(f"What was put to the {meeting.label} cannot go to the {target.label}: "
                             + "; ".join(clashes) + ". " + _carry_advice(clashes, target) + ".")
     elif named:
+        go = "they go" if len(put) + len(due) > 1 else "it goes"
         raise LoopError(f"The {meeting.label} cannot be cancelled yet: {' and '.join(named)}. Give the later "
-                        "meeting they go to instead (on the command line, --carry-to MEETING).")
+                        f"meeting {go} to instead (on the command line, --carry-to MEETING).")
     carried_to = target.meeting_id if target and named else None
     today = settings.today()
     with audit.transaction(con):
         con.execute("INSERT INTO meeting_cancel (meeting_id, reason, carried_to, cancelled_by, cancelled_at) "
                     "VALUES (?, ?, ?, ?, ?)", [mid, why, carried_to, identity, utc_now()])
         if carried_to:
-            con.execute("UPDATE board_question SET meeting_id = ? WHERE meeting_id = ?", [carried_to, mid])
+            if put:
+                con.execute("UPDATE board_question SET meeting_id = ? WHERE question_id IN (SELECT unnest(?))",
+                            [carried_to, put])
             for a in due:
                 con.execute(
                     "INSERT INTO action_update (action_id, status, note, on_day, updated_by, updated_at, "

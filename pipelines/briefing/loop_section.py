@@ -105,7 +105,10 @@ def _due(a: Action) -> str:
 def _action_status(a: Action, as_of: dt.date) -> str:
     state = "Overdue" if a.overdue(as_of) else ACTION_STATUSES[a.status]
     latest = a.updates[-1]
-    return state + (f": {excerpt(latest.text)}" if len(a.updates) > 1 else "")
+    if len(a.updates) < 2:
+        return state
+    # the Due column gives the date a move set: the status says it moved, and why
+    return state + (f": due date moved ({excerpt(latest.note)})" if latest.moves_due else f": {excerpt(latest.text)}")
 
 
 def _action_row(a: Action, as_of: dt.date) -> list[str]:

@@ -218,7 +218,7 @@ def cancelled_notices(con: duckdb.DuckDBPyConnection, day: dt.date) -> list[str]
         went = ""
         if m.cancel.carried_to:
             to = next(t for t in meetings(con) if t.meeting_id == m.cancel.carried_to)
-            went = f" The questions put to it and the actions due by it went to the {to.label}."
+            went = f" What was put to it went to the {to.label}."
         out.append(f"The {m.named} was cancelled ({m.cancel.reason}): this pack is for a "
                    f"meeting that will not be held.{went}")
     return out
