@@ -234,6 +234,10 @@ def _move_clashes(con: duckdb.DuckDBPyConnection, meeting: Meeting, day: dt.date
     put at it, only these go with it (None: all)."""
     mid = meeting.meeting_id
     out = []
+
+    def _goes(number: int) -> bool:  # a question put at it that goes with it
+        return questions is None or number in questions
+
     for action_id, due_meeting, due_on in con.execute(
             f"SELECT a.action_id, d.held_on, a.due_on FROM ({_CURRENT_DUE}) a LEFT JOIN meeting d "
             "ON d.meeting_id = a.due_meeting_id WHERE a.meeting_id = ? ORDER BY a.action_id", [mid]).fetchall():
@@ -255,7 +259,7 @@ def _move_clashes(con: duckdb.DuckDBPyConnection, meeting: Meeting, day: dt.date
         "LEFT JOIN meeting m ON m.meeting_id = a.meeting_id WHERE q.meeting_id = ? ORDER BY a.answer_id",
         [mid]).fetchall()
     for number, awaited_by, answered_on, at_meeting, at_day, latest in rows:
-        if questions is not None and number not in questions:
+        if not _goes(number):
             continue
         if latest and awaited_by is not None and awaited_by < day:
             out.append(f"the answer to question {number} put at it is awaited by {_long_date(awaited_by)}")
@@ -267,7 +271,7 @@ def _move_clashes(con: duckdb.DuckDBPyConnection, meeting: Meeting, day: dt.date
             "SELECT q.question_id, m.held_on FROM board_question q JOIN assurance_decision d USING (question_id) "
             "JOIN meeting m ON m.meeting_id = d.meeting_id WHERE q.meeting_id = ? AND d.meeting_id <> ? "
             "ORDER BY d.decision_id", [mid, mid]).fetchall():
-        if at_day < day and (questions is None or number in questions):
+        if at_day < day and _goes(number):
             out.append(f"a decision on question {number} put at it was taken at the meeting of {_long_date(at_day)}")
     for number, asked_on in con.execute(
             "SELECT q.question_id, m.held_on FROM board_question q JOIN meeting m ON m.meeting_id = q.meeting_id "

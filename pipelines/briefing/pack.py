@@ -11,7 +11,7 @@ import pandas as pd
 
 from .. import office as office_words
 from .. import settings
-from ..accountability import Meeting, meetings
+from ..accountability import Meeting, get_meeting, meetings
 from ..accountability.loop import same_series
 from ..accountability.records import meeting_name
 from ..catalogue import catalogue, force
@@ -217,7 +217,7 @@ def cancelled_notices(con: duckdb.DuckDBPyConnection, day: dt.date) -> list[str]
     for m in on_day:
         went = ""
         if m.cancel.carried_to:
-            to = next(t for t in meetings(con) if t.meeting_id == m.cancel.carried_to)
+            to = get_meeting(con, m.cancel.carried_to)
             went = f" What was put to it went to the {to.label}."
         out.append(f"The {m.named} was cancelled ({m.cancel.reason}): this pack is for a "
                    f"meeting that will not be held.{went}")
