@@ -276,3 +276,42 @@ def test_a_long_aspiration_in_the_legend_keeps_every_entry_within_the_picture():
     fig.draw(renderer)  # lays the figure out, as saving it does
     box = fig.legends[0].get_window_extent(renderer)
     assert box.x0 >= 0 and box.x1 <= fig.bbox.width, (box, fig.bbox)
+
+
+def test_event_labels_on_a_chart_never_overlap_and_stay_within_the_picture():
+    """Regression: the sample's four events on a 28-month chart put "Rotherham inquiry report published" (August 2014)
+    and "CSE flag on recorded crime" (April 2015) in the same row, the first running into the second; the last
+    event's label ran to the plot's edge."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from pipelines.events import Event
+
+    frame = _frame(28)
+    frame["period"] = pd.date_range("2013-04-01", periods=28, freq="MS")
+    events = [Event(dt.date(2014, 8, 26), "Rotherham inquiry report published", "", None, True),
+              Event(dt.date(2014, 12, 1), "Operation Stovewood begins", "", None, True),
+              Event(dt.date(2015, 2, 4), "Inspection of Rotherham council reported", "", None, True),
+              Event(dt.date(2015, 4, 1), "CSE flag on recorded crime", "", None, True),
+              Event(dt.date(2015, 7, 1), "A new Chief Constable takes up post", "", None, True)]
+    fig = xmr_figure(PackChart("Live CSE investigations, South Yorkshire, by month", "investigations", frame,
+                               "A description.", events=events))
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    ax = fig.axes[0]
+    labels = [t for t in ax.texts if t.get_text().strip() in {e.title for e in events}]
+    assert len(labels) == len(events)
+    boxes = [t.get_window_extent(renderer) for t in labels]
+    for i, a in enumerate(boxes):
+        assert a.x0 >= 0 and a.x1 <= fig.bbox.width, (labels[i].get_text(), a, fig.bbox)
+        for j, b in enumerate(boxes[:i]):
+            assert not a.overlaps(b), (labels[i].get_text(), labels[j].get_text())
+
+
+def test_event_rows_put_a_label_in_the_first_row_it_clears_and_turn_one_at_the_edge_leftward():
+    from pipelines.briefing.render import event_rows
+
+    assert event_rows([0.1, 0.2, 0.5], [0.3, 0.1, 0.1]) == [(0, False), (1, False), (0, False)]
+    assert event_rows([0.9], [0.3]) == [(0, True)]  # would run past the right edge
+    # no row clear: the one whose labels end soonest
+    assert event_rows([0.0, 0.05, 0.1, 0.15], [0.9, 0.5, 0.8, 0.1], rows=3) == [(0, False), (1, False), (2, False),
+                                                                               (1, False)]

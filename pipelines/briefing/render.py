@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.textpath import TextPath
 from matplotlib.ticker import FuncFormatter
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -247,13 +248,8 @@ def xmr_figure(chart: PackChart) -> Figure:
         handles.append(Line2D([], [], color=TARGET_COLOUR, linewidth=1.4, linestyle=(0, (6, 2, 1, 2)),
                               label=chart.target_label or "Aspiration"))
 
-    for i, event in enumerate(chart.events):
-        when = pd.Timestamp(event.date)
-        ax.axvline(when, color=EVENT_COLOUR, linewidth=1, linestyle="-.", zorder=1)
-        # Staggered down from the top, so that labels of events a month or two apart stay readable.
-        ax.text(mdates.date2num(when), 0.98 - 0.1 * (i % 3), f" {event.title}", transform=ax.get_xaxis_transform(),
-                fontsize=6.5, color=EVENT_COLOUR, va="top", ha="left", zorder=5,
-                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 0.5})
+    for event in chart.events:
+        ax.axvline(pd.Timestamp(event.date), color=EVENT_COLOUR, linewidth=1, linestyle="-.", zorder=1)
     if chart.events:
         handles.append(Line2D([], [], color=EVENT_COLOUR, linewidth=1, linestyle="-.", label="Event (listed below)"))
 
@@ -266,6 +262,7 @@ def xmr_figure(chart: PackChart) -> Figure:
         ax.set_xlim(first - pd.Timedelta(days=20), first + pd.Timedelta(days=20))
     else:
         ax.margins(x=0.02)
+    _label_events(ax, chart.events)
 
     # Below the axes rather than beside them, so every chart in a pack has a plot area of the same width.
     # four to a row, three when one is long (a period's aspiration and the month its plan began), so that the row
@@ -274,6 +271,49 @@ def xmr_figure(chart: PackChart) -> Figure:
     fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), across), fontsize=7.5,
                frameon=False)
     return fig
+
+
+EVENT_FONT = 6.5  # points
+EVENT_ROWS = 5  # the most rows of event labels, down from the top of the plot
+AXES_POINTS = (7 - 0.75) * 72  # the plot's width in points, about: the figure's 7 inches less the axis and its label
+
+
+def event_rows(starts: list[float], widths: list[float], rows: int = EVENT_ROWS) -> list[tuple[int, bool]]:
+    """Where each event's label goes: (row, leftward) for labels starting at `starts` and `widths` wide, both as
+    fractions of the plot's width, in date order. A label goes in the first row where it clears every label already
+    there; one that would run past the plot's right edge runs leftward from its line instead. With no row clear, it
+    goes in the row whose labels end soonest."""
+    taken: list[list[tuple[float, float]]] = [[] for _ in range(rows)]
+    gap = 0.015
+    out = []
+    for start, width in zip(starts, widths, strict=True):
+        leftward = start + width > 1 and start - width >= 0
+        span = (start - width, start) if leftward else (start, start + width)
+        clear = [r for r in range(rows) if all(span[1] + gap <= a or b + gap <= span[0] for a, b in taken[r])]
+        row = clear[0] if clear else min(range(rows), key=lambda r: max(b for _, b in taken[r]))
+        taken[row].append(span)
+        out.append((row, leftward))
+    return out
+
+
+def _label_events(ax, events: list) -> None:
+    """Each event's title beside its line, staggered down from the top so that no two labels overlap."""
+    if not events:
+        return
+    left, right = ax.get_xlim()
+    whens = [mdates.date2num(pd.Timestamp(e.date)) for e in events]
+    texts = [f" {e.title} " for e in events]
+    starts = [(w - left) / (right - left) for w in whens]
+    # a glyph's outline, less the spaces either side (which have none), and a tenth more for the drawn text's spacing
+    widths = [(1.1 * TextPath((0, 0), t, size=EVENT_FONT).get_extents().width + EVENT_FONT) / AXES_POINTS
+              for t in texts]
+    order = sorted(range(len(events)), key=lambda i: whens[i])
+    placed = dict(zip(order, event_rows([starts[i] for i in order], [widths[i] for i in order]), strict=True))
+    for i, text in enumerate(texts):
+        row, leftward = placed[i]
+        ax.text(whens[i], 0.98 - 0.1 * row, text, transform=ax.get_xaxis_transform(), fontsize=EVENT_FONT,
+                color=EVENT_COLOUR, va="top", ha="right" if leftward else "left", zorder=5,
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 0.5})
 
 
 def _svg(chart: PackChart, prefix: str) -> str:
