@@ -173,7 +173,11 @@ def notice(block: Notice) -> None:
     body = "\n\n".join(plain(line) for line in block.lines)
     if block.kind == "signpost":
         with st.container(border=True):
-            st.markdown(f"#### :material/emergency: {plain(block.title)}" if block.title else "")
+            # a second-level heading, as the static site gives it: it comes straight after the page's title, and a
+            # screen reader's list of headings would otherwise skip from h1 to h4 (WCAG 1.3.1); drawn at h4's size
+            if block.title:
+                st.html(f'<h2 style="font-size: 1.5rem; font-weight: 600; margin: 0; padding: 0.25rem 0">'
+                        f"{html.escape(block.title)}</h2>")
             for line in block.lines:
                 st.markdown(plain(line))
             for i, each in enumerate(block.links):

@@ -156,3 +156,40 @@ def downloads_of(monkeypatch) -> list[tuple[str, bytes]]:
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
     return served
+
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$", re.MULTILINE)
+_HTML_HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1>", re.IGNORECASE | re.DOTALL)
+_LEVEL = {"title": 1, "header": 2, "subheader": 3}
+
+
+def headings(at: AppTest) -> list[tuple[int, str]]:
+    """Every heading of the page's main area in the order a screen reader meets them, as (level, text): the title,
+    headers and subheaders, Markdown's "#" lines and HTML's <h1>-<h6>."""
+    found: list[tuple[int, str]] = []
+
+    def walk(node) -> None:
+        kind = getattr(node, "type", "")
+        if kind in _LEVEL:
+            found.append((_LEVEL[kind], str(node.value)))
+        elif kind in ("markdown", "caption"):
+            found.extend((len(m.group(1)), m.group(2).strip()) for m in _MD_HEADING.finditer(str(node.value)))
+        elif kind == "html":
+            found.extend((int(m.group(1)), re.sub(r"<[^>]+>", "", m.group(2)).strip())
+                         for m in _HTML_HEADING.finditer(node.proto.body))
+        for key in sorted(getattr(node, "children", {}) or {}):
+            walk(node.children[key])
+
+    walk(at.main)
+    return found
+
+
+def heading_problems(found: list[tuple[int, str]]) -> list[str]:
+    """What is wrong with a page's headings for WCAG 1.3.1: not one h1 first, or a level skipped on the way down."""
+    problems = []
+    if [level for level, _ in found].count(1) != 1 or not found or found[0][0] != 1:
+        problems.append(f"not one h1 first: {found[:3]}")
+    for (before, _), (level, text) in zip(found, found[1:], strict=False):
+        if level > before + 1:
+            problems.append(f"h{before} then h{level} ({text!r})")
+    return problems

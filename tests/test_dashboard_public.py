@@ -8,7 +8,18 @@ import subprocess
 import sys
 
 import pytest
-from dashboard_helpers import PCC, PUBLIC, PUBLIC_PAGES, ROOT, copy_warehouse, html_tables, public, texts
+from dashboard_helpers import (
+    PCC,
+    PUBLIC,
+    PUBLIC_PAGES,
+    ROOT,
+    copy_warehouse,
+    heading_problems,
+    headings,
+    html_tables,
+    public,
+    texts,
+)
 from streamlit.testing.v1 import AppTest
 
 from pipelines import warehouse
@@ -42,6 +53,17 @@ def test_every_public_page_renders_with_the_banner(monkeypatch, published, page)
         assert "management information: unaudited and subject to revision" in texts(at)
         assert "management information" in at.info[0].value
     assert "999" in texts(at)  # the signpost to report a concern about a child, on every page
+
+
+@pytest.mark.parametrize("page", [*PUBLIC_PAGES, *(f"public_pages/{name}.py" for name in (
+    "report_a_concern", "definitions", "methodology", "release_calendar", "licence", "contact"))])
+def test_every_public_page_has_one_h1_and_skips_no_heading_level(monkeypatch, published, page):
+    """WCAG 1.3.1: a screen reader's list of a page's headings is its outline, so it opens with the one h1 and
+    never goes down more than one level at a time."""
+    at = public(monkeypatch, published, page)
+    assert not at.exception
+    found = headings(at)
+    assert heading_problems(found) == [], found
 
 
 @pytest.mark.parametrize("page", PUBLIC_PAGES[:2])

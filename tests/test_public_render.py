@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 import pytest
-from dashboard_helpers import ROOT, html_tables, texts
+from dashboard_helpers import ROOT, heading_problems, headings, html_tables, texts
 from streamlit.testing.v1 import AppTest
 
 sys.path.insert(0, str(ROOT))
@@ -116,6 +116,15 @@ def test_every_block_type_renders_with_its_text_escaped():
     assert [e.proto.label for e in at.expander] == ["Data table: Arrests", "Older months"]
     assert "Inside the fold." in shown
     assert any(list(t.index) == ["April 2014"] for t in tables)
+
+
+def test_the_signpost_box_is_headed_at_the_second_level_so_no_heading_level_is_skipped():
+    """Regression: the signpost's heading was an h4 straight after the page's h1 on every public page, so a screen
+    reader's list of headings skipped two levels (axe: heading-order); the static site has it as an h2."""
+    at = run(every_block_page())
+    found = headings(at)
+    assert (2, "Worried about a child?") in found
+    assert heading_problems(found) == [], found
 
 
 def test_a_page_slug_becomes_a_link_to_that_page_of_the_app(tmp_path):
