@@ -94,7 +94,7 @@ def test_the_overview_leads_with_the_summary_and_districts_are_a_click_away(monk
     at = internal(monkeypatch, sample_db, "internal_pages/briefing.py")
     at.date_input(key="meeting_date").set_value(MEETING).run()
     assert not at.exception, at.exception
-    assert at.subheader[0].value == "Summary"
+    assert at.header[0].value == "Summary"
     summary = _numbers(at.markdown[[i for i, m in enumerate(at.markdown) if m.value.startswith("| Measure")][0]].value)
     for figure in FORCE.values():
         assert f"| {figure} |" in summary

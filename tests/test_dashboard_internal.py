@@ -6,7 +6,19 @@ import datetime as dt
 import json
 
 import pytest
-from dashboard_helpers import ANALYST, ANONYMOUS, INTERNAL_PAGES, NO_ROLE, PCC, ROOT, copy_warehouse, internal, texts
+from dashboard_helpers import (
+    ANALYST,
+    ANONYMOUS,
+    INTERNAL_PAGES,
+    NO_ROLE,
+    PCC,
+    ROOT,
+    copy_warehouse,
+    heading_problems,
+    headings,
+    internal,
+    texts,
+)
 from streamlit.testing.v1 import AppTest
 
 from pipelines import warehouse
@@ -24,6 +36,18 @@ def test_every_page_renders_for_the_pcc_and_an_analyst(monkeypatch, sample_db, p
         at = internal(monkeypatch, sample_db, page, user)
         assert not at.exception, at.exception
         assert at.title and at.title[0].value not in ("Sign in", "Not allowed")
+
+
+@pytest.mark.parametrize("page", INTERNAL_PAGES)
+def test_every_page_has_one_h1_and_skips_no_heading_level(monkeypatch, sample_db, page):
+    """WCAG 1.3.1: the page's sections are h2 under its h1 title (they were h3, so a screen reader's outline of
+    the overview, the Measure page and ten others went from h1 straight to h3)."""
+    at = internal(monkeypatch, sample_db, page)
+    if page.endswith("briefing.py"):  # a meeting date with figures: every section and each measure's heading
+        at.date_input(key="meeting_date").set_value(dt.date(2015, 8, 20)).run()
+    assert not at.exception, at.exception
+    found = headings(at)
+    assert heading_problems(found) == [], found
 
 
 def test_the_sidebar_says_who_is_signed_in_with_which_role(monkeypatch, sample_db):

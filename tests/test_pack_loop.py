@@ -382,7 +382,7 @@ def test_the_overview_says_when_no_earlier_meeting_is_recorded(monkeypatch, wh):
     assert not at.exception
     md = [m.value for m in at.markdown]
     assert md[opening(md)] == f"**{HEADING}:** {md_escape(EMPTY_SHORT)}"
-    assert at.subheader[0].value == "Summary", "the summary stays the page's first heading"
+    assert at.header[0].value == "Summary", "the summary stays the page's first heading"
 
 
 def test_the_pack_carries_the_questions_already_put_to_its_meeting(wh, who):

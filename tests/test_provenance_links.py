@@ -191,11 +191,11 @@ def test_a_file_link_opens_files_loaded_on_that_file_and_a_wrong_one_is_said(mon
     fid, name = con.execute("SELECT file_id, name FROM file_registry ORDER BY file_id DESC LIMIT 1").fetchone()
     con.close()
     at = files_loaded(monkeypatch, sample_db, str(fid))
-    assert [s.value for s in at.subheader][:1] == [f"File #{fid}, {name}"]
+    assert [s.value for s in at.header][:1] == [f"File #{fid}, {name}"]
     assert at.dataframe[0].value["File"].tolist() == [name]
     at = files_loaded(monkeypatch, sample_db, "99999")
     assert "No file numbered 99999 is in the registry" in texts(at)
-    assert not [s.value for s in at.subheader if s.value.startswith("File #")]
+    assert not [s.value for s in at.header if s.value.startswith("File #")]
 
 
 def measure_page(monkeypatch, db, params: dict[str, str]) -> AppTest:

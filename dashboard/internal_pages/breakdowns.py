@@ -90,7 +90,7 @@ def show_caveats(start: str, end: str, label: str) -> None:
 
 
 # (a) The force over time
-st.subheader(f"{f.force_short_name}, over time")
+st.header(f"{f.force_short_name}, over time")
 by = st.radio("Periods", ["financial_year", "month"], horizontal=True, key="bd_by",
               format_func={"financial_year": "Financial years", "month": "Months"}.get)
 over = data.call(breakdowns.force_over_time, measure_id, dimension_id, by, _also=stamp)
@@ -133,7 +133,7 @@ st.caption(f"{f.force_short_name} adds up its districts. Breakdowns sent: the di
            "and All is their figure of the measure. A period with no breakdown sent is left blank.")
 
 # (b) By district for one period
-st.subheader("By district")
+st.header("By district")
 choices = {s.label: s for s in breakdowns.spans(first, last)}
 if st.session_state.get("bd_span") not in choices:  # the first time, or a period another breakdown had
     st.session_state["bd_span"] = next(iter(choices))

@@ -70,7 +70,7 @@ with st.container(border=True):
                 else:
                     st.caption(ui.md_escape(t.none))
 
-st.subheader("Summary")
+st.header("Summary")
 areas = [f.force_short_name, *f.districts]
 area = st.segmented_control("Area", areas, default=areas[0], key="summary_area",
                             help="The summary for the force, or for one district.") or areas[0]
@@ -95,7 +95,7 @@ st.caption(f"Select a measure's name to open its chart for {area}, or its figure
            "the month-end level for a stock such as live investigations, and rebuilt from their parts for a "
            "percentage.")
 
-st.subheader("By priority")
+st.header("By priority")
 priorities = pack.priorities
 choice = st.segmented_control("Priority", priorities, default=priorities[0], key="priority") or priorities[0]
 for m in (m for m in pack.measures if m.priority == choice):

@@ -42,7 +42,7 @@ chosen = st.selectbox("Run", list(by_label), key=f"run_{kind}" if kind != "loads
                       help="The latest is chosen first.")
 run_id = by_label[chosen]
 results = data.call(stored.results, run_id)
-st.subheader("Rules")
+st.header("Rules")
 ui.table(ui.readable(results.drop(columns=["rule_id"]),
                      {"rule": "Rule", "description": "What it checks", "severity": "When it fails",
                       "failing_count": "Failing rows", "checked_count": "Rows checked", "engine": "Checked by"}),
@@ -57,6 +57,6 @@ rule = st.selectbox("Failing rows of rule", ["(every failed rule)", *failed], ke
                     stored.rule_name(r) + (f": {ui.measure_words(described[r])}" if described.get(r) else ""))
 rows = workbench.failing_rows(run_id, None if rule.startswith("(") else rule)
 rows = rows.assign(rule_id=rows["rule_id"].map(stored.rule_name))
-st.subheader("Failing rows")
+st.header("Failing rows")
 st.caption("A sample of the rows that broke each rule, with the file, sheet, row and column they came from.")
 ui.table(ui.readable(rows), "failing_rows_table", f"validation-run-{run_id}-failing-rows.csv")

@@ -47,7 +47,7 @@ month = st.selectbox("Month", months, format_func=lambda p: month_label(month_nu
 table = data.call(context_data.month_table, month)
 short = {m.name: m.short_name.removesuffix(" (police.uk)") for m in cat.of_source(SOURCE)}
 table["Measure"] = table["Measure"].map(short)  # short names keep every column in view
-st.subheader(f"By district, {month_label(month_number(month))}")
+st.header(f"By district, {month_label(month_number(month))}")
 ui.table(ui.readable(table), "context_table", f"police-uk-{month}.csv",
          height=35 * (len(table) + 1) + 3)  # every row in view
 ref = reference()
@@ -63,7 +63,7 @@ st.caption(f'A record is placed in a district by its LSOA name; "{ref.outside}" 
 own = [(m, c) for m in cat.of_source(SOURCE) for c in m.caveats[len(cat.source_caveats.get(SOURCE, ())):]]
 ui.caveat_box([f"{m.short_name}: {c}" for m, c in own], label="On particular measures")
 
-st.subheader("Month by month")
+st.header("Month by month")
 names = {m.id: m.name for m in cat.of_source(SOURCE) if m.id in loaded}
 measure_id = st.selectbox("Measure", list(names), format_func=names.get, key="context_measure")
 m = cat.get(measure_id)
@@ -103,7 +103,7 @@ st.plotly_chart(set_title(fig, title), width="stretch", key="context_chart")
 if len(months) < 2:
     st.caption("Only one month is loaded: load more months to see how each place moves.")
 
-st.subheader("Compared with other forces")
+st.header("Compared with other forces")
 st.caption("A funnel plot of the month: each force's rate against its size, around the forces' rate together, with "
            "the limits chance alone would keep a force of that size within (95% and 99.8%). Rates are per 100,000 "
            "residents of the force area; the charge share is of the force's crimes. It compares without ranking.")
@@ -129,7 +129,7 @@ else:
     st.caption(f"Residents: {people.source}, {people.year} (force_population.csv). The most similar group is "
                "police_uk.yaml's, after HMICFRS's most similar groups.")
 
-st.subheader("Republished months")
+st.header("Republished months")
 changes = pd.concat([data.call(revision_changes, kind=k) for k in ("street", "outcomes")], ignore_index=True)
 if changes.empty:
     st.write("No month has been republished since it was first loaded.")
@@ -143,7 +143,7 @@ else:
         ui.table(ui.readable(changes.drop(columns=["falls_within"]), {"before": "Before", "after": "After"}),
                  "republished_table", "police-uk-republished.csv")
 
-st.subheader("Months loaded")
+st.header("Months loaded")
 own = every_month[every_month["falls_within"] == ref.force]
 others = every_month[every_month["falls_within"] != ref.force]
 if own.empty:

@@ -29,10 +29,10 @@ if asked and (asked_id is None or not (df["file_id"] == asked_id).any()):
     asked_id = None
 if asked_id is not None:
     one = df[df["file_id"] == asked_id]
-    st.subheader(f"File #{asked_id}, {ui.name_shown(one['name'].iloc[0])}")
+    st.header(f"File #{asked_id}, {ui.name_shown(one['name'].iloc[0])}")
     ui.table(workbench.files_shown(one), "file_asked_table", f"file-{asked_id}.csv",
              column_config={"SHA-256": st.column_config.TextColumn(width="small")})
-    st.subheader("Every file")
+    st.header("Every file")
 ui.table(workbench.files_shown(df), "files_table", "files-loaded.csv",
          column_config={"SHA-256": st.column_config.TextColumn(width="small")})
 if refused.empty:
@@ -44,7 +44,7 @@ fid = st.selectbox("Problems in refused file", list(labels), format_func=labels.
 st.markdown(f"**Status:** {ui.md_escape(refused.loc[refused['file_id'] == fid, 'status'].iloc[0])}")
 ui.table(ui.readable(workbench.file_problems(fid)), "file_problems_table", f"file-{fid}-problems.csv")
 
-st.subheader("Mark a refused file withdrawn or superseded")
+st.header("Mark a refused file withdrawn or superseded")
 if not user.may("supersede"):
     st.caption("Your role cannot mark files.")
     st.stop()

@@ -51,7 +51,7 @@ else:
 workable = shown[shown["open"]]
 labels = {int(r.flag_id): flag_label(r) for r in workable.itertuples(index=False)}
 if labels:
-    st.subheader("Work on a flag")
+    st.header("Work on a flag")
     fid = st.selectbox("Flag", list(labels), format_func=labels.get, key="work_flag")
     history = data.call(flag_history, fid)
     st.caption("What has been done about it so far")
@@ -79,7 +79,7 @@ if labels:
             ui.act(answer_flag, user.claims, fid, by, note, done="Resubmission linked to the flag.",
                    clear=("answer_file", "answer_note"))
 
-    st.subheader("Resolve flags")
+    st.header("Resolve flags")
     with ui.form("resolve_form"):
         chosen = st.multiselect("Flags", list(labels), format_func=labels.get, key="resolve_flags",
                                 placeholder="Choose one or more flags")

@@ -271,7 +271,7 @@ else:
 with st.expander("The chart's figures as a table", expanded=False):
     st.dataframe(table, hide_index=True, width="stretch", column_config={"Source": ui.provenance_column()})
 
-st.subheader("Compare districts")
+st.header("Compare districts")
 st.caption("A funnel plot: each district's rate against its size, around all the districts' rate together, with "
            "the limits chance alone would keep a district of that size within (95% and 99.8%). It compares without "
            "ranking.")
@@ -290,7 +290,7 @@ else:
         if fn.left_out:
             st.caption(f"Left out, with a month missing in the period: {', '.join(fn.left_out)}.")
 
-st.subheader("Caveats")
+st.header("Caveats")
 if m.caveats:
     ui.caveat_box(list(m.caveats), label=f"On every figure of {m.short_name}")
 if area_cav.empty:
@@ -312,7 +312,7 @@ elif period.month is not None:
     st.page_link("internal_pages/provenance.py", label=f"Trace {area}'s figure for {period.month_text} to its source",
                  icon=":material/account_tree:", query_params=ui.provenance_params(measure_id, area, period.month))
 
-st.subheader(f"Commentary for the briefing on {period.month_text}")
+st.header(f"Commentary for the briefing on {period.month_text}")
 if period.month is None:
     st.info("Choose a meeting date on the overview page to write a commentary.")
     st.stop()

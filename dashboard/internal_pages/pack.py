@@ -28,7 +28,7 @@ for text in notices:
     st.info(text, icon=":material/info:")
 texts = data.call(latest_texts, period.month)
 saved = texts.get(("questions", None))
-st.subheader("Questions for the Chief Constable")
+st.header("Questions for the Chief Constable")
 if saved:
     st.caption(f"Last saved by {saved[1]} on {uk_words(saved[2], 'words')}. One question per line.")
     start = saved[0]
@@ -42,7 +42,7 @@ if st.button("Save questions", key="save_questions", type="primary", disabled=no
            done=f"Questions saved by {ui.md_escape(user.email)}.")
 st.caption(f"{len(questions_list(draft))} question(s).")
 
-st.subheader("The pack")
+st.header("The pack")
 st.write("One document with the summary table, every plan measure's figures, chart, sentence, caveats and "
          "commentary, and the questions as saved, as PDF, Word and self-contained HTML. It is marked "
          "OFFICIAL-SENSITIVE: small counts are not suppressed in it. Each pack prepared is kept, with who prepared "
@@ -63,7 +63,7 @@ if st.button("Prepare the pack", key="prepare_pack", icon=":material/description
     else:
         ui.act(archive.keep, str(data.db()), drawn, done=prepared)
 
-st.subheader("Packs produced for this meeting")
+st.header("Packs produced for this meeting")
 kept = data.call(archive.archived) or []
 these = [p for p in kept if p.meeting == meeting]
 others = [p for p in kept if p.meeting != meeting]

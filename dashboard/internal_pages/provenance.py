@@ -111,7 +111,7 @@ if lin.how in ("district", "given"):
                    if lin.how == "given" else ""))
     files_loaded_links(lin.sources)
     ui.caveat_box([ui.measure_words(t) for t in cav[cav["district"] == area]["text"]] + of_parts)
-    st.subheader("Revision history")
+    st.header("Revision history")
     hist = workbench.history(measure_id, area, period)
     ui.table(ui.readable(hist, {"value": "Value", "note": "Note"}), "history_table",
              f"provenance-{measure_id}-{area}-{period}.csv")
@@ -143,7 +143,7 @@ if lin.missing:
     st.warning(f"No figure from {', '.join(lin.missing)} for {month_text}: the figure here adds up the districts "
                "that sent one.", icon=":material/calendar_today:")
 ui.caveat_box([ui.measure_words(t) for t in force_caveats(cav, period, measure_id)] + of_parts)
-st.subheader("Where each district's figure comes from")
+st.header("Where each district's figure comes from")
 parts = pd.DataFrame([{"area": s.area, "measure": s.measure, "value": s.value, "source_file": s.file,
                        "source_sheet": s.sheet, "source_row": s.row, "source_column": s.column,
                        "revision": s.revision, "loaded_at": s.loaded_at} for s in lin.sources])
@@ -154,7 +154,7 @@ shown["Provenance"] = [ui.provenance_link(s.measure, s.area, period) for s in li
 ui.table(shown, "parts_table", f"provenance-{measure_id}-{area}-{period}.csv",
          column_config={"Provenance": ui.provenance_column("Provenance")})
 files_loaded_links(lin.sources)
-st.subheader("Earlier values")
+st.header("Earlier values")
 if lin.revisions.empty:
     st.caption(f"None of these figures for {month_text} has been revised.")
 else:

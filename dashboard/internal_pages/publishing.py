@@ -40,7 +40,7 @@ if not user.may("approve"):
             "role (pcc).")
     st.stop()
 
-st.subheader("Approve")
+st.header("Approve")
 for row in states[states["status"] == "withdrawn"].itertuples():
     st.warning(f"{ui.month_words(row.period)}: {row.note or 'withdrawn; approve again to publish'}.")
 # what changed since approval, said once for the months it is true of (a long resubmission can change many)
@@ -59,7 +59,7 @@ if st.button("Approve", key="approve", type="primary", disabled=not chosen):
 folder = str(published_dir())  # part of the cached answer's key: the preview compares with this folder's snapshot
 preview = data.call(preview_publication, folder, _also=str(current_snapshot(Path(folder))))
 
-st.subheader("The accountability record to publish")
+st.header("The accountability record to publish")
 st.write("Questions, the force's answers, assurance decisions and recommendations' statuses are approved for "
          "publication one by one on the Meetings and Recommendations pages, as their public text stands then. The "
          "next publication carries every approval below, with the approved months; withdrawing an approval takes "
@@ -82,7 +82,7 @@ else:
             ui.act(unrelease, user.claims, item.release_id, unrelease_reason, icon=":material/undo:",
                    done=f"Withdrew the approval of {item.label}.")
 
-st.subheader("Publish: what the public will see")
+st.header("Publish: what the public will see")
 if preview.problem:
     st.info(ui.md_escape(preview.problem))  # it may quote a flag's reason, typed by a person
 else:
@@ -125,7 +125,7 @@ else:
         ui.act(publish, user.claims, expected=seen or preview.fingerprint,
                done=lambda out: f"Published snapshot {out[0]}.", icon=":material/publish:")
 
-st.subheader("Withdraw the current publication")
+st.header("Withdraw the current publication")
 current = current_snapshot()
 if current is None:
     st.write("Nothing is published, so there is nothing to withdraw.")

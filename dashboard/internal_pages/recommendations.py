@@ -37,12 +37,12 @@ if month is None:
     st.info(data.no_figures())
 
 rows = data.with_analytics(register.register_rows, month=month)
-st.subheader(f"The register ({len(reg.recommendations)})")
+st.header(f"The register ({len(reg.recommendations)})")
 if month:
     st.caption(f"Measures now: the force's figures for {ui.month_words(month)}.")
 ui.table(pd.DataFrame(rows), "recommendations_table", "recommendations.csv")
 
-st.subheader("One recommendation")
+st.header("One recommendation")
 labels = {r.id: r.label for r in reg.recommendations}
 chosen = st.selectbox("Recommendation", list(labels), format_func=labels.get, key="rec_chosen")
 rec = reg.get(chosen)
@@ -65,7 +65,7 @@ for e in entries:
         if e.measures:
             st.markdown("The figures then: " + ui.md_escape(register.measures_line(e.measures)))
 
-st.subheader("Record a status")
+st.header("Record a status")
 with ui.form("rec_status_form"):
     status = st.selectbox("Status", list(register.STATUSES), format_func=register.STATUSES.get, key="rec_status")
     evidence = st.text_area("Evidence", key="rec_evidence", max_chars=register.EVIDENCE_LIMIT,

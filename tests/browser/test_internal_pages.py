@@ -85,9 +85,9 @@ def test_overview_briefs_the_meeting_date_chosen(page, signed_in_as, shots, caps
 
     priorities = main(page).get_by_role("radiogroup", name="Priority")
     expect(priorities.get_by_role("radio", checked=True)).to_have_text("Protecting vulnerable people")
-    # the summary's and the priorities' headings come first; then each measure's card
-    expect(main(page).get_by_role("heading", name="Summary", level=3)).to_be_visible()
-    heading = main(page).get_by_role("heading", level=3).nth(2)
+    # the summary's and the priorities' headings (h2) come first; then each measure's card (h3)
+    expect(main(page).get_by_role("heading", name="Summary", level=2)).to_be_visible()
+    heading = main(page).get_by_role("heading", level=3).first
     before = heading.inner_text()
     other = priorities.get_by_role("radio", checked=False).first  # July 2015 has fewer priorities than 2026
     name = other.inner_text().strip()
