@@ -194,6 +194,15 @@ def test_every_page_says_what_the_public_needs():
         assert d in concern
 
 
+def test_the_statement_does_not_say_the_interactive_explorer_works_without_javascript():
+    """The same statement is on the static site and in the Streamlit public app, which shows nothing without
+    JavaScript: it said "Every page works without JavaScript", untrue of the page it was read on in the app."""
+    acc = text_of(accessibility_page(SnapshotView(None)))
+    assert "Every page works without JavaScript" not in acc
+    assert "The plain pages work without JavaScript" in acc
+    assert "The interactive explorer, where you can choose a period and an area, needs JavaScript" in acc
+
+
 def test_the_signpost_is_short_and_names_the_numbers_and_each_council():
     view = SnapshotView(None)
     box = signpost(view)
