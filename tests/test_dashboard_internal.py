@@ -398,3 +398,23 @@ def test_the_measure_page_says_when_the_limits_are_held_from_a_baseline(monkeypa
     at.selectbox(key="measure").select("cse_arrests").run()
     at.selectbox(key="view").select("month").run()
     assert any("mean and process limits from the data." in c.value for c in at.caption)
+
+
+def test_overview_changes_on_last_year_are_said_in_words_not_coloured_and_each_source_link_names_its_area(
+        monkeypatch, sample_db):
+    """A change on the same month a year before is two figures: it is not coloured better or worse (the badge under
+    it judges whether it is significant, and colour alone says nothing to someone who cannot see it); it says what
+    it is compared with. Each "Source" link names its area, as a screen reader's list of links reads it."""
+    from streamlit.proto.Metric_pb2 import Metric
+
+    at = internal(monkeypatch, sample_db, "internal_pages/briefing.py")
+    at.date_input(key="meeting_date").set_value(dt.date(2015, 8, 20)).run()
+    assert not at.exception
+    changed = [m for m in at.metric if m.proto.delta]
+    assert changed
+    assert {m.proto.color for m in changed} == {Metric.MetricColor.GRAY}
+    assert {m.proto.delta_description for m in changed} == {"on July 2014"}
+    links = [m.value for m in at.markdown if "](provenance?" in m.value and ":material/account_tree:" in m.value]
+    assert links and all(f"Source of {area}'s figure" in "".join(links)
+                         for area in ("South Yorkshire", "Barnsley", "Doncaster", "Rotherham", "Sheffield"))
+    assert not any("Source](" in link for link in links)

@@ -83,7 +83,7 @@ def test_the_overview_links_each_area_s_month_figure(monkeypatch, sample_db):
     assert "(provenance?measure=cse_charges&area=Rotherham&month=2015-07)" in summary
     assert "provenance?measure=cse_live_investigations&area=Rotherham&month=2015-07" in summary
     # the force and each district's figure under every measure of the priority shown
-    sources = "\n".join(m.value for m in at.markdown if "Source](provenance?" in m.value)
+    sources = "\n".join(m.value for m in at.markdown if "figure](provenance?" in m.value)
     for area in ("South+Yorkshire", "Barnsley", "Rotherham", "Sheffield"):
         assert f"&area={area}&month=2015-07" in sources
 

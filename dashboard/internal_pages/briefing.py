@@ -22,6 +22,7 @@ from pipelines.briefing.tables import GENERAL_CAVEATS_HEADING, area_table, incom
 from pipelines.catalogue import catalogue, force, listed
 from pipelines.flags import caveats
 from pipelines.plan.narrative import format_change, format_number
+from pipelines.uk_time import month_words
 
 user = auth.signed_in()
 st.title("Public Accountability Board briefing")
@@ -115,20 +116,24 @@ for m in (m for m in pack.measures if m.priority == choice):
             st.markdown(f"**Aspiration:** {ui.md_escape(m.aspiration)}")
         ui.caveat_box(m.caveats)
         cols = st.columns(len(group))
+        year_before = month_words(period.month.replace(year=period.month.year - 1))
         for col, s in zip(cols, group, strict=True):
             with col:
                 delta = format_change(s.change, s.change_pct, measure) if s.change is not None else None
-                # no change ("+0", "+0.0 pts") is no rise: no arrow, no colour
+                # no change ("+0", "+0.0 pts") is no rise: no arrow
                 flat = delta is not None and not re.search(r"[1-9]", delta.split(" (")[0])
-                col.metric(s.area, format_number(s.value, measure), delta=delta,
-                           delta_color="off" if flat or s.increase_is == "neutral" else
-                           ("normal" if s.increase_is == "good" else "inverse"),
+                # a change on one month a year ago is not coloured better or worse: two figures alone cannot say
+                # whether it is more than the month-to-month variation, which the badge under it judges
+                col.metric(s.area, format_number(s.value, measure), delta=delta, delta_color="off",
                            delta_arrow="off" if flat else "auto",
+                           delta_description=f"on {year_before}" if delta else None,
                            help=f"{period.month_text}; change on the same month last year "
-                                f"({format_number(s.last_year_value, measure)}).")
+                                f"({format_number(s.last_year_value, measure)}). Whether it is a significant "
+                                "change is the badge's judgement, from the whole chart.")
                 st.markdown(ui.variation_badge(s.variation_icon, short=True))  # badges keep their contrast
                 if source := ui.provenance_link(m.measure_id, s.area, period.month):
-                    st.markdown(f"[:material/account_tree: Source]({source})",
+                    # each link named by its area: a screen reader lists the page's links by their text alone
+                    st.markdown(f"[:material/account_tree: Source of {ui.md_escape(s.area)}'s figure]({source})",
                                 help=f"Where {s.area}'s figure for {period.month_text} comes from.")
         with st.expander(f"Headline figures for the force and each district: {m.short_name}"):
             headings, rows = area_table(pack, m)
