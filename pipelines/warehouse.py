@@ -10,6 +10,7 @@ import re
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -27,6 +28,13 @@ _LOCK_WAIT_SECONDS = 10.0
 # with a sentence rather than fetching one; the extensions the warehouse uses (json, icu, parquet) are built in
 _NO_EXTENSIONS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 _SQLITE_HEADER = b"SQLite format 3\x00"
+# DuckDB's lock on the file keeps other processes out, not other connections of this one: connections one process
+# opens share one database. The internal app serves everyone from one process, so two people saving at the same
+# moment would both get in (the first to finish then fails on its checkpoint while the other's change is under way,
+# or copies the readers' copy while the other's checkpoint writes the file). Each warehouse is held by one thread of
+# a process at a time, as by one process at a time.
+_HELD: dict[Path, threading.RLock] = {}
+_HELD_GUARD = threading.Lock()
 
 
 def db_path(explicit: str | os.PathLike | None = None) -> Path:
@@ -198,6 +206,22 @@ def _open_error(path: Path, text: str, read_only: bool) -> WarehouseError:
                           "look at the file.")
 
 
+@contextlib.contextmanager
+def _held_in_this_process(path: Path) -> Iterator[None]:
+    """Hold the warehouse against the other threads of this process (see `_HELD`), waiting for one that holds it as
+    a command waits for another process."""
+    with _HELD_GUARD:
+        lock = _HELD.setdefault(path.resolve(), threading.RLock())
+    if not lock.acquire(timeout=_LOCK_WAIT_SECONDS):
+        raise WarehouseLocked(
+            f'The warehouse "{path}" is busy with another change (someone else\'s, made at the same moment) and stayed '
+            f"so for {_LOCK_WAIT_SECONDS:.0f} s. Wait for it to finish, then run this again.")
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     _must_be_duckdb(path)
     deadline = time.monotonic() + _LOCK_WAIT_SECONDS
@@ -256,6 +280,11 @@ def connect(path: str | os.PathLike | None = None, *, create: bool = True) -> It
     if not p.exists() and not create:
         raise WarehouseError(f'There is no warehouse at "{p}". Run "pccdash init" or "pccdash demo" first.')
     _writable_or_raise(p)
+    with _held_in_this_process(p):
+        yield from _connected(p)
+
+
+def _connected(p: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     con = _open(p, read_only=False)
     try:
         if 1 in migrate(con):  # a new warehouse: police.uk records beside it belong to one removed before it
@@ -280,6 +309,12 @@ def connect_read_only(path: str | os.PathLike | None = None) -> Iterator[duckdb.
     p = db_path(path)
     if not p.exists():
         raise WarehouseError(f'There is no warehouse at "{p}". Run "pccdash init" or "pccdash demo" first.')
+    # held in this process too: one process may not open a file read-only while it has it open for writing
+    with _held_in_this_process(p):
+        yield from _connected_read_only(p)
+
+
+def _connected_read_only(p: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     con = _open(p, read_only=True)
     try:
         # a read-only connection can neither upgrade the schema nor finish a switch a stop left undone:

@@ -91,6 +91,84 @@ def test_a_locked_warehouse_gives_a_clear_error(db, monkeypatch):
         holder.wait()
 
 
+
+def _save_flag(con, reason: str) -> None:
+    con.execute("INSERT INTO saved VALUES (?)", [reason])
+
+
+def test_two_saves_at_once_in_one_process_take_turns_and_both_are_kept(db):
+    """Regression: the internal app serves every person from one process, where DuckDB's lock on the file does not
+    keep two connections apart: two saves at the same moment both got in, and the first to finish failed on its
+    checkpoint ("other write transactions active", a traceback for a save that was in fact kept), or copied the
+    readers' copy while the other's checkpoint was writing the file."""
+    import threading
+
+    with warehouse.connect(db) as con:
+        con.execute("CREATE TABLE saved (reason VARCHAR)")
+    first_in, second_trying, second_in = threading.Event(), threading.Event(), threading.Event()
+    seen_inside: list[bool] = []
+    errors: list[BaseException] = []
+
+    def first() -> None:
+        try:
+            with warehouse.connect(db, create=False) as con:
+                _save_flag(con, "first")
+                first_in.set()
+                second_trying.wait(10)
+                seen_inside.append(second_in.wait(1))  # it must not get in while this save is under way
+        except BaseException as exc:  # noqa: BLE001 -- reported below
+            errors.append(exc)
+
+    def second() -> None:
+        try:
+            first_in.wait(10)
+            second_trying.set()
+            with warehouse.connect(db, create=False) as con:
+                second_in.set()
+                _save_flag(con, "second")
+        except BaseException as exc:  # noqa: BLE001 -- reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert not errors and seen_inside == [False]
+    for path in (db, warehouse.read_copy_path(db)):  # both kept, and the pages' copy shows both
+        con = duckdb.connect(str(path), read_only=True)
+        assert sorted(r for (r,) in con.execute("SELECT reason FROM saved").fetchall()) == ["first", "second"]
+        con.close()
+
+
+def test_a_save_kept_waiting_by_another_in_the_same_process_says_the_warehouse_is_busy(db, monkeypatch):
+    import threading
+
+    monkeypatch.setattr(warehouse, "_LOCK_WAIT_SECONDS", 0.2)
+    with warehouse.connect(db):
+        pass
+    held, done = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with warehouse.connect(db, create=False):
+            held.set()
+            done.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        held.wait(10)
+        with pytest.raises(WarehouseLocked, match="busy with another change.*run this again"):
+            with warehouse.connect(db, create=False):
+                pass
+        with pytest.raises(WarehouseLocked, match="busy with another change"):  # a reader of the warehouse too
+            with warehouse.connect_read_only(db):
+                pass
+    finally:
+        done.set()
+        holder.join(10)
+
+
 def _refuse_writers(monkeypatch, reason: str) -> None:
     """DuckDB refusing to open the warehouse for writing, as it does for a file this account may not change."""
     real = duckdb.connect
