@@ -12,8 +12,11 @@ key, so the next page load builds from the new snapshot.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -30,14 +33,40 @@ PERIOD_TYPES = {"month": "Month", "quarter": "Financial quarter", "financial_yea
 POINTER_KEYS = ("withdrawals", "force", "office", "holder_title", "release")
 
 
+# the publication one run of the public app reads from start to end (see `one_publication`), per thread: a run's
+# pages are drawn in the thread that runs it
+_run = threading.local()
+
+
+@contextlib.contextmanager
+def one_publication() -> Iterator[None]:
+    """Every read of one run of the public app from the one publication: the one in force at its first read. A
+    publication or withdrawal switching the pointer while a page is drawn then shows on the next page load, never
+    half on this one (the old snapshot's figures under the new withdrawal's notice, or pickers offering the old
+    months over the new figures)."""
+    _run.pinned, _run.state = True, None
+    try:
+        yield
+    finally:
+        _run.pinned, _run.state = False, None
+
+
 def snapshot_state() -> tuple[str | None, str]:
     """The key of what every visitor of the current publication sees: the snapshot file (None when nothing is
     published) and, as JSON, what the pages read from the pointer: the withdrawals it carries, the force's
     and the office's names (which a withdrawal that leaves nothing published keeps), and the release calendar a
-    withdrawal carries."""
+    withdrawal carries. Within `one_publication`, the same for the whole run."""
+    if not getattr(_run, "pinned", False):
+        return _state_now()
+    if _run.state is None:
+        _run.state = _state_now()
+    return _run.state
+
+
+def _state_now() -> tuple[str | None, str]:
     folder = public.published_dir()
-    path = public.current_snapshot(folder)
-    found = public.pointer(folder)
+    found = public.pointer(folder)  # read once: the snapshot and what is said beside it come from one pointer
+    path = public.snapshot_named(found, folder)
     said = {key: found[key] for key in POINTER_KEYS if found.get(key) or (key == "release" and key in found)}
     said["withdrawals"] = said.get("withdrawals") or []
     return (None if path is None else str(path)), json.dumps(said, sort_keys=True, default=str)
@@ -99,8 +128,7 @@ def file(name: str) -> bytes:
 
 
 def snapshot_key() -> str | None:
-    path = public.current_snapshot()
-    return None if path is None else str(path)
+    return snapshot_state()[0]
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -65,7 +65,12 @@ def pointer(folder: Path | None = None) -> dict:
 def current_snapshot(folder: Path | None = None) -> Path | None:
     """The snapshot file the pointer names, or None when nothing has been published (or all was withdrawn)."""
     folder = folder or published_dir()
-    name = Path(str(pointer(folder).get("file") or "")).name  # a name only: the pointer cannot lead out of the folder
+    return snapshot_named(pointer(folder), folder)
+
+
+def snapshot_named(found: dict, folder: Path) -> Path | None:
+    """The snapshot file a pointer already read (`pointer`) names in `folder`, or None (see `current_snapshot`)."""
+    name = Path(str(found.get("file") or "")).name  # a name only: the pointer cannot lead out of the folder
     path = folder / name
     if not name.startswith("snapshot-") or not name.endswith(".duckdb") or not path.is_file():
         return None

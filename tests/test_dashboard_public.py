@@ -364,3 +364,54 @@ def test_the_public_pages_name_each_measure_in_words_not_by_its_abbreviation(mon
     charts = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
     assert len(charts) >= 8 and not [t for t in charts if ABBREVIATED.search(t)], charts
     assert "Child abduction warning notices issued" in charts
+
+
+def _two_publications(folder):
+    """A published folder's two states around a withdrawal: snapshot 2 in force, then withdrawn back to 1."""
+    folder.mkdir()
+    for n in (1, 2):
+        (folder / f"snapshot-000{n}.duckdb").write_bytes(b"")  # only their names are read here
+    before = {"file": "snapshot-0002.duckdb", "version": 2, "withdrawals": []}
+    after = {"file": "snapshot-0001.duckdb", "version": 1,
+             "withdrawals": [{"version": 2, "published_at": "2026-11-20T10:00:00", "withdrawn_at":
+                              "2026-11-21T10:00:00", "reason": "double counted"}]}
+    return before, after
+
+
+def test_the_snapshot_and_what_its_pointer_says_beside_it_come_from_one_reading(monkeypatch, tmp_path):
+    """Regression: the snapshot was read from the pointer, then the pointer read again for the withdrawals beside it,
+    so a withdrawal switching it in between showed the withdrawn snapshot's figures under its own withdrawal."""
+    from dashboard import public_data
+    from pipelines import public as public_side
+
+    folder = tmp_path / "published"
+    before, after = _two_publications(folder)
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(folder))
+    readings = iter([before, after, after, after])
+    monkeypatch.setattr(public_side, "pointer", lambda folder=None: next(readings))  # switched after the first
+    snapshot, said = public_data.snapshot_state()
+    assert (snapshot, json.loads(said)["withdrawals"]) == (str(folder / "snapshot-0002.duckdb"), [])
+
+
+def test_one_run_of_the_public_app_reads_one_publication_whatever_is_switched_meanwhile(monkeypatch, tmp_path):
+    """A page reads the publication several times as it is drawn (the pickers' months, the page, the downloads): a
+    switch in between showed part of the page from each publication."""
+    from dashboard import public_data
+    from pipelines import public as public_side
+
+    folder = tmp_path / "published"
+    before, after = _two_publications(folder)
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(folder))
+    (folder / public_side.POINTER).write_text(json.dumps(before))
+    with public_data.one_publication():
+        first = public_data.snapshot_state()
+        (folder / public_side.POINTER).write_text(json.dumps(after))  # a withdrawal while the page is drawn
+        assert public_data.snapshot_state() == first and public_data.snapshot_key() == first[0]
+    assert public_data.snapshot_state()[0] == str(folder / "snapshot-0001.duckdb")  # the next run reads it
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "none yet"))
+    readings = []
+    real = public_data._state_now
+    monkeypatch.setattr(public_data, "_state_now", lambda: readings.append(1) or real())
+    at = AppTest.from_file(PUBLIC, default_timeout=60)
+    at.run()
+    assert not at.exception and len(readings) == 1  # the app's run reads the pointer once
