@@ -65,6 +65,7 @@ class Marks:
 
     tables: dict[str, str]
     views: dict[str, frozenset[str]]
+    schema: int = 0  # the read copy's schema version
 
     def read_by(self, statements: list[str]) -> dict[str, str]:
         """The fingerprints of the tables these statements name, directly or through a view."""
@@ -112,6 +113,7 @@ def _marks(version_: tuple | None, path: str) -> Marks:
         sql = {v.lower(): (text or "").lower() for v, text in con.execute(
             "SELECT view_name, sql FROM duckdb_views() WHERE database_name = current_database() "
             "AND NOT internal").fetchall()}
+        schema = warehouse.schema_version(con)
     finally:
         con.close()
     words = {v: set(re.findall(r"[a-z_][a-z0-9_]*", text)) - {v} for v, text in sql.items()}
@@ -122,7 +124,37 @@ def _marks(version_: tuple | None, path: str) -> Marks:
             out |= base(w, seen | {w})
         return frozenset(out)
 
-    return Marks(tables, {v: base(v, frozenset({v})) for v in sql})
+    return Marks(tables, {v: base(v, frozenset({v})) for v in sql}, schema)
+
+
+def _current_marks() -> tuple[tuple[int, int, int], Marks] | None:
+    """The read copy in place and its marks, once its schema is this version's: a warehouse an older version of
+    pccdash made is brought up to date first (as any command does on opening it), or, when that cannot be done
+    from here, said so with what to do, rather than each page failing on a table the older version lacked."""
+    v = version()
+    if v is None:
+        return None
+    marks = _marks(v, str(read_copy()))
+    latest = warehouse.migrations()[-1][0]
+    if not 0 < marks.schema < latest:  # 0: no schema version at all, so no version of pccdash made it
+        return v, marks
+    older = marks.schema
+    try:
+        with warehouse.connect(db(), create=False):  # upgrades the schema, then swaps in a new read copy
+            pass
+    except WarehouseError as exc:
+        raise WarehouseError(
+            f"The warehouse was made by an older version of pccdash (schema version {older}; this version needs "
+            f"{latest}) and could not be brought up to date from this page: {exc} Run \"pccdash init\" to "
+            "upgrade it, then reload this page.") from exc
+    v = version()
+    marks = _marks(v, str(read_copy())) if v is not None else None
+    if marks is None or marks.schema < latest:
+        raise WarehouseError(
+            f"The warehouse's read copy \"{read_copy()}\", which these pages read, is still at schema version "
+            f"{older if marks is None else marks.schema}, older than this version of pccdash needs ({latest}). "
+            'Run "pccdash init" to upgrade the warehouse and make the copy again, then reload this page.')
+    return v, marks
 
 
 class _Recording:
@@ -206,11 +238,10 @@ def _read_too(read: dict[str, str]) -> None:
 
 
 def _kept(fn: Callable, args: tuple, kwargs: dict, shared: bool, also: object = None) -> Any:
-    v = version()
-    if v is None:
+    current = _current_marks()
+    if current is None:
         return None
-    path = str(read_copy())
-    marks = _marks(v, path)
+    path, marks = str(read_copy()), current[1]
     key = (path, f"{fn.__module__}.{fn.__qualname__}", tuple(args), tuple(sorted(kwargs.items())), also)
     store = answers()
     found = store.get(key, marks)
@@ -242,6 +273,7 @@ def call(fn: Callable, *args, _also: object = None, **kwargs) -> Any:
 def read(fn: Callable, *args, **kwargs) -> Any:
     """`fn(connection, *args)` on the current read copy, not cached: for work done once on a person's asking
     (drawing a pack), which holds no lock a load would wait for."""
+    _current_marks()
     con = _open_read_copy(str(read_copy()))
     try:
         return fn(con, *args, **kwargs)
@@ -311,9 +343,8 @@ def months() -> list[str]:
 
 def no_warehouse_guard() -> None:
     """Explain what is missing or damaged and how to fix it, then stop the page."""
-    v = version()
-    if v is not None:
-        _marks(v, str(read_copy()))  # a read copy that is not a database is said so here (WarehouseError)
+    if version() is not None:
+        _current_marks()  # a read copy that is not a database, or an older version's, is said so here
         return
     path = db()
     if path.exists() and not warehouse.is_duckdb_file(path):

@@ -418,3 +418,63 @@ def test_overview_changes_on_last_year_are_said_in_words_not_coloured_and_each_s
     assert links and all(f"Source of {area}'s figure" in "".join(links)
                          for area in ("South Yorkshire", "Barnsley", "Doncaster", "Rotherham", "Sheffield"))
     assert not any("Source](" in link for link in links)
+
+
+def _older_version_warehouse(db, monkeypatch, tmp_path, last: int):
+    """A warehouse as an older version of pccdash left it: only the migrations up to `last` applied, with a meeting
+    and an action recorded, and its read copy made then."""
+    older = tmp_path / "older-migrations"
+    older.mkdir()
+    for version, _name, path in warehouse.migrations():
+        if version <= last:
+            (older / path.name).write_text(path.read_text())
+    with monkeypatch.context() as m:
+        m.setattr(warehouse, "MIGRATIONS_DIR", older)
+        with warehouse.connect(db) as con:
+            con.execute("INSERT INTO meeting (held_on, kind, title, reporting_month, created_by, created_at) VALUES "
+                        "(DATE '2026-07-15', 'pab', 'Public Accountability Board', NULL, 'analyst@example.org', "
+                        "now())")
+            con.execute("INSERT INTO board_action (meeting_id, body, owner, due_on, created_by, created_at) VALUES "
+                        "(1, 'Send the referral audit', 'DCI Jones', DATE '2026-08-01', 'analyst@example.org', "
+                        "now())")
+            con.execute("INSERT INTO action_update (action_id, status, note, on_day, updated_by, updated_at) VALUES "
+                        "(1, 'open', '', DATE '2026-07-15', 'analyst@example.org', now())")
+    with duckdb_read(warehouse.read_copy_path(db)) as copy:
+        assert warehouse.schema_version(copy) == last
+
+
+def duckdb_read(path):
+    import contextlib
+
+    import duckdb
+
+    return contextlib.closing(duckdb.connect(str(path), read_only=True))
+
+
+@pytest.mark.parametrize("page", ["internal_pages/actions.py", "internal_pages/meetings.py"])
+def test_a_warehouse_an_older_version_made_is_brought_up_to_date_when_a_page_opens_it(monkeypatch, db, tmp_path,
+                                                                                      page):
+    # regression: after the software was upgraded and before "pccdash init", eleven pages failed with "Something
+    # went wrong" (a table the older version lacked: the meetings' cancellations)
+    _older_version_warehouse(db, monkeypatch, tmp_path, last=22)
+    at = internal(monkeypatch, db, page)
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert "Send the referral audit" in texts(at) or "Public Accountability Board, 15 July 2026" in texts(at)
+    with duckdb_read(warehouse.read_copy_path(db)) as copy:
+        assert warehouse.schema_version(copy) == warehouse.migrations()[-1][0]
+
+
+def test_an_older_warehouse_that_cannot_be_upgraded_from_a_page_says_to_run_init(monkeypatch, db, tmp_path):
+    from pipelines.errors import WarehouseLocked
+
+    _older_version_warehouse(db, monkeypatch, tmp_path, last=22)
+
+    def held(*args, **kwargs):
+        raise WarehouseLocked(f'The warehouse "{db}" is in use by another process and stayed locked for 10 s.')
+
+    monkeypatch.setattr(warehouse, "connect", held)
+    at = internal(monkeypatch, db, "internal_pages/actions.py")
+    assert not at.exception
+    shown = texts(at)
+    assert "made by an older version of pccdash (schema version 22" in shown and 'Run "pccdash init"' in shown
+    assert "Something went wrong" not in shown
