@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import sys
 import threading
@@ -69,13 +70,28 @@ class Group(HolderHelp, click.Group):
 Group.group_class = Group  # a group's groups, and their commands, say the holder as configured too
 
 
+# how long a command waits for another holding the warehouse: a publication of many months, or a large load, holds it
+# for longer than a page waits
+COMMAND_LOCK_WAIT_S = 120.0
+
+
+@contextlib.contextmanager
+def _waiting_for_others():
+    """While the command runs, it waits for another command holding the warehouse, and says so on stderr."""
+    from .warehouse import command_waits
+
+    with command_waits(COMMAND_LOCK_WAIT_S, lambda text: click.echo(text, err=True)):
+        yield
+
+
 class Cli(Group):
     """Turns the domain's errors into one clear line and exit code 1, never a traceback."""
 
     def invoke(self, ctx):
         previous = _stop_on_sigterm()
         try:
-            return super().invoke(ctx)
+            with _waiting_for_others():
+                return super().invoke(ctx)
         except PccDashError as exc:
             click.secho(f"Error: {exc}", fg="red", err=True)
             sys.exit(1)

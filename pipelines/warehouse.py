@@ -12,7 +12,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,7 +23,10 @@ from .errors import WarehouseError, WarehouseLocked, WarehouseUnwritable
 
 MIGRATIONS_DIR = Path(__file__).parent / "sql" / "migrations"
 DEFAULT_DB = Path("var") / "pccdash.duckdb"
-_LOCK_WAIT_SECONDS = 10.0
+_LOCK_WAIT_SECONDS = 10.0  # how long a page waits for another holding the warehouse: a person waits at the screen
+# while a command runs, how long it waits for another holding the warehouse, and how it says it is waiting (see
+# `command_waits`)
+_COMMAND_WAIT: list[tuple[float, Callable[[str], None]]] = []
 # nothing is downloaded at run time: a file DuckDB would read through an extension (a SQLite file, say) is refused
 # with a sentence rather than fetching one; the extensions the warehouse uses (json, icu, parquet) are built in
 _NO_EXTENSIONS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
@@ -187,13 +190,14 @@ def not_a_warehouse(path: Path, why: str | None = None) -> WarehouseError:
                           f"it cannot be read or used; nothing in it was changed. {_NOT_A_WAREHOUSE_ADVICE}")
 
 
-def _open_error(path: Path, text: str, read_only: bool) -> WarehouseError:
+def _open_error(path: Path, text: str, read_only: bool, waited: float | None = None) -> WarehouseError:
     """DuckDB's message on opening `path`, told as what it means for the person and what they can do."""
     lower = text.lower()
     if "lock" in lower:
         return WarehouseLocked(
             f'The warehouse "{path}" is in use by another process and stayed locked for '
-            f"{_LOCK_WAIT_SECONDS:.0f} s. Wait for that command to finish, then run this again.")
+            f"{_wait_words(_LOCK_WAIT_SECONDS if waited is None else waited)}. Wait for that command to finish, then "
+            "run this again.")
     if refused_by_permissions(text):
         return unreadable(path) if read_only else unwritable(path)
     if "not a valid duckdb database" in lower or "is a directory" in lower or "extension" in lower:
@@ -212,29 +216,58 @@ def _held_in_this_process(path: Path) -> Iterator[None]:
     a command waits for another process."""
     with _HELD_GUARD:
         lock = _HELD.setdefault(path.resolve(), threading.RLock())
-    if not lock.acquire(timeout=_LOCK_WAIT_SECONDS):
+    seconds = _waits()[0]
+    if not lock.acquire(timeout=seconds):
         raise WarehouseLocked(
             f'The warehouse "{path}" is busy with another change (someone else\'s, made at the same moment) and stayed '
-            f"so for {_LOCK_WAIT_SECONDS:.0f} s. Wait for it to finish, then run this again.")
+            f"so for {_wait_words(seconds)}. Wait for it to finish, then run this again.")
     try:
         yield
     finally:
         lock.release()
 
 
+@contextlib.contextmanager
+def command_waits(seconds: float, say: Callable[[str], None]) -> Iterator[None]:
+    """While a command runs, it waits up to `seconds` for another process holding the warehouse (a publication or a
+    large load holds it for a while) and, once it has waited a second, calls `say` with a sentence saying so. A page
+    keeps to `_LOCK_WAIT_SECONDS`."""
+    _COMMAND_WAIT.append((seconds, say))
+    try:
+        yield
+    finally:
+        _COMMAND_WAIT.pop()
+
+
+def _waits() -> tuple[float, Callable[[str], None] | None]:
+    """How long to wait for another holding the warehouse, and what says the wait (None: nothing)."""
+    return _COMMAND_WAIT[-1] if _COMMAND_WAIT else (_LOCK_WAIT_SECONDS, None)
+
+
 def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     _must_be_duckdb(path)
-    deadline = time.monotonic() + _LOCK_WAIT_SECONDS
+    seconds, say = _waits()
+    start = time.monotonic()
     delay = 0.05
     while True:
         try:
             return duckdb.connect(str(path), read_only=read_only, config=dict(_NO_EXTENSIONS))
         except duckdb.IOException as exc:
             text = str(exc)
-            if "lock" not in text.lower() or time.monotonic() > deadline:
-                raise _open_error(path, text, read_only) from exc
+            waited = time.monotonic() - start
+            if "lock" not in text.lower() or waited > seconds:
+                raise _open_error(path, text, read_only, seconds) from exc
+            if say is not None and waited >= 1:
+                say(f'The warehouse "{path}" is in use by another command: waiting for it to finish (at most '
+                    f"{_wait_words(seconds)}; Ctrl+C stops waiting).")
+                say = None
             time.sleep(delay)
             delay = min(delay * 2, 0.5)
+
+
+def _wait_words(seconds: float) -> str:
+    """"10 s", "2 minutes"."""
+    return f"{seconds / 60:g} minutes" if seconds >= 120 else f"{seconds:.0f} s"
 
 
 def _writable_or_raise(path: Path) -> None:

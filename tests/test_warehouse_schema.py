@@ -291,3 +291,42 @@ def test_warehouse_connections_neither_install_nor_load_extensions_on_their_own(
     assert settings == {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
     with warehouse.connect_read_only(db) as con:
         assert con.execute("SELECT current_setting('autoload_known_extensions')").fetchall() == [(False,)]
+
+
+def test_a_command_waits_for_another_holding_the_warehouse_and_says_it_is_waiting(db, monkeypatch):
+    """Regression: a publication of many months holds the warehouse for longer than a page waits (10 s), and a command
+    run meanwhile (a flag raised, a return loaded) gave up after as long. A command now waits for the other to finish,
+    saying so, as a person at a terminal expects; a page still waits only as long as a person at the screen."""
+    import subprocess
+    import sys
+
+    from click.testing import CliRunner
+
+    from pipelines.cli import main
+
+    monkeypatch.setattr(warehouse, "_LOCK_WAIT_SECONDS", 0.5)  # a page's wait, shorter than the hold below
+    with warehouse.connect(db):
+        pass
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb,sys,time; c=duckdb.connect(sys.argv[1]); "
+                               "print('held', flush=True); time.sleep(2.5); c.close()", str(db)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        result = CliRunner().invoke(main, ["init", "--db", str(db)])
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.exit_code == 0, result.output
+    assert f'The warehouse "{db}" is in use by another command: waiting for it to finish' in result.output
+    assert result.output.count("waiting for it to finish") == 1
+    # a page, outside a command, still gives up after its own wait
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb,sys,time; c=duckdb.connect(sys.argv[1]); "
+                               "print('held', flush=True); time.sleep(30)", str(db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(WarehouseLocked, match="stayed locked for 0 s|stayed locked for 1 s"):
+            with warehouse.connect(db):
+                pass
+    finally:
+        holder.kill()
+        holder.wait()
