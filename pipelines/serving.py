@@ -94,10 +94,11 @@ def serve_apps(path: Path, port: int, address: str = "localhost", *, which: str 
                                "beyond this computer: give --auth-secrets FILE with the office's provider "
                                "(see the README), or serve it on localhost.")
     if internal and path.exists():
-        from .warehouse import connect
+        from .warehouse import command_waits, connect
 
         try:  # bring the schema, and so the read copy the pages open, up to date before any page reads it
-            with connect(path):
+            # waiting no longer than a page would for a command holding the warehouse: the pages are served meanwhile
+            with command_waits(10.0, say), connect(path):
                 pass
         except WarehouseError as exc:
             say(f"Note: {exc} The dashboard serves the last read copy meanwhile.")
