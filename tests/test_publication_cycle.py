@@ -89,6 +89,13 @@ def test_the_preview_writes_nothing_and_says_what_publishing_would_add_revise_an
     assert {("Barnsley", "2015-06"), ("South Yorkshire", "2015-06")} <= set(
         zip(hidden["area"], hidden["period"], strict=True))
     assert hidden["display"].eq("[c]").all()
+    # June's two were shown to the public; the rest are July's, new to it: said apart, as the summary counts them
+    shown_now = set(zip(hidden.loc[hidden["shown_now"], "area"], hidden.loc[hidden["shown_now"], "period"],
+                        strict=True))
+    assert {(a, p) for a, p in shown_now if p == "2015-06"} == {("Barnsley", "2015-06"), ("South Yorkshire", "2015-06")}
+    assert not hidden.loc[hidden["period"].str.startswith("2015-07"), "shown_now"].any()
+    assert (f"Figures newly hidden to protect privacy: {len(hidden)} ({len(hidden) - len(shown_now)} new to the "
+            f"public, {len(shown_now)} shown to it now).") in second.summary
     assert any("Published figures revised: " in line for line in second.summary)
     assert snapshots(folder) == ["snapshot-0001.duckdb"], "a preview writes no snapshot"
     # what was previewed is what is published: a stale preview publishes nothing
@@ -408,6 +415,23 @@ def test_a_sentence_never_claims_a_lowest_or_highest_month_among_hidden_ones_wit
     whole = public_side.trend_sentence("Charges", "Rotherham", series[series["period"] != "2014-05"].assign(
         suppressed=False))
     assert "The lowest published month was April 2026 (9)" in whole
+
+
+def test_the_preview_says_apart_the_hidden_figures_of_a_month_new_to_the_public(loaded, folder, tmp_path):
+    """Regression: a month added with small counts read "Figures newly hidden to protect privacy: N", as if N figures
+    the public could see were to be taken from it; they are new to it, and are said apart from any it reads now."""
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-06"], PCC)
+        publish(con, PCC)
+        assert ingest(con, [write_csv(tmp_path / "july.csv", HEADER + month_rows("2015-07", (11, 2, 31, 41)))]).ok
+        approve(con, ["2015-07"], PCC)
+        preview = preview_publication(con)
+    hidden = preview.newly_suppressed
+    assert ("Doncaster", "2015-07", "month") in set(zip(hidden["area"], hidden["period"], hidden["period_type"],
+                                                       strict=True))
+    assert not hidden["shown_now"].any()  # June, shown, is unchanged: each figure hidden is July's, or a period new
+    assert (f"Figures newly hidden to protect privacy: {len(hidden)} ({len(hidden)} new to the public, 0 shown to it "
+            "now).") in preview.summary
 
 
 def test_the_command_previews_asks_and_needs_yes_without_a_terminal(loaded, folder, monkeypatch):

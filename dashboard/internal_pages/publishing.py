@@ -106,7 +106,12 @@ else:
             ui.table(ui.readable(frame), f"preview_notes_{key}", f"publication-preview-notes-{key}.csv")
     if not preview.newly_suppressed.empty:
         st.markdown("**Figures that would be hidden to protect privacy, and are not hidden now**")
-        ui.table(ui.readable(preview.newly_suppressed), "preview_suppressed", "publication-preview-newly-hidden.csv")
+        st.caption("Most are a new month's small counts, which the public has never been shown; \"Shown to the "
+                   "public now\" marks those it reads now.")
+        newly = preview.newly_suppressed.assign(
+            shown_now=preview.newly_suppressed["shown_now"].map({True: "Yes", False: "No"}))
+        ui.table(ui.readable(newly, {"shown_now": "Shown to the public now"}), "preview_suppressed",
+                 "publication-preview-newly-hidden.csv")
     with st.expander("Every cell the public pages and downloads would hold"):
         ui.table(ui.readable(preview.cells.drop(columns=["reason"], errors="ignore")), "preview_cells",
                  "publication-preview-cells.csv")

@@ -803,7 +803,8 @@ class Preview:
     cells: pd.DataFrame               # every cell as published: measure, area, period, period_type, value, display,
                                       # suppressed (reason kept here for the office, never published)
     revised: pd.DataFrame             # cells already public whose shown value would change: ..., was, now
-    newly_suppressed: pd.DataFrame    # cells that would be hidden and are not hidden now (new cells included)
+    newly_suppressed: pd.DataFrame    # cells that would be hidden and are not hidden now (new cells included), with
+                                      # `shown_now`: whether the public reads the cell shown now
     caveats: pd.DataFrame             # the public caveats
     sentences: dict[str, str]         # measure id -> its trend sentence for the force, as the public reads it
     current_version: int | None       # the snapshot the public reads now
@@ -849,7 +850,12 @@ class Preview:
         lines.append(f"Published figures revised: {len(self.revised)}.")
         if self.newly_shown is not None and len(self.newly_shown):
             lines.append(f"Figures hidden now and shown in the new snapshot: {len(self.newly_shown)}.")
-        lines.append(f"Figures newly hidden to protect privacy: {len(self.newly_suppressed)}.")
+        hidden = self.newly_suppressed
+        shown_now = int(hidden["shown_now"].sum()) if "shown_now" in hidden.columns else 0
+        # most are a new month's small counts, never shown: said apart from those the public reads now
+        lines.append(f"Figures newly hidden to protect privacy: {len(hidden)}"
+                     + (f" ({len(hidden) - shown_now} new to the public, {shown_now} shown to it now)" if len(hidden)
+                        else "") + ".")
         if self.breakdowns_changed:
             lines.append(f"Breakdown figures (force by financial year) new or changed: {self.breakdowns_changed}.")
         added, removed = (len(f) if f is not None else 0 for f in (self.caveats_added, self.caveats_removed))
@@ -1067,7 +1073,7 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
     shown = both[was_public & ~shown_was & ~both["suppressed"].astype(bool)]
     shown = shown[CELL_KEYS].assign(now=shown["display"].astype(str)).reset_index(drop=True)
     newly = both[both["suppressed"].astype(bool) & ~(was_public & both["suppressed_was"].fillna(False).astype(bool))]
-    newly = newly[[*CELL_KEYS, "display"]].reset_index(drop=True)
+    newly = newly[[*CELL_KEYS, "display"]].assign(shown_now=was_public[newly.index]).reset_index(drop=True)
     old_set, new_set = set(old_months), set(months)
     notes_now, notes_then = (frame[["measure", "area", "period", "text"]].astype(str).drop_duplicates()
                              for frame in (caveats, old_caveats))
