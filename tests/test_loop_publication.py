@@ -276,6 +276,9 @@ def test_approving_again_replaces_the_approval_and_is_a_change_to_publish(loop):
         publish(con, PCC)
         second = release(con, PCC, "answer", loop["answer"], public_text="Cover is restored.")
         assert [r.release_id for r in released(con)] == [second] and second != first
+        # the same answer, read otherwise: one item changed, not one new and one no longer published
+        assert "Accountability items approved for publication: 1 (0 new, 1 changed)." in preview_publication(
+            con).summary
         _, path = publish(con, PCC)
     assert [r["answer"] for r in board(path)] == ["Cover is restored."]
 

@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import re
+from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -814,6 +815,8 @@ class Preview:
     approvals: list[Release] = field(default_factory=list)  # the approvals in force `board` is made from
     board_new: int = 0                # of those, items the public does not read now
     board_dropped: int = 0            # items the public reads now whose approval was withdrawn or replaced
+    board_changed: int = 0            # items the public reads now that it would read changed (a question put to
+                                      # another meeting, an answer replaced): not counted new or dropped
     audit: lp_audit.AuditResult | None = None  # the disclosure audit of `cells`
     breakdowns: pd.DataFrame | None = None  # the published breakdowns' cells (force by financial year), and shares
     # approved months with a blocking flag still open, "YYYY-MM" -> [(flag number, the flag in words)]: those the
@@ -862,9 +865,10 @@ class Preview:
         if added or removed:
             lines.append(f"Notes beside figures (a flag, a data check) added: {added}; taken away: {removed}.")
         if self.board is not None and (len(self.board) or self.board_dropped):
+            changed = f", {self.board_changed} changed" if self.board_changed else ""
             dropped = f", {self.board_dropped} no longer published" if self.board_dropped else ""
             lines.append(f"Accountability items approved for publication: {len(self.board)} ({self.board_new} new"
-                         f"{dropped}).")
+                         f"{changed}{dropped}).")
         return lines + self.flag_lines + self.quoted
 
     @property
@@ -955,6 +959,22 @@ def _recorded(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
 
 def _board_rows(board: pd.DataFrame) -> set[tuple]:
     return set(board.reindex(columns=BOARD_COLUMNS).fillna("").astype(str).itertuples(index=False, name=None))
+
+
+# what one of the loop's items is, whatever the public reads of it: its kind and the question or recommendation it is
+_BOARD_ITEM = [BOARD_COLUMNS.index(c) for c in ("kind", "question_ref", "theme", "recommendation_ref")]
+
+
+def _board_changes(new_rows: set[tuple], old_rows: set[tuple]) -> dict[str, int]:
+    """The loop's items new to the public, changed (the same question's or recommendation's item read otherwise: a
+    question put to another meeting, an answer replaced) and no longer published."""
+    def items(rows: set[tuple]) -> Counter:
+        return Counter(tuple(row[i] for i in _BOARD_ITEM) for row in rows)
+
+    added, gone = items(new_rows - old_rows), items(old_rows - new_rows)
+    changed = sum((added & gone).values())
+    return {"board_new": sum(added.values()) - changed, "board_changed": changed,
+            "board_dropped": sum(gone.values()) - changed}
 
 
 def _published_board(snapshot: Path) -> pd.DataFrame:
@@ -1083,8 +1103,8 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
         dropped=[m for m in old_months if m not in new_set], cells=cells, revised=revised.reset_index(drop=True),
         newly_suppressed=newly, caveats=caveats, sentences=_public_sentences(cells),
         current_version=_version_of(previous), fingerprint=_fingerprint(months, cells, caveats, board),
-        board=board, approvals=approvals, board_new=len(new_rows - old_rows),
-        board_dropped=len(old_rows - new_rows), audit=audited, breakdowns=protected.breakdowns, held=held,
+        board=board, approvals=approvals, **_board_changes(new_rows, old_rows), audit=audited,
+        breakdowns=protected.breakdowns, held=held,
         flagged_public={m: f for m, f in flagged.items() if m not in held}, newly_shown=shown,
         breakdowns_changed=breakdowns_changed,
         caveats_added=notes[notes["_merge"] == "left_only"].drop(columns="_merge").reset_index(drop=True),
@@ -1260,7 +1280,8 @@ def _publish(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, folder: 
                      detail=f"{months_phrase(preview.months)}; months added: "
                             f"{months_phrase(preview.added) if preview.added else 'none'}; "
                             f"figures revised: {len(preview.revised)}; "
-                            f"accountability items: {len(preview.board)} ({preview.board_new} new)"
+                            f"accountability items: {len(preview.board)} ({preview.board_new} new"
+                            + (f", {preview.board_changed} changed" if preview.board_changed else "") + ")"
                             + (f"; held back by a blocking flag: {months_phrase(list(preview.held))}"
                                if preview.held else ""))
         pointer_switch.record(con, folder, "publish", version, body, now)
