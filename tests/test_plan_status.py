@@ -664,3 +664,18 @@ def test_a_percentage_of_a_months_flow_is_said_in_the_month_and_one_of_a_stock_a
     assert time_phrase(cat.get("officers_trained_pct"), "April 2026") == "at the end of April 2026"
     assert time_phrase(cat.get("cse_charges"), "April 2026") == "in April 2026"
     assert time_phrase(cat.get("cse_live_investigations"), "April 2026") == "at the end of April 2026"
+
+
+def test_a_12_month_aspiration_on_a_quarters_baseline_says_the_quarters_own_total():
+    """Regression: a plan whose baseline is a quarter said "+10% on the 140 in Q1 2025/26" of a quarter that held
+    35: the baseline's monthly average times 12 was given as what the quarter held."""
+    data = plan_dict()
+    data["plans"][0]["baseline"] = "Q1 2014/15"
+    data["plans"][0]["priorities"][0]["measures"][0] = {"measure": "cse_charges",
+                                                         "aspiration": {"change": "+10%", "period": "rolling_12"}}
+    result = plan_status(scenario(), "2016-09", plans=plans_from_dict(data), history=NO_HISTORY)
+    barnsley = find(result, "cse_charges", "Barnsley")  # 3, 4, 3 in April to June 2014: 10, 40 a year at that rate
+    assert "(+10% on the 10 in Q1 2014/15, 40 over 12 months at that rate)" in barnsley.aspiration
+    assert barnsley.aspiration.startswith("at least 44 people in any 12 months")
+    year = plan_status(scenario(), "2016-09", plans=PLANS, history=NO_HISTORY)  # a financial year: said once
+    assert "over 12 months at that rate" not in " ".join(s.aspiration or "" for s in year)

@@ -330,8 +330,13 @@ class PlanAnalytics:
             if period_target is not None:
                 target = period_target / per
                 target_words = aspiration_text(measure, period_target, pm.increase_is, asp.period)
-                base_words = (f"the {format_number(baseline_value * per, measure)} in {pm.baseline.label}"
-                              if asp.period != "month" and measure.kind == "flow" else pm.baseline.label)
+                base_words = pm.baseline.label
+                if asp.period != "month" and measure.kind == "flow":
+                    # a baseline of other than twelve months is said with its own total, then scaled to the 12
+                    # months the aspiration is on: "the 35 in Q1 2025/26, 140 over 12 months at that rate"
+                    base_words = f"the {format_number(baseline_value * pm.baseline.months, measure)} in {base_words}"
+                    if pm.baseline.months != per:
+                        base_words += f", {format_number(baseline_value * per, measure)} over {per} months at that rate"
                 aspiration = (target_words if asp.level is not None
                               else f"{target_words} ({asp.text} {base_words})")
                 if asp.period == "rolling_12":
