@@ -247,3 +247,17 @@ def test_a_whole_file_flag_adds_no_repeated_sentence_or_empty_page(sample_db, tm
     pdf = render_pdf(pack)
     faults = repeated_sentences(pdf) + nearly_empty_pages(pdf)
     assert not faults, report(faults)
+
+
+def test_a_district_named_by_a_long_word_stays_within_the_area_column():
+    """Regression: the area column was sized for "Sheffield"; a force whose district is "Wolverhampton" (West
+    Midlands Police) had the name run into the month's figure in every measure's table."""
+    from handmade_pack import make_pack
+
+    from pipelines.briefing.render import render_pdf
+
+    pack = make_pack()
+    for m in pack.measures:
+        m.rows[1].area = "Wolverhampton"
+    pdf = render_pdf(pack)
+    assert not cell_overflows(pdf), report(cell_overflows(pdf))

@@ -716,9 +716,23 @@ def _pdf_grid(headings: list[str], rows: list[list[str]], fractions: list[float]
         if links:
             head = f'<a href="#{links[i]}" color="{VALUE_COLOUR}">{head}</a>'
         data.append([Paragraph(head, st["cell_head"]), *(_p(c, st["cell"]) for c in row[1:])])
+    fractions = _first_fits([row[0] for row in rows], fractions, st["cell_head"], width)
     table = Table(data, colWidths=[width * f for f in fractions], repeatRows=1, hAlign="LEFT")
     table.setStyle(_grid_style())
     return table
+
+
+def _first_fits(heads: list[str], fractions: list[float], style: ParagraphStyle, width: float) -> list[float]:
+    """The columns' fractions with the first widened, where needed, to hold the longest word of its rows (a district
+    named "Wolverhampton" crossed a column sized for "Sheffield"), the other columns narrowed in proportion."""
+    pad = 6 + 1  # the cell's left and right padding, and a point to spare
+    longest = max((pdfmetrics.stringWidth(w, style.fontName, style.fontSize) for h in heads for w in h.split()),
+                  default=0)
+    need = (longest + pad) / width
+    if need <= fractions[0]:
+        return fractions
+    rest = sum(fractions[1:])
+    return [need, *(f * (1 - need) / rest for f in fractions[1:])]
 
 
 def _grid_style() -> TableStyle:
