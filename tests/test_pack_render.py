@@ -315,3 +315,27 @@ def test_event_rows_put_a_label_in_the_first_row_it_clears_and_turn_one_at_the_e
     # no row clear: the one whose labels end soonest
     assert event_rows([0.0, 0.05, 0.1, 0.15], [0.9, 0.5, 0.8, 0.1], rows=3) == [(0, False), (1, False), (2, False),
                                                                                (1, False)]
+
+
+def test_a_long_title_and_a_financial_years_aspiration_stay_within_the_picture():
+    """Regression: "Group-based child sexual exploitation and abuse offences recorded, West Midlands, by month" (89
+    letters, under the 90 a title was wrapped at) ran off the chart's right edge, printed "by mon"; and a financial
+    year's aspiration in the legend ("Aspiration (146.4 a month: at least 1,758 people in the financial year, from
+    April 2025)") ran past both edges with three entries to a row."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    chart = PackChart("Group-based child sexual exploitation and abuse offences recorded, West Midlands, by month",
+                      "people", _frame(14), "A description.", target=146.4,
+                      target_label="Aspiration (146.4 a month: at least 1,758 people in the financial year, from "
+                                   "April 2025)", target_from=pd.Timestamp("2025-04-01"))
+    fig = xmr_figure(chart)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    width = fig.bbox.width
+    ax = fig.axes[0]
+    title = next(t for t in ax.texts + [ax._left_title] if t.get_text() == ax.get_title(loc="left"))
+    box = title.get_window_extent(renderer)
+    assert box.x0 >= 0 and box.x1 <= width, (box, fig.bbox)
+    assert ax.get_title(loc="left").replace("\n", " ") == chart.title
+    legend = fig.legends[0].get_window_extent(renderer)
+    assert legend.x0 >= 0 and legend.x1 <= width, (legend, fig.bbox)

@@ -10,7 +10,6 @@ import functools
 import html
 import io
 import re
-import textwrap
 import threading
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
@@ -169,12 +168,43 @@ def _segments(frame: pd.DataFrame) -> list[pd.DataFrame]:
     return [part for _, part in frame.groupby(run, sort=False)]
 
 
+def _text_width(text: str, size: float) -> float:
+    """The width in points of a line of text in matplotlib's default font at ``size`` points."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    return TextToPath().get_text_width_height_descent(text, FontProperties(size=size), ismath=False)[0]
+
+
+def _fill(text: str, size: float, room: float) -> str:
+    """The text wrapped at spaces into lines no wider than ``room`` points (a word wider than that on its own)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and _text_width(f"{lines[-1]} {word}", size) <= room:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
+def _legend_columns(labels: list[str], size: float, room: float) -> int:
+    """How many legend entries to a row (four at most) keep the row within ``room`` points: each entry is its
+    line (2 em), the gap to its label (0.8 em) and the label, with 2 em between entries; counted on the widest
+    labels, so a long aspiration ("Aspiration (146.4 a month: at least 1,758 people in the financial year, from
+    April 2025)") takes a row of its own rather than running off the picture."""
+    widths = sorted((_text_width(label, size) for label in labels), reverse=True)
+    for across in range(min(4, len(widths)), 1, -1):
+        if sum(widths[:across]) + across * 2.8 * size + (across - 1) * 2 * size <= room:
+            return across
+    return 1
+
+
 def xmr_figure(chart: PackChart) -> Figure:
     """The XmR chart as a matplotlib Figure, built without pyplot so that threads can draw at once."""
     fig = Figure(figsize=(7, 2.8), layout="constrained")
     ax = fig.add_subplot()
-    # A long measure name wraps rather than running off the picture's edge.
-    ax.set_title(textwrap.fill(chart.title, 90), loc="left", fontsize=10, color=INK)
+    # A long measure name wraps rather than running off the picture's edge (the axes start about 45 points in).
+    ax.set_title(_fill(chart.title, 10, 7 * 72 - 70), loc="left", fontsize=10, color=INK)
     ax.set_ylabel(chart.unit, fontsize=8, color=INK)
     ax.tick_params(labelsize=8, colors=INK)
     for side in ("top", "right"):
@@ -267,7 +297,7 @@ def xmr_figure(chart: PackChart) -> Figure:
     # Below the axes rather than beside them, so every chart in a pack has a plot area of the same width.
     # four to a row, three when one is long (a period's aspiration and the month its plan began), so that the row
     # stays within the page's width
-    across = 3 if any(len(h.get_label()) > 40 for h in handles) else 4
+    across = _legend_columns([h.get_label() for h in handles], 7.5, 7 * 72 - 20)
     fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), across), fontsize=7.5,
                frameon=False)
     return fig
