@@ -339,3 +339,21 @@ def test_a_long_title_and_a_financial_years_aspiration_stay_within_the_picture()
     assert ax.get_title(loc="left").replace("\n", " ") == chart.title
     legend = fig.legends[0].get_window_extent(renderer)
     assert legend.x0 >= 0 and legend.x1 <= width, (legend, fig.bbox)
+
+
+def test_a_month_every_area_misses_is_said_once_for_them_all():
+    """Regression: a police.uk measure whose month was not loaded listed "not reported" for the force and each of
+    seven districts, for each of four periods: 32 notes saying one thing under the table (and 32 captions on the
+    overview)."""
+    from handmade_pack import measure, row
+
+    from pipelines.briefing.tables import incomplete_notes
+
+    missing = ["March 2026: not reported", "12 months to March 2026: 0 of 12 months reported"]
+    rows = [row(area, "n/a", "n/a", "n/a", "n/a", "n/a", incomplete=list(missing))
+            for area in ("West Midlands", "Birmingham East", "Coventry", "Wolverhampton")]
+    m = measure("police_uk_burglary", "Burglary (police.uk)", "Context", rows, chart=False)
+    assert incomplete_notes(m) == ["West Midlands and every district alike: March 2026: not reported; 12 months to "
+                                   "March 2026: 0 of 12 months reported"]
+    rows[2].incomplete = missing[:1]  # one district differs: each said with its own
+    assert incomplete_notes(m)[0] == "West Midlands: March 2026: not reported" and len(incomplete_notes(m)) == 7

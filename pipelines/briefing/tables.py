@@ -54,7 +54,11 @@ def table_caption(m: PackMeasure) -> str:
 
 
 def incomplete_notes(m: PackMeasure) -> list[str]:
-    """What is missing from the measure's figures, area by area, said under its table."""
+    """What is missing from the measure's figures, area by area, said under its table; said once for them all when
+    every area misses the same (a police.uk month not loaded: seven districts and the force, four periods each,
+    made a paragraph of 32 notes saying one thing)."""
+    if len(m.rows) > 1 and m.rows[0].incomplete and all(r.incomplete == m.rows[0].incomplete for r in m.rows):
+        return [f"{m.rows[0].area} and every district alike: " + "; ".join(m.rows[0].incomplete)]
     return [f"{r.area}: {note}" for r in m.rows for note in r.incomplete]
 
 
