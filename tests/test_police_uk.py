@@ -940,3 +940,19 @@ def test_a_month_republished_with_only_last_outcomes_changed_says_which_charged_
     warned = {r.rule_id: r for r in second.run.warnings}
     assert "month_republished" in warned and warned["month_republished"].failing_count == len(expected)
     assert all("Charged or summonsed in " in s.message for s in warned["month_republished"].samples)
+
+
+def test_a_district_no_prefix_places_records_in_has_no_figure_rather_than_zero(ref, con, tmp_path):
+    """Regression: a district police_uk.yaml gives no LSOA-name prefix (West Midlands Police's Birmingham West,
+    which police.uk's LSOA names cannot tell apart from Birmingham East) was counted 0 for every crime type, read
+    as a month with no crime there; it now has no police.uk figure, and the force's figure still counts every
+    record."""
+    data = yaml.safe_load((ref / "police_uk.yaml").read_text(encoding="utf-8"))
+    data["districts"]["map"] = [m for m in data["districts"]["map"] if m["district"] != "Rotherham"]
+    (ref / "police_uk.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    load(con, STREET, tmp_path)
+    figures = context_measures(con)
+    assert "Rotherham" not in set(figures["district"])
+    assert {"Barnsley", "Doncaster", "Sheffield", "Outside force area"} <= set(figures["district"])
+    assert context_measures(con, district="Rotherham").empty
+    assert expected_districts(STREET)["Rotherham"] > 0  # the records are there: placed outside the districts

@@ -90,7 +90,9 @@ def context_measures(con: duckdb.DuckDBPyConnection, force: str | None = None,
     ref = reference()
     types = [(name, measure) for name, measure in ref.crime_types.items()]
     params = {
-        "force": force or ref.force, "places": [district] if district else list(ref.placements),
+        # a district no prefix places records in has no figure, rather than a count of 0
+        "force": force or ref.force,
+        "places": [p for p in ([district] if district else ref.placements) if p not in ref.unplaced],
         "type_names": [t for t, _ in types],
         "type_measures": [m for _, m in types], "asb": ref.anti_social_behaviour, "charged": list(ref.charged),
     }

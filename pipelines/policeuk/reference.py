@@ -44,6 +44,13 @@ class PoliceUkReference:
         """Every district a record can be placed in: the force's, then outside, then no location."""
         return (*self.districts, self.outside, self.no_location)
 
+    @property
+    def unplaced(self) -> tuple[str, ...]:
+        """The force's districts no prefix places a record in (a policing area police.uk's LSOA names cannot tell
+        apart from another, as Birmingham East from Birmingham West): police.uk gives them no figure, not 0."""
+        mapped = {d for _, d in self.district_rules}
+        return tuple(d for d in self.districts if d not in mapped)
+
 
 def _where(key: str) -> str:
     return f'{reference_dir() / FILE}, "{key}"'
