@@ -629,8 +629,10 @@ def _readable(frame: pd.DataFrame, names: dict[str, str] | None = None, *,
             else:  # each distinct text once
                 texts = {v: named(v) for v in values.unique() if isinstance(v, str)}
                 values = values.map(lambda v, texts=texts: texts.get(v, v) if isinstance(v, str) else v)
-        heading = ((names or {}).get(col) or HEADINGS.get(col) or ids.get(col)
-                   or str(col).replace("_", " ").strip().capitalize())
+        # an identifier written out with its first letter a capital, the rest as it is: a district's name as a
+        # heading ("Birmingham East") keeps its capitals, where str.capitalize made it "Birmingham east"
+        written = str(col).replace("_", " ").strip()
+        heading = ((names or {}).get(col) or HEADINGS.get(col) or ids.get(col) or written[:1].upper() + written[1:])
         while heading in out.columns:  # two columns of one name would hide one of them
             heading += " "
         out[heading] = values

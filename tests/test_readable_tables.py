@@ -166,6 +166,16 @@ def test_a_readable_table_downloads_its_data_not_its_display_text():
     assert "2015-07,1234,-11,True" in text.replace("'", "")
 
 
+def test_a_column_named_by_a_district_keeps_its_capitals():
+    """Regression: the police.uk context page's table by district headed West Midlands Police's "Birmingham East"
+    column "Birmingham east": a heading not otherwise named was written with str.capitalize."""
+    from dashboard import ui
+
+    frame = pd.DataFrame({"measure": ["police_uk_burglary"], "Birmingham East": [16], "Outside force area": [0],
+                          "rows_checked": [3]})
+    assert list(ui.readable(frame).columns) == ["Measure", "Birmingham East", "Outside force area", "Rows checked"]
+
+
 def test_where_a_figure_came_from_is_shown_as_the_file_has_it():
     """A sheet, file or column named like a measure, and what the force wrote ("as written"), are shown as they
     are in the file: an analyst looks for sheet "cse_arrests", not "CSE arrests", which the workbook does not have.
