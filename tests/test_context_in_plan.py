@@ -370,3 +370,18 @@ def test_the_context_page_names_the_months_not_loaded_and_leaves_them_as_gaps(mo
     assert not at.exception, at.exception
     assert ("South Yorkshire Police's outcomes file of September 2017 is not loaded: the measures counted from it "
             "have no figure for the month until it is.") in texts(at)
+
+
+def test_the_context_page_says_which_district_no_prefix_places_records_in(monkeypatch, context_db, tmp_path):
+    """A district police_uk.yaml gives no LSOA-name prefix (West Midlands Police's Birmingham West, which LSOA names
+    cannot tell from Birmingham East) has no column in the table by district, and the page says why."""
+    ref = tmp_path / "reference"
+    shutil.copytree(REFERENCE, ref)
+    data_ = yaml.safe_load((ref / "police_uk.yaml").read_text(encoding="utf-8"))
+    data_["districts"]["map"] = [m for m in data_["districts"]["map"] if m["district"] != "Rotherham"]
+    (ref / "police_uk.yaml").write_text(yaml.safe_dump(data_, sort_keys=False), encoding="utf-8")
+    monkeypatch.setenv("PCCDASH_REFERENCE_DIR", str(ref))
+    at = internal(monkeypatch, context_db, "internal_pages/context.py", ANALYST)
+    assert not at.exception, at.exception
+    assert "Rotherham" not in at.dataframe[0].value.columns
+    assert "Rotherham has no police.uk figure: no LSOA-name prefix in police_uk.yaml places records there" in texts(at)

@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import auth, context_data, data, ui
-from pipelines.catalogue import catalogue
+from pipelines.catalogue import catalogue, listed
 from pipelines.chart_text import set_title
 from pipelines.errors import PccDashError
 from pipelines.plan.funnel import COMPARISONS, FunnelError, force_funnel, funnel_figure
@@ -60,6 +60,10 @@ st.caption(f'A record is placed in a district by its LSOA name; "{ref.outside}" 
            f'no district of the force, "{ref.no_location}" those published without a location. '
            f'"{ALL_RECORDS}" counts every record falling within {ref.force}, as a plan measure\'s force figure does. '
            "A share is empty where there were no crimes to share.")
+if ref.unplaced:
+    st.caption(f"{listed(ref.unplaced)} {'has' if len(ref.unplaced) == 1 else 'have'} no police.uk figure: no "
+               "LSOA-name prefix in police_uk.yaml places records there (its records are counted where their LSOA "
+               "name's prefix places them).")
 own = [(m, c) for m in cat.of_source(SOURCE) for c in m.caveats[len(cat.source_caveats.get(SOURCE, ())):]]
 ui.caveat_box([f"{m.short_name}: {c}" for m, c in own], label="On particular measures")
 
