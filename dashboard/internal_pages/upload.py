@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth, data, ui
+from pipelines.catalogue import force
 from pipelines.errors import PccDashError
 from pipelines.ingest.preview import FilePreview, accept, discard, preview, preview_rows
 
@@ -36,12 +37,15 @@ with st.expander("What a return looks like"):
         "A return holds monthly figures by district, in either of two layouts (the README's section "
         "*The returns*, and `docs/return-format.md`, say every check a file must pass).\n\n"
         "**Long**: one row per figure, with the columns period, district, measure and value:")
-    st.code("period,district,measure,value\n2026-03,Barnsley,cse_arrests,5\n2026-03,Doncaster,cse_arrests,7",
-            language=None)
+    # the force's own districts, as its returns name them
+    districts = force().districts
+    st.code("period,district,measure,value\n" + "\n".join(f"2026-03,{d},cse_arrests,{5 + 2 * i}"
+                                                             for i, d in enumerate(districts[:2])), language=None)
     st.markdown("**Wide**, as a force's spreadsheet has it: one sheet (or, in a CSV, one block under a "
                 "*Measure* line) per measure, one row per month and one column per district:")
-    st.code("Measure,cse_arrests\nPeriod,Barnsley,Doncaster,Rotherham,Sheffield,Total\n2026-03,5,7,9,12,33",
-            language=None)
+    figures = [5 + 2 * i for i in range(len(districts))]
+    st.code(f"Measure,cse_arrests\nPeriod,{','.join(districts)},Total\n"
+            f"2026-03,{','.join(map(str, figures))},{sum(figures)}", language=None)
 
 round_ = st.session_state.setdefault(ROUND, 0)
 chosen = st.file_uploader("Return files", type=["csv", "xlsx"], accept_multiple_files=True,

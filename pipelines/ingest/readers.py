@@ -901,7 +901,7 @@ def _parse_grid(label: str, grid: Grid, stager: _Stager, problems: list[Problem]
             # problem is named, not a missing header)
             problems.append(_separator_problem(label, grid) or Problem(
                 label, "has no header row: expected either the long layout's \"period, district, measure, value\" "
-                "or a wide layout's \"Period, Barnsley, Doncaster, ...\" (see docs/return-format.md).",
+                f"or a wide layout's \"Period, {', '.join(force().districts[:2])}, ...\" (see docs/return-format.md).",
                 sheet=grid.sheet, row=row_no))
     elif len(stager) == before and not problems:
         problems.append(Problem(label, "has a header but no figures.", sheet=grid.sheet))

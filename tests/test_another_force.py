@@ -1,0 +1,46 @@
+"""Another force configured by its reference folder alone: what the pages and messages show names its own districts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dashboard_helpers import ANALYST, internal
+
+from pipelines import warehouse
+from pipelines.ingest import ingest
+
+# South Yorkshire's districts renamed as West Midlands Police's local policing areas, in every reference file
+RENAMED = {"Barnsley": "Birmingham East", "Doncaster": "Coventry", "Rotherham": "Walsall",
+           "Sheffield": "Wolverhampton"}
+
+
+def another_force(ref) -> None:
+    for path in ref.iterdir():
+        if path.suffix in (".yaml", ".csv"):
+            text = path.read_text(encoding="utf-8")
+            for old, new in RENAMED.items():
+                text = text.replace(old, new)
+            path.write_text(text, encoding="utf-8")
+
+
+def test_the_upload_pages_examples_name_the_forces_own_districts(monkeypatch, ref, db):
+    """Regression: the example return on the Upload page named South Yorkshire's districts for every force."""
+    another_force(ref)
+    with warehouse.connect(db):
+        pass  # the warehouse made, empty
+    at = internal(monkeypatch, db, "internal_pages/upload.py", ANALYST)
+    assert not at.exception, at.exception
+    shown = "\n".join(c.value for c in at.code)
+    assert "Period,Birmingham East,Coventry,Walsall,Wolverhampton,Total" in shown
+    assert "2026-03,Birmingham East,cse_arrests," in shown
+    assert not any(name in shown for name in RENAMED), shown
+
+
+def test_a_return_without_a_header_is_told_the_forces_own_districts(ref, db, tmp_path):
+    another_force(ref)
+    path = tmp_path / "2026-03-return.csv"
+    path.write_text("hello,world\n1,2\n", encoding="utf-8")
+    with warehouse.connect(db) as con:
+        report = ingest(con, [path], loaded_by="tester", today=dt.date(2026, 4, 20))
+    said = report.files[0].message
+    assert "a wide layout's \"Period, Birmingham East, Coventry, ...\"" in said, said
