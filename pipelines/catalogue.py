@@ -12,6 +12,7 @@ import yaml
 
 from .errors import ConfigError, shown
 from .office import in_sentence
+from .yaml_lines import not_yaml
 
 # libyaml's loader reads the same documents about ten times faster than the pure-Python one
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -82,7 +83,7 @@ def _load_yaml(name: str) -> dict:
     try:
         data = yaml.load(text, Loader=YAML_LOADER)
     except yaml.YAMLError as exc:
-        raise ConfigError(f'Reference file "{path}" is not valid YAML: {exc}') from exc
+        raise ConfigError(not_yaml(path, exc)) from None
     if not isinstance(data, dict):
         raise ConfigError(f'Reference file "{path}" should hold a mapping at its top level.')
     return data

@@ -29,3 +29,17 @@ def key_lines(text: str) -> dict[tuple, int]:
     if root is not None:
         walk(root, ())
     return out
+
+
+def not_yaml(path: object, exc: yaml.YAMLError) -> str:
+    """A file that is not YAML, in a sentence naming the line the parser stopped at and the usual fixes: where PyYAML's
+    own text named the line its block began on first ('while parsing a block collection ... line 12 ... did not find
+    expected '-' indicator ... line 21'), and read "<unicode string>" for the file."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    where, column = (f", line {mark.line + 1}", f", at column {mark.column + 1}") if mark is not None else ("", "")
+    return (f'Reference file "{path}"{where}: is not valid YAML ({problem}{column}). Look at that line and the '
+            'one before it: each key is followed by a colon and a space ("start: 2025-04"), each entry of a list or '
+            "mapping is indented as far as the others at its level (with spaces, not tabs), and a value holding a "
+            "colon or starting with a quote, [ or { is put in quotes.")
+

@@ -44,6 +44,28 @@ def test_a_yaml_syntax_error_gives_the_parsers_line(ref):
     assert bad[0].line is not None and 2 <= bad[0].line <= 4
 
 
+def test_a_list_entry_indented_one_space_short_is_named_at_its_own_line_in_plain_words(ref, run_cli):
+    """Regression: a district's "aliases" one space short of its "name" in force.yaml was reported at line 12, where
+    the districts begin (PyYAML's text names that line first), in the parser's own words quoting "<unicode string>"
+    for the file; plan.yaml's missing colon was said as "while scanning a simple key"."""
+    force = ref / "force.yaml"
+    text = force.read_text()
+    force.write_text(text.replace("  - name: Rotherham\n    aliases", "  - name: Rotherham\n   aliases"))
+    result = run_cli("check")
+    assert result.exit_code == 1
+    lines = force.read_text().splitlines()
+    line = next(i for i, t in enumerate(lines, start=1) if t == "   aliases: []")
+    assert f'force.yaml", line {line}: is not valid YAML (did not find expected \'-\' indicator, at column 4). ' \
+           "Look at that line and the one before it" in result.stderr, result.stderr
+    assert "<unicode string>" not in result.stderr and "while parsing" not in result.stderr
+    plan = ref / "plan.yaml"
+    plan.write_text(plan.read_text().replace("    start: 2013-04", "    start 2013-04", 1))
+    force.write_text(text)
+    result = run_cli("check")
+    assert "is not valid YAML (could not find expected ':'" in result.stderr, result.stderr
+    assert "while scanning" not in result.stderr and 'a colon and a space ("start: 2025-04")' in result.stderr
+
+
 def test_a_missing_reference_file_is_named(ref, run_cli):
     (ref / "population.csv").unlink()
     result = run_cli("check")

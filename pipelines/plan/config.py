@@ -25,6 +25,7 @@ import yaml
 
 from ..catalogue import DIRECTIONS, YAML_LOADER, Measure, catalogue, force, reference_dir
 from ..errors import ConfigError
+from ..yaml_lines import not_yaml
 from .periods import PeriodSpan, month_label, month_number, month_start, parse_span
 
 if TYPE_CHECKING:
@@ -320,7 +321,7 @@ def _load_plans(path: str, mtime: float) -> PlanSet:
     except FileNotFoundError:
         raise ConfigError(f'Reference file "{path}" is missing.') from None
     except yaml.YAMLError as exc:
-        raise ConfigError(f'Reference file "{path}" is not valid YAML: {exc}') from None
+        raise ConfigError(not_yaml(path, exc)) from None
     return plans_from_dict(data)
 
 

@@ -22,6 +22,7 @@ import yaml
 
 from ..catalogue import YAML_LOADER, catalogue, optional_file_mtime, reference_dir
 from ..errors import ConfigError
+from ..yaml_lines import not_yaml
 from .periods import month_label, month_number
 from .spc import WHOLE_SEGMENT, Baseline, SpcSettings
 
@@ -230,7 +231,7 @@ def _load(path: str, mtime: float) -> SpcHistory:
         with open(path, encoding="utf-8") as fh:
             data = yaml.load(fh, Loader=YAML_LOADER)
     except yaml.YAMLError as exc:
-        raise ConfigError(f'Reference file "{path}" is not valid YAML: {exc}. Correct it and reload.') from None
+        raise ConfigError(not_yaml(path, exc)) from None
     return history_from_dict(data)
 
 
