@@ -77,6 +77,8 @@ def locate(path: Path, message: str) -> int | None:
     except (OSError, UnicodeDecodeError):
         return None
     where, what = _split_where(message)
+    if path.suffix == ".csv" and re.search(r", row \d+\b", where):
+        return None  # a CSV file's problem names its row, which a line found from a quoted value would contradict
     tokens = _QUOTED.findall(where)
     first_in_what = _QUOTED.search(what)
     if first_in_what:

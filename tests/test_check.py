@@ -66,6 +66,27 @@ def test_a_list_entry_indented_one_space_short_is_named_at_its_own_line_in_plain
     assert "while scanning" not in result.stderr and 'a colon and a space ("start: 2025-04")' in result.stderr
 
 
+def test_a_district_left_out_of_population_csv_is_named_with_the_row_to_add(ref, run_cli):
+    """Regression: "no population for Rotherham." said no fix; a row quoting another source named no row, and a row
+    naming an unknown district was said at "line 4: row 4"."""
+    population = ref / "population.csv"
+    text = population.read_text()
+    population.write_text("\n".join(line for line in text.splitlines() if not line.startswith("Rotherham")) + "\n")
+    result = run_cli("check")
+    assert result.exit_code == 1
+    assert ('population.csv": no population for Rotherham. Add a row for it, as the others are written ("Rotherham,'
+            '<residents>,ONS mid-year population estimates (usual residents),mid-2021"), with the same source and '
+            "year.") in result.stderr, result.stderr
+    population.write_text(text.replace("Rotherham,265800,ONS mid-year population estimates (usual residents)",
+                                       "Rotherham,265800,ONS census"))
+    result = run_cli("check")
+    assert 'population.csv", row 4: every row should quote the same source and year' in result.stderr, result.stderr
+    assert "but row 4 does not" in result.stderr
+    population.write_text(text.replace("Rotherham,", "Rotheram,"))
+    result = run_cli("check")
+    assert 'population.csv", row 4: "Rotheram" is not a district' in result.stderr, result.stderr
+
+
 def test_a_missing_reference_file_is_named(ref, run_cli):
     (ref / "population.csv").unlink()
     result = run_cli("check")

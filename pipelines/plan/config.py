@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from ..catalogue import DIRECTIONS, YAML_LOADER, Measure, catalogue, force, reference_dir
+from ..catalogue import DIRECTIONS, YAML_LOADER, Measure, catalogue, force, listed, reference_dir
 from ..errors import ConfigError
 from ..yaml_lines import not_yaml
 from .periods import PeriodSpan, month_label, month_number, month_start, parse_span
@@ -382,7 +382,7 @@ def _load_population(path: str, mtime: float) -> Population:
         raise ConfigError(f"{where}: should have the columns {', '.join(sorted(need))}.")
     lookup = force().district_lookup()
     out: dict[str, int] = {}
-    sources = set()
+    sources: dict[tuple[str, str], list[int]] = {}  # (source, year) -> the rows quoting it
     given: dict[str, tuple[int, str]] = {}  # district -> the row that gave it, and the name it was given by
     for i, row in enumerate(rows, start=2):
         name = lookup.get(str(row["district"]).strip().lower())
@@ -408,14 +408,21 @@ def _load_population(path: str, mtime: float) -> Population:
         if value <= 0:
             raise ConfigError(f"{where}, row {i}: population should be above zero.")
         out[name] = value
-        sources.add((row["source"].strip(), row["year"].strip()))
+        sources.setdefault((str(row["source"] or "").strip(), str(row["year"] or "").strip()), []).append(i)
     missing = [d for d in force().districts if d not in out]
     if missing:
-        raise ConfigError(f'{where}: no population for {", ".join(missing)}.')
+        first = next(iter(sources), ("<source>", "<year>"))
+        raise ConfigError(f'{where}: no population for {listed(missing)}. Add a row for '
+                          f'{"it" if len(missing) == 1 else "each"}, as the others are written '
+                          f'("{missing[0]},<residents>,{first[0]},{first[1]}"), with the same source and year.')
     if len(sources) != 1:
-        raise ConfigError(f"{where}: every row should quote the same source and year, so that rates "
-                          "compare like with like.")
-    source, year = sources.pop()
+        usual = max(sources, key=lambda k: len(sources[k]))
+        odd = sorted(i for k, rows_ in sources.items() if k != usual for i in rows_)
+        raise ConfigError(f"{where}, row {odd[0]}: every row should quote the same source and year, so that rates "
+                          f'compare like with like; most rows quote "{usual[0]}", {usual[1]}, but row'
+                          f'{"s" if len(odd) > 1 else ""} {listed([str(i) for i in odd])} '
+                          f'{"do" if len(odd) > 1 else "does"} not.')
+    source, year = next(iter(sources))
     return Population(out, source, year)
 
 
