@@ -182,3 +182,16 @@ def test_the_measure_page_compares_the_districts_with_a_funnel_and_a_sentence_ea
         assert any(line.startswith(f"- {district}: ") and ("expected by chance" in line or "limit:" in line)
                    for line in shown.splitlines())
     assert "not ranked" in shown
+
+
+def test_seven_districts_of_about_one_size_have_their_names_apart():
+    """Regression: West Midlands Police's seven districts, three of them of about 330,000 residents, had "Dudley" and
+    "Coventry" both written under their points, over each other: each name went by its nearest neighbour in size
+    alone (Sandwell for both), never by the names already placed."""
+    names = ["Birmingham East", "Birmingham West", "Coventry", "Dudley", "Sandwell", "Walsall", "Wolverhampton"]
+    sizes = [790600, 570500, 345300, 323500, 341800, 284100, 263700]
+    values = [100_000 * c / s for c, s in zip([15, 14, 7, 7, 11, 9, 9], sizes, strict=True)]
+    side = dict(zip(names, label_positions(sizes, values, names, (131850, 1027780), (0, 7.4)), strict=True))
+    assert side["Dudley"] != side["Coventry"], side
+    assert (side["Dudley"], side["Coventry"]) == ("top center", "bottom center")  # the higher above, the lower below
+    assert side["Birmingham West"] == "top center" and side["Birmingham East"] == "bottom center"

@@ -265,15 +265,60 @@ def judge(rows: list[tuple[str, float, float]], method: str) -> tuple[float, tup
     return centre, tuple(points), pd.DataFrame(curve)
 
 
-def label_positions(sizes: list[float], values: list[float]) -> list[str]:
+# What a label takes on a desktop chart, in pixels: the plot area, a letter, a line of text and a marker's half-width.
+_PLOT_W, _PLOT_H, _LETTER, _LINE, _MARK = 750.0, 210.0, 7.0, 14.0, 7.0
+_POSITIONS = ("top center", "bottom center", "middle right", "middle left")
+
+
+def label_positions(sizes: list[float], values: list[float], names: list[str] | None = None,
+                    x_range: tuple[float, float] | None = None,
+                    y_range: tuple[float, float] | None = None) -> list[str]:
     """Where each point's name goes: above it when it stands higher than the point nearest it in size, below it when
     lower, so that two points of about the same size (close together on a narrow chart) have their names apart, each
-    on its own outer side, rather than one over the other or over the other point."""
+    on its own outer side; and then, where that name would lie over a name already placed or over another point (seven
+    districts of which three are about the same size: "Dudley" over "Coventry"), on the other side, or to the right
+    or left of its point, whichever lies over least. Sizes are judged on a desktop chart of ``x_range`` by
+    ``y_range`` (the points' own, with room either side, by default)."""
+    if not sizes:
+        return []
+    spread = (max(sizes) - min(sizes)) or max(sizes) or 1.0
+    x0, x1 = x_range or (min(sizes) - spread / 5, max(sizes) + spread / 5)  # as the chart leaves room either side
+    y0, y1 = y_range or (min(0.0, *values), max(values))
+    px = _PLOT_W / ((x1 - x0) or 1.0)
+    py = _PLOT_H / ((y1 - y0) or 1.0)
+    at = [((s - x0) * px, (v - y0) * py) for s, v in zip(sizes, values, strict=True)]
+    widths = [_LETTER * len(n) for n in names] if names else [60.0] * len(sizes)
+
+    def box(i: int, where: str) -> tuple[float, float, float, float]:
+        x, y, w = at[i][0], at[i][1], widths[i]
+        if where == "top center":
+            return x - w / 2, y + _MARK, x + w / 2, y + _MARK + _LINE
+        if where == "bottom center":
+            return x - w / 2, y - _MARK - _LINE, x + w / 2, y - _MARK
+        if where == "middle right":
+            return x + _MARK, y - _LINE / 2, x + _MARK + w, y + _LINE / 2
+        return x - _MARK - w, y - _LINE / 2, x - _MARK, y + _LINE / 2
+
+    def overlap(a: tuple, b: tuple) -> float:
+        return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+
+    placed: list[tuple] = []
     positions = []
     for i, (size, value) in enumerate(zip(sizes, values, strict=True)):
         others = [j for j in range(len(sizes)) if j != i]
         nearest = min(others, key=lambda j: abs(sizes[j] - size), default=None)
-        positions.append("bottom center" if nearest is not None and value < values[nearest] else "top center")
+        first = "bottom center" if nearest is not None and value < values[nearest] else "top center"
+        marks = [(at[j][0] - _MARK, at[j][1] - _MARK, at[j][0] + _MARK, at[j][1] + _MARK) for j in others]
+        choices = [first, *(p for p in _POSITIONS if p != first)]
+
+        def cost(where: str, i: int = i, marks: list = marks) -> float:
+            b = box(i, where)
+            outside = max(0.0, -b[0]) + max(0.0, b[2] - _PLOT_W)  # cut at the chart's side (its height has room)
+            return sum(overlap(b, o) for o in (*placed, *marks)) + outside * _LINE
+
+        chosen = next((c for c in choices if cost(c) == 0), None) or min(choices, key=cost)
+        placed.append(box(i, chosen))
+        positions.append(chosen)
     return positions
 
 
@@ -295,7 +340,10 @@ def funnel_figure(f: Funnel):
     others = [p for p in f.points if p.district != f.highlight]
     fig.add_trace(go.Scatter(x=[p.size for p in others], y=[p.value for p in others], name=f.points_label,
                              mode="markers+text", text=[p.district for p in others],
-                             textposition=label_positions([p.size for p in others], [p.value for p in others]),
+                             textposition=label_positions(
+                                 [p.size for p in others], [p.value for p in others], [p.district for p in others],
+                                 (float(f.curve["size"].min()), float(f.curve["size"].max())),
+                                 (0.0, max(float(f.curve["upper_998"].max()), *(p.value for p in f.points)))),
                              marker={"size": 11, "color": blue, "line": {"color": grey, "width": 1}}))
     for p in f.points:
         if p.district == f.highlight:
