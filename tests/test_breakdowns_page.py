@@ -278,3 +278,14 @@ def test_the_share_recorded_axis_is_marked_in_round_percentages_from_0_to_100(mo
         assert share.get("tickmode") == "linear", share  # not "sync" nor plotly's own choice
         ticks = list(range(int(share.get("tick0", 0)), 101, int(share["dtick"])))
     assert ticks[0] == 0 and ticks[-1] == 100 and all(t % 10 == 0 for t in ticks), ticks
+
+
+def test_a_measure_named_by_an_abbreviation_keeps_its_capitals_inside_a_sentence(monkeypatch, sample_db):
+    """Regression: the page said "the share of all cSE suspects identified" and "recorded for 439 of 600 cSE suspects
+    identified": a name was put inside a sentence by lower-casing its first letter, abbreviation or not."""
+    at = internal(monkeypatch, sample_db, "internal_pages/breakdowns.py", PCC)
+    at.selectbox(key="bd_measure").set_value("cse_suspects_identified").run()
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert "cSE" not in shown
+    assert "CSE suspects identified" in shown and "of all CSE suspects identified" in shown

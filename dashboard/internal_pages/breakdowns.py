@@ -12,6 +12,7 @@ from pipelines import breakdowns
 from pipelines.catalogue import catalogue, dimensions, force, listed, reference_stamp
 from pipelines.chart_text import set_title
 from pipelines.flags import caveats, force_caveats
+from pipelines.office import in_sentence
 
 user = auth.signed_in()
 st.title("Breakdowns")
@@ -25,7 +26,8 @@ dims = dimensions()
 
 
 def lower_first(text: str) -> str:
-    return text[0].lower() + text[1:]
+    """A name as it reads inside a sentence: "ethnicity of the suspect", but "CSE suspects identified", never "cSE"."""
+    return in_sentence(text)
 
 
 if loaded is None or loaded.empty:
