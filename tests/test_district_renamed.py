@@ -287,3 +287,19 @@ def test_a_return_under_the_new_name_is_compared_with_the_months_held_under_the_
     rules = {(m, r) for m, r, _ in found}
     assert ("cse_arrests", "month_on_month_change") in rules, found  # 90 from 9 in June, held as "Sheffield"
     assert ("cce_referrals", "cce_referrals_same_month_last_year") in rules, found  # 80 from 5 a year before
+
+
+def test_a_district_renamed_without_its_former_name_kept_is_named_by_check(ref, db, tmp_path, run_cli):
+    """Regression: "pccdash check" said every file was correct when force.yaml renamed a district the warehouse holds
+    figures for without keeping its former name among the aliases (West Midlands' "Birmingham East" written "Birmingham
+    East and Solihull"), though "pccdash plan" then stopped on those figures and the pages lost the district's
+    history."""
+    _july_then_renamed(ref, db, tmp_path, run_cli)
+    assert run_cli("check", "--db", db).exit_code == 0  # the former name kept: correct
+    path = ref / "force.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("aliases: [Sheffield]", "aliases: []"), encoding="utf-8")
+    checked = run_cli("check", "--db", db)
+    assert checked.exit_code == 1
+    assert ('force.yaml", line ' in checked.stderr and 'The warehouse holds figures for "Sheffield", which force.yaml '
+            "no longer names: a renamed district keeps its former name among the new name's aliases (aliases: "
+            "[Sheffield])") in checked.stderr, checked.stderr
