@@ -10,9 +10,11 @@ import pandas as pd
 from dashboard import data
 from pipelines.policeuk import by_place, context_figures
 
+stamp = data.context_stamp
+
 
 def _figures() -> pd.DataFrame:
-    return data.call(context_figures)
+    return data.call(context_figures, _also=stamp())
 
 
 def index(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str]]:

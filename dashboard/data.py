@@ -28,7 +28,7 @@ import pandas as pd
 import streamlit as st
 
 from pipelines import warehouse
-from pipelines.catalogue import reference_folder_stamp
+from pipelines.catalogue import reference_folder_stamp, reference_stamp
 from pipelines.errors import WarehouseError, WarehouseLocked
 from pipelines.figures import current_figures
 from pipelines.figures import plan_figures as plan_figures_of
@@ -292,9 +292,16 @@ def figures() -> pd.DataFrame:
     return pd.DataFrame() if out is None else out
 
 
+def context_stamp() -> tuple:
+    """What the police.uk context figures are placed and counted by besides the warehouse: police_uk.yaml's district
+    prefixes and crime types, force.yaml's districts and the catalogue's measures; edited, they are worked out again
+    (a district given its prefix while the dashboard runs is counted at once)."""
+    return reference_stamp("police_uk.yaml", "force.yaml", "measures.yaml")
+
+
 def plan_figures() -> pd.DataFrame:
     """The figures the plan is judged on: the force's, and the police.uk context measures a plan lists."""
-    out = call(plan_figures_of)
+    out = call(plan_figures_of, _also=context_stamp())
     return pd.DataFrame() if out is None else out
 
 
@@ -308,7 +315,7 @@ def _plan_analytics(con: duckdb.DuckDBPyConnection) -> PlanAnalytics | None:
 def analytics() -> PlanAnalytics | None:
     """The plan's analysis, one object shared by every page and session (it is not changed by its users)
     until a table it was built from changes."""
-    return _kept(_plan_analytics, (), {}, shared=True)
+    return _kept(_plan_analytics, (), {}, shared=True, also=context_stamp())
 
 
 def with_analytics(fn: Callable, *args, **kwargs) -> Any:

@@ -385,3 +385,24 @@ def test_the_context_page_says_which_district_no_prefix_places_records_in(monkey
     assert not at.exception, at.exception
     assert "Rotherham" not in at.dataframe[0].value.columns
     assert "Rotherham has no police.uk figure: no LSOA-name prefix in police_uk.yaml places records there" in texts(at)
+
+
+def test_police_uk_yaml_edited_while_the_dashboard_runs_is_read_at_the_next_page_run(monkeypatch, context_db,
+                                                                                    context_plan):
+    """Regression: the context figures were kept until a table changed, so a district's prefix taken out of (or put
+    into) police_uk.yaml while the dashboard ran went on showing the placement it had before, on the context page
+    and on the plan's police.uk measures, until the next load."""
+    ref = context_plan
+    at = internal(monkeypatch, context_db, "internal_pages/context.py", ANALYST)
+    assert "Rotherham" in at.dataframe[0].value.columns
+    context = data.plan_figures()
+    assert ((context["district"] == "Rotherham") & (context["measure"] == VIOLENCE)).any()
+    data_ = yaml.safe_load((ref / "police_uk.yaml").read_text(encoding="utf-8"))
+    data_["districts"]["map"] = [m for m in data_["districts"]["map"] if m["district"] != "Rotherham"]
+    (ref / "police_uk.yaml").write_text(yaml.safe_dump(data_, sort_keys=False), encoding="utf-8")
+    at = internal(monkeypatch, context_db, "internal_pages/context.py", ANALYST)
+    assert not at.exception, at.exception
+    assert "Rotherham" not in at.dataframe[0].value.columns
+    context = data.plan_figures()
+    assert not ((context["district"] == "Rotherham") & (context["measure"] == VIOLENCE)).any()
+    assert ((context["district"] == "Sheffield") & (context["measure"] == VIOLENCE)).any()

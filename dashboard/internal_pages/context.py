@@ -32,7 +32,7 @@ st.caption("Crime and outcomes as police.uk publishes them for the force: public
 data.no_warehouse_guard()
 # each part of the page asks for what it shows (a month's table, a measure's months), kept apart, so the page
 # does not carry every figure of every month loaded on each run
-index = data.call(context_data.index)
+index = data.call(context_data.index, _also=context_data.stamp())
 if index is None or not index[0]:
     st.info('No police.uk file is loaded yet. Download a month of street-level crime or outcomes for the force '
             'from data.police.uk and load it like a return, e.g. '
@@ -44,7 +44,7 @@ ui.caveat_box(list(cat.source_caveats.get(SOURCE, ())), label="About police.uk f
 
 months, loaded = index
 month = st.selectbox("Month", months, format_func=lambda p: month_label(month_number(p)), key="context_month")
-table = data.call(context_data.month_table, month)
+table = data.call(context_data.month_table, month, _also=context_data.stamp())
 short = {m.name: m.short_name.removesuffix(" (police.uk)") for m in cat.of_source(SOURCE)}
 table["Measure"] = table["Measure"].map(short)  # short names keep every column in view
 st.header(f"By district, {month_label(month_number(month))}")
@@ -71,7 +71,7 @@ st.header("Month by month")
 names = {m.id: m.name for m in cat.of_source(SOURCE) if m.id in loaded}
 measure_id = st.selectbox("Measure", list(names), format_func=names.get, key="context_measure")
 m = cat.get(measure_id)
-series = data.call(context_data.series, measure_id)
+series = data.call(context_data.series, measure_id, _also=context_data.stamp())
 present = set(series["district"].unique())
 places = [p for p in ref.placements if p in present]
 fig = go.Figure()
