@@ -344,7 +344,7 @@ def test_a_long_title_and_a_financial_years_aspiration_stay_within_the_picture()
 def test_a_month_every_area_misses_is_said_once_for_them_all():
     """Regression: a police.uk measure whose month was not loaded listed "not reported" for the force and each of
     seven districts, for each of four periods: 32 notes saying one thing under the table (and 32 captions on the
-    overview)."""
+    overview); the areas that miss the same months are said together."""
     from handmade_pack import measure, row
 
     from pipelines.briefing.tables import incomplete_notes
@@ -355,5 +355,9 @@ def test_a_month_every_area_misses_is_said_once_for_them_all():
     m = measure("police_uk_burglary", "Burglary (police.uk)", "Context", rows, chart=False)
     assert incomplete_notes(m) == ["West Midlands and every district alike: March 2026: not reported; 12 months to "
                                    "March 2026: 0 of 12 months reported"]
-    rows[2].incomplete = missing[:1]  # one district differs: each said with its own
-    assert incomplete_notes(m)[0] == "West Midlands: March 2026: not reported" and len(incomplete_notes(m)) == 7
+    rows[2].incomplete = missing[:1]  # one district differs: the areas missing the same said together, then it
+    assert incomplete_notes(m) == ["West Midlands, Birmingham East and Wolverhampton: March 2026: not reported; 12 "
+                                   "months to March 2026: 0 of 12 months reported",
+                                   "Coventry: March 2026: not reported"]
+    rows[2].incomplete = []
+    assert incomplete_notes(m)[1:] == []

@@ -136,7 +136,7 @@ def _area_table(doc, pack: Pack, m: PackMeasure) -> None:
     _table(doc, headings, rows, _widths(headings, words, first=28), caption=f"{m.name} ({m.unit}): force and districts")
     notes = incomplete_notes(m)
     if notes:
-        _para(doc, "Months missing: " + "; ".join(notes) + ".", italic=True, size=TABLE_PT + 0.5)
+        _para(doc, "Months missing: " + ". ".join(notes) + ".", italic=True, size=TABLE_PT + 0.5)
 
 
 def _table(doc, headings: list[str], rows: list[list[str]], widths_mm: list[float], caption: str) -> None:

@@ -486,7 +486,7 @@ def _html_measure(pack: Pack, m: PackMeasure, anchor: str) -> str:
                            figure_links=[_provenance(pack, m.measure_id, r.area) for r in m.rows]))
     notes = incomplete_notes(m)
     if notes:
-        out.append('<p class="note">Months missing: ' + _e("; ".join(notes)) + ".</p>")
+        out.append('<p class="note">Months missing: ' + _e(". ".join(notes)) + ".</p>")
 
     if m.chart is None:
         out.append(f'<p class="no-chart">{_e(TOO_FEW_MONTHS)}</p>')
@@ -842,7 +842,7 @@ def _pdf_measure(pack: Pack, m: PackMeasure, anchor: str, st: dict[str, Paragrap
             _pdf_grid(headings, rows, _fractions(0.13, headings, [0.17, 0.17]), st, width)]
     notes = incomplete_notes(m)
     if notes:
-        top.append(_p("Months missing: " + "; ".join(notes) + ".", st["note"]))
+        top.append(_p("Months missing: " + ". ".join(notes) + ".", st["note"]))
     # The measure's words and table stay together, its chart and what is said under it together, and the
     # two may part at a page's end: keeping the whole measure on one page left a third of most pages empty.
     parts: list = [KeepTogether(top), Spacer(1, 6)]

@@ -8,6 +8,7 @@ table then gives the same figures for the force and every district.
 
 from __future__ import annotations
 
+from ..catalogue import listed
 from .model import HeadlinePeriods, Pack, PackMeasure, PackRow
 
 CHANGE_HEADING = "Change on the 12 months before"
@@ -54,12 +55,16 @@ def table_caption(m: PackMeasure) -> str:
 
 
 def incomplete_notes(m: PackMeasure) -> list[str]:
-    """What is missing from the measure's figures, area by area, said under its table; said once for them all when
-    every area misses the same (a police.uk month not loaded: seven districts and the force, four periods each,
-    made a paragraph of 32 notes saying one thing)."""
-    if len(m.rows) > 1 and m.rows[0].incomplete and all(r.incomplete == m.rows[0].incomplete for r in m.rows):
-        return [f"{m.rows[0].area} and every district alike: " + "; ".join(m.rows[0].incomplete)]
-    return [f"{r.area}: {note}" for r in m.rows for note in r.incomplete]
+    """What is missing from the measure's figures, said under its table: one entry for the areas that miss the same
+    months, naming them, then what they miss (a police.uk month not loaded: seven districts and the force, four
+    periods each, made a paragraph of 32 notes saying one thing); "<force> and every district alike" when all do."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for r in m.rows:
+        if r.incomplete:
+            groups.setdefault(tuple(r.incomplete), []).append(r.area)
+    if len(groups) == 1 and len(m.rows) > 1 and len(next(iter(groups.values()))) == len(m.rows):
+        return [f"{m.rows[0].area} and every district alike: " + "; ".join(next(iter(groups)))]
+    return [f"{listed(areas)}: " + "; ".join(notes) for notes, areas in groups.items()]
 
 
 EVENTS_SECTION = "Events drawn on the charts"
