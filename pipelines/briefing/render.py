@@ -20,7 +20,6 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.textpath import TextPath
 from matplotlib.ticker import FuncFormatter
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -334,9 +333,7 @@ def _label_events(ax, events: list) -> None:
     whens = [mdates.date2num(pd.Timestamp(e.date)) for e in events]
     texts = [f" {e.title} " for e in events]
     starts = [(w - left) / (right - left) for w in whens]
-    # a glyph's outline, less the spaces either side (which have none), and a tenth more for the drawn text's spacing
-    widths = [(1.1 * TextPath((0, 0), t, size=EVENT_FONT).get_extents().width + EVENT_FONT) / AXES_POINTS
-              for t in texts]
+    widths = [(_text_width(t, EVENT_FONT) + EVENT_FONT / 2) / AXES_POINTS for t in texts]  # and the box's padding
     order = sorted(range(len(events)), key=lambda i: whens[i])
     placed = dict(zip(order, event_rows([starts[i] for i in order], [widths[i] for i in order]), strict=True))
     for i, text in enumerate(texts):
