@@ -12,6 +12,7 @@ import datetime as dt
 import getpass
 import io
 import os
+import re
 import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -63,6 +64,10 @@ ACTIONS = {
 CHANNELS = ("app", "cli", "system")
 # How an action was done, in words; the operating-system account follows where there is one.
 HOW = {"app": "in the app, signed in", "cli": "on the command line", "system": "by the program itself"}
+# A text to look for that ends in a number after a space or "#" ("meeting 1", "flag #1", "file (#17"): the number is
+# an id, and is not found inside a longer one (meeting 12, flag #10). Any other text is found wherever it is, a
+# month begun ("2026-1") or a hash's first characters among them.
+_ENDS_IN_NUMBER = re.compile(r"[ #][0-9]+$")
 ONE_LINE = 80  # characters of an About or Detail that `pccdash audit` shows in its table
 
 
@@ -216,7 +221,7 @@ def events(con: duckdb.DuckDBPyConnection, *, action: str | None = None, identit
            text: str | None = None) -> pd.DataFrame:
     """The trail, newest first, narrowed by any of: action, identity, channel, first and last day (inclusive, days
     in England, as the trail is read: 1 June begins at 23:00 UTC on 31 May in summer), and text found in what it was
-    about or its detail (any case)."""
+    about or its detail (any case; "meeting 1" is that meeting, not meeting 12: `_ENDS_IN_NUMBER`)."""
     if action and action not in ACTIONS:
         raise BadAuditFilter(f'"{action}" is not an action of the audit trail; it is one of {", ".join(ACTIONS)}.')
     if channel and channel not in CHANNELS:
@@ -232,10 +237,19 @@ def events(con: duckdb.DuckDBPyConnection, *, action: str | None = None, identit
             conds.append(f" AND {sql}")
             params.append(value)
     if text and text.strip():
-        # contains(), not LIKE: a typed % or _ is looked for as itself
-        conds.append(" AND (contains(lower(coalesce(subject, '')), lower(?)) "
-                     "OR contains(lower(coalesce(detail, '')), lower(?)))")
-        params += [text.strip(), text.strip()]
+        wanted = text.strip()
+        if _ENDS_IN_NUMBER.search(wanted):
+            # "meeting 1", "flag #1", "file 17": that number, not meeting 12 or flag #10 (a regular expression of the
+            # text as typed, every character itself, then anything but a digit)
+            pattern = re.escape(wanted.lower()) + "([^0-9]|$)"
+            conds.append(" AND (regexp_matches(lower(coalesce(subject, '')), ?) "
+                         "OR regexp_matches(lower(coalesce(detail, '')), ?))")
+            params += [pattern, pattern]
+        else:
+            # contains(), not LIKE: a typed % or _ is looked for as itself
+            conds.append(" AND (contains(lower(coalesce(subject, '')), lower(?)) "
+                         "OR contains(lower(coalesce(detail, '')), lower(?)))")
+            params += [wanted, wanted]
     return con.execute(EVENTS_SQL.format(where="".join(conds)), params).df()
 
 

@@ -981,7 +981,9 @@ def withdraw(db, as_user, reason, out, yes):
               help="First day to include (UK time, as the trail is shown; a month YYYY-MM from its 1st).")
 @click.option("--to", "end", metavar="YYYY-MM-DD",
               help="Last day to include (UK time, as the trail is shown; a month YYYY-MM to its last).")
-@click.option("--text", default=None, metavar="TEXT", help="Only records whose subject or detail holds this text.")
+@click.option("--text", default=None, metavar="TEXT",
+              help="Only records whose subject or detail holds this text (any case); a number at its end is that "
+                   'number: "meeting 1" is not meeting 12, "flag #1" not flag #10.')
 @format_option
 def audit(db, action, who, channel, start, end, text, fmt):
     """Print the audit trail, newest first: who approved, published, withdrew, flagged, resolved, wrote

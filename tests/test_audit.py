@@ -4,7 +4,9 @@ access.yaml maps to the operating-system account running it; the audit page and 
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import shutil
 
 import pytest
@@ -379,6 +381,28 @@ def test_the_trail_is_read_and_narrowed_in_days_and_times_in_england(run_cli, ac
     with warehouse.connect_read_only(acted) as con:  # and the trail stores it as it was, in UTC
         assert con.execute("SELECT max(acted_at) FROM audit_event WHERE action = 'flag'").fetchall() == [
             (dt.datetime(2026, 6, 30, 23, 30),)]
+
+
+def test_the_trail_narrowed_to_an_item_by_its_number_holds_that_item_and_not_those_whose_number_begins_with_it(
+        run_cli, wh):
+    """Regression: over a year "meeting 1" also found meetings 10 to 13 and "flag #1" flags #10 and on, so an
+    auditor asking for one meeting's or one flag's record was given others' mixed in."""
+    with warehouse.connect(wh) as con:
+        for i in range(1, 13):
+            raise_flag(con, APP_ANALYST, scope="district_month", reason=f"check {i}", period="2015-07",
+                       district="Rotherham")
+        resolve_flag(con, APP_PCC, 1, "Figures confirmed, see flag #12 for the rest")
+    out = list(csv.reader(io.StringIO(run_cli("audit", "--db", wh, "--text", "flag #1", "--format", "csv").output)))
+    assert [row[3:5] for row in out[1:]] == [["resolved a flag", "flag #1"],
+                                                          ["raised a flag", "flag #1 on 2015-07 Rotherham"]]
+    out = run_cli("audit", "--db", wh, "--text", "FLAG #12", "--format", "csv").output.splitlines()
+    assert len(out) == 3  # flag #12 raised, and the resolution of flag #1 that names it
+    assert len(run_cli("audit", "--db", wh, "--text", "flag #", "--format", "csv").output.splitlines()) == 14
+    assert len(run_cli("audit", "--db", wh, "--text", "2015-07 Rot", "--format", "csv").output.splitlines()) == 13
+    with warehouse.connect_read_only(wh) as con:  # any other text is found wherever it is: a month begun, a hash
+        assert len(audit.events(con, text="check 1")) == 1 and len(audit.events(con, text="heck 1")) == 1
+        assert len(audit.events(con, text="2015-07")) == 12 and len(audit.events(con, text="2015-0")) == 12
+        assert len(audit.events(con, text="1")) == 13 and len(audit.events(con, text="#1")) == 2
 
 
 def test_pccdash_audit_shows_a_long_detail_on_one_short_line_and_the_csv_keeps_it_whole(run_cli, acted):

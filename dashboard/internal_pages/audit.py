@@ -37,7 +37,8 @@ channel = c3.selectbox("How", list(CHANNELS), index=None, format_func=lambda c: 
 c4, c5 = st.columns(2)
 days = c4.date_input("Between", value=(), key="audit_days", format="DD/MM/YYYY",  # days in England, as shown
                      min_value=uk_day(everything["acted_at"].min()), max_value=uk_day(everything["acted_at"].max()))
-text = c5.text_input("Text in what it was about or its detail", key="audit_text", max_chars=200)
+text = c5.text_input("Text in what it was about or its detail", key="audit_text", max_chars=200,
+                     help='Any case. A number at its end is that number: "meeting 1" finds meeting 1, not meeting 12.')
 
 days = tuple(days) if isinstance(days, (tuple, list)) else (days,)
 try:
