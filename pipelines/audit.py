@@ -205,8 +205,35 @@ def record_load(con: duckdb.DuckDBPyConnection, who: Mapping, file_id: int, outc
     name, registered = con.execute("SELECT name, sha256 FROM file_registry WHERE file_id = ?", [file_id]).fetchall()[0]
     fingerprint = sha256 or registered
     record(con, who, "load", subject=f'file "{name}" (#{file_id})',
-           detail=f"{'loaded' if outcome == 'accepted' else 'refused'}"
+           detail=(f"loaded{_what_it_changed(con, file_id)}" if outcome == "accepted" else "refused")
                   + (f"; sha256 {fingerprint}" if fingerprint else "; the file could not be read"))
+
+
+LOAD_CHANGES = 10  # figures a load's record names, each with its value before and after
+
+
+def _what_it_changed(con: duckdb.DuckDBPyConnection, file_id: int) -> str:
+    """What a loaded return did to the figures, for its record: ': 1 figure for May 2026, 0 new, 1 revised (Live CSE
+    investigations, Sheffield, May 2026: was 37, now 77), 0 unchanged', so that a correction's record says what it
+    corrected (a police.uk file's counts by district and month are its figures). Nothing for a file of none."""
+    from .resubmission import file_revisions, format_changes
+    from .uk_time import month_words
+
+    new, revised, unchanged = con.execute("SELECT figures_new, figures_revised, figures_unchanged FROM file_registry "
+                                          "WHERE file_id = ?", [file_id]).fetchall()[0]
+    total = (new or 0) + (revised or 0) + (unchanged or 0)
+    if not total:
+        return ""
+    first, last = con.execute("SELECT min(period), max(period) FROM file_coverage WHERE file_id = ?",
+                              [file_id]).fetchall()[0]
+    months = ("" if first is None else f" for {month_words(first)}" if first == last
+              else f" for {month_words(first)} to {month_words(last)}")
+    changes = file_revisions(con, file_id)
+    named = format_changes(changes, LOAD_CHANGES)
+    if len(changes) > LOAD_CHANGES:
+        named[-1] = f"and {len(changes) - LOAD_CHANGES:,} more (pccdash figures --history)"
+    return (f": {total:,} figure{'s' if total != 1 else ''}{months}, {new:,} new, {revised:,} revised"
+            + (f" ({'; '.join(named)})" if named else "") + f", {unchanged:,} unchanged")
 
 
 EVENTS_SQL = """

@@ -92,10 +92,30 @@ def test_pccdash_ingest_records_each_file_loaded_or_refused_with_the_account(run
     sha = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in (good, bad)}
     loads = [r for r in trail(db) if r[3] == "load"]
     assert loads == [
-        (account, "cli", account, "load", 'file "2015-07-cse-return.csv" (#1)', f"loaded; sha256 {sha[good]}"),
+        (account, "cli", account, "load", 'file "2015-07-cse-return.csv" (#1)',
+         f"loaded: 1 figure for July 2015, 1 new, 0 revised, 0 unchanged; sha256 {sha[good]}"),
         (account, "cli", account, "load", 'file "2015-08-cse-return.csv" (#2)', f"refused; sha256 {sha[bad]}")]
     out = run_cli("audit", "--db", db, "--action", "load", "--how", "cli").output
     assert out.count("loaded a return, uploaded in the app or from the command line") == 2
+
+
+def test_a_corrections_load_record_says_which_figures_it_changed_from_what_to_what(run_cli, db, tmp_path):
+    """Regression: a correction's record said only "loaded; sha256 ...", the same as any return's, so the trail could
+    not say what a correction changed between a month's first approval and its second."""
+    first = tmp_path / "2015-07-cse-return.csv"
+    first.write_text("period,district,measure,value\n2015-07,Rotherham,cse_charges,3\n2015-07,Sheffield,cse_charges,4\n"
+                     "2015-08,Rotherham,cse_charges,5\n")
+    fix = tmp_path / "2015-07-z-corrections.csv"
+    fix.write_text("period,district,measure,value,note\n2015-07,Rotherham,cse_charges,2,one charge was counted twice\n"
+                   "2015-07,Sheffield,cse_charges,4,\n")
+    assert run_cli("ingest", first, "--db", db).exit_code == 0
+    assert run_cli("ingest", fix, "--db", db).exit_code == 0
+    details = [r[5].split("; sha256 ")[0] for r in trail(db) if r[3] == "load"]
+    assert details == ["loaded: 3 figures for July 2015 to August 2015, 3 new, 0 revised, 0 unchanged",
+                       "loaded: 2 figures for July 2015, 0 new, 1 revised (CSE charges, Rotherham, July 2015: was 3, "
+                       "now 2), 1 unchanged"]
+    out = run_cli("audit", "--db", db, "--text", "was 3, now 2").output
+    assert "2015-07-z-corrections.csv" in out
 
 
 def test_pccdash_ingest_records_a_police_uk_file_loaded_or_refused(run_cli, db, tmp_path):
@@ -107,7 +127,7 @@ def test_pccdash_ingest_records_a_police_uk_file_loaded_or_refused(run_cli, db, 
     bad = tmp_path / "2017-13-south-yorkshire-street.csv"
     bad.write_text(sample.read_text(encoding="utf-8").replace(",2017-11,", ",2017-13,"), encoding="utf-8")
     assert run_cli("ingest", good, bad, "--db", db).exit_code == 1
-    loads = [(r[4].split(" (#")[0], r[5].split(";")[0]) for r in trail(db) if r[3] == "load"]
+    loads = [(r[4].split(" (#")[0], r[5].split(";")[0].split(":")[0]) for r in trail(db) if r[3] == "load"]
     assert loads == [(f'file "{good.name}"', "loaded"), (f'file "{bad.name}"', "refused")]
 
 
