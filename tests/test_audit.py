@@ -22,6 +22,7 @@ from pipelines.catalogue import reference_dir
 from pipelines.errors import ConfigError
 from pipelines.flags import raise_flag, resolve_flag
 from pipelines.publish.approval import approve
+from pipelines.uk_time import uk_day_words
 
 APP_PCC = claims_of("pcc@example.org")
 APP_ANALYST = claims_of("analyst@example.org")
@@ -76,6 +77,31 @@ def test_each_writer_leaves_one_record_with_who_and_how(wh):
     with warehouse.connect_read_only(wh) as con:
         times = [t for (t,) in con.execute("SELECT acted_at FROM audit_event").fetchall()]
     assert all(before <= t <= dt.datetime.now(dt.UTC).replace(tzinfo=None) for t in times)  # UTC, when done
+
+
+def test_a_month_approved_again_says_when_it_was_approved_before_and_what_was_loaded_for_it_since(run_cli, wh,
+                                                                                                   tmp_path):
+    """Regression: a month approved, corrected and approved again left two records alike ("96 figures as they
+    stood"), so the trail did not say that the second approval took in a correction, nor which."""
+    pcc = audit.cli_actor("pcc@example.org")
+    with warehouse.connect(wh) as con:
+        approve(con, ["2015-08"], pcc)
+        approve(con, ["2015-08"], pcc)
+        was = con.execute("SELECT value FROM figure WHERE period = DATE '2015-08-01' AND district = 'Rotherham' "
+                          "AND measure = 'cse_charges'").fetchall()[0][0]
+    fix = tmp_path / "2015-08 resend.csv"
+    fix.write_text(f"period,district,measure,value\n2015-08,Rotherham,cse_charges,{int(was) + 1}\n")
+    assert run_cli("ingest", fix, "--db", wh).exit_code == 0
+    with warehouse.connect(wh) as con:
+        approve(con, ["2015-08"], pcc)
+        file_id = con.execute("SELECT file_id FROM file_registry WHERE name = ?", [fix.name]).fetchall()[0][0]
+    today = uk_day_words(dt.datetime.now(dt.UTC))
+    details = [r[5] for r in trail(wh) if r[3] == "approve"]
+    assert details[0].endswith("figures as they stood")
+    assert details[1].endswith(f"figures as they stood; approved before on {today} by pcc@example.org, since when "
+                               "no figure was revised or added")
+    assert details[2].endswith(f"figures as they stood; approved before on {today} by pcc@example.org, since when "
+                               f'1 figure was revised (file "2015-08 resend.csv" (#{file_id}))')
 
 
 def test_pccdash_ingest_records_each_file_loaded_or_refused_with_the_account(run_cli, db, tmp_path):

@@ -15,7 +15,7 @@ from ..errors import PccDashError
 from ..figures import held_as_one, parse_month
 from ..flags import flag_place
 from ..resubmission import blocked_months, cleared_refusals, open_refusals, refusals
-from ..uk_time import month_words, uk_day
+from ..uk_time import month_words, uk_day, uk_day_words
 from ..warehouse import utc_now
 
 APPROVAL_WITHDRAWN = "approval withdrawn"  # a publication_event: a withdrawn publication took the approval with it
@@ -231,6 +231,7 @@ def approve(con: duckdb.DuckDBPyConnection, months: list[str], claims: dict) -> 
                  if several and clear else "")
         raise CannotApprove(head + "\n  - " + "\n  - ".join(problems)
                             + f"\nResolve these ({', or '.join(remedies.values())}) and approve again." + alone)
+    since = {p: _since_approved(con, p) for p in periods}  # read before this approval is kept
     with audit.transaction(con):
         for p in periods:
             con.execute(
@@ -240,5 +241,29 @@ def approve(con: duckdb.DuckDBPyConnection, months: list[str], claims: dict) -> 
                        approved_by = excluded.approved_by, approved_at = excluded.approved_at""", [p, who, now])
             con.execute("INSERT INTO publication_event (period, action, by_user, acted_at) "
                         "VALUES (?, 'approved', ?, ?)", [p, who, now])
-            audit.record(con, claims, "approve", subject=f"{p:%Y-%m}", detail=f"{counts[p]:,} figures as they stood")
+            audit.record(con, claims, "approve", subject=f"{p:%Y-%m}",
+                         detail=f"{counts[p]:,} figures as they stood" + since[p])
     return periods
+
+
+def _since_approved(con: duckdb.DuckDBPyConnection, period: dt.date) -> str:
+    """For a month approved before: when and by whom, and what was loaded for it since, by file ("; approved before on
+    14 June 2026 by pcc@example.org, since when 1 figure was revised (file "2026-05-z-corrections.csv" (#19))"), so
+    that a second approval's record says what it approved that the first did not. Nothing for a first approval."""
+    before = con.execute("SELECT by_user, acted_at FROM publication_event WHERE period = ? AND action = 'approved' "
+                         "ORDER BY acted_at DESC LIMIT 1", [period]).fetchall()
+    if not before:
+        return ""
+    by, at = before[0]
+    files = con.execute(
+        """SELECT format('"{}" (#{})', r.name, r.file_id), count(*) FILTER (WHERE fr.revision > 1),
+                  count(*) FILTER (WHERE fr.revision = 1)
+           FROM figure_revision fr JOIN file_registry r USING (file_id)
+           WHERE fr.period = ? AND fr.loaded_at > ? GROUP BY r.name, r.file_id ORDER BY min(fr.loaded_at)""",
+        [period, at]).fetchall()
+    revised, added = sum(f[1] for f in files), sum(f[2] for f in files)
+    what = " and ".join(x for x in (
+        f"{revised:,} figure{'s were' if revised != 1 else ' was'} revised" if revised else "",
+        f"{added:,} figure{'s were' if added != 1 else ' was'} added" if added else "") if x)
+    return (f"; approved before on {uk_day_words(at)} by {by}, since when "
+            + (f"{what} (file {', '.join(f[0] for f in files)})" if what else "no figure was revised or added"))
