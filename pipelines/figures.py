@@ -118,7 +118,8 @@ def current_figures(con: duckdb.DuckDBPyConnection, f: FigureFilter = FigureFilt
 
 
 def figure_history(con: duckdb.DuckDBPyConnection, f: FigureFilter = FigureFilter()) -> pd.DataFrame:
-    """Every revision of the selected figures, oldest first, with the value each one replaced."""
+    """Every revision of the selected figures, oldest first, with the value each one replaced and the note its file
+    gave it (a correction's reason: "4 duplicate referrals removed")."""
     where, params = where_clause(f)
     return con.execute(
         f"""SELECT strftime(fr.period, '%Y-%m') AS period, fr.district, fr.measure, fr.revision, fr.value,
@@ -126,7 +127,7 @@ def figure_history(con: duckdb.DuckDBPyConnection, f: FigureFilter = FigureFilte
                    fr.revision = max(fr.revision) OVER (PARTITION BY fr.period, fr.district, fr.measure)
                        AS is_current,
                    r.name AS source_file, fr.source_sheet, fr.source_row,
-                   strftime(fr.loaded_at, '%Y-%m-%d %H:%M') AS loaded_at
+                   strftime(fr.loaded_at, '%Y-%m-%d %H:%M') AS loaded_at, coalesce(fr.note, '') AS note
             FROM (SELECT * FROM figure_revision{where}) fr JOIN file_registry r USING (file_id)
             ORDER BY fr.measure, fr.district, fr.period, fr.revision""",
         params,

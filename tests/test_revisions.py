@@ -43,8 +43,23 @@ def test_figures_history_shows_each_revision_with_its_file(db, tmp_path, run_cli
     current = pd.read_csv(io.StringIO(run_cli("figures", "--format", "csv", "--db", db).stdout))
     assert current[["value", "revision", "source_file"]].values.tolist() == [[4, 2, "b.csv"]]
     # the value a revision replaced reads as a count too, not 3.0, beside a first revision that replaced nothing
-    assert out.splitlines()[1:] == [f"2015-07,Rotherham,cse_charges,1,3,,False,a.csv,,2,{df['loaded_at'][0]},",
-                                    f"2015-07,Rotherham,cse_charges,2,4,3,True,b.csv,,2,{df['loaded_at'][1]},"], out
+    assert out.splitlines()[1:] == [f"2015-07,Rotherham,cse_charges,1,3,,False,a.csv,,2,{df['loaded_at'][0]},,",
+                                    f"2015-07,Rotherham,cse_charges,2,4,3,True,b.csv,,2,{df['loaded_at'][1]},,"], out
+
+
+def test_figures_history_gives_the_note_a_correction_came_with(db, tmp_path, run_cli):
+    """Regression: the reason a correction gave in its note column ("1 charge recorded late added") was shown on the
+    Provenance page but not by pccdash figures --history, so a revision read there had no reason."""
+    write_csv(tmp_path / "a.csv", HEADER + "2015-07,Rotherham,cse_charges,3\n")
+    (tmp_path / "fix.csv").write_text("period,district,measure,value,note\n"
+                                      "2015-07,Rotherham,cse_charges,4,1 charge recorded late added\n")
+    assert run_cli("ingest", tmp_path / "a.csv", "--db", db).exit_code == 0
+    assert run_cli("ingest", tmp_path / "fix.csv", "--db", db).exit_code == 0
+    df = pd.read_csv(io.StringIO(run_cli("figures", "--history", "--format", "csv", "--db", db).stdout))
+    assert df.fillna("")[["source_file", "note"]].values.tolist() == [["a.csv", ""],
+                                                                      ["fix.csv", "1 charge recorded late added"]]
+    out = run_cli("figures", "--history", "--db", db).stdout
+    assert "1 charge recorded late added" in out
 
 
 def test_the_same_file_again_changes_nothing_and_says_so(db, tmp_path, run_cli):
