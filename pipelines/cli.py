@@ -986,9 +986,10 @@ def withdraw(db, as_user, reason, out, yes):
                    'number: "meeting 1" is not meeting 12, "flag #1" not flag #10.')
 @format_option
 def audit(db, action, who, channel, start, end, text, fmt):
-    """Print the audit trail, newest first: who approved, published, withdrew, flagged, resolved, wrote
-    commentary or questions, or superseded a file, when, and how (the app, the command line and its
-    operating-system account, or the program itself).
+    """Print the audit trail, newest first: who loaded a return, flagged, resolved, approved, published or
+    withdrew, produced a pack, or recorded anything of the accountability loop (meetings, questions, answers,
+    decisions, actions, releases), when, and how (the app, the command line and its operating-system account, or
+    the program itself).
 
     \b
     Examples:

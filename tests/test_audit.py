@@ -374,6 +374,16 @@ def test_the_audit_download_holds_the_rows_shown_with_formulas_neutralised(monke
     assert csv[1].endswith('"\'=HYPERLINK(""http://x"",""late"")"')  # text, not a formula, in a spreadsheet
 
 
+def test_the_audit_page_says_the_trail_holds_loads_packs_and_the_accountability_loop(monkeypatch, acted):
+    """Regression: the page said the trail held "every approval, publication, withdrawal, flag, resolution,
+    commentary, question edit and supersession", and an auditor read it as holding nothing else, where it holds
+    every return loaded, every pack produced and every record of the loop too."""
+    shown = texts(internal(monkeypatch, acted, "internal_pages/audit.py", ANALYST))
+    for words in ("Every return loaded or refused", "briefing pack produced", "meetings recorded, moved or cancelled",
+                  "answers, decisions, actions and their due dates", "approvals of items for publication"):
+        assert words in shown, words
+
+
 def test_the_audit_page_says_when_nothing_is_recorded_yet(monkeypatch, wh):
     at = internal(monkeypatch, wh, "internal_pages/audit.py", PCC)
     assert not at.exception and "Nothing has been recorded yet" in texts(at)

@@ -1,5 +1,6 @@
-"""Audit trail: who approved, published, withdrew, flagged, resolved, wrote commentary or questions, or
-superseded a file; when; and how (signed in to the app, on the command line, or the program itself)."""
+"""Audit trail: who loaded a return, flagged, resolved, approved, published or withdrew, produced a pack, or recorded
+anything of the accountability loop; when; and how (signed in to the app, on the command line, or the program itself).
+"""
 
 import streamlit as st
 
@@ -10,6 +11,11 @@ from pipelines.errors import PccDashError
 from pipelines.plan import history as spc_history
 from pipelines.uk_time import uk_day
 
+# What the trail holds, in words: every action of pipelines.audit.ACTIONS falls under one of them.
+WHAT = ("Every return loaded or refused, flag and step on it, commentary, question edit, supersession, approval, "
+        "publication and withdrawal, briefing pack produced, and every record of the accountability loop (meetings "
+        "recorded, moved or cancelled, questions, answers, decisions, actions and their due dates, the public's "
+        "questions, recommendations' statuses, approvals of items for publication and their withdrawal)")
 user = auth.signed_in()
 st.title("Audit trail")
 if not user.may("audit"):
@@ -19,13 +25,12 @@ if not user.may("audit"):
 data.no_warehouse_guard()
 everything = data.call(events)
 if everything is None or everything.empty:
-    st.info("Nothing has been recorded yet. Every approval, publication, withdrawal, flag, resolution, commentary, "
-            "question edit and supersession will be listed here, with who did it, when and how.")
+    st.info(f"Nothing has been recorded yet. {WHAT} will be listed here, with who did it, when and how.")
     st.stop()
-st.write("Every approval, publication, withdrawal, flag, resolution, commentary, question edit and supersession, "
-         "newest first, with who did it, when (UK time: GMT, or BST in summer; the download gives UTC) and how: in "
-         "this app (signed in), on the command line (with the computer account that ran it), or by the program "
-         "itself (the demo's own set-up).")
+st.write(f"{WHAT}, newest first, with who did it, when (UK time: GMT, or BST in summer; the download gives UTC) and "
+         "how: in this app (signed in), on the command line (with the computer account that ran it), or by the "
+         "program itself (the demo's own set-up, a new version of the SPC history noticed, the switch to a "
+         "publication finished after a stop).")
 
 c1, c2, c3 = st.columns(3)
 action = c1.selectbox("Action", list(ACTIONS), index=None, format_func=lambda a: ACTIONS[a].capitalize(),
