@@ -737,6 +737,7 @@ def packs(db, meeting, pack_id, fmt, out_dir):
     """
     from .briefing import archive
     from .files import writable_folder, write_atomically
+    from .uk_time import uk_day_words
     from .warehouse import connect_read_only, db_path
 
     path = db_path(db)
@@ -750,6 +751,11 @@ def packs(db, meeting, pack_id, fmt, out_dir):
                            + ' "pccdash pack --meeting DATE --as EMAIL" produces one.')
                 return
             click.echo(archive.readable(kept).to_string(index=False))
+            day = archive.meeting_day(meeting) if meeting else None
+            for p in kept:
+                if day and p.meeting != day:  # produced before the meeting moved to this day
+                    click.echo(f"Pack {p.pack_id} was produced for {uk_day_words(p.meeting)}, the day the meeting was "
+                               f"on before it moved to {uk_day_words(day)}.")
             return
         files = [archive.fetch(con, path, pack_id, f) for f in (archive.FORMATS if fmt == "all" else [fmt])]
     written = [write_atomically(out_dir / name, data) for name, data in files]

@@ -75,6 +75,27 @@ def test_the_archive_lists_productions_newest_first_with_who_when_and_the_data_v
     assert "None" not in table.to_string() and "nan" not in table.to_string()
 
 
+def test_a_meeting_moved_to_another_day_keeps_the_packs_produced_for_it_before_it_moved(db, handmade, run_cli):
+    """Regression: packs are kept by the meeting's day, so once a Board moved from 20 to 27 August "pccdash packs
+    --meeting 2015-08-27" (and the Briefing pack page) said no pack had been produced for it, though one had, for
+    20 August, before it moved; a pack produced for the old day after the move is for whatever meets then."""
+    from pipelines import accountability as acc
+
+    pcc = audit.system_actor("pcc@example.org")
+    with warehouse.connect(db) as con:
+        board = acc.add_meeting(con, pcc, held_on=MEETING)
+        before = archive.produce(con, db, MEETING, ANALYST).pack_id
+        acc.move_meeting(con, pcc, board.meeting_id, to="2015-08-27", reason="The hall is not free")
+        after = archive.produce(con, db, MEETING, ANALYST).pack_id  # for 20 August, after the Board left it
+        moved = archive.produce(con, db, dt.date(2015, 8, 27), ANALYST).pack_id
+        assert [p.pack_id for p in archive.archived(con, "2015-08-27")] == [moved, before]
+        assert [p.pack_id for p in archive.archived(con, MEETING)] == [after, before]
+    out = run_cli("packs", "--db", db, "--meeting", "2015-08-27").output
+    assert f"Pack {before} was produced for 20 August 2015, the day the meeting was on before it moved to 27 " \
+           "August 2015." in out
+    assert f"Pack {after} " not in out and f"Pack {moved} " not in out
+
+
 def test_producing_a_pack_is_on_the_audit_trail(con, db, handmade):
     made = archive.produce(con, db, MEETING, ANALYST)
     trail = audit.events(con, action="produce_pack")

@@ -65,8 +65,9 @@ if st.button("Prepare the pack", key="prepare_pack", icon=":material/description
 
 st.header("Packs produced for this meeting")
 kept = data.call(archive.archived) or []
-these = [p for p in kept if p.meeting == meeting]
-others = [p for p in kept if p.meeting != meeting]
+mine = {p.pack_id for p in data.call(archive.archived, meeting) or []}  # with those made before it moved to this day
+these = [p for p in kept if p.pack_id in mine]
+others = [p for p in kept if p.pack_id not in mine]
 if these:
     st.dataframe(archive.readable(these), hide_index=True, key="packs_this_meeting")
 else:

@@ -135,8 +135,14 @@ def produce(con: duckdb.DuckDBPyConnection, db_path: str | os.PathLike, meeting:
 
 
 def archived(con: duckdb.DuckDBPyConnection, meeting: object = None) -> list[Production]:
-    """Every production kept (or only those for one meeting), newest first."""
-    where, params = ("WHERE meeting = ?", [meeting_day(meeting)]) if meeting else ("", [])
+    """Every production kept (or only those for one meeting), newest first. A meeting moved to its day from another
+    has the packs produced for the day it was on before it moved, too: they were for it."""
+    where, params = "", []
+    if meeting:
+        day = meeting_day(meeting)
+        where = ("WHERE meeting = ? OR EXISTS (SELECT 1 FROM meeting_move mv JOIN meeting m USING (meeting_id) "
+                 "WHERE m.held_on = ? AND mv.from_day = pack_file.meeting AND pack_file.produced_at < mv.moved_at)")
+        params = [day, day]
     rows = con.execute(
         "SELECT pack_id, meeting, format, file_name, sha256, size_bytes, produced_by, produced_at, data_version "
         f"FROM pack_file {where} ORDER BY produced_at DESC, pack_id DESC", params).fetchall()
