@@ -13,6 +13,7 @@ tables has changed: a flag throws away the answers that read the flags, not the 
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 import re
@@ -127,6 +128,13 @@ def _marks(version_: tuple | None, path: str) -> Marks:
     return Marks(tables, {v: base(v, frozenset({v})) for v in sql}, schema)
 
 
+@functools.cache
+def _latest_schema() -> int:
+    """This version's schema version (its migrations do not change while it runs): looked up once, not on every read
+    a page makes."""
+    return warehouse.migrations()[-1][0]
+
+
 def _current_marks() -> tuple[tuple[int, int, int], Marks] | None:
     """The read copy in place and its marks, once its schema is this version's: a warehouse an older version of
     pccdash made is brought up to date first (as any command does on opening it), or, when that cannot be done
@@ -135,7 +143,7 @@ def _current_marks() -> tuple[tuple[int, int, int], Marks] | None:
     if v is None:
         return None
     marks = _marks(v, str(read_copy()))
-    latest = warehouse.migrations()[-1][0]
+    latest = _latest_schema()
     if not 0 < marks.schema < latest:  # 0: no schema version at all, so no version of pccdash made it
         return v, marks
     older = marks.schema
