@@ -30,6 +30,9 @@ def period_options(f):
     return f
 
 
+AUDIT_LIMIT = 50  # records the audit table shows unless asked for more: a trail of years holds thousands
+
+
 def format_option(f):
     return click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table",
                         show_default=True, help="Print an aligned table or CSV.")(f)
@@ -990,16 +993,22 @@ def withdraw(db, as_user, reason, out, yes):
 @click.option("--text", default=None, metavar="TEXT",
               help="Only records whose subject or detail holds this text (any case); a number at its end is that "
                    'number: "meeting 1" is not meeting 12, "flag #1" not flag #10.')
+@click.option("--limit", type=click.IntRange(min=0), default=AUDIT_LIMIT, show_default=True, metavar="N",
+              help="The table shows the newest N records that match (0: every one); the CSV has every one.")
 @format_option
-def audit(db, action, who, channel, start, end, text, fmt):
+def audit(db, action, who, channel, start, end, text, limit, fmt):
     """Print the audit trail, newest first: who loaded a return, flagged, resolved, approved, published or
     withdrew, produced a pack, or recorded anything of the accountability loop (meetings, questions, answers,
     decisions, actions, releases), when, and how (the app, the command line and its operating-system account, or
     the program itself).
 
+    The table shows the newest 50 records that match, and says how many more there are: narrow it with the
+    options below, or see more with --limit (--limit 0 for every one). The CSV has every record that matches.
+
     \b
     Examples:
       pccdash audit --action approve --from 2026-04
+      pccdash audit --limit 200
       pccdash audit --who pcc@example.org --format csv > audit.csv
     """
     from .audit import events, one_line, readable
@@ -1011,8 +1020,14 @@ def audit(db, action, who, channel, start, end, text, fmt):
                       utc=fmt == "csv")
     if fmt == "csv":
         write_csv(df, sys.stdout)  # every detail whole
+    elif df.empty:
+        click.echo("No audit records match.")
     else:
-        click.echo(_left_table(one_line(df)) if not df.empty else "No audit records match.")
+        click.echo(_left_table(one_line(df.head(limit) if limit else df)))
+        if limit and len(df) > limit:
+            click.echo(f"The newest {limit:,} of {len(df):,} records. See more with --limit N (--limit 0 for every "
+                       "one), narrow them with --action, --who, --how, --from, --to or --text, or have them all "
+                       "with --format csv.")
 
 
 @main.command()

@@ -505,3 +505,20 @@ def test_a_malformed_roles_section_is_a_clear_error_not_a_role_given_or_lost_sil
     with pytest.raises(ConfigError, match="access.yaml, line ") as err:
         roles_for({"email": "pcc@example.org"})
     assert said in str(err.value)
+
+
+def test_pccdash_audit_shows_the_newest_records_and_says_how_to_see_more(run_cli, acted):
+    """A trail of years holds thousands of records: the table printed every one of them."""
+    with warehouse.connect(acted) as con, audit.transaction(con):
+        for n in range(60):
+            audit.record(con, audit.system_actor("pccdash"), "spc_history", subject=f"change {n}", detail="rebased")
+    lines = run_cli("audit", "--db", acted).output.splitlines()
+    assert len(lines) == 1 + 50 + 1  # the heading, the newest 50, and what more there is
+    assert "change 59" in lines[1] and "change 10" in lines[50] and "change 9" not in "\n".join(lines)
+    assert lines[-1].startswith("The newest 50 of 63 records.") and "--limit 0" in lines[-1]
+    assert len(run_cli("audit", "--db", acted, "--limit", "5").output.splitlines()) == 1 + 5 + 1
+    every = run_cli("audit", "--db", acted, "--limit", "0").output.splitlines()
+    assert len(every) == 1 + 63 and "The newest" not in every[-1]
+    assert len(run_cli("audit", "--db", acted, "--format", "csv").output.splitlines()) == 1 + 63  # the CSV: all
+    narrowed = run_cli("audit", "--db", acted, "--action", "approve").output.splitlines()
+    assert len(narrowed) == 2  # nothing more to say when every match is shown
