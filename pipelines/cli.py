@@ -30,6 +30,7 @@ def period_options(f):
     return f
 
 
+INBOX_LIMIT = 25  # questions from the public `pccdash inbox list` lists unless asked for more, as the page shows
 AUDIT_LIMIT = 50  # records the audit table shows unless asked for more: a trail of years holds thousands
 
 
@@ -1877,13 +1878,19 @@ def inbox_import(db, folder, as_user):
 @inbox_.command(name="list")
 @db_option
 @inbox_option
-def inbox_list(db, folder):
+@click.option("--limit", type=click.IntRange(min=0), default=INBOX_LIMIT, show_default=True, metavar="N",
+              help="List the oldest N questions waiting (0: every one).")
+def inbox_list(db, folder, limit):
     """List the imported questions from the public not yet accepted or rejected, oldest first, with the sender's
     name and contact (for the office's reply only: never published), and how many still wait to be imported.
 
+    The oldest 25 are listed, as the "Questions from the public" page shows them, then how many are waiting in
+    all; --limit N lists more (--limit 0 every one).
+
     \b
-    Example:
+    Examples:
       pccdash inbox list
+      pccdash inbox list --limit 0
     """
     from .accountability.moderation import pending, repeats
     from .accountability.release import personal_data_warnings
@@ -1894,7 +1901,7 @@ def inbox_list(db, folder):
     with connect_read_only(db) as con:
         found = pending(con)
         repeated = repeats(con)
-    for sub in found:
+    for sub in found[:limit] if limit else found:
         sender = "; ".join(shown(v, 200) for v in (sub.name, sub.contact) if v) or "no name or contact given"
         click.echo(f"{sub.receipt}  received {day_words(sub.received_at)}  from: {sender}")
         for line in sub.body.split("\n"):
@@ -1904,7 +1911,8 @@ def inbox_list(db, folder):
         personal = personal_data_warnings(sub.body)
         if personal:
             click.secho(f"    Note: {shown(personal, None)}", fg="yellow")
-    click.echo(f"{len(found)} question(s) from the public waiting to be accepted or rejected.")
+    click.echo(f"{len(found)} question(s) from the public waiting to be accepted or rejected"
+               + (f"; the oldest {limit} listed (--limit 0 lists every one)." if limit and len(found) > limit else "."))
     left = waiting(folder)
     if left:
         click.echo(f'{left} more in the inbox not yet imported: "pccdash inbox import --as EMAIL".')

@@ -567,6 +567,21 @@ def test_the_command_imports_and_lists_with_the_contact_for_the_office(box, wh, 
                          "ORDER BY event_id").fetchall() == [("analyst@example.org", "cli")]
 
 
+def test_the_command_lists_the_oldest_waiting_and_says_how_many_in_all(box, wh, run_cli):
+    """An inbox left for years holds hundreds of questions: the list printed every one of them."""
+    for n in range(27):
+        inbox.submit(f"Question number {n:02d} for the Board?", session=f"visitor-{n}",
+                     now=dt.datetime(2026, 5, 1, 9) + dt.timedelta(minutes=n))
+    assert run_cli("inbox", "import", "--db", wh, "--as", "analyst@example.org").exit_code == 0
+    listed = run_cli("inbox", "list", "--db", wh).stdout
+    assert listed.count("  received ") == 25  # the oldest 25, as the page shows them
+    assert "Question number 00" in listed and "Question number 24" in listed and "number 25" not in listed
+    assert listed.splitlines()[-1] == ("27 question(s) from the public waiting to be accepted or rejected; the oldest "
+                                       "25 listed (--limit 0 lists every one).")
+    assert run_cli("inbox", "list", "--db", wh, "--limit", "0").stdout.count("  received ") == 27
+    assert run_cli("inbox", "list", "--db", wh, "--limit", "3").stdout.count("  received ") == 3
+
+
 def test_the_command_refuses_an_identity_it_may_not_act_as(box, wh, run_cli):
     inbox.submit(QUESTION)
     out = run_cli("inbox", "import", "--db", wh, "--as", "visitor@example.org")
