@@ -31,6 +31,9 @@ def period_options(f):
 
 
 INBOX_LIMIT = 25  # questions from the public `pccdash inbox list` lists unless asked for more, as the page shows
+PERIODS_SHOWN = 24  # months `pccdash periods` shows unless asked for more: the warehouse holds every month since 2013
+PACKS_SHOWN = 20  # packs `pccdash packs` lists unless asked for more
+MEETINGS_SHOWN = 12  # meetings `pccdash meetings` lists unless asked for more
 AUDIT_LIMIT = 50  # records the audit table shows unless asked for more: a trail of years holds thousands
 
 
@@ -727,15 +730,19 @@ def pack(db, meeting, out_dir, as_user, who):
               help="With --get: which file to write.")
 @click.option("--out", "out_dir", default=".", show_default=True, type=click.Path(file_okay=False, path_type=Path),
               help="With --get: the folder to write into.")
-def packs(db, meeting, pack_id, fmt, out_dir):
+@click.option("--limit", type=click.IntRange(min=0), default=PACKS_SHOWN, show_default=True, metavar="N",
+              help="List the newest N packs (0: every one).")
+def packs(db, meeting, pack_id, fmt, out_dir, limit):
     """List the briefing packs produced (newest first), or write one back out unchanged.
 
     Each pack produced by "pccdash pack" or the dashboard's Briefing pack page is kept with who produced
-    it, when, and the load of the figures it was made from.
+    it, when, and the load of the figures it was made from. The newest 20 are listed, and how many there
+    are in all: --limit N lists more (--limit 0 every one), --meeting those of one meeting.
 
     \b
     Examples:
       pccdash packs
+      pccdash packs --limit 0
       pccdash packs --meeting 2015-08-20
       pccdash packs --get 3 --format pdf --out packs/
     """
@@ -754,12 +761,16 @@ def packs(db, meeting, pack_id, fmt, out_dir):
                 click.echo("No packs produced yet" + (f" for the meeting of {meeting}." if meeting else ".")
                            + ' "pccdash pack --meeting DATE --as EMAIL" produces one.')
                 return
-            click.echo(archive.readable(kept).to_string(index=False))
+            shown = kept[:limit] if limit else kept
+            click.echo(archive.readable(shown).to_string(index=False))
             day = archive.meeting_day(meeting) if meeting else None
-            for p in kept:
+            for p in shown:
                 if day and p.meeting != day:  # produced before the meeting moved to this day
                     click.echo(f"Pack {p.pack_id} was produced for {uk_day_words(p.meeting)}, the day the meeting was "
                                f"on before it moved to {uk_day_words(day)}.")
+            if limit and len(kept) > limit:
+                click.echo(f"The newest {limit} of {len(kept)} packs. See more with --limit N (--limit 0 for every "
+                           "one), or a meeting's with --meeting DATE.")
             return
         files = [archive.fetch(con, path, pack_id, f) for f in (archive.FORMATS if fmt == "all" else [fmt])]
     written = [write_atomically(out_dir / name, data) for name, data in files]
@@ -768,13 +779,19 @@ def packs(db, meeting, pack_id, fmt, out_dir):
 
 @main.command()
 @db_option
+@click.option("--months", "count", type=click.IntRange(min=0), default=PERIODS_SHOWN, show_default=True, metavar="N",
+              help="The table shows the latest N months (0: every month); the CSV has every month.")
 @format_option
-def periods(db, fmt):
+def periods(db, count, fmt):
     """List each month with its publication status and anything that stops its approval.
 
+    The table shows the latest 24 months, and counts the earlier ones by status; --months N shows more
+    (--months 0 every month). The CSV has every month.
+
     \b
-    Example:
+    Examples:
       pccdash periods
+      pccdash periods --months 0
     """
     from .exports import write_csv
     from .publish.approval import period_states, states_frame
@@ -787,8 +804,14 @@ def periods(db, fmt):
     elif df.empty:
         click.echo("No figures yet.")
     else:
-        click.echo(_with_notes(_uk_times(df, "approved_at", "first_published"),
+        earlier = df.iloc[:-count] if count and len(df) > count else df.iloc[:0]
+        click.echo(_with_notes(_uk_times(df.iloc[len(earlier):], "approved_at", "first_published"),
                                {"blocked_by": "blocked by", "refusals_cleared": "refusals cleared", "note": "note"}))
+        if not earlier.empty:
+            by_status = earlier["status"].value_counts().sort_index()
+            click.echo(f"The latest {count} of {len(df)} months; the {len(earlier)} before them: "
+                       + ", ".join(f"{n} {status}" for status, n in by_status.items())
+                       + ". See them with --months N (--months 0 for every month).")
 
 
 def _left_table(df) -> str:
@@ -1328,18 +1351,22 @@ def _loop_day(value: str, option: str):
 
 @main.group(invoke_without_command=True)
 @db_option
+@click.option("--limit", type=click.IntRange(min=0), default=MEETINGS_SHOWN, show_default=True, metavar="N",
+              help="List the newest N meetings (0: every one).")
 @click.pass_context
-def meetings(ctx, db):
+def meetings(ctx, db, limit):
     """List the meetings recorded (the Public Accountability Boards, districts' quarterly reports and themed
     scrutiny sessions), or record one, or show one with its questions, decisions and actions.
 
     Each line gives the meeting's number, its date, title and reporting month, how many questions were put
     at it, how many of its actions are still open and how many of those are overdue (past the day or meeting
-    they were due by, as "pccdash actions" says).
+    they were due by, as "pccdash actions" says). The newest 12 are listed, then how many came before and how
+    many actions those still have open: --limit N lists more (--limit 0 every one).
 
     \b
     Examples:
       pccdash meetings
+      pccdash meetings --limit 0
       pccdash meetings add 2015-08-20 --as analyst@example.org
       pccdash meetings add 2015-09-03 --kind district --district Rotherham --as analyst@example.org
       pccdash meetings add 2015-09-10 --kind themed --title "Protecting Vulnerable People" --as pcc@example.org
@@ -1381,7 +1408,15 @@ def meetings(ctx, db):
              # of those, the ones past their due day, as "pccdash actions" says them overdue
              "Of which overdue": sum(a.meeting.meeting_id == m.meeting_id and a.overdue(today) for a in agreed)}
             for m in reversed(held)]
-    click.echo(pd.DataFrame(rows).to_string(index=False))
+    shown_rows, earlier = (rows[:limit], rows[limit:]) if limit else (rows, [])
+    click.echo(pd.DataFrame(shown_rows).to_string(index=False))
+    if earlier:
+        still_open = sum(r["Open actions"] for r in earlier)
+        late = sum(r["Of which overdue"] for r in earlier)
+        click.echo(f"The newest {limit} of {len(rows)} meetings; the {len(earlier)} before them have "
+                   + (f"{still_open} action(s) still open, {late} of them overdue (\"pccdash actions\" lists them)"
+                      if still_open else "no action still open")
+                   + ". See them with --limit N (--limit 0 for every one).")
 
 
 @meetings.command(name="add")

@@ -3,6 +3,8 @@ with dates and measures in words, and refuse what cannot be done in a sentence, 
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from dashboard_helpers import PCC, copy_warehouse
 
@@ -403,3 +405,17 @@ def test_actions_says_none_are_recorded_rather_than_none_open_when_there_are_non
         acc.update_action(con, PCC, done, status="closed", note="Done.", on="2015-09-01")
     assert _run_ok(run_cli, "actions", "--db", wh).strip() == (
         'No open actions. "pccdash actions --all" lists the closed ones too.')
+
+
+def test_meetings_lists_the_newest_and_says_what_the_earlier_ones_leave_open(wh, run_cli):
+    """Five years of Boards are sixty meetings and more: the list printed every one of them."""
+    with warehouse.connect(wh, create=False) as con:
+        held = [acc.add_meeting(con, PCC, held_on=dt.date(2026, 1, 15) + dt.timedelta(days=28 * n)) for n in range(14)]
+        acc.add_action(con, PCC, meeting_id=held[0].meeting_id, body="Report on charges", owner="ACC Jones",
+                       due_on="2026-02-01")
+    env = {"PCCDASH_TODAY": "2027-03-01"}
+    lines = _run_ok(run_cli, "meetings", "--db", wh, env=env).splitlines()
+    assert len(lines) == 1 + 12 + 1 and lines[1].split()[0] == "14" and lines[12].split()[0] == "3"
+    assert lines[-1] == ('The newest 12 of 14 meetings; the 2 before them have 1 action(s) still open, 1 of them '
+                         'overdue ("pccdash actions" lists them). See them with --limit N (--limit 0 for every one).')
+    assert len(_run_ok(run_cli, "meetings", "--limit", "0", "--db", wh, env=env).splitlines()) == 1 + 14

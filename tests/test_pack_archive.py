@@ -215,3 +215,19 @@ def test_a_pack_kept_but_not_written_says_how_to_fetch_it(db, handmade, tmp_path
     assert "No space left on device" in out.output and '"pccdash packs --get 1 --out FOLDER"' in out.output
     with warehouse.connect_read_only(db) as con:
         assert len(archive.archived(con)) == 1
+
+
+def test_pccdash_packs_lists_the_newest_and_says_how_many_in_all(db, run_cli):
+    """An archive of years holds a hundred packs and more: the list printed every one of them."""
+    with warehouse.connect(db) as w:
+        for n in range(22):
+            drawn = archive.Drawn(MEETING + dt.timedelta(days=28 * n), ANALYST, "analyst@example.org", "load 1",
+                                  {fmt: f"pack {n} {fmt}".encode() for fmt in archive.FORMATS})
+            archive.keep(w, db, drawn)
+    lines = run_cli("packs", "--db", db).output.splitlines()
+    assert len(lines) == 1 + 20 + 1 and lines[1].split()[0] == "22" and lines[20].split()[0] == "3"
+    assert lines[-1].startswith("The newest 20 of 22 packs.") and "--limit 0" in lines[-1]
+    assert len(run_cli("packs", "--db", db, "--limit", "0").output.splitlines()) == 1 + 22
+    assert len(run_cli("packs", "--db", db, "--limit", "2").output.splitlines()) == 1 + 2 + 1
+    one = run_cli("packs", "--db", db, "--meeting", str(MEETING)).output.splitlines()
+    assert len(one) == 2  # every pack of one meeting, and nothing more to say

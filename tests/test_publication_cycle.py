@@ -767,3 +767,21 @@ def test_the_tables_page_counts_the_earlier_periods_in_words(sample_db, tmp_path
     assert "Earlier: 1 more financial year" in folded and "Earlier: 7 more financial quarters" in folded
     assert "Earlier: 23 more months" in folded
     assert not any("financial years" in s and s.startswith("Earlier: 1 ") for s in folded)
+
+
+def test_pccdash_periods_shows_the_latest_months_and_counts_the_earlier_ones(db, tmp_path):
+    """A warehouse holds every month since its first return, 200 and more: the table printed every one of them."""
+    months = [f"{2024 + (m - 1) // 12}-{(m - 1) % 12 + 1:02d}" for m in range(1, 27)]  # January 2024 to February 2026
+    with warehouse.connect(db) as con:
+        assert ingest(con, [write_csv(tmp_path / "r.csv", HEADER + "".join(
+            month_rows(m, (1, 2, 3, 4)) for m in months))]).ok
+        approve(con, ["2024-01"], PCC)
+    listed = CliRunner().invoke(main, ["periods", "--db", str(db)], catch_exceptions=False).output.splitlines()
+    assert len(listed) == 1 + 24 + 1
+    assert listed[1].startswith("2024-03") and listed[24].startswith("2026-02")
+    assert listed[-1] == ("The latest 24 of 26 months; the 2 before them: 1 approved, 1 draft. See them with "
+                          "--months N (--months 0 for every month).")
+    every = CliRunner().invoke(main, ["periods", "--db", str(db), "--months", "0"]).output.splitlines()
+    assert len(every) == 1 + 26 and every[1].startswith("2024-01")
+    csv = CliRunner().invoke(main, ["periods", "--db", str(db), "--format", "csv"]).output.splitlines()
+    assert len(csv) == 1 + 26
