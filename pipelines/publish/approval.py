@@ -20,6 +20,22 @@ from ..warehouse import utc_now
 
 APPROVAL_WITHDRAWN = "approval withdrawn"  # a publication_event: a withdrawn publication took the approval with it
 
+# Each month's approval in force at the time $made (period, approved_at): its latest approval by then that no
+# withdrawal had taken back by then. A withdrawal takes back, with an "approval withdrawn" event at the moment it
+# is recorded, every approval of a month it carried given after the snapshot it restores was made (the month goes
+# back to the approval that snapshot was made from, or, carried by no snapshot left, to none).
+APPROVALS_AT_MADE = f"""
+    SELECT e.period, max(e.acted_at) AS approved_at FROM publication_event e
+    WHERE e.action = 'approved' AND e.acted_at <= $made
+      AND NOT EXISTS (
+          SELECT 1 FROM snapshot_withdrawal w
+          JOIN publication_event x ON x.period = e.period AND x.action = '{APPROVAL_WITHDRAWN}'
+                                  AND x.acted_at = w.withdrawn_at
+          LEFT JOIN snapshot r ON r.version = w.restored_version
+          WHERE w.withdrawn_at <= $made AND e.acted_at <= w.withdrawn_at
+            AND (r.created_at IS NULL OR e.acted_at > r.created_at))
+    GROUP BY e.period"""
+
 
 class CannotApprove(PccDashError):
     """A month has an open error or a blocking flag, or no figures."""

@@ -79,10 +79,10 @@ def approved_breakdowns(con: duckdb.DuckDBPyConnection, held: Collection[str] = 
     wanted = published()
     if not wanted:
         return pd.DataFrame(columns=COLUMNS)
+    from .approval import APPROVALS_AT_MADE
+
     approval = ("period_status s ON s.period = r.period AND r.loaded_at <= s.approved_at" if made is None else
-                """(SELECT period, max(acted_at) AS approved_at FROM publication_event
-                    WHERE action = 'approved' AND acted_at <= $made GROUP BY period) s
-                   ON s.period = r.period AND r.loaded_at <= s.approved_at""")
+                f"({APPROVALS_AT_MADE}) s ON s.period = r.period AND r.loaded_at <= s.approved_at")
     rows = con.execute(
         f"""SELECT r.period, r.district, r.measure, r.dimension, r.category, r.value
            FROM figure_breakdown_revision r

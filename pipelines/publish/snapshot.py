@@ -67,7 +67,7 @@ from ..uk_time import uk_day
 from ..warehouse import finish_switches, utc_now
 from . import breakdowns as published_breakdowns
 from . import lp_audit
-from .approval import APPROVAL_WITHDRAWN, open_blocking_flags
+from .approval import APPROVAL_WITHDRAWN, APPROVALS_AT_MADE, open_blocking_flags
 from .content import SnapshotView
 from .info import FILE_NAME as PUBLIC_INFO_FILE
 from .info import load_public_info
@@ -391,11 +391,9 @@ def earlier_snapshots(con: duckdb.DuckDBPyConnection, folder: Path
         cells = _per_snapshot("cells", path, _all_cells_in)
         months = sorted(set(cells.loc[cells["period_type"] == "month", "period"].astype(str)))
         figures = con.execute(
-            """SELECT strftime(r.period, '%Y-%m') AS period, r.district, r.measure, r.value
+            f"""SELECT strftime(r.period, '%Y-%m') AS period, r.district, r.measure, r.value
                FROM figure_revision r
-               JOIN (SELECT period, max(acted_at) AS approved_at FROM publication_event
-                     WHERE action = 'approved' AND acted_at <= $made GROUP BY period) a
-                 ON a.period = r.period AND r.loaded_at <= a.approved_at
+               JOIN ({APPROVALS_AT_MADE}) a ON a.period = r.period AND r.loaded_at <= a.approved_at
                WHERE list_contains($months, strftime(r.period, '%Y-%m'))
                QUALIFY r.revision = max(r.revision) OVER (PARTITION BY r.period, r.district, r.measure)
                ORDER BY ALL""", {"made": made[0][0], "months": months}).df()
