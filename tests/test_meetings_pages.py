@@ -627,3 +627,29 @@ def test_a_meeting_is_cancelled_on_the_meetings_page_and_its_question_goes_to_th
     assert "Prepared for May: how many reviews have begun?" in said(at)
     assert (f"Meeting {may}, Public Accountability Board, 21 May 2026: Cancelled by analyst@example.org: "
             "Pre-election period" in said(at)) and "Pre-election period (what was put to it went to meeting" in said(at)
+
+
+def test_the_figures_the_next_publication_hides_are_worked_out_once_for_every_item_offered_for_approval(
+        monkeypatch, wh):
+    """Regression: each answer and decision's approval form worked out the next publication's hidden figures (the
+    whole of a publication's disclosure control) to warn of one its text quotes: once per item, so that an office
+    with years of questions carried forward waited minutes for the page, or it never opened. They are worked out once
+    for the page; a text quoting one is still warned of."""
+    from pipelines.publish import approval, snapshot
+
+    meeting = record(wh, acc.add_meeting, PCC, held_on="2015-08-20")
+    for n in range(4):
+        q = record(wh, acc.ask, PCC, meeting.meeting_id, f"Why did charges fall in {n + 2} districts?")
+        record(wh, acc.record_answer, PCC, q, body=f"Arrests were 3 in Barnsley and {n + 10} elsewhere.",
+               answered_by="ACC Jones", answered_on="2015-09-02")
+        record(wh, acc.decide, PCC, meeting_id=meeting.meeting_id, question_id=q, decision="assured",
+               rationale=f"Item {n + 1} is answered.", evidence=[("answer", "ACC Jones")])
+    record(wh, approval.approve, ["2015-07"], PCC)  # a month approved: the next publication has figures to hide
+    worked_out = []
+    real = snapshot._next_publication
+    monkeypatch.setattr(snapshot, "_next_publication", lambda *a, **k: worked_out.append(1) or real(*a, **k))
+    at = internal(monkeypatch, wh, MEETINGS, PCC)
+    assert not at.exception
+    assert said(at).count("What the public record would say") == 8  # four answers and four decisions
+    assert len(worked_out) == 1, f"worked out {len(worked_out)} times"
+    assert "small number" in said(at)  # the answers' "3 in Barnsley" is still pointed out

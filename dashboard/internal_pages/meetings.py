@@ -3,6 +3,7 @@ figures, the force's answers, the Commissioner's assurance decisions and the act
 (pipelines.accountability)."""
 
 import datetime as dt
+import re
 
 import pandas as pd
 import streamlit as st
@@ -11,13 +12,20 @@ from dashboard import auth, data, ui
 from pipelines import accountability as acc
 from pipelines import audit, filestore, office, settings
 from pipelines.accountability.records import SOURCES
-from pipelines.accountability.release import long_date, release, release_form_defaults
+from pipelines.accountability.release import (
+    hidden_number_warnings,
+    long_date,
+    public_texts,
+    release,
+    release_form_defaults,
+)
 from pipelines.briefing.archive import archived
 from pipelines.briefing.notes import latest_texts, questions_list
 from pipelines.briefing.questions import draft_questions
 from pipelines.catalogue import catalogue, force
 from pipelines.errors import PccDashError
 from pipelines.flags import day_words
+from pipelines.publish.snapshot import hidden_figures
 
 user = auth.signed_in()
 st.title("Meetings and questions")
@@ -242,6 +250,14 @@ def _public_lines(record: dict) -> str:
     return "\n".join(lines)
 
 
+_WHOLE_NUMBER = re.compile(r"\d")
+
+
+def _texts_of(record: dict) -> str:
+    """The texts of an item's public record, as the approval's warnings read them."""
+    return "\n".join(t for _, t in public_texts(record))
+
+
 def _approval(kind: str, item_id: int, what: str) -> None:
     """For the Commissioner: what the public record of an answer or decision would say, and approving it for the
     next publication (with its text edited for the public, if need be)."""
@@ -249,15 +265,19 @@ def _approval(kind: str, item_id: int, what: str) -> None:
         return
     with st.expander(f"Approve {what} for publication", icon=":material/public:"):
         try:
-            form = data.call(release_form_defaults, kind, item_id)
+            form = data.call(release_form_defaults, kind, item_id, quoted_hidden=False)
+            # the figures the next publication hides, worked out once for every item on the page, not once each
+            hidden = data.call(hidden_figures) if _WHOLE_NUMBER.search(_texts_of(form.record)) else None
         except PccDashError as exc:
             st.caption(str(exc))
             return
         if form.current is not None:
             st.caption(f"Approved for publication (approval {form.current}); approving again replaces it.")
         st.markdown("**What the public record would say**\n\n" + _public_lines(form.record))
-        if form.warning:
-            st.warning(form.warning, icon=":material/warning:")
+        warning = " ".join(w for w in (form.warning, hidden is not None and hidden_number_warnings(
+            None, _texts_of(form.record), hidden)) if w)
+        if warning:
+            st.warning(warning, icon=":material/warning:")
         edited = st.text_area(form.editable_label, value=form.editable, key=f"release_{kind}_{item_id}",
                               max_chars=20_000, height=100)
         if st.button("Approve for publication", key=f"release_{kind}_{item_id}_save", type="primary"):

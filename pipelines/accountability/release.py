@@ -425,12 +425,12 @@ def personal_data_warnings(text: object) -> str | None:
             "a child above all, before it is put or published.")
 
 
-def text_warnings(con: duckdb.DuckDBPyConnection, text: object) -> str | None:
+def text_warnings(con: duckdb.DuckDBPyConnection, text: object, *, quoted_hidden: bool = True) -> str | None:
     """What to point out in a text before it is approved for publication: what may identify someone, its small
-    numbers and the hidden figures it quotes (`personal_data_warnings`, `small_number_warnings`,
-    `hidden_number_warnings`); None when nothing."""
+    numbers and (with `quoted_hidden`) the hidden figures it quotes (`personal_data_warnings`,
+    `small_number_warnings`, `hidden_number_warnings`); None when nothing."""
     return " ".join(w for w in (personal_data_warnings(text), small_number_warnings(text),
-                                hidden_number_warnings(con, text)) if w) or None
+                                hidden_number_warnings(con, text) if quoted_hidden else None) if w) or None
 
 
 @dataclass(frozen=True)
@@ -446,15 +446,19 @@ class ReleaseForm:
     current: int | None        # the approval in force for this item, which approving again replaces
 
 
-def release_form_defaults(con: duckdb.DuckDBPyConnection, kind: str, item_id: object) -> ReleaseForm:
+def release_form_defaults(con: duckdb.DuckDBPyConnection, kind: str, item_id: object, *,
+                          quoted_hidden: bool = True) -> ReleaseForm:
     """What to show before approving: the public record, the editable text and any small-number warning.
-    Raises a sentence (CannotRelease, NotFound) when the item cannot be published."""
+    Raises a sentence (CannotRelease, NotFound) when the item cannot be published. Without `quoted_hidden` the
+    warning leaves out the hidden figures the texts quote: a page showing many items works those out once
+    (`snapshot.hidden_figures`, the next publication's own work) and asks `hidden_number_warnings` itself."""
     record = public_record(con, kind, item_id)
     current = _current_release(con, kind, str(_number(item_id, kind)))
     labels = {"question": "The question as published", "answer": "The answer as published",
               "decision": "The rationale as published", "recommendation": "The evidence as published"}
     return ReleaseForm(kind, str(_number(item_id, kind)), record, record.get(EDITABLE[kind]) or "", labels[kind],
-                       text_warnings(con, "\n".join(t for _, t in public_texts(record))), current)
+                       text_warnings(con, "\n".join(t for _, t in public_texts(record)), quoted_hidden=quoted_hidden),
+                       current)
 
 
 def _current_release(con: duckdb.DuckDBPyConnection, kind: str, item_id: str) -> int | None:
