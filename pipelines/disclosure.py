@@ -35,18 +35,14 @@ The algorithm (`suppress`)
 1. Primary: every count in ``low..threshold`` (``low`` is 1, or 0 with ``suppress_zero``).
 2. "At least two": a relation with exactly one suppressed cell gets a second one: the smallest
    unsuppressed part above the threshold, or the total when no part can be taken. Iterated to a
-   fixed point. A part just above the threshold (within ``protection`` of it) is taken only when no
-   larger part can be: to a reader who knows it is not small it could only be larger, so it would
-   need more hidden to protect it in turn, and those more again (in the sample's CSE arrests this
-   spread to the force's figure for every month of a year).
+   fixed point.
 3. Exact check: the suppressed cells are integer unknowns with domains ``low..threshold`` (primary)
    or ``threshold+1..bound`` (secondary), bound by the relations with the published cells put in.
    For each unknown x with true value v, a search (bounds propagation over the linear equalities,
    then depth-first branching that tries values nearest the true ones first) looks for a feasible
    assignment with x < v or x > v. Every assignment found proves every unknown it changes is not
    recovered, so most unknowns need no search of their own. An unknown with no such assignment is
-   recovered: the smallest unsuppressed part (else total) of a relation holding it, again one off the
-   threshold's edge first, is suppressed,
+   recovered: the smallest unsuppressed part (else total) of a relation holding it is suppressed,
    and steps 2-3 run again until nothing is recovered. (A cell that no suppression could save from
    the strongest reader, see Limits, is checked against the reader without the flags instead.)
 
@@ -922,17 +918,11 @@ def _suppress_cells(values: list[int], relations: list[tuple[int, tuple[int, ...
         # a secondary cell is never a zero or a small count: the reader may know it is above the threshold
         return i not in chosen and i not in fixed and i not in keep and values[i] > thr
 
-    def edge(i: int) -> bool:
-        """Whether `i` would be hidden at the edge of what a reader who knows which hidden cells are small allows a
-        secondary cell (just above the threshold): it could then move one way only, so a cell hidden to protect
-        another would itself need more hidden to protect it; another candidate is taken first."""
-        return values[i] <= thr + protection
-
     def complement(j: int, exclude: int = -1) -> int | None:
         total, parts = relations[j]
         options = [p for p in parts if p != exclude and eligible(p)]
         if options:
-            return min(options, key=lambda p: (edge(p), values[p], p))
+            return min(options, key=lambda p: (values[p], p))
         return total if total != exclude and eligible(total) else None
 
     def at_least_two() -> None:
@@ -951,10 +941,10 @@ def _suppress_cells(values: list[int], relations: list[tuple[int, tuple[int, ...
 
     def nearest_eligible(start: int) -> int | None:
         """The best cell to add for `start`: from its own relations, else the nearest through suppressed cells."""
-        picks = [(p == relations[j][0], edge(p), values[p], p) for j in rels_of[start]
+        picks = [(p == relations[j][0], values[p], p) for j in rels_of[start]
                  if (p := complement(j, start)) is not None]
         if picks:
-            return min(picks)[3]  # a part before a total, then one off the edge, then the smallest value
+            return min(picks)[2]  # a part before a total, then the smallest value
         seen, frontier = {start}, [start]
         while frontier:
             options, nxt = [], []
@@ -970,7 +960,7 @@ def _suppress_cells(values: list[int], relations: list[tuple[int, tuple[int, ...
                         elif d in chosen:
                             nxt.append(d)
             if options:
-                return min(options, key=lambda p: (edge(p), values[p], p))
+                return min(options, key=lambda p: (values[p], p))
             frontier = nxt
         return None  # a cell not linked to `start` by any relation cannot protect it
 
