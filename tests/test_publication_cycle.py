@@ -193,16 +193,22 @@ def test_a_withdrawal_returns_the_public_to_the_snapshot_before_and_is_recorded(
     assert len(public_side.withdrawals()) == 2
 
 
+def _correction_published_then_withdrawn(con, tmp_path):
+    """June 2015 approved and published, then a correction to Sheffield's figure approved and published, then that
+    publication withdrawn; the withdrawal."""
+    approve(con, ["2015-06"], PCC)
+    publish(con, PCC)
+    assert ingest(con, [write_csv(tmp_path / "fix.csv", HEADER + month_rows("2015-06", (10, 20, 30, 45)))]).ok
+    approve(con, ["2015-06"], PCC)
+    publish(con, PCC)
+    return withdraw(con, PCC, "The Sheffield correction was wrong.")
+
+
 def test_withdrawing_a_published_correction_takes_its_approval_back_too(loaded, folder, tmp_path):
     """A correction to a published month, approved and published, then withdrawn: the public reads the month as
     published before, and the next publication of anything must not bring the correction back unapproved."""
     with warehouse.connect(loaded) as con:
-        approve(con, ["2015-06"], PCC)
-        publish(con, PCC)
-        assert ingest(con, [write_csv(tmp_path / "fix.csv", HEADER + month_rows("2015-06", (10, 20, 30, 45)))]).ok
-        approve(con, ["2015-06"], PCC)
-        publish(con, PCC)
-        done = withdraw(con, PCC, "The Sheffield correction was wrong.")
+        done = _correction_published_then_withdrawn(con, tmp_path)
         assert (done.version, done.restored, done.unpublished, done.taken_back) == (2, 1, [], ["2015-06"])
         [june] = [s for s in period_states(con) if s.period.isoformat() == "2015-06-01"]
         assert june.status == "changed", "the correction waits for approval again"
@@ -221,12 +227,7 @@ def test_a_snapshot_after_a_withdrawal_is_rebuilt_with_the_approval_it_was_made_
     published after it was rebuilt with the correction it did not carry, found not to give back what it published,
     and its relations were left out of disclosure control from then on (a warning in the log only)."""
     with warehouse.connect(loaded) as con:
-        approve(con, ["2015-06"], PCC)
-        publish(con, PCC)
-        assert ingest(con, [write_csv(tmp_path / "fix.csv", HEADER + month_rows("2015-06", (10, 20, 30, 45)))]).ok
-        approve(con, ["2015-06"], PCC)
-        publish(con, PCC)
-        withdraw(con, PCC, "The Sheffield correction was wrong.")
+        _correction_published_then_withdrawn(con, tmp_path)
         approve(con, ["2015-07"], PCC)
         publish(con, PCC)  # snapshot 3: June as snapshot 1 had it, and July
         rebuilt = {path.name: figures for path, (figures, *_rest) in zip(
