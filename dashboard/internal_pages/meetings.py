@@ -15,7 +15,7 @@ from pipelines.accountability.records import SOURCES
 from pipelines.accountability.release import (
     hidden_number_warnings,
     long_date,
-    public_texts,
+    record_text,
     release,
     release_form_defaults,
 )
@@ -253,11 +253,6 @@ def _public_lines(record: dict) -> str:
 _WHOLE_NUMBER = re.compile(r"\d")
 
 
-def _texts_of(record: dict) -> str:
-    """The texts of an item's public record, as the approval's warnings read them."""
-    return "\n".join(t for _, t in public_texts(record))
-
-
 def _approval(kind: str, item_id: int, what: str) -> None:
     """For the Commissioner: what the public record of an answer or decision would say, and approving it for the
     next publication (with its text edited for the public, if need be)."""
@@ -267,7 +262,7 @@ def _approval(kind: str, item_id: int, what: str) -> None:
         try:
             form = data.call(release_form_defaults, kind, item_id, quoted_hidden=False)
             # the figures the next publication hides, worked out once for every item on the page, not once each
-            hidden = data.call(hidden_figures) if _WHOLE_NUMBER.search(_texts_of(form.record)) else None
+            hidden = data.call(hidden_figures) if _WHOLE_NUMBER.search(record_text(form.record)) else None
         except PccDashError as exc:
             st.caption(str(exc))
             return
@@ -275,7 +270,7 @@ def _approval(kind: str, item_id: int, what: str) -> None:
             st.caption(f"Approved for publication (approval {form.current}); approving again replaces it.")
         st.markdown("**What the public record would say**\n\n" + _public_lines(form.record))
         warning = " ".join(w for w in (form.warning, hidden is not None and hidden_number_warnings(
-            None, _texts_of(form.record), hidden)) if w)
+            None, record_text(form.record), hidden)) if w)
         if warning:
             st.warning(warning, icon=":material/warning:")
         edited = st.text_area(form.editable_label, value=form.editable, key=f"release_{kind}_{item_id}",

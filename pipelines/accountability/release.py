@@ -446,6 +446,11 @@ class ReleaseForm:
     current: int | None        # the approval in force for this item, which approving again replaces
 
 
+def record_text(record: dict) -> str:
+    """The texts of an item's public record, one to a line, as the approval's warnings read them."""
+    return "\n".join(t for _, t in public_texts(record))
+
+
 def release_form_defaults(con: duckdb.DuckDBPyConnection, kind: str, item_id: object, *,
                           quoted_hidden: bool = True) -> ReleaseForm:
     """What to show before approving: the public record, the editable text and any small-number warning.
@@ -457,7 +462,7 @@ def release_form_defaults(con: duckdb.DuckDBPyConnection, kind: str, item_id: ob
     labels = {"question": "The question as published", "answer": "The answer as published",
               "decision": "The rationale as published", "recommendation": "The evidence as published"}
     return ReleaseForm(kind, str(_number(item_id, kind)), record, record.get(EDITABLE[kind]) or "", labels[kind],
-                       text_warnings(con, "\n".join(t for _, t in public_texts(record)), quoted_hidden=quoted_hidden),
+                       text_warnings(con, record_text(record), quoted_hidden=quoted_hidden),
                        current)
 
 
