@@ -44,14 +44,31 @@ def format_option(f):
 
 def holder_words(text: str | None) -> str | None:
     """A command's help with {holder} and {holders} said as force.yaml titles the office's holder ("the Mayor",
-    "the Mayor's"), read when the help is shown; a force.yaml that cannot be read leaves neutral words ("the office
-    holder"), and --help still works."""
-    if not text or "{holder" not in text:
+    "the Mayor's"), and {district} and {other_district} as its first two districts are named (so that an example
+    names the force's own), read when the help is shown; a force.yaml that cannot be read leaves neutral words ("the
+    office holder", DISTRICT), and --help still works."""
+    if not text or ("{holder" not in text and "district}" not in text):
         return text
     from .office import configured_or_neutral
 
     said = configured_or_neutral()
-    return text.replace("{holders}", said.holders).replace("{holder}", said.holder_short)
+    district, other = _example_districts()
+    return (text.replace("{holders}", said.holders).replace("{holder}", said.holder_short)
+            .replace("{district}", district).replace("{other_district}", other))
+
+
+def _example_districts() -> tuple[str, str]:
+    """force.yaml's first two districts, as typed on a command line ("Rotherham", "'Tower Hamlets'"); DISTRICT
+    for both when force.yaml cannot be read, and its one district twice for a force of one."""
+    import shlex
+
+    from .catalogue import force
+
+    try:
+        names = [shlex.quote(name) for name in force().districts]
+    except Exception:  # noqa: BLE001 -- whatever is wrong with the file, `pccdash check` and the pages name it
+        return "DISTRICT", "DISTRICT"
+    return names[0], names[min(1, len(names) - 1)]
 
 
 class HolderHelp:
@@ -160,7 +177,7 @@ def main():
     Typical use:
       pccdash demo                       build the sample warehouse and serve the dashboard
       pccdash ingest returns/2015-07/    load the force's return files
-      pccdash figures --measure cse_charges --district Rotherham --from 2014-08 --to 2015-07
+      pccdash figures --measure cse_charges --district {district} --from 2014-08 --to 2015-07
     """
 
 
@@ -474,7 +491,7 @@ def figures(db, measures, districts, start, end, history, fmt):
 
     \b
     Examples:
-      pccdash figures --measure cse_charges --district Rotherham --from 2014-08 --to 2015-07
+      pccdash figures --measure cse_charges --district {district} --from 2014-08 --to 2015-07
       pccdash figures --measure cse_arrests --format csv > arrests.csv
       pccdash figures --history --from 2015-01 --to 2015-03
     """
@@ -589,7 +606,7 @@ def plan(db, month, district, no_sentences, fmt):
     \b
     Examples:
       pccdash plan --month 2015-07
-      pccdash plan --month 2015-07 --district Rotherham
+      pccdash plan --month 2015-07 --district {district}
       pccdash plan --month 2015-07 --format csv > plan-2015-07.csv
     """
     import pandas as pd
@@ -972,7 +989,7 @@ def withdraw(db, as_user, reason, out, yes):
 
     \b
     Example:
-      pccdash withdraw --reason "Rotherham's July charges were double counted" --as pcc@example.org
+      pccdash withdraw --reason "July's charges were counted twice" --as pcc@example.org
     """
     from .access import require
     from .audit import cli_actor
@@ -1151,9 +1168,9 @@ def flags_(ctx, db, status, measure, district, file, assignee):
     \b
     Examples:
       pccdash flags
-      pccdash flags --status awaiting --district Doncaster
-      pccdash flags raise --month 2026-03 --district Doncaster --measure cawn_issued --reason "Twice February's" \\
-          --blocking --as analyst@example.org
+      pccdash flags --status awaiting --district {other_district}
+      pccdash flags raise --month 2026-03 --district {other_district} --measure cawn_issued \\
+          --reason "Twice February's" --blocking --as analyst@example.org
       pccdash flags assign 3 --to analyst@example.org --as pcc@example.org
       pccdash flags await 3 --note "Asked the force to check March" --as analyst@example.org
       pccdash flags answer 3 --file 2026-03-cse-return-v2.csv --as analyst@example.org
@@ -1206,9 +1223,10 @@ def flags_raise(ctx, month, district, measure, file, reason, blocking, db, as_us
 
     \b
     Examples:
-      pccdash flags raise --month 2026-04 --district Rotherham --measure cse_charges \\
+      pccdash flags raise --month 2026-04 --district {district} --measure cse_charges \\
           --reason "Three times March's figure" --blocking --as analyst@example.org
-      pccdash flags raise --month 2026-04 --district Doncaster --reason "Their system was down" --as analyst@example.org
+      pccdash flags raise --month 2026-04 --district {other_district} --reason "Their system was down" \\
+          --as analyst@example.org
       pccdash flags raise --file 2026-04-cse-return.xlsx --reason "Sent before month end" --as analyst@example.org
     """
     from .audit import cli_actor
@@ -1268,7 +1286,7 @@ def flags_assign(ctx, flag_id, to, note, db, as_user):
 
     \b
     Example:
-      pccdash flags assign 3 --to "Data team, Doncaster" --as analyst@example.org
+      pccdash flags assign 3 --to "The force's data team" --as analyst@example.org
     """
     from .flags import assign_flag
 
@@ -1368,7 +1386,7 @@ def meetings(ctx, db, limit):
       pccdash meetings
       pccdash meetings --limit 0
       pccdash meetings add 2015-08-20 --as analyst@example.org
-      pccdash meetings add 2015-09-03 --kind district --district Rotherham --as analyst@example.org
+      pccdash meetings add 2015-09-03 --kind district --district {district} --as analyst@example.org
       pccdash meetings add 2015-09-10 --kind themed --title "Protecting Vulnerable People" --as pcc@example.org
       pccdash meetings show 1
       pccdash meetings move 1 --to 2015-08-27 --reason "Put back a week" --as analyst@example.org
@@ -1436,7 +1454,7 @@ def meetings_add(ctx, held_on, db, kind, district, title, as_user):
     \b
     Examples:
       pccdash meetings add 2015-08-20 --as analyst@example.org
-      pccdash meetings add 2015-09-03 --kind district --district Rotherham --as analyst@example.org
+      pccdash meetings add 2015-09-03 --kind district --district {district} --as analyst@example.org
     """
     from .accountability import add_meeting
     from .audit import cli_actor

@@ -44,3 +44,26 @@ def test_a_return_without_a_header_is_told_the_forces_own_districts(ref, db, tmp
         report = ingest(con, [path], loaded_by="tester", today=dt.date(2026, 4, 20))
     said = report.files[0].message
     assert "a wide layout's \"Period, Birmingham East, Coventry, ...\"" in said, said
+
+
+HELP_WITH_DISTRICTS = [(), ("figures",), ("plan",), ("withdraw",), ("flags",), ("flags", "raise"), ("flags", "assign"),
+                       ("meetings",), ("meetings", "add")]
+
+
+def test_the_commands_help_examples_name_the_forces_own_districts(ref, run_cli):
+    """Regression: `pccdash --help` and each command's examples named South Yorkshire's districts for every force."""
+    another_force(ref)
+    for command in HELP_WITH_DISTRICTS:
+        result = run_cli(*command, "--help")
+        assert result.exit_code == 0, command
+        assert not any(name in result.stdout for name in RENAMED), (command, result.stdout)
+        assert "district}" not in result.stdout, command
+    assert "--district 'Birmingham East' --from" in run_cli("figures", "--help").stdout
+    said = run_cli("flags", "--help").stdout
+    assert "--status awaiting --district Coventry" in said and "--district Coventry --measure cawn_issued" in said
+
+
+def test_the_commands_help_examples_say_district_when_force_yaml_cannot_be_read(ref, run_cli):
+    (ref / "force.yaml").write_text("office: 3\n", encoding="utf-8")
+    result = run_cli("plan", "--help")
+    assert result.exit_code == 0 and "--district DISTRICT" in result.stdout
