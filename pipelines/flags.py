@@ -22,6 +22,7 @@ from . import audit, registry
 from .access import require
 from .catalogue import catalogue, district_now, force, listed, with_measure_names
 from .errors import PccDashError
+from .office import possessive
 from .plaintext import clean
 from .public import month_text, months_phrase
 from .uk_time import uk_day_words
@@ -262,10 +263,6 @@ def _given(value: object) -> bool:
     return isinstance(value, str) and value != ""
 
 
-def _possessive(name: str) -> str:
-    return f"{name}'" if name.endswith("s") else f"{name}'s"
-
-
 def flag_place(scope: str, district: object, measure: object, file_name: object, month: str = "") -> str:
     """What a flag is on, in words beginning in lower case: "the whole file <name>", "every measure for Rotherham",
     "Doncaster's CAWNs issued", each with " in <month>" when `month` is given (a file's flag has no month)."""
@@ -278,7 +275,7 @@ def flag_place(scope: str, district: object, measure: object, file_name: object,
         name = catalogue().get(str(measure)).short_name
     except (KeyError, PccDashError):
         name = str(measure)
-    return f"{_possessive(str(district))} {name}{tail}"
+    return f"{possessive(str(district))} {name}{tail}"
 
 
 def flag_sentence(flag) -> str:

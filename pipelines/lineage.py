@@ -16,7 +16,7 @@ import pandas as pd
 
 from .catalogue import catalogue, force, listed
 from .errors import PccDashError, shown
-from .office import in_sentence
+from .office import in_sentence, possessive
 
 PAGE = "provenance"  # the Provenance page's address in the internal app
 
@@ -110,7 +110,7 @@ class Lineage:
         from .plan.narrative import format_number
 
         m = catalogue().get(self.measure)
-        said = f"{self.area}'s own total in {self.stated.where}: {format_number(self.stated.value, m)}"
+        said = f"{possessive(self.area)} own total in {self.stated.where}: {format_number(self.stated.value, m)}"
         if self.stated_agrees:
             return f"{said}, the same as the districts' sum."
         now = f"{said}; the districts now sum to {format_number(self.value, m)}"

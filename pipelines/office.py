@@ -49,8 +49,13 @@ class Office:
 
     @property
     def holders(self) -> str:
-        """Of the holder, named again: "the Mayor's"."""
-        return f"{self.holder_short}'s"
+        """Of the holder, named again: "the Mayor's" ("the Mayor of the West Midlands'")."""
+        return possessive(self.holder_short)
+
+
+def possessive(name: str) -> str:
+    """Of a name: "Rotherham's", and for a name ending in s, "West Midlands'" (not "West Midlands's")."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 def cap(text: str) -> str:

@@ -208,3 +208,27 @@ def test_the_spreadsheets_cover_gives_the_example_contact_in_the_offices_name(sa
     cover = " ".join(str(c.value) for row in wb["Cover"].iter_rows() for c in row if c.value)
     assert f"name: the {OFFICE} (example details, to be set by the office)" in cover
     assert f"address: The {OFFICE}, 1 Example Street" in cover and not OWN_TITLE.search(cover)
+
+
+def test_a_name_ending_in_s_takes_an_apostrophe_alone():
+    """Regression: "the Mayor of the West Midlands's decision"; English writes "the West Midlands'"."""
+    said = office_words.office("West Midlands Combined Authority", "Mayor of the West Midlands")
+    assert said.holders == "the Mayor of the West Midlands'"
+    assert office_words.office(title=TITLE).holders == "the Mayor's"
+    assert office_words.possessive("Rotherham") == "Rotherham's"
+
+
+def test_the_commands_help_says_a_holders_title_ending_in_s_with_an_apostrophe(run_cli, ref):
+    data = yaml.safe_load((ref / "force.yaml").read_text(encoding="utf-8"))
+    data["office"]["holder_title"] = "Mayor of the West Midlands"
+    (ref / "force.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    said = _read(run_cli("approve", "--help").stdout)
+    assert "(only the Mayor of the West Midlands' role, pcc)" in said and "Midlands's" not in said
+
+
+def test_the_ask_page_says_an_office_name_ending_in_s_with_an_apostrophe(monkeypatch, tmp_path):
+    name = "Office of the Police and Crime Commissioner for Dyfed-Powys"
+    at = public(monkeypatch, snapshot(tmp_path / "pub", office=name, holder_title="Police and Crime Commissioner"),
+                "public_pages/ask.py")
+    said = texts(at)
+    assert f"its dates and papers are on the {name}' website" in said and "Powys's" not in said

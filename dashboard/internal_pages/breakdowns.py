@@ -12,7 +12,7 @@ from pipelines import breakdowns
 from pipelines.catalogue import catalogue, dimensions, force, listed, reference_stamp
 from pipelines.chart_text import set_title
 from pipelines.flags import caveats, force_caveats
-from pipelines.office import in_sentence
+from pipelines.office import in_sentence, possessive
 
 user = auth.signed_in()
 st.title("Breakdowns")
@@ -129,7 +129,7 @@ fig.update_layout(barmode="stack", height=420,
                   legend={"orientation": "h", "y": -0.15, "yanchor": "top"}, font={"color": ui.DARK_GREY})
 st.plotly_chart(set_title(fig, f"{m.name} by {what}, {f.force_short_name}"), width="stretch", key="bd_chart")
 show_table(over, "bd_over_time", f"{measure_id}-by-{dimension_id}-{by}.csv")
-show_caveats(first, last, f"Caveats on {f.force_short_name}'s figures over time")
+show_caveats(first, last, f"Caveats on {possessive(f.force_short_name)} figures over time")
 st.caption(f"{f.force_short_name} adds up its districts. Breakdowns sent: the districts and months that sent the "
            f"breakdown, of those with a figure of {subject}; a period where some did not adds up those that did, "
            "and All is their figure of the measure. A period with no breakdown sent is left blank.")

@@ -133,8 +133,9 @@ for m in (m for m in pack.measures if m.priority == choice):
                 st.markdown(ui.variation_badge(s.variation_icon, short=True))  # badges keep their contrast
                 if source := ui.provenance_link(m.measure_id, s.area, period.month):
                     # each link named by its area: a screen reader lists the page's links by their text alone
-                    st.markdown(f"[:material/account_tree: Source of {ui.md_escape(s.area)}'s figure]({source})",
-                                help=f"Where {s.area}'s figure for {period.month_text} comes from.")
+                    whose = office.possessive(s.area)
+                    st.markdown(f"[:material/account_tree: Source of {ui.md_escape(whose)} figure]({source})",
+                                help=f"Where {whose} figure for {period.month_text} comes from.")
         with st.expander(f"Headline figures for the force and each district: {m.short_name}"):
             headings, rows = area_table(pack, m)
             st.markdown(ui.markdown_table(headings, rows, figure_links=[

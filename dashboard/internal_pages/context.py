@@ -8,6 +8,7 @@ from dashboard import auth, context_data, data, ui
 from pipelines.catalogue import catalogue, listed
 from pipelines.chart_text import set_title
 from pipelines.errors import PccDashError
+from pipelines.office import possessive
 from pipelines.plan.funnel import COMPARISONS, FunnelError, force_funnel, funnel_figure
 from pipelines.plan.periods import month_label, month_number
 from pipelines.policeuk import (
@@ -54,7 +55,7 @@ ref = reference()
 every_month = data.call(loaded_months)
 kinds = set(every_month.loc[(every_month["period"] == month) & (every_month["falls_within"] == ref.force), "kind"])
 for kind in [k for k in KIND_WORDS if k not in kinds]:
-    st.info(f"{ref.force}'s {KIND_WORDS[kind]} file of {month_label(month_number(month))} is not loaded: the "
+    st.info(f"{possessive(ref.force)} {KIND_WORDS[kind]} file of {month_label(month_number(month))} is not loaded: the "
             "measures counted from it have no figure for the month until it is.")
 st.caption(f'A record is placed in a district by its LSOA name; "{ref.outside}" holds records whose LSOA lies in '
            f'no district of the force, "{ref.no_location}" those published without a location. '
@@ -151,7 +152,7 @@ st.header("Months loaded")
 own = every_month[every_month["falls_within"] == ref.force]
 others = every_month[every_month["falls_within"] != ref.force]
 if own.empty:
-    st.write(f"No month of {ref.force}'s files is loaded.")
+    st.write(f"No month of {possessive(ref.force)} files is loaded.")
 else:
     first, last = (month_label(month_number(own["period"].agg(f))) for f in ("min", "max"))
     st.write(f"{own['period'].nunique():,} month(s) loaded, {first} to {last}: "

@@ -12,7 +12,7 @@ from pipelines.catalogue import catalogue, force
 from pipelines.chart_text import set_title
 from pipelines.errors import shown
 from pipelines.flags import caveats, part_caveats
-from pipelines.office import in_sentence
+from pipelines.office import in_sentence, possessive
 from pipelines.plan import load_population
 from pipelines.plan.funnel import PERIODS as FUNNEL_PERIODS
 from pipelines.plan.funnel import FunnelError, funnel, funnel_figure
@@ -309,7 +309,8 @@ elif m.derived:
     st.page_link("internal_pages/breakdowns.py", label="See the breakdown it is worked out from",
                  icon=":material/stacked_bar_chart:")
 elif period.month is not None:
-    st.page_link("internal_pages/provenance.py", label=f"Trace {area}'s figure for {period.month_text} to its source",
+    st.page_link("internal_pages/provenance.py",
+                 label=f"Trace {possessive(area)} figure for {period.month_text} to its source",
                  icon=":material/account_tree:", query_params=ui.provenance_params(measure_id, area, period.month))
 
 st.header(f"Commentary for the briefing on {period.month_text}")

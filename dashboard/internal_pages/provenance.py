@@ -12,7 +12,7 @@ from dashboard.flagging import flag_form
 from pipelines.catalogue import catalogue, force
 from pipelines.flags import caveats, force_caveats, part_caveats
 from pipelines.lineage import LineageError, lineage, link_params, read_link
-from pipelines.office import in_sentence
+from pipelines.office import in_sentence, possessive
 from pipelines.plan.narrative import format_number
 from pipelines.uk_time import uk_words
 
@@ -66,8 +66,8 @@ measure_id = ui.measure_select(c1, figs, "prov_measure")
 if st.session_state.get("prov_district") not in areas:
     st.session_state["prov_district"] = f.districts[0]
 area = c2.selectbox("Area", areas, key="prov_district",
-                    help=f"A district's figure comes from one row of a return; {f.force_short_name}'s adds up the "
-                         "districts' figures.")
+                    help="A district's figure comes from one row of a return; "
+                         f"{possessive(f.force_short_name)} adds up the districts' figures.")
 m = cat.get(measure_id)
 months = months_of(measure_id, area)
 if not months:
@@ -122,7 +122,7 @@ if lin.how in ("district", "given"):
 values = [format_number(s.value, cat.get(s.measure)) for s in lin.sources]
 if lin.how == "sum":
     what = "level at the month's end" if m.kind == "stock" else "count for the month"
-    st.markdown(f"{ui.md_escape(area)}'s figure adds up its districts' figures (each district's {what}): "
+    st.markdown(f"{ui.md_escape(possessive(area))} figure adds up its districts' figures (each district's {what}): "
                 + ui.md_escape(" + ".join(values) + f" = {format_number(lin.value, m)}") + ".")
     stated = lin.stated_sentence()
     if stated:  # the cell the force wrote its own total in, beside the sum it is checked against
@@ -135,7 +135,7 @@ else:
     num, den = (cat.get(p) for p in (m.numerator, m.denominator))
     tops = sum(s.value for s in lin.sources if s.measure == num.id)
     bottoms = sum(s.value for s in lin.sources if s.measure == den.id)
-    st.markdown(ui.md_escape(f"{area}'s percentage is rebuilt from its districts' parts, not averaged: "
+    st.markdown(ui.md_escape(f"{possessive(area)} percentage is rebuilt from its districts' parts, not averaged: "
                              f"{format_number(tops, num)} {in_sentence(num.short_name)} of "
                              f"{format_number(bottoms, den)} {in_sentence(den.short_name)} is "
                              f"{format_number(lin.value, m)}."))

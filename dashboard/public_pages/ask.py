@@ -52,8 +52,9 @@ public_view.signpost()
 said = public_data.office()
 st.markdown(
     f"{literal(office.cap(said.holder))} holds the Chief Constable to account at the **Public Accountability "
-    f"Board**, which meets in public every month; its dates and papers are on {literal(said.name)}'s website, and "
-    "anyone may come. You can send a question here for a forthcoming Board.\n\n"
+    "Board**, which meets in public every month; its dates and papers are on "
+    f"{literal(office.possessive(said.name))} website, and anyone may come. You can send a question here for a "
+    "forthcoming Board.\n\n"
     f"{literal(office.cap(said.name))} reads every question before any is put. Nothing you write is shown on these "
     "pages unless the office accepts your question, and then it may be edited (shortened, or joined with "
     "others like it). Questions put at a Board, and what the force answered, appear under *Questions and "

@@ -19,6 +19,7 @@ import pandas as pd
 from .. import settings
 from ..catalogue import Measure
 from ..errors import ConfigError, PccDashError
+from ..office import possessive
 from .periods import month_start, period_windows, quarter_label
 from .series import Panel
 from .spc import WHOLE_SEGMENT, Baseline, SpcResult, SpcSettings, xmr
@@ -55,10 +56,6 @@ def monthly_median(panel: Panel, measure_id: str, area: int, upto: int | None = 
         arr = arr[:max(panel.index_of(upto) + 1, 0)]
     arr = arr[~np.isnan(arr)]
     return float(np.median(arr)) if arr.size else float("nan")
-
-
-def possessive(name: str) -> str:
-    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 def view_choice(panel: Panel, measure: Measure, area: str | None, upto: int | None = None,

@@ -574,9 +574,9 @@ def accessibility_page(view: SnapshotView) -> Page:
     acc = info["accessibility"]
     status = acc["compliance_status"]
     blocks: list = [
-        Paragraph(f"These pages publish {_force_name(view)}'s child sexual exploitation figures for "
-                  f"{office_words.from_meta(view.meta, view.pointer).name}. We want as many people as possible to be "
-                  "able to use them."),
+        Paragraph(f"These pages publish {office_words.possessive(_force_name(view))} child sexual exploitation "
+                  f"figures for {office_words.from_meta(view.meta, view.pointer).name}. We want as many people as "
+                  "possible to be able to use them."),
         Heading("Compliance status"),
         Paragraph(f"These pages are {status} with the {acc['standard']}"
                   + (", because of the issues listed below." if status != "fully compliant" else ".")),
