@@ -34,6 +34,7 @@ INBOX_LIMIT = 25  # questions from the public `pccdash inbox list` lists unless 
 PERIODS_SHOWN = 24  # months `pccdash periods` shows unless asked for more: the warehouse holds every month since 2013
 PACKS_SHOWN = 20  # packs `pccdash packs` lists unless asked for more
 MEETINGS_SHOWN = 12  # meetings `pccdash meetings` lists unless asked for more
+RELEASED_SHOWN = 20  # approvals `pccdash released` lists unless asked for more: items stay approved for years
 AUDIT_LIMIT = 50  # records the audit table shows unless asked for more: a trail of years holds thousands
 
 
@@ -2014,12 +2015,18 @@ def release_(kind, item_id, db, public_text, as_user):
 
 @main.command()
 @db_option
-def released(db):
-    """List what of the accountability record is approved for the next publication, one approval a line.
+@click.option("--limit", type=click.IntRange(min=0), default=RELEASED_SHOWN, show_default=True, metavar="N",
+              help="List the newest N approvals (0: every one).")
+def released(db, limit):
+    """List what of the accountability record is approved for the next publication, one approval a line, newest
+    first.
+
+    The newest 20 are listed, then how many are approved in all; --limit N lists more (--limit 0 every one).
 
     \b
-    Example:
+    Examples:
       pccdash released
+      pccdash released --limit 0
     """
     from .accountability.release import long_date
     from .accountability.release import released as approvals
@@ -2027,10 +2034,12 @@ def released(db):
 
     with connect_read_only(db) as con:
         found = approvals(con)
-    for item in found:
+    newest = found[::-1]
+    for item in newest[:limit] if limit else newest:
         click.echo(f"{item.release_id}. {shown(item.label, None)}")
         click.echo(f"   approved by {item.approved_by} on {long_date(item.approved_at)}")
-    click.echo(f"{len(found)} item(s) of the accountability record approved for publication.")
+    click.echo(f"{len(found)} item(s) of the accountability record approved for publication"
+               + (f"; the newest {limit} listed (--limit 0 lists every one)." if limit and len(found) > limit else "."))
 
 
 @main.command()

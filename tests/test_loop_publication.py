@@ -504,6 +504,21 @@ def test_the_command_line_approves_and_lists(loop, run_cli):
     assert refused.exit_code == 1 and "no answer 999" in refused.stderr and "Traceback" not in refused.stderr
 
 
+def test_the_command_line_lists_the_newest_approvals_and_says_how_many_more(loop, run_cli):
+    """Regression: `pccdash released` printed every approval ever in force, with no --limit as the other lists have."""
+    db, pcc = loop["db"], ("--as", "pcc@example.org")
+    for kind in ("question", "answer", "decision"):
+        assert run_cli("release", kind, loop[kind], "--db", db, *pcc).exit_code == 0
+    listed = run_cli("released", "--limit", "2", "--db", db)
+    assert listed.exit_code == 0, listed.stderr
+    numbers = [line.split(".")[0] for line in listed.stdout.splitlines() if line[:1].isdigit() and ". " in line]
+    assert numbers == ["3", "2"], listed.stdout  # the newest first
+    assert "3 item(s) of the accountability record approved for publication; the newest 2 listed (--limit 0 lists " \
+           "every one)." in listed.stdout
+    every = run_cli("released", "--limit", "0", "--db", db).stdout
+    assert "Question" in every and "listed (--limit 0" not in every and every.count("approved by ") == 3
+
+
 def test_the_command_line_withdraws_an_approval_and_says_what_still_quotes_a_question(loop, run_cli):
     db, pcc = loop["db"], ("--as", "pcc@example.org")
     assert run_cli("release", "question", loop["question"], "--db", db, *pcc).exit_code == 0
