@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # pandas only where a trail is shown: a load records events w
 
 # Every action the trail knows, with the words the audit page shows for it.
 ACTIONS = {
-    "approve": "approved a month for publication",
+    "approve": "approved a month for publication (or recorded its refusal)",
     "publish": "published a snapshot",
     "withdraw": "withdrew a publication",
     "unapprove": "withdrew a month's approval, with the publication that carried it",

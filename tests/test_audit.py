@@ -167,6 +167,23 @@ def test_a_refused_write_leaves_no_record(wh):
     assert trail(wh) == []
 
 
+def test_a_refused_approval_is_on_the_audit_trail_with_why(run_cli, wh):
+    """Regression: an approval the product refused (a blocking flag, an open error) was kept among the month's
+    publication events but never reached the audit trail, where a refused load does."""
+    with warehouse.connect(wh) as con:
+        raise_flag(con, APP_ANALYST, scope="district_month", reason="Duplicate records suspected", period="2015-07",
+                   district="Rotherham", blocking=True)
+    refused = run_cli("approve", "2015-07", "--db", wh, "--as", "pcc@example.org")
+    assert refused.exit_code == 1 and "Not approved" in refused.stderr
+    last = trail(wh)[-1]
+    assert last[:5] == ("pcc@example.org", "cli", audit.os_account(), "approve", "2015-07")
+    assert last[5].startswith("refused: July 2015: ") and "Duplicate records suspected" in last[5]
+    listed = run_cli("audit", "--action", "approve", "--format", "csv", "--db", wh).stdout
+    assert "approved a month for publication (or recorded its refusal),2015-07,refused: July 2015" in listed
+    with warehouse.connect_read_only(wh) as con:  # kept among the month's publication events as before
+        assert con.execute("SELECT count(*) FROM publication_event WHERE action = 'refused'").fetchall() == [(1,)]
+
+
 @pytest.mark.parametrize("writer", ["flag", "resolve", "commentary", "approve"])
 def test_a_crash_while_recording_leaves_neither_the_change_nor_its_record(wh, monkeypatch, writer):
     """Regression: the writers ran without a transaction, so a failure after the change kept the change."""
@@ -330,7 +347,8 @@ def test_the_audit_page_lists_the_trail_newest_first_with_filters(monkeypatch, a
     assert not at.exception
     table = at.dataframe[0].value
     assert list(table.columns) == ["When", "Who", "How", "Action", "About", "Detail"]
-    assert list(table["Action"]) == ["approved a month for publication", "wrote a commentary", "raised a flag"]
+    assert list(table["Action"]) == ["approved a month for publication (or recorded its refusal)",
+                                     "wrote a commentary", "raised a flag"]
     assert table["How"][0] == f"on the command line (account {audit.os_account()})"
     assert table["How"][2] == "in the app, signed in"
     assert table["When"][0].endswith((" GMT", " BST"))  # UK time, naming the clock

@@ -12,10 +12,10 @@ from pipelines.plan import history as spc_history
 from pipelines.uk_time import uk_day
 
 # What the trail holds, in words: every action of pipelines.audit.ACTIONS falls under one of them.
-WHAT = ("Every return loaded or refused, flag and step on it, commentary, question edit, supersession, approval, "
-        "publication and withdrawal, briefing pack produced, and every record of the accountability loop (meetings "
-        "recorded, moved or cancelled, questions, answers, decisions, actions and their due dates, the public's "
-        "questions, recommendations' statuses, approvals of items for publication and their withdrawal)")
+WHAT = ("Every return loaded or refused, flag and step on it, commentary, question edit, supersession, approval given "
+        "or refused, publication and withdrawal, briefing pack produced, and every record of the accountability loop "
+        "(meetings recorded, moved or cancelled, questions, answers, decisions, actions and their due dates, the "
+        "public's questions, recommendations' statuses, approvals of items for publication and their withdrawal)")
 user = auth.signed_in()
 st.title("Audit trail")
 if not user.may("audit"):

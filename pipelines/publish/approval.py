@@ -233,11 +233,12 @@ def approve(con: duckdb.DuckDBPyConnection, months: list[str], claims: dict) -> 
             clear.append(month)
     now = utc_now()
     if problems:
-        con.execute("BEGIN TRANSACTION")
-        for p in periods:
-            con.execute("INSERT INTO publication_event (period, action, by_user, acted_at, note) "
-                        "VALUES (?, ?, ?, ?, ?)", [p, "refused", who, now, "; ".join(problems)[:2000]])
-        con.execute("COMMIT")
+        why = "; ".join(problems)[:2000]
+        with audit.transaction(con):  # a refusal is kept, and on the audit trail, as a refused load is
+            for p in periods:
+                con.execute("INSERT INTO publication_event (period, action, by_user, acted_at, note) "
+                            "VALUES (?, ?, ?, ?, ?)", [p, "refused", who, now, why])
+                audit.record(con, claims, "approve", subject=f"{p:%Y-%m}", detail=f"refused: {why}")
         # the months chosen are approved together or not at all: say so, and which of them could go on their own
         several = len(set(periods)) > 1
         head = ("Not approved: " + ("neither month was approved" if len(set(periods)) == 2
