@@ -38,6 +38,7 @@ ACTIONS = {
     "unapprove": "withdrew a month's approval, with the publication that carried it",
     "flag": "raised a flag",
     "resolve": "resolved a flag",
+    "reopen": "reopened a resolved flag",
     "flag_update": "assigned a flag, marked it awaiting the force, or linked the resubmission that answered it",
     "commentary": "wrote a commentary",
     "questions": "edited the questions",

@@ -1151,7 +1151,7 @@ def calendar_(db, month, count):
 @main.group(name="flags", invoke_without_command=True)
 @db_option
 @click.option("--status", default="open", show_default=True,
-              type=click.Choice(["open", "new", "assigned", "awaiting", "answered", "resolved", "all"]),
+              type=click.Choice(["open", "new", "assigned", "awaiting", "answered", "reopened", "resolved", "all"]),
               help="open is every flag not yet resolved; new is one nobody has taken up yet.")
 @click.option("--measure", metavar="ID", help="Flags on this measure (a district's month covers every measure).")
 @click.option("--district", metavar="NAME", help="Flags on this district's figures.")
@@ -1161,10 +1161,10 @@ def calendar_(db, month, count):
 @click.pass_context
 def flags_(ctx, db, status, measure, district, file, assignee):
     """List data-quality flags, open ones first; or raise one, or work on one: assign it, mark it awaiting the
-    force, link the resubmission that answered it, resolve it (several at once with one note).
+    force, link the resubmission that answered it, resolve it (several at once with one note), reopen it.
 
-    A flag stays open, following its figure and blocking approval if it blocks, until it is resolved.
-    Each step is kept with who and when, and recorded in the audit trail.
+    A flag stays open, following its figure and blocking approval if it blocks, until it is resolved; one reopened
+    is open again. Each step is kept with who and when, and recorded in the audit trail.
 
     \b
     Examples:
@@ -1176,6 +1176,7 @@ def flags_(ctx, db, status, measure, district, file, assignee):
       pccdash flags await 3 --note "Asked the force to check March" --as analyst@example.org
       pccdash flags answer 3 --file 2026-03-cse-return-v2.csv --as analyst@example.org
       pccdash flags resolve 3 4 --note "Corrected in the resubmission" --as analyst@example.org
+      pccdash flags reopen 3 --reason "The April return repeats it" --as analyst@example.org
     """
     ctx.obj = {"db": db}
     if ctx.invoked_subcommand is not None:
@@ -1352,6 +1353,31 @@ def flags_resolve(ctx, flag_ids, note, db, as_user):
 
     done = _flag_step(ctx, db, as_user, resolve_flags, list(flag_ids), note)
     click.echo(f"Resolved flag{'s' if len(done) > 1 else ''} {', '.join(map(str, done))}.")
+
+
+@flags_.command(name="reopen")
+@click.argument("flag_id", metavar="N")
+@click.option("--reason", required=True, metavar="TEXT", help="Why it is open again: kept with the flag, beside its "
+                                                               "resolution.")
+@db_option
+@as_option
+@click.pass_context
+def flags_reopen(ctx, flag_id, reason, db, as_user):
+    """Reopen a resolved flag whose issue is back: it follows its figures again, and a blocking one stops its month
+    being approved again. Who resolved it, when and why stay in its history, with who reopened it and why.
+
+    \b
+    Example:
+      pccdash flags reopen 3 --reason "The April return repeats it" --as analyst@example.org
+    """
+    from .flags import flags as list_flags
+    from .flags import reopen_flag
+    from .warehouse import connect_read_only
+
+    number = _flag_step(ctx, db, as_user, reopen_flag, flag_id, reason)
+    with connect_read_only(db or ctx.obj["db"]) as con:
+        blocks = list_flags(con, status="all").set_index("flag_id")["blocks_now"].get(number, False)
+    click.echo(f"Flag {number} reopened" + (": it blocks approval again." if blocks else "."))
 
 
 # ---------------------------------------------------------------- the accountability loop: meetings and actions

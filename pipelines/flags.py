@@ -3,9 +3,10 @@
 A flag is raised on one figure, on a district's month (every measure), or on a whole file (every
 figure whose current value came from it). It may be assigned, marked awaiting the force and answered by a
 resubmission, each step kept as a row of its history; it stays open, through restarts and re-loads, until
-someone resolves it with a note. `caveats()` gathers open flags and contract warnings per figure, so the
-briefing, the measure page and the pack all show the same caveats next to the same figures;
-`arrange_caveats()` says each of a month's caveats once, where it applies, in words.
+someone resolves it with a note (and one reopened, saying why, is open again, its resolution kept in its history).
+`caveats()` gathers open flags and contract warnings per figure, so the briefing, the measure page and the pack all
+show the same caveats next to the same figures; `arrange_caveats()` says each of a month's caveats once, where it
+applies, in words.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from .warehouse import utc_now
 
 SCOPES = ("figure", "district_month", "file")
 STATUS_WORDS = {"new": "New", "assigned": "Assigned", "awaiting": "Awaiting the force",
-                "answered": "Answered by a resubmission", "resolved": "Resolved"}
+                "answered": "Answered by a resubmission", "reopened": "Reopened", "resolved": "Resolved"}
 NOTE_LIMIT = 2000
 
 
@@ -183,19 +184,54 @@ def resolve_flag(con: duckdb.DuckDBPyConnection, claims: Mapping, flag_id: int, 
     resolve_flags(con, claims, [flag_id], note)
 
 
+def reopen_flag(con: duckdb.DuckDBPyConnection, claims: Mapping, flag_id: object, reason: str) -> int:
+    """Open a resolved flag again, saying why (the issue is back): it follows its figures again, and a blocking one
+    stops its month being approved again. Its resolution (who, when, the note) stays in its history, the reopening
+    (who, when, why) is added to it, and both are on the audit trail. Returns its number."""
+    who = require(claims, "flag")
+    if not (reason or "").strip():
+        raise BadFlag("Say why you are reopening it: the reason is kept with the flag, beside its resolution.")
+    reason = clean(reason, "reason", limit=NOTE_LIMIT)
+    if flag_id is None or not str(flag_id).strip():
+        raise BadFlag("Choose the flag to reopen.")
+    try:
+        number = int(str(flag_id).strip().lstrip("#"))
+    except ValueError:
+        raise BadFlag(f'"{flag_id}" is not a flag number; "pccdash flags --status resolved" lists those resolved.') \
+            from None
+    with audit.transaction(con):
+        found = con.execute("SELECT resolved_by, resolved_at, resolution_note FROM figure_flag WHERE flag_id = ?",
+                            [number]).fetchall()
+        if not found:
+            raise BadFlag(f'There is no flag number {number}; "pccdash flags --status all" lists them all.')
+        by, at, note = found[0]
+        if at is None:
+            raise BadFlag(f"Flag #{number} is open: only a resolved flag can be reopened.")
+        con.execute("UPDATE figure_flag SET resolved_by = NULL, resolved_at = NULL, resolution_note = NULL "
+                    "WHERE flag_id = ?", [number])
+        _step(con, who, number, "reopened", note=reason)
+        audit.record(con, claims, "reopen", subject=f"flag #{number}",
+                     detail=f"{reason} (resolved by {by} on {day_words(at)}: {note})")
+    return number
+
+
 FLAGS_SQL = """
 WITH steps AS (
     SELECT flag_id, arg_max(status, event_id) AS status,
            arg_max(assignee, event_id) FILTER (WHERE status = 'assigned') AS assignee,
            arg_max(file_id, event_id) FILTER (WHERE status = 'answered') AS answer_file_id,
-           max(acted_at) FILTER (WHERE status = 'answered') AS answered_at
+           max(acted_at) FILTER (WHERE status = 'answered') AS answered_at,
+           arg_max(by_user, event_id) FILTER (WHERE status = 'reopened') AS reopened_by,
+           max(acted_at) FILTER (WHERE status = 'reopened') AS reopened_at,
+           arg_max(note, event_id) FILTER (WHERE status = 'reopened') AS reopened_note
     FROM flag_event GROUP BY flag_id
 )
 SELECT f.flag_id, f.scope, strftime(f.period, '%Y-%m') AS period, {f_district} AS district, f.measure, f.file_id,
        r.name AS file_name, f.reason, f.blocking, f.raised_by, f.raised_at,
        CASE WHEN f.resolved_at IS NOT NULL THEN 'resolved' ELSE coalesce(s.status, 'new') END AS status,
        s.assignee, s.answer_file_id, a.name AS answer_file_name, a.received_at AS answer_file_received,
-       s.answered_at, f.resolved_by, f.resolved_at, f.resolution_note, f.resolved_at IS NULL AS open,
+       s.answered_at, s.reopened_by, s.reopened_at, s.reopened_note, f.resolved_by, f.resolved_at, f.resolution_note,
+       f.resolved_at IS NULL AS open,
        (SELECT arg_max(v.value, v.revision) FROM figure_revision v WHERE v.period = x.period
           AND v.district = x.district AND v.measure = x.measure AND v.loaded_at <= f.raised_at) AS flagged_value,
        x.value AS value_now,
@@ -297,6 +333,8 @@ def status_sentence(flag) -> str:
     if flag.status == "resolved":
         return f"Resolved by {flag.resolved_by} on {day_words(flag.resolved_at)}: {flag.resolution_note}"
     parts = [STATUS_WORDS[flag.status]]
+    if flag.status == "reopened":
+        parts = [f"Reopened by {flag.reopened_by} on {day_words(flag.reopened_at)}: {flag.reopened_note}"]
     if _given(flag.assignee):
         parts.append(f"assigned to {flag.assignee}")
     if _given(flag.answer_file_name):
@@ -319,7 +357,8 @@ def status_sentence(flag) -> str:
 
 
 STEP_WORDS = {"assigned": "Assigned to {assignee}", "awaiting": "Marked awaiting the force",
-              "answered": "Answered by the resubmission {file_name} (loaded {loaded})", "resolved": "Resolved"}
+              "answered": "Answered by the resubmission {file_name} (loaded {loaded})", "resolved": "Resolved",
+              "reopened": "Reopened"}
 
 
 def flag_history(con: duckdb.DuckDBPyConnection, flag_id: object) -> pd.DataFrame:

@@ -22,7 +22,9 @@ from pipelines.flags import (
     flag_history,
     flags,
     raise_flag,
+    reopen_flag,
     resolve_flags,
+    status_sentence,
 )
 from pipelines.ingest import ingest
 from pipelines.publish.approval import blocking_flags
@@ -119,6 +121,41 @@ def test_a_flag_follows_its_figure_and_blocks_until_resolved_whatever_step_it_is
         assert 1 in doncaster_caveats(con) and blocking_flags(con, dt.date(2026, 3, 1))
         resolve_flags(con, ANALYST, [1], "Corrected")
         assert 1 not in doncaster_caveats(con) and not blocking_flags(con, dt.date(2026, 3, 1))
+
+
+def test_a_resolved_flag_reopened_follows_its_figure_and_blocks_again_keeping_its_resolution(wh):
+    """Regression: a resolved flag could not be reopened; an analyst who found the issue back raised a new one, and
+    the flag's history lost what had been found and done about it."""
+    march = dt.date(2026, 3, 1)
+    with warehouse.connect(wh) as con:
+        resolve_flags(con, PCC, [1], "The force confirmed the figure")
+        assert not blocking_flags(con, march)
+        with pytest.raises(BadFlag, match="Say why"):
+            reopen_flag(con, ANALYST, 1, "  ")
+        with pytest.raises(BadFlag, match="Flag #2 is open"):
+            reopen_flag(con, ANALYST, 2, "Back again")
+        with pytest.raises(NotAllowed):
+            reopen_flag(con, NO_ROLE, 1, "Back again")
+        assert reopen_flag(con, ANALYST, "#1", "April's return counts the same notices twice") == 1
+        assert blocking_flags(con, march)
+        cav = caveats(con, measure="cawn_issued", start=MARCH, end=MARCH)
+        assert 1 in list(cav[(cav["district"] == "Doncaster") & (cav["kind"] == "flag")]["flag_id"])
+        [flag] = flags(con, status="reopened").itertuples()
+        assert flag.flag_id == 1 and flag.open and flag.blocks_now
+        assert status_sentence(flag).startswith(f"Reopened by analyst@example.org on {today_words()}: April's return "
+                                                "counts the same notices twice")
+        history = flag_history(con, 1)
+        assert list(history["what"])[-2:] == ["Resolved", "Reopened"]
+        assert list(history["who"])[-2:] == ["pcc@example.org", "analyst@example.org"]
+        assert list(history["note"])[-2:] == ["The force confirmed the figure",
+                                              "April's return counts the same notices twice"]
+        [(who, subject, detail)] = con.execute("SELECT identity, subject, detail FROM audit_event "
+                                               "WHERE action = 'reopen'").fetchall()
+        assert (who, subject) == ("analyst@example.org", "flag #1")
+        assert detail == (f"April's return counts the same notices twice (resolved by pcc@example.org on "
+                          f"{today_words()}: The force confirmed the figure)")
+        assert resolve_flags(con, ANALYST, [1], "Corrected in April's resubmission") == [1]  # and resolved again
+        assert not blocking_flags(con, march)
 
 
 def test_several_flags_resolve_at_once_with_one_note_or_none_do(wh):
@@ -228,6 +265,40 @@ def test_the_commands_list_filter_and_work_on_flags(wh, run_cli):
         result = run_cli(*args, "--as", "analyst@example.org", "--db", wh)
         assert result.exit_code == 1 and words in result.stderr and "Traceback" not in result.stderr
     assert "pccdash flags resolve 3 4" in ok("flags", "--help")
+
+
+def test_the_command_reopens_a_resolved_flag(wh, run_cli):
+    def run(*args):
+        return run_cli(*args, "--db", wh)
+
+    assert run("flags", "resolve", "1", "--note", "Checked", "--as", "analyst@example.org").exit_code == 0
+    reopened = run("flags", "reopen", "1", "--reason", "Back in April", "--as", "analyst@example.org")
+    assert reopened.exit_code == 0, reopened.stderr
+    assert reopened.stdout == "Flag 1 reopened: it blocks approval again.\n"
+    listed = " ".join(run("flags", "--status", "reopened").stdout.split())
+    assert "1. Doncaster's CAWNs issued in March 2026" in listed and "blocks approval." in listed
+    assert f"Reopened by analyst@example.org on {today_words()}: Back in April" in listed
+    again = run("flags", "reopen", "1", "--reason", "x", "--as", "analyst@example.org")
+    assert again.exit_code == 1 and "Flag #1 is open" in again.stderr and "Traceback" not in again.stderr
+    audit = run("audit", "--action", "reopen", "--format", "csv").stdout
+    assert "reopened a resolved flag,flag #1,Back in April (resolved by analyst@example.org on" in audit
+    assert "pccdash flags reopen 3" in run("flags", "--help").stdout
+
+
+def test_the_page_reopens_a_resolved_flag(monkeypatch, wh):
+    with warehouse.connect(wh) as con:
+        resolve_flags(con, ANALYST, [1], "Checked")
+    at = internal(monkeypatch, wh, "internal_pages/flags.py", ANALYST)
+    assert not at.exception, at.exception
+    at.segmented_control(key="flags_show").set_value("Resolved").run()
+    at.selectbox(key="reopen_flag").set_value(1)
+    at.text_area(key="reopen_reason").input("Back in April")
+    at.button(key="FormSubmitter:reopen_form-Reopen flag").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    with warehouse.connect_read_only(wh) as con:
+        assert list(flags(con, status="reopened")["flag_id"]) == [1]
+    at.segmented_control(key="flags_show").set_value("Open").run()
+    assert "1" in list(at.dataframe[0].value["Number"])
 
 
 def test_the_page_filters_assigns_and_resolves_two_at_once(monkeypatch, wh):

@@ -1,19 +1,28 @@
 """Data-quality flags: find them by status, measure, district, file and assignee; assign one, mark it awaiting
-the force, link the resubmission that answered it; resolve several at once with one note."""
+the force, link the resubmission that answered it; resolve several at once with one note; reopen a resolved one."""
 
 import streamlit as st
 
 from dashboard import auth, data, ui
 from dashboard.flagging import flag_label, flags_shown, history_shown
 from pipelines.catalogue import catalogue, force
-from pipelines.flags import answer_flag, assign_flag, await_force, files_for_flags, flag_history, flags, resolve_flags
+from pipelines.flags import (
+    answer_flag,
+    assign_flag,
+    await_force,
+    files_for_flags,
+    flag_history,
+    flags,
+    reopen_flag,
+    resolve_flags,
+)
 
 user = auth.signed_in()
 st.title("Flags")
 data.no_warehouse_guard()
 st.write("A flag follows its figure onto the briefing, the measure page and the pack until it is resolved, and a "
          "blocking one stops its month being approved. Raise one from the Provenance page, where the figure and its "
-         "source are shown.")
+         "source are shown. A resolved flag whose issue is back can be reopened: show the resolved ones.")
 every = data.call(flags)
 open_ = every[every["open"]]
 c1, c2, c3, c4 = st.columns(4)
@@ -23,7 +32,7 @@ c3.metric("Awaiting the force", int((open_["status"] == "awaiting").sum()))
 c4.metric("Resolved", int((~every["open"]).sum()))
 
 SHOW = {"Open": "open", "New": "new", "Assigned": "assigned", "Awaiting the force": "awaiting",
-        "Answered": "answered", "Resolved": "resolved", "All": "all"}
+        "Answered": "answered", "Reopened": "reopened", "Resolved": "resolved", "All": "all"}
 show = st.segmented_control("Show", list(SHOW), default="Open", key="flags_show",
                             help="Open is every flag not yet resolved; New is one nobody has taken up yet.") or "Open"
 f1, f2, f3, f4 = st.columns(4)
@@ -89,3 +98,17 @@ if labels:
             ui.act(resolve_flags, user.claims, chosen, note,
                    done=lambda done: f"{len(done)} flag{'s' if len(done) != 1 else ''} resolved.",
                    clear=("resolve_flags", "resolve_note"))
+
+closed = shown[~shown["open"]]
+if not closed.empty:
+    st.header("Reopen a flag")
+    closed_labels = {int(r.flag_id): flag_label(r) for r in closed.itertuples(index=False)}
+    with ui.form("reopen_form"):
+        chosen = st.selectbox("Resolved flag", list(closed_labels), index=None, format_func=closed_labels.get,
+                              key="reopen_flag", placeholder="Choose a resolved flag")
+        reason = st.text_area("Why it is open again (kept with the flag, beside its resolution)", key="reopen_reason",
+                              max_chars=2000)
+        st.caption("It follows its figures again, and a blocking one stops its month being approved again.")
+        if st.form_submit_button("Reopen flag", type="primary", disabled=not user.may("flag")):
+            ui.act(reopen_flag, user.claims, chosen, reason, done=lambda number: f"Flag #{number} reopened.",
+                   clear=("reopen_flag", "reopen_reason"))
