@@ -35,6 +35,9 @@ DEFAULT_DIR = Path("var") / "published"
 #   answer, answered_by, answered_on            the force's answer, who gave it (their role, as typed), when
 #   theme, decision, rationale, decided_on      an assurance decision: on a theme or the question, its word
 #                   (decided_on, judged_on: when recorded, an ISO time in UTC, shown as the day in England)
+#   decided_by      the title of who held the role when the decision was taken ("Mayor (Police and Crime
+#                   Commissioner functions)"), as force.yaml gave it then; empty in an approval or a snapshot made
+#                   before it was kept, read with the snapshot's holder's title
 #   evidence        JSON: [{"kind": words, "text": ...}] the evidence considered
 #   given_meeting, given_meeting_date (YYYY-MM-DD)   the meeting an answer was given at (empty for one in writing)
 #                   or a decision taken at, which may be a later one than the question was put at; a snapshot
@@ -42,7 +45,7 @@ DEFAULT_DIR = Path("var") / "published"
 #   recommendation_ref, source, number, recommendation, status, judged_on, status_evidence
 #                   a recommendation's status: the report, its number, the office's title, the status words
 BOARD_COLUMNS = ["kind", "question_ref", "meeting_title", "meeting_date", "question", "asked_by", "answer",
-                 "answered_by", "answered_on", "theme", "decision", "rationale", "evidence", "decided_on",
+                 "answered_by", "answered_on", "theme", "decision", "decided_by", "rationale", "evidence", "decided_on",
                  "given_meeting", "given_meeting_date", "recommendation_ref", "source", "number", "recommendation",
                  "status", "judged_on", "status_evidence"]
 

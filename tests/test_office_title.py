@@ -232,3 +232,71 @@ def test_the_ask_page_says_an_office_name_ending_in_s_with_an_apostrophe(monkeyp
                 "public_pages/ask.py")
     said = texts(at)
     assert f"its dates and papers are on the {name}' website" in said and "Powys's" not in said
+# ---------------------------------------------------------------- the role changing hands
+
+BOARD_OFFICE, BOARD_TITLE = "South Yorkshire Policing Board", "Policing Board"
+
+
+def _hand_over(ref, name: str = BOARD_OFFICE, title: str = BOARD_TITLE) -> None:
+    """force.yaml after the role passes to another holder (a policing board taking on the Mayor's functions)."""
+    data = yaml.safe_load((ref / "force.yaml").read_text(encoding="utf-8"))
+    data["office"] = {**data["office"], "name": name, "holder_title": title}
+    (ref / "force.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+
+def _put_and_decide(con, held_on: str, about: str) -> dict:
+    from pipelines.accountability import add_meeting, ask, decide
+
+    meeting = add_meeting(con, PCC, held_on=held_on).meeting_id
+    question = ask(con, PCC, meeting, f"What changed in {about}?")
+    decision = decide(con, PCC, meeting_id=meeting, question_id=question, decision="assured",
+                      rationale=f"The {about} plan is working.", evidence=[("figures", "The charts")])
+    theme = decide(con, PCC, meeting_id=meeting, theme=f"{about} theme", decision="not_assured",
+                   rationale=f"Too slow in {about}.", evidence=[("visit", "A visit")])
+    return {"question": question, "decision": decision, "theme": theme}
+
+
+def test_a_decision_and_a_question_keep_who_held_the_role_after_it_changes_hands(ref, sample_db, tmp_path):
+    from pipelines.accountability.release import public_record, release
+
+    db = copy_warehouse(sample_db, tmp_path)
+    with warehouse.connect(db) as con:
+        approve(con, ["2015-07"], PCC)
+        before = _put_and_decide(con, "2015-08-20", "Rotherham")
+        release(con, PCC, "decision", before["decision"])    # approved for publication under the Mayor
+        _hand_over(ref)
+        after = _put_and_decide(con, "2015-09-17", "Sheffield")
+        # the theme decided under the Mayor is approved only after the change: still the Mayor's decision
+        for kind, number in (("decision", before["theme"]), ("decision", after["decision"]),
+                             ("decision", after["theme"])):
+            release(con, PCC, kind, number)
+        assert public_record(con, "question", before["question"])["asked_by"] == f"The {OFFICE}"
+        assert public_record(con, "question", after["question"])["asked_by"] == f"The {BOARD_OFFICE}"
+        publish(con, PCC, tmp_path / "out")
+    view = SnapshotView(public_files.current_snapshot(tmp_path / "out"), public_files.pointer(tmp_path / "out"))
+    said = "\n".join(getattr(b, "text", "") for b in pages.board_page(view).blocks)
+    assert "The Mayor's decision: Assured. Decided at the Public Accountability Board of 20 August 2015." in said
+    assert "The Mayor's decision on Rotherham theme: Not assured." in said
+    assert "The Policing Board's decision: Assured. Decided at the Public Accountability Board of 17 September" in said
+    assert "The Policing Board's decision on Sheffield theme: Not assured." in said
+    assert f"Question (asked by the {OFFICE}): What changed in Rotherham?" in said
+    assert f"Question (asked by the {BOARD_OFFICE}): What changed in Sheffield?" in said
+    assert "The Policing Board holds the Chief Constable to account" in said  # the intro: who holds it now
+    items = view.table("board_item").set_index("rationale")["decided_by"].to_dict()
+    assert items == {"The Rotherham plan is working.": TITLE, "Too slow in Rotherham.": TITLE,
+                     "The Sheffield plan is working.": BOARD_TITLE, "Too slow in Sheffield.": BOARD_TITLE}
+
+
+def test_a_decision_approved_before_the_holders_title_was_kept_reads_the_snapshots(tmp_path):
+    view = SnapshotView(snapshot(tmp_path / "pub", office=OFFICE, holder_title=TITLE) / "snapshot-0001.duckdb", {})
+    before = [c for c in public_files.BOARD_COLUMNS if c != "decided_by"]  # as written before it was kept
+    rows = pd.DataFrame([{**dict.fromkeys(before, ""), "kind": "decision", "meeting_title": "Public Accountability "
+                          "Board", "meeting_date": "2015-08-20", "theme": "Protecting Vulnerable People",
+                          "decision": "Assured", "rationale": "Done.", "evidence": "[]",
+                          "decided_on": "2015-08-20T10:00:00"}])
+    con = duckdb.connect(str(tmp_path / "pub" / "snapshot-0001.duckdb"))
+    con.register("frame", rows)
+    con.execute("CREATE TABLE board_item AS SELECT * FROM frame")
+    con.close()
+    said = "\n".join(getattr(b, "text", "") for b in pages.board_page(view).blocks)
+    assert "The Mayor's decision on Protecting Vulnerable People, 20 August 2015: Assured. Done." in said

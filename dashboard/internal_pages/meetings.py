@@ -22,7 +22,7 @@ from pipelines.accountability.release import (
 from pipelines.briefing.archive import archived
 from pipelines.briefing.notes import latest_texts, questions_list
 from pipelines.briefing.questions import draft_questions
-from pipelines.catalogue import catalogue, force
+from pipelines.catalogue import catalogue, force, reference_stamp
 from pipelines.errors import PccDashError
 from pipelines.flags import day_words
 from pipelines.publish.snapshot import hidden_figures
@@ -230,8 +230,8 @@ def _document_button(a: acc.Answer) -> None:
 PUBLIC_FIELDS = [("meeting_title", "Meeting"), ("meeting_date", "Held on"), ("question", "Question"),
                  ("asked_by", "Asked by"), ("answer", "Answer"), ("answered_by", "Answered by"),
                  ("answered_on", "Answered on"), ("theme", "Theme"), ("decision", "Decision"),
-                 ("rationale", "Rationale"), ("evidence", "Evidence considered"), ("decided_on", "Decided on"),
-                 ("given_meeting", "Given at")]
+                 ("decided_by", "Decided by"), ("rationale", "Rationale"), ("evidence", "Evidence considered"),
+                 ("decided_on", "Decided on"), ("given_meeting", "Given at")]
 
 
 def _public_lines(record: dict) -> str:
@@ -260,7 +260,9 @@ def _approval(kind: str, item_id: int, what: str) -> None:
         return
     with st.expander(f"Approve {what} for publication", icon=":material/public:"):
         try:
-            form = data.call(release_form_defaults, kind, item_id, quoted_hidden=False)
+            # the record names the office and its holder as force.yaml did then, else as it does now
+            form = data.call(release_form_defaults, kind, item_id, quoted_hidden=False,
+                             _also=reference_stamp("force.yaml"))
             # the figures the next publication hides, worked out once for every item on the page, not once each
             hidden = data.call(hidden_figures) if _WHOLE_NUMBER.search(record_text(form.record)) else None
         except PccDashError as exc:

@@ -443,6 +443,19 @@ def _check_figures_ref(measure: str | None, area: str | None, period: object) ->
     return measure, area, month.replace(day=1)
 
 
+def _office_now(part: str) -> str | None:
+    """The office's name ("name") or its holder's title ("title") as force.yaml gives them now, kept with a question
+    or a decision so that its public record goes on naming who held the role when it was put or taken, after the role
+    changes hands; None when force.yaml cannot be read (`pccdash check` names why), read then as it is when published.
+    """
+    from ..office import configured
+
+    try:
+        return getattr(configured(), part)
+    except PccDashError:
+        return None
+
+
 def ask(con: duckdb.DuckDBPyConnection, who: Mapping, meeting_id: int, body: str, *, source: str = "office",
         measure: str | None = None, area: str | None = None, period: object = None,
         figures: list[dict] | None = None, asked_by: str | None = None, submission_id: str | None = None) -> int:
@@ -463,9 +476,10 @@ def ask(con: duckdb.DuckDBPyConnection, who: Mapping, meeting_id: int, body: str
     with audit.transaction(con):
         question_id = con.execute(
             "INSERT INTO board_question (meeting_id, source, body, measure, area, period, figures, asked_by, "
-            "submission_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING question_id",
+            "submission_id, created_by, created_at, office_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "RETURNING question_id",
             [meeting.meeting_id, source, text, measure, area, month, json.dumps(figures or []), asker, submission_id,
-             identity, utc_now()]).fetchall()[0][0]
+             identity, utc_now(), _office_now("name")]).fetchall()[0][0]
         audit.record(con, who, "ask", subject=f"question {question_id} at meeting {meeting.meeting_id}",
                      detail=text)
     return question_id
@@ -595,9 +609,10 @@ def decide(con: duckdb.DuckDBPyConnection, who: Mapping, *, meeting_id: int, dec
     with audit.transaction(con):
         decision_id = con.execute(
             "INSERT INTO assurance_decision (meeting_id, question_id, theme, decision, rationale, evidence, "
-            "follow_up, decided_by, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING decision_id",
+            "follow_up, decided_by, decided_at, holder_title) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "RETURNING decision_id",
             [meeting.meeting_id, number, theme_text, decision, why, json.dumps(items), later, identity,
-             utc_now()]).fetchall()[0][0]
+             utc_now(), _office_now("title")]).fetchall()[0][0]
         about = f"question {number}" if number is not None else f'theme "{theme_text}"'
         audit.record(con, who, "decide", subject=f"{about} at meeting {meeting.meeting_id}",
                      detail=f"{DECISIONS[decision]}: {why}")

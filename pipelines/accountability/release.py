@@ -102,11 +102,11 @@ def given_words(record: Mapping) -> str:
 
 def _question(con: duckdb.DuckDBPyConnection, question_id: int) -> dict:
     """The question as the public reads it: a public one only as the office accepted it, edited."""
-    rows = con.execute("SELECT meeting_id, source, body, submission_id FROM board_question WHERE question_id = ?",
-                       [question_id]).fetchall()
+    rows = con.execute("SELECT meeting_id, source, body, submission_id, office_name FROM board_question "
+                       "WHERE question_id = ?", [question_id]).fetchall()
     if not rows:
         raise NotFound(f"The record holds no question {question_id}.")
-    meeting_id, source, body, submission_id = rows[0]
+    meeting_id, source, body, submission_id, office_then = rows[0]
     if source == "public":
         accepted = con.execute(
             "SELECT edited_body FROM submission_moderation WHERE outcome = 'accepted' AND edited_body IS NOT NULL "
@@ -118,14 +118,23 @@ def _question(con: duckdb.DuckDBPyConnection, question_id: int) -> dict:
                                 "first.")
         body = accepted[0][0]
     return {"question_ref": str(question_id), **_meeting(con, meeting_id), "question": body,
-            "asked_by": PUBLIC_ASKER if source == "public" else _office_asker()}
+            "asked_by": PUBLIC_ASKER if source == "public" else _office_asker(office_then)}
 
 
-def _office_asker() -> str:
-    """Who put a question the office wrote, as the public reads it: the office as force.yaml names it."""
-    from ..office import cap, configured
+def _office_asker(office_then: str | None) -> str:
+    """Who put a question the office wrote, as the public reads it: the office as force.yaml named it when the
+    question was put (as it names it now, for a question recorded before that was kept)."""
+    from ..office import cap, configured, office
 
-    return cap(configured().name)
+    return cap(office(office_then).name if office_then else configured().name)
+
+
+def _holder_then(title_then: str | None) -> str:
+    """The title of who held the role when a decision was taken, as force.yaml gave it then (as it gives it now, for
+    a decision recorded before that was kept): "Mayor (Police and Crime Commissioner functions)"."""
+    from ..office import configured, office
+
+    return office(None, title_then).title if title_then else configured().title
 
 
 def _answer(con: duckdb.DuckDBPyConnection, answer_id: int) -> dict:
@@ -142,16 +151,16 @@ def _answer(con: duckdb.DuckDBPyConnection, answer_id: int) -> dict:
 
 
 def _decision(con: duckdb.DuckDBPyConnection, decision_id: int) -> dict:
-    rows = con.execute("SELECT meeting_id, question_id, theme, decision, rationale, evidence, decided_at "
+    rows = con.execute("SELECT meeting_id, question_id, theme, decision, rationale, evidence, decided_at, holder_title "
                        "FROM assurance_decision WHERE decision_id = ?", [decision_id]).fetchall()
     if not rows:
         raise NotFound(f"The record holds no assurance decision {decision_id}.")
-    meeting_id, question_id, theme, decision, rationale, evidence, decided_at = rows[0]
+    meeting_id, question_id, theme, decision, rationale, evidence, decided_at, title_then = rows[0]
     about = _question(con, question_id) if question_id is not None else {**_meeting(con, meeting_id), "theme": theme}
     considered = [{"kind": EVIDENCE_KINDS.get(e.get("kind"), "Other evidence"), "text": e.get("text", "")}
                   for e in json.loads(evidence or "[]")]
-    return {**about, "decision": DECISIONS[decision], "rationale": rationale, "evidence": considered,
-            "decided_on": _stamp(decided_at), **_given(con, meeting_id)}
+    return {**about, "decision": DECISIONS[decision], "decided_by": _holder_then(title_then), "rationale": rationale,
+            "evidence": considered, "decided_on": _stamp(decided_at), **_given(con, meeting_id)}
 
 
 def _recommendation(con: duckdb.DuckDBPyConnection, status_id: int) -> dict:
@@ -195,7 +204,7 @@ def _texts(record: dict) -> list[tuple[str, str]]:
 
 # what the office did not write as a count: item numbers and dates, left out of the small-number check
 _REFERENCES = {"kind", "question_ref", "recommendation_ref", "number", "meeting_date", "answered_on", "decided_on",
-               "judged_on", "given_meeting_date"}
+               "judged_on", "given_meeting_date", "decided_by"}
 
 
 def public_texts(record: dict) -> list[tuple[str, str]]:

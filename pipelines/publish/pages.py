@@ -817,6 +817,13 @@ def _decision_words(lead: str, d) -> str:
     return f"{lead}: {d.decision}. Decided at {at}. {d.rationale}"
 
 
+def _decider(d, said: Office) -> str:
+    """"The Mayor's", "The Policing Board's": who held the role when the decision was taken, as its record says (the
+    role may have changed hands since); the snapshot's holder for a record that does not say."""
+    title = str(getattr(d, "decided_by", "") or "")
+    return cap((office_words.office(said.name, title) if title else said).holders)
+
+
 def board_page(view: SnapshotView) -> Page:
     """"board": the published accountability record (questions, answers, decisions, recommendations' progress)."""
     title = "Questions and decisions"
@@ -831,7 +838,7 @@ def board_page(view: SnapshotView) -> Page:
                               "recommendations made to the force and its partners.")]
     items = view.table("board_item")
     # a snapshot written before the record said which meeting an answer was given or a decision taken at
-    items = items.assign(**{c: "" for c in GIVEN_COLUMNS if c not in items.columns})
+    items = items.assign(**{c: "" for c in (*GIVEN_COLUMNS, "decided_by") if c not in items.columns})
     items = items.fillna("").astype(str) if not items.empty else items
     if items.empty:
         blocks.append(Paragraph("Nothing from the Public Accountability Board has been published yet. Questions, "
@@ -870,12 +877,12 @@ def board_page(view: SnapshotView) -> Page:
                                         f"{day(view.meta.get('created_at'))})."))
             decided = rows[rows["kind"] == "decision"].sort_values(["given_meeting_date", "decided_on"])
             for d in decided.itertuples():
-                blocks.append(Paragraph(_decision_words(f"{cap(said.holders)} decision", d)))
+                blocks.append(Paragraph(_decision_words(f"{_decider(d, said)} decision", d)))
                 ev = _evidence(d.evidence)
                 if ev:
                     blocks += [Paragraph("Evidence considered:"), Bullets(tuple(ev))]
         for d in meeting[(meeting["kind"] == "decision") & (meeting["question_ref"] == "")].itertuples():
-            blocks.append(Paragraph(_decision_words(f"{cap(said.holders)} decision on {d.theme}", d)))
+            blocks.append(Paragraph(_decision_words(f"{_decider(d, said)} decision on {d.theme}", d)))
             ev = _evidence(d.evidence)
             if ev:
                 blocks += [Paragraph("Evidence considered:"), Bullets(tuple(ev))]
