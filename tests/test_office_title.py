@@ -157,10 +157,17 @@ def test_the_internal_pages_say_the_holder_as_force_yaml_titles_them(monkeypatch
     assert "approved (by the Mayor, as its figures stand)" in said and "that needs the Mayor's role (pcc)" in said
     assert ("what the force answered, the Mayor's assurance decisions and the actions agreed"
             in texts(internal(monkeypatch, sample_db, "internal_pages/briefing.py")))
-    assert ("the force answers, the Mayor records how assured the answer leaves them"
+    assert ("the force answers, the Mayor records an assurance decision on the answer, and the actions agreed"
             in texts(internal(monkeypatch, sample_db, "internal_pages/public_questions.py")))
     assert ("cause of concern is flagged for the Mayor."
             in texts(internal(monkeypatch, sample_db, "internal_pages/recommendations.py")))
+
+
+def test_the_loop_is_told_without_a_persons_pronoun_for_a_board(ref, monkeypatch, sample_db):
+    _hand_over(ref)
+    said = texts(internal(monkeypatch, sample_db, "internal_pages/public_questions.py"))
+    assert "the force answers, the Policing Board records an assurance decision on the answer" in said
+    assert not re.search(r"\b(them|themselves|he|she|his|her)\b", said.split("Members of the public")[0]), said
 
 
 def test_a_role_refusal_names_the_holders_role(monkeypatch, sample_db):

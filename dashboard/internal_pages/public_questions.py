@@ -18,7 +18,7 @@ st.title("Questions from the public")
 data.no_warehouse_guard()
 st.write(
     "Holding the force to account is a loop: questions are put to the force at a meeting, the force answers, "
-    f"{office.configured().holder_short} records how assured the answer leaves them, and the actions agreed are "
+    f"{office.configured().holder_short} records an assurance decision on the answer, and the actions agreed are "
     "carried to later meetings "
     "until closed. Members of the public may send a question for a forthcoming Board from the public app. Each is "
     "held here until the office reads it: accept it, edited as it should be put (take out names and anything that "
