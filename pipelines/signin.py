@@ -36,7 +36,7 @@ class DemoUser:
     email: str
     name: str
     role: str | None
-    who: str  # how the demo's instructions describe them; {holder} is the office's holder ("the Mayor")
+    who: str  # how the demo's instructions describe them; {holders} is the office's holder's ("the Mayor's")
 
     def claims(self) -> dict[str, object]:
         # verified, as an office's provider says of its own staff: access.yaml counts only a verified address
@@ -46,11 +46,12 @@ class DemoUser:
         """`who` with the office's holder named as force.yaml titles them (neutral words if it cannot be read)."""
         from .office import configured_or_neutral
 
-        return self.who.replace("{holder}", configured_or_neutral().holder_short)
+        return self.who.replace("{holders}", configured_or_neutral().holders)
 
 
 DEMO_USERS = (
-    DemoUser("pcc@example.org", "Demo office holder", "pcc", "{holder} (the pcc role)"),
+    # the holder's role, not the holder: where a policing board holds it, whoever signs in acts for the board
+    DemoUser("pcc@example.org", "Demo office holder", "pcc", "{holders} role (pcc)"),
     DemoUser("analyst@example.org", "Demo analyst", "analyst", "an analyst"),
     DemoUser("visitor@example.org", "Demo visitor", None, "no role, so the dashboard refuses it"),
 )

@@ -133,9 +133,11 @@ def test_the_commands_help_is_shown_with_neutral_words_when_force_yaml_cannot_be
 
 def test_the_demo_users_are_described_with_the_holders_title(ref):
     pcc = next(u for u in DEMO_USERS if u.role == "pcc")
-    assert pcc.described() == "the Mayor (the pcc role)" and not OWN_TITLE.search(pcc.name)
+    assert pcc.described() == "the Mayor's role (pcc)" and not OWN_TITLE.search(pcc.name)
     _commissioners_office(ref)
-    assert pcc.described() == "the Commissioner (the pcc role)"
+    assert pcc.described() == "the Commissioner's role (pcc)"
+    _hand_over(ref)  # a body holds the role: no one signs in as the Policing Board itself
+    assert pcc.described() == "the Policing Board's role (pcc)"
 
 
 def test_the_sign_in_page_names_the_office_as_configured(monkeypatch, sample_db):
