@@ -45,6 +45,13 @@ The algorithm (`suppress`)
    recovered: the smallest unsuppressed part (else total) of a relation holding it is suppressed,
    and steps 2-3 run again until nothing is recovered. (A cell that no suppression could save from
    the strongest reader, see Limits, is checked against the reader without the flags instead.)
+4. (A publication's check, `suppress_system` with ``linear``.) Only the small counts and the figures of
+   earlier publications drive step 3. A secondary cell left narrow gives away nothing that is not already
+   public, so it is shown afterwards instead of being protected, when showing it narrows no other hidden
+   cell; one that cannot be shown is then protected by steps 2-3 as before. Protecting every secondary
+   first hid cell after cell: the 12 months to March is the financial year under another name, and with
+   the 12 months to every month public, two consecutive totals give a month less the same month a year
+   before, so each cell hidden to protect another needed one more a year on.
 
 Limits
 ------
@@ -1002,48 +1009,65 @@ def _suppress_cells(values: list[int], relations: list[tuple[int, tuple[int, ...
             exposed.update({c: c in found for c in todo})
         return {c for c in cells if exposed[c]}
 
-    for _ in range(len(values) + 1):
-        at_least_two()
-        hid = unknown()
-        state["hid"] = hid
-        strong = recovered(hid, True)
-        triggers = set(strong)
-        if strong:
-            hopeless = is_exposed(strong)
-            triggers -= hopeless
-            if hopeless:
-                triggers |= recovered(hid, False, hopeless)
-        if not triggers:
-            break
-        used: set[int] = set()
-        added = False
-        for c in sorted(triggers, key=lambda c: (values[c], c)):
-            if used.intersection(rels_of[c]):
-                continue  # a cell added this round may already have helped it
-            pick = nearest_eligible(c)
-            if pick is None:
-                continue
-            chosen.add(pick)
-            used.update(rels_of[c])
-            added = True
-        if not added:
-            break  # nothing left to suppress
-    if linear:
-        # A secondary cell that what is public already gives away (a 12 months worked out from the 12 months
-        # before and two months shown, say) protects nothing: it is shown. Showing it tells the reader what
-        # they knew, but a reader limited to whole numbers knew it only to within a fraction, so every hidden
-        # cell is checked again after, and the cells go back if any became narrower.
+    def settle(everything: bool) -> None:
+        """Suppress more until no cell asked about is recovered: each primary and earlier figure, and with
+        `everything` each secondary too."""
+        for _ in range(len(values) + 1):
+            at_least_two()
+            hid = unknown()
+            state["hid"] = hid
+            strong = recovered(hid, True, None if everything else [c for c in hid if c in primary or c in past])
+            triggers = set(strong)
+            if strong:
+                hopeless = is_exposed(strong)
+                triggers -= hopeless
+                if hopeless:
+                    triggers |= recovered(hid, False, hopeless)
+            if not triggers:
+                return
+            used: set[int] = set()
+            added = False
+            for c in sorted(triggers, key=lambda c: (values[c], c)):
+                if used.intersection(rels_of[c]):
+                    continue  # a cell added this round may already have helped it
+                pick = nearest_eligible(c)
+                if pick is None:
+                    continue
+                chosen.add(pick)
+                used.update(rels_of[c])
+                added = True
+            if not added:
+                return  # nothing left to suppress
+
+    def show_given_away() -> None:
+        """A secondary cell that what is public already gives away (a 12 months worked out from the 12 months
+        before and two months shown, say) protects nothing: it is shown. Showing it tells the reader what they
+        knew, but a reader limited to whole numbers knew it only to within a fraction, so every hidden cell is
+        checked again after, and the cells go back if any other became narrower."""
         state["hid"] = None  # from here the hidden cells shrink: nothing found wide before is kept
-        before = len(recovered(unknown(), True))
+        wide.clear()
+        narrow = recovered(unknown(), True)
         while True:
             hid = unknown()
             given_away = recovered(hid, True, [c for c in hid if c not in primary and c not in past])
             if not given_away:
-                break
-            chosen -= given_away
-            if len(recovered(unknown(), True)) > before:
-                chosen |= given_away
-                break
+                return
+            chosen.difference_update(given_away)
+            now = recovered(unknown(), True)
+            if not now <= narrow:
+                chosen.update(given_away)
+                return
+            narrow = now
+
+    if linear:  # step 4 of the module's algorithm: a narrow secondary cell is shown, not protected
+        settle(everything=False)
+        show_given_away()
+        if recovered(unknown(), True):  # a secondary that could not be shown: protected as before
+            wide.clear()
+            settle(everything=True)
+            show_given_away()
+    else:
+        settle(everything=True)
     chosen -= hidden | past
     return chosen, primary, {c for c, e in exposed.items() if e and c in chosen}
 
