@@ -532,3 +532,55 @@ def test_a_year_of_monthly_12_month_totals_leaves_the_force_figures_shown(seed):
     truth = {("m", a, p): v for (a, p), v in table.values.items()}
     result = lp_audit.audit(cells, {"m": "flow"}, DISTRICTS, FORCE, truth=truth)
     assert result.passed, result.failures[:3]
+
+
+def test_a_figure_earlier_publications_already_give_away_is_told_apart_from_one_this_publication_would():
+    hidden = {("Barnsley", "2015-06"): None, ("Doncaster", "2015-06"): None, ("Rotherham", "2015-06"): 30,
+              ("Sheffield", "2015-06"): 40, (FORCE, "2015-06"): 93}
+    truth = {("m", a, "2015-06"): v for a, v in zip((*DISTRICTS, FORCE), (3, 20, 30, 40, 93), strict=True)}
+    # an earlier snapshot showed Doncaster's 20: Barnsley's 3 follows from what was public before this one
+    earlier = pd.DataFrame([{"measure": "m", "area": a, "period": "2015-06", "value": v}
+                            for a, v in (("Doncaster", 20), ("Rotherham", 30), ("Sheffield", 40), (FORCE, 93))])
+    how = {"truth": truth, "earlier": earlier}
+    found = lp_audit.audit(frame_of(hidden), {"m": "flow"}, DISTRICTS, FORCE, **how)
+    assert not found.passed and list(found.narrow) == [("m", "Barnsley", "2015-06")]
+    told = lp_audit.before_this(found, frame_of(hidden), {"m": "flow"}, DISTRICTS, FORCE, **how)
+    assert told.passed and len(told.exposed_before) == 1 and "m, Barnsley, 2015-06" in told.exposed_before[0]
+    # nothing public before: it is this publication's four figures that give Barnsley away, and it stays refused
+    shown = {**hidden, ("Doncaster", "2015-06"): 20}
+    mine = lp_audit.audit(frame_of(shown), {"m": "flow"}, DISTRICTS, FORCE, truth=truth)
+    kept = lp_audit.before_this(mine, frame_of(shown), {"m": "flow"}, DISTRICTS, FORCE, truth=truth)
+    assert not kept.passed and not kept.exposed_before and kept.failures == mine.failures
+
+
+def test_a_publication_goes_ahead_when_only_an_earlier_one_gives_a_figure_away_and_says_so(db, tmp_path, monkeypatch):
+    # an earlier version's snapshot showed Doncaster's June beside its hidden small count: nothing published
+    # now can take that back, and refusing would stop every publication after it
+    folder = tmp_path / "published"
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(folder))
+    header = "period,district,measure,value\n"
+    june = header + "".join(f"2015-06,{d},cse_arrests,{v}\n" for d, v in zip(DISTRICTS, (3, 20, 30, 40), strict=True))
+    with warehouse.connect(db) as con:
+        assert ingest(con, [write_csv(tmp_path / "june.csv", june)]).ok
+        approve(con, ["2015-06"], PCC)
+        publish(con, PCC)
+    first = public.current_snapshot(folder)
+    with duckdb.connect(str(first)) as snap:
+        hidden = snap.execute("SELECT area FROM figure WHERE measure = 'cse_arrests' AND period = '2015-06' "
+                              "AND suppressed ORDER BY area").fetchall()
+        assert hidden == [("Barnsley",), ("Doncaster",)]
+        snap.execute("UPDATE figure SET suppressed = false, value = 20, display = '20' WHERE measure = 'cse_arrests' "
+                     "AND area = 'Doncaster' AND period = '2015-06'")
+    july = header + "".join(f"2015-07,{d},cse_arrests,{v}\n" for d, v in zip(DISTRICTS, (12, 20, 30, 40), strict=True))
+    with warehouse.connect(db) as con:
+        assert ingest(con, [write_csv(tmp_path / "july.csv", july)]).ok
+        approve(con, ["2015-07"], PCC)
+        preview = preview_publication(con, folder)
+        assert preview.problem is None and preview.audit.passed
+        said = [line for line in preview.summary if "can already be worked out from earlier publications" in line]
+        assert len(said) == 1 and "cse_arrests, Barnsley, 2015-06" in said[0]
+        publish(con, PCC)
+        trail = con.execute("SELECT detail FROM audit_event WHERE action = 'publish' ORDER BY rowid DESC LIMIT 1"
+                            ).fetchone()[0]
+    assert public.current_snapshot(folder) != first
+    assert "hidden figures earlier publications already give away: 1" in trail

@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -53,6 +53,11 @@ class AuditResult:
     protection: int
     failures: list[str]
     already_public: int = 0   # hidden here, shown with the same value by an earlier snapshot (not audited)
+    # each range failure by its cell, (measure, area, period) -> (width, the failure in words)
+    narrow: dict = field(default_factory=dict)
+    # failures that what earlier snapshots made public already gives, as narrow or narrower, without this publication
+    # (`before_this`): withholding it would protect none of them, so they are said, not refused
+    exposed_before: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -159,6 +164,7 @@ def audit(cells: pd.DataFrame, kinds: Mapping[str, str], districts: Iterable[str
         for part in parts:
             kinds.setdefault(part, kinds.get(whole))
     failures: list[str] = []
+    narrow: dict[Key, tuple[float, str]] = {}
     frame = cells.copy()
     frame["suppressed"] = frame["suppressed"].astype(bool)
     frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
@@ -410,10 +416,30 @@ def audit(cells: pd.DataFrame, kinds: Mapping[str, str], districts: Iterable[str
                 span = f"exactly {lo:g}" if width == 0 else f"between {lo:g} and {hi:g}"
                 failures.append(f"{measure}, {area}, {period}: hidden, but what is public shows it is {span} "
                                 f"(a range {width:g} wide; at least {protection} is needed).")
+                narrow[(measure, area, period)] = (width, failures[-1])
     # an earlier figure's own unknown is audited (a failure names it) but is no cell of this publication
     rows = [r for r in rows if r["period_type"] != "earlier"]
     result = pd.DataFrame(rows, columns=["measure", "area", "period", "period_type", "lower", "upper", "width",
                                          "passed", "exact"])
     result["upper"] = pd.to_numeric(result["upper"], errors="coerce")
     result["width"] = pd.to_numeric(result["width"], errors="coerce")
-    return AuditResult(result, protection, failures, already)
+    return AuditResult(result, protection, failures, already, narrow)
+
+
+def before_this(result: AuditResult, cells: pd.DataFrame, kinds: Mapping[str, str], districts: Iterable[str],
+                force_name: str, **kwargs) -> AuditResult:
+    """`result` (the audit of `cells`, with the same arguments) with each range failure that earlier snapshots already
+    give, as narrow or narrower, moved to `exposed_before`: audited again with every cell of this publication
+    hidden, a reader has only what was public before it. Withholding this publication would protect none of those;
+    refusing it would stop every later one too."""
+    if result.passed or not result.narrow:
+        return result
+    nothing_new = cells.assign(value=None, suppressed=True)
+    before = audit(nothing_new, kinds, districts, force_name, **kwargs)
+    old = [message for key, (width, message) in result.narrow.items()
+           if key in before.narrow and before.narrow[key][0] <= width]
+    if not old:
+        return result
+    gone = set(old)
+    return AuditResult(result.cells, result.protection, [f for f in result.failures if f not in gone],
+                       result.already_public, {k: v for k, v in result.narrow.items() if v[1] not in gone}, old)

@@ -640,9 +640,11 @@ def _protect(figures: pd.DataFrame, earlier: pd.DataFrame, cat, f, threshold: in
         return Protected(cells, None)
     shares = _shares(parts, counts, f.force_short_name, marker)
     audited = pd.concat([cells, *(counts[k] for k in parts.tables), *shares.values()], ignore_index=True)
-    result = lp_audit.audit(audited, kinds, f.districts, f.force_short_name, part_of=part_of, percentages=percentages,
-                            truth=truth, earlier=earlier, low=0 if suppress_zero else 1, protection=protection,
-                            sums=parts.whole, completeness=parts.completeness, relations=before)
+    how = {"part_of": part_of, "percentages": percentages, "truth": truth, "earlier": earlier,
+           "low": 0 if suppress_zero else 1, "protection": protection, "sums": parts.whole,
+           "completeness": parts.completeness, "relations": before}
+    result = lp_audit.audit(audited, kinds, f.districts, f.force_short_name, **how)
+    result = lp_audit.before_this(result, audited, kinds, f.districts, f.force_short_name, **how)
     return Protected(cells, result, _breakdown_cells(parts, counts, shares), _hidden_values(counts, parts, truth))
 
 
@@ -867,7 +869,18 @@ class Preview:
             dropped = f", {self.board_dropped} no longer published" if self.board_dropped else ""
             lines.append(f"Accountability items approved for publication: {len(self.board)} ({self.board_new} new"
                          f"{changed}{dropped}).")
-        return lines + self.flag_lines + self.quoted
+        return lines + self.flag_lines + self.quoted + self.exposed_lines
+
+    @property
+    def exposed_lines(self) -> list[str]:
+        """Hidden figures that earlier publications already give away, which this one does not narrow."""
+        exposed = self.audit.exposed_before if self.audit is not None else []
+        if not exposed:
+            return []
+        return [f"{len(exposed)} hidden figure(s) can already be worked out from earlier publications, without this "
+                f"one (for example {exposed[0]}). This publication does not narrow them, and withholding it would "
+                "not take them back. Tell whoever handles data protection in the office; the details are in the "
+                "log."]
 
     @property
     def flag_lines(self) -> list[str]:
@@ -1114,6 +1127,9 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
     revised_flagged = {m: (int((preview.revised["period"] == m).sum()), int((shown["period"] == m).sum()))
                        for m in preview.flagged_public}
     revised_flagged = {m: n for m, n in revised_flagged.items() if sum(n)}
+    if audited is not None and audited.exposed_before:
+        log.warning("%d hidden figure(s) can already be worked out from earlier publications: %s",
+                    len(audited.exposed_before), "; ".join(audited.exposed_before))
     if audited is not None and not audited.passed:
         failed = audited.failures
         log.error("disclosure audit failed for %d hidden figure(s): %s", len(failed), "; ".join(failed))
@@ -1281,7 +1297,10 @@ def _publish(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, folder: 
                             f"accountability items: {len(preview.board)} ({preview.board_new} new"
                             + (f", {preview.board_changed} changed" if preview.board_changed else "") + ")"
                             + (f"; held back by a blocking flag: {months_phrase(list(preview.held))}"
-                               if preview.held else ""))
+                               if preview.held else "")
+                            + (f"; hidden figures earlier publications already give away: "
+                               f"{len(preview.audit.exposed_before)}"
+                               if preview.audit is not None and preview.audit.exposed_before else ""))
         pointer_switch.record(con, folder, "publish", version, body, now)
         faults.point("publish_before_record")
     faults.point("publish_after_record")
