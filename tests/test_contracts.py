@@ -781,6 +781,45 @@ def test_the_set_rules_run_together_find_what_each_finds_alone(db, tmp_path):
     assert found["every_district_every_month"] == 2 and found["period_not_future"] == 1, found
 
 
+def test_a_rule_declared_for_a_measure_is_not_asked_of_a_batch_that_sends_none_of_its_measures(db, tmp_path,
+                                                                                                 monkeypatch):
+    """A one-figure correction of CSE arrests cannot break the headcount's change rule: validate_batch does not plan
+    its query (most of a small batch's cost), and the run still lists it as passed. Each rule so passed finds nothing
+    when its query is run anyway; the rules on the batch's measures are asked and find what they find."""
+    import datetime as dt
+
+    from pipelines.contracts import runner
+    from pipelines.contracts.batch import build_batch
+    from pipelines.ingest import readers
+
+    with warehouse.connect(db) as con:
+        for measure in ("cse_arrests", "cse_charges", "officer_headcount", "cce_referrals"):
+            for period, values in (("2015-06", (1, 2, 3, 4)), ("2016-06", (1, 2, 3, 4))):
+                rows = month(period, measure, values if measure != "officer_headcount" else (300, 310, 320, 330))
+                assert load(con, write_return(tmp_path / f"{measure}-{period}.csv", rows)).outcome == "accepted"
+    # July's CSE arrests in Sheffield jump from 4 to 40, above the charges too
+    path = write_return(tmp_path / "july.csv", [["2015-07", "Sheffield", "cse_arrests", 40]])
+    contract = load_contract()
+    asked: list[list[str]] = []
+    together = runner.set_rules_rows
+    monkeypatch.setattr(runner, "set_rules_rows", lambda con, rules, *a: asked.append([r.id for r in rules])
+                        or together(con, rules, *a))
+    with warehouse.connect(db) as con:
+        readers.read_file(con, readers.inspect_file(path, "july.csv", tmp_path))
+        build_batch(con, "july.csv")
+        run = runner.validate_batch(con, contract, scope="ingest", label="july.csv", current_month=dt.date(2026, 1, 1))
+        skipped = {r.id for r in contract.set_rules} - set(asked[0])
+        assert skipped == {"headcount_change", "arrested_within_12_weeks_change",
+                           "cce_referrals_same_month_last_year"}, skipped
+        for rule in contract.set_rules:
+            if rule.id in skipped:
+                assert runner.set_rule_rows(con, rule, dt.date(2026, 1, 1), 5, runner.FIGURES_NOW) == (0, [])
+    results = {r.rule_id: (r.passed, r.failing_count, r.found) for r in run.results}
+    assert all(results[rule] == (True, 0, []) for rule in skipped)
+    assert results["month_on_month_change"][:2] == (False, 1)
+    assert set(results) == set(contract.rule_ids)
+
+
 def test_a_broken_contract_stops_ingest_before_anything_loads(db, tmp_path, monkeypatch):
     copy_contract(tmp_path / "contracts", text_edit=lambda t: t.replace("severity: warning", "severity: critical", 1))
     monkeypatch.setenv("PCCDASH_CONTRACTS_DIR", str(tmp_path / "contracts"))

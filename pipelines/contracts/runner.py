@@ -672,23 +672,25 @@ FIGURES_NOW = "figure_now"
 BREAKDOWNS_NOW = "figure_breakdown_now"  # the same for their breakdowns, read as ${figure_breakdown}
 
 
-def _hold_figures(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
+def _hold_figures(con: duckdb.DuckDBPyConnection, contract: Contract, sent: set[str] | None = None) -> None:
     """The accepted figures the batch can be compared with, as they stand, in a temporary table the set rules read
     as ${figure}: those of the batch's measures and of every measure linked to them, by the catalogue (a part and
     its whole, a percentage and its parts) or by a rule naming both. The `figure` view ranks every revision of
     every measure each time it is read, and a contract reads it in several rules: a one-figure correction would
     cost as much as the whole warehouse, several times over. Made when a batch is validated, so every rule, and
     any later look at a rule's rows or at what the batch changes, sees the figures it was judged against."""
-    linked = {"m": sorted(_linked_measures(con, contract))}
+    linked = {"m": sorted(_linked_measures(con, contract, sent))}
     con.execute(f"CREATE OR REPLACE TEMP TABLE {FIGURES_NOW} AS SELECT * FROM figure WHERE list_contains($m, measure)",
                 linked)
     con.execute(f"CREATE OR REPLACE TEMP TABLE {BREAKDOWNS_NOW} AS SELECT * FROM figure_breakdown "
                 "WHERE list_contains($m, measure)", linked)
 
 
-def _linked_measures(con: duckdb.DuckDBPyConnection, contract: Contract) -> set[str]:
-    """The batch's measures, and every measure linked to one of them, however many links away."""
-    measures = {m for (m,) in con.execute("SELECT DISTINCT measure FROM batch WHERE measure IS NOT NULL").fetchall()}
+def _linked_measures(con: duckdb.DuckDBPyConnection, contract: Contract, sent: set[str] | None = None) -> set[str]:
+    """The batch's measures (`sent`, when already read), and every measure linked to one of them, however many links
+    away."""
+    measures = sent if sent is not None else {
+        m for (m,) in con.execute("SELECT DISTINCT measure FROM batch WHERE measure IS NOT NULL").fetchall()}
     ids = set(catalogue().by_id)
     # a rule naming measures links them
     return linked_measures(measures, [{i for i in ids if i in rule.query} for rule in contract.set_rules])
@@ -846,17 +848,43 @@ def validate_batch(con: duckdb.DuckDBPyConnection, contract: Contract, *, scope:
         samples = [] if passed else row_rule_samples(con, rule)
         run.results.append(RuleResult(rule.id, rule.severity, by, rule.expectation, passed, failing, checked,
                                       rule.description, samples, _all_found(samples, SAMPLES_KEPT, None)))
+    # a rule declared for one measure (or a pair) finds nothing in a batch that sends neither: it passes unasked
+    holds = any("${figure}" in rule.query for rule in contract.set_rules)
+    sent = _batch_measures(con) if holds or any(rule.compares for rule in contract.set_rules) else None
     figure = "figure"
-    if any("${figure}" in rule.query for rule in contract.set_rules):
-        _hold_figures(con, contract)
+    if holds:
+        _hold_figures(con, contract, sent)
         figure = FIGURES_NOW
-    found = set_rules_rows(con, contract.set_rules, current_month, ROWS_HELD, figure)
+    asked = [rule for rule in contract.set_rules if may_find(rule, sent)]
+    found = {rule.id: (0, []) for rule in contract.set_rules}
+    found |= set_rules_rows(con, asked, current_month, ROWS_HELD, figure)
     for rule in contract.set_rules:
         count, rows = found[rule.id]
         run.results.append(RuleResult(rule.id, rule.severity, "duckdb", None, count == 0, count, run.rows,
                                       rule.description, rows[:SAMPLES_KEPT], _all_found(rows, ROWS_HELD, count)))
     run.seconds = time.perf_counter() - started
     return run
+
+
+def _batch_measures(con: duckdb.DuckDBPyConnection) -> set[str] | None:
+    """Every measure the batch names, as read (a text that is no measure too); None for a batch with no measure column
+    (police.uk's counts)."""
+    if "measure" not in batch_columns(con):
+        return None
+    return {m for (m,) in con.execute("SELECT DISTINCT measure FROM batch WHERE measure IS NOT NULL").fetchall()}
+
+
+def may_find(rule: SetRule, measures: set[str] | None) -> bool:
+    """Whether a set rule can find any row in a batch naming `measures` (None: not known, so it can). A rule the
+    contract declares per measure (contract.py writes its query) reports only a batch's figures of its measure (a
+    change, the same month last year) or of either of its two measures (a ratio); one declared for every measure, and
+    a query the contract writes itself, may find rows in any batch."""
+    if measures is None or not rule.compares:
+        return True
+    check, measure, against = rule.compares
+    if check == "ratio":
+        return measure in measures or against in measures
+    return measure is None or measure in measures
 
 
 def _all_found(rows: list[Sample], asked: int, total: int | None) -> list[Sample] | None:
