@@ -73,12 +73,14 @@ def blocking_flags(con: duckdb.DuckDBPyConnection, period: dt.date) -> list[str]
 def open_blocking_flags(con: duckdb.DuckDBPyConnection, period: dt.date) -> list[tuple[int, str]]:
     """The open blocking flags on the month (on a figure, the district's month, or a file with figures for it):
     (flag number, the flag in words)."""
+    # the month's current figures only: the `figure` view's latest revision is worked out for that month, not for
+    # every figure the warehouse holds
     rows = con.execute(
         """SELECT f.flag_id, f.scope, f.district, f.measure, '"' || r.name || '"', f.reason
            FROM figure_flag f LEFT JOIN file_registry r ON r.file_id = f.file_id
            WHERE f.blocking AND f.resolved_at IS NULL
-             AND (f.period = $p OR (f.scope = 'file' AND EXISTS (
-                    SELECT 1 FROM figure x WHERE x.file_id = f.file_id AND x.period = $p)))
+             AND (f.period = $p OR (f.scope = 'file' AND f.file_id IN (
+                    SELECT x.file_id FROM (SELECT file_id FROM figure WHERE period = $p) x)))
            ORDER BY f.flag_id""", {"p": period}).fetchall()
     # without the month, which the refusal says before each flag
     return [(fid, f"flag #{fid} on {flag_place(scope, district, measure, file)} is blocking and unresolved: {reason}")
@@ -251,11 +253,14 @@ def approve(con: duckdb.DuckDBPyConnection, months: list[str], claims: dict) -> 
     since = {p: _since_approved(con, p) for p in periods}  # read before this approval is kept
     with audit.transaction(con):
         for p in periods:
-            con.execute(
-                """INSERT INTO period_status (period, status, approved_by, approved_at) VALUES (?, 'approved', ?, ?)
-                   ON CONFLICT (period) DO UPDATE SET status = CASE WHEN period_status.published_at IS NULL
-                       THEN 'approved' ELSE 'published' END,
-                       approved_by = excluded.approved_by, approved_at = excluded.approved_at""", [p, who, now])
+            # the month's row updated, or made when it has none (DuckDB's ON CONFLICT costs more than both)
+            [(updated,)] = con.execute(
+                """UPDATE period_status
+                   SET status = CASE WHEN published_at IS NULL THEN 'approved' ELSE 'published' END,
+                       approved_by = ?, approved_at = ? WHERE period = ?""", [who, now, p]).fetchall()
+            if not updated:
+                con.execute("INSERT INTO period_status (period, status, approved_by, approved_at) "
+                            "VALUES (?, 'approved', ?, ?)", [p, who, now])
             con.execute("INSERT INTO publication_event (period, action, by_user, acted_at) "
                         "VALUES (?, 'approved', ?, ?)", [p, who, now])
             audit.record(con, claims, "approve", subject=f"{p:%Y-%m}",
