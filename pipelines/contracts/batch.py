@@ -129,11 +129,11 @@ def batch_columns(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {name for (name,) in con.execute("SELECT name FROM pragma_table_info('batch')").fetchall()}
 
 
-def split_views(con: duckdb.DuckDBPyConnection) -> None:
+def split_views(con: duckdb.DuckDBPyConnection, columns: set[str] | None = None) -> None:
     """`batch_total` (the measures' own figures, one per period, district and measure) and `batch_breakdown` (their
     breakdowns by category): the contract's ${object} and ${breakdown}. A batch with no breakdowns at all (police.uk's
-    counts) is its own total."""
-    split = "dimension" in batch_columns(con)
+    counts) is its own total. `columns`: the batch's (`batch_columns`), when already read."""
+    split = "dimension" in (columns if columns is not None else batch_columns(con))
     total, parts = ("dimension IS NULL", "dimension IS NOT NULL") if split else ("true", "false")
     con.execute(f"CREATE OR REPLACE TEMP VIEW batch_total AS SELECT * FROM batch WHERE {total}")
     con.execute(f"CREATE OR REPLACE TEMP VIEW batch_breakdown AS SELECT * FROM batch WHERE {parts}")

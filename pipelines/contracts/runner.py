@@ -346,13 +346,13 @@ def _mostly_success(considered: int, failing: int, total: int, mostly: float | N
     return (float(considered) - float(failing)) / float(considered) >= (1 if mostly is None else mostly)
 
 
-def duckdb_row_rules(con: duckdb.DuckDBPyConnection, rules: tuple[RowRule, ...]
+def duckdb_row_rules(con: duckdb.DuckDBPyConnection, rules: tuple[RowRule, ...], present: set[str] | None = None
                      ) -> dict[str, tuple[bool, int, int]]:
     """rule id -> (passed, failing count, rows checked) for the rules with a predicate, in one query over the
     batch; a rule reading a column the batch lacks, or whose query cannot run, is left out (Great
     Expectations then judges it). The columns are looked at first: inside a transaction (a police.uk load) a
-    query that fails aborts it."""
-    present = batch_columns(con)
+    query that fails aborts it. `present`: the batch's columns, when already read."""
+    present = present if present is not None else batch_columns(con)
     preds = {r.id: p for r in rules
              if all(c in present for c in _reads(r)) and (p := row_rule_predicate(r)) is not None}
     if not preds:
@@ -815,8 +815,8 @@ def _batch_file(con) -> str | None:
 # ---------------------------------------------------------------------------------------------------
 
 
-def judge_row_rules(con: duckdb.DuckDBPyConnection, contract: Contract, engine: str = "duckdb"
-                    ) -> dict[str, tuple[bool, int, int | None, str]]:
+def judge_row_rules(con: duckdb.DuckDBPyConnection, contract: Contract, engine: str = "duckdb",
+                    present: set[str] | None = None) -> dict[str, tuple[bool, int, int | None, str]]:
     """rule id -> (passed, failing count, rows checked, engine that judged it) for every row rule.
 
     With "duckdb", each rule's own predicate decides, and only the rules it cannot judge (an expectation
@@ -826,7 +826,7 @@ def judge_row_rules(con: duckdb.DuckDBPyConnection, contract: Contract, engine: 
         raise ContractError(f'There is no contract engine "{engine}"; use {" or ".join(ENGINES)}.')
     judged: dict[str, tuple[bool, int, int | None, str]] = {}
     if engine == "duckdb":
-        judged = {i: (*v, "duckdb") for i, v in duckdb_row_rules(con, contract.row_rules).items()}
+        judged = {i: (*v, "duckdb") for i, v in duckdb_row_rules(con, contract.row_rules, present).items()}
     rest = tuple(r for r in contract.row_rules if r.id not in judged)
     if rest:
         judged |= {i: (*v, "great_expectations") for i, v in run_row_rules(con, contract, rest).items()}
@@ -838,10 +838,11 @@ def validate_batch(con: duckdb.DuckDBPyConnection, contract: Contract, *, scope:
     """Run every rule of the contract over the temporary table `batch`; row rules by `engine` (see
     `judge_row_rules`), set rules as DuckDB queries."""
     started = time.perf_counter()
-    split_views(con)
+    present = batch_columns(con)  # read once for every step that asks
+    split_views(con, present)
     run = ValidationRun(contract, scope, label, rows=con.execute("SELECT count(*) FROM batch").fetchall()[0][0],
                         started_at=utc_now())
-    judged = judge_row_rules(con, contract, engine) if run.rows else {}
+    judged = judge_row_rules(con, contract, engine, present) if run.rows else {}
     for rule in contract.row_rules:
         passed, failing, checked, by = judged.get(
             rule.id, (True, 0, run.rows, "duckdb" if engine == "duckdb" else "great_expectations"))
@@ -850,7 +851,7 @@ def validate_batch(con: duckdb.DuckDBPyConnection, contract: Contract, *, scope:
                                       rule.description, samples, _all_found(samples, SAMPLES_KEPT, None)))
     # a rule declared for one measure (or a pair) finds nothing in a batch that sends neither: it passes unasked
     holds = any("${figure}" in rule.query for rule in contract.set_rules)
-    sent = _batch_measures(con) if holds or any(rule.compares for rule in contract.set_rules) else None
+    sent = _batch_measures(con, present) if holds or any(rule.compares for rule in contract.set_rules) else None
     figure = "figure"
     if holds:
         _hold_figures(con, contract, sent)
@@ -866,10 +867,10 @@ def validate_batch(con: duckdb.DuckDBPyConnection, contract: Contract, *, scope:
     return run
 
 
-def _batch_measures(con: duckdb.DuckDBPyConnection) -> set[str] | None:
+def _batch_measures(con: duckdb.DuckDBPyConnection, present: set[str]) -> set[str] | None:
     """Every measure the batch names, as read (a text that is no measure too); None for a batch with no measure column
-    (police.uk's counts)."""
-    if "measure" not in batch_columns(con):
+    (police.uk's counts). `present`: the batch's columns."""
+    if "measure" not in present:
         return None
     return {m for (m,) in con.execute("SELECT DISTINCT measure FROM batch WHERE measure IS NOT NULL").fetchall()}
 
