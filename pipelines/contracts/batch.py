@@ -111,6 +111,9 @@ def as_held(con: duckdb.DuckDBPyConnection, figure: str = "figure") -> int:
           AND (f.period, f.measure, l.district) IN (SELECT DISTINCT period, measure, district FROM batch)
           AND NOT EXISTS (SELECT 1 FROM {figure} g
                           WHERE g.period = f.period AND g.measure = f.measure AND g.district = l.district)""")
+    held = con.execute("SELECT count(*) FROM held_name").fetchall()[0][0]
+    if not held:  # the usual case: every figure the batch revises is held under the name it sends
+        return 0
     merged = con.execute("""SELECT named, strftime(period, '%Y-%m'), measure, list(held ORDER BY held) FROM held_name
                             GROUP BY ALL HAVING count(*) > 1 ORDER BY 2, 3 LIMIT 1""").fetchall()
     if merged:  # two districts' figures for the month, which force.yaml now makes one district's: neither is it
@@ -121,7 +124,7 @@ def as_held(con: duckdb.DuckDBPyConnection, figure: str = "figure") -> int:
                           + " Nothing was loaded.")
     con.execute("""UPDATE batch SET district = h.held FROM held_name h
                    WHERE batch.period = h.period AND batch.measure = h.measure AND batch.district = h.named""")
-    return con.execute("SELECT count(*) FROM held_name").fetchall()[0][0]
+    return held
 
 
 def batch_columns(con: duckdb.DuckDBPyConnection) -> set[str]:
