@@ -52,6 +52,8 @@ with public_data.one_publication():
         for slug in ("report-a-concern", "definitions", "methodology", "release-calendar", "licence", "contact"):
             del pages[slug]
     pages["measure-"] = st.Page("public_pages/measure.py", title="Measure", url_path="measure", visibility="hidden")
+    pages["tables-"] = st.Page("public_pages/tables_year.py", title="Tables for a financial year",
+                               url_path="tables-year", visibility="hidden")
     public_render.PAGES.update(pages)  # the same for every run: updated, never emptied under a run in another thread
     try:
         public_render.FILES.update(public_data.download_files())

@@ -41,8 +41,13 @@ MIME = {"csv": "text/csv", "json": "application/json",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 # Pages of the app by slug (set by dashboard/public_app.py), so that a Link to a page slug becomes a page link
-# ("measure-" names the one page that shows any measure, given as ?measure=<id>).
+# ("measure-" names the one page that shows any measure, given as ?measure=<id>; "tables-" the one that shows any
+# earlier financial year's tables, given as ?year=2014-15).
 PAGES: dict[str, object] = {}
+# A slug's start naming one page of the app that shows any of its kind, and the query parameter telling it which
+# ("measure-cse_arrests" is the measure page with ?measure=cse_arrests, "tables-2014-15" a year's tables with
+# ?year=2014-15).
+ONE_PAGE_EACH = {"measure-": "measure", "tables-": "year"}
 # Files a Link may name, by file name: a function giving the file's bytes (set by the app from the downloads).
 FILES: dict[str, Callable[[], bytes]] = {}
 
@@ -98,11 +103,12 @@ def link(block: Link, *, key: str = "") -> None:
     a Markdown link. Anything else is shown as text, never as a dead link."""
     description = f" {plain(block.description)}" if block.description else ""
     href = str(block.href)
-    if href in PAGES or (href.startswith("measure-") and "measure-" in PAGES):
+    if href in PAGES or any(href.startswith(one) and one in PAGES for one in ONE_PAGE_EACH):
         if href in PAGES:
             st.page_link(PAGES[href], label=block.text)
-        else:  # a measure's page: one page of the app, told the measure in its address
-            st.page_link(PAGES["measure-"], label=block.text, query_params={"measure": href[len("measure-"):]})
+        else:  # a measure's page, or a financial year's tables: one page of the app, told which in its address
+            one = next(one for one in ONE_PAGE_EACH if href.startswith(one))
+            st.page_link(PAGES[one], label=block.text, query_params={ONE_PAGE_EACH[one]: href[len(one):]})
         if block.description:
             small(block.description)
     elif href in FILES:

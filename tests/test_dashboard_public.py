@@ -415,3 +415,28 @@ def test_one_run_of_the_public_app_reads_one_publication_whatever_is_switched_me
     at = AppTest.from_file(PUBLIC, default_timeout=60)
     at.run()
     assert not at.exception and len(readings) == 1  # the app's run reads the pointer once
+
+
+def test_an_earlier_financial_year_s_tables_are_a_page_of_the_app_linked_from_the_tables_page(monkeypatch, sample_db,
+                                                                                              tmp_path):
+    """Three financial years published: the tables page shows the latest two and links to 2014/15's page, which
+    the app shows (as the static site's tables-2014-15.html) with its figures by area."""
+    db = copy_warehouse(sample_db, tmp_path)
+    with warehouse.connect(db) as con:
+        approve(con, [f"{y}-{m:02d}" for y, m in [(2014, m) for m in range(4, 13)] + [(2015, m) for m in range(1, 13)]
+                      + [(2016, m) for m in range(1, 6)]], PCC)
+        publish(con, PCC, tmp_path / "out")
+    at = public(monkeypatch, tmp_path / "out", "public_pages/tables.py")
+    assert not at.exception
+    links = {link.proto.label: link.proto.page for link in at.get("page_link")}
+    label = "Financial year 2014/15: April 2014 to March 2015"
+    assert label in links, links
+    at.switch_page("public_pages/tables_year.py")
+    at.query_params["year"] = "2014-15"
+    at.run()
+    assert not at.exception and not at.error
+    assert at.title[0].value == "Tables for the financial year 2014/15"
+    captions = texts(at)
+    assert "April 2014 to March 2015 (financial year 2014/15)" in captions
+    tables = [t for t in html_tables(at) if "Barnsley" in t.columns]
+    assert len(tables) == 1 + 4 + 12  # the year, its quarters and its months (no 12 months end in it)

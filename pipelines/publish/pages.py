@@ -677,24 +677,88 @@ def revisions_table(view: SnapshotView) -> Table | None:
     return Table("Published figures revised after first publication", cols, rows)
 
 
+# The financial years whose periods the tables page shows: the latest published and the one before it (so that at
+# least 12 months are always there); each earlier year's periods are on a page of their own (`tables_year_page`), so
+# that the page stays the same size as the years pass.
+RECENT_YEARS = 2
+YEAR_PAGE_KINDS = ("financial_year", "quarter", "month", "rolling_12_months")
+TABLES_YEAR_PREFIX = "tables-"
+
+
+def financial_year_of(period_type: str, period: str) -> str:
+    """"2014/15": the financial year (April to March) a published period falls in; 12 months by their last month."""
+    if period_type == "financial_year":
+        return str(period)
+    if period_type == "quarter":
+        return str(period).split(" ", 1)[1]
+    months = months_in(period_type, str(period))
+    if not months:
+        return ""
+    last = pd.Period(months[-1], freq="M")
+    start = last.year if last.month >= 4 else last.year - 1
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def financial_years(view: SnapshotView) -> list[str]:
+    """Every financial year with a published period of any kind, oldest first."""
+    found = {financial_year_of(k, p) for k in HEADLINE_ORDER for p in periods(view, k)}
+    return sorted(y for y in found if y)
+
+
+def earlier_years(view: SnapshotView) -> list[str]:
+    """The financial years each shown on a page of their own, not on the tables page, oldest first."""
+    return financial_years(view)[:-RECENT_YEARS]
+
+
+def year_slug(year: str) -> str:
+    """"tables-2014-15": the page of a financial year's tables."""
+    return TABLES_YEAR_PREFIX + str(year).replace("/", "-")
+
+
+def year_of_slug(text: str) -> str:
+    """"2014/15" from "tables-2014-15" or "2014-15" (or "2014/15"); "" when it names no financial year."""
+    t = str(text)
+    t = t[len(TABLES_YEAR_PREFIX):] if t.startswith(TABLES_YEAR_PREFIX) else t
+    found = re.fullmatch(r"(\d{4})[-/](\d{2})", t.strip())
+    return f"{found.group(1)}/{found.group(2)}" if found else ""
+
+
+def year_words(year: str) -> str:
+    """"April 2014 to March 2015"."""
+    start = int(str(year)[:4])
+    return f"April {start} to March {start + 1}"
+
+
 def tables_page(view: SnapshotView) -> Page:
-    """"tables": each published period of each kind by district (older periods folded), revisions, withdrawals
-    and the downloads."""
+    """"tables": each published period of each kind by district (older periods of the latest two financial years
+    folded, each earlier year on a page of its own), revisions, withdrawals and the downloads."""
     title = "Tables and downloads"
     if not view.published:
         return nothing_published(view, "tables", title)
-    blocks: list = [banner(view), *current_withdrawal(view), Paragraph(
-        f"Every published figure, by area, for each period. {footnote(view)}")]
+    earlier = earlier_years(view)
+    recent = financial_years(view)[-RECENT_YEARS:]
+    intro = f"Every published figure, by area, for each period. {footnote(view)}"
+    if earlier:
+        intro = (f"The published figures by area for each period of the financial years {recent[0]} and "
+                 f"{recent[-1]}, from April {recent[0][:4]}. Each earlier financial "
+                 f"year has a page of its own, linked under \u201cEarlier financial years\u201d, and every figure is "
+                 f"in the downloads. {footnote(view)}")
+    blocks: list = [banner(view), *current_withdrawal(view), Paragraph(intro)]
     for kind in HEADLINE_ORDER:
         found = periods(view, kind)
         if not found:
             continue
         blocks += [Heading(TABLE_HEADINGS[kind]), period_table(view, kind, found[-1])]
-        older = found[:-1][::-1]
+        older = [p for p in found[:-1] if financial_year_of(kind, p) in recent][::-1]
         if older:
             one, many = EARLIER_NAMES[kind]
             blocks.append(Details(f"Earlier: {len(older)} more {one if len(older) == 1 else many}",
                                   tuple(period_table(view, kind, p) for p in older)))
+    if earlier:
+        blocks += [Heading("Earlier financial years"), Paragraph(
+            "Each year's page has its figures by area: the year as a whole, its financial quarters, its months and "
+            "the 12-month periods ending in it.")]
+        blocks += [Link(f"Financial year {y}: {year_words(y)}", year_slug(y)) for y in reversed(earlier)]
     blocks.append(Heading("Revisions"))
     notices = withdrawal_notices(view, history=True)  # the one in force, if any, is told at the top
     if notices:
@@ -716,6 +780,32 @@ def tables_page(view: SnapshotView) -> Page:
                              "their own."),
                    Link(BREAKDOWNS_FILE[1], BREAKDOWNS_FILE[0])]
     return Page("tables", title, tuple(blocks), "Every published figure by area and period, revisions and downloads.")
+
+
+def tables_year_page(view: SnapshotView, year: str) -> Page:
+    """"tables-2014-15": every published period of one financial year by area (the year, its quarters, its months and
+    the 12-month periods ending in it), oldest first; any financial year published may be asked for, a year that
+    is not published is said so."""
+    year = year_of_slug(year)
+    slug = year_slug(year) if year else TABLES_YEAR_PREFIX
+    title = f"Tables for the financial year {year}" if year else "Tables for a financial year"
+    if not view.published:
+        return nothing_published(view, slug, title)
+    back = Link("Tables and downloads: the latest figures, every earlier year, the revisions and the downloads",
+                "tables")
+    if year not in financial_years(view):
+        said = "No financial year was chosen." if not year else f"No figure is published for the financial year {year}."
+        return Page(slug, "Financial year not found", (banner(view), Paragraph(said), back),
+                    said, in_navigation=False)
+    blocks: list = [banner(view), *current_withdrawal(view), Paragraph(
+        f"Every figure published for the financial year {year} ({year_words(year)}), by area: the year as a whole, "
+        f"its financial quarters, its months and the 12-month periods ending in it. {footnote(view)}"), back]
+    for kind in YEAR_PAGE_KINDS:
+        found = [p for p in periods(view, kind) if financial_year_of(kind, p) == year]
+        if found:
+            blocks += [Heading(TABLE_HEADINGS[kind]), *(period_table(view, kind, p) for p in found)]
+    return Page(slug, title, tuple(blocks), f"Every published figure for the financial year {year}, by area.",
+                in_navigation=False)
 
 
 def office_of(view: SnapshotView) -> Office:
@@ -906,8 +996,10 @@ def board_page(view: SnapshotView) -> Page:
 
 
 def data_pages(view: SnapshotView) -> list[Page]:
-    """Every data page of the static site: the summary, the tables, the record, and a page per count measure."""
+    """Every data page of the static site: the summary, the tables, the record, a page per count measure and a page
+    per earlier financial year's tables."""
     pages = [summary_page(view), tables_page(view), board_page(view)]
     if view.published:
         pages += [measure_page(view, m.id) for m in measures(view) if not is_percentage(m.kind)]
+        pages += [tables_year_page(view, y) for y in earlier_years(view)]
     return pages

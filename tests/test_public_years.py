@@ -1,0 +1,163 @@
+"""The public pages as years of months are published: the tables page holds the periods of the latest two financial
+years and links to a page per earlier year, which holds every period of that year; every published figure stays on
+one page or another, as the snapshot has it (a suppressed one its marker), and the tables page stays the same size."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from pipelines.publish import pages, site
+from pipelines.publish.content import Details, Link, SnapshotView, Table
+
+AREAS = ("Shire", "North", "South")
+
+
+def _fy(month: pd.Period) -> str:
+    start = month.year if month.month >= 4 else month.year - 1
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def years_snapshot(path: Path, last: str = "2017-06") -> SnapshotView:
+    """Charges for two districts and the force, every month from April 2014 to `last`, with the quarters and
+    financial years they complete and the 12 months to each month from March 2015; every fifth figure hidden."""
+    months = list(pd.period_range("2014-04", last, freq="M"))
+    rows, n = [], 0
+
+    def add(period: str, kind: str) -> None:
+        nonlocal n
+        for area in AREAS:
+            n += 1
+            hidden = n % 5 == 0
+            rows.append(("cse_charges", area, period, kind, None if hidden else float(n),
+                         "[c]" if hidden else str(n), hidden))
+
+    for i, m in enumerate(months):
+        add(str(m), "month")
+        if m.month in (6, 9, 12, 3):
+            q = {6: 1, 9: 2, 12: 3, 3: 4}[m.month]
+            add(f"Q{q} {_fy(m)}", "quarter")
+        if m.month == 3:
+            add(_fy(m), "financial_year")
+        if i >= 11:
+            add(f"12 months to {m}", "rolling_12_months")
+    fig = pd.DataFrame(rows, columns=["measure", "area", "period", "period_type", "value", "display", "suppressed"])
+    measure = pd.DataFrame([("cse_charges", "People charged", "Charges", "people", "flow", "good")],
+                           columns=["id", "name", "short_name", "unit", "kind", "increase_is"])
+    meta = {"marker": "[c]", "force": "Shire Police", "office": "Shire PCC",
+            "districts": json.dumps(["North", "South"]),
+            "banner": "Management information.", "footnote": "[c] hidden.", "created_at": "2026-01-02T03:04:05"}
+    con = duckdb.connect(str(path))
+    for name, frame in (("figure", fig), ("measure", measure),
+                        ("meta", pd.DataFrame({"key": list(meta), "value": list(meta.values())}))):
+        con.register("frame", frame)
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM frame")
+        con.unregister("frame")
+    con.close()
+    return SnapshotView(path, {"withdrawals": []})
+
+
+def tables_in(blocks) -> list[Table]:
+    found = []
+    for b in blocks:
+        if isinstance(b, Table):
+            found.append(b)
+        elif isinstance(b, Details):
+            found += tables_in(b.blocks)
+    return found
+
+
+def cells_shown(page_list) -> dict:
+    """(caption, area) -> the cell's text, for every period table of the pages."""
+    shown = {}
+    for page in page_list:
+        for t in tables_in(page.blocks):
+            if not t.caption.endswith(": figures by area"):
+                continue
+            for row in t.rows:
+                for area, cell in zip(t.columns[1:], row[1:], strict=True):
+                    key = (t.caption, area)
+                    assert shown.get(key, cell.text) == cell.text, key  # a period shown twice shows the same
+                    shown[key] = cell.text
+    return shown
+
+
+def expected(view: SnapshotView) -> dict:
+    fig = view.table("figure")
+    return {(f"{pages.period_text(r.period)}: figures by area", r.area): r.display for r in fig.itertuples()}
+
+
+def test_the_tables_page_shows_the_latest_two_financial_years_and_links_to_a_page_for_each_earlier_one(tmp_path):
+    view = years_snapshot(tmp_path / "s.duckdb")
+    assert pages.financial_years(view) == ["2014/15", "2015/16", "2016/17", "2017/18"]
+    tables = pages.tables_page(view)
+    captions = [t.caption for t in tables_in(tables.blocks)]
+    # the latest of each kind first, then the 2016/17 and 2017/18 ones; nothing of 2014/15 or 2015/16
+    assert captions[0] == "12 months to June 2017: figures by area"
+    assert "April 2016: figures by area" in captions and "March 2016: figures by area" not in captions
+    assert "April 2016 to March 2017 (financial year 2016/17): figures by area" in captions
+    assert not any("2015" in c for c in captions), captions
+    links = [(b.text, b.href) for b in tables.blocks if isinstance(b, Link)]
+    assert ("Financial year 2015/16: April 2015 to March 2016", "tables-2015-16") in links
+    assert ("Financial year 2014/15: April 2014 to March 2015", "tables-2014-15") in links
+    assert [h for _t, h in links].index("tables-2015-16") < [h for _t, h in links].index("tables-2014-15")
+    year = pages.tables_year_page(view, "tables-2014-15")
+    assert year.slug == "tables-2014-15" and year.title == "Tables for the financial year 2014/15"
+    year_captions = [t.caption for t in tables_in(year.blocks)]
+    assert year_captions[0] == "April 2014 to March 2015 (financial year 2014/15): figures by area"
+    assert "April 2014: figures by area" in year_captions and "March 2015: figures by area" in year_captions
+    assert "12 months to March 2015: figures by area" in year_captions
+    assert "April 2015: figures by area" not in year_captions
+    assert any(isinstance(b, Link) and b.href == "tables" for b in year.blocks)
+
+
+def test_every_published_figure_is_on_the_tables_page_or_its_year_s_page_as_published(tmp_path):
+    view = years_snapshot(tmp_path / "s.duckdb")
+    year_pages = [p for p in site.site_pages(view) if p.slug.startswith("tables-")]
+    assert [p.slug for p in year_pages] == ["tables-2014-15", "tables-2015-16"]
+    shown = cells_shown([pages.tables_page(view), *year_pages])
+    assert shown == expected(view)  # every figure, and a hidden one as its marker only
+    assert "[c]" in shown.values()
+
+
+def test_a_year_not_published_is_said_so_and_leads_back_to_the_tables(tmp_path):
+    view = years_snapshot(tmp_path / "s.duckdb")
+    for asked, said in (("2009-10", "No figure is published for the financial year 2009/10."),
+                        ("", "No financial year was chosen."), ("nonsense", "No financial year was chosen.")):
+        page = pages.tables_year_page(view, asked)
+        assert page.title == "Financial year not found" and not tables_in(page.blocks)
+        assert any(getattr(b, "text", "") == said for b in page.blocks), page.blocks
+        assert any(isinstance(b, Link) and b.href == "tables" for b in page.blocks)
+
+
+def test_two_financial_years_or_fewer_have_no_page_of_their_own(tmp_path):
+    view = years_snapshot(tmp_path / "s.duckdb", last="2015-07")
+    assert pages.earlier_years(view) == []
+    assert not [p for p in site.site_pages(view) if p.slug.startswith("tables-")]
+    assert cells_shown([pages.tables_page(view)]) == expected(view)
+
+
+def test_the_static_site_writes_each_year_s_page_and_the_tables_page_stays_the_same_size(tmp_path):
+    sizes = {}
+    for last in ("2017-06", "2021-06"):
+        view = years_snapshot(tmp_path / f"{last}.duckdb", last=last)
+        out = tmp_path / last
+        out.mkdir()
+        site.build_site(view, out)
+        html = (out / "tables.html").read_text(encoding="utf-8")
+        for y in pages.earlier_years(view):
+            assert f'href="{pages.year_slug(y)}.html"' in html
+            assert (out / f"{pages.year_slug(y)}.html").is_file()
+        sizes[last] = len(html)
+    # four more years published: the same two years' tables (the year links a few lines more)
+    assert sizes["2021-06"] < sizes["2017-06"] * 1.1, sizes
+
+
+@pytest.mark.parametrize(("text", "year"), [("tables-2014-15", "2014/15"), ("2014-15", "2014/15"),
+                                            ("2014/15", "2014/15"), ("tables-", ""), ("x", "")])
+def test_a_year_s_page_is_named_by_its_slug(text, year):
+    assert pages.year_of_slug(text) == year
