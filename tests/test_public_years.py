@@ -14,23 +14,23 @@ import pytest
 from pipelines.publish import pages, site
 from pipelines.publish.content import Details, Link, SnapshotView, Table
 
-AREAS = ("Shire", "North", "South")
-
 
 def _fy(month: pd.Period) -> str:
     start = month.year if month.month >= 4 else month.year - 1
     return f"{start}/{(start + 1) % 100:02d}"
 
 
-def years_snapshot(path: Path, last: str = "2017-06") -> SnapshotView:
+def years_snapshot(path: Path, last: str = "2017-06", force: str = "Shire",
+                   districts: tuple[str, ...] = ("North", "South")) -> SnapshotView:
     """Charges for two districts and the force, every month from April 2014 to `last`, with the quarters and
     financial years they complete and the 12 months to each month from March 2015; every fifth figure hidden."""
+    areas = (force, *districts)
     months = list(pd.period_range("2014-04", last, freq="M"))
     rows, n = [], 0
 
     def add(period: str, kind: str) -> None:
         nonlocal n
-        for area in AREAS:
+        for area in areas:
             n += 1
             hidden = n % 5 == 0
             rows.append(("cse_charges", area, period, kind, None if hidden else float(n),
@@ -48,8 +48,8 @@ def years_snapshot(path: Path, last: str = "2017-06") -> SnapshotView:
     fig = pd.DataFrame(rows, columns=["measure", "area", "period", "period_type", "value", "display", "suppressed"])
     measure = pd.DataFrame([("cse_charges", "People charged", "Charges", "people", "flow", "good")],
                            columns=["id", "name", "short_name", "unit", "kind", "increase_is"])
-    meta = {"marker": "[c]", "force": "Shire Police", "office": "Shire PCC",
-            "districts": json.dumps(["North", "South"]),
+    meta = {"marker": "[c]", "force": f"{force} Police", "office": f"{force} PCC",
+            "districts": json.dumps(list(districts)),
             "banner": "Management information.", "footnote": "[c] hidden.", "created_at": "2026-01-02T03:04:05"}
     con = duckdb.connect(str(path))
     for name, frame in (("figure", fig), ("measure", measure),
