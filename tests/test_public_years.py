@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from pipelines.publish import pages, site
-from pipelines.publish.content import Details, Link, SnapshotView, Table
+from pipelines.publish.content import Chart, Details, Link, Paragraph, SnapshotView, Table
 
 
 def _fy(month: pd.Period) -> str:
@@ -161,3 +161,38 @@ def test_the_static_site_writes_each_year_s_page_and_the_tables_page_stays_the_s
                                             ("2014/15", "2014/15"), ("tables-", ""), ("x", "")])
 def test_a_year_s_page_is_named_by_its_slug(text, year):
     assert pages.year_of_slug(text) == year
+
+
+def charts_in(blocks) -> list:
+    return [b for b in blocks if isinstance(b, Chart)]
+
+
+def test_the_summary_charts_the_latest_36_months_and_each_measure_s_page_every_month(tmp_path):
+    view = years_snapshot(tmp_path / "s.duckdb", last="2021-06")
+    summary = pages.summary_page(view)
+    (trend,) = charts_in(summary.blocks)
+    assert [p.period for p in trend.points] == [str(p) for p in pd.period_range("2018-07", "2021-06", freq="M")]
+    assert [r[0].text for r in trend.table.rows][0] == "July 2018" and len(trend.table.rows) == 36
+    assert "from July 2018" in trend.sentence
+    said = " ".join(b.text for b in summary.blocks if isinstance(b, Paragraph))
+    assert "over the latest 36 months, from July 2018" in said
+    assert "Each measure has its own page with every month published" in said
+    measure = pages.measure_page(view, "cse_charges")
+    for c in charts_in(measure.blocks):  # the force's and each district's: every month since April 2014
+        assert c.points[0].period == "2014-04" and c.points[-1].period == "2021-06"
+        assert len(c.table.rows) == 87
+    # the figures the summary charts are the snapshot's, a hidden one its marker
+    fig = view.table("figure")
+    published = {r.period: r.display for r in fig[(fig["period_type"] == "month") & (fig["area"] == "Shire")]
+                 .itertuples()}
+    assert {pages.month_text(p.period): p.display for p in trend.points} == {
+        pages.month_text(k): v for k, v in published.items() if k >= "2018-07"}
+
+
+def test_a_summary_of_36_months_or_fewer_charts_every_month(tmp_path):
+    view = years_snapshot(tmp_path / "s.duckdb", last="2017-03")
+    summary = pages.summary_page(view)
+    (trend,) = charts_in(summary.blocks)
+    assert trend.points[0].period == "2014-04" and len(trend.points) == 36
+    said = " ".join(b.text for b in summary.blocks if isinstance(b, Paragraph))
+    assert "over the latest" not in said

@@ -364,9 +364,12 @@ def monthly_series(view: SnapshotView, measure_id: str, area: str) -> list[tuple
     return data(view).monthly.get((measure_id, area), [])
 
 
-def chart(view: SnapshotView, m, area: str) -> Chart:
-    """A measure's monthly chart for one area, with its table: suppressed months marked, unpublished ones gaps."""
+def chart(view: SnapshotView, m, area: str, since: str | None = None) -> Chart:
+    """A measure's monthly chart for one area, with its table: suppressed months marked, unpublished ones gaps; from
+    the month `since` (YYYY-MM) on when given, else every month published."""
     series, mark = monthly_series(view, m.id, area), marker(view)
+    if since:
+        series = [x for x in series if x[0] >= since]
     pct = is_percentage(m.kind)
     points: list[ChartPoint] = []
     if series:
@@ -577,6 +580,10 @@ def _why_not_later(kind: str, months: list[str], latest_month: str | None) -> st
             "of its months is.")
 
 
+# The months the summary's trend charts show: the latest 36; each measure's own page has every month published.
+SUMMARY_TREND_MONTHS = 36
+
+
 def summary_page(view: SnapshotView, period_type: str | None = None, period: str | None = None,
                  area: str | None = None) -> Page:
     """"index": the headlines for the latest published period of each kind (or the one asked for), for the force
@@ -611,14 +618,20 @@ def summary_page(view: SnapshotView, period_type: str | None = None, period: str
             blocks.append(Details(f"Caveats published with these figures ({len(lines)})",
                                   tuple(Paragraph(x) for x in lines)))
     shown_area = area or force_area(view)
+    # the latest three years: the whole series, however many years are published, is on each measure's page
+    since = str(pd.Period(latest_month, freq="M") - (SUMMARY_TREND_MONTHS - 1)) if latest_month else None
+    since = since if since and min(periods(view, "month")) < since else None
+    over = f" over the latest {SUMMARY_TREND_MONTHS} months, from {month_text(since)}" if since else ""
     blocks += [Heading("Trends"),
-               Paragraph(f"Each chart shows a measure month by month for {shown_area}; the table under it holds the "
-                         f"same figures. Months marked {marker(view)} are hidden {HIDDEN_WHY}."
-                         " Each measure has its own page with a chart for every district.")]
+               Paragraph(f"Each chart shows a measure month by month for {shown_area}{over}; the table under it holds "
+                         f"the same figures. Months marked {marker(view)} are hidden {HIDDEN_WHY}."
+                         + (" Each measure has its own page with every month published, for the force and every "
+                            "district." if since else " Each measure has its own page with a chart for every "
+                            "district."))]
     for m in measures(view):
         if is_percentage(m.kind):
             continue
-        c = chart(view, m, shown_area)
+        c = chart(view, m, shown_area, since)
         if c.points:
             blocks += [Heading(name_of(m), 3), c, Link(f"{title_of(m)}: every district", f"measure-{m.id}")]
     return Page("index", title, tuple(blocks), f"The latest published figures for {force_name(view)}.")
