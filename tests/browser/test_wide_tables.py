@@ -1,5 +1,6 @@
 """A force of seven districts: its tables by area (eight columns of figures) fit a 1280-pixel screen without
-scrolling sideways, each area's name over its figures, and still fit a phone's screen by scrolling inside their box."""
+scrolling sideways, each area's name over its figures, and still fit a phone's screen by scrolling inside their box;
+an earlier financial year's page too, and each passes axe."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from test_public_years import years_snapshot
 from pipelines.publish.site import build_site
 
 from .conftest import TIMEOUT_MS
+from .test_static_site_browser import axe_serious
 
 WEST_MIDLANDS = ("Birmingham East", "Birmingham West", "Coventry", "Dudley", "Sandwell", "Walsall", "Wolverhampton")
 
@@ -35,7 +37,7 @@ def test_a_force_of_seven_districts_has_its_tables_fit_a_laptop_screen(browser, 
             context.set_default_timeout(TIMEOUT_MS)
             page = context.new_page()
             try:
-                for name in ("tables.html", "index.html"):
+                for name in ("tables.html", "index.html", "tables-2014-15.html"):
                     page.goto(f"{url}/{name}")
                     page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
                     found = page.evaluate("""() => [...document.querySelectorAll('main .table-wrap')]
@@ -45,6 +47,7 @@ def test_a_force_of_seven_districts_has_its_tables_fit_a_laptop_screen(browser, 
                     assert found, f"{name} has no table of the eight areas"
                     doc = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
                     assert doc <= 1, f"{name} scrolls sideways at {viewport}"  # the page itself never
+                    assert axe_serious(page) == [], name
                     wide = [t for t in found if t["scroll"] > t["box"] + 1]
                     if fits:
                         assert not wide, f"{name}: tables scroll sideways at 1280 pixels: {wide[:3]}"
