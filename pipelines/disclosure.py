@@ -1021,7 +1021,7 @@ def _suppress_cells(values: list[int], relations: list[tuple[int, tuple[int, ...
             if strong:
                 hopeless = is_exposed(strong)
                 triggers -= hopeless
-                if hopeless:
+                if hopeless and not linear:  # (one reader when linear: it would find them again)
                     triggers |= recovered(hid, False, hopeless)
             if not triggers:
                 return
@@ -1062,7 +1062,10 @@ def _suppress_cells(values: list[int], relations: list[tuple[int, tuple[int, ...
     if linear:  # step 4 of the module's algorithm: a narrow secondary cell is shown, not protected
         settle(everything=False)
         show_given_away()
-        if recovered(unknown(), True):  # a secondary that could not be shown: protected as before
+        left = unknown()
+        if recovered(left, True, [c for c in left if c not in primary and c not in past]):
+            # a secondary that could not be shown: protected as before (a small count or an earlier figure still
+            # narrow is one no suppression can save: more hidden would not help it)
             wide.clear()
             settle(everything=True)
             show_given_away()

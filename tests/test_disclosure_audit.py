@@ -584,3 +584,19 @@ def test_a_publication_goes_ahead_when_only_an_earlier_one_gives_a_figure_away_a
                             ).fetchone()[0]
     assert public.current_snapshot(folder) != first
     assert "hidden figures earlier publications already give away: 1" in trail
+
+
+def test_a_small_count_earlier_publications_gave_away_hides_nothing_more_in_a_vain_attempt_to_protect_it():
+    # an earlier snapshot showed June's force total and three districts: Barnsley's 3 is given away whatever this
+    # publication hides, so hiding more of Barnsley's figures protects nothing and only takes them from the public
+    months = ["2015-04", "2015-05", "2015-06"]
+    values = {"2015-04": (20, 30, 40, 50), "2015-05": (25, 35, 45, 55), "2015-06": (3, 20, 30, 40)}
+    rows = [{"period": p, "district": d, "value": v} for p in months for d, v in zip(DISTRICTS, values[p], strict=True)]
+    table = build_table(pd.DataFrame(rows), "flow", DISTRICTS, FORCE)
+    known = [("m", a, "2015-06") for a in (*DISTRICTS[1:], FORCE)]
+    done = suppress_system({"m": table}, DisclosureSettings(threshold=4), known=known, linear=True)["m"]
+    assert ("Barnsley", "2015-06") in done.primary
+    # what "at least two hidden in each relation" asks (Barnsley's quarter, then April and May in turn), no more:
+    # every quarter and total stays shown
+    assert done.suppressed == {("Barnsley", "2015-04"), ("Barnsley", "2015-05"), ("Barnsley", "2015-06"),
+                               ("Doncaster", "2015-04"), ("Doncaster", "2015-05")}
