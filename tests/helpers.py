@@ -76,3 +76,28 @@ def accepted_files(db_file: Path) -> list[tuple]:
     with warehouse.connect_read_only(db_file) as c:
         return c.execute(
             "SELECT file_id, name FROM file_registry WHERE outcome = 'accepted' ORDER BY ALL").fetchall()
+
+
+def write_tables(path: Path, tables: dict) -> None:
+    """A DuckDB file holding each frame of `tables` (name -> pandas frame) as a table of that name."""
+    import duckdb
+
+    con = duckdb.connect(str(path))
+    for name, frame in tables.items():
+        con.register("frame", frame)
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM frame")
+        con.unregister("frame")
+    con.close()
+
+
+def blocks_of(blocks, kind: type) -> list:
+    """Every block of `kind` among a page's blocks, folded sections (`Details`) opened."""
+    from pipelines.publish.content import Details
+
+    found = []
+    for b in blocks:
+        if isinstance(b, kind):
+            found.append(b)
+        elif isinstance(b, Details):
+            found += blocks_of(b.blocks, kind)
+    return found

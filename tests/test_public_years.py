@@ -7,12 +7,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
+from helpers import blocks_of, write_tables
 
 from pipelines.publish import pages, site
-from pipelines.publish.content import Chart, Details, Link, Paragraph, SnapshotView, Table
+from pipelines.publish.content import Chart, Link, Paragraph, SnapshotView, Table
 
 
 def _fy(month: pd.Period) -> str:
@@ -51,24 +51,13 @@ def years_snapshot(path: Path, last: str = "2017-06", force: str = "Shire",
     meta = {"marker": "[c]", "force": f"{force} Police", "office": f"{force} PCC",
             "districts": json.dumps(list(districts)),
             "banner": "Management information.", "footnote": "[c] hidden.", "created_at": "2026-01-02T03:04:05"}
-    con = duckdb.connect(str(path))
-    for name, frame in (("figure", fig), ("measure", measure),
-                        ("meta", pd.DataFrame({"key": list(meta), "value": list(meta.values())}))):
-        con.register("frame", frame)
-        con.execute(f"CREATE TABLE {name} AS SELECT * FROM frame")
-        con.unregister("frame")
-    con.close()
+    write_tables(path, {"figure": fig, "measure": measure,
+                        "meta": pd.DataFrame({"key": list(meta), "value": list(meta.values())})})
     return SnapshotView(path, {"withdrawals": []})
 
 
 def tables_in(blocks) -> list[Table]:
-    found = []
-    for b in blocks:
-        if isinstance(b, Table):
-            found.append(b)
-        elif isinstance(b, Details):
-            found += tables_in(b.blocks)
-    return found
+    return blocks_of(blocks, Table)
 
 
 def cells_shown(page_list) -> dict:

@@ -15,6 +15,7 @@ import duckdb
 import pandas as pd
 import pytest
 from dashboard_helpers import PCC, copy_warehouse
+from helpers import write_tables
 from openpyxl import load_workbook
 
 from pipelines import public, warehouse
@@ -387,13 +388,8 @@ def small_snapshot(path: Path, withdrawals=()) -> SnapshotView:
     meta = {"marker": "[c]", "force": "Shire Police", "office": "Shire PCC",
             "districts": json.dumps(["North", "South"]),
             "banner": "Management information.", "footnote": "[c] hidden.", "created_at": "2026-01-02T03:04:05"}
-    con = duckdb.connect(str(path))
-    for name, frame in (("figure", fig), ("measure", measure),
-                        ("meta", pd.DataFrame({"key": list(meta), "value": list(meta.values())}))):
-        con.register("frame", frame)
-        con.execute(f"CREATE TABLE {name} AS SELECT * FROM frame")
-        con.unregister("frame")
-    con.close()
+    write_tables(path, {"figure": fig, "measure": measure,
+                        "meta": pd.DataFrame({"key": list(meta), "value": list(meta.values())})})
     return SnapshotView(path, {"withdrawals": list(withdrawals)})
 
 

@@ -18,10 +18,11 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from helpers import blocks_of
 from playwright.sync_api import expect
 
 from pipelines.public import current_snapshot, pointer
-from pipelines.publish.content import Chart, Details, Page, SnapshotView
+from pipelines.publish.content import Chart, Page, SnapshotView
 from pipelines.publish.site import build_site, signpost, site_pages
 
 from .conftest import TIMEOUT_MS
@@ -75,13 +76,7 @@ def site(served, tmp_path_factory) -> Iterator[Site]:
 
 
 def charts_of(blocks) -> list[Chart]:
-    found = []
-    for b in blocks:
-        if isinstance(b, Chart):
-            found.append(b)
-        elif isinstance(b, Details):
-            found += charts_of(b.blocks)
-    return found
+    return blocks_of(blocks, Chart)
 
 
 def open_all_details(page) -> None:
