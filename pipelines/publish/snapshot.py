@@ -434,9 +434,12 @@ def _earlier_relations(snapshots: list[tuple[pd.DataFrame, ...]], truth: dict, e
         found: list[tuple[object, tuple[object, ...]]] = []
         consistent = True
         built = {}
+        windows_of: dict[str, set[str]] = {}  # measure -> the months its published 12 months end with
+        for mid, _a, p in flags:
+            if str(p).startswith(ROLLING_PREFIX):
+                windows_of.setdefault(mid, set()).add(str(p)[len(ROLLING_PREFIX):])
         for m, monthly in _count_months(figures, cat):
-            windows = {str(p)[len(ROLLING_PREFIX):] for (mid, _a, p) in flags
-                       if mid == m.id and str(p).startswith(ROLLING_PREFIX)}
+            windows = windows_of.get(m.id, set())
             try:
                 table = build_table(monthly, m.kind, list(f.districts), f.force_short_name, rolling=bool(windows),
                                     windows_to=windows)
