@@ -57,7 +57,10 @@ if st.button("Approve", key="approve", type="primary", disabled=not chosen):
            done=lambda months: f"Approved {len(months)} month(s) as {ui.md_escape(user.email)}.")
 
 folder = str(published_dir())  # part of the cached answer's key: the preview compares with this folder's snapshot
-preview = data.call(preview_publication, folder, _also=str(current_snapshot(Path(folder))))
+# disclosure control of every approved month, against every earlier snapshot: seconds on the sample, a minute or more
+# after years of monthly publications (kept until a table it reads changes)
+with st.spinner("Working out what the next publication would show and hide, against every earlier one ..."):
+    preview = data.call(preview_publication, folder, _also=str(current_snapshot(Path(folder))))
 
 st.header("The accountability record to publish")
 st.write("Questions, the force's answers, assurance decisions and recommendations' statuses are approved for "
