@@ -142,12 +142,13 @@ def read(sql: str, params: tuple = ()) -> pd.DataFrame:
 
 
 def office():
-    """The office and its holder's title as the current publication carries them (the usual title for one published
-    before the title was carried; none published: the pointer's)."""
+    """The office and its holder's title as they stand now, for the pages' present-tense text (who holds the Chief
+    Constable to account, whom to write to): the pointer in force's, which a withdrawal keeps while an earlier
+    snapshot is read again (`office.current`); the snapshot's own when the pointer does not carry them."""
     from pipelines import office as words
 
     current = view()
-    return words.from_meta(current.meta, current.pointer)
+    return words.current(current.meta, current.pointer)
 
 
 def meta() -> dict[str, str]:

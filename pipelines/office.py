@@ -4,7 +4,11 @@ force.yaml names the office ("South Yorkshire Mayoral Combined Authority") and i
 and Crime Commissioner functions)"); pages, packs and commands say them as configured, never a title of their own.
 The public side reads them from the published snapshot's meta (keys "office" and "holder_title"), never from the
 reference files: `from_meta` gives the words a snapshot carries, with the usual title for a snapshot written before
-the title was carried. Only the standard library: the public app imports this.
+the title was carried, for what the snapshot says of itself ("Published by ..."); `current` gives the words of
+whoever holds the role now, as the pointer in force carries them, for text in the present tense ("... holds the
+Chief Constable to account", whom to contact). They differ when the role has passed to another holder and a later
+publication was withdrawn, so that the public reads an earlier snapshot again. Only the standard library: the
+public app imports this.
 """
 
 from __future__ import annotations
@@ -82,6 +86,18 @@ def from_meta(meta: Mapping | None, pointer: Mapping | None = None) -> Office:
     that left no snapshot keeps them); an older snapshot without the holder's title reads the usual one."""
     meta, pointer = dict(meta or {}), dict(pointer or {})
     return office(meta.get("office") or pointer.get("office"), meta.get("holder_title") or pointer.get("holder_title"))
+
+
+def current(meta: Mapping | None, pointer: Mapping | None = None) -> Office:
+    """The office's words as they stand now, for present-tense text: the pointer in force's (the newest publication's,
+    which a withdrawal keeps while the public reads an earlier snapshot again), else the snapshot's (`from_meta`).
+    A snapshot published before the role passed to another holder still says who published it (`from_meta`), while
+    who holds the role now, and whom to contact, are the pointer's."""
+    meta, pointer = dict(meta or {}), dict(pointer or {})
+    name = pointer.get("office") or meta.get("office")
+    # a pointer written before the title was carried: the snapshot's title, when it is the same office's
+    title = pointer.get("holder_title") or (meta.get("holder_title") if name == meta.get("office") else None)
+    return office(name, title)
 
 
 def contact(details: Mapping, said: Office) -> dict:

@@ -309,3 +309,42 @@ def test_a_decision_approved_before_the_holders_title_was_kept_reads_the_snapsho
     con.close()
     said = "\n".join(getattr(b, "text", "") for b in pages.board_page(view).blocks)
     assert "The Mayor's decision on Protecting Vulnerable People, 20 August 2015: Assured. Done." in said
+
+
+def _read_again_after_a_withdrawal(folder):
+    """A folder whose snapshot was published under the Mayor, read again after a later publication, made once the
+    role had passed to the Policing Board, was withdrawn: the pointer carries the Board's words."""
+    snapshot(folder, office=OFFICE, holder_title=TITLE)
+    (folder / "current.json").write_text(json.dumps({
+        "file": "snapshot-0001.duckdb", "version": 1, "force": "South Yorkshire Police", "office": BOARD_OFFICE,
+        "holder_title": BOARD_TITLE, "withdrawals": [{"version": 2, "published_at": "2026-06-05T10:00:00",
+                                                      "withdrawn_at": "2026-06-06T10:00:00", "reason": "Wrong."}]}))
+    return folder
+
+
+def test_an_earlier_snapshot_read_again_says_who_holds_the_role_now_and_who_published_it(tmp_path):
+    from pipelines.publish import info
+
+    folder = _read_again_after_a_withdrawal(tmp_path / "pub")
+    view = SnapshotView(folder / "snapshot-0001.duckdb", public_files.pointer(folder))
+    board = pages.board_page(view).blocks
+    said = "\n".join([getattr(b, "text", "") for b in board] + [x for b in board for x in getattr(b, "lines", ())])
+    assert "The Policing Board holds the Chief Constable to account" in said
+    assert "the Policing Board puts questions" in said and "the Policing Board records an assurance" in said
+    assert f"The questions come from the {BOARD_OFFICE}" in said
+    assert "Mayor" not in said.split("Below are the meetings")[0]
+    # what the snapshot itself published stays its own
+    assert any(f"Published by the {OFFICE}." in getattr(b, "text", "") for b in pages.summary_page(view).blocks)
+    for page in (info.contact_page(view), info.accessibility_page(view)):
+        text = "\n".join(getattr(b, "text", "") or getattr(b, "caption", "") for b in page.blocks)
+        assert BOARD_OFFICE in text and OFFICE not in text, page.slug
+
+
+def test_the_ask_page_read_again_after_a_withdrawal_names_who_holds_the_role_now(monkeypatch, tmp_path):
+    at = public(monkeypatch, _read_again_after_a_withdrawal(tmp_path / "pub"), "public_pages/ask.py")
+    assert not at.exception
+    said = texts(at)
+    assert "The Policing Board holds the Chief Constable to account" in said
+    assert f"its dates and papers are on the {BOARD_OFFICE}'s website" in said
+    assert OFFICE not in said and "Mayor" not in said
+

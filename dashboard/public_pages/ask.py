@@ -48,7 +48,7 @@ def send() -> None:
 
 st.title("Ask the Board a question")
 public_view.signpost()
-# the office and its holder's title as the published snapshot carries them (force.yaml when it was published)
+# the office and its holder's title as they stand now (the newest publication's, kept by a withdrawal since)
 said = public_data.office()
 st.markdown(
     f"{literal(office.cap(said.holder))} holds the Chief Constable to account at the **Public Accountability "

@@ -549,9 +549,10 @@ def _contact_blocks(contact: dict) -> list:
 
 
 def contact_of(view: SnapshotView) -> dict:
-    """The office's contact details as published; while they are the file's examples, naming the office as the
-    snapshot does (`office.contact`)."""
-    return office_words.contact(info_of(view)["contact"], office_words.from_meta(view.meta, view.pointer))
+    """The office's contact details as published; while they are the file's examples, naming the office as it stands
+    now (`office.contact`, `office.current`: an earlier snapshot read again after a withdrawal names whoever holds
+    the role now)."""
+    return office_words.contact(info_of(view)["contact"], office_words.current(view.meta, view.pointer))
 
 
 def contact_page(view: SnapshotView) -> Page:
@@ -575,7 +576,7 @@ def accessibility_page(view: SnapshotView) -> Page:
     status = acc["compliance_status"]
     blocks: list = [
         Paragraph(f"These pages publish {office_words.possessive(_force_name(view))} child sexual exploitation "
-                  f"figures for {office_words.from_meta(view.meta, view.pointer).name}. We want as many people as "
+                  f"figures for {office_words.current(view.meta, view.pointer).name}. We want as many people as "
                   "possible to be able to use them."),
         Heading("Compliance status"),
         Paragraph(f"These pages are {status} with the {acc['standard']}"

@@ -827,6 +827,13 @@ def office_of(view: SnapshotView) -> Office:
     return office_words.from_meta(view.meta, view.pointer)
 
 
+def office_now(view: SnapshotView) -> Office:
+    """The office and its holder's title as they stand now (`office.current`: the pointer in force's), for text in
+    the present tense: who holds the Chief Constable to account, who decides. An earlier snapshot read again after a
+    withdrawal still says who published it (`office_of`)."""
+    return office_words.current(view.meta, view.pointer)
+
+
 def board_intro(said: Office) -> tuple[str, str]:
     return (
         f"{cap(said.holder)} holds the Chief Constable to account for the force's work against child sexual "
@@ -932,10 +939,10 @@ def board_page(view: SnapshotView) -> Page:
     title = "Questions and decisions"
     if not view.published:
         return nothing_published(view, "board", title)
-    said = office_of(view)
-    intro = board_intro(said)
+    said, now = office_of(view), office_now(view)  # who published this record; who holds the role now
+    intro = board_intro(now)
     blocks: list = [banner(view), *current_withdrawal(view), Paragraph(intro[0]), Paragraph(intro[1]),
-                    Bullets(board_decisions(said)),
+                    Bullets(board_decisions(now)),
                     Paragraph(f"Below are the meetings, newest first, with the questions, the force's answers and the "
                               f"decisions that {said.name} has approved for publication, then the progress of the "
                               "recommendations made to the force and its partners.")]
@@ -945,7 +952,7 @@ def board_page(view: SnapshotView) -> Page:
     items = items.fillna("").astype(str) if not items.empty else items
     if items.empty:
         blocks.append(Paragraph("Nothing from the Public Accountability Board has been published yet. Questions, "
-                                f"answers and decisions appear here once {said.holder_short} has approved them for "
+                                f"answers and decisions appear here once {now.holder_short} has approved them for "
                                 "publication."))
         return Page("board", title, tuple(blocks), "Questions put to the force, its answers and the decisions.")
     said_short = abbreviations_said(items)
