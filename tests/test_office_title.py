@@ -348,3 +348,24 @@ def test_the_ask_page_read_again_after_a_withdrawal_names_who_holds_the_role_now
     assert f"its dates and papers are on the {BOARD_OFFICE}'s website" in said
     assert OFFICE not in said and "Mayor" not in said
 
+
+def test_withdrawing_back_past_the_change_of_holder_keeps_who_holds_the_role_now(ref, sample_db, tmp_path):
+    from pipelines.publish.snapshot import withdraw
+
+    db, out = copy_warehouse(sample_db, tmp_path), tmp_path / "out"
+    with warehouse.connect(db) as con:
+        approve(con, ["2015-07"], PCC)
+        publish(con, PCC, out)                     # under the Mayor
+        _hand_over(ref)
+        approve(con, ["2015-08"], PCC)
+        publish(con, PCC, out)                     # under the Policing Board
+        withdraw(con, PCC, "August was wrong", out)
+        said = public_files.pointer(out)
+        assert (said["office"], said["holder_title"]) == (BOARD_OFFICE, BOARD_TITLE)
+        withdraw(con, PCC, "July was wrong too", out)  # nothing published now: the Board publishes what comes next
+    said = public_files.pointer(out)
+    assert said["file"] is None
+    assert (said["office"], said["holder_title"]) == (BOARD_OFFICE, BOARD_TITLE)
+    view = SnapshotView(None, said)
+    assert any(f"once the {BOARD_OFFICE} publishes them" in line
+               for b in pages.summary_page(view).blocks for line in getattr(b, "lines", ()))

@@ -58,6 +58,7 @@ from ..public import (
     current_snapshot,
     month_text,
     months_phrase,
+    pointer,
     published_dir,
     spelled_out,
     trend_sentence,
@@ -1385,6 +1386,14 @@ def _names_of(snapshot: Path | None) -> dict:
     return {k: v for k, v in zip(meta["key"], meta["value"], strict=True) if v}
 
 
+def _names_now(folder: Path, current: Path | None) -> dict:
+    """The names a withdrawal's pointer keeps: those of the pointer in force (the newest publication's, which an
+    earlier withdrawal kept), else the withdrawn snapshot's own. Withdrawing again, back past a publication made
+    before the role passed to another holder, then still names whoever holds it now."""
+    in_force = {k: v for k, v in pointer(folder).items() if k in ("force", "office", "holder_title") and v}
+    return {**_names_of(current), **in_force}
+
+
 class CannotWithdraw(PccDashError):
     """Nothing is published to withdraw, or no reason was given."""
 
@@ -1537,7 +1546,7 @@ def _withdrawal_body(con: duckdb.DuckDBPyConnection, folder: Path, restored: int
     """The pointer a withdrawal puts in force: the snapshot restored (or none), every withdrawal notice, and the
     release calendar as it stands now (`release`), since the one the restored snapshot holds was right when it was
     published, not now. Call it once the withdrawal is recorded in `con`."""
-    body = _pointer_body(con, _pointer_to(con, folder, restored), _names_of(current), folder)
+    body = _pointer_body(con, _pointer_to(con, folder, restored), _names_now(folder, current), folder)
     release = _release_now(con, folder / body["file"] if body.get("file") else None)
     if release is not None:
         body["release"] = release
