@@ -215,16 +215,22 @@ def reopen_flag(con: duckdb.DuckDBPyConnection, claims: Mapping, flag_id: object
     return number
 
 
+# Where a flag stands: its latest step, whom it is with, and the resubmission that answered it, of its steps since it
+# was last reopened (an answer given before then answered the issue that was resolved, not the one that is back: it
+# stays in the flag's history, `flag_history`).
 FLAGS_SQL = """
-WITH steps AS (
-    SELECT flag_id, arg_max(status, event_id) AS status,
-           arg_max(assignee, event_id) FILTER (WHERE status = 'assigned') AS assignee,
-           arg_max(file_id, event_id) FILTER (WHERE status = 'answered') AS answer_file_id,
-           max(acted_at) FILTER (WHERE status = 'answered') AS answered_at,
-           arg_max(by_user, event_id) FILTER (WHERE status = 'reopened') AS reopened_by,
-           max(acted_at) FILTER (WHERE status = 'reopened') AS reopened_at,
-           arg_max(note, event_id) FILTER (WHERE status = 'reopened') AS reopened_note
-    FROM flag_event GROUP BY flag_id
+WITH reopened AS (
+    SELECT flag_id, max(event_id) AS since FROM flag_event WHERE status = 'reopened' GROUP BY flag_id
+), steps AS (
+    SELECT e.flag_id, arg_max(e.status, e.event_id) AS status,
+           arg_max(e.assignee, e.event_id) FILTER (WHERE e.status = 'assigned') AS assignee,
+           arg_max(e.file_id, e.event_id) FILTER (WHERE e.status = 'answered'
+                                                  AND e.event_id > coalesce(o.since, 0)) AS answer_file_id,
+           max(e.acted_at) FILTER (WHERE e.status = 'answered' AND e.event_id > coalesce(o.since, 0)) AS answered_at,
+           arg_max(e.by_user, e.event_id) FILTER (WHERE e.status = 'reopened') AS reopened_by,
+           max(e.acted_at) FILTER (WHERE e.status = 'reopened') AS reopened_at,
+           arg_max(e.note, e.event_id) FILTER (WHERE e.status = 'reopened') AS reopened_note
+    FROM flag_event e LEFT JOIN reopened o ON o.flag_id = e.flag_id GROUP BY e.flag_id
 )
 SELECT f.flag_id, f.scope, strftime(f.period, '%Y-%m') AS period, {f_district} AS district, f.measure, f.file_id,
        r.name AS file_name, f.reason, f.blocking, f.raised_by, f.raised_at,
@@ -254,7 +260,8 @@ _FILTERS = {
                "SELECT 1 FROM figure x WHERE x.file_id = f.file_id AND x.measure = $measure)))",
     "district": "({f_district} = $district OR (f.scope = 'file' AND EXISTS ("
                 "SELECT 1 FROM figure x WHERE x.file_id = f.file_id AND {x_district} = $district)))",
-    "file": "(f.file_id = $file OR s.answer_file_id = $file OR (f.scope <> 'file' AND EXISTS ("
+    "file": "(f.file_id = $file OR EXISTS (SELECT 1 FROM flag_event e WHERE e.flag_id = f.flag_id "
+            "AND e.status = 'answered' AND e.file_id = $file) OR (f.scope <> 'file' AND EXISTS ("
             "SELECT 1 FROM figure x WHERE x.file_id = $file AND x.period = f.period AND {x_district} = {f_district} "
             "AND (f.scope = 'district_month' OR x.measure = f.measure))))",
     "assignee": "lower(s.assignee) = lower($assignee)",

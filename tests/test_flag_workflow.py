@@ -158,6 +158,32 @@ def test_a_resolved_flag_reopened_follows_its_figure_and_blocks_again_keeping_it
         assert not blocking_flags(con, march)
 
 
+def test_a_flag_reopened_after_an_answer_stands_reopened_its_answer_kept_in_its_history(monkeypatch, wh):
+    """Regression: a flag answered by a resubmission, resolved, then reopened still read "answered by" the
+    resubmission in where it stands, in the command's list and on the Flags page, as if the issue now back were
+    answered."""
+    with warehouse.connect(wh) as con:
+        answer_flag(con, ANALYST, 1, "2026-03-cse-return-v2.csv", "Resent with 9")
+        resolve_flags(con, ANALYST, [1], "The resubmission corrects it")
+        reopen_flag(con, PCC, 1, "Counted twice again")
+        [flag] = flags(con, status="reopened").itertuples()
+        standing = status_sentence(flag)
+        assert standing == (f"Reopened by pcc@example.org on {today_words()}: Counted twice again; the figure has "
+                            "been revised since it was flagged: 6 then, 9 now")
+        assert "answered" not in standing and "2026-03-cse-return-v2.csv" not in standing
+        # the earlier answer stays in its history, and the file still finds the flag it answered
+        assert "Answered by the resubmission 2026-03-cse-return-v2.csv" in " ".join(flag_history(con, 1)["what"])
+        assert 1 in list(flags(con, file="2026-03-cse-return-v2.csv")["flag_id"])
+    at = internal(monkeypatch, wh, "internal_pages/flags.py", ANALYST)
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    assert list(table[table["Number"].astype(str) == "1"]["Where it stands"]) == [standing]
+    with warehouse.connect(wh) as con:  # answered again since it was reopened: that answer is where it stands
+        answer_flag(con, ANALYST, 1, 2)
+        [flag] = flags(con, status="answered").itertuples()
+        assert "answered by 2026-03-cse-return-v2.csv" in status_sentence(flag)
+
+
 def test_several_flags_resolve_at_once_with_one_note_or_none_do(wh):
     with warehouse.connect(wh) as con:
         resolve_flags(con, ANALYST, [3], "Checked")
