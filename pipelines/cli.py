@@ -1332,8 +1332,8 @@ def flags_answer(ctx, flag_id, file, note, db, as_user):
     """
     from .flags import answer_flag
 
-    _flag_step(ctx, db, as_user, answer_flag, flag_id, file, note)
-    click.echo(f"Flag {flag_id} answered by {shown(file)}.")
+    name = _flag_step(ctx, db, as_user, answer_flag, flag_id, file, note)
+    click.echo(f"Flag {flag_id} answered by {shown(name)}.")
 
 
 @flags_.command(name="resolve")

@@ -139,8 +139,8 @@ def await_force(con: duckdb.DuckDBPyConnection, claims: Mapping, flag_id: object
 
 
 def answer_flag(con: duckdb.DuckDBPyConnection, claims: Mapping, flag_id: object, file: object,
-                note: str = "") -> None:
-    """Link an open flag to the resubmission that answered it (a loaded file, by number or name).
+                note: str = "") -> str:
+    """Link an open flag to the resubmission that answered it (a loaded file, by number or name); the file's name.
 
     The flag stays open until someone resolves it: the new file may or may not settle the question."""
     who = require(claims, "flag")
@@ -158,6 +158,7 @@ def answer_flag(con: duckdb.DuckDBPyConnection, claims: Mapping, flag_id: object
         _step(con, who, number, "answered", note=note, file_id=found.file_id)
         audit.record(con, claims, "flag_update", subject=f"flag #{number}", detail=f"answered by {found.name}"
                      + (f": {note}" if note else ""))
+    return found.name
 
 
 def resolve_flags(con: duckdb.DuckDBPyConnection, claims: Mapping, flag_ids: list, note: str) -> list[int]:

@@ -530,3 +530,9 @@ def test_a_blocking_flag_on_a_file_whose_figures_were_all_revised_since_says_it_
     at = internal(monkeypatch, wh, "internal_pages/flags.py")
     assert not at.exception
     assert {m.label: m.value for m in at.metric}["Blocking approval"] == "1"  # the figure flag on Doncaster only
+
+
+def test_a_flag_answered_by_a_file_number_is_said_answered_by_the_files_name(wh, run_cli):
+    result = run_cli("flags", "answer", "1", "--file", "2", "--as", "analyst@example.org", "--db", wh)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "Flag 1 answered by 2026-03-cse-return-v2.csv.\n"
