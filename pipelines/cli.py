@@ -38,6 +38,12 @@ RELEASED_SHOWN = 20  # approvals `pccdash released` lists unless asked for more:
 AUDIT_LIMIT = 50  # records the audit table shows unless asked for more: a trail of years holds thousands
 
 
+def limit_option(default: int, help: str):
+    """--limit N, a whole number 0 or more (0: no limit), for a listing that shows the first `default` unless told."""
+    return click.option("--limit", type=click.IntRange(min=0), default=default, show_default=True, metavar="N",
+                        help=help)
+
+
 def format_option(f):
     return click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table",
                         show_default=True, help="Print an aligned table or CSV.")(f)
@@ -748,8 +754,8 @@ def pack(db, meeting, out_dir, as_user, who):
               help="With --get: which file to write.")
 @click.option("--out", "out_dir", default=".", show_default=True, type=click.Path(file_okay=False, path_type=Path),
               help="With --get: the folder to write into.")
-@click.option("--limit", type=click.IntRange(min=0), default=PACKS_SHOWN, show_default=True, metavar="N",
-              help="List the newest N packs (0: every one).")
+@limit_option(PACKS_SHOWN,
+              "List the newest N packs (0: every one).")
 def packs(db, meeting, pack_id, fmt, out_dir, limit):
     """List the briefing packs produced (newest first), or write one back out unchanged.
 
@@ -1035,8 +1041,8 @@ def withdraw(db, as_user, reason, out, yes):
 @click.option("--text", default=None, metavar="TEXT",
               help="Only records whose subject or detail holds this text (any case); a number at its end is that "
                    'number: "meeting 1" is not meeting 12, "flag #1" not flag #10.')
-@click.option("--limit", type=click.IntRange(min=0), default=AUDIT_LIMIT, show_default=True, metavar="N",
-              help="The table shows the newest N records that match (0: every one); the CSV has every one.")
+@limit_option(AUDIT_LIMIT,
+              "The table shows the newest N records that match (0: every one); the CSV has every one.")
 @format_option
 def audit(db, action, who, channel, start, end, text, limit, fmt):
     """Print the audit trail, newest first: who loaded a return, flagged, resolved, approved, published or
@@ -1396,8 +1402,8 @@ def _loop_day(value: str, option: str):
 
 @main.group(invoke_without_command=True)
 @db_option
-@click.option("--limit", type=click.IntRange(min=0), default=MEETINGS_SHOWN, show_default=True, metavar="N",
-              help="List the newest N meetings (0: every one).")
+@limit_option(MEETINGS_SHOWN,
+              "List the newest N meetings (0: every one).")
 @click.pass_context
 def meetings(ctx, db, limit):
     """List the meetings recorded (the Public Accountability Boards, districts' quarterly reports and themed
@@ -1958,8 +1964,8 @@ def inbox_import(db, folder, as_user):
 @inbox_.command(name="list")
 @db_option
 @inbox_option
-@click.option("--limit", type=click.IntRange(min=0), default=INBOX_LIMIT, show_default=True, metavar="N",
-              help="List the oldest N questions waiting (0: every one).")
+@limit_option(INBOX_LIMIT,
+              "List the oldest N questions waiting (0: every one).")
 def inbox_list(db, folder, limit):
     """List the imported questions from the public not yet accepted or rejected, oldest first, with the sender's
     name and contact (for the office's reply only: never published), and how many still wait to be imported.
@@ -2041,8 +2047,8 @@ def release_(kind, item_id, db, public_text, as_user):
 
 @main.command()
 @db_option
-@click.option("--limit", type=click.IntRange(min=0), default=RELEASED_SHOWN, show_default=True, metavar="N",
-              help="List the newest N approvals (0: every one).")
+@limit_option(RELEASED_SHOWN,
+              "List the newest N approvals (0: every one).")
 def released(db, limit):
     """List what of the accountability record is approved for the next publication, one approval a line, newest
     first.
