@@ -95,12 +95,17 @@ def current_district(name: str) -> str:
     return found
 
 
+def _flag_number(flag_id: object, listed: str = '"pccdash flags" lists them') -> int:
+    """A flag's number as typed ("3", "#3"); else a sentence saying it is not one, and where they are `listed`."""
+    try:
+        return int(str(flag_id).strip().lstrip("#"))
+    except ValueError:
+        raise BadFlag(f'"{flag_id}" is not a flag number; {listed}.') from None
+
+
 def _open_flag(con: duckdb.DuckDBPyConnection, flag_id: object) -> int:
     """The flag's number, if it exists and is not resolved; else a sentence saying which."""
-    try:
-        number = int(str(flag_id).strip().lstrip("#"))
-    except ValueError:
-        raise BadFlag(f'"{flag_id}" is not a flag number; "pccdash flags" lists them.') from None
+    number = _flag_number(flag_id)
     found = con.execute("SELECT resolved_at FROM figure_flag WHERE flag_id = ?", [number]).fetchall()
     if not found:
         raise BadFlag(f'There is no flag number {number}; "pccdash flags --status all" lists them all.')
@@ -195,11 +200,7 @@ def reopen_flag(con: duckdb.DuckDBPyConnection, claims: Mapping, flag_id: object
     reason = clean(reason, "reason", limit=NOTE_LIMIT)
     if flag_id is None or not str(flag_id).strip():
         raise BadFlag("Choose the flag to reopen.")
-    try:
-        number = int(str(flag_id).strip().lstrip("#"))
-    except ValueError:
-        raise BadFlag(f'"{flag_id}" is not a flag number; "pccdash flags --status resolved" lists those resolved.') \
-            from None
+    number = _flag_number(flag_id, '"pccdash flags --status resolved" lists those resolved')
     with audit.transaction(con):
         found = con.execute("SELECT resolved_by, resolved_at, resolution_note FROM figure_flag WHERE flag_id = ?",
                             [number]).fetchall()
