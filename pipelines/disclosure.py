@@ -1039,11 +1039,12 @@ def _suppress_cells(values: list[int], relations: list[tuple[int, tuple[int, ...
             if not added:
                 return  # nothing left to suppress
 
-    def show_given_away() -> None:
+    def show_given_away() -> bool:
         """A secondary cell that what is public already gives away (a 12 months worked out from the 12 months
         before and two months shown, say) protects nothing: it is shown. Showing it tells the reader what they
         knew, but a reader limited to whole numbers knew it only to within a fraction, so every hidden cell is
-        checked again after, and the cells go back if any other became narrower."""
+        checked again after, and the cells go back if any other became narrower. Whether a narrow secondary cell is
+        left hidden (one that went back)."""
         state["hid"] = None  # from here the hidden cells shrink: nothing found wide before is kept
         wide.clear()
         narrow = recovered(unknown(), True)
@@ -1051,19 +1052,17 @@ def _suppress_cells(values: list[int], relations: list[tuple[int, tuple[int, ...
             hid = unknown()
             given_away = recovered(hid, True, [c for c in hid if c not in primary and c not in past])
             if not given_away:
-                return
+                return False
             chosen.difference_update(given_away)
             now = recovered(unknown(), True)
             if not now <= narrow:
                 chosen.update(given_away)
-                return
+                return True
             narrow = now
 
     if linear:  # step 4 of the module's algorithm: a narrow secondary cell is shown, not protected
         settle(everything=False)
-        show_given_away()
-        left = unknown()
-        if recovered(left, True, [c for c in left if c not in primary and c not in past]):
+        if show_given_away():
             # a secondary that could not be shown: protected as before (a small count or an earlier figure still
             # narrow is one no suppression can save: more hidden would not help it)
             wide.clear()
