@@ -61,6 +61,7 @@ ACTIONS = {
     "moderate": "moderated a question from the public",
     "release": "approved an item of the accountability loop for publication",
     "unrelease": "withdrew an item of the accountability loop from publication",
+    "restore": "restored the warehouse and everything beside it from a backup",
 }
 CHANNELS = ("app", "cli", "system")
 # How an action was done, in words; the operating-system account follows where there is one.

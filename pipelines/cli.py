@@ -2110,5 +2110,83 @@ def unrelease(approval, reason, db, as_user):
                           "the public page.", fg="yellow", err=True)
 
 
+# ---------------------------------------------------------------- backing up and restoring
+
+
+def published_option(f):
+    return click.option("--published", "published", type=click.Path(file_okay=False, path_type=Path), default=None,
+                        envvar="PCCDASH_PUBLISHED_DIR", show_envvar=True,
+                        help="The published folder. [default: var/published]")(f)
+
+
+@main.command(name="backup")
+@click.argument("dest", type=click.Path(path_type=Path))
+@db_option
+@published_option
+@inbox_option
+def backup_(dest, db, published, folder):
+    """Back up everything the office holds into DEST, a new folder or a .tar / .tar.gz archive, while the
+    dashboards and other commands go on.
+
+    \b
+    It holds, as they stood at one moment:
+      the warehouse and its police.uk records       (PCCDASH_DB; the readers' copy is made again on restore)
+      the file store beside it                      (returns uploaded in the app, answers' documents, packs)
+      the Data Docs beside it, if built
+      the published folder                          (PCCDASH_PUBLISHED_DIR: every snapshot, which is in force)
+      the public's questions                        (PCCDASH_INBOX_DIR, imported or not)
+      the office's own reference files, contracts   (when PCCDASH_REFERENCE_DIR, PCCDASH_CONTRACTS_DIR are set)
+
+    While the warehouse is copied no change can be saved: a command waits for the backup (up to 2 minutes), a
+    page for 10 s. The backup appears under DEST only when complete: a backup stopped part way leaves at most a
+    hidden ".DEST.partial-..." beside it, which "pccdash restore" refuses (delete it). DEST must not exist yet
+    (or be an empty folder). A folder is quickest to write and to look into; an archive is one file to copy
+    off the machine (.tar.gz compressed, .tar not). .zip is not offered: it cannot keep the published folder's
+    links. The backup holds the public's names and contacts: keep it as safe as the warehouse.
+
+    \b
+    Examples:
+      pccdash backup /mnt/backups/pccdash-2026-11-21
+      pccdash backup /mnt/backups/pccdash-$(date +%F).tar.gz
+      pccdash restore /mnt/backups/pccdash-2026-11-21.tar.gz      (on the other machine)
+    """
+    from .backup import Places, backup
+
+    taken = backup(dest, Places.here(db, published, folder))
+    for line in taken.sentences():
+        click.echo(line)
+
+
+@main.command(name="restore")
+@click.argument("src", type=click.Path(path_type=Path))
+@db_option
+@published_option
+@inbox_option
+@click.option("--replace", is_flag=True,
+              help="Restore over a warehouse or published folder that is already there: it is moved aside "
+                   "(named .replaced-DATETIME), never deleted.")
+def restore_(src, db, published, folder, replace):
+    """Restore a backup "pccdash backup" wrote (a folder or a .tar / .tar.gz archive) to this machine.
+
+    Everything goes where this machine's settings say: the warehouse to --db (PCCDASH_DB), the published
+    folder to --published (PCCDASH_PUBLISHED_DIR), the public's questions to --inbox (PCCDASH_INBOX_DIR), the
+    office's own reference files and contracts, if the backup holds them, to PCCDASH_REFERENCE_DIR and
+    PCCDASH_CONTRACTS_DIR. Every file is checked against the backup's record first: a backup cut short,
+    damaged, or made by a newer pccdash is refused before anything is written. A warehouse or published
+    folder already there is not written over unless --replace. The restored warehouse is brought up to date,
+    its readers' copy made, and the restore recorded in its audit trail.
+
+    \b
+    Examples:
+      pccdash restore /mnt/backups/pccdash-2026-11-21.tar.gz
+      pccdash restore /mnt/backups/pccdash-2026-11-21 --db var/pccdash.duckdb --published var/published
+      pccdash restore /mnt/backups/pccdash-2026-11-21.tar.gz --replace
+    """
+    from .backup import Places, restore
+
+    done = restore(src, Places.here(db, published, folder), replace=replace)
+    for line in done.sentences:
+        click.echo(line)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

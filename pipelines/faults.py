@@ -16,7 +16,9 @@ POINTS = ("police_uk_records_unnumbered", "police_uk_records_committed", "ingest
           "publish_before_switch", "publish_after_switch",
           "withdraw_before_record", "withdraw_after_record", "withdraw_before_switch", "withdraw_after_switch",
           # a release (pointer and static site) built whole in its temporary folder, before its rename into place
-          "release_before_rename")
+          "release_before_rename",
+          # a backup copied whole into its hidden folder, before its record is written; an archive part written
+          "backup_before_manifest", "backup_archive_before_manifest")
 
 
 def point(name: str) -> None:

@@ -386,6 +386,25 @@ def connect_to_copy(path: str | os.PathLike | None = None) -> Iterator[duckdb.Du
         shutil.rmtree(folder, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def held_still(path: str | os.PathLike | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the warehouse as it is, holding it against every writer (this process's threads
+    and other processes) until the block ends, without changing it first: no upgrade of its schema, no switch
+    finished. While it is held the warehouse file, its police.uk records and everything a writer changes beside
+    them (the published folder, the inbox's imported questions) stay as they are, so a backup copies them as
+    one moment; readers (the dashboards, which read the readers' copy, and other commands) go on."""
+    p = db_path(path)
+    if not p.exists():
+        raise WarehouseError(f'There is no warehouse at "{p}". Give --db (or PCCDASH_DB) the path of the office\'s '
+                             "warehouse.")
+    with _held_in_this_process(p):
+        con = _open(p, read_only=True)
+        try:
+            yield con
+        finally:
+            con.close()
+
+
 def finish_switches(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Before anything else: finish any switch of the public side's pointer that a stop left undone after the
     warehouse recorded it (pipelines.pointer_switch), so the two agree; a sentence for each one finished."""

@@ -1,0 +1,672 @@
+"""Backing up everything an office holds, and restoring it on another machine with nothing lost.
+
+What a backup holds, each part where `pccdash restore` puts it back:
+
+    warehouse/warehouse.duckdb (+ .wal)   the warehouse (PCCDASH_DB), copied whole while no writer can change it
+    warehouse/records.duckdb (+ .wal)     its police.uk records, kept beside it (`pipelines.records`)
+    warehouse/records.pending             the marker of records a stopped load left, when there is one
+    files/                                the file store beside the warehouse: returns uploaded in the app, answers'
+                                          documents, briefing packs produced (`pipelines.filestore`)
+    datadocs/                             the Data Docs built beside the warehouse, when there are any
+    published/                            the published folder (PCCDASH_PUBLISHED_DIR): every snapshot, the
+                                          releases and the links that say which is in force
+    inbox/                                the public's questions (PCCDASH_INBOX_DIR), imported or not
+    reference/, contracts/                the office's own reference files and contracts, when PCCDASH_REFERENCE_DIR
+                                          or PCCDASH_CONTRACTS_DIR names a folder of its own
+    pccdash-backup.json                   what the backup holds: every file with its size and SHA-256, the schema
+                                          version, when it was taken; written last
+
+The readers' copy of the warehouse is not kept: a restore makes it again from the warehouse.
+
+One moment: the warehouse is held read-only (`warehouse.held_still`) while it, its records, the published folder
+(a publication or withdrawal records its switch in the warehouse, so it cannot run meanwhile), the inbox and the
+Data Docs are copied. Every writer waits (a page for up to 10 s, a command for up to 2 minutes); readers, and the
+dashboards, go on. The file store is copied after: a file is stored before any row names it and never changed,
+so every file the copied warehouse names is there by then.
+
+All or nothing: the backup is built in a hidden folder beside its destination and renamed to its name only when
+complete (an archive is written beside it and renamed likewise), so a stop part way never leaves a backup under
+the name asked for, and what it does leave has no `pccdash-backup.json` (or one whose files do not match), which
+a restore refuses. A restore checks every file against the backup's record before it changes anything.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import hashlib
+import io
+import json
+import os
+import shutil
+import socket
+import stat
+import tarfile
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from . import __version__, faults, filestore, records, warehouse
+from .errors import PccDashError
+
+MANIFEST = "pccdash-backup.json"
+FORMAT = 1  # the layout of a backup; a later pccdash that changes it writes a higher number
+ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar")
+_PARTIAL = ".partial-"  # in the name of a backup being built
+_CHUNK = 1 << 20
+
+
+class BackupError(PccDashError):
+    """A backup that cannot be taken, or a source that cannot be restored, with what to do."""
+
+
+@dataclass(frozen=True)
+class Places:
+    """Where an office's things live on this machine."""
+
+    db: Path
+    published: Path
+    inbox: Path
+    reference: Path | None  # None: the bundled reference files (not the office's to back up)
+    contracts: Path | None
+
+    @classmethod
+    def here(cls, db=None, published=None, inbox=None) -> Places:
+        from .inbox import inbox_dir
+        from .public import published_dir
+
+        ref, con = os.environ.get("PCCDASH_REFERENCE_DIR"), os.environ.get("PCCDASH_CONTRACTS_DIR")
+        return cls(warehouse.db_path(db), published_dir(published), inbox_dir(inbox),
+                   Path(ref) if ref else None, Path(con) if con else None)
+
+
+def is_archive(path: Path) -> bool:
+    return path.name.lower().endswith(ARCHIVE_SUFFIXES)
+
+
+def _datadocs(db: Path) -> Path:
+    return db.with_name(db.stem + ".datadocs")
+
+
+def _wal(path: Path) -> Path:
+    return path.with_name(path.name + ".wal")
+
+
+def _marker(db: Path) -> Path:
+    return db.with_name(db.stem + ".records.pending")
+
+
+# ------------------------------------------------------------------------------------------------ taking one
+
+
+@dataclass
+class _Copier:
+    """Copies files into a backup being built, recording each in the manifest as it goes."""
+
+    root: Path
+    entries: list[dict] = field(default_factory=list)
+
+    def file(self, src: Path, rel: str) -> None:
+        target = self.root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        digest, size = _copy_hashing(src, target)
+        self.entries.append({"path": rel, "size": size, "sha256": digest, "mode": stat.S_IMODE(src.stat().st_mode)})
+
+    def tree(self, src: Path, rel: str) -> int:
+        """Copy a folder, its links as links and its temporary files (`*.tmp`, a stopped write's) left out; how
+        many files."""
+        if not src.is_dir():
+            return 0
+        count = 0
+        self.entries.append({"path": rel, "dir": True, "mode": stat.S_IMODE(src.stat().st_mode)})
+        for root, dirs, files in os.walk(src):
+            here = Path(root)
+            for name in sorted(dirs):
+                path = here / name
+                if name.endswith(".tmp"):
+                    dirs.remove(name)
+                    continue
+                sub = f"{rel}/{path.relative_to(src).as_posix()}"
+                if path.is_symlink():
+                    dirs.remove(name)
+                    self._link(path, sub)
+                    continue
+                (self.root / sub).mkdir(parents=True, exist_ok=True)
+                self.entries.append({"path": sub, "dir": True, "mode": stat.S_IMODE(path.stat().st_mode)})
+            for name in sorted(files):
+                path = here / name
+                if name.endswith(".tmp"):
+                    continue
+                sub = f"{rel}/{path.relative_to(src).as_posix()}"
+                if path.is_symlink():
+                    self._link(path, sub)
+                    continue
+                try:
+                    self.file(path, sub)
+                except FileNotFoundError:  # gone since the folder was listed (a file the public app replaced)
+                    continue
+                count += 1
+        return count
+
+    def _link(self, path: Path, rel: str) -> None:
+        target = os.readlink(path)
+        at = self.root / rel
+        at.parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(target, at)
+        self.entries.append({"path": rel, "link": target})
+
+
+def _copy_hashing(src: Path, dst: Path) -> tuple[str, int]:
+    """Copy `src` to `dst`, flushed to disk; the SHA-256 and size of what was copied."""
+    digest, size = hashlib.sha256(), 0
+    with open(src, "rb") as fin, open(dst, "wb") as fout:
+        while chunk := fin.read(_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+            fout.write(chunk)
+        fout.flush()
+        os.fsync(fout.fileno())
+    return digest.hexdigest(), size
+
+
+def _hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Taken:
+    """A backup taken: where, and what it holds."""
+
+    path: Path
+    manifest: dict
+
+    def sentences(self) -> list[str]:
+        m, held = self.manifest, self.manifest["holds"]
+        said = [f'Backup written to "{self.path}" ({_size_words(sum(e.get("size", 0) for e in m["files"]))}): the '
+                f"warehouse as it stood at {m['taken_at']} UTC (schema version {m['schema_version']}), "
+                f"{held['files_loaded']} return file(s) loaded, {held['snapshots']} published snapshot(s), "
+                f"{held['stored_files']} file(s) in the file store, {held['inbox']} question(s) from the public in the "
+                "inbox" + "".join(f", the office's {w} from \"{m['places'][k]}\"" for k, w in
+                                  (("reference", "reference files"), ("contracts", "contracts")) if m["places"].get(k))
+                + "."]
+        outside = held.get("loaded_from_outside") or []
+        if outside:
+            said.append(f"Note: {held['files_not_stored']} return file(s) loaded with \"pccdash ingest\" are recorded "
+                        "by name, path and SHA-256 but not kept by pccdash; back up the folder(s) they were loaded "
+                        "from too: " + ", ".join(f'"{p}"' for p in outside) + ".")
+        return said
+
+
+def _size_words(size: int) -> str:
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}"
+    return f"{size} bytes"
+
+
+def _refuse_destination(dest: Path, exc: OSError | None = None) -> BackupError:
+    why = f" ({(exc.strerror or str(exc)).lower()})" if exc is not None else ""
+    return BackupError(f'The backup cannot be written to "{dest}"{why}, so nothing was written. Choose a folder this '
+                       f"account ({warehouse._account()}) may write to, with room for a copy of the warehouse and "
+                       "the published folder, or ask the office's administrator to let it write there.")
+
+
+def backup(dest: Path, places: Places) -> Taken:
+    """Write a backup of everything the office holds to `dest`: a new folder, or an archive (.tar, .tar.gz)."""
+    dest = Path(dest)
+    if dest.exists() and not (dest.is_dir() and not is_archive(dest) and not any(dest.iterdir())):
+        raise BackupError(f'"{dest}" already exists, and a backup is never written over anything. Give a new name '
+                          "(with the date in it, for example), or move the old one away first.")
+    if not places.db.exists():
+        raise BackupError(f'There is no warehouse at "{places.db}" to back up. Give --db (or PCCDASH_DB) the path of '
+                          "the office's warehouse.")
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}{_PARTIAL}"))
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise
+        raise _refuse_destination(dest, exc) from None
+    archive_tmp: Path | None = None
+    try:
+        manifest = _fill(staging, places)
+        faults.point("backup_before_manifest")
+        if is_archive(dest):  # the record goes into the archive only, so the folder left by a stop has none
+            archive_tmp = dest.with_name(f".{dest.name}{_PARTIAL}{os.getpid()}")
+            os.close(os.open(archive_tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))  # the public's contacts
+            _tar(staging, manifest, archive_tmp, dest.name.lower().endswith((".gz", ".tgz")))
+            os.replace(archive_tmp, dest)
+            archive_tmp = None
+            shutil.rmtree(staging, ignore_errors=True)
+        else:
+            _write_json(staging / MANIFEST, manifest)
+            if dest.is_dir():  # an empty folder named for it: the complete backup takes its place
+                dest.rmdir()
+            os.replace(staging, dest)
+        _fsync_dir(dest.parent)
+    except BaseException as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if archive_tmp is not None:
+            archive_tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) and \
+                str(exc.filename or "").startswith(str(dest.parent)):
+            raise _refuse_destination(dest, exc) from None
+        raise
+    return Taken(dest, manifest)
+
+
+def _fill(staging: Path, places: Places) -> dict:
+    """Copy everything into `staging`; the manifest (not yet written)."""
+    copier = _Copier(staging)
+    db = places.db
+    with warehouse.held_still(db) as con:  # one moment: no writer changes anything below while it is held
+        version = warehouse.schema_version(con)
+        holds = _holdings(con)
+        copier.file(db, "warehouse/warehouse.duckdb")
+        if _wal(db).is_file():  # a log of changes a stop left: the restored warehouse replays it
+            copier.file(_wal(db), "warehouse/warehouse.duckdb.wal")
+        rec = records.path_of(db)
+        if rec.is_file():
+            copier.file(rec, "warehouse/records.duckdb")
+            if _wal(rec).is_file():
+                copier.file(_wal(rec), "warehouse/records.duckdb.wal")
+        if _marker(db).is_file():
+            copier.file(_marker(db), "warehouse/records.pending")
+        copier.tree(_datadocs(db), "datadocs")
+        holds["snapshots"] = len(list(places.published.glob("snapshot-*.duckdb"))) if places.published.is_dir() else 0
+        copier.tree(places.published, "published")
+        holds["inbox"] = copier.tree(places.inbox, "inbox")
+    # files are stored before any row names them and never changed: all the copied warehouse names are here now
+    holds["stored_files"] = copier.tree(filestore.folder(db), "files")
+    for key, folder in (("reference", places.reference), ("contracts", places.contracts)):
+        if folder is not None:
+            copier.tree(folder, key)
+    return {
+        "format": FORMAT, "pccdash_version": __version__, "duckdb_version": duckdb.__version__,
+        "schema_version": version, "taken_at": warehouse.utc_now().isoformat(timespec="seconds"),
+        "taken_by": warehouse._account(), "host": socket.gethostname(),
+        "places": {"warehouse": str(db.resolve()), "published": str(places.published.resolve()),
+                   "inbox": str(places.inbox.resolve()),
+                   "reference": str(places.reference.resolve()) if places.reference else None,
+                   "contracts": str(places.contracts.resolve()) if places.contracts else None},
+        "holds": holds, "files": copier.entries,
+    }
+
+
+def _holdings(con: duckdb.DuckDBPyConnection) -> dict:
+    def count(sql: str) -> int:
+        try:
+            return warehouse.scalar(con, sql) or 0
+        except duckdb.CatalogException:  # a warehouse older than the table
+            return 0
+
+    outside: list[str] = []
+    not_stored = 0
+    with contextlib.suppress(duckdb.CatalogException):
+        rows = con.execute("SELECT path FROM file_registry WHERE file_id NOT IN (SELECT file_id FROM file_upload) "
+                           "AND path IS NOT NULL").fetchall()
+        not_stored = len(rows)
+        outside = sorted({str(Path(p).parent) for (p,) in rows if p and not p.startswith("uploaded in the app")})
+    return {"files_loaded": count("SELECT count(*) FROM file_registry"), "files_not_stored": not_stored,
+            "loaded_from_outside": outside}
+
+
+def _write_json(path: Path, body: dict) -> None:
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(body, fh, indent=1)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _tar(staging: Path, manifest: dict, target: Path, gz: bool) -> None:
+    """An archive of the staging folder, its manifest the last member: an archive cut short has none."""
+    with tarfile.open(target, "w:gz" if gz else "w") as tar:
+        for entry in sorted(staging.iterdir()):
+            tar.add(entry, arcname=entry.name)
+        faults.point("backup_archive_before_manifest")
+        body = json.dumps(manifest, indent=1).encode("utf-8")
+        info = tarfile.TarInfo(MANIFEST)
+        info.size, info.mode, info.mtime = len(body), 0o600, int(time.time())
+        tar.addfile(info, io.BytesIO(body))
+    with open(target, "rb+") as fh:
+        os.fsync(fh.fileno())
+
+
+# ------------------------------------------------------------------------------------------------ restoring
+
+
+def _not_a_backup(src: Path, why: str) -> BackupError:
+    return BackupError(f'"{src}" is not a pccdash backup that can be restored: {why}. Nothing was restored. Give '
+                       '"pccdash restore" the folder or archive that "pccdash backup" wrote.')
+
+
+def _incomplete(src: Path, why: str) -> BackupError:
+    return BackupError(f'"{src}" is not a complete backup: {why}, as when a backup is stopped part way or cut short '
+                       "by a copy or a full disk. Nothing was restored. Restore from another backup, or take the "
+                       'backup again with "pccdash backup".')
+
+
+def read_manifest(root: Path, src: Path) -> dict:
+    """The manifest of an unpacked backup at `root`, checked: its format, its schema version, every file."""
+    try:
+        manifest = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        if _PARTIAL in src.name:
+            raise _incomplete(src, "it was being written and has no record of what it holds") from None
+        if src.is_file():  # an archive's record is its last member: one without it was cut short
+            raise _incomplete(src, f"the archive ends before its record of what it holds ({MANIFEST})") from None
+        raise _not_a_backup(src, f"it has no {MANIFEST}") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        raise _incomplete(src, f"its {MANIFEST} cannot be read") from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list) or "format" not in manifest:
+        raise _not_a_backup(src, f"its {MANIFEST} does not say what it holds")
+    latest = warehouse.migrations()[-1][0]
+    made_by = manifest.get("pccdash_version", "a later version")
+    if not isinstance(manifest["format"], int) or manifest["format"] > FORMAT:
+        raise BackupError(f'"{src}" was made by pccdash {made_by}, whose backups this version ({__version__}) cannot '
+                          "read. Nothing was restored. Install that version of pccdash (or a later one) here, then "
+                          "restore again.")
+    version = manifest.get("schema_version")
+    if not isinstance(version, int) or version > latest:
+        raise BackupError(f'"{src}" holds a warehouse at schema version {version}, newer than this pccdash '
+                          f"({__version__}) knows ({latest}): it was made by pccdash {made_by}. Nothing was restored. "
+                          "Install that version of pccdash (or a later one) here, then restore again.")
+    for entry in manifest["files"]:
+        rel = str(entry.get("path", ""))
+        if rel.startswith("/") or ".." in Path(rel).parts or not rel:
+            raise _not_a_backup(src, f'its record names a file outside it ("{rel}")')
+        path = root / rel
+        if "sha256" in entry:
+            if not path.is_file() or path.is_symlink():
+                raise _incomplete(src, f'"{rel}" is missing from it')
+            if path.stat().st_size != entry.get("size") or _hash(path) != entry["sha256"]:
+                raise _incomplete(src, f'"{rel}" does not match what the backup recorded of it (damaged or changed '
+                                       "since)")
+        elif "link" in entry and not (path.is_symlink() and os.readlink(path) == entry["link"]):
+            raise _incomplete(src, f'the link "{rel}" is missing from it')
+    if not any(e.get("path") == "warehouse/warehouse.duckdb" for e in manifest["files"]):
+        raise _not_a_backup(src, "it holds no warehouse")
+    return manifest
+
+
+@contextlib.contextmanager
+def _unpacked(src: Path, near: Path):
+    """The backup at `src` as a folder: itself, or an archive unpacked beside `near` (taken away after)."""
+    if not src.exists():
+        raise BackupError(f'There is no backup at "{src}". Give "pccdash restore" the folder or archive that '
+                          '"pccdash backup" wrote.')
+    if src.is_dir():
+        yield src
+        return
+    if not tarfile.is_tarfile(src):
+        raise _not_a_backup(src, "it is neither a backup folder nor a .tar or .tar.gz archive")
+    try:  # beside the warehouse to be: its parts are renamed into place from there
+        near.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(dir=near, prefix=".pccdash-restore-"))
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise
+        raise _cannot_write(near, exc) from None
+    try:
+        try:
+            with tarfile.open(src) as tar:
+                tar.extractall(folder, filter="data")
+        except (tarfile.TarError, EOFError, OSError) as exc:
+            if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+                raise
+            raise _incomplete(src, f"the archive cannot be read to its end ({str(exc).splitlines()[0]})") from None
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class Restored:
+    sentences: list[str]
+
+
+def restore(src: Path, places: Places, *, replace: bool = False) -> Restored:
+    """Put back everything a backup holds where `places` says, refusing to write over anything unless `replace`
+    (then what was there is moved aside, not deleted); the restored warehouse is opened, brought up to date and its
+    readers' copy made."""
+    src, db = Path(src), places.db
+    with _unpacked(src, db.parent) as root:
+        manifest = read_manifest(root, src)
+        _readable_here(root / "warehouse" / "warehouse.duckdb", src, manifest)
+        rels = {e["path"] for e in manifest["files"]}
+        targets = _targets(places, manifest, rels)
+        in_the_way = [t for part, t in targets if _occupied(part, t, root)]
+        if in_the_way and not replace:
+            raise BackupError("Nothing was restored: " + ", ".join(f'"{t}"' for t in in_the_way)
+                              + (" already exists" if len(in_the_way) == 1 else " already exist")
+                              + '. Restore into new paths (--db, --published, --inbox), or give --replace to move '
+                                "what is there aside (nothing is deleted) and restore in its place.")
+        for _, target in targets:
+            _writable(target)
+        stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+        aside = _move_aside(places, in_the_way, stamp, root) if in_the_way else []
+        for part, target in targets:
+            if part == "warehouse":  # its files below, the warehouse itself last
+                continue
+            if part in ("reference", "contracts") and target.is_dir() and not _differs(root / part, target):
+                continue  # the same files are there already
+            _place(root / part, target, merge=part in ("files", "inbox"))
+        wh = root / "warehouse"
+        for name, target in (("records.duckdb", records.path_of(db)), ("records.duckdb.wal", _wal(records.path_of(db))),
+                             ("records.pending", _marker(db)), ("warehouse.duckdb.wal", _wal(db)),
+                             ("warehouse.duckdb", db)):
+            if (wh / name).is_file():
+                _place(wh / name, target)
+    _repoint_pending_switches(db, manifest["places"].get("published"), places.published)
+    return Restored(_open_restored(db, src, manifest, places, aside))
+
+
+def _readable_here(path: Path, src: Path, manifest: dict) -> None:
+    """Refuse, before anything is written, a warehouse this pccdash's DuckDB cannot open (one a newer DuckDB wrote)."""
+    try:
+        duckdb.connect(str(path), read_only=True, config={"autoload_known_extensions": False}).close()
+    except duckdb.Error as exc:
+        raise BackupError(
+            f'The warehouse in "{src}" cannot be opened by this pccdash ({__version__}, DuckDB {duckdb.__version__}): '
+            f"{str(exc).splitlines()[0]}. It was backed up by pccdash {manifest.get('pccdash_version')} with DuckDB "
+            f"{manifest.get('duckdb_version')}. Nothing was restored. Install that version of pccdash (or a later "
+            "one) here, then restore again.") from None
+
+
+def _targets(places: Places, manifest: dict, rels: set[str]) -> list[tuple[str, Path]]:
+    """(part of the backup, where it goes) for each folder part the backup holds."""
+    db = places.db
+    found = [("datadocs", _datadocs(db)), ("files", filestore.folder(db)), ("published", places.published),
+             ("inbox", places.inbox)]
+    for key, env, folder in (("reference", "PCCDASH_REFERENCE_DIR", places.reference),
+                             ("contracts", "PCCDASH_CONTRACTS_DIR", places.contracts)):
+        if key not in rels:
+            continue
+        if folder is None:
+            what = "reference files" if key == "reference" else "data contracts"
+            raise BackupError(f"The backup holds the office's own {what} "
+                              f'(from "{manifest["places"].get(key)}"), and {env} names no folder here for them. Set '
+                              f"{env} to the folder they should go in (var/{key}, say: the commands and dashboards "
+                              "read them from there), then restore again. Nothing was restored.")
+        found.append((key, folder))
+    return [(part, target) for part, target in found if part in rels] + [("warehouse", db)]
+
+
+def _occupied(part: str, target: Path, root: Path) -> bool:
+    """Whether restoring `part` would write over something: the warehouse or anything beside it that is its; a
+    folder with anything in it (the file store and the inbox take what is missing and keep the rest, so only a
+    different file of the same name is in the way there; reference files the same as the backup's are not)."""
+    if part == "warehouse":
+        return any(p.exists() for p in (target, _wal(target), records.path_of(target)))
+    if not target.exists() and not target.is_symlink():
+        return False
+    if not target.is_dir():
+        return True
+    if part in ("files", "inbox"):
+        return any((target / p.relative_to(root / part)).is_file()
+                   and _hash(target / p.relative_to(root / part)) != _hash(p)
+                   for p in (root / part).rglob("*") if p.is_file() and not p.is_symlink())
+    if part in ("reference", "contracts"):
+        return _differs(root / part, target)
+    return any(target.iterdir())
+
+
+def _differs(a: Path, b: Path) -> bool:
+    def listing(folder: Path) -> dict[str, str]:
+        return {p.relative_to(folder).as_posix(): _hash(p) for p in folder.rglob("*") if p.is_file()}
+
+    return listing(a) != listing(b)
+
+
+def _cannot_write(folder: Path, exc: OSError | None = None) -> BackupError:
+    why = f" ({(exc.strerror or str(exc)).lower()})" if exc is not None else ""
+    return BackupError(f'Nothing was restored: "{folder}" cannot be written{why}. Ask the office\'s administrator to '
+                       f"let the account running pccdash ({warehouse._account()}) write there, or restore into "
+                       "other paths (--db, --published, --inbox).")
+
+
+def _writable(target: Path) -> None:
+    folder = target.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise
+        raise _cannot_write(folder, exc) from None
+
+
+def _move_aside(places: Places, in_the_way: list[Path], stamp: str, root: Path) -> list[str]:
+    """Move what a restore replaces aside, named with the time; sentences saying where each went."""
+    said = []
+    db = places.db
+    if db in in_the_way:
+        with warehouse.held_still(db):  # refused while another process writes it
+            pass
+        folder = db.with_name(f"{db.stem}.replaced-{stamp}")
+        folder.mkdir()
+        for path in (db, _wal(db), warehouse.read_copy_path(db), records.path_of(db), _wal(records.path_of(db)),
+                     _marker(db), filestore.folder(db), _datadocs(db)):
+            if path.exists():
+                os.replace(path, folder / path.name)
+        said.append(f'The warehouse that was at "{db}" (with its records, file store and Data Docs) was moved to '
+                    f'"{folder}".')
+    for path in in_the_way:
+        if path == db or not path.exists():
+            continue
+        moved = path.with_name(f"{path.name}.replaced-{stamp}")
+        if path.is_dir() and path in (filestore.folder(db), places.inbox):  # merged: kept, and a copy set aside
+            shutil.copytree(path, moved, symlinks=True)
+            said.append(f'"{path}" held other files under names the backup\'s have; it was copied to "{moved}" '
+                        "first, and those files replaced by the backup's.")
+            part = root / ("files" if path == filestore.folder(db) else "inbox")
+            for p in part.rglob("*"):
+                here = path / p.relative_to(part)
+                if p.is_file() and here.is_file() and _hash(here) != _hash(p):
+                    here.unlink()
+            continue
+        os.replace(path, moved)
+        said.append(f'"{path}" was moved to "{moved}".')
+    return said
+
+
+def _place(src: Path, target: Path, merge: bool = False) -> None:
+    """Copy `src` (a file or folder of the backup) to `target`, each file whole: into a hidden name beside it,
+    then renamed. With `merge`, a folder's files not already there are added and the rest kept."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if src.is_dir() and merge and target.is_dir():
+        for p in sorted(src.rglob("*")):
+            at = target / p.relative_to(src)
+            if p.is_dir() and not p.is_symlink():
+                at.mkdir(exist_ok=True)
+                os.chmod(at, stat.S_IMODE(p.stat().st_mode))
+            elif not at.exists():
+                _place(p, at)
+        return
+    tmp = target.with_name(f".{target.name}.restoring-{os.getpid()}.tmp")
+    if tmp.is_dir():
+        shutil.rmtree(tmp)
+    tmp.unlink(missing_ok=True)
+    try:
+        if src.is_dir():
+            shutil.copytree(src, tmp, symlinks=True)
+        else:
+            shutil.copy2(src, tmp)
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True) if tmp.is_dir() else tmp.unlink(missing_ok=True)
+        raise
+
+
+def _repoint_pending_switches(db: Path, was: str | None, now: Path) -> None:
+    """A switch of the public side a stop left undone names the published folder as it was on the machine backed
+    up: it is to be finished in the folder restored."""
+    if not was:
+        return
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("UPDATE pointer_switch SET folder = ? WHERE done_at IS NULL AND folder = ?",
+                    [str(now.resolve()), was])
+    except duckdb.CatalogException:  # a warehouse older than the record of switches
+        pass
+    finally:
+        con.close()
+
+
+def _open_restored(db: Path, src: Path, manifest: dict, places: Places, aside: list[str]) -> list[str]:
+    """Open the restored warehouse as every command does (its schema brought up to date, a switch a stop left
+    finished, its readers' copy made), record the restore in its audit trail, and say what was restored."""
+    from . import audit
+
+    with warehouse.connect(db) as con:
+        version = warehouse.schema_version(con)
+        count = lambda sql: warehouse.scalar(con, sql) or 0  # noqa: E731
+        figures, files = count("SELECT count(*) FROM figure"), count("SELECT count(*) FROM file_registry")
+        flags, meetings = count("SELECT count(*) FROM figure_flag"), count("SELECT count(*) FROM meeting")
+        packs = count("SELECT count(DISTINCT pack_id) FROM pack_file")
+        events = count("SELECT count(*) FROM audit_event")
+        snapshots = con.execute("SELECT version, sha256, file_name FROM snapshot ORDER BY version").fetchall()
+        detail = (f'from "{src}", taken {manifest["taken_at"]} UTC on {manifest.get("host", "another machine")} '
+                  f"(schema version {manifest['schema_version']})")
+        with audit.transaction(con):
+            audit.record(con, audit.system_actor("pccdash"), "restore", subject="the warehouse", detail=detail)
+    from .public import pointer
+
+    bad = [name for _, digest, name in snapshots
+           if not (places.published / name).is_file() or _hash(places.published / name) != digest]
+    in_force = pointer(places.published).get("version")
+    said = [f'Restored the backup {detail} to "{db}" (schema version {version}'
+            + (f", upgraded from {manifest['schema_version']}" if version != manifest["schema_version"] else "")
+            + f"): {figures} figures from {files} loaded file(s), {flags} flag(s), {meetings} meeting(s), "
+            f"{packs} briefing pack(s), {events} audit record(s) (this restore the latest); the readers' copy made.",
+            f'Published folder "{places.published}": {len(snapshots)} snapshot(s), '
+            + (f"snapshot {in_force} in force." if in_force else "nothing in force."),
+            f'File store "{filestore.folder(db)}" and inbox "{places.inbox}" restored.']
+    if any(e["path"].startswith("reference/") for e in manifest["files"]):
+        said.append(f'The office\'s reference files restored to "{places.reference}".')
+    if any(e["path"].startswith("contracts/") for e in manifest["files"]):
+        said.append(f'The office\'s data contracts restored to "{places.contracts}".')
+    if bad:
+        said.append("Warning: the warehouse records snapshot(s) the published folder does not hold as published: "
+                    + ", ".join(bad) + ".")
+    return aside + said
