@@ -199,9 +199,9 @@ class Taken:
                 + "."]
         outside = held.get("loaded_from_outside") or []
         if outside:
-            said.append(f"Note: {held['files_not_stored']} return file(s) loaded with \"pccdash ingest\" are recorded "
-                        "by name, path and SHA-256 but not kept by pccdash; back up the folder(s) they were loaded "
-                        "from too: " + ", ".join(f'"{p}"' for p in outside) + ".")
+            said.append(f"Note: {held['files_not_stored']} return file(s) loaded by an earlier version of pccdash "
+                        "are recorded by name, path and SHA-256 but were not kept by it; back up the folder(s) they "
+                        "were loaded from too: " + ", ".join(f'"{p}"' for p in outside) + ".")
         return said
 
 
@@ -269,7 +269,7 @@ def _fill(staging: Path, places: Places) -> dict:
     db = places.db
     with warehouse.held_still(db) as con:  # one moment: no writer changes anything below while it is held
         version = warehouse.schema_version(con)
-        holds = _holdings(con)
+        holds = _holdings(con, db)
         copier.file(db, "warehouse/warehouse.duckdb")
         if _wal(db).is_file():  # a log of changes a stop left: the restored warehouse replays it
             copier.file(_wal(db), "warehouse/warehouse.duckdb.wal")
@@ -301,7 +301,7 @@ def _fill(staging: Path, places: Places) -> dict:
     }
 
 
-def _holdings(con: duckdb.DuckDBPyConnection) -> dict:
+def _holdings(con: duckdb.DuckDBPyConnection, db: Path) -> dict:
     def count(sql: str) -> int:
         try:
             return warehouse.scalar(con, sql) or 0
@@ -311,10 +311,13 @@ def _holdings(con: duckdb.DuckDBPyConnection) -> dict:
     outside: list[str] = []
     not_stored = 0
     with contextlib.suppress(duckdb.CatalogException):
-        rows = con.execute("SELECT path FROM file_registry WHERE file_id NOT IN (SELECT file_id FROM file_upload) "
-                           "AND path IS NOT NULL").fetchall()
+        # returns are kept in the file store as they are loaded; those an earlier version loaded from the command
+        # line were not (police.uk's files never are: police.uk keeps them)
+        rows = [(p, sha) for p, sha in con.execute(
+            "SELECT path, sha256 FROM file_registry WHERE coalesce(layout, '') NOT LIKE 'police_uk%' "
+            "AND path IS NOT NULL AND sha256 <> ''").fetchall() if not filestore.has(db, sha)]
         not_stored = len(rows)
-        outside = sorted({str(Path(p).parent) for (p,) in rows if p and not p.startswith("uploaded in the app")})
+        outside = sorted({str(Path(p).parent) for p, _ in rows if p and not p.startswith("uploaded in the app")})
     return {"files_loaded": count("SELECT count(*) FROM file_registry"), "files_not_stored": not_stored,
             "loaded_from_outside": outside}
 

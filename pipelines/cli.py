@@ -2131,7 +2131,7 @@ def backup_(dest, db, published, folder):
     \b
     It holds, as they stood at one moment:
       the warehouse and its police.uk records       (PCCDASH_DB; the readers' copy is made again on restore)
-      the file store beside it                      (returns uploaded in the app, answers' documents, packs)
+      the file store beside it                      (the returns as received, answers' documents, packs)
       the Data Docs beside it, if built
       the published folder                          (PCCDASH_PUBLISHED_DIR: every snapshot, which is in force)
       the public's questions                        (PCCDASH_INBOX_DIR, imported or not)

@@ -7,9 +7,11 @@ the warehouse file, written once and never changed, so the same content is store
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
+import tempfile
 from pathlib import Path
 
 from .errors import PccDashError
@@ -82,3 +84,60 @@ def _intact(target: Path, digest: str) -> bool:
         return sha256(target.read_bytes()) == digest
     except OSError:
         return False
+
+
+def of_connection(con) -> Path | None:
+    """The warehouse file a DuckDB connection writes to, whose file store lies beside it; None for a warehouse
+    held in memory, which has no file store."""
+    [(path,)] = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
+    return Path(path) if path else None
+
+
+class Keeper:
+    """A file kept as it is read: each chunk written to a hidden file in the store as it passes, then, once its
+    SHA-256 is known, made durable and named by it (`keep`), or thrown away (`discard`, or leaving the `with`
+    block without keeping it). Content the store already holds intact is not written again."""
+
+    def __init__(self, db_path: str | os.PathLike):
+        self.db_path = db_path
+        self._fh = None
+        self._tmp: str | None = None
+
+    def __enter__(self) -> Keeper:
+        root = folder(self.db_path)
+        root.mkdir(parents=True, exist_ok=True)
+        fd, self._tmp = tempfile.mkstemp(dir=root, prefix=".incoming.", suffix=".tmp")
+        self._fh = os.fdopen(fd, "wb")
+        return self
+
+    def write(self, chunk: bytes) -> None:
+        self._fh.write(chunk)
+
+    def keep(self, digest: str) -> str:
+        """Name what was written by `digest` (its SHA-256, worked out by whoever read it), durable on disk."""
+        target = path_of(self.db_path, digest)
+        fh, self._fh = self._fh, None
+        try:
+            fh.flush()
+            if target.exists() and _intact(target, digest):
+                return digest
+            os.fsync(fh.fileno())
+        finally:
+            fh.close()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(self._tmp, 0o600)
+        os.replace(self._tmp, target)
+        self._tmp = None
+        return digest
+
+    def discard(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+        if self._tmp is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self._tmp)
+            self._tmp = None
+
+    def __exit__(self, *exc) -> None:
+        self.discard()

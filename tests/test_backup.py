@@ -107,7 +107,7 @@ def test_restored_on_fresh_paths_everything_works_as_before(office, tmp_path, mo
     dest = tmp_path / dest_name
     said = cli(before, "backup", dest)
     assert f'Backup written to "{dest}"' in said and "2 published snapshot(s)" in said
-    assert "not kept by pccdash" in said and "pipelines/sample/returns" in said  # returns loaded by command
+    assert "were not kept" not in said  # every return, loaded by command or uploaded, is in the file store
 
     after = places_in(tmp_path / "elsewhere")
     for k, v in {**after, "PCCDASH_REFERENCE_DIR": str(tmp_path / "elsewhere" / "reference")}.items():
@@ -140,6 +140,11 @@ def test_restored_on_fresh_paths_everything_works_as_before(office, tmp_path, mo
         assert lineage(con, "cse_arrests", "Rotherham", "2026-05").sources == traced.sources
     assert traced.sources[0].where == 'file "2026-05-arrests.csv", row 4, column value'
     assert filestore.get(new_db, digest) == UPLOADED
+    # and a return loaded from the command line, as received, wherever the office's own copy has gone
+    with warehouse.connect_read_only(new_db) as con:
+        [(sha, path)] = con.execute("SELECT sha256, path FROM file_registry WHERE name = '2014-15-cse-return.xlsx'"
+                                    ).fetchall()
+    assert filestore.get(new_db, sha) == Path(path).read_bytes()
     # the public's questions: the imported one moved aside as before, the waiting one still waiting
     assert sorted(p.relative_to(after["PCCDASH_INBOX_DIR"]) for p in Path(after["PCCDASH_INBOX_DIR"]).rglob("*.json")) \
         == sorted(p.relative_to(before["PCCDASH_INBOX_DIR"]) for p in Path(before["PCCDASH_INBOX_DIR"]).rglob("*.json"))
@@ -353,3 +358,18 @@ def test_a_warehouse_this_duckdb_cannot_open_is_refused_before_anything_is_writt
     assert result.exit_code == 1 and "cannot be opened by this pccdash" in said
     assert "Install that version of pccdash (or a later one) here, then restore again." in said
     assert not (tmp_path / "there").exists()
+
+
+def test_returns_an_earlier_version_did_not_keep_are_named_with_their_folders(office, tmp_path):
+    """A warehouse whose returns were loaded from the command line before they were kept in the file store: the
+    backup says which folders to back up too."""
+    copy = tmp_path / "older"
+    shutil.copytree(office, copy, symlinks=True)
+    env = places_in(copy)
+    with warehouse.connect_read_only(env["PCCDASH_DB"]) as con:
+        [(sha, path)] = con.execute("SELECT sha256, path FROM file_registry WHERE name = '2014-15-cse-return.xlsx'"
+                                    ).fetchall()
+    filestore.path_of(env["PCCDASH_DB"], sha).unlink()
+    said = cli(env, "backup", tmp_path / "b")
+    assert "1 return file(s) loaded by an earlier version of pccdash" in said
+    assert f'"{Path(path).parent}"' in said

@@ -42,3 +42,16 @@ def test_a_missing_file_or_a_bad_hash_is_refused_with_a_sentence(db):
         filestore.get(db, "ab" * 32)
     with pytest.raises(filestore.StoredFileMissing, match="is not a SHA-256 hash"):
         filestore.get(db, "../../etc/passwd")
+
+
+def test_a_keeper_names_what_it_was_given_by_its_hash_or_leaves_nothing(db):
+    data = b"period,district,measure,value\n"
+    with filestore.Keeper(db) as keeper:
+        keeper.write(data[:10])
+        keeper.write(data[10:])
+        assert keeper.keep(hashlib.sha256(data).hexdigest()) == hashlib.sha256(data).hexdigest()
+    assert filestore.get(db, hashlib.sha256(data).hexdigest()) == data
+    with pytest.raises(RuntimeError), filestore.Keeper(db) as keeper:  # stopped before its hash was known
+        keeper.write(b"half a file")
+        raise RuntimeError
+    assert [p.name for p in (db.parent / "wh.files").rglob("*") if p.is_file()] == [hashlib.sha256(data).hexdigest()]

@@ -1,9 +1,13 @@
 """The file registry: every file offered to ingestion, with its outcome, what superseded a refused one and what
 was wrong with it; an analyst marks a refused file withdrawn or superseded."""
 
+from pathlib import PurePath
+
 import streamlit as st
 
 from dashboard import auth, data, ui, workbench
+from pipelines import filestore
+from pipelines.errors import PccDashError
 from pipelines.resubmission import REASON_LIMIT, file_registry, supersede
 
 user = auth.signed_in()
@@ -21,6 +25,24 @@ c3.metric("Refused and still open", int((refused["refusal"] == "open").sum()))
 st.caption("A refused file stops blocking its months once a later accepted file (any name, any format) covers "
            "its months and measures, or once it is marked withdrawn or superseded below.")
 
+
+def as_received(file_id: int, name: str, digest: str, key: str) -> None:
+    """A download of the file exactly as it was received, from the file store, checked against its hash first."""
+    try:
+        body = filestore.get(data.db(), digest)
+    except PccDashError as exc:
+        st.error(str(exc))
+        return
+    st.download_button(f"Download file #{file_id} as received", body, file_name=PurePath(name).name,
+                       mime="application/octet-stream", key=key, icon=":material/download:", on_click="ignore")
+
+
+def kept(rows) -> dict[int, tuple[str, str]]:
+    """The files among `rows` whose bytes the file store holds: number to (name, SHA-256)."""
+    return {int(r.file_id): (r.name, r.sha256) for r in rows.itertuples()
+            if r.sha256 and filestore.has(data.db(), r.sha256)}
+
+
 # a link from Provenance (or anywhere) names one file: it is shown first, and chosen below if refused
 asked = st.query_params.get("file")
 asked_id = int(asked) if asked and asked.isdigit() else None
@@ -32,9 +54,21 @@ if asked_id is not None:
     st.header(f"File #{asked_id}, {ui.name_shown(one['name'].iloc[0])}")
     ui.table(workbench.files_shown(one), "file_asked_table", f"file-{asked_id}.csv",
              column_config={"SHA-256": st.column_config.TextColumn(width="small")})
+    for fid, (name, digest) in kept(one).items():
+        as_received(fid, name, digest, key="file_asked_download")
     st.header("Every file")
 ui.table(workbench.files_shown(df), "files_table", "files-loaded.csv",
          column_config={"SHA-256": st.column_config.TextColumn(width="small")})
+held = kept(df.sort_values("file_id", ascending=False))
+if held:
+    chosen = st.selectbox("A file as received (the force's returns are kept exactly as they came; police.uk's "
+                          "files are not, as police.uk keeps them)", list(held), key="received_file",
+                          format_func=lambda f: f"#{f}, {ui.name_shown(held[f][0])}")
+    as_received(chosen, *held[chosen], key="received_download")
+returns = df[~df["layout"].fillna("").str.startswith("police_uk") & (df["sha256"].fillna("") != "")]
+if len(returns) > len(kept(returns)):
+    st.caption("A return loaded by an earlier version of pccdash from the command line was not kept: its path is in "
+               "the table.")
 if refused.empty:
     st.stop()
 

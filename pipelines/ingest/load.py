@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from .. import faults, records, settings
+from .. import faults, filestore, records, settings
 from ..contracts import Contract, ValidationRun, load_contract, validate_batch
 from ..contracts.batch import as_held, build_batch
 from ..contracts.recheck import Recheck, recheck_held
@@ -275,7 +275,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, t
     label = label or path.name
     received = utc_now()
     try:
-        facts = readers.inspect_file(path, label, tmp_dir)
+        facts = _inspect_and_keep(con, path, label, tmp_dir)
     except readers.FileRejected as exc:
         size = path.stat().st_size if path.exists() else 0
         return _reject(con, path, label, None, size, received, loaded_by, exc.problems, started, recorded=recorded)
@@ -399,6 +399,19 @@ def refresh_reporting_months(con: duckdb.DuckDBPyConnection, today: dt.date) -> 
                  FROM meeting m WHERE m.held_on >= $today) n
            WHERE meeting.meeting_id = n.meeting_id AND meeting.reporting_month IS DISTINCT FROM n.month""",
         {"today": today})
+
+
+def _inspect_and_keep(con: duckdb.DuckDBPyConnection, path: Path, label: str, tmp_dir: Path) -> readers.FileFacts:
+    """Fingerprint the return and keep it as received in the file store beside the warehouse, in the same pass
+    over its bytes and before any row names it: tracing a figure to its row needs the file, wherever the office
+    later moves its own copy (a warehouse held in memory has no store)."""
+    store = filestore.of_connection(con)
+    if store is None:
+        return readers.inspect_file(path, label, tmp_dir)
+    with filestore.Keeper(store) as keeper:
+        facts = readers.inspect_file(path, label, tmp_dir, keep=keeper.write)
+        keeper.keep(facts.sha256)
+    return facts
 
 
 def _register(con, path: Path, label: str, facts: readers.FileFacts | None, received, loaded_by: str,

@@ -610,10 +610,10 @@ class Accepted:
 
 def database_path(con: duckdb.DuckDBPyConnection) -> Path:
     """The warehouse file this connection writes to (its file store lies beside it)."""
-    [(path,)] = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
-    if not path:
+    path = filestore.of_connection(con)
+    if path is None:
         raise UploadError("This warehouse is held in memory and has no file store: open a warehouse file.")
-    return Path(path)
+    return path
 
 
 def accept(con: duckdb.DuckDBPyConnection, claims: Mapping, previews: Iterable[FilePreview], *,

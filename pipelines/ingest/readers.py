@@ -17,7 +17,7 @@ import re
 import sys
 import warnings
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -114,8 +114,9 @@ def _ole_problem(path: Path, label: str) -> Problem:
                           'and save it as "Excel Workbook (.xlsx)".')
 
 
-def inspect_file(path: Path, label: str, tmp_dir: Path) -> FileFacts:
-    """Fingerprint the file and settle its type and text encoding, in one pass over its bytes."""
+def inspect_file(path: Path, label: str, tmp_dir: Path, keep: Callable[[bytes], None] | None = None) -> FileFacts:
+    """Fingerprint the file and settle its type and text encoding, in one pass over its bytes; `keep` is given
+    each chunk of them as it is read (to keep the file as received, filestore.Keeper)."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         hint = " Save it from the spreadsheet as .xlsx or .csv." if suffix in (".xls", ".ods", ".xlsm") else (
@@ -143,6 +144,8 @@ def inspect_file(path: Path, label: str, tmp_dir: Path) -> FileFacts:
     with open(path, "rb") as fh:
         while chunk := fh.read(1 << 20):
             digest.update(chunk)
+            if keep is not None:
+                keep(chunk)
             if not head:
                 head = chunk[:8]
             if suffix == ".csv":
