@@ -1370,20 +1370,25 @@ def flags_resolve(ctx, flag_ids, note, db, as_user):
 @click.pass_context
 def flags_reopen(ctx, flag_id, reason, db, as_user):
     """Reopen a resolved flag whose issue is back: it follows its figures again, and a blocking one stops its month
-    being approved again. Who resolved it, when and why stay in its history, with who reopened it and why.
+    being approved again. Who resolved it, when and why stay in its history, with who reopened it and why. It goes
+    back to whoever it was assigned to before it was resolved (pccdash flags assign N --to WHO gives it to someone
+    else); one never assigned is assigned to no one.
 
     \b
     Example:
       pccdash flags reopen 3 --reason "The April return repeats it" --as analyst@example.org
     """
     from .flags import flags as list_flags
-    from .flags import reopen_flag
+    from .flags import reopen_flag, reopened_with
     from .warehouse import connect_read_only
 
     number = _flag_step(ctx, db, as_user, reopen_flag, flag_id, reason)
     with connect_read_only(db or ctx.obj["db"]) as con:
-        blocks = list_flags(con, status="all").set_index("flag_id")["blocks_now"].get(number, False)
-    click.echo(f"Flag {number} reopened" + (": it blocks approval again." if blocks else "."))
+        flag = list_flags(con, status="all").set_index("flag_id").loc[number]
+    with_whom = reopened_with(flag["assignee"])
+    click.echo(f"Flag {number} reopened: " + ("it blocks approval again, and is " if flag["blocks_now"] else "it is ")
+               + shown(with_whom, None) + f" (pccdash flags assign {number} --to WHO gives it to "
+               + ("someone else)." if with_whom.startswith("back with") else "someone)."))
 
 
 # ---------------------------------------------------------------- the accountability loop: meetings and actions

@@ -209,12 +209,21 @@ def reopen_flag(con: duckdb.DuckDBPyConnection, claims: Mapping, flag_id: object
         by, at, note = found[0]
         if at is None:
             raise BadFlag(f"Flag #{number} is open: only a resolved flag can be reopened.")
+        [(holder,)] = con.execute("SELECT arg_max(assignee, event_id) FROM flag_event WHERE flag_id = ? "
+                                  "AND status = 'assigned'", [number]).fetchall()
         con.execute("UPDATE figure_flag SET resolved_by = NULL, resolved_at = NULL, resolution_note = NULL "
                     "WHERE flag_id = ?", [number])
         _step(con, who, number, "reopened", note=reason)
         audit.record(con, claims, "reopen", subject=f"flag #{number}",
-                     detail=f"{reason} (resolved by {by} on {day_words(at)}: {note})")
+                     detail=f"{reason} (resolved by {by} on {day_words(at)}: {note}); {reopened_with(holder)}")
     return number
+
+
+def reopened_with(assignee: object) -> str:
+    """Whom a reopened flag is with, in words: it goes back to whoever it was last assigned to before it was resolved
+    ("back with jane@office, who had it before it was resolved"), or is with no one ("assigned to no one"), so that
+    reopening says which, wherever it is told (the command, the page, the flag's history, the audit trail)."""
+    return f"back with {assignee}, who had it before it was resolved" if _given(assignee) else "assigned to no one"
 
 
 # Where a flag stands: its latest step, whom it is with, and the resubmission that answered it, of its steps since it
@@ -342,9 +351,10 @@ def status_sentence(flag) -> str:
     if flag.status == "resolved":
         return f"Resolved by {flag.resolved_by} on {day_words(flag.resolved_at)}: {flag.resolution_note}"
     parts = [STATUS_WORDS[flag.status]]
-    if flag.status == "reopened":
-        parts = [f"Reopened by {flag.reopened_by} on {day_words(flag.reopened_at)}: {flag.reopened_note}"]
-    if _given(flag.assignee):
+    if flag.status == "reopened":  # whom it is with is said either way: reopening keeps its assignee, or has none
+        parts = [f"Reopened by {flag.reopened_by} on {day_words(flag.reopened_at)}: {flag.reopened_note}",
+                 reopened_with(flag.assignee)]
+    elif _given(flag.assignee):
         parts.append(f"assigned to {flag.assignee}")
     if _given(flag.answer_file_name):
         parts.append(f"answered by {flag.answer_file_name} (loaded {day_words(flag.answer_file_received)}), "
@@ -383,9 +393,13 @@ def flag_history(con: duckdb.DuckDBPyConnection, flag_id: object) -> pd.DataFram
         """SELECT e.acted_at, e.by_user, e.status, e.assignee, r.name, r.received_at, e.note
            FROM flag_event e LEFT JOIN file_registry r ON r.file_id = e.file_id
            WHERE e.flag_id = ? ORDER BY e.event_id""", [number]).fetchall()
+    holder = None  # whom the flag is assigned to at each step: a reopened flag goes back to them
     for when, who, status, assignee, file_name, loaded, note in steps:
+        holder = assignee if status == "assigned" else holder
         what = STEP_WORDS[status].format(assignee=assignee, file_name=file_name,
                                          loaded=day_words(loaded) if loaded is not None else "")
+        if status == "reopened":
+            what = f"{what}, {reopened_with(holder)}"
         rows.append({"when": when, "who": who, "what": what, "note": note or ""})
     return pd.DataFrame(rows, columns=["when", "who", "what", "note"])
 

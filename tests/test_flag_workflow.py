@@ -145,7 +145,7 @@ def test_a_resolved_flag_reopened_follows_its_figure_and_blocks_again_keeping_it
         assert status_sentence(flag).startswith(f"Reopened by analyst@example.org on {today_words()}: April's return "
                                                 "counts the same notices twice")
         history = flag_history(con, 1)
-        assert list(history["what"])[-2:] == ["Resolved", "Reopened"]
+        assert list(history["what"])[-2:] == ["Resolved", "Reopened, assigned to no one"]
         assert list(history["who"])[-2:] == ["pcc@example.org", "analyst@example.org"]
         assert list(history["note"])[-2:] == ["The force confirmed the figure",
                                               "April's return counts the same notices twice"]
@@ -153,7 +153,7 @@ def test_a_resolved_flag_reopened_follows_its_figure_and_blocks_again_keeping_it
                                                "WHERE action = 'reopen'").fetchall()
         assert (who, subject) == ("analyst@example.org", "flag #1")
         assert detail == (f"April's return counts the same notices twice (resolved by pcc@example.org on "
-                          f"{today_words()}: The force confirmed the figure)")
+                          f"{today_words()}: The force confirmed the figure); assigned to no one")
         assert resolve_flags(con, ANALYST, [1], "Corrected in April's resubmission") == [1]  # and resolved again
         assert not blocking_flags(con, march)
 
@@ -168,8 +168,8 @@ def test_a_flag_reopened_after_an_answer_stands_reopened_its_answer_kept_in_its_
         reopen_flag(con, PCC, 1, "Counted twice again")
         [flag] = flags(con, status="reopened").itertuples()
         standing = status_sentence(flag)
-        assert standing == (f"Reopened by pcc@example.org on {today_words()}: Counted twice again; the figure has "
-                            "been revised since it was flagged: 6 then, 9 now")
+        assert standing == (f"Reopened by pcc@example.org on {today_words()}: Counted twice again; assigned to no "
+                            "one; the figure has been revised since it was flagged: 6 then, 9 now")
         assert "answered" not in standing and "2026-03-cse-return-v2.csv" not in standing
         # the earlier answer stays in its history, and the file still finds the flag it answered
         assert "Answered by the resubmission 2026-03-cse-return-v2.csv" in " ".join(flag_history(con, 1)["what"])
@@ -182,6 +182,36 @@ def test_a_flag_reopened_after_an_answer_stands_reopened_its_answer_kept_in_its_
         answer_flag(con, ANALYST, 1, 2)
         [flag] = flags(con, status="answered").itertuples()
         assert "answered by 2026-03-cse-return-v2.csv" in status_sentence(flag)
+
+
+def test_a_reopened_flag_says_it_is_back_with_whoever_had_it(monkeypatch, wh, run_cli):
+    """Regression: a reopened flag kept the assignee it had before it was resolved without saying so anywhere but the
+    list, so an analyst reopening it could not tell it had gone back to a colleague (or to no one): the command, the
+    page, the list, the flag's history and the audit trail now each say whom it is with."""
+    with warehouse.connect(wh) as con:
+        assign_flag(con, PCC, 1, "jane.smith@example.org")
+        assign_flag(con, PCC, 1, "data.team@example.org")
+        resolve_flags(con, ANALYST, [1, 2], "Checked with the force")
+    reopened = run_cli("flags", "reopen", "1", "--reason", "Back in April", "--as", "analyst@example.org", "--db", wh)
+    assert reopened.exit_code == 0, reopened.stderr
+    assert reopened.stdout == ("Flag 1 reopened: it blocks approval again, and is back with data.team@example.org, "
+                               "who had it before it was resolved (pccdash flags assign 1 --to WHO gives it to someone "
+                               "else).\n")
+    listed = " ".join(run_cli("flags", "--status", "reopened", "--db", wh).stdout.split())
+    assert "Back in April; back with data.team@example.org, who had it before it was resolved;" in listed
+    with warehouse.connect_read_only(wh) as con:
+        assert list(flag_history(con, 1)["what"])[-1] == ("Reopened, back with data.team@example.org, who had it "
+                                                           "before it was resolved")
+        [(detail,)] = con.execute("SELECT detail FROM audit_event WHERE action = 'reopen'").fetchall()
+        assert detail.endswith("; back with data.team@example.org, who had it before it was resolved")
+    at = internal(monkeypatch, wh, "internal_pages/flags.py", ANALYST)  # the page says it as it reopens one
+    at.segmented_control(key="flags_show").set_value("Resolved").run()
+    assert "goes back to whoever it was assigned to" in " ".join(c.value for c in at.caption)
+    at.selectbox(key="reopen_flag").set_value(2)
+    at.text_area(key="reopen_reason").input("Down again")
+    at.button(key="FormSubmitter:reopen_form-Reopen flag").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert [t.value for t in at.toast] == ["Flag #2 reopened, assigned to no one."]
 
 
 def test_several_flags_resolve_at_once_with_one_note_or_none_do(wh):
@@ -300,7 +330,8 @@ def test_the_command_reopens_a_resolved_flag(wh, run_cli):
     assert run("flags", "resolve", "1", "--note", "Checked", "--as", "analyst@example.org").exit_code == 0
     reopened = run("flags", "reopen", "1", "--reason", "Back in April", "--as", "analyst@example.org")
     assert reopened.exit_code == 0, reopened.stderr
-    assert reopened.stdout == "Flag 1 reopened: it blocks approval again.\n"
+    assert reopened.stdout == ("Flag 1 reopened: it blocks approval again, and is assigned to no one (pccdash flags "
+                               "assign 1 --to WHO gives it to someone).\n")
     listed = " ".join(run("flags", "--status", "reopened").stdout.split())
     assert "1. Doncaster's CAWNs issued in March 2026" in listed and "blocks approval." in listed
     assert f"Reopened by analyst@example.org on {today_words()}: Back in April" in listed

@@ -14,6 +14,7 @@ from pipelines.flags import (
     flag_history,
     flags,
     reopen_flag,
+    reopened_with,
     resolve_flags,
 )
 
@@ -103,12 +104,16 @@ closed = shown[~shown["open"]]
 if not closed.empty:
     st.header("Reopen a flag")
     closed_labels = {int(r.flag_id): flag_label(r) for r in closed.itertuples(index=False)}
+    holders = {int(r.flag_id): r.assignee for r in closed.itertuples(index=False)}  # whom each goes back to
     with ui.form("reopen_form"):
         chosen = st.selectbox("Resolved flag", list(closed_labels), index=None, format_func=closed_labels.get,
                               key="reopen_flag", placeholder="Choose a resolved flag")
         reason = st.text_area("Why it is open again (kept with the flag, beside its resolution)", key="reopen_reason",
                               max_chars=2000)
-        st.caption("It follows its figures again, and a blocking one stops its month being approved again.")
+        st.caption("It follows its figures again, and a blocking one stops its month being approved again. It goes "
+                   "back to whoever it was assigned to before it was resolved (Assign, under Work on a flag, gives "
+                   "it to someone else); one never assigned is assigned to no one.")
         if st.form_submit_button("Reopen flag", type="primary", disabled=not user.may("flag")):
-            ui.act(reopen_flag, user.claims, chosen, reason, done=lambda number: f"Flag #{number} reopened.",
+            ui.act(reopen_flag, user.claims, chosen, reason,
+                   done=lambda number: f"Flag #{number} reopened, {ui.md_escape(reopened_with(holders.get(number)))}.",
                    clear=("reopen_flag", "reopen_reason"))
