@@ -63,6 +63,13 @@ ACTIONS = {
     "unrelease": "withdrew an item of the accountability loop from publication",
     "restore": "restored the warehouse and everything beside it from a backup",
 }
+# An action with two outcomes, a refusal recorded as well as the act (its detail then begins "refused"): each row says
+# which it was, from what it stores, so that a row written before these words were kept reads the same way.
+OUTCOMES = {
+    "approve": ("approved a month for publication", "tried to approve a month for publication: approval refused"),
+    "load": ("loaded a return, uploaded in the app or from the command line",
+             "tried to load a return, uploaded in the app or from the command line: the return was refused"),
+}
 CHANNELS = ("app", "cli", "system")
 # How an action was done, in words; the operating-system account follows where there is one.
 HOW = {"app": "in the app, signed in", "cli": "on the command line", "system": "by the program itself"}
@@ -305,8 +312,9 @@ def _day(value: object, what: str) -> dt.date | None:
 
 def readable(frame: pd.DataFrame, *, utc: bool = False) -> pd.DataFrame:
     """The trail as people read it (the audit page, `pccdash audit`): When (UK time, naming the clock:
-    "2026-04-15 10:30:00 BST"), Who, How, Action in words, About, Detail. `utc` gives When as stored, in UTC
-    ("2026-04-15 09:30:00 UTC"), for the CSV files (the page's download, `pccdash audit --format csv`)."""
+    "2026-04-15 10:30:00 BST"), Who, How, Action in words (a refusal's as one: `action_words`), About, Detail. `utc`
+    gives When as stored, in UTC ("2026-04-15 09:30:00 UTC"), for the CSV files (the page's download, `pccdash audit
+    --format csv`)."""
     import pandas as pd
 
     def how(row) -> str:
@@ -318,10 +326,20 @@ def readable(frame: pd.DataFrame, *, utc: bool = False) -> pd.DataFrame:
         "When": [f"{t:%Y-%m-%d %H:%M:%S} UTC" if utc else uk_words(t, seconds=True) for t in frame["acted_at"]],
         "Who": frame["identity"].astype(str).tolist(),
         "How": [how(r) for r in frame.itertuples(index=False)],
-        "Action": [ACTIONS.get(a, a) for a in frame["action"]],
+        "Action": [action_words(a, d) for a, d in zip(frame["action"], frame["detail"], strict=True)],
         "About": frame["subject"].fillna("").astype(str).tolist(),
         "Detail": frame["detail"].fillna("").astype(str).tolist(),
     }, columns=["When", "Who", "How", "Action", "About", "Detail"])
+
+
+def action_words(action: str, detail: object) -> str:
+    """What one record of the trail did, in words: ACTIONS' own, or for an action that also records its refusal
+    (OUTCOMES) the outcome of this one, "approved a month for publication" or "tried to approve a month for
+    publication: approval refused"."""
+    if action in OUTCOMES:
+        done, refused = OUTCOMES[action]
+        return refused if isinstance(detail, str) and detail.startswith("refused") else done
+    return ACTIONS.get(action, action)
 
 
 def one_line(frame: pd.DataFrame, width: int = ONE_LINE) -> pd.DataFrame:

@@ -122,7 +122,9 @@ def test_pccdash_ingest_records_each_file_loaded_or_refused_with_the_account(run
          f"loaded: 1 figure for July 2015, 1 new, 0 revised, 0 unchanged; sha256 {sha[good]}"),
         (account, "cli", account, "load", 'file "2015-08-cse-return.csv" (#2)', f"refused; sha256 {sha[bad]}")]
     out = run_cli("audit", "--db", db, "--action", "load", "--how", "cli").output
-    assert out.count("loaded a return, uploaded in the app or from the command line") == 2
+    assert out.count("loaded a return, uploaded in the app or from the command line") == 1
+    assert out.count("tried to load a return, uploaded in the app or from the command line: the return was "
+                     "refused") == 1
 
 
 def test_a_corrections_load_record_says_which_figures_it_changed_from_what_to_what(run_cli, db, tmp_path):
@@ -179,9 +181,37 @@ def test_a_refused_approval_is_on_the_audit_trail_with_why(run_cli, wh):
     assert last[:5] == ("pcc@example.org", "cli", audit.os_account(), "approve", "2015-07")
     assert last[5].startswith("refused: July 2015: ") and "Duplicate records suspected" in last[5]
     listed = run_cli("audit", "--action", "approve", "--format", "csv", "--db", wh).stdout
-    assert "approved a month for publication (or recorded its refusal),2015-07,refused: July 2015" in listed
+    assert "tried to approve a month for publication: approval refused,2015-07,refused: July 2015" in listed
     with warehouse.connect_read_only(wh) as con:  # kept among the month's publication events as before
         assert con.execute("SELECT count(*) FROM publication_event WHERE action = 'refused'").fetchall() == [(1,)]
+
+
+def test_each_approval_and_load_on_the_trail_says_whether_it_was_done_or_refused(run_cli, wh, tmp_path):
+    """Regression: the trail read "approved a month for publication (or recorded its refusal)" on an approval and on a
+    refused one alike (and a load the same), so a reader had to open the detail to learn which; each row now says,
+    read from what is stored, so rows recorded before read the same way."""
+    with warehouse.connect(wh) as con:
+        raise_flag(con, APP_ANALYST, scope="district_month", reason="Duplicate records suspected", period="2015-07",
+                   district="Rotherham", blocking=True)
+        # a refusal as the trail has kept it since refusals were first recorded, written before these words
+        audit.record(con, audit.cli_actor("pcc@example.org"), "approve", subject="2015-05",
+                     detail="refused: May 2015: 1 blocking flag")
+    assert run_cli("approve", "2015-06", "--db", wh, "--as", "pcc@example.org").exit_code == 0
+    assert run_cli("approve", "2015-07", "--db", wh, "--as", "pcc@example.org").exit_code == 1
+    bad = tmp_path / "2015-08-cse-return.csv"
+    bad.write_text("period,district,measure,value\n2015-08,Leeds,cse_charges,3\n")
+    assert run_cli("ingest", bad, "--db", wh).exit_code == 1
+    listed = run_cli("audit", "--action", "approve", "--format", "csv", "--db", wh).stdout
+    assert [[row["Action"], row["About"]] for row in csv.DictReader(io.StringIO(listed))] == [
+        ["tried to approve a month for publication: approval refused", "2015-07"],
+        ["approved a month for publication", "2015-06"],
+        ["tried to approve a month for publication: approval refused", "2015-05"]]
+    table = run_cli("audit", "--action", "load", "--db", wh).stdout
+    assert "tried to load a return, uploaded in the app or from the command line: the return was refused" in table
+    with warehouse.connect_read_only(wh) as con:  # what is stored is as it was: the action, and the detail that tells
+        assert con.execute("SELECT subject, left(detail, 8) FROM audit_event WHERE action = 'approve' "
+                           "ORDER BY event_id").fetchall() == [("2015-05", "refused:"), ("2015-06", "48 figur"),
+                                                               ("2015-07", "refused:")]
 
 
 @pytest.mark.parametrize("writer", ["flag", "resolve", "commentary", "approve"])
@@ -347,8 +377,7 @@ def test_the_audit_page_lists_the_trail_newest_first_with_filters(monkeypatch, a
     assert not at.exception
     table = at.dataframe[0].value
     assert list(table.columns) == ["When", "Who", "How", "Action", "About", "Detail"]
-    assert list(table["Action"]) == ["approved a month for publication (or recorded its refusal)",
-                                     "wrote a commentary", "raised a flag"]
+    assert list(table["Action"]) == ["approved a month for publication", "wrote a commentary", "raised a flag"]
     assert table["How"][0] == f"on the command line (account {audit.os_account()})"
     assert table["How"][2] == "in the app, signed in"
     assert table["When"][0].endswith((" GMT", " BST"))  # UK time, naming the clock
