@@ -43,7 +43,7 @@ ACTIONS = {
     "commentary": "wrote a commentary",
     "questions": "edited the questions",
     "supersede": "marked a refused file withdrawn or superseded",
-    "load": "loaded a return, uploaded in the app or from the command line (or recorded its refusal)",
+    "load": "loaded a return or a police.uk file (or recorded its refusal)",
     "finish_switch": "finished switching the public side to a publication or withdrawal a stop had interrupted",
     "spc_history": "noticed a new version of the SPC history (baselines, rebases, chart settings)",
     "produce_pack": "produced a briefing pack (PDF, HTML and Word), kept in the archive",
@@ -67,8 +67,7 @@ ACTIONS = {
 # which it was, from what it stores, so that a row written before these words were kept reads the same way.
 OUTCOMES = {
     "approve": ("approved a month for publication", "tried to approve a month for publication: approval refused"),
-    "load": ("loaded a return, uploaded in the app or from the command line",
-             "tried to load a return, uploaded in the app or from the command line: the return was refused"),
+    "load": ("loaded a file", "tried to load a file: the file was refused"),  # How says by whom: app, command, demo
 }
 CHANNELS = ("app", "cli", "system")
 # How an action was done, in words; the operating-system account follows where there is one.
@@ -209,8 +208,8 @@ def record(con: duckdb.DuckDBPyConnection, who: Mapping, action: str, *, subject
 
 def record_load(con: duckdb.DuckDBPyConnection, who: Mapping, file_id: int, outcome: str,
                 sha256: str | None = None) -> None:
-    """The record of a return loaded or refused (the app's upload, `pccdash ingest`): call it inside the file's own
-    transaction, once the file is registered. `sha256` is the file's, when the registry could not read it."""
+    """The record of a file loaded or refused (the app's upload, `pccdash ingest`, `pccdash demo`): call it inside the
+    file's own transaction, once the file is registered. `sha256` is the file's, when the registry could not read it."""
     name, registered = con.execute("SELECT name, sha256 FROM file_registry WHERE file_id = ?", [file_id]).fetchall()[0]
     fingerprint = sha256 or registered
     record(con, who, "load", subject=f'file "{name}" (#{file_id})',

@@ -1815,15 +1815,22 @@ def demo(db, no_serve, port):
       pccdash demo                 (then open http://localhost:8501)
       pccdash demo --no-serve && pccdash figures --measure cse_charges --from 2014-08 --to 2015-07
     """
+    from .audit import record_load, system_actor
     from .ingest import ingest as run_ingest
     from .plan.history import record_version
+    from .sample_data import DEMO_LOADER
     from .warehouse import connect, db_path
 
     path = db_path(db)
     click.echo(f'Building the sample warehouse "{path}" from {SAMPLE_RETURNS} and {SAMPLE_POLICE_UK}', err=True)
+    loader = system_actor(DEMO_LOADER)
     with connect(path) as con:
         record_version(con)  # the baselines and rebases the sample's charts are drawn with
-        report = run_ingest(con, [SAMPLE_RETURNS, SAMPLE_POLICE_UK], progress=lambda msg: click.echo(msg, err=True))
+        # each file loaded is on the audit trail as the demo's own load, in the file's own transaction, as
+        # `pccdash ingest` records its account's
+        report = run_ingest(con, [SAMPLE_RETURNS, SAMPLE_POLICE_UK], loaded_by=DEMO_LOADER,
+                            progress=lambda msg: click.echo(msg, err=True),
+                            recorded=lambda con, file_id, outcome: record_load(con, loader, file_id, outcome))
     _print_refusals(report)
     if not report.ok:
         sys.exit(1)

@@ -139,6 +139,9 @@ TARGET_WINDOW = ("2014-08", "2015-07")
 DEMO_PUBLISHED_MONTHS = tuple(f"{y}-{m:02d}" for y, m in [(2014, m) for m in range(4, 13)]
                               + [(2015, m) for m in range(1, 8)])
 DEMO_PUBLISHER = "pcc@example.org"
+# Who loads the sample returns and police.uk rows, on the audit trail and the file registry: the demo itself, recorded
+# as the program's own act (with the account that ran it), as `pccdash ingest` records the account that ran it.
+DEMO_LOADER = "pccdash demo"
 TARGET_ARRESTS = 460
 TARGET_GROOMING = 76
 TARGET_CHARGES = 54

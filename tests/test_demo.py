@@ -9,6 +9,9 @@ import pandas as pd
 import pytest
 from helpers import run_pccdash
 
+from pipelines.audit import os_account
+from pipelines.warehouse import connect_read_only
+
 pytestmark = pytest.mark.slow
 
 
@@ -61,9 +64,30 @@ def test_the_sample_corrections_are_revisions(demo_db):
     assert set(revised["source_file"]) == {"2015-16-z-corrections.csv"}
 
 
+def demo_loads(db) -> pd.DataFrame:
+    result = run_pccdash("audit", "--action", "load", "--format", "csv", "--limit", "0", "--db", db)
+    assert result.returncode == 0, result.stderr
+    return pd.read_csv(io.StringIO(result.stdout))
+
+
+def test_the_demo_loads_are_on_the_audit_trail_as_the_demo_s_own(demo_db):
+    """Regression: the sample's returns and police.uk rows left no load on the audit trail, where a file loaded with
+    pccdash ingest or uploaded in the app does, so the trail began with the demo's approvals of figures it never
+    said were loaded."""
+    loads = demo_loads(demo_db)
+    assert len(loads) == 16 and set(loads["Who"]) == {"pccdash demo"}
+    assert set(loads["How"]) == {f"by the program itself (account {os_account()})"}
+    assert set(loads["Action"]) == {"loaded a file"}
+    assert 'file "2013-14-cse-return.xlsx" (#1)' in set(loads["About"])
+    assert loads["Detail"].str.startswith("loaded: ").all()
+    with connect_read_only(demo_db) as con:  # the Files loaded page names the demo too
+        assert con.execute("SELECT DISTINCT loaded_by FROM file_registry").fetchall() == [("pccdash demo",)]
+
+
 def test_demo_again_loads_nothing_twice(demo_db):
     before = figures(demo_db)
     result = run_pccdash("demo", "--no-serve", "--db", demo_db)
     assert result.returncode == 0
     assert "0 file(s) loaded, 16 already there" in result.stdout
     assert len(figures(demo_db)) == len(before)
+    assert len(demo_loads(demo_db)) == 16  # nothing loaded, nothing recorded
