@@ -30,7 +30,7 @@ PERIOD_TYPES = {"month": "Month", "quarter": "Financial quarter", "financial_yea
 
 
 # what the pages read from the pointer beside the snapshot
-POINTER_KEYS = ("withdrawals", "force", "office", "holder_title", "release")
+POINTER_KEYS = ("withdrawals", "force", "office", "holder_title", "contact", "release")
 
 
 # the publication one run of the public app reads from start to end (see `one_publication`), per thread: a run's

@@ -6,9 +6,9 @@ The public side reads them from the published snapshot's meta (keys "office" and
 reference files: `from_meta` gives the words a snapshot carries, with the usual title for a snapshot written before
 the title was carried, for what the snapshot says of itself ("Published by ..."); `current` gives the words of
 whoever holds the role now, as the pointer in force carries them, for text in the present tense ("... holds the
-Chief Constable to account", whom to contact). They differ when the role has passed to another holder and a later
-publication was withdrawn, so that the public reads an earlier snapshot again. Only the standard library: the
-public app imports this.
+Chief Constable to account", whom to contact), and `contact_now` their contact details, the pointer's too. They differ
+when the role has passed to another holder and a later publication was withdrawn, so that the public reads an earlier
+snapshot again. Only the standard library: the public app imports this.
 """
 
 from __future__ import annotations
@@ -98,6 +98,19 @@ def current(meta: Mapping | None, pointer: Mapping | None = None) -> Office:
     # a pointer written before the title was carried: the snapshot's title, when it is the same office's
     title = pointer.get("holder_title") or (meta.get("holder_title") if name == meta.get("office") else None)
     return office(name, title)
+
+
+CONTACT_KEYS = ("name", "email", "phone", "address", "response_time")  # what the pages give of the office's contact
+
+
+def contact_now(published: Mapping, pointer: Mapping | None = None) -> dict:
+    """The office's contact details as they stand now, for "contact ..." (present tense, as `current`): the pointer in
+    force's (a withdrawal's, which keeps the newest publication's), else those the snapshot was published with. After
+    a withdrawal back past a change of holder, whom to contact is then whoever holds the role now, as the name is."""
+    found = dict(pointer or {}).get("contact")
+    if isinstance(found, Mapping) and all(found.get(key) for key in CONTACT_KEYS):
+        return dict(found)
+    return dict(published)
 
 
 def contact(details: Mapping, said: Office) -> dict:

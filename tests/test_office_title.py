@@ -369,3 +369,56 @@ def test_withdrawing_back_past_the_change_of_holder_keeps_who_holds_the_role_now
     view = SnapshotView(None, said)
     assert any(f"once the {BOARD_OFFICE} publishes them" in line
                for b in pages.summary_page(view).blocks for line in getattr(b, "lines", ()))
+
+
+def _set_contact(ref, **details) -> None:
+    """public_info.yaml with the office's own contact details (no longer the examples)."""
+    data = yaml.safe_load((ref / "public_info.yaml").read_text(encoding="utf-8"))
+    data["contact"] = {**data["contact"], "example_values": False, **details}
+    (ref / "public_info.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+
+def test_withdrawing_back_past_the_change_of_holder_gives_the_contact_details_of_whoever_holds_the_role_now(
+        ref, sample_db, tmp_path):
+    """Regression: after a withdrawal back to a snapshot published before the role passed to another holder, the public
+    pages named the holder now but gave the contact details the earlier snapshot was published with, the former
+    office's (its e-mail address, phone and post), which may no longer reach anyone; whom to contact is said in the
+    present tense, as who holds the role is, so both are now whoever holds it now."""
+    from pipelines.publish import info
+    from pipelines.publish.downloads import to_xlsx
+    from pipelines.publish.snapshot import withdraw
+
+    mayor = {"name": "The Mayor's Office", "email": "mayor@example.org", "phone": "0114 000 0001",
+             "address": ["Broad Street West", "Sheffield"]}
+    board = {"name": "The Policing Board's Office", "email": "board@example.org", "phone": "0114 000 0002",
+             "address": ["Carbrook House", "Sheffield"]}
+    db, out = copy_warehouse(sample_db, tmp_path), tmp_path / "out"
+    _set_contact(ref, **mayor)
+    with warehouse.connect(db) as con:
+        approve(con, ["2015-07"], PCC)
+        publish(con, PCC, out)                     # under the Mayor, with the Mayor's office's details
+        _hand_over(ref)
+        _set_contact(ref, **board)
+        approve(con, ["2015-08"], PCC)
+        publish(con, PCC, out)                     # under the Policing Board, with the Board's details
+        withdraw(con, PCC, "August was wrong", out)
+    view = SnapshotView(public_files.current_snapshot(out), public_files.pointer(out))
+    assert info.info_of(view)["contact"]["email"] == "mayor@example.org"  # the snapshot read again keeps its own
+    for page in (info.contact_page(view), info.accessibility_page(view)):
+        text = "\n".join([getattr(b, "text", "") or getattr(b, "caption", "") for b in page.blocks]
+                         + [str(c.text) for b in page.blocks for row in getattr(b, "rows", ()) for c in row])
+        assert "board@example.org" in text and "Carbrook House" in text, page.slug
+        assert "mayor@example.org" not in text and "Broad Street West" not in text, page.slug
+    assert "To ask about these figures, contact The Policing Board's Office." in "\n".join(
+        getattr(b, "text", "") for b in info.contact_page(view).blocks)
+    from openpyxl import load_workbook
+
+    cover = " ".join(str(c.value) for row in load_workbook(io.BytesIO(to_xlsx(view)))["Cover"].iter_rows()
+                     for c in row if c.value)
+    assert "email: board@example.org" in cover and "mayor@example.org" not in cover
+    assert f"Publisher {OFFICE}" in cover  # who published the snapshot read again stays its own
+    with warehouse.connect(db) as con:  # withdrawn again, nothing published: still the Board's details
+        withdraw(con, PCC, "July was wrong too", out)
+    view = SnapshotView(None, public_files.pointer(out))
+    text = "\n".join(str(c.text) for b in info.contact_page(view).blocks for row in getattr(b, "rows", ()) for c in row)
+    assert "board@example.org" in text

@@ -242,7 +242,8 @@ def to_xlsx(view: SnapshotView) -> bytes:
     cover.title = "Cover"
     contact = info.get("contact") if isinstance(info.get("contact"), str) else ""
     if isinstance(info.get("contact"), dict):
-        details = office_words.contact(info["contact"], office_words.current(meta, view.pointer))
+        details = office_words.contact(office_words.contact_now(info["contact"], view.pointer),
+                                       office_words.current(meta, view.pointer))
         contact = "; ".join(f"{k.replace('_', ' ')}: {', '.join(map(str, v)) if isinstance(v, list) else v}"
                             for k, v in details.items() if v and not isinstance(v, bool))
     lines = [(title, True), ("This spreadsheet holds every figure published in this release, one table per sheet.",

@@ -549,10 +549,11 @@ def _contact_blocks(contact: dict) -> list:
 
 
 def contact_of(view: SnapshotView) -> dict:
-    """The office's contact details as published; while they are the file's examples, naming the office as it stands
-    now (`office.contact`, `office.current`: an earlier snapshot read again after a withdrawal names whoever holds
-    the role now)."""
-    return office_words.contact(info_of(view)["contact"], office_words.current(view.meta, view.pointer))
+    """The office's contact details as they stand now (`office.contact_now`: an earlier snapshot read again after a
+    withdrawal gives the details of whoever holds the role now, as the newest publication gave them); while they are
+    the file's examples, naming the office as it stands now (`office.contact`, `office.current`)."""
+    return office_words.contact(office_words.contact_now(info_of(view)["contact"], view.pointer),
+                                office_words.current(view.meta, view.pointer))
 
 
 def contact_page(view: SnapshotView) -> Page:

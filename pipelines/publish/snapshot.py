@@ -1376,21 +1376,31 @@ def _pointer_body(con: duckdb.DuckDBPyConnection, target: dict, names: Mapping |
     return {**dict(names or {}), **target, "withdrawals": _withdrawal_list(con, folder)}
 
 
+_NAMES = ("force", "office", "holder_title", "contact")  # what a withdrawal's pointer says as it stands now
+
+
 def _names_of(snapshot: Path | None) -> dict:
-    """The force's and the office's names and its holder's title as a snapshot's meta gives them (none without a
-    snapshot)."""
+    """The force's and the office's names, its holder's title and its contact details (public_info.yaml's contact) as
+    a snapshot's meta gives them (none without a snapshot)."""
     if snapshot is None:
         return {}
-    meta = public_read("SELECT key, value FROM meta WHERE key IN ('force', 'office', 'holder_title')",
+    meta = public_read("SELECT key, value FROM meta WHERE key IN ('force', 'office', 'holder_title', 'public_info')",
                        snapshot=snapshot)
-    return {k: v for k, v in zip(meta["key"], meta["value"], strict=True) if v}
+    found = {k: v for k, v in zip(meta["key"], meta["value"], strict=True) if v}
+    info = None
+    with contextlib.suppress(TypeError, ValueError):
+        info = json.loads(found.pop("public_info", None) or "null")
+    if isinstance(info, dict) and isinstance(info.get("contact"), dict):
+        found["contact"] = info["contact"]
+    return found
 
 
 def _names_now(folder: Path, current: Path | None) -> dict:
-    """The names a withdrawal's pointer keeps: those of the pointer in force (the newest publication's, which an
-    earlier withdrawal kept), else the withdrawn snapshot's own. Withdrawing again, back past a publication made
-    before the role passed to another holder, then still names whoever holds it now."""
-    in_force = {k: v for k, v in pointer(folder).items() if k in ("force", "office", "holder_title") and v}
+    """The names a withdrawal's pointer keeps, with whom to contact: those of the pointer in force (the newest
+    publication's, which an earlier withdrawal kept), else the withdrawn snapshot's own. Withdrawing again, back past a
+    publication made before the role passed to another holder, then still names whoever holds it now, and gives their
+    contact details, not the former office's that the snapshot read again was published with."""
+    in_force = {k: v for k, v in pointer(folder).items() if k in _NAMES and v}
     return {**_names_of(current), **in_force}
 
 
