@@ -125,6 +125,22 @@ def test_pccdash_ingest_records_each_file_loaded_or_refused_with_the_account(run
     assert out.count("  loaded a file  ") == 1 and out.count("  tried to load a file: the file was refused  ") == 1
 
 
+def test_a_file_loaded_from_the_command_line_names_the_account_by_its_user_id_not_by_user(run_cli, db, tmp_path,
+                                                                                           monkeypatch):
+    """Regression: the file registry (the Files loaded page's "Loaded by") took the loading account from $LOGNAME or
+    $USER, which whoever runs the command sets, while the audit trail named the account of the process's user id: a
+    file loaded as `USER=someone pccdash ingest ...` was listed as loaded by someone."""
+    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        monkeypatch.setenv(name, "someone.else")
+    good = tmp_path / "2015-07-cse-return.csv"
+    good.write_text("period,district,measure,value\n2015-07,Rotherham,cse_charges,3\n")
+    assert run_cli("ingest", good, "--db", db).exit_code == 0
+    with warehouse.connect_read_only(db) as con:
+        assert con.execute("SELECT loaded_by FROM file_registry").fetchall() == [(audit.os_account(),)]
+        assert con.execute("SELECT identity FROM audit_event WHERE action = 'load'").fetchall() == [
+            (audit.os_account(),)]
+
+
 def test_a_corrections_load_record_says_which_figures_it_changed_from_what_to_what(run_cli, db, tmp_path):
     """Regression: a correction's record said only "loaded; sha256 ...", the same as any return's, so the trail could
     not say what a correction changed between a month's first approval and its second."""

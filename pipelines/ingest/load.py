@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import getpass
 import tempfile
 import time
 from collections.abc import Callable, Iterable
@@ -523,7 +522,8 @@ def _size(path: Path) -> str:
 
 
 def _user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no user name in some containers
-        return "unknown"
+    """The operating-system account loading, as the audit trail names it: from the process's user id, not from $USER
+    or $LOGNAME, which whoever starts the process sets (`USER=someone pccdash ingest ...` must not pass for someone)."""
+    from ..audit import os_account
+
+    return os_account() or "unknown"  # a user id with no name (a bare container)
