@@ -344,3 +344,30 @@ def test_a_month_sent_before_a_district_was_renamed_has_every_district_in(ref, c
     status = {r.measure: r for r in return_status(con, MAY, dt.date(2026, 6, 20), cal)}
     assert status["cse_arrests"].state == "arrived" and status["cse_arrests"].absent == ()
     assert not any("Sheffield City" in n for n in incomplete_notices(con, MAY, dt.date(2026, 6, 20), cal))
+
+
+def test_a_briefing_says_an_earlier_month_of_its_12_months_is_still_overdue(ref, monkeypatch, con, tmp_path):
+    """Regression: with April's return never sent and May's in on time, the June Board is briefed on May, its year to
+    date and 12 months short of April, and neither the overview nor the pack said April's return was overdue: only
+    the reporting month and the months after it were looked at."""
+    from pipelines.briefing.pack import return_notices
+
+    (ref / "return_calendar.yaml").write_text(
+        "returns:\n  - name: Main\n    measures: [cse_arrests]\n    due_working_day: 5\n"
+        "bank_holidays: [2026-05-04, 2026-05-25]\n", encoding="utf-8")
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-06-15")
+    text = HEADER + rows("2026-03", "cse_arrests") + rows("2026-05", "cse_arrests")
+    text += "".join(f"2026-01,{d},cse_arrests,1\n" for d in DISTRICTS[:3])  # Sheffield's January never sent
+    for m in ("2025-06", "2025-07", "2025-08", "2025-09", "2025-10", "2025-11", "2025-12", "2026-02"):
+        text += rows(m, "cse_arrests")
+    assert ingest(con, [write_csv(tmp_path / "returns.csv", text)]).ok
+    meeting = dt.date(2026, 6, 18)
+    assert return_notices(con, MAY, meeting) == [
+        "The returns for 2 earlier months of the 12 months to May 2026 (January 2026 and April 2026) are overdue "
+        "or refused, so their figures are missing: the Returns calendar page shows what is due and what has "
+        "arrived."]
+    assert ingest(con, [write_csv(tmp_path / "sheffield.csv", HEADER + "2026-01,Sheffield,cse_arrests,2\n")]).ok
+    assert return_notices(con, MAY, meeting) == [
+        "The return for April 2026 is overdue (due 8 May 2026): CSE arrests is missing."]
+    assert ingest(con, [write_csv(tmp_path / "april.csv", HEADER + rows("2026-04", "cse_arrests"))]).ok
+    assert return_notices(con, MAY, meeting) == []  # and May 2025, before the 12 months, is not the Board's now

@@ -14,7 +14,7 @@ from .. import settings
 from ..accountability import Meeting, get_meeting, meetings
 from ..accountability.loop import same_series
 from ..accountability.records import meeting_name
-from ..catalogue import catalogue, force
+from ..catalogue import catalogue, force, listed
 from ..errors import PccDashError
 from ..events import events_for
 from ..figures import accepted_months, plan_figures
@@ -69,10 +69,26 @@ def pack_notices(analytics: PlanAnalytics, period: ReportingPeriod, months: list
 
 def return_notices(con: duckdb.DuckDBPyConnection, month: dt.date, meeting: dt.date) -> list[str]:
     """What a briefing says about the force's returns, as they stood at the meeting (or today, if sooner): the
-    reporting month's, if any of it is missing, and the later months whose return was due and is not all in."""
+    earlier months of the 12 months to the reporting month whose return is still not all in (a month the force
+    skipped while the next one arrived: the reporting month moves past it, and its headline periods are short of
+    it), the reporting month's, if any of it is missing, and the later months whose return was due and is not all
+    in."""
     as_of = min(settings.today(), meeting)
     last = latest_due_month(as_of)
-    out = incomplete_notices(con, month, as_of)
+    month = month.replace(day=1)
+    before = [month]
+    while len(before) < 12:
+        before.insert(0, (before[0] - dt.timedelta(days=1)).replace(day=1))
+    earlier = [m for m, rows in statuses(con, before[:-1], as_of).items() if _not_all_in(rows)]
+    out = []
+    if len(earlier) == 1:
+        out += incomplete_notices(con, earlier[0], as_of)
+    elif earlier:
+        named = listed([month_label(month_number(m)) for m in earlier])
+        out.append(f"The returns for {len(earlier)} earlier months of the 12 months to "
+                   f"{month_label(month_number(month))} ({named}) are overdue or refused, so their figures are "
+                   "missing: the Returns calendar page shows what is due and what has arrived.")
+    out += incomplete_notices(con, month, as_of)
     later = []
     following = (month.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
     wanted = []
@@ -80,7 +96,7 @@ def return_notices(con: duckdb.DuckDBPyConnection, month: dt.date, meeting: dt.d
         wanted.append(following)
         following = (following + dt.timedelta(days=32)).replace(day=1)
     for m, rows in statuses(con, wanted, as_of).items():
-        if any(r.state in ("overdue", "refused", "superseded") or r.overdue for r in rows):
+        if _not_all_in(rows):
             later.append(m)
     if len(later) == 1:
         out += incomplete_notices(con, later[0], as_of)
@@ -89,6 +105,12 @@ def return_notices(con: duckdb.DuckDBPyConnection, month: dt.date, meeting: dt.d
                    f"{month_label(month_number(later[-1]))}) are overdue or refused, so their figures are missing: "
                    "the Returns calendar page shows what is due and what has arrived.")
     return out
+
+
+def _not_all_in(rows) -> bool:
+    """Whether a month's return, due, is not all in: a part overdue, refused or withdrawn with nothing in its place,
+    or a district's figures past due."""
+    return any(r.state in ("overdue", "refused", "superseded") or r.overdue for r in rows)
 
 
 NBSP = "\u00a0"
