@@ -18,7 +18,7 @@ from pipelines.catalogue import catalogue, measure_namer, with_measure_names
 from pipelines.chart_text import set_title
 from pipelines.errors import PccDashError, shown
 from pipelines.exports import csv_bytes, display_frame
-from pipelines.plan.periods import month_start
+from pipelines.plan.periods import broken_at_gaps, month_start
 from pipelines.plan.spc import ASSURANCE_WORDS, VARIATION_WORDS
 from pipelines.uk_time import uk_words
 
@@ -87,14 +87,16 @@ def _per_segment(frame: pd.DataFrame, col: str) -> tuple[list, list]:
 
 
 def xmr_chart(frame: pd.DataFrame, title: str, unit: str, target: float | None = None,
-              rebases: Iterable = (), target_label: str = "Aspiration", target_from: object = None) -> go.Figure:
+              rebases: Iterable = (), target_label: str = "Aspiration", target_from: object = None,
+              step: int = 1) -> go.Figure:
     """An XmR chart: values, mean, process limits (one line per segment), special-cause points marked by shape
     and colour, and each rebase (``rebases``: pipelines.plan.history.Rebase) as a dated line whose label says
-    that the limits were recalculated, with the reason on hover."""
+    that the limits were recalculated, with the reason on hover. The values' line is broken where a period
+    (``step`` months long) is missing, rather than drawn across it as if the periods either side were consecutive."""
     fig = go.Figure()
     frame = frame.assign(lower=frame["lower"].clip(lower=0))  # a count cannot fall below zero: nor can its limit
-    x = frame["period"]
-    fig.add_trace(go.Scatter(x=x, y=frame["value"], name=unit.capitalize(), mode="lines+markers",
+    vx, vy = broken_at_gaps(frame["period"], frame["value"], step)
+    fig.add_trace(go.Scatter(x=vx, y=vy, name=unit.capitalize(), mode="lines+markers", connectgaps=False,
                              line={"color": DARK_BLUE, "width": 2}, marker={"size": 6, "color": DARK_BLUE}))
     mx, my = _per_segment(frame, "mean")
     fig.add_trace(go.Scatter(x=mx, y=my, name="Mean", mode="lines", connectgaps=False,

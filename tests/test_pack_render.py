@@ -361,3 +361,25 @@ def test_a_month_every_area_misses_is_said_once_for_them_all():
                                    "Coventry: March 2026: not reported"]
     rows[2].incomplete = []
     assert incomplete_notes(m)[1:] == []
+
+
+def test_the_packs_chart_breaks_its_line_at_a_month_with_no_figure_and_its_description_says_so():
+    """Regression: with April's return not sent, the pack's chart ran its line straight from March to May, and its
+    text alternative counted the months without saying one was missing."""
+    from types import SimpleNamespace
+
+    from pipelines.briefing.pack import chart_description
+    from pipelines.plan.periods import missing_between
+
+    frame = _frame(14)
+    frame = frame[frame["period"] != pd.Timestamp("2014-06-01")].reset_index(drop=True)
+    fig = xmr_figure(PackChart("CSE referrals, South Yorkshire, by month", "referrals", frame, "A description."))
+    line = next(li for li in fig.axes[0].get_lines() if li.get_label() == "Monthly figure")
+    ys = np.asarray(line.get_ydata(), dtype=float)
+    assert np.isnan(ys).sum() == 1 and len(ys) == len(frame) + 1
+    status = SimpleNamespace(area="South Yorkshire", month=frame["period"].max(), target=None, plan_in_force=False)
+    measure = SimpleNamespace(name="CSE referrals")
+    assert chart_description(status, measure, len(frame), missing=missing_between(frame["period"])) == (
+        "XmR chart of CSE referrals for South Yorkshire, 13 months to September 2014 (June 2014 is missing: the line "
+        "is broken there), with the mean and process limits.")
+    assert "missing" not in chart_description(status, measure, len(frame))

@@ -478,3 +478,27 @@ def test_the_chart_draws_limits_per_segment_and_marks_the_rebase_with_its_reason
     assert note.hovertext == ("Limits recalculated from July 2014: A new way of recording. "
                               "(recorded by analyst@example.org)")
     assert [s.x0 for s in fig.layout.shapes] == [pd.Timestamp("2014-07-01")]
+
+
+def test_the_chart_breaks_its_line_at_a_month_with_no_figure():
+    """Regression: with April's return not sent, the measure page's line ran straight from March to May, as if they
+    were consecutive months; the caption counted the months without saying one was missing."""
+    import math
+
+    from dashboard.ui import xmr_chart
+    from pipelines.plan.narrative import missing_months
+    from pipelines.plan.periods import missing_between
+
+    months = [f"2025-{m:02d}" for m in range(4, 13)] + ["2026-01", "2026-02", "2026-03", "2026-05"]
+    r = xmr([10, 12, 11, 10, 12, 11, 13, 12, 11, 10, 12, 11, 12], months)
+    frame = r.frame()
+    values = next(t for t in xmr_chart(frame, "Charges, force", "charges").data if t.name == "Charges")
+    assert [str(x)[:7] for x, y in zip(values.x, values.y, strict=True) if not math.isnan(y)] == months
+    (gap,) = [x for x, y in zip(values.x, values.y, strict=True) if math.isnan(y)]
+    assert pd.Timestamp("2026-03-01") < gap < pd.Timestamp("2026-05-01") and values.connectgaps is False
+    assert missing_months(missing_between(frame["period"])) == "April 2026 is missing"
+    # by quarter, a quarter left out is the gap, not every month between two quarters
+    quarters = pd.Series(pd.to_datetime(["2025-04-01", "2025-07-01", "2026-01-01"]))
+    assert missing_months(missing_between(quarters, 3)) == "October 2025 is missing"
+    quarterly = xmr_chart(frame.iloc[:3].assign(period=quarters), "Charges, force", "charges", step=3)
+    assert sum(math.isnan(y) for y in next(t for t in quarterly.data if t.name == "Charges").y) == 1

@@ -17,8 +17,8 @@ from pipelines.plan import load_population
 from pipelines.plan.funnel import PERIODS as FUNNEL_PERIODS
 from pipelines.plan.funnel import FunnelError, funnel, funnel_figure
 from pipelines.plan.history import baseline_text
-from pipelines.plan.narrative import format_number
-from pipelines.plan.periods import month_label, month_number, month_numbers, month_start
+from pipelines.plan.narrative import format_number, missing_months
+from pipelines.plan.periods import missing_between, month_label, month_number, month_numbers, month_start
 from pipelines.plan.smallcounts import floor_limits, quarterly_frame, view_choice
 from pipelines.uk_time import uk_words
 
@@ -171,7 +171,9 @@ if view == "month":
     held = analytics.history.baseline_of(measure_id)
     source = (f"mean and process {baseline_text(held)}" if held.fix_after is not None or held.start is not None
               else "mean and process limits from the data")
-    st.caption(f"{len(frame)} months to {period.month_text}; {source}. "
+    gaps = missing_months(missing_between(frame["period"]))
+    st.caption(f"{len(frame)} months to {period.month_text}" + (f" ({gaps}: no figure, a break in the line)"
+                                                                 if gaps else "") + f"; {source}. "
                f"{len(special)} month(s) show special-cause variation (marked with a triangle, square or diamond)."
                + (" Limits are provisional: fewer than 12 months." if frame["provisional"].any() else ""))
     for rebase in analytics.history.rebases_of(measure_id):
@@ -206,7 +208,7 @@ elif view == "quarter_spc":
         events = ui.chart_events(measure_id, frame["period"].min(), frame["end"].max())
         target, target_label = target_for(3, frame["period"].min())
         fig = ui.xmr_chart(frame, f"{m.name}, {area}, by financial quarter", unit, target=target,
-                           target_label=target_label, target_from=target_start(frame["period"].min()))
+                           target_label=target_label, target_from=target_start(frame["period"].min()), step=3)
         st.plotly_chart(ui.add_events(fig, events), width="stretch", key="xmr_quarters")
         special = frame[frame["special_cause"]]
         st.caption(f"{len(frame)} complete financial quarters to {period.month_text}; a quarter with a month missing "

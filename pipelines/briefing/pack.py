@@ -22,11 +22,12 @@ from ..flags import arrange_caveats, caveats, day_words, included_figures
 from ..plan import PlanAnalytics, plan_notices
 from ..plan.headline import PeriodFigure, headlines, period_labels
 from ..plan.history import baseline_text
-from ..plan.narrative import format_change, format_number
+from ..plan.narrative import format_change, format_number, missing_months
 from ..plan.periods import (
     financial_year,
     financial_year_label,
     financial_year_start,
+    missing_between,
     month_label,
     month_number,
     month_start,
@@ -310,7 +311,8 @@ def assemble(period: ReportingPeriod, analytics: PlanAnalytics, cav: pd.DataFram
                      and force_status.plan_start > frame["period"].min() else None)
             chart = PackChart(title=f"{m.name}, {f.force_short_name}, by month", unit=m.unit, frame=frame,
                               description=chart_description(force_status, m, len(frame), since,
-                                                            analytics.history.baseline_of(measure_id)),
+                                                            analytics.history.baseline_of(measure_id),
+                                                            missing_between(frame["period"])),
                               events=events_for(measure_id, frame["period"].min(), frame["period"].max()),
                               target=target, target_from=since,
                               target_label=target_label(force_status, m, since) if target is not None else "",
@@ -344,15 +346,18 @@ def target_label(status, measure, since: pd.Timestamp | None = None) -> str:
     return f"Aspiration ({per_month} a month: {status.aspiration.split(' (')[0]}{start})"
 
 
-def chart_description(status, measure, months: int, since: pd.Timestamp | None = None, baseline=None) -> str:
+def chart_description(status, measure, months: int, since: pd.Timestamp | None = None, baseline=None,
+                      missing: list[int] | None = None) -> str:
     """The chart's text alternative: what it draws, not the sentence printed above it again; `since`: the month the
-    aspiration's line starts, when its plan began after the chart's first month. With a baseline declared in
+    aspiration's line starts, when its plan began after the chart's first month; `missing`: the months (month
+    numbers) between its first and last with no figure. With a baseline declared in
     spc_history.yaml it says where the limits come from, since "the average" a sentence quotes is then the
     baseline's, not every month's."""
     name = measure.name[0].lower() + measure.name[1:] if measure.name[1:2].islower() else measure.name
+    gaps = missing_months(missing) if missing else ""
     text = (f"XmR chart of {name} for "
-            f"{status.area}, {months} months to {month_label(month_number(status.month))}, with the mean and "
-            "process limits")
+            f"{status.area}, {months} months to {month_label(month_number(status.month))}"
+            + (f" ({gaps}: the line is broken there)" if gaps else "") + ", with the mean and process limits")
     if baseline is not None and (baseline.fix_after is not None or baseline.start is not None):
         text += f" ({baseline_text(baseline)})"
     if status.target is not None and status.plan_in_force:

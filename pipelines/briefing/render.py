@@ -48,7 +48,7 @@ from reportlab.platypus import (
 
 from ..errors import PccDashError
 from ..files import write_atomically
-from ..plan.periods import month_start
+from ..plan.periods import broken_at_gaps, month_start
 from ..uk_time import MONTHS, uk_words
 from .model import LoopSection, LoopTable, Pack, PackChart, PackMeasure
 from .tables import (
@@ -230,7 +230,9 @@ def xmr_figure(chart: PackChart) -> Figure:
 
     handles: list[Line2D] = []
     x = frame["period"]
-    (value_line,) = ax.plot(x, frame["value"], color=VALUE_COLOUR, linewidth=1.5, marker="o", markersize=3,
+    # broken at a month with no figure, not drawn across it as if the months either side were consecutive
+    vx, vy = broken_at_gaps(x, frame["value"])
+    (value_line,) = ax.plot(vx, vy, color=VALUE_COLOUR, linewidth=1.5, marker="o", markersize=3,
                             zorder=3, label="Monthly figure")
     handles.append(value_line)
 

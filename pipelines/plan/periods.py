@@ -77,6 +77,34 @@ def month_numbers(periods: pd.Series | np.ndarray) -> np.ndarray:
     return arr.astype("datetime64[M]").astype(np.int64)
 
 
+def missing_between(periods: pd.Series | np.ndarray, step: int = 1) -> list[int]:
+    """The month numbers of the periods (each `step` months long, as a chart's points are) missing between a
+    series' first period and its last: a month the force has not sent, that a chart drawn over the periods present
+    would otherwise pass over unseen."""
+    present = sorted({int(n) for n in month_numbers(periods)}) if len(periods) else []
+    return [n for a, b in zip(present, present[1:], strict=False) for n in range(a + step, b, step)]
+
+
+def broken_at_gaps(periods: pd.Series, values: pd.Series, step: int = 1) -> tuple[list, list]:
+    """x and y of a chart's line over `periods` (each `step` months long), broken where a period is missing: a
+    point with no value (NaN) halfway between two periods more than `step` months apart, so that no line is drawn
+    across a month with no figure as if the months either side of it were consecutive."""
+    import pandas as pd
+
+    xs: list = []
+    ys: list = []
+    before: tuple[pd.Timestamp, int] | None = None
+    for when, value in zip(pd.to_datetime(pd.Series(periods)), values, strict=True):
+        number = month_number(when)
+        if before is not None and number - before[1] > step:
+            xs.append(before[0] + (when - before[0]) / 2)
+            ys.append(float("nan"))
+        xs.append(when)
+        ys.append(value)
+        before = (when, number)
+    return xs, ys
+
+
 @functools.lru_cache(maxsize=4096)
 def month_start(number: int) -> pd.Timestamp:
     """The first day of a month number, as the Timestamp the figures frame uses."""
