@@ -254,7 +254,8 @@ def test_the_methodology_page_gives_the_threshold_marker_and_the_audit_result(tm
     assert "hidden figures could be any value" not in failed
 
 
-def test_the_calendar_page_lists_months_published_and_releases_to_come(tmp_path):
+def test_the_calendar_page_lists_months_published_and_releases_to_come(tmp_path, monkeypatch):
+    monkeypatch.setenv("PCCDASH_TODAY", "2015-09-20")
     period = pd.DataFrame({"period": ["2015-06", "2015-07"],
                            "first_published_at": pd.to_datetime(["2015-08-20 09:00", "2015-09-18 09:00"]),
                            "last_revised_at": pd.to_datetime([None, "2015-10-02 09:00"])})
@@ -270,6 +271,26 @@ def test_the_calendar_page_lists_months_published_and_releases_to_come(tmp_path)
         ["August 2015", "1 October 2015", "Expected"]]
     empty = text_of(calendar_page(SnapshotView(None)))
     assert "No month has been published yet." in empty and "No release is planned at the moment." in empty
+
+
+def test_a_release_expected_when_published_reads_late_once_its_day_has_passed(tmp_path, monkeypatch):
+    """Regression: published in April with April's return still to come, the calendar said "April 2026: 22 May 2026,
+    Expected" to the public in June too, the force's return still not in: the status the snapshot was published with
+    was read as it stood then."""
+    period = pd.DataFrame({"period": ["2026-03"], "first_published_at": pd.to_datetime(["2026-04-20 09:00"]),
+                           "last_revised_at": pd.to_datetime([None])})
+    release = pd.DataFrame({"month": ["2026-03", "2026-04"], "expected_on": [dt.date(2026, 4, 20),
+                                                                            dt.date(2026, 5, 22)],
+                            "status": ["published", "expected"]})
+    view = snapshot(tmp_path / "s.duckdb", {"threshold": "4"}, period=period, release=release)
+
+    def to_come(day: str) -> list[list[str]]:
+        monkeypatch.setenv("PCCDASH_TODAY", day)
+        tables = {b.caption: b for b in calendar_page(view).blocks if isinstance(b, Table)}
+        return [[c.text for c in row] for row in tables["Releases to come"].rows]
+
+    assert to_come("2026-05-22") == [["April 2026", "22 May 2026", "Expected"]]
+    assert to_come("2026-06-10") == [["April 2026", "22 May 2026", "Not yet published: later than planned"]]
 
 
 # --------------------------------------------------------------------------------------------------

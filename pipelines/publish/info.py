@@ -25,6 +25,7 @@ from pathlib import Path
 import yaml
 
 from .. import office as office_words
+from .. import settings
 from ..catalogue import catalogue, force, former_name, listed, reference_dir
 from ..errors import ConfigError
 from ..public import spelled_out
@@ -275,6 +276,20 @@ def _date(value) -> str:
     return uk_day_words(value) or str(value)
 
 
+def _day(value) -> dt.date | None:
+    """A stored date (a date, a timestamp or ISO text) as a date; None when there is none or it cannot be read."""
+    if value is None or value == "" or value != value:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
 def _tel(phone: str) -> str:
     return "tel:" + re.sub(r"[^0-9+]", "", phone)
 
@@ -509,9 +524,15 @@ def calendar_page(view: SnapshotView) -> Page:
         blocks.append(Paragraph("No release is planned at the moment."))
     else:
         rows = []
+        today = settings.today()
         for r in upcoming.sort_values("month").to_dict("records"):
+            status = r["status"]
+            # the calendar is the one made when the snapshot was published: a month expected then whose planned
+            # day has passed since, and that no later publication has brought, is late now, not still "Expected"
+            if status == "expected" and _day(r.get("expected_on")) is not None and _day(r.get("expected_on")) < today:
+                status = "late"
             rows.append((Cell(month_text(str(r["month"]))), Cell(_date(r.get("expected_on")) or "Not yet set"),
-                         Cell(_RELEASE_WORDS.get(r["status"], str(r["status"]).capitalize()))))
+                         Cell(_RELEASE_WORDS.get(status, str(status).capitalize()))))
         blocks.append(Table("Releases to come", ("Month", "Planned publication", "Status"), tuple(rows)))
     blocks.append(Heading("Months published"))
     periods = view.table("period")
