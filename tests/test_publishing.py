@@ -62,6 +62,24 @@ def test_nothing_is_public_until_a_month_is_approved_and_published(loaded):
                                               ["Sheffield", 41], ["South Yorkshire", 104]]
 
 
+def test_a_part_of_the_return_sent_after_approval_is_said_as_added_not_revised(loaded, tmp_path):
+    """Regression: a month approved and published with a part of its return still to come read "a figure was revised
+    after its approval" once that part arrived, though no figure had been revised: only new ones added."""
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-07"], PCC)
+        publish(con, PCC)
+        assert ingest(con, [write_csv(tmp_path / "late-part.csv", HEADER + month_rows(
+            "2015-07", "cse_charges", (1, 2, 3, 4)))]).ok
+        assert [(s.status, s.note) for s in period_states(con) if s.period.isoformat() == "2015-07-01"] == [
+            ("changed", "figures were added after its approval (sent after the rest of its return); the public "
+                        "reads it as approved: approve it again to publish the change")]
+        # a revision as well: the revision is what needs saying
+        assert ingest(con, [write_csv(tmp_path / "fix.csv", HEADER + "2015-07,Doncaster,cse_arrests,25\n")]).ok
+        assert [s.note for s in period_states(con) if s.period.isoformat() == "2015-07-01"] == [
+            "a figure was revised after its approval; the public reads it as approved: approve it again to publish "
+            "the change"]
+
+
 def test_a_revision_after_approval_waits_for_a_new_approval_then_is_a_new_version(loaded, tmp_path, monkeypatch):
     with warehouse.connect(loaded) as con:
         approve(con, ["2015-07"], PCC)

@@ -149,7 +149,8 @@ def period_states(con: duckdb.DuckDBPyConnection) -> list[PeriodState]:
     approval."""
     rows = con.execute(
         """SELECT f.period, count(*) AS figures, max(f.loaded_at) AS last_loaded,
-                  s.status, s.approved_by, s.approved_at, s.published_at, s.last_published_at
+                  s.status, s.approved_by, s.approved_at, s.published_at, s.last_published_at,
+                  max(f.loaded_at) FILTER (WHERE f.revision > 1) AS last_revised
            FROM figure f LEFT JOIN period_status s USING (period)
            GROUP BY f.period, s.status, s.approved_by, s.approved_at, s.published_at, s.last_published_at
            ORDER BY f.period""").fetchall()
@@ -164,7 +165,7 @@ def period_states(con: duckdb.DuckDBPyConnection) -> list[PeriodState]:
     recaveated = caveats_changed_since_approval(con)
     rebroken = breakdowns_changed_since_approval(con)
     out = []
-    for period, n, last_loaded, status, by, at, published, last_published in rows:
+    for period, n, last_loaded, status, by, at, published, last_published, last_revised in rows:
         state, note = status or "draft", ""
         if state == "published" and at is not None and last_published is not None and at > last_published:
             # approved again (a correction) since the publication the public reads: not published until the next
@@ -173,7 +174,10 @@ def period_states(con: duckdb.DuckDBPyConnection) -> list[PeriodState]:
                     "it as published then until the next publication")
         if at is not None and (last_loaded > at or period in recaveated or period in rebroken):
             state = "changed"
-            note = ("a figure was revised after its approval" if last_loaded > at else
+            # a figure new to the month (a part of the return, or a district, sent after it was approved) is not a
+            # revision: said as what it is, so that no one looks for a correction that was never made
+            note = ("a figure was revised after its approval" if last_revised is not None and last_revised > at else
+                    "figures were added after its approval (sent after the rest of its return)" if last_loaded > at else
                     "a data check's caveat on its figures was added or ended after its approval (a month they are "
                     "compared with was loaded or corrected)" if period in recaveated else
                     "a breakdown published by financial year was sent or corrected after its approval") + (
