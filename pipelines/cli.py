@@ -865,7 +865,10 @@ def approve(months, db, as_user):
     """Approve months for publication, as their figures stand now (only {holders} role, pcc).
 
     A month with a refused file not yet replaced, or an unresolved blocking flag, cannot be approved.
-    A revision loaded after approval is not published until the month is approved again.
+    A revision loaded after approval is not published until the month is approved again. A month
+    whose return is not all in (a part of it overdue or not yet due) is approved as it stands, and
+    the command says what is missing: those figures are published once they arrive and the month
+    is approved again.
 
     \b
     Example:
@@ -873,13 +876,17 @@ def approve(months, db, as_user):
     """
     from .audit import cli_actor
     from .publish.approval import approve as run_approve
+    from .publish.approval import not_all_in
     from .warehouse import connect
 
     actor = cli_actor(as_user)
     with connect(db) as con:
         done = run_approve(con, list(months), actor)
+        short = not_all_in(con, done)
     click.echo(f"Approved by {actor.identity} (account {actor.os_account}): "
                + ", ".join(p.strftime("%Y-%m") for p in done))
+    for sentence in short:
+        click.secho(sentence, fg="yellow", err=True)
 
 
 @main.command()

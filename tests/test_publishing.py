@@ -851,3 +851,38 @@ def test_a_total_that_moved_with_a_corrected_district_says_it_revises_a_publishe
         publish(con, PCC)
         assert snapshot_rows(read, [note]) == [["Doncaster"], [FORCE]]
         assert snapshot_rows("SELECT count(*) FROM caveat WHERE period = '2015-07' AND text = ?", [note]) == [[0]]
+
+
+def test_approving_a_month_whose_return_is_not_all_in_says_what_is_published_without(loaded, tmp_path, run_cli,
+                                                                                       monkeypatch):
+    """A month can be approved with a part of its return overdue (its districts all in): the approval goes ahead,
+    and the command (and the Publishing page, before the button) says what has not arrived and that the month is
+    published without it; it said nothing, and the public tables silently lacked those measures."""
+    from pipelines.publish.approval import not_all_in
+
+    monkeypatch.setenv("PCCDASH_DB", str(loaded))
+    result = run_cli("approve", "2015-07", "--as", "pcc@example.org")
+    assert result.exit_code == 0 and "Approved by pcc@example.org" in result.stdout
+    said = " ".join(result.stderr.split())
+    assert said.startswith("July 2015: not all of its return is in. The return for July 2015 is overdue (due 7 "
+                           "August 2015): Grooming arrests, CSE charges, ")
+    assert said.endswith("are missing. Approved as it stands, July 2015 is published without those figures; they "
+                         "are published once they arrive and July 2015 is approved again.")
+    assert "CSE arrests" not in said  # sent
+    rest = {"grooming_arrests": 5, "cse_charges": 5, "cse_live_investigations": 5, "cse_referrals": 5,
+            "cawn_issued": 5, "shpo_sro_issued": 5, "victims_supported": 5, "officers_trained": 5,
+            "officer_headcount": 50, "officers_trained_pct": 10, "rcrp_mental_health_incidents": 5}
+    with warehouse.connect(loaded) as con:  # once the rest of the month's return is in, nothing is said
+        assert ingest(con, [write_csv(tmp_path / "rest.csv", HEADER + "".join(
+            month_rows("2015-07", m, (v,) * 4) for m, v in rest.items()))]).ok
+        assert not_all_in(con, ["2015-07"]) == []
+    result = run_cli("approve", "2015-07", "--as", "pcc@example.org")
+    assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_the_publishing_page_says_what_a_chosen_month_lacks_before_it_is_approved(loaded, monkeypatch):
+    at = internal(monkeypatch, loaded, "internal_pages/publishing.py")
+    at.multiselect(key="approve_months").select("2015-07").run()
+    assert not at.exception
+    [warning] = [w.value.replace("\\", "") for w in at.warning if "not all of its return is in" in w.value]
+    assert warning.startswith("July 2015: not all of its return is in. The return for July 2015 is overdue")

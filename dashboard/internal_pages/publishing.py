@@ -5,12 +5,12 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import auth, data, ui
-from pipelines import office
+from pipelines import office, settings
 from pipelines.accountability.release import long_date as release_long_date
 from pipelines.accountability.release import quoting, unrelease
 from pipelines.catalogue import catalogue
 from pipelines.public import current_snapshot, pointer, published_dir, spelled_out
-from pipelines.publish.approval import approve, period_states, states_frame
+from pipelines.publish.approval import approve, not_all_in, period_states, states_frame
 from pipelines.publish.snapshot import preview_publication, publish, withdraw
 from pipelines.uk_time import uk_day_words
 
@@ -52,6 +52,8 @@ for note, rows in changed.groupby("note", sort=False):
 candidates = states[states["status"].isin(["draft", "changed", "withdrawn"])]["period"].tolist()[::-1]
 chosen = st.multiselect("Months to approve", candidates, key="approve_months", format_func=ui.month_words,
                         placeholder="Choose months (newest first)")
+for sentence in data.call(not_all_in, tuple(chosen), _also=settings.today()) or []:  # said before the button is pressed
+    st.warning(ui.md_escape(sentence), icon=":material/hourglass_top:")
 if st.button("Approve", key="approve", type="primary", disabled=not chosen):
     ui.act(approve, chosen, user.claims,
            done=lambda months: f"Approved {len(months)} month(s) as {ui.md_escape(user.email)}.")

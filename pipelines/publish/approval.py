@@ -272,6 +272,25 @@ def approve(con: duckdb.DuckDBPyConnection, months: list[str], claims: dict) -> 
     return periods
 
 
+def not_all_in(con: duckdb.DuckDBPyConnection, months: list, today: dt.date | None = None) -> list[str]:
+    """For each month (YYYY-MM or a date) whose return is not all in (a part overdue, refused, or not yet due), a
+    sentence saying what has not arrived and that approving the month publishes it without those figures. A
+    month short of a district cannot be approved at all (`missing_districts`); a whole part of the return, or a
+    measure, sent later is published once it arrives and the month is approved again. None when all is in."""
+    from ..return_calendar import incomplete_notices
+
+    out = []
+    for month in months:
+        period = month if isinstance(month, dt.date) else parse_month(str(month), "month")
+        notes = incomplete_notices(con, period, today)
+        if notes:
+            label = month_words(period)
+            out.append(f"{label}: not all of its return is in. " + " ".join(notes) + f" Approved as it stands, "
+                       f"{label} is published without those figures; they are published once they arrive and "
+                       f"{label} is approved again.")
+    return out
+
+
 def _since_approved(con: duckdb.DuckDBPyConnection, period: dt.date) -> str:
     """For a month approved before: when and by whom, and what was loaded for it since, by file ("; approved before on
     14 June 2026 by pcc@example.org, since when 1 figure was revised (file "2026-05-z-corrections.csv" (#19))"), so
