@@ -320,6 +320,10 @@ def test_release_calendar_lists_published_approved_and_upcoming_months(db, tmp_p
     # planned 10 working days later, on 21 December 2026
     assert by_month["2026-11"] == (dt.date(2026, 12, 21), "expected")
     assert by_month["2026-10"][1] == "late" and by_month["2026-10"][0] < today
+    # the two months after this one are announced ahead, so that a month coming due before the next publication is
+    # on the public calendar (and late once its date has passed); none beyond
+    assert [by_month[m][1] for m in ("2026-12", "2027-01")] == ["expected", "expected"]
+    assert by_month["2026-12"][0] > by_month["2026-11"][0] and "2027-02" not in by_month
     assert list(cal["month"]) == sorted(cal["month"])
     # and the public page, read from the snapshot, lists the months published
     assert "July 2015" in text_of(calendar_page(view)) and "June 2015" in text_of(calendar_page(view))

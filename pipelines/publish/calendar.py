@@ -12,7 +12,10 @@ A month's planned publication date is the day its return is due (the latest dead
 return that cover it, from return_calendar.yaml) plus `release.working_days_after_due` working days
 (public_info.yaml). The months expected are the latest `release.upcoming_months` up to the current month, from
 the first month approved or published on, those not yet published or approved (a month left behind when a later one
-was published before it too, late once its date has passed); an approved month's date is never before today.
+was published before it too, late once its date has passed), and the `release.months_ahead` months after the current
+month (2 unless set), announced ahead: the public calendar is the one the snapshot holds until the next publication,
+so a month that comes due after it is already there, late once its date has passed; an approved month's date is
+never before today.
 """
 
 from __future__ import annotations
@@ -60,6 +63,7 @@ def release_calendar(con: duckdb.DuckDBPyConnection, today: dt.date | None = Non
     cal = calendar or load_calendar()
     release = (info or load_public_info())["release"]
     after_due, upcoming = release["working_days_after_due"], release["upcoming_months"]
+    ahead = max(0, release.get("months_ahead", 2))
     rows: dict[dt.date, tuple] = {}
     states = con.execute("""SELECT period, approved_at, published_at FROM period_status
                             WHERE approved_at IS NOT NULL OR published_at IS NOT NULL ORDER BY period""").fetchall()
@@ -77,7 +81,10 @@ def release_calendar(con: duckdb.DuckDBPyConnection, today: dt.date | None = Non
     for (period,) in con.execute("""SELECT period FROM period_status WHERE status = 'withdrawn'
                                     AND approved_at IS NULL AND published_at IS NULL ORDER BY period""").fetchall():
         rows.setdefault(period.replace(day=1), (None, "withdrawn"))
-    for month in _months_back(today.replace(day=1), upcoming):
+    last = today.replace(day=1)
+    for _ in range(ahead):
+        last = (last + dt.timedelta(days=31)).replace(day=1)
+    for month in _months_back(last, upcoming + ahead):
         if month in rows or (first is not None and month < first):
             continue
         planned = planned_date(month, cal, after_due)

@@ -47,7 +47,8 @@ CONCERN_SLUG = "report-a-concern"
 _SERVICE = {"name": ("text", True), "phone": ("text", True), "website": ("url", True),
             "description": ("text", True)}
 _SCHEMA: dict = {
-    "release": ({"working_days_after_due": ("int", True), "upcoming_months": ("int", True)}, True),
+    "release": ({"working_days_after_due": ("int", True), "upcoming_months": ("int", True),
+                 "months_ahead": ("int", False)}, True),
     "definitions": ("definitions", True),
     "terms": (("list", {"term": ("text", True), "meaning": ("text", True)}), True),
     "methodology": ({"sources": ("texts", True), "quality": ("texts", True), "revisions": ("texts", True),
