@@ -640,6 +640,16 @@ def plan(db, month, district, no_sentences, fmt):
     if not months:
         raise PccDashError('The warehouse holds no figures yet. '
                            'Run "pccdash ingest PATH" or "pccdash demo --no-serve".')
+    held = sorted(set(judged["period"]))
+    if held and when not in held:  # a table of "No figure" for every measure and area would tell nobody anything
+        def said(m: str) -> str:
+            return month_label(month_number(m))
+
+        before = [m for m in held if m < when]
+        nearest = before[-1] if before else held[0]
+        raise PccDashError(f"No figures are loaded for {said(when)}: the figures held run from {said(held[0])} to "
+                           f"{said(held[-1])}. Give a month that has them (\"pccdash plan --month {nearest}\"), "
+                           f"or load {said(when)}'s return first (\"pccdash ingest FILE\").")
     analytics = PlanAnalytics(judged)
     statuses = analytics.status(when, district)
     # the open flags and data-check warnings on the figures the rows show follow them here as on every page and in

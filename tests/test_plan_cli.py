@@ -178,3 +178,16 @@ def test_plan_for_the_force_alone_lists_the_caveats_its_figures_carry(sample_db,
     assert alone.to_dict() == among.to_dict()
     assert "A charge counted twice." in alone["CSE charges"]
     assert "A course counted before it ended." in alone["Officers trained (%)"]
+
+
+def test_plan_for_a_month_with_no_figures_says_which_months_have_them(sample_db, run_cli):
+    """Regression: a month past the figures held printed a table of "No figure" for every measure and area, and
+    exited 0, as if the month had been briefed."""
+    result = run_cli("plan", "--db", sample_db, "--month", "2030-01")
+    assert result.exit_code == 1
+    assert "No Police and Crime Plan" not in result.stdout and "No figure" not in result.stdout
+    said = " ".join(result.stderr.split())
+    assert "No figures are loaded for January 2030: the figures held run from April 2013 to March 2026." in said
+    assert '"pccdash plan --month 2026-03"' in said
+    before = run_cli("plan", "--db", sample_db, "--month", "2001-01")
+    assert before.exit_code == 1 and '"pccdash plan --month 2013-04"' in " ".join(before.stderr.split())
