@@ -203,7 +203,17 @@ def test_actions_lists_overdue_first_and_close_keeps_the_note(wh, run_cli):
      '"Leeds" is not one'),
     (("meetings", "show", "9"), 'The record holds no meeting 9; "pccdash meetings" lists them.'),
     (("meetings", "show", "first"), '"first" is not a meeting number'),
-    (("actions", "close", "7", "--note", "done", "--as", "pcc@example.org"), "The record holds no action 7."),
+    (("actions", "close", "7", "--note", "done", "--as", "pcc@example.org"),
+     'The record holds no action 7; "pccdash actions --all" lists them.'),
+    (("actions", "move", "7", "--to", "2015-12-31", "--reason", "More time", "--as", "pcc@example.org"),
+     'The record holds no action 7; "pccdash actions --all" lists them.'),
+    # a number that is not in the record says where the numbers are given
+    (("release", "question", "9", "--as", "pcc@example.org"),
+     'The record holds no question 9; "pccdash meetings show MEETING" gives the numbers'),
+    (("release", "answer", "7", "--as", "pcc@example.org"),
+     'The record holds no answer 7; "pccdash meetings show MEETING" gives the numbers'),
+    (("release", "decision", "4", "--as", "pcc@example.org"),
+     'The record holds no assurance decision 4; "pccdash meetings show MEETING" gives the numbers'),
     (("actions", "close", "7", "--note", "done", "--as", "someone@example.org"), "someone@example.org"),
 ])
 def test_what_cannot_be_done_is_said_in_a_sentence(wh, run_cli, args, said):

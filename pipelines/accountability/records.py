@@ -491,7 +491,8 @@ def _question_exists(con: duckdb.DuckDBPyConnection, question_id: object) -> int
     except (TypeError, ValueError):
         raise NotFound(f'"{question_id}" is not a question number.') from None
     if not con.execute("SELECT count(*) FROM board_question WHERE question_id = ?", [number]).fetchall()[0][0]:
-        raise NotFound(f"The record holds no question {number}.")
+        raise NotFound(f'The record holds no question {number}; "pccdash meetings show MEETING" gives the '
+                       "numbers of the questions put at a meeting.")
     return number
 
 
@@ -667,7 +668,7 @@ def update_action(con: duckdb.DuckDBPyConnection, who: Mapping, action_id: int, 
     current = con.execute("SELECT status, on_day, note FROM action_update WHERE action_id = ? ORDER BY update_id DESC "
                           "LIMIT 1", [number]).fetchall()
     if not current:
-        raise NotFound(f"The record holds no action {number}.")
+        raise NotFound(f'The record holds no action {number}; "pccdash actions --all" lists them.')
     if status == "closed" and current[0][0] == "closed":  # a second close would replace the closing note people read
         raise LoopError(f"Action {number} is already closed (on {_long_date(current[0][1])}: {current[0][2]}).")
     if day > settings.today():  # a day to come would read as closed here and as overdue in the packs until then
@@ -700,7 +701,7 @@ def move_action_due(con: duckdb.DuckDBPyConnection, who: Mapping, action_id: obj
         raise NotFound(f'"{action_id}" is not an action number.') from None
     action = next((a for a in actions(con) if a.action_id == number), None)
     if action is None:
-        raise NotFound(f"The record holds no action {number}.")
+        raise NotFound(f'The record holds no action {number}; "pccdash actions --all" lists them.')
     if action.closed:
         raise LoopError(f"Action {number} was closed on {_long_date(action.closed_on)}, so it is not due by anything. "
                         "If it is open again, record it as in progress first (on the Actions page).")

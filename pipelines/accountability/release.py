@@ -100,12 +100,17 @@ def given_words(record: Mapping) -> str:
     return f"{verb} at the {record['given_meeting']} of {long_date(record.get('given_meeting_date'))}"
 
 
+# where a person finds the number of a question, an answer or a decision
+SHOWN_BY_MEETING = ('"pccdash meetings show MEETING" gives the numbers of the questions put at a meeting, '
+                    "their answers and decisions.")
+
+
 def _question(con: duckdb.DuckDBPyConnection, question_id: int) -> dict:
     """The question as the public reads it: a public one only as the office accepted it, edited."""
     rows = con.execute("SELECT meeting_id, source, body, submission_id, office_name FROM board_question "
                        "WHERE question_id = ?", [question_id]).fetchall()
     if not rows:
-        raise NotFound(f"The record holds no question {question_id}.")
+        raise NotFound(f"The record holds no question {question_id}; " + SHOWN_BY_MEETING)
     meeting_id, source, body, submission_id, office_then = rows[0]
     if source == "public":
         accepted = con.execute(
@@ -141,7 +146,7 @@ def _answer(con: duckdb.DuckDBPyConnection, answer_id: int) -> dict:
     rows = con.execute("SELECT question_id, state, body, answered_by, answered_on, awaited_by, meeting_id "
                        "FROM question_answer WHERE answer_id = ?", [answer_id]).fetchall()
     if not rows:
-        raise NotFound(f"The record holds no answer {answer_id}.")
+        raise NotFound(f"The record holds no answer {answer_id}; " + SHOWN_BY_MEETING)
     question_id, state, body, by, on, awaited, given_at = rows[0]
     if state != "answered":
         raise CannotRelease(f"Answer {answer_id} records only that an answer is awaited (by {long_date(awaited)}); "
@@ -154,7 +159,7 @@ def _decision(con: duckdb.DuckDBPyConnection, decision_id: int) -> dict:
     rows = con.execute("SELECT meeting_id, question_id, theme, decision, rationale, evidence, decided_at, holder_title "
                        "FROM assurance_decision WHERE decision_id = ?", [decision_id]).fetchall()
     if not rows:
-        raise NotFound(f"The record holds no assurance decision {decision_id}.")
+        raise NotFound(f"The record holds no assurance decision {decision_id}; " + SHOWN_BY_MEETING)
     meeting_id, question_id, theme, decision, rationale, evidence, decided_at, title_then = rows[0]
     about = _question(con, question_id) if question_id is not None else {**_meeting(con, meeting_id), "theme": theme}
     considered = [{"kind": EVIDENCE_KINDS.get(e.get("kind"), "Other evidence"), "text": e.get("text", "")}
