@@ -1125,7 +1125,7 @@ def supersede(file, db, reason, by, withdrawn, as_user):
     actor = cli_actor(as_user)
     with connect(db, create=False) as con:
         mark = run_supersede(con, file, actor, reason, by=by, withdrawn=withdrawn)
-    click.echo(f"Marked {shown(file)} {mark.words()}.")
+    click.echo(f"Marked {mark.file} {mark.words()}.")  # the file by its name and number, however it was given
 
 
 @main.command(name="calendar")

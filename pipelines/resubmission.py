@@ -61,6 +61,7 @@ class Mark:
     marked_by: str
     channel: str
     marked_at: dt.datetime
+    file: FileRef | None = None  # the file marked, where the marking is reported on its own
 
     def words(self) -> str:
         by = f" by {self.by}" if self.by else ""
@@ -308,7 +309,7 @@ def supersede(con: duckdb.DuckDBPyConnection, file: str | int, who: Mapping, rea
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return Mark(state, by_ref, reason, identity, actor.channel, now)
+    return Mark(state, by_ref, reason, identity, actor.channel, now, FileRef(fid, name))
 
 
 # --------------------------------------------------------------------------------------------------

@@ -187,12 +187,18 @@ def test_pccdash_supersede_acts_only_for_an_identity_mapped_to_the_account(db, t
     done = run_cli("supersede", "2026-05-cse-return.csv", "--withdrawn", "--reason", "sent in error",
                    "--as", "analyst@example.org", "--db", db)
     assert done.exit_code == 0, done.output
-    assert "Marked 2026-05-cse-return.csv withdrawn (marked by analyst@example.org from the command line" in done.stdout
+    assert ('Marked "2026-05-cse-return.csv" (#1) withdrawn (marked by analyst@example.org from the command line'
+            in done.stdout)
     with warehouse.connect_read_only(db) as con:
         [(identity, channel, account)] = con.execute(
             "SELECT identity, channel, os_account FROM audit_event WHERE action = 'supersede'").fetchall()
         assert con.execute("SELECT channel FROM file_supersession").fetchall() == [("cli",)]
     assert (identity, channel) == ("analyst@example.org", "cli") and account
+    # given by its number, the file is still named: "Marked 1 withdrawn" said nothing of which file
+    again = run_cli("supersede", "1", "--withdrawn", "--reason", "sent in error twice", "--as", "analyst@example.org",
+                    "--db", db)
+    assert again.exit_code == 0, again.output
+    assert again.stdout.startswith('Marked "2026-05-cse-return.csv" (#1) withdrawn (marked by analyst@example.org')
 
 
 def test_a_resubmission_shows_what_it_changes_before_and_after_it_loads(db, tmp_path, run_cli):
