@@ -1159,6 +1159,8 @@ def calendar_(db, month, count):
     if chosen:
         if not rows:
             click.echo(f"Nothing is due for {chosen:%B %Y} in the return calendar.")
+        else:  # the lines below name no month of their own
+            click.echo(f"The return calendar for {chosen:%B %Y}, measure by measure:")
         for r in rows:
             click.echo(f"{r.measure:<32} {r.state:<10} {r.words()}")
     else:

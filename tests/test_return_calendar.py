@@ -253,6 +253,7 @@ def test_pccdash_calendar_prints_a_month_and_the_grid(db, tmp_path, run_cli):
                    "--db", db).exit_code == 0
     month = run_cli("calendar", "--month", "2026-10", "--db", db)
     assert month.exit_code == 0, month.output
+    assert month.stdout.splitlines()[0] == "The return calendar for October 2026, measure by measure:"
     assert 'cse_arrests                      arrived' in month.stdout
     assert "cse_charges                      missing    missing, not yet due (due 6 November 2026)" not in month.stdout
     # each measure by its name, and a part of the return missing whole said as that part
