@@ -796,7 +796,7 @@ def packs(db, meeting, pack_id, fmt, out_dir, limit):
                            + ' "pccdash pack --meeting DATE --as EMAIL" produces one.')
                 return
             shown = kept[:limit] if limit else kept
-            click.echo(archive.readable(shown).to_string(index=False))
+            click.echo(_left_table(archive.readable(shown)))
             day = archive.meeting_day(meeting) if meeting else None
             for p in shown:
                 if day and p.meeting != day:  # produced before the meeting moved to this day
@@ -1484,7 +1484,7 @@ def meetings(ctx, db, limit):
              "Of which overdue": sum(a.meeting.meeting_id == m.meeting_id and a.overdue(today) for a in agreed)}
             for m in reversed(held)]
     shown_rows, earlier = (rows[:limit], rows[limit:]) if limit else (rows, [])
-    click.echo(pd.DataFrame(shown_rows).to_string(index=False))
+    click.echo(_left_table(pd.DataFrame(shown_rows)))
     if earlier:
         still_open = sum(r["Open actions"] for r in earlier)
         late = sum(r["Of which overdue"] for r in earlier)

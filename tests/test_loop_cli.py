@@ -42,6 +42,10 @@ def test_meetings_lists_nothing_then_what_was_recorded_newest_first(wh, run_cli)
     assert "Themed scrutiny session on Protecting Vulnerable People" in lines[1] and "2015-" not in "\n".join(lines)
     first = lines[3].split()
     assert first[:4] == ["1", "20", "August", "2015"] and first[-5:] == ["July", "2015", "1", "1", "1"]
+    # read from the left, as the audit trail's table is: a title or a date starts where its heading does
+    for heading, value in (("Date", "10 September 2015"), ("Title", "Themed scrutiny session")):
+        assert lines[0].index(heading) == lines[1].index(value), "\n".join(lines[:2])
+    assert lines[0].index("Title") == lines[3].index("Public Accountability Board")
 
 
 def test_meetings_counts_each_meetings_overdue_actions_as_pccdash_actions_does(wh, run_cli):

@@ -226,6 +226,10 @@ def test_pccdash_packs_lists_the_newest_and_says_how_many_in_all(db, run_cli):
             archive.keep(w, db, drawn)
     lines = run_cli("packs", "--db", db).output.splitlines()
     assert len(lines) == 1 + 20 + 1 and lines[1].split()[0] == "22" and lines[20].split()[0] == "3"
+    # read from the left, as the audit trail's table is: each value starts where its heading does
+    for heading, value in (("Meeting", lines[1].split()[1]), ("Produced by", "analyst@example.org"),
+                           ("Figures from", "load 1")):
+        assert lines[0].index(heading) == lines[1].index(value), "\n".join(lines[:2])
     assert lines[-1].startswith("The newest 20 of 22 packs.") and "--limit 0" in lines[-1]
     assert len(run_cli("packs", "--db", db, "--limit", "0").output.splitlines()) == 1 + 22
     assert len(run_cli("packs", "--db", db, "--limit", "2").output.splitlines()) == 1 + 2 + 1
