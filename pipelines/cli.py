@@ -2039,7 +2039,8 @@ def inbox_list(db, folder, limit):
 
 
 @main.command(name="release")
-@click.argument("kind", type=click.Choice(["question", "answer", "decision", "recommendation"]))
+# KIND: the choice spelt out in the usage line broke "recommendation" across two lines
+@click.argument("kind", metavar="KIND", type=click.Choice(["question", "answer", "decision", "recommendation"]))
 @click.argument("item_id", metavar="ID")
 @db_option
 @click.option("--text", "public_text", metavar="TEXT", default=None,
@@ -2049,8 +2050,9 @@ def inbox_list(db, folder, limit):
 def release_(kind, item_id, db, public_text, as_user):
     """Approve an item of the accountability record for the next publication (only {holders} role, pcc).
 
-    ID is the question's, answer's or decision's number ("pccdash meetings show MEETING" gives them), or a
-    recommendation status's number ("pccdash recommendations" gives it). What is approved is the item's public
+    KIND is question, answer, decision or recommendation. ID is the question's, answer's or decision's number
+    ("pccdash meetings show MEETING" gives them), or a recommendation status's number ("pccdash recommendations"
+    gives it). What is approved is the item's public
     record as it stands now (never who recorded it, never an e-mail address; a question from the public only
     as the office accepted it); a later answer or decision needs its own approval. Approving an item again
     replaces its approval. "pccdash publish" then carries it.

@@ -38,6 +38,28 @@ def test_an_example_writing_a_months_file_asks_for_that_month(run_cli):
                 assert written.group(1) in line.split(">")[0], f"pccdash {' '.join(words)}: {line.strip()}"
 
 
+def test_every_usage_line_is_whole():
+    """Regression: "pccdash release --help" spelt its choices out in the usage line, which broke one of them across two
+    lines ("{question|answer|decision|rec" / "ommendation}"); the choices are said in words below it instead."""
+    from click.testing import CliRunner
+
+    def help_of(*words):  # as a person's 80-column terminal shows it, under the command's own name
+        return CliRunner().invoke(main, [*words, "--help"], prog_name="pccdash", terminal_width=80).stdout
+
+    def usages(group, words):
+        for name, command in group.commands.items():
+            text = help_of(*words, name)
+            yield words + [name], text.split("\n\n")[0]
+            if hasattr(command, "commands"):
+                yield from usages(command, words + [name])
+
+    for words, usage in usages(main, []):
+        assert "\n" not in usage.strip(), f"pccdash {' '.join(words)}: {usage}"
+    release = help_of("release")
+    assert release.startswith("Usage: pccdash release [OPTIONS] KIND ID")
+    assert "KIND is question, answer, decision or recommendation." in " ".join(release.split())
+
+
 @pytest.fixture
 def small_db(db, tmp_path, run_cli):
     rows = [f"2015-{m:02d},{d},{meas},{v}" for m in range(1, 13)
