@@ -276,19 +276,27 @@ def ingest(paths, db, quiet):
     from .ingest import ingest as run_ingest
     from .plan.history import record_version
     from .plan.notices import coverage_notices
+    from .resubmission import refusals
     from .warehouse import connect
 
     progress = None if quiet else (lambda msg: click.echo(msg, err=True))
     actor = account_actor()
     with connect(db) as con:
         record_version(con)  # a baseline or rebase changed by editing the file goes on the audit trail
+        blocking = {r.file.file_id for r in refusals(con) if r.state == "open"}
         # each return loaded or refused is on the trail, in the file's own transaction, as an upload is
         report = run_ingest(con, paths, progress=progress,
                             recorded=lambda con, file_id, outcome: record_load(con, actor, file_id, outcome))
         revised = _revisions_made(con, report)
         months = accepted_months(con)
+        # a resent return clears the refusal of the file it corrects: said here, as "pccdash validate" said it would
+        blocking |= {f.file_id for f in report.files if f.outcome == "rejected"}  # and one refused in this run
+        cleared = [r for r in refusals(con) if r.file.file_id in blocking and r.state == "cleared"]
     _print_refusals(report)
     _print_changes(revised, "changed")
+    for r in cleared:
+        click.echo(f"Refused file {r.file} is superseded by {', '.join(map(str, r.cleared_by))}: it no longer stops "
+                   "its months being approved.")
     missing = sum(1 for f in report.files if _not_found(f))
     click.echo(
         f"{report.count('accepted')} file(s) accepted, {report.count('already_loaded')} already loaded, "

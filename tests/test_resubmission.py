@@ -61,6 +61,26 @@ def test_a_refusal_is_cleared_by_a_later_file_of_another_name_and_format(con, tm
     approve(con, ["2026-05"], PCC)
 
 
+def test_pccdash_ingest_says_the_refused_file_a_resent_return_supersedes(db, tmp_path, run_cli):
+    """Regression: "pccdash validate" said a resent return "would supersede refused file ...", but "pccdash ingest"
+    of it said nothing of the refusal it cleared, so the analyst could not tell May was no longer blocked."""
+    refused = write_csv(tmp_path / "2026-05-cse-return.csv",
+                        HEADER + rows("2026-05", "cse_arrests", (10, 20, 30, "lots")))
+    assert run_cli("ingest", refused, "--db", db).exit_code == 1
+    resent = wide(tmp_path / "2026-05-cse-return-v2.xlsx", "cse_arrests", "2026-05", (10, 20, 30, 40))
+    loaded = run_cli("ingest", resent, "--db", db)
+    assert loaded.exit_code == 0, loaded.output
+    assert ('Refused file "2026-05-cse-return.csv" (#1) is superseded by "2026-05-cse-return-v2.xlsx" (#2): it no '
+            "longer stops its months being approved.") in loaded.stdout
+    other = write_csv(tmp_path / "2026-06.csv", HEADER + rows("2026-06", "cse_arrests", (1, 2, 3, 4)))
+    assert "Refused file" not in run_cli("ingest", other, "--db", db).stdout  # cleared once, said once
+    # a refused file and its correction in one run: the correction's line says so too
+    june = write_csv(tmp_path / "a-2026-07.csv", HEADER + rows("2026-07", "cse_arrests", (1, 2, 3, "x")))
+    fixed = write_csv(tmp_path / "b-2026-07.csv", HEADER + rows("2026-07", "cse_arrests", (1, 2, 3, 4)))
+    both = run_cli("ingest", june, fixed, "--db", db)
+    assert 'Refused file "a-2026-07.csv" (#4) is superseded by "b-2026-07.csv" (#5)' in both.stdout
+
+
 def test_a_later_file_covering_only_some_measures_leaves_the_rest_blocking(con, tmp_path):
     bad = write_csv(tmp_path / "may.csv", HEADER + rows("2026-05", "cse_arrests", (1, 2, 3, "x"))
                     + rows("2026-05", "cse_charges", (1, 2, 3, -1)))
