@@ -1028,18 +1028,21 @@ def withdraw(db, as_user, reason, out, yes):
     from .public import current_snapshot
     from .publish.snapshot import withdraw as run_withdraw
     from .publish.snapshot import withdrawal_reason
-    from .warehouse import connect
+    from .warehouse import connect, connect_read_only
 
     actor = cli_actor(as_user)
     require(actor, "publish")  # the role and the reason before asking to confirm
     withdrawal_reason(reason)
     if not yes:
-        current = current_snapshot(out)
+        with connect_read_only(db):  # opening it finishes a switch a stop left undone: what the public reads now
+            current = current_snapshot(out)
+        if current is None:  # asked "Withdraw the publication the public reads now (none)?", then refused
+            raise PccDashError("Nothing is published, so there is nothing to withdraw.")
         if not _interactive():
             raise PccDashError('Nothing was withdrawn: there is no terminal to confirm on. Run the command again '
                                'with --yes to withdraw.')
-        if not click.confirm(f'Withdraw the publication the public reads now ({current.name if current else "none"})?',
-                             default=False):
+        version = int(current.stem.removeprefix("snapshot-"))
+        if not click.confirm(f"Withdraw snapshot {version}, the publication the public reads now?", default=False):
             click.echo("Nothing was withdrawn.")
             return
     with connect(db) as con:

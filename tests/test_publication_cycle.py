@@ -499,6 +499,27 @@ def test_the_command_previews_asks_and_needs_yes_without_a_terminal(loaded, fold
     assert rows == [("publish", "pcc@example.org", "cli", True)] * 2 + [("withdraw", "pcc@example.org", "cli", True)]
 
 
+def test_the_withdraw_command_names_what_it_asks_to_withdraw_and_asks_nothing_when_nothing_is_published(
+        loaded, folder, monkeypatch):
+    """Regression: with nothing published it asked "Withdraw the publication the public reads now (none)?" and only
+    then said there was nothing to withdraw; with one published it named the snapshot's file, not its number."""
+    monkeypatch.setattr("pipelines.cli._interactive", lambda: True)
+
+    def cli(*args, input=None):
+        return CliRunner().invoke(main, [*map(str, args), "--db", str(loaded)], input=input, catch_exceptions=False)
+
+    out = cli("withdraw", "--reason", "July was wrong", "--as", "pcc@example.org", input="y\n")
+    assert out.exit_code == 1 and "Nothing is published, so there is nothing to withdraw." in out.output
+    assert "[y/N]" not in out.output
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-06"], PCC)
+        publish(con, PCC)
+    out = cli("withdraw", "--reason", "July was wrong", "--as", "pcc@example.org", input="n\n")
+    assert out.exit_code == 0 and "Withdraw snapshot 1, the publication the public reads now? [y/N]" in out.output
+    assert "Nothing was withdrawn." in out.output and ".duckdb" not in out.output
+    assert public_side.current_snapshot() == folder / "snapshot-0001.duckdb"
+
+
 def test_the_command_names_each_revised_figure_by_its_measure_as_the_public_reads_it(loaded, folder, tmp_path):
     with warehouse.connect(loaded) as con:
         approve(con, ["2015-06"], PCC)
