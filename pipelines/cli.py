@@ -1531,8 +1531,15 @@ def meetings_add(ctx, held_on, db, kind, district, title, as_user):
     day = _loop_day(held_on, "DATE")
     with connect(db or ctx.obj["db"], create=False) as con:
         meeting = add_meeting(con, cli_actor(as_user), held_on=day, kind=kind, title=title, district=district)
-    month = f"{meeting.reporting_month:%B %Y}" if meeting.reporting_month else "no month with accepted figures yet"
-    click.echo(f"Recorded meeting {meeting.meeting_id}: {meeting.label} (reporting month {month}).")
+    click.echo(f"Recorded meeting {meeting.meeting_id}: {meeting.label} ({_reporting_month(meeting)}).")
+
+
+def _reporting_month(meeting) -> str:
+    """A meeting's reporting month in words, or that no month before it has figures yet ("reporting month no month
+    with accepted figures yet" read as a broken sentence)."""
+    if meeting.reporting_month:
+        return f"reporting month {meeting.reporting_month:%B %Y}"
+    return "no month before it has accepted figures yet, so it has no reporting month"
 
 
 @meetings.command(name="move")
@@ -1559,9 +1566,8 @@ def meetings_move(ctx, meeting_id, to_day, reason, db, as_user):
     with connect(db or ctx.obj["db"], create=False) as con:
         before = get_meeting(con, meeting_id).label
         meeting = move_meeting(con, cli_actor(as_user), meeting_id, to=day, reason=reason)
-    month = f"{meeting.reporting_month:%B %Y}" if meeting.reporting_month else "no month with accepted figures yet"
     click.echo(f"Moved meeting {meeting.meeting_id}: {shown(before)} is now {shown(meeting.label)} "
-               f"(reporting month {month}).")
+               f"({_reporting_month(meeting)}).")
 
 
 @meetings.command(name="cancel")

@@ -48,6 +48,20 @@ def test_meetings_lists_nothing_then_what_was_recorded_newest_first(wh, run_cli)
     assert lines[0].index("Title") == lines[3].index("Public Accountability Board")
 
 
+def test_a_meeting_before_any_figures_says_it_has_no_reporting_month_in_a_sentence(wh, run_cli):
+    """Regression: "(reporting month no month with accepted figures yet)"."""
+    out = _run_ok(run_cli, "meetings", "add", "2010-01-14", "--db", wh, "--as", "analyst@example.org")
+    assert out.strip() == ("Recorded meeting 1: Public Accountability Board, 14 January 2010 (no month before it has "
+                           "accepted figures yet, so it has no reporting month).")
+    out = _run_ok(run_cli, "meetings", "move", "1", "--to", "2010-01-21", "--reason", "Put back a week", "--db", wh,
+                  "--as", "analyst@example.org")
+    assert out.strip().endswith("21 January 2010 (no month before it has accepted figures yet, so it has no reporting "
+                                "month).")
+    out = _run_ok(run_cli, "meetings", "move", "1", "--to", "2015-08-20", "--reason", "Set right", "--db", wh,
+                  "--as", "analyst@example.org")
+    assert out.strip().endswith("20 August 2015 (reporting month July 2015).")
+
+
 def test_meetings_counts_each_meetings_overdue_actions_as_pccdash_actions_does(wh, run_cli):
     """Regression: "pccdash meetings" gave each meeting's open actions but not how many were overdue, which
     "pccdash actions" puts first."""
