@@ -1526,9 +1526,13 @@ def meetings_add(ctx, held_on, db, kind, district, title, as_user):
     """
     from .accountability import add_meeting
     from .audit import cli_actor
+    from .catalogue import force
     from .warehouse import connect
 
     day = _loop_day(held_on, "DATE")
+    if kind == "district" and not district:  # said '"" is not one' of the districts
+        raise PccDashError("A district's quarterly report names its district: give --district, one of "
+                           f"{', '.join(force().districts)}.")
     with connect(db or ctx.obj["db"], create=False) as con:
         meeting = add_meeting(con, cli_actor(as_user), held_on=day, kind=kind, title=title, district=district)
     click.echo(f"Recorded meeting {meeting.meeting_id}: {meeting.label} ({_reporting_month(meeting)}).")

@@ -219,6 +219,9 @@ def test_actions_lists_overdue_first_and_close_keeps_the_note(wh, run_cli):
      'DATE "20/08/2015" is not a date; write it as YYYY-MM-DD (2015-08-20).'),
     (("meetings", "add", "2015-08-20", "--kind", "district", "--district", "Leeds", "--as", "pcc@example.org"),
      '"Leeds" is not one'),
+    (("meetings", "add", "2015-08-20", "--kind", "district", "--as", "pcc@example.org"),
+     "A district's quarterly report names its district: give --district, one of Barnsley, Doncaster, Rotherham, "
+     "Sheffield."),
     (("meetings", "show", "9"), 'The record holds no meeting 9; "pccdash meetings" lists them.'),
     (("meetings", "show", "first"), '"first" is not a meeting number'),
     (("actions", "close", "7", "--note", "done", "--as", "pcc@example.org"),
