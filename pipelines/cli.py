@@ -760,7 +760,9 @@ def pack(db, meeting, out_dir, as_user, who):
                            f'into "{out_dir}": {e.strerror or e}. Write it out with "pccdash packs --get '
                            f'{made.pack_id} --out FOLDER".') from None
     click.echo(f"Briefing pack written: {', '.join(str(p) for p in written)}")
-    click.echo(f"Kept in the archive as pack {made.pack_id} ({made.production.data_version})")
+    # the data version is a sentence of its own ("Figures as loaded up to load 18, ..."): said here within one
+    version = made.production.data_version.rstrip(".")
+    click.echo(f"Kept in the archive as pack {made.pack_id} ({version[:1].lower()}{version[1:]}).")
 
 
 @main.command()
