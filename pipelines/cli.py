@@ -469,7 +469,8 @@ def validate(paths, db, file, measures, districts, start, end, all_rules, engine
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder to write the site into [default: beside the warehouse, WAREHOUSE.datadocs, where the "
                    "app's Data Docs page reads it].")
-@click.option("--latest", default=5, show_default=True, help="How many of the latest loads to include.")
+@click.option("--latest", default=5, show_default=True, type=click.IntRange(min=1),
+              help="How many of the latest loads to include.")
 def datadocs(db, out, latest):
     """Build Great Expectations' Data Docs (HTML) for the latest loads.
 

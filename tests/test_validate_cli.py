@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from helpers import write_csv
 
 from pipelines import warehouse
@@ -65,6 +66,16 @@ def test_datadocs_writes_an_index_covering_accepted_and_refused_files(db, tmp_pa
 def test_datadocs_with_no_runs_says_what_to_do(db, run_cli):
     result = run_cli("datadocs", "--db", db)
     assert result.exit_code == 1 and 'Run "pccdash ingest PATH" first.' in result.stderr
+
+
+@pytest.mark.parametrize("latest", ["0", "-3"])
+def test_datadocs_refuses_a_number_of_loads_below_one(db, tmp_path, run_cli, latest):
+    """Regression: --latest 0 said no return had been loaded, though one had, and --latest -3 stopped on an
+    unexpected fault."""
+    run_cli("ingest", write_csv(tmp_path / "clean.csv", CLEAN), "--db", db)
+    result = run_cli("datadocs", "--db", db, "--out", tmp_path / "docs", "--latest", latest)
+    assert result.exit_code == 2 and "Invalid value for '--latest'" in result.stderr and "x>=1" in result.stderr
+    assert "fault" not in result.stderr and "No return has been loaded" not in result.stderr
 
 
 def test_validate_a_folder_with_no_returns_is_refused_as_ingest_refuses_it(db, tmp_path, run_cli):
