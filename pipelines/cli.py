@@ -1842,10 +1842,15 @@ def recommendations(db, month):
         click.echo(shown(f"    Measures now: {row['Measures now']}", None))
 
 
+# a port a server can listen on: 0 would let the system choose one the command could not name, and one past 65535
+# stopped Streamlit with its own traceback
+PORT = click.IntRange(1, 65535)
+
+
 @main.command()
 @db_option
 @click.option("--no-serve", is_flag=True, help="Build the sample warehouse and stop before the dashboard.")
-@click.option("--port", default=8501, show_default=True, help="Port for the dashboard.")
+@click.option("--port", default=8501, show_default=True, type=PORT, help="Port for the dashboard.")
 def demo(db, no_serve, port):
     """Build a warehouse from the bundled sample returns, then serve the dashboard.
 
@@ -1911,8 +1916,8 @@ def _publish_demo_months(path: Path) -> None:
 @db_option
 @click.option("--app", "which", type=click.Choice(["internal", "public", "both"]), default="both", show_default=True,
               help="The internal dashboard (sign-in needed), the public one (published snapshots only), or both.")
-@click.option("--port", default=8501, show_default=True, help="Port of the internal dashboard.")
-@click.option("--public-port", default=8502, show_default=True, help="Port of the public dashboard.")
+@click.option("--port", default=8501, show_default=True, type=PORT, help="Port of the internal dashboard.")
+@click.option("--public-port", default=8502, show_default=True, type=PORT, help="Port of the public dashboard.")
 @click.option("--address", default="localhost", show_default=True, help="Address to listen on.")
 @click.option("--auth-secrets", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               envvar="PCCDASH_AUTH_SECRETS", show_envvar=True,
@@ -1920,7 +1925,8 @@ def _publish_demo_months(path: Path) -> None:
                    "[default: Streamlit's own .streamlit/secrets.toml]")
 @click.option("--demo-sign-in", is_flag=True,
               help="Sign in with a local demo provider (oidc-provider-mock) and its made-up users.")
-@click.option("--provider-port", default=9400, show_default=True, help="Port of the demo sign-in provider.")
+@click.option("--provider-port", default=9400, show_default=True, type=PORT,
+              help="Port of the demo sign-in provider.")
 def serve(db, which, port, public_port, address, auth_secrets, demo_sign_in, provider_port):
     """Serve the internal dashboard on http://localhost:PORT and the public one on PUBLIC-PORT.
 

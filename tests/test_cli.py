@@ -60,6 +60,18 @@ def test_every_usage_line_is_whole():
     assert "KIND is question, answer, decision or recommendation." in " ".join(release.split())
 
 
+@pytest.mark.parametrize("args", [("serve", "--app", "internal", "--port", "70000"),
+                                  ("serve", "--app", "public", "--public-port", "70000"),
+                                  ("serve", "--app", "public", "--provider-port", "0"),
+                                  ("demo", "--port", "0")])
+def test_a_port_no_server_can_listen_on_is_refused_before_anything_starts(db, run_cli, args):
+    """Regression: "pccdash serve --port 70000" started the apps and printed Streamlit's own traceback
+    ("OverflowError: bind(): port must be 0-65535"), and port 0 served on a port the command could not name."""
+    result = run_cli(*args, "--db", db)
+    assert result.exit_code == 2
+    assert "is not in the range 1<=x<=65535" in result.stderr and "Traceback" not in result.output
+
+
 @pytest.fixture
 def small_db(db, tmp_path, run_cli):
     rows = [f"2015-{m:02d},{d},{meas},{v}" for m in range(1, 13)
