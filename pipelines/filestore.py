@@ -12,12 +12,14 @@ import hashlib
 import os
 import re
 import tempfile
+import time
 from pathlib import Path
 
 from .errors import PccDashError
 from .files import write_atomically
 
 _HASH = re.compile(r"[0-9a-f]{64}")
+STALE_SECONDS = 86_400  # a file a stopped load was keeping, cleared by the next load after a day
 
 
 class StoredFileMissing(PccDashError):
@@ -106,6 +108,12 @@ class Keeper:
     def __enter__(self) -> Keeper:
         root = folder(self.db_path)
         root.mkdir(parents=True, exist_ok=True)
+        # what a load stopped part way (killed, the machine off) was writing: nothing names it, and a load holds
+        # the warehouse, so one a day old is no other's still being written
+        for stale in root.glob(".incoming.*.tmp"):
+            with contextlib.suppress(OSError):
+                if time.time() - stale.stat().st_mtime > STALE_SECONDS:
+                    stale.unlink()
         fd, self._tmp = tempfile.mkstemp(dir=root, prefix=".incoming.", suffix=".tmp")
         self._fh = os.fdopen(fd, "wb")
         return self

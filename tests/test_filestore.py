@@ -55,3 +55,19 @@ def test_a_keeper_names_what_it_was_given_by_its_hash_or_leaves_nothing(db):
         keeper.write(b"half a file")
         raise RuntimeError
     assert [p.name for p in (db.parent / "wh.files").rglob("*") if p.is_file()] == [hashlib.sha256(data).hexdigest()]
+
+
+def test_what_a_stopped_load_was_keeping_is_cleared_by_a_later_load_once_a_day_old(db):
+    import os
+    import time
+
+    root = db.parent / "wh.files"
+    root.mkdir()
+    old, recent = root / ".incoming.old.tmp", root / ".incoming.recent.tmp"
+    old.write_bytes(b"a load killed yesterday")
+    recent.write_bytes(b"a load still writing")
+    os.utime(old, (time.time() - filestore.STALE_SECONDS - 60,) * 2)
+    with filestore.Keeper(db) as keeper:
+        keeper.write(b"x")
+        keeper.keep(hashlib.sha256(b"x").hexdigest())
+    assert not old.exists() and recent.exists()
