@@ -52,6 +52,13 @@ The algorithm (`suppress`)
    first hid cell after cell: the 12 months to March is the financial year under another name, and with
    the 12 months to every month public, two consecutive totals give a month less the same month a year
    before, so each cell hidden to protect another needed one more a year on.
+5. (The same check.) Secondary cells are chosen one at a time, each for a cell narrow then, so a later choice
+   can protect what an earlier one was chosen for, and some end up protecting nothing. Each secondary cell is
+   then shown in turn, the force's before the districts', quarters, years and 12 months before months, and the
+   larger counts first, and hidden again if any hidden cell (a small count, an earlier figure, another secondary
+   cell) becomes narrow. A secondary cell that showing it would leave alone in a relation is shown with it (of a
+   quarter's three months with the quarter published, two are shown together or neither); nothing is shown that
+   would leave a small count or an earlier figure alone in a relation.
 
 Limits
 ------
@@ -77,7 +84,7 @@ Limits
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -614,10 +621,12 @@ def _extreme_finder(a, b, lows):
     sign * x[i], or None when that is unbounded below. Many solves on one set of relations: HiGHS keeps the
     model and starts each solve from the last one's basis, where SciPy's `linprog` would check and copy the
     inputs every time (most of the cost of a publication's suppression). SciPy's `linprog` is used when its
-    HiGHS object cannot be had."""
+    HiGHS object cannot be had. The function's `fix(i, value)` holds x[i] at a value from then on (a cell shown),
+    and `fix(i, None)` lets it go back to lows[i] or more."""
     import numpy as np
 
     n = a.shape[1]
+    bounds = [(lo, None) for lo in lows]
     try:
         from scipy.optimize._highspy._core import HighsModelStatus, _Highs
     except ImportError:  # a SciPy release without it
@@ -626,16 +635,21 @@ def _extreme_finder(a, b, lows):
         def by_linprog(i: int, sign: float):
             c = np.zeros(n)
             c[i] = sign
-            res = linprog(c, A_eq=a, b_eq=b, bounds=[(lo, None) for lo in lows], method="highs")
+            res = linprog(c, A_eq=a, b_eq=b, bounds=bounds, method="highs")
             if res.status == 3:
                 return None
             if res.status != 0:
                 raise ValueError(f"the figures do not meet their own relations ({res.message}).")
             return res.x
+
+        def fix_linprog(i: int, value: float | None) -> None:
+            bounds[i] = (lows[i], None) if value is None else (value, value)
+        by_linprog.fix = fix_linprog
         return by_linprog
 
     h = _Highs()
     h.setOptionValue("output_flag", False)
+    h.setOptionValue("simplex_strategy", 4)  # primal: a new objective leaves the last point feasible, a good start
     h.setOptionValue("presolve", "off")  # each solve starts where the last ended, and says plainly when unbounded
     h.addVars(n, lows, np.full(n, h.getInfinity()))
     h.addRows(a.shape[0], b, b, a.nnz, a.indptr[:-1].astype(np.int32), a.indices.astype(np.int32),
@@ -660,90 +674,151 @@ def _extreme_finder(a, b, lows):
         if status != HighsModelStatus.kOptimal:
             raise ValueError(f"the figures do not meet their own relations ({h.modelStatusToString(status)}).")
         return np.array(h.getSolution().col_value)
+
+    def fix_highs(i: int, value: float | None) -> None:
+        h.changeColBounds(i, lows[i] if value is None else value, h.getInfinity() if value is None else value)
+    by_highs.fix = fix_highs
     return by_highs
 
 
+class _LinearReader:
+    """The reader of `_lp_narrow` for one set of unknowns, kept across questions: an unknown can be shown (held at
+    its true value, as if published) and hidden again, and each component's model is built once and re-solved
+    from where the last question left it. Every point a solve finds is kept: while each cell shown since is at
+    its true value there, it is still one the reader cannot rule out, and answers for the cells it puts far enough
+    from theirs without a solve."""
+
+    def __init__(self, values: list[int], relations: list[tuple[int, tuple[int, ...]]], unknown: set[int],
+                 lows: Mapping[int, int]):
+        import numpy as np
+
+        cells = sorted(unknown)
+        pos = {c: i for i, c in enumerate(cells)}
+        rows: list[tuple[dict[int, float], float]] = []
+        for total, parts in relations:
+            coef: dict[int, float] = {}
+            rhs = 0.0
+            for c, sign in ((total, 1.0), *((p, -1.0) for p in parts)):
+                if c in pos:
+                    coef[pos[c]] = coef.get(pos[c], 0.0) + sign
+                else:
+                    rhs -= sign * values[c]
+            coef = {v: k for v, k in coef.items() if k}
+            if coef:
+                rows.append((coef, rhs))
+        parent = list(range(len(cells)))
+
+        def root(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        for coef, _ in rows:
+            vs = list(coef)
+            for v in vs[1:]:
+                parent[root(v)] = root(vs[0])
+        self.comp = [root(v) for v in range(len(cells))]
+        self.members: dict[int, list[int]] = {}
+        for v in range(len(cells)):
+            self.members.setdefault(self.comp[v], []).append(v)
+        self.rows_of: dict[int, list[tuple[dict[int, float], float]]] = {}
+        for coef, rhs in rows:
+            self.rows_of.setdefault(self.comp[next(iter(coef))], []).append((coef, rhs))
+        self.cells, self.pos, self.lows = cells, pos, lows
+        self.truth = np.array([values[c] for c in cells], dtype=float)
+        self.models: dict[int, tuple] = {}   # component -> (solve, its cells' places in the model)
+        self.shown: set[int] = set()
+        self.points: dict[int, list] = {}  # component -> [the points its solves found, in rows, and how many]
+
+    def _model(self, comp: int):
+        import numpy as np
+        from scipy.sparse import csr_matrix
+
+        if comp not in self.models:
+            vs = self.members[comp]
+            local = {v: i for i, v in enumerate(vs)}
+            eqs = self.rows_of[comp]
+            data, ri, ci = [], [], []
+            b = np.zeros(len(eqs))
+            for r, (coef, rhs) in enumerate(eqs):
+                for v, k in coef.items():
+                    data.append(k)
+                    ri.append(r)
+                    ci.append(local[v])
+                b[r] = rhs
+            a = csr_matrix((data, (ri, ci)), shape=(len(eqs), len(vs)))
+            solve = _extreme_finder(a, b, np.array([self.lows[self.cells[v]] for v in vs], dtype=float))
+            for v in vs:
+                if v in self.shown:
+                    solve.fix(local[v], self.truth[v])
+            self.models[comp] = (solve, local)
+        return self.models[comp]
+
+    def show(self, cell: int, shown: bool = True) -> None:
+        """Hold an unknown at its true value (`shown`), or let it range again."""
+        v = self.pos[cell]
+        (self.shown.add if shown else self.shown.discard)(v)
+        if self.comp[v] in self.models:
+            solve, local = self.models[self.comp[v]]
+            solve.fix(local[v], self.truth[v] if shown else None)
+
+    def narrow(self, protection: int, only: Iterable[int], first: bool = False) -> set[int]:
+        """The cells of `only` whose range is narrower than `protection`; with `first`, asked in the order `only`
+        gives, the first one found."""
+        import numpy as np
+
+        wanted = [self.pos[c] for c in only if c in self.pos]
+        wanted = list(dict.fromkeys(wanted)) if first else sorted(set(wanted))
+        by_comp: dict[int, list[int]] = {}
+        for v in wanted:
+            by_comp.setdefault(self.comp[v], []).append(v)
+        narrow: set[int] = set()
+        for comp, targets in by_comp.items():
+            if comp not in self.rows_of:
+                continue  # no relation holds it: its range is unbounded
+            solve, local = self._model(comp)
+            t = self.truth[self.members[comp]]
+            wide = np.zeros(len(t), dtype=bool)
+            points = self.points.setdefault(comp, [np.empty((16, len(t))), 0])
+            found = points[0][:points[1]]
+            held = [local[v] for v in self.shown if v in local]
+            if held:
+                found = found[(np.abs(found[:, held] - t[held]) < 1e-6).all(axis=1)]
+            wide |= (np.abs(found - t) >= protection - 1e-6).any(axis=0)
+            for v in targets:
+                i = local[v]
+                for sign in (-1.0, 1.0):  # its maximum first: a count's range is usually open above
+                    if wide[i]:
+                        break
+                    x = solve(i, sign)
+                    if x is None:  # unbounded above: as wide as can be
+                        wide[i] = True
+                        break
+                    wide |= np.abs(x - t) >= protection - 1e-6
+                    if points[1] == len(points[0]):
+                        points[0] = np.concatenate([points[0], np.empty_like(points[0])])
+                    points[0][points[1]] = x
+                    points[1] += 1
+                if not wide[i]:
+                    narrow.add(self.cells[v])
+                    if first:
+                        return narrow
+        return narrow
+
+
 def _lp_narrow(values: list[int], relations: list[tuple[int, tuple[int, ...]]], unknown: set[int],
-               lows: Mapping[int, int], protection: int, only: Iterable[int]) -> set[int]:
+               lows: Mapping[int, int], protection: int, only: Iterable[int], first: bool = False) -> set[int]:
     """The cells of `only` (all in `unknown`) whose range is narrower than `protection` for a reader who knows
     every cell outside `unknown` and each unknown's lower bound (`lows`), and solves the relations as a linear
     program (SciPy's HiGHS): that reader's range for a cell is its minimum to its maximum.
 
     One solve answers for many cells: every optimum found is a point the reader cannot rule out, so each cell
     it puts `protection` or more from its true value has a range at least that wide.
+
+    With `first`, the cells are asked in the order `only` gives and the first narrow one found is the answer.
     """
-    import numpy as np
-    from scipy.sparse import csr_matrix
-
-    cells = sorted(unknown)
-    pos = {c: i for i, c in enumerate(cells)}
-    rows: list[tuple[dict[int, float], float]] = []
-    for total, parts in relations:
-        coef: dict[int, float] = {}
-        rhs = 0.0
-        for c, sign in ((total, 1.0), *((p, -1.0) for p in parts)):
-            if c in pos:
-                coef[pos[c]] = coef.get(pos[c], 0.0) + sign
-            else:
-                rhs -= sign * values[c]
-        coef = {v: k for v, k in coef.items() if k}
-        if coef:
-            rows.append((coef, rhs))
-    parent = list(range(len(cells)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for coef, _ in rows:
-        vs = list(coef)
-        for v in vs[1:]:
-            parent[root(v)] = root(vs[0])
-    members: dict[int, list[int]] = {}
-    for v in range(len(cells)):
-        members.setdefault(root(v), []).append(v)
-    rows_of: dict[int, list[tuple[dict[int, float], float]]] = {}
-    for coef, rhs in rows:
-        rows_of.setdefault(root(next(iter(coef))), []).append((coef, rhs))
-    truth = np.array([values[c] for c in cells], dtype=float)
-    narrow: set[int] = set()
-    wanted = sorted({pos[c] for c in only if c in pos})
-    by_comp: dict[int, list[int]] = {}
-    for v in wanted:
-        by_comp.setdefault(root(v), []).append(v)
-    for comp, targets in by_comp.items():
-        vs = members[comp]
-        local = {v: i for i, v in enumerate(vs)}
-        eqs = rows_of.get(comp, [])
-        if not eqs:
-            continue  # no relation holds it: its range is unbounded
-        data, ri, ci = [], [], []
-        b = np.zeros(len(eqs))
-        for r, (coef, rhs) in enumerate(eqs):
-            for v, k in coef.items():
-                data.append(k)
-                ri.append(r)
-                ci.append(local[v])
-            b[r] = rhs
-        a = csr_matrix((data, (ri, ci)), shape=(len(eqs), len(vs)))
-        solve = _extreme_finder(a, b, np.array([lows[cells[v]] for v in vs], dtype=float))
-        t = truth[vs]
-        wide = np.zeros(len(vs), dtype=bool)
-        for v in targets:
-            i = local[v]
-            for sign in (-1.0, 1.0):  # its maximum first: a count's range is usually open above
-                if wide[i]:
-                    break
-                x = solve(i, sign)
-                if x is None:  # unbounded above: as wide as can be
-                    wide[i] = True
-                    break
-                wide |= np.abs(x - t) >= protection - 1e-6
-            if not wide[i]:
-                narrow.add(cells[v])
-    return narrow
+    return _LinearReader(values, relations, unknown, lows).narrow(protection, only, first)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -883,8 +958,14 @@ def suppress_system(tables: Mapping[str, Table], settings: DisclosureSettings | 
         relations.append((ids[0], tuple(ids[1:])))
     # a force-only table's base total is the sum of its cells, so that the bound is above every cell
     bound = max([*(t.base_total() for t in tables.values()), *(values[i] for i in past)], default=0) + s.threshold + 1
+    # what readers look for first is shown first when a secondary cell turns out not to be needed: the force's
+    # figures, then quarters, years and 12 months before months, then the larger counts
+    reveal = sorted((index[(measure, a, p)] for measure, table in tables.items() for a, p in table.cells),
+                    key=lambda i: (keys[i][1] != tables[keys[i][0]].force_name,
+                                   tables[keys[i][0]].period_types[keys[i][2]] == "month", -values[i], i))
     chosen, primary, exposed = _suppress_cells(values, relations, bound, s, hidden=hidden, fixed=fixed,
-                                               protection=protection, linear=linear, keep=kept, past=past)
+                                               protection=protection, linear=linear, keep=kept, past=past,
+                                               reveal=reveal)
     out = {}
     for measure, table in tables.items():
         flags = {}
@@ -899,7 +980,8 @@ def suppress_system(tables: Mapping[str, Table], settings: DisclosureSettings | 
 def _suppress_cells(values: list[int], relations: list[tuple[int, tuple[int, ...]]], bound: int,
                     s: DisclosureSettings, *, hidden: set[int] = frozenset(), fixed: set[int] = frozenset(),
                     protection: int = 1, linear: bool = False,
-                    keep: set[int] = frozenset(), past: set[int] = frozenset()) -> tuple[set[int], set[int], set[int]]:
+                    keep: set[int] = frozenset(), past: set[int] = frozenset(),
+                    reveal: Sequence[int] = ()) -> tuple[set[int], set[int], set[int]]:
     """The cells to suppress (chosen), the primary ones among them, and those exposed to the strongest reader.
 
     hidden  unknowns never published (the rest of a measure beyond its part): always unknown to the reader
@@ -907,6 +989,8 @@ def _suppress_cells(values: list[int], relations: list[tuple[int, tuple[int, ...
     keep    cells always shown unless small themselves: never chosen to protect another
     past    figures an earlier publication hid, revised since: unknown to the reader and protected like a hidden
             cell, but nothing this publication shows or hides (never chosen, never shown)
+    reveal  (linear) the cells in the order a secondary cell is tried for showing once every hidden cell is
+            protected (step 5 of the module's algorithm); empty: none is
     """
     rels_of: list[list[int]] = [[] for _ in values]
     for j, (total, parts) in enumerate(relations):
@@ -978,12 +1062,12 @@ def _suppress_cells(values: list[int], relations: list[tuple[int, tuple[int, ...
             return (low, bound)
         return (low, thr) if i in primary else (thr + 1, bound)
 
-    def recovered(cells: set[int], strong: bool, only: Iterable[int] | None = None) -> set[int]:
+    def recovered(cells: set[int], strong: bool, only: Iterable[int] | None = None, first: bool = False) -> set[int]:
         targets = [c for c in (cells if only is None else only) if c not in hidden]
         if linear:  # one reader: each hidden cell at least its lower bound, flags unknown
             if cells is not current():  # a what-if (every cell hidden): nothing learnt is kept
                 return _lp_narrow(values, relations, cells, {i: domain(i, False)[0] for i in cells}, protection,
-                                  targets)
+                                  targets, first)
             # hiding more never narrows a range, so a cell once found wide enough stays so: only the rest are asked
             todo = [c for c in targets if c not in wide]
             narrow = _lp_narrow(values, relations, cells, {i: domain(i, False)[0] for i in cells}, protection, todo)
@@ -1060,6 +1144,57 @@ def _suppress_cells(values: list[int], relations: list[tuple[int, tuple[int, ...
                 return True
             narrow = now
 
+    def show_unneeded() -> None:
+        """Step 5 of the module's algorithm: each secondary cell in `reveal` order is shown, with any secondary cell
+        that showing it would leave alone in a relation, and hidden again if a hidden cell becomes narrow. One
+        reader answers every question, the cells shown held at their values: the hidden cells only shrink."""
+        def secondary(c: int) -> bool:
+            return c in chosen and c not in primary and c not in hidden and c not in past and c not in fixed
+
+        def with_company(c: int, hid: set[int]) -> list[int] | None:
+            """`c` and the secondary cells that showing it gives away (a relation left with one hidden cell), to be
+            shown together; None when it would give away another kind of cell. Takes them out of `hid`."""
+            group = [c]
+            hid.discard(c)
+            for d in group:
+                for j in rels_of[d]:
+                    alone = [e for e in (relations[j][0], *relations[j][1]) if e in hid]
+                    if len(alone) == 1 and alone[0] not in hidden:  # (a rest is never published)
+                        if not secondary(alone[0]):
+                            return None
+                        group.append(alone[0])
+                        hid.discard(alone[0])
+            return group
+
+        hid = unknown()
+        reader = _LinearReader(values, relations, hid, {i: domain(i, False)[0] for i in hid})
+        narrow = reader.narrow(protection, [c for c in hid if c not in hidden])
+        # a cell already narrow cannot be seen to become narrower: nothing joined to one is shown
+        joined: dict[int, list[int]] = {}  # the reader's components: cells joined by relations through hidden cells
+        for c in sorted(hid - hidden):
+            joined.setdefault(reader.comp[reader.pos[c]], []).append(c)
+        risky = {reader.comp[reader.pos[c]] for c in narrow}
+        for c in reveal:
+            if not secondary(c) or reader.comp[reader.pos[c]] in risky:
+                continue
+            before = set(hid)
+            group = with_company(c, hid)
+            if group is not None and not risky.intersection(reader.comp[reader.pos[d]] for d in group):
+                # only the hidden cells joined to the group can become narrower: those beside it, likeliest to,
+                # asked first
+                beside = dict.fromkeys(e for d in group for j in rels_of[d] for e in (relations[j][0], *relations[j][1])
+                                       if e in hid and e not in hidden)
+                comps = dict.fromkeys(reader.comp[reader.pos[d]] for d in group)
+                reach = [*beside, *(e for k in comps for e in joined.get(k, ()) if e in hid and e not in beside)]
+                for d in group:
+                    reader.show(d)
+                if not reader.narrow(protection, reach, first=True):
+                    chosen.difference_update(group)
+                    continue
+                for d in group:
+                    reader.show(d, False)
+            hid = before
+
     if linear:  # step 4 of the module's algorithm: a narrow secondary cell is shown, not protected
         settle(everything=False)
         if show_given_away():
@@ -1068,6 +1203,8 @@ def _suppress_cells(values: list[int], relations: list[tuple[int, tuple[int, ...
             wide.clear()
             settle(everything=True)
             show_given_away()
+        if reveal:
+            show_unneeded()
     else:
         settle(everything=True)
     chosen -= hidden | past
