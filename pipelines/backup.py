@@ -5,8 +5,8 @@ What a backup holds, each part where `pccdash restore` puts it back:
     warehouse/warehouse.duckdb (+ .wal)   the warehouse (PCCDASH_DB), copied whole while no writer can change it
     warehouse/records.duckdb (+ .wal)     its police.uk records, kept beside it (`pipelines.records`)
     warehouse/records.pending             the marker of records a stopped load left, when there is one
-    files/                                the file store beside the warehouse: returns uploaded in the app, answers'
-                                          documents, briefing packs produced (`pipelines.filestore`)
+    files/                                the file store beside the warehouse: the force's returns as received,
+                                          answers' documents, briefing packs produced (`pipelines.filestore`)
     datadocs/                             the Data Docs built beside the warehouse, when there are any
     published/                            the published folder (PCCDASH_PUBLISHED_DIR): every snapshot, the
                                           releases and the links that say which is in force
@@ -88,16 +88,14 @@ def is_archive(path: Path) -> bool:
     return path.name.lower().endswith(ARCHIVE_SUFFIXES)
 
 
-def _datadocs(db: Path) -> Path:
-    return db.with_name(db.stem + ".datadocs")
+def _datadocs_folder(db: Path) -> Path:
+    from .contracts.datadocs import folder  # here: it brings the contract runner, which a restore may not need
+
+    return folder(db)
 
 
 def _wal(path: Path) -> Path:
     return path.with_name(path.name + ".wal")
-
-
-def _marker(db: Path) -> Path:
-    return db.with_name(db.stem + ".records.pending")
 
 
 # ------------------------------------------------------------------------------------------------ taking one
@@ -278,9 +276,9 @@ def _fill(staging: Path, places: Places) -> dict:
             copier.file(rec, "warehouse/records.duckdb")
             if _wal(rec).is_file():
                 copier.file(_wal(rec), "warehouse/records.duckdb.wal")
-        if _marker(db).is_file():
-            copier.file(_marker(db), "warehouse/records.pending")
-        copier.tree(_datadocs(db), "datadocs")
+        if records.marker_path(db).is_file():
+            copier.file(records.marker_path(db), "warehouse/records.pending")
+        copier.tree(_datadocs_folder(db), "datadocs")
         holds["snapshots"] = len(list(places.published.glob("snapshot-*.duckdb"))) if places.published.is_dir() else 0
         copier.tree(places.published, "published")
         holds["inbox"] = copier.tree(places.inbox, "inbox")
@@ -473,7 +471,7 @@ def restore(src: Path, places: Places, *, replace: bool = False) -> Restored:
             _place(root / part, target, merge=part in ("files", "inbox"))
         wh = root / "warehouse"
         for name, target in (("records.duckdb", records.path_of(db)), ("records.duckdb.wal", _wal(records.path_of(db))),
-                             ("records.pending", _marker(db)), ("warehouse.duckdb.wal", _wal(db)),
+                             ("records.pending", records.marker_path(db)), ("warehouse.duckdb.wal", _wal(db)),
                              ("warehouse.duckdb", db)):
             if (wh / name).is_file():
                 _place(wh / name, target)
@@ -496,7 +494,7 @@ def _readable_here(path: Path, src: Path, manifest: dict) -> None:
 def _targets(places: Places, manifest: dict, rels: set[str]) -> list[tuple[str, Path]]:
     """(part of the backup, where it goes) for each folder part the backup holds."""
     db = places.db
-    found = [("datadocs", _datadocs(db)), ("files", filestore.folder(db)), ("published", places.published),
+    found = [("datadocs", _datadocs_folder(db)), ("files", filestore.folder(db)), ("published", places.published),
              ("inbox", places.inbox)]
     for key, env, folder in (("reference", "PCCDASH_REFERENCE_DIR", places.reference),
                              ("contracts", "PCCDASH_CONTRACTS_DIR", places.contracts)):
@@ -567,7 +565,7 @@ def _move_aside(places: Places, in_the_way: list[Path], stamp: str, root: Path) 
         folder = db.with_name(f"{db.stem}.replaced-{stamp}")
         folder.mkdir()
         for path in (db, _wal(db), warehouse.read_copy_path(db), records.path_of(db), _wal(records.path_of(db)),
-                     _marker(db), filestore.folder(db), _datadocs(db)):
+                     records.marker_path(db), filestore.folder(db), _datadocs_folder(db)):
             if path.exists():
                 os.replace(path, folder / path.name)
         said.append(f'The warehouse that was at "{db}" (with its records, file store and Data Docs) was moved to '

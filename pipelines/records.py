@@ -68,7 +68,8 @@ def path_of(warehouse: Path) -> Path:
     return warehouse.with_name(warehouse.stem + ".records" + warehouse.suffix)
 
 
-def _marker(warehouse: Path) -> Path:
+def marker_path(warehouse: Path) -> Path:
+    """The marker of police.uk records a stopped load left unnumbered, beside the warehouse at `warehouse`."""
     return warehouse.with_name(warehouse.stem + ".records.pending")
 
 
@@ -112,7 +113,7 @@ def set_aside(warehouse: Path) -> Path | None:
     for extra in (".wal",):
         if path.with_name(path.name + extra).exists():
             os.replace(path.with_name(path.name + extra), aside.with_name(aside.name + extra))
-    _marker(warehouse).unlink(missing_ok=True)
+    marker_path(warehouse).unlink(missing_ok=True)
     print(f'Note: "{path.name}" held police.uk records of a warehouse removed before this one was made; it is '
           f'kept as "{aside.name}".', file=sys.stderr)
     return aside
@@ -144,7 +145,7 @@ def for_load(con: duckdb.DuckDBPyConnection) -> str:
 
 def expect(con: duckdb.DuckDBPyConnection) -> None:
     """Before a load commits records the warehouse has not accepted yet: leave the marker that says so."""
-    marker = _marker(_warehouse_of(con))
+    marker = marker_path(_warehouse_of(con))
     with open(marker, "w", encoding="utf-8") as fh:
         fh.write("A police.uk load has records here that the warehouse has not accepted yet.\n")
         fh.flush()
@@ -153,16 +154,16 @@ def expect(con: duckdb.DuckDBPyConnection) -> None:
 
 def settled(con: duckdb.DuckDBPyConnection) -> None:
     """The warehouse accepted the load's records, or they were deleted: take the marker away."""
-    _marker(_warehouse_of(con)).unlink(missing_ok=True)
+    marker_path(_warehouse_of(con)).unlink(missing_ok=True)
 
 
 def tidy(con: duckdb.DuckDBPyConnection, warehouse: Path) -> int:
     """Delete the records of every file the warehouse has not accepted (when a marker says a load left some);
     how many files they came from."""
-    if not _marker(warehouse).exists():
+    if not marker_path(warehouse).exists():
         return 0
     if not attach(con, warehouse):
-        _marker(warehouse).unlink()
+        marker_path(warehouse).unlink()
         return 0
     orphans = [f for (f,) in con.execute(
         f"SELECT file_id FROM {ALIAS}.police_uk_record_file "
