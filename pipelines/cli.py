@@ -35,6 +35,7 @@ PERIODS_SHOWN = 24  # months `pccdash periods` shows unless asked for more: the 
 PACKS_SHOWN = 20  # packs `pccdash packs` lists unless asked for more
 MEETINGS_SHOWN = 12  # meetings `pccdash meetings` lists unless asked for more
 RELEASED_SHOWN = 20  # approvals `pccdash released` lists unless asked for more: items stay approved for years
+FILES_SHOWN = 50  # files `pccdash files` lists unless asked for more: a return a month, and its resubmissions
 AUDIT_LIMIT = 50  # records the audit table shows unless asked for more: a trail of years holds thousands
 
 
@@ -1124,7 +1125,8 @@ def supersede(file, db, reason, by, withdrawn, as_user):
     A refused file stops blocking its months by itself once later accepted files cover its months and
     measures, whatever their names or formats. Mark it when that cannot happen: rows whose month or
     measure could not be read, or a return the force took back. The marking is kept with who, when and
-    the reason, and recorded in the audit trail. Analysts and {holder} may mark one.
+    the reason, and recorded in the audit trail. Analysts and {holder} may mark one. FILE_ID_OR_NAME is
+    the file's number, as "pccdash files --outcome refused" lists it, or its name.
 
     \b
     Examples:
@@ -1182,6 +1184,211 @@ def calendar_(db, month, count):
     click.echo("")
     for line in notices or [f"Every figure due for {(chosen or latest_due_month()):%B %Y} has arrived."]:
         click.echo(line)
+
+
+# ---------------------------------------------------------------- the files loaded
+
+
+class FileNotHandedBack(PccDashError):
+    """A loaded file asked for is not in the registry, or cannot be written out as received."""
+
+
+def _loaded_file(con, file):
+    """A file of the registry by its number (57 or #57) or its name (the latest loaded of that name)."""
+    from .registry import find_file
+
+    return find_file(con, file, missing=lambda text, digits: FileNotHandedBack(
+        f"There is no file number {int(digits)} among the files loaded; \"pccdash files\" lists them."
+        if digits is not None else f'There is no file "{shown(text)}" among the files loaded; "pccdash files" lists '
+        "them."))
+
+
+@main.group(name="files", invoke_without_command=True)
+@db_option
+@limit_option(FILES_SHOWN, "The table shows the newest N files (0: every one); the CSV has every one.")
+@click.option("--outcome", type=click.Choice(["accepted", "refused"]), default=None,
+              help="Only the files accepted, or only those refused.")
+@format_option
+@click.pass_context
+def files_(ctx, db, limit, outcome, fmt):
+    """List every file loaded (returns and police.uk's files, accepted or refused), newest first, as the Files
+    loaded page does: its number, when it was received (UK time), its name, outcome, who loaded it, the figures it
+    added and revised, and where a refused one stands (what superseded it). Or show one file, or write one back out
+    as received.
+
+    The number is what "pccdash supersede", "pccdash flags --file" and "pccdash validate --file" take. The table
+    shows the newest 50 files and says how many more there are (--limit 0 for every one); the CSV has every file,
+    with its times as stored, in UTC.
+
+    \b
+    Examples:
+      pccdash files
+      pccdash files --outcome refused
+      pccdash files --limit 0 --format csv > files-loaded.csv
+      pccdash files show 57
+      pccdash files get 57 --out received/
+    """
+    ctx.obj = {"db": db}
+    if ctx.invoked_subcommand is not None:
+        return
+    import pandas as pd
+
+    from .exports import write_csv
+    from .registry import OUTCOME_WORDS
+    from .resubmission import file_registry
+    from .uk_time import uk_words
+    from .warehouse import connect_read_only
+
+    with connect_read_only(db) as con:
+        df = file_registry(con)
+    if outcome:
+        df = df[df["outcome"] == {"accepted": "accepted", "refused": "rejected"}[outcome]]
+    df = df.assign(outcome=df["outcome"].map(lambda o: OUTCOME_WORDS.get(o, o)))
+    if fmt == "csv":
+        write_csv(df.rename(columns={"received": "received_utc", "status": "where_it_stands"}), sys.stdout)
+        return
+    if df.empty:
+        click.echo({None: 'No file has been loaded yet. "pccdash ingest PATH" loads one.',
+                    "accepted": "No file has been accepted yet.", "refused": "No file has been refused."}[outcome])
+        return
+    rows = df.head(limit) if limit else df
+    click.echo(_left_table(pd.DataFrame({
+        "File": rows["file_id"].astype(int).tolist(),
+        "Received": [uk_words(t) for t in rows["received"]],
+        "Name": [shown(n, 60) for n in rows["name"]],
+        "Outcome": rows["outcome"].tolist(),
+        "Loaded by": [shown(w, 40) if isinstance(w, str) else "" for w in rows["loaded_by"]],
+        "New": [f"{int(n):,}" for n in rows["figures_new"]],
+        "Revised": [f"{int(n):,}" for n in rows["figures_revised"]],
+        # said after the outcome, which already says "refused"
+        "Where it stands": [shown(s.removeprefix("refused; "), None) for s in rows["status"]],
+    })))
+    if limit and len(df) > limit:
+        click.echo(f"The newest {limit:,} of {len(df):,} files. See more with --limit N (--limit 0 for every one), "
+                   "narrow them with --outcome, or have them all with --format csv.")
+
+
+@files_.command(name="show")
+@click.argument("file", metavar="N")
+@db_option
+@click.pass_context
+def files_show(ctx, file, db):
+    """Show one file loaded: when it was received and by whom, what it was, whether it is kept as received, where
+    a refused one stands and its problems, and the figures it brought, month by month. N is its number, as
+    "pccdash files" lists it (or its name: the latest loaded of that name).
+
+    \b
+    Examples:
+      pccdash files show 57
+      pccdash files show 2026-05-cse-return.csv
+    """
+    from .errors import Problem
+    from .registry import OUTCOME_WORDS, figures_by_month, is_police_uk, not_kept
+    from .resubmission import refusals
+    from .uk_time import month_words, uk_words
+    from .warehouse import connect_read_only, db_path
+
+    path = db_path(db or ctx.obj["db"])
+    with connect_read_only(path) as con:
+        found = _loaded_file(con, file)
+        fid = found.file_id
+        (sha, where, size, loaded_by, file_type, layout, encoding, rows_read, new, revised, unchanged, message,
+         uploaded_by) = con.execute(
+            """SELECT r.sha256, r.path, r.size_bytes, r.loaded_by, r.file_type, r.layout, r.encoding, r.rows_read,
+                      r.figures_new, r.figures_revised, r.figures_unchanged, r.message,
+                      (SELECT any_value(u.uploaded_by) FROM file_upload u WHERE u.file_id = r.file_id)
+               FROM file_registry r WHERE r.file_id = ?""", [fid]).fetchone()
+        refusal = next((r for r in refusals(con) if r.file.file_id == fid), None)
+        problems = con.execute('SELECT sheet, "row", "column", problem FROM ingest_problem WHERE file_id = ? '
+                               'ORDER BY "row" NULLS FIRST, "column"', [fid]).fetchall()
+        months = figures_by_month(con, fid, found.outcome, layout)
+    police_uk = is_police_uk(layout)
+    click.echo(f'File #{fid}: "{shown(found.name, None)}", {OUTCOME_WORDS.get(found.outcome, found.outcome)}')
+    how = "uploaded in the app" if uploaded_by else "loaded"
+    click.echo(f"  Received {uk_words(found.received_at, 'words')}, {how} by {shown(loaded_by or 'no one recorded')}"
+               + (f", from {shown(where, None)}" if where and not uploaded_by else "") + ".")
+    what = "a police.uk file" if police_uk else "a return"
+    kind = ", ".join(w for w in ((file_type or "").upper(), f"{layout} layout" if layout and not police_uk else "",
+                                 encoding or "") if w)
+    click.echo(f"  {what[0].upper()}{what[1:]}" + (f" ({kind})" if kind else "") + f", {size:,} bytes"
+               + (f"; SHA-256 {sha}" if sha else "") + ".")
+    if found.outcome == "accepted":
+        read = (f"records read, counted into {new + revised + unchanged:,} figures" if police_uk  # context, by district
+                else "figures read")
+        click.echo(f"  {rows_read:,} {read}: {new:,} new, {revised:,} revised, {unchanged:,} unchanged.")
+    why = not_kept(path, fid, sha, layout)
+    click.echo(f"  {why}" if why else f'  Kept as received: "pccdash files get {fid} --out DIR" writes it out.')
+    if refusal is not None:
+        # the outcome, above, already says it was refused
+        click.echo(_wrapped(refusal.describe().removeprefix("refused; ") + ".", "  Where it stands: ", "    "))
+        click.echo("")
+        click.echo(f"Problems ({len(problems):,})" if problems else
+                   "No problem was kept with it" + (f": {shown(message, None)}" if message else "."))
+        for sheet, row, column, text in problems[:PROBLEMS_SHOWN]:  # as "pccdash ingest" named them
+            click.echo(_wrapped(Problem(found.name, text, sheet=sheet, row=row, column=column).message(), "  - ",
+                                "    "))
+        if len(problems) > PROBLEMS_SHOWN:
+            click.echo(f"  ... and {len(problems) - PROBLEMS_SHOWN:,} more: the Files loaded page lists every one.")
+    click.echo("")
+    if not months:
+        click.echo("Nothing from it was loaded." if found.outcome != "accepted" else
+                   "It brought no figure: every one it held was already loaded, unchanged.")
+        return
+    import pandas as pd
+
+    if police_uk:
+        click.echo("Records it brought, by month:")
+        table = pd.DataFrame([(month_words(p), k, f"{n:,}") for p, k, n in months],
+                             columns=["Month", "Kind", "Records"])
+    elif found.outcome != "accepted":
+        click.echo("What it held, by month (nothing from it was loaded):")
+        table = pd.DataFrame([(month_words(p), f"{m:,}", f"{n:,}") for p, m, n in months],
+                             columns=["Month", "Measures", "Figures"])
+    else:
+        click.echo("Figures it brought, by month (still current: not revised by a later file since):")
+        table = pd.DataFrame([(month_words(p), f"{a:,}", f"{b:,}", f"{c:,}") for p, a, b, c in months],
+                             columns=["Month", "New", "Revised", "Still current"])
+    click.echo("\n".join("  " + line for line in _left_table(table).splitlines()))
+
+
+@files_.command(name="get")
+@click.argument("file", metavar="N")
+@db_option
+@click.option("--out", "out_dir", default=".", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The folder to write it into, under the name it was loaded by.")
+@click.pass_context
+def files_get(ctx, file, db, out_dir):
+    """Write a file loaded back out exactly as it was received, checked against the hash it was kept under. N is
+    its number, as "pccdash files" lists it (or its name: the latest loaded of that name). police.uk's files are
+    not kept (police.uk keeps them), nor returns loaded by an earlier version of pccdash.
+
+    \b
+    Examples:
+      pccdash files get 57 --out received/
+    """
+    from pathlib import PurePosixPath, PureWindowsPath
+
+    from . import filestore
+    from .files import writable_folder, write_atomically
+    from .registry import not_kept
+    from .warehouse import connect_read_only, db_path
+
+    path = db_path(db or ctx.obj["db"])
+    with connect_read_only(path) as con:
+        found = _loaded_file(con, file)
+        sha, layout = con.execute("SELECT sha256, layout FROM file_registry WHERE file_id = ?",
+                                  [found.file_id]).fetchone()
+    why = not_kept(path, found.file_id, sha, layout)
+    if why:
+        raise FileNotHandedBack(why)
+    data = filestore.get(path, sha)  # checked against its hash: a changed file is refused, said as a sentence
+    name = PureWindowsPath(PurePosixPath(found.name).name).name  # its own name, without a folder before it
+    target = writable_folder(out_dir, "--out") / name
+    if target.exists() and (target.is_dir() or target.read_bytes() != data):
+        raise FileNotHandedBack(f'"{target}" is already there and is not file #{found.file_id} as received: nothing '
+                                "was written over it. Choose another folder with --out, or move that file first.")
+    write_atomically(target, data)
+    click.echo(f'File #{found.file_id} written as received ({len(data):,} bytes, SHA-256 checked): {target}')
 
 
 # ---------------------------------------------------------------- data-quality flags
@@ -1291,7 +1498,7 @@ def flags_raise(ctx, month, district, measure, file, reason, blocking, db, as_us
         if file is not None:
             found = find_file(con, file, outcome="accepted", missing=lambda text, digits: BadFilter(
                 f'There is no file {"number " + digits if digits is not None else repr(text)} in the file '
-                'registry; the Files loaded page lists them.'))
+                'registry; "pccdash files" lists them.'))
             number = raise_flag(con, actor, scope="file", reason=reason, file_id=found.file_id, blocking=blocking)
             place = flag_place("file", None, None, found.name)
         else:

@@ -153,10 +153,11 @@ def answer_flag(con: duckdb.DuckDBPyConnection, claims: Mapping, flag_id: object
     with audit.transaction(con):
         number = _open_flag(con, flag_id)
         if not str(file if file is not None else "").strip():
-            raise BadFlag("Name the file that answered the flag, as the Files loaded page lists it.")
+            raise BadFlag('Name the file that answered the flag, as the Files loaded page and "pccdash files" list '
+                          'it.')
         found = registry.find_file(con, file, outcome="accepted", missing=lambda text, digits: BadFlag(
             f'There is no file {"number " + digits if digits is not None else repr(text)} among the files loaded; '
-            'the Files loaded page lists them.'))
+            'the Files loaded page and "pccdash files" list them.'))
         if found.outcome != "accepted":
             raise BadFlag(f'The file "{found.name}" was refused, so it cannot answer a flag: load a corrected file '
                           'first.')
@@ -293,9 +294,9 @@ def flags(con: duckdb.DuckDBPyConnection, *, open_only: bool = False, status: st
     if district is not None:
         district = current_district(district)
     file_id = None if file is None or file == "" else registry.find_file(con, file, missing=lambda text, digits:
-        BadFlag(f"There is no file number {int(digits)} among the files loaded; the Files loaded page lists them."
-                if digits is not None else f'There is no file "{text}" among the files loaded; the Files loaded '
-                'page lists them.')).file_id
+        BadFlag(f'There is no file number {int(digits)} among the files loaded; the Files loaded page and "pccdash '
+                'files" list them.' if digits is not None else f'There is no file "{text}" among the files loaded; '
+                'the Files loaded page and "pccdash files" list them.')).file_id
     given = {"measure": measure, "district": district, "assignee": assignee, "file": file_id}
     conds = [_FILTERS[k] for k, v in given.items() if v is not None]
     params = {k: v for k, v in given.items() if v is not None}

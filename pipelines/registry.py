@@ -1,5 +1,5 @@
 """A loaded file found by what a person calls it: its number (57 or #57) or its name, as the Files loaded page
-and "pccdash calendar" list them. Flags, resubmissions and a re-check of accepted figures all find it so."""
+and "pccdash files" list them. Flags, resubmissions and a re-check of accepted figures all find it so."""
 
 from __future__ import annotations
 
@@ -45,3 +45,49 @@ def find_file(con: duckdb.DuckDBPyConnection, file: object, *,
     if not files:
         raise missing(text, digits)
     return files[0]
+
+
+OUTCOME_WORDS = {"accepted": "accepted", "rejected": "refused"}
+
+
+def is_police_uk(layout: object) -> bool:
+    return isinstance(layout, str) and layout.startswith("police_uk")
+
+
+def not_kept(db_path, file_id: int, sha256: object, layout: object) -> str | None:
+    """None when the file store beside the warehouse holds the file's bytes; else why it does not, in a sentence
+    (the Files loaded page's reasons): police.uk's files are not kept, as police.uk keeps them; a file refused before
+    its content could be read has no hash; a return loaded by an earlier version of pccdash was not kept."""
+    from . import filestore
+
+    if is_police_uk(layout):
+        return (f"File #{file_id} is a police.uk file: police.uk's files are not kept as received, as police.uk "
+                "keeps them. Download it again from data.police.uk.")
+    if not sha256:
+        return (f"File #{file_id} is not kept as received: it was refused as unreadable before it was stored, so "
+                "the office's own copy is the only one.")
+    if not filestore.has(db_path, str(sha256)):
+        return (f"File #{file_id} is not kept as received: it was loaded by an earlier version of pccdash, which did "
+                "not keep returns loaded from the command line, or the file store beside the warehouse "
+                f'("{filestore.folder(db_path)}") has lost it; restore that folder from the backup taken with the '
+                "warehouse.")
+    return None
+
+
+def figures_by_month(con: duckdb.DuckDBPyConnection, file_id: int, outcome: str, layout: object) -> list[tuple]:
+    """What a file brought, month by month, oldest first: of an accepted return (month, new, revised, still
+    current), of a police.uk file (month, kind, records), of a refused return what it held though nothing of it was
+    loaded (month, measures, figures)."""
+    if is_police_uk(layout):
+        return con.execute("SELECT period, kind, records FROM police_uk_month WHERE file_id = ? ORDER BY period, kind",
+                           [file_id]).fetchall()
+    if outcome != "accepted":
+        return con.execute("SELECT period, count(DISTINCT measure), sum(figures) FROM refused_coverage "
+                           "WHERE file_id = ? GROUP BY period ORDER BY period", [file_id]).fetchall()
+    return con.execute(
+        """SELECT r.period, count(*) FILTER (WHERE r.revision = 1), count(*) FILTER (WHERE r.revision > 1),
+                  count(f.file_id)
+           FROM figure_revision r
+           LEFT JOIN figure f ON f.period = r.period AND f.district = r.district AND f.measure = r.measure
+                             AND f.revision = r.revision
+           WHERE r.file_id = ? GROUP BY r.period ORDER BY r.period""", [file_id]).fetchall()

@@ -262,7 +262,7 @@ def _file(con: duckdb.DuckDBPyConnection, text: str, what: str, outcome: str) ->
         return CannotSupersede(f'{len(files)} files are called "{shown(files[0].name)}" ({what}): {listed}. Give the '
                                f"number of the one you mean, e.g. #{files[-1].file_id}.")
     return find_file(con, text, outcome=outcome, several=several, missing=lambda key, _: CannotSupersede(
-        f'No file is called "{shown(key)}" or has that number ({what}). The Files loaded page and "pccdash calendar" '
+        f'No file is called "{shown(key)}" or has that number ({what}). The Files loaded page and "pccdash files" '
         'list the files with their numbers.'))
 
 

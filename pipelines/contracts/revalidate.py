@@ -30,8 +30,8 @@ def validate_accepted(con: duckdb.DuckDBPyConnection, flt: FigureFilter | None =
     file_id, label = None, "the accepted figures"
     if file:
         file_id, name, *_ = find_file(con, file, outcome="accepted", only=True, missing=lambda *_: UnknownFile(
-            f'No accepted file is called "{file}" or has that number. "pccdash figures" shows the source file of '
-            'each figure.'))
+            f'No accepted file is called "{file}" or has that number. "pccdash files --outcome accepted" lists the '
+            'accepted files with their numbers.'))
         label = f'the accepted figures of "{name}" (file #{file_id})'
     build_accepted_batch(con, flt, file_id)
     contract = load_contract("force_cse_return")

@@ -1,0 +1,137 @@
+"""`pccdash files` lists the file registry as the Files loaded page does, with the numbers other commands take;
+`files show N` tells one file's story, and `files get N` hands a kept file back exactly as it was received."""
+
+from __future__ import annotations
+
+import io
+import os
+
+import pandas as pd
+import pytest
+
+from pipelines import filestore, warehouse
+from pipelines.cli import SAMPLE_POLICE_UK
+
+GOOD = (b"period,district,measure,value\n2015-08,Barnsley,cse_arrests,9\n2015-08,Doncaster,cse_arrests,11\n"
+        b"2015-08,Rotherham,cse_arrests,13\n2015-08,Sheffield,cse_arrests,15\n")
+BAD = GOOD.replace(b",11\n", b",-11\n")  # refused: a count below zero
+
+
+@pytest.fixture
+def loaded(db, tmp_path, run_cli):
+    """A refused return (#1), the corrected return that covers it (#2), and police.uk's street file (#3)."""
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    (folder / "2015-08-bad.csv").write_bytes(BAD)
+    (folder / "2015-08-good.csv").write_bytes(GOOD)
+    assert run_cli("ingest", folder / "2015-08-bad.csv", "--db", db).exit_code == 1
+    assert run_cli("ingest", folder / "2015-08-good.csv", "--db", db).exit_code == 0
+    [street] = sorted(SAMPLE_POLICE_UK.glob("*street*.csv"))
+    assert run_cli("ingest", street, "--db", db).exit_code == 0
+    return db
+
+
+def test_files_lists_the_registry_newest_first_with_numbers_and_outcomes_in_words(loaded, run_cli):
+    result = run_cli("files", "--db", loaded)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[:3] == ["File", "Received", "Name"] and "Where it stands" in lines[0]
+    assert [line.split()[0] for line in lines[1:4]] == ["3", "2", "1"]
+    assert "2015-08-bad.csv" in lines[3] and "refused" in lines[3]
+    assert "superseded by \"2015-08-good.csv\" (#2)" in lines[3]  # where the refused one stands
+    assert " GMT" in lines[1] or " BST" in lines[1]  # received, in UK time
+    assert "accepted" in lines[2] and " 4 " in lines[2]  # four figures new
+    assert "The newest" not in result.stdout
+
+
+def test_files_narrows_by_outcome_limits_and_says_how_many_more(loaded, run_cli):
+    refused = run_cli("files", "--outcome", "refused", "--db", loaded).stdout.splitlines()
+    assert len(refused) == 2 and "2015-08-bad.csv" in refused[1]
+    limited = run_cli("files", "--limit", "1", "--db", loaded).stdout
+    assert len([line for line in limited.splitlines() if line[:1].isdigit()]) == 1
+    assert "The newest 1 of 3 files" in limited and "--limit 0" in limited
+    every = pd.read_csv(io.StringIO(run_cli("files", "--limit", "1", "--format", "csv", "--db", loaded).stdout))
+    assert every["file_id"].tolist() == [3, 2, 1]
+    assert every["outcome"].tolist() == ["accepted", "accepted", "refused"]
+
+
+def test_files_show_tells_a_refused_files_problems_and_what_superseded_it(loaded, run_cli):
+    out = run_cli("files", "show", "1", "--db", loaded).stdout
+    assert out.startswith('File #1: "2015-08-bad.csv", refused')
+    assert "Where it stands: superseded by \"2015-08-good.csv\" (#2)" in out
+    assert 'row 3, column "value": "-11" is negative' in out
+    assert "Kept as received" in out and "files get 1" in out
+    assert "August 2015" in out and "nothing from it was loaded" in out
+
+
+def test_files_show_gives_the_figures_an_accepted_file_brought_by_month(loaded, run_cli):
+    out = run_cli("files", "show", "#2", "--db", loaded).stdout
+    assert "4 figures read: 4 new, 0 revised, 0 unchanged." in out
+    [month] = [line for line in out.splitlines() if "August 2015" in line]
+    assert month.split()[2:] == ["4", "0", "4"]  # new, revised, still current
+    by_name = run_cli("files", "show", "2015-08-good.csv", "--db", loaded).stdout
+    assert by_name == out
+    police = run_cli("files", "show", "3", "--db", loaded).stdout
+    assert "police.uk" in police and "not kept" in police and "November 2017" in police
+
+
+def test_files_get_writes_the_file_as_received(loaded, tmp_path, run_cli):
+    (tmp_path / "returns" / "2015-08-bad.csv").write_bytes(b"the office's copy, edited since")
+    out = tmp_path / "received"
+    result = run_cli("files", "get", "1", "--out", out, "--db", loaded)
+    assert result.exit_code == 0, result.output
+    assert (out / "2015-08-bad.csv").read_bytes() == BAD
+    assert "written as received" in result.stdout
+    again = run_cli("files", "get", "1", "--out", out, "--db", loaded)  # the same bytes there already: fine
+    assert again.exit_code == 0
+
+
+def test_files_get_refuses_in_a_sentence_what_it_cannot_hand_back(loaded, tmp_path, run_cli):
+    police = run_cli("files", "get", "3", "--out", tmp_path / "x", "--db", loaded)
+    assert police.exit_code == 1 and "police.uk" in police.stderr and "not kept" in police.stderr
+    assert not (tmp_path / "x").exists() or not list((tmp_path / "x").iterdir())
+    missing = run_cli("files", "get", "9", "--out", tmp_path / "x", "--db", loaded)
+    assert missing.exit_code == 1 and 'There is no file number 9' in missing.stderr
+    assert '"pccdash files" lists them' in missing.stderr
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file, not a folder")
+    unwritable = run_cli("files", "get", "2", "--out", blocker / "sub", "--db", loaded)
+    assert unwritable.exit_code == 1 and "Cannot write into" in unwritable.stderr
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "2015-08-good.csv").write_bytes(b"something else of that name")
+    clash = run_cli("files", "get", "2", "--out", other, "--db", loaded)
+    assert clash.exit_code == 1 and "nothing was written over it" in clash.stderr
+    assert (other / "2015-08-good.csv").read_bytes() == b"something else of that name"
+    assert "Traceback" not in police.output + missing.output + unwritable.output + clash.output
+
+
+def test_files_get_refuses_a_kept_file_changed_since_and_one_an_earlier_version_did_not_keep(loaded, tmp_path,
+                                                                                               run_cli):
+    with warehouse.connect_read_only(loaded) as con:
+        [(sha,)] = con.execute("SELECT sha256 FROM file_registry WHERE file_id = 2").fetchall()
+    kept = filestore.path_of(loaded, sha)
+    os.chmod(kept, 0o600)
+    kept.write_bytes(b"tampered")
+    changed = run_cli("files", "get", "2", "--out", tmp_path / "a", "--db", loaded)
+    assert changed.exit_code == 1 and "has been changed since it was stored" in changed.stderr
+    kept.unlink()  # as a return loaded before returns were kept
+    gone = run_cli("files", "get", "2", "--out", tmp_path / "a", "--db", loaded)
+    assert gone.exit_code == 1 and "not kept as received" in gone.stderr and "earlier version" in gone.stderr
+    assert "not kept as received" in run_cli("files", "show", "2", "--db", loaded).stdout
+
+
+def test_files_on_an_empty_registry_says_how_to_load_one(db, run_cli):
+    assert run_cli("init", "--db", db).exit_code == 0
+    assert "No file has been loaded yet" in run_cli("files", "--db", db).stdout
+
+
+def test_a_file_not_found_points_to_pccdash_files_for_the_numbers(loaded, run_cli):
+    mark = run_cli("supersede", "77", "--withdrawn", "--reason", "r", "--as", "analyst@example.org", "--db", loaded)
+    assert mark.exit_code == 1 and '"pccdash files" list the files with their numbers' in mark.stderr
+    assert "pccdash calendar" not in mark.stderr
+    flagged = run_cli("flags", "--file", "77", "--db", loaded)
+    assert flagged.exit_code == 1 and '"pccdash files" list them' in flagged.stderr
+    raised = run_cli("flags", "raise", "--file", "77", "--reason", "r", "--as", "analyst@example.org",
+                     "--db", loaded)
+    assert raised.exit_code == 1 and '"pccdash files" lists them' in raised.stderr
