@@ -890,23 +890,31 @@ def approve(months, db, as_user):
     A revision loaded after approval is not published until the month is approved again. A month
     whose return is not all in (a part of it overdue or not yet due) is approved as it stands, and
     the command says what is missing: those figures are published once they arrive and the month
-    is approved again.
+    is approved again. A month already approved whose figures have not changed since is left as it
+    was approved: the command says by whom and when, and records nothing new.
 
     \b
     Example:
       pccdash approve 2015-06 2015-07 --as pcc@example.org
     """
     from .audit import cli_actor
+    from .figures import parse_month
     from .publish.approval import approve as run_approve
-    from .publish.approval import not_all_in
+    from .publish.approval import approved_as_they_stand, not_all_in
+    from .uk_time import uk_words
     from .warehouse import connect
 
     actor = cli_actor(as_user)
     with connect(db) as con:
+        standing = approved_as_they_stand(con, [parse_month(m, "month") for m in months])
         done = run_approve(con, list(months), actor)
         short = not_all_in(con, done)
-    click.echo(f"Approved by {actor.identity} (account {actor.os_account}): "
-               + ", ".join(p.strftime("%Y-%m") for p in done))
+    if done:
+        click.echo(f"Approved by {actor.identity} (account {actor.os_account}): "
+                   + ", ".join(p.strftime("%Y-%m") for p in done))
+    for period, (by, at) in sorted(standing.items()):
+        click.echo(f"{period:%Y-%m} was already approved as it stands, by {by} on {uk_words(at, 'words')}: its "
+                   "figures have not changed since, so nothing new was recorded.")
     for sentence in short:
         click.secho(sentence, fg="yellow", err=True)
 

@@ -22,7 +22,7 @@ from pipelines.catalogue import reference_dir
 from pipelines.errors import ConfigError
 from pipelines.flags import raise_flag, resolve_flag
 from pipelines.publish.approval import approve
-from pipelines.uk_time import uk_day_words
+from pipelines.uk_time import uk_day_words, uk_words
 
 APP_PCC = claims_of("pcc@example.org")
 APP_ANALYST = claims_of("analyst@example.org")
@@ -86,7 +86,7 @@ def test_a_month_approved_again_says_when_it_was_approved_before_and_what_was_lo
     pcc = audit.cli_actor("pcc@example.org")
     with warehouse.connect(wh) as con:
         approve(con, ["2015-08"], pcc)
-        approve(con, ["2015-08"], pcc)
+        assert approve(con, ["2015-08"], pcc) == []  # approved as it stands already: nothing new recorded
         was = con.execute("SELECT value FROM figure WHERE period = DATE '2015-08-01' AND district = 'Rotherham' "
                           "AND measure = 'cse_charges'").fetchall()[0][0]
     fix = tmp_path / "2015-08 resend.csv"
@@ -97,10 +97,8 @@ def test_a_month_approved_again_says_when_it_was_approved_before_and_what_was_lo
         file_id = con.execute("SELECT file_id FROM file_registry WHERE name = ?", [fix.name]).fetchall()[0][0]
     today = uk_day_words(dt.datetime.now(dt.UTC))
     details = [r[5] for r in trail(wh) if r[3] == "approve"]
-    assert details[0].endswith("figures as they stood")
+    assert len(details) == 2 and details[0].endswith("figures as they stood")
     assert details[1].endswith(f"figures as they stood; approved before on {today} by pcc@example.org, since when "
-                               "no figure was revised or added")
-    assert details[2].endswith(f"figures as they stood; approved before on {today} by pcc@example.org, since when "
                                f'1 figure was revised (file "2015-08 resend.csv" (#{file_id}))')
 
 
@@ -265,6 +263,38 @@ def test_the_command_line_approves_as_a_mapped_identity_recording_cli_and_the_ac
     assert out.exit_code == 0, out.output
     assert f"Approved by pcc@example.org (account {audit.os_account()}): 2015-07" in out.output
     assert [r[:5] for r in trail(wh)] == [("pcc@example.org", "cli", audit.os_account(), "approve", "2015-07")]
+
+
+def test_a_month_approved_as_it_stands_is_said_so_and_nothing_new_is_recorded(run_cli, wh, tmp_path):
+    """Regression: approving a month already approved, its figures unchanged since, said "Approved" and recorded a
+    new approval, as if something had been approved that was not before."""
+    assert run_cli("approve", "2015-07", "--db", wh, "--as", "pcc@example.org").exit_code == 0
+    with warehouse.connect_read_only(wh) as con:
+        [(approved_at,)] = con.execute("SELECT approved_at FROM period_status WHERE period = '2015-07-01'").fetchall()
+    again = run_cli("approve", "2015-07", "2015-08", "--db", wh, "--as", "analyst@example.org")
+    assert again.exit_code == 1  # only the pcc role approves, whether or not anything would change
+    again = run_cli("approve", "2015-07", "2015-08", "--db", wh, "--as", "pcc@example.org")
+    assert again.exit_code == 0, again.output
+    assert f"Approved by pcc@example.org (account {audit.os_account()}): 2015-08\n" in again.stdout
+    assert (f"2015-07 was already approved as it stands, by pcc@example.org on {uk_words(approved_at, 'words')}: its "
+            "figures have not changed since, so nothing new was recorded.") in again.stdout
+    only = run_cli("approve", "2015-07", "--db", wh, "--as", "pcc@example.org")
+    assert "Approved by" not in only.stdout and "already approved as it stands" in only.stdout
+    approvals = [r for r in trail(wh) if r[3] == "approve" and "refused" not in r[5]]
+    assert [r[4] for r in approvals] == ["2015-07", "2015-08"]
+    with warehouse.connect_read_only(wh) as con:
+        assert con.execute("SELECT count(*) FROM publication_event WHERE action = 'approved'").fetchone() == (2,)
+        assert con.execute("SELECT approved_at FROM period_status WHERE period = '2015-07-01'").fetchall() == [
+            (approved_at,)]
+    with warehouse.connect(wh) as con:  # changed since: approved again, as now
+        was = con.execute("SELECT value FROM figure WHERE period = DATE '2015-07-01' AND district = 'Rotherham' "
+                          "AND measure = 'cse_charges'").fetchall()[0][0]
+    fix = tmp_path / "2015-07 resend.csv"
+    fix.write_text(f"period,district,measure,value\n2015-07,Rotherham,cse_charges,{int(was) + 1}\n")
+    assert run_cli("ingest", fix, "--db", wh).exit_code == 0
+    changed = run_cli("approve", "2015-07", "--db", wh, "--as", "pcc@example.org")
+    assert f"Approved by pcc@example.org (account {audit.os_account()}): 2015-07" in changed.stdout
+    assert "already approved" not in changed.stdout
 
 
 def test_the_command_line_refuses_an_identity_not_mapped_to_its_account(run_cli, wh):

@@ -210,8 +210,28 @@ def states_frame(states: list[PeriodState]) -> pd.DataFrame:
         for s in states])
 
 
+def approved_as_they_stand(con: duckdb.DuckDBPyConnection,
+                           periods: list[dt.date]) -> dict[dt.date, tuple[str, dt.datetime]]:
+    """Of `periods`, those approved (or published) whose figures have not changed since their approval, as
+    `period_states` judges "changed" (a figure revised or added, a caveat added or ended, a breakdown sent or
+    corrected after it): each with who approved it and when. Approving one again would approve nothing new."""
+    if not periods:
+        return {}
+    rows = con.execute(
+        """SELECT s.period, s.approved_by, s.approved_at, max(f.loaded_at) FROM period_status s
+           JOIN figure f USING (period)
+           WHERE s.status IN ('approved', 'published') AND s.approved_at IS NOT NULL AND list_contains(?, s.period)
+           GROUP BY s.period, s.approved_by, s.approved_at""", [list(periods)]).fetchall()
+    if not rows:
+        return {}
+    changed = caveats_changed_since_approval(con) | breakdowns_changed_since_approval(con)
+    return {p: (by, at) for p, by, at, last_loaded in rows if last_loaded <= at and p not in changed}
+
+
 def approve(con: duckdb.DuckDBPyConnection, months: list[str], claims: dict) -> list[dt.date]:
-    """Approve months for publication, as the figures stand now. Only the PCC role may; a blocked month may not."""
+    """Approve months for publication, as the figures stand now; returns the months approved. Only the PCC role
+    may; a blocked month may not. A month already approved whose figures have not changed since
+    (`approved_as_they_stand`) is left as it was approved, and nothing new is recorded for it."""
     who = require(claims, "approve")
     periods = [parse_month(m, "month") for m in months]
     problems, counts, clear, remedies = [], {}, [], {}
@@ -254,6 +274,10 @@ def approve(con: duckdb.DuckDBPyConnection, months: list[str], claims: dict) -> 
                  if several and clear else "")
         raise CannotApprove(head + "\n  - " + "\n  - ".join(problems)
                             + f"\nResolve these ({', or '.join(remedies.values())}) and approve again." + alone)
+    standing = approved_as_they_stand(con, periods)
+    periods = [p for p in dict.fromkeys(periods) if p not in standing]
+    if not periods:
+        return []
     since = {p: _since_approved(con, p) for p in periods}  # read before this approval is kept
     with audit.transaction(con):
         for p in periods:
