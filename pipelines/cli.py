@@ -333,6 +333,21 @@ def _print_changes(files: list[tuple[str, list]], verb: str) -> None:
             click.echo(f"  {line}")
 
 
+def _file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's content, read a piece at a time (a return may be hundreds of MiB); "" if it cannot be
+    read."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError:
+        return ""
+    return digest.hexdigest()
+
+
 def _not_found(f) -> bool:
     """Whether an ingest's outcome is of a path given that names no file or folder."""
     return f.outcome == "rejected" and f.file_id is None and not f.path.exists()
@@ -406,7 +421,7 @@ def validate(paths, db, file, measures, districts, start, end, all_rules, engine
     from .contracts.revalidate import validate_accepted, validate_files
     from .figures import make_filter
     from .ingest.load import discover, nothing_found
-    from .ingest.preview import judged, preview
+    from .ingest.preview import judged, preview, refused_before
     from .policeuk import detect, header_problem, validate_police_uk
     from .warehouse import connect
 
@@ -437,6 +452,8 @@ def validate(paths, db, file, measures, districts, start, end, all_rules, engine
                     click.echo(f"  - {p.message()}", err=True)
                 if run is None:
                     click.secho(f'"{shown(label, None)}" cannot be read; nothing was validated.', fg="red", err=True)
+                    if path is not None and (said := refused_before(con, _file_sha256(path))):
+                        click.echo(said)
                     failed = True
                     continue
                 click.echo(format_report(run, passed_rules=all_rules, wrong_totals=len(problems) - structure,
@@ -450,7 +467,7 @@ def validate(paths, db, file, measures, districts, start, end, all_rules, engine
                     if not p.loadable:
                         click.echo(p.sentence())
                         continue
-                    click.echo(f'"{shown(p.name, None)}": {p.what_it_would_change()}.')
+                    click.echo(f'"{shown(p.name, None)}": {p.what_it_would_change()}.{p.before()}')
                     _print_changes([(f'"{shown(p.name, None)}"', p.changes_for_print())], "would change")
                     if p.recheck.changes:  # the held figures' caveats `ingest` would end or add, nothing written
                         click.echo(f'Loading "{shown(p.name, None)}" would change the caveats of figures loaded '

@@ -44,6 +44,31 @@ def test_validate_a_file_without_loading_it_reports_rule_count_and_three_example
         assert con.execute("SELECT scope, outcome FROM validation_run").fetchall() == [("dry-run", "failed")]
 
 
+def test_validate_of_a_file_refused_before_names_that_refusal(db, tmp_path, run_cli):
+    """Regression: `pccdash validate` said of a file already loaded when it was loaded, but of the very same bytes
+    refused before nothing: a person checking a file sent again could not tell it was the one refused."""
+    from pipelines.uk_time import uk_words
+
+    bad = write_csv(tmp_path / "bad.csv", CLEAN.replace(",2\n", ",-2\n"))
+    assert run_cli("ingest", bad, "--db", db).exit_code == 1
+    with warehouse.connect_read_only(db) as con:
+        [(when,)] = con.execute("SELECT received_at FROM file_registry WHERE file_id = 1").fetchall()
+    before = f'The same file was refused before, as file #1 ("bad.csv") on {uk_words(when, "words")}.'
+    again = run_cli("validate", write_csv(tmp_path / "bad-again.csv", bad.read_text()), "--db", db)
+    assert again.exit_code == 1
+    assert f'"bad-again.csv" would be refused: nothing from it would be loaded. {before}' in again.stdout
+    other = run_cli("validate", write_csv(tmp_path / "other.csv", CLEAN.replace(",2\n", ",-3\n")), "--db", db)
+    assert other.exit_code == 1 and "refused before" not in other.output
+    unread = write_csv(tmp_path / "no-value.csv", "period,district,measure\n2015-07,Barnsley,cse_charges\n")
+    assert run_cli("ingest", unread, "--db", db).exit_code == 1  # refused as it was read: no contract run
+    said = run_cli("validate", unread, "--db", db)
+    assert said.exit_code == 1 and "cannot be read" in said.stderr
+    assert 'The same file was refused before, as file #2 ("no-value.csv")' in said.stdout
+    assert run_cli("supersede", "1", "--withdrawn", "--reason", "sent in error", "--as", "analyst@example.org",
+                   "--db", db).exit_code == 0
+    assert before.removesuffix(".") + ", since marked withdrawn." in run_cli("validate", bad, "--db", db).stdout
+
+
 def test_validate_one_file_by_name_and_an_unknown_name(db, tmp_path, run_cli):
     run_cli("ingest", write_csv(tmp_path / "clean.csv", CLEAN), "--db", db)
     assert 'accepted figures of "clean.csv" (file #1)' in run_cli("validate", "--file", "clean.csv", "--db", db).stdout

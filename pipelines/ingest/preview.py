@@ -117,6 +117,7 @@ class FilePreview:
     # caveats loading it would end and add (nothing is ended or added by the preview)
     recheck: Recheck = field(default_factory=Recheck)
     note: str = ""  # why a file cannot be read, or when it was loaded before
+    refused_before: str = ""  # these very bytes refused before: which file and when (`refused_before`)
     # of a file refused for its structure and read past it (a formula, a merged cell, a hidden sheet): how many of
     # `errors`, the first, are those; the rest of the file was checked against the contract
     reading: int = 0
@@ -139,14 +140,18 @@ class FilePreview:
             found = f" {n:,} problem{'s' if n != 1 else ''} found, listed below." if n else ""
             if self.reading and n:  # refused for its structure, and the rest read past it and checked
                 found += " " + self.read_past()
-            return f"{head}.{found}" + (f" {self.note}" if self.note else "")
+            return f"{head}.{found}" + (f" {self.note}" if self.note else "") + self.before()
         if self.verdict == "already_loaded":
             return f"{head}: {self.note}"
         out = f"{head}. {self.what_it_would_change()}"
         if self.warnings:
             n = len(self.warnings)
             out += f". {n:,} warning{'s' if n != 1 else ''} would become {'caveats' if n != 1 else 'a caveat'}"
-        return out + "."
+        return out + "." + self.before()
+
+    def before(self) -> str:
+        """" The same file was refused before, as file #3 ...", or nothing."""
+        return f" {self.refused_before}" if self.refused_before else ""
 
     def read_past(self) -> str:
         """Of a file refused for its structure and read past it: which of its problems are which."""
@@ -321,6 +326,7 @@ def _preview_one(con, up: Upload, path: Path, contract, month: dt.date, tmp: Pat
 
     started = time.perf_counter()
     p = FilePreview(up.name, up.data, sha256=filestore.sha256(up.data))
+    p.refused_before = refused_before(con, p.sha256)
     drop_staging(con)
     try:
         if path.suffix.lower() == ".csv" and _is_police_uk(path):
@@ -377,6 +383,26 @@ def _preview_one(con, up: Upload, path: Path, contract, month: dt.date, tmp: Pat
     finally:
         drop_staging(con)
         p.seconds = time.perf_counter() - started
+
+
+def refused_before(con: duckdb.DuckDBPyConnection, sha256: str) -> str:
+    """A sentence naming the refusal of the very same bytes (by their SHA-256) before: the first refusal that still
+    stands (the one `pccdash ingest` names, recording nothing new, if they are refused again), else the latest marked
+    withdrawn or superseded. "" when they were never refused."""
+    if not sha256:
+        return ""
+    found = con.execute(
+        """SELECT r.file_id, r.name, r.received_at, m.state FROM file_registry r
+           LEFT JOIN (SELECT file_id, arg_max(state, supersession_id) AS state FROM file_supersession
+                      GROUP BY file_id) m USING (file_id)
+           WHERE r.sha256 = ? AND r.outcome = 'rejected'
+           ORDER BY m.state IS NOT NULL, CASE WHEN m.state IS NULL THEN r.file_id ELSE -r.file_id END LIMIT 1""",
+        [sha256]).fetchall()
+    if not found:
+        return ""
+    fid, name, when, mark = found[0]
+    return (f'The same file was refused before, as file #{fid} ("{shown(name, None)}") on {uk_words(when, "words")}'
+            + (f", since marked {mark}." if mark else "."))
 
 
 def judged(p: FilePreview, run: ValidationRun | None, problems: list[Problem]) -> FilePreview:
