@@ -54,15 +54,32 @@ def holder_words(text: str | None) -> str | None:
     """A command's help with {holder} and {holders} said as force.yaml titles the office's holder ("the Mayor",
     "the Mayor's"), and {district} and {other_district} as its first two districts are named (so that an example
     names the force's own), read when the help is shown; a force.yaml that cannot be read leaves neutral words ("the
-    office holder", DISTRICT), and --help still works."""
-    if not text or ("{holder" not in text and "district}" not in text):
+    office holder", DISTRICT), and --help still works. {later_day} is a day to come (`_example_later_day`), for an
+    example that a day already past would make a refusal."""
+    if not text or ("{holder" not in text and "district}" not in text and "{later_day}" not in text):
         return text
     from .office import configured_or_neutral
 
     said = configured_or_neutral()
     district, other = _example_districts()
     return (text.replace("{holders}", said.holders).replace("{holder}", said.holder_short)
-            .replace("{district}", district).replace("{other_district}", other))
+            .replace("{district}", district).replace("{other_district}", other)
+            .replace("{later_day}", _example_later_day()))
+
+
+def _example_later_day() -> str:
+    """The last day of next month, YYYY-MM-DD, from today (as PCCDASH_TODAY fixes it, or the clock when that
+    setting cannot be read): an example's due date that is still to come whenever the help is read."""
+    import datetime as dt
+
+    from . import settings
+
+    try:
+        today = settings.today()
+    except PccDashError:  # a PCCDASH_TODAY that is not a date: the command names it; --help still works
+        today = dt.date.today()
+    after_next = (today.replace(day=1) + dt.timedelta(days=62)).replace(day=1)
+    return (after_next - dt.timedelta(days=1)).isoformat()
 
 
 def _example_districts() -> tuple[str, str]:
@@ -1935,7 +1952,7 @@ def actions(ctx, db, show_all):
       pccdash actions
       pccdash actions --all
       pccdash actions close 3 --note "Report received at the October Board" --on 2026-10-15 --as analyst@example.org
-      pccdash actions move 3 --to 2026-09-30 --reason "The Board gave the force more time" --as analyst@example.org
+      pccdash actions move 3 --to {later_day} --reason "The Board gave the force more time" --as analyst@example.org
     """
     ctx.obj = {"db": db}
     if ctx.invoked_subcommand is not None:
@@ -2006,7 +2023,7 @@ def actions_move(ctx, action_id, db, to_day, to_meeting, reason, on_day, as_user
 
     \b
     Examples:
-      pccdash actions move 3 --to 2026-09-30 --reason "The Board gave the force more time" --as analyst@example.org
+      pccdash actions move 3 --to {later_day} --reason "The Board gave the force more time" --as analyst@example.org
       pccdash actions move 3 --to-meeting 5 --reason "To report at the July Board" --as analyst@example.org
     """
     from .accountability import actions as loop_actions

@@ -199,3 +199,21 @@ def test_a_setting_that_is_not_a_whole_number_is_named_in_a_sentence(tmp_path, r
     assert result.exit_code == 1
     assert f'{env} "lots" is not a whole number of 0 or more' in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("today", ["2026-11-21", "2031-01-31", "2040-12-31"])
+def test_a_help_example_that_needs_a_day_to_come_gives_one_whenever_it_is_read(run_cli, monkeypatch, today):
+    """Regression: `pccdash actions --help` gave "actions move 3 --to 2026-09-30", which a due date must be after
+    the day it is moved on: once that day had passed, the example itself was refused."""
+    import datetime as dt
+    import re
+
+    monkeypatch.setenv("PCCDASH_TODAY", today)
+    for words in (["actions"], ["actions", "move"]):
+        text = run_cli(*words, "--help").stdout
+        days = re.findall(r"actions move \d+ --to (\d{4}-\d{2}-\d{2})", text)
+        assert days, text
+        for day in days:
+            assert dt.date.fromisoformat(day) > dt.date.fromisoformat(today), f"pccdash {' '.join(words)}: {day}"
+    monkeypatch.setenv("PCCDASH_TODAY", "not a date")  # the help still shows, with a day to come by the clock
+    assert re.search(r"--to \d{4}-\d{2}-\d{2} --reason", run_cli("actions", "move", "--help").stdout)
