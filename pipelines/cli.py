@@ -762,7 +762,9 @@ def pack(db, meeting, out_dir, as_user, who):
     the caveats on it (open flags and data-check warnings), the office's commentary, and the questions
     for the Chief Constable as saved in the dashboard (or as drafted from the plan, if none were saved).
     It is marked OFFICIAL-SENSITIVE: small counts are not suppressed in it. The archive records who
-    produced it (--as) and the load of the figures it was made from.
+    produced it (--as) and the load of the figures it was made from. For a meeting already held, it says so: a pack
+    produced now uses the figures as they stand today (naming its reporting month where the meeting's recorded one
+    differs), and the pack the meeting had is the one kept in the archive ("pccdash packs --get N").
 
     \b
     Example:
@@ -788,6 +790,8 @@ def pack(db, meeting, out_dir, as_user, who):
         drawn = archive.draw(con, day, cli_actor(as_user), generated_by=who)
     with connect(path, create=False) as con:
         made = archive.keep(con, path, drawn)
+        # for a meeting already held, the figures as they stand now, not the pack the Board had: said, and where it is
+        past = archive.past_meeting_note(con, day, made=made.pack_id)
     try:
         written = [write_atomically(out_dir / made.production.files[fmt].file_name, made.contents[fmt])
                    for fmt in archive.FORMATS]
@@ -799,6 +803,9 @@ def pack(db, meeting, out_dir, as_user, who):
     # the data version is a sentence of its own ("Figures as loaded up to load 18, ..."): said here within one
     version = made.production.data_version.rstrip(".")
     click.echo(f"Kept in the archive as pack {made.pack_id} ({version[:1].lower()}{version[1:]}).")
+    if past:
+        click.echo("")
+        click.secho(_wrapped(past, "", ""), fg="yellow")
 
 
 @main.command()

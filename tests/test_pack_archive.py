@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+from pathlib import Path
 
 import docx
 import pytest
@@ -236,3 +237,47 @@ def test_pccdash_packs_lists_the_newest_and_says_how_many_in_all(db, run_cli):
     assert len(run_cli("packs", "--db", db, "--limit", "2").output.splitlines()) == 1 + 2 + 1
     one = run_cli("packs", "--db", db, "--meeting", str(MEETING)).output.splitlines()
     assert len(one) == 2  # every pack of one meeting, and nothing more to say
+
+
+def test_a_pack_for_a_meeting_already_held_says_its_figures_are_todays_and_where_the_boards_pack_is(
+        db, handmade, tmp_path, run_cli, monkeypatch):
+    """Regression: after April's late return arrived, "pccdash pack --meeting 2026-05-21" for the Board held on 21
+    May reported on April, while "pccdash meetings" keeps March as that meeting's reporting month, and said nothing
+    of it: nor that the pack the Board had is kept in the archive."""
+    from helpers import write_csv
+
+    from pipelines import accountability as acc
+
+    def month_csv(month: str) -> Path:
+        rows = "".join(f"{month},{d},cse_arrests,{n}\n" for d, n in
+                       (("Barnsley", 7), ("Doncaster", 9), ("Rotherham", 11), ("Sheffield", 13)))
+        return write_csv(tmp_path / f"{month}.csv", "period,district,measure,value\n" + rows)
+
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-05-11")
+    assert run_cli("ingest", "--db", db, month_csv("2026-03")).exit_code == 0
+    with warehouse.connect(db) as con:
+        acc.add_meeting(con, audit.system_actor("pcc@example.org"), held_on="2026-05-21")
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-05-20")
+    with monkeypatch.context() as clock:  # the Board's pack, produced the day before it
+        clock.setattr(archive, "utc_now", lambda: dt.datetime(2026, 5, 20, 9, 30))
+        before = run_cli("pack", "--db", db, "--meeting", "2026-05-21", "--out", tmp_path / "may", "--as",
+                         "analyst@example.org")
+    assert before.exit_code == 0, before.output
+    assert "was held" not in before.output  # for a meeting still to come, the figures as they stand are its own
+    # April's return arrives late, after the meeting
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-05-28")
+    assert run_cli("ingest", "--db", db, month_csv("2026-04")).exit_code == 0
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-06-01")
+    assert "March 2026" in run_cli("meetings", "--db", db).output
+
+    again = run_cli("pack", "--db", db, "--meeting", "2026-05-21", "--out", tmp_path / "june", "--as",
+                    "analyst@example.org")
+    assert again.exit_code == 0, again.output
+    said = " ".join(again.output.split())
+    assert ("Meeting 1, the Public Accountability Board, was held on 21 May 2026, before today (1 June 2026). This "
+            "pack uses the figures as they stand today, not as they stood at the meeting: it reports on April 2026, "
+            "where the meeting's reporting month, as the figures stood by its day, is March 2026.") in said
+    assert ('The pack produced for it by that day is in the archive: pack 1, produced on 20 May 2026 by '
+            'analyst@example.org ("pccdash packs --get 1 --out DIR" writes it out as produced).') in said
+    with warehouse.connect_read_only(db) as con:
+        assert "download it below" in archive.past_meeting_note(con, "2026-05-21", on_page=True)

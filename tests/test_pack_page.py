@@ -63,3 +63,30 @@ def test_a_tampered_archived_file_is_refused_with_a_sentence_on_the_page(monkeyp
     assert not at.exception
     assert any("has been changed since it was stored" in e.value for e in at.error)
     assert [b.proto.label for b in at.get("download_button")] == ["Download HTML", "Download Word"]
+
+
+def test_a_meeting_already_held_is_said_so_with_where_the_pack_it_had_is(monkeypatch, tmp_path, run_cli):
+    """Regression: the page prepared a pack for a Board held weeks before, from figures loaded since (April's late
+    return, while the meeting's reporting month stays March), and said nothing of it."""
+    from helpers import write_csv
+
+    from pipelines import accountability as acc
+
+    db = tmp_path / "wh.duckdb"
+    for month, today in (("2026-03", "2026-05-11"), ("2026-04", "2026-05-28")):
+        monkeypatch.setenv("PCCDASH_TODAY", today)
+        rows = "".join(f"{month},{d},cse_arrests,{n}\n" for d, n in
+                       (("Barnsley", 7), ("Doncaster", 9), ("Rotherham", 11), ("Sheffield", 13)))
+        assert run_cli("ingest", "--db", db, write_csv(tmp_path / f"{month}.csv",
+                                                       "period,district,measure,value\n" + rows)).exit_code == 0
+        if month == "2026-03":
+            with warehouse.connect(db) as con:
+                acc.add_meeting(con, audit.system_actor("pcc@example.org"), held_on="2026-05-21")
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-06-01")
+    at = internal(monkeypatch, db, "internal_pages/pack.py", ANALYST)
+    at.date_input(key="pack_meeting").set_value(dt.date(2026, 5, 21)).run()
+    assert not at.exception
+    said = [w.value for w in at.warning if "was held on 21 May 2026" in w.value]
+    assert len(said) == 1, [w.value for w in at.warning]
+    assert "A pack prepared now uses the figures as they stand today" in said[0]
+    assert "it reports on April 2026, where the meeting's reporting month" in said[0] and "is March 2026" in said[0]

@@ -24,6 +24,9 @@ if for_meeting:
     notices = [for_meeting, *notices]
 for text in data.call(cancelled_notices, meeting) or []:  # as the pack for that day says first
     st.warning(text, icon=":material/event_busy:")
+past = data.call(archive.past_meeting_note, meeting, on_page=True)  # held already: the pack it had is kept below
+if past:
+    st.warning(past, icon=":material/history:")
 for text in notices:
     st.info(text, icon=":material/info:")
 texts = data.call(latest_texts, period.month)

@@ -189,3 +189,57 @@ def readable(productions: list[Production]) -> pd.DataFrame:
         "Figures from": [p.data_version for p in productions],
         "Files": [", ".join(FORMAT_NAMES[f] for f in FORMATS if f in p.files) for p in productions],
     }, columns=["Pack", "Meeting", "Produced by", "Produced", "Figures from", "Files"])
+
+
+def past_meeting_note(con: duckdb.DuckDBPyConnection, meeting: object, *, made: int | None = None,
+                      on_page: bool = False) -> str | None:
+    """What a pack produced for a day already past says beside it (the command after producing it, the Briefing
+    pack page before): the meeting was held that day, the pack uses the figures as they stand today (and which
+    month it reports on, against the one recorded for the meeting, kept as the figures stood by its day), and where
+    the pack the meeting had is in the archive. None for today or a later day, and for a day with no meeting
+    recorded as held (one cancelled: the pack says so already). `made`: the pack just produced, not counted among
+    the earlier ones."""
+    from .. import settings
+    from ..accountability import meetings
+    from ..accountability.records import meeting_name
+    from ..catalogue import listed
+    from ..figures import accepted_months
+    from ..uk_time import uk_day, uk_day_words
+    from .period import reporting_period
+
+    day = meeting_day(meeting)
+    today = settings.today()
+    if day >= today:
+        return None
+    held = sorted((m for m in meetings(con) if m.held_on == day), key=lambda m: (m.kind != "pab", m.meeting_id))
+    if not held:
+        return None
+    m = held[0]
+    month = reporting_period(day, accepted_months(con)).month
+    used = f"{month:%B %Y}" if month else "no month"
+    out = (f"Meeting {m.meeting_id}, the {meeting_name(m.kind, m.title)}, was held on {uk_day_words(day)}, before "
+           f"today ({uk_day_words(today)}). {'This pack' if made is not None else 'A pack prepared now'} uses the "
+           "figures as they stand today, not as they stood at the meeting: ")
+    if m.reporting_month and month and m.reporting_month != month:
+        out += (f"it reports on {used}, where the meeting's reporting month, as the figures stood by its day, "
+                f"is {m.reporting_month:%B %Y}.")
+    else:
+        out += f"it reports on {used}, the meeting's reporting month, with any figure revised since as revised."
+    before = [p for p in archived(con, day) if p.pack_id != made]
+    had = [p for p in before if (uk_day(p.produced_at) or today) <= day]
+    get = "under Packs produced for this meeting below" if on_page else '"pccdash packs --get N --out DIR"'
+    if had:
+        p = had[0]
+        out += (f" The pack produced for it by that day is in the archive: pack {p.pack_id}, produced on "
+                f"{uk_day_words(p.produced_at)} by {p.produced_by}"
+                + (" (download it below, as produced)." if on_page else
+                   f' ("pccdash packs --get {p.pack_id} --out DIR" writes it out as produced).'))
+    elif before:
+        numbers = listed([str(p.pack_id) for p in reversed(before)])
+        out += (" The archive holds no pack produced for it by that day; "
+                + (f"the earlier pack for it is pack {numbers}" if len(before) == 1 else
+                   f"the earlier packs for it are packs {numbers}") + f" ({get}"
+                + (")." if on_page else " writes one out as produced)."))
+    else:
+        out += " The archive holds no earlier pack for it, so the pack it had cannot be given again from here."
+    return out
