@@ -652,7 +652,9 @@ def plan(db, month, district, no_sentences, fmt):
     plain-English sentence and, for a concerning signal, a drafted question for the Chief Constable.
     The open flags and data-check warnings on the figures follow the table (in the CSV, a "caveats" column:
     a force figure carries its districts'): the month's, and the flags on the earlier months of the 12 months
-    and on the numerator and denominator a percentage is worked out from.
+    and on the numerator and denominator a percentage is worked out from. Last, as the overview and the pack say
+    them, the returns overdue, partial or refused of the 12 months to it (and, for the latest month with figures,
+    of the months due since).
 
     \b
     Examples:
@@ -662,6 +664,8 @@ def plan(db, month, district, no_sentences, fmt):
     """
     import pandas as pd
 
+    from . import settings
+    from .briefing.pack import return_notices
     from .catalogue import catalogue, force
     from .exports import write_csv
     from .figures import accepted_months, parse_month, plan_figures
@@ -681,6 +685,10 @@ def plan(db, month, district, no_sentences, fmt):
         # from the same month last year, which the change is measured against: the earliest month a row shows
         cav = (caveats(con, start=f"{month_start(month_number(when) - 12):%Y-%m}", end=when) if months
                else None)
+        # the returns overdue, partial or refused, as the overview and the pack say them: the earlier months of its
+        # 12 months and its own month; and, when it is the latest month with figures, the months after it now due
+        returns = (return_notices(con, month_start(month_number(when)).date(), settings.today(),
+                                  later=when == months[-1]) if months else [])
     if not months:
         raise PccDashError('The warehouse holds no figures yet. '
                            'Run "pccdash ingest PATH" or "pccdash demo --no-serve".')
@@ -721,7 +729,7 @@ def plan(db, month, district, no_sentences, fmt):
     if said:
         click.echo(f"\nCaveats on the figures for {month_label(month_number(when))}:")
         click.echo("\n".join(f"- {t}" for t in said))
-    notices = [plan_notice(when), *plan_notices([m for m in months if m <= when], besides=when)]
+    notices = [plan_notice(when), *plan_notices([m for m in months if m <= when], besides=when), *returns]
     for notice in filter(None, notices):  # after the table, where a reader of the last line looks
         click.echo("")
         click.secho(notice, fg="yellow")

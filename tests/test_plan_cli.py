@@ -191,3 +191,24 @@ def test_plan_for_a_month_with_no_figures_says_which_months_have_them(sample_db,
     assert '"pccdash plan --month 2026-03"' in said
     before = run_cli("plan", "--db", sample_db, "--month", "2001-01")
     assert before.exit_code == 1 and '"pccdash plan --month 2013-04"' in " ".join(before.stderr.split())
+
+
+def test_plan_says_an_overdue_or_partial_return_as_the_overview_and_the_pack_do(sample_db, db, run_cli, tmp_path):
+    """Regression: with April's return overdue, "pccdash plan" reported on March with no word of it, and a month
+    with a district's figures still to come was given as if whole; the overview and the pack say both."""
+    late = run_cli("plan", "--db", sample_db, env={"PCCDASH_TODAY": "2026-05-20"})
+    assert late.exit_code == 0, late.output
+    assert "Police and Crime Plan 2022-2026: March 2026" in late.stdout
+    said = " ".join(late.stdout.split())
+    assert "The return for April 2026 is overdue (due 8 May 2026)" in said
+    chosen = run_cli("plan", "--db", sample_db, "--month", "2026-02", env={"PCCDASH_TODAY": "2026-05-20"}).stdout
+    assert "April 2026" not in chosen  # a month chosen before the latest: only its own 12 months' returns
+
+    from helpers import write_csv
+
+    rows = "".join(f"2026-03,{d},cse_arrests,{n}\n" for d, n in (("Doncaster", 9), ("Rotherham", 11),
+                                                                  ("Sheffield", 13)))
+    assert run_cli("ingest", "--db", db, write_csv(tmp_path / "march.csv", "period,district,measure,value\n" + rows),
+                   env={"PCCDASH_TODAY": "2026-04-20"}).exit_code == 0
+    partial = " ".join(run_cli("plan", "--db", db, env={"PCCDASH_TODAY": "2026-04-20"}).stdout.split())
+    assert "The return for March 2026 is incomplete" in partial and "without Barnsley" in partial

@@ -68,12 +68,13 @@ def pack_notices(analytics: PlanAnalytics, period: ReportingPeriod, months: list
     return [*([lapse] if lapse else []), *warnings]
 
 
-def return_notices(con: duckdb.DuckDBPyConnection, month: dt.date, meeting: dt.date) -> list[str]:
+def return_notices(con: duckdb.DuckDBPyConnection, month: dt.date, meeting: dt.date, *,
+                   later: bool = True) -> list[str]:
     """What a briefing says about the force's returns, as they stood at the meeting (or today, if sooner): the
     earlier months of the 12 months to the reporting month whose return is still not all in (a month the force
     skipped while the next one arrived: the reporting month moves past it, and its headline periods are short of
-    it), the reporting month's, if any of it is missing, and the later months whose return was due and is not all
-    in."""
+    it), the reporting month's, if any of it is missing, and (unless `later` is false) the later months whose return
+    was due and is not all in."""
     as_of = min(settings.today(), meeting)
     last = latest_due_month(as_of)
     month = month.replace(day=1)
@@ -90,7 +91,9 @@ def return_notices(con: duckdb.DuckDBPyConnection, month: dt.date, meeting: dt.d
                    f"{month_label(month_number(month))} ({named}) are overdue or refused, so their figures are "
                    "missing: the Returns calendar page shows what is due and what has arrived.")
     out += incomplete_notices(con, month, as_of)
-    later = []
+    if not later:
+        return out
+    behind = []
     following = (month.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
     wanted = []
     while following <= last:
@@ -98,12 +101,12 @@ def return_notices(con: duckdb.DuckDBPyConnection, month: dt.date, meeting: dt.d
         following = (following + dt.timedelta(days=32)).replace(day=1)
     for m, rows in statuses(con, wanted, as_of).items():
         if _not_all_in(rows):
-            later.append(m)
-    if len(later) == 1:
-        out += incomplete_notices(con, later[0], as_of)
-    elif later:
-        out.append(f"The returns for {len(later)} later months ({month_label(month_number(later[0]))} to "
-                   f"{month_label(month_number(later[-1]))}) are overdue or refused, so their figures are missing: "
+            behind.append(m)
+    if len(behind) == 1:
+        out += incomplete_notices(con, behind[0], as_of)
+    elif behind:
+        out.append(f"The returns for {len(behind)} later months ({month_label(month_number(behind[0]))} to "
+                   f"{month_label(month_number(behind[-1]))}) are overdue or refused, so their figures are missing: "
                    "the Returns calendar page shows what is due and what has arrived.")
     return out
 
