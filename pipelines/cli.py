@@ -1745,9 +1745,7 @@ def meetings(ctx, db, limit):
     if not held:
         click.echo('No meetings recorded yet. "pccdash meetings add DATE --as EMAIL" records one.')
     for m in reversed(called_off):
-        click.echo(_wrapped(f"{m.named}: {m.cancel.sentence}"
-                            + (f" (what was put to it went to meeting {m.cancel.carried_to})"
-                               if m.cancel.carried_to else ""), f"Meeting {m.meeting_id}, cancelled: ", "  "))
+        click.echo(_wrapped(m.cancelled_sentence(), "", "  "))
     if not held:
         return
     if called_off:
@@ -1909,13 +1907,12 @@ def meetings_show(ctx, meeting_id, db):
             said = {q.question_id: figures_line(q.figures, q.measure) for q in asked if q.figures}
     month = f"{meeting.reporting_month:%B %Y}" if meeting.reporting_month else "none"
     today = settings.today()  # where each question and action stands now, as "pccdash actions" and the page say
-    click.echo(f"Meeting {meeting.meeting_id}: {shown(meeting.label, None)} (reporting month {month})")
+    if meeting.cancel:  # one sentence: which meeting, its month, who called it off and why, where its business went
+        click.echo(_wrapped(meeting.cancelled_sentence(reporting_month=True), "", "  "))
+    else:
+        click.echo(f"Meeting {meeting.meeting_id}: {shown(meeting.label, None)} (reporting month {month})")
     for m in moved:
         click.echo(_wrapped(m.sentence, "  ", "  "))
-    if meeting.cancel:
-        click.echo(_wrapped(meeting.cancel.sentence.rstrip(".") + (
-            f". What was put to it went to meeting {meeting.cancel.carried_to}." if meeting.cancel.carried_to else "."),
-            "  ", "  "))
     click.echo("")
     still = "" if meeting.cancel else " yet"  # a meeting called off will have none
     click.echo(f"Questions ({len(asked)})" if asked else f"No questions put at it{still}.")

@@ -414,14 +414,20 @@ def test_meetings_cancel_carries_what_was_put_to_it_and_the_list_shows_it_apart(
     assert out.strip() == (f"Cancelled meeting {may.meeting_id}: Public Accountability Board, 21 May 2026. What was "
                            f"put to it went to meeting {june.meeting_id}.")
     listed = _run_ok(run_cli, "meetings", "--db", wh)
-    assert " ".join(listed.split()).startswith(f"Meeting {may.meeting_id}, cancelled: Public Accountability Board, "
-                                               "21 May 2026: Cancelled by analyst@example.org: Pre-election period")
+    # one sentence, not "Meeting 2, cancelled: ..., 21 May 2026: Cancelled by ...:", which said it was cancelled twice
+    assert " ".join(listed.split()).startswith(
+        f"Meeting {may.meeting_id} (Public Accountability Board, 21 May 2026) was cancelled by analyst@example.org: "
+        f"Pre-election period; what was put to it went to meeting {june.meeting_id}.")
     table = listed.split("\n\n", 1)[1].splitlines()
     assert [line.split()[0] for line in table[1:]] == [str(june.meeting_id), str(april.meeting_id)]
     assert table[1].split()[-3:] == ["1", "0", "0"]  # June: the question carried to it, no actions agreed there
     shown_may = _run_ok(run_cli, "meetings", "show", str(may.meeting_id), "--db", wh)
-    assert "Public Accountability Board, 21 May 2026 (cancelled)" in shown_may
-    assert f"Pre-election period. What was put to it went to meeting {june.meeting_id}." in " ".join(shown_may.split())
+    # one sentence, not "...21 May 2026 (cancelled) (reporting month March 2026)" and then who cancelled it
+    assert " ".join(shown_may.split()).startswith(
+        f"Meeting {may.meeting_id} (Public Accountability Board, 21 May 2026, reporting month March 2026) was "
+        f"cancelled by analyst@example.org: Pre-election period; what was put to it went to meeting "
+        f"{june.meeting_id}. No questions put at it.")
+    assert "(cancelled)" not in shown_may and shown_may.count("cancelled") == 1
     assert "No questions put at it.\n" in shown_may and "yet" not in shown_may
     assert "due by the Public Accountability Board, 18 June 2026 (first due by the Public Accountability Board, " \
            "21 May 2026, which was cancelled)" in " ".join(_run_ok(run_cli, "actions", "--db", wh).split())

@@ -625,8 +625,8 @@ def test_a_meeting_is_cancelled_on_the_meetings_page_and_its_question_goes_to_th
     at = internal(monkeypatch, wh, MEETINGS, ANALYST)
     assert at.selectbox(key="meeting_pick").options == ["Public Accountability Board, 18 June 2026"]
     assert "Prepared for May: how many reviews have begun?" in said(at)
-    assert (f"Meeting {may}, Public Accountability Board, 21 May 2026: Cancelled by analyst@example.org: "
-            "Pre-election period" in said(at)) and "Pre-election period (what was put to it went to meeting" in said(at)
+    assert (f"Meeting {may} (Public Accountability Board, 21 May 2026) was cancelled by analyst@example.org: "
+            f"Pre-election period; what was put to it went to meeting {june}.") in said(at)
 
 
 def test_the_figures_the_next_publication_hides_are_worked_out_once_for_every_item_offered_for_approval(

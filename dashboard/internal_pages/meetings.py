@@ -89,9 +89,7 @@ with st.expander(f"Every meeting recorded ({len(held)})", icon=":material/list:"
                             for m in reversed(held)],
     }), "meetings_table", "meetings.csv")
     for gone in [m for m in data.call(acc.meetings, cancelled=True) or [] if m.cancelled]:
-        st.caption(f"Meeting {gone.meeting_id}, {ui.md_escape(gone.named)}: {ui.md_escape(gone.cancel.sentence)}"
-                   + (f" (what was put to it went to meeting {gone.cancel.carried_to})"
-                      if gone.cancel.carried_to else ""))
+        st.caption(ui.md_escape(gone.cancelled_sentence()))
 coming = [m for m in held if m.held_on >= today]
 if st.session_state.get("meeting_pick") not in by_id:
     st.session_state["meeting_pick"] = (coming[0] if coming else held[-1]).meeting_id

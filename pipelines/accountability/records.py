@@ -97,6 +97,16 @@ class Meeting:
         """Its name and day, cancelled or not: "Public Accountability Board, 21 May 2026"."""
         return f"{meeting_name(self.kind, self.title)}, {_long_date(self.held_on)}"
 
+    def cancelled_sentence(self, *, reporting_month: bool = False) -> str:
+        """A meeting called off, as one sentence: "Meeting 2 (Public Accountability Board, 21 May 2026) was cancelled
+        by analyst@example.org: Pre-election period; what was put to it went to meeting 3." With `reporting_month`,
+        the month it would have reported on goes in the brackets, after its day."""
+        month = (f", reporting month {self.reporting_month:%B %Y}" if reporting_month and self.reporting_month
+                 else "")
+        went = f"; what was put to it went to meeting {self.cancel.carried_to}" if self.cancel.carried_to else ""
+        return (f"Meeting {self.meeting_id} ({self.named}{month}) was cancelled by {self.cancel.cancelled_by}: "
+                f"{self.cancel.reason.rstrip().rstrip('.')}{went}.")
+
 
 @dataclass(frozen=True)
 class Cancel:
