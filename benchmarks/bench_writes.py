@@ -15,7 +15,8 @@ child process per size:
   audit entry, in one transaction);
 - plain commentary: `duckdb.connect`, the same row inserted into briefing_text, close;
 - approval: what the Publishing page does to approve a month (`pipelines.publish.approval.approve`: the month's
-  checks, its status, its event and its audit entry);
+  checks, its status, its event and its audit entry), July 2015, which the correction before it has changed
+  (a month approved and unchanged since is not approved again: nothing would be written);
 - plain approval: `duckdb.connect`, the same event row inserted into publication_event, close;
 - correction: `pccdash ingest` of a one-row return changing one figure (in the process, its contract
   checked, the revision recorded, checkpoint and readers' copy);
@@ -108,9 +109,11 @@ def child(db_path: str, repeat: str, folder: str) -> None:
                     "WHERE text_id = (SELECT max(text_id) FROM briefing_text)")
         con.close()
 
-    def approval() -> None:
+    approved = []
+
+    def approval() -> None:  # the month the correction changes: each approval is of a month changed since the last
         with warehouse.connect(db) as con:
-            approve(con, ["2015-06"], PCC)
+            approved.append(bool(approve(con, ["2015-07"], PCC)))
 
     def plain_approval() -> None:
         con = duckdb.connect(str(db))
@@ -139,12 +142,15 @@ def child(db_path: str, repeat: str, folder: str) -> None:
     for name in WRITES:  # the first of each opens files the later ones find open in the page cache
         writes[name]()
     checking.clear()
+    approved.clear()
     runs: dict[str, list[float]] = {name: [] for name in writes}
     for _ in range(int(repeat)):
         for name, write in writes.items():
             start = time.perf_counter()
             write()
             runs[name].append(time.perf_counter() - start)
+    if not all(approved):
+        raise SystemExit("an approval measured approved nothing: the month was unchanged since its last approval")
     with duckdb.connect(str(records.path_of(db)), read_only=True) as con:
         held = con.execute("SELECT count(*) FROM police_uk_record").fetchall()[0][0]
     medians = {k: statistics.median(v) for k, v in runs.items()} | {"correction checks": statistics.median(checking)}

@@ -217,15 +217,18 @@ def approved_as_they_stand(con: duckdb.DuckDBPyConnection,
     corrected after it): each with who approved it and when. Approving one again would approve nothing new."""
     if not periods:
         return {}
+    # a figure loaded since its approval is a change, and the usual one (a correction): settled from the revisions,
+    # before the caveats and breakdowns of every month are read for the months it leaves
     rows = con.execute(
-        """SELECT s.period, s.approved_by, s.approved_at, max(f.loaded_at) FROM period_status s
-           JOIN figure f USING (period)
+        """SELECT s.period, s.approved_by, s.approved_at FROM period_status s
            WHERE s.status IN ('approved', 'published') AND s.approved_at IS NOT NULL AND list_contains(?, s.period)
-           GROUP BY s.period, s.approved_by, s.approved_at""", [list(periods)]).fetchall()
+             AND EXISTS (SELECT 1 FROM figure_revision r WHERE r.period = s.period)
+             AND NOT EXISTS (SELECT 1 FROM figure_revision r WHERE r.period = s.period
+                             AND r.loaded_at > s.approved_at)""", [list(periods)]).fetchall()
     if not rows:
         return {}
     changed = caveats_changed_since_approval(con) | breakdowns_changed_since_approval(con)
-    return {p: (by, at) for p, by, at, last_loaded in rows if last_loaded <= at and p not in changed}
+    return {p: (by, at) for p, by, at in rows if p not in changed}
 
 
 def approve(con: duckdb.DuckDBPyConnection, months: list[str], claims: dict) -> list[dt.date]:
