@@ -59,6 +59,7 @@ ACTIONS = {
     "recommendation": "recorded a recommendation's status",
     "import_submissions": "imported questions the public sent in",
     "moderate": "moderated a question from the public",
+    "erase_contact": "erased the name and contact a member of the public gave with a question",
     "release": "approved an item of the accountability loop for publication",
     "unrelease": "withdrew an item of the accountability loop from publication",
     "restore": "restored the warehouse and everything beside it from a backup",

@@ -2238,16 +2238,21 @@ def inbox_option(f):
 
 @main.group(name="inbox")
 def inbox_():
-    """Questions the public sent from the public app for a forthcoming Board: import them, list those waiting.
+    """Questions the public sent from the public app for a forthcoming Board: import them, list those waiting; find
+    and erase a sender's name and contact.
 
     The public app writes each question into the inbox folder and never opens the warehouse; the office imports
     them, reads them, and accepts (as edited, put to a meeting) or rejects each on the "Questions from the public"
-    page. A sender's name and contact are for the office's reply only and are never published.
+    page. A sender's name and contact are for the office's reply only and are never published; they are erased on
+    request (forget) and once kept for the retention period (expire, which import runs too).
 
     \b
     Examples:
       pccdash inbox import --as analyst@example.org
       pccdash inbox list
+      pccdash inbox find jo@example.com
+      pccdash inbox forget 3f2a9c1d --reason "The sender asked by e-mail on 3 March" --as analyst@example.org
+      pccdash inbox expire --dry-run
     """
 
 
@@ -2256,7 +2261,8 @@ def inbox_():
 @inbox_option
 @as_option
 def inbox_import(db, folder, as_user):
-    """Import the questions waiting in the inbox (running it twice imports nothing twice).
+    """Import the questions waiting in the inbox (running it twice imports nothing twice), then erase the names and
+    contacts kept for the retention period, as "pccdash inbox expire" does.
 
     A file that is not a question the public app wrote is set aside in the inbox's rejected/ folder.
 
@@ -2264,7 +2270,8 @@ def inbox_import(db, folder, as_user):
     Example:
       pccdash inbox import --as analyst@example.org
     """
-    from .accountability.moderation import import_inbox, set_aside
+    from .accountability.erasure import fetch
+    from .accountability.moderation import set_aside
     from .audit import cli_actor
     from .inbox import inbox_dir
     from .warehouse import connect
@@ -2274,9 +2281,10 @@ def inbox_import(db, folder, as_user):
         raise PccDashError(f'There is no folder "{folder}" (--inbox). Give the folder the public app writes '
                            "questions into.")
     with connect(db, create=False) as con:
-        count = import_inbox(con, cli_actor(as_user), folder)
+        count, erased, deleted = fetch(con, cli_actor(as_user), folder)
     click.echo(f"{count} new question(s) from the public imported from {inbox_dir(folder)}. "
                'Read them with "pccdash inbox list" or on the "Questions from the public" page.')
+    _say_expired(erased, deleted)
     aside = set_aside(folder)
     if aside:
         click.secho(f"{len(aside)} file(s) in {inbox_dir(folder) / 'rejected'} could not be read as questions "
@@ -2324,6 +2332,133 @@ def inbox_list(db, folder, limit):
     left = waiting(folder)
     if left:
         click.echo(f'{left} more in the inbox not yet imported: "pccdash inbox import --as EMAIL".')
+
+
+def _say_expired(erased, deleted, *, dry_run: bool = False) -> None:
+    from .accountability.erasure import retention_words
+    from .flags import day_words
+
+    kept = retention_words()
+    if erased:
+        click.echo((f"{len(erased)} sender(s)' names and contacts would be erased" if dry_run else
+                    f"Erased the names and contacts of {len(erased)} sender(s)")
+                   + f", kept {kept} after their question was answered or rejected "
+                   "(PCCDASH_CONTACT_RETENTION_MONTHS):")
+        for due in erased:
+            click.echo(f"  {due.receipt}  {due.how}; kept until {day_words(due.erase_on)}")
+    if deleted:
+        click.echo(f"{len(deleted)} unreadable file(s) set aside in rejected/ more than {kept} ago "
+                   + ("would be deleted: " if dry_run else "deleted: ") + ", ".join(shown(n) for n in deleted))
+
+
+@inbox_.command(name="find")
+@click.argument("contact", metavar="CONTACT")
+@db_option
+@inbox_option
+def inbox_find(contact, db, folder):
+    """Find the questions from the public whose sender gave this contact (an e-mail address, or a telephone number
+    however it is spaced) or name, or whose words hold it: to meet a person's request to see, or erase, what the
+    office keeps about them. Each is listed by its reference, with where it stands and what is kept.
+
+    \b
+    Examples:
+      pccdash inbox find jo@example.com
+      pccdash inbox find "0114 496 0000"
+    """
+    from .accountability.erasure import find
+    from .flags import day_words
+    from .warehouse import connect_read_only
+
+    with connect_read_only(db) as con:
+        found = find(con, contact, folder)
+    for match in found:
+        if match.erased_at is not None:
+            kept = f"name and contact erased on {day_words(match.erased_at)}"
+        else:
+            kept = "; ".join(shown(v, 200) for v in (match.name, match.contact) if v) or "no name or contact given"
+        click.echo(f"{match.receipt}  received {day_words(match.received_at)}  {match.state}  found in its "
+                   f"{match.found_in}  from: {kept}")
+    waiting = sum(not m.imported for m in found)
+    click.echo(f"{len(found)} question(s) from the public found." if found else
+               "No question from the public holds it (the warehouse and the inbox were searched).")
+    if waiting:
+        click.echo(f'{waiting} of them still wait in the inbox: "pccdash inbox import --as EMAIL" first, to erase '
+                   "them.")
+    if any(m.found_in == "words" for m in found):
+        click.echo("A question whose words hold it keeps them as written: \"pccdash inbox forget\" erases the name "
+                   "and contact only.")
+    if any(m.imported and m.erased_at is None and (m.name or m.contact) for m in found):
+        click.echo('Erase a sender\'s name and contact with "pccdash inbox forget REFERENCE --reason TEXT --as EMAIL".')
+
+
+@inbox_.command(name="forget")
+@click.argument("reference", metavar="REFERENCE")
+@click.option("--reason", required=True, help="Why they are erased (kept on the audit trail; without the name or "
+                                               "contact themselves).")
+@db_option
+@inbox_option
+@as_option
+def inbox_forget(reference, reason, db, folder, as_user):
+    """Erase the name and contact the sender of a question from the public gave, everywhere pccdash keeps them: the
+    warehouse, and the inbox's copies of what they sent. The question's words and what became of it stay, and the
+    audit trail says who erased them and why. REFERENCE is the question's reference (its first 8 characters, as the
+    sender was given, "pccdash inbox list" and "pccdash inbox find" show).
+
+    Backups taken before keep them until those backups are deleted.
+
+    \b
+    Example:
+      pccdash inbox forget 3f2a9c1d --reason "The sender asked by e-mail on 3 March" --as analyst@example.org
+    """
+    from .accountability.erasure import forget
+    from .audit import cli_actor
+    from .warehouse import connect
+
+    with connect(db, create=False) as con:
+        sub = forget(con, cli_actor(as_user), reference, reason=reason, folder=folder)
+    click.echo(f"Erased the name and contact the sender of the question from the public {sub.receipt} gave, from the "
+               "warehouse and the inbox's copies; the question and what became of it are kept. Backups taken before "
+               "keep them until they are deleted.")
+
+
+def _optional_as(ctx, param, value):
+    return None if value is None else _may_act_as(ctx, param, value)
+
+
+@inbox_.command(name="expire")
+@click.option("--dry-run", is_flag=True, help="List what would be erased and deleted; change nothing.")
+@db_option
+@inbox_option
+@click.option("--as", "as_user", metavar="EMAIL", envvar="PCCDASH_USER", show_envvar=True, callback=_optional_as,
+              help="Who is acting (not needed with --dry-run): an identity with the right role that "
+                   "pipelines/reference/access.yaml lets this account act as (its command_line section).")
+def inbox_expire(dry_run, db, folder, as_user):
+    """Erase the names and contacts kept for the retention period (PCCDASH_CONTACT_RETENTION_MONTHS, 12 by default)
+    after their question was answered (the force's latest word on it an answer) or rejected; and delete the
+    unreadable files set aside in the inbox's rejected/ folder that long after they were received. A question still
+    waiting, or accepted and not yet answered, keeps them. "pccdash inbox import" does this too.
+
+    \b
+    Examples:
+      pccdash inbox expire --dry-run
+      pccdash inbox expire --as analyst@example.org
+    """
+    from .accountability.erasure import due, expire, retention_words
+    from .audit import cli_actor
+    from .warehouse import connect, connect_read_only
+
+    if dry_run:
+        with connect_read_only(db) as con:
+            erased, deleted = due(con, folder)
+    else:
+        if as_user is None:
+            raise click.UsageError("Say who is acting: --as EMAIL (or PCCDASH_USER); --dry-run needs none.")
+        with connect(db, create=False) as con:
+            erased, deleted = expire(con, cli_actor(as_user), folder)
+    _say_expired(erased, deleted, dry_run=dry_run)
+    if not erased and not deleted:
+        click.echo(f"Nothing is kept past the retention period ({retention_words()} after a question is answered or "
+                   "rejected).")
 
 
 # ---------------------------------------------------------------- the accountability record's publication

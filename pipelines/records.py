@@ -239,6 +239,13 @@ def keep_apart(con: duckdb.DuckDBPyConnection, warehouse: Path) -> bool:
     return True
 
 
+def rewrite(con: duckdb.DuckDBPyConnection, warehouse: Path) -> None:
+    """Write the warehouse anew into a fresh file that replaces it, leaving behind what its unused space held. `con`
+    holds the old file until its caller closes it, and writes nothing more; a stop part-way leaves the copy half
+    made, which the next open makes again (`keep_apart`)."""
+    _compact(con, warehouse, warehouse.with_name(warehouse.name + _COMPACTING))
+
+
 def _compact(con: duckdb.DuckDBPyConnection, warehouse: Path, target: Path) -> None:
     """Copy the warehouse into a new file and rename it into place (DuckDB does not give freed space back).
     `con` holds the old file until its caller closes it, and writes nothing more."""

@@ -45,6 +45,10 @@ SETTINGS: tuple[Setting, ...] = (
             "single months of a handful say little; the monthly chart stays one choice away."),
     Setting("max_questions", "PCCDASH_MAX_QUESTIONS", "6",
             "The most questions drafted for the Chief Constable for one meeting, strongest signals first."),
+    Setting("contact_retention_months", "PCCDASH_CONTACT_RETENTION_MONTHS", "12",
+            "How many months after a question from the public was answered, or rejected, the name and contact its "
+            "sender gave are kept for the office's reply; then `pccdash inbox import` (and `pccdash inbox expire`) "
+            "erase them. The public app's Ask page says how long."),
     Setting("internal_url", "PCCDASH_INTERNAL_URL", "http://localhost:8501",
             "The internal dashboard's address as the office's browsers reach it: the briefing pack's HTML links "
             "each month's figure to its provenance there."),

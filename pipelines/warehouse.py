@@ -331,9 +331,25 @@ def _connected(p: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
         con.execute("CHECKPOINT")
         records.checkpoint(con)
+        if id(con) in _REWRITE:
+            records.rewrite(con, p)
         publish_read_copy(p)
     finally:
+        _REWRITE.discard(id(con))
         con.close()
+
+
+# The read-write connections whose warehouse is to be written anew when they close (`rewrite_on_close`).
+_REWRITE: set[int] = set()
+
+
+def rewrite_on_close(con: duckdb.DuckDBPyConnection) -> None:
+    """Have the warehouse written anew into a fresh file when this read-write connection (`connect`) closes.
+
+    DuckDB keeps what a change replaced in the file's unused space until it is written over: a name erased from a
+    row would still be in the file's bytes, and in every copy made of it. Written anew, the file holds only what
+    its tables hold now (the readers' copy is then made from it)."""
+    _REWRITE.add(id(con))
 
 
 @contextlib.contextmanager

@@ -6,9 +6,9 @@ import streamlit as st
 
 from dashboard import auth, data, ui
 from pipelines import inbox, office, settings
-from pipelines.accountability import meetings, moderation
+from pipelines.accountability import erasure, meetings, moderation
 from pipelines.accountability.release import personal_data_warnings
-from pipelines.errors import shown
+from pipelines.errors import PccDashError, shown
 from pipelines.uk_time import uk_day_words
 
 user = auth.signed_in()
@@ -31,8 +31,7 @@ c1, c2 = st.columns([3, 2], vertical_alignment="center")
 c1.write(f"{waiting} question(s) waiting in the inbox to be fetched." if waiting else
          "No new question is waiting in the inbox.")
 if c2.button("Fetch new questions", key="fetch_questions", icon=":material/download:", disabled=not may):
-    ui.act(moderation.import_inbox, user.claims,
-           done=lambda n: f"{n} new question(s) from the public fetched from the inbox.")
+    ui.act(erasure.fetch, user.claims, done=erasure.fetched_words)
 aside = moderation.set_aside()
 if aside:
     st.warning(f"{len(aside)} file(s) in the inbox could not be read as questions and were set aside in "
@@ -70,8 +69,11 @@ for sub in pending[:SHOWN]:
         personal = personal_data_warnings(sub.body)
         if personal:
             st.warning(ui.md_escape(personal), icon=":material/person_alert:")
-        sender = "; ".join(shown(v, None) for v in (sub.name, sub.contact) if v) or "no name or contact given"
-        st.caption(f"From: {ui.md_escape(sender)}. Kept for the office's reply only: never published.")
+        if sub.erased_at is not None:
+            st.caption(f"From: the sender's name and contact were erased on {uk_day_words(sub.erased_at)}.")
+        else:
+            sender = "; ".join(shown(v, None) for v in (sub.name, sub.contact) if v) or "no name or contact given"
+            st.caption(f"From: {ui.md_escape(sender)}. Kept for the office's reply only: never published.")
         if not may:
             continue
         accept_tab, reject_tab = st.tabs(["Accept", "Reject"])
@@ -106,5 +108,50 @@ else:
         "Question": m.question_id,
         "By": m.moderated_by,
         "On": uk_day_words(m.moderated_at),
+        "Name and contact": erasure.kept_words(m.submission),
     } for m in done])
     ui.table(frame, "moderated_table", "questions-from-the-public.csv")
+
+st.header("The senders' names and contacts")
+st.write(
+    "A sender's name and contact are kept for the office's reply, until "
+    f"{erasure.retention_words()} after their question is answered or rejected; then they are erased when questions "
+    "are next fetched (or by \"pccdash inbox expire\"). The question and what became of it stay. When someone asks "
+    "for theirs to be erased, find their questions by the contact they gave, then erase it with the reason; the "
+    "audit trail keeps who erased it and why. Backups taken before keep them until those are deleted.")
+looked_for = st.text_input("Find a sender's questions by their e-mail address, telephone number or name",
+                           key="find_sender", max_chars=inbox.LIMITS["contact"])
+if looked_for.strip():
+    try:
+        matches = data.read(erasure.find, looked_for)
+    except PccDashError as exc:
+        st.error(str(exc))
+        matches = []
+    if matches:
+        st.dataframe(pd.DataFrame([{
+            "Reference": m.receipt,
+            "Received": uk_day_words(m.received_at),
+            "Where it stands": m.state,
+            "Found in its": m.found_in,
+            "Name": "" if m.erased_at else (m.name or ""),
+            "Contact": (f"erased on {uk_day_words(m.erased_at)}" if m.erased_at else (m.contact or "")),
+        } for m in matches]), hide_index=True, key="found_senders")
+        if any(m.found_in == "words" for m in matches):
+            st.caption("A question whose words hold it keeps them as written: erasing removes the name and contact "
+                       "only.")
+        if any(not m.imported for m in matches):
+            st.caption("A question still waiting in the inbox is erased once fetched.")
+    else:
+        st.info("No question from the public holds it.")
+kept = {s.submission_id: f"{s.receipt}, received {uk_day_words(s.received_at)}"
+        for s in data.call(erasure.kept) or []}
+if may and kept:
+    with ui.form("erase_contact"):
+        chosen = st.selectbox("The question (its reference)", list(kept), format_func=kept.get, key="erase_which")
+        why = st.text_input("Why it is erased (kept on the audit trail; do not repeat the name or contact)",
+                            key="erase_reason", max_chars=moderation.REASON_LIMIT)
+        if st.form_submit_button("Erase the sender's name and contact", icon=":material/person_remove:"):
+            ui.act(erasure.forget, user.claims, chosen, reason=why, clear=("erase_reason",),
+                   done=lambda sub: f"The name and contact the sender of {sub.receipt} gave are erased.")
+elif may:
+    st.caption("No sender's name or contact is kept.")

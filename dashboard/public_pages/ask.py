@@ -6,8 +6,8 @@ import string
 import streamlit as st
 
 from dashboard import public_data, public_view
-from pipelines import inbox, office
-from pipelines.errors import record_fault
+from pipelines import inbox, office, settings
+from pipelines.errors import ConfigError, record_fault
 
 SENT, REFUSED, CUT = "ask_receipt", "ask_refusal", "ask_cut"
 FIELDS = ("ask_body", "ask_name", "ask_contact")
@@ -46,6 +46,26 @@ def send() -> None:
         st.session_state[key] = ""
 
 
+def privacy(said) -> str:
+    """How the name and contact are used, how long they are kept, and how to have them erased: whom to write to as
+    the Contact page gives the office's details."""
+    try:
+        months = settings.get_int("contact_retention_months")
+        how_long = (f"until {months} month{'' if months == 1 else 's'} after your question is answered at a Board, "
+                    "or the office decides not to put it,")
+    except ConfigError as exc:  # the setting is wrong: said in the log, and the promise made without its number
+        record_fault(exc)
+        how_long = "only until your question is answered at a Board, or the office decides not to put it,"
+    contact = public_data.page("pipelines.publish.info.contact_of")
+    ways = " or ".join(f"{how} {contact[key]}" for key, how in (("email", "e-mail"), ("phone", "call"))
+                       if contact.get(key))
+    return ("Your name and contact details are optional. They are used only to reply to you, and are never "
+            f"published. {office.cap(said.name)} keeps them {how_long} and then erases them; your "
+            "question itself is kept. To have them erased sooner, or to ask what is kept about you, contact "
+            f"{contact.get('name') or said.name}" + (f": {ways}" if ways else "") + ", giving your question's "
+            "reference.")
+
+
 st.title("Ask the Board a question")
 public_view.signpost()
 # the office and its holder's title as they stand now (the newest publication's, kept by a withdrawal since)
@@ -58,8 +78,7 @@ st.markdown(
     f"{literal(office.cap(said.name))} reads every question before any is put. Nothing you write is shown on these "
     "pages unless the office accepts your question, and then it may be edited (shortened, or joined with "
     "others like it). Questions put at a Board, and what the force answered, appear under *Questions and "
-    "decisions*.\n\n"
-    "Your name and contact details are optional. They are used only to reply to you, and are never published.")
+    "decisions*.\n\n" + literal(privacy(said)))
 st.warning(
     "**Do not use this form to report a crime or a concern about a child**: it is read only before a Board, "
     "not straight away. In an emergency call **999**. To report a crime that is not an emergency, call **101**. "

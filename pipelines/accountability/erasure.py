@@ -1,0 +1,346 @@
+"""Erasing the name and contact a member of the public gave with a question: on their request, and once they have been
+kept for the retention period, so that the office keeps them no longer than it needs them to reply.
+
+A sender's name and contact are kept in the warehouse (their question's row in `public_submission`) and in the inbox's
+JSON copy of what they sent (in the inbox folder while it waits, in `imported/` once imported; a copy in `rejected/`
+too); the backups taken meanwhile hold them until those are deleted. Erasing them blanks the row and every copy in the
+inbox, and has the warehouse written anew so that its file keeps nothing of them in its unused space. The question as
+written and what became of it stay, and the audit trail says who erased them, when and why, without them.
+"""
+
+from __future__ import annotations
+
+import calendar
+import contextlib
+import datetime as dt
+import json
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from .. import audit, settings
+from ..access import require
+from ..inbox import _write, inbox_dir
+from ..plaintext import clean
+from ..uk_time import uk_day, uk_day_words
+from ..warehouse import rewrite_on_close, utc_now
+from .moderation import (
+    _SUBMISSION_COLS,
+    IMPORTED,
+    REASON_LIMIT,
+    REJECTED,
+    Submission,
+    _parse,
+    _submission,
+    _Unreadable,
+    import_inbox,
+)
+from .records import LoopError
+
+RETENTION = "contact_retention_months"
+SHORTEST_QUERY = 3
+
+
+class NothingToErase(LoopError):
+    """A question from the public whose sender's name and contact are not kept (none given, or already erased)."""
+
+
+def retention_months() -> int:
+    """How many months after a question was answered or rejected its sender's name and contact are kept."""
+    return settings.get_int(RETENTION)
+
+
+def retention_words(months: int | None = None) -> str:
+    """"12 months", "1 month"."""
+    n = retention_months() if months is None else months
+    return f"{n} month{'' if n == 1 else 's'}"
+
+
+def months_after(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (the month's last day when it has no such day: 29 February is 28 February)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    return day.replace(year=year, month=month + 1, day=min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def kept_words(sub: Submission) -> str:
+    """What is kept of a sender's name and contact, in a word: "kept", "erased on 3 March 2027", "none given"."""
+    if sub.erased_at is not None:
+        return f"erased on {uk_day_words(sub.erased_at)}"
+    return "kept" if sub.name or sub.contact else "none given"
+
+
+def kept(con: duckdb.DuckDBPyConnection) -> list[Submission]:
+    """The questions from the public whose sender's name or contact is kept, newest first."""
+    rows = con.execute(f"SELECT {_SUBMISSION_COLS} FROM public_submission s WHERE s.name IS NOT NULL OR "
+                       "s.contact IS NOT NULL ORDER BY s.received_at DESC, s.submission_id").fetchall()
+    return [Submission(*r) for r in rows]
+
+
+# ------------------------------------------------------------------------------------------------ finding
+
+
+@dataclass(frozen=True)
+class Match:
+    """A question from the public whose sender's name, contact or words hold what was looked for."""
+    submission_id: str
+    received_at: dt.datetime
+    name: str | None
+    contact: str | None
+    state: str                      # "waiting to be read", "accepted as question 12", "rejected", ...
+    found_in: str                   # "contact", "name", "words" (the question's, as sent)
+    erased_at: dt.datetime | None = None
+    imported: bool = True           # False: still waiting in the inbox folder
+
+    @property
+    def receipt(self) -> str:
+        return self.submission_id[:8]
+
+
+def _squeezed(text: str) -> str:
+    return "".join(text.casefold().split())
+
+
+_PHONE = re.compile(r"\+?\d[\d\s().-]{5,}\d")
+
+
+def _phone_digits(text: str) -> str:
+    """A telephone number's digits, +44 said as the 0 it stands for."""
+    digits = re.sub(r"\D", "", text)
+    return "0" + digits[2:] if text.strip().startswith("+44") or (digits.startswith("44") and len(digits) > 11) \
+        else digits
+
+
+def _holds(text: str | None, query: str) -> bool:
+    """Whether `text` holds `query`: letters' case and spacing aside, a telephone number however it is spaced."""
+    if not text:
+        return False
+    if _PHONE.fullmatch(query.strip()):
+        wanted = _phone_digits(query)
+        return any(wanted in _phone_digits(run) for run in _PHONE.findall(text))
+    return _squeezed(query) in _squeezed(text)
+
+
+def _states(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    rows = con.execute(
+        "SELECT DISTINCT ON (submission_id) submission_id, outcome, question_id FROM submission_moderation "
+        "ORDER BY submission_id, moderation_id").fetchall()
+    return {ident: f"accepted as question {question}" if outcome == "accepted" else "rejected"
+            for ident, outcome, question in rows}
+
+
+def find(con: duckdb.DuckDBPyConnection, query: object, folder: str | os.PathLike | None = None) -> list[Match]:
+    """The questions from the public whose sender's contact or name holds `query` (an e-mail address, a telephone
+    number however spaced, a name), or whose words as sent do; those imported, oldest first, then any still waiting in
+    the inbox folder. For meeting a person's request to see or erase what the office keeps about them."""
+    text = str(query or "").strip()
+    if len(_squeezed(text)) < SHORTEST_QUERY:
+        raise LoopError(f"Give the contact (an e-mail address or a telephone number) or the name to look for: at "
+                        f"least {SHORTEST_QUERY} letters or digits.")
+    states = _states(con)
+    found = []
+    rows = con.execute("SELECT submission_id, received_at, body, name, contact, erased_at FROM public_submission "
+                       "ORDER BY received_at, submission_id").fetchall()
+    known = set()
+    for ident, received, body, name, contact, erased in rows:
+        known.add(ident)
+        where = ("contact" if _holds(contact, text) else "name" if _holds(name, text)
+                 else "words" if _holds(body, text) else None)
+        if where:
+            found.append(Match(ident, received, name, contact, states.get(ident, "waiting to be read"), where, erased))
+    root = inbox_dir(folder)
+    waiting = sorted(p for p in root.glob("*.json") if not p.name.startswith(".")) if root.is_dir() else []
+    for path in waiting:
+        try:
+            ident, received, body, name, contact = _parse(path)
+        except (_Unreadable, OSError):
+            continue
+        if ident in known:
+            continue
+        where = ("contact" if _holds(contact, text) else "name" if _holds(name, text)
+                 else "words" if _holds(body, text) else None)
+        if where:
+            found.append(Match(ident, received, name, contact, "waiting in the inbox, not yet imported", where,
+                               imported=False))
+    return found
+
+
+# ------------------------------------------------------------------------------------------------ erasing
+
+
+def _repeats(text: str, kept: str) -> bool:
+    """Whether `text` repeats a name or contact: as a whole word when it is short ("Jo" is not in "journalist")."""
+    if len(_squeezed(kept)) >= 5:
+        return _squeezed(kept) in _squeezed(text)
+    return re.search(rf"(?<!\w){re.escape(kept.casefold())}(?!\w)", text.casefold()) is not None
+
+
+def _erase_copies(root: Path, ident: str, at: dt.datetime) -> int:
+    """Blank the name and contact in every copy of this question the inbox keeps (waiting, imported/, rejected/),
+    each written whole with the time it was received; a copy that cannot be read as one is deleted. How many copies
+    were changed."""
+    changed = 0
+    for where in (root, root / IMPORTED, root / REJECTED):
+        path = where / f"{ident}.json"
+        if path.is_symlink() or not path.is_file():
+            continue
+        try:
+            found = json.loads(path.read_bytes().decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            found = None
+        if not isinstance(found, dict):
+            path.unlink()
+            changed += 1
+            continue
+        if not found.get("name") and not found.get("contact") and found.get("erased_at"):
+            continue
+        found.update(name="", contact="", erased_at=found.get("erased_at") or at.replace(tzinfo=dt.UTC).isoformat())
+        _write(where, path.name, json.dumps(found, ensure_ascii=False, indent=1).encode("utf-8"),
+               path.stat().st_mtime)
+        changed += 1
+    return changed
+
+
+def _erase(con: duckdb.DuckDBPyConnection, root: Path, idents: list[str], at: dt.datetime) -> None:
+    """Erase the name and contact of these questions from the inbox's copies, then from the warehouse (the caller's
+    transaction), and have the warehouse written anew when its connection closes. The copies go first: a stop between
+    the two leaves the row, and erasing again finishes."""
+    for ident in idents:
+        _erase_copies(root, ident, at)
+    for ident in idents:
+        con.execute("UPDATE public_submission SET name = NULL, contact = NULL, erased_at = ? WHERE submission_id = ?",
+                    [at, ident])
+    rewrite_on_close(con)
+
+
+def forget(con: duckdb.DuckDBPyConnection, who: Mapping, submission_id: object, *, reason: object,
+           folder: str | os.PathLike | None = None) -> Submission:
+    """Erase the name and contact the sender of this question from the public gave (its reference, or its whole id),
+    everywhere pccdash keeps them, saying why; the question as it was before. The question's words and what became of
+    it stay; the audit trail says who erased them and why, and the reason may not repeat them."""
+    require(who, "moderate")
+    why = clean(reason, "reason for erasing them", limit=REASON_LIMIT)
+    sub = _submission(con, submission_id)
+    root = inbox_dir(folder)
+    if sub.name is None and sub.contact is None:
+        _erase_copies(root, sub.submission_id, sub.erased_at or utc_now())  # a copy an earlier stop left
+        if sub.erased_at is not None:
+            raise NothingToErase(f"The name and contact of the question from the public {sub.receipt} were already "
+                                 f"erased on {uk_day_words(sub.erased_at)}.")
+        raise NothingToErase(f"The sender of the question from the public {sub.receipt} gave no name or contact: there "
+                             "is nothing to erase.")
+    for kept in (sub.name, sub.contact):
+        if kept and _repeats(why, kept):
+            raise LoopError("The reason repeats the name or contact being erased, and the audit trail keeps the "
+                            'reason: say why without them (such as "the sender asked by e-mail on 3 March").')
+    at = utc_now()
+    with audit.transaction(con):
+        _erase(con, root, [sub.submission_id], at)
+        audit.record(con, who, "erase_contact", subject=f"question from the public {sub.receipt}",
+                     detail=f"the sender's name and contact erased: {why}")
+    return sub
+
+
+# ------------------------------------------------------------------------------------------------ retention
+
+
+@dataclass(frozen=True)
+class Due:
+    """A question from the public whose sender's name and contact have been kept for the retention period."""
+    submission_id: str
+    settled_on: dt.date             # the day it was answered, or rejected
+    how: str                        # "answered on 3 March 2026 (question 12)", "rejected on 5 May 2026"
+    erase_on: dt.date               # the day the retention period ended
+
+    @property
+    def receipt(self) -> str:
+        return self.submission_id[:8]
+
+
+def due(con: duckdb.DuckDBPyConnection, folder: str | os.PathLike | None = None, *,
+        today: dt.date | None = None) -> tuple[list[Due], list[str]]:
+    """What the retention period has run out for, by `today` (settings.today()): the questions whose sender's name
+    or contact is kept and which were answered (the force's latest word on the question they became is an answer)
+    or rejected at least PCCDASH_CONTACT_RETENTION_MONTHS ago, oldest first; and the unreadable files set aside in
+    the inbox's rejected/ folder that long after they were received. A question still waiting, or accepted and not
+    yet answered, keeps them: the office may still reply."""
+    today = today or settings.today()
+    months = retention_months()
+    rows = con.execute(
+        "WITH m AS (SELECT DISTINCT ON (submission_id) submission_id, outcome, question_id, moderated_at "
+        "           FROM submission_moderation ORDER BY submission_id, moderation_id), "
+        "a AS (SELECT DISTINCT ON (question_id) question_id, state, answered_on FROM question_answer "
+        "      ORDER BY question_id, answer_id DESC) "
+        "SELECT s.submission_id, m.outcome, m.question_id, m.moderated_at, a.answered_on "
+        "FROM public_submission s JOIN m USING (submission_id) LEFT JOIN a ON a.question_id = m.question_id "
+        "WHERE (s.name IS NOT NULL OR s.contact IS NOT NULL) AND (m.outcome = 'rejected' OR a.state = 'answered')"
+    ).fetchall()
+    found = []
+    for ident, outcome, question_id, moderated_at, answered_on in rows:
+        settled = uk_day(moderated_at) if outcome == "rejected" else answered_on
+        how = (f"rejected on {uk_day_words(settled)}" if outcome == "rejected"
+               else f"answered on {uk_day_words(settled)} (question {question_id})")
+        ends = months_after(settled, months)
+        if ends <= today:
+            found.append(Due(ident, settled, how, ends))
+    found.sort(key=lambda d: (d.settled_on, d.submission_id))
+    aside = []
+    where = inbox_dir(folder) / REJECTED
+    if where.is_dir():
+        for path in sorted(where.glob("*.json")):
+            with contextlib.suppress(OSError):
+                received = dt.datetime.fromtimestamp(path.lstat().st_mtime, dt.UTC)
+                if months_after(uk_day(received), months) <= today:
+                    aside.append(path.name)
+    return found, aside
+
+
+def expire(con: duckdb.DuckDBPyConnection, who: Mapping, folder: str | os.PathLike | None = None, *,
+           today: dt.date | None = None) -> tuple[list[Due], list[str]]:
+    """Erase the names and contacts the retention period has run out for (`due`), and delete the unreadable files set
+    aside that long; what was erased and deleted. One audit record says how many, by reference, without them."""
+    require(who, "moderate")
+    found, aside = due(con, folder, today=today)
+    if not found and not aside:
+        return found, aside
+    root = inbox_dir(folder)
+    months = retention_words()
+    with audit.transaction(con):
+        _erase(con, root, [d.submission_id for d in found], utc_now())
+        for name in aside:
+            with contextlib.suppress(FileNotFoundError):
+                (root / REJECTED / name).unlink()
+        said = []
+        if found:
+            said.append(f"the names and contacts of {len(found)} question(s) from the public erased, kept {months} "
+                        "after each was answered or rejected: " + ", ".join(d.receipt for d in found))
+        if aside:
+            said.append(f"{len(aside)} unreadable file(s) set aside in {REJECTED}/ deleted, received more than "
+                        f"{months} ago: " + ", ".join(aside))
+        audit.record(con, who, "erase_contact", subject="questions from the public",
+                     detail="; ".join(said) + f" (PCCDASH_CONTACT_RETENTION_MONTHS is {retention_months()})")
+    return found, aside
+
+
+def fetch(con: duckdb.DuckDBPyConnection, who: Mapping, folder: str | os.PathLike | None = None
+          ) -> tuple[int, list[Due], list[str]]:
+    """Import the questions waiting in the inbox, then erase what the retention period has run out for (`expire`):
+    how many were new, and what was erased and deleted."""
+    new = import_inbox(con, who, folder)
+    return (new, *expire(con, who, folder))
+
+
+def fetched_words(done: tuple[int, list[Due], list[str]]) -> str:
+    """What `fetch` did, in a sentence for the page."""
+    new, erased, deleted = done
+    said = f"{new} new question(s) from the public fetched from the inbox."
+    if erased:
+        said += (f" The names and contacts of {len(erased)} question(s) answered or rejected more than "
+                 f"{retention_words()} ago were erased.")
+    if deleted:
+        said += f" {len(deleted)} unreadable file(s) set aside more than {retention_words()} ago were deleted."
+    return said

@@ -1,0 +1,293 @@
+"""The name and contact a member of the public gives with a question are erased on their request (`pccdash inbox
+forget`, the page's button) and once kept for the retention period after the question was answered or rejected
+(`pccdash inbox expire`, and every import): from the warehouse (its file's bytes too) and the inbox's copies, keeping
+the question and what became of it, with who erased them and why on the audit trail, without them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import time
+
+import pytest
+from dashboard_helpers import ANALYST, NO_ROLE, PCC, copy_warehouse, internal, public, texts
+
+from pipelines import accountability as acc
+from pipelines import inbox, warehouse
+from pipelines.access import NotAllowed
+from pipelines.accountability import erasure, moderation
+from pipelines.accountability.records import LoopError, NotFound
+from pipelines.errors import ConfigError
+from pipelines.plaintext import BadText
+from pipelines.uk_time import uk_day
+
+QUESTION = "Why did CSE charges in Rotherham fall in July 2015, and what is being done about it?"
+NAME, CONTACT = "Zebedee Quackenbush", "zeb.quackenbush@example.com"
+PHONE = "+44 114 496 0737"
+REASON = "The sender asked by e-mail on 3 March"
+
+
+@pytest.fixture
+def box(tmp_path, monkeypatch):
+    folder = tmp_path / "inbox"
+    monkeypatch.setenv("PCCDASH_INBOX_DIR", str(folder))
+    monkeypatch.delenv("PCCDASH_CONTACT_RETENTION_MONTHS", raising=False)
+    return folder
+
+
+@pytest.fixture
+def wh(sample_db, tmp_path):
+    return copy_warehouse(sample_db, tmp_path)
+
+
+@pytest.fixture
+def sent(box, wh):
+    """Two questions imported: one with a name and an e-mail address, one with a telephone number only."""
+    first = inbox.submit(QUESTION, NAME, CONTACT)
+    second = inbox.submit("What is being done about live investigations in Sheffield?", "", PHONE)
+    with warehouse.connect(wh) as con:
+        moderation.import_inbox(con, ANALYST)
+    return first, second
+
+
+def row(wh, receipt):
+    with warehouse.connect_read_only(wh) as con:
+        return con.execute("SELECT body, name, contact, erased_at FROM public_submission WHERE "
+                           "starts_with(submission_id, ?)", [receipt]).fetchall()[0]
+
+
+def copy_of(box, receipt):
+    [path] = (box / "imported").glob(f"{receipt}*.json")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def held_anywhere(wh, box, secret: str) -> list[str]:
+    """Every file of the warehouse and the inbox whose bytes hold `secret`."""
+    files = [wh, warehouse.read_copy_path(wh), *(p for p in box.rglob("*") if p.is_file())]
+    return [str(p) for p in files if secret.encode() in p.read_bytes()]
+
+
+# ------------------------------------------------------------------------------------------------ on request
+
+
+def test_forget_erases_the_name_and_contact_everywhere_and_keeps_the_question(sent, wh, box):
+    first, second = sent
+    assert held_anywhere(wh, box, NAME) and held_anywhere(wh, box, CONTACT)  # the test can see them
+    with warehouse.connect(wh) as con:
+        board = acc.add_meeting(con, PCC, held_on="2026-12-17")
+        question = moderation.accept(con, ANALYST, first, edited_body=QUESTION, meeting_id=board.meeting_id)
+        erased = erasure.forget(con, ANALYST, first, reason=REASON)
+    assert erased.receipt == first and erased.contact == CONTACT
+    body, name, contact, erased_at = row(wh, first)
+    assert (body, name, contact) == (QUESTION, None, None) and erased_at is not None
+    assert copy_of(box, first)["body"] == QUESTION
+    assert (copy_of(box, first)["name"], copy_of(box, first)["contact"]) == ("", "")
+    # not in the warehouse's file (its unused space too), its readers' copy, or any copy in the inbox
+    assert held_anywhere(wh, box, NAME) == [] and held_anywhere(wh, box, CONTACT) == []
+    assert row(wh, second)[2] == PHONE  # the other sender's are kept
+    with warehouse.connect_read_only(wh) as con:
+        [m] = moderation.moderated(con)
+        assert (m.outcome, m.question_id, m.submission.body) == ("accepted", question, QUESTION)
+        assert [q.body for q in acc.questions(con)] == [QUESTION]
+        [(who, subject, detail)] = con.execute("SELECT identity, subject, detail FROM audit_event WHERE action = "
+                                               "'erase_contact'").fetchall()
+    assert (who, subject) == ("analyst@example.org", f"question from the public {first}")
+    assert detail == f"the sender's name and contact erased: {REASON}"
+
+
+def test_the_warehouse_written_anew_goes_on_numbering_as_before(sent, wh):
+    with warehouse.connect(wh) as con:
+        before = con.execute("SELECT max(event_id) FROM audit_event").fetchall()[0][0]
+        erasure.forget(con, ANALYST, sent[0], reason=REASON)
+    with warehouse.connect(wh) as con:
+        board = acc.add_meeting(con, PCC, held_on="2026-12-17")
+        ids = [r[0] for r in con.execute("SELECT event_id FROM audit_event ORDER BY event_id").fetchall()]
+    assert board.meeting_id == 1 and len(ids) == len(set(ids)) and ids[-1] > before + 1
+
+
+def test_a_reason_repeating_what_is_erased_is_refused_and_nothing_is_erased(sent, wh, box):
+    first, second = sent
+    with warehouse.connect(wh) as con:
+        for reason in (f"Asked by {NAME.upper()}", f"request from {CONTACT}"):
+            with pytest.raises(LoopError, match="The reason repeats the name or contact being erased"):
+                erasure.forget(con, ANALYST, first, reason=reason)
+        with pytest.raises(LoopError, match="The reason repeats"):
+            erasure.forget(con, ANALYST, second, reason="Caller on 01144960737? no: " + PHONE)
+        with pytest.raises(BadText, match="reason for erasing them is empty"):
+            erasure.forget(con, ANALYST, first, reason="  ")
+    assert row(wh, first)[1:3] == (NAME, CONTACT) and copy_of(box, first)["name"] == NAME
+
+
+def test_forget_twice_says_it_was_done_and_a_question_without_them_has_nothing_to_erase(box, wh, sent):
+    bare = inbox.submit("A question with no name given?")
+    with warehouse.connect(wh) as con:
+        moderation.import_inbox(con, ANALYST)
+        erasure.forget(con, ANALYST, sent[1], reason=REASON)
+        with pytest.raises(erasure.NothingToErase, match=f"{sent[1]} were already erased on "):
+            erasure.forget(con, ANALYST, sent[1], reason=REASON)
+        with pytest.raises(erasure.NothingToErase, match="gave no name or contact: there is nothing to erase"):
+            erasure.forget(con, ANALYST, bare, reason=REASON)
+        with pytest.raises(NotFound, match='no question from the public "deadbeef"'):
+            erasure.forget(con, ANALYST, "deadbeef", reason=REASON)
+        with pytest.raises(NotAllowed):
+            erasure.forget(con, NO_ROLE, sent[0], reason=REASON)
+        assert con.execute("SELECT count(*) FROM audit_event WHERE action = 'erase_contact'").fetchall() == [(1,)]
+    assert row(wh, sent[0])[1] == NAME
+
+
+def test_find_by_contact_however_written_and_in_the_inbox_not_yet_imported(sent, wh, box):
+    first, second = sent
+    later = inbox.submit("Another one, not yet imported?", "Zeb", CONTACT.upper())
+    with warehouse.connect_read_only(wh) as con:
+        found = erasure.find(con, f"  {CONTACT.upper()} ")
+        assert [(m.receipt, m.found_in, m.imported) for m in found] == [(first, "contact", True),
+                                                                       (later, "contact", False)]
+        assert found[0].state == "waiting to be read" and found[1].state == "waiting in the inbox, not yet imported"
+        for phone in ("01144960737", "0114 496 0737", "+441144960737"):
+            assert [m.receipt for m in erasure.find(con, phone)] == [second], phone
+        assert [(m.receipt, m.found_in) for m in erasure.find(con, "zebedee q")] == [(first, "name")]
+        assert [m.receipt for m in erasure.find(con, "live investigations in Sheffield")] == [second]
+        assert erasure.find(con, "nobody@example.org") == []
+        with pytest.raises(LoopError, match="at least 3 letters or digits"):
+            erasure.find(con, " a ")
+
+
+# ------------------------------------------------------------------------------------------------ retention
+
+
+def test_retention_erases_a_year_after_the_answer_or_the_rejection_and_not_before(sent, wh, box):
+    first, second = sent
+    with warehouse.connect(wh) as con:
+        board = acc.add_meeting(con, PCC, held_on="2026-11-01")
+        question = moderation.accept(con, ANALYST, first, edited_body=QUESTION, meeting_id=board.meeting_id)
+        rejected = inbox.submit("Please reply about my own case?", "Pat Example", "pat@example.org")
+        moderation.import_inbox(con, ANALYST)
+        moderation.reject(con, ANALYST, rejected, reason="About one family's case")
+        rejected_on = uk_day(moderation.moderated(con)[0].moderated_at)
+        # accepted, not yet answered: kept, however long
+        assert erasure.due(con, today=dt.date(2040, 1, 1))[0][0].receipt == rejected
+        acc.await_answer(con, PCC, question, awaited_by="2026-12-01")
+        assert [d.receipt for d in erasure.due(con, today=dt.date(2040, 1, 1))[0]] == [rejected]
+        acc.record_answer(con, PCC, question, body="Charges fell because ...", answered_by="ACC Jones",
+                          answered_on="2026-11-10")
+        assert first not in [d.receipt for d in erasure.due(con, today=dt.date(2027, 11, 9))[0]]
+        [answered] = [d for d in erasure.due(con, today=dt.date(2027, 11, 10))[0] if d.receipt == first]
+        assert answered.how == f"answered on 10 November 2026 (question {question})"
+        assert answered.erase_on == dt.date(2027, 11, 10)
+        day_before = erasure.months_after(rejected_on, 12) - dt.timedelta(days=1)
+        assert rejected not in [d.receipt for d in erasure.due(con, today=day_before)[0]]
+        last = max(dt.date(2027, 11, 10), erasure.months_after(rejected_on, 12))
+        erased, _ = erasure.expire(con, ANALYST, today=last)
+        assert sorted(d.receipt for d in erased) == sorted([first, rejected])
+        [(detail,)] = con.execute("SELECT detail FROM audit_event WHERE action = 'erase_contact'").fetchall()
+    assert "kept 12 months after each was answered or rejected" in detail and first in detail
+    assert NAME not in detail and "pat@example.org" not in detail
+    assert row(wh, first)[1:3] == (None, None) and row(wh, rejected)[1:3] == (None, None)
+    assert row(wh, second)[2] == PHONE  # still waiting to be read: kept
+    assert held_anywhere(wh, box, "pat@example.org") == [] and held_anywhere(wh, box, CONTACT) == []
+
+
+def test_the_retention_period_is_a_setting_and_a_wrong_one_is_said(sent, wh, monkeypatch):
+    with warehouse.connect(wh) as con:
+        moderation.reject(con, ANALYST, sent[0], reason="Not about CSE")
+        on = uk_day(moderation.moderated(con)[0].moderated_at)
+        monkeypatch.setenv("PCCDASH_CONTACT_RETENTION_MONTHS", "6")
+        assert [d.erase_on for d in erasure.due(con, today=on + dt.timedelta(days=200))[0]] == [
+            erasure.months_after(on, 6)]
+        monkeypatch.setenv("PCCDASH_CONTACT_RETENTION_MONTHS", "a year")
+        with pytest.raises(ConfigError, match='PCCDASH_CONTACT_RETENTION_MONTHS "a year" is not a whole number'):
+            erasure.due(con)
+
+
+def test_months_after_keeps_to_the_month():
+    assert erasure.months_after(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
+    assert erasure.months_after(dt.date(2024, 2, 29), 12) == dt.date(2025, 2, 28)
+    assert erasure.months_after(dt.date(2026, 11, 10), 12) == dt.date(2027, 11, 10)
+    assert erasure.months_after(dt.date(2026, 11, 10), 0) == dt.date(2026, 11, 10)
+
+
+def test_an_unreadable_file_set_aside_is_deleted_once_kept_that_long(box, wh):
+    inbox.submit(QUESTION)
+    (box / "broken.json").write_text('{"name": "Zebedee', encoding="utf-8")
+    old = time.time() - 400 * 86_400
+    os.utime(box / "broken.json", (old, old))
+    (box / "recent.json").write_text("{", encoding="utf-8")
+    with warehouse.connect(wh) as con:
+        moderation.import_inbox(con, ANALYST)
+        assert erasure.due(con) == ([], ["broken.json"])
+        assert erasure.expire(con, ANALYST) == ([], ["broken.json"])
+    assert sorted(p.name for p in (box / "rejected").iterdir()) == ["recent.json"]
+
+
+# ------------------------------------------------------------------------------------------------ the command
+
+
+def test_the_commands_find_forget_and_expire_with_a_dry_run(sent, wh, box, run_cli, monkeypatch):
+    first, second = sent
+    found = run_cli("inbox", "find", CONTACT, "--db", wh)
+    assert found.exit_code == 0
+    assert f"{first}  received " in found.stdout and f"from: {NAME}; {CONTACT}" in found.stdout
+    assert "1 question(s) from the public found." in found.stdout
+    assert run_cli("inbox", "find", "nobody@example.org", "--db", wh).stdout.startswith(
+        "No question from the public holds it")
+
+    refused = run_cli("inbox", "forget", first, "--reason", f"{NAME} asked", "--db", wh, "--as", "analyst@example.org")
+    assert refused.exit_code == 1 and "The reason repeats" in refused.output
+    done = run_cli("inbox", "forget", first, "--reason", REASON, "--db", wh, "--as", "analyst@example.org")
+    assert done.exit_code == 0 and done.stdout.startswith(f"Erased the name and contact the sender of the question "
+                                                          f"from the public {first} gave")
+    listed = run_cli("inbox", "find", "charges in Rotherham", "--db", wh).stdout
+    assert f"{first}  received " in listed and "from: name and contact erased on " in listed and NAME not in listed
+    assert row(wh, first)[1:3] == (None, None)
+
+    with warehouse.connect(wh) as con:
+        moderation.reject(con, ANALYST, second, reason="Not about CSE")
+        on = uk_day(moderation.moderated(con)[0].moderated_at)
+    monkeypatch.setenv("PCCDASH_TODAY", erasure.months_after(on, 12).isoformat())
+    dry = run_cli("inbox", "expire", "--dry-run", "--db", wh)
+    assert dry.exit_code == 0 and "1 sender(s)' names and contacts would be erased" in dry.stdout
+    assert f"  {second}  rejected on " in dry.stdout and row(wh, second)[2] == PHONE  # nothing changed
+    assert run_cli("inbox", "expire", "--db", wh).exit_code == 2  # who acts must be said
+    done = run_cli("inbox", "import", "--db", wh, "--as", "analyst@example.org")  # an import runs it too
+    assert done.exit_code == 0 and "Erased the names and contacts of 1 sender(s)" in done.stdout
+    assert row(wh, second)[2] is None and copy_of(box, second)["contact"] == ""
+    again = run_cli("inbox", "expire", "--db", wh, "--as", "analyst@example.org")
+    assert again.stdout.startswith("Nothing is kept past the retention period (12 months")
+
+
+# ------------------------------------------------------------------------------------------------ the pages
+
+
+def test_the_page_finds_and_erases_for_the_roles_that_moderate(monkeypatch, sent, wh, box):
+    first, _ = sent
+    at = internal(monkeypatch, wh, "internal_pages/public_questions.py", ANALYST)
+    assert not at.exception
+    assert "until 12 months after their question is answered or rejected" in texts(at)
+    at.text_input(key="find_sender").input(CONTACT).run()
+    [grid] = [d for d in at.dataframe if "Reference" in d.value.columns]
+    assert grid.value["Reference"].tolist() == [first] and grid.value["Contact"].tolist() == [CONTACT]
+    with warehouse.connect_read_only(wh) as con:
+        ident = next(s.submission_id for s in moderation.pending(con) if s.receipt == first)
+    at.selectbox(key="erase_which").select(ident)
+    at.text_input(key="erase_reason").input(REASON)
+    next(b for b in at.button if b.label == "Erase the sender's name and contact").click().run()
+    assert not at.exception and not at.error
+    assert row(wh, first)[1:3] == (None, None)
+    assert "From: the sender's name and contact were erased on " in texts(at)
+    assert NAME not in texts(at)
+
+    watcher = internal(monkeypatch, wh, "internal_pages/public_questions.py", NO_ROLE)
+    assert [t.value for t in watcher.title] == ["Not allowed"]
+
+
+def test_the_ask_page_says_how_long_the_contact_is_kept_and_whom_to_ask_to_erase_it(monkeypatch, tmp_path, box):
+    at = public(monkeypatch, tmp_path / "nothing-published", "public_pages/ask.py")
+    said = texts(at)
+    assert not at.exception
+    assert "keeps them until 12 months after your question is answered at a Board" in said
+    assert "To have them erased sooner" in said and "public-figures@example.org" in said and "01234 567 890" in said
+    monkeypatch.setenv("PCCDASH_CONTACT_RETENTION_MONTHS", "6")
+    assert "until 6 months after your question" in texts(public(monkeypatch, tmp_path / "nothing-published",
+                                                                "public_pages/ask.py"))
+
