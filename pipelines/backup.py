@@ -226,6 +226,10 @@ def backup(dest: Path, places: Places) -> Taken:
     if not places.db.exists():
         raise BackupError(f'There is no warehouse at "{places.db}" to back up. Give --db (or PCCDASH_DB) the path of '
                           "the office's warehouse.")
+    inside = _copied_folder_holding(dest, places)
+    if inside is not None:  # it would copy itself into itself, over and over, until the path grew too long
+        raise BackupError(f'The backup cannot be written inside "{inside}", which it backs up, so nothing was '
+                          "written. Give a folder outside it (on another disk, ideally).")
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}{_PARTIAL}"))
@@ -259,6 +263,17 @@ def backup(dest: Path, places: Places) -> Taken:
             raise _refuse_destination(dest, exc) from None
         raise
     return Taken(dest, manifest)
+
+
+def _copied_folder_holding(dest: Path, places: Places) -> Path | None:
+    """The folder a backup copies whole (the published folder, the inbox, the file store, the Data Docs, the
+    office's reference files or contracts) that `dest` is in, or is; None when it is in none of them."""
+    where = dest.resolve()
+    for folder in (places.published, places.inbox, filestore.folder(places.db), _datadocs_folder(places.db),
+                   places.reference, places.contracts):
+        if folder is not None and where.is_relative_to(folder.resolve()):
+            return folder
+    return None
 
 
 def _fill(staging: Path, places: Places) -> dict:

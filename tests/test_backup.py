@@ -373,3 +373,16 @@ def test_returns_an_earlier_version_did_not_keep_are_named_with_their_folders(of
     said = cli(env, "backup", tmp_path / "b")
     assert "1 return file(s) loaded by an earlier version of pccdash" in said
     assert f'"{Path(path).parent}"' in said
+
+
+@pytest.mark.parametrize("inside", ["published", "inbox", "pccdash.files"])
+def test_a_backup_into_a_folder_it_backs_up_is_refused_and_writes_nothing(office, inside):
+    """A backup written inside the published folder (or the inbox, or the file store) would copy itself into itself
+    until the path grew too long, holding the warehouse all the while: it is refused at once, in a sentence."""
+    before = sorted(p.name for p in (office / inside).iterdir())
+    result = CliRunner().invoke(main, ["backup", str(office / inside / "backups" / "b.tar.gz")], env=places_in(office))
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1, result.output
+    assert f'The backup cannot be written inside "{office / inside}", which it backs up, so nothing was written.' \
+        in said
+    assert sorted(p.name for p in (office / inside).iterdir()) == before
