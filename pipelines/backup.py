@@ -190,7 +190,8 @@ class Taken:
         m, held = self.manifest, self.manifest["holds"]
         said = [f'Backup written to "{self.path}" ({_size_words(sum(e.get("size", 0) for e in m["files"]))}): the '
                 f"warehouse as it stood at {m['taken_at']} UTC (schema version {m['schema_version']}), "
-                f"{held['files_loaded']} return file(s) loaded, {held['snapshots']} published snapshot(s), "
+                f"{held['files_loaded'] - held['police_uk_files']} return file(s) and {held['police_uk_files']} "
+                f"police.uk file(s) loaded, {held['snapshots']} published snapshot(s), "
                 f"{held['stored_files']} file(s) in the file store, {held['inbox']} question(s) from the public in the "
                 "inbox" + "".join(f", the office's {w} from \"{m['places'][k]}\"" for k, w in
                                   (("reference", "reference files"), ("contracts", "contracts")) if m["places"].get(k))
@@ -331,7 +332,9 @@ def _holdings(con: duckdb.DuckDBPyConnection, db: Path) -> dict:
             "AND path IS NOT NULL AND sha256 <> ''").fetchall() if not filestore.has(db, sha)]
         not_stored = len(rows)
         outside = sorted({str(Path(p).parent) for p, _ in rows if p and not p.startswith("uploaded in the app")})
-    return {"files_loaded": count("SELECT count(*) FROM file_registry"), "files_not_stored": not_stored,
+    return {"files_loaded": count("SELECT count(*) FROM file_registry"),
+            "police_uk_files": count("SELECT count(*) FROM file_registry WHERE layout LIKE 'police_uk%'"),
+            "files_not_stored": not_stored,
             "loaded_from_outside": outside}
 
 

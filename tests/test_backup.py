@@ -386,3 +386,15 @@ def test_a_backup_into_a_folder_it_backs_up_is_refused_and_writes_nothing(office
     assert f'The backup cannot be written inside "{office / inside}", which it backs up, so nothing was written.' \
         in said
     assert sorted(p.name for p in (office / inside).iterdir()) == before
+
+
+def test_a_backup_counts_the_returns_apart_from_police_uk_files(office, tmp_path):
+    """The sentence a backup ends with counts the force's returns and police.uk's files each as what they are: it
+    called every file loaded a return, police.uk's included."""
+    with warehouse.connect_read_only(places_in(office)["PCCDASH_DB"]) as con:
+        returns, police_uk = con.execute("SELECT count(*) FILTER (WHERE layout NOT LIKE 'police_uk%'), "
+                                         "count(*) FILTER (WHERE layout LIKE 'police_uk%') FROM file_registry"
+                                         ).fetchone()
+    assert returns and police_uk
+    said = " ".join(cli(places_in(office), "backup", tmp_path / "b").split())
+    assert f"{returns} return file(s) and {police_uk} police.uk file(s) loaded" in said
