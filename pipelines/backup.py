@@ -473,7 +473,7 @@ def restore(src: Path, places: Places, *, replace: bool = False) -> Restored:
         targets = _targets(places, manifest, rels)
         in_the_way = [t for part, t in targets if _occupied(part, t, root)]
         if in_the_way and not replace:
-            raise BackupError("Nothing was restored: " + ", ".join(f'"{t}"' for t in in_the_way)
+            raise BackupError("Nothing was restored: " + ", ".join(f'"{_there(t, db)}"' for t in in_the_way)
                               + (" already exists" if len(in_the_way) == 1 else " already exist")
                               + '. Restore into new paths (--db, --published, --inbox), or give --replace to move '
                                 "what is there aside (nothing is deleted) and restore in its place.")
@@ -547,6 +547,14 @@ def _occupied(part: str, target: Path, root: Path) -> bool:
     return any(target.iterdir())
 
 
+def _there(target: Path, db: Path) -> Path:
+    """What is in the way at `target`: the warehouse's own file, or when it is gone what it left beside it (its
+    police.uk records, its log), which a restore would write over just the same."""
+    if target != db or target.exists():
+        return target
+    return next((p for p in (_wal(db), records.path_of(db)) if p.exists()), target)
+
+
 def _differs(a: Path, b: Path) -> bool:
     def listing(folder: Path) -> dict[str, str]:
         return {p.relative_to(folder).as_posix(): _hash(p) for p in folder.rglob("*") if p.is_file()}
@@ -578,15 +586,21 @@ def _move_aside(places: Places, in_the_way: list[Path], stamp: str, root: Path) 
     said = []
     db = places.db
     if db in in_the_way:
-        with warehouse.held_still(db):  # refused while another process writes it
-            pass
+        whole = db.exists()  # else what a warehouse removed by hand left beside it (its police.uk records, its log)
+        if whole:
+            with warehouse.held_still(db):  # refused while another process writes it
+                pass
         folder = db.with_name(f"{db.stem}.replaced-{stamp}")
         folder.mkdir()
+        moved = []
         for path in (db, _wal(db), warehouse.read_copy_path(db), records.path_of(db), _wal(records.path_of(db)),
                      records.marker_path(db), filestore.folder(db), _datadocs_folder(db)):
             if path.exists():
                 os.replace(path, folder / path.name)
+                moved.append(f'"{path.name}"')
         said.append(f'The warehouse that was at "{db}" (with its records, file store and Data Docs) was moved to '
+                    f'"{folder}".' if whole else
+                    f'What a warehouse no longer at "{db}" left beside it ({", ".join(moved)}) was moved to '
                     f'"{folder}".')
     for path in in_the_way:
         if path == db or not path.exists():

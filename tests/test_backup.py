@@ -398,3 +398,22 @@ def test_a_backup_counts_the_returns_apart_from_police_uk_files(office, tmp_path
     assert returns and police_uk
     said = " ".join(cli(places_in(office), "backup", tmp_path / "b").split())
     assert f"{returns} return file(s) and {police_uk} police.uk file(s) loaded" in said
+
+
+def test_restore_where_a_removed_warehouse_left_its_records_names_them_and_replaces_them(office, tmp_path):
+    """The warehouse's file removed by hand, its police.uk records left beside it: restore said the warehouse "already
+    exists", and with --replace that there was no warehouse to restore over, so it could not restore there at all."""
+    dest = tmp_path / "b"
+    cli(places_in(office), "backup", dest)
+    target = places_in(tmp_path / "there")
+    (tmp_path / "there").mkdir()
+    left = tmp_path / "there" / "pccdash.records.duckdb"
+    shutil.copyfile(office / "pccdash.records.duckdb", left)
+    result = CliRunner().invoke(main, ["restore", str(dest)], env=target)
+    assert result.exit_code == 1
+    assert f'Nothing was restored: "{left}" already exists.' in " ".join(result.output.split())
+    told = " ".join(cli(target, "restore", dest, "--replace").split())
+    [aside] = (tmp_path / "there").glob("pccdash.replaced-*")
+    assert f'What a warehouse no longer at "{target["PCCDASH_DB"]}" left beside it ("pccdash.records.duckdb") was ' \
+           f'moved to "{aside}".' in told
+    assert (aside / "pccdash.records.duckdb").is_file() and Path(target["PCCDASH_DB"]).is_file()
