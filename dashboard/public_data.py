@@ -22,7 +22,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from pipelines import public
+from pipelines import public, settings
+from pipelines.errors import PccDashError
 from pipelines.exports import safe_frame
 from pipelines.publish.content import Page, SnapshotView
 
@@ -97,14 +98,23 @@ def has(name: str) -> bool:
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)
-def _page(name: str, args: tuple, snapshot: str | None, said: str):
+def _page(name: str, args: tuple, snapshot: str | None, said: str, day: str):
     return _function(name)(_view(snapshot, said), *args)
 
 
+def _today() -> str:
+    """Today's date, part of what a page says (the release calendar: a month whose planned day has passed is late)."""
+    try:
+        return settings.today().isoformat()
+    except PccDashError:  # a PCCDASH_TODAY that is not a date: the page that reads it says so
+        return ""
+
+
 def page(name: str, *args):
-    """What a page-content function (dotted name) returns for the current publication and `args`: built once per
-    snapshot and arguments, then shared by every visitor (a Page is immutable)."""
-    return _page(name, tuple(args), *snapshot_state())
+    """What a page-content function (dotted name) returns for the current publication, `args` and today: built once
+    per snapshot, arguments and day, then shared by every visitor (a Page is immutable). Built again the next day,
+    since the release calendar says a month is late once its planned day has passed."""
+    return _page(name, tuple(args), *snapshot_state(), _today())
 
 
 def info_page(slug: str) -> Page | None:

@@ -442,3 +442,16 @@ def test_an_earlier_financial_year_s_tables_are_a_page_of_the_app_linked_from_th
     assert "April 2014 to March 2015 (financial year 2014/15)" in captions
     tables = [t for t in html_tables(at) if "Barnsley" in t.columns]
     assert len(tables) == 1 + 4 + 12  # the year, its quarters and its months (no 12 months end in it)
+
+
+def test_the_release_calendar_reads_late_in_the_running_app_once_a_planned_day_has_passed(monkeypatch, published):
+    """The public app builds a page once and shares it: the release calendar built while November 2026 was expected
+    (on 21 December 2026) went on saying "Expected" in January, the app still running, until the next publication."""
+    def november(day: str) -> list[str]:
+        monkeypatch.setenv("PCCDASH_TODAY", day)
+        at = public(monkeypatch, published, "public_pages/release_calendar.py")
+        [to_come] = [t for t in html_tables(at) if "Planned publication" in t.columns]
+        return to_come.loc["November 2026"].tolist()
+
+    assert november("2026-11-21") == ["21 December 2026", "Expected"]
+    assert november("2027-01-05") == ["21 December 2026", "Not yet published: later than planned"]
