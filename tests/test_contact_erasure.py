@@ -291,3 +291,15 @@ def test_the_ask_page_says_how_long_the_contact_is_kept_and_whom_to_ask_to_erase
     assert "until 6 months after your question" in texts(public(monkeypatch, tmp_path / "nothing-published",
                                                                 "public_pages/ask.py"))
 
+
+
+def test_an_import_with_the_retention_period_set_wrongly_imports_nothing_and_says_why(box, wh, run_cli, monkeypatch):
+    """The questions were imported, then the command stopped on the setting, so its error was all the office saw of
+    an import that had happened: the setting is read before anything is imported."""
+    inbox.submit(QUESTION, NAME, CONTACT)
+    monkeypatch.setenv("PCCDASH_CONTACT_RETENTION_MONTHS", "a year")
+    done = run_cli("inbox", "import", "--db", wh, "--as", "analyst@example.org")
+    assert done.exit_code == 1 and 'PCCDASH_CONTACT_RETENTION_MONTHS "a year" is not a whole number' in done.output
+    assert inbox.waiting(box) == 1
+    with warehouse.connect_read_only(wh) as con:
+        assert con.execute("SELECT count(*) FROM public_submission").fetchall() == [(0,)]

@@ -329,7 +329,9 @@ def expire(con: duckdb.DuckDBPyConnection, who: Mapping, folder: str | os.PathLi
 def fetch(con: duckdb.DuckDBPyConnection, who: Mapping, folder: str | os.PathLike | None = None
           ) -> tuple[int, list[Due], list[str]]:
     """Import the questions waiting in the inbox, then erase what the retention period has run out for (`expire`):
-    how many were new, and what was erased and deleted."""
+    how many were new, and what was erased and deleted. A retention period set wrongly is said before anything is
+    imported, so that the import is not left unsaid behind the error."""
+    retention_months()
     new = import_inbox(con, who, folder)
     return (new, *expire(con, who, folder))
 
