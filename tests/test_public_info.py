@@ -291,6 +291,8 @@ def test_a_release_expected_when_published_reads_late_once_its_day_has_passed(tm
 
     assert to_come("2026-05-22") == [["April 2026", "22 May 2026", "Expected"]]
     assert to_come("2026-06-10") == [["April 2026", "22 May 2026", "Not yet published: later than planned"]]
+    # a page written once (the static site, at publication) says the day its statuses are of
+    assert "Each status is as it stood on 10 June 2026." in text_of(calendar_page(view))
 
 
 # --------------------------------------------------------------------------------------------------

@@ -535,6 +535,8 @@ def calendar_page(view: SnapshotView) -> Page:
             rows.append((Cell(month_text(str(r["month"]))), Cell(_date(r.get("expected_on")) or "Not yet set"),
                          Cell(_RELEASE_WORDS.get(status, str(status).capitalize()))))
         blocks.append(Table("Releases to come", ("Month", "Planned publication", "Status"), tuple(rows)))
+        # a page written once (the static site, at publication) keeps the statuses of its day: say which day
+        blocks.append(Paragraph(f"Each status is as it stood on {_date(today)}."))
     blocks.append(Heading("Months published"))
     periods = view.table("period")
     if periods.empty:
