@@ -281,3 +281,28 @@ def test_a_pack_for_a_meeting_already_held_says_its_figures_are_todays_and_where
             'analyst@example.org ("pccdash packs --get 1 --out DIR" writes it out as produced).') in said
     with warehouse.connect_read_only(db) as con:
         assert "download it below" in archive.past_meeting_note(con, "2026-05-21", on_page=True)
+
+
+def test_a_pack_for_a_meeting_held_before_any_figure_says_so_in_a_sentence(db, tmp_path, run_cli, monkeypatch):
+    """A meeting held before any month had figures, its pack made after the first month's arrived: the note named
+    "the meeting's reporting month" that the meeting never had."""
+    from helpers import write_csv
+
+    from pipelines import accountability as acc
+
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-05-11")
+    with warehouse.connect(db) as con:
+        acc.add_meeting(con, audit.system_actor("pcc@example.org"), held_on="2026-05-21")
+        assert archive.past_meeting_note(con, "2026-05-21") is None  # still to come
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-06-01")
+    with warehouse.connect_read_only(db) as con:
+        assert archive.past_meeting_note(con, "2026-05-21").split(": ", 1)[1].startswith(
+            "no month before the meeting has figures yet.")
+    rows = "".join(f"2026-03,{d},cse_arrests,{n}\n" for d, n in
+                   (("Barnsley", 7), ("Doncaster", 9), ("Rotherham", 11), ("Sheffield", 13)))
+    assert run_cli("ingest", "--db", db, write_csv(tmp_path / "m.csv", "period,district,measure,value\n" + rows)
+                   ).exit_code == 0
+    with warehouse.connect_read_only(db) as con:
+        note = archive.past_meeting_note(con, "2026-05-21")
+    assert "it reports on March 2026, though no month's figures had arrived by the meeting's day." in note
+    assert "the meeting's reporting month" not in note

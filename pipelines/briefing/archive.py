@@ -223,8 +223,12 @@ def past_meeting_note(con: duckdb.DuckDBPyConnection, meeting: object, *, made: 
     if m.reporting_month and month and m.reporting_month != month:
         out += (f"it reports on {used}, where the meeting's reporting month, as the figures stood by its day, "
                 f"is {m.reporting_month:%B %Y}.")
-    else:
+    elif month and m.reporting_month:
         out += f"it reports on {used}, the meeting's reporting month, with any figure revised since as revised."
+    elif month:  # figures for a month before the meeting arrived only after it
+        out += f"it reports on {used}, though no month's figures had arrived by the meeting's day."
+    else:
+        out += "no month before the meeting has figures yet."
     before = [p for p in archived(con, day) if p.pack_id != made]
     had = [p for p in before if (uk_day(p.produced_at) or today) <= day]
     get = "under Packs produced for this meeting below" if on_page else '"pccdash packs --get N --out DIR"'
