@@ -281,6 +281,26 @@ def test_the_page_finds_and_erases_for_the_roles_that_moderate(monkeypatch, sent
     assert [t.value for t in watcher.title] == ["Not allowed"]
 
 
+def test_the_page_erases_the_sender_found_not_the_newest_question(monkeypatch, sent, wh, box):
+    """Found by their contact, a sender's question is the one the erase button takes: the picker offered every
+    question kept, the newest first, so pressing the button after finding the older one erased the contact of
+    someone else, who had asked nothing."""
+    first, second = sent
+    at = internal(monkeypatch, wh, "internal_pages/public_questions.py", ANALYST)
+    at.text_input(key="find_sender").input(CONTACT).run()
+    picker = at.selectbox(key="erase_which")
+    assert picker.label == "The question found above (its reference)"
+    assert len(picker.options) == 1 and picker.options[0].startswith(first)  # the options as the page words them
+    at.text_input(key="erase_reason").input(REASON)
+    next(b for b in at.button if b.label == "Erase the sender's name and contact").click().run()
+    assert not at.exception and not at.error
+    assert row(wh, first)[1:3] == (None, None)
+    assert row(wh, second)[2] == PHONE  # the other sender's contact is kept
+    # a name found only in a question's words is not its sender's: every question kept is offered, as before
+    at.text_input(key="find_sender").input("live investigations").run()
+    assert at.selectbox(key="erase_which").label == "The question (its reference)"
+
+
 def test_the_ask_page_says_how_long_the_contact_is_kept_and_whom_to_ask_to_erase_it(monkeypatch, tmp_path, box):
     at = public(monkeypatch, tmp_path / "nothing-published", "public_pages/ask.py")
     said = texts(at)

@@ -121,6 +121,7 @@ st.write(
     "audit trail keeps who erased it and why. Backups taken before keep them until those are deleted.")
 looked_for = st.text_input("Find a sender's questions by their e-mail address, telephone number or name",
                            key="find_sender", max_chars=inbox.LIMITS["contact"])
+matches = []
 if looked_for.strip():
     try:
         matches = data.read(erasure.find, looked_for)
@@ -145,9 +146,16 @@ if looked_for.strip():
         st.info("No question from the public holds it.")
 kept = {s.submission_id: f"{s.receipt}, received {uk_day_words(s.received_at)}"
         for s in data.call(erasure.kept) or []}
+# the questions just found by their sender's contact or name are the ones to erase: offered alone, so a person who
+# found theirs and pressed the button does not erase the newest question's sender, someone else (one found by its
+# words was sent by someone else too)
+found = {m.submission_id: kept[m.submission_id] for m in matches
+         if m.found_in in ("contact", "name") and m.submission_id in kept}
 if may and kept:
     with ui.form("erase_contact"):
-        chosen = st.selectbox("The question (its reference)", list(kept), format_func=kept.get, key="erase_which")
+        offered, label = ((found, "The question found above (its reference)") if found
+                          else (kept, "The question (its reference)"))
+        chosen = st.selectbox(label, list(offered), format_func=offered.get, key="erase_which")
         why = st.text_input("Why it is erased (kept on the audit trail; do not repeat the name or contact)",
                             key="erase_reason", max_chars=moderation.REASON_LIMIT)
         if st.form_submit_button("Erase the sender's name and contact", icon=":material/person_remove:"):
