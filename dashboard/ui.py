@@ -167,22 +167,35 @@ def table(frame: pd.DataFrame, key: str, download_name: str | None = None, **gri
     """
     grid.setdefault("hide_index", True)
     grid.setdefault("width", "stretch")
-    raw = frame.attrs.get("download")  # a readable() frame downloads its data, not its display text
+    shown_frame, download = _table_parts(frame, _download_rows(frame) if download_name else None)
+    st.dataframe(shown_frame, key=key, **grid)
+    if download_name:
+        _download_button(download, key, download_name)
+
+
+def _download_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows a table's CSV holds: a readable() frame downloads its data, not its display text."""
+    raw = frame.attrs.get("download")
     rows = raw.loc[frame.index, [c for c in frame.columns if c in raw.columns]] if raw is not None else frame
     if raw is not None and frame.attrs.get("download_headings"):  # a time shown as UK time is downloaded in UTC
         rows = rows.rename(columns=frame.attrs["download_headings"])
-    shown_frame, download = _table_parts(frame, rows if download_name else None)
-    st.dataframe(shown_frame, key=key, **grid)
+    return rows
+
+
+def _download_button(download: bytes | None, key: str, download_name: str) -> None:
+    st.download_button("Download CSV", download, file_name=download_name, mime="text/csv",
+                       key=f"{key}_download", icon=":material/download:", on_click="ignore")
+
+
+def sentence_table(frame: pd.DataFrame, key: str | None = None, download_name: str | None = None) -> None:
+    """A table of sentences (caveats, a refused file's problems), each cell wrapped to be read whole: the grid of
+    `table` cuts a cell at its column's width, about 50 letters, and a sentence could not be read there, least of all
+    on a phone. Its text is made safe to show, and its CSV (`download_name`, the button keyed by `key`) made safe to
+    open, as `table` makes them."""
+    shown_frame, download = _table_parts(frame, _download_rows(frame) if download_name else None)
+    st.table(shown_frame, hide_index=True)
     if download_name:
-        st.download_button("Download CSV", download, file_name=download_name, mime="text/csv",
-                           key=f"{key}_download", icon=":material/download:", on_click="ignore")
-
-
-def sentence_table(frame: pd.DataFrame) -> None:
-    """A table of sentences (caveats), each cell wrapped to be read whole: the grid of `table` cuts a cell at its
-    column's width, about 50 letters, and a sentence could not be read there, least of all on a phone. Its text is
-    made safe to show as `table` makes it."""
-    st.table(display_frame(frame), hide_index=True)
+        _download_button(download, key or download_name, download_name)
 
 
 _KEPT_BY_CONTENT: OrderedDict[tuple, object] = OrderedDict()  # what tables were made into, by what they held

@@ -256,6 +256,27 @@ def test_workbench_pages_show_runs_rules_failing_rows_and_files(monkeypatch, sam
     assert "Nothing is in quarantine" in texts(q)
 
 
+def test_a_refused_files_problems_are_read_whole(monkeypatch, wh, tmp_path):
+    """Each problem of a refused file is a sentence, shown wrapped: in the grid a sentence was cut at its column's
+    edge ("... Correct the total or the district fig"), and on a phone after some thirty letters."""
+    from pipelines.ingest import ingest
+
+    bad = tmp_path / "2015-08-bad.csv"
+    bad.write_text("Measure,cse_arrests\nPeriod,Barnsley,Doncaster,Rotherham,Sheffield,Total\n"
+                   "2015-08,9,six,10,11,36\n\nMeasure,grooming_arrests\n"
+                   "Period,Barnsley,Doncaster,Rotherham,Sheffield,Total\n2015-08,4,0,4,2,99\n", encoding="utf-8")
+    with warehouse.connect(wh) as con:
+        [refused] = ingest(con, [bad]).files
+    at = internal(monkeypatch, wh, "internal_pages/files.py", ANALYST)
+    assert not at.exception
+    assert at.selectbox(key="refused_file").value == refused.file_id
+    [problems] = [t.value for t in at.table]
+    assert list(problems.columns) == ["Sheet", "Row", "Column", "Problem"]
+    assert any(p.endswith("Correct the total or the district figures.") for p in problems["Problem"])
+    assert not any("Problem" in d.value.columns for d in at.dataframe)
+    assert [b.proto.label for b in at.get("download_button")].count("Download CSV") == 2  # every file, the problems
+
+
 def test_only_the_pcc_approves_and_publishes_from_the_publishing_page(monkeypatch, wh, tmp_path):
     monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
     analyst = internal(monkeypatch, wh, "internal_pages/publishing.py", ANALYST)

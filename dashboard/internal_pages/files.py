@@ -10,6 +10,8 @@ from pipelines import filestore
 from pipelines.errors import PccDashError
 from pipelines.resubmission import REASON_LIMIT, file_registry, supersede
 
+SENTENCES = 100  # the most problems of a refused file shown as sentences, wrapped to be read whole
+
 user = auth.signed_in()
 st.title("Files loaded")
 data.no_warehouse_guard()
@@ -76,7 +78,11 @@ labels = {int(r.file_id): f"#{r.file_id}, {ui.name_shown(r.name)}" for r in refu
 fid = st.selectbox("Problems in refused file", list(labels), format_func=labels.get, key="refused_file",
                    index=list(labels).index(asked_id) if asked_id in labels else 0)
 st.markdown(f"**Status:** {ui.md_escape(refused.loc[refused['file_id'] == fid, 'status'].iloc[0])}")
-ui.table(ui.readable(workbench.file_problems(fid)), "file_problems_table", f"file-{fid}-problems.csv")
+problems = ui.readable(workbench.file_problems(fid))
+if len(problems) <= SENTENCES:  # each problem is a sentence, read whole; a file refused for hundreds scrolls in a grid
+    ui.sentence_table(problems, "file_problems_table", f"file-{fid}-problems.csv")
+else:
+    ui.table(problems, "file_problems_table", f"file-{fid}-problems.csv")
 
 st.header("Mark a refused file withdrawn or superseded")
 if not user.may("supersede"):
