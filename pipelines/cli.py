@@ -1888,7 +1888,6 @@ def meetings_show(ctx, meeting_id, db):
     from .accountability import actions as loop_actions
     from .accountability import decisions as loop_decisions
     from .accountability import questions as loop_questions
-    from .accountability.records import SOURCES
     from .warehouse import connect_read_only
 
     with connect_read_only(db or ctx.obj["db"]) as con:
@@ -1918,7 +1917,7 @@ def meetings_show(ctx, meeting_id, db):
     click.echo(f"Questions ({len(asked)})" if asked else f"No questions put at it{still}.")
     for q in asked:  # the question and where it stands whole, wrapped: never cut short
         click.echo(_wrapped(q.body, f"  {q.question_id}. ", "     "))
-        click.echo(f"     Asked by {shown(q.asker)}, {SOURCES[q.source]}.")
+        click.echo(f"     {shown(q.asked_words)}.")
         if q.figures:
             click.echo(f"     Figures when asked: {said[q.question_id]}")
         click.echo(_wrapped(q.where(as_of=today), "     Where it stands: ", "     "))

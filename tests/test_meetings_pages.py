@@ -653,3 +653,17 @@ def test_the_figures_the_next_publication_hides_are_worked_out_once_for_every_it
     assert said(at).count("What the public record would say") == 8  # four answers and four decisions
     assert len(worked_out) == 1, f"worked out {len(worked_out)} times"
     assert "small number" in said(at)  # the answers' "3 in Barnsley" is still pointed out
+
+
+def test_a_question_from_the_public_says_once_that_the_public_asked_it(monkeypatch, wh, run_cli):
+    """The Meetings page and `pccdash meetings show` read "Asked by a member of the public, from the public": the
+    question's asker and its source said the same twice. They say it as the pack does; another's source stays."""
+    meeting = record(wh, acc.add_meeting, PCC, held_on="2015-08-20")
+    record(wh, acc.ask, PCC, meeting.meeting_id, "Why are fewer people charged?", source="public")
+    record(wh, acc.ask, PCC, meeting.meeting_id, "What is being done about referrals?", source="office")
+    at = internal(monkeypatch, wh, MEETINGS, ANALYST)
+    captions = [c.value.replace("\u200b", "").replace("\\", "") for c in at.caption if c.value.startswith("Asked by")]
+    assert captions == ["Asked by a member of the public", "Asked by pcc@example.org, from the office"]
+    monkeypatch.setenv("PCCDASH_DB", str(wh))
+    out = run_cli("meetings", "show", str(meeting.meeting_id)).stdout
+    assert "Asked by a member of the public." in out and "from the public" not in out

@@ -11,7 +11,6 @@ import streamlit as st
 from dashboard import auth, data, ui
 from pipelines import accountability as acc
 from pipelines import audit, filestore, office, settings
-from pipelines.accountability.records import SOURCES
 from pipelines.accountability.release import (
     hidden_number_warnings,
     long_date,
@@ -289,7 +288,7 @@ def _question_block(q: acc.Question) -> None:
         if q.measure:
             about = f"; about {cat.get(q.measure).short_name}, {ui.md_escape(q.area)}, {q.period:%B %Y}"
         first = "" if q.meeting.meeting_id == pick else f"; first put at the {ui.md_escape(q.meeting.label)}"
-        st.caption(f"Asked by {ui.md_escape(q.asker)}, {SOURCES[q.source]}{about}{first}")
+        st.caption(f"{ui.md_escape(q.asked_words)}{about}{first}")
         if q.figures:
             # as they were when it was put, a figure revised since with what it is now
             st.markdown(f"**Figures when asked:** {ui.md_escape(acc.question_figures(q, data.analytics()))}")

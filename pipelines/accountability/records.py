@@ -816,6 +816,15 @@ class Question:
         return PUBLIC_ASKER[:1].lower() + PUBLIC_ASKER[1:] if self.asked_by == PUBLIC_ASKER else self.asked_by
 
     @property
+    def asked_words(self) -> str:
+        """Who asked and where the question came from: "Asked by pcc@example.org, from the office"; the public's
+        question "Asked by a member of the public", as the pack says it, its source once ("..., from the public"
+        said it twice)."""
+        if self.source == "public" and self.asked_by == PUBLIC_ASKER:
+            return f"Asked by {self.asker}"
+        return f"Asked by {self.asker}, {SOURCES[self.source]}"
+
+    @property
     def answer(self) -> Answer | None:
         return self.answers[-1] if self.answers else None
 
