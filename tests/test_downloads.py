@@ -4,6 +4,7 @@ that a spreadsheet would run as a formula (=, +, -, @, tab, carriage return firs
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 
 import pandas as pd
@@ -11,7 +12,7 @@ import pytest
 from dashboard_helpers import ANALYST, PCC, downloads_of, internal
 from helpers import write_csv
 
-from pipelines import warehouse
+from pipelines import filestore, warehouse
 from pipelines.exports import FORMULA_START, csv_bytes, display_frame, neutralise, safe_frame
 from pipelines.ingest import ingest
 
@@ -109,8 +110,12 @@ def test_every_table_and_download_of_the_internal_pages_gives_formulas_as_text(m
     csvs = {name: data for name, data in served if name.endswith(".csv")}
     assert {"quarantine.csv", "files-loaded.csv", "validation-runs.csv", "publication-status.csv",
             "returns-calendar.csv"} <= set(csvs)
+    # a return handed back as received is the force's own file, byte for byte (evidence of what was sent; the page
+    # says to open it with care): every table the pages make is neutralised
+    received = {name for name, data in csvs.items() if filestore.has(hostile_wh, hashlib.sha256(data).hexdigest())}
+    assert received, "the Files loaded page hands a return back as received"
     written = []
-    for name, data in csvs.items():
+    for name, data in ((n, d) for n, d in csvs.items() if n not in received):
         rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
         assert not live_formulas(rows), name
         written += [cell for row in rows for cell in row]

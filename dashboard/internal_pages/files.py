@@ -37,6 +37,8 @@ def as_received(file_id: int, name: str, digest: str, key: str) -> None:
         return
     st.download_button(f"Download file #{file_id} as received", body, file_name=PurePath(name).name,
                        mime="application/octet-stream", key=key, icon=":material/download:", on_click="ignore")
+    st.caption("Handed back byte for byte as the force sent it, and so not made safe as the tables' downloads are: "
+               "a spreadsheet may run a formula in it, so open it with care.")
 
 
 def kept(rows) -> dict[int, tuple[str, str]]:
