@@ -171,14 +171,6 @@ def _copy_hashing(src: Path, dst: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def _hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 @dataclass(frozen=True)
 class Taken:
     """A backup taken: where, and what it holds."""
@@ -415,7 +407,7 @@ def read_manifest(root: Path, src: Path) -> dict:
         if "sha256" in entry:
             if not path.is_file() or path.is_symlink():
                 raise _incomplete(src, f'"{rel}" is missing from it')
-            if path.stat().st_size != entry.get("size") or _hash(path) != entry["sha256"]:
+            if path.stat().st_size != entry.get("size") or filestore.file_sha256(path) != entry["sha256"]:
                 raise _incomplete(src, f'"{rel}" does not match what the backup recorded of it (damaged or changed '
                                        "since)")
         elif "link" in entry and not (path.is_symlink() and os.readlink(path) == entry["link"]):
@@ -540,7 +532,7 @@ def _occupied(part: str, target: Path, root: Path) -> bool:
         return True
     if part in ("files", "inbox"):
         return any((target / p.relative_to(root / part)).is_file()
-                   and _hash(target / p.relative_to(root / part)) != _hash(p)
+                   and filestore.file_sha256(target / p.relative_to(root / part)) != filestore.file_sha256(p)
                    for p in (root / part).rglob("*") if p.is_file() and not p.is_symlink())
     if part in ("reference", "contracts"):
         return _differs(root / part, target)
@@ -557,7 +549,7 @@ def _there(target: Path, db: Path) -> Path:
 
 def _differs(a: Path, b: Path) -> bool:
     def listing(folder: Path) -> dict[str, str]:
-        return {p.relative_to(folder).as_posix(): _hash(p) for p in folder.rglob("*") if p.is_file()}
+        return {p.relative_to(folder).as_posix(): filestore.file_sha256(p) for p in folder.rglob("*") if p.is_file()}
 
     return listing(a) != listing(b)
 
@@ -613,7 +605,7 @@ def _move_aside(places: Places, in_the_way: list[Path], stamp: str, root: Path) 
             part = root / ("files" if path == filestore.folder(db) else "inbox")
             for p in part.rglob("*"):
                 here = path / p.relative_to(part)
-                if p.is_file() and here.is_file() and _hash(here) != _hash(p):
+                if p.is_file() and here.is_file() and filestore.file_sha256(here) != filestore.file_sha256(p):
                     here.unlink()
             continue
         os.replace(path, moved)
@@ -686,7 +678,7 @@ def _open_restored(db: Path, src: Path, manifest: dict, places: Places, aside: l
     from .public import pointer
 
     bad = [name for _, digest, name in snapshots
-           if not (places.published / name).is_file() or _hash(places.published / name) != digest]
+           if not (places.published / name).is_file() or filestore.file_sha256(places.published / name) != digest]
     in_force = pointer(places.published).get("version")
     said = [f'Restored the backup {detail} to "{db}" (schema version {version}'
             + (f", upgraded from {manifest['schema_version']}" if version != manifest["schema_version"] else "")

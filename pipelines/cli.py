@@ -351,18 +351,13 @@ def _print_changes(files: list[tuple[str, list]], verb: str) -> None:
 
 
 def _file_sha256(path: Path) -> str:
-    """The SHA-256 of a file's content, read a piece at a time (a return may be hundreds of MiB); "" if it cannot be
-    read."""
-    import hashlib
+    """The SHA-256 of a file's content; "" if it cannot be read."""
+    from .filestore import file_sha256
 
-    digest = hashlib.sha256()
     try:
-        with open(path, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(chunk)
+        return file_sha256(path)
     except OSError:
         return ""
-    return digest.hexdigest()
 
 
 def _not_found(f) -> bool:

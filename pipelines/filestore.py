@@ -81,9 +81,18 @@ def get(db_path: str | os.PathLike, digest: str) -> bytes:
     return data
 
 
+def file_sha256(path: str | os.PathLike) -> str:
+    """The SHA-256 of a file's content, read a piece at a time (a return or a snapshot may be hundreds of MiB)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def _intact(target: Path, digest: str) -> bool:
     try:
-        return sha256(target.read_bytes()) == digest
+        return file_sha256(target) == digest
     except OSError:
         return False
 

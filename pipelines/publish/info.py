@@ -29,7 +29,7 @@ from .. import settings
 from ..catalogue import catalogue, force, former_name, listed, reference_dir
 from ..errors import ConfigError
 from ..public import spelled_out
-from ..uk_time import uk_day_words
+from ..uk_time import uk_day, uk_day_words
 from ..yaml_lines import key_lines
 from .content import Bullets, Cell, Heading, Link, Notice, Page, Paragraph, SnapshotView, Table
 
@@ -277,20 +277,6 @@ def _date(value) -> str:
     return uk_day_words(value) or str(value)
 
 
-def _day(value) -> dt.date | None:
-    """A stored date (a date, a timestamp or ISO text) as a date; None when there is none or it cannot be read."""
-    if value is None or value == "" or value != value:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
-
-
 def _tel(phone: str) -> str:
     return "tel:" + re.sub(r"[^0-9+]", "", phone)
 
@@ -530,7 +516,8 @@ def calendar_page(view: SnapshotView) -> Page:
             status = r["status"]
             # the calendar is the one made when the snapshot was published: a month expected then whose planned
             # day has passed since, and that no later publication has brought, is late now, not still "Expected"
-            if status == "expected" and _day(r.get("expected_on")) is not None and _day(r.get("expected_on")) < today:
+            planned = uk_day(r.get("expected_on"))
+            if status == "expected" and planned is not None and planned < today:
                 status = "late"
             rows.append((Cell(month_text(str(r["month"]))), Cell(_date(r.get("expected_on")) or "Not yet set"),
                          Cell(_RELEASE_WORDS.get(status, str(status).capitalize()))))
