@@ -950,8 +950,10 @@ def approve(months, db, as_user):
 
     actor = cli_actor(as_user)
     with connect(db) as con:
-        standing = approved_as_they_stand(con, [parse_month(m, "month") for m in months])
         done = run_approve(con, list(months), actor)
+        # the months asked for and not approved stood approved already (a refusal raises): said by whom and when
+        left = [p for p in dict.fromkeys(parse_month(m, "month") for m in months) if p not in done]
+        standing = approved_as_they_stand(con, left) if left else {}
         short = not_all_in(con, done)
     if done:
         click.echo(f"Approved by {actor.identity} (account {actor.os_account}): "
