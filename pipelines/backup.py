@@ -298,13 +298,20 @@ def _fill(staging: Path, places: Places) -> dict:
     return {
         "format": FORMAT, "pccdash_version": __version__, "duckdb_version": duckdb.__version__,
         "schema_version": version, "taken_at": warehouse.utc_now().isoformat(timespec="seconds"),
-        "taken_by": warehouse._account(), "host": socket.gethostname(),
+        "taken_by": _taken_by(), "host": socket.gethostname(),
         "places": {"warehouse": str(db.resolve()), "published": str(places.published.resolve()),
                    "inbox": str(places.inbox.resolve()),
                    "reference": str(places.reference.resolve()) if places.reference else None,
                    "contracts": str(places.contracts.resolve()) if places.contracts else None},
         "holds": holds, "files": copier.entries,
     }
+
+
+def _taken_by() -> str:
+    """The account taking the backup, by its user id as the audit trail names it (not $USER, which the caller sets)."""
+    from .audit import os_account
+
+    return os_account() or warehouse._account()
 
 
 def _holdings(con: duckdb.DuckDBPyConnection, db: Path) -> dict:
