@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import auth, data, ui, workbench
 from pipelines import filestore
 from pipelines.errors import PccDashError
+from pipelines.registry import is_police_uk
 from pipelines.resubmission import REASON_LIMIT, file_registry, supersede
 
 SENTENCES = 100  # the most problems of a refused file shown as sentences, wrapped to be read whole
@@ -69,7 +70,7 @@ if held:
                           "files are not, as police.uk keeps them)", list(held), key="received_file",
                           format_func=lambda f: f"#{f}, {ui.name_shown(held[f][0])}")
     as_received(chosen, *held[chosen], key="received_download")
-returns = df[~df["layout"].fillna("").str.startswith("police_uk") & (df["sha256"].fillna("") != "")]
+returns = df[~df["layout"].map(is_police_uk) & (df["sha256"].fillna("") != "")]
 if len(returns) > len(kept(returns)):
     st.caption("A return loaded by an earlier version of pccdash from the command line was not kept: its path is in "
                "the table.")
