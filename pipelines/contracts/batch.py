@@ -103,14 +103,20 @@ def as_held(con: duckdb.DuckDBPyConnection, figure: str = "figure") -> int:
     month would hold the district twice, and every total count it twice. `figure` is what the warehouse holds
     (the validated batch's `figure_now`, or the `figure` view). The names taken are left in the temporary table
     `held_name` (period, measure, named, held); returns how many."""
+    # the figures held under a name other than their district's own come first: there are none in the usual
+    # warehouse, and then the batch (a million rows, it may be) need not be looked at
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE held_name AS
         SELECT DISTINCT f.period, f.measure, l.district AS named, f.district AS held
         FROM {figure} f JOIN district_lookup l ON l.label = lower(trim(f.district))
         WHERE f.district <> l.district
-          AND (f.period, f.measure, l.district) IN (SELECT DISTINCT period, measure, district FROM batch)
           AND NOT EXISTS (SELECT 1 FROM {figure} g
                           WHERE g.period = f.period AND g.measure = f.measure AND g.district = l.district)""")
+    if not con.execute("SELECT count(*) FROM held_name").fetchall()[0][0]:
+        return 0
+    con.execute("""DELETE FROM held_name h WHERE NOT EXISTS (
+                   SELECT 1 FROM batch b
+                   WHERE b.period = h.period AND b.measure = h.measure AND b.district = h.named)""")
     held = con.execute("SELECT count(*) FROM held_name").fetchall()[0][0]
     if not held:  # the usual case: every figure the batch revises is held under the name it sends
         return 0
