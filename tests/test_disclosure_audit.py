@@ -651,3 +651,28 @@ def test_a_small_count_earlier_publications_gave_away_hides_nothing_more_in_a_va
     # every quarter and total stays shown
     assert done.suppressed == {("Barnsley", "2015-04"), ("Barnsley", "2015-05"), ("Barnsley", "2015-06"),
                                ("Doncaster", "2015-04"), ("Doncaster", "2015-05")}
+
+
+def test_a_month_published_after_the_months_that_follow_it_and_giving_a_hidden_figure_away_is_named(
+        db, tmp_path, monkeypatch):
+    # May 2025 to April 2026 published first: the 12 months to April 2026, its quarters and April 2026 are shown,
+    # Rotherham's May and June (2 and 2) hidden, so what is public says they add up to 4. April 2025, approved late,
+    # is 0 in Rotherham: shown, as a zero is, it gives its quarter (4, hidden) away, and nothing hidden now can
+    # help. The refusal names the month and how to publish the others without it.
+    folder = tmp_path / "published"
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(folder))
+    months = [f"2025-{m:02d}" for m in range(4, 13)] + [f"2026-{m:02d}" for m in range(1, 5)]
+    rotherham = dict(zip(months, (0, 2, 2, *range(10, 20)), strict=True))
+    text = "period,district,measure,value\n" + "".join(
+        f"{m},{d},cse_arrests,{rotherham[m] if d == 'Rotherham' else v}\n"
+        for i, m in enumerate(months) for d, v in zip(DISTRICTS, (20 + i, 30 + i, 0, 40 + i), strict=True))
+    with warehouse.connect(db) as con:
+        assert ingest(con, [write_csv(tmp_path / "r.csv", text)]).ok
+        approve(con, months[1:], PCC)
+        publish(con, PCC)
+        approve(con, months[:1], PCC)
+        preview = preview_publication(con)
+    assert not preview.audit.passed
+    assert "cse_arrests, Rotherham, Q1 2025/26" in preview.problem
+    assert "takes in April 2025, which this publication adds;" in preview.problem
+    assert "pccdash flags raise --month 2025-04" in preview.problem and "--blocking" in preview.problem

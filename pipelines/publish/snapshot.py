@@ -48,6 +48,9 @@ from ..disclosure import (
     breakdown_key,
     build_table,
     force_year_table,
+    fy_label,
+    quarter_label,
+    rolling_label,
     suppress_system,
 )
 from ..errors import ConfigError, PccDashError
@@ -1061,6 +1064,38 @@ def hidden_figures(con: duckdb.DuckDBPyConnection, folder: Path | str | None = N
     return _next_publication(con, folder, _months_in(current_snapshot(folder)))[3].hidden
 
 
+def _periods_of_month(month: str) -> set[str]:
+    """The published periods a month ("YYYY-MM") is part of: itself, its quarter, its financial year and the 12
+    months to each of the 12 months from it on."""
+    year, mon = int(month[:4]), int(month[5:7])
+    out = {month, quarter_label(year, mon), fy_label(year if mon >= 4 else year - 1)}
+    for _ in range(12):
+        out.add(rolling_label(year, mon))
+        year, mon = (year + 1, 1) if mon == 12 else (year, mon + 1)
+    return out
+
+
+def _held_back_advice(narrow: Mapping, added: list[str]) -> str:
+    """What the office can do about a refused disclosure check. When a figure that could be worked out is of a
+    period that takes in a month this publication adds (a month published after the months that follow it: its
+    figures, with the 12 months and quarters published before, give a hidden one away, and those stay public), the
+    month is held back with a blocking flag so that the other approved months are published; otherwise the
+    administrator is asked."""
+    months = [m for m in added if any(key[2] in _periods_of_month(m) for key in narrow)]
+    if not months:
+        return ("The figures are not at fault: the suppression is. The details are in the log; please pass them to "
+                "the office's administrator.")
+    districts = set(force().districts)
+    area = next((key[1] for key in narrow if key[1] in districts), force().districts[0])
+    one = len(months) == 1
+    return (f"That figure's period takes in {months_phrase(months)}, which this publication adds; with what earlier "
+            f"publications show, publishing {'it' if one else 'them'} would let the figure be worked out. To publish "
+            f"the other approved months without {'it' if one else 'them'}, hold {'it' if one else 'each'} back with a "
+            f"blocking flag (the Flags page, or \"pccdash flags raise --month {months[0]} --district {area} --reason "
+            "TEXT --blocking --as EMAIL\") and publish again. If the check still fails, the details are in the log: "
+            "please pass them to the office's administrator.")
+
+
 def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | None = None) -> Preview:
     """Build what `publish` would write (nothing is written or switched) and compare it with what the public
     reads now. `problem` says why nothing would be published: no approved month, or nothing changed."""
@@ -1139,8 +1174,7 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
         log.error("disclosure audit failed for %d hidden figure(s): %s", len(failed), "; ".join(failed))
         preview.problem = (f"Nothing can be published: the disclosure check found {len(failed)} hidden figure(s) "
                            "that could be worked out too closely from everything that would be public (for "
-                           f"example {failed[0]}). The figures are not at fault: the suppression is. The details "
-                           "are in the log; please pass them to the office's administrator.")
+                           f"example {failed[0]}). " + _held_back_advice(audited.narrow, preview.added))
     elif tied and months:
         item, where, q = tied[0]
         preview.problem = "Nothing can be published: " + _quote_refusal(item, where, q) + (
