@@ -57,15 +57,17 @@ def is_police_uk(layout: object) -> bool:
 def not_kept(db_path, file_id: int, sha256: object, layout: object) -> str | None:
     """None when the file store beside the warehouse holds the file's bytes; else why it does not, in a sentence
     (the Files loaded page's reasons): police.uk's files are not kept, as police.uk keeps them; a file refused before
-    its content could be read has no hash; a return loaded by an earlier version of pccdash was not kept."""
+    its content was read (its type or its size) has no hash; a return loaded by an earlier version of pccdash was not
+    kept."""
     from . import filestore
 
     if is_police_uk(layout):
         return (f"File #{file_id} is a police.uk file: police.uk's files are not kept as received, as police.uk "
                 "keeps them. Download it again from data.police.uk.")
     if not sha256:
-        return (f"File #{file_id} is not kept as received: it was refused as unreadable before it was stored, so "
-                "the office's own copy is the only one.")
+        return (f"File #{file_id} is not kept as received: it was refused before its content was read (for its type "
+                "or its size, or as unreadable by an earlier version of pccdash), so the office's own copy is the "
+                "only one.")
     if not filestore.has(db_path, str(sha256)):
         return (f"File #{file_id} is not kept as received: it was loaded by an earlier version of pccdash, which did "
                 "not keep returns loaded from the command line, or the file store beside the warehouse "

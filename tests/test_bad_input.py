@@ -287,3 +287,34 @@ def test_a_value_that_is_not_a_number_in_a_published_month_says_so_in_its_warnin
                        'published as 3 and is now "twelve", which is not a number: the published figure will need '
                        "a revision notice."], result.stderr
     assert ": : " not in result.stderr
+
+
+@pytest.mark.parametrize("name,body", [
+    ("damaged.xlsx", b"\x8b\x13 not a zip package " * 50),
+    ("binary.csv", HEADER.encode() + b"2015-07,Rotherham,cse_charges,\x00\x01\x02\n"),
+    ("empty.csv", b""),
+], ids=["damaged_xlsx", "binary_csv", "empty_csv"])
+def test_an_unreadable_file_sent_again_is_known_by_its_bytes_and_recorded_once(db, tmp_path, run_cli, name, body):
+    """Regression: a file refused before its content could be read had no hash, so every time the same file was sent
+    it was registered as another refusal. Its bytes are hashed all the same: sent again, under any name, it is named
+    as the refusal before and nothing new is recorded; kept as received, it can be handed back."""
+    from pipelines import filestore
+
+    first = tmp_path / name
+    first.write_bytes(body)
+    again = tmp_path / "again" / f"resent{first.suffix}"
+    again.parent.mkdir()
+    again.write_bytes(body)
+    assert run_cli("ingest", first, "--db", db).exit_code == 1
+    result = run_cli("ingest", again, "--db", db)
+    assert result.exit_code == 1
+    assert f'already refused as file #1 ("{name}")' in result.stdout + result.stderr
+    other = tmp_path / f"other{first.suffix}"  # a different unreadable file is a refusal of its own
+    other.write_bytes(body + b"\x00" if body else b"\x00")
+    assert run_cli("ingest", other, "--db", db).exit_code == 1
+    with warehouse.connect_read_only(db) as con:
+        rows = con.execute("SELECT file_id, name, sha256, outcome FROM file_registry ORDER BY file_id").fetchall()
+    assert [(i, n, o) for i, n, _, o in rows] == [(1, name, "rejected"), (2, other.name, "rejected")]
+    assert rows[0][2] == filestore.sha256(body) and filestore.get(db, rows[0][2]) == body
+    shown = run_cli("files", "show", "1", "--db", db).stdout
+    assert "Kept as received" in shown, shown

@@ -150,6 +150,23 @@ def test_several_files_at_once_each_load_or_are_refused_as_ingest_would(con):
     assert con.execute("SELECT count(*) FROM audit_event WHERE action = 'load'").fetchall() == [(3,)]
 
 
+def test_an_unreadable_upload_sent_again_is_named_as_the_refusal_before_and_recorded_once(con, db):
+    """Regression: a file refused before its content could be read (here a binary file) was registered with no hash,
+    so the same file uploaded again was not recognised and each upload added another refusal."""
+    scan = b"\x00\x01\x02 a scanner's file, not a return" * 20
+    [p] = preview(con, [("2026-05-return.csv", scan)])
+    assert p.verdict == "unreadable" and not p.refused_before
+    [first] = accept(con, ANALYST_CLAIMS, [p]).files
+    assert first.outcome == "rejected"
+    [again] = preview(con, [("2026-05-return-resent.csv", scan)])
+    assert again.refused_before.startswith(f'The same file was refused before, as file #{first.file_id} '
+                                           '("2026-05-return.csv")')
+    done = accept(con, ANALYST_CLAIMS, [again])
+    assert done.files[0].refused_before and "1 refused before (nothing new recorded)" in done.sentence()
+    assert con.execute("SELECT file_id, sha256 FROM file_registry").fetchall() == [(first.file_id, p.sha256)]
+    assert filestore.get(db, p.sha256) == scan  # kept as received, and now found by its hash
+
+
 def test_a_role_that_may_not_load_is_refused_and_nothing_is_kept(con, db):
     [p] = preview(con, [("a.csv", GOOD)])
     with pytest.raises(NotAllowed):

@@ -277,7 +277,8 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, t
         facts = _inspect_and_keep(con, path, label, tmp_dir)
     except readers.FileRejected as exc:
         size = path.stat().st_size if path.exists() else 0
-        return _reject(con, path, label, None, size, received, loaded_by, exc.problems, started, recorded=recorded)
+        return _reject(con, path, label, None, size, received, loaded_by, exc.problems, started, recorded=recorded,
+                       sha256=exc.sha256)
     earlier = one(con, "SELECT file_id, name, received_at FROM file_registry "
                        "WHERE sha256 = ? AND outcome = 'accepted' ORDER BY file_id LIMIT 1", [facts.sha256])
     if earlier:
@@ -408,7 +409,12 @@ def _inspect_and_keep(con: duckdb.DuckDBPyConnection, path: Path, label: str, tm
     if store is None:
         return readers.inspect_file(path, label, tmp_dir)
     with filestore.Keeper(store) as keeper:
-        facts = readers.inspect_file(path, label, tmp_dir, keep=keeper.write)
+        try:
+            facts = readers.inspect_file(path, label, tmp_dir, keep=keeper.write)
+        except readers.FileRejected as exc:
+            if exc.sha256:  # refused as unreadable once every byte was read: kept as received all the same
+                keeper.keep(exc.sha256)
+            raise
         keeper.keep(facts.sha256)
     return facts
 
@@ -429,14 +435,17 @@ def _register(con, path: Path, label: str, facts: readers.FileFacts | None, rece
 def _reject(con, path: Path, label: str, facts, size: int, received, loaded_by: str, problems: list[Problem],
             started: float, layout: str | None = None, run: ValidationRun | None = None,
             current_month: dt.date | None = None, recorded: Recorded | None = None,
-            return_batch: bool = False, rows: int = 0, reading: int = 0) -> FileOutcome:
+            return_batch: bool = False, rows: int = 0, reading: int = 0, sha256: str = "") -> FileOutcome:
     """Register a refused file with its problems (and the contract's run, when it ran). `return_batch`: the file is
     a force return whose batch was built, so what it held is kept for the return calendar; `rows`, the figures read
-    from it (none when it could not be read); `reading`, how many of the problems, the first, were read past."""
+    from it (none when it could not be read); `reading`, how many of the problems, the first, were read past;
+    `sha256`, of a file refused before its facts were known (`facts` None), its bytes' hash if they were read."""
+    if facts is not None:
+        sha256 = facts.sha256
     earlier = one(con, """SELECT r.file_id, r.name, r.received_at FROM file_registry r
                           WHERE r.sha256 = ? AND r.sha256 <> '' AND r.outcome = 'rejected'
                             AND NOT EXISTS (SELECT 1 FROM file_supersession s WHERE s.file_id = r.file_id)
-                          ORDER BY r.file_id LIMIT 1""", [facts.sha256 if facts is not None else ""])
+                          ORDER BY r.file_id LIMIT 1""", [sha256])
     if earlier:  # the same bytes refused before and still standing: one refusal, not one more each time it is sent
         drop_staging(con)
         file_id, name, when = earlier
@@ -448,7 +457,7 @@ def _reject(con, path: Path, label: str, facts, size: int, received, loaded_by: 
     con.execute("BEGIN TRANSACTION")
     try:
         if facts is None:
-            facts_like = readers.FileFacts(path=path, label=label, size=size, sha256="",
+            facts_like = readers.FileFacts(path=path, label=label, size=size, sha256=sha256,
                                            file_type=path.suffix.lower().lstrip("."))
         else:
             facts_like = facts

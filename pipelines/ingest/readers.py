@@ -52,11 +52,15 @@ class FileRejected(Exception):
     row or cell read past), what was read of the rest, staged as `staged_raw` as a good file's rows are, so that its
     figures can be checked against the contract too and one refusal name every problem. None when the file's
     figures cannot be known (not a workbook, a sheet without a header, a header that cannot be read): then the
-    problems are all there is to say. The file is refused either way."""
+    problems are all there is to say. The file is refused either way.
 
-    def __init__(self, problems: list[Problem], partial: ReadResult | None = None):
+    `sha256`: of a file refused by `inspect_file` after its bytes were all read (empty, binary, not a workbook, text
+    in neither encoding), their SHA-256, so the same bytes sent again are known; "" when they were not read."""
+
+    def __init__(self, problems: list[Problem], partial: ReadResult | None = None, sha256: str = ""):
         self.problems = problems
         self.partial = partial
+        self.sha256 = sha256
         super().__init__(problems[0].message())
 
 
@@ -131,7 +135,8 @@ def inspect_file(path: Path, label: str, tmp_dir: Path, keep: Callable[[bytes], 
         raise FileRejected([Problem(label, f"is {size / 1048576:,.1f} MiB, over the limit of {limit_mb} MiB "
                                            "(setting PCCDASH_MAX_FILE_MB). Split the return or raise the limit.")])
     if size == 0:
-        raise FileRejected([Problem(label, "is empty (0 bytes). Export the return again.")])
+        raise FileRejected([Problem(label, "is empty (0 bytes). Export the return again.")],
+                           sha256=hashlib.sha256(b"").hexdigest())
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
     not_utf8 = False
@@ -170,6 +175,16 @@ def inspect_file(path: Path, label: str, tmp_dir: Path, keep: Callable[[bytes], 
             not_utf8 = True
     facts = FileFacts(path=path, label=label, size=size, sha256=digest.hexdigest(),
                       file_type=suffix.lstrip("."), blank_lines=blank_lines, odd_space=odd_space)
+    try:
+        return _settle(facts, path, label, suffix, head, nul_at, not_utf8, tmp_dir)
+    except FileRejected as exc:  # unreadable, but its bytes were all read: the same bytes sent again are known
+        exc.sha256 = facts.sha256
+        raise
+
+
+def _settle(facts: FileFacts, path: Path, label: str, suffix: str, head: bytes, nul_at: int | None, not_utf8: bool,
+            tmp_dir: Path) -> FileFacts:
+    """`inspect_file`'s verdict on a file whose bytes it has read: its type, and a CSV's encoding."""
     if head.startswith(_OLE_MAGIC):
         raise FileRejected([_ole_problem(path, label)])
     if suffix == ".xlsx":
