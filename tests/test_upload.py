@@ -141,6 +141,27 @@ def test_accepting_keeps_the_file_in_the_store_with_who_uploaded_it_audited(con,
     assert again.verdict == "already_loaded" and "loaded as file #1" in again.sentence()
 
 
+def test_an_upload_is_written_to_the_file_store_once(con, db, monkeypatch):
+    """Regression: accepting an upload kept its bytes in the file store, then the load kept them again as it read
+    them (written whole to a hidden file, checked against the stored one and thrown away)."""
+    written: list[int] = []
+    keep_writing = filestore.Keeper.write
+    monkeypatch.setattr(filestore.Keeper, "write", lambda self, chunk: (written.append(len(chunk)),
+                                                                          keep_writing(self, chunk))[1])
+    [good, unreadable] = preview(con, [("2026-05-cse-return.csv", GOOD), ("scan.csv", b"\x00\x01 not a return")])
+    done = accept(con, ANALYST_CLAIMS, [good, unreadable])
+    assert [f.outcome for f in done.files] == ["accepted", "rejected"]
+    assert written == []  # the load wrote nothing more to the store
+    stored = sorted(p for p in filestore.folder(db).rglob("*") if p.is_file())
+    assert [p.name for p in stored] == sorted([good.sha256, unreadable.sha256])  # each once, nothing half written
+    assert sum(p.stat().st_size for p in stored) == len(good.data) + len(unreadable.data)
+    assert filestore.get(db, good.sha256) == GOOD
+    # a return loaded from the command line is still kept as it is read
+    other = db.parent / "2026-06-cse-return.csv"
+    other.write_bytes(long_csv(("2026-06", "cse_arrests", (1, 2, 3, 4))))
+    assert ingest(con, [other]).ok and sum(written) == other.stat().st_size
+
+
 def test_several_files_at_once_each_load_or_are_refused_as_ingest_would(con):
     previews = preview(con, [("a.csv", GOOD), ("b.xlsx", REFUSED), ("notes.csv", b"hello\n")])
     assert [p.verdict for p in previews] == ["passes", "refused", "unreadable"]

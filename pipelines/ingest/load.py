@@ -228,11 +228,13 @@ def _longer(path: Path, label: str) -> str:
 
 def ingest(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path], *, loaded_by: str | None = None,
            today: dt.date | None = None, progress: Callable[[str], None] | None = None,
-           recorded: Recorded | None = None) -> IngestReport:
+           recorded: Recorded | None = None, stored: str | None = None) -> IngestReport:
     """Load every return file under `paths`. A bad file is refused whole; the others still load.
 
     `recorded(con, file_id, outcome)` runs inside each force return's own transaction once it is registered,
-    so what a caller keeps about the file (who uploaded it, the audit event) commits or rolls back with it."""
+    so what a caller keeps about the file (who uploaded it, the audit event) commits or rolls back with it.
+    `stored`: the SHA-256 of a file the caller has kept in the file store already (an upload): a file of that
+    content is not written there again."""
     paths = list(paths)
     files, missing = discover_named(paths)
     report = IngestReport(files=list(missing), skipped=skipped_in(paths))
@@ -244,7 +246,7 @@ def ingest(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path], *, loade
         for i, (path, label) in enumerate(files, start=1):
             say(f"[{i}/{len(files)}] {shown(label, None)} ({_size(path)})")
             outcome = _ingest_any(con, path, label, loaded_by=user, today=today, tmp_dir=Path(tmp),
-                                  recorded=recorded, progress=progress)
+                                  recorded=recorded, progress=progress, stored=stored)
             report.files.append(outcome)
             say(f"        {describe(outcome)}")
     return report
@@ -252,7 +254,7 @@ def ingest(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path], *, loade
 
 def _ingest_any(con: duckdb.DuckDBPyConnection, path: Path, label: str, *, loaded_by: str, today: dt.date | None,
                 tmp_dir: Path, recorded: Recorded | None = None,
-                progress: Callable[[str], None] | None = None) -> FileOutcome:
+                progress: Callable[[str], None] | None = None, stored: str | None = None) -> FileOutcome:
     """A police.uk street or outcomes file (known by its header, or by police.uk's columns in it) goes to its own
     pipeline, told `progress` of each stage when it is large; anything else is a force return."""
     from ..policeuk import detect, header_problem, ingest_police_uk
@@ -261,20 +263,23 @@ def _ingest_any(con: duckdb.DuckDBPyConnection, path: Path, label: str, *, loade
     if path.suffix.lower() == ".csv" and (detect(path) or header_problem(path, label)):
         return ingest_police_uk(con, path, loaded_by=loaded_by, today=today, tmp_dir=tmp_dir, label=label,
                                 recorded=recorded, progress=progress)
-    return ingest_file(con, path, loaded_by=loaded_by, today=today, tmp_dir=tmp_dir, label=label, recorded=recorded)
+    return ingest_file(con, path, loaded_by=loaded_by, today=today, tmp_dir=tmp_dir, label=label, recorded=recorded,
+                       stored=stored)
 
 
 def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, today: dt.date | None = None,
-                tmp_dir: Path, label: str | None = None, recorded: Recorded | None = None) -> FileOutcome:
+                tmp_dir: Path, label: str | None = None, recorded: Recorded | None = None,
+                stored: str | None = None) -> FileOutcome:
     """Load one file in one transaction; record a refusal with its problems; load nothing twice.
 
-    `label` is the name the file is shown and registered by (its file name unless given)."""
+    `label` is the name the file is shown and registered by (its file name unless given); `stored`, the SHA-256 of
+    its content when the caller has kept it in the file store already."""
     started = time.perf_counter()
     drop_staging(con)
     label = label or path.name
     received = utc_now()
     try:
-        facts = _inspect_and_keep(con, path, label, tmp_dir)
+        facts = _inspect_and_keep(con, path, label, tmp_dir, stored)
     except readers.FileRejected as exc:
         size = path.stat().st_size if path.exists() else 0
         return _reject(con, path, label, None, size, received, loaded_by, exc.problems, started, recorded=recorded,
@@ -401,13 +406,25 @@ def refresh_reporting_months(con: duckdb.DuckDBPyConnection, today: dt.date) -> 
         {"today": today})
 
 
-def _inspect_and_keep(con: duckdb.DuckDBPyConnection, path: Path, label: str, tmp_dir: Path) -> readers.FileFacts:
+def _inspect_and_keep(con: duckdb.DuckDBPyConnection, path: Path, label: str, tmp_dir: Path,
+                      stored: str | None = None) -> readers.FileFacts:
     """Fingerprint the return and keep it as received in the file store beside the warehouse, in the same pass
     over its bytes and before any row names it: tracing a figure to its row needs the file, wherever the office
-    later moves its own copy (a warehouse held in memory has no store)."""
+    later moves its own copy (a warehouse held in memory has no store). A file the caller kept there already
+    (`stored`, its SHA-256: an upload, kept as it was received) is not written again."""
     store = filestore.of_connection(con)
     if store is None:
         return readers.inspect_file(path, label, tmp_dir)
+    if stored and filestore.has(store, stored):
+        try:
+            facts = readers.inspect_file(path, label, tmp_dir)
+        except readers.FileRejected as exc:
+            if exc.sha256 in ("", stored):
+                raise
+        else:
+            if facts.sha256 == stored:
+                return facts
+        # not the content the caller kept (changed since): kept below as read, as any other file
     with filestore.Keeper(store) as keeper:
         try:
             facts = readers.inspect_file(path, label, tmp_dir, keep=keeper.write)

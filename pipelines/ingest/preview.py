@@ -677,7 +677,7 @@ def accept(con: duckdb.DuckDBPyConnection, claims: Mapping, previews: Iterable[F
                 audit.record_load(con, actor, file_id, outcome, p.sha256)
 
             path.write_bytes(p.data)
-            outcomes += ingest(con, [path], loaded_by=identity, today=today, recorded=keep).files
+            outcomes += ingest(con, [path], loaded_by=identity, today=today, recorded=keep, stored=p.sha256).files
     return Accepted(outcomes)
 
 
