@@ -683,7 +683,7 @@ def plan(db, month, district, no_sentences, fmt):
         # the returns overdue, partial or refused, as the overview and the pack say them: the earlier months of its
         # 12 months and its own month; and, when it is the latest month with figures, the months after it now due
         returns = (return_notices(con, month_start(month_number(when)).date(), settings.today(),
-                                  later=when == months[-1]) if months else [])
+                                  later=when == months[-1], command=True) if months else [])
     if not months:
         raise PccDashError('The warehouse holds no figures yet. '
                            'Run "pccdash ingest PATH" or "pccdash demo --no-serve".')

@@ -372,3 +372,33 @@ def test_a_briefing_says_an_earlier_month_of_its_12_months_is_still_overdue(ref,
         "The return for April 2026 is overdue (due 8 May 2026): CSE arrests is missing."]
     assert ingest(con, [write_csv(tmp_path / "april.csv", HEADER + rows("2026-04", "cse_arrests"))]).ok
     assert return_notices(con, MAY, meeting) == []  # and May 2025, before the 12 months, is not the Board's now
+
+
+def test_pccdash_plan_points_to_the_calendar_command_where_the_overview_names_its_page(ref, monkeypatch, db, tmp_path,
+                                                                                       run_cli):
+    """Regression: "pccdash plan" printed the overview's notice of months overdue as it stands on the page, "the
+    Returns calendar page shows what is due", to someone at the command line: it names "pccdash calendar" there, with
+    as many months as reach back to the earliest month it names; the overview and the pack keep naming the page."""
+    from pipelines.briefing.pack import return_notices
+
+    (ref / "return_calendar.yaml").write_text(
+        "returns:\n  - name: Main\n    measures: [cse_arrests]\n    due_working_day: 5\n"
+        "bank_holidays: [2026-05-04, 2026-05-25]\n", encoding="utf-8")
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-06-15")
+    sent = [f"{y}-{m:02d}" for y, m in [(2025, 1), (2025, 2), *((2025, m) for m in range(5, 13)), (2026, 1),
+                                         (2026, 2), (2026, 3), (2026, 5)]]  # March, April 2025 and April 2026 not
+    path = write_csv(tmp_path / "returns.csv", HEADER + "".join(rows(m, "cse_arrests") for m in sent))
+    with warehouse.connect(db) as con:
+        assert ingest(con, [path]).ok
+        assert return_notices(con, MAY, dt.date(2026, 6, 18)) == [
+            "The return for April 2026 is overdue (due 8 May 2026): CSE arrests is missing."]
+        page = return_notices(con, dt.date(2025, 12, 1), dt.date(2026, 6, 15), later=False)
+    assert page == ["The returns for 2 earlier months of the 12 months to December 2025 (March 2025 and April 2025) "
+                    "are overdue or refused, so their figures are missing: the Returns calendar page shows what is "
+                    "due and what has arrived."]
+    said = " ".join(run_cli("plan", "--month", "2025-12", "--db", db).stdout.split())
+    assert ("(March 2025 and April 2025) are overdue or refused, so their figures are missing: \"pccdash calendar "
+            '--months 15" shows what is due and what has arrived.') in said, said
+    assert "calendar page" not in said
+    grid = run_cli("calendar", "--months", "15", "--db", db).stdout
+    assert "2025-03" in grid and "2025-02" not in grid  # the command named shows the months it names

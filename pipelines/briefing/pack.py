@@ -69,12 +69,13 @@ def pack_notices(analytics: PlanAnalytics, period: ReportingPeriod, months: list
 
 
 def return_notices(con: duckdb.DuckDBPyConnection, month: dt.date, meeting: dt.date, *,
-                   later: bool = True) -> list[str]:
+                   later: bool = True, command: bool = False) -> list[str]:
     """What a briefing says about the force's returns, as they stood at the meeting (or today, if sooner): the
     earlier months of the 12 months to the reporting month whose return is still not all in (a month the force
     skipped while the next one arrived: the reporting month moves past it, and its headline periods are short of
     it), the reporting month's, if any of it is missing, and (unless `later` is false) the later months whose return
-    was due and is not all in."""
+    was due and is not all in. Where what is due and what has arrived is shown is the Returns calendar page, for the
+    app and the pack; with `command`, for the command line, the "pccdash calendar" that shows the months named."""
     as_of = min(settings.today(), meeting)
     last = latest_due_month(as_of)
     month = month.replace(day=1)
@@ -89,7 +90,7 @@ def return_notices(con: duckdb.DuckDBPyConnection, month: dt.date, meeting: dt.d
         named = listed([month_label(month_number(m)) for m in earlier])
         out.append(f"The returns for {len(earlier)} earlier months of the 12 months to "
                    f"{month_label(month_number(month))} ({named}) are overdue or refused, so their figures are "
-                   "missing: the Returns calendar page shows what is due and what has arrived.")
+                   f"missing: {_calendar(earlier, last, command)} shows what is due and what has arrived.")
     out += incomplete_notices(con, month, as_of)
     if not later:
         return out
@@ -107,8 +108,18 @@ def return_notices(con: duckdb.DuckDBPyConnection, month: dt.date, meeting: dt.d
     elif behind:
         out.append(f"The returns for {len(behind)} later months ({month_label(month_number(behind[0]))} to "
                    f"{month_label(month_number(behind[-1]))}) are overdue or refused, so their figures are missing: "
-                   "the Returns calendar page shows what is due and what has arrived.")
+                   f"{_calendar(behind, last, command)} shows what is due and what has arrived.")
     return out
+
+
+def _calendar(months: list[dt.date], last: dt.date, command: bool) -> str:
+    """Where the return calendar of `months` is shown: the Returns calendar page, or the command that prints it (its
+    grid runs back from `last`, the latest month due, 12 months unless told more)."""
+    if not command:
+        return "the Returns calendar page"
+    first = min(months)
+    count = (last.year - first.year) * 12 + last.month - first.month + 1
+    return '"pccdash calendar"' if count <= 12 else f'"pccdash calendar --months {min(count, 240)}"'
 
 
 def _not_all_in(rows) -> bool:
