@@ -148,6 +148,8 @@ TABLE_CSS = """<style>
 .pcc-table table { border-collapse: collapse; width: 100%; margin: 0; }
 .pcc-table caption { caption-side: top; text-align: left; font-weight: 700; padding-bottom: .5rem; color: inherit;
   position: sticky; left: 0; max-width: calc(100vw - 3rem); }
+.pcc-table caption.visually-hidden { position: absolute !important; width: 1px; height: 1px; margin: 0; padding: 0;
+  overflow: hidden; clip: rect(0 0 0 0); clip-path: inset(50%); border: 0; white-space: nowrap; }
 .pcc-table th, .pcc-table td { padding: .5rem 1rem .5rem 0; border-bottom: 1px solid #b1b4b6; text-align: left;
   vertical-align: top; }
 .pcc-table th:last-child, .pcc-table td:last-child { padding-right: 0; }
@@ -168,7 +170,7 @@ def table(block: Table) -> None:
             'class="small"', 'class="pcc-small"')
         st.html(TABLE_CSS + markup)
     else:
-        if block.caption:
+        if block.caption and not block.caption_hidden:  # a hidden caption is the heading above, said already
             st.markdown(f"**{plain(block.caption)}**")
         if block.note:
             small(block.note)

@@ -455,3 +455,15 @@ def test_the_release_calendar_reads_late_in_the_running_app_once_a_planned_day_h
 
     assert november("2026-11-21") == ["21 December 2026", "Expected"]
     assert november("2027-01-05") == ["21 December 2026", "Not yet published: later than planned"]
+
+
+def test_the_release_calendar_says_each_table_s_heading_once_in_the_running_app(monkeypatch, published):
+    """Regression: each of the calendar's headings was shown again, in bold, as the caption of the table under it.
+    The caption stays, for a screen reader, hidden from sight by the page's own style."""
+    at = public(monkeypatch, published, "public_pages/release_calendar.py")
+    assert not at.exception
+    assert [h.value for h in at.header] == ["Releases to come", "Months published"]
+    bodies = [e.proto.body for e in at.get("html") if "<table" in e.proto.body]
+    assert len(bodies) == 2 and all("caption.visually-hidden { position: absolute" in b for b in bodies)
+    for words, body in zip(("Releases to come", "Months published"), bodies, strict=True):
+        assert re.search(rf'<caption id="[^"]+" class="visually-hidden">{words}</caption>', body), body

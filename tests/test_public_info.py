@@ -295,6 +295,40 @@ def test_a_release_expected_when_published_reads_late_once_its_day_has_passed(tm
     assert "Each status is as it stood on 10 June 2026." in text_of(calendar_page(view))
 
 
+def test_a_table_under_a_heading_of_its_own_words_is_not_captioned_with_them_again(tmp_path, monkeypatch):
+    """Regression: the release calendar's "Releases to come" and "Months published" (and the definitions' "Words used
+    on these pages") were each said twice, as the heading and again as the caption of the table under it. The caption
+    stays for a screen reader, which names a table by it, and is not shown; a caption of other words is shown."""
+    from pipelines.publish.site import Ids, render_block
+
+    monkeypatch.setenv("PCCDASH_TODAY", "2015-09-20")
+    period = pd.DataFrame({"period": ["2015-07"], "first_published_at": pd.to_datetime(["2015-09-18 09:00"]),
+                           "last_revised_at": pd.to_datetime([None])})
+    release = pd.DataFrame({"month": ["2015-07", "2015-08"], "expected_on": [dt.date(2015, 9, 18),
+                                                                            dt.date(2015, 10, 1)],
+                            "status": ["published", "expected"]})
+    view = snapshot(tmp_path / "s.duckdb", {"threshold": "4"}, period=period, release=release)
+    headed = {}
+    for page in pages(view):
+        blocks = list(page.blocks)
+        for before, table in zip(blocks, blocks[1:], strict=False):
+            if isinstance(table, Table):
+                headed[(page.slug, table.caption)] = isinstance(before, Heading) and before.text == table.caption
+                assert table.caption_hidden == headed[(page.slug, table.caption)], (page.slug, table.caption)
+    assert {k for k, v in headed.items() if v} >= {("release-calendar", "Releases to come"),
+                                                   ("release-calendar", "Months published"),
+                                                   ("definitions", "Words used on these pages")}
+    markup = "".join(render_block(b, Ids()) for b in calendar_page(view).blocks)
+    for words in ("Releases to come", "Months published"):
+        assert f"<h2>{words}</h2>" in markup
+        assert re.search(rf'<caption id="[^"]+" class="visually-hidden">{words}</caption>', markup), markup
+        shown = re.sub(r'<caption[^>]*class="visually-hidden"[^>]*>.*?</caption>', "", markup)
+        assert shown.count(words) == 1
+    # a table whose caption is its own, not its heading's, keeps it shown
+    assert '<caption id="contact' in "".join(render_block(b, Ids()) for b in contact_page(view).blocks)
+    assert 'class="visually-hidden"' not in "".join(render_block(b, Ids()) for b in contact_page(view).blocks)
+
+
 # --------------------------------------------------------------------------------------------------
 # The release calendar, warehouse side
 # --------------------------------------------------------------------------------------------------

@@ -58,6 +58,9 @@ class Table:
     columns: tuple[str, ...]
     rows: tuple[tuple[Cell, ...], ...]
     note: str = ""  # said under the table (the suppression marker's meaning, say)
+    # the caption says what the heading just above the table says: kept for a screen reader, which names a table by
+    # its caption, but not shown, so that a reader does not see the same words twice
+    caption_hidden: bool = False
 
 
 @dataclass(frozen=True)

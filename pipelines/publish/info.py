@@ -397,7 +397,7 @@ def definitions_page(view: SnapshotView) -> Page:
                          tuple((Cell(k), Cell(v)) for k, v in items if v))]
     blocks += [Heading("Words used on these pages"),
                Table("Words used on these pages", ("Word", "What it means"),
-                     tuple((Cell(t["term"]), Cell(t["meaning"])) for t in info["terms"]))]
+                     tuple((Cell(t["term"]), Cell(t["meaning"])) for t in info["terms"]), caption_hidden=True)]
     return Page("definitions", "Definitions", tuple(blocks),
                 "What each published figure counts, and what the words used on these pages mean.")
 
@@ -521,7 +521,8 @@ def calendar_page(view: SnapshotView) -> Page:
                 status = "late"
             rows.append((Cell(month_text(str(r["month"]))), Cell(_date(r.get("expected_on")) or "Not yet set"),
                          Cell(_RELEASE_WORDS.get(status, str(status).capitalize()))))
-        blocks.append(Table("Releases to come", ("Month", "Planned publication", "Status"), tuple(rows)))
+        blocks.append(Table("Releases to come", ("Month", "Planned publication", "Status"), tuple(rows),
+                            caption_hidden=True))
         # a page written once (the static site, at publication) keeps the statuses of its day: say which day
         blocks.append(Paragraph(f"Each status is as it stood on {_date(today)}."))
     blocks.append(Heading("Months published"))
@@ -536,7 +537,7 @@ def calendar_page(view: SnapshotView) -> Page:
                          Cell(_date(r.get("last_revised_at")) or "Not revised")))
         blocks.append(Table("Months published", ("Month", "First published", "Last revised"), tuple(rows),
                             note="A revised month's earlier figures are listed, with the date of each change, "
-                                 "in the revisions table."))
+                                 "in the revisions table.", caption_hidden=True))
     return Page("release-calendar", "Release calendar", tuple(blocks),
                 "The months published, when they were published and revised, and the releases to come.")
 

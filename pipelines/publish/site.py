@@ -86,8 +86,9 @@ def render_table(t: Table, ids: Ids) -> str:
     body = "".join("<tr>" + "".join(render_cell(c, header=(i == 0)) for i, c in enumerate(row)) + "</tr>"
                    for row in t.rows)
     cid = ids.next(t.caption)
+    hidden = ' class="visually-hidden"' if t.caption_hidden else ""  # the heading above says it
     out = (f'<div class="table-wrap" role="region" aria-labelledby="{cid}" tabindex="0">'
-           f'<table><caption id="{cid}">{e(t.caption)}</caption><thead><tr>{head}</tr></thead>'
+           f'<table><caption id="{cid}"{hidden}>{e(t.caption)}</caption><thead><tr>{head}</tr></thead>'
            f"<tbody>{body}</tbody></table></div>")
     if t.note:
         out += f'<p class="small">{e(t.note)}</p>'
