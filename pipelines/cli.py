@@ -2381,8 +2381,9 @@ def inbox_find(contact, db, folder):
         click.echo(f'{waiting} of them still wait in the inbox: "pccdash inbox import --as EMAIL" first, to erase '
                    "them.")
     if any(m.found_in == "words" for m in found):
-        click.echo("A question whose words hold it keeps them as written: \"pccdash inbox forget\" erases the name "
-                   "and contact only.")
+        click.echo("A question found only in its words was sent with another name and contact, or none: \"pccdash "
+                   "inbox forget\" takes out of a question's words only the contact its sender gave, so those are "
+                   "kept as written.")
     if any(m.imported and m.erased_at is None and (m.name or m.contact) for m in found):
         click.echo('Erase a sender\'s name and contact with "pccdash inbox forget REFERENCE --reason TEXT --as EMAIL".')
 
@@ -2396,7 +2397,9 @@ def inbox_find(contact, db, folder):
 @as_option
 def inbox_forget(reference, reason, db, folder, as_user):
     """Erase the name and contact the sender of a question from the public gave, everywhere pccdash keeps them: the
-    warehouse, and the inbox's copies of what they sent. The question's words and what became of it stay, and the
+    warehouse, and the inbox's copies of what they sent. The question's words and what became of it stay, but for
+    the contact where the sender wrote it into their question, which becomes "[removed]" wherever the words are kept
+    (the text approved for publication too: the public pages show it without it from the next publication). The
     audit trail says who erased them and why. REFERENCE is the question's reference (its first 8 characters, as the
     sender was given, "pccdash inbox list" and "pccdash inbox find" show).
 
@@ -2411,10 +2414,9 @@ def inbox_forget(reference, reason, db, folder, as_user):
     from .warehouse import connect
 
     with connect(db, create=False) as con:
-        sub = forget(con, cli_actor(as_user), reference, reason=reason, folder=folder)
-    click.echo(f"Erased the name and contact the sender of the question from the public {sub.receipt} gave, from the "
-               "warehouse and the inbox's copies; the question and what became of it are kept. Backups taken before "
-               "keep them until they are deleted.")
+        erased = forget(con, cli_actor(as_user), reference, reason=reason, folder=folder)
+    for sentence in erased.sentences():
+        click.echo(sentence)
 
 
 def _optional_as(ctx, param, value):

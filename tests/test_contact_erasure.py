@@ -5,11 +5,14 @@ the question and what became of it, with who erased them and why on the audit tr
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import time
+from pathlib import Path
 
+import duckdb
 import pytest
 from dashboard_helpers import ANALYST, NO_ROLE, PCC, copy_warehouse, internal, public, texts
 
@@ -117,6 +120,97 @@ def test_a_reason_repeating_what_is_erased_is_refused_and_nothing_is_erased(sent
         with pytest.raises(BadText, match="reason for erasing them is empty"):
             erasure.forget(con, ANALYST, first, reason="  ")
     assert row(wh, first)[1:3] == (NAME, CONTACT) and copy_of(box, first)["name"] == NAME
+
+
+def words_anywhere(wh, box, published, *patterns) -> list[str]:
+    """Every table and file (the warehouse's tables, the inbox's copies, published snapshots) whose text matches one
+    of the patterns."""
+    import re
+
+    found = []
+    with warehouse.connect_read_only(wh) as con:
+        for table in ("public_submission", "submission_moderation", "board_question", "audit_event", "loop_release"):
+            if any(re.search(p, str(r)) for r in con.execute(f"SELECT * FROM {table}").fetchall() for p in patterns):
+                found.append(table)
+    for path in [*box.rglob("*.json"), *published.glob("snapshot-*.duckdb"), *published.glob("releases/*/site/*.html")]:
+        with duckdb.connect(str(path), read_only=True) if path.suffix == ".duckdb" else contextlib.nullcontext() as c:
+            text = (str([c.execute(f'SELECT * FROM "{t}"').fetchall() for (t,) in
+                         c.execute("SELECT table_name FROM information_schema.tables").fetchall()])
+                    if c is not None else path.read_text(encoding="utf-8"))
+        if any(re.search(p, text) for p in patterns):
+            found.append(path.name if path.suffix != ".html" else path.parent.parent.name)
+    return found
+
+
+def test_the_senders_own_contact_written_into_the_question_is_taken_out_wherever_its_words_are_kept(
+        box, wh, tmp_path, monkeypatch, run_cli):
+    """A sender who wrote their telephone number into their question (spaced otherwise than in their contact), which
+    the office put and the Commissioner approved for publication, and one who wrote their e-mail address into theirs:
+    forget takes each contact out of the question's words everywhere they are kept, as "[removed]"; the next
+    publication carries the question without it, and the snapshot published before is left as it was published."""
+    from pipelines import filestore
+    from pipelines.accountability.release import release
+    from pipelines.publish.approval import approve
+    from pipelines.publish.snapshot import publish
+
+    published = tmp_path / "published"
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(published))
+    rang = inbox.submit("Why did CSE charges in Rotherham fall? Please ring me on (0114) 496-0737 after six.", "",
+                        PHONE)
+    wrote = inbox.submit(f"Is the hub staffed? Write to {CONTACT.upper()} with the answer.", NAME, CONTACT)
+    other = inbox.submit("Someone else's question: 0114 496 0737 is the number on the poster.", "Pat",
+                         "pat@example.org")
+    with warehouse.connect(wh) as con:
+        moderation.import_inbox(con, ANALYST)
+        board = acc.add_meeting(con, PCC, held_on="2026-12-17")
+        put = "Why did CSE charges in Rotherham fall? Please ring me on (0114) 496-0737 after six."
+        question = moderation.accept(con, ANALYST, rang, edited_body=put, meeting_id=board.meeting_id)
+        release(con, PCC, "question", question)
+        approve(con, ["2015-07"], PCC)
+        first, old = publish(con, PCC)
+        [(recorded,)] = con.execute("SELECT sha256 FROM snapshot WHERE version = ?", [first]).fetchall()
+        old_site = Path(os.readlink(published / "public")).name
+    number = r"\(?0114\)?[ -]?496[ -]?0737"
+    assert set(words_anywhere(wh, box, published, number)) >= {
+        "public_submission", "submission_moderation", "board_question", "audit_event", "loop_release", old.name,
+        old_site}  # the test sees every place
+
+    done = run_cli("inbox", "forget", rang, "--reason", REASON, "--db", wh, "--as", "analyst@example.org")
+    assert done.exit_code == 0, done.output
+    assert "The question's own words held the contact too: it is now \"[removed]\" there" in done.stdout
+    assert (f"The text approved for publication of question {question} held it as well" in done.stdout
+            and "from the next publication" in done.stdout)
+    with warehouse.connect(wh) as con:
+        erased = erasure.forget(con, ANALYST, wrote, reason=REASON)
+        assert erased.in_words and erased.published == ()
+        [(body,)] = con.execute("SELECT body FROM board_question WHERE question_id = ?", [question]).fetchall()
+        assert body == "Why did CSE charges in Rotherham fall? Please ring me on [removed] after six."
+        _, new = publish(con, PCC)  # the redacted text is something new to publish
+    assert row(wh, rang)[0] == "Why did CSE charges in Rotherham fall? Please ring me on [removed] after six."
+    assert row(wh, wrote)[0] == "Is the hub staffed? Write to [removed] with the answer."
+    assert copy_of(box, rang)["body"] == row(wh, rang)[0] and copy_of(box, wrote)["body"] == row(wh, wrote)[0]
+    # what is left: the snapshot published before (never changed) and the other sender's question, as written
+    [copy] = [p.name for p in box.rglob(f"{other}*.json")]
+    assert sorted(words_anywhere(wh, box, published, number)) == sorted(
+        ["public_submission", copy, old.name, old_site])
+    assert words_anywhere(wh, box, published, "(?i)" + CONTACT.replace(".", r"\.")) == []
+    assert filestore.file_sha256(old) == recorded
+    assert "[removed]" in str(duckdb.connect(str(new), read_only=True).execute(
+        "SELECT question FROM board_item").fetchall())
+    with warehouse.connect_read_only(wh) as con:
+        [(detail,)] = con.execute("SELECT detail FROM audit_event WHERE action = 'erase_contact' AND subject = ?",
+                                  [f"question from the public {rang}"]).fetchall()
+    assert detail == ("the sender's name and contact erased (and the contact taken out of the question's words): "
+                      + REASON)
+
+
+def test_the_contact_is_found_in_the_words_however_it_is_written():
+    assert erasure.redact("Call +44 (0)114 496 0737, or 01144960737; not 011449607370.", "0114 496 0737") == (
+        "Call [removed], or [removed]; not 011449607370.")
+    assert erasure.redact("mail JO@Example.com or jo@example.com.", "jo@example.com") == (
+        "mail [removed] or [removed].")
+    assert erasure.redact("ask joe.jo@example.com", "jo@example.com") == "ask joe.jo@example.com"
+    assert erasure.redact("Nothing of it here.", None) == "Nothing of it here."
 
 
 def test_forget_twice_says_it_was_done_and_a_question_without_them_has_nothing_to_erase(box, wh, sent):

@@ -138,8 +138,9 @@ if looked_for.strip():
             "Contact": (f"erased on {uk_day_words(m.erased_at)}" if m.erased_at else (m.contact or "")),
         } for m in matches]), hide_index=True, key="found_senders")
         if any(m.found_in == "words" for m in matches):
-            st.caption("A question whose words hold it keeps them as written: erasing removes the name and contact "
-                       "only.")
+            st.caption("A question found only in its words was sent with another name and contact, or none: "
+                       "erasing takes out of a question's words only the contact its sender gave, so those are kept "
+                       "as written.")
         if any(not m.imported for m in matches):
             st.caption("A question still waiting in the inbox is erased once fetched.")
     else:
@@ -160,6 +161,6 @@ if may and kept:
                             key="erase_reason", max_chars=moderation.REASON_LIMIT)
         if st.form_submit_button("Erase the sender's name and contact", icon=":material/person_remove:"):
             ui.act(erasure.forget, user.claims, chosen, reason=why, clear=("erase_reason",),
-                   done=lambda sub: f"The name and contact the sender of {sub.receipt} gave are erased.")
+                   done=lambda erased: " ".join(erased.sentences()))
 elif may:
     st.caption("No sender's name or contact is kept.")

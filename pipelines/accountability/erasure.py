@@ -6,12 +6,19 @@ JSON copy of what they sent (in the inbox folder while it waits, in `imported/` 
 too); the backups taken meanwhile hold them until those are deleted. Erasing them blanks the row and every copy in the
 inbox, and has the warehouse written anew so that its file keeps nothing of them in its unused space. The question as
 written and what became of it stay, and the audit trail says who erased them, when and why, without them.
+
+A sender who wrote their own e-mail address or telephone number (the contact they gave) into their question has it
+taken out of the question's words too, wherever they are kept: as sent (the row, the inbox's copies), as accepted and
+put to a meeting, on the audit trail of its putting, and in the text approved for publication of the question and of
+its answers and decisions, which the next publication carries. A published snapshot is never changed (its SHA-256 is
+its proof): the public side shows the words without it from the next publication.
 """
 
 from __future__ import annotations
 
 import calendar
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -39,10 +46,11 @@ from .moderation import (
     _Unreadable,
     import_inbox,
 )
-from .records import LoopError
+from .records import EMAIL, LoopError
 
 RETENTION = "contact_retention_months"
 SHORTEST_QUERY = 3
+REMOVED = "[removed]"  # what a sender's own contact in their question's words becomes
 
 
 class NothingToErase(LoopError):
@@ -179,10 +187,40 @@ def _repeats(text: str, kept: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(kept.casefold())}(?!\w)", text.casefold()) is not None
 
 
-def _erase_copies(root: Path, ident: str, at: dt.datetime) -> int:
-    """Blank the name and contact in every copy of this question the inbox keeps (waiting, imported/, rejected/),
-    each written whole with the time it was received; a copy that cannot be read as one is deleted. How many copies
-    were changed."""
+_SEP = r"[\s().-]*"  # what people write between a telephone number's digits
+
+
+def _contact_patterns(contact: str | None) -> list[re.Pattern]:
+    """The e-mail addresses and telephone numbers a sender gave as their contact, each as a pattern that finds it in a
+    text however it is written there (an address in any case; a number however spaced, +44 for its 0); the contact
+    as written when it is neither."""
+    text = str(contact or "").strip()
+    found = []
+    for address in dict.fromkeys(m.group(0) for m in EMAIL.finditer(text)):
+        found.append(re.compile(rf"(?<![\w.+-]){re.escape(address)}(?![\w-])", re.IGNORECASE))
+    for run in dict.fromkeys(r for r in _PHONE.findall(text) if len(re.sub(r"\D", "", r)) >= 7):
+        digits = _phone_digits(run)
+        head, rest = ((rf"(?:\+{_SEP}44{_SEP}(?:0{_SEP})?|\(?0{_SEP})", digits[1:]) if digits.startswith("0")
+                      else (rf"\+?{_SEP}", digits))
+        found.append(re.compile(rf"(?<![\w+]){head}{_SEP.join(rest)}(?!\d)"))
+    if not found and len(_squeezed(text)) >= 5:
+        found.append(re.compile(r"\s+".join(re.escape(w) for w in text.split()), re.IGNORECASE))
+    return found
+
+
+def redact(text: str | None, contact: str | None) -> str | None:
+    """`text` with the contact a sender gave (`_contact_patterns`) replaced by "[removed]" wherever it is written."""
+    if not text:
+        return text
+    for pattern in _contact_patterns(contact):
+        text = pattern.sub(REMOVED, text)
+    return text
+
+
+def _erase_copies(root: Path, ident: str, at: dt.datetime, contact: str | None = None) -> int:
+    """Blank the name and contact in every copy of this question the inbox keeps (waiting, imported/, rejected/), and
+    take the contact (the copy's own, and `contact`) out of its words, each written whole with the time it was
+    received; a copy that cannot be read as one is deleted. How many copies were changed."""
     changed = 0
     for where in (root, root / IMPORTED, root / REJECTED):
         path = where / f"{ident}.json"
@@ -198,6 +236,11 @@ def _erase_copies(root: Path, ident: str, at: dt.datetime) -> int:
             continue
         if not found.get("name") and not found.get("contact") and found.get("erased_at"):
             continue
+        body = found.get("body")
+        if isinstance(body, str):
+            for given in (found.get("contact"), contact):
+                body = redact(body, given if isinstance(given, str) else None)
+            found["body"] = body
         found.update(name="", contact="", erased_at=found.get("erased_at") or at.replace(tzinfo=dt.UTC).isoformat())
         _write(where, path.name, json.dumps(found, ensure_ascii=False, indent=1).encode("utf-8"),
                path.stat().st_mtime)
@@ -205,23 +248,105 @@ def _erase_copies(root: Path, ident: str, at: dt.datetime) -> int:
     return changed
 
 
-def _erase(con: duckdb.DuckDBPyConnection, root: Path, idents: list[str], at: dt.datetime) -> None:
+def _redact_kept(con: duckdb.DuckDBPyConnection, ident: str, contact: str | None) -> list[int]:
+    """Take the sender's contact out of the words of their question wherever the warehouse keeps them beyond its row:
+    as accepted, as put to a meeting (and the audit record of its putting), and in every text approved for
+    publication that quotes it (the question's, its answers' and decisions'). The questions whose text approved for
+    publication held it."""
+    if not _contact_patterns(contact):
+        return []
+    for moderation_id, edited in con.execute("SELECT moderation_id, edited_body FROM submission_moderation "
+                                             "WHERE submission_id = ? AND edited_body IS NOT NULL", [ident]).fetchall():
+        if redact(edited, contact) != edited:
+            con.execute("UPDATE submission_moderation SET edited_body = ? WHERE moderation_id = ?",
+                        [redact(edited, contact), moderation_id])
+    put = con.execute("SELECT question_id, body FROM board_question WHERE submission_id = ? UNION SELECT "
+                      "q.question_id, q.body FROM board_question q JOIN submission_moderation m USING (question_id) "
+                      "WHERE m.submission_id = ?", [ident, ident]).fetchall()
+    published = []
+    for question_id, body in put:
+        if redact(body, contact) != body:
+            con.execute("UPDATE board_question SET body = ? WHERE question_id = ?",
+                        [redact(body, contact), question_id])
+        for event_id, detail in con.execute("SELECT event_id, detail FROM audit_event WHERE subject = ? OR "
+                                            "starts_with(subject, ?)",
+                                            [f"question {question_id}", f"question {question_id} "]).fetchall():
+            if redact(detail, contact) != detail:
+                con.execute("UPDATE audit_event SET detail = ? WHERE event_id = ?", [redact(detail, contact), event_id])
+        for release_id, text in con.execute("SELECT release_id, public_text FROM loop_release WHERE item_kind IN "
+                                            "('question', 'answer', 'decision')").fetchall():
+            record = json.loads(text)
+            if str(record.get("question_ref")) != str(question_id):
+                continue
+            cleaned = _redact_record(record, contact)
+            if cleaned != record:
+                con.execute("UPDATE loop_release SET public_text = ? WHERE release_id = ?",
+                            [json.dumps(cleaned, ensure_ascii=False), release_id])
+                if question_id not in published:
+                    published.append(question_id)
+    return published
+
+
+def _redact_record(value: object, contact: str | None) -> object:
+    """A public record (JSON) with the contact taken out of every text in it."""
+    if isinstance(value, str):
+        return redact(value, contact)
+    if isinstance(value, list):
+        return [_redact_record(v, contact) for v in value]
+    if isinstance(value, dict):
+        return {k: _redact_record(v, contact) for k, v in value.items()}
+    return value
+
+
+def _erase(con: duckdb.DuckDBPyConnection, root: Path, idents: list[str], at: dt.datetime) -> list[int]:
     """Erase the name and contact of these questions from the inbox's copies, then from the warehouse (the caller's
-    transaction), and have the warehouse written anew when its connection closes. The copies go first: a stop between
-    the two leaves the row, and erasing again finishes."""
+    transaction), taking the contact out of the question's words wherever they are kept (`_redact_kept`), and have
+    the warehouse written anew when its connection closes; the questions whose text approved for publication held
+    it. The copies go first: a stop between the two leaves the row, and erasing again finishes."""
+    given = {ident: (contact, body) for ident, contact, body in con.execute(
+        "SELECT submission_id, contact, body FROM public_submission WHERE submission_id IN (SELECT unnest(?))",
+        [idents]).fetchall()} if idents else {}
     for ident in idents:
-        _erase_copies(root, ident, at)
+        _erase_copies(root, ident, at, given.get(ident, (None, None))[0])
+    published = []
     for ident in idents:
-        con.execute("UPDATE public_submission SET name = NULL, contact = NULL, erased_at = ? WHERE submission_id = ?",
-                    [at, ident])
+        contact, body = given.get(ident, (None, None))
+        published += _redact_kept(con, ident, contact)
+        con.execute("UPDATE public_submission SET body = ?, name = NULL, contact = NULL, erased_at = ? WHERE "
+                    "submission_id = ?", [redact(body, contact) if body is not None else body, at, ident])
     rewrite_on_close(con)
+    return published
+
+
+@dataclass(frozen=True)
+class Erased(Submission):
+    """A question from the public as it was before its sender's name and contact were erased, with what else went."""
+    in_words: bool = False             # the question's words held the contact, now "[removed]" wherever kept
+    published: tuple[int, ...] = ()    # the questions whose text approved for publication held it
+
+    def sentences(self) -> list[str]:
+        """What was erased, for the office."""
+        said = [f"Erased the name and contact the sender of the question from the public {self.receipt} gave, from "
+                "the warehouse and the inbox's copies; the question and what became of it are kept."]
+        if self.in_words:
+            said.append(f"The question's own words held the contact too: it is now \"{REMOVED}\" there, wherever "
+                        "they are kept (as sent, and as accepted and put to a meeting).")
+        if self.published:
+            numbers = ", ".join(str(n) for n in self.published)
+            said.append(f"The text approved for publication of question {numbers} held it as well, and it is "
+                        f"\"{REMOVED}\" there now; the public pages show the question without it from the next "
+                        "publication (\"pccdash publish\"): until then the snapshot in force, and those published "
+                        "before it, still show it.")
+        said.append("Backups taken before keep them until they are deleted.")
+        return said
 
 
 def forget(con: duckdb.DuckDBPyConnection, who: Mapping, submission_id: object, *, reason: object,
-           folder: str | os.PathLike | None = None) -> Submission:
+           folder: str | os.PathLike | None = None) -> Erased:
     """Erase the name and contact the sender of this question from the public gave (its reference, or its whole id),
-    everywhere pccdash keeps them, saying why; the question as it was before. The question's words and what became of
-    it stay; the audit trail says who erased them and why, and the reason may not repeat them."""
+    everywhere pccdash keeps them, saying why; the question as it was before, with what else went. The question's
+    words and what became of it stay, but for the contact where the sender wrote it into them (`_redact_kept`); the
+    audit trail says who erased them and why, and the reason may not repeat them."""
     require(who, "moderate")
     why = clean(reason, "reason for erasing them", limit=REASON_LIMIT)
     sub = _submission(con, submission_id)
@@ -239,10 +364,13 @@ def forget(con: duckdb.DuckDBPyConnection, who: Mapping, submission_id: object, 
                             'reason: say why without them (such as "the sender asked by e-mail on 3 March").')
     at = utc_now()
     with audit.transaction(con):
-        _erase(con, root, [sub.submission_id], at)
+        published = _erase(con, root, [sub.submission_id], at)
+        in_words = redact(sub.body, sub.contact) != sub.body
         audit.record(con, who, "erase_contact", subject=f"question from the public {sub.receipt}",
-                     detail=f"the sender's name and contact erased: {why}")
-    return sub
+                     detail="the sender's name and contact erased"
+                            + (" (and the contact taken out of the question's words)" if in_words else "")
+                            + f": {why}")
+    return Erased(*dataclasses.astuple(sub), in_words=in_words, published=tuple(published))
 
 
 # ------------------------------------------------------------------------------------------------ retention
