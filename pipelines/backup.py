@@ -493,7 +493,8 @@ def restore(src: Path, places: Places, *, replace: bool = False) -> Restored:
             if (wh / name).is_file():
                 _place(wh / name, target)
     _repoint_pending_switches(db, manifest["places"].get("published"), places.published)
-    return Restored(_open_restored(db, src, manifest, places, aside))
+    replaced = db.with_name(f"{db.stem}.replaced-{stamp}") / db.name
+    return Restored(_open_restored(db, src, manifest, places, aside, replaced if replaced.is_file() else None))
 
 
 def _readable_here(path: Path, src: Path, manifest: dict) -> None:
@@ -665,10 +666,14 @@ def _repoint_pending_switches(db: Path, was: str | None, now: Path) -> None:
         con.close()
 
 
-def _open_restored(db: Path, src: Path, manifest: dict, places: Places, aside: list[str]) -> list[str]:
+def _open_restored(db: Path, src: Path, manifest: dict, places: Places, aside: list[str],
+                   replaced: Path | None = None) -> list[str]:
     """Open the restored warehouse as every command does (its schema brought up to date, a switch a stop left
-    finished, its readers' copy made), record the restore in its audit trail, and say what was restored."""
+    finished, its readers' copy made), record the restore in its audit trail, make again the erasures of the public's
+    names and contacts the backup predates (those the record of erasures beside the warehouse, or the warehouse
+    `replaced`, knows), and say what was restored."""
     from . import audit
+    from .accountability import erasure
 
     with warehouse.connect(db) as con:
         version = warehouse.schema_version(con)
@@ -682,6 +687,9 @@ def _open_restored(db: Path, src: Path, manifest: dict, places: Places, aside: l
                   f"(schema version {manifest['schema_version']})")
         with audit.transaction(con):
             audit.record(con, audit.system_actor("pccdash"), "restore", subject="the warehouse", detail=detail)
+        known = erasure.on_record(db, replaced)
+        again = erasure.reapply(con, known or {}, places.inbox)
+        unknown = known is None and bool(erasure.kept(con))
     from .public import pointer
 
     bad = [name for _, digest, name in snapshots
@@ -698,6 +706,19 @@ def _open_restored(db: Path, src: Path, manifest: dict, places: Places, aside: l
         said.append(f'The office\'s reference files restored to "{places.reference}".')
     if any(e["path"].startswith("contracts/") for e in manifest["files"]):
         said.append(f'The office\'s data contracts restored to "{places.contracts}".')
+    if again:
+        said.append(f"{len(again)} erasure(s) of a sender's name and contact made after this backup was taken were "
+                    f"made again ({', '.join(again)}): what the backup held of them is not restored.")
+    elif known:
+        said.append(f"The {len(known)} erasure(s) of senders' names and contacts on record were checked: none "
+                    "needed making again.")
+    if unknown:
+        said.append(f"Warning: nothing here says which senders' names and contacts were erased after this backup was "
+                    f'taken (there is no record of erasures at "{erasure.ledger_path(db)}", and no warehouse was '
+                    f"replaced), so any erased since {manifest['taken_at']} UTC are back. Check the office's log of "
+                    'erasure requests: find each sender with "pccdash inbox find CONTACT" and erase them again with '
+                    '"pccdash inbox forget REFERENCE". (A copy of the record of erasures from the machine the '
+                    "backup came from, put at that path before restoring, has the restore erase them again.)")
     if bad:
         said.append("Warning: the warehouse records snapshot(s) the published folder does not hold as published: "
                     + ", ".join(bad) + ".")

@@ -2403,7 +2403,8 @@ def inbox_forget(reference, reason, db, folder, as_user):
     audit trail says who erased them and why. REFERENCE is the question's reference (its first 8 characters, as the
     sender was given, "pccdash inbox list" and "pccdash inbox find" show).
 
-    Backups taken before keep them until those backups are deleted.
+    Backups taken before keep them until those backups are deleted; "pccdash restore" from one erases them again
+    (the record of erasures beside the warehouse, pccdash.erasures.jsonl, says which, without them).
 
     \b
     Example:

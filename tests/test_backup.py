@@ -417,3 +417,66 @@ def test_restore_where_a_removed_warehouse_left_its_records_names_them_and_repla
     assert f'What a warehouse no longer at "{target["PCCDASH_DB"]}" left beside it ("pccdash.records.duckdb") was ' \
            f'moved to "{aside}".' in told
     assert (aside / "pccdash.records.duckdb").is_file() and Path(target["PCCDASH_DB"]).is_file()
+
+
+def test_a_restore_from_a_backup_taken_before_an_erasure_erases_the_name_and_contact_again(office, tmp_path,
+                                                                                         monkeypatch):
+    """An office erases a sender's name and contact, then restores a backup taken before (after a disk failure, say):
+    the restore makes the erasure again, from the record of erasures beside the warehouse or, without it, from the
+    warehouse it set aside, and says so; on a machine where neither is there it says to check the erasures."""
+    from pipelines.accountability import erasure
+
+    there = places_in(tmp_path / "there")
+    for k, v in there.items():
+        monkeypatch.setenv(k, v)
+    cli(there, "restore", _backup_of(office, tmp_path / "office-backup"))
+    db, box = Path(there["PCCDASH_DB"]), Path(there["PCCDASH_INBOX_DIR"])
+
+    def held(secret: str) -> list[str]:
+        """The files of the office in use (not those a restore set aside) whose bytes hold `secret`."""
+        files = [db, warehouse.read_copy_path(db), *(p for p in box.rglob("*") if p.is_file())]
+        return [str(p) for p in files if secret.encode() in p.read_bytes()]
+
+    assert held("A. Person") and held("a@example.com")  # the test can see them
+    before = tmp_path / "before-the-erasure"
+    cli(there, "backup", before)
+    [ref] = [line.split()[0] for line in cli(there, "inbox", "find", "a@example.com").splitlines()
+             if "found in its contact" in line]
+    said = cli(there, "inbox", "forget", ref, "--reason", "The sender asked on 3 March", "--as", ANALYST)
+    assert "a restore from one erases them again" in said
+    with warehouse.connect_read_only(db) as con:
+        [(erased_at,)] = con.execute("SELECT erased_at FROM public_submission WHERE erased_at IS NOT NULL").fetchall()
+    assert held("A. Person") == [] and held("a@example.com") == []
+    ledger = erasure.ledger_path(db).read_text()
+    assert ref in ledger and "Person" not in ledger and "example.com" not in ledger  # nothing of the sender
+
+    for without_the_record in (False, True):  # the record of erasures, then the warehouse set aside, says
+        if without_the_record:
+            erasure.ledger_path(db).unlink()
+        told = cli(there, "restore", before, "--replace")
+        assert (f"1 erasure(s) of a sender's name and contact made after this backup was taken were made again "
+                f"({ref}): what the backup held of them is not restored.") in told
+        assert held("A. Person") == [] and held("a@example.com") == [], without_the_record
+        with warehouse.connect_read_only(db) as con:
+            assert con.execute("SELECT name, contact, erased_at FROM public_submission WHERE starts_with("
+                               "submission_id, ?)", [ref]).fetchall() == [(None, None, erased_at)]
+            assert "erased again after a restore" in con.execute(
+                "SELECT detail FROM audit_event WHERE action = 'erase_contact' ORDER BY event_id DESC LIMIT 1"
+            ).fetchall()[0][0]
+        assert "A. Person" not in cli(there, "inbox", "list") and "a@example.com" not in cli(there, "inbox", "list")
+    # a backup taken after the erasure: nothing to make again, and the restore says it checked
+    after = tmp_path / "after-the-erasure"
+    cli(there, "backup", after)
+    assert "none needed making again" in cli(there, "restore", after, "--replace")
+    # a machine with neither: the restore cannot know, and says what to do
+    fresh = places_in(tmp_path / "fresh")
+    for k, v in fresh.items():
+        monkeypatch.setenv(k, v)
+    told = cli(fresh, "restore", before)
+    assert ("Warning: nothing here says which senders' names and contacts were erased after this backup was taken"
+            in told and '"pccdash inbox forget REFERENCE"' in told)
+
+
+def _backup_of(office: Path, dest: Path) -> Path:
+    cli(places_in(office), "backup", dest)
+    return dest

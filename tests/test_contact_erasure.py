@@ -177,7 +177,7 @@ def test_the_senders_own_contact_written_into_the_question_is_taken_out_wherever
 
     done = run_cli("inbox", "forget", rang, "--reason", REASON, "--db", wh, "--as", "analyst@example.org")
     assert done.exit_code == 0, done.output
-    assert "The question's own words held the contact too: it is now \"[removed]\" there" in done.stdout
+    assert "The question's own words held the contact too: it is now \"[removed]\" wherever they" in done.stdout
     assert (f"The text approved for publication of question {question} held it as well" in done.stdout
             and "from the next publication" in done.stdout)
     with warehouse.connect(wh) as con:

@@ -12,6 +12,10 @@ taken out of the question's words too, wherever they are kept: as sent (the row,
 put to a meeting, on the audit trail of its putting, and in the text approved for publication of the question and of
 its answers and decisions, which the next publication carries. A published snapshot is never changed (its SHA-256 is
 its proof): the public side shows the words without it from the next publication.
+
+Every erasure is also noted in the record of erasures beside the warehouse (`ledger_path`): the question's id and when,
+nothing of the sender. A backup does not hold it and a restore does not replace it, so a restore from a backup taken
+before an erasure makes the erasure again (`on_record`, `reapply`).
 """
 
 from __future__ import annotations
@@ -29,13 +33,14 @@ from pathlib import Path
 
 import duckdb
 
-from .. import audit, settings
+from .. import audit, filestore, settings
 from ..access import require
 from ..inbox import _write, inbox_dir
 from ..plaintext import clean
 from ..uk_time import uk_day, uk_day_words
 from ..warehouse import rewrite_on_close, utc_now
 from .moderation import (
+    _ID,
     _SUBMISSION_COLS,
     IMPORTED,
     REASON_LIMIT,
@@ -298,11 +303,15 @@ def _redact_record(value: object, contact: str | None) -> object:
     return value
 
 
-def _erase(con: duckdb.DuckDBPyConnection, root: Path, idents: list[str], at: dt.datetime) -> list[int]:
+def _erase(con: duckdb.DuckDBPyConnection, root: Path, idents: list[str], at: dt.datetime, *,
+           note: bool = True) -> list[int]:
     """Erase the name and contact of these questions from the inbox's copies, then from the warehouse (the caller's
     transaction), taking the contact out of the question's words wherever they are kept (`_redact_kept`), and have
     the warehouse written anew when its connection closes; the questions whose text approved for publication held
-    it. The copies go first: a stop between the two leaves the row, and erasing again finishes."""
+    it. The erasures are noted in the record of erasures first (with `note`), then the copies go: a stop between
+    leaves the row, and erasing again finishes."""
+    if note:
+        _note(con, idents, at)
     given = {ident: (contact, body) for ident, contact, body in con.execute(
         "SELECT submission_id, contact, body FROM public_submission WHERE submission_id IN (SELECT unnest(?))",
         [idents]).fetchall()} if idents else {}
@@ -329,15 +338,17 @@ class Erased(Submission):
         said = [f"Erased the name and contact the sender of the question from the public {self.receipt} gave, from "
                 "the warehouse and the inbox's copies; the question and what became of it are kept."]
         if self.in_words:
-            said.append(f"The question's own words held the contact too: it is now \"{REMOVED}\" there, wherever "
-                        "they are kept (as sent, and as accepted and put to a meeting).")
+            said.append(f"The question's own words held the contact too: it is now \"{REMOVED}\" wherever they are "
+                        "kept.")
         if self.published:
             numbers = ", ".join(str(n) for n in self.published)
             said.append(f"The text approved for publication of question {numbers} held it as well, and it is "
                         f"\"{REMOVED}\" there now; the public pages show the question without it from the next "
-                        "publication (\"pccdash publish\"): until then the snapshot in force, and those published "
-                        "before it, still show it.")
-        said.append("Backups taken before keep them until they are deleted.")
+                        "publication (\"pccdash publish\"). Until then the snapshot in force shows it, and the "
+                        "snapshots published before keep it (a withdrawal putting one back in force would show it "
+                        "again).")
+        said.append("Backups taken before keep them until they are deleted; a restore from one erases them again "
+                    "(pccdash keeps a record of erasures beside the warehouse, without the name or contact).")
         return said
 
 
@@ -474,3 +485,88 @@ def fetched_words(done: tuple[int, list[Due], list[str]]) -> str:
     if deleted:
         said += f" {len(deleted)} unreadable file(s) set aside more than {retention_words()} ago were deleted."
     return said
+
+
+# ------------------------------------------------------------------------------------------------ after a restore
+
+
+def ledger_path(db: Path) -> Path:
+    """The record of erasures beside the warehouse at `db` (`pccdash.erasures.jsonl`): a line for each question whose
+    sender's name and contact were erased, with its id and when, and nothing of the sender."""
+    return db.with_name(f"{db.stem}.erasures.jsonl")
+
+
+def _note(con: duckdb.DuckDBPyConnection, idents: list[str], at: dt.datetime) -> None:
+    """Add these erasures to the record of erasures beside the connection's warehouse, flushed to disk."""
+    db = filestore.of_connection(con)
+    if db is None or not idents:
+        return
+    lines = "".join(json.dumps({"submission_id": ident, "erased_at": at.isoformat()}) + "\n" for ident in idents)
+    fd = os.open(ledger_path(db), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+    try:
+        os.write(fd, lines.encode("utf-8"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def on_record(db: Path, replaced: Path | None = None) -> dict[str, dt.datetime] | None:
+    """The erasures known to have been made for the warehouse at `db`, each question's id with when: those the record of
+    erasures beside it holds, and those the warehouse `replaced` (the one a restore set aside) had made. None when
+    neither is there to ask: what was erased since a backup was taken cannot then be known here."""
+    known: dict[str, dt.datetime] = {}
+    asked = False
+    path = ledger_path(db)
+    if path.is_file():
+        asked = True
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                entry = json.loads(line)
+                ident, at = entry["submission_id"], dt.datetime.fromisoformat(entry["erased_at"])
+            except (ValueError, KeyError, TypeError):
+                continue  # a line a stop cut short
+            if isinstance(ident, str) and _ID.fullmatch(ident):
+                known.setdefault(ident, at)
+    if replaced is not None and replaced.is_file():
+        try:
+            con = duckdb.connect(str(replaced), read_only=True, config={"autoload_known_extensions": False})
+            try:
+                rows = con.execute("SELECT submission_id, erased_at FROM public_submission WHERE erased_at IS NOT "
+                                   "NULL").fetchall()
+            except (duckdb.CatalogException, duckdb.BinderException):
+                rows = []  # a warehouse older than erasures: it made none
+            finally:
+                con.close()
+            asked = True
+            for ident, at in rows:
+                known.setdefault(ident, at)
+        except duckdb.Error:
+            pass  # unreadable (the failure the restore mends, perhaps): the record of erasures says what it can
+    return known if asked else None
+
+
+def reapply(con: duckdb.DuckDBPyConnection, known: Mapping[str, dt.datetime],
+            folder: str | os.PathLike | None = None) -> list[str]:
+    """Make again the erasures `known` names that a restored warehouse and inbox have undone (a backup taken before
+    them): each sender's name and contact, and their contact in their question's words, as `forget` does, dated as
+    first made. The references of the questions erased again; one audit record names them."""
+    if not known:
+        return []
+    root = inbox_dir(folder)
+    kept_here = {ident for (ident,) in con.execute(
+        "SELECT submission_id FROM public_submission WHERE (name IS NOT NULL OR contact IS NOT NULL) AND "
+        "submission_id IN (SELECT unnest(?))", [list(known)]).fetchall()}
+    again = []
+    with audit.transaction(con):
+        for ident in sorted(known, key=lambda i: (known[i], i)):
+            if ident in kept_here:
+                _erase(con, root, [ident], known[ident], note=False)
+                again.append(ident)
+            elif _erase_copies(root, ident, known[ident]):  # a copy the inbox took back, not yet imported
+                again.append(ident)
+        if again:
+            audit.record(con, audit.system_actor("pccdash"), "erase_contact", subject="questions from the public",
+                         detail=f"the names and contacts of {len(again)} question(s) from the public erased again "
+                                "after a restore from a backup taken before they were erased: "
+                                + ", ".join(i[:8] for i in again))
+    return [i[:8] for i in again]
