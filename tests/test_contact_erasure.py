@@ -247,6 +247,21 @@ def test_find_by_contact_however_written_and_in_the_inbox_not_yet_imported(sent,
             erasure.find(con, " a ")
 
 
+def test_forget_says_how_to_find_the_reference_when_none_is_given_or_the_question_still_waits(sent, wh, box,
+                                                                                              run_cli):
+    waiting = inbox.submit("Not yet imported?", "Zeb", CONTACT)
+    for given, words in (("", "Give the reference of the question whose sender's name and contact are to be erased"),
+                         ("   ", "Give the reference of the question"),
+                         ("deadbeef", 'The record holds no question from the public "deadbeef". Give its reference, '
+                                      'the first 8 characters "pccdash inbox find CONTACT" lists it by.'),
+                         ("*", 'no question from the public "*"'),
+                         (waiting, f"The question from the public {waiting} still waits in the inbox, not yet "
+                                   "imported: import it")):
+        said = run_cli("inbox", "forget", given, "--reason", REASON, "--db", wh, "--as", "analyst@example.org")
+        assert said.exit_code == 1 and words in said.output and "Traceback" not in said.output, given
+    assert copy_of(box, sent[0])["name"] == NAME  # nothing erased
+
+
 # ------------------------------------------------------------------------------------------------ retention
 
 

@@ -51,7 +51,7 @@ from .moderation import (
     _Unreadable,
     import_inbox,
 )
-from .records import EMAIL, LoopError
+from .records import EMAIL, LoopError, NotFound
 
 RETENTION = "contact_retention_months"
 SHORTEST_QUERY = 3
@@ -327,6 +327,25 @@ def _erase(con: duckdb.DuckDBPyConnection, root: Path, idents: list[str], at: dt
     return published
 
 
+def _to_erase(con: duckdb.DuckDBPyConnection, submission_id: object, root: Path) -> Submission:
+    """The question whose sender's name and contact are to be erased, by its reference; a sentence saying how to find
+    it when there is none such (nothing given, a question still waiting in the inbox, a reference not known)."""
+    key = str(submission_id or "").strip().lower()
+    if not key:
+        raise NotFound("Give the reference of the question whose sender's name and contact are to be erased: its "
+                       'first 8 characters, as "pccdash inbox find CONTACT" lists it.')
+    try:
+        return _submission(con, key)
+    except NotFound:
+        waiting = _ID.fullmatch(key) or re.fullmatch(r"[0-9a-f]{8}", key)
+        if waiting and root.is_dir() and any(not p.name.startswith(".") for p in root.glob(f"{key}*.json")):
+            raise NotFound(f"The question from the public {key[:8]} still waits in the inbox, not yet imported: "
+                           'import it ("pccdash inbox import --as EMAIL", or "Fetch new questions" on the page), '
+                           "then erase its sender's name and contact.") from None
+        raise NotFound(f'The record holds no question from the public "{key[:40]}". Give its reference, the first 8 '
+                       'characters "pccdash inbox find CONTACT" lists it by.') from None
+
+
 @dataclass(frozen=True)
 class Erased(Submission):
     """A question from the public as it was before its sender's name and contact were erased, with what else went."""
@@ -360,8 +379,8 @@ def forget(con: duckdb.DuckDBPyConnection, who: Mapping, submission_id: object, 
     audit trail says who erased them and why, and the reason may not repeat them."""
     require(who, "moderate")
     why = clean(reason, "reason for erasing them", limit=REASON_LIMIT)
-    sub = _submission(con, submission_id)
     root = inbox_dir(folder)
+    sub = _to_erase(con, submission_id, root)
     if sub.name is None and sub.contact is None:
         _erase_copies(root, sub.submission_id, sub.erased_at or utc_now())  # a copy an earlier stop left
         if sub.erased_at is not None:
