@@ -53,11 +53,14 @@ SHORT = {"common_cause": "Common cause", "improvement_high": "Improving", "impro
          "neutral_low": "Special cause"}
 
 
-def variation_badge(icon: str | None, *, short: bool = False) -> str:
-    """The variation as a badge: a symbol and words (the short words fit a district's narrow column)."""
-    sym, words, colour = VARIATION.get(icon or "", (":material/remove:", "Not enough months to judge", "gray"))
+def variation_badge(icon: str | None, *, short: bool = False, no_figure: bool = False) -> str:
+    """The variation as a badge: a symbol and words (the short words fit a district's narrow column). With
+    `no_figure` (no figure for the month: a return not yet in, or a district that did not report) it says so, as
+    the tables beside it do, rather than that too few months are charted."""
+    unjudged = "No figure" if no_figure else "Not enough months to judge"
+    sym, words, colour = VARIATION.get(icon or "", (":material/remove:", unjudged, "gray"))
     if short:
-        words = SHORT.get(icon or "", "Too few months")
+        words = SHORT.get(icon or "", "No figure" if no_figure else "Too few months")
         if icon and icon != "common_cause":
             words += " (high)" if icon.endswith("high") else " (low)"
     return f":{colour}-badge[{sym} {words}]"

@@ -499,3 +499,26 @@ def test_an_older_warehouse_that_cannot_be_upgraded_from_a_page_says_to_run_init
     shown = texts(at)
     assert "made by an older version of pccdash (schema version 22" in shown and 'Run "pccdash init"' in shown
     assert "Something went wrong" not in shown
+
+
+def test_a_district_with_no_figure_for_the_month_is_said_to_have_none_not_too_few_months(monkeypatch, wh):
+    """Regression: with April 2026's return in for three districts only, the overview's badge under Sheffield's
+    missing figure (and the force's, which needs it) read "Too few months" / "Not enough months to judge", though
+    Sheffield has 13 years of months charted; the tables beside it rightly said "No figure"."""
+    from pipelines.ingest import ingest
+
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-05-20")
+    with warehouse.connect(wh) as con:
+        march = con.execute("SELECT district, measure, value FROM figure WHERE period = DATE '2026-03-01' "
+                            "AND district <> 'Sheffield' ORDER BY ALL").fetchall()
+        path = wh.parent / "2026-04-without-sheffield.csv"
+        path.write_text("period,district,measure,value\n"
+                        + "".join(f"2026-04,{d},{m},{v:g}\n" for d, m, v in march), encoding="utf-8")
+        assert ingest(con, [path]).ok
+    at = internal(monkeypatch, wh, "internal_pages/briefing.py")
+    at.date_input(key="meeting_date").set_value(dt.date(2026, 5, 20)).run()
+    assert not at.exception, at.exception
+    badges = [m.value for m in at.markdown if "-badge[" in m.value]
+    assert not [b for b in badges if "Too few months" in b or "Not enough months" in b], badges
+    # of each measure shown: the force's badge in full, then its and Sheffield's short ones
+    assert sum("No figure" in b for b in badges) == 3 * sum("Source of Sheffield" in m.value for m in at.markdown)

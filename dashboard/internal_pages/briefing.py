@@ -109,7 +109,7 @@ for m in (m for m in pack.measures if m.priority == choice):
         if go.button("Open chart", key=f"open_{m.measure_id}", icon=":material/monitoring:"):
             st.session_state["measure"] = m.measure_id
             st.switch_page("internal_pages/measure.py")
-        st.markdown(" ".join(b for b in (ui.variation_badge(top.variation_icon),
+        st.markdown(" ".join(b for b in (ui.variation_badge(top.variation_icon, no_figure=top.variation == "no data"),
                                          ui.assurance_badge(top.assurance_icon)) if b))
         st.write(m.sentence)
         if m.aspiration:
@@ -130,7 +130,8 @@ for m in (m for m in pack.measures if m.priority == choice):
                            help=f"{period.month_text}; change on the same month last year "
                                 f"({format_number(s.last_year_value, measure)}). Whether it is a significant "
                                 "change is the badge's judgement, from the whole chart.")
-                st.markdown(ui.variation_badge(s.variation_icon, short=True))  # badges keep their contrast
+                # badges keep their contrast
+                st.markdown(ui.variation_badge(s.variation_icon, short=True, no_figure=s.variation == "no data"))
                 if source := ui.provenance_link(m.measure_id, s.area, period.month):
                     # each link named by its area: a screen reader lists the page's links by their text alone
                     whose = office.possessive(s.area)
