@@ -185,3 +185,22 @@ def test_a_summary_of_36_months_or_fewer_charts_every_month(tmp_path):
     assert trend.points[0].period == "2014-04" and len(trend.points) == 36
     said = " ".join(b.text for b in summary.blocks if isinstance(b, Paragraph))
     assert "over the latest" not in said
+
+
+def test_the_summary_names_the_published_months_of_its_36_when_some_are_not_published(tmp_path):
+    """Regression: with April 2014 to July 2015 and April 2026 published (ten years of drafts between), the
+    summary said its charts show each measure "over the latest 36 months, from May 2023", though the only
+    month of those published was April 2026: a sentence must name exactly the published months it speaks of."""
+    view = years_snapshot(tmp_path / "s.duckdb", last="2021-06")
+    fig = view.table("figure")
+    keep = (fig["period_type"] != "month") | (fig["period"] <= "2015-07") | (fig["period"] >= "2021-05")
+    write_tables(tmp_path / "gap.duckdb", {"figure": fig[keep], "measure": view.table("measure"),
+                                           "meta": view.table("meta")})
+    summary = pages.summary_page(SnapshotView(tmp_path / "gap.duckdb", {"withdrawals": []}))
+    said = " ".join(b.text for b in summary.blocks if isinstance(b, Paragraph))
+    assert ("over the latest 36 months, from July 2018, of which May 2021 to June 2021 are published;"
+            in said), said
+    (trend,) = charts_in(summary.blocks)
+    assert [p.period for p in trend.points] == ["2021-05", "2021-06"]
+    full = pages.summary_page(years_snapshot(tmp_path / "full.duckdb", last="2021-06"))
+    assert "of which" not in " ".join(b.text for b in full.blocks if isinstance(b, Paragraph))

@@ -26,6 +26,7 @@ from ..public import (
     MANAGEMENT_INFORMATION,
     latest_first,
     month_text,
+    months_phrase,
     number,
     period_text,
     publication_when,
@@ -622,6 +623,10 @@ def summary_page(view: SnapshotView, period_type: str | None = None, period: str
     since = str(pd.Period(latest_month, freq="M") - (SUMMARY_TREND_MONTHS - 1)) if latest_month else None
     since = since if since and min(periods(view, "month")) < since else None
     over = f" over the latest {SUMMARY_TREND_MONTHS} months, from {month_text(since)}" if since else ""
+    # months published out of order leave gaps: the window's published months are named, never implied whole
+    within = [p for p in periods(view, "month") if since and p >= since]
+    if since and len(within) < SUMMARY_TREND_MONTHS:
+        over += f", of which {months_phrase(within)} {'is' if len(within) == 1 else 'are'} published"
     blocks += [Heading("Trends"),
                Paragraph(f"Each chart shows a measure month by month for {shown_area}{over}; the table under it holds "
                          f"the same figures. Months marked {marker(view)} are hidden {HIDDEN_WHY}."
