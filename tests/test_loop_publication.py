@@ -717,3 +717,35 @@ def test_an_approved_question_is_published_at_the_meeting_it_is_put_at_now(loop,
         "How many reviews of closed cases have begun?", "Public Accountability Board", "2015-10-22")
     assert rows["answer"]["meeting_date"] == "2015-08-27"
     assert "2015-09-17" not in {r["meeting_date"] for r in rows.values()}
+
+
+def test_a_text_tying_a_small_count_of_a_month_not_published_to_its_figure_stops_the_publication(
+        db, tmp_path, monkeypatch):
+    """Regression: a question drafted at a Board quoted "CAWNs issued in Doncaster were 1 in April 2026"; April's
+    approval was then withdrawn, and the decision on the question, approved for publication, went out with the
+    next publication: a small count the public pages hide, published in words, for a month never published. Only
+    the figures of the months published were looked at. A number that merely equals such a count does not stop it."""
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
+    text = HEADER + "".join(f"{p},{d},cse_arrests,{v}\n" for p, vs in (("2015-07", (11, 21, 31, 41)),
+                                                                       ("2015-08", (2, 22, 32, 42)))
+                            for d, v in zip(DISTRICTS, vs, strict=True))
+    with warehouse.connect(db) as con:
+        assert ingest(con, [write_csv(tmp_path / "r.csv", text)]).ok
+        approve(con, ["2015-07"], PCC)  # August is not approved: none of its figures is in the publication
+        board = add_meeting(con, PCC, held_on="2015-09-17").meeting_id
+        quoting = ask(con, PCC, board, "CSE arrests in Barnsley were 2 in August 2015: why so few?")
+        other = ask(con, PCC, board, "The force met the council 2 times in August 2015: is that enough?")
+        approval = release(con, PCC, "question", quoting)
+        release(con, PCC, "question", other)
+        problem = preview_publication(con).problem
+        assert problem and problem.startswith(
+            f"Nothing can be published: the question approved for publication (approval {approval}, question "
+            f"{quoting}) quotes 2, a small count of a month not published, hidden whenever its month is published, "
+            "for CSE arrests for Barnsley in August 2015"), problem
+        with pytest.raises(NothingToPublish, match="quotes 2"):
+            publish(con, PCC)
+        unrelease(con, PCC, approval, reason="It quotes a small count.")
+        preview = preview_publication(con)
+        assert preview.problem is None, preview.problem
+        publish(con, PCC)
+    assert "2 times in August 2015" in every_text(public_side.current_snapshot())

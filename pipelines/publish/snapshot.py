@@ -918,14 +918,38 @@ def _quoted_in_approvals(approvals: list[Release], hidden: pd.DataFrame) -> list
     return out
 
 
+def _unpublished_small_counts(con: duckdb.DuckDBPyConnection, months: Collection[str]) -> pd.DataFrame:
+    """The small counts (`HIDDEN_COLUMNS`) of the months this publication does not carry: each district's month of a
+    count at or below the suppression threshold, and the force's made of them. No month of these is published, so
+    none is in the publication's hidden figures; but an approved text that ties such a number to its figure would
+    publish a small count that disclosure control hides whenever its month is published."""
+    threshold = settings.get_int("suppression_threshold")
+    low = 0 if settings.get("suppress_zero").lower() in ("1", "true", "yes") else 1
+    counts = tuple(m.id for m in catalogue().measures if m.kind != "percentage")
+    if not counts:
+        return pd.DataFrame(columns=HIDDEN_COLUMNS)
+    figures = con.execute(
+        f"""SELECT strftime(period, '%Y-%m') AS period, district, measure, value FROM figure
+            WHERE measure IN ({", ".join("?" for _ in counts)})""", list(counts)).df()
+    figures = _districts_as_named(figures)
+    figures = figures[~figures["period"].isin(set(months))]
+    whole = figures.groupby(["period", "measure"], as_index=False)["value"].sum()
+    whole["district"] = force().force_short_name
+    both = pd.concat([figures, whole], ignore_index=True)
+    small = both[(both["value"] >= low) & (both["value"] <= threshold) & (both["value"] % 1 == 0)]
+    return pd.DataFrame({"measure": small["measure"], "area": small["district"], "period": small["period"],
+                         "period_type": "month", "value": small["value"].astype(int), "dimension": "",
+                         "category": "", "label": ""}, columns=HIDDEN_COLUMNS).reset_index(drop=True)
+
+
 def _item_words(item: Release) -> str:
     return f"the {ITEM_KINDS[item.kind].lower()} approved for publication (approval {item.release_id}, {item.kind} " \
            f"{item.item_id})"
 
 
-def _quote_refusal(item: Release, where: str, q: Quoted) -> str:
+def _quote_refusal(item: Release, where: str, q: Quoted, *, unpublished: bool = False) -> str:
     """Why an approved item stops the publication, and what to do: it ties a number to a figure the publication
-    hides."""
+    hides (`unpublished`: a small count of a month it does not publish, which is hidden whenever that month is)."""
     unrelease = f'withdraw its approval ("pccdash unrelease {item.release_id} --reason TEXT")'
     if where == "question" and item.kind != "question":  # the question it carries: its words are approved with it
         ref = item.record.get("question_ref")
@@ -937,9 +961,10 @@ def _quote_refusal(item: Release, where: str, q: Quoted) -> str:
         edit = (f'approve it again with the text to publish without it ("pccdash release {item.kind} {item.item_id} '
                 f'--text TEXT", or its approval form on the {page} page)')
         said = "quotes"
-    return (f"{_item_words(item)} {said} {q.number}, the figure this publication hides for {q.figure}: published in "
-            f"its text, the hidden figure would be published with it. To publish, {edit} or {unrelease}, then "
-            "publish again.")
+    hides = ("a small count of a month not published, hidden whenever its month is published," if unpublished
+             else "the figure this publication hides")
+    return (f"{_item_words(item)} {said} {q.number}, {hides} for {q.figure}: published in its text, the hidden figure "
+            f"would be published with it. To publish, {edit} or {unrelease}, then publish again.")
 
 
 def _quote_note(item: Release, where: str, q: Quoted) -> str:
@@ -1116,6 +1141,9 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
     approvals = released(con)
     board = board_table(approvals)
     quotes = _quoted_in_approvals(approvals, protected.hidden)
+    # a small count of a month not published, tied to its figure in an approved text, refuses too
+    unpublished = [(item, where, q) for item, where, q in (_quoted_in_approvals(
+        approvals, _unpublished_small_counts(con, months)) if approvals else []) if q.tied]
     if previous is not None:
         old = public_read("SELECT measure, area, period, period_type, display, suppressed FROM figure",
                           snapshot=previous)
@@ -1161,7 +1189,7 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
         caveats_removed=notes[notes["_merge"] == "right_only"].drop(columns="_merge").reset_index(drop=True),
         hidden=protected.hidden,
         quoted=[_quote_note(item, where, q) for item, where, q in quotes if not q.tied])
-    tied = [(item, where, q) for item, where, q in quotes if q.tied]
+    tied = [(item, where, q) for item, where, q in quotes if q.tied] + unpublished
     # a hidden figure shown is a change of what the public reads too: a flag on its month stops it as a revision
     revised_flagged = {m: (int((preview.revised["period"] == m).sum()), int((shown["period"] == m).sum()))
                        for m in preview.flagged_public}
@@ -1177,7 +1205,8 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
                            f"example {failed[0]}). " + _held_back_advice(audited.narrow, preview.added))
     elif tied and months:
         item, where, q = tied[0]
-        preview.problem = "Nothing can be published: " + _quote_refusal(item, where, q) + (
+        preview.problem = "Nothing can be published: " + _quote_refusal(
+            item, where, q, unpublished=(item, where, q) in unpublished) + (
             f" {len(tied) - 1} other quotation(s) of a hidden figure in the approved items need the same."
             if len(tied) > 1 else "")
     elif revised_flagged:
