@@ -15,7 +15,7 @@ from helpers import build_workbook, fingerprint
 from dashboard import ui
 from pipelines import filestore, warehouse
 from pipelines.access import NotAllowed
-from pipelines.ingest import ingest
+from pipelines.ingest import describe, ingest
 from pipelines.ingest.preview import UploadError, accept, discard, preview, preview_rows
 from pipelines.resubmission import file_registry, refusals
 
@@ -160,6 +160,26 @@ def test_an_upload_is_written_to_the_file_store_once(con, db, monkeypatch):
     other = db.parent / "2026-06-cse-return.csv"
     other.write_bytes(long_csv(("2026-06", "cse_arrests", (1, 2, 3, 4))))
     assert ingest(con, [other]).ok and sum(written) == other.stat().st_size
+
+
+def test_a_file_with_breakdowns_says_its_figures_and_categories_read_apart_as_ingest_does(con):
+    """Regression: the page said "10 figures read" of a return holding 2 figures and 8 breakdown categories, where
+    `pccdash ingest` says "2 figures read (and 8 breakdown categories)"."""
+    rows = [("2026-05", "Barnsley", 3, ""), ("2026-05", "Barnsley", 2, "Female"), ("2026-05", "Barnsley", 1, "Male"),
+            ("2026-05", "Barnsley", 0, "Not stated"), ("2026-05", "Barnsley", 0, "Not recorded"),
+            ("2026-05", "Doncaster", 2, ""), ("2026-05", "Doncaster", 1, "Female"), ("2026-05", "Doncaster", 0, "Male"),
+            ("2026-05", "Doncaster", 0, "Not stated"), ("2026-05", "Doncaster", 1, "Not recorded")]
+    data = ("period,district,measure,value,victim_sex\n"
+            + "".join(f"{m},{d},victims_supported,{v},{sex}\n" for m, d, v, sex in rows)).encode()
+    steps: list[str] = []
+    [p] = preview(con, [("2026-05-victims.csv", data)], progress=lambda done, step: steps.append(step))
+    assert p.loadable and (p.rows, p.categories) == (10, 8)
+    assert p.read() == "2 figures (and 8 breakdown categories)"
+    assert "2026-05-victims.csv: checking 2 figures (and 8 breakdown categories) against the contract" in steps
+    [good] = preview(con, [("2026-05-cse-return.csv", GOOD)])
+    assert good.read() == "8 figures"
+    [done] = accept(con, ANALYST_CLAIMS, [p]).files
+    assert "2 figures read (and 8 breakdown categories)" in describe(done)
 
 
 def test_several_files_at_once_each_load_or_are_refused_as_ingest_would(con):

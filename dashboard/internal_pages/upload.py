@@ -107,7 +107,7 @@ def styled(grid: pd.DataFrame, marks: set[tuple[int, int | None]]):
 BOX = {"passes": st.success, "passes_with_warnings": st.warning, "already_loaded": st.info}
 for i, p in enumerate(previews):
     st.header(ui.name_shown(p.name))
-    st.caption(f"{size(p.size)}" + (f", {p.layout} layout, {p.rows:,} figures read" if p.layout else "")
+    st.caption(f"{size(p.size)}" + (f", {p.layout} layout, {p.read()} read" if p.layout else "")
                + f"; SHA-256 {p.sha256}")
     BOX.get(p.verdict, st.error)(ui.md_escape(p.sentence()))
     if p.errors:

@@ -102,7 +102,8 @@ class FilePreview:
     sha256: str = ""
     verdict: str = "unreadable"
     layout: str | None = None
-    rows: int = 0
+    rows: int = 0  # rows read: the figures and, of them, `categories` breakdown categories
+    categories: int = 0
     errors: list[Cell] = field(default_factory=list)
     warnings: list[Cell] = field(default_factory=list)
     new: int = 0
@@ -123,6 +124,12 @@ class FilePreview:
     reading: int = 0
     grids: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)  # sheet ("" for a CSV) -> its rows
     seconds: float = 0.0
+
+    def read(self) -> str:
+        """What was read from the file, as `pccdash ingest` says it: "72 figures (and 324 breakdown categories)"."""
+        figures = self.rows - self.categories
+        return (f"{figures:,} figure{'s' if figures != 1 else ''}"
+                + (f" (and {self.categories:,} breakdown categories)" if self.categories else ""))
 
     @property
     def loadable(self) -> bool:
@@ -357,8 +364,9 @@ def _preview_one(con, up: Upload, path: Path, contract, month: dt.date, tmp: Pat
             return p
         reading = [_cell(pr) for pr in read_past_problems]
         p.layout, p.rows = result.layout, result.rows
-        say(0.4, f"checking {result.rows:,} figures against the contract")
         build_batch(con, up.name)
+        p.categories = con.execute("SELECT count(*) FROM batch_breakdown").fetchall()[0][0]
+        say(0.4, f"checking {p.read()} against the contract")
         if contract is not None:
             checked, label = checked_by(contract, reading, up.name, loaded=False)
             run = validate_batch(con, checked, scope="dry-run", label=label, current_month=month)
