@@ -178,8 +178,10 @@ def refusals(con: duckdb.DuckDBPyConnection) -> list[Refusal]:
     periods = sorted({p for r in out.values() for p, _ in r.rows})
     if periods:
         for period, measure, fid, name in con.execute(
-                """SELECT c.period, c.measure, c.file_id, r.name
-                   FROM file_coverage c JOIN file_registry r USING (file_id)
+                """SELECT DISTINCT c.period, c.measure, c.file_id, r.name
+                   FROM (SELECT file_id, period, measure FROM file_coverage
+                         UNION ALL SELECT file_id, period, measure FROM breakdown_coverage) c
+                   JOIN file_registry r USING (file_id)
                    WHERE r.outcome = 'accepted' AND list_contains(?, c.period) ORDER BY c.file_id""",
                 [periods]).fetchall():
             for ref in out.values():

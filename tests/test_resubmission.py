@@ -13,6 +13,7 @@ from helpers import fingerprint, write_csv, write_xlsx
 from pipelines import resubmission, warehouse
 from pipelines.access import NotAllowed
 from pipelines.ingest import ingest
+from pipelines.ingest.preview import preview
 from pipelines.publish.approval import CannotApprove, approve, open_errors, period_states
 from pipelines.resubmission import CannotSupersede, file_registry, refusals, supersede
 
@@ -98,6 +99,27 @@ def test_a_later_file_covering_only_some_measures_leaves_the_rest_blocking(con, 
     assert open_errors(con, MAY) == []
     [r] = refusals(con)
     assert r.state == "cleared" and [f.file_id for f in r.cleared_by] == [2, 3]
+
+
+def test_a_resent_breakdown_without_its_figure_clears_the_refused_one_as_the_preview_said(con, tmp_path):
+    """Regression: a refused breakdown (an undeclared category), resent corrected and alone, without the figure it
+    breaks down, was said by the upload page and `pccdash validate` to supersede the refused file, but once loaded
+    the refusal still blocked the month: only the figures a file sent counted as covering a month and measure."""
+    totals = write_csv(tmp_path / "2026-05-cse-return.csv", HEADER + rows("2026-05", "victims_supported", (3, 2, 4, 1)))
+    assert ingest(con, [totals]).ok
+    sexes = "period,district,measure,value,victim_sex\n" + "".join(
+        f"2026-05,Barnsley,victims_supported,{n},{sex}\n" for sex, n in (("Female", 2), ("Male", 1)))
+    refused = write_csv(tmp_path / "2026-05-victims.csv", sexes.replace("Male", "Martian"))
+    assert not ingest(con, [refused]).ok
+    assert open_errors(con, MAY) != []
+    resent = sexes + "".join(f"2026-05,Barnsley,victims_supported,0,{sex}\n" for sex in ("Not stated", "Not recorded"))
+    [p] = preview(con, [("2026-05-victims-v2.csv", resent.encode())])
+    assert [s.file.name for s in p.supersedes] == ["2026-05-victims.csv"]
+    assert ingest(con, [write_csv(tmp_path / "2026-05-victims-v2.csv", resent)]).ok
+    assert open_errors(con, MAY) == []
+    [state] = [s for s in period_states(con) if s.period == MAY]
+    assert state.blockers == [] and state.cleared == [
+        'file "2026-05-victims.csv" (#2) refused; superseded by "2026-05-victims-v2.csv" (#3) (cleared automatically)']
 
 
 def test_a_file_accepted_before_the_refusal_does_not_clear_it(con, tmp_path):
