@@ -557,6 +557,27 @@ def test_a_breakdown_sent_one_month_and_not_the_next_is_reported(con, tmp_path):
     assert failed_rules(con, last_run(con, "september.csv")[0]) == {}
 
 
+def test_a_breakdown_sent_and_not_in_the_next_month_with_a_figure_is_reported_across_a_missing_month(con, tmp_path):
+    """Regression: with August's return missing, September's figure sent without July's breakdown passed unreported,
+    as the month-on-month check once passed a jump across a missing month."""
+    july = victims("2015-07", "Barnsley", 20, 18, 2) + others("2015-07")
+    assert load(con, write_return(tmp_path / "july.csv", july)).outcome == "accepted"
+    september = [["2015-09", "Barnsley", "victims_supported", 21]] + others("2015-09")
+    assert load(con, write_return(tmp_path / "september.csv", september)).outcome == "accepted"
+    run_id = last_run(con, "september.csv")[0]
+    assert failed_rules(con, run_id) == {"breakdown_not_sent": 1}
+    assert samples(con, run_id, "breakdown_not_sent") == [(None, 2, "value", (
+        "the breakdown by ethnicity of the victim of Victims supported for Barnsley was sent for July 2015 but not for "
+        "September 2015."))]
+    # a month between sent without the breakdown is the one reported; the breakdown sent again, nothing is
+    august = [["2015-08", "Barnsley", "victims_supported", 19]] + others("2015-08")
+    october = victims("2015-10", "Barnsley", 20, 18, 2) + others("2015-10")
+    assert load(con, write_return(tmp_path / "august-october.csv", august + october)).outcome == "accepted"
+    assert samples(con, last_run(con, "august-october.csv")[0], "breakdown_not_sent") == [(None, 2, "value", (
+        "the breakdown by ethnicity of the victim of Victims supported for Barnsley was sent for July 2015 but not for "
+        "August 2015."))]
+
+
 def test_every_warning_rule_of_the_contract_has_a_test_here():
     warnings = {r.id for r in (*load_contract().row_rules, *load_contract().set_rules) if r.severity == "warning"}
     assert warnings == {"every_district_every_month", "percentage_matches_its_parts", "month_on_month_change",
