@@ -247,12 +247,13 @@ def may(claims: Mapping[str, object] | None, action: str) -> bool:
     return bool(roles_for(claims) & MAY[action])
 
 
-def require(claims: Mapping[str, object] | None, action: str) -> str:
-    """Who the user is (`identity`), if they may do `action`; otherwise a clear refusal."""
+def require(claims: Mapping[str, object] | None, action: str, doing: str | None = None) -> str:
+    """Who the user is (`identity`), if they may do `action`; otherwise a clear refusal, naming what was refused as
+    `doing` when it is not the action's own name ("withdraw a publication", which needs "publish")."""
     who = identity(claims)
     if not may(claims, action):
         needed = " or ".join(sorted(MAY[action]))
         why = refusal(claims)
-        raise NotAllowed(f"{who} may not {action}: that needs the role {needed} "
+        raise NotAllowed(f"{who} may not {doing or action}: that needs the role {needed} "
                          "(pipelines/reference/access.yaml)." + (f" {why}" if why else ""))
     return who

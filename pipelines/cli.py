@@ -1089,7 +1089,7 @@ def withdraw(db, as_user, reason, out, yes):
     from .warehouse import connect, connect_read_only
 
     actor = cli_actor(as_user)
-    require(actor, "publish")  # the role and the reason before asking to confirm
+    require(actor, "publish", "withdraw a publication")  # the role and the reason before asking to confirm
     withdrawal_reason(reason)
     if not yes:
         with connect_read_only(db):  # opening it finishes a switch a stop left undone: what the public reads now

@@ -560,7 +560,8 @@ def test_the_command_says_a_wrong_role_or_an_empty_reason_before_anything_else(l
         approve(con, ["2015-06"], PCC)
     out = run_cli("publish", "--as", "analyst@example.org", "--db", loaded)
     assert out.exit_code == 1 and "may not publish" in out.output and "Months added" not in out.output
-    for who, reason, said in (("analyst@example.org", "x", "may not publish"),
+    for who, reason, said in (("analyst@example.org", "x", "analyst@example.org may not withdraw a publication: "
+                                                           "that needs the role pcc"),
                               ("pcc@example.org", " ", "Give the reason for withdrawing")):
         out = run_cli("withdraw", "--reason", reason, "--as", who, "--db", loaded)
         assert out.exit_code == 1 and said in out.output and "terminal" not in out.output

@@ -1495,7 +1495,7 @@ def withdraw(con: duckdb.DuckDBPyConnection, claims: Mapping, reason: str, folde
     they are approved again; the public revisions page shows the withdrawal with its reason. One command
     at a time writes into a folder; another waits for it.
     """
-    who = require(claims, "publish")  # the role that publishes is the one that may take it back
+    who = require(claims, "publish", "withdraw a publication")  # the role that publishes may take it back
     reason = withdrawal_reason(reason)
     folder = Path(folder or published_dir())
     if not folder.is_dir():
