@@ -300,3 +300,14 @@ def test_a_return_of_one_figure_is_said_to_have_one_figure_read(tmp_path):
     outcome = load(tmp_path / "wh.duckdb", one)
     assert outcome.outcome == "accepted", outcome.problems
     assert "accepted as file #1: 1 figure read, 1 new, 0 revised, 0 unchanged" in describe(outcome)
+
+
+def test_one_breakdown_category_is_said_in_the_singular():
+    """Regression: a file with one breakdown category read "(and 1 breakdown categories)"."""
+    from pipelines.ingest.load import FileOutcome
+    from pipelines.ingest.preview import FilePreview
+
+    one = FileOutcome("f.csv", Path("f.csv"), "accepted", file_id=3, rows=2, categories=1, categories_new=1)
+    assert "1 figure read (and 1 breakdown category), 0 new" in describe(one)
+    assert FilePreview("f.csv", b"", rows=2, categories=1).read() == "1 figure (and 1 breakdown category)"
+    assert FilePreview("f.csv", b"", rows=5, categories=3).read() == "2 figures (and 3 breakdown categories)"

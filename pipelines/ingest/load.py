@@ -523,7 +523,8 @@ def describe(o: FileOutcome) -> str:
         if r.ended or r.added:
             caveats += (f"; figures loaded earlier that are compared with these checked again: {r.ended:,} caveat(s) "
                         f"no longer hold, {r.added:,} added")
-        parts = f" (and {o.categories:,} breakdown categories)" if o.categories else ""
+        parts = (f" (and {o.categories:,} breakdown categor{'ies' if o.categories != 1 else 'y'})"
+                 if o.categories else "")
         of_parts = (f"; of the breakdown categories, {o.categories_new:,} new, {o.categories_revised:,} revised, "
                     f"{o.categories - o.categories_new - o.categories_revised:,} unchanged" if o.categories else "")
         # a police.uk file's rows are records, which it counts into figures; a return's rows are its figures

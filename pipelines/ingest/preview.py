@@ -129,7 +129,8 @@ class FilePreview:
         """What was read from the file, as `pccdash ingest` says it: "72 figures (and 324 breakdown categories)"."""
         figures = self.rows - self.categories
         return (f"{figures:,} figure{'s' if figures != 1 else ''}"
-                + (f" (and {self.categories:,} breakdown categories)" if self.categories else ""))
+                + (f" (and {self.categories:,} breakdown categor{'ies' if self.categories != 1 else 'y'})"
+                   if self.categories else ""))
 
     @property
     def loadable(self) -> bool:
