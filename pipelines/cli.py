@@ -1630,10 +1630,13 @@ def flags_answer(ctx, flag_id, file, note, db, as_user):
     Example:
       pccdash flags answer 3 --file 2026-03-cse-return-v2.csv --as analyst@example.org
     """
-    from .flags import answer_flag
+    from .flags import answer_flag, answer_gap
 
-    name = _flag_step(ctx, db, as_user, answer_flag, flag_id, file, note)
-    click.echo(f"Flag {flag_id} answered by {shown(name)}.")
+    def answer(con, claims, *args):
+        return answer_flag(con, claims, *args), answer_gap(con, flag_id)
+
+    name, gap = _flag_step(ctx, db, as_user, answer, flag_id, file, note)
+    click.echo(f"Flag {flag_id} answered by {shown(name)}." + (f"\nNote: {gap}" if gap else ""))
 
 
 @flags_.command(name="resolve")

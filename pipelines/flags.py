@@ -167,6 +167,33 @@ def answer_flag(con: duckdb.DuckDBPyConnection, claims: Mapping, flag_id: object
     return found.name
 
 
+def answer_gap(con: duckdb.DuckDBPyConnection, flag_id: object) -> str:
+    """A sentence when the file that last answered a flag on a figure or on a district's month sent nothing for it (a
+    July return named for an April flag: a file number mistyped, or the force's answer came with a later return),
+    else "". A flag on a whole file may be answered by any file. The answer stands either way: the office knows
+    which it was."""
+    number = _flag_number(flag_id)
+    row = con.execute(
+        """SELECT f.scope, f.period, f.measure, e.file_id, r.name FROM figure_flag f
+           JOIN flag_event e ON e.flag_id = f.flag_id AND e.status = 'answered'
+           JOIN file_registry r ON r.file_id = e.file_id
+           WHERE f.flag_id = ? ORDER BY e.event_id DESC LIMIT 1""", [number]).fetchall()
+    if not row or row[0][0] == "file" or row[0][1] is None:
+        return ""
+    scope, period, measure, file_id, name = row[0]
+    by_measure = "AND measure = $measure" if scope == "figure" and measure else ""
+    sent = con.execute(
+        f"""SELECT count(*) FROM (SELECT period, measure FROM file_coverage WHERE file_id = $file
+                                  UNION ALL SELECT period, measure FROM breakdown_coverage WHERE file_id = $file)
+            WHERE period = $period {by_measure}""",
+        {"file": file_id, "period": period} | ({"measure": measure} if by_measure else {})).fetchall()[0][0]
+    if sent:
+        return ""
+    what = (with_measure_names(measure) + " in " if by_measure else "") + month_text(f"{period:%Y-%m}")
+    return (f'File #{file_id} ("{name}") sent no figure for {what}. If it was named by mistake, answer flag #{number} '
+            "again with the file that resent it: the latest answer stands.")
+
+
 def resolve_flags(con: duckdb.DuckDBPyConnection, claims: Mapping, flag_ids: list, note: str) -> list[int]:
     """Close open flags with one note saying what was done, all or none; who and when are recorded."""
     who = require(claims, "resolve")

@@ -15,6 +15,7 @@ from pipelines.access import NotAllowed
 from pipelines.flags import (
     BadFlag,
     answer_flag,
+    answer_gap,
     assign_flag,
     await_force,
     caveats,
@@ -291,6 +292,34 @@ def test_an_answer_names_a_loaded_file_or_is_refused_in_a_sentence(wh, tmp_path)
         with pytest.raises(BadFlag, match='"seven" is not a flag number'):
             answer_flag(con, ANALYST, "seven", 2)
         assert steps(con, 1) == []
+
+
+def test_an_answer_by_a_file_that_sent_nothing_for_the_flagged_figure_says_so(wh, tmp_path, run_cli, monkeypatch):
+    """Regression: a flag on March's CAWNs in Doncaster was marked answered by an April return, or by a file that
+    sent only March's charges, with nothing said: a file number mistyped closed the question with the wrong file."""
+    april = write_csv(tmp_path / "2026-04-cse-return.csv", HEADER + rows("2026-04", "cawn_issued", (1, 1, 1, 1)))
+    charges = write_csv(tmp_path / "2026-03-charges.csv", HEADER + rows(MARCH, "cse_charges", (2, 1, 1, 1)))
+    with warehouse.connect(wh) as con:
+        assert ingest(con, [april, charges]).ok
+        assert answer_gap(con, 1) == ""  # not answered yet
+    out = run_cli("flags", "answer", "1", "--file", "4", "--as", "analyst@example.org", "--db", wh)
+    assert out.exit_code == 0, out.output
+    assert ('Note: File #4 ("2026-03-charges.csv") sent no figure for CAWNs issued in March 2026. If it was named by '
+            "mistake, answer flag #1 again with the file that resent it") in " ".join(out.output.split())
+    at = internal(monkeypatch, wh, "internal_pages/flags.py", ANALYST)
+    at.selectbox(key="work_flag").set_value(1).run()
+    assert [w.value for w in at.warning if "sent no figure for CAWNs issued in March 2026" in w.value]
+    with warehouse.connect(wh) as con:
+        answer_flag(con, ANALYST, 2, "2026-04-cse-return.csv")  # Rotherham's March: April's file sent none of it
+        assert "sent no figure for March 2026" in answer_gap(con, 2)
+        answer_flag(con, ANALYST, 2, "2026-03-charges.csv")  # it sent March: the latest answer stands
+        assert answer_gap(con, 2) == ""
+        answer_flag(con, ANALYST, 3, "2026-04-cse-return.csv")  # a whole file's flag: any file may answer it
+        assert answer_gap(con, 3) == ""
+        answer_flag(con, ANALYST, 1, "2026-03-cse-return-v2.csv")
+        assert answer_gap(con, 1) == ""
+    out = run_cli("flags", "answer", "1", "--file", "2", "--as", "analyst@example.org", "--db", wh)
+    assert out.exit_code == 0 and "Note:" not in out.output
 
 
 def test_the_commands_list_filter_and_work_on_flags(wh, run_cli):

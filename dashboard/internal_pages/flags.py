@@ -8,6 +8,7 @@ from dashboard.flagging import flag_label, flags_shown, history_shown
 from pipelines.catalogue import catalogue, force
 from pipelines.flags import (
     answer_flag,
+    answer_gap,
     assign_flag,
     await_force,
     files_for_flags,
@@ -88,6 +89,8 @@ if labels:
         if st.form_submit_button("Record the answer", type="primary", disabled=not may):
             ui.act(answer_flag, user.claims, fid, by, note, done="Resubmission linked to the flag.",
                    clear=("answer_file", "answer_note"))
+    if gap := data.call(answer_gap, fid):  # the latest answer's file sent nothing for the flagged figure
+        answer.warning(gap, icon=":material/warning:")
 
     st.header("Resolve flags")
     with ui.form("resolve_form"):
