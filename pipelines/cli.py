@@ -942,18 +942,14 @@ def approve(months, db, as_user):
       pccdash approve 2015-06 2015-07 --as pcc@example.org
     """
     from .audit import cli_actor
-    from .figures import parse_month
-    from .publish.approval import approve as run_approve
-    from .publish.approval import approved_as_they_stand, not_all_in
+    from .publish.approval import approve_or_standing, not_all_in
     from .uk_time import uk_words
     from .warehouse import connect
 
     actor = cli_actor(as_user)
     with connect(db) as con:
-        done = run_approve(con, list(months), actor)
         # the months asked for and not approved stood approved already (a refusal raises): said by whom and when
-        left = [p for p in dict.fromkeys(parse_month(m, "month") for m in months) if p not in done]
-        standing = approved_as_they_stand(con, left) if left else {}
+        done, standing = approve_or_standing(con, list(months), actor)
         short = not_all_in(con, done)
     if done:
         click.echo(f"Approved by {actor.identity} (account {actor.os_account}): "

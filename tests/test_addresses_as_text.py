@@ -32,5 +32,5 @@ def test_the_note_that_an_approval_was_made_names_the_approver_as_text(monkeypat
     at.button(key="approve").click().run()
     assert not at.exception
     notes = [str(t.value) for t in at.toast]
-    assert any("Approved 1 month(s) as pcc" in n for n in notes), notes
+    assert any("Approved July 2015 as pcc" in n for n in notes), notes
     assert not [n for n in notes if BARE_ADDRESS.search(n)], notes

@@ -886,3 +886,48 @@ def test_the_publishing_page_says_what_a_chosen_month_lacks_before_it_is_approve
     assert not at.exception
     [warning] = [w.value.replace("\\", "") for w in at.warning if "not all of its return is in" in w.value]
     assert warning.startswith("July 2015: not all of its return is in. The return for July 2015 is overdue")
+
+
+def test_a_month_approved_in_another_window_is_said_as_approved_already_not_dropped_silently(loaded, monkeypatch):
+    """Two windows on the Publishing page choose July 2015; the first approves it. The second's Approve said
+    nothing and emptied its choice (the month was no longer offered): it says the month was approved already, by
+    whom and when, and that nothing more was recorded."""
+    one = internal(monkeypatch, loaded, "internal_pages/publishing.py")
+    two = internal(monkeypatch, loaded, "internal_pages/publishing.py")
+    for at in (one, two):
+        at.multiselect(key="approve_months").select("2015-07").run()
+    one.button(key="approve").click().run()
+    assert not one.exception and [t.value for t in one.toast] == ["Approved July 2015 as pcc\u200b@example\\.org\\."]
+    two.button(key="approve").click().run()
+    assert not two.exception and not two.error
+    [said] = [i.value.replace("\\", "") for i in two.info if "approved already" in i.value]
+    assert re.fullmatch(r"July 2015 was approved already, while this page was open: by pcc\u200b@example\.org on "
+                        r"\d+ \w+ \d{4} at \d\d:\d\d (GMT|BST) \(in another window, or by the command line\)\. Its "
+                        r"figures have not changed since, so nothing more was recorded\.", said), said
+    with warehouse.connect(loaded) as con:
+        assert con.execute("SELECT count(*) FROM publication_event WHERE period = '2015-07-01' AND action = "
+                           "'approved'").fetchone() == (1,)
+    two.run()  # said once: the next thing done on the page no longer says it
+    assert not [i for i in two.info if "approved already" in i.value]
+
+
+def test_a_month_changed_after_another_windows_approval_is_approved_again(loaded, tmp_path, monkeypatch):
+    """The month chosen in the second window was approved in the first and revised since: pressing Approve approves
+    it again, as it stands now."""
+    one = internal(monkeypatch, loaded, "internal_pages/publishing.py")
+    two = internal(monkeypatch, loaded, "internal_pages/publishing.py")
+    for at in (one, two):
+        at.multiselect(key="approve_months").select("2015-07").run()
+    one.button(key="approve").click().run()
+    with warehouse.connect(loaded) as con:
+        assert ingest(con, [write_csv(tmp_path / "fix.csv", HEADER + month_rows("2015-07", "cse_arrests",
+                                                                                 (12, 21, 31, 41)))]).ok
+    two.button(key="approve").click().run()
+    assert not two.exception and not two.error
+    assert [t.value for t in two.toast] == ["Approved July 2015 as pcc\u200b@example\\.org\\."]
+    assert not [i for i in two.info if "approved already" in i.value]
+    with warehouse.connect(loaded) as con:
+        [july] = [s for s in period_states(con) if f"{s.period:%Y-%m}" == "2015-07"]
+        assert july.status == "approved" and july.note == ""
+        assert con.execute("SELECT count(*) FROM publication_event WHERE period = '2015-07-01' AND action = "
+                           "'approved'").fetchone() == (2,)

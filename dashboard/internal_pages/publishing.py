@@ -8,11 +8,11 @@ from dashboard import auth, data, ui
 from pipelines import office, settings
 from pipelines.accountability.release import long_date as release_long_date
 from pipelines.accountability.release import quoting, unrelease
-from pipelines.catalogue import catalogue
+from pipelines.catalogue import catalogue, listed
 from pipelines.public import current_snapshot, pointer, published_dir, spelled_out
-from pipelines.publish.approval import approve, not_all_in, period_states, states_frame
+from pipelines.publish.approval import approve_or_standing, not_all_in, period_states, states_frame
 from pipelines.publish.snapshot import preview_publication, publish, withdraw
-from pipelines.uk_time import uk_day_words
+from pipelines.uk_time import uk_day_words, uk_words
 
 user = auth.signed_in()
 st.title("Approve and publish")
@@ -54,9 +54,35 @@ chosen = st.multiselect("Months to approve", candidates, key="approve_months", f
                         placeholder="Choose months (newest first)")
 for sentence in data.call(not_all_in, tuple(chosen), _also=settings.today()) or []:  # said before the button is pressed
     st.warning(ui.md_escape(sentence), icon=":material/hourglass_top:")
-if st.button("Approve", key="approve", type="primary", disabled=not chosen):
-    ui.act(approve, chosen, user.claims,
-           done=lambda months: f"Approved {len(months)} month(s) as {ui.md_escape(user.email)}.")
+
+
+def _keep_asked() -> None:
+    """The months chosen when Approve is pressed, kept before the page is drawn again: one approved meanwhile (in
+    another window) is no longer offered, and the choice drawn anew would drop it without a word."""
+    st.session_state["approve_asked"] = list(st.session_state.get("approve_months") or [])
+
+
+def _approved_words(out) -> str:
+    """What the approval did: the months approved, and each month asked for that stood approved already, by whom
+    and when (kept to be said again under the button once the page is drawn anew)."""
+    done, standing = out
+    said = [f"Approved {listed([ui.month_words(p) for p in done])} as {user.email}."] if done else []
+    for period, (by, at) in sorted(standing.items()):
+        where = " (in another window, or by the command line)" if by == user.email else ""
+        said.append(f"{ui.month_words(period)} was approved already, while this page was open: by {by} on "
+                    f"{uk_words(at, 'words')}{where}. Its figures have not changed since, so nothing more was "
+                    "recorded.")
+    if standing:
+        st.session_state["approve_said"] = said
+    return ui.md_escape(" ".join(said))
+
+
+st.button("Approve", key="approve", type="primary", disabled=not chosen, on_click=_keep_asked)
+for sentence in st.session_state.pop("approve_said", []):
+    st.info(ui.md_escape(sentence), icon=":material/task_alt:")
+asked = st.session_state.pop("approve_asked", None)
+if asked:
+    ui.act(approve_or_standing, asked, user.claims, done=_approved_words)
 
 folder = str(published_dir())  # part of the cached answer's key: the preview compares with this folder's snapshot
 # disclosure control of every approved month, against every earlier snapshot: seconds on the sample, a minute or more

@@ -299,6 +299,16 @@ def approve(con: duckdb.DuckDBPyConnection, months: list[str], claims: dict) -> 
     return periods
 
 
+def approve_or_standing(con: duckdb.DuckDBPyConnection, months: list[str], claims: dict
+                        ) -> tuple[list[dt.date], dict[dt.date, tuple[str, dt.datetime]]]:
+    """`approve`, and of the months asked for that it left as they were, who approved each and when: a month
+    approved already (in another window, or by `pccdash approve`) whose figures have not changed since. Read in
+    the approval's own connection, so that what is said is what the approval found."""
+    done = approve(con, months, claims)
+    left = [p for p in dict.fromkeys(parse_month(m, "month") for m in months) if p not in done]
+    return done, approved_as_they_stand(con, left) if left else {}
+
+
 def not_all_in(con: duckdb.DuckDBPyConnection, months: list, today: dt.date | None = None) -> list[str]:
     """For each month (YYYY-MM or a date) whose return is not all in (a part overdue, refused, or not yet due), a
     sentence saying what has not arrived and that approving the month publishes it without those figures. A
