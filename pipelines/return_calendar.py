@@ -432,6 +432,21 @@ def incomplete_notices(con: duckdb.DuckDBPyConnection, month: dt.date, today: dt
     return out
 
 
+def not_arrived(con: duckdb.DuckDBPyConnection, months: list[dt.date], today: dt.date | None = None,
+                calendar: ReturnCalendar | None = None) -> dict[dt.date, str]:
+    """Of `months`, those with a measure due of which no figure has arrived (overdue, not yet due, refused with
+    nothing accepted, or its refused file withdrawn with nothing in its place): the measures as the office names
+    them, a whole part of the return said as that part. A month approved without them is published without them
+    until they arrive and it is approved again."""
+    out = {}
+    for month, rows in statuses(con, months, today, calendar).items():
+        absent = [r for r in rows if r.state in ("overdue", "missing", "superseded")
+                  or (r.state == "refused" and r.file is None)]
+        if absent:
+            out[month] = _named(absent, rows)[0]
+    return out
+
+
 def grid(con: duckdb.DuckDBPyConnection, months, today: dt.date | None = None,
          calendar: ReturnCalendar | None = None) -> pd.DataFrame:
     """Months (rows, newest first) by measures (columns), each cell a state: the Returns calendar's grid."""

@@ -823,7 +823,8 @@ def test_a_correction_approved_again_is_approved_not_published_until_the_next_pu
     with warehouse.connect(loaded) as con:
         publish(con, PCC)
         states = {s.period.strftime("%Y-%m"): s for s in period_states(con)}
-    assert states["2015-07"].status == "published" and not states["2015-07"].note
+    # the fixture's months hold one measure of the return: the note says only what the return lacks
+    assert states["2015-07"].status == "published" and "since its publication" not in states["2015-07"].note
 
 
 def test_a_total_that_moved_with_a_corrected_district_says_it_revises_a_published_figure(loaded, tmp_path):
@@ -928,6 +929,44 @@ def test_a_month_changed_after_another_windows_approval_is_approved_again(loaded
     assert not [i for i in two.info if "approved already" in i.value]
     with warehouse.connect(loaded) as con:
         [july] = [s for s in period_states(con) if f"{s.period:%Y-%m}" == "2015-07"]
-        assert july.status == "approved" and july.note == ""
+        assert july.status == "approved" and "after its approval" not in july.note
         assert con.execute("SELECT count(*) FROM publication_event WHERE period = '2015-07-01' AND action = "
                            "'approved'").fetchone() == (2,)
+
+
+def test_a_month_approved_without_a_part_of_its_return_keeps_saying_so_until_the_part_arrives(loaded, tmp_path,
+                                                                                                run_cli, monkeypatch):
+    """The warning that a month is published without the part of its return not yet in was said only before the
+    approval: once approved, the status table's note (the page's and `pccdash periods`) was empty. It says what the
+    month was approved and published without, until that part arrives and makes the month "changed"."""
+    rest = {"grooming_arrests": 5, "cse_charges": 5, "cse_live_investigations": 5, "cse_referrals": 5,
+            "cawn_issued": 5, "shpo_sro_issued": 5, "victims_supported": 5, "officers_trained": 5,
+            "officer_headcount": 50, "officers_trained_pct": 10}
+    with warehouse.connect(loaded) as con:  # July's return lacks only its mental-health incidents
+        assert ingest(con, [write_csv(tmp_path / "most.csv", HEADER + "".join(
+            month_rows("2015-07", m, (v,) * 4) for m, v in rest.items()))]).ok
+        approve(con, ["2015-07"], PCC)
+        [july] = [s for s in period_states(con) if f"{s.period:%Y-%m}" == "2015-07"]
+    approved = ("approved without Mental-health incidents attended, not yet in: it is published without those "
+                "figures until they arrive and the month is approved again")
+    assert (july.status, july.note) == ("approved", approved)
+    at = internal(monkeypatch, loaded, "internal_pages/publishing.py")
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert table.loc[table["Month"] == "July 2015", "Note"].tolist() == [approved]
+    monkeypatch.setenv("PCCDASH_DB", str(loaded))
+    assert approved in " ".join(run_cli("periods").stdout.split())
+    with warehouse.connect(loaded) as con:
+        publish(con, PCC)
+        [july] = [s for s in period_states(con) if f"{s.period:%Y-%m}" == "2015-07"]
+        assert (july.status, july.note) == ("published", (
+            "published without Mental-health incidents attended, not yet in when it was approved: the public reads "
+            "it without those figures until they arrive and the month is approved again"))
+        assert ingest(con, [write_csv(tmp_path / "last.csv", HEADER + month_rows(
+            "2015-07", "rcrp_mental_health_incidents", (1, 2, 3, 4)))]).ok
+        [july] = [s for s in period_states(con) if f"{s.period:%Y-%m}" == "2015-07"]
+        assert july.status == "changed" and july.note.startswith("figures were added after its approval")
+        approve(con, ["2015-07"], PCC)
+        [july] = [s for s in period_states(con) if f"{s.period:%Y-%m}" == "2015-07"]
+        assert july.status == "approved" and july.note.startswith("approved again since its publication")
+        assert "without" not in july.note

@@ -164,6 +164,11 @@ def period_states(con: duckdb.DuckDBPyConnection) -> list[PeriodState]:
     refused = {p for r in refusals(con) for p in r.months()}
     recaveated = caveats_changed_since_approval(con)
     rebroken = breakdowns_changed_since_approval(con)
+    # an approved month whose return was not all in is published without what had not arrived, until it arrives (and
+    # the month, then "changed", is approved again): said for as long as it holds, not only before the approval
+    from ..return_calendar import not_arrived
+
+    lacking = not_arrived(con, [r[0] for r in rows if r[3] in ("approved", "published")])
     out = []
     for period, n, last_loaded, status, by, at, published, last_published, last_revised in rows:
         state, note = status or "draft", ""
@@ -183,6 +188,12 @@ def period_states(con: duckdb.DuckDBPyConnection) -> list[PeriodState]:
                     "a breakdown published by financial year was sent or corrected after its approval") + (
                 "; the public reads it as approved: approve it again to publish the change" if published else
                 "; approve it again")
+        if state in ("approved", "published") and period in lacking:
+            without = (f"approved without {lacking[period]}, not yet in: it is published without those figures "
+                       "until they arrive and the month is approved again" if state == "approved" else
+                       f"published without {lacking[period]}, not yet in when it was approved: the public reads it "
+                       "without those figures until they arrive and the month is approved again")
+            note = f"{note}; {without}" if note else without
         ps = PeriodState(period, state, n, by, at, published, note=note)
         if period in blocked:
             ps.blockers = open_errors(con, period) + blocking_flags(con, period)
