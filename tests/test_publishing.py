@@ -970,3 +970,17 @@ def test_a_month_approved_without_a_part_of_its_return_keeps_saying_so_until_the
         [july] = [s for s in period_states(con) if f"{s.period:%Y-%m}" == "2015-07"]
         assert july.status == "approved" and july.note.startswith("approved again since its publication")
         assert "without" not in july.note
+
+
+def test_the_preview_says_which_approved_month_goes_out_without_a_part_of_its_return(loaded, monkeypatch):
+    """What the public will see said nothing of the approved month published without the part of its return not yet
+    in: it was said only while the month was chosen for approval."""
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-07"], PCC)
+    at = internal(monkeypatch, loaded, "internal_pages/publishing.py")
+    assert not at.exception
+    [warning] = [w.value.replace("\\", "") for w in at.warning if "not all of its return is in" in w.value]
+    assert warning.startswith("July 2015: not all of its return is in. The return for July 2015 is overdue")
+    assert warning.endswith("Approved as it stands, July 2015 is published without those figures; they are published "
+                            "once they arrive and July 2015 is approved again.")
+    assert not [w for w in at.warning if "June 2015" in w.value]  # a draft is not in the preview

@@ -119,6 +119,11 @@ if preview.problem:
 else:
     for line in preview.summary:
         st.markdown(f"- {ui.md_escape(line)}")
+    # an approved month whose return is not all in goes out without what has not arrived: said where it is published,
+    # not only where it was approved
+    waiting = tuple(states.loc[states["status"] == "approved", "period"])
+    for sentence in (data.call(not_all_in, waiting, _also=settings.today()) or []) if waiting else []:
+        st.warning(ui.md_escape(sentence), icon=":material/hourglass_top:")
     names = {m.id: spelled_out(m.name) for m in catalogue().measures}  # as the public pages name them
     st.markdown("**What the public will read under each chart** (the force as a whole):")
     for measure, sentence in preview.sentences.items():
