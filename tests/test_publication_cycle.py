@@ -624,6 +624,26 @@ def test_the_publishing_page_publishes_only_the_preview_it_showed(loaded, folder
     assert months["period"].tolist() == ["2015-06", "2015-07"]
 
 
+def test_an_approval_on_the_publishing_page_undoes_the_tick_without_saying_the_preview_changed_meanwhile(
+        loaded, folder, monkeypatch):
+    """A month approved on the page itself changes the preview: the tick given before goes, but the page said the
+    preview had changed "meanwhile", as if another window had approved it."""
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-06"], PCC)
+    at = internal(monkeypatch, loaded, "internal_pages/publishing.py", PCC_USER)
+    at.checkbox(key="publish_checked").check().run()
+    at.multiselect(key="approve_months").select("2015-07").run()
+    at.button(key="approve").click().run()
+    assert not at.exception
+    shown = texts(at)
+    assert "Months added: June 2015 to July 2015." in shown
+    assert "has changed since this page last showed it" not in shown
+    assert at.checkbox(key="publish_checked").value is False and at.button(key="publish").disabled
+    at.checkbox(key="publish_checked").check().run()
+    at.button(key="publish").click().run()
+    assert public_side.current_snapshot() == folder / "snapshot-0001.duckdb"
+
+
 def test_a_withdrawal_stopped_before_the_switch_is_finished_by_running_it_again(loaded, folder, monkeypatch):
     """Regression guard: the record is written first, so running it again must finish the switch, not withdraw
     the snapshot before as well."""

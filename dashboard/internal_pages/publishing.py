@@ -56,6 +56,13 @@ for sentence in data.call(not_all_in, tuple(chosen), _also=settings.today()) or 
     st.warning(ui.md_escape(sentence), icon=":material/hourglass_top:")
 
 
+def _preview_changed_here() -> None:
+    """An approval given (or withdrawn) on this page changes what the public would see: the tick given to the preview
+    before is undone, and the page does not then say that the preview changed meanwhile, as if in another window."""
+    st.session_state["publish_checked"] = False
+    st.session_state.pop("publish_seen", None)
+
+
 def _keep_asked() -> None:
     """The months chosen when Approve is pressed, kept before the page is drawn again: one approved meanwhile (in
     another window) is no longer offered, and the choice drawn anew would drop it without a word."""
@@ -74,6 +81,8 @@ def _approved_words(out) -> str:
                     "recorded.")
     if standing:
         st.session_state["approve_said"] = said
+    if done:
+        _preview_changed_here()
     return ui.md_escape(" ".join(said))
 
 
@@ -111,7 +120,7 @@ else:
         if right.button("Withdraw approval", key=f"unrelease_{item.release_id}",
                         disabled=not unrelease_reason.strip() or not user.may("release")):
             ui.act(unrelease, user.claims, item.release_id, unrelease_reason, icon=":material/undo:",
-                   done=f"Withdrew the approval of {item.label}.")
+                   done=lambda _, label=item.label: _preview_changed_here() or f"Withdrew the approval of {label}.")
 
 st.header("Publish: what the public will see")
 if preview.problem:
