@@ -624,6 +624,20 @@ def test_the_publishing_page_publishes_only_the_preview_it_showed(loaded, folder
     assert months["period"].tolist() == ["2015-06", "2015-07"]
 
 
+def test_a_withdrawal_reason_on_the_publishing_page_reads_as_typed_not_as_markdown(loaded, folder, monkeypatch):
+    """The withdrawn month's note quotes the reason as typed: it was written into the page as Markdown, so an
+    address became a mailto link and asterisks emphasis."""
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-07"], PCC)
+        publish(con, PCC)
+        withdraw(con, PCC, "Ask data@example.org: *all* of July is [wrong](http://example.org).")
+    at = internal(monkeypatch, loaded, "internal_pages/publishing.py", PCC_USER)
+    assert not at.exception
+    [said] = [w.value for w in at.warning if w.value.startswith("July 2015: withdrawn on ")]
+    assert "data\u200b@example\\.org" in said and "\\*all\\*" in said and "\\[wrong\\]\\(http" in said, said
+    assert "Ask data@example.org: *all* of July is [wrong](http://example.org).; approve again to publish" in texts(at)
+
+
 def test_an_approval_on_the_publishing_page_undoes_the_tick_without_saying_the_preview_changed_meanwhile(
         loaded, folder, monkeypatch):
     """A month approved on the page itself changes the preview: the tick given before goes, but the page said the

@@ -42,7 +42,8 @@ if not user.may("approve"):
 
 st.header("Approve")
 for row in states[states["status"] == "withdrawn"].itertuples():
-    st.warning(f"{ui.month_words(row.period)}: {row.note or 'withdrawn; approve again to publish'}.")
+    # the note quotes the withdrawal's reason, typed by a person
+    st.warning(f"{ui.month_words(row.period)}: {ui.md_escape(row.note or 'withdrawn; approve again to publish')}.")
 # what changed since approval, said once for the months it is true of (a long resubmission can change many)
 changed = states[states["status"] == "changed"]
 for note, rows in changed.groupby("note", sort=False):
