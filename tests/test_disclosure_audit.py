@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -653,26 +654,134 @@ def test_a_small_count_earlier_publications_gave_away_hides_nothing_more_in_a_va
                                ("Doncaster", "2015-04"), ("Doncaster", "2015-05")}
 
 
-def test_a_month_published_after_the_months_that_follow_it_and_giving_a_hidden_figure_away_is_named(
-        db, tmp_path, monkeypatch):
-    # May 2025 to April 2026 published first: the 12 months to April 2026, its quarters and April 2026 are shown,
-    # Rotherham's May and June (2 and 2) hidden, so what is public says they add up to 4. April 2025, approved late,
-    # is 0 in Rotherham: shown, as a zero is, it gives its quarter (4, hidden) away, and nothing hidden now can
-    # help. The refusal names the month and how to publish the others without it.
+def _published_before_the_month_before_them(db, tmp_path, monkeypatch, to: int = 4) -> Path:
+    """May 2025 to April 2026 published first: the 12 months to April 2026, its quarters and April 2026 are shown,
+    Rotherham's May and June 2025 (2 and 2) hidden, so what is public says they add up to 4. April 2025, approved
+    late, is 0 in Rotherham: shown, as a zero is, it would give its quarter (4, hidden) away, and nothing hidden now
+    can help. The returns run to month `to` of 2026; the folder published into is returned."""
     folder = tmp_path / "published"
     monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(folder))
-    months = [f"2025-{m:02d}" for m in range(4, 13)] + [f"2026-{m:02d}" for m in range(1, 5)]
-    rotherham = dict(zip(months, (0, 2, 2, *range(10, 20)), strict=True))
+    months = [f"2025-{m:02d}" for m in range(4, 13)] + [f"2026-{m:02d}" for m in range(1, to + 1)]
+    rotherham = dict(zip(months, (0, 2, 2, *range(10, 10 + len(months) - 3)), strict=True))
     text = "period,district,measure,value\n" + "".join(
         f"{m},{d},cse_arrests,{rotherham[m] if d == 'Rotherham' else v}\n"
         for i, m in enumerate(months) for d, v in zip(DISTRICTS, (20 + i, 30 + i, 0, 40 + i), strict=True))
     with warehouse.connect(db) as con:
         assert ingest(con, [write_csv(tmp_path / "r.csv", text)]).ok
-        approve(con, months[1:], PCC)
+        approve(con, months[1:13], PCC)
         publish(con, PCC)
-        approve(con, months[:1], PCC)
+    return folder
+
+
+HELD = ("April 2025 is held back by the disclosure check: published now, with what is already public, it would let a "
+        "count under 5 be worked out (CSE arrests in Rotherham, April to June 2025). It stays approved and is checked "
+        "again at every publication; the other approved months are published without it.")
+
+
+def test_a_month_published_after_the_months_that_follow_it_and_giving_a_hidden_figure_away_is_held_back(
+        db, tmp_path, monkeypatch):
+    # the rest approved with it (May 2026) is published; April 2025 is held back, and says why wherever it is said
+    from disclosure_attack import attack
+
+    folder = _published_before_the_month_before_them(db, tmp_path, monkeypatch, to=6)
+    with warehouse.connect(db) as con:
+        approve(con, ["2025-04", "2026-05"], PCC)
         preview = preview_publication(con)
-    assert not preview.audit.passed
-    assert "cse_arrests, Rotherham, Q1 2025/26" in preview.problem
-    assert "takes in April 2025, which this publication adds;" in preview.problem
-    assert "pccdash flags raise --month 2025-04" in preview.problem and "--blocking" in preview.problem
+        assert preview.problem is None and preview.audit.passed
+        assert preview.added == ["2026-05"] and "2025-04" not in preview.months and not preview.held
+        assert preview.withheld == {"2025-04": HELD} and HELD in preview.summary
+        version, path = publish(con, PCC)
+        trail = con.execute("SELECT detail FROM audit_event WHERE action = 'publish' ORDER BY rowid DESC LIMIT 1"
+                            ).fetchall()[0][0]
+        state = con.execute("SELECT approved_at IS NOT NULL, published_at IS NULL FROM period_status "
+                            "WHERE period = DATE '2025-04-01'").fetchall()
+    assert HELD in trail and "blocking flag" not in trail
+    assert state == [(True, True)]  # still approved, never published
+    assert "2025-04" not in set(public.read("SELECT period FROM period", snapshot=path)["period"])
+    assert public.read("SELECT count(*) AS n FROM figure WHERE period = '2025-04' OR period = 'Q1 2025/26'",
+                       snapshot=path)["n"].iloc[0] == 0
+    release = public.read("SELECT month, expected_on, status FROM release WHERE month = '2025-04'", snapshot=path)
+    assert release["status"].tolist() == ["held_disclosure"] and release["expected_on"].isna().all()
+    from pipelines.publish import info
+    from pipelines.publish.content import SnapshotView, Table
+
+    page = info.calendar_page(SnapshotView(path))
+    rows = [row for block in page.blocks if isinstance(block, Table) for row in block.rows]
+    said = {row[0].text: row[2].text for row in rows if len(row) == 3}
+    assert said["April 2025"].startswith("Approved, and held back so that no one can be identified")
+    assert "Rotherham" not in said["April 2025"]  # the public is told why, never which figure
+    assert attack(folder, db, every_snapshot=True) == ([], None)  # not one hidden figure narrowed, by any reader
+
+    # a later publication holds it back again: it stays approved, and is not lost
+    with warehouse.connect(db) as con:
+        nothing = preview_publication(con)
+        assert nothing.problem.startswith(f"Nothing to publish: the public already reads, in snapshot {version}, "
+                                          "every approved month that the disclosure check does not hold back")
+        assert HELD in nothing.problem
+        approve(con, ["2026-06"], PCC)
+        later = preview_publication(con)
+        assert later.problem is None and later.added == ["2026-06"] and list(later.withheld) == ["2025-04"]
+        _, again = publish(con, PCC)
+    assert "2025-04" not in set(public.read("SELECT period FROM period", snapshot=again)["period"])
+    assert attack(folder, db, every_snapshot=True) == ([], None)
+
+
+def test_the_publish_command_says_which_month_the_disclosure_check_holds_back_and_why(db, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from pipelines.cli import main
+
+    _published_before_the_month_before_them(db, tmp_path, monkeypatch, to=5)
+    with warehouse.connect(db) as con:
+        approve(con, ["2025-04", "2026-05"], PCC)
+    result = CliRunner().invoke(main, ["publish", "--db", str(db), "--as", "pcc@example.org", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert HELD in " ".join(result.output.split()) and "blocking flag" not in result.output
+    assert "Months added: May 2026." in result.output
+
+
+def test_the_publishing_page_says_which_month_the_disclosure_check_holds_back_and_publishes_the_rest(
+        db, tmp_path, monkeypatch):
+    from dashboard_helpers import internal, texts
+
+    folder = _published_before_the_month_before_them(db, tmp_path, monkeypatch, to=5)
+    with warehouse.connect(db) as con:
+        approve(con, ["2025-04", "2026-05"], PCC)
+    at = internal(monkeypatch, db, "internal_pages/publishing.py", PCC)
+    assert not at.exception, at.exception
+    assert HELD in texts(at) and "Months added: May 2026." in texts(at)
+    at.checkbox(key="publish_checked").check().run()
+    at.button(key="publish").click().run()
+    assert not at.exception, at.exception
+    path = public.current_snapshot(folder)
+    assert path.name == "snapshot-0002.duckdb"
+    assert sorted(public.read("SELECT period FROM period", snapshot=path)["period"])[:2] == ["2025-05", "2025-06"]
+
+
+def test_a_month_held_back_by_the_disclosure_check_alone_leaves_nothing_to_publish_and_says_why(
+        db, tmp_path, monkeypatch):
+    _published_before_the_month_before_them(db, tmp_path, monkeypatch)
+    with warehouse.connect(db) as con:
+        approve(con, ["2025-04"], PCC)
+        preview = preview_publication(con)
+        assert preview.audit.passed and list(preview.withheld) == ["2025-04"]
+        assert "every approved month that the disclosure check does not hold back" in preview.problem
+        assert HELD in preview.problem
+        with pytest.raises(NothingToPublish):
+            publish(con, PCC)
+
+
+def test_the_reason_a_month_is_held_back_names_each_figure_in_words():
+    hidden = pd.DataFrame([("cse_suspects_identified", FORCE, "2025/26", "financial_year", 3, "suspect_ethnicity",
+                            "mixed", "Mixed"),
+                           ("cse_arrests", "Rotherham", "12 months to 2025-09", "rolling_12_months", 40, "", "", "")],
+                          columns=snapshot.HIDDEN_COLUMNS)
+    reason = snapshot._withheld_reason("2025-04", [("cse_suspects_identified|suspect_ethnicity|mixed", FORCE,
+                                                    "2025/26")], hidden)
+    assert reason.startswith("April 2025 is held back by the disclosure check: published now, with what is already "
+                             "public, it would let a count under 5 be worked out (CSE suspects identified (Mixed) in "
+                             "South Yorkshire, April 2025 to March 2026).")
+    # a figure hidden with a small one, not small itself, is not said to be small
+    reason = snapshot._withheld_reason("2025-04", [("cse_arrests", "Rotherham", "12 months to 2025-09")], hidden)
+    assert "it would let a hidden figure be worked out (CSE arrests in Rotherham, 12 months to September 2025)" \
+        in reason

@@ -42,6 +42,7 @@ from ..catalogue import catalogue, dimensions, district_now, force, held_as_one_
 from ..contracts.contract import ContractError, load_contract
 from ..contracts.recheck import PERCENTAGE_RULE  # compares a percentage with its numerator and denominator
 from ..disclosure import (
+    BREAKDOWN_SEPARATOR,
     ROLLING_PREFIX,
     DisclosureSettings,
     EarlierCell,
@@ -55,12 +56,14 @@ from ..disclosure import (
 )
 from ..errors import ConfigError, PccDashError
 from ..events import public_events
+from ..office import in_sentence
 from ..public import (
     BOARD_COLUMNS,
     MANAGEMENT_INFORMATION,
     current_snapshot,
     month_text,
     months_phrase,
+    period_text,
     pointer,
     published_dir,
     spelled_out,
@@ -576,7 +579,10 @@ def protected_tables(figures: pd.DataFrame, earlier: pd.DataFrame | None = None,
         cells, result, parts, hidden = _PROTECTED[key]
         return Protected(cells.copy(), result, parts.copy(), hidden.copy())
     done = _protect(figures, earlier, cat, f, threshold, suppress_zero, marker, protection, breakdowns, snapshots)
-    _PROTECTED.clear()  # one answer kept: the one the publication after a preview needs
+    # two answers kept: those the publication after a preview needs (with the months the disclosure check holds
+    # back, the preview asks twice: with them, then without them)
+    while len(_PROTECTED) >= 2:
+        _PROTECTED.pop(next(iter(_PROTECTED)))
     _PROTECTED[key] = (done.cells.copy(), done.audit, done.breakdowns.copy(), done.hidden.copy())
     return done
 
@@ -829,6 +835,10 @@ class Preview:
     # approved months with a blocking flag still open, "YYYY-MM" -> [(flag number, the flag in words)]: those the
     # public does not read are held back (not in the snapshot); those it reads stay as they are
     held: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    # approved months the public does not read that the disclosure check holds back, "YYYY-MM" -> why, in words:
+    # published now, with what earlier publications show, they would let a hidden figure be worked out. Like `held`,
+    # they stay approved and are not in the snapshot.
+    withheld: dict[str, str] = field(default_factory=dict)
     flagged_public: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     # cells the public reads hidden now that would be shown: not a revision of a figure it was shown, but a change
     # of what it reads all the same (..., now)
@@ -876,7 +886,18 @@ class Preview:
             dropped = f", {self.board_dropped} no longer published" if self.board_dropped else ""
             lines.append(f"Accountability items approved for publication: {len(self.board)} ({self.board_new} new"
                          f"{changed}{dropped}).")
-        return lines + self.flag_lines + self.quoted + self.exposed_lines
+        return lines + self.flag_lines + self.withheld_lines + self.quoted + self.exposed_lines
+
+    @property
+    def withheld_lines(self) -> list[str]:
+        """Why the disclosure check holds back each month it holds back."""
+        return list(self.withheld.values())
+
+    @property
+    def held_back(self) -> list[str]:
+        """Every approved month the public does not read that this publication leaves out ("YYYY-MM"), whatever
+        holds it back: a blocking flag or the disclosure check."""
+        return sorted({*self.held, *self.withheld})
 
     @property
     def exposed_lines(self) -> list[str]:
@@ -1057,24 +1078,51 @@ def _public_sentences(cells: pd.DataFrame) -> dict[str, str]:
     return out
 
 
-def _next_publication(con: duckdb.DuckDBPyConnection, folder: Path, old_months: list[str]
-                      ) -> tuple[dict, dict, list[str], Protected]:
+def _next_publication(con: duckdb.DuckDBPyConnection, folder: Path, old_months: list[str],
+                      withheld: Collection[str] = ()) -> tuple[dict, dict, list[str], Protected]:
     """What the next publication into `folder` would be made of: the approved months' open blocking flags, those
-    held back, the months it carries ("YYYY-MM") and its cells after disclosure control."""
+    held back, the months it carries ("YYYY-MM") and its cells after disclosure control. `withheld`: approved months
+    ("YYYY-MM") the public does not read yet that are left out too (`_publication`: the disclosure check's)."""
     # a blocking flag stops a month as it stops its approval: one the public does not read yet is held back, and
     # one it reads stays as it is (taking it away would be a withdrawal, which is the Commissioner's to decide)
     flagged = {f"{p:%Y-%m}": flags for p in _approved(con)["period"] if (flags := open_blocking_flags(con, p))}
     held = {m: flags for m, flags in flagged.items() if m not in old_months}
-    approved = _approved(con, held)
+    left_out = {*held, *withheld}
+    approved = _approved(con, left_out)
     months = [p.strftime("%Y-%m") for p in approved["period"]]
     if not months:
         return flagged, held, months, Protected(pd.DataFrame(columns=[*CELL_KEYS, "value", "display", "suppressed"]),
                                                 None)
     figures = approved_figures(con)
-    protected = protected_tables(figures[~figures["period"].isin(held)], earlier_public(folder),
-                                 published_breakdowns.approved_breakdowns(con, held=held),
+    protected = protected_tables(figures[~figures["period"].isin(left_out)], earlier_public(folder),
+                                 published_breakdowns.approved_breakdowns(con, held=sorted(left_out)),
                                  earlier_snapshots(con, folder))
     return flagged, held, months, protected
+
+
+def _publication(con: duckdb.DuckDBPyConnection, folder: Path, old_months: list[str]
+                 ) -> tuple[dict, dict, dict[str, str], list[str], Protected]:
+    """`_next_publication`, with the months the disclosure check holds back: when a hidden figure could be worked
+    out and every such figure's period takes in a month this publication adds that is published after months that
+    follow it (its figures, with the 12 months and quarters published before, give a hidden one away, and no
+    suppression now can take those back), the publication is worked out again without those months. If the audit
+    then passes, they are held back ("YYYY-MM" -> why, in words: the third item); otherwise nothing is held back and
+    the audit's failure stands. Returns (flagged, held, withheld, months, protected)."""
+    flagged, held, months, protected = _next_publication(con, folder, old_months)
+    audited = protected.audit
+    if audited is None or audited.passed:
+        return flagged, held, {}, months, protected
+    # only a month the public reads later months of: a failure that earlier publications play no part in is the
+    # suppression's to put right, and is refused as one
+    added = [m for m in months if m not in set(old_months) and any(old > m for old in old_months)]
+    blamed = _months_giving_away(audited, added)
+    if not blamed:
+        return flagged, held, {}, months, protected
+    again = _next_publication(con, folder, old_months, withheld=blamed)
+    if again[3].audit is not None and not again[3].audit.passed:
+        return flagged, held, {}, months, protected
+    reasons = {m: _withheld_reason(m, keys, protected.hidden) for m, keys in blamed.items()}
+    return again[0], again[1], reasons, again[2], again[3]
 
 
 def _months_in(snapshot: Path | None) -> list[str]:
@@ -1086,7 +1134,7 @@ def hidden_figures(con: duckdb.DuckDBPyConnection, folder: Path | str | None = N
     """Every count the next publication would hide (`HIDDEN_COLUMNS`, with its true value: for the office only), as
     `preview_publication` works it out; none when no month is approved."""
     folder = Path(folder) if folder else published_dir()
-    return _next_publication(con, folder, _months_in(current_snapshot(folder)))[3].hidden
+    return _publication(con, folder, _months_in(current_snapshot(folder)))[4].hidden
 
 
 def _periods_of_month(month: str) -> set[str]:
@@ -1100,25 +1148,64 @@ def _periods_of_month(month: str) -> set[str]:
     return out
 
 
+def _months_giving_away(audited: lp_audit.AuditResult, added: list[str]) -> dict[str, list[tuple]]:
+    """The months of `added` whose periods take in a figure the audit finds could be worked out ("YYYY-MM" -> those
+    figures' (measure, area, period)), when every failure is such a figure and each is of a period that takes in one
+    of them; else none."""
+    if not added or set(audited.failures) != {message for _, message in audited.narrow.values()}:
+        return {}
+    periods = {m: _periods_of_month(m) for m in added}
+    if not all(any(key[2] in p for p in periods.values()) for key in audited.narrow):
+        return {}
+    return {m: [key for key in audited.narrow if key[2] in p] for m, p in periods.items()
+            if any(key[2] in p for key in audited.narrow)}
+
+
+def _period_words(period: str) -> str:
+    """A period in plain words, without its label: "April to June 2025", "April 2025 to March 2026"."""
+    return re.sub(r" \((Q[1-4] |financial year )[^)]*\)$", "", period_text(period))
+
+
+def _withheld_reason(month: str, keys: list[tuple], hidden: pd.DataFrame) -> str:
+    """Why the disclosure check holds `month` back, in words, from the figures (measure, area, period) it would let
+    be worked out and the hidden counts' true values (`HIDDEN_COLUMNS`; for the office only)."""
+    threshold = settings.get_int("suppression_threshold")
+    named, values = [], []
+    for measure, area, period in keys:
+        parts = str(measure).split(BREAKDOWN_SEPARATOR)
+        rows = hidden[(hidden["area"] == area) & (hidden["period"] == period)] if hidden is not None else None
+        if len(parts) == 3:  # a breakdown's category: its measure's name and the category's label
+            if rows is not None:
+                rows = rows[(rows["measure"] == parts[0]) & (rows["dimension"] == parts[1])
+                            & (rows["category"] == parts[2])]
+            labels = [str(v) for v in (rows["label"] if rows is not None else []) if pd.notna(v) and str(v)]
+            label = labels[0] if labels else parts[2].replace("_", " ")
+            what = f"{in_sentence(_measure_name(parts[0]))} ({label})"
+        else:
+            if rows is not None:
+                rows = rows[(rows["measure"] == measure) & (rows["dimension"].fillna("") == "")]
+            what = in_sentence(_measure_name(measure))
+        values.append(int(rows["value"].iloc[0]) if rows is not None and len(rows) else None)
+        named.append(f"{what} in {area}, {_period_words(period)}")
+    small = all(v is not None and 0 < v <= threshold for v in values)
+    which = f"a count under {threshold + 1}" if small else "a hidden figure"
+    more = f"; and {len(named) - 3} more" if len(named) > 3 else ""
+    return (f"{month_text(month)} is held back by the disclosure check: published now, with what is already public, "
+            f"it would let {which} be worked out ({'; '.join(named[:3])}{more}). It stays approved and is checked "
+            "again at every publication; the other approved months are published without it.")
+
+
 def _held_back_advice(narrow: Mapping, added: list[str]) -> str:
-    """What the office can do about a refused disclosure check. When a figure that could be worked out is of a
-    period that takes in a month this publication adds (a month published after the months that follow it: its
-    figures, with the 12 months and quarters published before, give a hidden one away, and those stay public), the
-    month is held back with a blocking flag so that the other approved months are published; otherwise the
-    administrator is asked."""
+    """What the office can do about a refused disclosure check that holding back the months this publication adds
+    after later ones (`added`: `_publication` holds them back when that is enough) does not put right: a figure that
+    could be worked out of a period taking in none of them, or one still given away without them. The figures are
+    not at fault: the suppression is."""
     months = [m for m in added if any(key[2] in _periods_of_month(m) for key in narrow)]
-    if not months:
-        return ("The figures are not at fault: the suppression is. The details are in the log; please pass them to "
-                "the office's administrator.")
-    districts = set(force().districts)
-    area = next((key[1] for key in narrow if key[1] in districts), force().districts[0])
-    one = len(months) == 1
-    return (f"That figure's period takes in {months_phrase(months)}, which this publication adds; with what earlier "
-            f"publications show, publishing {'it' if one else 'them'} would let the figure be worked out. To publish "
-            f"the other approved months without {'it' if one else 'them'}, hold {'it' if one else 'each'} back with a "
-            f"blocking flag (the Flags page, or \"pccdash flags raise --month {months[0]} --district {area} --reason "
-            "TEXT --blocking --as EMAIL\") and publish again. If the check still fails, the details are in the log: "
-            "please pass them to the office's administrator.")
+    tried = (f"Holding back {months_phrase(months)}, which this publication adds after later months and whose "
+             "figures, with what earlier publications show, help work it out, would not put it right. " if months
+             else "")
+    return (tried + "The figures are not at fault: the suppression is. The details are in the log; please pass them "
+            "to the office's administrator.")
 
 
 def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | None = None) -> Preview:
@@ -1127,12 +1214,12 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
     folder = Path(folder) if folder else published_dir()
     previous = current_snapshot(folder)
     old_months = _months_in(previous)
-    flagged, held, months, protected = _next_publication(con, folder, old_months)
+    flagged, held, withheld, months, protected = _publication(con, folder, old_months)
     empty = pd.DataFrame(columns=[*CELL_KEYS, "value", "display", "suppressed"])
     cells = protected.cells if not protected.cells.empty else empty
     caveats = _public_caveats(con, cells, hidden_before(folder)) if months else pd.DataFrame(
         columns=["measure", "area", "period", "text"])
-    caveats = _with_revision_notes(caveats[~caveats["period"].isin(held)], cells, previous)
+    caveats = _with_revision_notes(caveats[~caveats["period"].isin([*held, *withheld])], cells, previous)
     audited = protected.audit
     if months and (unsafe := lp_audit.caveat_failures(cells, caveats)):  # a guard: no caveat on a hidden figure
         protection = max(1, settings.get_int("disclosure_protection"))
@@ -1182,7 +1269,7 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
         newly_suppressed=newly, caveats=caveats, sentences=_public_sentences(cells),
         current_version=_version_of(previous), fingerprint=_fingerprint(months, cells, caveats, board),
         board=board, approvals=approvals, **_board_changes(new_rows, old_rows), audit=audited,
-        breakdowns=protected.breakdowns, held=held,
+        breakdowns=protected.breakdowns, held=held, withheld=withheld,
         flagged_public={m: f for m, f in flagged.items() if m not in held}, newly_shown=shown,
         breakdowns_changed=breakdowns_changed,
         caveats_added=notes[notes["_merge"] == "left_only"].drop(columns="_merge").reset_index(drop=True),
@@ -1202,7 +1289,8 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
         log.error("disclosure audit failed for %d hidden figure(s): %s", len(failed), "; ".join(failed))
         preview.problem = (f"Nothing can be published: the disclosure check found {len(failed)} hidden figure(s) "
                            "that could be worked out too closely from everything that would be public (for "
-                           f"example {failed[0]}). " + _held_back_advice(audited.narrow, preview.added))
+                           f"example {failed[0]}). " + _held_back_advice(
+                               audited.narrow, [m for m in preview.added if any(o > m for o in old_months)]))
     elif tied and months:
         item, where, q = tied[0]
         preview.problem = "Nothing can be published: " + _quote_refusal(
@@ -1218,9 +1306,9 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
                            f"{month_text(month)}, approved again before {_flags_phrase(flags)}. Once the figures are "
                            f'checked, resolve the flag (Flags page, or "pccdash flags resolve '
                            f'{" ".join(str(f) for f, _ in flags)} --note TEXT") and publish again.')
-    elif not months and held:
+    elif not months and (held or withheld):
         preview.problem = "Nothing can be published: every approved month not yet public is held back. " + " ".join(
-            preview.flag_lines)
+            preview.flag_lines + preview.withheld_lines)
     elif not months:
         preview.problem = 'No month has been approved. Approve months first: "pccdash approve YYYY-MM".'
         if len(board):  # the loop's items go out with the figures, never in a snapshot without them
@@ -1229,10 +1317,12 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
     elif (previous is not None and _recorded(con, previous) and new_rows == old_rows and not breakdowns_changed
           and _fingerprint(months, _shown(cells), caveats.astype(str))
           == _fingerprint(old_months, _shown(old), old_caveats.astype(str))):
-        if held:  # a month approved and held back is not "every approved month": say what holds it
+        if held or withheld:  # a month approved and held back is not "every approved month": say what holds it
+            holds = ("no blocking flag or the disclosure check holds back" if held and withheld
+                     else "no blocking flag holds back" if held else "the disclosure check does not hold back")
             preview.problem = (f"Nothing to publish: the public already reads, in snapshot {preview.current_version},"
-                               " every approved month that no blocking flag holds back, as approved. "
-                               + " ".join(preview.flag_lines))
+                               f" every approved month that {holds}, as approved. "
+                               + " ".join(preview.flag_lines + preview.withheld_lines))
         else:
             preview.problem = (f"Nothing to publish: the public already reads every approved month as approved, in "
                                f"snapshot {preview.current_version}, and nothing has been approved since. Approve a "
@@ -1282,7 +1372,7 @@ def _publish(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, folder: 
                               "approved or a flag changed meanwhile). Nothing was published: look at the preview "
                               "again and confirm it.")
     folder.mkdir(parents=True, exist_ok=True)
-    approved = _approved(con, preview.held)
+    approved = _approved(con, preview.held_back)  # held back by a blocking flag or the disclosure check
     cells = preview.cells
     now = utc_now()
     version = _next_version(con, folder)
@@ -1365,6 +1455,7 @@ def _publish(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, folder: 
                             + (f", {preview.board_changed} changed" if preview.board_changed else "") + ")"
                             + (f"; held back by a blocking flag: {months_phrase(list(preview.held))}"
                                if preview.held else "")
+                            + ("; " + " ".join(preview.withheld_lines) if preview.withheld else "")
                             + (f"; hidden figures earlier publications already give away: "
                                f"{len(preview.audit.exposed_before)}"
                                if preview.audit is not None and preview.audit.exposed_before else ""))
@@ -1611,6 +1702,11 @@ def _release_table(con: duckdb.DuckDBPyConnection, preview: Preview, now: dt.dat
     now_carried = frame["month"].isin(preview.months) & (frame["status"] != "published")
     frame.loc[now_carried, "expected_on"] = uk_day(now)
     frame.loc[now_carried, "status"] = "published"
+    # an approved month the disclosure check holds back is not "to be published" on a day anyone can name: it says
+    # what holds it, and never which figure
+    held = frame["month"].isin(list(preview.withheld)) & (frame["status"] == "approved")
+    frame.loc[held, "expected_on"] = None
+    frame.loc[held, "status"] = "held_disclosure"
     return frame
 
 
