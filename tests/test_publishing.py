@@ -452,6 +452,17 @@ def test_a_blocking_flag_raised_after_approval_holds_the_month_back(loaded, run_
     assert result.exit_code == 0, result.output
     assert "Held back, not published: July 2015" in result.output and "Months added: June 2015." in result.output
     assert snapshot_rows("SELECT DISTINCT period FROM figure WHERE period_type = 'month'") == [["2015-06"]]
+    # the public calendar does not say it is "to be published" on a day: it says it is held back while checked
+    assert snapshot_rows("SELECT status, expected_on IS NULL FROM release WHERE month = '2015-07'") == [
+        ["held_flag", True]]
+    from pipelines.publish import info
+    from pipelines.publish.content import SnapshotView, Table
+
+    page = info.calendar_page(SnapshotView(public.current_snapshot()))
+    said = {row[0].text: (row[1].text, row[2].text) for block in page.blocks if isinstance(block, Table)
+            for row in block.rows if len(row) == 3}
+    assert said["July 2015"] == ("Not yet set", "Approved, then held back while some of its figures are checked "
+                                                "again")
     with warehouse.connect(loaded) as con:
         status = {s.period.strftime("%Y-%m"): s.status for s in period_states(con)}
         assert status["2015-06"] == "published" and status["2015-07"] == "approved"

@@ -7,8 +7,8 @@ calendar page reads it): one row per month with columns
 - status       published | approved (checked and approved, not yet published) | expected (planned, still to
                come) | late (its planned date has passed and it is not yet approved) | withdrawn (published, then
                withdrawn with its publication, and not yet approved again: to be published again, on no date set);
-               a publication stores an approved month the disclosure check holds back as held_disclosure, on no date
-               set (`snapshot._release_table`)
+               a publication stores an approved month it holds back as held_flag (a blocking flag) or held_disclosure
+               (the disclosure check), on no date set (`snapshot._release_table`)
 
 A month's planned publication date is the day its return is due (the latest deadline of the parts of the
 return that cover it, from return_calendar.yaml) plus `release.working_days_after_due` working days

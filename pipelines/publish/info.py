@@ -478,6 +478,7 @@ def _breakdown_blocks(view: SnapshotView | None = None) -> list:
 
 
 _RELEASE_WORDS = {"published": "Published", "approved": "Checked and approved; to be published",
+                  "held_flag": "Approved, then held back while some of its figures are checked again",
                   "held_disclosure": "Approved, and held back so that no one can be identified: published now, with "
                                      "what is already public, it would let a hidden figure be worked out",
                   "expected": "Expected", "late": "Not yet published: later than planned",

@@ -1702,11 +1702,12 @@ def _release_table(con: duckdb.DuckDBPyConnection, preview: Preview, now: dt.dat
     now_carried = frame["month"].isin(preview.months) & (frame["status"] != "published")
     frame.loc[now_carried, "expected_on"] = uk_day(now)
     frame.loc[now_carried, "status"] = "published"
-    # an approved month the disclosure check holds back is not "to be published" on a day anyone can name: it says
-    # what holds it, and never which figure
-    held = frame["month"].isin(list(preview.withheld)) & (frame["status"] == "approved")
-    frame.loc[held, "expected_on"] = None
-    frame.loc[held, "status"] = "held_disclosure"
+    # an approved month this publication holds back is not "to be published" on a day anyone can name: it says what
+    # holds it (a blocking flag, or the disclosure check), and never which figure
+    for months, status in ((preview.held, "held_flag"), (preview.withheld, "held_disclosure")):
+        held = frame["month"].isin(list(months)) & (frame["status"] == "approved")
+        frame.loc[held, "expected_on"] = None
+        frame.loc[held, "status"] = status
     return frame
 
 
