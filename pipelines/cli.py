@@ -1435,10 +1435,13 @@ def files_get(ctx, file, db, out_dir):
     name = PureWindowsPath(PurePosixPath(found.name).name).name  # its own name, without a folder before it
     target = writable_folder(out_dir, "--out") / name
     if target.exists() and (target.is_dir() or target.read_bytes() != data):
-        raise FileNotHandedBack(f'"{target}" is already there and is not file #{found.file_id} as received: nothing '
-                                "was written over it. Choose another folder with --out, or move that file first.")
+        raise FileNotHandedBack(f'"{shown(target, None)}" is already there and is not file #{found.file_id} as '
+                                "received: nothing was written over it. Choose another folder with --out, or move "
+                                "that file first.")
     write_atomically(target, data)
-    click.echo(f'File #{found.file_id} written as received ({len(data):,} bytes, SHA-256 checked): {target}')
+    # the name is the sender's: written to disk as it came, printed with its control characters escaped
+    click.echo(f'File #{found.file_id} written as received ({len(data):,} bytes, SHA-256 checked): '
+               f'{shown(target, None)}')
 
 
 # ---------------------------------------------------------------- data-quality flags

@@ -86,6 +86,22 @@ def test_files_get_writes_the_file_as_received(loaded, tmp_path, run_cli):
     assert again.exit_code == 0
 
 
+def test_files_get_prints_a_name_with_control_characters_escaped(db, tmp_path, run_cli):
+    name = "2015-08\x1b[2J\x1b[31mforged\nline.csv"  # a name that would clear the screen and forge a line
+    (tmp_path / name).write_bytes(GOOD)
+    assert run_cli("ingest", tmp_path / name, "--db", db).exit_code == 0
+    out = tmp_path / "received"
+    result = run_cli("files", "get", "1", "--out", out, "--db", db)
+    assert result.exit_code == 0, result.output
+    assert (out / name).read_bytes() == GOOD  # written under the name it was received by
+    assert "\x1b" not in result.stdout and result.stdout.count("\n") == 1
+    assert "2015-08\\x1b[2J\\x1b[31mforged\\nline.csv" in result.stdout
+    (out / name).write_bytes(b"another file of that name")
+    clash = run_cli("files", "get", "1", "--out", out, "--db", db)
+    assert clash.exit_code == 1 and "nothing was written over it" in clash.stderr
+    assert "\x1b" not in clash.stderr and "forged\\nline.csv" in clash.stderr
+
+
 def test_files_get_refuses_in_a_sentence_what_it_cannot_hand_back(loaded, tmp_path, run_cli):
     police = run_cli("files", "get", "3", "--out", tmp_path / "x", "--db", loaded)
     assert police.exit_code == 1 and "police.uk" in police.stderr and "not kept" in police.stderr
