@@ -395,6 +395,13 @@ def read_manifest(root: Path, src: Path) -> dict:
         raise _incomplete(src, f"its {MANIFEST} cannot be read") from None
     if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list) or "format" not in manifest:
         raise _not_a_backup(src, f"its {MANIFEST} does not say what it holds")
+    # what the restore reads of the record once files are in place is checked now, before anything is written
+    for key, kind, ok in (("files", "a list of files, each with its path",
+                             all(isinstance(e, dict) and isinstance(e.get("path"), str) for e in manifest["files"])),
+                            ("places", "the folders it was taken from", isinstance(manifest.get("places"), dict)),
+                            ("taken_at", "when it was taken", isinstance(manifest.get("taken_at"), str))):
+        if not ok:
+            raise _not_a_backup(src, f'its {MANIFEST} does not give "{key}" as {kind}')
     latest = warehouse.migrations()[-1][0]
     made_by = manifest.get("pccdash_version", "a later version")
     if not isinstance(manifest["format"], int) or manifest["format"] > FORMAT:

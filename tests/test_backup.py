@@ -229,6 +229,26 @@ def test_a_backup_from_a_newer_pccdash_is_refused_with_what_to_do(office, tmp_pa
     assert not (tmp_path / "there").exists()
 
 
+@pytest.mark.parametrize(("change", "words"), [
+    (lambda m: m["files"].insert(0, "warehouse/warehouse.duckdb"), '"files" as a list of files, each with its path'),
+    (lambda m: m["files"].insert(0, {"path": None}), '"files" as a list of files, each with its path'),
+    (lambda m: m.pop("places"), '"places" as the folders it was taken from'),
+    (lambda m: m.pop("taken_at"), '"taken_at" as when it was taken'),
+])
+def test_a_backup_record_missing_what_restore_reads_is_refused_before_anything_is_written(office, tmp_path, change,
+                                                                                         words):
+    folder = tmp_path / "b"
+    cli(places_in(office), "backup", folder)
+    manifest = json.loads((folder / MANIFEST).read_text())
+    change(manifest)
+    (folder / MANIFEST).write_text(json.dumps(manifest))
+    result = CliRunner().invoke(main, ["restore", str(folder)], env=places_in(tmp_path / "there"))
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1 and "is not a pccdash backup that can be restored" in said
+    assert f"its pccdash-backup.json does not give {words}. Nothing was restored." in said
+    assert not (tmp_path / "there").exists() or not any((tmp_path / "there").iterdir())
+
+
 def test_a_destination_that_cannot_be_written_or_already_exists_is_said(office, tmp_path, monkeypatch):
     env = places_in(office)
     blocker = tmp_path / "a-file"
