@@ -219,6 +219,7 @@ def backup(dest: Path, places: Places) -> Taken:
     if not places.db.exists():
         raise BackupError(f'There is no warehouse at "{places.db}" to back up. Give --db (or PCCDASH_DB) the path of '
                           "the office's warehouse.")
+    _finish_stopped_switches(places.db)
     inside = _copied_folder_holding(dest, places)
     if inside is not None:  # it would copy itself into itself, over and over, until the path grew too long
         raise BackupError(f'The backup cannot be written inside "{inside}", which it backs up, so nothing was '
@@ -256,6 +257,18 @@ def backup(dest: Path, places: Places) -> Taken:
             raise _refuse_destination(dest, exc) from None
         raise
     return Taken(dest, manifest)
+
+
+def _finish_stopped_switches(db: Path) -> None:
+    """A publication or withdrawal a stop left half switched is finished first, as every command does before
+    anything else: the public side and the warehouse agree again here, not only in what the backup restores."""
+    from .pointer_switch import pending
+
+    with warehouse.held_still(db) as con:
+        unfinished = pending(con)
+    if unfinished:
+        with warehouse.connect(db):
+            pass
 
 
 def _copied_folder_holding(dest: Path, places: Places) -> Path | None:

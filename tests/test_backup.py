@@ -343,7 +343,8 @@ def test_readers_go_on_while_a_backup_holds_the_warehouse(office):
             assert con.execute("SELECT count(*) FROM figure").fetchall()[0][0] > 0
 
 
-def test_a_publication_a_stop_left_half_switched_is_finished_in_the_restored_folder_only(office, tmp_path):
+def test_a_publication_a_stop_left_half_switched_is_finished_in_the_restored_folder_only(office, tmp_path,
+                                                                                         monkeypatch):
     from pipelines.public import pointer
 
     first = places_in(tmp_path / "first")
@@ -352,13 +353,37 @@ def test_a_publication_a_stop_left_half_switched_is_finished_in_the_restored_fol
     cli(first, "approve", "2015-09", "--as", PCC)
     killed = run_pccdash("publish", "--yes", "--as", PCC, env={**first, "PCCDASH_FAILPOINT": "publish_after_record"})
     assert killed.returncode == -9
-    cli(first, "backup", tmp_path / "b2")  # taken as it stands: the switch recorded, not done
+    # a backup taken as it stands (the switch recorded, not done), as one taken the moment before a stop would be
+    monkeypatch.setattr("pipelines.backup._finish_stopped_switches", lambda db: None)
+    cli(first, "backup", tmp_path / "b2")
+    monkeypatch.undo()
     assert pointer(Path(first["PCCDASH_PUBLISHED_DIR"]))["version"] == 2
     second = places_in(tmp_path / "second")
     told = cli(second, "restore", tmp_path / "b2")
     assert "snapshot 3 in force" in told
     assert pointer(Path(second["PCCDASH_PUBLISHED_DIR"]))["version"] == 3
     assert pointer(Path(first["PCCDASH_PUBLISHED_DIR"]))["version"] == 2  # the folder backed up is not touched
+
+
+def test_a_backup_finishes_a_publication_a_stop_left_half_switched_first(office, tmp_path):
+    """Every command finishes a switch of the public side a stop left undone before anything else: so does a backup,
+    which is often the only command run overnight, and the public side and the warehouse agree again."""
+    from pipelines.public import pointer
+
+    first = places_in(tmp_path / "first")
+    cli(places_in(office), "backup", tmp_path / "b1")
+    cli(first, "restore", tmp_path / "b1")
+    cli(first, "approve", "2015-09", "--as", PCC)
+    killed = run_pccdash("publish", "--yes", "--as", PCC, env={**first, "PCCDASH_FAILPOINT": "publish_after_record"})
+    assert killed.returncode == -9 and pointer(Path(first["PCCDASH_PUBLISHED_DIR"]))["version"] == 2
+    taken = run_pccdash("backup", tmp_path / "b2", env=first)
+    assert taken.returncode == 0, taken.stderr
+    assert "snapshot 3" in taken.stderr  # the note every command gives when it finishes a switch
+    assert pointer(Path(first["PCCDASH_PUBLISHED_DIR"]))["version"] == 3
+    with duckdb.connect(first["PCCDASH_DB"], read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM pointer_switch WHERE done_at IS NULL").fetchall() == [(0,)]
+    second = places_in(tmp_path / "second")
+    assert "snapshot 3 in force" in cli(second, "restore", tmp_path / "b2")
 
 
 def test_a_warehouse_this_duckdb_cannot_open_is_refused_before_anything_is_written(office, tmp_path, monkeypatch):
