@@ -20,6 +20,7 @@ import duckdb
 
 from . import faults, records
 from .errors import WarehouseError, WarehouseLocked, WarehouseUnwritable
+from .files import write_atomically
 
 MIGRATIONS_DIR = Path(__file__).parent / "sql" / "migrations"
 DEFAULT_DB = Path("var") / "pccdash.duckdb"
@@ -328,12 +329,17 @@ def _connected(p: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         records.tidy(con, p)
         records.attach(con, p)  # when the warehouse has records: named as before, through the search path
         finish_switches(con)
+        if rewrite_marker(p).exists():  # a rewrite a stop left undone: what an erasure took out is still in the file
+            _REWRITE.add(id(con))
         yield con
         con.execute("CHECKPOINT")
         records.checkpoint(con)
-        if id(con) in _REWRITE:
+        rewritten = id(con) in _REWRITE
+        if rewritten:
             records.rewrite(con, p)
         publish_read_copy(p)
+        if rewritten:
+            rewrite_marker(p).unlink(missing_ok=True)
     finally:
         _REWRITE.discard(id(con))
         con.close()
@@ -348,8 +354,18 @@ def rewrite_on_close(con: duckdb.DuckDBPyConnection) -> None:
 
     DuckDB keeps what a change replaced in the file's unused space until it is written over: a name erased from a
     row would still be in the file's bytes, and in every copy made of it. Written anew, the file holds only what
-    its tables hold now (the readers' copy is then made from it)."""
+    its tables hold now (the readers' copy is then made from it). A marker beside the warehouse, written before the
+    change is saved and removed once both files are written anew, has the next command that opens the warehouse (a
+    reader too) do it if a stop comes between."""
     _REWRITE.add(id(con))
+    [(path,)] = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
+    if path:
+        write_atomically(rewrite_marker(Path(path)), b"")
+
+
+def rewrite_marker(path: Path) -> Path:
+    """The file saying the warehouse at `path` is to be written anew (`rewrite_on_close`)."""
+    return path.with_name(path.name + ".rewrite-pending")
 
 
 @contextlib.contextmanager
@@ -368,7 +384,7 @@ def _connected_read_only(p: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     try:
         # a read-only connection can neither upgrade the schema nor finish a switch a stop left undone:
         # a moment read-write does both, so the command reads what the public side reads
-        if schema_version(con) < migrations()[-1][0] or _unfinished_switches(con):
+        if schema_version(con) < migrations()[-1][0] or _unfinished_switches(con) or rewrite_marker(p).exists():
             con.close()
             with connect(p):
                 pass

@@ -74,6 +74,31 @@ def held_anywhere(wh, box, secret: str) -> list[str]:
 # ------------------------------------------------------------------------------------------------ on request
 
 
+def test_an_erasure_stopped_before_the_warehouse_is_written_anew_is_finished_by_the_next_command(sent, wh, box):
+    """Killed once the erasure is saved but before the warehouse is written anew: its file's unused space and the
+    readers' copy (which the dashboard reads) still held the name and contact, and erasing again said it was done.
+    The next command that opens the warehouse, a reader too, writes both anew."""
+    import subprocess
+    import sys
+
+    from helpers import ROOT
+
+    first, _ = sent
+    child = (
+        "import os, signal, sys\n"
+        "from pipelines import records, warehouse\n"
+        "from pipelines.accountability import erasure\n"
+        "records.rewrite = lambda con, p: os.kill(os.getpid(), signal.SIGKILL)\n"
+        "with warehouse.connect(sys.argv[1]) as con:\n"
+        f"    erasure.forget(con, {ANALYST!r}, sys.argv[2], reason={REASON!r})\n")
+    killed = subprocess.run([sys.executable, "-c", child, str(wh), first], cwd=ROOT, capture_output=True, timeout=120)
+    assert killed.returncode == -9, killed.stderr
+    assert str(warehouse.read_copy_path(wh)) in held_anywhere(wh, box, CONTACT)  # the stop left it there
+    assert row(wh, first)[1:3] == (None, None)  # a reader opens it: saved, and now written anew
+    assert held_anywhere(wh, box, NAME) == [] and held_anywhere(wh, box, CONTACT) == []
+    assert not warehouse.rewrite_marker(Path(wh)).exists()
+
+
 def test_forget_erases_the_name_and_contact_everywhere_and_keeps_the_question(sent, wh, box):
     first, second = sent
     assert held_anywhere(wh, box, NAME) and held_anywhere(wh, box, CONTACT)  # the test can see them
