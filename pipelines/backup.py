@@ -51,7 +51,7 @@ from pathlib import Path
 import duckdb
 
 from . import __version__, faults, filestore, records, warehouse
-from .errors import PccDashError
+from .errors import PccDashError, shown
 
 MANIFEST = "pccdash-backup.json"
 FORMAT = 1  # the layout of a backup; a later pccdash that changes it writes a higher number
@@ -261,12 +261,14 @@ def backup(dest: Path, places: Places) -> Taken:
 
 def _finish_stopped_switches(db: Path) -> None:
     """A publication or withdrawal a stop left half switched is finished first, as every command does before
-    anything else: the public side and the warehouse agree again here, not only in what the backup restores."""
+    anything else: the public side and the warehouse agree again here, not only in what the backup restores. So is
+    the writing anew of a warehouse an erasure left undone: the erased name would still be in the file's unused
+    space, and so in the backup."""
     from .pointer_switch import pending
 
     with warehouse.held_still(db) as con:
         unfinished = pending(con)
-    if unfinished:
+    if unfinished or warehouse.rewrite_marker(db).exists():
         with warehouse.connect(db):
             pass
 
@@ -417,7 +419,10 @@ def read_manifest(root: Path, src: Path) -> dict:
             raise _not_a_backup(src, f'its {MANIFEST} does not give "{key}" as {kind}')
     latest = warehouse.migrations()[-1][0]
     made_by = manifest.get("pccdash_version", "a later version")
-    if not isinstance(manifest["format"], int) or manifest["format"] > FORMAT:
+    if not isinstance(manifest["format"], int) or isinstance(manifest["format"], bool):
+        raise _not_a_backup(src, f'its {MANIFEST} gives its format as {shown(json.dumps(manifest["format"]))}, '
+                                 "not a number")
+    if manifest["format"] > FORMAT:
         raise BackupError(f'"{src}" was made by pccdash {made_by}, whose backups this version ({__version__}) cannot '
                           "read. Nothing was restored. Install that version of pccdash (or a later one) here, then "
                           "restore again.")
@@ -429,16 +434,16 @@ def read_manifest(root: Path, src: Path) -> dict:
     for entry in manifest["files"]:
         rel = str(entry.get("path", ""))
         if rel.startswith("/") or ".." in Path(rel).parts or not rel:
-            raise _not_a_backup(src, f'its record names a file outside it ("{rel}")')
+            raise _not_a_backup(src, f'its record names a file outside it ("{shown(rel)}")')
         path = root / rel
         if "sha256" in entry:
             if not path.is_file() or path.is_symlink():
-                raise _incomplete(src, f'"{rel}" is missing from it')
+                raise _incomplete(src, f'"{shown(rel)}" is missing from it')
             if path.stat().st_size != entry.get("size") or filestore.file_sha256(path) != entry["sha256"]:
-                raise _incomplete(src, f'"{rel}" does not match what the backup recorded of it (damaged or changed '
-                                       "since)")
+                raise _incomplete(src, f'"{shown(rel)}" does not match what the backup recorded of it (damaged or '
+                                       "changed since)")
         elif "link" in entry and not (path.is_symlink() and os.readlink(path) == entry["link"]):
-            raise _incomplete(src, f'the link "{rel}" is missing from it')
+            raise _incomplete(src, f'the link "{shown(rel)}" is missing from it')
     if not any(e.get("path") == "warehouse/warehouse.duckdb" for e in manifest["files"]):
         raise _not_a_backup(src, "it holds no warehouse")
     return manifest

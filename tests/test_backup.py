@@ -249,6 +249,27 @@ def test_a_backup_record_missing_what_restore_reads_is_refused_before_anything_i
     assert not (tmp_path / "there").exists() or not any((tmp_path / "there").iterdir())
 
 
+@pytest.mark.parametrize(("change", "words"), [
+    (lambda m: m.update(format="1"), 'its pccdash-backup.json gives its format as "1", not a number'),
+    (lambda m: m["files"].insert(0, {"path": "../\x1b[2Jaway"}),
+     'its record names a file outside it ("../\\x1b[2Jaway")'),
+])
+def test_a_backup_record_with_a_format_not_a_number_or_a_hostile_path_is_said_plainly(office, tmp_path, change, words):
+    """Regression: a format written as text was refused as made by a later pccdash, and a path in the record was
+    printed with its control characters, which drove the terminal."""
+    folder = tmp_path / "b"
+    cli(places_in(office), "backup", folder)
+    manifest = json.loads((folder / MANIFEST).read_text())
+    change(manifest)
+    (folder / MANIFEST).write_text(json.dumps(manifest))
+    result = CliRunner().invoke(main, ["restore", str(folder)], env=places_in(tmp_path / "there"))
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1
+    assert f"is not a pccdash backup that can be restored: {words}. Nothing was restored." in said
+    assert "\x1b" not in result.output and "made by pccdash" not in said
+    assert not (tmp_path / "there").exists() or not any((tmp_path / "there").iterdir())
+
+
 def test_a_destination_that_cannot_be_written_or_already_exists_is_said(office, tmp_path, monkeypatch):
     env = places_in(office)
     blocker = tmp_path / "a-file"

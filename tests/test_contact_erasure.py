@@ -99,6 +99,38 @@ def test_an_erasure_stopped_before_the_warehouse_is_written_anew_is_finished_by_
     assert not warehouse.rewrite_marker(Path(wh)).exists()
 
 
+def test_a_backup_after_an_erasure_stopped_before_the_rewrite_holds_no_trace_of_the_name(sent, wh, box, tmp_path,
+                                                                                         monkeypatch):
+    """Regression: a backup, often the only command run overnight, held the warehouse still and copied it as the stop
+    left it, the erased name and contact in its file's unused space and in the readers' copy."""
+    import subprocess
+    import sys
+
+    from click.testing import CliRunner
+    from helpers import ROOT
+
+    from pipelines.cli import main
+
+    first, _ = sent
+    child = (
+        "import os, signal, sys\n"
+        "from pipelines import records, warehouse\n"
+        "from pipelines.accountability import erasure\n"
+        "records.rewrite = lambda con, p: os.kill(os.getpid(), signal.SIGKILL)\n"
+        "with warehouse.connect(sys.argv[1]) as con:\n"
+        f"    erasure.forget(con, {ANALYST!r}, sys.argv[2], reason={REASON!r})\n")
+    killed = subprocess.run([sys.executable, "-c", child, str(wh), first], cwd=ROOT, capture_output=True, timeout=120)
+    assert killed.returncode == -9, killed.stderr
+    assert warehouse.rewrite_marker(Path(wh)).exists()
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
+    taken = CliRunner().invoke(main, ["backup", str(tmp_path / "b"), "--db", str(wh)])
+    assert taken.exit_code == 0, taken.output
+    kept = [p for p in (tmp_path / "b").rglob("*") if p.is_file()]
+    assert any(p.name.endswith(".duckdb") for p in kept)
+    assert [str(p) for p in kept if NAME.encode() in p.read_bytes() or CONTACT.encode() in p.read_bytes()] == []
+    assert not warehouse.rewrite_marker(Path(wh)).exists()
+
+
 def test_forget_erases_the_name_and_contact_everywhere_and_keeps_the_question(sent, wh, box):
     first, second = sent
     assert held_anywhere(wh, box, NAME) and held_anywhere(wh, box, CONTACT)  # the test can see them
