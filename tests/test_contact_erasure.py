@@ -71,19 +71,13 @@ def held_anywhere(wh, box, secret: str) -> list[str]:
     return [str(p) for p in files if secret.encode() in p.read_bytes()]
 
 
-# ------------------------------------------------------------------------------------------------ on request
-
-
-def test_an_erasure_stopped_before_the_warehouse_is_written_anew_is_finished_by_the_next_command(sent, wh, box):
-    """Killed once the erasure is saved but before the warehouse is written anew: its file's unused space and the
-    readers' copy (which the dashboard reads) still held the name and contact, and erasing again said it was done.
-    The next command that opens the warehouse, a reader too, writes both anew."""
+def forget_stopped_before_the_rewrite(wh, receipt: str) -> None:
+    """`forget` in another process, killed once the erasure is saved but before the warehouse is written anew."""
     import subprocess
     import sys
 
     from helpers import ROOT
 
-    first, _ = sent
     child = (
         "import os, signal, sys\n"
         "from pipelines import records, warehouse\n"
@@ -91,8 +85,20 @@ def test_an_erasure_stopped_before_the_warehouse_is_written_anew_is_finished_by_
         "records.rewrite = lambda con, p: os.kill(os.getpid(), signal.SIGKILL)\n"
         "with warehouse.connect(sys.argv[1]) as con:\n"
         f"    erasure.forget(con, {ANALYST!r}, sys.argv[2], reason={REASON!r})\n")
-    killed = subprocess.run([sys.executable, "-c", child, str(wh), first], cwd=ROOT, capture_output=True, timeout=120)
+    killed = subprocess.run([sys.executable, "-c", child, str(wh), receipt], cwd=ROOT, capture_output=True,
+                            timeout=120)
     assert killed.returncode == -9, killed.stderr
+
+
+# ------------------------------------------------------------------------------------------------ on request
+
+
+def test_an_erasure_stopped_before_the_warehouse_is_written_anew_is_finished_by_the_next_command(sent, wh, box):
+    """Killed once the erasure is saved but before the warehouse is written anew: its file's unused space and the
+    readers' copy (which the dashboard reads) still held the name and contact, and erasing again said it was done.
+    The next command that opens the warehouse, a reader too, writes both anew."""
+    first, _ = sent
+    forget_stopped_before_the_rewrite(wh, first)
     assert str(warehouse.read_copy_path(wh)) in held_anywhere(wh, box, CONTACT)  # the stop left it there
     assert row(wh, first)[1:3] == (None, None)  # a reader opens it: saved, and now written anew
     assert held_anywhere(wh, box, NAME) == [] and held_anywhere(wh, box, CONTACT) == []
@@ -103,24 +109,12 @@ def test_a_backup_after_an_erasure_stopped_before_the_rewrite_holds_no_trace_of_
                                                                                          monkeypatch):
     """Regression: a backup, often the only command run overnight, held the warehouse still and copied it as the stop
     left it, the erased name and contact in its file's unused space and in the readers' copy."""
-    import subprocess
-    import sys
-
     from click.testing import CliRunner
-    from helpers import ROOT
 
     from pipelines.cli import main
 
     first, _ = sent
-    child = (
-        "import os, signal, sys\n"
-        "from pipelines import records, warehouse\n"
-        "from pipelines.accountability import erasure\n"
-        "records.rewrite = lambda con, p: os.kill(os.getpid(), signal.SIGKILL)\n"
-        "with warehouse.connect(sys.argv[1]) as con:\n"
-        f"    erasure.forget(con, {ANALYST!r}, sys.argv[2], reason={REASON!r})\n")
-    killed = subprocess.run([sys.executable, "-c", child, str(wh), first], cwd=ROOT, capture_output=True, timeout=120)
-    assert killed.returncode == -9, killed.stderr
+    forget_stopped_before_the_rewrite(wh, first)
     assert warehouse.rewrite_marker(Path(wh)).exists()
     monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
     taken = CliRunner().invoke(main, ["backup", str(tmp_path / "b"), "--db", str(wh)])
