@@ -93,3 +93,14 @@ def test_quarter_column_is_left_out_when_no_quarter_is_complete():
     assert summary[0][:4] == ["Measure", "July 2015", HEADINGS.fytd, HEADINGS.rolling12]
     assert len(summary[0]) == 8
     assert all(len(r) == 7 for t in document.tables[1:] for r in _cells(t))
+
+
+def test_a_figure_is_kept_whole_but_its_months_missing_note_may_wrap_after_it():
+    """A bracketed change stays on the figure's line; a note of months missing starts a line of its own rather
+    than leaving "83.8% (10" at a line's end in a narrow cell."""
+    from pipelines.briefing.docx import figure
+
+    assert figure("+58 (+14.4%)") == f"+58{NBSP}(+14.4%)"
+    assert figure("-2,493 (-10.4%)") == f"-2,493{NBSP}(-10.4%)"
+    assert figure(f"83.8% (10{NBSP}of{NBSP}12 months)") == f"83.8% (10{NBSP}of{NBSP}12 months)"
+    assert figure("131 (10 of 12 months)") == "131 (10 of 12 months)"

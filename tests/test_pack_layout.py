@@ -261,3 +261,27 @@ def test_a_district_named_by_a_long_word_stays_within_the_area_column():
         m.rows[1].area = "Wolverhampton"
     pdf = render_pdf(pack)
     assert not cell_overflows(pdf), report(cell_overflows(pdf))
+
+
+def test_a_figure_with_months_missing_never_leaves_its_bracket_open_at_a_line_end():
+    """Regression: a percentage whose 12 months had two months without a figure (a breakdown not sent) printed
+    "83.8% (10" / "of 12" / "months)" in its table cell, in the summary and the measure's own table."""
+    from handmade_pack import make_pack
+
+    from pipelines.briefing.pack import period_figure
+    from pipelines.briefing.render import render_pdf
+    from pipelines.plan.headline import PeriodFigure
+
+    class Percentage:
+        unit, kind, id = "per cent", "percentage", "officers_trained_pct"
+
+    pack = make_pack()
+    part = period_figure(PeriodFigure(label="12 months to May 2026", value=83.8, months_present=10,
+                                      months_expected=12), Percentage())
+    assert part.startswith("83.8%")
+    for m in pack.measures:
+        for r in m.rows:
+            r.rolling12, r.rolling12_change = part, ""
+    pdf = render_pdf(pack)
+    assert not split_figures(pdf, ["83.8%"]), report(split_figures(pdf, ["83.8%"]))
+    assert not cell_overflows(pdf), report(cell_overflows(pdf))

@@ -41,7 +41,8 @@ MARGIN = Mm(15)
 TEXT_WIDTH_MM = 180                 # A4's 210 mm less the two margins
 HEADER_FILL = "E8ECF1"
 NBSP = "\u00a0"
-_SPLIT_FIGURE = re.compile(r"(?<=[\d%]) (?=\([+\-\u2212]?\d)")  # the space between a number and its bracketed change
+# the space between a number and its bracketed change, "+58 (+14.4%)"; not before a note, "131 (10 of 12 months)"
+_SPLIT_FIGURE = re.compile(r"(?<=[\d%]) (?=\([+\-\u2212]?[\d,.]+%?\))")
 QUESTIONS = "Questions for the Chief Constable"
 NO_CAVEATS = "No caveats on this measure for the period."
 # Column widths in millimetres, fixed for figures so that Word never squeezes one; words share what is left.

@@ -137,14 +137,17 @@ def unbroken(text: str) -> str:
 
 
 def period_figure(fig: PeriodFigure | None, measure) -> str:
-    """A headline figure for a table cell; one with months missing says so, so it is never read as whole."""
+    """A headline figure for a table cell; one with months missing says so, so it is never read as whole.
+
+    The note may wrap in a narrow cell, but after the figure or after "of 12", never inside "10 of 12": a line
+    ending "83.8% (10" reads as a figure broken across lines."""
     if fig is None:
         return ""
     if fig.value is None:
         return "n/a"
     text = unbroken(format_number(fig.value, measure))
     if not fig.complete:
-        text += f" ({fig.months_present} of {fig.months_expected} months)"
+        text += f" ({fig.months_present}{NBSP}of{NBSP}{fig.months_expected} months)"
     return text
 
 
