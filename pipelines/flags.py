@@ -537,6 +537,11 @@ def _figure_text(row) -> str:
             f"{row.reason}" + (" (blocks approval)" if row.blocking else ""))
 
 
+# data checks on what a figure's breakdown holds or lacks, not on the figure itself: said on the figure's own measure,
+# not on a percentage worked out from the figure
+BREAKDOWN_ONLY_RULES = frozenset({"breakdown_not_sent", "breakdown_completeness_drop"})
+
+
 def caveats(con: duckdb.DuckDBPyConnection, *, measure: str | None = None, start: object = None,
             end: object = None, parts: bool = False) -> pd.DataFrame:
     """Caveats per figure: period (YYYY-MM), district, measure, kind (flag | check), text, blocking, flag_id,
@@ -662,9 +667,13 @@ def arrange_caveats(cav: pd.DataFrame, period: object, measure_ids: list[str], d
     pieces = [own.assign(shown=own["measure"], words="")]
     figures = [(m, d, p) if p == key or k == "flag" else None
                for m, d, p, k in zip(cav["measure"], cav["district"], cav["period"], cav["kind"], strict=True)]
+    about_breakdown = [k == "check" and r in BREAKDOWN_ONLY_RULES
+                       for k, r in zip(cav["kind"], cav["rule_id"], strict=True)]
     for measure_id in measure_ids:
         reach = included.get(measure_id) or {}
-        hits = [(i, reach[f]) for i, f in enumerate(figures) if f is not None and f in reach]
+        # a part's breakdown is not what a percentage is worked out from: only its figure is
+        hits = [(i, reach[f]) for i, f in enumerate(figures) if f is not None and f in reach
+                and not (about_breakdown[i] and f[0] != measure_id)]
         if hits:
             pieces.append(cav.iloc[[i for i, _ in hits]].assign(shown=measure_id, words=[w for _, w in hits]))
     rows = pd.concat(pieces, ignore_index=True).drop_duplicates(["shown", "_row"])
@@ -762,7 +771,8 @@ def part_caveats(cav: pd.DataFrame, panel, measure, area: str) -> pd.DataFrame:
     districts = list(f.districts) if area in (f.force_name, f.force_short_name) else [area]
     if cav is None or cav.empty:
         return pd.DataFrame(columns=CAVEAT_COLUMNS)
-    rows = cav[(cav["measure"] != measure.id) & cav["district"].isin(districts)]
+    rows = cav[(cav["measure"] != measure.id) & cav["district"].isin(districts)
+               & ~((cav["kind"] == "check") & cav["rule_id"].isin(list(BREAKDOWN_ONLY_RULES)))]
     if rows.empty:
         return rows
     numbers = sorted({month_number(p) for p in rows["period"]})

@@ -144,3 +144,37 @@ def test_a_counts_quarter_is_marked_by_the_caveats_on_its_months(monkeypatch, wh
     marked = set(table[table == "yes"].index)
     assert any("2015/16" in q and "Q1" in q for q in marked), marked
     assert not any("2015/16" in q and "Q2" in q for q in marked), marked
+
+
+def test_a_missing_breakdown_of_a_part_is_not_said_on_the_percentage_worked_out_from_it(monkeypatch, sample_db,
+                                                                                       tmp_path):
+    """A part's breakdown not sent says nothing about the part's own figure, which the percentage is worked out
+    from: "CSE suspects identified's breakdown by age of the suspect was not sent" is said under CSE suspects
+    identified, not again under Suspects arrested within 12 weeks (%). A check on the part's figure still is."""
+    from pipelines.flags import arrange_caveats, caveats
+
+    db = copy_warehouse(sample_db, tmp_path)
+    with warehouse.connect(db) as con:
+        for rule, message in (
+                ("breakdown_not_sent", "the breakdown by age of the suspect of CSE suspects identified for Sheffield "
+                                       "was sent for February 2026 but not for March 2026."),
+                ("month_on_month_change", "CSE suspects identified in Sheffield went from 18 in February 2026 to "
+                                          "2 in March 2026: check the figure.")):
+            con.execute("INSERT INTO figure_caveat (period, district, measure, run_id, file_id, rule_id, severity, "
+                        "message, created_at) VALUES (DATE '2026-03-01', 'Sheffield', 'cse_suspects_identified', 1, "
+                        "NULL, ?, 'warning', ?, TIMESTAMP '2026-04-10 09:00:00')", [rule, message])
+        cav = caveats(con, start="2026-03", end="2026-03")
+    pct, part = "cse_suspects_arrested_12w_pct", "cse_suspects_identified"
+    included = {pct: {(part, "Sheffield", "2026-03"): "in the figure for March 2026"}}
+    arranged = arrange_caveats(cav, "2026-03", [part, pct], ["Sheffield"], included=included)
+    own = " ".join(arranged.by_measure[part])
+    assert "breakdown by age" in own and "18 in February 2026 to 2" in own
+    on_pct = " ".join(arranged.by_measure[pct])
+    assert "18 in February 2026 to 2" in on_pct and "worked out from" in on_pct
+    assert "breakdown" not in on_pct
+    assert "breakdown" not in " ".join(arranged.by_figure.get((pct, "Sheffield"), []))
+
+    # the Measure page says the part's check on its figure, and not its breakdown's
+    at = measure_page(monkeypatch, db, pct, "Sheffield")
+    said = " ".join(caveat_table(at)["Caveat"])
+    assert "18 in February 2026 to 2" in said and "breakdown" not in said
