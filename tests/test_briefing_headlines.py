@@ -199,3 +199,20 @@ def test_measures_missing_the_same_months_are_named_together_once(monkeypatch, s
     assert said.count(note) == 1, said
     line = next(line for line in said.splitlines() if note in line)
     assert line.startswith("- CSE referrals, Live CSE investigations, CSE arrests, ") and " and " in line
+
+
+def test_a_years_aspiration_is_drawn_at_the_whole_figure_the_plan_states(monkeypatch, sample_db):
+    """The 2013-17 plan's "+10% on the 19 in 2013/14" is stated as "at least 21 people in any 12 months": the
+    rolling-year chart draws and names 21, not the 20.9 it is worked out from."""
+    at = internal(monkeypatch, sample_db, "internal_pages/briefing.py")
+    at.date_input(key="meeting_date").set_value(MEETING).run()
+    at.switch_page("internal_pages/measure.py").run()
+    at.selectbox(key="measure").select("cse_charges").run()
+    assert "At least 21 people in any 12 months" in texts(at)
+    for view in ("rolling_12", "financial_year"):
+        at.selectbox(key="view").select(view).run()
+        assert not at.exception, at.exception
+        line = next(t for t in json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+                    if t.get("name", "").startswith("Aspiration"))
+        assert line["name"].startswith("Aspiration (21 in 12 months"), line["name"]
+        assert set(line["y"]) == {21}

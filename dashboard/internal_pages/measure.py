@@ -17,7 +17,7 @@ from pipelines.plan import load_population
 from pipelines.plan.funnel import PERIODS as FUNNEL_PERIODS
 from pipelines.plan.funnel import FunnelError, funnel, funnel_figure
 from pipelines.plan.history import baseline_text
-from pipelines.plan.narrative import format_number, missing_months
+from pipelines.plan.narrative import format_number, missing_months, whole_target
 from pipelines.plan.periods import missing_between, month_label, month_number, month_numbers, month_start
 from pipelines.plan.smallcounts import floor_limits, quarterly_frame, view_choice
 from pipelines.uk_time import uk_words
@@ -141,11 +141,12 @@ def target_for(months: int, first: object = None) -> tuple[float | None, str]:
     if m.kind != "flow":
         return status.target, f"Aspiration ({format_number(status.target, m)}{since})"
     if months == 12 and status.period_target is not None and status.aspiration_period != "month":
-        value = status.period_target
+        # in whole people or offences, as the aspiration is stated: "at least 21 in any 12 months", not 20.9
+        value, decimals = whole_target(status.period_target, status.increase_is), 0
     else:
-        value = status.target * months
+        value, decimals = status.target * months, 1
     per = {1: "a month", 3: "a quarter", 12: "in 12 months"}[months]
-    return value, f"Aspiration ({format_number(value, m, decimals=1)} {per}{since})"
+    return value, f"Aspiration ({format_number(value, m, decimals=decimals)} {per}{since})"
 
 
 def target_start(first: pd.Timestamp) -> pd.Timestamp:
