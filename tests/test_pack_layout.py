@@ -285,3 +285,23 @@ def test_a_figure_with_months_missing_never_leaves_its_bracket_open_at_a_line_en
     pdf = render_pdf(pack)
     assert not split_figures(pdf, ["83.8%"]), report(split_figures(pdf, ["83.8%"]))
     assert not cell_overflows(pdf), report(cell_overflows(pdf))
+
+
+def test_the_questions_heading_is_never_left_at_a_pages_foot_without_its_first_question():
+    """Regression: a heading kept with what follows it (keepWithNext) is not kept with a list in ReportLab, so
+    "Questions for the Chief Constable" (and "Events on this chart") could end one page with its questions on the
+    next. Whatever the length of the measures before them, the heading's page holds the first question."""
+    import pdfplumber
+    from handmade_pack import QUESTIONS, make_pack
+
+    from pipelines.briefing.render import render_pdf
+
+    first = QUESTIONS[0].split()[:3]
+    for n in range(1, 60, 2):  # a line at a time, two by two: the heading moves down the page to its foot
+        pack = make_pack()
+        pack.questions_by, pack.questions_at = "", None
+        pack.measures[-1].commentary = "\n\n".join(["The office asked the force for the figures."] * n)
+        with pdfplumber.open(io.BytesIO(render_pdf(pack))) as doc:
+            pages = [p.extract_text() or "" for p in doc.pages]
+        [at] = [i for i, t in enumerate(pages) if "Questions for the Chief Constable" in t and i > 0]
+        assert " ".join(first) in " ".join(pages[at].split()), (n, pages[at][-300:])

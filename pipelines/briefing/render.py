@@ -703,13 +703,21 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(xml_escape(text).replace("\n", "<br/>"), style)
 
 
-def _bullets(texts: list[str], style: ParagraphStyle, numbered: bool = False) -> ListFlowable:
+def _bullets(texts: list[str], style: ParagraphStyle, numbered: bool = False, first: int = 1) -> ListFlowable:
     items = [ListItem(_p(t, style), leftIndent=14) for t in texts]
     if numbered:
         return ListFlowable(items, bulletType="1", bulletFormat="%s.", leftIndent=16, bulletFontName=style.fontName,
-                            bulletFontSize=style.fontSize)
+                            bulletFontSize=style.fontSize, start=first)
     return ListFlowable(items, bulletType="bullet", start="\u2022", leftIndent=12, bulletFontName=style.fontName,
                         bulletFontSize=style.fontSize)
+
+
+def _headed_list(heads: list, texts: list[str], style: ParagraphStyle, numbered: bool = False) -> list:
+    """A heading (and any lead under it) and a list, the heading kept with the list's first item: ReportLab keeps a
+    heading with the next paragraph (keepWithNext) but not with a list, so a heading could end a page with its list
+    on the next."""
+    return [KeepTogether([*heads, _bullets(texts[:1], style, numbered)]),
+            *([_bullets(texts[1:], style, numbered, first=2)] if texts[1:] else [])]
 
 
 def _boxed(flowable, fill: str, edge: str, width: float, edge_width: float = 1.5) -> Table:
@@ -822,7 +830,7 @@ def _pdf_summary(pack: Pack, st: dict[str, ParagraphStyle], width: float) -> lis
 def _pdf_events(pack: Pack, st: dict[str, ParagraphStyle]) -> list:
     """The events drawn on the charts, in full and once, before the measures (each chart lists them short)."""
     events = pack_events(pack)
-    return [_p(EVENTS_SECTION, st["h3"]), _bullets(events, st["note"]), Spacer(1, 8)] if events else []
+    return [*_headed_list([_p(EVENTS_SECTION, st["h3"])], events, st["note"]), Spacer(1, 8)] if events else []
 
 
 def _pdf_measure(pack: Pack, m: PackMeasure, anchor: str, st: dict[str, ParagraphStyle], width: float,
@@ -970,14 +978,14 @@ def render_pdf(pack: Pack) -> bytes:
                 story += _pdf_measure(pack, m, f"measure-{i}", st, width, heading)
                 heading = None
 
-    story.append(_p("Questions for the Chief Constable", st["h2"]))
+    heads = [_p("Questions for the Chief Constable", st["h2"])]
     if lead := _questions_lead(pack):
-        story.append(_p(lead, st["body"]))
+        heads.append(_p(lead, st["body"]))
     questions = [q.strip() for q in pack.questions if q.strip()]
     if questions:
-        story.append(_bullets(questions, st["body"], numbered=True))
+        story += _headed_list(heads, questions, st["body"], numbered=True)
     else:
-        story.append(_p("No questions set.", st["body"]))
+        story += [*heads, _p("No questions set.", st["body"])]
     story += [Spacer(1, 14), _p(_generated(pack), st["note"])]
 
     footer_left = f"{pack.office}: {pack.meeting_short} {_long_date(pack.meeting_date)}"
