@@ -430,32 +430,33 @@ def validate(paths, db, file, measures, districts, start, end, all_rules, engine
     import time
 
     from .contracts import format_report
-    from .contracts.revalidate import validate_accepted, validate_files
+    from .contracts.revalidate import validate_accepted, validate_files, validate_named
     from .figures import make_filter
-    from .ingest.load import discover, nothing_found
-    from .ingest.preview import judged, preview, refused_before
+    from .ingest.load import discover_named, nothing_found
+    from .ingest.preview import Upload, judged, preview, refused_before
     from .policeuk import detect, header_problem, validate_police_uk
     from .warehouse import connect
 
     def dry_runs(con, files, missing):
         """Each file checked as what it is, in the order ingest would load them: (path, whether it is a force
         return, label, run, problems, how many of them the structure's, seconds taken in all); a missing file's path
-        is None."""
+        is None. Each is named as `ingest` names it: one found under a folder by its path below it
+        ("east/return.csv")."""
         for label, run, problems, structure in validate_files(con, [m.label for m in missing], engine=engine):
             yield None, False, label, run, problems, structure, 0.0
-        for path in files:
+        for path, name in files:
             started = time.perf_counter()
-            police_uk = path.suffix.lower() == ".csv" and bool(detect(path) or header_problem(path, path.name))
+            police_uk = path.suffix.lower() == ".csv" and bool(detect(path) or header_problem(path, name))
             if police_uk:
-                found = (*validate_police_uk(con, path, engine=engine), 0)
+                found = (*validate_police_uk(con, path, engine=engine, label=name), 0)
             else:
-                [found] = validate_files(con, [path], engine=engine)
+                [found] = validate_named(con, [(path, name)], engine=engine)
             yield path, not police_uk, *found, time.perf_counter() - started
 
     failed = False
     with connect(db) as con:
         if paths:
-            files, missing = discover(paths)
+            files, missing = discover_named(paths)
             if not files and not missing:
                 raise nothing_found(paths)
             returns = {}  # each force return read, with its contract run and wrong totals, for what loading would do
@@ -472,10 +473,11 @@ def validate(paths, db, file, measures, districts, start, end, all_rules, engine
                                          structure=structure, seconds=seconds))
                 failed = failed or bool(run.errors) or bool(problems)
                 if is_return:
-                    returns[path] = (run, problems)
+                    returns[path] = (label, run, problems)
             if returns:  # as the app's upload says it: already loaded, refused, or what it would change
-                for path, p in zip(returns, preview(con, list(returns), check=False), strict=True):
-                    p = judged(p, *returns[path])
+                uploads = [Upload(label, path.read_bytes()) for path, (label, *_) in returns.items()]
+                for path, p in zip(returns, preview(con, uploads, check=False), strict=True):
+                    p = judged(p, *returns[path][1:])
                     if not p.loadable:
                         click.echo(p.sentence())
                         continue

@@ -130,3 +130,43 @@ def test_a_zip_in_a_folder_is_said_not_passed_over(db, tmp_path, run_cli):
     assert both.exit_code == 0, both.stderr
     assert "1 file(s) accepted" in both.stdout
     assert 'Not loaded, being neither .csv nor .xlsx: "2017-11.zip" (a .zip is not unpacked' in both.stdout
+
+
+def test_validate_names_files_of_one_name_in_two_subfolders_as_ingest_does(db, tmp_path, run_cli):
+    """Regression: `pccdash ingest FOLDER` named "east/return.csv" and "west/return.csv" apart, but `pccdash validate
+    FOLDER` called both "return.csv", so which of them failed could not be told."""
+    folder = tmp_path / "returns"
+    for side in ("east", "west"):
+        (folder / side).mkdir(parents=True)
+    write_csv(folder / "east" / "return.csv", CLEAN)
+    write_csv(folder / "west" / "return.csv", HEADER + "2015-07,Leeds,cse_charges,1\n")
+    result = run_cli("validate", folder, "--db", db)
+    assert result.exit_code == 1
+    out = result.stdout
+    assert '"return.csv"' not in result.output
+    verdicts = {line.split('"')[1]: line.split(": ")[1].split(" ")[0]
+                for line in out.splitlines() if line.startswith("Validation of ")}
+    assert verdicts == {"east/return.csv": "passed", "west/return.csv": "FAILED"}
+    assert 'file "west/return.csv", row 2, column "district": "Leeds" is not a district' in out
+    assert '"east/return.csv": Loading it would add 4 new figures' in out
+    assert '"west/return.csv" would be refused: nothing from it would be loaded.' in out
+
+
+def test_validate_names_police_uk_files_and_unreadable_files_in_subfolders_by_their_paths(db, tmp_path, run_cli):
+    folder = tmp_path / "downloads"
+    for sub in ("good", "renamed", "short"):
+        (folder / sub).mkdir(parents=True)
+    sample = Path(__file__).resolve().parent.parent / "pipelines" / "sample" / "police_uk"
+    text = (sample / "2017-11-south-yorkshire-street.sample.csv").read_text()
+    write_csv(folder / "good" / "street.csv", text)
+    write_csv(folder / "renamed" / "street.csv", text.replace("Crime ID", "Crime Ident", 1))
+    write_csv(folder / "short" / "street.csv", "period,district,measure\n2015-07,Barnsley,cse_charges\n")
+    result = run_cli("validate", folder, "--db", db)
+    assert result.exit_code == 1
+    assert '"street.csv"' not in result.output
+    assert 'Validation of "good/street.csv" (not loaded) against police_uk_street' in result.stdout
+    assert ": passed (" in result.stdout
+    assert 'file "renamed/street.csv", row 1: is a police.uk street-level crime file' in result.stderr
+    assert '"renamed/street.csv" cannot be read; nothing was validated.' in result.stderr
+    assert 'file "short/street.csv", row 1, column "value": the required column "value" is missing.' in result.stderr
+    assert '"short/street.csv" cannot be read; nothing was validated.' in result.stderr

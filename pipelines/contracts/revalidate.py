@@ -11,7 +11,7 @@ import duckdb
 from ..errors import PccDashError
 from ..figures import FigureFilter
 from ..ingest import checks, readers
-from ..ingest.load import checked_by, discover, drop_staging, read_checkable
+from ..ingest.load import checked_by, discover_named, drop_staging, read_checkable
 from ..registry import find_file
 from .batch import build_accepted_batch, build_batch
 from .contract import load_contract
@@ -49,26 +49,33 @@ def validate_files(con: duckdb.DuckDBPyConnection, paths, today: dt.date | None 
     """Read each file and validate it without loading anything: (label, run, problems, structure). `run` is None
     when the file could not be read, and `problems` say why; else `problems` are those found beside the run: the
     first `structure` of them of the file's structure, read past (a formula, a merged cell, a hidden sheet: the run
-    is of the rest of the file), then its wrong totals."""
-    files, missing = discover(paths)
-    out: list[tuple[str, ValidationRun | None, list, int]] = [(m.label, None, m.problems, 0) for m in missing]
+    is of the rest of the file), then its wrong totals. Each file is named as `pccdash ingest` names it: one found
+    under a folder by its path below it ("east/return.csv")."""
+    files, missing = discover_named(paths)
+    return [(m.label, None, m.problems, 0) for m in missing] + validate_named(con, files, today, engine)
+
+
+def validate_named(con: duckdb.DuckDBPyConnection, files: list[tuple[Path, str]], today: dt.date | None = None,
+                   engine: str = "duckdb") -> list[tuple[str, ValidationRun | None, list, int]]:
+    """As `validate_files`, for files each given with the name it is shown by (`discover_named`'s)."""
+    out: list[tuple[str, ValidationRun | None, list, int]] = []
     contract = load_contract("force_cse_return")
     month = checks.current_month(today)
     with tempfile.TemporaryDirectory(prefix="pccdash-") as tmp:
-        for path in files:
+        for path, name in files:
             drop_staging(con)
             try:
-                facts = readers.inspect_file(path, path.name, Path(tmp))
+                facts = readers.inspect_file(path, name, Path(tmp))
                 result, reading = read_checkable(con, facts)
             except readers.FileRejected as exc:
-                out.append((path.name, None, exc.problems, 0))
+                out.append((name, None, exc.problems, 0))
                 continue
-            build_batch(con, path.name)
-            checked, label = checked_by(contract, reading, path.name, loaded=False)
+            build_batch(con, name)
+            checked, label = checked_by(contract, reading, name, loaded=False)
             run = validate_batch(con, checked, scope="dry-run", label=label, current_month=month, engine=engine)
             con.execute("BEGIN TRANSACTION")
             save_run(con, run, None)
             con.execute("COMMIT")
-            out.append((path.name, run, reading + checks.check_totals(con, path.name, result.totals), len(reading)))
+            out.append((name, run, reading + checks.check_totals(con, name, result.totals), len(reading)))
             drop_staging(con)
     return out

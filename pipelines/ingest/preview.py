@@ -317,7 +317,7 @@ def preview(con: duckdb.DuckDBPyConnection, files: Iterable[Upload | tuple[str, 
         for i, up in enumerate(uploads):
             folder = Path(tmp) / str(i)
             folder.mkdir()
-            path = folder / up.name
+            path = folder / _safe_name(up.name)  # named as given ("east/return.csv"), kept by its file name
             path.write_bytes(up.data)
             def say(part: float, step: str, i: int = i) -> None:
                 if progress:

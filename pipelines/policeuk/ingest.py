@@ -381,7 +381,7 @@ def ingest_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, loaded
 
 
 def validate_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, today: dt.date | None = None,
-                       tmp_dir: Path | None = None, engine: str = "duckdb"
+                       tmp_dir: Path | None = None, engine: str = "duckdb", label: str | None = None
                        ) -> tuple[str, ValidationRun | None, list[Problem]]:
     """`pccdash validate FILE` for a police.uk street or outcomes file: a dry run, loading nothing.
 
@@ -390,10 +390,11 @@ def validate_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, toda
     dry-run) as for a return. Returns (label, run, problems): `run` is None when the file could not be
     read as a police.uk file at all, and `problems` say why (a file that is not police.uk's, a ragged row,
     an encoding that is neither UTF-8 nor Windows-1252, ...). `engine` judges the row rules, as in
-    `validate_batch` ("gx": Great Expectations, the independent second engine).
+    `validate_batch` ("gx": Great Expectations, the independent second engine). `label` is the name the file is
+    shown by, as `ingest_police_uk` takes it (its file name unless given).
     """
     path = Path(path)
-    label = path.name
+    label = label or path.name
     drop_staging(con)
     kind = detect(path)
     month = checks.current_month(today)
