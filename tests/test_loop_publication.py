@@ -435,6 +435,7 @@ def test_a_text_quoting_a_hidden_quarter_is_pointed_out_and_stops_the_publicatio
         board = add_meeting(con, PCC, held_on="2015-08-20").meeting_id
         quoting = ask(con, PCC, board, "CSE arrests in Doncaster were 66 in Q1 2015/16: why so few?")
         other = ask(con, PCC, board, "The partnership met 66 times last year: is that enough?")
+        single = ask(con, PCC, board, "Only 1 partnership meeting was held in the summer: why?")
         warning = release_form_defaults(con, "question", quoting).warning
         assert warning and "66 (CSE arrests for Doncaster in Q1 2015/16)" in warning, warning
         assert "publishing is refused" in warning
@@ -442,6 +443,7 @@ def test_a_text_quoting_a_hidden_quarter_is_pointed_out_and_stops_the_publicatio
         assert coincidence and "mentions a number equal to a figure the next publication hides" in coincidence
         approval = release(con, PCC, "question", quoting)
         release(con, PCC, "question", other)
+        release(con, PCC, "question", single)
         preview = preview_publication(con)
         assert preview.problem == (
             f"Nothing can be published: the question approved for publication (approval {approval}, question "
@@ -460,8 +462,11 @@ def test_a_text_quoting_a_hidden_quarter_is_pointed_out_and_stops_the_publicatio
         preview = preview_publication(con)
         assert preview.problem is None, preview.problem
         notes = [line for line in preview.summary if line.startswith("Check:")]
-        assert len(notes) == 1 and "mentions 66" in notes[0] and "(CSE arrests for Doncaster in Q1 2015/16)" in \
+        assert len(notes) == 2 and "mentions 66" in notes[0] and "(CSE arrests for Doncaster in Q1 2015/16)" in \
             notes[0], preview.summary
+        # regression: a "1" equal to each of Barnsley's hidden months gave a line for each, hundreds in a real office
+        assert "mentions 1, which is also the value of 3 figures this publication hides (CSE arrests for " \
+               "Barnsley in " in notes[1] and "; and 1 more); the text names none of them" in notes[1], notes[1]
         publish(con, PCC)
     assert "fell in Q1 2015/16" in every_text(public_side.current_snapshot())
 

@@ -988,12 +988,28 @@ def _quote_refusal(item: Release, where: str, q: Quoted, *, unpublished: bool = 
             f"would be published with it. To publish, {edit} or {unrelease}, then publish again.")
 
 
-def _quote_note(item: Release, where: str, q: Quoted) -> str:
-    """A warning for a number equal to a hidden figure's value that the item's text does not tie to that figure."""
-    what = " in the question it carries" if where == "question" and item.kind != "question" else ""
-    return (f"Check: {_item_words(item)} mentions {q.number}{what}, which is also the value of a figure this "
-            f"publication hides ({q.figure}); the text does not name that figure's area, period and measure beside "
-            "it, so publishing goes ahead. If the text means that figure, leave it out of the text as published.")
+def _quote_notes(quotes: list[tuple[Release, str, Quoted]]) -> list[str]:
+    """A warning for each number an item's text holds that equals the value of figures this publication hides without
+    tying it to any of them: one line for the number, however many figures share it (a "1" in a text equals hundreds
+    of hidden small counts), naming the first two."""
+    grouped: dict[tuple, list[Quoted]] = {}
+    for item, where, q in quotes:
+        grouped.setdefault((item.release_id, where, q.number), []).append(q)
+    items = {item.release_id: item for item, _, _ in quotes}
+    lines = []
+    for (release_id, where, number), found in grouped.items():
+        item = items[release_id]
+        what = " in the question it carries" if where == "question" and item.kind != "question" else ""
+        figures = [q.figure for q in found]
+        named = "; ".join(figures[:2]) + (f"; and {len(figures) - 2:,} more" if len(figures) > 2 else "")
+        one = len(figures) == 1
+        lines.append(f"Check: {_item_words(item)} mentions {number}{what}, which is also the value of "
+                     f"{'a figure' if one else f'{len(figures):,} figures'} this publication hides ({named}); the text "
+                     + ("does not name that figure's area, period and measure beside it" if one else
+                        "names none of them by its area, period and measure beside it")
+                     + ", so publishing goes ahead. If the text means such a figure, leave it out of the text as "
+                     "published.")
+    return lines
 
 
 def _flags_phrase(flags: list[tuple[int, str]]) -> str:
@@ -1275,7 +1291,7 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
         caveats_added=notes[notes["_merge"] == "left_only"].drop(columns="_merge").reset_index(drop=True),
         caveats_removed=notes[notes["_merge"] == "right_only"].drop(columns="_merge").reset_index(drop=True),
         hidden=protected.hidden,
-        quoted=[_quote_note(item, where, q) for item, where, q in quotes if not q.tied])
+        quoted=_quote_notes([(item, where, q) for item, where, q in quotes if not q.tied]))
     tied = [(item, where, q) for item, where, q in quotes if q.tied] + unpublished
     # a hidden figure shown is a change of what the public reads too: a flag on its month stops it as a revision
     revised_flagged = {m: (int((preview.revised["period"] == m).sum()), int((shown["period"] == m).sum()))
