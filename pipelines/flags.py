@@ -183,9 +183,7 @@ def answer_gap(con: duckdb.DuckDBPyConnection, flag_id: object) -> str:
     scope, period, measure, file_id, name = row[0]
     by_measure = "AND measure = $measure" if scope == "figure" and measure else ""
     sent = con.execute(
-        f"""SELECT count(*) FROM (SELECT period, measure FROM file_coverage WHERE file_id = $file
-                                  UNION ALL SELECT period, measure FROM breakdown_coverage WHERE file_id = $file)
-            WHERE period = $period {by_measure}""",
+        f"SELECT count(*) FROM {registry.FILE_SENT} WHERE file_id = $file AND period = $period {by_measure}",
         {"file": file_id, "period": period} | ({"measure": measure} if by_measure else {})).fetchall()[0][0]
     if sent:
         return ""

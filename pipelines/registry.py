@@ -9,6 +9,11 @@ from typing import NamedTuple
 
 import duckdb
 
+# What each loaded file sent, by month and measure (file_id, period, measure): its figures, and the breakdowns it sent
+# (a breakdown resent on its own, without the figure it breaks down, covers its month and measure too).
+FILE_SENT = ("(SELECT file_id, period, measure FROM file_coverage "
+             "UNION ALL SELECT file_id, period, measure FROM breakdown_coverage)")
+
 
 class LoadedFile(NamedTuple):
     file_id: int

@@ -24,7 +24,7 @@ from . import audit
 from .access import require
 from .catalogue import catalogue, listed
 from .errors import PccDashError, shown
-from .registry import LoadedFile, find_file
+from .registry import FILE_SENT, LoadedFile, find_file
 from .uk_time import month_words, uk_words
 from .warehouse import utc_now
 
@@ -178,10 +178,8 @@ def refusals(con: duckdb.DuckDBPyConnection) -> list[Refusal]:
     periods = sorted({p for r in out.values() for p, _ in r.rows})
     if periods:
         for period, measure, fid, name in con.execute(
-                """SELECT DISTINCT c.period, c.measure, c.file_id, r.name
-                   FROM (SELECT file_id, period, measure FROM file_coverage
-                         UNION ALL SELECT file_id, period, measure FROM breakdown_coverage) c
-                   JOIN file_registry r USING (file_id)
+                f"""SELECT DISTINCT c.period, c.measure, c.file_id, r.name
+                   FROM {FILE_SENT} c JOIN file_registry r USING (file_id)
                    WHERE r.outcome = 'accepted' AND list_contains(?, c.period) ORDER BY c.file_id""",
                 [periods]).fetchall():
             for ref in out.values():
