@@ -503,7 +503,7 @@ def restore(src: Path, places: Places, *, replace: bool = False) -> Restored:
                                 "what is there aside (nothing is deleted) and restore in its place.")
         for _, target in targets:
             _writable(target)
-        stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+        stamp = _aside_stamp(db, in_the_way)
         aside = _move_aside(places, in_the_way, stamp, root) if in_the_way else []
         for part, target in targets:
             if part == "warehouse":  # its files below, the warehouse itself last
@@ -604,6 +604,19 @@ def _writable(target: Path) -> None:
         if exc.errno == errno.ENOSPC:
             raise
         raise _cannot_write(folder, exc) from None
+
+
+def _aside_stamp(db: Path, in_the_way: list[Path]) -> str:
+    """The time to name what a restore sets aside by, to the second, with "-2", "-3"... added when a name it would
+    give is taken already (a second restore in the same second would otherwise meet the first one's folder, or
+    replace a file it set aside)."""
+    now = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+    stamp, n = now, 1
+    while db.with_name(f"{db.stem}.replaced-{stamp}").exists() or any(
+            p.with_name(f"{p.name}.replaced-{stamp}").exists() for p in in_the_way):
+        n += 1
+        stamp = f"{now}-{n}"
+    return stamp
 
 
 def _move_aside(places: Places, in_the_way: list[Path], stamp: str, root: Path) -> list[str]:

@@ -6,6 +6,7 @@ or after the load; a backup stopped part way, cut short, damaged or made by a ne
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -533,3 +534,30 @@ def test_a_restore_from_a_backup_taken_before_an_erasure_erases_the_name_and_con
 def _backup_of(office: Path, dest: Path) -> Path:
     cli(places_in(office), "backup", dest)
     return dest
+
+
+def test_two_restores_over_a_warehouse_in_the_same_second_set_each_aside_under_its_own_name(office, tmp_path,
+                                                                                            monkeypatch):
+    """What a restore sets aside is named to the second: a second `restore --replace` in that second met the first
+    one's folder and stopped with an unexpected fault."""
+    from pipelines import backup
+
+    dest = tmp_path / "b"
+    cli(places_in(office), "backup", dest)
+    target = places_in(tmp_path / "there")
+    cli(target, "restore", dest)
+    frozen = dt.datetime(2026, 12, 6, 15, 30, 0)
+    monkeypatch.setattr(backup.dt, "datetime", type("Frozen", (dt.datetime,), {"now": classmethod(lambda c: frozen)}))
+    for mark in ("first", "second"):
+        with warehouse.connect(target["PCCDASH_DB"]) as con:  # a change made since, that the restore undoes
+            con.execute(f"CREATE TABLE kept_{mark} (x INTEGER)")
+        assert "was moved to" in cli(target, "restore", dest, "--replace")
+    asides = sorted((tmp_path / "there").glob("pccdash.replaced-*"))
+    assert [p.name for p in asides] == ["pccdash.replaced-20261206T153000", "pccdash.replaced-20261206T153000-2"]
+    # nothing lost: each warehouse is where it was said to go
+    for aside, mark in zip(asides, ("first", "second"), strict=True):
+        with duckdb.connect(str(aside / "pccdash.duckdb"), read_only=True) as con:
+            assert con.execute(f"SELECT count(*) FROM kept_{mark}").fetchall() == [(0,)]
+    published = Path(target["PCCDASH_PUBLISHED_DIR"])
+    assert sorted(p.name for p in published.parent.glob(f"{published.name}.replaced-*")) == [
+        f"{published.name}.replaced-20261206T153000", f"{published.name}.replaced-20261206T153000-2"]
