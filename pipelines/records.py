@@ -108,7 +108,11 @@ def set_aside(warehouse: Path) -> Path | None:
     path = path_of(warehouse)
     if not path.exists():
         return None
-    aside = path.with_name(f"{path.name}.set-aside-{time.strftime('%Y%m%dT%H%M%S')}")
+    now, n = time.strftime('%Y%m%dT%H%M%S'), 1
+    aside = path.with_name(f"{path.name}.set-aside-{now}")
+    while aside.exists() or aside.with_name(aside.name + ".wal").exists():  # one set aside in the same second
+        n += 1
+        aside = path.with_name(f"{path.name}.set-aside-{now}-{n}")
     os.replace(path, aside)
     for extra in (".wal",):
         if path.with_name(path.name + extra).exists():

@@ -117,6 +117,18 @@ def test_a_new_warehouse_sets_aside_the_records_a_removed_one_left_and_loads_its
             con, "SELECT sum(records) FROM police_uk_month")
 
 
+def test_records_set_aside_twice_in_one_second_are_both_kept(tmp_path, monkeypatch):
+    """The name set aside is to the second, and a rename replaces a file of the same name: the first records set
+    aside were lost."""
+    db = tmp_path / "wh.duckdb"
+    monkeypatch.setattr(records.time, "strftime", lambda fmt, *a: "20261206T153000")
+    for content in (b"the first", b"the second"):
+        records.path_of(db).write_bytes(content)
+        records.set_aside(db)
+    assert sorted(p.read_bytes() for p in tmp_path.glob("wh.records.duckdb.set-aside-*")) == [b"the first",
+                                                                                              b"the second"]
+
+
 def test_the_records_are_still_named_as_before_on_a_connection_to_the_warehouse(tmp_path):
     db = tmp_path / "wh.duckdb"
     street = SAMPLE_STREET / "2017-11-south-yorkshire-street.sample.csv"
