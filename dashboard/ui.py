@@ -397,13 +397,15 @@ def provenance_params(measure_id: str, area: str, month: object) -> dict[str, st
 
 def provenance_link(measure_id: str, area: str, month: object) -> str | None:
     """The Provenance page's address on one figure (its measure, area and month, read by that page); None for
-    a measure no return of the force reports (police.uk context has no file and row to trace)."""
+    a measure neither the force's return reports nor its breakdowns give (police.uk context has no file and row
+    to trace)."""
     from urllib.parse import urlencode
 
     from pipelines.lineage import PAGE
 
     try:
-        if not catalogue().get(measure_id).from_force_return:
+        m = catalogue().get(measure_id)
+        if not (m.from_force_return or m.derived):
             return None
     except PccDashError:
         return None

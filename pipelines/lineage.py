@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import duckdb
 import pandas as pd
 
-from .catalogue import catalogue, force, listed
+from .catalogue import DERIVED, catalogue, completeness_id, dimensions, force, listed, recorded_id
 from .errors import PccDashError, shown
 from .office import in_sentence, possessive
 
@@ -39,6 +39,7 @@ class Source:
     row: int
     column: str | None
     loaded_at: str
+    category: str | None = None  # a breakdown's category (its label), for a figure counted from a breakdown
 
     @property
     def where(self) -> str:
@@ -71,8 +72,11 @@ class Lineage:
     """A figure and what it is made of.
 
     ``how``: "district" (a district's figure, ``sources`` its own row), "given" (a figure the force gave for
-    itself, ``sources`` its own row), "sum" (a force figure adding up ``sources``, one per district) or "ratio"
-    (a force percentage rebuilt from the districts' numerators and denominators, ``sources`` both).
+    itself, ``sources`` its own row), "sum" (a force figure adding up ``sources``, one per district), "ratio"
+    (a force percentage rebuilt from the districts' numerators and denominators, ``sources`` both), "recorded"
+    (the count of a breakdown whose value was recorded, ``sources`` the rows of its recorded categories, of the
+    area or of every district for the force) or "share" (that count's share of the measure broken down,
+    ``sources`` those rows and the measure's own rows).
     ``revisions``: every earlier value of the figure or of its parts, with the file that gave it.
     ``stated``: for a force "sum", the total the force wrote for itself in the latest accepted file that gave one.
     """
@@ -139,7 +143,7 @@ def read_link(params: dict) -> tuple[str, str, str]:
     A measure may be given by id or name, an area in any case or by an alias."""
     cat, f = catalogue(), force()
     measure_text = str(params.get("measure") or "").strip()
-    own = set(cat.ids("force_return"))
+    own = set(cat.ids("force_return")) | set(cat.ids(DERIVED))  # a breakdown's completeness: its rows are traced
     measure = cat.lookup().get(measure_text.lower(), measure_text)
     if measure not in own:
         raise LineageError(f'The link names the measure "{measure_text}", which no return of the force reports.'
@@ -185,6 +189,8 @@ def lineage(con: duckdb.DuckDBPyConnection, measure: str, area: str, month: str)
     cat, f = catalogue(), force()
     m = cat.get(measure)
     is_force = area == f.force_short_name
+    if m.derived:
+        return _from_breakdown(con, m, area, month)
     if is_force:
         own = _revisions(con, [measure], [area], month)
         if not own.empty:  # the force gave this figure itself: its own row is its source
@@ -206,6 +212,81 @@ def lineage(con: duckdb.DuckDBPyConnection, measure: str, area: str, month: str)
     if rows.empty:
         raise LineageError(f"No figure for {in_sentence(m.name)} in {area} in {_month_words(month)} has been loaded.")
     return _built(measure, area, month, "district", rows, ())
+
+
+def breakdown_of(measure: str) -> tuple[str, str]:
+    """The (measure broken down, dimension) a derived measure (a breakdown's count recorded or its share) is
+    worked out from; a LineageError for any other measure."""
+    for m in catalogue().measures:
+        for b in m.breakdowns:
+            if measure in (recorded_id(m.id, b.dimension), completeness_id(m.id, b.dimension)):
+                return m.id, b.dimension
+    raise LineageError(f'"{measure}" is not worked out from a breakdown.')
+
+
+def _breakdown_revisions(con: duckdb.DuckDBPyConnection, measure: str, dimension: str, areas: list[str],
+                         month: str) -> pd.DataFrame:
+    """Every revision of each category of a breakdown in `month`, with its file, row and whether its category
+    counts as recorded; `measure` in the frame is the derived count recorded, `category` the category's label."""
+    d = dimensions().get(dimension)
+    labels = {v.id: v.label for v in d.values}
+    rows = con.execute(
+        """SELECT b.district AS area, b.category, b.revision, b.value, b.previous_value, b.file_id,
+                  f.name AS file, b.source_sheet AS sheet, b.source_row AS "row", b.source_column AS "column",
+                  strftime(b.loaded_at, '%Y-%m-%d %H:%M') AS loaded_at,
+                  b.revision = max(b.revision) OVER (PARTITION BY b.district, b.category) AS is_current
+           FROM figure_breakdown_revision b JOIN file_registry f USING (file_id)
+           WHERE b.measure = $measure AND b.dimension = $dimension AND b.district IN (SELECT unnest($areas))
+             AND b.period = CAST($month AS DATE)
+           ORDER BY b.district, b.category, b.revision DESC""",
+        {"measure": measure, "dimension": dimension, "areas": areas, "month": f"{month}-01"}).df()
+    rows["counted"] = ~rows["category"].isin(d.unrecorded())
+    rows["measure"] = recorded_id(measure, dimension)
+    order = {v.id: i for i, v in enumerate(d.values)}
+    rows["rank"] = rows["category"].map(order).fillna(len(order))
+    rows["category"] = rows["category"].map(labels).fillna(rows["category"])
+    return rows
+
+
+def _from_breakdown(con: duckdb.DuckDBPyConnection, m, area: str, month: str) -> Lineage:
+    """A breakdown's count recorded, or its share of the measure broken down, for a district or the force: the
+    rows of the recorded categories (every one but "Not recorded" and the like) and, for the share, the measure's
+    own rows; the force's adds up the districts that sent the breakdown (and, for the share, the measure too)."""
+    f = force()
+    base, dimension = breakdown_of(m.id)
+    areas = list(f.districts) if area == f.force_short_name else [area]
+    cats = _breakdown_revisions(con, base, dimension, areas, month)
+    share = m.kind == "percentage"
+    figs = _revisions(con, [base], areas, month) if share else None
+    sent = set(cats.loc[cats["is_current"], "area"])
+    have = sent & set(figs.loc[figs["is_current"], "area"]) if share else sent
+    missing = tuple(d for d in areas if d not in have)
+    if not have:
+        raise LineageError(f"No breakdown of {in_sentence(catalogue().get(base).name)} by "
+                           f"{in_sentence(dimensions().get(dimension).name)} in {area} in {_month_words(month)} "
+                           "has been loaded" + (" with a figure of the measure beside it." if share and sent else "."))
+    order = {d: i for i, d in enumerate(f.districts)}
+    cats = cats[cats["area"].isin(have) & cats["counted"]]
+    cats = cats.assign(area_rank=cats["area"].map(order).fillna(-1)).sort_values(
+        ["area_rank", "rank", "revision"], ascending=[True, True, False], kind="stable")
+    counted = tuple(replace(_source(r), category=r.category) for r in cats[cats["is_current"]].itertuples())
+    earlier = [cats[~cats["is_current"]]]
+    sources = counted
+    if share:
+        figs = figs[figs["area"].isin(have)]
+        own = sorted((_source(r) for r in figs[figs["is_current"]].itertuples()), key=lambda s: order.get(s.area, -1))
+        sources = counted + tuple(own)
+        earlier.append(figs[~figs["is_current"]])
+    recorded = sum(s.value for s in counted)
+    if share:
+        total = sum(s.value for s in sources if s.measure == base)
+        value = recorded / total * 100 if total else float("nan")
+    else:
+        value = recorded
+    keep = ["measure", "area", "category", "revision", "value", "previous_value", "file_id", "file", "sheet", "row",
+            "column", "loaded_at"]
+    revisions = pd.concat([e.reindex(columns=keep) for e in earlier], ignore_index=True)
+    return Lineage(m.id, area, month, value, "share" if share else "recorded", sources, missing, revisions)
 
 
 def stated_total(con: duckdb.DuckDBPyConnection, measure: str, month: str) -> StatedTotal | None:

@@ -248,3 +248,77 @@ def test_a_measures_name_inside_a_sentence_keeps_its_abbreviations(monkeypatch, 
     with pytest.raises(LineageError, match="No figure for officers and staff trained in CSE awareness"):
         with warehouse.connect_read_only(sample_db) as con:
             lineage(con, "officers_trained_pct", "Rotherham", "2010-01")
+
+
+SHARE = "cse_suspects_identified__suspect_ethnicity_completeness"
+SHARE_MEETING = dt.date(2025, 10, 16)
+
+
+def share_of_plan(db, area: str, month: str) -> float:
+    """The share recorded as the overview and the pack state it (the plan's analysis)."""
+    from pipelines.figures import plan_figures
+    from pipelines.plan.status import PlanAnalytics
+
+    with warehouse.connect_read_only(db) as con:
+        statuses = PlanAnalytics(plan_figures(con)).status(month)
+    return next(s.value for s in statuses if s.measure_id == SHARE and s.area == area)
+
+
+def test_the_ethnicity_recorded_share_traces_to_its_breakdown_rows_and_the_figure_it_is_a_share_of(sample_db):
+    # regression: the share recorded, built from a breakdown rather than from one figure row, had no provenance
+    with warehouse.connect_read_only(sample_db) as con:
+        district = lineage(con, SHARE, "Rotherham", "2025-09")
+        whole = lineage(con, SHARE, "South Yorkshire", "2025-09")
+        rows = con.execute("""SELECT category, value, source_row FROM figure_breakdown
+                              WHERE measure = 'cse_suspects_identified' AND dimension = 'suspect_ethnicity'
+                                AND district = 'Rotherham' AND period = DATE '2025-09-01'""").fetchall()
+        figure = con.execute("""SELECT value, source_row FROM figure WHERE measure = 'cse_suspects_identified'
+                                AND district = 'Rotherham' AND period = DATE '2025-09-01'""").fetchone()
+    assert district.how == "share" and whole.how == "share"
+    assert district.value == pytest.approx(share_of_plan(sample_db, "Rotherham", "2025-09"))
+    assert whole.value == pytest.approx(share_of_plan(sample_db, "South Yorkshire", "2025-09"))
+    counted = [s for s in district.sources if s.category is not None]
+    recorded = {(v, r) for c, v, r in rows if c not in ("not_stated", "not_recorded")}
+    assert {(s.value, s.row) for s in counted} == recorded  # every recorded category's own row, and no other
+    assert all(s.file and s.column == "suspect_ethnicity" for s in counted)
+    own = [s for s in district.sources if s.category is None]
+    assert [(s.measure, s.value, s.row) for s in own] == [("cse_suspects_identified", figure[0], figure[1])]
+    assert {s.area for s in whole.sources} == {"Barnsley", "Doncaster", "Rotherham", "Sheffield"}
+
+
+def test_the_overview_and_the_pack_link_the_ethnicity_recorded_share_to_its_provenance(monkeypatch, sample_db):
+    at = internal(monkeypatch, sample_db, "internal_pages/briefing.py")
+    at.date_input(key="meeting_date").set_value(SHARE_MEETING).run()
+    assert not at.exception
+    summary = next(m.value for m in at.markdown if m.value.startswith("| Measure"))
+    assert f"(provenance?measure={SHARE}&area=South+Yorkshire&month=2025-09)" in summary
+    monkeypatch.setenv("PCCDASH_INTERNAL_URL", "https://dashboard.pcc.example")
+    with warehouse.connect_read_only(sample_db) as con:
+        page = render_html(build_pack(con, SHARE_MEETING, "analyst@example.org"))
+    links = [named(html.unescape(href.split('"')[0]))
+             for href in page.split('href="https://dashboard.pcc.example/')[1:]]
+    assert {"page": "provenance", "measure": SHARE, "area": "Rotherham", "month": "2025-09"} in links
+
+
+def test_the_provenance_page_opens_on_the_share_with_its_rows_and_earlier_values_after_a_correction(
+        monkeypatch, sample_db, tmp_path):
+    from pipelines.ingest import ingest
+
+    db = copy_warehouse(sample_db, tmp_path)
+    fix = tmp_path / "2025-09-ethnicity-correction.csv"
+    fix.write_text("period,district,measure,value,suspect_ethnicity\n"
+                   "2025-09,Rotherham,cse_suspects_identified,9,white_british\n"
+                   "2025-09,Rotherham,cse_suspects_identified,1,not_recorded\n", encoding="utf-8")
+    with warehouse.connect(db) as con:
+        assert ingest(con, [fix]).ok
+    at = provenance(monkeypatch, db, {"measure": SHARE, "area": "Rotherham", "month": "2025-09"})
+    label, value = shown_figure(at)
+    assert label.startswith("Ethnicity of the suspect recorded") and label.endswith("Rotherham, September 2025")
+    assert value == "84.6%"  # 11 of 13, the correction counted
+    parts = at.dataframe[0].value
+    fixed = parts[parts["Category"] == "English, Welsh, Scottish, Northern Irish or British"]
+    assert list(fixed["File"]) == [fix.name] and list(fixed["Value"].astype(int)) == [9]
+    assert "CSE suspects identified" in set(parts["Figure"])  # the figure it is a share of, with its row
+    earlier = at.dataframe[1].value
+    before = earlier[earlier["Category"] == "English, Welsh, Scottish, Northern Irish or British"]
+    assert list(before["Value"].astype(int)) == [7] and list(before["File"]) == ["2025-26-cse-return.xlsx"]

@@ -9,9 +9,10 @@ import streamlit as st
 
 from dashboard import auth, data, ui, workbench
 from dashboard.flagging import flag_form
-from pipelines.catalogue import catalogue, force
+from pipelines.breakdowns import recorded_rows
+from pipelines.catalogue import catalogue, dimensions, force, recorded_id
 from pipelines.flags import caveats, force_caveats, part_caveats
-from pipelines.lineage import LineageError, lineage, link_params, read_link
+from pipelines.lineage import LineageError, breakdown_of, lineage, link_params, read_link
 from pipelines.office import in_sentence, possessive
 from pipelines.plan.narrative import format_number
 from pipelines.uk_time import uk_words
@@ -24,6 +25,13 @@ data.no_warehouse_guard()
 figs = data.figures_or_stop()
 cat, f = catalogue(), force()
 areas = [f.force_short_name, *f.districts]
+# a breakdown's count recorded, and its share recorded, are traced to the breakdown's rows too
+recorded = data.call(recorded_rows)
+if recorded is not None and not recorded.empty:
+    shares = {m.numerator: m.id for m in cat.measures if m.derived and m.kind == "percentage"}
+    share_rows = recorded[recorded["measure"].isin(shares)].assign(measure=lambda r: r["measure"].map(shares))
+    figs = pd.concat([figs[["period", "district", "measure"]], *(x[["period", "district", "measure"]]
+                                                                  for x in (recorded, share_rows))], ignore_index=True)
 
 
 def months_of(measure_id: str, area: str) -> list[str]:
@@ -104,6 +112,60 @@ of_parts = []
 if m.kind == "percentage" and m.numerator and m.denominator:
     both = data.call(caveats, measure=measure_id, start=period, end=period, parts=True)
     of_parts = list(part_caveats(both, data.analytics().panel, m, area)["text"])
+if lin.how in ("recorded", "share"):
+    # worked out from a breakdown: the rows of its recorded categories and, for the share, the measure's own rows
+    base_id, dimension_id = breakdown_of(measure_id)
+    base, dim = cat.get(base_id), dimensions().get(dimension_id)
+    counted = [s for s in lin.sources if s.category is not None]
+    recorded_m = cat.get(recorded_id(base_id, dimension_id))
+    recorded_sum = sum(s.value for s in counted)
+    not_counted = " or ".join(f'"{v.label}"' for v in dim.values if not v.recorded)
+    whose = possessive(area)
+    said = (f"{whose} count with the {in_sentence(dim.name)} recorded adds up every category of its breakdown by "
+            f"{in_sentence(dim.name)} but {not_counted}"
+            + (", in each district that sent one" if lin.is_force else "")
+            + f": {format_number(recorded_sum, recorded_m)}")
+    if lin.how == "share":
+        total = sum(s.value for s in lin.sources if s.category is None)
+        said += (f", of {format_number(total, base)} {in_sentence(base.short_name)}, is "
+                 f"{format_number(lin.value, m)}.")
+    else:
+        said += "."
+    st.markdown(ui.md_escape(said))
+    if lin.missing:
+        st.warning(f"No {'breakdown' if lin.how == 'recorded' else 'breakdown, or no figure of the measure,'} from "
+                   f"{', '.join(lin.missing)} for {month_text}: the figure here adds up the districts that sent one.",
+                   icon=":material/calendar_today:")
+    ui.caveat_box([ui.measure_words(t) for t in (force_caveats(cav, period, measure_id) if lin.is_force else
+                                                 cav[cav["district"] == area]["text"])] + of_parts)
+    st.header("Where it comes from")
+    parts = pd.DataFrame([{"area": s.area, "measure": cat.get(s.measure).short_name, "category": s.category or "",
+                           "value": s.value, "source_file": s.file, "source_sheet": s.sheet, "source_row": s.row,
+                           "source_column": s.column, "revision": s.revision, "loaded_at": s.loaded_at}
+                          for s in lin.sources])
+    shown = ui.readable(parts, {"area": "District", "measure": "Figure", "category": "Category", "value": "Value",
+                                "loaded_at": "Loaded"})
+    shown["Provenance"] = [ui.provenance_link(base_id, s.area, period) if s.category is None else
+                           (ui.provenance_link(measure_id, s.area, period) if lin.is_force else None)
+                           for s in lin.sources]
+    ui.table(shown, "parts_table", f"provenance-{measure_id}-{area}-{period}.csv",
+             column_config={"Provenance": ui.provenance_column("Provenance")})
+    files_loaded_links(lin.sources)
+    st.page_link("internal_pages/breakdowns.py", label="See the whole breakdown on the Breakdowns page",
+                 icon=":material/stacked_bar_chart:")
+    st.header("Earlier values")
+    if lin.revisions.empty:
+        st.caption(f"None of these figures for {month_text} has been revised.")
+    else:
+        earlier = lin.revisions.assign(measure=[cat.get(x).short_name for x in lin.revisions["measure"]])
+        earlier = earlier[["area", "measure", "category", "revision", "value", "file", "sheet", "row", "loaded_at"]]
+        ui.table(ui.readable(earlier.fillna({"category": ""}).rename(
+            columns={"file": "source_file", "sheet": "source_sheet", "row": "source_row"}),
+            {"area": "District", "measure": "Figure", "category": "Category", "value": "Value",
+             "revision": "Revision"}), "earlier_table", f"provenance-{measure_id}-{area}-{period}-earlier.csv")
+    st.caption(f"To flag a figure, open {in_sentence(base.short_name)} from its Provenance link above: a flag on it "
+               "goes with this share wherever it is shown.")
+    st.stop()
 if lin.how in ("district", "given"):
     own = lin.sources[0]
     st.markdown(f"Revision {own.revision}, from {ui.md_escape(own.where)}; loaded {uk_words(own.loaded_at)}."

@@ -547,14 +547,16 @@ def _html_summary(pack: Pack, measure_ids: list[str]) -> list[str]:
 
 
 def _provenance(pack: Pack, measure_id: str, area: str) -> str | None:
-    """The internal app's Provenance page on the month's figure of a measure the force's return reports."""
+    """The internal app's Provenance page on the month's figure of a measure the force's return reports, or one
+    worked out from its breakdowns (the share recorded)."""
     from ..catalogue import catalogue
     from ..lineage import provenance_link
     from ..settings import get
 
     try:
         month = dt.datetime.strptime(pack.period_label, "%B %Y")
-        from_return = catalogue().get(measure_id).from_force_return
+        m = catalogue().get(measure_id)
+        from_return = m.from_force_return or m.derived
     except (ValueError, KeyError, PccDashError):
         return None
     return provenance_link(measure_id, area, f"{month:%Y-%m}", base=get("internal_url")) if from_return else None
