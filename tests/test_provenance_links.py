@@ -322,3 +322,19 @@ def test_the_provenance_page_opens_on_the_share_with_its_rows_and_earlier_values
     earlier = at.dataframe[1].value
     before = earlier[earlier["Category"] == "English, Welsh, Scottish, Northern Irish or British"]
     assert list(before["Value"].astype(int)) == [7] and list(before["File"]) == ["2025-26-cse-return.xlsx"]
+
+
+def test_the_overview_s_link_to_the_ethnicity_recorded_share_opens_its_chart_on_the_measure_page(monkeypatch,
+                                                                                                   sample_db):
+    # regression: the share has no figure row of its own, so the Measure page said it had no figures for it and
+    # showed people arrested instead (the overview's "Open chart" did the same, with no word)
+    at = measure_page(monkeypatch, sample_db, {"measure": SHARE, "area": "Rotherham", "meeting": "2025-10-16"})
+    assert "could not be followed" not in " ".join(i.value for i in at.info)
+    assert at.selectbox(key="measure").value == SHARE
+    at.selectbox(key="view").select("month").run()
+    table = at.dataframe[0].value
+    september = table[table["Month"] == "Sep 2025"]
+    assert float(september["Per cent"].iloc[0]) == pytest.approx(share_of_plan(sample_db, "Rotherham", "2025-09"),
+                                                                 abs=0.01)
+    assert named(september["Source"].iloc[0]) == {"page": "provenance", "measure": SHARE, "area": "Rotherham",
+                                                  "month": "2025-09"}

@@ -29,6 +29,14 @@ VIEWS = {"month": "Monthly (SPC chart)", "quarter_spc": "Quarterly (SPC chart)",
 user = auth.signed_in()
 
 
+def charted() -> set[str]:
+    """The measures the page has figures for: those with figures of their own (police.uk's the plan lists too) and
+    each percentage worked out from two of them, such as a breakdown's share recorded, which has no row of its own."""
+    present = set(data.plan_figures()["measure"])
+    return present | {m.id for m in catalogue().measures
+                      if m.kind == "percentage" and m.numerator in present and m.denominator in present}
+
+
 def link_notice() -> str | None:
     """What the page's address (a link followed) names that is not here: `ui.apply_link` passes it over, and the
     page opens on its usual measure and area, so the reader is told rather than shown another figure unawares."""
@@ -39,7 +47,7 @@ def link_notice() -> str | None:
     if "measure" in params:
         if params["measure"] not in catalogue().ids():
             wrong.append(f'its measure "{ui.md_escape(shown(params["measure"]))}" is not in the measure catalogue')
-        elif params["measure"] not in set(data.plan_figures()["measure"]):
+        elif params["measure"] not in charted():
             wrong.append(f"this page has no figures for its measure, "
                          f"{ui.md_escape(catalogue().get(params['measure']).name)}")
     f = force()
@@ -65,7 +73,7 @@ ui.apply_link()  # opened from the overview's summary: its measure, area and mee
 
 cat, f = catalogue(), force()
 c1, c2, c3 = st.columns([3, 2, 2])
-measure_id = ui.measure_select(c1, data.plan_figures(), "measure")  # police.uk ones too, if the plan lists them
+measure_id = ui.measure_select(c1, pd.DataFrame({"measure": sorted(charted())}), "measure")
 area = c2.selectbox("Area", [f.force_short_name, *f.districts], key="area")
 # Small counts: a flow whose months are mostly a handful opens on its quarters, each time the measure or
 # area changes; the person's own choice of view then holds until they change either.
