@@ -1889,6 +1889,7 @@ def meetings_show(ctx, meeting_id, db):
     from .accountability import actions as loop_actions
     from .accountability import decisions as loop_decisions
     from .accountability import questions as loop_questions
+    from .flags import day_words
     from .warehouse import connect_read_only
 
     with connect_read_only(db or ctx.obj["db"]) as con:
@@ -1921,7 +1922,9 @@ def meetings_show(ctx, meeting_id, db):
         click.echo(f"     {shown(q.asked_words)}.")
         if q.figures:
             click.echo(f"     Figures when asked: {said[q.question_id]}")
-        click.echo(_wrapped(q.where(as_of=today), "     Where it stands: ", "     "))
+        stands = q.where(as_of=today) + (f"; to be looked at again by {day_words(q.decision.follow_up)}"
+                                         if q.decision and q.decision.follow_up else "")
+        click.echo(_wrapped(stands, "     Where it stands: ", "     "))
         numbers = [f"question {q.question_id}"] + ([f"answer {q.answer.answer_id}"] if q.answer else []) + (
             [f"decision {q.decision.decision_id}"] if q.decision else [])
         click.echo(f'     For "pccdash release": {", ".join(numbers)}.')
@@ -1929,8 +1932,9 @@ def meetings_show(ctx, meeting_id, db):
         click.echo("")
         click.echo(f"Decisions on themes ({len(themes)})")
         for d in themes:
+            again = f" To be looked at again by {day_words(d.follow_up)}." if d.follow_up else ""
             click.echo(f"  Decision {d.decision_id}. {shown(d.theme)}: {DECISIONS[d.decision]}, by {d.decided_by}. "
-                       f"{shown(d.rationale)}")
+                       f"{shown(d.rationale)}{again}")
     click.echo("")
     click.echo(f"Actions ({len(agreed)})" if agreed else f"No actions agreed at it{still}.")
     for a in agreed:

@@ -456,3 +456,22 @@ def test_meetings_lists_the_newest_and_says_what_the_earlier_ones_leave_open(wh,
     assert lines[-1] == ('The newest 12 of 14 meetings; the 2 before them have 1 action(s) still open, 1 of them '
                          'overdue ("pccdash actions" lists them). See them with --limit N (--limit 0 for every one).')
     assert len(_run_ok(run_cli, "meetings", "--limit", "0", "--db", wh, env=env).splitlines()) == 1 + 14
+
+
+def test_meetings_show_says_when_a_decision_is_to_be_looked_at_again_as_the_page_does(wh, run_cli):
+    """Regression: the Meetings page and the pack said a decision was to be looked at again by a day, and "pccdash
+    meetings show" left the day out, for a question's decision and a theme's alike."""
+    with warehouse.connect(wh, create=False) as con:
+        first = acc.add_meeting(con, PCC, held_on="2015-08-20")
+        q = acc.ask(con, PCC, first.meeting_id, "Why did charges fall in Rotherham?")
+        acc.record_answer(con, PCC, q, body="Cases moved to the NCA.", answered_by="ACC Jones",
+                          answered_on="2015-08-20", meeting_id=first.meeting_id)
+        acc.decide(con, PCC, meeting_id=first.meeting_id, question_id=q, decision="partly_assured",
+                   rationale="Figures to come.", evidence=[("answer", "ACC Jones")], follow_up="2015-10-15")
+        acc.decide(con, PCC, meeting_id=first.meeting_id, theme="Protecting Vulnerable People",
+                   decision="awaiting_evidence", rationale="The audit is due.", evidence=[], follow_up="2015-11-19")
+    out = " ".join(_run_ok(run_cli, "meetings", "show", str(first.meeting_id), "--db", wh).split())
+    assert ("Where it stands: Answered by ACC Jones on 20 August 2015; decision: Partly assured; to be looked at "
+            "again by 15 October 2015") in out
+    assert ("Protecting Vulnerable People: Awaiting evidence, by pcc@example.org. The audit is due. To be looked at "
+            "again by 19 November 2015.") in out
