@@ -447,6 +447,9 @@ def test_a_blocking_flag_raised_after_approval_holds_the_month_back(loaded, run_
         assert preview.months == ["2015-06"] and list(preview.held) == ["2015-07"]
         held = [line for line in preview.summary if line.startswith("Held back")]
         assert held and "July 2015" in held[0] and "double counted" in held[0]
+        # one sentence that reads: the month was approved before the flag came, and the flag is what holds it
+        assert held[0].startswith(f"Held back, not published: July 2015, approved before a flag that blocks it was "
+                                  f"raised or reopened: flag #{number} on "), held[0]
         assert f"pccdash flags resolve {number}" in held[0]
     result = run_cli("publish", "--yes", "--as", "pcc@example.org", "--db", str(loaded))
     assert result.exit_code == 0, result.output

@@ -915,8 +915,9 @@ class Preview:
         """What the approved months' open blocking flags do to this publication, month by month."""
         lines = []
         for month, flags in self.held.items():
-            lines.append(f"Held back, not published: {month_text(month)}, approved before "
-                         f"{_flags_phrase(flags)}. Once its figures are checked, resolve the flag (Flags page, or "
+            lines.append(f"Held back, not published: {month_text(month)}, approved before a flag that blocks it "
+                         f"was raised or reopened: {_flags_phrase(flags)}. Once its figures are checked, resolve the "
+                         "flag (Flags page, or "
                          f'"pccdash flags resolve {" ".join(str(n) for n, _ in flags)} --note TEXT") and publish '
                          "again; the other approved months are published without it.")
         for month, flags in self.flagged_public.items():
