@@ -2019,6 +2019,37 @@ def actions_close(ctx, action_id, db, note, on_day, as_user):
     click.echo(f"Closed action {action_id}.")
 
 
+@actions.command(name="reopen")
+@click.argument("action_id", metavar="ID")
+@db_option
+@click.option("--reason", required=True, metavar="TEXT", help="Why it is open again (kept with the action and in the "
+                                                              "audit trail).")
+@click.option("--on", "on_day", metavar="DATE", default=None,
+              help="The day it was reopened, YYYY-MM-DD, not after today (default: today); meetings after it see it "
+                   "open.")
+@as_option
+@click.pass_context
+def actions_reopen(ctx, action_id, db, reason, on_day, as_user):
+    """Reopen a closed action, saying why (analysts and {holder}): it is open again and carried to every later
+    meeting until closed, its closing kept in its history; past its due meeting or date it is overdue at once, and
+    "pccdash actions move" gives it a new one.
+
+    \b
+    Example:
+      pccdash actions reopen 3 --reason "The report covered Sheffield only" --as analyst@example.org
+    """
+    from . import settings
+    from .accountability import actions as loop_actions
+    from .accountability import reopen_action
+    from .audit import cli_actor
+    from .warehouse import connect
+
+    with connect(db or ctx.obj["db"], create=False) as con:
+        reopen_action(con, cli_actor(as_user), action_id, reason=reason, on=on_day)
+        action = next(a for a in loop_actions(con) if a.action_id == int(action_id))
+    click.echo(_wrapped(f"Reopened action {action.action_id}: {action.where(settings.today())}.", "", "  "))
+
+
 @actions.command(name="move")
 @click.argument("action_id", metavar="ID")
 @db_option

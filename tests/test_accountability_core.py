@@ -578,7 +578,7 @@ def test_a_closed_actions_due_date_is_not_moved_and_no_role_may_not_move_one(con
         acc.move_action_due(con, NO_ROLE, action, due_on="2027-01-31", reason="More time")
     acc.update_action(con, PCC, action, status="closed", note="Done.", on="2015-09-01")
     with pytest.raises(acc.LoopError, match="was closed on 1 September 2015, so it is not due by anything. If it is "
-                                            "open again, record it as in progress first"):
+                                            "open again, reopen it first, saying why"):
         acc.move_action_due(con, PCC, action, due_on="2027-01-31", reason="More time")
 
 

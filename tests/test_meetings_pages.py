@@ -606,6 +606,51 @@ def test_an_actions_due_date_is_moved_on_the_actions_page_and_it_is_no_longer_ov
             "December") in shown
 
 
+def test_a_closed_action_is_reopened_on_the_actions_page_and_counts_as_open_again(monkeypatch, wh):
+    """Regression: an action closed too soon could not be opened again, on any page or command, while moving its due
+    date said to "record it as in progress first (on the Actions page)", which offered closed actions as a table
+    only. It is reopened with a reason: open again (overdue, its due date having passed), its closing kept in its
+    history; a reason left empty is refused with nothing kept."""
+    meeting = record(wh, acc.add_meeting, PCC, held_on="2026-09-17").meeting_id
+    action = record(wh, acc.add_action, PCC, meeting_id=meeting, body="Report on charging times", owner="ACC Crime",
+                    due_on="2026-10-15")
+    record(wh, acc.update_action, PCC, action, status="closed", note="Report received.", on="2026-10-14")
+    with pytest.raises(acc.LoopError, match=f'reopen it first, saying why \\("pccdash actions reopen {action} '):
+        record(wh, acc.move_action_due, PCC, action, due_on="2026-12-31", reason="More time")
+    at = internal(monkeypatch, wh, ACTIONS, ANALYST)  # today is 21 November 2026
+    assert {m.label: int(m.value) for m in at.metric} == {"Open": 0, "Overdue": 0, "Closed": 1}
+    assert at.selectbox(key="action_reopen_pick").value == action
+    press(at, "Reopen")
+    assert "reason for reopening the action is empty" in said(at), said(at)
+    assert read(wh, acc.actions)[0].closed
+    at.text_input(key="action_reopen_reason").set_value("The report covered Sheffield only")
+    press(at, "Reopen")
+    (reopened,) = read(wh, acc.actions)
+    assert not reopened.closed and [u.status for u in reopened.updates] == ["open", "closed", "open"]
+    assert reopened.updates[-1].note == "The report covered Sheffield only"
+    at = internal(monkeypatch, wh, ACTIONS, ANALYST)
+    assert {m.label: int(m.value) for m in at.metric} == {"Open": 0, "Overdue": 1, "Closed": 0}
+    shown = said(at)
+    assert "Closed, 14 October 2026, by pcc@example.org: Report received." in shown
+    assert "Open, 21 November 2026, by analyst@example.org: The report covered Sheffield only" in shown
+
+
+def test_a_closed_action_is_reopened_from_the_command_line(wh, run_cli):
+    meeting = record(wh, acc.add_meeting, PCC, held_on="2026-09-17").meeting_id
+    action = record(wh, acc.add_action, PCC, meeting_id=meeting, body="Report on charging times", owner="ACC Crime",
+                    due_on="2026-12-15")
+    refused = run_cli("actions", "reopen", str(action), "--reason", "Back", "--db", str(wh), "--as",
+                      "analyst@example.org")
+    assert refused.exit_code == 1 and "Traceback" not in refused.output
+    assert f"Action {action} is not closed: it is open, due by 15 December 2026." in refused.stderr
+    record(wh, acc.update_action, PCC, action, status="closed", note="Report received.", on="2026-10-14")
+    done = run_cli("actions", "reopen", str(action), "--reason", "The report covered Sheffield only", "--db",
+                   str(wh), "--as", "analyst@example.org")
+    assert done.exit_code == 0, done.stderr
+    assert done.stdout.strip() == f"Reopened action {action}: Open, due by 15 December 2026."
+    assert f"{action}. Report on charging times" in run_cli("actions", "--db", str(wh)).stdout
+
+
 def test_a_meeting_is_cancelled_on_the_meetings_page_and_its_question_goes_to_the_next(monkeypatch, wh):
     """The May Board is called off on the page: without a meeting to carry its question to it is refused in a
     sentence, with the June Board chosen it is cancelled, listed apart with why, offered no more, and the page

@@ -99,5 +99,16 @@ with st.expander(f"Closed actions ({len(closed)})", icon=":material/task_alt:"):
             "Closed by": [a.updates[-1].updated_by for a in closed],
         })
         ui.table(frame, "closed_actions", "closed-actions.csv")
+        with ui.form("action_reopen_form"):  # its issue is back, or what closed it was not enough
+            bodies = {a.action_id: a.body for a in closed}
+            which = st.selectbox("Reopen an action", list(bodies), key="action_reopen_pick",
+                                 format_func=lambda i: f"Action {i}. {bodies[i]}")
+            why = st.text_input("Why it is open again", key="action_reopen_reason", max_chars=5000,
+                                placeholder="e.g. The report covered Sheffield only")
+            on = st.date_input("On", value=today, max_value=today, format="DD/MM/YYYY", key="action_reopen_on")
+            if st.form_submit_button("Reopen", disabled=not may_record):
+                ui.act(acc.reopen_action, user.claims, which, reason=why, on=on,
+                       done=f"Action {which} reopened: it is carried to every later meeting until closed again.",
+                       clear=("action_reopen_pick", "action_reopen_reason", "action_reopen_on"))
     else:
         st.caption("No action has been closed yet.")

@@ -43,6 +43,7 @@ from .records import (
                       open_meeting,
                       questions,
                       record_answer,
+                      reopen_action,
                       update_action,
 )
 
@@ -50,4 +51,4 @@ __all__ = ["ACTION_STATUSES", "DECISIONS", "EVIDENCE_KINDS", "KINDS", "PUBLIC_AS
            "Loop", "LoopError", "Meeting", "Move", "NotFound", "Question", "actions", "add_action", "add_meeting",
            "ask", "await_answer", "cancel_meeting", "carried_forward", "decide", "decisions", "figures_for",
            "figures_line", "get_meeting", "meetings", "move_action_due", "move_meeting", "moves", "open_meeting",
-           "question_figures", "questions", "record_answer", "update_action"]
+           "question_figures", "questions", "record_answer", "reopen_action", "update_action"]

@@ -698,6 +698,26 @@ def update_action(con: duckdb.DuckDBPyConnection, who: Mapping, action_id: int, 
     return update_id
 
 
+def reopen_action(con: duckdb.DuckDBPyConnection, who: Mapping, action_id: object, *, reason: object,
+                  on: object = None) -> int:
+    """Open a closed action again on the day `on` (today by default), saying why: its issue is back, or what closed
+    it was not enough. It is open from then on, carried to every later meeting until closed again, and overdue at
+    once if its due meeting or date has passed (move its due date with `move_action_due`); its closing stays in its
+    history."""
+    try:
+        number = int(action_id)
+    except (TypeError, ValueError):
+        raise NotFound(f'"{action_id}" is not an action number.') from None
+    action = next((a for a in actions(con) if a.action_id == number), None)
+    if action is None:
+        raise NotFound(f'The record holds no action {number}; "pccdash actions --all" lists them.')
+    if not action.closed:
+        raise LoopError(f"Action {number} is not closed: it is {ACTION_STATUSES[action.status].lower()}, due "
+                        f"{action.due_words}. Only a closed action is reopened.")
+    why = clean(reason, "reason for reopening the action", limit=LIMITS["note"])
+    return update_action(con, who, number, status="open", note=why, on=on)
+
+
 def move_action_due(con: duckdb.DuckDBPyConnection, who: Mapping, action_id: object, *,
                     due_meeting_id: object = None, due_on: object = None, reason: object, on: object = None) -> int:
     """Move an open action's due date (the Board gave more time, or brought it forward) to a later meeting or a
@@ -714,7 +734,8 @@ def move_action_due(con: duckdb.DuckDBPyConnection, who: Mapping, action_id: obj
         raise NotFound(f'The record holds no action {number}; "pccdash actions --all" lists them.')
     if action.closed:
         raise LoopError(f"Action {number} was closed on {_long_date(action.closed_on)}, so it is not due by anything. "
-                        "If it is open again, record it as in progress first (on the Actions page).")
+                        f'If it is open again, reopen it first, saying why ("pccdash actions reopen {number} '
+                        '--reason TEXT").')
     new_day = _day(due_on, "new due date", required=False)
     if (due_meeting_id is None or due_meeting_id == "") == (new_day is None):
         raise LoopError("An action is due by a meeting or by a date: give one of them.")
