@@ -785,3 +785,66 @@ def test_the_reason_a_month_is_held_back_names_each_figure_in_words():
     reason = snapshot._withheld_reason("2025-04", [("cse_arrests", "Rotherham", "12 months to 2025-09")], hidden)
     assert "it would let a hidden figure be worked out (CSE arrests in Rotherham, 12 months to September 2025)" \
         in reason
+
+
+
+HELD_NOTE = ("held back by the disclosure check when snapshot {version} was published on {day}{since}: published "
+             "with what was already public, it would have let a count under 5 be worked out (CSE arrests in Rotherham, "
+             "April to June 2025); it stays approved, and the next publication checks it again")
+
+
+def test_a_month_the_disclosure_check_held_back_shows_so_with_why_until_it_is_published(db, tmp_path, monkeypatch):
+    # the publication keeps what it held back: the month's status says it, and why, without a check run again
+    from click.testing import CliRunner
+    from dashboard_helpers import internal, texts
+
+    from pipelines.cli import main
+    from pipelines.publish.approval import period_states
+    from pipelines.uk_time import uk_day
+
+    def states(con) -> dict:
+        with monkeypatch.context() as m:
+            m.setattr(snapshot, "_publication", None)  # reading a status works nothing out again
+            return {s.period.strftime("%Y-%m"): s for s in period_states(con)}
+
+    def note(con, version: int, since: str = "") -> str:
+        made = con.execute("SELECT created_at FROM snapshot WHERE version = ?", [version]).fetchall()[0][0]
+        return HELD_NOTE.format(version=version, day=f"{uk_day(made):%Y-%m-%d}", since=since)
+
+    _published_before_the_month_before_them(db, tmp_path, monkeypatch, to=6)
+    with warehouse.connect(db) as con:
+        approve(con, ["2025-04", "2026-05"], PCC)
+        assert states(con)["2025-04"].status == "approved"
+        publish(con, PCC)
+        said = note(con, 2)
+        now = states(con)
+    assert now["2025-04"].status == "held back" and now["2025-04"].note.startswith(said)
+    assert now["2026-05"].status == "published" and "disclosure" not in now["2026-05"].note
+    out = CliRunner().invoke(main, ["periods", "--db", str(db), "--months", "0"])
+    assert out.exit_code == 0, out.output
+    line = next(x for x in out.output.splitlines() if x.startswith("2025-04"))
+    assert " held back " in line and said in line
+    at = internal(monkeypatch, db, "internal_pages/publishing.py", PCC)
+    assert not at.exception, at.exception
+    assert "Held back 1" in texts(at)
+    table = next(df for df in (e.value for e in at.dataframe) if "Status" in df.columns).set_index("Month")
+    assert table.loc["April 2025", "Status"] == "held back" and table.loc["April 2025", "Note"].startswith(said)
+
+    with warehouse.connect(db) as con:
+        # the publication that held it back withdrawn: said, and the month still approved and held back
+        snapshot.withdraw(con, PCC, "May 2026 was published in error")
+        held = states(con)["2025-04"]
+        assert held.status == "held back" and held.note.startswith(note(con, 2, ", since withdrawn"))
+        # the next publication holds it back again: its status names that one
+        approve(con, ["2026-05"], PCC)
+        publish(con, PCC)
+        assert states(con)["2025-04"].note.startswith(note(con, 3))
+        # corrected, it needs approving again; approved again, the next publication checks it as any approved month
+        text = "period,district,measure,value\n2025-04,Rotherham,cse_arrests,1\n"
+        assert ingest(con, [write_csv(tmp_path / "correction.csv", text)]).ok
+        changed = states(con)["2025-04"]
+        assert changed.status == "changed" and changed.note.startswith(note(con, 3))
+        assert "approve it again" in changed.note
+        approve(con, ["2025-04"], PCC)
+        again = states(con)["2025-04"]
+        assert again.status == "approved" and "disclosure" not in again.note

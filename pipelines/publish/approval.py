@@ -19,6 +19,9 @@ from ..uk_time import month_words, uk_day, uk_day_words
 from ..warehouse import utc_now
 
 APPROVAL_WITHDRAWN = "approval withdrawn"  # a publication_event: a withdrawn publication took the approval with it
+# a publication_event: a publication left the approved month out, because with what was already public its figures
+# would have let a hidden one be worked out; its note says which, in words (never a value)
+HELD_BY_DISCLOSURE = "held back by the disclosure check"
 
 # Each month's approval in force at the time $made (period, approved_at): its latest approval by then that no
 # withdrawal had taken back by then. A withdrawal takes back, with an "approval withdrawn" event at the moment it
@@ -37,6 +40,40 @@ APPROVALS_AT_MADE = f"""
     GROUP BY e.period"""
 
 
+@dataclass(frozen=True)
+class HeldBack:
+    """The publication that held an approved month back by the disclosure check, as recorded when it was made."""
+    at: dt.datetime       # when it was published (UTC)
+    version: int | None   # its snapshot
+    withdrawn: bool       # that publication withdrawn since
+    figures: str          # what the month would have let be worked out ("a count under 5 be worked out (...)")
+
+    def words(self) -> str:
+        """What the month's status says of it: which publication held it back and why, and what happens next."""
+        which = f"snapshot {self.version}" if self.version is not None else "a publication"
+        since = ", since withdrawn" if self.withdrawn else ""
+        return (f"held back by the disclosure check when {which} was published on {uk_day(self.at):%Y-%m-%d}{since}: "
+                f"published with what was already public, it would have let {self.figures}; it stays approved, and "
+                "the next publication checks it again")
+
+
+def held_by_disclosure(con: duckdb.DuckDBPyConnection) -> dict[dt.date, HeldBack]:
+    """The approved months not yet published whose approval in force the disclosure check held back at a publication
+    (the latest that did), as that publication recorded it: said until the month is published or approved again, or
+    its approval withdrawn. Nothing is worked out again: the publication's record says it."""
+    rows = con.execute(
+        """SELECT e.period, e.acted_at, s.version, w.version IS NOT NULL, e.note FROM publication_event e
+           JOIN period_status p ON p.period = e.period
+           LEFT JOIN snapshot s ON s.created_at = e.acted_at
+           LEFT JOIN snapshot_withdrawal w ON w.version = s.version
+           WHERE e.action = ? AND p.published_at IS NULL AND p.approved_at IS NOT NULL
+             AND p.status <> 'withdrawn' AND e.acted_at >= p.approved_at
+           QUALIFY row_number() OVER (PARTITION BY e.period ORDER BY e.acted_at DESC, e.event_id DESC) = 1""",
+        [HELD_BY_DISCLOSURE]).fetchall()
+    return {period: HeldBack(at, version, bool(withdrawn), note or "a hidden figure be worked out")
+            for period, at, version, withdrawn, note in rows}
+
+
 class CannotApprove(PccDashError):
     """A month has an open error or a blocking flag, or no figures."""
 
@@ -44,7 +81,8 @@ class CannotApprove(PccDashError):
 @dataclass
 class PeriodState:
     period: dt.date
-    status: str  # draft | approved | published | changed (revised since its approval) | withdrawn
+    status: str  # draft | approved | held back (by the disclosure check) | published | changed (revised since its
+    # approval) | withdrawn
     figures: int
     approved_by: str | None = None
     approved_at: dt.datetime | None = None
@@ -146,7 +184,8 @@ def breakdowns_changed_since_approval(con: duckdb.DuckDBPyConnection) -> set[dt.
 def period_states(con: duckdb.DuckDBPyConnection) -> list[PeriodState]:
     """Every month with figures, with its status and anything that would stop its approval: "changed" when a
     figure was revised, or a data check's caveat added or ended (`caveats_changed_since_approval`), after its
-    approval."""
+    approval; "held back" when an approved month was left out of the latest publication by the disclosure check
+    (`held_by_disclosure`), with why."""
     rows = con.execute(
         """SELECT f.period, count(*) AS figures, max(f.loaded_at) AS last_loaded,
                   s.status, s.approved_by, s.approved_at, s.published_at, s.last_published_at,
@@ -169,6 +208,7 @@ def period_states(con: duckdb.DuckDBPyConnection) -> list[PeriodState]:
     from ..return_calendar import not_arrived
 
     lacking = not_arrived(con, [r[0] for r in rows if r[3] in ("approved", "published")])
+    held = held_by_disclosure(con)
     out = []
     for period, n, last_loaded, status, by, at, published, last_published, last_revised in rows:
         state, note = status or "draft", ""
@@ -194,6 +234,9 @@ def period_states(con: duckdb.DuckDBPyConnection) -> list[PeriodState]:
                        f"published without {lacking[period]}, not yet in when it was approved: the public reads it "
                        "without those figures until they arrive and the month is approved again")
             note = f"{note}; {without}" if note else without
+        if period in held:  # not waiting for the next publication as any approved month is: the last one held it back
+            state = "held back" if state == "approved" else state
+            note = f"{held[period].words()}; {note}" if note else held[period].words()
         ps = PeriodState(period, state, n, by, at, published, note=note)
         if period in blocked:
             ps.blockers = open_errors(con, period) + blocking_flags(con, period)

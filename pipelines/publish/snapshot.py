@@ -74,7 +74,7 @@ from ..uk_time import uk_day
 from ..warehouse import finish_switches, utc_now
 from . import breakdowns as published_breakdowns
 from . import lp_audit
-from .approval import APPROVAL_WITHDRAWN, APPROVALS_AT_MADE, open_blocking_flags
+from .approval import APPROVAL_WITHDRAWN, APPROVALS_AT_MADE, HELD_BY_DISCLOSURE, open_blocking_flags
 from .content import SnapshotView
 from .info import FILE_NAME as PUBLIC_INFO_FILE
 from .info import load_public_info
@@ -839,6 +839,9 @@ class Preview:
     # published now, with what earlier publications show, they would let a hidden figure be worked out. Like `held`,
     # they stay approved and are not in the snapshot.
     withheld: dict[str, str] = field(default_factory=dict)
+    # the same months, each with what it would let be worked out, as the publication's record keeps it for the
+    # months' status ("a count under 5 be worked out (CSE arrests in Rotherham, April to June 2025)")
+    withheld_figures: dict[str, str] = field(default_factory=dict)
     flagged_public: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     # cells the public reads hidden now that would be shown: not a revision of a figure it was shown, but a change
     # of what it reads all the same (..., now)
@@ -1118,28 +1121,30 @@ def _next_publication(con: duckdb.DuckDBPyConnection, folder: Path, old_months: 
 
 
 def _publication(con: duckdb.DuckDBPyConnection, folder: Path, old_months: list[str]
-                 ) -> tuple[dict, dict, dict[str, str], list[str], Protected]:
+                 ) -> tuple[dict, dict, dict[str, str], list[str], Protected, dict[str, str]]:
     """`_next_publication`, with the months the disclosure check holds back: when a hidden figure could be worked
     out and every such figure's period takes in a month this publication adds that is published after months that
     follow it (its figures, with the 12 months and quarters published before, give a hidden one away, and no
     suppression now can take those back), the publication is worked out again without those months. If the audit
     then passes, they are held back ("YYYY-MM" -> why, in words: the third item); otherwise nothing is held back and
-    the audit's failure stands. Returns (flagged, held, withheld, months, protected)."""
+    the audit's failure stands. Returns (flagged, held, withheld, months, protected, and for each month withheld,
+    what it would let be worked out: `_withheld_figures`)."""
     flagged, held, months, protected = _next_publication(con, folder, old_months)
     audited = protected.audit
     if audited is None or audited.passed:
-        return flagged, held, {}, months, protected
+        return flagged, held, {}, months, protected, {}
     # only a month the public reads later months of: a failure that earlier publications play no part in is the
     # suppression's to put right, and is refused as one
     added = [m for m in months if m not in set(old_months) and any(old > m for old in old_months)]
     blamed = _months_giving_away(audited, added)
     if not blamed:
-        return flagged, held, {}, months, protected
+        return flagged, held, {}, months, protected, {}
     again = _next_publication(con, folder, old_months, withheld=blamed)
     if again[3].audit is not None and not again[3].audit.passed:
-        return flagged, held, {}, months, protected
+        return flagged, held, {}, months, protected, {}
     reasons = {m: _withheld_reason(m, keys, protected.hidden) for m, keys in blamed.items()}
-    return again[0], again[1], reasons, again[2], again[3]
+    figures = {m: _withheld_figures(keys, protected.hidden) for m, keys in blamed.items()}
+    return again[0], again[1], reasons, again[2], again[3], figures
 
 
 def _months_in(snapshot: Path | None) -> list[str]:
@@ -1186,6 +1191,14 @@ def _period_words(period: str) -> str:
 def _withheld_reason(month: str, keys: list[tuple], hidden: pd.DataFrame) -> str:
     """Why the disclosure check holds `month` back, in words, from the figures (measure, area, period) it would let
     be worked out and the hidden counts' true values (`HIDDEN_COLUMNS`; for the office only)."""
+    return (f"{month_text(month)} is held back by the disclosure check: published now, with what is already public, "
+            f"it would let {_withheld_figures(keys, hidden)}. It stays approved and is checked again at every "
+            "publication; the other approved months are published without it.")
+
+
+def _withheld_figures(keys: list[tuple], hidden: pd.DataFrame) -> str:
+    """What a month held back by the disclosure check would let be worked out, in words ("a count under 5 be worked
+    out (CSE arrests in Rotherham, April to June 2025)"): the figures named, never their values."""
     threshold = settings.get_int("suppression_threshold")
     named, values = [], []
     for measure, area, period in keys:
@@ -1207,9 +1220,7 @@ def _withheld_reason(month: str, keys: list[tuple], hidden: pd.DataFrame) -> str
     small = all(v is not None and 0 < v <= threshold for v in values)
     which = f"a count under {threshold + 1}" if small else "a hidden figure"
     more = f"; and {len(named) - 3} more" if len(named) > 3 else ""
-    return (f"{month_text(month)} is held back by the disclosure check: published now, with what is already public, "
-            f"it would let {which} be worked out ({'; '.join(named[:3])}{more}). It stays approved and is checked "
-            "again at every publication; the other approved months are published without it.")
+    return f"{which} be worked out ({'; '.join(named[:3])}{more})"
 
 
 def _held_back_advice(narrow: Mapping, added: list[str]) -> str:
@@ -1231,7 +1242,7 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
     folder = Path(folder) if folder else published_dir()
     previous = current_snapshot(folder)
     old_months = _months_in(previous)
-    flagged, held, withheld, months, protected = _publication(con, folder, old_months)
+    flagged, held, withheld, months, protected, withheld_figures = _publication(con, folder, old_months)
     empty = pd.DataFrame(columns=[*CELL_KEYS, "value", "display", "suppressed"])
     cells = protected.cells if not protected.cells.empty else empty
     caveats = _public_caveats(con, cells, hidden_before(folder)) if months else pd.DataFrame(
@@ -1286,7 +1297,7 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
         newly_suppressed=newly, caveats=caveats, sentences=_public_sentences(cells),
         current_version=_version_of(previous), fingerprint=_fingerprint(months, cells, caveats, board),
         board=board, approvals=approvals, **_board_changes(new_rows, old_rows), audit=audited,
-        breakdowns=protected.breakdowns, held=held, withheld=withheld,
+        breakdowns=protected.breakdowns, held=held, withheld=withheld, withheld_figures=withheld_figures,
         flagged_public={m: f for m, f in flagged.items() if m not in held}, newly_shown=shown,
         breakdowns_changed=breakdowns_changed,
         caveats_added=notes[notes["_merge"] == "left_only"].drop(columns="_merge").reset_index(drop=True),
@@ -1464,6 +1475,13 @@ def _publish(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, folder: 
         con.executemany(
             "INSERT INTO publication_event (period, action, by_user, acted_at, note) VALUES (?, ?, ?, ?, ?)",
             [[p, "published", who, now, f"snapshot {version}"] for p in approved["period"]])
+        # a month the disclosure check held back stays approved: its status says so, and why, from this record
+        # (`approval.held_by_disclosure`) until it is published or its approval withdrawn, with no check run again
+        if preview.withheld_figures:
+            con.executemany(
+                "INSERT INTO publication_event (period, action, by_user, acted_at, note) VALUES (?, ?, ?, ?, ?)",
+                [[f"{m}-01", HELD_BY_DISCLOSURE, who, now, what[:2000]]
+                 for m, what in sorted(preview.withheld_figures.items())])
         audit.record(con, claims, "publish", subject=f"snapshot {version}",
                      detail=f"{months_phrase(preview.months)}; months added: "
                             f"{months_phrase(preview.added) if preview.added else 'none'}; "
