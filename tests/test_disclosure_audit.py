@@ -848,3 +848,33 @@ def test_a_month_the_disclosure_check_held_back_shows_so_with_why_until_it_is_pu
         approve(con, ["2025-04"], PCC)
         again = states(con)["2025-04"]
         assert again.status == "approved" and "disclosure" not in again.note
+
+
+def test_after_a_withdrawal_the_release_calendar_still_says_a_month_held_back_is_held_back(db, tmp_path, monkeypatch):
+    """Regression: the calendar a withdrawal rebuilds read a month the disclosure check held back as "Checked and
+    approved; to be published" on today's date, as if nothing held it back."""
+    from dashboard_helpers import html_tables, tables_in
+    from dashboard_helpers import public as public_app
+
+    folder = _published_before_the_month_before_them(db, tmp_path, monkeypatch, to=6)
+    with warehouse.connect(db) as con:
+        approve(con, ["2025-04", "2026-05"], PCC)
+        publish(con, PCC)
+        snapshot.withdraw(con, PCC, "May 2026 was published in error")
+    release = {r["month"]: r for r in public.pointer(folder)["release"]}
+    assert release["2025-04"] == {"month": "2025-04", "expected_on": None, "status": "held_disclosure"}
+    # why, in the public's words: never which figure
+    held = ["April 2025", "Not yet set", "Approved, and held back so that no one can be identified: published now, "
+            "with what is already public, it would let a hidden figure be worked out"]
+    at = public_app(monkeypatch, folder, "public_pages/release_calendar.py")
+    assert not at.exception and not at.error
+    site = (folder / "public" / "site" / "release-calendar.html").read_text(encoding="utf-8")
+    for table in (html_tables(at)[0], tables_in(site)[0]):
+        assert [table.index[0], *table.values.tolist()[0]] == held
+    # the next publication holds it back again, and its own calendar says so
+    with warehouse.connect(db) as con:
+        approve(con, ["2026-05"], PCC)
+        _, path = publish(con, PCC)
+    assert "release" not in public.pointer(folder)
+    assert public.read("SELECT status FROM release WHERE month = '2025-04'", snapshot=path)["status"].tolist() == [
+        "held_disclosure"]

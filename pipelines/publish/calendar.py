@@ -6,9 +6,11 @@ calendar page reads it): one row per month with columns
 - expected_on  the date it was first published (published), or is planned to be (the others)
 - status       published | approved (checked and approved, not yet published) | expected (planned, still to
                come) | late (its planned date has passed and it is not yet approved) | withdrawn (published, then
-               withdrawn with its publication, and not yet approved again: to be published again, on no date set);
-               a publication stores an approved month it holds back as held_flag (a blocking flag) or held_disclosure
-               (the disclosure check), on no date set (`snapshot._release_table`)
+               withdrawn with its publication, and not yet approved again: to be published again, on no date set) |
+               held_disclosure (approved, and held back by the disclosure check at the latest publication that
+               checked its approval, as that publication recorded it: on no date set, whatever became of that
+               publication since); a publication stores an approved month it holds back as held_flag (a blocking
+               flag) or held_disclosure, on no date set (`snapshot._release_table`)
 
 A month's planned publication date is the day its return is due (the latest deadline of the parts of the
 return that cover it, from return_calendar.yaml) plus `release.working_days_after_due` working days
@@ -59,6 +61,7 @@ def _months_back(month: dt.date, count: int) -> list[dt.date]:
 def release_calendar(con: duckdb.DuckDBPyConnection, today: dt.date | None = None,
                      calendar: ReturnCalendar | None = None, info: dict | None = None) -> pd.DataFrame:
     """The months published, approved and expected (see the module's docstring), oldest first."""
+    from .approval import held_by_disclosure
     from .info import load_public_info
 
     today = today or settings.today()
@@ -69,10 +72,13 @@ def release_calendar(con: duckdb.DuckDBPyConnection, today: dt.date | None = Non
     rows: dict[dt.date, tuple] = {}
     states = con.execute("""SELECT period, approved_at, published_at FROM period_status
                             WHERE approved_at IS NOT NULL OR published_at IS NOT NULL ORDER BY period""").fetchall()
+    held = held_by_disclosure(con)  # not "to be published" on a day anyone can name: checked again at the next
     for period, _approved_at, published_at in states:
         month = period.replace(day=1)
         if published_at is not None:
             rows[month] = (uk_day(published_at), "published")
+        elif period in held:
+            rows[month] = (None, "held_disclosure")
         else:
             planned = planned_date(month, cal, after_due)
             rows[month] = (max(planned, today) if planned else today, "approved")
