@@ -481,6 +481,27 @@ def test_a_blocking_flag_raised_after_approval_holds_the_month_back(loaded, run_
         ["2015-06"], ["2015-07"]]
 
 
+def test_after_a_withdrawal_the_release_calendar_says_a_month_a_blocking_flag_holds_back_is_held_back(loaded):
+    """Regression: the calendar a withdrawal rebuilds read an approved month with a blocking flag open, which every
+    publication holds back, as "Checked and approved; to be published" on the day of the withdrawal."""
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-06"], PCC)
+        publish(con, PCC)
+        approve(con, ["2015-07", "2015-08"], PCC)
+        number = blocking_flag(con, "2015-07", "Rotherham July arrests double counted?")
+        publish(con, PCC)
+        withdraw(con, PCC, "August was published in error.")
+        release = {r["month"]: r for r in public.pointer()["release"]}
+        assert release["2015-07"] == {"month": "2015-07", "expected_on": None, "status": "held_flag"}
+        assert release["2015-08"]["status"] == "withdrawn"
+        # resolved, it is to be published again like any approved month
+        resolve_flags(con, ANALYST, [number], "Checked with the force: counted once.")
+        from pipelines.publish.calendar import release_calendar
+
+        now = release_calendar(con).set_index("month")
+        assert now.loc["2015-07", "status"] == "approved" and now.loc["2015-07", "expected_on"] is not None
+
+
 def test_a_month_held_back_alone_publishes_nothing_and_says_why(loaded):
     with warehouse.connect(loaded) as con:
         approve(con, ["2015-07"], PCC)

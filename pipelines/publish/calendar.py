@@ -9,8 +9,9 @@ calendar page reads it): one row per month with columns
                withdrawn with its publication, and not yet approved again: to be published again, on no date set) |
                held_disclosure (approved, and held back by the disclosure check at the latest publication that
                checked its approval, as that publication recorded it: on no date set, whatever became of that
-               publication since); a publication stores an approved month it holds back as held_flag (a blocking
-               flag) or held_disclosure, on no date set (`snapshot._release_table`)
+               publication since) | held_flag (approved, with a blocking flag open on it: the next publication holds
+               it back until the flag is resolved, on no date set); a publication stores an approved month it holds
+               back as held_flag or held_disclosure, on no date set (`snapshot._release_table`)
 
 A month's planned publication date is the day its return is due (the latest deadline of the parts of the
 return that cover it, from return_calendar.yaml) plus `release.working_days_after_due` working days
@@ -61,7 +62,7 @@ def _months_back(month: dt.date, count: int) -> list[dt.date]:
 def release_calendar(con: duckdb.DuckDBPyConnection, today: dt.date | None = None,
                      calendar: ReturnCalendar | None = None, info: dict | None = None) -> pd.DataFrame:
     """The months published, approved and expected (see the module's docstring), oldest first."""
-    from .approval import held_by_disclosure
+    from .approval import held_by_disclosure, open_blocking_flags
     from .info import load_public_info
 
     today = today or settings.today()
@@ -79,6 +80,8 @@ def release_calendar(con: duckdb.DuckDBPyConnection, today: dt.date | None = Non
             rows[month] = (uk_day(published_at), "published")
         elif period in held:
             rows[month] = (None, "held_disclosure")
+        elif open_blocking_flags(con, period):  # a publication holds it back until the flag is resolved
+            rows[month] = (None, "held_flag")
         else:
             planned = planned_date(month, cal, after_due)
             rows[month] = (max(planned, today) if planned else today, "approved")

@@ -1741,7 +1741,7 @@ def _release_table(con: duckdb.DuckDBPyConnection, preview: Preview, now: dt.dat
     # holds it (a blocking flag, or the disclosure check), and never which figure
     for months, status in ((preview.held, "held_flag"), (preview.withheld, "held_disclosure")):
         # one an earlier publication held back by the disclosure check is held back again, or now by a flag
-        held = frame["month"].isin(list(months)) & frame["status"].isin(["approved", "held_disclosure"])
+        held = frame["month"].isin(list(months)) & frame["status"].isin(["approved", "held_flag", "held_disclosure"])
         frame.loc[held, "expected_on"] = None
         frame.loc[held, "status"] = status
     return frame
