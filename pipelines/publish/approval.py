@@ -229,7 +229,10 @@ def period_states(con: duckdb.DuckDBPyConnection) -> list[PeriodState]:
                 "; the public reads it as approved: approve it again to publish the change" if published else
                 "; approve it again")
         if state in ("approved", "published") and period in lacking:
-            without = (f"approved without {lacking[period]}, not yet in: it is published without those figures "
+            without = (f"approved without {lacking[period]}, not yet in: once published, the public reads it "
+                       "without those figures until they arrive and the month is approved again"
+                       if state == "approved" and period in held else
+                       f"approved without {lacking[period]}, not yet in: it is published without those figures "
                        "until they arrive and the month is approved again" if state == "approved" else
                        f"published without {lacking[period]}, not yet in when it was approved: the public reads it "
                        "without those figures until they arrive and the month is approved again")
