@@ -698,12 +698,8 @@ def update_action(con: duckdb.DuckDBPyConnection, who: Mapping, action_id: int, 
     return update_id
 
 
-def reopen_action(con: duckdb.DuckDBPyConnection, who: Mapping, action_id: object, *, reason: object,
-                  on: object = None) -> int:
-    """Open a closed action again on the day `on` (today by default), saying why: its issue is back, or what closed
-    it was not enough. It is open from then on, carried to every later meeting until closed again, and overdue at
-    once if its due meeting or date has passed (move its due date with `move_action_due`); its closing stays in its
-    history."""
+def _action_of(con: duckdb.DuckDBPyConnection, action_id: object) -> Action:
+    """The action numbered `action_id` (as typed), or NotFound saying so."""
     try:
         number = int(action_id)
     except (TypeError, ValueError):
@@ -711,6 +707,17 @@ def reopen_action(con: duckdb.DuckDBPyConnection, who: Mapping, action_id: objec
     action = next((a for a in actions(con) if a.action_id == number), None)
     if action is None:
         raise NotFound(f'The record holds no action {number}; "pccdash actions --all" lists them.')
+    return action
+
+
+def reopen_action(con: duckdb.DuckDBPyConnection, who: Mapping, action_id: object, *, reason: object,
+                  on: object = None) -> int:
+    """Open a closed action again on the day `on` (today by default), saying why: its issue is back, or what closed
+    it was not enough. It is open from then on, carried to every later meeting until closed again, and overdue at
+    once if its due meeting or date has passed (move its due date with `move_action_due`); its closing stays in its
+    history."""
+    action = _action_of(con, action_id)
+    number = action.action_id
     if not action.closed:
         raise LoopError(f"Action {number} is not closed: it is {ACTION_STATUSES[action.status].lower()}, due "
                         f"{action.due_words}. Only a closed action is reopened.")
@@ -725,13 +732,8 @@ def move_action_due(con: duckdb.DuckDBPyConnection, who: Mapping, action_id: obj
     by ... (first due by ...)", and a pack for a meeting before the move shows it due as it was then."""
     identity = require(who, "record")
     day = _day(on, "day the due date was moved", required=False) or settings.today()
-    try:
-        number = int(action_id)
-    except (TypeError, ValueError):
-        raise NotFound(f'"{action_id}" is not an action number.') from None
-    action = next((a for a in actions(con) if a.action_id == number), None)
-    if action is None:
-        raise NotFound(f'The record holds no action {number}; "pccdash actions --all" lists them.')
+    action = _action_of(con, action_id)
+    number = action.action_id
     if action.closed:
         raise LoopError(f"Action {number} was closed on {_long_date(action.closed_on)}, so it is not due by anything. "
                         f'If it is open again, reopen it first, saying why ("pccdash actions reopen {number} '
