@@ -2047,7 +2047,8 @@ def actions_reopen(ctx, action_id, db, reason, on_day, as_user):
     with connect(db or ctx.obj["db"], create=False) as con:
         reopen_action(con, cli_actor(as_user), action_id, reason=reason, on=on_day)
         action = next(a for a in loop_actions(con) if a.action_id == int(action_id))
-    click.echo(_wrapped(f"Reopened action {action.action_id}: {action.where(settings.today())}.", "", "  "))
+    stands = action.where(settings.today()).removesuffix(f"; {action.reopened_words}")  # its reason was just given
+    click.echo(_wrapped(f"Reopened action {action.action_id}: {stands}.", "", "  "))
 
 
 @actions.command(name="move")

@@ -632,7 +632,10 @@ def test_a_closed_action_is_reopened_on_the_actions_page_and_counts_as_open_agai
     assert {m.label: int(m.value) for m in at.metric} == {"Open": 0, "Overdue": 1, "Closed": 0}
     shown = said(at)
     assert "Closed, 14 October 2026, by pcc@example.org: Report received." in shown
-    assert "Open, 21 November 2026, by analyst@example.org: The report covered Sheffield only" in shown
+    assert "Reopened, 21 November 2026, by analyst@example.org: The report covered Sheffield only" in shown
+    # said on the action itself, not only in its history, which read "Open" as if it had never been closed
+    assert ("Due: by 15 October 2026  \nReopened: on 21 November 2026 by analyst@example.org: The report covered "
+            "Sheffield only") in shown
 
 
 def test_a_closed_action_is_reopened_from_the_command_line(wh, run_cli):
@@ -648,7 +651,11 @@ def test_a_closed_action_is_reopened_from_the_command_line(wh, run_cli):
                    str(wh), "--as", "analyst@example.org")
     assert done.exit_code == 0, done.stderr
     assert done.stdout.strip() == f"Reopened action {action}: Open, due by 15 December 2026."
-    assert f"{action}. Report on charging times" in run_cli("actions", "--db", str(wh)).stdout
+    listed = " ".join(run_cli("actions", "--db", str(wh)).stdout.split())
+    # the list said "Open, due by 15 December 2026", as if it had never been closed
+    assert (f"{action}. Report on charging times Owner ACC Crime; from the Public Accountability Board, 17 September "
+            "2026 Open, due by 15 December 2026; reopened on 21 November 2026: The report covered Sheffield only"
+            ) in listed
 
 
 def test_a_meeting_is_cancelled_on_the_meetings_page_and_its_question_goes_to_the_next(monkeypatch, wh):

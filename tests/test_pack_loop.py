@@ -555,3 +555,34 @@ def test_an_action_given_more_time_is_open_not_overdue_in_the_next_pack_and_says
     assert row[2] == ("Public Accountability Board, 19 November 2015 (first due by the Public "
                       "Accountability Board, 15 October 2015)")
     assert row[3] == "Open: due date moved (The force asked for the CPS's figures first)"  # the date is in row[2]
+
+
+def test_an_action_reopened_since_the_last_meeting_is_said_reopened_and_counted(wh, who):
+    """Regression: an action the September pack listed as closed since the last meeting, reopened before October,
+    came back in the October pack as open with its reason alone ("Open: the report covered Sheffield only"): no word
+    that it had been reopened, nor a count of it. It now says "reopened on ... (...)", whatever came after, and "1
+    action reopened since"; at the meeting after, it is said so only while the reopening is its latest update."""
+    with warehouse.connect(wh) as con:
+        rec = record_first_meetings(con, who)  # Boards on 20 August, 17 September, 15 October 2015
+        acc.update_action(con, who, rec["action"], status="closed", note="Report received.", on="2015-09-01")
+        pack = build_pack(con, day("2015-09-17"), "pccdash tests")
+        assert list(rows_naming(pack, ACTION)) == ["Actions closed since the last meeting"]
+        acc.reopen_action(con, who, rec["action"], reason="The report covered Sheffield only", on="2015-09-20")
+        pack = build_pack(con, day("2015-10-15"), "pccdash tests")
+        assert rows_naming(pack, ACTION)["Actions open"][0][3] == (
+            "Open: reopened on 20 September 2015 (The report covered Sheffield only)")
+        assert "; 1 action reopened since" in pack.loop.counts and "closed since" not in pack.loop.counts
+
+        november = acc.add_meeting(con, who, held_on="2015-11-19")
+        acc.move_action_due(con, who, rec["action"], due_meeting_id=november.meeting_id, on="2015-10-01",
+                            reason="The other districts' figures are due in November")
+        pack = build_pack(con, day("2015-10-15"), "pccdash tests")
+        assert rows_naming(pack, ACTION)["Actions open"][0][3] == (
+            "Open: reopened on 20 September 2015 (The report covered Sheffield only); due date moved (The other "
+            "districts' figures are due in November)")
+        assert "; 1 action reopened since" in pack.loop.counts
+
+        pack = build_pack(con, day("2015-11-19"), "pccdash tests")  # reopened before the October Board
+        assert rows_naming(pack, ACTION)["Actions open"][0][3] == (
+            "Open: due date moved (The other districts' figures are due in November)")
+        assert "reopened" not in pack.loop.counts

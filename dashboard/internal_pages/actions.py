@@ -38,8 +38,9 @@ if not may_record:
 
 
 def _history(a: acc.Action) -> str:
-    return "\n".join(f"- {acc.ACTION_STATUSES[u.status]}, {day_words(u.on_day)}, by {ui.md_escape(u.updated_by)}: "
-                     f"{ui.md_escape(u.text)}" for u in a.updates)
+    """Each update, earliest first; one that opened a closed action again says "Reopened"."""
+    return "\n".join(f"- {'Reopened' if a.reopens(n) else acc.ACTION_STATUSES[u.status]}, {day_words(u.on_day)}, "
+                     f"by {ui.md_escape(u.updated_by)}: {ui.md_escape(u.text)}" for n, u in enumerate(a.updates))
 
 
 if not still:
@@ -53,7 +54,9 @@ for a in still:
         st.markdown(f"{badge} **Action {a.action_id}.** {ui.md_escape(a.body)}")
         st.markdown(f"**Owner:** {ui.md_escape(a.owner)}  \n**From:** the {ui.md_escape(a.meeting.label)}"
                     + (f", on question {a.question_id}" if a.question_id else "")
-                    + f"  \n**Due:** {ui.md_escape(a.due_words)}")
+                    + f"  \n**Due:** {ui.md_escape(a.due_words)}"
+                    + (f"  \n**Reopened:** on {day_words(a.reopened.on_day)} by {ui.md_escape(a.reopened.updated_by)}: "
+                       f"{ui.md_escape(a.reopened.note)}" if a.reopened else ""))
         with st.expander("History"):
             st.markdown(_history(a))
         with ui.form(f"action_form_{a.action_id}"):

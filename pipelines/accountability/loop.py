@@ -115,6 +115,7 @@ class Loop:
     open_actions: list[Action] = field(default_factory=list)         # not closed, due later
     overdue_actions: list[Action] = field(default_factory=list)      # not closed, due before this meeting
     closed_since: list[Action] = field(default_factory=list)         # closed since the previous meeting
+    reopened_since: list[Action] = field(default_factory=list)  # of the open and overdue, those reopened since it
     follow_ups: list[Decision] = field(default_factory=list)  # to be looked at again by now, and not decided on since
 
     @property
@@ -181,4 +182,6 @@ def carried_forward(con: duckdb.DuckDBPyConnection, held_on: dt.date, *, kind: s
             loop.overdue_actions.append(a)
         else:
             loop.open_actions.append(a)
+        if a.reopened is not None and (since is None or a.reopened.on_day >= since):
+            loop.reopened_since.append(a)  # perhaps listed as closed last time: open again, and said so
     return loop

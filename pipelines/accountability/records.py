@@ -969,12 +969,30 @@ class Action:
     def closed_on(self) -> dt.date | None:
         return self.updates[-1].on_day if self.closed else None
 
+    @property
+    def reopened(self) -> ActionUpdate | None:
+        """The update that last opened it again after it was closed, while it stays open (None when it is closed,
+        or was never closed): an action reopened reads as such, not as one that was never closed."""
+        if self.closed:
+            return None
+        return next((self.updates[n] for n in range(len(self.updates) - 1, 0, -1) if self.reopens(n)), None)
+
+    def reopens(self, n: int) -> bool:
+        """Its update `n` (0 the first) opened it again after it was closed."""
+        return n > 0 and self.updates[n - 1].status == "closed" and self.updates[n].status != "closed"
+
+    @property
+    def reopened_words(self) -> str:
+        """"reopened on 3 June 2026: the report covered Sheffield only" ("" when not reopened)."""
+        r = self.reopened
+        return f"reopened on {_long_date(r.on_day)}: {r.note}" if r is not None else ""
+
     def where(self, as_of: dt.date) -> str:
         last = self.updates[-1]
         if self.closed:
             return f"Closed on {_long_date(last.on_day)}: {last.note}"
         state = "Overdue" if self.overdue(as_of) else ACTION_STATUSES[self.status]
-        return f"{state}, due {self.due_words}"
+        return f"{state}, due {self.due_words}" + (f"; {self.reopened_words}" if self.reopened else "")
 
 
 def _answers(con: duckdb.DuckDBPyConnection) -> dict[int, list[Answer]]:

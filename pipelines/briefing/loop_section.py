@@ -102,17 +102,26 @@ def _due(a: Action) -> str:
     return f"{now} (first due by {first})"
 
 
-def _action_status(a: Action, as_of: dt.date) -> str:
+def _action_status(a: Action, as_of: dt.date, since: dt.date | None = None) -> str:
+    """"Overdue: reopened on 3 June 2026 (the report covered Sheffield only)": where an action stands and its latest
+    update; one reopened since the last meeting (`since`) says so, whatever came after, as the last pack may have
+    listed it as closed."""
     state = "Overdue" if a.overdue(as_of) else ACTION_STATUSES[a.status]
     latest = a.updates[-1]
     if len(a.updates) < 2:
         return state
-    # the Due column gives the date a move set: the status says it moved, and why
-    return state + (f": due date moved ({excerpt(latest.note)})" if latest.moves_due else f": {excerpt(latest.text)}")
+    said = []
+    reopened = a.reopened
+    if reopened is not None and (reopened is latest or since is None or reopened.on_day >= since):
+        said.append(f"reopened on {day_words(reopened.on_day)} ({excerpt(reopened.note)})")
+    if reopened is not latest:
+        # the Due column gives the date a move set: the status says it moved, and why
+        said.append(f"due date moved ({excerpt(latest.note)})" if latest.moves_due else excerpt(latest.text))
+    return f"{state}: {'; '.join(said)}"
 
 
-def _action_row(a: Action, as_of: dt.date) -> list[str]:
-    return [a.body, a.owner, _due(a), _action_status(a, as_of), a.meeting.label]
+def _action_row(a: Action, as_of: dt.date, since: dt.date | None = None) -> list[str]:
+    return [a.body, a.owner, _due(a), _action_status(a, as_of, since), a.meeting.label]
 
 
 def _evidence(d: Decision) -> str:
@@ -158,7 +167,7 @@ def _decision_row(d: Decision, asked: dict[int, Question], held: dict[int, Meeti
 
 def counts(loop: Loop, held: dict[int, Meeting]) -> str:
     """"2 actions overdue, 1 open; 3 questions asked last time, 1 still awaiting an answer" (and what else there
-    is: decisions, questions still open from earlier, actions closed since)."""
+    is: decisions, questions still open from earlier, actions closed and reopened since)."""
     parts = [f"{_plural(len(loop.overdue_actions), 'action')} overdue, {len(loop.open_actions)} open"]
     if loop.previous is not None:
         answers = [_as_it_stood(cq.question, loop.held_on, held)[0] for cq in loop.asked_last_time]
@@ -171,6 +180,8 @@ def counts(loop: Loop, held: dict[int, Meeting]) -> str:
         parts.append(f"{_plural(len(loop.still_open), 'question')} still open from earlier meetings")
     if loop.closed_since:
         parts.append(f"{_plural(len(loop.closed_since), 'action')} closed since")
+    if loop.reopened_since:
+        parts.append(f"{_plural(len(loop.reopened_since), 'action')} reopened since")
     if loop.follow_ups:
         parts.append(f"{_plural(len(loop.follow_ups), 'decision')} due to be looked at again")
     return "; ".join(parts)
@@ -204,9 +215,11 @@ def loop_section(loop: Loop, asked: dict[int, Question] | None = None,
     if loop.still_open:
         tables.append(LoopTable("Still open from earlier meetings", QUESTION_COLUMNS,
                                 [_question_row(cq, as_of, held, at=True) for cq in loop.still_open], QUESTION_WIDTHS))
-    tables.append(LoopTable("Actions overdue", ACTION_COLUMNS, [_action_row(a, as_of) for a in loop.overdue_actions],
+    since = loop.previous.held_on if loop.previous is not None else None
+    tables.append(LoopTable("Actions overdue", ACTION_COLUMNS,
+                            [_action_row(a, as_of, since) for a in loop.overdue_actions],
                             ACTION_WIDTHS, none="No action is overdue."))
-    tables.append(LoopTable("Actions open", ACTION_COLUMNS, [_action_row(a, as_of) for a in loop.open_actions],
+    tables.append(LoopTable("Actions open", ACTION_COLUMNS, [_action_row(a, as_of, since) for a in loop.open_actions],
                             ACTION_WIDTHS, none="No other action is open."))
     if loop.closed_since:
         tables.append(LoopTable("Actions closed since the last meeting", ["Action", "Owner", "Closed", "Closing note"],
