@@ -602,6 +602,24 @@ def test_a_correction_of_a_published_month_names_the_value_the_public_reads(load
             "need a revision notice."]
 
 
+def test_a_correction_of_a_figure_published_hidden_says_it_was_hidden_not_its_count(loaded, tmp_path):
+    """Regression: a correction of a small count the public read hidden ("[c]") said the figure "was published as
+    3", a count the public never saw; it now says it was published hidden, as the public read it (a figure hidden
+    with it, so that it cannot be worked out from the total, too)."""
+    with warehouse.connect(loaded) as con:
+        assert ingest(con, [write_csv(tmp_path / "small.csv", HEADER + month_rows(
+            "2015-08", "cse_arrests", (12, 3, 32, 42)))]).ok
+        approve(con, ["2015-08"], PCC)
+        publish(con, PCC)
+        assert ingest(con, [write_csv(tmp_path / "corrected.csv", HEADER + month_rows(
+            "2015-08", "cse_arrests", (13, 5, 32, 42)))]).ok
+        assert published_warnings(con, "corrected.csv") == [  # Barnsley's 12 hidden too, so 3 is not worked out
+            "CSE arrests for Barnsley in August 2015 was published hidden (as [c]) and is now 13: the published "
+            "figure will need a revision notice.",
+            "CSE arrests for Doncaster in August 2015 was published hidden (as [c]) and is now 5: the published "
+            "figure will need a revision notice."]
+
+
 def test_a_month_whose_publication_was_withdrawn_is_not_published_to_revise(loaded, tmp_path):
     """Regression: a month the public no longer read, its publication withdrawn, was still warned of as published
     ("will need a revision notice") when a correction of it came."""

@@ -726,6 +726,40 @@ def breakdowns_table(con: duckdb.DuckDBPyConnection) -> str:
     return BREAKDOWNS_NOW if figures_table(con) == FIGURES_NOW else "figure_breakdown"
 
 
+# What `published_hidden` read from each snapshot file, by its path, size and time: a snapshot is written once.
+_PUBLISHED_HIDDEN: dict[tuple[str, int, int], str] = {}
+_NO_PUBLISHED_HIDDEN = ("(SELECT NULL::DATE AS period, NULL::VARCHAR AS district, NULL::VARCHAR AS measure, "
+                        "NULL::VARCHAR AS display WHERE false)")
+
+
+def published_hidden() -> str:
+    """${published_hidden}: the month figures the publication the public reads now hides (period, district, measure,
+    and the marker it shows instead, `display`), as a query. A correction of one is said to revise a figure published
+    hidden, never the count the public did not see."""
+    from ..public import current_snapshot
+    from ..public import read as public_read
+
+    try:
+        path = current_snapshot()
+        stat = path.stat() if path is not None else None
+    except OSError:
+        return _NO_PUBLISHED_HIDDEN
+    if path is None:
+        return _NO_PUBLISHED_HIDDEN
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if key not in _PUBLISHED_HIDDEN:
+        try:
+            rows = public_read("SELECT DISTINCT period, area, measure, display FROM figure "
+                               "WHERE period_type = 'month' AND suppressed", snapshot=path)
+        except duckdb.Error:  # a snapshot that cannot be read hides nothing it can name
+            return _NO_PUBLISHED_HIDDEN
+        values = ", ".join(f"(DATE {_quote(p + '-01')}, {_quote(a)}, {_quote(m)}, {_quote(d)})"
+                           for p, a, m, d in rows.itertuples(index=False, name=None))
+        _PUBLISHED_HIDDEN[key] = (f"(SELECT * FROM (VALUES {values}) t(period, district, measure, display))"
+                                  if values else _NO_PUBLISHED_HIDDEN)
+    return _PUBLISHED_HIDDEN[key]
+
+
 def fill_query(query: str, current_month: dt.date, figure: str = "figure", *, named_now: bool = False) -> str:
     """The rule's query with its placeholders filled: ${object} is the batch's figures (a measure's total for a
     district and month), ${breakdown} their breakdowns, ${table} both; ${figure} and ${figure_breakdown} what
@@ -736,6 +770,8 @@ def fill_query(query: str, current_month: dt.date, figure: str = "figure", *, na
              "figure_breakdown": BREAKDOWNS_NOW if figure == FIGURES_NOW else "figure_breakdown",
              "published_periods": "published_period", "published_figures": "published_figure",
              "current_month": f"DATE '{current_month.isoformat()}'"}
+    if "${published_hidden}" in query:
+        names["published_hidden"] = published_hidden()
     for name, value in refs.items():
         names[name] = _quote(value)
     now = district_now("district")
