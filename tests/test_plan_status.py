@@ -652,6 +652,25 @@ def test_a_financial_year_once_complete_is_met_or_missed_against_the_target_it_s
                                27789.6 * months / 12, "bad", True, whole_year=months == 12) == said
 
 
+def test_a_figure_said_against_its_average_or_aspiration_never_reads_as_the_same_number():
+    """Regression: "(88.3%) is below the average (88.3%)" and "12 months to July 2015: 95.0%, 0.0 points short" (94.96%
+    against at least 95.0%): both numbers said to one decimal place read the same. They are said with as many places
+    as it takes to tell them apart, and only then."""
+    from pipelines.plan.narrative import aspiration_progress
+
+    trained = catalogue().get("officers_trained_pct")
+    assert signal_sentence(trained, "Barnsley", False, "July 2015", 88.26, icon="concern_low", rule="shift", run=8,
+                           mean=88.31) == (
+        "The percentage of officers trained in Barnsley at the end of July 2015 (88.26%) is below the average "
+        "(88.31%) for 8 months in a row: a significant concern.")
+    assert "(88.0%) is below the average (88.3%)" in signal_sentence(
+        trained, "Barnsley", False, "July 2015", 88.0, icon="concern_low", rule="shift", run=8, mean=88.31)
+    assert aspiration_progress(trained, "rolling_12", "12 months to July 2015", 94.96, 95.0, "good", True) == (
+        "12 months to July 2015: 94.96%, 0.04 points short")
+    assert aspiration_progress(trained, "rolling_12", "12 months to July 2015", 94.9, 95.0, "good", True) == (
+        "12 months to July 2015: 94.9%, 0.1 points short")
+
+
 def test_a_percentage_of_a_months_flow_is_said_in_the_month_and_one_of_a_stock_at_its_end():
     """Regression: "Suspects arrested within 12 weeks (%) ... at the end of April 2026": the suspects are those
     identified in the month, a flow, so the percentage is of the month; officers trained of the headcount is a

@@ -10,6 +10,7 @@ plan. Hand-made scenarios check each ordering rule; the sample warehouse checks 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
@@ -102,6 +103,30 @@ def test_one_question_per_measure_the_force_first_and_the_districts_named_with_t
     # a neutral change asks what explains it and whether the force can meet it
     assert q.text.endswith("What explains the rise in live CSE investigations, and does the force have the capacity "
                            "to meet it?")
+
+
+def test_a_figure_and_the_limit_it_is_said_above_never_read_as_the_same_number():
+    """Regression: a drafted question read "was 96.5% ... above the upper process limit (96.5%)" (96.54% against
+    96.47%, both to one decimal place), and "were 120 ... above the upper process limit (120.0)" (against 119.96):
+    the figure and its limit are now said with as many decimal places as it takes to tell them apart, and the limits
+    said against a missed aspiration of at least 95.0% read 94.96%, not 95.0%."""
+    out = judge({}, training=alt(80, 82, N - 1) + [96])
+    trained = next(s for s in out if s.measure_id == "officers_trained_pct" and s.area == "South Yorkshire")
+    assert trained.signal_rule == "beyond_limits" and trained.assurance_icon == "fail" and trained.target == 95
+    [q] = question_texts([dataclasses.replace(trained, value=96.54, upper=96.47, assurance_icon="pass")])
+    assert ("was 96.54% at the end of September 2016, the highest on record (the figures begin in April 2014) and "
+            "above the upper process limit (96.47%).") in q
+    [q] = question_texts([dataclasses.replace(trained, upper=94.96)])
+    assert "against an aspiration of at least 95.0%: its process limits (74.86% to 94.96%) show" in q
+    [q] = question_texts([trained])  # apart at one place: said as before
+    assert "was 96.0% at the end" in q and "its process limits (74.9% to 88.1%)" in q
+
+    out = judge({"cse_live_investigations": (BEYOND, "neutral")})
+    live = next(s for s in out if s.measure_id == "cse_live_investigations" and s.area == "South Yorkshire")
+    [q] = question_texts([dataclasses.replace(live, upper=119.96)])
+    assert "were 120 at the end of September 2016" in q and "above the upper process limit (119.96)." in q
+    [q] = question_texts([dataclasses.replace(live, upper=119.5)])
+    assert "above the upper process limit (119.5)." in q
 
 
 def test_a_point_beyond_the_limits_before_a_shift_before_a_trend_before_two_of_three():

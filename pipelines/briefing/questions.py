@@ -15,11 +15,13 @@ from ..catalogue import Measure, catalogue, listed
 from ..plan.narrative import (
     area_phrase,
     extreme_phrase,
+    format_compared,
     format_number,
     missing_months,
     rule_clause,
     subject,
     time_phrase,
+    told_apart,
 )
 from ..plan.periods import month_label, month_number
 from ..plan.spc import RULES
@@ -108,14 +110,30 @@ def _signals(status: MeasureStatus, first_priority: bool) -> list[_Signal]:
     return out
 
 
-def _limit(value: float | None, measure: Measure) -> str:
-    """A process limit as printed: never below zero, nor a percentage above 100, since no figure can be."""
+def _clamped(value: float | None, measure: Measure) -> float | None:
+    """A process limit as it is said: never below zero, nor a percentage above 100, since no figure can be."""
+    if value is None:
+        return None
+    value = max(value, 0.0)
+    return min(value, 100.0) if measure.kind == "percentage" else value
+
+
+def _limit(value: float | None, measure: Measure, decimals: int = 1) -> str:
+    """A process limit as printed (`_clamped`), to one decimal place unless more are needed to tell it apart."""
+    value = _clamped(value, measure)
     if value is None:
         return "n/a"
-    value = max(value, 0.0)
-    if measure.kind == "percentage":
-        value = min(value, 100.0)
-    return format_number(value, measure, decimals=1)
+    return format_number(value, measure, decimals=decimals)
+
+
+def _judged_against(signal: _Signal) -> float | None:
+    """The limit or average the lead's figure is said above or below, as it is said."""
+    s, high = signal.status, signal.side > 0
+    if signal.rule in ("beyond_limits", "two_of_three"):
+        return _clamped(s.upper if high else s.lower, catalogue().get(s.measure_id))
+    if signal.rule == "shift":
+        return s.mean
+    return None
 
 
 def _run(status: MeasureStatus) -> int:
@@ -148,15 +166,16 @@ def _rule_words(signal: _Signal) -> str:
     return "the process limits show the aspiration will consistently be missed"
 
 
-def _lead_clause(signal: _Signal, m: Measure) -> str:
-    """What the lead area's chart shows, with the limit or average it is judged against."""
+def _lead_clause(signal: _Signal, m: Measure, decimals: int = 1) -> str:
+    """What the lead area's chart shows, with the limit or average it is judged against (to `decimals` places, as
+    its figure is said)."""
     s, high = signal.status, signal.side > 0
     if signal.rule == "beyond_limits":
         return (f"{'above the upper' if high else 'below the lower'} process limit "
-                f"({_limit(s.upper if high else s.lower, m)})")
+                f"({_limit(s.upper if high else s.lower, m, decimals)})")
     gaps = missing_months(_gaps(s))
     if signal.rule == "shift":
-        return rule_clause("shift", high, _run(s), format_number(s.mean, m, decimals=1), _gaps(s))
+        return rule_clause("shift", high, _run(s), format_number(s.mean, m, decimals=decimals), _gaps(s))
     if signal.rule == "trend":
         if gaps:
             return (f"{'higher' if high else 'lower'} than the one before in each of the last "
@@ -165,9 +184,18 @@ def _lead_clause(signal: _Signal, m: Measure) -> str:
     if signal.rule == "two_of_three":
         last = f"the last 3 months with figures ({gaps})" if gaps else "the last 3 months"
         return (f"close to or {'above the upper' if high else 'below the lower'} process limit "
-                f"({_limit(s.upper if high else s.lower, m)}) in {_run(s)} of {last}")
-    return (f"against an aspiration of {s.aspiration}: its process limits ({_limit(s.lower, m)} to "
-            f"{_limit(s.upper, m)}) show the aspiration will consistently be missed unless the process changes")
+                f"({_limit(s.upper if high else s.lower, m, decimals)}) in {_run(s)} of {last}")
+    return (f"against an aspiration of {s.aspiration}: its process limits ({_limits(s, m)}) show the aspiration "
+            "will consistently be missed unless the process changes")
+
+
+def _limits(s: MeasureStatus, m: Measure) -> str:
+    """"74.9% to 94.96%": the process limits said against the aspiration they show will be missed, the one on its
+    side never reading as the aspiration's own figure (at least 95.0%) where a month's aspiration is said."""
+    d = 1
+    if s.target is not None and (m.kind == "percentage" or s.aspiration_period == "month"):
+        d = told_apart(_clamped(s.upper if s.increase_is == "good" else s.lower, m), s.target)
+    return f"{_limit(s.lower, m, d)} to {_limit(s.upper, m, d)}"
 
 
 def _others_clause(rule: str, side: int, signals: list[_Signal], m: Measure, first: bool,
@@ -221,9 +249,11 @@ def _question(lead: _Signal, same: list[_Signal], signals: list[_Signal]) -> str
     m = catalogue().get(s.measure_id)
     when = month_label(month_number(s.month))
     was = "was" if m.kind == "percentage" else "were"
-    head = (f"{subject(m)} {area_phrase(s.area, s.is_force)} {was} {format_number(s.value, m)} "
+    # the figure and the limit or average it is said above or below never read as the same number
+    decimals = told_apart(s.value, _judged_against(lead))
+    head = (f"{subject(m)} {area_phrase(s.area, s.is_force)} {was} {format_compared(s.value, m, decimals)} "
             f"{time_phrase(m, when)}")
-    clause = _lead_clause(lead, m)
+    clause = _lead_clause(lead, m, decimals)
     if lead.kind in _SPECIAL:
         chart = s.spc
         extreme = extreme_phrase(chart.values, chart.months, lead.side)
@@ -238,8 +268,8 @@ def _question(lead: _Signal, same: list[_Signal], signals: list[_Signal]) -> str
     if parts:
         text += ", with " + (parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])}, and {parts[-1]}")
     if lead.kind in _SPECIAL and any(g.status is s and g.kind == "aspiration" for g in signals):
-        text += (f". Its process limits ({_limit(s.lower, m)} to {_limit(s.upper, m)}) show the aspiration "
-                 f"({s.aspiration}) will consistently be missed")
+        text += (f". Its process limits ({_limits(s, m)}) show the aspiration ({s.aspiration}) will consistently "
+                 "be missed")
     what = subject(m, start_of_sentence=False)
     ask = _ASK[(lead.kind, lead.side)].format(what=what)
     if m.kind == "percentage":

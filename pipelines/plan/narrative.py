@@ -77,6 +77,31 @@ def format_number(value: float | None, measure: Measure | None = None, *, decima
     return f"{value:,.{decimals}f}"
 
 
+MAX_DECIMALS = 4  # past this, two figures that still read the same are as good as equal
+
+
+def told_apart(value: float | None, other: float | None, decimals: int = 1) -> int:
+    """The decimal places, `decimals` or more, at which `value` and `other` read as different numbers when they are
+    different: a sentence comparing a figure with a limit, an average or an aspiration must not read "96.5% ...
+    above the upper process limit (96.5%)" when the figure is 96.54% and the limit 96.47%."""
+    if value is None or other is None or value != value or other != other:
+        return decimals
+    d = decimals
+    while d < MAX_DECIMALS and value != other and f"{value:.{d}f}" == f"{other:.{d}f}":
+        d += 1
+    return d
+
+
+def format_compared(value: float | None, measure: Measure | None, decimals: int) -> str:
+    """A figure beside the one it is compared with (`told_apart`'s `decimals`): a whole count as it is (12, said
+    against a limit of 11.96), any other figure with `decimals` places when one place would not do."""
+    if value is None or value != value or decimals <= 1:
+        return format_number(value, measure)
+    if (measure is None or measure.kind != "percentage") and float(value).is_integer():
+        return format_number(value, measure)
+    return format_number(value, measure, decimals=decimals)
+
+
 def format_change(value: float | None, pct: float | None, measure: Measure) -> str:
     """``+12 (+8.5%)``; a percentage measure changes in points, not per cent."""
     if value is None:
@@ -166,14 +191,16 @@ def signal_sentence(measure: Measure, area: str, is_force: bool, when: str, valu
     if not judged:
         return (f"{head} ({format_number(value, measure)}): too few months so far to tell a significant change "
                 "from ordinary variation.")
-    head += f" ({format_number(value, measure)}) {verb(measure)}"
+    # a figure said above or below the average it is judged against reads as a different number from it
+    d = told_apart(value, mean) if rule == "shift" else 1
+    head += f" ({format_compared(value, measure, d)}) {verb(measure)}"
     if not icon or icon == "common_cause" or not rule:
         text = f"{head} within the expected range: no significant change."
     else:
         high = icon.endswith("_high")
         if rule == "trend":
             run = max(run - 1, 1)  # seven points make six rises
-        clause = rule_clause(rule, high, run, format_number(mean, measure, decimals=1), missing)
+        clause = rule_clause(rule, high, run, format_number(mean, measure, decimals=d), missing)
         if extreme:
             clause = f"{extreme} and {clause}"
         if icon.startswith("improvement"):
@@ -221,12 +248,16 @@ def aspiration_progress(measure: Measure, period: str, label: str, value: float 
     if measure.kind != "percentage":  # against the target as said, a year's pro rata share too: whole people
         target = whole_target(target, increase_is)
     met = value >= target if good else value <= target
+    # a figure short of the target, or over it, never reads as the target itself ("95.0%, 0.0 points short")
+    d = told_apart(value, target)
+    shown = format_compared(value, measure, d)
     if measure.kind == "percentage":
-        gap = f"{abs(value - target):.1f} points {'short' if good else 'over'}"
+        gap = f"{abs(value - target):.{d}f} points {'short' if good else 'over'}"
     else:
-        gap = f"{format_number(abs(round(value - target, 1)))} {'short' if good else 'over'}"
+        gap = f"{format_compared(abs(round(value - target, d)), measure, d)} {'short' if good else 'over'}"
     if period == "financial_year" and not whole:
-        said = format_number(target, measure) if measure.kind != "percentage" else format_number(round(target, 1))
+        said = (format_number(target, measure) if measure.kind != "percentage" else
+                format_number(round(target, d), decimals=d) if d > 1 else format_number(round(target, 1)))
         return f"{label}: {shown} against {said} pro rata, " + ("on track" if met else gap)
     return f"{label}: {shown}, " + ("met" if met else gap)
 
