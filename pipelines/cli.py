@@ -2354,7 +2354,10 @@ def inbox_list(db, folder, limit):
         found = pending(con)
         repeated = repeats(con)
     for sub in found[:limit] if limit else found:
-        sender = "; ".join(shown(v, 200) for v in (sub.name, sub.contact) if v) or "no name or contact given"
+        if sub.erased_at is not None:  # as "find" and the page say it: erased is not never given
+            sender = f"name and contact erased on {day_words(sub.erased_at)}"
+        else:
+            sender = "; ".join(shown(v, 200) for v in (sub.name, sub.contact) if v) or "no name or contact given"
         click.echo(f"{sub.receipt}  received {day_words(sub.received_at)}  from: {sender}")
         for line in sub.body.split("\n"):
             click.echo(f"    {shown(line, None)}")

@@ -400,6 +400,9 @@ def test_the_commands_find_forget_and_expire_with_a_dry_run(sent, wh, box, run_c
     listed = run_cli("inbox", "find", "charges in Rotherham", "--db", wh).stdout
     assert f"{first}  received " in listed and "from: name and contact erased on " in listed and NAME not in listed
     assert row(wh, first)[1:3] == (None, None)
+    waiting = run_cli("inbox", "list", "--db", wh).stdout  # still waiting: erased, not "no name or contact given"
+    assert f"{first}  received " in waiting and "from: name and contact erased on " in waiting
+    assert "no name or contact given" not in waiting and NAME not in waiting
 
     with warehouse.connect(wh) as con:
         moderation.reject(con, ANALYST, second, reason="Not about CSE")
