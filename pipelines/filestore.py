@@ -30,6 +30,10 @@ class StoredFileAltered(PccDashError):
     """A file in the file store no longer matches the hash it was stored under."""
 
 
+class StoredFileUnreadable(PccDashError):
+    """A file in the file store that the account running pccdash is not allowed to open."""
+
+
 def folder(db_path: str | os.PathLike) -> Path:
     """The file store of the warehouse at `db_path`: a folder beside it, named after it."""
     p = Path(db_path)
@@ -73,6 +77,13 @@ def get(db_path: str | os.PathLike, digest: str) -> bytes:
         raise StoredFileMissing(
             f'The stored file {digest[:12]}... is missing from "{folder(db_path)}". Restore that folder from the '
             "backup taken with the warehouse, or produce the file again.") from None
+    except PermissionError:  # kept readable by the account that stored it only (mode 600)
+        from .warehouse import _account
+        raise StoredFileUnreadable(
+            f'The stored file "{target}" cannot be read: the account running pccdash ({_account()}) is not allowed '
+            "to open it, as the file store keeps each file readable by the account that stored it only. Run the "
+            "command as that account, or ask the office's administrator to let this one read the files in "
+            f'"{folder(db_path)}".') from None
     if sha256(data) != digest:
         raise StoredFileAltered(
             f'The stored file "{target}" has been changed since it was stored: its content no longer matches its '

@@ -44,6 +44,26 @@ def test_a_missing_file_or_a_bad_hash_is_refused_with_a_sentence(db):
         filestore.get(db, "../../etc/passwd")
 
 
+def test_a_file_this_account_may_not_read_is_refused_with_a_sentence(db, monkeypatch):
+    """Kept readable by the account that stored it only: another account asking for it is told so, and what to do,
+    not that the command stopped on a fault it did not expect."""
+    from pathlib import Path
+
+    digest = filestore.put(db, b"a return as received")
+    kept, read = filestore.path_of(db, digest), Path.read_bytes
+
+    def refused(self):
+        if self == kept:
+            raise PermissionError(13, "Permission denied", str(self))
+        return read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refused)
+    with pytest.raises(filestore.StoredFileUnreadable, match="is not allowed to open it") as caught:
+        filestore.get(db, digest)
+    assert isinstance(caught.value, PccDashError)
+    assert str(kept) in str(caught.value) and "administrator" in str(caught.value)
+
+
 def test_a_keeper_names_what_it_was_given_by_its_hash_or_leaves_nothing(db):
     data = b"period,district,measure,value\n"
     with filestore.Keeper(db) as keeper:
