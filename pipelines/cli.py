@@ -454,7 +454,8 @@ def validate(paths, db, file, measures, districts, start, end, all_rules, engine
             yield path, not police_uk, *found, time.perf_counter() - started
 
     failed = False
-    with connect(db) as con:
+    # the accepted figures need the warehouse: a mistyped --db must not make an empty one and find it passes
+    with connect(db, create=bool(paths)) as con:
         if paths:
             files, missing = discover_named(paths)
             if not files and not missing:
@@ -520,7 +521,7 @@ def datadocs(db, out, latest):
     from .warehouse import connect, db_path
 
     click.echo("Replaying the latest loads through Great Expectations ...", err=True)
-    with connect(db) as con:
+    with connect(db, create=False) as con:  # a mistyped --db makes no empty warehouse
         build = build_data_docs(con, out or folder(db_path(db)), latest)
     for line in build.disagreements:
         click.echo(f"Warning: {line}", err=True)
@@ -949,7 +950,7 @@ def approve(months, db, as_user):
     from .warehouse import connect
 
     actor = cli_actor(as_user)
-    with connect(db) as con:
+    with connect(db, create=False) as con:  # a mistyped --db makes no empty warehouse to find no figures in
         # the months asked for and not approved stood approved already (a refusal raises): said by whom and when
         done, standing = approve_or_standing(con, list(months), actor)
         short = not_all_in(con, done)
@@ -1101,7 +1102,7 @@ def withdraw(db, as_user, reason, out, yes):
         if not click.confirm(f"Withdraw snapshot {version}, the publication the public reads now?", default=False):
             click.echo("Nothing was withdrawn.")
             return
-    with connect(db) as con:
+    with connect(db, create=False) as con:  # a mistyped --db makes no empty warehouse with nothing published
         done = run_withdraw(con, actor, reason, out)
     back = f"snapshot {done.restored}" if done.restored else "nothing published"
     click.echo(f"Withdrew snapshot {done.version}; the public side reads {back} again."

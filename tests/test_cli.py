@@ -143,6 +143,23 @@ def test_figures_on_a_missing_warehouse_says_how_to_make_one(tmp_path, run_cli):
     assert 'Run "pccdash init" or "pccdash demo" first.' in result.stderr
 
 
+@pytest.mark.parametrize("args", [
+    ("validate",),
+    ("datadocs",),
+    ("approve", "2015-07", "--as", "pcc@example.org"),
+    ("withdraw", "--reason", "Counted twice", "--yes", "--as", "pcc@example.org"),
+])
+def test_a_command_on_a_missing_warehouse_says_so_and_makes_no_empty_one(tmp_path, run_cli, monkeypatch, args):
+    """A mistyped --db made an empty warehouse there, then said its figures passed the contract (0 rows), that
+    nothing was loaded, that July had no figures to approve, or that nothing was published."""
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
+    result = run_cli(*args, "--db", tmp_path / "typo" / "none.duckdb")
+    assert result.exit_code == 1
+    assert f'There is no warehouse at "{tmp_path / "typo" / "none.duckdb"}"' in result.stderr
+    assert 'Run "pccdash init" or "pccdash demo" first.' in result.stderr
+    assert not (tmp_path / "typo").exists()
+
+
 def test_init_creates_then_reports_up_to_date(db, run_cli):
     assert "was created" in run_cli("init", "--db", db).stdout
     assert "is up to date" in run_cli("init", "--db", db).stdout

@@ -89,6 +89,7 @@ def test_datadocs_writes_an_index_covering_accepted_and_refused_files(db, tmp_pa
 
 
 def test_datadocs_with_no_runs_says_what_to_do(db, run_cli):
+    assert run_cli("init", "--db", db).exit_code == 0  # a warehouse with nothing loaded (none at all is said apart)
     result = run_cli("datadocs", "--db", db)
     assert result.exit_code == 1 and 'Run "pccdash ingest PATH" first.' in result.stderr
 
