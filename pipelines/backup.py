@@ -52,6 +52,7 @@ import duckdb
 
 from . import __version__, faults, filestore, records, warehouse
 from .errors import PccDashError, shown
+from .uk_time import uk_words
 
 MANIFEST = "pccdash-backup.json"
 FORMAT = 1  # the layout of a backup; a later pccdash that changes it writes a higher number
@@ -180,8 +181,11 @@ class Taken:
 
     def sentences(self) -> list[str]:
         m, held = self.manifest, self.manifest["holds"]
-        said = [f'Backup written to "{self.path}" ({_size_words(sum(e.get("size", 0) for e in m["files"]))}): the '
-                f"warehouse as it stood at {m['taken_at']} UTC (schema version {m['schema_version']}), "
+        size = _size_words(sum(e.get("size", 0) for e in m["files"]))
+        if self.path.is_file():  # an archive: what it holds, and the file itself, which a .tar.gz makes smaller
+            size += f", in an archive of {_size_words(self.path.stat().st_size)}"
+        said = [f'Backup written to "{self.path}" ({size}): the '
+                f"warehouse as it stood at {_when(m['taken_at'])} (schema version {m['schema_version']}), "
                 f"{held['files_loaded'] - held['police_uk_files']} return file(s) and {held['police_uk_files']} "
                 f"police.uk file(s) loaded, {held['snapshots']} published snapshot(s), "
                 f"{held['stored_files']} file(s) in the file store, {held['inbox']} question(s) from the public in the "
@@ -194,6 +198,12 @@ class Taken:
                         "are recorded by name, path and SHA-256 but were not kept by it; back up the folder(s) they "
                         "were loaded from too: " + ", ".join(f'"{p}"' for p in outside) + ".")
         return said
+
+
+def _when(taken_at: str) -> str:
+    """When a backup was taken, as a person reads a time: UK time, naming the clock ("6 December 2026 at 15:29:43
+    GMT"); the manifest keeps it in UTC."""
+    return uk_words(taken_at, "words", seconds=True) or f"{taken_at} UTC"
 
 
 def _size_words(size: int) -> str:
@@ -721,7 +731,7 @@ def _open_restored(db: Path, src: Path, manifest: dict, places: Places, aside: l
         packs = count("SELECT count(DISTINCT pack_id) FROM pack_file")
         events = count("SELECT count(*) FROM audit_event")
         snapshots = con.execute("SELECT version, sha256, file_name FROM snapshot ORDER BY version").fetchall()
-        detail = (f'from "{src}", taken {manifest["taken_at"]} UTC on {manifest.get("host", "another machine")} '
+        detail = (f'from "{src}", taken {_when(manifest["taken_at"])} on {manifest.get("host", "another machine")} '
                   f"(schema version {manifest['schema_version']})")
         with audit.transaction(con):
             audit.record(con, audit.system_actor("pccdash"), "restore", subject="the warehouse", detail=detail)
@@ -753,7 +763,7 @@ def _open_restored(db: Path, src: Path, manifest: dict, places: Places, aside: l
     if unknown:
         said.append(f"Warning: nothing here says which senders' names and contacts were erased after this backup was "
                     f'taken (there is no record of erasures at "{erasure.ledger_path(db)}", and no warehouse was '
-                    f"replaced), so any erased since {manifest['taken_at']} UTC are back. Check the office's log of "
+                    f"replaced), so any erased since {_when(manifest['taken_at'])} are back. Check the office's log of "
                     'erasure requests: find each sender with "pccdash inbox find CONTACT" and erase them again with '
                     '"pccdash inbox forget REFERENCE". (A copy of the record of erasures from the machine the '
                     "backup came from, put at that path before restoring, has the restore erase them again.)")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -23,7 +24,7 @@ from dashboard_helpers import claims_of
 from helpers import ROOT, accepted_files, fingerprint, run_pccdash
 
 from pipelines import filestore, warehouse
-from pipelines.backup import MANIFEST, Places, backup, restore
+from pipelines.backup import MANIFEST, Places, _size_words, backup, restore
 from pipelines.cli import main
 
 PCC, ANALYST = "pcc@example.org", "analyst@example.org"
@@ -109,6 +110,10 @@ def test_restored_on_fresh_paths_everything_works_as_before(office, tmp_path, mo
     said = cli(before, "backup", dest)
     assert f'Backup written to "{dest}"' in said and "2 published snapshot(s)" in said
     assert "were not kept" not in said  # every return, loaded by command or uploaded, is in the file store
+    # when, in UK time naming the clock, as a person reads a time; an archive's own size beside what it holds
+    assert re.search(r"as it stood at \d{1,2} [A-Z][a-z]+ \d{4} at \d\d:\d\d:\d\d (GMT|BST) ", said), said
+    assert " UTC" not in said
+    assert (f", in an archive of {_size_words(dest.stat().st_size)})" in said) == dest_name.endswith(".tar.gz")
 
     after = places_in(tmp_path / "elsewhere")
     for k, v in {**after, "PCCDASH_REFERENCE_DIR": str(tmp_path / "elsewhere" / "reference")}.items():
