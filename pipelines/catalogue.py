@@ -51,6 +51,19 @@ def reference_folder_stamp() -> tuple:
     return reference_stamp(*names)
 
 
+def missing_reference(path: str | Path) -> ConfigError:
+    """The sentence for a reference file that is not there: a folder that does not exist (PCCDASH_REFERENCE_DIR
+    mistyped) said as such, once the reason for every file; else where the file goes and where its pattern is."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        return ConfigError(f'Reference file "{path}" is missing: the folder "{path.parent}" does not exist. Set '
+                           "PCCDASH_REFERENCE_DIR to the folder that holds the office's reference files, or unset it "
+                           "to use the bundled pipelines/reference.")
+    return ConfigError(f'Reference file "{path}" is missing: put the office\'s {path.name} there (the bundled '
+                       f"pipelines/reference/{path.name} shows its form), or set PCCDASH_REFERENCE_DIR to the folder "
+                       "that holds it.")
+
+
 def optional_file_mtime(path: str | Path | None, name: str) -> tuple[Path, float | None]:
     """The reference file `path` (default: `name` in the reference folder) and its modification time, for an
     mtime-keyed cache; None when the default file is absent (such a file is optional), ConfigError when a
@@ -60,7 +73,7 @@ def optional_file_mtime(path: str | Path | None, name: str) -> tuple[Path, float
         return file, file.stat().st_mtime
     except FileNotFoundError:
         if path is not None:
-            raise ConfigError(f'Reference file "{file}" is missing.') from None
+            raise missing_reference(file) from None
         return file, None
 
 
@@ -69,7 +82,7 @@ def _load_yaml(name: str) -> dict:
     try:
         raw = path.read_bytes()
     except FileNotFoundError as exc:
-        raise ConfigError(f'Reference file "{path}" is missing.') from exc
+        raise missing_reference(path) from exc
     except OSError as exc:
         raise ConfigError(f'Reference file "{path}" cannot be read ({exc.strerror or exc}). Make it a readable '
                           "file of that name.") from exc

@@ -92,6 +92,20 @@ def test_a_missing_reference_file_is_named(ref, run_cli):
     result = run_cli("check")
     assert result.exit_code == 1
     assert "population.csv" in result.stderr and "is missing" in result.stderr
+    said = " ".join(result.stderr.split())
+    assert ("put the office's population.csv there (the bundled pipelines/reference/population.csv shows its "
+            "form)") in said
+
+
+def test_a_reference_folder_that_does_not_exist_is_said_as_such(tmp_path, run_cli, monkeypatch):
+    """A mistyped PCCDASH_REFERENCE_DIR: each file was said "is missing", with nothing about the folder or the
+    setting that named it."""
+    monkeypatch.setenv("PCCDASH_REFERENCE_DIR", str(tmp_path / "refrence"))
+    for args in (("check",), ("figures", "--db", tmp_path / "wh.duckdb")):
+        result = run_cli(*args)
+        assert result.exit_code == 1
+        said = " ".join(result.stderr.split())
+        assert f'the folder "{tmp_path / "refrence"}" does not exist. Set PCCDASH_REFERENCE_DIR to the folder' in said
 
 
 def test_a_bad_force_population_is_named_by_check(ref, run_cli):

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from ..catalogue import DIRECTIONS, YAML_LOADER, Measure, catalogue, force, listed, reference_dir
+from ..catalogue import DIRECTIONS, YAML_LOADER, Measure, catalogue, force, listed, missing_reference, reference_dir
 from ..errors import ConfigError
 from ..yaml_lines import not_yaml
 from .periods import PeriodSpan, month_label, month_number, month_start, parse_span
@@ -319,7 +319,7 @@ def _load_plans(path: str, mtime: float) -> PlanSet:
         with open(path, encoding="utf-8") as fh:
             data = yaml.load(fh, Loader=YAML_LOADER)
     except FileNotFoundError:
-        raise ConfigError(f'Reference file "{path}" is missing.') from None
+        raise missing_reference(path) from None
     except yaml.YAMLError as exc:
         raise ConfigError(not_yaml(path, exc)) from None
     return plans_from_dict(data)
@@ -334,7 +334,7 @@ def load_plans(path: str | Path | None = None) -> PlanSet:
     try:
         mtime = file.stat().st_mtime
     except FileNotFoundError:
-        raise ConfigError(f'Reference file "{file}" is missing.') from None
+        raise missing_reference(file) from None
     return _load_plans(str(file), mtime)
 
 
@@ -376,7 +376,7 @@ def _load_population(path: str, mtime: float) -> Population:
         with open(path, encoding="utf-8", newline="") as fh:
             rows = list(csv.DictReader(line for line in fh if not line.lstrip().startswith("#")))
     except FileNotFoundError:
-        raise ConfigError(f"{where} is missing.") from None
+        raise missing_reference(path) from None
     need = {"district", "population", "source", "year"}
     if not rows or not need <= set(rows[0]):
         raise ConfigError(f"{where}: should have the columns {', '.join(sorted(need))}.")
@@ -432,5 +432,5 @@ def load_population(path: str | Path | None = None) -> Population:
     try:
         mtime = file.stat().st_mtime
     except FileNotFoundError:
-        raise ConfigError(f'Reference file "{file}" is missing.') from None
+        raise missing_reference(file) from None
     return _load_population(str(file), mtime)
