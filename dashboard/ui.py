@@ -161,28 +161,42 @@ def md_escape(text: object) -> str:
     return "".join("\\" + ch if ch in _MD_SPECIAL else "\u200b@" if ch == "@" else ch for ch in str(text))
 
 
-def table(frame: pd.DataFrame, key: str, download_name: str | None = None, **grid) -> None:
+def table(frame: pd.DataFrame, key: str, download_name: str | None = None, *,
+          download_also: pd.DataFrame | None = None, **grid) -> None:
     """A table of what files and people wrote, safe to read and to download: the grid shows text with control
     characters escaped and formulas neutralised (so its own copy and export, where a server leaves them on,
     hand out inert text), and the download button gives the rows as a CSV whose formulas are neutralised too.
 
     `key` names the grid (and `key + "_download"` the button); `grid` passes st.dataframe's own options.
+    `download_also`: columns only the download holds, one row for each of the table's, in its order (a figure's
+    open flags and caveats in words, `pipelines.flags.download_notes`, where the grid marks them or the page says
+    them beside it); one of a heading the table has takes that column's place.
     """
     grid.setdefault("hide_index", True)
     grid.setdefault("width", "stretch")
-    shown_frame, download = _table_parts(frame, _download_rows(frame) if download_name else None)
+    shown_frame, download = _table_parts(frame, _download_rows(frame, download_also) if download_name else None)
     st.dataframe(shown_frame, key=key, **grid)
     if download_name:
         _download_button(download, key, download_name)
 
 
-def _download_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    """The rows a table's CSV holds: a readable() frame downloads its data, not its display text."""
+def _download_rows(frame: pd.DataFrame, also: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The rows a table's CSV holds: a readable() frame downloads its data, not its display text; then the columns
+    `also` gives (see `table`): one of a heading the table has in that column's place, the others before the first
+    such column, or after the rest."""
     raw = frame.attrs.get("download")
     rows = raw.loc[frame.index, [c for c in frame.columns if c in raw.columns]] if raw is not None else frame
     if raw is not None and frame.attrs.get("download_headings"):  # a time shown as UK time is downloaded in UTC
         rows = rows.rename(columns=frame.attrs["download_headings"])
-    return rows
+    if also is None:
+        return rows
+    if len(also) != len(rows):
+        raise ValueError(f"A table of {len(rows)} rows downloads {len(also)} rows of notes.")
+    columns = list(rows.columns)
+    at = next((columns.index(c) for c in also.columns if c in columns), len(columns))
+    new = [c for c in also.columns if c not in columns]
+    order = [*columns[:at], *new, *columns[at:]]
+    return rows.assign(**{c: also[c].to_numpy() for c in also.columns})[order]
 
 
 def _download_button(download: bytes | None, key: str, download_name: str) -> None:

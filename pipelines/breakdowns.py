@@ -3,7 +3,7 @@ force or by district, with the share recorded (completeness) beside them and eve
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -93,13 +93,15 @@ class Breakdown:
     of_all (100 * value / all) and of_recorded (100 * value / recorded, for a recorded category only).
     `completeness`: one row per key: all (the measure's figure for the district-months that sent the
     breakdown), recorded (the sum of the recorded categories), share (100 * recorded / all), sent (the
-    district-months that sent the breakdown) and expected (those with a figure of the measure or a breakdown)."""
+    district-months that sent the breakdown) and expected (those with a figure of the measure or a breakdown).
+    `months`: each key -> the first and last month ("YYYY-MM") it adds up, whose caveats go with its figures."""
 
     measure: str
     dimension: str
     key: str  # "period" (a month "YYYY-MM" or a financial year, see force_over_time) or "area"
     cells: pd.DataFrame
     completeness: pd.DataFrame
+    months: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def _cells(con: duckdb.DuckDBPyConnection, measure_id: str, dimension_id: str, start: str | None,
@@ -180,6 +182,7 @@ def force_over_time(con: duckdb.DuckDBPyConnection, measure_id: str, dimension_i
     totals = totals[totals["period"].map(month_number).between(first, last)]
     if by == "month":
         keys = [_month_text(n) for n in range(first, last + 1)]
+        months = {k: (k, k) for k in keys}
         values, totals = values.assign(key=values["period"]), totals.assign(key=totals["period"])
     else:
         def fy(p: str) -> str:
@@ -187,10 +190,14 @@ def force_over_time(con: duckdb.DuckDBPyConnection, measure_id: str, dimension_i
             return f"{label} ({part})" if part else label
 
         keys = list(dict.fromkeys(fy(_month_text(n)) for n in range(first, last + 1)))
+        months = {}
+        for n in range(first, last + 1):
+            key = fy(_month_text(n))
+            months[key] = (months.get(key, (_month_text(n),))[0], _month_text(n))
         values, totals = values.assign(key=values["period"].map(fy)), totals.assign(key=totals["period"].map(fy))
     out = _summarise(measure_id, dimension_id, "key", values, totals, keys)
     return Breakdown(measure_id, dimension_id, "period", out.cells.rename(columns={"key": "period"}),
-                     out.completeness.rename(columns={"key": "period"}))
+                     out.completeness.rename(columns={"key": "period"}), months)
 
 
 def by_district(con: duckdb.DuckDBPyConnection, measure_id: str, dimension_id: str, start: str,
@@ -207,7 +214,8 @@ def by_district(con: duckdb.DuckDBPyConnection, measure_id: str, dimension_id: s
     return Breakdown(measure_id, dimension_id, "area",
                      pd.concat([parts.cells.rename(columns={"district": "area"}), whole.cells], ignore_index=True),
                      pd.concat([parts.completeness.rename(columns={"district": "area"}), whole.completeness],
-                               ignore_index=True))
+                               ignore_index=True),
+                     {area: (start, end) for area in (*f.districts, f.force_short_name)})
 
 
 def key_label(key: str) -> str:

@@ -584,6 +584,29 @@ def force_caveats(frame: pd.DataFrame, period: str, measure: str, *, end: str | 
     return [f"{r.district}, {month_text(r.period)}: {r.text}" for r in rows.itertuples(index=False)]
 
 
+# A table's download carries, for each of its figures, its open flags and its caveats under these headings.
+OPEN_FLAGS, CAVEATS = "Open flags", "Caveats"
+
+
+def flags_in_words(rows: pd.DataFrame | None) -> str:
+    """The open flags among caveats (rows of `caveats()` or `part_caveats()`), each once by its number, one a line:
+    "Flag 12: Two charges counted twice (blocks approval)"; "" for none. The Flags page and "pccdash flags" find a
+    flag by that number."""
+    if rows is None or rows.empty:
+        return ""
+    flagged = rows[(rows["kind"] == "flag") & rows["flag_id"].notna()].drop_duplicates("flag_id")
+    return "\n".join(f"Flag {int(r.flag_id)}: {r.reason}" + (" (blocks approval)" if r.blocking else "")
+                     for r in flagged.itertuples(index=False))
+
+
+def download_notes(per_figure: Sequence[tuple[pd.DataFrame | None, Sequence[str]]]) -> pd.DataFrame:
+    """What a table's download says of each of its figures, in its rows' order: the open flags on what the figure
+    is made of (`flags_in_words` of its caveat rows) and its caveats as the page says them, one a line; columns
+    OPEN_FLAGS and CAVEATS (see dashboard.ui.table's `download_also`)."""
+    return pd.DataFrame([(flags_in_words(rows), "\n".join(dict.fromkeys(texts))) for rows, texts in per_figure],
+                        columns=[OPEN_FLAGS, CAVEATS])
+
+
 @dataclass
 class ArrangedCaveats:
     """A period's caveats, each said once where it applies."""

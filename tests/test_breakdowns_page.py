@@ -11,7 +11,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from dashboard_helpers import ANALYST, PCC, internal, texts
+from dashboard_helpers import ANALYST, PCC, downloads_of, internal, texts
 
 from pipelines import warehouse
 from pipelines.breakdowns import by_district, force_over_time, recorded_rows
@@ -264,6 +264,63 @@ def test_the_page_shows_the_open_flags_and_data_check_warnings_on_the_figures_it
     assert caveat_box(at, "Caveats on the figures for June 2023") == ""
     at.selectbox(key="bd_span").select("July 2023").run()
     assert flagged in caveat_box(at, "Caveats on the figures for July 2023")
+
+
+def download(served: list[tuple[str, bytes]], name: str) -> pd.DataFrame:
+    """The latest CSV of that name the page handed out, as read by a spreadsheet (every cell text)."""
+    import io
+
+    data = [d for n, d in served if n == name][-1]
+    return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
+
+
+def test_each_tables_download_carries_its_rows_open_flags_and_caveats_in_words(monkeypatch, db):
+    """The box under a table says the caveats; its CSV says, on each row, the open flags (by number) and caveats on
+    the district-months that row adds up, so that a figure taken away keeps them."""
+    build(db)
+    with warehouse.connect(db) as con:
+        counted_twice = raise_flag(con, ANALYST, scope="figure", reason="Two victims counted twice",
+                                   period="2023-07", district="Rotherham", measure=MEASURE)
+        late = raise_flag(con, ANALYST, scope="district_month", reason="The return came in late", period="2024-05",
+                          district="Doncaster", blocking=True)
+        con.execute("INSERT INTO figure_caveat (period, district, measure, run_id, file_id, rule_id, severity, "
+                    "message, created_at) VALUES (DATE '2024-02-01', 'Sheffield', ?, 1, NULL, "
+                    "'month_on_month_change', 'warning', 'Victims supported in Sheffield went from 14 in January "
+                    "2024 to 4 in February 2024: check the figure.', TIMESTAMP '2024-03-10 09:00:00')", [MEASURE])
+        fixed = raise_flag(con, ANALYST, scope="figure", reason="Since corrected", period="2023-08",
+                           district="Barnsley", measure=MEASURE)
+        resolve_flag(con, ANALYST, fixed, note="The force confirmed the figure.")
+    served = downloads_of(monkeypatch)
+    at = internal(monkeypatch, db, "internal_pages/breakdowns.py", ANALYST)
+    at.selectbox(key="bd_dimension").select("victim_sex").run()
+    assert not at.exception, at.exception
+    over = download(served, f"{MEASURE}-by-victim_sex-financial_year.csv").set_index("Period")
+    year, part = "2023/24", "2024/25 (April 2024 to June 2024)"
+    assert over.loc[year, "Open flags"] == f"Flag {counted_twice}: Two victims counted twice"
+    assert over.loc[part, "Open flags"] == f"Flag {late}: The return came in late (blocks approval)"
+    said = over.loc[year, "Caveats"].split("\n")
+    assert len(said) == 2, said
+    assert said[0].startswith("Sheffield, February 2024: Data check, month-on-month change: Victims supported in ")
+    assert said[1].startswith("Rotherham, July 2023: Flagged by analyst@example.org on ")
+    assert said[1].endswith(": Two victims counted twice")
+    assert "came in late" in over.loc[part, "Caveats"] and "counted twice" not in over.loc[part, "Caveats"]
+    assert "Since corrected" not in "".join(over["Caveats"]) + "".join(over["Open flags"])
+    # the table's own columns are as the grid has them, the notes after
+    assert list(over.columns[:4]) == ["Breakdowns sent", "All", "Recorded", "Share recorded (% of all)"]
+    assert list(over.columns[-2:]) == ["Open flags", "Caveats"]
+
+    # by district: a district's row its own, the force's every district's
+    at.selectbox(key="bd_span").select("2023/24, financial year").run()
+    by = download(served, f"{MEASURE}-by-victim_sex-2023-04-to-2024-03.csv").set_index("Area")
+    assert by.loc["Rotherham", "Open flags"] == f"Flag {counted_twice}: Two victims counted twice"
+    assert by.loc["Barnsley", "Open flags"] == by.loc["Barnsley", "Caveats"] == ""
+    assert by.loc["Sheffield", "Open flags"] == "" and "month-on-month" in by.loc["Sheffield", "Caveats"]
+    assert by.loc["South Yorkshire", "Open flags"] == by.loc["Rotherham", "Open flags"]
+    assert by.loc["South Yorkshire", "Caveats"] == over.loc[year, "Caveats"]
+    at.radio(key="bd_by").set_value("month").run()
+    months = download(served, f"{MEASURE}-by-victim_sex-month.csv").set_index("Period")
+    assert months.loc["July 2023", "Open flags"] == f"Flag {counted_twice}: Two victims counted twice"
+    assert months.loc["June 2023", "Caveats"] == ""
 
 
 def test_the_share_recorded_axis_is_marked_in_round_percentages_from_0_to_100(monkeypatch, db):

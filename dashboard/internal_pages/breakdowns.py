@@ -11,7 +11,7 @@ from dashboard import auth, data, ui
 from pipelines import breakdowns
 from pipelines.catalogue import catalogue, dimensions, force, listed, reference_stamp
 from pipelines.chart_text import set_title
-from pipelines.flags import caveats, force_caveats
+from pipelines.flags import caveats, download_notes, force_caveats
 from pipelines.office import in_sentence, possessive
 
 user = auth.signed_in()
@@ -73,11 +73,6 @@ def completeness_sentence(row, where: str) -> str:
             f"{row['all']:,.0f} {subject}{share}.")
 
 
-def show_table(b: breakdowns.Breakdown, key: str, download: str) -> None:
-    frame = breakdowns.table(b, shown)
-    ui.table(ui.readable(frame, {c: c for c in frame.columns}), key, download)
-
-
 # The open flags and data-check warnings on the measure's figures in the months the breakdown covers: a period's
 # figure adds up its districts' months, so it carries each of their caveats, the district and month named. Only a
 # count that adds up over months is broken down (catalogue._check_breakdowns), so a period's figure is made of every
@@ -89,6 +84,21 @@ cav = data.call(caveats, measure=measure_id, start=first, end=last)
 
 def show_caveats(start: str, end: str, label: str) -> None:
     ui.caveat_box([ui.measure_words(t) for t in force_caveats(cav, start, measure_id, end=end)], label=label)
+
+
+def show_table(b: breakdowns.Breakdown, key: str, download: str) -> None:
+    """The breakdown's table; its download gives each row's open flags and caveats in words, those of the months and
+    districts its figures add up (a district's row its own, the force's every district's), as the box under it
+    says them."""
+    frame = breakdowns.table(b, shown)
+    per_row = []
+    for row_key in b.completeness[b.key]:
+        start, end = b.months.get(row_key, (first, last))
+        rows = cav[(cav["measure"] == measure_id) & (cav["period"] >= start) & (cav["period"] <= end)]
+        if b.key == "area" and row_key != f.force_short_name:
+            rows = rows[rows["district"] == row_key]
+        per_row.append((rows, [ui.measure_words(t) for t in force_caveats(rows, start, measure_id, end=end)]))
+    ui.table(ui.readable(frame, {c: c for c in frame.columns}), key, download, download_also=download_notes(per_row))
 
 
 # (a) The force over time
