@@ -338,3 +338,55 @@ def test_the_overview_s_link_to_the_ethnicity_recorded_share_opens_its_chart_on_
                                                                  abs=0.01)
     assert named(september["Source"].iloc[0]) == {"page": "provenance", "measure": SHARE, "area": "Rotherham",
                                                   "month": "2025-09"}
+
+
+def served_csv(served: list[tuple[str, bytes]], name: str):
+    """The latest CSV of that name the page handed out, every cell as text."""
+    import io
+
+    import pandas as pd
+
+    return pd.read_csv(io.BytesIO([d for n, d in served if n == name][-1]), dtype=str, keep_default_na=False)
+
+
+def test_the_parts_tables_download_carries_each_figures_open_flags_and_caveats(monkeypatch, sample_db, tmp_path):
+    """The caveat box says a force total's flags, each district named; the parts table's CSV says them on the row of
+    the district's figure they are on, the flag by its number, so that a table taken away keeps them."""
+    from pipelines.flags import raise_flag
+    from tests.dashboard_helpers import downloads_of
+
+    db = copy_warehouse(sample_db, tmp_path)
+    with warehouse.connect(db) as con:
+        twice = raise_flag(con, ANALYST, scope="figure", reason="Two charges counted twice", period="2015-07",
+                           district="Rotherham", measure="cse_charges", blocking=True)
+        late = raise_flag(con, ANALYST, scope="district_month", reason="The return came in late", period="2015-07",
+                          district="Sheffield")
+        suspects = raise_flag(con, ANALYST, scope="figure", reason="One suspect counted twice", period="2025-09",
+                              district="Rotherham", measure="cse_suspects_identified")
+    served = downloads_of(monkeypatch)
+    at = provenance(monkeypatch, db, {"measure": "cse_charges", "area": "South Yorkshire", "month": "2015-07"})
+    parts = served_csv(served, "provenance-cse_charges-South Yorkshire-2015-07.csv").set_index("District")
+    assert parts.loc["Rotherham", "Open flags"] == f"Flag {twice}: Two charges counted twice (blocks approval)"
+    assert parts.loc["Rotherham", "Caveats"].startswith("Rotherham: Flagged by analyst@example.org on ")
+    assert parts.loc["Sheffield", "Open flags"] == f"Flag {late}: The return came in late"
+    assert parts.loc["Barnsley", "Open flags"] == ""
+    for district in ("Rotherham", "Sheffield"):  # as the box above the table says them
+        for line in parts.loc[district, "Caveats"].split("\n"):
+            assert line in texts(at), line
+    assert list(parts.columns[-2:]) == ["Open flags", "Caveats"]
+
+    # a district's figure: the figure as it stands carries them in its revision history's download
+    provenance(monkeypatch, db, {"measure": "cse_charges", "area": "Rotherham", "month": "2015-07"})
+    history = served_csv(served, "provenance-cse_charges-Rotherham-2015-07.csv")
+    assert history["Open flags"].iloc[0] == f"Flag {twice}: Two charges counted twice (blocks approval)"
+    assert set(history["Open flags"].iloc[1:]) <= {""}
+
+    # a share worked out from a breakdown: the row of the figure it is a share of carries that figure's flag
+    provenance(monkeypatch, db, {"measure": SHARE, "area": "Rotherham", "month": "2025-09"})
+    share = served_csv(served, f"provenance-{SHARE}-Rotherham-2025-09.csv")
+    own = share[share["Category"] == ""]
+    assert list(own["Open flags"]) == [f"Flag {suspects}: One suspect counted twice"]
+    assert own["Caveats"].iloc[0].startswith("CSE suspects identified for Rotherham in September 2025, which CSE "
+                                             "suspects identified with their ethnicity recorded (%) is worked out "
+                                             "from: One suspect counted twice (flagged by analyst@example.org on ")
+    assert set(share.loc[share["Category"] != "", "Open flags"]) == {""}  # the breakdown's rows are not flagged

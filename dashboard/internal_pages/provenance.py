@@ -11,7 +11,7 @@ from dashboard import auth, data, ui, workbench
 from dashboard.flagging import flag_form
 from pipelines.breakdowns import recorded_rows
 from pipelines.catalogue import catalogue, dimensions, force, recorded_id
-from pipelines.flags import caveats, force_caveats, part_caveats
+from pipelines.flags import caveats, download_notes, force_caveats, part_caveats
 from pipelines.lineage import LineageError, breakdown_of, lineage, link_params, read_link
 from pipelines.office import in_sentence, possessive
 from pipelines.plan.narrative import format_number
@@ -108,10 +108,24 @@ def files_loaded_links(sources) -> None:
 cav = data.call(caveats, measure=measure_id, start=period, end=period)
 # A percentage is worked out from its numerator's and denominator's figures: their caveats in the month go with it,
 # worded as the pack words them (Panel.sources, as the Measure page and the pack read them).
-of_parts = []
+parts_cav = cav.iloc[:0]
 if m.kind == "percentage" and m.numerator and m.denominator:
     both = data.call(caveats, measure=measure_id, start=period, end=period, parts=True)
-    of_parts = list(part_caveats(both, data.analytics().panel, m, area)["text"])
+    parts_cav = part_caveats(both, data.analytics().panel, m, area)
+of_parts = list(parts_cav["text"])
+
+
+def notes_of(sources) -> pd.DataFrame:
+    """For the download of a table of figures, one row each: the open flags and caveats on that figure, as the box
+    above says them (a district named on a force's figure; a part's worded as a part's)."""
+    per_figure = []
+    for s in sources:
+        own = cav[(cav["measure"] == s.measure) & (cav["district"] == s.area)]
+        part = parts_cav[(parts_cav["measure"] == s.measure) & (parts_cav["district"] == s.area)]
+        texts = [f"{s.area}: {t}" if s.area != area else t for t in own["text"]] + list(part["text"])
+        per_figure.append((pd.concat([own, part]), [ui.measure_words(t) for t in texts]))
+    return download_notes(per_figure)
+
 if lin.how in ("recorded", "share"):
     # worked out from a breakdown: the rows of its recorded categories and, for the share, the measure's own rows
     base_id, dimension_id = breakdown_of(measure_id)
@@ -149,7 +163,7 @@ if lin.how in ("recorded", "share"):
                            (ui.provenance_link(measure_id, s.area, period) if lin.is_force else None)
                            for s in lin.sources]
     ui.table(shown, "parts_table", f"provenance-{measure_id}-{area}-{period}.csv",
-             column_config={"Provenance": ui.provenance_column("Provenance")})
+             download_also=notes_of(lin.sources), column_config={"Provenance": ui.provenance_column("Provenance")})
     files_loaded_links(lin.sources)
     st.page_link("internal_pages/breakdowns.py", label="See the whole breakdown on the Breakdowns page",
                  icon=":material/stacked_bar_chart:")
@@ -175,8 +189,10 @@ if lin.how in ("district", "given"):
     ui.caveat_box([ui.measure_words(t) for t in cav[cav["district"] == area]["text"]] + of_parts)
     st.header("Revision history")
     hist = workbench.history(measure_id, area, period)
+    # the figure as it stands (the newest revision) carries its open flags and caveats; an earlier value none
+    notes = notes_of(lin.sources).reindex(range(len(hist))).fillna("")
     ui.table(ui.readable(hist, {"value": "Value", "note": "Note"}), "history_table",
-             f"provenance-{measure_id}-{area}-{period}.csv")
+             f"provenance-{measure_id}-{area}-{period}.csv", download_also=notes)
     if lin.how == "district":
         flag_form(user, key="provenance", period=period, district=area, measure=measure_id, file_id=own.file_id)
     st.stop()
@@ -213,7 +229,7 @@ if lin.how == "sum":
     parts = parts.drop(columns="measure")
 shown = ui.readable(parts, {"area": "District", "value": "Value", "loaded_at": "Loaded"})
 shown["Provenance"] = [ui.provenance_link(s.measure, s.area, period) for s in lin.sources]
-ui.table(shown, "parts_table", f"provenance-{measure_id}-{area}-{period}.csv",
+ui.table(shown, "parts_table", f"provenance-{measure_id}-{area}-{period}.csv", download_also=notes_of(lin.sources),
          column_config={"Provenance": ui.provenance_column("Provenance")})
 files_loaded_links(lin.sources)
 st.header("Earlier values")
