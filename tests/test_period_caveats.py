@@ -238,3 +238,40 @@ def test_the_measure_pages_quarter_and_year_views_ring_the_periods_a_flag_is_in(
     assert marked[ringed] == "yes"
     if clear is not None:
         assert marked[clear] == "" and clear not in ring["x"]
+
+
+@pytest.mark.parametrize(("view", "period", "clear"), [
+    ("month", "May 2015", "Jun 2015"),
+    ("quarter_spc", "Q1 2015/16", None),
+    ("rolling_12", "12 months to July 2015", "12 months to May 2013"),
+])
+def test_the_measure_pages_table_downloads_each_periods_open_flags_and_caveats_in_words(monkeypatch, wh, view,
+                                                                                         period, clear):
+    """The grid says "yes" in its Caveats column; its CSV says which flag (by number) and what it and each caveat
+    say, the district and month named, as the Caveats table under the chart says them."""
+    import io
+
+    import pandas as pd
+    from dashboard_helpers import downloads_of
+
+    with warehouse.connect_read_only(wh) as con:
+        twice = con.execute("SELECT flag_id FROM figure_flag WHERE reason = 'Two charges counted twice'").fetchone()[0]
+    served = downloads_of(monkeypatch)
+    at = internal(monkeypatch, wh, "internal_pages/briefing.py", PCC)
+    at.date_input(key="meeting_date").set_value(MEETING).run()  # reporting month July 2015
+    at.switch_page("internal_pages/measure.py").run()
+    at.selectbox(key="measure").select("cse_charges").run()
+    at.selectbox(key="area").select("South Yorkshire").run()
+    at.selectbox(key="view").select(view).run()
+    assert not at.exception, at.exception
+    name = f"cse_charges-South Yorkshire-{view}-to-2015-07.csv"
+    table = pd.read_csv(io.BytesIO([d for n, d in served if n == name][-1]), dtype=str, keep_default_na=False)
+    table = table.set_index(table.columns[0])
+    assert f"Flag {twice}: Two charges counted twice" in table.loc[period, "Open flags"].split("\n")
+    said = table.loc[period, "Caveats"].split("\n")
+    assert any(line.startswith("Rotherham, May 2015: Flagged by analyst@example.org on ")
+               and line.endswith(": Two charges counted twice") for line in said), said
+    if clear is not None:
+        assert table.loc[clear, "Open flags"] == table.loc[clear, "Caveats"] == ""
+    assert "Too late to count" not in " ".join(table["Caveats"])  # after the reporting month: in no figure shown
+    assert set(table.columns) >= {"Open flags", "Caveats"} and "yes" not in set(table["Caveats"])

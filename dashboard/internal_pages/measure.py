@@ -11,7 +11,7 @@ from pipelines.briefing.pack import aspiration_words
 from pipelines.catalogue import catalogue, force
 from pipelines.chart_text import set_title
 from pipelines.errors import shown
-from pipelines.flags import caveats, part_caveats
+from pipelines.flags import caveats, download_notes, part_caveats
 from pipelines.office import in_sentence, possessive
 from pipelines.plan import load_population
 from pipelines.plan.funnel import PERIODS as FUNNEL_PERIODS
@@ -106,14 +106,35 @@ analytics = data.analytics()
 # caveats, and a percentage's parts' in the month, worded as the pack words them.
 if not (of_parts := part_caveats(cav, analytics.panel, m, area)).empty:
     area_cav = pd.concat([area_cav, of_parts], ignore_index=True)
-touched = set(zip(area_cav["measure"], area_cav["period"], strict=True))
+touched: dict[tuple[str, str], list[int]] = {}  # (measure, YYYY-MM) -> the positions of its caveats in area_cav
+for i, key in enumerate(zip(area_cav["measure"], area_cav["period"], strict=True)):
+    touched.setdefault(key, []).append(i)
 area_row = analytics.panel.area_index(district)
+
+
+def caveats_in(first: int, last: int) -> pd.DataFrame:
+    """The caveats on the figures the area's figure over months first..last is made of, latest month first."""
+    made_of = analytics.panel.sources(m, area_row, analytics.panel.index_of(first), analytics.panel.index_of(last))
+    at = sorted({i for x, n in made_of for i in touched.get((x, f"{month_start(n):%Y-%m}"), ())})
+    return area_cav.iloc[at].sort_values("period", ascending=False, kind="stable")
 
 
 def has_caveat(first: int, last: int) -> str:
     """"yes" when a caveat is on a figure the area's figure over months first..last is made of."""
-    made_of = analytics.panel.sources(m, area_row, analytics.panel.index_of(first), analytics.panel.index_of(last))
-    return "yes" if any((x, f"{month_start(n):%Y-%m}") in touched for x, n in made_of) else ""
+    return "yes" if not caveats_in(first, last).empty else ""
+
+
+def notes(spans: list[tuple[int, int]]) -> pd.DataFrame:
+    """For the table's download, each period's open flags and caveats in words (months first..last of each), as the
+    Caveats table below says them: the district and month named, a part's as the pack words it."""
+    per_period = []
+    for first, last in spans:
+        rows = caveats_in(first, last)
+        per_period.append((rows, [ui.measure_words(t if x != measure_id else
+                                                   f"{d}, {ui.month_words(p)}: {t}")
+                                   for x, d, p, t in zip(rows["measure"], rows["district"], rows["period"],
+                                                         rows["text"], strict=True)]))
+    return download_notes(per_period)
 
 # the SPC rule a point breaks, in words for the chart's table (methodology.md names the four rules)
 RULE_WORDS = {("beyond_limits", "high"): "Above the upper limit", ("beyond_limits", "low"): "Below the lower limit",
@@ -168,7 +189,8 @@ if view == "month":
     frame = chart.frame(increase_is)
     for col in ("value", "mean", "upper", "lower"):
         frame[col] = frame[col] * scale
-    frame["caveats"] = [has_caveat(n, n) for n in month_numbers(frame["period"])]
+    spans = [(n, n) for n in month_numbers(frame["period"])]
+    frame["caveats"] = [has_caveat(s, e) for s, e in spans]
     frame = floor_limits(frame, m)  # the table as well as the chart: no count has a limit below zero
     events = ui.chart_events(measure_id, frame["period"].min(), frame["period"].max())
     target, target_label = target_for(1, frame["period"].min() if not frame.empty else None)
@@ -207,8 +229,8 @@ elif view == "quarter_spc":
     for col in ("value", "mean", "upper", "lower", "near_upper", "near_lower"):
         frame[col] = frame[col] * scale
     frame = floor_limits(frame, m)
-    frame["caveats"] = [has_caveat(s, e) for s, e in zip(month_numbers(frame["period"]), month_numbers(frame["end"]),
-                                                          strict=True)]
+    spans = list(zip(month_numbers(frame["period"]), month_numbers(frame["end"]), strict=True))
+    frame["caveats"] = [has_caveat(s, e) for s, e in spans]
     if choice.reason:
         st.info(choice.reason, icon=":material/functions:")
     if frame.empty:
@@ -235,8 +257,8 @@ else:
     value_col = "rate_per_100k" if scale != 1.0 and "rate_per_100k" in agg else "value"
     whole = agg["complete"].astype(bool)
     # a quarter or a year carries the caveats on the months it adds up, as the monthly and quarterly SPC views do
-    agg["caveats"] = [has_caveat(s, e) for s, e in zip(month_numbers(agg["start"]), month_numbers(agg["end"]),
-                                                       strict=True)]
+    spans = list(zip(month_numbers(agg["start"]), month_numbers(agg["end"]), strict=True))
+    agg["caveats"] = [has_caveat(s, e) for s, e in spans]
 
     def bar_text(row) -> str:
         text = format_number(row[value_col], m, decimals=1 if scale != 1 else None)
@@ -280,7 +302,9 @@ else:
                                   "caveats": "Caveats"})
     table = table.drop(columns=[c for c in ("area", "start", "end", "months_expected") if c in table]).round(1)
 with st.expander("The chart's figures as a table", expanded=False):
-    st.dataframe(table, hide_index=True, width="stretch", column_config={"Source": ui.provenance_column()})
+    # its download says each period's open flags and caveats in words where the grid says "yes"
+    ui.table(table, "chart_table", f"{measure_id}-{area}-{view}-to-{period.month_key or 'latest'}.csv",
+             download_also=notes(spans), column_config={"Source": ui.provenance_column()})
 
 st.header("Compare districts")
 st.caption("A funnel plot: each district's rate against its size, around all the districts' rate together, with "
