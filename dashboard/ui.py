@@ -8,6 +8,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -386,9 +387,11 @@ def reporting_period_or_stop(key: str):
 
 
 def markdown_table(headings: list[str], rows: list[list[str]], links: list[str] | None = None,
-                   figure_links: list[str | None] | None = None) -> str:
+                   figure_links: list[str | None] | None = None,
+                   cell_links: list[dict[int, str | None]] | None = None) -> str:
     """A table as Markdown, every cell escaped; the first column's cells link to ``links`` where given, and the
-    second's (the month's figure) to ``figure_links`` (its provenance) where given and not None."""
+    second's (the month's figure) to ``figure_links`` (its provenance) where given and not None; ``cell_links``
+    gives each row's other cells' links (column number -> address, a period's figure to its provenance)."""
     def cell(text: object) -> str:
         return md_escape(text).replace("\n", " ")
 
@@ -398,6 +401,9 @@ def markdown_table(headings: list[str], rows: list[list[str]], links: list[str] 
         rest = [cell(c) for c in row[1:]]
         if figure_links and figure_links[i] and rest:
             rest[0] = f"[{rest[0]}]({figure_links[i]})"
+        for column, link in (cell_links[i] if cell_links else {}).items():
+            if link and 1 <= column <= len(rest):
+                rest[column - 1] = f"[{rest[column - 1]}]({link})"
         out.append("| " + " | ".join([first, *rest]) + " |")
     return "\n".join(out)
 
@@ -424,6 +430,26 @@ def provenance_link(measure_id: str, area: str, month: object) -> str | None:
     except PccDashError:
         return None
     return f"{PAGE}?{urlencode(provenance_params(measure_id, area, month))}"
+
+
+def run_link(measure_id: str, area: str, first: object, last: object, shown_as: str = "") -> str | None:
+    """The Provenance page's address on a figure over the months `first` to `last` (month numbers, dates or
+    "YYYY-MM"): a quarter, a year to date, 12 months, with the figure as the page printed it (`shown_as`), which the
+    Provenance page checks against the rows it adds up. None where `provenance_link` gives none, or for a cell
+    that holds no figure ("n/a")."""
+    from urllib.parse import urlencode
+
+    from pipelines.lineage import PAGE, run_link_params
+    from pipelines.plan.periods import month_start
+
+    def key(month: object) -> str:
+        if isinstance(month, (int, np.integer)):
+            month = month_start(int(month))
+        return f"{month:%Y-%m}" if hasattr(month, "strftime") else str(month)[:7]
+
+    if provenance_link(measure_id, area, key(last)) is None or (shown_as and not re.search(r"\d", shown_as)):
+        return None
+    return f"{PAGE}?{urlencode(run_link_params(measure_id, area, key(first), key(last), shown_as))}"
 
 
 def provenance_column(label: str = "Source") -> Any:

@@ -320,6 +320,88 @@ def _built(measure: str, area: str, month: str, how: str, rows: pd.DataFrame, mi
     return Lineage(measure, area, month, value, how, sources, missing, earlier)
 
 
+# A run of months the Provenance page traces at once: the longest period a page shows is a financial year or 12
+# months; two years leaves room for the 12 months a change is measured against, and keeps the rows readable.
+MOST_MONTHS = 24
+
+
+@dataclass(frozen=True)
+class RunLineage:
+    """A figure over a run of months (a quarter, a year to date, 12 months) and the monthly figures it is made of.
+
+    ``how``: "sum" (a count: every month's figure added up, ``months`` each month's Lineage), "level" (a stock: its
+    level at the last month of the run with a figure, ``months`` that month's alone) or "ratio" (a percentage: its
+    numerator's total over its denominator's, ``parts`` the two runs).
+    ``missing``: the months of the run with no figure (YYYY-MM); a month's districts missing are its Lineage's.
+    """
+
+    measure: str
+    area: str
+    first: str
+    last: str
+    value: float
+    how: str
+    months: tuple[Lineage, ...]
+    missing: tuple[str, ...]
+    parts: tuple[RunLineage, RunLineage] | None = None
+
+    def rows(self) -> tuple[tuple[str, Source], ...]:
+        """(month, source) of every row the figure adds up, a percentage's numerator's then denominator's."""
+        if self.parts is not None:
+            return self.parts[0].rows() + self.parts[1].rows()
+        return tuple((one.month, s) for one in self.months for s in one.sources)
+
+
+def run_link_params(measure: str, area: str, first: str, last: str, shown_as: str = "") -> dict[str, str]:
+    """The query parameters that name a figure over the months `first` to `last` to the Provenance page, with the
+    figure as the page linking to it printed it (`shown_as`, checked there against the rows; read by ``read_run``)."""
+    return {**link_params(measure, area, last), "from": str(first)[:7], **({"shown": shown_as} if shown_as else {})}
+
+
+def read_run(params: dict) -> tuple[str, str, str, str, str] | None:
+    """The (measure id, area, first month, last month, figure as shown) a link to a run of months names; None for a
+    link to one month (no "from"); a LineageError saying what is wrong otherwise."""
+    if not str(params.get("from") or "").strip():
+        return None
+    measure, area, last = read_link(params)
+    first = str(params.get("from")).strip()
+    m = re.fullmatch(r"(\d{4})-(\d{2})", first)
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise LineageError(f'The link names the first month "{first}", which is not a month (it reads YYYY-MM).')
+    span = (int(last[:4]) - int(first[:4])) * 12 + int(last[5:]) - int(first[5:]) + 1
+    if not 1 <= span <= MOST_MONTHS:
+        raise LineageError(f"The link names the months {_month_words(first)} to {_month_words(last)}, which are not "
+                           f"a run of 1 to {MOST_MONTHS} months.")
+    return measure, area, first, last, str(params.get("shown") or "").strip()[:40]
+
+
+def run_lineage(con: duckdb.DuckDBPyConnection, measure: str, area: str, first: str, last: str) -> RunLineage:
+    """The figure of `measure` for `area` over the months `first` to `last` ("YYYY-MM") and every monthly figure it
+    is made of (each month's as ``lineage`` traces it); a LineageError when no month of it has a figure."""
+    m = catalogue().get(measure)
+    if m.kind == "percentage" and m.numerator and m.denominator:
+        num, den = (run_lineage(con, p, area, first, last) for p in (m.numerator, m.denominator))
+        value = 100 * num.value / den.value if den.value else float("nan")
+        return RunLineage(measure, area, first, last, value, "ratio", (),
+                          tuple(sorted(set(num.missing) | set(den.missing))), (num, den))
+    start = int(first[:4]) * 12 + int(first[5:]) - 1
+    end = int(last[:4]) * 12 + int(last[5:]) - 1
+    found, missing = [], []
+    for n in range(start, end + 1):
+        month = f"{n // 12:04d}-{n % 12 + 1:02d}"
+        try:
+            found.append(lineage(con, measure, area, month))
+        except LineageError:
+            missing.append(month)
+    if not found:
+        raise LineageError(f"No figure for {in_sentence(m.name)} in {area} from {_month_words(first)} to "
+                           f"{_month_words(last)} has been loaded.")
+    if m.kind == "stock":  # a level is not added up: the period's is the last month's with a figure
+        return RunLineage(measure, area, first, last, found[-1].value, "level", (found[-1],), tuple(missing))
+    return RunLineage(measure, area, first, last, sum(one.value for one in found), "sum", tuple(found),
+                      tuple(missing))
+
+
 def _month_words(month: str) -> str:
     import datetime as dt
 

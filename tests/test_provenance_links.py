@@ -390,3 +390,88 @@ def test_the_parts_tables_download_carries_each_figures_open_flags_and_caveats(m
                                              "suspects identified with their ethnicity recorded (%) is worked out "
                                              "from: One suspect counted twice (flagged by analyst@example.org on ")
     assert set(share.loc[share["Category"] != "", "Open flags"]) == {""}  # the breakdown's rows are not flagged
+
+
+def test_a_run_of_months_adds_up_every_months_figure_as_each_month_is_traced(sample_db):
+    from pipelines.lineage import run_lineage
+
+    with warehouse.connect_read_only(sample_db) as con:
+        arrests = run_lineage(con, "cse_arrests", "South Yorkshire", "2014-08", "2015-07")
+        charges = run_lineage(con, "cse_charges", "Rotherham", "2014-08", "2015-07")
+        live = run_lineage(con, "cse_live_investigations", "South Yorkshire", "2014-08", "2015-07")
+        july = lineage(con, "cse_live_investigations", "South Yorkshire", "2015-07")
+    # the figures the force gave the press for the 12 months to July 2015
+    assert (arrests.how, arrests.value, len(arrests.months), arrests.missing) == ("sum", 460, 12, ())
+    assert len(arrests.rows()) == 48 and sum(s.value for _, s in arrests.rows()) == 460
+    twelve = [(2014, m) for m in range(8, 13)] + [(2015, m) for m in range(1, 8)]
+    assert {month for month, _ in arrests.rows()} == {f"{y}-{m:02d}" for y, m in twelve}
+    assert (charges.value, {s.area for _, s in charges.rows()}) == (22, {"Rotherham"})
+    # a level is not added up over months: the run's is its last month's
+    assert (live.how, live.value, [one.month for one in live.months]) == ("level", 155, ["2015-07"])
+    assert [s.value for _, s in live.rows()] == [s.value for s in july.sources]
+
+
+def test_the_overviews_period_figures_open_the_rows_they_add_up_checked_against_the_figure_shown(monkeypatch,
+                                                                                                sample_db):
+    at = internal(monkeypatch, sample_db, "internal_pages/briefing.py")
+    at.date_input(key="meeting_date").set_value(MEETING).run()
+    assert not at.exception
+    summary = next(m.value for m in at.markdown if m.value.startswith("| Measure"))
+    arrests = next(line for line in summary.split("\n") if "measure=cse_arrests&" in line)
+    links = [named(html.unescape(part.split(")")[0])) for part in arrests.split("](")[1:]]
+    twelve = {"page": "provenance", "measure": "cse_arrests", "area": "South Yorkshire", "month": "2015-07",
+              "from": "2014-08", "shown": "460"}
+    assert twelve in links
+    assert {"from": "2015-04", "month": "2015-06"}.items() <= next(  # the quarter, Q1 2015/16
+        link for link in links if link.get("from") == "2015-04" and link["month"] == "2015-06").items()
+    assert any(link.get("from") == "2015-04" and link["month"] == "2015-07" for link in links)  # the year to date
+
+    page = provenance(monkeypatch, sample_db, {k: v for k, v in twelve.items() if k != "page"})
+    label, value = shown_figure(page)
+    assert label.endswith("South Yorkshire, August 2014 to July 2015") and value == "460"
+    said = texts(page)
+    assert "The page you came from showed 460: the rows below add up to it." in said
+    rows = page.dataframe[0].value
+    assert len(rows) == 48 and sum(int(v) for v in rows["Value"]) == 460
+    assert set(rows["District"]) == {"Barnsley", "Doncaster", "Rotherham", "Sheffield"}
+    assert named(rows["Provenance"].iloc[0])["month"] == "2014-08"
+    # a figure the rows no longer make is said, not passed over
+    page = provenance(monkeypatch, sample_db, {**{k: v for k, v in twelve.items() if k != "page"}, "shown": "461"})
+    assert "The page you came from showed 461; the rows below, as loaded now, make 460." in texts(page)
+    # a run the page does not trace is said, and the month it ends with shown instead
+    page = provenance(monkeypatch, sample_db, {"measure": "cse_arrests", "area": "Rotherham", "from": "2011-04",
+                                               "month": "2015-06"})
+    assert "The link names the months April 2011 to June 2015, which are not a run of 1 to 24 months." in texts(page)
+    assert shown_figure(page)[0].endswith("Rotherham, June 2015")
+
+
+def test_the_measure_pages_period_views_link_each_period_to_the_rows_it_adds_up(monkeypatch, sample_db):
+    at = internal(monkeypatch, sample_db, "internal_pages/measure.py")
+    at.selectbox(key="measure").select("cse_charges").run()
+    at.selectbox(key="area").select("Rotherham").run()
+    at.selectbox(key="view").select("rolling_12").run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value.set_index("Period")
+    assert named(table.loc["12 months to July 2015", "Source"]) == {
+        "page": "provenance", "measure": "cse_charges", "area": "Rotherham", "month": "2015-07", "from": "2014-08",
+        "shown": "22"}
+    at.selectbox(key="view").select("quarter_spc").run()
+    quarters = at.dataframe[0].value.set_index("Quarter")
+    q1 = next(link for label, link in quarters["Source"].items() if "Q1" in label and "2015/16" in label)
+    assert {k: named(q1)[k] for k in ("from", "month")} == {"from": "2015-04", "month": "2015-06"}
+    page = provenance(monkeypatch, sample_db, {k: v for k, v in named(q1).items() if k != "page"})
+    assert "the rows below add up to it" in texts(page)
+
+
+def test_every_period_figure_of_the_overview_is_made_by_the_rows_its_link_lists(monkeypatch, sample_db):
+    """Counts add up, a level is its last month's, a percentage is rebuilt from its parts: each as the overview
+    worked it out, so that no linked figure reads "the page you came from showed" something else."""
+    at = internal(monkeypatch, sample_db, "internal_pages/briefing.py")
+    at.date_input(key="meeting_date").set_value(MEETING).run()
+    summary = next(m.value for m in at.markdown if m.value.startswith("| Measure"))
+    runs = [link for link in (named(html.unescape(p.split(")")[0])) for p in summary.split("](")[1:])
+            if "from" in link]
+    assert len(runs) >= 3 * 8  # the quarter, the year to date and the 12 months of every measure the force reports
+    for link in runs:
+        said = texts(provenance(monkeypatch, sample_db, {k: v for k, v in link.items() if k != "page"}))
+        assert f"The page you came from showed {link['shown']}: the rows below " in said, link

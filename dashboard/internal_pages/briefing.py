@@ -13,6 +13,7 @@ from pipelines.briefing.pack import (
     assemble,
     cancelled_notices,
     caveat_months,
+    headline_windows,
     meeting_for,
     meeting_notice,
     period_notices,
@@ -79,7 +80,19 @@ headings, rows = summary_table(pack, area)
 meeting = f"{period.meeting:%Y-%m-%d}"
 links = [ui.measure_link(m.measure_id, meeting, area) for m in pack.measures]
 sources = [ui.provenance_link(m.measure_id, area, period.month) for m in pack.measures]
-st.markdown(ui.markdown_table(headings, rows, links=links, figure_links=sources))
+windows = headline_windows(period)[0]  # the month, its quarter, the year to date, the 12 months: the figures' columns
+
+
+def period_links(measure_id: str, where: str, cells: list[str]) -> dict[int, str | None]:
+    """A row's quarter, year-to-date and 12-month figures (columns 2 on) linked to the Provenance page on the months
+    each adds up, with the figure as printed, which that page checks against the rows."""
+    return {i + 1: ui.run_link(measure_id, where, first, last, cells[i + 1])
+            for i, (_, first, last) in enumerate(windows) if i > 0}
+
+
+st.markdown(ui.markdown_table(headings, rows, links=links, figure_links=sources,
+                              cell_links=[period_links(m.measure_id, area, row)
+                                          for m, row in zip(pack.measures, rows, strict=True)]))
 # measures missing the same months are named together, once: a return sent without a whole group of measures
 # would otherwise repeat each period's note for every measure of the group, a paragraph no one reads
 missing: dict[tuple[str, ...], list[str]] = {}
@@ -91,8 +104,8 @@ if missing:
     st.warning("Months missing, so these figures are not whole:\n\n" + "\n".join(
         f"- {listed(names)}: {'; '.join(notes)}" for notes, names in missing.items()),
         icon=":material/calendar_today:")
-st.caption(f"Select a measure's name to open its chart for {area}, or its figure for {period.month_text} to see "
-           "where that comes from. Figures for a period are totals for counts, "
+st.caption(f"Select a measure's name to open its chart for {area}, or a figure to see where it comes from (a "
+           "period's, every month's rows it adds up). Figures for a period are totals for counts, "
            "the month-end level for a stock such as live investigations, and rebuilt from their parts for a "
            "percentage.")
 
@@ -140,6 +153,7 @@ for m in (m for m in pack.measures if m.priority == choice):
         with st.expander(f"Headline figures for the force and each district: {m.short_name}"):
             headings, rows = area_table(pack, m)
             st.markdown(ui.markdown_table(headings, rows, figure_links=[
-                ui.provenance_link(m.measure_id, r.area, period.month) for r in m.rows]))
+                ui.provenance_link(m.measure_id, r.area, period.month) for r in m.rows],
+                cell_links=[period_links(m.measure_id, r.area, row) for r, row in zip(m.rows, rows, strict=True)]))
             for note in incomplete_notes(m):
                 st.caption(f"Months missing: {note}")

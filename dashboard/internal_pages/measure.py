@@ -184,6 +184,15 @@ def target_start(first: pd.Timestamp) -> pd.Timestamp:
     the months it judged."""
     return max(first, status.plan_start) if status is not None and status.plan_start is not None else first
 
+def period_sources(starts, ends, values) -> list[str | None]:
+    """Each period's figure linked to the Provenance page on the months it adds up, with the figure as the table
+    gives it, which that page checks against the rows; none for a rate (the page traces counts, not rates)."""
+    if scale != 1.0:
+        return [None] * len(values)
+    return [ui.run_link(measure_id, area, start, end, format_number(value, m))
+            for start, end, value in zip(starts, ends, values, strict=True)]
+
+
 if view == "month":
     chart, increase_is = analytics.chart(measure_id, district, period.month)
     frame = chart.frame(increase_is)
@@ -249,7 +258,8 @@ elif view == "quarter_spc":
     table = pd.DataFrame({"Quarter": frame["label"], unit.capitalize(): frame["value"].round(2),
                           "Mean": frame["mean"].round(2), "Lower limit": frame["lower"].round(2),
                           "Upper limit": frame["upper"].round(2), "Special cause": rule_words(frame),
-                          "Caveats": frame["caveats"]})
+                          "Caveats": frame["caveats"], "Source": period_sources(frame["period"], frame["end"],
+                                                                                frame["value"])})
 else:
     # Nothing after the reporting month: a view prepared for a meeting ends where its figures do.
     upto = month_number(period.month) if period.month is not None else None
@@ -294,13 +304,16 @@ else:
     st.caption(f"Periods to {period.month_text}. A period with months missing is drawn pale and hatched, with the "
                "months it has; its change on last year is not given.")
     ui.event_list(events)
+    agg["source"] = period_sources(agg["start"], agg["end"], agg[value_col])
     table = agg.assign(complete=agg.apply(
         lambda r: "Yes" if r["complete"] else f"No: {r['months_present']} of {r['months_expected']} months", axis=1))
     table = table.rename(columns={"period": "Period", "value": unit.capitalize() if value_col == "value" else m.unit,
                                   "rate_per_100k": "Per 100,000", "months_present": "Months", "complete": "Complete",
                                   "last_year": "Last year", "change": "Change", "change_pct": "Change %",
-                                  "caveats": "Caveats"})
+                                  "caveats": "Caveats", "source": "Source"})
     table = table.drop(columns=[c for c in ("area", "start", "end", "months_expected") if c in table]).round(1)
+if "Source" in table and table["Source"].isna().all():  # police.uk's figures have no file and row to trace
+    table = table.drop(columns="Source")
 with st.expander("The chart's figures as a table", expanded=False):
     # its download says each period's open flags and caveats in words where the grid says "yes"
     ui.table(table, "chart_table", f"{measure_id}-{area}-{view}-to-{period.month_key or 'latest'}.csv",

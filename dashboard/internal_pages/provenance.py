@@ -2,7 +2,8 @@
 figures it adds up and to the total the force stated in its own return (or to its own row, where the force gave
 it); earlier values; caveats; flag it here.
 
-A link from any page opens it on one figure: its measure, area and month in the address (pipelines.lineage)."""
+A link from any page opens it on one figure: its measure, area and month in the address (pipelines.lineage); with a
+first month too ("from"), on a figure over those months, every month's and district's row it is made of listed."""
 
 import pandas as pd
 import streamlit as st
@@ -12,7 +13,7 @@ from dashboard.flagging import flag_form
 from pipelines.breakdowns import recorded_rows
 from pipelines.catalogue import catalogue, dimensions, force, recorded_id
 from pipelines.flags import caveats, download_notes, force_caveats, part_caveats
-from pipelines.lineage import LineageError, breakdown_of, lineage, link_params, read_link
+from pipelines.lineage import LineageError, breakdown_of, lineage, link_params, read_link, read_run, run_lineage
 from pipelines.office import in_sentence, possessive
 from pipelines.plan.narrative import format_number
 from pipelines.uk_time import uk_words
@@ -65,6 +66,101 @@ def follow_link() -> str | None:
     return (f"No figure for {name} in {area} in {ui.month_words(month)} has been loaded; the latest month with one, "
             f"{ui.month_words(months[0])}, is shown.")
 
+
+def show_run(measure_id: str, area: str, first: str, last: str, shown_as: str) -> None:
+    """A figure over a run of months (a quarter, a year to date, 12 months, from a link on the overview or the
+    Measure page): every month's and district's row it adds up, with the sum checked against the figure the page
+    linking here printed (`shown_as`), the open flags and caveats on those rows, and each month's own trace."""
+    m = cat.get(measure_id)
+    run = data.call(run_lineage, measure_id, area, first, last)
+    months_text = (ui.month_words(first) if first == last else
+                   f"{ui.month_words(first)} to {ui.month_words(last)}")
+    st.metric(f"{m.name}, {area}, {months_text}", format_number(run.value, m))
+    rows = run.rows()
+    if run.how == "ratio":
+        num, den = (cat.get(p) for p in (m.numerator, m.denominator))
+        said = (f"{possessive(area)} percentage over these months is rebuilt from its parts' totals, not averaged: "
+                f"{format_number(run.parts[0].value, num)} {in_sentence(num.short_name)} of "
+                f"{format_number(run.parts[1].value, den)} {in_sentence(den.short_name)} is "
+                f"{format_number(run.value, m)}. Each part's total adds up the rows below.")
+    elif run.how == "level":
+        one = run.months[0]
+        said = (f"A level at the month's end is not added up over months: {possessive(area)} figure for these months "
+                f"is its level in the last of them with a figure, {ui.month_words(one.month)}: "
+                f"{format_number(run.value, m)}.")
+    else:
+        said = (f"{possessive(area)} figure adds up its {len(run.months)} monthly figures"
+                + (", each the sum of its districts' rows below" if area == f.force_short_name else "")
+                + ": " + " + ".join(format_number(one.value, m) for one in run.months)
+                + f" = {format_number(run.value, m)}.")
+    st.markdown(ui.md_escape(said))
+    if shown_as:
+        figure = shown_as.split(" (")[0].strip()
+        if figure == format_number(run.value, m):
+            made = "add up to it" if run.how == "sum" else "make it"
+            st.success(ui.md_escape(f"The page you came from showed {figure}: the rows below {made}."),
+                       icon=":material/check:")
+        else:
+            st.warning(ui.md_escape(f"The page you came from showed {shown_as}; the rows below, as loaded now, make "
+                                    f"{format_number(run.value, m)}. A figure loaded or corrected since that page "
+                                    "was drawn, or a month missing from one and not the other, would do that: "
+                                    "reload that page, and read the months missing below."),
+                       icon=":material/difference:")
+    gaps = [ui.month_words(x) for x in run.missing]
+    partial = [f"{ui.month_words(one.month)} ({', '.join(one.missing)})" for one in
+               (run.parts[0].months + run.parts[1].months if run.parts else run.months) if one.missing]
+    if gaps:
+        st.warning(f"No figure for {', '.join(gaps)}: the figure here leaves {'it' if len(gaps) == 1 else 'them'} "
+                   "out.", icon=":material/calendar_today:")
+    if partial:
+        st.warning(f"Districts with no figure, left out of their month: {'; '.join(dict.fromkeys(partial))}.",
+                   icon=":material/calendar_today:")
+    cav = data.call(caveats, measure=measure_id, start=first, end=last, parts=True)
+    per_row, said_all = [], []
+    for month, s in rows:
+        on = cav[(cav["measure"] == s.measure) & (cav["district"] == s.area) & (cav["period"] == month)]
+        lead = ("" if s.measure == measure_id else f"{cat.get(s.measure).short_name}, ") + \
+            f"{s.area}, {ui.month_words(month)}: "
+        texts = [ui.measure_words(lead + t) for t in on["text"]]
+        per_row.append((on, texts))
+        said_all += texts
+    ui.caveat_box(list(dict.fromkeys(said_all)))
+    st.header("Every row it adds up")
+    table = pd.DataFrame([{"month": month, "area": s.area, "measure": cat.get(s.measure).short_name,
+                           "category": s.category or "", "value": s.value, "source_file": s.file,
+                           "source_sheet": s.sheet, "source_row": s.row, "source_column": s.column,
+                           "revision": s.revision, "loaded_at": s.loaded_at} for month, s in rows])
+    if run.how != "ratio" and not cat.get(measure_id).derived:
+        table = table.drop(columns="measure")
+    if not (table["category"] != "").any():
+        table = table.drop(columns="category")
+    shown = ui.readable(table, {"area": "District", "measure": "Figure", "category": "Category", "value": "Value",
+                                "loaded_at": "Loaded"})
+    shown["Provenance"] = [ui.provenance_link(s.measure, s.area, month) for month, s in rows]
+    ui.table(shown, "run_table", f"provenance-{measure_id}-{area}-{first}-to-{last}.csv",
+             download_also=download_notes(per_row), column_config={"Provenance": ui.provenance_column("Provenance")})
+    st.caption("Each row's Provenance link opens its month alone: its earlier values, and a form to flag it.")
+    st.stop()
+
+
+def run_not_followed(exc: LineageError) -> None:
+    """A link to a run of months that cannot be followed: said, and the page goes on to the month it ends with (as a
+    link to that month alone opens it), or its pickers."""
+    st.info(f"{exc} The page shows one month's figure instead.", icon=":material/link_off:")
+    for key in ("from", "shown"):
+        st.query_params.pop(key, None)
+
+
+try:
+    asked_run = read_run(st.query_params.to_dict())
+except LineageError as exc:
+    asked_run = None
+    run_not_followed(exc)
+if asked_run is not None:
+    try:
+        show_run(*asked_run)
+    except LineageError as exc:
+        run_not_followed(exc)
 
 notice = follow_link()
 if notice:
