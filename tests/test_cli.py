@@ -160,6 +160,19 @@ def test_a_command_on_a_missing_warehouse_says_so_and_makes_no_empty_one(tmp_pat
     assert not (tmp_path / "typo").exists()
 
 
+def test_ingest_into_a_warehouse_path_where_there_is_none_says_it_made_one(tmp_path, run_cli):
+    """A mistyped --db loaded the return into a new warehouse there, which no page reads, with no word of it."""
+    path = tmp_path / "typo.duckdb"
+    csv = write_csv(tmp_path / "r.csv", "period,district,measure,value\n2015-07,Rotherham,cse_arrests,4\n")
+    first = run_cli("ingest", "--db", path, csv)
+    assert first.exit_code == 0, first.output
+    assert (f'Note: there was no warehouse at "{path}", so a new one was made there. If the office\'s warehouse is '
+            "elsewhere, give --db or set PCCDASH_DB.") in " ".join(first.stderr.split())
+    more = write_csv(tmp_path / "s.csv", "period,district,measure,value\n2015-08,Rotherham,cse_arrests,5\n")
+    again = run_cli("ingest", "--db", path, more)
+    assert again.exit_code == 0 and "no warehouse" not in again.stderr
+
+
 def test_init_creates_then_reports_up_to_date(db, run_cli):
     assert "was created" in run_cli("init", "--db", db).stdout
     assert "is up to date" in run_cli("init", "--db", db).stdout
