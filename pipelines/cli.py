@@ -50,6 +50,17 @@ def format_option(f):
                         show_default=True, help="Print an aligned table or CSV.")(f)
 
 
+def _given(text: str | None, what: str, option: str) -> str | None:
+    """`text` as typed for `option`, refused in the command line's words when it holds nothing to keep: the record's
+    own check says to write it and save, as the app's form is used."""
+    from .plaintext import clean
+
+    typed = "" if text is None else str(text)
+    if not clean(typed, what, limit=max(len(typed), 1), required=False):
+        raise PccDashError(f"Give the {what} ({option}).")
+    return text
+
+
 def holder_words(text: str | None) -> str | None:
     """A command's help with {holder} and {holders} said as force.yaml titles the office's holder ("the Mayor",
     "the Mayor's"), and {district} and {other_district} as its first two districts are named (so that an example
@@ -1598,6 +1609,7 @@ def flags_assign(ctx, flag_id, to, note, db, as_user):
     """
     from .flags import assign_flag
 
+    to = _given(to, "name or e-mail address of whoever takes the flag", "--to WHO")
     _flag_step(ctx, db, as_user, assign_flag, flag_id, to, note)
     click.echo(f"Flag {flag_id} assigned to {shown(to)}.")
 
@@ -1837,6 +1849,7 @@ def meetings_move(ctx, meeting_id, to_day, reason, db, as_user):
     from .audit import cli_actor
     from .warehouse import connect
 
+    reason = _given(reason, "reason for moving the meeting", "--reason TEXT")
     day = _loop_day(to_day, "--to")
     with connect(db or ctx.obj["db"], create=False) as con:
         before = get_meeting(con, meeting_id).label
@@ -1870,6 +1883,7 @@ def meetings_cancel(ctx, meeting_id, reason, carry_to, db, as_user):
     from .audit import cli_actor
     from .warehouse import connect
 
+    reason = _given(reason, "reason for cancelling the meeting", "--reason TEXT")
     with connect(db or ctx.obj["db"], create=False) as con:
         meeting = cancel_meeting(con, cli_actor(as_user), meeting_id, reason=reason, carry_to=carry_to)
     went = (f" What was put to it went to meeting {meeting.cancel.carried_to}." if meeting.cancel.carried_to else "")
@@ -2019,6 +2033,7 @@ def actions_close(ctx, action_id, db, note, on_day, as_user):
     from .audit import cli_actor
     from .warehouse import connect
 
+    note = _given(note, "closing note", "--note TEXT")
     with connect(db or ctx.obj["db"], create=False) as con:
         update_action(con, cli_actor(as_user), action_id, status="closed", note=note, on=on_day)
     click.echo(f"Closed action {action_id}.")
@@ -2049,6 +2064,7 @@ def actions_reopen(ctx, action_id, db, reason, on_day, as_user):
     from .audit import cli_actor
     from .warehouse import connect
 
+    reason = _given(reason, "reason for reopening the action", "--reason TEXT")
     with connect(db or ctx.obj["db"], create=False) as con:
         reopen_action(con, cli_actor(as_user), action_id, reason=reason, on=on_day)
         action = next(a for a in loop_actions(con) if a.action_id == int(action_id))
@@ -2084,6 +2100,7 @@ def actions_move(ctx, action_id, db, to_day, to_meeting, reason, on_day, as_user
     from .audit import cli_actor
     from .warehouse import connect
 
+    reason = _given(reason, "reason for moving the due date", "--reason TEXT")
     if (to_day is None) == (to_meeting is None):
         raise click.UsageError("Give the day it is now due by (--to YYYY-MM-DD) or the meeting (--to-meeting "
                                "NUMBER), one of them.")
@@ -2462,6 +2479,7 @@ def inbox_forget(reference, reason, db, folder, as_user):
     from .audit import cli_actor
     from .warehouse import connect
 
+    reason = _given(reason, "reason for erasing the name and contact", "--reason TEXT")
     with connect(db, create=False) as con:
         erased = forget(con, cli_actor(as_user), reference, reason=reason, folder=folder)
     for sentence in erased.sentences():
@@ -2599,6 +2617,7 @@ def unrelease(approval, reason, db, as_user):
     from .audit import cli_actor
     from .warehouse import connect
 
+    reason = _given(reason, "reason for withdrawing the approval", "--reason TEXT")
     actor = cli_actor(as_user)
     with connect(db, create=False) as con:
         before = {r.release_id: r for r in approvals(con)}

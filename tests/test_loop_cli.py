@@ -257,7 +257,7 @@ def test_an_action_closed_without_a_note_is_refused(wh, run_cli):
         first = acc.add_meeting(con, PCC, held_on="2015-08-20")
         action = acc.add_action(con, PCC, meeting_id=first.meeting_id, body="Work", owner="ACC", due_on="2015-09-30")
     result = run_cli("actions", "close", str(action), "--note", "  ", "--db", wh, "--as", "pcc@example.org")
-    assert result.exit_code == 1 and "The closing note is empty" in result.stderr
+    assert result.exit_code == 1 and "Give the closing note (--note TEXT)." in result.stderr
 
 
 @pytest.mark.parametrize("command", ["meetings", "actions"])
@@ -365,7 +365,7 @@ def test_actions_move_gives_an_action_more_time_and_says_what_it_was_first_due_b
     (("--reason", "x"), "Give the day it is now due by (--to YYYY-MM-DD) or the meeting (--to-meeting NUMBER)"),
     (("--to", "31/12/2026", "--reason", "x"), '--to "31/12/2026" is not a date; write it as YYYY-MM-DD'),
     (("--to-meeting", "8", "--reason", "x"), "The record holds no meeting 8"),
-    (("--to", "2026-12-31", "--reason", " "), "reason for moving the due date is empty"),
+    (("--to", "2026-12-31", "--reason", " "), "Give the reason for moving the due date (--reason TEXT)."),
 ])
 def test_actions_move_refuses_in_a_sentence(wh, run_cli, args, said):
     with warehouse.connect(wh, create=False) as con:
