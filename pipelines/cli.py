@@ -1184,7 +1184,9 @@ def audit(db, action, who, channel, start, end, text, limit, fmt):
 @click.option("--reason", required=True, metavar="TEXT",
               help="Why: what the force sent instead, or why it was withdrawn.")
 @click.option("--by", "by", default=None, metavar="FILE",
-              help="The later accepted file (number or name) that replaces it.")
+              help="The later accepted file (number or name) that replaces it. Without it (and without "
+                   "--withdrawn) the file is marked superseded with no file loaded in its place: say in --reason "
+                   "what replaces it.")
 @click.option("--withdrawn", is_flag=True, help="The force withdrew the file, and nothing replaces it.")
 @as_option
 def supersede(file, db, reason, by, withdrawn, as_user):
@@ -1192,9 +1194,11 @@ def supersede(file, db, reason, by, withdrawn, as_user):
 
     A refused file stops blocking its months by itself once later accepted files cover its months and
     measures, whatever their names or formats. Mark it when that cannot happen: rows whose month or
-    measure could not be read, or a return the force took back. The marking is kept with who, when and
-    the reason, and recorded in the audit trail. Analysts and {holder} may mark one. FILE_ID_OR_NAME is
-    the file's number, as "pccdash files --outcome refused" lists it, or its name.
+    measure could not be read, or a return the force took back. Marked superseded without --by, it is said
+    to be superseded with no file loaded in its place (the reason says what replaces it: a return sent
+    another way, or one still to come). The marking is kept with who, when and the reason, and recorded
+    in the audit trail. Analysts and {holder} may mark one. FILE_ID_OR_NAME is the file's number, as
+    "pccdash files --outcome refused" lists it, or its name.
 
     \b
     Examples:

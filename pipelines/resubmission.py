@@ -64,10 +64,16 @@ class Mark:
     file: FileRef | None = None  # the file marked, where the marking is reported on its own
 
     def words(self) -> str:
-        by = f" by {self.by}" if self.by else ""
         how = "from the command line" if self.channel == "cli" else "in the app" if self.channel == "app" else ""
-        return (f"{self.state}{by} (marked by {self.marked_by}{' ' + how if how else ''} on "
+        return (f"{self.state}{self.replaced_by()} (marked by {self.marked_by}{' ' + how if how else ''} on "
                 f"{uk_words(self.marked_at)}: {shown(self.reason, 200)})")
+
+    def replaced_by(self) -> str:
+        """What superseded the file: the later file named, or, with none named, that no file loaded took its place
+        (the reason says what did: a return sent another way, or one still to come); nothing for a withdrawn file."""
+        if self.by is not None:
+            return f" by {self.by}"
+        return ", with no file loaded in its place" if self.state == "superseded" else ""
 
 
 @dataclass
@@ -303,13 +309,14 @@ def supersede(con: duckdb.DuckDBPyConnection, file: str | int, who: Mapping, rea
             "INSERT INTO file_supersession (file_id, state, by_file_id, reason, marked_by, channel, marked_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)", [fid, state, by_ref.file_id if by_ref else None, reason, identity,
                                              actor.channel, now])
+        mark = Mark(state, by_ref, reason, identity, actor.channel, now, FileRef(fid, name))
         audit.record(con, actor, "supersede", subject=f'file "{name}" (#{fid})',
-                     detail=f"{state}{f' by {by_ref}' if by_ref else ''}: {reason}")
+                     detail=f"{state}{mark.replaced_by()}: {reason}")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return Mark(state, by_ref, reason, identity, actor.channel, now, FileRef(fid, name))
+    return mark
 
 
 # --------------------------------------------------------------------------------------------------

@@ -327,3 +327,29 @@ def test_the_same_refused_file_sent_again_is_one_refusal_until_it_is_marked(con,
     third = ingest(con, [write_csv(tmp_path / "june-third.csv", text)]).files[0]
     assert third.outcome == "rejected" and third.file_id != first.file_id
     assert len(open_errors(con, dt.date(2026, 6, 1))) == 1
+
+
+def test_a_file_superseded_with_no_file_named_says_no_file_loaded_took_its_place(db, tmp_path, run_cli):
+    """Regression: marked superseded without --by, a file read "superseded (marked by ...)" in what `pccdash
+    supersede` printed, in `pccdash files` and `files show` and on the audit trail, as if some file had replaced it;
+    nothing said that none loaded had (the return calendar says "nothing in its place")."""
+    bad = write_csv(tmp_path / "2026-05-cse-return.csv", HEADER + "May 2026,Barnsley,cse_arrests,1\n")
+    assert run_cli("ingest", bad, "--db", db).exit_code == 1
+    done = run_cli("supersede", "1", "--reason", "The force sent the figures by e-mail", "--as",
+                   "analyst@example.org", "--db", db)
+    assert done.exit_code == 0, done.output
+    said = "superseded, with no file loaded in its place (marked by analyst@example.org from the command line on "
+    assert done.stdout.startswith(f'Marked "2026-05-cse-return.csv" (#1) {said}')
+    assert said in " ".join(run_cli("files", "--db", db).stdout.split())
+    assert f"Where it stands: {said}" in " ".join(run_cli("files", "show", "1", "--db", db).stdout.split())
+    with warehouse.connect_read_only(db) as con:
+        assert audit_rows(con)[0][4] == ("superseded, with no file loaded in its place: The force sent the figures by "
+                                         "e-mail")
+        assert file_registry(con).loc[0, "status"].startswith(f"refused; {said}")
+    # named, the later file is said; withdrawn, nothing replaced it, which "withdrawn" says already
+    good = write_csv(tmp_path / "2026-05-cse-return-v2.csv", HEADER + rows("2026-05", "cse_arrests", (1, 2, 3, 4)))
+    assert run_cli("ingest", good, "--db", db).exit_code == 0
+    named = run_cli("supersede", "1", "--by", "2", "--reason", "Loaded now", "--as", "analyst@example.org", "--db", db)
+    assert 'superseded by "2026-05-cse-return-v2.csv" (#2) (marked by' in named.stdout
+    gone = run_cli("supersede", "1", "--withdrawn", "--reason", "x", "--as", "analyst@example.org", "--db", db)
+    assert " (#1) withdrawn (marked by" in gone.stdout
