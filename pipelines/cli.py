@@ -339,7 +339,9 @@ def ingest(paths, db, quiet):
         from .ingest.load import not_loaded
 
         click.secho(not_loaded(report.skipped), fg="yellow")
-    for notice in coverage_notices(months):  # figures past the last plan, or a plan about to end
+    # figures past the last plan, or a plan about to end: said of a load that brought figures; a run that loaded
+    # nothing (a name mistyped, a file already loaded) changed nothing the plans cover, and the pages say it still
+    for notice in coverage_notices(months) if report.count("accepted") else []:
         click.secho(notice, fg="yellow")
     if not report.ok:
         sys.exit(1)

@@ -174,6 +174,11 @@ def test_ingest_reports_a_month_loaded_past_the_plans_end(sample_db, tmp_path, r
     lines = result.stdout.splitlines()
     summary = next(i for i, line in enumerate(lines) if "file(s) accepted" in line)
     assert lines[summary + 1].startswith("Figures are loaded for April 2026, after the last Police and Crime Plan")
+    # a run that loads nothing, a name mistyped or the file loaded already, has nothing new to say of the plans
+    for args in ([tmp_path / "2026-04-cse-retrun.csv"], [april]):
+        again = run_cli("ingest", "--db", db, "--quiet", *args)
+        assert "Police and Crime Plan" not in again.stdout, again.stdout
+    assert "1 not found." in run_cli("ingest", "--db", db, "--quiet", tmp_path / "2026-04-cse-retrun.csv").stdout
 
 
 # --------------------------------------------------------------------------------------------------
