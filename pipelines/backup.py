@@ -184,13 +184,16 @@ class Taken:
         size = _size_words(sum(e.get("size", 0) for e in m["files"]))
         if self.path.is_file():  # an archive: what it holds, and the file itself, which a .tar.gz makes smaller
             size += f", in an archive of {_size_words(self.path.stat().st_size)}"
+        set_aside = held.get("inbox_set_aside")
         said = [f'Backup written to "{self.path}" ({size}): the '
                 f"warehouse as it stood at {_when(m['taken_at'])} (schema version {m['schema_version']}), "
                 f"{held['files_loaded'] - held['police_uk_files']} return file(s) and {held['police_uk_files']} "
                 f"police.uk file(s) loaded, {held['snapshots']} published snapshot(s), "
                 f"{held['stored_files']} file(s) in the file store, {held['inbox']} question(s) from the public in the "
-                "inbox" + "".join(f", the office's {w} from \"{m['places'][k]}\"" for k, w in
-                                  (("reference", "reference files"), ("contracts", "contracts")) if m["places"].get(k))
+                "inbox" + (f" (and {set_aside} unreadable file(s) set aside in its rejected/ folder)" if set_aside
+                           else "")
+                + "".join(f", the office's {w} from \"{m['places'][k]}\"" for k, w in
+                          (("reference", "reference files"), ("contracts", "contracts")) if m["places"].get(k))
                 + "."]
         outside = held.get("loaded_from_outside") or []
         if outside:
@@ -314,7 +317,9 @@ def _fill(staging: Path, places: Places) -> dict:
         copier.tree(_datadocs_folder(db), "datadocs")
         holds["snapshots"] = len(list(places.published.glob("snapshot-*.duckdb"))) if places.published.is_dir() else 0
         copier.tree(places.published, "published")
-        holds["inbox"] = copier.tree(places.inbox, "inbox")
+        start = len(copier.entries)
+        copier.tree(places.inbox, "inbox")
+        holds["inbox"], holds["inbox_set_aside"] = _inbox_held(copier.entries[start:])
     # files are stored before any row names them and never changed: all the copied warehouse names are here now
     holds["stored_files"] = copier.tree(filestore.folder(db), "files")
     for key, folder in (("reference", places.reference), ("contracts", places.contracts)):
@@ -330,6 +335,21 @@ def _fill(staging: Path, places: Places) -> dict:
                    "contracts": str(places.contracts.resolve()) if places.contracts else None},
         "holds": holds, "files": copier.entries,
     }
+
+
+def _inbox_held(entries: list[dict]) -> tuple[int, int]:
+    """Of the inbox's files copied, the questions from the public (waiting to be imported, or imported) and the
+    unreadable files `pccdash inbox import` set aside in its `rejected/` folder, which are no question."""
+    questions = set_aside = 0
+    for entry in entries:
+        if "sha256" not in entry:  # a folder or a link
+            continue
+        folder, _, name = entry["path"].rpartition("/")
+        if folder == "inbox/rejected":
+            set_aside += 1
+        elif folder in ("inbox", "inbox/imported") and name.endswith(".json") and not name.startswith("."):
+            questions += 1
+    return questions, set_aside
 
 
 def _taken_by() -> str:

@@ -566,3 +566,23 @@ def test_two_restores_over_a_warehouse_in_the_same_second_set_each_aside_under_i
     published = Path(target["PCCDASH_PUBLISHED_DIR"])
     assert sorted(p.name for p in published.parent.glob(f"{published.name}.replaced-*")) == [
         f"{published.name}.replaced-20261206T153000", f"{published.name}.replaced-20261206T153000-2"]
+
+
+def test_a_backup_counts_the_inboxs_unreadable_files_apart_from_the_publics_questions(tmp_path, monkeypatch):
+    """Regression: a file `pccdash inbox import` set aside in the inbox's rejected/ folder, being no question, was
+    counted among the "question(s) from the public in the inbox" the backup said it held."""
+    from pipelines import inbox
+
+    env = {**places_in(tmp_path / "office"), "PCCDASH_TODAY": TODAY.isoformat()}
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    cli(env, "init")
+    inbox.submit("How many arrests in Rotherham?")
+    (Path(env["PCCDASH_INBOX_DIR"]) / "not-a-question.json").write_text("{", encoding="utf-8")
+    cli(env, "inbox", "import", "--as", PCC)
+    inbox.submit("And in Sheffield?")
+    assert sorted(p.parent.name for p in Path(env["PCCDASH_INBOX_DIR"]).rglob("*.json")) == [
+        "imported", "inbox", "rejected"]
+    said = " ".join(cli(env, "backup", tmp_path / "b").split())
+    assert ("2 question(s) from the public in the inbox (and 1 unreadable file(s) set aside in its rejected/ folder)"
+            in said), said
