@@ -61,6 +61,25 @@ def _given(text: str | None, what: str, option: str) -> str | None:
     return text
 
 
+def _month_held(judged, when: str, command: str) -> None:
+    """Refuse a month the plan's figures (`plan_figures`) hold nothing for, naming the months they run over and the
+    nearest before it to give instead: a list of "No figure" for every measure would tell nobody anything."""
+    from .plan.periods import month_label, month_number
+
+    held = sorted(set(judged["period"]))
+    if not held or when in held:
+        return
+
+    def said(m: str) -> str:
+        return month_label(month_number(m))
+
+    before = [m for m in held if m < when]
+    nearest = before[-1] if before else held[0]
+    raise PccDashError(f"No figures are loaded for {said(when)}: the figures held run from {said(held[0])} to "
+                       f"{said(held[-1])}. Give a month that has them (\"pccdash {command} --month {nearest}\"), "
+                       f"or load {said(when)}'s return first (\"pccdash ingest FILE\").")
+
+
 def holder_words(text: str | None) -> str | None:
     """A command's help with {holder} and {holders} said as force.yaml titles the office's holder ("the Mayor",
     "the Mayor's"), and {district} and {other_district} as its first two districts are named (so that an example
@@ -707,16 +726,7 @@ def plan(db, month, district, no_sentences, fmt):
     if not months:
         raise PccDashError('The warehouse holds no figures yet. '
                            'Run "pccdash ingest PATH" or "pccdash demo --no-serve".')
-    held = sorted(set(judged["period"]))
-    if held and when not in held:  # a table of "No figure" for every measure and area would tell nobody anything
-        def said(m: str) -> str:
-            return month_label(month_number(m))
-
-        before = [m for m in held if m < when]
-        nearest = before[-1] if before else held[0]
-        raise PccDashError(f"No figures are loaded for {said(when)}: the figures held run from {said(held[0])} to "
-                           f"{said(held[-1])}. Give a month that has them (\"pccdash plan --month {nearest}\"), "
-                           f"or load {said(when)}'s return first (\"pccdash ingest FILE\").")
+    _month_held(judged, when, "plan")
     analytics = PlanAnalytics(judged)
     statuses = analytics.status(when, district)
     # the open flags and data-check warnings on the figures the rows show follow them here as on every page and in
@@ -2148,8 +2158,11 @@ def recommendations(db, month):
     chosen = parse_month(month, "--month")
     with connect_read_only(db) as con:
         months = accepted_months(con)
-        analytics = PlanAnalytics(plan_figures(con)) if months else None
+        judged = plan_figures(con) if months else None
+        analytics = PlanAnalytics(judged) if months else None
         when = chosen.strftime("%Y-%m") if chosen else (months[-1] if months else None)
+        if judged is not None:  # the measures of a month with no figures would each say "No figure", as if missing
+            _month_held(judged, when, "recommendations")
         flags = flagged(con, analytics, when)
         rows = register_rows(con, analytics, when)
         status_ids = {rec: entry.status_id for rec, entry in current(con).items()}

@@ -248,3 +248,17 @@ def test_the_command_gives_the_status_number_that_release_takes(flagged_db, run_
     assert f"Approved recommendation {status_id}" in released.output
     wrong = run_cli("release", "recommendation", status_id + 100, "--db", db, "--as", "pcc@example.org")
     assert wrong.exit_code == 1 and "pccdash recommendations" in wrong.output and "number" in wrong.output
+
+
+def test_the_command_for_a_month_with_no_figures_says_which_months_have_them_as_plan_does(sample_db, run_cli):
+    """Regression: `pccdash recommendations --month 2040-01` listed "Measures now: CSE arrests, January 2040: No
+    figure" for every measure and exited 0, where `pccdash plan` says the month has no figures and which months do."""
+    for month, nearest in (("2040-01", "2026-03"), ("2001-01", "2013-04")):
+        out = run_cli("recommendations", "--db", sample_db, "--month", month)
+        plan = run_cli("plan", "--db", sample_db, "--month", month)
+        assert out.exit_code == 1 and "No figure" not in out.stdout
+        said = " ".join(out.stderr.split())
+        assert said == " ".join(plan.stderr.split()).replace("pccdash plan", "pccdash recommendations")
+        assert f'"pccdash recommendations --month {nearest}"' in said
+    assert "No figures are loaded for January 2040: the figures held run from April 2013 to March 2026." in " ".join(
+        run_cli("recommendations", "--db", sample_db, "--month", "2040-01").stderr.split())
