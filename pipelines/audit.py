@@ -69,6 +69,7 @@ ACTIONS = {
 OUTCOMES = {
     "approve": ("approved a month for publication", "tried to approve a month for publication: approval refused"),
     "load": ("loaded a file", "tried to load a file: the file was refused"),  # How says by whom: app, command, demo
+    "publish": ("published a snapshot", "tried to publish: nothing was published"),
 }
 CHANNELS = ("app", "cli", "system")
 # How an action was done, in words; the operating-system account follows where there is one.

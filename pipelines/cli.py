@@ -1014,7 +1014,7 @@ def publish(db, as_user, out, yes):
     """
     from .access import require
     from .audit import cli_actor
-    from .publish.snapshot import NothingToPublish, preview_publication
+    from .publish.snapshot import NothingToPublish, preview_publication, record_refused_holds
     from .publish.snapshot import publish as run_publish
     from .warehouse import connect, connect_read_only
 
@@ -1026,6 +1026,9 @@ def publish(db, as_user, out, yes):
         click.echo(f"Published snapshot {_finished_publication(out)}: the publication stopped before is finished.")
         return
     if preview.problem:
+        if preview.withheld_figures:  # the months the disclosure check held back say so, when and why
+            with connect(db) as con:
+                record_refused_holds(con, actor, preview)
         raise NothingToPublish(preview.problem)
     _print_preview(preview)
     if not yes:

@@ -771,6 +771,44 @@ def test_a_month_held_back_by_the_disclosure_check_alone_leaves_nothing_to_publi
             publish(con, PCC)
 
 
+def test_a_publication_refused_because_the_disclosure_check_held_back_every_month_records_the_hold(
+        db, tmp_path, monkeypatch):
+    """Regression: held back by the disclosure check with nothing else to publish, `pccdash publish` refused and kept
+    nothing, so `pccdash periods` said the month was plain "approved", as if waiting for the next publication, where a
+    month held back by a publication says so, when and why."""
+    from click.testing import CliRunner
+
+    from pipelines.cli import main
+    from pipelines.publish.approval import period_states
+    from pipelines.uk_time import uk_day
+
+    _published_before_the_month_before_them(db, tmp_path, monkeypatch)
+    with warehouse.connect(db) as con:
+        approve(con, ["2025-04"], PCC)
+    tried = CliRunner().invoke(main, ["publish", "--db", str(db), "--yes", "--as", "pcc@example.org"])
+    assert tried.exit_code == 1 and "the disclosure check does not hold back" in tried.stderr
+    with warehouse.connect_read_only(db) as con:
+        [(at,)] = con.execute("SELECT acted_at FROM publication_event WHERE action = 'held back by the disclosure "
+                              "check'").fetchall()
+        [state] = [s for s in period_states(con) if f"{s.period:%Y-%m}" == "2025-04"]
+        assert con.execute("SELECT count(*) FROM snapshot").fetchall() == [(1,)]  # nothing was published
+    said = (f"held back by the disclosure check when a publication was tried on {uk_day(at):%Y-%m-%d}: published with "
+            "what was already public, it would have let a count under 5 be worked out (CSE arrests in Rotherham, "
+            "April to June 2025); it stays approved, and the next publication checks it again")
+    assert state.status == "held back" and state.note.startswith(said), state.note
+    periods = CliRunner().invoke(main, ["periods", "--db", str(db), "--months", "0"])
+    line = next(x for x in periods.output.splitlines() if x.startswith("2025-04"))
+    assert " held back " in line and said in line
+    trail = CliRunner().invoke(main, ["audit", "--db", str(db), "--action", "publish", "--format", "csv"]).output
+    assert "tried to publish: nothing was published" in trail
+    # the function refuses and records alike
+    with warehouse.connect(db) as con:
+        with pytest.raises(NothingToPublish):
+            publish(con, PCC)
+        assert con.execute("SELECT count(*) FROM publication_event WHERE action = 'held back by the disclosure "
+                           "check'").fetchall() == [(2,)]
+
+
 def test_the_reason_a_month_is_held_back_names_each_figure_in_words():
     hidden = pd.DataFrame([("cse_suspects_identified", FORCE, "2025/26", "financial_year", 3, "suspect_ethnicity",
                             "mixed", "Mixed"),

@@ -50,9 +50,10 @@ class HeldBack:
 
     def words(self) -> str:
         """What the month's status says of it: which publication held it back and why, and what happens next."""
-        which = f"snapshot {self.version}" if self.version is not None else "a publication"
+        # a publication refused (nothing else to publish) made no snapshot: it was tried (`record_refused_holds`)
+        when = (f"snapshot {self.version} was published" if self.version is not None else "a publication was tried")
         since = ", since withdrawn" if self.withdrawn else ""
-        return (f"held back by the disclosure check when {which} was published on {uk_day(self.at):%Y-%m-%d}{since}: "
+        return (f"held back by the disclosure check when {when} on {uk_day(self.at):%Y-%m-%d}{since}: "
                 f"published with what was already public, it would have let {self.figures}; it stays approved, and "
                 "the next publication checks it again")
 

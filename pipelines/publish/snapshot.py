@@ -1371,6 +1371,23 @@ class PreviewOutdated(PccDashError):
     """What would be published changed between the preview and the publication."""
 
 
+def record_refused_holds(con: duckdb.DuckDBPyConnection, claims: Mapping, preview: Preview) -> None:
+    """A publication tried and refused (nothing to publish) that the disclosure check held approved months back in:
+    each hold kept, with what the month would let be worked out, as a publication keeps those it held back, so that
+    the month's status says it was held back, when and why (`approval.held_by_disclosure`) rather than plain
+    "approved"; and the refusal put on the audit trail. A refusal with no month held back by the check records
+    nothing."""
+    if not (preview.problem and preview.withheld_figures):
+        return
+    who, now = require(claims, "publish"), utc_now()
+    with audit.transaction(con):
+        con.executemany(
+            "INSERT INTO publication_event (period, action, by_user, acted_at, note) VALUES (?, ?, ?, ?, ?)",
+            [[f"{m}-01", HELD_BY_DISCLOSURE, who, now, what[:2000]]
+             for m, what in sorted(preview.withheld_figures.items())])
+        audit.record(con, claims, "publish", subject="no snapshot", detail=f"refused: {preview.problem}"[:2000])
+
+
 def publish(con: duckdb.DuckDBPyConnection, claims: Mapping, folder: Path | None = None, *,
             expected: str | None = None) -> tuple[int, Path]:
     """Write the next snapshot of every approved month and make it the current one; returns (version, path).
@@ -1394,6 +1411,7 @@ def _publish(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, folder: 
     if preview.problem and finished is not None:  # the stopped publication, run again: finishing it was the job
         return finished, folder / f"snapshot-{finished:04d}.duckdb"
     if preview.problem:
+        record_refused_holds(con, claims, preview)
         raise NothingToPublish(preview.problem)
     if expected is not None and expected != preview.fingerprint:
         raise PreviewOutdated("What would be published has changed since the preview was shown (a month was "
