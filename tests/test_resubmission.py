@@ -5,6 +5,7 @@ is shown, was and now, before and after it loads."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from dashboard_helpers import ANALYST, claims_of, internal, texts
@@ -308,6 +309,9 @@ def test_the_files_page_shows_what_superseded_what_and_marks_a_file(monkeypatch,
     assert not at.exception and not at.error
     shown = texts(at)
     assert 'refused; superseded by "may-v2.csv" (#2) (marked by analyst@example.org in the app' in shown
+    # who marked it is not said as what superseded it
+    said = [re.sub(r"\\(.)", r"\1", t.value).replace("\u200b", "") for t in at.toast]  # as Markdown shows it
+    assert said == ['File #1 marked superseded by "may-v2.csv" (#2) (by analyst@example.org).']
     registry = at.dataframe[0].value.set_index("File number")
     assert registry.loc["1", "Refusal"] == "superseded"
     with warehouse.connect_read_only(db) as con:

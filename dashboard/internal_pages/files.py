@@ -106,5 +106,6 @@ with ui.form("supersede_form", border=True):
     if st.form_submit_button("Mark file", type="primary"):
         ui.act(supersede, target, user.claims, reason, by=None if state == "withdrawn" else later,
                withdrawn=state == "withdrawn",
-               done=lambda mark: f"File #{target} marked {mark.state} by {ui.md_escape(user.email)}.",
+               done=lambda mark: f"File #{target} marked {mark.state}{ui.md_escape(mark.replaced_by())} (by "
+                                 f"{ui.md_escape(user.email)}).",
                clear=("supersede_file", "supersede_state", "supersede_by", "supersede_reason"))
