@@ -358,6 +358,14 @@ def run_link_params(measure: str, area: str, first: str, last: str, shown_as: st
     return {**link_params(measure, area, last), "from": str(first)[:7], **({"shown": shown_as} if shown_as else {})}
 
 
+def run_provenance_link(measure: str, area: str, first: str, last: str, shown_as: str = "", base: str = "") -> str:
+    """The Provenance page's address opened on a figure over the months `first` to `last`, as ``provenance_link``
+    opens it on one month's (``base``: the internal app's address, for a link from outside the app such as the
+    pack)."""
+    query = urlencode(run_link_params(measure, area, first, last, shown_as))
+    return f"{base.rstrip('/')}/{PAGE}?{query}" if base else f"{PAGE}?{query}"
+
+
 def read_run(params: dict) -> tuple[str, str, str, str, str] | None:
     """The (measure id, area, first month, last month, figure as shown) a link to a run of months names; None for a
     link to one month (no "from"); a LineageError saying what is wrong otherwise."""

@@ -70,7 +70,7 @@ def test_the_pack_s_html_links_each_month_figure_to_its_provenance_in_the_intern
     assert {"page": "provenance", "measure": "cse_live_investigations", "area": "South Yorkshire",
             "month": "2015-07"} in links
     assert {"page": "provenance", "measure": "cse_charges", "area": "Rotherham", "month": "2015-07"} in links
-    assert all(link["month"] == "2015-07" for link in links)
+    assert all(link["month"] == "2015-07" for link in links if "from" not in link)
     assert '>155</a></td>' in page.replace("\u00a0", " ")  # the figure itself is the link
 
 
@@ -475,3 +475,54 @@ def test_every_period_figure_of_the_overview_is_made_by_the_rows_its_link_lists(
     for link in runs:
         said = texts(provenance(monkeypatch, sample_db, {k: v for k, v in link.items() if k != "page"}))
         assert f"The page you came from showed {link['shown']}: the rows below " in said, link
+
+
+def pack_run_links(page: str, base: str) -> list[dict[str, str]]:
+    """Every link of a pack's HTML to the Provenance page on a run of months, with the cell text it is on."""
+    out = []
+    for chunk in page.split(f'<a href="{base}/')[1:]:
+        href, rest = chunk.split('"', 1)
+        link = named(html.unescape(href))
+        if "from" in link:
+            out.append({**link, "cell": html.unescape(rest.split(">", 1)[1].split("</a>")[0])})
+    return out
+
+
+@pytest.mark.parametrize("meeting", [MEETING, dt.date(2026, 2, 19)])
+def test_the_packs_period_figures_link_to_the_rows_that_make_each_figure_shown(monkeypatch, sample_db, meeting):
+    """The pack's HTML links its quarter, year-to-date and 12-month figures as the overview does: each link, read
+    as the Provenance page reads it, names rows that make the very figure the pack printed (a count's months added
+    up, a level its last month's, a percentage its parts' totals, a breakdown's share its categories')."""
+    from pipelines.catalogue import catalogue
+    from pipelines.lineage import read_run, run_lineage
+    from pipelines.plan.narrative import format_number
+
+    base = "https://dashboard.pcc.example"
+    monkeypatch.setenv("PCCDASH_INTERNAL_URL", base)
+    with warehouse.connect_read_only(sample_db) as con:
+        pack = build_pack(con, meeting, "analyst@example.org")
+        page = render_html(pack)
+        runs = pack_run_links(page, base)
+        # every figure after the month's, in the summary's row and each area's row of the measure's own table
+        cells = sum(sum(bool(c and c != "n/a") for c in (r.quarter if pack.quarter_label else None, r.fytd,
+                                                          r.rolling12))
+                    for m in pack.measures if catalogue().get(m.measure_id).from_force_return
+                    or catalogue().get(m.measure_id).derived for r in [m.force_row, *m.rows])
+        assert len(runs) == cells
+        for link in runs:
+            measure, area, first, last, shown_as = read_run({k: v for k, v in link.items() if k != "page"})
+            assert shown_as == link["cell"].replace("\u00a0", " "), link
+            run = run_lineage(con, measure, area, first, last)
+            assert shown_as.split(" (")[0] == format_number(run.value, catalogue().get(measure)), link
+            assert run.rows(), link
+    if meeting == MEETING:  # the figures the force gave the press, each linked on its months
+        assert {"measure": "cse_arrests", "area": "South Yorkshire", "from": "2014-08", "month": "2015-07",
+                "shown": "460", "cell": "460"}.items() <= next(
+            r for r in runs if r["measure"] == "cse_arrests" and r["area"] == "South Yorkshire"
+            and r["from"] == "2014-08").items()
+        assert {(r["from"], r["month"]) for r in runs} == {("2015-04", "2015-06"), ("2015-04", "2015-07"),
+                                                          ("2014-08", "2015-07")}
+        twelve = next(r for r in runs if r["measure"] == "cse_charges" and r["area"] == "Rotherham"
+                      and r["from"] == "2014-08")
+        at = provenance(monkeypatch, sample_db, {k: v for k, v in twelve.items() if k not in ("page", "cell")})
+        assert "The page you came from showed 22: the rows below add up to it." in texts(at)

@@ -146,6 +146,9 @@ class Pack:
     loop: LoopSection | None = None   # what the meeting opens with; None where it is not said
     meeting_name: str = "the Public Accountability Board"  # the meeting it is for, as its title says it
     meeting_short: str = "PAB"                             # the same, short, as each page's footer says it
+    runs: list[tuple[str, str]] = field(default_factory=list)  # the first and last month ("YYYY-MM") of each
+                                      # period figure after the month's (its quarter, the year to date, the 12
+                                      # months), in the tables' order: the HTML links each to the rows it adds up
 
     @property
     def priorities(self) -> list[str]:

@@ -350,7 +350,9 @@ def assemble(period: ReportingPeriod, analytics: PlanAnalytics, cav: pd.DataFram
                 generated_by=generated_by, marking=MARKING.format(office=office_words.office(f.office_name).name),
                 banner=INTERNAL_BANNER, measures=measures,
                 questions=questions, headings=headings_for(period), questions_by=q_by, questions_at=q_at,
-                notices=list(notices), caveats=list(arranged.general), loop=loop)
+                notices=list(notices), caveats=list(arranged.general), loop=loop,
+                runs=[(f"{month_start(first):%Y-%m}", f"{month_start(last):%Y-%m}")
+                      for _, first, last in headline_windows(period)[0][1:]])
 
 
 def target_label(status, measure, since: pd.Timestamp | None = None) -> str:

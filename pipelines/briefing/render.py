@@ -452,9 +452,11 @@ def _e(text: object) -> str:
 
 
 def _html_table(caption: str, headings: list[str], rows: list[list[str]], links: list[str] | None = None,
-                figure_links: list[str | None] | None = None) -> str:
+                figure_links: list[str | None] | None = None,
+                cell_links: list[dict[int, str | None]] | None = None) -> str:
     """A table whose first column heads each row; numbers never wrap (their spaces are non-breaking).
-    ``figure_links``: per row, the provenance of the month's figure (the second column), or None."""
+    ``figure_links``: per row, the provenance of the month's figure (the second column), or None; ``cell_links``:
+    per row, its other cells' links (column number -> address: a period's figure to the rows it adds up)."""
     out = ['<div class="table-wrap" tabindex="0" role="region" aria-label="' + _e(caption) + '"><table>',
            f"<caption>{_e(caption)}</caption>",
            "<thead><tr>" + "".join(f'<th scope="col">{_e(h)}</th>' for h in headings) + "</tr></thead><tbody>"]
@@ -463,6 +465,9 @@ def _html_table(caption: str, headings: list[str], rows: list[list[str]], links:
         cells = [_e(c) for c in row[1:]]
         if figure_links and figure_links[i] and cells:
             cells[0] = f'<a href="{_e(figure_links[i])}">{cells[0]}</a>'
+        for column, link in (cell_links[i] if cell_links else {}).items():
+            if link and 1 <= column <= len(cells):
+                cells[column - 1] = f'<a href="{_e(link)}">{cells[column - 1]}</a>'
         out.append(f'<tr><th scope="row">{head}</th>' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     out.append("</tbody></table></div>")
     return "\n".join(out)
@@ -482,7 +487,9 @@ def _html_measure(pack: Pack, m: PackMeasure, anchor: str) -> str:
 
     headings, rows = area_table(pack, m)
     out.append(_html_table(table_caption(m), headings, rows,
-                           figure_links=[_provenance(pack, m.measure_id, r.area) for r in m.rows]))
+                           figure_links=[_provenance(pack, m.measure_id, r.area) for r in m.rows],
+                           cell_links=[_period_links(pack, m.measure_id, r.area, row)
+                                       for r, row in zip(m.rows, rows, strict=True)]))
     notes = incomplete_notes(m)
     if notes:
         out.append('<p class="note">Months missing: ' + _e(". ".join(notes)) + ".</p>")
@@ -542,7 +549,9 @@ def _html_summary(pack: Pack, measure_ids: list[str]) -> list[str]:
     return ['<section class="summary" aria-labelledby="summary-h"><h2 id="summary-h">' + _e(SUMMARY_HEADING) + "</h2>",
             _html_table(f"Every measure for {pack.force}: headline figures, variation, assurance and aspiration",
                         headings, rows, links=measure_ids,
-                        figure_links=[_provenance(pack, m.measure_id, m.force_row.area) for m in pack.measures]),
+                        figure_links=[_provenance(pack, m.measure_id, m.force_row.area) for m in pack.measures],
+                        cell_links=[_period_links(pack, m.measure_id, m.force_row.area, row)
+                                    for m, row in zip(pack.measures, rows, strict=True)]),
             f'<p class="note">{_e(_period_line(pack))}</p>', *_html_events(pack), "</section>"]
 
 
@@ -560,6 +569,21 @@ def _provenance(pack: Pack, measure_id: str, area: str) -> str | None:
     except (ValueError, KeyError, PccDashError):
         return None
     return provenance_link(measure_id, area, f"{month:%Y-%m}", base=get("internal_url")) if from_return else None
+
+
+def _period_links(pack: Pack, measure_id: str, area: str, row: list[str]) -> dict[int, str | None]:
+    """A table row's quarter, year-to-date and 12-month figures (the columns after the month's) linked to the
+    internal app's Provenance page on the months each is made of, with the figure as the pack prints it, which that
+    page checks against the rows; none for a measure whose month's figure has no provenance, or a cell with no
+    figure ("n/a")."""
+    from ..lineage import run_provenance_link
+    from ..settings import get
+
+    if _provenance(pack, measure_id, area) is None:
+        return {}
+    return {column: run_provenance_link(measure_id, area, first, last, row[column].replace("\u00a0", " "),
+                                        base=get("internal_url")) if re.search(r"\d", row[column]) else None
+            for column, (first, last) in enumerate(pack.runs, start=2) if column < len(row)}
 
 
 def _html_events(pack: Pack) -> list[str]:
