@@ -337,6 +337,28 @@ def _analysed(con: duckdb.DuckDBPyConnection, fn: Callable, *args, **kwargs) -> 
     return fn(con, *args, analytics=analytics(), **kwargs)  # a kept answer: its tables count as read here
 
 
+PREVIEW_TABLES = ("revised", "newly_shown", "newly_suppressed", "cells")  # the preview's tables of figures
+
+
+def preview_notes(folder: str, snapshot: str) -> dict[str, pd.DataFrame] | None:
+    """For the downloads of the Approve and publish page's tables of figures (`PREVIEW_TABLES` of the preview of
+    the next publication into `folder`, `snapshot` the one the public reads now, as the page asks for the preview):
+    each figure's open flags and caveats in words (`pipelines.flags.period_figure_notes`), one frame a table, kept
+    as the preview and the plan's analysis are."""
+    return call(_preview_notes, folder, snapshot, _also=context_stamp())
+
+
+def _preview_notes(con: duckdb.DuckDBPyConnection, folder: str, snapshot: str) -> dict[str, pd.DataFrame]:
+    from pipelines.flags import caveats, period_figure_notes
+    from pipelines.publish.snapshot import preview_publication
+
+    preview = call(preview_publication, folder, _also=snapshot)  # the page's own, kept: its tables count as read here
+    plan = analytics()
+    cav = caveats(con)
+    return {name: period_figure_notes(cav, plan.panel, getattr(preview, name)) for name in PREVIEW_TABLES
+            if plan is not None and getattr(preview, name) is not None}
+
+
 class Busy(Exception):
     """The warehouse is held by a load in another process."""
 

@@ -607,6 +607,63 @@ def download_notes(per_figure: Sequence[tuple[pd.DataFrame | None, Sequence[str]
                         columns=[OPEN_FLAGS, CAVEATS])
 
 
+def period_figure_notes(cav: pd.DataFrame, panel, figures: pd.DataFrame) -> pd.DataFrame:
+    """`download_notes` for a table of figures as the public side publishes them, one row each (columns measure,
+    area, period and period_type: a month "2015-07", a financial quarter "Q1 2015/16", a financial year "2015/16",
+    "12 months to July 2015"): the open flags and caveats on every monthly figure each is made of (`Panel.sources`:
+    every month of a count, the month a level is taken from, a percentage's parts; the force's figure is made of its
+    districts'), as the Measure page's download says them: the district and month named, a part's as the pack words
+    it. `cav`: `caveats()` of every measure (a percentage's parts' included). A measure or area the panel does not
+    hold (a district since merged, say) has none said."""
+    from .plan.periods import month_label, month_number
+    from .publish.pages import months_in
+
+    cat, f = catalogue(), force()
+    force_areas = (f.force_name, f.force_short_name)
+    said = cav.assign(text=[f"{d}, {month_label(month_number(p))}: {t}" for d, p, t in
+                            zip(cav["district"], cav["period"], cav["text"], strict=True)]) if len(cav) else cav
+    lookup: dict[tuple[str, str], tuple[pd.DataFrame, dict]] = {}  # (measure, area) -> the caveats its figures
+    # may carry, and the positions of each monthly figure's among them ((measure, YYYY-MM) -> positions)
+
+    def of(measure, area: str) -> tuple[pd.DataFrame, dict]:
+        if (measure.id, area) not in lookup:
+            own = said[said["measure"] == measure.id] if len(said) else said
+            if area not in force_areas:
+                own = own[own["district"] == area]
+            parts = part_caveats(cav, panel, measure, area) if measure.kind == "percentage" else None
+            rows = own if parts is None or parts.empty else pd.concat([own, parts])
+            rows = rows.sort_values("period", ascending=False, kind="stable").reset_index(drop=True)
+            at: dict[tuple[str, str], list[int]] = {}
+            for i, key in enumerate(zip(rows["measure"], rows["period"], strict=True)):
+                at.setdefault(key, []).append(i)
+            lookup[(measure.id, area)] = rows, at
+        return lookup[(measure.id, area)]
+
+    said_once: dict[tuple, tuple[str, str]] = {}  # what is said of the same caveats, worked out once
+    out: list[tuple[str, str]] = []
+    for measure_id, area, period, period_type in zip(figures["measure"], figures["area"], figures["period"],
+                                                     figures["period_type"], strict=True):
+        try:
+            m = cat.get(str(measure_id))
+            rows, at = of(m, str(area))
+            months = [month_number(x) for x in months_in(str(period_type), str(period))] if at else []
+            made_of = {(x, f"{n // 12 + 1970:04d}-{n % 12 + 1:02d}") for x, n in
+                       panel.sources(m, panel.area_index(str(area)), panel.index_of(months[0]),
+                                     panel.index_of(months[-1]))} if months else set()
+        except (PccDashError, ValueError, KeyError):
+            made_of = set()
+        hit = tuple(sorted({i for key in made_of for i in at.get(key, ())})) if made_of else ()
+        if not hit:
+            out.append(("", ""))
+            continue
+        if (m.id, str(area), hit) not in said_once:
+            on = rows.iloc[list(hit)]
+            said_once[(m.id, str(area), hit)] = tuple(download_notes([(on, [with_measure_names(t)
+                                                                              for t in on["text"]])]).iloc[0])
+        out.append(said_once[(m.id, str(area), hit)])
+    return pd.DataFrame(out, columns=[OPEN_FLAGS, CAVEATS])
+
+
 @dataclass
 class ArrangedCaveats:
     """A period's caveats, each said once where it applies."""

@@ -1037,3 +1037,55 @@ def test_the_preview_says_which_approved_month_goes_out_without_a_part_of_its_re
     assert warning.endswith("Approved as it stands, July 2015 is published without those figures; they are published "
                             "once they arrive and July 2015 is approved again.")
     assert not [w for w in at.warning if "June 2015" in w.value]  # a draft is not in the preview
+
+
+def test_the_previews_downloads_carry_each_figures_open_flags_and_caveats(loaded, tmp_path, monkeypatch):
+    """The Approve and publish page's tables of figures say in their downloads what the office knows of each figure
+    and the public does not read: its open flags by number and reason and its caveats in words, a force's figure its
+    districts', a quarter's or 12 months' those of every month it adds up, as the Measure page's download says them."""
+    import io
+
+    import pandas as pd
+    from dashboard_helpers import downloads_of
+
+    from pipelines.figures import plan_figures
+    from pipelines.flags import caveats, period_figure_notes
+    from pipelines.plan import PlanAnalytics
+
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-06", "2015-07"], PCC)
+        publish(con, PCC)
+        assert ingest(con, [write_csv(tmp_path / "fix.csv", HEADER + "2015-07,Barnsley,cse_arrests,15\n")]).ok
+        approve(con, ["2015-07", "2015-08"], PCC)
+        number = raise_flag(con, ANALYST, scope="figure", reason="Rotherham's August arrests look too high",
+                            period="2015-08", district="Rotherham", measure="cse_arrests")
+    served = downloads_of(monkeypatch)
+    at = internal(monkeypatch, loaded, "internal_pages/publishing.py")
+    assert not at.exception, at.exception
+
+    def csv(name: str) -> pd.DataFrame:
+        return pd.read_csv(io.BytesIO([d for n, d in served if n == name][-1]), dtype=str, keep_default_na=False)
+
+    flag = f"Flag {number}: Rotherham's August arrests look too high"
+    cells = csv("publication-preview-cells.csv").set_index(["Area", "Month"])
+    assert list(cells.columns[-2:]) == ["Open flags", "Caveats"]
+    for area in ("Rotherham", FORCE):  # the force's total is made of Rotherham's figure
+        assert cells.loc[(area, "2015-08"), "Open flags"] == flag
+        assert cells.loc[(area, "2015-08"), "Caveats"].startswith("Rotherham, August 2015: Flagged by "
+                                                                  "analyst@example.org on ")
+    assert cells.loc[("Barnsley", "2015-08"), "Open flags"] == cells.loc[("Rotherham", "2015-07"), "Open flags"] == ""
+    # a published figure that would change carries the data check that says it changed
+    revised = csv("publication-preview-revised.csv").set_index("Area")
+    assert revised.loc["Barnsley", "Caveats"] == (
+        "Barnsley, July 2015: Data check, change to a published month: CSE arrests for Barnsley in July 2015 was "
+        "published as 11 and is now 15: the published figure will need a revision notice.")
+    assert revised.loc[FORCE, "Caveats"] == revised.loc["Barnsley", "Caveats"]
+
+    # a quarter's or 12 months' figure carries the flags of every month and district it adds up
+    with warehouse.connect_read_only(loaded) as con:
+        cav, panel = caveats(con), PlanAnalytics(plan_figures(con)).panel
+    periods = pd.DataFrame({"measure": "cse_arrests", "area": [FORCE, "Rotherham", "Barnsley", FORCE],
+                            "period": ["Q2 2015/16", "12 months to 2015-08", "Q2 2015/16", "Q1 2015/16"],
+                            "period_type": ["quarter", "rolling_12_months", "quarter", "quarter"]})
+    said = period_figure_notes(cav, panel, periods)
+    assert list(said["Open flags"]) == [flag, flag, "", ""]

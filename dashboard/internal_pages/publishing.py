@@ -103,6 +103,14 @@ folder = str(published_dir())  # part of the cached answer's key: the preview co
 with st.spinner("Working out what the next publication would show and hide, against every earlier one ..."):
     preview = data.call(preview_publication, folder, _also=str(current_snapshot(Path(folder))))
 
+
+def notes(table: str):
+    """The open flags and caveats on each figure of one of the preview's tables, in words, for its download only:
+    the public reads none of them, and the office taking a table away keeps what it knows of each figure."""
+    with st.spinner("Finding the open flags and caveats on the figures ..."):
+        found = data.preview_notes(folder, str(current_snapshot(Path(folder)))) or {}
+    return found.get(table)
+
 st.header("The accountability record to publish")
 st.write("Questions, the force's answers, assurance decisions and recommendations' statuses are approved for "
          "publication one by one on the Meetings and Recommendations pages, as their public text stands then. The "
@@ -143,10 +151,12 @@ else:
         st.markdown(f"- **{names.get(measure, measure)}**: {ui.md_escape(sentence)}")
     if not preview.revised.empty:
         st.markdown("**Published figures that would change**")
-        ui.table(ui.readable(preview.revised), "preview_revised", "publication-preview-revised.csv")
+        ui.table(ui.readable(preview.revised), "preview_revised", "publication-preview-revised.csv",
+                 download_also=notes("revised"))
     if preview.newly_shown is not None and not preview.newly_shown.empty:
         st.markdown("**Figures hidden now that would be shown**")
-        ui.table(ui.readable(preview.newly_shown), "preview_shown", "publication-preview-newly-shown.csv")
+        ui.table(ui.readable(preview.newly_shown), "preview_shown", "publication-preview-newly-shown.csv",
+                 download_also=notes("newly_shown"))
     for frame, heading, key in ((preview.caveats_added, "Notes beside figures the public would read, new", "added"),
                                 (preview.caveats_removed, "Notes beside figures the public would no longer read",
                                  "removed")):
@@ -160,10 +170,10 @@ else:
         newly = preview.newly_suppressed.assign(
             shown_now=preview.newly_suppressed["shown_now"].map({True: "Yes", False: "No"}))
         ui.table(ui.readable(newly, {"shown_now": "Shown to the public now"}), "preview_suppressed",
-                 "publication-preview-newly-hidden.csv")
+                 "publication-preview-newly-hidden.csv", download_also=notes("newly_suppressed"))
     with st.expander("Every cell the public pages and downloads would hold"):
         ui.table(ui.readable(preview.cells.drop(columns=["reason"], errors="ignore")), "preview_cells",
-                 "publication-preview-cells.csv")
+                 "publication-preview-cells.csv", download_also=notes("cells"))
     # Publish what this page showed the person, not what it works out in the run their click starts: a month
     # approved meanwhile (in another session) changes the preview, and the tick given to the one before is undone.
     seen = st.session_state.get("publish_seen")
