@@ -526,3 +526,32 @@ def test_the_packs_period_figures_link_to_the_rows_that_make_each_figure_shown(m
                       and r["from"] == "2014-08")
         at = provenance(monkeypatch, sample_db, {k: v for k, v in twelve.items() if k not in ("page", "cell")})
         assert "The page you came from showed 22: the rows below add up to it." in texts(at)
+
+
+def test_the_earlier_values_download_carries_the_open_flags_and_caveats_of_each_figure(monkeypatch, sample_db,
+                                                                                      tmp_path):
+    """A force figure's earlier values, taken away as a CSV, say on each row the open flags and caveats of the
+    district's figure it is an earlier value of, as the parts table's download says them on its row: a flag follows
+    the figure, and the table of earlier values said nothing of one."""
+    from pipelines.flags import raise_flag
+    from pipelines.ingest import ingest
+    from tests.dashboard_helpers import downloads_of
+
+    db = copy_warehouse(sample_db, tmp_path)
+    fix = tmp_path / "2015-07-charges-correction.csv"
+    fix.write_text("period,district,measure,value\n2015-07,Rotherham,cse_charges,3\n", encoding="utf-8")
+    with warehouse.connect(db) as con:
+        assert ingest(con, [fix]).ok
+        number = raise_flag(con, ANALYST, scope="figure", reason="Corrected twice in a week", period="2015-07",
+                            district="Rotherham", measure="cse_charges")
+    served = downloads_of(monkeypatch)
+    at = provenance(monkeypatch, db, {"measure": "cse_charges", "area": "South Yorkshire", "month": "2015-07"})
+    parts = served_csv(served, "provenance-cse_charges-South Yorkshire-2015-07.csv").set_index("District")
+    earlier = served_csv(served, "provenance-cse_charges-South Yorkshire-2015-07-earlier.csv")
+    assert list(earlier.columns[-2:]) == ["Open flags", "Caveats"]
+    rotherham = earlier[earlier["District"] == "Rotherham"]
+    assert len(rotherham) >= 1 and set(rotherham["Open flags"]) == {f"Flag {number}: Corrected twice in a week"}
+    assert set(rotherham["Caveats"]) == {parts.loc["Rotherham", "Caveats"]}
+    assert parts.loc["Rotherham", "Caveats"].startswith("Rotherham: Flagged by analyst@example.org on ")
+    assert set(earlier.loc[earlier["District"] != "Rotherham", "Open flags"]) <= {""}
+    assert len(earlier) == len(at.dataframe[1].value)

@@ -212,8 +212,10 @@ of_parts = list(parts_cav["text"])
 
 
 def notes_of(sources) -> pd.DataFrame:
-    """For the download of a table of figures, one row each: the open flags and caveats on that figure, as the box
-    above says them (a district named on a force's figure; a part's worded as a part's)."""
+    """For the download of a table of figures, one row each (each with its measure and area): the open flags and
+    caveats on that figure, as the box above says them (a district named on a force's figure; a part's worded as a
+    part's). An earlier value of a figure carries its figure's: a flag follows the figure, whichever of its values
+    it was raised on, and a table of earlier values taken away would otherwise say nothing of one."""
     per_figure = []
     for s in sources:
         own = cav[(cav["measure"] == s.measure) & (cav["district"] == s.area)]
@@ -272,7 +274,8 @@ if lin.how in ("recorded", "share"):
         ui.table(ui.readable(earlier.fillna({"category": ""}).rename(
             columns={"file": "source_file", "sheet": "source_sheet", "row": "source_row"}),
             {"area": "District", "measure": "Figure", "category": "Category", "value": "Value",
-             "revision": "Revision"}), "earlier_table", f"provenance-{measure_id}-{area}-{period}-earlier.csv")
+             "revision": "Revision"}), "earlier_table", f"provenance-{measure_id}-{area}-{period}-earlier.csv",
+            download_also=notes_of(lin.revisions.itertuples(index=False)))
     st.caption(f"To flag a figure, open {in_sentence(base.short_name)} from its Provenance link above: a flag on it "
                "goes with this share wherever it is shown.")
     st.stop()
@@ -337,5 +340,6 @@ else:
         earlier = earlier.drop(columns="measure")
     ui.table(ui.readable(earlier.rename(columns={"file": "source_file", "sheet": "source_sheet", "row": "source_row"}),
                          {"area": "District", "value": "Value", "revision": "Revision"}),
-             "earlier_table", f"provenance-{measure_id}-{area}-{period}-earlier.csv")
+             "earlier_table", f"provenance-{measure_id}-{area}-{period}-earlier.csv",
+             download_also=notes_of(lin.revisions.itertuples(index=False)))
 st.caption("To flag one district's figure, open it from its Provenance link above.")
