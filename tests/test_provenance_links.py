@@ -555,3 +555,30 @@ def test_the_earlier_values_download_carries_the_open_flags_and_caveats_of_each_
     assert parts.loc["Rotherham", "Caveats"].startswith("Rotherham: Flagged by analyst@example.org on ")
     assert set(earlier.loc[earlier["District"] != "Rotherham", "Open flags"]) <= {""}
     assert len(earlier) == len(at.dataframe[1].value)
+
+
+def test_a_shares_run_of_months_leaves_out_the_categories_counted_0_and_says_how_many(monkeypatch, sample_db):
+    """Six months of the force's share recorded listed 480 rows, most of them a category counted 0: they are left out
+    of the list, the page says how many and that the totals add up every row, and a switch lists them all again."""
+    from pipelines.lineage import run_lineage
+
+    with warehouse.connect_read_only(sample_db) as con:
+        run = run_lineage(con, SHARE, "South Yorkshire", "2025-04", "2025-09")
+    every = run.rows()
+    zeros = [s for _, s in every if s.category is not None and s.value == 0]
+    assert len(every) == 480 and len(zeros) > 300
+    at = provenance(monkeypatch, sample_db, {"measure": SHARE, "area": "South Yorkshire", "month": "2025-09",
+                                             "from": "2025-04"})
+    listed_rows = at.dataframe[0].value
+    assert len(listed_rows) == len(every) - len(zeros)
+    assert not ((listed_rows["Category"] != "") & (listed_rows["Value"].astype(float) == 0)).any()
+    # what is listed still adds up to the parts' totals the page gives
+    counted = listed_rows[listed_rows["Category"] != ""]["Value"].astype(float).sum()
+    assert counted == run.parts[0].value
+    said = " ".join(c.value for c in at.caption)
+    assert (f"The totals above add up all 480 rows. {len(zeros)} of them are a category counted 0 in its month and "
+            f"district, with no flag or caveat on it: they add nothing, and are left out of the list below, which "
+            f"has the other {480 - len(zeros)}.") in said
+    at.toggle(key="run_zeros").set_value(True).run()
+    assert not at.exception and len(at.dataframe[0].value) == 480
+    assert "The totals above add up all 480 rows. All 480 are listed." in " ".join(c.value for c in at.caption)

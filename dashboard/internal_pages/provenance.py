@@ -126,6 +126,22 @@ def show_run(measure_id: str, area: str, first: str, last: str, shown_as: str) -
         said_all += texts
     ui.caveat_box(list(dict.fromkeys(said_all)))
     st.header("Every row it adds up")
+    # A breakdown sends a row for every category of every month and district, most of them 0 in a small district's
+    # month: six months of a force's share listed 480 rows, 387 of them 0. They add nothing to the totals, so they
+    # are left out of the list unless asked for, and the page says how many, so that the sum still reads as whole.
+    # A row with an open flag or a caveat on it stays, 0 or not.
+    zeros = {i for i, (_, s) in enumerate(rows) if s.category is not None and s.value == 0 and not per_row[i][1]}
+    every = True
+    if zeros:
+        every = st.toggle(f"List the {len(zeros)} categories counted 0 too", key="run_zeros", value=False)
+        st.caption(f"The totals above add up all {len(rows)} rows. "
+                   + (f"All {len(rows)} are listed." if every else
+                      f"{len(zeros)} of them are a category counted 0 in its month and district, with no flag or "
+                      "caveat on it: they add nothing, and are left out of the list below, which has the other "
+                      f"{len(rows) - len(zeros)}."))
+        if not every:
+            per_row = [one for i, one in enumerate(per_row) if i not in zeros]
+            rows = tuple(one for i, one in enumerate(rows) if i not in zeros)
     table = pd.DataFrame([{"month": month, "area": s.area, "measure": cat.get(s.measure).short_name,
                            "category": s.category or "", "value": s.value, "source_file": s.file,
                            "source_sheet": s.sheet, "source_row": s.row, "source_column": s.column,
@@ -137,7 +153,8 @@ def show_run(measure_id: str, area: str, first: str, last: str, shown_as: str) -
     shown = ui.readable(table, {"area": "District", "measure": "Figure", "category": "Category", "value": "Value",
                                 "loaded_at": "Loaded"})
     shown["Provenance"] = [ui.provenance_link(s.measure, s.area, month) for month, s in rows]
-    ui.table(shown, "run_table", f"provenance-{measure_id}-{area}-{first}-to-{last}.csv",
+    ui.table(shown, "run_table", f"provenance-{measure_id}-{area}-{first}-to-{last}"
+             f"{'' if every else '-without-zeros'}.csv",
              download_also=download_notes(per_row), column_config={"Provenance": ui.provenance_column("Provenance")})
     st.caption("Each row's Provenance link opens its month alone: its earlier values, and a form to flag it.")
     st.stop()
