@@ -303,3 +303,37 @@ def test_a_district_renamed_without_its_former_name_kept_is_named_by_check(ref, 
     assert ('force.yaml", line ' in checked.stderr and 'The warehouse holds figures for "Sheffield", which force.yaml '
             "no longer names: a renamed district keeps its former name among the new name's aliases (aliases: "
             "[Sheffield])") in checked.stderr, checked.stderr
+
+
+def test_what_a_snapshot_published_under_the_former_name_showed_is_known_to_disclosure_control_under_the_new_one(
+        ref, db, tmp_path, run_cli, monkeypatch):
+    """A district's figures published before its rename are the same figures to a reader of the next publication:
+    disclosure control counts them known under the district's new name, or it would hide again what the public
+    already has and choose the cells that protect a small count without them (Doncaster's July and August
+    published, then City of Doncaster's quarter, gave away its September)."""
+    from helpers import write_csv
+
+    from pipelines.publish.snapshot import earlier_public, hidden_before
+
+    folder = tmp_path / "published"
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(folder))
+    header = "period,district,measure,value\n"
+    write_csv(tmp_path / "2026-07.csv", header + "".join(
+        f"2026-07,{d},{m},{n}\n" for d, n in (("Barnsley", 5), ("Doncaster", 14), ("Rotherham", 13), ("Sheffield", 2))
+        for m in ("cse_arrests", "cse_referrals")))
+    assert run_cli("ingest", tmp_path / "2026-07.csv", "--db", db).exit_code == 0
+    _acting_from_the_command_line(ref)
+    assert run_cli("approve", "2026-07", "--as", "pcc@example.org", "--db", db).exit_code == 0
+    out = run_cli("publish", "--yes", "--as", "pcc@example.org", "--db", db)
+    assert out.exit_code == 0, out.output
+    shown_before = earlier_public(folder)
+    assert ("cse_arrests", "Rotherham", "2026-07", 13) in {
+        (m, a, p, v) for m, a, p, v in shown_before[["measure", "area", "period", "value"]].itertuples(index=False)}
+    assert ("cse_arrests", "Sheffield", "2026-07") in hidden_before(folder)
+    _renamed_in_force_yaml(ref)
+    shown = earlier_public(folder)
+    assert "Sheffield" not in set(shown["area"])
+    assert len(shown) == len(shown_before)
+    hidden = hidden_before(folder)
+    assert ("cse_arrests", "Sheffield City", "2026-07") in hidden
+    assert not any(area == "Sheffield" for _, area, _ in hidden)

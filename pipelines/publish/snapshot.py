@@ -138,6 +138,19 @@ def _measure_name(measure: str) -> str:
     return next((m.short_name for m in catalogue().measures if m.id == measure), measure)
 
 
+def _areas_now(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` (cells an earlier snapshot published, by `area`) with each district under the name force.yaml gives
+    it now: a snapshot published before a district was renamed shows it under its former name, which force.yaml
+    keeps among its aliases, and its reader knows the two for one district. Compared under the former name, every
+    figure it showed would be new to disclosure control, and none of it known to the reader it protects against."""
+    if frame is None or frame.empty or "area" not in frame.columns:
+        return frame
+    lookup = force().district_lookup()
+    renamed = {str(a): lookup[str(a).strip().lower()] for a in pd.unique(frame["area"])
+               if str(a).strip().lower() in lookup and lookup[str(a).strip().lower()] != str(a)}
+    return frame.assign(area=frame["area"].map(lambda a: renamed.get(str(a), a))) if renamed else frame
+
+
 def _districts_as_named(figures: pd.DataFrame) -> pd.DataFrame:
     """The figures under the names force.yaml gives their districts now: a figure kept under a district's former
     name that force.yaml keeps among its aliases is that district's (as the plan and the pages read it). A name
@@ -338,7 +351,8 @@ def hidden_before(folder: Path) -> set[tuple[str, str, str]]:
     out: set[tuple[str, str, str]] = set()
     for path in sorted(folder.glob("snapshot-*.duckdb")):
         out |= _per_snapshot("hidden", path, _hidden_in)
-    return out
+    keys = _areas_now(pd.DataFrame(sorted(out), columns=["measure", "area", "period"]))
+    return set(keys.itertuples(index=False, name=None))
 
 
 def _shown_in(path: Path) -> list[pd.DataFrame]:
@@ -363,7 +377,7 @@ def earlier_public(folder: Path) -> pd.DataFrame:
     frames = [f for f in frames if not f.empty]
     if not frames:
         return pd.DataFrame(columns=["measure", "area", "period", "period_type", "value"])
-    out = pd.concat(frames, ignore_index=True)
+    out = _areas_now(pd.concat(frames, ignore_index=True))
     out["value"] = pd.to_numeric(out["value"], errors="coerce")
     return out.drop_duplicates(ignore_index=True)
 
@@ -395,7 +409,7 @@ def earlier_snapshots(con: duckdb.DuckDBPyConnection, folder: Path
                            [_version_of(path), path.name]).fetchall()
         if not made:
             continue
-        cells = _per_snapshot("cells", path, _all_cells_in)
+        cells = _areas_now(_per_snapshot("cells", path, _all_cells_in))
         months = sorted(set(cells.loc[cells["period_type"] == "month", "period"].astype(str)))
         figures = con.execute(
             f"""SELECT strftime(r.period, '%Y-%m') AS period, r.district, r.measure, r.value
@@ -404,7 +418,7 @@ def earlier_snapshots(con: duckdb.DuckDBPyConnection, folder: Path
                WHERE list_contains($months, strftime(r.period, '%Y-%m'))
                QUALIFY r.revision = max(r.revision) OVER (PARTITION BY r.period, r.district, r.measure)
                ORDER BY ALL""", {"made": made[0][0], "months": months}).df()
-        parts = _per_snapshot("breakdown_cells", path, _breakdown_cells_in)
+        parts = _areas_now(_per_snapshot("breakdown_cells", path, _breakdown_cells_in))
         if not parts.empty:
             made_from = published_breakdowns.approved_breakdowns(con, made=made[0][0], months=months)
             parts = parts.merge(made_from, on=["measure", "dimension", "category", "period"], how="left")
@@ -795,9 +809,10 @@ def _revisions(previous: Path | None, cells: pd.DataFrame, now: dt.datetime, ver
     cols = ["measure", "area", "period", "period_type", "previous_display", "new_display", "revised_at", "version"]
     if previous is None or cells.empty:
         return pd.DataFrame(columns=cols)
-    old = public_read("SELECT measure, area, period, period_type, display, suppressed FROM figure", snapshot=previous)
+    old = _areas_now(public_read("SELECT measure, area, period, period_type, display, suppressed FROM figure",
+                                 snapshot=previous))
     old["display"] = old["display"].astype(str)
-    old_revs = public_read(f"SELECT {', '.join(cols)} FROM revision", snapshot=previous)
+    old_revs = _areas_now(public_read(f"SELECT {', '.join(cols)} FROM revision", snapshot=previous))
     both = cells.merge(old, on=["measure", "area", "period", "period_type"], suffixes=("", "_old"))
     # a figure hidden before and shown now is shown for the first time, not a published figure revised
     changed = both[(both["display"] != both["display_old"]) & ~both["suppressed_old"].fillna(False).astype(bool)]
@@ -1260,9 +1275,9 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
     unpublished = [(item, where, q) for item, where, q in (_quoted_in_approvals(
         approvals, _unpublished_small_counts(con, months)) if approvals else []) if q.tied]
     if previous is not None:
-        old = public_read("SELECT measure, area, period, period_type, display, suppressed FROM figure",
-                          snapshot=previous)
-        old_caveats = public_read("SELECT measure, area, period, text FROM caveat", snapshot=previous)
+        old = _areas_now(public_read("SELECT measure, area, period, period_type, display, suppressed FROM figure",
+                                     snapshot=previous))
+        old_caveats = _areas_now(public_read("SELECT measure, area, period, text FROM caveat", snapshot=previous))
         old_board = _published_board(previous)
     else:
         old, old_months = pd.DataFrame(columns=[*CELL_KEYS, "display", "suppressed"]), []
@@ -1272,7 +1287,8 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
     # the breakdowns published by financial year: a category sent or corrected after its months' approval is
     # published once they are approved again, and is then a change of what the public reads like a figure's
     new_parts = _shown_breakdowns(protected.breakdowns)
-    old_parts = _shown_breakdowns(SnapshotView(previous).table("breakdown") if previous is not None else None)
+    old_parts = _shown_breakdowns(_areas_now(SnapshotView(previous).table("breakdown")) if previous is not None
+                                  else None)
     parts = new_parts.merge(old_parts, on=_BREAKDOWN_SHOWN[:-1], how="outer", suffixes=("", "_was"))
     breakdowns_changed = int((parts["display"].fillna("") != parts["display_was"].fillna("")).sum())
     old["display"] = old["display"].astype(str)
@@ -1551,8 +1567,8 @@ def _withdrawal_list(con: duckdb.DuckDBPyConnection, folder: Path | None = None)
 def _month_cells(path: Path) -> tuple[frozenset[str], dict[tuple[str, str, str], str]]:
     """A snapshot's months and each month figure's shown text, by (measure, area, period)."""
     months = frozenset(str(m) for m in public_read("SELECT period FROM period", snapshot=path)["period"])
-    cells = public_read("SELECT measure, area, period, display FROM figure WHERE period_type = 'month'",
-                        snapshot=path)
+    cells = _areas_now(public_read("SELECT measure, area, period, display FROM figure WHERE period_type = 'month'",
+                                   snapshot=path))
     return months, {(m, a, str(p)): str(d) for m, a, p, d in cells.itertuples(index=False, name=None)}
 
 
