@@ -919,3 +919,30 @@ def test_after_a_withdrawal_the_release_calendar_still_says_a_month_held_back_is
     assert "release" not in public.pointer(folder)
     assert public.read("SELECT status FROM release WHERE month = '2025-04'", snapshot=path)["status"].tolist() == [
         "held_disclosure"]
+
+
+def test_the_last_month_of_a_quarter_published_in_order_and_giving_the_quarter_away_is_held_back(
+        db, tmp_path, monkeypatch):
+    # March 2025 to February 2026 published: the 12 months to February 2026 and the quarters before it are shown,
+    # Rotherham's January and February 2026 (2 and 2) hidden, so what is public says they add up to 4. March 2026,
+    # published in order at the year's end, is 0 in Rotherham: shown, as a zero is, it gives Q4 2025/26 (4, hidden)
+    # away, and nothing hidden now can help. It is held back and says why; nothing else was refused for it
+    folder = tmp_path / "published"
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(folder))
+    months = ["2025-03"] + [f"2025-{m:02d}" for m in range(4, 13)] + ["2026-01", "2026-02", "2026-03"]
+    rotherham = dict(zip(months, (*range(10, 20), 2, 2, 0), strict=True))
+    text = "period,district,measure,value\n" + "".join(
+        f"{m},{d},cse_arrests,{rotherham[m] if d == 'Rotherham' else v}\n"
+        for i, m in enumerate(months) for d, v in zip(DISTRICTS, (20 + i, 30 + i, 0, 40 + i), strict=True))
+    with warehouse.connect(db) as con:
+        assert ingest(con, [write_csv(tmp_path / "r.csv", text)]).ok
+        approve(con, months[:12], PCC)
+        publish(con, PCC)
+        approve(con, ["2026-03"], PCC)
+        preview = preview_publication(con)
+    held = ("March 2026 is held back by the disclosure check: published now, with what is already public, it would "
+            "let a count under 5 be worked out (CSE arrests in Rotherham, January to March 2026). It stays approved "
+            "and is checked again at every publication; the other approved months are published without it.")
+    assert preview.withheld == {"2026-03": held}
+    assert preview.audit is None or preview.audit.passed
+    assert held in preview.problem

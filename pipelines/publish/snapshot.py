@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import re
+import tempfile
 from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -1152,6 +1153,10 @@ def _publication(con: duckdb.DuckDBPyConnection, folder: Path, old_months: list[
     # suppression's to put right, and is refused as one
     added = [m for m in months if m not in set(old_months) and any(old > m for old in old_months)]
     blamed = _months_giving_away(audited, added)
+    if not blamed and old_months and _earlier_publications_take_part(con, audited, old_months):
+        # a month published in order can do it too: a quarter's months hidden, their sum given by the 12 months
+        # published before, and the quarter's last month a zero (always shown) give the quarter away
+        blamed = _months_giving_away(audited, [m for m in months if m not in set(old_months)])
     if not blamed:
         return flagged, held, {}, months, protected, {}
     again = _next_publication(con, folder, old_months, withheld=blamed)
@@ -1160,6 +1165,16 @@ def _publication(con: duckdb.DuckDBPyConnection, folder: Path, old_months: list[
     reasons = {m: _withheld_reason(m, keys, protected.hidden) for m, keys in blamed.items()}
     figures = {m: _withheld_figures(keys, protected.hidden) for m, keys in blamed.items()}
     return again[0], again[1], reasons, again[2], again[3], figures
+
+
+def _earlier_publications_take_part(con: duckdb.DuckDBPyConnection, audited: lp_audit.AuditResult,
+                                     old_months: list[str]) -> bool:
+    """Whether what earlier publications made public takes part in the figures `audited` finds could be worked out:
+    the same approved months, protected as if nothing had been published before, leave none of them narrow. A
+    failure they play no part in is the suppression's own."""
+    with tempfile.TemporaryDirectory() as nothing_published:
+        alone = _next_publication(con, Path(nothing_published), [])[3].audit
+    return alone is not None and not set(audited.narrow) & set(alone.narrow)
 
 
 def _months_in(snapshot: Path | None) -> list[str]:
