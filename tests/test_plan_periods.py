@@ -303,3 +303,24 @@ def test_a_percentages_period_is_made_of_its_parts_in_the_months_it_is_worked_ou
     assert sources(flows, "cse_suspects_arrested_12w_pct", "Doncaster", "2014-04", "2014-05") == [
         (m, p) for p in ("2014-04", "2014-05")
         for m in ("cse_suspects_arrested_12w_pct", "cse_suspects_arrested_12w", "cse_suspects_identified")]
+
+
+def test_a_complete_financial_year_is_named_as_the_year_not_a_year_to_date():
+    import datetime as dt
+
+    from pipelines.briefing.pack import headline_windows
+    from pipelines.briefing.period import reporting_period
+    from pipelines.plan.headline import period_labels
+
+    march, july, april = month_number("2027-03"), month_number("2026-07"), month_number("2026-04")
+    # the year-end pack's column and the caveats that name it: the whole of 2026/27, not "to date"
+    assert period_labels(march, march - 2)["fytd"] == "2026/27"
+    year_end = reporting_period(dt.date(2027, 4, 22), [f"2026-{m:02d}" for m in range(4, 13)]
+                                + ["2027-01", "2027-02", "2027-03"])
+    assert [label for label, *_ in headline_windows(year_end)[0]] == [
+        "March 2027", "Q4 2026/27", "2026/27", "the 12 months to March 2027"]
+    # a year still under way is to date, with its months
+    assert period_labels(july, april)["fytd"] == "2026/27 to date (April to July)"
+    assert period_labels(april, None)["fytd"] == "2026/27 to date (April)"
+    mid = reporting_period(dt.date(2026, 8, 20), [f"2026-{m:02d}" for m in range(4, 8)])
+    assert headline_windows(mid)[0][2][0] == "2026/27 to date"

@@ -20,12 +20,10 @@ from ..events import events_for
 from ..figures import accepted_months, plan_figures
 from ..flags import arrange_caveats, caveats, day_words, included_figures
 from ..plan import PlanAnalytics, plan_notices
-from ..plan.headline import PeriodFigure, headlines, period_labels
+from ..plan.headline import PeriodFigure, financial_year_words, headlines, period_labels
 from ..plan.history import baseline_text
 from ..plan.narrative import format_change, format_number, missing_months
 from ..plan.periods import (
-    financial_year,
-    financial_year_label,
     financial_year_start,
     missing_between,
     month_label,
@@ -188,7 +186,7 @@ def headline_windows(period: ReportingPeriod) -> tuple[list[tuple[str, int, int]
     if period.quarter_months:
         q = month_number(period.quarter_months[0])
         shown.append((period.quarter_text, q, q + 2))
-    shown += [(f"{financial_year_label(financial_year(month))} to date", financial_year_start(month), month),
+    shown += [(financial_year_words(month, months=False), financial_year_start(month), month),
               (f"the 12 months to {month_label(month)}", month - 11, month)]
     return shown, [(f"in the 12 months to {month_label(month - 12)} that the change is measured against",
                     month - 23, month - 12)]

@@ -74,16 +74,25 @@ def _short_month(number: int) -> str:
     return MONTHS[(number % 12)][:3] + f" {1970 + number // 12}"
 
 
+def financial_year_words(month: int, months: bool = True) -> str:
+    """The financial year up to a month: ``2015/16 to date (April to July)`` (``months``: with its months), and
+    once the month is March, the whole year, ``2015/16``: a year complete is not a year to date."""
+    fy = financial_year_start(month)
+    label = financial_year_label(1970 + fy // 12)
+    if month == fy + 11:
+        return label
+    if not months:
+        return f"{label} to date"
+    first, last = MONTHS[fy % 12], MONTHS[month % 12]
+    return f"{label} to date ({first} to {last})" if month > fy else f"{label} to date ({first})"
+
+
 def period_labels(month: int, quarter_start: int | None) -> dict[str, str]:
     """The headline periods' names for a reporting month (a month number) and its latest complete quarter."""
-    fy = financial_year_start(month)
-    first, last = MONTHS[fy % 12], MONTHS[month % 12]
-    fytd = (f"{financial_year_label(1970 + fy // 12)} to date ({first} to {last})" if month > fy
-            else f"{financial_year_label(1970 + fy // 12)} to date ({first})")
     return {
         "month": month_label(month),
         "quarter": quarter_label(quarter_start) if quarter_start is not None else "",
-        "fytd": fytd,
+        "fytd": financial_year_words(month),
         "rolling12": f"12 months to {month_label(month)}",
         "rolling12_before": f"12 months to {month_label(month - 12)}",
     }
