@@ -341,6 +341,11 @@ def ingest(paths, db, quiet):
                             recorded=lambda con, file_id, outcome: record_load(con, actor, file_id, outcome))
         revised = _revisions_made(con, report)
         months = accepted_months(con)
+        # the months this load brought figures for: a gap between plans is said when the load is about it
+        accepted = [f.file_id for f in report.files if f.outcome == "accepted" and f.file_id is not None]
+        brought = [r[0] for r in con.execute(
+            "SELECT DISTINCT strftime(period, '%Y-%m') FROM figure_revision WHERE list_contains(?, file_id)",
+            [accepted]).fetchall()] if accepted else []
         # a resent return clears the refusal of the file it corrects: said here, as "pccdash validate" said it would
         blocking |= {f.file_id for f in report.files if f.outcome == "rejected"}  # and one refused in this run
         cleared = [r for r in refusals(con) if r.file.file_id in blocking and r.state == "cleared"]
@@ -360,7 +365,7 @@ def ingest(paths, db, quiet):
         click.secho(not_loaded(report.skipped), fg="yellow")
     # figures past the last plan, or a plan about to end: said of a load that brought figures; a run that loaded
     # nothing (a name mistyped, a file already loaded) changed nothing the plans cover, and the pages say it still
-    for notice in coverage_notices(months) if report.count("accepted") else []:
+    for notice in coverage_notices(months, shown=brought) if report.count("accepted") else []:
         click.secho(notice, fg="yellow")
     if not report.ok:
         sys.exit(1)
@@ -754,7 +759,10 @@ def plan(db, month, district, no_sentences, fmt):
     if said:
         click.echo(f"\nCaveats on the figures for {month_label(month_number(when))}:")
         click.echo("\n".join(f"- {t}" for t in said))
-    notices = [plan_notice(when), *plan_notices([m for m in months if m <= when], besides=when), *returns]
+    # a gap between plans is said where the month's 12 months hold some of it, as the pack says it
+    twelve = range(month_number(when) - 11, month_number(when) + 1)
+    notices = [plan_notice(when), *plan_notices([m for m in months if m <= when], besides=when, shown=twelve),
+               *returns]
     for notice in filter(None, notices):  # after the table, where a reader of the last line looks
         click.echo("")
         click.secho(notice, fg="yellow")

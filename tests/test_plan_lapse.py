@@ -164,6 +164,60 @@ def test_months_past_the_last_plan_and_a_plan_about_to_end_are_reported():
     assert plan_notices(["2026-04", "2026-05", "2026-06"], succeeded, besides="2026-05") == []
 
 
+def test_a_gap_between_plans_is_said_where_the_months_shown_hold_it_not_for_ever():
+    from types import SimpleNamespace
+
+    from pipelines.briefing.pack import period_notices
+    from pipelines.briefing.period import reporting_period
+
+    plans = plans_from_dict(with_successor("2026-07"))
+    loaded = [f"{y}-{m:02d}" for y, m in [(2026, m) for m in range(1, 13)] + [(2027, m) for m in range(1, 6)]]
+    gap = ("No Police and Crime Plan was in force from April 2026 to June 2026, between Police and Crime Plan "
+           "2022-2026 (to March 2026) and Police and Crime Plan 2026-2030 (from July 2026)")
+    said = plan_notices(loaded, plans)
+    assert len(said) == 1 and said[0].startswith(gap)
+    assert plan_notices(loaded, plans, shown=["2026-06", "2026-07"]) == said
+    assert plan_notices(loaded, plans, shown=["2027-05"]) == []  # a load of May 2027 is not about 2026's gap
+    # figures past the last plan are said whatever the months shown, until the next plan is added
+    assert plan_notices(["2026-03", "2026-04"], load_plans(), shown=["2026-03"]) != []
+
+    analytics = SimpleNamespace(plans=plans, notice=lambda month: plan_notice(month, plans))
+
+    def briefed(meeting: dt.date) -> list[str]:
+        return period_notices(analytics, reporting_period(meeting, loaded), loaded)[1]
+
+    # the pack's 12 months: to May 2027 they hold June 2026, to June 2027 none of the gap
+    assert [n[:len(gap)] for n in briefed(dt.date(2027, 4, 22))] == [gap]  # 12 months to March 2027
+    assert [n[:len(gap)] for n in briefed(dt.date(2027, 6, 17))] == [gap]  # to May 2027
+    loaded += ["2027-06"]
+    assert briefed(dt.date(2027, 7, 15)) == []  # to June 2027: the gap is behind the year reported
+
+
+def test_ingest_says_a_gap_between_plans_only_of_a_load_with_months_in_it(lapse_db, tmp_path, monkeypatch,
+                                                                          run_cli):
+    ref = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, ref)
+    (ref / "plan.yaml").write_text(yaml.safe_dump(with_successor("2026-06"), sort_keys=False), encoding="utf-8")
+    monkeypatch.setenv("PCCDASH_REFERENCE_DIR", str(ref))
+    db = copy_warehouse(lapse_db, tmp_path)
+    with warehouse.connect_read_only(db) as con:
+        june = con.execute("SELECT district, measure, value FROM figure WHERE period = DATE '2026-06-01' "
+                           "ORDER BY ALL").fetchall()
+    july = tmp_path / "2026-07-cse-return.csv"
+    july.write_text("period,district,measure,value\n" + "".join(
+        f"2026-07,{d},{m},{v:g}\n" for d, m, v in june), encoding="utf-8")
+    later = run_cli("ingest", "--db", db, "--quiet", july)
+    assert later.exit_code == 0 and "1 file(s) accepted" in later.stdout, later.output
+    assert "Police and Crime Plan" not in later.stdout, later.stdout
+    # a correction to a month in the gap is about it: said
+    may = tmp_path / "2026-05-correction.csv"
+    may.write_text("period,district,measure,value\n" + "".join(
+        f"2026-05,{d},{m},{v + 1:g}\n" for d, m, v in june if m == "cse_arrests"), encoding="utf-8")
+    corrected = run_cli("ingest", "--db", db, "--quiet", may)
+    assert corrected.exit_code == 0, corrected.output
+    assert "No Police and Crime Plan was in force from April 2026 to May 2026" in " ".join(corrected.stdout.split())
+
+
 def test_ingest_reports_a_month_loaded_past_the_plans_end(sample_db, tmp_path, run_cli):
     db = copy_warehouse(sample_db, tmp_path)
     with warehouse.connect_read_only(db) as con:

@@ -53,11 +53,14 @@ def period_notices(analytics: PlanAnalytics, period: ReportingPeriod,
                    months: list[str]) -> tuple[str | None, list[str]]:
     """What a briefing says before any figure: the notice when no plan is in force in its month, and the
     warnings on the plans' coverage (figures past the last plan, a plan about to end) of the months
-    loaded up to its month, as they stood for the meeting."""
+    loaded up to its month, as they stood for the meeting; months between two plans, or before the first, only
+    where the 12 months it reports hold some of them."""
     if period.month is None:
         return None, []
     upto = [m for m in months if m <= period.month_key]
-    return analytics.notice(period.month), plan_notices(upto, analytics.plans, besides=period.month)
+    month = month_number(period.month)
+    return analytics.notice(period.month), plan_notices(upto, analytics.plans, besides=period.month,
+                                                        shown=range(month - 11, month + 1))
 
 
 def pack_notices(analytics: PlanAnalytics, period: ReportingPeriod, months: list[str]) -> list[str]:

@@ -62,18 +62,24 @@ def _outside_sentence(before: Plan | None, after: Plan | None, first: int, last:
             f"{month_label(after.start)}): {SHOWN}.")
 
 
-def plan_notices(months: Iterable[object], plans: PlanSet | None = None, *, besides: object = None) -> list[str]:
+def plan_notices(months: Iterable[object], plans: PlanSet | None = None, *, besides: object = None,
+                 shown: Iterable[object] | None = None) -> list[str]:
     """Plain sentences on the plans' coverage of the months loaded (``YYYY-MM`` or dates); [] when all is well.
 
     Months outside every plan are reported run by run (after the last plan, between two, before the
     first), and the plan in force in the latest month is reported when it ends within
     ``ENDING_SOON_MONTHS`` of it and plan.yaml declares no successor. ``besides``: a month whose own
     ``plan_notice`` is shown already; the run of months outside every plan that holds it is left out.
+    ``shown``: the months the page, pack or load is about (the 12 months a briefing reports, the months a
+    load brought); a run of months with a plan after it (between two plans, before the first) is said only
+    where one of its months is among them: a gap the figures shown have moved past is history, not news, while
+    figures past the last plan are said until the next plan is added.
     """
     numbers = sorted({month_number(m) for m in months})
     if not numbers:
         return []
     plans = plans or load_plans()
+    about = None if shown is None else {month_number(m) for m in shown}
     shown = None
     if besides is not None and plans.plan_for(besides) is None:
         shown = (plans.last_before(besides), plans.next_after(besides))
@@ -88,7 +94,8 @@ def plan_notices(months: Iterable[object], plans: PlanSet | None = None, *, besi
         key = (before.name if before else None, after.name if after else None)
         _, _, first, _ = gaps.get(key, (before, after, n, n))
         gaps[key] = (before, after, first, n)
-    out += [_outside_sentence(*gap) for gap in gaps.values()]
+    out += [_outside_sentence(*gap) for gap in gaps.values()
+            if about is None or gap[1] is None or any(gap[2] <= n <= gap[3] for n in about)]
 
     latest = numbers[-1]
     current = plans.plan_for(latest)
@@ -102,10 +109,11 @@ def plan_notices(months: Iterable[object], plans: PlanSet | None = None, *, besi
     return out
 
 
-def coverage_notices(months: Iterable[object]) -> list[str]:
-    """``plan_notices`` for a command that has already done its work (a load): a broken plan.yaml is
-    told as one more sentence rather than as the command's failure, since the figures are loaded."""
+def coverage_notices(months: Iterable[object], shown: Iterable[object] | None = None) -> list[str]:
+    """``plan_notices`` for a command that has already done its work (a load; ``shown``, the months it brought
+    figures for): a broken plan.yaml is told as one more sentence rather than as the command's failure, since
+    the figures are loaded."""
     try:
-        return plan_notices(months)
+        return plan_notices(months, shown=shown)
     except ConfigError as exc:
         return [f'The plans\' coverage could not be checked: {exc} Run "pccdash check" to find every problem.']
