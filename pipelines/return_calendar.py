@@ -245,6 +245,16 @@ class ReturnStatus:
     with_file: bool = False  # in the refused file, though none of its rows was among those refused
     absent: tuple[str, ...] = ()  # partial: the districts whose figure has not arrived
     overdue: bool = False  # partial: their figures are past due
+    due_today: bool = False  # partial or missing: what has not arrived is due today
+
+    def awaited(self) -> str:
+        """What has not arrived, by its day: "overdue (due 5 June 2026)", "due today (5 June 2026)" or "not yet
+        due (due 5 June 2026)"."""
+        if self.overdue or self.state == "overdue":
+            return f"overdue (due {uk_day_words(self.due)})"
+        if self.due_today:
+            return f"due today ({uk_day_words(self.due)})"
+        return f"not yet due (due {uk_day_words(self.due)})"
 
     @property
     def late(self) -> bool:
@@ -260,14 +270,15 @@ class ReturnStatus:
             return f"arrived{' late' if self.late else ''} in {self.file} on {uk_day_words(self.arrived_on)}"
         if self.state == "partial":
             return (f"arrived{' late' if self.late else ''} in {self.file} on {uk_day_words(self.arrived_on)} without "
-                    f"{listed(list(self.absent))}, "
-                    f"{'overdue' if self.overdue else 'not yet due'} (due {uk_day_words(self.due)})")
+                    f"{listed(list(self.absent))}, {self.awaited()}")
         if self.state == "refused":
             since = f"; figures from {self.file} stand" if self.file else ""
             whole = " with the rest of the file (a file with an error is refused whole)" if self.with_file else ""
             return f"refused in {self.refused}{whole}{since}"
         if self.state == "superseded":
             return f"{self.refused} was withdrawn or superseded and nothing has arrived in its place"
+        if self.state == "missing":
+            return f"missing, {self.awaited()}"
         return f"{STATE_WORDS[self.state]} (due {uk_day_words(self.due)})"
 
 
@@ -345,7 +356,7 @@ def statuses(con: duckdb.DuckDBPyConnection, months: list[dt.date], today: dt.da
                                          with_file=with_file.get((month, measure), False)))
             elif got and (absent := tuple(d for d in districts if d not in firsts.get((month, measure), {}))):
                 rows.append(ReturnStatus(**common, state="partial", file=got[0], arrived_on=got[1], absent=absent,
-                                         overdue=today > due))
+                                         overdue=today > due, due_today=today == due))
             elif got:
                 by = max((firsts[(month, measure)][d] for d in districts), default=None)
                 done = files.get(by, got)  # the file that brought the last of its districts
@@ -353,7 +364,8 @@ def statuses(con: duckdb.DuckDBPyConnection, months: list[dt.date], today: dt.da
             elif gone is not None:
                 rows.append(ReturnStatus(**common, state="superseded", refused=gone))
             else:
-                rows.append(ReturnStatus(**common, state="overdue" if today > due else "missing"))
+                rows.append(ReturnStatus(**common, state="overdue" if today > due else "missing",
+                                         due_today=today == due))
         out[month] = rows
     return out
 
@@ -420,15 +432,15 @@ def incomplete_notices(con: duckdb.DuckDBPyConnection, month: dt.date, today: dt
     partial: dict[tuple, list[ReturnStatus]] = {}
     for r in (r for r in rows if r.state == "partial"):
         partial.setdefault((str(r.file), r.absent, r.overdue, r.due), []).append(r)
-    for (file, absent, overdue, due), group in partial.items():
+    for (file, absent, _, _), group in partial.items():
         out.append(f"The return for {label} is incomplete: {_named(group, rows)[0]} arrived in {file} "
-                   f"without {listed(list(absent))}, whose figures are {'overdue' if overdue else 'not yet due'} "
-                   f"(due {uk_day_words(due)}).")
+                   f"without {listed(list(absent))}, whose figures are {group[0].awaited()}.")
     waiting = [r for r in rows if r.state == "missing"]
     for due in sorted({r.due for r in waiting}):
         names, many = _named([r for r in waiting if r.due == due], rows)
+        today_words = "today, " if any(r.due_today for r in waiting if r.due == due) else ""
         out.append(f"{label} is incomplete: {names} {'have' if many else 'has'} not arrived yet "
-                   f"(due {uk_day_words(due)}).")
+                   f"(due {today_words}{uk_day_words(due)}).")
     return out
 
 

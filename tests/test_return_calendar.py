@@ -165,6 +165,34 @@ def test_a_measure_sent_for_some_districts_is_not_all_in_until_the_others_arrive
     assert not any("CSE arrests" in n for n in incomplete_notices(con, MAY, dt.date(2026, 6, 20), cal))
 
 
+def test_on_the_due_day_what_has_not_arrived_is_due_today(con, tmp_path):
+    """Regression: on 5 June, the day it was due, a district's figures still to come read "not yet due (due 5 June
+    2026)" on the calendar, the overview and the pack, as if the day were still ahead."""
+    cal = calendar_from_text(SMALL)
+    text = HEADER + "".join(f"2026-05,{d},{m},2\n" for m in ("cse_arrests", "cse_charges") for d in DISTRICTS
+                            if d != "Doncaster")
+    assert ingest(con, [write_csv(tmp_path / "may-no-doncaster.csv", text)]).ok
+    con.execute("UPDATE file_registry SET received_at = TIMESTAMP '2026-06-03 09:00'")
+    due_day = dt.date(2026, 6, 5)
+    arrests = {r.measure: r for r in return_status(con, MAY, due_day, cal)}["cse_arrests"]
+    assert arrests.words() == ('arrived in "may-no-doncaster.csv" (#1) on 3 June 2026 without Doncaster, due today '
+                               "(5 June 2026)")
+    notices = incomplete_notices(con, MAY, due_day, cal)
+    assert ('The return for May 2026 is incomplete: the whole of "Main" (2 measures) arrived in '
+            '"may-no-doncaster.csv" (#1) without Doncaster, whose figures are due today (5 June 2026).') in notices
+    assert not any("not yet due" in n for n in notices), notices
+    # a measure not sent at all, on its own due day (12 June), and the days either side of it
+    referrals = {d: {r.measure: r for r in return_status(con, MAY, dt.date(2026, 6, d), cal)}["cse_referrals"]
+                 for d in (11, 12, 15)}
+    assert referrals[11].words() == "missing, not yet due (due 12 June 2026)"
+    assert referrals[12].words() == "missing, due today (12 June 2026)"
+    assert referrals[15].words() == "overdue (due 12 June 2026)"
+    assert "May 2026 is incomplete: CSE referrals has not arrived yet (due today, 12 June 2026)." in incomplete_notices(
+        con, MAY, dt.date(2026, 6, 12), cal)
+    assert "May 2026 is incomplete: CSE referrals has not arrived yet (due 12 June 2026)." in incomplete_notices(
+        con, MAY, dt.date(2026, 6, 11), cal)
+
+
 def test_a_return_short_of_one_district_says_so_once_not_once_a_measure(con, tmp_path):
     """Regression: a month sent without Sheffield gave a sentence for each measure (24 of them in the force's
     return) at the top of the calendar, the overview and the pack, each saying the same of another measure."""
