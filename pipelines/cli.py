@@ -597,7 +597,12 @@ def figures(db, measures, districts, start, end, history, fmt):
     # a flagged figure is never printed bare: its open flags go with it, as on every page; in the history, with the
     # revision current now, which they are on (an earlier one is said by the flag, "raised when it was 13")
     now = force().district_lookup()  # a figure held under a district's former name carries the district's flags
-    df["open_flags"] = [" | ".join(flagged.get((r.period, now.get(str(r.district).lower(), r.district), r.measure), []))
+    sent = df["district"].astype(str)
+    df["district"] = [now.get(d.lower(), d) for d in sent]  # and is listed under the name the district has now
+    former = _held_under_former_names(df, sent)
+    df = df.sort_values(["measure", "district", "period", *(["revision"] if history else [])], kind="stable")
+    df = df.reset_index(drop=True)
+    df["open_flags"] = [" | ".join(flagged.get((r.period, r.district, r.measure), []))
                         if not history or r.is_current else "" for r in df.itertuples(index=False)]
     if fmt == "csv":
         write_csv(df, sys.stdout)
@@ -615,6 +620,25 @@ def figures(db, measures, districts, start, end, history, fmt):
     if said:
         click.echo("\nOpen flags on these figures:")
         click.echo("\n".join(f"- {t}" for t in said))
+    if former:
+        click.echo("")
+        click.echo("\n".join(former))
+
+
+def _held_under_former_names(df, sent) -> list[str]:
+    """A sentence for each district renamed whose figures in `df` (listed under its name now) include months sent,
+    and held, under a former name (`sent`, each row's district as held): which months, under which name."""
+    from .plan.periods import month_label, month_number
+
+    out = []
+    moved = df.assign(_sent=sent.values)[df["district"].values != sent.values]
+    for (district, name), rows in moved.groupby(["district", "_sent"], sort=True):
+        months = sorted({month_number(p) for p in rows["period"]})
+        span = (month_label(months[0]) if len(months) == 1 else
+                f"{month_label(months[0])} to {month_label(months[-1])}")
+        out.append(f"{district}'s figures for {span} were sent under its former name, {name}, and are held under "
+                   "it: they are listed here under the name it has now.")
+    return out
 
 
 def _open_flags(con, df) -> dict[tuple[str, str, str], list[str]]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import shutil
 
 import pandas as pd
@@ -106,6 +107,37 @@ def test_figures_of_a_renamed_district_include_the_months_held_under_its_former_
         out = run_cli("figures", "--district", name, "--format", "csv", "--db", db).stdout
         shown = pd.read_csv(io.StringIO(out))
         assert shown[["period", "value"]].values.tolist() == [["2026-07", 10], ["2026-08", 9]], name
+
+
+def test_figures_of_a_renamed_district_are_listed_under_its_name_now_in_one_group(ref, db, tmp_path, run_cli):
+    """Regression: "pccdash figures" after a rename listed the months held under the former name as one district
+    and the later ones as another, apart in the table, as if two districts had each sent half the months."""
+    import io
+
+    from helpers import write_csv
+
+    header = "period,district,measure,value\n"
+    write_csv(tmp_path / "2026-07.csv", header + "".join(
+        f"2026-07,{d},cse_arrests,{n}\n" for d, n in (("Barnsley", 3), ("Rotherham", 4), ("Sheffield", 10))))
+    assert run_cli("ingest", tmp_path / "2026-07.csv", "--db", db).exit_code == 0
+    _renamed_in_force_yaml(ref)
+    write_csv(tmp_path / "2026-08.csv", header + "2026-08,Sheffield City,cse_arrests,9\n"
+              "2026-08,Barnsley,cse_arrests,2\n")
+    assert run_cli("ingest", tmp_path / "2026-08.csv", "--db", db).exit_code == 0
+    out = run_cli("figures", "--measure", "cse_arrests", "--from", "2026-07", "--to", "2026-08", "--db", db)
+    assert out.exit_code == 0, out.output
+    lines = [line.split() for line in out.stdout.splitlines()[1:] if line[:4] == "2026"]
+    named = [(cells[0], " ".join(cells[1:cells.index("cse_arrests")])) for cells in lines]
+    assert named == [("2026-07", "Barnsley"), ("2026-08", "Barnsley"), ("2026-07", "Rotherham"),
+                     ("2026-07", "Sheffield City"), ("2026-08", "Sheffield City")], out.stdout
+    assert ("Sheffield City's figures for July 2026 were sent under its former name, Sheffield, and are held under "
+            "it") in out.stdout
+    csv = pd.read_csv(io.StringIO(run_cli("figures", "--measure", "cse_arrests", "--format", "csv", "--db",
+                                          db).stdout))
+    assert set(csv["district"]) == {"Barnsley", "Rotherham", "Sheffield City"}
+    history = run_cli("figures", "--history", "--district", "Sheffield", "--db", db)
+    table = history.stdout.split("\n\n")[0]
+    assert "Sheffield City" in table and not re.search(r"Sheffield(?! City)", table), table
 
 
 def _acting_from_the_command_line(ref) -> None:
