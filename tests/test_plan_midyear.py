@@ -73,3 +73,21 @@ def test_the_command_s_table_says_the_same_as_the_page_and_the_pack(figures):
     status = next(s for s in statuses if s.is_force and s.measure_id == "victims_supported")
     assert status.aspiration_progress in aspiration_words(status)
     assert f"{status.aspiration_progress}." in format_status_table(statuses)
+
+
+def test_in_march_a_plan_adopted_in_june_is_judged_on_its_months_whole_not_pro_rata():
+    """Regression: at the year's end a plan begun in June still said its ten months were "on track" pro rata, as if
+    the year had months to come; they are all in, so the aspiration is met or not."""
+    year = synthetic_figures(end="2027-03")
+    judged = force_total(year, "2026-06-01", "2027-03-01")
+    # ten months of a year's 500 is 416.7: "at least" is met by 417
+    met = victims(year, 500, month="2027-03")
+    assert met.aspiration_progress == (f"Financial year to March 2027, from June 2026 when the plan began: {judged:,} "
+                                       "against 417, the plan's share of the year, met")
+    short = victims(year, 5000, month="2027-03").aspiration_progress
+    assert "pro rata" not in short and short.endswith(f"against 4,167, the plan's share of the year, "
+                                                      f"{4167 - judged:,} short")
+    # a plan in force the whole year is judged on the year as before
+    whole = victims(year, 500, month="2027-03", start="2026-04").aspiration_progress
+    assert whole.startswith("Financial year to March 2027: ") and whole.endswith(", met")
+    assert "pro rata" in victims(year, 500, month="2027-02").aspiration_progress

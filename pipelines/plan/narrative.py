@@ -234,10 +234,11 @@ def whole_target(target: float, increase_is: str) -> int:
 
 
 def aspiration_progress(measure: Measure, period: str, label: str, value: float | None, target: float,
-                        increase_is: str, complete: bool, whole_year: bool = False) -> str:
+                        increase_is: str, complete: bool, whole_year: bool = False, share: bool = False) -> str:
     """Where the period's figure stands against an aspiration set on a period: ``12 months to July 2015: 54,
     7 short`` or ``...: 66, met``; a financial year to date is judged pro rata, and once its twelve months are
-    in (`whole_year`) as a whole year: met or not, against the target as said."""
+    in (`whole_year`) as a whole year: met or not, against the target as said. `share`: the year is over, but
+    the plan began part way through it, so its target is the plan's share of the year's, said with it."""
     if value is None or value != value:
         return f"{label}: no figure"
     shown = format_number(value, measure)
@@ -255,9 +256,11 @@ def aspiration_progress(measure: Measure, period: str, label: str, value: float 
         gap = f"{abs(value - target):.{d}f} points {'short' if good else 'over'}"
     else:
         gap = f"{format_compared(abs(round(value - target, d)), measure, d)} {'short' if good else 'over'}"
-    if period == "financial_year" and not whole:
+    if period == "financial_year" and (not whole or share):
         said = (format_number(target, measure) if measure.kind != "percentage" else
                 format_number(round(target, d), decimals=d) if d > 1 else format_number(round(target, 1)))
+        if whole:  # the plan's months of the year are all in: met or not, against the plan's share of the year's
+            return f"{label}: {shown} against {said}, the plan's share of the year, " + ("met" if met else gap)
         return f"{label}: {shown} against {said} pro rata, " + ("on track" if met else gap)
     return f"{label}: {shown}, " + ("met" if met else gap)
 

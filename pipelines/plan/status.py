@@ -350,9 +350,11 @@ class PlanAnalytics:
                         judged_ytd = panel.window(measure, area, panel.index_of(plan_start), i)
                         label += f", from {month_label(plan_start)} when the plan began"
                     share = judged_ytd.months_expected / 12 if measure.kind == "flow" else 1
+                    # in March the year is over: a plan begun part way through it is judged on its months, whole
+                    year_over = number == financial_year_start(number) + 11
                     progress = aspiration_progress(measure, "financial_year", label, _opt(judged_ytd.value),
                                                    period_target * share, pm.increase_is, judged_ytd.complete,
-                                                   whole_year=judged_ytd.months_expected == 12)
+                                                   whole_year=year_over, share=year_over and share < 1)
                 if latest is not None:
                     assurance_icon = assurance(latest.lower, latest.upper, target, pm.increase_is)
                     assurance_words = assurance_text(assurance_icon)
