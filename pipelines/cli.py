@@ -332,8 +332,8 @@ def ingest(paths, db, quiet):
     made = not db_path(db).exists()
     with connect(db) as con:
         if made:  # a mistyped --db or PCCDASH_DB would load into a warehouse no page reads, with no word of it
-            click.echo(f'Note: there was no warehouse at "{db_path(db)}", so a new one was made there. If the '
-                       "office's warehouse is elsewhere, give --db or set PCCDASH_DB.", err=True)
+            click.echo(f'Note: there was no warehouse at "{db_path(db).resolve()}", so a new one was made there. If '
+                       "the office's warehouse is elsewhere, give --db or set PCCDASH_DB.", err=True)
         record_version(con)  # a baseline or rebase changed by editing the file goes on the audit trail
         blocking = {r.file.file_id for r in refusals(con) if r.state == "open"}
         # each return loaded or refused is on the trail, in the file's own transaction, as an upload is

@@ -166,8 +166,8 @@ def test_ingest_into_a_warehouse_path_where_there_is_none_says_it_made_one(tmp_p
     csv = write_csv(tmp_path / "r.csv", "period,district,measure,value\n2015-07,Rotherham,cse_arrests,4\n")
     first = run_cli("ingest", "--db", path, csv)
     assert first.exit_code == 0, first.output
-    assert (f'Note: there was no warehouse at "{path}", so a new one was made there. If the office\'s warehouse is '
-            "elsewhere, give --db or set PCCDASH_DB.") in " ".join(first.stderr.split())
+    assert (f'Note: there was no warehouse at "{path.resolve()}", so a new one was made there. If the office\'s '
+            "warehouse is elsewhere, give --db or set PCCDASH_DB.") in " ".join(first.stderr.split())
     more = write_csv(tmp_path / "s.csv", "period,district,measure,value\n2015-08,Rotherham,cse_arrests,5\n")
     again = run_cli("ingest", "--db", path, more)
     assert again.exit_code == 0 and "no warehouse" not in again.stderr
