@@ -55,8 +55,9 @@ def test_figures_history_gives_the_note_a_correction_came_with(db, tmp_path, run
                                       "2015-07,Rotherham,cse_charges,4,1 charge recorded late added\n")
     assert run_cli("ingest", tmp_path / "a.csv", "--db", db).exit_code == 0
     assert run_cli("ingest", tmp_path / "fix.csv", "--db", db).exit_code == 0
-    df = pd.read_csv(io.StringIO(run_cli("figures", "--history", "--format", "csv", "--db", db).stdout))
-    assert df.fillna("")[["source_file", "note"]].values.tolist() == [["a.csv", ""],
+    df = pd.read_csv(io.StringIO(run_cli("figures", "--history", "--format", "csv", "--db", db).stdout),
+                     dtype=str, keep_default_na=False)
+    assert df[["source_file", "note"]].values.tolist() == [["a.csv", ""],
                                                                       ["fix.csv", "1 charge recorded late added"]]
     out = run_cli("figures", "--history", "--db", db).stdout
     assert "1 charge recorded late added" in out
