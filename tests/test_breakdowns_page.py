@@ -226,13 +226,16 @@ def caveat_box(at, heading: str) -> str:
     return re.sub(r"\\(.)", r"\1", box).replace("\u200b", "")
 
 
-def test_the_page_shows_the_open_flags_and_data_check_warnings_on_the_figures_it_shows(monkeypatch, db):
+def _flags_and_a_warning(db, blocking: bool = False) -> tuple[int, int]:
+    """The sample built, with two open flags on the breakdown's measure (Rotherham's July 2023 figure, Doncaster's
+    May 2024 month, `blocking` or not), a data check's warning on Sheffield's February 2024 and a flag resolved
+    since on Barnsley's August 2023: the two open flags' numbers."""
     build(db)
     with warehouse.connect(db) as con:
-        raise_flag(con, ANALYST, scope="figure", reason="Two victims counted twice", period="2023-07",
-                   district="Rotherham", measure=MEASURE)
-        raise_flag(con, ANALYST, scope="district_month", reason="The return came in late", period="2024-05",
-                   district="Doncaster")
+        counted_twice = raise_flag(con, ANALYST, scope="figure", reason="Two victims counted twice",
+                                   period="2023-07", district="Rotherham", measure=MEASURE)
+        late = raise_flag(con, ANALYST, scope="district_month", reason="The return came in late", period="2024-05",
+                          district="Doncaster", blocking=blocking)
         con.execute("INSERT INTO figure_caveat (period, district, measure, run_id, file_id, rule_id, severity, "
                     "message, created_at) VALUES (DATE '2024-02-01', 'Sheffield', ?, 1, NULL, "
                     "'month_on_month_change', 'warning', 'Victims supported in Sheffield went from 14 in January "
@@ -240,6 +243,11 @@ def test_the_page_shows_the_open_flags_and_data_check_warnings_on_the_figures_it
         fixed = raise_flag(con, ANALYST, scope="figure", reason="Since corrected", period="2023-08",
                            district="Barnsley", measure=MEASURE)
         resolve_flag(con, ANALYST, fixed, note="The force confirmed the figure.")
+    return counted_twice, late
+
+
+def test_the_page_shows_the_open_flags_and_data_check_warnings_on_the_figures_it_shows(monkeypatch, db):
+    _flags_and_a_warning(db)
     at = internal(monkeypatch, db, "internal_pages/breakdowns.py", ANALYST)
     at.selectbox(key="bd_dimension").select("victim_sex").run()
     assert not at.exception, at.exception
@@ -277,19 +285,7 @@ def download(served: list[tuple[str, bytes]], name: str) -> pd.DataFrame:
 def test_each_tables_download_carries_its_rows_open_flags_and_caveats_in_words(monkeypatch, db):
     """The box under a table says the caveats; its CSV says, on each row, the open flags (by number) and caveats on
     the district-months that row adds up, so that a figure taken away keeps them."""
-    build(db)
-    with warehouse.connect(db) as con:
-        counted_twice = raise_flag(con, ANALYST, scope="figure", reason="Two victims counted twice",
-                                   period="2023-07", district="Rotherham", measure=MEASURE)
-        late = raise_flag(con, ANALYST, scope="district_month", reason="The return came in late", period="2024-05",
-                          district="Doncaster", blocking=True)
-        con.execute("INSERT INTO figure_caveat (period, district, measure, run_id, file_id, rule_id, severity, "
-                    "message, created_at) VALUES (DATE '2024-02-01', 'Sheffield', ?, 1, NULL, "
-                    "'month_on_month_change', 'warning', 'Victims supported in Sheffield went from 14 in January "
-                    "2024 to 4 in February 2024: check the figure.', TIMESTAMP '2024-03-10 09:00:00')", [MEASURE])
-        fixed = raise_flag(con, ANALYST, scope="figure", reason="Since corrected", period="2023-08",
-                           district="Barnsley", measure=MEASURE)
-        resolve_flag(con, ANALYST, fixed, note="The force confirmed the figure.")
+    counted_twice, late = _flags_and_a_warning(db, blocking=True)
     served = downloads_of(monkeypatch)
     at = internal(monkeypatch, db, "internal_pages/breakdowns.py", ANALYST)
     at.selectbox(key="bd_dimension").select("victim_sex").run()
