@@ -486,3 +486,28 @@ def test_an_import_with_the_retention_period_set_wrongly_imports_nothing_and_say
     assert inbox.waiting(box) == 1
     with warehouse.connect_read_only(wh) as con:
         assert con.execute("SELECT count(*) FROM public_submission").fetchall() == [(0,)]
+
+
+def test_forget_names_the_archived_packs_that_quote_the_contact_written_into_the_question(box, wh, run_cli):
+    """A pack is kept as the Board was given it: one produced while the question put held the sender's telephone
+    number keeps it after the erasure, and forget says which packs do, so the office is not told it is gone."""
+    from pipelines.briefing import archive
+
+    rang = inbox.submit("Why did CSE charges in Rotherham fall? Please ring me on (0114) 496-0737 after six.", "",
+                        PHONE)
+    with warehouse.connect(wh) as con:
+        moderation.import_inbox(con, ANALYST)
+        board = acc.add_meeting(con, PCC, held_on="2026-12-17")
+        moderation.accept(con, ANALYST, rang, meeting_id=board.meeting_id,
+                          edited_body="Why did CSE charges in Rotherham fall? Please ring me on (0114) 496-0737 "
+                                      "after six.")
+        pack_id = archive.produce(con, wh, "2026-12-17", PCC).production.pack_id
+    done = run_cli("inbox", "forget", rang, "--reason", REASON, "--db", wh, "--as", "analyst@example.org")
+    assert done.exit_code == 0, done.output
+    said = " ".join(done.stdout.split())
+    assert (f"Briefing pack {pack_id} in the archive quotes the question as it was put, with the contact" in said
+            and "unchanged, so it is there still" in said), said
+    with warehouse.connect(wh) as con:  # a question without it in its words names no pack
+        other = inbox.submit("What is being done in Sheffield?", NAME, CONTACT)
+        moderation.import_inbox(con, ANALYST)
+        assert erasure.forget(con, ANALYST, other, reason=REASON).packs == ()

@@ -24,6 +24,7 @@ import calendar
 import contextlib
 import dataclasses
 import datetime as dt
+import html
 import json
 import os
 import re
@@ -351,6 +352,7 @@ class Erased(Submission):
     """A question from the public as it was before its sender's name and contact were erased, with what else went."""
     in_words: bool = False             # the question's words held the contact, now "[removed]" wherever kept
     published: tuple[int, ...] = ()    # the questions whose text approved for publication held it
+    packs: tuple[int, ...] = ()        # the archived briefing packs whose pages hold it in the question's words
 
     def sentences(self) -> list[str]:
         """What was erased, for the office."""
@@ -366,6 +368,12 @@ class Erased(Submission):
                         "publication (\"pccdash publish\"). Until then the snapshot in force shows it, and the "
                         "snapshots published before keep it (a withdrawal putting one back in force would show it "
                         "again).")
+        if self.packs:
+            many = len(self.packs) > 1
+            said.append(f"Briefing pack{'s' if many else ''} {', '.join(str(n) for n in self.packs)} in the archive "
+                        f"quote{'' if many else 's'} the question as it was put, with the contact: the archive keeps "
+                        "each pack as the Board was given it, unchanged, so it is there still (\"pccdash packs --get\" "
+                        "hands it out so).")
         said.append("Backups taken before keep them until they are deleted; a restore from one erases them again "
                     "(pccdash keeps a record of erasures beside the warehouse, without the name or contact).")
         return said
@@ -396,11 +404,30 @@ def forget(con: duckdb.DuckDBPyConnection, who: Mapping, submission_id: object, 
     with audit.transaction(con):
         published = _erase(con, root, [sub.submission_id], at)
         in_words = redact(sub.body, sub.contact) != sub.body
+        packs = _in_packs(con, sub.contact) if in_words else ()
         audit.record(con, who, "erase_contact", subject=f"question from the public {sub.receipt}",
                      detail="the sender's name and contact erased"
                             + (" (and the contact taken out of the question's words)" if in_words else "")
                             + f": {why}")
-    return Erased(*dataclasses.astuple(sub), in_words=in_words, published=tuple(published))
+    return Erased(*dataclasses.astuple(sub), in_words=in_words, published=tuple(published), packs=packs)
+
+
+def _in_packs(con: duckdb.DuckDBPyConnection, contact: str | None) -> tuple[int, ...]:
+    """The archived briefing packs whose pages hold this contact (their HTML, made with the PDF and Word files from
+    the same words): a pack is kept as it was produced, so a question put with the contact in its words stays so."""
+    patterns = _contact_patterns(contact)
+    db = filestore.of_connection(con)
+    if not patterns or db is None:
+        return ()
+    found = []
+    for pack_id, digest in con.execute("SELECT pack_id, sha256 FROM pack_file WHERE format = 'html' "
+                                       "ORDER BY pack_id").fetchall():
+        with contextlib.suppress(OSError, filestore.StoredFileMissing, filestore.StoredFileAltered,
+                                 filestore.StoredFileUnreadable):  # a pack not there to read holds nothing to say
+            page = html.unescape(filestore.get(db, digest).decode("utf-8", "replace"))
+            if any(p.search(page) for p in patterns):
+                found.append(pack_id)
+    return tuple(found)
 
 
 # ------------------------------------------------------------------------------------------------ retention
