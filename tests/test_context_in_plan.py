@@ -273,6 +273,36 @@ def test_the_context_page_shows_what_a_republished_month_changed(monkeypatch, co
     assert set(changes["Previous revision"]) == {"1"} and set(changes["Revision"]) == {"2"}
 
 
+def test_a_month_republished_twice_keeps_what_each_republication_changed(monkeypatch, context_db, tmp_path):
+    db = copy_warehouse(context_db, tmp_path)
+    gone = republish_without_barnsley_burglary(db, tmp_path)
+    # police.uk republishes the month again: Sheffield's robberies are now gone as well
+    rows = [r for r in street_rows() if not (district_of(r) == "Barnsley" and r["Crime type"] == "Burglary")]
+    robberies = sum(district_of(r) == "Sheffield" and r["Crime type"] == "Robbery" for r in rows)
+    assert robberies > 0
+    again = tmp_path / "2017-11-south-yorkshire-street-again.csv"
+    with open(again, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(r for r in rows if not (district_of(r) == "Sheffield" and r["Crime type"] == "Robbery"))
+    with warehouse.connect(db) as con:
+        assert ingest(con, [again], loaded_by="tester").count("accepted") == 1
+    at = internal(monkeypatch, db, "internal_pages/context.py", PCC)
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert ("3 count(s) changed when police.uk republished 1 month(s) (2 republications in all), the latest "
+            "November 2017.") in shown
+    at.toggle(key="republished_counts").set_value(True).run()
+    assert not at.exception, at.exception
+    changes = at.dataframe[1].value
+    # the first republication's changes are still there, each against the revision it replaced
+    assert [(c["Previous revision"], c["Revision"], c["District"], c["Category"], c["Change"])
+            for _, c in changes.iterrows()] == [
+        ("1", "2", "Barnsley", "Burglary", f"\u2212{gone:,}"),
+        ("1", "2", "Barnsley", "Charged or summonsed", "\u22121"),
+        ("2", "3", "Sheffield", "Robbery", f"\u2212{robberies:,}")]
+
+
 def test_the_context_page_says_how_to_load_police_uk_files_when_there_are_none(monkeypatch, sample_db):
     at = internal(monkeypatch, sample_db, "internal_pages/context.py", PCC)
     assert not at.exception

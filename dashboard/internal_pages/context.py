@@ -135,13 +135,17 @@ else:
                "police_uk.yaml's, after HMICFRS's most similar groups.")
 
 st.header("Republished months")
-changes = pd.concat([data.call(revision_changes, kind=k) for k in ("street", "outcomes")], ignore_index=True)
+# every republication of a month, not only its latest: a month republished twice keeps what the first changed
+changes = pd.concat([data.call(revision_changes, kind=k, every_revision=True) for k in ("street", "outcomes")],
+                    ignore_index=True)
 if changes.empty:
     st.write("No month has been republished since it was first loaded.")
 else:
     republished = sorted(changes["period"].unique())
-    st.write(f"{len(changes):,} count(s) changed when police.uk republished {len(republished)} month(s), the latest "
-             f"{ui.month_words(pd.Timestamp(republished[-1]))}.")
+    times = len(changes[["kind", "falls_within", "period", "revision"]].drop_duplicates())
+    again = f" ({times:,} republications in all)" if times > len(republished) else ""
+    st.write(f"{len(changes):,} count(s) changed when police.uk republished {len(republished)} month(s){again}, "
+             f"the latest {ui.month_words(pd.Timestamp(republished[-1]))}.")
     # each changed count only when asked for: every republished month of the years loaded adds its rows
     if st.toggle("Show each changed count, before and after, by district and category", key="republished_counts"):
         changes["period"] = pd.to_datetime(changes["period"]).dt.strftime("%Y-%m")

@@ -53,7 +53,7 @@ def _changes_sql(where_month: str) -> str:
            coalesce(b.records, 0) AS after,
            coalesce(b.records, 0) - coalesce(a.records, 0) AS change
     FROM b FULL JOIN a ON a.kind = b.kind AND a.falls_within = b.falls_within AND a.period = b.period
-                      AND a.district = b.district AND a.category = b.category"""
+                      AND a.target = b.target AND a.district = b.district AND a.category = b.category"""
 
 
 def _charged_params() -> dict[str, object]:
@@ -82,14 +82,16 @@ def _month(value: str | dt.date | None) -> dt.date | None:
 
 def revision_changes(con: duckdb.DuckDBPyConnection, *, kind: str = "street", falls_within: str | None = None,
                      period: str | dt.date | None = None, revision: int | None = None,
-                     changed_only: bool = True) -> pd.DataFrame:
+                     changed_only: bool = True, every_revision: bool = False) -> pd.DataFrame:
     """The change in counts between a revision of a month and the revision before it.
 
     By default: the current revision of every republished month (revision 2 or later) of `kind`, against
     the one before, for the counts that changed. `period` is a date or "YYYY-MM"; `revision` picks a
-    revision other than the current one. Columns: kind, falls_within, period, district, category (crime
-    type, or outcome type for outcomes files; for street files also CHARGED_CATEGORY, the crimes whose last
-    outcome is a charge or summons), previous_revision, revision, before, after, change.
+    revision other than the current one; `every_revision` has each republication of a month (2 against 1,
+    3 against 2, ...), so a month republished twice keeps what its first republication changed. Columns:
+    kind, falls_within, period, district, category (crime type, or outcome type for outcomes files; for
+    street files also CHARGED_CATEGORY, the crimes whose last outcome is a charge or summons),
+    previous_revision, revision, before, after, change.
     """
     where = ["m.kind = $kind", "m.revision >= 2"]
     params: dict[str, object] = {"kind": kind, **_charged_params()}
@@ -102,11 +104,11 @@ def revision_changes(con: duckdb.DuckDBPyConnection, *, kind: str = "street", fa
     if revision is not None:
         where.append("m.revision = $revision")
         params["revision"] = revision
-    else:
+    elif not every_revision:
         where.append("m.revision = (SELECT max(x.revision) FROM police_uk_month x WHERE x.kind = m.kind "
                      "AND x.falls_within = m.falls_within AND x.period = m.period)")
     sql = (f"SELECT * FROM ({_changes_sql(' AND '.join(where))}) "
-           f"{'WHERE change <> 0 ' if changed_only else ''}ORDER BY falls_within, period, district, category")
+           f"{'WHERE change <> 0 ' if changed_only else ''}ORDER BY falls_within, period, revision, district, category")
     rows = con.execute(sql, params).fetchall()
     import pandas as pd
 
