@@ -1067,7 +1067,7 @@ def test_the_previews_downloads_carry_each_figures_open_flags_and_caveats(loaded
         return pd.read_csv(io.BytesIO([d for n, d in served if n == name][-1]), dtype=str, keep_default_na=False)
 
     flag = f"Flag {number}: Rotherham's August arrests look too high"
-    cells = csv("publication-preview-cells.csv").set_index(["Area", "Month"])
+    cells = csv("publication-preview-cells.csv").set_index(["Area", "Period"])
     assert list(cells.columns[-2:]) == ["Open flags", "Caveats"]
     for area in ("Rotherham", FORCE):  # the force's total is made of Rotherham's figure
         assert cells.loc[(area, "2015-08"), "Open flags"] == flag
@@ -1089,3 +1089,34 @@ def test_the_previews_downloads_carry_each_figures_open_flags_and_caveats(loaded
                             "period_type": ["quarter", "rolling_12_months", "quarter", "quarter"]})
     said = period_figure_notes(cav, panel, periods)
     assert list(said["Open flags"]) == [flag, flag, "", ""]
+
+
+def test_the_previews_downloads_head_the_period_as_a_period_and_name_each_measure(loaded, tmp_path, monkeypatch):
+    """A preview's table of figures holds quarters' and 12 months' figures beside months': its column is headed
+    "Period", in the grid and the download, not "Month"; and its download names each measure as the grid does, the
+    measure's id kept beside it under "Measure code" as the public downloads give it."""
+    import io
+
+    import pandas as pd
+    from dashboard_helpers import downloads_of
+
+    text = HEADER + month_rows("2015-04", "cse_arrests", (9, 19, 29, 39)) + month_rows(
+        "2015-05", "cse_arrests", (8, 18, 28, 38))
+    with warehouse.connect(loaded) as con:
+        assert ingest(con, [write_csv(tmp_path / "spring.csv", text)]).ok
+        approve(con, ["2015-04", "2015-05", "2015-06"], PCC)
+    served = downloads_of(monkeypatch)
+    at = internal(monkeypatch, loaded, "internal_pages/publishing.py")
+    assert not at.exception, at.exception
+    cells = pd.read_csv(io.BytesIO([d for n, d in served if n == "publication-preview-cells.csv"][-1]), dtype=str,
+                        keep_default_na=False)
+    assert list(cells.columns[:3]) == ["Measure", "Area", "Period"]
+    assert "Month" not in cells.columns
+    assert set(cells["Measure"]) == {"CSE arrests"}
+    assert set(cells["Measure code"]) == {"cse_arrests"}
+    assert list(cells.columns[-3:]) == ["Measure code", "Open flags", "Caveats"]
+    assert {"month", "quarter"} <= set(cells["Period type"])
+    assert "Q1 2015/16" in set(cells["Period"]) and "2015-06" in set(cells["Period"])
+    grid = next(df.value for df in at.dataframe if "Display" in df.value.columns)
+    assert "Period" in grid.columns and "Month" not in grid.columns and "Measure code" not in grid.columns
+    assert set(grid["Measure"]) == {"CSE arrests"}

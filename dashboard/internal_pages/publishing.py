@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import auth, data, ui
@@ -111,6 +112,21 @@ def notes(table: str):
         found = data.preview_notes(folder, str(current_snapshot(Path(folder)))) or {}
     return found.get(table)
 
+
+def figures_table(frame: pd.DataFrame, key: str, download_name: str, names: dict[str, str] | None = None,
+                  notes_of: str | None = None) -> None:
+    """One of the preview's tables of figures: its period headed "Period" (a month, a quarter or 12 months), and its
+    download naming each measure as the grid does, with the measure's id beside it under "Measure code", as the
+    public downloads give it, before the figure's open flags and caveats (`notes_of` the preview table's key)."""
+    shown = ui.readable(frame, {"period": "Period", **(names or {})})
+    also = notes(notes_of) if notes_of else None
+    if "measure" in frame.columns:
+        raw = shown.attrs["download"]
+        shown.attrs["download"] = raw.assign(Measure=raw["Measure"].map(ui.measure_name))
+        code = pd.DataFrame({"Measure code": frame["measure"].to_numpy()})
+        also = code if also is None else pd.concat([code, also.reset_index(drop=True)], axis=1)
+    ui.table(shown, key, download_name, download_also=also)
+
 st.header("The accountability record to publish")
 st.write("Questions, the force's answers, assurance decisions and recommendations' statuses are approved for "
          "publication one by one on the Meetings and Recommendations pages, as their public text stands then. The "
@@ -151,29 +167,28 @@ else:
         st.markdown(f"- **{names.get(measure, measure)}**: {ui.md_escape(sentence)}")
     if not preview.revised.empty:
         st.markdown("**Published figures that would change**")
-        ui.table(ui.readable(preview.revised), "preview_revised", "publication-preview-revised.csv",
-                 download_also=notes("revised"))
+        figures_table(preview.revised, "preview_revised", "publication-preview-revised.csv", notes_of="revised")
     if preview.newly_shown is not None and not preview.newly_shown.empty:
         st.markdown("**Figures hidden now that would be shown**")
-        ui.table(ui.readable(preview.newly_shown), "preview_shown", "publication-preview-newly-shown.csv",
-                 download_also=notes("newly_shown"))
+        figures_table(preview.newly_shown, "preview_shown", "publication-preview-newly-shown.csv",
+                      notes_of="newly_shown")
     for frame, heading, key in ((preview.caveats_added, "Notes beside figures the public would read, new", "added"),
                                 (preview.caveats_removed, "Notes beside figures the public would no longer read",
                                  "removed")):
         if frame is not None and not frame.empty:
             st.markdown(f"**{heading}**")
-            ui.table(ui.readable(frame), f"preview_notes_{key}", f"publication-preview-notes-{key}.csv")
+            figures_table(frame, f"preview_notes_{key}", f"publication-preview-notes-{key}.csv")
     if not preview.newly_suppressed.empty:
         st.markdown("**Figures that would be hidden to protect privacy, and are not hidden now**")
         st.caption("Most are a new month's small counts, which the public has never been shown; \"Shown to the "
                    "public now\" marks those it reads now.")
         newly = preview.newly_suppressed.assign(
             shown_now=preview.newly_suppressed["shown_now"].map({True: "Yes", False: "No"}))
-        ui.table(ui.readable(newly, {"shown_now": "Shown to the public now"}), "preview_suppressed",
-                 "publication-preview-newly-hidden.csv", download_also=notes("newly_suppressed"))
+        figures_table(newly, "preview_suppressed", "publication-preview-newly-hidden.csv",
+                      {"shown_now": "Shown to the public now"}, notes_of="newly_suppressed")
     with st.expander("Every cell the public pages and downloads would hold"):
-        ui.table(ui.readable(preview.cells.drop(columns=["reason"], errors="ignore")), "preview_cells",
-                 "publication-preview-cells.csv", download_also=notes("cells"))
+        figures_table(preview.cells.drop(columns=["reason"], errors="ignore"), "preview_cells",
+                      "publication-preview-cells.csv", notes_of="cells")
     # Publish what this page showed the person, not what it works out in the run their click starts: a month
     # approved meanwhile (in another session) changes the preview, and the tick given to the one before is undone.
     seen = st.session_state.get("publish_seen")
