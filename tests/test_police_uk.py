@@ -956,3 +956,25 @@ def test_a_district_no_prefix_places_records_in_has_no_figure_rather_than_zero(r
     assert {"Barnsley", "Doncaster", "Sheffield", "Outside force area"} <= set(figures["district"])
     assert context_measures(con, district="Rotherham").empty
     assert expected_districts(STREET)["Rotherham"] > 0  # the records are there: placed outside the districts
+
+
+def test_file_numbers_run_on_without_a_gap_past_refused_and_re_read_files(con, tmp_path):
+    """A load takes its file's number before reading it; a refusal found while reading (no records, a check that
+    fails) or a file re-read the careful way (not plain UTF-8) is registered under that same number, not a new one:
+    the list of files keeps no gap and its count is its highest number."""
+    assert load(con, STREET, tmp_path).outcome == "accepted"
+    header_only = write_rows(tmp_path / "files" / "header-only.csv", read_rows(STREET)[:1])
+    assert load(con, header_only, tmp_path).outcome == "rejected"
+
+    def change(rows):
+        rows[9][3] = "Kent Polise"
+
+    assert load(con, modified_copy(tmp_path, "unknown-force.csv", change), tmp_path).outcome == "rejected"
+    text = OUTCOMES.read_text(encoding="utf-8").splitlines(keepends=True)
+    text[1] = text[1].replace("On or near", "On or near Caf\u00e9", 1)
+    windows = tmp_path / "files" / "outcomes-1252.csv"
+    windows.write_bytes("".join(text).encode("cp1252"))
+    assert load(con, windows, tmp_path).outcome == "accepted"
+    numbers = [n for (n,) in con.execute("SELECT file_id FROM file_registry ORDER BY file_id").fetchall()]
+    assert numbers == [1, 2, 3, 4]
+    assert con.execute("SELECT nextval('file_id_seq')").fetchone()[0] == 5

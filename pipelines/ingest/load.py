@@ -306,6 +306,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, t
                        layout=result.layout, run=run, current_month=month, recorded=recorded, return_batch=True,
                        rows=result.rows, reading=len(reading))
     con.execute("BEGIN TRANSACTION")
+    file_id = None
     try:
         file_id = _register(con, path, label, facts, received, loaded_by, "accepted", result.layout,
                             rows=result.rows)
@@ -384,6 +385,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, t
         faults.point("ingest_after_commit")
     except BaseException:
         con.execute("ROLLBACK")
+        give_back(con, file_id)
         raise
     finally:
         drop_staging(con)
@@ -449,6 +451,18 @@ def _register(con, path: Path, label: str, facts: readers.FileFacts | None, rece
     )
 
 
+def give_back(con, file_id: int | None) -> None:
+    """After a rollback that undid a file's registration: its number goes back when no later one was taken since,
+    so the next file is given it. DuckDB does not roll a sequence back with the transaction, and a number lost so
+    would leave a gap in the list of files (22, 24, ...) and a count short of the highest number."""
+    if not file_id or file_id <= 1:  # the sequence cannot go below its start
+        return
+    last = scalar(con, "SELECT last_value FROM duckdb_sequences() WHERE sequence_name = 'file_id_seq'")
+    taken = scalar(con, "SELECT count(*) FROM file_registry WHERE file_id >= ?", [file_id])
+    if last == file_id and not taken:
+        con.execute("SELECT setval('file_id_seq', ?)", [file_id - 1])
+
+
 def _reject(con, path: Path, label: str, facts, size: int, received, loaded_by: str, problems: list[Problem],
             started: float, layout: str | None = None, run: ValidationRun | None = None,
             current_month: dt.date | None = None, recorded: Recorded | None = None,
@@ -472,6 +486,7 @@ def _reject(con, path: Path, label: str, facts, size: int, received, loaded_by: 
                                    + (problems[0].message() if problems else ""),
                            refused_before=before, seconds=time.perf_counter() - started, run=run)
     con.execute("BEGIN TRANSACTION")
+    file_id = None
     try:
         if facts is None:
             facts_like = readers.FileFacts(path=path, label=label, size=size, sha256=sha256,
@@ -497,6 +512,7 @@ def _reject(con, path: Path, label: str, facts, size: int, received, loaded_by: 
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
+        give_back(con, file_id)
         raise
     finally:
         drop_staging(con)

@@ -38,7 +38,7 @@ from ..contracts import ValidationRun, load_contract, validate_batch
 from ..contracts.store import save_caveats, save_run
 from ..errors import ConfigError, Problem
 from ..ingest import checks, readers
-from ..ingest.load import FileOutcome, Recorded, _register, _reject, drop_staging
+from ..ingest.load import FileOutcome, Recorded, _register, _reject, drop_staging, give_back
 from ..uk_time import uk_words
 from ..warehouse import one, scalar, utc_now
 from .reference import reference, register_reference_tables
@@ -549,6 +549,7 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
     writer = None
     con.execute("BEGIN TRANSACTION")
     in_transaction = True
+    file_id = 0
     try:
         file_id = 0 if dry_run else _register(con, path, label, facts, received, loaded_by, "accepted", layout)
         if not dry_run:
@@ -568,6 +569,7 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
             if not found.plain:
                 con.execute("ROLLBACK")
                 in_transaction = False
+                give_back(con, file_id)  # taken again as the file is read the careful way
                 return None
             facts.sha256, lines = found.sha256, found.lines
             if not dry_run:
@@ -614,6 +616,7 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
             batch = con.sql("SELECT * FROM batch").to_arrow_table()
             con.execute("ROLLBACK")
             in_transaction = False
+            give_back(con, file_id)  # the refusal is registered under the number the load took
             records.forget(con, [file_id])
             pending = False
             con.register("police_uk_batch_kept", batch)
@@ -640,6 +643,7 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
     except _Refused as exc:
         if in_transaction:
             con.execute("ROLLBACK")
+            give_back(con, file_id)  # the refusal is registered under the number the load took
         if dry_run:
             return FileOutcome(label, path, "rejected", layout=layout, problems=exc.problems,
                                seconds=time.perf_counter() - started)
@@ -648,10 +652,12 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
     except duckdb.OutOfMemoryException as exc:
         if in_transaction:
             con.execute("ROLLBACK")
+            give_back(con, file_id)
         raise _too_little_memory(label, exc) from None
     except BaseException:
         if in_transaction:
             con.execute("ROLLBACK")
+            give_back(con, file_id)
         raise
     finally:
         if writer is not None:  # the records were not committed: nothing of them is kept
