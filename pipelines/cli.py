@@ -2450,7 +2450,7 @@ def inbox_list(db, folder, limit):
 
 
 def _say_expired(erased, deleted, *, dry_run: bool = False) -> None:
-    from .accountability.erasure import retention_words
+    from .accountability.erasure import packs_words, retention_words
     from .flags import day_words
 
     kept = retention_words()
@@ -2461,6 +2461,9 @@ def _say_expired(erased, deleted, *, dry_run: bool = False) -> None:
                    "(PCCDASH_CONTACT_RETENTION_MONTHS):")
         for due in erased:
             click.echo(f"  {due.receipt}  {due.how}; kept until {day_words(due.erase_on)}")
+        for due in erased:
+            if due.packs:
+                click.echo(packs_words(due.packs, f"the question from the public {due.receipt}"))
     if deleted:
         click.echo(f"{len(deleted)} unreadable file(s) set aside in rejected/ more than {kept} ago "
                    + ("would be deleted: " if dry_run else "deleted: ") + ", ".join(shown(n) for n in deleted))

@@ -511,3 +511,37 @@ def test_forget_names_the_archived_packs_that_quote_the_contact_written_into_the
         other = inbox.submit("What is being done in Sheffield?", NAME, CONTACT)
         moderation.import_inbox(con, ANALYST)
         assert erasure.forget(con, ANALYST, other, reason=REASON).packs == ()
+
+
+def test_expire_names_the_archived_packs_that_quote_the_contact_written_into_the_question(box, wh, run_cli,
+                                                                                           monkeypatch):
+    """As forget does: the retention period's erasure (the command, and every import the page fetches) says which
+    archived packs still quote a contact the question's words held, so the office is not told it is gone."""
+    from pipelines.briefing import archive
+
+    rang = inbox.submit("Why did CSE charges in Rotherham fall? Please ring me on (0114) 496-0737 after six.", "",
+                        PHONE)
+    plain = inbox.submit("What is being done in Sheffield?", NAME, CONTACT)
+    with warehouse.connect(wh) as con:
+        moderation.import_inbox(con, ANALYST)
+        board = acc.add_meeting(con, PCC, held_on="2026-12-17")
+        question = moderation.accept(con, ANALYST, rang, meeting_id=board.meeting_id,
+                                     edited_body="Why did CSE charges in Rotherham fall? Please ring me on "
+                                                 "(0114) 496-0737 after six.")
+        moderation.reject(con, ANALYST, plain, reason="Not about CSE")
+        pack_id = archive.produce(con, wh, "2026-12-17", PCC).production.pack_id
+        monkeypatch.setenv("PCCDASH_TODAY", "2026-12-21")
+        acc.record_answer(con, PCC, question, body="Charges fell because ...", answered_by="ACC Jones",
+                          answered_on="2026-12-20")
+        later = dt.date(2040, 1, 1)
+        found = {d.receipt: d.packs for d in erasure.due(con, today=later)[0]}
+        assert found == {rang: (pack_id,), plain: ()}
+        words = erasure.fetched_words((0, erasure.due(con, today=later)[0], []))
+    assert f"Briefing pack {pack_id} in the archive quotes the question from the public {rang} as it was put" in words
+    monkeypatch.setenv("PCCDASH_TODAY", "2040-01-01")
+    done = run_cli("inbox", "expire", "--db", wh, "--as", "analyst@example.org")
+    assert done.exit_code == 0, done.output
+    said = " ".join(done.stdout.split())
+    assert (f"Briefing pack {pack_id} in the archive quotes the question from the public {rang} as it was put, "
+            "with the contact" in said and "unchanged, so it is there still" in said), said
+    assert said.count("Briefing pack") == 1

@@ -369,11 +369,7 @@ class Erased(Submission):
                         "snapshots published before keep it (a withdrawal putting one back in force would show it "
                         "again).")
         if self.packs:
-            many = len(self.packs) > 1
-            said.append(f"Briefing pack{'s' if many else ''} {', '.join(str(n) for n in self.packs)} in the archive "
-                        f"quote{'' if many else 's'} the question as it was put, with the contact: the archive keeps "
-                        "each pack as the Board was given it, unchanged, so it is there still (\"pccdash packs --get\" "
-                        "hands it out so).")
+            said.append(packs_words(self.packs))
         said.append("Backups taken before keep them until they are deleted; a restore from one erases them again "
                     "(pccdash keeps a record of erasures beside the warehouse, without the name or contact).")
         return said
@@ -412,22 +408,37 @@ def forget(con: duckdb.DuckDBPyConnection, who: Mapping, submission_id: object, 
     return Erased(*dataclasses.astuple(sub), in_words=in_words, published=tuple(published), packs=packs)
 
 
+def packs_words(packs: tuple[int, ...], whose: str = "the question") -> str:
+    """The sentence saying which archived briefing packs still quote a contact erased from `whose` words."""
+    many = len(packs) > 1
+    return (f"Briefing pack{'s' if many else ''} {', '.join(str(n) for n in packs)} in the archive "
+            f"quote{'' if many else 's'} {whose} as it was put, with the contact: the archive keeps each pack as the "
+            "Board was given it, unchanged, so it is there still (\"pccdash packs --get\" hands it out so).")
+
+
 def _in_packs(con: duckdb.DuckDBPyConnection, contact: str | None) -> tuple[int, ...]:
     """The archived briefing packs whose pages hold this contact (their HTML, made with the PDF and Word files from
     the same words): a pack is kept as it was produced, so a question put with the contact in its words stays so."""
-    patterns = _contact_patterns(contact)
+    return _in_packs_of(con, {"": contact}).get("", ())
+
+
+def _in_packs_of(con: duckdb.DuckDBPyConnection, contacts: Mapping[str, str | None]) -> dict[str, tuple[int, ...]]:
+    """`_in_packs` for each of these contacts (by any key), each pack's page read once for them all; a key whose
+    contact no pack holds is left out."""
+    patterns = {key: found for key, contact in contacts.items() if (found := _contact_patterns(contact))}
     db = filestore.of_connection(con)
     if not patterns or db is None:
-        return ()
-    found = []
+        return {}
+    found: dict[str, list[int]] = {}
     for pack_id, digest in con.execute("SELECT pack_id, sha256 FROM pack_file WHERE format = 'html' "
                                        "ORDER BY pack_id").fetchall():
         with contextlib.suppress(OSError, filestore.StoredFileMissing, filestore.StoredFileAltered,
                                  filestore.StoredFileUnreadable):  # a pack not there to read holds nothing to say
             page = html.unescape(filestore.get(db, digest).decode("utf-8", "replace"))
-            if any(p.search(page) for p in patterns):
-                found.append(pack_id)
-    return tuple(found)
+            for key, held in patterns.items():
+                if any(p.search(page) for p in held):
+                    found.setdefault(key, []).append(pack_id)
+    return {key: tuple(packs) for key, packs in found.items()}
 
 
 # ------------------------------------------------------------------------------------------------ retention
@@ -440,6 +451,7 @@ class Due:
     settled_on: dt.date             # the day it was answered, or rejected
     how: str                        # "answered on 3 March 2026 (question 12)", "rejected on 5 May 2026"
     erase_on: dt.date               # the day the retention period ended
+    packs: tuple[int, ...] = ()     # the archived briefing packs quoting the contact the question's words held
 
     @property
     def receipt(self) -> str:
@@ -473,6 +485,13 @@ def due(con: duckdb.DuckDBPyConnection, folder: str | os.PathLike | None = None,
         if ends <= today:
             found.append(Due(ident, settled, how, ends))
     found.sort(key=lambda d: (d.settled_on, d.submission_id))
+    if found:  # a pack is kept as the Board was given it: one quoting a contact in the question's words keeps it
+        in_words = {ident: contact for ident, contact, body in con.execute(
+            "SELECT submission_id, contact, body FROM public_submission WHERE submission_id IN (SELECT unnest(?))",
+            [[d.submission_id for d in found]]).fetchall() if body and redact(body, contact) != body}
+        packs = _in_packs_of(con, in_words) if in_words else {}
+        found = [dataclasses.replace(d, packs=packs[d.submission_id]) if d.submission_id in packs else d
+                 for d in found]
     aside = []
     where = inbox_dir(folder) / REJECTED
     if where.is_dir():
@@ -528,6 +547,9 @@ def fetched_words(done: tuple[int, list[Due], list[str]]) -> str:
     if erased:
         said += (f" The names and contacts of {len(erased)} question(s) answered or rejected more than "
                  f"{retention_words()} ago were erased.")
+    for due_ in erased:
+        if due_.packs:
+            said += " " + packs_words(due_.packs, f"the question from the public {due_.receipt}")
     if deleted:
         said += f" {len(deleted)} unreadable file(s) set aside more than {retention_words()} ago were deleted."
     return said
