@@ -978,3 +978,15 @@ def test_file_numbers_run_on_without_a_gap_past_refused_and_re_read_files(con, t
     numbers = [n for (n,) in con.execute("SELECT file_id FROM file_registry ORDER BY file_id").fetchall()]
     assert numbers == [1, 2, 3, 4]
     assert con.execute("SELECT nextval('file_id_seq')").fetchone()[0] == 5
+
+
+def test_giving_a_file_number_back_never_stands_in_the_way_of_the_fault_that_undid_the_load(tmp_path):
+    """After a rollback the number is given back if it can be; a connection that can no longer answer (a warehouse
+    invalidated by the fault) keeps the gap rather than raise a second error in place of the first."""
+    import duckdb
+
+    from pipelines.ingest.load import give_back
+
+    gone = duckdb.connect(str(tmp_path / "w.duckdb"))
+    gone.close()
+    give_back(gone, 5)  # says nothing, raises nothing

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 import tempfile
 import time
 from collections.abc import Callable, Iterable
@@ -22,6 +23,8 @@ from ..errors import PccDashError, Problem, shown
 from ..uk_time import uk_words
 from ..warehouse import one, scalar, utc_now
 from . import checks, readers
+
+log = logging.getLogger(__name__)
 
 RETURN_SUFFIXES = (".csv", ".xlsx")
 Recorded = Callable[[duckdb.DuckDBPyConnection, int, str], None]  # (connection, file id, outcome)
@@ -457,10 +460,13 @@ def give_back(con, file_id: int | None) -> None:
     would leave a gap in the list of files (22, 24, ...) and a count short of the highest number."""
     if not file_id or file_id <= 1:  # the sequence cannot go below its start
         return
-    last = scalar(con, "SELECT last_value FROM duckdb_sequences() WHERE sequence_name = 'file_id_seq'")
-    taken = scalar(con, "SELECT count(*) FROM file_registry WHERE file_id >= ?", [file_id])
-    if last == file_id and not taken:
-        con.execute("SELECT setval('file_id_seq', ?)", [file_id - 1])
+    try:  # never in the way of the fault being raised: a warehouse that cannot answer keeps the gap
+        last = scalar(con, "SELECT last_value FROM duckdb_sequences() WHERE sequence_name = 'file_id_seq'")
+        taken = scalar(con, "SELECT count(*) FROM file_registry WHERE file_id >= ?", [file_id])
+        if last == file_id and not taken:
+            con.execute("SELECT setval('file_id_seq', ?)", [file_id - 1])
+    except duckdb.Error:
+        log.debug("file number %s not given back", file_id, exc_info=True)
 
 
 def _reject(con, path: Path, label: str, facts, size: int, received, loaded_by: str, problems: list[Problem],
