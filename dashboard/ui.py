@@ -189,6 +189,9 @@ def _download_rows(frame: pd.DataFrame, also: pd.DataFrame | None = None) -> pd.
     rows = raw.loc[frame.index, [c for c in frame.columns if c in raw.columns]] if raw is not None else frame
     if raw is not None and frame.attrs.get("download_headings"):  # a time shown as UK time is downloaded in UTC
         rows = rows.rename(columns=frame.attrs["download_headings"])
+    for heading, code in (frame.attrs.get("download_codes") or {}).items() if raw is not None else ():
+        if heading in frame.columns and code in raw.columns and code not in rows.columns:
+            rows = rows.assign(**{code: raw.loc[frame.index, code].to_numpy()})  # a measure's id beside its name
     if also is None:
         return rows
     if len(also) != len(rows):
@@ -578,6 +581,7 @@ HEADINGS = {
 TIME_COLUMNS = frozenset({"loaded_at", "received", "started", "raised_at", "resolved_at", "approved_at",
                           "first_published"})
 UTC_HEADING = " (UTC)"
+MEASURE_CODE = "Measure code"  # the download's heading of a measure's id, beside its name, as the public downloads
 
 
 # Columns holding where a figure came from, or what a file held, as the file has it: a sheet named "cse_arrests"
@@ -625,7 +629,7 @@ def readable(frame: pd.DataFrame, names: dict[str, str] | None = None, *,
     key = ("readable", digest, tuple((names or {}).items()), tuple(months), blank, id(catalogue()))
     kept = _by_content(key, lambda: _readable(frame, names, months=months, blank=blank))
     out = kept.copy()
-    out.attrs = {k: kept.attrs[k] for k in ("download", "download_headings")}  # read, never changed, by `table`
+    out.attrs = {k: kept.attrs[k] for k in ("download", "download_headings", "download_codes")}  # read by `table`
     return out
 
 
@@ -652,6 +656,7 @@ def _readable(frame: pd.DataFrame, names: dict[str, str] | None = None, *,
     named = measure_namer()
     out = pd.DataFrame(index=frame.index)
     timed: list[int] = []  # the positions of the time columns, whose download heading says UTC
+    measured: list[int] = []  # the position of a column of measure ids, downloaded as names with the ids beside
     for col in frame.columns:
         values = frame[col]
         said = (_uk_times(values) if col not in months and (col in TIME_COLUMNS
@@ -684,6 +689,7 @@ def _readable(frame: pd.DataFrame, names: dict[str, str] | None = None, *,
                                                                 and pd.isna(v)) else v)
             if col == "measure":
                 values = values.map(lambda v: ids.get(v, v) if isinstance(v, str) else v)
+                measured.append(len(out.columns))
             elif col in AS_IN_THE_FILE:
                 pass
             else:  # each distinct text once
@@ -698,7 +704,17 @@ def _readable(frame: pd.DataFrame, names: dict[str, str] | None = None, *,
         out[heading] = values
     # What the table's download gives: the same headings, the values as data (numbers a spreadsheet can add
     # up, ISO months and dates, stored times in UTC), not the text the grid shows; `table` writes a time column's
-    # heading with " (UTC)" after it.
-    out.attrs["download"] = frame.set_axis(list(out.columns), axis=1)
+    # heading with " (UTC)" after it. A measure is named there as the grid names it, and its id is given beside it,
+    # last, under "Measure code", as the public downloads give it.
+    download = frame.set_axis(list(out.columns), axis=1)
+    codes: dict[str, str] = {}
+    if measured and MEASURE_CODE not in out.columns:
+        i = measured[0]
+        download = download.copy()
+        download.isetitem(i, frame.iloc[:, i].map(lambda v: ids.get(v, v) if isinstance(v, str) else v))
+        download[MEASURE_CODE] = frame.iloc[:, i].to_numpy()
+        codes[out.columns[i]] = MEASURE_CODE
+    out.attrs["download"] = download
     out.attrs["download_headings"] = {out.columns[i]: out.columns[i].rstrip() + UTC_HEADING for i in timed}
+    out.attrs["download_codes"] = codes
     return out

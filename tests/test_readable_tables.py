@@ -200,3 +200,48 @@ def test_a_message_quoting_a_sheet_named_like_a_measure_keeps_the_sheet_name_as_
     shown = ui.readable(pd.DataFrame({"message": [message]}))
     assert shown.iloc[0, 0] == ('file "2026-05.xlsx", sheet "officer_headcount", row 4, column "Total": the total '
                                 "of Officer headcount does not equal the sum of the districts.")
+
+
+def test_a_readable_tables_download_names_each_measure_with_its_id_beside_it():
+    """The grid names a measure ("CSE arrests"); the CSV downloaded from it names it the same, not by its id, and
+    gives the id beside it, last, under "Measure code", as the public downloads do, for the rows the grid shows."""
+    from dashboard import ui
+
+    frame = pd.DataFrame({"measure": ["cse_arrests", "cse_charges", None], "period": ["2015-07"] * 3,
+                          "value": [3, 4, 5]})
+    shown = ui.readable(frame)
+    assert shown["Measure"].tolist() == ["CSE arrests", "CSE charges", ""]
+    rows = ui._download_rows(shown)
+    assert list(rows.columns) == ["Measure", "Month", "Value", "Measure code"]
+    assert rows["Measure"].tolist()[:2] == ["CSE arrests", "CSE charges"]
+    assert rows["Measure code"].tolist()[:2] == ["cse_arrests", "cse_charges"]
+    assert rows["Month"].tolist() == ["2015-07"] * 3
+    some = shown[shown["Value"] != "4"][["Measure", "Value"]]  # a page shows some of a table's rows and columns
+    rows = ui._download_rows(some)
+    assert list(rows.columns) == ["Measure", "Value", "Measure code"]
+    assert rows["Measure code"].tolist()[:1] == ["cse_arrests"] and len(rows) == 2
+    assert list(ui._download_rows(shown[["Month", "Value"]]).columns) == ["Month", "Value"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", INTERNAL_PAGES)
+def test_every_internal_download_names_measures_as_the_grid_does(monkeypatch, flagged_db, page):
+    """A CSV an internal page hands out with a "Measure" column names each measure as the page's grid does, never by
+    its id, which it gives beside it under "Measure code" where the grid's table holds it."""
+    import io
+
+    from dashboard_helpers import downloads_of
+
+    served = downloads_of(monkeypatch)
+    at = internal(monkeypatch, flagged_db, page, ANALYST)
+    assert not at.exception, at.exception
+    ids = set(catalogue().ids())
+    for name, data in served:
+        if not name.endswith(".csv"):
+            continue
+        got = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
+        if "Measure" in got.columns:
+            assert not ids & set(got["Measure"]), (name, sorted(ids & set(got["Measure"]))[:3])
+        if "Measure code" in got.columns:
+            assert set(got["Measure code"]) - {""} <= ids, name
+            assert "Measure" in got.columns, name

@@ -115,17 +115,11 @@ def notes(table: str):
 
 def figures_table(frame: pd.DataFrame, key: str, download_name: str, names: dict[str, str] | None = None,
                   notes_of: str | None = None) -> None:
-    """One of the preview's tables of figures: its period headed "Period" (a month, a quarter or 12 months), and its
-    download naming each measure as the grid does, with the measure's id beside it under "Measure code", as the
-    public downloads give it, before the figure's open flags and caveats (`notes_of` the preview table's key)."""
+    """One of the preview's tables of figures: its period headed "Period" (a month, a quarter or 12 months), its
+    download (naming each measure as the grid does, the measure's id beside it under "Measure code", as every
+    readable table's does) ending with the figure's open flags and caveats (`notes_of` the preview table's key)."""
     shown = ui.readable(frame, {"period": "Period", **(names or {})})
-    also = notes(notes_of) if notes_of else None
-    if "measure" in frame.columns:
-        raw = shown.attrs["download"]
-        shown.attrs["download"] = raw.assign(Measure=raw["Measure"].map(ui.measure_name))
-        code = pd.DataFrame({"Measure code": frame["measure"].to_numpy()})
-        also = code if also is None else pd.concat([code, also.reset_index(drop=True)], axis=1)
-    ui.table(shown, key, download_name, download_also=also)
+    ui.table(shown, key, download_name, download_also=notes(notes_of) if notes_of else None)
 
 st.header("The accountability record to publish")
 st.write("Questions, the force's answers, assurance decisions and recommendations' statuses are approved for "
