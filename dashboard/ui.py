@@ -21,6 +21,7 @@ from pipelines.errors import PccDashError, shown
 from pipelines.exports import csv_bytes, display_frame
 from pipelines.plan.periods import broken_at_gaps, month_start
 from pipelines.plan.spc import ASSURANCE_WORDS, VARIATION_WORDS
+from pipelines.publish.content import PERIOD_TYPE_WORDS
 from pipelines.uk_time import uk_words
 
 # The Government Analysis Function's accessible categorical palette, in its order.
@@ -690,6 +691,8 @@ def _readable(frame: pd.DataFrame, names: dict[str, str] | None = None, *,
             if col == "measure":
                 values = values.map(lambda v: ids.get(v, v) if isinstance(v, str) else v)
                 measured.append(len(out.columns))
+            elif col == "period_type":  # "rolling_12_months" as the public pages name it; the download keeps the code
+                values = values.map(lambda v: PERIOD_TYPE_WORDS.get(v, v) if isinstance(v, str) else v)
             elif col in AS_IN_THE_FILE:
                 pass
             else:  # each distinct text once

@@ -1120,3 +1120,29 @@ def test_the_previews_downloads_head_the_period_as_a_period_and_name_each_measur
     grid = next(df.value for df in at.dataframe if "Display" in df.value.columns)
     assert "Period" in grid.columns and "Month" not in grid.columns and "Measure code" not in grid.columns
     assert set(grid["Measure"]) == {"CSE arrests"}
+
+
+def test_the_previews_grid_names_each_kind_of_period_in_words(loaded, tmp_path, monkeypatch):
+    """The preview's grid showed a kind of period as its code ("rolling_12_months", "financial_year"): it names
+    each as the public pages do, and the download keeps the code the public CSV gives."""
+    import io
+
+    import pandas as pd
+    from dashboard_helpers import downloads_of
+
+    from pipelines.publish.content import PERIOD_TYPE_WORDS
+
+    text = HEADER + "".join(month_rows(p, "cse_arrests", (9, 19, 29, 39)) for p in ("2015-04", "2015-05"))
+    with warehouse.connect(loaded) as con:
+        assert ingest(con, [write_csv(tmp_path / "spring.csv", text)]).ok
+        approve(con, ["2015-04", "2015-05", "2015-06"], PCC)
+    served = downloads_of(monkeypatch)
+    at = internal(monkeypatch, loaded, "internal_pages/publishing.py")
+    assert not at.exception, at.exception
+    grids = [df.value for df in at.dataframe if "Period type" in df.value.columns]
+    assert grids
+    shown = set().union(*(set(g["Period type"]) for g in grids))
+    assert {"Month", "Financial quarter"} <= shown <= set(PERIOD_TYPE_WORDS.values()), shown
+    cells = pd.read_csv(io.BytesIO([d for n, d in served if n == "publication-preview-cells.csv"][-1]), dtype=str,
+                        keep_default_na=False)
+    assert {"month", "quarter"} <= set(cells["Period type"]) <= set(PERIOD_TYPE_WORDS)

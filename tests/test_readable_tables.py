@@ -245,3 +245,14 @@ def test_every_internal_download_names_measures_as_the_grid_does(monkeypatch, fl
         if "Measure code" in got.columns:
             assert set(got["Measure code"]) - {""} <= ids, name
             assert "Measure" in got.columns, name
+
+
+def test_a_kind_of_period_reads_in_words_and_downloads_as_its_code():
+    """A table's "Period type" column read "rolling_12_months": it reads as the public pages name a kind of period,
+    and its download keeps the code the public CSV gives."""
+    from dashboard import ui
+
+    frame = pd.DataFrame({"period_type": ["month", "quarter", "financial_year", "rolling_12_months"]})
+    shown = ui.readable(frame)
+    assert shown["Period type"].tolist() == ["Month", "Financial quarter", "Financial year", "12 months"]
+    assert ui._download_rows(shown)["Period type"].tolist() == frame["period_type"].tolist()

@@ -134,6 +134,8 @@ class Page:
 
 PERIOD_TYPES = {"month": "Month", "quarter": "Financial quarter", "financial_year": "Financial year",
                 "rolling_12_months": "12 months to"}
+# A kind of period named on its own ("12 months: August 2014 to July 2015", a table's "Period type" column)
+PERIOD_TYPE_WORDS = {**PERIOD_TYPES, "rolling_12_months": "12 months"}
 
 
 class SnapshotView:

@@ -36,6 +36,7 @@ from ..public import (
 )
 from ..uk_time import uk_day, uk_day_words, uk_time
 from .content import (
+    PERIOD_TYPE_WORDS,
     PERIOD_TYPES,
     Bullets,
     Cell,
@@ -556,7 +557,7 @@ def period_heading(kind: str, period: str, latest: bool) -> str:
             else period_text(period))
     if latest:
         return f"{PERIOD_HEADINGS.get(kind, PERIOD_TYPES.get(kind, kind))}: {text}"
-    return f"{'12 months' if kind == 'rolling_12_months' else PERIOD_TYPES.get(kind, kind)}: {text}"
+    return f"{PERIOD_TYPE_WORDS.get(kind, kind)}: {text}"
 
 
 # After a period of each kind, how far on the next one of that kind ends.
