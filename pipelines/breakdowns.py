@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from .catalogue import catalogue, dimensions, force, recorded_id
-from .plan.periods import financial_year, financial_year_label, month_label, month_number, year_month
+from .plan.periods import financial_year, financial_year_label, month_key, month_label, month_number
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -19,12 +19,6 @@ OF_ALL = "% of all"
 OF_RECORDED = "% of recorded values"
 SHOWN = {"number": "Number", "of_all": OF_ALL, "of_recorded": OF_RECORDED}
 SHARE_RECORDED = f"Share recorded ({OF_ALL})"
-
-
-def _month_text(number: int) -> str:
-    """A month number as "YYYY-MM"."""
-    year, month = year_month(number)
-    return f"{year}-{month:02d}"
 
 
 def _declared() -> list[tuple[str, str]]:
@@ -181,7 +175,7 @@ def force_over_time(con: duckdb.DuckDBPyConnection, measure_id: str, dimension_i
     first, last = month_number(values["period"].min()), month_number(values["period"].max())
     totals = totals[totals["period"].map(month_number).between(first, last)]
     if by == "month":
-        keys = [_month_text(n) for n in range(first, last + 1)]
+        keys = [month_key(n) for n in range(first, last + 1)]
         months = {k: (k, k) for k in keys}
         values, totals = values.assign(key=values["period"]), totals.assign(key=totals["period"])
     else:
@@ -189,11 +183,11 @@ def force_over_time(con: duckdb.DuckDBPyConnection, measure_id: str, dimension_i
             label, part, _, _ = _year_part(financial_year(month_number(p)), first, last)
             return f"{label} ({part})" if part else label
 
-        keys = list(dict.fromkeys(fy(_month_text(n)) for n in range(first, last + 1)))
+        keys = list(dict.fromkeys(fy(month_key(n)) for n in range(first, last + 1)))
         months = {}
         for n in range(first, last + 1):
-            key = fy(_month_text(n))
-            months[key] = (months.get(key, (_month_text(n),))[0], _month_text(n))
+            key = fy(month_key(n))
+            months[key] = (months.get(key, (month_key(n),))[0], month_key(n))
         values, totals = values.assign(key=values["period"].map(fy)), totals.assign(key=totals["period"].map(fy))
     out = _summarise(measure_id, dimension_id, "key", values, totals, keys)
     return Breakdown(measure_id, dimension_id, "period", out.cells.rename(columns={"key": "period"}),
@@ -277,6 +271,6 @@ def spans(first: str, last: str) -> list[Span]:
     out = []
     for year in sorted({financial_year(n) for n in range(a, b + 1)}, reverse=True):
         label, part, start, end = _year_part(year, a, b)
-        out.append(Span(f"{label}, financial year" + (f" ({part})" if part else ""), _month_text(start),
-                        _month_text(end)))
-    return out + [Span(month_label(n), _month_text(n), _month_text(n)) for n in range(b, a - 1, -1)]
+        out.append(Span(f"{label}, financial year" + (f" ({part})" if part else ""), month_key(start),
+                        month_key(end)))
+    return out + [Span(month_label(n), month_key(n), month_key(n)) for n in range(b, a - 1, -1)]

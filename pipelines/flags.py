@@ -615,7 +615,7 @@ def period_figure_notes(cav: pd.DataFrame, panel, figures: pd.DataFrame) -> pd.D
     districts'), as the Measure page's download says them: the district and month named, a part's as the pack words
     it. `cav`: `caveats()` of every measure (a percentage's parts' included). A measure or area the panel does not
     hold (a district since merged, say) has none said."""
-    from .plan.periods import month_label, month_number
+    from .plan.periods import month_key, month_label, month_number
     from .publish.pages import months_in
 
     cat, f = catalogue(), force()
@@ -647,7 +647,7 @@ def period_figure_notes(cav: pd.DataFrame, panel, figures: pd.DataFrame) -> pd.D
             m = cat.get(str(measure_id))
             rows, at = of(m, str(area))
             months = [month_number(x) for x in months_in(str(period_type), str(period))] if at else []
-            made_of = {(x, f"{n // 12 + 1970:04d}-{n % 12 + 1:02d}") for x, n in
+            made_of = {(x, month_key(n)) for x, n in
                        panel.sources(m, panel.area_index(str(area)), panel.index_of(months[0]),
                                      panel.index_of(months[-1]))} if months else set()
         except (PccDashError, ValueError, KeyError):

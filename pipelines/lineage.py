@@ -17,6 +17,7 @@ import pandas as pd
 from .catalogue import DERIVED, catalogue, completeness_id, dimensions, force, listed, recorded_id
 from .errors import PccDashError, shown
 from .office import in_sentence, possessive
+from .plan.periods import month_key, month_number
 
 PAGE = "provenance"  # the Provenance page's address in the internal app
 
@@ -392,11 +393,9 @@ def run_lineage(con: duckdb.DuckDBPyConnection, measure: str, area: str, first: 
         value = 100 * num.value / den.value if den.value else float("nan")
         return RunLineage(measure, area, first, last, value, "ratio", (),
                           tuple(sorted(set(num.missing) | set(den.missing))), (num, den))
-    start = int(first[:4]) * 12 + int(first[5:]) - 1
-    end = int(last[:4]) * 12 + int(last[5:]) - 1
     found, missing = [], []
-    for n in range(start, end + 1):
-        month = f"{n // 12:04d}-{n % 12 + 1:02d}"
+    for n in range(month_number(first), month_number(last) + 1):
+        month = month_key(n)
         try:
             found.append(lineage(con, measure, area, month))
         except LineageError:

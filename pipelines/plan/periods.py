@@ -120,6 +120,12 @@ def year_month(number: int) -> tuple[int, int]:
     return 1970 + year, month0 + 1
 
 
+def month_key(number: int) -> str:
+    """A month number as "YYYY-MM", the inverse of `month_number` on such a text."""
+    year, month = year_month(number)
+    return f"{year:04d}-{month:02d}"
+
+
 @functools.lru_cache(maxsize=4096)
 def month_label(number: int) -> str:
     """``July 2015``: how a report names a month."""
