@@ -620,6 +620,69 @@ def test_a_correction_of_a_figure_published_hidden_says_it_was_hidden_not_its_co
             "figure will need a revision notice."]
 
 
+HIDDEN_WARNINGS = [
+    "CSE arrests for Barnsley in August 2015 was published hidden (as [c]) and is now 13: the published figure will "
+    "need a revision notice.",
+    "CSE arrests for Doncaster in August 2015 was published hidden (as [c]) and is now 5: the published figure will "
+    "need a revision notice."]
+
+
+def test_a_figure_published_hidden_into_another_folder_is_said_hidden_from_the_warehouse_record(loaded, tmp_path):
+    """Regression: the figures a publication hides were read from the snapshot the default published folder's
+    pointer names, so a publication into another folder (`publish --published`) hid nothing a correction could name:
+    it said Doncaster's 3 "was published as 3". The publication now records them in the warehouse."""
+    with warehouse.connect(loaded) as con:
+        assert ingest(con, [write_csv(tmp_path / "small.csv", HEADER + month_rows(
+            "2015-08", "cse_arrests", (12, 3, 32, 42)))]).ok
+        approve(con, ["2015-08"], PCC)
+        version, _ = publish(con, PCC, tmp_path / "elsewhere")
+        assert public.current_snapshot() is None  # nothing in the default folder
+        assert con.execute("SELECT DISTINCT version FROM snapshot_hidden").fetchall() == [(version,)]
+        assert ingest(con, [write_csv(tmp_path / "corrected.csv", HEADER + month_rows(
+            "2015-08", "cse_arrests", (13, 5, 32, 42)))]).ok
+        assert published_warnings(con, "corrected.csv") == HIDDEN_WARNINGS
+
+
+def test_a_publication_made_before_the_warehouse_kept_its_hidden_figures_is_read_from_its_snapshot(loaded, tmp_path):
+    """A warehouse brought up to date from before publications recorded what they hide: the publication in force
+    is read from its snapshot file, and a correction of a figure it hid is still said hidden."""
+    with warehouse.connect(loaded) as con:
+        assert ingest(con, [write_csv(tmp_path / "small.csv", HEADER + month_rows(
+            "2015-08", "cse_arrests", (12, 3, 32, 42)))]).ok
+        approve(con, ["2015-08"], PCC)
+        publish(con, PCC)
+        # as if the publication came before the table: none of its rows, and the migration applied after it
+        con.execute("DELETE FROM snapshot_hidden")
+        con.execute("UPDATE schema_migration SET applied_at = (SELECT max(created_at) FROM snapshot) "
+                    "+ INTERVAL 1 SECOND WHERE name = 'snapshot_hidden'")
+        assert ingest(con, [write_csv(tmp_path / "corrected.csv", HEADER + month_rows(
+            "2015-08", "cse_arrests", (13, 5, 32, 42)))]).ok
+        assert published_warnings(con, "corrected.csv") == HIDDEN_WARNINGS
+
+
+def test_the_figures_hidden_are_those_of_the_publication_a_withdrawal_went_back_to(loaded, tmp_path):
+    """After a withdrawal the public reads the snapshot before again: a correction is said hidden or not as that
+    snapshot showed it, not as the withdrawn one did."""
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-08"], PCC)
+        publish(con, PCC)  # August as sent: every figure shown
+        assert ingest(con, [write_csv(tmp_path / "small.csv", HEADER + month_rows(
+            "2015-08", "cse_arrests", (12, 3, 32, 42)))]).ok
+        approve(con, ["2015-08"], PCC)
+        publish(con, PCC)  # Doncaster's 3 hidden
+        assert ingest(con, [write_csv(tmp_path / "corrected.csv", HEADER + month_rows(
+            "2015-08", "cse_arrests", (12, 5, 32, 42)))]).ok
+        assert published_warnings(con, "corrected.csv") == [
+            "CSE arrests for Doncaster in August 2015 was published hidden (as [c]) and is now 5: the published "
+            "figure will need a revision notice."]
+        withdraw(con, PCC, "Doncaster's figure was wrong")
+        assert ingest(con, [write_csv(tmp_path / "again.csv", HEADER + month_rows(
+            "2015-08", "cse_arrests", (12, 6, 32, 42)))]).ok
+        assert published_warnings(con, "again.csv") == [
+            "CSE arrests for Doncaster in August 2015 was published as 22 and is now 6: the published figure will "
+            "need a revision notice."]
+
+
 def test_a_month_whose_publication_was_withdrawn_is_not_published_to_revise(loaded, tmp_path):
     """Regression: a month the public no longer read, its publication withdrawn, was still warned of as published
     ("will need a revision notice") when a correction of it came."""

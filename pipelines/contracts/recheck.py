@@ -266,7 +266,7 @@ def _ask(con: duckdb.DuckDBPyConnection, rules: list[tuple[SetRule, str]], file_
         if not targets:
             continue
         seen |= {t[:3] for t in targets}
-        query = fill_query(rule.query.replace("${object}", table), current_month, HELD)
+        query = fill_query(con, rule.query.replace("${object}", table), current_month, HELD)
         found = con.execute(
             f"""SELECT DISTINCT q.source_file, q.source_sheet, q.source_row, q.source_column, q.period, q.district,
                        q.measure, q.detail, t.file_id

@@ -726,25 +726,33 @@ def breakdowns_table(con: duckdb.DuckDBPyConnection) -> str:
     return BREAKDOWNS_NOW if figures_table(con) == FIGURES_NOW else "figure_breakdown"
 
 
-# What `published_hidden` read from each snapshot file, by its path, size and time: a snapshot is written once.
+# What `published_hidden` read from each snapshot file published before the warehouse kept its hidden figures, by
+# its path, size and time: a snapshot is written once.
 _PUBLISHED_HIDDEN: dict[tuple[str, int, int], str] = {}
 _NO_PUBLISHED_HIDDEN = ("(SELECT NULL::DATE AS period, NULL::VARCHAR AS district, NULL::VARCHAR AS measure, "
                         "NULL::VARCHAR AS display WHERE false)")
 
 
-def published_hidden() -> str:
+def published_hidden(con: duckdb.DuckDBPyConnection) -> str:
     """${published_hidden}: the month figures the publication the public reads now hides (period, district, measure,
     and the marker it shows instead, `display`), as a query. A correction of one is said to revise a figure published
-    hidden, never the count the public did not see."""
-    from ..public import current_snapshot
+    hidden, never the count the public did not see. A publication records them in the warehouse (the
+    `published_hidden` view); one made before it did is read from its snapshot file."""
+    from ..public import published_dir
     from ..public import read as public_read
 
-    try:
-        path = current_snapshot()
-        stat = path.stat() if path is not None else None
-    except OSError:
+    in_force = con.execute(
+        """SELECT s.file_name, s.created_at >= (SELECT applied_at FROM schema_migration WHERE name = 'snapshot_hidden')
+           FROM snapshot_in_force f JOIN snapshot s ON s.version = f.version""").fetchall()
+    if not in_force:
         return _NO_PUBLISHED_HIDDEN
-    if path is None:
+    [(file_name, recorded)] = in_force
+    if recorded:
+        return "published_hidden"
+    path = published_dir() / file_name
+    try:
+        stat = path.stat()
+    except OSError:  # a snapshot that is not there hides nothing it can name
         return _NO_PUBLISHED_HIDDEN
     key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
     if key not in _PUBLISHED_HIDDEN:
@@ -760,7 +768,8 @@ def published_hidden() -> str:
     return _PUBLISHED_HIDDEN[key]
 
 
-def fill_query(query: str, current_month: dt.date, figure: str = "figure", *, named_now: bool = False) -> str:
+def fill_query(con: duckdb.DuckDBPyConnection, query: str, current_month: dt.date, figure: str = "figure", *,
+               named_now: bool = False) -> str:
     """The rule's query with its placeholders filled: ${object} is the batch's figures (a measure's total for a
     district and month), ${breakdown} their breakdowns, ${table} both; ${figure} and ${figure_breakdown} what
     the warehouse holds, with `named_now` each district under the name force.yaml gives it now, as a batch names
@@ -771,7 +780,7 @@ def fill_query(query: str, current_month: dt.date, figure: str = "figure", *, na
              "published_periods": "published_period", "published_figures": "published_figure",
              "current_month": f"DATE '{current_month.isoformat()}'"}
     if "${published_hidden}" in query:
-        names["published_hidden"] = published_hidden()
+        names["published_hidden"] = published_hidden(con)
     for name, value in refs.items():
         names[name] = _quote(value)
     now = district_now("district")
@@ -793,7 +802,7 @@ def set_rule_rows(con, rule: SetRule, current_month: dt.date, limit: int | None,
     when not given)."""
     if figure is None:
         figure = figures_table(con) if "${figure" in rule.query else "figure"
-    sql = fill_query(rule.query, current_month, figure, named_now=True)
+    sql = fill_query(con, rule.query, current_month, figure, named_now=True)
     try:  # one run of the query: the count of all its rows rides along with the first few
         rows = con.execute(
             f"SELECT {', '.join(SET_RULE_COLUMNS)}, count(*) OVER () FROM ({sql}) "
@@ -816,7 +825,7 @@ def set_rules_rows(con, rules: Sequence[SetRule], current_month: dt.date, limit:
         return {r.id: set_rule_rows(con, r, current_month, limit, figure) for r in rules}
     columns = ", ".join(SET_RULE_COLUMNS)
     union = " UNION ALL ".join(
-        f"SELECT {i} AS rule_no, {columns} FROM ({fill_query(r.query, current_month, figure, named_now=True)})"
+        f"SELECT {i} AS rule_no, {columns} FROM ({fill_query(con, r.query, current_month, figure, named_now=True)})"
         for i, r in enumerate(rules))
     try:
         rows = con.execute(

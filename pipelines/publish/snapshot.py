@@ -1521,6 +1521,7 @@ def _publish(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, folder: 
         con.execute("""INSERT INTO published_period SELECT period, ? FROM period_status
                        WHERE list_contains(?, strftime(period, '%Y-%m')) ON CONFLICT (period) DO NOTHING""",
                     [now, sorted(first_published)])
+        _record_hidden(con, version, cells)
         con.executemany(
             "INSERT INTO publication_event (period, action, by_user, acted_at, note) VALUES (?, ?, ?, ?, ?)",
             [[p, "published", who, now, f"snapshot {version}"] for p in approved["period"]])
@@ -1548,6 +1549,21 @@ def _publish(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, folder: 
     faults.point("publish_after_record")
     pointer_switch.switch(con, folder, body, before="publish_before_switch", after="publish_after_switch")
     return version, final
+
+
+def _record_hidden(con: duckdb.DuckDBPyConnection, version: int, cells: pd.DataFrame) -> None:
+    """Record the month figures snapshot `version` shows hidden, and the marker shown instead (`published_hidden`):
+    a correction of one is then said to revise a figure the public read hidden, with no snapshot file read."""
+    hidden = cells.loc[(cells["period_type"] == "month") & cells["suppressed"].astype(bool),
+                       ["period", "area", "measure", "display"]].drop_duplicates()
+    if hidden.empty:
+        return
+    con.register("hidden_cells", hidden)
+    try:
+        con.execute("""INSERT INTO snapshot_hidden SELECT ?, CAST(period || '-01' AS DATE), area, measure, display
+                       FROM hidden_cells""", [version])
+    finally:
+        con.unregister("hidden_cells")
 
 
 def _public_breakdowns(preview: Preview) -> pd.DataFrame:
