@@ -409,6 +409,7 @@ def _not_found(f) -> bool:
 def _print_refusals(report) -> None:
     """Each refused file with its problems; each accepted file whose contract warned, with the warnings."""
     from .contracts import format_report
+    from .policeuk.ingest import nothing_to_correct
 
     for f in report.files:
         if f.outcome == "accepted" and f.run is not None and f.run.warnings:
@@ -431,7 +432,8 @@ def _print_refusals(report) -> None:
         _print_problems(others[f.reading:])
         if f.run is not None and f.run.errors:
             click.echo(format_report(f.run), err=True)
-        click.echo("  Correct the file and run \"pccdash ingest\" again.", err=True)
+        if not nothing_to_correct(f.problems):  # a police.uk file published empty: its problem says what to do
+            click.echo("  Correct the file and run \"pccdash ingest\" again.", err=True)
 
 
 def _print_problems(problems) -> None:
@@ -476,6 +478,7 @@ def validate(paths, db, file, measures, districts, start, end, all_rules, engine
     from .ingest.load import discover_named, nothing_found
     from .ingest.preview import Upload, judged, preview, refused_before
     from .policeuk import detect, header_problem, validate_police_uk
+    from .policeuk.ingest import nothing_to_correct
     from .warehouse import connect
 
     def dry_runs(con, files, missing):
@@ -505,6 +508,11 @@ def validate(paths, db, file, measures, districts, start, end, all_rules, engine
             for path, is_return, label, run, problems, structure, seconds in dry_runs(con, files, missing):
                 for p in problems:
                     click.echo(f"  - {p.message()}", err=True)
+                if run is None and nothing_to_correct(problems):  # a police.uk file published empty: said above
+                    click.secho(f'"{shown(label, None)}" has no records to check; nothing was validated.', fg="red",
+                                err=True)
+                    failed = True
+                    continue
                 if run is None:
                     click.secho(f'"{shown(label, None)}" cannot be read; nothing was validated.', fg="red", err=True)
                     if path is not None and (said := refused_before(con, _file_sha256(path))):

@@ -138,8 +138,8 @@ class Refusal:
         if state == "cleared":
             return "refused; superseded by " + ", ".join(map(str, self.cleared_by)) + " (cleared automatically)"
         if self.context:
-            return ("refused police.uk file; it blocks no month of the force's figures, and a corrected download of "
-                    "the same name clears it")
+            return ("refused police.uk file; it blocks no month of the force's figures, and a later download of the "
+                    "same name (corrected, or the month as police.uk publishes it again) clears it")
         if self.unread and self.rows_read:  # read and checked, refused for its structure or a wrong total
             return "refused with no row that broke an error rule (see its problems); it blocks no month"
         if self.unread:

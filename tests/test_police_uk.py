@@ -493,6 +493,35 @@ def test_a_header_that_is_not_police_uk_is_refused(con, tmp_path):
     assert "not a police.uk street-level crime or outcomes file" in outcome.problems[0].text
 
 
+def test_a_police_uk_file_published_empty_is_not_loaded_and_says_there_is_nothing_to_correct(db, tmp_path, run_cli):
+    """police.uk publishes a file with its header and no records where it holds none from the force for the month:
+    nothing is wrong with the file, and loading it would show the month as one with no crime. It is not loaded (the
+    month stays a gap), and the refusal says why, which month stays not loaded, and to load the month when police.uk
+    publishes its records, not to correct the file."""
+    folder = tmp_path / "2017-12"
+    empty = write_rows(folder / "2017-12-south-yorkshire-street.csv", read_rows(STREET)[:1])
+    result = run_cli("ingest", empty, "--db", db)
+    assert result.exit_code == 1
+    said = " ".join(result.output.split())
+    assert ('row 1: has its header line and no records: police.uk publishes a file empty where it holds no records '
+            "from the force for the month. Nothing is wrong with the file") in said, said
+    assert ("South Yorkshire Police's street-level crime file of December 2017 stays not loaded, a gap in the charts "
+            "and tables, not a month of zeros") in said
+    assert "when police.uk publishes its records" in said
+    assert "Correct the file" not in said and "has a header but no records" not in said
+    with warehouse.connect_read_only(db) as con:
+        assert nothing_loaded(con)
+    # checked without loading it: no records to check, not "cannot be read"
+    result = run_cli("validate", empty, "--db", db)
+    assert result.exit_code == 1
+    assert "has no records to check; nothing was validated" in result.stderr
+    assert "cannot be read" not in result.stderr
+    # an outcomes file of no name police.uk gives: the month's file, its outcomes
+    outcomes = write_rows(tmp_path / "outcomes.csv", read_rows(OUTCOMES)[:1])
+    said = " ".join(run_cli("ingest", outcomes, "--db", db).output.split())
+    assert "as one with no outcome at all. The month's outcomes file stays not loaded" in said
+
+
 def _renamed(rows):
     rows[0][10] = "Last outcome"
 

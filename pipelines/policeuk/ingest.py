@@ -39,7 +39,8 @@ from ..contracts.store import save_caveats, save_run
 from ..errors import ConfigError, Problem
 from ..ingest import checks, readers
 from ..ingest.load import FileOutcome, Recorded, _register, _reject, drop_staging, give_back
-from ..uk_time import uk_words
+from ..office import cap, possessive
+from ..uk_time import month_words, uk_words
 from ..warehouse import one, scalar, utc_now
 from .reference import reference, register_reference_tables
 from .revisions import change_counts
@@ -116,6 +117,37 @@ def header_problem(path: str | Path, label: str) -> Problem | None:
                           f'{", and ".join(said)}; nothing was read. The header should be "{",".join(header)}". '
                           "police.uk has changed its columns over the years: download the month again from "
                           "data.police.uk, whose files have these columns.", row=1)
+
+
+# how the refusal of a file with its header and no records begins: `nothing_to_correct` knows it by this
+NO_RECORDS = "has its header line and no records"
+
+
+def no_records(label: str, path: str | Path, kind: str) -> Problem:
+    """Why a police.uk file with its header and no record is not loaded, and what to do. police.uk publishes a file
+    empty where it holds no records from the force for the month: nothing is wrong with the file, but loading it
+    would show the month as one with no crime at all, so the month stays not loaded (a gap, as a month never
+    downloaded is), and the month's records are loaded when police.uk publishes them."""
+    named = archive_name(path)
+    what = "street-level crime" if kind == "street" else "outcomes"
+    none = "no crime" if kind == "street" else "no outcome"
+    if named is not None:
+        month = month_words(dt.date.fromisoformat(f"{named[0]}-01"))
+        force_name = next((n for n, i in reference().forces.items() if i == named[1]), named[1])
+        month_file = f"{possessive(force_name)} {what} file of {month}"
+    else:
+        month_file = f"the month's {what} file"
+    return Problem(label, f"{NO_RECORDS}: police.uk publishes a file empty where it holds no records from the "
+                          "force for the month. Nothing is wrong with the file, and nothing was loaded: loading it "
+                          f"would show the month as one with {none} at all. {cap(month_file)} stays not loaded, a gap "
+                          "in the charts and tables, not a month of zeros. There is nothing to correct: download the "
+                          "month again from data.police.uk when police.uk publishes its records, and load that.",
+                   row=1)
+
+
+def nothing_to_correct(problems: list[Problem]) -> bool:
+    """Whether a refusal's problems are only that a police.uk file had no records: there is nothing to correct."""
+    return bool(problems) and all(p.text.startswith(NO_RECORDS) for p in problems)
 
 
 def _columns(names: list[str]) -> str:
@@ -591,7 +623,7 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
             writer.execute("BEGIN TRANSACTION")
         rows = _number_rows(into, table, csv_path, kind, file_id, facts.blank_lines if lines is None else None, lines)
         if rows == 0:
-            raise _Refused([Problem(label, "has a header but no records.", row=1)])
+            raise _Refused([no_records(label, path, kind)])
         stage(f"read {rows:,} records; counting them by month, district and measure, and checking the counts")
         if writer is not None:
             writer.execute("COMMIT")
