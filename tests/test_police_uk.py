@@ -35,6 +35,7 @@ from pipelines.policeuk import (
     measure_metadata,
     revision_changes,
 )
+from pipelines.uk_time import uk_words
 from pipelines.warehouse import scalar
 
 DATA = Path(__file__).parent / "data" / "police_uk"
@@ -287,6 +288,28 @@ def test_a_republished_month_replaces_the_old_one_as_revision_2(con, tmp_path):
     assert any("Burglary in Doncaster, 2017-11" in s.message for s in warned["month_republished"].samples)
     assert scalar(con, "SELECT count(*) FROM figure_caveat WHERE rule_id = 'month_republished' AND file_id = ?",
                   [second.file_id]) > 0
+
+
+def test_an_earlier_download_of_a_month_republished_since_says_which_revision_is_in_force(con, tmp_path):
+    """Loading again a download of a month police.uk has republished since changes nothing, and says so: the month's
+    later revision, from its file and when it was loaded, stays in force, not the earlier download's."""
+    first = load(con, STREET, tmp_path)
+    again = load(con, STREET, tmp_path)
+    assert again.outcome == "already_loaded" and "republished" not in again.message  # still in force: nothing more
+
+    def republish(rows):
+        del rows[1:3]
+
+    second = load(con, modified_copy(tmp_path, "2017-11-south-yorkshire-street (1).csv", republish), tmp_path)
+    assert second.outcome == "accepted"
+    when = uk_words(scalar(con, "SELECT loaded_at FROM police_uk_month WHERE revision = 2"), "words")
+    older = load(con, STREET, tmp_path)
+    assert older.outcome == "already_loaded" and older.file_id == first.file_id
+    assert older.message.startswith(f"already loaded as file #{first.file_id} (")
+    assert (" police.uk has republished its month since, and the later revision stays in force: South Yorkshire "
+            "Police's street-level crime of November 2017 (revision 1 in that file) is revision 2 now, from file "
+            f'#{second.file_id} ("2017-11-south-yorkshire-street (1).csv") loaded on {when}.') in older.message
+    assert scalar(con, "SELECT file_id FROM police_uk_month_current WHERE kind = 'street'") == second.file_id
 
 
 # ---------------------------------------------------------------------------------------------------

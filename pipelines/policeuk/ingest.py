@@ -36,12 +36,13 @@ from .. import faults, records, settings
 from ..catalogue import listed
 from ..contracts import ValidationRun, load_contract, validate_batch
 from ..contracts.store import save_caveats, save_run
-from ..errors import ConfigError, Problem
+from ..errors import ConfigError, Problem, shown
 from ..ingest import checks, readers
 from ..ingest.load import FileOutcome, Recorded, _register, _reject, drop_staging, give_back
 from ..office import cap, possessive
 from ..uk_time import month_words, uk_words
 from ..warehouse import one, scalar, utc_now
+from .measures import KIND_WORDS
 from .reference import reference, register_reference_tables
 from .revisions import change_counts
 
@@ -407,9 +408,32 @@ def ingest_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, loaded
             file_id, name, when = earlier
             return FileOutcome(label, path, "already_loaded", file_id=file_id, layout=f"police_uk_{kind}",
                                message=f'already loaded as file #{file_id} ("{name}") on {uk_words(when)}; '
-                                       "nothing changed.", seconds=time.perf_counter() - started)
+                                       f"nothing changed.{republished_since(con, file_id)}",
+                               seconds=time.perf_counter() - started)
         return _load(con, path, label, kind, facts, None, received=received, loaded_by=loaded_by, month=month,
                      started=started, dry_run=False, recorded=recorded, progress=progress)
+
+
+def republished_since(con: duckdb.DuckDBPyConnection, file_id: int) -> str:
+    """Of a police.uk file loaded before, the months of it police.uk has republished since (a later file loaded as a
+    later revision): which revision is in force, from which file and when it was loaded; "" when its months are
+    still in force. Loading the earlier download again changes nothing, and the later revision stays in force."""
+    rows = con.execute(
+        """SELECT m.kind, m.falls_within, m.period, m.revision, c.revision, c.file_id, r.name, c.loaded_at
+           FROM police_uk_month m
+           JOIN police_uk_month c ON c.kind = m.kind AND c.falls_within = m.falls_within AND c.period = m.period
+                                 AND c.revision = (SELECT max(x.revision) FROM police_uk_month x WHERE x.kind = m.kind
+                                                   AND x.falls_within = m.falls_within AND x.period = m.period)
+           JOIN file_registry r ON r.file_id = c.file_id
+           WHERE m.file_id = ? AND c.revision > m.revision
+           ORDER BY m.period, m.falls_within, m.kind""", [file_id]).fetchall()
+    said = [f"{possessive(force_name)} {KIND_WORDS.get(kind, kind)} of {month_words(period)} (revision {was} in that "
+            f'file) is revision {now} now, from file #{by} ("{shown(by_name, None)}") loaded on '
+            f'{uk_words(loaded, "words")}' for kind, force_name, period, was, now, by, by_name, loaded in rows]
+    if not said:
+        return ""
+    return (f" police.uk has republished {'its month' if len(said) == 1 else 'its months'} since, and the later "
+            f"revision stays in force: {'; '.join(said)}.")
 
 
 def validate_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, today: dt.date | None = None,
