@@ -26,6 +26,7 @@ from pipelines.flags import flags, raise_flag
 from pipelines.ingest import ingest
 from pipelines.plan import PlanAnalytics, load_plans
 from pipelines.policeuk import context_figures
+from pipelines.uk_time import uk_day_words
 
 SAMPLE = Path(__file__).resolve().parent.parent / "pipelines" / "sample" / "police_uk"
 STREET = SAMPLE / "2017-11-south-yorkshire-street.sample.csv"
@@ -174,6 +175,26 @@ def test_the_pack_carries_the_context_measures_and_their_caveats(context_db, con
     assert {r.variation for r in violence.rows} == {"Too few months to judge"}
     arrests = next(m for m in pack.measures if m.measure_id == "cse_arrests")
     assert not any(APPROXIMATE in c for c in arrests.caveats)  # police.uk's caveats stay with police.uk's figures
+
+
+def test_the_pack_names_a_police_uk_month_republished_since_it_was_first_loaded(context_db, context_plan, tmp_path):
+    """A month police.uk republished with counts changed (as the context page lists it) is named beside each context
+    measure counted from its file, with the revision its figures are from and when that was loaded."""
+    db = copy_warehouse(context_db, tmp_path)
+    with warehouse.connect(db) as con:
+        before = build_pack(con, dt.date(2017, 12, 14), "tester")
+    assert not any("republished November 2017" in c for m in before.measures for c in m.caveats)
+    republish_without_barnsley_burglary(db, tmp_path)
+    with warehouse.connect(db) as con:
+        first, latest = con.execute("SELECT min(loaded_at), max(loaded_at) FROM police_uk_month "
+                                    "WHERE kind = 'street'").fetchone()
+        pack = build_pack(con, dt.date(2017, 12, 14), "tester")
+    said = (f"police.uk republished November 2017 after it was first loaded on {uk_day_words(first)}: these figures "
+            f"are from its revision 2, loaded on {uk_day_words(latest)}; the police.uk context page lists each count "
+            "that changed.")
+    by_id = {m.measure_id: m for m in pack.measures}
+    assert said in by_id[VIOLENCE].caveats and said in by_id[SHARE].caveats  # both counted from the street file
+    assert not any("republished" in c for c in by_id["cse_arrests"].caveats)  # the force's own figures: not police.uk's
 
 
 def test_the_briefing_and_measure_pages_show_context_measures_with_their_caveats(monkeypatch, context_db,

@@ -228,12 +228,32 @@ def build_pack(con: duckdb.DuckDBPyConnection, meeting: dt.date, generated_by: s
     notices[:0] = cancelled_notices(con, meeting)
     loop = since_last_meeting(con, meeting, analytics=analytics, month=period.month, meeting=other)
     pack = assemble(period, analytics, cav, texts, generated_by, notices=notices, loop=loop)
+    republished_caveats(con, pack, period)
     pack.questions = [*pack.questions, *put_to_meeting(con, meeting, pack.questions, other)]
     if other is not None:
         pack.meeting_name = f"the {meeting_name(other.kind, other.title)}"
         pack.meeting_short = meeting_name(other.kind, other.title)
     pack.data_version = data_version(con)
     return pack
+
+
+def republished_caveats(con: duckdb.DuckDBPyConnection, pack: Pack, period: ReportingPeriod) -> None:
+    """Each police.uk context measure of the pack says which months of its figures police.uk republished, with counts
+    changed, since they were first loaded (the months its caveats may be about: ``caveat_months``), as the police.uk
+    context page lists them: a figure of such a month is not the one a reader may have seen before."""
+    from ..policeuk.reference import SOURCE
+    from ..policeuk.revisions import kind_of, republished_words
+
+    cat, said = catalogue(), {}
+    first, last = caveat_months(period)
+    for m in pack.measures:
+        if cat.get(m.measure_id).source != SOURCE:
+            continue
+        kind = kind_of(m.measure_id)
+        if kind not in said:
+            said[kind] = republished_words(con, kind, first, last)
+        if said[kind]:
+            m.caveats.append(said[kind])
 
 
 def meeting_for(con: duckdb.DuckDBPyConnection, day: dt.date) -> Meeting | None:

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from ..catalogue import listed
+from ..uk_time import month_words, uk_day_words
 from ..warehouse import one
 from .reference import reference
 
@@ -113,3 +115,37 @@ def revision_changes(con: duckdb.DuckDBPyConnection, *, kind: str = "street", fa
     import pandas as pd
 
     return pd.DataFrame(rows, columns=list(CHANGE_COLUMNS))
+
+
+# the measures counted from the outcomes file; every other police.uk measure is counted from the street file
+OUTCOMES_MEASURES = frozenset({"police_uk_outcomes_recorded", "police_uk_outcomes_charged"})
+
+
+def kind_of(measure_id: str) -> str:
+    """The police.uk file ("street" or "outcomes") a context measure is counted from."""
+    return "outcomes" if measure_id in OUTCOMES_MEASURES else "street"
+
+
+def republished_words(con: duckdb.DuckDBPyConnection, kind: str, first: str | dt.date, last: str | dt.date,
+                      falls_within: str | None = None) -> str:
+    """In one sentence, the months `first` to `last` ("YYYY-MM" or dates) of `kind` police.uk has republished with
+    counts changed since they were first loaded (those the police.uk context page lists), each with the revision its
+    figures are from now and when that was loaded; "" for none. `falls_within`: the configured force by default."""
+    force = falls_within or reference().force
+    changes = revision_changes(con, kind=kind, falls_within=force, every_revision=True)
+    periods = sorted({p for p in changes["period"] if _month(first) <= p <= _month(last)})
+    if not periods:
+        return ""
+    rows = con.execute(
+        """SELECT period, max(revision), arg_max(loaded_at, revision), arg_min(loaded_at, revision)
+           FROM police_uk_month WHERE kind = ? AND falls_within = ? AND list_contains(?, period)
+           GROUP BY period ORDER BY period""", [kind, force, periods]).fetchall()
+    if len(rows) == 1:
+        period, revision, latest, earliest = rows[0]
+        return (f"police.uk republished {month_words(period)} after it was first loaded on "
+                f"{uk_day_words(earliest)}: these figures are from its revision {revision}, loaded on "
+                f"{uk_day_words(latest)}; the police.uk context page lists each count that changed.")
+    said = listed([f"{month_words(p)} (revision {r}, loaded on {uk_day_words(latest)})" for p, r, latest, _ in rows])
+    return (f"police.uk republished {len(rows)} of these figures' months after they were first loaded: {said}; "
+            "these figures are from the latest revision of each, and the police.uk context page lists each count "
+            "that changed.")
