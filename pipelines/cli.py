@@ -478,7 +478,7 @@ def validate(paths, db, file, measures, districts, start, end, all_rules, engine
     from .ingest.load import discover_named, nothing_found
     from .ingest.preview import Upload, judged, preview, refused_before
     from .policeuk import detect, header_problem, validate_police_uk
-    from .policeuk.ingest import nothing_to_correct
+    from .policeuk.ingest import extra_columns_note, nothing_to_correct
     from .warehouse import connect
 
     def dry_runs(con, files, missing):
@@ -521,6 +521,8 @@ def validate(paths, db, file, measures, districts, start, end, all_rules, engine
                     continue
                 click.echo(format_report(run, passed_rules=all_rules, wrong_totals=len(problems) - structure,
                                          structure=structure, seconds=seconds))
+                if not is_return and path is not None and (note := extra_columns_note(path)):
+                    click.echo(f"  {note}")
                 failed = failed or bool(run.errors) or bool(problems)
                 if is_return:
                     returns[path] = (label, run, problems)

@@ -560,10 +560,22 @@ def _extra(rows):
         r.append("")
 
 
+def _renamed_and_extra(rows):
+    _renamed(rows)
+    _extra(rows)
+
+
+def _reordered(rows):
+    for r in rows:
+        r[9], r[10] = r[10], r[9]
+
+
 @pytest.mark.parametrize(("change", "words"), [
     (_renamed, 'column "Last outcome category" is missing, and column "Last outcome" is not one of its columns'),
     (_without_context, 'column "Context" is missing; nothing was read'),
-    (_extra, 'column "Extra" is not one of its columns; nothing was read'),
+    (_renamed_and_extra, 'column "Last outcome category" is missing, and columns "Last outcome" and "Extra" are not '
+                         "among them"),
+    (_reordered, "its columns are in another order or written differently; nothing was read"),
 ])
 def test_a_police_uk_file_whose_columns_changed_is_refused_naming_them(db, tmp_path, run_cli, change, words):
     """police.uk has changed its files' columns over the years: such a file (loaded or checked, alone or among a
@@ -580,6 +592,38 @@ def test_a_police_uk_file_whose_columns_changed_is_refused_naming_them(db, tmp_p
     with warehouse.connect(db) as con:
         (p,) = preview(con, [Upload(path.name, path.read_bytes())])
     assert p.verdict == "unreadable" and words in p.errors[0].message and p.errors[0].row == 1
+
+
+def _added(rows):
+    """police.uk adds a column after "Crime type" and an unnamed one at the end."""
+    for i, r in enumerate(rows):
+        r.insert(10, "Crime subtype" if i == 0 else f"detail, {i}")
+        r.append("" if i == 0 else "x")
+
+
+def test_a_police_uk_file_with_columns_added_loads_and_names_them_as_not_read(db, tmp_path, run_cli):
+    """A column police.uk adds, which pccdash does not read, does not stop the file: every column it reads is there
+    by name, the file loads as it would without it (the same counts, row numbers and checks), and the load and the
+    check before it name the column added as not read. A column read that is missing or renamed still refuses it."""
+    path = modified_copy(tmp_path, "2017-11-south-yorkshire-street.csv", _added)
+    note = ('Columns police.uk added, "Crime subtype" and the unnamed 14th column, are not among the street-level '
+            "crime columns pccdash reads, and were not read; every column it reads is there, so the file was read "
+            "and checked as usual.")
+    checked = run_cli("validate", path, "--db", db)
+    assert checked.exit_code == 0, checked.output
+    assert "passed" in checked.stdout and note in " ".join(checked.stdout.split())
+    loaded = run_cli("ingest", path, "--db", db)
+    assert loaded.exit_code == 0, loaded.output
+    assert "accepted as file #1: 583 records read" in loaded.output and note in " ".join(loaded.output.split())
+    with warehouse.connect(db) as con:
+        assert counts_by_district(con, "street") == expected_districts(STREET)
+        rows = read_rows(STREET)
+        row, = con.execute(f"SELECT crime_type, lsoa_name, last_outcome FROM {records.TABLE} WHERE source_row = 10"
+                           ).fetchall()
+        assert row == (rows[9][9], rows[9][8], rows[9][10] or None)
+        # the same records without the columns added: police.uk's month unchanged, not republished
+        again = load(con, STREET, tmp_path)
+    assert again.outcome == "accepted" and again.revised == 0 and again.new == 0 and not again.message
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -553,8 +553,9 @@ def describe(o: FileOutcome) -> str:
         read = "record" if (o.layout or "").startswith("police_uk") else "figure"
         count = o.rows - o.categories
         read += "s" if count != 1 else ""
+        note = f" {o.message}" if o.message else ""  # a police.uk file's columns added, not read
         return (f"accepted as file #{o.file_id}: {count:,} {read} read{parts}, {o.new:,} new, {o.revised:,} revised, "
-                f"{o.unchanged:,} unchanged{of_parts}{caveats} ({o.seconds:.1f} s)")
+                f"{o.unchanged:,} unchanged{of_parts}{caveats} ({o.seconds:.1f} s){'.' if note else ''}{note}")
     if o.outcome == "already_loaded":
         return shown(o.message, None)  # it quotes the name registered then
     n = o.problem_count

@@ -74,24 +74,72 @@ def _header(path: str | Path) -> tuple[str, ...] | None:
     p = Path(path)
     if p.suffix.lower() != ".csv" or not p.is_file():
         return None
-    with open(p, "rb") as fh:
+    return _first_line(p)
+
+
+def _first_line(path: Path) -> tuple[str, ...]:
+    with open(path, "rb") as fh:
         line = fh.readline(4096)
     return tuple(c.strip().strip('"').strip() for c in line.decode("utf-8-sig", "replace").rstrip("\r\n").split(","))
 
 
+def _names(cells: tuple[str, ...] | None, kind: str) -> tuple[str, ...] | None:
+    """The name each column of a header is read by: c0, c1, ... for the `kind` file's columns (HEADERS, in their
+    order there), x<position> for a column police.uk has added, which is not read. None when the header lacks one of
+    the kind's columns, holds one twice, or has them in another order."""
+    if cells is None:
+        return None
+    header = HEADERS[kind]
+    if [c for c in cells if c in header] != list(header):
+        return None
+    return tuple(f"c{header.index(c)}" if c in header else f"x{j}" for j, c in enumerate(cells))
+
+
 def detect(path: str | Path) -> str | None:
-    """'street' or 'outcomes' when the file's first line is that police.uk header; else None. Reads one line."""
+    """'street' or 'outcomes' when the file's first line is that police.uk header, or holds every column of it in
+    its order with columns police.uk has added besides (`extra_columns` names them: they are not read); else None.
+    Reads one line."""
     cells = _header(path)
     for kind, header in HEADERS.items():
         if cells == header:
             return kind
-    return None
+    return next((kind for kind in HEADERS if _names(cells, kind) is not None), None)
+
+
+def extra_columns(path: str | Path) -> list[str]:
+    """Of a police.uk street or outcomes file (`detect`), the columns besides those pccdash reads, in file order, each
+    in words: its name quoted, or an unnamed one by its place ("the unnamed 13th column"); none for a file with
+    police.uk's header as it is. Reads one line."""
+    kind = detect(path)
+    if kind is None:
+        return []
+    header = HEADERS[kind]
+    return [f'"{c}"' if c else f"the unnamed {_ordinal(j + 1)} column"
+            for j, c in enumerate(_header(path) or ()) if c not in header]
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def extra_columns_note(path: str | Path) -> str:
+    """What a police.uk file with columns added says about them (`extra_columns`); "" for one without."""
+    extra = extra_columns(path)
+    if not extra:
+        return ""
+    kind = detect(path)
+    what = "street-level crime" if kind == "street" else "outcomes"
+    one = len(extra) == 1
+    return (f"{'A column' if one else 'Columns'} police.uk added, {listed(extra)}, {'is' if one else 'are'} not among "
+            f"the {what} columns pccdash reads, and {'was' if one else 'were'} not read; every column it reads is "
+            "there, so the file was read and checked as usual.")
 
 
 def header_problem(path: str | Path, label: str) -> Problem | None:
     """Of a .csv file that is not a police.uk street or outcomes file but whose header is police.uk's (a column
-    renamed, added or left out, as police.uk's files have changed over the years, or its stop and search file):
-    why it is not loaded, naming the columns. None for any other file, a force return included. Reads one line."""
+    renamed or left out, or its columns in another order, as police.uk's files have changed over the years, or its
+    stop and search file): why it is not loaded, naming the columns. None for any other file, a force return
+    included, and for a file with every column read and others added (`detect` knows it). Reads one line."""
     cells = _header(path)
     if cells is None or detect(path):
         return None
@@ -181,8 +229,10 @@ def _insert_records(con: duckdb.DuckDBPyConnection, table: str, csv_path: Path, 
                     numbered: bool = False) -> None:
     """Insert the file's records into `table`. `numbered`: number rows with a streaming window (one thread),
     else 0."""
-    width = len(HEADERS[kind])
-    columns = {f"c{i}": "VARCHAR" for i in range(width)}
+    # each column by its name in HEADERS' order, wherever it stands; a column police.uk has added is read as text and
+    # left out
+    names = _names(_first_line(csv_path), kind) or tuple(f"c{i}" for i in range(len(HEADERS[kind])))
+    columns = {name: "VARCHAR" for name in names}
     district, params = _district_sql()
     if kind == "street":
         crime_type, last_outcome, outcome_type, context = "c9", "c10", "NULL", "c11"
@@ -633,7 +683,7 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
         if isinstance(read_error, duckdb.OutOfMemoryException):
             raise read_error  # the setting, not the file: nothing is refused
         if read_error is not None:
-            raise _Refused(_csv_problems(facts, len(HEADERS[kind]), read_error))
+            raise _Refused(_csv_problems(facts, len(_first_line(csv_path)), read_error))
         if writer is not None:
             # The records are committed before they are numbered: numbering rows written in the same transaction
             # makes DuckDB write every one of them again at commit (a third of a large load's time).
@@ -727,4 +777,5 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
         if not dry_run:
             records.expose(con)
     return FileOutcome(label, path, "accepted", file_id=file_id, layout=layout, rows=rows, new=new, revised=revised,
-                       unchanged=unchanged, seconds=time.perf_counter() - started, run=run, caveats=caveats)
+                       unchanged=unchanged, seconds=time.perf_counter() - started, run=run, caveats=caveats,
+                       message=extra_columns_note(path))
