@@ -35,6 +35,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import fcntl
 import hashlib
 import io
 import json
@@ -44,6 +45,7 @@ import socket
 import stat
 import tarfile
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -229,6 +231,7 @@ def backup(dest: Path, places: Places) -> Taken:
     if dest.exists() and not (dest.is_dir() and not is_archive(dest) and not any(dest.iterdir())):
         raise BackupError(f'"{dest}" already exists, and a backup is never written over anything. Give a new name '
                           "(with the date in it, for example), or move the old one away first.")
+    warehouse.finish_stopped_restore(places.db)  # a restore a stop left part way: finished (or undone) first
     if not places.db.exists():
         raise BackupError(f'There is no warehouse at "{places.db}" to back up. Give --db (or PCCDASH_DB) the path of '
                           "the office's warehouse.")
@@ -518,8 +521,24 @@ class Restored:
 def restore(src: Path, places: Places, *, replace: bool = False) -> Restored:
     """Put back everything a backup holds where `places` says, refusing to write over anything unless `replace`
     (then what was there is moved aside, not deleted); the restored warehouse is opened, brought up to date and its
-    readers' copy made."""
+    readers' copy made.
+
+    All or nothing: every part is first copied beside its place under a hidden name, with a record of the restore
+    beside the warehouse (`warehouse.restore_marker`) saying what it is copying; only then, the record saying what
+    goes where, is what is in the way moved aside and each part renamed into place. A stop while copying leaves
+    everything as it was (the next command, or this one run again, removes the copies); a stop once the record says
+    what goes where is finished by the next command that opens the warehouse (or this one run again), so every part
+    is then the backup's, never some of one and some of the other."""
     src, db = Path(src), places.db
+    before: list[str] = []
+    stopped = finish_stopped(db)  # one a stop left: finished, or (stopped while copying) undone
+    if stopped is not None:
+        how, words, body = stopped
+        if how == "finished" and body.get("src") == str(src.resolve()):  # this very restore, run again
+            return Restored([f'The restore from "{src}" that was stopped part way has now been finished: every part '
+                             "is the backup's."] + words)
+        before = [stopped_words(how, body)] + words
+    _clear_leftovers(places)
     with _unpacked(src, db.parent) as root:
         manifest = read_manifest(root, src)
         _readable_here(root / "warehouse" / "warehouse.duckdb", src, manifest)
@@ -533,23 +552,398 @@ def restore(src: Path, places: Places, *, replace: bool = False) -> Restored:
                                 "what is there aside (nothing is deleted) and restore in its place.")
         for _, target in targets:
             _writable(target)
+        if db in in_the_way and db.exists():
+            with warehouse.held_still(db):  # refused while another process writes it
+                pass
         stamp = _aside_stamp(db, in_the_way)
-        aside = _move_aside(places, in_the_way, stamp, root) if in_the_way else []
-        for part, target in targets:
-            if part == "warehouse":  # its files below, the warehouse itself last
+        plan = _plan(places, targets, in_the_way, stamp, root)
+        journal = _Journal(db)
+        _doing().add(db)
+        try:
+            unpacked = [str(root)] if root != src else []
+            journal.write({"state": "copying", "src": str(src.resolve()), "staged": plan.staged,
+                           "made": plan.made, "remove": unpacked})
+            for folder in plan.made:
+                Path(folder).mkdir()
+            _stage(plan, movable=root != src)
+            faults.point("restore_before_placing")
+            body = {"state": "placing", "src": str(src.resolve()), "ops": plan.ops, "remove": unpacked,
+                    "manifest": {k: v for k, v in manifest.items() if k != "files"},
+                    "parts": sorted({rel.split("/", 1)[0] for rel in rels}), "aside": plan.words,
+                    "replaced": plan.replaced,
+                    "places": {"db": str(db), "published": str(places.published), "inbox": str(places.inbox),
+                               "reference": str(places.reference) if places.reference else None,
+                               "contracts": str(places.contracts) if places.contracts else None}}
+            journal.write(body)
+            said = _carry_out(body, journal)
+        except BaseException:
+            if journal.state == "copying":  # nothing is changed yet: the copies are taken away
+                _undo(journal.body)
+                journal.remove()
+            raise
+        finally:
+            _doing().discard(db)
+            journal.close()
+    return Restored(before + said)
+
+
+# ------------------------------------------------------------------------------------------------ all or nothing
+
+
+@dataclass
+class _Plan:
+    """What a restore copies beside each place before it changes anything, and then does, in order."""
+
+    copies: list[tuple] = field(default_factory=list)  # ("whole", src, staged) | ("some", src, staged, rels)
+    #                                                    | ("tree", folder, staged): a copy of what stays, set aside
+    staged: list[str] = field(default_factory=list)  # every hidden copy, taken away if the restore is undone
+    made: list[str] = field(default_factory=list)  # the folder the warehouse is moved aside into
+    ops: list[list[str]] = field(default_factory=list)  # ["aside"|"place"|"merge", from, to], each safe to repeat
+    words: list[str] = field(default_factory=list)  # where what was in the way went
+    replaced: str | None = None  # the warehouse moved aside
+
+
+def _staged_name(target: Path, stamp: str) -> Path:
+    return target.with_name(f".{target.name}.restoring-{stamp}.tmp")
+
+
+def _plan(places: Places, targets: list[tuple[str, Path]], in_the_way: list[Path], stamp: str, root: Path) -> _Plan:
+    plan, db, gone = _Plan(), places.db, set()
+    if db in in_the_way:
+        whole = db.exists()  # else what a warehouse removed by hand left beside it (its police.uk records, its log)
+        folder = db.with_name(f"{db.stem}.replaced-{stamp}")
+        plan.made.append(str(folder))
+        moved = []
+        for path in (db, _wal(db), warehouse.read_copy_path(db), records.path_of(db), _wal(records.path_of(db)),
+                     records.marker_path(db), filestore.folder(db), _datadocs_folder(db)):
+            if os.path.lexists(path):
+                plan.ops.append(["aside", str(path), str(folder / path.name)])
+                gone.add(path)
+                moved.append(f'"{path.name}"')
+        if whole:
+            plan.replaced = str(folder / db.name)
+        plan.words.append(f'The warehouse that was at "{db}" (with its records, file store and Data Docs) was moved '
+                          f'to "{folder}".' if whole else
+                          f'What a warehouse no longer at "{db}" left beside it ({", ".join(moved)}) was moved to '
+                          f'"{folder}".')
+    for path in in_the_way:
+        if path == db or path in gone or not path.exists():
+            continue
+        moved = path.with_name(f"{path.name}.replaced-{stamp}")
+        if path.is_dir() and path in (filestore.folder(db), places.inbox):  # merged: kept, and a copy set aside
+            hidden = path.with_name(f".{moved.name}.tmp")
+            plan.copies.append(("tree", path, hidden))
+            plan.staged.append(str(hidden))
+            plan.ops.append(["aside", str(hidden), str(moved)])
+            plan.words.append(f'"{path}" held other files under names the backup\'s have; it was copied to "{moved}" '
+                              "first, and those files replaced by the backup's.")
+            continue
+        plan.ops.append(["aside", str(path), str(moved)])
+        gone.add(path)
+        plan.words.append(f'"{path}" was moved to "{moved}".')
+    for part, target in targets:
+        if part == "warehouse":  # its files below, the warehouse itself last
+            continue
+        kept = target.is_dir() and target not in gone
+        if part in ("reference", "contracts") and kept and not _differs(root / part, target):
+            continue  # the same files are there already
+        staged = _staged_name(target, stamp)
+        if part in ("files", "inbox") and kept:  # the files not already there are added, the rest kept
+            some = [p.relative_to(root / part).as_posix() for p in sorted((root / part).rglob("*"))
+                    if (p.is_dir() and not p.is_symlink() and not (target / p.relative_to(root / part)).is_dir())
+                    or ((p.is_file() or p.is_symlink()) and _not_the_same(p, target / p.relative_to(root / part)))]
+            if not some:
                 continue
-            if part in ("reference", "contracts") and target.is_dir() and not _differs(root / part, target):
-                continue  # the same files are there already
-            _place(root / part, target, merge=part in ("files", "inbox"))
-        wh = root / "warehouse"
-        for name, target in (("records.duckdb", records.path_of(db)), ("records.duckdb.wal", _wal(records.path_of(db))),
-                             ("records.pending", records.marker_path(db)), ("warehouse.duckdb.wal", _wal(db)),
-                             ("warehouse.duckdb", db)):
-            if (wh / name).is_file():
-                _place(wh / name, target)
-    _repoint_pending_switches(db, manifest["places"].get("published"), places.published)
-    replaced = db.with_name(f"{db.stem}.replaced-{stamp}") / db.name
-    return Restored(_open_restored(db, src, manifest, places, aside, replaced if replaced.is_file() else None))
+            plan.copies.append(("some", root / part, staged, some))
+            plan.ops.append(["merge", str(staged), str(target)])
+        else:
+            plan.copies.append(("whole", root / part, staged))
+            plan.ops.append(["place", str(staged), str(target)])
+        plan.staged.append(str(staged))
+    wh = root / "warehouse"
+    for name, target in (("records.duckdb", records.path_of(db)), ("records.duckdb.wal", _wal(records.path_of(db))),
+                         ("records.pending", records.marker_path(db)), ("warehouse.duckdb.wal", _wal(db)),
+                         ("warehouse.duckdb", db)):
+        if (wh / name).is_file():
+            staged = _staged_name(target, stamp)
+            plan.copies.append(("whole", wh / name, staged))
+            plan.ops.append(["place", str(staged), str(target)])
+            plan.staged.append(str(staged))
+    return plan
+
+
+def _not_the_same(p: Path, here: Path) -> bool:
+    """Whether a file of the backup `p` is to be put at `here`: nothing is there, or a different file."""
+    if not os.path.lexists(here):
+        return True
+    if p.is_symlink() or here.is_symlink():
+        return not (p.is_symlink() and here.is_symlink() and os.readlink(p) == os.readlink(here))
+    return not here.is_file() or filestore.file_sha256(here) != filestore.file_sha256(p)
+
+
+def _stage(plan: _Plan, movable: bool) -> None:
+    """Copy every part beside its place under a hidden name (from an archive unpacked beside the warehouse, moved
+    there when it can be)."""
+    for n, copy in enumerate(plan.copies):
+        if n == 1:
+            faults.point("restore_copying")
+        kind, src, staged = copy[0], copy[1], copy[2]
+        if kind == "tree":
+            shutil.copytree(src, staged, symlinks=True)
+        elif kind == "whole":
+            _copy(src, staged, movable)
+        else:
+            staged.mkdir()
+            os.chmod(staged, stat.S_IMODE(src.stat().st_mode))
+            for rel in copy[3]:
+                p, at = src / rel, staged / rel
+                if p.is_dir() and not p.is_symlink():
+                    at.mkdir(parents=True, exist_ok=True)
+                    os.chmod(at, stat.S_IMODE(p.stat().st_mode))
+                else:
+                    at.parent.mkdir(parents=True, exist_ok=True)
+                    _copy(p, at, movable)
+
+
+def _copy(src: Path, dst: Path, movable: bool) -> None:
+    if movable:
+        with contextlib.suppress(OSError):  # another disk: copied instead
+            os.rename(src, dst)
+            return
+    if src.is_dir() and not src.is_symlink():
+        shutil.copytree(src, dst, symlinks=True)
+    elif src.is_symlink():
+        os.symlink(os.readlink(src), dst)
+    else:
+        shutil.copy2(src, dst)
+        with open(dst, "rb+") as fh:
+            os.fsync(fh.fileno())
+
+
+def _do(kind: str, a: str, b: str) -> None:
+    """One step of a restore, done so that doing it again, after a stop, changes nothing more: "aside" moves what is
+    in the way to a name no other step uses, "place" renames a part copied beside its place into it, "merge" moves
+    each of the files copied beside a folder into it."""
+    here, there = Path(a), Path(b)
+    if kind == "aside":
+        if not os.path.lexists(there) and os.path.lexists(here):
+            os.replace(here, there)
+    elif kind == "place":
+        if not os.path.lexists(here):
+            return  # placed already
+        if there.is_dir() and not there.is_symlink() and not any(there.iterdir()):
+            there.rmdir()  # an empty folder named for it: the part takes its place
+        os.replace(here, there)
+    elif kind == "merge":
+        if not here.is_dir():
+            return
+        for p in sorted(here.rglob("*")):
+            at = there / p.relative_to(here)
+            if p.is_dir() and not p.is_symlink():
+                at.mkdir(parents=True, exist_ok=True)
+                os.chmod(at, stat.S_IMODE(p.stat().st_mode))
+            else:
+                at.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(p, at)
+                faults.point("restore_merge_part_way")
+        shutil.rmtree(here)
+    _fsync_dir(there.parent)
+
+
+def _carry_out(body: dict, journal: _Journal) -> list[str]:
+    """Do every step the record of a restore lists (those done already change nothing), then open the restored
+    warehouse; the record is removed last."""
+    for n, (kind, a, b) in enumerate(body["ops"], 1):
+        _do(kind, a, b)
+        faults.point(f"restore_after_step_{n}")
+    at = body["places"]
+    places = Places(Path(at["db"]), Path(at["published"]), Path(at["inbox"]),
+                    Path(at["reference"]) if at.get("reference") else None,
+                    Path(at["contracts"]) if at.get("contracts") else None)
+    manifest = body["manifest"]
+    _repoint_pending_switches(places.db, manifest["places"].get("published"), places.published)
+    faults.point("restore_before_open")
+    replaced = Path(body["replaced"]) if body.get("replaced") else None
+    said = _open_restored(places.db, Path(body["src"]), manifest, places, body["aside"],
+                          replaced if replaced is not None and replaced.is_file() else None, set(body["parts"]))
+    faults.point("restore_before_done")
+    for path in body.get("remove", []):
+        shutil.rmtree(path, ignore_errors=True)
+    journal.remove()
+    return said
+
+
+def _undo(body: dict) -> None:
+    """Take away what a restore stopped while copying had copied: nothing else was changed."""
+    for path in [*body.get("staged", []), *body.get("remove", [])]:
+        p = Path(path)
+        if p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p, ignore_errors=True)
+        elif os.path.lexists(p):
+            p.unlink()
+    for folder in body.get("made", []):
+        with contextlib.suppress(OSError):  # removed only when empty
+            Path(folder).rmdir()
+
+
+def _clear_leftovers(places: Places) -> None:
+    """Copies a restore stopped before it wrote its record (an earlier pccdash's, or one stopped at once) left beside
+    the places it restores to: hidden, and nobody's now."""
+    db = places.db
+    beside = [places.published, places.inbox, places.reference, places.contracts, filestore.folder(db),
+              _datadocs_folder(db), db, _wal(db), records.path_of(db), _wal(records.path_of(db)),
+              records.marker_path(db)]
+    for target in beside:
+        if target is None or not target.parent.is_dir():
+            continue
+        for left in target.parent.glob(f".{glob_escape(target.name)}.restoring-*.tmp"):
+            shutil.rmtree(left, ignore_errors=True) if left.is_dir() and not left.is_symlink() else left.unlink()
+    if db.parent.is_dir():
+        for left in db.parent.glob(".pccdash-restore-*"):  # an archive unpacked by a restore that was stopped
+            shutil.rmtree(left, ignore_errors=True)
+
+
+def glob_escape(name: str) -> str:
+    import glob
+
+    return glob.escape(name)
+
+
+class RestoreRunning(BackupError):
+    """Another command is restoring a backup here and has not finished."""
+
+
+def _doing() -> set[Path]:
+    """The warehouses whose restore this thread is doing or finishing: opening one of them does not wait for it."""
+    if not hasattr(_THIS_THREAD, "doing"):
+        _THIS_THREAD.doing = set()
+    return _THIS_THREAD.doing
+
+
+_THIS_THREAD = threading.local()
+
+
+class _Journal:
+    """The record of a restore under way, beside the warehouse, held (flock) by the process doing it for as long as
+    it runs: a command that finds it held waits; one that finds it not held finishes or undoes the restore."""
+
+    def __init__(self, db: Path):
+        self.db = db
+        self.path = warehouse.restore_marker(db)
+        self.fd: int | None = None
+        self.body: dict = {}
+
+    @property
+    def state(self) -> str | None:
+        return self.body.get("state") if self.fd is not None else None
+
+    def write(self, body: dict) -> None:
+        """Write the record whole (held before it takes the place of the one before, so it is never free)."""
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            os.write(fd, json.dumps(body, indent=1).encode("utf-8"))
+            os.fsync(fd)
+            os.replace(tmp, self.path)
+        except BaseException:
+            os.close(fd)
+            tmp.unlink(missing_ok=True)
+            raise
+        _fsync_dir(self.path.parent)
+        self.close()
+        self.fd, self.body = fd, body
+
+    def take(self, wait_s: float, say) -> bool:
+        """Hold the record a stopped restore left; False when there is none (or it was finished meanwhile)."""
+        deadline, said = time.monotonic() + wait_s, False
+        while True:
+            try:
+                fd = os.open(self.path, os.O_RDONLY)
+            except FileNotFoundError:
+                return False
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        os.close(fd)
+                        raise RestoreRunning(
+                            f'A backup is being restored to "{self.db}" by another command, which has not '
+                            "finished. Nothing was changed: wait for the restore to end, then run this again.") \
+                            from None
+                    if say is not None and not said:
+                        say(f'A backup is being restored to "{self.db}" by another command: waiting for it to '
+                            "finish (Ctrl+C stops waiting).")
+                        said = True
+                    time.sleep(0.1)
+            try:
+                same = os.fstat(fd).st_ino == os.stat(self.path).st_ino
+            except FileNotFoundError:
+                same = False
+            if not same:  # finished, or written anew, while this waited: look again
+                os.close(fd)
+                continue
+            try:
+                body = json.loads(self.path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                os.close(fd)
+                raise BackupError(f'The record of a restore "{self.path}" cannot be read, so what the restore it '
+                                  "records did is not known. Ask the office's administrator to look at it: restore "
+                                  'the backup again with "pccdash restore SRC --replace" once it is moved away.') \
+                    from None
+            self.fd, self.body = fd, body
+            return True
+
+    def remove(self) -> None:
+        self.path.unlink(missing_ok=True)
+        _fsync_dir(self.path.parent)
+        self.close()
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
+_FINISHING = threading.RLock()
+
+
+def finish_stopped(db: Path, say=None) -> tuple[str, list[str], dict] | None:
+    """Finish a restore into `db` a stop left part way (every part put in place as its record says, then the
+    warehouse opened as a restore opens it), or undo one stopped while it was still copying (nothing was changed
+    then: the copies are taken away). ("finished" | "undone", what the restore says, its record); None when no
+    restore was stopped here. A restore still running is waited for."""
+    db = Path(db)
+    if db in _doing() or not warehouse.restore_marker(db).exists():
+        return None
+    with _FINISHING:
+        journal = _Journal(db)
+        seconds, said = warehouse._waits()
+        if not journal.take(seconds, say or said):
+            return None
+        _doing().add(db)
+        try:
+            body = journal.body
+            if body.get("state") != "placing":
+                _undo(body)
+                journal.remove()
+                return "undone", [], body
+            return "finished", _carry_out(body, journal), body
+        finally:
+            _doing().discard(db)
+            journal.close()
+
+
+def stopped_words(how: str, body: dict) -> str:
+    """What became of a restore a stop left, to the person running the next command."""
+    src = body.get("src", "a backup")
+    if how == "undone":
+        return (f'A restore from "{src}" was stopped before it changed anything: the copies it had begun were removed '
+                f'and everything is as it was. To restore that backup, run "pccdash restore {src}" again.')
+    return (f'A restore from "{src}" was stopped part way: it has now been finished, so everything is the backup\'s '
+            "(what it says follows).")
 
 
 def _readable_here(path: Path, src: Path, manifest: dict) -> None:
@@ -649,76 +1043,6 @@ def _aside_stamp(db: Path, in_the_way: list[Path]) -> str:
     return stamp
 
 
-def _move_aside(places: Places, in_the_way: list[Path], stamp: str, root: Path) -> list[str]:
-    """Move what a restore replaces aside, named with the time; sentences saying where each went."""
-    said = []
-    db = places.db
-    if db in in_the_way:
-        whole = db.exists()  # else what a warehouse removed by hand left beside it (its police.uk records, its log)
-        if whole:
-            with warehouse.held_still(db):  # refused while another process writes it
-                pass
-        folder = db.with_name(f"{db.stem}.replaced-{stamp}")
-        folder.mkdir()
-        moved = []
-        for path in (db, _wal(db), warehouse.read_copy_path(db), records.path_of(db), _wal(records.path_of(db)),
-                     records.marker_path(db), filestore.folder(db), _datadocs_folder(db)):
-            if path.exists():
-                os.replace(path, folder / path.name)
-                moved.append(f'"{path.name}"')
-        said.append(f'The warehouse that was at "{db}" (with its records, file store and Data Docs) was moved to '
-                    f'"{folder}".' if whole else
-                    f'What a warehouse no longer at "{db}" left beside it ({", ".join(moved)}) was moved to '
-                    f'"{folder}".')
-    for path in in_the_way:
-        if path == db or not path.exists():
-            continue
-        moved = path.with_name(f"{path.name}.replaced-{stamp}")
-        if path.is_dir() and path in (filestore.folder(db), places.inbox):  # merged: kept, and a copy set aside
-            shutil.copytree(path, moved, symlinks=True)
-            said.append(f'"{path}" held other files under names the backup\'s have; it was copied to "{moved}" '
-                        "first, and those files replaced by the backup's.")
-            part = root / ("files" if path == filestore.folder(db) else "inbox")
-            for p in part.rglob("*"):
-                here = path / p.relative_to(part)
-                if p.is_file() and here.is_file() and filestore.file_sha256(here) != filestore.file_sha256(p):
-                    here.unlink()
-            continue
-        os.replace(path, moved)
-        said.append(f'"{path}" was moved to "{moved}".')
-    return said
-
-
-def _place(src: Path, target: Path, merge: bool = False) -> None:
-    """Copy `src` (a file or folder of the backup) to `target`, each file whole: into a hidden name beside it,
-    then renamed. With `merge`, a folder's files not already there are added and the rest kept."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if src.is_dir() and merge and target.is_dir():
-        for p in sorted(src.rglob("*")):
-            at = target / p.relative_to(src)
-            if p.is_dir() and not p.is_symlink():
-                at.mkdir(exist_ok=True)
-                os.chmod(at, stat.S_IMODE(p.stat().st_mode))
-            elif not at.exists():
-                _place(p, at)
-        return
-    tmp = target.with_name(f".{target.name}.restoring-{os.getpid()}.tmp")
-    if tmp.is_dir():
-        shutil.rmtree(tmp)
-    tmp.unlink(missing_ok=True)
-    try:
-        if src.is_dir():
-            shutil.copytree(src, tmp, symlinks=True)
-        else:
-            shutil.copy2(src, tmp)
-            with open(tmp, "rb+") as fh:
-                os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True) if tmp.is_dir() else tmp.unlink(missing_ok=True)
-        raise
-
-
 def _repoint_pending_switches(db: Path, was: str | None, now: Path) -> None:
     """A switch of the public side a stop left undone names the published folder as it was on the machine backed
     up: it is to be finished in the folder restored."""
@@ -735,7 +1059,7 @@ def _repoint_pending_switches(db: Path, was: str | None, now: Path) -> None:
 
 
 def _open_restored(db: Path, src: Path, manifest: dict, places: Places, aside: list[str],
-                   replaced: Path | None = None) -> list[str]:
+                   replaced: Path | None, parts: set[str]) -> list[str]:
     """Open the restored warehouse as every command does (its schema brought up to date, a switch a stop left
     finished, its readers' copy made), record the restore in its audit trail, make again the erasures of the public's
     names and contacts the backup predates (those the record of erasures beside the warehouse, or the warehouse
@@ -753,8 +1077,10 @@ def _open_restored(db: Path, src: Path, manifest: dict, places: Places, aside: l
         snapshots = con.execute("SELECT version, sha256, file_name FROM snapshot ORDER BY version").fetchall()
         detail = (f'from "{src}", taken {_when(manifest["taken_at"])} on {manifest.get("host", "another machine")} '
                   f"(schema version {manifest['schema_version']})")
-        with audit.transaction(con):
-            audit.record(con, audit.system_actor("pccdash"), "restore", subject="the warehouse", detail=detail)
+        with audit.transaction(con):  # once: a restore finished after a stop may have recorded itself already
+            if not warehouse.scalar(con, "SELECT count(*) FROM audit_event WHERE action = 'restore' AND detail = ?",
+                                    [detail]):
+                audit.record(con, audit.system_actor("pccdash"), "restore", subject="the warehouse", detail=detail)
         known = erasure.on_record(db, replaced)
         again = erasure.reapply(con, known or {}, places.inbox)
         unknown = known is None and bool(erasure.kept(con))
@@ -770,9 +1096,9 @@ def _open_restored(db: Path, src: Path, manifest: dict, places: Places, aside: l
             f'Published folder "{places.published}": {len(snapshots)} snapshot(s), '
             + (f"snapshot {in_force} in force." if in_force else "nothing in force."),
             f'File store "{filestore.folder(db)}" and inbox "{places.inbox}" restored.']
-    if any(e["path"].startswith("reference/") for e in manifest["files"]):
+    if "reference" in parts:
         said.append(f'The office\'s reference files restored to "{places.reference}".')
-    if any(e["path"].startswith("contracts/") for e in manifest["files"]):
+    if "contracts" in parts:
         said.append(f'The office\'s data contracts restored to "{places.contracts}".')
     if again:
         said.append(f"{len(again)} erasure(s) of a sender's name and contact made after this backup was taken were "

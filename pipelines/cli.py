@@ -2768,6 +2768,10 @@ def restore_(src, db, published, folder, replace):
     folder already there is not written over unless --replace. The restored warehouse is brought up to date,
     its readers' copy made, and the restore recorded in its audit trail.
 
+    All or nothing: every part is copied beside its place before anything is changed, then renamed into place.
+    A restore stopped part way (a power cut) is finished by the next command, or by running it again; one
+    stopped while still copying is undone, and everything is as it was.
+
     \b
     Examples:
       pccdash restore /mnt/backups/pccdash-2026-11-21.tar.gz

@@ -18,7 +18,11 @@ POINTS = ("police_uk_records_unnumbered", "police_uk_records_committed", "ingest
           # a release (pointer and static site) built whole in its temporary folder, before its rename into place
           "release_before_rename",
           # a backup copied whole into its hidden folder, before its record is written; an archive part written
-          "backup_before_manifest", "backup_archive_before_manifest")
+          "backup_before_manifest", "backup_archive_before_manifest",
+          # a restore: part way through copying each part beside its place, all copied, (after each step it then
+          # takes, "restore_after_step_N", N from 1) all in place, the warehouse opened
+          "restore_copying", "restore_before_placing", "restore_merge_part_way", "restore_before_open",
+          "restore_before_done")
 
 
 def point(name: str) -> None:

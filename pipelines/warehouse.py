@@ -311,6 +311,7 @@ def _must_be_duckdb(path: Path) -> None:
 def connect(path: str | os.PathLike | None = None, *, create: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection to an up-to-date warehouse; on close, readers get a fresh copy."""
     p = db_path(path)
+    finish_stopped_restore(p)
     if not p.exists() and not create:
         raise WarehouseError(f'There is no warehouse at "{p}". Run "pccdash init" or "pccdash demo" first.')
     _writable_or_raise(p)
@@ -363,6 +364,30 @@ def rewrite_on_close(con: duckdb.DuckDBPyConnection) -> None:
         write_atomically(rewrite_marker(Path(path)), b"")
 
 
+def restore_marker(path: Path) -> Path:
+    """The record of a restore into the warehouse at `path` under way (`pipelines.backup.restore`): while it is there
+    and no process holds it, a stop left the restore part way, and the next command that opens the warehouse finishes
+    it (or, stopped while still copying, undoes it) before anything else."""
+    return path.with_name(path.name + ".restore-pending")
+
+
+def finish_stopped_restore(path: Path) -> list[str]:
+    """Before anything else: finish (or undo) a restore a stop left part way here, so every part the office holds is
+    the backup's, or every part as it was; what became of it, said to the person running the command."""
+    if not restore_marker(path).exists():
+        return []
+    from .backup import finish_stopped, stopped_words
+
+    done = finish_stopped(path)
+    if done is None:
+        return []
+    how, said, body = done
+    said = [stopped_words(how, body), *said]
+    for sentence in said:  # to the person running the command (or the app's log): the audit trail has the restore
+        print(f"Note: {sentence}", file=sys.stderr)
+    return said
+
+
 def rewrite_marker(path: Path) -> Path:
     """The file saying the warehouse at `path` is to be written anew (`rewrite_on_close`)."""
     return path.with_name(path.name + ".rewrite-pending")
@@ -372,6 +397,7 @@ def rewrite_marker(path: Path) -> Path:
 def connect_read_only(path: str | os.PathLike | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection to the warehouse itself (for commands; the dashboard opens the copy)."""
     p = db_path(path)
+    finish_stopped_restore(p)
     if not p.exists():
         raise WarehouseError(f'There is no warehouse at "{p}". Run "pccdash init" or "pccdash demo" first.')
     # held in this process too: one process may not open a file read-only while it has it open for writing
@@ -426,6 +452,7 @@ def held_still(path: str | os.PathLike | None = None) -> Iterator[duckdb.DuckDBP
     them (the published folder, the inbox's imported questions) stay as they are, so a backup copies them as
     one moment; readers (the dashboards, which read the readers' copy, and other commands) go on."""
     p = db_path(path)
+    finish_stopped_restore(p)
     if not p.exists():
         raise WarehouseError(f'There is no warehouse at "{p}". Give --db (or PCCDASH_DB) the path of the office\'s '
                              "warehouse.")
