@@ -36,6 +36,7 @@ import contextlib
 import datetime as dt
 import errno
 import fcntl
+import glob
 import hashlib
 import io
 import json
@@ -796,17 +797,11 @@ def _clear_leftovers(places: Places) -> None:
     for target in beside:
         if target is None or not target.parent.is_dir():
             continue
-        for left in target.parent.glob(f".{glob_escape(target.name)}.restoring-*.tmp"):
+        for left in target.parent.glob(f".{glob.escape(target.name)}.restoring-*.tmp"):
             shutil.rmtree(left, ignore_errors=True) if left.is_dir() and not left.is_symlink() else left.unlink()
     if db.parent.is_dir():
         for left in db.parent.glob(".pccdash-restore-*"):  # an archive unpacked by a restore that was stopped
             shutil.rmtree(left, ignore_errors=True)
-
-
-def glob_escape(name: str) -> str:
-    import glob
-
-    return glob.escape(name)
 
 
 class RestoreRunning(BackupError):
