@@ -999,7 +999,10 @@ def _with_notes(df, notes: dict[str, str]) -> str:
 @click.argument("months", nargs=-1, required=True, metavar="YYYY-MM...")
 @db_option
 @as_option
-def approve(months, db, as_user):
+@click.option("--reason", default=None, metavar="TEXT",
+              help="Why figures the public reads change (a correction the force sent, say): published beside each "
+                   "figure the next publication revises in these months, on the public revisions page.")
+def approve(months, db, as_user, reason):
     """Approve months for publication, as their figures stand now (only {holders} role, pcc).
 
     A month with a refused file not yet replaced, or an unresolved blocking flag, cannot be approved.
@@ -1009,9 +1012,13 @@ def approve(months, db, as_user):
     is approved again. A month already approved whose figures have not changed since is left as it
     was approved: the command says by whom and when, and records nothing new.
 
+    A month already published whose figures were corrected is approved again to publish the correction;
+    --reason says why, for the public (give it again to a month approved as it stands to change it).
+
     \b
-    Example:
+    Examples:
       pccdash approve 2015-06 2015-07 --as pcc@example.org
+      pccdash approve 2015-06 --as pcc@example.org --reason "The force corrected Sheffield's arrests after an audit."
     """
     from .audit import cli_actor
     from .publish.approval import approve_or_standing, not_all_in
@@ -1021,7 +1028,7 @@ def approve(months, db, as_user):
     actor = cli_actor(as_user)
     with connect(db, create=False) as con:  # a mistyped --db makes no empty warehouse to find no figures in
         # the months asked for and not approved stood approved already (a refusal raises): said by whom and when
-        done, standing = approve_or_standing(con, list(months), actor)
+        done, standing = approve_or_standing(con, list(months), actor, reason)
         short = not_all_in(con, done)
     if done:
         click.echo(f"Approved by {actor.identity} (account {actor.os_account}): "

@@ -1209,3 +1209,101 @@ def test_the_previews_grid_names_each_kind_of_period_in_words(loaded, tmp_path, 
     cells = pd.read_csv(io.BytesIO([d for n, d in served if n == "publication-preview-cells.csv"][-1]), dtype=str,
                         keep_default_na=False)
     assert {"month", "quarter"} <= set(cells["Period type"]) <= set(PERIOD_TYPE_WORDS)
+
+
+def revision_reasons(sql_where: str = "true") -> list[list]:
+    return snapshot_rows(f"SELECT area, period_type, period, previous_display, new_display, coalesce(reason, '') "
+                         f"FROM revision WHERE {sql_where} ORDER BY version, period_type, period, area")
+
+
+def test_a_reason_given_with_the_approval_of_a_correction_is_published_beside_each_figure_it_revises(loaded, tmp_path):
+    """The public read that a figure was revised, never why. A reason given with the approval of a corrected month is
+    published beside each figure that publication revises in it (the force's total and the quarter with the
+    district's month), and stays with them; a later revision of another month approved with no reason has none."""
+    from pipelines.publish.content import SnapshotView
+    from pipelines.publish.pages import revisions_table
+
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-06", "2015-07", "2015-08"], PCC)
+        publish(con, PCC)
+        assert ingest(con, [write_csv(tmp_path / "june.csv", HEADER + month_rows(
+            "2015-06", "cse_arrests", (10, 25, 30, 40)))]).ok
+        why = "The force corrected Doncaster's arrests after an audit of its custody records."
+        approve(con, ["2015-06"], PCC, reason=f"  {why}  ")
+        preview = preview_publication(con)
+        assert preview.reason_lines == [f'Reason the public reads beside the figures revised in June 2015: "{why}"']
+        assert preview.reason_lines[0] in preview.summary
+        publish(con, PCC, expected=preview.fingerprint)
+    june = revision_reasons("measure = 'cse_arrests' AND area IN ('Doncaster', 'South Yorkshire')")
+    assert [r[:5] for r in june if r[1] == "month"] == [["Doncaster", "month", "2015-06", "20", "25"],
+                                                         ["South Yorkshire", "month", "2015-06", "100", "105"]]
+    assert june and all(r[5] == why for r in june), june  # the quarter and 12 months with June too
+    with warehouse.connect(loaded) as con:
+        assert ingest(con, [write_csv(tmp_path / "july.csv", HEADER + month_rows(
+            "2015-07", "cse_arrests", (11, 22, 31, 41)))]).ok
+        approve(con, ["2015-07"], PCC)
+        publish(con, PCC)
+    rows = revision_reasons("measure = 'cse_arrests' AND area = 'Doncaster' AND period_type = 'month'")
+    assert rows == [["Doncaster", "month", "2015-06", "20", "25", why],
+                    ["Doncaster", "month", "2015-07", "21", "22", ""]]
+    table = revisions_table(SnapshotView(public.current_snapshot()))
+    assert table.columns[-1] == "Reason" and any(c.text == why for row in table.rows for c in row)
+
+
+def test_a_reason_that_quotes_a_figure_the_publication_hides_refuses_it(loaded, tmp_path):
+    """The reason is published: one that ties a hidden small count to its figure would publish it. Nothing is
+    published until the month is approved again with a reason that leaves it out."""
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-08"], PCC)
+        publish(con, PCC)
+        assert ingest(con, [write_csv(tmp_path / "small.csv", HEADER + month_rows(
+            "2015-08", "cse_arrests", (12, 3, 32, 42)))]).ok
+        approve(con, ["2015-08"], PCC, reason="Doncaster's CSE arrests in August 2015 were 3, not 22.")
+        with pytest.raises(NothingToPublish) as refused:
+            publish(con, PCC)
+        said = str(refused.value)
+        assert "the reason given with the approval of August 2015 quotes 3" in said, said
+        assert 'pccdash approve 2015-08 --reason TEXT' in said
+        assert public.read("SELECT count(*) FROM revision").iloc[0, 0] == 0
+        approve(con, ["2015-08"], PCC, reason="Doncaster's figure was sent twice.")  # approved as it stands
+        assert con.execute("SELECT note FROM publication_event WHERE action = 'approved' AND period = '2015-08-01' "
+                           "ORDER BY acted_at DESC LIMIT 1").fetchall() == [("Doncaster's figure was sent twice.",)]
+        publish(con, PCC)
+    assert {r[5] for r in revision_reasons()} == {"Doncaster's figure was sent twice."}
+
+
+def test_approve_takes_a_reason_for_the_public_and_the_preview_says_it(loaded, tmp_path, run_cli):
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-08"], PCC)
+        publish(con, PCC)
+        assert ingest(con, [write_csv(tmp_path / "aug.csv", HEADER + month_rows(
+            "2015-08", "cse_arrests", (12, 23, 32, 42)))]).ok
+    result = run_cli("approve", "2015-08", "--as", "pcc@example.org", "--db", loaded,
+                     "--reason", "Corrected by the force.")
+    assert result.exit_code == 0, result.output
+    result = run_cli("publish", "--yes", "--as", "pcc@example.org", "--db", loaded)
+    assert result.exit_code == 0, result.output
+    assert 'Reason the public reads beside the figures revised in August 2015: "Corrected by the force."' in \
+        " ".join(result.output.split())
+    result = run_cli("approve", "2015-07", "--as", "pcc@example.org", "--db", loaded, "--reason", "x" * 501)
+    assert result.exit_code != 0 and "at most 500" in result.output and "Traceback" not in result.output
+
+
+def test_the_publishing_page_asks_why_a_published_month_changes_and_keeps_the_reason(loaded, monkeypatch, tmp_path):
+    """Choosing a month the public reads to approve its correction offers a field for the reason the public will
+    read; a month never published does not ask for one."""
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-08"], PCC)
+        publish(con, PCC)
+        assert ingest(con, [write_csv(tmp_path / "aug.csv", HEADER + month_rows(
+            "2015-08", "cse_arrests", (12, 23, 32, 42)))]).ok
+    at = internal(monkeypatch, loaded, "internal_pages/publishing.py")
+    at.multiselect(key="approve_months").select("2015-07").run()
+    assert not at.exception and not [t for t in at.text_input if t.key == "approve_reason"]
+    at.multiselect(key="approve_months").unselect("2015-07").select("2015-08").run()
+    at.text_input(key="approve_reason").input("The force resent Doncaster's figure.").run()
+    at.button(key="approve").click().run()
+    assert not at.exception and not at.error
+    with warehouse.connect(loaded) as con:
+        assert con.execute("SELECT note FROM publication_event WHERE period = '2015-08-01' AND action = 'approved' "
+                           "ORDER BY acted_at DESC LIMIT 1").fetchall() == [("The force resent Doncaster's figure.",)]

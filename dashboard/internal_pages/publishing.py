@@ -57,6 +57,11 @@ for note, rows in changed.groupby("note", sort=False):
 candidates = states[states["status"].isin(["draft", "changed", "withdrawn"])]["period"].tolist()[::-1]
 chosen = st.multiselect("Months to approve", candidates, key="approve_months", format_func=ui.month_words,
                         placeholder="Choose months (newest first)")
+# a correction of a month the public reads: why it changes, in the public's words
+if set(chosen) & set(states.loc[states["first_published"] != "", "period"]):
+    st.text_input("Why the published figures change (optional; the public reads it beside each figure revised)",
+                  key="approve_reason", max_chars=500,
+                  placeholder="The force corrected Sheffield's arrests after an audit of its records.")
 for sentence in data.call(not_all_in, tuple(chosen), _also=settings.today()) or []:  # said before the button is pressed
     st.warning(ui.md_escape(sentence), icon=":material/hourglass_top:")
 
@@ -72,6 +77,7 @@ def _keep_asked() -> None:
     """The months chosen when Approve is pressed, kept before the page is drawn again: one approved meanwhile (in
     another window) is no longer offered, and the choice drawn anew would drop it without a word."""
     st.session_state["approve_asked"] = list(st.session_state.get("approve_months") or [])
+    st.session_state["approve_asked_reason"] = st.session_state.get("approve_reason") or None
 
 
 def _approved_words(out) -> str:
@@ -96,7 +102,8 @@ for sentence in st.session_state.pop("approve_said", []):
     st.info(ui.md_escape(sentence), icon=":material/task_alt:")
 asked = st.session_state.pop("approve_asked", None)
 if asked:
-    ui.act(approve_or_standing, asked, user.claims, done=_approved_words)
+    ui.act(approve_or_standing, asked, user.claims, st.session_state.pop("approve_asked_reason", None),
+           done=_approved_words)
 
 folder = str(published_dir())  # part of the cached answer's key: the preview compares with this folder's snapshot
 # disclosure control of every approved month, against every earlier snapshot: seconds on the sample, a minute or more

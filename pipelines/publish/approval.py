@@ -289,11 +289,30 @@ def approved_as_they_stand(con: duckdb.DuckDBPyConnection,
     return {p: (by, at) for p, by, at in rows if p not in changed}
 
 
-def approve(con: duckdb.DuckDBPyConnection, months: list[str], claims: dict) -> list[dt.date]:
+def revision_reason(text: str | None) -> str | None:
+    """The reason given with an approval for the change of what the public reads, as kept: trimmed, None when
+    blank."""
+    text = " ".join(str(text or "").split())
+    if len(text) > REASON_LIMIT:
+        raise CannotApprove(f"The reason is {len(text):,} characters long; the public revisions page shows at most "
+                            f"{REASON_LIMIT:,}. Say it more shortly and approve again.")
+    return text or None
+
+
+REASON_LIMIT = 500
+
+
+def approve(con: duckdb.DuckDBPyConnection, months: list[str], claims: dict, reason: str | None = None
+            ) -> list[dt.date]:
     """Approve months for publication, as the figures stand now; returns the months approved. Only the PCC role
     may; a blocked month may not. A month already approved whose figures have not changed since
-    (`approved_as_they_stand`) is left as it was approved, and nothing new is recorded for it."""
+    (`approved_as_they_stand`) is left as it was approved, and nothing new is recorded for it.
+
+    `reason`: why the figures the public reads change (a correction the force sent, say), kept with the approval
+    and published beside each figure the next publication revises in its months (the public revisions page). Given
+    for a month approved as it stands, it becomes that approval's reason (put on the audit trail)."""
     who = require(claims, "approve")
+    reason = revision_reason(reason)
     periods = [parse_month(m, "month") for m in months]
     problems, counts, clear, remedies = [], {}, [], {}
     for p in periods:
@@ -336,6 +355,8 @@ def approve(con: duckdb.DuckDBPyConnection, months: list[str], claims: dict) -> 
         raise CannotApprove(head + "\n  - " + "\n  - ".join(problems)
                             + f"\nResolve these ({', or '.join(remedies.values())}) and approve again." + alone)
     standing = approved_as_they_stand(con, periods)
+    if reason is not None and standing:
+        _give_reason(con, claims, standing, reason)
     periods = [p for p in dict.fromkeys(periods) if p not in standing]
     if not periods:
         return []
@@ -350,19 +371,46 @@ def approve(con: duckdb.DuckDBPyConnection, months: list[str], claims: dict) -> 
             if not updated:
                 con.execute("INSERT INTO period_status (period, status, approved_by, approved_at) "
                             "VALUES (?, 'approved', ?, ?)", [p, who, now])
-            con.execute("INSERT INTO publication_event (period, action, by_user, acted_at) "
-                        "VALUES (?, 'approved', ?, ?)", [p, who, now])
+            con.execute("INSERT INTO publication_event (period, action, by_user, acted_at, note) "
+                        "VALUES (?, 'approved', ?, ?, ?)", [p, who, now, reason])
             audit.record(con, claims, "approve", subject=f"{p:%Y-%m}",
-                         detail=f"{counts[p]:,} figures as they stood" + since[p])
+                         detail=f"{counts[p]:,} figures as they stood" + since[p]
+                         + (f"; reason for the public: {reason}" if reason else ""))
     return periods
 
 
-def approve_or_standing(con: duckdb.DuckDBPyConnection, months: list[str], claims: dict
+def _give_reason(con: duckdb.DuckDBPyConnection, claims: dict, standing: dict[dt.date, tuple[str, dt.datetime]],
+                 reason: str) -> None:
+    """The reason given again for months approved as they stand: kept as their approval's, where it differs."""
+    with audit.transaction(con):
+        for p, (_, at) in standing.items():
+            [(changed,)] = con.execute(
+                """UPDATE publication_event SET note = ? WHERE period = ? AND action = 'approved' AND acted_at = ?
+                   AND note IS DISTINCT FROM ?""", [reason, p, at, reason]).fetchall()
+            if changed:
+                audit.record(con, claims, "approve", subject=f"{p:%Y-%m}",
+                             detail=f"reason for the public given to the approval in force: {reason}")
+
+
+def approval_reasons(con: duckdb.DuckDBPyConnection, since: dt.datetime | None) -> dict[str, str]:
+    """The reasons for the public given with the approvals in force ("YYYY-MM" -> reason), of the months approved
+    after `since` (the snapshot the public reads now was made; every approval when None): what the next publication
+    revises in those months is revised for that reason. An approval the public has read the publication of since
+    explains no later change."""
+    rows = con.execute(
+        """SELECT strftime(s.period, '%Y-%m'), e.note FROM period_status s
+           JOIN publication_event e ON e.period = s.period AND e.action = 'approved' AND e.acted_at = s.approved_at
+           WHERE e.note IS NOT NULL AND e.note <> '' AND ($since IS NULL OR s.approved_at > $since)
+           ORDER BY s.period""", {"since": since}).fetchall()
+    return dict(rows)
+
+
+def approve_or_standing(con: duckdb.DuckDBPyConnection, months: list[str], claims: dict, reason: str | None = None
                         ) -> tuple[list[dt.date], dict[dt.date, tuple[str, dt.datetime]]]:
     """`approve`, and of the months asked for that it left as they were, who approved each and when: a month
     approved already (in another window, or by `pccdash approve`) whose figures have not changed since. Read in
     the approval's own connection, so that what is said is what the approval found."""
-    done = approve(con, months, claims)
+    done = approve(con, months, claims, reason)
     left = [p for p in dict.fromkeys(parse_month(m, "month") for m in months) if p not in done]
     return done, approved_as_they_stand(con, left) if left else {}
 

@@ -685,7 +685,8 @@ def revisions_table(view: SnapshotView) -> Table | None:
     if rev.empty:
         return None
     names = data(view).names
-    has_reason = "reason" in rev.columns
+    # the reason a revision was made for, where the approval that made it gave one
+    has_reason = "reason" in rev.columns and bool(rev["reason"].map(lambda r: not pd.isna(r) and bool(str(r))).any())
     rev = rev.sort_values(["revised_at", "measure", "area", "period"], ascending=[False, True, True, True])
     cols = ("Measure", "Area", "Period", "Was", "Now", "Revised on", *(("Reason",) if has_reason else ()))
     rows = tuple((Cell(names.get(r["measure"], str(r["measure"]))), Cell(str(r["area"])),

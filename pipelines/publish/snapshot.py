@@ -75,11 +75,17 @@ from ..uk_time import uk_day
 from ..warehouse import finish_switches, utc_now
 from . import breakdowns as published_breakdowns
 from . import lp_audit
-from .approval import APPROVAL_WITHDRAWN, APPROVALS_AT_MADE, HELD_BY_DISCLOSURE, open_blocking_flags
+from .approval import (
+    APPROVAL_WITHDRAWN,
+    APPROVALS_AT_MADE,
+    HELD_BY_DISCLOSURE,
+    approval_reasons,
+    open_blocking_flags,
+)
 from .content import SnapshotView
 from .info import FILE_NAME as PUBLIC_INFO_FILE
 from .info import load_public_info
-from .pages import dimensions_meta
+from .pages import dimensions_meta, months_in
 
 log = logging.getLogger(__name__)
 
@@ -813,7 +819,10 @@ def _revisions(previous: Path | None, cells: pd.DataFrame, now: dt.datetime, ver
     old = _areas_now(public_read("SELECT measure, area, period, period_type, display, suppressed FROM figure",
                                  snapshot=previous))
     old["display"] = old["display"].astype(str)
-    old_revs = _areas_now(public_read(f"SELECT {', '.join(cols)} FROM revision", snapshot=previous))
+    kept = public_read("SELECT column_name FROM information_schema.columns WHERE table_name = 'revision' "
+                       "AND column_name = 'reason'", snapshot=previous)
+    old_revs = _areas_now(public_read(f"SELECT {', '.join(cols)}{', reason' if len(kept) else ''} FROM revision",
+                                      snapshot=previous))
     both = cells.merge(old, on=["measure", "area", "period", "period_type"], suffixes=("", "_old"))
     # a figure hidden before and shown now is shown for the first time, not a published figure revised
     changed = both[(both["display"] != both["display_old"]) & ~both["suppressed_old"].fillna(False).astype(bool)]
@@ -874,6 +883,17 @@ class Preview:
     # an approved item's number equal to a hidden figure's value that its text does not tie to that figure, in words
     # (one the text ties to it refuses the publication: `problem`)
     quoted: list[str] = field(default_factory=list)
+    # the reasons given with the months' approvals for what this publication revises in them ("YYYY-MM" -> reason),
+    # published beside each figure revised (the public revisions page)
+    reasons: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def reason_lines(self) -> list[str]:
+        """The reason the public will read beside the figures revised in each month that has one."""
+        revised = self.revised if self.revised is not None else pd.DataFrame(columns=["period", "period_type"])
+        touched = {m for t, p in zip(revised["period_type"], revised["period"], strict=True) for m in months_in(t, p)}
+        return [f'Reason the public reads beside the figures revised in {month_text(m)}: "{why}"'
+                for m, why in self.reasons.items() if m in touched]
 
     @property
     def summary(self) -> list[str]:
@@ -905,7 +925,7 @@ class Preview:
             dropped = f", {self.board_dropped} no longer published" if self.board_dropped else ""
             lines.append(f"Accountability items approved for publication: {len(self.board)} ({self.board_new} new"
                          f"{changed}{dropped}).")
-        return lines + self.flag_lines + self.withheld_lines + self.quoted + self.exposed_lines
+        return lines + self.reason_lines + self.flag_lines + self.withheld_lines + self.quoted + self.exposed_lines
 
     @property
     def withheld_lines(self) -> list[str]:
@@ -943,6 +963,43 @@ class Preview:
             lines.append(f"{month_text(month)} stays as the public reads it, its flagged figures marked as being "
                          f"checked: {_flags_phrase(flags)}. This publication does not change its figures.")
         return lines
+
+
+def _reasons_for(con: duckdb.DuckDBPyConnection, previous: Path | None, months: list[str]) -> dict[str, str]:
+    """The reasons given with the approvals of `months` since the publication the public reads now was made: what
+    this publication revises in a month, it revises for the reason its approval gave."""
+    if previous is None:  # nothing published, nothing revised
+        return {}
+    made = con.execute("SELECT created_at FROM snapshot WHERE version = ?", [_version_of(previous)]).fetchall()
+    since = made[0][0] if made else None
+    wanted = set(months)
+    return {m: why for m, why in approval_reasons(con, since).items() if m in wanted}
+
+
+def _reasons_quoting(reasons: dict[str, str], hidden: pd.DataFrame | None, con: duckdb.DuckDBPyConnection,
+                     months: list[str]) -> list[tuple[str, Quoted, bool]]:
+    """Each reason's whole numbers tied to a figure the publication hides, or to a small count of a month it does not
+    publish: (the month, the figure, whether it is such a small count)."""
+    if not reasons:
+        return []
+    unpublished = _unpublished_small_counts(con, months)
+    return [(m, q, small) for m, text in reasons.items()
+            for frame, small in ((hidden, False), (unpublished, True))
+            for q in quoted_hidden_figures(text, frame) if q.tied]
+
+
+def _with_reasons(revisions: pd.DataFrame, reasons: dict[str, str], version: int) -> pd.DataFrame:
+    """The revisions, with the reason each was made for: those this publication (`version`) makes, the reasons given
+    with the approvals of the months each revised figure covers; those made before, as they were published."""
+    revisions = revisions.copy()
+    if "reason" not in revisions.columns:
+        revisions["reason"] = None
+    new = revisions["version"] == version
+    revisions.loc[new, "reason"] = [
+        " ".join(dict.fromkeys(reasons[m] for m in months_in(t, p) if m in reasons)) or None
+        for t, p in zip(revisions.loc[new, "period_type"], revisions.loc[new, "period"], strict=True)]
+    revisions["reason"] = revisions["reason"].astype(object).where(revisions["reason"].notna(), None)
+    return revisions
 
 
 def _quoted_in_approvals(approvals: list[Release], hidden: pd.DataFrame) -> list[tuple[Release, str, Quoted]]:
@@ -1336,6 +1393,11 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
         hidden=protected.hidden,
         quoted=_quote_notes([(item, where, q) for item, where, q in quotes if not q.tied]))
     tied = [(item, where, q) for item, where, q in quotes if q.tied] + unpublished
+    preview.reasons = _reasons_for(con, previous, months)
+    if preview.reasons:
+        preview.fingerprint = _fingerprint([*months, json.dumps(preview.reasons, sort_keys=True)], cells, caveats,
+                                           board)
+    reason_tied = _reasons_quoting(preview.reasons, protected.hidden, con, months)
     # a hidden figure shown is a change of what the public reads too: a flag on its month stops it as a revision
     revised_flagged = {m: (int((preview.revised["period"] == m).sum()), int((shown["period"] == m).sum()))
                        for m in preview.flagged_public}
@@ -1356,6 +1418,15 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
             item, where, q, unpublished=(item, where, q) in unpublished) + (
             f" {len(tied) - 1} other quotation(s) of a hidden figure in the approved items need the same."
             if len(tied) > 1 else "")
+    elif reason_tied and months:
+        month, q, unpublished_count = reason_tied[0]
+        hides = ("a small count of a month not published, hidden whenever its month is published,"
+                 if unpublished_count else "the figure this publication hides")
+        preview.problem = (f"Nothing can be published: the reason given with the approval of {month_text(month)} "
+                           f"quotes {q.number}, {hides} for {q.figure}: published beside the figures it revises, "
+                           "the hidden figure would be published with it. To publish, approve the month again with "
+                           f'a reason that leaves it out ("pccdash approve {month} --reason TEXT", or the Approve '
+                           "and publish page), then publish again.")
     elif revised_flagged:
         month, (n, m) = next(iter(revised_flagged.items()))
         flags = preview.flagged_public[month]
@@ -1454,7 +1525,7 @@ def _publish(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, folder: 
     now = utc_now()
     version = _next_version(con, folder)
     previous = current_snapshot(folder)
-    revisions = _revisions(previous, cells, now, version)
+    revisions = _with_reasons(_revisions(previous, cells, now, version), preview.reasons, version)
     first_published = {p.strftime("%Y-%m"): fp for p, fp in zip(approved["period"], approved["published_at"],
                                                                    strict=True)}
     periods = pd.DataFrame({"period": sorted(first_published)})
