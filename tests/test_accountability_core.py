@@ -642,6 +642,27 @@ def test_a_meeting_cancelled_carries_its_questions_and_due_actions_to_a_later_on
         f"action {action} is due by it, carried to the Public Accountability Board, 15 October 2015"]
 
 
+def test_the_next_meetings_pack_says_a_board_since_the_last_was_cancelled_and_why(con, board, monkeypatch):
+    """Regression: with the September Board called off, the October pack's "Since the last meeting" went back to
+    August and said nothing of September's: a member reading it could not tell a Board had been missed, or why.
+    Its counts line now says so, once, and a district's report called off is not said in the Board's pack."""
+    from pipelines.briefing.loop_section import since_last_meeting
+
+    monkeypatch.setenv("PCCDASH_TODAY", "2015-09-10")
+    first, second, _ = board  # 20 August and 17 September 2015
+    october = acc.add_meeting(con, PCC, held_on="2015-10-15")
+    november = acc.add_meeting(con, PCC, held_on="2015-11-19")
+    district = acc.add_meeting(con, PCC, held_on="2015-09-24", kind="district", district="Rotherham")
+    acc.cancel_meeting(con, PCC, second.meeting_id, reason="The Chief Constable cannot attend")
+    acc.cancel_meeting(con, PCC, district.meeting_id, reason="Rotherham's report moves to the spring")
+    said = since_last_meeting(con, october.held_on).counts
+    assert said.endswith("; the Public Accountability Board, 17 September 2015 was cancelled (The Chief Constable "
+                         "cannot attend)"), said
+    assert "Rotherham" not in said
+    assert "cancelled" not in since_last_meeting(con, november.held_on).counts  # said once: October went back past it
+    assert [m.meeting_id for m in acc.carried_forward(con, october.held_on).cancelled_since] == [second.meeting_id]
+
+
 def test_a_meeting_held_is_not_cancelled_and_one_with_nothing_put_to_it_needs_nowhere_to_carry(con, board):
     first, second, question = board
     acc.add_action(con, PCC, meeting_id=first.meeting_id, body="Report", owner="ACC", due_on="2015-12-31")

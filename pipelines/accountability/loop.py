@@ -117,6 +117,7 @@ class Loop:
     closed_since: list[Action] = field(default_factory=list)         # closed since the previous meeting
     reopened_since: list[Action] = field(default_factory=list)  # of the open and overdue, those reopened since it
     follow_ups: list[Decision] = field(default_factory=list)  # to be looked at again by now, and not decided on since
+    cancelled_since: list[Meeting] = field(default_factory=list)  # of its series, called off since the previous one
 
     @property
     def empty(self) -> bool:
@@ -148,6 +149,10 @@ def carried_forward(con: duckdb.DuckDBPyConnection, held_on: dt.date, *, kind: s
     previous = same_kind[-1] if same_kind else None
     earlier_ids = {m.meeting_id for m in before}
     loop = Loop(held_on, previous)
+    # a meeting of its series called off since the previous one: the pack says a Board was missed, and why
+    loop.cancelled_since = [m for m in meetings(con, cancelled=True) if m.cancelled and m.held_on < held_on
+                            and (previous is None or m.held_on > previous.held_on)
+                            and (same_series(m, meeting) if meeting is not None else m.kind == kind)]
 
     def carried(q: Question) -> CarriedQuestion:
         then = question_figures(q, analytics)

@@ -184,6 +184,7 @@ def counts(loop: Loop, held: dict[int, Meeting]) -> str:
         parts.append(f"{_plural(len(loop.reopened_since), 'action')} reopened since")
     if loop.follow_ups:
         parts.append(f"{_plural(len(loop.follow_ups), 'decision')} due to be looked at again")
+    parts += [f"the {m.named} was cancelled ({m.cancel.reason.rstrip().rstrip('.')})" for m in loop.cancelled_since]
     return "; ".join(parts)
 
 
