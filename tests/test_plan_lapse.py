@@ -404,3 +404,24 @@ def test_a_successors_aspiration_is_drawn_from_the_month_it_began_not_over_the_e
     assert chart.target == 5 and chart.target_from == pd.Timestamp("2026-06-01")
     assert chart.target_label == "Aspiration (5.0 a month, from June 2026)"
     assert "the aspiration as a line from June 2026, when the plan setting it began" in chart.description
+
+
+def test_a_question_on_a_measure_the_next_plan_leaves_out_is_still_followed_by_its_figures(figures, lapse_db):
+    """Regression: a question put on CAWNs issued in Doncaster under one plan, carried to a Board whose month the
+    next plan judges without that measure, had no figures now (the plan in force does not list it) and the pack said
+    "Figures now: Unchanged", whatever the month's figure was. The figures a question follows are the measure's, as
+    the catalogue defines them, whichever plan is in force."""
+    from pipelines import accountability as acc
+
+    analytics = PlanAnalytics(figures, plans=plans_from_dict(with_successor("2026-06")))
+    assert "cawn_issued" not in {s.measure_id for s in analytics.status("2026-06")}
+    with warehouse.connect_read_only(lapse_db) as con:
+        (june,) = con.execute("SELECT value FROM figure WHERE measure = 'cawn_issued' AND district = 'Doncaster' "
+                              "AND strftime(period, '%Y-%m') = '2026-06'").fetchone()
+    now = acc.figures_for(analytics, "cawn_issued", "Doncaster", "2026-06")
+    assert [f["label"] for f in now] == ["June 2026", "12 months to June 2026", "Variation"], now
+    assert now[0]["value"] == june
+    # a measure the new plan still holds is judged by it, as before
+    charges = acc.figures_for(analytics, "cse_charges", "Doncaster", "2026-06")
+    assert charges[0]["value"] == next(s.value for s in analytics.status("2026-06")
+                                       if s.measure_id == "cse_charges" and s.area == "Doncaster")

@@ -25,7 +25,8 @@ def figures_for(analytics, measure_id: str, area: str, month: object) -> list[di
     if analytics is None or month is None or measure_id is None:
         return []
     m = catalogue().get(measure_id)
-    status = next((s for s in analytics.status(month) if s.measure_id == measure_id and s.area == area), None)
+    # the measure's figures whichever plan is in force: one the month's plan leaves out is followed all the same
+    status = analytics.measure_status(month, measure_id, area)
     if status is None:
         return []
     label = month_label(month_number(status.month))

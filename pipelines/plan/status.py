@@ -225,13 +225,21 @@ class PlanAnalytics:
         plan, in a month outside every plan) judges it when it is one of its measures; otherwise its figure and
         SPC signal as the catalogue defines it, with no aspiration. For what follows a measure whatever the plan
         of the day holds (the recommendations register)."""
+        return self.measure_status(month, measure_id, self.panel.areas[self.panel.force_index])
+
+    def measure_status(self, month: object, measure_id: str, area: str) -> MeasureStatus | None:
+        """``force_status`` for any area (the force or a district): a measure the plan of the month leaves out still
+        has its figure and SPC signal, with no aspiration, as a question put on it under an earlier plan follows it.
+        None for an area the figures do not hold."""
         number = month_number(month)
-        found = next((s for s in self.status(number) if s.is_force and s.measure_id == measure_id), None)
+        found = next((s for s in self.status(number) if s.area == area and s.measure_id == measure_id), None)
         if found is not None:
             return found
+        if area not in self.panel.areas:
+            return None
         measure = catalogue().get(measure_id)
         pm = PlanMeasure(measure, "", measure.increase_is, PeriodSpan(number, number, ""), None)
-        return self._status(False, "", pm, self.panel.force_index, number, self.history)
+        return self._status(False, "", pm, self.panel.areas.index(area), number, self.history)
 
     def notice(self, month: object) -> str | None:
         """The plain notice for a month outside every plan (None when a plan is in force)."""
