@@ -719,3 +719,24 @@ def test_a_question_from_the_public_says_once_that_the_public_asked_it(monkeypat
     monkeypatch.setenv("PCCDASH_DB", str(wh))
     out = run_cli("meetings", "show", str(meeting.meeting_id)).stdout
     assert "Asked by a member of the public." in out and "from the public" not in out
+
+
+def test_an_answer_awaited_then_given_is_not_said_overdue_in_the_questions_history(monkeypatch, wh):
+    """Regression: the force promised an answer by 7 May and gave it on 6 May; at every later meeting the question's
+    history on the page still read "Answer awaited by 7 May 2026 (overdue)" above the answer, as if still owed. Only
+    the answer in force is judged overdue; one an answer came after is history."""
+    first = record(wh, acc.add_meeting, PCC, held_on="2026-04-16")
+    record(wh, acc.add_meeting, PCC, held_on="2026-06-18")
+    q = record(wh, acc.ask, PCC, first.meeting_id, "How many charges came from Operation Stovewood?")
+    still = record(wh, acc.ask, PCC, first.meeting_id, "How many reviews of closed cases have begun?")
+    record(wh, acc.await_answer, ANALYST, q, awaited_by="2026-05-07")
+    record(wh, acc.record_answer, ANALYST, q, body="Nine of the 23.", answered_by="Chief Constable",
+           answered_on="2026-05-06")
+    record(wh, acc.await_answer, ANALYST, still, awaited_by="2026-05-14")
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-06-15")
+    at = internal(monkeypatch, wh, MEETINGS, PCC)
+    assert at.selectbox(key="meeting_pick").value != first.meeting_id  # the June Board, with both carried to it
+    shown = said(at)
+    assert "Answer awaited by 7 May 2026 (recorded by analyst@example.org)" in shown, shown
+    assert "7 May 2026 (overdue)" not in shown
+    assert "Answer awaited by 14 May 2026 (overdue) (recorded by analyst@example.org)" in shown  # still owed

@@ -201,7 +201,9 @@ def _decision_lines(decided: list[acc.Decision]) -> str:
 def _answer_lines(q: acc.Question) -> str:
     lines = []
     for a in q.answers:
-        line = f"- {ui.md_escape(a.words(meeting.held_on))} (recorded by {ui.md_escape(a.recorded_by)})"
+        # only the answer in force can be overdue: one awaited that an answer (or a later date) followed is history
+        said = a.words(meeting.held_on if a is q.answers[-1] else None)
+        line = f"- {ui.md_escape(said)} (recorded by {ui.md_escape(a.recorded_by)})"
         if a.body:
             line += f"  \n  {ui.md_escape(a.body)}"
         if a.document_name:
