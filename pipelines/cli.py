@@ -795,7 +795,8 @@ def plan(db, month, district, no_sentences, fmt):
         click.echo("\n".join(f"- {t}" for t in said))
     # a gap between plans is said where the month's 12 months hold some of it, as the pack says it
     twelve = range(month_number(when) - 11, month_number(when) + 1)
-    notices = [plan_notice(when), *plan_notices([m for m in months if m <= when], besides=when, shown=twelve),
+    notices = [plan_notice(when), *plan_notices([m for m in months if m <= when], besides=when, shown=twelve,
+                                                loaded_to=months[-1]),
                *returns]
     for notice in filter(None, notices):  # after the table, where a reader of the last line looks
         click.echo("")

@@ -212,3 +212,15 @@ def test_plan_says_an_overdue_or_partial_return_as_the_overview_and_the_pack_do(
                    env={"PCCDASH_TODAY": "2026-04-20"}).exit_code == 0
     partial = " ".join(run_cli("plan", "--db", db, env={"PCCDASH_TODAY": "2026-04-20"}).stdout.split())
     assert "The return for March 2026 is incomplete" in partial and "without Barnsley" in partial
+
+
+def test_plan_for_an_earlier_month_does_not_call_it_the_latest_month_loaded(sample_db, run_cli):
+    """Regression: with the sample's figures loaded to March 2026, `pccdash plan --month 2026-01` said the plan "ends
+    in March 2026, 2 months after the latest month loaded (January 2026)": March is loaded. The notice is about the
+    month asked for, and says so; for the latest month loaded it still says that."""
+    earlier = run_cli("plan", "--db", sample_db, "--month", "2026-01", "--no-sentences").stdout
+    assert "latest month loaded (January 2026)" not in earlier
+    assert ("Police and Crime Plan 2022-2026 ends in March 2026, 2 months after January 2026, the month reported, "
+            "and plan.yaml holds no plan after it.") in earlier, earlier
+    latest = run_cli("plan", "--db", sample_db, "--month", "2026-03", "--no-sentences").stdout
+    assert "Police and Crime Plan 2022-2026 ends in March 2026, the latest month loaded, and plan.yaml" in latest

@@ -60,7 +60,8 @@ def period_notices(analytics: PlanAnalytics, period: ReportingPeriod,
     upto = [m for m in months if m <= period.month_key]
     month = month_number(period.month)
     return analytics.notice(period.month), plan_notices(upto, analytics.plans, besides=period.month,
-                                                        shown=range(month - 11, month + 1))
+                                                        shown=range(month - 11, month + 1),
+                                                        loaded_to=max(months) if months else None)
 
 
 def pack_notices(analytics: PlanAnalytics, period: ReportingPeriod, months: list[str]) -> list[str]:

@@ -63,7 +63,7 @@ def _outside_sentence(before: Plan | None, after: Plan | None, first: int, last:
 
 
 def plan_notices(months: Iterable[object], plans: PlanSet | None = None, *, besides: object = None,
-                 shown: Iterable[object] | None = None) -> list[str]:
+                 shown: Iterable[object] | None = None, loaded_to: object = None) -> list[str]:
     """Plain sentences on the plans' coverage of the months loaded (``YYYY-MM`` or dates); [] when all is well.
 
     Months outside every plan are reported run by run (after the last plan, between two, before the
@@ -74,6 +74,9 @@ def plan_notices(months: Iterable[object], plans: PlanSet | None = None, *, besi
     load brought); a run of months with a plan after it (between two plans, before the first) is said only
     where one of its months is among them: a gap the figures shown have moved past is history, not news, while
     figures past the last plan are said until the next plan is added.
+    ``loaded_to``: the latest month the warehouse holds, when ``months`` stop at an earlier month reported (a
+    briefing or `pccdash plan` for an earlier month): the plan's end is then said from that month, not as from the
+    latest month loaded.
     """
     numbers = sorted({month_number(m) for m in months})
     if not numbers:
@@ -101,8 +104,12 @@ def plan_notices(months: Iterable[object], plans: PlanSet | None = None, *, besi
     current = plans.plan_for(latest)
     if current is not None and current.end - latest <= ENDING_SOON_MONTHS and plans.next_after(current.end) is None:
         ahead = current.end - latest
-        when = ("the latest month loaded" if ahead == 0 else
-                f"{ahead} month{'s' if ahead > 1 else ''} after the latest month loaded ({month_label(latest)})")
+        if loaded_to is not None and month_number(loaded_to) > latest:  # later months are loaded: not the latest
+            when = (f"{month_label(latest)}, the month reported" if ahead == 0 else
+                    f"{ahead} month{'s' if ahead > 1 else ''} after {month_label(latest)}, the month reported")
+        else:
+            when = ("the latest month loaded" if ahead == 0 else
+                    f"{ahead} month{'s' if ahead > 1 else ''} after the latest month loaded ({month_label(latest)})")
         out.append(f"{current.name} ends in {month_label(current.end)}, {when}, and plan.yaml holds no plan after "
                    "it. Add the next plan when it is adopted; until then the months after it are shown with no "
                    "aspiration judged.")
