@@ -44,6 +44,23 @@ def test_a_meeting_takes_its_reporting_month_and_title_from_its_kind(con):
     assert [m.meeting_id for m in acc.meetings(con)] == [pab.meeting_id, district.meeting_id, themed.meeting_id]
 
 
+def test_a_question_settled_after_a_meeting_is_still_open_in_that_meetings_loop(con, board):
+    """Regression: a pack made again for a Board already held dropped from "Still open from earlier meetings" a
+    question decided on at a later Board, and counted one question fewer than the pack the Board was given, while
+    its answers, decisions and actions were said as they stood when the Board opened."""
+    first, second, question = board  # 20 August and 17 September 2015, a question at the first
+    october = acc.add_meeting(con, PCC, held_on="2015-10-15")
+    acc.record_answer(con, PCC, question, body="A review is under way.", answered_by="ACC Jones",
+                      answered_on="2015-09-17", meeting_id=second.meeting_id)
+    before = acc.carried_forward(con, october.held_on)
+    assert [c.question.question_id for c in before.still_open] == [question]
+    acc.decide(con, PCC, meeting_id=october.meeting_id, question_id=question, decision="assured",
+               rationale="The review answers it.", evidence=[("answer", "ACC Jones")])
+    assert [c.question.question_id for c in acc.carried_forward(con, october.held_on).still_open] == [question]
+    november = acc.carried_forward(con, dt.date(2015, 11, 19))
+    assert question not in [c.question.question_id for c in november.still_open]  # settled by then
+
+
 def test_a_themed_session_is_called_a_session_on_its_theme_wherever_it_is_named(con):
     """Regression: a themed session's title is its theme, and the pack, pccdash actions and the public record said
     "Asked at the Online grooming, 5 November 2026", "from the Online grooming", "decided at the Online grooming of

@@ -136,6 +136,16 @@ def same_series(a: Meeting, b: Meeting) -> bool:
     return True
 
 
+def _settled_before(q: Question, held_on: dt.date, earlier: set[int]) -> bool:
+    """``Question.settled`` as a meeting on `held_on` opens: an answer given that day or later, or a decision taken
+    at it or at a later meeting, does not yet settle it (a pack made again for a Board already held lists what was
+    still open when it opened, as it says the answers, decisions and actions)."""
+    answers = [a for a in q.answers if a.state != "answered" or a.answered_on < held_on]
+    decided = [d for d in q.decisions if d.meeting_id in earlier]
+    a, d = (answers[-1] if answers else None), (decided[-1] if decided else None)
+    return a is not None and a.state == "answered" and d is not None and d.decision != "awaiting_evidence"
+
+
 def carried_forward(con: duckdb.DuckDBPyConnection, held_on: dt.date, *, kind: str = "pab",
                     analytics=None, month: object = None, meeting: Meeting | None = None) -> Loop:
     """The loop as it stands for a meeting of `kind` on `held_on` (recorded or not yet): the previous meeting
@@ -165,7 +175,7 @@ def carried_forward(con: duckdb.DuckDBPyConnection, held_on: dt.date, *, kind: s
             continue
         if previous is not None and q.meeting.meeting_id == previous.meeting_id:
             loop.asked_last_time.append(carried(q))
-        elif not q.settled:
+        elif not _settled_before(q, held_on, earlier_ids):
             loop.still_open.append(carried(q))
     since = previous.held_on if previous else None
     held = {m.meeting_id: m.held_on for m in before}
