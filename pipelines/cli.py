@@ -2010,10 +2010,16 @@ def meetings_show(ctx, meeting_id, db):
         click.echo(f"     {shown(q.asked_words)}.")
         if q.figures:
             click.echo(f"     Figures when asked: {said[q.question_id]}")
-        stands = q.where(as_of=today) + (f"; to be looked at again by {day_words(q.decision.follow_up)}"
-                                         if q.decision and q.decision.follow_up else "")
+        stands = q.where(as_of=today)
+        given = q.answer is not None and q.answer.state == "answered"
+        if q.answer is not None and not given and q.answer.body:  # what the force said of the answer awaited
+            said_words = q.answer.words(today)
+            stands = stands.replace(said_words, f"{said_words}: {q.answer.body.strip().rstrip('.')}", 1)
+        stands += (f"; to be looked at again by {day_words(q.decision.follow_up)}"
+                   if q.decision and q.decision.follow_up else "")
         click.echo(_wrapped(stands, "     Where it stands: ", "     "))
-        numbers = [f"question {q.question_id}"] + ([f"answer {q.answer.answer_id}"] if q.answer else []) + (
+        # release takes an answer given: one only awaited has nothing to publish yet
+        numbers = [f"question {q.question_id}"] + ([f"answer {q.answer.answer_id}"] if given else []) + (
             [f"decision {q.decision.decision_id}"] if q.decision else [])
         click.echo(f'     For "pccdash release": {", ".join(numbers)}.')
     if themes:

@@ -313,6 +313,27 @@ def test_meetings_move_puts_a_meeting_back_and_show_says_the_day_it_was_on(wh, r
     assert no_reason.exit_code != 0 and "Missing option '--reason'" in no_reason.stderr
 
 
+def test_meetings_show_offers_release_no_answer_that_is_only_awaited(wh, run_cli):
+    """Regression: a question whose answer is awaited read 'For "pccdash release": question 1, answer 1.', and
+    "pccdash release answer 1" then refused it ("records only that an answer is awaited"): the hint offered a number
+    the command will not take. It gives an answer's number once the answer is given, and says what is awaited."""
+    with warehouse.connect(wh, create=False) as con:
+        first = acc.add_meeting(con, PCC, held_on="2015-08-20")
+        q = acc.ask(con, PCC, first.meeting_id, "When will the problem profile be published?")
+        awaited = acc.await_answer(con, PCC, q, awaited_by="2015-09-10", note="The profile is with the Chief "
+                                                                             "Constable.")
+    out = _run_ok(run_cli, "meetings", "show", str(first.meeting_id), "--db", wh)
+    assert f'For "pccdash release": question {q}.' in out, out
+    assert f"answer {awaited}" not in out
+    assert ("Where it stands: Answer awaited by 10 September 2015 (overdue): The profile is with the Chief "
+            "Constable") in " ".join(out.split())  # with what the force said of it, as the pack says it
+    with warehouse.connect(wh, create=False) as con:
+        given = acc.record_answer(con, PCC, q, body="In October.", answered_by="ACC Jones", answered_on="2015-09-09")
+    out = _run_ok(run_cli, "meetings", "show", str(first.meeting_id), "--db", wh)
+    assert f'For "pccdash release": question {q}, answer {given}.' in out
+    _run_ok(run_cli, "release", "answer", str(given), "--db", wh, "--as", "pcc@example.org")
+
+
 def test_meetings_show_gives_the_numbers_release_takes(wh, run_cli):
     """Regression: "pccdash release answer|decision ID" takes an answer's or a decision's number, and no command
     showed one; "meetings show" now gives each question's, its current answer's and decision's, and each theme's
