@@ -277,12 +277,14 @@ def approved_as_they_stand(con: duckdb.DuckDBPyConnection,
         return {}
     # a figure loaded since its approval is a change, and the usual one (a correction): settled from the revisions,
     # before the caveats and breakdowns of every month are read for the months it leaves
+    # (a month with figures, the latest loaded by its approval: one pass over the months' revisions, where a test
+    # of each month for any revision and for one loaded since cost a correlated join each)
     rows = con.execute(
         """SELECT s.period, s.approved_by, s.approved_at FROM period_status s
-           WHERE s.status IN ('approved', 'published') AND s.approved_at IS NOT NULL AND list_contains(?, s.period)
-             AND EXISTS (SELECT 1 FROM figure_revision r WHERE r.period = s.period)
-             AND NOT EXISTS (SELECT 1 FROM figure_revision r WHERE r.period = s.period
-                             AND r.loaded_at > s.approved_at)""", [list(periods)]).fetchall()
+           JOIN (SELECT period, max(loaded_at) AS loaded_at FROM figure_revision WHERE list_contains($p, period)
+                 GROUP BY period) r ON r.period = s.period
+           WHERE s.status IN ('approved', 'published') AND s.approved_at IS NOT NULL AND list_contains($p, s.period)
+             AND r.loaded_at <= s.approved_at""", {"p": list(periods)}).fetchall()
     if not rows:
         return {}
     changed = caveats_changed_since_approval(con) | breakdowns_changed_since_approval(con)
