@@ -445,11 +445,13 @@ def _since_approved(con: duckdb.DuckDBPyConnection, period: dt.date) -> str:
     if not before:
         return ""
     by, at = before[0]
+    # the month's revisions since, counted by file, then named: the join is of a file a row, not a revision a row
     files = con.execute(
-        """SELECT format('"{}" (#{})', r.name, r.file_id), count(*) FILTER (WHERE fr.revision > 1),
-                  count(*) FILTER (WHERE fr.revision = 1)
-           FROM figure_revision fr JOIN file_registry r USING (file_id)
-           WHERE fr.period = ? AND fr.loaded_at > ? GROUP BY r.name, r.file_id ORDER BY min(fr.loaded_at)""",
+        """SELECT format('"{}" (#{})', r.name, r.file_id), fr.revised, fr.added
+           FROM (SELECT file_id, count(*) FILTER (WHERE revision > 1) AS revised,
+                        count(*) FILTER (WHERE revision = 1) AS added, min(loaded_at) AS first_loaded
+                 FROM figure_revision WHERE period = ? AND loaded_at > ? GROUP BY file_id) fr
+           JOIN file_registry r USING (file_id) ORDER BY fr.first_loaded""",
         [period, at]).fetchall()
     revised, added = sum(f[1] for f in files), sum(f[2] for f in files)
     what = " and ".join(x for x in (
