@@ -530,10 +530,14 @@ def _reject(con, path: Path, label: str, facts, size: int, received, loaded_by: 
 def drop_staging(con: duckdb.DuckDBPyConnection) -> None:
     """Drop one file's temporary tables and views, so the next file starts clean (not the connection's view of the
     police.uk records behind the current counts)."""
-    drops = [f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} IF EXISTS temp.main.{name}"
+    # read from DuckDB's own lists of the temporary catalogue: information_schema.tables lists every table of the
+    # warehouse and of its records file before it is narrowed to the temporary ones
+    drops = [f"DROP {kind} IF EXISTS temp.main.{name}"
              for name, kind in con.execute(
-                 "SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = 'main' "
-                 "AND table_catalog = 'temp' AND table_name <> ?", [records.CURRENT_VIEW]).fetchall()]
+                 "SELECT table_name, 'TABLE' FROM duckdb_tables() WHERE database_name = 'temp' "
+                 "AND schema_name = 'main' UNION ALL SELECT view_name, 'VIEW' FROM duckdb_views() "
+                 "WHERE database_name = 'temp' AND schema_name = 'main' AND view_name <> ?",
+                 [records.CURRENT_VIEW]).fetchall()]
     if drops:  # one call for them all: a load leaves a dozen
         con.execute("; ".join(drops))
 
