@@ -1131,9 +1131,11 @@ def _store_cells(con: duckdb.DuckDBPyConnection, source: str, params: list | dic
 
 def _drop_staged(con: duckdb.DuckDBPyConnection) -> None:
     """Drop `staged_raw`, a table or a view, so that either kind can take its place."""
-    for (kind,) in con.execute("SELECT table_type FROM information_schema.tables WHERE table_catalog = 'temp' "
-                               "AND table_schema = 'main' AND table_name = 'staged_raw'").fetchall():
-        con.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} temp.main.staged_raw")
+    for (kind,) in con.execute("SELECT 'TABLE' FROM duckdb_tables() WHERE database_name = 'temp' "
+                               "AND schema_name = 'main' AND table_name = 'staged_raw' UNION ALL "
+                               "SELECT 'VIEW' FROM duckdb_views() WHERE database_name = 'temp' "
+                               "AND schema_name = 'main' AND view_name = 'staged_raw'").fetchall():
+        con.execute(f"DROP {kind} temp.main.staged_raw")
 
 
 def _locate_csv_problems(facts: FileFacts, width: int) -> list[Problem]:
