@@ -197,8 +197,10 @@ def clear(con: duckdb.DuckDBPyConnection, file_id: int) -> None:
         con.execute(f"DELETE FROM {ALIAS}.{table} WHERE file_id = ?", [file_id])
 
 
-def checkpoint(con: duckdb.DuckDBPyConnection) -> None:
-    if _attached(con):
+def checkpoint(con: duckdb.DuckDBPyConnection, attached: bool = False) -> None:
+    """Write the records file's changes into it, when it is attached: `attached` when the caller knows it is (it
+    attached them itself: nothing detaches them), else DuckDB's list of databases is asked (a load may have)."""
+    if attached or _attached(con):
         con.execute(f"CHECKPOINT {ALIAS}")
 
 

@@ -328,13 +328,13 @@ def _connected(p: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             con.close()
             con = _open(p, read_only=False)
         records.tidy(con, p)
-        records.attach(con, p)  # when the warehouse has records: named as before, through the search path
+        attached = records.attach(con, p)  # when the warehouse has records: named as before, through the search path
         finish_switches(con)
         if rewrite_marker(p).exists():  # a rewrite a stop left undone: what an erasure took out is still in the file
             _REWRITE.add(id(con))
         yield con
         con.execute("CHECKPOINT")
-        records.checkpoint(con)
+        records.checkpoint(con, attached)
         rewritten = id(con) in _REWRITE
         if rewritten:
             records.rewrite(con, p)
