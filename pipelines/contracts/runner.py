@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import logging
 import os
 import re
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from ..catalogue import catalogue, district_now, force
+from ..catalogue import catalogue, district_now, force, reference_stamp
 from ..errors import QUOTED_LIMIT, Problem, shown
 from ..uk_time import month_named, month_text
 from ..warehouse import utc_now
@@ -768,21 +769,30 @@ def published_hidden(con: duckdb.DuckDBPyConnection) -> str:
     return _PUBLISHED_HIDDEN[key]
 
 
+def quoted_references() -> dict[str, str]:
+    """The reference lists a rule may name (`reference_values`), each written as a SQL literal: read again when
+    measures.yaml, dimensions.yaml or force.yaml changes (as the catalogue is), not for each rule of each batch."""
+    return _quoted_references(reference_stamp("measures.yaml", "dimensions.yaml", "force.yaml"))
+
+
+@functools.lru_cache(maxsize=8)
+def _quoted_references(_stamp: tuple) -> dict[str, str]:
+    return {name: _quote(value) for name, value in reference_values().items()}
+
+
 def fill_query(con: duckdb.DuckDBPyConnection, query: str, current_month: dt.date, figure: str = "figure", *,
                named_now: bool = False) -> str:
     """The rule's query with its placeholders filled: ${object} is the batch's figures (a measure's total for a
     district and month), ${breakdown} their breakdowns, ${table} both; ${figure} and ${figure_breakdown} what
     the warehouse holds, with `named_now` each district under the name force.yaml gives it now, as a batch names
     it (a renamed district's months held under its former name are its own)."""
-    refs = reference_values()
     names = {"object": "batch_total", "breakdown": "batch_breakdown", "table": "batch", "figure": figure,
              "figure_breakdown": BREAKDOWNS_NOW if figure == FIGURES_NOW else "figure_breakdown",
              "published_periods": "published_period", "published_figures": "published_figure",
              "current_month": f"DATE '{current_month.isoformat()}'"}
     if "${published_hidden}" in query:
         names["published_hidden"] = published_hidden(con)
-    for name, value in refs.items():
-        names[name] = _quote(value)
+    names |= quoted_references()
     now = district_now("district")
     if named_now and now != "district":  # a renamed district's months held under its former name are its own
         for name in ("figure", "figure_breakdown"):
