@@ -12,8 +12,9 @@ row numbers in a second transaction of the records file), and then accepts the f
 transaction (`police_uk_month` names it). Records of a file the warehouse
 has not accepted (refused, or a stop between the two commits) are never counted, since every count is made
 in the load that accepts them, and they are deleted the next time the warehouse is opened for writing. A
-marker file beside the records says that a load has records not yet accepted: an open looks inside the
-records file only when it is there, so a small write never opens the records at all.
+marker file beside the records says that a load has records not yet accepted: an open looks for such records
+only when it is there. A write attaches the records file (commands and tracing read `police_uk_record` through
+it), but a small write changes nothing in it, and its checkpoint on closing costs a fraction of a millisecond.
 """
 
 from __future__ import annotations
