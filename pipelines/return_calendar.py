@@ -300,13 +300,15 @@ def statuses(con: duckdb.DuckDBPyConnection, months: list[dt.date], today: dt.da
     latest: dict[tuple[dt.date, str], int] = {}
     files: dict[int, tuple[FileRef, dt.date]] = {}
     if months:
-        for period, measure, fid, name, received in con.execute(
-                """SELECT c.period, c.measure, c.file_id, r.name, r.received_at
+        for period, measure, fid, name, received, received_on in con.execute(
+                """SELECT c.period, c.measure, c.file_id, r.name, r.received_at, r.received_on
                    FROM file_coverage c JOIN file_registry r USING (file_id)
                    WHERE r.outcome = 'accepted' AND list_contains(?, c.period) ORDER BY c.file_id""",
                 [months]).fetchall():
-            # never after today: a run whose day is fixed (PCCDASH_TODAY) receives its files on that day
-            files[fid] = (FileRef(fid, name), min(uk_day(received), today))
+            # the day it was received in the office's calendar (a run whose day is fixed, PCCDASH_TODAY, receives
+            # its files on that day, whatever day it fixes later) or by the computer's stamp, whichever is earlier,
+            # and never after today
+            files[fid] = (FileRef(fid, name), min(received_on or today, uk_day(received), today))
             arrived.setdefault((period, measure), files[fid])
             latest[(period, measure)] = fid
     # each month and measure's districts, with the first file that brought each one: a return sent for some of them

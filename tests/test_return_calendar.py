@@ -430,3 +430,22 @@ def test_pccdash_plan_points_to_the_calendar_command_where_the_overview_names_it
     assert "calendar page" not in said
     grid = run_cli("calendar", "--months", "15", "--db", db).stdout
     assert "2025-03" in grid and "2025-02" not in grid  # the command named shows the months it names
+
+
+def test_a_return_received_on_a_fixed_day_stays_on_time_when_the_day_moves_on(ref, monkeypatch, db, tmp_path,
+                                                                                run_cli):
+    """Regression: a run that fixes the day (PCCDASH_TODAY) and moves it on month by month, as an office's year is
+    rehearsed, read a return loaded on time as arriving on whatever day was fixed later ("arrived (late)"): the
+    calendar took the earlier of the computer's stamp and today. The day a file is received is kept with it."""
+    (ref / "return_calendar.yaml").write_text(
+        "returns:\n  - name: Main\n    measures: [cse_arrests]\n    due_working_day: 5\n"
+        "bank_holidays: [2026-05-04, 2026-05-25]\n", encoding="utf-8")
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-05-06")
+    with warehouse.connect(db) as con:
+        assert ingest(con, [write_csv(tmp_path / "april.csv", HEADER + rows("2026-04", "cse_arrests"))]).ok
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-06-20")
+    with warehouse.connect(db) as con:
+        [april] = return_status(con, dt.date(2026, 4, 1))
+    assert (april.state, april.arrived_on, april.late) == ("arrived", dt.date(2026, 5, 6), False)
+    result = run_cli("calendar", "--month", "2026-04", "--db", db)
+    assert result.exit_code == 0 and "arrived in" in result.output and "late" not in result.output, result.output

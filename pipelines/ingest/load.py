@@ -446,11 +446,11 @@ def _register(con, path: Path, label: str, facts: readers.FileFacts | None, rece
     return scalar(
         con,
         """INSERT INTO file_registry (sha256, name, path, size_bytes, received_at, loaded_by, file_type,
-                                      layout, encoding, rows_read, outcome, message)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING file_id""",
+                                      layout, encoding, rows_read, outcome, message, received_on)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING file_id""",
         [facts.sha256 if facts else "", label, str(path), facts.size if facts else 0, received, loaded_by,
          facts.file_type if facts else path.suffix.lower().lstrip("."), layout,
-         facts.encoding if facts else None, rows, outcome, message],
+         facts.encoding if facts else None, rows, outcome, message, settings.today()],
     )
 
 
