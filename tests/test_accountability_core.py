@@ -629,8 +629,9 @@ def test_a_meeting_cancelled_carries_its_questions_and_due_actions_to_a_later_on
     assert moved.due_meeting.meeting_id == october.meeting_id
     assert moved.due_words == ("by the Public Accountability Board, 15 October 2015 (first due by the Public "
                                "Accountability Board, 17 September 2015, which was cancelled)")
-    assert moved.updates[-1].note == ("The Public Accountability Board, 17 September 2015 it was due by was "
-                                      "cancelled: Pre-election period")
+    # a sentence where the pack quotes it ("due date moved (...)")
+    assert moved.updates[-1].note == ("The meeting it was due by, the Public Accountability Board, 17 September "
+                                      "2015, was cancelled: Pre-election period")
     # the October pack goes back to August, the last meeting held, and carries the prepared question as its own
     loop = acc.carried_forward(con, october.held_on)
     assert loop.previous.meeting_id == first.meeting_id

@@ -354,7 +354,7 @@ def cancel_meeting(con: duckdb.DuckDBPyConnection, who: Mapping, meeting_id: obj
                 con.execute(
                     "INSERT INTO action_update (action_id, status, note, on_day, updated_by, updated_at, "
                     "due_meeting_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [a.action_id, a.status, f"The {meeting.label} it was due by was cancelled: {why}",
+                    [a.action_id, a.status, f"The meeting it was due by, the {meeting.label}, was cancelled: {why}",
                      max(today, a.updates[-1].on_day), identity, utc_now(), carried_to])
         audit.record(con, who, "cancel_meeting", subject=f"meeting {mid}",
                      detail=f"{meeting.label}: {why}" + (f"; {' and '.join(named)}, carried to the {target.label}"
