@@ -417,6 +417,33 @@ def test_a_figure_the_publication_hides_is_pointed_out_in_a_text_before_approvin
         assert "21 (CSE arrests for Doncaster" in hidden_number_warnings(con, "21 arrests in 21 weeks")
 
 
+def test_a_hidden_count_written_in_words_is_pointed_out_and_stops_the_publication(db, tmp_path, monkeypatch):
+    """Answers are written in plain English, which spells small numbers out: "only three arrests in
+    Barnsley in July 2015" publishes Barnsley's hidden 3 as surely as the digit does. Regression: only digits were
+    looked for, so the answer was approved without a word and published beside the [c] it gives away."""
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
+    text = HEADER + "".join(f"2015-07,{d},cse_arrests,{v}\n" for d, v in zip(DISTRICTS, (3, 21, 31, 41), strict=True))
+    with warehouse.connect(db) as con:
+        assert ingest(con, [write_csv(tmp_path / "r.csv", text)]).ok
+        approve(con, ["2015-07"], PCC)
+        board = add_meeting(con, PCC, held_on="2015-08-20").meeting_id
+        asked = ask(con, PCC, board, "Why were so few people arrested in Barnsley?")
+        answer = record_answer(con, PCC, asked, body="There were only three arrests in Barnsley in July 2015.",
+                               answered_by="ACC Jones", answered_on="2015-09-02")
+        warning = release_form_defaults(con, "answer", answer).warning
+        assert warning and "mentions three" in warning, warning
+        assert "3 (CSE arrests for Barnsley in July 2015)" in warning and "publishing is refused" in warning, warning
+        approval = release(con, PCC, "answer", answer)
+        preview = preview_publication(con)
+        assert preview.problem and f"(approval {approval}, answer {answer}) quotes 3" in preview.problem, \
+            preview.problem
+        with pytest.raises(NothingToPublish, match="quotes 3"):
+            publish(con, PCC)
+        # "no one", "the one", a length of time and a number bigger than any small count are not such counts
+        assert small_number_warnings("No one was charged; the one officer left two weeks ago.") is None
+        assert small_number_warnings("Twelve people were charged.") is None
+
+
 def test_a_text_quoting_a_hidden_quarter_is_pointed_out_and_stops_the_publication_until_edited(
         db, tmp_path, monkeypatch, run_cli):
     """Barnsley's arrests are 1 a month, so its quarter is hidden and Doncaster's quarter (66) with it. A question

@@ -3,7 +3,6 @@ figures, the force's answers, the Commissioner's assurance decisions and the act
 (pipelines.accountability)."""
 
 import datetime as dt
-import re
 
 import pandas as pd
 import streamlit as st
@@ -17,6 +16,7 @@ from pipelines.accountability.release import (
     record_text,
     release,
     release_form_defaults,
+    whole_numbers,
 )
 from pipelines.briefing.archive import archived
 from pipelines.briefing.notes import latest_texts, questions_list
@@ -249,9 +249,6 @@ def _public_lines(record: dict) -> str:
     return "\n".join(lines)
 
 
-_WHOLE_NUMBER = re.compile(r"\d")
-
-
 def _approval(kind: str, item_id: int, what: str) -> None:
     """For the Commissioner: what the public record of an answer or decision would say, and approving it for the
     next publication (with its text edited for the public, if need be)."""
@@ -263,7 +260,7 @@ def _approval(kind: str, item_id: int, what: str) -> None:
             form = data.call(release_form_defaults, kind, item_id, quoted_hidden=False,
                              _also=reference_stamp("force.yaml"))
             # the figures the next publication hides, worked out once for every item on the page, not once each
-            hidden = data.call(hidden_figures) if _WHOLE_NUMBER.search(record_text(form.record)) else None
+            hidden = data.call(hidden_figures) if whole_numbers(record_text(form.record)) else None
         except PccDashError as exc:
             st.caption(str(exc))
             return

@@ -39,6 +39,32 @@ _WHOLE = re.compile(r"(?<![\w.,£$€/-])(\d+)(?![\w£%]|[.,:/]\d)")
 # A number followed by a unit of time is a length of time ("within 12 weeks", "12 months to July", "for 8 months in a
 # row"), not a count a figure could be
 _DURATION = re.compile(r"[\s-]+(?:day|week|month|year|hour|minute)s?\b", re.IGNORECASE)
+# A count written in words, as the force's answers and the office's plain English write small numbers ("one person
+# was charged"): each is a whole number as its digits are. "No one", "the one", "one another" are not counts.
+_NUMBER_WORDS = {w: n for n, w in enumerate(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+    "eighteen nineteen twenty".split(), start=1)}
+_NOT_A_COUNT_BEFORE = "".join(rf"(?<!\b{w} )" for w in ("no", "any", "some", "the", "this", "that", "every", "each",
+                                                       "which"))
+_WORDED = re.compile(r"(?<![\w'’-])" + _NOT_A_COUNT_BEFORE + "(" + "|".join(_NUMBER_WORDS) + r")(?![\w'’-])"
+                     r"(?! another\b)", re.IGNORECASE)
+
+
+def whole_numbers(text: object, *, durations: bool = False) -> list[tuple[int, str]]:
+    """The whole numbers a text says, in order, each once: (its value, as written), in digits ("3") or in words
+    ("three"). A number followed by a unit of time is a length of time, not a count, and is left out unless
+    `durations`."""
+    written = str(text or "")
+    found: dict[int, str] = {}
+    for pattern in (_WHOLE, _WORDED):
+        for m in pattern.finditer(written):
+            said = m.group(1)
+            if said.isdigit() and len(said) >= 7:
+                continue
+            if not durations and _DURATION.match(written, m.end()):
+                continue
+            found.setdefault(int(said) if said.isdigit() else _NUMBER_WORDS[said.lower()], said)
+    return sorted(found.items(), key=lambda kv: written.find(kv[1]))
 
 
 class CannotRelease(LoopError):
@@ -223,10 +249,14 @@ def small_number_warnings(text: object) -> str | None:
     approving to check that it cannot identify a child; None when it holds none."""
     threshold = settings.get_int("suppression_threshold")
     found = []
-    for match in _WHOLE.finditer(str(text or "")):
+    written = str(text or "")
+    for match in _WHOLE.finditer(written):
         n = int(match.group(1)) if len(match.group(1)) < 6 else 0
         if 1 <= n <= threshold and str(n) not in found:
             found.append(str(n))
+    for n, said in whole_numbers(written):  # a small count in words ("one person") as much as in digits
+        if not said.isdigit() and 1 <= n <= threshold and said.lower() not in found:
+            found.append(said.lower())
     if not found:
         return None
     return (f"This text mentions {listed(found)}: check it cannot identify a child (counts from 1 to {threshold} "
@@ -322,8 +352,7 @@ def quoted_hidden_figures(text: object, hidden: pd.DataFrame, context: str | Non
     from ..catalogue import catalogue, force
 
     written = str(text or "")
-    numbers = list(dict.fromkeys(int(m.group(1)) for m in _WHOLE.finditer(written)
-                                 if len(m.group(1)) < 7 and not _DURATION.match(written, m.end())))
+    numbers = [n for n, _ in whole_numbers(written)]
     if not numbers or hidden is None or hidden.empty:
         return []
     said = str(text) if context is None else f"{text}\n{context}"
@@ -357,7 +386,7 @@ def hidden_number_warnings(con: duckdb.DuckDBPyConnection, text: object,
     hidden to protect a small count elsewhere may be above the threshold, where `small_number_warnings` says nothing:
     published in the text, it would be recovered. One the text ties to its figure stops the publication."""
     if hidden is None:
-        if not _WHOLE.search(str(text or "")):
+        if not whole_numbers(text):
             return None
         from ..publish.snapshot import hidden_figures
 
