@@ -444,6 +444,27 @@ def test_a_hidden_count_written_in_words_is_pointed_out_and_stops_the_publicatio
         assert small_number_warnings("Twelve people were charged.") is None
 
 
+def test_a_hidden_count_said_with_its_verb_is_tied_to_its_figure(db, tmp_path, monkeypatch):
+    """An answer says a count with the verb of its measure ("1 person was charged in Rotherham in July 2015"), not the
+    measure's noun: it still names the figure, and publishing is refused. Regression: only "charge" or "charges" named
+    CSE charges, so such an answer was merely said to equal a hidden value and was published, giving it away."""
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
+    text = HEADER + "".join(f"2015-07,{d},cse_charges,{v}\n" for d, v in zip(DISTRICTS, (9, 8, 1, 12), strict=True))
+    with warehouse.connect(db) as con:
+        assert ingest(con, [write_csv(tmp_path / "r.csv", text)]).ok
+        approve(con, ["2015-07"], PCC)
+        board = add_meeting(con, PCC, held_on="2015-08-20").meeting_id
+        asked = ask(con, PCC, board, "Why so few in Rotherham?")
+        answer = record_answer(con, PCC, asked, body="Only 1 person was charged in Rotherham in July 2015.",
+                               answered_by="ACC Jones", answered_on="2015-09-02")
+        warning = release_form_defaults(con, "answer", answer).warning
+        assert warning and "1 (CSE charges for Rotherham in July 2015)" in warning, warning
+        assert "publishing is refused" in warning, warning
+        release(con, PCC, "answer", answer)
+        with pytest.raises(NothingToPublish, match="quotes 1, the figure this publication hides for CSE charges"):
+            publish(con, PCC)
+
+
 def test_a_text_quoting_a_hidden_quarter_is_pointed_out_and_stops_the_publication_until_edited(
         db, tmp_path, monkeypatch, run_cli):
     """Barnsley's arrests are 1 a month, so its quarter is hidden and Doncaster's quarter (66) with it. A question

@@ -318,10 +318,18 @@ def _area_named(text: str, area: str, whole: str, names: tuple[str, ...], distri
 
 def _measure_named(text: str, short_name: str) -> bool:
     """Whether the text names the measure: one of the words of its short name of four letters or more, singular or
-    plural ("arrest" or "arrests" for CSE arrests)."""
+    plural ("arrest" or "arrests" for CSE arrests), or as the verb a sentence says it with ("three people were
+    arrested", "charged", "referred", "charging")."""
     words = re.findall(r"[A-Za-z][A-Za-z'-]{3,}", re.sub(r"\(.*?\)", "", short_name))
-    return any(re.search(rf"(?i)(?<![\w]){re.escape(w[:-1] if w.lower().endswith('s') else w)}s?(?![\w])", text)
-               for w in words)
+    forms = []
+    for w in words:
+        stem = re.escape(w[:-1] if w.lower().endswith("s") else w)
+        forms.append(rf"{stem}(?:s|es|d|ed|ing)?")
+        if stem.lower().endswith("e"):  # charge: charging
+            forms.append(rf"{stem[:-1]}ing")
+        if stem.lower().endswith("al"):  # referral: referred, referring
+            forms.append(rf"{stem[:-2]}(?:ed|ing)")
+    return any(re.search(rf"(?i)(?<![\w]){form}(?![\w])", text) for form in forms)
 
 
 def _when(period: str, period_type: str) -> str:
