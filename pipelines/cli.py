@@ -1142,7 +1142,10 @@ def _print_preview(preview) -> None:
 @main.command()
 @db_option
 @as_option
-@click.option("--reason", required=True, metavar="TEXT", help="Why: shown on the public revisions page.")
+@click.option("--reason", required=True, metavar="TEXT",
+              help="Why: shown on the public revisions page. Say it in general terms, not by how much figures were "
+                   "wrong (\"counted twice\"): with the withdrawn figures, that could let a figure hidden now be "
+                   "worked out.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, envvar="PCCDASH_PUBLISHED_DIR",
               help="Published folder. [default: var/published]")
 @click.option("--yes", "-y", is_flag=True, help="Withdraw without asking.")

@@ -1307,3 +1307,15 @@ def test_the_publishing_page_asks_why_a_published_month_changes_and_keeps_the_re
     with warehouse.connect(loaded) as con:
         assert con.execute("SELECT note FROM publication_event WHERE period = '2015-08-01' AND action = 'approved' "
                            "ORDER BY acted_at DESC LIMIT 1").fetchall() == [("The force resent Doncaster's figure.",)]
+
+
+def test_the_withdrawal_reason_is_asked_for_in_general_terms(loaded, monkeypatch, run_cli):
+    """A withdrawal reason saying by how much figures were wrong ("counted twice"), beside the withdrawn figures the
+    public has seen, lets a figure hidden in the republished month be worked out: the field and the option say so."""
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-07"], PCC)
+        publish(con, PCC)
+    at = internal(monkeypatch, loaded, "internal_pages/publishing.py")
+    assert not at.exception
+    assert "not by how much figures were wrong" in at.text_input(key="withdraw_reason").help
+    assert "not by how much figures were wrong" in " ".join(run_cli("withdraw", "--help").output.split())

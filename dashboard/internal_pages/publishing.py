@@ -217,7 +217,10 @@ current_words = f"snapshot {version}" + (f", published on {published_on}" if pub
 st.write(f"The public reads {current_words}. Withdrawing it sends the public pages back to the snapshot before it "
          "(or to \"nothing published yet\") in one switch. The withdrawal is recorded with your name, and the "
          "reason is shown to the public on the revisions page: write it for them.")
-reason = st.text_input("Reason, as the public will read it", key="withdraw_reason", max_chars=500)
+reason = st.text_input("Reason, as the public will read it", key="withdraw_reason", max_chars=500,
+                       help="Say why in general terms, not by how much figures were wrong (\"counted twice\", \"5 too "
+                            "many\"): with the withdrawn figures the public has seen, that could let a figure hidden "
+                            "now be worked out.")
 sure = st.checkbox(f"Withdraw snapshot {version} from the public pages", key="withdraw_checked")
 if st.button("Withdraw", key="withdraw", disabled=not (sure and reason.strip())):
     ui.act(withdraw, user.claims, reason, icon=":material/undo:",
