@@ -20,6 +20,7 @@ from pipelines.accountability.release import (
 )
 from pipelines.briefing.archive import archived
 from pipelines.briefing.notes import latest_texts, questions_list
+from pipelines.briefing.pack import question_record
 from pipelines.briefing.questions import draft_questions
 from pipelines.catalogue import catalogue, force, reference_stamp
 from pipelines.errors import PccDashError
@@ -361,10 +362,12 @@ st.subheader("Put questions")
 analytics = data.analytics()
 statuses = analytics.status(month) if analytics is not None and month is not None else []
 put_texts = {q.body for q in put_here}
-drafted = {d.text: d for d in draft_questions(statuses)}
+drafted = {d.text: d for d in draft_questions(statuses, limit=len(statuses))}
 saved = data.call(latest_texts, month).get(("questions", None)) if month is not None else None
-# the questions as the office saved them for the pack (Briefing pack page), else as drafted from the figures
-texts = questions_list(saved[0]) if saved else list(drafted)
+# the questions as the office saved them for the pack (Briefing pack page), else as drafted from the figures (as the
+# pack drafts them: a question answered and decided at an earlier meeting, its figures not moved since, is not)
+texts = (questions_list(saved[0]) if saved else
+         data.with_analytics(question_record, meeting.held_on, month=month)[0] if statuses else [])
 drafts = [t for t in texts if t not in put_texts]
 if drafts:
     heading = (f"The pack's questions for {month:%B %Y}, as saved by {saved[1]}" if saved

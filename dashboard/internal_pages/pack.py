@@ -7,7 +7,7 @@ from dashboard import auth, data, ui
 from pipelines import audit
 from pipelines.briefing import archive, save_text
 from pipelines.briefing.notes import latest_texts, questions_list
-from pipelines.briefing.pack import cancelled_notices, drafted_questions, meeting_note, pack_notices
+from pipelines.briefing.pack import cancelled_notices, meeting_note, pack_notices, question_record
 from pipelines.errors import PccDashError
 from pipelines.uk_time import uk_words
 
@@ -31,19 +31,26 @@ for text in notices:
     st.info(text, icon=":material/info:")
 texts = data.call(latest_texts, period.month)
 saved = texts.get(("questions", None))
+# weighed against the questions put at earlier meetings: the pack says which were asked before, and where they stand
+drafted, asked_notes = data.with_analytics(question_record, meeting, month=period.month)
 st.header("Questions for the Chief Constable")
 if saved:
     st.caption(f"Last saved by {saved[1]} on {uk_words(saved[2], 'words')}. One question per line.")
     start = saved[0]
 else:
     st.caption("Drafted from the plan's signals: edit, add or delete, one question per line, then save.")
-    start = "\n".join(drafted_questions(statuses))
+    start = "\n".join(drafted)
 draft = st.text_area("Questions", value=start, height=260, key=f"questions_{period.month}",
                      disabled=not user.may("comment"))
 if st.button("Save questions", key="save_questions", type="primary", disabled=not user.may("comment")):
     ui.act(save_text, user.claims, period=period.month, kind="questions", body=draft,
            done=f"Questions saved by {ui.md_escape(user.email)}.")
 st.caption(f"{len(questions_list(draft))} question(s).")
+asked_before = [(q, asked_notes[q]) for q in questions_list(draft) if q in asked_notes]
+if asked_before:
+    st.info("**Asked before.** The pack says this after each of these questions:\n\n"
+            + "\n".join(f"- {ui.md_escape(q[:120])}{'…' if len(q) > 120 else ''}: {ui.md_escape(n)}"
+                         for q, n in asked_before), icon=":material/history:")
 
 st.header("The pack")
 st.write("One document with the summary table, every plan measure's figures, chart, sentence, caveats and "

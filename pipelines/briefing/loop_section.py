@@ -232,11 +232,12 @@ def loop_section(loop: Loop, asked: dict[int, Question] | None = None,
 
 
 def put_to_meeting(con: duckdb.DuckDBPyConnection, held_on: dt.date, already: list[str],
-                   meeting: Meeting | None = None) -> list[str]:
+                   meeting: Meeting | None = None, notes: dict[str, str] | None = None) -> list[str]:
     """The questions the record already holds for the Board on `held_on` (or for the `meeting` given: a district's
     quarterly report, a themed session) (the office's own, one from the public accepted for it) that are not among
     `already`, each saying where it came from: the pack carries them with its own, or a question accepted for the
-    meeting would be missing from the pack taken into it."""
+    meeting would be missing from the pack taken into it. `notes`: what the pack says after a question of the same
+    words put at an earlier meeting on its measure and area (pipelines.briefing.asked)."""
     from ..accountability.records import SOURCES
 
     def for_it(m: Meeting) -> bool:
@@ -248,7 +249,8 @@ def put_to_meeting(con: duckdb.DuckDBPyConnection, held_on: dt.date, already: li
     for q in questions(con):
         if for_it(q.meeting) and " ".join(q.body.split()) not in known:
             known.add(" ".join(q.body.split()))
-            out.append(f"{q.body} (Put to this meeting: {SOURCES[q.source]}.)")
+            note = (notes or {}).get(q.body)
+            out.append(f"{q.body} (Put to this meeting: {SOURCES[q.source]}." + (f" {note}" if note else "") + ")")
     return out
 
 

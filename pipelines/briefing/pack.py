@@ -35,10 +35,12 @@ from ..plan.status import variation_said as status_variation
 from ..public import MANAGEMENT_INFORMATION
 from ..return_calendar import incomplete_notices, latest_due_month, statuses
 from ..warehouse import utc_now
+from .asked import AskedBefore
 from .loop_section import put_to_meeting, series_words, since_last_meeting
 from .model import HeadlinePeriods, LoopSection, Pack, PackChart, PackMeasure, PackRow
 from .notes import latest_texts, questions_list
 from .period import ReportingPeriod, reporting_period
+from .questions import DraftQuestion
 from .version import data_version
 
 MARKING = "OFFICIAL-SENSITIVE: for {office}. Not for publication: small counts are not suppressed."  # force.yaml's
@@ -169,11 +171,51 @@ def measure_aspiration(group) -> str:
     return ""
 
 
-def drafted_questions(statuses) -> list[str]:
-    """The questions drafted for the Chief Constable, strongest signals first (see briefing.questions)."""
-    from .questions import question_texts
+def drafts_for(statuses, asked: AskedBefore | None = None) -> list[tuple[DraftQuestion, str]]:
+    """The questions drafted for the Chief Constable, strongest signals first (see briefing.questions), each with what
+    the pack says of a question put before on its measure and area (`asked`: the record as the meeting opens, see
+    briefing.asked): one answered and decided whose figures have not moved since is not drafted again, and the next
+    strongest takes its place."""
+    from .questions import draft_questions, max_questions
 
-    return question_texts(statuses)
+    if asked is None:
+        return [(d, "") for d in draft_questions(statuses)]
+    out = []
+    for d in draft_questions(statuses, limit=len(statuses)):
+        weighed = asked.weigh(d)
+        if weighed.keep:
+            out.append((d, weighed.note))
+    return out[:max_questions()]
+
+
+def drafted_questions(statuses, asked: AskedBefore | None = None) -> list[str]:
+    """The drafted questions' texts (``drafts_for``), as the briefing page offers them to edit."""
+    return [d.text for d, _ in drafts_for(statuses, asked)]
+
+
+def asked_notes(statuses, asked: AskedBefore | None) -> dict[str, str]:
+    """Each drafted question's text -> what the pack says of a question put before on its measure and area (a saved
+    question the office kept as drafted says it too, even one not drafted again)."""
+    if asked is None:
+        return {}
+    from .questions import draft_questions
+
+    return {d.text: note for d in draft_questions(statuses, limit=len(statuses)) if (note := asked.weigh(d).note)}
+
+
+def question_record(con: duckdb.DuckDBPyConnection, meeting: dt.date, *, analytics: PlanAnalytics,
+                    month: object) -> tuple[list[str], dict[str, str]]:
+    """For the meeting on `meeting` reporting on `month`: the drafted questions' texts (``drafts_for``, weighed against
+    the questions put at earlier meetings), and what the pack says after a question (drafted, or saved as drafted)
+    of the question put before on its measure and area (``asked_notes``)."""
+    statuses = analytics.status(month)
+    asked = AskedBefore.load(con, meeting, analytics=analytics, month=month)
+    return drafted_questions(statuses, asked), asked_notes(statuses, asked)
+
+
+def with_note(text: str, note: str) -> str:
+    """A question as the pack prints it, with what it says of the question put before ("" for none)."""
+    return f"{text} ({note})" if note else text
 
 
 def headings_for(period: ReportingPeriod) -> HeadlinePeriods:
@@ -228,9 +270,14 @@ def build_pack(con: duckdb.DuckDBPyConnection, meeting: dt.date, generated_by: s
         notices.insert(0, meeting_notice(con, other))
     notices[:0] = cancelled_notices(con, meeting)
     loop = since_last_meeting(con, meeting, analytics=analytics, month=period.month, meeting=other)
-    pack = assemble(period, analytics, cav, texts, generated_by, notices=notices, loop=loop)
+    asked = AskedBefore.load(con, meeting, analytics=analytics, month=period.month)
+    statuses = analytics.status(period.month)
+    pack = assemble(period, analytics, cav, texts, generated_by, notices=notices, loop=loop, statuses=statuses,
+                    asked=asked)
     republished_caveats(con, pack, period)
-    pack.questions = [*pack.questions, *put_to_meeting(con, meeting, pack.questions, other)]
+    notes = asked_notes(statuses, asked)  # a question put before on a draft's measure and area, said after it
+    pack.questions = [*(with_note(q, notes.get(q, "")) for q in pack.questions),
+                      *put_to_meeting(con, meeting, pack.questions, other, notes=notes)]
     if other is not None:
         pack.meeting_name = f"the {meeting_name(other.kind, other.title)}"
         pack.meeting_short = meeting_name(other.kind, other.title)
@@ -312,12 +359,13 @@ def meeting_notice(con: duckdb.DuckDBPyConnection, meeting: Meeting) -> str:
 
 def assemble(period: ReportingPeriod, analytics: PlanAnalytics, cav: pd.DataFrame, texts: dict,
              generated_by: str, *, notices: list[str] = (), charts: bool = True, statuses=None,
-             loop: LoopSection | None = None) -> Pack:
+             loop: LoopSection | None = None, asked: AskedBefore | None = None) -> Pack:
     """The pack for a reporting period, from the plan analytics and the month's caveats and texts, opening with
     ``loop``, what the meeting opens with (pipelines.briefing.loop_section.since_last_meeting).
 
     The overview page shows the same content without the pack's charts (``charts=False``), passing the
-    month's ``statuses`` it has already (they are the costly part)."""
+    month's ``statuses`` it has already (they are the costly part). ``asked``: the questions put at earlier
+    meetings, which the drafted questions are weighed against (``drafts_for``)."""
     cat, f = catalogue(), force()
     statuses = analytics.status(period.month) if statuses is None else statuses
     month = month_number(period.month)
@@ -366,7 +414,7 @@ def assemble(period: ReportingPeriod, analytics: PlanAnalytics, cav: pd.DataFram
                                     commentary=body, commentary_by=by, commentary_at=at, short_name=m.short_name,
                                     plan_in_force=force_status.plan_in_force))
     q_body, q_by, q_at = texts.get(("questions", None), (None, "", None))
-    questions = questions_list(q_body) if q_body is not None else drafted_questions(statuses)
+    questions = questions_list(q_body) if q_body is not None else drafted_questions(statuses, asked)
     return Pack(office=f.office_name, force=f.force_name, meeting_date=period.meeting,
                 period_label=period.month_text, quarter_label=period.quarter_text, generated_at=utc_now(),
                 generated_by=generated_by, marking=MARKING.format(office=office_words.office(f.office_name).name),

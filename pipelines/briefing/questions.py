@@ -64,13 +64,17 @@ _RULE_ORDER = ("beyond_limits", "shift", "trend", "two_of_three", "aspiration")
 @dataclass(frozen=True)
 class DraftQuestion:
     """One drafted question: its text, the measure, the areas it names (the lead first), the rule in words,
-    and its strength (the sum of ``WEIGHTS`` that ranks it)."""
+    and its strength (the sum of ``WEIGHTS`` that ranks it). `direction` is the way the lead's figure going further
+    makes it more pressing (+1 higher, -1 lower): the way its signal points, or away from the aspiration it is set to
+    miss; a question on it answered and decided at an earlier meeting is asked again once the figure has gone that
+    way since (pipelines.briefing.asked)."""
 
     text: str
     measure_id: str
     areas: tuple[str, ...]
     rule: str
     strength: int
+    direction: int = 0
 
 
 @dataclass(frozen=True)
@@ -280,6 +284,13 @@ def _question(lead: _Signal, same: list[_Signal], signals: list[_Signal]) -> str
     return f"{text}. {ask}"
 
 
+def _direction(signal: _Signal) -> int:
+    """The way the lead's figure going further makes its question more pressing (``DraftQuestion.direction``)."""
+    if signal.kind == "aspiration":
+        return -1 if signal.status.increase_is == "good" else 1
+    return signal.side
+
+
 def draft_questions(statuses: Iterable[MeasureStatus], limit: int | None = None) -> list[DraftQuestion]:
     """The drafted questions for one meeting's statuses, strongest first, at most ``limit`` of them.
 
@@ -306,7 +317,7 @@ def draft_questions(statuses: Iterable[MeasureStatus], limit: int | None = None)
         drafts.append(DraftQuestion(
             text=_question(lead, same, signals), measure_id=measure_id,
             areas=(lead.status.area, *dict.fromkeys(g.status.area for g in same)), rule=_rule_words(lead),
-            strength=lead.strength + WEIGHTS["each_district"] * len(same)))
+            strength=lead.strength + WEIGHTS["each_district"] * len(same), direction=_direction(lead)))
     drafts.sort(key=lambda d: -d.strength)  # stable: equal strengths keep plan order
     unique = list({d.text: d for d in drafts}.values())  # texts name their measure, so this is a safeguard
     return unique[:limit]
