@@ -91,3 +91,34 @@ def test_in_march_a_plan_adopted_in_june_is_judged_on_its_months_whole_not_pro_r
     whole = victims(year, 500, month="2027-03", start="2026-04").aspiration_progress
     assert whole.startswith("Financial year to March 2027: ") and whole.endswith(", met")
     assert "pro rata" in victims(year, 500, month="2027-02").aspiration_progress
+
+
+def test_a_monthly_aspiration_says_where_the_months_figure_stands_as_the_others_do(figures):
+    """Regression: a 12-month or yearly aspiration said where its period's figure stood ("12 months to September 2026:
+    64, 2 short") on the overview, the Measure page, the pack and "pccdash plan", but one set on each month said only
+    "At least 35.0%." (September was 30.6%)."""
+    from pipelines.briefing.pack import aspiration_words
+    from pipelines.plan import format_status_table
+    from pipelines.plan.narrative import format_compared, told_apart
+
+    data = plans(650)
+    data["plans"][1]["priorities"][0]["measures"].append(
+        {"measure": "officers_trained_pct", "aspiration": {"level": 95, "period": "month"}})
+    statuses = PlanAnalytics(figures, plans=plans_from_dict(data)).status("2026-07")
+    said = []
+    for s in (s for s in statuses if s.measure_id == "officers_trained_pct"):
+        d = told_apart(s.value, 95.0)
+        gap = "met" if s.value >= 95 else f"{95 - s.value:.{d}f} points short"
+        assert s.aspiration_progress == (f"July 2026: {format_compared(s.value, catalogue().get(s.measure_id), d)}, "
+                                         f"{gap}"), s.area
+        assert aspiration_words(s) == f"At least 95.0%. {s.aspiration_progress}."
+        said.append(f"{s.aspiration_progress}.")
+    table = format_status_table(statuses)
+    assert all(line in table for line in said)
+    assert {"met", "short"} <= {p.split(", ")[-1].split()[-1].rstrip(".") for p in said}, "both kinds shown"
+
+
+def test_a_month_with_no_figure_is_not_judged_against_a_monthly_aspiration():
+    measure = catalogue().get("officers_trained_pct")
+    assert aspiration_progress(measure, "month", "July 2026", None, 95.0, "good", True) == "July 2026: no figure"
+    assert aspiration_progress(measure, "month", "July 2026", 96.2, 95.0, "good", True) == "July 2026: 96.2%, met"

@@ -236,7 +236,8 @@ def whole_target(target: float, increase_is: str) -> int:
 def aspiration_progress(measure: Measure, period: str, label: str, value: float | None, target: float,
                         increase_is: str, complete: bool, whole_year: bool = False, share: bool = False) -> str:
     """Where the period's figure stands against an aspiration set on a period: ``12 months to July 2015: 54,
-    7 short`` or ``...: 66, met``; a financial year to date is judged pro rata, and once its twelve months are
+    7 short`` or ``...: 66, met``; on each month (`period` "month"), the month's: ``September 2026: 30.6%, 4.4 points
+    short``; a financial year to date is judged pro rata, and once its twelve months are
     in (`whole_year`) as a whole year: met or not, against the target as said. `share`: the year is over, but
     the plan began part way through it, so its target is the plan's share of the year's, said with it."""
     if value is None or value != value:

@@ -112,7 +112,8 @@ class MeasureStatus:
     plan_in_force: bool = True
     aspiration_period: str = "month"        # what the plan's aspiration is set on (config.ASPIRATION_PERIODS)
     period_target: float | None = None      # the aspiration on that period's scale (``target`` is it a month)
-    aspiration_progress: str | None = None  # the period's figure against it: "12 months to July 2015: 54, 7 short"
+    aspiration_progress: str | None = None  # the period's figure against it: "12 months to July 2015: 54, 7 short",
+    # "September 2026: 30.6%, 4.4 points short" for an aspiration on each month
     plan_start: pd.Timestamp | None = None  # the first month of the plan in force: its aspiration is drawn from there,
                                             # not over the months an earlier plan (or none) judged
 
@@ -347,7 +348,10 @@ class PlanAnalytics:
                         base_words += f", {format_number(baseline_value * per, measure)} over {per} months at that rate"
                 aspiration = (target_words if asp.level is not None
                               else f"{target_words} ({asp.text} {base_words})")
-                if asp.period == "rolling_12":
+                if asp.period == "month":  # the month's own figure against it, as a period's is said
+                    progress = aspiration_progress(measure, "month", when, _opt(value), period_target,
+                                                   pm.increase_is, True)
+                elif asp.period == "rolling_12":
                     progress = aspiration_progress(measure, "rolling_12", f"12 months to {when}", _opt(r12.value),
                                                    period_target, pm.increase_is, r12.complete)
                 elif asp.period == "financial_year":
