@@ -1319,3 +1319,30 @@ def test_the_withdrawal_reason_is_asked_for_in_general_terms(loaded, monkeypatch
     assert not at.exception
     assert "not by how much figures were wrong" in at.text_input(key="withdraw_reason").help
     assert "not by how much figures were wrong" in " ".join(run_cli("withdraw", "--help").output.split())
+
+
+def test_a_month_withdrawn_and_published_again_changed_is_listed_as_revised_from_what_the_public_read(loaded,
+                                                                                                    tmp_path):
+    """Regression: July published with Doncaster's 21, withdrawn (the public reads June alone again), then published
+    corrected to 25: the revisions table listed nothing and the release calendar said July was not revised, so
+    someone who quoted 21 could not find it. A figure only a withdrawn publication showed is revised from it."""
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-06"], PCC)
+        publish(con, PCC)
+        approve(con, ["2015-07"], PCC)
+        publish(con, PCC)
+        withdraw(con, PCC, "July was published before its checks were finished")
+        assert ingest(con, [write_csv(tmp_path / "july.csv", HEADER + month_rows(
+            "2015-07", "cse_arrests", (11, 25, 31, 41)))]).ok
+        approve(con, ["2015-07"], PCC, reason="The force corrected Doncaster's figure.")
+        preview = preview_publication(con)
+        assert preview.revised.query("period == '2015-07' and period_type == 'month'")[
+            ["area", "was", "now"]].values.tolist() == [["Doncaster", "21", "25"], ["South Yorkshire", "104", "108"]]
+        assert "Published figures revised: 2." in preview.summary
+        publish(con, PCC, expected=preview.fingerprint)
+    assert revision_reasons("measure = 'cse_arrests' AND period_type = 'month'") == [
+        ["Doncaster", "month", "2015-07", "21", "25", "The force corrected Doncaster's figure."],
+        ["South Yorkshire", "month", "2015-07", "104", "108", "The force corrected Doncaster's figure."]]
+    assert snapshot_rows("SELECT last_revised_at IS NOT NULL FROM period WHERE period = '2015-07'") == [[True]]
+    assert snapshot_rows("SELECT text FROM caveat WHERE period = '2015-07' AND area = 'Doncaster' "
+                         "AND measure = 'cse_arrests'") == [["This figure revises one published earlier."]]

@@ -790,14 +790,33 @@ def _next_version(con: duckdb.DuckDBPyConnection, folder: Path) -> int:
     return max([*found, recorded]) + 1
 
 
-def _with_revision_notes(caveats: pd.DataFrame, cells: pd.DataFrame, previous: Path | None) -> pd.DataFrame:
+def _withdrawn_since(con: duckdb.DuckDBPyConnection, previous: Path | None, folder: Path) -> pd.DataFrame:
+    """The cells of the publications withdrawn since the one the public reads now (`previous`) was made, each as the
+    latest of them showed it (measure, area, period, period_type, display, suppressed): a figure they showed that the
+    public does not read now was still read, and quoted, while they stood."""
+    columns = [*CELL_KEYS, "display", "suppressed"]
+    withdrawn = con.execute(
+        """SELECT s.version, s.file_name FROM snapshot s JOIN snapshot_withdrawal w ON w.version = s.version
+           WHERE s.version > ? ORDER BY s.version""", [_version_of(previous) or 0]).fetchall()
+    frames = [_areas_now(public_read(f"SELECT {', '.join(columns)} FROM figure", snapshot=folder / name))
+              for _, name in withdrawn if (folder / name).is_file()]
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    out = pd.concat(frames, ignore_index=True).drop_duplicates(CELL_KEYS, keep="last")
+    out["display"] = out["display"].astype(str)
+    return out
+
+
+def _with_revision_notes(caveats: pd.DataFrame, cells: pd.DataFrame, previous: Path | None,
+                         withdrawn: pd.DataFrame | None = None) -> pd.DataFrame:
     """The caveats, with "This figure revises one published earlier" on every month figure shown whose value as
     shown now is one a publication revised it to: the force's total, or a percentage, that moved with a district's
     corrected figure, as well as the district's figure (whose caveat the load's check made). The public's table of
     revisions lists them all; the note beside each figure says so where the figure is read."""
-    if previous is None or cells.empty:
+    if (previous is None and (withdrawn is None or withdrawn.empty)) or cells.empty:
         return caveats
-    revisions = _revisions(previous, cells, utc_now(), 2**31 - 1)  # those published before, then this one's
+    revisions = _revisions(previous, cells, utc_now(), 2**31 - 1, withdrawn)  # those published before, this one's
     months = revisions[revisions["period_type"] == "month"].sort_values("version", kind="stable")
     latest = months.drop_duplicates(["measure", "area", "period"], keep="last")
     shown = cells[(cells["period_type"] == "month") & ~cells["suppressed"].astype(bool)]
@@ -811,18 +830,28 @@ def _with_revision_notes(caveats: pd.DataFrame, cells: pd.DataFrame, previous: P
         ["measure", "area", "period", "text"], ignore_index=True)
 
 
-def _revisions(previous: Path | None, cells: pd.DataFrame, now: dt.datetime, version: int) -> pd.DataFrame:
-    """Cells whose shown value differs from the snapshot before, with both shown values."""
+def _revisions(previous: Path | None, cells: pd.DataFrame, now: dt.datetime, version: int,
+               withdrawn: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Cells whose shown value differs from the snapshot before, with both shown values; and, of those the snapshot
+    before does not hold, those whose shown value differs from a publication withdrawn since (`_withdrawn_since`):
+    a month published, withdrawn and published again changed is revised from what the withdrawn one showed."""
     cols = ["measure", "area", "period", "period_type", "previous_display", "new_display", "revised_at", "version"]
-    if previous is None or cells.empty:
+    withdrawn = withdrawn if withdrawn is not None else pd.DataFrame(columns=[*CELL_KEYS, "display", "suppressed"])
+    if (previous is None and withdrawn.empty) or cells.empty:
         return pd.DataFrame(columns=cols)
-    old = _areas_now(public_read("SELECT measure, area, period, period_type, display, suppressed FROM figure",
-                                 snapshot=previous))
-    old["display"] = old["display"].astype(str)
-    kept = public_read("SELECT column_name FROM information_schema.columns WHERE table_name = 'revision' "
-                       "AND column_name = 'reason'", snapshot=previous)
-    old_revs = _areas_now(public_read(f"SELECT {', '.join(cols)}{', reason' if len(kept) else ''} FROM revision",
-                                      snapshot=previous))
+    if previous is not None:
+        old = _areas_now(public_read("SELECT measure, area, period, period_type, display, suppressed FROM figure",
+                                     snapshot=previous))
+        old["display"] = old["display"].astype(str)
+        kept = public_read("SELECT column_name FROM information_schema.columns WHERE table_name = 'revision' "
+                           "AND column_name = 'reason'", snapshot=previous)
+        old_revs = _areas_now(public_read(f"SELECT {', '.join(cols)}{', reason' if len(kept) else ''} "
+                                          "FROM revision", snapshot=previous))
+    else:
+        old, old_revs = pd.DataFrame(columns=[*CELL_KEYS, "display", "suppressed"]), pd.DataFrame(columns=cols)
+    if not withdrawn.empty:  # what only a withdrawn publication showed stands for what the public read last
+        gone = withdrawn.merge(old[CELL_KEYS], on=CELL_KEYS, how="left", indicator=True)
+        old = pd.concat([old, gone[gone["_merge"] == "left_only"].drop(columns="_merge")], ignore_index=True)
     both = cells.merge(old, on=["measure", "area", "period", "period_type"], suffixes=("", "_old"))
     # a figure hidden before and shown now is shown for the first time, not a published figure revised
     changed = both[(both["display"] != both["display_old"]) & ~both["suppressed_old"].fillna(False).astype(bool)]
@@ -886,6 +915,8 @@ class Preview:
     # the reasons given with the months' approvals for what this publication revises in them ("YYYY-MM" -> reason),
     # published beside each figure revised (the public revisions page)
     reasons: dict[str, str] = field(default_factory=dict)
+    # the cells of publications withdrawn since the one the public reads now (`_withdrawn_since`)
+    withdrawn: pd.DataFrame | None = None
 
     @property
     def reason_lines(self) -> list[str]:
@@ -1334,7 +1365,8 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
     cells = protected.cells if not protected.cells.empty else empty
     caveats = _public_caveats(con, cells, hidden_before(folder)) if months else pd.DataFrame(
         columns=["measure", "area", "period", "text"])
-    caveats = _with_revision_notes(caveats[~caveats["period"].isin([*held, *withheld])], cells, previous)
+    withdrawn = _withdrawn_since(con, previous, folder)
+    caveats = _with_revision_notes(caveats[~caveats["period"].isin([*held, *withheld])], cells, previous, withdrawn)
     audited = protected.audit
     if months and (unsafe := lp_audit.caveat_failures(cells, caveats)):  # a guard: no caveat on a hidden figure
         protection = max(1, settings.get_int("disclosure_protection"))
@@ -1371,6 +1403,13 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
     shown_was = was_public & ~both["suppressed_was"].fillna(False).astype(bool)
     revised = both[shown_was & (both["display"].astype(str) != both["display_was"])]
     revised = revised[CELL_KEYS].assign(was=revised["display_was"], now=revised["display"].astype(str))
+    if not withdrawn.empty:  # a figure only a publication withdrawn since showed, shown changed: revised from it
+        gone = withdrawn.merge(old[CELL_KEYS], on=CELL_KEYS, how="left", indicator=True)
+        gone = gone[(gone["_merge"] == "left_only") & ~gone["suppressed"].astype(bool)]
+        again = cells.merge(gone[[*CELL_KEYS, "display"]].rename(columns={"display": "display_was"}), on=CELL_KEYS)
+        again = again[again["display"].astype(str) != again["display_was"]]
+        revised = pd.concat([revised, again[CELL_KEYS].assign(was=again["display_was"],
+                                                              now=again["display"].astype(str))], ignore_index=True)
     shown = both[was_public & ~shown_was & ~both["suppressed"].astype(bool)]
     shown = shown[CELL_KEYS].assign(now=shown["display"].astype(str)).reset_index(drop=True)
     newly = both[both["suppressed"].astype(bool) & ~(was_public & both["suppressed_was"].fillna(False).astype(bool))]
@@ -1394,6 +1433,7 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
         quoted=_quote_notes([(item, where, q) for item, where, q in quotes if not q.tied]))
     tied = [(item, where, q) for item, where, q in quotes if q.tied] + unpublished
     preview.reasons = _reasons_for(con, previous, months)
+    preview.withdrawn = withdrawn
     if preview.reasons:
         preview.fingerprint = _fingerprint([*months, json.dumps(preview.reasons, sort_keys=True)], cells, caveats,
                                            board)
@@ -1525,7 +1565,7 @@ def _publish(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, folder: 
     now = utc_now()
     version = _next_version(con, folder)
     previous = current_snapshot(folder)
-    revisions = _with_reasons(_revisions(previous, cells, now, version), preview.reasons, version)
+    revisions = _with_reasons(_revisions(previous, cells, now, version, preview.withdrawn), preview.reasons, version)
     first_published = {p.strftime("%Y-%m"): fp for p, fp in zip(approved["period"], approved["published_at"],
                                                                    strict=True)}
     periods = pd.DataFrame({"period": sorted(first_published)})
