@@ -44,10 +44,12 @@ DEFAULT_DIR = Path("var") / "published"
 #                   written before these were added has neither column
 #   recommendation_ref, source, number, recommendation, status, judged_on, status_evidence
 #                   a recommendation's status: the report, its number, the office's title, the status words
+#   follow_up       (YYYY-MM-DD) the day a decision is to be looked at again; empty when none was set, or in an
+#                   approval or a snapshot made before it was kept
 BOARD_COLUMNS = ["kind", "question_ref", "meeting_title", "meeting_date", "question", "asked_by", "answer",
                  "answered_by", "answered_on", "theme", "decision", "decided_by", "rationale", "evidence", "decided_on",
                  "given_meeting", "given_meeting_date", "recommendation_ref", "source", "number", "recommendation",
-                 "status", "judged_on", "status_evidence"]
+                 "status", "judged_on", "status_evidence", "follow_up"]
 
 
 def published_dir(explicit: str | os.PathLike | None = None) -> Path:

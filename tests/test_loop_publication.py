@@ -802,3 +802,23 @@ def test_a_text_tying_a_small_count_of_a_month_not_published_to_its_figure_stops
         assert preview.problem is None, preview.problem
         publish(con, PCC)
     assert "2 times in August 2015" in every_text(public_side.current_snapshot())
+
+
+def test_a_decision_with_a_follow_up_day_tells_the_public_when_it_is_looked_at_again(loop, monkeypatch):
+    """Regression: a decision the Commissioner set a day to look at again ("Awaiting evidence", follow-up 15
+    October) was published without that day, so the public could not tell when it would be looked at again."""
+    with warehouse.connect(loop["db"]) as con:
+        later = decide(con, PCC, meeting_id=loop["meeting"], theme="Missing children", decision="awaiting_evidence",
+                       rationale="The protocol is not yet signed.", evidence=[("answer", "The force's update")],
+                       follow_up="2015-10-15")
+        release(con, PCC, "decision", later)
+        release(con, PCC, "decision", loop["decision"])
+        _, path = publish(con, PCC)
+    assert {r["theme"] or r["question"]: r["follow_up"] for r in board(path)} == {
+        "Missing children": "2015-10-15", "Why did arrests in Rotherham fall in July?": ""}
+    at = public(monkeypatch, loop["folder"], "public_pages/board.py")
+    assert not at.exception
+    shown = texts(at)
+    assert "The protocol is not yet signed. A follow-up was set for 15 October 2015." in shown
+    assert shown.count("A follow-up was set") == 1  # the decision with none says nothing of one
+

@@ -182,16 +182,19 @@ def _answer(con: duckdb.DuckDBPyConnection, answer_id: int) -> dict:
 
 
 def _decision(con: duckdb.DuckDBPyConnection, decision_id: int) -> dict:
-    rows = con.execute("SELECT meeting_id, question_id, theme, decision, rationale, evidence, decided_at, holder_title "
-                       "FROM assurance_decision WHERE decision_id = ?", [decision_id]).fetchall()
+    rows = con.execute("SELECT meeting_id, question_id, theme, decision, rationale, evidence, decided_at, "
+                       "holder_title, follow_up FROM assurance_decision WHERE decision_id = ?",
+                       [decision_id]).fetchall()
     if not rows:
         raise NotFound(f"The record holds no assurance decision {decision_id}; " + SHOWN_BY_MEETING)
-    meeting_id, question_id, theme, decision, rationale, evidence, decided_at, title_then = rows[0]
+    meeting_id, question_id, theme, decision, rationale, evidence, decided_at, title_then, follow_up = rows[0]
     about = _question(con, question_id) if question_id is not None else {**_meeting(con, meeting_id), "theme": theme}
     considered = [{"kind": EVIDENCE_KINDS.get(e.get("kind"), "Other evidence"), "text": e.get("text", "")}
                   for e in json.loads(evidence or "[]")]
     return {**about, "decision": DECISIONS[decision], "decided_by": _holder_then(title_then), "rationale": rationale,
-            "evidence": considered, "decided_on": _stamp(decided_at), **_given(con, meeting_id)}
+            "evidence": considered, "decided_on": _stamp(decided_at), **_given(con, meeting_id),
+            # the day the decision is to be looked at again, which the public is told
+            **({"follow_up": _iso(follow_up)} if follow_up is not None else {})}
 
 
 def _recommendation(con: duckdb.DuckDBPyConnection, status_id: int) -> dict:
@@ -235,7 +238,7 @@ def _texts(record: dict) -> list[tuple[str, str]]:
 
 # what the office did not write as a count: item numbers and dates, left out of the small-number check
 _REFERENCES = {"kind", "question_ref", "recommendation_ref", "number", "meeting_date", "answered_on", "decided_on",
-               "judged_on", "given_meeting_date", "decided_by"}
+               "judged_on", "given_meeting_date", "decided_by", "follow_up"}
 
 
 def public_texts(record: dict) -> list[tuple[str, str]]:

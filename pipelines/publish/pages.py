@@ -929,9 +929,11 @@ def _decision_words(lead: str, d) -> str:
     (a question's decision may be taken at a later meeting than the question was put at); a snapshot that does not
     say which meeting gives the day the decision was recorded."""
     at = _given_at(d)
+    again = str(getattr(d, "follow_up", "") or "")
+    again = f" A follow-up was set for {day(again)}." if again else ""
     if not at:
-        return f"{lead}, {day(d.decided_on)}: {d.decision}. {d.rationale}"
-    return f"{lead}: {d.decision}. Decided at {at}. {d.rationale}"
+        return f"{lead}, {day(d.decided_on)}: {d.decision}. {d.rationale}{again}"
+    return f"{lead}: {d.decision}. Decided at {at}. {d.rationale}{again}"
 
 
 def _decider(d, said: Office) -> str:
@@ -955,7 +957,7 @@ def board_page(view: SnapshotView) -> Page:
                               "recommendations made to the force and its partners.")]
     items = view.table("board_item")
     # a snapshot written before the record said which meeting an answer was given or a decision taken at
-    items = items.assign(**{c: "" for c in (*GIVEN_COLUMNS, "decided_by") if c not in items.columns})
+    items = items.assign(**{c: "" for c in (*GIVEN_COLUMNS, "decided_by", "follow_up") if c not in items.columns})
     items = items.fillna("").astype(str) if not items.empty else items
     if items.empty:
         blocks.append(Paragraph("Nothing from the Public Accountability Board has been published yet. Questions, "
