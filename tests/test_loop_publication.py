@@ -822,3 +822,26 @@ def test_a_decision_with_a_follow_up_day_tells_the_public_when_it_is_looked_at_a
     assert "The protocol is not yet signed. A follow-up was set for 15 October 2015." in shown
     assert shown.count("A follow-up was set") == 1  # the decision with none says nothing of one
 
+
+def test_a_hidden_count_said_with_its_month_named_alone_is_tied_to_its_figure(db, tmp_path, monkeypatch):
+    """An answer given at the August Board says "in July", not "in July 2015": the month of that name is still
+    named, and publishing is refused. Regression: only "July 2015" named the month, so the answer was merely said to
+    equal a hidden value and was published, giving it away. A text naming another year does not tie July 2015."""
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
+    text = HEADER + "".join(f"2015-07,{d},cse_charges,{v}\n" for d, v in zip(DISTRICTS, (9, 8, 1, 12), strict=True))
+    with warehouse.connect(db) as con:
+        assert ingest(con, [write_csv(tmp_path / "r.csv", text)]).ok
+        approve(con, ["2015-07"], PCC)
+        board = add_meeting(con, PCC, held_on="2015-08-20").meeting_id
+        asked = ask(con, PCC, board, "Why so few in Rotherham?")
+        elsewhere = record_answer(con, PCC, asked, body="Only 1 charge was made in Rotherham in July 2014.",
+                                  answered_by="ACC Jones", answered_on="2015-09-02")
+        assert "publishing is refused" not in (release_form_defaults(con, "answer", elsewhere).warning or "")
+        answer = record_answer(con, PCC, asked, body="Only 1 charge was made in Rotherham in July.",
+                               answered_by="ACC Jones", answered_on="2015-09-03")
+        warning = release_form_defaults(con, "answer", answer).warning
+        assert warning and "1 (CSE charges for Rotherham in July 2015)" in warning and "publishing is refused" in \
+            warning, warning
+        release(con, PCC, "answer", answer)
+        with pytest.raises(NothingToPublish, match="quotes 1, the figure this publication hides for CSE charges"):
+            publish(con, PCC)

@@ -285,12 +285,25 @@ def _month_forms(ym: str) -> list[str]:
     return [f"{name} {ym[:4]}", f"{name[:3]} {ym[:4]}", ym]
 
 
+def _bare_month_named(text: str, ym: str) -> bool:
+    """Whether the text names the month "YYYY-MM" by its name alone ("charged in April", said at the May Board): the
+    month of that name in a year the text names elsewhere, or in any year when it names none. Written with a capital,
+    as a month is ("may" is not May)."""
+    name = MONTHS[int(ym[5:7]) - 1]
+    if not re.search(rf"(?<![\w]){name}(?!\s+\d{{4}})(?![\w])", text):
+        return False
+    years = set(re.findall(r"(?<![\d/-])(?:19|20)\d{2}(?![\d/-])", text))
+    return not years or ym[:4] in years
+
+
 def _period_named(text: str, period: str, period_type: str) -> bool:
     """Whether the text names the period as the figures and the pages write it: "July 2015", "Jul 2015" or
     "2015-07"; "Q1 2015/16" or "April to June 2015"; "2015/16" or "2015-16"; "12 months to July 2015"."""
     from ..public import ROLLING_PREFIX
 
     period = str(period)
+    if period_type == "month" and _bare_month_named(text, period):
+        return True
     if period_type == "month":
         forms = _month_forms(period)
     elif period_type == "rolling_12_months":
