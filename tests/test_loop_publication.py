@@ -417,19 +417,27 @@ def test_a_figure_the_publication_hides_is_pointed_out_in_a_text_before_approvin
         assert "21 (CSE arrests for Doncaster" in hidden_number_warnings(con, "21 arrests in 21 weeks")
 
 
+def _answered(con, tmp_path, measure: str, values, question: str, *bodies: str) -> list[int]:
+    """July 2015 of `measure` loaded (`values` for the four districts) and approved, a Board on 20 August 2015,
+    `question` put at it and each of `bodies` recorded as the force's answer, a day apart: the answers' ids."""
+    text = HEADER + "".join(f"2015-07,{d},{measure},{v}\n" for d, v in zip(DISTRICTS, values, strict=True))
+    assert ingest(con, [write_csv(tmp_path / "r.csv", text)]).ok
+    approve(con, ["2015-07"], PCC)
+    board = add_meeting(con, PCC, held_on="2015-08-20").meeting_id
+    asked = ask(con, PCC, board, question)
+    return [record_answer(con, PCC, asked, body=body, answered_by="ACC Jones", answered_on=f"2015-09-0{2 + i}")
+            for i, body in enumerate(bodies)]
+
+
 def test_a_hidden_count_written_in_words_is_pointed_out_and_stops_the_publication(db, tmp_path, monkeypatch):
     """Answers are written in plain English, which spells small numbers out: "only three arrests in
     Barnsley in July 2015" publishes Barnsley's hidden 3 as surely as the digit does. Regression: only digits were
     looked for, so the answer was approved without a word and published beside the [c] it gives away."""
     monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
-    text = HEADER + "".join(f"2015-07,{d},cse_arrests,{v}\n" for d, v in zip(DISTRICTS, (3, 21, 31, 41), strict=True))
     with warehouse.connect(db) as con:
-        assert ingest(con, [write_csv(tmp_path / "r.csv", text)]).ok
-        approve(con, ["2015-07"], PCC)
-        board = add_meeting(con, PCC, held_on="2015-08-20").meeting_id
-        asked = ask(con, PCC, board, "Why were so few people arrested in Barnsley?")
-        answer = record_answer(con, PCC, asked, body="There were only three arrests in Barnsley in July 2015.",
-                               answered_by="ACC Jones", answered_on="2015-09-02")
+        [answer] = _answered(con, tmp_path, "cse_arrests", (3, 21, 31, 41),
+                             "Why were so few people arrested in Barnsley?",
+                             "There were only three arrests in Barnsley in July 2015.")
         warning = release_form_defaults(con, "answer", answer).warning
         assert warning and "mentions three" in warning, warning
         assert "3 (CSE arrests for Barnsley in July 2015)" in warning and "publishing is refused" in warning, warning
@@ -449,14 +457,9 @@ def test_a_hidden_count_said_with_its_verb_is_tied_to_its_figure(db, tmp_path, m
     measure's noun: it still names the figure, and publishing is refused. Regression: only "charge" or "charges" named
     CSE charges, so such an answer was merely said to equal a hidden value and was published, giving it away."""
     monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
-    text = HEADER + "".join(f"2015-07,{d},cse_charges,{v}\n" for d, v in zip(DISTRICTS, (9, 8, 1, 12), strict=True))
     with warehouse.connect(db) as con:
-        assert ingest(con, [write_csv(tmp_path / "r.csv", text)]).ok
-        approve(con, ["2015-07"], PCC)
-        board = add_meeting(con, PCC, held_on="2015-08-20").meeting_id
-        asked = ask(con, PCC, board, "Why so few in Rotherham?")
-        answer = record_answer(con, PCC, asked, body="Only 1 person was charged in Rotherham in July 2015.",
-                               answered_by="ACC Jones", answered_on="2015-09-02")
+        [answer] = _answered(con, tmp_path, "cse_charges", (9, 8, 1, 12), "Why so few in Rotherham?",
+                             "Only 1 person was charged in Rotherham in July 2015.")
         warning = release_form_defaults(con, "answer", answer).warning
         assert warning and "1 (CSE charges for Rotherham in July 2015)" in warning, warning
         assert "publishing is refused" in warning, warning
@@ -828,17 +831,11 @@ def test_a_hidden_count_said_with_its_month_named_alone_is_tied_to_its_figure(db
     named, and publishing is refused. Regression: only "July 2015" named the month, so the answer was merely said to
     equal a hidden value and was published, giving it away. A text naming another year does not tie July 2015."""
     monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
-    text = HEADER + "".join(f"2015-07,{d},cse_charges,{v}\n" for d, v in zip(DISTRICTS, (9, 8, 1, 12), strict=True))
     with warehouse.connect(db) as con:
-        assert ingest(con, [write_csv(tmp_path / "r.csv", text)]).ok
-        approve(con, ["2015-07"], PCC)
-        board = add_meeting(con, PCC, held_on="2015-08-20").meeting_id
-        asked = ask(con, PCC, board, "Why so few in Rotherham?")
-        elsewhere = record_answer(con, PCC, asked, body="Only 1 charge was made in Rotherham in July 2014.",
-                                  answered_by="ACC Jones", answered_on="2015-09-02")
+        elsewhere, answer = _answered(con, tmp_path, "cse_charges", (9, 8, 1, 12), "Why so few in Rotherham?",
+                                      "Only 1 charge was made in Rotherham in July 2014.",
+                                      "Only 1 charge was made in Rotherham in July.")
         assert "publishing is refused" not in (release_form_defaults(con, "answer", elsewhere).warning or "")
-        answer = record_answer(con, PCC, asked, body="Only 1 charge was made in Rotherham in July.",
-                               answered_by="ACC Jones", answered_on="2015-09-03")
         warning = release_form_defaults(con, "answer", answer).warning
         assert warning and "1 (CSE charges for Rotherham in July 2015)" in warning and "publishing is refused" in \
             warning, warning
