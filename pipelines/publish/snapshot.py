@@ -348,9 +348,39 @@ def _per_snapshot(kind: str, path: Path, read):
     return _PER_SNAPSHOT[key]
 
 
+_FIGURE_COLUMNS = ["measure", "area", "period", "period_type", "value", "suppressed"]
+
+
+def _read_snapshot(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A snapshot's published cells (measure, area, period, period_type, value, suppressed) and its breakdowns' table
+    (empty in an older snapshot that has none), read through one connection: all that disclosure control takes from
+    an earlier snapshot, which opening the file once for each use made cost the most of a preview after years of
+    monthly publications."""
+    con = duckdb.connect(str(path), read_only=True, config={"enable_external_access": False})
+    try:
+        cells = con.execute(f"SELECT {', '.join(_FIGURE_COLUMNS)} FROM figure").df()
+        found = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'breakdown'"
+                            ).fetchall()[0][0]
+        parts = con.execute('SELECT * FROM "breakdown"').df() if found else pd.DataFrame()
+    finally:
+        con.close()
+    return cells, parts
+
+
+def _snapshot_read(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`_read_snapshot`, once per file as it stands."""
+    return _per_snapshot("read", path, _read_snapshot)
+
+
+def _is(column: pd.Series, value: bool) -> pd.Series:
+    """Where a boolean column is `value` (as SQL's WHERE reads it: a NULL is neither)."""
+    return column.map(lambda v: v is not None and v is not pd.NA and v == v and bool(v) is value).astype(bool)
+
+
 def _hidden_in(path: Path) -> frozenset[tuple[str, str, str]]:
-    return frozenset(public_read("SELECT measure, area, period FROM figure WHERE period_type = 'month' AND suppressed",
-                                 snapshot=path).itertuples(index=False, name=None))
+    cells = _snapshot_read(path)[0]
+    hidden = cells[(cells["period_type"] == "month") & _is(cells["suppressed"], True)]
+    return frozenset(hidden[["measure", "area", "period"]].itertuples(index=False, name=None))
 
 
 def hidden_before(folder: Path) -> set[tuple[str, str, str]]:
@@ -363,10 +393,10 @@ def hidden_before(folder: Path) -> set[tuple[str, str, str]]:
 
 
 def _shown_in(path: Path) -> list[pd.DataFrame]:
-    frames = [public_read("SELECT measure, area, period, period_type, value FROM figure "
-                          "WHERE NOT suppressed AND value IS NOT NULL", snapshot=path)]
+    cells, parts = _snapshot_read(path)
+    frames = [cells[_is(cells["suppressed"], False) & cells["value"].notna()][
+        ["measure", "area", "period", "period_type", "value"]].reset_index(drop=True)]
     # a breakdown's categories, as the cells disclosure control knows them (an older snapshot has none)
-    parts = SnapshotView(path).table("breakdown")
     if not parts.empty:
         parts = parts[~parts["suppressed"].astype(bool) & parts["value"].notna()
                       & (parts["category"] != "share_recorded")]
@@ -390,12 +420,12 @@ def earlier_public(folder: Path) -> pd.DataFrame:
 
 
 def _all_cells_in(path: Path) -> pd.DataFrame:
-    return public_read("SELECT measure, area, period, period_type, value, suppressed FROM figure", snapshot=path)
+    return _snapshot_read(path)[0]
 
 
 def _breakdown_cells_in(path: Path) -> pd.DataFrame:
     cols = ["measure", "dimension", "category", "area", "period", "shown", "suppressed"]
-    parts = SnapshotView(path).table("breakdown")
+    parts = _snapshot_read(path)[1]
     if parts.empty:
         return pd.DataFrame(columns=cols)
     parts = parts[parts["category"] != "share_recorded"]
