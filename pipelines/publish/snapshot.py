@@ -482,7 +482,10 @@ def _earlier_relations(snapshots: list[tuple[pd.DataFrame, ...]], truth: dict, e
                                                            "value", "shown", "suppressed"])
         part_keys = {(breakdown_key(r.measure, r.dimension, r.category), r.area, r.period): r
                      for r in parts.itertuples()}
-        flags = {(r.measure, r.area, r.period): (bool(r.suppressed), r.value) for r in cells.itertuples()}
+        # by columns, not rows: every earlier snapshot's every cell passes here at each publication
+        keys = zip(cells["measure"].tolist(), cells["area"].tolist(), cells["period"].tolist(), strict=True)
+        flags = dict(zip(keys, zip(cells["suppressed"].astype(bool).tolist(), cells["value"].tolist(), strict=True),
+                         strict=True))
         counts = {m.id for m in cat.measures if m.source == "force_return" and m.kind != "percentage"}
         if all(k in truth for k in flags if k[0] in counts) and all(
                 truth.get((m, d, p)) == round(v) for p, d, m, v in figures.itertuples(index=False, name=None)
