@@ -51,6 +51,7 @@ bench: setup  ## the benchmark scripts, each against its baseline measured in th
 	$(BIN)/python benchmarks/bench_writes.py
 	$(BIN)/python benchmarks/bench_pages.py
 	$(BIN)/python benchmarks/bench_public_load.py
+	$(BIN)/python benchmarks/bench_publish_years.py
 
 lint: setup  ## check the code with ruff
 	$(BIN)/ruff check pipelines dashboard tests benchmarks
