@@ -1154,17 +1154,16 @@ def test_the_previews_downloads_carry_each_figures_open_flags_and_caveats(loaded
     assert list(said["Open flags"]) == [flag, flag, "", ""]
 
 
-def test_the_previews_downloads_head_the_period_as_a_period_and_name_each_measure(loaded, tmp_path, monkeypatch):
-    """A preview's table of figures holds quarters' and 12 months' figures beside months': its column is headed
-    "Period", in the grid and the download, not "Month"; and its download names each measure as the grid does, the
-    measure's id kept beside it under "Measure code" as the public downloads give it."""
+def preview_with_spring(loaded, tmp_path, monkeypatch):
+    """April and May 2015 loaded beside June, the three approved, and the Approve and publish page opened: the page,
+    and its preview's download of cells (every column as text)."""
     import io
 
     import pandas as pd
     from dashboard_helpers import downloads_of
 
-    text = HEADER + month_rows("2015-04", "cse_arrests", (9, 19, 29, 39)) + month_rows(
-        "2015-05", "cse_arrests", (8, 18, 28, 38))
+    text = HEADER + "".join(month_rows(p, "cse_arrests", v) for p, v in (("2015-04", (9, 19, 29, 39)),
+                                                                          ("2015-05", (8, 18, 28, 38))))
     with warehouse.connect(loaded) as con:
         assert ingest(con, [write_csv(tmp_path / "spring.csv", text)]).ok
         approve(con, ["2015-04", "2015-05", "2015-06"], PCC)
@@ -1173,6 +1172,14 @@ def test_the_previews_downloads_head_the_period_as_a_period_and_name_each_measur
     assert not at.exception, at.exception
     cells = pd.read_csv(io.BytesIO([d for n, d in served if n == "publication-preview-cells.csv"][-1]), dtype=str,
                         keep_default_na=False)
+    return at, cells
+
+
+def test_the_previews_downloads_head_the_period_as_a_period_and_name_each_measure(loaded, tmp_path, monkeypatch):
+    """A preview's table of figures holds quarters' and 12 months' figures beside months': its column is headed
+    "Period", in the grid and the download, not "Month"; and its download names each measure as the grid does, the
+    measure's id kept beside it under "Measure code" as the public downloads give it."""
+    at, cells = preview_with_spring(loaded, tmp_path, monkeypatch)
     assert list(cells.columns[:3]) == ["Measure", "Area", "Period"]
     assert "Month" not in cells.columns
     assert set(cells["Measure"]) == {"CSE arrests"}
@@ -1188,26 +1195,13 @@ def test_the_previews_downloads_head_the_period_as_a_period_and_name_each_measur
 def test_the_previews_grid_names_each_kind_of_period_in_words(loaded, tmp_path, monkeypatch):
     """The preview's grid showed a kind of period as its code ("rolling_12_months", "financial_year"): it names
     each as the public pages do, and the download keeps the code the public CSV gives."""
-    import io
-
-    import pandas as pd
-    from dashboard_helpers import downloads_of
-
     from pipelines.publish.content import PERIOD_TYPE_WORDS
 
-    text = HEADER + "".join(month_rows(p, "cse_arrests", (9, 19, 29, 39)) for p in ("2015-04", "2015-05"))
-    with warehouse.connect(loaded) as con:
-        assert ingest(con, [write_csv(tmp_path / "spring.csv", text)]).ok
-        approve(con, ["2015-04", "2015-05", "2015-06"], PCC)
-    served = downloads_of(monkeypatch)
-    at = internal(monkeypatch, loaded, "internal_pages/publishing.py")
-    assert not at.exception, at.exception
+    at, cells = preview_with_spring(loaded, tmp_path, monkeypatch)
     grids = [df.value for df in at.dataframe if "Period type" in df.value.columns]
     assert grids
     shown = set().union(*(set(g["Period type"]) for g in grids))
     assert {"Month", "Financial quarter"} <= shown <= set(PERIOD_TYPE_WORDS.values()), shown
-    cells = pd.read_csv(io.BytesIO([d for n, d in served if n == "publication-preview-cells.csv"][-1]), dtype=str,
-                        keep_default_na=False)
     assert {"month", "quarter"} <= set(cells["Period type"]) <= set(PERIOD_TYPE_WORDS)
 
 
