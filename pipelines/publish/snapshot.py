@@ -1040,13 +1040,10 @@ def _reasons_for(con: duckdb.DuckDBPyConnection, previous: Path | None, months: 
     return {m: why for m, why in approval_reasons(con, since).items() if m in wanted}
 
 
-def _reasons_quoting(reasons: dict[str, str], hidden: pd.DataFrame | None, con: duckdb.DuckDBPyConnection,
-                     months: list[str]) -> list[tuple[str, Quoted, bool]]:
+def _reasons_quoting(reasons: dict[str, str], hidden: pd.DataFrame | None,
+                     unpublished: pd.DataFrame) -> list[tuple[str, Quoted, bool]]:
     """Each reason's whole numbers tied to a figure the publication hides, or to a small count of a month it does not
-    publish: (the month, the figure, whether it is such a small count)."""
-    if not reasons:
-        return []
-    unpublished = _unpublished_small_counts(con, months)
+    publish (`unpublished`: `_unpublished_small_counts`): (the month, the figure, whether it is such a small count)."""
     return [(m, q, small) for m, text in reasons.items()
             for frame, small in ((hidden, False), (unpublished, True))
             for q in quoted_hidden_figures(text, frame) if q.tied]
@@ -1408,9 +1405,12 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
     approvals = released(con)
     board = board_table(approvals)
     quotes = _quoted_in_approvals(approvals, protected.hidden)
-    # a small count of a month not published, tied to its figure in an approved text, refuses too
-    unpublished = [(item, where, q) for item, where, q in (_quoted_in_approvals(
-        approvals, _unpublished_small_counts(con, months)) if approvals else []) if q.tied]
+    reasons = _reasons_for(con, previous, months)
+    # a small count of a month not published, tied to its figure in an approved text (or a revision's reason),
+    # refuses too
+    small = _unpublished_small_counts(con, months) if approvals or reasons else None
+    unpublished = [(item, where, q) for item, where, q in (_quoted_in_approvals(approvals, small) if approvals
+                                                           else []) if q.tied]
     if previous is not None:
         old = _areas_now(public_read("SELECT measure, area, period, period_type, display, suppressed FROM figure",
                                      snapshot=previous))
@@ -1465,12 +1465,12 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
         hidden=protected.hidden,
         quoted=_quote_notes([(item, where, q) for item, where, q in quotes if not q.tied]))
     tied = [(item, where, q) for item, where, q in quotes if q.tied] + unpublished
-    preview.reasons = _reasons_for(con, previous, months)
+    preview.reasons = reasons
     preview.withdrawn = withdrawn
     if preview.reasons:
         preview.fingerprint = _fingerprint([*months, json.dumps(preview.reasons, sort_keys=True)], cells, caveats,
                                            board)
-    reason_tied = _reasons_quoting(preview.reasons, protected.hidden, con, months)
+    reason_tied = _reasons_quoting(reasons, protected.hidden, small) if reasons else []
     # a hidden figure shown is a change of what the public reads too: a flag on its month stops it as a revision
     revised_flagged = {m: (int((preview.revised["period"] == m).sum()), int((shown["period"] == m).sum()))
                        for m in preview.flagged_public}
