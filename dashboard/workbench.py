@@ -9,6 +9,7 @@ import pandas as pd
 
 from dashboard import ui
 from dashboard.data import query
+from pipelines.catalogue import district_now
 from pipelines.contracts import load_contract
 from pipelines.contracts.runner import column_named
 from pipelines.contracts.runs import rule_name
@@ -89,10 +90,11 @@ def file_problems(file_id: int) -> pd.DataFrame:
 
 def history(measure: str, district: str, period: str) -> pd.DataFrame:
     """Every revision of one figure, newest first, with the file, sheet, row and column it came from."""
-    return query("""SELECT r.revision, r.value, r.previous_value, f.name AS source_file, r.file_id, r.source_sheet,
+    # a renamed district's months held under its former name (among its aliases in force.yaml) are its own
+    return query(f"""SELECT r.revision, r.value, r.previous_value, f.name AS source_file, r.file_id, r.source_sheet,
                            r.source_row, r.source_column, r.note, strftime(r.loaded_at, '%Y-%m-%d %H:%M') AS loaded_at
                     FROM figure_revision r JOIN file_registry f USING (file_id)
-                    WHERE r.measure = ? AND r.district = ? AND r.period = CAST(? AS DATE)
+                    WHERE r.measure = ? AND {district_now('r.district')} = ? AND r.period = CAST(? AS DATE)
                     ORDER BY r.revision DESC""", (measure, district, f"{period}-01"))
 
 

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import duckdb
 import pandas as pd
 
-from .catalogue import DERIVED, catalogue, completeness_id, dimensions, force, listed, recorded_id
+from .catalogue import DERIVED, catalogue, completeness_id, dimensions, district_now, force, listed, recorded_id
 from .errors import PccDashError, shown
 from .office import in_sentence, possessive
 from .plan.periods import month_key, month_number
@@ -163,15 +163,17 @@ def read_link(params: dict) -> tuple[str, str, str]:
 
 
 def _revisions(con: duckdb.DuckDBPyConnection, measures: list[str], areas: list[str], month: str) -> pd.DataFrame:
+    # a renamed district's months held under its former name (kept among its aliases in force.yaml) are its own
+    area = district_now("r.district")
     return con.execute(
-        """SELECT r.measure, r.district AS area, r.revision, r.value, r.previous_value, r.file_id,
+        f"""SELECT r.measure, {area} AS area, r.revision, r.value, r.previous_value, r.file_id,
                   f.name AS file, r.source_sheet AS sheet, r.source_row AS "row", r.source_column AS "column",
                   strftime(r.loaded_at, '%Y-%m-%d %H:%M') AS loaded_at,
-                  r.revision = max(r.revision) OVER (PARTITION BY r.measure, r.district) AS is_current
+                  r.revision = max(r.revision) OVER (PARTITION BY r.measure, {area}) AS is_current
            FROM figure_revision r JOIN file_registry f USING (file_id)
-           WHERE r.measure IN (SELECT unnest($measures)) AND r.district IN (SELECT unnest($areas))
+           WHERE r.measure IN (SELECT unnest($measures)) AND {area} IN (SELECT unnest($areas))
              AND r.period = CAST($month AS DATE)
-           ORDER BY r.measure, r.district, r.revision DESC""",
+           ORDER BY r.measure, area, r.revision DESC""",
         {"measures": measures, "areas": areas, "month": f"{month}-01"}).df()
 
 
@@ -231,15 +233,16 @@ def _breakdown_revisions(con: duckdb.DuckDBPyConnection, measure: str, dimension
     counts as recorded; `measure` in the frame is the derived count recorded, `category` the category's label."""
     d = dimensions().get(dimension)
     labels = {v.id: v.label for v in d.values}
+    area = district_now("b.district")  # a renamed district's months held under its former name are its own
     rows = con.execute(
-        """SELECT b.district AS area, b.category, b.revision, b.value, b.previous_value, b.file_id,
+        f"""SELECT {area} AS area, b.category, b.revision, b.value, b.previous_value, b.file_id,
                   f.name AS file, b.source_sheet AS sheet, b.source_row AS "row", b.source_column AS "column",
                   strftime(b.loaded_at, '%Y-%m-%d %H:%M') AS loaded_at,
-                  b.revision = max(b.revision) OVER (PARTITION BY b.district, b.category) AS is_current
+                  b.revision = max(b.revision) OVER (PARTITION BY {area}, b.category) AS is_current
            FROM figure_breakdown_revision b JOIN file_registry f USING (file_id)
-           WHERE b.measure = $measure AND b.dimension = $dimension AND b.district IN (SELECT unnest($areas))
+           WHERE b.measure = $measure AND b.dimension = $dimension AND {area} IN (SELECT unnest($areas))
              AND b.period = CAST($month AS DATE)
-           ORDER BY b.district, b.category, b.revision DESC""",
+           ORDER BY area, b.category, b.revision DESC""",
         {"measure": measure, "dimension": dimension, "areas": areas, "month": f"{month}-01"}).df()
     rows["counted"] = ~rows["category"].isin(d.unrecorded())
     rows["measure"] = recorded_id(measure, dimension)

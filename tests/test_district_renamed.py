@@ -369,3 +369,39 @@ def test_what_a_snapshot_published_under_the_former_name_showed_is_known_to_disc
     hidden = hidden_before(folder)
     assert ("cse_arrests", "Sheffield City", "2026-07") in hidden
     assert not any(area == "Sheffield" for _, area, _ in hidden)
+
+
+def test_a_month_held_under_the_former_name_is_traced_to_its_row_under_the_new_one(ref, db, tmp_path, run_cli,
+                                                                                  monkeypatch):
+    """Provenance of a renamed district's month sent before the rename: its row, its revisions, and the force's figure
+    adding it up (the force's April traced as 25 of three districts, Sheffield City missing, where it is 36)."""
+    from dashboard_helpers import ANALYST, internal, texts
+    from helpers import write_csv
+
+    from pipelines import warehouse
+    from pipelines.lineage import lineage, run_lineage
+
+    header = "period,district,measure,value\n"
+    write_csv(tmp_path / "2026-04.csv", header + "".join(
+        f"2026-04,{d},cse_arrests,{n}\n" for d, n in (("Barnsley", 6), ("Doncaster", 9), ("Rotherham", 10),
+                                                       ("Sheffield", 10))))
+    write_csv(tmp_path / "2026-04-correction.csv", header + "2026-04,Sheffield,cse_arrests,11\n")
+    assert run_cli("ingest", tmp_path / "2026-04.csv", tmp_path / "2026-04-correction.csv", "--db", db).exit_code == 0
+    _renamed_in_force_yaml(ref)
+    with warehouse.connect_read_only(db) as con:
+        own = lineage(con, "cse_arrests", "Sheffield City", "2026-04")
+        assert [(s.area, s.value, s.file, s.row) for s in own.sources] == [
+            ("Sheffield City", 11.0, "2026-04-correction.csv", 2)]
+        assert own.revisions[["area", "value", "file", "row"]].values.tolist() == [
+            ["Sheffield City", 10.0, "2026-04.csv", 5]]
+        whole = lineage(con, "cse_arrests", "South Yorkshire", "2026-04")
+        assert (whole.value, whole.missing) == (36.0, ())
+        assert run_lineage(con, "cse_arrests", "Sheffield City", "2026-04", "2026-04").value == 11.0
+    at = internal(monkeypatch, db, "internal_pages/provenance.py", ANALYST)
+    at.query_params.update({"measure": "cse_arrests", "area": "Sheffield City", "month": "2026-04"})
+    at.run()
+    assert not at.exception
+    shown = texts(at)
+    assert "No figure" not in shown
+    assert 'Revision 2, from file "2026-04-correction.csv", row 2' in shown
+    assert at.dataframe[0].value["Value"].tolist() == ["11", "10"]

@@ -33,13 +33,16 @@ if recorded is not None and not recorded.empty:
     share_rows = recorded[recorded["measure"].isin(shares)].assign(measure=lambda r: r["measure"].map(shares))
     figs = pd.concat([figs[["period", "district", "measure"]], *(x[["period", "district", "measure"]]
                                                                   for x in (recorded, share_rows))], ignore_index=True)
+# each figure's district by the name it has now: a renamed district's months held under its former name are its own
+named_now = f.district_lookup()
+held_as = figs["district"].map(lambda d: named_now.get(str(d).strip().lower(), d))
 
 
 def months_of(measure_id: str, area: str) -> list[str]:
     """The months with a figure of the measure for the area, latest first (a force's: any district's parts)."""
     m = cat.get(measure_id)
     parts = [m.numerator, m.denominator] if m.kind == "percentage" and m.numerator and m.denominator else [measure_id]
-    rows = figs if area == f.force_short_name else figs[figs["district"] == area]
+    rows = figs if area == f.force_short_name else figs[held_as == area]
     have = [set(rows.loc[rows["measure"] == p, "period"]) for p in parts]
     return sorted(set.intersection(*have), reverse=True)
 
