@@ -405,3 +405,24 @@ def test_a_month_held_under_the_former_name_is_traced_to_its_row_under_the_new_o
     assert "No figure" not in shown
     assert 'Revision 2, from file "2026-04-correction.csv", row 2' in shown
     assert at.dataframe[0].value["Value"].tolist() == ["11", "10"]
+
+
+def test_the_accepted_figures_held_under_the_former_name_pass_the_contract_run_again(ref, db, tmp_path, run_cli):
+    """`pccdash validate` over the accepted figures after a rename: every month held under the former name was an
+    error, "Sheffield" is not a district of the force, and the run FAILED."""
+    from helpers import write_csv
+
+    header = "period,district,measure,value\n"
+    write_csv(tmp_path / "2026-07.csv", header + "".join(
+        f"2026-07,{d},cse_arrests,{n}\n" for d, n in (("Barnsley", 5), ("Doncaster", 4), ("Rotherham", 13),
+                                                       ("Sheffield", 9))))
+    assert run_cli("ingest", tmp_path / "2026-07.csv", "--db", db).exit_code == 0
+    _renamed_in_force_yaml(ref)
+    write_csv(tmp_path / "2026-08.csv", header + "".join(
+        f"2026-08,{d},cse_arrests,{n}\n" for d, n in (("Barnsley", 6), ("Doncaster", 4), ("Rotherham", 12),
+                                                       ("Sheffield City", 10))))
+    assert run_cli("ingest", tmp_path / "2026-08.csv", "--db", db).exit_code == 0
+    out = run_cli("validate", "--db", db)
+    assert out.exit_code == 0, out.stdout
+    assert "is not a district of the force" not in out.stdout and "district_known" not in out.stdout
+    assert "passed" in out.stdout.splitlines()[0]

@@ -174,7 +174,8 @@ def build_accepted_batch(con: duckdb.DuckDBPyConnection, flt: FigureFilter | Non
                     FROM figure_breakdown{where})) r
         JOIN file_registry f USING (file_id)
         CROSS JOIN LATERAL (SELECT r.period) p
-        LEFT JOIN (SELECT DISTINCT district FROM district_lookup) d ON d.district = r.district
+        -- a renamed district's months held under its former name (among its aliases) are the district's
+        LEFT JOIN district_lookup d ON d.label = lower(trim(r.district))
         LEFT JOIN (SELECT DISTINCT measure, kind, value_type FROM measure_lookup) m ON m.measure = r.measure
         LEFT JOIN (SELECT DISTINCT dimension, category, category AS label FROM category_lookup) c
                ON c.dimension = r.dimension AND c.label = r.category""",
