@@ -483,3 +483,16 @@ def test_a_row_that_breaks_one_rule_for_several_breakdowns_names_the_rule_once_i
     assert rules == "Breakdown sums to total"
     (reasons,) = row["What was wrong"].tolist()
     assert "ethnicity" in reasons and "sex" in reasons, "each breakdown's reason is still said"
+
+
+def test_a_file_refused_as_a_whole_is_said_of_the_file_and_several_refused_are_told_as_several(monkeypatch, wh):
+    """An empty file's problem read "is empty (0 bytes)", with nothing it was said of, in the page's list and table;
+    two refused files were said to be recorded "with its problems (nothing from it is loaded)"."""
+    at = _upload(monkeypatch, wh, [("empty.csv", b""), ("a.csv", GOOD),
+                                   ("2026-06-cse-return.xlsx", REFUSED)])
+    shown = texts(at)
+    assert "- The file is empty (0 bytes). Export the return again." in shown
+    assert "The file is empty (0 bytes)." in table_with(at, "Problem")["Problem"].tolist()[0]
+    assert "records 2 refused files with their problems (nothing from them is loaded)" in shown
+    at = _upload(monkeypatch, wh, [("empty.csv", b""), ("a.csv", GOOD)])
+    assert "records 1 refused file with its problems (nothing from it is loaded)" in texts(at)

@@ -150,8 +150,9 @@ if not user.may("load"):
 elif loadable:
     st.write(f"Accepting loads {len(loadable)} file{'s' if len(loadable) != 1 else ''} as \"pccdash ingest\" does, "
              "each whole or not at all"
-             + (f", and records {len(refused)} refused file{'s' if len(refused) != 1 else ''} with its problems "
-                "(nothing from it is loaded)" if refused else "")
+             + (f", and records {len(refused)} refused file{'s' if len(refused) != 1 else ''} with "
+                + ("its problems (nothing from it is loaded)" if len(refused) == 1 else
+                   "their problems (nothing from them is loaded)") if refused else "")
              + ". Each file is kept in the file store with who uploaded it.")
 elif refused:
     st.write("Recording the refusal keeps each refused file and its problems in Files loaded, where a corrected "

@@ -443,7 +443,10 @@ def _police_uk_header(path: Path, label: str) -> Problem | None:
 
 
 def _cell(problem: Problem, rule: str | None = None) -> Cell:
-    return Cell(problem.sheet, problem.row, problem.column, None, None, None, problem.text, rule)
+    text = problem.text
+    if problem.sheet is None and problem.row is None and problem.column is None and text[:1].islower():
+        text = f"The file {text}"  # said of the whole file ("is empty (0 bytes)"): the file is what it is said of
+    return Cell(problem.sheet, problem.row, problem.column, None, None, None, text, rule)
 
 
 def _failing(con, run, results, month: dt.date) -> list[Cell]:
