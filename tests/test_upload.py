@@ -496,3 +496,13 @@ def test_a_file_refused_as_a_whole_is_said_of_the_file_and_several_refused_are_t
     assert "records 2 refused files with their problems (nothing from them is loaded)" in shown
     at = _upload(monkeypatch, wh, [("empty.csv", b""), ("a.csv", GOOD)])
     assert "records 1 refused file with its problems (nothing from it is loaded)" in texts(at)
+
+
+def test_a_count_written_with_a_decimal_point_is_told_to_be_written_without_it(con):
+    """A return exported with every count as "6.0" was told 528 times that "6.0" is not a whole number, with nothing
+    to say what to write instead."""
+    [p] = preview(con, [("2026-04.csv", (HEADER + "2026-04,Barnsley,cse_arrests,6.0\n"
+                                         "2026-04,Doncaster,cse_arrests,7.5\n").encode())])
+    said = dict(zip(p.failing_frame()["Row"], p.failing_frame()["Problem"], strict=True))
+    assert said[2].endswith("Write 6, without the decimal point.")
+    assert "Write" not in said[3]  # 7.5 is no count: there is no telling what was meant

@@ -635,8 +635,16 @@ def measure_advice(text: str | None) -> str | None:
     return f'Did you mean "{labels[near[0]].short_name}" ({labels[near[0]].id})?' if near else None
 
 
+def count_advice(text: str | None) -> str | None:
+    """"Write 6, without the decimal point." for a count written as a whole number with a decimal point ("6.0", as a
+    spreadsheet or a script may export it); None for any other (12.5 is no count)."""
+    core = (text or "").strip()
+    m = re.fullmatch(r"(\d+)\.0+", core)
+    return f"Write {int(m.group(1))}, without the decimal point." if m else None
+
+
 _ADVICE = {UNREADABLE_VALUE: value_advice, "period_text": month_advice, "district": district_advice,
-           "measure": measure_advice}
+           "measure": measure_advice, "count_text": count_advice}
 
 
 def _with_advice(rule: RowRule, message: str, value: str | None, said: dict) -> str:
