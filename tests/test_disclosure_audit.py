@@ -674,8 +674,13 @@ def _published_before_the_month_before_them(db, tmp_path, monkeypatch, to: int =
 
 
 HELD = ("April 2025 is held back by the disclosure check: published now, with what is already public, it would let a "
-        "count under 5 be worked out (CSE arrests in Rotherham, April to June 2025). It stays approved and is checked "
-        "again at every publication; the other approved months are published without it.")
+        "count under 5 be worked out (CSE arrests in Rotherham, April to June 2025). What gives it away is its zero "
+        "(CSE arrests in Rotherham, April 2025), which is always shown, with what earlier publications showed: no "
+        "figure that may be hidden can protect it, and what is public stays public, so it cannot be published as its "
+        "figures stand, now or later. It stays approved, and can be published if the office decides to hide zeros as "
+        'it hides small counts (the "suppress zero" setting, PCCDASH_SUPPRESS_ZERO=true: every publication from then '
+        "on hides its zeros), or if its figures turn out wrong and are corrected (load the correction and approve the "
+        "month again); the other approved months are published without it.")
 
 
 def test_a_month_published_after_the_months_that_follow_it_and_giving_a_hidden_figure_away_is_held_back(
@@ -794,7 +799,8 @@ def test_a_publication_refused_because_the_disclosure_check_held_back_every_mont
         assert con.execute("SELECT count(*) FROM snapshot").fetchall() == [(1,)]  # nothing was published
     said = (f"held back by the disclosure check when a publication was tried on {uk_day(at):%Y-%m-%d}: published with "
             "what was already public, it would have let a count under 5 be worked out (CSE arrests in Rotherham, "
-            "April to June 2025); it stays approved, and the next publication checks it again")
+            "April to June 2025); it stays approved, and as its figures stand no later publication will publish it "
+            "(the preview of a publication says what would)")
     assert state.status == "held back" and state.note.startswith(said), state.note
     periods = CliRunner().invoke(main, ["periods", "--db", str(db), "--months", "0"])
     line = next(x for x in periods.output.splitlines() if x.startswith("2025-04"))
@@ -828,7 +834,8 @@ def test_the_reason_a_month_is_held_back_names_each_figure_in_words():
 
 HELD_NOTE = ("held back by the disclosure check when snapshot {version} was published on {day}{since}: published "
              "with what was already public, it would have let a count under 5 be worked out (CSE arrests in Rotherham, "
-             "April to June 2025); it stays approved, and the next publication checks it again")
+             "April to June 2025); it stays approved, and as its figures stand no later publication will publish "
+             "it (the preview of a publication says what would)")
 
 
 def test_a_month_the_disclosure_check_held_back_shows_so_with_why_until_it_is_published(db, tmp_path, monkeypatch):
@@ -941,8 +948,13 @@ def test_the_last_month_of_a_quarter_published_in_order_and_giving_the_quarter_a
         approve(con, ["2026-03"], PCC)
         preview = preview_publication(con)
     held = ("March 2026 is held back by the disclosure check: published now, with what is already public, it would "
-            "let a count under 5 be worked out (CSE arrests in Rotherham, January to March 2026). It stays approved "
-            "and is checked again at every publication; the other approved months are published without it.")
+            "let a count under 5 be worked out (CSE arrests in Rotherham, January to March 2026). What gives it away "
+            "is its zero (CSE arrests in Rotherham, March 2026), which is always shown, with what earlier publications "
+            "showed: no figure that may be hidden can protect it, and what is public stays public, so it cannot be "
+            "published as its figures stand, now or later. It stays approved, and can be published if the office "
+            'decides to hide zeros as it hides small counts (the "suppress zero" setting, PCCDASH_SUPPRESS_ZERO=true: '
+            "every publication from then on hides its zeros), or if its figures turn out wrong and are corrected "
+            "(load the correction and approve the month again); the other approved months are published without it.")
     assert preview.withheld == {"2026-03": held}
     assert preview.audit is None or preview.audit.passed
     assert held in preview.problem

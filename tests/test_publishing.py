@@ -1340,3 +1340,61 @@ def test_a_month_withdrawn_and_published_again_changed_is_listed_as_revised_from
     assert snapshot_rows("SELECT last_revised_at IS NOT NULL FROM period WHERE period = '2015-07'") == [[True]]
     assert snapshot_rows("SELECT text FROM caveat WHERE period = '2015-07' AND area = 'Doncaster' "
                          "AND measure = 'cse_arrests'") == [["This figure revises one published earlier."]]
+
+
+def test_a_month_published_in_order_that_nothing_hidden_can_protect_says_what_would_let_it_be_published(
+        db, tmp_path, monkeypatch):
+    """Regression: a month approved in order and held back by the disclosure check was held back at every
+    publication for ever, the office told only that it "is checked again at every publication". March 2025 to
+    February 2026 published: the 12 months to February 2026 and the months before January are shown, Rotherham's
+    January and February 2026 (2 and 2) hidden, so what is public says they add up to 4. March 2026 is 0 in
+    Rotherham: shown, as a zero is, it gives Q4 2025/26 (4, hidden) away, and no figure that may be hidden can help.
+    The preview says it cannot be published as its figures stand, which zero gives it away, and what would let it be:
+    hiding zeros too publishes it. No reader of every snapshot together narrows a hidden figure, before or after."""
+    from disclosure_attack import attack
+
+    folder = tmp_path / "published"
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(folder))
+    months = ["2025-03"] + [f"2025-{m:02d}" for m in range(4, 13)] + [f"2026-{m:02d}" for m in range(1, 5)]
+    rotherham = dict(zip(months, (*range(10, 20), 2, 2, 0, 12), strict=True))
+    text = HEADER + "".join(month_rows(m, "cse_arrests", (20 + i, 30 + i, rotherham[m], 40 + i))
+                            for i, m in enumerate(months))
+    with warehouse.connect(db) as con:
+        assert ingest(con, [write_csv(tmp_path / "r.csv", text)]).ok
+        approve(con, months[:12], PCC)
+        publish(con, PCC)
+        approve(con, ["2026-03", "2026-04"], PCC)
+        preview = preview_publication(con)
+        said = ("March 2026 is held back by the disclosure check: published now, with what is already public, it "
+                "would let a count under 5 be worked out (CSE arrests in Rotherham, January to March 2026). What gives "
+                "it away is its zero (CSE arrests in Rotherham, March 2026), which is always shown, with what earlier "
+                "publications showed: no figure that may be hidden can protect it, and what is public stays public, "
+                "so it cannot be published as its figures stand, now or later. It stays approved, and can be "
+                'published if the office decides to hide zeros as it hides small counts (the "suppress zero" '
+                "setting, PCCDASH_SUPPRESS_ZERO=true: every publication from then on hides its zeros), or if its "
+                "figures turn out wrong and are corrected (load the correction and approve the month again); the "
+                "other approved months are published without it.")
+        assert preview.problem is None and preview.audit.passed
+        assert preview.withheld == {"2026-03": said} and said in preview.summary
+        assert preview.added == ["2026-04"]
+        publish(con, PCC)
+    assert attack(folder, db, every_snapshot=True) == ([], None)
+    with warehouse.connect(db) as con:
+        # waiting publishes nothing: the next preview says the same
+        assert preview_publication(con).withheld == {"2026-03": said}
+        state = {s.period.strftime("%Y-%m"): s for s in period_states(con)}["2026-03"]
+        assert state.status == "held back" and "no later publication will publish it" in state.note
+        assert "checked again" not in state.note and "checks it again" not in state.note
+
+        # the office decides to hide zeros too: March 2026 is published, its zero hidden with the figures it protects
+        monkeypatch.setenv("PCCDASH_SUPPRESS_ZERO", "true")
+        hiding = preview_publication(con)
+        assert hiding.problem is None and hiding.audit.passed and not hiding.withheld
+        assert hiding.added == ["2026-03"]
+        cells = hiding.cells.set_index(["measure", "area", "period"])["suppressed"]
+        assert cells[("cse_arrests", "Rotherham", "2026-03")] and cells[("cse_arrests", "Rotherham", "Q4 2025/26")]
+        _, path = publish(con, PCC)
+    assert "2026-03" in set(public.read("SELECT period FROM period", snapshot=path)["period"])
+    # a reader who knows zeros may now be hidden, and one who still takes every hidden figure to be at least 1
+    assert attack(folder, db, every_snapshot=True, low=0) == ([], None)
+    assert attack(folder, db, every_snapshot=True) == ([], None)

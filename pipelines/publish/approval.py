@@ -49,13 +49,15 @@ class HeldBack:
     figures: str          # what the month would have let be worked out ("a count under 5 be worked out (...)")
 
     def words(self) -> str:
-        """What the month's status says of it: which publication held it back and why, and what happens next."""
+        """What the month's status says of it: which publication held it back and why, and that waiting will not
+        publish it: what earlier publications showed stays public."""
         # a publication refused (nothing else to publish) made no snapshot: it was tried (`record_refused_holds`)
         when = (f"snapshot {self.version} was published" if self.version is not None else "a publication was tried")
         since = ", since withdrawn" if self.withdrawn else ""
         return (f"held back by the disclosure check when {when} on {uk_day(self.at):%Y-%m-%d}{since}: "
                 f"published with what was already public, it would have let {self.figures}; it stays approved, and "
-                "the next publication checks it again")
+                "as its figures stand no later publication will publish it (the preview of a publication says what "
+                "would)")
 
 
 def held_by_disclosure(con: duckdb.DuckDBPyConnection) -> dict[dt.date, HeldBack]:

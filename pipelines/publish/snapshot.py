@@ -599,7 +599,8 @@ class Protected:
 
 def protected_tables(figures: pd.DataFrame, earlier: pd.DataFrame | None = None,
                      breakdowns: pd.DataFrame | None = None,
-                     snapshots: list[tuple[pd.DataFrame, ...]] | None = None) -> Protected:
+                     snapshots: list[tuple[pd.DataFrame, ...]] | None = None, *,
+                     suppress_zero: bool | None = None) -> Protected:
     """Every published cell of every measure after disclosure control, audited.
 
     Months, financial quarters, financial years and the 12 months to the latest month (with every 12 months
@@ -610,11 +611,13 @@ def protected_tables(figures: pd.DataFrame, earlier: pd.DataFrame | None = None,
     a month total shown before one of its figures was revised still ties the others, as they were and are, together,
     and so does a year's breakdown shown before one of its categories was corrected.
     Percentages are hidden where a count they are built from is. The audit then works
-    out, independently, every hidden cell's range from everything public.
+    out, independently, every hidden cell's range from everything public. `suppress_zero` stands in for the setting
+    (what hiding zeros too would make of the figures).
     """
     cat, f = catalogue(), force()
     threshold = settings.get_int("suppression_threshold")
-    suppress_zero = settings.get("suppress_zero").lower() in ("1", "true", "yes")
+    if suppress_zero is None:
+        suppress_zero = _zeros_hidden()
     marker = settings.get("suppression_marker")
     protection = max(1, settings.get_int("disclosure_protection"))
     earlier = earlier if earlier is not None else pd.DataFrame(
@@ -633,15 +636,20 @@ def protected_tables(figures: pd.DataFrame, earlier: pd.DataFrame | None = None,
         cells, result, parts, hidden = _PROTECTED[key]
         return Protected(cells.copy(), result, parts.copy(), hidden.copy())
     done = _protect(figures, earlier, cat, f, threshold, suppress_zero, marker, protection, breakdowns, snapshots)
-    # two answers kept: those the publication after a preview needs (with the months the disclosure check holds
-    # back, the preview asks twice: with them, then without them)
-    while len(_PROTECTED) >= 2:
+    # four answers kept: those the publication after a preview needs (with the months the disclosure check holds
+    # back, the preview asks with them, as if nothing were published before, without them, and with zeros hidden)
+    while len(_PROTECTED) >= 4:
         _PROTECTED.pop(next(iter(_PROTECTED)))
     _PROTECTED[key] = (done.cells.copy(), done.audit, done.breakdowns.copy(), done.hidden.copy())
     return done
 
 
 _PROTECTED: dict[str, tuple[pd.DataFrame, lp_audit.AuditResult | None, pd.DataFrame, pd.DataFrame]] = {}
+
+
+def _zeros_hidden() -> bool:
+    """Whether the office hides zeros as it hides small counts (the "suppress zero" setting)."""
+    return settings.get("suppress_zero").lower() in ("1", "true", "yes")
 
 
 def _count_months(figures: pd.DataFrame, cat):
@@ -1083,7 +1091,7 @@ def _unpublished_small_counts(con: duckdb.DuckDBPyConnection, months: Collection
     none is in the publication's hidden figures; but an approved text that ties such a number to its figure would
     publish a small count that disclosure control hides whenever its month is published."""
     threshold = settings.get_int("suppression_threshold")
-    low = 0 if settings.get("suppress_zero").lower() in ("1", "true", "yes") else 1
+    low = 0 if _zeros_hidden() else 1
     counts = tuple(m.id for m in catalogue().measures if m.kind != "percentage")
     if not counts:
         return pd.DataFrame(columns=HIDDEN_COLUMNS)
@@ -1233,10 +1241,12 @@ def _public_sentences(cells: pd.DataFrame) -> dict[str, str]:
 
 
 def _next_publication(con: duckdb.DuckDBPyConnection, folder: Path, old_months: list[str],
-                      withheld: Collection[str] = ()) -> tuple[dict, dict, list[str], Protected]:
+                      withheld: Collection[str] = (), *, suppress_zero: bool | None = None
+                      ) -> tuple[dict, dict, list[str], Protected]:
     """What the next publication into `folder` would be made of: the approved months' open blocking flags, those
     held back, the months it carries ("YYYY-MM") and its cells after disclosure control. `withheld`: approved months
-    ("YYYY-MM") the public does not read yet that are left out too (`_publication`: the disclosure check's)."""
+    ("YYYY-MM") the public does not read yet that are left out too (`_publication`: the disclosure check's);
+    `suppress_zero`: as `protected_tables`."""
     # a blocking flag stops a month as it stops its approval: one the public does not read yet is held back, and
     # one it reads stays as it is (taking it away would be a withdrawal, which is the Commissioner's to decide)
     flagged = {f"{p:%Y-%m}": flags for p in _approved(con)["period"] if (flags := open_blocking_flags(con, p))}
@@ -1250,7 +1260,7 @@ def _next_publication(con: duckdb.DuckDBPyConnection, folder: Path, old_months: 
     figures = approved_figures(con)
     protected = protected_tables(figures[~figures["period"].isin(left_out)], earlier_public(folder),
                                  published_breakdowns.approved_breakdowns(con, held=sorted(left_out)),
-                                 earlier_snapshots(con, folder))
+                                 earlier_snapshots(con, folder), suppress_zero=suppress_zero)
     return flagged, held, months, protected
 
 
@@ -1280,7 +1290,15 @@ def _publication(con: duckdb.DuckDBPyConnection, folder: Path, old_months: list[
     again = _next_publication(con, folder, old_months, withheld=blamed)
     if again[3].audit is not None and not again[3].audit.passed:
         return flagged, held, {}, months, protected, {}
-    reasons = {m: _withheld_reason(m, keys, protected.hidden) for m, keys in blamed.items()}
+    # nothing the suppression may hide can protect those figures, and what earlier publications showed stays public:
+    # as its figures stand, no later publication can publish the month. Say what would (hiding zeros, when it would)
+    hiding_zeros = None
+    if not _zeros_hidden():
+        audit_so = _next_publication(con, folder, old_months, suppress_zero=True)[3].audit
+        hiding_zeros = audit_so is not None and audit_so.passed
+    shown = _zeros_taking_part(con, blamed)
+    reasons = {m: _withheld_reason(m, keys, protected.hidden, shown.get(m, []), hiding_zeros)
+               for m, keys in blamed.items()}
     figures = {m: _withheld_figures(keys, protected.hidden) for m, keys in blamed.items()}
     return again[0], again[1], reasons, again[2], again[3], figures
 
@@ -1336,12 +1354,44 @@ def _period_words(period: str) -> str:
     return re.sub(r" \((Q[1-4] |financial year )[^)]*\)$", "", period_text(period))
 
 
-def _withheld_reason(month: str, keys: list[tuple], hidden: pd.DataFrame) -> str:
+def _zeros_taking_part(con: duckdb.DuckDBPyConnection, blamed: Mapping[str, list[tuple]]) -> dict[str, list[tuple]]:
+    """For each month held back ("YYYY-MM" -> the figures it would let be worked out), its zeros that take part: a
+    month figure of 0 of the same measure, in the same district (or any district, for the force's figure). A zero is
+    always shown (unless the office hides zeros too), so the suppression cannot hide it to protect another."""
+    figures = approved_figures(con)
+    figures = figures[figures["period"].isin(list(blamed)) & (figures["value"].round() == 0)]
+    force_name = force().force_short_name
+    out: dict[str, list[tuple]] = {}
+    for month, keys in blamed.items():
+        rows = figures[figures["period"] == month]
+        tied = {(str(m), str(d)) for m, d in zip(rows["measure"], rows["district"], strict=True)
+                if any(k[0] == m and k[1] in (d, force_name) for k in keys)}
+        out[month] = sorted((m, d, month) for m, d in tied)
+    return out
+
+
+def _withheld_reason(month: str, keys: list[tuple], hidden: pd.DataFrame, zeros: list[tuple] = (),
+                     hiding_zeros: bool | None = None) -> str:
     """Why the disclosure check holds `month` back, in words, from the figures (measure, area, period) it would let
-    be worked out and the hidden counts' true values (`HIDDEN_COLUMNS`; for the office only)."""
+    be worked out and the hidden counts' true values (`HIDDEN_COLUMNS`; for the office only), and what would let it be
+    published: the month's zeros that take part (`_zeros_taking_part`) are named, and hiding zeros too is offered
+    when it would publish the month (`hiding_zeros`: None when zeros are hidden already)."""
+    if zeros:
+        named = "; ".join(f"{in_sentence(_measure_name(m))} in {a}, {month_text(p)}" for m, a, p in zeros[:3])
+        one, more = len(zeros) == 1, "; and more" if len(zeros) > 3 else ""
+        cause = (f"What gives it away is its {'zero' if one else 'zeros'} ({named}{more}), which "
+                 f"{'is' if one else 'are'} always shown, with what earlier publications showed")
+    else:
+        cause = "What gives it away is what it shows with what earlier publications showed"
+    corrected = "its figures turn out wrong and are corrected (load the correction and approve the month again)"
+    ways = (('the office decides to hide zeros as it hides small counts (the "suppress zero" setting, '
+             "PCCDASH_SUPPRESS_ZERO=true: every publication from then on hides its zeros), or if " + corrected)
+            if hiding_zeros else "only if " + corrected)
     return (f"{month_text(month)} is held back by the disclosure check: published now, with what is already public, "
-            f"it would let {_withheld_figures(keys, hidden)}. It stays approved and is checked again at every "
-            "publication; the other approved months are published without it.")
+            f"it would let {_withheld_figures(keys, hidden)}. {cause}: no figure that may be hidden can protect it, "
+            "and what is public stays public, so it cannot be published as its figures stand, now or later. It stays "
+            f"approved, and can be published {'if ' if hiding_zeros else ''}{ways}; the other approved months are "
+            "published without it.")
 
 
 def _withheld_figures(keys: list[tuple], hidden: pd.DataFrame) -> str:
