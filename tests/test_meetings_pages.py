@@ -360,7 +360,7 @@ def test_a_question_is_carried_through_three_meetings(wh):
 
 def test_the_questions_offered_are_the_packs_as_the_office_saved_them(monkeypatch, wh):
     """Once the office has edited the pack's questions (Briefing pack page), those are what it puts at the meeting:
-    a drafted question kept as drafted keeps its figures; one the office rewrote or added is its own, without."""
+    a drafted question kept as drafted keeps its figures; one the office added is its own, without."""
     from pipelines.briefing import save_text
     from pipelines.briefing.pack import drafted_questions
     from pipelines.figures import plan_figures
@@ -740,3 +740,29 @@ def test_an_answer_awaited_then_given_is_not_said_overdue_in_the_questions_histo
     assert "Answer awaited by 7 May 2026 (recorded by analyst@example.org)" in shown, shown
     assert "7 May 2026 (overdue)" not in shown
     assert "Answer awaited by 14 May 2026 (overdue) (recorded by analyst@example.org)" in shown  # still owed
+
+
+def test_a_question_edited_from_a_draft_is_put_with_its_measure_area_and_figures(monkeypatch, wh):
+    """Regression: a drafted question the office reworded on the Briefing pack page was put at the Board as the
+    office's own, without its measure, area or figures, so the next Board's pack did not say it had been asked."""
+    from pipelines.briefing import save_text
+    from pipelines.briefing.pack import build_pack, question_drafts
+    from pipelines.figures import plan_figures
+    from pipelines.plan import PlanAnalytics
+
+    meeting = record(wh, acc.add_meeting, PCC, held_on="2015-08-20")
+    month = meeting.reporting_month
+    drafts = record(wh, question_drafts, meeting.held_on, analytics=PlanAnalytics(read(wh, plan_figures)), month=month)
+    edited = drafts[0].text.rsplit(". ", 1)[0] + ". What is the force doing about it?"
+    record(wh, save_text, ANALYST, period=month, kind="questions", drafts=drafts,
+           body="\n".join([edited, *(d.text for d in drafts[1:])]))
+    at = internal(monkeypatch, wh, MEETINGS, PCC)
+    press(at, f"Put these questions ({len(drafts)})")
+    asked = {q.body: q for q in read(wh, acc.questions)}
+    q = asked[edited]
+    assert (q.source, q.measure, q.area, q.period) == ("drafted", drafts[0].measure_id, drafts[0].areas[0], month)
+    assert q.figures and q.figures == acc.figures_for(PlanAnalytics(read(wh, plan_figures)), q.measure, q.area, month)
+    record(wh, acc.add_meeting, PCC, held_on="2015-08-27")  # the next Board, on the same month's figures
+    pack = record(wh, build_pack, dt.date(2015, 8, 27), "pccdash tests")
+    assert (f"(Asked before, at the Public Accountability Board, 20 August 2015 (question {q.question_id}), and still "
+            "open: no answer recorded yet.)") in "\n".join(pack.questions)

@@ -124,3 +124,83 @@ def test_the_note_is_said_after_a_saved_question_kept_as_drafted_and_in_every_fo
     assert f"(question {number}), and still open" in render_html(pack)
     document = docx.Document(io.BytesIO(render_docx(pack)))
     assert any(p.text == pack.questions[0] for p in document.paragraphs)
+
+
+def save_edited(con, who, meeting: dt.date, edit, *, month=dt.date(2015, 7, 1)):
+    """The pack's drafted questions for the meeting on `meeting` saved as the Briefing pack page saves them, with the
+    drafts offered, the first in the office's words (`edit` of the draft's)."""
+    from pipelines.briefing import save_text
+    from pipelines.briefing.pack import question_drafts
+
+    drafts = question_drafts(con, meeting, analytics=PlanAnalytics(plan_figures(con)), month=month)
+    save_text(con, who, period=month, kind="questions", body="\n".join([edit(drafts[0].text)] +
+                                                                       [d.text for d in drafts[1:]]), drafts=drafts)
+    return drafts
+
+
+def test_a_saved_question_edited_from_a_draft_keeps_its_measure_and_area_and_says_it_was_asked_before(wh, who):
+    """Regression: a drafted question reworded by the office before the Board lost its measure and area, so the pack
+    said nothing of the question still open on them; the same words as drafted said it."""
+    from pipelines.briefing import save_text
+    from pipelines.briefing.notes import saved_questions
+
+    def reworded(text):
+        return text.replace("What explains", "What, in the force's view, explains").replace("What has", "Tell us what")
+
+    with warehouse.connect(wh) as con:
+        draft, _, number, _ = put_first_draft(con, who)
+        drafts = save_edited(con, who, BOARD, reworded)
+        saved = saved_questions(con, dt.date(2015, 7, 1))
+        pack = build_pack(con, BOARD, "pccdash tests")
+        # edited again: still about them
+        again = saved.questions[0].replace(", and ", "; and ") + " Please be specific."
+        save_text(con, who, period=dt.date(2015, 7, 1), kind="questions", body="\n".join([again, "Our own?"]),
+                  drafts=drafts)
+        later = saved_questions(con, dt.date(2015, 7, 1))
+        again_pack = build_pack(con, BOARD, "pccdash tests")
+    edited = reworded(draft.text)
+    assert edited != draft.text and saved.questions[0] == edited
+    made = saved.made_from(edited)
+    assert (made.measure, made.area, made.draft) == (draft.measure_id, draft.areas[0], draft.text)
+    assert not saved.left_out and len(saved.drafted) == len(drafts)
+    note = (f"(Asked before, at the Public Accountability Board, 13 August 2015 (question {number}), and still open: "
+            "no answer recorded yet.)")
+    assert pack.questions[0] == f"{edited} {note}"
+    assert later.made_from(again).measure == draft.measure_id and later.made_from("Our own?") is None
+    assert again_pack.questions[:2] == [f"{again} {note}", "Our own?"]
+
+
+def test_a_question_the_office_wrote_is_not_taken_for_a_draft(wh, who):
+    from pipelines.briefing import save_text
+    from pipelines.briefing.notes import saved_questions
+    from pipelines.briefing.pack import question_drafts
+
+    with warehouse.connect(wh) as con:
+        drafts = question_drafts(con, BOARD, analytics=PlanAnalytics(plan_figures(con)), month=dt.date(2015, 7, 1))
+        save_text(con, who, period=dt.date(2015, 7, 1), kind="questions", drafts=drafts,
+                  body="What has the force learnt from the Jay report's second anniversary review?")
+        saved = saved_questions(con, dt.date(2015, 7, 1))
+    assert saved.drafted == {}
+    assert {d.measure for d in saved.left_out} == {d.measure_id for d in drafts}
+
+
+def test_the_pack_page_saves_an_edited_draft_with_its_measure_and_says_it_was_asked_before(monkeypatch, wh, who):
+    from dashboard_helpers import ANALYST, internal, texts
+
+    from pipelines.briefing.notes import saved_questions
+
+    with warehouse.connect(wh) as con:
+        draft, _, number, _ = put_first_draft(con, who)
+    at = internal(monkeypatch, wh, "internal_pages/pack.py", ANALYST)
+    at.date_input(key="pack_meeting").set_value(BOARD).run()
+    (box,) = [t for t in at.text_area if t.key.startswith("questions_")]
+    lines = box.value.splitlines()
+    assert lines[0] == draft.text
+    edited = draft.text.rsplit(". ", 1)[0] + ". What is the force doing about it?"
+    box.input("\n".join([edited, *lines[1:]]))
+    at.button(key="save_questions").click().run()
+    assert not at.exception, at.exception
+    with warehouse.connect_read_only(wh) as con:
+        made = saved_questions(con, dt.date(2015, 7, 1)).made_from(edited)
+    assert (made.measure, made.area) == (draft.measure_id, draft.areas[0])
+    assert f"(question {number}), and still open: no answer recorded yet." in texts(at).split("Asked before.")[1]

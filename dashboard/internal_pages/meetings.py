@@ -19,7 +19,7 @@ from pipelines.accountability.release import (
     whole_numbers,
 )
 from pipelines.briefing.archive import archived
-from pipelines.briefing.notes import latest_texts, questions_list
+from pipelines.briefing.notes import saved_questions
 from pipelines.briefing.pack import question_record
 from pipelines.briefing.questions import draft_questions
 from pipelines.catalogue import catalogue, force, reference_stamp
@@ -363,23 +363,29 @@ analytics = data.analytics()
 statuses = analytics.status(month) if analytics is not None and month is not None else []
 put_texts = {q.body for q in put_here}
 drafted = {d.text: d for d in draft_questions(statuses, limit=len(statuses))}
-saved = data.call(latest_texts, month).get(("questions", None)) if month is not None else None
+saved = data.call(saved_questions, month) if month is not None else None
 # the questions as the office saved them for the pack (Briefing pack page), else as drafted from the figures (as the
 # pack drafts them: a question answered and decided at an earlier meeting, its figures not moved since, is not)
-texts = (questions_list(saved[0]) if saved else
+texts = (saved.questions if saved else
          data.with_analytics(question_record, meeting.held_on, month=month)[0] if statuses else [])
 drafts = [t for t in texts if t not in put_texts]
 if drafts:
-    heading = (f"The pack's questions for {month:%B %Y}, as saved by {saved[1]}" if saved
+    heading = (f"The pack's questions for {month:%B %Y}, as saved by {saved.written_by}" if saved
                else f"Drafted from the figures for {month:%B %Y}")
     st.markdown(f"**{ui.md_escape(heading)}**\n\n" + "\n".join(f"- {ui.md_escape(t)}" for t in drafts))
 
     def item(text: str) -> dict:
-        d = drafted.get(text)  # a drafted question keeps its figures; one the office wrote or edited has none
-        if d is None:
+        # a question drafted from the figures, as drafted or edited, keeps its measure, area and figures; one the
+        # office wrote has none
+        d = drafted.get(text)
+        about = (d.measure_id, d.areas[0]) if d is not None else None
+        made = saved.made_from(text) if saved and about is None else None
+        if made is not None:
+            about = (made.measure, made.area)
+        if about is None:
             return {"body": text, "source": "office"}
-        return {"body": text, "source": "drafted", "measure": d.measure_id, "area": d.areas[0], "period": month,
-                "figures": acc.figures_for(analytics, d.measure_id, d.areas[0], month)}
+        return {"body": text, "source": "drafted", "measure": about[0], "area": about[1], "period": month,
+                "figures": acc.figures_for(analytics, *about, month)}
 
     if st.button(f"Put these questions ({len(drafts)})", key="put_drafted", type="primary", disabled=not may_record):
         ui.act(_put_questions, user.claims, pick, [item(t) for t in drafts], done=lambda n: f"{n} question(s) put.")

@@ -7,7 +7,13 @@ from dashboard import auth, data, ui
 from pipelines import audit
 from pipelines.briefing import archive, save_text
 from pipelines.briefing.notes import latest_texts, questions_list
-from pipelines.briefing.pack import cancelled_notices, meeting_note, pack_notices, question_record
+from pipelines.briefing.pack import (
+    cancelled_notices,
+    meeting_note,
+    pack_notices,
+    question_drafts,
+    question_record,
+)
 from pipelines.errors import PccDashError
 from pipelines.uk_time import uk_words
 
@@ -43,7 +49,9 @@ else:
 draft = st.text_area("Questions", value=start, height=260, key=f"questions_{period.month}",
                      disabled=not user.may("comment"))
 if st.button("Save questions", key="save_questions", type="primary", disabled=not user.may("comment")):
+    # kept with the drafts offered: a question edited from one stays about its measure and area
     ui.act(save_text, user.claims, period=period.month, kind="questions", body=draft,
+           drafts=data.with_analytics(question_drafts, meeting, month=period.month),
            done=f"Questions saved by {ui.md_escape(user.email)}.")
 st.caption(f"{len(questions_list(draft))} question(s).")
 asked_before = [(q, asked_notes[q]) for q in questions_list(draft) if q in asked_notes]

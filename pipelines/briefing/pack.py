@@ -38,7 +38,7 @@ from ..warehouse import utc_now
 from .asked import AskedBefore
 from .loop_section import put_to_meeting, series_words, since_last_meeting
 from .model import HeadlinePeriods, LoopSection, Pack, PackChart, PackMeasure, PackRow
-from .notes import latest_texts, questions_list
+from .notes import SavedQuestions, latest_texts, questions_list, saved_questions
 from .period import ReportingPeriod, reporting_period
 from .questions import DraftQuestion
 from .version import data_version
@@ -193,24 +193,39 @@ def drafted_questions(statuses, asked: AskedBefore | None = None) -> list[str]:
     return [d.text for d, _ in drafts_for(statuses, asked)]
 
 
-def asked_notes(statuses, asked: AskedBefore | None) -> dict[str, str]:
+def asked_notes(statuses, asked: AskedBefore | None, saved: SavedQuestions | None = None) -> dict[str, str]:
     """Each drafted question's text -> what the pack says of a question put before on its measure and area (a saved
-    question the office kept as drafted says it too, even one not drafted again)."""
+    question the office kept as drafted says it too, even one not drafted again); and so for each question `saved`
+    made from a draft, in the office's words or as drafted: it is about the draft's measure and area."""
     if asked is None:
         return {}
     from .questions import draft_questions
 
-    return {d.text: note for d in draft_questions(statuses, limit=len(statuses)) if (note := asked.weigh(d).note)}
+    notes = {d.text: note for d in draft_questions(statuses, limit=len(statuses)) if (note := asked.weigh(d).note)}
+    for i, d in (saved.drafted.items() if saved else ()):
+        text = saved.questions[i]
+        if text not in notes and (note := asked.weigh(d.as_draft(text)).note):
+            notes[text] = note
+    return notes
+
+
+def question_drafts(con: duckdb.DuckDBPyConnection, meeting: dt.date, *, analytics: PlanAnalytics,
+                    month: object) -> list[DraftQuestion]:
+    """The questions drafted for the meeting on `meeting` reporting on `month` (``drafts_for``, weighed against the
+    questions put at earlier meetings): what the office's list of questions is saved with (``save_text``)."""
+    asked = AskedBefore.load(con, meeting, analytics=analytics, month=month)
+    return [d for d, _ in drafts_for(analytics.status(month), asked)]
 
 
 def question_record(con: duckdb.DuckDBPyConnection, meeting: dt.date, *, analytics: PlanAnalytics,
                     month: object) -> tuple[list[str], dict[str, str]]:
     """For the meeting on `meeting` reporting on `month`: the drafted questions' texts (``drafts_for``, weighed against
     the questions put at earlier meetings), and what the pack says after a question (drafted, or saved as drafted)
-    of the question put before on its measure and area (``asked_notes``)."""
+    of the question put before on its measure and area (``asked_notes``: a saved question made from a draft, edited or
+    not, says it too)."""
     statuses = analytics.status(month)
     asked = AskedBefore.load(con, meeting, analytics=analytics, month=month)
-    return drafted_questions(statuses, asked), asked_notes(statuses, asked)
+    return drafted_questions(statuses, asked), asked_notes(statuses, asked, saved_questions(con, month))
 
 
 def with_note(text: str, note: str) -> str:
@@ -275,7 +290,8 @@ def build_pack(con: duckdb.DuckDBPyConnection, meeting: dt.date, generated_by: s
     pack = assemble(period, analytics, cav, texts, generated_by, notices=notices, loop=loop, statuses=statuses,
                     asked=asked)
     republished_caveats(con, pack, period)
-    notes = asked_notes(statuses, asked)  # a question put before on a draft's measure and area, said after it
+    # a question put before on the measure and area of a draft, or of a saved question made from one, said after it
+    notes = asked_notes(statuses, asked, saved_questions(con, period.month))
     pack.questions = [*(with_note(q, notes.get(q, "")) for q in pack.questions),
                       *put_to_meeting(con, meeting, pack.questions, other, notes=notes)]
     if other is not None:
