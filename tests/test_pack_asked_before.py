@@ -203,4 +203,37 @@ def test_the_pack_page_saves_an_edited_draft_with_its_measure_and_says_it_was_as
     with warehouse.connect_read_only(wh) as con:
         made = saved_questions(con, dt.date(2015, 7, 1)).made_from(edited)
     assert (made.measure, made.area) == (draft.measure_id, draft.areas[0])
-    assert f"(question {number}), and still open: no answer recorded yet." in texts(at).split("Asked before.")[1]
+    box = texts(at).split("Asked before, or left out before.")[1]
+    assert f"(question {number}), and still open: no answer recorded yet." in box
+
+
+def test_a_draft_left_out_of_a_packs_questions_is_said_on_the_meetings_page_and_in_the_next_pack(monkeypatch, wh,
+                                                                                                  who):
+    """Regression: a drafted question the Commissioner took out of the pack's questions left no trace: the Meetings
+    page offered the others as if nothing had been drafted besides, and the next month's pack drafted it again as
+    new."""
+    from dashboard_helpers import PCC, internal, texts
+
+    from pipelines.briefing import save_text
+    from pipelines.briefing.pack import question_drafts
+    from pipelines.catalogue import catalogue
+
+    july, august = dt.date(2015, 7, 1), dt.date(2015, 8, 1)
+    with warehouse.connect(wh) as con:
+        analytics = PlanAnalytics(plan_figures(con))
+        board = acc.add_meeting(con, who, held_on=BOARD)
+        drafts = question_drafts(con, BOARD, analytics=analytics, month=july)
+        later = {(d.measure_id, d.areas[0]) for d in draft_questions(analytics.status(august))}
+        (dropped, *_) = [d for d in drafts if (d.measure_id, d.areas[0]) in later]
+        save_text(con, who, period=july, kind="questions", drafts=drafts,
+                  body="\n".join(d.text for d in drafts if d is not dropped))
+        next_board = dt.date(2015, 9, 17)
+        pack = build_pack(con, next_board, "pccdash tests")
+    at = internal(monkeypatch, wh, "internal_pages/meetings.py", PCC)
+    at.selectbox(key="meeting_pick").set_value(board.meeting_id).run()
+    said = texts(at).split("Drafted from the figures and left out of the pack's questions as pcc@example.org saved "
+                           "them on ")[1].splitlines()[0]
+    assert said.endswith(f": {catalogue().get(dropped.measure_id).short_name}, {dropped.areas[0]}.")
+    again = [q for q in pack.questions if q.startswith(dropped.text.split(" were ")[0])]
+    assert len(again) == 1 and again[0].endswith(
+        "(Drafted before, for the Public Accountability Board, 20 August 2015, and left out of its questions.)")

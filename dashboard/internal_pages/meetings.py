@@ -26,6 +26,7 @@ from pipelines.catalogue import catalogue, force, reference_stamp
 from pipelines.errors import PccDashError
 from pipelines.flags import day_words
 from pipelines.publish.snapshot import hidden_figures
+from pipelines.uk_time import uk_words
 
 user = auth.signed_in()
 st.title("Meetings and questions")
@@ -390,7 +391,12 @@ if drafts:
     if st.button(f"Put these questions ({len(drafts)})", key="put_drafted", type="primary", disabled=not may_record):
         ui.act(_put_questions, user.claims, pick, [item(t) for t in drafts], done=lambda n: f"{n} question(s) put.")
 elif statuses:
-    st.caption(f"Every question drafted from the figures for {month:%B %Y} has been put, or none was drafted.")
+    st.caption(f"Every question of the pack for {month:%B %Y}, as saved, has been put." if saved else
+               f"Every question drafted from the figures for {month:%B %Y} has been put, or none was drafted.")
+if saved and saved.left_out:  # weighed and not put: the record says so, as the next pack does
+    st.caption(f"Drafted from the figures and left out of the pack's questions as {ui.md_escape(saved.written_by)} "
+               f"saved them on {uk_words(saved.written_at, 'words')}: "
+               + "; ".join(f"{cat.get(d.measure).short_name}, {ui.md_escape(d.area)}" for d in saved.left_out) + ".")
 with ui.form("office_question_form"):
     text = st.text_area("The office's own question", key="office_question", max_chars=2000)
     c1, c2 = st.columns(2)

@@ -56,7 +56,7 @@ if st.button("Save questions", key="save_questions", type="primary", disabled=no
 st.caption(f"{len(questions_list(draft))} question(s).")
 asked_before = [(q, asked_notes[q]) for q in questions_list(draft) if q in asked_notes]
 if asked_before:
-    st.info("**Asked before.** The pack says this after each of these questions:\n\n"
+    st.info("**Asked before, or left out before.** The pack says this after each of these questions:\n\n"
             + "\n".join(f"- {ui.md_escape(q[:120])}{'…' if len(q) > 120 else ''}: {ui.md_escape(n)}"
                          for q, n in asked_before), icon=":material/history:")
 

@@ -5,7 +5,8 @@ A draft on a measure and area with a question still open as the meeting opens (n
 decision yet, awaiting evidence, or not assured) is kept and says so, pointing to that question by its number
 ("pccdash meetings show" gives it). One on a question answered and decided (assured or partly assured) is not drafted
 again unless its figures have moved since: the month's figure further the way the question is about, or its
-variation changed, which it then says.
+variation changed, which it then says. One on a measure and area with no question put, drafted for an earlier meeting
+and left out of the questions the office saved for its pack, says so: it was weighed and not put then.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from ..accountability import Meeting, Question, figures_for, meetings, questions
+from .notes import saved_questions
 from .questions import DraftQuestion
 
 OPEN_DECISIONS = ("awaiting_evidence", "not_assured")  # decided on, and still to be satisfied
@@ -39,13 +41,23 @@ class AskedBefore:
     held: dict[int, Meeting] = field(default_factory=dict)
     analytics: object = None
     month: object = None
+    left_out: dict[tuple[str, str], Meeting] = field(default_factory=dict)  # (measure, area) -> the latest meeting
+    # held before whose pack's questions, as saved for its reporting month, left out the draft on them
 
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection, held_on: dt.date, *, analytics=None,
              month: object = None) -> AskedBefore:
         held = {m.meeting_id: m for m in meetings(con) if m.held_on < held_on}
         asked = [q for q in questions(con) if q.meeting.meeting_id in held and q.measure and q.area]
-        return cls(held_on, asked, held, analytics, month)
+        left_out, saved = {}, {}
+        for m in held.values():  # earliest first; a month's list is the one its meeting's pack is made again with
+            if m.reporting_month is None or m.reporting_month == month:  # this meeting's own list: being made
+                continue
+            if m.reporting_month not in saved:
+                saved[m.reporting_month] = saved_questions(con, m.reporting_month)
+            for d in saved[m.reporting_month].left_out if saved[m.reporting_month] else ():
+                left_out[(d.measure, d.area)] = m
+        return cls(held_on, asked, held, analytics, month, left_out)
 
     def earlier(self, draft: DraftQuestion) -> Question | None:
         """The latest question put before on the draft's measure and its lead area."""
@@ -55,7 +67,9 @@ class AskedBefore:
     def weigh(self, draft: DraftQuestion) -> Weighed:
         q = self.earlier(draft)
         if q is None:
-            return Weighed(True)
+            left = self.left_out.get((draft.measure_id, draft.areas[0]))
+            return Weighed(True, f"Drafted before, for the {left.label}, and left out of its questions." if left
+                           else "")
         answer, decision = self._as_it_stood(q)
         where = self._where(answer, decision)
         asked = f"Asked before, at the {q.meeting.label} (question {q.question_id})"
