@@ -1968,8 +1968,9 @@ def meetings_cancel(ctx, meeting_id, reason, carry_to, db, as_user):
 @click.pass_context
 def meetings_show(ctx, meeting_id, db):
     """Show one meeting: each question put at it with its figures and where it stands (the force's answer,
-    or that one is awaited, and {holders} decision), the decisions on its themes, and its actions, with the
-    numbers "pccdash release" takes to approve a question, answer or decision for publication.
+    or that one is awaited, and {holders} decision), the answers given at it to questions put at earlier meetings,
+    the decisions on its themes, and its actions, with the numbers "pccdash release" takes to approve a question,
+    answer or decision for publication.
 
     \b
     Example:
@@ -1986,6 +1987,9 @@ def meetings_show(ctx, meeting_id, db):
     with connect_read_only(db or ctx.obj["db"]) as con:
         meeting = get_meeting(con, meeting_id)
         asked = loop_questions(con, meeting.meeting_id)
+        # put at an earlier meeting and answered at this one: its record lists them too
+        answered_here = [q for q in loop_questions(con) if q.meeting.meeting_id != meeting.meeting_id
+                         and any(a.meeting_id == meeting.meeting_id for a in q.answers)]
         themes = [d for d in loop_decisions(con, meeting.meeting_id) if d.question_id is None]
         agreed = loop_actions(con, meeting.meeting_id)
         moved = moves(con, meeting.meeting_id)
@@ -2025,6 +2029,17 @@ def meetings_show(ctx, meeting_id, db):
         numbers = [f"question {q.question_id}"] + ([f"answer {q.answer.answer_id}"] if given else []) + (
             [f"decision {q.decision.decision_id}"] if q.decision else [])
         click.echo(f'     For "pccdash release": {", ".join(numbers)}.')
+    if answered_here:
+        click.echo("")
+        click.echo(f"Answered at it, asked at earlier meetings ({len(answered_here)})")
+    for q in answered_here:
+        given = [a for a in q.answers if a.meeting_id == meeting.meeting_id]
+        click.echo(_wrapped(q.body, f"  {q.question_id}. ", "     "))
+        click.echo(_wrapped(f"Asked at the {q.meeting.label}. {q.asked_words}.", "     ", "     "))
+        for a in given:
+            click.echo(_wrapped(f"{a.words()} at this meeting: {(a.body or '').strip()}", "     ", "     "))
+        click.echo(_wrapped(q.where(as_of=today), "     Where it stands: ", "     "))
+        click.echo(f'     For "pccdash release": {", ".join(f"answer {a.answer_id}" for a in given)}.')
     if themes:
         click.echo("")
         click.echo(f"Decisions on themes ({len(themes)})")

@@ -496,3 +496,36 @@ def test_meetings_show_says_when_a_decision_is_to_be_looked_at_again_as_the_page
             "again by 15 October 2015") in out
     assert ("Protecting Vulnerable People: Awaiting evidence, by pcc@example.org. The audit is due. To be looked at "
             "again by 19 November 2015.") in out
+
+
+def test_an_answer_given_at_a_later_meeting_is_listed_in_that_meetings_record_and_the_next_pack(wh, run_cli):
+    """Regression: an answer given at the September Board to a question put in August was shown only under August's
+    meeting: "pccdash meetings show" for September said no question was put at it and said nothing of the answer, and
+    October's pack listed the question as still open from earlier meetings, not as answered at the last one."""
+    from pipelines.briefing.loop_section import since_last_meeting
+
+    with warehouse.connect(wh, create=False) as con:
+        august = acc.add_meeting(con, PCC, held_on="2015-08-20")
+        september = acc.add_meeting(con, PCC, held_on="2015-09-17")
+        acc.add_meeting(con, PCC, held_on="2015-10-15")
+        q = acc.ask(con, PCC, august.meeting_id, "Why did charges fall in Rotherham?")
+        acc.ask(con, PCC, august.meeting_id, "When will the review report?")
+        answer = acc.record_answer(con, PCC, q, body="A joint review is under way.", answered_by="ACC Jones",
+                                   answered_on="2015-09-17", meeting_id=september.meeting_id)
+        section = since_last_meeting(con, dt.date(2015, 10, 15))
+    out = _run_ok(run_cli, "meetings", "show", str(september.meeting_id), "--db", wh)
+    assert "No questions put at it yet." in out
+    assert (f"Answered at it, asked at earlier meetings (1)\n  {q}. Why did charges fall in Rotherham?\n"
+            "     Asked at the Public Accountability Board, 20 August 2015. Asked by pcc@example.org, from the\n"
+            "     office.\n"
+            "     Answered by ACC Jones on 17 September 2015 at this meeting: A joint review is under way.\n"
+            "     Where it stands: Answered by ACC Jones on 17 September 2015\n"
+            f'     For "pccdash release": answer {answer}.') in out
+    assert "When will the review report?" not in out
+    tables = {t.heading: t for t in section.tables}
+    (row,) = tables["Answered at the last meeting, asked at earlier ones"].rows
+    assert row[0].startswith("Why did charges fall in Rotherham?\n(Asked at the Public Accountability Board, 20 August")
+    assert row[1].startswith("Answered by ACC Jones on 17 September 2015: A joint review is under way.")
+    (still,) = tables["Still open from earlier meetings"].rows  # listed once: the other question
+    assert still[0].startswith("When will the review report?")
+    assert "1 question from earlier meetings answered last time" in section.counts

@@ -766,3 +766,17 @@ def test_a_question_edited_from_a_draft_is_put_with_its_measure_area_and_figures
     pack = record(wh, build_pack, dt.date(2015, 8, 27), "pccdash tests")
     assert (f"(Asked before, at the Public Accountability Board, 20 August 2015 (question {q.question_id}), and still "
             "open: no answer recorded yet.)") in "\n".join(pack.questions)
+
+
+def test_a_question_answered_at_a_later_meeting_says_so_on_that_meetings_page(monkeypatch, wh):
+    first = record(wh, acc.add_meeting, PCC, held_on="2015-08-20")
+    second = record(wh, acc.add_meeting, PCC, held_on="2015-09-17")
+    q = record(wh, acc.ask, PCC, first.meeting_id, "Why did charges fall in Rotherham?")
+    record(wh, acc.record_answer, PCC, q, body="A joint review is under way.", answered_by="ACC Jones",
+           answered_on="2015-09-17", meeting_id=second.meeting_id)
+    at = internal(monkeypatch, wh, MEETINGS, PCC)
+    at.selectbox(key="meeting_pick").set_value(second.meeting_id).run()
+    assert ("Asked by pcc@example.org, from the office; first put at the Public Accountability Board, 20 August 2015; "
+            "answered at this meeting") in said(at)
+    at.selectbox(key="meeting_pick").set_value(first.meeting_id).run()
+    assert "answered at this meeting" not in said(at)

@@ -289,6 +289,8 @@ def _question_block(q: acc.Question) -> None:
         if q.measure:
             about = f"; about {cat.get(q.measure).short_name}, {ui.md_escape(q.area)}, {q.period:%B %Y}"
         first = "" if q.meeting.meeting_id == pick else f"; first put at the {ui.md_escape(q.meeting.label)}"
+        if first and any(a.meeting_id == pick for a in q.answers):
+            first += "; answered at this meeting"
         st.caption(f"{ui.md_escape(q.asked_words)}{about}{first}")
         if q.figures:
             # as they were when it was put, a figure revised since with what it is now

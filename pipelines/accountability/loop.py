@@ -112,6 +112,8 @@ class Loop:
     previous: Meeting | None                                   # the latest meeting of the same kind before it
     asked_last_time: list[CarriedQuestion] = field(default_factory=list)
     still_open: list[CarriedQuestion] = field(default_factory=list)   # from earlier meetings, not yet settled
+    # put at a meeting before the previous one and answered at the previous one (listed there, not as still open)
+    answered_last_time: list[CarriedQuestion] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)          # taken at the previous meeting or since
     open_actions: list[Action] = field(default_factory=list)         # not closed, due later
     overdue_actions: list[Action] = field(default_factory=list)      # not closed, due before this meeting
@@ -175,6 +177,8 @@ def carried_forward(con: duckdb.DuckDBPyConnection, held_on: dt.date, *, kind: s
             continue
         if previous is not None and q.meeting.meeting_id == previous.meeting_id:
             loop.asked_last_time.append(carried(q))
+        elif previous is not None and any(a.meeting_id == previous.meeting_id for a in q.answers):
+            loop.answered_last_time.append(carried(q))
         elif not _settled_before(q, held_on, earlier_ids):
             loop.still_open.append(carried(q))
     since = previous.held_on if previous else None

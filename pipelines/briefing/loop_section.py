@@ -174,6 +174,8 @@ def counts(loop: Loop, held: dict[int, Meeting]) -> str:
         waiting = sum(1 for a in answers if a is None or a.state != "answered")
         parts.append(f"{_plural(len(loop.asked_last_time), 'question')} asked last time, {waiting} still awaiting "
                      "an answer")
+    if loop.answered_last_time:
+        parts.append(f"{_plural(len(loop.answered_last_time), 'question')} from earlier meetings answered last time")
     if loop.decisions:
         parts.append(f"{_plural(len(loop.decisions), 'decision')} since")
     if loop.still_open:
@@ -203,6 +205,10 @@ def loop_section(loop: Loop, asked: dict[int, Question] | None = None,
         tables.append(LoopTable(f"Asked at the last meeting ({loop.previous.label})", QUESTION_COLUMNS,
                                 [_question_row(cq, as_of, held, at=False) for cq in loop.asked_last_time],
                                 QUESTION_WIDTHS, none="No question was recorded at it."))
+        if loop.answered_last_time:
+            tables.append(LoopTable("Answered at the last meeting, asked at earlier ones", QUESTION_COLUMNS,
+                                    [_question_row(cq, as_of, held, at=True) for cq in loop.answered_last_time],
+                                    QUESTION_WIDTHS))
     tables.append(LoopTable("Decisions since the last meeting",
                             ["On", "Decision", "Rationale", "Evidence considered", "Decided"],
                             [_decision_row(d, asked, held, as_of, again) for d in loop.decisions],
