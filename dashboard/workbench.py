@@ -12,7 +12,7 @@ from dashboard.data import query
 from pipelines.catalogue import district_now
 from pipelines.contracts import load_contract
 from pipelines.contracts.runner import column_named
-from pipelines.contracts.runs import rule_name
+from pipelines.contracts.runs import REFUSED_ROWS_SQL, problems_found, rule_name
 from pipelines.errors import ConfigError
 
 
@@ -86,6 +86,14 @@ def files() -> pd.DataFrame:
 def file_problems(file_id: int) -> pd.DataFrame:
     return query("""SELECT sheet, "row", "column", problem FROM ingest_problem WHERE file_id = ?
                     ORDER BY "row", "column" """, (int(file_id),))
+
+
+def refused_problems(file_id: int, kept: int) -> int:
+    """How many problems a refused file had, `kept` of them kept with it (see pipelines.contracts.runs)."""
+    found = query(REFUSED_ROWS_SQL, (int(file_id),))
+    if found.empty:
+        return kept
+    return problems_found(kept, int(found["failing"].iloc[0]), int(found["sampled"].iloc[0]))
 
 
 def history(measure: str, district: str, period: str) -> pd.DataFrame:

@@ -1422,6 +1422,7 @@ def files_show(ctx, file, db):
       pccdash files show 57
       pccdash files show 2026-05-cse-return.csv
     """
+    from .contracts.runs import refused_problems
     from .errors import Problem
     from .registry import OUTCOME_WORDS, figures_by_month, is_police_uk, not_kept
     from .resubmission import refusals
@@ -1441,6 +1442,7 @@ def files_show(ctx, file, db):
         refusal = next((r for r in refusals(con) if r.file.file_id == fid), None)
         problems = con.execute('SELECT sheet, "row", "column", problem FROM ingest_problem WHERE file_id = ? '
                                'ORDER BY "row" NULLS FIRST, "column"', [fid]).fetchall()
+        found_in_all = refused_problems(con, fid, len(problems)) if refusal is not None else len(problems)
         months = figures_by_month(con, fid, found.outcome, layout)
     police_uk = is_police_uk(layout)
     click.echo(f'File #{fid}: "{shown(found.name, None)}", {OUTCOME_WORDS.get(found.outcome, found.outcome)}')
@@ -1462,13 +1464,20 @@ def files_show(ctx, file, db):
         # the outcome, above, already says it was refused
         click.echo(_wrapped(refusal.describe().removeprefix("refused; ") + ".", "  Where it stands: ", "    "))
         click.echo("")
-        click.echo(f"Problems ({len(problems):,})" if problems else
-                   "No problem was kept with it" + (f": {shown(message, None)}" if message else "."))
+        if not problems:
+            click.echo("No problem was kept with it" + (f": {shown(message, None)}" if message else "."))
+        elif found_in_all > len(problems):  # the contract kept a sample of the rows each failed rule failed on
+            click.echo(_wrapped(f"Problems ({found_in_all:,}; {len(problems):,} kept with it, the contract's sample of "
+                                "the rows each failed rule failed on: the Quarantine page lists every row refused)",
+                                "", "  "))
+        else:
+            click.echo(f"Problems ({len(problems):,})")
         for sheet, row, column, text in problems[:PROBLEMS_SHOWN]:  # as "pccdash ingest" named them
             click.echo(_wrapped(Problem(found.name, text, sheet=sheet, row=row, column=column).message(), "  - ",
                                 "    "))
         if len(problems) > PROBLEMS_SHOWN:
-            click.echo(f"  ... and {len(problems) - PROBLEMS_SHOWN:,} more: the Files loaded page lists every one.")
+            every = "every one" if found_in_all == len(problems) else "every one kept"
+            click.echo(f"  ... and {len(problems) - PROBLEMS_SHOWN:,} more: the Files loaded page lists {every}.")
     click.echo("")
     if not months:
         click.echo("Nothing from it was loaded." if found.outcome != "accepted" else

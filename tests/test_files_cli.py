@@ -151,3 +151,34 @@ def test_a_file_not_found_points_to_pccdash_files_for_the_numbers(loaded, run_cl
     raised = run_cli("flags", "raise", "--file", "77", "--reason", "r", "--as", "analyst@example.org",
                      "--db", loaded)
     assert raised.exit_code == 1 and '"pccdash files" lists them' in raised.stderr
+
+
+def test_a_refused_file_with_more_problems_than_kept_says_how_many_it_had(db, tmp_path, run_cli, monkeypatch):
+    """Regression: a return with a district misspelt on 60 rows was refused with "60 problems", and then
+    "pccdash files show" said "Problems (50)" and "... and 30 more", and the Files loaded page listed 50 with no
+    word of the others: the contract keeps a sample of each failed rule's rows, and the office read it as the
+    whole."""
+    from dashboard_helpers import ANALYST, internal, texts
+
+    bad = tmp_path / "2015-08-misspelt.csv"
+    bad.write_text("period,district,measure,value\n" + "".join(
+        f"2015-{m:02d},Rotheram,{measure},1\n" for m in range(1, 13)
+        for measure in ("cse_arrests", "cse_charges", "cse_referrals", "cawn_issued", "shpo_sro_issued")),
+        encoding="utf-8")
+    refused = run_cli("ingest", bad, "--db", db)
+    assert refused.exit_code == 1 and "REFUSED, nothing loaded: 60 problems" in refused.stderr
+    out = run_cli("files", "show", "1", "--db", db).stdout
+    assert "Problems (60; 50 kept with it" in out and "Quarantine page lists every row refused" in out
+    assert "... and 30 more: the Files loaded page lists every one kept." in out
+    assert "Problems (50)" not in out
+
+    page = internal(monkeypatch, db, "internal_pages/files.py", ANALYST)
+    assert not page.exception
+    assert "60 problems were found; the 50 below are kept with the file" in texts(page)
+
+
+def test_a_refused_file_whose_every_problem_is_kept_is_counted_as_before(db, tmp_path, run_cli):
+    (tmp_path / "bad.csv").write_bytes(BAD)
+    assert run_cli("ingest", tmp_path / "bad.csv", "--db", db).exit_code == 1
+    out = run_cli("files", "show", "1", "--db", db).stdout
+    assert "Problems (1)\n" in out and "kept with it" not in out

@@ -82,6 +82,10 @@ fid = st.selectbox("Problems in refused file", list(labels), format_func=labels.
                    index=list(labels).index(asked_id) if asked_id in labels else 0)
 st.markdown(f"**Status:** {ui.md_escape(refused.loc[refused['file_id'] == fid, 'status'].iloc[0])}")
 problems = ui.readable(workbench.file_problems(fid))
+found_in_all = workbench.refused_problems(fid, len(problems))
+if found_in_all > len(problems):  # the contract kept a sample of the rows each failed rule failed on
+    st.caption(f"{found_in_all:,} problems were found; the {len(problems):,} below are kept with the file, the "
+               "contract's sample of the rows each failed rule failed on. The Quarantine page lists every row refused.")
 if len(problems) <= SENTENCES:  # each problem is a sentence, read whole; a file refused for hundreds scrolls in a grid
     ui.sentence_table(problems, "file_problems_table", f"file-{fid}-problems.csv")
 else:

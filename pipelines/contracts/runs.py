@@ -122,3 +122,26 @@ def stored_verdicts(con: duckdb.DuckDBPyConnection, run_id: int) -> dict[str, bo
     return dict(con.execute("SELECT rule_id, passed FROM validation_result WHERE run_id = ?",
                             [int(run_id)]).fetchall())
 
+
+
+# Of a refused file's latest contract check as it loaded: the rows its failed error rules failed on, and how many of
+# its kept problems stand for them (each rule's sample of rows, or one sentence naming a rule with no rows to show).
+REFUSED_ROWS_SQL = """
+    WITH run AS (SELECT max(run_id) AS run_id FROM validation_run WHERE file_id = ? AND scope = 'ingest')
+    SELECT coalesce(sum(r.failing_count), 0) AS failing,
+           coalesce(sum(greatest((SELECT count(*) FROM validation_sample s
+                                  WHERE s.run_id = r.run_id AND s.rule_id = r.rule_id), 1)), 0) AS sampled
+    FROM validation_result r JOIN run USING (run_id)
+    WHERE NOT r.passed AND r.severity = 'error'"""
+
+
+def problems_found(kept: int, failing: int, sampled: int) -> int:
+    """How many problems a refused file had, of which `kept` are kept with it: the contract keeps a sample of the
+    rows each failed rule failed on (`sampled` of the kept ones stand for `failing` rows), so a file with a mistake
+    on every row of a district keeps fewer than it had. What `pccdash ingest` counted when it refused the file."""
+    return max(kept, kept - sampled + failing)
+
+
+def refused_problems(con: duckdb.DuckDBPyConnection, file_id: int, kept: int) -> int:
+    failing, sampled = con.execute(REFUSED_ROWS_SQL, [int(file_id)]).fetchone()
+    return problems_found(kept, int(failing), int(sampled))
