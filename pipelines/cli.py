@@ -420,7 +420,8 @@ def _print_refusals(report) -> None:
             click.secho(f'Not found: "{shown(f.label, None)}".', fg="red", err=True)
             _print_problems(f.problems)
             continue
-        click.secho(f'Refused "{shown(f.label, None)}": nothing from it was loaded.', fg="red", err=True)
+        number = f" (file #{f.file_id})" if f.file_id is not None else ""  # what files show and supersede take
+        click.secho(f'Refused "{shown(f.label, None)}"{number}: nothing from it was loaded.', fg="red", err=True)
         # the problems of its structure first (a formula, a merged cell, a hidden sheet), when the rest was read past
         # them and checked: then what the check found, so that one refusal names everything to correct
         others = f.other_problems()

@@ -182,3 +182,17 @@ def test_a_refused_file_whose_every_problem_is_kept_is_counted_as_before(db, tmp
     assert run_cli("ingest", tmp_path / "bad.csv", "--db", db).exit_code == 1
     out = run_cli("files", "show", "1", "--db", db).stdout
     assert "Problems (1)\n" in out and "kept with it" not in out
+
+
+def test_ingest_names_the_number_a_refused_file_is_kept_under(db, tmp_path, run_cli):
+    """Regression: an accepted file was said "accepted as file #2", a refused one only "Refused": the office had to
+    list the files to find the number "files show" and "supersede" take."""
+    (tmp_path / "good.csv").write_bytes(GOOD)
+    (tmp_path / "bad.csv").write_bytes(BAD.replace(b"2015-08", b"2015-09"))
+    assert run_cli("ingest", tmp_path / "good.csv", "--db", db).exit_code == 0
+    refused = run_cli("ingest", tmp_path / "bad.csv", "--db", db)
+    assert refused.exit_code == 1
+    assert 'Refused "bad.csv" (file #2): nothing from it was loaded.' in refused.stderr
+    assert run_cli("files", "show", "2", "--db", db).stdout.startswith('File #2: "bad.csv", refused')
+    again = run_cli("ingest", tmp_path / "bad.csv", "--db", db)  # the same bytes: the one refusal, by its number
+    assert 'Refused "bad.csv" (file #2): nothing from it was loaded.' in again.stderr

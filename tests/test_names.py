@@ -26,6 +26,11 @@ def registered(db) -> list[tuple[str, str]]:
         return con.execute("SELECT name, outcome FROM file_registry ORDER BY name").fetchall()
 
 
+def registered_by_number(db):
+    with warehouse.connect_read_only(db) as con:
+        return con.execute("SELECT name, outcome FROM file_registry ORDER BY file_id").fetchall()
+
+
 def test_files_of_one_name_in_two_subfolders_are_told_apart_in_output_and_registry(tmp_path, db, run_cli):
     folder = tmp_path / "returns"
     (folder / "east").mkdir(parents=True)
@@ -36,7 +41,8 @@ def test_files_of_one_name_in_two_subfolders_are_told_apart_in_output_and_regist
     out = run_cli("ingest", folder, "--db", db)
     assert out.exit_code == 1
     assert "] east/return.csv (" in out.stderr and "] west/return.csv (" in out.stderr
-    assert 'Refused "west/return.csv": nothing from it was loaded.' in out.stderr
+    [west] = [n for n, (name, _) in enumerate(registered_by_number(db), 1) if name == "west/return.csv"]
+    assert f'Refused "west/return.csv" (file #{west}): nothing from it was loaded.' in out.stderr
     assert registered(db) == [("east/return.csv", "accepted"), ("top.csv", "accepted"),
                               ("west/return.csv", "rejected")]
     # the refused file's problems name it by the same path
