@@ -113,7 +113,9 @@ class Refusal:
 
     @property
     def cleared_by(self) -> list[FileRef]:
-        found = {f for by in self.rows.values() for f in by}
+        # each row is cleared by the first later file that covers it: one after that (a correction of the same
+        # month) came when it was already cleared, and cleared nothing
+        found = {by[0] for by in self.rows.values() if by}
         if self.unread and self.later_same_name:
             found.add(self.later_same_name)
         return sorted(found, key=lambda f: f.file_id)
@@ -231,7 +233,7 @@ def open_refusals(con: duckdb.DuckDBPyConnection, period: dt.date) -> list[str]:
         measures = r.blocking(period)
         if not measures:
             continue
-        covered = sorted({f for (p, _), by in r.rows.items() if p == period for f in by}, key=lambda f: f.file_id)
+        covered = sorted({by[0] for (p, _), by in r.rows.items() if p == period and by}, key=lambda f: f.file_id)
         partly = f"; later covered in part by {', '.join(map(str, covered))}" if covered else ""
         out.append(f"file {r.file} was refused with errors for this month ({', '.join(measures)}) and no later "
                    f"accepted file covers them{partly}: load a corrected return, or mark the file withdrawn or "

@@ -16,7 +16,7 @@ from pipelines.access import NotAllowed
 from pipelines.ingest import ingest
 from pipelines.ingest.preview import preview
 from pipelines.publish.approval import CannotApprove, approve, open_errors, period_states
-from pipelines.resubmission import CannotSupersede, file_registry, refusals, supersede
+from pipelines.resubmission import CannotSupersede, cleared_refusals, file_registry, refusals, supersede
 
 HEADER = "period,district,measure,value\n"
 DISTRICTS = ("Barnsley", "Doncaster", "Rotherham", "Sheffield")
@@ -81,6 +81,23 @@ def test_pccdash_ingest_says_the_refused_file_a_resent_return_supersedes(db, tmp
     fixed = write_csv(tmp_path / "b-2026-07.csv", HEADER + rows("2026-07", "cse_arrests", (1, 2, 3, 4)))
     both = run_cli("ingest", june, fixed, "--db", db)
     assert 'Refused file "a-2026-07.csv" (#4) is superseded by "b-2026-07.csv" (#5)' in both.stdout
+
+
+def test_a_correction_after_the_resent_return_is_not_said_to_supersede_the_refusal(con, tmp_path):
+    """Regression: April refused, resent and cleared by the resent file (#2); a month later the force corrected one
+    April figure (#3), and "pccdash files show", "files" and "periods" then said the refused file was "superseded by
+    #2, #3": the correction cleared nothing, the refusal was cleared before it came."""
+    refused = write_csv(tmp_path / "2026-04-cse-return.csv",
+                        HEADER + rows("2026-04", "cse_arrests", (10, 20, 30, "lots")))
+    assert not ingest(con, [refused]).ok
+    assert ingest(con, [wide(tmp_path / "april-resent.xlsx", "cse_arrests", "2026-04", (10, 20, 30, 40))]).ok
+    correction = write_csv(tmp_path / "april-correction.csv", "period,district,measure,value\n"
+                           "2026-04,Sheffield,cse_arrests,42\n")
+    assert ingest(con, [correction]).ok
+    [refusal] = refusals(con)
+    assert refusal.describe() == 'refused; superseded by "april-resent.xlsx" (#2) (cleared automatically)'
+    [cleared] = cleared_refusals(con, dt.date(2026, 4, 1))  # as "pccdash periods" and the approval page say it
+    assert "#3" not in cleared and cleared.endswith('superseded by "april-resent.xlsx" (#2) (cleared automatically)')
 
 
 def test_a_later_file_covering_only_some_measures_leaves_the_rest_blocking(con, tmp_path):
