@@ -72,6 +72,9 @@ class PackRow:
     variation: str        # e.g. "Special cause: concerning high"
     assurance: str        # e.g. "Will consistently miss the aspiration"; "" when the plan sets none
     incomplete: list[str] = field(default_factory=list)
+    # the caveats on the line's figures (open flags, data-check warnings; a force's line carries its districts'),
+    # said with the measure: the summary says they are there, so no figure in it is read as if nothing were in doubt
+    caveats: int = 0
 
 
 @dataclass

@@ -404,7 +404,8 @@ def assemble(period: ReportingPeriod, analytics: PlanAnalytics, cav: pd.DataFram
             rows.append(PackRow(area=s.area, month=period_figure(h.month, m), quarter=period_figure(h.quarter, m),
                                 fytd=period_figure(h.fytd, m), rolling12=period_figure(h.rolling12, m),
                                 rolling12_change=change, variation=status_variation(s),
-                                assurance=status_assurance(s), incomplete=h.incomplete))
+                                assurance=status_assurance(s), incomplete=h.incomplete,
+                                caveats=len(arranged.by_figure.get((measure_id, s.area), []))))
         chart = None
         frame = force_status.spc_frame if charts else ()
         if len(frame) >= 2:

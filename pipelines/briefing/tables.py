@@ -28,14 +28,23 @@ def _figure_cells(h: HeadlinePeriods, r: PackRow) -> list[str]:
     return [r.month, *([r.quarter] if h.quarter else []), r.fytd, r.rolling12, r.rolling12_change or "n/a"]
 
 
+def with_caveats(name: str, row: PackRow) -> str:
+    """A measure's name as the summary gives it: saying when its figures there carry caveats (an open flag, a
+    data-check warning), which are said in full with the measure; a figure in doubt is never read as settled."""
+    if not row.caveats:
+        return name
+    return f"{name}: {row.caveats} caveat{'s' if row.caveats > 1 else ''} on these figures, said with the measure"
+
+
 def summary_table(pack: Pack, area: str | None = None) -> tuple[list[str], list[list[str]]]:
-    """Headings and one row per measure, in the pack's order: the force's figures, or one district's."""
+    """Headings and one row per measure, in the pack's order: the force's figures, or one district's; a measure
+    whose figures carry caveats says so by its name."""
     h = pack.headings
     headings = ["Measure", *_figure_headings(h), "Variation", "Assurance", "Aspiration"]
     rows = []
     for m in pack.measures:
         r = m.force_row if area is None else next((r for r in m.rows if r.area == area), m.force_row)
-        rows.append([m.name, *_figure_cells(h, r), r.variation, r.assurance or NOT_JUDGED,
+        rows.append([with_caveats(m.name, r), *_figure_cells(h, r), r.variation, r.assurance or NOT_JUDGED,
                      m.aspiration or (NO_ASPIRATION if m.plan_in_force else NO_PLAN)])
     return headings, rows
 
