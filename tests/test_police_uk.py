@@ -312,6 +312,33 @@ def test_an_earlier_download_of_a_month_republished_since_says_which_revision_is
     assert scalar(con, "SELECT file_id FROM police_uk_month_current WHERE kind = 'street'") == second.file_id
 
 
+def test_a_download_with_markedly_fewer_records_than_the_month_in_force_loads_and_says_so(con, tmp_path):
+    """An older download of a month loaded after a newer one replaced it unremarked, its counts dropping: the load
+    now says plainly that the file holds markedly fewer records than the one in force (both counts), and that an
+    older download would do this, so the right one can be loaded again. It still loads; a republication with a few
+    records fewer says nothing of the kind."""
+    from pipelines.ingest.load import describe
+
+    first = load(con, STREET, tmp_path)
+
+    def a_few_fewer(rows):
+        del rows[1:3]
+
+    def older(rows):
+        del rows[1:201]
+
+    nearly = load(con, modified_copy(tmp_path, "2017-11-south-yorkshire-street (1).csv", a_few_fewer), tmp_path)
+    assert nearly.outcome == "accepted" and "fewer records" not in describe(nearly), describe(nearly)
+    second = load(con, modified_copy(tmp_path, "2017-11-south-yorkshire-street (2).csv", older), tmp_path)
+    assert second.outcome == "accepted"
+    assert ("This file holds markedly fewer records than the one it replaces: South Yorkshire Police's street-level "
+            f'crime of November 2017 had 581 records in force (file #{nearly.file_id}, "2017-11-south-yorkshire-'
+            'street (1).csv") and has 383 in this file. Its counts are in force now. An older download of the month '
+            "would do this") in describe(second), describe(second)
+    assert scalar(con, "SELECT file_id FROM police_uk_month_current WHERE kind = 'street'") == second.file_id
+    assert first.file_id < nearly.file_id
+
+
 # ---------------------------------------------------------------------------------------------------
 # Refused files: the file and the row are named, nothing is loaded
 

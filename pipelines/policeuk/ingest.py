@@ -464,6 +464,36 @@ def ingest_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, loaded
                      started=started, dry_run=False, recorded=recorded, progress=progress)
 
 
+# A month republished by police.uk keeps its crimes and moves their outcomes on, so its record count hardly falls; a
+# file holding under nine tenths of the records of the revision it replaces is most likely an older download
+FEWER_RECORDS_SHARE = 0.9
+
+
+def fewer_records_note(con: duckdb.DuckDBPyConnection, file_id: int) -> str:
+    """Of a police.uk file just loaded as a new revision of months already held, the months it holds markedly fewer
+    records of than the revision it replaced (FEWER_RECORDS_SHARE), in words: records in force before and in this
+    file, and that an older download does this, so that the right one can be loaded again; "" when none. The file
+    is loaded all the same: police.uk may have removed records, and the office decides."""
+    rows = con.execute(
+        """SELECT m.kind, m.falls_within, m.period, p.records, m.records, p.file_id, r.name
+           FROM police_uk_month m
+           JOIN police_uk_month p ON p.kind = m.kind AND p.falls_within = m.falls_within AND p.period = m.period
+                                 AND p.revision = m.revision - 1
+           JOIN file_registry r ON r.file_id = p.file_id
+           WHERE m.file_id = ? AND m.records < p.records * ?
+           ORDER BY m.period, m.falls_within, m.kind""", [file_id, FEWER_RECORDS_SHARE]).fetchall()
+    if not rows:
+        return ""
+    said = [f"{possessive(force_name)} {KIND_WORDS.get(kind, kind)} of {month_words(period)} had {before:,} records "
+            f'in force (file #{by}, "{shown(by_name, None)}") and has {now:,} in this file'
+            for kind, force_name, period, before, now, by, by_name in rows]
+    one_month = len(rows) == 1
+    return (f"This file holds markedly fewer records than the one it replaces: {'; '.join(said)}. Its counts are in "
+            f"force now. An older download of {'the month' if one_month else 'these months'} would do this: if this "
+            f"is one, download {'the month' if one_month else 'them'} from police.uk again and load the new "
+            "download.")
+
+
 def republished_since(con: duckdb.DuckDBPyConnection, file_id: int) -> str:
     """Of a police.uk file loaded before, the months of it police.uk has republished since (a later file loaded as a
     later revision): which revision is in force, from which file and when it was loaded; "" when its months are
@@ -736,6 +766,7 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
         caveats = save_caveats(con, run, run_id, file_id, month)
         _insert_revisions(con, table, file_id, kind, received)
         new, revised, unchanged = change_counts(con, file_id)
+        fewer = fewer_records_note(con, file_id)
         con.execute("UPDATE file_registry SET rows_read = ?, figures_new = ?, figures_revised = ?, "
                     "figures_unchanged = ? WHERE file_id = ?", [rows, new, revised, unchanged, file_id])
         if recorded:
@@ -778,4 +809,4 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
             records.expose(con)
     return FileOutcome(label, path, "accepted", file_id=file_id, layout=layout, rows=rows, new=new, revised=revised,
                        unchanged=unchanged, seconds=time.perf_counter() - started, run=run, caveats=caveats,
-                       message=extra_columns_note(path))
+                       message=" ".join(n for n in (fewer, extra_columns_note(path)) if n))
