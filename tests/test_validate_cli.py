@@ -28,6 +28,25 @@ def test_validate_accepted_figures_passes_and_is_stored(db, tmp_path, run_cli):
     assert scopes == [("ingest", "passed"), ("accepted", "passed")]
 
 
+def test_validate_accepted_figures_names_the_files_that_cover_a_month_a_district_is_missing_from(db, tmp_path,
+                                                                                               run_cli, monkeypatch):
+    """Regression: run over the accepted figures, the completeness rule named no file, and the run named an
+    arbitrary one: Doncaster missing from June 2026 was said of "2015-16.csv", and every month between the two
+    files was said to be missing for every district "though the file covers that month". It names the file, or the
+    files, whose months hold it, and nothing of months no file covers."""
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-07-20")
+    run_cli("ingest", write_csv(tmp_path / "2015-16.csv", CLEAN + CLEAN.replace("2015-07", "2015-08")[len(HEADER):]),
+            "--db", db)
+    june = HEADER + "2026-06,Barnsley,cse_charges,1\n"
+    run_cli("ingest", write_csv(tmp_path / "2026-06-a.csv", june), "--db", db)
+    run_cli("ingest", write_csv(tmp_path / "2026-06-b.csv", HEADER + "2026-06,Rotherham,cse_charges,2\n"
+                                "2026-06,Sheffield,cse_charges,3\n"), "--db", db)
+    result = run_cli("validate", "--db", db)
+    said = [line.strip() for line in result.stdout.splitlines() if "is not reported" in line]
+    assert said == ['- file "2026-06-a.csv", "2026-06-b.csv": CSE charges for Doncaster in June 2026 is not reported: '
+                    "the file covers that month for other districts."], result.stdout
+
+
 def test_validate_a_file_without_loading_it_reports_rule_count_and_three_examples(db, tmp_path, run_cli):
     bad = write_csv(tmp_path / "bad.csv", HEADER + "".join(
         f"2015-{m:02d},Leeds,cse_charges,1\n" for m in range(1, 6)))
