@@ -84,6 +84,10 @@ CASES = [
      'Workbook (.xlsx)".', None, None),
     ("xls_named_csv", csv_case(OLE + bytes(2000), "bad.csv"), "is an Excel 97-2003 workbook (.xls)", None, None),
     ("zip_not_workbook", zip_without_workbook, "not an XLSX workbook", None, None),
+    # a table of the force's own, in neither layout: told so, with both layouts shown, not the wide layout's advice
+    ("neither_layout", csv_case("Month,Area,Arrests,Charges\n2015-07,Rotherham,5,1\n"),
+     'is in neither the long nor the wide layout (its header is "Month, Area, Arrests, Charges"). The long layout '
+     'has the header "period, district, measure, value"', 1, None),
     ("missing_column", csv_case("period,district,value\n2015-07,Rotherham,3\n"),
      'required column "measure" is missing', 1, "measure"),
     ("header_typo", csv_case("period,district,measure,vlaue\n2015-07,Rotherham,cse_charges,3\n"),

@@ -17,7 +17,7 @@ import re
 import sys
 import warnings
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -673,6 +673,23 @@ def _period_text(value: object) -> str | None:
     return month_named(text) or text
 
 
+def _names_a_district(cells: Sequence[object]) -> bool:
+    """Whether a header's cells name one of the districts (under any name force.yaml knows) or the force's total."""
+    lookup, totals = force().district_lookup(), {_norm(n) for n in force().total_names}
+    return any(_norm(cell_text(c)) in lookup or _norm(cell_text(c)) in totals for c in cells if _present(c))
+
+
+def neither_layout(header: Sequence[object]) -> str:
+    """What a file whose header fits neither layout is told: that, with what each layout looks like."""
+    said = ", ".join(shown(cell_text(c)) for c in header if _present(c))
+    districts = force().districts
+    return (f'is in neither the long nor the wide layout (its header is "{said}"). The long layout has '
+            f'the header "period, district, measure, value" and one figure a row ("2026-03, {districts[0]}, '
+            f'cse_arrests, 5"); the wide layout has a row "Measure, cse_arrests" above the header "Period, '
+            f'{", ".join(districts[:2])}, ..." and one month a row. Rewrite the file in one of them (see '
+            "docs/return-format.md).")
+
+
 def _parse_wide_block(label: str, grid: Grid, start: int, end: int, sheet_measure: str | None,
                       stager: _Stager, problems: list[Problem], result: ReadResult) -> None:
     """Read one measure block: optional title rows, a `Measure` row, a `Period` header, month rows."""
@@ -709,6 +726,12 @@ def _parse_wide_block(label: str, grid: Grid, start: int, end: int, sheet_measur
                                 f'("{shown(cell_text(header[-1]))}"'
                                 "), far outside a return's table. Delete what lies outside the table and save "
                                 "the file again.", sheet=grid.sheet, row=header_row_no, column=column_letter(far)))
+        result.checkable = False
+        return
+    if not measure and grid.sheet is None and not _names_a_district(header[1:]):
+        # a CSV headed "Month, Area, Arrests, Charges": a table of the force's own, not a wide block missing its
+        # Measure row, so the wide layout's advice would mislead
+        problems.append(Problem(label, neither_layout(header), row=header_row_no))
         result.checkable = False
         return
     if not measure:
