@@ -249,6 +249,21 @@ HIDDEN_WHY = ("so that no child can be identified: a hidden figure is either a s
               "a small number elsewhere be worked out")
 # A chart's key for its hidden months, after the marker: "[c] hidden, not zero: ...".
 HIDDEN_KEY = "hidden, not zero: a small number, or hidden so that a small number elsewhere cannot be worked out"
+# The snapshot's meta key recording whether the publication hid its zeros too (the "suppress zero" setting in force
+# when it was published): what its pages say a hidden figure may be follows it, never the reader's settings.
+ZEROS_HIDDEN = "zeros_hidden"
+
+
+def zeros_hidden(meta) -> bool:
+    """Whether the publication whose meta this is hid its zeros as it hid small counts. A snapshot written before the
+    setting was recorded reads as one that showed its zeros, as its own words say."""
+    return str((meta or {}).get(ZEROS_HIDDEN, "")).strip().lower() in ("true", "1", "yes")
+
+
+def hidden_count_words(threshold: object, zeros: bool) -> str:
+    """"a count from 1 to 4": the counts a publication hides for themselves, as its pages say it ("from 0 to 4" when
+    it hid its zeros too)."""
+    return f"a count from {0 if zeros else 1} to {threshold}"
 
 
 # The abbreviations the measure catalogue's names use, as the public pages spell them out: a reader of a chart or a

@@ -61,7 +61,9 @@ from ..office import in_sentence
 from ..public import (
     BOARD_COLUMNS,
     MANAGEMENT_INFORMATION,
+    ZEROS_HIDDEN,
     current_snapshot,
+    hidden_count_words,
     month_text,
     months_phrase,
     period_text,
@@ -944,6 +946,7 @@ class Preview:
     public_info: str = ""             # public_info.yaml, checked, as JSON: what the public pages say beside the figures
     dimensions: str = ""              # what the pages say of the breakdowns' dimensions (`pages.dimensions_meta`)
     breakdowns_changed: int = 0       # breakdown cells (force by financial year) new, revised or no longer shown
+    zeros_hidden: bool = False        # whether its zeros are hidden as small counts are (the setting in force)
     # the notes beside figures (an analyst's flag, a data check) the public would read that it does not read now, and
     # those it reads now that the new snapshot would not carry: measure, area, period, text
     caveats_added: pd.DataFrame | None = None
@@ -1509,7 +1512,7 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
         board=board, approvals=approvals, **_board_changes(new_rows, old_rows), audit=audited,
         breakdowns=protected.breakdowns, held=held, withheld=withheld, withheld_figures=withheld_figures,
         flagged_public={m: f for m, f in flagged.items() if m not in held}, newly_shown=shown,
-        breakdowns_changed=breakdowns_changed,
+        breakdowns_changed=breakdowns_changed, zeros_hidden=_zeros_hidden(),
         caveats_added=notes[notes["_merge"] == "left_only"].drop(columns="_merge").reset_index(drop=True),
         caveats_removed=notes[notes["_merge"] == "right_only"].drop(columns="_merge").reset_index(drop=True),
         hidden=protected.hidden,
@@ -1662,7 +1665,8 @@ def _publish(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, folder: 
                              if m.source == "force_return"])
     meta = {"version": str(version), "created_at": now.isoformat(timespec="seconds"),
             "threshold": settings.get("suppression_threshold"), "marker": settings.get("suppression_marker"),
-            "footnote": footnote(), "banner": BANNER, "force": f.force_name, "office": f.office_name,
+            "footnote": footnote(preview.zeros_hidden), ZEROS_HIDDEN: "true" if preview.zeros_hidden else "false",
+            "banner": BANNER, "force": f.force_name, "office": f.office_name,
             "holder_title": f.holder_title, "districts": json.dumps(list(f.districts)),
             # the public pages read what they say from the snapshot alone, never from the reference files
             "public_info": preview.public_info, "dimensions": preview.dimensions}
@@ -2051,7 +2055,10 @@ def _pointer_to(con: duckdb.DuckDBPyConnection, folder: Path, version: int | Non
     return {"version": version, "file": name, "sha256": digest, "published_at": created.isoformat(timespec="seconds")}
 
 
-def footnote() -> str:
-    return (f"{settings.get('suppression_marker')} Not shown: a count from 1 to "
-            f"{settings.get('suppression_threshold')}, or a figure from which one could be worked out, "
-            "so that no child can be identified.")
+def footnote(zeros: bool | None = None) -> str:
+    """What the marker means, as a publication's pages and downloads say it: `zeros`, whether it hides its zeros too
+    (the setting in force, when not given)."""
+    zeros = _zeros_hidden() if zeros is None else zeros
+    return (f"{settings.get('suppression_marker')} Not shown: "
+            f"{hidden_count_words(settings.get('suppression_threshold'), zeros)}, or a figure from which one could be "
+            "worked out, so that no child can be identified.")
