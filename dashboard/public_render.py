@@ -20,7 +20,6 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.public_view import BLUE, EVENT, GREY, plain, small
-from pipelines.public import HIDDEN_KEY
 from pipelines.publish.content import (
     Bullets,
     Cell,
@@ -256,14 +255,14 @@ def figure(block: Chart) -> go.Figure:
             x=[xi for xi, _ in hidden], y=[1] * len(hidden), yaxis="y2",
             width=None if one_month else [MONTH_WIDTH_MS] * len(hidden),
             # the key in lines that fit a phone's width (plotly does not wrap a legend)
-            name="<br>".join(html.escape(line) for line in textwrap.wrap(f"{marker} {HIDDEN_KEY}", 44)),
+            name="<br>".join(html.escape(line) for line in textwrap.wrap(f"{marker} {block.hidden_key}", 44)),
             text=[html.escape(marker)] * len(hidden),
             textposition="inside", insidetextanchor="end", textangle=0,
             textfont={"color": GREY, "size": 11},
             marker={"color": "rgba(80, 90, 95, 0.10)", "line": {"color": SUPPRESSED_GREY, "width": 1},
                     "pattern": {"shape": "/", "fgcolor": SUPPRESSED_GREY, "fgopacity": 0.45, "size": 8}},
             hovertemplate=("%{x}" if one_month else "%{x|%B %Y}")
-            + f": hidden ({html.escape(marker)}), not zero<extra></extra>", showlegend=True))
+            + f": hidden ({html.escape(marker)}), {html.escape(block.hidden_hover)}<extra></extra>", showlegend=True))
     # the title in lines that fit a phone's width (plotly does not wrap a title: it runs off the chart's edge)
     title = textwrap.wrap(block.title, TITLE_WIDTH) or [""]
     fig.update_layout(title={"text": "<br>".join(html.escape(line) for line in title), "font": {"size": 15}},

@@ -247,8 +247,15 @@ def months_phrase(periods: list[str]) -> str:
 # small one cannot be worked out from a total. Which is which is never said: that would give the small ones away.
 HIDDEN_WHY = ("so that no child can be identified: a hidden figure is either a small number, or one that would let "
               "a small number elsewhere be worked out")
-# A chart's key for its hidden months, after the marker: "[c] hidden, not zero: ...".
+# A chart's key for its hidden months, after the marker: "[c] hidden, not zero: ...", and what its hover says of one.
 HIDDEN_KEY = "hidden, not zero: a small number, or hidden so that a small number elsewhere cannot be worked out"
+HIDDEN_HOVER = "not zero"
+# The same, of a publication that hid its zeros as it hid small counts: a hidden figure may be a zero.
+HIDDEN_WHY_ZEROS = ("so that no child can be identified: a hidden figure is either zero or a small number, or one "
+                    "that would let a small number elsewhere be worked out")
+HIDDEN_KEY_ZEROS = ("hidden, may be zero: zero or a small number, or hidden so that a small number elsewhere cannot "
+                    "be worked out")
+HIDDEN_HOVER_ZEROS = "may be zero"
 # The snapshot's meta key recording whether the publication hid its zeros too (the "suppress zero" setting in force
 # when it was published): what its pages say a hidden figure may be follows it, never the reader's settings.
 ZEROS_HIDDEN = "zeros_hidden"
@@ -264,6 +271,17 @@ def hidden_count_words(threshold: object, zeros: bool) -> str:
     """"a count from 1 to 4": the counts a publication hides for themselves, as its pages say it ("from 0 to 4" when
     it hid its zeros too)."""
     return f"a count from {0 if zeros else 1} to {threshold}"
+
+
+def hidden_why(zeros: bool) -> str:
+    """Why a figure is hidden and what it may be (`HIDDEN_WHY`), as a publication that hid its zeros or not says it."""
+    return HIDDEN_WHY_ZEROS if zeros else HIDDEN_WHY
+
+
+def hidden_key(zeros: bool) -> tuple[str, str]:
+    """A chart's key for its hidden months and what its hover says of one, as a publication that hid its zeros or not
+    says them."""
+    return (HIDDEN_KEY_ZEROS, HIDDEN_HOVER_ZEROS) if zeros else (HIDDEN_KEY, HIDDEN_HOVER)
 
 
 # The abbreviations the measure catalogue's names use, as the public pages spell them out: a reader of a chart or a
@@ -282,10 +300,12 @@ def spelled_out(name: str) -> str:
     return said[:1].upper() + said[1:] if name[:1].isupper() else said
 
 
-def trend_sentence(name: str, area: str, series: pd.DataFrame) -> str:
+def trend_sentence(name: str, area: str, series: pd.DataFrame, zeros: bool = False) -> str:
     """What a measure's chart shows, in words: it names exactly the published months it speaks of. A lowest or
     highest month is named only when no month of the series is hidden (one chosen among partly hidden months
-    would mislead); when months are hidden it says how many and why."""
+    would mislead); when months are hidden it says how many and why (`zeros`: the publication hid its zeros too, so
+    a hidden month may be one)."""
+    why = hidden_why(zeros)
     if series.empty:
         return f"No figures for {in_sentence(name)} have been published."  # "CSE" is never "cse"
     series = series.sort_values("period")
@@ -302,11 +322,11 @@ def trend_sentence(name: str, area: str, series: pd.DataFrame) -> str:
     if len(series) == 1:
         latest = series.iloc[0]
         return text + (f"It was {latest['display']}." if not latest["suppressed"]
-                       else f"The figure is hidden {HIDDEN_WHY}.")
+                       else f"The figure is hidden {why}.")
     if shown.empty:
-        return text + f"Every month is hidden {HIDDEN_WHY}."
+        return text + f"Every month is hidden {why}."
     if hidden:
-        text += (f"{hidden} of the {len(series)} months {'is' if hidden == 1 else 'are'} hidden {HIDDEN_WHY}. "
+        text += (f"{hidden} of the {len(series)} months {'is' if hidden == 1 else 'are'} hidden {why}. "
                  "With months hidden, no lowest or highest month is given.")
     elif shown["value"].nunique() == 1:  # no month lower or higher than another: said as it is
         text += f"Every published month was {number(shown['value'].iloc[0])}."

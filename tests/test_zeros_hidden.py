@@ -6,18 +6,20 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
-from dashboard_helpers import claims_of
+from dashboard_helpers import PUBLIC, claims_of, texts
 from helpers import write_csv
 from openpyxl import load_workbook
+from streamlit.testing.v1 import AppTest
 
 from pipelines import warehouse
 from pipelines.ingest import ingest
-from pipelines.publish import downloads
+from pipelines.publish import downloads, pages, site
 from pipelines.publish.approval import approve
-from pipelines.publish.content import SnapshotView
+from pipelines.publish.content import Paragraph, SnapshotView
 from pipelines.publish.snapshot import publish
 
 PCC = claims_of("pcc@example.org")
@@ -74,3 +76,59 @@ def test_the_marker_s_meaning_says_a_hidden_figure_may_be_zero_when_the_publicat
             note = next(r[1] for r in notes.iter_rows(values_only=True) if r[0] == "[note 1]")
             assert words[len("[c] Not shown: "):] in note
             assert ("from 0 to" in note) == (words == HIDDEN_WORDS)
+
+
+def _measure_page(monkeypatch, folder: Path) -> AppTest:
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(folder))
+    monkeypatch.delenv("PCCDASH_DB", raising=False)
+    at = AppTest.from_file(PUBLIC, default_timeout=60)
+    at.run()
+    at.switch_page("public_pages/measure.py")
+    at.query_params["measure"] = "cse_arrests"
+    at.run()
+    assert not at.exception and not at.error
+    return at
+
+
+def _hidden_bands(at: AppTest) -> list[dict]:
+    """Each chart's trace of hidden months, as plotly gets it."""
+    return [t for c in at.get("plotly_chart") for t in json.loads(c.proto.spec)["data"] if t.get("type") == "bar"]
+
+
+@pytest.mark.parametrize("reader_setting", ["false", "true"])
+def test_the_chart_key_hover_and_sentences_say_a_hidden_month_may_be_zero_when_the_publication_hid_zeros(
+        published, monkeypatch, reader_setting):
+    """Regression: with zeros hidden, every chart's key and hover still said a hidden month was "hidden, not zero",
+    and its sentence and the page's words "a small number": Rotherham's hidden June, a zero, read as at least 1. The
+    words follow what the snapshot records, not the setting where it is read."""
+    monkeypatch.setenv("PCCDASH_SUPPRESS_ZERO", reader_setting)
+    for name, zeros in (("hidden", True), ("shown", False)):
+        at = _measure_page(monkeypatch, published[name].parent)
+        bands = _hidden_bands(at)
+        assert bands, "Rotherham's small counts are hidden in both publications"
+        keys = {" ".join(b["name"].split("<br>")) for b in bands}
+        hovers = {b["hovertemplate"] for b in bands}
+        said = texts(at)
+        if zeros:
+            assert keys == {"[c] hidden, may be zero: zero or a small number, or hidden so that a small number "
+                            "elsewhere cannot be worked out"}
+            assert all("hidden ([c]), may be zero" in h for h in hovers)
+            assert "hidden so that no child can be identified: a hidden figure is either zero or a small number" in said
+        else:
+            assert keys == {"[c] hidden, not zero: a small number, or hidden so that a small number elsewhere cannot "
+                            "be worked out"}
+            assert all("hidden ([c]), not zero" in h for h in hovers)
+            assert "a hidden figure is either a small number, or one" in said
+        assert ("not zero" in " ".join([*keys, *hovers, said])) is not zeros
+        assert ("either zero or a small number" in said) is zeros
+
+        view = SnapshotView(published[name])
+        summary = pages.summary_page(view)
+        intro = " ".join(b.text for b in summary.blocks if isinstance(b, Paragraph))
+        assert ("Zeros and small numbers, and numbers from which a small one could be worked out, are shown as [c]"
+                in intro) is zeros
+        chart = pages.chart(view, next(m for m in pages.measures(view) if m.id == "cse_arrests"), "Rotherham")
+        assert ("zero" in chart.sentence) is zeros
+        svg = site.render_chart(chart, site.Ids())
+        key = re.search(r'<span class="key-hidden"></span>([^<]+)</li>', svg).group(1).strip()
+        assert key == f"[c] {chart.hidden_key}" and ("may be zero" in key) is zeros and ("not zero" in key) is not zeros

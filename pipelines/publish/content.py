@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..public import HIDDEN_HOVER, HIDDEN_KEY
+
 
 @dataclass(frozen=True)
 class Heading:
@@ -94,6 +96,10 @@ class Chart:
     table: Table
     events: tuple[ChartEvent, ...] = ()
     key: str = ""            # a stable identifier (measure and area), for widget keys and file names
+    # what the key under the chart says of a hidden month after its marker, and what its hover adds to "hidden ([c])":
+    # as the publication said it ("not zero", or "may be zero" when it hid its zeros too)
+    hidden_key: str = HIDDEN_KEY
+    hidden_hover: str = HIDDEN_HOVER
 
 
 @dataclass(frozen=True)

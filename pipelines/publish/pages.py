@@ -22,8 +22,9 @@ from ..office import Office, cap, in_sentence
 from ..public import (
     ABBREVIATED,
     ABBREVIATIONS,
-    HIDDEN_WHY,
     MANAGEMENT_INFORMATION,
+    hidden_key,
+    hidden_why,
     latest_first,
     month_text,
     months_phrase,
@@ -33,6 +34,7 @@ from ..public import (
     spelled_out,
     trend_sentence,
     withdrawal_notice,
+    zeros_hidden,
 )
 from ..uk_time import uk_day, uk_day_words, uk_time
 from .content import (
@@ -396,8 +398,10 @@ def chart(view: SnapshotView, m, area: str, since: str | None = None) -> Chart:
     # only the events in a month this series publishes: never one before its first month, after its last, or in a gap
     months = {p for p, _v, _s in series}
     marked = tuple(ev for ev in events(view, m.id) if ev.date[:7] in months)
-    return Chart(title_of(m), unit, not pct, tuple(points), trend_sentence(name_of(m), area, shown), table,
-                 marked, key=f"{m.id}-{area}".lower().replace(" ", "-"))
+    zeros = zeros_hidden(view.meta)
+    key, hover = hidden_key(zeros)
+    return Chart(title_of(m), unit, not pct, tuple(points), trend_sentence(name_of(m), area, shown, zeros), table,
+                 marked, key=f"{m.id}-{area}".lower().replace(" ", "-"), hidden_key=key, hidden_hover=hover)
 
 
 def events(view: SnapshotView, measure_id: str) -> tuple[ChartEvent, ...]:
@@ -597,9 +601,10 @@ def summary_page(view: SnapshotView, period_type: str | None = None, period: str
     # the withdrawal in force, as every page: the ones before it are history, on the revisions page
     blocks: list = [banner(view), *current_withdrawal(view),
                     Paragraph(f"Published by {office_of(view).name}."
-                              " Each figure here was approved for publication by the office. Small numbers, and "
-                              f"numbers from which a small one could be worked out, are shown as {marker(view)} so "
-                              "that no child can be identified.")]
+                              " Each figure here was approved for publication by the office. "
+                              + ("Zeros and small numbers" if zeros_hidden(view.meta) else "Small numbers")
+                              + ", and numbers from which a small one could be worked out, are shown as "
+                              f"{marker(view)} so that no child can be identified.")]
     kinds = [period_type] if period_type else [k for k in HEADLINE_ORDER if periods(view, k)]
     latest_month = max(periods(view, "month"), default=None)
     for kind in kinds:
@@ -630,7 +635,8 @@ def summary_page(view: SnapshotView, period_type: str | None = None, period: str
         over += f", of which {months_phrase(within)} {'is' if len(within) == 1 else 'are'} published"
     blocks += [Heading("Trends"),
                Paragraph(f"Each chart shows a measure month by month for {shown_area}{over}; the table under it holds "
-                         f"the same figures. Months marked {marker(view)} are hidden {HIDDEN_WHY}."
+                         f"the same figures. Months marked {marker(view)} are hidden "
+                         f"{hidden_why(zeros_hidden(view.meta))}."
                          + (" Each measure has its own page with every month published, for the force and every "
                             "district." if since else " Each measure has its own page with a chart for every "
                             "district."))]
@@ -654,7 +660,7 @@ def measure_page(view: SnapshotView, measure_id: str) -> Page:
     m = found[0]
     blocks: list = [banner(view), *current_withdrawal(view),
                     Paragraph(f"{name_of(m)}, month by month, for {force_area(view)} and each district. "
-                              f"Months marked {marker(view)} are hidden {HIDDEN_WHY}.")]
+                              f"Months marked {marker(view)} are hidden {hidden_why(zeros_hidden(view.meta))}.")]
     split = breakdown_dimensions(view, m.id)
     if split:
         blocks.append(Paragraph(f"At the end of this page: {in_sentence(title_of(m))} for {force_area(view)} by "

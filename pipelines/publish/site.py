@@ -15,7 +15,7 @@ import shutil
 from html import escape
 from pathlib import Path
 
-from ..public import HIDDEN_KEY, month_text
+from ..public import month_text
 from . import downloads
 from .content import (
     Bullets,
@@ -181,7 +181,7 @@ def render_chart(c: Chart, ids: Ids) -> str:
     key = [f'<li><span class="key-line"></span> {e(c.title)} ({e(c.unit)})</li>']
     marker = next((p.display for p in pts if p.status == "suppressed"), "")
     if marker:
-        key.append(f'<li><span class="key-hidden"></span> {e(marker)} {e(HIDDEN_KEY)}</li>')
+        key.append(f'<li><span class="key-hidden"></span> {e(marker)} {e(c.hidden_key)}</li>')
     if any(p.status == "not published" for p in pts):
         key.append('<li><span class="key-gap"></span> Shaded: not published</li>')
     out = (f'<figure class="chart">{svg}<figcaption>{e(c.sentence)}</figcaption>'

@@ -1239,7 +1239,7 @@ def _public_sentences(cells: pd.DataFrame) -> dict[str, str]:
             continue  # the public pages chart counts only
         series = group[["period", "value", "display", "suppressed"]].assign(
             value=pd.to_numeric(group["value"], errors="coerce"), suppressed=group["suppressed"].astype(bool))
-        out[measure] = trend_sentence(names[measure], f.force_short_name, series)
+        out[measure] = trend_sentence(names[measure], f.force_short_name, series, _zeros_hidden())
     return out
 
 
