@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from dashboard_helpers import PUBLIC, claims_of, texts
+from dashboard_helpers import PUBLIC, claims_of, public, texts
 from helpers import write_csv
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
@@ -132,3 +132,16 @@ def test_the_chart_key_hover_and_sentences_say_a_hidden_month_may_be_zero_when_t
         svg = site.render_chart(chart, site.Ids())
         key = re.search(r'<span class="key-hidden"></span>([^<]+)</li>', svg).group(1).strip()
         assert key == f"[c] {chart.hidden_key}" and ("may be zero" in key) is zeros and ("not zero" in key) is not zeros
+
+
+def test_the_methodology_page_says_zeros_are_hidden_when_the_publication_hid_them(published, monkeypatch):
+    """Regression: with zeros hidden, the Methodology and quality page said "In this publication, a count from 1 to 4
+    is hidden"."""
+    monkeypatch.setenv("PCCDASH_SUPPRESS_ZERO", "true")  # the reader's setting: the snapshot's record decides
+    said = {name: texts(public(monkeypatch, published[name].parent, "public_pages/methodology.py"))
+            for name in ("shown", "hidden")}
+    assert ("In this publication, a count from 1 to 4 is hidden, and so is any figure from which a hidden count "
+            "could be worked out.") in said["shown"]
+    assert ("In this publication, a count from 0 to 4 is hidden (zeros are hidden too, so that a hidden figure may "
+            "be a zero), and so is any figure from which a hidden count could be worked out.") in said["hidden"]
+    assert "from 1 to" not in said["hidden"] and "zero" not in said["shown"].replace("never as zero", "")

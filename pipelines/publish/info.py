@@ -28,7 +28,7 @@ from .. import office as office_words
 from .. import settings
 from ..catalogue import catalogue, force, former_name, listed, reference_dir
 from ..errors import ConfigError
-from ..public import spelled_out
+from ..public import hidden_count_words, spelled_out, zeros_hidden
 from ..uk_time import uk_day, uk_day_words
 from ..yaml_lines import key_lines
 from .content import Bullets, Cell, Heading, Link, Notice, Page, Paragraph, SnapshotView, Table
@@ -441,9 +441,11 @@ def methodology_page(view: SnapshotView) -> Page:
     blocks += [Heading("Keeping people from being identified")] + [Paragraph(t) for t in meth["disclosure_control"]]
     marker, threshold = view.meta.get("marker"), view.meta.get("threshold")
     if marker and threshold:
-        blocks.append(Paragraph(f"In this publication, a count from 1 to {threshold} is hidden, and so is any figure "
-                                f"from which a hidden count could be worked out. A hidden figure is shown as "
-                                f"\u201c{marker}\u201d."))
+        zeros = zeros_hidden(view.meta)
+        blocks.append(Paragraph(f"In this publication, {hidden_count_words(threshold, zeros)} is hidden"
+                                + (" (zeros are hidden too, so that a hidden figure may be a zero)" if zeros else "")
+                                + ", and so is any figure from which a hidden count could be worked out. A hidden "
+                                f"figure is shown as \u201c{marker}\u201d."))
     audit = _audit_sentence(view)
     if audit:
         blocks.append(Paragraph(audit))
