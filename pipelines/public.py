@@ -273,6 +273,41 @@ def hidden_count_words(threshold: object, zeros: bool) -> str:
     return f"a count from {0 if zeros else 1} to {threshold}"
 
 
+# The snapshot's meta key listing each publication at which hiding zeros began or ended, as JSON: [{"published_at":
+# ISO time, "zeros_hidden": true | false}, ...], oldest first; each publication carries on its predecessor's list.
+ZEROS_CHANGES = "zeros_changes"
+
+
+def zeros_changes(before, zeros: bool, published_at: str) -> str:
+    """The list (`ZEROS_CHANGES`) a publication made at `published_at`, hiding its zeros or not (`zeros`), carries:
+    the one in `before` (the meta of the snapshot the public read until then, None when none) with this publication
+    added when it changes what the one before did."""
+    changes = zeros_changes_of(before)
+    if before and zeros_hidden(before) != zeros:
+        changes.append({"published_at": published_at, "zeros_hidden": zeros})
+    return json.dumps(changes)
+
+
+def zeros_changes_of(meta) -> list[dict]:
+    """Each change of whether zeros are hidden a snapshot's meta records (`ZEROS_CHANGES`), oldest first."""
+    try:
+        found = json.loads(str((meta or {}).get(ZEROS_CHANGES) or "[]"))
+    except ValueError:
+        return []
+    return [c for c in found if isinstance(c, dict) and c.get("published_at")] if isinstance(found, list) else []
+
+
+def zeros_change_lines(meta, marker: str) -> list[str]:
+    """What the public reads of each change of whether zeros are hidden, oldest first: a figure the public was shown
+    as 0 may be hidden from then on, or the other way round."""
+    return [f"From the publication of {uk_day_words(c['published_at'])}, zeros are hidden too, as small counts are: "
+            f"a figure shown as 0 in an earlier publication may be shown as {marker} from then on."
+            if c.get("zeros_hidden") else
+            f"From the publication of {uk_day_words(c['published_at'])}, zeros are shown again: a figure hidden as "
+            f"{marker} in an earlier publication may be shown as 0 from then on."
+            for c in zeros_changes_of(meta)]
+
+
 def hidden_why(zeros: bool) -> str:
     """Why a figure is hidden and what it may be (`HIDDEN_WHY`), as a publication that hid its zeros or not says it."""
     return HIDDEN_WHY_ZEROS if zeros else HIDDEN_WHY

@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from pipelines import warehouse
 from pipelines.ingest import ingest
-from pipelines.publish import downloads, pages, site
+from pipelines.publish import downloads, info, pages, site
 from pipelines.publish.approval import approve
 from pipelines.publish.content import Paragraph, SnapshotView
 from pipelines.publish.snapshot import publish
@@ -145,3 +145,44 @@ def test_the_methodology_page_says_zeros_are_hidden_when_the_publication_hid_the
     assert ("In this publication, a count from 0 to 4 is hidden (zeros are hidden too, so that a hidden figure may "
             "be a zero), and so is any figure from which a hidden count could be worked out.") in said["hidden"]
     assert "from 1 to" not in said["hidden"] and "zero" not in said["shown"].replace("never as zero", "")
+
+
+def test_a_change_of_whether_zeros_are_hidden_is_said_where_the_public_reads_of_revisions_and_method(
+        db, tmp_path, monkeypatch):
+    """Regression: publications before and after the office began (or stopped) hiding zeros said nothing of it, and a
+    figure shown as 0 became a [c] with no word of why. June and July published with zeros shown, August with zeros
+    hidden, September with them shown again: each publication says when it changed, and the first keeps its words."""
+    from pipelines.uk_time import uk_day_words
+
+    folder = tmp_path / "published"
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(folder))
+    monkeypatch.delenv("PCCDASH_SUPPRESS_ZERO", raising=False)
+    paths = []
+    with warehouse.connect(db) as con:
+        assert ingest(con, [_returns(tmp_path)]).ok
+        for months, setting in ((["2015-06", "2015-07"], "false"), (["2015-08"], "true"), (["2015-09"], "false")):
+            monkeypatch.setenv("PCCDASH_SUPPRESS_ZERO", setting)
+            approve(con, months, PCC)
+            paths.append(publish(con, PCC)[1])
+    first, second, third = (SnapshotView(p) for p in paths)
+    began = uk_day_words(second.meta["created_at"])
+    ended = uk_day_words(third.meta["created_at"])
+    hiding = (f"From the publication of {began}, zeros are hidden too, as small counts are: a figure shown as 0 in an "
+              "earlier publication may be shown as [c] from then on.")
+    showing = (f"From the publication of {ended}, zeros are shown again: a figure hidden as [c] in an earlier "
+               "publication may be shown as 0 from then on.")
+    assert second.table("figure").set_index(["area", "period", "period_type"]).loc[
+        ("Rotherham", "2015-06", "month"), "suppressed"], "the zero shown before is hidden in August's publication"
+
+    def words(view: SnapshotView) -> str:
+        return " ".join(b.text for page in (pages.tables_page(view), info.methodology_page(view))
+                        for b in page.blocks if isinstance(b, Paragraph))
+
+    assert "zeros are" not in words(first), "the first publication keeps its own words"
+    assert hiding in words(second) and showing not in words(second)
+    assert hiding in words(third) and showing in words(third)
+    # as the public app shows the publication in force, under either setting where it is read
+    monkeypatch.setenv("PCCDASH_SUPPRESS_ZERO", "true")
+    for page in ("public_pages/tables.py", "public_pages/methodology.py"):
+        said = texts(public(monkeypatch, folder, page))
+        assert hiding in said and showing in said

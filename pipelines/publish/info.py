@@ -28,7 +28,7 @@ from .. import office as office_words
 from .. import settings
 from ..catalogue import catalogue, force, former_name, listed, reference_dir
 from ..errors import ConfigError
-from ..public import hidden_count_words, spelled_out, zeros_hidden
+from ..public import hidden_count_words, spelled_out, zeros_change_lines, zeros_hidden
 from ..uk_time import uk_day, uk_day_words
 from ..yaml_lines import key_lines
 from .content import Bullets, Cell, Heading, Link, Notice, Page, Paragraph, SnapshotView, Table
@@ -446,6 +446,7 @@ def methodology_page(view: SnapshotView) -> Page:
                                 + (" (zeros are hidden too, so that a hidden figure may be a zero)" if zeros else "")
                                 + ", and so is any figure from which a hidden count could be worked out. A hidden "
                                 f"figure is shown as \u201c{marker}\u201d."))
+    blocks += [Paragraph(line) for line in zeros_change_lines(view.meta, marker or "[c]")]
     audit = _audit_sentence(view)
     if audit:
         blocks.append(Paragraph(audit))

@@ -34,6 +34,7 @@ from ..public import (
     spelled_out,
     trend_sentence,
     withdrawal_notice,
+    zeros_change_lines,
     zeros_hidden,
 )
 from ..uk_time import uk_day, uk_day_words, uk_time
@@ -789,6 +790,8 @@ def tables_page(view: SnapshotView) -> Page:
     notices = withdrawal_notices(view, history=True)  # the one in force, if any, is told at the top
     if notices:
         blocks += [Heading("Publications withdrawn", 3), *notices]
+    # a change of whether zeros are hidden changes what the public reads of figures that were not revised
+    blocks += [Paragraph(line) for line in zeros_change_lines(view.meta, marker(view))]
     rev = revisions_table(view)
     blocks.append(rev if rev is not None else Paragraph("No published figure has been revised."))
     blocks += [Heading("Download the published figures"), Paragraph(

@@ -61,6 +61,7 @@ from ..office import in_sentence
 from ..public import (
     BOARD_COLUMNS,
     MANAGEMENT_INFORMATION,
+    ZEROS_CHANGES,
     ZEROS_HIDDEN,
     current_snapshot,
     hidden_count_words,
@@ -71,6 +72,7 @@ from ..public import (
     published_dir,
     spelled_out,
     trend_sentence,
+    zeros_changes,
 )
 from ..public import read as public_read
 from ..uk_time import uk_day
@@ -1666,6 +1668,9 @@ def _publish(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, folder: 
     meta = {"version": str(version), "created_at": now.isoformat(timespec="seconds"),
             "threshold": settings.get("suppression_threshold"), "marker": settings.get("suppression_marker"),
             "footnote": footnote(preview.zeros_hidden), ZEROS_HIDDEN: "true" if preview.zeros_hidden else "false",
+            # each publication at which hiding zeros began or ended, for the pages on revisions and method
+            ZEROS_CHANGES: zeros_changes(SnapshotView(previous).meta if previous is not None else None,
+                                         preview.zeros_hidden, now.isoformat(timespec="seconds")),
             "banner": BANNER, "force": f.force_name, "office": f.office_name,
             "holder_title": f.holder_title, "districts": json.dumps(list(f.districts)),
             # the public pages read what they say from the snapshot alone, never from the reference files
