@@ -65,6 +65,11 @@ def get(name: str) -> str:
     raise KeyError(name)
 
 
+def get_flag(name: str) -> bool:
+    """A true/false setting: true when set to true, 1 or yes."""
+    return get(name).strip().lower() in ("1", "true", "yes")
+
+
 def get_int(name: str) -> int:
     """A setting that is a whole number of 0 or more; when it is not, a sentence naming the variable, what it
     is for and its default (a ConfigError), not a traceback."""

@@ -186,3 +186,19 @@ def test_a_change_of_whether_zeros_are_hidden_is_said_where_the_public_reads_of_
     for page in ("public_pages/tables.py", "public_pages/methodology.py"):
         said = texts(public(monkeypatch, folder, page))
         assert hiding in said and showing in said
+
+
+def test_a_text_to_publish_that_mentions_a_zero_is_pointed_out_when_zeros_are_hidden(monkeypatch):
+    """Regression: with zeros hidden, a question or answer approved for publication that said "0 children" was let
+    through without a word, and one that said "3 children" was told that "counts from 1 to 4" are not published:
+    published beside figures that hide that zero, the text gives it away."""
+    from pipelines.accountability.release import small_number_warnings
+
+    text = "0 children were referred in Rotherham in July 2015, and 3 in Barnsley; 2015-16 saw 120."
+    monkeypatch.delenv("PCCDASH_SUPPRESS_ZERO", raising=False)
+    assert small_number_warnings(text) == ("This text mentions 3: check it cannot identify a child (counts from 1 "
+                                           "to 4 are not published in the figures).")
+    monkeypatch.setenv("PCCDASH_SUPPRESS_ZERO", "true")
+    assert small_number_warnings(text) == ("This text mentions 0 and 3: check it cannot identify a child (counts "
+                                           "from 0 to 4 are not published in the figures).")
+    assert small_number_warnings("Referrals rose from 12 to 40 in 2015-16; 1000000 contacts.") is None

@@ -248,21 +248,23 @@ def public_texts(record: dict) -> list[tuple[str, str]]:
 
 
 def small_number_warnings(text: object) -> str | None:
-    """A sentence when the text holds a whole number from 1 to the suppression threshold, for the person
-    approving to check that it cannot identify a child; None when it holds none."""
+    """A sentence when the text holds a whole number from 1 (0, when zeros are hidden as small counts are: the
+    "suppress zero" setting) to the suppression threshold, for the person approving to check that it cannot identify
+    a child; None when it holds none."""
     threshold = settings.get_int("suppression_threshold")
+    low = 0 if settings.get_flag("suppress_zero") else 1
     found = []
     written = str(text or "")
     for match in _WHOLE.finditer(written):
-        n = int(match.group(1)) if len(match.group(1)) < 6 else 0
-        if 1 <= n <= threshold and str(n) not in found:
+        n = int(match.group(1)) if len(match.group(1)) < 6 else -1
+        if low <= n <= threshold and str(n) not in found:
             found.append(str(n))
     for n, said in whole_numbers(written):  # a small count in words ("one person") as much as in digits
-        if not said.isdigit() and 1 <= n <= threshold and said.lower() not in found:
+        if not said.isdigit() and low <= n <= threshold and said.lower() not in found:
             found.append(said.lower())
     if not found:
         return None
-    return (f"This text mentions {listed(found)}: check it cannot identify a child (counts from 1 to {threshold} "
+    return (f"This text mentions {listed(found)}: check it cannot identify a child (counts from {low} to {threshold} "
             "are not published in the figures).")
 
 

@@ -653,7 +653,7 @@ _PROTECTED: dict[str, tuple[pd.DataFrame, lp_audit.AuditResult | None, pd.DataFr
 
 def _zeros_hidden() -> bool:
     """Whether the office hides zeros as it hides small counts (the "suppress zero" setting)."""
-    return settings.get("suppress_zero").lower() in ("1", "true", "yes")
+    return settings.get_flag("suppress_zero")
 
 
 def _count_months(figures: pd.DataFrame, cat):
