@@ -1054,9 +1054,9 @@ def publish(db, as_user, out, yes):
     First prints what the public will see (the months, what is added, revised and newly hidden, and
     each measure's sentence) and asks "Publish? [y/N]"; --yes publishes without asking, and without a
     terminal --yes is needed. Nothing approved, or nothing changed since the current snapshot, means
-    nothing is published. Counts from 1 to the threshold (4) are suppressed, with secondary suppression
-    so that none can be worked out from a total. Earlier snapshots are kept; the public page says what
-    was revised.
+    nothing is published. Counts from 1 to the threshold (4) are suppressed (from 0 with the "suppress zero"
+    setting, PCCDASH_SUPPRESS_ZERO), with secondary suppression so that none can be worked out from a total.
+    Earlier snapshots are kept; the public page says what was revised.
 
     \b
     Examples:

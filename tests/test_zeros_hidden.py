@@ -202,3 +202,16 @@ def test_a_text_to_publish_that_mentions_a_zero_is_pointed_out_when_zeros_are_hi
     assert small_number_warnings(text) == ("This text mentions 0 and 3: check it cannot identify a child (counts "
                                            "from 0 to 4 are not published in the figures).")
     assert small_number_warnings("Referrals rose from 12 to 40 in 2015-16; 1000000 contacts.") is None
+
+
+def test_the_publish_command_and_the_settings_say_zeros_are_hidden_too_with_the_setting():
+    """What `pccdash publish --help` and the README's settings say is suppressed names the setting that hides zeros
+    too: an office that turned it on reads that counts from 0 are hidden, not only from 1."""
+    from click.testing import CliRunner
+
+    from pipelines.cli import main
+
+    said = " ".join(CliRunner().invoke(main, ["publish", "--help"], prog_name="pccdash").stdout.split())
+    assert 'from 0 with the "suppress zero" setting, PCCDASH_SUPPRESS_ZERO' in said
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "published counts from 1 to this are not shown (from 0 with suppress zero)" in readme
