@@ -173,6 +173,14 @@ def test_a_change_of_whether_zeros_are_hidden_is_said_where_the_public_reads_of_
                "publication may be shown as 0 from then on.")
     assert second.table("figure").set_index(["area", "period", "period_type"]).loc[
         ("Rotherham", "2015-06", "month"), "suppressed"], "the zero shown before is hidden in August's publication"
+    # the revision of that zero says why, though no reason was given with August's approval
+    revised = second.table("revision").set_index(["area", "period", "period_type"])
+    assert revised.loc[("Rotherham", "2015-06", "month"), "previous_display"] == "0"
+    assert revised.loc[("Rotherham", "2015-06", "month"), "reason"] == (
+        "Zeros are hidden from this publication on, as small counts are.")
+    assert third.table("revision").set_index(["area", "period", "period_type", "version"]).loc[
+        ("Rotherham", "2015-06", "month", int(second.meta["version"])), "reason"] == (
+        "Zeros are hidden from this publication on, as small counts are."), "kept as it was published"
 
     def words(view: SnapshotView) -> str:
         return " ".join(b.text for page in (pages.tables_page(view), info.methodology_page(view))

@@ -73,6 +73,7 @@ from ..public import (
     spelled_out,
     trend_sentence,
     zeros_changes,
+    zeros_hidden,
 )
 from ..public import read as public_read
 from ..uk_time import uk_day
@@ -1062,9 +1063,14 @@ def _reasons_quoting(reasons: dict[str, str], hidden: pd.DataFrame | None,
             for q in quoted_hidden_figures(text, frame) if q.tied]
 
 
-def _with_reasons(revisions: pd.DataFrame, reasons: dict[str, str], version: int) -> pd.DataFrame:
+ZEROS_NOW_HIDDEN = "Zeros are hidden from this publication on, as small counts are."
+
+
+def _with_reasons(revisions: pd.DataFrame, reasons: dict[str, str], version: int,
+                  zeros_now_hidden: bool = False) -> pd.DataFrame:
     """The revisions, with the reason each was made for: those this publication (`version`) makes, the reasons given
-    with the approvals of the months each revised figure covers; those made before, as they were published."""
+    with the approvals of the months each revised figure covers; those made before, as they were published. A zero
+    hidden now, by a publication that begins hiding zeros (`zeros_now_hidden`), says so when no reason was given."""
     revisions = revisions.copy()
     if "reason" not in revisions.columns:
         revisions["reason"] = None
@@ -1072,6 +1078,11 @@ def _with_reasons(revisions: pd.DataFrame, reasons: dict[str, str], version: int
     revisions.loc[new, "reason"] = [
         " ".join(dict.fromkeys(reasons[m] for m in months_in(t, p) if m in reasons)) or None
         for t, p in zip(revisions.loc[new, "period_type"], revisions.loc[new, "period"], strict=True)]
+    if zeros_now_hidden:
+        marker = settings.get("suppression_marker")
+        zero_hidden = (new & revisions["reason"].isna() & (revisions["previous_display"].astype(str) == "0")
+                       & (revisions["new_display"].astype(str) == marker))
+        revisions.loc[zero_hidden, "reason"] = ZEROS_NOW_HIDDEN
     revisions["reason"] = revisions["reason"].astype(object).where(revisions["reason"].notna(), None)
     return revisions
 
@@ -1653,7 +1664,9 @@ def _publish(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, folder: 
     now = utc_now()
     version = _next_version(con, folder)
     previous = current_snapshot(folder)
-    revisions = _with_reasons(_revisions(previous, cells, now, version, preview.withdrawn), preview.reasons, version)
+    revisions = _with_reasons(_revisions(previous, cells, now, version, preview.withdrawn), preview.reasons, version,
+                              previous is not None and preview.zeros_hidden
+                              and not zeros_hidden(SnapshotView(previous).meta))
     first_published = {p.strftime("%Y-%m"): fp for p, fp in zip(approved["period"], approved["published_at"],
                                                                    strict=True)}
     periods = pd.DataFrame({"period": sorted(first_published)})
