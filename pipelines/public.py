@@ -371,6 +371,26 @@ def trend_sentence(name: str, area: str, series: pd.DataFrame, zeros: bool = Fal
                  f"highest {month_text(hi['period'])} ({number(hi['value'])}).")
     latest = series.iloc[-1]
     last = month_text(latest["period"])
-    text += (f" In {last} it was {latest['display']}." if not latest["suppressed"]
+    text += (f" In {last} it was {latest['display']}{_against_month_before(series)}." if not latest["suppressed"]
              else f" The figure for {last} is hidden.")  # why is said above: some months are hidden
     return text
+
+
+def _against_month_before(series: pd.DataFrame) -> str:
+    """", down from 42 in May 2026": the latest month against the month before it, when both are published and shown;
+    "" when that month is not published or hidden (a direction beside a hidden month would narrow what it can be)."""
+    if len(series) < 2:
+        return ""
+    latest, before = series.iloc[-1], series.iloc[-2]
+    if bool(before["suppressed"]) or latest["suppressed"] or not _month_before(before["period"], latest["period"]):
+        return ""
+    now, then = float(latest["value"]), float(before["value"])
+    month = month_text(before["period"])
+    if now == then:
+        return f", the same as in {month}"
+    return f", {'up' if now > then else 'down'} from {before['display']} in {month}"
+
+
+def _month_before(earlier: str, later: str) -> bool:
+    year, month = (int(x) for x in str(later).split("-"))
+    return str(earlier) == (f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}")

@@ -519,4 +519,22 @@ def test_a_series_of_equal_months_says_so_rather_than_naming_one_month_lowest_an
                          "suppressed": [False, False]})
     assert public.trend_sentence("Orders", "Shire", same) == (
         "Orders, Shire, each month from February 2026 to March 2026. Every published month was 10. In March 2026 it "
-        "was 10.")
+        "was 10, the same as in February 2026.")
+
+
+def test_a_sentence_says_which_way_the_latest_month_went_from_the_month_before_only_when_both_are_shown():
+    """Regression: a chart's sentence gave the latest month alone ("In June 2026 it was 31."), never whether that was
+    up or down on the month before, the first thing a reader asks of it. Beside a hidden month, or across a gap of
+    months not published, no direction is given: it would narrow what a hidden figure can be."""
+    def sentence(periods, values, hidden=()):
+        return public.trend_sentence("Arrests", "Shire", pd.DataFrame({
+            "period": periods, "value": [None if p in hidden else v for p, v in zip(periods, values, strict=True)],
+            "display": ["[c]" if p in hidden else f"{v:,}" for p, v in zip(periods, values, strict=True)],
+            "suppressed": [p in hidden for p in periods]}))
+
+    months = ["2026-04", "2026-05", "2026-06"]
+    assert sentence(months, [31, 42, 31]).endswith("In June 2026 it was 31, down from 42 in May 2026.")
+    assert sentence(months, [31, 2_042, 3_100]).endswith("In June 2026 it was 3,100, up from 2,042 in May 2026.")
+    assert sentence(["2025-12", "2026-01"], [5, 9]).endswith("In January 2026 it was 9, up from 5 in December 2025.")
+    assert sentence(months, [31, 3, 31], hidden={"2026-05"}).endswith("In June 2026 it was 31.")
+    assert sentence(["2026-04", "2026-06"], [40, 31]).endswith("In June 2026 it was 31.")
