@@ -300,6 +300,50 @@ def test_the_spreadsheet_notes_say_the_marker_once_and_where_earlier_values_are(
     assert "Earlier releases" not in notes["[note 3]"] and "Tables and downloads" in notes["[note 3]"]
 
 
+def test_the_spreadsheet_says_a_revised_figure_hidden_since_is_marked_by_its_date_not_its_status(tmp_path):
+    """Regression: a figure revised and hidden since (Sheffield's charges corrected from 0 to a small number) has the
+    status "suppressed" and a Last revised date, but the spreadsheet said "the Status column says revised" and
+    "Revised figures are marked in the Status column": a reader looked for "revised" and found none."""
+    import io
+
+    import duckdb
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    from pipelines.publish import downloads
+    from pipelines.publish.content import SnapshotView
+
+    path = tmp_path / "snapshot-0001.duckdb"
+    tables = {
+        "meta": pd.DataFrame({"key": ["marker", "force", "districts"],
+                              "value": ["[c]", "Shire Police", '["Northtown", "Southtown"]']}),
+        "measure": pd.DataFrame({"id": ["cse_charges"], "name": ["CSE charges"], "short_name": ["CSE charges"],
+                                 "unit": ["people"], "kind": ["flow"]}),
+        "figure": pd.DataFrame({"measure": ["cse_charges"] * 3, "area": ["Shire", "Northtown", "Southtown"],
+                                "period": ["2026-04"] * 3, "period_type": ["month"] * 3, "value": [None, None, 12.0],
+                                "display": ["[c]", "[c]", "12"], "suppressed": [True, True, False]}),
+        "revision": pd.DataFrame({"measure": ["cse_charges"], "area": ["Northtown"], "period": ["2026-04"],
+                                  "period_type": ["month"], "previous_display": ["0"], "new_display": ["[c]"],
+                                  "revised_at": pd.to_datetime(["2026-06-12 10:00"]), "version": [2],
+                                  "reason": ["The force corrected the charges"]}),
+    }
+    con = duckdb.connect(str(path))
+    for name, frame in tables.items():
+        con.register("frame", frame)
+        con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM frame')
+        con.unregister("frame")
+    con.close()
+    view = SnapshotView(str(path))
+    [row] = downloads.frame(view).query("area == 'Northtown'").to_dict("records")
+    assert (row["status"], row["last_revised"]) == ("suppressed", "12 June 2026")
+    wb = load_workbook(io.BytesIO(downloads.to_xlsx(view)))
+    notes = {r[0]: r[1] for r in wb["Notes"].iter_rows(values_only=True) if r[0]}
+    assert "Its Status column says revised, or suppressed when the revised figure is hidden" in notes["[note 3]"]
+    assert "Last revised gives the date" in notes["[note 3]"]
+    intro = wb["Months"]["A2"].value
+    assert "marked in the Status column" not in intro and "in the Last revised column [note 3]" in intro
+
+
 def test_every_abbreviation_in_a_measures_name_is_spelled_out_as_the_definitions_page_says():
     """The public pages name measures in words: each abbreviation the catalogue's names use is known, and spelled out
     as public_info.yaml's "Words used on these pages" defines it."""

@@ -278,9 +278,11 @@ def to_xlsx(view: SnapshotView) -> bytes:
     note_rows = [("[note 1]", f"{mark} Suppressed: {meaning} A suppressed figure has no number in the "
                               "Value column; its Status column says suppressed."),
                  ("[note 2]", meta.get("banner") or MANAGEMENT_INFORMATION),
-                 ("[note 3]", "A figure is revised when the force corrects a return after publication; the Status "
-                              "column says revised and Last revised gives the date. The revisions on the Tables and "
-                              "downloads page give each revised figure's earlier value.")]
+                 # a revised figure hidden since says "suppressed": the date is what marks every revised one
+                 ("[note 3]", "A figure is revised when the force corrects a return after publication; Last revised "
+                              "gives the date of the change. Its Status column says revised, or suppressed when the "
+                              "revised figure is hidden [note 1]. The revisions on the Tables and downloads page give "
+                              "each revised figure's earlier value and the reason for the change.")]
     if len(parts):
         note_rows.append(("[note 4]", BREAKDOWN_NOTE))
     for r in note_rows:
@@ -321,7 +323,8 @@ def to_xlsx(view: SnapshotView) -> bytes:
         name, what = SHEETS[kind]
         sheet(name, f"{what}: {title}",
               f"This table has {len(part)} rows. Figures shown as {mark} are suppressed [note 1]. These figures are "
-              "management information [note 2]. Revised figures are marked in the Status column [note 3].",
+              "management information [note 2]. A revised figure has the date of its revision in the Last "
+              "revised column [note 3].",
               part, TABLE_COLUMNS, TABLE_WIDTHS)
     if len(parts):
         sheet("Breakdowns", f"Breakdowns for the force by financial year: {title}",
