@@ -269,6 +269,9 @@ def test_the_calendar_page_lists_months_published_and_releases_to_come(tmp_path,
                          ["June 2015", "20 August 2015", "Not revised"]]
     assert [[c.text for c in row] for row in tables["Releases to come"].rows] == [
         ["August 2015", "1 October 2015", "Expected"]]
+    # regression: "listed ... in the revisions table", a table on another page, neither named nor linked
+    assert "under Revisions on the Tables and downloads page" in tables["Months published"].note
+    assert [b.href for b in page.blocks if isinstance(b, Link)] == ["tables"]
     empty = text_of(calendar_page(SnapshotView(None)))
     assert "No month has been published yet." in empty and "No release is planned at the moment." in empty
 

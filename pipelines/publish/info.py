@@ -541,9 +541,12 @@ def calendar_page(view: SnapshotView) -> Page:
         for r in periods.sort_values("period", ascending=False).to_dict("records"):
             rows.append((Cell(month_text(str(r["period"]))), Cell(_date(r.get("first_published_at"))),
                          Cell(_date(r.get("last_revised_at")) or "Not revised")))
-        blocks.append(Table("Months published", ("Month", "First published", "Last revised"), tuple(rows),
-                            note="A revised month's earlier figures are listed, with the date of each change, "
-                                 "in the revisions table.", caption_hidden=True))
+        # the revisions are on another page: named, and linked, so that "Last revised" leads to what changed and why
+        blocks += [Table("Months published", ("Month", "First published", "Last revised"), tuple(rows),
+                         note="A revised month's earlier figures are listed, with the date and the reason of each "
+                              "change, under Revisions on the Tables and downloads page, with any publication "
+                              "withdrawn.", caption_hidden=True),
+                   Link("Revisions and publications withdrawn, on the Tables and downloads page", "tables")]
     return Page("release-calendar", "Release calendar", tuple(blocks),
                 "The months published, when they were published and revised, and the releases to come.")
 
