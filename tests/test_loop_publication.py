@@ -127,6 +127,19 @@ def test_an_approved_decision_is_published_with_its_question_and_words_and_nothi
         assert f"\n{word}: " in shown or f"- {word}: " in shown, f"the page explains {word!r}"
 
 
+def test_the_board_download_counts_its_rows_in_words_that_fit_one(loop, monkeypatch):
+    """Regression: a record of one published item offered its download as "(1 rows)"."""
+    with warehouse.connect(loop["db"]) as con:
+        release(con, PCC, "decision", loop["decision"])
+        publish(con, PCC)
+    shown = texts(public(monkeypatch, loop["folder"], "public_pages/board.py"))
+    assert "decision and recommendation's status (1 row), as CSV." in shown
+    with warehouse.connect(loop["db"]) as con:
+        release(con, PCC, "answer", loop["answer"])
+        publish(con, PCC)
+    assert "(2 rows), as CSV." in texts(public(monkeypatch, loop["folder"], "public_pages/board.py"))
+
+
 def test_a_question_for_a_meeting_not_yet_held_is_to_be_asked_not_asked(loop, monkeypatch):
     """Regression: a question published for a coming meeting read "Question (asked by ...)" before the meeting."""
     from pipelines.publish.content import SnapshotView

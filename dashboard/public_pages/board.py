@@ -13,6 +13,6 @@ links = {b.href for b in page.blocks if hasattr(b, "href")}
 table = public_data.board_download()
 if not table.empty and "questions-and-decisions.csv" not in links:
     st.header("Download", anchor=False)
-    st.write(f"Every published question, answer, decision and recommendation's status ({len(table):,} rows), "
-             "as CSV.")
+    rows = f"{len(table):,} row{'' if len(table) == 1 else 's'}"
+    st.write(f"Every published question, answer, decision and recommendation's status ({rows}), as CSV.")
     public_render.link(Link("Download CSV", "questions-and-decisions.csv"), key="board_download_csv")
