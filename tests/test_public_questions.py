@@ -500,6 +500,24 @@ def test_the_public_page_takes_no_more_than_the_limit_of_a_long_paste_and_says_s
     assert "reached the limit" not in at.success[0].value
 
 
+def test_sending_again_after_a_question_was_received_keeps_its_receipt(monkeypatch, tmp_path, box):
+    """Regression: the box is emptied once a question is received, and pressing Send again (a double click, or to be
+    sure) read "Not sent. Write your question in the box first" in place of the receipt, as if the question sent had
+    been lost: it was received, and the sender was led to write it out and send it again."""
+    at = send(ask_page(monkeypatch, tmp_path), QUESTION, NAME, CONTACT)
+    [name] = waiting_files(box)
+    at.button[0].click()
+    at.run()
+    assert not at.exception and not at.error
+    assert f"Its reference is {name[:8]}" in at.success[0].value
+    assert "Nothing more was sent when the button was pressed again" in at.success[0].value
+    assert waiting_files(box) == [name]
+    send(at, QUESTION + " And in Sheffield?")  # a new question is sent as ever, and its receipt given alone
+    assert len(waiting_files(box)) == 2 and "pressed again" not in at.success[0].value
+    send(at, "")
+    assert "pressed again" in at.success[0].value and len(waiting_files(box)) == 2
+
+
 def test_the_public_page_stops_a_fourth_question_within_the_hour(monkeypatch, tmp_path, box):
     at = ask_page(monkeypatch, tmp_path)
     for i in range(3):

@@ -9,7 +9,7 @@ from dashboard import public_data, public_view
 from pipelines import inbox, office, settings
 from pipelines.errors import ConfigError, record_fault
 
-SENT, REFUSED, CUT = "ask_receipt", "ask_refusal", "ask_cut"
+SENT, REFUSED, CUT, AGAIN = "ask_receipt", "ask_refusal", "ask_cut", "ask_again"
 FIELDS = ("ask_body", "ask_name", "ask_contact")
 
 
@@ -20,6 +20,12 @@ def literal(text: str) -> str:
 
 def send() -> None:
     """Take the form's question into the inbox; on success clear the form, so it is not sent twice."""
+    if not str(st.session_state.get("ask_body") or "").strip() and st.session_state.get(SENT):
+        # the box was emptied when the question was received: pressed again (a double click, or to be sure), the
+        # receipt stands, rather than "Not sent" over a question that was sent
+        st.session_state[AGAIN] = True
+        return
+    st.session_state.pop(AGAIN, None)
     st.session_state.pop(SENT, None)
     st.session_state.pop(REFUSED, None)
     session = st.session_state.setdefault("ask_session", secrets.token_hex(16))
@@ -99,4 +105,6 @@ elif st.session_state.get(SENT):
     st.success(f"Thank you: your question has been received. Its reference is {st.session_state[SENT]}; quote it "
                "if you write to the office about it. The office will read it before the Board."
                + (f" It reached the limit of {inbox.LIMITS['body']:,} characters: anything after that was not sent."
-                  if st.session_state.get(CUT) else ""), icon=":material/check_circle:")
+                  if st.session_state.get(CUT) else "")
+               + (" Nothing more was sent when the button was pressed again: the box was emptied once your question "
+                  "was received." if st.session_state.get(AGAIN) else ""), icon=":material/check_circle:")
