@@ -500,6 +500,21 @@ def test_the_public_page_takes_no_more_than_the_limit_of_a_long_paste_and_says_s
     assert "reached the limit" not in at.success[0].value
 
 
+def test_the_receipt_says_what_happens_next_and_where_the_answer_will_be(monkeypatch, tmp_path, box):
+    """Regression: the receipt said only "The office will read it before the Board": not whether the sender would
+    hear back, nor where to look for the question and its answer, and the same to one who gave no way to reply."""
+    at = send(ask_page(monkeypatch, tmp_path), QUESTION, NAME, CONTACT)
+    said = at.success[0].value.replace("\\", "")
+    assert "reads it before the next Public Accountability Board" in said
+    assert "it appears under Questions and decisions on these pages, with the force's answer" in said
+    assert "The office will use the contact details you gave only to reply to you." in said
+    assert "cannot reply" not in said
+    said = send(at, QUESTION + " And in Sheffield?").success[0].value.replace("\\", "")
+    assert ("You gave no contact details, so the office cannot reply to you: look for your question under "
+            "Questions and decisions after the Board.") in said
+    assert "contact details you gave" not in said
+
+
 def test_sending_again_after_a_question_was_received_keeps_its_receipt(monkeypatch, tmp_path, box):
     """Regression: the box is emptied once a question is received, and pressing Send again (a double click, or to be
     sure) read "Not sent. Write your question in the box first" in place of the receipt, as if the question sent had

@@ -9,7 +9,7 @@ from dashboard import public_data, public_view
 from pipelines import inbox, office, settings
 from pipelines.errors import ConfigError, record_fault
 
-SENT, REFUSED, CUT, AGAIN = "ask_receipt", "ask_refusal", "ask_cut", "ask_again"
+SENT, REFUSED, CUT, AGAIN, REPLY = "ask_receipt", "ask_refusal", "ask_cut", "ask_again", "ask_reply"
 FIELDS = ("ask_body", "ask_name", "ask_contact")
 
 
@@ -46,6 +46,7 @@ def send() -> None:
                                      "side. Nothing was sent; please try again later.")
         return
     st.session_state[SENT] = receipt
+    st.session_state[REPLY] = bool(str(st.session_state.get("ask_contact") or "").strip())
     # the form takes at most the limit (a longer paste is cut there): say so, or the cut would go unnoticed
     st.session_state[CUT] = len(st.session_state.get("ask_body") or "") >= inbox.LIMITS["body"]
     for key in FIELDS:
@@ -70,6 +71,18 @@ def privacy(said) -> str:
             "question itself is kept. To have them erased sooner, or to ask what is kept about you, contact "
             f"{contact.get('name') or said.name}" + (f": {ways}" if ways else "") + ", giving your question's "
             "reference.")
+
+
+def next_steps(said, reply: bool) -> str:
+    """What happens to a question received, and where the sender will find it answered: on the Questions and
+    decisions page once approved, and from the office itself only when a contact was given."""
+    steps = (f"{office.cap(said.name)} reads it before the next Public Accountability Board. If it is put to the "
+             "Board, it appears under Questions and decisions on these pages, with the force's answer, once "
+             f"{said.holder_short} has approved them for publication.")
+    if reply:
+        return steps + " The office will use the contact details you gave only to reply to you."
+    return (steps + " You gave no contact details, so the office cannot reply to you: look for your question under "
+            "Questions and decisions after the Board.")
 
 
 st.title("Ask the Board a question")
@@ -103,7 +116,7 @@ if st.session_state.get(REFUSED):
     st.error("Not sent. " + literal(st.session_state[REFUSED]), icon=":material/error:")
 elif st.session_state.get(SENT):
     st.success(f"Thank you: your question has been received. Its reference is {st.session_state[SENT]}; quote it "
-               "if you write to the office about it. The office will read it before the Board."
+               "if you write to the office about it. " + literal(next_steps(said, st.session_state.get(REPLY)))
                + (f" It reached the limit of {inbox.LIMITS['body']:,} characters: anything after that was not sent."
                   if st.session_state.get(CUT) else "")
                + (" Nothing more was sent when the button was pressed again: the box was emptied once your question "
