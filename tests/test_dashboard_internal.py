@@ -15,6 +15,7 @@ from dashboard_helpers import (
     PCC,
     ROOT,
     copy_warehouse,
+    downloads_of,
     heading_problems,
     headings,
     internal,
@@ -522,3 +523,28 @@ def test_a_district_with_no_figure_for_the_month_is_said_to_have_none_not_too_fe
     assert not [b for b in badges if "Too few months" in b or "Not enough months" in b], badges
     # of each measure shown: the force's badge in full, then its and Sheffield's short ones
     assert sum("No figure" in b for b in badges) == 3 * sum("Source of Sheffield" in m.value for m in at.markdown)
+
+
+def test_a_period_with_no_change_to_give_leaves_its_cells_empty_in_the_measure_table(monkeypatch, sample_db):
+    """The first financial year has no year before it, and a period with months missing is given no change: the
+    chart's table leaves those cells empty (its grid wrote "None" in them), and its download keeps the figures as
+    numbers, with each period's source."""
+    import io
+
+    import pandas as pd
+
+    served = downloads_of(monkeypatch)
+    at = internal(monkeypatch, sample_db, "internal_pages/measure.py", ANALYST)
+    at.selectbox(key="measure").select("cse_charges").run()
+    at.selectbox(key="area").select("Rotherham").run()
+    for view in ("financial_year", "quarter", "rolling_12"):
+        at.selectbox(key="view").select(view).run()
+        assert not at.exception
+        [table] = [d.value for d in at.dataframe if "Change %" in d.value.columns]
+        assert not table.drop(columns="Source").isna().any().any(), table[table.isna().any(axis=1)]
+        first = table.iloc[0]
+        assert (first["Last year"], first["Change"], first["Change %"]) == ("", "", ""), first
+    years = next(body for name, body in reversed(served) if "financial_year" in name)
+    got = pd.read_csv(io.BytesIO(years))
+    assert pd.isna(got["Change"].iloc[0]) and got["Change"].iloc[1:].map(lambda v: isinstance(v, float)).all()
+    assert got["Source"].str.startswith("provenance?").all()

@@ -312,6 +312,12 @@ else:
                                   "last_year": "Last year", "change": "Change", "change_pct": "Change %",
                                   "caveats": "Caveats", "source": "Source"})
     table = table.drop(columns=[c for c in ("area", "start", "end", "months_expected") if c in table]).round(1)
+    # the first year has no year before it, and a period with months missing is given no change: those cells are
+    # left empty, where the grid wrote "None"; the download keeps the figures as numbers
+    links = table.pop("Source")
+    table = ui.readable(table)
+    table["Source"] = links.to_numpy()
+    table.attrs["download"] = table.attrs["download"].assign(Source=links.to_numpy())
 if "Source" in table and table["Source"].isna().all():  # police.uk's figures have no file and row to trace
     table = table.drop(columns="Source")
 with st.expander("The chart's figures as a table", expanded=False):
