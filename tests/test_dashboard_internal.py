@@ -426,7 +426,8 @@ def test_overview_changes_on_last_year_are_said_in_words_not_coloured_and_each_s
         monkeypatch, sample_db):
     """A change on the same month a year before is two figures: it is not coloured better or worse (the badge under
     it judges whether it is significant, and colour alone says nothing to someone who cannot see it); it says what
-    it is compared with. Each "Source" link names its area, as a screen reader's list of links reads it."""
+    it is compared with, once above the areas, where beside each change a column a fifth of the page wide cut the
+    words to "on J…". Each "Source" link names its area, as a screen reader's list of links reads it."""
     from streamlit.proto.Metric_pb2 import Metric
 
     at = internal(monkeypatch, sample_db, "internal_pages/briefing.py")
@@ -435,7 +436,9 @@ def test_overview_changes_on_last_year_are_said_in_words_not_coloured_and_each_s
     changed = [m for m in at.metric if m.proto.delta]
     assert changed
     assert {m.proto.color for m in changed} == {Metric.MetricColor.GRAY}
-    assert {m.proto.delta_description for m in changed} == {"on July 2014"}
+    assert {m.proto.delta_description for m in changed} == {""}
+    said = [c.value for c in at.caption if "its change on" in c.value]
+    assert said and set(said) == {"July 2015, each area's figure; under it, its change on July 2014."}, said
     links = [m.value for m in at.markdown if "](provenance?" in m.value and ":material/account_tree:" in m.value]
     assert links and all(f"Source of {area}'s figure" in "".join(links)
                          for area in ("South Yorkshire", "Barnsley", "Doncaster", "Rotherham", "Sheffield"))

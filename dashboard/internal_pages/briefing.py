@@ -128,8 +128,12 @@ for m in (m for m in pack.measures if m.priority == choice):
         if m.aspiration:
             st.markdown(f"**Aspiration:** {ui.md_escape(m.aspiration)}")
         ui.caveat_box(m.caveats)
-        cols = st.columns(len(group))
         year_before = month_words(period.month.replace(year=period.month.year - 1))
+        # said once above the areas: beside each change, in a column a fifth of the page wide, the words were cut
+        # to "on J…"
+        if any(s.change is not None for s in group):
+            st.caption(f"{period.month_text}, each area's figure; under it, its change on {year_before}.")
+        cols = st.columns(len(group))
         for col, s in zip(cols, group, strict=True):
             with col:
                 delta = format_change(s.change, s.change_pct, measure) if s.change is not None else None
@@ -139,7 +143,6 @@ for m in (m for m in pack.measures if m.priority == choice):
                 # whether it is more than the month-to-month variation, which the badge under it judges
                 col.metric(s.area, format_number(s.value, measure), delta=delta, delta_color="off",
                            delta_arrow="off" if flat else "auto",
-                           delta_description=f"on {year_before}" if delta else None,
                            help=f"{period.month_text}; change on the same month last year "
                                 f"({format_number(s.last_year_value, measure)}). Whether it is a significant "
                                 "change is the badge's judgement, from the whole chart.")

@@ -81,6 +81,13 @@ def test_overview_briefs_the_meeting_date_chosen(page, signed_in_as, shots, caps
     expect(labels.first).to_have_text("South Yorkshire")
     assert labels.all_inner_texts()[:5] == ["South Yorkshire", *DISTRICTS]
     assert all(v.strip() for v in main(page).get_by_test_id("stMetricValue").all_inner_texts()[:5])
+    # each figure's words are read whole: none is cut short with an ellipsis in its column a fifth of the page wide
+    cut = main(page).get_by_test_id("stMetric").evaluate_all("""metrics => metrics
+        .flatMap(m => [m, ...m.querySelectorAll('*')])
+        .filter(e => getComputedStyle(e).overflowX !== 'visible' && (e.textContent || '').trim()
+                     && e.scrollWidth > e.clientWidth + 1)
+        .map(e => e.textContent.trim())""")
+    assert not cut, cut
     expect(main(page).get_by_text("across South Yorkshire in July 2015").first).to_be_visible()
     # the variation in words as well as colour: "Common cause: ..." or "Special cause: ..."
     expect(main(page).locator(".stMarkdownBadge").filter(has_text=re.compile(r"(Common|Special) cause")).first
