@@ -118,7 +118,21 @@ def runs_shown(runs: pd.DataFrame) -> pd.DataFrame:
     return ui.readable(shown, {"scope": "What was checked", "rows_checked": "Rows checked"})
 
 
+# a return's layouts as docs/return-format.md names them; police.uk's files by what they hold
+LAYOUTS = {"long": "long", "wide": "wide", "police_uk_street": "police.uk street records",
+           "police_uk_outcomes": "police.uk outcomes", "empty": "no figures"}
+
+
+def layout_words(layout: object) -> object:
+    """A file's layout as a person reads it: "long and wide" for a workbook with sheets of both ("long+wide")."""
+    if not isinstance(layout, str) or not layout:
+        return layout
+    return " and ".join(LAYOUTS.get(part, part.replace("_", " ")) for part in layout.split("+"))
+
+
 def files_shown(files: pd.DataFrame) -> pd.DataFrame:
-    """The file registry as the page shows it: outcomes in words, headings in words."""
+    """The file registry as the page shows it: outcomes and layouts in words, headings in words."""
     shown = files.assign(outcome=files["outcome"].map(lambda o: OUTCOMES.get(o, o)))
+    if "layout" in shown:
+        shown = shown.assign(layout=shown["layout"].map(layout_words))
     return ui.readable(shown, {"refusal": "Refusal", "status": "Where it stands", "message": "Message"})

@@ -196,3 +196,14 @@ def test_ingest_names_the_number_a_refused_file_is_kept_under(db, tmp_path, run_
     assert run_cli("files", "show", "2", "--db", db).stdout.startswith('File #2: "bad.csv", refused')
     again = run_cli("ingest", tmp_path / "bad.csv", "--db", db)  # the same bytes: the one refusal, by its number
     assert 'Refused "bad.csv" (file #2): nothing from it was loaded.' in again.stderr
+
+
+def test_the_files_loaded_page_names_each_layout_in_words(loaded, monkeypatch):
+    """Regression: the page's "Layout" column showed the stored codes, "police_uk_street" for police.uk's file."""
+    from dashboard_helpers import ANALYST, internal
+
+    page = internal(monkeypatch, loaded, "internal_pages/files.py", ANALYST)
+    assert not page.exception
+    table = page.dataframe[0].value
+    assert table["Layout"].tolist() == ["police.uk street records", "long", "long"]
+    assert not table.map(lambda v: isinstance(v, str) and "_" in v and v.islower()).any().any()
