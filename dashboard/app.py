@@ -62,12 +62,16 @@ with failsafe.guarded():
     # June 2026 to its sourc" on a phone): links wrap instead, as on the public app.
     # A metric's label is cut the same way ("People arrested on suspicion of child abuse offences, Barns…" on the
     # Provenance page, losing the area and month): it wraps too. A table of figures wider than a phone or a tablet
-    # (the overview's summary) scrolls within itself, never the whole page sideways.
+    # (the overview's summary) scrolls within itself, never the whole page sideways; its cells are padded less than
+    # Streamlit's 12 pixels a side, so that on a laptop's screen the summary's nine columns fit, its last one
+    # (the aspiration) not cut at the edge.
     st.html("<style>[data-testid='stPageLink-NavLink'] span, [data-testid='stPageLink-NavLink'] p "
             "{ white-space: normal; overflow: visible; text-overflow: clip; } "
             "[data-testid='stMetricLabel'] div, [data-testid='stMetricLabel'] p "
             "{ white-space: normal !important; overflow: visible; text-overflow: clip; } "
             "[data-testid='stMarkdownContainer'] table { display: block; max-width: 100%; overflow-x: auto; }"
+            "[data-testid='stMarkdownContainer'] table th, [data-testid='stMarkdownContainer'] table td "
+            "{ padding: 6px 8px; }"
             "[data-testid='stCaptionContainer'], [data-testid='stCaptionContainer'] p "
             f"{{ color: {CAPTION}; opacity: 1; }}"
             "</style>")

@@ -63,8 +63,16 @@ def print_axe_findings(page, capsys, where: str) -> list[dict]:
     return violations
 
 
+def summary_overflow(page) -> int:
+    """How many pixels of the overview's summary table lie beyond its box, to be scrolled to sideways."""
+    table = main(page).locator("table").filter(has=page.get_by_role("columnheader", name="Aspiration"))
+    return table.evaluate("t => t.scrollWidth - t.clientWidth")
+
+
 def test_overview_briefs_the_meeting_date_chosen(page, signed_in_as, shots, capsys):
     signed_in_as(page, "pcc@example.org")
+    # on a laptop's screen the summary's every column is in view, its aspirations not cut at the right edge
+    assert summary_overflow(page) <= 1
     expect(main(page).get_by_role("heading", name="Public Accountability Board briefing", level=1)).to_be_visible()
     expect(main(page).get_by_test_id("stMetric").first).to_be_visible()
     found = print_axe_findings(page, capsys, "the internal overview")
@@ -88,6 +96,7 @@ def test_overview_briefs_the_meeting_date_chosen(page, signed_in_as, shots, caps
                      && e.scrollWidth > e.clientWidth + 1)
         .map(e => e.textContent.trim())""")
     assert not cut, cut
+    assert summary_overflow(page) <= 1
     expect(main(page).get_by_text("across South Yorkshire in July 2015").first).to_be_visible()
     # the variation in words as well as colour: "Common cause: ..." or "Special cause: ..."
     expect(main(page).locator(".stMarkdownBadge").filter(has_text=re.compile(r"(Common|Special) cause")).first
