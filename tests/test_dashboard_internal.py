@@ -551,3 +551,14 @@ def test_a_period_with_no_change_to_give_leaves_its_cells_empty_in_the_measure_t
     got = pd.read_csv(io.BytesIO(years))
     assert pd.isna(got["Change"].iloc[0]) and got["Change"].iloc[1:].map(lambda v: isinstance(v, float)).all()
     assert got["Source"].str.startswith("provenance?").all()
+
+
+def test_the_monthly_table_of_a_measure_names_its_months_as_the_rest_of_the_page_does(monkeypatch, sample_db):
+    """Regression: the chart's table wrote "Jul 2015" where its caveats, just below, and every other page write
+    "July 2015"."""
+    at = internal(monkeypatch, sample_db, "internal_pages/measure.py", ANALYST)
+    at.selectbox(key="measure").select("cse_charges").run()
+    at.selectbox(key="view").select("month").run()
+    assert not at.exception
+    [table] = [d.value for d in at.dataframe if "Special cause" in d.value.columns]
+    assert "July 2015" in set(table["Month"]) and "Jul 2015" not in set(table["Month"])

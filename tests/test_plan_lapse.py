@@ -296,7 +296,7 @@ def test_measure_page_charts_a_month_past_the_plan_with_the_plans_limits(monkeyp
     assert LAPSE in shown
     assert "Limits recalculated from August 2014: The Jay report" in shown
     table = at.dataframe[0].value
-    assert table["Month"].iloc[-1] == "Apr 2026"
+    assert table["Month"].iloc[-1] == "April 2026"
     expected, _ = PlanAnalytics(figures, plans=plans_from_dict(extended())).chart("cse_referrals", None, "2026-04")
     frame = expected.frame()
     assert table["Upper limit"].tolist() == frame["upper"].round(2).tolist()

@@ -95,7 +95,7 @@ def test_the_measure_page_s_table_and_trace_link_carry_the_area_chosen(monkeypat
     at.selectbox(key="view").select("month").run()
     assert not at.exception
     table = at.dataframe[0].value
-    july = table[table["Month"] == "Jul 2015"]["Source"].iloc[0]
+    july = table[table["Month"] == "July 2015"]["Source"].iloc[0]
     assert named(july) == {"page": "provenance", "measure": "cse_charges", "area": "Rotherham", "month": "2015-07"}
     assert all(named(link)["area"] == "Rotherham" for link in table["Source"])
     trace = next(p for p in at.get("page_link") if "Trace" in p.proto.label)
@@ -333,7 +333,7 @@ def test_the_overview_s_link_to_the_ethnicity_recorded_share_opens_its_chart_on_
     assert at.selectbox(key="measure").value == SHARE
     at.selectbox(key="view").select("month").run()
     table = at.dataframe[0].value
-    september = table[table["Month"] == "Sep 2025"]
+    september = table[table["Month"] == "September 2025"]
     assert float(september["Per cent"].iloc[0]) == pytest.approx(share_of_plan(sample_db, "Rotherham", "2025-09"),
                                                                  abs=0.01)
     assert named(september["Source"].iloc[0]) == {"page": "provenance", "measure": SHARE, "area": "Rotherham",

@@ -222,7 +222,7 @@ if view == "month":
     if choice.view != "month":
         st.caption(f"Most months here have {choice.threshold} or fewer: read a single month with care "
                    "(the quarterly SPC chart adds them up).")
-    table = pd.DataFrame({"Month": frame["period"].dt.strftime("%b %Y"), unit.capitalize(): frame["value"].round(2),
+    table = pd.DataFrame({"Month": frame["period"].map(ui.month_words), unit.capitalize(): frame["value"].round(2),
                           "Mean": frame["mean"].round(2), "Lower limit": frame["lower"].round(2),
                           "Upper limit": frame["upper"].round(2), "Special cause": rule_words(frame),
                           "Caveats": frame["caveats"],
