@@ -309,7 +309,9 @@ def ingest(paths, db, quiet):
     """Load return files (CSV or XLSX; files or folders) into the warehouse, and police.uk's street-level
     crime and outcomes files (known by their header) as context.
 
-    Each file loads whole or not at all. A file already loaded (same content) is noticed and skipped.
+    Each file loads whole or not at all. A file already loaded (same content) is noticed and skipped; a
+    police.uk file named by itself whose month another file has replaced since is loaded again, putting it
+    back in force.
     A refused file is listed with every problem by file, sheet, row and column; the other files still
     load, and the command exits 1. See docs/return-format.md for the format.
 

@@ -290,26 +290,75 @@ def test_a_republished_month_replaces_the_old_one_as_revision_2(con, tmp_path):
                   [second.file_id]) > 0
 
 
-def test_an_earlier_download_of_a_month_republished_since_says_which_revision_is_in_force(con, tmp_path):
-    """Loading again a download of a month police.uk has republished since changes nothing, and says so: the month's
-    later revision, from its file and when it was loaded, stays in force, not the earlier download's."""
+def test_the_same_download_twice_in_a_row_changes_nothing(con, tmp_path):
+    """A download loaded again while its month is in force from it is skipped, and says nothing more."""
     first = load(con, STREET, tmp_path)
     again = load(con, STREET, tmp_path)
-    assert again.outcome == "already_loaded" and "republished" not in again.message  # still in force: nothing more
+    assert again.outcome == "already_loaded" and again.file_id == first.file_id
+    assert again.message == (f'already loaded as file #{first.file_id} ("{STREET.name}") on '
+                             f"{uk_words(scalar(con, 'SELECT received_at FROM file_registry'))}; nothing changed.")
+    assert scalar(con, "SELECT count(*) FROM police_uk_month") == 1
 
-    def republish(rows):
-        del rows[1:3]
 
-    second = load(con, modified_copy(tmp_path, "2017-11-south-yorkshire-street (1).csv", republish), tmp_path)
-    assert second.outcome == "accepted"
-    when = uk_words(scalar(con, "SELECT loaded_at FROM police_uk_month WHERE revision = 2"), "words")
-    older = load(con, STREET, tmp_path)
-    assert older.outcome == "already_loaded" and older.file_id == first.file_id
-    assert older.message.startswith(f"already loaded as file #{first.file_id} (")
-    assert (" police.uk has republished its month since, and the later revision stays in force: South Yorkshire "
-            "Police's street-level crime of November 2017 (revision 1 in that file) is revision 2 now, from file "
-            f'#{second.file_id} ("2017-11-south-yorkshire-street (1).csv") loaded on {when}.') in older.message
-    assert scalar(con, "SELECT file_id FROM police_uk_month_current WHERE kind = 'street'") == second.file_id
+def test_a_download_replaced_since_is_put_back_in_force_when_loaded_again(con, tmp_path):
+    """Regression: once an older download of a month had replaced the newer one, the newer file could not be put
+    back: loading it again, byte for byte the same, was skipped as already loaded. A download loaded before whose
+    month another file is in force for now is loaded again as its own load (its counts in force, revision 3), and
+    says which file it was loaded as and which it is in force in place of; loaded once more, it is skipped."""
+    first = load(con, STREET, tmp_path)
+
+    def older(rows):
+        del rows[300:]
+
+    old = load(con, modified_copy(tmp_path, "2017-11-south-yorkshire-street (1).csv", older), tmp_path)
+    assert old.outcome == "accepted" and "markedly fewer records" in old.message
+    back = load(con, STREET, tmp_path)
+    assert back.outcome == "accepted" and back.file_id not in (first.file_id, old.file_id)
+    assert back.message.startswith(
+        f'It was loaded before as file #{first.file_id} ("{STREET.name}"); it is now in force again in place of '
+        f'file #{old.file_id} ("2017-11-south-yorkshire-street (1).csv") for South Yorkshire Police\'s street-level '
+        "crime of November 2017."), back.message
+    assert con.execute("SELECT revision, file_id, records FROM police_uk_month ORDER BY revision").fetchall() == [
+        (1, first.file_id, 583), (2, old.file_id, 299), (3, back.file_id, 583)]
+    assert counts_by_district(con, "street") == expected_districts(STREET)
+    assert (back.new, back.revised, back.unchanged) != (0, 0, 0)
+    assert scalar(con, "SELECT sha256 FROM file_registry WHERE file_id = ?", [back.file_id]) == scalar(
+        con, "SELECT sha256 FROM file_registry WHERE file_id = ?", [first.file_id])
+    # in force from it now: loading it once more changes nothing
+    again = load(con, STREET, tmp_path)
+    assert again.outcome == "already_loaded" and scalar(con, "SELECT max(revision) FROM police_uk_month") == 3
+    assert "Another file" not in again.message
+
+
+def test_a_download_replaced_since_and_found_in_a_folder_is_skipped_saying_how_to_put_it_back(con, tmp_path):
+    """A folder holding two downloads of a month, loaded again, leaves the month as it is: each file found there that
+    was loaded before is skipped, the one not in force saying which file is, and how to put it back (naming it by
+    itself). Were they put back, each load of the folder would switch the month from one to the other."""
+    from pipelines.ingest.load import ingest
+
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    shutil.copy(STREET, folder / "2017-11-south-yorkshire-street.csv")
+
+    republished = read_rows(STREET)
+    del republished[1:3]
+    write_rows(folder / "2017-11-south-yorkshire-street (1).csv", republished)
+    first = ingest(con, [folder], loaded_by="tester", today=TODAY)
+    assert [f.outcome for f in first.files] == ["accepted", "accepted"]
+    in_force = scalar(con, "SELECT file_id FROM police_uk_month_current WHERE kind = 'street'")
+    again = ingest(con, [folder], loaded_by="tester", today=TODAY)
+    assert [f.outcome for f in again.files] == ["already_loaded", "already_loaded"]
+    assert scalar(con, "SELECT max(revision) FROM police_uk_month") == 2
+    assert scalar(con, "SELECT file_id FROM police_uk_month_current WHERE kind = 'street'") == in_force
+    skipped = next(f for f in again.files if f.file_id != in_force)
+    assert ("Another file is in force for its month: South Yorkshire Police's street-level crime of November 2017 "
+            f"(revision 1 in that file) is revision 2 now, from file #{in_force} (") in skipped.message
+    assert skipped.message.endswith(
+        f'To put this file back in force, load it by itself: pccdash ingest "{skipped.path}".')
+    # named by itself, it is put back
+    back = ingest(con, [skipped.path], loaded_by="tester", today=TODAY).files[0]
+    assert back.outcome == "accepted" and f"in place of file #{in_force} (" in back.message
+    assert scalar(con, "SELECT max(revision) FROM police_uk_month") == 3
 
 
 def test_a_download_with_markedly_fewer_records_than_the_month_in_force_loads_and_says_so(con, tmp_path):

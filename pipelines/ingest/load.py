@@ -245,11 +245,14 @@ def ingest(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path], *, loade
         raise nothing_found(paths)
     user = loaded_by or _user()
     say = progress or (lambda _msg: None)
+    # a police.uk file named by itself, loaded before and replaced since, is put back in force; one in a folder is not
+    alone = {Path(raw).resolve() for raw in paths if Path(raw).is_file()}
     with tempfile.TemporaryDirectory(prefix="pccdash-") as tmp:
         for i, (path, label) in enumerate(files, start=1):
             say(f"[{i}/{len(files)}] {shown(label, None)} ({_size(path)})")
             outcome = _ingest_any(con, path, label, loaded_by=user, today=today, tmp_dir=Path(tmp),
-                                  recorded=recorded, progress=progress, stored=stored)
+                                  recorded=recorded, progress=progress, stored=stored,
+                                  put_back=path.resolve() in alone)
             report.files.append(outcome)
             say(f"        {describe(outcome)}")
     return report
@@ -257,15 +260,17 @@ def ingest(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path], *, loade
 
 def _ingest_any(con: duckdb.DuckDBPyConnection, path: Path, label: str, *, loaded_by: str, today: dt.date | None,
                 tmp_dir: Path, recorded: Recorded | None = None,
-                progress: Callable[[str], None] | None = None, stored: str | None = None) -> FileOutcome:
+                progress: Callable[[str], None] | None = None, stored: str | None = None,
+                put_back: bool = True) -> FileOutcome:
     """A police.uk street or outcomes file (known by its header, or by police.uk's columns in it) goes to its own
-    pipeline, told `progress` of each stage when it is large; anything else is a force return."""
+    pipeline, told `progress` of each stage when it is large, and `put_back` as `ingest_police_uk` is; anything else
+    is a force return."""
     from ..policeuk import detect, header_problem, ingest_police_uk
 
     # a police.uk file whose header has changed is refused as police.uk's, naming its columns, not as a return
     if path.suffix.lower() == ".csv" and (detect(path) or header_problem(path, label)):
         return ingest_police_uk(con, path, loaded_by=loaded_by, today=today, tmp_dir=tmp_dir, label=label,
-                                recorded=recorded, progress=progress)
+                                recorded=recorded, progress=progress, put_back=put_back)
     return ingest_file(con, path, loaded_by=loaded_by, today=today, tmp_dir=tmp_dir, label=label, recorded=recorded,
                        stored=stored)
 

@@ -420,13 +420,21 @@ def _insert_revisions(con: duckdb.DuckDBPyConnection, table: str, file_id: int, 
 
 def ingest_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, loaded_by: str,
                      today: dt.date | None = None, tmp_dir: Path, label: str | None = None,
-                     recorded: Recorded | None = None, progress: Callable[[str], None] | None = None) -> FileOutcome:
+                     recorded: Recorded | None = None, progress: Callable[[str], None] | None = None,
+                     put_back: bool = True) -> FileOutcome:
     """Load one police.uk street or outcomes file in one transaction, or refuse it whole with its problems.
 
     `label` is the name it is shown and registered by (its file name unless given). DuckDB works within the
     setting duckdb_memory_limit meanwhile (PCCDASH_DUCKDB_MEMORY_LIMIT). `recorded(con, file_id, outcome)` runs in
     the transaction that registers the file, accepted or refused, as for a force return. `progress` is told each
-    stage of a large file (STAGES_FROM_BYTES or more) with the seconds so far."""
+    stage of a large file (STAGES_FROM_BYTES or more) with the seconds so far.
+
+    A file loaded before is skipped while its months are in force from it. One whose months another file has
+    replaced since (police.uk's republication, or an older download loaded after it) is loaded again, as its own
+    load, putting its counts back in force: loading it is the office's choice of it over the other file. With
+    `put_back` False (a file found in a folder, not named by itself) it is skipped, saying which file is in force
+    and how to put it back: a folder holding two downloads of a month would otherwise switch them each time it is
+    loaded."""
     started = time.perf_counter()
     path = Path(path)
     label = label or path.name
@@ -454,14 +462,19 @@ def ingest_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, loaded
                            started, recorded=recorded)
         earlier = one(con, "SELECT file_id, name, received_at FROM file_registry "
                            "WHERE sha256 = ? AND outcome = 'accepted' ORDER BY file_id LIMIT 1", [facts.sha256])
-        if earlier:
+        elsewhere = in_force_elsewhere(con, facts.sha256) if earlier else []
+        if earlier and not (elsewhere and put_back):
             file_id, name, when = earlier
             return FileOutcome(label, path, "already_loaded", file_id=file_id, layout=f"police_uk_{kind}",
                                message=f'already loaded as file #{file_id} ("{name}") on {uk_words(when)}; '
-                                       f"nothing changed.{republished_since(con, file_id)}",
+                                       f"nothing changed.{_replaced_since(elsewhere, path)}",
                                seconds=time.perf_counter() - started)
-        return _load(con, path, label, kind, facts, None, received=received, loaded_by=loaded_by, month=month,
-                     started=started, dry_run=False, recorded=recorded, progress=progress)
+        outcome = _load(con, path, label, kind, facts, None, received=received, loaded_by=loaded_by, month=month,
+                        started=started, dry_run=False, recorded=recorded, progress=progress)
+        if elsewhere and outcome.outcome == "accepted":
+            outcome.message = " ".join(n for n in (_put_back_note(con, facts.sha256, outcome.file_id, elsewhere),
+                                                   outcome.message) if n)
+        return outcome
 
 
 # A month republished by police.uk keeps its crimes and moves their outcomes on, so its record count hardly falls; a
@@ -494,26 +507,52 @@ def fewer_records_note(con: duckdb.DuckDBPyConnection, file_id: int) -> str:
             "download.")
 
 
-def republished_since(con: duckdb.DuckDBPyConnection, file_id: int) -> str:
-    """Of a police.uk file loaded before, the months of it police.uk has republished since (a later file loaded as a
-    later revision): which revision is in force, from which file and when it was loaded; "" when its months are
-    still in force. Loading the earlier download again changes nothing, and the later revision stays in force."""
-    rows = con.execute(
-        """SELECT m.kind, m.falls_within, m.period, m.revision, c.revision, c.file_id, r.name, c.loaded_at
-           FROM police_uk_month m
-           JOIN police_uk_month c ON c.kind = m.kind AND c.falls_within = m.falls_within AND c.period = m.period
-                                 AND c.revision = (SELECT max(x.revision) FROM police_uk_month x WHERE x.kind = m.kind
-                                                   AND x.falls_within = m.falls_within AND x.period = m.period)
+def in_force_elsewhere(con: duckdb.DuckDBPyConnection, sha256: str) -> list[tuple]:
+    """Of the content `sha256`, loaded before, the months whose counts in force now are another file's: each as
+    (kind, force, month, its latest revision from this content, the revision in force, that revision's file id,
+    name and time loaded). Empty when every month of it is in force from it (from any file of the same bytes)."""
+    return con.execute(
+        """WITH mine AS (SELECT m.kind, m.falls_within, m.period, max(m.revision) AS revision
+                         FROM police_uk_month m JOIN file_registry f ON f.file_id = m.file_id
+                         WHERE f.sha256 = $sha AND f.outcome = 'accepted' GROUP BY ALL)
+           SELECT m.kind, m.falls_within, m.period, m.revision, c.revision, c.file_id, r.name, c.loaded_at
+           FROM mine m
+           JOIN police_uk_month_current c USING (kind, falls_within, period)
            JOIN file_registry r ON r.file_id = c.file_id
-           WHERE m.file_id = ? AND c.revision > m.revision
-           ORDER BY m.period, m.falls_within, m.kind""", [file_id]).fetchall()
-    said = [f"{possessive(force_name)} {KIND_WORDS.get(kind, kind)} of {month_words(period)} (revision {was} in that "
-            f'file) is revision {now} now, from file #{by} ("{shown(by_name, None)}") loaded on '
-            f'{uk_words(loaded, "words")}' for kind, force_name, period, was, now, by, by_name, loaded in rows]
+           WHERE r.sha256 <> $sha
+           ORDER BY m.period, m.falls_within, m.kind""", {"sha": sha256}).fetchall()
+
+
+def _month_of(kind: str, force_name: str, period: dt.date) -> str:
+    return f"{possessive(force_name)} {KIND_WORDS.get(kind, kind)} of {month_words(period)}"
+
+
+def _replaced_since(elsewhere: list[tuple], path: Path) -> str:
+    """Of a file loaded before and skipped, the months of it another file is in force for (`in_force_elsewhere`):
+    which revision is in force, from which file and when it was loaded, and how to put this file back; "" for
+    none."""
+    said = [f"{_month_of(kind, force_name, period)} (revision {was} in that file) is revision {now} now, from file "
+            f'#{by} ("{shown(by_name, None)}") loaded on {uk_words(loaded, "words")}'
+            for kind, force_name, period, was, now, by, by_name, loaded in elsewhere]
     if not said:
         return ""
-    return (f" police.uk has republished {'its month' if len(said) == 1 else 'its months'} since, and the later "
-            f"revision stays in force: {'; '.join(said)}.")
+    return (f" Another file is in force for {'its month' if len(said) == 1 else 'its months'}: {'; '.join(said)}. "
+            f'To put this file back in force, load it by itself: pccdash ingest "{shown(str(path), None)}".')
+
+
+def _put_back_note(con: duckdb.DuckDBPyConnection, sha256: str, file_id: int, elsewhere: list[tuple]) -> str:
+    """Of a file loaded before and loaded again as `file_id` because other files were in force for its months
+    (`in_force_elsewhere`), in words: the files it was loaded as, and those it is in force in place of now."""
+    before = [f'#{n} ("{shown(name, None)}")' for n, name in con.execute(
+        "SELECT file_id, name FROM file_registry WHERE sha256 = ? AND outcome = 'accepted' AND file_id <> ? "
+        "ORDER BY file_id", [sha256, file_id]).fetchall()]
+    replaced = {}
+    for kind, force_name, period, _was, _now, by, by_name, _loaded in elsewhere:
+        replaced.setdefault((by, by_name), []).append(_month_of(kind, force_name, period))
+    instead = "; ".join(f'file #{by} ("{shown(by_name, None)}") for {listed(months)}'
+                        for (by, by_name), months in replaced.items())
+    return (f"It was loaded before as file{'s' if len(before) > 1 else ''} {listed(before)}; it is now in force "
+            f"again in place of {instead}.")
 
 
 def validate_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, today: dt.date | None = None,
