@@ -240,7 +240,10 @@ CELL_WITH_ADVICE = [
     ("month_with_a_slash", 0, "2015/07", "Write 2015-07."),
     ("month_first", 0, "07/2015", "Write 2015-07."),
     ("day_in_england", 0, "01/07/2015", "Write 2015-07."),
-    ("district_with_more_words", 1, "Doncaster District", 'Did you mean "Doncaster"?'),
+    ("district_with_more_words", 1, "Doncaster District",
+     'Did you mean "Doncaster"? If the force has renamed the district, record the rename in force.yaml: the '
+     'district\'s name "Doncaster District", with its former name among its aliases (aliases: [Doncaster]), so that '
+     "its months sent as Doncaster stay its own; then load the file again."),
     ("district_misspelt", 1, "Doncastor", 'Did you mean "Doncaster"?'),
     # a totals row, which the long layout has no place for, named as the force's and not as an unknown district
     ("force_total_as_district", 1, "South Yorkshire", "That is the whole force, not a district: leave the force's "
@@ -268,6 +271,32 @@ def test_a_cell_the_contract_cannot_read_is_told_what_to_write_or_do_instead(con
     told = [p.text for p in outcome.problems if p.row == 3 and p.column == HEADER[column]]
     assert len(told) == 1 and told[0].startswith(f'"{cell}" ') and told[0].endswith(" " + advice), told
     assert [q[-1] for q in quarantined(con, name)] == [told]
+
+
+RENAMED = ('If the force has renamed the district, record the rename in force.yaml: the district\'s name "Sheffield '
+           'City", with its former name among its aliases (aliases: [Sheffield]), so that its months sent as Sheffield '
+           "stay its own; then load the file again.")
+
+
+@pytest.mark.parametrize("ext", ["csv", "xlsx"])
+def test_a_district_named_with_more_words_is_told_once_how_a_rename_is_recorded(con, tmp_path, ext):
+    """Regression: a return naming "Sheffield City", as a force may rename a district, was told only 'Did you mean
+    "Sheffield"?'. Its first row so named now also says how a rename is recorded in force.yaml (the new name, the
+    former among its aliases), once for the file; a misspelt district is told only what was meant."""
+    rows = [["2015-07", "Barnsley", "cse_charges", 1], ["2015-07", "Sheffield City", "cse_charges", 4],
+            ["2015-07", "Sheffield City", "cse_arrests", 5], ["2015-07", "Rotherhm", "cse_arrests", 2],
+            ["2015-07", "Sheffield City", "cse_referrals", 6]]
+    name = f"renamed.{ext}"
+    outcome = load(con, write_return(tmp_path / name, rows))
+    assert outcome.outcome == "rejected"
+    told = {p.row: p.text for p in outcome.problems if p.column == "district"}
+    meant = ('is not a district of the force; expected one of Barnsley, Doncaster, Rotherham, Sheffield. Did you '
+             'mean "{}"?')
+    assert told == {3: f'"Sheffield City" {meant.format("Sheffield")} {RENAMED}',
+                    4: f'"Sheffield City" {meant.format("Sheffield")}',
+                    5: f'"Rotherhm" {meant.format("Rotherham")}',
+                    6: f'"Sheffield City" {meant.format("Sheffield")}'}
+    assert [m for q in quarantined(con, name) for m in q[-1] if RENAMED in m] == [told[3]]
 
 
 @pytest.mark.parametrize("advise,text", [

@@ -615,10 +615,31 @@ def district_advice(text: str | None) -> str | None:
         return ("That is the whole force, not a district: leave the force's totals out of the return (a wide "
                 "sheet's check column may be headed Total).")
     lookup = force().district_lookup()
-    within = {d for label, d in lookup.items() if re.search(rf"\b{re.escape(label)}\b", core)}
+    within = _within(core, lookup)
     near = difflib.get_close_matches(core, list(lookup), n=1, cutoff=0.8)
     meant = within.pop() if len(within) == 1 else lookup[near[0]] if near and not within else None
     return f'Did you mean "{meant}"?' if meant else None
+
+
+def _within(core: str, lookup: dict[str, str]) -> set[str]:
+    """The districts whose name or alias is a whole word or words of `core` (lower case, spaces single)."""
+    return {d for label, d in lookup.items() if re.search(rf"\b{re.escape(label)}\b", core)}
+
+
+def rename_advice(text: str | None) -> str | None:
+    """For a district written as a district's name with more words ("Sheffield City"), as a force may rename one:
+    that a rename is recorded in force.yaml, the new name with the former among its aliases. None for any other text
+    (a misspelling is not a rename; the whole force is not a district)."""
+    written = " ".join((text or "").split())
+    advice = district_advice(written)
+    within = _within(written.lower(), force().district_lookup())
+    if (advice is None or not advice.startswith("Did you mean") or len(within) != 1
+            or written.lower() in force().district_lookup()):
+        return None
+    former = within.pop()
+    return (f"If the force has renamed the district, record the rename in force.yaml: the district's name "
+            f'"{written}", with its former name among its aliases (aliases: [{former}]), so that its months '
+            f"sent as {former} stay its own; then load the file again.")
 
 
 def measure_advice(text: str | None) -> str | None:
@@ -669,11 +690,18 @@ def row_rule_samples(con, rule: RowRule, limit: int | None = SAMPLES_KEPT) -> li
         return []
     said: dict = {}
     names = {m.id: m.short_name for m in catalogue().measures}  # a message names a measure and a month as people do
-    return [Sample(f, sh, r, c, p, d, m,
-                   _with_advice(rule, _render(rule.message, value=v, period=month_text(pt), district=dn,
-                                              measure=names.get(mn, mn)), v, said),
-                   cell)
-            for f, sh, r, c, p, d, m, v, pt, dn, mn, cell in rows]
+    samples = [Sample(f, sh, r, c, p, d, m,
+                      _with_advice(rule, _render(rule.message, value=v, period=month_text(pt), district=dn,
+                                                 measure=names.get(mn, mn)), v, said),
+                      cell)
+               for f, sh, r, c, p, d, m, v, pt, dn, mn, cell in rows]
+    if rule.column == "district":  # a district renamed: how to record it is said once a file, at its first row
+        told: set[str | None] = set()
+        for sample, (f, *_rest, v, _pt, _dn, _mn, _cell) in zip(samples, rows, strict=True):
+            if f not in told and (rename := rename_advice(v)) is not None:
+                told.add(f)
+                sample.message = f"{sample.message} {rename}"
+    return samples
 
 
 
