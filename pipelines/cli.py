@@ -365,9 +365,10 @@ def ingest(paths, db, quiet):
         from .ingest.load import not_loaded
 
         click.secho(not_loaded(report.skipped), fg="yellow")
-    # figures past the last plan, or a plan about to end: said of a load that brought figures; a run that loaded
-    # nothing (a name mistyped, a file already loaded) changed nothing the plans cover, and the pages say it still
-    for notice in coverage_notices(months, shown=brought) if report.count("accepted") else []:
+    # figures past the last plan, or a plan about to end: said of a load that brought figures of those months; a run
+    # that brought none (a name mistyped, a file already loaded, a police.uk file) changed nothing the plans cover,
+    # and the pages say it still
+    for notice in coverage_notices(months, brought) if brought else []:
         click.secho(notice, fg="yellow")
     if not report.ok:
         sys.exit(1)

@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 import yaml
 from dashboard_helpers import copy_warehouse, internal, texts
+from helpers import ROOT
 
 from pipelines import warehouse
 from pipelines.catalogue import REFERENCE_DIR
@@ -233,6 +234,33 @@ def test_ingest_reports_a_month_loaded_past_the_plans_end(sample_db, tmp_path, r
         again = run_cli("ingest", "--db", db, "--quiet", *args)
         assert "Police and Crime Plan" not in again.stdout, again.stdout
     assert "1 not found." in run_cli("ingest", "--db", db, "--quiet", tmp_path / "2026-04-cse-retrun.csv").stdout
+
+
+def test_ingest_says_a_plans_end_only_of_a_load_of_the_latest_month(sample_db, tmp_path, run_cli):
+    """Regression: loading a police.uk file of 2017 printed "Police and Crime Plan 2022-2026 ends in March 2026 ...",
+    as did a correction to a month of 2015: a notice about the latest month loaded, which neither load touched. A
+    load's plan notices are of the months it brought the force's figures for: a police.uk file brings none."""
+    db = copy_warehouse(sample_db, tmp_path)
+    ending = "Police and Crime Plan 2022-2026 ends in March 2026"
+    street = ROOT / "pipelines" / "sample" / "police_uk" / "2017-11-south-yorkshire-street.sample.csv"
+    police_uk = run_cli("ingest", "--db", db, "--quiet", street)
+    assert police_uk.exit_code == 0 and "1 file(s) accepted" in police_uk.stdout, police_uk.output
+    assert "Police and Crime Plan" not in police_uk.stdout, police_uk.stdout
+    with warehouse.connect_read_only(db) as con:
+        held = dict(((str(p)[:7], d), v) for p, d, v in con.execute(
+            "SELECT period, district, value FROM figure WHERE measure = 'cse_arrests' AND period IN "
+            "(DATE '2015-07-01', DATE '2026-03-01')").fetchall())
+    old = tmp_path / "2015-07-correction.csv"
+    old.write_text(f"period,district,measure,value\n2015-07,Barnsley,cse_arrests,{held['2015-07', 'Barnsley'] + 1:g}\n",
+                   encoding="utf-8")
+    corrected = run_cli("ingest", "--db", db, "--quiet", old)
+    assert corrected.exit_code == 0 and "1 file(s) accepted" in corrected.stdout, corrected.output
+    assert "Police and Crime Plan" not in corrected.stdout, corrected.stdout
+    latest = tmp_path / "2026-03-correction.csv"
+    latest.write_text(f"period,district,measure,value\n2026-03,Barnsley,cse_arrests,{held['2026-03', 'Barnsley'] + 1:g}"
+                      "\n", encoding="utf-8")
+    march = run_cli("ingest", "--db", db, "--quiet", latest)
+    assert march.exit_code == 0 and ending in " ".join(march.stdout.split()), march.output
 
 
 # --------------------------------------------------------------------------------------------------

@@ -63,7 +63,8 @@ def _outside_sentence(before: Plan | None, after: Plan | None, first: int, last:
 
 
 def plan_notices(months: Iterable[object], plans: PlanSet | None = None, *, besides: object = None,
-                 shown: Iterable[object] | None = None, loaded_to: object = None) -> list[str]:
+                 shown: Iterable[object] | None = None, loaded_to: object = None,
+                 only_shown: bool = False) -> list[str]:
     """Plain sentences on the plans' coverage of the months loaded (``YYYY-MM`` or dates); [] when all is well.
 
     Months outside every plan are reported run by run (after the last plan, between two, before the
@@ -73,7 +74,9 @@ def plan_notices(months: Iterable[object], plans: PlanSet | None = None, *, besi
     ``shown``: the months the page, pack or load is about (the 12 months a briefing reports, the months a
     load brought); a run of months with a plan after it (between two plans, before the first) is said only
     where one of its months is among them: a gap the figures shown have moved past is history, not news, while
-    figures past the last plan are said until the next plan is added.
+    figures past the last plan are said until the next plan is added. ``only_shown``: every notice is said only
+    where ``shown`` holds a month of it: the months past the last plan where one of them is shown, and a plan's end
+    where the latest month is (a load's notices, of the months it brought).
     ``loaded_to``: the latest month the warehouse holds, when ``months`` stop at an earlier month reported (a
     briefing or `pccdash plan` for an earlier month): the plan's end is then said from that month, not as from the
     latest month loaded.
@@ -98,10 +101,12 @@ def plan_notices(months: Iterable[object], plans: PlanSet | None = None, *, besi
         _, _, first, _ = gaps.get(key, (before, after, n, n))
         gaps[key] = (before, after, first, n)
     out += [_outside_sentence(*gap) for gap in gaps.values()
-            if about is None or gap[1] is None or any(gap[2] <= n <= gap[3] for n in about)]
+            if about is None or (gap[1] is None and not only_shown) or any(gap[2] <= n <= gap[3] for n in about)]
 
     latest = numbers[-1]
     current = plans.plan_for(latest)
+    if only_shown and latest not in (about or set()):
+        current = None  # the plan's end is said from the latest month, which is not among those shown
     if current is not None and current.end - latest <= ENDING_SOON_MONTHS and plans.next_after(current.end) is None:
         ahead = current.end - latest
         if loaded_to is not None and month_number(loaded_to) > latest:  # later months are loaded: not the latest
@@ -116,11 +121,12 @@ def plan_notices(months: Iterable[object], plans: PlanSet | None = None, *, besi
     return out
 
 
-def coverage_notices(months: Iterable[object], shown: Iterable[object] | None = None) -> list[str]:
-    """``plan_notices`` for a command that has already done its work (a load; ``shown``, the months it brought
-    figures for): a broken plan.yaml is told as one more sentence rather than as the command's failure, since
-    the figures are loaded."""
+def coverage_notices(months: Iterable[object], brought: Iterable[object]) -> list[str]:
+    """``plan_notices`` for a load that has done its work, of the months it ``brought`` figures for: only the notices
+    about those months (``only_shown``), so a load of an old month's correction, or of police.uk's context, which
+    brings the force's figures for no month, says nothing of a plan's end or of months past it. A broken plan.yaml
+    is told as one more sentence rather than as the command's failure, since the figures are loaded."""
     try:
-        return plan_notices(months, shown=shown)
+        return plan_notices(months, shown=brought, only_shown=True)
     except ConfigError as exc:
         return [f'The plans\' coverage could not be checked: {exc} Run "pccdash check" to find every problem.']
