@@ -310,6 +310,36 @@ def test_no_advice_where_there_is_no_telling_what_was_meant(advise, text):
     assert advise(text) is None
 
 
+# a count refused as negative, and the comparison each case makes with it (rule: the rows it would have said)
+NEGATIVE_COMPARED = [
+    ("part_not_above_whole", month("2015-07", "cse_arrests", (-4, 6, 7, 8))
+     + month("2015-07", "grooming_arrests", (0, 2, 3, 4))),
+    ("month_on_month_change", month("2015-06", "cse_arrests", (20, 6, 7, 8))
+     + month("2015-07", "cse_arrests", (-4, 6, 7, 8))),
+    ("charges_within_arrests", month("2015-07", "cse_arrests", (-4, 6, 7, 8))
+     + month("2015-07", "cse_charges", (1, 2, 3, 4))),
+    ("percentage_matches_its_parts", month("2015-07", "cse_suspects_identified", (-4, 6, 7, 8))
+     + month("2015-07", "cse_suspects_arrested_12w", (2, 3, 3, 4))
+     + month("2015-07", "cse_suspects_arrested_12w_pct", (50, 50, 42.9, 50))),
+    ("breakdown_sums_to_total", VICTIMS + [["2015-07", "Barnsley", "victims_supported", -1, "Pakistani"],
+                                           ["2015-07", "Barnsley", "victims_supported", 3, "Not recorded"]]),
+    ("breakdown_sums_to_total", month("2015-07", "victims_supported", (-3, 2, 3, 4))
+     + [["2015-07", "Barnsley", "victims_supported", 3, "Pakistani"]]),
+]
+
+
+@pytest.mark.parametrize("rule_id,rows", NEGATIVE_COMPARED,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(NEGATIVE_COMPARED)])
+def test_a_count_refused_as_negative_is_not_compared_again(con, tmp_path, rule_id, rows):
+    """Regression: a negative count was refused as negative and said again by each rule comparing it ("Grooming
+    arrests (0) is more than CSE arrests (-4)", "went to -4 from 20"): the figure is wrong once, and said once."""
+    name = f"negative-{rule_id}.csv"
+    outcome = load(con, write_return(tmp_path / name, rows))
+    assert outcome.outcome == "rejected"
+    assert failed_rules(con, last_run(con, name)[0]) == {"count_not_negative": 1}
+    assert [q[6] for q in quarantined(con, name)] == [["count_not_negative"]]
+
+
 def quarantined(con, name: str) -> list[tuple]:
     return con.execute(
         "SELECT q.source_sheet, q.source_row, q.period_text, q.district_text, q.measure_text, q.value_text, q.reasons, "

@@ -99,6 +99,8 @@ def reference_values() -> dict[str, object]:
         "districts": list(force().districts),
         "measures": [m.id for m in returned],
         "measure_names": [m.short_name for m in returned],  # beside "measures", for messages people read
+        # the measures whose figures are counts, a negative one refused by count_not_negative
+        "count_measures": [m.id for m in returned if m.value_type == "integer"],
         "part_of_child": [m.id for m in parts],
         "part_of_parent": [m.part_of for m in parts],
         "percentage_ids": [m.id for m in pct],
@@ -269,6 +271,9 @@ def _measure_rule(rule: dict, props: dict, where: str, refs: dict) -> _MeasureRu
 
 
 _NAME = "coalesce(${{measure_names}}[list_position(${{measures}}, {0})], {0})"
+# a figure of the batch a comparison reads: one with a value, and not a count refused as negative (count_not_negative
+# says so once; compared, it would be said again, as a change or as more than another figure)
+_COMPARED = "{0}value IS NOT NULL AND NOT ({0}value < 0 AND list_contains(${{count_measures}}, {0}measure))"
 _NUMBER = "regexp_replace({0}::VARCHAR, '\\.0$', '')"
 _MONTH = "strftime({0}, '%B %Y')"
 _SOURCE = "b.source_file, b.source_sheet, b.source_row, b.source_column, b.period, b.district, b.measure"
@@ -283,7 +288,8 @@ def _known(where: str) -> str:
            ON b.period = f.period AND b.district = f.district AND b.measure = f.measure
     WHERE {where.format("f.measure")}
     UNION ALL
-    SELECT period, district, measure, value FROM ${{object}} WHERE value IS NOT NULL AND {where.format("measure")})"""
+    SELECT period, district, measure, value FROM ${{object}}
+    WHERE {_COMPARED.format("")} AND {where.format("measure")})"""
 
 
 def _change_sql(rule: _MeasureRule, where: str) -> str:
@@ -310,7 +316,7 @@ def _change_sql(rule: _MeasureRule, where: str) -> str:
 SELECT {_SOURCE}, {detail} AS detail
 FROM ${{object}} b
 {join}
-WHERE b.value IS NOT NULL AND {where.format("b.measure")} AND abs(b.value - prev.value) >= {least_change!r}
+WHERE {_COMPARED.format("b.")} AND {where.format("b.measure")} AND abs(b.value - prev.value) >= {least_change!r}
   AND greatest(b.value, prev.value) >= {ratio!r} * least(b.value, prev.value)"""
 
 
@@ -340,7 +346,7 @@ def _ratio_sql(rule: _MeasureRule) -> str:
     WHERE f.measure IN ({measure}, {against})
     UNION ALL
     SELECT source_file, source_sheet, source_row, source_column, period, district, measure, value, true
-    FROM ${{object}} WHERE value IS NOT NULL AND measure IN ({measure}, {against}))
+    FROM ${{object}} WHERE {_COMPARED.format("")} AND measure IN ({measure}, {against}))
 SELECT {", ".join(pick.format(c) for c in ("source_file", "source_sheet", "source_row", "source_column"))},
        m.period, m.district, {pick.format("measure")}, {detail} AS detail
 FROM known m
