@@ -434,8 +434,18 @@ def test_a_month_missing_from_the_middle_of_the_span_is_a_warning_for_each_distr
     assert load(con, write_return(tmp_path / name, rows)).outcome == "accepted"
     run_id = last_run(con, name)[0]
     assert failed_rules(con, run_id) == {"every_district_every_month": 4}
-    assert [s[3].split(" is not")[0] for s in samples(con, run_id, "every_district_every_month")] == [
-        f"CSE charges for {d} in July 2015" for d in DISTRICTS]
+    assert [s[3] for s in samples(con, run_id, "every_district_every_month")] == [
+        f"CSE charges for {d} in July 2015 is not reported: the file sends it for no district that month, which "
+        "falls within its months, June 2015 to August 2015." for d in DISTRICTS]
+
+
+def test_a_month_sent_only_for_names_that_are_not_districts_says_so(con, tmp_path):
+    """Regression: a month sent for "Sheffield City" alone was said to be covered "for other districts"."""
+    name = "unknown.csv"
+    load(con, write_return(tmp_path / name, [["2015-07", "Sheffield City", "cse_charges", 1]]))
+    assert [s[3] for s in samples(con, last_run(con, name)[0], "every_district_every_month")][0] == (
+        "CSE charges for Barnsley in July 2015 is not reported: the file sends it that month for no district of the "
+        "force.")
 
 
 def test_a_district_sent_twice_does_not_stand_for_one_left_out(con, tmp_path):

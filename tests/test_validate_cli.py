@@ -44,7 +44,21 @@ def test_validate_accepted_figures_names_the_files_that_cover_a_month_a_district
     result = run_cli("validate", "--db", db)
     said = [line.strip() for line in result.stdout.splitlines() if "is not reported" in line]
     assert said == ['- file "2026-06-a.csv", "2026-06-b.csv": CSE charges for Doncaster in June 2026 is not reported: '
-                    "the file covers that month for other districts."], result.stdout
+                    "the files cover that month for other districts."], result.stdout
+
+
+def test_validate_accepted_figures_says_a_month_several_files_skip_is_sent_by_none(db, tmp_path, run_cli, monkeypatch):
+    """Regression: a month no file sends between months each file sends was said to be covered "for other
+    districts" by "the file", of two files sending no district's figure that month. It says the files send it for
+    no district that month, which falls within the months of each."""
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-07-20")
+    for name, districts in (("east.csv", ("Barnsley", "Doncaster")), ("west.csv", ("Rotherham", "Sheffield"))):
+        run_cli("ingest", write_csv(tmp_path / name, HEADER + "".join(
+            f"{m},{d},cse_charges,1\n" for m in ("2015-06", "2015-08") for d in districts)), "--db", db)
+    said = [line.strip() for line in run_cli("validate", "--db", db).stdout.splitlines() if "is not reported" in line]
+    assert said[0] == ('- file "east.csv", "west.csv": CSE charges for Barnsley in July 2015 is not reported: the '
+                       "files send it for no district that month, which falls within the months of each."), said
+    assert len(said) == 3  # three shown of the four districts
 
 
 def test_validate_a_file_without_loading_it_reports_rule_count_and_three_examples(db, tmp_path, run_cli):
