@@ -306,8 +306,8 @@ def test_the_spreadsheet_says_a_revised_figure_hidden_since_is_marked_by_its_dat
     "Revised figures are marked in the Status column": a reader looked for "revised" and found none."""
     import io
 
-    import duckdb
     import pandas as pd
+    from helpers import write_tables
     from openpyxl import load_workbook
 
     from pipelines.publish import downloads
@@ -327,12 +327,7 @@ def test_the_spreadsheet_says_a_revised_figure_hidden_since_is_marked_by_its_dat
                                   "revised_at": pd.to_datetime(["2026-06-12 10:00"]), "version": [2],
                                   "reason": ["The force corrected the charges"]}),
     }
-    con = duckdb.connect(str(path))
-    for name, frame in tables.items():
-        con.register("frame", frame)
-        con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM frame')
-        con.unregister("frame")
-    con.close()
+    write_tables(path, tables)
     view = SnapshotView(str(path))
     [row] = downloads.frame(view).query("area == 'Northtown'").to_dict("records")
     assert (row["status"], row["last_revised"]) == ("suppressed", "12 June 2026")
