@@ -252,7 +252,8 @@ def test_the_public_pages_show_withdrawals_and_nothing_published_after_the_last_
     assert "Publications withdrawn" in shown
     assert "withdrawn on " in shown and "July [2015] was *wrong*." in shown
     # the snapshot before, which never held July: only the notice of what was withdrawn names it
-    assert "June 2015" in shown and "July 2015" not in shown.replace("which added the figures for July 2015,", "")
+    told = ("which added the figures for July 2015,", "the figures for July 2015 have not been published again yet")
+    assert "June 2015" in shown and "July 2015" not in shown.replace(told[0], "").replace(told[1], "")
     # each page says, at its top, that a publication was withdrawn and that an earlier one is shown instead
     for page in ("public_pages/summary.py", "public_pages/tables.py", "public_pages/board.py",
                  "public_pages/release_calendar.py"):
@@ -340,6 +341,40 @@ def test_a_withdrawal_notice_names_the_months_withdrawn_and_tells_the_publicatio
     assert public_side.withdrawal_notice({"version": 4, "published_at": "2026-05-05T10:00:00",
                                           "withdrawn_at": "2026-05-06T09:00:00", "reason": "A wrong return"}
                                          ) == "Publication 4 of 5 May 2026 withdrawn on 6 May 2026: A wrong return"
+
+
+def test_a_withdrawal_notice_says_whether_the_months_it_withdrew_were_published_again(
+        loaded, folder, monkeypatch, tmp_path):
+    """Regression: "Publication 2 ..., which added the figures for July 2015 and revised those for June 2015,
+    withdrawn ...: <reason>" stayed as it was after June's correction and July were published again in publication 3,
+    leaving the reader to think them withdrawn still. It now says, in one sentence, that they were not published
+    again yet, and then in which publication and when they were; in the app and on the static site."""
+    import re
+
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-06"], PCC)
+        publish(con, PCC)
+        assert ingest(con, [write_csv(tmp_path / "fix.csv", HEADER + month_rows("2015-06", (10, 20, 30, 45)))]).ok
+        approve(con, ["2015-06", "2015-07"], PCC)
+        publish(con, PCC)
+        withdraw(con, PCC, "The Sheffield correction was wrong.")
+    not_yet = ("Since the withdrawal, the revised figures for June 2015 have not been published again yet; the "
+               "figures for July 2015 have not been published again yet.")
+    at = public(monkeypatch, folder, "public_pages/tables.py")
+    assert not at.exception and not at.error
+    assert not_yet in " ".join(texts(at).split())
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-06", "2015-07"], PCC)
+        publish(con, PCC)
+    again = re.compile(r"Since the withdrawal, the revised figures for June 2015 were published again in publication 3 "
+                       r"of \d{1,2} [A-Z][a-z]+ \d{4}; the figures for July 2015 were published again in publication 3 "
+                       r"of \d{1,2} [A-Z][a-z]+ \d{4}\.")
+    at = public(monkeypatch, folder, "public_pages/tables.py")
+    assert not at.exception and not at.error
+    shown = " ".join(texts(at).split())
+    assert "withdrawn on " in shown and again.search(shown) and not_yet not in shown, shown[:3000]
+    site = " ".join(site_texts(folder)["tables.html"].split())
+    assert again.search(site) and not_yet not in site
 
 
 def test_after_a_withdrawal_the_public_release_calendar_is_the_one_of_the_day_of_the_withdrawal(

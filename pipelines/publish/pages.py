@@ -273,11 +273,63 @@ def _now_shown(view: SnapshotView, withdrawal: dict | None = None) -> str:
     return f"The figures shown now are those of the earlier publication{f' of {when}' if when else ''}{which}."
 
 
+def _months_of(withdrawal: dict, key: str) -> list[str]:
+    """The months ("YYYY-MM") a withdrawal's pointer entry says the withdrawn publication added or revised."""
+    found = withdrawal.get(key) if hasattr(withdrawal, "get") else None
+    return [str(m) for m in found if re.fullmatch(r"\d{4}-\d{2}", str(m))] if isinstance(found, list) else []
+
+
+def _published_again(view: SnapshotView, withdrawal: dict) -> str:
+    """What became of the months a withdrawn publication added or revised, in one sentence: each published again (in
+    which later publication, and when, as the snapshot shown records it) or not yet. "" when the withdrawal does not
+    say its months or number, or nothing is published to tell it from."""
+    try:
+        withdrawn = int(withdrawal.get("version"))
+    except (TypeError, ValueError):
+        return ""
+    revised, added = _months_of(withdrawal, "revised"), _months_of(withdrawal, "added")
+    if not view.published or not (revised or added):
+        return ""
+    rev = view.table("revision")
+    later = (rev[(rev["period_type"].astype(str) == "month") & (pd.to_numeric(rev["version"]) > withdrawn)]
+             if not rev.empty and {"period_type", "version"} <= set(rev.columns) else pd.DataFrame())
+    per = view.table("period")
+    firsts = {} if per.empty else dict(zip(per["period"].astype(str), per["first_published_at"], strict=True))
+    gone = uk_time(withdrawal.get("withdrawn_at"))
+
+    def again(month: str) -> str:
+        """"in publication 5 of 6 December 2026", "on 6 December 2026", or "" (not published again)."""
+        rows = later[later["period"].astype(str) == month] if not later.empty else later
+        if not rows.empty:
+            first = rows.sort_values("version").iloc[0]
+            return f"in publication {int(first['version'])} of {day(first['revised_at'])}"
+        when = firsts.get(month)
+        stamp = uk_time(when) if when is not None and not pd.isna(when) else None
+        if month in added and stamp is not None and (gone is None or stamp > gone):
+            number_ = str(view.meta.get("version") or "")
+            now = uk_time(view.meta.get("created_at"))
+            same = now is not None and abs((now - stamp).total_seconds()) < 60 and number_.isdigit()
+            return f"in publication {number_} of {day(when)}" if same else f"on {day(when)}"
+        return ""
+
+    clauses = []
+    for months, what in ((revised, "the revised figures for"), (added, "the figures for")):
+        groups: dict[str, list[str]] = {}
+        for month in months:
+            groups.setdefault(again(month), []).append(month)
+        for when, group in groups.items():
+            done = f"were published again {when}" if when else "have not been published again yet"
+            clauses.append(f"{what} {months_phrase(group)} {done}")
+    sentence = "; ".join(clauses)
+    return f"Since the withdrawal, {sentence}." if sentence else ""
+
+
 def _notice(view: SnapshotView, withdrawal: dict, in_force: bool) -> Notice:
-    """A withdrawal's box: what was withdrawn (its number, the months it added or revised), when and why; the one in
-    force also says what is shown instead."""
+    """A withdrawal's box: what was withdrawn (its number, the months it added or revised), when and why, and what
+    became of those months since (`_published_again`); the one in force also says what is shown instead."""
     shown_at = view.meta.get("created_at") if in_force and view.published else None
-    return Notice("Publication withdrawn", (withdrawal_notice(withdrawal, shown_at),
+    since = _published_again(view, withdrawal)
+    return Notice("Publication withdrawn", (withdrawal_notice(withdrawal, shown_at), *((since,) if since else ()),
                                             *((_now_shown(view, withdrawal),) if in_force else ())), "warning")
 
 
