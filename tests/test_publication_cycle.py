@@ -903,3 +903,40 @@ def test_pccdash_periods_shows_the_latest_months_and_counts_the_earlier_ones(db,
     assert len(every) == 1 + 26 and every[1].startswith("2024-01")
     csv = CliRunner().invoke(main, ["periods", "--db", str(db), "--format", "csv"]).output.splitlines()
     assert len(csv) == 1 + 26
+
+
+def test_a_quarter_first_published_after_a_correction_to_one_of_its_months_is_not_said_to_be_revised(
+        loaded, folder, tmp_path):
+    """Regression: the summary said of a quarter "Revised <day>: see the revisions on the tables page" because one of
+    its months had been corrected, though the quarter was first published after the correction and no figure of it
+    the public was shown ever changed (the revisions table has no row for it). A period is revised only when one of
+    its own published figures is; the quarter is, once a month of it is corrected after it was published."""
+    import re
+
+    from pipelines.publish import pages
+    from pipelines.publish.content import SnapshotView
+
+    def quarter_dates() -> str:
+        view = SnapshotView(public_side.current_snapshot(folder), public_side.pointer(folder))
+        blocks = list(pages.summary_page(view, "quarter", "Q1 2015/16").blocks)
+        assert any(getattr(b, "text", "").endswith("April to June 2015 (Q1 2015/16)") for b in blocks)
+        return next(b.text for b in blocks if getattr(b, "text", "").startswith("First published"))
+
+    spring = HEADER + month_rows("2015-04", (8, 18, 28, 38)) + month_rows("2015-05", (9, 19, 29, 39))
+    with warehouse.connect(loaded) as con:
+        assert ingest(con, [write_csv(tmp_path / "spring.csv", spring)]).ok
+        approve(con, ["2015-04"], PCC)
+        publish(con, PCC)
+        assert ingest(con, [write_csv(tmp_path / "fix.csv", HEADER + month_rows("2015-04", (8, 18, 28, 44)))]).ok
+        approve(con, ["2015-04"], PCC)
+        publish(con, PCC)  # April revised, before its quarter is published
+        approve(con, ["2015-05", "2015-06"], PCC)
+        publish(con, PCC)  # the quarter April to June 2015, first published
+    assert public_side.read("SELECT count(*) AS n FROM revision WHERE period_type = 'month'")["n"].tolist() == [2]
+    said = quarter_dates()
+    assert said.endswith("Not revised since.") and "Revised" not in said, said
+    with warehouse.connect(loaded) as con:  # a month of the published quarter corrected: the quarter is revised
+        assert ingest(con, [write_csv(tmp_path / "fix2.csv", HEADER + month_rows("2015-05", (9, 19, 29, 45)))]).ok
+        approve(con, ["2015-05"], PCC)
+        publish(con, PCC)
+    assert re.search(r"Revised \d{1,2} [A-Z][a-z]+ \d{4}: see the revisions on the tables page\.$", quarter_dates())

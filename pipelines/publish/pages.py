@@ -382,7 +382,12 @@ def period_table(view: SnapshotView, period_type: str, period: str, only_area: s
     return Table(f"{period_text(period)}: figures by area", ("Measure", *cols), tuple(rows), footnote(view))
 
 
-def published_dates(view: SnapshotView, months: list[str]) -> str:
+def published_dates(view: SnapshotView, months: list[str], period_type: str | None = None,
+                    period: str | None = None) -> str:
+    """When the figures of `months` were first published and, given the period they make up, when a figure of that
+    period the public was shown was last revised (`revised_at`). Without the period, a revision of any of the months
+    counts: a quarter first published after a correction to one of its months was never revised, and is not said
+    to be."""
     per = view.table("period")
     if per.empty:
         return ""
@@ -390,7 +395,11 @@ def published_dates(view: SnapshotView, months: list[str]) -> str:
     if rows.empty:
         return ""
     firsts = sorted({day(v) for v in rows["first_published_at"] if day(v)}, key=lambda d: pd.Timestamp(d))
-    revised = [v for v in rows["last_revised_at"] if day(v)]
+    if period_type is not None and period is not None:
+        latest_revision = revised_at(view, period_type, period)
+        revised = [latest_revision] if latest_revision is not None else []
+    else:
+        revised = [v for v in rows["last_revised_at"] if day(v)]
     text = (f"First published {firsts[0]}." if len(firsts) == 1
             else f"First published between {firsts[0]} and {firsts[-1]}." if firsts else "")
     if revised:
@@ -399,6 +408,17 @@ def published_dates(view: SnapshotView, months: list[str]) -> str:
     else:
         text += " Not revised since."
     return text.strip()
+
+
+def revised_at(view: SnapshotView, period_type: str, period: str) -> pd.Timestamp | None:
+    """When a figure of the period the public was shown was last revised (the revisions table's latest row for it),
+    or None when none was: a period is revised only by a change to one of its own published figures."""
+    rev = view.table("revision")
+    if rev.empty or "period_type" not in rev.columns:
+        return None
+    rows = rev[(rev["period_type"].astype(str) == str(period_type)) & (rev["period"].astype(str) == str(period))]
+    stamps = [pd.Timestamp(v) for v in rows["revised_at"] if day(v)]
+    return max(stamps) if stamps else None
 
 
 def caveat_lines(view: SnapshotView, months: list[str], measure_names: dict[str, str],
@@ -670,7 +690,7 @@ def summary_page(view: SnapshotView, period_type: str | None = None, period: str
                    period_table(view, kind, p, area)]
         if p == found[-1] and (why := _why_not_later(kind, months, latest_month)):
             blocks.append(Paragraph(why, small=True))
-        dates = published_dates(view, months)
+        dates = published_dates(view, months, kind, p)
         if dates:
             blocks.append(Paragraph(dates, small=True))
         lines = caveat_lines(view, months, names, area)  # those of the figures the table shows
