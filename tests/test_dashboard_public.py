@@ -407,6 +407,43 @@ def test_the_public_pages_name_each_measure_in_words_not_by_its_abbreviation(mon
     assert "Child abduction warning notices issued" in charts
 
 
+def test_each_chart_agrees_with_the_heading_above_it_in_the_app_and_on_the_static_site(monkeypatch, published,
+                                                                                      tmp_path):
+    """Regression: the summary headed each chart with the measure's full name ("Officers and staff in post who need
+    child sexual exploitation awareness training") over a chart titled with its short name ("Officer headcount"),
+    as if they were two measures; and a measure's page, titled with the short name, gave the full name with nothing
+    to tie the two. Each chart is now headed by its own title, and a measure's page says what its short name stands
+    for."""
+    import html
+    import re
+
+    from pipelines import public as public_side
+    from pipelines.publish import pages
+    from pipelines.publish.content import Chart, Heading, SnapshotView
+    from pipelines.publish.site import build_site
+
+    view = SnapshotView(public_side.current_snapshot(published), public_side.pointer(published))
+    blocks = list(pages.summary_page(view).blocks)
+    headed = [(blocks[i - 1], b) for i, b in enumerate(blocks) if isinstance(b, Chart)]
+    assert len(headed) >= 8
+    assert [(h.text if isinstance(h, Heading) else None) for h, _c in headed] == [c.title for _h, c in headed]
+    assert ("Officer headcount", "Officer headcount") in [(h.text, c.title) for h, c in headed]
+    page = pages.measure_page(view, "officer_headcount")
+    assert page.title == "Officer headcount"
+    said = ("Officer headcount: officers and staff in post who need child sexual exploitation awareness training, "
+            "month by month")
+    assert any(getattr(b, "text", "").startswith(said) for b in page.blocks)
+    at = public(monkeypatch, published, "public_pages/summary.py")
+    assert not at.exception
+    drawn = [json.loads(c.proto.spec)["layout"]["title"]["text"].replace("<br>", " ") for c in at.get("plotly_chart")]
+    heads = [h.value.replace("\\", "") for h in at.subheader]
+    assert drawn and all(t in heads for t in drawn), (drawn, heads)
+    build_site(view, tmp_path)
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    pairs = re.findall(r"<h3>([^<]*)</h3>\s*<figure class=\"chart\"><svg[^>]*><title[^>]*>([^<]*?): ", index)
+    assert len(pairs) == len(headed) and all(html.unescape(h) == html.unescape(t) for h, t in pairs), pairs[:3]
+
+
 def _two_publications(folder):
     """A published folder's two states around a withdrawal: snapshot 2 in force, then withdrawn back to 1."""
     folder.mkdir()

@@ -718,7 +718,8 @@ def summary_page(view: SnapshotView, period_type: str | None = None, period: str
             continue
         c = chart(view, m, shown_area, since)
         if c.points:
-            blocks += [Heading(name_of(m), 3), c, Link(f"{title_of(m)}: every district", f"measure-{m.id}")]
+            # headed by the chart's own title, so the two agree; the sentence under the chart gives the full name
+            blocks += [Heading(c.title, 3), c, Link(f"{title_of(m)}: every district", f"measure-{m.id}")]
     return Page("index", title, tuple(blocks), f"The latest published figures for {force_name(view)}.")
 
 
@@ -732,7 +733,7 @@ def measure_page(view: SnapshotView, measure_id: str) -> Page:
         return no_such_measure(view, slug, measure_id)
     m = found[0]
     blocks: list = [banner(view), *current_withdrawal(view),
-                    Paragraph(f"{name_of(m)}, month by month, for {force_area(view)} and each district. "
+                    Paragraph(f"{_both_names(m)}, month by month, for {force_area(view)} and each district. "
                               f"Months marked {marker(view)} are hidden {hidden_why(zeros_hidden(view.meta))}.")]
     split = breakdown_dimensions(view, m.id)
     if split:
@@ -745,6 +746,13 @@ def measure_page(view: SnapshotView, measure_id: str) -> Page:
             blocks += [Heading(a), c]
     blocks += breakdown_sections(view, m)
     return Page(slug, title_of(m), tuple(blocks), name_of(m), in_navigation=False)
+
+
+def _both_names(m) -> str:
+    """"Officer headcount: officers and staff in post who need ... training": the short name the page's title and its
+    charts' titles give, with the full name it stands for; the full name alone when the two are one."""
+    short, full = title_of(m), name_of(m)
+    return full if short == full else f"{short}: {in_sentence(full)}"
 
 
 def no_such_measure(view: SnapshotView, slug: str, measure_id: str) -> Page:
