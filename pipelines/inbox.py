@@ -12,11 +12,13 @@ import contextlib
 import datetime as dt
 import json
 import os
+import re
 import tempfile
 import threading
 import time
 import uuid
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import PccDashError
@@ -29,6 +31,62 @@ PER_SESSION = 3     # questions one visitor (one browser session) may send in WI
 PER_INBOX = 60      # questions the inbox takes in WINDOW from everyone together
 WINDOW = 3_600      # seconds
 CONTACT_HELP = "an e-mail address or phone number if you would like a reply"
+
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+# What in a text can point to one person, a child above all: each kind with the words that say it. A question from
+# the public often names the street, the school, the child or a relative ("my daughter Chloe (14) at Oakwood
+# school"); nothing here is refused (a street may be the right place to name), it is pointed out for a person to
+# judge before the text is put or published.
+_NAME = r"[A-Z][\w'’-]+"
+_NOT_A_NAME = {"A", "An", "The", "My", "Our", "Her", "His", "Their", "Your", "This", "That", "Which", "What", "Every",
+               "Any", "Each", "Local", "Primary", "Secondary", "High", "Junior", "Infant", "Special", "Why", "How",
+               "When", "Where", "Is", "Are", "Will", "Do", "Does", "In", "At", "On", "Near", "By", "From", "To"}
+_PERSONAL = (
+    ("a street", re.compile(rf"\b(?:{_NAME}\s+){{1,3}}(?:Road|Street|Lane|Avenue|Close|Drive|Crescent|Grove|Terrace|"
+                            r"Place|Gardens|Walk|Row|Square|Mews|Rise|Parade|Way)\b")),
+    ("a school", re.compile(rf"\b(?:{_NAME}\s+){{1,4}}(?i:school|academy|college|primary|infants|juniors|nursery)\b")),
+    ("a postcode", re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")),
+    ("a person's age", re.compile(rf"(?i:\b(?:aged?|age of)\s+\d{{1,2}}\b|\b\d{{1,2}}[- ]?(?:years?|yrs?)[- ]old\b)"
+                                  rf"|\b{_NAME}\s?\(\s*\d{{1,2}}\s*\)")),  # "Chloe (14)", not "Sheffield (14)"
+    ("a relative", re.compile(r"(?i:\b(?:my|our|her|his|their)\s+(?:(?:step|grand)?(?:daughter|son|child|children|kids?"
+                              r"|girl|boy)|niece|nephew|sister|brother|neighbour(?:'s|’s|s)?"
+                              r"(?:\s+(?:daughter|son|child|girl|boy|kids?))?)\b)")),
+    ("a name", re.compile(rf"\b(?i:called|named)\s+{_NAME}|\b(?:Mr|Mrs|Ms|Miss|Mx)\.?\s+{_NAME}")),
+    ("a mobile number", re.compile(r"(?:\+44\s?7|\b07)\d{3}\s?\d{3}\s?\d{3}\b")),
+    # a landline: 01 or 02 and nine or ten more digits, spaced as people write them ("0114 296 3000")
+    ("a phone number", re.compile(r"(?:\+44\s?\(?0?\)?\s?|\b0)[12](?:[\s-]?\d){8,9}\b")),
+    ("an e-mail address", EMAIL),
+)
+
+
+def personal_details(text: object, figure_label: Callable[[str], bool] | None = None) -> list[tuple[str, list[str]]]:
+    """What in a text seems to name a person or where one can be found: (kind, the words found) for each kind found
+    ("a phone number", ["0114 296 3000"]), in the order of `_PERSONAL`; empty when nothing is. `figure_label` says
+    whether a word before a number in brackets is a place or month a figure is given for ("Rotherham (14)"), not a
+    person's name and age. Read by the office when a question is imported or a text approved, and by the Ask page
+    before a question is sent."""
+    said = str(text or "")
+    found = []
+    for kind, pattern in _PERSONAL:
+        hits: list[str] = []
+        for match in pattern.finditer(said):
+            words = match.group(0).strip()
+            first = words.split()[0] if words.split() else ""
+            while first in _NOT_A_NAME and len(words.split()) > 2:  # "The Oakwood school" quotes "Oakwood school"
+                words = words.split(None, 1)[1]
+                first = words.split()[0]
+            if kind in ("a street", "a school") and first in _NOT_A_NAME:
+                continue  # "the school", "My Road" at the start of a sentence: no place named
+            if (kind == "a person's age" and words.endswith(")") and figure_label is not None
+                    and figure_label(words.split("(")[0].strip())):
+                continue  # "Rotherham (14)", "July (14)": a figure in brackets, not a person's age
+            if words not in hits:
+                hits.append(words)
+        if hits:
+            found.append((kind, hits))
+    return found
 
 
 class SubmissionRefused(PccDashError):

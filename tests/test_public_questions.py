@@ -533,6 +533,55 @@ def test_sending_again_after_a_question_was_received_keeps_its_receipt(monkeypat
     assert "pressed again" in at.success[0].value and len(waiting_files(box)) == 2
 
 
+def test_the_same_question_sent_twice_is_sent_once_and_the_sender_given_its_first_reference(monkeypatch, tmp_path,
+                                                                                              box):
+    """Regression: the same words sent twice from one page were taken twice, with two references, for the office to
+    read twice. The second time the sender is told it was sent already, with its reference, and nothing is sent;
+    changed, it is a new question and is sent."""
+    at = send(ask_page(monkeypatch, tmp_path), QUESTION, NAME, CONTACT)
+    [first] = waiting_files(box)
+    send(at, "  " + QUESTION.upper().replace(" ", "  ") + "\n")  # the same words, however spaced or capitalised
+    assert not at.exception and not at.error and not at.success
+    assert f"You have sent this question already: its reference is {first[:8]}. It was not sent again." in texts(at)
+    assert waiting_files(box) == [first]
+    send(at, QUESTION + " And in Sheffield?")
+    assert len(waiting_files(box)) == 2 and at.success and "sent this question already" not in texts(at)
+
+
+@pytest.mark.parametrize(("body", "found"), [
+    ("Why were CSE charges in Rotherham so low? Ring me on 0114 296 3000.", "a phone number (“0114 296 3000”)"),
+    ("Why were CSE charges so low? Write to jo@example.com", "an e-mail address (“jo@example.com”)"),
+    (NAMES_A_CHILD, "a person's age (“Chloe (14)”)"),
+])
+def test_a_question_giving_personal_details_is_sent_only_once_the_sender_was_told_they_are_taken_out(
+        monkeypatch, tmp_path, box, body, found):
+    """Regression: a question giving a phone number, an e-mail address or a child's name and age was taken with an
+    ordinary receipt; only the office was warned, at import. The sender is now told first, kindly, what was found,
+    that anything that could identify someone is taken out before anything is published, and to leave it out; it is
+    a warning, not a refusal: pressed again unchanged, the question is sent."""
+    at = send(ask_page(monkeypatch, tmp_path), body, NAME, CONTACT)
+    assert not at.exception and not at.error and not at.success
+    warned = " ".join(w.value.replace("\\", "") for w in at.warning)
+    assert "Your question has not been sent yet." in warned and found in warned, warned
+    assert "is taken out before anything is published, so please leave such details out" in warned
+    assert "To send the question as it is, press Send again." in warned
+    assert not box.exists() or waiting_files(box) == []
+    assert at.text_area(key="ask_body").value == body  # kept, to be changed
+    at.button[0].click()
+    at.run()
+    assert at.success and len(waiting_files(box)) == 1 and "has not been sent yet" not in texts(at)
+
+
+def test_a_question_changed_to_leave_its_personal_details_out_is_sent_at_once(monkeypatch, tmp_path, box):
+    at = send(ask_page(monkeypatch, tmp_path), QUESTION + " Call 07700 900123.")
+    assert "Your question has not been sent yet." in texts(at) and not at.success
+    send(at, QUESTION)
+    assert at.success and len(waiting_files(box)) == 1 and "not been sent yet" not in texts(at)
+    # an ordinary question, and a figure in brackets after a district's name, are sent without a word
+    send(at, "Why did CSE charges in Rotherham (14) fall in July 2015?")
+    assert at.success and len(waiting_files(box)) == 2 and not at.warning[1:]
+
+
 def test_the_public_page_stops_a_fourth_question_within_the_hour(monkeypatch, tmp_path, box):
     at = ask_page(monkeypatch, tmp_path)
     for i in range(3):

@@ -6,10 +6,15 @@ import string
 import streamlit as st
 
 from dashboard import public_data, public_view
-from pipelines import inbox, office, settings
+from pipelines import catalogue, inbox, office, settings
 from pipelines.errors import ConfigError, record_fault
+from pipelines.uk_time import MONTHS
 
 SENT, REFUSED, CUT, AGAIN, REPLY = "ask_receipt", "ask_refusal", "ask_cut", "ask_again", "ask_reply"
+# a question sent already in this session (its reference), the personal details found in one before it is sent, the
+# words so warned about (sent as they are if Send is pressed again unchanged), and each question sent: its words ->
+# its reference
+ALREADY, PERSONAL, WARNED, BODIES = "ask_already", "ask_personal", "ask_warned", "ask_bodies"
 FIELDS = ("ask_body", "ask_name", "ask_contact")
 
 
@@ -25,14 +30,24 @@ def send() -> None:
         # receipt stands, rather than "Not sent" over a question that was sent
         st.session_state[AGAIN] = True
         return
-    st.session_state.pop(AGAIN, None)
-    st.session_state.pop(SENT, None)
-    st.session_state.pop(REFUSED, None)
+    for key in (AGAIN, SENT, REFUSED, ALREADY, PERSONAL):
+        st.session_state.pop(key, None)
     session = st.session_state.setdefault("ask_session", secrets.token_hex(16))
-    if not str(st.session_state.get("ask_body") or "").strip():  # the box also stays empty when a paste is too long
+    body = str(st.session_state.get("ask_body") or "")
+    if not body.strip():  # the box also stays empty when a paste is too long
         st.session_state[REFUSED] = (f"Write your question in the box first. It may be at most "
                                      f"{inbox.LIMITS['body']:,} characters; a longer text pasted in is not taken, so "
                                      "shorten it before pasting.")
+        return
+    words = " ".join(body.split()).casefold()  # the same words, however spaced or capitalised
+    sent = st.session_state.setdefault(BODIES, {})
+    if words in sent:  # sent already from this page: told its reference, not sent twice
+        st.session_state[ALREADY] = sent[words]
+        return
+    details = inbox.personal_details(body, figure_label)
+    if details and st.session_state.get(WARNED) != words:  # said before it is sent; pressed again, it is sent
+        st.session_state[WARNED] = words
+        st.session_state[PERSONAL] = details
         return
     try:
         receipt = inbox.submit(st.session_state.get("ask_body", ""), st.session_state.get("ask_name", ""),
@@ -46,11 +61,35 @@ def send() -> None:
                                      "side. Nothing was sent; please try again later.")
         return
     st.session_state[SENT] = receipt
+    sent[words] = receipt
+    st.session_state.pop(WARNED, None)
     st.session_state[REPLY] = bool(str(st.session_state.get("ask_contact") or "").strip())
     # the form takes at most the limit (a longer paste is cut there): say so, or the cut would go unnoticed
     st.session_state[CUT] = len(st.session_state.get("ask_body") or "") >= inbox.LIMITS["body"]
     for key in FIELDS:
         st.session_state[key] = ""
+
+
+def figure_label(word: str) -> bool:
+    """Whether a word before a number in brackets is the force's or a district's name, or a month's ("Rotherham (14)"):
+    a figure, not a person's name and age."""
+    try:
+        known = catalogue.force()
+        places = {w for name in (known.force_short_name, *known.districts) for w in str(name).split()}
+    except ConfigError:
+        places = set()
+    return word in places or word in MONTHS
+
+
+def personal_warning(details: list[tuple[str, list[str]]]) -> str:
+    """What the sender is told before a question giving personal details is sent: what was found, that it is taken
+    out before anything is published, and to leave it out (the contact box being the place for their own)."""
+    found = [f"{kind} (“{'”, “'.join(hits[:3])}”)" for kind, hits in details]
+    gives = found[0] if len(found) == 1 else ", ".join(found[:-1]) + " and " + found[-1]
+    return (f"Your question has not been sent yet. It seems to give {gives}. Anything in a question that could "
+            "identify someone, a child above all, is taken out before anything is published, so please leave such "
+            "details out of the question: to be replied to, put your own contact details in the box for them, "
+            "which is never published. To send the question as it is, press Send again.")
 
 
 def privacy(said) -> str:
@@ -114,6 +153,11 @@ with st.form("ask_form", enter_to_submit=False):
 
 if st.session_state.get(REFUSED):
     st.error("Not sent. " + literal(st.session_state[REFUSED]), icon=":material/error:")
+elif st.session_state.get(ALREADY):
+    st.info(f"You have sent this question already: its reference is {st.session_state[ALREADY]}. It was not sent "
+            "again. To send another question, change the words in the box.", icon=":material/info:")
+elif st.session_state.get(PERSONAL):
+    st.warning(literal(personal_warning(st.session_state[PERSONAL])), icon=":material/warning:")
 elif st.session_state.get(SENT):
     st.success(f"Thank you: your question has been received. Its reference is {st.session_state[SENT]}; quote it "
                "if you write to the office about it. " + literal(next_steps(said, st.session_state.get(REPLY)))

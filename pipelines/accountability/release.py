@@ -23,6 +23,7 @@ import pandas as pd
 from .. import audit, settings
 from ..access import require
 from ..catalogue import listed
+from ..inbox import personal_details
 from ..plaintext import clean
 from ..public import BOARD_COLUMNS
 from ..uk_time import MONTHS, uk_day, uk_day_words
@@ -430,32 +431,6 @@ def hidden_number_warnings(con: duckdb.DuckDBPyConnection, text: object,
             "hidden figure is published with it.")
 
 
-# What in a text can point to one person, a child above all: each kind with the words that say it. A question from
-# the public often names the street, the school, the child or a relative ("my daughter Chloe (14) at Oakwood
-# school"); nothing here is refused (a street may be the right place to name), it is pointed out for a person to
-# judge before the text is put or published.
-_NAME = r"[A-Z][\w'’-]+"
-_NOT_A_NAME = {"A", "An", "The", "My", "Our", "Her", "His", "Their", "Your", "This", "That", "Which", "What", "Every",
-               "Any", "Each", "Local", "Primary", "Secondary", "High", "Junior", "Infant", "Special", "Why", "How",
-               "When", "Where", "Is", "Are", "Will", "Do", "Does", "In", "At", "On", "Near", "By", "From", "To"}
-_PERSONAL = (
-    ("a street", re.compile(rf"\b(?:{_NAME}\s+){{1,3}}(?:Road|Street|Lane|Avenue|Close|Drive|Crescent|Grove|Terrace|"
-                            r"Place|Gardens|Walk|Row|Square|Mews|Rise|Parade|Way)\b")),
-    ("a school", re.compile(rf"\b(?:{_NAME}\s+){{1,4}}(?i:school|academy|college|primary|infants|juniors|nursery)\b")),
-    ("a postcode", re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")),
-    ("a person's age", re.compile(rf"(?i:\b(?:aged?|age of)\s+\d{{1,2}}\b|\b\d{{1,2}}[- ]?(?:years?|yrs?)[- ]old\b)"
-                                  rf"|\b{_NAME}\s?\(\s*\d{{1,2}}\s*\)")),  # "Chloe (14)", not "Sheffield (14)"
-    ("a relative", re.compile(r"(?i:\b(?:my|our|her|his|their)\s+(?:(?:step|grand)?(?:daughter|son|child|children|kids?"
-                              r"|girl|boy)|niece|nephew|sister|brother|neighbour(?:'s|’s|s)?"
-                              r"(?:\s+(?:daughter|son|child|girl|boy|kids?))?)\b)")),
-    ("a name", re.compile(rf"\b(?i:called|named)\s+{_NAME}|\b(?:Mr|Mrs|Ms|Miss|Mx)\.?\s+{_NAME}")),
-    ("a mobile number", re.compile(r"(?:\+44\s?7|\b07)\d{3}\s?\d{3}\s?\d{3}\b")),
-    # a landline: 01 or 02 and nine or ten more digits, spaced as people write them ("0114 296 3000")
-    ("a phone number", re.compile(r"(?:\+44\s?\(?0?\)?\s?|\b0)[12](?:[\s-]?\d){8,9}\b")),
-    ("an e-mail address", _EMAIL),
-)
-
-
 def _place_or_month(word: str) -> bool:
     """Whether a word is the force's or a district's name, or a month's: what a figure in brackets follows."""
     from ..catalogue import force
@@ -467,27 +442,10 @@ def _place_or_month(word: str) -> bool:
 
 def personal_data_warnings(text: object) -> str | None:
     """A sentence when the text seems to name a person or where one can be found (a street, a school, a postcode, an
-    age, a relative, a name, a phone number, an e-mail address), quoting what was found, for the person accepting or
-    approving it to take out; None when nothing is found."""
-    said = str(text or "")
-    found = []
-    for kind, pattern in _PERSONAL:
-        hits = []
-        for match in pattern.finditer(said):
-            words = match.group(0).strip()
-            first = words.split()[0] if words.split() else ""
-            while first in _NOT_A_NAME and len(words.split()) > 2:  # "The Oakwood school" quotes "Oakwood school"
-                words = words.split(None, 1)[1]
-                first = words.split()[0]
-            if kind in ("a street", "a school") and first in _NOT_A_NAME:
-                continue  # "the school", "My Road" at the start of a sentence: no place named
-            if kind == "a person's age" and words.endswith(")") and _place_or_month(words.split("(")[0].strip()):
-                continue  # "Rotherham (14)", "July (14)": a figure in brackets, not a person's age
-            if words not in hits:
-                hits.append(words)
-        if hits:
-            quoted = ", ".join(f"“{h}”" for h in hits[:3])
-            found.append(f"{kind} ({quoted})")
+    age, a relative, a name, a phone number, an e-mail address: `inbox.personal_details`), quoting what was found,
+    for the person accepting or approving it to take out; None when nothing is found."""
+    found = [f"{kind} ({', '.join(f'“{h}”' for h in hits[:3])})"
+             for kind, hits in personal_details(text, _place_or_month)]
     if not found:
         return None
     return (f"This text may identify someone: it gives {listed(found)}. Take out whatever could identify a person, "
