@@ -11,7 +11,6 @@ import dataclasses
 import datetime as dt
 import json
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -22,6 +21,7 @@ from ..access import require
 from ..catalogue import catalogue, force
 from ..errors import PccDashError
 from ..figures import parse_day
+from ..inbox import EMAIL  # no address is published (release.py refuses one)
 from ..plaintext import clean
 from ..warehouse import utc_now
 
@@ -38,7 +38,6 @@ PUBLIC_ASKER = "A member of the public"
 LIMITS = {"question": 2_000, "answer": 20_000, "rationale": 10_000, "evidence": 5_000, "action": 2_000,
           "owner": 200, "title": 200, "name": 200, "note": 5_000, "theme": 200}
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")  # no address is published (release.py refuses one)
 
 
 class LoopError(PccDashError):
