@@ -298,6 +298,17 @@ def site_texts(folder) -> dict[str, str]:
             for p in sorted((folder / "public" / "site").glob("*.html"))}
 
 
+def _june_corrected_then_withdrawn(loaded, tmp_path) -> None:
+    """June 2015 published; then June corrected, approved with July and published (publication 2); then withdrawn."""
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-06"], PCC)
+        publish(con, PCC)
+        assert ingest(con, [write_csv(tmp_path / "fix.csv", HEADER + month_rows("2015-06", (10, 20, 30, 45)))]).ok
+        approve(con, ["2015-06", "2015-07"], PCC)
+        publish(con, PCC)
+        withdraw(con, PCC, "The Sheffield correction was wrong.")
+
+
 def test_a_withdrawal_notice_names_the_months_withdrawn_and_tells_the_publications_apart(
         loaded, folder, monkeypatch, tmp_path):
     """Regression: the notice named no month, and with the publications made on one day it read "Publication of 5
@@ -309,13 +320,7 @@ def test_a_withdrawal_notice_names_the_months_withdrawn_and_tells_the_publicatio
     from pipelines.publish import info, pages
     from pipelines.publish.content import SnapshotView
 
-    with warehouse.connect(loaded) as con:
-        approve(con, ["2015-06"], PCC)
-        publish(con, PCC)
-        assert ingest(con, [write_csv(tmp_path / "fix.csv", HEADER + month_rows("2015-06", (10, 20, 30, 45)))]).ok
-        approve(con, ["2015-06", "2015-07"], PCC)
-        publish(con, PCC)
-        withdraw(con, PCC, "The Sheffield correction was wrong.")
+    _june_corrected_then_withdrawn(loaded, tmp_path)
     told = re.compile(rf"Publication 2 of {DAY_AND_TIME}, which added the figures for July 2015 and revised those for "
                       rf"June 2015, withdrawn on {DAY_AND_TIME}: The Sheffield correction was wrong\.")
     instead = re.compile(rf"The figures shown now are those of the earlier publication of {DAY_AND_TIME} "
@@ -351,13 +356,7 @@ def test_a_withdrawal_notice_says_whether_the_months_it_withdrew_were_published_
     again yet, and then in which publication and when they were; in the app and on the static site."""
     import re
 
-    with warehouse.connect(loaded) as con:
-        approve(con, ["2015-06"], PCC)
-        publish(con, PCC)
-        assert ingest(con, [write_csv(tmp_path / "fix.csv", HEADER + month_rows("2015-06", (10, 20, 30, 45)))]).ok
-        approve(con, ["2015-06", "2015-07"], PCC)
-        publish(con, PCC)
-        withdraw(con, PCC, "The Sheffield correction was wrong.")
+    _june_corrected_then_withdrawn(loaded, tmp_path)
     not_yet = ("Since the withdrawal, the revised figures for June 2015 have not been published again yet; the "
                "figures for July 2015 have not been published again yet.")
     at = public(monkeypatch, folder, "public_pages/tables.py")
