@@ -24,7 +24,7 @@ from .access import NotAllowed, command_line_identities
 from .access import identity as access_identity
 from .catalogue import reference_dir
 from .errors import PccDashError, shown
-from .uk_time import uk_day_start, uk_words
+from .uk_time import month_text, uk_day_start, uk_day_words, uk_words
 from .warehouse import utc_now
 
 if TYPE_CHECKING:  # pandas only where a trail is shown: a load records events without it
@@ -313,9 +313,9 @@ def _day(value: object, what: str) -> dt.date | None:
 
 def readable(frame: pd.DataFrame, *, utc: bool = False) -> pd.DataFrame:
     """The trail as people read it (the audit page, `pccdash audit`): When (UK time, naming the clock:
-    "2026-04-15 10:30:00 BST"), Who, How, Action in words (a refusal's as one: `action_words`), About, Detail. `utc`
-    gives When as stored, in UTC ("2026-04-15 09:30:00 UTC"), for the CSV files (the page's download, `pccdash audit
-    --format csv`)."""
+    "2026-04-15 10:30:00 BST"), Who, How, Action in words (a refusal's as one: `action_words`), About (its months
+    and days in words: `about_words`), Detail. `utc` gives When as stored, in UTC ("2026-04-15 09:30:00 UTC"), and
+    About as stored, for the CSV files (`pccdash audit --format csv`; the page's download takes When alone)."""
     import pandas as pd
 
     def how(row) -> str:
@@ -328,9 +328,24 @@ def readable(frame: pd.DataFrame, *, utc: bool = False) -> pd.DataFrame:
         "Who": frame["identity"].astype(str).tolist(),
         "How": [how(r) for r in frame.itertuples(index=False)],
         "Action": [action_words(a, d) for a, d in zip(frame["action"], frame["detail"], strict=True)],
-        "About": frame["subject"].fillna("").astype(str).tolist(),
+        "About": [s if utc else about_words(s) for s in frame["subject"].fillna("").astype(str)],
         "Detail": frame["detail"].fillna("").astype(str).tolist(),
     }, columns=["When", "Who", "How", "Action", "About", "Detail"])
+
+
+_DAY_OR_MONTH = re.compile(r"(?<![\w-])\d{4}-(0[1-9]|1[0-2])(-\d{2})?(?![\w-])")
+_QUOTED = re.compile(r'("[^"]*")')
+
+
+def about_words(subject: str) -> str:
+    """What a record was about as people read it: a month it names as "May 2027" and a day as "10 December 2026",
+    where it is stored as "2027-05" and "2026-12-10"; a file's name, in quotes, as the file has it (the filter's
+    text search reads the stored subject)."""
+    def said(text: str) -> str:
+        return _DAY_OR_MONTH.sub(lambda m: uk_day_words(m.group(0)) if m.group(2) else month_text(m.group(0)) or "",
+                                 text)
+
+    return "".join(part if part.startswith('"') else said(part) for part in _QUOTED.split(subject))
 
 
 def action_words(action: str, detail: object) -> str:

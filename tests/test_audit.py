@@ -430,9 +430,9 @@ def test_the_audit_page_lists_the_trail_newest_first_with_filters(monkeypatch, a
     assert list(at.dataframe[0].value["Who"]) == ["analyst@example.org"]
     at.selectbox(key="audit_action").select(None).run()
     at.selectbox(key="audit_identity").select("pcc@example.org").run()
-    assert list(at.dataframe[0].value["About"]) == ["2015-06", "2015-07, CSE charges"]
+    assert list(at.dataframe[0].value["About"]) == ["June 2015", "July 2015, CSE charges"]  # months in words
     at.selectbox(key="audit_channel").select("cli").run()
-    assert list(at.dataframe[0].value["About"]) == ["2015-06"]
+    assert list(at.dataframe[0].value["About"]) == ["June 2015"]
     at.selectbox(key="audit_channel").select(None).run()
     at.text_input(key="audit_text").input("q4").run()
     assert list(at.dataframe[0].value["Detail"]) == ["Charges fell in Q4."]
@@ -444,6 +444,14 @@ def test_the_audit_page_lists_the_trail_newest_first_with_filters(monkeypatch, a
     assert list(at.dataframe[0].value["Action"]) == ["wrote a commentary", "raised a flag"]
     at.date_input(key="audit_days").set_value((dt.date(2026, 3, 3), dt.date(2026, 4, 14))).run()
     assert not at.dataframe and "No record matches" in texts(at)
+
+
+def test_what_a_record_was_about_names_its_months_and_days_in_words():
+    assert audit.about_words("2027-05") == "May 2027"
+    assert audit.about_words("2015-07, cse_charges") == "July 2015, cse_charges"
+    assert audit.about_words("pack 3 for the meeting of 2026-12-10") == "pack 3 for the meeting of 10 December 2026"
+    assert audit.about_words('file "2015-13 x.csv" (#2)') == 'file "2015-13 x.csv" (#2)'  # no month 13
+    assert audit.about_words('file "2015-06 arrests.csv" (#2)') == 'file "2015-06 arrests.csv" (#2)'  # as named
 
 
 def test_the_audit_download_holds_the_rows_shown_with_formulas_neutralised(monkeypatch, acted):
