@@ -284,17 +284,42 @@ def caveat_box(texts: list[str], *, label: str = "Caveats") -> None:
 
 
 _CLEAR = "_pccdash_clear_after_save"  # session key: the fields of a form saved, to empty on the next run
+_FIRST = "_pccdash_first_values"  # session key: those fields' values when first drawn, to set them to
 _UPLOADS = "_pccdash_uploader_rounds"  # session key: each uploader's key -> how many times a save emptied it
 
 
 def forget_saved() -> None:
-    """Empty the fields a save just succeeded with (`act(..., clear=fields)`); called before they are drawn. An
-    uploader (`file_uploader`) is emptied by drawing it anew under its next widget key."""
+    """Empty the fields a save just succeeded with (`act(..., clear=fields)`); called before they are drawn. Each
+    field is set to what it held when first drawn (`_first_values`): set, and not only forgotten, so that the browser
+    shows it empty too, where a field forgotten by the server kept its text on the screen (and sent it again with the
+    next press). An uploader (`file_uploader`) is emptied by drawing it anew under its next widget key."""
     rounds = st.session_state.get(_UPLOADS, {})
+    first = st.session_state.get(_FIRST, {})
     for field_key in st.session_state.pop(_CLEAR, []):
-        st.session_state.pop(field_key, None)
         if field_key in rounds:
             rounds[field_key] += 1
+        if field_key in first:
+            st.session_state[field_key] = first[field_key]
+        else:
+            st.session_state.pop(field_key, None)
+
+
+def _first_values(keys: Iterable[str]) -> dict[str, Any]:
+    """Each field's value when first drawn (its default), by its key, for the fields drawn in this session; a field
+    not drawn yet, an uploader, or one whose default Streamlit does not say is left out (and then only forgotten)."""
+    from streamlit.runtime.state.session_state_proxy import get_session_state
+
+    out: dict[str, Any] = {}
+    try:
+        state = get_session_state()._state
+        for key in keys:
+            widget_id = state.get_widget_id_from_key(key)
+            meta = state.get_widget_metadata(widget_id) if widget_id else None
+            if meta is not None and meta.value_type != "file_uploader_state_value":
+                out[key] = meta.deserializer(None)
+    except Exception:  # noqa: BLE001 - Streamlit's own state, read where it lets it be read; forgotten otherwise
+        return {}
+    return out
 
 
 def file_uploader(label: str, *, key: str, **kwargs):
@@ -328,6 +353,7 @@ def act(fn: Callable, *args, done: str | Callable[[Any], str], icon: str = ":mat
         st.error(str(exc))
         return
     st.session_state[_CLEAR] = list(clear)
+    st.session_state[_FIRST] = _first_values(clear)
     st.toast(done(out) if callable(done) else done, icon=icon)
     st.rerun()
 

@@ -50,3 +50,28 @@ def test_a_figure_s_link_from_the_measure_page_lands_on_rotherham_s_figure(page,
     expect(main(page).get_by_text(re.compile(r"adds up its districts' figures"))).to_be_visible()
     expect(main(page).get_by_role("heading", name="Where each district's figure comes from")).to_be_visible()
     full_shot(page, shots / "internal-07-provenance-force.png")
+
+
+def test_a_flag_raised_on_the_provenance_page_leaves_its_reason_box_empty(page, signed_in_as, served):
+    """Once a flag is raised, its form is empty again: the reason stayed in the box, ready to raise a second flag of
+    the same words by pressing the button again."""
+    from pipelines import warehouse
+    from pipelines.audit import system_actor
+    from pipelines.flags import flags, resolve_flags
+
+    signed_in_as(page, "analyst@example.org")
+    page.goto(f"{served.internal_url}/provenance?measure=cse_charges&area=Doncaster&month=2026-02")
+    settle(page)
+    reason = main(page).get_by_role("textbox", name=re.compile("^Reason"))
+    reason.fill("Checked in the browser: two charges counted twice")
+    main(page).get_by_role("button", name="Raise flag").click()
+    settle(page)
+    try:
+        expect(main(page).get_by_text("Checked in the browser: two charges counted twice").first).to_be_visible()
+        expect(reason).to_have_value("")
+    finally:  # the shared server's other tests expect no open flag of this test's
+        with warehouse.connect(served.db, create=False) as con:
+            mine = flags(con, status="open")
+            mine = mine[mine["reason"].str.startswith("Checked in the browser")]["flag_id"].tolist()
+            if mine:
+                resolve_flags(con, system_actor("analyst@example.org"), mine, "Closed at the end of the test")
