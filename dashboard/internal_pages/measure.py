@@ -120,8 +120,10 @@ def caveats_in(first: int, last: int) -> pd.DataFrame:
 
 
 def has_caveat(first: int, last: int) -> str:
-    """"yes" when a caveat is on a figure the area's figure over months first..last is made of."""
-    return "yes" if not caveats_in(first, last).empty else ""
+    """How many caveats are on the figures the area's figure over months first..last is made of, as the tables' Caveats
+    column says it ("2"), listed in the Caveats table under the chart; "" for none."""
+    n = len(caveats_in(first, last))
+    return str(n) if n else ""
 
 
 def notes(spans: list[tuple[int, int]]) -> pd.DataFrame:
@@ -321,7 +323,7 @@ else:
 if "Source" in table and table["Source"].isna().all():  # police.uk's figures have no file and row to trace
     table = table.drop(columns="Source")
 with st.expander("The chart's figures as a table", expanded=False):
-    # its download says each period's open flags and caveats in words where the grid says "yes"
+    # its download says each period's open flags and caveats in words where the grid says how many caveats it has
     ui.table(table, "chart_table", f"{measure_id}-{area}-{view}-to-{period.month_key or 'latest'}.csv",
              download_also=notes(spans), column_config={"Source": ui.provenance_column()})
 
