@@ -242,7 +242,7 @@ def test_the_measure_pages_quarter_and_year_views_ring_the_periods_a_flag_is_in(
 
 
 @pytest.mark.parametrize(("view", "period", "clear"), [
-    ("month", "May 2015", "Jun 2015"),
+    ("month", "May 2015", "June 2015"),
     ("quarter_spc", "Q1 2015/16", None),
     ("rolling_12", "12 months to July 2015", "12 months to May 2013"),
 ])
