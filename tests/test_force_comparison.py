@@ -171,8 +171,9 @@ def test_the_charge_share_is_compared_with_binomial_limits(november, in_force):
 def test_too_few_forces_loaded_is_said_with_what_to_load(forces_db, in_force):
     with warehouse.connect_read_only(forces_db) as con:
         october = force_totals(con, "2017-10")
-    with pytest.raises(FunnelError, match=r"Too few forces to compare All crime \(police.uk\) for October 2017: of "
-                                          r"its most similar group, only South Yorkshire Police has a figure.*"
+    with pytest.raises(FunnelError, match=r"Too few forces to compare Crimes other than ASB \(police.uk\) for "
+                                          r"October 2017: of its most similar group, only South Yorkshire Police has "
+                                          r"a figure.*"
                                           r"pccdash ingest"):
         force_funnel(october, total_crime(), "2017-10", GROUP)
     with pytest.raises(FunnelError, match="South Yorkshire Police has no Outcomes"):

@@ -722,6 +722,8 @@ def test_a_new_crime_type_is_a_warning_and_loads(con, tmp_path):
     caveats = dict(con.execute("SELECT rule_id, measure FROM figure_caveat").fetchall())
     assert caveats == {"crime_type_known": "police_uk_total_crime", "last_outcome_known": "police_uk_charge_share"}
     assert outcome.caveats == 2
+    said = con.execute("SELECT message FROM figure_caveat WHERE rule_id = 'crime_type_known'").fetchall()[0][0]
+    assert "counted in the crimes recorded, anti-social behaviour left out" in said, said  # not "all crime"
 
 
 def test_a_new_outcome_type_is_a_warning_and_loads(con, tmp_path):
@@ -844,6 +846,9 @@ def test_each_context_measure_is_declared_once_in_the_catalogue():
     for crime_type in police["crime_types"]:
         assert cat.get(crime_type["measure"]).source == "police_uk"
     assert cat.get("police_uk_total_crime").name == "Crimes recorded, anti-social behaviour left out (police.uk)"
+    # its short name, in the funnel's sentences, the By district table and the pack, says so too: "All crime" read
+    # as if anti-social behaviour were in it
+    assert cat.get("police_uk_total_crime").short_name == "Crimes other than ASB (police.uk)"
 
 
 # ---------------------------------------------------------------------------------------------------
