@@ -22,7 +22,7 @@ from pipelines.exports import csv_bytes, display_frame
 from pipelines.plan.periods import broken_at_gaps, month_start
 from pipelines.plan.spc import ASSURANCE_WORDS, VARIATION_WORDS
 from pipelines.publish.content import PERIOD_TYPE_WORDS
-from pipelines.uk_time import uk_words
+from pipelines.uk_time import UK, uk_time
 
 # The Government Analysis Function's accessible categorical palette, in its order.
 PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
@@ -176,6 +176,8 @@ def table(frame: pd.DataFrame, key: str, download_name: str | None = None, *,
     """
     grid.setdefault("hide_index", True)
     grid.setdefault("width", "stretch")
+    if frame.attrs.get("column_config"):  # a readable() frame's times, shown as UK time in words (`time_column`)
+        grid["column_config"] = {**frame.attrs["column_config"], **(grid.get("column_config") or {})}
     shown_frame, download = _table_parts(frame, _download_rows(frame, download_also) if download_name else None)
     st.dataframe(shown_frame, key=key, **grid)
     if download_name:
@@ -603,8 +605,8 @@ HEADINGS = {
 }
 
 # Columns holding a stored time (UTC; a timestamp, or text such as "2026-05-05 10:04" a query wrote), besides any
-# of a timestamp type: the grid shows each as UK time, naming the clock ("2026-05-05 11:04 BST"); the table's
-# download keeps the stored UTC value, under the heading with " (UTC)" after it.
+# of a timestamp type: the grid shows each as UK time in words, naming the clock ("5 May 2026 at 11:04 BST"), and
+# sorts it as time; the table's download keeps the stored UTC value, under the heading with " (UTC)" after it.
 TIME_COLUMNS = frozenset({"loaded_at", "received", "started", "raised_at", "resolved_at", "approved_at",
                           "first_published"})
 UTC_HEADING = " (UTC)"
@@ -656,18 +658,33 @@ def readable(frame: pd.DataFrame, names: dict[str, str] | None = None, *,
     key = ("readable", digest, tuple((names or {}).items()), tuple(months), blank, id(catalogue()))
     kept = _by_content(key, lambda: _readable(frame, names, months=months, blank=blank))
     out = kept.copy()
-    out.attrs = {k: kept.attrs[k] for k in ("download", "download_headings", "download_codes")}  # read by `table`
+    out.attrs = {k: kept.attrs[k] for k in ("download", "download_headings", "download_codes", "column_config")
+                 if k in kept.attrs}  # read by `table`
     return out
 
 
-def _uk_times(values: pd.Series) -> dict:
-    """Each distinct stored time of a column -> it in UK time, naming the clock ("2026-05-05 11:04 BST"); "" for what
-    is not a time. Worked out once a value: a table's times are mostly a few files' or runs'."""
-    try:
-        distinct = values.dropna().unique()
-    except TypeError:  # a cell that cannot be hashed: not a column of times
-        return {}
-    return {v: uk_words(v) for v in distinct}
+# A time as a grid shows it, in Moment.js's words: as `uk_words(..., "words")` writes it in a sentence, "6 December 2026
+# at 22:10 GMT", the clock named (GMT, or BST in summer). The column holds the time itself, so it sorts as time does.
+TIME_FORMAT = "D MMMM YYYY [at] HH:mm z"
+
+
+def time_column(label: str | None = None, **kwargs):
+    """A grid column of stored times shown as UK time in words, "6 December 2026 at 22:10 GMT" (`uk_times` makes
+    its values), sorted as times."""
+    return st.column_config.DatetimeColumn(label, format=TIME_FORMAT, timezone=str(UK), **kwargs)
+
+
+def uk_times(values: Iterable) -> pd.Series | None:
+    """Stored times (UTC: timestamps, or text such as "2026-05-05 10:04" a query wrote) as UK times, for a grid's
+    `time_column`; None if a value is neither a time nor blank (the column is then not one of times)."""
+    out = []
+    for v in values:
+        local = uk_time(v)
+        if local is None and not (v is None or v is pd.NaT or v is pd.NA or (isinstance(v, str) and not v.strip())
+                                  or (isinstance(v, float) and pd.isna(v))):
+            return None
+        out.append(local)
+    return pd.Series(pd.to_datetime(out, utc=True), dtype="datetime64[ns, UTC]").dt.tz_convert(str(UK))
 
 
 def _readable(frame: pd.DataFrame, names: dict[str, str] | None = None, *,
@@ -676,7 +693,8 @@ def _readable(frame: pd.DataFrame, names: dict[str, str] | None = None, *,
     """A frame as people read it: headings in words (`names`, then HEADINGS, a measure's short name for a
     column named by its id, then the identifier written out),
     measure names for measure ids (in a "measure" column and inside any text but what a file holds, AS_IN_THE_FILE),
-    `months` as "July 2015", stored (UTC) times (TIME_COLUMNS and timestamps) as UK time naming the clock,
+    `months` as "July 2015", stored (UTC) times (TIME_COLUMNS and timestamps) as UK times that `table` shows in words
+    naming the clock (`time_column`, kept in the frame's attrs "column_config"),
     Yes/No for true/false, counts with thousands separators, and `blank` for a missing value (never "None",
     "nan" or "NaT")."""
     ids = {m.id: m.short_name for m in catalogue().measures}
@@ -686,13 +704,12 @@ def _readable(frame: pd.DataFrame, names: dict[str, str] | None = None, *,
     measured: list[int] = []  # the position of a column of measure ids, downloaded as names with the ids beside
     for col in frame.columns:
         values = frame[col]
-        said = (_uk_times(values) if col not in months and (col in TIME_COLUMNS
-                                                            or pd.api.types.is_datetime64_any_dtype(values)) else {})
-        is_time = any(said.values())  # not a column of days in words a page made of the times
+        times = (uk_times(values) if col not in months and (col in TIME_COLUMNS
+                                                            or pd.api.types.is_datetime64_any_dtype(values)) else None)
+        is_time = times is not None and times.notna().any()  # not a column of days in words a page made of the times
         if is_time:
             timed.append(len(out.columns))
-            values = values.map(lambda v, said=said: said.get(v) or (
-                blank if v is None or (not isinstance(v, str) and pd.isna(v)) or v == "" else v))
+            values = times.set_axis(frame.index)
         elif col in months:
             values = values.map(month_words)
         elif values.dtype == object and values.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
@@ -746,4 +763,5 @@ def _readable(frame: pd.DataFrame, names: dict[str, str] | None = None, *,
     out.attrs["download"] = download
     out.attrs["download_headings"] = {out.columns[i]: out.columns[i].rstrip() + UTC_HEADING for i in timed}
     out.attrs["download_codes"] = codes
+    out.attrs["column_config"] = {out.columns[i]: time_column() for i in timed}
     return out

@@ -193,3 +193,26 @@ def heading_problems(found: list[tuple[int, str]]) -> list[str]:
         if level > before + 1:
             problems.append(f"h{before} then h{level} ({text!r})")
     return problems
+
+
+def moment_text(when, fmt: str) -> str:
+    """A time as a grid's column format (Moment.js tokens: D, MMMM, YYYY, HH, mm, z, and [text] as is) writes it in
+    the browser: what a column of `ui.time_column` shows, for comparing with the words of the page's sentences."""
+    from pipelines.uk_time import MONTHS
+
+    tokens = {"D": str(when.day), "MMMM": MONTHS[when.month - 1], "YYYY": f"{when.year:04d}",
+              "HH": f"{when.hour:02d}", "mm": f"{when.minute:02d}", "z": when.tzname()}
+    return re.sub(r"\[([^\]]*)\]|MMMM|YYYY|HH|mm|D|z", lambda m: m.group(1) if m.group(1) is not None
+                  else tokens[m.group(0)], fmt)
+
+
+def grid_times(element, heading: str) -> list[str]:
+    """A grid's column of times as the browser shows them, from its values and its column's format (the grid keeps
+    the time itself, so that it sorts as time does); an AssertionError if the column is not one of times."""
+    import json
+
+    config = json.loads(element.proto.columns)[heading]["type_config"]
+    assert config["type"] == "datetime", config
+    column = element.value[heading]
+    assert str(column.dt.tz) == config["timezone"] == "Europe/London", (column.dtype, config)
+    return ["" if pd.isna(t) else moment_text(t, config["format"]) for t in column]

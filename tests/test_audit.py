@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 import yaml
-from dashboard_helpers import ANALYST, PCC, claims_of, copy_warehouse, internal, texts
+from dashboard_helpers import ANALYST, PCC, claims_of, copy_warehouse, grid_times, internal, texts
 from helpers import run_pccdash
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
@@ -424,7 +424,8 @@ def test_the_audit_page_lists_the_trail_newest_first_with_filters(monkeypatch, a
     assert list(table["Action"]) == ["approved a month for publication", "wrote a commentary", "raised a flag"]
     assert table["How"][0] == f"on the command line (account {audit.os_account()})"
     assert table["How"][2] == "in the app, signed in"
-    assert table["When"][0].endswith((" GMT", " BST"))  # UK time, naming the clock
+    when = grid_times(at.dataframe[0], "When")  # UK time, naming the clock, as a sentence writes it
+    assert when[0].endswith((" GMT", " BST"))
 
     at.selectbox(key="audit_action").select("flag").run()
     assert list(at.dataframe[0].value["Who"]) == ["analyst@example.org"]
@@ -438,8 +439,8 @@ def test_the_audit_page_lists_the_trail_newest_first_with_filters(monkeypatch, a
     assert list(at.dataframe[0].value["Detail"]) == ["Charges fell in Q4."]
     at.text_input(key="audit_text").input("").run()
     at.selectbox(key="audit_identity").select(None).run()
-    assert table["When"][2] == "2026-03-02 10:00:00 GMT"  # 10:00 UTC in winter
-    assert table["When"][1] == "2026-04-15 10:30:00 BST"  # 09:30 UTC in summer: 10:30 in England
+    assert when[2] == "2 March 2026 at 10:00 GMT"  # 10:00 UTC in winter
+    assert when[1] == "15 April 2026 at 10:30 BST"  # 09:30 UTC in summer: 10:30 in England
     at.date_input(key="audit_days").set_value((dt.date(2026, 3, 2), dt.date(2026, 4, 15))).run()
     assert list(at.dataframe[0].value["Action"]) == ["wrote a commentary", "raised a flag"]
     at.date_input(key="audit_days").set_value((dt.date(2026, 3, 3), dt.date(2026, 4, 14))).run()

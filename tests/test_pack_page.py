@@ -7,10 +7,11 @@ import datetime as dt
 import hashlib
 
 import pytest
-from dashboard_helpers import ANALYST, PCC, copy_warehouse, downloads_of, internal, texts
+from dashboard_helpers import ANALYST, PCC, copy_warehouse, downloads_of, grid_times, internal, texts
 
 from pipelines import audit, warehouse
 from pipelines.briefing import archive
+from pipelines.uk_time import uk_words
 
 
 def sha(data: bytes) -> str:
@@ -39,6 +40,8 @@ def test_prepare_keeps_the_pack_and_every_download_is_the_archived_bytes(monkeyp
     listed = at.dataframe[0].value
     assert listed["Produced by"].tolist() == ["pcc@example.org", "analyst@example.org"]
     assert listed["Files"].tolist() == ["PDF, HTML, Word"] * 2
+    # when each was produced, as the page's sentences write a time, sorted as times
+    assert grid_times(at.dataframe[0], "Produced") == [uk_words(p.produced_at, "words") for p in kept]
 
     served = downloads_of(monkeypatch)
     first = kept[-1]

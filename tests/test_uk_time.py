@@ -12,7 +12,17 @@ import json
 import duckdb
 import pandas as pd
 import pytest
-from dashboard_helpers import ANALYST, PCC, copy_warehouse, downloads_of, internal, public, texts
+from dashboard_helpers import (
+    ANALYST,
+    PCC,
+    copy_warehouse,
+    downloads_of,
+    grid_times,
+    internal,
+    moment_text,
+    public,
+    texts,
+)
 
 from pipelines import public as public_side
 from pipelines import warehouse
@@ -155,6 +165,16 @@ def test_the_static_site_and_the_spreadsheet_say_the_day_in_england_and_the_json
 # The internal pages: a table's times in UK time, its download in UTC
 
 
+@pytest.mark.parametrize("stored", [dt.datetime(2026, 7, 5, 1, 6), dt.datetime(2026, 12, 6, 22, 10),
+                                    dt.datetime(2026, 10, 25, 0, 30), dt.datetime(2026, 3, 29, 1, 0)])
+def test_a_grid_writes_a_time_as_the_sentences_do(stored):
+    """One way of writing a time for a person, in a grid as in a sentence: "6 December 2026 at 22:10 GMT"."""
+    from dashboard import ui
+
+    local = ui.uk_times([stored])[0]
+    assert moment_text(local, ui.TIME_FORMAT) == uk_words(stored, "words")
+
+
 def test_an_internal_table_shows_uk_time_and_its_download_keeps_the_stored_utc(monkeypatch, sample_db, tmp_path):
     wh = copy_warehouse(sample_db, tmp_path)
     with warehouse.connect(wh) as con:
@@ -165,9 +185,9 @@ def test_an_internal_table_shows_uk_time_and_its_download_keeps_the_stored_utc(m
     at = internal(monkeypatch, wh, "internal_pages/files.py", ANALYST)
     assert not at.exception
     grid = at.dataframe[0].value
-    row = grid[grid["File number"].astype(str) == str(first)].iloc[0]
-    assert row["Received"] == "2026-07-05 02:06 BST"
-    assert all(str(t).endswith((" GMT", " BST")) for t in grid["Received"])
+    received = dict(zip(grid["File number"].astype(str), grid_times(at.dataframe[0], "Received"), strict=True))
+    assert received[str(first)] == "5 July 2026 at 02:06 BST"  # as a sentence writes it, sorted as a time
+    assert all(t.endswith((" GMT", " BST")) for t in received.values())
     loaded = pd.read_csv(io.BytesIO(dict(served)["files-loaded.csv"]), dtype=str)
     assert "Received" not in loaded.columns
     assert loaded.loc[loaded["File number"] == str(first), "Received (UTC)"].tolist() == ["2026-07-05 01:06"]
@@ -181,9 +201,17 @@ def test_readable_says_stored_times_in_uk_time_and_leaves_days_in_words_as_they_
                           "raised_at": ["2 March 2026", "", None],  # a page's days in words, no time to convert
                           "checked_at": pd.to_datetime(["2026-07-05 01:06", None, "2026-01-01 00:00"])})
     out = ui.readable(frame)
-    assert out["Received"].tolist() == ["2026-07-05 02:06 BST", "", "2026-12-05 01:06 GMT"]
+
+    def shown(heading: str) -> list[str]:  # as the grid writes each, in the column's format
+        assert out.attrs["column_config"][heading]["type_config"]["format"] == ui.TIME_FORMAT
+        return ["" if pd.isna(t) else moment_text(t, ui.TIME_FORMAT) for t in out[heading]]
+
+    assert shown("Received") == ["5 July 2026 at 02:06 BST", "", "5 December 2026 at 01:06 GMT"]
     assert out["Raised"].tolist() == ["2 March 2026", "", ""]
-    assert out["Checked at"].tolist() == ["2026-07-05 02:06 BST", "", "2026-01-01 00:00 GMT"]
+    assert shown("Checked at") == ["5 July 2026 at 02:06 BST", "", "1 January 2026 at 00:00 GMT"]
+    # times, so July sorts before December (as text, "5 December" came first)
+    assert out["Received"].dropna().sort_values().dt.month.tolist() == [7, 12]
+    assert "Raised" not in out.attrs["column_config"]
     # the download: the stored values, under headings that say they are UTC
     assert out.attrs["download_headings"] == {"Received": "Received (UTC)", "Checked at": "Checked at (UTC)"}
     assert out.attrs["download"]["Received"].tolist()[0] == "2026-07-05 01:06"

@@ -27,7 +27,8 @@ everything = data.call(events)
 if everything is None or everything.empty:
     st.info(f"Nothing has been recorded yet. {WHAT} will be listed here, with who did it, when and how.")
     st.stop()
-st.write(f"{WHAT}, newest first, with who did it, when (UK time: GMT, or BST in summer; the download gives UTC) and "
+st.write(f"{WHAT}, newest first, with who did it, when (UK time: GMT, or BST in summer; the download gives UTC, to the "
+         "second) and "
          "how: in this app (signed in), on the command line (with the computer account that ran it), or by the "
          "program itself (the demo's own set-up, a new version of the SPC history noticed, the switch to a "
          "publication finished after a stop).")
@@ -59,5 +60,7 @@ st.metric("Records", f"{len(found):,}", help=f"of {len(everything):,} in the tra
 found = found.assign(detail=[spc_history.describe(d) if a == spc_history.AUDIT_ACTION else d  # the change in words
                              for a, d in zip(found["action"], found["detail"], strict=True)])
 shown = readable(found).map(ui.measure_words)
-shown.attrs["download"] = shown.assign(When=readable(found, utc=True)["When"])  # the CSV keeps the stored UTC times
-ui.table(shown, "audit", "audit-trail.csv")
+download = shown.assign(When=readable(found, utc=True)["When"])  # the CSV keeps the stored UTC times
+shown = shown.assign(When=ui.uk_times(found["acted_at"]).set_axis(shown.index))  # in words, sorted as times
+shown.attrs["download"] = download
+ui.table(shown, "audit", "audit-trail.csv", column_config={"When": ui.time_column()})

@@ -35,7 +35,8 @@ c2.metric(what[1], n["failed"])
 c3.metric("Files with warnings" if kind != "accepted" else "Checks with warnings", n["warned"])
 st.caption("Each file is counted once, by its latest run." if kind != "accepted" else
            "Each set of figures checked is counted once, by its latest run.")
-ui.table(stored.shown(runs), "runs_table", f"validation-runs-{kind}.csv" if kind != "loads" else "validation-runs.csv")
+ui.table(stored.shown(runs), "runs_table", f"validation-runs-{kind}.csv" if kind != "loads" else "validation-runs.csv",
+         column_config={"Checked": ui.time_column()})
 
 by_label = stored.labels(runs)
 chosen = st.selectbox("Run", list(by_label), key=f"run_{kind}" if kind != "loads" else "run",

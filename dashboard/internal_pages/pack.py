@@ -86,13 +86,22 @@ kept = data.call(archive.archived) or []
 mine = {p.pack_id for p in data.call(archive.archived, meeting) or []}  # with those made before it moved to this day
 these = [p for p in kept if p.pack_id in mine]
 others = [p for p in kept if p.pack_id not in mine]
+
+
+def packs_table(productions: list, key: str) -> None:
+    """The packs produced, each's time in words as the page's sentences write it, sorted as times."""
+    shown = archive.readable(productions)
+    ui.table(shown.assign(Produced=ui.uk_times([p.produced_at for p in productions])), key,
+             column_config={"Produced": ui.time_column()})
+
+
 if these:
-    st.dataframe(archive.readable(these), hide_index=True, key="packs_this_meeting")
+    packs_table(these, "packs_this_meeting")
 else:
     st.caption("None yet: press Prepare the pack.")
 if others:
     with st.expander(f"Packs produced for other meetings ({len(others)})"):
-        st.dataframe(archive.readable(others), hide_index=True, key="packs_other_meetings")
+        packs_table(others, "packs_other_meetings")
 if not kept:
     st.stop()
 

@@ -8,7 +8,7 @@ import re
 import duckdb
 import pandas as pd
 
-from ..uk_time import uk_words
+from ..uk_time import UK, uk_words
 
 # What a run checked -> (the scope stored, what the page calls them). Loads first: they decide the record.
 KINDS = {
@@ -77,10 +77,14 @@ def counts(frame: pd.DataFrame) -> dict[str, int]:
 
 
 def shown(frame: pd.DataFrame) -> pd.DataFrame:
-    """The runs table as the page shows it and downloads it: headings and values in words."""
-    return pd.DataFrame({
+    """The runs table as the page shows it and downloads it: headings and values in words; Checked as UK time (the
+    page's grid writes it in words, as `when` does, and sorts it as time), and in the download as stored, in UTC,
+    under "Checked (UTC)"."""
+    checked = pd.to_datetime(frame["checked_at"])
+    checked = checked.dt.tz_localize("UTC") if checked.dt.tz is None else checked
+    out = pd.DataFrame({
         "File": frame["file"].astype(str),
-        "Checked": frame["checked_at"].map(when),
+        "Checked": checked.dt.tz_convert(str(UK)),
         "Outcome": frame["verdict"],
         "Rows checked": frame["rows"].astype(int),
         "Rules failed": frame["errors"].astype(int),
@@ -88,6 +92,9 @@ def shown(frame: pd.DataFrame) -> pd.DataFrame:
         "Contract": frame["contract"],
         "Seconds": frame["seconds"].round(2),
     })
+    out.attrs["download"] = out.assign(Checked=checked.dt.tz_localize(None))  # read by the page's table
+    out.attrs["download_headings"] = {"Checked": "Checked (UTC)"}
+    return out
 
 
 def labels(frame: pd.DataFrame) -> dict[str, int]:
