@@ -66,7 +66,7 @@ class Mark:
     def words(self) -> str:
         how = "from the command line" if self.channel == "cli" else "in the app" if self.channel == "app" else ""
         return (f"{self.state}{self.replaced_by()} (marked by {self.marked_by}{' ' + how if how else ''} on "
-                f"{uk_words(self.marked_at)}: {shown(self.reason, 200)})")
+                f"{uk_words(self.marked_at, 'words')}: {shown(self.reason, 200)})")
 
     def replaced_by(self) -> str:
         """What superseded the file: the later file named, or, with none named, that no file loaded took its place
@@ -266,7 +266,7 @@ def _file(con: duckdb.DuckDBPyConnection, text: str, what: str, outcome: str) ->
     they are listed with their numbers to choose from."""
     def several(files: list[LoadedFile]) -> CannotSupersede:
         listed = "; ".join(f"#{f.file_id} ({'refused' if f.outcome == 'rejected' else f.outcome} "
-                           f"{uk_words(f.received_at)})" for f in files)
+                           f"{uk_words(f.received_at, 'words')})" for f in files)
         return CannotSupersede(f'{len(files)} files are called "{shown(files[0].name)}" ({what}): {listed}. Give the '
                                f"number of the one you mean, e.g. #{files[-1].file_id}.")
     return find_file(con, text, outcome=outcome, several=several, missing=lambda key, _: CannotSupersede(

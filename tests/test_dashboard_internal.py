@@ -150,6 +150,8 @@ def test_a_flag_raised_on_a_figure_shows_beside_it_everywhere_then_resolves(monk
     at.selectbox(key="prov_district").select("Rotherham").run()
     at.selectbox(key="prov_period").select("2015-07").run()
     assert "row" in texts(at)
+    # when it was loaded, as every sentence writes a time ("loaded 2026-12-06 22:10 GMT" stood out)
+    assert re.search(r"; loaded \d{1,2} [A-Z][a-z]+ \d{4} at \d\d:\d\d (GMT|BST)\.", texts(at))
     history = at.dataframe[0].value
     assert {"File", "Row", "Revision"} <= set(history.columns)
     at.radio(key="flag_scope_provenance").set_value("figure")

@@ -139,7 +139,7 @@ def test_the_data_version_names_the_latest_accepted_load(con):
         con.execute("INSERT INTO file_registry (sha256, name, size_bytes, received_at, outcome) VALUES "
                     "(?, ?, 1, TIMESTAMP '2015-08-05 09:12:00', ?)", [name, name, outcome])
     # received at 09:12 UTC in August: 10:12 in England, on British Summer Time
-    assert data_version(con) == 'Figures as loaded up to load 2, "2015-07.csv", received 2015-08-05 10:12 BST.'
+    assert data_version(con) == 'Figures as loaded up to load 2, "2015-07.csv", received 5 August 2015 at 10:12 BST.'
 
 
 @pytest.mark.slow

@@ -301,7 +301,7 @@ if lin.how in ("recorded", "share"):
     st.stop()
 if lin.how in ("district", "given"):
     own = lin.sources[0]
-    st.markdown(f"Revision {own.revision}, from {ui.md_escape(own.where)}; loaded {uk_words(own.loaded_at)}."
+    st.markdown(f"Revision {own.revision}, from {ui.md_escape(own.where)}; loaded {uk_words(own.loaded_at, 'words')}."
                 + (f" {ui.md_escape(f.force_short_name)} gave this figure itself, in its own row of the return."
                    if lin.how == "given" else ""))
     files_loaded_links(lin.sources)

@@ -176,7 +176,7 @@ def contents(db_path: str | os.PathLike, production: Production, fmt: str) -> by
 def label(p: Production) -> str:
     """A production as a choice in a list: its number, meeting, who and when."""
     return (f"Pack {p.pack_id}: meeting of {p.meeting:%Y-%m-%d}, by {p.produced_by} "
-            f"on {uk_words(p.produced_at)}")
+            f"on {uk_words(p.produced_at, 'words')}")
 
 
 def readable(productions: list[Production]) -> pd.DataFrame:

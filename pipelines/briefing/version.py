@@ -20,4 +20,4 @@ def data_version(con: duckdb.DuckDBPyConnection) -> str:
     if row is None:
         return NO_LOAD
     file_id, name, received_at = row
-    return f'Figures as loaded up to load {file_id}, "{shown(name)}", received {uk_words(received_at)}.'
+    return f'Figures as loaded up to load {file_id}, "{shown(name)}", received {uk_words(received_at, "words")}.'

@@ -297,7 +297,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, t
     if earlier:
         file_id, name, when = earlier
         return FileOutcome(label, path, "already_loaded", file_id=file_id,
-                           message=f'already loaded as file #{file_id} ("{name}") on {uk_words(when)}; '
+                           message=f'already loaded as file #{file_id} ("{name}") on {uk_words(when, "words")}; '
                                    "nothing changed.", seconds=time.perf_counter() - started)
     try:  # what was read past (`reading`) refuses the file with what the check finds in the rest
         result, reading = read_checkable(con, facts)
@@ -491,7 +491,7 @@ def _reject(con, path: Path, label: str, facts, size: int, received, loaded_by: 
     if earlier:  # the same bytes refused before and still standing: one refusal, not one more each time it is sent
         drop_staging(con)
         file_id, name, when = earlier
-        before = f'already refused as file #{file_id} ("{name}") on {uk_words(when)}'
+        before = f'already refused as file #{file_id} ("{name}") on {uk_words(when, "words")}'
         return FileOutcome(label, path, "rejected", file_id=file_id, layout=layout, problems=problems,
                            reading=reading, message=f"{before}; nothing new was recorded. "
                                    + (problems[0].message() if problems else ""),

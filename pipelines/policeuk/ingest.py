@@ -466,7 +466,7 @@ def ingest_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, loaded
         if earlier and not (elsewhere and put_back):
             file_id, name, when = earlier
             return FileOutcome(label, path, "already_loaded", file_id=file_id, layout=f"police_uk_{kind}",
-                               message=f'already loaded as file #{file_id} ("{name}") on {uk_words(when)}; '
+                               message=f'already loaded as file #{file_id} ("{name}") on {uk_words(when, "words")}; '
                                        f"nothing changed.{_replaced_since(elsewhere, path)}",
                                seconds=time.perf_counter() - started)
         outcome = _load(con, path, label, kind, facts, None, received=received, loaded_by=loaded_by, month=month,
