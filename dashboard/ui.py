@@ -177,11 +177,26 @@ def table(frame: pd.DataFrame, key: str, download_name: str | None = None, *,
     grid.setdefault("hide_index", True)
     grid.setdefault("width", "stretch")
     if frame.attrs.get("column_config"):  # a readable() frame's times, shown as UK time in words (`time_column`)
-        grid["column_config"] = {**frame.attrs["column_config"], **(grid.get("column_config") or {})}
+        grid["column_config"] = _merged(frame.attrs["column_config"], grid.get("column_config") or {})
     shown_frame, download = _table_parts(frame, _download_rows(frame, download_also) if download_name else None)
     st.dataframe(shown_frame, key=key, **grid)
     if download_name:
         _download_button(download, key, download_name)
+
+
+def widths(pixels: dict[str, int]) -> dict[str, dict]:
+    """Columns' widths in pixels, as a table's `column_config`: a column of times keeps its words."""
+    return {heading: st.column_config.Column(width=w) for heading, w in pixels.items()}
+
+
+def _merged(first: dict, then: dict) -> dict:
+    """Two tables' column settings in one: where both set a column, what `then` sets (not None) over `first`."""
+    out = dict(first)
+    for heading, config in then.items():
+        if isinstance(config, dict) and isinstance(out.get(heading), dict):
+            config = {**out[heading], **{k: v for k, v in config.items() if v is not None}}
+        out[heading] = config
+    return out
 
 
 def _download_rows(frame: pd.DataFrame, also: pd.DataFrame | None = None) -> pd.DataFrame:

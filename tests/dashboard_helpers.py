@@ -216,3 +216,14 @@ def grid_times(element, heading: str) -> list[str]:
     column = element.value[heading]
     assert str(column.dt.tz) == config["timezone"] == "Europe/London", (column.dtype, config)
     return ["" if pd.isna(t) else moment_text(t, config["format"]) for t in column]
+
+
+# The room a table has on a laptop's screen, 1280 pixels wide with the sidebar open: the page's main column.
+LAPTOP_TABLE_WIDTH = 820
+
+
+def column_widths(element) -> dict[str, int]:
+    """The widths in pixels a grid sets for its columns (a column left to size itself is not listed)."""
+    import json
+
+    return {h: c["width"] for h, c in json.loads(element.proto.columns).items() if isinstance(c.get("width"), int)}

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from dashboard_helpers import ANALYST, PCC, copy_warehouse, internal, texts
+from dashboard_helpers import ANALYST, PCC, column_widths, copy_warehouse, internal, texts
 
 from dashboard import data
 from pipelines import warehouse
@@ -236,6 +236,7 @@ def test_the_context_page_tables_each_district_with_the_records_placed_nowhere_a
     assert "Charge share (police.uk): The last outcome as published" in shown
     table = at.dataframe[0].value.set_index("Measure")
     assert list(table.columns) == [*DISTRICTS, "Outside force area", "No location", "All records"]
+    assert column_widths(at.dataframe[0])["Measure"] >= 170  # each name whole: "Charged or summons" was cut
     violence = Counter(district_of(r) for r in rows if r["Crime type"] == "Violence and sexual offences")
     table = table.map(lambda v: float(v.replace(",", "")) if v else None)  # the page writes 1,234
     row = table.loc["Violence and sexual"]

@@ -11,9 +11,11 @@ from dashboard_helpers import (
     ANALYST,
     ANONYMOUS,
     INTERNAL_PAGES,
+    LAPTOP_TABLE_WIDTH,
     NO_ROLE,
     PCC,
     ROOT,
+    column_widths,
     copy_warehouse,
     downloads_of,
     heading_problems,
@@ -154,6 +156,12 @@ def test_a_flag_raised_on_a_figure_shows_beside_it_everywhere_then_resolves(monk
     assert re.search(r"; loaded \d{1,2} [A-Z][a-z]+ \d{4} at \d\d:\d\d (GMT|BST)\.", texts(at))
     history = at.dataframe[0].value
     assert {"File", "Row", "Revision"} <= set(history.columns)
+    # where each value came from is in view on a laptop's screen: the sheet and column were cut ("cse_cha",
+    # "Rotherha") and the time loaded off the edge
+    widths = column_widths(at.dataframe[0])
+    key = ["Revision", "Value", "Replaced value", "File", "Sheet", "Row", "Column", "Loaded"]
+    assert list(at.dataframe[0].proto.column_order)[:len(key)] == key and set(widths) == set(key)
+    assert sum(widths.values()) <= LAPTOP_TABLE_WIDTH and widths["Sheet"] >= 100 and widths["Loaded"] >= 190
     at.radio(key="flag_scope_provenance").set_value("figure")
     at.text_area(key="flag_reason_provenance").input("Two charges counted twice; the force is checking.")
     at.button(key="FormSubmitter:flag_form_provenance-Raise flag").click().run()
@@ -184,6 +192,9 @@ def test_a_flag_raised_on_a_figure_shows_beside_it_everywhere_then_resolves(monk
 
     f = internal(monkeypatch, wh, "internal_pages/flags.py", ANALYST)
     assert f.metric[0].value == "1"
+    # the flag's sentence leaves where it stands and who raised it in view beside it on a laptop's screen
+    widths = column_widths(f.dataframe[0])
+    assert sum(widths[h] for h in ("Number", "Flag", "Covers", "Where it stands", "Raised by")) <= LAPTOP_TABLE_WIDTH
     f.multiselect(key="resolve_flags").set_value([1])
     f.text_area(key="resolve_note").input("Checked with the force: the return was right.")
     f.button(key="FormSubmitter:resolve_form-Resolve flags").click().run()

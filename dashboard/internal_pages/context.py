@@ -50,7 +50,8 @@ short = {m.name: m.short_name.removesuffix(" (police.uk)") for m in cat.of_sourc
 table["Measure"] = table["Measure"].map(short)  # short names keep every column in view
 st.header(f"By district, {month_label(month_number(month))}")
 ui.table(ui.readable(table), "context_table", f"police-uk-{month}.csv",
-         height=35 * (len(table) + 1) + 3)  # every row in view
+         height=35 * (len(table) + 1) + 3,  # every row in view
+         column_config=ui.widths({"Measure": 175}))  # each name whole ("Charged or summonsed"), where it was cut
 ref = reference()
 every_month = data.call(loaded_months)
 kinds = set(every_month.loc[(every_month["period"] == month) & (every_month["falls_within"] == ref.force), "kind"])

@@ -20,6 +20,10 @@ from pipelines.uk_time import uk_words
 
 KEYS = ("prov_measure", "prov_district", "prov_period")
 
+# A figure's revisions: each column's width in pixels, together within the page's 820 on a 1280-pixel screen.
+HISTORY_WIDTHS = {"Revision": 65, "Value": 55, "Replaced value": 105, "File": 150, "Sheet": 105, "Row": 45,
+                  "Column": 95, "Loaded": 195}
+
 user = auth.signed_in()
 st.title("Provenance")
 data.no_warehouse_guard()
@@ -310,8 +314,11 @@ if lin.how in ("district", "given"):
     hist = workbench.history(measure_id, area, period)
     # the figure as it stands (the newest revision) carries its open flags and caveats; an earlier value none
     notes = notes_of(lin.sources).reindex(range(len(hist))).fillna("")
+    # the columns that say where each value came from, in view on a laptop's screen (1280 pixels) without scrolling
+    # sideways: the sheet and column whole, the file number and note after them (the link above names the file)
     ui.table(ui.readable(hist, {"value": "Value", "note": "Note"}), "history_table",
-             f"provenance-{measure_id}-{area}-{period}.csv", download_also=notes)
+             f"provenance-{measure_id}-{area}-{period}.csv", download_also=notes,
+             column_config=ui.widths(HISTORY_WIDTHS), column_order=list(HISTORY_WIDTHS) + ["File number", "Note"])
     if lin.how == "district":
         flag_form(user, key="provenance", period=period, district=area, measure=measure_id, file_id=own.file_id)
     st.stop()

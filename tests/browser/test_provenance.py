@@ -52,7 +52,7 @@ def test_a_figure_s_link_from_the_measure_page_lands_on_rotherham_s_figure(page,
     full_shot(page, shots / "internal-07-provenance-force.png")
 
 
-def test_a_flag_raised_on_the_provenance_page_leaves_its_reason_box_empty(page, signed_in_as, served):
+def test_a_flag_raised_on_the_provenance_page_leaves_its_reason_box_empty(page, signed_in_as, served, shots):
     """Once a flag is raised, its form is empty again: the reason stayed in the box, ready to raise a second flag of
     the same words by pressing the button again."""
     from pipelines import warehouse
@@ -62,6 +62,7 @@ def test_a_flag_raised_on_the_provenance_page_leaves_its_reason_box_empty(page, 
     signed_in_as(page, "analyst@example.org")
     page.goto(f"{served.internal_url}/provenance?measure=cse_charges&area=Doncaster&month=2026-02")
     settle(page)
+    full_shot(page, shots / "internal-07-provenance-history.png")
     reason = main(page).get_by_role("textbox", name=re.compile("^Reason"))
     reason.fill("Checked in the browser: two charges counted twice")
     main(page).get_by_role("button", name="Raise flag").click()
@@ -75,3 +76,9 @@ def test_a_flag_raised_on_the_provenance_page_leaves_its_reason_box_empty(page, 
             mine = mine[mine["reason"].str.startswith("Checked in the browser")]["flag_id"].tolist()
             if mine:
                 resolve_flags(con, system_actor("analyst@example.org"), mine, "Closed at the end of the test")
+    go_to(page, "Flags")
+    page.get_by_role("radiogroup", name="Show").get_by_role("radio", name="All", exact=True).click()
+    settle(page)
+    full_shot(page, shots / "internal-08-flags-all.png")
+    go_to(page, "police.uk context")
+    full_shot(page, shots / "internal-03c-police-uk-by-district.png")
