@@ -295,8 +295,8 @@ def test_the_same_download_twice_in_a_row_changes_nothing(con, tmp_path):
     first = load(con, STREET, tmp_path)
     again = load(con, STREET, tmp_path)
     assert again.outcome == "already_loaded" and again.file_id == first.file_id
-    assert again.message == (f'already loaded as file #{first.file_id} ("{STREET.name}") on '
-                             f"{uk_words(scalar(con, 'SELECT received_at FROM file_registry'))}; nothing changed.")
+    day = uk_words(scalar(con, "SELECT received_at FROM file_registry"), "words")
+    assert again.message == f'already loaded as file #{first.file_id} ("{STREET.name}") on {day}; nothing changed.'
     assert scalar(con, "SELECT count(*) FROM police_uk_month") == 1
 
 
