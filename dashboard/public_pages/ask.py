@@ -10,7 +10,7 @@ from pipelines import catalogue, inbox, office, settings
 from pipelines.errors import ConfigError, record_fault
 from pipelines.uk_time import MONTHS
 
-SENT, REFUSED, CUT, AGAIN, REPLY = "ask_receipt", "ask_refusal", "ask_cut", "ask_again", "ask_reply"
+SENT, REFUSED, CUT, REPLY = "ask_receipt", "ask_refusal", "ask_cut", "ask_reply"
 # a question sent already in this session (its reference), the personal details found in one before it is sent, the
 # words so warned about (sent as they are if Send is pressed again unchanged), and each question sent: its words ->
 # its reference
@@ -25,19 +25,21 @@ def literal(text: str) -> str:
 
 def send() -> None:
     """Take the form's question into the inbox; on success clear the form, so it is not sent twice."""
-    if not str(st.session_state.get("ask_body") or "").strip() and st.session_state.get(SENT):
-        # the box was emptied when the question was received: pressed again (a double click, or to be sure), the
-        # receipt stands, rather than "Not sent" over a question that was sent
-        st.session_state[AGAIN] = True
-        return
-    for key in (AGAIN, SENT, REFUSED, ALREADY, PERSONAL):
+    body = str(st.session_state.get("ask_body") or "")
+    # the box is emptied when a question is received: pressed again (a double click, or to be sure), the refusal
+    # says that question was received, with its reference, rather than leave "Not sent" over a question that was sent
+    earlier = st.session_state.get(SENT) if not body.strip() else None
+    for key in (SENT, REFUSED, ALREADY, PERSONAL):
         st.session_state.pop(key, None)
     session = st.session_state.setdefault("ask_session", secrets.token_hex(16))
-    body = str(st.session_state.get("ask_body") or "")
     if not body.strip():  # the box also stays empty when a paste is too long
         st.session_state[REFUSED] = (f"Write your question in the box first. It may be at most "
                                      f"{inbox.LIMITS['body']:,} characters; a longer text pasted in is not taken, so "
-                                     "shorten it before pasting.")
+                                     "shorten it before pasting." + (
+                                         f" The question you sent before was received: its reference is {earlier}. "
+                                         "Nothing more was sent." if earlier else ""))
+        if earlier:
+            st.session_state[SENT] = earlier
         return
     words = " ".join(body.split()).casefold()  # the same words, however spaced or capitalised
     sent = st.session_state.setdefault(BODIES, {})
@@ -162,6 +164,4 @@ elif st.session_state.get(SENT):
     st.success(f"Thank you: your question has been received. Its reference is {st.session_state[SENT]}; quote it "
                "if you write to the office about it. " + literal(next_steps(said, st.session_state.get(REPLY)))
                + (f" It reached the limit of {inbox.LIMITS['body']:,} characters: anything after that was not sent."
-                  if st.session_state.get(CUT) else "")
-               + (" Nothing more was sent when the button was pressed again: the box was emptied once your question "
-                  "was received." if st.session_state.get(AGAIN) else ""), icon=":material/check_circle:")
+                  if st.session_state.get(CUT) else ""), icon=":material/check_circle:")
