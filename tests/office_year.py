@@ -197,8 +197,10 @@ def public_reads_only_published(office: Office) -> None:
     for path in ("public_pages/summary.py", "public_pages/tables.py"):
         at.switch_page(path).run()
         # dates of publication and revision ("Published 2 December 2026") are days, not the months published; a
-        # withdrawal's notice names the months the publication withdrawn had published, which were public then
+        # withdrawal's notice names the months the publication withdrawn had published, which were public then, and
+        # says whether they were published again since
         shown = re.sub(r"Publication \d+ of .*? withdrawn on ", "", assert_clean(at, path))
+        shown = re.sub(r"Since the withdrawal, [^\n]*", "", shown)
         shown = re.sub(r"\b\d{1,2} [A-Z][a-z]+ \d{4}", "", shown)
         for month in MONTHS:
             if month not in office.published_months:
