@@ -199,6 +199,8 @@ def _stop_group(proc: subprocess.Popen) -> bool:
 def settle(page: Page) -> None:
     """Wait until the app's script has finished running, so the page shows everything it is going to."""
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+    # what the run before drew and this run has not drawn again is kept, marked stale, until the run's end is taken in
+    page.wait_for_function('!document.querySelector(\'[data-testid="stElementContainer"][data-stale="true"]\')')
 
 
 def sign_in_at(page: Page, internal_url: str, email: str) -> None:
