@@ -477,7 +477,7 @@ CHECK_TITLES = {
     "every_district_every_month": "every district every month",
     "breakdown_completeness_drop": "fall in the share recorded",
     "breakdown_not_sent": "breakdown not sent",
-    "month_republished": "month republished by police.uk",
+    "month_republished": "police.uk month replaced",
     "lsoa_code_with_location": "area code with a location",
 }
 

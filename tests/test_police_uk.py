@@ -330,6 +330,34 @@ def test_a_download_replaced_since_is_put_back_in_force_when_loaded_again(con, t
     assert "Another file" not in again.message
 
 
+def test_a_download_put_back_in_force_is_not_warned_of_as_a_republished_month(con, tmp_path):
+    """Regression: the earlier download of a month loaded again to put it back in force was warned of, count by
+    count and in the caveats on its figures, as "the month is republished and this file replaces it as a new
+    revision". Its warning now says it is the earlier download, loaded before as which file, put back in force
+    in place of the revision it names; a download police.uk republished is still warned of as republished."""
+    first = load(con, STREET, tmp_path)
+
+    def older(rows):
+        del rows[300:]
+
+    old = load(con, modified_copy(tmp_path, "2017-11-south-yorkshire-street (1).csv", older), tmp_path)
+    republished = {r.rule_id: r for r in old.run.warnings}["month_republished"]
+    assert all(s.message.endswith(": the month is republished and this file replaces it as a new revision.")
+               for s in republished.samples), [s.message for s in republished.samples]
+    back = load(con, STREET, tmp_path)
+    assert back.outcome == "accepted"
+    warned = {r.rule_id: r for r in back.run.warnings}["month_republished"]
+    assert warned.failing_count == republished.failing_count
+    said = (f': this file is the earlier download of the month loaded before as file #{first.file_id} '
+            f'("{STREET.name}"), put back in force in place of that revision (not a republication by police.uk).')
+    assert all(s.message.endswith(said) and " in revision 2, " in s.message for s in warned.samples), [
+        s.message for s in warned.samples]
+    caveats = [m for (m,) in con.execute("SELECT message FROM figure_caveat WHERE rule_id = 'month_republished' "
+                                         "AND file_id = ?", [back.file_id]).fetchall()]
+    assert caveats and all(m.endswith(said) for m in caveats), caveats
+    assert not any("republished" in m for m in caveats)
+
+
 def test_a_download_replaced_since_and_found_in_a_folder_is_skipped_saying_how_to_put_it_back(con, tmp_path):
     """A folder holding two downloads of a month, loaded again, leaves the month as it is: each file found there that
     was loaded before is skipped, the one not in force saying which file is, and how to put it back (naming it by

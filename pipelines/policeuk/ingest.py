@@ -319,7 +319,7 @@ BATCH_COLUMNS = (
     ("kind", "VARCHAR"), ("month_text", "VARCHAR"), ("falls_within", "VARCHAR"), ("reported_by", "VARCHAR"),
     ("lsoa_code", "VARCHAR"), ("has_location", "BOOLEAN"), ("latitude", "DOUBLE"), ("longitude", "DOUBLE"),
     ("coordinates_text", "VARCHAR"), ("crime_type", "VARCHAR"), ("last_outcome", "VARCHAR"),
-    ("outcome_type", "VARCHAR"), ("name_month", "VARCHAR"), ("name_force", "VARCHAR"),
+    ("outcome_type", "VARCHAR"), ("name_month", "VARCHAR"), ("name_force", "VARCHAR"), ("put_back", "VARCHAR"),
 )
 
 
@@ -329,7 +329,7 @@ def _branch(table: str, column: str, keys: dict[str, str], where: str = "", coun
         keys = {**keys, "period": "period", "district": "district", "falls_within": "falls_within"}
     fixed = {"source_file": "$label", "source_sheet": "NULL", "source_row": "min(source_row)",
              "source_column": f"'{column}'", "rows": "count(*)", "kind": "$kind", "name_month": "$name_month",
-             "name_force": "$name_force"}
+             "name_force": "$name_force", "put_back": "$put_back"}
     select = []
     for name, sql_type in BATCH_COLUMNS:
         expr = keys.get(name) or fixed.get(name) or "NULL"
@@ -339,8 +339,11 @@ def _branch(table: str, column: str, keys: dict[str, str], where: str = "", coun
             f"{' AND ' + where if where else ''} GROUP BY {group}")
 
 
-def _build_batch(con: duckdb.DuckDBPyConnection, table: str, file_id: int, kind: str, label: str, path: Path) -> int:
-    """Make the temporary table `batch` the contract checks; returns its row count."""
+def _build_batch(con: duckdb.DuckDBPyConnection, table: str, file_id: int, kind: str, label: str, path: Path,
+                 put_back: str | None = None) -> int:
+    """Make the temporary table `batch` the contract checks; returns its row count. `put_back`: of a download loaded
+    before and loaded again to put it back in force, the file it was first loaded as, in words (the batch's
+    put_back column, which the month_republished rule reads so as not to call it a republication)."""
     named = archive_name(path)
     branches = [
         _branch(table, "Month", {"month_text": "coalesce(month_text, '')", "period": "period"}),
@@ -369,7 +372,7 @@ def _build_batch(con: duckdb.DuckDBPyConnection, table: str, file_id: int, kind:
                b.rows || ' row(s) of the file hold this value; the first is row ' || b.source_row AS note
         FROM ({' UNION ALL '.join(branches)}) b""",
         {"file_id": file_id, "kind": kind, "label": label, "name_month": named[0] if named else None,
-         "name_force": named[1] if named else None},
+         "name_force": named[1] if named else None, "put_back": put_back},
     )
     # the context measure each counted value feeds: a warning about it follows that measure's figures
     con.execute(
@@ -469,8 +472,9 @@ def ingest_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, loaded
                                message=f'already loaded as file #{file_id} ("{name}") on {uk_words(when, "words")}; '
                                        f"nothing changed.{_replaced_since(elsewhere, path)}",
                                seconds=time.perf_counter() - started)
+        put_back_of = f'file #{earlier[0]} ("{shown(earlier[1], None)}")' if elsewhere else None
         outcome = _load(con, path, label, kind, facts, None, received=received, loaded_by=loaded_by, month=month,
-                        started=started, dry_run=False, recorded=recorded, progress=progress)
+                        started=started, dry_run=False, recorded=recorded, progress=progress, put_back=put_back_of)
         if elsewhere and outcome.outcome == "accepted":
             outcome.message = " ".join(n for n in (_put_back_note(con, facts.sha256, outcome.file_id, elsewhere),
                                                    outcome.message) if n)
@@ -699,11 +703,13 @@ def _load_scanning(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind:
 def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, facts: readers.FileFacts,
           scan: concurrent.futures.Future | None, *, received: dt.datetime, loaded_by: str, month: dt.date,
           started: float, dry_run: bool, engine: str = "duckdb", recorded: Recorded | None = None,
-          progress: Callable[[str], None] | None = None) -> FileOutcome | None:
+          progress: Callable[[str], None] | None = None, put_back: str | None = None) -> FileOutcome | None:
     """Read the file, check it, and keep it (or, in a dry run, roll back and store the run only).
 
     `scan`: the file's bytes being scanned meanwhile; `facts` then wait for its fingerprint, and None is
-    returned, with nothing changed, when the file is not plain UTF-8 after all. `progress`: told each stage."""
+    returned, with nothing changed, when the file is not plain UTF-8 after all. `progress`: told each stage.
+    `put_back`: the file a download loaded before was first loaded as, in words, when it is loaded again to put it
+    back in force (`_build_batch`)."""
 
     def stage(words: str) -> None:
         if progress is not None:
@@ -773,7 +779,7 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
             writer.close()
             writer = None
             faults.point("police_uk_records_committed")
-        _build_batch(con, table, file_id, kind, label, path)
+        _build_batch(con, table, file_id, kind, label, path, put_back)
         run = validate_batch(con, contract, scope="dry-run" if dry_run else "ingest",
                              label=f'"{label}" (not loaded)' if dry_run else f'"{label}"', current_month=month,
                              engine=engine)
