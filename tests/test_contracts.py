@@ -340,6 +340,46 @@ def test_a_count_refused_as_negative_is_not_compared_again(con, tmp_path, rule_i
     assert [q[6] for q in quarantined(con, name)] == [["count_not_negative"]]
 
 
+# a percentage refused as out of range (above 100, below 0), and the comparison each case makes with it
+OUT_OF_RANGE_COMPARED = [
+    ("percentage_matches_its_parts", month("2015-07", "cse_suspects_identified", (6, 6, 7, 8))
+     + month("2015-07", "cse_suspects_arrested_12w", (3, 3, 3, 4))
+     + month("2015-07", "cse_suspects_arrested_12w_pct", (150, 50, 42.9, 50))),
+    ("percentage_matches_its_parts", month("2015-07", "cse_suspects_identified", (6, 6, 7, 8))
+     + month("2015-07", "cse_suspects_arrested_12w", (3, 3, 3, 4))
+     + month("2015-07", "cse_suspects_arrested_12w_pct", (-50, 50, 42.9, 50))),
+    ("arrested_within_12_weeks_change", month("2015-06", "cse_suspects_arrested_12w_pct", (20, 50, 40, 50))
+     + month("2015-07", "cse_suspects_arrested_12w_pct", (150, 50, 40, 50))),
+    ("month_on_month_change", month("2015-06", "officers_trained_pct", (20, 50, 40, 50))
+     + month("2015-07", "officers_trained_pct", (250, 50, 40, 50))),
+    ("month_on_month_change", month("2015-06", "officers_trained_pct", (20, 50, 40, 50))
+     + month("2015-07", "officers_trained_pct", (-20, 50, 40, 50))),
+]
+
+
+@pytest.mark.parametrize("rule_id,rows", OUT_OF_RANGE_COMPARED,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(OUT_OF_RANGE_COMPARED)])
+def test_a_percentage_refused_as_out_of_range_is_not_compared_again(con, tmp_path, rule_id, rows):
+    """Regression: a percentage above 100 or below 0 was refused by percent_in_range and said again by the rules
+    comparing it ("is 150 but suspects arrested / identified = 3 / 6 = 50", "went from 20 to 250"): the figure is
+    wrong once, and said once, as a negative count is."""
+    name = f"out-of-range-{rule_id}.csv"
+    outcome = load(con, write_return(tmp_path / name, rows))
+    assert outcome.outcome == "rejected"
+    assert failed_rules(con, last_run(con, name)[0]) == {"percent_in_range": 1}
+    assert [q[6] for q in quarantined(con, name)] == [["percent_in_range"]]
+
+
+def test_a_percentage_in_range_is_still_compared(con, tmp_path):
+    """The comparisons still read a percentage between 0 and 100: one that disagrees with its parts is said."""
+    name = "in-range.csv"
+    rows = (month("2015-07", "cse_suspects_identified", (6, 6, 7, 8))
+            + month("2015-07", "cse_suspects_arrested_12w", (3, 3, 3, 4))
+            + month("2015-07", "cse_suspects_arrested_12w_pct", (100, 50, 42.9, 50)))
+    assert load(con, write_return(tmp_path / name, rows)).outcome == "accepted"
+    assert failed_rules(con, last_run(con, name)[0]) == {"percentage_matches_its_parts": 1}
+
+
 def quarantined(con, name: str) -> list[tuple]:
     return con.execute(
         "SELECT q.source_sheet, q.source_row, q.period_text, q.district_text, q.measure_text, q.value_text, q.reasons, "

@@ -272,8 +272,10 @@ def _measure_rule(rule: dict, props: dict, where: str, refs: dict) -> _MeasureRu
 
 _NAME = "coalesce(${{measure_names}}[list_position(${{measures}}, {0})], {0})"
 # a figure of the batch a comparison reads: one with a value, and not a count refused as negative (count_not_negative
-# says so once; compared, it would be said again, as a change or as more than another figure)
-_COMPARED = "{0}value IS NOT NULL AND NOT ({0}value < 0 AND list_contains(${{count_measures}}, {0}measure))"
+# says so once; compared, it would be said again, as a change or as more than another figure) nor a percentage
+# refused as out of range (percent_in_range says so once; compared, it would be said again as a change)
+_COMPARED = ("{0}value IS NOT NULL AND NOT ({0}value < 0 AND list_contains(${{count_measures}}, {0}measure))"
+             " AND NOT (({0}value < 0 OR {0}value > 100) AND list_contains(${{percentage_ids}}, {0}measure))")
 _NUMBER = "regexp_replace({0}::VARCHAR, '\\.0$', '')"
 _MONTH = "strftime({0}, '%B %Y')"
 _SOURCE = "b.source_file, b.source_sheet, b.source_row, b.source_column, b.period, b.district, b.measure"
