@@ -189,6 +189,17 @@ def widths(pixels: dict[str, int]) -> dict[str, dict]:
     return {heading: st.column_config.Column(width=w) for heading, w in pixels.items()}
 
 
+# A grid's heading is 14-pixel text with room around it for the sort arrow and the column's menu: a width that holds
+# the widest letters (capitals, "m", "w") of a heading this long, so that it is read whole.
+HEADING_PIXELS_PER_CHARACTER = 8
+HEADING_PADDING = 36
+
+
+def heading_width(heading: str, at_least: int = 80) -> int:
+    """The width in pixels a grid's column needs for `heading` to be read whole, and at least `at_least`."""
+    return max(at_least, HEADING_PIXELS_PER_CHARACTER * len(heading) + HEADING_PADDING)
+
+
 def _merged(first: dict, then: dict) -> dict:
     """Two tables' column settings in one: where both set a column, what `then` sets (not None) over `first`."""
     out = dict(first)

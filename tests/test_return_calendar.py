@@ -9,7 +9,7 @@ import os
 import shutil
 
 import pytest
-from dashboard_helpers import ANALYST, claims_of, internal, texts
+from dashboard_helpers import ANALYST, LAPTOP_TABLE_WIDTH, claims_of, column_widths, internal, texts
 from helpers import write_csv
 
 from pipelines import warehouse
@@ -319,6 +319,33 @@ def test_the_returns_page_shows_the_latest_month_and_the_grid(monkeypatch, db, t
     at.selectbox(key="returns_month").set_value(dt.date(2026, 10, 1)).run()
     detail = at.dataframe[1].value.set_index("Measure")
     assert detail.loc["CSE arrests", "Detail"].startswith('arrived late in "oct.csv" (#1)')
+
+
+def test_the_returns_grid_headings_are_read_whole_on_a_laptop(monkeypatch, db, tmp_path):
+    """Regression: at 1280 pixels the grid's two dozen measures were squeezed side by side and their headings cut
+    short ("Suspects arrested wi..."). The grid scrolls sideways instead, the month pinned in view, every column as
+    wide as its heading at 7 pixels a character and room for the sort arrow and menu (and its widest state), and
+    each heading's help names the measure in full and its part of the return."""
+    import json
+
+    with warehouse.connect(db) as con:
+        assert ingest(con, [write_csv(tmp_path / "oct.csv", HEADER + rows("2026-10", "cse_arrests"))]).ok
+    at = internal(monkeypatch, db, "internal_pages/returns.py", ANALYST)
+    assert not at.exception
+    grid_shown = at.dataframe[0]
+    table, widths = grid_shown.value, column_widths(grid_shown)
+    config = json.loads(grid_shown.proto.columns)
+    assert set(widths) == set(table.columns) and len(table.columns) > 20
+    # more columns than a laptop holds: one that fits the page would have cut them
+    assert sum(widths.values()) > LAPTOP_TABLE_WIDTH
+    for heading in table.columns:
+        widest = max([heading, *table[heading].astype(str)], key=len)
+        assert widths[heading] >= 7 * len(widest) + 30, (heading, widths[heading])
+    assert config["Month"]["pinned"] is True
+    assert widths["Month"] >= 7 * len("September 2026") + 30
+    assert config["Suspects arrested within 12 weeks (%)"]["help"].endswith(
+        ': part of "CSE suspects, outcomes and victims referred".')
+    assert config["CSE arrests"]["help"].endswith('part of "Monthly CSE return".')
 
 
 def test_the_returns_page_explains_a_broken_calendar_instead_of_failing(monkeypatch, db, tmp_path,

@@ -6,6 +6,7 @@ import streamlit as st
 from dashboard import auth, data, ui
 from pipelines import return_calendar as returns
 from pipelines import settings
+from pipelines.catalogue import catalogue, listed
 from pipelines.errors import ConfigError
 from pipelines.uk_time import uk_day_words
 
@@ -28,8 +29,22 @@ for line in notices:
     st.warning(line, icon=":material/schedule:")
 if not notices:
     st.success(f"Every figure due for {latest:%B %Y} has arrived.", icon=":material/check:")
-ui.table(ui.readable(data.call(returns.grid, months, today, calendar=calendar)), "returns_grid",
-         "returns-calendar.csv")
+grid = data.call(returns.grid, months, today, calendar=calendar)
+shown = ui.readable(grid)
+# Two dozen measures are more than a laptop's screen holds side by side: the grid scrolls sideways, the month kept in
+# view, and each column is as wide as its heading (and its widest state), where the headings were cut short at 1280
+# pixels ("Suspects arrested wi...").
+parts: dict[str, list[str]] = {}
+for part in calendar.returns:
+    for measure in part.measures:
+        parts.setdefault(measure, []).append(f'"{part.name}"')
+headings = {"Month": st.column_config.TextColumn(width=ui.heading_width("September 2026"), pinned=True)}
+for measure, heading in zip(grid.columns[1:], shown.columns[1:], strict=True):
+    part_of = listed(list(dict.fromkeys(parts[measure])))
+    widest = max([heading, *shown[heading].astype(str)], key=len)  # "partial (overdue)" under "CSE arrests"
+    headings[heading] = st.column_config.TextColumn(width=ui.heading_width(widest),
+                                                    help=f"{catalogue().get(measure).name}: part of {part_of}.")
+ui.table(shown, "returns_grid", "returns-calendar.csv", column_config=headings)
 
 month = st.selectbox("Month", months[::-1], format_func=lambda m: f"{m:%B %Y}", key="returns_month")
 ui.table(ui.readable(returns.status_frame(data.call(returns.return_status, month, today, calendar=calendar)),
