@@ -128,6 +128,31 @@ def test_briefing_shows_each_priority_with_variation_in_words(monkeypatch, sampl
     assert "Common cause: no significant change" in shown or "Special cause" in shown
 
 
+def test_every_chart_on_the_measure_page_names_its_measure_area_and_view(monkeypatch, sample_db):
+    """Regression: the monthly SPC chart was titled with the measure and area only, where every other view's chart
+    names its view ("by financial quarter"), and the districts' funnel with the measure and period only, not what it
+    compares. A chart is read (and copied into a paper) on its own: each title names the measure, the area and the
+    view."""
+    at = internal(monkeypatch, sample_db, "internal_pages/measure.py")
+    at.selectbox(key="measure").select("cse_charges").run()
+    at.selectbox(key="area").select("Rotherham").run()
+    name = "People charged with child sexual exploitation related offences"
+
+    def titles() -> list[str]:
+        return [json.loads(c.proto.spec)["layout"]["title"]["text"].replace("<br>", " ")
+                for c in at.get("plotly_chart")]
+
+    views = {"month": "by month", "quarter_spc": "by financial quarter", "quarter": "financial quarters",
+             "financial_year": "financial years", "rolling_12": "rolling 12 months"}
+    for view, words in views.items():
+        at.selectbox(key="view").select(view).run()
+        assert not at.exception
+        first, *rest = titles()
+        assert first.startswith(f"{name}, Rotherham, {words}"), (view, first)
+        # the funnel comparing the districts, under it
+        assert rest and all(t.startswith(f"{name}, districts compared, ") for t in rest), (view, rest)
+
+
 def test_measure_page_draws_the_xmr_chart_and_switches_area_view_and_rates(monkeypatch, sample_db):
     at = internal(monkeypatch, sample_db, "internal_pages/measure.py")
     at.selectbox(key="measure").select("cse_charges").run()

@@ -205,7 +205,7 @@ if view == "month":
     frame = floor_limits(frame, m)  # the table as well as the chart: no count has a limit below zero
     events = ui.chart_events(measure_id, frame["period"].min(), frame["period"].max())
     target, target_label = target_for(1, frame["period"].min() if not frame.empty else None)
-    fig = ui.xmr_chart(frame, f"{m.name}, {area}", unit, rebases=analytics.history.rebases_of(measure_id),
+    fig = ui.xmr_chart(frame, f"{m.name}, {area}, by month", unit, rebases=analytics.history.rebases_of(measure_id),
                        target=target, target_label=target_label,
                        target_from=target_start(frame["period"].min()) if not frame.empty else None)
     st.plotly_chart(ui.add_events(fig, events), width="stretch", key="xmr")

@@ -357,7 +357,8 @@ def funnel_figure(f: Funnel):
                       legend={"orientation": "h", "y": -0.18, "yanchor": "top"})
     fig.update_yaxes(rangemode="tozero", gridcolor="#E5E5E5")
     fig.update_xaxes(gridcolor="#E5E5E5")
-    return set_title(fig, f"{f.measure.name}, {f.period_label}")
+    # the area is the districts (or forces) side by side: named, as every chart's title names its area and period
+    return set_title(fig, f"{f.measure.name}, {f.points_label.lower()} compared, {f.period_label}")
 
 
 GROUP, ENGLAND_AND_WALES = "group", "england_and_wales"
