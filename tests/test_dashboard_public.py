@@ -402,18 +402,26 @@ def test_the_public_pages_name_each_measure_in_words_not_by_its_abbreviation(mon
     at.run()
     assert at.title[0].value == "Child abduction warning notices issued"
     at = public(monkeypatch, published, "public_pages/summary.py")
-    charts = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    charts = [json.loads(c.proto.spec)["layout"]["title"]["text"].replace("<br>", " ")
+              for c in at.get("plotly_chart")]
     assert len(charts) >= 8 and not [t for t in charts if ABBREVIATED.search(t)], charts
-    assert "Child abduction warning notices issued" in charts
+    assert "Child abduction warning notices issued, South Yorkshire, by month" in charts
 
 
-def test_each_chart_agrees_with_the_heading_above_it_in_the_app_and_on_the_static_site(monkeypatch, published,
-                                                                                      tmp_path):
-    """Regression: the summary headed each chart with the measure's full name ("Officers and staff in post who need
-    child sexual exploitation awareness training") over a chart titled with its short name ("Officer headcount"),
-    as if they were two measures; and a measure's page, titled with the short name, gave the full name with nothing
-    to tie the two. Each chart is now headed by its own title, and a measure's page says what its short name stands
-    for."""
+def chart_titles(at) -> list[str]:
+    """The titles of the charts the app drew, each as one line (the app breaks a long one into lines)."""
+    return [json.loads(c.proto.spec)["layout"]["title"]["text"].replace("<br>", " ") for c in at.get("plotly_chart")]
+
+
+def test_each_chart_names_the_measure_under_its_heading_and_its_area_and_view_in_the_app_and_on_the_static_site(
+        monkeypatch, published, tmp_path):
+    """Regression: each public chart was titled with its measure's name alone ("Officer headcount"), the area and the
+    months it shows said only in the heading and the paragraph above it, so that a chart saved or shared on its own
+    (a screenshot, an image in a newspaper) did not say whose figures it drew; and the static site drew no title on
+    its chart at all. Each chart's title now begins with the measure its heading names (the short name, as before:
+    the summary once headed a chart with the full name over a chart titled with the short one, as if they were two
+    measures), then names its area and its view ("Officer headcount, South Yorkshire, by month"), in the app and on
+    the static site alike; the headings above stay as they were."""
     import html
     import re
 
@@ -423,25 +431,65 @@ def test_each_chart_agrees_with_the_heading_above_it_in_the_app_and_on_the_stati
     from pipelines.publish.site import build_site
 
     view = SnapshotView(public_side.current_snapshot(published), public_side.pointer(published))
-    blocks = list(pages.summary_page(view).blocks)
-    headed = [(blocks[i - 1], b) for i, b in enumerate(blocks) if isinstance(b, Chart)]
-    assert len(headed) >= 8
-    assert [(h.text if isinstance(h, Heading) else None) for h, _c in headed] == [c.title for _h, c in headed]
-    assert ("Officer headcount", "Officer headcount") in [(h.text, c.title) for h, c in headed]
+    force, districts = pages.force_area(view), pages.districts(view)
+    assert force == "South Yorkshire" and "Rotherham" in districts
+
+    def headed(page) -> list[tuple[str, Chart]]:
+        blocks = list(page.blocks)
+        found = [(blocks[i - 1], b) for i, b in enumerate(blocks) if isinstance(b, Chart)]
+        assert found and all(isinstance(h, Heading) for h, _c in found), page.slug
+        return [(h.text, c) for h, c in found]
+
+    # the summary: each chart under the measure's name, titled with it, the area shown and the view
+    for area in (None, "Rotherham"):
+        charts = headed(pages.summary_page(view, area=area))
+        assert len(charts) >= 8
+        for heading, c in charts:
+            assert c.title == f"{heading}, {area or force}, by month", (heading, c.title)
+            assert c.table.caption == c.title  # its data table says the same
+    assert ("Officer headcount", "Officer headcount, South Yorkshire, by month") in [
+        (h, c.title) for h, c in headed(pages.summary_page(view))]
+    # a measure's page: titled with the measure, each chart headed by its area; the chart names both and the view
     page = pages.measure_page(view, "officer_headcount")
     assert page.title == "Officer headcount"
     said = ("Officer headcount: officers and staff in post who need child sexual exploitation awareness training, "
             "month by month")
     assert any(getattr(b, "text", "").startswith(said) for b in page.blocks)
+    charts = headed(page)
+    assert [h for h, _c in charts] == [force, *districts]
+    assert [c.title for _h, c in charts] == [f"Officer headcount, {a}, by month" for a in (force, *districts)]
+
+    # the app draws those titles over its charts, under the headings the page gives
     at = public(monkeypatch, published, "public_pages/summary.py")
     assert not at.exception
-    drawn = [json.loads(c.proto.spec)["layout"]["title"]["text"].replace("<br>", " ") for c in at.get("plotly_chart")]
+    drawn = chart_titles(at)
     heads = [h.value.replace("\\", "") for h in at.subheader]
-    assert drawn and all(t in heads for t in drawn), (drawn, heads)
+    assert len(drawn) >= 8 and [t for t in drawn if not any(t.startswith(f"{h}, ") for h in heads)] == [], (
+        drawn, heads)
+    assert all(t.endswith(f", {force}, by month") for t in drawn), drawn
+    at.selectbox(key="trend_area").select("Rotherham").run()
+    assert not at.exception
+    assert chart_titles(at) and all(t.endswith(", Rotherham, by month") for t in chart_titles(at)), chart_titles(at)
+    at.switch_page("public_pages/measure.py")
+    at.query_params["measure"] = "officer_headcount"
+    at.run()
+    assert not at.exception
+    assert chart_titles(at) == [c.title for _h, c in charts]
+
+    # the static site draws each chart's title over it, the same words naming the picture
     build_site(view, tmp_path)
+    chart_html = (r"<h3>([^<]*)</h3>\s*<figure class=\"chart\"><p class=\"chart-title\"[^>]*>([^<]*)</p>"
+                  r"<svg[^>]*><title[^>]*>([^<]*?): ")
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
-    pairs = re.findall(r"<h3>([^<]*)</h3>\s*<figure class=\"chart\"><svg[^>]*><title[^>]*>([^<]*?): ", index)
-    assert len(pairs) == len(headed) and all(html.unescape(h) == html.unescape(t) for h, t in pairs), pairs[:3]
+    found = [tuple(html.unescape(x) for x in t) for t in re.findall(chart_html, index)]
+    assert len(found) == len(headed(pages.summary_page(view))), found[:3]
+    assert all(title == f"{heading}, {force}, by month" and named == title for heading, title, named in found), found
+    measure = (tmp_path / "measure-officer_headcount.html").read_text(encoding="utf-8")
+    found = [tuple(html.unescape(x) for x in t) for t in re.findall(chart_html.replace("h3", "h2"), measure)]
+    assert [(h, t) for h, t, _n in found] == [(h, c.title) for h, c in charts], found
+    assert all(named == title for _h, title, named in found)
+    # the key under each chart names its line, the measure, as before: the area and view are in the title over it
+    assert measure.count('<span class="key-line"></span> Officer headcount (') == len(charts)
 
 
 def _two_publications(folder):

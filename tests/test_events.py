@@ -234,8 +234,8 @@ def test_the_public_chart_draws_the_public_event_and_lists_it(monkeypatch, publi
     folder, _ = published
     at = public(monkeypatch, folder, "public_pages/summary.py")
     assert not at.exception
-    charts = {f["layout"]["title"]["text"]: f for f in map(_figure, at.get("plotly_chart"))}
-    charges = charts[spelled_out(catalogue().get("cse_charges").short_name)]
+    charts = {f["layout"]["title"]["text"].replace("<br>", " "): f for f in map(_figure, at.get("plotly_chart"))}
+    charges = charts[f"{spelled_out(catalogue().get('cse_charges').short_name)}, South Yorkshire, by month"]
     assert "2014-08-26" in _event_lines(charges)
     assert [a["text"] for a in charges["layout"]["annotations"]] == ["Rotherham inquiry report published"]
     shown = texts(at)
@@ -277,8 +277,8 @@ def test_an_event_in_a_month_the_public_has_not_been_given_is_neither_drawn_nor_
     folder = published_without_august
     at = public(monkeypatch, folder, "public_pages/summary.py")
     assert not at.exception
-    charts = {f["layout"]["title"]["text"]: f for f in map(_figure, at.get("plotly_chart"))}
-    referrals = charts[spelled_out(catalogue().get("cse_referrals").short_name)]
+    charts = {f["layout"]["title"]["text"].replace("<br>", " "): f for f in map(_figure, at.get("plotly_chart"))}
+    referrals = charts[f"{spelled_out(catalogue().get('cse_referrals').short_name)}, South Yorkshire, by month"]
     assert "2014-08-26" not in _event_lines(referrals) and "2015-02-04" in _event_lines(referrals)
     shown = texts(at)
     assert "Rotherham inquiry report published" not in shown

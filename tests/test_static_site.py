@@ -403,7 +403,7 @@ def test_the_summary_leads_with_the_rolling_12_months_and_charts_suppressed_mont
     assert first.columns == ("Measure", "Shire", "North", "South")
     assert [c.text for c in first.rows[0]] == ["People charged", "54", "22", "32"]
     charts = [b for b in page.blocks if isinstance(b, Chart)]
-    assert [c.title for c in charts] == ["Charges"], "a percentage is never charted as a count"
+    assert [c.title for c in charts] == ["Charges, Shire, by month"], "a percentage is never charted as a count"
     chart = pages.chart(view, next(m for m in pages.measures(view) if m.id == "cse_charges"), "North")
     status = {p.period: p.status for p in chart.points}
     assert status["2014-08"] == "not published" and status["2014-04"] == "suppressed"

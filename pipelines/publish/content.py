@@ -100,6 +100,9 @@ class Chart:
     # as the publication said it ("not zero", or "may be zero" when it hid its zeros too)
     hidden_key: str = HIDDEN_KEY
     hidden_hover: str = HIDDEN_HOVER
+    # what the line drawn is, as the key under the chart names it (the measure; the title above names its area and
+    # view too): the title when not given
+    name: str = ""
 
 
 @dataclass(frozen=True)

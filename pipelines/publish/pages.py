@@ -441,6 +441,12 @@ def monthly_series(view: SnapshotView, measure_id: str, area: str) -> list[tuple
     return data(view).monthly.get((measure_id, area), [])
 
 
+def chart_title(m, area: str) -> str:
+    """"Officer headcount, Rotherham, by month": a monthly chart's title (and its table's), naming the measure as the
+    heading above it does, then the area and the view, as the internal charts name theirs."""
+    return f"{title_of(m)}, {area}, by month"
+
+
 def chart(view: SnapshotView, m, area: str, since: str | None = None) -> Chart:
     """A measure's monthly chart for one area, with its table: suppressed months marked, unpublished ones gaps; from
     the month `since` (YYYY-MM) on when given, else every month published."""
@@ -465,7 +471,10 @@ def chart(view: SnapshotView, m, area: str, since: str | None = None) -> Chart:
                           "display": [mark if s else figure_text(v, m.kind) for _p, v, s in series],
                           "suppressed": [s for _p, _v, s in series]})
     unit = "per cent" if pct else str(m.unit)
-    table = Table(f"{title_of(m)}, {area}, by month", ("Month", unit.capitalize()),
+    # the chart and its table name the measure, the area and the view: a chart saved or shared on its own (a
+    # screenshot, an image in a newspaper) still says what it shows, not only the heading above it on the page
+    title = chart_title(m, area)
+    table = Table(title, ("Month", unit.capitalize()),
                   tuple((Cell(month_text(p)), figure_cell((v, s), m.kind, mark)) for p, v, s in series),
                   footnote(view) if any(s for _p, _v, s in series) else "")
     # only the events in a month this series publishes: never one before its first month, after its last, or in a gap
@@ -473,8 +482,9 @@ def chart(view: SnapshotView, m, area: str, since: str | None = None) -> Chart:
     marked = tuple(ev for ev in events(view, m.id) if ev.date[:7] in months)
     zeros = zeros_hidden(view.meta)
     key, hover = hidden_key(zeros)
-    return Chart(title_of(m), unit, not pct, tuple(points), trend_sentence(name_of(m), area, shown, zeros), table,
-                 marked, key=f"{m.id}-{area}".lower().replace(" ", "-"), hidden_key=key, hidden_hover=hover)
+    return Chart(title, unit, not pct, tuple(points), trend_sentence(name_of(m), area, shown, zeros), table,
+                 marked, key=f"{m.id}-{area}".lower().replace(" ", "-"), hidden_key=key, hidden_hover=hover,
+                 name=title_of(m))
 
 
 def events(view: SnapshotView, measure_id: str) -> tuple[ChartEvent, ...]:
@@ -718,8 +728,9 @@ def summary_page(view: SnapshotView, period_type: str | None = None, period: str
             continue
         c = chart(view, m, shown_area, since)
         if c.points:
-            # headed by the chart's own title, so the two agree; the sentence under the chart gives the full name
-            blocks += [Heading(c.title, 3), c, Link(f"{title_of(m)}: every district", f"measure-{m.id}")]
+            # headed by the measure's name, as the chart's title begins (the title goes on to name the area and
+            # the view, which the paragraph above says of every chart); the sentence under it gives the full name
+            blocks += [Heading(title_of(m), 3), c, Link(f"{title_of(m)}: every district", f"measure-{m.id}")]
     return Page("index", title, tuple(blocks), f"The latest published figures for {force_name(view)}.")
 
 

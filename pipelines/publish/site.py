@@ -113,10 +113,10 @@ def _tick_text(v: float, whole: bool, pct: bool) -> str:
 
 
 def render_chart(c: Chart, ids: Ids) -> str:
-    """An inline SVG of the monthly series: a line through published months, a dashed column the chart's full
-    height with the marker text at its top for a suppressed month (never a point, so never read as a zero, and
-    never a silent gap), a shaded band for a month not published; then the sentence, the key, the events and the
-    table."""
+    """The chart's title, then an inline SVG of the monthly series: a line through published months, a dashed column
+    the chart's full height with the marker text at its top for a suppressed month (never a point, so never read as a
+    zero, and never a silent gap), a shaded band for a month not published; then the sentence, the key, the events and
+    the table."""
     w, h, left, right, top, bottom = 720, 260, 76, 12, 16, 44
     pw, ph = w - left - right, h - top - bottom
     pts = list(c.points)
@@ -178,13 +178,17 @@ def render_chart(c: Chart, ids: Ids) -> str:
     svg = (f'<svg viewBox="0 0 {w} {h}" role="img" aria-labelledby="{tid}" focusable="false" '
            f'xmlns="http://www.w3.org/2000/svg"><title id="{tid}">{e(c.title)}: {e(c.sentence)}</title>'
            + "".join(parts) + "</svg>")
-    key = [f'<li><span class="key-line"></span> {e(c.title)} ({e(c.unit)})</li>']
+    key = [f'<li><span class="key-line"></span> {e(c.name or c.title)} ({e(c.unit)})</li>']
     marker = next((p.display for p in pts if p.status == "suppressed"), "")
     if marker:
         key.append(f'<li><span class="key-hidden"></span> {e(marker)} {e(c.hidden_key)}</li>')
     if any(p.status == "not published" for p in pts):
         key.append('<li><span class="key-gap"></span> Shaded: not published</li>')
-    out = (f'<figure class="chart">{svg}<figcaption>{e(c.sentence)}</figcaption>'
+    # the chart's title drawn over it, as the app's chart draws its own, so that the chart read (or copied) on its
+    # own says what it shows; wrapped as text on a phone. Its words open the picture's name, said once to a screen
+    # reader there
+    out = (f'<figure class="chart"><p class="chart-title" aria-hidden="true">{e(c.title)}</p>{svg}'
+           f'<figcaption>{e(c.sentence)}</figcaption>'
            f'<ul class="chart-legend" aria-label="Key">{"".join(key)}</ul></figure>')
     if c.events:
         out += ("<p>Events marked on this measure:</p><ul class=\"list\">"

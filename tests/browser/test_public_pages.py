@@ -96,6 +96,53 @@ def test_the_summary_shows_headlines_charts_sentences_and_data_tables(page, serv
     assert_axe_finds_nothing_serious(page, "Summary")
 
 
+# each plotly chart's title as drawn: its lines' words, and where it lies against its chart and the chart's plot
+CHART_TITLES = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(chart => {
+    const title = chart.querySelector('.gtitle');
+    const lines = title ? [...title.querySelectorAll('tspan.line')] : [];
+    const box = title ? title.getBoundingClientRect() : null;
+    const frame = chart.querySelector('.main-svg').getBoundingClientRect();
+    const plot = chart.querySelector('.nsewdrag').getBoundingClientRect();
+    return {lines: lines.length,
+            text: lines.length ? lines.map(t => t.textContent).join(' ') : (title ? title.textContent : ''),
+            left: box ? box.left : 0, right: box ? box.right : 0, bottom: box ? box.bottom : 0,
+            frameLeft: frame.left, frameRight: frame.right, plotTop: plot.top, screen: window.innerWidth};
+})"""
+
+
+def test_each_charts_title_names_its_measure_area_and_view_and_fits_a_phone(page, served):
+    """Regression: each chart was titled with its measure's name alone, so that a chart saved or shared on its own did
+    not say whose figures it drew or how; its title now names the measure, the area and the view ("..., South
+    Yorkshire, by month"). On a 390-pixel phone the longer title is drawn whole, in lines within the chart and above
+    its plot, on the summary and on the page of the measure with the longest name."""
+    from pipelines.publish.content import Chart, SnapshotView
+    from pipelines.publish.pages import is_percentage, measure_page, measures, title_of
+
+    view = SnapshotView(public.current_snapshot(served.published_dir), public.pointer(served.published_dir))
+    _built, _tables, summary_charts = summary_content(served)
+    longest = max((m for m in measures(view) if not is_percentage(m.kind)), key=lambda m: len(title_of(m)))
+    said = {"": [c.title for c in summary_charts],
+            f"/measure?measure={longest.id}": [b.title for b in measure_page(view, longest.id).blocks
+                                               if isinstance(b, Chart)]}
+    assert all(said.values()) and all(t.endswith(", by month") for titles in said.values() for t in titles)
+    page.set_viewport_size(PHONE)
+    lines = []
+    for path, titles in said.items():
+        page.goto(served.public_url + path)
+        settle(page)
+        charts = main(page).get_by_test_id("stPlotlyChart")
+        expect(charts).to_have_count(len(titles))
+        expect(charts.last.locator(".gtitle")).to_be_attached()
+        drawn = page.evaluate(CHART_TITLES)
+        assert [d["text"] for d in drawn] == titles, path
+        for d in drawn:
+            assert d["frameRight"] <= d["screen"] + 1, f"a chart runs past a phone's edge: {d}"
+            assert d["frameLeft"] - 1 <= d["left"] and d["right"] <= d["frameRight"] + 1, f"a title is cut: {d}"
+            assert d["bottom"] <= d["plotTop"] + 1, f"a title runs into its plot: {d}"
+        lines += [d["lines"] for d in drawn]
+    assert max(lines) > 1, "no title long enough to take two lines on a phone: nothing checked of a long one"
+
+
 def test_tables_show_each_district_with_hidden_counts_and_the_downloads_hold_no_small_number(
         page, served, shots, tmp_path):
     from pipelines.publish.content import SnapshotView, Table

@@ -238,3 +238,44 @@ def test_no_static_page_scrolls_sideways_on_a_phone_nor_hides_the_force_total(br
         context.close()
     assert district_tables, "no page has a table by district with the force's column"
     assert not problems, "\n".join(problems)
+
+
+# each chart's drawn title: its words, whether it is seen, and where it lies against the screen and the chart under it
+CHART_TITLES = """() => [...document.querySelectorAll('main figure.chart')].map(f => {
+    const t = f.querySelector('.chart-title');
+    const r = t ? t.getBoundingClientRect() : null;
+    const svg = f.querySelector('svg').getBoundingClientRect();
+    return {text: t ? t.innerText.trim() : '', height: r ? r.height : 0, left: r ? r.left : 0, right: r ? r.right : 0,
+            bottom: r ? r.bottom : 0, svgTop: svg.top, screen: window.innerWidth,
+            lines: r ? Math.round(r.height / parseFloat(getComputedStyle(t).lineHeight)) : 0};
+})"""
+
+
+def test_each_charts_title_is_drawn_over_it_and_reads_whole_on_a_phone(browser, site):
+    """Regression: the site's charts drew no title of their own, and their picture was named with the measure alone,
+    so that a chart saved or shared on its own did not say what it showed. Each chart is now titled, over it, with the
+    measure, the area and the view, as the app's chart is ("Officer headcount, South Yorkshire, by month"); on a
+    390-pixel phone a long title wraps between its words, within the screen, and stays above the chart."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    problems, lines = [], []
+    try:
+        for content in site.pages:
+            charts = charts_of(content.blocks)
+            if not charts:
+                continue
+            page.goto(f"{site.url}/{content.slug}.html")
+            drawn = page.evaluate(CHART_TITLES)
+            assert [d["text"] for d in drawn] == [c.title for c in charts], content.slug
+            assert all(c.title.endswith(", by month") and any(a in c.title for a in (site.force_area, *site.districts))
+                       for c in charts), [c.title for c in charts]
+            for d in drawn:
+                if not d["height"] or d["left"] < 0 or d["right"] > d["screen"] + 1 or d["bottom"] > d["svgTop"] + 1:
+                    problems.append(f"{content.slug}: the title {d['text']!r} is not drawn whole over its chart: {d}")
+            lines += [d["lines"] for d in drawn]
+    finally:
+        context.close()
+    assert lines, "no page of the site has a chart"
+    assert max(lines) > 1, "no title long enough to take two lines on a phone: nothing checked of a long one"
+    assert not problems, "\n".join(problems)
