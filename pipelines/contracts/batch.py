@@ -14,8 +14,8 @@ from ..figures import FigureFilter, where_clause
 
 _TYPED = """
     p.period,
-    coalesce(d.district, nullif(trim(r.district), '')) AS district,
-    coalesce(m.measure, nullif(trim(r.measure), '')) AS measure,
+    {district} AS district,
+    {measure} AS measure,
     m.kind, m.value_type,
     CASE WHEN r.value_text IS NOT NULL AND r.number IS NULL THEN r.value_text END AS value_unreadable,
     r.number AS value,
@@ -26,9 +26,11 @@ _TYPED = """
     coalesce(c.category, nullif(trim(r.category), '')) AS category,
     CASE WHEN r.dimension IS NOT NULL
          THEN r.dimension || '=' || coalesce(c.category, nullif(trim(r.category), ''), '') END AS breakdown_key,
-    CASE WHEN r.dimension IS NOT NULL THEN coalesce(m.measure, nullif(trim(r.measure), '')) || ':' || r.dimension
-         END AS breakdown_of
+    CASE WHEN r.dimension IS NOT NULL THEN {measure} || ':' || r.dimension END AS breakdown_of
 """
+# a district or measure not in the reference lists is kept as written, trimmed
+_AS_WRITTEN = {"district": "coalesce(d.district, nullif(trim(r.district), ''))",
+               "measure": "coalesce(m.measure, nullif(trim(r.measure), ''))"}
 # A breakdown row's category is matched like a district: the value's id, label or alias, any case.
 _CATEGORY_JOIN = "LEFT JOIN category_lookup c ON c.dimension = r.dimension AND c.label = lower(trim(r.category))"
 
@@ -56,7 +58,8 @@ def register_lookups(con: duckdb.DuckDBPyConnection) -> None:
 def build_batch(con: duckdb.DuckDBPyConnection, label: str) -> int:
     """Make `batch` from the text rows a reader left in `staged_raw`; returns its row count."""
     register_lookups(con)
-    # Periods, districts and measures repeat: each distinct text is read once, then joined back.
+    # Periods, districts and measures repeat: each distinct text is read once, then joined back, a name not in the
+    # reference lists with it (trimmed once per text, not once per row)
     con.execute(
         """CREATE OR REPLACE TEMP TABLE period_map AS
         SELECT period AS period_text,
@@ -66,21 +69,23 @@ def build_batch(con: duckdb.DuckDBPyConnection, label: str) -> int:
     )
     con.execute(
         """CREATE OR REPLACE TEMP TABLE district_map AS
-        SELECT t.district AS district_text, d.district
+        SELECT t.district AS district_text, coalesce(d.district, nullif(trim(t.district), '')) AS district
         FROM (SELECT DISTINCT district FROM staged_raw) t
         LEFT JOIN district_lookup d ON d.label = lower(trim(t.district))"""
     )
     con.execute(
         """CREATE OR REPLACE TEMP TABLE measure_map AS
-        SELECT t.measure AS measure_text, m.measure, m.kind, m.value_type
+        SELECT t.measure AS measure_text, coalesce(m.measure, nullif(trim(t.measure), '')) AS measure, m.kind,
+               m.value_type
         FROM (SELECT DISTINCT measure FROM staged_raw) t
         LEFT JOIN measure_lookup m ON m.label = lower(trim(t.measure))"""
     )
+    typed = _TYPED.format(district="d.district", measure="m.measure")
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE batch AS
         SELECT $label AS source_file, r.source_sheet, r.source_row, r.source_column,
                r.period AS period_text, r.district AS district_text, r.measure AS measure_text, r.value_text,
-               r.note, r.category AS category_text, r.category_column, {_TYPED}
+               r.note, r.category AS category_text, r.category_column, {typed}
         FROM (SELECT *, CASE WHEN isfinite(TRY_CAST(value_text AS DOUBLE)) THEN TRY_CAST(value_text AS DOUBLE) END
                             AS number
               FROM (SELECT *, nullif(trim(value), '') AS value_text FROM staged_raw)) r
@@ -161,7 +166,7 @@ def build_accepted_batch(con: duckdb.DuckDBPyConnection, flt: FigureFilter | Non
         f"""CREATE OR REPLACE TEMP TABLE batch AS
         SELECT f.name AS source_file, r.source_sheet, r.source_row, r.source_column,
                strftime(r.period, '%Y-%m') AS period_text, r.district AS district_text, r.measure AS measure_text,
-               r.value_text, r.note, r.category_text, r.category_column, {_TYPED}
+               r.value_text, r.note, r.category_text, r.category_column, {_TYPED.format(**_AS_WRITTEN)}
         FROM (SELECT *, value AS number,
                      CASE WHEN value = trunc(value) THEN (value::BIGINT)::VARCHAR ELSE value::VARCHAR END AS value_text
               FROM (SELECT period, district, measure, value, file_id, source_sheet, source_row, source_column, note,
