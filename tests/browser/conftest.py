@@ -12,14 +12,17 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from google.protobuf.message import DecodeError
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from pipelines import signin
 from pipelines.cli import SAMPLE_POLICE_UK, SAMPLE_RETURNS
@@ -87,7 +90,10 @@ def page(browser) -> Iterator[Page]:
     """A fresh page in its own context, so no sign-in cookie passes from one test to the next."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(TIMEOUT_MS)
-    yield context.new_page()
+    new = context.new_page()
+    count_runs(new)
+    yield new
+    _RUNS.pop(new, None)
     context.close()
 
 
@@ -203,6 +209,117 @@ def settle(page: Page) -> None:
     page.wait_for_function('!document.querySelector(\'[data-testid="stElementContainer"][data-stale="true"]\')')
 
 
+@dataclass
+class Runs:
+    """The runs of the app's script the server has begun for a page (each begins with a "new session" message),
+    whether one is going (its latest "session status changed" message) and when either last changed, read from the
+    page's websocket."""
+    begun: int = 0
+    running: bool = False
+    changed: float = 0.0
+
+
+_RUNS: dict[Page, Runs] = {}
+
+
+def count_runs(page: Page) -> Runs:
+    """Count, from now on, the runs the server begins and ends for `page` (see Runs)."""
+    runs = _RUNS[page] = Runs()
+
+    def on_frame(payload: bytes | str) -> None:
+        if isinstance(payload, str):
+            return
+        try:
+            msg = ForwardMsg.FromString(payload)
+        except DecodeError:
+            return
+        kind = msg.WhichOneof("type")
+        if kind == "new_session":  # the status saying the run is going can come a moment after
+            runs.begun += 1
+            runs.running = True
+        elif kind == "session_status_changed":
+            runs.running = msg.session_status_changed.script_is_running
+        else:
+            return
+        runs.changed = time.monotonic()
+
+    page.on("websocket", lambda ws: ws.on("framereceived", on_frame) if ws.url.endswith("/_stcore/stream") else None)
+    return runs
+
+
+QUIET_S = 0.25
+
+
+# The page's own side: each change of the app's script state to "running" it draws, counted by an observer the first
+# call installs in the page (a page loaded afresh starts again at 0). A quick run's messages are often taken in
+# together and the page draws only their end, so this count confirms a run was taken in but cannot be waited on alone.
+RUNS_DRAWN = """() => {
+    if (window.__runsDrawn === undefined) {
+        window.__runsDrawn = 0;
+        new MutationObserver(records => records.forEach((r, i) => {
+            const next = records.slice(i + 1).find(s => s.target === r.target);
+            const now = next ? next.oldValue : r.target.getAttribute('data-test-script-state');
+            if (r.oldValue !== 'running' && now === 'running') window.__runsDrawn += 1;
+        })).observe(document.documentElement, {subtree: true, attributes: true, attributeOldValue: true,
+                                               attributeFilter: ['data-test-script-state']});
+    }
+    return window.__runsDrawn;
+}"""
+# a page taking in its messages: a task for them to be handled, then two frames for what they change to be drawn
+TAKEN_IN = "() => new Promise(done => setTimeout(() => requestAnimationFrame(() => requestAnimationFrame(done)), 0))"
+
+
+@dataclass(frozen=True)
+class Mark:
+    """The runs counted for a page, on both sides, just before an interaction."""
+    begun: int
+    drawn: int
+
+
+def runs_begun(page: Page) -> Mark:
+    """Where the page's runs stand now, to give `settle_after` after an interaction that reruns the app."""
+    assert page in _RUNS, "the page's runs are not counted: count_runs(page) before it opens the app"
+    return Mark(_RUNS[page].begun, page.evaluate(RUNS_DRAWN))
+
+
+def settle_after(page: Page, mark: Mark) -> None:
+    """After an interaction that reruns the app, with `mark` = runs_begun(page) read just before it: wait until the
+    server has begun a run since and is running none, then until the page has taken that in and finished drawing
+    (settle). Until the server begins the run, the page still says "notRunning" from the run before, so `settle`
+    alone would pass at once. A run that saves something ends by asking for another (st.rerun), which draws what
+    was saved: the server says "not running" between the two, so it is taken as idle only after a quarter of a
+    second without a run beginning."""
+    runs, until = _RUNS[page], time.monotonic() + TIMEOUT_MS / 1000
+    # the frames are counted while Playwright waits
+    while runs.begun <= mark.begun or runs.running or time.monotonic() - runs.changed < QUIET_S:
+        if time.monotonic() > until:
+            pytest.fail("The app did not begin and end a run within 30 seconds of an interaction that asks for one.")
+        page.wait_for_timeout(50)
+    try:  # the page drew the run going, or took its messages in all together (see RUNS_DRAWN)
+        page.wait_for_function(f"() => window.__runsDrawn > {mark.drawn}", timeout=1_000)
+    except PlaywrightTimeoutError:
+        page.evaluate(TAKEN_IN)
+    settle(page)
+
+
+@contextmanager
+def rerun_awaited(page: Page) -> Iterator[None]:
+    """`with rerun_awaited(page): <an interaction that reruns the app>`: afterwards, wait for that run to begin and
+    end (settle_after), so nothing read next is left from the run before."""
+    begun = runs_begun(page)
+    yield
+    settle_after(page, begun)
+
+
+def open_page(page: Page, url: str) -> None:
+    """Load `url` afresh and wait until its page has drawn its title and finished its run. A page just loaded says
+    "notRunning" before its first run has begun, so `settle` alone would pass at once; its heading, drawn by that
+    run, is waited for first (every page opens with one)."""
+    page.goto(url)
+    expect(page.get_by_test_id("stMain").locator("h1").first).to_be_visible()
+    settle(page)
+
+
 def sign_in_at(page: Page, internal_url: str, email: str) -> None:
     """Open the internal app at `internal_url`, press "Sign in", authorize as `email` at the provider, return."""
     page.goto(internal_url)
@@ -269,11 +386,12 @@ def go_to(page: Page, title: str) -> None:
     settle(page)
 
 
-def pick(page: Page, label: str, option: str | re.Pattern[str], typed: str | None = None) -> None:
+def pick(page: Page, label: str, option: str | re.Pattern[str], typed: str | None = None) -> Mark:
     """Open the select box (or multiselect) labelled `label`, type to narrow a long list, and click `option`.
 
     `typed` is what to type (the option's first 40 letters by default). Typed while the page was still redrawing,
-    the letters can be lost; then the list is closed and typed again.
+    the letters can be lost; then the list is closed and typed again. Returns runs_begun(page) as it was just before
+    the click, for `settle_after` when the choice reruns the app (it does not inside a form).
     """
     box = page.get_by_test_id("stMain").get_by_role("combobox", name=label, exact=True)
     wanted = page.get_by_role("option", name=option, exact=True)
@@ -291,14 +409,20 @@ def pick(page: Page, label: str, option: str | re.Pattern[str], typed: str | Non
             if attempt == 2:
                 raise
             box.press("Escape")
+    begun = runs_begun(page)
     wanted.click()
+    return begun
 
 
 def choose(page: Page, label: str, option: str) -> None:
-    """Pick `option` in the select box labelled `label`, and wait for the page to redraw with it."""
-    pick(page, label, option)
+    """Pick `option` in the select box labelled `label` (outside a form), and wait for the page to redraw with it.
+
+    The box shows the option at once, before the run it asks for has begun: so the wait is for that run to begin
+    and end, not only for the page to say it is not running (the run before may still be saying so).
+    """
+    begun = pick(page, label, option)
     expect(page.get_by_test_id("stMain").get_by_role("combobox", name=label, exact=True)).to_have_value(option)
-    settle(page)
+    settle_after(page, begun)
 
 
 def grid_cells(grid: Locator) -> list[str]:
