@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from pipelines import public
 
-from .conftest import full_shot, go_to, settle, whole_page_in_view
+from .conftest import full_shot, go_to, open_page, whole_page_in_view
 
 BANNER = "management information: unaudited and subject to revision"
 PAGES = [("", "Summary", "public-01-summary"), ("/tables", "Tables and downloads", "public-02-tables"),
@@ -74,8 +74,7 @@ def test_the_summary_shows_headlines_charts_sentences_and_data_tables(page, serv
     assert months[0] == "2014-04" and months[-1] >= "2015-07"
     built, tables, charts_said = summary_content(served)
     assert tables and len(charts_said) >= 8
-    page.goto(served.public_url)
-    settle(page)
+    open_page(page, served.public_url)
     expect(main(page).get_by_text(BANNER).first).to_be_visible()
     expect(main(page).get_by_role("heading", name=built.title, level=1)).to_be_visible()
     expect(main(page).get_by_text("999").first).to_be_visible()  # how to report a concern about a child
@@ -152,8 +151,7 @@ def test_tables_show_each_district_with_hidden_counts_and_the_downloads_hold_no_
     view = SnapshotView(public.current_snapshot(served.published_dir), public.pointer(served.published_dir))
     said = [b for b in tables_page(view).blocks if isinstance(b, Table)]
     assert said
-    page.goto(served.public_url)
-    settle(page)
+    open_page(page, served.public_url)
     go_to(page, "Tables and downloads")
     expect(main(page).get_by_role("heading", name="Tables and downloads", level=1)).to_be_visible()
     expect(main(page).get_by_text(said[0].caption, exact=True).first).to_be_visible()
@@ -196,8 +194,7 @@ def check_downloaded(rows: list[dict[str, str]], months: list[str]) -> None:
 
 
 def test_the_accessibility_statement_says_how_the_pages_can_be_used(page, served, shots):
-    page.goto(served.public_url)
-    settle(page)
+    open_page(page, served.public_url)
     go_to(page, "Accessibility statement")
     from pipelines.publish.content import Heading, SnapshotView
     from pipelines.publish.info import accessibility_page
@@ -215,8 +212,7 @@ def test_the_accessibility_statement_says_how_the_pages_can_be_used(page, served
 @pytest.mark.parametrize("path,title,shot", [p for p in PAGES if p[1] in WORDS_ONLY],
                          ids=[p[2] for p in PAGES if p[1] in WORDS_ONLY])
 def test_the_boards_record_and_the_question_form_pass_axe(page, served, shots, path, title, shot):
-    page.goto(served.public_url + path)
-    settle(page)
+    open_page(page, served.public_url + path)
     expect(main(page).get_by_role("heading", name=title, level=1)).to_be_visible()
     full_shot(page, shots / f"{shot}.png")
     assert_axe_finds_nothing_serious(page, title)
@@ -225,8 +221,7 @@ def test_the_boards_record_and_the_question_form_pass_axe(page, served, shots, p
 @pytest.mark.parametrize("path,title,shot", PAGES, ids=[p[2] for p in PAGES])
 def test_a_public_page_fits_a_phone_without_scrolling_sideways(page, served, shots, path, title, shot):
     page.set_viewport_size(PHONE)
-    page.goto(served.public_url + path)
-    settle(page)
+    open_page(page, served.public_url + path)
     if title not in (*WORDS_ONLY, "Accessibility statement"):  # a statement about the pages, not figures
         expect(main(page).get_by_text(BANNER).first).to_be_visible()
     expect(main(page).get_by_role("heading", level=1)).to_be_visible()
@@ -251,8 +246,7 @@ CUT_OFF = """() => [...document.querySelectorAll('[data-testid="stMain"] *')].fi
 def test_no_words_on_a_public_page_are_cut_off_on_a_phone(page, served, path, title, shot):
     """Regression: on a phone the signpost's link read "How to report a concern and where to get suppor"."""
     page.set_viewport_size(PHONE)
-    page.goto(served.public_url + path)
-    settle(page)
+    open_page(page, served.public_url + path)
     expect(main(page).get_by_role("heading", level=1)).to_be_visible()
     expect(main(page).get_by_role("link", name="How to report a concern and where to get support")).to_be_visible()
     try:  # the page's styles may arrive a moment after its last element
@@ -265,8 +259,7 @@ def test_a_wide_tables_caption_reads_on_a_phone_without_scrolling_it(page, serve
     """Regression: a table wider than a phone scrolls sideways, and its caption ran the table's width with it, so
     "April 2014 to March 2015 (financial year 2014/15): figures by area" was cut at the screen's edge."""
     page.set_viewport_size(PHONE)
-    page.goto(served.public_url + "/tables")
-    settle(page)
+    open_page(page, served.public_url + "/tables")
     expect(main(page).locator(".pcc-table caption").first).to_be_visible()
     page.wait_for_timeout(500)  # the table's styles in place
     spans = page.evaluate("""() => [...document.querySelectorAll('.pcc-table')].flatMap(w => {
@@ -281,8 +274,7 @@ def test_a_wide_tables_caption_reads_on_a_phone_without_scrolling_it(page, serve
 
 @pytest.mark.parametrize("path", ["/briefing", "/files"])  # addresses of internal pages
 def test_the_public_app_never_shows_an_internal_page(page, served, path):
-    page.goto(served.public_url + path)
-    settle(page)
+    open_page(page, served.public_url + path)
     expect(page.get_by_role("dialog").filter(has_text="Page not found")).to_be_visible()
     expect(main(page).get_by_role("heading", name="South Yorkshire Police: child sexual exploitation figures")
            ).to_be_visible()
@@ -296,8 +288,7 @@ def test_the_public_app_never_shows_an_internal_page(page, served, path):
 
 def navigation_pages(page, public_url: str) -> list[tuple[str, str]]:
     """(title, address) of every page the public app's navigation offers, read from its sidebar as it stands."""
-    page.goto(public_url)
-    settle(page)
+    open_page(page, public_url)
     nav = page.get_by_test_id("stSidebarNav")
     more = nav.get_by_test_id("stSidebarNavViewButton")  # a long navigation shows its first pages until asked
     if more.count() and "more" in more.inner_text().lower():
@@ -318,8 +309,7 @@ def test_every_page_of_the_public_apps_navigation_passes_axe_at_desktop_and_phon
         slug = href.rstrip("/").rsplit("/", 1)[-1] if href.rstrip("/") != served.public_url else "summary"
         for width, size in (("desktop", {"width": 1280, "height": 900}), ("phone", PHONE)):
             page.set_viewport_size(size)
-            page.goto(href)
-            settle(page)
+            open_page(page, href)
             expect(main(page).get_by_role("heading", level=1)).to_be_visible()
             try:
                 assert_axe_finds_nothing_serious(page, f"{title} ({width}, {href})")
@@ -342,8 +332,7 @@ def test_the_summary_tables_fit_a_small_laptop_with_the_sidebar_open_and_show_mo
     zoomed to 110% (about 900 px wide, the sidebar open) scrolled it sideways, and a phone showed the measure, the
     force and a single district. An area's name now wraps between its words and a phone's table is set closer."""
     page.set_viewport_size({"width": 900, "height": 900})
-    page.goto(served.public_url)
-    settle(page)
+    open_page(page, served.public_url)
     expect(page.get_by_test_id("stSidebarNav")).to_be_visible()  # the sidebar is open
     expect(main(page).locator(".pcc-table caption").first).to_be_visible()
     page.wait_for_timeout(500)  # the table's styles in place
