@@ -11,7 +11,18 @@ from playwright.sync_api import expect
 from pipelines import warehouse
 from pipelines.flags import flags
 
-from .conftest import DEMO_FILES, choose, full_shot, go_to, grid_cells, pick, settle, whole_page_in_view
+from .conftest import (
+    DEMO_FILES,
+    choose,
+    full_shot,
+    go_to,
+    grid_cells,
+    open_page,
+    pick,
+    settle,
+    settle_after,
+    whole_page_in_view,
+)
 
 CHARGES = "People charged with child sexual exploitation related offences"
 DISTRICTS = ["Barnsley", "Doncaster", "Rotherham", "Sheffield"]
@@ -274,9 +285,9 @@ def test_validation_runs_quarantine_and_files_loaded_show_their_tables(page, sig
     expect(table.locator('td[role="gridcell"]', has_text="2017-11-south-yorkshire-street").first).to_be_attached()
 
     run = main(page).get_by_role("combobox", name="Run", exact=True)
-    pick(page, "Run", re.compile(r'"2023-24-cse-return\.csv": passed with warnings$'), typed="2023-24-cse")
+    begun = pick(page, "Run", re.compile(r'"2023-24-cse-return\.csv": passed with warnings$'), typed="2023-24-cse")
     expect(run).to_have_value(re.compile(r"2023-24-cse-return\.csv"))
-    settle(page)
+    settle_after(page, begun)  # the box shows the run chosen before the page's run for it has begun
     expect(main(page).get_by_role("heading", name="Failing rows")).to_be_visible()
     rules, failing = main(page).get_by_test_id("stDataFrame").nth(1), main(page).get_by_test_id("stDataFrame").nth(2)
     expect(rules.locator('td[role="gridcell"]', has_text="Month on month change").first).to_be_attached()
@@ -318,11 +329,11 @@ def test_the_pcc_approves_and_publishes_a_month_and_the_public_app_offers_it(pag
     go_to(page, "Approve and publish")
     published = metric_value(page, "Published")
     expect(published).to_have_text("16")  # April 2014 to July 2015
-    pick(page, "Months to approve", "August 2015")
+    begun = pick(page, "Months to approve", "August 2015")
     page.keyboard.press("Escape")
     expect(main(page).get_by_test_id("stMultiSelect").filter(has_text="Months to approve")).to_contain_text(
         "August 2015")
-    settle(page)
+    settle_after(page, begun)
     full_shot(page, shots / "internal-09-approve-and-publish-chosen.png")
     main(page).get_by_role("button", name="Approve", exact=True).click()
     approved = metric_value(page, "Approved")
@@ -338,8 +349,8 @@ def test_the_pcc_approves_and_publishes_a_month_and_the_public_app_offers_it(pag
 
     page.goto(served.public_url)  # the public app offers the month at once
     expect(main(page).get_by_role("heading", name="The latest month: August 2015")).to_be_visible()
-    pick(page, "Period", "Months")
-    pick(page, "Months", "July 2015")  # an earlier month, chosen
+    settle_after(page, pick(page, "Period", "Months"))  # the box of months is drawn by that choice's run
+    settle_after(page, pick(page, "Months", "July 2015"))  # an earlier month, chosen
     expect(main(page).get_by_role("heading", name="Month: July 2015")).to_be_visible()
     full_shot(page, shots / "public-04-summary-after-publishing.png")
 
@@ -349,8 +360,7 @@ def test_a_link_to_another_page_wraps_on_a_phone_rather_than_being_cut(page, sig
     source" at a phone's width, mid-word; the link wraps, whole."""
     page.set_viewport_size({"width": 390, "height": 844})
     signed_in_as(page, "pcc@example.org")
-    page.goto(page.url.split("?")[0].rstrip("/") + "/measure")
-    settle(page)
+    open_page(page, page.url.split("?")[0].rstrip("/") + "/measure")
     link = main(page).get_by_test_id("stPageLink-NavLink").filter(has_text="Trace South Yorkshire's figure")
     link.scroll_into_view_if_needed()
     expect(link).to_be_visible()
@@ -368,8 +378,7 @@ def test_the_measure_page_reads_whole_on_a_phone(page, signed_in_as):
     plot's labels lie clear of each other; each caveat reads whole."""
     page.set_viewport_size({"width": 390, "height": 844})
     signed_in_as(page, "pcc@example.org")
-    page.goto(page.url.split("?")[0].rstrip("/") + "/measure")  # the sidebar is folded away on a phone
-    settle(page)
+    open_page(page, page.url.split("?")[0].rstrip("/") + "/measure")  # the sidebar is folded away on a phone
     choose(page, "Measure", CHARGES)
     charts = main(page).get_by_test_id("stPlotlyChart")
     expect(charts).to_have_count(2)  # the SPC chart and the districts' funnel plot
@@ -414,8 +423,7 @@ def test_the_overview_and_provenance_do_not_scroll_sideways_and_the_figure_is_na
     assert wide <= 1, f"the overview scrolls {wide} px sideways at {width} px"
     table = main(page).locator("table").first  # the summary: within the screen, its own columns scrolled to
     assert table.evaluate("t => t.getBoundingClientRect().right <= innerWidth + 1"), "the summary runs off the screen"
-    page.goto(page.url.split("?")[0].rstrip("/") + "/provenance")
-    settle(page)
+    open_page(page, page.url.split("?")[0].rstrip("/") + "/provenance")
     label = main(page).get_by_test_id("stMetricLabel").first
     expect(label).to_be_visible()
     cut = label.locator("*").evaluate_all(
