@@ -10,7 +10,7 @@ import re
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
-from .conftest import full_shot, go_to, settle
+from .conftest import full_shot, go_to, runs_begun, settle, settle_after
 
 
 def main(page):
@@ -25,16 +25,18 @@ def type_date(page, scope, label: str, ddmmyyyy: str) -> None:
     page.keyboard.press("Escape")
 
 
-def select(page, scope, label: str, option: str) -> None:
+def select(page, scope, label: str, option: str, *, in_form: bool = False) -> None:
     """Open the select box or multiselect labelled `label` inside `scope` and click `option`. Opened while the page
     was still redrawing (an expander just opened), the list can be replaced under the pointer: then it is opened
-    again."""
+    again. Outside a form the choice reruns the app: that run is waited for, begun and ended (the page says it is
+    not running until the run begins)."""
     box = scope.get_by_role("combobox", name=label, exact=True)
     wanted = page.get_by_role("option", name=option, exact=True)
     for attempt in range(3):
         settle(page)
         box.evaluate("e => e.scrollIntoView({block: 'center'})")
         box.click()
+        begun = runs_begun(page)
         try:
             wanted.click(timeout=5_000)
             break
@@ -42,7 +44,10 @@ def select(page, scope, label: str, option: str) -> None:
             if attempt == 2:
                 raise
             box.press("Escape")
-    settle(page)
+    if in_form:
+        settle(page)
+    else:
+        settle_after(page, begun)
 
 
 def record_meeting(page, ddmmyyyy: str, label: str) -> None:
@@ -69,7 +74,7 @@ def add_action(page, text: str, owner: str) -> None:
     form = main(page).get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Add action"))
     form.get_by_label("Action", exact=True).fill(text)
     form.get_by_label("Owner", exact=True).fill(owner)
-    select(page, form, "Due by", "The date beside")
+    select(page, form, "Due by", "The date beside", in_form=True)
     type_date(page, form, "Due date (when due by a date)", "16062016")
     form.get_by_role("button", name="Add action").click()
     expect(main(page).get_by_text(re.compile(r"Action \d+\. " + re.escape(text)))).to_be_visible()
