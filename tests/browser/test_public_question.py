@@ -8,7 +8,7 @@ import re
 
 from playwright.sync_api import expect
 
-from .conftest import full_shot, go_to, settle
+from .conftest import full_shot, go_to, open_page, rerun_awaited
 
 QUESTION = "Why did CSE charges in Rotherham fall in July 2015, and what is being done about it?"
 NAME, CONTACT = "Jo Bloggs", "jo.bloggs@example.com"
@@ -31,15 +31,15 @@ def fill_and_send(page, body: str, name: str = "", contact: str = "") -> None:
     main(page).get_by_role("textbox", name="Your question").fill(body)
     main(page).get_by_role("textbox", name="Your name (optional)").fill(name)
     main(page).get_by_role("textbox", name="Contact details (optional)").fill(contact)
-    main(page).get_by_role("button", name="Send the question").click()
-    settle(page)
+    # the refusal of one hostile text reads as the refusal of the one before: its run, not the page, is waited for
+    with rerun_awaited(page):
+        main(page).get_by_role("button", name="Send the question").click()
 
 
 def test_a_member_of_the_public_sends_a_question_and_hostile_text_goes_nowhere(page, served, shots):
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(served.public_url)
-    settle(page)
+    open_page(page, served.public_url)
     go_to(page, "Ask the Board a question")
     title = page.title()
     expect(main(page).get_by_role("heading", name="Ask the Board a question", level=1)).to_be_visible()
@@ -72,8 +72,8 @@ def test_a_member_of_the_public_sends_a_question_and_hostile_text_goes_nowhere(p
     box.fill("")
     box.focus()
     page.keyboard.insert_text("=1+1 " + "x" * 100_000)  # a 100 kB paste: more than the box takes, so it takes none
-    main(page).get_by_role("button", name="Send the question").click()
-    settle(page)
+    with rerun_awaited(page):
+        main(page).get_by_role("button", name="Send the question").click()
     said = main(page).get_by_test_id("stAlert").filter(has_text=re.compile("has been received|Not sent"))
     expect(said).to_have_text(re.compile(r"Not sent\. Write your question in the box first\. It may be at most 1,500 "
                                           r"characters; a longer text pasted in is not taken"))
