@@ -13,7 +13,17 @@ from playwright.sync_api import expect
 
 from pipelines import warehouse
 
-from .conftest import Served, child_env, full_shot, go_to, grid_cells, serve_warehouse, settle, sign_in_at
+from .conftest import (
+    Served,
+    child_env,
+    full_shot,
+    go_to,
+    grid_cells,
+    rerun_awaited,
+    serve_warehouse,
+    settle,
+    sign_in_at,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -37,8 +47,10 @@ def main(page):
 
 
 def upload(page, *paths) -> None:
-    main(page).get_by_test_id("stFileUploaderDropzoneInput").set_input_files([str(p) for p in paths])
-    settle(page)
+    """Choose the files in the uploader, and wait for the run that checks them to begin and end: until it begins,
+    the page still shows the check of the file before."""
+    with rerun_awaited(page):
+        main(page).get_by_test_id("stFileUploaderDropzoneInput").set_input_files([str(p) for p in paths])
 
 
 def test_a_refused_return_then_its_resubmission_are_checked_before_loading(page, own_server, tmp_path, shots):
@@ -83,8 +95,8 @@ def test_a_refused_return_then_its_resubmission_are_checked_before_loading(page,
     expect(main(page).get_by_text("1 file loaded.")).to_be_visible()
 
     main(page).get_by_role("link", name="See them in Files loaded").click()
-    settle(page)
     expect(main(page).get_by_role("heading", name="Files loaded", level=1)).to_be_visible()
+    settle(page)  # the heading is the new page's run's: its end is waited for before its figures are read
     expect(main(page).get_by_test_id("stMetric").filter(has_text="Refused and still open")).to_contain_text("0")
     files = main(page).get_by_test_id("stDataFrame").first
     expect(files.locator('td[role="gridcell"]', has_text="2015-06-arrests-v2.xlsx").first).to_be_attached()
