@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from .conftest import choose, full_shot, go_to, settle
+from .conftest import choose, full_shot, go_to, open_page, rerun_awaited, settle
 
 CHARGES = "People charged with child sexual exploitation related offences"
 
@@ -33,8 +33,7 @@ def test_a_figure_s_link_from_the_measure_page_lands_on_rotherham_s_figure(page,
     full_shot(page, shots / "internal-07-provenance-from-measure.png")
 
     # the address is the figure's: opened afresh (a bookmark, a colleague's link), it shows the same figure
-    page.goto(page.url)
-    settle(page)
+    open_page(page, page.url)
     expect(main(page).get_by_test_id("stMetricLabel")).to_have_text(f"{CHARGES}, Rotherham, March 2026")
 
     # the force's figure shows the four districts it adds up, each with its file
@@ -44,8 +43,7 @@ def test_a_figure_s_link_from_the_measure_page_lands_on_rotherham_s_figure(page,
         has_text=re.compile(r"^\d[\d,]*$")).first
     href = force_figure.get_attribute("href")
     assert href and "area=South+Yorkshire" in href and "month=2026-03" in href
-    page.goto(f"{served.internal_url}/{href.lstrip('/')}")
-    settle(page)
+    open_page(page, f"{served.internal_url}/{href.lstrip('/')}")
     expect(main(page).get_by_test_id("stMetricLabel")).to_contain_text("South Yorkshire, March 2026")
     expect(main(page).get_by_text(re.compile(r"adds up its districts' figures"))).to_be_visible()
     expect(main(page).get_by_role("heading", name="Where each district's figure comes from")).to_be_visible()
@@ -60,13 +58,12 @@ def test_a_flag_raised_on_the_provenance_page_leaves_its_reason_box_empty(page, 
     from pipelines.flags import flags, resolve_flags
 
     signed_in_as(page, "analyst@example.org")
-    page.goto(f"{served.internal_url}/provenance?measure=cse_charges&area=Doncaster&month=2026-02")
-    settle(page)
+    open_page(page, f"{served.internal_url}/provenance?measure=cse_charges&area=Doncaster&month=2026-02")
     full_shot(page, shots / "internal-07-provenance-history.png")
     reason = main(page).get_by_role("textbox", name=re.compile("^Reason"))
     reason.fill("Checked in the browser: two charges counted twice")
-    main(page).get_by_role("button", name="Raise flag").click()
-    settle(page)
+    with rerun_awaited(page):  # the run that raises the flag, whole, before the page is read
+        main(page).get_by_role("button", name="Raise flag").click()
     try:
         expect(main(page).get_by_text("Checked in the browser: two charges counted twice").first).to_be_visible()
         expect(reason).to_have_value("")
@@ -77,8 +74,8 @@ def test_a_flag_raised_on_the_provenance_page_leaves_its_reason_box_empty(page, 
             if mine:
                 resolve_flags(con, system_actor("analyst@example.org"), mine, "Closed at the end of the test")
     go_to(page, "Flags")
-    page.get_by_role("radiogroup", name="Show").get_by_role("radio", name="All", exact=True).click()
-    settle(page)
+    with rerun_awaited(page):
+        page.get_by_role("radiogroup", name="Show").get_by_role("radio", name="All", exact=True).click()
     full_shot(page, shots / "internal-08-flags-all.png")
     go_to(page, "police.uk context")
     full_shot(page, shots / "internal-03c-police-uk-by-district.png")
