@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 
-from .conftest import settle
+from .conftest import go_to, open_page
 
 PAGES = ["Overview", "Measure", "Briefing pack", "police.uk context", "Validation runs", "Quarantine", "Files loaded",
          "Provenance", "Flags", "Approve and publish"]
@@ -16,8 +16,7 @@ def test_no_secret_appears_in_any_page_or_in_the_log(page, served, sign_in):
     sign_in(page, "pcc@example.org")
     seen = []
     for title in PAGES:
-        page.get_by_test_id("stSidebarNav").get_by_text(title, exact=True).click()
-        settle(page)
+        go_to(page, title)  # the page's own run drawn whole, not the page before it still showing
         html = page.content()
         seen.append(title)
         for secret in secrets:
@@ -27,8 +26,7 @@ def test_no_secret_appears_in_any_page_or_in_the_log(page, served, sign_in):
         assert secret not in cookies
         assert secret not in served.stderr()
     for public_page in ("", "/tables", "/accessibility"):
-        page.goto(served.public_url + public_page)
-        settle(page)
+        open_page(page, served.public_url + public_page)
         for secret in secrets:
             assert secret not in page.content()
     assert seen == PAGES
