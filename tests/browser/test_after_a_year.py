@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import Served, child_env, go_to, serve_warehouse, settle, sign_in_at
+from .conftest import Served, child_env, go_to, open_page, serve_warehouse, sign_in_at
 
 INTERNAL_PAGES = ("Overview", "Measure", "Breakdowns", "Briefing pack", "police.uk context", "Meetings and questions",
                   "Actions", "Recommendations", "Questions from the public", "Validation runs", "Quarantine",
@@ -33,8 +33,7 @@ def test_every_page_opens_without_an_error_after_the_year(page, year_server, sho
         expect(page.locator(PROBLEMS)).to_have_count(0)
         assert "Traceback" not in page.inner_text("body"), title
         page.screenshot(path=str(shots / f"after-a-year-{title.lower().replace(' ', '-').replace('.', '')}.png"))
-    page.goto(year_server.public_url)
-    settle(page)
+    open_page(page, year_server.public_url)
     for title in PUBLIC_PAGES:
         go_to(page, title)
         expect(page.locator(PROBLEMS)).to_have_count(0)
