@@ -144,7 +144,8 @@ def test_measure_draws_the_chart_switches_view_and_saves_commentary(page, signed
     expect(main(page).get_by_text(re.compile(r"mostly 5 or fewer")).first).to_be_visible()
     expect(charts.nth(1).locator(".gtitle")).to_contain_text(titled("March 2026", whole=False))
     choose(page, "View", "Monthly (SPC chart)")
-    expect(chart.locator(".gtitle")).to_have_text(titled(f"{CHARGES}, Rotherham, by month"))  # once the old chart is gone
+    # once the old chart is gone
+    expect(chart.locator(".gtitle")).to_have_text(titled(f"{CHARGES}, Rotherham, by month"))
     expect(main(page).get_by_text("Rotherham inquiry report published").first).to_be_attached()
     expect(chart.locator(".scatterlayer .trace").first).to_be_visible()
     assert chart.locator(".scatterlayer .trace .point").count() > 100  # a point a month from April 2013

@@ -127,8 +127,7 @@ def test_each_charts_title_names_its_measure_area_and_view_and_fits_a_phone(page
     page.set_viewport_size(PHONE)
     lines = []
     for path, titles in said.items():
-        page.goto(served.public_url + path)
-        settle(page)
+        open_page(page, served.public_url + path)
         charts = main(page).get_by_test_id("stPlotlyChart")
         expect(charts).to_have_count(len(titles))
         expect(charts.last.locator(".gtitle")).to_be_attached()
