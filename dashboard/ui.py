@@ -703,9 +703,12 @@ def time_column(label: str | None = None, **kwargs):
 def uk_times(values: Iterable) -> pd.Series | None:
     """Stored times (UTC: timestamps, or text such as "2026-05-05 10:04" a query wrote) as UK times, for a grid's
     `time_column`; None if a value is neither a time nor blank (the column is then not one of times)."""
-    out = []
+    out, seen = [], {}  # worked out once a distinct value: a table's times are mostly a few files' or runs'
     for v in values:
-        local = uk_time(v)
+        try:
+            local = seen[v] if v in seen else seen.setdefault(v, uk_time(v))
+        except TypeError:  # a value that cannot be hashed
+            local = uk_time(v)
         if local is None and not (v is None or v is pd.NaT or v is pd.NA or (isinstance(v, str) and not v.strip())
                                   or (isinstance(v, float) and pd.isna(v))):
             return None
