@@ -226,9 +226,20 @@ def blocked_months(con: duckdb.DuckDBPyConnection) -> set[dt.date]:
     return {p for r in refusals(con) if r.state == "open" for p in r.months() if r.blocking(p)}
 
 
+def _refused_in(con: duckdb.DuckDBPyConnection, period: dt.date) -> bool:
+    """Whether a refused force return kept a row of `period` in quarantine: only such a file can block the month or
+    be cleared for it (`Refusal.months`), so a month with none is answered from one read, not from every refusal's
+    rows, coverage and markings. The months are read as `refusals` reads them (`_month`)."""
+    return period in {_month(text) for (text,) in con.execute(
+        f"""SELECT DISTINCT q.period_text FROM quarantine q JOIN file_registry r USING (file_id)
+            WHERE r.outcome = 'rejected' AND NOT {_CONTEXT}""").fetchall()}
+
+
 def open_refusals(con: duckdb.DuckDBPyConnection, period: dt.date) -> list[str]:
     """Why refused files still block a month, one sentence a file, with what already covers part of it."""
     out = []
+    if not _refused_in(con, period):
+        return out
     for r in refusals(con):
         measures = r.blocking(period)
         if not measures:
@@ -243,6 +254,8 @@ def open_refusals(con: duckdb.DuckDBPyConnection, period: dt.date) -> list[str]:
 
 def cleared_refusals(con: duckdb.DuckDBPyConnection, period: dt.date) -> list[str]:
     """Refused files with rows for a month that no longer block it, and what superseded them."""
+    if not _refused_in(con, period):
+        return []
     return [f"file {r.file} {r.describe()}" for r in refusals(con)
             if r.state != "open" and period in r.months()]
 
