@@ -961,6 +961,41 @@ def test_validate_a_folder_checks_each_file_against_its_own_contract(db, tmp_pat
     assert '"return.csv" (not loaded) against force_cse_return' in result.stdout
 
 
+def test_validate_an_earlier_download_put_back_says_so_as_its_load_would(db, tmp_path, run_cli):
+    """Regression: `pccdash validate` of the earlier download of a month, replaced since by another file, said count
+    by count that "the month is republished", where loading it says it is that download put back in force. The dry
+    run now tells them apart by the file's fingerprint, as the load does; a republished download is still
+    republished."""
+    def older(rows):
+        del rows[300:]
+
+    def a_few_fewer(rows):
+        del rows[1:3]
+
+    assert run_cli("ingest", STREET, "--db", db).exit_code == 0
+    old = modified_copy(tmp_path, "2017-11-south-yorkshire-street (1).csv", older)
+    assert run_cli("ingest", old, "--db", db).exit_code == 0
+    with warehouse.connect_read_only(db) as con:
+        first = scalar(con, "SELECT min(file_id) FROM file_registry")
+    result = run_cli("validate", STREET, "--db", db)
+    assert result.exit_code == 0, result.output
+    said = (f': this file is the earlier download of the month loaded before as file #{first} ("{STREET.name}"), '
+            "put back in force in place of that revision (not a republication by police.uk).")
+    samples = [line for line in result.stdout.splitlines() if line.startswith(f'    - file "{STREET.name}"')]
+    assert "WARNING month_republished" in result.stdout and samples, result.stdout
+    assert all(line.endswith(said) and " in revision 2, " in line for line in samples), samples
+    assert "republished and this file replaces it" not in result.stdout
+    # a download police.uk republished, checked against the same warehouse, is still a republication
+    republished = modified_copy(tmp_path, "2017-11-south-yorkshire-street (2).csv", a_few_fewer)
+    result = run_cli("validate", republished, "--db", db)
+    assert result.exit_code == 0, result.output
+    assert ": the month is republished and this file replaces it as a new revision." in result.stdout
+    assert "put back" not in result.stdout
+    with warehouse.connect_read_only(db) as con:
+        assert scalar(con, "SELECT count(*) FROM file_registry") == 2
+        assert scalar(con, "SELECT max(revision) FROM police_uk_month") == 2
+
+
 def test_validate_police_uk_then_load_gives_the_same_verdict(con, tmp_path):
     from pipelines.policeuk import validate_police_uk
 

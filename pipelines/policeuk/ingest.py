@@ -463,8 +463,7 @@ def ingest_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, loaded
         if kind is None:
             return _reject(con, path, label, facts, facts.size, received, loaded_by, [_not_police_uk(label, path)],
                            started, recorded=recorded)
-        earlier = one(con, "SELECT file_id, name, received_at FROM file_registry "
-                           "WHERE sha256 = ? AND outcome = 'accepted' ORDER BY file_id LIMIT 1", [facts.sha256])
+        earlier = _first_loaded_as(con, facts.sha256)
         elsewhere = in_force_elsewhere(con, facts.sha256) if earlier else []
         if earlier and not (elsewhere and put_back):
             file_id, name, when = earlier
@@ -472,7 +471,7 @@ def ingest_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, loaded
                                message=f'already loaded as file #{file_id} ("{name}") on {uk_words(when, "words")}; '
                                        f"nothing changed.{_replaced_since(elsewhere, path)}",
                                seconds=time.perf_counter() - started)
-        put_back_of = f'file #{earlier[0]} ("{shown(earlier[1], None)}")' if elsewhere else None
+        put_back_of = _file_words(earlier) if elsewhere else None
         outcome = _load(con, path, label, kind, facts, None, received=received, loaded_by=loaded_by, month=month,
                         started=started, dry_run=False, recorded=recorded, progress=progress, put_back=put_back_of)
         if elsewhere and outcome.outcome == "accepted":
@@ -509,6 +508,24 @@ def fewer_records_note(con: duckdb.DuckDBPyConnection, file_id: int) -> str:
             f"force now. An older download of {'the month' if one_month else 'these months'} would do this: if this "
             f"is one, download {'the month' if one_month else 'them'} from police.uk again and load the new "
             "download.")
+
+
+def _first_loaded_as(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple | None:
+    """The first accepted file of the content `sha256`, as (file id, name, time received); None if none was."""
+    return one(con, "SELECT file_id, name, received_at FROM file_registry "
+                    "WHERE sha256 = ? AND outcome = 'accepted' ORDER BY file_id LIMIT 1", [sha256])
+
+
+def _file_words(loaded: tuple) -> str:
+    return f'file #{loaded[0]} ("{shown(loaded[1], None)}")'
+
+
+def _put_back_of(con: duckdb.DuckDBPyConnection, sha256: str) -> str | None:
+    """Of the content `sha256`: when it is a download loaded before whose months another file is in force for now
+    (so loading it again puts it back in force), the file it was first loaded as, in words; None otherwise (never
+    loaded, or in force from it still)."""
+    earlier = _first_loaded_as(con, sha256)
+    return _file_words(earlier) if earlier and in_force_elsewhere(con, sha256) else None
 
 
 def in_force_elsewhere(con: duckdb.DuckDBPyConnection, sha256: str) -> list[tuple]:
@@ -566,8 +583,9 @@ def validate_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, toda
 
     The file is read and checked against its own contract (police_uk_street or police_uk_outcomes) as
     `ingest_police_uk` does, inside a transaction that is then rolled back; the run is stored (scope
-    dry-run) as for a return. Returns (label, run, problems): `run` is None when the file could not be
-    read as a police.uk file at all, and `problems` say why (a file that is not police.uk's, a ragged row,
+    dry-run) as for a return. An earlier download of a month, replaced since, is checked as the download put back
+    that loading it makes it, not as a republication. Returns (label, run, problems): `run` is None when the file
+    could not be read as a police.uk file at all, and `problems` say why (a file that is not police.uk's, a ragged row,
     an encoding that is neither UTF-8 nor Windows-1252, ...). `engine` judges the row rules, as in
     `validate_batch` ("gx": Great Expectations, the independent second engine). `label` is the name the file is
     shown by, as `ingest_police_uk` takes it (its file name unless given).
@@ -709,7 +727,8 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
     `scan`: the file's bytes being scanned meanwhile; `facts` then wait for its fingerprint, and None is
     returned, with nothing changed, when the file is not plain UTF-8 after all. `progress`: told each stage.
     `put_back`: the file a download loaded before was first loaded as, in words, when it is loaded again to put it
-    back in force (`_build_batch`)."""
+    back in force (`_build_batch`); a dry run finds it from the file's fingerprint, so that it says what loading the
+    file would."""
 
     def stage(words: str) -> None:
         if progress is not None:
@@ -779,6 +798,9 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
             writer.close()
             writer = None
             faults.point("police_uk_records_committed")
+        if dry_run and put_back is None:
+            # as its load would be: a download loaded before and replaced since is put back, not a republication
+            put_back = _put_back_of(con, facts.sha256)
         _build_batch(con, table, file_id, kind, label, path, put_back)
         run = validate_batch(con, contract, scope="dry-run" if dry_run else "ingest",
                              label=f'"{label}" (not loaded)' if dry_run else f'"{label}"', current_month=month,
