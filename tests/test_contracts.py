@@ -598,6 +598,38 @@ def test_a_change_to_a_published_month_leaves_a_caveat_on_the_figure(con, tmp_pa
     assert outcome.caveats == 1
 
 
+@pytest.mark.parametrize("measure,sent,refused_by", [
+    ("cse_charges", -4, "count_not_negative"),
+    ("officers_trained_pct", 150, "percent_in_range"),
+    ("officers_trained_pct", -20, "percent_in_range"),
+])
+def test_a_figure_refused_for_a_published_month_is_not_also_a_change_to_it(con, tmp_path, measure, sent, refused_by):
+    """Regression: a negative count (or a percentage below 0 or above 100) sent for a published month was refused
+    and said again by published_month_changed ("was published as 3 and is now -4"): the figure is wrong once, and
+    said once, as the rules comparing it with its parts and with the month before say it."""
+    load(con, write_return(tmp_path / "july.csv", month("2015-07", measure, (1, 2, 3, 4))))
+    con.execute("INSERT INTO published_period VALUES (DATE '2015-07-01', TIMESTAMP '2015-09-01 10:00:00')")
+    name = f"july-{refused_by}-{sent}.csv"
+    outcome = load(con, write_return(tmp_path / name, [["2015-07", "Rotherham", measure, sent]]))
+
+    assert outcome.outcome == "rejected"
+    assert failed_rules(con, last_run(con, name)[0]) == {refused_by: 1}
+    assert [q[6] for q in quarantined(con, name)] == [[refused_by]]
+
+
+def test_a_published_figure_corrected_within_range_is_still_a_change_to_it(con, tmp_path):
+    """A percentage sent for a published month between 0 and 100, and a count of 0, are still compared."""
+    load(con, write_return(tmp_path / "july.csv", month("2015-07", "officers_trained_pct", (1, 2, 3, 4))
+                           + month("2015-07", "cse_charges", (1, 2, 3, 4))))
+    con.execute("INSERT INTO published_period VALUES (DATE '2015-07-01', TIMESTAMP '2015-09-01 10:00:00')")
+    name = "july-corrected-in-range.csv"
+    outcome = load(con, write_return(tmp_path / name, [["2015-07", "Rotherham", "officers_trained_pct", 100],
+                                                       ["2015-07", "Rotherham", "cse_charges", 0]]))
+
+    assert outcome.outcome == "accepted"
+    assert failed_rules(con, last_run(con, name)[0]) == {"published_month_changed": 2}
+
+
 def test_changing_an_unpublished_month_is_not_flagged(con, tmp_path):
     load(con, write_return(tmp_path / "july.csv", month("2015-07", "cse_charges")))
     con.execute("INSERT INTO published_period VALUES (DATE '2015-06-01', TIMESTAMP '2015-08-01 10:00:00')")
