@@ -204,3 +204,80 @@ def test_the_summary_names_the_published_months_of_its_36_when_some_are_not_publ
     assert [p.period for p in trend.points] == ["2021-05", "2021-06"]
     full = pages.summary_page(years_snapshot(tmp_path / "full.duckdb", last="2021-06"))
     assert "of which" not in " ".join(b.text for b in full.blocks if isinstance(b, Paragraph))
+
+
+def published_folder(folder: Path, last: str = "2021-06", gap: tuple[str, str] | None = None) -> SnapshotView:
+    """`years_snapshot` as the public side reads it (a snapshot named by current.json in `folder`); with `gap`, the
+    months after its first and before its second are unpublished."""
+    folder.mkdir(parents=True)
+    view = years_snapshot(folder / "whole.duckdb", last=last)
+    fig = view.table("figure")
+    if gap:
+        fig = fig[(fig["period_type"] != "month") | (fig["period"] <= gap[0]) | (fig["period"] >= gap[1])]
+    write_tables(folder / "snapshot-0001.duckdb", {"figure": fig, "measure": view.table("measure"),
+                                                   "meta": view.table("meta")})
+    (folder / "current.json").write_text(json.dumps({"file": "snapshot-0001.duckdb", "withdrawals": []}))
+    return SnapshotView(folder / "snapshot-0001.duckdb", {"withdrawals": []})
+
+
+def app_chart_titles(monkeypatch, folder: Path, page: str, measure: str | None = None) -> list[str]:
+    """The titles of the charts the public app draws on `page` from the snapshot in `folder`, each as one line."""
+    from dashboard_helpers import public
+
+    at = public(monkeypatch, folder, page)
+    if measure:
+        at.query_params["measure"] = measure
+        at.run()
+    assert not at.exception
+    return [json.loads(c.proto.spec)["layout"]["title"]["text"].replace("<br>", " ")
+            for c in at.get("plotly_chart")]
+
+
+def site_chart_titles(view: SnapshotView, out: Path, file: str) -> list[str]:
+    """The titles the static site, built into `out` once, draws over the charts of its page `file`."""
+    import html
+    import re
+
+    if not out.exists():
+        out.mkdir()
+        site.build_site(view, out)
+    return [html.unescape(t) for t in re.findall(r'<p class="chart-title"[^>]*>([^<]*)</p>',
+                                                 (out / file).read_text(encoding="utf-8"))]
+
+
+def test_a_summary_chart_of_the_latest_36_months_says_so_in_its_title_in_the_app_and_on_the_static_site(
+        monkeypatch, tmp_path):
+    """Regression: the summary's charts show the latest 36 months of a longer series, but each was titled only
+    "Charges, Shire, by month", so that a chart shared on its own (a screenshot) passed for the whole series. Its
+    title, and its table's caption, now say it shows the latest 36 months published, in the app and on the static
+    site; a measure's own page, which charts every month, keeps the title as it was."""
+    view = published_folder(tmp_path / "latest-36")
+    said = "Charges, Shire, by month: the latest 36 months published"
+    (trend,) = charts_in(pages.summary_page(view).blocks)
+    assert (trend.title, trend.table.caption) == (said, said) and len(trend.table.rows) == 36
+    (north,) = charts_in(pages.summary_page(view, area="North").blocks)
+    assert north.title == "Charges, North, by month: the latest 36 months published"
+    assert app_chart_titles(monkeypatch, tmp_path / "latest-36", "public_pages/summary.py") == [said]
+    assert site_chart_titles(view, tmp_path / "site", "index.html") == [said]
+    every = ["Charges, Shire, by month", "Charges, North, by month", "Charges, South, by month"]
+    assert [c.title for c in charts_in(pages.measure_page(view, "cse_charges").blocks)] == every
+    assert app_chart_titles(monkeypatch, tmp_path / "latest-36", "public_pages/measure.py", "cse_charges") == every
+    assert site_chart_titles(view, tmp_path / "site", "measure-cse_charges.html") == every
+
+
+@pytest.mark.parametrize("last,gap,title", [
+    # every month published charted: the title says nothing of a window
+    ("2017-03", None, "Charges, Shire, by month"),
+    # only May and June 2021 published of the latest 36 months: the two are counted, the 34 unpublished never are
+    ("2021-06", ("2015-07", "2021-05"), "Charges, Shire, by month: the latest 2 months published"),
+    ("2021-06", ("2015-07", "2021-06"), "Charges, Shire, by month: the latest month published"),
+])
+def test_a_summary_chart_s_title_counts_only_the_months_published(monkeypatch, tmp_path, last, gap, title):
+    # a folder of each case's own: the app keeps what it built of a snapshot by its path, and a passing case's
+    # tmp_path is removed and made again for the next
+    folder = tmp_path / f"pub-{last}-{'-'.join(gap or ())}"
+    view = published_folder(folder, last=last, gap=gap)
+    (trend,) = charts_in(pages.summary_page(view).blocks)
+    assert trend.title == title
+    assert app_chart_titles(monkeypatch, folder, "public_pages/summary.py") == [title]
+    assert site_chart_titles(view, tmp_path / "site", "index.html") == [title]

@@ -441,18 +441,26 @@ def monthly_series(view: SnapshotView, measure_id: str, area: str) -> list[tuple
     return data(view).monthly.get((measure_id, area), [])
 
 
-def chart_title(m, area: str) -> str:
+def chart_title(m, area: str, latest: int | None = None) -> str:
     """"Officer headcount, Rotherham, by month": a monthly chart's title (and its table's), naming the measure as the
-    heading above it does, then the area and the view, as the internal charts name theirs."""
-    return f"{title_of(m)}, {area}, by month"
+    heading above it does, then the area and the view, as the internal charts name theirs. `latest`: of a chart that
+    shows only the latest months published, how many (published months alone are counted: a gap is no month of
+    them), so that the chart shared on its own does not pass for the whole series ("..., by month: the latest 36
+    months published")."""
+    title = f"{title_of(m)}, {area}, by month"
+    if latest is None:
+        return title
+    return f"{title}: the latest {'month' if latest == 1 else f'{latest} months'} published"
 
 
 def chart(view: SnapshotView, m, area: str, since: str | None = None) -> Chart:
     """A measure's monthly chart for one area, with its table: suppressed months marked, unpublished ones gaps; from
     the month `since` (YYYY-MM) on when given, else every month published."""
     series, mark = monthly_series(view, m.id, area), marker(view)
-    if since:
+    latest = None
+    if since and series and series[0][0] < since:  # months published before `since` are left out: the title says so
         series = [x for x in series if x[0] >= since]
+        latest = sum(1 for p in periods(view, "month") if p >= since)
     pct = is_percentage(m.kind)
     points: list[ChartPoint] = []
     if series:
@@ -473,7 +481,7 @@ def chart(view: SnapshotView, m, area: str, since: str | None = None) -> Chart:
     unit = "per cent" if pct else str(m.unit)
     # the chart and its table name the measure, the area and the view: a chart saved or shared on its own (a
     # screenshot, an image in a newspaper) still says what it shows, not only the heading above it on the page
-    title = chart_title(m, area)
+    title = chart_title(m, area, latest)
     table = Table(title, ("Month", unit.capitalize()),
                   tuple((Cell(month_text(p)), figure_cell((v, s), m.kind, mark)) for p, v, s in series),
                   footnote(view) if any(s for _p, _v, s in series) else "")
