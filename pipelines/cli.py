@@ -1305,10 +1305,20 @@ def calendar_(db, month, count):
       pccdash calendar --month 2026-05
     """
     from .figures import parse_month
-    from .return_calendar import grid, incomplete_notices, latest_due_month, recent_months, return_status
+    from .return_calendar import (
+        grid,
+        holidays_unlisted,
+        incomplete_notices,
+        latest_due_month,
+        load_calendar,
+        recent_months,
+        return_status,
+    )
     from .warehouse import connect_read_only
 
     chosen = parse_month(month, "--month")
+    # a due date in a year whose bank holidays are not listed may be early: said before the grid is trusted
+    unlisted = (load_calendar().holidays_unlisted([chosen]) if chosen else holidays_unlisted(recent_months(count)))
     with connect_read_only(db) as con:
         if chosen:
             rows = return_status(con, chosen)
@@ -1328,6 +1338,8 @@ def calendar_(db, month, count):
     click.echo("")
     for line in notices or [f"Every figure due for {(chosen or latest_due_month()):%B %Y} has arrived."]:
         click.echo(line)
+    if unlisted:
+        click.echo(unlisted)
 
 
 # ---------------------------------------------------------------- the files loaded

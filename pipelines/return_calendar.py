@@ -70,6 +70,21 @@ class ReturnCalendar:
                     return day
             day += dt.timedelta(days=1)
 
+    def holidays_unlisted(self, months) -> str | None:
+        """A sentence when the return of one of `months` is due in a year after the last bank holiday listed: its due
+        date is counted as if that year had none, so it may come a day or more early, and a return sent on time be
+        called overdue. None when every such year is listed."""
+        if not self.bank_holidays:
+            return None  # a calendar with no bank holidays at all counts weekends only, as it says
+        last = max(self.bank_holidays)
+        years = sorted({y for m in months if (y := _next_month(m.replace(day=1)).year) > last.year})
+        if not years:
+            return None
+        named = " and ".join(str(y) for y in years) if len(years) < 3 else f"{years[0]} to {years[-1]}"
+        return (f"{FILE_NAME} lists bank holidays only up to {last.day} {last:%B %Y}: returns due in {named} are "
+                "counted as if there were no bank holiday then, so their due dates may be a day or more early and a "
+                f"return sent on time called overdue. Add {named}'s bank holidays to its bank_holidays list.")
+
     def due(self, month: dt.date) -> list[tuple[ReturnDue, str, dt.date]]:
         """Every measure due for `month`: (the part of the return, the measure, its due date)."""
         month = month.replace(day=1)
@@ -381,6 +396,14 @@ def _held(con: duckdb.DuckDBPyConnection, months: list[dt.date]) -> dict[int, se
                 [months]).fetchall():
             out.setdefault(fid, set()).add((period, measure))
     return out
+
+
+def holidays_unlisted(months, today: dt.date | None = None, calendar: ReturnCalendar | None = None) -> str | None:
+    """`ReturnCalendar.holidays_unlisted` for `months` and for the month in progress (its return is the next to fall
+    due), so that the office is told before the year without bank holidays begins."""
+    calendar = calendar or load_calendar()
+    today = today or settings.today()
+    return calendar.holidays_unlisted([*months, today.replace(day=1)])
 
 
 def latest_due_month(today: dt.date | None = None) -> dt.date:

@@ -476,3 +476,30 @@ def test_a_return_received_on_a_fixed_day_stays_on_time_when_the_day_moves_on(re
     assert (april.state, april.arrived_on, april.late) == ("arrived", dt.date(2026, 5, 6), False)
     result = run_cli("calendar", "--month", "2026-04", "--db", db)
     assert result.exit_code == 0 and "arrived in" in result.output and "late" not in result.output, result.output
+
+
+def test_an_office_whose_bank_holidays_run_out_is_told_before_a_due_date_comes_early(monkeypatch, db, ref, run_cli):
+    """Regression: two years on, the December return was due by 7 January 2028 by the calendar's count, which knew no
+    bank holiday in 2028 (3 January is one), so a return sent on its real fifth working day was called overdue; nothing
+    said that the list of bank holidays had run out."""
+    (ref / "return_calendar.yaml").write_text(SMALL.replace("[2026-05-04, 2026-05-25]", "[2026-05-04, 2026-12-28]"))
+    cal = load_calendar()
+    assert cal.holidays_unlisted([dt.date(2026, 11, 1)]) is None  # due in December 2026: listed
+    words = cal.holidays_unlisted([dt.date(2026, 11, 1), dt.date(2026, 12, 1)])
+    assert words.startswith("return_calendar.yaml lists bank holidays only up to 28 December 2026: returns due in "
+                            "2027 are counted as if there were no bank holiday then")
+    assert words.endswith("Add 2027's bank holidays to its bank_holidays list.")
+    with warehouse.connect(db):
+        pass
+    autumn = run_cli("calendar", "--months", "2", "--db", db, env={"PCCDASH_TODAY": "2026-11-10"})
+    assert autumn.exit_code == 0 and "bank holiday" not in autumn.stdout
+    # in December the month in progress is December, whose return falls due in January 2027: said ahead of it
+    december = run_cli("calendar", "--months", "2", "--db", db, env={"PCCDASH_TODAY": "2026-12-10"})
+    assert december.exit_code == 0
+    assert "lists bank holidays only up to 28 December 2026: returns due in 2027" in december.stdout
+    month = run_cli("calendar", "--month", "2026-12", "--db", db, env={"PCCDASH_TODAY": "2027-01-12"})
+    assert "returns due in 2027" in month.stdout
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-12-10")
+    at = internal(monkeypatch, db, "internal_pages/returns.py", ANALYST)
+    assert not at.exception
+    assert any("returns due in 2027" in w.value for w in at.warning)

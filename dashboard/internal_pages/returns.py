@@ -29,6 +29,9 @@ for line in notices:
     st.warning(line, icon=":material/schedule:")
 if not notices:
     st.success(f"Every figure due for {latest:%B %Y} has arrived.", icon=":material/check:")
+unlisted = returns.holidays_unlisted(months, today, calendar=calendar)
+if unlisted:
+    st.warning(unlisted, icon=":material/event_busy:")
 grid = data.call(returns.grid, months, today, calendar=calendar)
 shown = ui.readable(grid)
 # Two dozen measures are more than a laptop's screen holds side by side: the grid scrolls sideways, the month kept in
