@@ -326,6 +326,7 @@ def ingest(paths, db, quiet):
     from .ingest import ingest as run_ingest
     from .plan.history import record_version
     from .plan.notices import coverage_notices
+    from .publish.approval import changed_lines, changed_months, newly_changed
     from .resubmission import refusals
     from .warehouse import connect, db_path
 
@@ -338,9 +339,12 @@ def ingest(paths, db, quiet):
                        "the office's warehouse is elsewhere, give --db or set PCCDASH_DB.", err=True)
         record_version(con)  # a baseline or rebase changed by editing the file goes on the audit trail
         blocking = {r.file.file_id for r in refusals(con) if r.state == "open"}
+        changed_before = changed_months(con)
         # each return loaded or refused is on the trail, in the file's own transaction, as an upload is
         report = run_ingest(con, paths, progress=progress,
                             recorded=lambda con, file_id, outcome: record_load(con, actor, file_id, outcome))
+        # a month approved or published that this load changed (a late month ends or adds a caveat on the next)
+        changed = newly_changed(con, changed_before) if report.count("accepted") else []
         revised = _revisions_made(con, report)
         months = accepted_months(con)
         # the months this load brought figures for: a gap between plans is said when the load is about it
@@ -361,6 +365,12 @@ def ingest(paths, db, quiet):
         f"{report.count('accepted')} file(s) accepted, {report.count('already_loaded')} already loaded, "
         f"{report.count('rejected') - missing} refused" + (f", {missing} not found." if missing else ".")
     )
+    if changed:
+        click.secho("Months approved before this load that it changed (pccdash approve "
+                    f"{' '.join(f'{s.period:%Y-%m}' for s in changed)}, or the Publishing page, approves them again):",
+                    fg="yellow")
+        for line in changed_lines(changed):
+            click.secho(f"  {line}", fg="yellow")
     if report.skipped:  # what the folders held besides returns: a .zip not unpacked is said, not passed over
         from .ingest.load import not_loaded
 

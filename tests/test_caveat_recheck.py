@@ -281,3 +281,49 @@ def test_a_file_correcting_a_part_and_resending_its_percentage_leaves_one_caveat
         held = con.execute("SELECT count(*) FROM figure_caveat WHERE measure = ? AND ended_at IS NULL",
                            [pct]).fetchall()[0][0]
     assert held == 1 and len(shown(db, "2026-07", pct)) == 1
+
+
+def test_a_load_that_changes_a_published_month_says_so_and_what_to_do(db, tmp_path, run_cli, monkeypatch):
+    """A late month ends the caveat on the month after it, already published: the load says that month has changed
+    and is to be approved again, in the command and on the Upload page, and a load that changes no approved month
+    says nothing of it."""
+    from pipelines.ingest.preview import accept, preview
+    from pipelines.publish.snapshot import publish
+
+    load(db, tmp_path, "may.csv", "2026-05", 11)
+    load(db, tmp_path, "july.csv", "2026-07", 40)
+    with warehouse.connect(db) as con:
+        approve(con, ["2026-07"], PCC)
+        publish(con, PCC, tmp_path / "published")
+    monkeypatch.setenv("PCCDASH_DB", str(db))
+
+    august = run_cli("ingest", write_return(tmp_path / "august.csv", [["2026-08", d, ARRESTS, v] for d, v in zip(
+        DISTRICTS, (10, 12, 9, 39), strict=True)]))  # next month's return: July's caveat stands
+    assert august.exit_code == 0, august.output
+    assert "approved before this load" not in august.output
+
+    june = run_cli("ingest", write_return(tmp_path / "june.csv", [["2026-06", d, ARRESTS, v] for d, v in zip(
+        DISTRICTS, (10, 12, 9, 38), strict=True)]))
+    assert june.exit_code == 0, june.output
+    assert ("Months approved before this load that it changed (pccdash approve 2026-07, or the Publishing page, "
+            "approves them again):") in june.output
+    assert ("  July 2026, published: a data check's caveat on its figures was added or ended after its approval (a "
+            "month they are compared with was loaded or corrected); the public reads it as approved: approve it again "
+            "to publish the change.") in june.output
+
+    with warehouse.connect(db) as con:  # approved again; a correction to June from the Upload page changes it again
+        approve(con, ["2026-07"], PCC)
+        correction = write_return(tmp_path / "june-fix.csv", [["2026-06", "Sheffield", ARRESTS, 12]]).read_bytes()
+        done = accept(con, PCC, preview(con, [("june-fix.csv", correction)]))
+    assert [f.outcome for f in done.files] == ["accepted"]
+    assert done.changed == ["July 2026, published: a data check's caveat on its figures was added or ended after its "
+                            "approval (a month they are compared with was loaded or corrected); the public reads it as "
+                            "approved: approve it again to publish the change."]
+    page = internal(monkeypatch, db, "internal_pages/upload.py", ANALYST)  # as the page keeps it for the next run
+    page.session_state["upload_done"], page.session_state["upload_changed"] = done.sentence(), done.changed
+    page.run()
+    assert not page.exception
+    [warning] = [w.value for w in page.warning if "approved before this load" in w.value]
+    assert warning.startswith("Months approved before this load that it changed: approve each again on the "
+                              "Publishing page.")
+    assert "\n\n- July 2026, published" in warning and "approve it again to publish the change" in warning

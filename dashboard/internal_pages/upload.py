@@ -12,6 +12,7 @@ from pipelines.ingest.preview import FilePreview, accept, discard, preview, prev
 GIVEN = "upload_given"  # [(name, bytes)] handed to the page instead of the uploader (tests, other pages)
 CHECKED = "upload_checked"  # (the files' fingerprint, the data version, [FilePreview])
 DONE = "upload_done"  # what the last acceptance did, said once after it
+CHANGED = "upload_changed"  # the months approved before that it changed, said with it
 DISCARDED = "upload_discarded"
 TAKEN = ("passes", "passes_with_warnings", "refused", "unreadable")  # what ingest registers: loaded or refused
 ROUND = "upload_round"  # a new uploader after each acceptance or discard, so the files chosen go with it
@@ -24,6 +25,9 @@ data.no_warehouse_guard()
 
 if DONE in st.session_state:
     st.success(st.session_state.pop(DONE), icon=":material/check_circle:")
+if st.session_state.get(CHANGED):
+    st.warning("Months approved before this load that it changed: approve each again on the Publishing page.\n\n"
+               + "\n".join(f"- {ui.md_escape(line)}" for line in st.session_state.pop(CHANGED)))
     st.page_link("internal_pages/files.py", label="See them in Files loaded", icon=":material/folder_open:")
 if st.session_state.pop(DISCARDED, False):
     st.info("Discarded: nothing was loaded, and nothing of the files was kept.", icon=":material/delete:")
@@ -161,6 +165,7 @@ elif refused:
 
 def accepted(out) -> str:
     st.session_state[DONE] = out.sentence()
+    st.session_state[CHANGED] = out.changed
     st.session_state.pop(CHECKED, None)
     st.session_state.pop(GIVEN, None)
     st.session_state[ROUND] = round_ + 1

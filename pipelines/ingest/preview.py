@@ -625,6 +625,8 @@ class Accepted:
     """What accepting an upload did: each file's outcome as `pccdash ingest` reports it."""
 
     files: list[FileOutcome]
+    # the months approved or published before that the load changed, each in words (`approval.changed_lines`)
+    changed: list[str] = field(default_factory=list)
 
     def sentence(self) -> str:
         loaded = [f for f in self.files if f.outcome == "accepted"]
@@ -671,7 +673,10 @@ def accept(con: duckdb.DuckDBPyConnection, claims: Mapping, previews: Iterable[F
         if Path(p.name).suffix.lower() not in RETURN_SUFFIXES:
             raise UploadError(f'"{shown(p.name, None)}" is not a .csv or .xlsx file, so it cannot be loaded. '
                               "Discard it and upload the return as .csv or .xlsx.")
+    from ..publish.approval import changed_lines, changed_months, newly_changed
+
     store = Path(db_path) if db_path else database_path(con)
+    changed_before = changed_months(con)
     for p in previews:  # kept before their rows: a stored file no row names is unseen, a named one missing is not
         filestore.put(store, p.data)
     outcomes: list[FileOutcome] = []
@@ -690,7 +695,8 @@ def accept(con: duckdb.DuckDBPyConnection, claims: Mapping, previews: Iterable[F
 
             path.write_bytes(p.data)
             outcomes += ingest(con, [path], loaded_by=identity, today=today, recorded=keep, stored=p.sha256).files
-    return Accepted(outcomes)
+    changed = newly_changed(con, changed_before) if any(o.outcome == "accepted" for o in outcomes) else []
+    return Accepted(outcomes, changed_lines(changed))
 
 
 def discard(previews: Iterable[FilePreview]) -> int:

@@ -259,6 +259,24 @@ def period_states(con: duckdb.DuckDBPyConnection) -> list[PeriodState]:
     return out
 
 
+def changed_months(con: duckdb.DuckDBPyConnection) -> set[dt.date]:
+    """The months approved or published whose figures have changed since their approval ("changed")."""
+    return {s.period for s in period_states(con) if s.status == "changed"}
+
+
+def newly_changed(con: duckdb.DuckDBPyConnection, before: set[dt.date]) -> list[PeriodState]:
+    """The months a load made "changed": approved or published before it, changed by it (`before`: the months
+    `changed_months` gave before the load). A late month's figures end or add a data check's caveat on the month
+    after it, and so change a month already published, which nothing else the load says would show."""
+    return [s for s in period_states(con) if s.status == "changed" and s.period not in before]
+
+
+def changed_lines(states: list[PeriodState]) -> list[str]:
+    """Each month a load changed (`newly_changed`), in words: the month, whether it was published or approved, what
+    changed and what to do."""
+    return [f"{month_words(s.period)}, {'published' if s.published_at else 'approved'}: {s.note}." for s in states]
+
+
 def states_frame(states: list[PeriodState]) -> pd.DataFrame:
     """One row a month; approved_at and first_published as stored, in UTC ("2026-05-05 10:04"): the page and
     `pccdash periods` show them in UK time, their CSV files keep them."""
