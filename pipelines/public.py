@@ -364,11 +364,11 @@ def trend_sentence(name: str, area: str, series: pd.DataFrame, zeros: bool = Fal
         text += (f"{hidden} of the {len(series)} months {'is' if hidden == 1 else 'are'} hidden {why}. "
                  "With months hidden, no lowest or highest month is given.")
     elif shown["value"].nunique() == 1:  # no month lower or higher than another: said as it is
-        text += f"Every published month was {number(shown['value'].iloc[0])}."
-    else:
+        text += f"Every published month was {shown['display'].iloc[0]}."
+    else:  # each figure as its table shows it ("95.5%" for a percentage), as the latest month is said below
         lo, hi = shown.loc[shown["value"].idxmin()], shown.loc[shown["value"].idxmax()]
-        text += (f"The lowest published month was {month_text(lo['period'])} ({number(lo['value'])}) and the "
-                 f"highest {month_text(hi['period'])} ({number(hi['value'])}).")
+        text += (f"The lowest published month was {month_text(lo['period'])} ({lo['display']}) and the "
+                 f"highest {month_text(hi['period'])} ({hi['display']}).")
     latest = series.iloc[-1]
     last = month_text(latest["period"])
     text += (f" In {last} it was {latest['display']}{_against_month_before(series)}." if not latest["suppressed"]

@@ -522,6 +522,19 @@ def test_a_series_of_equal_months_says_so_rather_than_naming_one_month_lowest_an
         "was 10, the same as in February 2026.")
 
 
+def test_a_percentage_series_names_its_lowest_and_highest_months_as_percentages():
+    """Regression: a percentage measure's page read "The lowest published month was April 2014 (5.7) and the highest
+    November 2026 (96.9). In February 2028 it was 95.5%": the lowest and highest lost their per cent sign, which the
+    latest month and every table keep."""
+    pct = pd.DataFrame({"period": ["2026-01", "2026-02", "2026-03"], "value": [5.7, 96.9, 95.5],
+                        "display": ["5.7%", "96.9%", "95.5%"], "suppressed": [False, False, False]})
+    assert public.trend_sentence("Trained", "Shire", pct).endswith(
+        "The lowest published month was January 2026 (5.7%) and the highest February 2026 (96.9%). In March 2026 it "
+        "was 95.5%, down from 96.9% in February 2026.")
+    same = pct.assign(value=[90.0] * 3, display=["90.0%"] * 3)
+    assert "Every published month was 90.0%." in public.trend_sentence("Trained", "Shire", same)
+
+
 def test_a_sentence_says_which_way_the_latest_month_went_from_the_month_before_only_when_both_are_shown():
     """Regression: a chart's sentence gave the latest month alone ("In June 2026 it was 31."), never whether that was
     up or down on the month before, the first thing a reader asks of it. Beside a hidden month, or across a gap of
