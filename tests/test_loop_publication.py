@@ -9,6 +9,7 @@ import io
 import re
 
 import duckdb
+import pandas as pd
 import pytest
 from dashboard_helpers import ANALYST, PCC, downloads_of, internal, public, texts
 from helpers import write_csv
@@ -164,6 +165,38 @@ def test_a_question_for_a_meeting_not_yet_held_is_to_be_asked_not_asked(loop, mo
     coming, held = site.index("1 June 2099"), site.index("20 August 2015")
     said = site.index("This meeting was still to be held")
     assert coming < said < site.index("Will the hub keep its cover") < held, "under the coming meeting's heading"
+
+
+def test_after_many_meetings_the_latest_are_shown_and_the_earlier_folded_by_financial_year(loop, monkeypatch):
+    """Regression: the Board page showed every meeting open, one after another; after two years of monthly Boards
+    the latest was followed by twenty more screens of earlier ones. The latest six are shown, the page says how many
+    there are, and the earlier ones are folded under their financial year, newest first, in the app and on the
+    static site."""
+    with warehouse.connect(loop["db"]) as con:
+        release(con, PCC, "decision", loop["decision"])  # the fixture's Board of 20 August 2015
+        for month in pd.period_range("2015-09", "2016-11", freq="M"):  # 15 more, to November 2016
+            held = add_meeting(con, PCC, held_on=f"{month}-15").meeting_id
+            release(con, PCC, "question", ask(con, PCC, held, f"What changed in {month:%B %Y}?"))
+        publish(con, PCC)
+    at = public(monkeypatch, loop["folder"], "public_pages/board.py")
+    assert not at.exception
+    assert ("16 meetings have published questions or decisions. The latest 6 are shown first; the 10 before them "
+            "are folded by financial year (April to March) under them.") in texts(at)
+    shown = [h.value for h in at.subheader]
+    assert shown[:6] == [f"Public Accountability Board, 15 {m} 2016"
+                         for m in ("November", "October", "September", "August", "July", "June")], shown
+    labels = [re.sub(r"\\(.)", r"\1", e.label) for e in at.expander]  # as read: Markdown's escapes removed
+    assert [label for label in labels if "earlier meeting" in label] == [
+        "Financial year 2016/17: 2 earlier meetings, April 2016 to May 2016",
+        "Financial year 2015/16: 8 earlier meetings, August 2015 to March 2016"]
+    folded = at.expander[labels.index("Financial year 2015/16: 8 earlier meetings, August 2015 to March 2016")]
+    inside = "\n".join(m.value for m in folded.markdown)
+    assert "Why did arrests in Rotherham fall in July?" in inside and "What changed in March 2016?" in inside
+    assert "What changed in April 2016?" not in inside
+    site = (loop["folder"] / "public" / "site" / "board.html").read_text(encoding="utf-8")
+    latest, fold = site.index("15 November 2016"), site.index("<summary>Financial year 2015/16: 8 earlier meetings")
+    assert latest < site.index("<summary>Financial year 2016/17: 2 earlier meetings") < fold
+    assert fold < site.index("Why did arrests in Rotherham fall in July?") < site.index("Recommendations")
 
 
 def test_a_published_question_with_no_published_answer_says_so_on_the_page_and_the_static_site(loop, monkeypatch):

@@ -1051,6 +1051,36 @@ def _decider(d, said: Office) -> str:
     return cap((office_words.office(said.name, title) if title else said).holders)
 
 
+# The meetings the Board page shows open: the latest few. A Board meets monthly, so after a few years the page would
+# otherwise run to dozens of meetings; the earlier ones are folded under their financial year, newest first.
+RECENT_MEETINGS = 6
+
+
+def _meetings_folded(meetings: list[tuple[str, list]]) -> list:
+    """The blocks of each meeting (newest first): the latest RECENT_MEETINGS as they are, then each earlier
+    financial year's meetings folded under one line ("Financial year 2026/27: 11 earlier meetings, April 2026 to
+    March 2027"), with a sentence saying how many there are and where the earlier ones are."""
+    if len(meetings) <= RECENT_MEETINGS:
+        return [b for _, each in meetings for b in each]
+    recent, earlier = meetings[:RECENT_MEETINGS], meetings[RECENT_MEETINGS:]
+    out: list = [Paragraph(f"{len(meetings)} meetings have published questions or decisions. The latest "
+                           f"{RECENT_MEETINGS} are shown first; the {len(earlier)} before them are folded by "
+                           "financial year (April to March) under them.")]
+    out += [b for _, each in recent for b in each]
+    years: dict[str, list[tuple[dt.date | None, list]]] = {}
+    for held, each in earlier:
+        when = uk_day(held)
+        years.setdefault(financial_year_of("month", f"{when:%Y-%m}") if when else "", []).append((when, each))
+    for year, in_year in years.items():
+        dates = [when for when, _ in in_year if when]
+        first, last = (f"{min(dates):%B %Y}", f"{max(dates):%B %Y}") if dates else ("", "")
+        span = "" if not dates else f", {first}" if first == last else f", {first} to {last}"
+        n = len(in_year)
+        out.append(Details(f"{f'Financial year {year}: ' if year else ''}{n} earlier meeting{'s' if n != 1 else ''}"
+                           f"{span}", tuple(b for _, each in in_year for b in each)))
+    return out
+
+
 def board_page(view: SnapshotView) -> Page:
     """"board": the published accountability record (questions, answers, decisions, recommendations' progress)."""
     title = "Questions and decisions"
@@ -1079,40 +1109,44 @@ def board_page(view: SnapshotView) -> Page:
     loop = items[items["meeting_title"] != ""]
     if _quotes_the_charts(loop):
         blocks += [Paragraph(CHART_WORDS), Link("Methodology and quality", "methodology")]
+    meetings: list[tuple[str, list]] = []  # each meeting, newest first: its day and its blocks
     for (held, mtitle), meeting in sorted(loop.groupby(["meeting_date", "meeting_title"]), key=lambda g: g[0],
                                           reverse=True):
+        shown: list = []
+        meetings.append((held, shown))
         # a meeting after the day of publication has not asked its questions yet; a page read months later says
         # so as of the publication, since it is not published again when the meeting is held
         ahead = (uk_day(held) or dt.date.min) > (uk_day(view.meta.get("created_at")) or dt.date.max)
-        blocks.append(Heading(f"{mtitle}, {day(held)}", 3))
+        shown.append(Heading(f"{mtitle}, {day(held)}", 3))
         if ahead:
-            blocks.append(Paragraph(f"This meeting was still to be held when this was published, on "
-                                    f"{day(view.meta.get('created_at'))}."))
+            shown.append(Paragraph(f"This meeting was still to be held when this was published, on "
+                                   f"{day(view.meta.get('created_at'))}."))
         asked = meeting[meeting["question_ref"] != ""]
         for ref in sorted(asked["question_ref"].unique(), key=_ref_order):
             rows = asked[asked["question_ref"] == ref]
             first = rows.iloc[0]
             asker = str(first["asked_by"])
             asker = asker[:1].lower() + asker[1:] if asker.startswith(("The ", "A ")) else asker
-            blocks.append(Paragraph(f"Question ({'to be ' if ahead else ''}asked by {asker}): {first['question']}"))
+            shown.append(Paragraph(f"Question ({'to be ' if ahead else ''}asked by {asker}): {first['question']}"))
             answers = rows[rows["kind"] == "answer"]
             for a in answers.sort_values("answered_on").itertuples():
-                blocks.append(Paragraph(f"The force's answer, given by {a.answered_by}{_answered_when(a)}: "
-                                        f"{a.answer}"))
+                shown.append(Paragraph(f"The force's answer, given by {a.answered_by}{_answered_when(a)}: "
+                                       f"{a.answer}"))
             if answers.empty and not ahead:  # said, not left to be inferred from nothing under the question
-                blocks.append(Paragraph(f"No answer from the force has been published yet (as of this publication, "
-                                        f"{day(view.meta.get('created_at'))})."))
+                shown.append(Paragraph(f"No answer from the force has been published yet (as of this publication, "
+                                       f"{day(view.meta.get('created_at'))})."))
             decided = rows[rows["kind"] == "decision"].sort_values(["given_meeting_date", "decided_on"])
             for d in decided.itertuples():
-                blocks.append(Paragraph(_decision_words(f"{_decider(d, said)} decision", d)))
+                shown.append(Paragraph(_decision_words(f"{_decider(d, said)} decision", d)))
                 ev = _evidence(d.evidence)
                 if ev:
-                    blocks += [Paragraph("Evidence considered:"), Bullets(tuple(ev))]
+                    shown += [Paragraph("Evidence considered:"), Bullets(tuple(ev))]
         for d in meeting[(meeting["kind"] == "decision") & (meeting["question_ref"] == "")].itertuples():
-            blocks.append(Paragraph(_decision_words(f"{_decider(d, said)} decision on {d.theme}", d)))
+            shown.append(Paragraph(_decision_words(f"{_decider(d, said)} decision on {d.theme}", d)))
             ev = _evidence(d.evidence)
             if ev:
-                blocks += [Paragraph("Evidence considered:"), Bullets(tuple(ev))]
+                shown += [Paragraph("Evidence considered:"), Bullets(tuple(ev))]
+    blocks += _meetings_folded(meetings)
     if loop.empty:
         blocks.append(Paragraph("No question, answer or decision from a meeting has been published yet."))
     blocks.append(Heading("Recommendations"))
