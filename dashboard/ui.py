@@ -176,6 +176,9 @@ def table(frame: pd.DataFrame, key: str, download_name: str | None = None, *,
     """
     grid.setdefault("hide_index", True)
     grid.setdefault("width", "stretch")
+    # a missing value is left blank: the grid writes "None" for one, as in a column of times where a month has
+    # no approval yet (readable() blanks text and numbers itself, but a time column keeps its missing times)
+    grid.setdefault("placeholder", "")
     if frame.attrs.get("column_config"):  # a readable() frame's times, shown as UK time in words (`time_column`)
         grid["column_config"] = _merged(frame.attrs["column_config"], grid.get("column_config") or {})
     shown_frame, download = _table_parts(frame, _download_rows(frame, download_also) if download_name else None)

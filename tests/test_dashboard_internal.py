@@ -600,3 +600,21 @@ def test_the_monthly_table_of_a_measure_names_its_months_as_the_rest_of_the_page
     assert not at.exception
     [table] = [d.value for d in at.dataframe if "Special cause" in d.value.columns]
     assert "July 2015" in set(table["Month"]) and "Jul 2015" not in set(table["Month"])
+
+
+def test_a_time_missing_from_a_table_is_left_blank_not_written_none(monkeypatch, sample_db, tmp_path):
+    """Regression: once one month was approved, the Approve and publish page's "Approved"
+    column became one of times, and every month not yet approved read "None" (the grid's own
+    word for a missing value) where it has no time."""
+    from pipelines.publish.approval import approve
+
+    db = copy_warehouse(sample_db, tmp_path)
+    with warehouse.connect(db) as con:
+        approve(con, ["2015-07"], PCC)
+    at = internal(monkeypatch, db, "internal_pages/publishing.py")
+    assert not at.exception, at.exception
+    [grid] = [d for d in at.dataframe if "First published" in d.value.columns]
+    assert grid.value["Approved"].notna().sum() == 1 and grid.value["Approved"].isna().sum() > 100
+    # what the grid draws for a missing value
+    missing_shown = grid.proto.placeholder if grid.proto.HasField("placeholder") else "None"
+    assert missing_shown == ""
