@@ -780,3 +780,23 @@ def test_a_question_answered_at_a_later_meeting_says_so_on_that_meetings_page(mo
             "answered at this meeting") in said(at)
     at.selectbox(key="meeting_pick").set_value(first.meeting_id).run()
     assert "answered at this meeting" not in said(at)
+
+
+def test_closed_actions_are_listed_latest_closed_first_and_the_last_closed_is_offered_to_reopen(monkeypatch, wh):
+    """Regression: after two years of Boards the closed actions were listed from the first ever agreed, so the one
+    closed at the last Board was at the foot of a long table, and "Reopen an action" offered the oldest. They are
+    listed by the day each was closed, latest first."""
+    meeting = record(wh, acc.add_meeting, PCC, held_on="2026-05-21").meeting_id
+    closings = {"Report on charging times": "2026-10-14", "Visit the hub": "2026-06-01",
+                "Review the referral pathway": "2026-11-19"}
+    ids = {}
+    for body, on in closings.items():
+        ids[body] = record(wh, acc.add_action, PCC, meeting_id=meeting, body=body, owner="ACC Crime",
+                           due_on="2026-11-20")
+        record(wh, acc.update_action, PCC, ids[body], status="closed", note="Done.", on=on)
+    at = internal(monkeypatch, wh, ACTIONS, ANALYST)
+    assert not at.exception, at.exception
+    [table] = [d.value for d in at.dataframe if "Closing note" in d.value.columns]
+    assert table["What"].tolist() == ["Review the referral pathway", "Report on charging times", "Visit the hub"]
+    assert table["Closed"].tolist() == ["19 November 2026", "14 October 2026", "1 June 2026"]
+    assert at.selectbox(key="action_reopen_pick").value == ids["Review the referral pathway"]

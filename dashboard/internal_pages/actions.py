@@ -24,7 +24,8 @@ agreed = data.call(acc.actions) or []
 held = data.call(acc.meetings) or []  # the meetings an action may be made due by
 by_id = {m.meeting_id: m for m in held}
 still = sorted((a for a in agreed if not a.closed), key=lambda a: (not a.overdue(today), a.due_day, a.action_id))
-closed = [a for a in agreed if a.closed]
+# the latest closed first: after a few years of Boards, the one closed at the last meeting is the one looked for
+closed = sorted((a for a in agreed if a.closed), key=lambda a: (a.closed_on, a.action_id), reverse=True)
 overdue = [a for a in still if a.overdue(today)]
 c1, c2, c3 = st.columns(3)
 # counted as the overview and the pack count them: open and not yet due, overdue, closed (adding up to every action)
