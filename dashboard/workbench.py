@@ -36,11 +36,12 @@ def failing_rows(run_id: int, rule_id: str | None = None) -> pd.DataFrame:
 
 def quarantine() -> pd.DataFrame:
     """Every quarantined row, its column the one each rule it broke points to (as the upload page and the refused
-    file's problems name it: "district" for a district not known in a long layout, not the cell of its figure)."""
-    q = query("""SELECT q.run_id, q.source_file, q.source_sheet, q.source_row, q.source_column, q.period_text,
-                        q.district_text, q.measure_text, q.value_text, array_to_string(q.reasons, ', ') AS rules,
-                        array_to_string(q.messages, ' | ') AS reasons, q.reasons AS rule_ids, q.dimension,
-                        q.category_column, r.contract_id
+    file's problems name it: "district" for a district not known in a long layout, not the cell of its figure),
+    with the number of the file it came from (file_id), for where that file stands now."""
+    q = query("""SELECT q.run_id, q.file_id, q.source_file, q.source_sheet, q.source_row, q.source_column,
+                        q.period_text, q.district_text, q.measure_text, q.value_text,
+                        array_to_string(q.reasons, ', ') AS rules, array_to_string(q.messages, ' | ') AS reasons,
+                        q.reasons AS rule_ids, q.dimension, q.category_column, r.contract_id
                  FROM quarantine q LEFT JOIN validation_run r USING (run_id)
                  ORDER BY q.run_id DESC, q.source_file, q.source_row""")
     if q.empty:

@@ -374,3 +374,32 @@ def test_a_file_superseded_with_no_file_named_says_no_file_loaded_took_its_place
     assert 'superseded by "2026-05-cse-return-v2.csv" (#2) (marked by' in named.stdout
     gone = run_cli("supersede", "1", "--withdrawn", "--reason", "x", "--as", "analyst@example.org", "--db", db)
     assert " (#1) withdrawn (marked by" in gone.stdout
+
+
+def test_the_quarantine_page_says_where_each_refused_file_stands_and_asks_for_no_correction_once_replaced(
+        monkeypatch, db, tmp_path):
+    """Regression: two years after a refused return was resent under another name (which cleared its refusal), the
+    Quarantine page still said to "Correct the file and load it again", with nothing to say that it had been. It
+    now says where each refused file stands, as Files loaded does, and asks for a correction only while one is
+    still wanted."""
+    refused = HEADER + rows("2026-05", "cse_arrests", (10, 20, 30, 40), ("Barnsley", "Doncaster", "Rotheram",
+                                                                          "Sheffield"))
+    with warehouse.connect(db) as con:
+        assert not ingest(con, [write_csv(tmp_path / "2026-05-cse-return.csv", refused)]).ok
+    at = internal(monkeypatch, db, "internal_pages/quarantine.py", ANALYST)
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert "Correct the file and load it again" in shown
+    assert 'File #1, 2026-05-cse-return.csv: refused; blocks May 2026 until a later file covers it' in shown
+
+    with warehouse.connect(db) as con:
+        assert ingest(con, [wide(tmp_path / "resent.xlsx", "cse_arrests", "2026-05", (10, 20, 30, 40))]).ok
+    at = internal(monkeypatch, db, "internal_pages/quarantine.py", ANALYST)
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert "Correct the file" not in shown and "Upload the corrected file" not in shown
+    assert "The file blocks no month any longer: nothing here is waiting to be corrected." in shown
+    assert ('File #1, 2026-05-cse-return.csv: refused; superseded by "resent.xlsx" (#2) (cleared automatically)'
+            in shown)
+    # the rows stay, as the record of what was refused
+    assert len(at.dataframe[0].value) == 1 and "File id" not in at.dataframe[0].value.columns
