@@ -503,3 +503,23 @@ def test_an_office_whose_bank_holidays_run_out_is_told_before_a_due_date_comes_e
     at = internal(monkeypatch, db, "internal_pages/returns.py", ANALYST)
     assert not at.exception
     assert any("returns due in 2027" in w.value for w in at.warning)
+
+
+def test_the_months_detail_gives_each_due_day_in_words_and_downloads_the_date(monkeypatch, db, tmp_path):
+    """Regression: the month's table wrote each measure's due day as "2026-11-06", beside the notice above it
+    saying "due 6 November 2026"."""
+    import io
+
+    import pandas as pd
+    from dashboard_helpers import downloads_of
+
+    served = downloads_of(monkeypatch)
+    with warehouse.connect(db) as con:
+        assert ingest(con, [write_csv(tmp_path / "oct.csv", HEADER + rows("2026-10", "cse_arrests"))]).ok
+    at = internal(monkeypatch, db, "internal_pages/returns.py", ANALYST)
+    at.selectbox(key="returns_month").set_value(dt.date(2026, 10, 1)).run()
+    assert not at.exception, at.exception
+    detail = at.dataframe[1].value.set_index("Measure")
+    assert detail.loc["CSE arrests", "Due"] == "6 November 2026"
+    csv = next(body for name, body in reversed(served) if name == "return-2026-10.csv")
+    assert set(pd.read_csv(io.BytesIO(csv))["Due"]) == {"2026-11-06"}

@@ -50,5 +50,8 @@ for measure, heading in zip(grid.columns[1:], shown.columns[1:], strict=True):
 ui.table(shown, "returns_grid", "returns-calendar.csv", column_config=headings)
 
 month = st.selectbox("Month", months[::-1], format_func=lambda m: f"{m:%B %Y}", key="returns_month")
-ui.table(ui.readable(returns.status_frame(data.call(returns.return_status, month, today, calendar=calendar)),
-                     {"return": "Part of the return", "due": "Due"}), "return_status", f"return-{month:%Y-%m}.csv")
+statuses = returns.status_frame(data.call(returns.return_status, month, today, calendar=calendar))
+detail = ui.readable(statuses, {"return": "Part of the return", "due": "Due"})
+# the day in words, as the sentences above write it ("due 7 April 2028"); the download keeps the date itself
+detail["Due"] = statuses["due"].map(uk_day_words).to_numpy()
+ui.table(detail, "return_status", f"return-{month:%Y-%m}.csv")
