@@ -93,3 +93,20 @@ def test_a_meeting_already_held_is_said_so_with_where_the_pack_it_had_is(monkeyp
     assert len(said) == 1, [w.value for w in at.warning]
     assert "A pack prepared now uses the figures as they stand today" in said[0]
     assert "it reports on April 2026, where the meeting's reporting month" in said[0] and "is March 2026" in said[0]
+
+
+@pytest.mark.slow
+def test_a_kept_pack_names_its_meeting_in_words(monkeypatch, sample_db, tmp_path):
+    """Regression: the packs kept for other meetings, and the choice of pack to download, named each meeting as
+    "2015-08-20", where the rest of the page writes "20 August 2015"."""
+    db = copy_warehouse(sample_db, tmp_path)
+    with warehouse.connect(db) as con:
+        made = archive.produce(con, db, dt.date(2015, 8, 20), audit.system_actor("analyst@example.org")).production
+    at = internal(monkeypatch, db, "internal_pages/pack.py", ANALYST)
+    at.date_input(key="pack_meeting").set_value(dt.date(2015, 9, 17)).run()
+    assert not at.exception, at.exception
+    [others] = [d.value for d in at.dataframe if "Meeting" in d.value.columns]
+    assert others["Meeting"].tolist() == ["20 August 2015"]
+    assert at.selectbox(key="archived_pack").options == [
+        f"Pack {made.pack_id}: meeting of 20 August 2015, by analyst@example.org on "
+        f"{uk_words(made.produced_at, 'words')}"]

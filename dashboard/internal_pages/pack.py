@@ -15,7 +15,7 @@ from pipelines.briefing.pack import (
     question_record,
 )
 from pipelines.errors import PccDashError
-from pipelines.uk_time import uk_words
+from pipelines.uk_time import uk_day_words, uk_words
 
 user = auth.signed_in()
 st.title("Briefing pack")
@@ -90,7 +90,7 @@ others = [p for p in kept if p.pack_id not in mine]
 
 def packs_table(productions: list, key: str) -> None:
     """The packs produced, each's time in words as the page's sentences write it, sorted as times."""
-    shown = archive.readable(productions)
+    shown = archive.readable(productions).assign(Meeting=[uk_day_words(p.meeting) for p in productions])
     ui.table(shown.assign(Produced=ui.uk_times([p.produced_at for p in productions])), key,
              column_config={"Produced": ui.time_column()})
 

@@ -15,7 +15,7 @@ from .. import audit, filestore
 from ..access import require
 from ..errors import PccDashError
 from ..figures import parse_day
-from ..uk_time import uk_words
+from ..uk_time import uk_day_words, uk_words
 from ..warehouse import utc_now
 from .version import data_version
 
@@ -175,7 +175,7 @@ def contents(db_path: str | os.PathLike, production: Production, fmt: str) -> by
 
 def label(p: Production) -> str:
     """A production as a choice in a list: its number, meeting, who and when."""
-    return (f"Pack {p.pack_id}: meeting of {p.meeting:%Y-%m-%d}, by {p.produced_by} "
+    return (f"Pack {p.pack_id}: meeting of {uk_day_words(p.meeting)}, by {p.produced_by} "
             f"on {uk_words(p.produced_at, 'words')}")
 
 
