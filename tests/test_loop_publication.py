@@ -888,3 +888,17 @@ def test_a_hidden_count_said_with_its_month_named_alone_is_tied_to_its_figure(db
         release(con, PCC, "answer", answer)
         with pytest.raises(NothingToPublish, match="quotes 1, the figure this publication hides for CSE charges"):
             publish(con, PCC)
+
+
+def test_the_publishing_page_lists_the_approvals_latest_first_and_counts_them(loop, monkeypatch):
+    """Regression: after two years of Boards the Approve and publish page listed two dozen approvals of the
+    accountability record from the first ever given, the one just approved at the foot of the page."""
+    with warehouse.connect(loop["db"]) as con:
+        first = release(con, PCC, "decision", loop["decision"])
+        second = release(con, PCC, "decision", loop["theme"])
+        third = release(con, PCC, "question", loop["other"])
+    at = internal(monkeypatch, loop["db"], "internal_pages/publishing.py", PCC)
+    assert not at.exception, at.exception
+    assert "3 approval(s) in force, the latest first." in texts(at)
+    buttons = [b.key for b in at.button if str(b.key).startswith("unrelease_")]
+    assert buttons == [f"unrelease_{third}", f"unrelease_{second}", f"unrelease_{first}"]

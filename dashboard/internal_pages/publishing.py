@@ -139,7 +139,9 @@ if not approvals:
 else:
     unrelease_reason = st.text_input("Why an approval is withdrawn (kept in the audit trail)",
                                      key="unrelease_reason", max_chars=500)
-    for item in approvals:
+    # the latest approved first: after a year of Boards the list is long, and the one just given is the one looked for
+    st.caption(f"{len(approvals)} approval(s) in force, the latest first.")
+    for item in sorted(approvals, key=lambda a: (a.approved_at, a.release_id), reverse=True):
         left, right = st.columns([5, 1])
         carried = quoting(approvals, item)  # withdrawing the question's approval alone leaves these publishing it
         also = ("; its words are published with " + ", ".join(f"the approved {a.kind} ({a.release_id})"
