@@ -123,3 +123,42 @@ def test_the_preview_after_many_publications_is_the_same_read_afresh_or_again(ye
         pd.testing.assert_frame_equal(_frame(a), _frame(b))
     assert (first.audit.failures, first.audit.already_public, first.audit.exposed_before) == (
         again.audit.failures, again.audit.already_public, again.audit.exposed_before)
+
+
+def test_a_snapshot_replaced_between_two_previews_is_read_afresh(years, tmp_path):
+    """What a preview reads of the earlier snapshots, and shares between its builds, is the folder as it stands
+    when the preview is made: a file replaced since the last preview is read again, never taken as it was."""
+    import shutil
+
+    import duckdb
+
+    db, folder = years
+    copy = shutil.copytree(folder, tmp_path / "published")
+    with warehouse.connect_read_only(db) as con:
+        first = snapshot.preview_publication(con, copy)
+        older = copy / "snapshot-0003.duckdb"
+        carried = set(public_side.read("SELECT period FROM period", snapshot=older)["period"])
+        hidden = first.hidden[(first.hidden["period_type"] == "month") & first.hidden["period"].isin(carried)
+                              & (first.hidden["dimension"].fillna("") == "")]
+        assert not hidden.empty
+        cell = hidden.iloc[0]
+        # the snapshot replaced by one that showed that hidden count, at its value: the reader knows it now
+        replaced = tmp_path / "replaced.duckdb"
+        shutil.copyfile(older, replaced)
+        edit = duckdb.connect(str(replaced))
+        edit.execute("UPDATE figure SET suppressed = false, value = ?, display = ? WHERE measure = ? AND area = ? "
+                     "AND period = ?", [int(cell["value"]), str(int(cell["value"])), cell["measure"], cell["area"],
+                                        cell["period"]])
+        edit.close()
+        os.replace(replaced, older)
+        again = snapshot.preview_publication(con, copy)
+        snapshot._PER_SNAPSHOT.clear()
+        snapshot._PROTECTED.clear()
+        afresh = snapshot.preview_publication(con, copy)
+    # the count the replaced snapshot showed is known to the reader, and what it gives away is said
+    assert not first.audit.exposed_before and again.audit.exposed_before
+    assert (again.audit.failures, again.audit.already_public, again.audit.exposed_before) == (
+        afresh.audit.failures, afresh.audit.already_public, afresh.audit.exposed_before)
+    assert again.fingerprint == afresh.fingerprint
+    for a, b in ((again.cells, afresh.cells), (again.hidden, afresh.hidden), (again.audit.cells, afresh.audit.cells)):
+        pd.testing.assert_frame_equal(_frame(a), _frame(b))

@@ -109,12 +109,11 @@ def approved_breakdowns(con: duckdb.DuckDBPyConnection, held: Collection[str] = 
         if part.empty:
             continue
         part = part.assign(category=part["category"].map(_category_of(pb)).fillna(part["category"]))
-        summed = part.groupby(["fy", "category"], as_index=False)["value"].sum()
+        summed = part.groupby(["fy", "category"])["value"].sum().to_dict()
         for fy in whole_years:  # every published category is a row, at nought when none fell in it
             for c in categories(pb):
-                v = summed[(summed["fy"] == fy) & (summed["category"] == c.id)]["value"]
                 frames.append({"measure": pb.measure, "dimension": pb.dimension, "category": c.id, "period": fy,
-                               "value": int(round(v.sum()))})
+                               "value": int(round(summed.get((fy, c.id), 0)))})
     return pd.DataFrame(frames, columns=COLUMNS)
 
 

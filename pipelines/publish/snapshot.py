@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -438,8 +439,16 @@ def _breakdown_cells_in(path: Path) -> pd.DataFrame:
                         suppressed=parts["suppressed"].astype(bool))[cols].reset_index(drop=True)
 
 
-def earlier_snapshots(con: duckdb.DuckDBPyConnection, folder: Path
-                      ) -> list[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]]:
+class EarlierSnapshots(list):
+    """What `earlier_snapshots` gives: the list, with the text `protected_tables` makes its key of worked out once
+    however many builds of one publication ask with it (its frames are read, never changed)."""
+
+    @functools.cached_property
+    def text(self) -> bytes:
+        return b"".join(frame.to_csv(index=False).encode("utf-8") for pair in self for frame in pair)
+
+
+def earlier_snapshots(con: duckdb.DuckDBPyConnection, folder: Path) -> EarlierSnapshots:
     """Every snapshot in the folder this warehouse published (withdrawn ones too: each stays public once out), as
     (the month figures it was made from: period, district, measure, value; its cells as published: measure, area,
     period, period_type, value, suppressed; its breakdowns' categories: measure, dimension, category, area, period,
@@ -467,7 +476,7 @@ def earlier_snapshots(con: duckdb.DuckDBPyConnection, folder: Path
         else:
             parts = parts.assign(value=pd.Series(dtype="float64"))
         out.append((_districts_as_named(figures), cells, parts))
-    return out
+    return EarlierSnapshots(out)
 
 
 def _earlier_relations(snapshots: list[tuple[pd.DataFrame, ...]], truth: dict, earlier: pd.DataFrame,
@@ -482,21 +491,23 @@ def _earlier_relations(snapshots: list[tuple[pd.DataFrame, ...]], truth: dict, e
                     if pd.notna(pd.to_numeric(r.value, errors="coerce"))}
     out: list[tuple[object, tuple[object, ...]]] = []
     seen: set[tuple] = set()
+    counts = {m.id for m in cat.measures if m.source == "force_return" and m.kind != "percentage"}
     for figures, cells, *rest in snapshots:
         parts = rest[0] if rest else pd.DataFrame(columns=["measure", "dimension", "category", "area", "period",
                                                            "value", "shown", "suppressed"])
         part_keys = {(breakdown_key(r.measure, r.dimension, r.category), r.area, r.period): r
                      for r in parts.itertuples()}
-        # by columns, not rows: every earlier snapshot's every cell passes here at each publication
-        keys = zip(cells["measure"].tolist(), cells["area"].tolist(), cells["period"].tolist(), strict=True)
+        # by columns, not rows, and by sets: every earlier snapshot's every cell passes here at each build of each
+        # publication, and most snapshots hold nothing the tables do not
+        keys = list(zip(cells["measure"].tolist(), cells["area"].tolist(), cells["period"].tolist(), strict=True))
+        if truth.keys() >= {k for k in keys if k[0] in counts} and all(
+                truth.get((m, d, p)) == round(v) for p, d, m, v in zip(
+                    figures["period"].tolist(), figures["district"].tolist(), figures["measure"].tolist(),
+                    figures["value"].tolist(), strict=True) if m in counts) and all(
+                pd.notna(r.value) and truth.get(k) == round(r.value) for k, r in part_keys.items()):
+            continue  # every figure as it is now, every period published now: nothing the tables do not hold
         flags = dict(zip(keys, zip(cells["suppressed"].astype(bool).tolist(), cells["value"].tolist(), strict=True),
                          strict=True))
-        counts = {m.id for m in cat.measures if m.source == "force_return" and m.kind != "percentage"}
-        if all(k in truth for k in flags if k[0] in counts) and all(
-                truth.get((m, d, p)) == round(v) for p, d, m, v in figures.itertuples(index=False, name=None)
-                if m in counts) and all(pd.notna(r.value) and truth.get(k) == round(r.value)
-                                        for k, r in part_keys.items()):
-            continue  # every figure as it is now, every period published now: nothing the tables do not hold
         found: list[tuple[object, tuple[object, ...]]] = []
         consistent = True
         built = {}
@@ -633,9 +644,10 @@ def protected_tables(figures: pd.DataFrame, earlier: pd.DataFrame | None = None,
                                    for m in cat.measures])).encode("utf-8"))
     breakdowns = breakdowns if breakdowns is not None else pd.DataFrame(columns=published_breakdowns.COLUMNS)
     digest.update(repr(dimensions()).encode("utf-8"))
-    snapshots = list(snapshots or [])
-    for frame in (figures, earlier, breakdowns, *(x for pair in snapshots for x in pair)):
+    snapshots = snapshots if isinstance(snapshots, EarlierSnapshots) else EarlierSnapshots(snapshots or [])
+    for frame in (figures, earlier, breakdowns):
         digest.update(frame.to_csv(index=False).encode("utf-8"))
+    digest.update(snapshots.text)
     key = digest.hexdigest()
     if key in _PROTECTED:
         cells, result, parts, hidden = _PROTECTED[key]
@@ -1256,13 +1268,32 @@ def _public_sentences(cells: pd.DataFrame) -> dict[str, str]:
     return out
 
 
+class _Earlier:
+    """What the earlier publications in `folder` made public (`earlier_public`) and the snapshots they are
+    (`earlier_snapshots`), each worked out at its first use and shared by every build of one publication
+    (`_publication` builds the next one up to four times): neither the folder nor the warehouse changes within it.
+    Made anew for each publication, so a snapshot written or replaced since the last one is read afresh."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, folder: Path):
+        self.con, self.folder = con, folder
+
+    @functools.cached_property
+    def public(self) -> pd.DataFrame:
+        return earlier_public(self.folder)
+
+    @functools.cached_property
+    def snapshots(self) -> EarlierSnapshots:
+        return earlier_snapshots(self.con, self.folder)
+
+
 def _next_publication(con: duckdb.DuckDBPyConnection, folder: Path, old_months: list[str],
-                      withheld: Collection[str] = (), *, suppress_zero: bool | None = None
-                      ) -> tuple[dict, dict, list[str], Protected]:
+                      withheld: Collection[str] = (), *, suppress_zero: bool | None = None,
+                      earlier: _Earlier | None = None) -> tuple[dict, dict, list[str], Protected]:
     """What the next publication into `folder` would be made of: the approved months' open blocking flags, those
     held back, the months it carries ("YYYY-MM") and its cells after disclosure control. `withheld`: approved months
     ("YYYY-MM") the public does not read yet that are left out too (`_publication`: the disclosure check's);
-    `suppress_zero`: as `protected_tables`."""
+    `suppress_zero`: as `protected_tables`; `earlier`: what earlier publications in `folder` made public, when
+    another build of the same publication has read it already."""
     # a blocking flag stops a month as it stops its approval: one the public does not read yet is held back, and
     # one it reads stays as it is (taking it away would be a withdrawal, which is the Commissioner's to decide)
     flagged = {f"{p:%Y-%m}": flags for p in _approved(con)["period"] if (flags := open_blocking_flags(con, p))}
@@ -1274,9 +1305,10 @@ def _next_publication(con: duckdb.DuckDBPyConnection, folder: Path, old_months: 
         return flagged, held, months, Protected(pd.DataFrame(columns=[*CELL_KEYS, "value", "display", "suppressed"]),
                                                 None)
     figures = approved_figures(con)
-    protected = protected_tables(figures[~figures["period"].isin(left_out)], earlier_public(folder),
+    earlier = earlier if earlier is not None else _Earlier(con, folder)
+    protected = protected_tables(figures[~figures["period"].isin(left_out)], earlier.public,
                                  published_breakdowns.approved_breakdowns(con, held=sorted(left_out)),
-                                 earlier_snapshots(con, folder), suppress_zero=suppress_zero)
+                                 earlier.snapshots, suppress_zero=suppress_zero)
     return flagged, held, months, protected
 
 
@@ -1289,7 +1321,8 @@ def _publication(con: duckdb.DuckDBPyConnection, folder: Path, old_months: list[
     then passes, they are held back ("YYYY-MM" -> why, in words: the third item); otherwise nothing is held back and
     the audit's failure stands. Returns (flagged, held, withheld, months, protected, and for each month withheld,
     what it would let be worked out: `_withheld_figures`)."""
-    flagged, held, months, protected = _next_publication(con, folder, old_months)
+    earlier = _Earlier(con, folder)  # read once, for each build below
+    flagged, held, months, protected = _next_publication(con, folder, old_months, earlier=earlier)
     audited = protected.audit
     if audited is None or audited.passed:
         return flagged, held, {}, months, protected, {}
@@ -1303,14 +1336,14 @@ def _publication(con: duckdb.DuckDBPyConnection, folder: Path, old_months: list[
         blamed = _months_giving_away(audited, [m for m in months if m not in set(old_months)])
     if not blamed:
         return flagged, held, {}, months, protected, {}
-    again = _next_publication(con, folder, old_months, withheld=blamed)
+    again = _next_publication(con, folder, old_months, withheld=blamed, earlier=earlier)
     if again[3].audit is not None and not again[3].audit.passed:
         return flagged, held, {}, months, protected, {}
     # nothing the suppression may hide can protect those figures, and what earlier publications showed stays public:
     # as its figures stand, no later publication can publish the month. Say what would (hiding zeros, when it would)
     hiding_zeros = None
     if not _zeros_hidden():
-        audit_so = _next_publication(con, folder, old_months, suppress_zero=True)[3].audit
+        audit_so = _next_publication(con, folder, old_months, suppress_zero=True, earlier=earlier)[3].audit
         hiding_zeros = audit_so is not None and audit_so.passed
     shown = _zeros_taking_part(con, blamed)
     reasons = {m: _withheld_reason(m, keys, protected.hidden, shown.get(m, []), hiding_zeros)
