@@ -1093,7 +1093,7 @@ def publish(db, as_user, out, yes):
         if preview.withheld_figures:  # the months the disclosure check held back say so, when and why
             with connect(db) as con:
                 record_refused_holds(con, actor, preview)
-        raise NothingToPublish(preview.problem)
+        raise NothingToPublish(" ".join([preview.problem, *preview.changed_lines]))
     _print_preview(preview)
     if not yes:
         if not _interactive():
@@ -1147,6 +1147,8 @@ def _print_preview(preview) -> None:
                                f"{period_text(row.period)}: {shown(row.text, None)}")
                 if len(frame) > PROBLEMS_SHOWN:
                     click.echo(f"  ... and {len(frame) - PROBLEMS_SHOWN} more {verb}.")
+    for line in preview.changed_lines:  # months going out as approved, without a change made since
+        click.secho(line, fg="yellow")
     click.echo("What the public will read:")
     for measure, sentence in preview.sentences.items():  # a sentence that opens with the name is not headed by it
         name = names.get(measure, measure)

@@ -310,13 +310,31 @@ def test_a_load_that_changes_a_published_month_says_so_and_what_to_do(db, tmp_pa
     assert ("  July 2026, published: a data check's caveat on its figures was added or ended after its approval (a "
             "month they are compared with was loaded or corrected); the public reads it as approved: approve it again "
             "to publish the change.") in june.output
+    # publishing now would publish July as approved, without the change: the command says so
+    waiting = run_cli("publish", "--yes", "--as", "pcc@example.org", "--out", tmp_path / "published")
+    assert waiting.exit_code == 1
+    assert "Nothing to publish: the public already reads every approved month as approved" in waiting.output
+    changed = ("Changed since their approval, so published as approved, without the change: July 2026 (a data "
+               "check's caveat on its figures was added or ended after its approval (a month they are compared with "
+               'was loaded or corrected)). To publish the change, approve it again first ("pccdash approve 2026-07", '
+               "or the Approve and publish page).")
+    assert changed in " ".join(waiting.output.split())
+    with warehouse.connect(db) as con:  # and beside a month that is published
+        approve(con, ["2026-06"], PCC)
+    publishing = run_cli("publish", "--yes", "--as", "pcc@example.org", "--out", tmp_path / "published")
+    assert publishing.exit_code == 0, publishing.output
+    assert "Months added: June 2026." in publishing.output and changed in publishing.output.splitlines()
+    with warehouse.connect(db) as con:
+        assert {s.period: s.status for s in period_states(con)}[dt.date(2026, 7, 1)] == "changed"
 
-    with warehouse.connect(db) as con:  # approved again; a correction to June from the Upload page changes it again
+    with warehouse.connect(db) as con:  # approved again; a correction to June from the Upload page changes both again
         approve(con, ["2026-07"], PCC)
         correction = write_return(tmp_path / "june-fix.csv", [["2026-06", "Sheffield", ARRESTS, 12]]).read_bytes()
         done = accept(con, PCC, preview(con, [("june-fix.csv", correction)]))
     assert [f.outcome for f in done.files] == ["accepted"]
-    assert done.changed == ["July 2026, published: a data check's caveat on its figures was added or ended after its "
+    assert done.changed == ["June 2026, published: a figure was revised after its approval; the public reads it as "
+                            "approved: approve it again to publish the change.",
+                            "July 2026, published: a data check's caveat on its figures was added or ended after its "
                             "approval (a month they are compared with was loaded or corrected); the public reads it as "
                             "approved: approve it again to publish the change."]
     page = internal(monkeypatch, db, "internal_pages/upload.py", ANALYST)  # as the page keeps it for the next run
@@ -326,4 +344,4 @@ def test_a_load_that_changes_a_published_month_says_so_and_what_to_do(db, tmp_pa
     [warning] = [w.value for w in page.warning if "approved before this load" in w.value]
     assert warning.startswith("Months approved before this load that it changed: approve each again on the "
                               "Publishing page.")
-    assert "\n\n- July 2026, published" in warning and "approve it again to publish the change" in warning
+    assert "\n- July 2026, published" in warning and "approve it again to publish the change" in warning

@@ -87,6 +87,7 @@ from .approval import (
     HELD_BY_DISCLOSURE,
     approval_reasons,
     open_blocking_flags,
+    period_states,
 )
 from .content import SnapshotView
 from .info import FILE_NAME as PUBLIC_INFO_FILE
@@ -976,6 +977,8 @@ class Preview:
     reasons: dict[str, str] = field(default_factory=dict)
     # the cells of publications withdrawn since the one the public reads now (`_withdrawn_since`)
     withdrawn: pd.DataFrame | None = None
+    # months it holds whose figures changed since their approval ("YYYY-MM" -> what changed): published as approved
+    changed: dict[str, str] = field(default_factory=dict)
 
     @property
     def reason_lines(self) -> list[str]:
@@ -1016,6 +1019,17 @@ class Preview:
             lines.append(f"Accountability items approved for publication: {len(self.board)} ({self.board_new} new"
                          f"{changed}{dropped}).")
         return lines + self.reason_lines + self.flag_lines + self.withheld_lines + self.quoted + self.exposed_lines
+
+    @property
+    def changed_lines(self) -> list[str]:
+        """The months it publishes as approved whose figures have changed since: the change waits for an approval.
+        `pccdash publish` says them; the Approve and publish page says each month's change with its status."""
+        if not self.changed:
+            return []
+        named = "; ".join(f"{month_text(m)} ({why})" for m, why in self.changed.items())
+        return [f"Changed since their approval, so published as approved, without the change: {named}. To publish "
+                f'the change, approve {"it" if len(self.changed) == 1 else "them"} again first ("pccdash approve '
+                f'{" ".join(self.changed)}", or the Approve and publish page).']
 
     @property
     def withheld_lines(self) -> list[str]:
@@ -1566,6 +1580,9 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
     tied = [(item, where, q) for item, where, q in quotes if q.tied] + unpublished
     preview.reasons = reasons
     preview.withdrawn = withdrawn
+    # a month changed since its approval goes out as approved: said, as the change is not published with it
+    preview.changed = {f"{s.period:%Y-%m}": s.note.split("; ")[0] for s in period_states(con)
+                       if s.status == "changed" and f"{s.period:%Y-%m}" in new_set}
     if preview.reasons:
         preview.fingerprint = _fingerprint([*months, json.dumps(preview.reasons, sort_keys=True)], cells, caveats,
                                            board)
