@@ -281,3 +281,74 @@ def test_a_summary_chart_s_title_counts_only_the_months_published(monkeypatch, t
     assert trend.title == title
     assert app_chart_titles(monkeypatch, folder, "public_pages/summary.py") == [title]
     assert site_chart_titles(view, tmp_path / "site", "index.html") == [title]
+
+
+def folder_with_gap(folder: Path, last: str, gap: tuple[str, str], leave: tuple[str, ...] = ()) -> SnapshotView:
+    """`years_snapshot` as the public side reads it, with no period of any kind that has a month after `gap[0]` and
+    before `gap[1]` (years of drafts never published), nor any with a month of `leave` (one held back)."""
+    folder.mkdir(parents=True)
+    view = years_snapshot(folder / "whole.duckdb", last=last)
+    fig = view.table("figure")
+    unpublished = {str(m) for m in pd.period_range(gap[0], gap[1], freq="M")[1:-1]} | set(leave)
+    keep = [not unpublished & set(pages.months_in(r.period_type, r.period)) for r in fig.itertuples()]
+    write_tables(folder / "snapshot-0001.duckdb", {"figure": fig[keep], "measure": view.table("measure"),
+                                                   "meta": view.table("meta")})
+    (folder / "current.json").write_text(json.dumps({"file": "snapshot-0001.duckdb", "withdrawals": []}))
+    return SnapshotView(folder / "snapshot-0001.duckdb", {"withdrawals": []})
+
+
+def opening(page) -> str:
+    return next(b.text for b in page.blocks if isinstance(b, Paragraph) and b.text.startswith("Every figure"))
+
+
+def test_a_year_not_complete_says_so_naming_only_its_published_months(tmp_path):
+    """Regression: the page of the financial year still running (April 2027 to February 2028 published) read
+    "Every figure published for the financial year 2027/28 (April 2027 to March 2028), by area: the year as a
+    whole, ..." with no year as a whole on it, and never said the year was not complete. It now says which of its
+    months are published and that the year's total is given once every month of it is published; a month held back
+    is neither named nor counted."""
+    view = folder_with_gap(tmp_path / "pub", last="2022-06", gap=("2015-07", "2020-04"), leave=("2022-05",))
+    assert pages.financial_years(view) == ["2014/15", "2015/16", "2020/21", "2021/22", "2022/23"]
+    running = opening(pages.tables_year_page(view, "2022-23"))
+    # no quarter of it: May 2022 is held back, and with it the first quarter
+    assert running.startswith("Every figure published for the financial year 2022/23 (April 2022 to March 2023), "
+                              "by area: its months and the 12-month periods ending in it. "
+                              "The year is not complete: its months published so far run from April 2022 to June "
+                              "2022; the year's total is given once every month of it is published."), running
+    assert "May 2022" not in running and "2 months" not in running and "3 months" not in running
+    # an earlier year of which only some months were ever published: the same, not "so far"
+    earlier = opening(pages.tables_year_page(view, "tables-2015-16"))
+    assert ("by area: its financial quarters, its months and the 12-month periods ending in it. Its months "
+            "published run from April 2015 to July 2015; the year's total is given once every month of it is "
+            "published.") in earlier, earlier
+    # a whole year says nothing of it
+    whole = opening(pages.tables_year_page(view, "2021-22"))
+    assert "the year as a whole, its financial quarters, its months and the 12-month periods" in whole
+    assert "not complete" not in whole and "total" not in whole
+    tables = " ".join(b.text for b in pages.tables_page(view).blocks if isinstance(b, Paragraph))
+    assert "and the year as a whole once every month of it is published." in tables
+
+
+def test_a_year_not_complete_says_so_in_the_app_and_on_the_static_site(monkeypatch, tmp_path):
+    from dashboard_helpers import public, texts
+
+    folder = tmp_path / "pub"
+    view = folder_with_gap(folder, last="2022-02", gap=("2015-07", "2020-04"))
+    said = ("The year is not complete: its months published so far run from April 2021 to February 2022; the "
+            "year's total is given once every month of it is published.")
+    at = public(monkeypatch, folder, "public_pages/tables_year.py")
+    at.query_params["year"] = "2021-22"
+    at.run()
+    assert not at.exception and at.title[0].value == "Tables for the financial year 2021/22"
+    assert said in texts(at)
+    # the static site has a page for each earlier year: 2015/16 has only April to July 2015 published
+    out = tmp_path / "site"
+    out.mkdir()
+    site.build_site(view, out)
+    import html
+    import re
+
+    page = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", (out / "tables-2015-16.html").read_text("utf-8"))).split())
+    assert ("Its months published run from April 2015 to July 2015; the year's total is given once every month of "
+            "it is published.") in page
+    assert "by area: the year as a whole" not in page

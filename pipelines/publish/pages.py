@@ -882,8 +882,8 @@ def tables_page(view: SnapshotView) -> Page:
                                   tuple(period_table(view, kind, p) for p in older)))
     if earlier:
         blocks += [Heading("Earlier financial years"), Paragraph(
-            "Each year's page has its figures by area: the year as a whole, its financial quarters, its months and "
-            "the 12-month periods ending in it.")]
+            "Each year's page has its figures by area: its financial quarters, its months and the 12-month periods "
+            "ending in it, and the year as a whole once every month of it is published.")]
         blocks += [Link(f"Financial year {y}: {year_words(y)}", year_slug(y)) for y in reversed(earlier)]
     blocks.append(Heading("Revisions"))
     notices = withdrawal_notices(view, history=True)  # the one in force, if any, is told at the top
@@ -910,6 +910,32 @@ def tables_page(view: SnapshotView) -> Page:
     return Page("tables", title, tuple(blocks), "Every published figure by area and period, revisions and downloads.")
 
 
+# What a year's page holds of each kind, as its opening sentence says it.
+YEAR_PAGE_WORDS = {"financial_year": "the year as a whole", "quarter": "its financial quarters", "month": "its months",
+                   "rolling_12_months": "the 12-month periods ending in it"}
+
+
+def year_not_whole(view: SnapshotView, year: str, months: list[str]) -> str:
+    """Why a financial year's page has no figure for the year as a whole, naming only its published months (a month
+    held back or withdrawn is never named or counted): "The year is not complete: its months published so far run
+    from April 2027 to February 2028; the year's total is given once every month of it is published." for the year
+    still running (its latest month published is the latest month published of any year); "" when the year's total
+    is published."""
+    if year in periods(view, "financial_year"):
+        return ""
+    then = "the year's total is given once every month of it is published."
+    if not months:
+        return f"The year's total is not given: {then}"
+    span = month_text(months[0]) if len(months) == 1 else f"{month_text(months[0])} to {month_text(months[-1])}"
+    latest = max(periods(view, "month"), default=None)
+    ends = f"{int(str(year)[:4]) + 1}-03"
+    if months[-1] == latest and months[-1] < ends:
+        runs = "its month published so far is" if len(months) == 1 else "its months published so far run from"
+        return f"The year is not complete: {runs} {span}; {then}"
+    runs = "Its month published is" if len(months) == 1 else "Its months published run from"
+    return f"{runs} {span}; {then}"
+
+
 def tables_year_page(view: SnapshotView, year: str) -> Page:
     """"tables-2014-15": every published period of one financial year by area (the year, its quarters, its months and
     the 12-month periods ending in it), oldest first; any financial year published may be asked for, a year that
@@ -925,13 +951,16 @@ def tables_year_page(view: SnapshotView, year: str) -> Page:
         said = "No financial year was chosen." if not year else f"No figure is published for the financial year {year}."
         return Page(slug, "Financial year not found", (banner(view), Paragraph(said), back),
                     said, in_navigation=False)
+    found = {kind: [p for p in periods(view, kind) if financial_year_of(kind, p) == year] for kind in YEAR_PAGE_KINDS}
+    held = [YEAR_PAGE_WORDS[kind] for kind in YEAR_PAGE_KINDS if found[kind]]
+    held_words = held[0] if len(held) == 1 else ", ".join(held[:-1]) + " and " + held[-1]
     blocks: list = [banner(view), *current_withdrawal(view), Paragraph(
-        f"Every figure published for the financial year {year} ({year_words(year)}), by area: the year as a whole, "
-        f"its financial quarters, its months and the 12-month periods ending in it. {footnote(view)}"), back]
+        f"Every figure published for the financial year {year} ({year_words(year)}), by area: {held_words}. "
+        + (f"{not_whole} " if (not_whole := year_not_whole(view, year, found["month"])) else "")
+        + footnote(view)), back]
     for kind in YEAR_PAGE_KINDS:
-        found = [p for p in periods(view, kind) if financial_year_of(kind, p) == year]
-        if found:
-            blocks += [Heading(TABLE_HEADINGS[kind]), *(period_table(view, kind, p) for p in found)]
+        if found[kind]:
+            blocks += [Heading(TABLE_HEADINGS[kind]), *(period_table(view, kind, p) for p in found[kind])]
     return Page(slug, title, tuple(blocks), f"Every published figure for the financial year {year}, by area.",
                 in_navigation=False)
 
