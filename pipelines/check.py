@@ -7,6 +7,7 @@ meets the problem, and says where each one is.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -161,6 +162,23 @@ def check_all(warehouse: Path | None = None) -> list[Finding]:
         name = path.name.removesuffix(".odcs.yaml")
         add(_run(path, lambda name=name: load_contract(name, cdir)))
     return findings
+
+
+def check_warnings(today: dt.date | None = None) -> list[Finding]:
+    """What is correct in the reference files but wants doing, each as a finding (file, line, what to do): the
+    accessibility statement last reviewed more than a year before today (`settings.today()`). A file that cannot be
+    read is `check_all`'s to name: it gives no warning."""
+    from . import settings
+    from .publish.info import FILE_NAME, load_public_info, statement_review_due
+    from .yaml_lines import key_lines
+
+    path = reference_dir() / FILE_NAME
+    try:
+        due = statement_review_due(load_public_info(path), today or settings.today())
+        line = key_lines(path.read_text(encoding="utf-8")).get(("accessibility", "reviewed")) if due else None
+    except (PccDashError, OSError, UnicodeDecodeError, ValueError):
+        return []
+    return [Finding(path, due, line)] if due else []
 
 
 def _run(path: Path, loader: Callable[[], object]) -> Finding:

@@ -269,19 +269,23 @@ def init(db):
 def _report_checks(db=None) -> None:
     """Every reference file and contract checked (force.yaml against the warehouse's figures too, when there is
     one); each problem by file and line; exit 1 if any."""
-    from .check import check_all
+    from .check import check_all, check_warnings
     from .warehouse import db_path
 
     findings = check_all(db_path(db))
     problems = [f for f in findings if not f.ok]
     for f in problems:
         click.secho(f"{'Not checked' if f.blocked_by else 'Problem'}: {f.message()}", fg="red", err=True)
+    warnings = check_warnings()  # correct, but something to do: said, without failing the check
+    for f in warnings:
+        click.secho(f"Warning: {f.message()}", fg="yellow", err=True)
     if problems:
         broken = [f for f in problems if not f.blocked_by]
         click.echo(f"{len(broken)} of {len(findings)} reference files and contracts need correcting; "
                    'correct them and run "pccdash check" again.', err=True)
         sys.exit(1)
-    click.echo(f"All {len(findings)} reference files and contracts are correct.")
+    click.echo(f"All {len(findings)} reference files and contracts are correct"
+               + (f"; {len(warnings)} warning{'s' if len(warnings) != 1 else ''} above." if warnings else "."))
 
 
 @main.command()
@@ -293,6 +297,8 @@ def check(db):
     other reference files (from PCCDASH_REFERENCE_DIR) and every data contract (PCCDASH_CONTRACTS_DIR),
     as the pages and commands will, and force.yaml's districts against the figures the warehouse holds
     (when there is one). Exit 1 when any has a problem. Pages pick up a corrected file without a restart.
+    Warns, without failing, when the accessibility statement (public_info.yaml) was last reviewed more
+    than a year ago.
 
     \b
     Example:

@@ -189,3 +189,31 @@ def test_a_force_with_no_districts_is_named_by_check_not_a_fault(ref, run_cli):
     assert [f.file.name for f in broken] == ["force.yaml"]
     assert "districts should list at least one district" in broken[0].problem
     assert broken[0].line == line_of(force, "districts: []")
+
+
+def test_an_accessibility_statement_not_reviewed_for_over_a_year_is_warned_of_without_failing(ref, run_cli,
+                                                                                                monkeypatch):
+    """Regression: public_info.yaml's accessibility statement, reviewed on 2 December 2026, was still printed on the
+    public Accessibility page in April 2028 as "last reviewed on 2 December 2026", and nothing told the office. The
+    statement is to be kept under regular review, at least once a year: `pccdash check` now warns once the last
+    review is more than a year before today, naming the file, the line, the field and what to do; it still passes."""
+    info = ref / "public_info.yaml"
+    info.write_text(info.read_text(encoding="utf-8").replace("  reviewed: 2026-12-02", "  reviewed: 2027-02-28"),
+                    encoding="utf-8")
+    monkeypatch.setenv("PCCDASH_TODAY", "2028-02-29")  # a year to the day (29 February is no later day of 2027)
+    result = run_cli("check")
+    assert result.exit_code == 0 and "Warning" not in result.stderr
+    assert "reference files and contracts are correct." in result.output
+    monkeypatch.setenv("PCCDASH_TODAY", "2028-03-01")
+    result = run_cli("check")
+    assert result.exit_code == 0 and "reference files and contracts are correct; 1 warning above." in result.output
+    said = " ".join(result.stderr.split())
+    assert (f'Warning: "{info}", line {line_of(info, "  reviewed: 2027-02-28")}: "accessibility > reviewed" says the '
+            "accessibility statement was last reviewed on 28 February 2027, more than a year before today (1 March "
+            "2028), and the public Accessibility page prints that date.") in said, said
+    assert 'set "reviewed"' in said and "at least once a year" in said and "next publication" in said
+    assert "Problem" not in said
+    # a statement reviewed since is not warned of
+    info.write_text(info.read_text(encoding="utf-8").replace("  reviewed: 2027-02-28", "  reviewed: 2028-02-20"),
+                    encoding="utf-8")
+    assert "Warning" not in run_cli("check").stderr

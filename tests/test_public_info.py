@@ -460,3 +460,37 @@ def test_the_definitions_page_names_each_measure_in_words_and_keeps_its_short_na
                                       "services: definition"]  # its short name is in words already
     words = tables["Words used on these pages"]
     assert "Child abduction warning notice (CAWN)" in words  # the abbreviation is still explained
+
+
+def test_the_publication_preview_and_the_publishing_page_say_the_statement_is_due_for_review(db, tmp_path,
+                                                                                              monkeypatch):
+    """The accessibility statement last reviewed more than a year ago (the bundled file's 2 December 2026, in April
+    2028): the preview of a publication, which `pccdash publish` prints and the Publishing page shows, says so and
+    what to do, as the file's other problems are said there; the Publishing page says it too when there is nothing
+    to publish. The public page itself still prints the date as the file gives it."""
+    from dashboard_helpers import PCC as PCC_USER
+    from dashboard_helpers import internal, texts
+
+    from pipelines.publish.snapshot import preview_publication
+
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
+    rows = "".join(f"2015-06,{d},cse_arrests,{v}\n" for d, v in zip(DISTRICTS, (10, 20, 30, 40), strict=True))
+    with warehouse.connect(db) as con:
+        assert ingest(con, [write_csv(tmp_path / "r.csv", "period,district,measure,value\n" + rows)]).ok
+        approve(con, ["2015-06"], PCC)
+        monkeypatch.setenv("PCCDASH_TODAY", "2027-12-02")  # a year to the day: nothing to say
+        assert preview_publication(con).info_lines == []
+        monkeypatch.setenv("PCCDASH_TODAY", "2028-04-11")
+        preview = preview_publication(con)
+    said = ('public_info.yaml: "accessibility > reviewed" says the accessibility statement was last reviewed on 2 '
+            "December 2026, more than a year before today (11 April 2028)")
+    assert preview.problem is None and preview.summary[-1].startswith(said), preview.summary
+    at = internal(monkeypatch, db, "internal_pages/publishing.py", PCC_USER)
+    assert not at.exception and said in texts(at)
+    with warehouse.connect(db) as con:
+        publish(con, PCC)
+    at = internal(monkeypatch, db, "internal_pages/publishing.py", PCC_USER)  # nothing more to publish
+    assert not at.exception
+    assert said in texts(at) and any("accessibility statement" in w.value for w in at.warning)
+    assert "prepared on 2 December 2026. It was last reviewed on 2 December 2026." in text_of(
+        accessibility_page(SnapshotView(public.current_snapshot())))

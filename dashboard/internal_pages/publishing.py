@@ -156,6 +156,8 @@ else:
 st.header("Publish: what the public will see")
 if preview.problem:
     st.info(ui.md_escape(preview.problem))  # it may quote a flag's reason, typed by a person
+    for line in preview.info_lines:  # what public_info.yaml wants doing, said though there is nothing to publish
+        st.warning(ui.md_escape(line), icon=":material/event_busy:")
 else:
     for line in preview.summary:
         st.markdown(f"- {ui.md_escape(line)}")

@@ -240,6 +240,34 @@ def load_public_info(path: str | Path | None = None) -> dict:
     return _load(str(file), mtime, reference_stamp("measures.yaml", "force.yaml"))
 
 
+def a_year_before(today: dt.date) -> dt.date:
+    """The same day a year earlier (28 February for 29 February)."""
+    try:
+        return today.replace(year=today.year - 1)
+    except ValueError:
+        return today.replace(year=today.year - 1, day=28)
+
+
+def statement_review_due(info: dict, today: dt.date) -> str:
+    """What is to be done when the accessibility statement was last reviewed (`accessibility.reviewed`) more than a
+    year before `today`, in a sentence for the office; "" otherwise. The public sector accessibility regulations
+    (2018) ask a public body to keep its statement under regular review, and at least once a year is the usual
+    practice; the public Accessibility page prints the date of the last review, so a stale one is read by anyone."""
+    acc = info.get("accessibility") or {}
+    try:
+        reviewed = dt.date.fromisoformat(str(acc.get("reviewed") or ""))
+    except ValueError:
+        return ""
+    if reviewed >= a_year_before(today):
+        return ""
+    return (f'"accessibility > reviewed" says the accessibility statement was last reviewed on {_date(reviewed)}, '
+            f"more than a year before today ({_date(today)}), and the public Accessibility page prints that date. "
+            "The statement is to be kept under regular review, at least once a year: read it through against the "
+            "pages as they are now (its known issues, how they were tested, the contact details), correct what has "
+            'changed, then set "reviewed" (and "last_tested", if the pages were tested again) to the day of the '
+            "review, as YYYY-MM-DD; the public pages carry it from the next publication.")
+
+
 # --------------------------------------------------------------------------------------------------
 # Reading a snapshot
 # --------------------------------------------------------------------------------------------------

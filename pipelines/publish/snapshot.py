@@ -91,7 +91,7 @@ from .approval import (
 )
 from .content import SnapshotView
 from .info import FILE_NAME as PUBLIC_INFO_FILE
-from .info import load_public_info
+from .info import load_public_info, statement_review_due
 from .pages import dimensions_meta, months_in
 
 log = logging.getLogger(__name__)
@@ -960,6 +960,8 @@ class Preview:
     # of what it reads all the same (..., now)
     newly_shown: pd.DataFrame | None = None
     public_info: str = ""             # public_info.yaml, checked, as JSON: what the public pages say beside the figures
+    # what public_info.yaml wants doing, though correct (an accessibility statement not reviewed for over a year)
+    info_lines: list[str] = field(default_factory=list)
     dimensions: str = ""              # what the pages say of the breakdowns' dimensions (`pages.dimensions_meta`)
     breakdowns_changed: int = 0       # breakdown cells (force by financial year) new, revised or no longer shown
     zeros_hidden: bool = False        # whether its zeros are hidden as small counts are (the setting in force)
@@ -1018,7 +1020,8 @@ class Preview:
             dropped = f", {self.board_dropped} no longer published" if self.board_dropped else ""
             lines.append(f"Accountability items approved for publication: {len(self.board)} ({self.board_new} new"
                          f"{changed}{dropped}).")
-        return lines + self.reason_lines + self.flag_lines + self.withheld_lines + self.quoted + self.exposed_lines
+        return (lines + self.reason_lines + self.flag_lines + self.withheld_lines + self.quoted + self.exposed_lines
+                + self.info_lines)
 
     @property
     def changed_lines(self) -> list[str]:
@@ -1647,13 +1650,21 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
                                f"snapshot {preview.current_version}, and nothing has been approved since. Approve a "
                                "month first (a new one, or one revised since its approval), or an item of the "
                                "accountability record.")
-    if preview.problem is None:  # the pages beside the figures are published with them, from a file checked now
-        try:
-            preview.public_info = json.dumps(load_public_info(), ensure_ascii=False)
-        except ConfigError as exc:
+    # the pages beside the figures are published with them, from a file checked now; what it wants doing (a
+    # statement to review) is said whether or not there is anything to publish
+    try:
+        info, info_problem = load_public_info(), None
+    except ConfigError as exc:
+        info, info_problem = None, exc
+    due = statement_review_due(info, settings.today()) if info is not None else ""
+    preview.info_lines = [f"{PUBLIC_INFO_FILE}: {due}"] if due else []
+    if preview.problem is None:
+        if info is None:
             preview.problem = (f"Nothing can be published until {PUBLIC_INFO_FILE}, which holds what the public "
-                               f"pages say beside the figures, is put right: {exc} Then publish again (\"pccdash "
-                               "check\" lists every problem in the reference files).")
+                               f"pages say beside the figures, is put right: {info_problem} Then publish again "
+                               "(\"pccdash check\" lists every problem in the reference files).")
+        else:
+            preview.public_info = json.dumps(info, ensure_ascii=False)
         preview.dimensions = dimensions_meta()
     return preview
 
