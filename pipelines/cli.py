@@ -1284,11 +1284,12 @@ def supersede(file, db, reason, by, withdrawn, as_user):
 
     A refused file stops blocking its months by itself once later accepted files cover its months and
     measures, whatever their names or formats. Mark it when that cannot happen: rows whose month or
-    measure could not be read, or a return the force took back. Marked superseded without --by, it is said
-    to be superseded with no file loaded in its place (the reason says what replaces it: a return sent
-    another way, or one still to come). The marking is kept with who, when and the reason, and recorded
-    in the audit trail. Analysts and {holder} may mark one. FILE_ID_OR_NAME is the file's number, as
-    "pccdash files --outcome refused" lists it, or its name.
+    measure could not be read, or a return the force took back. A file later files have cleared blocks
+    nothing and is not marked; a file marked before may be marked again, which corrects its marking.
+    Marked superseded without --by, it is said to be superseded with no file loaded in its place (the
+    reason says what replaces it: a return sent another way, or one still to come). The marking is kept
+    with who, when and the reason, and recorded in the audit trail. Analysts and {holder} may mark one.
+    FILE_ID_OR_NAME is the file's number, as "pccdash files --outcome refused" lists it, or its name.
 
     \b
     Examples:

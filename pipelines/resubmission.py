@@ -291,8 +291,10 @@ def supersede(con: duckdb.DuckDBPyConnection, file: str | int, who: Mapping, rea
               by: str | int | None = None, withdrawn: bool = False) -> Mark:
     """Mark a refused file withdrawn or superseded (by a later accepted file, when named), with the reason.
 
-    Kept with who, when and how, never deleted, and recorded in the audit trail in the same transaction.
-    Analysts and the Commissioner's role may.
+    Only a file still open (`Refusal.state`) is marked, or one marked before: a later marking stands beside the
+    first and replaces it, which corrects it. A file later files cleared automatically blocks nothing, so it is
+    not marked. Kept with who, when and how, never deleted, and recorded in the audit trail in the same
+    transaction. Analysts and the Commissioner's role may.
     """
     identity = require(who, "supersede")
     actor = audit.as_actor(who)
@@ -306,6 +308,12 @@ def supersede(con: duckdb.DuckDBPyConnection, file: str | int, who: Mapping, rea
     if outcome != "rejected":
         raise CannotSupersede(f'File "{shown(name)}" (#{fid}) was accepted: only a refused file can be marked '
                               "withdrawn or superseded. A later return corrects accepted figures by revising them.")
+    standing = next(r for r in refusals(con) if r.file.file_id == fid)
+    if standing.state == "cleared":  # nothing is left for a marking to clear; a marked file may be marked anew
+        raise CannotSupersede(
+            f'File "{shown(name)}" (#{fid}) blocks nothing any longer: {standing.describe().removeprefix("refused; ")}'
+            ". There is nothing to mark: a refused file is marked while it is still open, or, once marked, to "
+            "correct its marking.")
     by_ref = None
     if by not in (None, ""):
         if withdrawn:

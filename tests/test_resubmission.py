@@ -403,3 +403,47 @@ def test_the_quarantine_page_says_where_each_refused_file_stands_and_asks_for_no
             in shown)
     # the rows stay, as the record of what was refused
     assert len(at.dataframe[0].value) == 1 and "File id" not in at.dataframe[0].value.columns
+
+
+def test_only_a_file_still_open_or_marked_before_is_offered_to_mark(monkeypatch, db, tmp_path, run_cli):
+    """Regression: two years after a refused return was cleared by a corrected one loaded under another name, Files
+    loaded said no refused file was still open yet offered that file to mark withdrawn or superseded, and "pccdash
+    supersede" marked it. A cleared file blocks nothing: neither offers it. A file still open is offered, and one
+    marked before is offered, said to be, as marking it again corrects the marking."""
+    refused = HEADER + rows("2026-05", "cse_arrests", (10, 20, 30, 40), ("Barnsley", "Doncaster", "Rotheram",
+                                                                          "Sheffield"))
+    with warehouse.connect(db) as con:
+        assert not ingest(con, [write_csv(tmp_path / "2026-05-cse-return.csv", refused)]).ok
+        assert ingest(con, [wide(tmp_path / "resent.xlsx", "cse_arrests", "2026-05", (10, 20, 30, 40))]).ok
+    at = internal(monkeypatch, db, "internal_pages/files.py", ANALYST)
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert "Refused and still open 0" in shown
+    assert ("No refused file is still open: each is cleared by a later file that covers what it refused, so none is "
+            "waiting to be marked.") in shown
+    assert not [b for b in at.button if b.label == "Mark file"]
+    assert "supersede_file" not in [s.key for s in at.selectbox]
+    # the command line refuses it in as many words, and marks nothing
+    done = run_cli("supersede", "1", "--withdrawn", "--reason", "x", "--as", "analyst@example.org", "--db", db)
+    assert done.exit_code != 0
+    assert ('File "2026-05-cse-return.csv" (#1) blocks nothing any longer: superseded by "resent.xlsx" (#2) (cleared '
+            "automatically). There is nothing to mark") in " ".join(done.output.split())
+    with warehouse.connect_read_only(db) as con:
+        assert audit_rows(con) == [] and con.execute("SELECT count(*) FROM file_supersession").fetchall() == [(0,)]
+
+    with warehouse.connect(db) as con:  # file 3 is open, file 4 is marked withdrawn
+        assert not ingest(con, [write_csv(tmp_path / "june.csv", HEADER + "June 2026,Barnsley,cse_arrests,1\n")]).ok
+        assert not ingest(con, [write_csv(tmp_path / "july.csv", HEADER + "July 2026,Barnsley,cse_arrests,1\n")]).ok
+        supersede(con, 4, ANALYST_CLAIMS, "Sent by mistake", withdrawn=True)
+    at = internal(monkeypatch, db, "internal_pages/files.py", ANALYST)
+    assert not at.exception, at.exception
+    offered = at.selectbox(key="supersede_file")
+    assert list(offered.options) == [
+        "#3, june.csv", "#4, july.csv (marked withdrawn already: marking it again replaces that marking)"]
+    assert "No refused file is still open" not in texts(at)
+
+    with warehouse.connect(db) as con:  # none open, one marked: the form is offered to correct its marking
+        supersede(con, 3, ANALYST_CLAIMS, "Sent by mistake", withdrawn=True)
+    at = internal(monkeypatch, db, "internal_pages/files.py", ANALYST)
+    assert "The form below corrects a marking made before." in texts(at)
+    assert len(at.selectbox(key="supersede_file").options) == 2

@@ -9,7 +9,7 @@ from dashboard import auth, data, ui, workbench
 from pipelines import filestore
 from pipelines.errors import PccDashError
 from pipelines.registry import is_police_uk
-from pipelines.resubmission import REASON_LIMIT, file_registry, supersede
+from pipelines.resubmission import REASON_LIMIT, STATES, file_registry, supersede
 
 SENTENCES = 100  # the most problems of a refused file shown as sentences, wrapped to be read whole
 
@@ -95,12 +95,26 @@ st.header("Mark a refused file withdrawn or superseded")
 if not user.may("supersede"):
     st.caption("Your role cannot mark files.")
     st.stop()
-st.write("Mark a refused file when no later file can clear it by itself (rows whose month or measure could not be "
-         "read) or when the force withdrew it. The marking is kept with who, when and why.")
+# as "pccdash supersede" takes them: a file still open, or one marked before (marked again, the later marking
+# replaces it); a file later files cleared blocks nothing, and is not offered
+still_open = refused[refused["refusal"] == "open"]
+marked = refused[refused["refusal"].isin(STATES)]
+if still_open.empty:
+    st.info("No refused file is still open: each is cleared by a later file that covers what it refused"
+            + (", so none is waiting to be marked." if marked.empty else
+               ", or marked already (the table says which). The form below corrects a marking made before."))
+    if marked.empty:
+        st.stop()
+else:
+    st.write("Mark a refused file when no later file can clear it by itself (rows whose month or measure could not "
+             "be read) or when the force withdrew it. The marking is kept with who, when and why.")
+markable = {int(r.file_id): f"#{r.file_id}, {ui.name_shown(r.name)}" for r in still_open.itertuples()}
+markable |= {int(r.file_id): f"#{r.file_id}, {ui.name_shown(r.name)} (marked {r.refusal} already: marking it "
+                             "again replaces that marking)" for r in marked.itertuples()}
 accepted = {int(r.file_id): f"#{r.file_id}, {ui.name_shown(r.name)}"
             for r in df[df["outcome"] == "accepted"].itertuples()}
 with ui.form("supersede_form", border=True):
-    target = st.selectbox("Refused file", list(labels), format_func=labels.get, key="supersede_file")
+    target = st.selectbox("Refused file", list(markable), format_func=markable.get, key="supersede_file")
     state = st.radio("The file is", ["superseded", "withdrawn"], key="supersede_state", horizontal=True,
                      format_func={"superseded": "Superseded by a later file",
                                   "withdrawn": "Withdrawn by the force"}.get)
