@@ -19,6 +19,7 @@ OF_ALL = "% of all"
 OF_RECORDED = "% of recorded values"
 SHOWN = {"number": "Number", "of_all": OF_ALL, "of_recorded": OF_RECORDED}
 SHARE_RECORDED = f"Share recorded ({OF_ALL})"
+SHARE_DECIMALS = 1  # the places every share is rounded and shown to
 
 
 def _declared() -> list[tuple[str, str]]:
@@ -233,7 +234,7 @@ def table(b: Breakdown, shown: str = "number") -> pd.DataFrame:
     out = pd.DataFrame({
         "Period" if b.key == "period" else "Area": c[b.key].map(key_label),
         "Breakdowns sent": [f"{s} of {e}" for s, e in zip(c["sent"], c["expected"], strict=True)],
-        "All": c["all"], "Recorded": c["recorded"], SHARE_RECORDED: c["share"].round(1)})
+        "All": c["all"], "Recorded": c["recorded"], SHARE_RECORDED: c["share"].round(SHARE_DECIMALS)})
     column = {"number": "value", "of_all": "of_all", "of_recorded": "of_recorded"}[shown]
     wide = b.cells.pivot(index=b.key, columns="category", values=column)
     labels = b.cells.drop_duplicates("category").set_index("category")["label"]
@@ -241,8 +242,15 @@ def table(b: Breakdown, shown: str = "number") -> pd.DataFrame:
         heading = labels[category] if shown == "number" else f"{labels[category]} ({SHOWN[shown]})"
         values = pd.Series(wide[category].reindex(c[b.key]).to_numpy() if len(c) else [], index=out.index,
                            dtype=float)
-        out[heading] = values if shown == "number" else values.round(1)
+        out[heading] = values if shown == "number" else values.round(SHARE_DECIMALS)
+    # every share to the same places: a page writes 66.0 beside 68.1, not 66 (`share_columns`)
+    out.attrs["shares"] = [SHARE_RECORDED, *(f"{label} ({SHOWN[shown]})" for label in labels if shown != "number")]
     return out
+
+
+def share_columns(frame: pd.DataFrame) -> dict[str, int]:
+    """The columns of a `table` that hold shares, each with the decimal places every one of its values is shown to."""
+    return dict.fromkeys(frame.attrs.get("shares", ()), SHARE_DECIMALS)
 
 
 @dataclass(frozen=True)

@@ -147,7 +147,7 @@ def test_the_force_over_time_and_by_district_add_up_the_district_months_that_sen
 
 
 def shown_share(recorded: float, whole: float) -> str:
-    return f"{round(100 * recorded / whole, 1):,.10g}"
+    return f"{round(100 * recorded / whole, 1):,.1f}"
 
 
 @pytest.mark.parametrize("user", [PCC, ANALYST], ids=["pcc", "analyst"])
@@ -317,6 +317,34 @@ def test_each_tables_download_carries_its_rows_open_flags_and_caveats_in_words(m
     months = download(served, f"{MEASURE}-by-victim_sex-month.csv").set_index("Period")
     assert months.loc["July 2023", "Open flags"] == f"Flag {counted_twice}: Two victims counted twice"
     assert months.loc["June 2023", "Caveats"] == ""
+
+
+def test_every_share_is_shown_to_one_decimal_place_a_whole_one_too(monkeypatch, db):
+    """Regression: a share that came out whole lost its decimal: "Share recorded" read "66" for one district beside
+    "68.1" for the others, and a category's share of all "0" beside "12.5". Every share has one place, in every
+    table and whichever way the categories are shown; counts stay whole, and the download keeps the numbers."""
+    build(db)
+    served = downloads_of(monkeypatch)
+    at = internal(monkeypatch, db, "internal_pages/breakdowns.py")
+    at.selectbox(key="bd_dimension").select("victim_sex").run()
+    at.selectbox(key="bd_span").select("September 2023").run()  # Barnsley recorded none of its victims' sex
+    one_place = re.compile(r"\d+\.\d")
+    for shown in ("number", "of_all", "of_recorded"):
+        at.radio(key="bd_shown").set_value(shown).run()
+        assert not at.exception, at.exception
+        for table in (at.dataframe[0].value, at.dataframe[1].value):
+            shares = [c for c in table.columns if "%" in c]
+            assert shares[0] == "Share recorded (% of all)" and len(shares) == (1 if shown == "number" else 5)
+            cells = [v for c in shares for v in table[c] if v != ""]
+            assert cells and all(one_place.fullmatch(v) for v in cells), cells
+            counts = [v for v in table["All"] if v != ""]
+            assert counts and all(re.fullmatch(r"[\d,]+", v) for v in counts), counts
+        by = at.dataframe[1].value.set_index("Area")
+        assert by.loc["Barnsley", "Share recorded (% of all)"] == "0.0"
+        if shown == "of_all":
+            assert by.loc["Barnsley", "Male (% of all)"] == "0.0"
+    kept = download(served, f"{MEASURE}-by-victim_sex-2023-09-to-2023-09.csv").set_index("Area")
+    assert float(kept.loc["Barnsley", "Share recorded (% of all)"]) == 0  # the number itself
 
 
 def test_the_share_recorded_axis_is_marked_in_round_percentages_from_0_to_100(monkeypatch, db):

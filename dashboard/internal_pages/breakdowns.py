@@ -98,7 +98,8 @@ def show_table(b: breakdowns.Breakdown, key: str, download: str) -> None:
         if b.key == "area" and row_key != f.force_short_name:
             rows = rows[rows["district"] == row_key]
         per_row.append((rows, [ui.measure_words(t) for t in force_caveats(rows, start, measure_id, end=end)]))
-    ui.table(ui.readable(frame, {c: c for c in frame.columns}), key, download, download_also=download_notes(per_row))
+    ui.table(ui.readable(frame, {c: c for c in frame.columns}, decimals=breakdowns.share_columns(frame)), key, download,
+             download_also=download_notes(per_row))
 
 
 # (a) The force over time
