@@ -252,12 +252,37 @@ def test_the_context_page_tables_each_district_with_the_records_placed_nowhere_a
     assert "No month has been republished since it was first loaded." in shown
     # the months loaded: a line, and the whole list only when asked for (so the page stays flat with the years)
     tables = len(at.dataframe)
-    assert "1 month(s) loaded, November 2017 to November 2017" in shown
+    assert "1 month loaded, November 2017:" in shown
     at.toggle(key="every_month_loaded").set_value(True).run()
     assert not at.exception and len(at.dataframe) == tables + 1
     months = at.dataframe[-1].value
     assert set(months["File kind"]) == {"street", "outcomes"} and set(months["Month"]) == {"November 2017"}
     assert f"{int(months['Records'].astype(str).str.replace(',', '').astype(int).sum()):,} records" in texts(at)
+
+
+@pytest.mark.parametrize(("today", "said"), [
+    ("2018-01-20", None),  # December 2017 is not yet published, nor perhaps January's: November is the latest
+    ("2018-02-20", None),  # three months behind: police.uk may not have published December yet
+    ("2018-03-01", "four months before this month (March 2018)"),
+    ("2028-04-11", "10 years and 5 months before this month (April 2028)"),
+])
+def test_the_context_page_says_when_its_latest_month_is_old_and_how_to_load_newer(monkeypatch, context_db, today,
+                                                                                said):
+    """Regression: in 2028 the page read "1 month(s) loaded, November 2017 to November 2017" and "By district,
+    November 2017", with nothing to say its latest month was over ten years old. It says a one-month span as one
+    month, and, once the latest month loaded is more than three months before today's, how far behind it is and
+    how to load the months police.uk has published since."""
+    monkeypatch.setenv("PCCDASH_TODAY", today)
+    at = internal(monkeypatch, context_db, "internal_pages/context.py", ANALYST)
+    assert not at.exception, at.exception
+    old = [w.value for w in at.warning if "latest police.uk month loaded" in w.value]
+    assert "1 month loaded, November 2017:" in texts(at) and "to November 2017" not in texts(at)
+    if said is None:
+        assert old == []
+        return
+    assert len(old) == 1 and old[0].startswith(f"The latest police.uk month loaded is November 2017, {said}: ")
+    assert "police.uk publishes each month about two months later" in old[0]
+    assert '"pccdash ingest' in old[0] and "data.police.uk" in old[0]
 
 
 def republish_without_barnsley_burglary(db: Path, folder: Path) -> int:
@@ -412,8 +437,8 @@ def test_the_context_page_names_the_months_not_loaded_and_leaves_them_as_gaps(mo
     shown = texts(at)
     assert ("Not loaded, between September 2017 and November 2017: the street-level crime file of October 2017; the "
             "outcomes file of September to October 2017.") in shown
-    assert f"2 month(s) loaded, September 2017 to November 2017: {own:,} records" in shown
-    assert "Other forces' files, loaded to compare with: West Yorkshire Police, 1 month(s)." in shown
+    assert f"2 months loaded, September 2017 to November 2017: {own:,} records" in shown
+    assert "Other forces' files, loaded to compare with: West Yorkshire Police, 1 month." in shown
     assert "file of November 2017 is not loaded" not in shown
     traces = chart_traces(at)
     assert traces and all(list(t) == ["2017-09", "2017-10", "2017-11"] for t in traces.values())

@@ -1,10 +1,13 @@
 """police.uk context: recorded crime and outcomes by district, as public context, with police.uk's caveats."""
 
+import datetime as dt
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import auth, context_data, data, ui
+from pipelines import settings
 from pipelines.catalogue import catalogue, listed
 from pipelines.chart_text import set_title
 from pipelines.errors import PccDashError
@@ -13,11 +16,13 @@ from pipelines.plan.funnel import COMPARISONS, FunnelError, force_funnel, funnel
 from pipelines.plan.periods import month_label, month_number
 from pipelines.policeuk import (
     ALL_RECORDS,
+    behind_in_words,
     force_populations,
     force_totals,
     loaded_months,
     missing_in_words,
     missing_months,
+    months_span,
     reference,
     revision_changes,
 )
@@ -44,6 +49,13 @@ cat = catalogue()
 ui.caveat_box(list(cat.source_caveats.get(SOURCE, ())), label="About police.uk figures")
 
 months, loaded = index
+ref = reference()
+every_month = data.call(loaded_months)
+own_months = every_month[every_month["falls_within"] == ref.force]
+if not own_months.empty:  # figures years old read as this year's unless the page says how old they are
+    old = behind_in_words(dt.date.fromisoformat(f"{own_months['period'].max()}-01"), settings.today(), ref.force)
+    if old:
+        st.warning(old)
 month = st.selectbox("Month", months, format_func=lambda p: month_label(month_number(p)), key="context_month")
 table = data.call(context_data.month_table, month, _also=context_data.stamp())
 short = {m.name: m.short_name.removesuffix(" (police.uk)") for m in cat.of_source(SOURCE)}
@@ -52,8 +64,6 @@ st.header(f"By district, {month_label(month_number(month))}")
 ui.table(ui.readable(table), "context_table", f"police-uk-{month}.csv",
          height=35 * (len(table) + 1) + 3,  # every row in view
          column_config=ui.widths({"Measure": 175}))  # each name whole ("Charged or summonsed"), where it was cut
-ref = reference()
-every_month = data.call(loaded_months)
 kinds = set(every_month.loc[(every_month["period"] == month) & (every_month["falls_within"] == ref.force), "kind"])
 for kind in [k for k in KIND_WORDS if k not in kinds]:
     st.info(f"{possessive(ref.force)} {KIND_WORDS[kind]} file of {month_label(month_number(month))} is not loaded: the "
@@ -154,21 +164,23 @@ else:
                  "republished_table", "police-uk-republished.csv")
 
 st.header("Months loaded")
-own = every_month[every_month["falls_within"] == ref.force]
 others = every_month[every_month["falls_within"] != ref.force]
-if own.empty:
+if own_months.empty:
     st.write(f"No month of {possessive(ref.force)} files is loaded.")
 else:
-    first, last = (month_label(month_number(own["period"].agg(f))) for f in ("min", "max"))
-    st.write(f"{own['period'].nunique():,} month(s) loaded, {first} to {last}: "
-             f"{int(own['records'].sum()):,} records in the current version of each month's files.")
+    first, last = (month_label(month_number(own_months["period"].agg(f))) for f in ("min", "max"))
+    loaded_span = months_span(*(dt.date.fromisoformat(f"{own_months['period'].agg(f)}-01") for f in ("min", "max")),
+                              own_months["period"].nunique())
+    st.write(f"{loaded_span}: {int(own_months['records'].sum()):,} records in the current version of each month's "
+             "files.")
     gaps = missing_in_words(data.call(missing_months))
     if gaps:
         st.warning(f"Not loaded, between {first} and {last}: {gaps}. The charts leave those months as gaps; load "
                    'them from data.police.uk with "pccdash ingest".')
 if not others.empty:
     st.write("Other forces' files, loaded to compare with: " + "; ".join(
-        f"{force}, {g['period'].nunique():,} month(s)" for force, g in others.groupby("falls_within")) + ".")
+        f"{force}, {g['period'].nunique():,} month{'s' if g['period'].nunique() != 1 else ''}"
+        for force, g in others.groupby("falls_within")) + ".")
 # the whole list only when asked for: fifteen years of months would otherwise be drawn on every visit
 if st.toggle("Show every month loaded, with its file and revisions", key="every_month_loaded"):
     ui.table(ui.readable(every_month, {"kind": "File kind", "records": "Records"}),

@@ -16,6 +16,7 @@ from .ingest import HEADERS, archive_name, detect, header_problem, ingest_police
 from .measures import (
     ALL_RECORDS,
     UnknownPlace,
+    behind_in_words,
     by_place,
     context_caveats,
     context_figures,
@@ -25,11 +26,12 @@ from .measures import (
     measure_metadata,
     missing_in_words,
     missing_months,
+    months_span,
 )
 from .reference import force_populations, reference
 from .revisions import revision_changes
 
-__all__ = ["ALL_RECORDS", "HEADERS", "UnknownPlace", "archive_name", "by_place", "context_caveats", "context_figures",
-           "context_measures", "detect", "force_populations", "force_totals", "header_problem", "ingest_police_uk",
-           "loaded_months", "measure_metadata", "missing_in_words", "missing_months", "reference", "revision_changes",
-           "validate_police_uk"]
+__all__ = ["ALL_RECORDS", "HEADERS", "UnknownPlace", "archive_name", "behind_in_words", "by_place", "context_caveats",
+           "context_figures", "context_measures", "detect", "force_populations", "force_totals", "header_problem",
+           "ingest_police_uk", "loaded_months", "measure_metadata", "missing_in_words", "missing_months", "months_span",
+           "reference", "revision_changes", "validate_police_uk"]

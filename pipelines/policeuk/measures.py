@@ -10,7 +10,7 @@ For the dashboard: `context_figures(con, district)` gives the figures with month
 `context_caveats()` what to print beside them, `by_place(figures, month)` one month's figures as a
 table of measures by place, `loaded_months(con)` each month loaded with its revision and file, and
 `missing_months(con)` the months within those loaded that a street or outcomes file is missing for (said by
-`missing_in_words`).
+`missing_in_words`); `months_span` says the months loaded and `behind_in_words` how far the latest is behind today.
 """
 
 from __future__ import annotations
@@ -245,3 +245,49 @@ def missing_in_words(missing: dict[str, list[dt.date]]) -> str:
                 said.append(f"{month_words(first)} to {month_words(last)}")
         parts.append(f"the {KIND_WORDS.get(kind, kind)} file of {listed(said)}")
     return "; ".join(parts)
+
+
+PUBLISHED_AFTER = 2  # police.uk publishes a month's files about two months after it
+BEHIND_AT = 3  # past this many months before today's month, the latest month loaded is said to be old
+
+
+def months_span(first: dt.date, last: dt.date, count: int) -> str:
+    """The `count` months loaded from `first` to `last` in words: "1 month loaded, November 2017"; "14 months
+    loaded, November 2017 to December 2018"."""
+    from ..uk_time import month_words
+
+    if first == last:
+        return f"1 month loaded, {month_words(first)}"
+    return f"{count:,} months loaded, {month_words(first)} to {month_words(last)}"
+
+
+_FEW = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven")
+
+
+def _months_words(n: int) -> str:
+    """A number of months as years and months: "two months", "10 years and 5 months"."""
+    years, months = divmod(n, 12)
+    if not years:
+        return f"{_FEW[months]} month{'s' if months != 1 else ''}"
+    return " and ".join([f"{years} year{'s' if years != 1 else ''}"]
+                        + ([f"{months} month{'s' if months != 1 else ''}"] if months else []))
+
+
+def behind_in_words(latest: dt.date, today: dt.date, force: str) -> str | None:
+    """What to say when the latest month of `force`'s police.uk files loaded is more than BEHIND_AT months before
+    today's month: how far behind it is, which months police.uk has published since, and how to load them. None
+    while it is recent."""
+    from ..office import possessive
+    from ..uk_time import month_words
+
+    behind = (today.year * 12 + today.month) - (latest.year * 12 + latest.month)
+    if behind <= BEHIND_AT:
+        return None
+    total = today.year * 12 + today.month - 1 - PUBLISHED_AFTER
+    published = dt.date(total // 12, total % 12 + 1, 1)
+    return (f"The latest police.uk month loaded is {month_words(latest)}, {_months_words(behind)} before this month "
+            f"({month_words(today)}): the figures here are at least that old. police.uk publishes each month about "
+            f"{_months_words(PUBLISHED_AFTER)} later, so it has {possessive(force)} months to about "
+            f"{month_words(published)}. Download the newer months' street and outcomes files from data.police.uk and "
+            'load them with "pccdash ingest" (a month\'s folder at once, e.g. '
+            f'"pccdash ingest {published:%Y-%m}/"; docs/police-uk.md says how).')
