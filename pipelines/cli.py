@@ -1314,8 +1314,8 @@ def supersede(file, db, reason, by, withdrawn, as_user):
               help="How many months the grid shows (1 to 240).")
 def calendar_(db, month, count):
     """Print the return calendar: for each month, which measures arrived, arrived for some districts only
-    (partial), are missing, overdue, refused or superseded, from pipelines/reference/return_calendar.yaml (due
-    by a working day of the next month).
+    (partial), are missing, overdue, refused or superseded, from return_calendar.yaml in the reference folder
+    (PCCDASH_REFERENCE_DIR, or the bundled pipelines/reference): each is due by a working day of the next month.
 
     \b
     Examples:

@@ -12,7 +12,7 @@ import datetime as dt
 import difflib
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -55,6 +55,8 @@ class ReturnDue:
 class ReturnCalendar:
     returns: tuple[ReturnDue, ...]
     bank_holidays: frozenset[dt.date]
+    # the file it was read from, as a message names it: the office's copy where PCCDASH_REFERENCE_DIR points
+    path: str = field(default=FILE_NAME, compare=False)
 
     def working_day(self, day: dt.date) -> bool:
         return day.weekday() < 5 and day not in self.bank_holidays
@@ -81,9 +83,10 @@ class ReturnCalendar:
         if not years:
             return None
         named = " and ".join(str(y) for y in years) if len(years) < 3 else f"{years[0]} to {years[-1]}"
-        return (f"{FILE_NAME} lists bank holidays only up to {last.day} {last:%B %Y}: returns due in {named} are "
-                "counted as if there were no bank holiday then, so their due dates may be a day or more early and a "
-                f"return sent on time called overdue. Add {named}'s bank holidays to its bank_holidays list.")
+        return (f'The return calendar "{self.path}" lists bank holidays only up to {last.day} {last:%B %Y}: returns '
+                f"due in {named} are counted as if there were no bank holiday then, so their due dates may be a day "
+                f"or more early and a return sent on time called overdue. Add {named}'s bank holidays to its "
+                "bank_holidays list.")
 
     def due(self, month: dt.date) -> list[tuple[ReturnDue, str, dt.date]]:
         """Every measure due for `month`: (the part of the return, the measure, its due date)."""
@@ -188,7 +191,7 @@ def calendar_from_text(text: str, path: str | Path = FILE_NAME) -> ReturnCalenda
         if not isinstance(h, dt.date):
             fail(("bank_holidays", k), f"bank holiday {k + 1} ({h!r}) is not a date; write it as YYYY-MM-DD.")
         days.add(h)
-    return ReturnCalendar(tuple(parts), frozenset(days))
+    return ReturnCalendar(tuple(parts), frozenset(days), str(path))
 
 
 def _unknown(raw: dict, allowed: set[str], at: tuple, fail, label: str) -> None:

@@ -486,8 +486,8 @@ def test_an_office_whose_bank_holidays_run_out_is_told_before_a_due_date_comes_e
     cal = load_calendar()
     assert cal.holidays_unlisted([dt.date(2026, 11, 1)]) is None  # due in December 2026: listed
     words = cal.holidays_unlisted([dt.date(2026, 11, 1), dt.date(2026, 12, 1)])
-    assert words.startswith("return_calendar.yaml lists bank holidays only up to 28 December 2026: returns due in "
-                            "2027 are counted as if there were no bank holiday then")
+    assert words.startswith(f'The return calendar "{ref / "return_calendar.yaml"}" lists bank holidays only up to 28 '
+                            "December 2026: returns due in 2027 are counted as if there were no bank holiday then")
     assert words.endswith("Add 2027's bank holidays to its bank_holidays list.")
     with warehouse.connect(db):
         pass
@@ -503,6 +503,28 @@ def test_an_office_whose_bank_holidays_run_out_is_told_before_a_due_date_comes_e
     at = internal(monkeypatch, db, "internal_pages/returns.py", ANALYST)
     assert not at.exception
     assert any("returns due in 2027" in w.value for w in at.warning)
+
+
+def test_the_calendar_names_the_file_in_force_where_the_office_keeps_its_own(monkeypatch, db, ref, run_cli):
+    """Regression: with PCCDASH_REFERENCE_DIR pointing at the office's reference folder, the Returns calendar page
+    said the due days were as "pipelines/reference/return_calendar.yaml" declares, and the note that its bank holidays
+    had run out named no folder, so the office was sent to the bundled copy, not the one in force. Both name the file
+    read, on the page and from "pccdash calendar"."""
+    (ref / "return_calendar.yaml").write_text(SMALL.replace("[2026-05-04, 2026-05-25]", "[2026-05-04, 2026-12-28]"))
+    in_force = f'"{ref / "return_calendar.yaml"}"'
+    with warehouse.connect(db):
+        pass
+    said = run_cli("calendar", "--months", "2", "--db", db, env={"PCCDASH_TODAY": "2026-12-10"})
+    assert said.exit_code == 0
+    assert f"The return calendar {in_force} lists bank holidays only up to 28 December 2026" in said.stdout
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-12-10")
+    at = internal(monkeypatch, db, "internal_pages/returns.py", ANALYST)
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert "pipelines/reference/return_calendar.yaml" not in shown
+    assert f"as the return calendar {in_force} declares" in shown
+    assert [w.value for w in at.warning if "bank holidays" in w.value][0].startswith(
+        f"The return calendar {in_force} lists bank holidays only up to 28 December 2026")
 
 
 def test_the_months_detail_gives_each_due_day_in_words_and_downloads_the_date(monkeypatch, db, tmp_path):

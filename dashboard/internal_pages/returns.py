@@ -22,8 +22,8 @@ today = settings.today()
 count = st.slider("Months shown", min_value=3, max_value=36, value=12, key="returns_months")
 months = tuple(returns.recent_months(count, today))
 latest = months[-1]
-st.caption(f"Each month's return is due by a working day of the following month, as "
-           f"pipelines/reference/return_calendar.yaml declares; today is {uk_day_words(today)}.")
+st.caption(f'Each month\'s return is due by a working day of the following month, as the return calendar '
+           f'"{calendar.path}" declares; today is {uk_day_words(today)}.')
 notices = data.call(returns.incomplete_notices, latest, today, calendar=calendar)
 for line in notices:
     st.warning(line, icon=":material/schedule:")
