@@ -12,6 +12,7 @@ import streamlit as st
 
 from dashboard.ui import md_escape
 from pipelines.access import MAY, identity, refusal, roles_for
+from pipelines.catalogue import reference_file
 from pipelines.errors import shown
 from pipelines.office import configured_or_neutral
 
@@ -61,8 +62,8 @@ def signed_in() -> User:
     if not user.may("view_internal"):
         st.title("Not allowed")
         # why a listed account is refused (an unconfirmed address, an untrusted provider), else how to get a role
-        why = refusal(claims) or ("Ask the office's administrator to add it to pipelines/reference/access.yaml (or "
-                                  "to your identity provider's group for the office).")
+        why = refusal(claims) or (f'Ask the office\'s administrator to add it to "{reference_file("access.yaml")}" '
+                                  "(or to your identity provider's group for the office).")
         st.error(f"You are signed in as {md_escape(shown(email, None))}, but that account has no role here. "
                  + md_escape(why))
         st.button("Sign out", on_click=st.logout, key="sign_out_refused")

@@ -1,4 +1,5 @@
-"""Roles from identity claims, as configured in pipelines/reference/access.yaml."""
+"""Roles from identity claims, as configured in access.yaml in the reference folder (PCCDASH_REFERENCE_DIR; the
+bundled pipelines/reference by default)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from .catalogue import _load_yaml, reference_dir, reference_stamp
+from .catalogue import _load_yaml, reference_dir, reference_file, reference_stamp
 from .errors import ConfigError, PccDashError
 
 ROLES = ("pcc", "analyst")
@@ -114,7 +115,7 @@ def refusal(claims: Mapping[str, object] | None) -> str | None:
         return ("Your identity provider did not confirm this e-mail address, so it cannot give you a role here. "
                 "Confirm the address with your provider (or sign in with the office's own account), then sign in "
                 "again; or ask the office's administrator to list your account's subject or object id in "
-                "pipelines/reference/access.yaml.")
+                f'"{reference_file("access.yaml")}".')
     return None
 
 
@@ -125,7 +126,7 @@ def _claim_problem(claims: Mapping[str, object], cfg: dict) -> str | None:
         issuer = str(claims.get("iss") or "an unnamed provider").encode("unicode_escape").decode("ascii")
         return (f"This account comes from an identity provider the office does not trust ({issuer}), so it has no "
                 "role here. Sign in with the office's own account; if this provider should be trusted, ask the "
-                "office's administrator to add it under issuers: in pipelines/reference/access.yaml.")
+                f'office\'s administrator to add it under issuers: in "{reference_file("access.yaml")}".')
     return None
 
 
@@ -255,5 +256,5 @@ def require(claims: Mapping[str, object] | None, action: str, doing: str | None 
         needed = " or ".join(sorted(MAY[action]))
         why = refusal(claims)
         raise NotAllowed(f"{who} may not {doing or action}: that needs the role {needed} "
-                         "(pipelines/reference/access.yaml)." + (f" {why}" if why else ""))
+                         f'(given in "{reference_file("access.yaml")}").' + (f" {why}" if why else ""))
     return who

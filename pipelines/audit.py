@@ -22,7 +22,7 @@ import duckdb
 
 from .access import NotAllowed, command_line_identities
 from .access import identity as access_identity
-from .catalogue import reference_dir
+from .catalogue import reference_file
 from .errors import PccDashError, shown
 from .uk_time import month_text, uk_day_start, uk_day_words, uk_words
 from .warehouse import utc_now
@@ -146,15 +146,15 @@ def cli_actor(identity: str) -> Actor:
     wanted = str(identity or "").strip()
     if not wanted:
         raise NotAllowed('Say who is acting: --as EMAIL (or the PCCDASH_USER setting), an identity that '
-                         "pipelines/reference/access.yaml lets this account act as under command_line.")
+                         f'"{reference_file("access.yaml")}" lets this account act as under command_line.')
     if account is None:
         raise NotAllowed(f'This process runs under a user id with no account name, so it may not act as "{wanted}" '
                          "from the command line: run it from a named account listed under command_line in "
-                         "pipelines/reference/access.yaml, or act in the dashboard.")
+                         f'"{reference_file("access.yaml")}", or act in the dashboard.')
     allowed = {a.lower(): a for a in command_line_identities(account)}
     if wanted.lower() not in allowed:
         raise NotAllowed(f'The account "{account}" may not act as "{wanted}" from the command line: '
-                         f'list it under command_line: {account}: in {reference_dir() / "access.yaml"}, '
+                         f'list it under command_line: {account}: in "{reference_file("access.yaml")}", '
                          "or sign in to the dashboard and act there.")
     return Actor({"email": allowed[wanted.lower()]}, "cli", account)
 

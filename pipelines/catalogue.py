@@ -29,6 +29,12 @@ def reference_dir() -> Path:
     return Path(os.environ.get("PCCDASH_REFERENCE_DIR") or REFERENCE_DIR)
 
 
+def reference_file(name: str) -> Path:
+    """The reference file `name` as it is read: in the office's own folder where PCCDASH_REFERENCE_DIR points, else
+    the bundled one. A message that sends someone to edit a reference file names this path."""
+    return reference_dir() / name
+
+
 def reference_stamp(*names: str) -> tuple:
     """The reference folder and its files' modification times: a cache keyed on it re-reads an edited file
     (the office edits these while the dashboard runs, and no one should need to restart it)."""

@@ -834,9 +834,9 @@ def _may_act_as(ctx, param, value):
 def as_option(f):
     return click.option("--as", "as_user", metavar="EMAIL", required=True, envvar="PCCDASH_USER", show_envvar=True,
                         callback=_may_act_as,
-                        help="Who is acting: an identity with the right role that pipelines/reference/access.yaml "
-                             "lets the operating-system account running the command act as (its command_line "
-                             "section).")(f)
+                        help="Who is acting: an identity with the right role that access.yaml in the reference "
+                             "folder (PCCDASH_REFERENCE_DIR; the bundled pipelines/reference by default) lets the "
+                             "operating-system account running the command act as (its command_line section).")(f)
 
 
 @main.command()
@@ -2262,9 +2262,10 @@ def recommendations(db, month):
     source, owner, current status, when it was last judged and its measures' status; flagged ones first.
 
     A recommendation marked implemented or evidenced whose evidencing measure shows special cause of concern
-    for the force is flagged for {holder}. The register is pipelines/reference/recommendations.yaml;
-    statuses are recorded on the internal Recommendations page. Each current status is shown with its
-    number, which "pccdash release recommendation N" takes to approve it for publication.
+    for the force is flagged for {holder}. The register is recommendations.yaml in the reference folder
+    (PCCDASH_REFERENCE_DIR; the bundled pipelines/reference by default); statuses are recorded on the internal
+    Recommendations page. Each current status is shown with its number, which "pccdash release recommendation N"
+    takes to approve it for publication.
 
     \b
     Examples:
@@ -2638,8 +2639,9 @@ def _optional_as(ctx, param, value):
 @db_option
 @inbox_option
 @click.option("--as", "as_user", metavar="EMAIL", envvar="PCCDASH_USER", show_envvar=True, callback=_optional_as,
-              help="Who is acting (not needed with --dry-run): an identity with the right role that "
-                   "pipelines/reference/access.yaml lets this account act as (its command_line section).")
+              help="Who is acting (not needed with --dry-run): an identity with the right role that access.yaml "
+                   "in the reference folder (PCCDASH_REFERENCE_DIR; the bundled pipelines/reference by default) "
+                   "lets this account act as (its command_line section).")
 def inbox_expire(dry_run, db, folder, as_user):
     """Erase the names and contacts kept for the retention period (PCCDASH_CONTACT_RETENTION_MONTHS, 12 by default)
     after their question was answered (the force's latest word on it an answer) or rejected; and delete the

@@ -3,11 +3,13 @@ or groups access.yaml lists: a claimed address alone makes no one the Commission
 
 from __future__ import annotations
 
+import os
 import shutil
+from pathlib import Path
 
 import pytest
 import yaml
-from dashboard_helpers import DEMO_ISSUER, PCC, claims_of, internal, texts
+from dashboard_helpers import DEMO_ISSUER, NO_ROLE, PCC, claims_of, internal, texts
 
 from pipelines import audit
 from pipelines.access import NotAllowed, refusal, require, roles_for
@@ -163,3 +165,33 @@ def test_a_claimed_address_is_never_recorded_as_who_acted(con, access):
     assert audit.app_actor(claims).identity == f"{OID} (pcc@example.org, unconfirmed)"
     assert audit.app_actor({**claims, "email_verified": True}).identity == "pcc@example.org"
     assert audit.cli_actor("analyst@example.org").identity == "analyst@example.org"
+
+
+def test_a_refusal_names_the_access_file_in_force_where_the_office_keeps_its_own(monkeypatch, access, warehouse_db,
+                                                                                  run_cli):
+    """Regression: with PCCDASH_REFERENCE_DIR pointing at the office's reference folder, a refusal on the command line
+    or in the app sent the office to "pipelines/reference/access.yaml", the bundled copy, not the file read, and the
+    Recommendations page called the register "pipelines/reference/recommendations.yaml". Each names the file read."""
+    access()
+    folder = Path(os.environ["PCCDASH_REFERENCE_DIR"])
+    in_force = f'"{folder / "access.yaml"}"'
+
+    refused = run_cli("approve", "2015-07", "--db", warehouse_db, "--as", "analyst@example.org")
+    assert refused.exit_code == 1
+    assert f"analyst@example.org may not approve: that needs the role pcc (given in {in_force})." in refused.output
+    unnamed = run_cli("approve", "2015-07", "--db", warehouse_db, "--as", " ")
+    assert unnamed.exit_code != 0
+    assert f"an identity that {in_force} lets this account act as under command_line" in unnamed.output
+    with pytest.raises(NotAllowed, match="may not publish: that needs the role pcc") as told:
+        require(claims_of("analyst@example.org"), "publish")
+    assert f"(given in {in_force})" in str(told.value)
+    assert f"add it under issuers: in {in_force}" in refusal(claims_of("pcc@example.org", iss=ENTRA))
+
+    at = internal(monkeypatch, warehouse_db, "internal_pages/briefing.py", NO_ROLE)
+    shown = texts(at)
+    assert f"Ask the office's administrator to add it to {in_force} (or to your identity provider's group" in shown
+    at = internal(monkeypatch, warehouse_db, "internal_pages/recommendations.py", PCC)
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert f'the register itself is "{folder / "recommendations.yaml"}".' in shown
+    assert "pipelines/reference/" not in shown + refused.output + unnamed.output

@@ -302,7 +302,7 @@ def test_the_command_line_refuses_an_identity_not_mapped_to_its_account(run_cli,
     assert out.exit_code == 1
     assert (f'The account "{audit.os_account()}" may not act as "someone.else@example.org" from the command line'
             in out.output)
-    assert f"list it under command_line: {audit.os_account()}: in {reference_dir() / 'access.yaml'}" in out.output
+    assert f'list it under command_line: {audit.os_account()}: in "{reference_dir() / "access.yaml"}"' in out.output
     assert "Traceback" not in out.output
     assert trail(wh) == [] and count(wh, "period_status") == 0
 

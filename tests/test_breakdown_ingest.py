@@ -11,6 +11,7 @@ import pytest
 from helpers import fingerprint, write_csv, write_xlsx
 
 from pipelines import warehouse
+from pipelines.catalogue import reference_dir
 from pipelines.ingest import describe, ingest
 
 DISTRICTS = ("Barnsley", "Doncaster", "Rotherham", "Sheffield")
@@ -212,7 +213,7 @@ def test_an_undeclared_value_is_refused_naming_file_row_and_column_and_is_quaran
     assert outcome.outcome == "rejected"
     told = [(p.file, p.row, p.column, p.text) for p in outcome.problems]
     assert told == [(name, 5, "victim_sex", '"Unknown sex" is not one of the values declared for this breakdown in '
-                                           "pipelines/reference/dimensions.yaml.")]
+                                           f'"{reference_dir() / "dimensions.yaml"}".')]
     assert fingerprint(db) == []
     with warehouse.connect_read_only(db) as c:
         assert c.execute("SELECT source_row, dimension, category_text, category_column, reasons FROM quarantine"
@@ -227,7 +228,7 @@ def test_a_wide_breakdown_with_an_undeclared_category_is_named_at_its_heading(tm
     assert outcome.outcome == "rejected"
     problems = {(p.sheet, p.column, p.text) for p in outcome.problems}
     assert problems == {("Victims by sex", "Mail", '"Mail" is not one of the values declared for this breakdown in '
-                                                   "pipelines/reference/dimensions.yaml.")}
+                                                   f'"{reference_dir() / "dimensions.yaml"}".')}
     assert min(p.row for p in outcome.problems) == 4
 
 
@@ -249,7 +250,7 @@ def test_an_undeclared_dimension_and_a_row_broken_down_two_ways_are_named(tmp_pa
     outcome = load(tmp_path / "wh.duckdb", write_wide(tmp_path / "w.csv", edit=unknown))
     assert outcome.outcome == "rejected"
     assert [(p.row, p.column, p.text) for p in outcome.problems] == [
-        (7, "B", '"Star sign" is not a dimension declared in pipelines/reference/dimensions.yaml.')]
+        (7, "B", f'"Star sign" is not a dimension declared in "{reference_dir() / "dimensions.yaml"}".')]
 
     header = "period,district,measure,value,victim_sex,victim_ethnicity\n"
     text = header + "2015-07,Barnsley,victims_supported,1,,\n2015-07,Barnsley,victims_supported,1,Female,Pakistani\n"

@@ -13,6 +13,7 @@ import yaml
 from helpers import fingerprint, write_csv, write_xlsx
 
 from pipelines import warehouse
+from pipelines.catalogue import reference_dir
 from pipelines.contracts import ContractError, load_contract
 from pipelines.contracts.contract import CONTRACTS_DIR
 from pipelines.contracts.runner import district_advice, measure_advice, month_advice, value_advice
@@ -124,7 +125,7 @@ ERROR_CASES = [
      [(6, "measure", "the measure is empty.")]),
     ("measure_known", "xlsx", CLEAN + [["2015-07", "Barnsley", "cse_chargez", 3]], 1,
      [(6, "measure", '"cse_chargez" is not in the measure catalogue as a measure of the force\'s return '
-      '(pipelines/reference/measures.yaml, source: force_return). Did you mean "CSE charges" (cse_charges)?')]),
+      '("{REF}/measures.yaml", source: force_return). Did you mean "CSE charges" (cse_charges)?')]),
     ("value_present", "xlsx", month("2015-07", "cse_charges", (1, None, 3, 4)), 1,
      [(3, "value", "the value is empty; leave the row out if the figure is not reported.")]),
     ("value_is_number", "csv", month("2015-07", "cse_charges", (1, "twelve", 3, 4)), 1,
@@ -145,10 +146,10 @@ ERROR_CASES = [
     ("breakdown_value_declared", "csv", VICTIMS + [["2015-07", "Barnsley", "victims_supported", 2, "Pakistani"],
                                                    ["2015-07", "Barnsley", "victims_supported", 1, "Martian"]], 1,
      [(7, "victim_ethnicity", '"Martian" is not one of the values declared for this breakdown in '
-                              "pipelines/reference/dimensions.yaml.")]),
+                              '"{REF}/dimensions.yaml".')]),
     ("breakdown_allowed", "xlsx", CLEAN + [["2015-07", "Barnsley", "cse_charges", 1, "Pakistani"]], 1,
-     [(6, "victim_ethnicity", "CSE charges is not broken down this way: measures.yaml lists the dimensions each "
-                              "measure may be broken down by.")]),
+     [(6, "victim_ethnicity", 'CSE charges is not broken down this way: "{REF}/measures.yaml" lists the dimensions '
+                              "each measure may be broken down by.")]),
     ("breakdown_sums_to_total", "csv", VICTIMS + [["2015-07", "Barnsley", "victims_supported", 2, "Pakistani"],
                                                   ["2015-07", "Barnsley", "victims_supported", 2, "Not recorded"]], 1,
      [(2, "value", "the breakdown by ethnicity of the victim of Victims supported for Barnsley in July 2015 adds up "
@@ -161,6 +162,12 @@ ERROR_CASES = [
 ERROR_IDS = [c[0] for c in ERROR_CASES]
 
 
+def in_force(expected: list[tuple]) -> list[tuple]:
+    """An error case's (row, column, message) with {REF} written out: a message sending the office to a reference file
+    names the file read, in the office's own folder (PCCDASH_REFERENCE_DIR, as in every test)."""
+    return [(row, column, message.replace("{REF}", str(reference_dir()))) for row, column, message in expected]
+
+
 def test_every_error_rule_of_the_contract_has_a_case_here():
     errors = {r.id for r in (*load_contract().row_rules, *load_contract().set_rules) if r.severity == "error"}
     assert errors == set(ERROR_IDS)
@@ -168,6 +175,7 @@ def test_every_error_rule_of_the_contract_has_a_case_here():
 
 @pytest.mark.parametrize("rule_id,ext,rows,failing,expected", ERROR_CASES, ids=ERROR_IDS)
 def test_error_rule_fires_on_the_row_that_breaks_it(con, tmp_path, rule_id, ext, rows, failing, expected):
+    expected = in_force(expected)
     name = f"breaks-{rule_id}.{ext}"
     outcome = load(con, write_return(tmp_path / name, rows))
 
@@ -390,6 +398,7 @@ def quarantined(con, name: str) -> list[tuple]:
 @pytest.mark.parametrize("rule_id,ext,rows,failing,expected", ERROR_CASES, ids=ERROR_IDS)
 def test_the_rows_an_error_rule_fails_are_quarantined_with_the_rule(con, tmp_path, rule_id, ext, rows, failing,
                                                                     expected):
+    expected = in_force(expected)
     name = f"breaks-{rule_id}.{ext}"
     load(con, write_return(tmp_path / name, rows))
 
@@ -1126,3 +1135,15 @@ def test_every_warning_of_the_return_has_a_public_caveat_and_a_title():
     assert len(warnings) >= 7
     assert [w for w in warnings if w not in PUBLIC_CAVEATS] == []
     assert [w for w in warnings if w not in CHECK_TITLES] == []
+
+
+@pytest.mark.parametrize("name", ["force_cse_return", "police_uk_street", "police_uk_outcomes"])
+def test_a_message_naming_a_reference_file_names_the_file_in_force(name):
+    """Regression: with PCCDASH_REFERENCE_DIR pointing at the office's reference folder (as in every test), a refused
+    measure, category or police.uk force was said to be missing from "pipelines/reference/measures.yaml" (or
+    dimensions.yaml, police_uk.yaml), the bundled copy, not the file read. Each message names the file in force."""
+    messages = [r.message for r in (*load_contract(name).row_rules, *load_contract(name).set_rules)]
+    naming = [m for m in messages if ".yaml" in m]
+    assert naming, "the contract has messages naming a reference file"
+    assert not [m for m in messages if "pipelines/reference/" in m or "${" in m]
+    assert all(f'"{reference_dir()}/' in m for m in naming), naming

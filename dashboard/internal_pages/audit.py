@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import auth, data, ui
 from pipelines import office
 from pipelines.audit import ACTIONS, CHANNELS, HOW, events, readable
+from pipelines.catalogue import reference_file
 from pipelines.errors import PccDashError
 from pipelines.plan import history as spc_history
 from pipelines.uk_time import uk_day
@@ -20,7 +21,7 @@ user = auth.signed_in()
 st.title("Audit trail")
 if not user.may("audit"):
     st.info(f"{ui.md_escape(user.email)} may not read the audit trail: it is for {office.configured().holders} "
-            "role and the analysts' (pcc and analyst in pipelines/reference/access.yaml).")
+            f'role and the analysts\' (pcc and analyst in "{ui.md_escape(str(reference_file("access.yaml")))}").')
     st.stop()
 data.no_warehouse_guard()
 everything = data.call(events)

@@ -6,6 +6,7 @@ import streamlit as st
 from dashboard import auth, data, ui
 from pipelines import office
 from pipelines.accountability import register
+from pipelines.catalogue import reference_file
 from pipelines.errors import PccDashError
 
 user = auth.signed_in()
@@ -17,7 +18,7 @@ st.write("The recommendations of the reports that govern this work (the Jay inqu
          "figures for its measures at the time. One marked implemented or evidenced whose measure shows special "
          f"cause of concern is flagged for {office.configured().holder_short}. The titles are the office's "
          "summaries, not the "
-         "reports' words; the register itself is pipelines/reference/recommendations.yaml.")
+         f'reports\' words; the register itself is "{ui.md_escape(str(reference_file(register.FILE)))}".')
 data.no_warehouse_guard()
 try:
     reg = register.load_register()

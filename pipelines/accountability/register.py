@@ -21,7 +21,7 @@ import yaml
 
 from .. import audit
 from ..access import require
-from ..catalogue import _load_yaml, catalogue, force, listed, reference_dir, reference_stamp
+from ..catalogue import _load_yaml, catalogue, force, listed, reference_dir, reference_file, reference_stamp
 from ..errors import ConfigError, PccDashError
 from ..plaintext import clean
 from ..plan.periods import month_label, month_number, month_start
@@ -93,7 +93,7 @@ class Register:
             if rec.id == str(recommendation_id).strip():
                 return rec
         raise RegisterError(f'The register holds no recommendation "{recommendation_id}"; its ids are '
-                            f'{", ".join(r.id for r in self.recommendations)} (pipelines/reference/{FILE}).')
+                            f'{", ".join(r.id for r in self.recommendations)} ("{reference_file(FILE)}").')
 
 
 def _lines(path) -> dict[tuple, int]:
@@ -188,7 +188,7 @@ def _register(stamp: tuple) -> Register:
         for m in measures:
             if str(m) not in known:
                 raise fail(("recommendations", i, "measures"), f'{name} names the measure "{m}", which is not in '
-                           "measures.yaml.", "Name a measure id from pipelines/reference/measures.yaml.")
+                           "measures.yaml.", f'Name a measure id from "{reference_file("measures.yaml")}".')
         status = str(raw.get("status") or "not_started").strip()
         if status not in STATUSES:
             raise fail(("recommendations", i, "status"), f'{name} has the status "{status}".',

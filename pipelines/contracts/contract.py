@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from ..catalogue import YAML_LOADER, catalogue, dimensions, force
+from ..catalogue import YAML_LOADER, catalogue, dimensions, force, reference_file
 from ..errors import ConfigError
 
 CONTRACTS_DIR = Path(__file__).resolve().parent.parent.parent / "data_contracts"
@@ -85,7 +85,9 @@ class ContractError(ConfigError):
 
 
 def reference_values() -> dict[str, object]:
-    """The values a contract may name as ${name}: reference lists from pipelines/reference/.
+    """The values a contract may name as ${name}: reference lists from the reference folder, and (in a message) the
+    files read, ${measures_file}, ${dimensions_file} and ${police_uk_file}: the office's own where
+    PCCDASH_REFERENCE_DIR points, so that a message sends no one to the bundled copy.
 
     The measure lists are the force return's: only measures with source: force_return. A context
     measure (source: police_uk) is in the catalogue but never a value a return may report.
@@ -113,6 +115,9 @@ def reference_values() -> dict[str, object]:
         "unrecorded_keys": [f"{d.id}={v}" for d in declared.dimensions for v in d.unrecorded()],
         "dimension_ids": [d.id for d in declared.dimensions],
         "dimension_names": [d.name[0].lower() + d.name[1:] for d in declared.dimensions],
+        "measures_file": str(reference_file("measures.yaml")),
+        "dimensions_file": str(reference_file("dimensions.yaml")),
+        "police_uk_file": str(reference_file("police_uk.yaml")),
     }
 
 
@@ -132,8 +137,14 @@ def _fill_lists(value: object, refs: dict[str, object]) -> object:
 
 
 def _message_text(text: str, refs: dict[str, object]) -> str:
-    return _PLACEHOLDER.sub(lambda m: ", ".join(map(str, refs[m.group(1)])) if isinstance(
-        refs.get(m.group(1)), list) else m.group(0), text)
+    """A rule's message with the reference lists and files it names (${measures}, ${measures_file}) written out."""
+    def fill(m: re.Match) -> str:
+        value = refs.get(m.group(1))
+        if isinstance(value, list):
+            return ", ".join(map(str, value))
+        return value if isinstance(value, str) else m.group(0)
+
+    return _PLACEHOLDER.sub(fill, text)
 
 
 def _library_expectation(rule: dict, column: str | None, where: str) -> tuple[str, dict]:

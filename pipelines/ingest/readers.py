@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 
 from .. import settings
-from ..catalogue import catalogue, dimensions, force
+from ..catalogue import catalogue, dimensions, force, reference_file
 from ..errors import Problem, shown
 from ..uk_time import month_named
 from ..warehouse import scalar
@@ -809,7 +809,7 @@ def _parse_breakdown_block(label: str, grid: Grid, header_at: int, end: int, mea
     dimension = headings.get(_norm(text))
     if dimension is None:
         problems.append(Problem(label, f'"{shown(text)}" is not a dimension declared in '
-                                "pipelines/reference/dimensions.yaml." + _suggest(_norm(text), headings),
+                                f'"{reference_file("dimensions.yaml")}".' + _suggest(_norm(text), headings),
                                 sheet=grid.sheet, row=at, column="B"))
         result.checkable = False
         return
