@@ -678,15 +678,17 @@ def measure_name(measure_id: object) -> str:
 
 def readable(frame: pd.DataFrame, names: dict[str, str] | None = None, *,
              months: Iterable[str] = ("period", "month"),
-             blank: str = "", decimals: dict[str, int] | None = None) -> pd.DataFrame:
+             blank: str = "", decimals: dict[str, int] | None = None,
+             row_decimals: dict[int, int] | None = None) -> pd.DataFrame:
     """`_readable`, kept for a frame that holds the same as one made readable before (each page run makes the
     same tables readable again): the caller gets its own copy."""
     digest = _digest(frame)
     if digest is None:
-        return _readable(frame, names, months=months, blank=blank, decimals=decimals)
+        return _readable(frame, names, months=months, blank=blank, decimals=decimals, row_decimals=row_decimals)
     key = ("readable", digest, tuple((names or {}).items()), tuple(months), blank, tuple((decimals or {}).items()),
-           id(catalogue()))
-    kept = _by_content(key, lambda: _readable(frame, names, months=months, blank=blank, decimals=decimals))
+           tuple(sorted((row_decimals or {}).items())), id(catalogue()))
+    kept = _by_content(key, lambda: _readable(frame, names, months=months, blank=blank, decimals=decimals,
+                                              row_decimals=row_decimals))
     out = kept.copy()
     out.attrs = {k: kept.attrs[k] for k in ("download", "download_headings", "download_codes", "column_config")
                  if k in kept.attrs}  # read by `table`
@@ -722,7 +724,8 @@ def uk_times(values: Iterable) -> pd.Series | None:
 
 def _readable(frame: pd.DataFrame, names: dict[str, str] | None = None, *,
               months: Iterable[str] = ("period", "month"),
-              blank: str = "", decimals: dict[str, int] | None = None) -> pd.DataFrame:
+              blank: str = "", decimals: dict[str, int] | None = None,
+              row_decimals: dict[int, int] | None = None) -> pd.DataFrame:
     """A frame as people read it: headings in words (`names`, then HEADINGS, a measure's short name for a
     column named by its id, then the identifier written out),
     measure names for measure ids (in a "measure" column and inside any text but what a file holds, AS_IN_THE_FILE),
@@ -730,7 +733,9 @@ def _readable(frame: pd.DataFrame, names: dict[str, str] | None = None, *,
     naming the clock (`time_column`, kept in the frame's attrs "column_config"),
     Yes/No for true/false, counts with thousands separators, and `blank` for a missing value (never "None",
     "nan" or "NaT"). A column `decimals` names is written with that many places in every row (a share rounded to
-    one place reads "66.0" beside "68.1", not "66"); any other number as many as it has."""
+    one place reads "66.0" beside "68.1", not "66"), and every number of a row `row_decimals` names by its position
+    (a table with a measure a row: a share's row to one place, a count's whole); any other number as many as it
+    has."""
     ids = {m.id: m.short_name for m in catalogue().measures}
     named = measure_namer()
     out = pd.DataFrame(index=frame.index)
@@ -758,10 +763,17 @@ def _readable(frame: pd.DataFrame, names: dict[str, str] | None = None, *,
             sep = "" if str(col).endswith(("_id", "row", "revision", "version")) else ","
             whole = values.dropna().map(lambda v: float(v).is_integer()).all()
             places = (decimals or {}).get(col)
-            # a typographic minus: a cell starting with a hyphen is taken for a formula, and neutralised
-            values = values.map(lambda v, sep=sep, whole=whole, places=places: blank if pd.isna(v) else
-                                (f"{v:{sep}.{places}f}" if places is not None else format(int(v), sep) if whole
-                                 else f"{v:{sep}.10g}").replace("-", "\u2212"))
+            by_row = {} if places is not None else row_decimals or {}
+
+            def written(v, at: int, sep=sep, whole=whole, places=places, by_row=by_row) -> str:
+                if pd.isna(v):
+                    return blank
+                dp = by_row.get(at, places)
+                # a typographic minus: a cell starting with a hyphen is taken for a formula, and neutralised
+                return (f"{v:{sep}.{dp}f}" if dp is not None else format(int(v), sep) if whole
+                        else f"{v:{sep}.10g}").replace("-", "\u2212")
+
+            values = pd.Series([written(v, at) for at, v in enumerate(values)], index=values.index, dtype=object)
         elif is_time:
             pass
         else:

@@ -618,3 +618,50 @@ def test_a_time_missing_from_a_table_is_left_blank_not_written_none(monkeypatch,
     # what the grid draws for a missing value
     missing_shown = grid.proto.placeholder if grid.proto.HasField("placeholder") else "None"
     assert missing_shown == ""
+
+
+ONE_PLACE = re.compile(r"^\u2212?[\d,]+\.\d$")
+
+
+def test_the_measure_table_writes_its_one_place_figures_to_one_place_a_whole_one_too(monkeypatch, sample_db):
+    """Regression: the chart's table, rounded to one place, wrote a whole figure without its decimal: Change % read
+    "75" for 2015/16 beside "110.5" for 2014/15. Every rate per 100,000 and change in per cent is written to one
+    place; a count and its change stay whole."""
+    at = internal(monkeypatch, sample_db, "internal_pages/measure.py", ANALYST)
+    at.selectbox(key="measure").select("cse_charges").run()
+    at.selectbox(key="view").select("financial_year").run()
+    assert not at.exception, at.exception
+    [table] = [d.value for d in at.dataframe if "Change %" in d.value.columns]
+    shown = {c: [v for v in table[c] if v != ""] for c in ("Change %", "Per 100,000", "People", "Change")}
+    assert "75.0" in shown["Change %"], shown["Change %"]  # 2015/16: 70 charged, 40 the year before
+    assert all(ONE_PLACE.match(v) for v in shown["Change %"] + shown["Per 100,000"]), shown
+    assert not [v for v in shown["People"] + shown["Change"] if "." in v], shown
+
+
+def test_the_context_month_table_writes_a_share_to_one_place_a_whole_one_too(monkeypatch, tmp_path):
+    """Regression: police.uk's By district table, rounded to one place, wrote a charge share that came out whole
+    without its decimal ("66" beside "12.1"). A share's row is written to one place, a count's rows whole."""
+    from dashboard import context_data
+    from pipelines.catalogue import catalogue
+    from pipelines.cli import SAMPLE_POLICE_UK
+    from pipelines.ingest import ingest
+
+    db = tmp_path / "wh.duckdb"
+    with warehouse.connect(db) as con:
+        assert ingest(con, [SAMPLE_POLICE_UK]).ok
+    real = context_data.month_table
+
+    def a_whole_share(con, month):
+        table = real(con, month)
+        table.loc[table["Measure"] == catalogue().get("police_uk_charge_share").name, "Barnsley"] = 66.0
+        return table
+
+    monkeypatch.setattr(context_data, "month_table", a_whole_share)
+    at = internal(monkeypatch, db, "internal_pages/context.py", ANALYST)
+    assert not at.exception, at.exception
+    [table] = [d.value for d in at.dataframe if "Measure" in d.value.columns]
+    share = table[table["Measure"] == "Charge share"].iloc[0]
+    assert share["Barnsley"] == "66.0"
+    assert all(ONE_PLACE.match(v) for v in share.drop("Measure") if v != ""), share
+    counts = table[table["Measure"] != "Charge share"].drop(columns="Measure")
+    assert counts.map(lambda v: "." not in v).all().all(), counts

@@ -59,9 +59,12 @@ if not own_months.empty:  # figures years old read as this year's unless the pag
 month = st.selectbox("Month", months, format_func=lambda p: month_label(month_number(p)), key="context_month")
 table = data.call(context_data.month_table, month, _also=context_data.stamp())
 short = {m.name: m.short_name.removesuffix(" (police.uk)") for m in cat.of_source(SOURCE)}
+# a share's row to the one place it is rounded to, a whole one too ("66.0" beside "68.1", not "66"); a count's whole
+places = {m.name: 0 if m.is_count else 1 for m in cat.of_source(SOURCE)}
+row_places = {at: places[name] for at, name in enumerate(table["Measure"]) if name in places}
 table["Measure"] = table["Measure"].map(short)  # short names keep every column in view
 st.header(f"By district, {month_label(month_number(month))}")
-ui.table(ui.readable(table), "context_table", f"police-uk-{month}.csv",
+ui.table(ui.readable(table, row_decimals=row_places), "context_table", f"police-uk-{month}.csv",
          height=35 * (len(table) + 1) + 3,  # every row in view
          column_config=ui.widths({"Measure": 175}))  # each name whole ("Charged or summonsed"), where it was cut
 kinds = set(every_month.loc[(every_month["period"] == month) & (every_month["falls_within"] == ref.force), "kind"])

@@ -309,7 +309,8 @@ else:
     agg["source"] = period_sources(agg["start"], agg["end"], agg[value_col])
     table = agg.assign(complete=agg.apply(
         lambda r: "Yes" if r["complete"] else f"No: {r['months_present']} of {r['months_expected']} months", axis=1))
-    table = table.rename(columns={"period": "Period", "value": unit.capitalize() if value_col == "value" else m.unit,
+    value_heading = unit.capitalize() if value_col == "value" else m.unit
+    table = table.rename(columns={"period": "Period", "value": value_heading,
                                   "rate_per_100k": "Per 100,000", "months_present": "Months", "complete": "Complete",
                                   "last_year": "Last year", "change": "Change", "change_pct": "Change %",
                                   "caveats": "Caveats", "source": "Source"})
@@ -317,7 +318,10 @@ else:
     # the first year has no year before it, and a period with months missing is given no change: those cells are
     # left empty, where the grid wrote "None"; the download keeps the figures as numbers
     links = table.pop("Source")
-    table = ui.readable(table)
+    # every figure rounded to one place written to it, a whole one too ("66.0" beside "68.1", not "66"): a rate and a
+    # change in per cent always, a percentage's own figures too; a count's stay whole
+    one_place = ["Per 100,000", "Change %"] + ([] if m.is_count else [value_heading, "Last year", "Change"])
+    table = ui.readable(table, decimals={c: 1 for c in one_place if c in table})
     table["Source"] = links.to_numpy()
     table.attrs["download"] = table.attrs["download"].assign(Source=links.to_numpy())
 if "Source" in table and table["Source"].isna().all():  # police.uk's figures have no file and row to trace
