@@ -332,7 +332,7 @@ def ingest(paths, db, quiet):
     from .ingest import ingest as run_ingest
     from .plan.history import record_version
     from .plan.notices import coverage_notices
-    from .publish.approval import changed_lines, changed_months, newly_changed
+    from .publish.changes import changed_months
     from .resubmission import refusals
     from .warehouse import connect, db_path
 
@@ -350,7 +350,11 @@ def ingest(paths, db, quiet):
         report = run_ingest(con, paths, progress=progress,
                             recorded=lambda con, file_id, outcome: record_load(con, actor, file_id, outcome))
         # a month approved or published that this load changed (a late month ends or adds a caveat on the next)
-        changed = newly_changed(con, changed_before) if report.count("accepted") else []
+        changed = []
+        if report.count("accepted") and changed_months(con) - changed_before:
+            from .publish.approval import newly_changed  # the pages' tables: only when there is something to say
+
+            changed = newly_changed(con, changed_before)
         revised = _revisions_made(con, report)
         months = accepted_months(con)
         # the months this load brought figures for: a gap between plans is said when the load is about it
@@ -372,6 +376,8 @@ def ingest(paths, db, quiet):
         f"{report.count('rejected') - missing} refused" + (f", {missing} not found." if missing else ".")
     )
     if changed:
+        from .publish.approval import changed_lines
+
         click.secho("Months approved before this load that it changed (pccdash approve "
                     f"{' '.join(f'{s.period:%Y-%m}' for s in changed)}, or the Publishing page, approves them again):",
                     fg="yellow")

@@ -288,6 +288,7 @@ def test_a_load_that_changes_a_published_month_says_so_and_what_to_do(db, tmp_pa
     and is to be approved again, in the command and on the Upload page, and a load that changes no approved month
     says nothing of it."""
     from pipelines.ingest.preview import accept, preview
+    from pipelines.publish.changes import changed_months
     from pipelines.publish.snapshot import publish
 
     load(db, tmp_path, "may.csv", "2026-05", 11)
@@ -310,6 +311,9 @@ def test_a_load_that_changes_a_published_month_says_so_and_what_to_do(db, tmp_pa
     assert ("  July 2026, published: a data check's caveat on its figures was added or ended after its approval (a "
             "month they are compared with was loaded or corrected); the public reads it as approved: approve it again "
             "to publish the change.") in june.output
+    with warehouse.connect_read_only(db) as con:  # the light check a load makes agrees with the months' statuses
+        assert changed_months(con) == {dt.date(2026, 7, 1)} == {
+            s.period for s in period_states(con) if s.status == "changed"}
     # publishing now would publish July as approved, without the change: the command says so
     waiting = run_cli("publish", "--yes", "--as", "pcc@example.org", "--out", tmp_path / "published")
     assert waiting.exit_code == 1

@@ -673,7 +673,8 @@ def accept(con: duckdb.DuckDBPyConnection, claims: Mapping, previews: Iterable[F
         if Path(p.name).suffix.lower() not in RETURN_SUFFIXES:
             raise UploadError(f'"{shown(p.name, None)}" is not a .csv or .xlsx file, so it cannot be loaded. '
                               "Discard it and upload the return as .csv or .xlsx.")
-    from ..publish.approval import changed_lines, changed_months, newly_changed
+    from ..publish.approval import changed_lines, newly_changed
+    from ..publish.changes import changed_months
 
     store = Path(db_path) if db_path else database_path(con)
     changed_before = changed_months(con)

@@ -17,6 +17,7 @@ from ..flags import flag_place
 from ..resubmission import blocked_months, cleared_refusals, open_refusals, refusals
 from ..uk_time import month_words, uk_day, uk_day_words
 from ..warehouse import utc_now
+from .changes import breakdowns_changed_since_approval, caveats_changed_since_approval, changed_months
 
 APPROVAL_WITHDRAWN = "approval withdrawn"  # a publication_event: a withdrawn publication took the approval with it
 # a publication_event: a publication left the approved month out, because with what was already public its figures
@@ -149,41 +150,6 @@ def _month_figures(con: duckdb.DuckDBPyConnection, period: dt.date) -> tuple[int
         for measure, have, _ in rows if set(districts) - set(have)]
 
 
-def caveats_changed_since_approval(con: duckdb.DuckDBPyConnection) -> set[dt.date]:
-    """The approved months a data check's caveat on a current figure was added to or ended on after the approval.
-
-    A load can change what a figure already held is compared with (a month loaded late before it, a correction of
-    that month, the same month last year) without revising the figure itself: its caveats are checked again and
-    may end or be added (pipelines/contracts/recheck.py). The public reads a month's caveats as they stood at its
-    approval, so such a month is "changed", as a month whose figure was revised after its approval is: it needs
-    approving again for the new caveats to be published."""
-    return {p for (p,) in con.execute(
-        """SELECT DISTINCT c.period FROM figure_caveat c
-           JOIN period_status s ON s.period = c.period AND s.approved_at IS NOT NULL
-           JOIN figure x ON x.period = c.period AND x.district = c.district AND x.measure = c.measure
-                AND (c.file_id = x.file_id OR c.file_id IS NULL)
-           WHERE c.created_at > s.approved_at OR c.ended_at > s.approved_at""").fetchall()}
-
-
-def breakdowns_changed_since_approval(con: duckdb.DuckDBPyConnection) -> set[dt.date]:
-    """The approved months a category of a published breakdown was sent or corrected in after the approval.
-
-    A breakdown is published for the force by financial year from its months' categories as they stood at each
-    month's approval (`breakdowns.approved_breakdowns`), so one sent late (a district's breakdown missing from
-    the first return) or corrected after the month was approved reaches the public only once the month is
-    approved again: such a month is "changed", as a month whose figure was revised after its approval is."""
-    from .breakdowns import published
-
-    pairs = [f"{pb.measure}:{pb.dimension}" for pb in published()]
-    if not pairs:
-        return set()
-    return {p for (p,) in con.execute(
-        """SELECT DISTINCT r.period FROM figure_breakdown_revision r
-           JOIN period_status s ON s.period = r.period AND s.approved_at IS NOT NULL
-           WHERE r.loaded_at > s.approved_at AND list_contains(?, r.measure || ':' || r.dimension)""",
-        [pairs]).fetchall()}
-
-
 def period_states(con: duckdb.DuckDBPyConnection) -> list[PeriodState]:
     """Every month with figures, with its status and anything that would stop its approval: "changed" when a
     figure was revised, or a data check's caveat added or ended (`caveats_changed_since_approval`), after its
@@ -259,16 +225,12 @@ def period_states(con: duckdb.DuckDBPyConnection) -> list[PeriodState]:
     return out
 
 
-def changed_months(con: duckdb.DuckDBPyConnection) -> set[dt.date]:
-    """The months approved or published whose figures have changed since their approval ("changed")."""
-    return {s.period for s in period_states(con) if s.status == "changed"}
-
-
 def newly_changed(con: duckdb.DuckDBPyConnection, before: set[dt.date]) -> list[PeriodState]:
     """The months a load made "changed": approved or published before it, changed by it (`before`: the months
-    `changed_months` gave before the load). A late month's figures end or add a data check's caveat on the month
-    after it, and so change a month already published, which nothing else the load says would show."""
-    return [s for s in period_states(con) if s.status == "changed" and s.period not in before]
+    `changes.changed_months` gave before the load). A late month's figures end or add a data check's caveat on the
+    month after it, and so change a month already published, which nothing else the load says would show."""
+    new = changed_months(con) - before
+    return [s for s in period_states(con) if s.period in new] if new else []
 
 
 def changed_lines(states: list[PeriodState]) -> list[str]:
