@@ -447,3 +447,17 @@ def test_only_a_file_still_open_or_marked_before_is_offered_to_mark(monkeypatch,
     at = internal(monkeypatch, db, "internal_pages/files.py", ANALYST)
     assert "The form below corrects a marking made before." in texts(at)
     assert len(at.selectbox(key="supersede_file").options) == 2
+
+
+def test_the_quarantine_page_says_plainly_that_two_cleared_files_block_no_month(monkeypatch, db, tmp_path):
+    """Two refused returns, each cleared by a corrected one: the page says none of them blocks a month (it read
+    "None of those files blocks no month any longer")."""
+    with warehouse.connect(db) as con:
+        for month in ("2026-05", "2026-06"):
+            refused = HEADER + rows(month, "cse_arrests", (10, 20, 30, 40), ("Barnsley", "Doncaster", "Rotheram",
+                                                                                "Sheffield"))
+            assert not ingest(con, [write_csv(tmp_path / f"{month}-cse-return.csv", refused)]).ok
+            assert ingest(con, [wide(tmp_path / f"{month}-resent.xlsx", "cse_arrests", month, (10, 20, 30, 40))]).ok
+    at = internal(monkeypatch, db, "internal_pages/quarantine.py", ANALYST)
+    assert not at.exception, at.exception
+    assert "None of those files blocks a month any longer: nothing here is waiting to be corrected." in texts(at)

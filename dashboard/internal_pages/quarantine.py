@@ -19,9 +19,9 @@ standing = ({} if registry is None else
             {int(r.file_id): r for r in registry.itertuples() if int(r.file_id) in set(q["file_id"].dropna())})
 still_open = [r for r in standing.values() if r.refusal == "open"]
 if standing and not still_open:
+    blocks = "None of those files blocks a month" if len(standing) > 1 else "The file blocks no month"
     st.write(f"{len(q):,} row(s) from refused files, kept with every rule they broke as the record of what was "
-             f"refused. {'None of those files blocks' if len(standing) > 1 else 'The file blocks'} no month any "
-             "longer: nothing here is waiting to be corrected.")
+             f"refused. {blocks} any longer: nothing here is waiting to be corrected.")
 else:
     st.write(f"{len(q):,} row(s) from refused batches, kept with every rule they broke. Correct the file and load "
              'it again on the "Upload a return" page (or with "pccdash ingest", which a police.uk file needs); the '

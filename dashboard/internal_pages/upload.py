@@ -25,10 +25,10 @@ data.no_warehouse_guard()
 
 if DONE in st.session_state:
     st.success(st.session_state.pop(DONE), icon=":material/check_circle:")
+    st.page_link("internal_pages/files.py", label="See them in Files loaded", icon=":material/folder_open:")
 if st.session_state.get(CHANGED):
     st.warning("Months approved before this load that it changed: approve each again on the Publishing page.\n\n"
                + "\n".join(f"- {ui.md_escape(line)}" for line in st.session_state.pop(CHANGED)))
-    st.page_link("internal_pages/files.py", label="See them in Files loaded", icon=":material/folder_open:")
 if st.session_state.pop(DISCARDED, False):
     st.info("Discarded: nothing was loaded, and nothing of the files was kept.", icon=":material/delete:")
 
