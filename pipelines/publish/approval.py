@@ -94,6 +94,7 @@ class PeriodState:
     blockers: list[str] = field(default_factory=list)
     cleared: list[str] = field(default_factory=list)  # refused files that no longer block it, and why
     note: str = ""  # a withdrawn month: when and why its approval was withdrawn; a changed month: what changed
+    change: str = ""  # a changed month: what changed since its approval, alone ("a figure was revised after ...")
 
 
 def open_errors(con: duckdb.DuckDBPyConnection, period: dt.date) -> list[str]:
@@ -180,7 +181,7 @@ def period_states(con: duckdb.DuckDBPyConnection) -> list[PeriodState]:
     held = held_by_disclosure(con)
     out = []
     for period, n, last_loaded, status, by, at, published, last_published, last_revised in rows:
-        state, note = status or "draft", ""
+        state, note, change = status or "draft", "", ""
         if state == "published" and at is not None and last_published is not None and at > last_published:
             # approved again (a correction) since the publication the public reads: not published until the next
             state = "approved"
@@ -190,13 +191,13 @@ def period_states(con: duckdb.DuckDBPyConnection) -> list[PeriodState]:
             state = "changed"
             # a figure new to the month (a part of the return, or a district, sent after it was approved) is not a
             # revision: said as what it is, so that no one looks for a correction that was never made
-            note = ("a figure was revised after its approval" if last_revised is not None and last_revised > at else
-                    "figures were added after its approval (sent after the rest of its return)" if last_loaded > at else
-                    "a data check's caveat on its figures was added or ended after its approval (a month they are "
-                    "compared with was loaded or corrected)" if period in recaveated else
-                    "a breakdown published by financial year was sent or corrected after its approval") + (
-                "; the public reads it as approved: approve it again to publish the change" if published else
-                "; approve it again")
+            change = ("a figure was revised after its approval" if last_revised is not None and last_revised > at else
+                      "figures were added after its approval (sent after the rest of its return)" if last_loaded > at
+                      else "a data check's caveat on its figures was added or ended after its approval (a month they "
+                      "are compared with was loaded or corrected)" if period in recaveated else
+                      "a breakdown published by financial year was sent or corrected after its approval")
+            note = change + ("; the public reads it as approved: approve it again to publish the change" if published
+                             else "; approve it again")
         if state in ("approved", "published") and period in lacking:
             without = (f"approved without {lacking[period]}, not yet in: once published, the public reads it "
                        "without those figures until they arrive and the month is approved again"
@@ -209,7 +210,7 @@ def period_states(con: duckdb.DuckDBPyConnection) -> list[PeriodState]:
         if period in held:  # not waiting for the next publication as any approved month is: the last one held it back
             state = "held back" if state == "approved" else state
             note = f"{held[period].words()}; {note}" if note else held[period].words()
-        ps = PeriodState(period, state, n, by, at, published, note=note)
+        ps = PeriodState(period, state, n, by, at, published, note=note, change=change if state == "changed" else "")
         if period in blocked:
             ps.blockers = open_errors(con, period) + blocking_flags(con, period)
         if period in refused:

@@ -1584,7 +1584,7 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
     preview.reasons = reasons
     preview.withdrawn = withdrawn
     # a month changed since its approval goes out as approved: said, as the change is not published with it
-    preview.changed = {f"{s.period:%Y-%m}": s.note.split("; ")[0] for s in period_states(con)
+    preview.changed = {f"{s.period:%Y-%m}": s.change for s in period_states(con)
                        if s.status == "changed" and f"{s.period:%Y-%m}" in new_set}
     if preview.reasons:
         preview.fingerprint = _fingerprint([*months, json.dumps(preview.reasons, sort_keys=True)], cells, caveats,
