@@ -706,6 +706,16 @@ def time_column(label: str | None = None, **kwargs):
     return st.column_config.DatetimeColumn(label, format=TIME_FORMAT, timezone=str(UK), **kwargs)
 
 
+# A day as a grid shows it, as `uk_day_words` writes it in a sentence: "16 March 2028". The column holds the date
+# itself, so it sorts as days do, where words sorted "1 April" before "16 March".
+DAY_FORMAT = "D MMMM YYYY"
+
+
+def day_column(label: str | None = None, **kwargs):
+    """A grid column of dates shown in words, "16 March 2028", sorted as dates."""
+    return st.column_config.DateColumn(label, format=DAY_FORMAT, **kwargs)
+
+
 def uk_times(values: Iterable) -> pd.Series | None:
     """Stored times (UTC: timestamps, or text such as "2026-05-05 10:04" a query wrote) as UK times, for a grid's
     `time_column`; None if a value is neither a time nor blank (the column is then not one of times)."""

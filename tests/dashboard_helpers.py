@@ -197,13 +197,14 @@ def heading_problems(found: list[tuple[int, str]]) -> list[str]:
 
 def moment_text(when, fmt: str) -> str:
     """A time as a grid's column format (Moment.js tokens: D, MMMM, YYYY, HH, mm, z, and [text] as is) writes it in
-    the browser: what a column of `ui.time_column` shows, for comparing with the words of the page's sentences."""
+    the browser: what a column of `ui.time_column` (or of `ui.day_column`, a date) shows, for comparing with the
+    words of the page's sentences."""
     from pipelines.uk_time import MONTHS
 
-    tokens = {"D": str(when.day), "MMMM": MONTHS[when.month - 1], "YYYY": f"{when.year:04d}",
-              "HH": f"{when.hour:02d}", "mm": f"{when.minute:02d}", "z": when.tzname()}
+    tokens = {"D": lambda: str(when.day), "MMMM": lambda: MONTHS[when.month - 1], "YYYY": lambda: f"{when.year:04d}",
+              "HH": lambda: f"{when.hour:02d}", "mm": lambda: f"{when.minute:02d}", "z": lambda: when.tzname()}
     return re.sub(r"\[([^\]]*)\]|MMMM|YYYY|HH|mm|D|z", lambda m: m.group(1) if m.group(1) is not None
-                  else tokens[m.group(0)], fmt)
+                  else tokens[m.group(0)](), fmt)
 
 
 def grid_times(element, heading: str) -> list[str]:
@@ -216,6 +217,19 @@ def grid_times(element, heading: str) -> list[str]:
     column = element.value[heading]
     assert str(column.dt.tz) == config["timezone"] == "Europe/London", (column.dtype, config)
     return ["" if pd.isna(t) else moment_text(t, config["format"]) for t in column]
+
+
+def grid_days(element, heading: str) -> list[str]:
+    """A grid's column of days as the browser shows them, from its values and its column's format (the grid keeps
+    the date itself, so that it sorts as days do); an AssertionError if the column is not one of dates."""
+    import datetime as dt
+    import json
+
+    config = json.loads(element.proto.columns)[heading]["type_config"]
+    assert config["type"] == "date", config
+    column = element.value[heading]
+    assert all(pd.isna(d) or isinstance(d, dt.date) for d in column), column.tolist()
+    return ["" if pd.isna(d) else moment_text(d, config["format"]) for d in column]
 
 
 # The room a table has on a laptop's screen, 1280 pixels wide with the sidebar open: the page's main column.

@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 
 import pytest
-from dashboard_helpers import ANALYST, PCC, copy_warehouse, downloads_of, grid_times, internal, texts
+from dashboard_helpers import ANALYST, PCC, copy_warehouse, downloads_of, grid_days, grid_times, internal, texts
 
 from pipelines import audit, warehouse
 from pipelines.briefing import archive
@@ -105,8 +105,10 @@ def test_a_kept_pack_names_its_meeting_in_words(monkeypatch, sample_db, tmp_path
     at = internal(monkeypatch, db, "internal_pages/pack.py", ANALYST)
     at.date_input(key="pack_meeting").set_value(dt.date(2015, 9, 17)).run()
     assert not at.exception, at.exception
-    [others] = [d.value for d in at.dataframe if "Meeting" in d.value.columns]
-    assert others["Meeting"].tolist() == ["20 August 2015"]
+    [others] = [d for d in at.dataframe if "Meeting" in d.value.columns]
+    # the grid holds the day and words it, so that clicking the heading sorts the meetings as days, not as words
+    assert grid_days(others, "Meeting") == ["20 August 2015"]
+    assert others.value["Meeting"].tolist() == [dt.date(2015, 8, 20)]
     assert at.selectbox(key="archived_pack").options == [
         f"Pack {made.pack_id}: meeting of 20 August 2015, by analyst@example.org on "
         f"{uk_words(made.produced_at, 'words')}"]

@@ -1,6 +1,7 @@
 """The briefing pack: the meeting's questions, editable; the pack itself as PDF, Word and self-contained HTML;
 and every pack produced, kept, to download again unchanged."""
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import auth, data, ui
@@ -15,7 +16,7 @@ from pipelines.briefing.pack import (
     question_record,
 )
 from pipelines.errors import PccDashError
-from pipelines.uk_time import uk_day_words, uk_words
+from pipelines.uk_time import uk_words
 
 user = auth.signed_in()
 st.title("Briefing pack")
@@ -89,10 +90,12 @@ others = [p for p in kept if p.pack_id not in mine]
 
 
 def packs_table(productions: list, key: str) -> None:
-    """The packs produced, each's time in words as the page's sentences write it, sorted as times."""
-    shown = archive.readable(productions).assign(Meeting=[uk_day_words(p.meeting) for p in productions])
+    """The packs produced, each's meeting and time in words as the page's sentences write them, sorted as days and
+    times: the grid holds the meeting's date and words it, where a column of words sorted "1 April 2028" before
+    "16 March 2028"."""
+    shown = archive.readable(productions).assign(Meeting=pd.Series([p.meeting for p in productions], dtype=object))
     ui.table(shown.assign(Produced=ui.uk_times([p.produced_at for p in productions])), key,
-             column_config={"Produced": ui.time_column()})
+             column_config={"Meeting": ui.day_column(), "Produced": ui.time_column()})
 
 
 if these:
