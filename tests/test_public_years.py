@@ -352,3 +352,63 @@ def test_a_year_not_complete_says_so_in_the_app_and_on_the_static_site(monkeypat
     assert ("Its months published run from April 2015 to July 2015; the year's total is given once every month of "
             "it is published.") in page
     assert "by area: the year as a whole" not in page
+
+
+def financial_years_note(page) -> str:
+    """What the Tables page says under its "Financial years" table, up to the next heading."""
+    from pipelines.publish.content import Heading
+
+    after = False
+    said = []
+    for b in page.blocks:
+        if isinstance(b, Heading):
+            if after:
+                break
+            after = b.text == "Financial years"
+        elif after and isinstance(b, Paragraph):
+            said.append(b.text)
+    return " ".join(said)
+
+
+def test_the_tables_page_says_a_later_year_is_given_once_each_of_its_months_is(monkeypatch, tmp_path):
+    """Regression: the Tables page's "Financial years" table showed 2021/22, the latest year published as a whole,
+    and said nothing of 2022/23, whose months to June 2022 were published (the summary says "a later year is given
+    once each of its months is"). It now says so under the table and names the later year's published months only:
+    May 2022, held back, is neither named nor counted. In the app and on the static site."""
+    from dashboard_helpers import public, texts
+
+    folder = tmp_path / "pub"
+    view = folder_with_gap(folder, last="2022-06", gap=("2015-07", "2020-04"), leave=("2022-05",))
+    said = ("This is the latest financial year whose every month is published: a later year is given once each of "
+            "its months is. The financial year 2022/23 is not complete: its months published so far run from April "
+            "2022 to June 2022.")
+    page = pages.tables_page(view)
+    assert financial_years_note(page) == said
+    assert "May 2022" not in said and "2 months" not in said and "3 months" not in said
+    at = public(monkeypatch, folder, "public_pages/tables.py")
+    assert not at.exception, at.exception
+    assert said in texts(at)
+    out = tmp_path / "site"
+    out.mkdir()
+    site.build_site(view, out)
+    import html
+    import re
+
+    built = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", (out / "tables.html").read_text("utf-8"))).split())
+    assert said in built
+
+
+def test_the_tables_page_says_nothing_of_a_later_year_when_none_has_a_month_published(tmp_path):
+    view = folder_with_gap(tmp_path / "pub", last="2022-03", gap=("2015-07", "2020-04"))
+    assert pages.periods(view, "financial_year")[-1] == "2021/22"
+    assert financial_years_note(pages.tables_page(view)) == ""
+
+
+def test_an_earlier_year_left_incomplete_is_named_with_its_published_months(tmp_path):
+    """A year of which some months were published and then none (a gap to a later year): named, not "so far"."""
+    view = folder_with_gap(tmp_path / "pub", last="2016-05", gap=("2015-07", "2016-04"))
+    assert pages.periods(view, "financial_year")[-1] == "2014/15"
+    assert financial_years_note(pages.tables_page(view)) == (
+        "This is the latest financial year whose every month is published: a later year is given once each of its "
+        "months is. Of the financial year 2015/16, the months published run from April 2015 to July 2015. The "
+        "financial year 2016/17 is not complete: its months published so far run from April 2016 to May 2016.")

@@ -875,6 +875,8 @@ def tables_page(view: SnapshotView) -> Page:
         if not found:
             continue
         blocks += [Heading(TABLE_HEADINGS[kind]), period_table(view, kind, found[-1])]
+        if kind == "financial_year" and (later := later_years_note(view, found[-1])):
+            blocks.append(Paragraph(later, small=True))
         older = [p for p in found[:-1] if financial_year_of(kind, p) in recent][::-1]
         if older:
             one, many = EARLIER_NAMES[kind]
@@ -908,6 +910,34 @@ def tables_page(view: SnapshotView) -> Page:
                              "their own."),
                    Link(BREAKDOWNS_FILE[1], BREAKDOWNS_FILE[0])]
     return Page("tables", title, tuple(blocks), "Every published figure by area and period, revisions and downloads.")
+
+
+def later_years_note(view: SnapshotView, year: str) -> str:
+    """What the Tables page says under its table of `year`, the latest financial year published as a whole, when a
+    later year has months published: as the summary says, that it is the latest year whose every month is published
+    and a later one is given once each of its months is; then which months of each later year are published,
+    naming only those (a month held back or withdrawn is never named or counted): "The financial year 2027/28 is not
+    complete: its months published so far run from April 2027 to February 2028." "" when no later month is
+    published."""
+    months = periods(view, "month")
+    later: dict[str, list[str]] = {}
+    for month in months:
+        if (of := financial_year_of("month", month)) > str(year):
+            later.setdefault(of, []).append(month)
+    if not later:
+        return ""
+    latest = max(months)
+    said = ["This is the latest financial year whose every month is published: a later year is given once each of "
+            "its months is."]
+    for of, held in sorted(later.items()):
+        span = (month_text(held[0]) if len(held) == 1
+                else f"{month_text(held[0])} to {month_text(held[-1])}")
+        runs = "month published{} is" if len(held) == 1 else "months published{} run from"
+        if held[-1] == latest and held[-1] < f"{int(of[:4]) + 1}-03":  # the year still running
+            said.append(f"The financial year {of} is not complete: its {runs.format(' so far')} {span}.")
+        else:
+            said.append(f"Of the financial year {of}, the {runs.format('')} {span}.")
+    return " ".join(said)
 
 
 # What a year's page holds of each kind, as its opening sentence says it.
