@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -195,6 +196,52 @@ def test_the_pack_names_a_police_uk_month_republished_since_it_was_first_loaded(
     by_id = {m.measure_id: m for m in pack.measures}
     assert said in by_id[VIOLENCE].caveats and said in by_id[SHARE].caveats  # both counted from the street file
     assert not any("republished" in c for c in by_id["cse_arrests"].caveats)  # the force's own figures: not police.uk's
+
+
+OLD = "The latest police.uk month loaded is November 2017, 10 years and 5 months before this month (April 2028): "
+
+
+@pytest.mark.parametrize(("today", "old"), [("2018-02-20", False), ("2028-04-11", True)])
+def test_the_pack_says_beside_each_context_measure_how_old_police_uk_s_latest_month_is(
+        monkeypatch, context_db, context_plan, tmp_path, today, old):
+    """Regression: a pack made in 2028 showed police.uk's November 2017 beside the force's own figures with nothing
+    to say it was over ten years old. Each context measure now says so among its caveats, as the police.uk context
+    page does, once the latest month loaded is more than three months before today's; the force's own measures do
+    not, and the pack does not tell its readers how to load files."""
+    monkeypatch.setenv("PCCDASH_TODAY", today)
+    db = copy_warehouse(context_db, tmp_path)
+    with warehouse.connect(db) as con:
+        pack = build_pack(con, dt.date(2017, 12, 14), "tester")
+    by_id = {m.measure_id: m for m in pack.measures}
+    said = [c for c in by_id[VIOLENCE].caveats if c.startswith("The latest police.uk month loaded")]
+    assert [c for c in by_id[SHARE].caveats if c.startswith("The latest police.uk month loaded")] == said
+    assert not any("police.uk month loaded" in c for c in by_id["cse_arrests"].caveats)
+    if not old:  # three months behind: police.uk may not have published December yet
+        assert said == []
+        return
+    assert len(said) == 1 and said[0].startswith(OLD), said
+    assert "so it has South Yorkshire Police's months to about February 2028." in said[0]
+    assert "pccdash ingest" not in said[0]
+
+
+def test_the_briefing_overview_says_beside_each_context_measure_how_old_police_uk_s_latest_month_is(
+        monkeypatch, context_db, context_plan):
+    monkeypatch.setenv("PCCDASH_TODAY", "2028-04-11")
+    at = internal(monkeypatch, context_db, "internal_pages/briefing.py", PCC)
+    at.date_input(key="meeting_date").set_value(dt.date(2017, 12, 14)).run()
+    at.segmented_control(key="priority").set_value("Tackling crime and anti-social behaviour").run()
+    assert not at.exception, at.exception
+    read = [re.sub(r"\\(.)", r"\1", w.value) for w in at.warning]  # as read: Markdown's escapes removed
+    beside = [w for w in read if OLD in w]
+    # in the caveats of each of the two context measures, with how to load the newer months; none elsewhere
+    assert len(beside) == 2, read
+    assert all(w.startswith("**Caveats (") and "pccdash ingest" in w for w in beside)
+    monkeypatch.setenv("PCCDASH_TODAY", "2018-02-20")
+    at = internal(monkeypatch, context_db, "internal_pages/briefing.py", PCC)
+    at.date_input(key="meeting_date").set_value(dt.date(2017, 12, 14)).run()
+    at.segmented_control(key="priority").set_value("Tackling crime and anti-social behaviour").run()
+    assert not at.exception, at.exception
+    assert "police.uk month loaded" not in texts(at)
 
 
 def test_the_briefing_and_measure_pages_show_context_measures_with_their_caveats(monkeypatch, context_db,

@@ -7,10 +7,11 @@ import re
 import streamlit as st
 
 from dashboard import auth, data, ui
-from pipelines import office
+from pipelines import office, settings
 from pipelines.briefing.loop_section import EMPTY_SHORT, since_last_meeting
 from pipelines.briefing.pack import (
     assemble,
+    behind_caveats,
     cancelled_notices,
     caveat_months,
     headline_windows,
@@ -23,6 +24,7 @@ from pipelines.briefing.tables import GENERAL_CAVEATS_HEADING, area_table, incom
 from pipelines.catalogue import catalogue, force, listed
 from pipelines.flags import caveats
 from pipelines.plan.narrative import format_change, format_number
+from pipelines.policeuk import latest_behind
 from pipelines.uk_time import month_words
 
 user = auth.signed_in()
@@ -49,6 +51,8 @@ cav = data.call(caveats, start=caveat_months(period)[0], end=period.month_key)
 statuses = analytics.status(period.month)
 loop = data.with_analytics(since_last_meeting, period.meeting, month=period.month, meeting=for_meeting)
 pack = assemble(period, analytics, cav, {}, user.email, charts=False, statuses=statuses, loop=loop)
+# as the pack says it beside each police.uk measure: how old police.uk's latest month loaded is, once over three months
+behind_caveats(pack, data.call(latest_behind, settings.today()))
 cat, f = catalogue(), force()
 if pack.caveats:
     ui.caveat_box(pack.caveats, label=GENERAL_CAVEATS_HEADING)

@@ -290,6 +290,10 @@ def build_pack(con: duckdb.DuckDBPyConnection, meeting: dt.date, generated_by: s
     pack = assemble(period, analytics, cav, texts, generated_by, notices=notices, loop=loop, statuses=statuses,
                     asked=asked)
     republished_caveats(con, pack, period)
+    from ..policeuk.measures import latest_behind
+
+    # figures years old read as this year's unless the pack says how old police.uk's latest month loaded is
+    behind_caveats(pack, latest_behind(con, settings.today(), to_load=False))
     # a question put before on the measure and area of a draft, or of a saved question made from one, said after it
     notes = asked_notes(statuses, asked, saved_questions(con, period.month))
     pack.questions = [*(with_note(q, notes.get(q, "")) for q in pack.questions),
@@ -318,6 +322,20 @@ def republished_caveats(con: duckdb.DuckDBPyConnection, pack: Pack, period: Repo
             said[kind] = republished_words(con, kind, first, last)
         if said[kind]:
             m.caveats.append(said[kind])
+
+
+def behind_caveats(pack: Pack, behind: str | None) -> None:
+    """Each police.uk context measure of the pack says `behind` among its caveats: how far the latest police.uk month
+    loaded is behind today's, once it is more than three months (`pipelines.policeuk.latest_behind`, as the police.uk
+    context page says it). Nothing when it is recent."""
+    from ..policeuk.reference import SOURCE
+
+    if not behind:
+        return
+    cat = catalogue()
+    for m in pack.measures:
+        if cat.get(m.measure_id).source == SOURCE and behind not in m.caveats:
+            m.caveats.append(behind)
 
 
 def meeting_for(con: duckdb.DuckDBPyConnection, day: dt.date) -> Meeting | None:

@@ -22,6 +22,7 @@ from .measures import (
     context_figures,
     context_measures,
     force_totals,
+    latest_behind,
     loaded_months,
     measure_metadata,
     missing_in_words,
@@ -33,5 +34,5 @@ from .revisions import revision_changes
 
 __all__ = ["ALL_RECORDS", "HEADERS", "UnknownPlace", "archive_name", "behind_in_words", "by_place", "context_caveats",
            "context_figures", "context_measures", "detect", "force_populations", "force_totals", "header_problem",
-           "ingest_police_uk", "loaded_months", "measure_metadata", "missing_in_words", "missing_months", "months_span",
-           "reference", "revision_changes", "validate_police_uk"]
+           "ingest_police_uk", "latest_behind", "loaded_months", "measure_metadata", "missing_in_words",
+           "missing_months", "months_span", "reference", "revision_changes", "validate_police_uk"]

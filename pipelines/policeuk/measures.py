@@ -10,7 +10,8 @@ For the dashboard: `context_figures(con, district)` gives the figures with month
 `context_caveats()` what to print beside them, `by_place(figures, month)` one month's figures as a
 table of measures by place, `loaded_months(con)` each month loaded with its revision and file, and
 `missing_months(con)` the months within those loaded that a street or outcomes file is missing for (said by
-`missing_in_words`); `months_span` says the months loaded and `behind_in_words` how far the latest is behind today.
+`missing_in_words`); `months_span` says the months loaded and `behind_in_words` how far the latest is behind today
+(`latest_behind`, the configured force's latest).
 """
 
 from __future__ import annotations
@@ -273,10 +274,10 @@ def _months_words(n: int) -> str:
                         + ([f"{months} month{'s' if months != 1 else ''}"] if months else []))
 
 
-def behind_in_words(latest: dt.date, today: dt.date, force: str) -> str | None:
+def behind_in_words(latest: dt.date, today: dt.date, force: str, *, to_load: bool = True) -> str | None:
     """What to say when the latest month of `force`'s police.uk files loaded is more than BEHIND_AT months before
-    today's month: how far behind it is, which months police.uk has published since, and how to load them. None
-    while it is recent."""
+    today's month: how far behind it is, which months police.uk has published since, and (`to_load`) how to load
+    them. None while it is recent."""
     from ..office import possessive
     from ..uk_time import month_words
 
@@ -288,6 +289,16 @@ def behind_in_words(latest: dt.date, today: dt.date, force: str) -> str | None:
     return (f"The latest police.uk month loaded is {month_words(latest)}, {_months_words(behind)} before this month "
             f"({month_words(today)}): the figures here are at least that old. police.uk publishes each month about "
             f"{_months_words(PUBLISHED_AFTER)} later, so it has {possessive(force)} months to about "
-            f"{month_words(published)}. Download the newer months' street and outcomes files from data.police.uk and "
-            'load them with "pccdash ingest" (a month\'s folder at once, e.g. '
-            f'"pccdash ingest {published:%Y-%m}/"; docs/police-uk.md says how).')
+            f"{month_words(published)}." + (
+                " Download the newer months' street and outcomes files from data.police.uk and load them with "
+                '"pccdash ingest" (a month\'s folder at once, e.g. '
+                f'"pccdash ingest {published:%Y-%m}/"; docs/police-uk.md says how).' if to_load else ""))
+
+
+def latest_behind(con: duckdb.DuckDBPyConnection, today: dt.date, *, to_load: bool = True) -> str | None:
+    """`behind_in_words` for the configured force's latest police.uk month loaded: None while it is recent, or when
+    no month of its files is loaded."""
+    force = reference().force
+    (latest,) = con.execute("SELECT max(period) FROM police_uk_month_current WHERE falls_within = ?",
+                            [force]).fetchone()
+    return None if latest is None else behind_in_words(latest, today, force, to_load=to_load)
