@@ -198,20 +198,23 @@ def test_the_pack_names_a_police_uk_month_republished_since_it_was_first_loaded(
     assert not any("republished" in c for c in by_id["cse_arrests"].caveats)  # the force's own figures: not police.uk's
 
 
-OLD = "The latest police.uk month loaded is November 2017, 10 years and 5 months before this month (April 2028): "
+OLD = ("The latest police.uk month loaded is November 2017, 3 years and 4 months before the meeting's month (March "
+       "2021): ")
 
 
-@pytest.mark.parametrize(("today", "old"), [("2018-02-20", False), ("2028-04-11", True)])
+@pytest.mark.parametrize(("meeting", "old"), [(dt.date(2018, 2, 15), False), (dt.date(2017, 12, 14), False),
+                                              (dt.date(2021, 3, 18), True)])
 def test_the_pack_says_beside_each_context_measure_how_old_police_uk_s_latest_month_is(
-        monkeypatch, context_db, context_plan, tmp_path, today, old):
+        monkeypatch, context_db, context_plan, tmp_path, meeting, old):
     """Regression: a pack made in 2028 showed police.uk's November 2017 beside the force's own figures with nothing
     to say it was over ten years old. Each context measure now says so among its caveats, as the police.uk context
-    page does, once the latest month loaded is more than three months before today's; the force's own measures do
-    not, and the pack does not tell its readers how to load files."""
-    monkeypatch.setenv("PCCDASH_TODAY", today)
+    page does, once the latest month loaded is more than three months before the meeting's month; the force's own
+    measures do not, and the pack does not tell its readers how to load files. It is judged at the meeting: the pack
+    of a meeting in December 2017, made again in 2028, says nothing of it."""
+    monkeypatch.setenv("PCCDASH_TODAY", "2028-04-11")
     db = copy_warehouse(context_db, tmp_path)
     with warehouse.connect(db) as con:
-        pack = build_pack(con, dt.date(2017, 12, 14), "tester")
+        pack = build_pack(con, meeting, "tester")
     by_id = {m.measure_id: m for m in pack.measures}
     said = [c for c in by_id[VIOLENCE].caveats if c.startswith("The latest police.uk month loaded")]
     assert [c for c in by_id[SHARE].caveats if c.startswith("The latest police.uk month loaded")] == said
@@ -220,7 +223,7 @@ def test_the_pack_says_beside_each_context_measure_how_old_police_uk_s_latest_mo
         assert said == []
         return
     assert len(said) == 1 and said[0].startswith(OLD), said
-    assert "so it has South Yorkshire Police's months to about February 2028." in said[0]
+    assert "so it has South Yorkshire Police's months to about January 2021." in said[0]
     assert "pccdash ingest" not in said[0]
 
 
@@ -228,7 +231,7 @@ def test_the_briefing_overview_says_beside_each_context_measure_how_old_police_u
         monkeypatch, context_db, context_plan):
     monkeypatch.setenv("PCCDASH_TODAY", "2028-04-11")
     at = internal(monkeypatch, context_db, "internal_pages/briefing.py", PCC)
-    at.date_input(key="meeting_date").set_value(dt.date(2017, 12, 14)).run()
+    at.date_input(key="meeting_date").set_value(dt.date(2021, 3, 18)).run()
     at.segmented_control(key="priority").set_value("Tackling crime and anti-social behaviour").run()
     assert not at.exception, at.exception
     read = [re.sub(r"\\(.)", r"\1", w.value) for w in at.warning]  # as read: Markdown's escapes removed
@@ -236,7 +239,7 @@ def test_the_briefing_overview_says_beside_each_context_measure_how_old_police_u
     # in the caveats of each of the two context measures, with how to load the newer months; none elsewhere
     assert len(beside) == 2, read
     assert all(w.startswith("**Caveats (") and "pccdash ingest" in w for w in beside)
-    monkeypatch.setenv("PCCDASH_TODAY", "2018-02-20")
+    # a meeting of December 2017, looked at in 2028: judged at the meeting, November 2017 was recent
     at = internal(monkeypatch, context_db, "internal_pages/briefing.py", PCC)
     at.date_input(key="meeting_date").set_value(dt.date(2017, 12, 14)).run()
     at.segmented_control(key="priority").set_value("Tackling crime and anti-social behaviour").run()

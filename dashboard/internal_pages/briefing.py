@@ -7,7 +7,7 @@ import re
 import streamlit as st
 
 from dashboard import auth, data, ui
-from pipelines import office, settings
+from pipelines import office
 from pipelines.briefing.loop_section import EMPTY_SHORT, since_last_meeting
 from pipelines.briefing.pack import (
     assemble,
@@ -51,8 +51,9 @@ cav = data.call(caveats, start=caveat_months(period)[0], end=period.month_key)
 statuses = analytics.status(period.month)
 loop = data.with_analytics(since_last_meeting, period.meeting, month=period.month, meeting=for_meeting)
 pack = assemble(period, analytics, cav, {}, user.email, charts=False, statuses=statuses, loop=loop)
-# as the pack says it beside each police.uk measure: how old police.uk's latest month loaded is, once over three months
-behind_caveats(pack, data.call(latest_behind, settings.today()))
+# as the pack says it beside each police.uk measure: how old police.uk's latest month loaded is at the meeting, once
+# over three months
+behind_caveats(pack, data.call(latest_behind, period.meeting, against="the meeting's month"))
 cat, f = catalogue(), force()
 if pack.caveats:
     ui.caveat_box(pack.caveats, label=GENERAL_CAVEATS_HEADING)

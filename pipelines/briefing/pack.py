@@ -293,7 +293,9 @@ def build_pack(con: duckdb.DuckDBPyConnection, meeting: dt.date, generated_by: s
     from ..policeuk.measures import latest_behind
 
     # figures years old read as this year's unless the pack says how old police.uk's latest month loaded is
-    behind_caveats(pack, latest_behind(con, settings.today(), to_load=False))
+    # judged at the meeting's day, as the Board reads the pack: a pack made again years later for a past meeting
+    # is not about data old by the time it was made
+    behind_caveats(pack, latest_behind(con, meeting, to_load=False, against="the meeting's month"))
     # a question put before on the measure and area of a draft, or of a saved question made from one, said after it
     notes = asked_notes(statuses, asked, saved_questions(con, period.month))
     pack.questions = [*(with_note(q, notes.get(q, "")) for q in pack.questions),
@@ -326,8 +328,8 @@ def republished_caveats(con: duckdb.DuckDBPyConnection, pack: Pack, period: Repo
 
 def behind_caveats(pack: Pack, behind: str | None) -> None:
     """Each police.uk context measure of the pack says `behind` among its caveats: how far the latest police.uk month
-    loaded is behind today's, once it is more than three months (`pipelines.policeuk.latest_behind`, as the police.uk
-    context page says it). Nothing when it is recent."""
+    loaded is behind the meeting's month, once it is more than three months (`pipelines.policeuk.latest_behind`, as
+    the police.uk context page says it of today's). Nothing when it is recent."""
     from ..policeuk.reference import SOURCE
 
     if not behind:

@@ -274,10 +274,12 @@ def _months_words(n: int) -> str:
                         + ([f"{months} month{'s' if months != 1 else ''}"] if months else []))
 
 
-def behind_in_words(latest: dt.date, today: dt.date, force: str, *, to_load: bool = True) -> str | None:
+def behind_in_words(latest: dt.date, today: dt.date, force: str, *, to_load: bool = True,
+                    against: str = "this month") -> str | None:
     """What to say when the latest month of `force`'s police.uk files loaded is more than BEHIND_AT months before
-    today's month: how far behind it is, which months police.uk has published since, and (`to_load`) how to load
-    them. None while it is recent."""
+    the month of `today`: how far behind it is, which months police.uk had published by then, and (`to_load`) how
+    to load them. `against` names that month in the sentence ("this month", or "the meeting's month" when `today`
+    is a meeting's day). None while it is recent."""
     from ..office import possessive
     from ..uk_time import month_words
 
@@ -286,7 +288,7 @@ def behind_in_words(latest: dt.date, today: dt.date, force: str, *, to_load: boo
         return None
     total = today.year * 12 + today.month - 1 - PUBLISHED_AFTER
     published = dt.date(total // 12, total % 12 + 1, 1)
-    return (f"The latest police.uk month loaded is {month_words(latest)}, {_months_words(behind)} before this month "
+    return (f"The latest police.uk month loaded is {month_words(latest)}, {_months_words(behind)} before {against} "
             f"({month_words(today)}): the figures here are at least that old. police.uk publishes each month about "
             f"{_months_words(PUBLISHED_AFTER)} later, so it has {possessive(force)} months to about "
             f"{month_words(published)}." + (
@@ -295,10 +297,11 @@ def behind_in_words(latest: dt.date, today: dt.date, force: str, *, to_load: boo
                 f'"pccdash ingest {published:%Y-%m}/"; docs/police-uk.md says how).' if to_load else ""))
 
 
-def latest_behind(con: duckdb.DuckDBPyConnection, today: dt.date, *, to_load: bool = True) -> str | None:
+def latest_behind(con: duckdb.DuckDBPyConnection, today: dt.date, *, to_load: bool = True,
+                  against: str = "this month") -> str | None:
     """`behind_in_words` for the configured force's latest police.uk month loaded: None while it is recent, or when
     no month of its files is loaded."""
     force = reference().force
     (latest,) = con.execute("SELECT max(period) FROM police_uk_month_current WHERE falls_within = ?",
                             [force]).fetchone()
-    return None if latest is None else behind_in_words(latest, today, force, to_load=to_load)
+    return None if latest is None else behind_in_words(latest, today, force, to_load=to_load, against=against)
