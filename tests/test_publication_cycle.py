@@ -828,7 +828,8 @@ def test_the_command_names_a_revised_period_in_words_a_quarter_and_12_months_too
     revised = pd.DataFrame({"measure": ["cse_charges"] * 3, "area": ["Rotherham"] * 3,
                             "period": ["2015-07", "12 months to 2015-07", "Q1 2015/16"],
                             "was": ["2", "22", "9"], "now": ["19", "[c]", "[c]"]})
-    cli._print_preview(SimpleNamespace(summary=["Published figures revised: 3."], revised=revised, sentences={}))
+    cli._print_preview(SimpleNamespace(summary=["Published figures revised: 3."], revised=revised, sentences={},
+                                       changed_lines=[]))
     said = capsys.readouterr().out
     name = "People charged with child sexual exploitation related offences"
     for period, was, now in (("July 2015", 2, 19), ("12 months to July 2015", 22, "[c]"),
