@@ -351,10 +351,10 @@ def ingest(paths, db, quiet):
                             recorded=lambda con, file_id, outcome: record_load(con, actor, file_id, outcome))
         # a month approved or published that this load changed (a late month ends or adds a caveat on the next)
         changed = []
-        if report.count("accepted") and changed_months(con) - changed_before:
+        if report.count("accepted") and (months := changed_months(con) - changed_before):
             from .publish.approval import newly_changed  # the pages' tables: only when there is something to say
 
-            changed = newly_changed(con, changed_before)
+            changed = newly_changed(con, months)
         revised = _revisions_made(con, report)
         months = accepted_months(con)
         # the months this load brought figures for: a gap between plans is said when the load is about it

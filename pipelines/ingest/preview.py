@@ -696,7 +696,8 @@ def accept(con: duckdb.DuckDBPyConnection, claims: Mapping, previews: Iterable[F
 
             path.write_bytes(p.data)
             outcomes += ingest(con, [path], loaded_by=identity, today=today, recorded=keep, stored=p.sha256).files
-    changed = newly_changed(con, changed_before) if any(o.outcome == "accepted" for o in outcomes) else []
+    loaded = any(o.outcome == "accepted" for o in outcomes)
+    changed = newly_changed(con, changed_months(con) - changed_before) if loaded else []
     return Accepted(outcomes, changed_lines(changed))
 
 

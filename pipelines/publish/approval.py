@@ -17,7 +17,7 @@ from ..flags import flag_place
 from ..resubmission import blocked_months, cleared_refusals, open_refusals, refusals
 from ..uk_time import month_words, uk_day, uk_day_words
 from ..warehouse import utc_now
-from .changes import breakdowns_changed_since_approval, caveats_changed_since_approval, changed_months
+from .changes import breakdowns_changed_since_approval, caveats_changed_since_approval
 
 APPROVAL_WITHDRAWN = "approval withdrawn"  # a publication_event: a withdrawn publication took the approval with it
 # a publication_event: a publication left the approved month out, because with what was already public its figures
@@ -226,12 +226,12 @@ def period_states(con: duckdb.DuckDBPyConnection) -> list[PeriodState]:
     return out
 
 
-def newly_changed(con: duckdb.DuckDBPyConnection, before: set[dt.date]) -> list[PeriodState]:
-    """The months a load made "changed": approved or published before it, changed by it (`before`: the months
-    `changes.changed_months` gave before the load). A late month's figures end or add a data check's caveat on the
-    month after it, and so change a month already published, which nothing else the load says would show."""
-    new = changed_months(con) - before
-    return [s for s in period_states(con) if s.period in new] if new else []
+def newly_changed(con: duckdb.DuckDBPyConnection, months: set[dt.date]) -> list[PeriodState]:
+    """The statuses of the months a load made "changed" (`months`: `changes.changed_months` after the load less
+    before it): approved or published before it, changed by it. A late month's figures end or add a data check's
+    caveat on the month after it, and so change a month already published, which nothing else the load says would
+    show."""
+    return [s for s in period_states(con) if s.period in months] if months else []
 
 
 def changed_lines(states: list[PeriodState]) -> list[str]:
