@@ -214,12 +214,21 @@ if view == "month":
     source = (f"mean and process {baseline_text(held)}" if held.fix_after is not None or held.start is not None
               else "mean and process limits from the data")
     gaps = missing_months(missing_between(frame["period"]))
-    st.caption(f"{len(frame)} months to {period.month_text}" + (f" ({gaps}: no figure, a break in the line)"
-                                                                 if gaps else "") + f"; {source}. "
-               f"{len(special)} month(s) show special-cause variation (marked with a triangle, square or diamond)."
-               + (" Limits are provisional: fewer than 12 months." if frame["provisional"].any() else ""))
+    count = f"{len(frame)} month{'' if len(frame) == 1 else 's'} to {period.month_text}"
+    if frame["upper"].notna().any():
+        st.caption(count + (f" ({gaps}: no figure, a break in the line)" if gaps else "") + f"; {source}. "
+                   f"{len(special)} month(s) show special-cause variation (marked with a triangle, square or "
+                   "diamond)." + (" Limits are provisional: fewer than 12 months." if frame["provisional"].any()
+                                  else ""))
+    else:
+        # one month (or one since a rebase) has no moving range: no limits are drawn, and none is judged
+        st.caption(f"{count}: too few months so far for process limits, so no month is judged against them.")
+    # only a rebase within the months charted, as the chart draws them and the pack lists them: one before the first
+    # month shown (an office whose figures begin years after it) changes none of the limits here
+    first, last = frame["period"].min(), frame["period"].max()
     for rebase in analytics.history.rebases_of(measure_id):
-        st.caption(f"Limits recalculated from {rebase.label}: {rebase.reason}")
+        if not frame.empty and first < pd.Timestamp(month_start(rebase.month)) <= last:
+            st.caption(f"Limits recalculated from {rebase.label}: {rebase.reason}")
     ui.event_list(events)
     if choice.view != "month":
         st.caption(f"Most months here have {choice.threshold} or fewer: read a single month with care "
