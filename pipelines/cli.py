@@ -1331,6 +1331,7 @@ def calendar_(db, month, count):
     """
     from .figures import parse_month
     from .return_calendar import (
+        first_due_month,
         grid,
         holidays_unlisted,
         incomplete_notices,
@@ -1345,12 +1346,19 @@ def calendar_(db, month, count):
     # a due date in a year whose bank holidays are not listed may be early: said before the grid is trusted
     unlisted = (load_calendar().holidays_unlisted([chosen]) if chosen else holidays_unlisted(recent_months(count)))
     with connect_read_only(db) as con:
+        start = first_due_month(con)
         if chosen:
             rows = return_status(con, chosen)
             notices = incomplete_notices(con, chosen)
         else:
             table = grid(con, recent_months(count))
             notices = incomplete_notices(con, latest_due_month())
+    before = (f"Months before {start:%B %Y} are not due: the office's returns begin with the earliest month of a "
+              "return loaded (or, before any is loaded, the latest month whose return can be due), and a return "
+              "loaded for an earlier month brings them back to it.")
+    if chosen and chosen < start:
+        click.echo(f"Nothing is due for {chosen:%B %Y}. {before}")
+        return
     if chosen:
         if not rows:
             click.echo(f"Nothing is due for {chosen:%B %Y} in the return calendar.")
@@ -1360,6 +1368,8 @@ def calendar_(db, month, count):
             click.echo(f"{r.measure:<32} {r.state:<10} {r.words()}")
     else:
         click.echo(table.set_index("month").T.to_string())
+        if recent_months(count)[0] < start:
+            click.echo(before)
     click.echo("")
     for line in notices or [f"Every figure due for {(chosen or latest_due_month()):%B %Y} has arrived."]:
         click.echo(line)

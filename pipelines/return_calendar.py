@@ -363,8 +363,12 @@ def statuses(con: duckdb.DuckDBPyConnection, months: list[dt.date], today: dt.da
         for p in r.months_unmatched:  # a measure that could not be read: any of the month's
             target[(p, None)] = r.file
     out: dict[dt.date, list[ReturnStatus]] = {}
+    start = first_due_month(con, today, cal)
     for month in months:
         rows = []
+        if month < start:  # before the office's first return: nothing was ever due to it
+            out[month] = rows
+            continue
         for part, measure, due in cal.due(month):
             got = arrived.get((month, measure))
             bad = refused_open.get((month, measure)) or (refused_open.get((month, None)) if not got else None)
@@ -388,6 +392,24 @@ def statuses(con: duckdb.DuckDBPyConnection, months: list[dt.date], today: dt.da
                                          due_today=today == due))
         out[month] = rows
     return out
+
+
+def first_due_month(con: duckdb.DuckDBPyConnection, today: dt.date | None = None,
+                    calendar: ReturnCalendar | None = None) -> dt.date:
+    """The first month whose return is counted as due: the earliest month any return file loaded (accepted or refused)
+    held a measure of the calendar for, or the latest month whose return can be due when that is earlier (or none is
+    loaded yet). An office that begins with the force's return for December 2026 was never sent January to November's:
+    calling them overdue would tell its Board that eleven returns were missing. A return loaded later for an earlier
+    month brings the start back to it, and a month after the start with nothing loaded is missing or overdue as ever;
+    `from` in return_calendar.yaml still says when each part of the return began."""
+    cal = calendar or load_calendar()
+    measures = sorted({m for r in cal.returns for m in r.measures})
+    first = con.execute(
+        """SELECT min(period) FROM (SELECT period, measure FROM file_coverage
+                                    UNION ALL SELECT period, measure FROM refused_coverage)
+           WHERE list_contains(?, measure)""", [measures]).fetchone()[0]
+    latest = latest_due_month(today)
+    return min(first, latest) if first is not None else latest
 
 
 def _held(con: duckdb.DuckDBPyConnection, months: list[dt.date]) -> dict[int, set[tuple[dt.date, str]]]:

@@ -48,3 +48,46 @@ def test_the_measure_page_says_one_month_has_no_limits_and_names_no_rebase_befor
     assert "2 months to January 2027; mean and process limits from the data." in shown, shown
     assert "Limits are provisional: fewer than 12 months." in shown
     assert "Limits recalculated from August 2014" not in shown
+
+
+def test_months_before_an_offices_first_return_are_not_overdue(monkeypatch, ref, db, tmp_path, run_cli):
+    """Regression: an office whose first return was December 2026 was told by the calendar, "pccdash plan", the
+    overview and its first Board pack that "the returns for 11 earlier months of the 12 months to December 2026
+    (January 2026, ... November 2026) are overdue or refused", returns the force never owed it. The months before
+    the earliest month of a return loaded are not due; a month after it with nothing loaded is overdue as ever, and a
+    return loaded for an earlier month brings the start back to it."""
+    import datetime as dt
+
+    from pipelines.briefing.pack import return_notices
+    from pipelines.return_calendar import grid
+
+    (ref / "return_calendar.yaml").write_text(
+        "returns:\n  - name: Main\n    measures: [cse_arrests, cse_referrals]\n    due_working_day: 5\n"
+        "bank_holidays: [2027-01-01]\n", encoding="utf-8")
+    monkeypatch.setenv("PCCDASH_TODAY", "2027-01-05")
+    with warehouse.connect(db) as con:
+        months = [dt.date(2026, 11, 1), dt.date(2026, 12, 1)]
+        # before any return is loaded, only the latest month whose return can be due is counted
+        assert grid(con, months)["cse_arrests"].tolist() == ["missing", "not due"]
+    grid_text = run_cli("calendar", "--db", db).stdout
+    assert "overdue" not in grid_text and "Months before December 2026 are not due" in grid_text
+
+    monkeypatch.setenv("PCCDASH_TODAY", "2027-03-10")
+    load(db, tmp_path / "december.csv", month_of("2026-12"))
+    load(db, tmp_path / "february.csv", month_of("2027-02"))
+    with warehouse.connect(db) as con:
+        states = grid(con, [dt.date(2026, 11, 1), *months[1:], dt.date(2027, 1, 1)])
+        assert states.set_index("month")["cse_arrests"].to_dict() == {
+            "2027-01": "overdue", "2026-12": "arrived", "2026-11": "not due"}
+        notices = return_notices(con, dt.date(2027, 2, 1), dt.date(2027, 3, 18))
+    assert any("January 2027" in n for n in notices), notices
+    assert not any("2026" in n for n in notices), notices  # December arrived; the months before it were never due
+    plan = run_cli("plan", "--month", "2026-12", "--db", db).stdout
+    assert "overdue or refused" not in plan, plan
+    said = run_cli("calendar", "--month", "2026-06", "--db", db).stdout
+    assert said.startswith("Nothing is due for June 2026. Months before December 2026 are not due"), said
+
+    load(db, tmp_path / "october.csv", month_of("2026-10"))  # history sent later: the start moves back to it
+    with warehouse.connect(db) as con:
+        assert grid(con, [dt.date(2026, 9, 1), dt.date(2026, 11, 1)])["cse_arrests"].tolist() == [
+            "overdue", "not due"]
