@@ -31,6 +31,7 @@ from pipelines.plan import (
 )
 from pipelines.plan.narrative import concern_question, signal_sentence
 from pipelines.plan.periods import month_number
+from pipelines.plan.status import assurance_said
 from pipelines.plan.synthetic import figures_from_series, synthetic_figures
 
 N = 30  # April 2014 .. September 2016
@@ -255,6 +256,24 @@ def test_failed_aspiration_drafts_a_question(statuses):
         assert s.upper == pytest.approx(86.32)
         assert (s.assurance, s.assurance_icon) == ("consistently fails", "fail")
         assert any("aspiration (at least 95.0%)" in q for q in s.questions)
+
+
+def test_provisional_limits_judge_no_aspiration_and_draft_no_question():
+    # a new office: two months of 1 charge in each district, 4 for the force, against at least 12 a month. Two
+    # equal months give limits of one value, 4 to 4: "will consistently miss" and a question to the Chief Constable
+    # would rest on nothing
+    two = {("cse_charges", d): [1, 1] for d in DISTRICTS}
+    [s] = [x for x in plan_status(figures_from_series(two, "2014-04"), "2014-05", "South Yorkshire", plans=PLANS,
+                                  history=NO_HISTORY) if x.measure_id == "cse_charges"]
+    assert s.provisional and s.target == 12 and (s.lower, s.upper) == (4, 4)
+    assert (s.assurance_icon, s.assurance, s.questions) == (None, None, [])
+    assert assurance_said(s) == "Too few months to judge"
+    assert s.assurance_sentence == ("Whether CSE charges across South Yorkshire will consistently meet the aspiration "
+                                    f"({s.aspiration}) is judged once the process limits rest on 12 months.")
+    # twelve months on, the limits are no longer provisional: the same figures are judged
+    [later] = [x for x in plan_status(figures_from_series({k: [1] * 12 for k in two}, "2014-04"), "2015-03",
+                                      "South Yorkshire", plans=PLANS, history=NO_HISTORY) if x.measure_id == "cse_charges"]
+    assert not later.provisional and later.assurance_icon == "fail" and later.questions
 
 
 def test_change_aspiration_against_the_baseline(statuses):

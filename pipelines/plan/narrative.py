@@ -279,6 +279,12 @@ def assurance_sentence(measure: Measure, area: str, is_force: bool, icon: str | 
     return ""
 
 
+def assurance_pending(measure: Measure, area: str, is_force: bool, target_text: str) -> str:
+    """What is said of the aspiration while the process limits are provisional: too few months to judge it."""
+    return (f"Whether {subject(measure, start_of_sentence=False)} {area_phrase(area, is_force)} will consistently "
+            f"meet the aspiration ({target_text}) is judged once the process limits rest on 12 months.")
+
+
 def concern_question(measure: Measure, area: str, is_force: bool, side: int, since: int, latest: int) -> str:
     """The question a concerning signal puts to the Chief Constable."""
     change_word = "rise" if side > 0 else "fall"

@@ -108,6 +108,8 @@ ASSURANCE_WORDS = {
     "fail": "Will consistently miss the aspiration",
     "hit_and_miss": "May or may not meet the aspiration (hit and miss)",
 }
+# variation before a chart has limits; assurance while its limits are provisional
+TOO_FEW_TO_JUDGE = "Too few months to judge"
 ASSURANCE_TEXT = {
     "pass": "consistently meets",
     "fail": "consistently fails",
@@ -657,7 +659,7 @@ def variation_text(icon: str | None) -> str:
 def variation_words(icon: str | None, *, judged: bool = True) -> str:
     """The variation as headings and tables word it; "Too few months to judge" before a chart has limits."""
     if not judged:
-        return "Too few months to judge"
+        return TOO_FEW_TO_JUDGE
     return VARIATION_WORDS.get(icon or "", "No figure")
 
 

@@ -26,6 +26,7 @@ from .narrative import (
     aspiration_progress,
     aspiration_question,
     aspiration_text,
+    assurance_pending,
     assurance_sentence,
     concern_question,
     extreme_phrase,
@@ -36,6 +37,7 @@ from .narrative import (
 from .periods import PeriodSpan, change, financial_year_start, month_label, month_number, month_start
 from .series import Panel, rate_per_100k
 from .spc import (
+    TOO_FEW_TO_JUDGE,
     SeriesSpc,
     SpcResult,
     assurance,
@@ -367,7 +369,11 @@ class PlanAnalytics:
                     progress = aspiration_progress(measure, "financial_year", label, _opt(judged_ytd.value),
                                                    period_target * share, pm.increase_is, judged_ytd.complete,
                                                    whole_year=year_over, share=year_over and share < 1)
-                if latest is not None:
+                if latest is not None and provisional:
+                    # limits from a few months (two equal months give limits of one value) say nothing yet of
+                    # whether the process will meet the aspiration: not judged, and no question put on it
+                    asp_sentence = assurance_pending(measure, area_name, is_force, aspiration)
+                elif latest is not None:
                     assurance_icon = assurance(latest.lower, latest.upper, target, pm.increase_is)
                     assurance_words = assurance_text(assurance_icon)
                     asp_sentence = assurance_sentence(measure, area_name, is_force, assurance_icon,
@@ -440,7 +446,11 @@ def variation_said(s: MeasureStatus) -> str:
 
 def assurance_said(s: MeasureStatus) -> str:
     """The status's assurance in the pages' words ("" when no aspiration is judged)."""
-    return assurance_words(s.assurance_icon) if s.plan_in_force else NOT_JUDGED
+    if not s.plan_in_force:
+        return NOT_JUDGED
+    if s.provisional and s.target is not None and not s.assurance_icon:
+        return TOO_FEW_TO_JUDGE  # judged once the limits rest on enough months
+    return assurance_words(s.assurance_icon)
 
 
 def figures_shown(s: MeasureStatus) -> tuple[list[tuple[str, int, int]], list[tuple[str, int, int]]]:
