@@ -313,8 +313,8 @@ def test_a_year_not_complete_says_so_naming_only_its_published_months(tmp_path):
     # no quarter of it: May 2022 is held back, and with it the first quarter
     assert running.startswith("Every figure published for the financial year 2022/23 (April 2022 to March 2023), "
                               "by area: its months and the 12-month periods ending in it. "
-                              "The year is not complete: its months published so far run from April 2022 to June "
-                              "2022; the year's total is given once every month of it is published."), running
+                              "The year is not complete: its months published so far are April and June 2022; the "
+                              "year's total is given once every month of it is published."), running
     assert "May 2022" not in running and "2 months" not in running and "3 months" not in running
     # an earlier year of which only some months were ever published: the same, not "so far"
     earlier = opening(pages.tables_year_page(view, "tables-2015-16"))
@@ -374,17 +374,18 @@ def test_the_tables_page_says_a_later_year_is_given_once_each_of_its_months_is(m
     """Regression: the Tables page's "Financial years" table showed 2021/22, the latest year published as a whole,
     and said nothing of 2022/23, whose months to June 2022 were published (the summary says "a later year is given
     once each of its months is"). It now says so under the table and names the later year's published months only:
-    May 2022, held back, is neither named nor counted. In the app and on the static site."""
+    May 2022, held back, is neither named nor counted, nor taken in by a run ("April 2022 to June 2022" told a reader
+    May was published). In the app and on the static site."""
     from dashboard_helpers import public, texts
 
     folder = tmp_path / "pub"
     view = folder_with_gap(folder, last="2022-06", gap=("2015-07", "2020-04"), leave=("2022-05",))
     said = ("This is the latest financial year whose every month is published: a later year is given once each of "
-            "its months is. The financial year 2022/23 is not complete: its months published so far run from April "
-            "2022 to June 2022.")
+            "its months is. The financial year 2022/23 is not complete: its months published so far are April and "
+            "June 2022.")
     page = pages.tables_page(view)
     assert financial_years_note(page) == said
-    assert "May 2022" not in said and "2 months" not in said and "3 months" not in said
+    assert not any(w in said for w in ("May", "2 months", "3 months", "2 of", "except", " to June"))
     at = public(monkeypatch, folder, "public_pages/tables.py")
     assert not at.exception, at.exception
     assert said in texts(at)
@@ -412,3 +413,47 @@ def test_an_earlier_year_left_incomplete_is_named_with_its_published_months(tmp_
         "This is the latest financial year whose every month is published: a later year is given once each of its "
         "months is. Of the financial year 2015/16, the months published run from April 2015 to July 2015. The "
         "financial year 2016/17 is not complete: its months published so far run from April 2016 to May 2016.")
+
+
+def test_a_year_s_page_lists_its_published_months_when_one_between_is_held_back_in_the_app_and_on_the_static_site(
+        monkeypatch, tmp_path):
+    """Regression: a year's page gave its published months as a run, "April 2015 to July 2015", though May 2015 was
+    held back: it told a reader May was published. A run broken by a month not published is now a list of the months
+    published, and the month held back is neither named, counted nor hinted at. In the app and on the static site."""
+    from dashboard_helpers import public, texts
+
+    folder = tmp_path / "pub"
+    view = folder_with_gap(folder, last="2022-06", gap=("2015-07", "2020-04"), leave=("2015-05", "2022-05"))
+    earlier = ("Its months published are April, June and July 2015; the year's total is given once every month of it "
+               "is published.")
+    running = ("The year is not complete: its months published so far are April and June 2022; the year's total is "
+               "given once every month of it is published.")
+    assert earlier in opening(pages.tables_year_page(view, "2015-16"))
+    assert running in opening(pages.tables_year_page(view, "2022-23"))
+    for said in (earlier, running):
+        assert not any(w in said for w in ("May", "2 of", "3 of", "except", " to July", " to June"))
+    at = public(monkeypatch, folder, "public_pages/tables_year.py")
+    at.query_params["year"] = "2022-23"
+    at.run()
+    assert not at.exception, at.exception
+    assert running in texts(at)
+    out = tmp_path / "site"
+    out.mkdir()
+    site.build_site(view, out)
+    import html
+    import re
+
+    page = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", (out / "tables-2015-16.html").read_text("utf-8"))).split())
+    assert earlier in page
+
+
+@pytest.mark.parametrize("months,said", [
+    (["2027-04"], "month published is April 2027"),
+    (["2027-04", "2027-05", "2027-06"], "months published run from April 2027 to June 2027"),
+    (["2027-06", "2027-04"], "months published are April and June 2027"),
+    (["2027-04", "2027-05", "2027-07"], "months published are April, May and July 2027"),
+    (["2027-11", "2028-01"], "months published are November 2027 and January 2028"),
+    (["2027-12", "2028-01", "2028-03"], "months published are December 2027, January 2028 and March 2028"),
+])
+def test_a_year_s_published_months_are_a_run_only_when_unbroken(months, said):
+    assert pages.months_published(months) == said

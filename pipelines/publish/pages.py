@@ -26,6 +26,7 @@ from ..public import (
     hidden_key,
     hidden_why,
     latest_first,
+    month_runs,
     month_text,
     months_phrase,
     number,
@@ -917,8 +918,8 @@ def later_years_note(view: SnapshotView, year: str) -> str:
     later year has months published: as the summary says, that it is the latest year whose every month is published
     and a later one is given once each of its months is; then which months of each later year are published,
     naming only those (a month held back or withdrawn is never named or counted): "The financial year 2027/28 is not
-    complete: its months published so far run from April 2027 to February 2028." "" when no later month is
-    published."""
+    complete: its months published so far run from April 2027 to February 2028.", or "... are April and June 2027."
+    when a month between is not published (`months_published`). "" when no later month is published."""
     months = periods(view, "month")
     later: dict[str, list[str]] = {}
     for month in months:
@@ -930,14 +931,34 @@ def later_years_note(view: SnapshotView, year: str) -> str:
     said = ["This is the latest financial year whose every month is published: a later year is given once each of "
             "its months is."]
     for of, held in sorted(later.items()):
-        span = (month_text(held[0]) if len(held) == 1
-                else f"{month_text(held[0])} to {month_text(held[-1])}")
-        runs = "month published{} is" if len(held) == 1 else "months published{} run from"
         if held[-1] == latest and held[-1] < f"{int(of[:4]) + 1}-03":  # the year still running
-            said.append(f"The financial year {of} is not complete: its {runs.format(' so far')} {span}.")
+            said.append(f"The financial year {of} is not complete: its {months_published(held, so_far=True)}.")
         else:
-            said.append(f"Of the financial year {of}, the {runs.format('')} {span}.")
+            said.append(f"Of the financial year {of}, the {months_published(held)}.")
     return " ".join(said)
+
+
+def months_listed(months: list[str]) -> str:
+    """"April and June 2027", "April, May and July 2027", "November 2027 and January 2028": exactly the months given,
+    each named, the year said once when they are all of one calendar year."""
+    names = [str(month_text(m)) for m in sorted(months)]
+    if len({m[:4] for m in months}) == 1:
+        names = [n.rsplit(" ", 1)[0] for n in names[:-1]] + names[-1:]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def months_published(months: list[str], so_far: bool = False) -> str:
+    """Which of a financial year's months are published, naming those and only those: "months published run from
+    April 2027 to June 2027" when they are one unbroken run, "months published are April and June 2027" when they are
+    not (a run would name the months between as published, and a month held back or withdrawn is never named, counted
+    or hinted at), "month published is April 2027" of one; `so_far` says "published so far"."""
+    published = "published so far" if so_far else "published"
+    months = sorted(months)
+    if len(months) == 1:
+        return f"month {published} is {month_text(months[0])}"
+    if len(month_runs(months)) == 1:
+        return f"months {published} run from {month_text(months[0])} to {month_text(months[-1])}"
+    return f"months {published} are {months_listed(months)}"
 
 
 # What a year's page holds of each kind, as its opening sentence says it.
@@ -949,21 +970,19 @@ def year_not_whole(view: SnapshotView, year: str, months: list[str]) -> str:
     """Why a financial year's page has no figure for the year as a whole, naming only its published months (a month
     held back or withdrawn is never named or counted): "The year is not complete: its months published so far run
     from April 2027 to February 2028; the year's total is given once every month of it is published." for the year
-    still running (its latest month published is the latest month published of any year); "" when the year's total
-    is published."""
+    still running (its latest month published is the latest month published of any year); the months are listed
+    rather than run ("April and June 2027") when one between is not published (`months_published`); "" when the
+    year's total is published."""
     if year in periods(view, "financial_year"):
         return ""
     then = "the year's total is given once every month of it is published."
     if not months:
         return f"The year's total is not given: {then}"
-    span = month_text(months[0]) if len(months) == 1 else f"{month_text(months[0])} to {month_text(months[-1])}"
     latest = max(periods(view, "month"), default=None)
     ends = f"{int(str(year)[:4]) + 1}-03"
     if months[-1] == latest and months[-1] < ends:
-        runs = "its month published so far is" if len(months) == 1 else "its months published so far run from"
-        return f"The year is not complete: {runs} {span}; {then}"
-    runs = "Its month published is" if len(months) == 1 else "Its months published run from"
-    return f"{runs} {span}; {then}"
+        return f"The year is not complete: its {months_published(months, so_far=True)}; {then}"
+    return f"Its {months_published(months)}; {then}"
 
 
 def tables_year_page(view: SnapshotView, year: str) -> Page:
