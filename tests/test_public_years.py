@@ -457,3 +457,36 @@ def test_a_year_s_page_lists_its_published_months_when_one_between_is_held_back_
 ])
 def test_a_year_s_published_months_are_a_run_only_when_unbroken(months, said):
     assert pages.months_published(months) == said
+
+
+def test_the_tables_page_says_how_a_year_s_total_is_given_when_no_year_is_published_whole(monkeypatch, tmp_path):
+    """Regression: with only months of the first financial year published (April to September 2014, July held back)
+    the Tables page had no Financial years table and said nothing of why. It now says, where the table would be, that
+    a financial year's total is given once each of its months is published, and names that year's published months
+    only. In the app and on the static site."""
+    from dashboard_helpers import public, texts
+
+    folder = tmp_path / "pub"
+    view = folder_with_gap(folder, last="2014-09", gap=("2014-09", "2014-10"), leave=("2014-07",))
+    assert pages.periods(view, "financial_year") == []
+    said = ("No financial year is published as a whole yet: a financial year's total is given once each of its "
+            "months is published. The financial year 2014/15 is not complete: its months published so far are April, "
+            "May, June, August and September 2014.")
+    assert financial_years_note(pages.tables_page(view)) == said
+    at = public(monkeypatch, folder, "public_pages/tables.py")
+    assert not at.exception, at.exception
+    assert said in texts(at)
+    out = tmp_path / "site"
+    out.mkdir()
+    site.build_site(view, out)
+    import html
+    import re
+
+    built = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", (out / "tables.html").read_text("utf-8"))).split())
+    assert said in built
+
+
+def test_the_tables_page_has_no_financial_years_heading_when_no_month_is_published(tmp_path):
+    view = folder_with_gap(tmp_path / "pub", last="2014-06", gap=("2014-03", "2014-07"))
+    assert pages.periods(view, "month") == []
+    assert pages.no_whole_year_note(view) == ""

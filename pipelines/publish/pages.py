@@ -874,6 +874,8 @@ def tables_page(view: SnapshotView) -> Page:
     for kind in HEADLINE_ORDER:
         found = periods(view, kind)
         if not found:
+            if kind == "financial_year" and (none := no_whole_year_note(view)):
+                blocks += [Heading(TABLE_HEADINGS[kind]), Paragraph(none)]
             continue
         blocks += [Heading(TABLE_HEADINGS[kind]), period_table(view, kind, found[-1])]
         if kind == "financial_year" and (later := later_years_note(view, found[-1])):
@@ -920,22 +922,43 @@ def later_years_note(view: SnapshotView, year: str) -> str:
     naming only those (a month held back or withdrawn is never named or counted): "The financial year 2027/28 is not
     complete: its months published so far run from April 2027 to February 2028.", or "... are April and June 2027."
     when a month between is not published (`months_published`). "" when no later month is published."""
+    said = years_months_said(view, str(year))
+    if not said:
+        return ""
+    return " ".join(["This is the latest financial year whose every month is published: a later year is given once "
+                     "each of its months is.", *said])
+
+
+def no_whole_year_note(view: SnapshotView) -> str:
+    """What the Tables page says in place of its Financial years table when no financial year is published as a whole,
+    only months of one or more: that a year's total is given once each of its months is published, then which months
+    of each year are published, naming only those: "No financial year is published as a whole yet: a financial
+    year's total is given once each of its months is published. The financial year 2014/15 is not complete: its
+    months published so far run from April 2014 to June 2014." "" when no month is published."""
+    said = years_months_said(view, "")
+    if not said:
+        return ""
+    return " ".join(["No financial year is published as a whole yet: a financial year's total is given once each of "
+                     "its months is published.", *said])
+
+
+def years_months_said(view: SnapshotView, after: str) -> list[str]:
+    """A sentence for each financial year later than `after` with a month published, oldest first, saying which of
+    its months are published, naming only those (`months_published`): "The financial year 2027/28 is not complete:
+    its months published so far run from April 2027 to February 2028." of the year still running, "Of the financial
+    year 2015/16, the months published are April and June 2015." of an earlier one."""
     months = periods(view, "month")
     later: dict[str, list[str]] = {}
     for month in months:
-        if (of := financial_year_of("month", month)) > str(year):
+        if (of := financial_year_of("month", month)) > after:
             later.setdefault(of, []).append(month)
-    if not later:
-        return ""
-    latest = max(months)
-    said = ["This is the latest financial year whose every month is published: a later year is given once each of "
-            "its months is."]
+    said = []
     for of, held in sorted(later.items()):
-        if held[-1] == latest and held[-1] < f"{int(of[:4]) + 1}-03":  # the year still running
+        if held[-1] == max(months) and held[-1] < f"{int(of[:4]) + 1}-03":  # the year still running
             said.append(f"The financial year {of} is not complete: its {months_published(held, so_far=True)}.")
         else:
             said.append(f"Of the financial year {of}, the {months_published(held)}.")
-    return " ".join(said)
+    return said
 
 
 def months_listed(months: list[str]) -> str:
