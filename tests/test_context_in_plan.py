@@ -198,6 +198,29 @@ def test_the_pack_names_a_police_uk_month_republished_since_it_was_first_loaded(
     assert not any("republished" in c for c in by_id["cse_arrests"].caveats)  # the force's own figures: not police.uk's
 
 
+
+def test_the_briefing_overview_names_a_police_uk_month_republished_as_the_pack_does(monkeypatch, context_db,
+                                                                                    context_plan, tmp_path):
+    """Regression: the pack said beside each police.uk context measure that police.uk republished November 2017 after
+    it was first loaded; the Briefing overview, showing the same figures, did not. It now says the same words, from
+    the same rule, in each context measure's caveats and nowhere else."""
+    db = copy_warehouse(context_db, tmp_path)
+    republish_without_barnsley_burglary(db, tmp_path)
+    with warehouse.connect(db) as con:
+        pack = build_pack(con, dt.date(2017, 12, 14), "tester")
+    said = next(c for c in next(m for m in pack.measures if m.measure_id == VIOLENCE).caveats
+                if c.startswith("police.uk republished"))
+    at = internal(monkeypatch, db, "internal_pages/briefing.py", PCC)
+    at.date_input(key="meeting_date").set_value(dt.date(2017, 12, 14)).run()
+    at.segmented_control(key="priority").set_value("Tackling crime and anti-social behaviour").run()
+    assert not at.exception, at.exception
+    read = [re.sub(r"\\(.)", r"\1", w.value) for w in at.warning]  # as read: Markdown's escapes removed
+    beside = [w for w in read if said in w]
+    assert len(beside) == 2, read  # the two context measures counted from the street file
+    assert all(w.startswith("**Caveats (") for w in beside)
+    assert "republished" not in " ".join(w for w in read if w not in beside)
+
+
 OLD = ("The latest police.uk month loaded is November 2017, 3 years and 4 months before the meeting's month (March "
        "2021): ")
 

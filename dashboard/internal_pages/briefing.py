@@ -10,6 +10,7 @@ from dashboard import auth, data, ui
 from pipelines import office
 from pipelines.briefing.loop_section import EMPTY_SHORT, since_last_meeting
 from pipelines.briefing.pack import (
+    add_republished,
     assemble,
     behind_caveats,
     cancelled_notices,
@@ -18,6 +19,7 @@ from pipelines.briefing.pack import (
     meeting_for,
     meeting_notice,
     period_notices,
+    republished_said,
     return_notices,
 )
 from pipelines.briefing.tables import GENERAL_CAVEATS_HEADING, area_table, incomplete_notes, summary_table
@@ -51,6 +53,9 @@ cav = data.call(caveats, start=caveat_months(period)[0], end=period.month_key)
 statuses = analytics.status(period.month)
 loop = data.with_analytics(since_last_meeting, period.meeting, month=period.month, meeting=for_meeting)
 pack = assemble(period, analytics, cav, {}, user.email, charts=False, statuses=statuses, loop=loop)
+# as the pack says it beside each police.uk measure: which months of its figures police.uk republished
+add_republished(pack, data.call(republished_said, tuple(m.measure_id for m in pack.measures),
+                                *caveat_months(period)) or {})
 # as the pack says it beside each police.uk measure: how old police.uk's latest month loaded is at the meeting, once
 # over three months
 behind_caveats(pack, data.call(latest_behind, period.meeting, against="the meeting's month"))

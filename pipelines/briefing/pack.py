@@ -309,21 +309,37 @@ def build_pack(con: duckdb.DuckDBPyConnection, meeting: dt.date, generated_by: s
 
 def republished_caveats(con: duckdb.DuckDBPyConnection, pack: Pack, period: ReportingPeriod) -> None:
     """Each police.uk context measure of the pack says which months of its figures police.uk republished, with counts
-    changed, since they were first loaded (the months its caveats may be about: ``caveat_months``), as the police.uk
-    context page lists them: a figure of such a month is not the one a reader may have seen before."""
+    changed, since they were first loaded (`republished_said`), as the police.uk context page lists them: a figure of
+    such a month is not the one a reader may have seen before."""
+    add_republished(pack, republished_said(con, tuple(m.measure_id for m in pack.measures), *caveat_months(period)))
+
+
+def republished_said(con: duckdb.DuckDBPyConnection, measure_ids: tuple[str, ...], first: str,
+                     last: str) -> dict[str, str]:
+    """What each police.uk context measure of `measure_ids` says of the months `first` to `last` (YYYY-MM: the months
+    a briefing's caveats may be about, ``caveat_months``) police.uk republished with counts changed since they were
+    first loaded (`pipelines.policeuk.revisions.republished_words`), by measure id; a measure of the force's own, or
+    with no such month, is left out. The pack and the Briefing overview both say it (`add_republished`)."""
     from ..policeuk.reference import SOURCE
     from ..policeuk.revisions import kind_of, republished_words
 
-    cat, said = catalogue(), {}
-    first, last = caveat_months(period)
-    for m in pack.measures:
-        if cat.get(m.measure_id).source != SOURCE:
+    cat, by_kind, said = catalogue(), {}, {}
+    for measure_id in measure_ids:
+        if cat.get(measure_id).source != SOURCE:
             continue
-        kind = kind_of(m.measure_id)
-        if kind not in said:
-            said[kind] = republished_words(con, kind, first, last)
-        if said[kind]:
-            m.caveats.append(said[kind])
+        kind = kind_of(measure_id)
+        if kind not in by_kind:
+            by_kind[kind] = republished_words(con, kind, first, last)
+        if by_kind[kind]:
+            said[measure_id] = by_kind[kind]
+    return said
+
+
+def add_republished(pack: Pack, said: dict[str, str]) -> None:
+    """Puts among each measure's caveats what `republished_said` says of it, once."""
+    for m in pack.measures:
+        if (words := said.get(m.measure_id)) and words not in m.caveats:
+            m.caveats.append(words)
 
 
 def behind_caveats(pack: Pack, behind: str | None) -> None:
