@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from .catalogue import catalogue, optional_file_mtime
+from .catalogue import catalogue, optional_file_mtime, reference_file
 from .errors import ConfigError
 
 FILE = "events.yaml"
@@ -175,14 +175,14 @@ def _measures(raw: object, known: list[str], where: str) -> tuple[str, ...] | No
         return None
     items = [raw] if isinstance(raw, str) else raw
     if not isinstance(items, list) or not items or not all(isinstance(m, str) for m in items):
-        raise ConfigError(f"{where}: measures should be all, or a list of measure ids from measures.yaml, "
-                          "e.g. measures: [cse_arrests, cse_charges].")
+        raise ConfigError(f'{where}: measures should be all, or a list of measure ids from '
+                          f'"{reference_file("measures.yaml")}", e.g. measures: [cse_arrests, cse_charges].')
     for m in items:
         if m not in known:
             hint = difflib.get_close_matches(m, known, n=1)
             extra = f' (did you mean "{hint[0]}"?)' if hint else ""
             raise ConfigError(f'{where}: "{m}" is not in the measure catalogue{extra}; list measure ids from '
-                              "measures.yaml, or write measures: all.")
+                              f'"{reference_file("measures.yaml")}", or write measures: all.')
     return tuple(dict.fromkeys(items))
 
 

@@ -20,7 +20,7 @@ import pandas as pd
 import yaml
 
 from . import settings
-from .catalogue import catalogue, district_now, force, listed, reference_dir
+from .catalogue import catalogue, district_now, force, listed, reference_dir, reference_file
 from .errors import ConfigError
 from .resubmission import FileRef, refusals
 from .uk_time import month_words, uk_day, uk_day_words
@@ -155,8 +155,8 @@ def calendar_from_text(text: str, path: str | Path = FILE_NAME) -> ReturnCalenda
                 extra = f' (did you mean "{hint[0]}"?)' if hint else ""
                 kind = ("is a police.uk measure, which no return reports" if m in cat.ids()
                         else "is not a measure of the force's return")
-                fail((*at, "measures", j), f'{label}: "{m}" {kind}{extra}. Use an id from measures.yaml whose '
-                                           "source is force_return.")
+                fail((*at, "measures", j), f'{label}: "{m}" {kind}{extra}. Use an id from '
+                                           f'"{reference_file("measures.yaml")}" whose source is force_return.')
         if len(set(measures)) != len(measures):
             twice = next(m for m in measures if measures.count(m) > 1)
             fail((*at, "measures"), f'{label}: "{twice}" is listed twice; list it once.')

@@ -370,3 +370,24 @@ def test_a_measure_named_by_an_abbreviation_keeps_its_capitals_inside_a_sentence
     shown = texts(at)
     assert "cSE" not in shown
     assert "CSE suspects identified" in shown and "of all CSE suspects identified" in shown
+
+
+def test_with_no_measure_declared_broken_down_the_page_names_the_measures_file_in_force(monkeypatch, db, ref):
+    """Regression: with no measure declared broken down, the page said "measures.yaml lists a measure's breakdowns",
+    which an office keeping its own reference folder (PCCDASH_REFERENCE_DIR) could take for the bundled copy, which
+    nothing reads. It names the file read."""
+    import yaml
+
+    for name, key in (("measures.yaml", "measures"), ("dimensions.yaml", "published")):
+        data = yaml.safe_load((ref / name).read_text(encoding="utf-8"))
+        if key == "measures":
+            for m in data["measures"]:
+                m.pop("breakdowns", None)
+        else:
+            data["published"] = []
+        (ref / name).write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    build(db, breakdowns=False)
+    at = internal(monkeypatch, db, "internal_pages/breakdowns.py", PCC)
+    assert not at.exception, at.exception
+    shown = re.sub(r"\\(.)", r"\1", texts(at))  # as read: Markdown's escapes removed
+    assert f'a measure\'s breakdowns are listed under "breakdowns" in "{ref / "measures.yaml"}".' in shown, shown

@@ -3,6 +3,7 @@ may report only the force_return ones, and the catalogue refuses a file that wou
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -117,8 +118,10 @@ def test_a_police_uk_crime_type_must_feed_a_police_uk_measure(reference_copy, tm
     data = yaml.safe_load(police.read_text())
     data["crime_types"][0]["measure"] = "cse_arrests"
     police.write_text(yaml.safe_dump(data, sort_keys=False))
-    with pytest.raises(ConfigError, match='counts towards "cse_arrests", which is not a measure of measures.yaml '
-                                          "with source: police_uk"):
+    # the measures.yaml read, the office's own where PCCDASH_REFERENCE_DIR points: not the bundled copy
+    in_force = f'"{tmp_path / "reference" / "measures.yaml"}"'
+    with pytest.raises(ConfigError, match=re.escape(f'counts towards "cse_arrests", which is not a measure of '
+                                                    f"{in_force} with source: police_uk")):
         reference()
 
 

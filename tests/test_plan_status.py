@@ -464,6 +464,15 @@ def test_plan_file_errors(data, message):
     assert "plan.yaml" in str(info.value)
 
 
+def test_a_plan_measure_not_in_the_catalogue_names_the_measures_file_in_force(ref):
+    """Regression: with PCCDASH_REFERENCE_DIR pointing at the office's own reference folder, a plan measure not in
+    the catalogue was told "plan measures are measure ids from measures.yaml", which the office could take for the
+    bundled copy, which nothing reads. It names the file read."""
+    with pytest.raises(ConfigError) as info:
+        plans_from_dict(broken(measure="cse_chargez"))
+    assert str(info.value).endswith(f'plan measures are measure ids from "{ref / "measures.yaml"}".'), info.value
+
+
 def test_overlapping_plans_and_measure_twice():
     one, two = plan_dict()["plans"][0], plan_dict()["plans"][0]
     two = {**two, "name": "Next plan", "start": "2017-01", "end": "2020-03"}

@@ -546,3 +546,12 @@ def test_the_months_detail_gives_each_due_day_in_words_and_downloads_the_date(mo
     assert detail.loc["CSE arrests", "Due"] == "6 November 2026"
     csv = next(body for name, body in reversed(served) if name == "return-2026-10.csv")
     assert set(pd.read_csv(io.BytesIO(csv))["Due"]) == {"2026-11-06"}
+
+
+def test_a_calendar_measure_not_of_the_return_names_the_measures_file_in_force(ref):
+    """Regression: with PCCDASH_REFERENCE_DIR pointing at the office's own reference folder, a calendar measure not of
+    the force's return was told "Use an id from measures.yaml", which the office could take for the bundled copy,
+    which nothing reads. It names the file read."""
+    with pytest.raises(ConfigError) as caught:
+        calendar_from_text(SMALL.replace("cse_charges]", "cse_chargs]"), "return_calendar.yaml")
+    assert f'Use an id from "{ref / "measures.yaml"}" whose source is force_return.' in str(caught.value)

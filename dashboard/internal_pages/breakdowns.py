@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import auth, data, ui
 from pipelines import breakdowns
-from pipelines.catalogue import catalogue, dimensions, force, listed, reference_stamp
+from pipelines.catalogue import catalogue, dimensions, force, listed, reference_file, reference_stamp
 from pipelines.chart_text import set_title
 from pipelines.flags import caveats, download_notes, force_caveats
 from pipelines.office import in_sentence, possessive
@@ -36,7 +36,8 @@ if loaded is None or loaded.empty:
                     for m in declared)
     st.info("No breakdown has been loaded yet. "
             + (f"The force's return may break these measures down: {may}. " if declared else
-               "No measure may be broken down yet: measures.yaml lists a measure's breakdowns under \"breakdowns\". ")
+               "No measure may be broken down yet: a measure's breakdowns are listed under \"breakdowns\" in "
+               f'"{ui.md_escape(str(reference_file("measures.yaml")))}". ')
             + 'Load a return that holds a breakdown with "pccdash ingest PATH" (docs/return-format.md says how to '
               "write one), then reload this page.")
     st.stop()

@@ -23,7 +23,17 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from ..catalogue import DIRECTIONS, YAML_LOADER, Measure, catalogue, force, listed, missing_reference, reference_dir
+from ..catalogue import (
+    DIRECTIONS,
+    YAML_LOADER,
+    Measure,
+    catalogue,
+    force,
+    listed,
+    missing_reference,
+    reference_dir,
+    reference_file,
+)
 from ..errors import ConfigError
 from ..yaml_lines import not_yaml
 from .periods import PeriodSpan, month_label, month_number, month_start, parse_span
@@ -236,7 +246,7 @@ def _plan_measure(where: str, raw: object, priority: str, plan_baseline: PeriodS
         hint = difflib.get_close_matches(measure_id, cat.ids(), n=1)
         extra = f' (did you mean "{hint[0]}"?)' if hint else ""
         raise ConfigError(f'{where}: "{measure_id}" is not in the measure catalogue{extra}; '
-                          "plan measures are measure ids from measures.yaml.")
+                          f'plan measures are measure ids from "{reference_file("measures.yaml")}".')
     measure = cat.get(measure_id)
     where = f'{where} ("{measure_id}")'
     increase_is = str(raw.get("increase_is", measure.increase_is))

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from ..catalogue import YAML_LOADER, catalogue, optional_file_mtime, reference_dir
+from ..catalogue import YAML_LOADER, catalogue, optional_file_mtime, reference_dir, reference_file
 from ..errors import ConfigError
 from ..yaml_lines import not_yaml
 from .periods import month_label, month_number
@@ -181,7 +181,7 @@ def _measure(measure_id: str, raw: object) -> tuple[tuple[Rebase, ...], Baseline
         hint = difflib.get_close_matches(measure_id, cat.ids(), n=1)
         extra = f' (did you mean "{hint[0]}"?)' if hint else ""
         raise ConfigError(f'{where}: "{measure_id}" is not in the measure catalogue{extra}; the entries under '
-                          "measures are measure ids from measures.yaml.")
+                          f'measures are measure ids from "{reference_file("measures.yaml")}".')
     raw = _fields(where, raw, _MEASURE_KEYS, set(), "rebase: [{month: 2014-08, reason: ...}]")
     items = raw.get("rebase") or []
     items = items if isinstance(items, list) else [items]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from ..catalogue import _load_yaml, catalogue, force, former_name, reference_dir, reference_stamp
+from ..catalogue import _load_yaml, catalogue, force, former_name, reference_dir, reference_file, reference_stamp
 from ..errors import ConfigError
 
 FILE = "police_uk.yaml"
@@ -98,7 +98,7 @@ def _reference(stamp: tuple) -> PoliceUkReference:
     for name, measure in ref.crime_types.items():
         if measure not in context:
             raise ConfigError(f'{_where("crime_types")}: "{name}" counts towards "{measure}", which is not a '
-                              f"measure of measures.yaml with source: {SOURCE}.")
+                              f'measure of "{reference_file("measures.yaml")}" with source: {SOURCE}.')
     missing = [m for m in COUNTED_MEASURES if m not in context]
     if missing:
         raise ConfigError(f"{reference_dir() / 'measures.yaml'}: the police.uk context measures "
@@ -168,8 +168,8 @@ def _populations(stamp: tuple) -> ForcePopulation:
     for (line, _), row in zip(lines[1:], rows, strict=False):
         name = str(row["force"] or "").strip()
         if name not in forces:
-            raise ConfigError(f'{where}, line {line}: "{name}" is not a force of police_uk.yaml; spell it as listed '
-                              "there.")
+            raise ConfigError(f'{where}, line {line}: "{name}" is not a force of "{reference_file(FILE)}"; spell '
+                              "it as listed there.")
         if forces[name] in out:
             raise ConfigError(f'{where}, line {line}: "{name}" is listed twice.')
         try:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from ..catalogue import PublishedBreakdown, catalogue, dimensions, force
+from ..catalogue import PublishedBreakdown, catalogue, dimensions, force, reference_file
 from ..disclosure import breakdown_key, fy_label
 from ..errors import ConfigError
 
@@ -61,7 +61,7 @@ def published() -> list[PublishedBreakdown]:
         m = cat.by_id.get(pb.measure)
         if m is None or not m.from_force_return or pb.dimension not in {b.dimension for b in m.breakdowns}:
             raise ConfigError(f'dimensions.yaml, published: "{pb.measure}" is not a measure of the return broken down '
-                              f'by {pb.dimension} (measures.yaml, breakdowns).')
+                              f'by {pb.dimension} ("{reference_file("measures.yaml")}", breakdowns).')
         if pb.measure in seen:
             raise ConfigError(f'dimensions.yaml, published: "{pb.measure}" is published by more than one breakdown; '
                               "publish one breakdown of a measure.")

@@ -26,7 +26,7 @@ import yaml
 
 from .. import office as office_words
 from .. import settings
-from ..catalogue import catalogue, force, former_name, listed, reference_dir
+from ..catalogue import catalogue, force, former_name, listed, reference_dir, reference_file
 from ..errors import ConfigError
 from ..public import hidden_count_words, spelled_out, zeros_change_lines, zeros_hidden
 from ..uk_time import uk_day, uk_day_words
@@ -189,7 +189,8 @@ def _definitions(raw, at: tuple, fail) -> dict:
             extra = f' (did you mean "{hint[0]}"?)' if hint else ""
             kind = ("is a police.uk measure, which this file does not define" if key in cat.ids()
                     else "is not a measure of the force's return")
-            fail((*at, key), f"{kind}{extra}. Use an id from measures.yaml whose source is force_return.")
+            fail((*at, key), f'{kind}{extra}. Use an id from "{reference_file("measures.yaml")}" whose source '
+                             "is force_return.")
     missing = [m for m in own if m not in raw]
     if missing:
         fail(at, f'has no definition of "{missing[0]}" ({cat.get(missing[0]).name}); every measure of the '
