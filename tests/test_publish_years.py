@@ -162,3 +162,42 @@ def test_a_snapshot_replaced_between_two_previews_is_read_afresh(years, tmp_path
     assert again.fingerprint == afresh.fingerprint
     for a, b in ((again.cells, afresh.cells), (again.hidden, afresh.hidden), (again.audit.cells, afresh.audit.cells)):
         pd.testing.assert_frame_equal(_frame(a), _frame(b))
+
+
+class _Counting:
+    """A warehouse connection that counts the queries run through it."""
+
+    def __init__(self, con):
+        self.con, self.queries = con, 0
+
+    def execute(self, *args, **kwargs):
+        self.queries += 1
+        return self.con.execute(*args, **kwargs)
+
+
+def test_earlier_snapshots_read_the_warehouse_at_once_as_each_snapshot_was_made(years):
+    """What each earlier snapshot was made from is read for all of them in a few queries, not two or three for each
+    snapshot, and is each month's figures at its approval in force when that snapshot was made (a correction and a
+    withdrawal among them), as the snapshot published them."""
+    from pipelines.publish.approval import APPROVALS_AT_MADE
+
+    db, folder = years
+    with warehouse.connect_read_only(db) as con:
+        counting = _Counting(con)
+        read = snapshot.earlier_snapshots(counting, folder)
+        assert len(read) == len(MONTHS) and counting.queries <= 3
+        for path, (figures, cells, _parts) in zip(sorted(folder.glob("snapshot-*.duckdb")), read, strict=True):
+            made = con.execute("SELECT created_at FROM snapshot WHERE file_name = ?", [path.name]).fetchall()[0][0]
+            months = sorted(set(cells.loc[cells["period_type"] == "month", "period"]))
+            one = con.execute(
+                f"""SELECT strftime(r.period, '%Y-%m') AS period, r.district, r.measure, r.value
+                   FROM figure_revision r
+                   JOIN ({APPROVALS_AT_MADE}) a ON a.period = r.period AND r.loaded_at <= a.approved_at
+                   WHERE list_contains($months, strftime(r.period, '%Y-%m'))
+                   QUALIFY r.revision = max(r.revision) OVER (PARTITION BY r.period, r.district, r.measure)
+                   ORDER BY ALL""", {"made": made, "months": months}).df()
+            pd.testing.assert_frame_equal(figures, snapshot._districts_as_named(one))
+            shown = cells[(cells["period_type"] == "month") & ~cells["suppressed"].astype(bool)]
+            assert len(shown) and all(  # what the snapshot showed is what it was made from
+                figures.set_index(["period", "district", "measure"])["value"].get((r.period, r.area, r.measure))
+                == float(r.value) for r in shown.itertuples() if r.area in DISTRICTS)

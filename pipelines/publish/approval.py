@@ -40,6 +40,25 @@ APPROVALS_AT_MADE = f"""
             AND (r.created_at IS NULL OR e.acted_at > r.created_at))
     GROUP BY e.period"""
 
+# `APPROVALS_AT_MADE` for several snapshots in one query: for each snapshot's version and each of its months
+# ($versions and $months, side by side), the month's approval in force when the snapshot was made (its created_at):
+# (version, period, approved_at).
+APPROVALS_AT_EACH_MADE = f"""
+    WITH made AS (SELECT s.version, s.created_at AS made, unnest(m.months) AS month
+                  FROM (SELECT unnest($versions) AS version, unnest($months) AS months) m
+                  JOIN snapshot s ON s.version = m.version)
+    SELECT s.version, e.period, max(e.acted_at) AS approved_at
+    FROM made s JOIN publication_event e ON strftime(e.period, '%Y-%m') = s.month
+    WHERE e.action = 'approved' AND e.acted_at <= s.made
+      AND NOT EXISTS (
+          SELECT 1 FROM snapshot_withdrawal w
+          JOIN publication_event x ON x.period = e.period AND x.action = '{APPROVAL_WITHDRAWN}'
+                                  AND x.acted_at = w.withdrawn_at
+          LEFT JOIN snapshot r ON r.version = w.restored_version
+          WHERE w.withdrawn_at <= s.made AND e.acted_at <= w.withdrawn_at
+            AND (r.created_at IS NULL OR e.acted_at > r.created_at))
+    GROUP BY s.version, e.period"""
+
 
 @dataclass(frozen=True)
 class HeldBack:

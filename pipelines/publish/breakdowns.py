@@ -95,6 +95,34 @@ def approved_breakdowns(con: duckdb.DuckDBPyConnection, held: Collection[str] = 
         {"pairs": [f"{pb.measure}:{pb.dimension}" for pb in wanted], "held": list(held),
          "all": months is None, "months": list(months or []),
          **({"made": made} if made is not None else {})}).df()
+    return _by_year(rows, wanted)
+
+
+def breakdowns_as_made(con: duckdb.DuckDBPyConnection, months_of: dict[int, list[str]]) -> dict[int, pd.DataFrame]:
+    """`approved_breakdowns` as each earlier snapshot (version -> its months, "YYYY-MM") was made from them, each
+    month at its latest approval before the snapshot was written: for every snapshot in one query."""
+    wanted = published()
+    if not wanted or not months_of:
+        return {version: pd.DataFrame(columns=COLUMNS) for version in months_of}
+    from .approval import APPROVALS_AT_EACH_MADE
+
+    rows = con.execute(
+        f"""SELECT s.version, r.period, r.district, r.measure, r.dimension, r.category, r.value
+           FROM figure_breakdown_revision r
+           JOIN ({APPROVALS_AT_EACH_MADE}) s ON s.period = r.period AND r.loaded_at <= s.approved_at
+           WHERE list_contains($pairs, r.measure || ':' || r.dimension)
+           QUALIFY r.revision = max(r.revision) OVER (PARTITION BY s.version, r.period, r.district, r.measure,
+                                                                  r.dimension, r.category)""",
+        {"pairs": [f"{pb.measure}:{pb.dimension}" for pb in wanted], "versions": list(months_of),
+         "months": [list(m) for m in months_of.values()]}).df()
+    by_version = dict(iter(rows.groupby("version", sort=False)))
+    return {version: _by_year(by_version[version].drop(columns="version").reset_index(drop=True), wanted)
+            if version in by_version else pd.DataFrame(columns=COLUMNS) for version in months_of}
+
+
+def _by_year(rows: pd.DataFrame, wanted: list[PublishedBreakdown]) -> pd.DataFrame:
+    """Breakdown figures (period, district, measure, dimension, category, value) summed for the force by financial
+    year, for each year whose every district-month sent them, every published category a row."""
     if rows.empty:
         return pd.DataFrame(columns=COLUMNS)
     districts = set(force().districts)

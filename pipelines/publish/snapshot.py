@@ -83,7 +83,7 @@ from . import breakdowns as published_breakdowns
 from . import lp_audit
 from .approval import (
     APPROVAL_WITHDRAWN,
-    APPROVALS_AT_MADE,
+    APPROVALS_AT_EACH_MADE,
     HELD_BY_DISCLOSURE,
     approval_reasons,
     open_blocking_flags,
@@ -449,31 +449,49 @@ class EarlierSnapshots(list):
         return b"".join(frame.to_csv(index=False).encode("utf-8") for pair in self for frame in pair)
 
 
+# Each snapshot's month figures as it was made from them (`earlier_snapshots`): the latest revision of each figure of
+# its months loaded by each month's approval in force when it was made. One query for every snapshot in the folder.
+_FIGURES_AS_MADE = f"""
+    SELECT a.version, strftime(r.period, '%Y-%m') AS period, r.district, r.measure, r.value
+    FROM figure_revision r
+    JOIN ({APPROVALS_AT_EACH_MADE}) a ON a.period = r.period AND r.loaded_at <= a.approved_at
+    QUALIFY r.revision = max(r.revision) OVER (PARTITION BY a.version, r.period, r.district, r.measure)
+    ORDER BY ALL"""
+
+
 def earlier_snapshots(con: duckdb.DuckDBPyConnection, folder: Path) -> EarlierSnapshots:
     """Every snapshot in the folder this warehouse published (withdrawn ones too: each stays public once out), as
     (the month figures it was made from: period, district, measure, value; its cells as published: measure, area,
     period, period_type, value, suppressed; its breakdowns' categories: measure, dimension, category, area, period,
     value as it was made from them, shown (the value published, NaN when hidden), suppressed). Each month's figures
-    are those of its latest approval before the snapshot was written, as the snapshot was made from them."""
-    out = []
+    are those of its latest approval before the snapshot was written, as the snapshot was made from them: read for
+    every snapshot at once, however many months have been published."""
+    made_at = {(version, name): at for version, name, at in con.execute(
+        "SELECT version, file_name, created_at FROM snapshot").fetchall()}
+    found = []
     for path in sorted(folder.glob("snapshot-*.duckdb")):
-        made = con.execute("SELECT created_at FROM snapshot WHERE version = ? AND file_name = ?",
-                           [_version_of(path), path.name]).fetchall()
-        if not made:
+        version = _version_of(path)
+        if (version, path.name) not in made_at:
             continue
         cells = _areas_now(_per_snapshot("cells", path, _all_cells_in))
-        months = sorted(set(cells.loc[cells["period_type"] == "month", "period"].astype(str)))
-        figures = con.execute(
-            f"""SELECT strftime(r.period, '%Y-%m') AS period, r.district, r.measure, r.value
-               FROM figure_revision r
-               JOIN ({APPROVALS_AT_MADE}) a ON a.period = r.period AND r.loaded_at <= a.approved_at
-               WHERE list_contains($months, strftime(r.period, '%Y-%m'))
-               QUALIFY r.revision = max(r.revision) OVER (PARTITION BY r.period, r.district, r.measure)
-               ORDER BY ALL""", {"made": made[0][0], "months": months}).df()
-        parts = _areas_now(_per_snapshot("breakdown_cells", path, _breakdown_cells_in))
+        found.append((path, version, cells, sorted(set(cells.loc[cells["period_type"] == "month", "period"]
+                                                        .astype(str)))))
+    if not found:
+        return EarlierSnapshots([])
+    every = con.execute(_FIGURES_AS_MADE, {"versions": [v for _, v, _, _ in found],
+                                           "months": [months for *_, months in found]}).df()
+    by_version = dict(iter(every.groupby("version", sort=False)))
+    parts_of = {version: _areas_now(_per_snapshot("breakdown_cells", path, _breakdown_cells_in))
+                for path, version, _, _ in found}
+    made_from = published_breakdowns.breakdowns_as_made(
+        con, {version: months for _, version, _, months in found if not parts_of[version].empty})
+    out = []
+    for _, version, cells, _ in found:
+        figures = by_version.get(version, every.iloc[0:0])
+        figures = figures.drop(columns="version").reset_index(drop=True)
+        parts = parts_of[version]
         if not parts.empty:
-            made_from = published_breakdowns.approved_breakdowns(con, made=made[0][0], months=months)
-            parts = parts.merge(made_from, on=["measure", "dimension", "category", "period"], how="left")
+            parts = parts.merge(made_from[version], on=["measure", "dimension", "category", "period"], how="left")
         else:
             parts = parts.assign(value=pd.Series(dtype="float64"))
         out.append((_districts_as_named(figures), cells, parts))
