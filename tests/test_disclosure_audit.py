@@ -958,3 +958,28 @@ def test_the_last_month_of_a_quarter_published_in_order_and_giving_the_quarter_a
     assert preview.withheld == {"2026-03": held}
     assert preview.audit is None or preview.audit.passed
     assert held in preview.problem
+
+
+def test_a_program_the_audit_solved_before_is_answered_again_without_solving_it(monkeypatch):
+    """The builds of one publication and the audit of what was public before it ask many of the same programs: one
+    already solved gives the same ranges again without a solve, and one that differs in any figure is solved."""
+    import scipy.optimize
+
+    solves = []
+    real = scipy.optimize.linprog
+    monkeypatch.setattr(scipy.optimize, "linprog", lambda *a, **k: solves.append(1) or real(*a, **k))
+    lp_audit._SOLVED.clear()
+    shown = {("Barnsley", "2015-06"): None, ("Doncaster", "2015-06"): None, ("Rotherham", "2015-06"): 30,
+             ("Sheffield", "2015-06"): 40, (FORCE, "2015-06"): 77}
+    truth = {("m", "Barnsley", "2015-06"): 3, ("m", "Doncaster", "2015-06"): 4}
+    first = lp_audit.audit(frame_of(shown), {"m": "flow"}, DISTRICTS, FORCE, truth=truth, protection=2)
+    assert solves and first.passed
+    solved = len(solves)
+    again = lp_audit.audit(frame_of(shown), {"m": "flow"}, DISTRICTS, FORCE, truth=truth, protection=2)
+    assert len(solves) == solved
+    pd.testing.assert_frame_equal(again.cells, first.cells)
+    assert (again.failures, again.narrow) == (first.failures, first.narrow)
+    shown[(FORCE, "2015-06")] = 78  # another program: solved, with its own answer
+    other = lp_audit.audit(frame_of(shown), {"m": "flow"}, DISTRICTS, FORCE,
+                           truth={**truth, ("m", "Doncaster", "2015-06"): 5}, protection=2)
+    assert len(solves) > solved and other.passed
