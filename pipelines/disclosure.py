@@ -681,6 +681,27 @@ def _extreme_finder(a, b, lows):
     return by_highs
 
 
+class _RelationMatrix:
+    """The relations of one set of cells as a matrix, a row for each relation and a column for each cell (its
+    total +1, each part -1, a cell twice in one relation once, by the sum), with the cells' values: built once for
+    the many readers of one suppression, each of which takes its unknowns' columns from it."""
+
+    def __init__(self, values: list[int], relations: list[tuple[int, tuple[int, ...]]]):
+        import numpy as np
+        from scipy.sparse import coo_matrix
+
+        rows, cols, data = [], [], []
+        for r, (total, parts) in enumerate(relations):
+            for c, sign in ((total, 1.0), *((p, -1.0) for p in parts)):
+                rows.append(r)
+                cols.append(c)
+                data.append(sign)
+        self.a = coo_matrix((data, (rows, cols)), shape=(len(relations), len(values))).tocsr()
+        self.a.sum_duplicates()
+        self.a.eliminate_zeros()  # a cell that is both total and part of a relation is not in it
+        self.values = np.array(values, dtype=float)
+
+
 class _LinearReader:
     """The reader of `_lp_narrow` for one set of unknowns, kept across questions: an unknown can be shown (held at
     its true value, as if published) and hidden again, and each component's model is built once and re-solved
@@ -689,42 +710,34 @@ class _LinearReader:
     from theirs without a solve."""
 
     def __init__(self, values: list[int], relations: list[tuple[int, tuple[int, ...]]], unknown: set[int],
-                 lows: Mapping[int, int]):
+                 lows: Mapping[int, int], matrix: _RelationMatrix | None = None):
         import numpy as np
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import connected_components
 
+        m = matrix if matrix is not None else _RelationMatrix(values, relations)
         cells = sorted(unknown)
         pos = {c: i for i, c in enumerate(cells)}
-        rows: list[tuple[dict[int, float], float]] = []
-        for total, parts in relations:
-            coef: dict[int, float] = {}
-            rhs = 0.0
-            for c, sign in ((total, 1.0), *((p, -1.0) for p in parts)):
-                if c in pos:
-                    coef[pos[c]] = coef.get(pos[c], 0.0) + sign
-                else:
-                    rhs -= sign * values[c]
-            coef = {v: k for v, k in coef.items() if k}
-            if coef:
-                rows.append((coef, rhs))
-        parent = list(range(len(cells)))
-
-        def root(i: int) -> int:
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            return i
-
-        for coef, _ in rows:
-            vs = list(coef)
-            for v in vs[1:]:
-                parent[root(v)] = root(vs[0])
-        self.comp = [root(v) for v in range(len(cells))]
+        columns = np.array(cells, dtype=np.int64)
+        known = m.values.copy()
+        known[columns] = 0.0
+        # each relation as the reader writes it: its unknowns on one side, what is known of it on the other; a
+        # relation with no unknown says nothing to this reader
+        a = m.a[:, columns].tocsr()
+        kept = np.flatnonzero(np.diff(a.indptr))
+        self.a, self.b = a[kept].tocsr(), 0.0 - (m.a @ known)[kept]
+        # unknowns joined by a relation are solved together (a component), one with none alone
+        n = len(cells)
+        edges = self.a.tocoo()
+        graph = coo_matrix((np.ones(edges.nnz), (edges.col, n + edges.row)), shape=(n + len(kept),) * 2)
+        _, label = connected_components(graph, directed=False)
+        self.comp = label[:n].tolist()
         self.members: dict[int, list[int]] = {}
-        for v in range(len(cells)):
+        for v in range(n):
             self.members.setdefault(self.comp[v], []).append(v)
-        self.rows_of: dict[int, list[tuple[dict[int, float], float]]] = {}
-        for coef, rhs in rows:
-            self.rows_of.setdefault(self.comp[next(iter(coef))], []).append((coef, rhs))
+        self.rows_of: dict[int, list[int]] = {}
+        for r, c in enumerate(label[n:].tolist()):
+            self.rows_of.setdefault(c, []).append(r)
         self.cells, self.pos, self.lows = cells, pos, lows
         self.truth = np.array([values[c] for c in cells], dtype=float)
         self.models: dict[int, tuple] = {}   # component -> (solve, its cells' places in the model)
@@ -733,22 +746,14 @@ class _LinearReader:
 
     def _model(self, comp: int):
         import numpy as np
-        from scipy.sparse import csr_matrix
 
         if comp not in self.models:
             vs = self.members[comp]
             local = {v: i for i, v in enumerate(vs)}
-            eqs = self.rows_of[comp]
-            data, ri, ci = [], [], []
-            b = np.zeros(len(eqs))
-            for r, (coef, rhs) in enumerate(eqs):
-                for v, k in coef.items():
-                    data.append(k)
-                    ri.append(r)
-                    ci.append(local[v])
-                b[r] = rhs
-            a = csr_matrix((data, (ri, ci)), shape=(len(eqs), len(vs)))
-            solve = _extreme_finder(a, b, np.array([self.lows[self.cells[v]] for v in vs], dtype=float))
+            rows = self.rows_of[comp]
+            a = self.a[rows][:, vs].tocsr()
+            a.sum_duplicates()  # in order, each row's cells as the model takes them
+            solve = _extreme_finder(a, self.b[rows], np.array([self.lows[self.cells[v]] for v in vs], dtype=float))
             for v in vs:
                 if v in self.shown:
                     solve.fix(local[v], self.truth[v])
@@ -808,7 +813,8 @@ class _LinearReader:
 
 
 def _lp_narrow(values: list[int], relations: list[tuple[int, tuple[int, ...]]], unknown: set[int],
-               lows: Mapping[int, int], protection: int, only: Iterable[int], first: bool = False) -> set[int]:
+               lows: Mapping[int, int], protection: int, only: Iterable[int], first: bool = False,
+               matrix: _RelationMatrix | None = None) -> set[int]:
     """The cells of `only` (all in `unknown`) whose range is narrower than `protection` for a reader who knows
     every cell outside `unknown` and each unknown's lower bound (`lows`), and solves the relations as a linear
     program (SciPy's HiGHS): that reader's range for a cell is its minimum to its maximum.
@@ -817,8 +823,9 @@ def _lp_narrow(values: list[int], relations: list[tuple[int, tuple[int, ...]]], 
     it puts `protection` or more from its true value has a range at least that wide.
 
     With `first`, the cells are asked in the order `only` gives and the first narrow one found is the answer.
+    `matrix`: the relations as `_RelationMatrix` has them, when another question on them built it already.
     """
-    return _LinearReader(values, relations, unknown, lows).narrow(protection, only, first)
+    return _LinearReader(values, relations, unknown, lows, matrix).narrow(protection, only, first)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1067,14 +1074,23 @@ def _suppress_cells(values: list[int], relations: list[tuple[int, tuple[int, ...
         if linear:  # one reader: each hidden cell at least its lower bound, flags unknown
             if cells is not current():  # a what-if (every cell hidden): nothing learnt is kept
                 return _lp_narrow(values, relations, cells, {i: domain(i, False)[0] for i in cells}, protection,
-                                  targets, first)
+                                  targets, first, matrix())
             # hiding more never narrows a range, so a cell once found wide enough stays so: only the rest are asked
             todo = [c for c in targets if c not in wide]
-            narrow = _lp_narrow(values, relations, cells, {i: domain(i, False)[0] for i in cells}, protection, todo)
+            narrow = _lp_narrow(values, relations, cells, {i: domain(i, False)[0] for i in cells}, protection, todo,
+                                matrix=matrix())
             wide.update(c for c in todo if c not in narrow)
             return narrow
         return _recovered(values, relations, cells, {i: domain(i, strong) for i in cells}, s.search_budget,
                           targets, protection)
+
+    built: list[_RelationMatrix] = []
+
+    def matrix() -> _RelationMatrix:
+        """(linear) The relations as a matrix, built at the first question: the same for every reader below."""
+        if not built:
+            built.append(_RelationMatrix(values, relations))
+        return built[0]
 
     exposed: dict[int, bool] = {}
     wide: set[int] = set()  # (linear) cells whose range is known to be wide enough
@@ -1167,7 +1183,7 @@ def _suppress_cells(values: list[int], relations: list[tuple[int, tuple[int, ...
             return group
 
         hid = unknown()
-        reader = _LinearReader(values, relations, hid, {i: domain(i, False)[0] for i in hid})
+        reader = _LinearReader(values, relations, hid, {i: domain(i, False)[0] for i in hid}, matrix())
         narrow = reader.narrow(protection, [c for c in hid if c not in hidden])
         # a cell already narrow cannot be seen to become narrower: nothing joined to one is shown
         joined: dict[int, list[int]] = {}  # the reader's components: cells joined by relations through hidden cells

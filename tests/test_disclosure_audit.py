@@ -983,3 +983,43 @@ def test_a_program_the_audit_solved_before_is_answered_again_without_solving_it(
     other = lp_audit.audit(frame_of(shown), {"m": "flow"}, DISTRICTS, FORCE,
                            truth={**truth, ("m", "Doncaster", "2015-06"): 5}, protection=2)
     assert len(solves) > solved and other.passed
+
+
+def test_the_suppression_writes_its_relations_once_for_every_reader_and_each_reads_them_as_written_afresh(
+        monkeypatch):
+    """The suppression asks its reader many questions, each with other cells hidden: the relations are written as a
+    matrix once for all of them, and a reader that takes its unknowns from that matrix finds the same narrow cells as
+    one that writes them afresh, a cell that is both a total and a part of one relation among them."""
+    from pipelines import disclosure
+
+    rng = random.Random(7)
+    months = [f"2015-{m:02d}" for m in range(1, 13)]
+    monthly = pd.DataFrame([(m, d, rng.choice([1, 2, 3, 0, 9, 14, 30])) for m in months for d in DISTRICTS],
+                           columns=["period", "district", "value"])
+    table = build_table(monthly, "flow", list(DISTRICTS), FORCE, rolling=True)
+    built = []
+
+    class Counted(disclosure._RelationMatrix):
+        def __init__(self, *args):
+            built.append(1)
+            super().__init__(*args)
+    monkeypatch.setattr(disclosure, "_RelationMatrix", Counted)
+    done = suppress_system({"m": table}, DisclosureSettings(threshold=4), linear=True)["m"]
+    assert len(built) == 1 and done.to_frame()["suppressed"].any()
+
+    keys = table.cells
+    index = {k: i for i, k in enumerate(keys)}
+    values = [table.values[k] for k in keys]
+    relations = [(index[r.total], tuple(index[p] for p in r.parts)) for r in table.relations]
+    zero = values.index(0)
+    relations.append((1, (1, zero)))  # a cell on both sides: it says the zero is nothing
+    shared = disclosure._RelationMatrix(values, relations)
+    found = 0
+    for _ in range(20):
+        unknown = set(rng.sample(range(len(values)), rng.randint(2, len(values) // 3)))
+        lows = dict.fromkeys(unknown, 0)
+        asked = sorted(unknown)
+        alone = disclosure._lp_narrow(values, relations, unknown, lows, 2, asked)
+        found += len(alone)
+        assert disclosure._lp_narrow(values, relations, unknown, lows, 2, asked, matrix=shared) == alone
+    assert found  # some of them narrow: the readers have something to agree on
