@@ -271,8 +271,9 @@ def test_provisional_limits_judge_no_aspiration_and_draft_no_question():
     assert s.assurance_sentence == ("Whether CSE charges across South Yorkshire will consistently meet the aspiration "
                                     f"({s.aspiration}) is judged once the process limits rest on 12 months.")
     # twelve months on, the limits are no longer provisional: the same figures are judged
-    [later] = [x for x in plan_status(figures_from_series({k: [1] * 12 for k in two}, "2014-04"), "2015-03",
-                                      "South Yorkshire", plans=PLANS, history=NO_HISTORY) if x.measure_id == "cse_charges"]
+    year = figures_from_series({k: [1] * 12 for k in two}, "2014-04")
+    [later] = [x for x in plan_status(year, "2015-03", "South Yorkshire", plans=PLANS, history=NO_HISTORY)
+               if x.measure_id == "cse_charges"]
     assert not later.provisional and later.assurance_icon == "fail" and later.questions
 
 
