@@ -96,6 +96,31 @@ def test_summary_shows_headlines_trends_with_sentences_and_tables_and_caveats(mo
     assert all(list(t.columns) == ["Rotherham"] for t in html_tables(at) if "Rotherham" in t.columns)
 
 
+def test_the_summary_calls_nothing_a_trend_until_a_second_month_is_published(monkeypatch, sample_db, tmp_path):
+    """Regression: with its first month published, the summary's last section was headed "Trends" over a chart of one
+    point for each measure. Until a measure's second month is published it is given as its figure, and with no
+    measure charted the section is "Latest figures"; once two months are, the trends are charted as before."""
+    db = copy_warehouse(sample_db, tmp_path)
+    with warehouse.connect(db) as con:
+        approve(con, ["2014-04"], PCC)
+        publish(con, PCC, tmp_path / "out")
+    at = public(monkeypatch, tmp_path / "out", "public_pages/summary.py")
+    assert not at.exception
+    heads = [h for _level, h in headings(at)]
+    assert "Latest figures" in heads and "Trends" not in heads and not at.get("plotly_chart")
+    shown = texts(at)
+    assert "Only April 2014 is published so far, so there is no trend to show" in shown
+    assert "South Yorkshire, April 2014. It was " in shown and "month by month for South Yorkshire" not in shown
+    with warehouse.connect(db) as con:
+        approve(con, ["2014-05"], PCC)
+        publish(con, PCC, tmp_path / "out")
+    at = public(monkeypatch, tmp_path / "out", "public_pages/summary.py")
+    assert not at.exception
+    heads = [h for _level, h in headings(at)]
+    assert "Trends" in heads and "Latest figures" not in heads and len(at.get("plotly_chart")) >= 5
+    assert "Only April 2014" not in texts(at)
+
+
 def test_a_district_chosen_on_the_summary_lists_only_the_caveats_of_its_own_figures(monkeypatch, published):
     """Regression: with a district chosen, the summary's tables showed that district's figures only, but the caveats
     under them were every area's of those months (Sheffield's under Rotherham's figures)."""

@@ -551,3 +551,66 @@ def test_a_sentence_says_which_way_the_latest_month_went_from_the_month_before_o
     assert sentence(["2025-12", "2026-01"], [5, 9]).endswith("In January 2026 it was 9, up from 5 in December 2025.")
     assert sentence(months, [31, 3, 31], hidden={"2026-05"}).endswith("In June 2026 it was 31.")
     assert sentence(["2026-04", "2026-06"], [40, 31]).endswith("In June 2026 it was 31.")
+
+
+def months_snapshot(path: Path, charges: list[str], arrests: list[str]) -> SnapshotView:
+    """Charges and arrests for Shire and its district North, published for the months given of each."""
+    rows = [(measure, area, p, "month", 10.0 + i, str(10 + i), False)
+            for measure, months in (("cse_charges", charges), ("cse_arrests", arrests))
+            for i, p in enumerate(months) for area in ("Shire", "North")]
+    fig = pd.DataFrame(rows, columns=["measure", "area", "period", "period_type", "value", "display", "suppressed"])
+    measure = pd.DataFrame([("cse_charges", "People charged", "Charges", "people", "flow", "good"),
+                            ("cse_arrests", "People arrested", "Arrests", "people", "flow", "good")],
+                           columns=["id", "name", "short_name", "unit", "kind", "increase_is"])
+    meta = {"marker": "[c]", "force": "Shire Police", "office": "Shire PCC", "districts": json.dumps(["North"]),
+            "banner": "Management information.", "footnote": "[c] hidden.", "created_at": "2026-12-07T03:04:05"}
+    write_tables(path, {"figure": fig, "measure": measure,
+                        "meta": pd.DataFrame({"key": list(meta), "value": list(meta.values())})})
+    return SnapshotView(path, {"withdrawals": []})
+
+
+def test_with_one_month_published_the_summary_gives_each_figure_and_calls_nothing_a_trend(tmp_path):
+    """Regression: an office's first publication, of one month, headed its summary's last section "Trends" and drew a
+    chart of one point for each measure. A measure is charted only once two of its months are published; until then
+    it is given as its figure, in the sentence that goes under its chart, and with no measure charted the section is
+    headed "Latest figures" and says why. On the static site as in the app, which both draw this page."""
+    def summary(name, charges, arrests):
+        view = months_snapshot(tmp_path / f"{name}.duckdb", charges, arrests)
+        page = pages.summary_page(view)
+        out = tmp_path / name
+        out.mkdir()
+        site.build_site(view, out)
+        return page, (out / "index.html").read_text(encoding="utf-8"), view
+
+    page, html, _view = summary("one", ["2026-12"], ["2026-12"])
+    heads = [b.text for b in page.blocks if isinstance(b, pages.Heading)]
+    assert "Trends" not in heads and "Latest figures" in heads
+    assert not any(isinstance(b, Chart) for b in page.blocks)
+    words = _words(page)
+    assert ("Only December 2026 is published so far, so there is no trend to show: each measure is charted here "
+            "month by month once a second month of it is published. Each measure has its own page with its figure "
+            "for every district.") in words
+    assert "People charged, Shire, December 2026. It was 10." in words
+    assert "People arrested, Shire, December 2026. It was 10." in words
+    assert heads[heads.index("Latest figures") + 1:] == ["Charges", "Arrests"]
+    assert "Trends" not in html and "<h2>Latest figures</h2>" in html and "<svg" not in html
+    assert "People charged, Shire, December 2026. It was 10." in html
+
+    page, html, view = summary("two", ["2026-12", "2027-01"], ["2026-12", "2027-01"])
+    heads = [b.text for b in page.blocks if isinstance(b, pages.Heading)]
+    assert "Trends" in heads and "Latest figures" not in heads
+    assert [c.title for c in page.blocks if isinstance(c, Chart)] == ["Charges, Shire, by month",
+                                                                      "Arrests, Shire, by month"]
+    assert "<h2>Trends</h2>" in html and html.count("<svg") == 2 and "Latest figures" not in html
+    assert not any("A measure with only one month published" in w for w in _words(page))
+
+    # a measure new to this publication is given as its figure beside the others' charts, and the section says so
+    page, html, _view = summary("mixed", ["2026-12", "2027-01"], ["2027-01"])
+    heads = [b.text for b in page.blocks if isinstance(b, pages.Heading)]
+    assert "Trends" in heads and "Latest figures" not in heads
+    assert [c.title for c in page.blocks if isinstance(c, Chart)] == ["Charges, Shire, by month"]
+    words = _words(page)
+    assert "People arrested, Shire, January 2027. It was 10." in words
+    assert any("A measure with only one month published is given as its figure, and charted once a second month is "
+               "published." in w for w in words)
+    assert html.count("<svg") == 1 and "People arrested, Shire, January 2027. It was 10." in html

@@ -1,5 +1,6 @@
 """Public summary: the headline figures for the latest period of each kind (or the period and area chosen), the
-caveats and dates published with them, and a trend chart of each count with its sentence and data table.
+caveats and dates published with them, and a trend chart of each count with its sentence and data table (its
+sentence alone while fewer than two of its months are published).
 
 What the page says is decided by `pipelines.publish.pages.summary_page`, the same function the static site's
 front page is written from; this page adds only the pickers for exploring, and draws the cached result.

@@ -678,6 +678,9 @@ def _why_not_later(kind: str, months: list[str], latest_month: str | None) -> st
             "of its months is.")
 
 
+# The fewest months published that make a trend: a measure with fewer is given as its figure, not charted.
+TREND_MONTHS = 2
+
 # The months the summary's trend charts show: the latest 36; each measure's own page has every month published.
 SUMMARY_TREND_MONTHS = 36
 
@@ -685,7 +688,8 @@ SUMMARY_TREND_MONTHS = 36
 def summary_page(view: SnapshotView, period_type: str | None = None, period: str | None = None,
                  area: str | None = None) -> Page:
     """"index": the headlines for the latest published period of each kind (or the one asked for), for the force
-    and each district; the caveats published with them; then a trend chart of each count for the force (or area)."""
+    and each district; the caveats published with them; then a trend chart of each count for the force (or area), or
+    its figure while fewer than two of its months are published."""
     title = site_title(view)
     if not view.published:
         return nothing_published(view, "index", title)
@@ -725,21 +729,35 @@ def summary_page(view: SnapshotView, period_type: str | None = None, period: str
     within = [p for p in periods(view, "month") if since and p >= since]
     if since and len(within) < SUMMARY_TREND_MONTHS:
         over += f", of which {months_phrase(within)} {'is' if len(within) == 1 else 'are'} published"
-    blocks += [Heading("Trends"),
-               Paragraph(f"Each chart shows a measure month by month for {shown_area}{over}; the table under it holds "
-                         f"the same figures. Months marked {marker(view)} are hidden "
-                         f"{hidden_why(zeros_hidden(view.meta))}."
-                         + (" Each measure has its own page with every month published, for the force and every "
-                            "district." if since else " Each measure has its own page with a chart for every "
-                            "district."))]
-    for m in measures(view):
-        if is_percentage(m.kind):
-            continue
-        c = chart(view, m, shown_area, since)
-        if c.points:
-            # headed by the measure's name, as the chart's title begins (the title goes on to name the area and
-            # the view, which the paragraph above says of every chart); the sentence under it gives the full name
-            blocks += [Heading(title_of(m), 3), c, Link(f"{title_of(m)}: every district", f"measure-{m.id}")]
+    # a trend needs two months: a measure with one month published is given as its figure (the chart's own
+    # sentence, "..., December 2026. It was 25."), never as a one-point chart under a heading that says "Trends"; one
+    # with more, though only one falls in the window, is charted as before (its title says so, its page has the rest)
+    shown = [(m, c) for m in measures(view) if not is_percentage(m.kind)
+             for c in (chart(view, m, shown_area, since),) if c.points]
+    charted = [len(monthly_series(view, m.id, shown_area)) >= TREND_MONTHS for m, _c in shown]
+    hidden = f"Months marked {marker(view)} are hidden {hidden_why(zeros_hidden(view.meta))}."
+    if any(charted):
+        blocks += [Heading("Trends"),
+                   Paragraph(f"Each chart shows a measure month by month for {shown_area}{over}; the table under it "
+                             f"holds the same figures. {hidden}"
+                             + (" A measure with only one month published is given as its figure, and charted once "
+                                "a second month is published." if not all(charted) else "")
+                             + (" Each measure has its own page with every month published, for the force and "
+                                "every district." if since else " Each measure has its own page with a chart for "
+                                "every district."))]
+    elif shown:
+        published = periods(view, "month")
+        why = (f"Only {month_text(published[0])} is published so far" if len(published) == 1
+               else "No measure has more than one month published yet")
+        blocks += [Heading("Latest figures"),
+                   Paragraph(f"{why}, so there is no trend to show: each measure is charted here month by month once "
+                             f"a second month of it is published. Each measure has its own page with its figure for "
+                             "every district.")]
+    for (m, c), drawn in zip(shown, charted, strict=True):
+        # headed by the measure's name, as the chart's title begins (the title goes on to name the area and the
+        # view, which the paragraph above says of every chart); the sentence under it gives the full name
+        blocks += [Heading(title_of(m), 3), c if drawn else Paragraph(c.sentence),
+                   Link(f"{title_of(m)}: every district", f"measure-{m.id}")]
     return Page("index", title, tuple(blocks), f"The latest published figures for {force_name(view)}.")
 
 
