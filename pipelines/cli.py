@@ -1165,6 +1165,8 @@ def _print_preview(preview) -> None:
     for measure, sentence in preview.sentences.items():  # a sentence that opens with the name is not headed by it
         name = names.get(measure, measure)
         click.echo(f"  - {sentence}" if str(sentence).startswith(name) else f"  - {name}: {sentence}")
+    if preview.uncharted:
+        click.echo(f"  {preview.uncharted}")
 
 
 @main.command()

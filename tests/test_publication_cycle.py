@@ -610,7 +610,7 @@ def test_the_publishing_page_previews_asks_for_confirmation_and_withdraws(loaded
     at = internal(monkeypatch, loaded, "internal_pages/publishing.py", PCC_USER)
     assert not at.exception
     shown = texts(at)
-    assert "Months added: July 2015." in shown and "What the public will read under each chart" in shown
+    assert "Months added: July 2015." in shown and "What the public will read of each count" in shown
     assert ("A month whose return is not all in (a district or a part of the return still to come) can be approved: it "
             "is published without those figures, and shows as changed once they arrive.") in shown
     assert "each month from June 2015 to July 2015" in shown
@@ -829,7 +829,7 @@ def test_the_command_names_a_revised_period_in_words_a_quarter_and_12_months_too
                             "period": ["2015-07", "12 months to 2015-07", "Q1 2015/16"],
                             "was": ["2", "22", "9"], "now": ["19", "[c]", "[c]"]})
     cli._print_preview(SimpleNamespace(summary=["Published figures revised: 3."], revised=revised, sentences={},
-                                       changed_lines=[]))
+                                       uncharted="", changed_lines=[]))
     said = capsys.readouterr().out
     name = "People charged with child sexual exploitation related offences"
     for period, was, now in (("July 2015", 2, 19), ("12 months to July 2015", 22, "[c]"),
@@ -940,3 +940,40 @@ def test_a_quarter_first_published_after_a_correction_to_one_of_its_months_is_no
         approve(con, ["2015-05"], PCC)
         publish(con, PCC)
     assert re.search(r"Revised \d{1,2} [A-Z][a-z]+ \d{4}: see the revisions on the tables page\.$", quarter_dates())
+
+
+def test_the_preview_says_why_no_sentence_is_written_of_a_percentage(db, tmp_path, folder, run_cli, monkeypatch):
+    """Regression: the preview listed what the public would read of each count, and nothing of the percentages the
+    publication held (officers trained), which looked like figures left out. By design the public pages give a
+    percentage as a figure in the tables and never chart it, so no sentence is written of it: the preview now says
+    so, naming each percentage as the public tables do, on the publishing page and at the command line."""
+    rows = HEADER + month_rows("2015-06", (10, 20, 30, 40)) + month_rows(
+        "2015-06", (5, 6, 7, 8), "officers_trained") + month_rows("2015-06", (10, 12, 14, 16), "officer_headcount")
+    with warehouse.connect(db) as con:
+        assert ingest(con, [write_csv(tmp_path / "r.csv", rows)]).ok
+        approve(con, ["2015-06"], PCC)
+        preview = preview_publication(con)
+    said = ("Officers and staff trained in child sexual exploitation awareness (per cent) is a percentage, which the "
+            "public pages give as figures in the tables and never chart, so no sentence is written of it.")
+    assert "officers_trained_pct" in set(preview.cells["measure"]) and "officers_trained_pct" not in preview.sentences
+    assert preview.uncharted == said
+    at = internal(monkeypatch, db, "internal_pages/publishing.py", PCC_USER)
+    assert not at.exception
+    shown = texts(at)
+    assert "What the public will read of each count" in shown and said in shown
+    out = run_cli("publish", "--as", "pcc@example.org", "--db", db, "--yes")
+    assert out.exit_code == 0 and said in " ".join(out.output.split())
+    snapshot = public_side.current_snapshot(folder)
+    assert snapshot is not None  # published: its percentage is in the tables, as the preview says
+    from pipelines.publish import pages
+    from pipelines.publish.content import Chart, SnapshotView
+    page = pages.summary_page(SnapshotView(snapshot, public_side.pointer(folder)))
+    assert not any(isinstance(b, Chart) for b in page.blocks)  # one month: no chart at all
+    assert any(r[0].text.startswith("Officers and staff trained") and r[1].text.endswith("%")
+               for b in page.blocks if hasattr(b, "rows") for r in b.rows)
+
+
+def test_the_preview_of_counts_alone_says_nothing_of_percentages(loaded):
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-06"], PCC)
+        assert preview_publication(con).uncharted == ""

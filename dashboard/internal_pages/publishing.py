@@ -167,9 +167,12 @@ else:
     for sentence in (data.call(not_all_in, waiting, _also=settings.today()) or []) if waiting else []:
         st.warning(ui.md_escape(sentence), icon=":material/hourglass_top:")
     names = {m.id: spelled_out(m.name) for m in catalogue().measures}  # as the public pages name them
-    st.markdown("**What the public will read under each chart** (the force as a whole):")
+    # under each count's chart, or in its place while one month of it is published
+    st.markdown("**What the public will read of each count** (the force as a whole):")
     for measure, sentence in preview.sentences.items():
         st.markdown(f"- **{names.get(measure, measure)}**: {ui.md_escape(sentence)}")
+    if preview.uncharted:
+        st.caption(ui.md_escape(preview.uncharted))
     if not preview.revised.empty:
         st.markdown("**Published figures that would change**")
         figures_table(preview.revised, "preview_revised", "publication-preview-revised.csv", notes_of="revised")

@@ -40,7 +40,7 @@ from ..accountability.release import (
     quoted_hidden_figures,
     released,
 )
-from ..catalogue import catalogue, dimensions, district_now, force, held_as_one_district
+from ..catalogue import catalogue, dimensions, district_now, force, held_as_one_district, listed
 from ..contracts.contract import ContractError, load_contract
 from ..contracts.recheck import PERCENTAGE_RULE  # compares a percentage with its numerator and denominator
 from ..disclosure import (
@@ -983,6 +983,9 @@ class Preview:
     dimensions: str = ""              # what the pages say of the breakdowns' dimensions (`pages.dimensions_meta`)
     breakdowns_changed: int = 0       # breakdown cells (force by financial year) new, revised or no longer shown
     zeros_hidden: bool = False        # whether its zeros are hidden as small counts are (the setting in force)
+    # the percentages it holds, which the public pages give as figures in the tables and never chart, so no
+    # sentence is written of them: said in words, "" when it holds none (`uncharted_said`)
+    uncharted: str = ""
     # the notes beside figures (an analyst's flag, a data check) the public would read that it does not read now, and
     # those it reads now that the new snapshot would not carry: measure, area, period, text
     caveats_added: pd.DataFrame | None = None
@@ -1288,6 +1291,22 @@ def _shown_breakdowns(frame: pd.DataFrame | None) -> pd.DataFrame:
     return frame[_BREAKDOWN_SHOWN].astype(str).sort_values(_BREAKDOWN_SHOWN).reset_index(drop=True)
 
 
+def uncharted_said(cells: pd.DataFrame) -> str:
+    """Why the sentences the public reads name no percentage a publication holds: the public pages chart counts only
+    (`pages.summary_page`, `pages.data_pages`), a percentage being a figure in the tables alone, so the preview's list
+    of sentences leaves it out by design; "" when it holds none. Named as the public tables name them."""
+    if cells.empty:
+        return ""
+    held = dict.fromkeys(cells["measure"])
+    names = [spelled_out(m.name) + ("" if "per cent" in m.name else " (per cent)") for m in catalogue().measures
+             if m.id in held and m.kind == "percentage"]
+    if not names:
+        return ""
+    one = len(names) == 1
+    return (f"{listed(names)} {'is a percentage' if one else 'are percentages'}, which the public pages give as "
+            f"figures in the tables and never chart, so no sentence is written of {'it' if one else 'them'}.")
+
+
 def _public_sentences(cells: pd.DataFrame) -> dict[str, str]:
     if cells.empty:
         return {}
@@ -1588,7 +1607,7 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
     preview = Preview(
         months=months, added=[m for m in months if m not in old_set],
         dropped=[m for m in old_months if m not in new_set], cells=cells, revised=revised.reset_index(drop=True),
-        newly_suppressed=newly, caveats=caveats, sentences=_public_sentences(cells),
+        newly_suppressed=newly, caveats=caveats, sentences=_public_sentences(cells), uncharted=uncharted_said(cells),
         current_version=_version_of(previous), fingerprint=_fingerprint(months, cells, caveats, board),
         board=board, approvals=approvals, **_board_changes(new_rows, old_rows), audit=audited,
         breakdowns=protected.breakdowns, held=held, withheld=withheld, withheld_figures=withheld_figures,
