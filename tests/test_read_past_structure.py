@@ -115,6 +115,19 @@ def test_every_merged_range_is_named_in_the_order_of_the_rows(tmp_path):
     assert f.run is not None and f.run.rows == 6  # the four figures of July, Rotherham and Sheffield in August
 
 
+def test_a_title_merged_across_a_long_return_is_read_past_as_a_title(db, tmp_path):
+    # a spreadsheet's title centred over its table by merging: named, and the long table under it read as one
+    bad = write_xlsx(tmp_path / "titled.xlsx", {"Return": [["CSE return, July 2015", None, None, None], LONG,
+                                                           ["2015-07", "Rotherham", "cse_charges", 3],
+                                                           ["2015-07", "Sheffield", "cse_charges", "lots"]]},
+                     merge={"Return": "A1:D1"})
+    with warehouse.connect(db) as con:
+        [f] = ingest(con, [bad]).files
+    assert f.outcome == "rejected"
+    assert places(f.problems) == [("Return", 1, "A"), ("Return", 4, "value")]
+    assert "has merged cells (A1:D1)" in f.problems[0].text and LOTS in f.problems[1].text
+
+
 def test_a_hidden_sheet_is_refused_with_the_problems_of_the_sheets_a_person_sees(db, tmp_path):
     bad = write_xlsx(tmp_path / "bad.xlsx", {"Return": [LONG, ["2015-07", "Rotherhm", "cse_charges", 3]],
                                              "Old": [LONG, ["2015-07", "Sheffield", "cse_charges", "lots"]]},

@@ -864,7 +864,8 @@ def _long_header_under_title(grid: Grid, first: int) -> int | None:
     if at is None or "measure" not in {_norm(c) for c in rows[at][1]} or not _is_long_header(rows[at][1]):
         return None  # a wide header (Period, then districts or categories), or none: the wide reading names it
     for _, cells in rows[first:at]:
-        if _holds_unreadable(cells) or any(c is not None for c in cells[1:]):
+        # a title merged across the table, or a formula in it, is named as a problem of its own, and read past
+        if any(_present(c) for c in cells[1:]):
             return None
     return at
 
