@@ -192,3 +192,20 @@ def test_a_row_under_a_long_table_that_is_not_a_block_of_notes_is_still_refused(
     assert not report.ok
     assert any(p.row == row for p in report.files[0].problems), report.files[0].problems
     assert con.execute("SELECT count(*) FROM figure").fetchone() == (0,)
+
+
+def test_an_empty_sheet_beside_the_return_is_read_past(con, tmp_path):
+    # a new workbook's "Sheet1" left empty before the return's sheet: nothing in it to load or to miss
+    path = write_xlsx(tmp_path / "return.xlsx", {"Sheet1": [], "Return": [
+        ["period", "district", "measure", "value"], ["2015-07", "Rotherham", "cse_charges", 3]], "Sheet3": []})
+    report = ingest(con, [path])
+    assert report.ok, report.files[0].problems
+    assert [r[:5] for r in figures(con)] == [("2015-07", "Rotherham", "cse_charges", 3.0, "Return")]
+
+
+def test_a_workbook_whose_sheets_are_all_empty_is_refused_saying_so(con, tmp_path):
+    report = ingest(con, [write_xlsx(tmp_path / "blank.xlsx", {"Sheet1": [], "Notes": [["Sent by the force"]]})])
+    assert not report.ok
+    assert [p.text for p in report.files[0].problems] == [
+        "has no sheet with figures: each is empty or a notes sheet (Notes, About, Contents or ReadMe). Put the "
+        "return's table on a sheet of its own."]

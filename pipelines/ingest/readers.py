@@ -1494,6 +1494,8 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, facts: FileFacts) -> ReadResult:
                 if _norm(ws.title) in NOTE_SHEETS:
                     continue
                 read = _read_sheet(wb, ws, facts.label)
+                if not read.problems and not any(any(c is not None for c in cells) for _, cells in read.grid.rows):
+                    continue  # an empty sheet (the "Sheet2" a new workbook has) holds nothing to load or to miss
                 problems.extend(read.problems)
                 if not read.checkable:
                     result.checkable = False
@@ -1507,7 +1509,8 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, facts: FileFacts) -> ReadResult:
         if wb is not None:
             wb.close()
     if not layouts and not problems:
-        problems.append(Problem(facts.label, "has no sheet with figures (only notes sheets)."))
+        problems.append(Problem(facts.label, "has no sheet with figures: each is empty or a notes sheet (Notes, About, "
+                                "Contents or ReadMe). Put the return's table on a sheet of its own."))
     layouts.discard("empty")
     result.layout = "+".join(sorted(layouts)) or "empty"
     if problems:
