@@ -18,8 +18,18 @@ SAMPLE_POLICE_UK = Path(__file__).parent / "sample" / "police_uk"  # real rows, 
 PROBLEMS_SHOWN = 20
 
 
+class _WarehouseFile(click.Path):
+    """A warehouse file's path: a folder given in its place is refused saying what to give instead."""
+
+    def convert(self, value, param, ctx):
+        if Path(value).is_dir():
+            self.fail(f'"{value}" is a folder, not a warehouse file. Give the path of the warehouse file, such as '
+                      f'"{Path(value) / "pccdash.duckdb"}".', param, ctx)
+        return super().convert(value, param, ctx)
+
+
 def db_option(f):
-    return click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    return click.option("--db", "db", type=_WarehouseFile(dir_okay=False, path_type=Path), default=None,
                         envvar="PCCDASH_DB", show_envvar=True,
                         help="Warehouse file. [default: var/pccdash.duckdb]")(f)
 

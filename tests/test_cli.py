@@ -160,6 +160,17 @@ def test_a_command_on_a_missing_warehouse_says_so_and_makes_no_empty_one(tmp_pat
     assert not (tmp_path / "typo").exists()
 
 
+@pytest.mark.parametrize("args", [("periods",), ("ingest", "r.csv"), ("backup", "dest")])
+def test_a_warehouse_given_as_a_folder_is_refused_saying_what_to_give(tmp_path, run_cli, args):
+    folder = tmp_path / "warehouses"
+    folder.mkdir()
+    result = run_cli(*args, env={"PCCDASH_DB": str(folder)})
+    assert result.exit_code == 2
+    assert (f'"{folder}" is a folder, not a warehouse file. Give the path of the warehouse file, such as '
+            f'"{folder / "pccdash.duckdb"}".') in " ".join(result.stderr.split())
+    assert "Traceback" not in result.output and list(folder.iterdir()) == []
+
+
 def test_ingest_into_a_warehouse_path_where_there_is_none_says_it_made_one(tmp_path, run_cli):
     """A mistyped --db loaded the return into a new warehouse there, which no page reads, with no word of it."""
     path = tmp_path / "typo.duckdb"
