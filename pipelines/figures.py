@@ -69,7 +69,7 @@ def make_filter(measures=(), districts=(), start: str | None = None, end: str | 
         ds.append(dlookup[d.strip().lower()])
     f = FigureFilter(tuple(ms), tuple(ds), parse_month(start, "--from"), parse_month(end, "--to"))
     if f.start and f.end and f.start > f.end:
-        raise BadFilter(f"--from {start} is after --to {end}.")
+        raise BadFilter(f"--from {start} is after --to {end}: swap them, so that --from gives the first month.")
     return f
 
 

@@ -129,7 +129,8 @@ def test_the_warehouse_comes_from_the_environment_when_no_option_is_given(small_
     (("--to", "July"), '--to "July" is not a month'),
     (("--measure", "arrests_typo"), '--measure "arrests_typo" is not in the measure catalogue'),
     (("--district", "Leeds"), '--district "Leeds" is not a district'),
-    (("--from", "2015-08", "--to", "2015-07"), "--from 2015-08 is after --to 2015-07"),
+    (("--from", "2015-08", "--to", "2015-07"),
+     "--from 2015-08 is after --to 2015-07: swap them, so that --from gives the first month."),
 ])
 def test_bad_filters_are_explained(small_db, run_cli, args, words):
     result = run_cli("figures", "--db", small_db, *args)
