@@ -60,6 +60,7 @@ from .uk_time import uk_words
 MANIFEST = "pccdash-backup.json"
 FORMAT = 1  # the layout of a backup; a later pccdash that changes it writes a higher number
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar")
+_NOT_OFFERED = (".zip", ".7z", ".rar", ".tar.bz2", ".tar.xz")  # archives a backup is not written as
 _PARTIAL = ".partial-"  # in the name of a backup being built
 _CHUNK = 1 << 20
 
@@ -229,6 +230,11 @@ def _refuse_destination(dest: Path, exc: OSError | None = None) -> BackupError:
 def backup(dest: Path, places: Places) -> Taken:
     """Write a backup of everything the office holds to `dest`: a new folder, or an archive (.tar, .tar.gz)."""
     dest = Path(dest)
+    if dest.name.lower().endswith(_NOT_OFFERED):
+        raise BackupError(f'"{dest}" names a {dest.name.lower().rsplit(".", 1)[-1]} archive, which a backup is not '
+                          "written as: it cannot keep the published folder's links, and a folder of that name would "
+                          "be taken for one. Give a name ending .tar.gz (one file to copy off the machine), or a "
+                          "folder's name.")
     if dest.exists() and not (dest.is_dir() and not is_archive(dest) and not any(dest.iterdir())):
         raise BackupError(f'"{dest}" already exists, and a backup is never written over anything. Give a new name '
                           "(with the date in it, for example), or move the old one away first.")

@@ -285,6 +285,18 @@ def test_a_destination_that_cannot_be_written_or_already_exists_is_said(office, 
     assert blocker.read_text() == "not a folder"
 
 
+@pytest.mark.parametrize("name", ["pccdash-2026-11-21.zip", "pccdash.ZIP", "pccdash.7z"])
+def test_a_destination_named_as_an_archive_not_offered_is_refused_and_nothing_written(office, tmp_path, name):
+    """A DEST ending .zip was written as a folder of that name, which a person then took for a zip archive."""
+    result = CliRunner().invoke(main, ["backup", str(tmp_path / name)], env=places_in(office))
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    kind = name.rsplit(".", 1)[-1].lower()
+    assert f'"{tmp_path / name}" names a {kind} archive, which a backup is not written as' in said
+    assert "Give a name ending .tar.gz (one file to copy off the machine), or a folder's name." in said
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize(("point", "dest_name"), [("backup_before_manifest", "b"),
                                                   ("backup_archive_before_manifest", "b.tar")])
 def test_a_backup_killed_part_way_leaves_nothing_restore_accepts(office, tmp_path, point, dest_name):
