@@ -28,6 +28,19 @@ class _WarehouseFile(click.Path):
         return super().convert(value, param, ctx)
 
 
+class _Folder(click.Path):
+    """A folder's path: a file given in its place is refused saying so, and what to give instead."""
+
+    def __init__(self) -> None:
+        super().__init__(file_okay=False, path_type=Path)
+
+    def convert(self, value, param, ctx):
+        if Path(value).is_file():
+            self.fail(f'"{value}" is a file, not a folder. Give the path of a folder; the file is left as it is.',
+                      param, ctx)
+        return super().convert(value, param, ctx)
+
+
 def db_option(f):
     return click.option("--db", "db", type=_WarehouseFile(dir_okay=False, path_type=Path), default=None,
                         envvar="PCCDASH_DB", show_envvar=True,
@@ -586,7 +599,7 @@ def validate(paths, db, file, measures, districts, start, end, all_rules, engine
 
 @main.command()
 @db_option
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--out", type=_Folder(), default=None,
               help="Folder to write the site into [default: beside the warehouse, WAREHOUSE.datadocs, where the "
                    "app's Data Docs page reads it].")
 @click.option("--latest", default=5, show_default=True, type=click.IntRange(min=1),
@@ -859,7 +872,7 @@ def as_option(f):
 @db_option
 @click.option("--meeting", required=True, metavar="YYYY-MM-DD",
               help="The meeting's date; the pack covers the latest complete month with accepted figures before it.")
-@click.option("--out", "out_dir", default=".", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", "out_dir", default=".", show_default=True, type=_Folder(),
               help="Folder to write the pack into.")
 @as_option
 @click.option("--by", "who", default=None, metavar="NAME",
@@ -927,7 +940,7 @@ def pack(db, meeting, out_dir, as_user, who):
               help="Write this archived pack back out, exactly as it was produced.")
 @click.option("--format", "fmt", type=click.Choice(["pdf", "html", "docx", "all"]), default="all", show_default=True,
               help="With --get: which file to write.")
-@click.option("--out", "out_dir", default=".", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", "out_dir", default=".", show_default=True, type=_Folder(),
               help="With --get: the folder to write into.")
 @limit_option(PACKS_SHOWN,
               "List the newest N packs (0: every one).")
@@ -1080,7 +1093,7 @@ def approve(months, db, as_user, reason):
 @main.command()
 @db_option
 @as_option
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, envvar="PCCDASH_PUBLISHED_DIR",
+@click.option("--out", type=_Folder(), default=None, envvar="PCCDASH_PUBLISHED_DIR",
               help="Published folder. [default: var/published]")
 @click.option("--yes", "-y", is_flag=True, help="Publish without asking (scripts; the preview is still printed).")
 def publish(db, as_user, out, yes):
@@ -1186,7 +1199,7 @@ def _print_preview(preview) -> None:
               help="Why: shown on the public revisions page. Say it in general terms, not by how much figures were "
                    "wrong (\"counted twice\"): with the withdrawn figures, that could let a figure hidden now be "
                    "worked out.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, envvar="PCCDASH_PUBLISHED_DIR",
+@click.option("--out", type=_Folder(), default=None, envvar="PCCDASH_PUBLISHED_DIR",
               help="Published folder. [default: var/published]")
 @click.option("--yes", "-y", is_flag=True, help="Withdraw without asking.")
 def withdraw(db, as_user, reason, out, yes):
@@ -1566,7 +1579,7 @@ def files_show(ctx, file, db):
 @files_.command(name="get")
 @click.argument("file", metavar="N")
 @db_option
-@click.option("--out", "out_dir", default=".", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", "out_dir", default=".", show_default=True, type=_Folder(),
               help="The folder to write it into, under the name it was loaded by.")
 @click.pass_context
 def files_get(ctx, file, db, out_dir):
@@ -2458,7 +2471,7 @@ def _serve(path: Path, port: int, address: str = "localhost", *, which: str = "b
 
 
 def inbox_option(f):
-    return click.option("--inbox", "folder", type=click.Path(file_okay=False, path_type=Path), default=None,
+    return click.option("--inbox", "folder", type=_Folder(), default=None,
                         envvar="PCCDASH_INBOX_DIR", show_envvar=True,
                         help="The folder the public app writes questions into. [default: var/inbox]")(f)
 
@@ -2812,7 +2825,7 @@ def unrelease(approval, reason, db, as_user):
 
 
 def published_option(f):
-    return click.option("--published", "published", type=click.Path(file_okay=False, path_type=Path), default=None,
+    return click.option("--published", "published", type=_Folder(), default=None,
                         envvar="PCCDASH_PUBLISHED_DIR", show_envvar=True,
                         help="The published folder. [default: var/published]")(f)
 

@@ -172,6 +172,19 @@ def test_a_warehouse_given_as_a_folder_is_refused_saying_what_to_give(tmp_path, 
     assert "Traceback" not in result.output and list(folder.iterdir()) == []
 
 
+@pytest.mark.parametrize("args", [("files", "get", "1", "--out", "{file}"), ("pack", "--meeting", "2015-08-20",
+                                   "--as", "analyst@example.org", "--out", "{file}"), ("datadocs", "--out", "{file}"),
+                                   ("publish", "--yes", "--as", "pcc@example.org", "--out", "{file}")])
+def test_a_folder_given_as_a_file_is_refused_saying_what_to_give(tmp_path, run_cli, args):
+    file = tmp_path / "notes.txt"
+    file.write_text("kept\n")
+    result = run_cli(*(a.format(file=file) for a in args), "--db", tmp_path / "wh.duckdb")
+    assert result.exit_code == 2
+    assert (f'"{file}" is a file, not a folder. Give the path of a folder; the file is left as it is.'
+            in " ".join(result.stderr.split()))
+    assert "Traceback" not in result.output and file.read_text() == "kept\n"
+
+
 def test_ingest_into_a_warehouse_path_where_there_is_none_says_it_made_one(tmp_path, run_cli):
     """A mistyped --db loaded the return into a new warehouse there, which no page reads, with no word of it."""
     path = tmp_path / "typo.duckdb"
