@@ -153,7 +153,8 @@ def cli_actor(identity: str) -> Actor:
                          f'"{reference_file("access.yaml")}", or act in the dashboard.')
     allowed = {a.lower(): a for a in command_line_identities(account)}
     if wanted.lower() not in allowed:
-        raise NotAllowed(f'The account "{account}" may not act as "{wanted}" from the command line: '
+        may = f"; it may act as {', '.join(sorted(allowed.values()))}. Give one of those, or" if allowed else ":"
+        raise NotAllowed(f'The account "{account}" may not act as "{wanted}" from the command line{may} '
                          f'list it under command_line: {account}: in "{reference_file("access.yaml")}", '
                          "or sign in to the dashboard and act there.")
     return Actor({"email": allowed[wanted.lower()]}, "cli", account)

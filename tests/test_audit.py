@@ -307,6 +307,20 @@ def test_the_command_line_refuses_an_identity_not_mapped_to_its_account(run_cli,
     assert trail(wh) == [] and count(wh, "period_status") == 0
 
 
+def test_an_identity_the_account_may_not_act_as_is_refused_naming_those_it_may(run_cli, wh, access_file):
+    """A mistyped --as ("pcc@exmaple.org") was refused with only the advice to list it in access.yaml."""
+    access_file({audit.os_account(): ["pcc@example.org", "analyst@example.org"]})
+    out = run_cli("approve", "2015-07", "--db", wh, "--as", "pcc@exmaple.org")
+    assert out.exit_code == 1 and "Traceback" not in out.output
+    assert (f'The account "{audit.os_account()}" may not act as "pcc@exmaple.org" from the command line; it may act '
+            "as analyst@example.org, pcc@example.org. Give one of those, or list it under command_line: "
+            f"{audit.os_account()}: in") in " ".join(out.output.split())
+    access_file({})
+    out = run_cli("approve", "2015-07", "--db", wh, "--as", "pcc@example.org")
+    assert "from the command line: list it under command_line" in " ".join(out.output.split())
+    assert trail(wh) == [] and count(wh, "period_status") == 0
+
+
 @pytest.fixture
 def access_file(tmp_path, monkeypatch, command_line_reference):
     """A copy of the reference folder in use, and a function writing its access.yaml's command_line."""
