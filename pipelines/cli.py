@@ -331,7 +331,7 @@ def check(db):
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(readable=False, path_type=Path))
 @db_option
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems and the summary.")
 def ingest(paths, db, quiet):
@@ -394,9 +394,11 @@ def ingest(paths, db, quiet):
         click.echo(f"Refused file {r.file} is superseded by {', '.join(map(str, r.cleared_by))}: it no longer stops "
                    "its months being approved.")
     missing = sum(1 for f in report.files if _not_found(f))
+    unread = sum(1 for f in report.files if _not_opened(f))
     click.echo(
         f"{report.count('accepted')} file(s) accepted, {report.count('already_loaded')} already loaded, "
-        f"{report.count('rejected') - missing} refused" + (f", {missing} not found." if missing else ".")
+        f"{report.count('rejected') - missing - unread} refused" + (f", {missing} not found" if missing else "")
+        + (f", {unread} that could not be read." if unread else ".")
     )
     if changed:
         from .publish.approval import changed_lines
@@ -454,6 +456,13 @@ def _not_found(f) -> bool:
     return f.outcome == "rejected" and f.file_id is None and not f.path.exists()
 
 
+def _not_opened(f) -> bool:
+    """Whether an ingest's outcome is of a file this account may not open: nothing of it was read or registered."""
+    from .ingest.load import UNREAD
+
+    return f.outcome == "rejected" and f.file_id is None and f.message == UNREAD
+
+
 def _print_refusals(report) -> None:
     """Each refused file with its problems; each accepted file whose contract warned, with the warnings."""
     from .contracts import format_report
@@ -466,6 +475,10 @@ def _print_refusals(report) -> None:
             continue
         if _not_found(f):  # a path given that names nothing: there is no file to correct
             click.secho(f'Not found: "{shown(f.label, None)}".', fg="red", err=True)
+            _print_problems(f.problems)
+            continue
+        if _not_opened(f):  # nothing to correct in the file: the account may not read it
+            click.secho(f'Not read: "{shown(f.label, None)}".', fg="red", err=True)
             _print_problems(f.problems)
             continue
         number = f" (file #{f.file_id})" if f.file_id is not None else ""  # what files show and supersede take
@@ -493,7 +506,7 @@ def _print_problems(problems) -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(readable=False, path_type=Path))
 @db_option
 @click.option("--file", "file", metavar="NAME|ID", help="Only the current figures of this accepted file.")
 @click.option("--measure", "measures", multiple=True, metavar="ID", help="Measure id; repeat for several.")
@@ -522,7 +535,7 @@ def validate(paths, db, file, measures, districts, start, end, all_rules, engine
     import time
 
     from .contracts import format_report
-    from .contracts.revalidate import validate_accepted, validate_files, validate_named
+    from .contracts.revalidate import validate_accepted, validate_named
     from .figures import make_filter
     from .ingest.load import discover_named, nothing_found
     from .ingest.preview import Upload, judged, preview, refused_before
@@ -535,8 +548,8 @@ def validate(paths, db, file, measures, districts, start, end, all_rules, engine
         return, label, run, problems, how many of them the structure's, seconds taken in all); a missing file's path
         is None. Each is named as `ingest` names it: one found under a folder by its path below it
         ("east/return.csv")."""
-        for label, run, problems, structure in validate_files(con, [m.label for m in missing], engine=engine):
-            yield None, False, label, run, problems, structure, 0.0
+        for m in missing:  # a path that names nothing, or a file this account may not open: nothing to read
+            yield None, False, m.label, None, m.problems, 0, 0.0
         for path, name in files:
             started = time.perf_counter()
             police_uk = path.suffix.lower() == ".csv" and bool(detect(path) or header_problem(path, name))

@@ -204,3 +204,54 @@ def test_validate_names_police_uk_files_and_unreadable_files_in_subfolders_by_th
     assert '"renamed/street.csv" cannot be read; nothing was validated.' in result.stderr
     assert 'file "short/street.csv", row 1, column "value": the required column "value" is missing.' in result.stderr
     assert '"short/street.csv" cannot be read; nothing was validated.' in result.stderr
+
+
+@pytest.fixture
+def locked(tmp_path, monkeypatch):
+    """A return in a folder beside one its permissions keep this account from opening (chmod 000; as the
+    superuser, who may open anything, the refusal the system would give is given in its place)."""
+    from pipelines.ingest import load
+
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    write_csv(folder / "a-good.csv", CLEAN)
+    shut = write_csv(folder / "b-locked.csv", CLEAN.replace("2015-07", "2015-08"))
+    shut.chmod(0)
+
+    def refusing(path, *args, **kwargs):
+        if Path(path) == shut:
+            raise PermissionError(13, "Permission denied", str(path))
+        return open(path, *args, **kwargs)
+
+    monkeypatch.setattr(load, "open", refusing, raising=False)
+    yield folder, shut
+    shut.chmod(0o600)
+
+
+@pytest.mark.parametrize("given", ["folder", "file"])
+def test_a_file_this_account_may_not_open_is_named_and_the_others_still_load(db, run_cli, locked, given):
+    """A return in a folder that the account may not read stopped the whole load on an unexpected fault; given by
+    itself it was refused with only 'Path ... is not readable'."""
+    folder, shut = locked
+    result = run_cli("ingest", folder if given == "folder" else shut, "--db", db)
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1 and "Traceback" not in result.output and "did not expect" not in said
+    assert ('Not read: "b-locked.csv". - file "b-locked.csv": cannot be read (permission denied): the account running '
+            "the command") in said
+    assert ("Give that account leave to read it, or copy the file somewhere it can read, and run the command "
+            "again.") in said
+    loaded = 1 if given == "folder" else 0
+    assert f"{loaded} file(s) accepted, 0 already loaded, 0 refused, 1 that could not be read." in said
+    with warehouse.connect_read_only(db) as con:
+        names = [r[0] for r in con.execute("SELECT name FROM file_registry ORDER BY file_id").fetchall()]
+    assert names == (["a-good.csv"] if given == "folder" else [])
+
+
+def test_validate_names_a_file_this_account_may_not_open(db, run_cli, locked):
+    folder, _shut = locked
+    result = run_cli("validate", folder, "--db", db)
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert 'file "b-locked.csv": cannot be read (permission denied)' in said
+    assert '"b-locked.csv" cannot be read; nothing was validated.' in said and "does not exist" not in said
+    assert 'Validation of "a-good.csv" (not loaded)' in said

@@ -206,7 +206,32 @@ def discover_named(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]],
         if key not in seen:
             seen.add(key)
             unique.append((f, label))
-    return _apart(unique), missing
+    named = []
+    for f, label in _apart(unique):
+        why = cannot_open(f)
+        if why is None:
+            named.append((f, label))
+        else:  # nothing of it can be read, so nothing is registered: said as a missing one is
+            missing.append(FileOutcome(label, f, "rejected", problems=[Problem(label, why)], message=UNREAD))
+    return named, missing
+
+
+UNREAD = "cannot be read"  # the message of a file given or found that this account may not open
+
+
+def cannot_open(path: Path) -> str | None:
+    """Why `path`, a file, cannot be opened for reading by this account (its permissions, say), as a problem to
+    show; None when it can."""
+    try:
+        with open(path, "rb"):
+            return None
+    except OSError as exc:
+        from ..audit import os_account
+
+        why = (exc.strerror or type(exc).__name__).lower()
+        return (f"cannot be read ({why}): the account running the command ({os_account() or 'unknown'}) may not "
+                "open it. Give that account leave to read it, or copy the file somewhere it can read, and run the "
+                "command again.")
 
 
 def _apart(named: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
