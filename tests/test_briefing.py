@@ -154,6 +154,19 @@ def test_pack_command_explains_a_bad_date_and_an_empty_warehouse(tmp_path, run_c
     assert empty.exit_code != 0 and "nothing to brief on" in empty.output
 
 
+def test_a_pack_for_a_meeting_before_every_figure_held_says_when_they_begin(wh, run_cli, tmp_path):
+    """A meeting dated before any figure (a mistyped year) was told to load the force's returns, which were loaded."""
+    result = run_cli("pack", "--as", "analyst@example.org", "--db", wh, "--meeting", "1015-08-20",
+                     "--out", tmp_path / "packs")
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1 and "Traceback" not in result.output and "pccdash ingest" not in said
+    assert ("No month before 20 August 1015 has accepted figures, so there is nothing to brief on: the figures held "
+            "begin with ") in said and "Check the meeting's date." in said
+    assert not list((tmp_path / "packs").glob("*.*"))  # nothing drawn, kept or written
+    with warehouse.connect_read_only(wh) as con:
+        assert con.execute("SELECT count(*) FROM pack_file").fetchone() == (0,)
+
+
 def test_a_chart_whose_limits_are_held_from_a_baseline_says_so(wh, ref):
     # "below the average" then quotes the baseline's mean, not every month's: the chart says where its limits
     # come from. A chart with no baseline declared says nothing more.

@@ -273,6 +273,10 @@ def build_pack(con: duckdb.DuckDBPyConnection, meeting: dt.date, generated_by: s
     """Everything the pack says for the meeting on `meeting`, from the figures accepted now."""
     months = accepted_months(con)
     period = reporting_period(meeting, months)
+    if period.month is None and months:  # a meeting's date before every figure held: a mistyped year, say
+        first = dt.datetime.strptime(months[0], "%Y-%m")
+        raise NoFigures(f"No month before {meeting.day} {meeting:%B %Y} has accepted figures, so there is nothing "
+                        f"to brief on: the figures held begin with {first:%B %Y}. Check the meeting's date.")
     if period.month is None:
         raise NoFigures(f"No month before {meeting.day} {meeting:%B %Y} has accepted figures, so there is nothing "
                         'to brief on. Load the force\'s returns with "pccdash ingest" first.')
