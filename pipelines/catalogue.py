@@ -62,7 +62,8 @@ def missing_reference(path: str | Path) -> ConfigError:
     mistyped) said as such, once the reason for every file; else where the file goes and where its pattern is."""
     path = Path(path)
     if not path.parent.is_dir():
-        return ConfigError(f'Reference file "{path}" is missing: the folder "{path.parent}" does not exist. Set '
+        there = "is a file, not a folder" if path.parent.exists() else "does not exist"
+        return ConfigError(f'Reference file "{path}" is missing: the folder "{path.parent}" {there}. Set '
                            "PCCDASH_REFERENCE_DIR to the folder that holds the office's reference files, or unset it "
                            "to use the bundled pipelines/reference.")
     return ConfigError(f'Reference file "{path}" is missing: put the office\'s {path.name} there (the bundled '
@@ -87,7 +88,7 @@ def _load_yaml(name: str) -> dict:
     path = reference_dir() / name
     try:
         raw = path.read_bytes()
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, NotADirectoryError) as exc:  # (PCCDASH_REFERENCE_DIR naming a file, say)
         raise missing_reference(path) from exc
     except OSError as exc:
         raise ConfigError(f'Reference file "{path}" cannot be read ({exc.strerror or exc}). Make it a readable '

@@ -187,6 +187,10 @@ def _run(path: Path, loader: Callable[[], object]) -> Finding:
     except PccDashError as exc:
         text = str(exc)
         return Finding(path, text, locate(path, text))
+    except (FileNotFoundError, NotADirectoryError) as exc:  # not there, or its folder a file: said as a missing one is
+        from .catalogue import missing_reference
+
+        return Finding(path, str(missing_reference(exc.filename or path)), None)
     except (OSError, ValueError, TypeError, KeyError) as exc:  # a loader's own slip, still told as a sentence
         return Finding(path, f"cannot be read: {exc}", None)
     return Finding(path)

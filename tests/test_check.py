@@ -108,6 +108,20 @@ def test_a_reference_folder_that_does_not_exist_is_said_as_such(tmp_path, run_cl
         assert f'the folder "{tmp_path / "refrence"}" does not exist. Set PCCDASH_REFERENCE_DIR to the folder' in said
 
 
+def test_a_reference_folder_that_is_a_file_is_said_as_such(tmp_path, run_cli, monkeypatch):
+    """PCCDASH_REFERENCE_DIR naming a file: "cannot be read (Not a directory). Make it a readable file of that
+    name", of a file that cannot be made inside a file."""
+    (tmp_path / "reference.zip").write_bytes(b"PK")
+    monkeypatch.setenv("PCCDASH_REFERENCE_DIR", str(tmp_path / "reference.zip"))
+    for args in (("check",), ("figures", "--db", tmp_path / "wh.duckdb")):
+        result = run_cli(*args)
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        said = " ".join(result.stderr.split())
+        assert (f'the folder "{tmp_path / "reference.zip"}" is a file, not a folder. Set PCCDASH_REFERENCE_DIR to the '
+                "folder that holds the office's reference files") in said
+        assert "Not a directory" not in said
+
+
 def test_a_bad_force_population_is_named_by_check(ref, run_cli):
     path = ref / "force_population.csv"
     path.write_text(path.read_text().replace("1375000", "many", 1))
