@@ -1147,3 +1147,26 @@ def test_a_message_naming_a_reference_file_names_the_file_in_force(name):
     assert naming, "the contract has messages naming a reference file"
     assert not [m for m in messages if "pipelines/reference/" in m or "${" in m]
     assert all(f'"{reference_dir()}/' in m for m in naming), naming
+
+
+@pytest.mark.parametrize("where", ["empty folder", "no folder", "a file"])
+def test_a_contract_not_found_is_told_where_to_put_it_or_what_to_set(tmp_path, monkeypatch, where):
+    """A contract not in PCCDASH_CONTRACTS_DIR was said only to be missing: "There is no data contract ..."."""
+    folder = tmp_path / "contracts"
+    if where == "empty folder":
+        folder.mkdir()
+    elif where == "a file":
+        folder.write_text("not a folder\n")
+    monkeypatch.setenv("PCCDASH_CONTRACTS_DIR", str(folder))
+    with pytest.raises(ContractError) as refused:
+        load_contract("force_cse_return")
+    said = str(refused.value)
+    assert said.startswith(f'There is no data contract "{folder / "force_cse_return.odcs.yaml"}": ')
+    if where == "empty folder":
+        assert said.endswith("put the office's force_cse_return.odcs.yaml there (the bundled "
+                             "data_contracts/force_cse_return.odcs.yaml shows its form), or set PCCDASH_CONTRACTS_DIR "
+                             "to the folder that holds it.")
+    else:
+        there = "does not exist" if where == "no folder" else "is a file, not a folder"
+        assert said.endswith(f'the folder "{folder}" {there}. Set PCCDASH_CONTRACTS_DIR to the folder that holds the '
+                             "office's data contracts, or unset it to use the bundled data_contracts.")
