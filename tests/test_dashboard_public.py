@@ -121,6 +121,42 @@ def test_the_summary_calls_nothing_a_trend_until_a_second_month_is_published(mon
     assert "Only April 2014" not in texts(at)
 
 
+def test_a_measure_s_page_charts_no_area_until_a_second_month_is_published(monkeypatch, sample_db, tmp_path):
+    """Regression: with its first month published, a measure's own page opened "..., month by month" over a chart of
+    one point for every area, where the summary gave the measure as its figure. Until a second month is published
+    the page gives that month's figure for each area in a table and says there is no trend yet; once two months are,
+    every area is charted as before."""
+    db = copy_warehouse(sample_db, tmp_path)
+
+    def arrests():
+        at = public(monkeypatch, tmp_path / "out", "public_pages/measure.py")
+        at.query_params["measure"] = "cse_arrests"
+        at.run()
+        assert not at.exception and not at.error
+        return at
+
+    with warehouse.connect(db) as con:
+        approve(con, ["2014-04"], PCC)
+        publish(con, PCC, tmp_path / "out")
+    at = arrests()
+    assert at.title[0].value == "Child sexual exploitation arrests" and not at.get("plotly_chart")
+    shown = texts(at)
+    assert ("for South Yorkshire and each district. Only April 2014 is published so far, so there is no trend to "
+            "show") in shown and "month by month, for South Yorkshire" not in shown
+    assert (2, "April 2014") in headings(at)
+    [table] = [t for t in html_tables(at) if "Area" == t.index.name]
+    assert list(table.index) == ["South Yorkshire", "Barnsley", "Doncaster", "Rotherham", "Sheffield"]
+
+    with warehouse.connect(db) as con:
+        approve(con, ["2014-05"], PCC)
+        publish(con, PCC, tmp_path / "out")
+    at = arrests()
+    assert len(at.get("plotly_chart")) == 5
+    shown = texts(at)
+    assert "month by month, for South Yorkshire and each district" in shown and "no trend" not in shown
+    assert (2, "April 2014") not in headings(at) and (2, "Rotherham") in headings(at)
+
+
 def test_a_district_chosen_on_the_summary_lists_only_the_caveats_of_its_own_figures(monkeypatch, published):
     """Regression: with a district chosen, the summary's tables showed that district's figures only, but the caveats
     under them were every area's of those months (Sheffield's under Rotherham's figures)."""

@@ -614,3 +614,72 @@ def test_with_one_month_published_the_summary_gives_each_figure_and_calls_nothin
     assert any("A measure with only one month published is given as its figure, and charted once a second month is "
                "published." in w for w in words)
     assert html.count("<svg") == 1 and "People arrested, Shire, January 2027. It was 10." in html
+
+
+def test_with_one_month_published_a_measure_s_page_gives_each_area_s_figure_and_promises_no_trend(tmp_path):
+    """Regression: with one month of a measure published, its own page opened "..., month by month, for Shire and
+    each district" over a chart of one point for every area, when the summary already gave that measure as its
+    figure. The page now follows the summary's rule: until a second month is published it gives that month's figure
+    for each area in one table (with the events noted in it), and its opening says there is no trend yet; with two
+    months it charts every area as before. On the static site as in the app, which both draw this page."""
+    def measure(name, charges, arrests, noted=(), then=""):
+        path = tmp_path / f"{name}.duckdb"
+        view = months_snapshot(path, charges, arrests)
+        if noted or then:
+            with duckdb.connect(str(path)) as con:
+                con.execute("CREATE TABLE event (measure VARCHAR, date VARCHAR, title VARCHAR, line VARCHAR)")
+                if noted:
+                    con.executemany("INSERT INTO event VALUES (?, ?, ?, ?)", list(noted))
+                if then:
+                    con.execute(then)
+            view = SnapshotView(path, {"withdrawals": []})
+        page = pages.measure_page(view, "cse_arrests")
+        out = tmp_path / name
+        out.mkdir()
+        site.build_site(view, out)
+        return page, (out / "measure-cse_arrests.html").read_text(encoding="utf-8")
+
+    def opening(page) -> str:
+        return next(b.text for b in page.blocks if isinstance(b, pages.Paragraph))
+
+    page, html = measure("one", ["2026-12"], ["2026-12"],
+                         [("cse_arrests", "2026-12-03", "Operation", "3 December 2026: an operation began.")])
+    words = _words(page)
+    assert ("Arrests: people arrested, for Shire and each district. Only December 2026 is published so far, so "
+            "there is no trend to show: this page charts the measure month by month once a second month of it is "
+            "published.") in opening(page)
+    assert not any(isinstance(b, Chart) for b in page.blocks)
+    assert [b.text for b in page.blocks if isinstance(b, pages.Heading)] == ["December 2026"]
+    [table] = [b for b in page.blocks if isinstance(b, Table)]
+    assert table.caption == "Arrests, December 2026, by area" and table.columns == ("Area", "People")
+    assert [tuple(c.text for c in row) for row in table.rows] == [("Shire", "10"), ("North", "10")]
+    assert "Events noted on this measure in December 2026:" in words
+    assert "<svg" not in html and "month by month, for Shire" not in html and "<h2>December 2026</h2>" in html
+    read = Parsed()
+    read.feed(html)
+    [drawn] = read.tables
+    assert drawn["caption"] == "Arrests, December 2026, by area" and drawn["rows"] == [["Shire", "10"],
+                                                                                        ["North", "10"]]
+    assert "3 December 2026: an operation began." in html
+
+    page, html = measure("two", ["2026-12", "2027-01"], ["2026-12", "2027-01"])
+    assert opening(page).startswith("Arrests: people arrested, month by month, for Shire and each district.")
+    assert [c.title for c in page.blocks if isinstance(c, Chart)] == ["Arrests, Shire, by month",
+                                                                     "Arrests, North, by month"]
+    assert [b.text for b in page.blocks if isinstance(b, pages.Heading)] == ["Shire", "North"]
+    assert html.count("<svg") == 2 and "no trend" not in html and "published so far" not in html
+
+    # a measure new to a publication of several months says its own month is the only one of it published
+    page, html = measure("mixed", ["2026-12", "2027-01"], ["2027-01"])
+    assert "Of this measure, only January 2027 is published so far, so there is no trend to show" in opening(page)
+    assert "<svg" not in html and "Arrests, January 2027, by area" in html
+
+    # an area with one month of it published beside areas with more is given as its figure, and the opening says so
+    page, html = measure("district", ["2026-12"], ["2026-12", "2027-01"],
+                         then="DELETE FROM figure WHERE measure = 'cse_arrests' AND area = 'North' "
+                              "AND period = '2026-12'")
+    assert [c.title for c in page.blocks if isinstance(c, Chart)] == ["Arrests, Shire, by month"]
+    assert "People arrested, North, January 2027. It was 11." in _words(page)
+    assert opening(page).endswith("An area with only one month of it published is given as its figure, and charted "
+                                  "once a second month is published.")
+    assert html.count("<svg") == 1 and "<h2>North</h2>" in html

@@ -1,5 +1,5 @@
-"""One measure month by month, for the force and each district (`?measure=<id>`), as
-`pipelines.publish.pages.measure_page` says it."""
+"""One measure month by month, for the force and each district (`?measure=<id>`), or its figure for each while
+only one of its months is published, as `pipelines.publish.pages.measure_page` says it."""
 
 import streamlit as st
 

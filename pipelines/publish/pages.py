@@ -442,6 +442,16 @@ def monthly_series(view: SnapshotView, measure_id: str, area: str) -> list[tuple
     return data(view).monthly.get((measure_id, area), [])
 
 
+# The fewest months published that make a trend: a measure with fewer is given as its figure, not charted.
+TREND_MONTHS = 2
+
+
+def has_trend(view: SnapshotView, m, area: str) -> bool:
+    """Whether enough of a measure's months are published in an area (TREND_MONTHS) to chart it month by month: the
+    summary and the measure's own page both give a measure with fewer as its figure, never as a chart of one point."""
+    return len(monthly_series(view, m.id, area)) >= TREND_MONTHS
+
+
 def chart_title(m, area: str, latest: int | None = None) -> str:
     """"Officer headcount, Rotherham, by month": a monthly chart's title (and its table's), naming the measure as the
     heading above it does, then the area and the view, as the internal charts name theirs. `latest`: of a chart that
@@ -678,9 +688,6 @@ def _why_not_later(kind: str, months: list[str], latest_month: str | None) -> st
             "of its months is.")
 
 
-# The fewest months published that make a trend: a measure with fewer is given as its figure, not charted.
-TREND_MONTHS = 2
-
 # The months the summary's trend charts show: the latest 36; each measure's own page has every month published.
 SUMMARY_TREND_MONTHS = 36
 
@@ -734,7 +741,7 @@ def summary_page(view: SnapshotView, period_type: str | None = None, period: str
     # with more, though only one falls in the window, is charted as before (its title says so, its page has the rest)
     shown = [(m, c) for m in measures(view) if not is_percentage(m.kind)
              for c in (chart(view, m, shown_area, since),) if c.points]
-    charted = [len(monthly_series(view, m.id, shown_area)) >= TREND_MONTHS for m, _c in shown]
+    charted = [has_trend(view, m, shown_area) for m, _c in shown]
     hidden = f"Months marked {marker(view)} are hidden {hidden_why(zeros_hidden(view.meta))}."
     if any(charted):
         blocks += [Heading("Trends"),
@@ -762,7 +769,8 @@ def summary_page(view: SnapshotView, period_type: str | None = None, period: str
 
 
 def measure_page(view: SnapshotView, measure_id: str) -> Page:
-    """"measure-<id>": one measure month by month, for the force and each district."""
+    """"measure-<id>": one measure month by month, for the force and each district; while only one of its months is
+    published, that month's figure for each area in a table."""
     slug = f"measure-{measure_id}"
     found = [m for m in measures(view) if m.id == measure_id]
     if not view.published:
@@ -770,20 +778,51 @@ def measure_page(view: SnapshotView, measure_id: str) -> Page:
     if not found:
         return no_such_measure(view, slug, measure_id)
     m = found[0]
-    blocks: list = [banner(view), *current_withdrawal(view),
-                    Paragraph(f"{_both_names(m)}, month by month, for {force_area(view)} and each district. "
-                              f"Months marked {marker(view)} are hidden {hidden_why(zeros_hidden(view.meta))}.")]
+    shown = [(a, c) for a in areas(view) for c in (chart(view, m, a),) if c.points]
+    charted = [has_trend(view, m, a) for a, _c in shown]
+    months = sorted({p for a, _c in shown for p, _v, _s in monthly_series(view, m.id, a)})
+    hidden = hidden_why(zeros_hidden(view.meta))
+    # a trend needs two months, as on the summary: with one month of the measure published the page gives that
+    # month's figure for each area in one table, and its opening promises no "month by month"
+    first = not any(charted) and len(months) == 1
+    if first:
+        so_far = ("Only" if periods(view, "month") == months else "Of this measure, only")
+        opening = (f"{_both_names(m)}, for {force_area(view)} and each district. {so_far} {month_text(months[0])} is "
+                   "published so far, so there is no trend to show: this page charts the measure month by month "
+                   f"once a second month of it is published. A figure marked {marker(view)} is hidden {hidden}.")
+    else:
+        opening = (f"{_both_names(m)}, month by month, for {force_area(view)} and each district. Months marked "
+                   f"{marker(view)} are hidden {hidden}."
+                   + (" An area with only one month of it published is given as its figure, and charted once a "
+                      "second month is published." if not all(charted) else ""))
+    blocks: list = [banner(view), *current_withdrawal(view), Paragraph(opening)]
     split = breakdown_dimensions(view, m.id)
     if split:
         blocks.append(Paragraph(f"At the end of this page: {in_sentence(title_of(m))} for {force_area(view)} by "
                                 + " and by ".join(dimension_words(d, view)[0] for d in split)
                                 + ", for each financial year."))
-    for a in areas(view):
-        c = chart(view, m, a)
-        if c.points:
-            blocks += [Heading(a), c]
+    if first:
+        blocks += [Heading(month_text(months[0])), first_month_table(view, m, [a for a, _c in shown], months[0])]
+        # the events a chart would mark in that month, listed as under a chart
+        noted = [ev.line for ev in events(view, m.id) if ev.date[:7] == months[0]]
+        if noted:
+            blocks += [Paragraph(f"Events noted on this measure in {month_text(months[0])}:"), Bullets(tuple(noted))]
+    else:
+        for (a, c), drawn in zip(shown, charted, strict=True):
+            blocks += [Heading(a), c if drawn else Paragraph(c.sentence)]
     blocks += breakdown_sections(view, m)
     return Page(slug, title_of(m), tuple(blocks), name_of(m), in_navigation=False)
+
+
+def first_month_table(view: SnapshotView, m, shown: list[str], month: str) -> Table:
+    """"Child sexual exploitation arrests, December 2026, by area": a measure's one published month, a row an area
+    (the force first), as its page gives it until a second month is published."""
+    mark = marker(view)
+    by = {a: {p: (v, s) for p, v, s in monthly_series(view, m.id, a)}.get(month) for a in shown}
+    unit = "per cent" if is_percentage(m.kind) else str(m.unit)
+    return Table(f"{title_of(m)}, {month_text(month)}, by area", ("Area", unit.capitalize()),
+                 tuple((Cell(a), figure_cell(by[a], m.kind, mark)) for a in shown),
+                 footnote(view) if any(found and found[1] for found in by.values()) else "")
 
 
 def _both_names(m) -> str:
