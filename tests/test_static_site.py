@@ -683,3 +683,29 @@ def test_with_one_month_published_a_measure_s_page_gives_each_area_s_figure_and_
     assert opening(page).endswith("An area with only one month of it published is given as its figure, and charted "
                                   "once a second month is published.")
     assert html.count("<svg") == 1 and "<h2>North</h2>" in html
+
+
+def test_a_measure_given_as_its_one_month_on_the_summary_keeps_the_events_its_chart_would_mark(tmp_path):
+    """Regression: on the summary a measure with one month published is given as its figure, not charted; the events
+    its chart would have marked in that month went with the chart. They are listed under its figure, as on its own
+    page; a measure charted still marks them on its chart, not in a list."""
+    path = tmp_path / "one.duckdb"
+    months_snapshot(path, ["2026-12"], ["2026-12", "2027-01"])
+    with duckdb.connect(str(path)) as con:
+        con.execute("CREATE TABLE event (measure VARCHAR, date VARCHAR, title VARCHAR, line VARCHAR)")
+        con.executemany("INSERT INTO event VALUES (?, ?, ?, ?)",
+                        [("cse_charges", "2026-12-03", "Operation", "3 December 2026: an operation began."),
+                         ("cse_arrests", "2027-01-05", "Review", "5 January 2027: a review began.")])
+    view = SnapshotView(path, {"withdrawals": []})
+    blocks = pages.summary_page(view).blocks
+    at = next(i for i, b in enumerate(blocks) if getattr(b, "text", "") == "People charged, Shire, December 2026. "
+              "It was 10.")
+    said, listed = blocks[at + 1:at + 3]
+    assert said.text == "Events noted on this measure in December 2026:"
+    assert listed.items == ("3 December 2026: an operation began.",)
+    # arrests are charted: their chart marks January's event, as before, and no list repeats it
+    assert "Events noted on this measure in January 2027:" not in _words(pages.summary_page(view))
+    out = tmp_path / "site"
+    out.mkdir()
+    site.build_site(view, out)
+    assert "3 December 2026: an operation began." in (out / "index.html").read_text(encoding="utf-8")

@@ -763,8 +763,10 @@ def summary_page(view: SnapshotView, period_type: str | None = None, period: str
     for (m, c), drawn in zip(shown, charted, strict=True):
         # headed by the measure's name, as the chart's title begins (the title goes on to name the area and the
         # view, which the paragraph above says of every chart); the sentence under it gives the full name
-        blocks += [Heading(title_of(m), 3), c if drawn else Paragraph(c.sentence),
-                   Link(f"{title_of(m)}: every district", f"measure-{m.id}")]
+        blocks += [Heading(title_of(m), 3), c if drawn else Paragraph(c.sentence)]
+        if not drawn:  # the events its chart would mark in its one month, listed as on its own page
+            blocks += month_events(view, m, monthly_series(view, m.id, shown_area)[0][0])
+        blocks.append(Link(f"{title_of(m)}: every district", f"measure-{m.id}"))
     return Page("index", title, tuple(blocks), f"The latest published figures for {force_name(view)}.")
 
 
@@ -802,16 +804,20 @@ def measure_page(view: SnapshotView, measure_id: str) -> Page:
                                 + " and by ".join(dimension_words(d, view)[0] for d in split)
                                 + ", for each financial year."))
     if first:
-        blocks += [Heading(month_text(months[0])), first_month_table(view, m, [a for a, _c in shown], months[0])]
-        # the events a chart would mark in that month, listed as under a chart
-        noted = [ev.line for ev in events(view, m.id) if ev.date[:7] == months[0]]
-        if noted:
-            blocks += [Paragraph(f"Events noted on this measure in {month_text(months[0])}:"), Bullets(tuple(noted))]
+        blocks += [Heading(month_text(months[0])), first_month_table(view, m, [a for a, _c in shown], months[0]),
+                   *month_events(view, m, months[0])]
     else:
         for (a, c), drawn in zip(shown, charted, strict=True):
             blocks += [Heading(a), c if drawn else Paragraph(c.sentence)]
     blocks += breakdown_sections(view, m)
     return Page(slug, title_of(m), tuple(blocks), name_of(m), in_navigation=False)
+
+
+def month_events(view: SnapshotView, m, month: str) -> list:
+    """The events a measure's chart would mark in `month` (YYYY-MM), listed as under a chart, for a measure given as
+    its one month's figure rather than charted; [] when none is noted."""
+    noted = [ev.line for ev in events(view, m.id) if ev.date[:7] == month]
+    return [Paragraph(f"Events noted on this measure in {month_text(month)}:"), Bullets(tuple(noted))] if noted else []
 
 
 def first_month_table(view: SnapshotView, m, shown: list[str], month: str) -> Table:
