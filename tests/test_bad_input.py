@@ -51,7 +51,13 @@ LONG_SHEET = [["period", "district", "measure", "value"]]
 
 # (id, file maker, words the message must hold, row, column)
 CASES = [
-    ("wrong_extension", csv_case(GOOD, "return.txt"), 'extension ".txt"', None, None),
+    ("wrong_extension", csv_case(GOOD, "return.txt"),
+     'has the extension ".txt"; a return must be a .csv or .xlsx file. If it holds a return, save it from the '
+     "spreadsheet as .csv or .xlsx; docs/return-format.md describes what a return holds.", None, None),
+    # a return saved without its extension: said so, not 'the extension "(none)"', with what to do
+    ("no_extension", csv_case(GOOD, "return"),
+     "has no extension; a return must be a .csv or .xlsx file. If it holds a return, save it from the spreadsheet "
+     "as .csv or .xlsx (or, if it is CSV text already, add .csv to its name); docs/return-format.md", None, None),
     ("xls_extension", csv_case(GOOD, "return.xls"), "Save it from the spreadsheet as .xlsx", None, None),
     ("zip_download", csv_case(b"PK\x03\x04", "police-uk-2018-07.zip"),
      "A .zip file is not unpacked: unpack it (police.uk's download holds a folder for each month) and load the "

@@ -123,12 +123,17 @@ def inspect_file(path: Path, label: str, tmp_dir: Path, keep: Callable[[bytes], 
     each chunk of them as it is read (to keep the file as received, filestore.Keeper)."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        hint = " Save it from the spreadsheet as .xlsx or .csv." if suffix in (".xls", ".ods", ".xlsm") else (
-            # police.uk's downloads come as a .zip of the months' folders
-            " A .zip file is not unpacked: unpack it (police.uk's download holds a folder for each month) and load "
-            "the folder it gives." if suffix == ".zip" else "")
-        raise FileRejected([Problem(label, f'has the extension "{path.suffix or "(none)"}"; a return must be '
-                                           f"a .csv or .xlsx file.{hint}")])
+        if suffix in (".xls", ".ods", ".xlsm"):
+            hint = " Save it from the spreadsheet as .xlsx or .csv."
+        elif suffix == ".zip":  # police.uk's downloads come as a .zip of the months' folders
+            hint = (" A .zip file is not unpacked: unpack it (police.uk's download holds a folder for each month) "
+                    "and load the folder it gives.")
+        else:  # a return saved without its extension, or something else given by mistake
+            hint = (" If it holds a return, save it from the spreadsheet as .csv or .xlsx"
+                    + (" (or, if it is CSV text already, add .csv to its name)" if not path.suffix else "")
+                    + "; docs/return-format.md describes what a return holds.")
+        has = f'has the extension "{path.suffix}"' if path.suffix else "has no extension"
+        raise FileRejected([Problem(label, f"{has}; a return must be a .csv or .xlsx file.{hint}")])
     size = path.stat().st_size
     limit_mb = settings.get_int("max_file_mb")
     if size > limit_mb * 1024 * 1024:
