@@ -912,7 +912,7 @@ def pack(db, meeting, out_dir, as_user, who):
 
     from .audit import cli_actor
     from .briefing import archive
-    from .files import writable_folder, write_atomically
+    from .files import output_folder, write_atomically
     from .plan.history import record_version_in
     from .warehouse import connect, connect_to_copy, db_path
 
@@ -921,22 +921,24 @@ def pack(db, meeting, out_dir, as_user, who):
     except ValueError:
         raise archive.BadMeetingDate(f'--meeting "{meeting}" is not a date; write it as YYYY-MM-DD '
                                      "(2015-08-20).") from None
-    writable_folder(out_dir, "--out")  # before the pack is drawn and kept: a pack kept but not written misleads
-    path = db_path(db)
-    record_version_in(path)  # a changed baseline or rebase is on the trail before a chart is drawn with it
-    with connect_to_copy(path) as con:  # drawn first, from a copy: a load need not wait while the charts are drawn
-        drawn = archive.draw(con, day, cli_actor(as_user), generated_by=who)
-    with connect(path, create=False) as con:
-        made = archive.keep(con, path, drawn)
-        # for a meeting already held, the figures as they stand now, not the pack the Board had: said, and where it is
-        past = archive.past_meeting_note(con, day, made=made.pack_id)
-    try:
-        written = [write_atomically(out_dir / made.production.files[fmt].file_name, made.contents[fmt])
-                   for fmt in archive.FORMATS]
-    except OSError as e:
-        raise PccDashError(f'The pack was kept in the archive as pack {made.pack_id}, but it could not be written '
-                           f'into "{out_dir}": {e.strerror or e}. Write it out with "pccdash packs --get '
-                           f'{made.pack_id} --out FOLDER".') from None
+    # checked before the pack is drawn and kept (a pack kept but not written misleads); a folder made for it and
+    # left empty by a refusal is removed again
+    with output_folder(out_dir, "--out"):
+        path = db_path(db)
+        record_version_in(path)  # a changed baseline or rebase is on the trail before a chart is drawn with it
+        with connect_to_copy(path) as con:  # drawn first, from a copy: a load need not wait while charts are drawn
+            drawn = archive.draw(con, day, cli_actor(as_user), generated_by=who)
+        with connect(path, create=False) as con:
+            made = archive.keep(con, path, drawn)
+            # for a meeting already held, the figures as they stand now, not the pack the Board had: said, and where
+            past = archive.past_meeting_note(con, day, made=made.pack_id)
+        try:
+            written = [write_atomically(out_dir / made.production.files[fmt].file_name, made.contents[fmt])
+                       for fmt in archive.FORMATS]
+        except OSError as e:
+            raise PccDashError(f'The pack was kept in the archive as pack {made.pack_id}, but it could not be '
+                               f'written into "{out_dir}": {e.strerror or e}. Write it out with "pccdash packs '
+                               f'--get {made.pack_id} --out FOLDER".') from None
     click.echo(f"Briefing pack written: {', '.join(str(p) for p in written)}")
     # the data version is a sentence of its own ("Figures as loaded up to load 18, ..."): said here within one
     version = made.production.data_version.rstrip(".")
@@ -972,34 +974,34 @@ def packs(db, meeting, pack_id, fmt, out_dir, limit):
       pccdash packs --get 3 --format pdf --out packs/
     """
     from .briefing import archive
-    from .files import writable_folder, write_atomically
+    from .files import output_folder, write_atomically
     from .uk_time import uk_day_words
     from .warehouse import connect_read_only, db_path
 
     path = db_path(db)
-    if pack_id is not None:
-        writable_folder(out_dir, "--out")
+    if pack_id is not None:  # checked before the pack is looked for; a folder it made is removed on a refusal
+        with output_folder(out_dir, "--out"):
+            with connect_read_only(path) as con:
+                files = [archive.fetch(con, path, pack_id, f) for f in (archive.FORMATS if fmt == "all" else [fmt])]
+            written = [write_atomically(out_dir / name, data) for name, data in files]
+        click.echo(f"Pack {pack_id} written, as produced: {', '.join(str(p) for p in written)}")
+        return
     with connect_read_only(path) as con:
-        if pack_id is None:
-            kept = archive.archived(con, meeting)
-            if not kept:
-                click.echo("No packs produced yet" + (f" for the meeting of {meeting}." if meeting else ".")
-                           + ' "pccdash pack --meeting DATE --as EMAIL" produces one.')
-                return
-            shown = kept[:limit] if limit else kept
-            click.echo(_left_table(archive.readable(shown)))
-            day = archive.meeting_day(meeting) if meeting else None
-            for p in shown:
-                if day and p.meeting != day:  # produced before the meeting moved to this day
-                    click.echo(f"Pack {p.pack_id} was produced for {uk_day_words(p.meeting)}, the day the meeting was "
-                               f"on before it moved to {uk_day_words(day)}.")
-            if limit and len(kept) > limit:
-                click.echo(f"The newest {limit} of {len(kept)} packs. See more with --limit N (--limit 0 for every "
-                           "one), or a meeting's with --meeting DATE.")
+        kept = archive.archived(con, meeting)
+        if not kept:
+            click.echo("No packs produced yet" + (f" for the meeting of {meeting}." if meeting else ".")
+                       + ' "pccdash pack --meeting DATE --as EMAIL" produces one.')
             return
-        files = [archive.fetch(con, path, pack_id, f) for f in (archive.FORMATS if fmt == "all" else [fmt])]
-    written = [write_atomically(out_dir / name, data) for name, data in files]
-    click.echo(f"Pack {pack_id} written, as produced: {', '.join(str(p) for p in written)}")
+        shown = kept[:limit] if limit else kept
+        click.echo(_left_table(archive.readable(shown)))
+        day = archive.meeting_day(meeting) if meeting else None
+        for p in shown:
+            if day and p.meeting != day:  # produced before the meeting moved to this day
+                click.echo(f"Pack {p.pack_id} was produced for {uk_day_words(p.meeting)}, the day the meeting was "
+                           f"on before it moved to {uk_day_words(day)}.")
+        if limit and len(kept) > limit:
+            click.echo(f"The newest {limit} of {len(kept)} packs. See more with --limit N (--limit 0 for every "
+                       "one), or a meeting's with --meeting DATE.")
 
 
 @main.command()
@@ -1607,7 +1609,7 @@ def files_get(ctx, file, db, out_dir):
     from pathlib import PurePosixPath, PureWindowsPath
 
     from . import filestore
-    from .files import writable_folder, write_atomically
+    from .files import output_folder, write_atomically
     from .registry import not_kept
     from .warehouse import connect_read_only, db_path
 
@@ -1621,12 +1623,13 @@ def files_get(ctx, file, db, out_dir):
         raise FileNotHandedBack(why)
     data = filestore.get(path, sha)  # checked against its hash: a changed file is refused, said as a sentence
     name = PureWindowsPath(PurePosixPath(found.name).name).name  # its own name, without a folder before it
-    target = writable_folder(out_dir, "--out") / name
-    if target.exists() and (target.is_dir() or target.read_bytes() != data):
-        raise FileNotHandedBack(f'"{shown(target, None)}" is already there and is not file #{found.file_id} as '
-                                "received: nothing was written over it. Choose another folder with --out, or move "
-                                "that file first.")
-    write_atomically(target, data)
+    with output_folder(out_dir, "--out") as folder:  # a folder made for it is removed again on a refusal
+        target = folder / name
+        if target.exists() and (target.is_dir() or target.read_bytes() != data):
+            raise FileNotHandedBack(f'"{shown(target, None)}" is already there and is not file #{found.file_id} '
+                                    "as received: nothing was written over it. Choose another folder with --out, or "
+                                    "move that file first.")
+        write_atomically(target, data)
     # the name is the sender's: written to disk as it came, printed with its control characters escaped
     click.echo(f'File #{found.file_id} written as received ({len(data):,} bytes, SHA-256 checked): '
                f'{shown(target, None)}')

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .errors import PccDashError
@@ -27,6 +27,24 @@ def writable_folder(folder: Path, what: str) -> Path:
         raise FolderNotWritable(f'Cannot write into "{folder}" ({what}): {e.strerror or e}. Choose another '
                                 "folder.") from None
     return folder
+
+
+@contextlib.contextmanager
+def output_folder(folder: Path, what: str) -> Iterator[Path]:
+    """`writable_folder`, for a command that may yet be refused after it: should the command fail, the folders it
+    made (the one named and any missing above it) are removed again while they are still empty, so a refusal leaves
+    nothing behind. A folder that was there before is left as it was."""
+    folder = Path(folder)
+    made = [p for p in (folder, *folder.parents) if not p.exists() and not p.is_symlink()]  # the deepest first
+    try:
+        yield writable_folder(folder, what)
+    except BaseException:
+        for p in made:
+            try:
+                p.rmdir()  # only while empty: what another hand put there meanwhile stays, and the folders above it
+            except OSError:
+                break
+        raise
 
 
 def write_atomically(target: Path, data: bytes, *, mode: int = 0o600,

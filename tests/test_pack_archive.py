@@ -205,6 +205,25 @@ def test_an_out_folder_that_cannot_be_made_is_refused_before_a_pack_is_kept(db, 
         assert archive.archived(con) == [] and audit.events(con, action="produce_pack").empty
 
 
+def test_a_refused_pack_leaves_no_folder_it_made_behind(db, tmp_path, run_cli):
+    """Regression: --out was made (to check it could be written into) before the pack was drawn, and a refusal
+    left it there empty, with the folders above it; a folder there before is left as it was."""
+    with warehouse.connect(db):  # a warehouse holding no figures: there is nothing to brief on
+        pass
+    there = tmp_path / "there"
+    there.mkdir()
+    for args in (("pack", "--meeting", "2015-08-20", "--as", "pcc@example.org"), ("packs", "--get", "99")):
+        out = run_cli(*args, "--db", db, "--out", tmp_path / "new" / "sub")
+        assert out.exit_code == 1 and "Traceback" not in out.output and "Error: " in out.output
+        assert not (tmp_path / "new").exists()
+        out = run_cli(*args, "--db", db, "--out", there)
+        assert out.exit_code == 1 and there.is_dir() and list(there.iterdir()) == []
+    (tmp_path / "kept" / "mine.txt").parent.mkdir()  # a folder holding something of the person's stays
+    (tmp_path / "kept" / "mine.txt").write_text("notes")
+    out = run_cli("packs", "--get", "99", "--db", db, "--out", tmp_path / "kept")
+    assert out.exit_code == 1 and (tmp_path / "kept" / "mine.txt").read_text() == "notes"
+
+
 def test_a_pack_kept_but_not_written_says_how_to_fetch_it(db, handmade, tmp_path, run_cli, monkeypatch):
     def no_room(target, data, **kwargs):
         raise OSError(28, "No space left on device")
