@@ -2520,7 +2520,7 @@ def inbox_import(db, folder, as_user):
     """Import the questions waiting in the inbox (running it twice imports nothing twice), then erase the names and
     contacts kept for the retention period, as "pccdash inbox expire" does.
 
-    A file that is not a question the public app wrote is set aside in the inbox's rejected/ folder.
+    A file that is not a question the public app wrote is set aside in the inbox's rejected/ folder, saying why.
 
     \b
     Example:
@@ -2536,15 +2536,18 @@ def inbox_import(db, folder, as_user):
     if given and not folder.is_dir():  # a mistyped folder would read as an empty inbox
         raise PccDashError(f'There is no folder "{folder}" (--inbox). Give the folder the public app writes '
                            "questions into.")
+    told: list[str] = []  # each file set aside now, said after what was imported
     with connect(db, create=False) as con:
-        count, erased, deleted = fetch(con, cli_actor(as_user), folder)
+        count, erased, deleted = fetch(con, cli_actor(as_user), folder, told.append)
     click.echo(f"{count} new question(s) from the public imported from {inbox_dir(folder)}. "
                'Read them with "pccdash inbox list" or on the "Questions from the public" page.')
     _say_expired(erased, deleted)
+    for sentence in told:
+        click.secho(sentence, fg="yellow", err=True)
     aside = set_aside(folder)
     if aside:
         click.secho(f"{len(aside)} file(s) in {inbox_dir(folder) / 'rejected'} could not be read as questions "
-                    "(the log says why): " + ", ".join(shown(n) for n in aside), fg="yellow")
+                    "(each was said when it was set aside): " + ", ".join(shown(n) for n in aside), fg="yellow")
 
 
 @inbox_.command(name="list")

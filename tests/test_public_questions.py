@@ -636,6 +636,25 @@ def test_the_command_refuses_an_inbox_folder_that_does_not_exist(box, wh, run_cl
     assert out.exit_code == 1 and f'There is no folder "{tmp_path / "nowhere"}" (--inbox)' in out.output
 
 
+def test_the_command_says_in_words_why_an_inbox_file_was_set_aside(box, wh, run_cli):
+    """Regression: it said Python's error as it stood: 'not JSON ('utf-8' codec can't decode byte 0xff in position
+    0: invalid start byte)', or 'not JSON (Expecting value: line 1 column 8 (char 7))', and only to the log."""
+    inbox.submit(QUESTION)
+    (box / "saved-by-word.json").write_bytes(b"\xff\xfeq\x00")
+    (box / "cut-short.json").write_text('{"id": ', encoding="utf-8")
+    out = run_cli("inbox", "import", "--db", wh, "--as", "analyst@example.org")
+    assert out.exit_code == 0 and out.stdout.startswith("1 new question(s) from the public imported")
+    said = " ".join(out.stderr.split())
+    rejected = box / "rejected"
+    assert ('The inbox file "saved-by-word.json" is not a question the public app wrote: it is not readable text '
+            "(the public app writes UTF-8 text; byte 1 of this file is not). It was moved to "
+            f'"{rejected}" and nothing in it was imported; open it there to see what it is.') in said
+    assert ('The inbox file "cut-short.json" is not a question the public app wrote: it is text, but not in the '
+            "form the public app writes (JSON): it breaks off or goes wrong at line 1, character 8.") in said
+    assert "codec" not in said and "Expecting" not in said and "Traceback" not in out.output
+    assert sorted(p.name for p in rejected.iterdir()) == ["cut-short.json", "saved-by-word.json"]
+
+
 def test_the_command_imports_and_lists_with_the_contact_for_the_office(box, wh, run_cli):
     receipt = inbox.submit(QUESTION, NAME, CONTACT)
     out = run_cli("inbox", "list", "--db", wh)

@@ -28,7 +28,7 @@ import html
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -530,13 +530,14 @@ def expire(con: duckdb.DuckDBPyConnection, who: Mapping, folder: str | os.PathLi
     return found, aside
 
 
-def fetch(con: duckdb.DuckDBPyConnection, who: Mapping, folder: str | os.PathLike | None = None
-          ) -> tuple[int, list[Due], list[str]]:
+def fetch(con: duckdb.DuckDBPyConnection, who: Mapping, folder: str | os.PathLike | None = None,
+          told: Callable[[str], None] | None = None) -> tuple[int, list[Due], list[str]]:
     """Import the questions waiting in the inbox, then erase what the retention period has run out for (`expire`):
     how many were new, and what was erased and deleted. A retention period set wrongly is said before anything is
-    imported, so that the import is not left unsaid behind the error."""
+    imported, so that the import is not left unsaid behind the error. `told` hears of each file set aside, as
+    `import_inbox` says it."""
     retention_months()
-    new = import_inbox(con, who, folder)
+    new = import_inbox(con, who, folder, told)
     return (new, *expire(con, who, folder))
 
 

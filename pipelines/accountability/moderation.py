@@ -14,7 +14,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +22,7 @@ import duckdb
 
 from .. import audit
 from ..access import require
+from ..errors import shown
 from ..inbox import LIMITS as INBOX_LIMITS
 from ..inbox import inbox_dir
 from ..plaintext import BadText, clean
@@ -82,15 +83,19 @@ class _Unreadable(Exception):
 def _parse(path: Path) -> tuple:
     """The row an inbox file gives, checked as strictly as the public app wrote it."""
     if path.is_symlink() or not path.is_file():
-        raise _Unreadable("not a plain file")
+        raise _Unreadable("it is not a plain file (a link, or a folder)")
     if path.stat().st_size > MAX_FILE_BYTES:
-        raise _Unreadable(f"{path.stat().st_size:,} bytes, more than any question")
+        raise _Unreadable(f"it is {path.stat().st_size:,} bytes, more than any question")
     try:
         found = json.loads(path.read_bytes().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise _Unreadable(f"not JSON ({exc})") from None
+    except UnicodeDecodeError as exc:
+        raise _Unreadable(f"it is not readable text (the public app writes UTF-8 text; byte {exc.start + 1:,} of "
+                          "this file is not)") from None
+    except json.JSONDecodeError as exc:
+        raise _Unreadable(f"it is text, but not in the form the public app writes (JSON): it breaks off or goes "
+                          f"wrong at line {exc.lineno:,}, character {exc.colno:,}") from None
     if not isinstance(found, dict):
-        raise _Unreadable("not a JSON object")
+        raise _Unreadable("it is JSON, but not the one record of a question the public app writes")
     ident = found.get("id")
     if not isinstance(ident, str) or not _ID.fullmatch(ident) or path.stem != ident:
         raise _Unreadable("its id is missing or is not its file's name")
@@ -108,8 +113,9 @@ def _parse(path: Path) -> tuple:
         try:
             texts.append(clean(value, key, limit=INBOX_LIMITS[key], required=key == "body", markup_allowed=False,
                                one_line=one_line) or None)
-        except BadText as exc:
-            raise _Unreadable(str(exc)) from None
+        except BadText as exc:  # its first clause, without the advice the page gives the one writing it
+            said = re.split(r"[;.] ", str(exc))[0]
+            raise _Unreadable(f"its {key} is not what the public app accepts ({said[:1].lower()}{said[1:]})") from None
     return (ident, received, *texts)
 
 
@@ -121,10 +127,20 @@ def move_to(path: Path, sub: str) -> Path:
     return target
 
 
-def import_inbox(con: duckdb.DuckDBPyConnection, who: Mapping, folder: str | os.PathLike | None = None) -> int:
+def set_aside_words(name: str, why: str, folder: Path) -> str:
+    """What an inbox file set aside is told as: the file, why it is no question, where it went and what to do."""
+    return (f'The inbox file "{shown(name)}" is not a question the public app wrote: {why}. It was moved to '
+            f'"{shown(str(folder / REJECTED))}" and nothing in it was imported; open it there to see what it is. '
+            "It is deleted once the retention period (PCCDASH_CONTACT_RETENTION_MONTHS) has passed since it was "
+            "received.")
+
+
+def import_inbox(con: duckdb.DuckDBPyConnection, who: Mapping, folder: str | os.PathLike | None = None,
+                 told: Callable[[str], None] | None = None) -> int:
     """Bring every question waiting in the inbox into the record; how many were new.
 
-    A file that is not a question the public app wrote is set aside in `rejected/` (the log says why). Each
+    A file that is not a question the public app wrote is set aside in `rejected/`, and `told` a sentence saying
+    which and why (the log, by default). Each
     imported file moves to `imported/` only after the rows are committed, so a stop part-way loses nothing, and
     running it again moves what was already imported without importing it twice.
     """
@@ -136,8 +152,9 @@ def import_inbox(con: duckdb.DuckDBPyConnection, who: Mapping, folder: str | os.
         try:
             rows.append((path, _parse(path)))
         except (_Unreadable, OSError) as exc:
-            log.warning('inbox file "%s" set aside in %s/: %s', path.name, REJECTED, exc)
+            why = str(exc) if isinstance(exc, _Unreadable) else f"it cannot be read ({exc.strerror or exc})"
             move_to(path, REJECTED)
+            (told or log.warning)(set_aside_words(path.name, why, root))
             set_aside.append(path.name)
     if not rows and not set_aside:
         return 0
