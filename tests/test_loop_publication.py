@@ -370,6 +370,8 @@ def test_a_snapshot_written_before_the_loop_was_published_still_renders_the_boar
     assert not at.exception
     assert "Nothing from the Public Accountability Board has been published yet" in texts(at)
     assert "Awaiting evidence: the Mayor cannot decide yet" in texts(at)
+    # no promise of meetings "below" a record that has none
+    assert "Below are the meetings" not in texts(at)
 
 
 def test_hostile_text_in_an_approved_answer_is_inert_on_the_page_and_neutralised_in_the_download(loop, monkeypatch):

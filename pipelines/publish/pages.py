@@ -1253,10 +1253,7 @@ def board_page(view: SnapshotView) -> Page:
     said, now = office_of(view), office_now(view)  # who published this record; who holds the role now
     intro = board_intro(now)
     blocks: list = [banner(view), *current_withdrawal(view), Paragraph(intro[0]), Paragraph(intro[1]),
-                    Bullets(board_decisions(now)),
-                    Paragraph(f"Below are the meetings, newest first, with the questions, the force's answers and the "
-                              f"decisions that {said.name} has approved for publication, then the progress of the "
-                              "recommendations made to the force and its partners.")]
+                    Bullets(board_decisions(now))]
     items = view.table("board_item")
     # a snapshot written before the record said which meeting an answer was given or a decision taken at
     items = items.assign(**{c: "" for c in (*GIVEN_COLUMNS, "decided_by", "follow_up") if c not in items.columns})
@@ -1266,6 +1263,10 @@ def board_page(view: SnapshotView) -> Page:
                                 f"answers and decisions appear here once {now.holder_short} has approved them for "
                                 "publication."))
         return Page("board", title, tuple(blocks), "Questions put to the force, its answers and the decisions.")
+    # said only above a record there is: with nothing published it would promise meetings the page does not have
+    blocks.append(Paragraph(f"Below are the meetings, newest first, with the questions, the force's answers and the "
+                            f"decisions that {said.name} has approved for publication, then the progress of the "
+                            "recommendations made to the force and its partners."))
     said_short = abbreviations_said(items)
     if said_short:
         blocks += [Paragraph(said_short), Link("What each figure counts, and the words used", "definitions")]
