@@ -661,6 +661,18 @@ def test_with_one_month_published_a_measure_s_page_gives_each_area_s_figure_and_
     assert drawn["caption"] == "Arrests, December 2026, by area" and drawn["rows"] == [["Shire", "10"],
                                                                                         ["North", "10"]]
     assert "3 December 2026: an operation began." in html
+    # every figure shown: the opening does not explain a marker the page never uses
+    assert "marked [c]" not in opening(page) and "[c]" not in html
+
+    # a hidden figure in the month: the opening says what its marker means, as the footnote under the table does
+    page, html = measure("hidden", ["2026-12"], ["2026-12"],
+                         then="UPDATE figure SET value = NULL, display = '[c]', suppressed = TRUE "
+                              "WHERE measure = 'cse_arrests' AND area = 'North'")
+    assert opening(page).endswith("A figure marked [c] is hidden so that no child can be identified: a hidden figure "
+                                  "is either a small number, or one that would let a small number elsewhere be "
+                                  "worked out.")
+    [table] = [b for b in page.blocks if isinstance(b, Table)]
+    assert [tuple(c.text for c in row) for row in table.rows] == [("Shire", "10"), ("North", "[c]")]
 
     page, html = measure("two", ["2026-12", "2027-01"], ["2026-12", "2027-01"])
     assert opening(page).startswith("Arrests: people arrested, month by month, for Shire and each district.")

@@ -789,9 +789,13 @@ def measure_page(view: SnapshotView, measure_id: str) -> Page:
     first = not any(charted) and len(months) == 1
     if first:
         so_far = ("Only" if periods(view, "month") == months else "Of this measure, only")
+        table = first_month_table(view, m, [a for a, _c in shown], months[0])
+        # the marker is explained only above a table that has one (its footnote says it then): a page whose every
+        # figure is shown would otherwise send the reader looking for a hidden one
         opening = (f"{_both_names(m)}, for {force_area(view)} and each district. {so_far} {month_text(months[0])} is "
                    "published so far, so there is no trend to show: this page charts the measure month by month "
-                   f"once a second month of it is published. A figure marked {marker(view)} is hidden {hidden}.")
+                   "once a second month of it is published."
+                   + (f" A figure marked {marker(view)} is hidden {hidden}." if table.note else ""))
     else:
         opening = (f"{_both_names(m)}, month by month, for {force_area(view)} and each district. Months marked "
                    f"{marker(view)} are hidden {hidden}."
@@ -804,8 +808,7 @@ def measure_page(view: SnapshotView, measure_id: str) -> Page:
                                 + " and by ".join(dimension_words(d, view)[0] for d in split)
                                 + ", for each financial year."))
     if first:
-        blocks += [Heading(month_text(months[0])), first_month_table(view, m, [a for a, _c in shown], months[0]),
-                   *month_events(view, m, months[0])]
+        blocks += [Heading(month_text(months[0])), table, *month_events(view, m, months[0])]
     else:
         for (a, c), drawn in zip(shown, charted, strict=True):
             blocks += [Heading(a), c if drawn else Paragraph(c.sentence)]
