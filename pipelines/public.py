@@ -361,8 +361,12 @@ def trend_sentence(name: str, area: str, series: pd.DataFrame, zeros: bool = Fal
     if shown.empty:
         return text + f"Every month is hidden {why}."
     if hidden:
-        text += (f"{hidden} of the {len(series)} months {'is' if hidden == 1 else 'are'} hidden {why}. "
-                 "With months hidden, no lowest or highest month is given.")
+        text += f"{hidden} of the {len(series)} months {'is' if hidden == 1 else 'are'} hidden {why}."
+        if len(shown) > 1:
+            text += f" With {'a month' if hidden == 1 else 'months'} hidden, no lowest or highest month is given."
+        elif shown.index[0] != series.index[-1]:  # the one month shown is not the latest: said, or never in words
+            only = shown.iloc[0]
+            text += f" In {month_text(only['period'])} it was {only['display']}."
     elif shown["value"].nunique() == 1:  # no month lower or higher than another: said as it is
         text += f"Every published month was {shown['display'].iloc[0]}."
     else:  # each figure as its table shows it ("95.5%" for a percentage), as the latest month is said below

@@ -474,6 +474,26 @@ def test_a_sentence_never_claims_a_lowest_or_highest_month_among_hidden_ones_wit
     whole = public_side.trend_sentence("Charges", "Rotherham", series[series["period"] != "2014-05"].assign(
         suppressed=False))
     assert "The lowest published month was April 2026 (9)" in whole
+    assert "With a month hidden, no lowest or highest month is given." in text
+
+
+def test_with_one_month_shown_beside_hidden_ones_the_sentence_gives_it_and_no_lowest_or_highest():
+    """Regression: an office's second month, hidden for a district, left the sentence under its chart saying "With
+    months hidden, no lowest or highest month is given. The figure for January 2027 is hidden.": of two months, the
+    one shown was never said in words, and no lowest or highest could be given of one month anyway."""
+    def said(suppressed: list[bool]) -> str:
+        series = pd.DataFrame({"period": ["2026-12", "2027-01"], "value": [None if s else v for s, v in
+                                                                         zip(suppressed, [5, 7], strict=True)],
+                               "display": ["[c]" if s else v for s, v in zip(suppressed, ["5", "7"], strict=True)],
+                               "suppressed": suppressed})
+        return public_side.trend_sentence("Arrests", "Barnsley", series)
+
+    latest_hidden = said([False, True])
+    assert latest_hidden.endswith("1 of the 2 months is hidden so that no child can be identified: a hidden figure "
+                                  "is either a small number, or one that would let a small number elsewhere be "
+                                  "worked out. In December 2026 it was 5. The figure for January 2027 is hidden.")
+    first_hidden = said([True, False])
+    assert "lowest" not in first_hidden and first_hidden.endswith("worked out. In January 2027 it was 7.")
 
 
 def test_the_preview_says_apart_the_hidden_figures_of_a_month_new_to_the_public(loaded, folder, tmp_path):
