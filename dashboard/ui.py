@@ -43,6 +43,7 @@ ASSURANCE = {icon: (symbol, ASSURANCE_WORDS[icon], colour) for icon, symbol, col
     ("fail", ":material/cancel:", "orange"),
     ("hit_and_miss", ":material/help:", "gray"),
 )}
+SHORT_SPAN_MONTHS = 12  # over a longer series plotly's own ticks fall on months or years
 POINT_STYLE = {  # point type -> (legend name, colour, marker symbol)
     "concern": ("Concern", ORANGE, "triangle-up"),
     "improvement": ("Improvement", TURQUOISE, "square"),
@@ -140,6 +141,15 @@ def xmr_chart(frame: pd.DataFrame, title: str, unit: str, target: float | None =
                       plot_bgcolor="white",
                       font={"color": DARK_GREY})
     fig.update_xaxes(showline=True, linecolor=DARK_GREY, gridcolor="#E5E5E5")
+    if step == 1 and not frame.empty:
+        first, last = pd.Period(frame["period"].min(), "M"), pd.Period(frame["period"].max(), "M")
+        span = (last - first).n
+        if span <= SHORT_SPAN_MONTHS:
+            # over a few months plotly ticks by the week or the day ("Dec 6", "Dec 13", ... for December and
+            # January, January itself unlabelled): a tick on the first of every month (every other, or every third,
+            # as the months grow), each labelled with its month and year
+            every = next(s for s in (1, 2, 3) if span <= 4 * s)
+            fig.update_xaxes(tick0=first.start_time, dtick=f"M{every}", tickformat="%b %Y", hoverformat="%B %Y")
     fig.update_yaxes(showline=True, linecolor=DARK_GREY, gridcolor="#E5E5E5", rangemode="tozero")
     return set_title(fig, title)
 

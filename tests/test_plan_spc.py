@@ -480,6 +480,21 @@ def test_the_chart_draws_limits_per_segment_and_marks_the_rebase_with_its_reason
     assert [s.x0 for s in fig.layout.shapes] == [pd.Timestamp("2014-07-01")]
 
 
+def test_a_chart_of_a_few_months_ticks_each_month_by_its_name():
+    """Regression: with an office's first two months, December and January, plotly ticked the axis by the week
+    ("Dec 6", "Dec 13", "Dec 20", "Dec 27"), leaving January unlabelled and no year on the axis."""
+    from dashboard.ui import xmr_chart
+
+    two = xmr_chart(xmr([25, 35], ["2026-12", "2027-01"]).frame(), "Arrests, force", "people")
+    assert (two.layout.xaxis.dtick, two.layout.xaxis.tickformat) == ("M1", "%b %Y")
+    assert pd.Timestamp(two.layout.xaxis.tick0) == pd.Timestamp("2026-12-01")
+    # every other month past four months, every third past eight; over a year plotly's own ticks are months or years
+    eight = xmr_chart(xmr(list(range(9)), [f"2026-{m:02d}" for m in range(1, 10)]).frame(), "Arrests, force", "people")
+    assert eight.layout.xaxis.dtick == "M2"
+    months = [f"{y}-{m:02d}" for y in (2025, 2026) for m in range(1, 13)]
+    assert xmr_chart(xmr(list(range(24)), months).frame(), "Arrests, force", "people").layout.xaxis.dtick is None
+
+
 def test_the_chart_breaks_its_line_at_a_month_with_no_figure():
     """Regression: with April's return not sent, the measure page's line ran straight from March to May, as if they
     were consecutive months; the caption counted the months without saying one was missing."""
