@@ -46,6 +46,8 @@ def test_the_measure_page_says_one_month_has_no_limits_and_names_no_rebase_befor
     load(db, tmp_path / "january.csv", month_of("2027-01", values=(13, 15, 20, 21)))
     shown = measure_page(monkeypatch, db)
     assert "2 months to January 2027; mean and process limits from the data." in shown, shown
+    # two months inside their own limits: said in words, not "0 month(s) show special-cause variation"
+    assert "No month shows special-cause variation." in shown and "month(s)" not in shown
     assert "Limits are provisional: fewer than 12 months." in shown
     assert "Limits recalculated from August 2014" not in shown
 

@@ -328,7 +328,8 @@ def test_measure_page_charts_a_month_past_the_plan_with_the_plans_limits(monkeyp
     expected, _ = PlanAnalytics(figures, plans=plans_from_dict(extended())).chart("cse_referrals", None, "2026-04")
     frame = expected.frame()
     assert table["Upper limit"].tolist() == frame["upper"].round(2).tolist()
-    assert f"{int(frame['special_cause'].sum())} month(s) show special-cause variation" in shown
+    signals = int(frame["special_cause"].sum())
+    assert signals > 1 and f"{signals} months show special-cause variation" in shown
 
 
 def test_pack_page_shows_the_notice_and_makes_the_pack(monkeypatch, lapse_db):

@@ -216,10 +216,12 @@ if view == "month":
     gaps = missing_months(missing_between(frame["period"]))
     count = f"{len(frame)} month{'' if len(frame) == 1 else 's'} to {period.month_text}"
     if frame["upper"].notna().any():
+        signals = ("No month shows special-cause variation." if special.empty else
+                   f"{len(special)} month{' shows' if len(special) == 1 else 's show'} special-cause variation "
+                   "(marked with a triangle, square or diamond).")
         st.caption(count + (f" ({gaps}: no figure, a break in the line)" if gaps else "") + f"; {source}. "
-                   f"{len(special)} month(s) show special-cause variation (marked with a triangle, square or "
-                   "diamond)." + (" Limits are provisional: fewer than 12 months." if frame["provisional"].any()
-                                  else ""))
+                   + signals + (" Limits are provisional: fewer than 12 months." if frame["provisional"].any()
+                                else ""))
     else:
         # one month (or one since a rebase) has no moving range: no limits are drawn, and none is judged
         st.caption(f"{count}: too few months so far for process limits, so no month is judged against them.")
