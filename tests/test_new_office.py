@@ -93,3 +93,23 @@ def test_months_before_an_offices_first_return_are_not_overdue(monkeypatch, ref,
     with warehouse.connect(db) as con:
         assert grid(con, [dt.date(2026, 9, 1), dt.date(2026, 11, 1)])["cse_arrests"].tolist() == [
             "overdue", "not due"]
+
+
+def test_the_pack_page_says_when_nothing_drafts_a_question(monkeypatch, db, tmp_path):
+    """Regression: with an office's first two months, no signal drafted a question, and the pack page offered an empty
+    box "Drafted from the plan's signals" over "0 question(s).". It says that nothing in the month's figures drafts
+    one, and counts the questions typed in words."""
+    import datetime as dt
+
+    monkeypatch.setenv("PCCDASH_TODAY", "2027-02-14")
+    load(db, tmp_path / "december.csv", month_of("2026-12"))
+    load(db, tmp_path / "january.csv", month_of("2027-01", values=(13, 15, 20, 21)))
+    at = internal(monkeypatch, db, "internal_pages/pack.py")
+    at.date_input(key="pack_meeting").set_value(dt.date(2027, 2, 18)).run()
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert "Nothing in the figures for January 2027 drafts a question: write the office's own" in shown, shown
+    assert "Drafted from the plan's signals" not in shown
+    assert "No question yet." in shown and "question(s)" not in shown
+    at.text_area[0].set_value("Why did referrals rise in Sheffield?").run()
+    assert "1 question." in texts(at)

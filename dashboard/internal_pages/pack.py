@@ -44,9 +44,13 @@ st.header("Questions for the Chief Constable")
 if saved:
     st.caption(f"Last saved by {saved[1]} on {uk_words(saved[2], 'words')}. One question per line.")
     start = saved[0]
-else:
+elif drafted:
     st.caption("Drafted from the plan's signals: edit, add or delete, one question per line, then save.")
     start = "\n".join(drafted)
+else:
+    st.caption(f"Nothing in the figures for {period.month_text} drafts a question: write the office's own, one per "
+               "line, then save.")
+    start = ""
 draft = st.text_area("Questions", value=start, height=260, key=f"questions_{period.month}",
                      disabled=not user.may("comment"))
 if st.button("Save questions", key="save_questions", type="primary", disabled=not user.may("comment")):
@@ -54,7 +58,8 @@ if st.button("Save questions", key="save_questions", type="primary", disabled=no
     ui.act(save_text, user.claims, period=period.month, kind="questions", body=draft,
            drafts=data.with_analytics(question_drafts, meeting, month=period.month),
            done=f"Questions saved by {ui.md_escape(user.email)}.")
-st.caption(f"{len(questions_list(draft))} question(s).")
+asking = len(questions_list(draft))
+st.caption("No question yet." if not asking else f"{asking} question{'' if asking == 1 else 's'}.")
 asked_before = [(q, asked_notes[q]) for q in questions_list(draft) if q in asked_notes]
 if asked_before:
     st.info("**Asked before, or left out before.** The pack says this after each of these questions:\n\n"
