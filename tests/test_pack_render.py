@@ -383,3 +383,27 @@ def test_the_packs_chart_breaks_its_line_at_a_month_with_no_figure_and_its_descr
         "XmR chart of CSE referrals for South Yorkshire, 13 months to September 2014 (June 2014 is missing: the line "
         "is broken there), with the mean and process limits.")
     assert "missing" not in chart_description(status, measure, len(frame))
+
+
+def test_an_aspiration_from_the_charts_last_month_is_drawn_at_that_month():
+    """Regression: a plan that began in January 2027, on an office's chart of December and January, drew its
+    aspiration as a line from January to January, which has no length: the key named a line the chart did not show."""
+    from matplotlib.colors import same_color
+
+    from pipelines.briefing.render import TARGET_COLOUR
+
+    frame = _frame(2)
+    last = frame["period"].max()
+    chart = PackChart("Officers trained, South Yorkshire, by month", "per cent", frame, "A description.",
+                      target=97.0, target_label="Aspiration (97.0%, from September 2013)", target_from=last)
+    ax = xmr_figure(chart).axes[0]
+    marks = [line for line in ax.get_lines() if same_color(line.get_color(), TARGET_COLOUR)
+             and list(line.get_ydata()) == [97.0] and line.get_marker() not in ("None", None, "")]
+    assert marks and [pd.Timestamp(x) for x in marks[0].get_xdata()] == [last]
+    # from an earlier month it is a line, as before
+    longer = xmr_figure(PackChart("Officers trained, South Yorkshire, by month", "per cent", _frame(6),
+                                  "A description.", target=97.0, target_label="Aspiration (97.0%)",
+                                  target_from=pd.Timestamp("2013-10-01"))).axes[0]
+    (drawn,) = [c for c in longer.collections if same_color(c.get_color()[0], TARGET_COLOUR)]
+    ((start, level), (end, _)) = drawn.get_segments()[0]
+    assert level == 97.0 and start < end

@@ -271,13 +271,20 @@ def xmr_figure(chart: PackChart) -> Figure:
                 transform=ax.get_xaxis_transform(), fontsize=6.5, color=LIMIT_COLOUR, va="bottom", ha="left", zorder=5,
                 bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 0.5})
     if chart.target is not None:
+        # a plan that began in the chart's last month sets its aspiration on that month alone: a line from there to
+        # itself has no length, so it is a short bar at the month (and in the key), as the dashboard marks it
+        one_month = chart.target_from is not None and pd.Timestamp(chart.target_from) >= frame["period"].max()
         if chart.target_from is None:
             ax.axhline(chart.target, color=TARGET_COLOUR, linewidth=1.4, linestyle=(0, (6, 2, 1, 2)), zorder=2)
+        elif one_month:
+            ax.plot([frame["period"].max()], [chart.target], linestyle="none", marker="_", markersize=16,
+                    markeredgewidth=2, color=TARGET_COLOUR, zorder=2)
         else:  # from the month its plan began: an earlier plan judged the months before
             ax.hlines(chart.target, pd.Timestamp(chart.target_from), frame["period"].max(), color=TARGET_COLOUR,
                       linewidth=1.4, linestyles=[(0, (6, 2, 1, 2))], zorder=2)
         handles.append(Line2D([], [], color=TARGET_COLOUR, linewidth=1.4, linestyle=(0, (6, 2, 1, 2)),
-                              label=chart.target_label or "Aspiration"))
+                              label=chart.target_label or "Aspiration", **(
+                                  {"marker": "_", "markersize": 12, "markeredgewidth": 2} if one_month else {})))
 
     for event in chart.events:
         ax.axvline(pd.Timestamp(event.date), color=EVENT_COLOUR, linewidth=1, linestyle="-.", zorder=1)
