@@ -60,15 +60,22 @@ def reference_folder_stamp() -> tuple:
 def missing_reference(path: str | Path) -> ConfigError:
     """The sentence for a reference file that is not there: a folder that does not exist (PCCDASH_REFERENCE_DIR
     mistyped) said as such, once the reason for every file; else where the file goes and where its pattern is."""
+    return ConfigError(missing_file_said(f'Reference file "{path}" is missing', path, "reference files",
+                                         "PCCDASH_REFERENCE_DIR", "pipelines/reference"))
+
+
+def missing_file_said(head: str, path: str | Path, kind: str, setting: str, bundled: str) -> str:
+    """What to do of a file the office keeps in a folder of its own (`setting`) that is not there: when the folder
+    itself is not there (the setting mistyped, or naming a file) that, and to set or unset it; else to put the file
+    there, from the bundled copy in `bundled`, or to set the folder that holds it. `kind` names what the folder
+    holds ("reference files", "data contracts"); `head` says what is missing."""
     path = Path(path)
     if not path.parent.is_dir():
         there = "is a file, not a folder" if path.parent.exists() else "does not exist"
-        return ConfigError(f'Reference file "{path}" is missing: the folder "{path.parent}" {there}. Set '
-                           "PCCDASH_REFERENCE_DIR to the folder that holds the office's reference files, or unset it "
-                           "to use the bundled pipelines/reference.")
-    return ConfigError(f'Reference file "{path}" is missing: put the office\'s {path.name} there (the bundled '
-                       f"pipelines/reference/{path.name} shows its form), or set PCCDASH_REFERENCE_DIR to the folder "
-                       "that holds it.")
+        return (f'{head}: the folder "{path.parent}" {there}. Set {setting} to the folder that holds the office\'s '
+                f"{kind}, or unset it to use the bundled {bundled}.")
+    return (f"{head}: put the office's {path.name} there (the bundled {bundled}/{path.name} shows its form), or set "
+            f"{setting} to the folder that holds it.")
 
 
 def optional_file_mtime(path: str | Path | None, name: str) -> tuple[Path, float | None]:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from ..catalogue import YAML_LOADER, catalogue, dimensions, force, reference_file
+from ..catalogue import YAML_LOADER, catalogue, dimensions, force, missing_file_said, reference_file
 from ..errors import ConfigError
 
 CONTRACTS_DIR = Path(__file__).resolve().parent.parent.parent / "data_contracts"
@@ -484,13 +484,7 @@ def load_contract(name: str = "force_cse_return", folder: Path | None = None) ->
     """The contract `data_contracts/<name>.odcs.yaml`, parsed, checked and compiled (cached until it changes)."""
     path = (folder or contracts_dir()) / f"{name}.odcs.yaml"
     if not path.exists():
-        if not path.parent.is_dir():  # PCCDASH_CONTRACTS_DIR mistyped, or naming a file
-            there = "is a file, not a folder" if path.parent.exists() else "does not exist"
-            raise ContractError(f'There is no data contract "{path}": the folder "{path.parent}" {there}. Set '
-                                "PCCDASH_CONTRACTS_DIR to the folder that holds the office's data contracts, or unset "
-                                "it to use the bundled data_contracts.")
-        raise ContractError(f'There is no data contract "{path}": put the office\'s {path.name} there (the bundled '
-                            f"data_contracts/{path.name} shows its form), or set PCCDASH_CONTRACTS_DIR to the folder "
-                            "that holds it.")
+        raise ContractError(missing_file_said(f'There is no data contract "{path}"', path, "data contracts",
+                                              "PCCDASH_CONTRACTS_DIR", "data_contracts"))
     refs = reference_values()
     return _load(str(path), path.stat().st_mtime_ns, json.dumps(refs, sort_keys=True))
