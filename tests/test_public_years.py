@@ -342,13 +342,7 @@ def test_a_year_not_complete_says_so_in_the_app_and_on_the_static_site(monkeypat
     assert not at.exception and at.title[0].value == "Tables for the financial year 2021/22"
     assert said in texts(at)
     # the static site has a page for each earlier year: 2015/16 has only April to July 2015 published
-    out = tmp_path / "site"
-    out.mkdir()
-    site.build_site(view, out)
-    import html
-    import re
-
-    page = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", (out / "tables-2015-16.html").read_text("utf-8"))).split())
+    page = site_words(view, tmp_path, "tables-2015-16.html")
     assert ("Its months published run from April 2015 to July 2015; the year's total is given once every month of "
             "it is published.") in page
     assert "by area: the year as a whole" not in page
@@ -370,6 +364,17 @@ def financial_years_note(page) -> str:
     return " ".join(said)
 
 
+def site_words(view: SnapshotView, tmp_path: Path, file: str) -> str:
+    """The words of one page of the static site built from `view`, tags taken out and spaces collapsed."""
+    import html
+    import re
+
+    out = tmp_path / "site"
+    out.mkdir(exist_ok=True)
+    site.build_site(view, out)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", (out / file).read_text("utf-8"))).split())
+
+
 def test_the_tables_page_says_a_later_year_is_given_once_each_of_its_months_is(monkeypatch, tmp_path):
     """Regression: the Tables page's "Financial years" table showed 2021/22, the latest year published as a whole,
     and said nothing of 2022/23, whose months to June 2022 were published (the summary says "a later year is given
@@ -389,14 +394,7 @@ def test_the_tables_page_says_a_later_year_is_given_once_each_of_its_months_is(m
     at = public(monkeypatch, folder, "public_pages/tables.py")
     assert not at.exception, at.exception
     assert said in texts(at)
-    out = tmp_path / "site"
-    out.mkdir()
-    site.build_site(view, out)
-    import html
-    import re
-
-    built = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", (out / "tables.html").read_text("utf-8"))).split())
-    assert said in built
+    assert said in site_words(view, tmp_path, "tables.html")
 
 
 def test_the_tables_page_says_nothing_of_a_later_year_when_none_has_a_month_published(tmp_path):
@@ -437,13 +435,7 @@ def test_a_year_s_page_lists_its_published_months_when_one_between_is_held_back_
     at.run()
     assert not at.exception, at.exception
     assert running in texts(at)
-    out = tmp_path / "site"
-    out.mkdir()
-    site.build_site(view, out)
-    import html
-    import re
-
-    page = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", (out / "tables-2015-16.html").read_text("utf-8"))).split())
+    page = site_words(view, tmp_path, "tables-2015-16.html")
     assert earlier in page
 
 
@@ -476,14 +468,7 @@ def test_the_tables_page_says_how_a_year_s_total_is_given_when_no_year_is_publis
     at = public(monkeypatch, folder, "public_pages/tables.py")
     assert not at.exception, at.exception
     assert said in texts(at)
-    out = tmp_path / "site"
-    out.mkdir()
-    site.build_site(view, out)
-    import html
-    import re
-
-    built = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", (out / "tables.html").read_text("utf-8"))).split())
-    assert said in built
+    assert said in site_words(view, tmp_path, "tables.html")
 
 
 def test_the_tables_page_has_no_financial_years_heading_when_no_month_is_published(tmp_path):
