@@ -232,8 +232,8 @@ MONTH_WIDTH_MS = 0.8 * 30 * 24 * 3600 * 1000  # a hidden month's band: most of a
 def figure(block: Chart) -> go.Figure:
     """The chart as a plotly figure: published months as a line (a month not published is a gap), each hidden month
     a hatched band the full height of the chart labelled with the marker at its top where it fits (never a point at
-    a value, so never read as zero), and each event a dated line. A count's axis shows whole numbers only; a single
-    month shows as that month.
+    a value, so never read as zero), and each event a dated line. A count's axis shows whole numbers only, and an axis
+    with no month shown no numbers at all; a single month shows as that month.
 
     Built once per chart (a Chart is immutable), and never changed afterwards: Streamlit only reads it."""
     points = sorted(block.points, key=lambda p: p.period)
@@ -289,6 +289,10 @@ def figure(block: Chart) -> go.Figure:
         step = nice_step(max(top, 1))
         fig.layout.yaxis.update(tickformat=",d", tick0=0, dtick=step,
                                 range=[0, max(top, 1) * 1.12 + (0.5 if top < 1 else 0)])
+    if not values:
+        # no month shown (every month hidden): the columns keep their marks, but numbers on the value axis (0 to 1)
+        # would suggest figures near 1, so it has none
+        fig.layout.yaxis.update(showticklabels=False, showgrid=False, range=[0, 1])
     if hidden:
         # a band too narrow for its marker shows none, rather than printing it over its neighbours' (months hidden
         # side by side over many years); the key under the chart and the data table say what a band is

@@ -201,6 +201,23 @@ def test_a_count_axis_with_only_zeros_and_hidden_months_still_counts_in_whole_nu
     assert fig.layout.yaxis.dtick == 1 and fig.layout.yaxis.tickformat == ",d"
 
 
+def test_a_chart_with_every_month_hidden_keeps_its_columns_and_puts_no_number_on_its_value_axis():
+    """Regression: an office's two months of a measure, both hidden, drew their hatched columns over a value axis
+    numbered 0 to 1 with no point on it, which read as figures near 1."""
+    points = (ChartPoint("2026-12", None, "suppressed", "[c]"), ChartPoint("2027-01", None, "suppressed", "[c]"))
+    for whole in (True, False):
+        fig = public_render.figure(Chart("Cautions", "people", whole, points, "", series_table(points)))
+        line, hidden = fig.data
+        assert [v for v in line.y if v is not None] == []
+        assert hidden.type == "bar" and len(hidden.x) == 2 and list(hidden.text) == ["[c]", "[c]"]
+        assert hidden.marker.pattern.shape == "/"
+        assert fig.layout.yaxis.showticklabels is False and fig.layout.yaxis.showgrid is False
+    # beside one month shown the axis keeps its numbers
+    shown = (ChartPoint("2026-12", 4, "published", "4"), ChartPoint("2027-01", None, "suppressed", "[c]"))
+    fig = public_render.figure(Chart("Cautions", "people", True, shown, "", series_table(shown)))
+    assert fig.layout.yaxis.showticklabels is not False and fig.layout.yaxis.dtick == 1
+
+
 def test_a_percentage_axis_is_not_forced_to_whole_numbers():
     points = (ChartPoint("2015-06", 46.4, "published", "46.4%"), ChartPoint("2015-07", 50.5, "published", "50.5%"))
     fig = public_render.figure(Chart("Share", "per cent", False, points, "", series_table(points)))

@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 from pipelines import public, warehouse
 from pipelines.publish import info, pages, site
 from pipelines.publish.approval import approve
-from pipelines.publish.content import Chart, Notice, SnapshotView, Table
+from pipelines.publish.content import Chart, ChartPoint, Notice, SnapshotView, Table
 from pipelines.publish.snapshot import approved_figures, publish
 from pipelines.sample_data import DEMO_PUBLISHED_MONTHS
 
@@ -432,6 +432,23 @@ def test_the_summary_leads_with_the_rolling_12_months_and_charts_suppressed_mont
     tables = pages.tables_page(view)
     pct = [r for b in tables.blocks if isinstance(b, Table) for r in b.rows if r[0].text.startswith("Officers")]
     assert pct and pct[0][1].text == "46.4%"
+
+
+def test_a_chart_with_every_month_hidden_keeps_its_columns_and_puts_no_number_on_its_value_axis():
+    """Regression: an office's two months of a measure, both hidden, drew their columns over a value axis numbered 0
+    and 1 with no point on it, which read as figures near 1."""
+    points = (ChartPoint("2026-12", None, "suppressed", "[c]"), ChartPoint("2027-01", None, "suppressed", "[c]"))
+    table = Table("Cautions, Shire, by month", ("Month", "People"), ())
+    for whole in (True, False):
+        svg = site.render_chart(Chart("Cautions, Shire", "people", whole, points, "Every month is hidden.", table),
+                                site.Ids())
+        assert svg.count('<rect class="hidden-month"') == 2 and svg.count(">[c]</text>") == 2
+        assert "<circle" not in svg
+        assert re.findall(r'text-anchor="end"[^>]*>([^<]+)<', svg) == [], "no number on the value axis"
+        assert svg.count("<line") == 1, "the baseline only: no grid line stands for a value"
+    shown = (ChartPoint("2026-12", 4, "published", "4"), ChartPoint("2027-01", None, "suppressed", "[c]"))
+    svg = site.render_chart(Chart("Cautions, Shire", "people", True, shown, "", table), site.Ids())
+    assert re.findall(r'text-anchor="end"[^>]*>([^<]+)<', svg) == ["0", "1", "2", "3", "4"]
 
 
 def _words(page) -> list[str]:

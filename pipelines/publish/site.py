@@ -116,7 +116,7 @@ def render_chart(c: Chart, ids: Ids) -> str:
     """The chart's title, then an inline SVG of the monthly series: a line through published months, a dashed column
     the chart's full height with the marker text at its top for a suppressed month (never a point, so never read as a
     zero, and never a silent gap), a shaded band for a month not published; then the sentence, the key, the events and
-    the table."""
+    the table. With no month shown (every month hidden) the value axis has no numbers."""
     w, h, left, right, top, bottom = 720, 260, 76, 12, 16, 44
     pw, ph = w - left - right, h - top - bottom
     pts = list(c.points)
@@ -133,7 +133,8 @@ def render_chart(c: Chart, ids: Ids) -> str:
         return top + ph - (v / ymax) * ph
 
     parts = []
-    for t in ticks:
+    # with no month shown the axis measures nothing: numbers on it (0 to 1 for a count) would suggest figures near 1
+    for t in ticks if values else ():
         parts.append(f'<line x1="{left}" x2="{w - right}" y1="{y(t):.1f}" y2="{y(t):.1f}" stroke="#b1b4b6" '
                      'stroke-width="1"/>')
         parts.append(f'<text class="ax" x="{left - 6}" y="{y(t) + 4:.1f}" text-anchor="end" font-size="12" '
