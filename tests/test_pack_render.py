@@ -407,3 +407,21 @@ def test_an_aspiration_from_the_charts_last_month_is_drawn_at_that_month():
     (drawn,) = [c for c in longer.collections if same_color(c.get_color()[0], TARGET_COLOUR)]
     ((start, level), (end, _)) = drawn.get_segments()[0]
     assert level == 97.0 and start < end
+
+
+def test_the_text_under_the_chart_says_an_aspiration_from_its_last_month_is_a_short_bar_there():
+    """Regression: under a chart of December 2026 and January 2027, under a plan from January 2027, the text said
+    "the aspiration as a line from January 2027" where the chart draws a short bar at January."""
+    from types import SimpleNamespace
+
+    from pipelines.briefing.pack import chart_description
+
+    status = SimpleNamespace(area="South Yorkshire", month=pd.Timestamp("2027-01-01"), target=97.0,
+                             plan_in_force=True)
+    measure = SimpleNamespace(name="Officers trained")
+    assert chart_description(status, measure, 2, pd.Timestamp("2027-01-01")) == (
+        "XmR chart of officers trained for South Yorkshire, 2 months to January 2027, with the mean and process "
+        "limits and the aspiration as a short bar at January 2027, the month the plan setting it began.")
+    assert chart_description(status, measure, 6, pd.Timestamp("2026-11-01")).endswith(
+        " and the aspiration as a line from November 2026, when the plan setting it began.")
+    assert chart_description(status, measure, 6).endswith(" and the aspiration as a line.")

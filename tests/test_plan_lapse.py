@@ -432,7 +432,9 @@ def test_a_successors_aspiration_is_drawn_from_the_month_it_began_not_over_the_e
     chart = next(m.chart for m in pack.measures if m.measure_id == "cse_charges")
     assert chart.target == 5 and chart.target_from == pd.Timestamp("2026-06-01")
     assert chart.target_label == "Aspiration (5.0 a month, from June 2026)"
-    assert "the aspiration as a line from June 2026, when the plan setting it began" in chart.description
+    # June 2026 is the chart's last month: the aspiration is a short bar there, and the text under the chart says so
+    assert chart.description.endswith(
+        " and the aspiration as a short bar at June 2026, the month the plan setting it began.")
 
 
 def test_a_question_on_a_measure_the_next_plan_leaves_out_is_still_followed_by_its_figures(figures, lapse_db):

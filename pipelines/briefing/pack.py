@@ -495,10 +495,10 @@ def target_label(status, measure, since: pd.Timestamp | None = None) -> str:
 def chart_description(status, measure, months: int, since: pd.Timestamp | None = None, baseline=None,
                       missing: list[int] | None = None) -> str:
     """The chart's text alternative: what it draws, not the sentence printed above it again; `since`: the month the
-    aspiration's line starts, when its plan began after the chart's first month; `missing`: the months (month
-    numbers) between its first and last with no figure. With a baseline declared in
-    spc_history.yaml it says where the limits come from, since "the average" a sentence quotes is then the
-    baseline's, not every month's."""
+    aspiration's line starts, when its plan began after the chart's first month (a short bar at the chart's last month
+    when it began then); `missing`: the months (month numbers) between its first and last with no figure. With a
+    baseline declared in spc_history.yaml it says where the limits come from, since "the average" a sentence quotes
+    is then the baseline's, not every month's."""
     name = measure.name[0].lower() + measure.name[1:] if measure.name[1:2].islower() else measure.name
     gaps = missing_months(missing) if missing else ""
     text = (f"XmR chart of {name} for "
@@ -507,9 +507,14 @@ def chart_description(status, measure, months: int, since: pd.Timestamp | None =
     if baseline is not None and (baseline.fix_after is not None or baseline.start is not None):
         text += f" ({baseline_text(baseline)})"
     if status.target is not None and status.plan_in_force:
-        text += " and the aspiration as a line"
-        if since is not None:
-            text += f" from {since:%B %Y}, when the plan setting it began"
+        if since is not None and month_number(since) >= month_number(status.month):
+            # a plan that began in the chart's last month sets its aspiration on that month alone: the chart marks it
+            # with a short bar there, not a line
+            text += f" and the aspiration as a short bar at {since:%B %Y}, the month the plan setting it began"
+        elif since is not None:
+            text += f" and the aspiration as a line from {since:%B %Y}, when the plan setting it began"
+        else:
+            text += " and the aspiration as a line"
     return text + "."
 
 
