@@ -97,8 +97,8 @@ def test_a_question_and_an_action_are_carried_through_the_meetings_until_settled
         assert rows_naming(pack, ACTION) == {"Actions open": [
             [ACTION, "ACC Jones", "Public Accountability Board, 15 October 2015", "Open",
              "Public Accountability Board, 20 August 2015"]]}
-        assert pack.loop.counts == ("0 actions overdue, 1 open; 1 question asked last time, 1 still awaiting an "
-                                    "answer")
+        assert pack.loop.counts == ("1 action open, none overdue; 1 question asked last time, 1 still awaiting "
+                                    "an answer")
         assert table(pack, "Decisions since").none and not table(pack, "Decisions since").rows
 
         # an answer is awaited; on 15 October the question is still open from an earlier meeting, the wait overdue
@@ -129,7 +129,8 @@ def test_a_question_and_an_action_are_carried_through_the_meetings_until_settled
         assert rows_naming(pack, ACTION) == {"Actions overdue": [
             [ACTION, "ACC Jones", "Public Accountability Board, 15 October 2015", "Overdue",
              "Public Accountability Board, 20 August 2015"]]}
-        assert pack.loop.counts.startswith("1 action overdue, 0 open;")
+        assert pack.loop.counts.startswith("1 action overdue, no other open;")
+        assert table(pack, "Actions open").none == "No other action is open."
         assert pack.loop.overdue == [f"{ACTION} (owner ACC Jones; due Public Accountability Board, 15 October 2015)"]
 
         # still overdue while only in progress, with its latest note
@@ -145,7 +146,7 @@ def test_a_question_and_an_action_are_carried_through_the_meetings_until_settled
         assert list(closed) == ["Actions closed since the last meeting"]
         assert closed["Actions closed since the last meeting"] == [
             [ACTION, "ACC Jones", "On 10 November 2015 by pcc@example.org", "Report received and published."]]
-        assert not pack.loop.overdue and pack.loop.counts.startswith("0 actions overdue, 0 open;")
+        assert not pack.loop.overdue and pack.loop.counts.startswith("No action is open or overdue;")
 
         acc.add_meeting(con, who, held_on="2015-11-19")
         pack = build_pack(con, day("2015-12-17"), "pccdash tests")
@@ -366,8 +367,8 @@ def test_the_overview_opens_with_the_overdue_action(monkeypatch, wh, who):
     shown = texts(at)
     md = [m.value for m in at.markdown]  # in the page's order
     assert opening(md) < next(i for i, v in enumerate(md) if v.startswith("| Measure")), "before the summary"
-    assert ("2 actions overdue, 0 open; 0 questions asked last time, 0 still awaiting an answer; 1 question still "
-            "open from earlier meetings") in shown
+    assert ("2 actions overdue, no other open; no question was asked at the last meeting; 1 question still open "
+            "from earlier meetings") in shown
     (warning,) = [w.value for w in at.warning if "Overdue (2)" in w.value]
     assert ACTION in warning
     assert r"\*\*Visit\*\* the \<b\>team\</b\> \(owner =1\+1;" in warning, "typed text is escaped"
@@ -383,6 +384,38 @@ def test_the_overview_says_when_no_earlier_meeting_is_recorded(monkeypatch, wh):
     md = [m.value for m in at.markdown]
     assert md[opening(md)] == f"**{HEADING}:** {md_escape(EMPTY_SHORT)}"
     assert at.header[0].value == "Summary", "the summary stays the page's first heading"
+
+
+def test_a_loop_with_nothing_asked_and_no_action_says_so_in_words(monkeypatch, wh, who):
+    """Regression: after a Board with no question and no action, the overview and the pack read "0 actions overdue,
+    0 open; 0 questions asked last time, 0 still awaiting an answer.", and the pack's actions open said "No other
+    action is open." with no action at all."""
+    from pipelines.briefing.render import render_html
+
+    said = "No action is open or overdue; no question was asked at the last meeting"
+    with warehouse.connect(wh) as con:
+        acc.add_meeting(con, who, held_on="2015-08-20")
+        acc.add_meeting(con, who, held_on="2015-09-17")
+        pack = build_pack(con, day("2015-09-17"), "pccdash tests")
+    assert not pack.loop.empty and pack.loop.counts == said
+    assert table(pack, "Actions open").none == "No action is open."
+    assert table(pack, "Actions overdue").none == "No action is overdue."
+    page = render_html(pack)
+    assert f"{said}." in page and "0 open" not in page and "0 questions" not in page
+    at = internal(monkeypatch, wh, "internal_pages/briefing.py", PCC)
+    at.date_input(key="meeting_date").set_value(day("2015-09-17")).run()
+    assert not at.exception
+    md = [m.value for m in at.markdown]
+    assert md[opening(md)] == f"**{HEADING}:** {md_escape(said)}."
+    # a question asked and answered since: counted, with none awaiting said in words
+    with warehouse.connect(wh) as con:
+        first = next(m for m in acc.meetings(con) if m.held_on == day("2015-08-20"))
+        asked = acc.ask(con, who, first.meeting_id, QUESTION)
+        acc.record_answer(con, who, asked, body="Two cases were re-charged.", answered_by="ACC Jones",
+                          answered_on="2015-09-01")
+        pack = build_pack(con, day("2015-09-17"), "pccdash tests")
+    assert pack.loop.counts == ("No action is open or overdue; 1 question asked last time, none still awaiting an "
+                                "answer")
 
 
 def test_the_pack_carries_the_questions_already_put_to_its_meeting(wh, who):

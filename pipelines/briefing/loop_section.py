@@ -165,15 +165,31 @@ def _decision_row(d: Decision, asked: dict[int, Question], held: dict[int, Meeti
     return [on, DECISIONS[d.decision], excerpt(d.rationale), _evidence(d), who + "."]
 
 
+def _actions_said(overdue: int, still_open: int) -> str:
+    """The actions carried, overdue and open (not yet due), with none said in words: "2 actions overdue, 1 open",
+    "1 action overdue, no other open", "3 actions open, none overdue", "No action is open or overdue"."""
+    if overdue and still_open:
+        return f"{_plural(overdue, 'action')} overdue, {still_open} open"
+    if overdue:
+        return f"{_plural(overdue, 'action')} overdue, no other open"
+    if still_open:
+        return f"{_plural(still_open, 'action')} open, none overdue"
+    return "No action is open or overdue"
+
+
 def counts(loop: Loop, held: dict[int, Meeting]) -> str:
     """"2 actions overdue, 1 open; 3 questions asked last time, 1 still awaiting an answer" (and what else there
-    is: decisions, questions still open from earlier, actions closed and reopened since)."""
-    parts = [f"{_plural(len(loop.overdue_actions), 'action')} overdue, {len(loop.open_actions)} open"]
+    is: decisions, questions still open from earlier, actions closed and reopened since). A count of none is said in
+    words: "No action is open or overdue; no question was asked at the last meeting"."""
+    parts = [_actions_said(len(loop.overdue_actions), len(loop.open_actions))]
     if loop.previous is not None:
         answers = [_as_it_stood(cq.question, loop.held_on, held)[0] for cq in loop.asked_last_time]
         waiting = sum(1 for a in answers if a is None or a.state != "answered")
-        parts.append(f"{_plural(len(loop.asked_last_time), 'question')} asked last time, {waiting} still awaiting "
-                     "an answer")
+        if not loop.asked_last_time:
+            parts.append("no question was asked at the last meeting")
+        else:
+            parts.append(f"{_plural(len(loop.asked_last_time), 'question')} asked last time, "
+                         f"{waiting or 'none'} still awaiting an answer")
     if loop.answered_last_time:
         parts.append(f"{_plural(len(loop.answered_last_time), 'question')} from earlier meetings answered last time")
     if loop.decisions:
@@ -227,7 +243,8 @@ def loop_section(loop: Loop, asked: dict[int, Question] | None = None,
                             [_action_row(a, as_of, since) for a in loop.overdue_actions],
                             ACTION_WIDTHS, none="No action is overdue."))
     tables.append(LoopTable("Actions open", ACTION_COLUMNS, [_action_row(a, as_of, since) for a in loop.open_actions],
-                            ACTION_WIDTHS, none="No other action is open."))
+                            ACTION_WIDTHS,
+                            none="No other action is open." if loop.overdue_actions else "No action is open."))
     if loop.closed_since:
         tables.append(LoopTable("Actions closed since the last meeting", ["Action", "Owner", "Closed", "Closing note"],
                                 [[a.body, a.owner, f"On {day_words(a.closed_on)} by {a.updates[-1].updated_by}",
