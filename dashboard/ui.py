@@ -19,7 +19,7 @@ from pipelines.catalogue import catalogue, measure_namer, with_measure_names
 from pipelines.chart_text import set_title
 from pipelines.errors import PccDashError, shown
 from pipelines.exports import csv_bytes, display_frame
-from pipelines.plan.periods import broken_at_gaps, month_start
+from pipelines.plan.periods import broken_at_gaps, month_number, month_start, quarter_label
 from pipelines.plan.spc import ASSURANCE_WORDS, VARIATION_WORDS
 from pipelines.publish.content import PERIOD_TYPE_WORDS
 from pipelines.uk_time import UK, uk_time
@@ -44,6 +44,7 @@ ASSURANCE = {icon: (symbol, ASSURANCE_WORDS[icon], colour) for icon, symbol, col
     ("hit_and_miss", ":material/help:", "gray"),
 )}
 SHORT_SPAN_MONTHS = 12  # over a longer series plotly's own ticks fall on months or years
+SHORT_SPAN_QUARTERS = 12  # over a longer series of quarters plotly's own ticks fall on half years or years
 POINT_STYLE = {  # point type -> (legend name, colour, marker symbol)
     "concern": ("Concern", ORANGE, "triangle-up"),
     "improvement": ("Improvement", TURQUOISE, "square"),
@@ -150,6 +151,17 @@ def xmr_chart(frame: pd.DataFrame, title: str, unit: str, target: float | None =
             # as the months grow), each labelled with its month and year
             every = next(s for s in (1, 2, 3) if span <= 4 * s)
             fig.update_xaxes(tick0=first.start_time, dtick=f"M{every}", tickformat="%b %Y", hoverformat="%B %Y")
+    if step == 3 and not frame.empty:
+        first_q, last_q = month_number(frame["period"].min()), month_number(frame["period"].max())
+        span = (last_q - first_q) // 3
+        if span <= SHORT_SPAN_QUARTERS:
+            # over a few quarters plotly ticks by the week or by odd months ("Oct 4 2026", "Oct 18", ... for two
+            # quarters, the second unlabelled): a tick at the start of every quarter (every other, or every third, as
+            # the quarters grow), each named as the page names it ("Q3 2026/27")
+            every = next(s for s in (1, 2, 3) if span <= 4 * s)
+            ticks = range(first_q, last_q + 1, 3 * every)
+            fig.update_xaxes(tickmode="array", tickvals=[month_start(n) for n in ticks],
+                             ticktext=[quarter_label(n) for n in ticks])
     fig.update_yaxes(showline=True, linecolor=DARK_GREY, gridcolor="#E5E5E5", rangemode="tozero")
     return set_title(fig, title)
 

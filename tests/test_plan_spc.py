@@ -495,6 +495,34 @@ def test_a_chart_of_a_few_months_ticks_each_month_by_its_name():
     assert xmr_chart(xmr(list(range(24)), months).frame(), "Arrests, force", "people").layout.xaxis.dtick is None
 
 
+def quarters_frame(first: str, n: int) -> pd.DataFrame:
+    """A quarterly chart's frame as the measure page's quarterly view draws it: each quarter dated at its first
+    month."""
+    from pipelines.plan.periods import month_number, month_start
+
+    starts = [month_number(first) + 3 * i for i in range(n)]
+    frame = xmr(np.arange(n, dtype=float) + 10, np.array(starts) // 3).frame()
+    frame["period"] = [month_start(s) for s in starts]
+    return frame
+
+
+def test_a_chart_of_a_few_quarters_ticks_each_quarter_by_its_name():
+    """Regression: with an office's first two quarters, October to December 2026 and January to March 2027, plotly
+    ticked the quarterly chart by the fortnight ("Oct 4 2026", "Oct 18", ... "Dec 27"), the second quarter
+    unlabelled; over four quarters it ticked every other month ("Nov 2026", "Jan 2027"), never a quarter."""
+    from dashboard.ui import xmr_chart
+
+    two = xmr_chart(quarters_frame("2026-10", 2), "Arrests, force, by financial quarter", "people", step=3).layout
+    assert two.xaxis.tickmode == "array" and list(two.xaxis.ticktext) == ["Q3 2026/27", "Q4 2026/27"]
+    assert [pd.Timestamp(t) for t in two.xaxis.tickvals] == [pd.Timestamp("2026-10-01"), pd.Timestamp("2027-01-01")]
+    # every other quarter past four, every third past eight; over 12 plotly's own ticks are half years or years
+    nine = xmr_chart(quarters_frame("2026-10", 9), "Arrests", "people", step=3).layout.xaxis
+    assert list(nine.ticktext) == ["Q3 2026/27", "Q1 2027/28", "Q3 2027/28", "Q1 2028/29", "Q3 2028/29"]
+    assert xmr_chart(quarters_frame("2026-10", 14), "Arrests", "people", step=3).layout.xaxis.ticktext is None
+    # a monthly chart of the same span keeps its months
+    assert xmr_chart(xmr([25, 35], ["2026-12", "2027-01"]).frame(), "Arrests", "people").layout.xaxis.ticktext is None
+
+
 def test_the_chart_breaks_its_line_at_a_month_with_no_figure():
     """Regression: with April's return not sent, the measure page's line ran straight from March to May, as if they
     were consecutive months; the caption counted the months without saying one was missing."""
