@@ -52,6 +52,35 @@ def test_the_measure_page_says_one_month_has_no_limits_and_names_no_rebase_befor
     assert "Limits recalculated from August 2014" not in shown
 
 
+def test_the_quarterly_view_counts_its_quarters_in_words(monkeypatch, db, tmp_path):
+    """Regression: an office's first complete quarter read under the quarterly SPC chart "1 complete financial
+    quarters to December 2026; ... 0 quarter(s) show special-cause variation", though one quarter has no limits; with
+    two quarters inside their limits it read "0 quarter(s)"."""
+    monkeypatch.setenv("PCCDASH_TODAY", "2027-01-14")
+    for month in ("2026-10", "2026-11", "2026-12"):
+        load(db, tmp_path / f"{month}.csv", month_of(month))
+
+    def quarterly() -> list[str]:
+        at = internal(monkeypatch, db, "internal_pages/measure.py")
+        at.selectbox(key="measure").select("cse_referrals").run()
+        at.selectbox(key="view").select("quarter_spc").run()
+        assert not at.exception, at.exception
+        return texts(at)
+
+    shown = quarterly()
+    assert ("1 complete financial quarter to December 2026; a quarter with a month missing is left out. Too few "
+            "quarters so far for process limits, so no quarter is judged against them.") in shown, shown
+    assert "quarter(s)" not in " ".join(shown) and "1 complete financial quarters" not in " ".join(shown)
+
+    monkeypatch.setenv("PCCDASH_TODAY", "2027-04-14")
+    for month in ("2027-01", "2027-02", "2027-03"):
+        load(db, tmp_path / f"{month}.csv", month_of(month, values=(13, 15, 20, 21)))
+    shown = quarterly()
+    assert ("2 complete financial quarters to March 2027; a quarter with a month missing is left out. No quarter "
+            "shows special-cause variation. Limits are provisional: fewer than 12 quarters.") in shown, shown
+    assert "quarter(s)" not in " ".join(shown)
+
+
 def test_months_before_an_offices_first_return_are_not_overdue(monkeypatch, ref, db, tmp_path, run_cli):
     """Regression: an office whose first return was December 2026 was told by the calendar, "pccdash plan", the
     overview and its first Board pack that "the returns for 11 earlier months of the 12 months to December 2026

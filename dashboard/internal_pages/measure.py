@@ -264,9 +264,16 @@ elif view == "quarter_spc":
                            target_label=target_label, target_from=target_start(frame["period"].min()), step=3)
         st.plotly_chart(ui.add_events(fig, events), width="stretch", key="xmr_quarters")
         special = frame[frame["special_cause"]]
-        st.caption(f"{len(frame)} complete financial quarters to {period.month_text}; a quarter with a month missing "
-                   f"is left out. {len(special)} quarter(s) show special-cause variation."
-                   + (" Limits are provisional: fewer than 12 quarters." if frame["provisional"].any() else ""))
+        count = (f"{len(frame)} complete financial quarter{'' if len(frame) == 1 else 's'} to {period.month_text}; "
+                 "a quarter with a month missing is left out.")
+        if frame["upper"].notna().any():
+            signals = ("No quarter shows special-cause variation." if special.empty else
+                       f"{len(special)} quarter{' shows' if len(special) == 1 else 's show'} special-cause variation.")
+            st.caption(f"{count} {signals}"
+                       + (" Limits are provisional: fewer than 12 quarters." if frame["provisional"].any() else ""))
+        else:
+            # one quarter (or one since a rebase) has no moving range: no limits are drawn, and none is judged
+            st.caption(f"{count} Too few quarters so far for process limits, so no quarter is judged against them.")
         ui.event_list(events)
     table = pd.DataFrame({"Quarter": frame["label"], unit.capitalize(): frame["value"].round(2),
                           "Mean": frame["mean"].round(2), "Lower limit": frame["lower"].round(2),
