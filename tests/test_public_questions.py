@@ -636,9 +636,14 @@ def test_the_command_refuses_an_inbox_folder_that_does_not_exist(box, wh, run_cl
     assert out.exit_code == 1 and f'There is no folder "{tmp_path / "nowhere"}" (--inbox)' in out.output
 
 
-def test_the_command_says_in_words_why_an_inbox_file_was_set_aside(box, wh, run_cli):
+def test_the_command_says_in_words_why_an_inbox_file_was_set_aside(wh, run_cli, tmp_path, monkeypatch):
     """Regression: it said Python's error as it stood: 'not JSON ('utf-8' codec can't decode byte 0xff in position
-    0: invalid start byte)', or 'not JSON (Expecting value: line 1 column 8 (char 7))', and only to the log."""
+    0: invalid start byte)', or 'not JSON (Expecting value: line 1 column 8 (char 7))', and only to the log. The
+    folder it went to is named whole, however deep the office's inbox is (cut short at 80 characters, it could not
+    be found)."""
+    box = tmp_path / "shared drive" / "Office of the Police and Crime Commissioner" / "Public questions" / "inbox"
+    monkeypatch.setenv("PCCDASH_INBOX_DIR", str(box))
+    assert len(str(box / "rejected")) > 80
     inbox.submit(QUESTION)
     (box / "saved-by-word.json").write_bytes(b"\xff\xfeq\x00")
     (box / "cut-short.json").write_text('{"id": ', encoding="utf-8")

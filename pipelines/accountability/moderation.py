@@ -128,9 +128,11 @@ def move_to(path: Path, sub: str) -> Path:
 
 
 def set_aside_words(name: str, why: str, folder: Path) -> str:
-    """What an inbox file set aside is told as: the file, why it is no question, where it went and what to do."""
+    """What an inbox file set aside is told as: the file, why it is no question, where it went and what to do. The
+    folder is the office's own, named whole however long its path: cut short, it could not be found."""
+    rejected = shown(str(folder / REJECTED), limit=None)
     return (f'The inbox file "{shown(name)}" is not a question the public app wrote: {why}. It was moved to '
-            f'"{shown(str(folder / REJECTED))}" and nothing in it was imported; open it there to see what it is. '
+            f'"{rejected}" and nothing in it was imported; open it there to see what it is. '
             "It is deleted once the retention period (PCCDASH_CONTACT_RETENTION_MONTHS) has passed since it was "
             "received.")
 
