@@ -16,7 +16,7 @@ import weakref
 import pandas as pd
 
 from .. import office as office_words
-from ..catalogue import dimensions
+from ..catalogue import dimensions, listed
 from ..errors import ConfigError
 from ..office import Office, cap, in_sentence
 from ..public import (
@@ -187,6 +187,12 @@ def name_of(m) -> str:
     """A measure's full name as the public pages show it: its abbreviations in words ("Victims and survivors of child
     sexual exploitation supported by commissioned services"). The downloads keep the catalogue's name as it is."""
     return spelled_out(m.name)
+
+
+def table_name(m) -> str:
+    """A measure's full name as the public tables give it in a row: a percentage says so ("... (per cent)") unless
+    its name does already."""
+    return name_of(m) + (" (per cent)" if is_percentage(m.kind) and "per cent" not in m.name else "")
 
 
 def title_of(m) -> str:
@@ -378,8 +384,7 @@ def period_table(view: SnapshotView, period_type: str, period: str, only_area: s
     for m in measures(view):
         if not any((m.id, a) in by for a in cols):
             continue
-        name = name_of(m) + (" (per cent)" if is_percentage(m.kind) and "per cent" not in m.name else "")
-        rows.append((Cell(name), *(figure_cell(by.get((m.id, a)), m.kind, mark) for a in cols)))
+        rows.append((Cell(table_name(m)), *(figure_cell(by.get((m.id, a)), m.kind, mark) for a in cols)))
     return Table(f"{period_text(period)}: figures by area", ("Measure", *cols), tuple(rows), footnote(view))
 
 
@@ -1033,7 +1038,7 @@ def months_listed(months: list[str]) -> str:
     names = [str(month_text(m)) for m in sorted(months)]
     if len({m[:4] for m in months}) == 1:
         names = [n.rsplit(" ", 1)[0] for n in names[:-1]] + names[-1:]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return listed(names)
 
 
 def months_published(months: list[str], so_far: bool = False) -> str:

@@ -92,7 +92,7 @@ from .approval import (
 from .content import SnapshotView
 from .info import FILE_NAME as PUBLIC_INFO_FILE
 from .info import load_public_info, statement_review_due
-from .pages import dimensions_meta, months_in
+from .pages import dimensions_meta, months_in, table_name
 
 log = logging.getLogger(__name__)
 
@@ -1298,8 +1298,7 @@ def uncharted_said(cells: pd.DataFrame) -> str:
     if cells.empty:
         return ""
     held = dict.fromkeys(cells["measure"])
-    names = [spelled_out(m.name) + ("" if "per cent" in m.name else " (per cent)") for m in catalogue().measures
-             if m.id in held and m.kind == "percentage"]
+    names = [table_name(m) for m in catalogue().measures if m.id in held and m.kind == "percentage"]
     if not names:
         return ""
     one = len(names) == 1
