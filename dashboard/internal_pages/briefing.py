@@ -10,7 +10,7 @@ from dashboard import auth, data, ui
 from pipelines import office
 from pipelines.briefing.loop_section import EMPTY_SHORT, since_last_meeting
 from pipelines.briefing.pack import (
-    add_republished,
+    add_caveats,
     assemble,
     behind_caveats,
     cancelled_notices,
@@ -54,7 +54,7 @@ statuses = analytics.status(period.month)
 loop = data.with_analytics(since_last_meeting, period.meeting, month=period.month, meeting=for_meeting)
 pack = assemble(period, analytics, cav, {}, user.email, charts=False, statuses=statuses, loop=loop)
 # as the pack says it beside each police.uk measure: which months of its figures police.uk republished
-add_republished(pack, data.call(republished_said, tuple(m.measure_id for m in pack.measures),
+add_caveats(pack, data.call(republished_said, tuple(m.measure_id for m in pack.measures),
                                 *caveat_months(period)) or {})
 # as the pack says it beside each police.uk measure: how old police.uk's latest month loaded is at the meeting, once
 # over three months

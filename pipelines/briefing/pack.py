@@ -273,13 +273,11 @@ def build_pack(con: duckdb.DuckDBPyConnection, meeting: dt.date, generated_by: s
     """Everything the pack says for the meeting on `meeting`, from the figures accepted now."""
     months = accepted_months(con)
     period = reporting_period(meeting, months)
-    if period.month is None and months:  # a meeting's date before every figure held: a mistyped year, say
-        first = dt.datetime.strptime(months[0], "%Y-%m")
+    if period.month is None:  # no figures at all, or a meeting's date before every one held (a mistyped year)
+        todo = (f": the figures held begin with {dt.datetime.strptime(months[0], '%Y-%m'):%B %Y}. Check the "
+                "meeting's date." if months else '. Load the force\'s returns with "pccdash ingest" first.')
         raise NoFigures(f"No month before {meeting.day} {meeting:%B %Y} has accepted figures, so there is nothing "
-                        f"to brief on: the figures held begin with {first:%B %Y}. Check the meeting's date.")
-    if period.month is None:
-        raise NoFigures(f"No month before {meeting.day} {meeting:%B %Y} has accepted figures, so there is nothing "
-                        'to brief on. Load the force\'s returns with "pccdash ingest" first.')
+                        f"to brief on{todo}")
     analytics = PlanAnalytics(plan_figures(con))
     cav = caveats(con, start=caveat_months(period)[0], end=period.month)
     texts = latest_texts(con, period.month)
@@ -315,7 +313,7 @@ def republished_caveats(con: duckdb.DuckDBPyConnection, pack: Pack, period: Repo
     """Each police.uk context measure of the pack says which months of its figures police.uk republished, with counts
     changed, since they were first loaded (`republished_said`), as the police.uk context page lists them: a figure of
     such a month is not the one a reader may have seen before."""
-    add_republished(pack, republished_said(con, tuple(m.measure_id for m in pack.measures), *caveat_months(period)))
+    add_caveats(pack, republished_said(con, tuple(m.measure_id for m in pack.measures), *caveat_months(period)))
 
 
 def republished_said(con: duckdb.DuckDBPyConnection, measure_ids: tuple[str, ...], first: str,
@@ -323,7 +321,7 @@ def republished_said(con: duckdb.DuckDBPyConnection, measure_ids: tuple[str, ...
     """What each police.uk context measure of `measure_ids` says of the months `first` to `last` (YYYY-MM: the months
     a briefing's caveats may be about, ``caveat_months``) police.uk republished with counts changed since they were
     first loaded (`pipelines.policeuk.revisions.republished_words`), by measure id; a measure of the force's own, or
-    with no such month, is left out. The pack and the Briefing overview both say it (`add_republished`)."""
+    with no such month, is left out. The pack and the Briefing overview both say it (`add_caveats`)."""
     from ..policeuk.reference import SOURCE
     from ..policeuk.revisions import kind_of, republished_words
 
@@ -339,8 +337,8 @@ def republished_said(con: duckdb.DuckDBPyConnection, measure_ids: tuple[str, ...
     return said
 
 
-def add_republished(pack: Pack, said: dict[str, str]) -> None:
-    """Puts among each measure's caveats what `republished_said` says of it, once."""
+def add_caveats(pack: Pack, said: dict[str, str]) -> None:
+    """Puts among each measure's caveats what `said` gives for its id (`republished_said`, `behind_caveats`), once."""
     for m in pack.measures:
         if (words := said.get(m.measure_id)) and words not in m.caveats:
             m.caveats.append(words)
@@ -352,12 +350,9 @@ def behind_caveats(pack: Pack, behind: str | None) -> None:
     the police.uk context page says it of today's). Nothing when it is recent."""
     from ..policeuk.reference import SOURCE
 
-    if not behind:
-        return
-    cat = catalogue()
-    for m in pack.measures:
-        if cat.get(m.measure_id).source == SOURCE and behind not in m.caveats:
-            m.caveats.append(behind)
+    if behind:
+        cat = catalogue()
+        add_caveats(pack, {m.measure_id: behind for m in pack.measures if cat.get(m.measure_id).source == SOURCE})
 
 
 def meeting_for(con: duckdb.DuckDBPyConnection, day: dt.date) -> Meeting | None:
