@@ -31,6 +31,7 @@ from pipelines.publish.content import (
     Page,
     Paragraph,
     Table,
+    tick_every,
 )
 from pipelines.publish.site import Ids, render_table
 
@@ -224,7 +225,6 @@ def nice_step(top: float) -> int:
 
 TITLE_WIDTH = 40  # characters of a chart's title on one line: 15-pixel letters across a phone's chart
 TITLE_LINE = 20  # pixels a title's second line takes
-SHORT_SPAN_MONTHS = 12  # over a longer series plotly's own ticks fall on months or years
 MONTH_WIDTH_MS = 0.8 * 30 * 24 * 3600 * 1000  # a hidden month's band: most of a month wide, centred on the month
 
 
@@ -276,11 +276,8 @@ def figure(block: Chart) -> go.Figure:
     else:
         fig.update_xaxes(tickformat="%b %Y", hoverformat="%B %Y")
         first, last = pd.Period(points[0].period, "M"), pd.Period(points[-1].period, "M")
-        span = (last - first).n
-        if span <= SHORT_SPAN_MONTHS:
-            # over a few months plotly ticks by the week or the day, each labelled with its month ("Apr 2026" four
-            # times over): a tick on the first of every month (every other, or every third, as the months grow)
-            step = next(s for s in (1, 2, 3) if span <= 4 * s)
+        step = tick_every((last - first).n)
+        if step is not None:  # each tick on a month, not "Apr 2026" four times over the weeks of one
             fig.update_xaxes(tick0=pd.Timestamp(f"{points[0].period}-01"), dtick=f"M{step}")
     values = [v for v in shown if v is not None]
     top = max(values, default=0)

@@ -21,7 +21,7 @@ from pipelines.errors import PccDashError, shown
 from pipelines.exports import csv_bytes, display_frame
 from pipelines.plan.periods import broken_at_gaps, month_number, month_start, quarter_label
 from pipelines.plan.spc import ASSURANCE_WORDS, VARIATION_WORDS
-from pipelines.publish.content import PERIOD_TYPE_WORDS
+from pipelines.publish.content import PERIOD_TYPE_WORDS, tick_every
 from pipelines.uk_time import UK, uk_time
 
 # The Government Analysis Function's accessible categorical palette, in its order.
@@ -43,8 +43,6 @@ ASSURANCE = {icon: (symbol, ASSURANCE_WORDS[icon], colour) for icon, symbol, col
     ("fail", ":material/cancel:", "orange"),
     ("hit_and_miss", ":material/help:", "gray"),
 )}
-SHORT_SPAN_MONTHS = 12  # over a longer series plotly's own ticks fall on months or years
-SHORT_SPAN_QUARTERS = 12  # over a longer series of quarters plotly's own ticks fall on half years or years
 POINT_STYLE = {  # point type -> (legend name, colour, marker symbol)
     "concern": ("Concern", ORANGE, "triangle-up"),
     "improvement": ("Improvement", TURQUOISE, "square"),
@@ -142,24 +140,15 @@ def xmr_chart(frame: pd.DataFrame, title: str, unit: str, target: float | None =
                       plot_bgcolor="white",
                       font={"color": DARK_GREY})
     fig.update_xaxes(showline=True, linecolor=DARK_GREY, gridcolor="#E5E5E5")
-    if step == 1 and not frame.empty:
-        first, last = pd.Period(frame["period"].min(), "M"), pd.Period(frame["period"].max(), "M")
-        span = (last - first).n
-        if span <= SHORT_SPAN_MONTHS:
-            # over a few months plotly ticks by the week or the day ("Dec 6", "Dec 13", ... for December and
-            # January, January itself unlabelled): a tick on the first of every month (every other, or every third,
-            # as the months grow), each labelled with its month and year
-            every = next(s for s in (1, 2, 3) if span <= 4 * s)
-            fig.update_xaxes(tick0=first.start_time, dtick=f"M{every}", tickformat="%b %Y", hoverformat="%B %Y")
-    if step == 3 and not frame.empty:
-        first_q, last_q = month_number(frame["period"].min()), month_number(frame["period"].max())
-        span = (last_q - first_q) // 3
-        if span <= SHORT_SPAN_QUARTERS:
-            # over a few quarters plotly ticks by the week or by odd months ("Oct 4 2026", "Oct 18", ... for two
-            # quarters, the second unlabelled): a tick at the start of every quarter (every other, or every third, as
-            # the quarters grow), each named as the page names it ("Q3 2026/27")
-            every = next(s for s in (1, 2, 3) if span <= 4 * s)
-            ticks = range(first_q, last_q + 1, 3 * every)
+    if step in (1, 3) and not frame.empty:
+        first, last = month_number(frame["period"].min()), month_number(frame["period"].max())
+        # a tick at the start of every month (quarter), or every other or third as they grow, each labelled with its
+        # month and year ("Q3 2026/27")
+        every = tick_every((last - first) // step)
+        if every is not None and step == 1:
+            fig.update_xaxes(tick0=month_start(first), dtick=f"M{every}", tickformat="%b %Y", hoverformat="%B %Y")
+        elif every is not None:
+            ticks = range(first, last + 1, 3 * every)
             fig.update_xaxes(tickmode="array", tickvals=[month_start(n) for n in ticks],
                              ticktext=[quarter_label(n) for n in ticks])
     fig.update_yaxes(showline=True, linecolor=DARK_GREY, gridcolor="#E5E5E5", rangemode="tozero")

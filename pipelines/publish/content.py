@@ -194,3 +194,11 @@ class SnapshotView:
     def withdrawals(self) -> list[dict]:
         """Publications withdrawn, as the pointer carries them (published_at, withdrawn_at, reason)."""
         return [w for w in self.pointer.get("withdrawals") or [] if isinstance(w, dict)]
+
+
+def tick_every(span: int) -> int | None:
+    """Every how many months (or quarters) a chart whose last is `span` of them after its first is ticked, each tick
+    on one and labelled with it: every one up to 4, every other up to 8, every third up to 12. Over a few months
+    plotly ticks by the week or the day ("Dec 6", "Dec 13", ..., January unlabelled). None over a longer span, where
+    plotly's own ticks fall on months (half years) or years. The public charts and the internal SPC charts both."""
+    return next((s for s in (1, 2, 3) if span <= 4 * s), None)
