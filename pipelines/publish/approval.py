@@ -24,20 +24,25 @@ APPROVAL_WITHDRAWN = "approval withdrawn"  # a publication_event: a withdrawn pu
 # would have let a hidden one be worked out; its note says which, in words (never a value)
 HELD_BY_DISCLOSURE = "held back by the disclosure check"
 
-# Each month's approval in force at the time $made (period, approved_at): its latest approval by then that no
-# withdrawal had taken back by then. A withdrawal takes back, with an "approval withdrawn" event at the moment it
-# is recorded, every approval of a month it carried given after the snapshot it restores was made (the month goes
-# back to the approval that snapshot was made from, or, carried by no snapshot left, to none).
-APPROVALS_AT_MADE = f"""
-    SELECT e.period, max(e.acted_at) AS approved_at FROM publication_event e
-    WHERE e.action = 'approved' AND e.acted_at <= $made
-      AND NOT EXISTS (
+# Whether approval `e` was not taken back by `made` (an SQL expression of a time): a withdrawal takes back, with an
+# "approval withdrawn" event at the moment it is recorded, every approval of a month it carried given after the
+# snapshot it restores was made (the month goes back to the approval that snapshot was made from, or, carried by no
+# snapshot left, to none).
+def _not_withdrawn_by(made: str) -> str:
+    return f"""NOT EXISTS (
           SELECT 1 FROM snapshot_withdrawal w
           JOIN publication_event x ON x.period = e.period AND x.action = '{APPROVAL_WITHDRAWN}'
                                   AND x.acted_at = w.withdrawn_at
           LEFT JOIN snapshot r ON r.version = w.restored_version
-          WHERE w.withdrawn_at <= $made AND e.acted_at <= w.withdrawn_at
-            AND (r.created_at IS NULL OR e.acted_at > r.created_at))
+          WHERE w.withdrawn_at <= {made} AND e.acted_at <= w.withdrawn_at
+            AND (r.created_at IS NULL OR e.acted_at > r.created_at))"""
+
+
+# Each month's approval in force at the time $made (period, approved_at): its latest approval by then that no
+# withdrawal had taken back by then.
+APPROVALS_AT_MADE = f"""
+    SELECT e.period, max(e.acted_at) AS approved_at FROM publication_event e
+    WHERE e.action = 'approved' AND e.acted_at <= $made AND {_not_withdrawn_by("$made")}
     GROUP BY e.period"""
 
 # `APPROVALS_AT_MADE` for several snapshots in one query: for each snapshot's version and each of its months
@@ -49,14 +54,7 @@ APPROVALS_AT_EACH_MADE = f"""
                   JOIN snapshot s ON s.version = m.version)
     SELECT s.version, e.period, max(e.acted_at) AS approved_at
     FROM made s JOIN publication_event e ON strftime(e.period, '%Y-%m') = s.month
-    WHERE e.action = 'approved' AND e.acted_at <= s.made
-      AND NOT EXISTS (
-          SELECT 1 FROM snapshot_withdrawal w
-          JOIN publication_event x ON x.period = e.period AND x.action = '{APPROVAL_WITHDRAWN}'
-                                  AND x.acted_at = w.withdrawn_at
-          LEFT JOIN snapshot r ON r.version = w.restored_version
-          WHERE w.withdrawn_at <= s.made AND e.acted_at <= w.withdrawn_at
-            AND (r.created_at IS NULL OR e.acted_at > r.created_at))
+    WHERE e.action = 'approved' AND e.acted_at <= s.made AND {_not_withdrawn_by("s.made")}
     GROUP BY s.version, e.period"""
 
 

@@ -69,32 +69,23 @@ def published() -> list[PublishedBreakdown]:
     return list(dimensions().published)
 
 
-def approved_breakdowns(con: duckdb.DuckDBPyConnection, held: Collection[str] = (), *,
-                        made: object = None, months: Collection[str] | None = None) -> pd.DataFrame:
+def approved_breakdowns(con: duckdb.DuckDBPyConnection, held: Collection[str] = ()) -> pd.DataFrame:
     """Each published breakdown's force figure for every financial year whose twelve months are approved (and not
     `held` back, "YYYY-MM") and whose every district-month sent it, as they stood at each month's approval:
-    DataFrame(measure, dimension, category (published id), period "2023/24", value). With `made` (a time) and
-    `months` ("YYYY-MM"): as an earlier snapshot made then from those months was, each month at its latest approval
-    before it."""
+    DataFrame(measure, dimension, category (published id), period "2023/24", value). As earlier snapshots were made:
+    `breakdowns_as_made`."""
     wanted = published()
     if not wanted:
         return pd.DataFrame(columns=COLUMNS)
-    from .approval import APPROVALS_AT_MADE
-
-    approval = ("period_status s ON s.period = r.period AND r.loaded_at <= s.approved_at" if made is None else
-                f"({APPROVALS_AT_MADE}) s ON s.period = r.period AND r.loaded_at <= s.approved_at")
     rows = con.execute(
-        f"""SELECT r.period, r.district, r.measure, r.dimension, r.category, r.value
+        """SELECT r.period, r.district, r.measure, r.dimension, r.category, r.value
            FROM figure_breakdown_revision r
-           JOIN {approval}
+           JOIN period_status s ON s.period = r.period AND r.loaded_at <= s.approved_at
            WHERE list_contains($pairs, r.measure || ':' || r.dimension)
              AND NOT list_contains($held, strftime(r.period, '%Y-%m'))
-             AND ($all OR list_contains($months, strftime(r.period, '%Y-%m')))
            QUALIFY r.revision = max(r.revision) OVER (PARTITION BY r.period, r.district, r.measure, r.dimension,
                                                                   r.category)""",
-        {"pairs": [f"{pb.measure}:{pb.dimension}" for pb in wanted], "held": list(held),
-         "all": months is None, "months": list(months or []),
-         **({"made": made} if made is not None else {})}).df()
+        {"pairs": [f"{pb.measure}:{pb.dimension}" for pb in wanted], "held": list(held)}).df()
     return _by_year(rows, wanted)
 
 
