@@ -31,6 +31,13 @@ import duckdb
 ALIAS = "pccdash_records"
 TABLE = f"{ALIAS}.police_uk_record"
 _COMPACTING = ".compacting"
+# The warehouse is written in blocks of 32 KiB, not DuckDB's 256 KiB: it holds some 45 tables of a few thousand
+# rows each, and every table and key takes at least part of a block of its own, so the sample's warehouse takes
+# 9.4 MiB in 256 KiB blocks and 1.6 MiB in 32 KiB ones (a warehouse of two years' returns, 16 MiB and 2.7 MiB).
+# Every write copies the whole file for readers, so a write costs less the smaller it is. Below 32 KiB a large
+# table (a return of a million rows, with its keys) takes more room than in 256 KiB blocks. The police.uk
+# records, tens of millions of rows, keep DuckDB's own block size in their own file.
+WAREHOUSE_BLOCK_SIZE = 32_768
 
 COLUMNS = """(
     file_id      INTEGER NOT NULL,   -- the file it came from (the warehouse's file_registry)
@@ -246,6 +253,23 @@ def keep_apart(con: duckdb.DuckDBPyConnection, warehouse: Path) -> bool:
     return True
 
 
+def block_size(con: duckdb.DuckDBPyConnection) -> int:
+    """The size of the blocks this connection's database file is written in."""
+    return con.execute("SELECT block_size FROM pragma_database_size() WHERE database_name = current_database()"
+                       ).fetchall()[0][0]
+
+
+def resize(con: duckdb.DuckDBPyConnection, warehouse: Path) -> bool:
+    """Write a warehouse made in blocks of another size (by an earlier version) anew in `WAREHOUSE_BLOCK_SIZE`
+    blocks, into a fresh file that replaces it in one rename; True when it was (reopen it). A stop part way leaves
+    the copy half made, which the next open makes again (`keep_apart`)."""
+    if block_size(con) == WAREHOUSE_BLOCK_SIZE:
+        return False
+    con.execute("CHECKPOINT")
+    _compact(con, warehouse, warehouse.with_name(warehouse.name + _COMPACTING))
+    return True
+
+
 def rewrite(con: duckdb.DuckDBPyConnection, warehouse: Path) -> None:
     """Write the warehouse anew into a fresh file that replaces it, leaving behind what its unused space held. `con`
     holds the old file until its caller closes it, and writes nothing more; a stop part-way leaves the copy half
@@ -254,12 +278,12 @@ def rewrite(con: duckdb.DuckDBPyConnection, warehouse: Path) -> None:
 
 
 def _compact(con: duckdb.DuckDBPyConnection, warehouse: Path, target: Path) -> None:
-    """Copy the warehouse into a new file and rename it into place (DuckDB does not give freed space back).
-    `con` holds the old file until its caller closes it, and writes nothing more."""
+    """Copy the warehouse into a new file, in `WAREHOUSE_BLOCK_SIZE` blocks, and rename it into place (DuckDB does
+    not give freed space back). `con` holds the old file until its caller closes it, and writes nothing more."""
     with contextlib.suppress(FileNotFoundError):
         target.unlink()
     name = con.execute("SELECT current_database()").fetchall()[0][0]
-    con.execute(f"ATTACH {_quoted(target)} AS pccdash_compact")
+    con.execute(f"ATTACH {_quoted(target)} AS pccdash_compact (BLOCK_SIZE {WAREHOUSE_BLOCK_SIZE})")
     try:
         con.execute(f'COPY FROM DATABASE "{name}" TO pccdash_compact')
     finally:

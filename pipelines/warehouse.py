@@ -252,6 +252,8 @@ def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     delay = 0.05
     while True:
         try:
+            if not read_only and not path.exists():
+                _create(path)
             return duckdb.connect(str(path), read_only=read_only, config=dict(_NO_EXTENSIONS))
         except duckdb.IOException as exc:
             text = str(exc)
@@ -264,6 +266,14 @@ def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
                 say = None
             time.sleep(delay)
             delay = min(delay * 2, 0.5)
+
+
+def _create(path: Path) -> None:
+    """Make an empty warehouse file at `path`, in blocks of `records.WAREHOUSE_BLOCK_SIZE` (a connection makes a new
+    file in DuckDB's own size, and a file keeps the size it was made in)."""
+    quoted = "'" + str(path).replace("'", "''") + "'"
+    with duckdb.connect(config=dict(_NO_EXTENSIONS)) as con:
+        con.execute(f"ATTACH {quoted} AS pccdash_new (BLOCK_SIZE {records.WAREHOUSE_BLOCK_SIZE})")
 
 
 def _wait_words(seconds: float) -> str:
@@ -324,7 +334,8 @@ def _connected(p: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     try:
         if 1 in migrate(con):  # a new warehouse: police.uk records beside it belong to one removed before it
             records.set_aside(p)
-        if records.keep_apart(con, p):  # a warehouse that held its records: a smaller file, reopened
+        # a warehouse that held its records, or was made in larger blocks: a smaller file, reopened
+        if records.keep_apart(con, p) or records.resize(con, p):
             con.close()
             con = _open(p, read_only=False)
         records.tidy(con, p)
