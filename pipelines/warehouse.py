@@ -253,7 +253,7 @@ def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     while True:
         try:
             if not read_only and not path.exists():
-                _create(path)
+                new_file(path)
             return duckdb.connect(str(path), read_only=read_only, config=dict(_NO_EXTENSIONS))
         except duckdb.IOException as exc:
             text = str(exc)
@@ -268,9 +268,10 @@ def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
             delay = min(delay * 2, 0.5)
 
 
-def _create(path: Path) -> None:
-    """Make an empty warehouse file at `path`, in blocks of `records.WAREHOUSE_BLOCK_SIZE` (a connection makes a new
-    file in DuckDB's own size, and a file keeps the size it was made in)."""
+def new_file(path: Path) -> None:
+    """Make an empty DuckDB file at `path`, in blocks of `records.WAREHOUSE_BLOCK_SIZE` (a connection makes a new
+    file in DuckDB's own size, and a file keeps the size it was made in): the warehouse, and each snapshot the public
+    reads, hold many small tables."""
     quoted = "'" + str(path).replace("'", "''") + "'"
     with duckdb.connect(config=dict(_NO_EXTENSIONS)) as con:
         con.execute(f"ATTACH {quoted} AS pccdash_new (BLOCK_SIZE {records.WAREHOUSE_BLOCK_SIZE})")

@@ -94,3 +94,11 @@ def test_a_stop_while_a_warehouse_was_written_anew_in_small_blocks_is_made_good_
     assert block_size(db) == records.WAREHOUSE_BLOCK_SIZE
     assert contents(db) == kept
     assert not (tmp_path / "wh.duckdb.compacting").exists()
+
+
+def test_after_a_year_of_returns_and_publications_the_warehouse_and_every_snapshot_are_in_small_blocks(office_year):
+    snapshots = sorted(office_year.published.glob("snapshot-*.duckdb"))
+    assert len(snapshots) > 10
+    for path in [office_year.db, warehouse.read_copy_path(office_year.db), *snapshots]:
+        assert block_size(path) == records.WAREHOUSE_BLOCK_SIZE, path.name
+    assert max(p.stat().st_size for p in snapshots) < 1024 * 1024  # 2.6 MiB and more each in DuckDB's own blocks
