@@ -9,6 +9,7 @@ import sys
 
 import pytest
 from dashboard_helpers import (
+    ANALYST,
     PCC,
     PUBLIC,
     PUBLIC_PAGES,
@@ -652,3 +653,42 @@ def test_the_release_calendar_says_each_table_s_heading_once_in_the_running_app(
     assert len(bodies) == 2 and all("caption.visually-hidden { position: absolute" in b for b in bodies)
     for words, body in zip(("Releases to come", "Months published"), bodies, strict=True):
         assert re.search(rf'<caption id="[^"]+" class="visually-hidden">{words}</caption>', body), body
+
+
+def test_a_measures_page_gives_the_caveats_published_on_its_figures_under_each_areas_chart(monkeypatch, sample_db,
+                                                                                           tmp_path):
+    """Regression: an analyst's flag published on a month that is no longer the latest was read nowhere on the public
+    pages: the summary lists the caveats of the latest period only, and the measure's own page, which shows every
+    month published, listed none. Each area's chart there is now followed by the caveats published on its figures."""
+    from pipelines import public as public_side
+    from pipelines.flags import raise_flag
+    from pipelines.publish import pages
+    from pipelines.publish.content import Details, Heading, SnapshotView
+
+    db = copy_warehouse(sample_db, tmp_path)
+    with warehouse.connect(db) as con:
+        raise_flag(con, ANALYST, scope="figure", reason="Arrests keyed twice?", period="2014-10",
+                   district="Rotherham", measure="cse_arrests")
+        approve(con, APPROVED, PCC)
+        publish(con, PCC, tmp_path / "out")
+    flagged = "An analyst has flagged this figure for a data-quality check."
+    in_total = "An analyst has flagged a figure within this total for a data-quality check."
+    view = SnapshotView(public_side.current_snapshot(tmp_path / "out"), public_side.pointer(tmp_path / "out"))
+    page = pages.measure_page(view, "cse_arrests")
+    under: dict[str, list[str]] = {}
+    area = None
+    for b in page.blocks:
+        if isinstance(b, Heading):
+            area = b.text
+        elif isinstance(b, Details) and b.summary.startswith("Caveats published"):
+            under.setdefault(area, []).extend(p.text for p in b.blocks)
+    name = "People arrested on suspicion of child abuse offences"
+    assert f"{name}, Rotherham, October 2014: {flagged}" in under.get("Rotherham", [])
+    assert f"{name}, South Yorkshire, October 2014: {in_total}" in under.get("South Yorkshire", [])
+    assert not [line for a, lines in under.items() if a != "Rotherham" for line in lines if "Rotherham" in line]
+    # the app draws the same page: the flag is read there, folded under Rotherham's chart
+    at = public(monkeypatch, tmp_path / "out", "public_pages/measure.py")
+    at.query_params["measure"] = "cse_arrests"
+    at.run()
+    assert not at.exception
+    assert f"{name}, Rotherham, October 2014: {flagged}" in texts(at)

@@ -428,18 +428,26 @@ def revised_at(view: SnapshotView, period_type: str, period: str) -> pd.Timestam
 
 
 def caveat_lines(view: SnapshotView, months: list[str], measure_names: dict[str, str],
-                 area: str | None = None) -> list[str]:
+                 area: str | None = None, measure_id: str | None = None) -> list[str]:
     """The caveats published on the figures of `months`: every area's, or `area`'s alone (the figures shown when
-    one area is chosen)."""
+    one area is chosen); every measure's, or `measure_id`'s alone (a measure's own page)."""
     cav = view.table("caveat")
     if cav.empty:
         return []
     rows = cav[cav["period"].isin(months)]
     if area is not None:
         rows = rows[rows["area"] == area]
+    if measure_id is not None:
+        rows = rows[rows["measure"] == measure_id]
     rows = rows.drop_duplicates().sort_values(["measure", "area", "period"])
     return [f"{measure_names.get(r.measure, r.measure)}, {r.area}, {month_text(r.period)}: {r.text}"
             for r in rows.itertuples()]
+
+
+def caveats_folded(lines: list[str]) -> list[Details]:
+    """Caveats published with the figures just shown, folded under a line that counts them; none, nothing."""
+    return [Details(f"Caveats published with these figures ({len(lines)})", tuple(Paragraph(x) for x in lines))
+            ] if lines else []
 
 
 def monthly_series(view: SnapshotView, measure_id: str, area: str) -> list[tuple]:
@@ -728,10 +736,7 @@ def summary_page(view: SnapshotView, period_type: str | None = None, period: str
         dates = published_dates(view, months, kind, p)
         if dates:
             blocks.append(Paragraph(dates, small=True))
-        lines = caveat_lines(view, months, names, area)  # those of the figures the table shows
-        if lines:
-            blocks.append(Details(f"Caveats published with these figures ({len(lines)})",
-                                  tuple(Paragraph(x) for x in lines)))
+        blocks += caveats_folded(caveat_lines(view, months, names, area))  # those of the figures the table shows
     shown_area = area or force_area(view)
     # the latest three years: the whole series, however many years are published, is on each measure's page
     since = str(pd.Period(latest_month, freq="M") - (SUMMARY_TREND_MONTHS - 1)) if latest_month else None
@@ -812,11 +817,16 @@ def measure_page(view: SnapshotView, measure_id: str) -> Page:
         blocks.append(Paragraph(f"At the end of this page: {in_sentence(title_of(m))} for {force_area(view)} by "
                                 + " and by ".join(dimension_words(d, view)[0] for d in split)
                                 + ", for each financial year."))
+    # each area's figures with the caveats published on them (an analyst's flag, a data check), as the summary gives
+    # the latest period's: a flag follows its figure onto every page that shows it, not only while its month is latest
+    names = data(view).names
     if first:
-        blocks += [Heading(month_text(months[0])), table, *month_events(view, m, months[0])]
+        blocks += [Heading(month_text(months[0])), table, *month_events(view, m, months[0]),
+                   *caveats_folded(caveat_lines(view, months, names, measure_id=m.id))]
     else:
         for (a, c), drawn in zip(shown, charted, strict=True):
-            blocks += [Heading(a), c if drawn else Paragraph(c.sentence)]
+            blocks += [Heading(a), c if drawn else Paragraph(c.sentence),
+                       *caveats_folded(caveat_lines(view, months, names, a, m.id))]
     blocks += breakdown_sections(view, m)
     return Page(slug, title_of(m), tuple(blocks), name_of(m), in_navigation=False)
 
