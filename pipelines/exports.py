@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import TextIO
 
 import pandas as pd
@@ -11,12 +12,16 @@ import pandas as pd
 from .errors import shown
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A negative number written as text ("-3", a count a refused file sent, as the Quarantine page quotes it) is read by a
+# spreadsheet as that number and runs nothing: it is left as written, where an apostrophe would misquote the file.
+_NEGATIVE_NUMBER = re.compile(r"-\d+(?:\.\d+)?")
 WHOLE_AS_WHOLE = "%.15g"  # 13.0 as 13, 95.9 as 95.9: every digit a double holds, and no ".0" on a count
 
 
 def neutralise(value: object) -> object:
-    """Prefix text that a spreadsheet would read as a formula with an apostrophe; leave numbers alone."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    """Prefix text that a spreadsheet would read as a formula with an apostrophe; leave numbers alone, a negative
+    one written as text ("-3") too."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not _NEGATIVE_NUMBER.fullmatch(value):
         return "'" + value
     return value
 

@@ -152,3 +152,22 @@ def test_the_internal_app_is_served_with_the_grids_own_export_switched_off(monke
     internal_cmd = next(c for c in started if str(serving.INTERNAL_APP) in c)
     at = internal_cmd.index("--client.disableDataExport")
     assert internal_cmd[at + 1] == "true"
+
+
+def test_a_negative_count_a_refused_file_sent_is_quoted_as_written_on_the_quarantine_page(monkeypatch, tmp_path):
+    """Regression: a refused file's "-3" (a count below zero) read "'-3" in the Quarantine page's "Value (as written)"
+    and in its download, an apostrophe the force never wrote. A negative number is no formula: a spreadsheet reads
+    it as the number. Text that only starts like one ("-2+3") is still neutralised."""
+    assert [neutralise(v) for v in ("-3", "-4.5", "-2+3", "-3-", "- 3", "-")] == [
+        "-3", "-4.5", "'-2+3", "'-3-", "'- 3", "'-"]
+    served = downloads_of(monkeypatch)
+    db = tmp_path / "wh.duckdb"
+    with warehouse.connect(db) as con:
+        report = ingest(con, [write_csv(tmp_path / "r.csv", HEADER + "2015-09,Barnsley,cse_charges,-3,\n")])
+    assert [f.outcome for f in report.files] == ["rejected"]
+    at = internal(monkeypatch, db, "internal_pages/quarantine.py", ANALYST)
+    assert not at.exception
+    assert list(at.dataframe[0].value["Value (as written)"]) == ["-3"]
+    rows = list(csv.reader(io.StringIO(dict(served)["quarantine.csv"].decode("utf-8"), newline="")))
+    at_value = rows[0].index("Value (as written)")
+    assert [r[at_value] for r in rows[1:]] == ["-3"]
