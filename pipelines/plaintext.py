@@ -19,6 +19,12 @@ _STRIP = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\
 _MARKUP = re.compile(r"<\s*[A-Za-z/!?]|&#?\w+;|\]\(\s*(?:javascript|data|vbscript):", re.IGNORECASE)
 
 
+def blank(value: object) -> bool:
+    """Whether text has nothing to read: only spaces, line breaks and characters that show nothing (a zero-width
+    space, a joiner, a control character), as a "question" pasted from a chat or typed by a script may be."""
+    return not any(not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf") for ch in str(value or ""))
+
+
 class BadText(PccDashError):
     """Typed text that cannot be kept as given: empty, too long, or (from the public) markup."""
 
@@ -38,8 +44,10 @@ def clean(value: object, what: str, *, limit: int, required: bool = True, markup
     if one_line:
         text = " ".join(text.split())
     text = "\n".join(line.rstrip() for line in text.strip().split("\n"))
-    if not text and required:
-        raise BadText(f"The {what} is empty; write it, then save.")
+    if blank(text):
+        if required:
+            raise BadText(f"The {what} is empty; write it, then save.")
+        text = ""
     if len(text) > limit:
         raise BadText(f"The {what} is {len(text):,} characters long; it may be at most {limit:,}. Shorten it.")
     if not markup_allowed and _MARKUP.search(text):

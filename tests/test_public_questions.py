@@ -117,6 +117,10 @@ def test_markup_is_refused_in_every_field(box, field, text):
 def test_an_empty_question_or_an_overlong_name_is_refused_in_a_sentence(box):
     with pytest.raises(inbox.SubmissionRefused, match="The question is empty"):
         inbox.submit(" \n\t ")
+    with pytest.raises(inbox.SubmissionRefused, match="The question is empty"):  # characters that show nothing
+        inbox.submit("\u200b \u2060\ufeff\u200d\n\u00ad")
+    assert not box.exists() or waiting_files(box) == []
+    assert inbox.submit("\u200b😀", session=session())  # an emoji is something to read
     with pytest.raises(inbox.SubmissionRefused, match="The name is 101 characters long; it may be at most 100"):
         inbox.submit(QUESTION, "n" * 101)
     with pytest.raises(inbox.SubmissionRefused, match="The contact is 201 characters long; it may be at most 200"):
@@ -477,6 +481,7 @@ def test_the_public_page_takes_a_question_and_gives_a_receipt(monkeypatch, tmp_p
     ("", "Write your question in the box first. It may be at most 1,500 characters; a longer text pasted in is "
          "not taken"),
     (" \n ", "Write your question in the box first."),
+    ("\u200b\u200b \u2060", "Write your question in the box first."),  # zero-width characters only: nothing to read
 ])
 def test_the_public_page_refuses_hostile_text_with_a_sentence_and_keeps_what_was_typed(monkeypatch, tmp_path, box,
                                                                                           body, said):

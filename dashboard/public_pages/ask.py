@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import public_data, public_view
 from pipelines import catalogue, inbox, office, settings
 from pipelines.errors import ConfigError, record_fault
+from pipelines.plaintext import blank
 from pipelines.uk_time import MONTHS
 
 SENT, REFUSED, CUT, REPLY = "ask_receipt", "ask_refusal", "ask_cut", "ask_reply"
@@ -28,11 +29,11 @@ def send() -> None:
     body = str(st.session_state.get("ask_body") or "")
     # the box is emptied when a question is received: pressed again (a double click, or to be sure), the refusal
     # says that question was received, with its reference, rather than leave "Not sent" over a question that was sent
-    earlier = st.session_state.get(SENT) if not body.strip() else None
+    earlier = st.session_state.get(SENT) if blank(body) else None
     for key in (SENT, REFUSED, ALREADY, PERSONAL):
         st.session_state.pop(key, None)
     session = st.session_state.setdefault("ask_session", secrets.token_hex(16))
-    if not body.strip():  # the box also stays empty when a paste is too long
+    if blank(body):  # the box also stays empty when a paste is too long; a zero-width space is nothing to read
         st.session_state[REFUSED] = (f"Write your question in the box first. It may be at most "
                                      f"{inbox.LIMITS['body']:,} characters; a longer text pasted in is not taken, so "
                                      "shorten it before pasting." + (
