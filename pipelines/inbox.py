@@ -35,10 +35,10 @@ CONTACT_HELP = "an e-mail address or phone number if you would like a reply"
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
-# What in a text can point to one person, a child above all: each kind with the words that say it. A question from
-# the public often names the street, the school, the child or a relative ("my daughter Chloe (14) at Oakwood
-# school"); nothing here is refused (a street may be the right place to name), it is pointed out for a person to
-# judge before the text is put or published.
+# What in a text can point to one person, a child above all: each kind with the words that say it, in English and in
+# Welsh. A question from the public often names the street, the school, the child or a relative ("my daughter Chloe
+# (14) at Oakwood school", "fy merch Cerys, 12 oed"); nothing here is refused (a street may be the right place to
+# name), it is pointed out for a person to judge before the text is put or published.
 _NAME = r"[A-Z][\w'’-]+"
 _NOT_A_NAME = {"A", "An", "The", "My", "Our", "Her", "His", "Their", "Your", "This", "That", "Which", "What", "Every",
                "Any", "Each", "Local", "Primary", "Secondary", "High", "Junior", "Infant", "Special", "Why", "How",
@@ -46,14 +46,19 @@ _NOT_A_NAME = {"A", "An", "The", "My", "Our", "Her", "His", "Their", "Your", "Th
 _PERSONAL = (
     ("a street", re.compile(rf"\b(?:{_NAME}\s+){{1,3}}(?:Road|Street|Lane|Avenue|Close|Drive|Crescent|Grove|Terrace|"
                             r"Place|Gardens|Walk|Row|Square|Mews|Rise|Parade|Way)\b")),
-    ("a school", re.compile(rf"\b(?:{_NAME}\s+){{1,4}}(?i:school|academy|college|primary|infants|juniors|nursery)\b")),
+    ("a school", re.compile(rf"\b(?:{_NAME}\s+){{1,4}}(?i:school|academy|college|primary|infants|juniors|nursery)\b"
+                            rf"|\bYsgol(?:\s+{_NAME}){{1,3}}")),  # in Welsh the school comes first: "Ysgol Gymraeg Bro"
     ("a postcode", re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")),
     ("a person's age", re.compile(rf"(?i:\b(?:aged?|age of)\s+\d{{1,2}}\b|\b\d{{1,2}}[- ]?(?:years?|yrs?)[- ]old\b)"
-                                  rf"|\b{_NAME}\s?\(\s*\d{{1,2}}\s*\)")),  # "Chloe (14)", not "Sheffield (14)"
+                                  rf"|\b{_NAME}\s?\(\s*\d{{1,2}}\s*\)"  # "Chloe (14)", not "Sheffield (14)"
+                                  r"|(?i:\b\d{1,2}\s+(?:(?:mlwydd|blwydd|mlynedd)\s+)?oed\b)")),  # Welsh: "12 oed"
     ("a relative", re.compile(r"(?i:\b(?:my|our|her|his|their)\s+(?:(?:step|grand)?(?:daughter|son|child|children|kids?"
                               r"|girl|boy)|niece|nephew|sister|brother|neighbour(?:'s|’s|s)?"
-                              r"(?:\s+(?:daughter|son|child|girl|boy|kids?))?)\b)")),
-    ("a name", re.compile(rf"\b(?i:called|named)\s+{_NAME}|\b(?:Mr|Mrs|Ms|Miss|Mx)\.?\s+{_NAME}")),
+                              r"(?:\s+(?:daughter|son|child|girl|boy|kids?))?)\b)"
+                              # in Welsh, "my", "our", "his/her", "their" and the word as each mutates it after them
+                              r"|(?i:\b(?:fy|ein|ei|eu)\s+(?:merch|ferch|mab|fab|mhlentyn|plentyn|blentyn|mhlant|plant|"
+                              r"blant|wyres|ŵyr|wyr|nith|nai|chwaer|mrawd|brawd|frawd|nghymydog|cymydog|gymydog)\b)")),
+    ("a name", re.compile(rf"\b(?i:called|named|o['’]r\s+enw)\s+{_NAME}|\b(?:Mr|Mrs|Ms|Miss|Mx)\.?\s+{_NAME}")),
     ("a mobile number", re.compile(r"(?:\+44\s?7|\b07)\d{3}\s?\d{3}\s?\d{3}\b")),
     # a landline: 01 or 02 and nine or ten more digits, spaced as people write them ("0114 296 3000")
     ("a phone number", re.compile(r"(?:\+44\s?\(?0?\)?\s?|\b0)[12](?:[\s-]?\d){8,9}\b")),

@@ -371,6 +371,24 @@ def test_what_may_identify_someone_is_pointed_out_in_a_sentence_and_ordinary_que
         assert personal_data_warnings(ordinary) is None, ordinary
 
 
+def test_a_child_named_in_welsh_is_pointed_out_as_in_english(monkeypatch, tmp_path, box):
+    """Regression: "Mae fy merch Cerys yn 12 oed" (my daughter Cerys is 12) was sent, imported and approved with no
+    warning, and a question the office put as sent was published naming the child and her age."""
+    said = personal_data_warnings("Pam fod yr arestiadau wedi gostwng? Mae fy merch Cerys yn 12 oed, ac mae ein "
+                                  "plentyn o’r enw Dylan, 9 mlwydd oed, yn mynd i Ysgol Gymraeg Bro Alaw.")
+    assert said is not None
+    for words in ("a relative (\u201cfy merch\u201d, \u201cein plentyn\u201d)", "\u201c12 oed\u201d",
+                  "\u201c9 mlwydd oed\u201d", "a name (\u201co’r enw Dylan\u201d)",
+                  "a school (\u201cYsgol Gymraeg Bro Alaw\u201d)"):
+        assert words in said, words
+    for ordinary in ("Pam fod nifer yr arestiadau yn Rotherham wedi gostwng dros 12 mis?",
+                     "Beth yw oed y plant a gefnogwyd yn Sheffield?"):
+        assert personal_data_warnings(ordinary) is None, ordinary
+    at = send(ask_page(monkeypatch, tmp_path), "Pam? Mae fy merch Cerys yn 12 oed 🙏")  # the sender is told first
+    assert "It seems to give a person's age (\u201c12 oed\u201d) and a relative (\u201cfy merch\u201d)" in texts(at)
+    assert not box.exists() or waiting_files(box) == []
+
+
 def test_an_email_address_or_a_landline_in_the_text_is_pointed_out():
     """Regression: a question giving the sender's e-mail address or home phone in its text ("contact me at
     jane@example.com", "ring 0114 296 3000") was read as naming no one, though either finds the person."""
