@@ -62,6 +62,34 @@ def test_a_question_settled_after_a_meeting_is_still_open_in_that_meetings_loop(
     assert question not in [c.question.question_id for c in november.still_open]  # settled by then
 
 
+def test_a_question_the_commissioner_was_not_assured_of_is_carried_until_assured(con, board):
+    """Regression: a question answered and decided "Not assured" was read as settled, so after one Board it left
+    "Still open from earlier meetings" and the Meetings page's carried questions, while the pack's drafted questions
+    counted it as still to be satisfied: a Board asking the same question twice, not assured either time, opened
+    the third month with neither."""
+    from pipelines.briefing.loop_section import since_last_meeting
+
+    first, second, question = board  # 20 August and 17 September 2015, a question at the first
+    acc.record_answer(con, PCC, question, body="Two officers left the team.", answered_by="ACC Jones",
+                      answered_on="2015-08-20", meeting_id=first.meeting_id)
+    acc.decide(con, PCC, meeting_id=first.meeting_id, question_id=question, decision="not_assured",
+               rationale="No plan to restore the team was given.", evidence=[("answer", "ACC Jones")])
+    assert not acc.questions(con)[0].settled
+    october = acc.add_meeting(con, PCC, held_on="2015-10-15")
+    carried = acc.carried_forward(con, october.held_on)
+    assert [c.question.question_id for c in carried.still_open] == [question]
+    (row,) = next(t for t in since_last_meeting(con, october.held_on).tables
+                  if t.heading == "Still open from earlier meetings").rows
+    assert row[1] == ("Answered by ACC Jones on 20 August 2015: Two officers left the team. Decision: Not "
+                      "assured.")
+    # assured at the October Board: the November Board lists it as decided since, and no longer as still open
+    acc.decide(con, PCC, meeting_id=october.meeting_id, question_id=question, decision="assured",
+               rationale="A plan with dates was given.", evidence=[("answer", "ACC Jones, 15 October")])
+    assert acc.questions(con)[0].settled
+    november = acc.carried_forward(con, dt.date(2015, 11, 19))
+    assert not november.still_open and [d.question_id for d in november.decisions] == [question]
+
+
 def test_a_themed_session_is_called_a_session_on_its_theme_wherever_it_is_named(con):
     """Regression: a themed session's title is its theme, and the pack, pccdash actions and the public record said
     "Asked at the Online grooming, 5 November 2026", "from the Online grooming", "decided at the Online grooming of

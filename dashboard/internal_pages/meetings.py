@@ -344,7 +344,8 @@ else:
     st.info("No question has been put at this meeting yet. Put the drafted questions, or the office's own, below.")
 if carried:
     st.subheader("Questions carried forward from earlier meetings")
-    st.caption("Not yet settled (answered, and decided on), or answered or decided at this meeting.")
+    st.caption("Not yet settled (answered, and decided on as assured or partly assured), or answered or decided at "
+               "this meeting.")
     for q in carried:
         _question_block(q)
 

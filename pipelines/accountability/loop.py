@@ -16,7 +16,7 @@ from ..catalogue import catalogue
 from ..plan.narrative import format_number, time_phrase
 from ..plan.periods import month_label, month_number
 from ..plan.spc import variation_words
-from .records import Action, Decision, Meeting, Question, actions, decisions, meetings, questions
+from .records import OPEN_DECISIONS, Action, Decision, Meeting, Question, actions, decisions, meetings, questions
 
 
 def figures_for(analytics, measure_id: str, area: str, month: object) -> list[dict]:
@@ -145,7 +145,7 @@ def _settled_before(q: Question, held_on: dt.date, earlier: set[int]) -> bool:
     answers = [a for a in q.answers if a.state != "answered" or a.answered_on < held_on]
     decided = [d for d in q.decisions if d.meeting_id in earlier]
     a, d = (answers[-1] if answers else None), (decided[-1] if decided else None)
-    return a is not None and a.state == "answered" and d is not None and d.decision != "awaiting_evidence"
+    return a is not None and a.state == "answered" and d is not None and d.decision not in OPEN_DECISIONS
 
 
 def carried_forward(con: duckdb.DuckDBPyConnection, held_on: dt.date, *, kind: str = "pab",

@@ -30,6 +30,9 @@ KINDS = {"pab": "Public Accountability Board", "district": "District quarterly r
 SOURCES = {"drafted": "drafted from the figures", "office": "from the office", "public": "from the public"}
 DECISIONS = {"assured": "Assured", "partly_assured": "Partly assured", "not_assured": "Not assured",
              "awaiting_evidence": "Awaiting evidence"}
+# decided on, and still to be satisfied: a question with one of these as its latest decision is not settled, and is
+# carried to every later meeting until the Commissioner is assured (or partly assured) of it
+OPEN_DECISIONS = ("awaiting_evidence", "not_assured")
 EVIDENCE_KINDS = {"answer": "The force's answer", "figures": "Figures", "visit": "A visit",
                   "feedback": "Victims' and survivors' feedback", "other": "Other evidence"}
 ACTION_STATUSES = {"open": "Open", "in_progress": "In progress", "closed": "Closed"}
@@ -856,9 +859,10 @@ class Question:
 
     @property
     def settled(self) -> bool:
-        """Answered, and decided on with a decision other than "awaiting evidence": nothing more is asked."""
+        """Answered, and decided on as assured or partly assured: nothing more is asked. One the Commissioner was not
+        assured of, or is awaiting evidence on, is still to be satisfied (OPEN_DECISIONS)."""
         a, d = self.answer, self.decision
-        return a is not None and a.state == "answered" and d is not None and d.decision != "awaiting_evidence"
+        return a is not None and a.state == "answered" and d is not None and d.decision not in OPEN_DECISIONS
 
     def where(self, as_of: dt.date | None = None) -> str:
         """Where the question stands, in words."""

@@ -17,10 +17,9 @@ from dataclasses import dataclass, field
 import duckdb
 
 from ..accountability import Meeting, Question, figures_for, meetings, questions
+from ..accountability.records import OPEN_DECISIONS
 from .notes import saved_questions
 from .questions import DraftQuestion
-
-OPEN_DECISIONS = ("awaiting_evidence", "not_assured")  # decided on, and still to be satisfied
 
 
 @dataclass(frozen=True)
