@@ -2069,9 +2069,9 @@ def meetings_cancel(ctx, meeting_id, reason, carry_to, db, as_user):
 @click.pass_context
 def meetings_show(ctx, meeting_id, db):
     """Show one meeting: each question put at it with its figures and where it stands (the force's answer,
-    or that one is awaited, and {holders} decision), the answers given at it to questions put at earlier meetings,
-    the decisions on its themes, and its actions, with the numbers "pccdash release" takes to approve a question,
-    answer or decision for publication.
+    or that one is awaited, and {holders} decision), the answers given and decisions taken at it on questions put at
+    earlier meetings, the decisions on its themes, and its actions, with the numbers "pccdash release" takes to
+    approve a question, answer or decision for publication.
 
     \b
     Example:
@@ -2088,9 +2088,9 @@ def meetings_show(ctx, meeting_id, db):
     with connect_read_only(db or ctx.obj["db"]) as con:
         meeting = get_meeting(con, meeting_id)
         asked = loop_questions(con, meeting.meeting_id)
-        # put at an earlier meeting and answered at this one: its record lists them too
+        # put at an earlier meeting and answered or decided on at this one: its record lists them too
         answered_here = [q for q in loop_questions(con) if q.meeting.meeting_id != meeting.meeting_id
-                         and any(a.meeting_id == meeting.meeting_id for a in q.answers)]
+                         and any(x.meeting_id == meeting.meeting_id for x in (*q.answers, *q.decisions))]
         themes = [d for d in loop_decisions(con, meeting.meeting_id) if d.question_id is None]
         agreed = loop_actions(con, meeting.meeting_id)
         moved = moves(con, meeting.meeting_id)
@@ -2131,16 +2131,23 @@ def meetings_show(ctx, meeting_id, db):
             [f"decision {q.decision.decision_id}"] if q.decision else [])
         click.echo(f'     For "pccdash release": {", ".join(numbers)}.')
     if answered_here:
+        answered = [any(a.meeting_id == meeting.meeting_id for a in q.answers) for q in answered_here]
+        did = "Answered" if all(answered) else "Decided on" if not any(answered) else "Answered or decided on"
         click.echo("")
-        click.echo(f"Answered at it, asked at earlier meetings ({len(answered_here)})")
+        click.echo(f"{did} at it, asked at earlier meetings ({len(answered_here)})")
     for q in answered_here:
         given = [a for a in q.answers if a.meeting_id == meeting.meeting_id]
+        decided = [d for d in q.decisions if d.meeting_id == meeting.meeting_id]
         click.echo(_wrapped(q.body, f"  {q.question_id}. ", "     "))
         click.echo(_wrapped(f"Asked at the {q.meeting.label}. {q.asked_words}.", "     ", "     "))
         for a in given:
             click.echo(_wrapped(f"{a.words()} at this meeting: {(a.body or '').strip()}", "     ", "     "))
+        for d in decided:  # the Commissioner's decision taken at this meeting on a question put at an earlier one
+            click.echo(_wrapped(f"Decided at this meeting: {DECISIONS[d.decision]}, by {d.decided_by}. "
+                                f"{d.rationale.strip()}", "     ", "     "))
         click.echo(_wrapped(q.where(as_of=today), "     Where it stands: ", "     "))
-        click.echo(f'     For "pccdash release": {", ".join(f"answer {a.answer_id}" for a in given)}.')
+        numbers = [f"answer {a.answer_id}" for a in given] + [f"decision {d.decision_id}" for d in decided]
+        click.echo(f'     For "pccdash release": {", ".join(numbers)}.')
     if themes:
         click.echo("")
         click.echo(f"Decisions on themes ({len(themes)})")

@@ -498,6 +498,28 @@ def test_meetings_show_says_when_a_decision_is_to_be_looked_at_again_as_the_page
             "again by 19 November 2015.") in out
 
 
+def test_a_decision_taken_at_a_later_meeting_is_listed_in_that_meetings_record(wh, run_cli):
+    """Regression: the Commissioner's decision at the September Board on a question put in August, its answer sent
+    by letter before it, was shown only under August's meeting: "pccdash meetings show" for September said "No
+    questions put at it yet" and nothing of what was decided there, nor the decision's number for "pccdash
+    release"."""
+    with warehouse.connect(wh, create=False) as con:
+        august = acc.add_meeting(con, PCC, held_on="2015-08-20")
+        september = acc.add_meeting(con, PCC, held_on="2015-09-17")
+        q = acc.ask(con, PCC, august.meeting_id, "Why did charges fall in Rotherham?")
+        acc.record_answer(con, PCC, q, body="A joint review is under way.", answered_by="ACC Jones",
+                          answered_on="2015-09-01")
+        decision = acc.decide(con, PCC, meeting_id=september.meeting_id, question_id=q, decision="not_assured",
+                              rationale="The review has no end date.", evidence=[("answer", "ACC Jones")])
+    out = _run_ok(run_cli, "meetings", "show", str(september.meeting_id), "--db", wh)
+    assert (f"Decided on at it, asked at earlier meetings (1)\n  {q}. Why did charges fall in Rotherham?\n"
+            "     Asked at the Public Accountability Board, 20 August 2015. Asked by pcc@example.org, from the\n"
+            "     office.\n"
+            "     Decided at this meeting: Not assured, by pcc@example.org. The review has no end date.\n"
+            "     Where it stands: Answered by ACC Jones on 1 September 2015; decision: Not assured\n"
+            f'     For "pccdash release": decision {decision}.') in out
+
+
 def test_an_answer_given_at_a_later_meeting_is_listed_in_that_meetings_record_and_the_next_pack(wh, run_cli):
     """Regression: an answer given at the September Board to a question put in August was shown only under August's
     meeting: "pccdash meetings show" for September said no question was put at it and said nothing of the answer, and
