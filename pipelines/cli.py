@@ -2111,8 +2111,11 @@ def meetings_show(ctx, meeting_id, db):
     for m in moved:
         click.echo(_wrapped(m.sentence, "  ", "  "))
     click.echo("")
-    still = "" if meeting.cancel else " yet"  # a meeting called off will have none
-    click.echo(f"Questions ({len(asked)})" if asked else f"No questions put at it{still}.")
+    # a meeting to come may have some yet; one held had none, and one called off will have none
+    held = not meeting.cancel and meeting.held_on < today
+    still = "" if meeting.cancel else " yet"
+    click.echo(f"Questions ({len(asked)})" if asked else "No questions were put at it." if held else
+               f"No questions put at it{still}.")
     for q in asked:  # the question and where it stands whole, wrapped: never cut short
         click.echo(_wrapped(q.body, f"  {q.question_id}. ", "     "))
         click.echo(f"     {shown(q.asked_words)}.")
@@ -2156,7 +2159,8 @@ def meetings_show(ctx, meeting_id, db):
             click.echo(f"  Decision {d.decision_id}. {shown(d.theme)}: {DECISIONS[d.decision]}, by {d.decided_by}. "
                        f"{shown(d.rationale)}{again}")
     click.echo("")
-    click.echo(f"Actions ({len(agreed)})" if agreed else f"No actions agreed at it{still}.")
+    click.echo(f"Actions ({len(agreed)})" if agreed else "No actions were agreed at it." if held else
+               f"No actions agreed at it{still}.")
     for a in agreed:
         click.echo(_wrapped(f"{a.body} (owner {a.owner})", f"  {a.action_id}. ", "     "))
         click.echo(_wrapped(a.where(today), "     ", "     "))

@@ -536,7 +536,7 @@ def test_an_answer_given_at_a_later_meeting_is_listed_in_that_meetings_record_an
                                    answered_on="2015-09-17", meeting_id=september.meeting_id)
         section = since_last_meeting(con, dt.date(2015, 10, 15))
     out = _run_ok(run_cli, "meetings", "show", str(september.meeting_id), "--db", wh)
-    assert "No questions put at it yet." in out
+    assert "No questions were put at it.\n" in out and "yet" not in out  # held in 2015: none will come now
     assert (f"Answered at it, asked at earlier meetings (1)\n  {q}. Why did charges fall in Rotherham?\n"
             "     Asked at the Public Accountability Board, 20 August 2015. Asked by pcc@example.org, from the\n"
             "     office.\n"
@@ -551,3 +551,18 @@ def test_an_answer_given_at_a_later_meeting_is_listed_in_that_meetings_record_an
     (still,) = tables["Still open from earlier meetings"].rows  # listed once: the other question
     assert still[0].startswith("When will the review report?")
     assert "1 question from earlier meetings answered last time" in section.counts
+
+
+def test_meetings_show_says_a_meeting_held_had_no_questions_and_one_to_come_has_none_yet(wh, run_cli):
+    """Regression: "pccdash meetings show" said "No questions put at it yet" (and "No actions agreed at it yet") of a
+    Board held months before, as if questions might still come to it. A meeting held says it had none; one to come
+    says it has none yet."""
+    with warehouse.connect(wh, create=False) as con:
+        held = acc.add_meeting(con, PCC, held_on="2026-10-29")
+        to_come = acc.add_meeting(con, PCC, held_on="2026-12-17")
+    env = {"PCCDASH_TODAY": "2026-11-20"}
+    out = _run_ok(run_cli, "meetings", "show", str(held.meeting_id), "--db", wh, env=env)
+    assert "No questions were put at it.\n" in out and "No actions were agreed at it.\n" in out
+    assert "yet" not in out
+    out = _run_ok(run_cli, "meetings", "show", str(to_come.meeting_id), "--db", wh, env=env)
+    assert "No questions put at it yet.\n" in out and "No actions agreed at it yet.\n" in out
