@@ -184,6 +184,31 @@ def test_a_decision_to_be_looked_at_again_is_carried_until_decided_on_again(wh, 
         assert [r[1] for r in table(pack, "Decisions since").rows] == ["Partly assured"]
 
 
+def test_a_decision_taken_last_time_and_due_again_by_this_meeting_is_said_once_where_it_is_taken_up(wh, who):
+    """Regression: an extraordinary Board's decision awaiting evidence, to be looked at again by the next Board's
+    day, was listed twice in that Board's pack, under "Decisions since the last meeting" and again under "Decisions
+    due to be looked at again", and counted twice. It is said once, among those due to be looked at again."""
+    with warehouse.connect(wh) as con:
+        october = acc.add_meeting(con, who, held_on="2026-10-29", title="Extraordinary Public Accountability Board")
+        acc.add_meeting(con, who, held_on="2026-12-17")
+        asked = acc.ask(con, who, october.meeting_id, "What happened in the Rotherham case reported in the press?")
+        acc.decide(con, PCC, meeting_id=october.meeting_id, question_id=asked, decision="awaiting_evidence",
+                   rationale="The review's findings are needed.", evidence=[], follow_up="2026-12-17")
+        pack = build_pack(con, day("2026-12-17"), "pccdash tests")
+        decided = {h: rows for h, rows in rows_naming(pack, "Rotherham case").items() if h.startswith("Decisions")}
+        assert list(decided) == ["Decisions due to be looked at again"] and len(decided[list(decided)[0]]) == 1
+        since = table(pack, "Decisions since")
+        assert not since.rows and "due to be looked at again" in since.none
+        assert "decision since" not in pack.loop.counts
+        assert pack.loop.counts.endswith("; 1 decision due to be looked at again (taken since the last meeting)")
+        # a second decision since, not due again, is listed and counted among the decisions since
+        acc.decide(con, PCC, meeting_id=october.meeting_id, theme="Victim support", decision="partly_assured",
+                   rationale="Progress shown.", evidence=[("figures", "The charts")])
+        pack = build_pack(con, day("2026-12-17"), "pccdash tests")
+        assert [r[0] for r in table(pack, "Decisions since").rows] == ["Theme: Victim support"]
+        assert "1 decision since" in pack.loop.counts
+
+
 def test_a_decision_looked_at_again_by_a_later_one_is_not_said_overdue(wh, who):
     """A themed session's first pack lists every decision so far: one "to be looked at again by 16 July 2026" that
     the July Board did look at again (its later decision listed beside it) is not overdue, and says where it was."""

@@ -177,6 +177,15 @@ def _actions_said(overdue: int, still_open: int) -> str:
     return "No action is open or overdue"
 
 
+def _decisions_split(loop: Loop) -> tuple[list[Decision], list[Decision]]:
+    """The decisions since the last meeting as the section lists them: those not due to be looked at again by this
+    meeting, and those that are (said once, under "Decisions due to be looked at again", where the Commissioner
+    takes them up: one taken last time and due again by now is not said twice)."""
+    due = {d.decision_id for d in loop.follow_ups}
+    return ([d for d in loop.decisions if d.decision_id not in due],
+            [d for d in loop.decisions if d.decision_id in due])
+
+
 def counts(loop: Loop, held: dict[int, Meeting]) -> str:
     """"2 actions overdue, 1 open; 3 questions asked last time, 1 still awaiting an answer" (and what else there
     is: decisions, questions still open from earlier, actions closed and reopened since). A count of none is said in
@@ -192,8 +201,9 @@ def counts(loop: Loop, held: dict[int, Meeting]) -> str:
                          f"{waiting or 'none'} still awaiting an answer")
     if loop.answered_last_time:
         parts.append(f"{_plural(len(loop.answered_last_time), 'question')} from earlier meetings answered last time")
-    if loop.decisions:
-        parts.append(f"{_plural(len(loop.decisions), 'decision')} since")
+    since, again = _decisions_split(loop)
+    if since:
+        parts.append(f"{_plural(len(since), 'decision')} since")
     if loop.still_open:
         parts.append(f"{_plural(len(loop.still_open), 'question')} still open from earlier meetings")
     if loop.closed_since:
@@ -201,7 +211,10 @@ def counts(loop: Loop, held: dict[int, Meeting]) -> str:
     if loop.reopened_since:
         parts.append(f"{_plural(len(loop.reopened_since), 'action')} reopened since")
     if loop.follow_ups:
-        parts.append(f"{_plural(len(loop.follow_ups), 'decision')} due to be looked at again")
+        taken = ("taken since the last meeting" if len(again) == len(loop.follow_ups) else
+                 f"{len(again)} taken since the last meeting")
+        parts.append(f"{_plural(len(loop.follow_ups), 'decision')} due to be looked at again"
+                     + (f" ({taken})" if again else ""))
     parts += [f"the {m.named} was cancelled ({m.cancel.reason.rstrip().rstrip('.')})" for m in loop.cancelled_since]
     return "; ".join(parts)
 
@@ -225,11 +238,15 @@ def loop_section(loop: Loop, asked: dict[int, Question] | None = None,
             tables.append(LoopTable("Answered at the last meeting, asked at earlier ones", QUESTION_COLUMNS,
                                     [_question_row(cq, as_of, held, at=True) for cq in loop.answered_last_time],
                                     QUESTION_WIDTHS))
+    since_only, due_again = _decisions_split(loop)
+    none = "No assurance decision is recorded since." if not due_again else (
+        f"No other assurance decision is recorded since: the {'one' if len(due_again) == 1 else 'ones'} taken since "
+        f"and due to be looked at again by this meeting {'is' if len(due_again) == 1 else 'are'} under \"Decisions "
+        "due to be looked at again\".")
     tables.append(LoopTable("Decisions since the last meeting",
                             ["On", "Decision", "Rationale", "Evidence considered", "Decided"],
-                            [_decision_row(d, asked, held, as_of, again) for d in loop.decisions],
-                            [0.24, 0.11, 0.25, 0.22, 0.18],
-                            none="No assurance decision is recorded since."))
+                            [_decision_row(d, asked, held, as_of, again) for d in since_only],
+                            [0.24, 0.11, 0.25, 0.22, 0.18], none=none))
     if loop.follow_ups:
         tables.append(LoopTable("Decisions due to be looked at again",
                                 ["On", "Decision", "Rationale", "Evidence considered", "Decided"],
