@@ -993,7 +993,8 @@ def packs(db, meeting, pack_id, fmt, out_dir, limit):
                        + ' "pccdash pack --meeting DATE --as EMAIL" produces one.')
             return
         shown = kept[:limit] if limit else kept
-        click.echo(_left_table(archive.readable(shown)))
+        notes = archive.pack_notes(con)  # weighed against every pack kept, not only those shown
+        click.echo(_left_table(archive.readable(shown, notes)))
         day = archive.meeting_day(meeting) if meeting else None
         for p in shown:
             if day and p.meeting != day:  # produced before the meeting moved to this day

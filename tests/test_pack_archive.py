@@ -325,3 +325,52 @@ def test_a_pack_for_a_meeting_held_before_any_figure_says_so_in_a_sentence(db, t
         note = archive.past_meeting_note(con, "2026-05-21")
     assert "it reports on March 2026, though no month's figures had arrived by the meeting's day." in note
     assert "the meeting's reporting month" not in note
+
+
+def test_packs_say_which_pack_a_meeting_held_had_and_which_meeting_was_cancelled(db, handmade, run_cli,
+                                                                                  monkeypatch):
+    """Regression: "pccdash packs" listed three packs made for the September Board (one before it moved, two the
+    week before its new day) and one made after it, newest first, with nothing saying which the Board had; and a pack
+    made for a Board cancelled since was listed as any other. Each now says it: the pack the meeting had (the latest
+    made by its day), those replaced before it, the one made after it, and the one for a meeting cancelled."""
+    from pipelines import accountability as acc
+
+    pcc = audit.system_actor("pcc@example.org")
+
+    def made_on(when: dt.datetime, day: str) -> int:
+        with monkeypatch.context() as clock:
+            clock.setattr(archive, "utc_now", lambda: when)
+            with warehouse.connect(db) as con:
+                return archive.produce(con, db, day, ANALYST).pack_id
+
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-09-08")
+    with warehouse.connect(db) as con:
+        september = acc.add_meeting(con, pcc, held_on="2026-09-17").meeting_id
+        november = acc.add_meeting(con, pcc, held_on="2026-11-19").meeting_id
+        december = acc.add_meeting(con, pcc, held_on="2026-12-17").meeting_id
+    before_move = made_on(dt.datetime(2026, 9, 8, 9), "2026-09-17")
+    with warehouse.connect(db) as con:
+        acc.move_meeting(con, pcc, september, to="2026-09-24", reason="The chamber is not free")
+    first = made_on(dt.datetime(2026, 9, 21, 9), "2026-09-24")
+    had = made_on(dt.datetime(2026, 9, 21, 10), "2026-09-24")
+    after = made_on(dt.datetime(2026, 10, 1, 9), "2026-09-24")
+    for_november = made_on(dt.datetime(2026, 11, 9, 9), "2026-11-19")
+    to_come = [made_on(dt.datetime(2026, 12, 1, h), "2026-12-17") for h in (9, 10)]
+    with warehouse.connect(db) as con:
+        acc.cancel_meeting(con, pcc, november, reason="Pre-election period", carry_to=december)
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-12-02")
+    result = run_cli("packs", "--db", db)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split()[-1] == "Which"
+    said = {int(line.split()[0]): line[lines[0].index("Which"):] for line in lines[1:]}
+    assert said[had] == f"The pack meeting {september} had (the latest made by 24 September 2026)"
+    assert said[first] == said[before_move] == f"Replaced by pack {had} before meeting {september}"
+    assert said[after] == f"Made after meeting {september} (held on 24 September 2026)"
+    assert said[for_november] == f"For meeting {november}, cancelled: Pre-election period"
+    assert said[to_come[0]] == said[to_come[1]] == ""  # the December Board is still to come: none is its yet
+    one = run_cli("packs", "--db", db, "--meeting", "2026-09-24").output
+    assert "The pack meeting" in one and "cancelled" not in one
+    with warehouse.connect_read_only(db) as con:  # the Briefing pack page's table says the same
+        table = archive.readable(archive.archived(con), archive.pack_notes(con))
+    assert dict(zip(table["Pack"], table["Which"], strict=True))[had].startswith("The pack meeting")

@@ -92,13 +92,16 @@ kept = data.call(archive.archived) or []
 mine = {p.pack_id for p in data.call(archive.archived, meeting) or []}  # with those made before it moved to this day
 these = [p for p in kept if p.pack_id in mine]
 others = [p for p in kept if p.pack_id not in mine]
+# which pack a meeting held had, those made after it, those for a meeting called off: said in words, as the command
+which = data.call(archive.pack_notes) or {}
 
 
 def packs_table(productions: list, key: str) -> None:
     """The packs produced, each's meeting and time in words as the page's sentences write them, sorted as days and
     times: the grid holds the meeting's date and words it, where a column of words sorted "1 April 2028" before
     "16 March 2028"."""
-    shown = archive.readable(productions).assign(Meeting=pd.Series([p.meeting for p in productions], dtype=object))
+    shown = archive.readable(productions, which)
+    shown = shown.assign(Meeting=pd.Series([p.meeting for p in productions], dtype=object))
     ui.table(shown.assign(Produced=ui.uk_times([p.produced_at for p in productions])), key,
              column_config={"Meeting": ui.day_column(), "Produced": ui.time_column()})
 

@@ -179,16 +179,81 @@ def label(p: Production) -> str:
             f"on {uk_words(p.produced_at, 'words')}")
 
 
-def readable(productions: list[Production]) -> pd.DataFrame:
-    """The archive as people read it: one row per production."""
-    return pd.DataFrame({
+def readable(productions: list[Production], notes: Mapping[int, str] | None = None) -> pd.DataFrame:
+    """The archive as people read it: one row per production; with `notes` (`pack_notes`), a last column "Which"
+    saying of each pack what it was (the one its meeting had, one made after it, one for a meeting cancelled) where
+    any pack shown has one."""
+    columns = ["Pack", "Meeting", "Produced by", "Produced", "Figures from", "Files"]
+    table = {
         "Pack": [p.pack_id for p in productions],
         "Meeting": [f"{p.meeting:%Y-%m-%d}" for p in productions],
         "Produced by": [p.produced_by for p in productions],
         "Produced": [uk_words(p.produced_at) for p in productions],
         "Figures from": [p.data_version for p in productions],
         "Files": [", ".join(FORMAT_NAMES[f] for f in FORMATS if f in p.files) for p in productions],
-    }, columns=["Pack", "Meeting", "Produced by", "Produced", "Figures from", "Files"])
+    }
+    if notes and any(p.pack_id in notes for p in productions):
+        table["Which"] = [notes.get(p.pack_id, "") for p in productions]
+        columns.append("Which")
+    return pd.DataFrame(table, columns=columns)
+
+
+def _meeting_of(p: Production, moves: list[tuple], every: list) -> object:
+    """The meeting a pack was made for: the one that moved away from its day after it was made, else the one on its
+    day (one held or to be held before one called off, a Board before another kind); None when none is recorded."""
+    by_id = {m.meeting_id: m for m in every}
+    moved = sorted((at, mid) for mid, from_day, at in moves if from_day == p.meeting and p.produced_at < at)
+    if moved and moved[0][1] in by_id:
+        return by_id[moved[0][1]]
+    on_day = sorted((m for m in every if m.held_on == p.meeting),
+                    key=lambda m: (m.cancelled, m.kind != "pab", m.meeting_id))
+    return on_day[0] if on_day else None
+
+
+def pack_notes(con: duckdb.DuckDBPyConnection, productions: list[Production] | None = None) -> dict[int, str]:
+    """What a list of packs says of each where it matters (pack number -> words): a pack made for a meeting called
+    off says so; of two or more packs made for one meeting already held, the one the meeting had (the latest made by
+    its day, as `past_meeting_note` names it) says so, and each other says it was replaced before the meeting, or made
+    after it. `productions`: the packs to weigh (every one kept by default)."""
+    from .. import settings
+    from ..accountability import meetings
+    from ..uk_time import uk_day
+
+    kept = archived(con) if productions is None else productions
+    if not kept:
+        return {}
+    every = meetings(con, cancelled=True)
+    try:
+        moves = con.execute("SELECT meeting_id, from_day, moved_at FROM meeting_move").fetchall()
+    except duckdb.CatalogException:  # a read-only look at a warehouse older than the record of moves
+        moves = []
+    today = settings.today()
+    out: dict[int, str] = {}
+    by_meeting: dict[int, list[Production]] = {}
+    for p in kept:
+        m = _meeting_of(p, moves, every)
+        if m is None:
+            continue
+        if m.cancelled:
+            out[p.pack_id] = (f"For meeting {m.meeting_id}, cancelled: {m.cancel.reason.rstrip().rstrip('.')}")
+        elif m.held_on < today:
+            by_meeting.setdefault(m.meeting_id, []).append(p)
+    held = {m.meeting_id: m for m in every}
+    for mid, packs in by_meeting.items():
+        if len(packs) < 2:
+            continue
+        day = held[mid].held_on
+        newest_first = sorted(packs, key=lambda p: (p.produced_at, p.pack_id), reverse=True)
+        by_then = [p for p in newest_first if (uk_day(p.produced_at) or today) <= day]
+        had = by_then[0] if by_then else None
+        for p in newest_first:
+            if p is had:
+                out[p.pack_id] = f"The pack meeting {mid} had (the latest made by {uk_day_words(day)})"
+            elif had is not None and p in by_then:
+                out[p.pack_id] = f"Replaced by pack {had.pack_id} before meeting {mid}"
+            else:
+                out[p.pack_id] = f"Made after meeting {mid} (held on {uk_day_words(day)})"
+    return out
 
 
 def past_meeting_note(con: duckdb.DuckDBPyConnection, meeting: object, *, made: int | None = None,
