@@ -757,6 +757,19 @@ def _fmt_number(v) -> str:
     return f"{int(v):,}" if float(v).is_integer() else f"{v:,.1f}"
 
 
+# the units a measure counts in, said of one: "1 person", "1 case"
+_ONE_OF = {"people": "person", "children": "child", "men": "man", "women": "woman"}
+
+
+def _counted(value, unit: str) -> str:
+    """A figure with its unit, the unit said of one when the figure is 1 ("1 person", "1 case", "2 cases"); a unit
+    of several words, which the catalogue does not know how to say of one, is left as it is."""
+    if value == 1 and unit and " " not in unit.strip():
+        word = unit.strip()
+        unit = _ONE_OF.get(word.lower(), word[:-1] if word.endswith("s") and not word.endswith("ss") else word)
+    return f"{_fmt_number(value)} {unit}"
+
+
 def _print_totals(df) -> None:
     from .catalogue import catalogue
 
@@ -766,10 +779,11 @@ def _print_totals(df) -> None:
         m = cat.get(measure)
         months = group["period"].nunique()
         if m.kind == "flow":
-            click.echo(f"{measure}: {_fmt_number(group['value'].sum())} {m.unit} in total over {months} month(s).")
+            click.echo(f"{measure}: {_counted(group['value'].sum(), m.unit)} in total over "
+                       f"{months} month{'' if months == 1 else 's'}.")
         elif m.kind == "stock":
             last = group["period"].max()
-            click.echo(f"{measure}: {_fmt_number(group.loc[group['period'] == last, 'value'].sum())} {m.unit} "
+            click.echo(f"{measure}: {_counted(group.loc[group['period'] == last, 'value'].sum(), m.unit)} "
                        f"at the end of {last} (a stock: months are not added up).")
 
 

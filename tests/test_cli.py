@@ -93,8 +93,18 @@ def test_figures_filters_by_measure_district_and_months(small_db, run_cli):
 
 def test_figures_table_sums_flows_and_takes_stocks_at_the_end(small_db, run_cli):
     out = run_cli("figures", "--db", small_db, "--district", "Rotherham", "--from", "2015-01", "--to", "2015-12").stdout
-    assert "cse_charges: 78 people in total over 12 month(s)." in out
+    assert "cse_charges: 78 people in total over 12 months." in out
     assert "cse_live_investigations: 12 investigations at the end of 2015-12" in out
+
+
+def test_figures_totals_say_one_of_a_unit_and_one_month_in_the_singular(small_db, run_cli):
+    """Regression: one month's total read "1 people in total over 1 month(s)"."""
+    out = run_cli("figures", "--db", small_db, "--district", "Rotherham", "--from", "2015-01", "--to", "2015-01").stdout
+    assert "cse_charges: 1 person in total over 1 month." in out
+    assert "cse_live_investigations: 1 investigation at the end of 2015-01" in out
+    two = run_cli("figures", "--db", small_db, "--district", "Rotherham", "--from", "2015-01", "--to", "2015-02").stdout
+    assert "cse_charges: 3 people in total over 2 months." in two
+    assert "(s)" not in out + two
 
 
 def test_figures_carry_their_open_flags(small_db, run_cli):

@@ -36,7 +36,7 @@ def test_rotherham_charges_in_the_twelve_months_to_july_2015_sum_to_22(demo_db):
                          "--to", "2015-07", "--db", demo_db)
     lines = [line for line in result.stdout.splitlines() if line.strip().startswith("20")]
     assert len(lines) == 12
-    assert "cse_charges: 22 people in total over 12 month(s)." in result.stdout
+    assert "cse_charges: 22 people in total over 12 months." in result.stdout
     assert figures(demo_db, "--measure", "cse_charges", "--district", "Rotherham", "--from", "2014-08",
                    "--to", "2015-07")["value"].sum() == 22
 
