@@ -878,6 +878,25 @@ def test_the_bundled_contract_loads_and_every_rule_has_a_severity():
     assert all(r.message for r in rules)
 
 
+@pytest.mark.parametrize("path", sorted(CONTRACTS_DIR.glob("*.odcs.yaml")), ids=lambda p: p.name)
+def test_every_rule_of_every_contract_says_what_it_checks(path):
+    """The Validation runs page's "What it checks" is each rule's description: a rule without one is a bare id there."""
+    contract = load_contract(path.name.removesuffix(".odcs.yaml"), CONTRACTS_DIR)
+    rules = (*contract.row_rules, *contract.set_rules)
+    assert rules
+    bare = [r.id for r in rules if not r.description.strip()]
+    assert not bare, f'{path.name}: rule(s) {", ".join(bare)} have no description; say what each checks and why.'
+
+
+def test_each_rule_result_of_a_run_is_stored_with_what_it_checks(con, tmp_path):
+    path = write_return(tmp_path / "clean.csv", month("2015-07", "cse_charges"))
+    load(con, path)
+    run_id = last_run(con, path.name)[0]
+    stored = con.execute("SELECT rule_id, description FROM validation_result WHERE run_id = ?", [run_id]).fetchall()
+    assert {r for r, _ in stored} == set(load_contract().rule_ids)
+    assert [r for r, d in stored if not (d or "").strip()] == []
+
+
 def copy_contract(folder: Path, edit=None, text_edit=None) -> Path:
     """The bundled contract copied into `folder`, changed by `edit` (on its YAML) or `text_edit` (on its text)."""
     folder.mkdir(parents=True, exist_ok=True)
