@@ -77,6 +77,23 @@ def test_validate_a_file_without_loading_it_reports_rule_count_and_three_example
         assert con.execute("SELECT scope, outcome FROM validation_run").fetchall() == [("dry-run", "failed")]
 
 
+def test_validate_says_what_each_rule_it_lists_checks(db, tmp_path, run_cli):
+    """Each failed rule, and with --all-rules each passed one, is followed by what it checks and why (its
+    description in the contract), before its examples: a bare id ("district_known") does not say it."""
+    from pipelines.contracts import load_contract
+
+    described = {r.id: " ".join(r.description.split()) for r in (*load_contract().row_rules,
+                                                                  *load_contract().set_rules)}
+    bad = write_csv(tmp_path / "bad.csv", HEADER + "2015-07,Leeds,cse_charges,1\n")
+    out = run_cli("validate", bad, "--db", db, "--all-rules").stdout
+    failed = out[out.index("ERROR   district_known"):]
+    said = " ".join(failed[:failed.index('"Leeds" is not a district')].split())
+    assert described["district_known"] and described["district_known"] in said
+    listed = out[out.index("ok      one_row_per_figure"):]
+    assert described["one_row_per_figure"] in " ".join(listed.split())
+    assert all(len(line) <= 120 for line in out.splitlines() if line.startswith(" " * 10)), "wrapped to be read"
+
+
 def test_validate_of_a_file_refused_before_names_that_refusal(db, tmp_path, run_cli):
     """Regression: `pccdash validate` said of a file already loaded when it was loaded, but of the very same bytes
     refused before nothing: a person checking a file sent again could not tell it was the one refused."""

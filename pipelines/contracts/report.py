@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from ..errors import shown
 from .runner import ValidationRun
 
 EXAMPLES = 3
+WIDTH = 110  # a rule's description is wrapped at this many characters
 
 
 def format_report(run: ValidationRun, *, passed_rules: bool = False, wrong_totals: int = 0, structure: int = 0,
@@ -32,6 +35,7 @@ def format_report(run: ValidationRun, *, passed_rules: bool = False, wrong_total
     failed.sort(key=lambda r: (r.severity != "error", r.rule_id))
     for r in failed:
         lines.append(f"  {r.severity.upper():8}{r.rule_id:32}{r.failing_count:>8,} failing")
+        lines += _checks(r.description)
         for s in r.samples[:EXAMPLES]:
             lines.append(f"    - {s.problem().message()}")
         if r.failing_count > EXAMPLES and r.samples:
@@ -39,5 +43,12 @@ def format_report(run: ValidationRun, *, passed_rules: bool = False, wrong_total
     if passed_rules:
         for r in run.results:
             if r.passed:
-                lines.append(f"  {'ok':8}{r.rule_id:32}")
+                lines.append(f"  {'ok':8}{r.rule_id}")
+                lines += _checks(r.description)
     return "\n".join(lines)
+
+
+def _checks(description: str | None) -> list[str]:
+    """What a rule checks and why (its description in the contract), under its line, wrapped to be read."""
+    said = " ".join(str(description or "").split())
+    return textwrap.wrap(said, WIDTH, initial_indent=" " * 10, subsequent_indent=" " * 10) if said else []
