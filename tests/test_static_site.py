@@ -15,13 +15,14 @@ import duckdb
 import pandas as pd
 import pytest
 from dashboard_helpers import PCC, copy_warehouse
+from dashboard_helpers import public as public_app
 from helpers import write_tables
 from openpyxl import load_workbook
 
 from pipelines import public, warehouse
 from pipelines.publish import info, pages, site
 from pipelines.publish.approval import approve
-from pipelines.publish.content import Chart, ChartPoint, Notice, SnapshotView, Table
+from pipelines.publish.content import Chart, ChartPoint, Link, Notice, SnapshotView, Table
 from pipelines.publish.snapshot import approved_figures, publish
 from pipelines.sample_data import DEMO_PUBLISHED_MONTHS
 
@@ -738,3 +739,57 @@ def test_a_measure_given_as_its_one_month_on_the_summary_keeps_the_events_its_ch
     out.mkdir()
     site.build_site(view, out)
     assert "3 December 2026: an operation began." in (out / "index.html").read_text(encoding="utf-8")
+
+
+def _with_contact(view_path: Path, contact: dict | None) -> Path:
+    """A published folder holding the small snapshot, published with public_info.yaml's contact replaced by `contact`
+    (None: the bundled file's example details)."""
+    folder = view_path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    small_snapshot(view_path)
+    said = info.load_public_info()
+    if contact is not None:
+        said = {**said, "contact": contact}
+    con = duckdb.connect(str(view_path))
+    con.execute("INSERT INTO meta VALUES ('public_info', ?), ('version', '1')", [json.dumps(said)])
+    con.close()
+    (folder / "current.json").write_text(json.dumps({"file": view_path.name, "withdrawals": []}))
+    return folder
+
+
+SHIRE_CONTACT = {"name": "the Shire Office", "email": "questions@shire.example", "phone": "01234 000 111",
+                 "address": ["1 High Street", "Shire", "SH1 1AA"], "response_time": "We reply within a week."}
+
+
+def test_the_site_s_board_page_says_how_to_send_the_board_a_question(tmp_path):
+    """Regression: the site's Questions and decisions page said questions come from members of the public, but the
+    site has no Ask page and gave no way to send one. It now gives the office's contact details (the Contact page's)
+    and links to that page; the public app links to its Ask page instead."""
+    folder = _with_contact(tmp_path / "pub" / "snapshot-0001.duckdb", SHIRE_CONTACT)
+    view = SnapshotView(public.current_snapshot(folder), public.pointer(folder))
+    page = pages.board_page(view)
+    assert ("To send a question for a forthcoming Board, contact the Shire Office: email questions@shire.example, "
+            "phone 01234 000 111 or write to 1 High Street, Shire, SH1 1AA. Say that it is a question for the Board."
+            ) in _words(page)
+    html = site.render_page(page, site.site_pages(view), view)
+    assert '<a href="contact.html">Contact</a>' in html.split("<main", 1)[1]
+    assert "ask.html" not in html, "the site has no Ask page to link to"
+    app = pages.board_page(view, True)
+    assert [b for b in app.blocks if isinstance(b, Link) and b.href == "ask"]
+    assert not [w for w in _words(app) if "questions@shire.example" in w]
+
+
+def test_while_the_contact_details_are_examples_the_board_page_sends_the_reader_to_the_contact_page(tmp_path):
+    folder = _with_contact(tmp_path / "pub" / "snapshot-0001.duckdb", None)
+    view = SnapshotView(public.current_snapshot(folder), public.pointer(folder))
+    page = pages.board_page(view)
+    said = [w for w in _words(page) if w.startswith("To send a question for a forthcoming Board")]
+    assert said and said[0].endswith(": the Contact page says how.") and "example.org" not in said[0]
+    assert Link("Contact", "contact") in page.blocks
+
+
+def test_the_app_s_board_page_links_to_its_ask_page(monkeypatch, tmp_path):
+    folder = _with_contact(tmp_path / "pub" / "snapshot-0001.duckdb", SHIRE_CONTACT)
+    at = public_app(monkeypatch, folder, "public_pages/board.py")
+    assert not at.exception
+    assert "Ask the Board a question" in [link.proto.label for link in at.get("page_link")]

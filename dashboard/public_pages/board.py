@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import public_data, public_render, public_view
 from pipelines.publish.content import Link
 
-page = public_data.page("pipelines.publish.pages.board_page")
+page = public_data.page("pipelines.publish.pages.board_page", True)  # with a link to the Ask page
 public_view.show(page)
 links = {b.href for b in page.blocks if hasattr(b, "href")}
 table = public_data.board_download()

@@ -1142,6 +1142,40 @@ def board_intro(said: Office) -> tuple[str, str]:
         "the evidence show that the force is making real progress, and not only words on a page:")
 
 
+# The public app's page for sending the Board a question; the static site has no such page (it cannot take one in).
+ASK_SLUG = "ask"
+
+
+def how_to_ask(view: SnapshotView, said: Office, ask_page: bool = False) -> list:
+    """How a reader sends the Board a question, said under `board_intro`: in the public app, a link to its Ask page
+    (`ask_page`); on the static site, which cannot take a question in, the office's contact details as the Contact
+    page gives them (public_info.yaml's contact, as it stands now), and a link to that page. While the details are
+    still the file's examples they are not quoted: the Contact page says they reach no one."""
+    if ask_page:
+        return [Link("Ask the Board a question", ASK_SLUG,
+                     "Send a question for a forthcoming Board from these pages.")]
+    lead = "To send a question for a forthcoming Board"
+    try:
+        from . import info
+    except ImportError:  # the information pages are not part of this build: no Contact page to send the reader to
+        return [Paragraph(f"{lead}, contact {said.name}.")]
+    try:
+        contact = info.contact_of(view)
+    except ConfigError:  # public_info.yaml cannot be read: the Contact page says what is wrong with it
+        contact = {"example_values": True}
+    name = contact.get("name") or said.name
+    ways = [f"email {contact['email']}" if contact.get("email") else "",
+            f"phone {contact['phone']}" if contact.get("phone") else "",
+            f"write to {', '.join(contact['address'])}" if contact.get("address") else ""]
+    ways = [w for w in ways if w]
+    if contact.get("example_values") or not ways:
+        said_how = f"{lead}, contact {said.name}: the Contact page says how."
+    else:
+        listed_ways = ways[0] if len(ways) == 1 else ", ".join(ways[:-1]) + " or " + ways[-1]
+        said_how = f"{lead}, contact {name}: {listed_ways}. Say that it is a question for the Board."
+    return [Paragraph(said_how), Link("Contact", "contact")]
+
+
 def board_decisions(said: Office) -> tuple[str, ...]:
     return ("Assured: the evidence shows the work is done, or on track, and working.",
             f"Partly assured: some of the evidence shows progress, but not all of it; {said.holder_short} will look "
@@ -1263,15 +1297,17 @@ def _meetings_folded(meetings: list[tuple[str, list]]) -> list:
     return out
 
 
-def board_page(view: SnapshotView) -> Page:
-    """"board": the published accountability record (questions, answers, decisions, recommendations' progress)."""
+def board_page(view: SnapshotView, ask_page: bool = False) -> Page:
+    """"board": the published accountability record (questions, answers, decisions, recommendations' progress), with
+    how to send the Board a question: `ask_page` where there is a page to send it from (the public app), else the
+    office's contact details (the static site)."""
     title = "Questions and decisions"
     if not view.published:
         return nothing_published(view, "board", title)
     said, now = office_of(view), office_now(view)  # who published this record; who holds the role now
     intro = board_intro(now)
-    blocks: list = [banner(view), *current_withdrawal(view), Paragraph(intro[0]), Paragraph(intro[1]),
-                    Bullets(board_decisions(now))]
+    blocks: list = [banner(view), *current_withdrawal(view), Paragraph(intro[0]), *how_to_ask(view, now, ask_page),
+                    Paragraph(intro[1]), Bullets(board_decisions(now))]
     items = view.table("board_item")
     # a snapshot written before the record said which meeting an answer was given or a decision taken at
     items = items.assign(**{c: "" for c in (*GIVEN_COLUMNS, "decided_by", "follow_up") if c not in items.columns})
