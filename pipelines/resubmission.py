@@ -4,6 +4,8 @@ the figures a corrected return changes (was, now), before and after it loads.
 A refused file blocks each month and measure of the rows it had refused until a later accepted file (any
 name, any format) covers that month and measure, or until a person marks it withdrawn or superseded.
 A row whose month or measure could not be read cannot be matched to a later file: only a marking clears it.
+A row dated after the month the file was received in (a mistyped month: "in the future" then) is no return for that
+month: it blocks no month, and the file is not named as that month's return.
 A refused police.uk file is public context, not the force's return: it blocks no month, and a later accepted
 police.uk file of the same name (its folder, and a browser's " (1)" before the extension, aside) clears it.
 """
@@ -25,7 +27,7 @@ from .access import require
 from .catalogue import catalogue, listed
 from .errors import PccDashError, shown
 from .registry import FILE_SENT, LoadedFile, find_file
-from .uk_time import month_words, uk_words
+from .uk_time import month_words, uk_day, uk_words
 from .warehouse import utc_now
 
 if TYPE_CHECKING:  # imported where a frame is made: checking a file needs no pandas
@@ -35,6 +37,7 @@ STATES = ("withdrawn", "superseded")
 REASON_LIMIT = 2000
 # a police.uk street or outcomes file, as file_registry keeps it (alias r)
 _CONTEXT = "coalesce(starts_with(r.layout, 'police_uk'), false)"
+_MISTYPED = "a mistyped month: no return is for a month still to come"
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")  # as the batch reads a period: exactly YYYY-MM, nothing around it
 
 
@@ -91,11 +94,20 @@ class Refusal:
     later_same_name: FileRef | None = None  # for a file refused before any row was read, or a police.uk file
     rows_read: int = 0  # figures read from it: of a file refused with no row that broke a rule, whether it was read
     context: bool = False  # a police.uk street or outcomes file: its rows are no figure of the force's
+    received_month: dt.date | None = None  # the month of the day it was received (the office's day)
+    # refused rows dated after that month (as written: "2026-09"), with their count: a month still to come when the
+    # file arrived, so the file is no return for it, and they block no month
+    future: dict[str, int] = field(default_factory=dict)
+
+    def could_be_for(self, period: dt.date) -> bool:
+        """Whether the file could have been a return for `period`: a month not after the one it was received in."""
+        return self.received_month is None or period <= self.received_month
 
     @property
     def unread(self) -> bool:
         """Refused with no row that broke a rule: before any row could be checked (not a return, an unreadable
-        sheet), or read and refused for its structure or a wrong total. It names no month."""
+        sheet), or read and refused for its structure or a wrong total. It names no month. (A file whose only
+        refused rows are dated after the month it was received names none either.)"""
         return not self.rows and not self.months_unmatched and not self.undated
 
     @property
@@ -142,6 +154,8 @@ class Refusal:
         if self.context:
             return ("refused police.uk file; it blocks no month of the force's figures, and a later download of the "
                     "same name (corrected, or the month as police.uk publishes it again) clears it")
+        if self.unread and self.future:
+            return f"refused; {self._future_words()}, block no month ({_MISTYPED})"
         if self.unread and self.rows_read:  # read and checked, refused for its structure or a wrong total
             return "refused with no row that broke an error rule (see its problems); it blocks no month"
         if self.unread:
@@ -154,20 +168,32 @@ class Refusal:
         if self.undated:
             parts.append(f"{self.undated} refused row(s) have no readable month, so no later file can clear "
                          "them: mark it withdrawn or superseded")
+        if self.future:
+            parts.append(f"{self._future_words()}, block no month ({_MISTYPED})")
         if self.cleared_by:
             parts.append("partly covered by " + ", ".join(map(str, self.cleared_by)))
         return "refused; " + "; ".join(parts)
+
+    def _future_words(self) -> str:
+        """Its refused rows dated after the month it was received in, as written, and why they are no month's."""
+        n = sum(self.future.values())
+        written = listed([f'"{shown(t, 20)}"' for t in sorted(self.future)])
+        received = f" ({month_words(self.received_month)})" if self.received_month is not None else ""
+        return f"{n} refused row(s) dated {written}, after the month it was received in{received}"
 
 
 def refusals(con: duckdb.DuckDBPyConnection) -> list[Refusal]:
     """Every refused force return, oldest first, with what covers or marks it."""
     files = con.execute(
-        f"""SELECT r.file_id, r.name, r.received_at, coalesce(r.rows_read, 0), {_CONTEXT} FROM file_registry r
-            WHERE r.outcome = 'rejected' ORDER BY r.file_id""").fetchall()
+        f"""SELECT r.file_id, r.name, r.received_at, coalesce(r.rows_read, 0), {_CONTEXT}, r.received_on
+            FROM file_registry r WHERE r.outcome = 'rejected' ORDER BY r.file_id""").fetchall()
     if not files:
         return []
-    out = {fid: Refusal(FileRef(fid, name), received, rows_read=rows, context=context)
-           for fid, name, received, rows, context in files}
+    # the day a file was received is the office's (PCCDASH_TODAY when a run fixes it), as the ingest judged a month
+    # "in the future" by; a file refused before that day was kept is read by its received time, in England
+    out = {fid: Refusal(FileRef(fid, name), received, rows_read=rows, context=context,
+                        received_month=(day or uk_day(received)).replace(day=1) if (day or received) else None)
+           for fid, name, received, rows, context, day in files}
     lookup = catalogue().lookup()
     # a police.uk file's refused rows are no figure of the force's: they block no month
     for fid, period_text, measure_text, n in con.execute(
@@ -177,7 +203,9 @@ def refusals(con: duckdb.DuckDBPyConnection) -> list[Refusal]:
         ref = out[fid]
         period = _month(period_text)
         measure = lookup.get(str(measure_text).strip().lower()) if measure_text is not None else None
-        if period is None:
+        if period is not None and not ref.could_be_for(period):  # a month still to come when the file arrived
+            ref.future[str(period_text)] = ref.future.get(str(period_text), 0) + n
+        elif period is None:
             ref.undated += n
         elif measure is None:
             ref.months_unmatched.add(period)

@@ -345,7 +345,8 @@ def statuses(con: duckdb.DuckDBPyConnection, months: list[dt.date], today: dt.da
     with_file: dict[tuple[dt.date, str], bool] = {}
     held = _held(con, months)
     for r in refusals(con):
-        mine = held.get(r.file.file_id, set())
+        # a month still to come when the file arrived (a mistyped month) is no month it could be the return for
+        mine = {k for k in held.get(r.file.file_id, set()) if r.could_be_for(k[0])}
         if r.state in ("withdrawn", "superseded"):
             target = marked
             keys = set(r.rows) | mine

@@ -555,3 +555,36 @@ def test_a_calendar_measure_not_of_the_return_names_the_measures_file_in_force(r
     with pytest.raises(ConfigError) as caught:
         calendar_from_text(SMALL.replace("cse_charges]", "cse_chargs]"), "return_calendar.yaml")
     assert f'Use an id from "{ref / "measures.yaml"}" whose source is force_return.' in str(caught.value)
+
+
+def test_a_row_dated_in_a_month_still_to_come_is_no_return_for_that_month(monkeypatch, con, tmp_path):
+    """Regression: a May return for April with one row mistyped as September, refused as "in the future", was said to
+    block September, and in October the calendar said September's return was refused, naming that file."""
+    from pipelines.resubmission import blocked_months, file_registry, open_refusals
+
+    cal = calendar_from_text(SMALL)
+    april, september = dt.date(2026, 4, 1), dt.date(2026, 9, 1)
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-05-08")
+    text = (HEADER + rows("2026-04", "cse_arrests") + rows("2026-04", "cse_charges")
+            + "2026-09,Barnsley,cse_referrals,10\n")
+    assert not ingest(con, [write_csv(tmp_path / "2026-04-cse-return.csv", text)]).ok
+    # the same with an error in April too: that refusal blocks April as ever
+    bad = HEADER + rows("2026-04", "cse_arrests", (1, 2, 3, "lots")) + "2026-09,Barnsley,cse_charges,4\n"
+    assert not ingest(con, [write_csv(tmp_path / "april-bad.csv", bad)]).ok
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-10-25")
+
+    assert blocked_months(con) == {april}
+    assert open_refusals(con, september) == []
+    [april_blocker] = open_refusals(con, april)
+    assert '"april-bad.csv" (#2)' in april_blocker and "(cse_arrests)" in april_blocker
+    status = file_registry(con).set_index("file_id")["status"]
+    assert "September" not in status[1] and "September" not in status[2]
+    assert status[1] == ('refused; 1 refused row(s) dated "2026-09", after the month it was received in (May 2026), '
+                         "block no month (a mistyped month: no return is for a month still to come)")
+    assert status[2].startswith("refused; blocks April 2026 until a later file covers it; 1 refused row(s) dated "
+                                '"2026-09", after the month it was received in (May 2026), block no month')
+    # September's return was never sent: it is overdue, not refused, and no file is named for it
+    assert {r.state for r in return_status(con, september, dt.date(2026, 10, 25), cal)} == {"overdue"}
+    assert not any("refused" in n for n in incomplete_notices(con, september, dt.date(2026, 10, 25), cal))
+    # April's return was refused whole, by both files
+    assert {r.state for r in return_status(con, april, dt.date(2026, 10, 25), cal)} == {"refused"}
