@@ -904,3 +904,41 @@ def test_the_publishing_page_lists_the_approvals_latest_first_and_counts_them(lo
     assert "3 approval(s) in force, the latest first." in texts(at)
     buttons = [b.key for b in at.button if str(b.key).startswith("unrelease_")]
     assert buttons == [f"unrelease_{third}", f"unrelease_{second}", f"unrelease_{first}"]
+
+
+def test_an_item_approved_for_a_withdrawn_publication_goes_out_again_only_approved_again(loop):
+    """Regression: a decision approved after snapshot 1 went out in snapshot 2; snapshot 2 was withdrawn, and a plain
+    "publish" straight afterwards put the decision before the public again with no new approval."""
+    from pipelines.publish.snapshot import withdraw
+
+    with warehouse.connect(loop["db"]) as con:
+        publish(con, PCC)  # July alone
+        first = release(con, PCC, "decision", loop["decision"])
+        assert publish(con, PCC)[0] == 2
+        withdraw(con, PCC, "The decision was published before the Board had agreed its words")
+        with pytest.raises(NothingToPublish, match=rf'approval {first}, of Assurance decision .* was given after '
+                           r'snapshot 1 was made and published in snapshot 2, withdrawn on .*'
+                           rf'"pccdash release decision {loop["decision"]}".*"pccdash unrelease {first} --reason'):
+            publish(con, PCC)
+        from pipelines.publish.snapshot import releases_taken_back
+
+        assert [r.release_id for r in releases_taken_back(con)] == [first]
+        # approved again: published
+        release(con, PCC, "decision", loop["decision"])
+        assert releases_taken_back(con) == []
+        version, path = publish(con, PCC)
+    assert version == 3 and [r["kind"] for r in board(path)] == ["decision"]
+
+
+def test_an_item_approved_before_the_publication_a_withdrawal_goes_back_to_is_not_taken_back(loop):
+    from pipelines.publish.snapshot import releases_taken_back, withdraw
+
+    with warehouse.connect(loop["db"]) as con:
+        release(con, PCC, "decision", loop["decision"])
+        publish(con, PCC)  # July and the decision
+        release(con, PCC, "answer", loop["answer"])
+        assert publish(con, PCC)[0] == 2
+        withdraw(con, PCC, "The answer was not agreed")
+        assert [r.kind for r in releases_taken_back(con)] == ["answer"]  # the decision stands, as snapshot 1 had it
+        with pytest.raises(NothingToPublish, match="pccdash release answer"):
+            publish(con, PCC)

@@ -77,7 +77,7 @@ from ..public import (
     zeros_hidden,
 )
 from ..public import read as public_read
-from ..uk_time import uk_day
+from ..uk_time import uk_day, uk_day_words
 from ..warehouse import finish_switches, new_file, utc_now
 from . import breakdowns as published_breakdowns
 from . import lp_audit
@@ -1686,6 +1686,9 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
                                f"snapshot {preview.current_version}, and nothing has been approved since. Approve a "
                                "month first (a new one, or one revised since its approval), or an item of the "
                                "accountability record.")
+    taken = _releases_taken_back(con, previous, approvals)
+    if preview.problem is None and taken:  # what a withdrawal took back goes out again only approved again
+        preview.problem = _taken_back_refusal(taken)
     # the pages beside the figures are published with them, from a file checked now; what it wants doing (a
     # statement to review) is said whether or not there is anything to publish
     try:
@@ -1703,6 +1706,47 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
             preview.public_info = json.dumps(info, ensure_ascii=False)
         preview.dimensions = dimensions_meta()
     return preview
+
+
+def _releases_taken_back(con: duckdb.DuckDBPyConnection, previous: Path | None, approvals: list[Release]
+                         ) -> list[tuple[Release, int, dt.datetime, int | None]]:
+    """Of the loop's approvals in force, those a publication withdrawn since the snapshot the public reads (`previous`)
+    carried that the snapshot it went back to did not: approved after that snapshot was made and before the withdrawn
+    one was. The withdrawal took them back with it, as it took back its months' approvals: each is (the approval, the
+    snapshot withdrawn, when, the snapshot the public went back to)."""
+    rows = con.execute(
+        """SELECT s.version, s.created_at, w.withdrawn_at, w.restored_version, r.created_at
+           FROM snapshot_withdrawal w JOIN snapshot s ON s.version = w.version
+           LEFT JOIN snapshot r ON r.version = w.restored_version
+           WHERE s.version > ? ORDER BY s.version""", [_version_of(previous) or 0]).fetchall()
+    out = []
+    for item in approvals:
+        found = next(((version, at, restored) for version, made, at, restored, before in rows
+                      if item.approved_at <= made and (before is None or item.approved_at > before)), None)
+        if found is not None:
+            out.append((item, *found))
+    return out
+
+
+def _taken_back_refusal(taken: list[tuple[Release, int, dt.datetime, int | None]]) -> str:
+    """Why a publication is refused that would put back before the public the loop's approvals a withdrawal took
+    back (`_releases_taken_back`), and what to approve to publish them."""
+    item, version, at, restored = taken[0]
+    back = f"snapshot {restored}" if restored is not None else "nothing published"
+    more = f" (and {len(taken) - 1} other approved item(s) the same way)" if len(taken) > 1 else ""
+    return (f"Nothing can be published: approval {item.release_id}, of {item.label}, was given after {back} was "
+            f"made and published in snapshot {version}, withdrawn on {uk_day_words(at)}{more}. The withdrawal took it "
+            "back with the publication: published now, it would reach the public again without a new approval. "
+            f'Approve it again if it is to be published ("pccdash release {item.kind} {item.item_id}", with --text '
+            f'for an edited text), or withdraw its approval ("pccdash unrelease {item.release_id} --reason TEXT"), '
+            "then publish again.")
+
+
+def releases_taken_back(con: duckdb.DuckDBPyConnection, folder: Path | str | None = None) -> list[Release]:
+    """The loop's approvals still in force that a withdrawal took back with its publication (`_releases_taken_back`):
+    no publication carries them until each is approved again or its approval withdrawn."""
+    folder = Path(folder) if folder else published_dir()
+    return [item for item, *_ in _releases_taken_back(con, current_snapshot(folder), released(con))]
 
 
 class PreviewOutdated(PccDashError):
