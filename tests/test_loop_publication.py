@@ -942,3 +942,17 @@ def test_an_item_approved_before_the_publication_a_withdrawal_goes_back_to_is_no
         assert [r.kind for r in releases_taken_back(con)] == ["answer"]  # the decision stands, as snapshot 1 had it
         with pytest.raises(NothingToPublish, match="pccdash release answer"):
             publish(con, PCC)
+
+
+def test_pccdash_withdraw_says_which_approved_item_it_took_back(loop, run_cli):
+    with warehouse.connect(loop["db"]) as con:
+        publish(con, PCC)
+        first = release(con, PCC, "decision", loop["decision"])
+        publish(con, PCC)
+    out = run_cli("withdraw", "--reason", "Too early", "--yes", "--as", "pcc@example.org", "--db", loop["db"])
+    assert out.exit_code == 0, out.output
+    said = " ".join(out.stdout.split())
+    assert (f"Taken back with it, as approved after snapshot 1 was published: approval {first}, of Assurance decision "
+            "(Partly assured)") in said
+    assert f'No publication carries it until it is approved again ("pccdash release decision {loop["decision"]}").' \
+        in said

@@ -1398,3 +1398,27 @@ def test_a_month_published_in_order_that_nothing_hidden_can_protect_says_what_wo
     # a reader who knows zeros may now be hidden, and one who still takes every hidden figure to be at least 1
     assert attack(folder, db, every_snapshot=True, low=0) == ([], None)
     assert attack(folder, db, every_snapshot=True) == ([], None)
+
+
+def test_a_withdrawal_says_the_notes_the_public_reads_again_that_the_flags_no_longer_say(loaded, run_cli):
+    """Regression: two flags resolved and a blocking one raised on a published figure, published, then withdrawn: the
+    public read again the notes of the two resolved flags and none of the open one, and the withdrawal said nothing."""
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-06", "2015-07"], PCC)
+        flag = raise_flag(con, ANALYST, scope="figure", reason="Doncaster June looks high", period="2015-06",
+                          district="Doncaster", measure="cse_arrests")
+        publish(con, PCC)
+        resolve_flags(con, ANALYST, [flag], note="The force confirmed it")
+        blocking_flag(con, "2015-07", "Rotherham July arrests double counted?")
+        publish(con, PCC)
+    out = run_cli("withdraw", "--reason", "Published too early", "--yes", "--as", "pcc@example.org", "--db", loaded)
+    assert out.exit_code == 0, out.output
+    said = " ".join(out.stdout.split())
+    assert ("The public reads the notes beside figures (a flag, a data check) as snapshot 1 has them, not as the flags "
+            "and checks stand now: 2 of them no longer stand") in said
+    assert "and 2 that stand now are not shown" in said
+    assert ("- shown, no longer standing: CSE arrests, Doncaster, June 2015: An analyst has flagged this figure for a "
+            "data-quality check.") in said
+    assert ("- standing, not shown: CSE arrests, Rotherham, July 2015: An analyst has flagged this figure for a "
+            "data-quality check.") in said
+    assert "Taken back with it" not in said  # no item of the accountability record was approved
