@@ -56,6 +56,7 @@ ACTIONS = {
     "action_update": "updated or closed an action",
     "action_due": "moved an action's due date",
     "cancel_meeting": "cancelled a meeting",
+    "withdraw_question": "withdrew a question, saying why",
     "recommendation": "recorded a recommendation's status",
     "import_submissions": "imported questions the public sent in",
     "moderate": "moderated a question from the public",

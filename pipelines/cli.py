@@ -1966,6 +1966,7 @@ def meetings(ctx, db, limit):
       pccdash meetings show 1
       pccdash meetings move 1 --to 2015-08-27 --reason "Put back a week" --as analyst@example.org
       pccdash meetings cancel 2 --reason "Pre-election period" --carry-to 3 --as analyst@example.org
+      pccdash meetings withdraw-question 4 --reason "Put by mistake" --as analyst@example.org
     """
     ctx.obj = {"db": db}
     if ctx.invoked_subcommand is not None:
@@ -2112,6 +2113,40 @@ def meetings_cancel(ctx, meeting_id, reason, carry_to, db, as_user):
     click.echo(f"Cancelled meeting {meeting.meeting_id}: {shown(meeting.named, None)}.{went}")
 
 
+@meetings.command(name="withdraw-question")
+@click.argument("question_id", metavar="QUESTION")
+@click.option("--reason", required=True, metavar="TEXT", help="Why it is withdrawn: put by mistake, overtaken, or "
+                                                              "answered another way (kept with the question and in "
+                                                              "the audit trail).")
+@click.option("--on", "on_day", metavar="DATE", default=None,
+              help="The day it was withdrawn, YYYY-MM-DD, not after today (default: today); meetings held after it "
+                   "see it withdrawn.")
+@db_option
+@as_option
+@click.pass_context
+def meetings_withdraw_question(ctx, question_id, reason, on_day, db, as_user):
+    """Withdraw question QUESTION, saying why (analysts and {holder}): one put by mistake, overtaken, or answered
+    another way. Its answers and decisions stay in the record; it reads "Withdrawn on ... by ...: ..." wherever it
+    is shown, a meeting held after the day it was withdrawn no longer carries it as still open, and it is not
+    drafted again from the same figures. Nothing of it is approved for publication from then on; an approval given
+    before stays in force until "pccdash unrelease" withdraws it. "pccdash meetings show MEETING" gives the numbers
+    of the questions put at a meeting.
+
+    \b
+    Example:
+      pccdash meetings withdraw-question 4 --reason "Answered in the July report" --as analyst@example.org
+    """
+    from .accountability import withdraw_question
+    from .audit import cli_actor
+    from .warehouse import connect
+
+    reason = _given(reason, "reason for withdrawing the question", "--reason TEXT")
+    day = _loop_day(on_day, "--on") if on_day is not None else None
+    with connect(db or ctx.obj["db"], create=False) as con:
+        withdrawal = withdraw_question(con, cli_actor(as_user), question_id, reason=reason, on=day)
+    click.echo(_wrapped(f"Question {int(question_id)}: {withdrawal.sentence}.", "", "  "))
+
+
 @meetings.command(name="show")
 @click.argument("meeting_id", metavar="ID")
 @db_option
@@ -2178,6 +2213,8 @@ def meetings_show(ctx, meeting_id, db):
         stands += (f"; to be looked at again by {day_words(q.decision.follow_up)}"
                    if q.decision and q.decision.follow_up else "")
         click.echo(_wrapped(stands, "     Where it stands: ", "     "))
+        if q.withdrawal is not None:  # nothing of it is approved for publication from then on
+            continue
         # release takes an answer given: one only awaited has nothing to publish yet
         numbers = [f"question {q.question_id}"] + ([f"answer {q.answer.answer_id}"] if given else []) + (
             [f"decision {q.decision.decision_id}"] if q.decision else [])
@@ -2199,7 +2236,8 @@ def meetings_show(ctx, meeting_id, db):
                                 f"{d.rationale.strip()}", "     ", "     "))
         click.echo(_wrapped(q.where(as_of=today), "     Where it stands: ", "     "))
         numbers = [f"answer {a.answer_id}" for a in given] + [f"decision {d.decision_id}" for d in decided]
-        click.echo(f'     For "pccdash release": {", ".join(numbers)}.')
+        if q.withdrawal is None:  # one withdrawn: nothing of it is approved for publication from then on
+            click.echo(f'     For "pccdash release": {", ".join(numbers)}.')
     if themes:
         click.echo("")
         click.echo(f"Decisions on themes ({len(themes)})")

@@ -329,6 +329,18 @@ def _question_block(q: acc.Question) -> None:
                            clear=(f"await_by_{qid}", f"await_note_{qid}"))
         with st.expander("Assurance decision", icon=":material/gavel:"):
             _decision_form(f"decision_{qid}", question_id=qid)
+        if q.withdrawal is None:  # put by mistake, overtaken, or answered another way: no longer carried as open
+            with st.expander("Withdraw the question", icon=":material/block:"):
+                with ui.form(f"withdraw_form_{qid}"):
+                    why = st.text_input("Why it is withdrawn", key=f"withdraw_reason_{qid}", max_chars=500,
+                                        placeholder="Answered by the force's report to the July Board")
+                    if not may_record:
+                        st.caption(f"Withdrawing a question needs the analyst's role or {said.holders} (analyst or "
+                                   "pcc).")
+                    if st.form_submit_button("Withdraw question", disabled=not may_record):
+                        ui.act(acc.withdraw_question, user.claims, qid, reason=why,
+                               done=f"Question {qid} withdrawn: later meetings no longer carry it as open.",
+                               clear=(f"withdraw_reason_{qid}",))
         for a in q.answers:
             if a.state == "answered":
                 _approval("answer", a.answer_id, f"the answer of {_words(a.answered_on)}")

@@ -27,6 +27,7 @@ from .records import (
                       Move,
                       NotFound,
                       Question,
+                      Withdrawal,
                       actions,
                       add_action,
                       add_meeting,
@@ -45,10 +46,12 @@ from .records import (
                       record_answer,
                       reopen_action,
                       update_action,
+                      withdraw_question,
 )
 
 __all__ = ["ACTION_STATUSES", "DECISIONS", "EVIDENCE_KINDS", "KINDS", "PUBLIC_ASKER", "Action", "Answer", "Decision",
-           "Loop", "LoopError", "Meeting", "Move", "NotFound", "Question", "actions", "add_action", "add_meeting",
-           "ask", "await_answer", "cancel_meeting", "carried_forward", "decide", "decisions", "figures_for",
-           "figures_line", "get_meeting", "meetings", "move_action_due", "move_meeting", "moves", "open_meeting",
-           "question_figures", "questions", "record_answer", "reopen_action", "update_action"]
+           "Loop", "LoopError", "Meeting", "Move", "NotFound", "Question", "Withdrawal", "actions", "add_action",
+           "add_meeting", "ask", "await_answer", "cancel_meeting", "carried_forward", "decide", "decisions",
+           "figures_for", "figures_line", "get_meeting", "meetings", "move_action_due", "move_meeting", "moves",
+           "open_meeting", "question_figures", "questions", "record_answer", "reopen_action", "update_action",
+           "withdraw_question"]

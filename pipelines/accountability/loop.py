@@ -141,7 +141,10 @@ def same_series(a: Meeting, b: Meeting) -> bool:
 def _settled_before(q: Question, held_on: dt.date, earlier: set[int]) -> bool:
     """``Question.settled`` as a meeting on `held_on` opens: an answer given that day or later, or a decision taken
     at it or at a later meeting, does not yet settle it (a pack made again for a Board already held lists what was
-    still open when it opened, as it says the answers, decisions and actions)."""
+    still open when it opened, as it says the answers, decisions and actions). One withdrawn before that day is
+    settled: nothing more is asked of it."""
+    if q.withdrawn_before(held_on):
+        return True
     answers = [a for a in q.answers if a.state != "answered" or a.answered_on < held_on]
     decided = [d for d in q.decisions if d.meeting_id in earlier]
     a, d = (answers[-1] if answers else None), (decided[-1] if decided else None)

@@ -523,6 +523,31 @@ def _not_before_question(con: duckdb.DuckDBPyConnection, number: int, meeting: M
                         "held before it. Choose that meeting or a later one.")
 
 
+def withdraw_question(con: duckdb.DuckDBPyConnection, who: Mapping, question_id: object, *, reason: object,
+                      on: object = None) -> Withdrawal:
+    """Withdraw a question on the day `on` (today by default), saying why: put by mistake, overtaken, or answered
+    another way. Its row, its answers and its decisions stay; it reads "Withdrawn on ... by ...: ..." wherever its
+    state is said, a meeting held after that day no longer carries it as still open, and it is not drafted again
+    from the same figures. A question is withdrawn once."""
+    identity = require(who, "record")
+    number = _question_exists(con, question_id)
+    already = _withdrawals(con).get(number)
+    if already is not None:
+        raise LoopError(f"Question {number} is already withdrawn: {already.sentence}.")
+    why = clean(reason, "reason for withdrawing the question", limit=LIMITS["note"], one_line=True)
+    day = _day(on, "day the question was withdrawn", required=False) or settings.today()
+    if day > settings.today():  # a day to come would read as withdrawn here and as still open in the packs till then
+        raise LoopError(f"A question is withdrawn on the day it is taken off; {_long_date(day)} is after today "
+                        f"({_long_date(settings.today())}).")
+    now = utc_now()
+    with audit.transaction(con):
+        con.execute("INSERT INTO question_withdrawal (question_id, reason, on_day, withdrawn_by, withdrawn_at) "
+                    "VALUES (?, ?, ?, ?, ?)", [number, why, day, identity, now])
+        audit.record(con, who, "withdraw_question", subject=f"question {number}",
+                     detail=f"withdrawn on {day}: {why}")
+    return Withdrawal(why, day, identity, now)
+
+
 def record_answer(con: duckdb.DuckDBPyConnection, who: Mapping, question_id: int, *, body: str, answered_by: str,
                   answered_on: object, meeting_id: int | None = None, document: tuple[str, bytes] | None = None,
                   db_path: str | os.PathLike | None = None) -> int:
@@ -819,6 +844,19 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class Withdrawal:
+    reason: str
+    on_day: dt.date        # the day it took effect
+    withdrawn_by: str
+    withdrawn_at: dt.datetime
+
+    @property
+    def sentence(self) -> str:
+        """"Withdrawn on 3 June 2026 by analyst@example.org: put by mistake"."""
+        return f"Withdrawn on {_long_date(self.on_day)} by {self.withdrawn_by}: {self.reason.rstrip().rstrip('.')}"
+
+
+@dataclass(frozen=True)
 class Question:
     question_id: int
     meeting: Meeting
@@ -834,6 +872,11 @@ class Question:
     created_at: dt.datetime
     answers: list[Answer] = field(default_factory=list)      # earliest first; the last is current
     decisions: list[Decision] = field(default_factory=list)  # earliest first; the last is current
+    withdrawal: Withdrawal | None = None  # taken off what is still to be asked, and why
+
+    def withdrawn_before(self, day: dt.date) -> bool:
+        """Withdrawn before a meeting on `day` opened: one withdrawn that day or later was still to be asked then."""
+        return self.withdrawal is not None and self.withdrawal.on_day < day
 
     @property
     def asker(self) -> str:
@@ -860,13 +903,20 @@ class Question:
     @property
     def settled(self) -> bool:
         """Answered, and decided on as assured or partly assured: nothing more is asked. One the Commissioner was not
-        assured of, or is awaiting evidence on, is still to be satisfied (OPEN_DECISIONS)."""
+        assured of, or is awaiting evidence on, is still to be satisfied (OPEN_DECISIONS). One withdrawn is settled
+        too: nothing more is asked of it."""
+        if self.withdrawal is not None:
+            return True
         a, d = self.answer, self.decision
         return a is not None and a.state == "answered" and d is not None and d.decision not in OPEN_DECISIONS
 
     def where(self, as_of: dt.date | None = None) -> str:
-        """Where the question stands, in words."""
-        parts = [self.answer.words(as_of) if self.answer else "No answer recorded yet"]
+        """Where the question stands, in words; one withdrawn says so first, with why ("Withdrawn on 3 June 2026 by
+        analyst@example.org: put by mistake"), then what came back before it was, if anything did."""
+        if self.withdrawal is not None:
+            parts = [self.withdrawal.sentence] + ([self.answer.words(as_of)] if self.answer else [])
+        else:
+            parts = [self.answer.words(as_of) if self.answer else "No answer recorded yet"]
         if self.decision:
             parts.append(f"decision: {self.decision.words}")
         return "; ".join(parts)
@@ -1025,12 +1075,24 @@ def questions(con: duckdb.DuckDBPyConnection, meeting_id: int | None = None) -> 
     for d in decisions(con):
         if d.question_id is not None:
             decided.setdefault(d.question_id, []).append(d)
+    withdrawn = _withdrawals(con)
     where, params = ("WHERE meeting_id = ?", [int(meeting_id)]) if meeting_id is not None else ("", [])
     rows = con.execute(
         "SELECT question_id, meeting_id, source, body, measure, area, period, figures, asked_by, submission_id, "
         f"created_by, created_at FROM board_question {where} ORDER BY question_id", params).fetchall()
     return [Question(r[0], by_id[r[1]], r[2], r[3], r[4], r[5], r[6], json.loads(r[7] or "[]"), *r[8:],
-                     answers=answers.get(r[0], []), decisions=decided.get(r[0], [])) for r in rows]
+                     answers=answers.get(r[0], []), decisions=decided.get(r[0], []), withdrawal=withdrawn.get(r[0]))
+            for r in rows]
+
+
+def _withdrawals(con: duckdb.DuckDBPyConnection) -> dict[int, Withdrawal]:
+    """Each withdrawn question's withdrawal (one a question: `withdraw_question` refuses a second)."""
+    try:
+        rows = con.execute("SELECT question_id, reason, on_day, withdrawn_by, withdrawn_at FROM question_withdrawal "
+                           "ORDER BY withdrawn_at").fetchall()
+    except duckdb.CatalogException:  # a read-only look at a warehouse older than the record of withdrawals
+        return {}
+    return {r[0]: Withdrawal(*r[1:]) for r in rows}
 
 
 def actions(con: duckdb.DuckDBPyConnection, meeting_id: int | None = None) -> list[Action]:

@@ -28,7 +28,17 @@ from ..plaintext import clean
 from ..public import BOARD_COLUMNS
 from ..uk_time import MONTHS, uk_day, uk_day_words
 from ..warehouse import utc_now
-from .records import DECISIONS, EMAIL, EVIDENCE_KINDS, LIMITS, PUBLIC_ASKER, LoopError, NotFound, meeting_name
+from .records import (
+    DECISIONS,
+    EMAIL,
+    EVIDENCE_KINDS,
+    LIMITS,
+    PUBLIC_ASKER,
+    LoopError,
+    NotFound,
+    _withdrawals,
+    meeting_name,
+)
 
 ITEM_KINDS = {"question": "Question", "answer": "Answer", "decision": "Assurance decision",
               "recommendation": "Recommendation's status"}
@@ -139,6 +149,13 @@ def _question(con: duckdb.DuckDBPyConnection, question_id: int) -> dict:
     if not rows:
         raise NotFound(f"The record holds no question {question_id}; " + SHOWN_BY_MEETING)
     meeting_id, source, body, submission_id, office_then = rows[0]
+    withdrawn = _withdrawals(con).get(question_id)
+    if withdrawn is not None:  # taken off the record of what is asked: nothing of it is newly published
+        said = withdrawn.sentence
+        raise CannotRelease(f"Question {question_id} was withdrawn ({said[:1].lower()}{said[1:]}), so neither it nor "
+                            "an answer or decision on it is approved for publication from then on. An approval given "
+                            'before it was withdrawn stays in force until withdrawn ("pccdash released" lists them, '
+                            '"pccdash unrelease N" withdraws one).')
     if source == "public":
         accepted = con.execute(
             "SELECT edited_body FROM submission_moderation WHERE outcome = 'accepted' AND edited_body IS NOT NULL "

@@ -3,10 +3,10 @@ measure and area, so that the pack never reads a question already put as new.
 
 A draft on a measure and area with a question still open as the meeting opens (not answered, an answer awaited, no
 decision yet, awaiting evidence, or not assured) is kept and says so, pointing to that question by its number
-("pccdash meetings show" gives it). One on a question answered and decided (assured or partly assured) is not drafted
-again unless its figures have moved since: the month's figure further the way the question is about, or its
-variation changed, which it then says. One on a measure and area with no question put, drafted for an earlier meeting
-and left out of the questions the office saved for its pack, says so: it was weighed and not put then.
+("pccdash meetings show" gives it). One on a question answered and decided (assured or partly assured), or
+withdrawn, is not drafted again unless its figures have moved since: the month's figure further the way the question
+is about, or its variation changed, which it then says. One on a measure and area with no question put, drafted for an
+earlier meeting and left out of the questions the office saved for its pack, says so: it was weighed and not put then.
 """
 
 from __future__ import annotations
@@ -70,9 +70,12 @@ class AskedBefore:
             return Weighed(True, f"Drafted before, for the {left.label}, and left out of its questions." if left
                            else "")
         answer, decision = self._as_it_stood(q)
-        where = self._where(answer, decision)
+        withdrawn = q.withdrawn_before(self.held_on)  # settled as much as one answered and decided
+        where = (q.withdrawal.sentence[:1].lower() + q.withdrawal.sentence[1:] if withdrawn
+                 else self._where(answer, decision))
         asked = f"Asked before, at the {q.meeting.label} (question {q.question_id})"
-        if answer is None or answer.state != "answered" or decision is None or decision.decision in OPEN_DECISIONS:
+        if not withdrawn and (answer is None or answer.state != "answered" or decision is None
+                              or decision.decision in OPEN_DECISIONS):
             return Weighed(True, f"{asked}, and still open: {where}.")
         if not q.figures:
             return Weighed(True, f"{asked}: {where}; no figures were kept with it to tell whether they have moved.")

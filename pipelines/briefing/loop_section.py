@@ -63,10 +63,13 @@ def _as_it_stood(q: Question, as_of: dt.date, held: dict[int, Meeting]) -> tuple
 
 
 def _stands(q: Question, as_of: dt.date, held: dict[int, Meeting]) -> str:
-    """Where a question stands, and what came back: "Answered by ACC Jones on 2 September 2015: ..."."""
+    """Where a question stands, and what came back: "Answered by ACC Jones on 2 September 2015: ..."; one withdrawn
+    before the meeting opened says so first ("Withdrawn on 3 June 2026 by analyst@example.org: put by mistake.")."""
     answer, decision = _as_it_stood(q, as_of, held)
+    withdrawn = f"{q.withdrawal.sentence}." if q.withdrawn_before(as_of) else ""
     if answer is None:
-        text = "No answer recorded yet."
+        text = withdrawn or "No answer recorded yet."
+        withdrawn = ""
     elif answer.state == "answered":
         text = f"{answer.words(as_of)}: {excerpt(answer.body)}"
         if answer.document_name:
@@ -75,7 +78,7 @@ def _stands(q: Question, as_of: dt.date, held: dict[int, Meeting]) -> str:
         text = answer.words(as_of) + (f": {excerpt(answer.body)}" if answer.body else ".")
     if decision is not None:
         text += f" Decision: {decision.words}."
-    return text
+    return f"{withdrawn} {text}" if withdrawn else text
 
 
 def _figures(cq: CarriedQuestion) -> tuple[str, str]:
@@ -192,7 +195,8 @@ def counts(loop: Loop, held: dict[int, Meeting]) -> str:
     words: "No action is open or overdue; no question was asked at the last meeting"."""
     parts = [_actions_said(len(loop.overdue_actions), len(loop.open_actions))]
     if loop.previous is not None:
-        answers = [_as_it_stood(cq.question, loop.held_on, held)[0] for cq in loop.asked_last_time]
+        answers = [_as_it_stood(cq.question, loop.held_on, held)[0] for cq in loop.asked_last_time
+                   if not cq.question.withdrawn_before(loop.held_on)]  # one withdrawn awaits nothing
         waiting = sum(1 for a in answers if a is None or a.state != "answered")
         if not loop.asked_last_time:
             parts.append("no question was asked at the last meeting")
@@ -287,6 +291,8 @@ def put_to_meeting(con: duckdb.DuckDBPyConnection, held_on: dt.date, already: li
     known = {" ".join(q.split()) for q in already}
     out = []
     for q in questions(con):
+        if q.withdrawal is not None and q.withdrawal.on_day <= q.meeting.held_on:  # taken off by its day: not put
+            continue
         if for_it(q.meeting) and " ".join(q.body.split()) not in known:
             known.add(" ".join(q.body.split()))
             note = (notes or {}).get(q.body)

@@ -1,0 +1,192 @@
+"""A question the Board will not take further (put by mistake, overtaken, or answered another way) is withdrawn with a
+reason: it leaves "Still open from earlier meetings" and the drafted questions, says so wherever its state is said
+(the pack, "pccdash meetings show", the Meetings page), is withdrawn once, is on the audit trail, and nothing of it is
+newly approved for publication."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from dashboard_helpers import ANALYST, NO_ROLE, PCC, copy_warehouse, internal, texts
+
+from pipelines import accountability as acc
+from pipelines import audit, warehouse
+from pipelines.access import NotAllowed
+from pipelines.accountability.release import CannotRelease, release
+from pipelines.briefing.loop_section import since_last_meeting
+from pipelines.briefing.pack import build_pack
+from pipelines.briefing.questions import draft_questions
+from pipelines.errors import PccDashError
+from pipelines.figures import plan_figures
+from pipelines.plan import PlanAnalytics
+
+QUESTION = "Why did charges fall in Rotherham?"
+REASON = "Answered by the force's report to the September Board"
+
+
+@pytest.fixture
+def wh(sample_db, tmp_path):
+    return copy_warehouse(sample_db, tmp_path)
+
+
+@pytest.fixture
+def con(wh):
+    with warehouse.connect(wh) as c:
+        yield c
+
+
+@pytest.fixture
+def board(con):
+    """Boards on 20 August, 17 September and 15 October 2015; a question put at the first."""
+    first = acc.add_meeting(con, PCC, held_on="2015-08-20")
+    second = acc.add_meeting(con, PCC, held_on="2015-09-17")
+    third = acc.add_meeting(con, PCC, held_on="2015-10-15")
+    question = acc.ask(con, PCC, first.meeting_id, QUESTION, measure="cse_charges", area="Rotherham",
+                       period="2015-07-01")
+    return first, second, third, question
+
+
+def still_open(con, day: dt.date) -> list[int]:
+    return [c.question.question_id for c in acc.carried_forward(con, day).still_open]
+
+
+def test_a_withdrawn_question_leaves_still_open_from_the_day_after_it_was_withdrawn(con, board):
+    """Regression: a question put by mistake, or answered another way, had no way off the record: it was carried
+    "No answer recorded yet" to every pack for ever."""
+    first, second, third, question = board
+    assert still_open(con, third.held_on) == [question]
+    withdrawal = acc.withdraw_question(con, ANALYST, question, reason=REASON, on="2015-09-17")
+    assert withdrawal.sentence == f"Withdrawn on 17 September 2015 by analyst@example.org: {REASON}"
+    assert still_open(con, third.held_on) == []
+    # the September Board opened with it still to be asked: a pack made again for it says so, as it did then
+    september = since_last_meeting(con, second.held_on)
+    (asked,) = next(t for t in september.tables if t.heading.startswith("Asked at the last meeting")).rows
+    assert asked[1] == "No answer recorded yet."
+    (q,) = acc.questions(con)
+    assert q.settled and q.where() == f"Withdrawn on 17 September 2015 by analyst@example.org: {REASON}"
+    assert not q.withdrawn_before(second.held_on) and q.withdrawn_before(third.held_on)
+
+
+def test_the_pack_says_a_question_asked_last_time_was_withdrawn_and_awaits_no_answer(con, board):
+    first, second, _, question = board
+    acc.record_answer(con, PCC, question, body="A review is under way.", answered_by="ACC Jones",
+                      answered_on="2015-08-20", meeting_id=first.meeting_id)
+    other = acc.ask(con, PCC, first.meeting_id, "How many cases were dropped?")
+    acc.withdraw_question(con, PCC, other, reason="Put by mistake.", on="2015-08-21")
+    section = since_last_meeting(con, second.held_on)
+    rows = next(t for t in section.tables if t.heading.startswith("Asked at the last meeting")).rows
+    stands = {r[0].split("\n")[0]: r[1] for r in rows}
+    assert stands["How many cases were dropped?"] == "Withdrawn on 21 August 2015 by pcc@example.org: Put by mistake."
+    assert stands[QUESTION].startswith("Answered by ACC Jones on 20 August 2015")
+    assert "2 questions asked last time, none still awaiting an answer" in section.counts
+
+
+def test_a_question_is_withdrawn_once_and_what_cannot_be_withdrawn_is_refused_in_a_sentence(con, board,
+                                                                                           monkeypatch):
+    monkeypatch.setenv("PCCDASH_TODAY", "2015-10-01")
+    *_, question = board
+    with pytest.raises(acc.NotFound, match='The record holds no question 999; "pccdash meetings show MEETING"'):
+        acc.withdraw_question(con, PCC, 999, reason="x")
+    with pytest.raises(acc.NotFound, match='"first" is not a question number'):
+        acc.withdraw_question(con, PCC, "first", reason="x")
+    with pytest.raises(PccDashError, match="reason for withdrawing the question is empty"):
+        acc.withdraw_question(con, PCC, question, reason="  ")
+    with pytest.raises(acc.LoopError, match="1 January 2030 is after today \\(1 October 2015\\)"):
+        acc.withdraw_question(con, PCC, question, reason="x", on="2030-01-01")
+    with pytest.raises(NotAllowed):
+        acc.withdraw_question(con, NO_ROLE, question, reason="x")
+    acc.withdraw_question(con, ANALYST, question, reason=REASON)
+    with pytest.raises(acc.LoopError, match=f"Question {question} is already withdrawn: Withdrawn on 1 October 2015 "
+                                            "by analyst@example.org"):
+        acc.withdraw_question(con, PCC, question, reason="Again")
+    assert con.execute("SELECT count(*) FROM question_withdrawal").fetchall()[0][0] == 1
+    trail = audit.events(con, action="withdraw_question")
+    assert trail["identity"].tolist() == ["analyst@example.org"]
+    assert trail["subject"].tolist() == [f"question {question}"]
+    assert trail["detail"].tolist() == [f"withdrawn on 2015-10-01: {REASON}"]
+
+
+def test_a_withdrawn_question_is_not_newly_approved_for_publication(con, board):
+    first, _, _, question = board
+    answer = acc.record_answer(con, PCC, question, body="Explained.", answered_by="ACC Jones",
+                               answered_on="2015-08-20", meeting_id=first.meeting_id)
+    acc.withdraw_question(con, PCC, question, reason=REASON)
+    for kind, number in (("question", question), ("answer", answer)):
+        with pytest.raises(CannotRelease, match=f"Question {question} was withdrawn \\(withdrawn on .* so neither it "
+                                                "nor an answer or decision on it is approved for publication"):
+            release(con, PCC, kind, number)
+    assert con.execute("SELECT count(*) FROM loop_release").fetchall()[0][0] == 0
+
+
+def test_a_draft_whose_earlier_question_was_withdrawn_is_not_drafted_again_while_its_figures_stand(wh):
+    """The pack's drafted questions weigh a withdrawn question as settled: the draft on its measure and area is not
+    put again unless its figures have moved since."""
+    month, board = dt.date(2015, 7, 1), dt.date(2015, 8, 20)
+    with warehouse.connect(wh) as con:
+        analytics = PlanAnalytics(plan_figures(con))
+        draft = draft_questions(analytics.status(month))[0]
+        earlier = acc.add_meeting(con, PCC, held_on="2015-08-13")
+        number = acc.ask(con, PCC, earlier.meeting_id, draft.text, source="drafted", measure=draft.measure_id,
+                         area=draft.areas[0], period=month,
+                         figures=acc.figures_for(analytics, draft.measure_id, draft.areas[0], month))
+        assert any(q.startswith(draft.text) for q in build_pack(con, board, "pccdash tests").questions)
+        acc.withdraw_question(con, PCC, number, reason="Overtaken by the force's own review", on="2015-08-14")
+        pack = build_pack(con, board, "pccdash tests")
+    assert not any(draft.text in q for q in pack.questions)
+
+
+def test_a_question_withdrawn_before_the_meeting_it_was_put_to_is_not_carried_into_its_pack(con):
+    board = acc.add_meeting(con, PCC, held_on="2015-08-20")
+    number = acc.ask(con, PCC, board.meeting_id, "Prepared by mistake: how many hubs are open?")
+    assert any("how many hubs are open" in q for q in build_pack(con, board.held_on, "pccdash tests").questions)
+    acc.withdraw_question(con, PCC, number, reason="Put by mistake", on="2015-08-10")
+    assert not any("how many hubs are open" in q for q in build_pack(con, board.held_on, "pccdash tests").questions)
+
+
+def test_meetings_withdraw_question_and_show_say_it_withdrawn(wh, run_cli):
+    with warehouse.connect(wh, create=False) as con:
+        first = acc.add_meeting(con, PCC, held_on="2015-08-20")
+        question = acc.ask(con, PCC, first.meeting_id, QUESTION)
+    result = run_cli("meetings", "withdraw-question", str(question), "--reason", REASON, "--on", "2015-09-01",
+                     "--db", wh, "--as", "analyst@example.org")
+    assert result.exit_code == 0, result.stderr
+    assert " ".join(result.stdout.split()) == (
+        f"Question {question}: Withdrawn on 1 September 2015 by analyst@example.org: {REASON}.")
+    again = run_cli("meetings", "withdraw-question", str(question), "--reason", "Again", "--db", wh,
+                    "--as", "analyst@example.org")
+    assert again.exit_code != 0 and "Traceback" not in again.stderr + again.stdout
+    assert f"Question {question} is already withdrawn" in again.stderr
+    shown = run_cli("meetings", "show", str(first.meeting_id), "--db", wh)
+    assert shown.exit_code == 0, shown.stderr
+    out = " ".join(shown.stdout.split())
+    assert f"Where it stands: Withdrawn on 1 September 2015 by analyst@example.org: {REASON}" in out
+    assert "No answer recorded yet" not in out and 'For "pccdash release"' not in out
+    helped = run_cli("meetings", "withdraw-question", "--help")
+    assert helped.exit_code == 0 and "pccdash meetings withdraw-question 4 --reason" in helped.stdout
+    assert "pccdash meetings withdraw-question" in run_cli("meetings", "--help").stdout
+
+
+def test_a_question_is_withdrawn_from_the_meetings_page_with_a_reason(monkeypatch, wh):
+    monkeypatch.setenv("PCCDASH_TODAY", "2015-09-01")
+    with warehouse.connect(wh, create=False) as con:
+        first = acc.add_meeting(con, PCC, held_on="2015-08-20")
+        question = acc.ask(con, PCC, first.meeting_id, QUESTION)
+    at = internal(monkeypatch, wh, "internal_pages/meetings.py", ANALYST)
+    assert not at.exception
+    (button,) = [b for b in at.button if b.label == "Withdraw question"]
+    button.click().run()  # no reason given: refused in a sentence, nothing kept
+    assert "reason for withdrawing the question is empty" in texts(at)
+    with warehouse.connect(wh, create=False) as con:
+        assert acc.questions(con)[0].withdrawal is None
+    at.text_input(key=f"withdraw_reason_{question}").set_value(REASON)
+    (button,) = [b for b in at.button if b.label == "Withdraw question"]
+    button.click().run()
+    assert not at.exception, at.exception
+    with warehouse.connect(wh, create=False) as con:
+        (q,) = acc.questions(con)
+    assert q.withdrawal is not None and q.withdrawal.reason == REASON and q.withdrawal.withdrawn_by == ANALYST["email"]
+    shown = texts(at).replace("**", "")
+    assert f"Where it stands: Withdrawn on 1 September 2015 by analyst@example.org: {REASON}" in shown
+    assert not [b for b in at.button if b.label == "Withdraw question"], "withdrawn once: no control offered again"
+
