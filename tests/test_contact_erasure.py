@@ -20,7 +20,7 @@ from pipelines import accountability as acc
 from pipelines import inbox, warehouse
 from pipelines.access import NotAllowed
 from pipelines.accountability import erasure, moderation
-from pipelines.accountability.records import LoopError, NotFound
+from pipelines.accountability.records import LoopError, NotFound, withdraw_question
 from pipelines.errors import ConfigError
 from pipelines.plaintext import BadText
 from pipelines.uk_time import uk_day
@@ -346,6 +346,23 @@ def test_retention_erases_a_year_after_the_answer_or_the_rejection_and_not_befor
     assert row(wh, first)[1:3] == (None, None) and row(wh, rejected)[1:3] == (None, None)
     assert row(wh, second)[2] == PHONE  # still waiting to be read: kept
     assert held_anywhere(wh, box, "pat@example.org") == [] and held_anywhere(wh, box, CONTACT) == []
+
+
+def test_retention_erases_a_year_after_a_question_from_the_public_is_withdrawn_unanswered(sent, wh, box):
+    first, _ = sent
+    with warehouse.connect(wh) as con:
+        board = acc.add_meeting(con, PCC, held_on="2026-11-01")
+        question = moderation.accept(con, ANALYST, first, edited_body=QUESTION, meeting_id=board.meeting_id)
+        assert first not in [d.receipt for d in erasure.due(con, today=dt.date(2040, 1, 1))[0]]  # the office may reply
+        withdraw_question(con, PCC, question, reason="Answered by the force's letter of 2 November",
+                          on="2026-11-05")
+        assert first not in [d.receipt for d in erasure.due(con, today=dt.date(2027, 11, 4))[0]]
+        [withdrawn] = [d for d in erasure.due(con, today=dt.date(2027, 11, 5))[0] if d.receipt == first]
+        assert withdrawn.how == f"withdrawn on 5 November 2026 (question {question})"
+        erased, _ = erasure.expire(con, ANALYST, today=dt.date(2027, 11, 5))
+        assert [d.receipt for d in erased] == [first]
+    assert row(wh, first)[1:3] == (None, None)
+    assert held_anywhere(wh, box, CONTACT) == []
 
 
 def test_the_retention_period_is_a_setting_and_a_wrong_one_is_said(sent, wh, monkeypatch):

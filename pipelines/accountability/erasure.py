@@ -461,26 +461,33 @@ class Due:
 def due(con: duckdb.DuckDBPyConnection, folder: str | os.PathLike | None = None, *,
         today: dt.date | None = None) -> tuple[list[Due], list[str]]:
     """What the retention period has run out for, by `today` (settings.today()): the questions whose sender's name
-    or contact is kept and which were answered (the force's latest word on the question they became is an answer)
-    or rejected at least PCCDASH_CONTACT_RETENTION_MONTHS ago, oldest first; and the unreadable files set aside in
-    the inbox's rejected/ folder that long after they were received. A question still waiting, or accepted and not
-    yet answered, keeps them: the office may still reply."""
+    or contact is kept and which were answered (the force's latest word on the question they became is an answer),
+    withdrawn (the question they became taken off the record) or rejected at least PCCDASH_CONTACT_RETENTION_MONTHS
+    ago, oldest first; and the unreadable files set aside in the inbox's rejected/ folder that long after they were
+    received. A question still waiting, or accepted and neither answered nor withdrawn, keeps them: the office may
+    still reply."""
     today = today or settings.today()
     months = retention_months()
     rows = con.execute(
         "WITH m AS (SELECT DISTINCT ON (submission_id) submission_id, outcome, question_id, moderated_at "
         "           FROM submission_moderation ORDER BY submission_id, moderation_id), "
         "a AS (SELECT DISTINCT ON (question_id) question_id, state, answered_on FROM question_answer "
-        "      ORDER BY question_id, answer_id DESC) "
-        "SELECT s.submission_id, m.outcome, m.question_id, m.moderated_at, a.answered_on "
+        "      ORDER BY question_id, answer_id DESC), "
+        "w AS (SELECT question_id, min(on_day) AS withdrawn_on FROM question_withdrawal GROUP BY question_id) "
+        "SELECT s.submission_id, m.outcome, m.question_id, m.moderated_at, "
+        "       CASE WHEN a.state = 'answered' THEN a.answered_on END, w.withdrawn_on "
         "FROM public_submission s JOIN m USING (submission_id) LEFT JOIN a ON a.question_id = m.question_id "
-        "WHERE (s.name IS NOT NULL OR s.contact IS NOT NULL) AND (m.outcome = 'rejected' OR a.state = 'answered')"
+        "LEFT JOIN w ON w.question_id = m.question_id "
+        "WHERE (s.name IS NOT NULL OR s.contact IS NOT NULL) "
+        "  AND (m.outcome = 'rejected' OR a.state = 'answered' OR w.withdrawn_on IS NOT NULL)"
     ).fetchall()
     found = []
-    for ident, outcome, question_id, moderated_at, answered_on in rows:
-        settled = uk_day(moderated_at) if outcome == "rejected" else answered_on
+    for ident, outcome, question_id, moderated_at, answered_on, withdrawn_on in rows:
+        # the first of the answer and the withdrawal settles the question: the office had nothing more to reply
+        answered = answered_on is not None and (withdrawn_on is None or answered_on <= withdrawn_on)
+        settled = (uk_day(moderated_at) if outcome == "rejected" else answered_on if answered else withdrawn_on)
         how = (f"rejected on {uk_day_words(settled)}" if outcome == "rejected"
-               else f"answered on {uk_day_words(settled)} (question {question_id})")
+               else f"{'answered' if answered else 'withdrawn'} on {uk_day_words(settled)} (question {question_id})")
         ends = months_after(settled, months)
         if ends <= today:
             found.append(Due(ident, settled, how, ends))
