@@ -443,7 +443,7 @@ def test_the_page_finds_and_erases_for_the_roles_that_moderate(monkeypatch, sent
     first, _ = sent
     at = internal(monkeypatch, wh, "internal_pages/public_questions.py", ANALYST)
     assert not at.exception
-    assert "until 12 months after their question is answered or rejected" in texts(at)
+    assert "until 12 months after their question is answered, withdrawn or rejected" in texts(at)
     at.text_input(key="find_sender").input(CONTACT).run()
     [grid] = [d for d in at.dataframe if "Reference" in d.value.columns]
     assert grid.value["Reference"].tolist() == [first] and grid.value["Contact"].tolist() == [CONTACT]

@@ -115,11 +115,11 @@ else:
 st.header("The senders' names and contacts")
 st.write(
     "A sender's name and contact are kept for the office's reply, until "
-    f"{erasure.retention_words()} after their question is answered or rejected; then they are erased when questions "
-    "are next fetched (or by \"pccdash inbox expire\"). The question and what became of it stay. When someone asks "
-    "for theirs to be erased, find their questions by the contact they gave, then erase it with the reason; the "
-    "audit trail keeps who erased it and why. Backups taken before keep them until those are deleted; a restore "
-    "from one erases them again.")
+    f"{erasure.retention_words()} after their question is answered, withdrawn or rejected; then they are erased when "
+    "questions are next fetched (or by \"pccdash inbox expire\"). The question and what became of it stay. When "
+    "someone asks for theirs to be erased, find their questions by the contact they gave, then erase it with the "
+    "reason; the audit trail keeps who erased it and why. Backups taken before keep them until those are deleted; a "
+    "restore from one erases them again.")
 looked_for = st.text_input("Find a sender's questions by their e-mail address, telephone number or name",
                            key="find_sender", max_chars=inbox.LIMITS["contact"])
 matches = []
