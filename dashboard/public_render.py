@@ -156,6 +156,10 @@ TABLE_CSS = """<style>
 .pcc-table tbody th { font-weight: 400; min-width: 8em; }
 .pcc-table .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .pcc-table thead th.num { white-space: normal; }
+.pcc-table td.noted { white-space: normal; }
+.pcc-table .note-ref { white-space: nowrap; display: inline-block; }
+.table-notes-title { margin-bottom: .25rem; }
+.table-notes { margin-top: 0; padding-left: 1.25rem; }
 @media (max-width: 40em) { .pcc-table th, .pcc-table td { padding: .5rem .625rem .5rem 0; font-size: .875rem; } }
 .pcc-small { font-size: .875rem; color: #505a5f; }
 </style>"""
@@ -164,10 +168,10 @@ _TABLE_IDS = Ids()
 
 def table(block: Table) -> None:
     """The table as the static site writes it (caption, headings, a region a keyboard can scroll on a phone),
-    and the note under it. Every text is escaped by the site's renderer."""
+    the note under it and the caveats its figures carry. Every text is escaped by the site's renderer."""
     if block.rows:
         markup = render_table(block, _TABLE_IDS).replace('class="table-wrap"', 'class="pcc-table"', 1).replace(
-            'class="small"', 'class="pcc-small"')
+            'class="small"', 'class="pcc-small"').replace("small table-notes", "pcc-small table-notes")
         st.html(TABLE_CSS + markup)
     else:
         if block.caption and not block.caption_hidden:  # a hidden caption is the heading above, said already

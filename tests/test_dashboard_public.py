@@ -160,7 +160,8 @@ def test_a_measure_s_page_charts_no_area_until_a_second_month_is_published(monke
 
 def test_a_district_chosen_on_the_summary_lists_only_the_caveats_of_its_own_figures(monkeypatch, published):
     """Regression: with a district chosen, the summary's tables showed that district's figures only, but the caveats
-    under them were every area's of those months (Sheffield's under Rotherham's figures)."""
+    under them were every area's of those months (Sheffield's under Rotherham's figures). They are now the notes
+    listed under each table, marking the figures they are published on."""
     from pipelines import public as public_side
 
     caveats = public_side.read("SELECT measure, area, period, text FROM caveat",
@@ -180,10 +181,10 @@ def test_a_district_chosen_on_the_summary_lists_only_the_caveats_of_its_own_figu
     assert all(line in shown for line in lines["Rotherham"])
     others = [line for a, found in lines.items() if a != "Rotherham" for line in found]
     assert not [line for line in others if line in shown], "another area's caveat under Rotherham's figures"
-    labels = [e.proto.label.replace("\\", "") for e in at.expander if e.proto.label.startswith("Caveats published")]
-    assert f"Caveats published with these figures ({len(lines['Rotherham'])})" in labels
+    # each listed under the table as a note, its figure's cell marked with it
+    assert all(re.search(rf"\[note \d+\] {re.escape(line)}", shown) for line in lines["Rotherham"])
     at.selectbox(key="trend_area").select("Barnsley").run()
-    assert not [e for e in at.expander if e.proto.label.startswith("Caveats published")] or lines.get("Barnsley")
+    assert "Caveats published with these figures" not in texts(at) or lines.get("Barnsley")
 
 
 def test_district_table_shows_suppression_markers_and_downloads_hold_no_small_count(monkeypatch, published):
@@ -193,7 +194,8 @@ def test_district_table_shows_suppression_markers_and_downloads_hold_no_small_co
     assert len(tables) >= 16
     for table in tables:  # the force total first (seen on a phone without scrolling), then the districts
         assert list(table.columns[1:5]) == ["Barnsley", "Doncaster", "Rotherham", "Sheffield"]
-    cells = [c for table in tables for c in table.to_numpy().ravel().tolist()]
+    # a figure with a caveat published on it is followed by its marker ("12 [note 1]")
+    cells = [re.sub(r" \[notes? [^\]]+\]$", "", c) for table in tables for c in table.to_numpy().ravel().tolist()]
     assert "[c]" in cells
     for cell in cells:
         if cell not in ("[c]", "", "nan") and not cell.endswith("%"):

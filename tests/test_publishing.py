@@ -805,7 +805,7 @@ def test_a_flag_on_a_count_a_percentage_is_worked_out_from_is_published_on_the_p
     assert quarter["Rotherham"] == quarter["South Yorkshire"] == f"May 2015: {in_parts}"
     assert quarter["Doncaster"] == ""
     page = pages.summary_page(view, "quarter", "Q1 2015/16")
-    lines = [p.text for b in page.blocks if isinstance(b, pages.Details) for p in b.blocks]
+    lines = [note for b in page.blocks if isinstance(b, pages.Table) for note in b.notes]  # under the table
     assert any(line.endswith(f"South Yorkshire, May 2015: {in_parts}") for line in lines), lines
 
 

@@ -190,6 +190,11 @@ def test_every_page_is_a_whole_accessible_document_that_needs_no_script(built):
         assert len(ids) == len(set(ids)), f"{path.name}: an id used twice"
 
 
+def _figure(text: str) -> str:
+    """A cell's figure without the marker of the caveats published on it (" [note 1]"), which follows it."""
+    return re.sub(r" \[notes? \d+(?: (?:and|to) \d+)?\]$", "", text)
+
+
 def _html_cells(built) -> list[tuple[tuple, str, str]]:
     """Every figure cell the HTML pages show, as ((measure, area, period_type, period), text, page)."""
     view = built["view"]
@@ -208,11 +213,11 @@ def _html_cells(built) -> list[tuple[tuple, str, str]]:
                 t, p = words[cap[: -len(": figures by area")]]
                 for row in table["rows"]:
                     for area, text in zip(table["head"][1:], row[1:], strict=True):
-                        found.append(((by_name[row[0]], area, t, p), text, path.name))
+                        found.append(((by_name[row[0]], area, t, p), _figure(text), path.name))
             elif cap.endswith(", by month"):
                 short, area = cap[: -len(", by month")].rsplit(", ", 1)
                 for month, text in table["rows"]:
-                    found.append(((by_short[short], area, "month", month_words[month]), text, path.name))
+                    found.append(((by_short[short], area, "month", month_words[month]), _figure(text), path.name))
     return found
 
 

@@ -44,12 +44,15 @@ class Link:
 @dataclass(frozen=True)
 class Cell:
     """One table cell: the text shown; for a figure, its number (None when suppressed or not a number),
-    whether it is suppressed (the text is then the marker) and that it is a figure (right-aligned)."""
+    whether it is suppressed (the text is then the marker) and that it is a figure (right-aligned); and the marker of
+    the caveats published with the figure ("[note 1]", "[notes 2 to 4]"), shown after it and kept out of `text`,
+    which stays the figure as published."""
 
     text: str
     value: float | None = None
     suppressed: bool = False
     numeric: bool = False
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,10 @@ class Table:
     columns: tuple[str, ...]
     rows: tuple[tuple[Cell, ...], ...]
     note: str = ""  # said under the table (the suppression marker's meaning, say)
+    # the caveats published with figures the table shows, each opening with the marker its figure's cell carries
+    # ("[note 1] ..."), listed under the table after `notes_title`: a table copied or read on its own keeps them
+    notes: tuple[str, ...] = ()
+    notes_title: str = ""
     # the caption says what the heading just above the table says: kept for a screen reader, which names a table by
     # its caption, but not shown, so that a reader does not see the same words twice
     caption_hidden: bool = False

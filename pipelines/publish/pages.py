@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import re
 import weakref
+from dataclasses import replace
 
 import pandas as pd
 
@@ -372,6 +373,87 @@ def footnote(view: SnapshotView) -> str:
 
 
 # --------------------------------------------------------------------------------------------------
+# Caveats marked where their figures are shown
+# --------------------------------------------------------------------------------------------------
+
+# A caveat published on a month's figure (an analyst's flag, a data check) follows the figure into every public table
+# that shows it, and into each period's figure that the month is part of, as the downloads carry it: the figure's
+# cell is marked "[note 1]" and the table lists its notes under it.
+NOTES_TITLE = "Caveats published with these figures:"
+NOTES_SAID = ("A figure marked [note 1], [note 2] and so on has a caveat published with it, such as an analyst's "
+              "flag for a data-quality check: the caveats are listed under its table.")
+
+
+def month_caveats(view: SnapshotView) -> dict[tuple[str, str], dict[str, list[str]]]:
+    """(measure, area) -> month (YYYY-MM) -> the texts of the caveats published on that month's figure."""
+    d = data(view)
+    if not hasattr(d, "caveats"):
+        cav = view.table("caveat")
+        found: dict = {}
+        if not cav.empty:
+            for m, a, p, text in sorted({(str(m), str(a), str(p), str(t)) for m, a, p, t in zip(
+                    cav["measure"], cav["area"], cav["period"], cav["text"], strict=True)}):
+                found.setdefault((m, a), {}).setdefault(p, []).append(text)
+        d.caveats = found
+    return d.caveats
+
+
+def note_marker(first: int, count: int) -> str:
+    """"[note 1]", "[notes 2 and 3]", "[notes 4 to 7]": the marker of a figure's `count` notes from `first` on."""
+    if count == 1:
+        return f"[note {first}]"
+    return f"[notes {first} {'and' if count == 2 else 'to'} {first + count - 1}]"
+
+
+class Notes:
+    """The caveats of one table's figures, numbered as the table is read (row by row, then month by month within a
+    figure), each figure's cell marked with its own notes (`mark`), then listed under the table (`under`).
+
+    A figure is marked with the caveats on its months exactly as the summary lists them under its tables (and the
+    downloads give them on its row): a caveat is published only on a month's figure the public is shown (the
+    publication's guard refuses one on a hidden figure), so a quarter's, a year's or 12 months' figure carries its
+    shown months' caveats whether or not it is hidden itself, and saying so tells nothing the month's own row does
+    not."""
+
+    def __init__(self, view: SnapshotView):
+        self.by = month_caveats(view)
+        self.names = data(view).names
+        self.lines: list[str] = []
+
+    def mark(self, cell: Cell, measure_id: str, area: str, months: list[str]) -> Cell:
+        found = self.by.get((measure_id, area), {})
+        lines = [f"{self.names.get(measure_id, measure_id)}, {area}, {month_text(p)}: {text}"
+                 for p in months for text in found.get(p, ())]
+        if not lines:
+            return cell
+        first = len(self.lines) + 1
+        self.lines += lines
+        return replace(cell, note=note_marker(first, len(lines)))
+
+    def under(self, table: Table) -> Table:
+        if not self.lines:
+            return table
+        return replace(table, notes=tuple(f"[note {i}] {line}" for i, line in enumerate(self.lines, 1)),
+                       notes_title=NOTES_TITLE)
+
+
+def has_notes(blocks) -> bool:
+    """Whether any table among `blocks` (a chart's, one folded in a `Details`) lists caveats under it."""
+    for b in blocks:
+        if isinstance(b, Details) and has_notes(b.blocks):
+            return True
+        table = b.table if isinstance(b, Chart) else b
+        if isinstance(table, Table) and table.notes:
+            return True
+    return False
+
+
+def notes_said(blocks) -> list[Paragraph]:
+    """The sentence explaining the caveats' marker, once on a page whose tables use it; none otherwise."""
+    return [Paragraph(NOTES_SAID)] if has_notes(blocks) else []
+
+
+# --------------------------------------------------------------------------------------------------
 # Tables and charts
 # --------------------------------------------------------------------------------------------------
 
@@ -380,12 +462,15 @@ def period_table(view: SnapshotView, period_type: str, period: str, only_area: s
     mark = marker(view)
     by = data(view).cells.get((period_type, period), {})
     cols = [a for a in areas(view) if only_area in (None, a)]
+    months, notes = months_in(period_type, period), Notes(view)
     rows = []
     for m in measures(view):
         if not any((m.id, a) in by for a in cols):
             continue
-        rows.append((Cell(table_name(m)), *(figure_cell(by.get((m.id, a)), m.kind, mark) for a in cols)))
-    return Table(f"{period_text(period)}: figures by area", ("Measure", *cols), tuple(rows), footnote(view))
+        rows.append((Cell(table_name(m)), *(notes.mark(figure_cell(by.get((m.id, a)), m.kind, mark), m.id, a, months)
+                                            if (m.id, a) in by else figure_cell(None, m.kind, mark) for a in cols)))
+    return notes.under(Table(f"{period_text(period)}: figures by area", ("Measure", *cols), tuple(rows),
+                             footnote(view)))
 
 
 def published_dates(view: SnapshotView, months: list[str], period_type: str | None = None,
@@ -713,7 +798,6 @@ def summary_page(view: SnapshotView, period_type: str | None = None, period: str
     title = site_title(view)
     if not view.published:
         return nothing_published(view, "index", title)
-    names = data(view).names
     # the withdrawal in force, as every page: the ones before it are history, on the revisions page
     blocks: list = [banner(view), *current_withdrawal(view),
                     Paragraph(f"Published by {office_of(view).name}."
@@ -721,6 +805,7 @@ def summary_page(view: SnapshotView, period_type: str | None = None, period: str
                               + ("Zeros and small numbers" if zeros_hidden(view.meta) else "Small numbers")
                               + ", and numbers from which a small one could be worked out, are shown as "
                               f"{marker(view)} so that no child can be identified.")]
+    explain_at = len(blocks)  # where the caveats' marker is explained, once its tables are known to use it
     kinds = [period_type] if period_type else [k for k in HEADLINE_ORDER if periods(view, k)]
     latest_month = max(periods(view, "month"), default=None)
     for kind in kinds:
@@ -736,7 +821,6 @@ def summary_page(view: SnapshotView, period_type: str | None = None, period: str
         dates = published_dates(view, months, kind, p)
         if dates:
             blocks.append(Paragraph(dates, small=True))
-        blocks += caveats_folded(caveat_lines(view, months, names, area))  # those of the figures the table shows
     shown_area = area or force_area(view)
     # the latest three years: the whole series, however many years are published, is on each measure's page
     since = str(pd.Period(latest_month, freq="M") - (SUMMARY_TREND_MONTHS - 1)) if latest_month else None
@@ -777,6 +861,7 @@ def summary_page(view: SnapshotView, period_type: str | None = None, period: str
         if not drawn:  # the events its chart would mark in its one month, listed as on its own page
             blocks += month_events(view, m, monthly_series(view, m.id, shown_area)[0][0])
         blocks.append(Link(f"{title_of(m)}: every district", f"measure-{m.id}"))
+    blocks[explain_at:explain_at] = notes_said(blocks)
     return Page("index", title, tuple(blocks), f"The latest published figures for {force_name(view)}.")
 
 
@@ -952,6 +1037,7 @@ def tables_page(view: SnapshotView) -> Page:
                  f"year has a page of its own, linked under \u201cEarlier financial years\u201d, and every figure is "
                  f"in the downloads. {footnote(view)}")
     blocks: list = [banner(view), *current_withdrawal(view), Paragraph(intro)]
+    explain_at = len(blocks)  # where the caveats' marker is explained, once its tables are known to use it
     for kind in HEADLINE_ORDER:
         found = periods(view, kind)
         if not found:
@@ -971,6 +1057,7 @@ def tables_page(view: SnapshotView) -> Page:
             "Each year's page has its figures by area: its financial quarters, its months and the 12-month periods "
             "ending in it, and the year as a whole once every month of it is published.")]
         blocks += [Link(f"Financial year {y}: {year_words(y)}", year_slug(y)) for y in reversed(earlier)]
+    blocks[explain_at:explain_at] = notes_said(blocks)
     blocks.append(Heading("Revisions"))
     notices = withdrawal_notices(view, history=True)  # the one in force, if any, is told at the top
     if notices:
@@ -1111,9 +1198,11 @@ def tables_year_page(view: SnapshotView, year: str) -> Page:
         f"Every figure published for the financial year {year} ({year_words(year)}), by area: {held_words}. "
         + (f"{not_whole} " if (not_whole := year_not_whole(view, year, found["month"])) else "")
         + footnote(view)), back]
+    explain_at = len(blocks) - 1  # the caveats' marker is explained under the opening, when its tables use it
     for kind in YEAR_PAGE_KINDS:
         if found[kind]:
             blocks += [Heading(TABLE_HEADINGS[kind]), *(period_table(view, kind, p) for p in found[kind])]
+    blocks[explain_at:explain_at] = notes_said(blocks)
     return Page(slug, title, tuple(blocks), f"Every published figure for the financial year {year}, by area.",
                 in_navigation=False)
 

@@ -67,15 +67,27 @@ class Ids:
 
 
 def render_cell(cell: Cell, header: bool = False) -> str:
+    # a caveat's marker after the figure, on a line of its own when the column is narrow (never split itself)
+    note = f' <span class="note-ref">{e(cell.note)}</span>' if getattr(cell, "note", "") else ""
     if header:
-        return f'<th scope="row">{e(cell.text)}</th>'
-    cls = " ".join(c for c in ("num" if cell.numeric else "", "suppressed" if cell.suppressed else "") if c)
-    return f'<td{f" class={chr(34)}{cls}{chr(34)}" if cls else ""}>{e(cell.text)}</td>'
+        return f'<th scope="row">{e(cell.text)}{note}</th>'
+    cls = " ".join(c for c in ("num" if cell.numeric else "", "suppressed" if cell.suppressed else "",
+                               "noted" if note else "") if c)
+    return f'<td{f" class={chr(34)}{cls}{chr(34)}" if cls else ""}>{e(cell.text)}{note}</td>'
 
 
-def render_table(t: Table, ids: Ids) -> str:
+def render_notes(t: Table) -> str:
+    """The caveats a table's figures carry, listed under it after their title; nothing when it has none."""
+    if not t.notes:
+        return ""
+    title = f'<p class="small table-notes-title">{e(t.notes_title)}</p>' if t.notes_title else ""
+    return title + '<ul class="list small table-notes">' + "".join(f"<li>{e(n)}</li>" for n in t.notes) + "</ul>"
+
+
+def render_table(t: Table, ids: Ids, notes: bool = True) -> str:
     """A real table in a region that may scroll sideways on a phone: focusable and labelled, so a keyboard can
-    scroll it (the first column after the row heading is the force total, seen without scrolling)."""
+    scroll it (the first column after the row heading is the force total, seen without scrolling); then its note
+    and, unless `notes` is false (the app draws them apart), the caveats its figures carry (`render_notes`)."""
     def figures(i: int) -> bool:  # a heading aligns with its column: right over figures only
         return i > 0 and bool(t.rows) and all(
             len(r) <= i or getattr(r[i], "numeric", False) or getattr(r[i], "suppressed", False) for r in t.rows)
@@ -92,7 +104,7 @@ def render_table(t: Table, ids: Ids) -> str:
            f"<tbody>{body}</tbody></table></div>")
     if t.note:
         out += f'<p class="small">{e(t.note)}</p>'
-    return out
+    return out + (render_notes(t) if notes else "")
 
 
 def _ticks(top: float, whole: bool) -> list[float]:

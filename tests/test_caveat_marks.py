@@ -1,0 +1,160 @@
+"""A caveat published on a figure (an analyst's flag, a data check) follows the figure into every public table that
+shows it, as it does into the downloads: the summary's, the Tables page's and each earlier financial year's page's,
+on the month's own figure and on each quarter, year and 12 months the month is part of. The figure's cell is marked
+"[note 1]", the caveat's words are listed under the table, and the page says once what the marker means; in the
+Streamlit public app and on the static site alike."""
+
+from __future__ import annotations
+
+import re
+from html import escape, unescape
+
+import duckdb
+import pandas as pd
+import pytest
+from dashboard_helpers import ANALYST, PCC, copy_warehouse, html_tables, public, tables_in, texts
+from helpers import blocks_of
+from test_public_years import years_snapshot
+
+from pipelines import warehouse
+from pipelines.publish import pages, site
+from pipelines.publish.approval import approve
+from pipelines.publish.content import Paragraph, SnapshotView, Table
+from pipelines.publish.snapshot import publish
+
+FLAGGED = "An analyst has flagged this figure for a data-quality check."
+MOVED = "This figure moved sharply from the latest month before it; it was checked before publication."
+NOTE = re.compile(r"\[notes? [^\]]+\]")
+
+
+def with_caveats(view: SnapshotView, rows: list[tuple[str, str, str, str]]) -> SnapshotView:
+    """The snapshot with a caveat table of (measure, area, month, text), read afresh."""
+    con = duckdb.connect(str(view.path))
+    con.register("frame", pd.DataFrame(rows, columns=["measure", "area", "period", "text"]))
+    con.execute("CREATE TABLE caveat AS SELECT * FROM frame")
+    con.close()
+    return SnapshotView(view.path, view.pointer)
+
+
+def period_tables(page) -> list[Table]:
+    return [t for t in blocks_of(page.blocks, Table) if t.caption.endswith(": figures by area")]
+
+
+def months_of(view: SnapshotView, table: Table) -> list[str]:
+    """The months a table by area's period is made of."""
+    kind, period = next((r.period_type, r.period) for r in view.table("figure").itertuples()
+                        if f"{pages.period_text(r.period)}: figures by area" == table.caption)
+    return pages.months_in(kind, period)
+
+
+@pytest.fixture
+def view(tmp_path):
+    # North's October 2014 is shown, and its quarter and financial year are hidden; North's May 2017 is shown
+    return with_caveats(years_snapshot(tmp_path / "s.duckdb"), [("cse_charges", "North", "2014-10", FLAGGED),
+                                                                ("cse_charges", "North", "2017-05", MOVED)])
+
+
+def test_every_period_table_marks_the_figures_whose_months_carry_a_caveat_and_lists_it_under_it(view):
+    caveats = {("North", "2014-10"): f"People charged, North, October 2014: {FLAGGED}",
+               ("North", "2017-05"): f"People charged, North, May 2017: {MOVED}"}
+    checked = set()
+    every = [pages.summary_page(view), *(p for p in site.site_pages(view) if p.slug.startswith("tables"))]
+    for page in every:
+        for table in period_tables(page):
+            months = months_of(view, table)
+            kind = next(r.period_type for r in view.table("figure").itertuples()
+                        if f"{pages.period_text(r.period)}: figures by area" == table.caption)
+            for row in table.rows:
+                for area, cell in zip(table.columns[1:], row[1:], strict=True):
+                    lines = [line for (a, month), line in caveats.items() if a == area and month in months]
+                    assert NOTE.sub("", cell.text) == cell.text, "the figure's text stays the figure as published"
+                    if not lines:
+                        assert cell.note == "", (page.slug, table.caption, area)
+                        continue
+                    assert cell.note == "[note 1]", (page.slug, table.caption, area)
+                    assert table.notes == tuple(f"[note 1] {line}" for line in lines)
+                    assert table.notes_title == "Caveats published with these figures:"
+                    checked.add((page.slug, kind))
+            if not any(c.note for row in table.rows for c in row):
+                assert table.notes == ()
+    # the month's own table, its quarter, its year and the 12 months it is part of, wherever each is shown
+    assert {("tables-2014-15", k) for k in ("month", "quarter", "financial_year", "rolling_12_months")} <= checked
+    assert {("tables-2015-16", "rolling_12_months"), ("tables", "month"), ("tables", "quarter"),
+            ("tables", "rolling_12_months"), ("index", "quarter"), ("index", "rolling_12_months")} <= checked
+
+
+def test_a_hidden_figure_keeps_its_marker_and_shows_no_number_beside_its_note(view):
+    """North's quarter and year holding October 2014 are hidden: the cell still shows only the marker [c], with the
+    note of the month shown in it, as the downloads' row for the quarter gives the month's caveat."""
+    year = pages.tables_year_page(view, "2014-15")
+    quarter = next(t for t in period_tables(year) if "Q3 2014/15" in t.caption)
+    cell = quarter.rows[0][quarter.columns.index("North")]
+    assert (cell.text, cell.value, cell.suppressed, cell.note) == ("[c]", None, True, "[note 1]")
+
+
+def test_a_page_says_once_what_the_marker_means_and_only_when_a_table_uses_it(view, tmp_path):
+    for page in (pages.summary_page(view), pages.tables_page(view), pages.tables_year_page(view, "2014-15")):
+        said = [b for b in page.blocks if isinstance(b, Paragraph) and b.text == pages.NOTES_SAID]
+        assert len(said) == 1, page.slug
+        assert page.blocks.index(said[0]) < page.blocks.index(next(b for b in page.blocks if isinstance(b, Table)
+                                                                   or hasattr(b, "blocks")))
+    clean = years_snapshot(tmp_path / "clean.duckdb")
+    for page in (pages.summary_page(clean), pages.tables_page(clean), pages.tables_year_page(clean, "2014-15")):
+        assert pages.NOTES_SAID not in repr(page.blocks) and "[note" not in repr(page.blocks)
+
+
+def test_the_static_site_draws_the_marker_in_the_cell_and_the_caveat_under_the_table(view, tmp_path):
+    out = tmp_path / "site"
+    out.mkdir()
+    site.build_site(view, out)
+    html = (out / "tables-2014-15.html").read_text(encoding="utf-8")
+    assert '<td class="num noted">26 <span class="note-ref">[note 1]</span></td>' in html
+    assert '<td class="num suppressed noted">[c] <span class="note-ref">[note 1]</span></td>' in html
+    assert f"<li>[note 1] People charged, North, October 2014: {FLAGGED}</li>" in html
+    assert html.count(escape(pages.NOTES_SAID)) == 1
+    october = [t.loc["People charged"] for t in tables_in(html) if t.loc["People charged", "North"] == "26 [note 1]"]
+    assert [row["South"] for row in october] == ["27"]  # read as it shows: the figure, then its marker
+
+
+@pytest.fixture(scope="module")
+def flagged(sample_db, tmp_path_factory):
+    """The sample, April 2014 to July 2015 published, with an analyst's flag on Rotherham's arrests in October 2014."""
+    from pipelines.flags import raise_flag
+
+    folder = tmp_path_factory.mktemp("flagged")
+    db = copy_warehouse(sample_db, folder)
+    with warehouse.connect(db) as con:
+        raise_flag(con, ANALYST, scope="figure", reason="Arrests keyed twice?", period="2014-10",
+                   district="Rotherham", measure="cse_arrests")
+        approve(con, [f"2014-{m:02d}" for m in range(4, 13)] + [f"2015-{m:02d}" for m in range(1, 8)], PCC)
+        publish(con, PCC, folder / "out")
+    return folder / "out"
+
+
+ARRESTS = "People arrested on suspicion of child abuse offences"
+
+
+def test_the_public_app_and_the_site_mark_the_flagged_figure_in_every_table_that_shows_it(monkeypatch, flagged):
+    from pipelines import public as public_side
+
+    line = f"{ARRESTS}, Rotherham, October 2014: {FLAGGED}"
+    in_total = f"{ARRESTS}, South Yorkshire, October 2014: An analyst has flagged a figure within this total"
+    view = SnapshotView(public_side.current_snapshot(flagged), public_side.pointer(flagged))
+    for app_page, page in (("public_pages/tables.py", pages.tables_page(view)),
+                           ("public_pages/summary.py", pages.summary_page(view))):
+        # which of its tables by area hold October 2014: the month, its quarter, its year (the latest), 12 months
+        holds = ["2014-10" in months_of(view, t) for t in period_tables(page)]
+        assert sum(holds) == (4 if page.slug == "tables" else 2), page.slug
+        at = public(monkeypatch, flagged, app_page)
+        assert not at.exception
+        markup = (flagged / "public" / "site" / f"{page.slug}.html").read_text(encoding="utf-8")
+        for shown, tables in ((texts(at), html_tables(at)), (markup, tables_in(markup))):
+            if shown is markup:
+                shown = unescape(markup)
+            assert shown.count(pages.NOTES_SAID) == 1 and line in shown and in_total in shown
+            by_area = [t for t in tables if {"Barnsley", "Rotherham"} <= set(t.columns)]
+            assert len(by_area) == len(holds), page.slug
+            for held, table in zip(holds, by_area, strict=True):
+                arrests = table.loc[ARRESTS]
+                marked = {a for a in table.columns if NOTE.search(str(arrests[a]))}
+                assert marked == ({"Rotherham", "South Yorkshire"} if held else set()), (page.slug, dict(arrests))
