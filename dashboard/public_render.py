@@ -33,7 +33,7 @@ from pipelines.publish.content import (
     Table,
     tick_every,
 )
-from pipelines.publish.site import Ids, render_table
+from pipelines.publish.site import Ids, render_notes, render_table
 
 SUPPRESSED_GREY = "#505A5F"  # GOV.UK's secondary text colour: 7:1 on white, and a marker unlike the line's
 OUTSIDE = ("https://", "http://", "tel:", "mailto:")
@@ -166,11 +166,12 @@ TABLE_CSS = """<style>
 _TABLE_IDS = Ids()
 
 
-def table(block: Table) -> None:
+def table(block: Table, notes: bool = True) -> None:
     """The table as the static site writes it (caption, headings, a region a keyboard can scroll on a phone),
-    the note under it and the caveats its figures carry. Every text is escaped by the site's renderer."""
+    the note under it and (unless `notes` is false) the caveats its figures carry. Every text is escaped by the
+    site's renderer."""
     if block.rows:
-        markup = render_table(block, _TABLE_IDS).replace('class="table-wrap"', 'class="pcc-table"', 1).replace(
+        markup = render_table(block, _TABLE_IDS, notes).replace('class="table-wrap"', 'class="pcc-table"', 1).replace(
             'class="small"', 'class="pcc-small"').replace("small table-notes", "pcc-small table-notes")
         st.html(TABLE_CSS + markup)
     else:
@@ -205,7 +206,8 @@ def notice(block: Notice) -> None:
 
 
 def chart(block: Chart) -> None:
-    """The chart, the sentence saying what it shows, the events it marks, and its data table folded under it."""
+    """The chart, the sentence saying what it shows, the events it marks, its data table folded under it, and the
+    caveats published on its figures under that, in sight (the table's cells inside the fold are marked with them)."""
     if any(p.status != "not published" for p in block.points):
         st.plotly_chart(figure(block), width="stretch", key=f"chart_{block.key or block.title}",
                         config={"displayModeBar": False})
@@ -214,7 +216,9 @@ def chart(block: Chart) -> None:
     if block.events:
         st.markdown("**Events on this chart**\n\n" + "\n".join(f"- {plain(e.line)}" for e in block.events))
     with st.expander(f"Data table: {plain(block.title)}"):
-        table(block.table)
+        table(block.table, notes=False)
+    if block.table.notes:
+        st.html(TABLE_CSS + render_notes(block.table).replace("small table-notes", "pcc-small table-notes"))
 
 
 def nice_step(top: float) -> int:

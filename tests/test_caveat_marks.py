@@ -19,7 +19,7 @@ from test_public_years import years_snapshot
 from pipelines import warehouse
 from pipelines.publish import pages, site
 from pipelines.publish.approval import approve
-from pipelines.publish.content import Paragraph, SnapshotView, Table
+from pipelines.publish.content import Chart, Heading, Paragraph, SnapshotView, Table
 from pipelines.publish.snapshot import publish
 
 FLAGGED = "An analyst has flagged this figure for a data-quality check."
@@ -158,3 +158,72 @@ def test_the_public_app_and_the_site_mark_the_flagged_figure_in_every_table_that
                 arrests = table.loc[ARRESTS]
                 marked = {a for a in table.columns if NOTE.search(str(arrests[a]))}
                 assert marked == ({"Rotherham", "South Yorkshire"} if held else set()), (page.slug, dict(arrests))
+
+
+def chart_tables(page) -> dict[str, Table]:
+    """Each chart's data table on a page, by its area."""
+    return {c.title.split(", ")[1]: c.table for c in blocks_of(page.blocks, Chart)}
+
+
+def test_each_chart_s_data_table_marks_the_months_its_caveats_are_published_on(view, tmp_path):
+    """The accessible table under each chart (a measure's page, the summary's trends) marks the month a caveat is
+    published on and lists it under the table, as the tables by area do; the page says once what the marker means,
+    and each caveat is given once, under the table that shows its figure."""
+    october = f"People charged, North, October 2014: {FLAGGED}"
+    may = f"People charged, North, May 2017: {MOVED}"
+    for page in (pages.measure_page(view, "cse_charges"), pages.summary_page(view, area="North")):
+        north = chart_tables(page)["North"]
+        marked = {row[0].text: row[1].note for row in north.rows if row[1].note}
+        assert marked == {"October 2014": "[note 1]", "May 2017": "[note 2]"}, page.slug
+        assert north.notes == (f"[note 1] {october}", f"[note 2] {may}")
+        assert [row[1].text for row in north.rows if row[0].text == "October 2014"] == ["26"]
+        assert not any(t.notes for area, t in chart_tables(page).items() if area != "North")
+        said = repr(page.blocks)
+        assert said.count(pages.NOTES_SAID) == 1 and said.count(october) == 1, page.slug
+    assert not any(t.notes for t in chart_tables(pages.summary_page(view)).values())  # the force's: none on it
+    out = tmp_path / "site"
+    out.mkdir()
+    site.build_site(view, out)
+    html = (out / "measure-cse_charges.html").read_text(encoding="utf-8")
+    assert '<td class="num noted">26 <span class="note-ref">[note 1]</span></td>' in html
+    assert f"<li>[note 1] {escape(october)}</li>" in html and html.count(escape(pages.NOTES_SAID)) == 1
+
+
+def test_a_measure_with_one_month_published_marks_it_in_that_month_s_table(tmp_path):
+    view = with_caveats(years_snapshot(tmp_path / "s.duckdb", last="2014-04"),
+                        [("cse_charges", "North", "2014-04", FLAGGED)])
+    page = pages.measure_page(view, "cse_charges")
+    [table] = blocks_of(page.blocks, Table)
+    assert table.caption == "Charges, April 2014, by area"
+    assert {row[0].text: row[1].note for row in table.rows} == {"Shire": "", "North": "[note 1]", "South": ""}
+    assert table.notes == (f"[note 1] People charged, North, April 2014: {FLAGGED}",)
+    assert repr(page.blocks).count(pages.NOTES_SAID) == 1
+
+
+def test_an_area_given_as_its_one_month_s_figure_lists_its_caveat_under_it(tmp_path):
+    """An area with one month of the measure published is given as its figure in a sentence, with no table to mark:
+    its caveats are listed under the sentence, with no marker to refer to."""
+    base = years_snapshot(tmp_path / "s.duckdb", last="2014-05")
+    con = duckdb.connect(str(base.path))
+    con.execute("DELETE FROM figure WHERE area = 'North' AND period = '2014-05'")
+    con.close()
+    view = with_caveats(base, [("cse_charges", "North", "2014-04", FLAGGED)])
+    blocks = list(pages.measure_page(view, "cse_charges").blocks)
+    at = blocks.index(next(b for b in blocks if isinstance(b, Heading) and b.text == "North"))
+    sentence, title, listed = blocks[at + 1:at + 4]
+    assert isinstance(sentence, Paragraph) and "April 2014" in sentence.text
+    assert title.text == "Caveats published with these figures:"
+    assert listed.items == (f"People charged, North, April 2014: {FLAGGED}",)
+
+
+def test_the_public_app_lists_a_chart_s_caveats_in_sight_and_marks_its_table(monkeypatch, flagged):
+    at = public(monkeypatch, flagged, "public_pages/measure.py")
+    at.query_params["measure"] = "cse_arrests"
+    at.run()
+    assert not at.exception
+    line = f"[note 1] {ARRESTS}, Rotherham, October 2014: {FLAGGED}"
+    folded = " ".join(e.proto.body for x in at.expander for e in x.get("html"))
+    assert line not in folded and line in texts(at)  # under the fold, not in it
+    rotherham = [t for t in html_tables(at) if t.index.name == "Month" and NOTE.search(" ".join(t.iloc[:, 0]))]
+    assert any(t.loc["October 2014"].iloc[0].endswith(" [note 1]") for t in rotherham)
+    assert pages.NOTES_SAID in texts(at)

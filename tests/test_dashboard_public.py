@@ -661,11 +661,12 @@ def test_a_measures_page_gives_the_caveats_published_on_its_figures_under_each_a
                                                                                            tmp_path):
     """Regression: an analyst's flag published on a month that is no longer the latest was read nowhere on the public
     pages: the summary lists the caveats of the latest period only, and the measure's own page, which shows every
-    month published, listed none. Each area's chart there is now followed by the caveats published on its figures."""
+    month published, listed none. Each area's chart there is now followed by the caveats published on its figures,
+    listed under its data table, whose cells they mark."""
     from pipelines import public as public_side
     from pipelines.flags import raise_flag
     from pipelines.publish import pages
-    from pipelines.publish.content import Details, Heading, SnapshotView
+    from pipelines.publish.content import Chart, Heading, SnapshotView
 
     db = copy_warehouse(sample_db, tmp_path)
     with warehouse.connect(db) as con:
@@ -682,11 +683,11 @@ def test_a_measures_page_gives_the_caveats_published_on_its_figures_under_each_a
     for b in page.blocks:
         if isinstance(b, Heading):
             area = b.text
-        elif isinstance(b, Details) and b.summary.startswith("Caveats published"):
-            under.setdefault(area, []).extend(p.text for p in b.blocks)
+        elif isinstance(b, Chart):
+            under.setdefault(area, []).extend(b.table.notes)
     name = "People arrested on suspicion of child abuse offences"
-    assert f"{name}, Rotherham, October 2014: {flagged}" in under.get("Rotherham", [])
-    assert f"{name}, South Yorkshire, October 2014: {in_total}" in under.get("South Yorkshire", [])
+    assert f"[note 1] {name}, Rotherham, October 2014: {flagged}" in under.get("Rotherham", [])
+    assert f"[note 1] {name}, South Yorkshire, October 2014: {in_total}" in under.get("South Yorkshire", [])
     assert not [line for a, lines in under.items() if a != "Rotherham" for line in lines if "Rotherham" in line]
     # the app draws the same page: the flag is read there, folded under Rotherham's chart
     at = public(monkeypatch, tmp_path / "out", "public_pages/measure.py")

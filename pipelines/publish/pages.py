@@ -437,6 +437,15 @@ class Notes:
                        notes_title=NOTES_TITLE)
 
 
+def chart_notes(c: Chart) -> list:
+    """The caveats of a chart given in words instead (a measure with one month published in an area: its sentence
+    gives the figure, and no table is shown to mark), listed as under its table, without a marker to refer to."""
+    if not c.table.notes:
+        return []
+    return [Paragraph(c.table.notes_title, small=True),
+            Bullets(tuple(re.sub(r"^\[note \d+\] ", "", n) for n in c.table.notes))]
+
+
 def has_notes(blocks) -> bool:
     """Whether any table among `blocks` (a chart's, one folded in a `Details`) lists caveats under it."""
     for b in blocks:
@@ -512,29 +521,6 @@ def revised_at(view: SnapshotView, period_type: str, period: str) -> pd.Timestam
     return max(stamps) if stamps else None
 
 
-def caveat_lines(view: SnapshotView, months: list[str], measure_names: dict[str, str],
-                 area: str | None = None, measure_id: str | None = None) -> list[str]:
-    """The caveats published on the figures of `months`: every area's, or `area`'s alone (the figures shown when
-    one area is chosen); every measure's, or `measure_id`'s alone (a measure's own page)."""
-    cav = view.table("caveat")
-    if cav.empty:
-        return []
-    rows = cav[cav["period"].isin(months)]
-    if area is not None:
-        rows = rows[rows["area"] == area]
-    if measure_id is not None:
-        rows = rows[rows["measure"] == measure_id]
-    rows = rows.drop_duplicates().sort_values(["measure", "area", "period"])
-    return [f"{measure_names.get(r.measure, r.measure)}, {r.area}, {month_text(r.period)}: {r.text}"
-            for r in rows.itertuples()]
-
-
-def caveats_folded(lines: list[str]) -> list[Details]:
-    """Caveats published with the figures just shown, folded under a line that counts them; none, nothing."""
-    return [Details(f"Caveats published with these figures ({len(lines)})", tuple(Paragraph(x) for x in lines))
-            ] if lines else []
-
-
 def monthly_series(view: SnapshotView, measure_id: str, area: str) -> list[tuple]:
     """(period, value, suppressed) for each published month of a measure in an area, oldest first."""
     return data(view).monthly.get((measure_id, area), [])
@@ -591,9 +577,11 @@ def chart(view: SnapshotView, m, area: str, since: str | None = None) -> Chart:
     # the chart and its table name the measure, the area and the view: a chart saved or shared on its own (a
     # screenshot, an image in a newspaper) still says what it shows, not only the heading above it on the page
     title = chart_title(m, area, latest)
-    table = Table(title, ("Month", unit.capitalize()),
-                  tuple((Cell(month_text(p)), figure_cell((v, s), m.kind, mark)) for p, v, s in series),
-                  footnote(view) if any(s for _p, _v, s in series) else "")
+    notes = Notes(view)  # the caveats published on its months, marked as in every table that shows them
+    rows = tuple((Cell(month_text(p)), notes.mark(figure_cell((v, s), m.kind, mark), m.id, area, [p]))
+                 for p, v, s in series)
+    table = notes.under(Table(title, ("Month", unit.capitalize()), rows,
+                              footnote(view) if any(s for _p, _v, s in series) else ""))
     # only the events in a month this series publishes: never one before its first month, after its last, or in a gap
     months = {p for p, _v, _s in series}
     marked = tuple(ev for ev in events(view, m.id) if ev.date[:7] in months)
@@ -897,21 +885,21 @@ def measure_page(view: SnapshotView, measure_id: str) -> Page:
                    + (" An area with only one month of it published is given as its figure, and charted once a "
                       "second month is published." if not all(charted) else ""))
     blocks: list = [banner(view), *current_withdrawal(view), Paragraph(opening)]
+    explain_at = len(blocks)  # where the caveats' marker is explained, when its tables use it
     split = breakdown_dimensions(view, m.id)
     if split:
         blocks.append(Paragraph(f"At the end of this page: {in_sentence(title_of(m))} for {force_area(view)} by "
                                 + " and by ".join(dimension_words(d, view)[0] for d in split)
                                 + ", for each financial year."))
     # each area's figures with the caveats published on them (an analyst's flag, a data check), as the summary gives
-    # the latest period's: a flag follows its figure onto every page that shows it, not only while its month is latest
-    names = data(view).names
+    # the latest period's: a flag follows its figure onto every page that shows it, not only while its month is latest.
+    # Each is listed under the table that shows its figure (the chart's, the month's), which marks the figure with it
     if first:
-        blocks += [Heading(month_text(months[0])), table, *month_events(view, m, months[0]),
-                   *caveats_folded(caveat_lines(view, months, names, measure_id=m.id))]
+        blocks += [Heading(month_text(months[0])), table, *month_events(view, m, months[0])]
     else:
         for (a, c), drawn in zip(shown, charted, strict=True):
-            blocks += [Heading(a), c if drawn else Paragraph(c.sentence),
-                       *caveats_folded(caveat_lines(view, months, names, a, m.id))]
+            blocks += [Heading(a), c if drawn else Paragraph(c.sentence), *([] if drawn else chart_notes(c))]
+    blocks[explain_at:explain_at] = notes_said(blocks)
     blocks += breakdown_sections(view, m)
     return Page(slug, title_of(m), tuple(blocks), name_of(m), in_navigation=False)
 
@@ -929,9 +917,11 @@ def first_month_table(view: SnapshotView, m, shown: list[str], month: str) -> Ta
     mark = marker(view)
     by = {a: {p: (v, s) for p, v, s in monthly_series(view, m.id, a)}.get(month) for a in shown}
     unit = "per cent" if is_percentage(m.kind) else str(m.unit)
-    return Table(f"{title_of(m)}, {month_text(month)}, by area", ("Area", unit.capitalize()),
-                 tuple((Cell(a), figure_cell(by[a], m.kind, mark)) for a in shown),
-                 footnote(view) if any(found and found[1] for found in by.values()) else "")
+    notes = Notes(view)
+    return notes.under(Table(f"{title_of(m)}, {month_text(month)}, by area", ("Area", unit.capitalize()),
+                             tuple((Cell(a), notes.mark(figure_cell(by[a], m.kind, mark), m.id, a, [month]))
+                                   for a in shown),
+                             footnote(view) if any(found and found[1] for found in by.values()) else ""))
 
 
 def _both_names(m) -> str:
