@@ -627,6 +627,13 @@ def listed(names: list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """A count said with its noun in the singular or the plural as the count falls, the one way every sentence a
+    person reads says how many: "1 file", "0 files", "1,204 rows". The plural is the noun and "s" unless given:
+    counted(1, "person", "people") is "1 person", counted(3, "category", "categories") "3 categories"."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
 @functools.lru_cache(maxsize=8)
 def _id_pattern(ids: tuple[str, ...]):
     import re

@@ -24,7 +24,7 @@ import duckdb
 
 from . import audit
 from .access import require
-from .catalogue import catalogue, listed
+from .catalogue import catalogue, counted, listed
 from .errors import PccDashError, shown
 from .registry import FILE_SENT, LoadedFile, find_file
 from .uk_time import month_words, uk_day, uk_words
@@ -166,8 +166,9 @@ class Refusal:
             parts.append("blocks " + listed([month_words(p) for p in blocked]) + " until a later file covers "
                          + ("it" if len(blocked) == 1 else "them"))
         if self.undated:
-            parts.append(f"{self.undated} refused row(s) have no readable month, so no later file can clear "
-                         "them: mark it withdrawn or superseded")
+            parts.append(f"{counted(self.undated, 'refused row')} {'has' if self.undated == 1 else 'have'} no "
+                         f"readable month, so no later file can clear {'it' if self.undated == 1 else 'them'}: mark "
+                         "the file withdrawn or superseded")
         if self.future:
             parts.append(f"{self._future_words()}, block no month ({_MISTYPED})")
         if self.cleared_by:
@@ -179,7 +180,7 @@ class Refusal:
         n = sum(self.future.values())
         written = listed([f'"{shown(t, 20)}"' for t in sorted(self.future)])
         received = f" ({month_words(self.received_month)})" if self.received_month is not None else ""
-        return f"{n} refused row(s) dated {written}, after the month it was received in{received}"
+        return f"{counted(n, 'refused row')} dated {written}, after the month it was received in{received}"
 
 
 def refusals(con: duckdb.DuckDBPyConnection) -> list[Refusal]:

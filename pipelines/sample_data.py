@@ -428,7 +428,8 @@ class Model:
                                 "cse_suspects_arrested_12w", "cse_suspects_arrested_12w_pct", "cse_cases_reopened"}
         missing = [m.id for m in self.measures if m.id not in known]
         if missing:
-            raise ValueError(f"No sample model for measure(s) {', '.join(missing)}: add one to "
+            raise ValueError(f"No sample model for the {'measure' if len(missing) == 1 else 'measures'} "
+                             f"{', '.join(missing)}: add one to "
                              "pipelines/sample_data.py.")
         for m in self.measures:
             for b in m.breakdowns:

@@ -185,6 +185,19 @@ def test_listing_no_names_is_empty_not_a_fault():
     assert listed([]) == "" and listed(["A"]) == "A" and listed(["A", "B", "A"]) == "A and B"
 
 
+def test_a_count_is_said_with_its_noun_in_the_singular_or_the_plural():
+    import numpy as np
+
+    from pipelines.catalogue import counted
+
+    assert [counted(n, "file") for n in (0, 1, 2)] == ["0 files", "1 file", "2 files"]
+    assert counted(1204, "row") == "1,204 rows" and counted(np.int64(1), "row") == "1 row"
+    assert counted(1, "person", "people") == "1 person" and counted(2, "person", "people") == "2 people"
+    assert counted(1, "category", "categories") == "1 category" and counted(0, "category", "categories") == (
+        "0 categories")
+    assert counted(1, "sender's", "senders'") == "1 sender's" and counted(3, "sender's", "senders'") == "3 senders'"
+
+
 def test_a_checks_advice_keeps_the_id_it_gives_beside_a_measures_name():
     """Regression: Quarantine and Files loaded, which write measure ids inside texts as names, turned a refusal's
     advice 'Did you mean "CSE arrests" (cse_arrests)?' into 'Did you mean "CSE arrests" (CSE arrests)?'."""

@@ -937,6 +937,21 @@ def test_validate_a_bad_police_uk_file_names_the_row_and_exits_1(db, tmp_path, r
         assert con.execute("SELECT scope, outcome FROM validation_run").fetchall() == [("dry-run", "failed")]
 
 
+def test_a_police_uk_problem_says_how_many_rows_hold_the_value_in_the_singular_and_the_plural(db, tmp_path, run_cli):
+    """Regression: one row of an unknown force read '"Kent Polise" (1 row(s), the first at this row)'."""
+    def once(rows):
+        rows[9][3] = "Kent Polise"  # row 10
+
+    def twice(rows):
+        rows[9][3] = rows[11][3] = "Kent Polise"  # rows 10 and 12
+
+    said = run_cli("validate", modified_copy(tmp_path, "once.csv", once), "--db", db).stdout
+    assert 'row 10, column "Falls within": "Kent Polise" (1 row: this one) is not a force' in said
+    said += run_cli("validate", modified_copy(tmp_path, "twice.csv", twice), "--db", db).stdout
+    assert 'row 10, column "Falls within": "Kent Polise" (2 rows, the first at this row) is not a force' in said
+    assert "(s)" not in said
+
+
 def test_validate_an_unreadable_police_uk_file_says_why(db, tmp_path, run_cli):
     lines = STREET.read_text(encoding="utf-8").splitlines(keepends=True)
     lines[6] = lines[6].replace(",", "", 1)  # row 7 loses a field

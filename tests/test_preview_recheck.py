@@ -172,5 +172,5 @@ def test_the_upload_page_lists_the_held_caveat_a_file_would_end_and_the_load_end
 
     at.button(key="upload_accept").click().run()
     assert not at.exception, at.exception
-    assert "1 caveat(s) no longer hold, 0 added" in texts(at)
+    assert "1 caveat no longer holds, 0 added" in texts(at)
     assert shown(db, "2026-07") == []

@@ -171,7 +171,7 @@ def test_rows_without_a_readable_month_or_measure_are_cleared_only_by_marking(co
     assert ingest(con, [everything]).ok
     assert len(open_errors(con, MAY)) == 1  # no later file can say it covers a measure nobody could read
     status = file_registry(con).set_index("file_id").loc[1, "status"]
-    assert "1 refused row(s) have no readable month" in status and "mark it withdrawn or superseded" in status
+    assert "1 refused row has no readable month" in status and "mark the file withdrawn or superseded" in status
 
     mark = supersede(con, "may.csv", ANALYST_CLAIMS, "Resent corrected as may-v2.csv", by="#2")
     assert (mark.state, mark.by.file_id, mark.marked_by, mark.channel) == ("superseded", 2, "analyst@example.org",

@@ -579,9 +579,9 @@ def test_a_row_dated_in_a_month_still_to_come_is_no_return_for_that_month(monkey
     assert '"april-bad.csv" (#2)' in april_blocker and "(cse_arrests)" in april_blocker
     status = file_registry(con).set_index("file_id")["status"]
     assert "September" not in status[1] and "September" not in status[2]
-    assert status[1] == ('refused; 1 refused row(s) dated "2026-09", after the month it was received in (May 2026), '
+    assert status[1] == ('refused; 1 refused row dated "2026-09", after the month it was received in (May 2026), '
                          "block no month (a mistyped month: no return is for a month still to come)")
-    assert status[2].startswith("refused; blocks April 2026 until a later file covers it; 1 refused row(s) dated "
+    assert status[2].startswith("refused; blocks April 2026 until a later file covers it; 1 refused row dated "
                                 '"2026-09", after the month it was received in (May 2026), block no month')
     # September's return was never sent: it is overdue, not refused, and no file is named for it
     assert {r.state for r in return_status(con, september, dt.date(2026, 10, 25), cal)} == {"overdue"}

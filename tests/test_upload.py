@@ -246,10 +246,23 @@ def test_pccdash_validate_of_a_file_already_loaded_says_nothing_would_change_as_
     assert "already loaded as file #1" in run_cli("ingest", tmp_path / "may.csv", "--db", db).stderr
 
 
+def test_pccdash_validate_says_its_counts_in_the_singular_and_the_plural(db, tmp_path, run_cli):
+    """Regression: a file of one bad row was "FAILED (1 rows; 1 error rule(s), 1 warning rule(s) failed"."""
+    one = tmp_path / "one.csv"
+    one.write_text(HEADER + "2026-06,Leeds,cse_arrests,3\n")
+    said = run_cli("validate", one, "--db", db).stdout
+    assert "FAILED (1 row; 1 error rule, 1 warning rule failed; " in said
+    two = tmp_path / "two.csv"
+    two.write_text(HEADER + "2026-06,Leeds,cse_arrests,3\n2026-06,Barnsley,cse_arrests,-3\n")
+    said += run_cli("validate", two, "--db", db).stdout
+    assert "FAILED (2 rows; 2 error rules, 1 warning rule failed; " in said
+    assert "(s)" not in said
+
+
 @pytest.mark.parametrize(("name", "data", "verdict"), [
     ("bad-total.xlsx", wide_xlsx("cse_arrests", [["2026-06", 11, 21, 12, 41, 86]], total=True),
-     "FAILED (4 rows; 1 total(s) not equal to the sum of their parts; 0 error rule(s)"),
-    ("unknown.csv", HEADER.encode() + b"2026-06,Leeds,cse_arrests,3\n", "FAILED (1 rows; 1 error rule(s)"),
+     "FAILED (4 rows; 1 total not equal to the sum of their parts; 0 error rules, "),
+    ("unknown.csv", HEADER.encode() + b"2026-06,Leeds,cse_arrests,3\n", "FAILED (1 row; 1 error rule, "),
 ], ids=["wrong-total", "error-rule"])
 def test_pccdash_validate_of_a_file_ingest_would_refuse_says_it_would_be_refused(db, tmp_path, run_cli, name, data,
                                                                                 verdict):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from ..catalogue import counted
 from ..errors import shown
 from .runner import ValidationRun
 
@@ -20,16 +21,18 @@ def format_report(run: ValidationRun, *, passed_rules: bool = False, wrong_total
     c = run.contract
     outcome = "failed" if wrong_totals or structure else run.outcome
     verdict = {"failed": "FAILED", "passed_with_warnings": "passed with warnings", "passed": "passed"}[outcome]
-    rows = (f"{run.records:,} records read, checked as {run.rows:,} distinct values" if run.records is not None
-            else f"{run.rows:,} rows")
-    totals = (f"{structure} problem(s) in the file's structure, the rest read past them; " if structure else "")
-    totals += (f"{wrong_totals} total(s) not equal to the sum of their parts; " if wrong_totals else "")
+    rows = (f"{counted(run.records, 'record')} read, checked as {counted(run.rows, 'distinct value')}"
+            if run.records is not None else counted(run.rows, "row"))
+    totals = (f"{counted(structure, 'problem')} in the file's structure, the rest read past them; " if structure
+              else "")
+    totals += (f"{counted(wrong_totals, 'total')} not equal to the sum of their parts; " if wrong_totals else "")
     lines = [f"Validation of {shown(run.label, None)} against {c.name} {c.version}: {verdict} "
-             f"({rows}; {totals}{len(run.errors)} error rule(s), {len(run.warnings)} warning rule(s) failed; "
+             f"({rows}; {totals}{counted(len(run.errors), 'error rule')}, "
+             f"{counted(len(run.warnings), 'warning rule')} failed; "
              f"{run.seconds if seconds is None else seconds:.1f} s)"]
     by_gx = [r for r in run.results if r.engine == "great_expectations"]
     if by_gx:  # the second engine, asked for or standing in for a rule DuckDB cannot judge
-        lines.append(f"  Judged by Great Expectations: {len(by_gx)} of {len(c.row_rules)} row rule(s); "
+        lines.append(f"  Judged by Great Expectations: {len(by_gx)} of {counted(len(c.row_rules), 'row rule')}; "
                      "the other rules by DuckDB.")
     failed = [r for r in run.results if not r.passed]
     failed.sort(key=lambda r: (r.severity != "error", r.rule_id))

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from ..catalogue import catalogue, district_now, force, reference_stamp
+from ..catalogue import catalogue, counted, district_now, force, reference_stamp
 from ..errors import QUOTED_LIMIT, Problem, shown
 from ..uk_time import month_named, month_text
 from ..warehouse import utc_now
@@ -102,7 +102,7 @@ class ValidationRun:
         """The sample rows of the failed rules of one severity, in file order; a rule with no rows to show
         (an expectation DuckDB cannot replay) is one problem naming the rule."""
         found = [s.problem() for r in self.results if not r.passed and r.severity == severity for s in r.samples]
-        found += [Problem(self.label.strip('"'), f'the rule "{r.rule_id}" failed on {r.failing_count:,} row(s): '
+        found += [Problem(self.label.strip('"'), f'the rule "{r.rule_id}" failed on {counted(r.failing_count, "row")}: '
                           f"{r.description or r.expectation}") for r in self.results
                   if not r.passed and r.severity == severity and not r.samples]
         return sorted(found, key=lambda p: (p.sheet or "", p.row if p.row is not None else 10**9))

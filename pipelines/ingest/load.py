@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from .. import faults, filestore, records, settings
+from ..catalogue import counted
 from ..contracts import Contract, ValidationRun, load_contract, validate_batch
 from ..contracts.batch import as_held, build_batch
 from ..contracts.recheck import Recheck, recheck_held
@@ -574,27 +575,25 @@ def drop_staging(con: duckdb.DuckDBPyConnection) -> None:
 
 def describe(o: FileOutcome) -> str:
     if o.outcome == "accepted":
-        caveats = f"; {o.caveats:,} caveat(s) from contract warnings" if o.caveats else ""
+        caveats = f"; {counted(o.caveats, 'caveat')} from contract warnings" if o.caveats else ""
         r = o.recheck
         if r.ended or r.added:
-            caveats += (f"; figures loaded earlier that are compared with these checked again: {r.ended:,} caveat(s) "
-                        f"no longer hold, {r.added:,} added")
-        parts = (f" (and {o.categories:,} breakdown categor{'ies' if o.categories != 1 else 'y'})"
-                 if o.categories else "")
+            caveats += (f"; figures loaded earlier that are compared with these checked again: "
+                        f"{counted(r.ended, 'caveat')} no longer {'holds' if r.ended == 1 else 'hold'}, "
+                        f"{r.added:,} added")
+        parts = f" (and {counted(o.categories, 'breakdown category', 'breakdown categories')})" if o.categories else ""
         of_parts = (f"; of the breakdown categories, {o.categories_new:,} new, {o.categories_revised:,} revised, "
                     f"{o.categories - o.categories_new - o.categories_revised:,} unchanged" if o.categories else "")
         # a police.uk file's rows are records, which it counts into figures; a return's rows are its figures
         read = "record" if (o.layout or "").startswith("police_uk") else "figure"
-        count = o.rows - o.categories
-        read += "s" if count != 1 else ""
         note = f" {o.message}" if o.message else ""  # a police.uk file's columns added, not read
-        return (f"accepted as file #{o.file_id}: {count:,} {read} read{parts}, {o.new:,} new, {o.revised:,} revised, "
-                f"{o.unchanged:,} unchanged{of_parts}{caveats} ({o.seconds:.1f} s){'.' if note else ''}{note}")
+        return (f"accepted as file #{o.file_id}: {counted(o.rows - o.categories, read)} read{parts}, {o.new:,} new, "
+                f"{o.revised:,} revised, {o.unchanged:,} unchanged{of_parts}{caveats} ({o.seconds:.1f} s)"
+                f"{'.' if note else ''}{note}")
     if o.outcome == "already_loaded":
         return shown(o.message, None)  # it quotes the name registered then
-    n = o.problem_count
     again = f" ({shown(o.refused_before, None)})" if o.refused_before else ""
-    return f"REFUSED, nothing loaded: {n:,} problem{'s' if n != 1 else ''}{again}"
+    return f"REFUSED, nothing loaded: {counted(o.problem_count, 'problem')}{again}"
 
 
 def _size(path: Path) -> str:

@@ -369,7 +369,8 @@ def _build_batch(con: duckdb.DuckDBPyConnection, table: str, file_id: int, kind:
                coalesce(b.month_text, b.reported_by, b.falls_within, b.lsoa_code, b.latitude::VARCHAR,
                         b.longitude::VARCHAR, b.coordinates_text, b.crime_type, b.last_outcome,
                         b.outcome_type) AS value_text,
-               b.rows || ' row(s) of the file hold this value; the first is row ' || b.source_row AS note
+               CASE WHEN b.rows = 1 THEN '1 row of the file holds this value: row ' || b.source_row
+                    ELSE b.rows || ' rows of the file hold this value; the first is row ' || b.source_row END AS note
         FROM ({' UNION ALL '.join(branches)}) b""",
         {"file_id": file_id, "kind": kind, "label": label, "name_month": named[0] if named else None,
          "name_force": named[1] if named else None, "put_back": put_back},
