@@ -395,8 +395,10 @@ def ingest(paths, db, quiet):
                    "its months being approved.")
     missing = sum(1 for f in report.files if _not_found(f))
     unread = sum(1 for f in report.files if _not_opened(f))
+    from .catalogue import counted
+
     click.echo(
-        f"{report.count('accepted')} file(s) accepted, {report.count('already_loaded')} already loaded, "
+        f"{counted(report.count('accepted'), 'file')} accepted, {report.count('already_loaded')} already loaded, "
         f"{report.count('rejected') - missing - unread} refused" + (f", {missing} not found" if missing else "")
         + (f", {unread} that could not be read." if unread else ".")
     )
@@ -431,12 +433,13 @@ def _revisions_made(con, report) -> list[tuple[str, list]]:
 
 def _print_changes(files: list[tuple[str, list]], verb: str) -> None:
     """A resubmission's differences from the accepted figures, by figure: measure, district, month, was, now."""
+    from .catalogue import counted
     from .resubmission import format_changes
 
     for label, changes in files:
         if not changes:
             continue
-        click.echo(f"{label} {verb} {len(changes):,} accepted figure(s):")
+        click.echo(f"{label} {verb} {counted(len(changes), 'accepted figure')}:")
         for line in format_changes(changes):
             click.echo(f"  {line}")
 
@@ -1993,6 +1996,8 @@ def meetings(ctx, db, limit):
         click.echo("")
     import pandas as pd
 
+    from .catalogue import counted
+
     rows = [{"Meeting": m.meeting_id, "Date": day_words(m.held_on), "Title": meeting_name(m.kind, m.title),
              "Reporting month": f"{m.reporting_month:%B %Y}" if m.reporting_month else "none",
              "Questions": sum(q.meeting.meeting_id == m.meeting_id for q in asked),
@@ -2005,8 +2010,10 @@ def meetings(ctx, db, limit):
     if earlier:
         still_open = sum(r["Open actions"] for r in earlier)
         late = sum(r["Of which overdue"] for r in earlier)
-        click.echo(f"The newest {limit} of {len(rows)} meetings; the {len(earlier)} before them have "
-                   + (f"{still_open} action(s) still open, {late} of them overdue (\"pccdash actions\" lists them)"
+        overdue = (f"{late} of them overdue" if still_open != 1 else "overdue" if late else "not overdue")
+        click.echo(f"The newest {limit} of {len(rows)} meetings; "
+                   + (f"the {len(earlier)} before them have " if len(earlier) != 1 else "the one before them has ")
+                   + (f"{counted(still_open, 'action')} still open, {overdue} (\"pccdash actions\" lists them)"
                       if still_open else "no action still open")
                    + ". See them with --limit N (--limit 0 for every one).")
 
@@ -2497,7 +2504,9 @@ def demo(db, no_serve, port):
     _print_refusals(report)
     if not report.ok:
         sys.exit(1)
-    click.echo(f"Sample warehouse ready: {report.count('accepted')} file(s) loaded, "
+    from .catalogue import counted
+
+    click.echo(f"Sample warehouse ready: {counted(report.count('accepted'), 'file')} loaded, "
                f"{report.count('already_loaded')} already there.")
     _publish_demo_months(path)
     if not no_serve:
@@ -2889,6 +2898,7 @@ def released(db, limit):
     """
     from .accountability.release import long_date
     from .accountability.release import released as approvals
+    from .catalogue import counted
     from .warehouse import connect_read_only
 
     with connect_read_only(db) as con:
@@ -2897,7 +2907,7 @@ def released(db, limit):
     for item in newest[:limit] if limit else newest:
         click.echo(f"{item.release_id}. {shown(item.label, None)}")
         click.echo(f"   approved by {item.approved_by} on {long_date(item.approved_at)}")
-    click.echo(f"{len(found)} item(s) of the accountability record approved for publication"
+    click.echo(f"{counted(len(found), 'item')} of the accountability record approved for publication"
                + (f"; the newest {limit} listed (--limit 0 lists every one)." if limit and len(found) > limit else "."))
 
 

@@ -261,7 +261,7 @@ def test_a_missing_path_is_reported_and_the_rest_still_load(db, tmp_path, run_cl
     result = run_cli("ingest", tmp_path / "nope.csv", good, "--db", db)
     assert result.exit_code == 1
     assert "does not exist" in result.stderr
-    assert "1 file(s) accepted" in result.stdout
+    assert "1 file accepted" in result.stdout
 
 
 def test_a_path_that_names_nothing_is_said_not_found_where_it_was_looked_for(db, tmp_path, run_cli, monkeypatch):
@@ -276,7 +276,7 @@ def test_a_path_that_names_nothing_is_said_not_found_where_it_was_looked_for(db,
     assert (f'there is no file or folder of this name in "{tmp_path}", the folder the command was run from. Check '
             "the name and the folder.") in result.stderr
     assert "Refused" not in result.stderr and "Correct the file" not in result.stderr
-    assert "1 file(s) accepted, 0 already loaded, 0 refused, 1 not found." in result.stdout
+    assert "1 file accepted, 0 already loaded, 0 refused, 1 not found." in result.stdout
 
 
 def test_a_value_that_is_not_a_number_in_a_published_month_says_so_in_its_warning(db, tmp_path, run_cli):

@@ -88,6 +88,6 @@ def test_demo_again_loads_nothing_twice(demo_db):
     before = figures(demo_db)
     result = run_pccdash("demo", "--no-serve", "--db", demo_db)
     assert result.returncode == 0
-    assert "0 file(s) loaded, 16 already there" in result.stdout
+    assert "0 files loaded, 16 already there" in result.stdout
     assert len(figures(demo_db)) == len(before)
     assert len(demo_loads(demo_db)) == 16  # nothing loaded, nothing recorded

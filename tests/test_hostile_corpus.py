@@ -200,7 +200,7 @@ def test_a_control_file_loads_whole(case, loaded_db, tmp_path, run_cli):
 
     assert code == 0, stdout + stderr
     assert "Refused" not in stderr
-    assert f"{len(paths)} file(s) accepted" in stdout
+    assert f"{len(paths)} {'file' if len(paths) == 1 else 'files'} accepted" in stdout
     new_files = [(n, o) for i, n, o in registry(loaded_db) if (i, n, o) not in known]
     assert new_files == [(p.name, "accepted") for p in paths]
     figures = current(loaded_db)

@@ -21,7 +21,7 @@ def test_a_folder_with_a_force_return_and_police_uk_archive_files_loads_each_its
                                                       ("Sheffield", 4))))
     result = run_cli("ingest", folder, "--db", db)
     assert result.exit_code == 0, result.stderr
-    assert "2 file(s) accepted" in result.stdout
+    assert "2 files accepted" in result.stdout
     with warehouse.connect_read_only(db) as con:
         layouts = dict(con.execute("SELECT name, layout FROM file_registry").fetchall())
         records = con.execute("SELECT count(*) FROM pccdash_records.police_uk_record").fetchall()[0][0]

@@ -142,4 +142,4 @@ def test_a_command_asked_to_stop_by_sigterm_stops_as_on_ctrl_c_and_a_rerun_finis
         assert warehouse.scalar(con, "SELECT count(*) FROM figure") == 0
     monkeypatch.undo()
     again = run_cli("ingest", tmp_path / "r.csv", "--db", db)
-    assert again.exit_code == 0 and "1 file(s) accepted" in again.output, again.output
+    assert again.exit_code == 0 and "1 file accepted" in again.output, again.output

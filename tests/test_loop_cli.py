@@ -474,8 +474,8 @@ def test_meetings_lists_the_newest_and_says_what_the_earlier_ones_leave_open(wh,
     env = {"PCCDASH_TODAY": "2027-03-01"}
     lines = _run_ok(run_cli, "meetings", "--db", wh, env=env).splitlines()
     assert len(lines) == 1 + 12 + 1 and lines[1].split()[0] == "14" and lines[12].split()[0] == "3"
-    assert lines[-1] == ('The newest 12 of 14 meetings; the 2 before them have 1 action(s) still open, 1 of them '
-                         'overdue ("pccdash actions" lists them). See them with --limit N (--limit 0 for every one).')
+    assert lines[-1] == ('The newest 12 of 14 meetings; the 2 before them have 1 action still open, overdue '
+                         '("pccdash actions" lists them). See them with --limit N (--limit 0 for every one).')
     assert len(_run_ok(run_cli, "meetings", "--limit", "0", "--db", wh, env=env).splitlines()) == 1 + 14
 
 

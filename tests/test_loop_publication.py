@@ -603,7 +603,8 @@ def test_the_command_line_approves_and_lists(loop, run_cli):
     assert out.exit_code == 0, out.stderr
     assert f"Approved decision {loop['decision']} for the next publication" in out.stdout
     listed = run_cli("released", "--db", loop["db"])
-    assert "Assurance decision (Partly assured)" in listed.stdout and "1 item(s)" in listed.stdout
+    assert "Assurance decision (Partly assured)" in listed.stdout
+    assert "1 item of the accountability record approved" in listed.stdout
     refused = run_cli("release", "answer", "999", "--db", loop["db"], "--as", "pcc@example.org")
     assert refused.exit_code == 1 and "no answer 999" in refused.stderr and "Traceback" not in refused.stderr
 
@@ -617,7 +618,7 @@ def test_the_command_line_lists_the_newest_approvals_and_says_how_many_more(loop
     assert listed.exit_code == 0, listed.stderr
     numbers = [line.split(".")[0] for line in listed.stdout.splitlines() if line[:1].isdigit() and ". " in line]
     assert numbers == ["3", "2"], listed.stdout  # the newest first
-    assert "3 item(s) of the accountability record approved for publication; the newest 2 listed (--limit 0 lists " \
+    assert "3 items of the accountability record approved for publication; the newest 2 listed (--limit 0 lists " \
            "every one)." in listed.stdout
     every = run_cli("released", "--limit", "0", "--db", db).stdout
     assert "Question" in every and "listed (--limit 0" not in every and every.count("approved by ") == 3

@@ -13,7 +13,7 @@ from pipelines.resubmission import file_registry
 
 HEADER = "period,district,measure,value\n"
 # clears the screen, homes the cursor and prints a line of its own
-FORGED = "\x1b[2J\x1b[H1 file(s) accepted, 0 already loaded, 0 refused.\n\x1b[32mok"
+FORGED = "\x1b[2J\x1b[H1 file accepted, 0 already loaded, 0 refused.\n\x1b[32mok"
 
 
 def good(month: str = "2015-09", value: int = 4) -> str:
@@ -90,9 +90,9 @@ def test_a_file_name_with_escape_sequences_and_a_newline_cannot_drive_the_termin
     printed = out.stdout + out.stderr
     assert "\x1b" not in printed
     lines = printed.splitlines()
-    assert not [line for line in lines if line.startswith("1 file(s) accepted")]  # no forged summary
-    assert "2 file(s) accepted, 0 already loaded, 1 refused." in lines
-    assert "\\x1b[2J\\x1b[H1 file(s) accepted" in out.stderr  # the progress line shows the name, escaped
+    assert not [line for line in lines if line.startswith("1 file accepted")]  # no forged summary
+    assert "2 files accepted, 0 already loaded, 1 refused." in lines
+    assert "\\x1b[2J\\x1b[H1 file accepted" in out.stderr  # the progress line shows the name, escaped
     assert "Validation of \"bad\\x1b[2J" in out.stderr  # and so does the validation header
     # loaded again: the "already loaded" line quotes the registered name, escaped
     again = run_cli("ingest", folder / f"{FORGED}.csv", "--db", db)
@@ -106,4 +106,4 @@ def test_validate_prints_a_file_name_with_its_control_characters_escaped(tmp_pat
     out = run_cli("validate", path, "--db", db)
     assert out.exit_code == 1
     printed = out.stdout + out.stderr
-    assert "\x1b" not in printed and "Validation of \"\\x1b[2J\\x1b[H1 file(s) accepted" in printed
+    assert "\x1b" not in printed and "Validation of \"\\x1b[2J\\x1b[H1 file accepted" in printed

@@ -208,7 +208,7 @@ def test_ingest_says_a_gap_between_plans_only_of_a_load_with_months_in_it(lapse_
     july.write_text("period,district,measure,value\n" + "".join(
         f"2026-07,{d},{m},{v:g}\n" for d, m, v in june), encoding="utf-8")
     later = run_cli("ingest", "--db", db, "--quiet", july)
-    assert later.exit_code == 0 and "1 file(s) accepted" in later.stdout, later.output
+    assert later.exit_code == 0 and "1 file accepted" in later.stdout, later.output
     assert "Police and Crime Plan" not in later.stdout, later.stdout
     # a correction to a month in the gap is about it: said
     may = tmp_path / "2026-05-correction.csv"
@@ -227,7 +227,7 @@ def test_ingest_reports_a_month_loaded_past_the_plans_end(sample_db, tmp_path, r
     result = run_cli("ingest", "--db", db, "--quiet", april)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    summary = next(i for i, line in enumerate(lines) if "file(s) accepted" in line)
+    summary = next(i for i, line in enumerate(lines) if "file accepted" in line)
     assert lines[summary + 1].startswith("Figures are loaded for April 2026, after the last Police and Crime Plan")
     # a run that loads nothing, a name mistyped or the file loaded already, has nothing new to say of the plans
     for args in ([tmp_path / "2026-04-cse-retrun.csv"], [april]):
@@ -244,7 +244,7 @@ def test_ingest_says_a_plans_end_only_of_a_load_of_the_latest_month(sample_db, t
     ending = "Police and Crime Plan 2022-2026 ends in March 2026"
     street = ROOT / "pipelines" / "sample" / "police_uk" / "2017-11-south-yorkshire-street.sample.csv"
     police_uk = run_cli("ingest", "--db", db, "--quiet", street)
-    assert police_uk.exit_code == 0 and "1 file(s) accepted" in police_uk.stdout, police_uk.output
+    assert police_uk.exit_code == 0 and "1 file accepted" in police_uk.stdout, police_uk.output
     assert "Police and Crime Plan" not in police_uk.stdout, police_uk.stdout
     with warehouse.connect_read_only(db) as con:
         held = dict(((str(p)[:7], d), v) for p, d, v in con.execute(
@@ -254,7 +254,7 @@ def test_ingest_says_a_plans_end_only_of_a_load_of_the_latest_month(sample_db, t
     old.write_text(f"period,district,measure,value\n2015-07,Barnsley,cse_arrests,{held['2015-07', 'Barnsley'] + 1:g}\n",
                    encoding="utf-8")
     corrected = run_cli("ingest", "--db", db, "--quiet", old)
-    assert corrected.exit_code == 0 and "1 file(s) accepted" in corrected.stdout, corrected.output
+    assert corrected.exit_code == 0 and "1 file accepted" in corrected.stdout, corrected.output
     assert "Police and Crime Plan" not in corrected.stdout, corrected.stdout
     latest = tmp_path / "2026-03-correction.csv"
     latest.write_text(f"period,district,measure,value\n2026-03,Barnsley,cse_arrests,{held['2026-03', 'Barnsley'] + 1:g}"

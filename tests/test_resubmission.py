@@ -268,13 +268,13 @@ def test_a_resubmission_shows_what_it_changes_before_and_after_it_loads(db, tmp_
     before = fingerprint(db)
     dry = run_cli("validate", again, "--db", db)
     assert dry.exit_code == 0, dry.output
-    assert ('"2026-05-cse-return-v2.xlsx" would change 2 accepted figure(s):\n'
+    assert ('"2026-05-cse-return-v2.xlsx" would change 2 accepted figures:\n'
             "  CSE arrests, Doncaster, May 2026: was 20, now 22\n"
             "  CSE arrests, Sheffield, May 2026: was 40, now 41\n") in dry.stdout
     assert fingerprint(db) == before  # a dry run loads nothing
     loaded = run_cli("ingest", again, "--db", db)
     assert loaded.exit_code == 0
-    assert ('"2026-05-cse-return-v2.xlsx" (file #2) changed 2 accepted figure(s):\n'
+    assert ('"2026-05-cse-return-v2.xlsx" (file #2) changed 2 accepted figures:\n'
             "  CSE arrests, Doncaster, May 2026: was 20, now 22\n") in loaded.stdout
     with warehouse.connect(db) as con:
         assert [(c.district, c.was, c.now) for c in resubmission.file_revisions(con, 2)] == [("Doncaster", 20, 22),
@@ -283,11 +283,11 @@ def test_a_resubmission_shows_what_it_changes_before_and_after_it_loads(db, tmp_
         assert resubmission.revision_preview(con, tmp_path / "missing.csv") == []
     unchanged = run_cli("validate", first, "--db", db)  # the same bytes: ingest would skip it, as validate says
     assert "is already loaded: loading it again would change nothing" in unchanged.stdout
-    assert "would change 2 accepted figure(s)" not in unchanged.stdout
+    assert "would change 2 accepted figures" not in unchanged.stdout
     lines = first.read_text().splitlines(keepends=True)
     resent = tmp_path / "2026-05-cse-return-resent.csv"  # the first figures, sent again in another order
     resent.write_text(lines[0] + "".join(reversed(lines[1:])))
-    assert "would change 2 accepted figure(s)" in run_cli("validate", resent, "--db", db).stdout  # back to them
+    assert "would change 2 accepted figures" in run_cli("validate", resent, "--db", db).stdout  # back to them
 
 
 def test_an_older_warehouse_gets_coverage_from_the_figures_its_files_changed(db, monkeypatch, tmp_path):

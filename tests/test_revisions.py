@@ -70,7 +70,7 @@ def test_the_same_file_again_changes_nothing_and_says_so(db, tmp_path, run_cli):
     result = run_cli("ingest", copy, "--db", db)
     assert result.exit_code == 0
     assert 'already loaded as file #1 ("a.csv")' in result.stderr
-    assert "0 file(s) accepted, 1 already loaded" in result.stdout
+    assert "0 files accepted, 1 already loaded" in result.stdout
     assert accepted_files(db) == [(1, "a.csv")]
     assert len(fingerprint(db)) == 1
 

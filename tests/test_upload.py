@@ -227,7 +227,7 @@ def test_pccdash_validate_says_what_a_file_would_change_as_the_upload_does(db, t
     out = run_cli("validate", tmp_path / "may-v2.csv", "--db", db)
     assert out.exit_code == 0, out.output
     assert ('"may-v2.csv": Loading it would add 4 new figures, revise 1 and leave 3 unchanged.\n'
-            '"may-v2.csv" would change 1 accepted figure(s):\n'
+            '"may-v2.csv" would change 1 accepted figure:\n'
             "  CSE arrests, Doncaster, May 2026: was 20, now 22\n") in out.stdout
 
 

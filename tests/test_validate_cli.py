@@ -179,7 +179,7 @@ def test_a_zip_in_a_folder_is_said_not_passed_over(db, tmp_path, run_cli):
     shutil.copy(sample / "2017-11-south-yorkshire-street.sample.csv", folder / "2017-11-south-yorkshire-street.csv")
     both = run_cli("ingest", folder, "--db", db)
     assert both.exit_code == 0, both.stderr
-    assert "1 file(s) accepted" in both.stdout
+    assert "1 file accepted" in both.stdout
     assert 'Not loaded, being neither .csv nor .xlsx: "2017-11.zip" (a .zip is not unpacked' in both.stdout
 
 
@@ -257,8 +257,8 @@ def test_a_file_this_account_may_not_open_is_named_and_the_others_still_load(db,
             "the command") in said
     assert ("Give that account leave to read it, or copy the file somewhere it can read, and run the command "
             "again.") in said
-    loaded = 1 if given == "folder" else 0
-    assert f"{loaded} file(s) accepted, 0 already loaded, 0 refused, 1 that could not be read." in said
+    accepted = "1 file accepted" if given == "folder" else "0 files accepted"
+    assert f"{accepted}, 0 already loaded, 0 refused, 1 that could not be read." in said
     with warehouse.connect_read_only(db) as con:
         names = [r[0] for r in con.execute("SELECT name FROM file_registry ORDER BY file_id").fetchall()]
     assert names == (["a-good.csv"] if given == "folder" else [])
