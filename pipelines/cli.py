@@ -2636,6 +2636,7 @@ def inbox_import(db, folder, as_user):
     from .accountability.erasure import fetch
     from .accountability.moderation import set_aside
     from .audit import cli_actor
+    from .catalogue import counted
     from .inbox import inbox_dir
     from .warehouse import connect
 
@@ -2646,14 +2647,15 @@ def inbox_import(db, folder, as_user):
     told: list[str] = []  # each file set aside now, said after what was imported
     with connect(db, create=False) as con:
         count, erased, deleted = fetch(con, cli_actor(as_user), folder, told.append)
-    click.echo(f"{count} new question(s) from the public imported from {inbox_dir(folder)}. "
+    click.echo(f"{counted(count, 'new question')} from the public imported from {inbox_dir(folder)}. "
                'Read them with "pccdash inbox list" or on the "Questions from the public" page.')
     _say_expired(erased, deleted)
     for sentence in told:
         click.secho(sentence, fg="yellow", err=True)
     aside = set_aside(folder)
     if aside:
-        click.secho(f"{len(aside)} file(s) in {inbox_dir(folder) / 'rejected'} could not be read as questions "
+        click.secho(f"{counted(len(aside), 'file')} in {inbox_dir(folder) / 'rejected'} could not be read as "
+                    "questions "
                     "(each was said when it was set aside): " + ", ".join(shown(n) for n in aside), fg="yellow")
 
 
@@ -2676,6 +2678,7 @@ def inbox_list(db, folder, limit):
     """
     from .accountability.moderation import pending, repeats
     from .accountability.release import personal_data_warnings
+    from .catalogue import counted
     from .flags import day_words
     from .inbox import waiting
     from .warehouse import connect_read_only
@@ -2696,7 +2699,7 @@ def inbox_list(db, folder, limit):
         personal = personal_data_warnings(sub.body)
         if personal:
             click.secho(f"    Note: {shown(personal, None)}", fg="yellow")
-    click.echo(f"{len(found)} question(s) from the public waiting to be accepted or rejected"
+    click.echo(f"{counted(len(found), 'question')} from the public waiting to be accepted or rejected"
                + (f"; the oldest {limit} listed (--limit 0 lists every one)." if limit and len(found) > limit else "."))
     left = waiting(folder)
     if left:
@@ -2705,12 +2708,14 @@ def inbox_list(db, folder, limit):
 
 def _say_expired(erased, deleted, *, dry_run: bool = False) -> None:
     from .accountability.erasure import packs_words, retention_words
+    from .catalogue import counted
     from .flags import day_words
 
     kept = retention_words()
     if erased:
-        click.echo((f"{len(erased)} sender(s)' names and contacts would be erased" if dry_run else
-                    f"Erased the names and contacts of {len(erased)} sender(s)")
+        whose = counted(len(erased), "sender's", "senders'")
+        click.echo((f"{whose} names and contacts would be erased" if dry_run
+                    else f"Erased the names and contacts of {counted(len(erased), 'sender')}")
                    + f", kept {kept} after their question was answered or rejected "
                    "(PCCDASH_CONTACT_RETENTION_MONTHS):")
         for due in erased:
@@ -2719,7 +2724,7 @@ def _say_expired(erased, deleted, *, dry_run: bool = False) -> None:
             if due.packs:
                 click.echo(packs_words(due.packs, f"the question from the public {due.receipt}"))
     if deleted:
-        click.echo(f"{len(deleted)} unreadable file(s) set aside in rejected/ more than {kept} ago "
+        click.echo(f"{counted(len(deleted), 'unreadable file')} set aside in rejected/ more than {kept} ago "
                    + ("would be deleted: " if dry_run else "deleted: ") + ", ".join(shown(n) for n in deleted))
 
 
@@ -2738,6 +2743,7 @@ def inbox_find(contact, db, folder):
       pccdash inbox find "0114 496 0000"
     """
     from .accountability.erasure import find
+    from .catalogue import counted
     from .flags import day_words
     from .warehouse import connect_read_only
 
@@ -2751,7 +2757,7 @@ def inbox_find(contact, db, folder):
         click.echo(f"{match.receipt}  received {day_words(match.received_at)}  {match.state}  found in its "
                    f"{match.found_in}  from: {kept}")
     waiting = sum(not m.imported for m in found)
-    click.echo(f"{len(found)} question(s) from the public found." if found else
+    click.echo(f"{counted(len(found), 'question')} from the public found." if found else
                "No question from the public holds it (the warehouse and the inbox were searched).")
     if waiting:
         click.echo(f'{waiting} of them still wait in the inbox: "pccdash inbox import --as EMAIL" first, to erase '

@@ -176,7 +176,7 @@ def test_import_brings_each_question_in_once_and_files_it_away(box, con):
     assert moderation.import_inbox(con, ANALYST) == 0  # nothing new
     assert len(rows(con, "SELECT * FROM public_submission")) == 1
     [(detail,)] = rows(con, "SELECT detail FROM audit_event WHERE action = 'import_submissions'")
-    assert detail.startswith("1 new question(s) from the public imported") and NAME not in detail
+    assert detail.startswith("1 new question from the public imported") and NAME not in detail
 
 
 def test_a_stop_between_the_commit_and_filing_away_loses_nothing_and_a_rerun_finishes(box, con, monkeypatch):
@@ -625,7 +625,7 @@ def test_the_office_fetches_reads_and_accepts_a_question_on_the_page(monkeypatch
         acc.add_meeting(c, PCC, held_on="2015-08-20")
     at = internal(monkeypatch, wh, "internal_pages/public_questions.py", ANALYST)
     assert not at.exception
-    assert "1 question(s) waiting in the inbox to be fetched." in texts(at)
+    assert "1 question waiting in the inbox to be fetched." in texts(at)
     at.button(key="fetch_questions").click().run()
     assert not at.exception and not at.error
     assert f"Reference {receipt}" in texts(at)
@@ -671,7 +671,7 @@ def test_the_command_says_in_words_why_an_inbox_file_was_set_aside(wh, run_cli, 
     (box / "saved-by-word.json").write_bytes(b"\xff\xfeq\x00")
     (box / "cut-short.json").write_text('{"id": ', encoding="utf-8")
     out = run_cli("inbox", "import", "--db", wh, "--as", "analyst@example.org")
-    assert out.exit_code == 0 and out.stdout.startswith("1 new question(s) from the public imported")
+    assert out.exit_code == 0 and out.stdout.startswith("1 new question from the public imported")
     said = " ".join(out.stderr.split())
     rejected = box / "rejected"
     assert ('The inbox file "saved-by-word.json" is not a question the public app wrote: it is not readable text '
@@ -688,12 +688,12 @@ def test_the_command_imports_and_lists_with_the_contact_for_the_office(box, wh, 
     out = run_cli("inbox", "list", "--db", wh)
     assert out.exit_code == 0 and "1 more in the inbox not yet imported" in out.stdout
     done = run_cli("inbox", "import", "--db", wh, "--as", "analyst@example.org")
-    assert done.exit_code == 0 and done.stdout.startswith("1 new question(s) from the public imported")
+    assert done.exit_code == 0 and done.stdout.startswith("1 new question from the public imported")
     listed = run_cli("inbox", "list", "--db", wh).stdout
     assert f"{receipt}  received " in listed and f"from: {NAME}; {CONTACT}" in listed and QUESTION in listed
-    assert "1 question(s) from the public waiting" in listed
+    assert "1 question from the public waiting" in listed
     again = run_cli("inbox", "import", "--db", wh, "--as", "analyst@example.org")
-    assert again.stdout.startswith("0 new question(s)")
+    assert again.stdout.startswith("0 new questions")
     with warehouse.connect_read_only(wh) as c:  # the second run found nothing: no event
         assert c.execute("SELECT identity, channel FROM audit_event WHERE action = 'import_submissions' "
                          "ORDER BY event_id").fetchall() == [("analyst@example.org", "cli")]
@@ -708,7 +708,7 @@ def test_the_command_lists_the_oldest_waiting_and_says_how_many_in_all(box, wh, 
     listed = run_cli("inbox", "list", "--db", wh).stdout
     assert listed.count("  received ") == 25  # the oldest 25, as the page shows them
     assert "Question number 00" in listed and "Question number 24" in listed and "number 25" not in listed
-    assert listed.splitlines()[-1] == ("27 question(s) from the public waiting to be accepted or rejected; the oldest "
+    assert listed.splitlines()[-1] == ("27 questions from the public waiting to be accepted or rejected; the oldest "
                                        "25 listed (--limit 0 lists every one).")
     assert run_cli("inbox", "list", "--db", wh, "--limit", "0").stdout.count("  received ") == 27
     assert run_cli("inbox", "list", "--db", wh, "--limit", "3").stdout.count("  received ") == 3

@@ -8,6 +8,7 @@ from dashboard import auth, data, ui
 from pipelines import inbox, office, settings
 from pipelines.accountability import erasure, meetings, moderation
 from pipelines.accountability.release import personal_data_warnings
+from pipelines.catalogue import counted
 from pipelines.errors import PccDashError, shown
 from pipelines.uk_time import uk_day_words
 
@@ -28,13 +29,14 @@ st.write(
 may = user.may("moderate")
 waiting = inbox.waiting()
 c1, c2 = st.columns([3, 2], vertical_alignment="center")
-c1.write(f"{waiting} question(s) waiting in the inbox to be fetched." if waiting else
+c1.write(f"{counted(waiting, 'question')} waiting in the inbox to be fetched." if waiting else
          "No new question is waiting in the inbox.")
 if c2.button("Fetch new questions", key="fetch_questions", icon=":material/download:", disabled=not may):
     ui.act(erasure.fetch, user.claims, done=erasure.fetched_words)
 aside = moderation.set_aside()
 if aside:
-    st.warning(f"{len(aside)} file(s) in the inbox could not be read as questions and were set aside in "
+    st.warning(f"{counted(len(aside), 'file')} in the inbox could not be read as questions and "
+               f"{'was' if len(aside) == 1 else 'were'} set aside in "
                f"{ui.md_escape(inbox.inbox_dir() / 'rejected')}; the server's log says why.")
 
 pending = data.call(moderation.pending) or []

@@ -36,6 +36,7 @@ import duckdb
 
 from .. import audit, filestore, settings
 from ..access import require
+from ..catalogue import counted
 from ..inbox import _write, inbox_dir
 from ..plaintext import clean
 from ..uk_time import uk_day, uk_day_words
@@ -527,11 +528,11 @@ def expire(con: duckdb.DuckDBPyConnection, who: Mapping, folder: str | os.PathLi
                 (root / REJECTED / name).unlink()
         said = []
         if found:
-            said.append(f"the names and contacts of {len(found)} question(s) from the public erased, kept {months} "
-                        "after each was answered or rejected: " + ", ".join(d.receipt for d in found))
+            said.append(f"the names and contacts of {counted(len(found), 'question')} from the public erased, "
+                        f"kept {months} after each was answered or rejected: " + ", ".join(d.receipt for d in found))
         if aside:
-            said.append(f"{len(aside)} unreadable file(s) set aside in {REJECTED}/ deleted, received more than "
-                        f"{months} ago: " + ", ".join(aside))
+            said.append(f"{counted(len(aside), 'unreadable file')} set aside in {REJECTED}/ deleted, received "
+                        f"more than {months} ago: " + ", ".join(aside))
         audit.record(con, who, "erase_contact", subject="questions from the public",
                      detail="; ".join(said) + f" (PCCDASH_CONTACT_RETENTION_MONTHS is {retention_months()})")
     return found, aside
@@ -551,15 +552,16 @@ def fetch(con: duckdb.DuckDBPyConnection, who: Mapping, folder: str | os.PathLik
 def fetched_words(done: tuple[int, list[Due], list[str]]) -> str:
     """What `fetch` did, in a sentence for the page."""
     new, erased, deleted = done
-    said = f"{new} new question(s) from the public fetched from the inbox."
+    said = f"{counted(new, 'new question')} from the public fetched from the inbox."
     if erased:
-        said += (f" The names and contacts of {len(erased)} question(s) answered or rejected more than "
+        said += (f" The names and contacts of {counted(len(erased), 'question')} answered or rejected more than "
                  f"{retention_words()} ago were erased.")
     for due_ in erased:
         if due_.packs:
             said += " " + packs_words(due_.packs, f"the question from the public {due_.receipt}")
     if deleted:
-        said += f" {len(deleted)} unreadable file(s) set aside more than {retention_words()} ago were deleted."
+        said += (f" {counted(len(deleted), 'unreadable file')} set aside more than {retention_words()} ago "
+                 f"{'was' if len(deleted) == 1 else 'were'} deleted.")
     return said
 
 
@@ -642,7 +644,7 @@ def reapply(con: duckdb.DuckDBPyConnection, known: Mapping[str, dt.datetime],
                 again.append(ident)
         if again:
             audit.record(con, audit.system_actor("pccdash"), "erase_contact", subject="questions from the public",
-                         detail=f"the names and contacts of {len(again)} question(s) from the public erased again "
-                                "after a restore from a backup taken before they were erased: "
+                         detail=f"the names and contacts of {counted(len(again), 'question')} from the public "
+                                "erased again after a restore from a backup taken before they were erased: "
                                 + ", ".join(i[:8] for i in again))
     return [i[:8] for i in again]

@@ -22,6 +22,7 @@ import duckdb
 
 from .. import audit
 from ..access import require
+from ..catalogue import counted
 from ..errors import shown
 from ..inbox import LIMITS as INBOX_LIMITS
 from ..inbox import inbox_dir
@@ -168,11 +169,12 @@ def import_inbox(con: duckdb.DuckDBPyConnection, who: Mapping, folder: str | os.
                 "INSERT INTO public_submission (submission_id, received_at, body, name, contact, imported_at) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING submission_id",
                 [ident, received, body, name, contact, now]).fetchall())
-        detail = f"{new} new question(s) from the public imported from the inbox"
+        detail = f"{counted(new, 'new question')} from the public imported from the inbox"
         if len(rows) > new:
             detail += f"; {len(rows) - new} already imported"
         if set_aside:
-            detail += f"; {len(set_aside)} unreadable file(s) set aside in {REJECTED}/: {', '.join(set_aside)}"
+            detail += (f"; {counted(len(set_aside), 'unreadable file')} set aside in {REJECTED}/: "
+                       + ", ".join(set_aside))
         audit.record(con, who, "import_submissions", subject="the inbox", detail=detail)
     for path, _ in rows:
         move_to(path, IMPORTED)
