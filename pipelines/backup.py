@@ -54,6 +54,7 @@ from pathlib import Path
 import duckdb
 
 from . import __version__, faults, filestore, records, warehouse
+from .catalogue import counted
 from .errors import PccDashError, shown
 from .uk_time import uk_words
 
@@ -191,19 +192,23 @@ class Taken:
         set_aside = held.get("inbox_set_aside")
         said = [f'Backup written to "{self.path}" ({size}): the '
                 f"warehouse as it stood at {_when(m['taken_at'])} (schema version {m['schema_version']}), "
-                f"{held['files_loaded'] - held['police_uk_files']} return file(s) and {held['police_uk_files']} "
-                f"police.uk file(s) loaded, {held['snapshots']} published snapshot(s), "
-                f"{held['stored_files']} file(s) in the file store, {held['inbox']} question(s) from the public in the "
-                "inbox" + (f" (and {set_aside} unreadable file(s) set aside in its rejected/ folder)" if set_aside
-                           else "")
+                f"{counted(held['files_loaded'] - held['police_uk_files'], 'return file')} and "
+                f"{counted(held['police_uk_files'], 'police.uk file')} loaded, "
+                f"{counted(held['snapshots'], 'published snapshot')}, {counted(held['stored_files'], 'file')} in the "
+                f"file store, {counted(held['inbox'], 'question')} from the public in the inbox"
+                + (f" (and {counted(set_aside, 'unreadable file')} set aside in its rejected/ folder)" if set_aside
+                   else "")
                 + "".join(f", the office's {w} from \"{m['places'][k]}\"" for k, w in
                           (("reference", "reference files"), ("contracts", "contracts")) if m["places"].get(k))
                 + "."]
         outside = held.get("loaded_from_outside") or []
         if outside:
-            said.append(f"Note: {held['files_not_stored']} return file(s) loaded by an earlier version of pccdash "
-                        "are recorded by name, path and SHA-256 but were not kept by it; back up the folder(s) they "
-                        "were loaded from too: " + ", ".join(f'"{p}"' for p in outside) + ".")
+            one = held["files_not_stored"] == 1
+            said.append(f"Note: {counted(held['files_not_stored'], 'return file')} loaded by an earlier version of "
+                        f"pccdash {'is' if one else 'are'} recorded by name, path and SHA-256 but "
+                        f"{'was' if one else 'were'} not kept by it; back up the "
+                        f"{'folder' if len(outside) == 1 else 'folders'} {'it was' if one else 'they were'} "
+                        "loaded from too: " + ", ".join(f'"{p}"' for p in outside) + ".")
         return said
 
 
@@ -1092,9 +1097,10 @@ def _open_restored(db: Path, src: Path, manifest: dict, places: Places, aside: l
     in_force = pointer(places.published).get("version")
     said = [f'Restored the backup {detail} to "{db}" (schema version {version}'
             + (f", upgraded from {manifest['schema_version']}" if version != manifest["schema_version"] else "")
-            + f"): {figures} figures from {files} loaded file(s), {flags} flag(s), {meetings} meeting(s), "
-            f"{packs} briefing pack(s), {events} audit record(s) (this restore the latest); the readers' copy made.",
-            f'Published folder "{places.published}": {len(snapshots)} snapshot(s), '
+            + f"): {counted(figures, 'figure')} from {counted(files, 'loaded file')}, {counted(flags, 'flag')}, "
+            f"{counted(meetings, 'meeting')}, {counted(packs, 'briefing pack')}, {counted(events, 'audit record')} "
+            "(this restore the latest); the readers' copy made.",
+            f'Published folder "{places.published}": {counted(len(snapshots), "snapshot")}, '
             + (f"snapshot {in_force} in force." if in_force else "nothing in force."),
             f'File store "{filestore.folder(db)}" and inbox "{places.inbox}" restored.']
     if "reference" in parts:
@@ -1102,11 +1108,13 @@ def _open_restored(db: Path, src: Path, manifest: dict, places: Places, aside: l
     if "contracts" in parts:
         said.append(f'The office\'s data contracts restored to "{places.contracts}".')
     if again:
-        said.append(f"{len(again)} erasure(s) of a sender's name and contact made after this backup was taken were "
-                    f"made again ({', '.join(again)}): what the backup held of them is not restored.")
+        said.append(f"{counted(len(again), 'erasure')} of a sender's name and contact made after this backup was "
+                    f"taken {'was' if len(again) == 1 else 'were'} made again ({', '.join(again)}): what the backup "
+                    "held of them is not restored.")
     elif known:
-        said.append(f"The {len(known)} erasure(s) of senders' names and contacts on record were checked: none "
-                    "needed making again.")
+        said.append("The 1 erasure of a sender's name and contact on record was checked: it did not need making "
+                    "again." if len(known) == 1 else f"The {len(known):,} erasures of senders' names and contacts on "
+                    "record were checked: none needed making again.")
     if unknown:
         said.append(f"Warning: nothing here says which senders' names and contacts were erased after this backup was "
                     f'taken (there is no record of erasures at "{erasure.ledger_path(db)}", and no warehouse was '
@@ -1115,6 +1123,7 @@ def _open_restored(db: Path, src: Path, manifest: dict, places: Places, aside: l
                     '"pccdash inbox forget REFERENCE". (A copy of the record of erasures from the machine the '
                     "backup came from, put at that path before restoring, has the restore erase them again.)")
     if bad:
-        said.append("Warning: the warehouse records snapshot(s) the published folder does not hold as published: "
+        said.append(f"Warning: the warehouse records {'a snapshot' if len(bad) == 1 else 'snapshots'} the published "
+                    "folder does not hold as published: "
                     + ", ".join(bad) + ".")
     return aside + said
