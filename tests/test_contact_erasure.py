@@ -341,7 +341,7 @@ def test_retention_erases_a_year_after_the_answer_or_the_rejection_and_not_befor
         erased, _ = erasure.expire(con, ANALYST, today=last)
         assert sorted(d.receipt for d in erased) == sorted([first, rejected])
         [(detail,)] = con.execute("SELECT detail FROM audit_event WHERE action = 'erase_contact'").fetchall()
-    assert "kept 12 months after each was answered or rejected" in detail and first in detail
+    assert "kept 12 months after each was answered, withdrawn or rejected" in detail and first in detail
     assert NAME not in detail and "pat@example.org" not in detail
     assert row(wh, first)[1:3] == (None, None) and row(wh, rejected)[1:3] == (None, None)
     assert row(wh, second)[2] == PHONE  # still waiting to be read: kept

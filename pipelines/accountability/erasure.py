@@ -65,7 +65,7 @@ class NothingToErase(LoopError):
 
 
 def retention_months() -> int:
-    """How many months after a question was answered or rejected its sender's name and contact are kept."""
+    """How many months after a question was answered, withdrawn or rejected its sender's name and contact are kept."""
     return settings.get_int(RETENTION)
 
 
@@ -529,7 +529,8 @@ def expire(con: duckdb.DuckDBPyConnection, who: Mapping, folder: str | os.PathLi
         said = []
         if found:
             said.append(f"the names and contacts of {counted(len(found), 'question')} from the public erased, "
-                        f"kept {months} after each was answered or rejected: " + ", ".join(d.receipt for d in found))
+                        f"kept {months} after each was answered, withdrawn or rejected: "
+                        + ", ".join(d.receipt for d in found))
         if aside:
             said.append(f"{counted(len(aside), 'unreadable file')} set aside in {REJECTED}/ deleted, received "
                         f"more than {months} ago: " + ", ".join(aside))
@@ -554,8 +555,8 @@ def fetched_words(done: tuple[int, list[Due], list[str]]) -> str:
     new, erased, deleted = done
     said = f"{counted(new, 'new question')} from the public fetched from the inbox."
     if erased:
-        said += (f" The names and contacts of {counted(len(erased), 'question')} answered or rejected more than "
-                 f"{retention_words()} ago were erased.")
+        said += (f" The names and contacts of {counted(len(erased), 'question')} answered, withdrawn or rejected "
+                 f"more than {retention_words()} ago were erased.")
     for due_ in erased:
         if due_.packs:
             said += " " + packs_words(due_.packs, f"the question from the public {due_.receipt}")
