@@ -11,6 +11,9 @@ import signal
 
 POINTS = ("police_uk_records_unnumbered", "police_uk_records_committed", "ingest_before_commit", "ingest_after_commit",
           "read_copy_before_swap",
+          # the warehouse written anew into a fresh file (smaller blocks, its records moved apart, an erasure): the
+          # copy whole and made durable, before and after its rename over the warehouse
+          "compact_before_rename", "compact_after_rename",
           # publishing and withdrawing, in the order they are reached (withdrawal writes no snapshot)
           "publish_before_rename", "publish_after_rename", "publish_before_record", "publish_after_record",
           "publish_before_switch", "publish_after_switch",

@@ -28,6 +28,8 @@ from pathlib import Path
 
 import duckdb
 
+from . import faults
+
 ALIAS = "pccdash_records"
 TABLE = f"{ALIAS}.police_uk_record"
 _COMPACTING = ".compacting"
@@ -290,4 +292,6 @@ def _compact(con: duckdb.DuckDBPyConnection, warehouse: Path, target: Path) -> N
         con.execute("DETACH pccdash_compact")
     with open(target, "rb+") as fh:
         os.fsync(fh.fileno())
+    faults.point("compact_before_rename")
     os.replace(target, warehouse)
+    faults.point("compact_after_rename")

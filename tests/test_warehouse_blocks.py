@@ -5,10 +5,14 @@ write, losing nothing; the police.uk records keep DuckDB's own size in their fil
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
-from helpers import run_pccdash
+import pytest
+from helpers import ROOT, run_pccdash
 
 from pipelines import records, warehouse
 
@@ -102,3 +106,26 @@ def test_after_a_year_of_returns_and_publications_the_warehouse_and_every_snapsh
     for path in [office_year.db, warehouse.read_copy_path(office_year.db), *snapshots]:
         assert block_size(path) == records.WAREHOUSE_BLOCK_SIZE, path.name
     assert max(p.stat().st_size for p in snapshots) < 1024 * 1024  # 2.6 MiB and more each in DuckDB's own blocks
+
+
+@pytest.mark.parametrize("point", ["compact_before_rename", "compact_after_rename"])
+def test_a_process_killed_while_the_warehouse_is_written_anew_leaves_it_whole_and_the_next_command_finishes(
+        tmp_path, point):
+    db = loaded(tmp_path)
+    large_block_warehouse(db, tmp_path)
+    kept = contents(db)
+    child = "import sys\nfrom pipelines import warehouse\nwith warehouse.connect(sys.argv[1]):\n    pass\n"
+    killed = subprocess.run([sys.executable, "-c", child, str(db)], cwd=ROOT, capture_output=True, timeout=120,
+                            env={**os.environ, "PCCDASH_FAILPOINT": point})
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    # as before (the old file, in its old blocks) or after (the new one): whole, holding the same
+    assert block_size(db) == (DUCKDB_OWN if point == "compact_before_rename" else records.WAREHOUSE_BLOCK_SIZE)
+    assert contents(db) == kept
+
+    assert run_pccdash("files", "--db", db).returncode == 0  # the next command, a reader, reads it as it is
+    with warehouse.connect(db):  # the next write finishes it
+        pass
+    assert block_size(db) == records.WAREHOUSE_BLOCK_SIZE
+    assert contents(db) == kept
+    assert contents(warehouse.read_copy_path(db)) == kept
+    assert not list(tmp_path.glob("*.compacting"))
