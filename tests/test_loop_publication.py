@@ -893,6 +893,66 @@ def test_a_hidden_count_said_with_its_month_named_alone_is_tied_to_its_figure(db
             publish(con, PCC)
 
 
+def test_a_month_named_alone_is_the_last_of_that_name_before_the_day_said_not_every_years(db, tmp_path, monkeypatch):
+    """An answer to "Why did CSE arrests in Rotherham fall in July?", put at the Board of August 2026, says "Two
+    officers left the team; the force is recruiting.": its reader takes "July" as July 2026, never July 2014.
+    Regression: a month named without a year was every year's month of that name, so the "two" was tied to the force's
+    grooming arrests of July 2014 (2, a small count of a month not published) and publishing was refused. An answer
+    naming July 2014 plainly still ties it."""
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
+    rows = {("2014-07", "cse_arrests"): (6, 7, 8, 9), ("2014-07", "grooming_arrests"): (1, 1, 0, 0),
+            ("2026-07", "cse_arrests"): (16, 17, 18, 19), ("2026-07", "grooming_arrests"): (11, 12, 13, 14)}
+    text = HEADER + "".join(f"{p},{d},{m},{v}\n" for (p, m), vs in rows.items()
+                            for d, v in zip(DISTRICTS, vs, strict=True))
+    with warehouse.connect(db) as con:
+        assert ingest(con, [write_csv(tmp_path / "r.csv", text)]).ok
+        approve(con, ["2026-07"], PCC)  # July 2014 is not published: its small counts are hidden whenever it is
+        board = add_meeting(con, PCC, held_on="2026-08-20").meeting_id
+        asked = ask(con, PCC, board, "Why did CSE arrests in Rotherham fall in July?")
+        said = record_answer(con, PCC, asked, body="Two officers left the team; the force is recruiting.",
+                             answered_by="ACC Jones", answered_on="2026-08-27")
+        release(con, PCC, "answer", said)
+        preview = preview_publication(con)
+        assert preview.problem is None, preview.problem
+        plain = record_answer(con, PCC, asked, body="Two arrests were made in July 2014; the force is recruiting.",
+                              answered_by="ACC Jones", answered_on="2026-08-28")
+        approval = release(con, PCC, "answer", plain)
+        with pytest.raises(NothingToPublish, match="quotes 2, a small count of a month not published, hidden whenever "
+                                                   "its month is published, for Grooming arrests for South Yorkshire "
+                                                   "in July 2014"):
+            publish(con, PCC)
+        unrelease(con, PCC, approval, reason="It quotes a small count.")
+        publish(con, PCC)
+    assert "Two officers left the team; the force is recruiting." in every_text(public_side.current_snapshot())
+
+
+def test_a_month_named_alone_is_read_by_the_day_the_text_was_said():
+    """"In July", said on 20 August 2026, is July 2026; said on 2 July 2026, before that July is over, it may be July
+    2025 too; a year named in the text is that year's July; with no day to read it by, every year's July, as before."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from pipelines.accountability.release import quoted_hidden_figures
+    from pipelines.publish.snapshot import HIDDEN_COLUMNS
+
+    hidden = pd.DataFrame([("grooming_arrests", "South Yorkshire", p, "month", 2, "", "", "")
+                           for p in ("2014-07", "2025-07", "2026-07")], columns=HIDDEN_COLUMNS)
+
+    def tied(text, *days):
+        return sorted(q.figure[-9:] for q in quoted_hidden_figures(text, hidden, days=days) if q.tied)
+
+    text = "The force made two grooming arrests in July."
+    assert tied(text, dt.date(2026, 8, 20)) == ["July 2026"]
+    assert tied(text, dt.date(2027, 3, 1)) == ["July 2026"]
+    assert tied(text, dt.date(2026, 7, 2)) == ["July 2025", "July 2026"]
+    assert tied(text, dt.date(2014, 8, 20), dt.date(2026, 8, 20)) == ["July 2014", "July 2026"]  # each day's
+    assert tied(text) == ["July 2014", "July 2025", "July 2026"]
+    assert tied("The force made two grooming arrests in July; in 2014 it made more.", dt.date(2026, 8, 20)) == [
+        "July 2014"]
+    assert tied("The force made two grooming arrests in July 2014.", dt.date(2026, 8, 20)) == ["July 2014"]
+
+
 def test_the_publishing_page_lists_the_approvals_latest_first_and_counts_them(loop, monkeypatch):
     """Regression: after two years of Boards the Approve and publish page listed two dozen approvals of the
     accountability record from the first ever given, the one just approved at the foot of the page."""

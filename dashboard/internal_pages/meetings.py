@@ -16,6 +16,7 @@ from pipelines.accountability.release import (
     record_text,
     release,
     release_form_defaults,
+    said_on,
     whole_numbers,
 )
 from pipelines.briefing.archive import archived
@@ -270,7 +271,7 @@ def _approval(kind: str, item_id: int, what: str) -> None:
             st.caption(f"Approved for publication (approval {form.current}); approving again replaces it.")
         st.markdown("**What the public record would say**\n\n" + _public_lines(form.record))
         warning = " ".join(w for w in (form.warning, hidden is not None and hidden_number_warnings(
-            None, record_text(form.record), hidden)) if w)
+            None, record_text(form.record), hidden, said_on(form.record))) if w)
         if warning:
             st.warning(warning, icon=":material/warning:")
         edited = st.text_area(form.editable_label, value=form.editable, key=f"release_{kind}_{item_id}",

@@ -305,24 +305,49 @@ def _month_forms(ym: str) -> list[str]:
     return [f"{name} {ym[:4]}", f"{name[:3]} {ym[:4]}", ym]
 
 
-def _bare_month_named(text: str, ym: str) -> bool:
+# the days a public record's texts were said on, by which a month named without a year is read
+_SAID_ON = ("meeting_date", "answered_on", "decided_on", "given_meeting_date", "judged_on")
+
+
+def said_on(record: Mapping) -> tuple[dt.date, ...]:
+    """The days a public record's texts were said on: the meeting's a question was put at, the day an answer was
+    given or a decision taken (and the meeting's it was given or taken at), the day a status was judged."""
+    days = (uk_day(record.get(k)) if record.get(k) else None for k in _SAID_ON)
+    return tuple(sorted({d for d in days if d is not None}))
+
+
+def _months_called(month: int, day: dt.date) -> set[str]:
+    """The months "YYYY-MM" a text said on `day` means by the month's name alone: the last month of that name to begin
+    on or before the day, and, when the day falls in that month (not over yet), the one a year before too."""
+    year = day.year if month <= day.month else day.year - 1
+    named = {f"{year:04d}-{month:02d}"}
+    if month == day.month:
+        named.add(f"{year - 1:04d}-{month:02d}")
+    return named
+
+
+def _bare_month_named(text: str, ym: str, days: tuple[dt.date, ...] = ()) -> bool:
     """Whether the text names the month "YYYY-MM" by its name alone ("charged in April", said at the May Board): the
-    month of that name in a year the text names elsewhere, or in any year when it names none. Written with a capital,
+    month of that name in a year the text names elsewhere; when it names none, the month of that name a reader takes it
+    for on the days it was said (`days`: `_months_called`), or any year's when no day is known. Written with a capital,
     as a month is ("may" is not May)."""
     name = MONTHS[int(ym[5:7]) - 1]
     if not re.search(rf"(?<![\w]){name}(?!\s+\d{{4}})(?![\w])", text):
         return False
     years = set(re.findall(r"(?<![\d/-])(?:19|20)\d{2}(?![\d/-])", text))
-    return not years or ym[:4] in years
+    if years:
+        return ym[:4] in years
+    return not days or any(ym in _months_called(int(ym[5:7]), d) for d in days)
 
 
-def _period_named(text: str, period: str, period_type: str) -> bool:
+def _period_named(text: str, period: str, period_type: str, days: tuple[dt.date, ...] = ()) -> bool:
     """Whether the text names the period as the figures and the pages write it: "July 2015", "Jul 2015" or
-    "2015-07"; "Q1 2015/16" or "April to June 2015"; "2015/16" or "2015-16"; "12 months to July 2015"."""
+    "2015-07"; "Q1 2015/16" or "April to June 2015"; "2015/16" or "2015-16"; "12 months to July 2015"; a month by
+    its name alone as read on the days the text was said (`_bare_month_named`)."""
     from ..public import ROLLING_PREFIX
 
     period = str(period)
-    if period_type == "month" and _bare_month_named(text, period):
+    if period_type == "month" and _bare_month_named(text, period, days):
         return True
     if period_type == "month":
         forms = _month_forms(period)
@@ -381,7 +406,8 @@ def _when(period: str, period_type: str) -> str:
     return f"in {period}"
 
 
-def quoted_hidden_figures(text: object, hidden: pd.DataFrame, context: str | None = None) -> list[Quoted]:
+def quoted_hidden_figures(text: object, hidden: pd.DataFrame, context: str | None = None,
+                          days: tuple[dt.date, ...] = ()) -> list[Quoted]:
     """The whole numbers in a text that are the value of a count the publication hides (`hidden`: measure, area,
     period, period_type, value, and for a breakdown's category its dimension, category and label), each with the
     figure in words and whether the text ties the number to it.
@@ -392,7 +418,9 @@ def quoted_hidden_figures(text: object, hidden: pd.DataFrame, context: str | Non
     merely equal to a hidden value ("3 meetings", a figure of another month) is said as a warning naming the figure,
     for the person approving to judge: refusing every number that happens to equal one of the many small counts hidden
     would refuse ordinary sentences. `context`: the whole text the public reads with it (an answer beside its
-    question), where the area, period and measure may be named; the text itself when not given."""
+    question), where the area, period and measure may be named; the text itself when not given. `days`: the days the
+    text was said on (`said_on`), by which a month named without a year is read: "in July" said at the Board of August
+    2026 is July 2026, not July 2014; any year's July when no day is given."""
     from ..catalogue import catalogue, force
 
     written = str(text or "")
@@ -413,7 +441,8 @@ def quoted_hidden_figures(text: object, hidden: pd.DataFrame, context: str | Non
         label = str(r.label or "") if isinstance(r.label, str) else ""
         what = f"{measure.short_name}, {label}," if label else measure.short_name
         figure = f"{what} for {r.area} {_when(r.period, r.period_type)}"
-        tied = (_area_named(said, r.area, whole, names, districts) and _period_named(said, r.period, r.period_type)
+        tied = (_area_named(said, r.area, whole, names, districts)
+                and _period_named(said, r.period, r.period_type, days)
                 and (bool(_words_pattern(label).search(said)) if label else _measure_named(said, measure.short_name)))
         key = (int(r.value), figure)
         if key not in found or tied:
@@ -422,20 +451,21 @@ def quoted_hidden_figures(text: object, hidden: pd.DataFrame, context: str | Non
 
 
 def hidden_number_warnings(con: duckdb.DuckDBPyConnection, text: object,
-                           hidden: pd.DataFrame | None = None) -> str | None:
+                           hidden: pd.DataFrame | None = None, days: tuple[dt.date, ...] = ()) -> str | None:
     """A sentence when the text holds a whole number that is the value of a count the next publication hides (a
     district's or the force's month, quarter, financial year or 12 months, or a breakdown's category), naming the
     figure; None when it holds none. `hidden`: the hidden counts with their values (`snapshot.hidden_figures`,
     worked out from `con` when not given). A question drafted from the figures quotes them as they are, and a figure
     hidden to protect a small count elsewhere may be above the threshold, where `small_number_warnings` says nothing:
-    published in the text, it would be recovered. One the text ties to its figure stops the publication."""
+    published in the text, it would be recovered. One the text ties to its figure stops the publication. `days`: the
+    days the text was said on (`quoted_hidden_figures`)."""
     if hidden is None:
         if not whole_numbers(text):
             return None
         from ..publish.snapshot import hidden_figures
 
         hidden = hidden_figures(con)
-    found = quoted_hidden_figures(text, hidden)
+    found = quoted_hidden_figures(text, hidden, days=days)
     if not found:
         return None
     listed_ = "; ".join(f"{q.number} ({q.figure})" for q in found[:3]) + ("; and more" if len(found) > 3 else "")
@@ -469,12 +499,14 @@ def personal_data_warnings(text: object) -> str | None:
             "a child above all, before it is put or published.")
 
 
-def text_warnings(con: duckdb.DuckDBPyConnection, text: object, *, quoted_hidden: bool = True) -> str | None:
+def text_warnings(con: duckdb.DuckDBPyConnection, text: object, *, quoted_hidden: bool = True,
+                  days: tuple[dt.date, ...] = ()) -> str | None:
     """What to point out in a text before it is approved for publication: what may identify someone, its small
     numbers and (with `quoted_hidden`) the hidden figures it quotes (`personal_data_warnings`,
-    `small_number_warnings`, `hidden_number_warnings`); None when nothing."""
+    `small_number_warnings`, `hidden_number_warnings`, which reads a month named alone by `days`); None when
+    nothing."""
     return " ".join(w for w in (personal_data_warnings(text), small_number_warnings(text),
-                                hidden_number_warnings(con, text) if quoted_hidden else None) if w) or None
+                                hidden_number_warnings(con, text, days=days) if quoted_hidden else None) if w) or None
 
 
 @dataclass(frozen=True)
@@ -506,7 +538,7 @@ def release_form_defaults(con: duckdb.DuckDBPyConnection, kind: str, item_id: ob
     labels = {"question": "The question as published", "answer": "The answer as published",
               "decision": "The rationale as published", "recommendation": "The evidence as published"}
     return ReleaseForm(kind, str(_number(item_id, kind)), record, record.get(EDITABLE[kind]) or "", labels[kind],
-                       text_warnings(con, record_text(record), quoted_hidden=quoted_hidden),
+                       text_warnings(con, record_text(record), quoted_hidden=quoted_hidden, days=said_on(record)),
                        current)
 
 

@@ -39,6 +39,7 @@ from ..accountability.release import (
     public_texts,
     quoted_hidden_figures,
     released,
+    said_on,
 )
 from ..catalogue import catalogue, dimensions, district_now, force, held_as_one_district, listed
 from ..contracts.contract import ContractError, load_contract
@@ -1146,8 +1147,9 @@ def _quoted_in_approvals(approvals: list[Release], hidden: pd.DataFrame) -> list
     for item in approvals:
         texts = public_texts(item.record)
         whole = "\n".join(t for _, t in texts)  # an answer is read beside its question: either may name the figure
+        # a month named alone ("in July") is read by the days the record says it was said on
         for key, text in texts:
-            out += [(item, key, q) for q in quoted_hidden_figures(text, hidden, whole)]
+            out += [(item, key, q) for q in quoted_hidden_figures(text, hidden, whole, said_on(item.record))]
     return out
 
 
