@@ -953,6 +953,79 @@ def test_a_month_named_alone_is_read_by_the_day_the_text_was_said():
     assert tied("The force made two grooming arrests in July 2014.", dt.date(2026, 8, 20)) == ["July 2014"]
 
 
+def test_a_number_said_of_something_no_figure_counts_is_not_tied_to_a_hidden_figure(db, tmp_path, monkeypatch):
+    """Asked why grooming arrests in Rotherham fell, the force answers "Two operations closed in June 2026.": the "two"
+    counts operations, not arrests, and gives no figure away. Regression: it named Rotherham, June 2026 and (in the
+    question) arrests, so it was tied to Rotherham's hidden grooming arrests of June 2026 (2) and `pccdash publish`
+    refused. It is still pointed out as a number equal to a hidden figure; said of arrests, it still refuses."""
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
+    rows = {"cse_arrests": (16, 17, 18, 19), "grooming_arrests": (11, 12, 2, 14)}
+    text = HEADER + "".join(f"2026-06,{d},{m},{v}\n" for m, vs in rows.items()
+                            for d, v in zip(DISTRICTS, vs, strict=True))
+    with warehouse.connect(db) as con:
+        assert ingest(con, [write_csv(tmp_path / "r.csv", text)]).ok
+        approve(con, ["2026-06"], PCC)
+        board = add_meeting(con, PCC, held_on="2026-07-16").meeting_id
+        asked = ask(con, PCC, board, "Why did grooming arrests in Rotherham fall?")
+        said = record_answer(con, PCC, asked, body="Two operations closed in June 2026.", answered_by="ACC Jones",
+                             answered_on="2026-07-20")
+        warning = release_form_defaults(con, "answer", said).warning
+        assert warning and "mentions a number equal to a figure the next publication hides" in warning, warning
+        assert "2 (Grooming arrests for Rotherham in June 2026)" in warning and "publishing is refused" not in \
+            warning, warning
+        release(con, PCC, "answer", said)
+        preview = preview_publication(con)
+        assert preview.problem is None, preview.problem
+        assert any(line.startswith("Check:") and "mentions 2" in line for line in preview.summary), preview.summary
+        plain = record_answer(con, PCC, asked, body="Two arrests were made in June 2026.", answered_by="ACC Jones",
+                              answered_on="2026-07-21")
+        assert "publishing is refused" in release_form_defaults(con, "answer", plain).warning
+        approval = release(con, PCC, "answer", plain)
+        with pytest.raises(NothingToPublish, match="quotes 2, the figure this publication hides for Grooming arrests "
+                                                   "for Rotherham in June 2026"):
+            publish(con, PCC)
+        unrelease(con, PCC, approval, reason="It quotes a hidden figure.")
+        publish(con, PCC)
+    assert "Two operations closed in June 2026." in every_text(public_side.current_snapshot())
+
+
+def test_a_number_is_not_the_figure_only_where_the_text_plainly_counts_something_else_by_it():
+    """A number followed by a plural that is not what the figure counts, its clause naming no measure, counts that
+    ("two operations", "two officers" beside arrests); counted in the figure's words, or in words for people or
+    cases, or with its measure's verb after it, or followed by anything else, it may be the figure and stays tied."""
+    import pandas as pd
+
+    from pipelines.accountability.release import quoted_hidden_figures
+    from pipelines.publish.snapshot import HIDDEN_COLUMNS
+
+    hidden = pd.DataFrame([
+        ("grooming_arrests", "Rotherham", "2026-06", "month", 2, "", "", ""),
+        ("officers_trained", "Rotherham", "2026-06", "month", 2, "", "", ""),
+        ("cse_suspects_identified", "South Yorkshire", "2023/24", "financial_year", 9, "suspect_ethnicity",
+         "pakistani", "Pakistani")], columns=HIDDEN_COLUMNS)
+
+    def tied(text, context=None):
+        return sorted(q.figure.split(" for ")[0] for q in quoted_hidden_figures(text, hidden, context) if q.tied)
+
+    question = "Why did grooming arrests and officers trained in Rotherham fall in June 2026?"
+    assert tied("Two operations closed in June 2026.", question) == []
+    assert tied("Two operations closed in June 2026 and the team was moved.", question) == []
+    assert tied("Arrests fell because two operations closed in June 2026.", question) == []
+    assert tied("Two officers left the team in June 2026.", question) == ["Officers trained"]  # officers: its word
+    for text in ("Two arrests were made in June 2026.", "Two grooming arrests in June 2026.",
+                 "Grooming arrests were two in June 2026.", "Two people were arrested in June 2026.",
+                 "Two offenders were arrested in June 2026.", "Two men were arrested in June 2026.",
+                 "Two abusers were arrested in June 2026.", "Two new arrests were made in June 2026.",
+                 "Two operations closed in June 2026; two were arrested.", "Two in June 2026.",
+                 "The force made grooming arrests of two drivers in June 2026.",
+                 "The force arrested two drivers in June 2026.", "Two brothers were held in June 2026."):
+        assert "Grooming arrests" in tied(text, question), text
+    assert tied("9 Pakistani suspects were identified in 2023/24.") == ["CSE suspects identified, Pakistani,"]
+    assert tied("9 of the suspects identified in 2023/24 were Pakistani.") == ["CSE suspects identified, Pakistani,"]
+    assert tied("9 operations closed in 2023/24; most suspects identified were Pakistani.") == []
+    assert tied("9 operations found suspects in 2023/24; most were Pakistani.") != [], "its clause names suspects"
+
+
 def test_the_publishing_page_lists_the_approvals_latest_first_and_counts_them(loop, monkeypatch):
     """Regression: after two years of Boards the Approve and publish page listed two dozen approvals of the
     accountability record from the first ever given, the one just approved at the foot of the page."""

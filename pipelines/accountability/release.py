@@ -393,6 +393,71 @@ def _measure_named(text: str, short_name: str) -> bool:
     return any(re.search(rf"(?i)(?<![\w]){form}(?![\w])", text) for form in forms)
 
 
+# Who and what the figures count, however a text says it: a number said of one of these may be any figure's
+_COUNTED = frozenset("""person people child kid girl boy man men woman women adult youth youngster teenager teen
+    juvenile minor young lad lass pupil student resident national citizen member relative sibling brother sister son
+    daughter parent father mother partner friend family household
+    offender suspect abuser groomer predator accused defendant perpetrator detainee prisoner victim survivor individual
+    male female other case offence offense crime incident investigation referral report allegation arrest charge
+    caution outcome notice order warning summons detention time occasion instance episode event""".split())
+# words ending in "s" that are not the plural of a thing counted
+_NOT_PLURAL = frozenset("this thus plus less across towards afterwards perhaps always sometimes besides unless whereas "
+                        "does goes hers ours yours theirs".split())
+_CLAUSE_END = re.compile(r"[.;:?!,()\n]")
+
+
+def _singulars(word: str) -> set[str]:
+    w = word.lower()
+    out = {w}
+    if w.endswith("s"):
+        out.add(w[:-1])
+    if w.endswith("es"):
+        out.add(w[:-2])
+    if w.endswith("ies"):
+        out.add(w[:-3] + "y")
+    return out
+
+
+def _figure_words(short_name: str, long_name: str, aliases: tuple[str, ...], unit: str, label: str) -> set[str]:
+    """The words, singular, a text may count a figure's people or things by: its measure's names and unit, its
+    category's label, and who and what any figure counts (`_COUNTED`)."""
+    words = set(_COUNTED)
+    for name in (short_name, long_name, *aliases, unit, label):
+        for w in re.findall(r"[A-Za-z]+", str(name or "")):
+            words |= _singulars(w)
+    return words
+
+
+def _counts_something_else(written: str, number: int, counted: set[str], short_name: str, label: str) -> bool:
+    """Whether every time the text says `number` it counts something a figure does not: the number is followed by a
+    plural that is none of the figure's words (`counted`: "two operations", "three officers" beside arrests), and
+    neither the rest of its clause nor the two words before it name the measure or the category ("two operations
+    closed", but not "two abusers were arrested" or "arrests of two drivers"). A number counted in the figure's
+    words, or followed by anything else ("2 in June", "two new arrests"), may be the figure."""
+    said = False
+    for pattern in (_WHOLE, _WORDED):
+        for m in pattern.finditer(written):
+            value = m.group(1)
+            if (int(value) if value.isdigit() and len(value) < 7 else _NUMBER_WORDS.get(value.lower())) != number:
+                continue
+            if _DURATION.match(written, m.end()):
+                continue  # a length of time, not the number the text is checked for
+            said = True
+            after = re.match(r"\s+([A-Za-z][A-Za-z'’-]*)", written[m.end():])
+            noun = after.group(1) if after else ""
+            plural = (len(noun) >= 4 and noun.lower().endswith("s") and not noun.lower().endswith(("ss", "us", "is"))
+                      and noun.lower() not in _NOT_PLURAL and "'" not in noun and "’" not in noun)
+            if not plural or _singulars(noun) & counted:
+                return False
+            rest = written[m.end() + after.end():]
+            clause = rest[:end.start()] if (end := _CLAUSE_END.search(rest)) else rest
+            before = _CLAUSE_END.split(written[:m.start()])[-1].split()[-2:]
+            for near in (clause, " ".join(before)):
+                if _measure_named(near, short_name) or (label and _words_pattern(label).search(near)):
+                    return False
+    return said
+
+
 def _when(period: str, period_type: str) -> str:
     from ..public import ROLLING_PREFIX, month_text
 
@@ -420,7 +485,8 @@ def quoted_hidden_figures(text: object, hidden: pd.DataFrame, context: str | Non
     would refuse ordinary sentences. `context`: the whole text the public reads with it (an answer beside its
     question), where the area, period and measure may be named; the text itself when not given. `days`: the days the
     text was said on (`said_on`), by which a month named without a year is read: "in July" said at the Board of August
-    2026 is July 2026, not July 2014; any year's July when no day is given."""
+    2026 is July 2026, not July 2014; any year's July when no day is given. A number the text says only of something
+    a figure does not count ("two operations closed", `_counts_something_else`) is not tied to it."""
     from ..catalogue import catalogue, force
 
     written = str(text or "")
@@ -433,6 +499,16 @@ def quoted_hidden_figures(text: object, hidden: pd.DataFrame, context: str | Non
     whole, districts = f.force_short_name, tuple(f.districts)
     names = (f.force_short_name, f.force_name)
     found: dict[tuple, Quoted] = {}
+    other: dict[tuple, bool] = {}
+
+    def _other_thing(number: int, measure, label: str) -> bool:
+        key = (number, measure.id, label)
+        if key not in other:
+            other[key] = _counts_something_else(written, number, _figure_words(
+                measure.short_name, measure.name, tuple(measure.aliases), measure.unit, label), measure.short_name,
+                label)
+        return other[key]
+
     rows = hidden[hidden["value"].isin(numbers)]
     for r in rows.itertuples():
         measure = known.get(r.measure)
@@ -443,7 +519,8 @@ def quoted_hidden_figures(text: object, hidden: pd.DataFrame, context: str | Non
         figure = f"{what} for {r.area} {_when(r.period, r.period_type)}"
         tied = (_area_named(said, r.area, whole, names, districts)
                 and _period_named(said, r.period, r.period_type, days)
-                and (bool(_words_pattern(label).search(said)) if label else _measure_named(said, measure.short_name)))
+                and (bool(_words_pattern(label).search(said)) if label else _measure_named(said, measure.short_name))
+                and not _other_thing(int(r.value), measure, label))
         key = (int(r.value), figure)
         if key not in found or tied:
             found[key] = Quoted(int(r.value), figure, tied)
