@@ -491,8 +491,11 @@ def test_a_hidden_count_written_in_words_is_pointed_out_and_stops_the_publicatio
         assert "3 (CSE arrests for Barnsley in July 2015)" in warning and "publishing is refused" in warning, warning
         approval = release(con, PCC, "answer", answer)
         preview = preview_publication(con)
-        assert preview.problem and f"(approval {approval}, answer {answer}) quotes 3" in preview.problem, \
-            preview.problem
+        # the number as the answer writes it, for the office to find: "3" is nowhere in its text
+        assert preview.problem and (
+            f"(approval {approval}, answer {answer}) quotes 3 (written “three”), the figure this publication hides for "
+            "CSE arrests for Barnsley in July 2015, and its record names that figure's area, period and measure: "
+            "published in its text") in preview.problem, preview.problem
         with pytest.raises(NothingToPublish, match="quotes 3"):
             publish(con, PCC)
         # "no one", "the one", a length of time and a number bigger than any small count are not such counts
@@ -546,8 +549,9 @@ def test_a_text_quoting_a_hidden_quarter_is_pointed_out_and_stops_the_publicatio
         preview = preview_publication(con)
         assert preview.problem == (
             f"Nothing can be published: the question approved for publication (approval {approval}, question "
-            f"{quoting}) quotes 66, the figure this publication hides for CSE arrests for Doncaster in Q1 2015/16: "
-            "published in its text, the hidden figure would be published with it. To publish, approve it again with "
+            f"{quoting}) quotes 66, the figure this publication hides for CSE arrests for Doncaster in Q1 2015/16, and "
+            "its record names that figure's area, period and measure: published in its text, the hidden figure would "
+            "be published with it. To publish, approve it again with "
             f'the text to publish without it ("pccdash release question {quoting} --text TEXT", or its approval form '
             f'on the Meetings page) or withdraw its approval ("pccdash unrelease {approval} --reason TEXT"), then '
             "publish again."), preview.problem
@@ -917,7 +921,8 @@ def test_a_month_named_alone_is_the_last_of_that_name_before_the_day_said_not_ev
         plain = record_answer(con, PCC, asked, body="Two arrests were made in July 2014; the force is recruiting.",
                               answered_by="ACC Jones", answered_on="2026-08-28")
         approval = release(con, PCC, "answer", plain)
-        with pytest.raises(NothingToPublish, match="quotes 2, a small count of a month not published, hidden whenever "
+        with pytest.raises(NothingToPublish, match="quotes 2 \\(written “Two”\\), a small count of a month not "
+                                                   "published, hidden whenever "
                                                    "its month is published, for Grooming arrests for South Yorkshire "
                                                    "in July 2014"):
             publish(con, PCC)
@@ -981,7 +986,8 @@ def test_a_number_said_of_something_no_figure_counts_is_not_tied_to_a_hidden_fig
                               answered_on="2026-07-21")
         assert "publishing is refused" in release_form_defaults(con, "answer", plain).warning
         approval = release(con, PCC, "answer", plain)
-        with pytest.raises(NothingToPublish, match="quotes 2, the figure this publication hides for Grooming arrests "
+        with pytest.raises(NothingToPublish, match="quotes 2 \\(written “Two”\\), the figure this publication hides "
+                                                   "for Grooming arrests "
                                                    "for Rotherham in June 2026"):
             publish(con, PCC)
         unrelease(con, PCC, approval, reason="It quotes a hidden figure.")

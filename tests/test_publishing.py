@@ -1257,6 +1257,8 @@ def test_a_reason_that_quotes_a_figure_the_publication_hides_refuses_it(loaded, 
             publish(con, PCC)
         said = str(refused.value)
         assert "the reason given with the approval of August 2015 quotes 3" in said, said
+        assert ("quotes 3, the figure this publication hides for CSE arrests for Doncaster in August 2015, and names "
+                "that figure's area, period and measure") in said, said
         assert 'pccdash approve 2015-08 --reason TEXT' in said
         assert public.read("SELECT count(*) FROM revision").iloc[0, 0] == 0
         approve(con, ["2015-08"], PCC, reason="Doncaster's figure was sent twice.")  # approved as it stands

@@ -293,6 +293,13 @@ class Quoted:
     number: int
     figure: str    # the figure in words: "CSE arrests for Doncaster in July 2015"
     tied: bool     # the text names the figure's area, period and measure (or category) beside the number
+    written: str = ""  # the number as the text writes it ("Two"), when not in digits
+
+    @property
+    def said(self) -> str:
+        """The number, and how the text writes it when not in digits: "2 (written “Two”)", for the office to find."""
+        return f"{self.number} (written “{self.written}”)" if self.written and not self.written.isdigit() else \
+            str(self.number)
 
 
 def _words_pattern(phrase: str) -> re.Pattern:
@@ -490,7 +497,8 @@ def quoted_hidden_figures(text: object, hidden: pd.DataFrame, context: str | Non
     from ..catalogue import catalogue, force
 
     written = str(text or "")
-    numbers = [n for n, _ in whole_numbers(written)]
+    as_written = dict(whole_numbers(written))
+    numbers = list(as_written)
     if not numbers or hidden is None or hidden.empty:
         return []
     said = str(text) if context is None else f"{text}\n{context}"
@@ -523,7 +531,7 @@ def quoted_hidden_figures(text: object, hidden: pd.DataFrame, context: str | Non
                 and not _other_thing(int(r.value), measure, label))
         key = (int(r.value), figure)
         if key not in found or tied:
-            found[key] = Quoted(int(r.value), figure, tied)
+            found[key] = Quoted(int(r.value), figure, tied, as_written.get(int(r.value), ""))
     return sorted(found.values(), key=lambda q: (not q.tied, q.number, q.figure))
 
 

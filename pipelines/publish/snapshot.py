@@ -1198,8 +1198,9 @@ def _quote_refusal(item: Release, where: str, q: Quoted, *, unpublished: bool = 
         said = "quotes"
     hides = ("a small count of a month not published, hidden whenever its month is published," if unpublished
              else "the figure this publication hides")
-    return (f"{_item_words(item)} {said} {q.number}, {hides} for {q.figure}: published in its text, the hidden figure "
-            f"would be published with it. To publish, {edit} or {unrelease}, then publish again.")
+    return (f"{_item_words(item)} {said} {q.said}, {hides} for {q.figure}, and its record names that figure's area, "
+            "period and measure: published in its text, the hidden figure would be published with it. To publish, "
+            f"{edit} or {unrelease}, then publish again.")
 
 
 def _quote_notes(quotes: list[tuple[Release, str, Quoted]]) -> list[str]:
@@ -1653,7 +1654,8 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
         hides = ("a small count of a month not published, hidden whenever its month is published,"
                  if unpublished_count else "the figure this publication hides")
         preview.problem = (f"Nothing can be published: the reason given with the approval of {month_text(month)} "
-                           f"quotes {q.number}, {hides} for {q.figure}: published beside the figures it revises, "
+                           f"quotes {q.said}, {hides} for {q.figure}, and names that figure's area, period and "
+                           "measure: published beside the figures it revises, "
                            "the hidden figure would be published with it. To publish, approve the month again with "
                            f'a reason that leaves it out ("pccdash approve {month} --reason TEXT", or the Approve '
                            "and publish page), then publish again.")
