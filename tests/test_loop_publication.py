@@ -773,6 +773,7 @@ def test_a_number_is_tied_to_a_hidden_figure_only_where_the_text_names_its_area_
     assert said("Grooming arrests in Sheffield reached 76 in 2015-16.")[0][2] is False, "a district, not the force"
     assert said("9 of the suspects identified in 2023/24 were Pakistani.") == [
         (9, "CSE suspects identified, Pakistani, for South Yorkshire in the financial year 2023/24", True)]
+    assert said("9 Pakistanis were among the suspects identified in 2023/24.")[0][2] is True, "the label's plural"
     assert said("The Board met 9 times in 2023/24.")[0][2] is False
     assert said("Referrals rose by 9.5% and 22.1 a month; 76% were seen.") == []
 

@@ -307,6 +307,13 @@ def _words_pattern(phrase: str) -> re.Pattern:
     return re.compile(r"(?<![\w])" + r"\s+".join(re.escape(w) for w in phrase.split()) + r"(?![\w])", re.IGNORECASE)
 
 
+def _label_pattern(label: str) -> re.Pattern:
+    """A breakdown category's label as whole words, its last word in the singular or the plural ("Pakistani",
+    "Pakistanis"; "White British"): a text counts people of a category by either."""
+    words = [re.escape(w) for w in label.split()]
+    return re.compile(r"(?<![\w])" + r"\s+".join(words) + r"(?:e?s)?(?![\w])", re.IGNORECASE)
+
+
 def _month_forms(ym: str) -> list[str]:
     name = MONTHS[int(ym[5:7]) - 1]
     return [f"{name} {ym[:4]}", f"{name[:3]} {ym[:4]}", ym]
@@ -460,7 +467,7 @@ def _counts_something_else(written: str, number: int, counted: set[str], short_n
             clause = rest[:end.start()] if (end := _CLAUSE_END.search(rest)) else rest
             before = _CLAUSE_END.split(written[:m.start()])[-1].split()[-2:]
             for near in (clause, " ".join(before)):
-                if _measure_named(near, short_name) or (label and _words_pattern(label).search(near)):
+                if _measure_named(near, short_name) or (label and _label_pattern(label).search(near)):
                     return False
     return said
 
@@ -527,7 +534,7 @@ def quoted_hidden_figures(text: object, hidden: pd.DataFrame, context: str | Non
         figure = f"{what} for {r.area} {_when(r.period, r.period_type)}"
         tied = (_area_named(said, r.area, whole, names, districts)
                 and _period_named(said, r.period, r.period_type, days)
-                and (bool(_words_pattern(label).search(said)) if label else _measure_named(said, measure.short_name))
+                and (bool(_label_pattern(label).search(said)) if label else _measure_named(said, measure.short_name))
                 and not _other_thing(int(r.value), measure, label))
         key = (int(r.value), figure)
         if key not in found or tied:
