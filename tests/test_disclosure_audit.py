@@ -264,7 +264,8 @@ def test_a_publication_whose_suppression_leaves_a_figure_recoverable_is_refused(
     with warehouse.connect(db) as con:
         preview = preview_publication(con)
         assert not preview.audit.passed
-        assert "Nothing can be published: the disclosure check found 1 hidden figure(s)" in preview.problem
+        assert ("Nothing can be published: the disclosure check found 1 hidden figure that could be worked out"
+                in preview.problem), preview.problem
         assert "cse_arrests, Barnsley, 2015-06: hidden, but what is public shows it is exactly 3" in preview.problem
         with pytest.raises(NothingToPublish, match="the disclosure check"):
             publish(con, PCC)
@@ -631,6 +632,9 @@ def test_a_publication_goes_ahead_when_only_an_earlier_one_gives_a_figure_away_a
         assert preview.problem is None and preview.audit.passed
         said = [line for line in preview.summary if "can already be worked out from earlier publications" in line]
         assert len(said) == 1 and "cse_arrests, Barnsley, 2015-06" in said[0]
+        assert said[0].startswith("1 hidden figure can already be worked out from earlier publications, without "
+                                  "this one"), said[0]
+        assert "does not narrow it, and withholding it would not take it back." in said[0], said[0]
         publish(con, PCC)
         trail = con.execute("SELECT detail FROM audit_event WHERE action = 'publish' ORDER BY rowid DESC LIMIT 1"
                             ).fetchone()[0]

@@ -45,6 +45,10 @@ def test_former_name_dropped_is_a_sentence_naming_the_fix(tmp_path, monkeypatch)
     message = str(err.value)
     assert message.startswith("force.yaml")
     assert '"Sheffield"' in message and "aliases: [Sheffield]" in message
+    assert 'the warehouse holds 1 approved figure for "Sheffield", which' in message, message
+    with pytest.raises(ConfigError, match='the warehouse holds 2 approved figures for "Sheffield", which'):
+        _districts_as_named(_figures(("2026-03", "Sheffield", "cse_arrests", 11),
+                                     ("2026-04", "Sheffield", "cse_arrests", 9)))
 
 
 def test_one_month_under_both_names_is_refused(tmp_path, monkeypatch):

@@ -355,7 +355,14 @@ def test_with_no_approved_month_the_loop_waits_and_says_why(db, tmp_path, monkey
         decision = decide(con, PCC, meeting_id=meeting, theme="Missing children", decision="awaiting_evidence",
                           rationale="The audit is not finished.", evidence=[])
         release(con, PCC, "decision", decision)
-        with pytest.raises(NothingToPublish, match="wait for a month's approval"):
+        with pytest.raises(NothingToPublish, match=r" The accountability item approved for publication is published "
+                                                   r"with the approved months, so it waits for a month's approval "
+                                                   r"too\.$"):
+            publish(con, PCC)
+        release(con, PCC, "decision", decide(con, PCC, meeting_id=meeting, theme="Stop and search",
+                                             decision="awaiting_evidence", rationale="Figures asked for.", evidence=[]))
+        with pytest.raises(NothingToPublish, match=r" The 2 accountability items approved for publication are "
+                                                   r"published with the approved months, so they wait"):
             publish(con, PCC)
     assert public_side.current_snapshot() is None
 

@@ -530,7 +530,7 @@ def test_a_published_month_flagged_later_stays_as_the_public_reads_it_but_is_not
             "2015-06", "cse_arrests", (10, 20, 35, 40)))]).ok
         approve(con, ["2015-06"], PCC)
         number = blocking_flag(con, "2015-06", "The correction looks wrong too")
-        with pytest.raises(NothingToPublish, match=rf"revise \d+ published figure\(s\) of June 2015.*"
+        with pytest.raises(NothingToPublish, match=rf"revise 2 published figures of June 2015.*"
                                                    rf"flags resolve {number}"):
             publish(con, PCC)
     assert snapshot_rows("SELECT value FROM figure WHERE area = 'Rotherham' AND period = '2015-06' "
@@ -551,7 +551,7 @@ def test_a_flagged_published_month_cannot_show_a_figure_it_hid_until_the_flag_is
         approve(con, ["2015-06"], PCC)
         number = blocking_flag(con, "2015-06", "The correction looks wrong")
         preview = preview_publication(con)
-        assert preview.problem.startswith("Nothing can be published: it would show 2 figure(s) hidden now of "
+        assert preview.problem.startswith("Nothing can be published: it would show 2 figures hidden now of "
                                           "June 2015"), preview.problem
         with pytest.raises(NothingToPublish, match=rf"flags resolve {number}"):
             publish(con, PCC)
@@ -903,6 +903,7 @@ def test_a_publication_that_only_adds_or_takes_away_a_note_says_so_in_its_previe
         preview = preview_publication(con)
         assert preview.problem is None and len(preview.revised) == 0 and not preview.added
         assert "Notes beside figures (a flag, a data check) added: 2; taken away: 0." in preview.summary
+        assert preview.summary[0].startswith("The new snapshot would hold 1 month: June 2015 ("), preview.summary
         assert sorted(preview.caveats_added["area"]) == ["Rotherham", "South Yorkshire"]
     shown = run_cli("publish", "--db", loaded, "--as", "pcc@example.org")  # asked, and answered no
     assert "Notes beside figures (a flag, a data check) added: 2; taken away: 0." in shown.stdout

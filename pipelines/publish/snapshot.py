@@ -41,7 +41,7 @@ from ..accountability.release import (
     released,
     said_on,
 )
-from ..catalogue import catalogue, dimensions, district_now, force, held_as_one_district, listed
+from ..catalogue import catalogue, counted, dimensions, district_now, force, held_as_one_district, listed
 from ..contracts.contract import ContractError, load_contract
 from ..contracts.recheck import PERCENTAGE_RULE  # compares a percentage with its numerator and denominator
 from ..disclosure import (
@@ -179,7 +179,7 @@ def _districts_as_named(figures: pd.DataFrame) -> pd.DataFrame:
     unknown = sorted(d for d, canonical in names.items() if canonical is None)
     if unknown:
         counts = figures["district"].value_counts()
-        held = "; ".join(f'{counts[d]:,} approved figure(s) for "{d}"' for d in unknown)
+        held = "; ".join(f'{counted(int(counts[d]), "approved figure")} for "{d}"' for d in unknown)
         raise ConfigError(
             f"force.yaml: the warehouse holds {held}, which force.yaml no longer names as a district or an alias "
             f"(its districts are {', '.join(f.districts)}). If the district was renamed, keep its former name "
@@ -1019,7 +1019,8 @@ class Preview:
             return [self.problem]
         now = (f"the public now reads snapshot {self.current_version}" if self.current_version
                else "nothing is published yet")
-        lines = [f"The new snapshot would hold {len(self.months)} month(s): {months_phrase(self.months)} ({now})."]
+        lines = [f"The new snapshot would hold {counted(len(self.months), 'month')}: {months_phrase(self.months)} "
+                 f"({now})."]
         lines.append("Months added: " + (months_phrase(self.added) if self.added else "none") + ".")
         if self.dropped:
             lines.append("Months no longer published: " + months_phrase(self.dropped) + ".")
@@ -1073,10 +1074,11 @@ class Preview:
         exposed = self.audit.exposed_before if self.audit is not None else []
         if not exposed:
             return []
-        return [f"{len(exposed)} hidden figure(s) can already be worked out from earlier publications, without this "
-                f"one (for example {exposed[0]}). This publication does not narrow them, and withholding it would "
-                "not take them back. Tell whoever handles data protection in the office; the details are in the "
-                "log."]
+        them = "it" if len(exposed) == 1 else "them"
+        return [f"{counted(len(exposed), 'hidden figure')} can already be worked out from earlier publications, "
+                f"without this one (for example {exposed[0]}). This publication does not narrow {them}, and "
+                f"withholding it would not take {them} back. Tell whoever handles data protection in the office; "
+                "the details are in the log."]
 
     @property
     def flag_lines(self) -> list[str]:
@@ -1639,15 +1641,16 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
     if audited is not None and not audited.passed:
         failed = audited.failures
         log.error("disclosure audit failed for %d hidden figure(s): %s", len(failed), "; ".join(failed))
-        preview.problem = (f"Nothing can be published: the disclosure check found {len(failed)} hidden figure(s) "
-                           "that could be worked out too closely from everything that would be public (for "
-                           f"example {failed[0]}). " + _held_back_advice(
+        preview.problem = (f"Nothing can be published: the disclosure check found "
+                           f"{counted(len(failed), 'hidden figure')} that could be worked out too closely from "
+                           f"everything that would be public (for example {failed[0]}). " + _held_back_advice(
                                audited.narrow, [m for m in preview.added if any(o > m for o in old_months)]))
     elif tied and months:
         item, where, q = tied[0]
         preview.problem = "Nothing can be published: " + _quote_refusal(
             item, where, q, unpublished=(item, where, q) in unpublished) + (
-            f" {len(tied) - 1} other quotation(s) of a hidden figure in the approved items need the same."
+            f" {counted(len(tied) - 1, 'other quotation')} of a hidden figure in the approved items "
+            f"{'needs' if len(tied) == 2 else 'need'} the same."
             if len(tied) > 1 else "")
     elif reason_tied and months:
         month, q, unpublished_count = reason_tied[0]
@@ -1662,8 +1665,8 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
     elif revised_flagged:
         month, (n, m) = next(iter(revised_flagged.items()))
         flags = preview.flagged_public[month]
-        change = " and ".join(([f"revise {n} published figure(s)"] if n else [])
-                              + ([f"show {m} figure(s) hidden now"] if m else []))
+        change = " and ".join(([f"revise {counted(n, 'published figure')}"] if n else [])
+                              + ([f"show {counted(m, 'figure')} hidden now"] if m else []))
         preview.problem = (f"Nothing can be published: it would {change} of "
                            f"{month_text(month)}, approved again before {_flags_phrase(flags)}. Once the figures are "
                            f'checked, resolve the flag (Flags page, or "pccdash flags resolve '
@@ -1674,7 +1677,9 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
     elif not months:
         preview.problem = 'No month has been approved. Approve months first: "pccdash approve YYYY-MM".'
         if len(board):  # the loop's items go out with the figures, never in a snapshot without them
-            preview.problem += (f" The {len(board)} accountability item(s) approved for publication are published "
+            preview.problem += (" The accountability item approved for publication is published with the approved "
+                                "months, so it waits for a month's approval too." if len(board) == 1 else
+                                f" The {len(board):,} accountability items approved for publication are published "
                                 "with the approved months, so they wait for a month's approval too.")
     elif (previous is not None and _recorded(con, previous) and new_rows == old_rows and not breakdowns_changed
           and _fingerprint(months, _shown(cells), caveats.astype(str))
@@ -1737,7 +1742,7 @@ def _taken_back_refusal(taken: list[tuple[Release, int, dt.datetime, int | None]
     back (`_releases_taken_back`), and what to approve to publish them."""
     item, version, at, restored = taken[0]
     back = f"snapshot {restored}" if restored is not None else "nothing published"
-    more = f" (and {len(taken) - 1} other approved item(s) the same way)" if len(taken) > 1 else ""
+    more = f" (and {counted(len(taken) - 1, 'other approved item')} the same way)" if len(taken) > 1 else ""
     return (f"Nothing can be published: approval {item.release_id}, of {item.label}, was given after {back} was "
             f"made and published in snapshot {version}, withdrawn on {uk_day_words(at)}{more}. The withdrawal took it "
             "back with the publication: published now, it would reach the public again without a new approval. "
