@@ -1049,7 +1049,7 @@ def test_the_publishing_page_lists_the_approvals_latest_first_and_counts_them(lo
         third = release(con, PCC, "question", loop["other"])
     at = internal(monkeypatch, loop["db"], "internal_pages/publishing.py", PCC)
     assert not at.exception, at.exception
-    assert "3 approval(s) in force, the latest first." in texts(at)
+    assert "3 approvals in force, the latest first." in texts(at)
     buttons = [b.key for b in at.button if str(b.key).startswith("unrelease_")]
     assert buttons == [f"unrelease_{third}", f"unrelease_{second}", f"unrelease_{first}"]
 

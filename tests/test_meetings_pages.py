@@ -67,6 +67,7 @@ def test_the_commissioner_keeps_the_loop_from_the_pages(monkeypatch, wh):
     press(at, put.label)
     asked = read(wh, acc.questions)
     assert len(asked) == drafted and {q.source for q in asked} == {"drafted"}
+    assert [t.value for t in at.toast] == [f"{drafted} question{'' if drafted == 1 else 's'} put."]
     assert all(q.measure and q.area and q.period == dt.date(2015, 7, 1) and q.figures for q in asked)
     assert asked[0].figures[0]["label"] == "July 2015"
     assert not [b for b in at.button if b.label.startswith("Put these questions")]  # none put twice
@@ -374,6 +375,7 @@ def test_the_questions_offered_are_the_packs_as_the_office_saved_them(monkeypatc
     at = internal(monkeypatch, wh, MEETINGS, PCC)
     assert "The pack's questions for July 2015, as saved by analyst@example.org" in said(at)
     press(at, "Put these questions (2)")
+    assert [t.value for t in at.toast] == ["2 questions put."]
     asked = {q.body: q for q in read(wh, acc.questions)}
     assert set(asked) == {kept, mine}
     assert asked[kept].source == "drafted" and asked[kept].figures and asked[kept].measure

@@ -390,6 +390,7 @@ def test_the_quarantine_page_says_where_each_refused_file_stands_and_asks_for_no
     assert not at.exception, at.exception
     shown = texts(at)
     assert "Correct the file and load it again" in shown
+    assert "1 row from refused batches, kept with every rule it broke. Correct the file" in shown, shown
     assert 'File #1, 2026-05-cse-return.csv: refused; blocks May 2026 until a later file covers it' in shown
 
     with warehouse.connect(db) as con:
@@ -399,6 +400,7 @@ def test_the_quarantine_page_says_where_each_refused_file_stands_and_asks_for_no
     shown = texts(at)
     assert "Correct the file" not in shown and "Upload the corrected file" not in shown
     assert "The file blocks no month any longer: nothing here is waiting to be corrected." in shown
+    assert "1 row from refused files, kept with every rule it broke as the record of what was refused." in shown
     assert ('File #1, 2026-05-cse-return.csv: refused; superseded by "resent.xlsx" (#2) (cleared automatically)'
             in shown)
     # the rows stay, as the record of what was refused

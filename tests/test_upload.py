@@ -444,6 +444,7 @@ def test_the_quarantine_page_names_the_column_the_upload_page_names_and_sends_pe
     assert {int(r.Row): r[list(quarantined.columns).index("Rules broken") + 1]
             for r in quarantined.itertuples()} == {25: "District known", 26: "Value is number"}
     said = texts(q)
+    assert "2 rows from refused batches, kept with every rule they broke. Correct the file" in said, said
     assert '"Upload a return"' in said
     command = said.find("pccdash ingest")  # the command may be mentioned, after the page
     assert command == -1 or command > said.index("Upload a return")

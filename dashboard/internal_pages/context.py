@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard import auth, context_data, data, ui
 from pipelines import settings
-from pipelines.catalogue import catalogue, listed
+from pipelines.catalogue import catalogue, counted, listed
 from pipelines.chart_text import set_title
 from pipelines.errors import PccDashError
 from pipelines.office import possessive
@@ -127,9 +127,9 @@ st.caption("A funnel plot of the month: each force's rate against its size, arou
            "the limits chance alone would keep a force of that size within (95% and 99.8%). Rates are per 100,000 "
            "residents of the force area; the charge share is of the force's crimes. It compares without ranking.")
 c1, c2 = st.columns(2)
-counted = {m.id: m.name for m in cat.of_source(SOURCE)}
-first = list(counted).index("police_uk_total_crime") if "police_uk_total_crime" in counted else 0
-compare_id = c1.selectbox("Measure to compare", list(counted), format_func=counted.get, index=first,
+police_measures = {m.id: m.name for m in cat.of_source(SOURCE)}
+first = list(police_measures).index("police_uk_total_crime") if "police_uk_total_crime" in police_measures else 0
+compare_id = c1.selectbox("Measure to compare", list(police_measures), format_func=police_measures.get, index=first,
                           key="force_compare_measure")
 compare_with = c2.selectbox("Compared with", list(COMPARISONS), format_func=COMPARISONS.get, key="force_compare_with")
 try:
@@ -158,7 +158,8 @@ else:
     republished = sorted(changes["period"].unique())
     times = len(changes[["kind", "falls_within", "period", "revision"]].drop_duplicates())
     again = f" ({times:,} republications in all)" if times > len(republished) else ""
-    st.write(f"{len(changes):,} count(s) changed when police.uk republished {len(republished)} month(s){again}, "
+    st.write(f"{counted(len(changes), 'count')} changed when police.uk republished "
+             f"{counted(len(republished), 'month')}{again}, "
              f"the latest {ui.month_words(pd.Timestamp(republished[-1]))}.")
     # each changed count only when asked for: every republished month of the years loaded adds its rows
     if st.toggle("Show each changed count, before and after, by district and category", key="republished_counts"):

@@ -23,7 +23,7 @@ from pipelines.briefing.archive import archived
 from pipelines.briefing.notes import saved_questions
 from pipelines.briefing.pack import question_record
 from pipelines.briefing.questions import draft_questions
-from pipelines.catalogue import catalogue, force, reference_stamp
+from pipelines.catalogue import catalogue, counted, force, reference_stamp
 from pipelines.errors import PccDashError
 from pipelines.flags import day_words
 from pipelines.publish.snapshot import hidden_figures
@@ -405,7 +405,8 @@ if drafts:
                 "figures": acc.figures_for(analytics, *about, month)}
 
     if st.button(f"Put these questions ({len(drafts)})", key="put_drafted", type="primary", disabled=not may_record):
-        ui.act(_put_questions, user.claims, pick, [item(t) for t in drafts], done=lambda n: f"{n} question(s) put.")
+        ui.act(_put_questions, user.claims, pick, [item(t) for t in drafts],
+               done=lambda n: f"{counted(n, 'question')} put.")
 elif statuses:
     st.caption(f"Every question of the pack for {month:%B %Y}, as saved, has been put." if saved else
                f"Every question drafted from the figures for {month:%B %Y} has been put, or none was drafted.")

@@ -9,7 +9,7 @@ from dashboard import auth, data, ui
 from pipelines import office, settings
 from pipelines.accountability.release import long_date as release_long_date
 from pipelines.accountability.release import quoting, unrelease
-from pipelines.catalogue import catalogue, listed
+from pipelines.catalogue import catalogue, counted, listed
 from pipelines.public import current_snapshot, pointer, published_dir, spelled_out
 from pipelines.publish.approval import approve_or_standing, not_all_in, period_states, states_frame
 from pipelines.publish.snapshot import preview_publication, publish, withdraw
@@ -30,9 +30,9 @@ if states.empty:
     st.stop()
 counts = states["status"].value_counts()
 # a month the last publication held back by the disclosure check is counted apart from those waiting for the next one
-counted = ("draft", "approved", *(("held back",) if counts.get("held back") else ()), "published", "changed")
-cols = st.columns(len(counted))
-for col, status in zip(cols, counted, strict=True):
+statuses_shown = ("draft", "approved", *(("held back",) if counts.get("held back") else ()), "published", "changed")
+cols = st.columns(len(statuses_shown))
+for col, status in zip(cols, statuses_shown, strict=True):
     col.metric(status.capitalize(), int(counts.get(status, 0)))
 status_filter = st.multiselect("Status", ["draft", "approved", "held back", "published", "changed", "withdrawn"],
                                key="status_filter", placeholder="Every status")
@@ -140,7 +140,8 @@ else:
     unrelease_reason = st.text_input("Why an approval is withdrawn (kept in the audit trail)",
                                      key="unrelease_reason", max_chars=500)
     # the latest approved first: after a year of Boards the list is long, and the one just given is the one looked for
-    st.caption(f"{len(approvals)} approval(s) in force, the latest first.")
+    st.caption(f"{counted(len(approvals), 'approval')} in force, the latest first." if len(approvals) > 1
+               else "1 approval in force.")
     for item in sorted(approvals, key=lambda a: (a.approved_at, a.release_id), reverse=True):
         left, right = st.columns([5, 1])
         carried = quoting(approvals, item)  # withdrawing the question's approval alone leaves these publishing it

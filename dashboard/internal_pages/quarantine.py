@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import auth, data, ui, workbench
+from pipelines.catalogue import counted
 from pipelines.resubmission import file_registry
 
 user = auth.signed_in()
@@ -18,14 +19,15 @@ registry = data.call(file_registry)
 standing = ({} if registry is None else
             {int(r.file_id): r for r in registry.itertuples() if int(r.file_id) in set(q["file_id"].dropna())})
 still_open = [r for r in standing.values() if r.refusal == "open"]
+they = "it" if len(q) == 1 else "they"
 if standing and not still_open:
     blocks = "None of those files blocks a month" if len(standing) > 1 else "The file blocks no month"
-    st.write(f"{len(q):,} row(s) from refused files, kept with every rule they broke as the record of what was "
-             f"refused. {blocks} any longer: nothing here is waiting to be corrected.")
+    st.write(f"{counted(len(q), 'row')} from refused files, kept with every rule {they} broke as the record of "
+             f"what was refused. {blocks} any longer: nothing here is waiting to be corrected.")
 else:
-    st.write(f"{len(q):,} row(s) from refused batches, kept with every rule they broke. Correct the file and load "
-             'it again on the "Upload a return" page (or with "pccdash ingest", which a police.uk file needs); the '
-             "corrected rows are then accepted and these stay as the record.")
+    st.write(f"{counted(len(q), 'row')} from refused batches, kept with every rule {they} broke. Correct the file "
+             'and load it again on the "Upload a return" page (or with "pccdash ingest", which a police.uk file '
+             "needs); the corrected rows are then accepted and these stay as the record.")
     st.page_link("internal_pages/upload.py", label="Upload the corrected file", icon=":material/upload_file:")
 if standing:
     st.markdown("\n".join(f"- File #{fid}, {ui.md_escape(ui.name_shown(r.name))}: {ui.md_escape(r.status)}"

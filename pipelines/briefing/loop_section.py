@@ -25,7 +25,7 @@ from ..accountability import (
 )
 from ..accountability.loop import CarriedQuestion
 from ..accountability.records import meeting_name
-from ..catalogue import catalogue
+from ..catalogue import catalogue, counted
 from ..flags import day_words
 from .model import LoopSection, LoopTable
 
@@ -49,10 +49,6 @@ def excerpt(text: str | None, limit: int = EXCERPT) -> str:
         return text
     cut = text[:limit]
     return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + IN_FULL
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _as_it_stood(q: Question, as_of: dt.date, held: dict[int, Meeting]) -> tuple[Answer | None, Decision | None]:
@@ -172,11 +168,11 @@ def _actions_said(overdue: int, still_open: int) -> str:
     """The actions carried, overdue and open (not yet due), with none said in words: "2 actions overdue, 1 open",
     "1 action overdue, no other open", "3 actions open, none overdue", "No action is open or overdue"."""
     if overdue and still_open:
-        return f"{_plural(overdue, 'action')} overdue, {still_open} open"
+        return f"{counted(overdue, 'action')} overdue, {still_open} open"
     if overdue:
-        return f"{_plural(overdue, 'action')} overdue, no other open"
+        return f"{counted(overdue, 'action')} overdue, no other open"
     if still_open:
-        return f"{_plural(still_open, 'action')} open, none overdue"
+        return f"{counted(still_open, 'action')} open, none overdue"
     return "No action is open or overdue"
 
 
@@ -201,23 +197,23 @@ def counts(loop: Loop, held: dict[int, Meeting]) -> str:
         if not loop.asked_last_time:
             parts.append("no question was asked at the last meeting")
         else:
-            parts.append(f"{_plural(len(loop.asked_last_time), 'question')} asked last time, "
+            parts.append(f"{counted(len(loop.asked_last_time), 'question')} asked last time, "
                          f"{waiting or 'none'} still awaiting an answer")
     if loop.answered_last_time:
-        parts.append(f"{_plural(len(loop.answered_last_time), 'question')} from earlier meetings answered last time")
+        parts.append(f"{counted(len(loop.answered_last_time), 'question')} from earlier meetings answered last time")
     since, again = _decisions_split(loop)
     if since:
-        parts.append(f"{_plural(len(since), 'decision')} since")
+        parts.append(f"{counted(len(since), 'decision')} since")
     if loop.still_open:
-        parts.append(f"{_plural(len(loop.still_open), 'question')} still open from earlier meetings")
+        parts.append(f"{counted(len(loop.still_open), 'question')} still open from earlier meetings")
     if loop.closed_since:
-        parts.append(f"{_plural(len(loop.closed_since), 'action')} closed since")
+        parts.append(f"{counted(len(loop.closed_since), 'action')} closed since")
     if loop.reopened_since:
-        parts.append(f"{_plural(len(loop.reopened_since), 'action')} reopened since")
+        parts.append(f"{counted(len(loop.reopened_since), 'action')} reopened since")
     if loop.follow_ups:
         taken = ("taken since the last meeting" if len(again) == len(loop.follow_ups) else
                  f"{len(again)} taken since the last meeting")
-        parts.append(f"{_plural(len(loop.follow_ups), 'decision')} due to be looked at again"
+        parts.append(f"{counted(len(loop.follow_ups), 'decision')} due to be looked at again"
                      + (f" ({taken})" if again else ""))
     parts += [f"the {m.named} was cancelled ({m.cancel.reason.rstrip().rstrip('.')})" for m in loop.cancelled_since]
     return "; ".join(parts)
