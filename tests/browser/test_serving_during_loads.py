@@ -168,7 +168,7 @@ def test_pages_keep_loading_whole_while_files_load_and_months_are_published(own_
             assert publish.returncode == 0, log.read_text()
 
         text = log.read_text()
-        assert f"{figures:,} figures read, {figures:,} new" in text and "1 file(s) accepted" in text, text
+        assert f"{figures:,} figures read, {figures:,} new" in text and "1 file accepted" in text, text
         assert "Published snapshot 2" in text, text
         assert during_ingest >= MIN_LOADS_DURING_INGEST, (
             f"only {during_ingest} page loads during the {ingest_seconds:.1f} s ingest; make the return bigger")
