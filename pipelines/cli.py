@@ -1955,8 +1955,9 @@ def meetings(ctx, db, limit):
     scrutiny sessions), or record one, or show one with its questions, decisions and actions.
 
     Each line gives the meeting's number, its date, title and reporting month, how many questions were put
-    at it, how many of its actions are still open and how many of those are overdue (past the day or meeting
-    they were due by, as "pccdash actions" says). The newest 12 are listed, then how many came before and how
+    at it and how many of those were withdrawn since ("pccdash meetings show N" says why), how many of its
+    actions are still open and how many of those are overdue (past the day or meeting they were due by, as
+    "pccdash actions" says). The newest 12 are listed, then how many came before and how
     many actions those still have open: --limit N lists more (--limit 0 every one).
 
     \b
@@ -2001,6 +2002,9 @@ def meetings(ctx, db, limit):
     rows = [{"Meeting": m.meeting_id, "Date": day_words(m.held_on), "Title": meeting_name(m.kind, m.title),
              "Reporting month": f"{m.reporting_month:%B %Y}" if m.reporting_month else "none",
              "Questions": sum(q.meeting.meeting_id == m.meeting_id for q in asked),
+             # a question withdrawn was put, and is on the record as withdrawn: counted apart, as it awaits nothing
+             "Of which withdrawn": sum(q.meeting.meeting_id == m.meeting_id and q.withdrawal is not None
+                                       for q in asked),
              "Open actions": sum(a.meeting.meeting_id == m.meeting_id and not a.closed for a in agreed),
              # of those, the ones past their due day, as "pccdash actions" says them overdue
              "Of which overdue": sum(a.meeting.meeting_id == m.meeting_id and a.overdue(today) for a in agreed)}

@@ -36,12 +36,12 @@ def test_meetings_lists_nothing_then_what_was_recorded_newest_first(wh, run_cli)
         acc.ask(con, PCC, 1, "Why did charges fall?", measure="cse_charges", area="Rotherham", period="2015-07-01")
         acc.add_action(con, PCC, meeting_id=1, body="Report on charges", owner="ACC Jones", due_meeting_id=2)
     lines = _run_ok(run_cli, "meetings", "--db", wh).splitlines()
-    assert lines[0].split() == ["Meeting", "Date", "Title", "Reporting", "month", "Questions", "Open", "actions",
-                                "Of", "which", "overdue"]
+    assert lines[0].split() == ["Meeting", "Date", "Title", "Reporting", "month", "Questions", "Of", "which",
+                                "withdrawn", "Open", "actions", "Of", "which", "overdue"]
     assert lines[1].split()[:4] == ["3", "10", "September", "2015"]
     assert "Themed scrutiny session on Protecting Vulnerable People" in lines[1] and "2015-" not in "\n".join(lines)
     first = lines[3].split()
-    assert first[:4] == ["1", "20", "August", "2015"] and first[-5:] == ["July", "2015", "1", "1", "1"]
+    assert first[:4] == ["1", "20", "August", "2015"] and first[-6:] == ["July", "2015", "1", "0", "1", "1"]
     # read from the left, as the audit trail's table is: a title or a date starts where its heading does
     for heading, value in (("Date", "10 September 2015"), ("Title", "Themed scrutiny session")):
         assert lines[0].index(heading) == lines[1].index(value), "\n".join(lines[:2])
@@ -441,7 +441,7 @@ def test_meetings_cancel_carries_what_was_put_to_it_and_the_list_shows_it_apart(
         f"Pre-election period; what was put to it went to meeting {june.meeting_id}.")
     table = listed.split("\n\n", 1)[1].splitlines()
     assert [line.split()[0] for line in table[1:]] == [str(june.meeting_id), str(april.meeting_id)]
-    assert table[1].split()[-3:] == ["1", "0", "0"]  # June: the question carried to it, no actions agreed there
+    assert table[1].split()[-4:] == ["1", "0", "0", "0"]  # June: the question carried to it, no actions agreed there
     shown_may = _run_ok(run_cli, "meetings", "show", str(may.meeting_id), "--db", wh)
     # one sentence, not "...21 May 2026 (cancelled) (reporting month March 2026)" and then who cancelled it
     assert " ".join(shown_may.split()).startswith(

@@ -190,3 +190,32 @@ def test_a_question_is_withdrawn_from_the_meetings_page_with_a_reason(monkeypatc
     assert f"Where it stands: Withdrawn on 1 September 2015 by analyst@example.org: {REASON}" in shown
     assert not [b for b in at.button if b.label == "Withdraw question"], "withdrawn once: no control offered again"
 
+
+
+def test_the_list_of_meetings_counts_the_questions_withdrawn_apart(monkeypatch, wh, run_cli):
+    """Regression: "pccdash meetings" and the Meetings page's list of meetings counted a withdrawn question among
+    the questions put at its meeting as any other, with nothing to say that it awaits nothing more."""
+    monkeypatch.setenv("PCCDASH_TODAY", "2015-09-01")
+    with warehouse.connect(wh, create=False) as con:
+        first = acc.add_meeting(con, PCC, held_on="2015-08-20")
+        second = acc.add_meeting(con, PCC, held_on="2015-09-17")
+        question = acc.ask(con, PCC, first.meeting_id, QUESTION)
+        acc.ask(con, PCC, first.meeting_id, "How many cases were dropped?")
+        acc.ask(con, PCC, second.meeting_id, "What did victims say?")
+        acc.withdraw_question(con, PCC, question, reason=REASON, on="2015-09-01")
+    result = run_cli("meetings", "--db", wh)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["Meeting", "Date", "Title", "Reporting", "month", "Questions", "Of", "which",
+                                "withdrawn", "Open", "actions", "Of", "which", "overdue"]
+    # the newest first: the second meeting's one question stands, the first's two were put and one withdrawn
+    assert lines[1].split()[0] == str(second.meeting_id) and lines[1].split()[-4:] == ["1", "0", "0", "0"]
+    assert lines[2].split()[0] == str(first.meeting_id) and lines[2].split()[-4:] == ["2", "1", "0", "0"]
+    helped = " ".join(run_cli("meetings", "--help").stdout.split())
+    assert "how many of those were withdrawn since" in helped
+
+    at = internal(monkeypatch, wh, "internal_pages/meetings.py", ANALYST)
+    assert not at.exception, at.exception
+    listed = at.dataframe[0].value
+    counts = {int(r["Meeting"]): (int(r["Questions put"]), int(r["Of which withdrawn"])) for _, r in listed.iterrows()}
+    assert counts == {first.meeting_id: (2, 1), second.meeting_id: (1, 0)}

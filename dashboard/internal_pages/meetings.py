@@ -85,6 +85,8 @@ with st.expander(f"Every meeting recorded ({len(held)})", icon=":material/list:"
         "Kind": [acc.KINDS[m.kind] for m in reversed(held)],
         "Reporting month": [f"{m.reporting_month:%B %Y}" if m.reporting_month else "" for m in reversed(held)],
         "Questions put": [sum(q.meeting.meeting_id == m.meeting_id for q in everything) for m in reversed(held)],
+        "Of which withdrawn": [sum(q.meeting.meeting_id == m.meeting_id and q.withdrawal is not None
+                                   for q in everything) for m in reversed(held)],
         "Actions open": [sum(a.meeting.meeting_id == m.meeting_id and not a.closed for a in agreed_all)
                          for m in reversed(held)],
         "Of which overdue": [sum(a.meeting.meeting_id == m.meeting_id and a.overdue(today) for a in agreed_all)
