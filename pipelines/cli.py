@@ -1273,46 +1273,21 @@ def withdraw(db, as_user, reason, out, yes):
             return
     with connect(db, create=False) as con:  # a mistyped --db makes no empty warehouse with nothing published
         done = run_withdraw(con, actor, reason, out)
-    back = f"snapshot {done.restored}" if done.restored else "nothing published"
-    click.echo(f"Withdrew snapshot {done.version}; the public side reads {back} again."
-               + (f" No longer published, and no longer approved (approve them again to publish): "
-                  f"{', '.join(done.unpublished)}." if done.unpublished else "")
-               + (f" Back to the figures published before, their later approval taken back (approve them again to "
-                  f"publish what changed): {', '.join(done.taken_back)}." if done.taken_back else ""))
-    _print_withdrawn_notes(db, out, done.restored)
+    _print_withdrawal(db, out, done)
 
 
-def _print_withdrawn_notes(db, out, restored) -> None:
-    """What the public reads after a withdrawal that the warehouse now says otherwise: the notes beside figures (a
-    flag, a data check) as the snapshot gone back to was published with them, against those the flags and checks give
-    now; and the loop's approvals the withdrawal took back, which no publication carries until approved again."""
-    from .catalogue import catalogue
-    from .public import period_text
-    from .publish.snapshot import preview_publication, releases_taken_back
+def _print_withdrawal(db, out, done) -> None:
+    """What the withdrawal did and what the public reads again that the warehouse now says otherwise, in the words
+    the Approve and publish page uses (`withdrawal_words`)."""
+    from .publish.snapshot import preview_publication, releases_taken_back, withdrawal_headline, withdrawal_words
     from .warehouse import connect_read_only
 
+    click.echo(withdrawal_headline(done))  # said first: it is done, whatever the rest finds
     with connect_read_only(db) as con:
         preview = preview_publication(con, out)
         taken = releases_taken_back(con, out)
-    for item in taken:
-        click.echo(f"Taken back with it, as approved after {'snapshot ' + str(restored) if restored else 'nothing'} "
-                   f"was published: approval {item.release_id}, of {item.label}. No publication carries it until it "
-                   f'is approved again ("pccdash release {item.kind} {item.item_id}").')
-    gone, missing = preview.caveats_removed, preview.caveats_added
-    if gone.empty and missing.empty:
-        return
-    names = {m.id: m.short_name for m in catalogue().measures}
-    which = f"snapshot {restored}" if restored else "nothing published"
-    click.echo(f"The public reads the notes beside figures (a flag, a data check) as {which} has them, not as the "
-               f"flags and checks stand now: {len(gone)} of them no longer stand (a flag resolved, a check that no "
-               f"longer fails), and {len(missing)} that stand now are not shown. The next publication puts them right "
-               '("pccdash publish" shows each before it asks).')
-    for verb, frame in (("shown, no longer standing", gone), ("standing, not shown", missing)):
-        for row in frame.head(PROBLEMS_SHOWN).itertuples():
-            click.echo(f"  - {verb}: {names.get(row.measure, row.measure)}, {row.area}, {period_text(row.period)}: "
-                       f"{shown(row.text, None)}")
-        if len(frame) > PROBLEMS_SHOWN:
-            click.echo(f"  ... and {len(frame) - PROBLEMS_SHOWN} more {verb}.")
+    for line in withdrawal_words(done, preview, taken, PROBLEMS_SHOWN):
+        click.echo(line)
 
 
 @main.command()

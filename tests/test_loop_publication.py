@@ -1104,3 +1104,25 @@ def test_pccdash_withdraw_says_which_approved_item_it_took_back(loop, run_cli):
             "(Partly assured)") in said
     assert f'No publication carries it until it is approved again ("pccdash release decision {loop["decision"]}").' \
         in said
+
+
+def test_the_publishing_page_says_which_approved_item_a_withdrawal_took_back(loop, monkeypatch):
+    """Regression: "pccdash withdraw" named the approval it took back and how to approve it again; the page's Withdraw
+    button said only which snapshot the public reads."""
+    with warehouse.connect(loop["db"]) as con:
+        publish(con, PCC)
+        first = release(con, PCC, "decision", loop["decision"])
+        publish(con, PCC)
+    at = internal(monkeypatch, loop["db"], "internal_pages/publishing.py", PCC)
+    at.text_input(key="withdraw_reason").input("Too early").run()
+    at.checkbox(key="withdraw_checked").check().run()
+    at.button(key="withdraw").click().run()
+    assert not at.exception, at.exception
+    said = " ".join(texts(at).split())
+    assert "Withdrew snapshot 2; the public side reads snapshot 1 again." in said
+    assert (f"Taken back with it, as approved after snapshot 1 was published: approval {first}, of Assurance decision "
+            "(Partly assured)") in said
+    assert f'No publication carries it until it is approved again ("pccdash release decision {loop["decision"]}").' \
+        in said
+    at.run()  # said once, after the withdrawal, not on every page drawn since
+    assert "Taken back with it" not in texts(at)

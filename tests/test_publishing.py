@@ -9,7 +9,7 @@ import threading
 
 import duckdb
 import pytest
-from dashboard_helpers import claims_of, internal
+from dashboard_helpers import claims_of, internal, texts
 from helpers import run_pccdash, write_csv
 
 from pipelines import public, warehouse
@@ -1425,3 +1425,31 @@ def test_a_withdrawal_says_the_notes_the_public_reads_again_that_the_flags_no_lo
     assert ("- standing, not shown: CSE arrests, Rotherham, July 2015: An analyst has flagged this figure for a "
             "data-quality check.") in said
     assert "Taken back with it" not in said  # no item of the accountability record was approved
+
+
+def test_the_publishing_page_says_the_notes_the_public_reads_again_after_a_withdrawal(loaded, monkeypatch):
+    """Regression: "pccdash withdraw" said which notes beside figures the public reads again that no longer stand and
+    which that stand are not shown; the page's Withdraw button said only which snapshot the public reads."""
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-06", "2015-07"], PCC)
+        flag = raise_flag(con, ANALYST, scope="figure", reason="Doncaster June looks high", period="2015-06",
+                          district="Doncaster", measure="cse_arrests")
+        publish(con, PCC)
+        resolve_flags(con, ANALYST, [flag], note="The force confirmed it")
+        blocking_flag(con, "2015-07", "Rotherham July arrests double counted?")
+        publish(con, PCC)
+    at = internal(monkeypatch, loaded, "internal_pages/publishing.py")
+    at.text_input(key="withdraw_reason").input("Published too early").run()
+    at.checkbox(key="withdraw_checked").check().run()
+    at.button(key="withdraw").click().run()
+    assert not at.exception, at.exception
+    said = " ".join(texts(at).split())
+    assert "Withdrew snapshot 2; the public side reads snapshot 1 again." in said
+    assert ("The public reads the notes beside figures (a flag, a data check) as snapshot 1 has them, not as the flags "
+            "and checks stand now: 2 of them no longer stand") in said
+    assert "and 2 that stand now are not shown" in said
+    assert ("- shown, no longer standing: CSE arrests, Doncaster, June 2015: An analyst has flagged this figure for a "
+            "data-quality check.") in said
+    assert ("- standing, not shown: CSE arrests, Rotherham, July 2015: An analyst has flagged this figure for a "
+            "data-quality check.") in said
+    assert "Taken back with it" not in said

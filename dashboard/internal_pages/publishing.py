@@ -12,7 +12,14 @@ from pipelines.accountability.release import quoting, unrelease
 from pipelines.catalogue import catalogue, counted, listed
 from pipelines.public import current_snapshot, pointer, published_dir, spelled_out
 from pipelines.publish.approval import approve_or_standing, not_all_in, period_states, states_frame
-from pipelines.publish.snapshot import preview_publication, publish, withdraw
+from pipelines.publish.snapshot import (
+    preview_publication,
+    publish,
+    releases_taken_back,
+    withdraw,
+    withdrawal_headline,
+    withdrawal_words,
+)
 from pipelines.uk_time import uk_day_words, uk_words
 
 user = auth.signed_in()
@@ -214,6 +221,26 @@ else:
                done=lambda out: f"Published snapshot {out[0]}.", icon=":material/publish:")
 
 st.header("Withdraw the current publication")
+
+
+def _withdrawn(out) -> str:
+    """What the withdrawal did, kept to be said in full under this heading once the page is drawn anew."""
+    st.session_state["withdraw_done"] = out
+    return withdrawal_headline(out)
+
+
+done = st.session_state.pop("withdraw_done", None)
+if done is not None:  # as "pccdash withdraw" says it: what the public reads again that the warehouse says otherwise
+    st.success(ui.md_escape(withdrawal_headline(done)), icon=":material/undo:")
+    taken = data.call(releases_taken_back, folder, _also=str(current_snapshot(Path(folder)))) or []
+    blocks: list[list[str]] = []
+    for line in withdrawal_words(done, preview, taken):
+        if line.startswith("  ") and blocks:  # a detail of the sentence before it
+            blocks[-1].append("- " + ui.md_escape(line.strip().removeprefix("- ")))
+        else:
+            blocks.append([ui.md_escape(line)])
+    for block in blocks:
+        st.warning("\n".join(block[:1] + ([""] + block[1:] if block[1:] else [])), icon=":material/info:")
 current = current_snapshot()
 if current is None:
     st.write("Nothing is published, so there is nothing to withdraw.")
@@ -231,6 +258,4 @@ reason = st.text_input("Reason, as the public will read it", key="withdraw_reaso
                             "now be worked out.")
 sure = st.checkbox(f"Withdraw snapshot {version} from the public pages", key="withdraw_checked")
 if st.button("Withdraw", key="withdraw", disabled=not (sure and reason.strip())):
-    ui.act(withdraw, user.claims, reason, icon=":material/undo:",
-           done=lambda out: f"Withdrew snapshot {out.version}; the public reads "
-                            f"{f'snapshot {out.restored}' if out.restored else 'nothing published'} again.")
+    ui.act(withdraw, user.claims, reason, icon=":material/undo:", done=_withdrawn)

@@ -57,7 +57,7 @@ from ..disclosure import (
     rolling_label,
     suppress_system,
 )
-from ..errors import ConfigError, PccDashError
+from ..errors import ConfigError, PccDashError, shown
 from ..events import public_events
 from ..office import in_sentence
 from ..public import (
@@ -2138,6 +2138,52 @@ def _withdraw(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, reason:
     faults.point("withdraw_after_record")
     pointer_switch.switch(con, folder, body, before="withdraw_before_switch", after="withdraw_after_switch")
     return Withdrawal(version, restored, unpublished, sorted(taken_back))
+
+
+def withdrawal_headline(done: Withdrawal) -> str:
+    """What a withdrawal did, in one sentence and what follows it: the snapshot the public reads again, the months
+    no longer published (their approval gone with them) and those back to the figures published before."""
+    back = f"snapshot {done.restored}" if done.restored else "nothing published"
+    return (f"Withdrew snapshot {done.version}; the public side reads {back} again."
+            + (f" No longer published, and no longer approved (approve them again to publish): "
+               f"{', '.join(done.unpublished)}." if done.unpublished else "")
+            + (f" Back to the figures published before, their later approval taken back (approve them again to "
+               f"publish what changed): {', '.join(done.taken_back)}." if done.taken_back else ""))
+
+
+WITHDRAWAL_NOTES_SHOWN = 20  # notes beside figures named one by one after a withdrawal; the rest are counted
+
+
+def withdrawal_words(done: Withdrawal, preview: Preview, taken: list[Release],
+                     limit: int = WITHDRAWAL_NOTES_SHOWN) -> list[str]:
+    """What "pccdash withdraw" and the Approve and publish page say once a publication is withdrawn, after its
+    headline (`withdrawal_headline`): each of the loop's approvals the withdrawal took back (`taken`,
+    `releases_taken_back`), with the command that approves it again; and what the public reads again that the
+    warehouse now says otherwise, the notes beside figures (a flag, a data check) as the snapshot gone back to has
+    them against those the flags and checks give now (`preview`, of the next publication, made after the withdrawal).
+    A line beginning with two spaces details the sentence before it."""
+    said: list[str] = []
+    since = f"snapshot {done.restored}" if done.restored else "nothing"
+    said += [f"Taken back with it, as approved after {since} was published: approval {item.release_id}, of "
+             f"{item.label}. No publication carries it until it is approved again "
+             f'("pccdash release {item.kind} {item.item_id}").' for item in taken]
+    empty = pd.DataFrame()
+    gone = preview.caveats_removed if preview.caveats_removed is not None else empty
+    missing = preview.caveats_added if preview.caveats_added is not None else empty
+    if gone.empty and missing.empty:
+        return said
+    names = {m.id: m.short_name for m in catalogue().measures}
+    which = f"snapshot {done.restored}" if done.restored else "nothing published"
+    said.append(f"The public reads the notes beside figures (a flag, a data check) as {which} has them, not as the "
+                f"flags and checks stand now: {len(gone)} of them no longer stand (a flag resolved, a check that no "
+                f"longer fails), and {len(missing)} that stand now are not shown. The next publication puts them "
+                'right ("pccdash publish" shows each before it asks).')
+    for verb, frame in (("shown, no longer standing", gone), ("standing, not shown", missing)):
+        said += [f"  - {verb}: {names.get(row.measure, row.measure)}, {row.area}, {period_text(row.period)}: "
+                 f"{shown(row.text, None)}" for row in frame.head(limit).itertuples()]
+        if len(frame) > limit:
+            said.append(f"  ... and {len(frame) - limit} more {verb}.")
+    return said
 
 
 def _approvals_taken_back(con: duckdb.DuckDBPyConnection, restored: int | None, months: list[str]
