@@ -28,12 +28,52 @@ from pipelines.publish.snapshot import (
     preview_publication,
     publish,
     withdraw,
+    withdrawal_headline,
 )
 
 PCC = claims_of("pcc@example.org")
 ANALYST = claims_of("analyst@example.org")
 HEADER = "period,district,measure,value\n"
 DISTRICTS = ("Barnsley", "Doncaster", "Rotherham", "Sheffield")
+
+
+def test_a_withdrawal_leaves_an_approval_given_after_the_withdrawn_snapshot_was_made(loaded, folder, tmp_path):
+    """Regression: June published in snapshot 1, July added in snapshot 2, then both corrected and approved again
+    before snapshot 2 was withdrawn. Snapshot 2 never carried those approvals, but the withdrawal took June's back
+    (June read "changed", its correction to approve again) and July's (July read "withdrawn"), and said so."""
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-06"], PCC)
+        publish(con, PCC)
+        approve(con, ["2015-07"], PCC)
+        publish(con, PCC)
+        fix = HEADER + month_rows("2015-06", (10, 20, 30, 45)) + month_rows("2015-07", (11, 21, 31, 46))
+        assert ingest(con, [write_csv(tmp_path / "fix.csv", fix)]).ok
+        approve(con, ["2015-06", "2015-07"], PCC, "The force corrected Sheffield's arrests")
+        given = {f"{s.period:%Y-%m}": s.approved_at for s in period_states(con)}
+        done = withdraw(con, PCC, "Published too early")
+        assert (done.unpublished, done.taken_back, done.approved_since, done.unpublished_approved) == (
+            [], [], ["2015-06"], ["2015-07"])
+        said = withdrawal_headline(done)
+        assert "taken back" not in said and "no longer approved" not in said
+        assert ("No longer published, and still approved, as approved again after snapshot 2 was made (the next "
+                "publication carries them): 2015-07.") in said
+        assert ("Back to the figures published before, their approval given after snapshot 2 was made standing (the "
+                "next publication carries it): 2015-06.") in said
+        states = {f"{s.period:%Y-%m}": s for s in period_states(con)}
+        for month in ("2015-06", "2015-07"):
+            assert (states[month].status, states[month].approved_at) == ("approved", given[month]), states[month]
+        assert states["2015-07"].published_at is None, "July is no longer published"
+        assert audit_rows(con, "unapprove") == []
+        assert publish(con, PCC)[0] == 3  # as approved: no approval again needed
+        rebuilt = {path.name: figures for path, (figures, *_rest) in zip(
+            sorted(folder.glob("snapshot-*.duckdb")), earlier_snapshots(con, folder), strict=True)}
+    sheffield = public_side.read("SELECT period, value FROM figure WHERE period_type = 'month' AND area = 'Sheffield' "
+                                 "AND measure = 'cse_arrests' ORDER BY period").values.tolist()
+    assert sheffield == [["2015-06", 45], ["2015-07", 46]]
+    # each snapshot rebuilt with the approvals it was made from, as disclosure control reads them
+    assert {name: figures.loc[figures["district"] == "Sheffield"].sort_values("period")["value"].tolist()
+            for name, figures in rebuilt.items()} == {"snapshot-0001.duckdb": [40], "snapshot-0002.duckdb": [40, 41],
+                                                      "snapshot-0003.duckdb": [45, 46]}
 
 
 def month_rows(period: str, values, measure: str = "cse_arrests") -> str:

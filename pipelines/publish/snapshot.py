@@ -2035,6 +2035,10 @@ class Withdrawal:
     restored: int | None         # the snapshot the public reads again (None: nothing published)
     unpublished: list[str]       # months that only the withdrawn snapshot carried: their approval withdrawn too
     taken_back: list[str] = field(default_factory=list)  # months both carried, approved again since: back as before
+    # months the withdrawn snapshot carried, approved again after it was made: it never published that approval, so
+    # it stands (those only the withdrawn snapshot carried are no longer published, and wait for the next publication)
+    approved_since: list[str] = field(default_factory=list)
+    unpublished_approved: list[str] = field(default_factory=list)
 
 
 def withdrawal_reason(reason: object) -> str:
@@ -2050,8 +2054,9 @@ def withdraw(con: duckdb.DuckDBPyConnection, claims: Mapping, reason: str, folde
 
     The withdrawn snapshot stays on disk and in the record. Months that only it carried lose their approval
     as well (status "withdrawn", recorded with the reason), so nothing published later brings them back until
-    they are approved again; the public revisions page shows the withdrawal with its reason. One command
-    at a time writes into a folder; another waits for it.
+    they are approved again; a month approved again after the withdrawn snapshot was made keeps that approval, which
+    the withdrawn snapshot never published. The public revisions page shows the withdrawal with its reason. One
+    command at a time writes into a folder; another waits for it.
     """
     who = require(claims, "publish", "withdraw a publication")  # the role that publishes may take it back
     reason = withdrawal_reason(reason)
@@ -2098,8 +2103,15 @@ def _withdraw(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, reason:
     carried = [p for (p,) in con.execute(
         "SELECT strftime(period, '%Y-%m') FROM period_status WHERE snapshot_version = ? ORDER BY period",
         [version]).fetchall()]
-    unpublished = [p for p in carried if p not in still]
-    taken_back = _approvals_taken_back(con, restored, [p for p in carried if p in still])
+    # an approval given after the withdrawn snapshot was made is not one it published: the withdrawal leaves it be
+    made = con.execute("SELECT created_at FROM snapshot WHERE version = ?", [version]).fetchall()[0][0]
+    since = {p for (p,) in con.execute(
+        """SELECT strftime(period, '%Y-%m') FROM period_status WHERE snapshot_version = ? AND approved_at > ?""",
+        [version, made]).fetchall()}
+    unpublished = [p for p in carried if p not in still and p not in since]
+    unpublished_approved = [p for p in carried if p not in still and p in since]
+    approved_since = [p for p in carried if p in still and p in since]
+    taken_back = _approvals_taken_back(con, restored, [p for p in carried if p in still and p not in since])
     now = utc_now()
     with audit.transaction(con):
         con.execute("INSERT INTO snapshot_withdrawal VALUES (?, ?, ?, ?, ?)", [version, now, who, reason, restored])
@@ -2114,6 +2126,11 @@ def _withdraw(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, reason:
             con.execute("DELETE FROM published_period WHERE period = CAST(? AS DATE)", [f"{p}-01"])
             audit.record(con, claims, "unapprove", subject=p,
                          detail=f"with snapshot {version}: {reason}; approve again to publish")
+        for p in unpublished_approved:  # no longer published; its approval given since waits for the next publication
+            con.execute("""UPDATE period_status SET status = 'approved', published_at = NULL, last_published_at = NULL,
+                           snapshot_version = NULL WHERE snapshot_version = ? AND period = CAST(? AS DATE)""",
+                        [version, f"{p}-01"])
+            con.execute("DELETE FROM published_period WHERE period = CAST(? AS DATE)", [f"{p}-01"])
         # a month the public still reads, as the snapshot restored shows it: the approval of what was withdrawn (a
         # correction approved since) is taken back too, so the figures approved since wait for approval again
         for p, (by, at) in taken_back.items():
@@ -2126,10 +2143,11 @@ def _withdraw(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, reason:
         con.execute("UPDATE period_status SET snapshot_version = ? WHERE snapshot_version = ?", [restored, version])
         for p in carried:
             con.execute(_EVENT, [f"{p}-01", "withdrawn", who, now, f"snapshot {version} withdrawn: {reason}"[:2000]])
+        gone = sorted(unpublished + unpublished_approved)
         audit.record(con, claims, "withdraw", subject=f"snapshot {version}",
                      detail=f"{reason} (the public side reads "
                             f"{f'snapshot {restored}' if restored else 'nothing published'} again; months no longer "
-                            f"published: {months_phrase(unpublished) if unpublished else 'none'})")
+                            f"published: {months_phrase(gone) if gone else 'none'})")
         # recorded with the withdrawal, switched after it: a stop between is finished by the next command
         # with the notice just recorded, and the names the withdrawn snapshot gave
         body = _withdrawal_body(con, folder, restored, current)
@@ -2137,7 +2155,7 @@ def _withdraw(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, reason:
         faults.point("withdraw_before_record")
     faults.point("withdraw_after_record")
     pointer_switch.switch(con, folder, body, before="withdraw_before_switch", after="withdraw_after_switch")
-    return Withdrawal(version, restored, unpublished, sorted(taken_back))
+    return Withdrawal(version, restored, unpublished, sorted(taken_back), approved_since, unpublished_approved)
 
 
 def withdrawal_headline(done: Withdrawal) -> str:
@@ -2148,7 +2166,13 @@ def withdrawal_headline(done: Withdrawal) -> str:
             + (f" No longer published, and no longer approved (approve them again to publish): "
                f"{', '.join(done.unpublished)}." if done.unpublished else "")
             + (f" Back to the figures published before, their later approval taken back (approve them again to "
-               f"publish what changed): {', '.join(done.taken_back)}." if done.taken_back else ""))
+               f"publish what changed): {', '.join(done.taken_back)}." if done.taken_back else "")
+            + (f" No longer published, and still approved, as approved again after snapshot {done.version} was made "
+               f"(the next publication carries them): {', '.join(done.unpublished_approved)}."
+               if done.unpublished_approved else "")
+            + (f" Back to the figures published before, their approval given after snapshot {done.version} was made "
+               f"standing (the next publication carries it): {', '.join(done.approved_since)}."
+               if done.approved_since else ""))
 
 
 WITHDRAWAL_NOTES_SHOWN = 20  # notes beside figures named one by one after a withdrawal; the rest are counted
