@@ -29,6 +29,7 @@ from pipelines.publish.snapshot import (
     publish,
     withdraw,
     withdrawal_headline,
+    withdrawal_words,
 )
 
 PCC = claims_of("pcc@example.org")
@@ -55,6 +56,11 @@ def test_a_withdrawal_leaves_an_approval_given_after_the_withdrawn_snapshot_was_
             [], [], ["2015-06"], ["2015-07"])
         said = withdrawal_headline(done)
         assert "taken back" not in said and "no longer approved" not in said
+        # of the notes standing now, those on a month the public reads (June) are said not to be shown; none on July,
+        # which the public no longer reads at all
+        notes = [line for line in withdrawal_words(done, preview_publication(con, folder), [])
+                 if "standing, not" in line]
+        assert notes and all("June 2015" in line for line in notes), notes
         assert ("No longer published, and still approved, as approved again after snapshot 2 was made (the next "
                 "publication carries them): 2015-07.") in said
         assert ("Back to the figures published before, their approval given after snapshot 2 was made standing (the "

@@ -2039,6 +2039,9 @@ class Withdrawal:
     # it stands (those only the withdrawn snapshot carried are no longer published, and wait for the next publication)
     approved_since: list[str] = field(default_factory=list)
     unpublished_approved: list[str] = field(default_factory=list)
+    # the months the snapshot gone back to carries (YYYY-MM), the only ones whose notes the public reads; None: not
+    # read (a stopped withdrawal finished)
+    public_months: frozenset[str] | None = None
 
 
 def withdrawal_reason(reason: object) -> str:
@@ -2155,7 +2158,8 @@ def _withdraw(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, reason:
         faults.point("withdraw_before_record")
     faults.point("withdraw_after_record")
     pointer_switch.switch(con, folder, body, before="withdraw_before_switch", after="withdraw_after_switch")
-    return Withdrawal(version, restored, unpublished, sorted(taken_back), approved_since, unpublished_approved)
+    return Withdrawal(version, restored, unpublished, sorted(taken_back), approved_since, unpublished_approved,
+                      frozenset(still))
 
 
 def withdrawal_headline(done: Withdrawal) -> str:
@@ -2194,6 +2198,9 @@ def withdrawal_words(done: Withdrawal, preview: Preview, taken: list[Release],
     empty = pd.DataFrame()
     gone = preview.caveats_removed if preview.caveats_removed is not None else empty
     missing = preview.caveats_added if preview.caveats_added is not None else empty
+    if done.public_months is not None and not missing.empty:  # a note on a month the public does not read is not
+        # one it misses (a month approved since, or one the withdrawal took off the public side)
+        missing = missing[missing["period"].astype(str).str[:7].isin(done.public_months)]
     if gone.empty and missing.empty:
         return said
     names = {m.id: m.short_name for m in catalogue().measures}
