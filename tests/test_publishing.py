@@ -1403,10 +1403,10 @@ def test_a_month_published_in_order_that_nothing_hidden_can_protect_says_what_wo
     assert attack(folder, db, every_snapshot=True) == ([], None)
 
 
-def test_a_withdrawal_says_the_notes_the_public_reads_again_that_the_flags_no_longer_say(loaded, run_cli):
-    """Regression: two flags resolved and a blocking one raised on a published figure, published, then withdrawn: the
-    public read again the notes of the two resolved flags and none of the open one, and the withdrawal said nothing."""
-    with warehouse.connect(loaded) as con:
+def published_then_flags_changed(db) -> None:
+    """June and July published with a flag on Doncaster's June; the flag resolved, a blocking one raised on
+    Rotherham's July, and published again (snapshot 2): withdrawing it, the public reads snapshot 1's notes."""
+    with warehouse.connect(db) as con:
         approve(con, ["2015-06", "2015-07"], PCC)
         flag = raise_flag(con, ANALYST, scope="figure", reason="Doncaster June looks high", period="2015-06",
                           district="Doncaster", measure="cse_arrests")
@@ -1414,6 +1414,12 @@ def test_a_withdrawal_says_the_notes_the_public_reads_again_that_the_flags_no_lo
         resolve_flags(con, ANALYST, [flag], note="The force confirmed it")
         blocking_flag(con, "2015-07", "Rotherham July arrests double counted?")
         publish(con, PCC)
+
+
+def test_a_withdrawal_says_the_notes_the_public_reads_again_that_the_flags_no_longer_say(loaded, run_cli):
+    """Regression: two flags resolved and a blocking one raised on a published figure, published, then withdrawn: the
+    public read again the notes of the two resolved flags and none of the open one, and the withdrawal said nothing."""
+    published_then_flags_changed(loaded)
     out = run_cli("withdraw", "--reason", "Published too early", "--yes", "--as", "pcc@example.org", "--db", loaded)
     assert out.exit_code == 0, out.output
     said = " ".join(out.stdout.split())
@@ -1430,14 +1436,7 @@ def test_a_withdrawal_says_the_notes_the_public_reads_again_that_the_flags_no_lo
 def test_the_publishing_page_says_the_notes_the_public_reads_again_after_a_withdrawal(loaded, monkeypatch):
     """Regression: "pccdash withdraw" said which notes beside figures the public reads again that no longer stand and
     which that stand are not shown; the page's Withdraw button said only which snapshot the public reads."""
-    with warehouse.connect(loaded) as con:
-        approve(con, ["2015-06", "2015-07"], PCC)
-        flag = raise_flag(con, ANALYST, scope="figure", reason="Doncaster June looks high", period="2015-06",
-                          district="Doncaster", measure="cse_arrests")
-        publish(con, PCC)
-        resolve_flags(con, ANALYST, [flag], note="The force confirmed it")
-        blocking_flag(con, "2015-07", "Rotherham July arrests double counted?")
-        publish(con, PCC)
+    published_then_flags_changed(loaded)
     at = internal(monkeypatch, loaded, "internal_pages/publishing.py")
     at.text_input(key="withdraw_reason").input("Published too early").run()
     at.checkbox(key="withdraw_checked").check().run()
