@@ -1161,7 +1161,7 @@ def publish(db, as_user, out, yes):
         if preview.withheld_figures:  # the months the disclosure check held back say so, when and why
             with connect(db) as con:
                 record_refused_holds(con, actor, preview)
-        raise NothingToPublish(" ".join([preview.problem, *preview.changed_lines]))
+        raise NothingToPublish(" ".join([preview.problem, *preview.left_out, *preview.changed_lines]))
     _print_preview(preview)
     if not yes:
         if not _interactive():
@@ -1285,7 +1285,7 @@ def _print_withdrawal(db, out, done) -> None:
     click.echo(withdrawal_headline(done))  # said first: it is done, whatever the rest finds
     with connect_read_only(db) as con:
         preview = preview_publication(con, out)
-        taken = releases_taken_back(con, out)
+        taken = releases_taken_back(con, done.version)
     for line in withdrawal_words(done, preview, taken, PROBLEMS_SHOWN):
         click.echo(line)
 

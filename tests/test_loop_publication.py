@@ -1064,10 +1064,21 @@ def test_an_item_approved_for_a_withdrawn_publication_goes_out_again_only_approv
         first = release(con, PCC, "decision", loop["decision"])
         assert publish(con, PCC)[0] == 2
         withdraw(con, PCC, "The decision was published before the Board had agreed its words")
-        with pytest.raises(NothingToPublish, match=rf'approval {first}, of Assurance decision .* was given after '
-                           r'snapshot 1 was made and published in snapshot 2, withdrawn on .*'
+        # nothing else to publish: said, with the approval left out and how to approve it again
+        with pytest.raises(NothingToPublish, match=rf'Left out: approval {first}, of Assurance decision .* It was '
+                           r'given after snapshot 1 was made and published in snapshot 2, which was withdrawn on .*'
                            rf'"pccdash release decision {loop["decision"]}".*"pccdash unrelease {first} --reason'):
             publish(con, PCC)
+        # the next month approved goes out without it
+        august = HEADER + "".join(f"2015-08,{d},cse_arrests,{v}\n" for d, v in zip(DISTRICTS, (12, 22, 32, 42),
+                                                                                   strict=True))
+        assert ingest(con, [write_csv(loop["folder"].parent / "august.csv", august)]).ok
+        approve(con, ["2015-08"], PCC)
+        preview = preview_publication(con)
+        assert preview.problem is None, preview.problem
+        assert any(line.startswith(f"Left out: approval {first},") for line in preview.summary), preview.summary
+        version, path = publish(con, PCC)
+        assert version == 3 and board(path) == []
         from pipelines.publish.snapshot import releases_taken_back
 
         assert [r.release_id for r in releases_taken_back(con)] == [first]
@@ -1075,7 +1086,7 @@ def test_an_item_approved_for_a_withdrawn_publication_goes_out_again_only_approv
         release(con, PCC, "decision", loop["decision"])
         assert releases_taken_back(con) == []
         version, path = publish(con, PCC)
-    assert version == 3 and [r["kind"] for r in board(path)] == ["decision"]
+    assert version == 4 and [r["kind"] for r in board(path)] == ["decision"]
 
 
 def test_an_item_approved_before_the_publication_a_withdrawal_goes_back_to_is_not_taken_back(loop):

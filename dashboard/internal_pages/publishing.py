@@ -232,7 +232,7 @@ def _withdrawn(out) -> str:
 done = st.session_state.pop("withdraw_done", None)
 if done is not None:  # as "pccdash withdraw" says it: what the public reads again that the warehouse says otherwise
     st.success(ui.md_escape(withdrawal_headline(done)), icon=":material/undo:")
-    taken = data.call(releases_taken_back, folder, _also=str(current_snapshot(Path(folder)))) or []
+    taken = data.call(releases_taken_back, done.version, _also=str(current_snapshot(Path(folder)))) or []
     blocks: list[list[str]] = []
     for line in withdrawal_words(done, preview, taken):
         if line.startswith("  ") and blocks:  # a detail of the sentence before it

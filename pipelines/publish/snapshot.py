@@ -996,6 +996,9 @@ class Preview:
     # an approved item's number equal to a hidden figure's value that its text does not tie to that figure, in words
     # (one the text ties to it refuses the publication: `problem`)
     quoted: list[str] = field(default_factory=list)
+    # the approvals of the loop a withdrawal took back (`_releases_taken_back`), left out until approved again: why,
+    # and how to approve each again
+    left_out: list[str] = field(default_factory=list)
     # the reasons given with the months' approvals for what this publication revises in them ("YYYY-MM" -> reason),
     # published beside each figure revised (the public revisions page)
     reasons: dict[str, str] = field(default_factory=dict)
@@ -1016,7 +1019,7 @@ class Preview:
     def summary(self) -> list[str]:
         """The preview in a few lines: what the command prints and the page heads its tables with."""
         if self.problem:
-            return [self.problem]
+            return [self.problem, *self.left_out]
         now = (f"the public now reads snapshot {self.current_version}" if self.current_version
                else "nothing is published yet")
         lines = [f"The new snapshot would hold {counted(len(self.months), 'month')}: {months_phrase(self.months)} "
@@ -1043,8 +1046,8 @@ class Preview:
             dropped = f", {self.board_dropped} no longer published" if self.board_dropped else ""
             lines.append(f"Accountability items approved for publication: {len(self.board)} ({self.board_new} new"
                          f"{changed}{dropped}).")
-        return (lines + self.reason_lines + self.flag_lines + self.withheld_lines + self.quoted + self.exposed_lines
-                + self.info_lines)
+        return (lines + self.left_out + self.reason_lines + self.flag_lines + self.withheld_lines + self.quoted
+                + self.exposed_lines + self.info_lines)
 
     @property
     def changed_lines(self) -> list[str]:
@@ -1560,6 +1563,9 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
         audited = (dataclasses.replace(audited, failures=[*audited.failures, *unsafe]) if audited is not None
                    else lp_audit.AuditResult(lp_audit.empty_cells(), protection, unsafe))
     approvals = released(con)
+    # what a withdrawal took back goes out again only once approved again: left out until then, and said
+    taken = _releases_taken_back(con, approvals)
+    approvals = [item for item in approvals if item.release_id not in {t.release_id for t, *_ in taken}]
     board = board_table(approvals)
     quotes = _quoted_in_approvals(approvals, protected.hidden)
     reasons = _reasons_for(con, previous, months)
@@ -1695,9 +1701,7 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
                                f"snapshot {preview.current_version}, and nothing has been approved since. Approve a "
                                "month first (a new one, or one revised since its approval), or an item of the "
                                "accountability record.")
-    taken = _releases_taken_back(con, previous, approvals)
-    if preview.problem is None and taken:  # what a withdrawal took back goes out again only approved again
-        preview.problem = _taken_back_refusal(taken)
+    preview.left_out = _taken_back_lines(taken)
     # the pages beside the figures are published with them, from a file checked now; what it wants doing (a
     # statement to review) is said whether or not there is anything to publish
     try:
@@ -1717,17 +1721,18 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
     return preview
 
 
-def _releases_taken_back(con: duckdb.DuckDBPyConnection, previous: Path | None, approvals: list[Release]
+def _releases_taken_back(con: duckdb.DuckDBPyConnection, approvals: list[Release]
                          ) -> list[tuple[Release, int, dt.datetime, int | None]]:
-    """Of the loop's approvals in force, those a publication withdrawn since the snapshot the public reads (`previous`)
-    carried that the snapshot it went back to did not: approved after that snapshot was made and before the withdrawn
-    one was. The withdrawal took them back with it, as it took back its months' approvals: each is (the approval, the
-    snapshot withdrawn, when, the snapshot the public went back to)."""
+    """Of the loop's approvals in force, those a withdrawn publication carried that the snapshot it went back to did
+    not: approved after that snapshot was made and before the withdrawn one was. The withdrawal took them back with
+    it, as it took back its months' approvals, and they stay taken back through every later publication until
+    approved again (a new approval, given after the withdrawn snapshot was made) or withdrawn: each is (the approval,
+    the snapshot withdrawn, when, the snapshot the public went back to)."""
     rows = con.execute(
         """SELECT s.version, s.created_at, w.withdrawn_at, w.restored_version, r.created_at
            FROM snapshot_withdrawal w JOIN snapshot s ON s.version = w.version
            LEFT JOIN snapshot r ON r.version = w.restored_version
-           WHERE s.version > ? ORDER BY s.version""", [_version_of(previous) or 0]).fetchall()
+           ORDER BY s.version""").fetchall()
     out = []
     for item in approvals:
         found = next(((version, at, restored) for version, made, at, restored, before in rows
@@ -1737,25 +1742,26 @@ def _releases_taken_back(con: duckdb.DuckDBPyConnection, previous: Path | None, 
     return out
 
 
-def _taken_back_refusal(taken: list[tuple[Release, int, dt.datetime, int | None]]) -> str:
-    """Why a publication is refused that would put back before the public the loop's approvals a withdrawal took
-    back (`_releases_taken_back`), and what to approve to publish them."""
-    item, version, at, restored = taken[0]
-    back = f"snapshot {restored}" if restored is not None else "nothing published"
-    more = f" (and {counted(len(taken) - 1, 'other approved item')} the same way)" if len(taken) > 1 else ""
-    return (f"Nothing can be published: approval {item.release_id}, of {item.label}, was given after {back} was "
-            f"made and published in snapshot {version}, withdrawn on {uk_day_words(at)}{more}. The withdrawal took it "
-            "back with the publication: published now, it would reach the public again without a new approval. "
-            f'Approve it again if it is to be published ("pccdash release {item.kind} {item.item_id}", with --text '
-            f'for an edited text), or withdraw its approval ("pccdash unrelease {item.release_id} --reason TEXT"), '
-            "then publish again.")
+def _taken_back_lines(taken: list[tuple[Release, int, dt.datetime, int | None]]) -> list[str]:
+    """For each of the loop's approvals a withdrawal took back (`_releases_taken_back`), that the publication leaves it
+    out, and what approves it again."""
+    lines = []
+    for item, version, at, restored in taken:
+        back = f"snapshot {restored}" if restored is not None else "nothing published"
+        lines.append(f"Left out: approval {item.release_id}, of {item.label}. It was given after {back} was made and "
+                     f"published in snapshot {version}, which was withdrawn on {uk_day_words(at)}, and the withdrawal "
+                     "took it back: no publication carries it until it is approved again "
+                     f'("pccdash release {item.kind} {item.item_id}", with --text for an edited text), or its approval '
+                     f'is withdrawn ("pccdash unrelease {item.release_id} --reason TEXT").')
+    return lines
 
 
-def releases_taken_back(con: duckdb.DuckDBPyConnection, folder: Path | str | None = None) -> list[Release]:
+def releases_taken_back(con: duckdb.DuckDBPyConnection, withdrawn: int | None = None) -> list[Release]:
     """The loop's approvals still in force that a withdrawal took back with its publication (`_releases_taken_back`):
-    no publication carries them until each is approved again or its approval withdrawn."""
-    folder = Path(folder) if folder else published_dir()
-    return [item for item, *_ in _releases_taken_back(con, current_snapshot(folder), released(con))]
+    no publication carries them until each is approved again or its approval withdrawn. `withdrawn`: only those the
+    withdrawal of that snapshot took back."""
+    return [item for item, version, *_ in _releases_taken_back(con, released(con))
+            if withdrawn is None or version == withdrawn]
 
 
 class PreviewOutdated(PccDashError):
@@ -1803,7 +1809,7 @@ def _publish(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, folder: 
         return finished, folder / f"snapshot-{finished:04d}.duckdb"
     if preview.problem:
         record_refused_holds(con, claims, preview)
-        raise NothingToPublish(preview.problem)
+        raise NothingToPublish(" ".join([preview.problem, *preview.left_out]))
     if expected is not None and expected != preview.fingerprint:
         raise PreviewOutdated("What would be published has changed since the preview was shown (a month was "
                               "approved or a flag changed meanwhile). Nothing was published: look at the preview "
