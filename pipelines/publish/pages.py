@@ -145,6 +145,13 @@ class _Data:
         ids = {m for (m, _a) in self.monthly} | {m for c in self.cells.values() for (m, _a) in c}
         self.measures = [] if mt.empty else [m for m in mt.itertuples(index=False) if m.id in ids]
         self.names = {m.id: name_of(m) for m in self.measures}
+        # (measure, area) -> month (YYYY-MM) -> the texts of the caveats published on that month's figure
+        self.caveats: dict[tuple[str, str], dict[str, list[str]]] = {}
+        cav = view.table("caveat")
+        if not cav.empty:
+            for m, a, p, text in sorted({(str(m), str(a), str(p), str(t)) for m, a, p, t in zip(
+                    cav["measure"], cav["area"], cav["period"], cav["text"], strict=True)}):
+                self.caveats.setdefault((m, a), {}).setdefault(p, []).append(text)
 
 
 _DATA: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -386,16 +393,7 @@ NOTES_SAID = ("A figure marked [note 1], [note 2] and so on has a caveat publish
 
 def month_caveats(view: SnapshotView) -> dict[tuple[str, str], dict[str, list[str]]]:
     """(measure, area) -> month (YYYY-MM) -> the texts of the caveats published on that month's figure."""
-    d = data(view)
-    if not hasattr(d, "caveats"):
-        cav = view.table("caveat")
-        found: dict = {}
-        if not cav.empty:
-            for m, a, p, text in sorted({(str(m), str(a), str(p), str(t)) for m, a, p, t in zip(
-                    cav["measure"], cav["area"], cav["period"], cav["text"], strict=True)}):
-                found.setdefault((m, a), {}).setdefault(p, []).append(text)
-        d.caveats = found
-    return d.caveats
+    return data(view).caveats
 
 
 def note_marker(first: int, count: int) -> str:
