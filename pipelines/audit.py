@@ -55,6 +55,7 @@ ACTIONS = {
     "action": "recorded an action",
     "action_update": "updated or closed an action",
     "action_due": "moved an action's due date",
+    "action_owner": "handed an action to a new owner",
     "cancel_meeting": "cancelled a meeting",
     "withdraw_question": "withdrew a question, saying why",
     "recommendation": "recorded a recommendation's status",

@@ -2235,7 +2235,7 @@ def meetings_show(ctx, meeting_id, db):
     click.echo(f"Actions ({len(agreed)})" if agreed else "No actions were agreed at it." if held else
                f"No actions agreed at it{still}.")
     for a in agreed:
-        click.echo(_wrapped(f"{a.body} (owner {a.owner})", f"  {a.action_id}. ", "     "))
+        click.echo(_wrapped(f"{a.body} (owner {a.owner_words})", f"  {a.action_id}. ", "     "))
         click.echo(_wrapped(a.where(today), "     ", "     "))
 
 
@@ -2257,8 +2257,8 @@ def _wrapped(text: object, first: str, rest: str, width: int = 100) -> str:
 @click.option("--all", "show_all", is_flag=True, help="Closed actions too, after the open ones.")
 @click.pass_context
 def actions(ctx, db, show_all):
-    """List the actions agreed at meetings that are not yet closed, overdue first; or close one with a note, or
-    move its due date.
+    """List the actions agreed at meetings that are not yet closed, overdue first; or close one with a note, move
+    its due date, or hand it to a new owner.
 
     \b
     Examples:
@@ -2266,6 +2266,7 @@ def actions(ctx, db, show_all):
       pccdash actions --all
       pccdash actions close 3 --note "Report received at the October Board" --on 2026-10-15 --as analyst@example.org
       pccdash actions move 3 --to {later_day} --reason "The Board gave the force more time" --as analyst@example.org
+      pccdash actions hand 3 --to "Supt Khan" --reason "ACC Jones has retired" --as analyst@example.org
     """
     ctx.obj = {"db": db}
     if ctx.invoked_subcommand is not None:
@@ -2287,7 +2288,7 @@ def actions(ctx, db, show_all):
         return
     for a in shown_now:
         click.echo(_wrapped(a.body, f"{a.action_id}. ", "   "))  # whole, as typed: never cut short
-        click.echo(_wrapped(f"Owner {a.owner}; from the {a.meeting.label}", "   ", "   "))
+        click.echo(_wrapped(f"Owner {a.owner_words}; from the {a.meeting.label}", "   ", "   "))
         click.echo(_wrapped(a.where(today), "   ", "   "))
 
 
@@ -2389,6 +2390,42 @@ def actions_move(ctx, action_id, db, to_day, to_meeting, reason, on_day, as_user
                         on=on)
         moved = next(a for a in loop_actions(con) if str(a.action_id) == str(action_id).strip())
     click.echo(f"Action {moved.action_id} is now due {shown(moved.due_words, None)}.")
+
+
+@actions.command(name="hand")
+@click.argument("action_id", metavar="ID")
+@db_option
+@click.option("--to", "to_owner", required=True, metavar="OWNER",
+              help='Who holds it from now on, as the Board names them, e.g. "Supt Khan".')
+@click.option("--reason", required=True, metavar="TEXT", help="Why it changes hands (kept with the action and in the "
+                                                              "audit trail).")
+@click.option("--on", "on_day", metavar="DATE", default=None,
+              help="The day it changed hands, YYYY-MM-DD, not after today (default: today); a meeting held after it "
+                   "sees the new owner.")
+@as_option
+@click.pass_context
+def actions_hand(ctx, action_id, db, to_owner, reason, on_day, as_user):
+    """Hand an open action to a new owner (the one who held it left, or the role changed hands), saying why
+    (analysts and {holder}). Who held it before is kept: the action reads "OWNER (since DAY; first owner ...)" on
+    the pages, in "pccdash actions" and in the packs, its history says who handed it from whom and why, and a pack
+    for a meeting before the handover names the owner as it was then.
+
+    \b
+    Example:
+      pccdash actions hand 3 --to "Supt Khan" --reason "ACC Jones has retired" --as analyst@example.org
+    """
+    from .accountability import actions as loop_actions
+    from .accountability import hand_over_action
+    from .audit import cli_actor
+    from .warehouse import connect
+
+    owner = _given(to_owner, "action's new owner", "--to OWNER")
+    reason = _given(reason, "reason for handing the action over", "--reason TEXT")
+    on = _loop_day(on_day, "--on") if on_day is not None else None
+    with connect(db or ctx.obj["db"], create=False) as con:
+        hand_over_action(con, cli_actor(as_user), action_id, owner=owner, reason=reason, on=on)
+        handed = next(a for a in loop_actions(con) if str(a.action_id) == str(action_id).strip())
+    click.echo(_wrapped(f"Action {handed.action_id} is now held by {handed.owner_words}.", "", "  "))
 
 
 # ---------------------------------------------------------------- the accountability loop: recommendations

@@ -628,6 +628,80 @@ def test_a_closed_actions_due_date_is_not_moved_and_no_role_may_not_move_one(con
         acc.move_action_due(con, PCC, action, due_on="2027-01-31", reason="More time")
 
 
+def test_an_action_handed_to_a_new_owner_keeps_who_held_it_and_each_meeting_sees_the_owner_as_it_stood(
+        con, board, monkeypatch):
+    """The owner of an action leaves: it is handed to a new owner with the reason, held by the new owner from that day
+    on, and says who held it first; its history says who handed it from whom to whom, when and why, as the audit
+    trail does; a meeting held before the handover still sees the owner as it was then, and the action stays as due
+    (and overdue) as it was."""
+    monkeypatch.setenv("PCCDASH_TODAY", "2015-10-20")
+    first, second, _ = board
+    action = acc.add_action(con, PCC, meeting_id=first.meeting_id, body="Report on charging delays",
+                            owner="ACC Crime", due_on="2015-09-30")
+    october = acc.add_meeting(con, PCC, held_on="2015-10-15")
+    november = acc.add_meeting(con, PCC, held_on="2015-11-19")
+    acc.hand_over_action(con, ANALYST, action, owner="Supt Khan", reason="ACC Crime has retired", on="2015-10-15")
+    (kept,) = acc.actions(con)
+    assert (kept.owner, kept.agreed_owner, kept.status) == ("Supt Khan", "ACC Crime", "open")
+    assert kept.owner_words == "Supt Khan (since 15 October 2015; first owner ACC Crime)"
+    assert (kept.updates[-1].text, kept.updates[-1].updated_by, kept.updates[-1].on_day.isoformat()) == (
+        "Handed from ACC Crime to Supt Khan: ACC Crime has retired", "analyst@example.org", "2015-10-15")
+    assert kept.overdue(dt.date(2015, 10, 20)) and kept.due_words == "by 30 September 2015", "due as it was"
+    acc.hand_over_action(con, PCC, action, owner="DCI Lee", reason="Moved to the Public Protection Unit")
+    (kept,) = acc.actions(con)
+    assert kept.owner_words == "DCI Lee (since 20 October 2015; first owner ACC Crime)"
+    assert [u.text for u in kept.updates] == [
+        "Agreed at the meeting.", "Handed from ACC Crime to Supt Khan: ACC Crime has retired",
+        "Handed from Supt Khan to DCI Lee: Moved to the Public Protection Unit"]
+    # the October Board opened before the handover recorded on its day: it saw the owner it was agreed with
+    (at_october,) = acc.carried_forward(con, october.held_on).overdue_actions
+    assert (at_october.owner, at_october.owner_words) == ("ACC Crime", "ACC Crime")
+    (at_november,) = acc.carried_forward(con, november.held_on).overdue_actions
+    assert at_november.owner == "DCI Lee"
+    trail = audit.events(con, action="action_owner")
+    assert sorted(trail["detail"].tolist()) == [
+        "owner ACC Crime -> Supt Khan: ACC Crime has retired",
+        "owner Supt Khan -> DCI Lee: Moved to the Public Protection Unit"]
+    # moving its due date or closing it later keeps who holds it
+    acc.move_action_due(con, PCC, action, due_on="2015-12-31", reason="More time")
+    acc.update_action(con, PCC, action, status="closed", note="Received.")
+    assert acc.actions(con)[0].owner == "DCI Lee"
+
+
+@pytest.mark.parametrize(("kwargs", "said"), [
+    ({"action": 9}, "The record holds no action 9."),
+    ({"action": "x"}, '"x" is not an action number.'),
+    ({"owner": "acc  crime"}, "Action 1 is already held by ACC Crime. Give the new owner it is handed to."),
+    ({"owner": "  "}, "action's new owner is empty"),
+    ({"reason": " "}, "reason for handing the action over is empty"),
+    ({"on": "2015-11-01"}, "1 November 2015 is after today \\(20 October 2015\\)"),
+    ({"on": "2015-08-01"}, "cannot come before its last one \\(20 August 2015\\)"),
+])
+def test_an_action_that_cannot_be_handed_over_is_refused_in_a_sentence(con, board, monkeypatch, kwargs, said):
+    monkeypatch.setenv("PCCDASH_TODAY", "2015-10-20")
+    first, _, _ = board
+    action = acc.add_action(con, PCC, meeting_id=first.meeting_id, body="Report", owner="ACC Crime",
+                            due_on="2015-09-30")
+    given = {"owner": "Supt Khan", "reason": "ACC Crime has retired", **kwargs}
+    with pytest.raises(PccDashError, match=said):
+        acc.hand_over_action(con, PCC, given.pop("action", action), **given)
+    assert [(len(a.updates), a.owner) for a in acc.actions(con)] == [(1, "ACC Crime")]
+    assert audit.events(con, action="action_owner").empty
+
+
+def test_a_closed_action_is_not_handed_over_and_no_role_may_hand_one_over(con, board):
+    first, _, _ = board
+    action = acc.add_action(con, PCC, meeting_id=first.meeting_id, body="Report", owner="ACC Crime",
+                            due_on="2015-09-30")
+    with pytest.raises(NotAllowed):
+        acc.hand_over_action(con, NO_ROLE, action, owner="Supt Khan", reason="Retired")
+    acc.update_action(con, PCC, action, status="closed", note="Done.", on="2015-09-01")
+    with pytest.raises(acc.LoopError, match="was closed on 1 September 2015, so nobody holds it any more. If it is "
+                                            "open again, reopen it first, saying why"):
+        acc.hand_over_action(con, PCC, action, owner="Supt Khan", reason="Retired")
+    assert acc.actions(con)[0].owner == "ACC Crime"
+
+
 def test_a_meeting_cancelled_carries_its_questions_and_due_actions_to_a_later_one_and_is_held_by_no_pack(
         con, board, monkeypatch):
     """The May Board is called off: the question prepared for it and the action due by it go to the June Board,

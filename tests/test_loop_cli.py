@@ -400,6 +400,59 @@ def test_actions_move_refuses_in_a_sentence(wh, run_cli, args, said):
         assert [len(a.updates) for a in acc.actions(con)] == [1]
 
 
+def test_actions_hand_gives_an_action_a_new_owner_and_every_listing_names_it_and_who_held_it_first(wh, run_cli):
+    with warehouse.connect(wh, create=False) as con:
+        first = acc.add_meeting(con, PCC, held_on="2026-09-17")
+        late = acc.add_action(con, PCC, meeting_id=first.meeting_id, body="Late work", owner="ACC Jones",
+                              due_on="2026-10-15")
+    out = _run_ok(run_cli, "actions", "hand", str(late), "--to", "Supt Khan", "--reason", "ACC Jones has retired",
+                  "--on", "2026-11-02", "--db", wh, "--as", "analyst@example.org")
+    assert out.strip() == (f"Action {late} is now held by Supt Khan (since 2 November 2026; first owner ACC "
+                           "Jones).")
+    listed = " ".join(_run_ok(run_cli, "actions", "--db", wh).split())  # today: 21 November 2026
+    assert "Owner Supt Khan (since 2 November 2026; first owner ACC Jones); from the" in listed
+    assert "Overdue, due by 15 October 2026" in listed, "handed over, it is as due as it was"
+    shown_meeting = " ".join(_run_ok(run_cli, "meetings", "show", str(first.meeting_id), "--db", wh).split())
+    assert "Late work (owner Supt Khan (since 2 November 2026; first owner ACC Jones))" in shown_meeting
+    trail = _run_ok(run_cli, "audit", "--action", "action_owner", "--format", "csv", "--db", wh)
+    assert "owner ACC Jones -> Supt Khan: ACC Jones has retired" in trail
+    assert 'pccdash actions hand 3 --to "Supt Khan"' in _run_ok(run_cli, "actions", "hand", "--help")
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (("--to", "Supt Khan", "--reason", " "), "Give the reason for handing the action over (--reason TEXT)."),
+    (("--to", " ", "--reason", "Retired"), "Give the action's new owner (--to OWNER)."),
+    (("--to", "acc jones", "--reason", "Retired"), "Action 1 is already held by ACC Jones."),
+    (("--to", "Supt Khan", "--reason", "Retired", "--on", "2/11/2026"), '--on "2/11/2026" is not a date'),
+    (("--to", "Supt Khan", "--reason", "Retired", "--on", "2026-12-01"), "1 December 2026 is after today"),
+    (("--reason", "Retired"), "Missing option '--to'"),
+])
+def test_actions_hand_refuses_in_a_sentence(wh, run_cli, args, said):
+    with warehouse.connect(wh, create=False) as con:
+        first = acc.add_meeting(con, PCC, held_on="2026-09-17")
+        acc.add_action(con, PCC, meeting_id=first.meeting_id, body="Late work", owner="ACC Jones",
+                       due_on="2026-10-15")
+    result = run_cli("actions", "hand", "1", *args, "--db", wh, "--as", "pcc@example.org")
+    assert result.exit_code != 0 and said in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    with warehouse.connect(wh, create=False) as con:
+        assert [(len(a.updates), a.owner) for a in acc.actions(con)] == [(1, "ACC Jones")]
+
+
+def test_actions_hand_refuses_an_unknown_or_closed_action_in_a_sentence(wh, run_cli):
+    with warehouse.connect(wh, create=False) as con:
+        first = acc.add_meeting(con, PCC, held_on="2026-09-17")
+        done = acc.add_action(con, PCC, meeting_id=first.meeting_id, body="Done work", owner="ACC Jones",
+                              due_on="2026-10-15")
+        acc.update_action(con, PCC, done, status="closed", note="Received.", on="2026-10-01")
+    for number, said in (("7", "The record holds no action 7"),
+                         (str(done), f"Action {done} was closed on 1 October 2026, so nobody holds it any more.")):
+        result = run_cli("actions", "hand", number, "--to", "Supt Khan", "--reason", "Retired", "--db", wh,
+                         "--as", "pcc@example.org")
+        assert result.exit_code != 0 and said in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr + result.stdout
+
+
 def test_actions_and_meetings_show_give_an_action_and_its_closing_note_whole(wh, run_cli):
     """Regression: `pccdash actions` and `meetings show` cut an action's text and its closing note at 80 characters
     ("…"), so the follow-up list could not be read whole."""

@@ -608,6 +608,36 @@ def test_an_actions_due_date_is_moved_on_the_actions_page_and_it_is_no_longer_ov
             "December") in shown
 
 
+def test_an_action_is_handed_to_a_new_owner_on_the_actions_page_and_every_page_names_the_new_owner(monkeypatch, wh):
+    """The owner of an action leaves: on the Actions page it is handed to a new owner with the reason; the action
+    names the new owner and who held it first, on this page and on the Meetings page, and its history keeps the
+    handover; an empty reason, or the owner who holds it already, is refused with nothing kept."""
+    meeting = record(wh, acc.add_meeting, PCC, held_on="2026-09-17").meeting_id
+    action = record(wh, acc.add_action, PCC, meeting_id=meeting, body="Report on charging times", owner="ACC Crime",
+                    due_on="2026-10-15")
+    at = internal(monkeypatch, wh, ACTIONS, ANALYST)  # today is 21 November 2026: overdue
+    at.text_input(key=f"action_owner_{action}").set_value("Supt Khan")
+    press(at, "Hand over")
+    assert "reason for handing the action over is empty" in said(at), said(at)
+    at.text_input(key=f"action_owner_{action}").set_value("ACC Crime")
+    at.text_input(key=f"action_owner_reason_{action}").set_value("ACC Crime has retired")
+    press(at, "Hand over")
+    assert f"Action {action} is already held by ACC Crime." in said(at)
+    assert len(read(wh, acc.actions)[0].updates) == 1
+    at.text_input(key=f"action_owner_{action}").set_value("Supt Khan")
+    press(at, "Hand over")
+    (handed,) = read(wh, acc.actions)
+    assert (handed.owner, handed.updates[-1].updated_by) == ("Supt Khan", "analyst@example.org")
+    at = internal(monkeypatch, wh, ACTIONS, ANALYST)
+    assert {m.label: int(m.value) for m in at.metric} == {"Open": 0, "Overdue": 1, "Closed": 0}
+    shown = said(at)
+    assert "Owner: Supt Khan (since 21 November 2026; first owner ACC Crime)" in shown
+    assert ("Open, 21 November 2026, by analyst@example.org: Handed from ACC Crime to Supt Khan: ACC Crime has "
+            "retired") in shown
+    at = internal(monkeypatch, wh, MEETINGS, ANALYST)
+    assert "(owner Supt Khan (since 21 November 2026; first owner ACC Crime))" in said(at)
+
+
 def test_a_closed_action_is_reopened_on_the_actions_page_and_counts_as_open_again(monkeypatch, wh):
     """Regression: an action closed too soon could not be opened again, on any page or command, while moving its due
     date said to "record it as in progress first (on the Actions page)", which offered closed actions as a table

@@ -615,6 +615,42 @@ def test_an_action_given_more_time_is_open_not_overdue_in_the_next_pack_and_says
     assert row[3] == "Open: due date moved (The force asked for the CPS's figures first)"  # the date is in row[2]
 
 
+def test_an_action_handed_to_a_new_owner_names_its_owner_as_it_stood_in_each_pack(wh, who):
+    """ACC Jones retired after the September Board: the September pack names ACC Jones, the October pack the new owner
+    and who held it first, with the handover as its latest update."""
+    with warehouse.connect(wh) as con:
+        rec = record_first_meetings(con, who)  # Boards on 20 August, 17 September, 15 October 2015
+        acc.hand_over_action(con, who, rec["action"], owner="Supt Khan", reason="ACC Jones has retired",
+                             on="2015-09-20")
+        september = build_pack(con, day("2015-09-17"), "pccdash tests")
+        october = build_pack(con, day("2015-10-15"), "pccdash tests")
+    (row,) = rows_naming(september, ACTION)["Actions open"]
+    assert (row[1], row[3]) == ("ACC Jones", "Open")
+    (row,) = rows_naming(october, ACTION)["Actions open"]
+    assert row[1] == "Supt Khan (since 20 September 2015; first owner ACC Jones)"
+    assert row[3] == "Open: handed over from ACC Jones (ACC Jones has retired)"  # the names are in row[1]
+
+
+def test_an_overdue_action_handed_over_is_counted_and_listed_overdue_under_its_new_owner_until_given_more_time(
+        wh, who):
+    """The action due by the October Board, handed to a new owner after it: the November pack counts it overdue and
+    its overdue line names the new owner; given more time, the next pack counts it open and none overdue."""
+    with warehouse.connect(wh) as con:
+        rec = record_first_meetings(con, who)  # the action is due by the Board of 15 October 2015
+        acc.hand_over_action(con, who, rec["action"], owner="Supt Khan", reason="ACC Jones has retired",
+                             on="2015-10-20")
+        november = build_pack(con, day("2015-11-19"), "pccdash tests")
+        acc.move_action_due(con, who, rec["action"], due_on="2015-12-31", on="2015-10-21",
+                            reason="The new owner asked for time to read in")
+        given_time = build_pack(con, day("2015-11-19"), "pccdash tests")
+    assert november.loop.counts.startswith("1 action overdue, no other open")
+    assert november.loop.overdue == [f"{ACTION} (owner Supt Khan; due Public Accountability Board, 15 October 2015)"]
+    assert list(rows_naming(november, ACTION)) == ["Actions overdue"]
+    assert given_time.loop.counts.startswith("1 action open, none overdue") and not given_time.loop.overdue
+    (row,) = rows_naming(given_time, ACTION)["Actions open"]
+    assert row[1] == "Supt Khan (since 20 October 2015; first owner ACC Jones)"
+
+
 def test_an_action_reopened_since_the_last_meeting_is_said_reopened_and_counted(wh, who):
     """Regression: an action the September pack listed as closed since the last meeting, reopened before October,
     came back in the October pack as open with its reason alone ("Open: the report covered Sheffield only"): no word

@@ -16,8 +16,9 @@ st.title("Actions")
 st.write("Each action agreed at a meeting has an owner and is due by a later meeting or a date. Until it is closed "
          "with a note saying what was done it is carried forward to every later meeting's overview and pack, "
          "and once past its due meeting or date it is overdue. When the Board gives more time, move its due date "
-         "with the reason: what it was first due by is kept. Actions are agreed on the Meetings and questions "
-         "page.")
+         "with the reason: what it was first due by is kept. When its owner leaves or the role changes hands, hand "
+         "it to the new owner with the reason: who held it before is kept. Actions are agreed on the Meetings and "
+         "questions page.")
 data.no_warehouse_guard()
 today = settings.today()
 agreed = data.call(acc.actions) or []
@@ -34,8 +35,8 @@ c2.metric("Overdue", len(overdue), help="Not closed, and past its due meeting or
 c3.metric("Closed", len(closed))
 may_record = user.may("record")
 if not may_record:
-    st.caption(f"Moving an action on or closing it needs the analyst's role or {office.configured().holders} "
-               "(analyst or pcc).")
+    st.caption("Moving an action on, handing it over or closing it needs the analyst's role or "
+               f"{office.configured().holders} (analyst or pcc).")
 
 
 def _history(a: acc.Action) -> str:
@@ -53,7 +54,7 @@ for a in still:
         badge = (":orange-badge[:material/schedule: Overdue]" if late else
                  f":blue-badge[{acc.ACTION_STATUSES[a.status]}]")
         st.markdown(f"{badge} **Action {a.action_id}.** {ui.md_escape(a.body)}")
-        st.markdown(f"**Owner:** {ui.md_escape(a.owner)}  \n**From:** the {ui.md_escape(a.meeting.label)}"
+        st.markdown(f"**Owner:** {ui.md_escape(a.owner_words)}  \n**From:** the {ui.md_escape(a.meeting.label)}"
                     + (f", on question {a.question_id}" if a.question_id else "")
                     + f"  \n**Due:** {ui.md_escape(a.due_words)}"
                     + (f"  \n**Reopened:** on {day_words(a.reopened.on_day)} by {ui.md_escape(a.reopened.updated_by)}: "
@@ -89,13 +90,26 @@ for a in still:
                        done=f"Action {a.action_id} moved: what it was first due by is kept in its history.",
                        clear=(f"action_due_meeting_{a.action_id}", f"action_due_on_{a.action_id}",
                               f"action_due_reason_{a.action_id}"))
+        with st.expander("Hand it to a new owner"), ui.form(f"action_owner_form_{a.action_id}"):
+            new_owner = st.text_input("New owner", key=f"action_owner_{a.action_id}", max_chars=200,
+                                      placeholder="e.g. Supt Khan")
+            why = st.text_input("Why it changes hands", key=f"action_owner_reason_{a.action_id}", max_chars=5000,
+                                placeholder="e.g. ACC Jones has retired")
+            on = st.date_input("On", value=today, max_value=today, format="DD/MM/YYYY",
+                               key=f"action_owner_on_{a.action_id}",
+                               help="The day it changed hands: a meeting held after it sees the new owner.")
+            if st.form_submit_button("Hand over", disabled=not may_record):
+                ui.act(acc.hand_over_action, user.claims, a.action_id, owner=new_owner, reason=why, on=on,
+                       done=f"Action {a.action_id} handed over: who held it before is kept in its history.",
+                       clear=(f"action_owner_{a.action_id}", f"action_owner_reason_{a.action_id}",
+                              f"action_owner_on_{a.action_id}"))
 
 with st.expander(f"Closed actions ({len(closed)})", icon=":material/task_alt:"):
     if closed:
         frame = pd.DataFrame({
             "Action": [a.action_id for a in closed],
             "What": [a.body for a in closed],
-            "Owner": [a.owner for a in closed],
+            "Owner": [a.owner_words for a in closed],
             "From": [a.meeting.label for a in closed],
             "Due": [a.due_words for a in closed],
             "Closed": [day_words(a.closed_on) for a in closed],

@@ -452,10 +452,10 @@ st.subheader("Actions arising")
 agreed = [a for a in agreed_all if a.meeting.meeting_id == pick]
 if agreed:
     st.markdown("\n".join(
-        f"- **Action {a.action_id}.** {ui.md_escape(a.body)} (owner {ui.md_escape(a.owner)}"
+        f"- **Action {a.action_id}.** {ui.md_escape(a.body)} (owner {ui.md_escape(a.owner_words)}"
         + (f"; on question {a.question_id}" if a.question_id else "") + f"): {ui.md_escape(a.where(today))}"
         for a in agreed))
-    st.caption("Move an action on or close it on the Actions page.")
+    st.caption("Move an action on, hand it to a new owner or close it on the Actions page.")
 else:
     st.caption("No action agreed at this meeting yet.")
 later = [m.meeting_id for m in held if m.held_on > meeting.held_on]

@@ -37,6 +37,7 @@ from .records import (
                       decide,
                       decisions,
                       get_meeting,
+                      hand_over_action,
                       meetings,
                       move_action_due,
                       move_meeting,
@@ -52,6 +53,6 @@ from .records import (
 __all__ = ["ACTION_STATUSES", "DECISIONS", "EVIDENCE_KINDS", "KINDS", "PUBLIC_ASKER", "Action", "Answer", "Decision",
            "Loop", "LoopError", "Meeting", "Move", "NotFound", "Question", "Withdrawal", "actions", "add_action",
            "add_meeting", "ask", "await_answer", "cancel_meeting", "carried_forward", "decide", "decisions",
-           "figures_for", "figures_line", "get_meeting", "meetings", "move_action_due", "move_meeting", "moves",
-           "open_meeting", "question_figures", "questions", "record_answer", "reopen_action", "update_action",
-           "withdraw_question"]
+           "figures_for", "figures_line", "get_meeting", "hand_over_action", "meetings", "move_action_due",
+           "move_meeting", "moves", "open_meeting", "question_figures", "questions", "record_answer", "reopen_action",
+           "update_action", "withdraw_question"]

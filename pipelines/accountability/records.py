@@ -799,6 +799,40 @@ def move_action_due(con: duckdb.DuckDBPyConnection, who: Mapping, action_id: obj
     return update_id
 
 
+def hand_over_action(con: duckdb.DuckDBPyConnection, who: Mapping, action_id: object, *, owner: object,
+                     reason: object, on: object = None) -> int:
+    """Hand an open action to a new owner (the one who held it left, or the role changed hands) on the day `on`
+    (today by default), saying why. Who held it before is kept: the action reads "Supt Khan (since 3 June 2026;
+    first owner ACC Jones)", its history says who handed it from whom to whom, when and why, and a pack for a meeting
+    before the handover names the owner as it was then."""
+    identity = require(who, "record")
+    day = _day(on, "day the action was handed over", required=False) or settings.today()
+    action = _action_of(con, action_id)
+    number = action.action_id
+    if action.closed:
+        raise LoopError(f"Action {number} was closed on {_long_date(action.closed_on)}, so nobody holds it any more. "
+                        f'If it is open again, reopen it first, saying why ("pccdash actions reopen {number} '
+                        '--reason TEXT").')
+    new_owner = clean(owner, "action's new owner", limit=LIMITS["owner"], one_line=True)
+    if new_owner.casefold() == action.owner.casefold():
+        raise LoopError(f"Action {number} is already held by {action.owner}. Give the new owner it is handed to.")
+    why = clean(reason, "reason for handing the action over", limit=LIMITS["note"])
+    if day > settings.today():  # a day to come would name the new owner in the packs of the meetings before it
+        raise LoopError(f"An action is handed over on the day it changed hands; {_long_date(day)} is after today "
+                        f"({_long_date(settings.today())}).")
+    last = action.updates[-1].on_day
+    if day < last:
+        raise LoopError(f"An action's update cannot come before its last one ({_long_date(last)}).")
+    with audit.transaction(con):
+        update_id = con.execute(
+            "INSERT INTO action_update (action_id, status, note, on_day, updated_by, updated_at, owner) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING update_id",
+            [number, action.status, why, day, identity, utc_now(), new_owner]).fetchall()[0][0]
+        audit.record(con, who, "action_owner", subject=f"action {number}",
+                     detail=f"owner {action.owner} -> {new_owner}: {why}")
+    return update_id
+
+
 # ------------------------------------------------------------------------------------------------- reading
 
 
@@ -931,17 +965,26 @@ class ActionUpdate:
     updated_at: dt.datetime
     due_meeting: Meeting | None = None  # the meeting, or the day, the action is due by from this update on; both
     due_on: dt.date | None = None       # None: an update that left the due date as it was
+    owner: str | None = None            # who holds the action from this update on; None: the owner stayed
+    from_owner: str | None = None       # who held it until this update handed it over (read, not stored)
 
     @property
     def moves_due(self) -> bool:
         return self.due_meeting is not None or self.due_on is not None
 
     @property
+    def hands_over(self) -> bool:
+        return self.owner is not None
+
+    @property
     def text(self) -> str:
-        """The update's note, after what it moved the due date to when it did."""
-        if not self.moves_due:
-            return self.note
-        return f"Due date moved to {_due_words(self.due_meeting, self.due_on).removeprefix('by ')}: {self.note}"
+        """The update's note, after what it moved the due date to, or whom it handed the action to, when it did."""
+        said = []
+        if self.hands_over:
+            said.append(f"Handed from {self.from_owner} to {self.owner}")
+        if self.moves_due:
+            said.append(f"Due date moved to {_due_words(self.due_meeting, self.due_on).removeprefix('by ')}")
+        return f"{'; '.join(said)}: {self.note}" if said else self.note
 
 
 def _due_words(meeting: Meeting | None, day: dt.date | None) -> str:
@@ -958,7 +1001,7 @@ class Action:
     meeting: Meeting
     question_id: int | None
     body: str
-    owner: str
+    agreed_owner: str                   # who held it when agreed; an update may have handed it over since
     agreed_due_meeting: Meeting | None  # what it was due by when agreed; an update may have moved it since
     agreed_due_on: dt.date | None
     created_by: str
@@ -972,6 +1015,25 @@ class Action:
     @property
     def closed(self) -> bool:
         return self.status == "closed"
+
+    @property
+    def _handed_over_by(self) -> ActionUpdate | None:
+        return next((u for u in reversed(self.updates) if u.hands_over), None)
+
+    @property
+    def owner(self) -> str:
+        """Who holds it now: the owner the last handover gave it, else the one it was agreed with."""
+        handed = self._handed_over_by
+        return handed.owner if handed else self.agreed_owner
+
+    @property
+    def owner_words(self) -> str:
+        """Who holds it now and, once handed over, since when and who held it first: "Supt Khan (since 3 June 2026;
+        first owner ACC Jones)"."""
+        handed = self._handed_over_by
+        if handed is None:
+            return self.agreed_owner
+        return f"{handed.owner} (since {_long_date(handed.on_day)}; first owner {self.agreed_owner})"
 
     @property
     def _due_moved_by(self) -> ActionUpdate | None:
@@ -1098,15 +1160,19 @@ def _withdrawals(con: duckdb.DuckDBPyConnection) -> dict[int, Withdrawal]:
 def actions(con: duckdb.DuckDBPyConnection, meeting_id: int | None = None) -> list[Action]:
     """Every action (or those from one meeting), in the order agreed, with their updates."""
     by_id = {m.meeting_id: m for m in meetings(con, cancelled=True)}
-    updates: dict[int, list[ActionUpdate]] = {}
-    for a_id, *rest, due_meeting_id, due_on in con.execute(
-            "SELECT action_id, status, note, on_day, updated_by, updated_at, due_meeting_id, due_on FROM action_update "
-            "ORDER BY update_id").fetchall():
-        due_meeting = by_id.get(due_meeting_id) if due_meeting_id is not None else None
-        updates.setdefault(a_id, []).append(ActionUpdate(*rest, due_meeting=due_meeting, due_on=due_on))
     where, params = ("WHERE meeting_id = ?", [int(meeting_id)]) if meeting_id is not None else ("", [])
     rows = con.execute(
         "SELECT action_id, meeting_id, question_id, body, owner, due_meeting_id, due_on, created_by, created_at "
         f"FROM board_action {where} ORDER BY action_id", params).fetchall()
+    held = {r[0]: r[4] for r in rows}  # who holds each, as its updates are read: the owner each handover took over
+    updates: dict[int, list[ActionUpdate]] = {}
+    for a_id, *rest, due_meeting_id, due_on, owner in con.execute(
+            "SELECT action_id, status, note, on_day, updated_by, updated_at, due_meeting_id, due_on, owner "
+            "FROM action_update ORDER BY update_id").fetchall():
+        due_meeting = by_id.get(due_meeting_id) if due_meeting_id is not None else None
+        updates.setdefault(a_id, []).append(ActionUpdate(*rest, due_meeting=due_meeting, due_on=due_on, owner=owner,
+                                                         from_owner=held.get(a_id) if owner is not None else None))
+        if owner is not None:
+            held[a_id] = owner
     return [Action(r[0], by_id[r[1]], r[2], r[3], r[4], by_id.get(r[5]) if r[5] is not None else None, r[6], r[7],
                    r[8], updates=updates.get(r[0], [])) for r in rows]

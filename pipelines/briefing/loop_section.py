@@ -114,13 +114,16 @@ def _action_status(a: Action, as_of: dt.date, since: dt.date | None = None) -> s
     if reopened is not None and (reopened is latest or since is None or reopened.on_day >= since):
         said.append(f"reopened on {day_words(reopened.on_day)} ({excerpt(reopened.note)})")
     if reopened is not latest:
-        # the Due column gives the date a move set: the status says it moved, and why
-        said.append(f"due date moved ({excerpt(latest.note)})" if latest.moves_due else excerpt(latest.text))
+        # the Due column gives the date a move set, and the Owner column who holds it: the status says it moved, or
+        # was handed over from whom, and why
+        said.append(f"due date moved ({excerpt(latest.note)})" if latest.moves_due else
+                    f"handed over from {latest.from_owner} ({excerpt(latest.note)})" if latest.hands_over else
+                    excerpt(latest.text))
     return f"{state}: {'; '.join(said)}"
 
 
 def _action_row(a: Action, as_of: dt.date, since: dt.date | None = None) -> list[str]:
-    return [a.body, a.owner, _due(a), _action_status(a, as_of, since), a.meeting.label]
+    return [a.body, a.owner_words, _due(a), _action_status(a, as_of, since), a.meeting.label]
 
 
 def _evidence(d: Decision) -> str:
