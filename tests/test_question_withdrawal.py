@@ -79,7 +79,22 @@ def test_the_pack_says_a_question_asked_last_time_was_withdrawn_and_awaits_no_an
     stands = {r[0].split("\n")[0]: r[1] for r in rows}
     assert stands["How many cases were dropped?"] == "Withdrawn on 21 August 2015 by pcc@example.org: Put by mistake."
     assert stands[QUESTION].startswith("Answered by ACC Jones on 20 August 2015")
-    assert "2 questions asked last time, none still awaiting an answer" in section.counts
+    assert "2 questions asked last time (1 withdrawn since), none still awaiting an answer" in section.counts
+
+
+def test_the_pack_counts_a_question_asked_last_time_and_withdrawn_since_apart(con, board):
+    """Regression: "3 questions asked last time, 2 still awaiting an answer" counted a question withdrawn since among
+    those asked as any other, while "pccdash meetings" and the Meetings page count it apart."""
+    first, second, _, question = board
+    other = acc.ask(con, PCC, first.meeting_id, "How many cases were dropped?")
+    late = acc.ask(con, PCC, first.meeting_id, "How many hubs are open?")
+    acc.withdraw_question(con, PCC, other, reason="Put by mistake.", on="2015-08-21")
+    acc.withdraw_question(con, PCC, late, reason="Overtaken.", on=second.held_on)  # still asked as it opened
+    counts = since_last_meeting(con, second.held_on).counts
+    assert "3 questions asked last time (1 withdrawn since), 2 still awaiting an answer" in counts
+    acc.withdraw_question(con, PCC, question, reason="Answered another way.", on="2015-08-22")
+    counts = since_last_meeting(con, second.held_on).counts
+    assert "3 questions asked last time (2 withdrawn since), 1 still awaiting an answer" in counts
 
 
 def test_a_question_is_withdrawn_once_and_what_cannot_be_withdrawn_is_refused_in_a_sentence(con, board,

@@ -189,19 +189,22 @@ def _decisions_split(loop: Loop) -> tuple[list[Decision], list[Decision]]:
 
 
 def counts(loop: Loop, held: dict[int, Meeting]) -> str:
-    """"2 actions overdue, 1 open; 3 questions asked last time, 1 still awaiting an answer" (and what else there
-    is: decisions, questions still open from earlier, actions closed and reopened since). A count of none is said in
-    words: "No action is open or overdue; no question was asked at the last meeting"."""
+    """"2 actions overdue, 1 open; 3 questions asked last time (1 withdrawn since), 1 still awaiting an answer" (and
+    what else there is: decisions, questions still open from earlier, actions closed and reopened since). A count of
+    none is said in words: "No action is open or overdue; no question was asked at the last meeting"."""
     parts = [_actions_said(len(loop.overdue_actions), len(loop.open_actions))]
     if loop.previous is not None:
+        # one withdrawn before this meeting awaits nothing, and is counted apart, as "pccdash meetings" counts it
+        withdrawn = sum(1 for cq in loop.asked_last_time if cq.question.withdrawn_before(loop.held_on))
         answers = [_as_it_stood(cq.question, loop.held_on, held)[0] for cq in loop.asked_last_time
-                   if not cq.question.withdrawn_before(loop.held_on)]  # one withdrawn awaits nothing
+                   if not cq.question.withdrawn_before(loop.held_on)]
         waiting = sum(1 for a in answers if a is None or a.state != "answered")
         if not loop.asked_last_time:
             parts.append("no question was asked at the last meeting")
         else:
-            parts.append(f"{counted(len(loop.asked_last_time), 'question')} asked last time, "
-                         f"{waiting or 'none'} still awaiting an answer")
+            parts.append(f"{counted(len(loop.asked_last_time), 'question')} asked last time"
+                         + (f" ({withdrawn} withdrawn since)" if withdrawn else "")
+                         + f", {waiting or 'none'} still awaiting an answer")
     if loop.answered_last_time:
         parts.append(f"{counted(len(loop.answered_last_time), 'question')} from earlier meetings answered last time")
     since, again = _decisions_split(loop)
