@@ -234,3 +234,25 @@ def test_the_list_of_meetings_counts_the_questions_withdrawn_apart(monkeypatch, 
     listed = at.dataframe[0].value
     counts = {int(r["Meeting"]): (int(r["Questions put"]), int(r["Of which withdrawn"])) for _, r in listed.iterrows()}
     assert counts == {first.meeting_id: (2, 1), second.meeting_id: (1, 0)}
+
+
+def test_a_decision_on_a_question_withdrawn_since_is_not_due_to_be_looked_at_again(con, board):
+    """Regression: a decision awaiting evidence "to be looked at again by 10 October 2015" on a question withdrawn
+    since was carried under "Decisions due to be looked at again", said overdue and counted, at every later Board,
+    though nothing more is asked of a withdrawn question."""
+    first, second, third, question = board
+    acc.decide(con, PCC, meeting_id=second.meeting_id, question_id=question, decision="awaiting_evidence",
+               rationale="The review's findings are needed.", evidence=[], follow_up="2015-10-10")
+    later = acc.add_meeting(con, PCC, held_on="2015-11-19")
+    assert [d.question_id for d in acc.carried_forward(con, later.held_on).follow_ups] == [question]
+    acc.withdraw_question(con, PCC, question, reason=REASON, on="2015-10-01")
+    assert acc.carried_forward(con, later.held_on).follow_ups == []
+    section = since_last_meeting(con, later.held_on)
+    assert "looked at again" not in section.counts
+    assert not any(t.heading.startswith("Decisions due to be looked at again") for t in section.tables)
+    # the October Board, which the decision came to, lists it among the decisions since, and not as late
+    section = since_last_meeting(con, third.held_on)
+    (row,) = next(t for t in section.tables if t.heading.startswith("Decisions since")).rows
+    assert row[4].endswith("to be looked at again by 10 October 2015 (not needed: the question was withdrawn on "
+                           "1 October 2015).")
+    assert "due to be looked at again" not in section.counts

@@ -175,7 +175,8 @@ def carried_forward(con: duckdb.DuckDBPyConnection, held_on: dt.date, *, kind: s
         now = figures_line(figures_for(analytics, q.measure, q.area, month), q.measure) if q.measure and month else ""
         return CarriedQuestion(q, then, now if now != then else "")
 
-    for q in questions(con):
+    asked = questions(con)
+    for q in asked:
         if q.meeting.meeting_id not in earlier_ids:
             continue
         if previous is not None and q.meeting.meeting_id == previous.meeting_id:
@@ -189,11 +190,14 @@ def carried_forward(con: duckdb.DuckDBPyConnection, held_on: dt.date, *, kind: s
     taken = [d for d in decisions(con) if d.meeting_id in held]
     loop.decisions = [d for d in taken if since is None or held[d.meeting_id] >= since]
     # a decision to be looked at again by this meeting is carried to it, and to every later one, until the
-    # Commissioner decides on its question or theme again (its latest decision then stands instead)
+    # Commissioner decides on its question or theme again (its latest decision then stands instead), or its question
+    # is withdrawn: nothing more is asked of it
     latest: dict[tuple, Decision] = {}
     for d in sorted(taken, key=lambda d: (held[d.meeting_id], d.decision_id)):
         latest[("question", d.question_id) if d.question_id is not None else ("theme", d.theme)] = d
-    loop.follow_ups = [d for d in latest.values() if d.follow_up is not None and d.follow_up <= held_on]
+    withdrawn = {q.question_id for q in asked if q.withdrawn_before(held_on)}
+    loop.follow_ups = [d for d in latest.values() if d.follow_up is not None and d.follow_up <= held_on
+                       and d.question_id not in withdrawn]
     for a in actions(con):
         if a.meeting.meeting_id not in held:
             continue

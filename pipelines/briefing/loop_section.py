@@ -152,8 +152,8 @@ def _looked_at_again(decisions: list[Decision], held: dict[int, Meeting]) -> dic
 
 def _decision_row(d: Decision, asked: dict[int, Question], held: dict[int, Meeting],
                   as_of: dt.date | None = None, again: dict[int, Meeting] | None = None) -> list[str]:
+    q = asked.get(d.question_id) if d.question_id is not None else None
     if d.question_id is not None:
-        q = asked.get(d.question_id)
         on = excerpt(q.body, 300) if q is not None else f"Question {d.question_id}"
     else:
         on = f"Theme: {d.theme}"
@@ -161,8 +161,11 @@ def _decision_row(d: Decision, asked: dict[int, Question], held: dict[int, Meeti
     who = (f"At the {meeting.label}, by {d.decided_by}" if meeting else f"By {d.decided_by}")
     if d.follow_up:
         looked = (again or {}).get(d.decision_id)
+        # a question withdrawn since asks nothing more: its decision is not looked at again, nor late
+        withdrawn = q is not None and as_of is not None and q.withdrawn_before(as_of)
         who += f"; to be looked at again by {day_words(d.follow_up)}" + (
             f" (looked at again at the {looked.label})" if looked is not None else
+            f" (not needed: the question was withdrawn on {day_words(q.withdrawal.on_day)})" if withdrawn else
             " (overdue)" if as_of is not None and d.follow_up < as_of else "")
     return [on, DECISIONS[d.decision], excerpt(d.rationale), _evidence(d), who + "."]
 
