@@ -2194,7 +2194,7 @@ def meetings_show(ctx, meeting_id, db):
         stands = q.where(as_of=today)
         given = q.answer is not None and q.answer.state == "answered"
         if q.answer is not None and not given and q.answer.body:  # what the force said of the answer awaited
-            said_words = q.answer.words(today)
+            said_words = q.answer.words(None if q.withdrawal is not None else today)  # as q.where says it
             stands = stands.replace(said_words, f"{said_words}: {q.answer.body.strip().rstrip('.')}", 1)
         stands += (f"; to be looked at again by {day_words(q.decision.follow_up)}"
                    if q.decision and q.decision.follow_up else "")

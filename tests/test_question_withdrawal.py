@@ -256,3 +256,27 @@ def test_a_decision_on_a_question_withdrawn_since_is_not_due_to_be_looked_at_aga
     assert row[4].endswith("to be looked at again by 10 October 2015 (not needed: the question was withdrawn on "
                            "1 October 2015).")
     assert "due to be looked at again" not in section.counts
+
+
+def test_an_answer_awaited_of_a_question_withdrawn_since_is_not_said_overdue(wh, run_cli):
+    """Regression: a question withdrawn while its answer was awaited read "Withdrawn on ...; Answer awaited by 5
+    October 2015 (overdue)" in the pack, on the Meetings page and in "pccdash meetings show", as if the force were
+    late with an answer no longer asked for."""
+    with warehouse.connect(wh, create=False) as con:
+        second = acc.add_meeting(con, PCC, held_on="2015-09-17")
+        third = acc.add_meeting(con, PCC, held_on="2015-10-15")
+        question = acc.ask(con, PCC, second.meeting_id, QUESTION)
+        acc.await_answer(con, PCC, question, awaited_by="2015-10-05", note="The force will report in writing.")
+        assert "Answer awaited by 5 October 2015 (overdue)" in acc.questions(con)[0].where(as_of=third.held_on)
+        acc.withdraw_question(con, PCC, question, reason=REASON, on="2015-10-01")
+        (q,) = acc.questions(con)
+        assert q.where(as_of=third.held_on) == (f"Withdrawn on 1 October 2015 by pcc@example.org: {REASON}; Answer "
+                                                "awaited by 5 October 2015")
+        (row,) = next(t for t in since_last_meeting(con, third.held_on).tables
+                      if t.heading.startswith("Asked at the last meeting")).rows
+    assert row[1] == (f"Withdrawn on 1 October 2015 by pcc@example.org: {REASON}. Answer awaited by 5 October 2015: "
+                      "The force will report in writing.")
+    shown = run_cli("meetings", "show", str(second.meeting_id), "--db", wh)
+    assert shown.exit_code == 0, shown.stderr
+    out = " ".join(shown.stdout.split())
+    assert "Answer awaited by 5 October 2015: The force will report in writing" in out and "(overdue)" not in out

@@ -947,8 +947,8 @@ class Question:
     def where(self, as_of: dt.date | None = None) -> str:
         """Where the question stands, in words; one withdrawn says so first, with why ("Withdrawn on 3 June 2026 by
         analyst@example.org: put by mistake"), then what came back before it was, if anything did."""
-        if self.withdrawal is not None:
-            parts = [self.withdrawal.sentence] + ([self.answer.words(as_of)] if self.answer else [])
+        if self.withdrawal is not None:  # an answer it awaited is awaited no more: not said overdue
+            parts = [self.withdrawal.sentence] + ([self.answer.words()] if self.answer else [])
         else:
             parts = [self.answer.words(as_of) if self.answer else "No answer recorded yet"]
         if self.decision:

@@ -63,6 +63,7 @@ def _stands(q: Question, as_of: dt.date, held: dict[int, Meeting]) -> str:
     before the meeting opened says so first ("Withdrawn on 3 June 2026 by analyst@example.org: put by mistake.")."""
     answer, decision = _as_it_stood(q, as_of, held)
     withdrawn = f"{q.withdrawal.sentence}." if q.withdrawn_before(as_of) else ""
+    late_by = None if withdrawn else as_of  # an answer awaited of a question withdrawn is awaited no more: not late
     if answer is None:
         text = withdrawn or "No answer recorded yet."
         withdrawn = ""
@@ -71,7 +72,7 @@ def _stands(q: Question, as_of: dt.date, held: dict[int, Meeting]) -> str:
         if answer.document_name:
             text += f" (document: {answer.document_name})"
     else:
-        text = answer.words(as_of) + (f": {excerpt(answer.body)}" if answer.body else ".")
+        text = answer.words(late_by) + (f": {excerpt(answer.body)}" if answer.body else ".")
     if decision is not None:
         text += f" Decision: {decision.words}."
     return f"{withdrawn} {text}" if withdrawn else text
