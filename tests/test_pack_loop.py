@@ -230,6 +230,27 @@ def test_a_decision_looked_at_again_by_a_later_one_is_not_said_overdue(wh, who):
         assert later[1] == "Assured" and table(pack, "Decisions due to be looked at again") is None
 
 
+def test_a_question_answered_and_carried_for_want_of_a_decision_on_it_says_so(wh, who):
+    """Regression: a question answered, with the Commissioner's decision taken on its theme and none on it, was carried
+    under "Still open from earlier meetings" reading only as answered, so nothing said why it was still open. A decision
+    on a theme settles no question: the row says no decision is taken on the question, until one is."""
+    with warehouse.connect(wh) as con:
+        rec = record_first_meetings(con, who)
+        acc.record_answer(con, who, rec["question"], body="Two cases were re-charged in August",
+                          answered_by="ACC Jones", answered_on="2015-09-17", meeting_id=rec["second"].meeting_id)
+        acc.decide(con, PCC, meeting_id=rec["second"].meeting_id, theme="CSE charges", decision="assured",
+                   rationale="Charges are explained across the districts.", evidence=[("answer", "The answer")])
+        acc.add_meeting(con, who, held_on="2015-11-19")
+        pack = build_pack(con, day("2015-11-19"), "pccdash tests")
+        (row,) = table(pack, "Still open from earlier meetings").rows
+        assert row[1] == ("Answered by ACC Jones on 17 September 2015: Two cases were re-charged in August. No "
+                          "decision on it yet.")
+        acc.decide(con, PCC, meeting_id=rec["third"].meeting_id, question_id=rec["question"], decision="assured",
+                   rationale="As decided on CSE charges.", evidence=[("answer", "The answer")])
+        pack = build_pack(con, day("2015-11-19"), "pccdash tests")
+        assert table(pack, "Still open from earlier meetings") is None
+
+
 def test_a_question_from_the_public_is_said_asked_by_a_member_of_the_public_mid_sentence(wh, who):
     with warehouse.connect(wh) as con:
         first = acc.add_meeting(con, who, held_on="2026-04-16")
@@ -263,7 +284,7 @@ def test_a_long_text_in_a_cell_is_cut_and_said_to_be_cut(wh, who):
         pack = build_pack(con, day("2015-09-17"), "pccdash tests")
     stands = table(pack, "Asked at the last meeting").rows[0][1]
     assert stands.startswith("Answered by ACC Jones on 1 September 2015: Because Because")
-    assert stands.endswith(IN_FULL) and len(stands) < 700
+    assert stands.endswith(IN_FULL + " No decision on it yet.") and len(stands) < 700
 
 
 def test_text_of_100_kb_never_reaches_a_pack(wh, who):

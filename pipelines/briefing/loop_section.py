@@ -58,9 +58,15 @@ def _as_it_stood(q: Question, as_of: dt.date, held: dict[int, Meeting]) -> tuple
     return (answers[-1] if answers else None), (decided[-1] if decided else None)
 
 
+def _sentence(text: str) -> str:
+    """Typed text ended as a sentence, for another to follow it: "... at strength" -> "... at strength."."""
+    return text if text.rstrip().endswith((".", "!", "?", ")")) else text.rstrip() + "."
+
+
 def _stands(q: Question, as_of: dt.date, held: dict[int, Meeting]) -> str:
-    """Where a question stands, and what came back: "Answered by ACC Jones on 2 September 2015: ..."; one withdrawn
-    before the meeting opened says so first ("Withdrawn on 3 June 2026 by analyst@example.org: put by mistake.")."""
+    """Where a question stands, and what came back: "Answered by ACC Jones on 2 September 2015: ... No decision on it
+    yet."; one withdrawn before the meeting opened says so first ("Withdrawn on 3 June 2026 by analyst@example.org:
+    put by mistake.")."""
     answer, decision = _as_it_stood(q, as_of, held)
     withdrawn = f"{q.withdrawal.sentence}." if q.withdrawn_before(as_of) else ""
     late_by = None if withdrawn else as_of  # an answer awaited of a question withdrawn is awaited no more: not late
@@ -74,7 +80,10 @@ def _stands(q: Question, as_of: dt.date, held: dict[int, Meeting]) -> str:
     else:
         text = answer.words(late_by) + (f": {excerpt(answer.body)}" if answer.body else ".")
     if decision is not None:
-        text += f" Decision: {decision.words}."
+        text = _sentence(text) + f" Decision: {decision.words}."
+    elif answer is not None and answer.state == "answered" and not withdrawn:
+        # what it waits for: answered, it is carried until the Commissioner decides on it (one on a theme is not)
+        text = _sentence(text) + " No decision on it yet."
     return f"{withdrawn} {text}" if withdrawn else text
 
 
