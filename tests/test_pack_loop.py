@@ -252,6 +252,8 @@ def test_a_question_answered_and_carried_for_want_of_a_decision_on_it_says_so(wh
 
 
 def test_a_question_from_the_public_is_said_asked_by_a_member_of_the_public_mid_sentence(wh, who):
+    """A question carried from an earlier meeting sets the meeting's date off by commas, as a decision's row does:
+    "Asked at the Public Accountability Board, 16 April 2026 by ..." read as if the day asked."""
     with warehouse.connect(wh) as con:
         first = acc.add_meeting(con, who, held_on="2026-04-16")
         acc.add_meeting(con, who, held_on="2026-05-21")
@@ -260,7 +262,7 @@ def test_a_question_from_the_public_is_said_asked_by_a_member_of_the_public_mid_
         (row,) = table(build_pack(con, day("2026-05-21"), "pccdash tests"), "Asked at the last meeting").rows
         assert row[0].endswith("(Asked by a member of the public.)")
         (row,) = table(build_pack(con, third.held_on, "pccdash tests"), "Still open").rows
-        assert row[0].endswith("(Asked at the Public Accountability Board, 16 April 2026 by a member of the public.)")
+        assert row[0].endswith("(Asked at the Public Accountability Board, 16 April 2026, by a member of the public.)")
 
 
 def test_with_no_earlier_meeting_the_pack_says_so_in_one_line(wh):

@@ -98,7 +98,8 @@ def _figures(cq: CarriedQuestion) -> tuple[str, str]:
 
 def _question_row(cq: CarriedQuestion, as_of: dt.date, held: dict[int, Meeting], *, at: bool) -> list[str]:
     q = cq.question
-    asked = f"Asked at the {q.meeting.label} by {q.asker}" if at else f"Asked by {q.asker}"
+    # the meeting's date set off by commas, as a decision's "At the ..., 20 August 2015, by ..." is
+    asked = f"Asked at the {q.meeting.label}, by {q.asker}" if at else f"Asked by {q.asker}"
     then, now = _figures(cq)
     return [f"{q.body}\n({asked}.)", _stands(q, as_of, held), then, now]
 
