@@ -227,3 +227,61 @@ def test_the_public_app_lists_a_chart_s_caveats_in_sight_and_marks_its_table(mon
     rotherham = [t for t in html_tables(at) if t.index.name == "Month" and NOTE.search(" ".join(t.iloc[:, 0]))]
     assert any(t.loc["October 2014"].iloc[0].endswith(" [note 1]") for t in rotherham)
     assert pages.NOTES_SAID in texts(at)
+
+
+REVISES = "This figure revises one published earlier."
+
+
+def with_revisions(folder) -> SnapshotView:
+    """A publication read from `folder` (`published_folder`) whose figures were revised: North's October 2014 twice,
+    to 26 (the figure now, with a flag and the note that it revises one published earlier), and its quarter, now
+    hidden; South's October 2014, to a figure since changed again (27 now), with a caveat of its own."""
+    from test_public_years import published_folder
+
+    view = published_folder(folder, last="2017-06")
+    view = with_caveats(view, [("cse_charges", "North", "2014-10", FLAGGED),
+                               ("cse_charges", "North", "2014-10", REVISES),
+                               ("cse_charges", "South", "2014-10", MOVED)])
+    rows = [("cse_charges", "North", "2014-10", "month", "20", "26", "2025-12-01 10:00:00", 3),
+            ("cse_charges", "North", "Q3 2014/15", "quarter", "30", "[c]", "2025-12-01 10:00:00", 3),
+            ("cse_charges", "North", "2014-10", "month", "18", "20", "2025-11-01 10:00:00", 2),
+            ("cse_charges", "South", "2014-10", "month", "25", "24", "2025-11-01 10:00:00", 2)]
+    con = duckdb.connect(str(view.path))
+    con.register("frame", pd.DataFrame(rows, columns=["measure", "area", "period", "period_type", "previous_display",
+                                                      "new_display", "revised_at", "version"]))
+    con.execute("CREATE TABLE revision AS SELECT * EXCLUDE (revised_at), revised_at::TIMESTAMP AS revised_at "
+                "FROM frame")
+    con.close()
+    return SnapshotView(view.path, view.pointer)
+
+
+def test_the_revisions_table_marks_each_figure_as_published_now_with_its_caveats(monkeypatch, tmp_path):
+    """A revision's "Now" that is the figure the public reads now carries the caveats published on it, as every
+    table showing the figure marks it, listed under the revisions table; a hidden one keeps its marker [c]. A
+    revision since revised again, or one to a figure that is not the one published now, is not marked: its caveats
+    were never of that figure. That a figure revises one published earlier is what the table says of every row, and
+    is not listed under it."""
+    view = with_revisions(tmp_path / "published")
+    october = f"People charged, North, October 2014: {FLAGGED}"
+    table = pages.revisions_table(view)
+    now = table.columns.index("Now")
+    assert [(r[2].text, r[now].text, r[now].suppressed, r[now].note) for r in table.rows] == [
+        ("October 2014", "26", False, "[note 1]"), ("October to December 2014 (Q3 2014/15)", "[c]", True, "[note 2]"),
+        ("October 2014", "20", False, ""), ("October 2014", "24", False, "")]
+    assert table.notes == (f"[note 1] {october}", f"[note 2] {october}")
+    assert table.notes_title == "Caveats published with these figures:"
+    page = pages.tables_page(view)
+    said = [b for b in page.blocks if isinstance(b, Paragraph) and b.text == pages.NOTES_SAID]
+    assert len(said) == 1 and page.blocks.index(said[0]) < page.blocks.index(next(
+        b for b in page.blocks if isinstance(b, Table) or hasattr(b, "blocks")))
+    out = tmp_path / "site"
+    out.mkdir()
+    site.build_site(view, out)
+    markup = (out / "tables.html").read_text(encoding="utf-8")
+    at = public(monkeypatch, tmp_path / "published", "public_pages/tables.py")
+    assert not at.exception
+    for shown, tables in ((texts(at), html_tables(at)), (unescape(markup), tables_in(markup))):
+        [revised] = [t for t in tables if "Was" in t.columns]
+        assert list(revised["Now"]) == ["26 [note 1]", "[c] [note 2]", "20", "24"]
+        assert f"[note 1] {october}" in shown and f"[note 2] {october}" in shown
+        assert shown.count(pages.NOTES_SAID) == 1 and REVISES not in shown and MOVED not in shown

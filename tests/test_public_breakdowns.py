@@ -9,11 +9,12 @@ import csv
 import io
 import json
 import shutil
+from html import unescape
 from pathlib import Path
 
 import duckdb
 import pytest
-from dashboard_helpers import PCC, PUBLIC, copy_warehouse, downloads_of, public, tables_in, texts
+from dashboard_helpers import PCC, PUBLIC, copy_warehouse, downloads_of, html_tables, public, tables_in, texts
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
@@ -21,7 +22,7 @@ from pipelines import warehouse
 from pipelines.catalogue import dimensions
 from pipelines.publish import pages, site
 from pipelines.publish.approval import approve
-from pipelines.publish.content import SnapshotView
+from pipelines.publish.content import SnapshotView, Table
 from pipelines.publish.snapshot import publish
 
 pytestmark = pytest.mark.slow  # builds and publishes the sample warehouse
@@ -250,3 +251,41 @@ def test_the_methodology_says_what_is_never_published_and_why():
         assert dimensions().get(dimension).name.lower() in text.lower(), dimension
         assert reason in text, dimension
     assert "share recorded" in text.lower()
+
+
+def test_a_breakdown_marks_each_year_with_the_caveats_on_its_months_listed_once_under_it(published, tmp_path,
+                                                                                         monkeypatch):
+    """A year's categories add up to the measure's figure for the year, so they carry the caveats published on its
+    months for the force, as that figure does in the tables by area: each cell of the year marked (a hidden one keeps
+    its marker), the caveats listed once under the table, and the page saying once what the marker means; a caveat
+    on a district's figure, or on another measure, is not the breakdown's. In the app and on the static site."""
+    view = view_of(published)
+    area, marker = pages.force_area(view), view.meta["marker"]
+    flag = "An analyst has flagged a figure within this total for a data-quality check."
+    noted = altered(published, tmp_path / "noted", "DELETE FROM caveat",
+                    f"INSERT INTO caveat (measure, area, period, text) VALUES ('{SUSPECTS}', '{area}', '2023-06', "
+                    f"'{flag}'), ('{SUSPECTS}', 'Rotherham', '2023-07', 'Not this one.'), "
+                    f"('cse_charges', '{area}', '2023-08', 'Nor this one.')",
+                    # two of its smallest categories hidden, as a publication hides a small one with company
+                    f"UPDATE breakdown SET value = NULL, display = '{marker}', suppressed = true "
+                    f"WHERE measure = '{SUSPECTS}' AND category IN (SELECT category FROM breakdown "
+                    f"WHERE measure = '{SUSPECTS}' AND category <> 'share_recorded' ORDER BY value LIMIT 2)")
+    rows = stored(noted, SUSPECTS)
+    suspects = next(m for m in pages.measures(view_of(noted)) if m.id == SUSPECTS)
+    line = f"[note 1] {pages.name_of(suspects)}, {area}, June 2023: {flag}"
+    [section] = [b for b in pages.breakdown_sections(view_of(noted), suspects) if isinstance(b, Table)]
+    assert section.notes == (line,) and section.notes_title == "Caveats published with these figures:"
+    assert {row[1].note for row in section.rows} == {"[note 1]"}
+    assert [row[1].text for row in section.rows if row[1].suppressed] == [marker, marker]
+    files = built_site(noted, tmp_path / "site")
+    html = files[f"measure-{SUSPECTS}.html"].read_text(encoding="utf-8")
+    at = measure_app(monkeypatch, noted, SUSPECTS)
+    for shown, tables in ((texts(at), html_tables(at)), (unescape(html), tables_in(html))):
+        table = breakdown_table(tables, "Ethnicity of the suspect")
+        for r in rows.itertuples():
+            cell = table.loc[SHARE_ROW if r.category == "share_recorded" else r.label, r.period]
+            assert cell == f"{marker if r.suppressed else r.display} [note 1]", (r.label, cell)
+        # under the breakdown's table, and under the force's chart's table, which marks June 2023 itself (Rotherham's
+        # caveat is under Rotherham's chart's table only)
+        assert shown.count(line) == 2 and shown.count("Not this one.") == 1 and "Nor this one." not in shown
+        assert shown.count(pages.NOTES_SAID) == 1

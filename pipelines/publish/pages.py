@@ -411,22 +411,26 @@ class Notes:
     downloads give them on its row): a caveat is published only on a month's figure the public is shown (the
     publication's guard refuses one on a hidden figure), so a quarter's, a year's or 12 months' figure carries its
     shown months' caveats whether or not it is hidden itself, and saying so tells nothing the month's own row does
-    not."""
+    not. Cells marked with the same figure's months (each category of a breakdown's year) share its notes, listed
+    once. `unsaid`: caveats the table says of every figure itself (the revisions table, that a figure revises one
+    published earlier), not listed under it."""
 
-    def __init__(self, view: SnapshotView):
+    def __init__(self, view: SnapshotView, unsaid: tuple[str, ...] = ()):
         self.by = month_caveats(view)
         self.names = data(view).names
+        self.unsaid = set(unsaid)
         self.lines: list[str] = []
+        self.marked: dict[tuple, str] = {}  # (measure, area, months) -> its marker, once its notes are listed
 
     def mark(self, cell: Cell, measure_id: str, area: str, months: list[str]) -> Cell:
-        found = self.by.get((measure_id, area), {})
-        lines = [f"{self.names.get(measure_id, measure_id)}, {area}, {month_text(p)}: {text}"
-                 for p in months for text in found.get(p, ())]
-        if not lines:
-            return cell
-        first = len(self.lines) + 1
-        self.lines += lines
-        return replace(cell, note=note_marker(first, len(lines)))
+        key = (measure_id, area, tuple(months))
+        if key not in self.marked:
+            found = self.by.get((measure_id, area), {})
+            lines = [f"{self.names.get(measure_id, measure_id)}, {area}, {month_text(p)}: {text}"
+                     for p in months for text in found.get(p, ()) if text not in self.unsaid]
+            self.marked[key] = note_marker(len(self.lines) + 1, len(lines)) if lines else ""
+            self.lines += lines
+        return replace(cell, note=self.marked[key]) if self.marked[key] else cell
 
     def under(self, table: Table) -> Table:
         if not self.lines:
@@ -677,14 +681,18 @@ def _quoted(labels) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def _breakdown_cell(r, mark: str) -> Cell:
-    """A breakdown row's cell as the snapshot says to show it (its display, the marker when suppressed)."""
+def _breakdown_cell(r, mark: str, notes: Notes, measure_id: str, area: str) -> Cell:
+    """A breakdown row's cell as the snapshot says to show it (its display, the marker when suppressed), marked with
+    the caveats published on its year's months of the measure (`Notes`): the year's categories add up to the
+    measure's figure for the year, which the tables by area mark with them."""
     if r is None:
         return Cell("", None, False, True)
     if r.suppressed:
-        return Cell(mark, None, True, True)
-    shown = str(r.display) if str(r.display) not in ("", "None", "nan") else number(r.value)
-    return Cell(shown, float(r.value), False, True)
+        found = Cell(mark, None, True, True)
+    else:
+        shown = str(r.display) if str(r.display) not in ("", "None", "nan") else number(r.value)
+        found = Cell(shown, float(r.value), False, True)
+    return notes.mark(found, measure_id, area, months_in("financial_year", str(r.period)))
 
 
 def breakdown_sections(view: SnapshotView, m) -> list:
@@ -705,11 +713,15 @@ def breakdown_sections(view: SnapshotView, m) -> list:
         years = sorted(dict.fromkeys(part["period"]), key=period_order)
         counts = part[part["category"] != SHARE_RECORDED]
         by = {(r.category, r.period): r for r in part.itertuples(index=False)}
-        table_rows = [(Cell(str(label)), *(_breakdown_cell(by.get((category, y)), mark) for y in years))
+        # each year's categories add up to the measure's figure for the year: they carry the caveats published on
+        # its months, as that figure does in the tables by area, listed once under the table
+        notes = Notes(view)
+        table_rows = [(Cell(str(label)), *(_breakdown_cell(by.get((category, y)), mark, notes, m.id, force_name)
+                                           for y in years))
                       for category, label in dict.fromkeys(zip(counts["category"], counts["label"], strict=True))]
         if (part["category"] == SHARE_RECORDED).any():
-            table_rows.append((Cell(SHARE_LABEL), *(_breakdown_cell(by.get((SHARE_RECORDED, y)), mark)
-                                                    for y in years)))
+            table_rows.append((Cell(SHARE_LABEL), *(_breakdown_cell(by.get((SHARE_RECORDED, y)), mark, notes, m.id,
+                                                                    force_name) for y in years)))
         title = f"{title_of(m)} by {name}"
         blocks += [Heading(title),
                    Paragraph(f"These figures are for {force_name} as a whole, for each financial year (April to March) "
@@ -731,8 +743,8 @@ def breakdown_sections(view: SnapshotView, m) -> list:
         if len(counts) and counts["suppressed"].all():
             share += " In this publication every figure of this breakdown is hidden."
         blocks += [Paragraph(share),
-                   Table(f"{title}, {force_name}, by financial year", (name[:1].upper() + name[1:], *years),
-                         tuple(table_rows), footnote(view))]
+                   notes.under(Table(f"{title}, {force_name}, by financial year",
+                                     (name[:1].upper() + name[1:], *years), tuple(table_rows), footnote(view)))]
     return blocks
 
 
@@ -897,8 +909,8 @@ def measure_page(view: SnapshotView, measure_id: str) -> Page:
     else:
         for (a, c), drawn in zip(shown, charted, strict=True):
             blocks += [Heading(a), c if drawn else Paragraph(c.sentence), *([] if drawn else chart_notes(c))]
-    blocks[explain_at:explain_at] = notes_said(blocks)
     blocks += breakdown_sections(view, m)
+    blocks[explain_at:explain_at] = notes_said(blocks)
     return Page(slug, title_of(m), tuple(blocks), name_of(m), in_navigation=False)
 
 
@@ -941,7 +953,15 @@ def no_such_measure(view: SnapshotView, slug: str, measure_id: str) -> Page:
     return Page(slug, "Measure not found", tuple(blocks), said, in_navigation=False)
 
 
+# What the revisions table says of every figure in it, so never listed under it as a caveat of one of them
+REVISES_NOTE = "This figure revises one published earlier."
+
+
 def revisions_table(view: SnapshotView) -> Table | None:
+    """The published figures revised after first publication, the latest revision first. A revision's "Now" that is
+    the figure as published now is marked with the caveats published on it, as every table showing it marks it; one
+    a later revision has changed again, or a figure no longer published, is not: its caveats were of another figure.
+    A figure hidden now is the marker, drawn as a hidden figure is in every other table."""
     rev = view.table("revision")
     if rev.empty:
         return None
@@ -950,12 +970,22 @@ def revisions_table(view: SnapshotView) -> Table | None:
     has_reason = "reason" in rev.columns and bool(rev["reason"].map(lambda r: not pd.isna(r) and bool(str(r))).any())
     rev = rev.sort_values(["revised_at", "measure", "area", "period"], ascending=[False, True, True, True])
     cols = ("Measure", "Area", "Period", "Was", "Now", "Revised on", *(("Reason",) if has_reason else ()))
-    rows = tuple((Cell(names.get(r["measure"], str(r["measure"]))), Cell(str(r["area"])),
-                  Cell(period_text(r["period"])), Cell(str(r["previous_display"]), numeric=True),
-                  Cell(str(r["new_display"]), numeric=True), Cell(day(r["revised_at"])),
-                  *((Cell("" if pd.isna(r["reason"]) else str(r["reason"])),) if has_reason else ()))
-                 for _, r in rev.iterrows())
-    return Table("Published figures revised after first publication", cols, rows)
+    fig = view.table("figure")
+    now = {} if fig.empty else {(str(m), str(a), str(t), str(p)): str(d) for m, a, t, p, d in zip(
+        fig["measure"], fig["area"], fig["period_type"], fig["period"], fig["display"], strict=True)}
+    notes, seen, mark = Notes(view, unsaid=(REVISES_NOTE,)), set(), marker(view)
+    rows = []
+    for _, r in rev.iterrows():
+        key = (str(r["measure"]), str(r["area"]), str(r.get("period_type", "")), str(r["period"]))
+        shown = Cell(str(r["new_display"]), numeric=True, suppressed=str(r["new_display"]) == mark)
+        if key not in seen and now.get(key) == str(r["new_display"]):  # the latest revision of it: the figure now
+            shown = notes.mark(shown, key[0], key[1], months_in(key[2], key[3]))
+        seen.add(key)
+        rows.append((Cell(names.get(r["measure"], str(r["measure"]))), Cell(str(r["area"])),
+                     Cell(period_text(r["period"])), Cell(str(r["previous_display"]), numeric=True), shown,
+                     Cell(day(r["revised_at"])),
+                     *((Cell("" if pd.isna(r["reason"]) else str(r["reason"])),) if has_reason else ())))
+    return notes.under(Table("Published figures revised after first publication", cols, tuple(rows)))
 
 
 # The financial years whose periods the tables page shows: the latest published and the one before it (so that at
@@ -1045,7 +1075,6 @@ def tables_page(view: SnapshotView) -> Page:
             "Each year's page has its figures by area: its financial quarters, its months and the 12-month periods "
             "ending in it, and the year as a whole once every month of it is published.")]
         blocks += [Link(f"Financial year {y}: {year_words(y)}", year_slug(y)) for y in reversed(earlier)]
-    blocks[explain_at:explain_at] = notes_said(blocks)
     blocks.append(Heading("Revisions"))
     notices = withdrawal_notices(view, history=True)  # the one in force, if any, is told at the top
     if notices:
@@ -1054,6 +1083,7 @@ def tables_page(view: SnapshotView) -> Page:
     blocks += [Paragraph(line) for line in zeros_change_lines(view.meta, marker(view))]
     rev = revisions_table(view)
     blocks.append(rev if rev is not None else Paragraph("No published figure has been revised."))
+    blocks[explain_at:explain_at] = notes_said(blocks)
     blocks += [Heading("Download the published figures"), Paragraph(
         "Every published figure with its measure, unit, area, period, status, caveats and the date it was last "
         f"revised. Numbers are numbers; a hidden figure has no number and is marked {marker(view)}. Published "

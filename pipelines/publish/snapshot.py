@@ -93,7 +93,7 @@ from .approval import (
 from .content import SnapshotView
 from .info import FILE_NAME as PUBLIC_INFO_FILE
 from .info import load_public_info, statement_review_due
-from .pages import dimensions_meta, months_in, table_name
+from .pages import REVISES_NOTE, dimensions_meta, months_in, table_name
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +112,7 @@ PUBLIC_CAVEATS = {
                                           "checked before publication.",
     "every_district_every_month": "Not every district reported this measure for this month.",
     "percentage_matches_its_parts": "This percentage does not quite agree with the counts it is built from.",
-    "published_month_changed": "This figure revises one published earlier.",
+    "published_month_changed": REVISES_NOTE,
     "breakdown_completeness_drop": "Fewer of the people or offences behind this figure had their details recorded "
                                    "than the month before.",
     "breakdown_not_sent": "The force sent this figure without the breakdown it sent the month before.",
