@@ -921,6 +921,40 @@ def test_a_publication_that_only_adds_or_takes_away_a_note_says_so_in_its_previe
     assert "Notes beside figures the public would no longer read" in [m.value.strip("*") for m in at.markdown]
 
 
+def test_a_month_approved_again_says_the_publication_the_public_reads_it_in_after_a_withdrawal(
+        loaded, tmp_path, run_cli, monkeypatch):
+    """A month published twice, corrected and approved again after the second publication, which is then withdrawn:
+    the public reads it as the first publication has it, and its status says so, naming that publication, never the
+    withdrawn one (on the command line and on the Publishing page); the next publication carries the correction."""
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-06", "2015-07"], PCC)
+        publish(con, PCC)
+        approve(con, ["2015-08"], PCC)
+        publish(con, PCC)
+        assert ingest(con, [write_csv(tmp_path / "fix.csv", HEADER + "2015-07,Barnsley,cse_arrests,15\n")]).ok
+        approve(con, ["2015-07"], PCC)
+        [july] = [s for s in period_states(con) if f"{s.period:%Y-%m}" == "2015-07"]
+        assert july.note.startswith("approved again since its publication in snapshot 2 on "), july.note
+        done = withdraw(con, PCC, "August was published in error.")
+        assert done.approved_since == ["2015-07"]
+        first = con.execute("SELECT created_at FROM snapshot WHERE version = 1").fetchone()[0]
+        [july] = [s for s in period_states(con) if f"{s.period:%Y-%m}" == "2015-07"]
+    said = f"approved again since its publication in snapshot 1 on {first:%Y-%m-%d}: the public reads it as published"
+    assert july.status == "approved" and july.note.startswith(said), july.note
+    monkeypatch.setenv("PCCDASH_DB", str(loaded))
+    listed = " ".join(run_cli("periods").stdout.split())
+    assert said in listed and "snapshot 2" not in listed
+    at = internal(monkeypatch, loaded, "internal_pages/publishing.py")
+    assert not at.exception
+    table = at.dataframe[0].value
+    [note] = table.loc[table["Month"] == "July 2015", "Note"].tolist()
+    assert note.startswith(said) and "snapshot 2" not in note
+    with warehouse.connect(loaded) as con:
+        publish(con, PCC)
+        [july] = [s for s in period_states(con) if f"{s.period:%Y-%m}" == "2015-07"]
+    assert july.status == "published" and "since its publication" not in july.note
+
+
 def test_a_correction_approved_again_is_approved_not_published_until_the_next_publication(loaded, tmp_path,
                                                                                            monkeypatch):
     """A published month corrected and approved again is not yet what the public reads: it shows as approved (with

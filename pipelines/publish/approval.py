@@ -173,12 +173,17 @@ def period_states(con: duckdb.DuckDBPyConnection) -> list[PeriodState]:
     figure was revised, or a data check's caveat added or ended (`caveats_changed_since_approval`), after its
     approval; "held back" when an approved month was left out of the latest publication by the disclosure check
     (`held_by_disclosure`), with why."""
+    # the publication the public reads each month in: the snapshot that carries it now, which after a withdrawal is
+    # the one gone back to, not the withdrawn one that published it last (its `last_published_at`)
     rows = con.execute(
         """SELECT f.period, count(*) AS figures, max(f.loaded_at) AS last_loaded,
-                  s.status, s.approved_by, s.approved_at, s.published_at, s.last_published_at,
+                  s.status, s.approved_by, s.approved_at, s.published_at,
+                  struct_pack(at := coalesce(v.created_at, s.last_published_at), version := v.version),
                   max(f.loaded_at) FILTER (WHERE f.revision > 1) AS last_revised
            FROM figure f LEFT JOIN period_status s USING (period)
-           GROUP BY f.period, s.status, s.approved_by, s.approved_at, s.published_at, s.last_published_at
+           LEFT JOIN snapshot v ON v.version = s.snapshot_version
+           GROUP BY f.period, s.status, s.approved_by, s.approved_at, s.published_at, s.last_published_at, v.created_at,
+                    v.version
            ORDER BY f.period""").fetchall()
     # which months have anything that blocks approval, found in one query, so the few that do are asked
     # for their reasons rather than every month in the warehouse (a page lists 150 or more)
@@ -197,13 +202,15 @@ def period_states(con: duckdb.DuckDBPyConnection) -> list[PeriodState]:
     lacking = not_arrived(con, [r[0] for r in rows if r[3] in ("approved", "published")])
     held = held_by_disclosure(con)
     out = []
-    for period, n, last_loaded, status, by, at, published, last_published, last_revised in rows:
+    for period, n, last_loaded, status, by, at, published, reads, last_revised in rows:
         state, note, change = status or "draft", "", ""
+        last_published, version = reads["at"], reads["version"]
         if state == "published" and at is not None and last_published is not None and at > last_published:
             # approved again (a correction) since the publication the public reads: not published until the next
             state = "approved"
-            note = (f"approved again since its publication on {uk_day(last_published):%Y-%m-%d}: the public reads "
-                    "it as published then until the next publication")
+            which = f" in snapshot {version}" if version is not None else ""
+            note = (f"approved again since its publication{which} on {uk_day(last_published):%Y-%m-%d}: the public "
+                    "reads it as published then until the next publication")
         if at is not None and (last_loaded > at or period in recaveated or period in rebroken):
             state = "changed"
             # a figure new to the month (a part of the return, or a district, sent after it was approved) is not a
