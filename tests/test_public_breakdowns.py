@@ -289,3 +289,17 @@ def test_a_breakdown_marks_each_year_with_the_caveats_on_its_months_listed_once_
         # caveat is under Rotherham's chart's table only)
         assert shown.count(line) == 2 and shown.count("Not this one.") == 1 and "Nor this one." not in shown
         assert shown.count(pages.NOTES_SAID) == 1
+    # and each of the year's rows in the downloads carries it, as the measure's own row for the year does
+    year = f"June 2023: {flag}"
+    got_csv = [r for r in csv.DictReader(io.StringIO(files["published-breakdowns.csv"].read_text(encoding="utf-8")))
+               if r["measure_id"] == SUSPECTS]
+    assert len(got_csv) == len(rows) and {r["caveats"] for r in got_csv} == {year}
+    body = json.loads(files["published-figures.json"].read_text(encoding="utf-8"))
+    assert {r["caveats"] for r in body["breakdowns"] if r["measure_id"] == SUSPECTS} == {year}
+    assert {r["caveats"] for r in body["rows"] if (r["measure_id"], r["area"], r["period"]) == (
+        SUSPECTS, area, "2023/24")} == {year}
+    assert not any(r["caveats"] for r in body["breakdowns"] if r["measure_id"] != SUSPECTS)
+    grid = list(load_workbook(files["published-figures.xlsx"])["Breakdowns"].iter_rows(values_only=True))
+    head = next(i for i, r in enumerate(grid) if r and r[0] == "Measure")
+    got_xlsx = [dict(zip(grid[head], r, strict=True)) for r in grid[head + 1:]]
+    assert {r["Caveats"] for r in got_xlsx if r["Measure code"] == SUSPECTS} == {year}

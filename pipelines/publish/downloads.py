@@ -28,7 +28,8 @@ LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/v
 COLUMNS = ["measure_id", "measure_name", "unit", "definition", "area", "period_type", "period", "period_in_words",
            "value", "status", "marker", "caveats", "last_revised", "licence"]
 BREAKDOWN_COLUMNS = ["measure_id", "measure_name", "dimension", "dimension_name", "category", "label", "area",
-                     "period_type", "period", "period_in_words", "value", "unit", "status", "marker", "licence"]
+                     "period_type", "period", "period_in_words", "value", "unit", "status", "marker", "caveats",
+                     "licence"]
 SHEETS = {"rolling_12_months": ("Rolling_12_months", "Figures for 12 months at a time"),
           "month": ("Months", "Figures for each month"),
           "quarter": ("Quarters", "Figures for each financial quarter (April to June is Q1)"),
@@ -86,19 +87,7 @@ def _frame(view: SnapshotView) -> pd.DataFrame:
                                     strict=True):
             key = (m, a, t, p)
             revised[key] = max(revised.get(key, when), when)
-    cav = view.table("caveat")
-    caveats: dict = {}  # (measure, area, month) -> texts: the month's own row says them as they were published
-    if not cav.empty:
-        for m, a, p, text in cav[["measure", "area", "period", "text"]].drop_duplicates().itertuples(index=False):
-            caveats.setdefault((m, a, str(p)), []).append(str(text))
-
-    def caveats_of(m: str, a: str, t: str, p: str) -> list[str]:
-        """A row's caveats: a month's own; a quarter's, a year's or 12 months' those of each month in it, each
-        after its month ("December 2014: ..."), as the pages list them under the table of that period."""
-        if t == "month":
-            return caveats.get((m, a, p), [])
-        return [f"{month_text(month)}: {text}" for month in months_in(t, p) for text in caveats.get((m, a, month), [])]
-
+    caveats = _caveats(view)
     rows = []
     words = {p: period_text(p) for (_t, p) in d.cells}
     order = {k: i for i, k in enumerate(HEADLINE_ORDER)}
@@ -118,11 +107,30 @@ def _frame(view: SnapshotView) -> pd.DataFrame:
                     "period_type": t, "period": p, "period_in_words": words[p],
                     "value": None if suppressed else value,
                     "status": "suppressed" if suppressed else "revised" if key in revised else "published",
-                    "marker": mark if suppressed else "", "caveats": " ".join(caveats_of(m.id, a, t, p)),
+                    "marker": mark if suppressed else "", "caveats": " ".join(row_caveats(caveats, m.id, a, t, p)),
                     "last_revised": day(revised[key]) if key in revised else "", "licence": LICENCE})
     out = pd.DataFrame(rows, columns=COLUMNS)
     out["value"] = pd.Series([r["value"] for r in rows], dtype=object)  # whole numbers stay whole: 21, not 21.0
     return out
+
+
+def _caveats(view: SnapshotView) -> dict:
+    """(measure, area, month) -> the texts of the caveats published on that month's figure, as published."""
+    cav = view.table("caveat")
+    caveats: dict = {}
+    if not cav.empty:
+        for m, a, p, text in cav[["measure", "area", "period", "text"]].drop_duplicates().itertuples(index=False):
+            caveats.setdefault((m, a, str(p)), []).append(str(text))
+    return caveats
+
+
+def row_caveats(caveats: dict, m: str, a: str, t: str, p: str) -> list[str]:
+    """A row's caveats (`caveats` from `_caveats`): a month's own; a quarter's, a year's or 12 months' those of each
+    month in it, each after its month ("December 2014: ..."), as the pages list them under the table of that period.
+    A breakdown's year carries those of the measure's figure for the year, whose categories add up to it."""
+    if t == "month":
+        return caveats.get((m, a, p), [])
+    return [f"{month_text(month)}: {text}" for month in months_in(t, p) for text in caveats.get((m, a, month), [])]
 
 
 _BREAKDOWN_FRAMES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -144,6 +152,7 @@ def _breakdown_frame(view: SnapshotView) -> pd.DataFrame:
     d = data(view)
     mark = d.meta.get("marker", "[c]")
     measures = {m.id: m for m in view.table("measure").itertuples(index=False)}
+    caveats = _caveats(view)
     out = []
     for r in rows.itertuples(index=False):
         m = measures.get(r.measure)
@@ -159,6 +168,7 @@ def _breakdown_frame(view: SnapshotView) -> pd.DataFrame:
                     "period": r.period, "period_in_words": period_text(r.period), "value": value,
                     "unit": f"per cent of all {unit}".strip() if share else unit,
                     "status": "suppressed" if r.suppressed else "published", "marker": mark if r.suppressed else "",
+                    "caveats": " ".join(row_caveats(caveats, r.measure, r.area, "financial_year", str(r.period))),
                     "licence": LICENCE})
     frame = pd.DataFrame(out, columns=BREAKDOWN_COLUMNS)
     frame["value"] = pd.Series([r["value"] for r in out], dtype=object)  # whole numbers stay whole
@@ -213,15 +223,17 @@ TABLE_COLUMNS = [("measure_name", "Measure"), ("unit", "Unit"), ("area", "Area")
 TABLE_WIDTHS = (60, 14, 18, 22, 40, 10, 12, 50, 16, 26)
 BREAKDOWN_TABLE_COLUMNS = [("measure_name", "Measure"), ("dimension_name", "Broken down by"), ("label", "Category"),
                            ("area", "Area"), ("period", "Financial year"), ("value", "Value"), ("unit", "Unit"),
-                           ("status", "Status"), ("measure_id", "Measure code"), ("dimension", "Breakdown code"),
-                           ("category", "Category code")]
-BREAKDOWN_TABLE_WIDTHS = (60, 26, 40, 18, 14, 10, 26, 12, 26, 22, 30)
+                           ("status", "Status"), ("caveats", "Caveats"), ("measure_id", "Measure code"),
+                           ("dimension", "Breakdown code"), ("category", "Category code")]
+BREAKDOWN_TABLE_WIDTHS = (60, 26, 40, 18, 14, 10, 26, 12, 50, 26, 22, 30)
 BREAKDOWN_NOTE = ("Breakdowns are given for the force as a whole by financial year (April to March) only, never by "
                   "district or month, where the numbers would be small enough to identify someone. Each category's "
                   "count is a number of the measure's unit; the counts of a year add up to the measure's figure for "
                   "that year. Rows for values the force did not record (such as Not recorded and Not stated) are "
                   "always included. The row with category code share_recorded is the share recorded: the percentage "
-                  "of all those counted whose value the force recorded (unit per cent of all).")
+                  "of all those counted whose value the force recorded (unit per cent of all). A year's caveats are "
+                  "those published on the measure's figure for the force in each of its months, each after its month, "
+                  "as the figure's own row for the year gives them.")
 
 
 def to_xlsx(view: SnapshotView) -> bytes:
