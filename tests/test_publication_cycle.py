@@ -194,14 +194,14 @@ def test_a_withdrawal_returns_the_public_to_the_snapshot_before_and_is_recorded(
             (None,)]
         [july] = [s for s in period_states(con) if s.period.isoformat() == "2015-07-01"]
         assert july.status == "withdrawn" and july.note.startswith("withdrawn on ")
-        assert july.note.endswith(": July's figures were double counted.; approve again to publish")
+        assert july.note.endswith(": July's figures were double counted. Approve again to publish.")
         with pytest.raises(NothingToPublish):
             publish(con, PCC)
         [(subject, detail)] = [(s, d) for _, _, s, d in audit_rows(con, "unapprove")]
         assert subject == "2015-07" and "double counted" in detail
     listed = CliRunner().invoke(main, ["periods", "--db", str(loaded)], catch_exceptions=False).output
     [line] = [x for x in listed.splitlines() if x.startswith("2015-07")]
-    assert "withdrawn" in line and "July's figures were double counted.; approve again to publish" in line
+    assert "withdrawn" in line and "July's figures were double counted. Approve again to publish." in line
     # a month's note is said on its own line only: the other lines are not padded out to its length
     others = [x for x in listed.splitlines()[1:] if "note:" not in x]
     assert others and all(x == x.rstrip() and len(x) < line.index("note:") for x in others), listed
@@ -249,6 +249,19 @@ def _correction_published_then_withdrawn(con, tmp_path):
     approve(con, ["2015-06"], PCC)
     publish(con, PCC)
     return withdraw(con, PCC, "The Sheffield correction was wrong.")
+
+
+def test_a_withdrawn_months_note_reads_as_sentences_whether_or_not_the_reason_ends_with_a_full_stop(loaded, folder):
+    """The reason as typed was followed by "; approve again to publish": a reason ending with a full stop read ".;"."""
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-07"], PCC)
+        publish(con, PCC)
+        withdraw(con, PCC, "July's figures were double counted")
+        [july] = [s for s in period_states(con) if s.period.isoformat() == "2015-07-01"]
+        assert july.note.endswith(": July's figures were double counted. Approve again to publish.")
+        [(_, detail)] = [(s, d) for _, _, s, d in audit_rows(con, "unapprove")]
+        assert detail.endswith(": July's figures were double counted. Approve again to publish.")
+        assert ".;" not in july.note + detail
 
 
 def test_withdrawing_a_published_correction_takes_its_approval_back_too(loaded, folder, tmp_path):
@@ -698,7 +711,7 @@ def test_the_publishing_page_previews_asks_for_confirmation_and_withdraws(loaded
     assert public_side.current_snapshot() == folder / "snapshot-0001.duckdb"
     shown = texts(at)
     assert "Months added: July 2015." not in shown, "July's approval went with the publication"
-    assert "July 2015: withdrawn on " in shown and "July is being checked again.; approve again to publish" in shown
+    assert "July 2015: withdrawn on " in shown and "July is being checked again. Approve again to publish." in shown
     with warehouse.connect_read_only(loaded) as con:
         assert audit_rows(con, "withdraw")[0][:3] == ("pcc@example.org", "app", "snapshot 2")
 
@@ -737,7 +750,7 @@ def test_a_withdrawal_reason_on_the_publishing_page_reads_as_typed_not_as_markdo
     assert not at.exception
     [said] = [w.value for w in at.warning if w.value.startswith("July 2015: withdrawn on ")]
     assert "data\u200b@example\\.org" in said and "\\*all\\*" in said and "\\[wrong\\]\\(http" in said, said
-    assert "Ask data@example.org: *all* of July is [wrong](http://example.org).; approve again to publish" in texts(at)
+    assert "Ask data@example.org: *all* of July is [wrong](http://example.org). Approve again to publish." in texts(at)
 
 
 def test_an_approval_on_the_publishing_page_undoes_the_tick_without_saying_the_preview_changed_meanwhile(

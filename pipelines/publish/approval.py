@@ -246,8 +246,15 @@ def period_states(con: duckdb.DuckDBPyConnection) -> list[PeriodState]:
     for ps in out:
         if ps.status == "withdrawn" and ps.period in withdrawn:
             at, why = withdrawn[ps.period]
-            ps.note = f"withdrawn on {uk_day(at):%Y-%m-%d}: {why}; approve again to publish"
+            ps.note = f"withdrawn on {uk_day(at):%Y-%m-%d}: {stopped(why)} Approve again to publish."
     return out
+
+
+def stopped(reason: str) -> str:
+    """A reason as typed, ended as a sentence: a full stop added only when it has none (nor ! or ?), so that what
+    follows it reads as a sentence of its own and not ".;"."""
+    reason = (reason or "").rstrip()
+    return reason if reason.endswith((".", "!", "?")) else reason + "."
 
 
 def newly_changed(con: duckdb.DuckDBPyConnection, months: set[dt.date]) -> list[PeriodState]:

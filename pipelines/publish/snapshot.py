@@ -89,6 +89,7 @@ from .approval import (
     approval_reasons,
     open_blocking_flags,
     period_states,
+    stopped,
 )
 from .content import SnapshotView
 from .info import FILE_NAME as PUBLIC_INFO_FILE
@@ -2134,7 +2135,7 @@ def _withdraw(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, reason:
             # nor is it a published month any more: a change to it needs no revision notice
             con.execute("DELETE FROM published_period WHERE period = CAST(? AS DATE)", [f"{p}-01"])
             audit.record(con, claims, "unapprove", subject=p,
-                         detail=f"with snapshot {version}: {reason}; approve again to publish")
+                         detail=f"with snapshot {version}: {stopped(reason)} Approve again to publish.")
         for p in unpublished_approved:  # no longer published; its approval given since waits for the next publication
             con.execute("""UPDATE period_status SET status = 'approved', published_at = NULL, last_published_at = NULL,
                            snapshot_version = NULL WHERE snapshot_version = ? AND period = CAST(? AS DATE)""",
