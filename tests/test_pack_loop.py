@@ -703,3 +703,38 @@ def test_an_action_reopened_since_the_last_meeting_is_said_reopened_and_counted(
         assert rows_naming(pack, ACTION)["Actions open"][0][3] == (
             "Open: due date moved (The other districts' figures are due in November)")
         assert "reopened" not in pack.loop.counts
+
+
+def test_a_long_owners_name_in_the_pdf_pack_wraps_between_words_not_within_one(wh, who, tmp_path):
+    """Regression: the actions' Owner column was narrow enough that "Superintendent" broke mid-word ("Superintenden" /
+    "t Khan"), and an action handed over names its new owner, since when, and who held it first. The PDF now wraps
+    an owner between words only, a column widening for a word too long for it (a double-barrelled name), and every
+    cell still stays inside its column."""
+    import shutil
+    import subprocess
+
+    from pipelines.briefing.render import render_pdf
+
+    with warehouse.connect(wh) as con:
+        rec = record_first_meetings(con, who)  # Boards on 20 August, 17 September, 15 October 2015
+        acc.add_action(con, who, meeting_id=rec["first"].meeting_id, body="Publish the charging review",
+                       owner="Detective Chief Superintendent Khan", due_meeting_id=rec["third"].meeting_id)
+        acc.add_action(con, who, meeting_id=rec["first"].meeting_id, body="Meet the victims' panel",
+                       owner="DCI Fotheringham-Whittingstall", due_meeting_id=rec["third"].meeting_id)
+        acc.hand_over_action(con, who, rec["action"], owner="Detective Superintendent Khan",
+                             reason="ACC Jones has retired", on="2015-08-25")
+        pack = build_pack(con, day("2015-09-17"), "pccdash tests")
+    pack.measures = [dataclasses.replace(m, chart=None) for m in pack.measures]  # the loop is what is drawn here
+    pdf = render_pdf(pack)
+    (tmp_path / "pack.pdf").write_bytes(pdf)
+    assert shutil.which("pdftotext"), "pdftotext is missing: install Debian's poppler-utils"
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "pack.pdf"), "-"], capture_output=True, text=True,
+                          check=True, timeout=120).stdout
+    words = text.split()
+    assert words.count("Superintendent") == 2, "each owner's rank is printed whole"
+    assert not [w for w in words if w != "Superintendent" and ("Supe" in w or w.endswith("ntendent"))], "not broken"
+    cells = cells_of_pdf(pdf)
+    assert "Detective Chief Superintendent Khan" in cells
+    assert "Detective Superintendent Khan (since 25 August 2015; first owner ACC Jones)" in cells
+    assert "DCI Fotheringham-Whittingstall" in cells, "a column widens for a word longer than it"
+    assert not cell_overflows(pdf)

@@ -39,7 +39,7 @@ IN_FULL = " … (in full on the Meetings page)"
 QUESTION_COLUMNS = ["Question", "Where it stands", "Figures then", "Figures now"]
 QUESTION_WIDTHS = [0.32, 0.28, 0.2, 0.2]
 ACTION_COLUMNS = ["Action", "Owner", "Due", "Status", "Agreed at"]
-ACTION_WIDTHS = [0.3, 0.13, 0.19, 0.18, 0.2]
+ACTION_WIDTHS = [0.28, 0.17, 0.19, 0.18, 0.18]
 
 
 def excerpt(text: str | None, limit: int = EXCERPT) -> str:

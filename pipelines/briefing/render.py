@@ -805,6 +805,32 @@ def _first_fits(heads: list[str], fractions: list[float], style: ParagraphStyle,
     return [need, *(f * (1 - need) / rest for f in fractions[1:])]
 
 
+def _words_fit(columns: list[list[tuple[str, ParagraphStyle]]], fractions: list[float], width: float,
+               most: float = 0.4) -> list[float]:
+    """The columns' fractions with each widened, where needed, to hold the longest word of its texts (its heading and
+    cells, each in the style it is printed in), the others narrowed in proportion but never below their own longest
+    word: an owner "DCI Fotheringham-Whittingstall" broke mid-word in a column sized for "ACC Jones". A word wider
+    than `most` of the frame (a run of letters typed without a space) is left to break, as no column could hold it;
+    so are all words when the columns' longest cannot share the frame."""
+    pad = 6 + 1  # the cell's left and right padding, and a point to spare
+    need = []
+    for texts in columns:
+        fits = [w for text, style in texts for word in text.split()
+                if (w := (pdfmetrics.stringWidth(word, style.fontName, style.fontSize) + pad) / width) <= most]
+        need.append(max(fits, default=0.0))
+    fixed: dict[int, float] = {}
+    while True:
+        free = [i for i in range(len(fractions)) if i not in fixed]
+        left, share = 1 - sum(fixed.values()), sum(fractions[i] for i in free)
+        out = [fixed[i] if i in fixed else fractions[i] * left / share for i in range(len(fractions))]
+        short = [i for i in free if out[i] < need[i]]
+        if not short:
+            return out
+        fixed.update((i, need[i]) for i in short)
+        if len(fixed) == len(fractions) or sum(fixed.values()) >= 1:
+            return fractions
+
+
 def _grid_style() -> TableStyle:
     """The pack's tables: light rules, a shaded heading row, text from the top of each cell."""
     return TableStyle([
@@ -820,7 +846,9 @@ def _pdf_loop_table(t: LoopTable, st: dict[str, ParagraphStyle], width: float, r
     """One of the loop's tables. A row moves whole to the next page, unless it is taller than a page (the longest
     question, of wide letters): then rows may split, since ReportLab cannot draw it otherwise, at the cost of a
     heading row repeated part way down a page."""
-    widths = [width * f for f in t.widths]
+    cells = [[(h, st["cell_head"]), *((row[i], st["loop_head" if i == 0 else "loop_cell"]) for row in t.rows)]
+             for i, h in enumerate(t.columns)]
+    widths = [width * f for f in _words_fit(cells, t.widths, width)]
     data = [[_p(h, st["cell_head"]) for h in t.columns]]
     data += [[_p(row[0], st["loop_head"]), *(_p(c, st["loop_cell"]) for c in row[1:])] for row in t.rows]
     tallest = max((max(c.wrap(w - 6, room)[1] for c, w in zip(row, widths, strict=True)) for row in data[1:]),
