@@ -494,6 +494,36 @@ def test_a_move_that_would_date_its_records_before_the_meeting_is_refused_naming
         acc.move_meeting(con, PCC, first.meeting_id, to="2015-10-01", reason="Put back")
 
 
+def test_a_move_that_would_date_an_actions_updates_before_the_meeting_that_agreed_it_is_refused_naming_each(con,
+                                                                                                          board):
+    """Regression: a Board put back past the days its action was handed over, moved on and closed, or given a new
+    due date (still after the new day), was moved: those updates then came before the meeting that agreed the
+    action, which no update may (closed before the meeting that agreed it, no pack ever said it closed). The refusal
+    names each action's first such update and the latest day the meeting can move to; a day on or before it moves."""
+    first, _, _ = board  # the Board of 20 August 2015
+    handed = acc.add_action(con, PCC, meeting_id=first.meeting_id, body="Report on charges", owner="ACC Jones",
+                            due_on="2015-12-31")
+    acc.hand_over_action(con, PCC, handed, owner="Supt Khan", reason="ACC Jones has retired", on="2015-08-25")
+    acc.update_action(con, PCC, handed, status="in_progress", note="Begun", on="2015-09-01")
+    acc.update_action(con, PCC, handed, status="closed", note="Reported", on="2015-09-10")
+    moved = acc.add_action(con, PCC, meeting_id=first.meeting_id, body="Visit the hub", owner="ACC Jones",
+                           due_on="2015-10-31")
+    acc.move_action_due(con, PCC, moved, due_on="2015-11-30", reason="The hub opens later", on="2015-08-28")
+    with pytest.raises(acc.LoopError) as refused:
+        acc.move_meeting(con, PCC, first.meeting_id, to="2015-09-24", reason="Put back")
+    assert str(refused.value) == (
+        f"The Public Accountability Board, 20 August 2015 cannot move to 24 September 2015: action {handed} agreed at "
+        "it was handed over on 25 August 2015 (the first of 3 updates before its new day); action "
+        f"{moved} agreed at it was given a new due date on 28 August 2015. An action's updates keep the days they "
+        "were made, after the meeting that agreed it: give a day no later than 25 August 2015.")
+    assert acc.get_meeting(con, first.meeting_id).held_on.isoformat() == "2015-08-20" and acc.moves(con) == []
+    with pytest.raises(acc.LoopError, match=f"action {moved} agreed at it was given a new due date on 28 August"):
+        acc.move_meeting(con, PCC, first.meeting_id, to="2015-08-29", reason="Put back")
+    # an update on the meeting's own day comes after it, as one recorded on the day an action is agreed does
+    acc.move_meeting(con, PCC, first.meeting_id, to="2015-08-25", reason="Its date put right")
+    assert acc.get_meeting(con, first.meeting_id).held_on.isoformat() == "2015-08-25"
+
+
 # A question's figures as they were kept before a stock's were said as its level: its 12 months the same level, and
 # labelled as if a total.
 KEPT_STOCK = [{"label": "March 2026", "value": 113, "text": "113"},

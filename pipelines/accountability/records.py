@@ -212,9 +212,17 @@ def move_meeting(con: duckdb.DuckDBPyConnection, who: Mapping, meeting_id: objec
                         f"two of them cannot be on one day. Give another day.")
     clashes = _move_clashes(con, meeting, day)
     if clashes:
-        raise LoopError(f"The {meeting.label} cannot move to {_long_date(day)}: " + "; ".join(clashes)
-                        + ". Give another day, or put those right first (move first the meeting an action is due by; "
-                        "record the answer as awaited by a later day).")
+        agreed = actions(con, meeting_id=meeting.meeting_id)
+        updated = [c for a in agreed for c in _updates_before(a, day)]
+        advice = [] if set(clashes) <= set(updated) else [
+            "Give another day, or put those right first (move first the meeting an action is due by; record the "
+            "answer as awaited by a later day)."]
+        if updated:  # what was done on an action cannot be dated again: only an earlier day helps
+            first = min(u.on_day for a in agreed for u in a.updates[1:] if u.on_day < day)
+            advice.append("An action's updates keep the days they were made, after the meeting that agreed it: give "
+                          f"a day no later than {_long_date(first)}.")
+        raise LoopError(f"The {meeting.label} cannot move to {_long_date(day)}: " + "; ".join(clashes) + ". "
+                        + " ".join(advice))
     month = reporting_period(day, accepted_months(con)).month
     with audit.transaction(con):
         con.execute("UPDATE meeting SET held_on = ?, reporting_month = ? WHERE meeting_id = ?",
@@ -242,8 +250,9 @@ def _move_clashes(con: duckdb.DuckDBPyConnection, meeting: Meeting, day: dt.date
     """What a meeting moved to `day` would leave dated before the meeting it belongs to, in the words the records'
     own refusals use: an action due by a meeting or a day not after the meeting that agreed it, an answer awaited by
     (or given on) a day before its question was put, an answer or a decision recorded at a meeting held before its
-    question was put, a decision followed up on or before the meeting that took it. `questions`: of the questions
-    put at it, only these go with it (None: all)."""
+    question was put, a decision followed up on or before the meeting that took it, an action agreed at it moved on,
+    handed over, given a new due date or closed before it. `questions`: of the questions put at it, only these go
+    with it (None: all)."""
     mid = meeting.meeting_id
     out = []
 
@@ -256,6 +265,8 @@ def _move_clashes(con: duckdb.DuckDBPyConnection, meeting: Meeting, day: dt.date
         due = due_meeting or due_on
         if due is not None and due <= day:
             out.append(f"action {action_id} agreed at it is due by {_long_date(due)}, not after its new day")
+    for a in actions(con, meeting_id=mid):
+        out += _updates_before(a, day)
     for action_id, agreed_on, moved_on in con.execute(
             f"SELECT a.action_id, m.held_on, a.moved_on FROM ({_CURRENT_DUE}) a JOIN meeting m "
             "ON m.meeting_id = a.meeting_id WHERE a.due_meeting_id = ? AND a.meeting_id <> ? ORDER BY a.action_id",
@@ -298,6 +309,22 @@ def _move_clashes(con: duckdb.DuckDBPyConnection, meeting: Meeting, day: dt.date
         if follow_up is not None and follow_up <= day:
             out.append(f"decision {decision_id} taken at it is followed up on {_long_date(follow_up)}")
     return list(dict.fromkeys(out))
+
+
+def _updates_before(a: Action, day: dt.date) -> list[str]:
+    """An action agreed at a meeting moved to `day`, as `_move_clashes` says it when its updates (after the
+    agreement) were made before that day and so would come before the meeting that agreed it: "action 4 agreed at
+    it was handed over on 22 August 2015 (the first of 2 updates before its new day)"."""
+    before = [n for n in range(1, len(a.updates)) if a.updates[n].on_day < day]
+    if not before:
+        return []
+    n = before[0]
+    u = a.updates[n]
+    what = ("reopened" if a.reopens(n) else "closed" if u.status == "closed" else
+            "handed over" if u.hands_over else "given a new due date" if u.moves_due else
+            f"marked {ACTION_STATUSES[u.status].lower()}")
+    more = f" (the first of {len(before)} updates before its new day)" if len(before) > 1 else ""
+    return [f"action {a.action_id} agreed at it was {what} on {_long_date(u.on_day)}{more}"]
 
 
 def cancel_meeting(con: duckdb.DuckDBPyConnection, who: Mapping, meeting_id: object, *, reason: object,
