@@ -216,7 +216,7 @@ def board_items() -> pd.DataFrame:
     if read("SELECT 1 FROM information_schema.tables WHERE table_name = 'board_item'").empty:
         return pd.DataFrame(columns=public.BOARD_COLUMNS)
     df = read("SELECT * FROM board_item")
-    return df.reindex(columns=public.BOARD_COLUMNS).fillna("").astype(str)
+    return df.reindex(columns=public.BOARD_COLUMNS, fill_value="").fillna("").astype(str)
 
 
 def evidence_list(value: str) -> list[dict]:

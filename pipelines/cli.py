@@ -2115,14 +2115,16 @@ def meetings_withdraw_question(ctx, question_id, reason, on_day, db, as_user):
     another way. Its answers and decisions stay in the record; it reads "Withdrawn on ... by ...: ..." wherever it
     is shown, a meeting held after the day it was withdrawn no longer carries it as still open, and it is not
     drafted again from the same figures. Nothing of it is approved for publication from then on; an approval given
-    before stays in force until "pccdash unrelease" withdraws it. "pccdash meetings show MEETING" gives the numbers
-    of the questions put at a meeting.
+    before stays in force until "pccdash unrelease" withdraws it, and the public reads the question as still open
+    until its withdrawal is approved ("pccdash release withdrawal QUESTION") and published. "pccdash meetings show
+    MEETING" gives the numbers of the questions put at a meeting.
 
     \b
     Example:
       pccdash meetings withdraw-question 4 --reason "Answered in the July report" --as analyst@example.org
     """
     from .accountability import withdraw_question
+    from .accountability.release import carrying, released
     from .audit import cli_actor
     from .warehouse import connect
 
@@ -2130,7 +2132,12 @@ def meetings_withdraw_question(ctx, question_id, reason, on_day, db, as_user):
     day = _loop_day(on_day, "--on") if on_day is not None else None
     with connect(db or ctx.obj["db"], create=False) as con:
         withdrawal = withdraw_question(con, cli_actor(as_user), question_id, reason=reason, on=day)
+        public = carrying(released(con), int(question_id))
     click.echo(_wrapped(f"Question {int(question_id)}: {withdrawal.sentence}.", "", "  "))
+    if public:  # approved for publication: the public reads it as still open until told
+        click.echo(_wrapped(f"It is approved for publication, and the public reads it as still open until its "
+                            f'withdrawal is approved ("pccdash release withdrawal {int(question_id)}", with --text '
+                            "for the reason in words for the public) and published.", "", "  "))
 
 
 @meetings.command(name="show")
@@ -2865,27 +2872,31 @@ def inbox_expire(dry_run, db, folder, as_user):
 
 @main.command(name="release")
 # KIND: the choice spelt out in the usage line broke "recommendation" across two lines
-@click.argument("kind", metavar="KIND", type=click.Choice(["question", "answer", "decision", "recommendation"]))
+@click.argument("kind", metavar="KIND", type=click.Choice(["question", "answer", "decision", "withdrawal",
+                                                           "recommendation"]))
 @click.argument("item_id", metavar="ID")
 @db_option
 @click.option("--text", "public_text", metavar="TEXT", default=None,
-              help="The text to publish instead of the item's own (a question, an answer, a decision's rationale or "
-                   "a recommendation status's evidence).")
+              help="The text to publish instead of the item's own (a question, an answer, a decision's rationale, "
+                   "the reason a question was withdrawn or a recommendation status's evidence).")
 @as_option
 def release_(kind, item_id, db, public_text, as_user):
     """Approve an item of the accountability record for the next publication (only {holders} role, pcc).
 
-    KIND is question, answer, decision or recommendation. ID is the question's, answer's or decision's number
-    ("pccdash meetings show MEETING" gives them), or a recommendation status's number ("pccdash recommendations"
-    gives it). What is approved is the item's public
+    KIND is question, answer, decision, withdrawal or recommendation. ID is the question's, answer's or decision's
+    number ("pccdash meetings show MEETING" gives them; a withdrawal goes by its question's), or a recommendation
+    status's number ("pccdash recommendations" gives it). What is approved is the item's public
     record as it stands now (never who recorded it, never an e-mail address; a question from the public only
-    as the office accepted it); a later answer or decision needs its own approval. Approving an item again
+    as the office accepted it); a later answer or decision needs its own approval. A question withdrawn whose
+    question, answer or decision is approved is shown withdrawn, with the reason (--text: in words for the public),
+    once its withdrawal is approved; one never approved stays unpublished. Approving an item again
     replaces its approval. "pccdash publish" then carries it.
 
     \b
     Examples:
       pccdash release decision 4 --as pcc@example.org
       pccdash release answer 7 --text "The force reported progress on every point." --as pcc@example.org
+      pccdash release withdrawal 5 --text "Answered in the force's September report." --as pcc@example.org
     """
     from .accountability.release import release, release_form_defaults, text_warnings
     from .audit import cli_actor
@@ -2899,7 +2910,8 @@ def release_(kind, item_id, db, public_text, as_user):
         warning = text_warnings(con, public_text) if public_text else form.warning
     if warning:
         click.secho(f"Note: {warning}", fg="yellow", err=True)
-    click.echo(f"Approved {kind} {form.item_id} for the next publication (approval {release_id}"
+    what = f"the withdrawal of question {form.item_id}" if kind == "withdrawal" else f"{kind} {form.item_id}"
+    click.echo(f"Approved {what} for the next publication (approval {release_id}"
                + (f", replacing approval {form.current}" if form.current else "") + ").")
 
 

@@ -28,7 +28,7 @@ MANAGEMENT_INFORMATION = "These figures are management information: unaudited an
 DEFAULT_DIR = Path("var") / "published"
 
 # The snapshot's board_item table: one row per approved item, every column text (empty when it does not apply).
-#   kind            question | answer | decision | recommendation
+#   kind            question | answer | decision | withdrawal | recommendation
 #   question_ref    the question's number, so that its answers and decisions are shown under it
 #   meeting_title, meeting_date (YYYY-MM-DD)   the meeting the question was put at (a theme: the decision's)
 #   question, asked_by                          the question as published, and who asked in public words
@@ -46,10 +46,13 @@ DEFAULT_DIR = Path("var") / "published"
 #                   a recommendation's status: the report, its number, the office's title, the status words
 #   follow_up       (YYYY-MM-DD) the day a decision is to be looked at again; empty when none was set, or in an
 #                   approval or a snapshot made before it was kept
+#   withdrawn_on, withdrawn_reason   a question's withdrawal (kind withdrawal, under the question it quotes): the day
+#                   (YYYY-MM-DD) and the reason as approved for the public; a snapshot written before withdrawals were
+#                   published has neither column
 BOARD_COLUMNS = ["kind", "question_ref", "meeting_title", "meeting_date", "question", "asked_by", "answer",
                  "answered_by", "answered_on", "theme", "decision", "decided_by", "rationale", "evidence", "decided_on",
                  "given_meeting", "given_meeting_date", "recommendation_ref", "source", "number", "recommendation",
-                 "status", "judged_on", "status_evidence", "follow_up"]
+                 "status", "judged_on", "status_evidence", "follow_up", "withdrawn_on", "withdrawn_reason"]
 
 
 def published_dir(explicit: str | os.PathLike | None = None) -> Path:

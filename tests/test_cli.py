@@ -57,7 +57,7 @@ def test_every_usage_line_is_whole():
         assert "\n" not in usage.strip(), f"pccdash {' '.join(words)}: {usage}"
     release = help_of("release")
     assert release.startswith("Usage: pccdash release [OPTIONS] KIND ID")
-    assert "KIND is question, answer, decision or recommendation." in " ".join(release.split())
+    assert "KIND is question, answer, decision, withdrawal or recommendation." in " ".join(release.split())
 
 
 @pytest.mark.parametrize("args", [("serve", "--app", "internal", "--port", "70000"),

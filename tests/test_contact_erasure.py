@@ -217,6 +217,9 @@ def test_the_senders_own_contact_written_into_the_question_is_taken_out_wherever
         put = "Why did CSE charges in Rotherham fall? Please ring me on (0114) 496-0737 after six."
         question = moderation.accept(con, ANALYST, rang, edited_body=put, meeting_id=board.meeting_id)
         release(con, PCC, "question", question)
+        # withdrawn, and the withdrawal approved: its record quotes the question's words too
+        acc.withdraw_question(con, ANALYST, question, reason="Answered in the force's report")
+        release(con, PCC, "withdrawal", question)
         approve(con, ["2015-07"], PCC)
         first, old = publish(con, PCC)
         [(recorded,)] = con.execute("SELECT sha256 FROM snapshot WHERE version = ?", [first]).fetchall()

@@ -1137,3 +1137,165 @@ def test_the_publishing_page_says_which_approved_item_a_withdrawal_took_back(loo
         in said
     at.run()  # said once, after the withdrawal, not on every page drawn since
     assert "Taken back with it" not in texts(at)
+
+
+# ------------------------------------------------------------------------------------- a question's withdrawal
+
+INTERNAL_REASON = "Signed on 1 September; Sgt Brown told analyst@example.org by phone"
+PUBLIC_REASON = "The protocol was signed on 1 September 2015."
+WITHDRAWN_SAID = f"This question was withdrawn on 10 September 2015 and awaits no answer: {PUBLIC_REASON}"
+
+
+def board_texts(path) -> str:
+    """What the board page of the snapshot at `path` says, as the static site writes it from the same blocks."""
+    from pipelines.publish.content import SnapshotView
+
+    return "\n".join(str(getattr(b, "text", "")) for b in pages.board_page(SnapshotView(path)).blocks)
+
+
+def test_a_published_question_withdrawn_is_shown_withdrawn_once_its_withdrawal_is_approved_and_published(
+        loop, monkeypatch):
+    """Regression: a question withdrawn after it was published stayed on the public page as if still awaiting an
+    answer, for ever, and a member of the public who asked it was never told. Its withdrawal is now approved for
+    publication like an answer, in words for the public, and the next publication says it."""
+    from pipelines.accountability import withdraw_question
+
+    other = loop["other"]
+    with warehouse.connect(loop["db"]) as con:
+        release(con, PCC, "question", other, public_text="When will the protocol be signed?")
+        publish(con, PCC)
+        withdraw_question(con, ANALYST, other, reason=INTERNAL_REASON, on="2015-09-10")
+        # withdrawn, not yet approved: the next publication carries the question as it was approved, not withdrawn
+        release(con, PCC, "decision", loop["decision"])
+        _, unapproved = publish(con, PCC)
+        form = release_form_defaults(con, "withdrawal", other)
+        assert form.editable == INTERNAL_REASON and form.editable_label == "Why it was withdrawn, as published"
+        assert form.record["question"] == "When will the protocol be signed?", "the words the public already has"
+        assert "analyst@example.org" not in str({k: v for k, v in form.record.items() if k != "withdrawn_reason"})
+        with pytest.raises(CannotRelease, match="holds an e-mail address"):  # the office's words as they are
+            release(con, PCC, "withdrawal", other)
+        release(con, PCC, "withdrawal", other, public_text=PUBLIC_REASON)
+    assert "withdrawn" not in board_texts(unapproved).lower()
+    assert "No answer from the force has been published yet" in board_texts(unapproved)
+    # approved, not yet published: the public reads what it read
+    at = public(monkeypatch, loop["folder"], "public_pages/board.py")
+    assert not at.exception and WITHDRAWN_SAID not in texts(at)
+    assert "When will the protocol be signed?" in texts(at)
+
+    with warehouse.connect(loop["db"]) as con:
+        preview = preview_publication(con)
+        assert preview.board_new == 1, "the withdrawal is new to the public"
+        _, path = publish(con, PCC)
+    rows = [r for r in board(path) if r["question_ref"] == str(other)]
+    assert sorted(r["kind"] for r in rows) == ["question", "withdrawal"]
+    (row,) = [r for r in rows if r["kind"] == "withdrawal"]
+    assert (row["withdrawn_on"], row["withdrawn_reason"]) == ("2015-09-10", PUBLIC_REASON)
+    assert row["question"] == "When will the protocol be signed?"
+    for secret in ("Sgt Brown", "analyst@example.org"):
+        assert secret not in every_text(path)
+
+    at = public(monkeypatch, loop["folder"], "public_pages/board.py")
+    assert not at.exception
+    lines = texts(at).splitlines()
+    asked = lines.index("Question (asked by the South Yorkshire Mayoral Combined Authority): When will the protocol "
+                        "be signed?")
+    assert lines[asked + 1] == WITHDRAWN_SAID
+    assert not lines[asked + 2].startswith("No answer from the force"), "a withdrawn question awaits no answer"
+    site = (loop["folder"] / "public" / "site" / "board.html").read_text(encoding="utf-8")
+    assert "This question was withdrawn on 10 September 2015 and awaits no answer" in site
+    assert "The protocol was signed on 1 September 2015." in site
+    assert "Sgt Brown" not in site
+
+
+def test_a_withdrawn_question_with_a_published_answer_is_withdrawn_beside_it(loop, monkeypatch):
+    from pipelines.accountability import withdraw_question
+
+    with warehouse.connect(loop["db"]) as con:
+        release(con, PCC, "answer", loop["answer"])  # the question is published through its answer alone
+        withdraw_question(con, PCC, loop["question"], reason="Overtaken by the force's review", on="2015-09-10")
+        number = release(con, PCC, "withdrawal", loop["question"])
+        assert [r.label for r in released(con) if r.release_id == number] == [
+            "Question's withdrawal on \u201cWhy did arrests in Rotherham fall in July?\u201d, Public Accountability "
+            "Board, 20 August 2015"]
+        _, path = publish(con, PCC)
+    said = board_texts(path)
+    assert "This question was withdrawn on 10 September 2015: Overtaken by the force's review." in said
+    assert "The force's answer, given by ACC Jones on 2 September 2015" in said
+
+
+def test_a_question_never_published_stays_unpublished_when_withdrawn(loop):
+    from pipelines.accountability import NotFound, withdraw_question
+
+    with warehouse.connect(loop["db"]) as con:
+        with pytest.raises(CannotRelease, match="has not been withdrawn"):
+            release(con, PCC, "withdrawal", loop["other"])
+        withdraw_question(con, PCC, loop["other"], reason="Put by mistake", on="2015-09-10")
+        with pytest.raises(CannotRelease, match=f"Nothing of question {loop['other']} is approved for publication "
+                                                ".*it stays unpublished, and so does its withdrawal"):
+            release(con, PCC, "withdrawal", loop["other"])
+        with pytest.raises(CannotRelease, match="was withdrawn"):
+            release(con, PCC, "question", loop["other"])
+        with pytest.raises(NotFound, match='"first" is not a question number'):
+            release(con, PCC, "withdrawal", "first")
+        release(con, PCC, "decision", loop["decision"])
+        _, path = publish(con, PCC)
+    assert [r["kind"] for r in board(path)] == ["decision"]
+    assert "missing-children protocol" not in every_text(path) and "Put by mistake" not in every_text(path)
+    assert "withdrawn" not in board_texts(path).lower()
+
+
+def test_the_command_line_approves_a_withdrawal_and_says_when_the_public_still_reads_it_open(loop, run_cli):
+    db, pcc = loop["db"], ("--as", "pcc@example.org")
+    assert run_cli("release", "question", loop["question"], "--db", db, *pcc).exit_code == 0
+    out = run_cli("meetings", "withdraw-question", loop["question"], "--reason", "Overtaken", "--on", "2015-09-10",
+                  "--db", db, *pcc)
+    assert out.exit_code == 0, out.stderr
+    assert (f'the public reads it as still open until its withdrawal is approved ("pccdash release withdrawal '
+            f'{loop["question"]}"') in " ".join(out.stdout.split())
+    quiet = run_cli("meetings", "withdraw-question", loop["other"], "--reason", "Put by mistake", "--db", db, *pcc)
+    assert quiet.exit_code == 0 and "public" not in quiet.stdout, "never approved: nothing public to be told"
+    approved = run_cli("release", "withdrawal", loop["question"], "--text", "Overtaken by the review.", "--db", db,
+                       *pcc)
+    assert approved.exit_code == 0, approved.stderr
+    assert f"Approved the withdrawal of question {loop['question']} for the next publication" in approved.stdout
+    assert "Question's withdrawal" in run_cli("released", "--db", db).stdout
+    refused = run_cli("release", "withdrawal", loop["other"], "--db", db, *pcc)
+    assert refused.exit_code == 1 and "stays unpublished" in refused.stderr and "Traceback" not in refused.stderr
+    # the withdrawal quotes its question: withdrawing the question's approval alone leaves it published through it
+    with warehouse.connect_read_only(db) as con:
+        numbers = {r.kind: r.release_id for r in released(con)}
+    out = run_cli("unrelease", numbers["question"], "--reason", "Names a school", "--db", db, *pcc)
+    assert out.exit_code == 0 and f"approval {numbers['withdrawal']} (withdrawal)" in out.stderr, out.stderr
+
+
+def test_an_older_snapshot_with_no_withdrawal_columns_still_loads_and_is_published_over(loop, monkeypatch, tmp_path):
+    """A snapshot written before a question's withdrawal was published has no withdrawn_on or withdrawn_reason: the
+    app and the static site read it as before, and the next publication reads its record as unchanged."""
+    from pipelines.accountability import withdraw_question
+    from pipelines.publish import site
+    from pipelines.publish.content import SnapshotView
+
+    with warehouse.connect(loop["db"]) as con:
+        release(con, PCC, "question", loop["other"])
+        _, path = publish(con, PCC)
+    old = duckdb.connect(str(path))  # as a snapshot written before a question's withdrawal was published
+    old.execute("ALTER TABLE board_item DROP COLUMN withdrawn_on")
+    old.execute("ALTER TABLE board_item DROP COLUMN withdrawn_reason")
+    old.close()
+    at = public(monkeypatch, loop["folder"], "public_pages/board.py")
+    assert not at.exception
+    assert "When will the missing-children protocol be signed?" in texts(at)
+    assert "No answer from the force has been published yet" in texts(at)
+    built = tmp_path / "site"
+    built.mkdir()
+    site.build_site(SnapshotView(path), built)
+    assert "missing-children protocol" in (built / "board.html").read_text(encoding="utf-8")
+    # the next publication reads it as the one before, and carries the withdrawal as the one change
+    with warehouse.connect(loop["db"]) as con:
+        withdraw_question(con, PCC, loop["other"], reason="Put by mistake", on="2015-09-10")
+        release(con, PCC, "withdrawal", loop["other"])
+        preview = preview_publication(con)
+        assert (preview.board_new, preview.board_changed, preview.board_dropped) == (1, 0, 0)
+        _, newer = publish(con, PCC)
+    assert "This question was withdrawn on 10 September 2015 and awaits no answer: Put by mistake." in \
+        board_texts(newer)

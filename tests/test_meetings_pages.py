@@ -270,6 +270,33 @@ def test_the_commissioner_approves_an_answer_and_a_decision_after_reading_their_
     assert "approving again replaces it" in said(at)
 
 
+def test_the_commissioner_approves_a_published_questions_withdrawal_in_words_for_the_public(monkeypatch, wh):
+    """A question approved for publication and then withdrawn: the page shows what the public would read of the
+    withdrawal, with the office's reason to put in words for the public, and approves it; one never approved says it
+    stays unpublished."""
+    from pipelines.accountability.release import release, released
+
+    meeting = record(wh, acc.add_meeting, PCC, held_on="2015-08-20")
+    q = record(wh, acc.ask, PCC, meeting.meeting_id, "Why did charges fall?")
+    other = record(wh, acc.ask, PCC, meeting.meeting_id, "How many cases were dropped?")
+    record(wh, release, PCC, "question", q)
+    record(wh, acc.withdraw_question, PCC, q, reason="Sgt Brown says the July report covers it", on="2015-09-10")
+    record(wh, acc.withdraw_question, PCC, other, reason="Put by mistake", on="2015-09-10")
+    at = internal(monkeypatch, wh, MEETINGS, PCC)
+    shown = said(at)
+    assert "Withdrawn on: 10 September 2015" in shown
+    assert "Why it was withdrawn: Sgt Brown says the July report covers it" in shown
+    assert (f"Nothing of question {other} is approved for publication (neither it nor an answer or decision on it), "
+            "so the public has no question to be told is withdrawn: it stays unpublished") in shown
+    assert f"release_withdrawal_{other}_save" not in [b.key for b in at.button]
+    at.text_area(key=f"release_withdrawal_{q}").input("Answered in the force's July report.")
+    at.button(key=f"release_withdrawal_{q}_save").click().run()
+    assert not at.exception
+    approved = [r for r in read(wh, released) if r.kind == "withdrawal"]
+    assert [(r.item_id, r.record["withdrawn_reason"]) for r in approved] == [
+        (str(q), "Answered in the force's July report.")]
+
+
 @pytest.mark.parametrize("page", [MEETINGS, ACTIONS])
 def test_an_account_without_a_role_is_refused(monkeypatch, wh, page):
     record(wh, acc.add_meeting, PCC, held_on="2015-08-20")

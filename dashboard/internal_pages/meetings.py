@@ -235,7 +235,8 @@ PUBLIC_FIELDS = [("meeting_title", "Meeting"), ("meeting_date", "Held on"), ("qu
                  ("asked_by", "Asked by"), ("answer", "Answer"), ("answered_by", "Answered by"),
                  ("answered_on", "Answered on"), ("theme", "Theme"), ("decision", "Decision"),
                  ("decided_by", "Decided by"), ("rationale", "Rationale"), ("evidence", "Evidence considered"),
-                 ("decided_on", "Decided on"), ("given_meeting", "Given at")]
+                 ("decided_on", "Decided on"), ("given_meeting", "Given at"), ("withdrawn_on", "Withdrawn on"),
+                 ("withdrawn_reason", "Why it was withdrawn")]
 
 
 def _public_lines(record: dict) -> str:
@@ -349,6 +350,8 @@ def _question_block(q: acc.Question) -> None:
                 _approval("answer", a.answer_id, f"the answer of {_words(a.answered_on)}")
         for d in q.decisions:
             _approval("decision", d.decision_id, f"the decision of {_words(d.decided_at)} ({d.words})")
+        if q.withdrawal is not None:  # the public reads it withdrawn once approved, if it reads the question at all
+            _approval("withdrawal", qid, "its withdrawal")
 
 
 st.subheader("Questions put at this meeting")

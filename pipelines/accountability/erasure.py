@@ -281,7 +281,7 @@ def _redact_kept(con: duckdb.DuckDBPyConnection, ident: str, contact: str | None
             if redact(detail, contact) != detail:
                 con.execute("UPDATE audit_event SET detail = ? WHERE event_id = ?", [redact(detail, contact), event_id])
         for release_id, text in con.execute("SELECT release_id, public_text FROM loop_release WHERE item_kind IN "
-                                            "('question', 'answer', 'decision')").fetchall():
+                                            "('question', 'answer', 'decision', 'withdrawal')").fetchall():
             record = json.loads(text)
             if str(record.get("question_ref")) != str(question_id):
                 continue

@@ -1,5 +1,6 @@
 """What of the accountability loop the public may read: the Commissioner approves a question, an answer, an
-assurance decision or a recommendation's status for publication, and the next publication carries it.
+assurance decision, a question's withdrawal or a recommendation's status for publication, and the next publication
+carries it.
 
 An approval keeps the item's public record as it stood when approved (JSON in loop_release), as an approval
 of a month keeps its figures: a later answer or decision is a new item and needs its own approval. A public
@@ -41,9 +42,13 @@ from .records import (
 )
 
 ITEM_KINDS = {"question": "Question", "answer": "Answer", "decision": "Assurance decision",
-              "recommendation": "Recommendation's status"}
-# What public_text replaces in each kind's record: the text the Commissioner may edit for publication.
-EDITABLE = {"question": "question", "answer": "answer", "decision": "rationale", "recommendation": "status_evidence"}
+              "withdrawal": "Question's withdrawal", "recommendation": "Recommendation's status"}
+# What public_text replaces in each kind's record: the text the Commissioner may edit for publication. A withdrawal's
+# reason was written for the office: it goes out only as approved, in words for the public where they differ.
+EDITABLE = {"question": "question", "answer": "answer", "decision": "rationale", "withdrawal": "withdrawn_reason",
+            "recommendation": "status_evidence"}
+# the kinds whose record quotes a question (its question_ref and its words as published)
+QUOTES_A_QUESTION = ("answer", "decision", "withdrawal")
 
 _EMAIL = EMAIL
 _WHOLE = re.compile(r"(?<![\w.,£$€/-])(\d+)(?![\w£%]|[.,:/]\d)")
@@ -170,6 +175,29 @@ def _question(con: duckdb.DuckDBPyConnection, question_id: int) -> dict:
             "asked_by": PUBLIC_ASKER if source == "public" else _office_asker(office_then)}
 
 
+def _withdrawal(con: duckdb.DuckDBPyConnection, question_id: int) -> dict:
+    """A question's withdrawal as the public reads it: the day and the reason, under the question as the public already
+    has it. Only a question something of which is approved for publication (the question, or an answer or decision
+    quoting it) has a withdrawal to publish; one never approved stays unpublished, withdrawal and all. The question's
+    words are those approved, never newly read from the record."""
+    rows = con.execute("SELECT meeting_id FROM board_question WHERE question_id = ?", [question_id]).fetchall()
+    if not rows:
+        raise NotFound(f"The record holds no question {question_id}; " + SHOWN_BY_MEETING)
+    withdrawn = _withdrawals(con).get(question_id)
+    if withdrawn is None:
+        raise CannotRelease(f"Question {question_id} has not been withdrawn, so there is no withdrawal of it to "
+                            f'publish ("pccdash meetings withdraw-question {question_id} --reason TEXT" withdraws it).')
+    carried = carrying(released(con), question_id)
+    if not carried:
+        raise CannotRelease(f"Nothing of question {question_id} is approved for publication (neither it nor an answer "
+                            "or decision on it), so the public has no question to be told is withdrawn: it stays "
+                            "unpublished, and so does its withdrawal.")
+    quoted = next((r for r in carried if r.kind == "question"), carried[0]).record
+    return {"question_ref": str(question_id), **_meeting(con, rows[0][0]), "question": quoted.get("question", ""),
+            "asked_by": quoted.get("asked_by", ""), "withdrawn_on": _iso(withdrawn.on_day),
+            "withdrawn_reason": withdrawn.reason}
+
+
 def _office_asker(office_then: str | None) -> str:
     """Who put a question the office wrote, as the public reads it: the office as force.yaml named it when the
     question was put (as it names it now, for a question recorded before that was kept)."""
@@ -231,7 +259,7 @@ def _recommendation(con: duckdb.DuckDBPyConnection, status_id: int) -> dict:
             "status_evidence": evidence}
 
 
-_BUILDERS = {"question": _question, "answer": _answer, "decision": _decision,
+_BUILDERS = {"question": _question, "answer": _answer, "decision": _decision, "withdrawal": _withdrawal,
              "recommendation": _recommendation}
 
 
@@ -240,7 +268,8 @@ def public_record(con: duckdb.DuckDBPyConnection, kind: str, item_id: object) ->
     if kind not in ITEM_KINDS:
         raise CannotRelease(f'"{kind}" is not something of the loop that can be published; it is one of '
                             f'{", ".join(ITEM_KINDS)}.')
-    number = _number(item_id, "recommendation status" if kind == "recommendation" else kind)
+    # a withdrawal is the question's: it goes by the question's number
+    number = _number(item_id, {"recommendation": "recommendation status", "withdrawal": "question"}.get(kind, kind))
     return {"kind": kind, **_BUILDERS[kind](con, number)}
 
 
@@ -256,7 +285,7 @@ def _texts(record: dict) -> list[tuple[str, str]]:
 
 # what the office did not write as a count: item numbers and dates, left out of the small-number check
 _REFERENCES = {"kind", "question_ref", "recommendation_ref", "number", "meeting_date", "answered_on", "decided_on",
-               "judged_on", "given_meeting_date", "decided_by", "follow_up"}
+               "judged_on", "given_meeting_date", "decided_by", "follow_up", "withdrawn_on"}
 
 
 def public_texts(record: dict) -> list[tuple[str, str]]:
@@ -320,12 +349,13 @@ def _month_forms(ym: str) -> list[str]:
 
 
 # the days a public record's texts were said on, by which a month named without a year is read
-_SAID_ON = ("meeting_date", "answered_on", "decided_on", "given_meeting_date", "judged_on")
+_SAID_ON = ("meeting_date", "answered_on", "decided_on", "given_meeting_date", "judged_on", "withdrawn_on")
 
 
 def said_on(record: Mapping) -> tuple[dt.date, ...]:
     """The days a public record's texts were said on: the meeting's a question was put at, the day an answer was
-    given or a decision taken (and the meeting's it was given or taken at), the day a status was judged."""
+    given or a decision taken (and the meeting's it was given or taken at), the day a question was withdrawn, the day
+    a status was judged."""
     days = (uk_day(record.get(k)) if record.get(k) else None for k in _SAID_ON)
     return tuple(sorted({d for d in days if d is not None}))
 
@@ -628,7 +658,8 @@ def release_form_defaults(con: duckdb.DuckDBPyConnection, kind: str, item_id: ob
     record = public_record(con, kind, item_id)
     current = _current_release(con, kind, str(_number(item_id, kind)))
     labels = {"question": "The question as published", "answer": "The answer as published",
-              "decision": "The rationale as published", "recommendation": "The evidence as published"}
+              "decision": "The rationale as published", "withdrawal": "Why it was withdrawn, as published",
+              "recommendation": "The evidence as published"}
     return ReleaseForm(kind, str(_number(item_id, kind)), record, record.get(EDITABLE[kind]) or "", labels[kind],
                        text_warnings(con, record_text(record), quoted_hidden=quoted_hidden, days=said_on(record)),
                        current)
@@ -731,9 +762,10 @@ def released(con: duckdb.DuckDBPyConnection) -> list[Release]:
         LEFT JOIN assurance_decision d
                ON r.item_kind = 'decision' AND d.decision_id = TRY_CAST(r.item_id AS INTEGER)
         LEFT JOIN meeting m ON m.meeting_id = coalesce(a.meeting_id, d.meeting_id)
-        LEFT JOIN board_question q ON r.item_kind IN ('question', 'answer', 'decision')
-               AND q.question_id = CASE r.item_kind WHEN 'question' THEN TRY_CAST(r.item_id AS INTEGER)
-                                                    ELSE coalesce(a.question_id, d.question_id) END
+        LEFT JOIN board_question q ON r.item_kind IN ('question', 'answer', 'decision', 'withdrawal')
+               AND q.question_id = CASE WHEN r.item_kind IN ('question', 'withdrawal')
+                                        THEN TRY_CAST(r.item_id AS INTEGER)
+                                        ELSE coalesce(a.question_id, d.question_id) END
         LEFT JOIN meeting p ON p.meeting_id = coalesce(q.meeting_id, d.meeting_id)
         WHERE r.withdrawn_at IS NULL ORDER BY r.release_id""").fetchall()
     out = []
@@ -746,20 +778,28 @@ def released(con: duckdb.DuckDBPyConnection) -> list[Release]:
             record = {**record, "meeting_title": meeting_name(put_kind, put_title), "meeting_date": _iso(put_on)}
         out.append(Release(release_id, kind, item_id, record, approved_by, approved_at))
     # a question approved for publication is published in the words approved for it (edited, perhaps, to leave out
-    # a figure), and its answers and decisions, which carry the question as it stood when each was approved, with it
+    # a figure), and its answers, decisions and withdrawal, which carry the question as it stood when each was
+    # approved, with it
     asked = {r.record.get("question_ref"): r.record.get("question") for r in out if r.kind == "question"}
     return [dataclasses.replace(r, record={**r.record, "question": asked[r.record["question_ref"]]})
-            if r.kind in ("answer", "decision") and r.record.get("question_ref") in asked
+            if r.kind in QUOTES_A_QUESTION and r.record.get("question_ref") in asked
             and r.record.get("question") != asked[r.record["question_ref"]] else r for r in out]
 
 
 def quoting(approvals: list[Release], question: Release) -> list[Release]:
-    """The approved answers and decisions that carry `question`'s words to the public (each quotes its question):
-    withdrawing the question's approval alone leaves them publishing it."""
+    """The approved answers, decisions and withdrawal that carry `question`'s words to the public (each quotes its
+    question): withdrawing the question's approval alone leaves them publishing it."""
     if question.kind != "question":
         return []
-    return [a for a in approvals if a.kind in ("answer", "decision")
+    return [a for a in approvals if a.kind in QUOTES_A_QUESTION
             and a.record.get("question_ref") == question.record.get("question_ref")]
+
+
+def carrying(approvals: list[Release], question_id: object) -> list[Release]:
+    """The approvals that carry question `question_id` to the public: its own, and the answers, decisions and
+    withdrawal that quote it."""
+    return [r for r in approvals if r.kind in ("question", *QUOTES_A_QUESTION)
+            and r.record.get("question_ref") == str(question_id)]
 
 
 def board_table(approvals: list[Release]) -> pd.DataFrame:

@@ -23,6 +23,7 @@ from ..office import Office, cap, in_sentence
 from ..public import (
     ABBREVIATED,
     ABBREVIATIONS,
+    BOARD_COLUMNS,
     MANAGEMENT_INFORMATION,
     hidden_key,
     hidden_why,
@@ -1309,7 +1310,8 @@ def _quotes_the_charts(loop: pd.DataFrame) -> bool:
     return any(_CHART_TERMS.search(str(t)) for column in texts for t in column)
 
 
-RECORD_TEXTS = ("question", "answer", "rationale", "theme", "evidence", "recommendation", "status_evidence")
+RECORD_TEXTS = ("question", "answer", "rationale", "theme", "evidence", "withdrawn_reason", "recommendation",
+                "status_evidence")
 
 
 def abbreviations_said(items: pd.DataFrame) -> str:
@@ -1337,13 +1339,18 @@ def _ref_order(value: str) -> tuple:
     return (0, int(value)) if str(value).isdigit() else (1, str(value))
 
 
-GIVEN_COLUMNS = ("given_meeting", "given_meeting_date")
-
-
 def _given_at(row) -> str:
     """"the Public Accountability Board of 18 June 2026": the meeting an answer was given or a decision taken at;
     empty for an answer given in writing, or in a snapshot that does not say."""
     return f"the {row.given_meeting} of {day(row.given_meeting_date)}" if row.given_meeting else ""
+
+
+def _withdrawn_words(w, *, awaited: bool) -> str:
+    """"This question was withdrawn on 17 September 2015 and awaits no answer: <the reason as approved>." (without
+    "and awaits no answer" when an answer to it is published)."""
+    reason = str(w.withdrawn_reason).strip()
+    reason += "" if reason.endswith((".", "?", "!")) else "."
+    return f"This question was withdrawn on {day(w.withdrawn_on)}{' and awaits no answer' if awaited else ''}: {reason}"
 
 
 def _answered_when(a) -> str:
@@ -1416,8 +1423,9 @@ def board_page(view: SnapshotView, ask_page: bool = False) -> Page:
     blocks: list = [banner(view), *current_withdrawal(view), Paragraph(intro[0]), *how_to_ask(view, now, ask_page),
                     Paragraph(intro[1]), Bullets(board_decisions(now))]
     items = view.table("board_item")
-    # a snapshot written before the record said which meeting an answer was given or a decision taken at
-    items = items.assign(**{c: "" for c in (*GIVEN_COLUMNS, "decided_by", "follow_up") if c not in items.columns})
+    # a snapshot written before the record said which meeting an answer was given or a decision taken at, who took
+    # it, its follow-up, or a question's withdrawal: what it does not hold reads as empty
+    items = items.assign(**{c: "" for c in BOARD_COLUMNS if c not in items.columns})
     items = items.fillna("").astype(str) if not items.empty else items
     if items.empty:
         blocks.append(Paragraph("Nothing from the Public Accountability Board has been published yet. Questions, "
@@ -1455,10 +1463,13 @@ def board_page(view: SnapshotView, ask_page: bool = False) -> Page:
             asker = asker[:1].lower() + asker[1:] if asker.startswith(("The ", "A ")) else asker
             shown.append(Paragraph(f"Question ({'to be ' if ahead else ''}asked by {asker}): {first['question']}"))
             answers = rows[rows["kind"] == "answer"]
+            withdrawn = rows[rows["kind"] == "withdrawal"]
+            for w in withdrawn.itertuples():  # said under the question, before anything else of it
+                shown.append(Paragraph(_withdrawn_words(w, awaited=answers.empty)))
             for a in answers.sort_values("answered_on").itertuples():
                 shown.append(Paragraph(f"The force's answer, given by {a.answered_by}{_answered_when(a)}: "
                                        f"{a.answer}"))
-            if answers.empty and not ahead:  # said, not left to be inferred from nothing under the question
+            if answers.empty and not ahead and withdrawn.empty:  # said, not left to be inferred from nothing
                 shown.append(Paragraph(f"No answer from the force has been published yet (as of this publication, "
                                        f"{day(view.meta.get('created_at'))})."))
             decided = rows[rows["kind"] == "decision"].sort_values(["given_meeting_date", "decided_on"])

@@ -1259,7 +1259,9 @@ def _recorded(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
 
 
 def _board_rows(board: pd.DataFrame) -> set[tuple]:
-    return set(board.reindex(columns=BOARD_COLUMNS).fillna("").astype(str).itertuples(index=False, name=None))
+    # a column a snapshot written before it was added lacks reads as empty, as the item's own empty column does
+    shown = board.reindex(columns=BOARD_COLUMNS, fill_value="").fillna("").astype(str)
+    return set(shown.itertuples(index=False, name=None))
 
 
 # what one of the loop's items is, whatever the public reads of it: its kind and the question or recommendation it is
