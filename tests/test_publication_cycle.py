@@ -750,6 +750,7 @@ def test_a_withdrawal_reason_on_the_publishing_page_reads_as_typed_not_as_markdo
     assert not at.exception
     [said] = [w.value for w in at.warning if w.value.startswith("July 2015: withdrawn on ")]
     assert "data\u200b@example\\.org" in said and "\\*all\\*" in said and "\\[wrong\\]\\(http" in said, said
+    assert said.endswith("Approve again to publish\\.") and not said.endswith(".\\."), said
     assert "Ask data@example.org: *all* of July is [wrong](http://example.org). Approve again to publish." in texts(at)
 
 

@@ -11,7 +11,7 @@ from pipelines.accountability.release import long_date as release_long_date
 from pipelines.accountability.release import quoting, unrelease
 from pipelines.catalogue import catalogue, counted, listed
 from pipelines.public import current_snapshot, pointer, published_dir, spelled_out
-from pipelines.publish.approval import approve_or_standing, not_all_in, period_states, states_frame
+from pipelines.publish.approval import approve_or_standing, not_all_in, period_states, states_frame, stopped
 from pipelines.publish.snapshot import (
     preview_publication,
     publish,
@@ -54,7 +54,8 @@ if not user.may("approve"):
 st.header("Approve")
 for row in states[states["status"] == "withdrawn"].itertuples():
     # the note quotes the withdrawal's reason, typed by a person
-    st.warning(f"{ui.month_words(row.period)}: {ui.md_escape(row.note or 'withdrawn; approve again to publish')}.")
+    note = stopped(row.note or "withdrawn. Approve again to publish")
+    st.warning(f"{ui.month_words(row.period)}: {ui.md_escape(note)}")
 # what changed since approval, said once for the months it is true of (a long resubmission can change many)
 changed = states[states["status"] == "changed"]
 for note, rows in changed.groupby("note", sort=False):
