@@ -524,6 +524,44 @@ def test_a_move_that_would_date_an_actions_updates_before_the_meeting_that_agree
     assert acc.get_meeting(con, first.meeting_id).held_on.isoformat() == "2015-08-25"
 
 
+def test_an_action_agreed_at_a_meeting_moved_since_is_agreed_on_the_meetings_new_day(con, board):
+    """Regression: a Board put back from 20 August to 24 September 2015 left each action agreed at it agreed on 20
+    August: its history read "Open, 20 August 2015 ... Agreed at the meeting." for a meeting held on 24 September,
+    and an update dated between the two days was kept, before the meeting that agreed the action. The agreement goes
+    with the meeting, either way it moves; the record's rows stay as they were written."""
+    first, second, question = board  # 20 August and 17 September 2015, a question at the first
+    acc.move_meeting(con, PCC, second.meeting_id, to="2015-10-15", reason="Put back")
+    action = acc.add_action(con, PCC, meeting_id=first.meeting_id, body="Report on charges", owner="ACC Jones",
+                            due_meeting_id=second.meeting_id, question_id=question)
+    acc.decide(con, PCC, meeting_id=first.meeting_id, question_id=question, decision="awaiting_evidence",
+               rationale="The report is awaited.", evidence=[])
+    kept = con.execute("SELECT * FROM action_update").fetchall()
+    acc.move_meeting(con, PCC, first.meeting_id, to="2015-09-24", reason="Put back")
+    (agreed,) = acc.actions(con)
+    assert [(u.on_day.isoformat(), u.note) for u in agreed.updates] == [("2015-09-24", "Agreed at the meeting.")]
+    assert con.execute("SELECT * FROM action_update").fetchall() == kept, "no row is changed"
+    # what else is dated by the meeting goes with it: the question put, the decision taken
+    (asked,) = acc.questions(con)
+    assert asked.meeting.held_on.isoformat() == "2015-09-24"
+    before, after = acc.carried_forward(con, dt.date(2015, 9, 17)), acc.carried_forward(con, dt.date(2015, 10, 15))
+    assert (before.previous, before.asked_last_time, before.decisions, before.open_actions) == (None, [], [], [])
+    assert after.previous.meeting_id == first.meeting_id
+    assert [c.question.question_id for c in after.asked_last_time] == [question]
+    assert [(d.meeting_id, d.question_id) for d in after.decisions] == [(first.meeting_id, question)]
+    assert [a.action_id for a in after.open_actions] == [action]
+    for update in (lambda: acc.update_action(con, PCC, action, status="in_progress", note="Begun", on="2015-09-01"),
+                   lambda: acc.hand_over_action(con, PCC, action, owner="Supt Khan", reason="Retired", on="2015-09-01"),
+                   lambda: acc.move_action_due(con, PCC, action, due_on="2015-12-31", reason="More time",
+                                               on="2015-09-01")):
+        with pytest.raises(acc.LoopError, match=re.escape("cannot come before its last one (24 September 2015)")):
+            update()
+    assert len(acc.actions(con)[0].updates) == 1
+    # brought forward, an update after its new day and before the one it was on is the action's own
+    acc.move_meeting(con, PCC, first.meeting_id, to="2015-08-13", reason="Its date put right")
+    acc.update_action(con, PCC, action, status="in_progress", note="Begun", on="2015-08-17")
+    assert [u.on_day.isoformat() for u in acc.actions(con)[0].updates] == ["2015-08-13", "2015-08-17"]
+
+
 # A question's figures as they were kept before a stock's were said as its level: its 12 months the same level, and
 # labelled as if a total.
 KEPT_STOCK = [{"label": "March 2026", "value": 113, "text": "113"},

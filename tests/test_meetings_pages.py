@@ -481,6 +481,21 @@ def test_a_meeting_is_moved_from_its_page_and_says_the_day_it_was_on(monkeypatch
     assert "Why did charges fall?" in shown
 
 
+def test_an_action_agreed_at_a_meeting_moved_since_reads_as_agreed_on_its_new_day(monkeypatch, wh):
+    """Regression: the history of an action agreed at a Board put back from 20 August to 24 September 2015 read
+    "Open, 20 August 2015 ... Agreed at the meeting." under "From: the Public Accountability Board, 24 September
+    2015"."""
+    first = record(wh, acc.add_meeting, PCC, held_on="2015-08-20").meeting_id
+    action = record(wh, acc.add_action, PCC, meeting_id=first, body="Report on charges", owner="ACC Jones",
+                    due_on="2015-12-31")
+    record(wh, acc.move_meeting, PCC, first, to="2015-09-24", reason="The hall was not free")
+    shown = said(internal(monkeypatch, wh, ACTIONS, ANALYST))
+    assert f"Action {action}. Report on charges" in shown
+    assert "From: the Public Accountability Board, 24 September 2015" in shown
+    assert "Open, 24 September 2015, by pcc@example.org: Agreed at the meeting." in shown
+    assert "20 August 2015" not in shown
+
+
 def test_the_actions_pages_counts_add_up_to_every_action_as_the_overview_counts_them(monkeypatch, wh):
     """Regression: with one action overdue and two open, the page said Open 3, Overdue 1, Closed 0 (four actions?)
     where the overview and the pack said "1 action overdue, 2 open"."""

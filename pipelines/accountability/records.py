@@ -723,23 +723,17 @@ def update_action(con: duckdb.DuckDBPyConnection, who: Mapping, action_id: int, 
     done, and closing needs one."""
     identity = require(who, "record")
     day = _day(on, "day of the update", required=False) or settings.today()
-    try:
-        number = int(action_id)
-    except (TypeError, ValueError):
-        raise NotFound(f'"{action_id}" is not an action number.') from None
     if status not in ACTION_STATUSES:
         raise LoopError(f'"{status}" is not an action\'s status; it is one of {", ".join(ACTION_STATUSES)}.')
-    current = con.execute("SELECT status, on_day, note FROM action_update WHERE action_id = ? ORDER BY update_id DESC "
-                          "LIMIT 1", [number]).fetchall()
-    if not current:
-        raise NotFound(f'The record holds no action {number}; "pccdash actions --all" lists them.')
-    if status == "closed" and current[0][0] == "closed":  # a second close would replace the closing note people read
-        raise LoopError(f"Action {number} is already closed (on {_long_date(current[0][1])}: {current[0][2]}).")
+    action = _action_of(con, action_id)  # its agreement on its meeting's day, which a move may have changed since
+    number, last = action.action_id, action.updates[-1]
+    if status == "closed" and last.status == "closed":  # a second close would replace the closing note people read
+        raise LoopError(f"Action {number} is already closed (on {_long_date(last.on_day)}: {last.note}).")
     if day > settings.today():  # a day to come would read as closed here and as overdue in the packs until then
         raise LoopError(f"An action's update is recorded on the day it happened; {_long_date(day)} is after today "
                         f"({_long_date(settings.today())}).")
-    if day < current[0][1]:
-        raise LoopError(f"An action's update cannot come before its last one ({_long_date(current[0][1])}).")
+    if day < last.on_day:
+        raise LoopError(f"An action's update cannot come before its last one ({_long_date(last.on_day)}).")
     what = "closing note" if status == "closed" else "note"
     text = clean(note, what, limit=LIMITS["note"])
     with audit.transaction(con):
@@ -748,7 +742,7 @@ def update_action(con: duckdb.DuckDBPyConnection, who: Mapping, action_id: int, 
             "VALUES (?, ?, ?, ?, ?, ?) RETURNING update_id", [number, status, text, day, identity, utc_now()]
         ).fetchall()[0][0]
         audit.record(con, who, "action_update", subject=f"action {number}",
-                     detail=f"{ACTION_STATUSES[current[0][0]]} -> {ACTION_STATUSES[status]}: {text}")
+                     detail=f"{ACTION_STATUSES[last.status]} -> {ACTION_STATUSES[status]}: {text}")
     return update_id
 
 
@@ -1185,19 +1179,25 @@ def _withdrawals(con: duckdb.DuckDBPyConnection) -> dict[int, Withdrawal]:
 
 
 def actions(con: duckdb.DuckDBPyConnection, meeting_id: int | None = None) -> list[Action]:
-    """Every action (or those from one meeting), in the order agreed, with their updates."""
+    """Every action (or those from one meeting), in the order agreed, with their updates. Its first update, its
+    agreement, is on the day of the meeting that agreed it as that meeting now stands: a meeting moved since takes
+    the agreement with it (its row keeps the day the meeting was on then, as every row of the record is kept)."""
     by_id = {m.meeting_id: m for m in meetings(con, cancelled=True)}
     where, params = ("WHERE meeting_id = ?", [int(meeting_id)]) if meeting_id is not None else ("", [])
     rows = con.execute(
         "SELECT action_id, meeting_id, question_id, body, owner, due_meeting_id, due_on, created_by, created_at "
         f"FROM board_action {where} ORDER BY action_id", params).fetchall()
     held = {r[0]: r[4] for r in rows}  # who holds each, as its updates are read: the owner each handover took over
+    agreed_on = {r[0]: by_id[r[1]].held_on for r in rows}
     updates: dict[int, list[ActionUpdate]] = {}
-    for a_id, *rest, due_meeting_id, due_on, owner in con.execute(
+    for a_id, status, note, on_day, *rest, due_meeting_id, due_on, owner in con.execute(
             "SELECT action_id, status, note, on_day, updated_by, updated_at, due_meeting_id, due_on, owner "
             "FROM action_update ORDER BY update_id").fetchall():
+        if a_id not in updates and a_id in agreed_on:  # its agreement: on the meeting's day
+            on_day = agreed_on[a_id]
         due_meeting = by_id.get(due_meeting_id) if due_meeting_id is not None else None
-        updates.setdefault(a_id, []).append(ActionUpdate(*rest, due_meeting=due_meeting, due_on=due_on, owner=owner,
+        updates.setdefault(a_id, []).append(ActionUpdate(status, note, on_day, *rest, due_meeting=due_meeting,
+                                                         due_on=due_on, owner=owner,
                                                          from_owner=held.get(a_id) if owner is not None else None))
         if owner is not None:
             held[a_id] = owner
