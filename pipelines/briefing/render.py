@@ -434,7 +434,8 @@ figcaption { font-size: 0.9rem; color: #383F43; margin-top: 0.25rem; }
 .commentary p { margin: 0 0 0.5rem; white-space: pre-line; }
 .commentary.empty { color: #383F43; font-style: italic; }
 section.loop h3 { font-size: 1.1rem; }
-section.loop td, section.loop th { white-space: pre-line; overflow-wrap: anywhere; }
+section.loop td, section.loop th { white-space: pre-line; overflow-wrap: break-word; }
+section.loop .unbroken { overflow-wrap: anywhere; }
 section.loop .counts { font-size: 1.05rem; font-weight: 600; margin: 0 0 0.75rem; }
 section.questions h2 { border-top-color: #801650; }
 section.questions ol li { margin-bottom: 0.5rem; white-space: pre-line; }
@@ -458,18 +459,37 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+# A run of letters longer than this, typed without a space (an address, a reference), may break anywhere in the
+# loop's tables: no column could hold it, as the PDF leaves a word wider than 40% of its frame to break. Every
+# shorter word wraps whole, its column never narrower than it.
+UNBROKEN = 40
+
+
+def _words(text: object, *, wraps: bool) -> str:
+    """Text escaped for a cell; with `wraps`, each run longer than UNBROKEN marked to break where it must (a run is
+    escaped whole, so no entity is split)."""
+    escaped = _e(text)
+    if not wraps:
+        return escaped
+    return re.sub(rf"\S{{{UNBROKEN + 1},}}", lambda m: f'<span class="unbroken">{m.group(0)}</span>', escaped)
+
+
 def _html_table(caption: str, headings: list[str], rows: list[list[str]], links: list[str] | None = None,
                 figure_links: list[str | None] | None = None,
-                cell_links: list[dict[int, str | None]] | None = None) -> str:
+                cell_links: list[dict[int, str | None]] | None = None, widths: list[float] | None = None) -> str:
     """A table whose first column heads each row; numbers never wrap (their spaces are non-breaking).
     ``figure_links``: per row, the provenance of the month's figure (the second column), or None; ``cell_links``:
-    per row, its other cells' links (column number -> address: a period's figure to the rows it adds up)."""
+    per row, its other cells' links (column number -> address: a period's figure to the rows it adds up);
+    ``widths``: the columns' shares of the table, as the PDF gives them (the loop's tables of words), each column
+    kept no narrower than its longest word, so text wraps between words."""
+    cols = ("<colgroup>" + "".join(f'<col style="width: {w * 100:.1f}%">' for w in widths) + "</colgroup>"
+            if widths else "")
     out = ['<div class="table-wrap" tabindex="0" role="region" aria-label="' + _e(caption) + '"><table>',
-           f"<caption>{_e(caption)}</caption>",
+           f"<caption>{_e(caption)}</caption>{cols}",
            "<thead><tr>" + "".join(f'<th scope="col">{_e(h)}</th>' for h in headings) + "</tr></thead><tbody>"]
     for i, row in enumerate(rows):
-        head = f'<a href="#{links[i]}">{_e(row[0])}</a>' if links else _e(row[0])
-        cells = [_e(c) for c in row[1:]]
+        head = f'<a href="#{links[i]}">{_e(row[0])}</a>' if links else _words(row[0], wraps=bool(widths))
+        cells = [_words(c, wraps=bool(widths)) for c in row[1:]]
         if figure_links and figure_links[i] and cells:
             cells[0] = f'<a href="{_e(figure_links[i])}">{cells[0]}</a>'
         for column, link in (cell_links[i] if cell_links else {}).items():
@@ -542,7 +562,7 @@ def _html_loop(loop: LoopSection | None) -> list[str]:
     out.append(f'<p class="counts">{_e(loop.counts)}.</p>')
     for i, t in enumerate(loop.tables, start=1):
         if t.rows:
-            out.append(_html_table(t.heading, t.columns, t.rows))
+            out.append(_html_table(t.heading, t.columns, t.rows, widths=t.widths))
         elif t.none:
             out.append(f'<h3 id="loop-{i}">{_e(t.heading)}</h3><p class="note">{_e(t.none)}</p>')
     out.append("</section>")
