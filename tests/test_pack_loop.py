@@ -333,6 +333,22 @@ def cells_of_pdf(pdf: bytes) -> list[str]:
     return out
 
 
+def test_the_word_packs_tables_have_their_columns_widths_in_the_grid_every_reader_lays_out_by(drawn):
+    """Regression: each cell of the Word pack's tables carried its column's width, but the table's grid, which
+    LibreOffice lays the table out by, made every column equal: the actions' Owner column as wide as Status, the
+    Action column narrower than the PDF's. The grid now gives each column its share, as the cells and the PDF do."""
+    from pipelines.briefing.docx import TEXT_WIDTH_MM
+    from pipelines.briefing.loop_section import ACTION_WIDTHS
+
+    document = docx.Document(io.BytesIO(drawn[3]))
+    for table in document.tables:
+        grid = [round(c.width.mm, 1) for c in table.columns]
+        assert all([round(c.width.mm, 1) for c in row.cells] == grid for row in table.rows), grid
+        assert abs(sum(grid) - TEXT_WIDTH_MM) < 1
+    (actions,) = [t for t in document.tables if t.rows[0].cells[1].text == "Owner"]
+    assert [round(c.width.mm, 1) for c in actions.columns] == [round(TEXT_WIDTH_MM * w, 1) for w in ACTION_WIDTHS]
+
+
 def test_the_html_pack_opens_with_the_loop_and_shows_typed_text_inert(drawn):
     _, page, _, _ = drawn
     loop = page.index('<section class="loop"')

@@ -155,6 +155,9 @@ def _table(doc, headings: list[str], rows: list[list[str]], widths_mm: list[floa
         _row_flags(row, header=False)
         for i, (cell, text) in enumerate(zip(row.cells, values, strict=True)):
             _cell(cell, text, bold=(i == 0))
+    # the widths twice: Word reads each cell's, LibreOffice the table's grid (python-docx makes its columns equal)
+    for column, width in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(width)
     for row in table.rows:
         for cell, width in zip(row.cells, widths_mm, strict=True):
             cell.width = Mm(width)
