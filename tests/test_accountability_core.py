@@ -553,7 +553,8 @@ def test_an_action_agreed_at_a_meeting_moved_since_is_agreed_on_the_meetings_new
                    lambda: acc.hand_over_action(con, PCC, action, owner="Supt Khan", reason="Retired", on="2015-09-01"),
                    lambda: acc.move_action_due(con, PCC, action, due_on="2015-12-31", reason="More time",
                                                on="2015-09-01")):
-        with pytest.raises(acc.LoopError, match=re.escape("cannot come before its last one (24 September 2015)")):
+        said = "cannot come before the meeting that agreed it (24 September 2015)"
+        with pytest.raises(acc.LoopError, match=re.escape(said)):
             update()
     assert len(acc.actions(con)[0].updates) == 1
     # brought forward, an update after its new day and before the one it was on is the action's own
@@ -669,7 +670,8 @@ def test_an_actions_due_date_moved_keeps_what_it_was_first_due_by_and_each_meeti
     ({"due_on": "2015-09-30"}, "Action 1 is already due by 30 September 2015."),
     ({"due_on": "2015-12-31", "reason": "  "}, "reason for moving the due date is empty"),
     ({"due_on": "2015-12-31", "on": "2015-11-01"}, "1 November 2015 is after today \\(20 October 2015\\)"),
-    ({"due_on": "2015-12-31", "on": "2015-08-01"}, "cannot come before its last one \\(20 August 2015\\)"),
+    ({"due_on": "2015-12-31", "on": "2015-08-01"},
+     "cannot come before the meeting that agreed it \\(20 August 2015\\)"),
     ({"due_on": "2015-12-31", "action": 9}, "The record holds no action 9."),
 ])
 def test_a_due_date_that_cannot_be_moved_is_refused_in_a_sentence(con, board, monkeypatch, kwargs, said):
@@ -743,7 +745,7 @@ def test_an_action_handed_to_a_new_owner_keeps_who_held_it_and_each_meeting_sees
     ({"owner": "  "}, "action's new owner is empty"),
     ({"reason": " "}, "reason for handing the action over is empty"),
     ({"on": "2015-11-01"}, "1 November 2015 is after today \\(20 October 2015\\)"),
-    ({"on": "2015-08-01"}, "cannot come before its last one \\(20 August 2015\\)"),
+    ({"on": "2015-08-01"}, "cannot come before the meeting that agreed it \\(20 August 2015\\)"),
 ])
 def test_an_action_that_cannot_be_handed_over_is_refused_in_a_sentence(con, board, monkeypatch, kwargs, said):
     monkeypatch.setenv("PCCDASH_TODAY", "2015-10-20")

@@ -717,6 +717,16 @@ def add_action(con: duckdb.DuckDBPyConnection, who: Mapping, *, meeting_id: int,
     return action_id
 
 
+def _not_before_last(action: Action, day: dt.date) -> None:
+    """Refuse an update of `action` dated before its last one: its agreement (on its meeting's day) when it has had
+    no other, said as the meeting that agreed it."""
+    last = action.updates[-1].on_day
+    if day < last:
+        if len(action.updates) == 1:
+            raise LoopError(f"An action's update cannot come before the meeting that agreed it ({_long_date(last)}).")
+        raise LoopError(f"An action's update cannot come before its last one ({_long_date(last)}).")
+
+
 def update_action(con: duckdb.DuckDBPyConnection, who: Mapping, action_id: int, *, status: str, note: str,
                   on: object = None) -> int:
     """Move an action on (open, in progress) or close it on the day `on` (today by default); a note says what was
@@ -732,8 +742,7 @@ def update_action(con: duckdb.DuckDBPyConnection, who: Mapping, action_id: int, 
     if day > settings.today():  # a day to come would read as closed here and as overdue in the packs until then
         raise LoopError(f"An action's update is recorded on the day it happened; {_long_date(day)} is after today "
                         f"({_long_date(settings.today())}).")
-    if day < last.on_day:
-        raise LoopError(f"An action's update cannot come before its last one ({_long_date(last.on_day)}).")
+    _not_before_last(action, day)
     what = "closing note" if status == "closed" else "note"
     text = clean(note, what, limit=LIMITS["note"])
     with audit.transaction(con):
@@ -792,9 +801,7 @@ def move_action_due(con: duckdb.DuckDBPyConnection, who: Mapping, action_id: obj
     if day > settings.today():
         raise LoopError(f"A due date is moved on the day it was agreed to move it; {_long_date(day)} is after today "
                         f"({_long_date(settings.today())}).")
-    last = action.updates[-1].on_day
-    if day < last:
-        raise LoopError(f"An action's update cannot come before its last one ({_long_date(last)}).")
+    _not_before_last(action, day)
     due_meeting = open_meeting(con, due_meeting_id) if new_day is None else None
     due_day = due_meeting.held_on if due_meeting else new_day
     new_due = _due_words(due_meeting, new_day).removeprefix("by ")
@@ -841,9 +848,7 @@ def hand_over_action(con: duckdb.DuckDBPyConnection, who: Mapping, action_id: ob
     if day > settings.today():  # a day to come would name the new owner in the packs of the meetings before it
         raise LoopError(f"An action is handed over on the day it changed hands; {_long_date(day)} is after today "
                         f"({_long_date(settings.today())}).")
-    last = action.updates[-1].on_day
-    if day < last:
-        raise LoopError(f"An action's update cannot come before its last one ({_long_date(last)}).")
+    _not_before_last(action, day)
     with audit.transaction(con):
         update_id = con.execute(
             "INSERT INTO action_update (action_id, status, note, on_day, updated_by, updated_at, owner) "
