@@ -343,6 +343,41 @@ def test_the_public_pages_show_withdrawals_and_nothing_published_after_the_last_
     assert at.title[0].value == "South Yorkshire Police\\: child sexual exploitation figures"
 
 
+def test_the_tables_page_tells_the_withdrawal_in_force_once_and_lists_only_the_others(loaded, folder, monkeypatch):
+    """Regression: the Tables page opened with the box of the withdrawal in force and showed the same box again under
+    Revisions > "Publications withdrawn", so the reader met it twice. The list now points up to the box at the top
+    and holds only the earlier withdrawals; in the app and on the static site."""
+    import re
+
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-06"], PCC)
+        publish(con, PCC)
+        approve(con, ["2015-07"], PCC)
+        publish(con, PCC)
+        withdraw(con, PCC, "July was double counted.")
+    up = "The withdrawal of publication 2, and what is shown instead, is set out in the notice at the top of this page."
+    at = public(monkeypatch, folder, "public_pages/tables.py")
+    assert not at.exception and not at.error
+    shown = texts(at)
+    assert [w.value for w in at.warning].count(next(w.value for w in at.warning if "withdrawn on" in w.value)) == 1
+    assert shown.count("July was double counted.") == 1 and shown.count("Publication 2 of ") == 1, shown
+    assert "Publications withdrawn" in shown and up in shown
+    site = " ".join(site_texts(folder)["tables.html"].split())
+    assert site.count("July was double counted.") == 1 and site.index("double counted") < site.index(up), site
+
+    # a later publication ends the withdrawal's force: its box leaves the top and is listed under Revisions alone
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-07"], PCC)
+        publish(con, PCC)
+    at = public(monkeypatch, folder, "public_pages/tables.py")
+    shown = texts(at)
+    assert shown.count("July was double counted.") == 1 and "Publications withdrawn" in shown
+    assert up not in shown and "at the top of this page" not in shown
+    site = " ".join(site_texts(folder)["tables.html"].split())
+    assert site.count("July was double counted.") == 1 and "at the top of this page" not in site
+    assert re.search(r"Publications withdrawn .*July was double counted\.", site)
+
+
 PUBLIC_PAGES_WITH_NOTICE = ("public_pages/summary.py", "public_pages/tables.py", "public_pages/board.py",
                             "public_pages/measure.py", "public_pages/release_calendar.py")
 DAY_AND_TIME = r"\d{1,2} [A-Z][a-z]+ \d{4} at \d\d:\d\d (?:GMT|BST)"  # UK time, naming the clock

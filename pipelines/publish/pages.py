@@ -349,11 +349,27 @@ def _notice(view: SnapshotView, withdrawal: dict, in_force: bool) -> Notice:
                                             *((_now_shown(view, withdrawal),) if in_force else ())), "warning")
 
 
-def withdrawal_notices(view: SnapshotView, *, history: bool = False) -> list[Notice]:
+def withdrawal_notices(view: SnapshotView) -> list[Notice]:
     """Every withdrawal, the latest first: when it was published and withdrawn, and why; the one in force also says
-    what is shown instead (unless `history`: a list under a page's own notice of it)."""
-    current = None if history else withdrawal_in_force(view)
+    what is shown instead."""
+    current = withdrawal_in_force(view)
     return [_notice(view, w, w is current) for w in _withdrawals(view)]
+
+
+def withdrawals_below(view: SnapshotView) -> list:
+    """The Tables page's "Publications withdrawn", under its revisions: each withdrawal told once on the page, so the
+    one in force, whose box opens the page, is named here in a line pointing up to it and the others are listed."""
+    current = withdrawal_in_force(view)
+    others = [_notice(view, w, False) for w in _withdrawals(view) if w is not current]
+    if current is None and not others:
+        return []
+    blocks: list = [Heading("Publications withdrawn", 3)]
+    if current is not None:
+        number = str(current.get("version") or "").strip()
+        which = f"publication {number}" if number.isdigit() else "the latest publication withdrawn"
+        blocks.append(Paragraph(f"The withdrawal of {which}, and what is shown instead, is set out in the notice "
+                                "at the top of this page."))
+    return blocks + others
 
 
 def current_withdrawal(view: SnapshotView) -> list[Notice]:
@@ -1077,9 +1093,7 @@ def tables_page(view: SnapshotView) -> Page:
             "ending in it, and the year as a whole once every month of it is published.")]
         blocks += [Link(f"Financial year {y}: {year_words(y)}", year_slug(y)) for y in reversed(earlier)]
     blocks.append(Heading("Revisions"))
-    notices = withdrawal_notices(view, history=True)  # the one in force, if any, is told at the top
-    if notices:
-        blocks += [Heading("Publications withdrawn", 3), *notices]
+    blocks += withdrawals_below(view)
     # a change of whether zeros are hidden changes what the public reads of figures that were not revised
     blocks += [Paragraph(line) for line in zeros_change_lines(view.meta, marker(view))]
     rev = revisions_table(view)
