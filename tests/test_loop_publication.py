@@ -17,7 +17,7 @@ from helpers import write_csv
 from pipelines import public as public_side
 from pipelines import warehouse
 from pipelines.access import NotAllowed
-from pipelines.accountability import add_meeting, ask, await_answer, decide, record_answer
+from pipelines.accountability import add_meeting, ask, await_answer, decide, record_answer, withdraw_question
 from pipelines.accountability.moderation import accept, import_inbox
 from pipelines.accountability.release import (
     BOARD_COLUMNS,
@@ -1001,6 +1001,57 @@ def test_a_number_said_of_something_no_figure_counts_is_not_tied_to_a_hidden_fig
         unrelease(con, PCC, approval, reason="It quotes a hidden figure.")
         publish(con, PCC)
     assert "Two operations closed in June 2026." in every_text(public_side.current_snapshot())
+
+
+def test_an_approved_item_of_a_question_withdrawn_since_that_quotes_a_hidden_figure_is_told_to_withdraw_its_approval(
+        db, tmp_path, monkeypatch):
+    """An answer approved, then its question withdrawn: when the answer quotes a figure the publication hides,
+    publishing is refused. Regression: the refusal said to approve the answer again with its text edited, which is
+    refused for a withdrawn question, as approving the question is; it now says the question was withdrawn and that
+    withdrawing the approval ("pccdash unrelease N") is the way to publish. So for the question's own approval and its
+    withdrawal's, which carry its words; the withdrawal's own reason can still be approved again edited."""
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
+    rows = {"cse_arrests": (16, 17, 18, 19), "grooming_arrests": (11, 12, 2, 14)}
+    text = HEADER + "".join(f"2026-06,{d},{m},{v}\n" for m, vs in rows.items()
+                            for d, v in zip(DISTRICTS, vs, strict=True))
+    tail = (", the figure this publication hides for Grooming arrests for Rotherham in June 2026, and its record "
+            "names that figure's area, period and measure: published in its text, the hidden figure would be "
+            "published with it. Question {q} has been withdrawn, so neither it nor an answer or decision on it can be "
+            'approved again with its text edited. To publish, withdraw its approval ("pccdash unrelease {n} --reason '
+            'TEXT"), then publish again.')
+    with warehouse.connect(db) as con:
+        assert ingest(con, [write_csv(tmp_path / "r.csv", text)]).ok
+        board = add_meeting(con, PCC, held_on="2026-07-16").meeting_id
+        asked = ask(con, PCC, board, "Why did grooming arrests in Rotherham fall?")
+        said = record_answer(con, PCC, asked, body="Two arrests were made in June 2026.", answered_by="ACC Jones",
+                             answered_on="2026-07-20")
+        answer = release(con, PCC, "answer", said)
+        withdraw_question(con, PCC, asked, reason="Answered another way.")
+        approve(con, ["2026-06"], PCC)
+        problem = preview_publication(con).problem
+        assert problem == (f"Nothing can be published: the answer approved for publication (approval {answer}, "
+                           f"answer {said}) quotes 2 (written \u201cTwo\u201d)"
+                           + tail.format(q=asked, n=answer)), problem
+        with pytest.raises(CannotRelease, match=f"Question {asked} was withdrawn"):  # what it used to advise
+            release(con, PCC, "answer", said, public_text="Arrests were made in June 2026.")
+        unrelease(con, PCC, answer, reason="It quotes a hidden figure.")
+
+        # the question's words quoting the figure, approved, then the question withdrawn and its withdrawal approved
+        other = ask(con, PCC, board, "Rotherham made 2 grooming arrests in June 2026: why so few?")
+        question = release(con, PCC, "question", other)
+        withdraw_question(con, PCC, other, reason="Put by mistake.")
+        withdrawal = release(con, PCC, "withdrawal", other)
+        problem = preview_publication(con).problem
+        assert problem.startswith(f"Nothing can be published: the question approved for publication (approval "
+                                  f"{question}, question {other}) quotes 2" + tail.format(q=other, n=question)
+                                  ), problem
+        unrelease(con, PCC, question, reason="It quotes a hidden figure.")
+        problem = preview_publication(con).problem
+        assert problem == ("Nothing can be published: the question's withdrawal approved for publication (approval "
+                           f"{withdrawal}, withdrawal {other}) quotes, in the question it carries (question {other}), 2"
+                           + tail.format(q=other, n=withdrawal)), problem
+        unrelease(con, PCC, withdrawal, reason="It quotes a hidden figure.")
+        publish(con, PCC)
 
 
 def test_a_number_is_not_the_figure_only_where_the_text_plainly_counts_something_else_by_it():

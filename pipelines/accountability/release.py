@@ -795,6 +795,12 @@ def quoting(approvals: list[Release], question: Release) -> list[Release]:
             and a.record.get("question_ref") == question.record.get("question_ref")]
 
 
+def withdrawn_questions(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The numbers of the questions withdrawn, as an approval's record names its question (question_ref): neither
+    such a question nor an answer or decision on it can be approved again, with its words edited or not."""
+    return {str(q) for q in _withdrawals(con)}
+
+
 def carrying(approvals: list[Release], question_id: object) -> list[Release]:
     """The approvals that carry question `question_id` to the public: its own, and the answers, decisions and
     withdrawal that quote it."""

@@ -40,6 +40,7 @@ from ..accountability.release import (
     quoted_hidden_figures,
     released,
     said_on,
+    withdrawn_questions,
 )
 from ..catalogue import catalogue, counted, dimensions, district_now, force, held_as_one_district, listed
 from ..contracts.contract import ContractError, load_contract
@@ -1188,25 +1189,31 @@ def _item_words(item: Release) -> str:
            f"{item.item_id})"
 
 
-def _quote_refusal(item: Release, where: str, q: Quoted, *, unpublished: bool = False) -> str:
+def _quote_refusal(item: Release, where: str, q: Quoted, *, unpublished: bool = False,
+                   withdrawn: Collection[str] = ()) -> str:
     """Why an approved item stops the publication, and what to do: it ties a number to a figure the publication
-    hides (`unpublished`: a small count of a month it does not publish, which is hidden whenever that month is)."""
+    hides (`unpublished`: a small count of a month it does not publish, which is hidden whenever that month is).
+    An item of a question since withdrawn (a number of `withdrawn`) cannot be approved again with its text edited,
+    nor can its question's words (a withdrawal's own reason can): withdrawing its approval is then the way out."""
     unrelease = f'withdraw its approval ("pccdash unrelease {item.release_id} --reason TEXT")'
-    if where == "question" and item.kind != "question":  # the question it carries: its words are approved with it
-        ref = item.record.get("question_ref")
+    ref = item.record.get("question_ref")
+    carried = where == "question" and item.kind != "question"  # the question it carries: approved with its words
+    said = f"quotes, in the question it carries (question {ref})," if carried else "quotes"
+    hides = ("a small count of a month not published, hidden whenever its month is published," if unpublished
+             else "the figure this publication hides")
+    why = (f"{_item_words(item)} {said} {q.said}, {hides} for {q.figure}, and its record names that figure's area, "
+           "period and measure: published in its text, the hidden figure would be published with it.")
+    if str(ref or "") in withdrawn and (item.kind != "withdrawal" or where == "question"):
+        return (f"{why} Question {ref} has been withdrawn, so neither it nor an answer or decision on it can be "
+                f"approved again with its text edited. To publish, {unrelease}, then publish again.")
+    if carried:
         edit = (f'approve question {ref} with the text to publish without it ("pccdash release question {ref} --text '
                 f'TEXT"; its approved answers and decisions carry the question\'s approved words)')
-        said = f"quotes, in the question it carries (question {ref}),"
     else:
         page = "Recommendations" if item.kind == "recommendation" else "Meetings"
         edit = (f'approve it again with the text to publish without it ("pccdash release {item.kind} {item.item_id} '
                 f'--text TEXT", or its approval form on the {page} page)')
-        said = "quotes"
-    hides = ("a small count of a month not published, hidden whenever its month is published," if unpublished
-             else "the figure this publication hides")
-    return (f"{_item_words(item)} {said} {q.said}, {hides} for {q.figure}, and its record names that figure's area, "
-            "period and measure: published in its text, the hidden figure would be published with it. To publish, "
-            f"{edit} or {unrelease}, then publish again.")
+    return f"{why} To publish, {edit} or {unrelease}, then publish again."
 
 
 def _quote_notes(quotes: list[tuple[Release, str, Quoted]]) -> list[str]:
@@ -1657,7 +1664,7 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
     elif tied and months:
         item, where, q = tied[0]
         preview.problem = "Nothing can be published: " + _quote_refusal(
-            item, where, q, unpublished=(item, where, q) in unpublished) + (
+            item, where, q, unpublished=(item, where, q) in unpublished, withdrawn=withdrawn_questions(con)) + (
             f" {counted(len(tied) - 1, 'other quotation')} of a hidden figure in the approved items "
             f"{'needs' if len(tied) == 2 else 'need'} the same."
             if len(tied) > 1 else "")
