@@ -2191,7 +2191,10 @@ def meetings_show(ctx, meeting_id, db):
     # a meeting to come may have some yet; one held had none, and one called off will have none
     held = not meeting.cancel and meeting.held_on < today
     still = "" if meeting.cancel else " yet"
-    click.echo(f"Questions ({len(asked)})" if asked else "No questions were put at it." if held else
+    # a question withdrawn was put, and is on the record as withdrawn: counted apart, as "pccdash meetings" counts it
+    withdrawn = sum(q.withdrawal is not None for q in asked)
+    put = f"{len(asked)}, {withdrawn} withdrawn" if withdrawn else f"{len(asked)}"
+    click.echo(f"Questions ({put})" if asked else "No questions were put at it." if held else
                f"No questions put at it{still}.")
     for q in asked:  # the question and where it stands whole, wrapped: never cut short
         click.echo(_wrapped(q.body, f"  {q.question_id}. ", "     "))

@@ -280,3 +280,21 @@ def test_an_answer_awaited_of_a_question_withdrawn_since_is_not_said_overdue(wh,
     assert shown.exit_code == 0, shown.stderr
     out = " ".join(shown.stdout.split())
     assert "Answer awaited by 5 October 2015: The force will report in writing" in out and "(overdue)" not in out
+
+
+def test_meetings_show_counts_the_questions_withdrawn_apart(wh, run_cli):
+    """Regression: "pccdash meetings show N" headed its list "Questions (2)" when one of the two was withdrawn,
+    counting it as any other, where "pccdash meetings" and the pack count it apart."""
+    with warehouse.connect(wh, create=False) as con:
+        first = acc.add_meeting(con, PCC, held_on="2015-08-20")
+        second = acc.add_meeting(con, PCC, held_on="2015-09-17")
+        question = acc.ask(con, PCC, first.meeting_id, QUESTION)
+        acc.ask(con, PCC, first.meeting_id, "How many cases were dropped?")
+        acc.ask(con, PCC, second.meeting_id, "What did victims say?")
+        acc.withdraw_question(con, PCC, question, reason=REASON, on="2015-09-01")
+    shown = run_cli("meetings", "show", str(first.meeting_id), "--db", wh)
+    assert shown.exit_code == 0, shown.stderr
+    assert "Questions (2, 1 withdrawn)" in shown.stdout.splitlines()
+    shown = run_cli("meetings", "show", str(second.meeting_id), "--db", wh)
+    assert shown.exit_code == 0, shown.stderr
+    assert "Questions (1)" in shown.stdout.splitlines()
