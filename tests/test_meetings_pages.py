@@ -171,6 +171,20 @@ def test_an_analyst_sees_the_decision_form_disabled_and_still_records_an_answer(
     assert read(wh, acc.decisions) == []
 
 
+def test_the_form_for_a_decision_on_a_theme_says_it_settles_no_question(monkeypatch, wh):
+    """Regression: the form for a decision on a theme said nothing of what it settles, and a decision on a theme
+    was taken to settle the questions under it, which stay open until a decision on each of them."""
+    meeting = record(wh, acc.add_meeting, PCC, held_on="2015-08-20", kind="themed",
+                     title="Protecting Vulnerable People")
+    record(wh, acc.ask, PCC, meeting.meeting_id, "Why did charges fall?")
+    at = internal(monkeypatch, wh, MEETINGS, PCC)
+    assert not at.exception, at.exception
+    (form,) = [e for e in at.expander if e.label == "Record a decision on a theme"]
+    assert [c.value for c in form.caption] == [
+        "A decision on a theme is the Mayor's view of the theme as a whole and settles no question: a "
+        "question is settled by a decision on it, recorded with the question above."]
+
+
 def test_a_refusal_is_said_and_nothing_is_kept(monkeypatch, wh):
     meeting = record(wh, acc.add_meeting, PCC, held_on="2015-08-20")
     q = record(wh, acc.ask, PCC, meeting.meeting_id, "Why did charges fall?")

@@ -447,6 +447,9 @@ for d in themes:
     _approval("decision", d.decision_id,
               f"the decision on {ui.md_escape(d.theme)} of {_words(d.decided_at)} ({d.words})")
 with st.expander("Record a decision on a theme", icon=":material/gavel:"):
+    # a theme's decision was read as settling the questions under it: they stay open until decided on themselves
+    st.caption(f"A decision on a theme is {said.holders} view of the theme as a whole and settles no question: "
+               "a question is settled by a decision on it, recorded with the question above.")
     st.text_input("Theme", value=meeting.title if meeting.kind == "themed" else "", key="theme_name", max_chars=200,
                   disabled=not may_decide, placeholder="e.g. Protecting Vulnerable People")
     _decision_form("decision_theme", theme=st.session_state.get("theme_name", ""))
