@@ -298,3 +298,45 @@ def test_meetings_show_counts_the_questions_withdrawn_apart(wh, run_cli):
     shown = run_cli("meetings", "show", str(second.meeting_id), "--db", wh)
     assert shown.exit_code == 0, shown.stderr
     assert "Questions (1)" in shown.stdout.splitlines()
+
+
+def test_an_action_on_a_question_withdrawn_since_says_so_wherever_it_is_shown(monkeypatch, wh, run_cli):
+    """Regression: an action agreed on a question withdrawn since stayed overdue, rightly, as actions are followed up
+    on their own until closed, but nothing where it was shown (the Actions page, the pack, "pccdash actions") said
+    that its question was withdrawn, for the office to close it or keep it knowingly."""
+    monkeypatch.setenv("PCCDASH_TODAY", "2015-10-01")
+    with warehouse.connect(wh, create=False) as con:
+        first = acc.add_meeting(con, PCC, held_on="2015-08-20")
+        second = acc.add_meeting(con, PCC, held_on="2015-09-17")
+        third = acc.add_meeting(con, PCC, held_on="2015-10-15")
+        question = acc.ask(con, PCC, first.meeting_id, QUESTION)
+        action = acc.add_action(con, PCC, meeting_id=first.meeting_id, body="Report on the charging backlog",
+                                owner="ACC Jones", due_on="2015-09-10", question_id=question)
+        other = acc.add_action(con, PCC, meeting_id=first.meeting_id, body="Meet the victims' groups",
+                               owner="ACC Jones", due_on="2015-09-10")
+        acc.withdraw_question(con, PCC, question, reason=REASON, on="2015-09-17")
+        # the September Board opened with the question still to be asked: its pack says nothing of a withdrawal
+        september = since_last_meeting(con, second.held_on)
+        october = since_last_meeting(con, third.held_on)
+    rows = {r[0]: r[3] for r in next(t for t in september.tables if t.heading == "Actions overdue").rows}
+    assert rows == {"Report on the charging backlog": "Overdue", "Meet the victims' groups": "Overdue"}
+    rows = {r[0]: r[3] for r in next(t for t in october.tables if t.heading == "Actions overdue").rows}
+    assert rows == {"Report on the charging backlog": "Overdue: its question was withdrawn on 17 September 2015",
+                    "Meet the victims' groups": "Overdue"}
+
+    listed = run_cli("actions", "--db", wh)
+    assert listed.exit_code == 0, listed.stderr
+    out = " ".join(listed.stdout.split())
+    assert (f"{action}. Report on the charging backlog Owner ACC Jones; from the {first.label} Overdue, due by 10 "
+            "September 2015; its question was withdrawn on 17 September 2015") in out
+    assert f"{other}. Meet the victims' groups" in out and out.count("withdrawn") == 1  # the other's question stands
+
+    at = internal(monkeypatch, wh, "internal_pages/actions.py", ANALYST)
+    assert not at.exception, at.exception
+    shown = texts(at).replace("**", "")
+    assert shown.count("Question withdrawn: on 17 September 2015; the action stays open until it is closed.") == 1
+
+    with warehouse.connect(wh, create=False) as con:  # closed: nothing more to say of it
+        acc.update_action(con, PCC, action, status="closed", note="Nothing more is wanted of it.", on="2015-10-01")
+        (closed,) = [a for a in acc.actions(con) if a.action_id == action]
+    assert closed.where(dt.date(2015, 10, 1)) == "Closed on 1 October 2015: Nothing more is wanted of it."

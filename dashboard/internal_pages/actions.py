@@ -57,6 +57,9 @@ for a in still:
         st.markdown(f"**Owner:** {ui.md_escape(a.owner_words)}  \n**From:** the {ui.md_escape(a.meeting.label)}"
                     + (f", on question {a.question_id}" if a.question_id else "")
                     + f"  \n**Due:** {ui.md_escape(a.due_words)}"
+                    # followed up on its own until closed: said, that the office may close it or keep it knowingly
+                    + (f"  \n**Question withdrawn:** on {day_words(a.question_withdrawn_on)}; the action stays open "
+                       "until it is closed." if a.question_withdrawn_on else "")
                     + (f"  \n**Reopened:** on {day_words(a.reopened.on_day)} by {ui.md_escape(a.reopened.updated_by)}: "
                        f"{ui.md_escape(a.reopened.note)}" if a.reopened else ""))
         with st.expander("History"):

@@ -1033,6 +1033,9 @@ class Action:
     created_by: str
     created_at: dt.datetime
     updates: list[ActionUpdate] = field(default_factory=list)  # earliest first; the last is current
+    # the day the question it was agreed on was withdrawn, if it was (read, not stored): the action is followed up on
+    # its own, until closed, and says so, that the office may close it or keep it knowingly
+    question_withdrawn_on: dt.date | None = None
 
     @property
     def status(self) -> str:
@@ -1104,7 +1107,10 @@ class Action:
     def as_of(self, day: dt.date) -> Action:
         """The action as it stood when a meeting on `day` opened: its updates before that day (its first, always)."""
         kept = [u for i, u in enumerate(self.updates) if i == 0 or u.on_day < day]
-        return dataclasses.replace(self, updates=kept)
+        # its question withdrawn that day or later was still to be asked then, as Question.withdrawn_before says
+        withdrawn = self.question_withdrawn_on
+        withdrawn = withdrawn if withdrawn is not None and withdrawn < day else None
+        return dataclasses.replace(self, updates=kept, question_withdrawn_on=withdrawn)
 
     @property
     def closed_on(self) -> dt.date | None:
@@ -1128,12 +1134,22 @@ class Action:
         r = self.reopened
         return f"reopened on {_long_date(r.on_day)}: {r.note}" if r is not None else ""
 
+    @property
+    def question_withdrawn_words(self) -> str:
+        """"its question was withdrawn on 1 September 2015" ("" when it was not, or the action is closed): an open
+        action stays open, and may be overdue, after its question is withdrawn."""
+        if self.closed or self.question_withdrawn_on is None:
+            return ""
+        return f"its question was withdrawn on {_long_date(self.question_withdrawn_on)}"
+
     def where(self, as_of: dt.date) -> str:
         last = self.updates[-1]
         if self.closed:
             return f"Closed on {_long_date(last.on_day)}: {last.note}"
         state = "Overdue" if self.overdue(as_of) else ACTION_STATUSES[self.status]
-        return f"{state}, due {self.due_words}" + (f"; {self.reopened_words}" if self.reopened else "")
+        return (f"{state}, due {self.due_words}"
+                + (f"; {self.question_withdrawn_words}" if self.question_withdrawn_words else "")
+                + (f"; {self.reopened_words}" if self.reopened else ""))
 
 
 def _answers(con: duckdb.DuckDBPyConnection) -> dict[int, list[Answer]]:
@@ -1206,5 +1222,7 @@ def actions(con: duckdb.DuckDBPyConnection, meeting_id: int | None = None) -> li
                                                          from_owner=held.get(a_id) if owner is not None else None))
         if owner is not None:
             held[a_id] = owner
+    withdrawn = _withdrawals(con)
     return [Action(r[0], by_id[r[1]], r[2], r[3], r[4], by_id.get(r[5]) if r[5] is not None else None, r[6], r[7],
-                   r[8], updates=updates.get(r[0], [])) for r in rows]
+                   r[8], updates=updates.get(r[0], []),
+                   question_withdrawn_on=withdrawn[r[2]].on_day if r[2] in withdrawn else None) for r in rows]

@@ -115,22 +115,21 @@ def _due(a: Action) -> str:
 def _action_status(a: Action, as_of: dt.date, since: dt.date | None = None) -> str:
     """"Overdue: reopened on 3 June 2026 (the report covered Sheffield only)": where an action stands and its latest
     update; one reopened since the last meeting (`since`) says so, whatever came after, as the last pack may have
-    listed it as closed."""
+    listed it as closed. One whose question was withdrawn says so first: it is followed up on its own until closed,
+    and the Board may close it or keep it knowingly."""
     state = "Overdue" if a.overdue(as_of) else ACTION_STATUSES[a.status]
-    latest = a.updates[-1]
-    if len(a.updates) < 2:
-        return state
-    said = []
-    reopened = a.reopened
-    if reopened is not None and (reopened is latest or since is None or reopened.on_day >= since):
-        said.append(f"reopened on {day_words(reopened.on_day)} ({excerpt(reopened.note)})")
-    if reopened is not latest:
-        # the Due column gives the date a move set, and the Owner column who holds it: the status says it moved, or
-        # was handed over from whom, and why
-        said.append(f"due date moved ({excerpt(latest.note)})" if latest.moves_due else
-                    f"handed over from {latest.from_owner} ({excerpt(latest.note)})" if latest.hands_over else
-                    excerpt(latest.text))
-    return f"{state}: {'; '.join(said)}"
+    said = [a.question_withdrawn_words] if a.question_withdrawn_words else []
+    if len(a.updates) > 1:
+        latest, reopened = a.updates[-1], a.reopened
+        if reopened is not None and (reopened is latest or since is None or reopened.on_day >= since):
+            said.append(f"reopened on {day_words(reopened.on_day)} ({excerpt(reopened.note)})")
+        if reopened is not latest:
+            # the Due column gives the date a move set, and the Owner column who holds it: the status says it moved,
+            # or was handed over from whom, and why
+            said.append(f"due date moved ({excerpt(latest.note)})" if latest.moves_due else
+                        f"handed over from {latest.from_owner} ({excerpt(latest.note)})" if latest.hands_over else
+                        excerpt(latest.text))
+    return f"{state}: {'; '.join(said)}" if said else state
 
 
 def _action_row(a: Action, as_of: dt.date, since: dt.date | None = None) -> list[str]:
