@@ -22,7 +22,7 @@ import duckdb
 
 from .access import NotAllowed, command_line_identities
 from .access import identity as access_identity
-from .catalogue import reference_file
+from .catalogue import counted, reference_file
 from .errors import PccDashError, shown
 from .uk_time import month_text, uk_day_start, uk_day_words, uk_words
 from .warehouse import utc_now
@@ -245,7 +245,7 @@ def _what_it_changed(con: duckdb.DuckDBPyConnection, file_id: int) -> str:
     named = format_changes(changes, LOAD_CHANGES)
     if len(changes) > LOAD_CHANGES:
         named[-1] = f"and {len(changes) - LOAD_CHANGES:,} more (pccdash figures --history)"
-    return (f": {total:,} figure{'s' if total != 1 else ''}{months}, {new:,} new, {revised:,} revised"
+    return (f": {counted(total, 'figure')}{months}, {new:,} new, {revised:,} revised"
             + (f" ({'; '.join(named)})" if named else "") + f", {unchanged:,} unchanged")
 
 

@@ -292,6 +292,7 @@ def init(db):
 def _report_checks(db=None) -> None:
     """Every reference file and contract checked (force.yaml against the warehouse's figures too, when there is
     one); each problem by file and line; exit 1 if any."""
+    from .catalogue import counted
     from .check import check_all, check_warnings
     from .warehouse import db_path
 
@@ -308,7 +309,7 @@ def _report_checks(db=None) -> None:
                    'correct them and run "pccdash check" again.', err=True)
         sys.exit(1)
     click.echo(f"All {len(findings)} reference files and contracts are correct"
-               + (f"; {len(warnings)} warning{'s' if len(warnings) != 1 else ''} above." if warnings else "."))
+               + (f"; {counted(len(warnings), 'warning')} above." if warnings else "."))
 
 
 @main.command()
@@ -774,7 +775,7 @@ def _counted(value, unit: str) -> str:
 
 
 def _print_totals(df) -> None:
-    from .catalogue import catalogue
+    from .catalogue import catalogue, counted
 
     cat = catalogue()
     click.echo("")
@@ -783,7 +784,7 @@ def _print_totals(df) -> None:
         months = group["period"].nunique()
         if m.kind == "flow":
             click.echo(f"{measure}: {_counted(group['value'].sum(), m.unit)} in total over "
-                       f"{months} month{'' if months == 1 else 's'}.")
+                       f"{counted(months, 'month')}.")
         elif m.kind == "stock":
             last = group["period"].max()
             click.echo(f"{measure}: {_counted(group.loc[group['period'] == last, 'value'].sum(), m.unit)} "

@@ -198,6 +198,23 @@ def test_a_count_is_said_with_its_noun_in_the_singular_or_the_plural():
     assert counted(1, "sender's", "senders'") == "1 sender's" and counted(3, "sender's", "senders'") == "3 senders'"
 
 
+# a count in braces, then a noun with its plural's ending chosen inline: "{n} file{'s' if n != 1 else ''}"
+_INLINE_PLURAL = re.compile(r"""\{[^{}]+\} [a-z' -]*?[a-z]\{(['"])(?:s|ies|y|)(?: \w+)?\1 if [^{}]*?"""
+                            r"""(?:[!=]= ?1|> ?1) else (['"])(?:s|ies|y|)(?: \w+)?\2\}""")
+
+
+def test_a_count_and_its_noun_are_said_by_counted_alone():
+    """Regression: counts were said with their plural built inline in some thirty places, each its own way, some
+    without the thousands' comma, where catalogue.counted says every count one way."""
+    from helpers import ROOT
+
+    found = [f"{p.relative_to(ROOT)}:{n}" for top in ("pipelines", "dashboard")
+             for p in sorted((ROOT / top).rglob("*.py"))
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if _INLINE_PLURAL.search(line)]
+    # police.uk's span of months says a few in words ("two months"), which counted does not
+    assert found == ["pipelines/policeuk/measures.py:272"]
+
+
 def test_a_checks_advice_keeps_the_id_it_gives_beside_a_measures_name():
     """Regression: Quarantine and Files loaded, which write measure ids inside texts as names, turned a refusal's
     advice 'Did you mean "CSE arrests" (cse_arrests)?' into 'Did you mean "CSE arrests" (CSE arrests)?'."""

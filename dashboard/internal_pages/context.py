@@ -183,7 +183,7 @@ else:
                    'them from data.police.uk with "pccdash ingest".')
 if not others.empty:
     st.write("Other forces' files, loaded to compare with: " + "; ".join(
-        f"{force}, {g['period'].nunique():,} month{'s' if g['period'].nunique() != 1 else ''}"
+        f"{force}, {counted(g['period'].nunique(), 'month')}"
         for force, g in others.groupby("falls_within")) + ".")
 # the whole list only when asked for: fifteen years of months would otherwise be drawn on every visit
 if st.toggle("Show every month loaded, with its file and revisions", key="every_month_loaded"):

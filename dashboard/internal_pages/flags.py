@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import auth, data, ui
 from dashboard.flagging import flag_label, flags_shown, history_shown
-from pipelines.catalogue import catalogue, force
+from pipelines.catalogue import catalogue, counted, force
 from pipelines.flags import (
     answer_flag,
     answer_gap,
@@ -105,7 +105,7 @@ if labels:
                             max_chars=2000)
         if st.form_submit_button("Resolve flags", type="primary", disabled=not user.may("resolve")):
             ui.act(resolve_flags, user.claims, chosen, note,
-                   done=lambda done: f"{len(done)} flag{'s' if len(done) != 1 else ''} resolved.",
+                   done=lambda done: f"{counted(len(done), 'flag')} resolved.",
                    clear=("resolve_flags", "resolve_note"))
 
 closed = shown[~shown["open"]]

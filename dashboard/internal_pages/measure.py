@@ -8,7 +8,7 @@ from dashboard import auth, data, ui
 from pipelines.briefing import reporting_period, save_text
 from pipelines.briefing.notes import latest_texts
 from pipelines.briefing.pack import aspiration_words
-from pipelines.catalogue import catalogue, force
+from pipelines.catalogue import catalogue, counted, force
 from pipelines.chart_text import set_title
 from pipelines.errors import shown
 from pipelines.flags import caveats, download_notes, part_caveats
@@ -214,11 +214,11 @@ if view == "month":
     source = (f"mean and process {baseline_text(held)}" if held.fix_after is not None or held.start is not None
               else "mean and process limits from the data")
     gaps = missing_months(missing_between(frame["period"]))
-    count = f"{len(frame)} month{'' if len(frame) == 1 else 's'} to {period.month_text}"
+    count = f"{counted(len(frame), 'month')} to {period.month_text}"
     if frame["upper"].notna().any():
         signals = ("No month shows special-cause variation." if special.empty else
-                   f"{len(special)} month{' shows' if len(special) == 1 else 's show'} special-cause variation "
-                   "(marked with a triangle, square or diamond).")
+                   f"{counted(len(special), 'month')} {'shows' if len(special) == 1 else 'show'} special-cause "
+                   "variation (marked with a triangle, square or diamond).")
         st.caption(count + (f" ({gaps}: no figure, a break in the line)" if gaps else "") + f"; {source}. "
                    + signals + (" Limits are provisional: fewer than 12 months." if frame["provisional"].any()
                                 else ""))
@@ -264,11 +264,12 @@ elif view == "quarter_spc":
                            target_label=target_label, target_from=target_start(frame["period"].min()), step=3)
         st.plotly_chart(ui.add_events(fig, events), width="stretch", key="xmr_quarters")
         special = frame[frame["special_cause"]]
-        count = (f"{len(frame)} complete financial quarter{'' if len(frame) == 1 else 's'} to {period.month_text}; "
+        count = (f"{counted(len(frame), 'complete financial quarter')} to {period.month_text}; "
                  "a quarter with a month missing is left out.")
         if frame["upper"].notna().any():
             signals = ("No quarter shows special-cause variation." if special.empty else
-                       f"{len(special)} quarter{' shows' if len(special) == 1 else 's show'} special-cause variation.")
+                       f"{counted(len(special), 'quarter')} {'shows' if len(special) == 1 else 'show'} special-cause "
+                       "variation.")
             st.caption(f"{count} {signals}"
                        + (" Limits are provisional: fewer than 12 quarters." if frame["provisional"].any() else ""))
         else:

@@ -15,6 +15,7 @@ from pipelines.briefing.pack import (
     question_drafts,
     question_record,
 )
+from pipelines.catalogue import counted
 from pipelines.errors import PccDashError
 from pipelines.uk_time import uk_words
 
@@ -59,7 +60,7 @@ if st.button("Save questions", key="save_questions", type="primary", disabled=no
            drafts=data.with_analytics(question_drafts, meeting, month=period.month),
            done=f"Questions saved by {ui.md_escape(user.email)}.")
 asking = len(questions_list(draft))
-st.caption("No question yet." if not asking else f"{asking} question{'' if asking == 1 else 's'}.")
+st.caption("No question yet." if not asking else f"{counted(asking, 'question')}.")
 asked_before = [(q, asked_notes[q]) for q in questions_list(draft) if q in asked_notes]
 if asked_before:
     st.info("**Asked before, or left out before.** The pack says this after each of these questions:\n\n"

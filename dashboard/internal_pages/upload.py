@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth, data, ui
-from pipelines.catalogue import force
+from pipelines.catalogue import counted, force
 from pipelines.errors import PccDashError
 from pipelines.ingest.preview import FilePreview, accept, discard, preview, preview_rows
 
@@ -67,7 +67,7 @@ def size(n: int) -> str:
 def check(files: list[tuple[str, bytes]]) -> list[FilePreview]:
     """Each file read and checked on the read copy (nothing written), with progress file by file."""
     out: list[FilePreview] = []
-    with st.status(f"Checking {len(files)} file{'s' if len(files) != 1 else ''} ...", expanded=True) as status:
+    with st.status(f"Checking {counted(len(files), 'file')} ...", expanded=True) as status:
         bar = st.progress(0.0)
         for i, (name, raw) in enumerate(files):
             def step(done: float, text: str, i: int = i) -> None:
@@ -78,7 +78,7 @@ def check(files: list[tuple[str, bytes]]) -> list[FilePreview]:
             except PccDashError as exc:
                 st.error(f'"{ui.name_shown(name)}" cannot be checked: {exc}')
         bar.progress(1.0, text="Checked")
-        status.update(label=f"Checked {len(out)} file{'s' if len(out) != 1 else ''}", state="complete",
+        status.update(label=f"Checked {counted(len(out), 'file')}", state="complete",
                       expanded=False)
     return out
 
@@ -152,9 +152,9 @@ refused = [p for p in previews if p.verdict in ("refused", "unreadable")]
 if not user.may("load"):
     st.caption("Your role cannot load returns.")
 elif loadable:
-    st.write(f"Accepting loads {len(loadable)} file{'s' if len(loadable) != 1 else ''} as \"pccdash ingest\" does, "
+    st.write(f"Accepting loads {counted(len(loadable), 'file')} as \"pccdash ingest\" does, "
              "each whole or not at all"
-             + (f", and records {len(refused)} refused file{'s' if len(refused) != 1 else ''} with "
+             + (f", and records {counted(len(refused), 'refused file')} with "
                 + ("its problems (nothing from it is loaded)" if len(refused) == 1 else
                    "their problems (nothing from them is loaded)") if refused else "")
              + ". Each file is kept in the file store with who uploaded it.")

@@ -100,7 +100,7 @@ def privacy(said) -> str:
     the Contact page gives the office's details."""
     try:
         months = settings.get_int("contact_retention_months")
-        how_long = (f"until {months} month{'' if months == 1 else 's'} after your question is answered at a Board, "
+        how_long = (f"until {catalogue.counted(months, 'month')} after your question is answered at a Board, "
                     "or the office decides not to put it,")
     except ConfigError as exc:  # the setting is wrong: said in the log, and the promise made without its number
         record_fault(exc)

@@ -72,7 +72,7 @@ def retention_months() -> int:
 def retention_words(months: int | None = None) -> str:
     """"12 months", "1 month"."""
     n = retention_months() if months is None else months
-    return f"{n} month{'' if n == 1 else 's'}"
+    return counted(n, "month")
 
 
 def months_after(day: dt.date, months: int) -> dt.date:

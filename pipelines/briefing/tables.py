@@ -8,7 +8,7 @@ table then gives the same figures for the force and every district.
 
 from __future__ import annotations
 
-from ..catalogue import listed
+from ..catalogue import counted, listed
 from .model import HeadlinePeriods, Pack, PackMeasure, PackRow
 
 CHANGE_HEADING = "Change on the 12 months before"
@@ -33,7 +33,7 @@ def with_caveats(name: str, row: PackRow) -> str:
     data-check warning), which are said in full with the measure; a figure in doubt is never read as settled."""
     if not row.caveats:
         return name
-    return f"{name}: {row.caveats} caveat{'s' if row.caveats > 1 else ''} on these figures, said with the measure"
+    return f"{name}: {counted(row.caveats, 'caveat')} on these figures, said with the measure"
 
 
 def summary_table(pack: Pack, area: str | None = None) -> tuple[list[str], list[list[str]]]:

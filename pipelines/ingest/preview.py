@@ -20,7 +20,7 @@ import duckdb
 
 from .. import filestore
 from ..access import require
-from ..catalogue import catalogue
+from ..catalogue import catalogue, counted
 from ..contracts.recheck import Recheck, would_recheck
 from ..errors import PccDashError, Problem, shown
 from ..resubmission import Change, FileRef, refusals
@@ -128,8 +128,8 @@ class FilePreview:
     def read(self) -> str:
         """What was read from the file, as `pccdash ingest` says it: "72 figures (and 324 breakdown categories)"."""
         figures = self.rows - self.categories
-        return (f"{figures:,} figure{'s' if figures != 1 else ''}"
-                + (f" (and {self.categories:,} breakdown categor{'ies' if self.categories != 1 else 'y'})"
+        return (counted(figures, "figure")
+                + (f" (and {counted(self.categories, 'breakdown category', 'breakdown categories')})"
                    if self.categories else ""))
 
     @property
@@ -145,7 +145,7 @@ class FilePreview:
         head = f'"{shown(self.name, None)}" {VERDICTS[self.verdict]}'
         if self.verdict in ("refused", "unreadable", "not_a_return"):
             n = len(self.errors)
-            found = f" {n:,} problem{'s' if n != 1 else ''} found, listed below." if n else ""
+            found = f" {counted(n, 'problem')} found, listed below." if n else ""
             if self.reading and n:  # refused for its structure, and the rest read past it and checked
                 found += " " + self.read_past()
             return f"{head}.{found}" + (f" {self.note}" if self.note else "") + self.before()
@@ -154,7 +154,7 @@ class FilePreview:
         out = f"{head}. {self.what_it_would_change()}"
         if self.warnings:
             n = len(self.warnings)
-            out += f". {n:,} warning{'s' if n != 1 else ''} would become {'caveats' if n != 1 else 'a caveat'}"
+            out += f". {counted(n, 'warning')} would become {'caveats' if n != 1 else 'a caveat'}"
         return out + "." + self.before()
 
     def before(self) -> str:
@@ -177,18 +177,18 @@ class FilePreview:
         """New, revised and unchanged figures, and the refused files it would supersede, in one sentence."""
         published = sum(r.published for r in self.revisions)
         in_published = f" ({published:,} in published months)" if published else ""
-        out = (f"Loading it would add {self.new:,} new figure{'s' if self.new != 1 else ''}, revise "
+        out = (f"Loading it would add {counted(self.new, 'new figure')}, revise "
                f"{self.revised:,}{in_published} and leave {self.unchanged:,} unchanged")
         if self.categories_new or self.categories_revised:
-            out += (f"; of their breakdowns it would add {self.categories_new:,} categor"
-                    f"{'ies' if self.categories_new != 1 else 'y'} and revise {self.categories_revised:,}")
+            out += (f"; of their breakdowns it would add {counted(self.categories_new, 'category', 'categories')} "
+                    f"and revise {self.categories_revised:,}")
         if self.supersedes:
             out += "; it would supersede refused file " + ", ".join(
                 f"{s.file}" + ("" if s.whole else " (in part)") for s in self.supersedes)
         ended, added = self.recheck.ended, self.recheck.added
         if ended or added:
-            out += (f"; of the figures loaded earlier that are compared with its figures, it would end {ended:,} "
-                    f"caveat{'s' if ended != 1 else ''} that no longer hold{'s' if ended == 1 else ''} and add "
+            out += (f"; of the figures loaded earlier that are compared with its figures, it would end "
+                    f"{counted(ended, 'caveat')} that no longer {'holds' if ended == 1 else 'hold'} and add "
                     f"{added:,}, listed below")
         return out
 
@@ -633,7 +633,7 @@ class Accepted:
         again = [f for f in self.files if f.outcome == "rejected" and f.refused_before]
         refused = [f for f in self.files if f.outcome == "rejected" and f not in again]
         parts = [f'"{shown(f.label, None)}" {describe(f)}' for f in self.files]
-        head = (f"{len(loaded)} file{'s' if len(loaded) != 1 else ''} loaded"
+        head = (f"{counted(len(loaded), 'file')} loaded"
                 + (f", {len(refused)} refused and recorded" if refused else "")
                 + (f", {len(again)} refused before (nothing new recorded)" if again else "") + ". ")
         return head + "; ".join(parts) + "."

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..catalogue import counted
 from ..errors import ConfigError
 from .config import Plan, PlanSet, load_plans
 from .periods import month_label, month_number
@@ -111,10 +112,10 @@ def plan_notices(months: Iterable[object], plans: PlanSet | None = None, *, besi
         ahead = current.end - latest
         if loaded_to is not None and month_number(loaded_to) > latest:  # later months are loaded: not the latest
             when = (f"{month_label(latest)}, the month reported" if ahead == 0 else
-                    f"{ahead} month{'s' if ahead > 1 else ''} after {month_label(latest)}, the month reported")
+                    f"{counted(ahead, 'month')} after {month_label(latest)}, the month reported")
         else:
             when = ("the latest month loaded" if ahead == 0 else
-                    f"{ahead} month{'s' if ahead > 1 else ''} after the latest month loaded ({month_label(latest)})")
+                    f"{counted(ahead, 'month')} after the latest month loaded ({month_label(latest)})")
         out.append(f"{current.name} ends in {month_label(current.end)}, {when}, and plan.yaml holds no plan after "
                    "it. Add the next plan when it is adopted; until then the months after it are shown with no "
                    "aspiration judged.")

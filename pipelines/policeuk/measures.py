@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from ..catalogue import catalogue, listed
+from ..catalogue import catalogue, counted, listed
 from ..catalogue import force as configured_force
 from ..errors import PccDashError
 from .reference import SOURCE, reference
@@ -270,8 +270,7 @@ def _months_words(n: int) -> str:
     years, months = divmod(n, 12)
     if not years:
         return f"{_FEW[months]} month{'s' if months != 1 else ''}"
-    return " and ".join([f"{years} year{'s' if years != 1 else ''}"]
-                        + ([f"{months} month{'s' if months != 1 else ''}"] if months else []))
+    return " and ".join([counted(years, "year")] + ([counted(months, "month")] if months else []))
 
 
 def behind_in_words(latest: dt.date, today: dt.date, force: str, *, to_load: bool = True,

@@ -10,7 +10,7 @@ import pandas as pd
 
 from .. import audit
 from ..access import require
-from ..catalogue import catalogue, district_now, force, listed
+from ..catalogue import catalogue, counted, district_now, force, listed
 from ..errors import PccDashError
 from ..figures import held_as_one, parse_month
 from ..flags import flag_place
@@ -469,7 +469,7 @@ def _since_approved(con: duckdb.DuckDBPyConnection, period: dt.date) -> str:
         [period, at]).fetchall()
     revised, added = sum(f[1] for f in files), sum(f[2] for f in files)
     what = " and ".join(x for x in (
-        f"{revised:,} figure{'s were' if revised != 1 else ' was'} revised" if revised else "",
-        f"{added:,} figure{'s were' if added != 1 else ' was'} added" if added else "") if x)
+        f"{counted(revised, 'figure')} {'was' if revised == 1 else 'were'} revised" if revised else "",
+        f"{counted(added, 'figure')} {'was' if added == 1 else 'were'} added" if added else "") if x)
     return (f"; approved before on {uk_day_words(at)} by {by}, since when "
             + (f"{what} (file {', '.join(f[0] for f in files)})" if what else "no figure was revised or added"))

@@ -17,7 +17,7 @@ from dataclasses import replace
 import pandas as pd
 
 from .. import office as office_words
-from ..catalogue import dimensions, listed
+from ..catalogue import counted, dimensions, listed
 from ..errors import ConfigError
 from ..office import Office, cap, in_sentence
 from ..public import (
@@ -1420,7 +1420,7 @@ def _meetings_folded(meetings: list[tuple[str, list]]) -> list:
         first, last = (f"{min(dates):%B %Y}", f"{max(dates):%B %Y}") if dates else ("", "")
         span = "" if not dates else f", {first}" if first == last else f", {first} to {last}"
         n = len(in_year)
-        out.append(Details(f"{f'Financial year {year}: ' if year else ''}{n} earlier meeting{'s' if n != 1 else ''}"
+        out.append(Details(f"{f'Financial year {year}: ' if year else ''}{counted(n, 'earlier meeting')}"
                            f"{span}", tuple(b for _, each in in_year for b in each)))
     return out
 
