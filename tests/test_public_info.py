@@ -25,6 +25,7 @@ from pipelines.publish.calendar import release_calendar
 from pipelines.publish.content import Bullets, Heading, Link, Notice, Page, Paragraph, SnapshotView, Table
 from pipelines.publish.info import (
     accessibility_page,
+    ask_url,
     calendar_page,
     contact_page,
     definitions_page,
@@ -110,6 +111,36 @@ def test_a_bad_key_is_refused_with_the_file_line_and_key(edit, key, words):
     message = str(caught.value)
     assert message.startswith(f"somewhere/public_info.yaml, line {line_of(bad, key)}: "), message
     assert words in message
+
+
+APP_AT = "  response_time: We aim to reply within 10 working days.\n"
+
+
+@pytest.mark.parametrize("value", ["figures.example.org", "ftp://figures.example.org/", "https://",
+                                   "https://figures.example.org/?from=site", "https://figures.example.org/#ask",
+                                   "https://figures example.org/", "mailto:office@example.org"])
+def test_a_public_app_address_that_is_not_one_is_refused_naming_the_file_and_the_field(value):
+    bad = TEXT.replace(APP_AT, f"{APP_AT}  public_app_url: {value}\n")
+    assert bad != TEXT
+    with pytest.raises(ConfigError) as caught:
+        info_from_text(bad, "somewhere/public_info.yaml")
+    message = str(caught.value)
+    assert message.startswith(f"somewhere/public_info.yaml, line {line_of(bad, 'public_app_url:')}: "
+                              '"contact > public_app_url" '), message
+    assert "should be the public app's web address, starting https:// (or http://)" in message
+
+
+@pytest.mark.parametrize(("value", "ask"), [
+    ("https://figures.example.org/", "https://figures.example.org/ask"),
+    ("https://www.example.org/pcc/figures", "https://www.example.org/pcc/figures/ask"),
+    ("http://localhost:8502", "http://localhost:8502/ask"),
+])
+def test_the_public_app_s_address_is_kept_and_gives_its_ask_page(value, ask):
+    info = info_from_text(TEXT.replace(APP_AT, f"{APP_AT}  public_app_url: {value}\n"))
+    assert info["contact"]["public_app_url"] == value
+    assert ask_url(info["contact"]) == ask
+    unset = info_from_text(TEXT)
+    assert "public_app_url" not in unset["contact"] and ask_url(unset["contact"]) is None
 
 
 def test_a_missing_definition_is_refused_naming_the_measure():

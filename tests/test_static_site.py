@@ -784,6 +784,34 @@ def test_the_site_s_board_page_says_how_to_send_the_board_a_question(tmp_path):
     assert not [w for w in _words(app) if "questions@shire.example" in w]
 
 
+def test_with_the_public_app_s_address_set_the_site_s_board_page_links_to_the_app_s_ask_page(tmp_path):
+    """The site cannot take a question in; with public_info.yaml's contact > public_app_url set, its Questions and
+    decisions page links to the public app's Ask page (the app's address and its Ask page's path, "ask"), then gives
+    the contact details as the other way. Unset, the page reads as before, with no link to an Ask page."""
+    contact = {**SHIRE_CONTACT, "public_app_url": "https://figures.shire.example/app/"}
+    folder = _with_contact(tmp_path / "pub" / "snapshot-0001.duckdb", contact)
+    view = SnapshotView(public.current_snapshot(folder), public.pointer(folder))
+    page = pages.board_page(view)
+    asks = [b for b in page.blocks if isinstance(b, Link) and b.text == "Ask the Board a question"]
+    assert [b.href for b in asks] == ["https://figures.shire.example/app/ask"]
+    assert ("To send one another way, contact the Shire Office: email questions@shire.example, phone 01234 000 111 "
+            "or write to 1 High Street, Shire, SH1 1AA. Say that it is a question for the Board.") in _words(page)
+    assert page.blocks.index(asks[0]) < page.blocks.index(Link("Contact", "contact"))
+    main = site.render_page(page, site.site_pages(view), view).split("<main", 1)[1]
+    assert '<a href="https://figures.shire.example/app/ask">Ask the Board a question</a>' in main
+    assert '<a href="contact.html">Contact</a>' in main
+    # the app itself links to its own Ask page, as before
+    app = pages.board_page(view, True)
+    assert [b.href for b in app.blocks if isinstance(b, Link) and b.text == "Ask the Board a question"] == ["ask"]
+
+    unset = _with_contact(tmp_path / "unset" / "snapshot-0001.duckdb", SHIRE_CONTACT)
+    view = SnapshotView(public.current_snapshot(unset), public.pointer(unset))
+    page = pages.board_page(view)
+    assert not [b for b in page.blocks if isinstance(b, Link) and b.text == "Ask the Board a question"]
+    assert not [w for w in _words(page) if "another way" in w]
+    assert "/ask" not in site.render_page(page, site.site_pages(view), view)
+
+
 def test_while_the_contact_details_are_examples_the_board_page_sends_the_reader_to_the_contact_page(tmp_path):
     folder = _with_contact(tmp_path / "pub" / "snapshot-0001.duckdb", None)
     view = SnapshotView(public.current_snapshot(folder), public.pointer(folder))

@@ -41,7 +41,8 @@ CONCERN_SLUG = "report-a-concern"
 # public_info.yaml: what it must hold
 # --------------------------------------------------------------------------------------------------
 # A field's kind: "text" (one piece of text), "texts" (text or a list of texts: paragraphs), "int",
-# "date" (YYYY-MM-DD), "bool", "url" (https://...), a dict (a mapping: key -> (kind, required)), or
+# "date" (YYYY-MM-DD), "bool", "url" (https://...), "app_url" (the public app's address: https:// or http://, with
+# no ? or #, since its pages' paths are added to it), a dict (a mapping: key -> (kind, required)), or
 # ("list", kind) (a list of that kind).
 
 _SERVICE = {"name": ("text", True), "phone": ("text", True), "website": ("url", True),
@@ -57,7 +58,7 @@ _SCHEMA: dict = {
                  "summary": ("texts", True)}, True),
     "contact": ({"example_values": ("bool", False), "name": ("text", True), "email": ("text", True),
                  "phone": ("text", True), "address": (("list", "text"), True), "response_time": ("text", True),
-                 "note": ("text", False)}, True),
+                 "note": ("text", False), "public_app_url": ("app_url", False)}, True),
     "accessibility": ({"compliance_status": ("compliance", True), "standard": ("text", True),
                        "known_issues": (("list", "text"), True), "prepared": ("date", True),
                        "reviewed": ("date", True), "last_tested": ("date", True), "tested_how": ("text", True),
@@ -68,6 +69,11 @@ _SCHEMA: dict = {
                   "crimestoppers": (_SERVICE, True), "nspcc": (_SERVICE, True), "childline": (_SERVICE, True),
                   "support": (("list", {**_SERVICE, "phone": ("text", False)}), True)}, True),
 }
+# The public app's address as public_info.yaml's contact gives it: http(s), a host (a port), a path; nothing a link
+# or Markdown would read otherwise (a space, a quote, a bracket), and no query or fragment, since a page's path is
+# added to it.
+_APP_URL = re.compile(r"https?://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?(?:/[^\s?#<>()\[\]\"'`\\]*)?",
+                      re.IGNORECASE)
 _DEFINITION = {"counts": ("text", True), "includes": ("text", False), "excludes": ("text", False)}
 _COUNCIL = {"name": ("text", True), "website": ("url", True), "phone": ("text", False)}
 
@@ -146,6 +152,13 @@ def _value(value, kind, at: tuple, fail):
         text = _value(value, "text", at, fail)
         if not re.fullmatch(r"https://[^\s/]+\.[^\s]+", text):
             fail(at, f'"{text}" should be a web address starting https://.')
+        return text
+    if kind == "app_url":
+        text = _value(value, "text", at, fail)
+        if not _APP_URL.fullmatch(text):
+            fail(at, f'"{text}" should be the public app\'s web address, starting https:// (or http://) and with '
+                     "nothing after its path (no ? or #), such as https://figures.example.org/; the static site "
+                     "links to the app's Ask page there.")
         return text
     if kind == "int":
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 60:
@@ -604,6 +617,17 @@ def contact_of(view: SnapshotView) -> dict:
     the file's examples, naming the office as it stands now (`office.contact`, `office.current`)."""
     return office_words.contact(office_words.contact_now(info_of(view)["contact"], view.pointer),
                                 office_words.current(view.meta, view.pointer))
+
+
+def ask_url(contact: dict) -> str | None:
+    """The public app's Ask page ("https://figures.example.org/ask"), when the contact details give the app's
+    address (`public_app_url`); None when they do not, or give one that is not a web address."""
+    from .pages import ASK_SLUG
+
+    url = str(contact.get("public_app_url") or "").strip()
+    if not _APP_URL.fullmatch(url):
+        return None
+    return f"{url.rstrip('/')}/{ASK_SLUG}"
 
 
 def contact_page(view: SnapshotView) -> Page:

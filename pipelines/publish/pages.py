@@ -1270,9 +1270,11 @@ ASK_SLUG = "ask"
 
 def how_to_ask(view: SnapshotView, said: Office, ask_page: bool = False) -> list:
     """How a reader sends the Board a question, said under `board_intro`: in the public app, a link to its Ask page
-    (`ask_page`); on the static site, which cannot take a question in, the office's contact details as the Contact
-    page gives them (public_info.yaml's contact, as it stands now), and a link to that page. While the details are
-    still the file's examples they are not quoted: the Contact page says they reach no one."""
+    (`ask_page`); on the static site, which cannot take a question in, a link to the app's Ask page when the contact
+    details give the app's address (public_info.yaml's contact > public_app_url), then the office's contact details
+    as the Contact page gives them (public_info.yaml's contact, as it stands now: the other way to send one, and the
+    way without JavaScript), and a link to that page. While the details are still the file's examples they are not
+    quoted: the Contact page says they reach no one."""
     if ask_page:
         return [Link("Ask the Board a question", ASK_SLUG,
                      "Send a question for a forthcoming Board from these pages.")]
@@ -1285,6 +1287,9 @@ def how_to_ask(view: SnapshotView, said: Office, ask_page: bool = False) -> list
         contact = info.contact_of(view)
     except ConfigError:  # public_info.yaml cannot be read: the Contact page says what is wrong with it
         contact = {"example_values": True}
+    ask = info.ask_url(contact)  # the public app's Ask page, when its address is set
+    if ask:
+        lead = "To send one another way"
     name = contact.get("name") or said.name
     ways = [f"email {contact['email']}" if contact.get("email") else "",
             f"phone {contact['phone']}" if contact.get("phone") else "",
@@ -1295,7 +1300,9 @@ def how_to_ask(view: SnapshotView, said: Office, ask_page: bool = False) -> list
     else:
         listed_ways = ways[0] if len(ways) == 1 else ", ".join(ways[:-1]) + " or " + ways[-1]
         said_how = f"{lead}, contact {name}: {listed_ways}. Say that it is a question for the Board."
-    return [Paragraph(said_how), Link("Contact", "contact")]
+    app = [Link("Ask the Board a question", ask,
+                "Send a question for a forthcoming Board from the interactive version of these pages.")] if ask else []
+    return [*app, Paragraph(said_how), Link("Contact", "contact")]
 
 
 def board_decisions(said: Office) -> tuple[str, ...]:
