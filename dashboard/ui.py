@@ -19,7 +19,7 @@ from pipelines.catalogue import catalogue, measure_namer, with_measure_names
 from pipelines.chart_text import set_title
 from pipelines.errors import PccDashError, shown
 from pipelines.exports import csv_bytes, display_frame
-from pipelines.plan.periods import broken_at_gaps, month_number, month_start, quarter_label
+from pipelines.plan.periods import broken_at_gaps, month_label, month_number, month_start, quarter_label, quarter_start
 from pipelines.plan.spc import ASSURANCE_WORDS, VARIATION_WORDS
 from pipelines.publish.content import PERIOD_TYPE_WORDS, tick_every
 from pipelines.uk_time import UK, uk_time
@@ -91,6 +91,16 @@ def _per_segment(frame: pd.DataFrame, col: str) -> tuple[list, list]:
     return xs, ys
 
 
+def period_words(number: int, step: int = 1) -> str:
+    """A chart's period, `step` months from the month `number`, as the pages name it: the month ("July 2015"), the
+    financial quarter ("Q2 2015/16", as the quarterly view's axis and table), else its first and last months."""
+    if step == 1:
+        return month_label(number)
+    if step == 3 and quarter_start(number) == number:
+        return quarter_label(number)
+    return f"{month_label(number)} to {month_label(number + step - 1)}"
+
+
 def xmr_chart(frame: pd.DataFrame, title: str, unit: str, target: float | None = None,
               rebases: Iterable = (), target_label: str = "Aspiration", target_from: object = None,
               step: int = 1) -> go.Figure:
@@ -132,6 +142,12 @@ def xmr_chart(frame: pd.DataFrame, title: str, unit: str, target: float | None =
             fig.add_trace(go.Scatter(x=flagged["period"], y=flagged["value"], name="Has a caveat (listed below)",
                                      mode="markers", marker={"size": 18, "color": "rgba(0,0,0,0)", "symbol": "circle",
                                                              "line": {"color": DARK_PINK, "width": 2}}))
+    # each point's hover names its period as the axis and the table do ("July 2015", "Q2 2015/16"), not the day it
+    # is dated at, which plotly writes for a date ("Jul 1, 2015"); the trace's name shows beside it
+    for trace in fig.data:
+        trace.customdata = [period_words(month_number(x), step) if x is not None and not pd.isna(x) else ""
+                            for x in trace.x]
+        trace.hovertemplate = "%{customdata}: %{y}"
     if target is not None and not frame.empty:
         add_target(fig, target, target_label, frame["period"].min() if target_from is None else target_from,
                    frame["period"].max())
@@ -140,13 +156,15 @@ def xmr_chart(frame: pd.DataFrame, title: str, unit: str, target: float | None =
                       plot_bgcolor="white",
                       font={"color": DARK_GREY})
     fig.update_xaxes(showline=True, linecolor=DARK_GREY, gridcolor="#E5E5E5")
+    if step == 1:  # a month, whatever the ticks: where plotly writes the x of a hover itself, it says the month
+        fig.update_xaxes(hoverformat="%B %Y")
     if step in (1, 3) and not frame.empty:
         first, last = month_number(frame["period"].min()), month_number(frame["period"].max())
         # a tick at the start of every month (quarter), or every other or third as they grow, each labelled with its
         # month and year ("Q3 2026/27")
         every = tick_every((last - first) // step)
         if every is not None and step == 1:
-            fig.update_xaxes(tick0=month_start(first), dtick=f"M{every}", tickformat="%b %Y", hoverformat="%B %Y")
+            fig.update_xaxes(tick0=month_start(first), dtick=f"M{every}", tickformat="%b %Y")
         elif every is not None:
             ticks = range(first, last + 1, 3 * every)
             fig.update_xaxes(tickmode="array", tickvals=[month_start(n) for n in ticks],

@@ -9,6 +9,8 @@ Priority where they overlap: beyond, trend, two of three, shift.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -521,6 +523,42 @@ def test_a_chart_of_a_few_quarters_ticks_each_quarter_by_its_name():
     assert xmr_chart(quarters_frame("2026-10", 14), "Arrests", "people", step=3).layout.xaxis.ticktext is None
     # a monthly chart of the same span keeps its months
     assert xmr_chart(xmr([25, 35], ["2026-12", "2027-01"]).frame(), "Arrests", "people").layout.xaxis.ticktext is None
+
+
+def hover_of(trace, i: int) -> str:
+    """What a point's hover says of its period and value, as plotly fills the trace's hover template (the trace's
+    name shows beside it); a trace with no template shows its x as plotly writes a date, which is a day."""
+    template = trace.hovertemplate
+    assert template, f"{trace.name}: no hover template, so its hover says the day its point is dated at"
+    return template.replace("%{customdata}", str(trace.customdata[i])).replace("%{y}", f"{trace.y[i]:g}")
+
+
+def test_the_chart_s_hover_names_the_quarter_or_the_month_not_a_day():
+    """Regression: the quarterly SPC chart's hover said the day each quarter is dated at ("Jul 1, 2016") where the
+    axis and the table name the quarter ("Q2 2016/17"); a monthly chart over more than a year ("Jul 1, 2015") said
+    a day too. Every trace dated by period (the values, the mean, the limits, the special-cause and caveat marks)
+    names the period as the page does; the aspiration line names itself only."""
+    from dashboard.ui import xmr_chart
+
+    frame = quarters_frame("2016-04", 14).assign(caveats="")
+    frame.loc[1, "caveats"] = "A caveat."
+    fig = xmr_chart(frame, "Arrests, force, by financial quarter", "people", step=3, target=12.0)
+    dated = [t for t in fig.data if t.hoverinfo != "name"]
+    assert {t.name for t in dated} >= {"People", "Mean", "Upper process limit", "Lower process limit",
+                                       "Has a caveat (listed below)"}
+    values = next(t for t in dated if t.name == "People")
+    assert [hover_of(values, i) for i in (0, 1, 13)] == ["Q1 2016/17: 10", "Q2 2016/17: 11", "Q2 2019/20: 23"]
+    assert hover_of(next(t for t in dated if t.name == "Has a caveat (listed below)"), 0) == "Q2 2016/17: 11"
+    for trace in dated:  # every point drawn (a break in a line has no value, and no hover) names its quarter
+        drawn = [i for i, y in enumerate(trace.y) if y is not None and y == y]
+        assert drawn and all(re.fullmatch(r"Q[1-4] \d{4}/\d{2}: .+", hover_of(trace, i)) for i in drawn), trace.name
+    assert [t.hoverinfo for t in fig.data if t.name == "Aspiration"] == ["name"]
+
+    months = [f"{y}-{m:02d}" for y in (2015, 2016) for m in range(1, 13)]
+    monthly = xmr_chart(xmr(list(range(24)), months).frame(), "Arrests, force", "people")
+    values = next(t for t in monthly.data if t.name == "People")
+    assert [hover_of(values, i) for i in (0, 6, 23)] == ["January 2015: 0", "July 2015: 6", "December 2016: 23"]
+    assert monthly.layout.xaxis.hoverformat == "%B %Y"
 
 
 def test_the_chart_breaks_its_line_at_a_month_with_no_figure():
