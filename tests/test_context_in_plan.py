@@ -482,6 +482,9 @@ def test_the_month_by_month_chart_shows_the_last_three_years_unless_every_month_
         return {m for trace in chart_traces(at).values() for m, y in trace.items() if y == y}
 
     assert months_drawn() == set((months + ["2017-11"])[-36:])  # the latest 36 of the 49 loaded
+    # a point's hover names its month ("July 2015"), as the axis does, not the day it is dated at ("Jul 1, 2015")
+    layout = json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]
+    assert layout["xaxis"]["hoverformat"] == "%B %Y"
     at.radio(key="context_span").set_value("Every month loaded").run()
     assert months_drawn() == {*months, "2017-11"}
 

@@ -114,7 +114,7 @@ else:
         one = one.set_index("period")["value"].reindex(every)
         fig.add_trace(go.Scatter(x=one.index, y=one.to_numpy(), name=place, mode="lines+markers",
                                  line={"color": ui.PALETTE[i % len(ui.PALETTE)]}))
-    fig.update_xaxes(tickformat="%b %Y")
+    fig.update_xaxes(tickformat="%b %Y", hoverformat="%B %Y")  # a point's hover names its month, not a day
     title = f"{m.name}, by month"
 fig.update_layout(height=380, yaxis_title=m.unit.capitalize(), plot_bgcolor="white",
                   margin={"l": 10, "r": 10, "t": 50, "b": 10}, legend={"orientation": "h", "y": -0.2})
