@@ -1091,6 +1091,37 @@ def test_a_number_is_not_the_figure_only_where_the_text_plainly_counts_something
     assert tied("9 operations found suspects in 2023/24; most were Pakistani.") != [], "its clause names suspects"
 
 
+def test_one_thing_no_figure_counts_is_not_tied_to_a_hidden_figure_as_two_are_not():
+    """"One operation was closed in June 2026" counts an operation, as "two operations closed" count operations: the
+    number is not tied to a hidden figure of 1. Regression: only a plural after the number said it counted something
+    else, so the singular was tied to Rotherham's hidden grooming arrests and publishing was refused. Said of one of
+    the figure's words, or of a word for people or cases (after a word describing it too), or in a clause naming the
+    measure, or of a verb or a word that is no thing counted, "one" may be the figure and stays tied."""
+    import pandas as pd
+
+    from pipelines.accountability.release import quoted_hidden_figures
+    from pipelines.publish.snapshot import HIDDEN_COLUMNS
+
+    hidden = pd.DataFrame([("grooming_arrests", "Rotherham", "2026-06", "month", 1, "", "", "")],
+                          columns=HIDDEN_COLUMNS)
+
+    def tied(text, context="Why did grooming arrests in Rotherham fall in June 2026?"):
+        return [q.figure for q in quoted_hidden_figures(text, hidden, context) if q.tied]
+
+    for text in ("One operation was closed in June 2026.", "One operation closed in June 2026.",
+                 "1 operation closed in June 2026.", "Arrests fell because one operation closed in June 2026.",
+                 "One major operation was closed in June 2026."):
+        assert tied(text) == [], text
+    for text in ("One arrest was made in June 2026.", "One grooming arrest in June 2026.",
+                 "One person was arrested in June 2026.", "One local man was arrested in June 2026.",
+                 "One local man was held in June 2026.", "One further arrest was made in June 2026.",
+                 "One operation led to arrests in June 2026.", "One remained in custody in June 2026.",
+                 "One went missing in June 2026.", "One was arrested in June 2026.", "One in June 2026.",
+                 "One still awaits trial in June 2026.", "The force arrested one driver in June 2026.",
+                 "One operation closed in June 2026; one was arrested."):
+        assert tied(text) == ["Grooming arrests for Rotherham in June 2026"], text
+
+
 def test_the_publishing_page_lists_the_approvals_latest_first_and_counts_them(loop, monkeypatch):
     """Regression: after two years of Boards the Approve and publish page listed two dozen approvals of the
     accountability record from the first ever given, the one just approved at the foot of the page."""

@@ -447,6 +447,12 @@ _COUNTED = frozenset("""person people child kid girl boy man men woman women adu
 # words ending in "s" that are not the plural of a thing counted
 _NOT_PLURAL = frozenset("this thus plus less across towards afterwards perhaps always sometimes besides unless whereas "
                         "does goes hers ours yours theirs".split())
+# words of four letters or more that follow "one" as no thing counted by it: what it did ("one went missing", "one
+# remained"), what is said of it ("one still awaits trial", "one more") and words of which it is one ("one other")
+_NOT_A_THING = frozenset("went came fled left took gave made said told kept held sent spent found became knew felt "
+                         "will would could should might must shall have been being also still only just more most "
+                         "never later again even then once ever soon now into onto from with than that them they "
+                         "their there where when what which while whom whose".split())
 _CLAUSE_END = re.compile(r"[.;:?!,()\n]")
 
 
@@ -474,10 +480,12 @@ def _figure_words(short_name: str, long_name: str, aliases: tuple[str, ...], uni
 
 def _counts_something_else(written: str, number: int, counted: set[str], short_name: str, label: str) -> bool:
     """Whether every time the text says `number` it counts something a figure does not: the number is followed by a
-    plural that is none of the figure's words (`counted`: "two operations", "three officers" beside arrests), and
-    neither the rest of its clause nor the two words before it name the measure or the category ("two operations
-    closed", but not "two abusers were arrested" or "arrests of two drivers"). A number counted in the figure's
-    words, or followed by anything else ("2 in June", "two new arrests"), may be the figure."""
+    plural that is none of the figure's words (`counted`: "two operations", "three officers" beside arrests), or, for
+    one, by such a thing in the singular ("one operation"; not what it did, "one went missing", nor a word describing
+    a thing the figure counts, "one local man"), and neither the rest of its clause nor the two words before it name
+    the measure or the category ("two operations closed", but not "two abusers were arrested" or "arrests of two
+    drivers"). A number counted in the figure's words, or followed by anything else ("2 in June", "two new arrests"),
+    may be the figure."""
     said = False
     for pattern in (_WHOLE, _WORDED):
         for m in pattern.finditer(written):
@@ -491,6 +499,12 @@ def _counts_something_else(written: str, number: int, counted: set[str], short_n
             noun = after.group(1) if after else ""
             plural = (len(noun) >= 4 and noun.lower().endswith("s") and not noun.lower().endswith(("ss", "us", "is"))
                       and noun.lower() not in _NOT_PLURAL and "'" not in noun and "’" not in noun)
+            if number == 1 and not plural:  # "one operation": a thing, not what it did or what is said of it
+                following = re.match(r"\s+([A-Za-z]+)", written[m.end() + after.end():]) if after else None
+                plural = (len(noun) >= 4 and noun.isalpha() and noun.lower() not in _NOT_A_THING
+                          and not noun.lower().endswith(("s", "ed", "ing", "ly"))
+                          # a word describing the thing counted ("one local man") is no thing itself
+                          and not (following and _singulars(following.group(1)) & counted))
             if not plural or _singulars(noun) & counted:
                 return False
             rest = written[m.end() + after.end():]
