@@ -1303,6 +1303,35 @@ def test_a_reason_that_quotes_a_figure_the_publication_hides_refuses_it(loaded, 
     assert {r[5] for r in revision_reasons()} == {"Doncaster's figure was sent twice."}
 
 
+def test_a_month_a_reason_names_without_a_year_is_read_by_the_day_of_its_approval(db, tmp_path, monkeypatch):
+    """A reason given with the approval of July 2026's corrected figures, "July's arrests in Rotherham were double
+    counted: 2 were counted twice.", speaks of the July its approval was given after, never July 2025. Regression: a
+    month a reason named without a year was every year's month of that name, so the "2" was tied to Rotherham's CSE
+    arrests of July 2025 (2, a small count of a month not published) and publishing was refused. A reason naming July
+    2025 plainly still refuses."""
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
+    text = HEADER + month_rows("2025-07", "cse_arrests", (1, 3, 2, 4)) + month_rows(
+        "2026-07", "cse_arrests", (11, 21, 33, 41))
+    with warehouse.connect(db) as con:
+        assert ingest(con, [write_csv(tmp_path / "r.csv", text)]).ok
+        approve(con, ["2026-07"], PCC)  # July 2025 is not published: its small counts are hidden whenever it is
+        publish(con, PCC)
+        assert ingest(con, [write_csv(tmp_path / "july.csv", HEADER + month_rows(
+            "2026-07", "cse_arrests", (11, 21, 31, 41)))]).ok
+        # approved after July 2026 is over (its figures cannot be approved sooner): "July" is July 2026
+        approve(con, ["2026-07"], PCC, reason="July's arrests in Rotherham were double counted: 2 were counted twice.")
+        preview = preview_publication(con)
+        assert preview.problem is None, preview.problem
+        approve(con, ["2026-07"], PCC, reason="Rotherham's arrests in July 2025 were 2; July's were double counted.")
+        with pytest.raises(NothingToPublish, match="the reason given with the approval of July 2026 quotes 2, a small "
+                                                   "count of a month not published"):
+            publish(con, PCC)
+        approve(con, ["2026-07"], PCC, reason="July's arrests in Rotherham were double counted: 2 were counted twice.")
+        publish(con, PCC)
+    assert {r[5] for r in revision_reasons()} == {
+        "July's arrests in Rotherham were double counted: 2 were counted twice."}
+
+
 def test_approve_takes_a_reason_for_the_public_and_the_preview_says_it(loaded, tmp_path, run_cli):
     with warehouse.connect(loaded) as con:
         approve(con, ["2015-08"], PCC)

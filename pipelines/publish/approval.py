@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import duckdb
@@ -419,6 +420,17 @@ def approval_reasons(con: duckdb.DuckDBPyConnection, since: dt.datetime | None) 
            WHERE e.note IS NOT NULL AND e.note <> '' AND ($since IS NULL OR s.approved_at > $since)
            ORDER BY s.period""", {"since": since}).fetchall()
     return dict(rows)
+
+
+def approval_days(con: duckdb.DuckDBPyConnection, months: Collection[str]) -> dict[str, dt.date]:
+    """The day in England each month's approval in force was given ("YYYY-MM" -> day), of `months`: the day its
+    reason was said on, by which a month the reason names without a year is read ("July's figures", approved in
+    August 2026, are July 2026's)."""
+    rows = con.execute(
+        """SELECT strftime(period, '%Y-%m'), approved_at FROM period_status
+           WHERE approved_at IS NOT NULL AND list_contains($m, strftime(period, '%Y-%m'))""",
+        {"m": list(months)}).fetchall()
+    return {m: day for m, at in rows if (day := uk_day(at)) is not None}
 
 
 def approve_or_standing(con: duckdb.DuckDBPyConnection, months: list[str], claims: dict, reason: str | None = None

@@ -87,6 +87,7 @@ from .approval import (
     APPROVAL_WITHDRAWN,
     APPROVALS_AT_EACH_MADE,
     HELD_BY_DISCLOSURE,
+    approval_days,
     approval_reasons,
     open_blocking_flags,
     period_states,
@@ -1112,13 +1113,16 @@ def _reasons_for(con: duckdb.DuckDBPyConnection, previous: Path | None, months: 
     return {m: why for m, why in approval_reasons(con, since).items() if m in wanted}
 
 
-def _reasons_quoting(reasons: dict[str, str], hidden: pd.DataFrame | None,
-                     unpublished: pd.DataFrame) -> list[tuple[str, Quoted, bool]]:
+def _reasons_quoting(reasons: dict[str, str], hidden: pd.DataFrame | None, unpublished: pd.DataFrame,
+                     days: Mapping[str, dt.date] | None = None) -> list[tuple[str, Quoted, bool]]:
     """Each reason's whole numbers tied to a figure the publication hides, or to a small count of a month it does not
-    publish (`unpublished`: `_unpublished_small_counts`): (the month, the figure, whether it is such a small count)."""
+    publish (`unpublished`: `_unpublished_small_counts`): (the month, the figure, whether it is such a small count).
+    A month a reason names without a year is read by the day its approval was given (`days`: "YYYY-MM" -> day,
+    `approval.approval_days`): "July's figures", approved in August 2026, are July 2026's, not every year's July."""
+    days = days or {}
     return [(m, q, small) for m, text in reasons.items()
             for frame, small in ((hidden, False), (unpublished, True))
-            for q in quoted_hidden_figures(text, frame) if q.tied]
+            for q in quoted_hidden_figures(text, frame, days=(days[m],) if m in days else ()) if q.tied]
 
 
 ZEROS_NOW_HIDDEN = "Zeros are hidden from this publication on, as small counts are."
@@ -1646,7 +1650,7 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
     if preview.reasons:
         preview.fingerprint = _fingerprint([*months, json.dumps(preview.reasons, sort_keys=True)], cells, caveats,
                                            board)
-    reason_tied = _reasons_quoting(reasons, protected.hidden, small) if reasons else []
+    reason_tied = _reasons_quoting(reasons, protected.hidden, small, approval_days(con, reasons)) if reasons else []
     # a hidden figure shown is a change of what the public reads too: a flag on its month stops it as a revision
     revised_flagged = {m: (int((preview.revised["period"] == m).sum()), int((shown["period"] == m).sum()))
                        for m in preview.flagged_public}
