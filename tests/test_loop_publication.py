@@ -868,6 +868,51 @@ def test_a_text_tying_a_small_count_of_a_month_not_published_to_its_figure_stops
     assert "2 times in August 2015" in every_text(public_side.current_snapshot())
 
 
+def test_a_small_count_of_a_month_not_yet_published_is_pointed_out_before_approving_a_text_that_quotes_it(
+        db, tmp_path, monkeypatch, run_cli):
+    """The force answers "There were 3 arrests in Barnsley in August." while August's figures are loaded and not yet
+    approved: the 3 is a small count, hidden whenever August is published. Regression: neither the approval form
+    (the Meetings page's, `release_form_defaults`) nor `pccdash release` said anything of it, since only the hidden
+    figures of the months approved were read, and only `pccdash publish` then refused the approved answer. Now each
+    names the figure and why, and approving still goes ahead; a number equal to such a count that the text does not
+    tie to it ("3 meetings") says nothing of it."""
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
+    text = HEADER + "".join(f"{p},{d},cse_arrests,{v}\n" for p, vs in (("2015-07", (11, 21, 31, 41)),
+                                                                       ("2015-08", (3, 22, 32, 42)))
+                            for d, v in zip(DISTRICTS, vs, strict=True))
+    warned = ("This text quotes a small count of a month not yet published, hidden whenever its month is published "
+              "so that it cannot identify a child: 3 (CSE arrests for Barnsley in August 2015). Leave it out of the "
+              "text as published (approve it again with the text to publish), or publishing is refused while it is "
+              "approved.")
+    with warehouse.connect(db) as con:
+        assert ingest(con, [write_csv(tmp_path / "r.csv", text)]).ok
+        approve(con, ["2015-07"], PCC)  # August is loaded, not approved
+        board = add_meeting(con, PCC, held_on="2015-09-17").meeting_id
+        asked = ask(con, PCC, board, "Why did CSE arrests in Barnsley fall?")
+        said = record_answer(con, PCC, asked, body="There were 3 arrests in Barnsley in August.",
+                             answered_by="ACC Jones", answered_on="2015-09-17")
+        met = ask(con, PCC, board, "How often does the team meet the council?")
+        other = record_answer(con, PCC, met, body="The team met the council 3 times in August.",
+                              answered_by="ACC Jones", answered_on="2015-09-18")
+        warning = release_form_defaults(con, "answer", said).warning
+        assert warning and warned in warning, warning
+        assert "not yet published" not in (release_form_defaults(con, "answer", other).warning or "")
+    result = run_cli("release", "answer", said, "--db", db, "--as", "pcc@example.org")
+    assert result.exit_code == 0, result.output
+    assert warned in " ".join(result.output.split()), result.output
+    assert "Approved answer" in result.output
+    result = run_cli("release", "answer", other, "--db", db, "--as", "pcc@example.org",
+                     "--text", "In August there were 3 CSE arrests in Barnsley.")
+    assert "3 (CSE arrests for Barnsley in August 2015)" in " ".join(result.output.split()), result.output
+    at = internal(monkeypatch, db, "internal_pages/meetings.py", PCC)
+    at.selectbox(key="meeting_pick").set_value(board).run()
+    assert not at.exception
+    assert [w.value for w in at.warning if warned in w.value], [w.value for w in at.warning]
+    with warehouse.connect(db) as con:
+        with pytest.raises(NothingToPublish, match="quotes 3, a small count of a month not published"):
+            publish(con, PCC)
+
+
 def test_a_decision_with_a_follow_up_day_tells_the_public_when_it_is_looked_at_again(loop, monkeypatch):
     """Regression: a decision the Commissioner set a day to look at again ("Awaiting evidence", follow-up 15
     October) was published without that day, so the public could not tell when it would be looked at again."""

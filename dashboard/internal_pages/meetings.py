@@ -26,7 +26,7 @@ from pipelines.briefing.questions import draft_questions
 from pipelines.catalogue import catalogue, counted, force, reference_stamp
 from pipelines.errors import PccDashError
 from pipelines.flags import day_words
-from pipelines.publish.snapshot import hidden_figures
+from pipelines.publish.snapshot import figures_a_text_may_not_quote
 from pipelines.uk_time import uk_words
 
 user = auth.signed_in()
@@ -266,7 +266,9 @@ def _approval(kind: str, item_id: int, what: str) -> None:
             form = data.call(release_form_defaults, kind, item_id, quoted_hidden=False,
                              _also=reference_stamp("force.yaml"))
             # the figures the next publication hides, worked out once for every item on the page, not once each
-            hidden = data.call(hidden_figures) if whole_numbers(record_text(form.record)) else None
+            # and the small counts of the months it does not carry, hidden whenever their month is published
+            hidden, small = (data.call(figures_a_text_may_not_quote) if whole_numbers(record_text(form.record))
+                             else (None, None))
         except PccDashError as exc:
             st.caption(str(exc))
             return
@@ -274,7 +276,7 @@ def _approval(kind: str, item_id: int, what: str) -> None:
             st.caption(f"Approved for publication (approval {form.current}); approving again replaces it.")
         st.markdown("**What the public record would say**\n\n" + _public_lines(form.record))
         warning = " ".join(w for w in (form.warning, hidden is not None and hidden_number_warnings(
-            None, record_text(form.record), hidden, said_on(form.record))) if w)
+            None, record_text(form.record), hidden, said_on(form.record), small)) if w)
         if warning:
             st.warning(warning, icon=":material/warning:")
         edited = st.text_area(form.editable_label, value=form.editable, key=f"release_{kind}_{item_id}",

@@ -587,31 +587,45 @@ def quoted_hidden_figures(text: object, hidden: pd.DataFrame, context: str | Non
 
 
 def hidden_number_warnings(con: duckdb.DuckDBPyConnection, text: object,
-                           hidden: pd.DataFrame | None = None, days: tuple[dt.date, ...] = ()) -> str | None:
+                           hidden: pd.DataFrame | None = None, days: tuple[dt.date, ...] = (),
+                           unpublished: pd.DataFrame | None = None) -> str | None:
     """A sentence when the text holds a whole number that is the value of a count the next publication hides (a
     district's or the force's month, quarter, financial year or 12 months, or a breakdown's category), naming the
-    figure; None when it holds none. `hidden`: the hidden counts with their values (`snapshot.hidden_figures`,
-    worked out from `con` when not given). A question drafted from the figures quotes them as they are, and a figure
-    hidden to protect a small count elsewhere may be above the threshold, where `small_number_warnings` says nothing:
-    published in the text, it would be recovered. One the text ties to its figure stops the publication. `days`: the
-    days the text was said on (`quoted_hidden_figures`)."""
+    figure; None when it holds none. `hidden`: the hidden counts with their values
+    (`snapshot.figures_a_text_may_not_quote`, worked out from `con` when not given). A question drafted from the
+    figures quotes them as they are, and a figure hidden to protect a small count elsewhere may be above the
+    threshold, where `small_number_warnings` says nothing: published in the text, it would be recovered. One the
+    text ties to its figure stops the publication. `days`: the days the text was said on (`quoted_hidden_figures`).
+
+    `unpublished`: the small counts of the months the next publication does not carry (a month loaded and not yet
+    approved), hidden whenever their month is published (`snapshot.figures_a_text_may_not_quote`, worked out with
+    `hidden` when neither is given). One the text ties to its figure is said too, as publishing is refused over it
+    once approved; a number merely equal to one is not (a "1" equals hundreds of them)."""
     if hidden is None:
         if not whole_numbers(text):
             return None
-        from ..publish.snapshot import hidden_figures
+        from ..publish.snapshot import figures_a_text_may_not_quote
 
-        hidden = hidden_figures(con)
+        hidden, unpublished = figures_a_text_may_not_quote(con)
     found = quoted_hidden_figures(text, hidden, days=days)
-    if not found:
-        return None
-    listed_ = "; ".join(f"{q.number} ({q.figure})" for q in found[:3]) + ("; and more" if len(found) > 3 else "")
-    if any(q.tied for q in found):
-        return (f"This text quotes a figure the next publication hides so that a small number cannot be worked out: "
-                f"{listed_}. Leave it out of the text as published (approve it again with the text to publish), or "
-                "publishing is refused while it is approved.")
-    return (f"This text mentions a number equal to a figure the next publication hides so that a small number cannot "
+    small = [q for q in quoted_hidden_figures(text, unpublished, days=days) if q.tied] \
+        if unpublished is not None else []
+    said = []
+    if found:
+        listed_ = "; ".join(f"{q.number} ({q.figure})" for q in found[:3]) + ("; and more" if len(found) > 3 else "")
+        said.append(
+            f"This text quotes a figure the next publication hides so that a small number cannot be worked out: "
+            f"{listed_}. Leave it out of the text as published (approve it again with the text to publish), or "
+            "publishing is refused while it is approved." if any(q.tied for q in found) else
+            f"This text mentions a number equal to a figure the next publication hides so that a small number cannot "
             f"be worked out: {listed_}. If the text means that figure, leave it out of the text as published, or the "
             "hidden figure is published with it.")
+    if small:
+        listed_ = "; ".join(f"{q.number} ({q.figure})" for q in small[:3]) + ("; and more" if len(small) > 3 else "")
+        said.append(f"This text quotes a small count of a month not yet published, hidden whenever its month is "
+                    f"published so that it cannot identify a child: {listed_}. Leave it out of the text as published "
+                    "(approve it again with the text to publish), or publishing is refused while it is approved.")
+    return " ".join(said) or None
 
 
 def _place_or_month(word: str) -> bool:
@@ -668,7 +682,8 @@ def release_form_defaults(con: duckdb.DuckDBPyConnection, kind: str, item_id: ob
     """What to show before approving: the public record, the editable text and any small-number warning.
     Raises a sentence (CannotRelease, NotFound) when the item cannot be published. Without `quoted_hidden` the
     warning leaves out the hidden figures the texts quote: a page showing many items works those out once
-    (`snapshot.hidden_figures`, the next publication's own work) and asks `hidden_number_warnings` itself."""
+    (`snapshot.figures_a_text_may_not_quote`, the next publication's own work) and asks `hidden_number_warnings`
+    itself."""
     record = public_record(con, kind, item_id)
     current = _current_release(con, kind, str(_number(item_id, kind)))
     labels = {"question": "The question as published", "answer": "The answer as published",

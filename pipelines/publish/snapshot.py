@@ -1442,11 +1442,15 @@ def _months_in(snapshot: Path | None) -> list[str]:
     return sorted(public_read("SELECT period FROM period", snapshot=snapshot)["period"]) if snapshot else []
 
 
-def hidden_figures(con: duckdb.DuckDBPyConnection, folder: Path | str | None = None) -> pd.DataFrame:
-    """Every count the next publication would hide (`HIDDEN_COLUMNS`, with its true value: for the office only), as
-    `preview_publication` works it out; none when no month is approved."""
+def figures_a_text_may_not_quote(con: duckdb.DuckDBPyConnection, folder: Path | str | None = None
+                                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What a text approved for publication may not tie a number to, as `preview_publication` works it out: every
+    count the next publication would hide (none when no month is approved), and the small counts of the months it
+    does not carry (`_unpublished_small_counts`: a month loaded and not yet approved, or held back), hidden whenever
+    their month is published; both `HIDDEN_COLUMNS`, with their true values (for the office only)."""
     folder = Path(folder) if folder else published_dir()
-    return _publication(con, folder, _months_in(current_snapshot(folder)))[4].hidden
+    *_, months, protected, _ = _publication(con, folder, _months_in(current_snapshot(folder)))
+    return protected.hidden, _unpublished_small_counts(con, months)
 
 
 def _periods_of_month(month: str) -> set[str]:
