@@ -2902,7 +2902,7 @@ def release_(kind, item_id, db, public_text, as_user):
       pccdash release answer 7 --text "The force reported progress on every point." --as pcc@example.org
       pccdash release withdrawal 5 --text "Answered in the force's September report." --as pcc@example.org
     """
-    from .accountability.release import release, release_form_defaults, text_warnings
+    from .accountability.release import EDITABLE, record_text, release, release_form_defaults, said_on, text_warnings
     from .audit import cli_actor
     from .warehouse import connect
 
@@ -2910,8 +2910,12 @@ def release_(kind, item_id, db, public_text, as_user):
     with connect(db, create=False) as con:
         form = release_form_defaults(con, kind, item_id)
         release_id = release(con, actor, kind, item_id, public_text=public_text)
-        # the text given in place of the recorded one is what is published: it is the one checked
-        warning = text_warnings(con, public_text) if public_text else form.warning
+        # the text given in place of the recorded one is what is published: it is the one checked, read as the public
+        # reads it, beside the rest of its record (an answer's question may name the figure's area and measure) and
+        # by the days it was said on
+        published = {**form.record, EDITABLE[kind]: public_text}
+        warning = (text_warnings(con, record_text(published), days=said_on(published)) if public_text and
+                   public_text.strip() else form.warning)
     if warning:
         click.secho(f"Note: {warning}", fg="yellow", err=True)
     what = f"the withdrawal of question {form.item_id}" if kind == "withdrawal" else f"{kind} {form.item_id}"

@@ -913,6 +913,33 @@ def test_a_small_count_of_a_month_not_yet_published_is_pointed_out_before_approv
             publish(con, PCC)
 
 
+def test_the_text_release_is_given_to_publish_is_checked_beside_the_rest_of_its_record(db, tmp_path, monkeypatch,
+                                                                                       run_cli):
+    """`pccdash release answer N --text "There were 3 in August."`, the question asking about Barnsley's CSE arrests:
+    published, the answer is read beside its question, which names the district and the measure, so the 3 is
+    Barnsley's small count of August, and publishing is refused. Regression: the text given was checked alone, naming
+    no district, so nothing was said of it when approving."""
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
+    text = HEADER + "".join(f"{p},{d},cse_arrests,{v}\n" for p, vs in (("2015-07", (11, 21, 31, 41)),
+                                                                       ("2015-08", (3, 22, 32, 42)))
+                            for d, v in zip(DISTRICTS, vs, strict=True))
+    with warehouse.connect(db) as con:
+        assert ingest(con, [write_csv(tmp_path / "r.csv", text)]).ok
+        approve(con, ["2015-07"], PCC)
+        board = add_meeting(con, PCC, held_on="2015-09-17").meeting_id
+        asked = ask(con, PCC, board, "Why did CSE arrests in Barnsley fall?")
+        said = record_answer(con, PCC, asked, body="Fewer were reported.", answered_by="ACC Jones",
+                             answered_on="2015-09-17")
+    result = run_cli("release", "answer", said, "--db", db, "--as", "pcc@example.org",
+                     "--text", "There were 3 in August.")
+    assert result.exit_code == 0, result.output
+    assert "3 (CSE arrests for Barnsley in August 2015)" in " ".join(result.output.split()), result.output
+    with warehouse.connect(db) as con:
+        with pytest.raises(NothingToPublish, match="quotes 3, a small count of a month not published, hidden whenever "
+                                                   "its month is published, for CSE arrests for Barnsley in August"):
+            publish(con, PCC)
+
+
 def test_a_decision_with_a_follow_up_day_tells_the_public_when_it_is_looked_at_again(loop, monkeypatch):
     """Regression: a decision the Commissioner set a day to look at again ("Awaiting evidence", follow-up 15
     October) was published without that day, so the public could not tell when it would be looked at again."""
