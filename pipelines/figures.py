@@ -57,6 +57,12 @@ def make_filter(measures=(), districts=(), start: str | None = None, end: str | 
     ms = []
     for m in measures:
         if m.strip().lower() not in lookup:
+            if (context := cat.lookup().get(m.strip().lower())) is not None:
+                # in the catalogue, but police.uk's: its figures are counted from police.uk's records, not returns
+                raise BadFilter(f'--measure "{m}" is a police.uk context measure, "{cat.get(context).name}" '
+                                f"({context}): police.uk's figures are kept apart from the force's own, which are all "
+                                'this command reads, and are on the internal app\'s "police.uk context" page. The '
+                                "force's own measures: " + ", ".join(cat.ids("force_return")) + ".")
             raise BadFilter(f'--measure "{m}" is not in the measure catalogue; known measures: '
                             + ", ".join(cat.ids("force_return")) + ".")
         ms.append(lookup[m.strip().lower()])

@@ -148,6 +148,18 @@ def test_bad_filters_are_explained(small_db, run_cli, args, words):
     assert words in result.stderr
 
 
+@pytest.mark.parametrize("command", ["figures", "validate"])
+@pytest.mark.parametrize("measure", ["police_uk_charged", "Burglaries (police.uk)"])
+def test_a_police_uk_measure_is_said_to_be_context_shown_elsewhere(small_db, run_cli, command, measure):
+    """A police.uk measure is in the catalogue: these commands read the force's own figures, and said it was not in
+    the catalogue at all, leaving the analyst to think the measure's name was wrong."""
+    result = run_cli(command, "--db", small_db, "--measure", measure)
+    assert result.exit_code == 1
+    assert "is not in the measure catalogue" not in result.stderr
+    assert f'--measure "{measure}" is a police.uk context measure' in result.stderr
+    assert 'are on the internal app\'s "police.uk context" page' in result.stderr
+
+
 def test_figures_on_a_missing_warehouse_says_how_to_make_one(tmp_path, run_cli):
     result = run_cli("figures", "--db", tmp_path / "none.duckdb")
     assert result.exit_code == 1
