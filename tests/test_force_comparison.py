@@ -115,6 +115,24 @@ def test_each_forces_file_is_kept_as_its_own(november):
         assert november[name]["police_uk_anti_social_behaviour"] == 10
 
 
+def test_loading_another_forces_file_says_whose_records_it_holds(tmp_path):
+    """A file of another force (the wrong force downloaded, or one to compare with) loaded as if it were the force's:
+    the load said only how many figures were new, so the force's month seemed loaded when it was not."""
+    db = tmp_path / "wh.duckdb"
+    theirs = street_file(tmp_path, "2018-02", "Humberside Police", 20, 5)
+    ours = street_file(tmp_path, "2018-02", "South Yorkshire Police", 30, 6)
+    with warehouse.connect(db) as con:
+        outcomes = [ingest_police_uk(con, path, loaded_by="tester", today=dt.date(2026, 11, 21), tmp_dir=tmp_path)
+                    for path in (theirs, ours)]
+    assert [o.outcome for o in outcomes] == ["accepted", "accepted"]
+    assert outcomes[0].message == (
+        "It holds no record of South Yorkshire Police: its records are Humberside Police's street-level crime of "
+        "February 2018, kept to compare South Yorkshire Police with other forces, and count in none of South "
+        "Yorkshire Police's own figures. If South Yorkshire Police's file was meant, download it from "
+        "data.police.uk and load it.")
+    assert "Humberside" not in (outcomes[1].message or "")  # the force's own file says nothing of the kind
+
+
 def test_the_group_comes_from_police_uk_yaml_and_the_force_comes_first(november, in_force):
     assert reference().most_similar_group == tuple(GROUP_FORCES)
     f = force_funnel(november, total_crime(), "2017-11", GROUP)

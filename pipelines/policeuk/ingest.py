@@ -511,6 +511,23 @@ def fewer_records_note(con: duckdb.DuckDBPyConnection, file_id: int) -> str:
             "download.")
 
 
+def other_force_note(con: duckdb.DuckDBPyConnection, file_id: int) -> str:
+    """Of a police.uk file just loaded, none of whose records fall within the configured force (the wrong force's
+    download, or another force's to compare with): whose records they are, and that they count in none of the force's
+    figures, so that a file downloaded by mistake is seen at once; "" for a file with any record of the force."""
+    force = reference().force
+    rows = con.execute("SELECT falls_within, kind, min(period), max(period) FROM police_uk_month WHERE file_id = ? "
+                       "GROUP BY falls_within, kind ORDER BY falls_within, kind", [file_id]).fetchall()
+    if not rows or any(falls_within == force for falls_within, *_ in rows):
+        return ""
+    said = [f"{possessive(falls_within)} {KIND_WORDS.get(kind, kind)} of "
+            + (month_words(first) if first == last else f"{month_words(first)} to {month_words(last)}")
+            for falls_within, kind, first, last in rows]
+    return (f"It holds no record of {force}: its records are {listed(said)}, "
+            f"kept to compare {force} with other forces, and count in none of {possessive(force)} own figures. If "
+            f"{possessive(force)} file was meant, download it from data.police.uk and load it.")
+
+
 def _first_loaded_as(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple | None:
     """The first accepted file of the content `sha256`, as (file id, name, time received); None if none was."""
     return one(con, "SELECT file_id, name, received_at FROM file_registry "
@@ -835,6 +852,7 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
         _insert_revisions(con, table, file_id, kind, received)
         new, revised, unchanged = change_counts(con, file_id)
         fewer = fewer_records_note(con, file_id)
+        other_force = other_force_note(con, file_id)
         con.execute("UPDATE file_registry SET rows_read = ?, figures_new = ?, figures_revised = ?, "
                     "figures_unchanged = ? WHERE file_id = ?", [rows, new, revised, unchanged, file_id])
         if recorded:
@@ -877,4 +895,4 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
             records.expose(con)
     return FileOutcome(label, path, "accepted", file_id=file_id, layout=layout, rows=rows, new=new, revised=revised,
                        unchanged=unchanged, seconds=time.perf_counter() - started, run=run, caveats=caveats,
-                       message=" ".join(n for n in (fewer, extra_columns_note(path)) if n))
+                       message=" ".join(n for n in (other_force, fewer, extra_columns_note(path)) if n))
