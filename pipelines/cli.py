@@ -1606,8 +1606,8 @@ def files_show(ctx, file, db):
 
     if police_uk:
         click.echo("Records it brought, by month:")
-        table = pd.DataFrame([(month_words(p), k, f"{n:,}") for p, k, n in months],
-                             columns=["Month", "Kind", "Records"])
+        table = pd.DataFrame([(month_words(p), k, f, f"{n:,}") for p, k, f, n in months],
+                             columns=["Month", "Kind", "Force", "Records"])
     elif found.outcome != "accepted":
         click.echo("What it held, by month (nothing from it was loaded):")
         table = pd.DataFrame([(month_words(p), f"{m:,}", f"{n:,}") for p, m, n in months],

@@ -83,11 +83,11 @@ def not_kept(db_path, file_id: int, sha256: object, layout: object) -> str | Non
 
 def figures_by_month(con: duckdb.DuckDBPyConnection, file_id: int, outcome: str, layout: object) -> list[tuple]:
     """What a file brought, month by month, oldest first: of an accepted return (month, new, revised, still
-    current), of a police.uk file (month, kind, records), of a refused return what it held though nothing of it was
-    loaded (month, measures, figures)."""
+    current), of a police.uk file (month, kind, force, records: a file may hold another force's records, or every
+    force's), of a refused return what it held though nothing of it was loaded (month, measures, figures)."""
     if is_police_uk(layout):
-        return con.execute("SELECT period, kind, records FROM police_uk_month WHERE file_id = ? ORDER BY period, kind",
-                           [file_id]).fetchall()
+        return con.execute("SELECT period, kind, falls_within, records FROM police_uk_month WHERE file_id = ? "
+                           "ORDER BY period, kind, falls_within", [file_id]).fetchall()
     if outcome != "accepted":
         return con.execute("SELECT period, count(DISTINCT measure), sum(figures) FROM refused_coverage "
                            "WHERE file_id = ? GROUP BY period ORDER BY period", [file_id]).fetchall()

@@ -75,6 +75,25 @@ def test_files_show_gives_the_figures_an_accepted_file_brought_by_month(loaded, 
     assert "police.uk" in police and "not kept" in police and "November 2017" in police
 
 
+def test_files_show_names_the_force_of_a_police_uk_files_records(db, tmp_path, run_cli):
+    """police.uk's files are kept per force, and a file may be another force's (to compare with, or downloaded by
+    mistake): its months were listed with no force, so the wrong force's file read as the force's own month."""
+    [street] = sorted(SAMPLE_POLICE_UK.glob("*street*.csv"))
+    theirs = tmp_path / "2017-11-humberside-street.csv"
+    theirs.write_text(street.read_text(encoding="utf-8").replace("South Yorkshire Police", "Humberside Police"),
+                      encoding="utf-8")
+    assert run_cli("ingest", street, "--db", db).exit_code == 0
+    assert run_cli("ingest", theirs, "--db", db).exit_code == 0
+    table = {}
+    for n in ("1", "2"):
+        lines = run_cli("files", "show", n, "--db", db).stdout.splitlines()
+        head = lines.index("Records it brought, by month:")
+        table[n] = lines[head + 1:]
+    assert table["1"][0].split() == ["Month", "Kind", "Force", "Records"]
+    assert table["1"][1].split() == ["November", "2017", "street", "South", "Yorkshire", "Police", "583"]
+    assert table["2"][1].split() == ["November", "2017", "street", "Humberside", "Police", "583"]
+
+
 def test_files_get_writes_the_file_as_received(loaded, tmp_path, run_cli):
     (tmp_path / "returns" / "2015-08-bad.csv").write_bytes(b"the office's copy, edited since")
     out = tmp_path / "received"
