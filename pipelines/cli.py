@@ -392,8 +392,12 @@ def ingest(paths, db, quiet):
     _print_refusals(report)
     _print_changes(revised, "changed")
     for r in cleared:
-        click.echo(f"Refused file {r.file} is superseded by {', '.join(map(str, r.cleared_by))}: it no longer stops "
-                   "its months being approved.")
+        # a refused police.uk file, or one refused before any row was read, named no month: it stopped none
+        click.echo(f"Refused {'police.uk ' if r.context else ''}file {r.file} is superseded by "
+                   f"{', '.join(map(str, r.cleared_by))}: "
+                   + ("it no longer stops its months being approved." if not (r.context or r.unread) else
+                      "it stopped no month being approved, as police.uk's files are not the force's figures."
+                      if r.context else "it stopped no month being approved, as it named none."))
     missing = sum(1 for f in report.files if _not_found(f))
     unread = sum(1 for f in report.files if _not_opened(f))
     from .catalogue import counted

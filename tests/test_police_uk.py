@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -584,6 +585,23 @@ def test_a_refused_police_uk_file_blocks_no_month_of_the_forces_and_its_correcte
     assert good.outcome == "accepted"
     (r,) = refusals(con)
     assert r.state == "cleared" and r.cleared_by[0].file_id == good.file_id
+
+
+def test_ingest_says_a_refused_police_uk_file_cleared_never_stopped_a_month_being_approved(db, tmp_path, run_cli):
+    """The corrected download's load said of the refused one that "it no longer stops its months being approved",
+    as of a return: a refused police.uk file stops no month, so an analyst read that it had held up the force's."""
+    def change(rows):
+        rows[39][9] = ""  # row 40: no crime type
+
+    name = "2017-11-south-yorkshire-street.csv"
+    assert run_cli("ingest", modified_copy(tmp_path / "bad", name, change), "--db", db).exit_code == 1
+    result = run_cli("ingest", shutil.copy(STREET, tmp_path / name), "--db", db)
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stdout.split())
+    assert re.search(f'Refused police.uk file "{re.escape(name)}" \\(#\\d+\\) is superseded by "{re.escape(name)}" '
+                     "\\(#\\d+\\): it stopped no month being approved, as police.uk's files are not the force's "
+                     "figures.", said), said
+    assert "no longer stops" not in said
 
 
 def test_a_corrected_download_a_browser_saved_as_a_copy_clears_the_refusal(con, tmp_path):

@@ -83,6 +83,19 @@ def test_pccdash_ingest_says_the_refused_file_a_resent_return_supersedes(db, tmp
     assert 'Refused file "a-2026-07.csv" (#4) is superseded by "b-2026-07.csv" (#5)' in both.stdout
 
 
+def test_a_refused_file_that_named_no_month_is_not_said_to_have_stopped_one(db, tmp_path, run_cli):
+    """A file refused before any row was read (not a return at all) blocks no month; its corrected file of the same
+    name cleared it, and the load said "it no longer stops its months being approved", which it never did."""
+    name = tmp_path / "2026-05-cse-return.csv"
+    write_csv(name, "hello,world\n1,2\n")
+    assert run_cli("ingest", name, "--db", db).exit_code == 1
+    write_csv(name, HEADER + rows("2026-05", "cse_arrests", (10, 20, 30, 40)))
+    loaded = run_cli("ingest", name, "--db", db)
+    assert loaded.exit_code == 0, loaded.output
+    assert ('Refused file "2026-05-cse-return.csv" (#1) is superseded by "2026-05-cse-return.csv" (#2): it stopped no '
+            "month being approved, as it named none.") in loaded.stdout
+
+
 def test_a_correction_after_the_resent_return_is_not_said_to_supersede_the_refusal(con, tmp_path):
     """Regression: April refused, resent and cleared by the resent file (#2); a month later the force corrected one
     April figure (#3), and "pccdash files show", "files" and "periods" then said the refused file was "superseded by
