@@ -359,6 +359,34 @@ def test_a_download_put_back_in_force_is_not_warned_of_as_a_republished_month(co
     assert not any("republished" in m for m in caveats)
 
 
+def test_the_context_page_does_not_call_a_download_put_back_a_republication(db, tmp_path, monkeypatch):
+    """The police.uk context page counted the earlier download of a month, loaded again to put it back in force, as
+    police.uk's republication ("3 counts changed when police.uk republished 1 month (2 republications in all)"), as
+    the load and its warning no longer did: it now says which revisions were police.uk's and which the office's."""
+    from dashboard_helpers import ANALYST, internal, texts
+
+    def older(rows):
+        del rows[300:]
+
+    with warehouse.connect(db) as con:
+        load(con, STREET, tmp_path)
+        load(con, modified_copy(tmp_path, "2017-11-south-yorkshire-street (1).csv", older), tmp_path)
+        load(con, STREET, tmp_path)
+        changed = revision_changes(con, every_revision=True)
+    by_revision = changed.groupby("revision").size()
+    at = internal(monkeypatch, db, "internal_pages/context.py", ANALYST)
+    assert not at.exception
+    said = texts(at)
+    assert (f"{by_revision[2]} counts changed when police.uk republished 1 month, the latest November 2017."
+            in said), said
+    assert (f"{by_revision[3]} counts changed when an earlier download of November 2017 was loaded again to put it "
+            "back in force: not police.uk's republication.") in said, said
+    at.toggle(key="republished_counts").set_value(True).run()
+    [table] = [t.value for t in at.dataframe if "How" in t.value.columns]
+    assert set(table.loc[table["Revision"].astype(int) == 2, "How"]) == {"republished by police.uk"}
+    assert set(table.loc[table["Revision"].astype(int) == 3, "How"]) == {"earlier download put back"}
+
+
 def test_a_download_replaced_since_and_found_in_a_folder_is_skipped_saying_how_to_put_it_back(con, tmp_path):
     """A folder holding two downloads of a month, loaded again, leaves the month as it is: each file found there that
     was loaded before is skipped, the one not in force saying which file is, and how to put it back (naming it by

@@ -23,6 +23,7 @@ from pipelines.policeuk import (
     missing_in_words,
     missing_months,
     months_span,
+    put_back_revisions,
     reference,
     revision_changes,
 )
@@ -152,19 +153,32 @@ st.header("Republished months")
 # every republication of a month, not only its latest: a month republished twice keeps what the first changed
 changes = pd.concat([data.call(revision_changes, kind=k, every_revision=True) for k in ("street", "outcomes")],
                     ignore_index=True)
-if changes.empty:
+# an earlier download loaded again by itself, to put it back in force, is a revision too: the office's, not police.uk's
+put_back = data.call(put_back_revisions)
+changes.insert(changes.columns.get_loc("revision") + 1, "how", [
+    "earlier download put back" if (r.kind, r.falls_within, r.period, r.revision) in put_back
+    else "republished by police.uk" for r in changes.itertuples(index=False)])
+ours = changes[changes["how"] != "republished by police.uk"]
+theirs = changes[changes["how"] == "republished by police.uk"]
+if theirs.empty:
     st.write("No month has been republished since it was first loaded.")
 else:
-    republished = sorted(changes["period"].unique())
-    times = len(changes[["kind", "falls_within", "period", "revision"]].drop_duplicates())
+    republished = sorted(theirs["period"].unique())
+    times = len(theirs[["kind", "falls_within", "period", "revision"]].drop_duplicates())
     again = f" ({times:,} republications in all)" if times > len(republished) else ""
-    st.write(f"{counted(len(changes), 'count')} changed when police.uk republished "
+    st.write(f"{counted(len(theirs), 'count')} changed when police.uk republished "
              f"{counted(len(republished), 'month')}{again}, "
              f"the latest {ui.month_words(pd.Timestamp(republished[-1]))}.")
+if not ours.empty:
+    months = listed([ui.month_words(pd.Timestamp(p)) for p in sorted(ours["period"].unique())])
+    st.write(f"{counted(len(ours), 'count')} changed when an earlier download of {months} was loaded again to put it "
+             "back in force: not police.uk's republication.")
+if not changes.empty:
     # each changed count only when asked for: every republished month of the years loaded adds its rows
     if st.toggle("Show each changed count, before and after, by district and category", key="republished_counts"):
         changes["period"] = pd.to_datetime(changes["period"]).dt.strftime("%Y-%m")
-        ui.table(ui.readable(changes.drop(columns=["falls_within"]), {"before": "Before", "after": "After"}),
+        ui.table(ui.readable(changes.drop(columns=["falls_within"]),
+                             {"before": "Before", "after": "After", "how": "How"}),
                  "republished_table", "police-uk-republished.csv")
 
 st.header("Months loaded")

@@ -30,9 +30,9 @@ from .measures import (
     months_span,
 )
 from .reference import force_populations, reference
-from .revisions import revision_changes
+from .revisions import put_back_revisions, revision_changes
 
 __all__ = ["ALL_RECORDS", "HEADERS", "UnknownPlace", "archive_name", "behind_in_words", "by_place", "context_caveats",
            "context_figures", "context_measures", "detect", "force_populations", "force_totals", "header_problem",
            "ingest_police_uk", "latest_behind", "loaded_months", "measure_metadata", "missing_in_words",
-           "missing_months", "months_span", "reference", "revision_changes", "validate_police_uk"]
+           "missing_months", "months_span", "put_back_revisions", "reference", "revision_changes", "validate_police_uk"]

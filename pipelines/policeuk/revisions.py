@@ -117,6 +117,19 @@ def revision_changes(con: duckdb.DuckDBPyConnection, *, kind: str = "street", fa
     return pd.DataFrame(rows, columns=list(CHANGE_COLUMNS))
 
 
+def put_back_revisions(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str, dt.date, int]]:
+    """The revisions (kind, falls_within, period, revision) that put an earlier download of their month back in
+    force: the office's choice of a file loaded before for the month (its very bytes), not police.uk's
+    republication, though each is a revision of the month like any other."""
+    rows = con.execute(
+        """SELECT m.kind, m.falls_within, m.period, m.revision
+           FROM police_uk_month m JOIN file_registry f ON f.file_id = m.file_id
+           WHERE EXISTS (SELECT 1 FROM police_uk_month e JOIN file_registry g ON g.file_id = e.file_id
+                         WHERE e.kind = m.kind AND e.falls_within = m.falls_within AND e.period = m.period
+                           AND e.revision < m.revision AND g.sha256 = f.sha256)""").fetchall()
+    return {(kind, force, period, revision) for kind, force, period, revision in rows}
+
+
 # the measures counted from the outcomes file; every other police.uk measure is counted from the street file
 OUTCOMES_MEASURES = frozenset({"police_uk_outcomes_recorded", "police_uk_outcomes_charged"})
 
