@@ -65,7 +65,12 @@ def draw(block) -> None:
     if isinstance(block, Heading):
         (st.header if block.level <= 2 else st.subheader)(plain(block.text), anchor=False)
     elif isinstance(block, Paragraph):
-        if block.small:
+        lead, part, lang = block.parts()
+        if part:  # the part in another language marked with it (WCAG 3.1.2): escaped as HTML and as Markdown
+            said = (f'{plain(lead)}<span lang="{html.escape(lang)}">{plain(html.escape(part, quote=False))}'
+                    "</span>")
+            st.markdown(f":small[{said}]" if block.small else said, unsafe_allow_html=True)
+        elif block.small:
             small(block.text)
         else:
             st.markdown(plain(block.text))

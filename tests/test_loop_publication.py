@@ -1453,3 +1453,56 @@ def test_an_older_snapshot_with_no_withdrawal_columns_still_loads_and_is_publish
         _, newer = publish(con, PCC)
     assert "This question was withdrawn on 10 September 2015 and awaits no answer: Put by mistake." in \
         board_texts(newer)
+
+
+WELSH_QUESTION = "Pam mae'r heddlu'n arestio llai o bobl yn Rotherham ym mis Gorffennaf?"
+WELSH_ANSWER = "Symudodd dau swyddog i'r hyb newydd; mae'r gwaith wedi ei adfer."
+
+
+def test_a_question_and_answer_in_welsh_are_marked_as_welsh_on_the_site_and_in_the_app(loop, monkeypatch):
+    """Regression: a question the public sent in Welsh, and the force's answer in Welsh, were published inside pages
+    marked English (lang="en-GB") and nothing else, so a screen reader read the Welsh with English sounds (WCAG 3.1.2,
+    Language of Parts). Each is now marked lang="cy" where it is published; the English words around it, and a
+    question in English, are not."""
+    with warehouse.connect(loop["db"]) as con:
+        asked = ask(con, PCC, loop["meeting"], WELSH_QUESTION)
+        answer = record_answer(con, PCC, asked, body=WELSH_ANSWER, answered_by="ACC Jones", answered_on="2015-09-02")
+        release(con, PCC, "question", asked)
+        release(con, PCC, "answer", answer)
+        release(con, PCC, "question", loop["other"])
+        publish(con, PCC)
+    site = (loop["folder"] / "public" / "site" / "board.html").read_text(encoding="utf-8")
+    assert ("<p>Question (asked by the South Yorkshire Mayoral Combined Authority): <span lang=\"cy\">Pam mae&#x27;r "
+            "heddlu&#x27;n arestio llai o bobl yn Rotherham ym mis Gorffennaf?</span></p>") in site
+    assert ("given by ACC Jones on 2 September 2015: <span lang=\"cy\">Symudodd dau swyddog i&#x27;r hyb newydd; "
+            "mae&#x27;r gwaith wedi ei adfer.</span></p>") in site
+    assert site.count('lang="cy"') == 2, "only the Welsh texts are marked"
+    assert "): When will the missing-children protocol be signed?</p>" in site
+
+    at = public(monkeypatch, loop["folder"], "public_pages/board.py")
+    assert not at.exception
+    marked = [str(m.value) for m in at.markdown if 'lang="cy"' in str(m.value)]
+    assert len(marked) == 2, marked
+    assert marked[0].endswith("<span lang=\"cy\">Pam mae'r heddlu'n arestio llai o bobl yn Rotherham ym mis "
+                              "Gorffennaf?</span>"), marked[0]
+    english = [str(m.value) for m in at.markdown if "missing\\-children protocol" in str(m.value)]
+    assert english and not [m for m in english if "lang=" in m], english
+
+
+def test_only_a_text_in_welsh_is_taken_for_welsh_and_its_mark_escapes_it():
+    """A place, a school or a force named in Welsh in an English sentence leaves it English; a text in Welsh, however
+    short, is Welsh; the marked part is escaped like any other text."""
+    from pipelines.publish.content import quoting
+    from pipelines.publish.language import language_of
+    from pipelines.publish.site import Ids, render_block
+
+    for english in ("Why did arrests in Rotherham fall in July?", "Pam asked why the EU rules are not in the plan.",
+                    "Why is Ysgol Gymraeg Bro Dinefwr not in the figures for Heddlu Dyfed-Powys?", "Diolch", ""):
+        assert language_of(english) == "", english
+    for welsh in (WELSH_QUESTION, WELSH_ANSWER, "Beth yw'r cynllun?", "Faint o blant sydd mewn perygl?",
+                  "A fydd y Comisiynydd yn cyhoeddi’r ffigurau bob mis?"):
+        assert language_of(welsh) == "cy", welsh
+    said = render_block(quoting("Question: ", "Pam mae <script>hyn</script> yn digwydd?"), Ids())
+    assert said == '<p>Question: <span lang="cy">Pam mae &lt;script&gt;hyn&lt;/script&gt; yn digwydd?</span></p>'
+    english = render_block(quoting("Question: ", "Why <b>now</b>?"), Ids())
+    assert english == "<p>Question: Why &lt;b&gt;now&lt;/b&gt;?</p>"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..public import HIDDEN_HOVER, HIDDEN_KEY
+from .language import language_of
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,26 @@ class Heading:
 class Paragraph:
     text: str
     small: bool = False  # small print (a footnote, a date): still the body's colour and contrast
+    # the end of `text` written in another language than the pages' English (a question the public sent in Welsh),
+    # and that language ("cy"): each renderer marks it, so that a screen reader says it in its own language
+    # (WCAG 3.1.2, Language of Parts). Set by `quoting`
+    quoted: str = ""
+    lang: str = ""
+
+    def parts(self) -> tuple[str, str, str]:
+        """(the text before the part in another language, that part, its language); the whole text and no part
+        when it has none."""
+        if self.lang and self.quoted and self.text.endswith(self.quoted):
+            return self.text[: len(self.text) - len(self.quoted)], self.quoted, self.lang
+        return self.text, "", ""
+
+
+def quoting(lead: str, said: object, small: bool = False) -> Paragraph:
+    """A paragraph of `lead` then text from the public or the force as it was written ("Question (asked by ...): "
+    and the question), the latter marked with its language when it is not English (`language_of`)."""
+    said = str(said)
+    lang = language_of(said)
+    return Paragraph(f"{lead}{said}", small, said if lang else "", lang)
 
 
 @dataclass(frozen=True)

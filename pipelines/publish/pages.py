@@ -57,6 +57,7 @@ from .content import (
     Paragraph,
     SnapshotView,
     Table,
+    quoting,
 )
 
 # The order the headlines and tables take: the periods people quote first.
@@ -1482,14 +1483,13 @@ def board_page(view: SnapshotView, ask_page: bool = False) -> Page:
             first = rows.iloc[0]
             asker = str(first["asked_by"])
             asker = asker[:1].lower() + asker[1:] if asker.startswith(("The ", "A ")) else asker
-            shown.append(Paragraph(f"Question ({'to be ' if ahead else ''}asked by {asker}): {first['question']}"))
+            shown.append(quoting(f"Question ({'to be ' if ahead else ''}asked by {asker}): ", first["question"]))
             answers = rows[rows["kind"] == "answer"]
             withdrawn = rows[rows["kind"] == "withdrawal"]
             for w in withdrawn.itertuples():  # said under the question, before anything else of it
                 shown.append(Paragraph(_withdrawn_words(w, awaited=answers.empty)))
             for a in answers.sort_values("answered_on").itertuples():
-                shown.append(Paragraph(f"The force's answer, given by {a.answered_by}{_answered_when(a)}: "
-                                       f"{a.answer}"))
+                shown.append(quoting(f"The force's answer, given by {a.answered_by}{_answered_when(a)}: ", a.answer))
             if answers.empty and not ahead and withdrawn.empty:  # said, not left to be inferred from nothing
                 shown.append(Paragraph(f"No answer from the force has been published yet (as of this publication, "
                                        f"{day(view.meta.get('created_at'))})."))

@@ -226,7 +226,9 @@ def render_block(b, ids: Ids) -> str:
         level = 3 if b.level >= 3 else 2
         return f"<h{level}>{e(b.text)}</h{level}>"
     if isinstance(b, Paragraph):
-        return f'<p class="small">{e(b.text)}</p>' if b.small else f"<p>{e(b.text)}</p>"
+        lead, part, lang = b.parts()  # a part in another language is marked with it (WCAG 3.1.2)
+        text = e(lead) + (f'<span lang="{e(lang)}">{e(part)}</span>' if part else "")
+        return f'<p class="small">{text}</p>' if b.small else f"<p>{text}</p>"
     if isinstance(b, Bullets):
         return '<ul class="list">' + "".join(f"<li>{e(i)}</li>" for i in b.items) + "</ul>"
     if isinstance(b, Link):
