@@ -1506,3 +1506,24 @@ def test_only_a_text_in_welsh_is_taken_for_welsh_and_its_mark_escapes_it():
     assert said == '<p>Question: <span lang="cy">Pam mae &lt;script&gt;hyn&lt;/script&gt; yn digwydd?</span></p>'
     english = render_block(quoting("Question: ", "Why <b>now</b>?"), Ids())
     assert english == "<p>Question: Why &lt;b&gt;now&lt;/b&gt;?</p>"
+
+
+@pytest.mark.parametrize("typed", ["Is July's fall in Rotherham special cause variation?",
+                                   "The SPC chart shows July outside the control limits: why?",
+                                   "Was July a special-cause month or common cause?"])
+def test_a_published_question_in_the_methods_own_words_is_explained_in_plain_words(loop, typed):
+    """Regression: a question typed in the method's own names (SPC, special cause, control limits) rather than the
+    drafted questions' "process limit" and "average" was published with nothing saying what they mean."""
+    from pipelines.publish.content import SnapshotView
+
+    with warehouse.connect(loop["db"]) as con:
+        asked = ask(con, PCC, loop["meeting"], typed)
+        release(con, PCC, "question", asked)
+        publish(con, PCC)
+    page = pages.board_page(SnapshotView(public_side.current_snapshot(loop["folder"])))
+    said = [b.text for b in page.blocks if hasattr(b, "text")]
+    assert pages.CHART_WORDS in said, said
+    for term in ("statistical process control (SPC)", '"special cause"', '"common cause"', "control limits"):
+        assert term in pages.CHART_WORDS
+    site = (loop["folder"] / "public" / "site" / "board.html").read_text(encoding="utf-8")
+    assert "The method is called statistical process control (SPC)." in site

@@ -1316,18 +1316,23 @@ def board_decisions(said: Office) -> tuple[str, ...]:
 
 
 # Questions drafted from the office's charts (pipelines.plan.narrative, pipelines.briefing.questions) quote their
-# process limits and averages: the public is told what those are wherever such a question is published.
+# process limits and averages, and a question or answer typed by a person may use the method's own names for them
+# (SPC, special cause, common cause, control limits): the public is told what those are wherever such a text is
+# published.
 CHART_WORDS = ("Some questions are drafted from the charts the office keeps of each figure, month by month, and use "
-               "their words. A figure's average is the average of its months; its process limits, a lower and an "
-               "upper one, are the range its months usually fall within, worked out from the figure's own history. "
-               "A month beyond a process limit, or a run of months all above or all below the average, is unlikely "
-               "to be chance alone, and so the office asks the force about it. A month within the limits is an "
-               "ordinary up or down.")
-_CHART_TERMS = re.compile(r"process limit|\baverage\b", re.IGNORECASE)
+               "their words. The method is called statistical process control (SPC). A figure's average is the "
+               "average of its months; its process limits (also called control limits), a lower and an upper one, "
+               "are the range its months usually fall within, worked out from the figure's own history. A month "
+               "beyond a process limit, or a run of months all above or all below the average, is unlikely to be "
+               "chance alone (a \"special cause\"), and so the office asks the force about it. A month within the "
+               "limits is an ordinary up or down (\"common cause\").")
+_CHART_TERMS = re.compile(r"process limit|control limit|\baverage\b|\bSPC\b|statistical process control"
+                          r"|(?:special|common)[- ]cause", re.IGNORECASE)
 
 
 def _quotes_the_charts(loop: pd.DataFrame) -> bool:
-    """Whether a published question, answer or rationale uses the charts' words (a process limit, an average)."""
+    """Whether a published question, answer or rationale uses the charts' words (a process limit, an average, SPC,
+    a special cause)."""
     texts = (loop[c] for c in ("question", "answer", "rationale") if c in loop.columns)
     return any(_CHART_TERMS.search(str(t)) for column in texts for t in column)
 
