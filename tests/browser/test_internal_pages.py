@@ -61,17 +61,25 @@ def set_meeting_date(page, ddmmyyyy: str) -> None:
     page.keyboard.press("Escape")
 
 
+# axe's rules that Streamlit's own sidebar breaks and the app cannot mend: its navigation in sections ("PAB briefing",
+# "Accountability", ...) writes each section's heading straight inside the <ul> of pages ("list"), and the pages
+# after it as <li> that axe then takes for items outside a list ("listitem"). Only there are they Streamlit's own.
+STREAMLITS_OWN = {"list", "listitem"}
+IN_SIDEBAR_NAV = "selector => { const e = document.querySelector(selector); " \
+                 "return !!e && !!e.closest('[data-testid=\"stSidebarNav\"]'); }"
+
+
 def print_axe_findings(page, capsys, where: str) -> list[dict]:
-    """axe on an internal page, printed for a person to read: much of what it finds is Streamlit's own (the
-    sidebar's sectioned list of pages), so only what the app decides itself is asserted, by the caller. Returns
-    the violations."""
+    """axe on an internal page, printed for a person to read; returns the violations that are the app's own: every
+    one but STREAMLITS_OWN's rules where each element it names lies in Streamlit's sidebar navigation."""
     with whole_page_in_view(page):
         violations = Axe().run(page).response["violations"]
     with capsys.disabled():
         print(f"\naxe on {where} (for information): {len(violations)} kind(s) of violation")
         for v in violations:
             print(f"  {v['impact']:>9} {v['id']}: {v['help']} ({len(v['nodes'])} element(s))")
-    return violations
+    return [v for v in violations if v["id"] not in STREAMLITS_OWN
+            or not all(page.evaluate(IN_SIDEBAR_NAV, n["target"][-1]) for n in v["nodes"])]
 
 
 def summary_overflow(page) -> int:
@@ -86,9 +94,10 @@ def test_overview_briefs_the_meeting_date_chosen(page, signed_in_as, shots, caps
     assert summary_overflow(page) <= 1
     expect(main(page).get_by_role("heading", name="Public Accountability Board briefing", level=1)).to_be_visible()
     expect(main(page).get_by_test_id("stMetric").first).to_be_visible()
+    # every rule, the moderate and minor too, but Streamlit's own sidebar list (the app's own colours: its small
+    # print was Streamlit's faded grey, 3.9:1 on white)
     found = print_axe_findings(page, capsys, "the internal overview")
-    # the app's own colours: its small print was Streamlit's faded grey, 3.9:1 on white
-    assert not [v for v in found if v["id"] in ("color-contrast", "heading-order")], found
+    assert not found, [(v["id"], [n["html"][:120] for n in v["nodes"][:3]]) for v in found]
     # today is 21 November 2026 and the sample's figures end in March 2026
     expect(reporting_period(page)).to_have_text("Reporting period: March 2026; latest complete quarter Q4 2025/26")
 
@@ -269,7 +278,8 @@ def test_police_uk_context_shows_each_district_and_the_records_placed_in_none(pa
     expect(table.locator('td[role="gridcell"]', has_text="Violence and sexual").first).to_be_attached()
     assert "No location" not in grid_cells(table)  # a column, not a row: every row is a measure
     expect(main(page).get_by_test_id("stPlotlyChart")).to_be_visible()
-    print_axe_findings(page, capsys, "the police.uk context page")
+    found = print_axe_findings(page, capsys, "the police.uk context page")
+    assert not found, [(v["id"], [n["html"][:120] for n in v["nodes"][:3]]) for v in found]
     full_shot(page, shots / "internal-03b-police-uk-context.png")
 
 

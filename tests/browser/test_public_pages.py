@@ -48,14 +48,16 @@ def number(text: str) -> float | None:
     return float(text.replace(",", "")) if re.fullmatch(r"[0-9][0-9,]*(\.[0-9]+)?", text) else None
 
 
-def assert_axe_finds_nothing_serious(page, title: str) -> None:
-    """axe-core on the whole page as it stands (not only what is above the fold): no serious or critical violation."""
+def assert_axe_finds_nothing(page, title: str) -> None:
+    """axe-core on the whole page as it stands (not only what is above the fold): no violation at all, the moderate
+    and minor ones too (the order of headings, the landmarks, every part of the page in one). The public app's
+    navigation is one list of pages, not Streamlit's sectioned one (whose section headings sit straight in its list,
+    breaking axe's list rules), so nothing here is Streamlit's alone to answer for."""
     with whole_page_in_view(page):
         violations = Axe().run(page).response["violations"]
-    serious = [v for v in violations if v["impact"] in ("serious", "critical")]
     summary = "\n".join(f"{v['impact']} {v['id']}: {v['help']}:\n" + "\n".join(
-        f"    {n['html'][:120]} {n['failureSummary']}" for n in v["nodes"][:5]) for v in serious)
-    assert not serious, f"axe on {title}:\n{summary}"
+        f"    {n['html'][:120]} {n['failureSummary']}" for n in v["nodes"][:5]) for v in violations)
+    assert not violations, f"axe on {title}:\n{summary}"
 
 
 def summary_content(served):
@@ -92,7 +94,7 @@ def test_the_summary_shows_headlines_charts_sentences_and_data_tables(page, serv
     said = charts_said[0].sentence  # with months hidden, it names no lowest or highest among those left
     assert "hidden" not in said or not re.search(r"\bthe (lowest|highest)\b", said), said
     full_shot(page, shots / "public-01-summary.png")
-    assert_axe_finds_nothing_serious(page, "Summary")
+    assert_axe_finds_nothing(page, "Summary")
 
 
 # each plotly chart's title as drawn: its lines' words, and where it lies against its chart and the chart's plot
@@ -161,7 +163,7 @@ def test_tables_show_each_district_with_hidden_counts_and_the_downloads_hold_no_
         value = number(cell.strip())
         assert value is None or not 1 <= value <= 4, f"a small count is shown: {cell!r}"
     full_shot(page, shots / "public-02-tables.png")
-    assert_axe_finds_nothing_serious(page, "Tables and downloads")
+    assert_axe_finds_nothing(page, "Tables and downloads")
 
     with page.expect_download() as got:
         main(page).get_by_role("button", name="Published figures (CSV)").click()
@@ -205,7 +207,7 @@ def test_the_accessibility_statement_says_how_the_pages_can_be_used(page, served
         expect(main(page).get_by_role("heading", name=heading.text).first).to_be_visible()
     expect(main(page).get_by_text("compliant", exact=False).first).to_be_visible()
     full_shot(page, shots / "public-03-accessibility.png")
-    assert_axe_finds_nothing_serious(page, "Accessibility statement")
+    assert_axe_finds_nothing(page, "Accessibility statement")
 
 
 @pytest.mark.parametrize("path,title,shot", [p for p in PAGES if p[1] in WORDS_ONLY],
@@ -214,7 +216,7 @@ def test_the_boards_record_and_the_question_form_pass_axe(page, served, shots, p
     open_page(page, served.public_url + path)
     expect(main(page).get_by_role("heading", name=title, level=1)).to_be_visible()
     full_shot(page, shots / f"{shot}.png")
-    assert_axe_finds_nothing_serious(page, title)
+    assert_axe_finds_nothing(page, title)
 
 
 @pytest.mark.parametrize("path,title,shot", PAGES, ids=[p[2] for p in PAGES])
@@ -311,7 +313,7 @@ def test_every_page_of_the_public_apps_navigation_passes_axe_at_desktop_and_phon
             open_page(page, href)
             expect(main(page).get_by_role("heading", level=1)).to_be_visible()
             try:
-                assert_axe_finds_nothing_serious(page, f"{title} ({width}, {href})")
+                assert_axe_finds_nothing(page, f"{title} ({width}, {href})")
             except AssertionError as exc:
                 failures.append(str(exc))
             full_shot(page, shots / f"public-nav-{slug}-{width}.png")
