@@ -63,7 +63,8 @@ def render(page: Page, *, title: bool = True) -> None:
 def draw(block) -> None:
     """Draw one block with the Streamlit element that fits it."""
     if isinstance(block, Heading):
-        (st.header if block.level <= 2 else st.subheader)(plain(block.text), anchor=False)
+        # a section a link goes to keeps its name as its anchor ("methodology#quality"); no other heading has one
+        (st.header if block.level <= 2 else st.subheader)(plain(block.text), anchor=block.anchor or False)
     elif isinstance(block, Paragraph):
         lead, part, lang = block.parts()
         if part:  # the part in another language marked with it (WCAG 3.1.2): escaped as HTML and as Markdown
@@ -103,12 +104,25 @@ def address(href: str) -> str | None:
     return href
 
 
+def address_safe(section: str) -> bool:
+    """Whether a section's anchor is letters, digits and hyphens only, as the pages name them."""
+    return all(ch.isalnum() or ch == "-" for ch in section)
+
+
 def link(block: Link, *, key: str = "") -> None:
     """A page slug becomes a link to that page of the app; a download file a download button; an outside address
     a Markdown link. Anything else is shown as text, never as a dead link."""
     description = f" {plain(block.description)}" if block.description else ""
     href = str(block.href)
-    if href in PAGES or any(href.startswith(one) and one in PAGES for one in ONE_PAGE_EACH):
+    page, hashed, section = href.partition("#")
+    if hashed and page in PAGES and section and address_safe(section):
+        # a section of a page: a page link cannot name a section, so a link to the page's address with the section's
+        # anchor, in this tab (the heading with that anchor is scrolled to when the page opens)
+        target = f"{PAGES[page].url_path}#{section}"
+        words = plain(html.escape(block.text, quote=False))
+        said = f" {plain(html.escape(block.description, quote=False))}" if block.description else ""
+        st.markdown(f'<a href="{html.escape(target)}" target="_self">{words}</a>{said}', unsafe_allow_html=True)
+    elif href in PAGES or any(href.startswith(one) and one in PAGES for one in ONE_PAGE_EACH):
         if href in PAGES:
             st.page_link(PAGES[href], label=block.text)
         else:  # a measure's page, or a financial year's tables: one page of the app, told which in its address

@@ -15,10 +15,19 @@ BLUE, GREY, EVENT = "#12436D", "#3D3D3D", "#801650"
 DEFAULT_BANNER = public.MANAGEMENT_INFORMATION
 
 
+def banner(meta: dict[str, str]) -> None:
+    """The banner every public page opens with: the snapshot's own words (an earlier snapshot's as published), and
+    the link to the Methodology page's section saying what management information is."""
+    from dashboard import public_render
+    from pipelines.publish.pages import banner_notice
+
+    public_render.notice(banner_notice(meta.get("banner") or DEFAULT_BANNER))
+
+
 def header() -> dict[str, str]:
     """The banner every public page opens with; stops the page when nothing has been published."""
     meta = public_data.meta()
-    st.info(meta.get("banner", DEFAULT_BANNER), icon=":material/info:")
+    banner(meta)
     if not meta:
         st.header("Nothing published yet")
         said = public_data.office()

@@ -25,6 +25,10 @@ if TYPE_CHECKING:  # pandas where a table is made: opening the warehouse reads o
 POINTER = "current.json"
 # What every page and pack of figures says of them, as the force's own performance reports do.
 MANAGEMENT_INFORMATION = "These figures are management information: unaudited and subject to revision."
+# The Methodology page's section saying what management information is, which the banner links to: the banner's
+# words are kept in each snapshot, so the link is added where the banner is shown, an earlier snapshot's too.
+MANAGEMENT_INFORMATION_SECTION = "quality"
+MANAGEMENT_INFORMATION_MEANING = "What management information means"
 DEFAULT_DIR = Path("var") / "published"
 
 # The snapshot's board_item table: one row per approved item, every column text (empty when it does not apply).

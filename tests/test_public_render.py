@@ -153,6 +153,44 @@ public_render.render(Page("index", "Home", (Link("Definitions", "definitions", "
     public_render.PAGES.clear()
 
 
+def test_the_banner_links_to_the_methodology_section_saying_what_management_information_is(tmp_path):
+    """Regression: every page's banner said "These figures are management information" and nothing led to the
+    Methodology page, the one page saying what that is. A page link cannot name a section, so the banner links to
+    the page's address with the section's anchor, in the same tab, and the section's heading carries that anchor."""
+    (tmp_path / "app.py").write_text(f"""
+import sys
+sys.path.insert(0, {str(ROOT)!r})
+import streamlit as st
+from dashboard import public_render
+home = st.Page("home.py", title="Home", default=True)
+methodology = st.Page("meth.py", title="Methodology and quality", url_path="methodology")
+public_render.PAGES.update({{"methodology": methodology}})
+st.navigation([home, methodology]).run()
+""")
+    (tmp_path / "home.py").write_text("""
+from dashboard import public_view
+public_view.banner({"banner": "Management information, as an earlier snapshot put it."})
+""")
+    (tmp_path / "meth.py").write_text("""
+from dashboard import public_render
+from pipelines.publish.content import Heading, Page, Paragraph
+public_render.render(Page("methodology", "Methodology", (Heading("Where the figures come from"),
+                     Heading("Quality", anchor="quality"), Paragraph("These are management information."))))
+""")
+    at = AppTest.from_file(str(tmp_path / "app.py"), default_timeout=30)
+    at.run()
+    assert not at.exception
+    assert "Management information, as an earlier snapshot put it." in at.info[0].value.replace("\\", "")
+    said = [m.value for m in at.markdown if "What management information means" in m.value]
+    assert said == ['<a href="methodology#quality" target="_self">What management information means</a>']
+    assert not at.get("page_link")
+    at.switch_page(str(tmp_path / "meth.py")).run()
+    assert not at.exception
+    assert [(h.value, h.proto.anchor) for h in at.header] == [("Where the figures come from", ""),
+                                                              ("Quality", "quality")]
+    public_render.PAGES.clear()
+
+
 def test_a_suppressed_month_is_marked_as_hidden_never_drawn_as_zero_and_a_gap_stays_a_gap():
     fig = public_render.figure(CHART)
     line, hidden = fig.data

@@ -402,7 +402,8 @@ def small_snapshot(path: Path, withdrawals=()) -> SnapshotView:
 def test_the_summary_leads_with_the_rolling_12_months_and_charts_suppressed_months_as_suppressed(tmp_path):
     view = small_snapshot(tmp_path / "s.duckdb")
     page = pages.summary_page(view)
-    assert page.blocks[0] == Notice("About these figures", ("Management information.",), "info")
+    assert page.blocks[0] == Notice("About these figures", ("Management information.",), "info",
+                                    links=(Link("What management information means", "methodology#quality"),))
     headings = [b.text for b in page.blocks if isinstance(b, pages.Heading)]
     assert headings[0] == "The latest 12 months: August 2014 to July 2015"
     first = next(b for b in page.blocks if isinstance(b, Table))
@@ -438,6 +439,31 @@ def test_the_summary_leads_with_the_rolling_12_months_and_charts_suppressed_mont
     tables = pages.tables_page(view)
     pct = [r for b in tables.blocks if isinstance(b, Table) for r in b.rows if r[0].text.startswith("Officers")]
     assert pct and pct[0][1].text == "46.4%"
+
+
+def test_every_page_s_banner_links_to_the_methodology_section_saying_what_management_information_is(tmp_path):
+    """Regression: the banner said "These figures are management information" on every page, and only the
+    Methodology page said what that is, with nothing leading there. The banner's words are kept in each snapshot,
+    so an earlier snapshot's banner (here "Management information.") still shows, with the link beside it."""
+    view = small_snapshot(tmp_path / "s.duckdb")
+    out = tmp_path / "site"
+    out.mkdir()
+    site.build_site(view, out)
+    meaning = '<a href="methodology.html#quality">What management information means</a>'
+    banners = 0
+    site_pages = site.site_pages(view)
+    for page in site_pages:
+        if page.blocks and isinstance(page.blocks[0], Notice) and page.blocks[0].kind == "info":
+            banners += 1
+            html = (out / f"{page.slug}.html").read_text(encoding="utf-8")
+            assert "<p>Management information.</p>" in html and meaning in html, page.slug
+    assert banners >= 4, [p.slug for p in site_pages]
+    methodology = (out / "methodology.html").read_text(encoding="utf-8")
+    section = methodology.split('<h2 id="quality">Quality</h2>', 1)[1].split("<h2", 1)[0]
+    assert "These are management information" in section and "have not been audited" in section
+    nothing = pages.summary_page(SnapshotView(None, {}))
+    assert nothing.blocks[0].lines == (public.MANAGEMENT_INFORMATION,)
+    assert nothing.blocks[0].links == (Link("What management information means", "methodology#quality"),)
 
 
 def test_a_chart_with_every_month_hidden_keeps_its_columns_and_puts_no_number_on_its_value_axis():

@@ -10,7 +10,7 @@ if public_data.info_page("accessibility") is not None:  # the statement as the r
 meta = public_data.meta()
 office = public_data.office().name
 # The banner, as on every public page; not public_view.header(), which stops when nothing is published yet.
-st.info(meta.get("banner", public_view.DEFAULT_BANNER), icon=":material/info:")
+public_view.banner(meta)
 st.title("Accessibility statement")
 st.markdown(f"""
 This statement covers these published figures pages, run by {office}.

@@ -19,6 +19,8 @@ from .language import language_of
 class Heading:
     text: str
     level: int = 2  # 2 or 3: a page's own title is the page's, level 1
+    # the section's name a link can go to ("quality": a Link to "methodology#quality"); "" for none
+    anchor: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,8 +56,9 @@ class Bullets:
 
 @dataclass(frozen=True)
 class Link:
-    """A link to another public page (`href` a page slug such as "definitions") or to a download file
-    (`href` a file name such as "published-figures.csv"), or to an outside address (https:// or tel:)."""
+    """A link to another public page (`href` a page slug such as "definitions", or a section of it named by its
+    heading's anchor, "methodology#quality") or to a download file (`href` a file name such as
+    "published-figures.csv"), or to an outside address (https:// or tel:)."""
 
     text: str
     href: str

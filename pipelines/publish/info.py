@@ -28,7 +28,7 @@ from .. import office as office_words
 from .. import settings
 from ..catalogue import catalogue, force, former_name, listed, reference_dir, reference_file
 from ..errors import ConfigError
-from ..public import hidden_count_words, spelled_out, zeros_change_lines, zeros_hidden
+from ..public import MANAGEMENT_INFORMATION_SECTION, hidden_count_words, spelled_out, zeros_change_lines, zeros_hidden
 from ..uk_time import uk_day, uk_day_words
 from ..yaml_lines import key_lines
 from .content import Bullets, Cell, Heading, Link, Notice, Page, Paragraph, SnapshotView, Table
@@ -478,7 +478,8 @@ def methodology_page(view: SnapshotView) -> Page:
     meth = info["methodology"]
     blocks: list = [Heading("Where the figures come from")]
     blocks += [Paragraph(t) for t in meth["sources"]]
-    blocks += [Heading("Quality")] + [Paragraph(t) for t in meth["quality"]]
+    # the section every page's banner links to, for what "management information" means
+    blocks += [Heading("Quality", anchor=MANAGEMENT_INFORMATION_SECTION)] + [Paragraph(t) for t in meth["quality"]]
     blocks += [Heading("Revisions")] + [Paragraph(t) for t in meth["revisions"]]
     blocks += [Heading("Keeping people from being identified")] + [Paragraph(t) for t in meth["disclosure_control"]]
     marker, threshold = view.meta.get("marker"), view.meta.get("threshold")

@@ -25,6 +25,8 @@ from ..public import (
     ABBREVIATIONS,
     BOARD_COLUMNS,
     MANAGEMENT_INFORMATION,
+    MANAGEMENT_INFORMATION_MEANING,
+    MANAGEMENT_INFORMATION_SECTION,
     hidden_key,
     hidden_why,
     latest_first,
@@ -241,9 +243,17 @@ def day(value) -> str:
 # Blocks every page shares
 # --------------------------------------------------------------------------------------------------
 
+def banner_notice(text: str = "") -> Notice:
+    """The management-information banner: `text` (a snapshot's own banner, else the standard words), and a link
+    to the Methodology page's section saying what management information is, which only that page explains."""
+    return Notice("About these figures", (text or MANAGEMENT_INFORMATION,), "info",
+                  links=(Link(MANAGEMENT_INFORMATION_MEANING, f"methodology#{MANAGEMENT_INFORMATION_SECTION}"),))
+
+
 def banner(view: SnapshotView) -> Notice:
-    """The management-information banner, at the top of every page."""
-    return Notice("About these figures", (view.meta.get("banner") or MANAGEMENT_INFORMATION,), "info")
+    """The management-information banner, at the top of every page: the snapshot's own words (an earlier snapshot's
+    as it was published) and the link to what they mean."""
+    return banner_notice(view.meta.get("banner") or "")
 
 
 def force_name(view: SnapshotView) -> str:
@@ -383,11 +393,11 @@ def nothing_published(view: SnapshotView, slug: str, title: str) -> Page:
     """A page of a side with no snapshot to read: nothing published yet, or a publication withdrawn with none
     before it (then said, with when and why)."""
     if view.withdrawals:
-        blocks = [Notice("About these figures", (MANAGEMENT_INFORMATION,), "info"), Heading("Publication withdrawn"),
+        blocks = [banner_notice(), Heading("Publication withdrawn"),
                   *withdrawal_notices(view)]
         return Page(slug, title, tuple(blocks), "The publication was withdrawn: no figures are published at the "
                                                 "moment.")
-    blocks = [Notice("About these figures", (MANAGEMENT_INFORMATION,), "info"), Heading("Nothing published yet"),
+    blocks = [banner_notice(), Heading("Nothing published yet"),
               Paragraph(f"Nothing has been published yet. Figures appear here once {office_of(view).name} has "
                         "approved them for publication.")]
     return Page(slug, title, tuple(blocks), "Nothing has been published yet.")

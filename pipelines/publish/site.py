@@ -49,7 +49,8 @@ def href_of(target: str) -> str:
     t = str(target)
     if t.startswith(("https://", "http://", "tel:", "mailto:", "#")) or "." in t.rsplit("/", 1)[-1]:
         return t
-    return f"{t}.html"
+    page, hashed, section = t.partition("#")  # a section of a page: "methodology#quality"
+    return f"{page}.html" + (f"#{section}" if hashed else "")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -224,7 +225,8 @@ def render_notice(nt: Notice, ids: Ids) -> str:
 def render_block(b, ids: Ids) -> str:
     if isinstance(b, Heading):
         level = 3 if b.level >= 3 else 2
-        return f"<h{level}>{e(b.text)}</h{level}>"
+        named = f' id="{e(b.anchor)}"' if b.anchor else ""  # a section a link goes to
+        return f"<h{level}{named}>{e(b.text)}</h{level}>"
     if isinstance(b, Paragraph):
         lead, part, lang = b.parts()  # a part in another language is marked with it (WCAG 3.1.2)
         text = e(lead) + (f'<span lang="{e(lang)}">{e(part)}</span>' if part else "")
