@@ -591,6 +591,8 @@ def validate(paths, db, file, measures, districts, start, end, all_rules, engine
                     continue
                 click.echo(format_report(run, passed_rules=all_rules, wrong_totals=len(problems) - structure,
                                          structure=structure, seconds=seconds))
+                if not is_return and run.note:  # another force's police.uk file: whose records, as ingest says
+                    click.echo(f"  {run.note}")
                 if not is_return and path is not None and (note := extra_columns_note(path)):
                     click.echo(f"  {note}")
                 failed = failed or bool(run.errors) or bool(problems)

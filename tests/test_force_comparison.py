@@ -133,6 +133,25 @@ def test_loading_another_forces_file_says_whose_records_it_holds(tmp_path):
     assert "Humberside" not in (outcomes[1].message or "")  # the force's own file says nothing of the kind
 
 
+def test_validating_another_forces_file_says_whose_records_it_holds_as_loading_it_would(tmp_path, run_cli):
+    """Regression: "pccdash validate" of another force's file said only that it passed, so the wrong force's
+    download was found only once loaded (or not at all); it now says what the load says, from the records it read."""
+    db = tmp_path / "wh.duckdb"
+    theirs = street_file(tmp_path, "2018-02", "Humberside Police", 20, 5)
+    ours = street_file(tmp_path, "2018-02", "South Yorkshire Police", 30, 6)
+    result = run_cli("validate", theirs, "--db", db)
+    assert result.exit_code == 0, result.output
+    assert ": passed" in result.stdout
+    assert (" It holds no record of South Yorkshire Police: its records are Humberside Police's street-level crime of "
+            "February 2018, kept to compare South Yorkshire Police with other forces, and count in none of South "
+            "Yorkshire Police's own figures. If South Yorkshire Police's file was meant, download it from "
+            "data.police.uk and load it.") in result.stdout
+    mine = run_cli("validate", ours, "--db", db)
+    assert mine.exit_code == 0 and ": passed" in mine.stdout and "holds no record" not in mine.stdout
+    with warehouse.connect_read_only(db) as con:
+        assert con.execute("SELECT count(*) FROM police_uk_month").fetchone() == (0,), "a dry run keeps nothing"
+
+
 def test_the_group_comes_from_police_uk_yaml_and_the_force_comes_first(november, in_force):
     assert reference().most_similar_group == tuple(GROUP_FORCES)
     f = force_funnel(november, total_crime(), "2017-11", GROUP)

@@ -83,6 +83,9 @@ class ValidationRun:
     seconds: float = 0.0
     results: list[RuleResult] = field(default_factory=list)
     records: int | None = None  # the file's records, where the rows checked are their distinct values (police.uk)
+    # what a dry run found of the file beside the rules, said with its verdict: of a police.uk file holding no record
+    # of the force, whose records they are and that they count in none of the force's figures; not stored
+    note: str = ""
 
     @property
     def errors(self) -> list[RuleResult]:

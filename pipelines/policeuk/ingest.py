@@ -515,10 +515,28 @@ def other_force_note(con: duckdb.DuckDBPyConnection, file_id: int) -> str:
     """Of a police.uk file just loaded, none of whose records fall within the configured force (the wrong force's
     download, or another force's to compare with): whose records they are, and that they count in none of the force's
     figures, so that a file downloaded by mistake is seen at once; "" for a file with any record of the force."""
-    force = reference().force
     rows = con.execute("SELECT falls_within, kind, min(period), max(period) FROM police_uk_month WHERE file_id = ? "
                        "GROUP BY falls_within, kind ORDER BY falls_within, kind", [file_id]).fetchall()
-    if not rows or any(falls_within == force for falls_within, *_ in rows):
+    return _other_force_words(rows)
+
+
+def read_other_force_note(con: duckdb.DuckDBPyConnection, table: str, kind: str) -> str:
+    """`other_force_note` of the records a dry run has just read into `table` (`pccdash validate FILE`, which keeps
+    nothing): what loading the file would say of whose records they are, from the records read, not the file again."""
+    rows = con.execute(f"SELECT falls_within, ?, min(period), max(period) FROM {table} GROUP BY falls_within "
+                       "ORDER BY falls_within", [kind]).fetchall()
+    return _other_force_words(rows)
+
+
+def _other_force_words(rows: list[tuple]) -> str:
+    """The sentence of `other_force_note` from (falls within, kind, first month, last month) of each force of a
+    file; "" when one is the configured force's, or none names a force and a month."""
+    force = reference().force
+    if any(falls_within == force for falls_within, *_ in rows):
+        return ""
+    rows = [(falls_within, kind, first, last) for falls_within, kind, first, last in rows
+            if falls_within and first is not None and last is not None]
+    if not rows:
         return ""
     said = [f"{possessive(falls_within)} {KIND_WORDS.get(kind, kind)} of "
             + (month_words(first) if first == last else f"{month_words(first)} to {month_words(last)}")
@@ -825,6 +843,7 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
                              engine=engine)
         run.records = rows
         if dry_run:
+            run.note = read_other_force_note(con, table, kind)  # another force's file, as its load would say
             con.execute("ROLLBACK")
             in_transaction = False
             con.execute("BEGIN TRANSACTION")
