@@ -217,6 +217,33 @@ def test_too_few_forces_loaded_is_said_with_what_to_load(forces_db, in_force):
         force_funnel(october, catalogue().get("police_uk_outcomes_recorded"), "2017-10", GROUP)
 
 
+def test_too_few_forces_says_what_is_missing_a_file_or_a_population_not_both(november, in_force):
+    """Regression: the note told the analyst to "give each force's population in force_population.csv" whenever a
+    force could not be compared, though every population was given and what was missing was a month's file."""
+    theirs = {name: figures for name, figures in november.items() if name != "South Yorkshire Police"}
+    with pytest.raises(FunnelError) as own_missing:
+        force_funnel(theirs, total_crime(), "2017-11", GROUP)
+    assert str(own_missing.value) == (
+        "South Yorkshire Police has no Crimes other than ASB (police.uk) figure for November 2017 to compare: load its "
+        'police.uk file of the month from data.police.uk with "pccdash ingest".')
+    alone = {"South Yorkshire Police": november["South Yorkshire Police"]}
+    with pytest.raises(FunnelError) as others_missing:
+        force_funnel(alone, total_crime(), "2017-11", GROUP)
+    assert str(others_missing.value).endswith(
+        "only South Yorkshire Police has a figure. To compare, load the other forces' police.uk files of November "
+        '2017 from data.police.uk with "pccdash ingest".')
+    with pytest.raises(FunnelError) as none_loaded:
+        force_funnel(alone, total_crime(), "2017-11", ENGLAND_AND_WALES)
+    assert "force_population.csv" not in str(none_loaded.value) and "pccdash ingest" in str(none_loaded.value)
+    # the one other force loaded has no population: that, and not a file, is what is missing
+    with_kent = {**alone, "Kent Police": november["Kent Police"]}
+    with pytest.raises(FunnelError) as no_population:
+        force_funnel(with_kent, total_crime(), "2017-11", ENGLAND_AND_WALES)
+    assert str(no_population.value).endswith(
+        "only South Yorkshire Police has a figure. To compare, give the population of Kent Police in "
+        "force_population.csv.")
+
+
 def test_the_bundled_group_and_populations_are_read_and_agree_with_the_districts():
     bundled = yaml.safe_load((REFERENCE_DIR / "police_uk.yaml").read_text(encoding="utf-8"))
     assert reference().most_similar_group == tuple(bundled["most_similar_group"])

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..catalogue import Measure
+from ..catalogue import Measure, listed
 from ..chart_text import set_title
 from ..errors import PccDashError
 from ..office import in_sentence
@@ -367,6 +367,22 @@ OUTSIDE_ENGLAND_AND_WALES = ("btp", "northern-ireland")  # police.uk force ids t
 FORCES_OF_ENGLAND_AND_WALES = 43
 
 
+def _to_compare(lacking: dict[str, str], force_name: str, label: str) -> str:
+    """What to do so that other forces can be compared with the force: each thing the others left out lack, and no
+    other (a population when only files are missing, a file when only populations are)."""
+    others = {name: missing for name, missing in lacking.items() if name != force_name}
+    files = [name for name, missing in others.items() if missing == "file"]
+    people = [name for name, missing in others.items() if missing == "population"]
+    said = []
+    if files or not others:  # no other force loaded at all: their files are what is missing
+        said.append(f"load the other forces' police.uk files of {label} from data.police.uk with \"pccdash ingest\"")
+    if people:
+        said.append(f"give the population of {listed(people)} in force_population.csv")
+    if not said:  # the others recorded no crimes that month: no share to compare
+        return f"{listed(list(others))} recorded no crimes in {label}; choose another month."
+    return "To compare, " + " and ".join(said) + "."
+
+
 def force_funnel(totals: dict[str, dict[str, float]], measure: Measure, month: str, comparison: str) -> Funnel:
     """The configured force (police_uk.yaml `force`) against its most similar group, or against every force of
     England and Wales loaded, on one police.uk context measure for `month` ("YYYY-MM").
@@ -399,28 +415,37 @@ def force_funnel(totals: dict[str, dict[str, float]], measure: Measure, month: s
     method = "binomial" if measure.kind == "percentage" else "poisson"
     parts = (measure.numerator, measure.denominator) if method == "binomial" else (measure.id, None)
     rows, left_out = [], []
+    lacking: dict[str, str] = {}  # what each force left out lacks: "file", "crimes" or "population"
     for force_id in [own, *others]:
         figures, name = loaded.get(force_id), names[force_id]
         if figures is None or any(p is not None and p not in figures for p in parts):
             left_out.append(f"{name} (no police.uk file of {label} loaded with this measure)")
+            lacking[name] = "file"
         elif method == "binomial":
             if figures[parts[1]] > 0:
                 rows.append((name, figures[parts[0]], figures[parts[1]]))
             else:
                 left_out.append(f"{name} (no crimes recorded in {label}, so no share)")
+                lacking[name] = "crimes"
         elif populations.of(name) is None:
             left_out.append(f"{name} (no population in force_population.csv)")
+            lacking[name] = "population"
         else:
             rows.append((name, figures[parts[0]], float(populations.of(name))))
     force_name = names[own]
-    load = ("from data.police.uk with \"pccdash ingest\", and give each force's population in "
-            "force_population.csv")
     if not rows or rows[0][0] != force_name:
-        raise FunnelError(f"{force_name} has no {measure.short_name} figure for {label} to compare: load its file of "
-                          f"the month {load}.")
+        missing = lacking.get(force_name, "file")
+        if missing == "population":
+            raise FunnelError(f"{force_name} has no population in force_population.csv, so no {measure.short_name} "
+                              f"rate for {label} to compare: give its population there.")
+        if missing == "crimes":
+            raise FunnelError(f"{force_name} recorded no crimes in {label}, so it has no {measure.short_name} to "
+                              "compare; choose another month.")
+        raise FunnelError(f"{force_name} has no {measure.short_name} figure for {label} to compare: load its police.uk "
+                          f'file of the month from data.police.uk with "pccdash ingest".')
     if len(rows) < 2:
         raise FunnelError(f"Too few forces to compare {measure.short_name} for {label}: of {whole}, only {force_name} "
-                          f"has a figure. To compare, load the other forces' files of the month {load}.")
+                          f"has a figure. {_to_compare(lacking, force_name, label)}")
     if sum(r[1] for r in rows) == 0:
         raise FunnelError(f"No force compared recorded any {measure.short_name} in {label}, so there is no rate to "
                           "compare; choose another month.")
