@@ -66,10 +66,10 @@ def draw(block) -> None:
         # a section a link goes to keeps its name as its anchor ("methodology#quality"); no other heading has one
         (st.header if block.level <= 2 else st.subheader)(plain(block.text), anchor=block.anchor or False)
     elif isinstance(block, Paragraph):
-        lead, part, lang = block.parts()
+        lead, part, lang, after = block.parts()
         if part:  # the part in another language marked with it (WCAG 3.1.2): escaped as HTML and as Markdown
             said = (f'{plain(lead)}<span lang="{html.escape(lang)}">{plain(html.escape(part, quote=False))}'
-                    "</span>")
+                    f"</span>{plain(html.escape(after, quote=False))}")
             st.markdown(f":small[{said}]" if block.small else said, unsafe_allow_html=True)
         elif block.small:
             small(block.text)

@@ -1527,3 +1527,39 @@ def test_a_published_question_in_the_methods_own_words_is_explained_in_plain_wor
         assert term in pages.CHART_WORDS
     site = (loop["folder"] / "public" / "site" / "board.html").read_text(encoding="utf-8")
     assert "The method is called statistical process control (SPC)." in site
+
+
+WELSH_RATIONALE = "Nid yw'r protocol wedi ei lofnodi eto; mae'r heddlu'n aros am y bwrdd."
+WELSH_REASON = "Gofynnwyd y cwestiwn hwn trwy gamgymeriad."
+
+
+def test_a_rationale_and_a_withdrawal_reason_in_welsh_are_marked_as_welsh_on_the_site_and_in_the_app(loop,
+                                                                                                    monkeypatch):
+    """Regression: a question and its answer in Welsh were marked lang="cy", but a decision's rationale and a
+    question's withdrawal reason written in Welsh were published in pages marked English, so a screen reader read them
+    with English sounds (WCAG 3.1.2). Each is marked where it is published, and the pages' own words after it (the
+    follow-up day) are not."""
+    with warehouse.connect(loop["db"]) as con:
+        later = decide(con, PCC, meeting_id=loop["meeting"], theme="Missing children", decision="awaiting_evidence",
+                       rationale=WELSH_RATIONALE, evidence=[("answer", "The force's update")], follow_up="2015-10-15")
+        release(con, PCC, "decision", later)
+        release(con, PCC, "decision", loop["decision"])
+        release(con, PCC, "question", loop["other"])
+        withdraw_question(con, PCC, loop["other"], reason=WELSH_REASON, on="2015-09-10")
+        release(con, PCC, "withdrawal", loop["other"])
+        publish(con, PCC)
+    site = (loop["folder"] / "public" / "site" / "board.html").read_text(encoding="utf-8")
+    assert ("Decided at the Public Accountability Board of 20 August 2015. <span lang=\"cy\">Nid yw&#x27;r protocol "
+            "wedi ei lofnodi eto; mae&#x27;r heddlu&#x27;n aros am y bwrdd.</span> A follow-up was set for 15 October "
+            "2015.</p>") in site, site
+    assert ("This question was withdrawn on 10 September 2015 and awaits no answer: <span lang=\"cy\">Gofynnwyd y "
+            "cwestiwn hwn trwy gamgymeriad.</span></p>") in site
+    assert site.count('lang="cy"') == 2, "only the Welsh texts are marked: the English rationale is not"
+
+    at = public(monkeypatch, loop["folder"], "public_pages/board.py")
+    assert not at.exception
+    marked = [str(m.value) for m in at.markdown if 'lang="cy"' in str(m.value)]
+    assert len(marked) == 2, marked
+    assert any(m.endswith("<span lang=\"cy\">Gofynnwyd y cwestiwn hwn trwy gamgymeriad\\.</span>") for m in marked)
+    assert any("<span lang=\"cy\">Nid yw'r protocol wedi ei lofnodi eto; mae'r heddlu'n aros am y bwrdd\\.</span> A "
+               "follow\\-up was set for 15 October 2015\\." in m for m in marked), marked

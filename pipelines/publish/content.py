@@ -27,26 +27,31 @@ class Heading:
 class Paragraph:
     text: str
     small: bool = False  # small print (a footnote, a date): still the body's colour and contrast
-    # the end of `text` written in another language than the pages' English (a question the public sent in Welsh),
+    # the part of `text` written in another language than the pages' English (a question the public sent in Welsh),
     # and that language ("cy"): each renderer marks it, so that a screen reader says it in its own language
-    # (WCAG 3.1.2, Language of Parts). Set by `quoting`
+    # (WCAG 3.1.2, Language of Parts). The part ends the text, or is followed by `after` (the pages' own words, as
+    # "A follow-up was set for ..." after a decision's rationale). Set by `quoting`
     quoted: str = ""
     lang: str = ""
+    after: str = ""
 
-    def parts(self) -> tuple[str, str, str]:
-        """(the text before the part in another language, that part, its language); the whole text and no part
-        when it has none."""
-        if self.lang and self.quoted and self.text.endswith(self.quoted):
-            return self.text[: len(self.text) - len(self.quoted)], self.quoted, self.lang
-        return self.text, "", ""
+    def parts(self) -> tuple[str, str, str, str]:
+        """(the text before the part in another language, that part, its language, the text after it); the whole
+        text and no part when it has none."""
+        if self.lang and self.quoted and self.text.endswith(self.after):
+            end = len(self.text) - len(self.after)
+            if self.text[:end].endswith(self.quoted):
+                return self.text[: end - len(self.quoted)], self.quoted, self.lang, self.after
+        return self.text, "", "", ""
 
 
-def quoting(lead: str, said: object, small: bool = False) -> Paragraph:
+def quoting(lead: str, said: object, small: bool = False, after: str = "") -> Paragraph:
     """A paragraph of `lead` then text from the public or the force as it was written ("Question (asked by ...): "
-    and the question), the latter marked with its language when it is not English (`language_of`)."""
+    and the question, or a decision's rationale), then `after` (the pages' own words, if any), the text as written
+    marked with its language when it is not English (`language_of`)."""
     said = str(said)
     lang = language_of(said)
-    return Paragraph(f"{lead}{said}", small, said if lang else "", lang)
+    return Paragraph(f"{lead}{said}{after}", small, said if lang else "", lang, after if lang else "")
 
 
 @dataclass(frozen=True)

@@ -1382,12 +1382,14 @@ def _given_at(row) -> str:
     return f"the {row.given_meeting} of {day(row.given_meeting_date)}" if row.given_meeting else ""
 
 
-def _withdrawn_words(w, *, awaited: bool) -> str:
+def _withdrawn_words(w, *, awaited: bool) -> Paragraph:
     """"This question was withdrawn on 17 September 2015 and awaits no answer: <the reason as approved>." (without
-    "and awaits no answer" when an answer to it is published)."""
+    "and awaits no answer" when an answer to it is published); the reason marked with its language when it is not
+    English, as the question is."""
     reason = str(w.withdrawn_reason).strip()
     reason += "" if reason.endswith((".", "?", "!")) else "."
-    return f"This question was withdrawn on {day(w.withdrawn_on)}{' and awaits no answer' if awaited else ''}: {reason}"
+    awaits = " and awaits no answer" if awaited else ""
+    return quoting(f"This question was withdrawn on {day(w.withdrawn_on)}{awaits}: ", reason)
 
 
 def _answered_when(a) -> str:
@@ -1399,16 +1401,17 @@ def _answered_when(a) -> str:
     return f" at {at}" if a.answered_on == a.given_meeting_date else f" on {day(a.answered_on)}, at {at}"
 
 
-def _decision_words(lead: str, d) -> str:
+def _decision_words(lead: str, d) -> Paragraph:
     """"The Commissioner's decision: Assured. Decided at the Public Accountability Board of 18 June 2026. <rationale>"
     (a question's decision may be taken at a later meeting than the question was put at); a snapshot that does not
-    say which meeting gives the day the decision was recorded."""
+    say which meeting gives the day the decision was recorded. The rationale, as written, is marked with its language
+    when it is not English, as a question and its answer are."""
     at = _given_at(d)
     again = str(getattr(d, "follow_up", "") or "")
     again = f" A follow-up was set for {day(again)}." if again else ""
     if not at:
-        return f"{lead}, {day(d.decided_on)}: {d.decision}. {d.rationale}{again}"
-    return f"{lead}: {d.decision}. Decided at {at}. {d.rationale}{again}"
+        return quoting(f"{lead}, {day(d.decided_on)}: {d.decision}. ", d.rationale, after=again)
+    return quoting(f"{lead}: {d.decision}. Decided at {at}. ", d.rationale, after=again)
 
 
 def _decider(d, said: Office) -> str:
@@ -1502,7 +1505,7 @@ def board_page(view: SnapshotView, ask_page: bool = False) -> Page:
             answers = rows[rows["kind"] == "answer"]
             withdrawn = rows[rows["kind"] == "withdrawal"]
             for w in withdrawn.itertuples():  # said under the question, before anything else of it
-                shown.append(Paragraph(_withdrawn_words(w, awaited=answers.empty)))
+                shown.append(_withdrawn_words(w, awaited=answers.empty))
             for a in answers.sort_values("answered_on").itertuples():
                 shown.append(quoting(f"The force's answer, given by {a.answered_by}{_answered_when(a)}: ", a.answer))
             if answers.empty and not ahead and withdrawn.empty:  # said, not left to be inferred from nothing
@@ -1510,12 +1513,12 @@ def board_page(view: SnapshotView, ask_page: bool = False) -> Page:
                                        f"{day(view.meta.get('created_at'))})."))
             decided = rows[rows["kind"] == "decision"].sort_values(["given_meeting_date", "decided_on"])
             for d in decided.itertuples():
-                shown.append(Paragraph(_decision_words(f"{_decider(d, said)} decision", d)))
+                shown.append(_decision_words(f"{_decider(d, said)} decision", d))
                 ev = _evidence(d.evidence)
                 if ev:
                     shown += [Paragraph("Evidence considered:"), Bullets(tuple(ev))]
         for d in meeting[(meeting["kind"] == "decision") & (meeting["question_ref"] == "")].itertuples():
-            shown.append(Paragraph(_decision_words(f"{_decider(d, said)} decision on {d.theme}", d)))
+            shown.append(_decision_words(f"{_decider(d, said)} decision on {d.theme}", d))
             ev = _evidence(d.evidence)
             if ev:
                 shown += [Paragraph("Evidence considered:"), Bullets(tuple(ev))]

@@ -228,8 +228,8 @@ def render_block(b, ids: Ids) -> str:
         named = f' id="{e(b.anchor)}"' if b.anchor else ""  # a section a link goes to
         return f"<h{level}{named}>{e(b.text)}</h{level}>"
     if isinstance(b, Paragraph):
-        lead, part, lang = b.parts()  # a part in another language is marked with it (WCAG 3.1.2)
-        text = e(lead) + (f'<span lang="{e(lang)}">{e(part)}</span>' if part else "")
+        lead, part, lang, after = b.parts()  # a part in another language is marked with it (WCAG 3.1.2)
+        text = e(lead) + (f'<span lang="{e(lang)}">{e(part)}</span>{e(after)}' if part else "")
         return f'<p class="small">{text}</p>' if b.small else f"<p>{text}</p>"
     if isinstance(b, Bullets):
         return '<ul class="list">' + "".join(f"<li>{e(i)}</li>" for i in b.items) + "</ul>"
