@@ -24,20 +24,6 @@ def banner(meta: dict[str, str]) -> None:
     public_render.notice(banner_notice(meta.get("banner") or DEFAULT_BANNER))
 
 
-def header() -> dict[str, str]:
-    """The banner every public page opens with; stops the page when nothing has been published."""
-    meta = public_data.meta()
-    banner(meta)
-    if not meta:
-        st.header("Nothing published yet")
-        said = public_data.office()
-        st.write(f"No figures have been published yet. Figures appear here once {said.name} has approved and "
-                 "published them.")
-        withdrawal_notices()
-        st.stop()
-    return meta
-
-
 number = public.number
 month_text = public.month_text
 trend_sentence = public.trend_sentence  # one wording for the pages and the publishing preview

@@ -9,7 +9,7 @@ if public_data.info_page("accessibility") is not None:  # the statement as the r
     st.stop()
 meta = public_data.meta()
 office = public_data.office().name
-# The banner, as on every public page; not public_view.header(), which stops when nothing is published yet.
+# The banner, as on every public page, shown whether or not anything is published yet.
 public_view.banner(meta)
 st.title("Accessibility statement")
 st.markdown(f"""
