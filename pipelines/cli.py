@@ -1104,6 +1104,9 @@ def approve(months, db, as_user, reason):
 
     A month already published whose figures were corrected is approved again to publish the correction;
     --reason says why, for the public (give it again to a month approved as it stands to change it).
+    A reason that quotes a figure the next publication hides, naming its area, period and measure, is
+    said at once: the month stays approved, but publishing is refused until it is approved again with
+    a reason that leaves the figure out.
 
     \b
     Examples:
@@ -1112,6 +1115,7 @@ def approve(months, db, as_user, reason):
     """
     from .audit import cli_actor
     from .publish.approval import approve_or_standing, not_all_in
+    from .publish.snapshot import approval_reason_warnings
     from .uk_time import uk_words
     from .warehouse import connect
 
@@ -1120,13 +1124,15 @@ def approve(months, db, as_user, reason):
         # the months asked for and not approved stood approved already (a refusal raises): said by whom and when
         done, standing = approve_or_standing(con, list(months), actor, reason)
         short = not_all_in(con, done)
+        # a reason the next publication would refuse is said now, beside the approval it does not stop
+        quoting = approval_reason_warnings(con, [f"{p:%Y-%m}" for p in [*done, *standing]]) if reason else []
     if done:
         click.echo(f"Approved by {actor.identity} (account {actor.os_account}): "
                    + ", ".join(p.strftime("%Y-%m") for p in done))
     for period, (by, at) in sorted(standing.items()):
         click.echo(f"{period:%Y-%m} was already approved as it stands, by {by} on {uk_words(at, 'words')}: its "
                    "figures have not changed since, so nothing new was recorded.")
-    for sentence in short:
+    for sentence in [*short, *quoting]:
         click.secho(sentence, fg="yellow", err=True)
 
 

@@ -1303,6 +1303,62 @@ def test_a_reason_that_quotes_a_figure_the_publication_hides_refuses_it(loaded, 
     assert {r[5] for r in revision_reasons()} == {"Doncaster's figure was sent twice."}
 
 
+def _published_then_corrected_to_a_small_count(db, tmp_path) -> None:
+    """August 2015 published, then Doncaster's arrests corrected to 3 (a small count, hidden once published)."""
+    with warehouse.connect(db) as con:
+        approve(con, ["2015-08"], PCC)
+        publish(con, PCC)
+        assert ingest(con, [write_csv(tmp_path / "small.csv", HEADER + month_rows(
+            "2015-08", "cse_arrests", (12, 3, 32, 42)))]).ok
+
+
+def test_approve_says_at_once_of_a_reason_that_quotes_a_hidden_figure(loaded, tmp_path, run_cli):
+    """Regression: "pccdash approve --reason" said nothing of a reason that ties a hidden small count to its figure;
+    only "pccdash publish" refused, later. The approval is kept and says so, naming the figure and what to do; a
+    reason that quotes none says nothing, and a month named without a year is read by the approval's own day."""
+    _published_then_corrected_to_a_small_count(loaded, tmp_path)
+    result = run_cli("approve", "2015-08", "--as", "pcc@example.org", "--db", loaded,
+                     "--reason", "Doncaster's CSE arrests in August 2015 were 3, not 22.")
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0, result.output
+    assert "Approved by pcc@example.org" in said
+    assert ("The approval is kept, but the reason given with the approval of August 2015 quotes 3, the figure this "
+            "publication hides for CSE arrests for Doncaster in August 2015, and names that figure's area, period and "
+            "measure") in said, said
+    assert 'Publishing is refused while it is approved: approve the month again with a reason that leaves it out ' \
+           '("pccdash approve 2015-08 --reason TEXT"' in said, said
+    with warehouse.connect(loaded) as con:  # kept, as said; publish refuses over it as before
+        assert [s.status for s in period_states(con) if s.period.isoformat() == "2015-08-01"] == ["approved"]
+        assert "the reason given with the approval of August 2015 quotes 3" in str(preview_publication(con).problem)
+    # given again to the month approved as it stands, a reason leaving the figure out says nothing more
+    result = run_cli("approve", "2015-08", "--as", "pcc@example.org", "--db", loaded,
+                     "--reason", "Doncaster's figure was sent twice in August 2015.")
+    assert result.exit_code == 0 and "reason given with the approval" not in result.output, result.output
+    result = run_cli("approve", "2015-08", "--as", "pcc@example.org", "--db", loaded,
+                     "--reason", "Doncaster's CSE arrests in August were 3.")  # approved in 2026: not August 2015's
+    assert result.exit_code == 0 and "reason given with the approval" not in result.output, result.output
+
+
+def test_the_publishing_page_warns_of_a_reason_that_quotes_a_hidden_figure(loaded, monkeypatch, tmp_path):
+    """Regression: the reason box on the Approve page took a reason quoting a hidden small count without a word; only
+    publishing refused, later. The approval is made, and a warning under the button names the figure."""
+    _published_then_corrected_to_a_small_count(loaded, tmp_path)
+    at = internal(monkeypatch, loaded, "internal_pages/publishing.py")
+    at.multiselect(key="approve_months").select("2015-08").run()
+    at.text_input(key="approve_reason").input("Doncaster's CSE arrests in August 2015 were 3, not 22.").run()
+    at.button(key="approve").click().run()
+    assert not at.exception and not at.error, at.error
+    warned = " ".join(str(w.value) for w in at.warning)
+    assert "the reason given with the approval of August 2015 quotes 3" in warned, warned
+    assert "Publishing is refused while it is approved" in warned
+    with warehouse.connect(loaded) as con:
+        assert con.execute("SELECT note FROM publication_event WHERE period = '2015-08-01' AND action = 'approved' "
+                           "ORDER BY acted_at DESC LIMIT 1").fetchall() == [
+            ("Doncaster's CSE arrests in August 2015 were 3, not 22.",)]
+    at.run()  # said once, as the approval is
+    assert "reason given with the approval" not in " ".join(str(w.value) for w in at.warning)
+
+
 def test_a_month_a_reason_names_without_a_year_is_read_by_the_day_of_its_approval(db, tmp_path, monkeypatch):
     """A reason given with the approval of July 2026's corrected figures, "July's arrests in Rotherham were double
     counted: 2 were counted twice.", speaks of the July its approval was given after, never July 2025. Regression: a

@@ -13,6 +13,7 @@ from pipelines.catalogue import catalogue, counted, listed
 from pipelines.public import current_snapshot, pointer, published_dir, spelled_out
 from pipelines.publish.approval import approve_or_standing, not_all_in, period_states, states_frame, stopped
 from pipelines.publish.snapshot import (
+    approval_reason_warnings,
     preview_publication,
     publish,
     releases_taken_back,
@@ -88,10 +89,19 @@ def _keep_asked() -> None:
     st.session_state["approve_asked_reason"] = st.session_state.get("approve_reason") or None
 
 
+def _approve(con, months: list[str], claims: dict, reason: str | None):
+    """`approve_or_standing`, and what the reason given would have publishing refuse (`approval_reason_warnings`),
+    read in the approval's own connection."""
+    done, standing = approve_or_standing(con, months, claims, reason)
+    quoting = approval_reason_warnings(con, [f"{p:%Y-%m}" for p in [*done, *standing]], folder) if reason else []
+    return done, standing, quoting
+
+
 def _approved_words(out) -> str:
     """What the approval did: the months approved, and each month asked for that stood approved already, by whom
-    and when (kept to be said again under the button once the page is drawn anew)."""
-    done, standing = out
+    and when (kept to be said again under the button once the page is drawn anew), and a reason given that
+    publishing would refuse (kept to be said as a warning)."""
+    done, standing, quoting = out
     said = [f"Approved {listed([ui.month_words(p) for p in done])} as {user.email}."] if done else []
     for period, (by, at) in sorted(standing.items()):
         where = " (in another window, or by the command line)" if by == user.email else ""
@@ -100,6 +110,8 @@ def _approved_words(out) -> str:
                     "recorded.")
     if standing:
         st.session_state["approve_said"] = said
+    if quoting:
+        st.session_state["approve_quoting"] = quoting
     if done:
         _preview_changed_here()
     return ui.md_escape(" ".join(said))
@@ -108,12 +120,14 @@ def _approved_words(out) -> str:
 st.button("Approve", key="approve", type="primary", disabled=not chosen, on_click=_keep_asked)
 for sentence in st.session_state.pop("approve_said", []):
     st.info(ui.md_escape(sentence), icon=":material/task_alt:")
+for sentence in st.session_state.pop("approve_quoting", []):  # it quotes the reason's number, typed by a person
+    st.warning(ui.md_escape(sentence), icon=":material/visibility_off:")
 asked = st.session_state.pop("approve_asked", None)
+folder = str(published_dir())  # part of the cached answer's key: the preview compares with this folder's snapshot
 if asked:
-    ui.act(approve_or_standing, asked, user.claims, st.session_state.pop("approve_asked_reason", None),
+    ui.act(_approve, asked, user.claims, st.session_state.pop("approve_asked_reason", None),
            done=_approved_words)
 
-folder = str(published_dir())  # part of the cached answer's key: the preview compares with this folder's snapshot
 # disclosure control of every approved month, against every earlier snapshot: seconds on the sample, a minute or more
 # after years of monthly publications (kept until a table it reads changes)
 with st.spinner("Working out what the next publication would show and hide, against every earlier one ..."):

@@ -40,6 +40,7 @@ from ..accountability.release import (
     quoted_hidden_figures,
     released,
     said_on,
+    whole_numbers,
     withdrawn_questions,
 )
 from ..catalogue import catalogue, counted, dimensions, district_now, force, held_as_one_district, listed
@@ -1125,6 +1126,36 @@ def _reasons_quoting(reasons: dict[str, str], hidden: pd.DataFrame | None, unpub
             for q in quoted_hidden_figures(text, frame, days=(days[m],) if m in days else ()) if q.tied]
 
 
+def _reason_quoting_words(month: str, q: Quoted, unpublished: bool) -> str:
+    """That the reason given with the approval of `month` ties a number to a figure hidden (`_reasons_quoting`)."""
+    hides = ("a small count of a month not published, hidden whenever its month is published,"
+             if unpublished else "the figure this publication hides")
+    return (f"the reason given with the approval of {month_text(month)} quotes {q.said}, {hides} for {q.figure}, "
+            "and names that figure's area, period and measure: published beside the figures it revises, the hidden "
+            "figure would be published with it.")
+
+
+def approval_reason_warnings(con: duckdb.DuckDBPyConnection, months: Collection[str],
+                             folder: Path | str | None = None) -> list[str]:
+    """For each of `months` ("YYYY-MM", just approved) whose reason in force the next publication would refuse, as
+    `preview_publication` reads it (`_reasons_quoting`, a month named alone read by the approval's own day): a
+    sentence saying which figure it quotes, that publishing is refused while it is approved, and how to give
+    another. A reason is published only beside what a publication revises, so none is read before the first
+    publication (`_reasons_for`). Said at approval, which it does not stop: the reason may mean another number."""
+    folder = Path(folder) if folder else published_dir()
+    reasons = {m: why for m, why in _reasons_for(con, current_snapshot(folder), list(months)).items()
+               if whole_numbers(why)}
+    if not reasons:
+        return []
+    hidden, small = figures_a_text_may_not_quote(con, folder)
+    said = {}
+    for month, q, unpublished in _reasons_quoting(reasons, hidden, small, approval_days(con, reasons)):
+        said.setdefault(month, "The approval is kept, but " + _reason_quoting_words(month, q, unpublished) + (
+            " Publishing is refused while it is approved: approve the month again with a reason that leaves it out "
+            f'("pccdash approve {month} --reason TEXT", or the Approve and publish page).'))
+    return [said[m] for m in sorted(said)]
+
+
 ZEROS_NOW_HIDDEN = "Zeros are hidden from this publication on, as small counts are."
 
 
@@ -1678,14 +1709,9 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
             if len(tied) > 1 else "")
     elif reason_tied and months:
         month, q, unpublished_count = reason_tied[0]
-        hides = ("a small count of a month not published, hidden whenever its month is published,"
-                 if unpublished_count else "the figure this publication hides")
-        preview.problem = (f"Nothing can be published: the reason given with the approval of {month_text(month)} "
-                           f"quotes {q.said}, {hides} for {q.figure}, and names that figure's area, period and "
-                           "measure: published beside the figures it revises, "
-                           "the hidden figure would be published with it. To publish, approve the month again with "
-                           f'a reason that leaves it out ("pccdash approve {month} --reason TEXT", or the Approve '
-                           "and publish page), then publish again.")
+        preview.problem = (f"Nothing can be published: {_reason_quoting_words(month, q, unpublished_count)} To "
+                           f"publish, approve the month again with a reason that leaves it out (\"pccdash approve "
+                           f'{month} --reason TEXT", or the Approve and publish page), then publish again.')
     elif revised_flagged:
         month, (n, m) = next(iter(revised_flagged.items()))
         flags = preview.flagged_public[month]
