@@ -940,6 +940,45 @@ def test_the_text_release_is_given_to_publish_is_checked_beside_the_rest_of_its_
             publish(con, PCC)
 
 
+def test_the_meetings_page_checks_the_text_edited_for_publication_before_approving_it(db, tmp_path, monkeypatch):
+    """The Commissioner edits an answer for publication to "There were 3 in August.", the question asking about
+    Barnsley's CSE arrests. Regression: the page warned of the recorded text only, and pressing Approve with the edit
+    ran no check, so the answer was approved without a word and publishing was refused later. The edited text is
+    checked beside its question: pressed with it, the page says what it quotes and approves nothing; pressed again,
+    it approves the text as it is. An edit quoting nothing is approved at the first press."""
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
+    text = HEADER + "".join(f"{p},{d},cse_arrests,{v}\n" for p, vs in (("2015-07", (11, 21, 31, 41)),
+                                                                       ("2015-08", (3, 22, 32, 42)))
+                            for d, v in zip(DISTRICTS, vs, strict=True))
+    with warehouse.connect(db) as con:
+        assert ingest(con, [write_csv(tmp_path / "r.csv", text)]).ok
+        approve(con, ["2015-07"], PCC)
+        board = add_meeting(con, PCC, held_on="2015-09-17").meeting_id
+        asked = ask(con, PCC, board, "Why did CSE arrests in Barnsley fall?")
+        said = record_answer(con, PCC, asked, body="Fewer were reported.", answered_by="ACC Jones",
+                             answered_on="2015-09-17")
+    at = internal(monkeypatch, db, "internal_pages/meetings.py", PCC)
+    at.selectbox(key="meeting_pick").set_value(board).run()
+    assert not at.exception and not [w for w in at.warning if "small count" in w.value]  # the recorded text
+    at.text_area(key=f"release_answer_{said}").input("There were 3 in August.")
+    at.button(key=f"release_answer_{said}_save").click().run()
+    assert not at.exception, at.exception
+    warned = " ".join(w.value for w in at.warning)
+    assert "The text as edited: " in warned and "3 (CSE arrests for Barnsley in August 2015)" in warned, warned
+    assert "Not approved yet" in warned
+    with warehouse.connect(db) as con:
+        assert released(con) == []
+    at.button(key=f"release_answer_{said}_save").click().run()  # read, and approved as it is
+    assert not at.exception and not at.error
+    with warehouse.connect(db) as con:
+        assert [r.record["answer"] for r in released(con)] == ["There were 3 in August."]
+    at.text_area(key=f"release_answer_{said}").input("Fewer offences were reported in August.")
+    at.button(key=f"release_answer_{said}_save").click().run()
+    assert not at.exception and "Not approved yet" not in " ".join(w.value for w in at.warning)
+    with warehouse.connect(db) as con:
+        assert [r.record["answer"] for r in released(con)] == ["Fewer offences were reported in August."]
+
+
 def test_a_decision_with_a_follow_up_day_tells_the_public_when_it_is_looked_at_again(loop, monkeypatch):
     """Regression: a decision the Commissioner set a day to look at again ("Awaiting evidence", follow-up 15
     October) was published without that day, so the public could not tell when it would be looked at again."""

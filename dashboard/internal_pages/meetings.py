@@ -11,12 +11,14 @@ from dashboard import auth, data, ui
 from pipelines import accountability as acc
 from pipelines import audit, filestore, office, settings
 from pipelines.accountability.release import (
+    EDITABLE,
     hidden_number_warnings,
     long_date,
     record_text,
     release,
     release_form_defaults,
     said_on,
+    text_warnings,
     whole_numbers,
 )
 from pipelines.briefing.archive import archived
@@ -275,16 +277,42 @@ def _approval(kind: str, item_id: int, what: str) -> None:
         if form.current is not None:
             st.caption(f"Approved for publication (approval {form.current}); approving again replaces it.")
         st.markdown("**What the public record would say**\n\n" + _public_lines(form.record))
-        warning = " ".join(w for w in (form.warning, hidden is not None and hidden_number_warnings(
-            None, record_text(form.record), hidden, said_on(form.record), small)) if w)
+        key = f"release_{kind}_{item_id}"
+        # the text given in place of the recorded one is what is published: it is the one checked, beside the rest
+        # of its record and by the days it was said on, as "pccdash release --text" and publishing read it
+        typed = str(st.session_state.get(key, form.editable) or "")
+        edit = typed if typed.strip() and typed.strip() != form.editable.strip() else None
+        if edit is None:
+            warning = " ".join(w for w in (form.warning, hidden is not None and hidden_number_warnings(
+                None, record_text(form.record), hidden, said_on(form.record), small)) if w)
+        else:
+            warning = _edited_text_warning(form, edit)
         if warning:
-            st.warning(warning, icon=":material/warning:")
-        edited = st.text_area(form.editable_label, value=form.editable, key=f"release_{kind}_{item_id}",
-                              max_chars=20_000, height=100)
-        if st.button("Approve for publication", key=f"release_{kind}_{item_id}_save", type="primary"):
+            st.warning(("The text as edited: " if edit is not None else "") + warning, icon=":material/warning:")
+        edited = st.text_area(form.editable_label, value=form.editable, key=key, max_chars=20_000, height=100)
+        pressed = st.button("Approve for publication", key=f"{key}_save", type="primary")
+        # an edited text's note is read before it is approved: pressed with the edit it was not yet shown for, the
+        # note is said and a second press approves the text as it is
+        seen = st.session_state.get(f"{key}_warned")
+        if pressed and edit is not None and warning and seen != edit:
+            st.warning("Not approved yet: read the note on the text as edited above, and change the text or press "
+                       "Approve for publication again to approve it as it is.", icon=":material/warning:")
+        elif pressed:
             ui.act(release, user.claims, kind, item_id,
                    public_text=edited if edited.strip() != form.editable.strip() else None,
                    done=f"Approved {what} for the next publication.")
+        st.session_state[f"{key}_warned"] = edit if warning else None
+
+
+def _edited_text_warning(form, text: str) -> str | None:
+    """What to point out in a text given to publish in place of the recorded one (`text_warnings`): read as the
+    public reads it, beside the rest of its record ("There were 3 in August." answering a question about Barnsley's
+    CSE arrests is Barnsley's count of August), a month named alone by the days the record was said on."""
+    published = {**form.record, EDITABLE[form.kind]: text}
+    whole = record_text(published)
+    hidden, small = data.call(figures_a_text_may_not_quote) if whole_numbers(whole) else (None, None)
+    return " ".join(w for w in (text_warnings(None, whole, quoted_hidden=False), hidden is not None and
+                                hidden_number_warnings(None, whole, hidden, said_on(published), small)) if w) or None
 
 
 def _question_block(q: acc.Question) -> None:
