@@ -199,6 +199,25 @@ def test_the_pack_names_a_police_uk_month_republished_since_it_was_first_loaded(
 
 
 
+def test_the_pack_does_not_call_an_earlier_download_put_back_a_republication(context_db, context_plan, tmp_path):
+    """Regression: November 2017 republished by police.uk, then its first download loaded again to put it back in
+    force: the pack said "police.uk republished November 2017 ... these figures are from its revision 3", the office's
+    choice of a download read as police.uk's republication. It says it as the police.uk context page does: an earlier
+    download loaded again to put it back in force, not police.uk's republication."""
+    db = copy_warehouse(context_db, tmp_path)
+    republish_without_barnsley_burglary(db, tmp_path)
+    with warehouse.connect(db) as con:
+        assert ingest(con, [STREET], loaded_by="tester").count("accepted") == 1  # the first download, put back
+        latest = con.execute("SELECT max(loaded_at) FROM police_uk_month WHERE kind = 'street'").fetchone()[0]
+        pack = build_pack(con, dt.date(2017, 12, 14), "tester")
+    said = (f"An earlier download of November 2017 was loaded again on {uk_day_words(latest)} to put it back in "
+            "force, not police.uk's republication: these figures are from it (revision 3); the police.uk context page "
+            "lists each count that changed.")
+    by_id = {m.measure_id: m for m in pack.measures}
+    assert said in by_id[VIOLENCE].caveats and said in by_id[SHARE].caveats, by_id[VIOLENCE].caveats
+    assert not any("police.uk republished" in c for m in pack.measures for c in m.caveats)
+
+
 def test_the_briefing_overview_names_a_police_uk_month_republished_as_the_pack_does(monkeypatch, context_db,
                                                                                     context_plan, tmp_path):
     """Regression: the pack said beside each police.uk context measure that police.uk republished November 2017 after

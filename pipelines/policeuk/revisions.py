@@ -143,7 +143,11 @@ def republished_words(con: duckdb.DuckDBPyConnection, kind: str, first: str | dt
                       falls_within: str | None = None) -> str:
     """In one sentence, the months `first` to `last` ("YYYY-MM" or dates) of `kind` police.uk has republished with
     counts changed since they were first loaded (those the police.uk context page lists), each with the revision its
-    figures are from now and when that was loaded; "" for none. `falls_within`: the configured force by default."""
+    figures are from now and when that was loaded; "" for none. `falls_within`: the configured force by default.
+
+    A month whose latest revision is an earlier download loaded again to put it back in force
+    (`put_back_revisions`) is said as the context page says it: that download, loaded again, not police.uk's
+    republication; its counts changed all the same, so a reader of the figures before is told."""
     force = falls_within or reference().force
     changes = revision_changes(con, kind=kind, falls_within=force, every_revision=True)
     periods = sorted({p for p in changes["period"] if _month(first) <= p <= _month(last)})
@@ -153,12 +157,29 @@ def republished_words(con: duckdb.DuckDBPyConnection, kind: str, first: str | dt
         """SELECT period, max(revision), arg_max(loaded_at, revision), arg_min(loaded_at, revision)
            FROM police_uk_month WHERE kind = ? AND falls_within = ? AND list_contains(?, period)
            GROUP BY period ORDER BY period""", [kind, force, periods]).fetchall()
-    if len(rows) == 1:
-        period, revision, latest, earliest = rows[0]
-        return (f"police.uk republished {month_words(period)} after it was first loaded on "
-                f"{uk_day_words(earliest)}: these figures are from its revision {revision}, loaded on "
-                f"{uk_day_words(latest)}; the police.uk context page lists each count that changed.")
-    said = listed([f"{month_words(p)} (revision {r}, loaded on {uk_day_words(latest)})" for p, r, latest, _ in rows])
-    return (f"police.uk republished {len(rows)} of these figures' months after they were first loaded: {said}; "
-            "these figures are from the latest revision of each, and the police.uk context page lists each count "
-            "that changed.")
+    back = {(period, revision) for k, f, period, revision in put_back_revisions(con) if (k, f) == (kind, force)}
+    theirs = [row for row in rows if (row[0], row[1]) not in back]
+    ours = [row for row in rows if (row[0], row[1]) in back]
+    said = []
+    if len(theirs) == 1:
+        period, revision, latest, earliest = theirs[0]
+        said.append(f"police.uk republished {month_words(period)} after it was first loaded on "
+                    f"{uk_day_words(earliest)}: these figures are from its revision {revision}, loaded on "
+                    f"{uk_day_words(latest)}")
+    elif theirs:
+        listed_ = listed([f"{month_words(p)} (revision {r}, loaded on {uk_day_words(latest)})"
+                          for p, r, latest, _ in theirs])
+        said.append(f"police.uk republished {len(theirs)} of these figures' months after they were first loaded: "
+                    f"{listed_}; these figures are from the latest revision of each")
+    if len(ours) == 1:
+        period, revision, latest, _ = ours[0]
+        said.append(f"{'A' if not said else 'a'}n earlier download of {month_words(period)} was loaded again on "
+                    f"{uk_day_words(latest)} to put it back in force, not police.uk's republication: these figures "
+                    f"are from it (revision {revision})")
+    elif ours:
+        listed_ = listed([f"{month_words(p)} (revision {r}, loaded on {uk_day_words(latest)})"
+                          for p, r, latest, _ in ours])
+        said.append(f"{'E' if not said else 'e'}arlier downloads of {len(ours)} of these figures' months were loaded "
+                    f"again to put them back in force, not police.uk's republication: {listed_}; these figures are "
+                    "from those downloads")
+    return "; and ".join(said) + "; the police.uk context page lists each count that changed."
