@@ -2755,7 +2755,7 @@ def _say_expired(erased, deleted, *, dry_run: bool = False) -> None:
         whose = counted(len(erased), "sender's", "senders'")
         click.echo((f"{whose} names and contacts would be erased" if dry_run
                     else f"Erased the names and contacts of {counted(len(erased), 'sender')}")
-                   + f", kept {kept} after their question was answered or rejected "
+                   + f", kept {kept} after their question was answered, withdrawn or rejected "
                    "(PCCDASH_CONTACT_RETENTION_MONTHS):")
         for due in erased:
             click.echo(f"  {due.receipt}  {due.how}; kept until {day_words(due.erase_on)}")
@@ -2856,9 +2856,9 @@ def _optional_as(ctx, param, value):
                    "lets this account act as (its command_line section).")
 def inbox_expire(dry_run, db, folder, as_user):
     """Erase the names and contacts kept for the retention period (PCCDASH_CONTACT_RETENTION_MONTHS, 12 by default)
-    after their question was answered (the force's latest word on it an answer) or rejected; and delete the
-    unreadable files set aside in the inbox's rejected/ folder that long after they were received. A question still
-    waiting, or accepted and not yet answered, keeps them. "pccdash inbox import" does this too.
+    after their question was answered (the force's latest word on it an answer), withdrawn or rejected; and delete
+    the unreadable files set aside in the inbox's rejected/ folder that long after they were received. A question
+    still waiting, or accepted and neither answered nor withdrawn, keeps them. "pccdash inbox import" does this too.
 
     \b
     Examples:
@@ -2879,8 +2879,8 @@ def inbox_expire(dry_run, db, folder, as_user):
             erased, deleted = expire(con, cli_actor(as_user), folder)
     _say_expired(erased, deleted, dry_run=dry_run)
     if not erased and not deleted:
-        click.echo(f"Nothing is kept past the retention period ({retention_words()} after a question is answered or "
-                   "rejected).")
+        click.echo(f"Nothing is kept past the retention period ({retention_words()} after a question is answered, "
+                   "withdrawn or rejected).")
 
 
 # ---------------------------------------------------------------- the accountability record's publication

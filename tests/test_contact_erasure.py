@@ -1,7 +1,7 @@
 """The name and contact a member of the public gives with a question are erased on their request (`pccdash inbox
-forget`, the page's button) and once kept for the retention period after the question was answered or rejected
-(`pccdash inbox expire`, and every import): from the warehouse (its file's bytes too) and the inbox's copies, keeping
-the question and what became of it, with who erased them and why on the audit trail, without them."""
+forget`, the page's button) and once kept for the retention period after the question was answered, withdrawn or
+rejected (`pccdash inbox expire`, and every import): from the warehouse (its file's bytes too) and the inbox's copies,
+keeping the question and what became of it, with who erased them and why on the audit trail, without them."""
 
 from __future__ import annotations
 
@@ -366,6 +366,30 @@ def test_retention_erases_a_year_after_a_question_from_the_public_is_withdrawn_u
         assert [d.receipt for d in erased] == [first]
     assert row(wh, first)[1:3] == (None, None)
     assert held_anywhere(wh, box, CONTACT) == []
+
+
+def test_the_expire_command_says_a_withdrawn_questions_sender_is_erased_as_an_answered_ones(sent, wh, run_cli,
+                                                                                             monkeypatch):
+    """Regression: "pccdash inbox expire" erased the contact sent with a question withdrawn unanswered, and its help,
+    its listing and its "Nothing is kept" sentence said only "answered or rejected": a sender reading them was told
+    their details stayed while the question was withdrawn."""
+    first, _ = sent
+    assert "answered (the force's latest word on it an answer), withdrawn or rejected" in " ".join(
+        run_cli("inbox", "expire", "--help").stdout.split())
+    with warehouse.connect(wh) as con:
+        board = acc.add_meeting(con, PCC, held_on="2026-11-01")
+        question = moderation.accept(con, ANALYST, first, edited_body=QUESTION, meeting_id=board.meeting_id)
+        withdraw_question(con, PCC, question, reason="Answered by the force's letter", on="2026-11-05")
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-12-01")
+    nothing = run_cli("inbox", "expire", "--dry-run", "--db", wh)
+    assert nothing.stdout.startswith("Nothing is kept past the retention period (12 months after a question is "
+                                     "answered, withdrawn or rejected).")
+    monkeypatch.setenv("PCCDASH_TODAY", "2027-11-05")
+    dry = run_cli("inbox", "expire", "--dry-run", "--db", wh)
+    assert dry.exit_code == 0
+    assert ("1 sender's names and contacts would be erased, kept 12 months after their question was answered, "
+            "withdrawn or rejected") in dry.stdout
+    assert f"  {first}  withdrawn on 5 November 2026 (question {question})" in dry.stdout
 
 
 def test_the_retention_period_is_a_setting_and_a_wrong_one_is_said(sent, wh, monkeypatch):
