@@ -1586,9 +1586,11 @@ def files_show(ctx, file, db):
     click.echo(f"  {what[0].upper()}{what[1:]}" + (f" ({kind})" if kind else "") + f", {size:,} bytes"
                + (f"; SHA-256 {sha}" if sha else "") + ".")
     if found.outcome == "accepted":
-        read = (f"records read, counted into {new + revised + unchanged:,} figures" if police_uk  # context, by district
-                else "figures read")
-        click.echo(f"  {rows_read:,} {read}: {new:,} new, {revised:,} revised, {unchanged:,} unchanged.")
+        from .catalogue import counted
+
+        read = (f"{counted(rows_read, 'record')} read, counted into {counted(new + revised + unchanged, 'figure')}"
+                if police_uk else f"{counted(rows_read, 'figure')} read")  # police.uk's: context, by district
+        click.echo(f"  {read}: {new:,} new, {revised:,} revised, {unchanged:,} unchanged.")
     why = not_kept(path, fid, sha, layout)
     click.echo(f"  {why}" if why else f'  Kept as received: "pccdash files get {fid} --out DIR" writes it out.')
     if refusal is not None:

@@ -75,6 +75,17 @@ def test_files_show_gives_the_figures_an_accepted_file_brought_by_month(loaded, 
     assert "police.uk" in police and "not kept" in police and "November 2017" in police
 
 
+def test_files_show_says_one_figure_read_in_the_singular(loaded, tmp_path, run_cli):
+    """Regression: "pccdash files show" of a one-figure correction said "1 figures read"."""
+    correction = tmp_path / "2015-08-correction.csv"
+    correction.write_bytes(b"period,district,measure,value\n2015-08,Barnsley,cse_arrests,10\n")
+    assert run_cli("ingest", correction, "--db", loaded).exit_code == 0
+    out = run_cli("files", "show", "2015-08-correction.csv", "--db", loaded).stdout
+    assert "  1 figure read: 0 new, 1 revised, 0 unchanged." in out, out
+    police = run_cli("files", "show", "3", "--db", loaded).stdout
+    assert "583 records read, counted into 42 figures: 42 new" in police, police
+
+
 def test_files_show_names_the_force_of_a_police_uk_files_records(db, tmp_path, run_cli):
     """police.uk's files are kept per force, and a file may be another force's (to compare with, or downloaded by
     mistake): its months were listed with no force, so the wrong force's file read as the force's own month."""
