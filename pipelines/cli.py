@@ -548,7 +548,7 @@ def validate(paths, db, file, measures, districts, start, end, all_rules, engine
     from .ingest.load import discover_named, nothing_found
     from .ingest.preview import Upload, judged, preview, refused_before
     from .policeuk import detect, header_problem, validate_police_uk
-    from .policeuk.ingest import extra_columns_note, nothing_to_correct
+    from .policeuk.ingest import extra_columns_note, loaded_before, nothing_to_correct
     from .warehouse import connect
 
     def dry_runs(con, files, missing):
@@ -595,6 +595,9 @@ def validate(paths, db, file, measures, districts, start, end, all_rules, engine
                     click.echo(f"  {run.note}")
                 if not is_return and path is not None and (note := extra_columns_note(path)):
                     click.echo(f"  {note}")
+                if not is_return and path is not None and (said := loaded_before(con, _file_sha256(path), label,
+                                                                                   path)):
+                    click.echo(said)  # as a return's is said: ingest skips the very same bytes
                 failed = failed or bool(run.errors) or bool(problems)
                 if is_return:
                     returns[path] = (label, run, problems)

@@ -942,6 +942,28 @@ def test_validate_a_police_uk_file_without_loading_it(db, run_cli):
     assert runs == [("dry-run", "police-uk-street", "passed", None), ("dry-run", "police-uk-outcomes", "passed", None)]
 
 
+def test_validate_a_police_uk_file_loaded_before_says_so_as_of_a_return(db, tmp_path, run_cli):
+    """Regression: "pccdash validate" of a police.uk file already loaded said only that it passed, where of a return
+    it says that it is already loaded and loading it again would change nothing; and of a download replaced since,
+    not that loading it by itself puts it back in force."""
+    assert run_cli("ingest", STREET, "--db", db).exit_code == 0
+    again = run_cli("validate", STREET, "--db", db)
+    assert again.exit_code == 0, again.output
+    assert (f'"{STREET.name}" is already loaded: loading it again would change nothing: it was loaded as file #1 '
+            f'("{STREET.name}") on ') in again.stdout
+
+    def change(rows):
+        rows[1][9] = "Burglary" if rows[1][9] != "Burglary" else "Robbery"
+
+    republished = modified_copy(tmp_path, "republished.csv", change)
+    assert "is already loaded:" not in run_cli("validate", republished, "--db", db).stdout  # never loaded
+    assert run_cli("ingest", republished, "--db", db).exit_code == 0
+    earlier = " ".join(run_cli("validate", STREET, "--db", db).stdout.split())
+    assert f'"{STREET.name}" was loaded before: it was loaded as file #1' in earlier
+    assert "Another file is in force for its month" in earlier and 'from file #2 ("republished.csv")' in earlier
+    assert f'To put this file back in force, load it by itself: pccdash ingest "{STREET}".' in earlier
+
+
 def test_validate_a_police_uk_file_says_the_records_read_and_the_whole_time(db, run_cli, monkeypatch):
     """Regression: it gave only the distinct values the rules check ("(706 rows") and the rules' own time."""
     import re

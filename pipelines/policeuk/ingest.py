@@ -584,6 +584,21 @@ def _month_of(kind: str, force_name: str, period: dt.date) -> str:
     return f"{possessive(force_name)} {KIND_WORDS.get(kind, kind)} of {month_words(period)}"
 
 
+def loaded_before(con: duckdb.DuckDBPyConnection, sha256: str, label: str, path: Path) -> str:
+    """Of a police.uk file `pccdash validate` checked, by its content `sha256`, what `pccdash ingest` would make of
+    it as one loaded before: that loading it again would change nothing (it is in force), or which of its months
+    another file is in force for now and how to put it back; "" for a file never loaded."""
+    earlier = _first_loaded_as(con, sha256) if sha256 else None
+    if earlier is None:
+        return ""
+    file_id, name, when = earlier
+    loaded = f'it was loaded as file #{file_id} ("{shown(name, None)}") on {uk_words(when, "words")}'
+    elsewhere = in_force_elsewhere(con, sha256)
+    if not elsewhere:
+        return f'"{shown(label, None)}" is already loaded: loading it again would change nothing: {loaded}.'
+    return f'"{shown(label, None)}" was loaded before: {loaded}.{_replaced_since(elsewhere, path)}'
+
+
 def _replaced_since(elsewhere: list[tuple], path: Path) -> str:
     """Of a file loaded before and skipped, the months of it another file is in force for (`in_force_elsewhere`):
     which revision is in force, from which file and when it was loaded, and how to put this file back; "" for
