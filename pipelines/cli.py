@@ -1142,7 +1142,7 @@ def approve(months, db, as_user, reason):
 @main.command()
 @db_option
 @as_option
-@click.option("--out", type=_Folder(), default=None, envvar="PCCDASH_PUBLISHED_DIR",
+@click.option("--out", type=_Folder(), default=None, envvar="PCCDASH_PUBLISHED_DIR", show_envvar=True,
               help="Published folder. [default: var/published]")
 @click.option("--yes", "-y", is_flag=True, help="Publish without asking (scripts; the preview is still printed).")
 def publish(db, as_user, out, yes):
@@ -1248,7 +1248,7 @@ def _print_preview(preview) -> None:
               help="Why: shown on the public revisions page. Say it in general terms, not by how much figures were "
                    "wrong (\"counted twice\"): with the withdrawn figures, that could let a figure hidden now be "
                    "worked out.")
-@click.option("--out", type=_Folder(), default=None, envvar="PCCDASH_PUBLISHED_DIR",
+@click.option("--out", type=_Folder(), default=None, envvar="PCCDASH_PUBLISHED_DIR", show_envvar=True,
               help="Published folder. [default: var/published]")
 @click.option("--yes", "-y", is_flag=True, help="Withdraw without asking.")
 def withdraw(db, as_user, reason, out, yes):

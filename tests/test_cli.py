@@ -60,6 +60,24 @@ def test_every_usage_line_is_whole():
     assert "KIND is question, answer, decision, withdrawal or recommendation." in " ".join(release.split())
 
 
+def test_every_option_a_setting_gives_names_the_setting_in_its_help(run_cli):
+    """Regression: "pccdash publish --help" and "pccdash withdraw --help" gave --out's default, var/published, and not
+    that PCCDASH_PUBLISHED_DIR sets it, which they read: an office that had set it for the apps read that publishing
+    wrote to var/published."""
+    def options(group, words):
+        for name, command in group.commands.items():
+            yield words + [name], command
+            if hasattr(command, "commands"):
+                yield from options(command, words + [name])
+
+    for words, command in options(main, []):
+        settings = [p.envvar for p in command.params if getattr(p, "envvar", None)]
+        if settings:
+            text = " ".join(run_cli(*words, "--help").stdout.split())
+            for envvar in settings:
+                assert f"env var: {envvar}" in text, f"pccdash {' '.join(words)}: {envvar}"
+
+
 @pytest.mark.parametrize("args", [("serve", "--app", "internal", "--port", "70000"),
                                   ("serve", "--app", "public", "--public-port", "70000"),
                                   ("serve", "--app", "public", "--provider-port", "0"),
