@@ -38,6 +38,59 @@ def test_an_example_writing_a_months_file_asks_for_that_month(run_cli):
                 assert written.group(1) in line.split(">")[0], f"pccdash {' '.join(words)}: {line.strip()}"
 
 
+def help_examples(text: str) -> list[str]:
+    """The command lines a help text gives as examples, each whole (a line ended by "\\" joined to the next), with
+    what follows them after two spaces or more (a comment) or a ">" (where the output goes) left off."""
+    import re
+
+    lines, found = text.splitlines(), []
+    for i, line in enumerate(lines):
+        if not line.strip().startswith("pccdash ") or (i and lines[i - 1].rstrip().endswith("\\")):
+            continue
+        whole = line.strip()
+        while whole.endswith("\\") and i + 1 < len(lines):
+            i += 1
+            whole = whole[:-1].rstrip() + " " + lines[i].strip()
+        for part in re.split(r"\s*&&\s*", whole):
+            found.append(re.split(r"\s{2,}", part)[0].split(" > ")[0].strip())
+    return found
+
+
+def test_every_help_example_is_a_command_line_its_command_takes():
+    """Each example in every command's help names options that command has, with their values, and its arguments
+    in an order it takes: an example with a flag renamed or gone, or its arguments the wrong way round, is caught
+    here before a person copies it and is told it is wrong."""
+    import shlex
+
+    import click
+    from click.testing import CliRunner
+
+    def commands(group, words):
+        yield words, group
+        for name, command in getattr(group, "commands", {}).items():
+            yield from commands(command, words + [name])
+
+    checked = 0
+    for words, _ in commands(main, []):
+        text = CliRunner().invoke(main, [*words, "--help"], prog_name="pccdash").stdout
+        for example in help_examples(text):
+            args = shlex.split(example.replace("$(date +%F)", "2026-11-21"))[1:]
+            command, said = main, []
+            while hasattr(command, "commands") and args and args[0] in command.commands:
+                said.append(args[0])
+                command = command.commands[args.pop(0)]
+            try:
+                command.make_context(" ".join(["pccdash", *said]), args)
+            except click.UsageError as exc:
+                missing_file = (isinstance(exc, click.BadParameter) and isinstance(exc.param.type, click.Path)
+                                and "does not exist" in exc.format_message())  # not on this machine: a placeholder
+                if not missing_file:
+                    raise AssertionError(f"pccdash {' '.join(words)} --help: {example}: {exc.format_message()}") \
+                        from None
+            checked += 1
+    assert checked > 100
+
+
 def test_every_usage_line_is_whole():
     """Regression: "pccdash release --help" spelt its choices out in the usage line, which broke one of them across two
     lines ("{question|answer|decision|rec" / "ommendation}"); the choices are said in words below it instead."""
