@@ -639,7 +639,7 @@ def datadocs(db, out, latest):
     inline and open complete offline; the app's Data Docs page shows them.
 
     \b
-    Example:
+    Examples:
       pccdash datadocs && pccdash serve      (then Data quality > Data Docs)
       pccdash datadocs --out var/data_docs && open var/data_docs/index.html
     """
@@ -1648,7 +1648,7 @@ def files_get(ctx, file, db, out_dir):
     not kept (police.uk keeps them), nor returns loaded by an earlier version of pccdash.
 
     \b
-    Examples:
+    Example:
       pccdash files get 57 --out received/
     """
     from pathlib import PurePosixPath, PureWindowsPath

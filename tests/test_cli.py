@@ -91,6 +91,25 @@ def test_every_help_example_is_a_command_line_its_command_takes():
     assert checked > 100
 
 
+def test_every_help_says_example_or_examples_as_it_gives_one_or_more():
+    """Regression: "pccdash datadocs --help" headed its two examples "Example:", and "pccdash files get --help" its one
+    "Examples:"."""
+    from click.testing import CliRunner
+
+    def commands(group, words):
+        yield words
+        for name, command in getattr(group, "commands", {}).items():
+            yield from commands(command, words + [name])
+
+    for words in commands(main, []):
+        text = CliRunner().invoke(main, [*words, "--help"], prog_name="pccdash").stdout
+        for heading in ("Example:", "Examples:"):
+            if f"\n  {heading}\n" in text:
+                given = text.split(f"\n  {heading}\n")[1].split("\n\n")[0].splitlines()
+                lines = [line for line in given if line.strip().startswith("pccdash ")]
+                assert (len(lines) > 1) == (heading == "Examples:"), f"pccdash {' '.join(words)}: {heading} {lines}"
+
+
 def test_every_usage_line_is_whole():
     """Regression: "pccdash release --help" spelt its choices out in the usage line, which broke one of them across two
     lines ("{question|answer|decision|rec" / "ommendation}"); the choices are said in words below it instead."""
