@@ -1132,9 +1132,11 @@ def approve(months, db, as_user, reason):
     if done:
         click.echo(f"Approved by {actor.identity} (account {actor.os_account}): "
                    + ", ".join(p.strftime("%Y-%m") for p in done))
-    for period, (by, at) in sorted(standing.items()):
+    for period, (by, at, reasoned) in sorted(standing.items()):
         click.echo(f"{period:%Y-%m} was already approved as it stands, by {by} on {uk_words(at, 'words')}: its "
-                   "figures have not changed since, so nothing new was recorded.")
+                   + ("figures have not changed since, so nothing new was recorded." if reasoned is None else
+                      "figures have not changed since, so it stays approved as it was, and the reason for the public "
+                      "given is now kept with that approval (the audit trail says so)."))
     for sentence in [*short, *quoting]:
         click.secho(sentence, fg="yellow", err=True)
 

@@ -297,6 +297,25 @@ def test_a_month_approved_as_it_stands_is_said_so_and_nothing_new_is_recorded(ru
     assert "already approved" not in changed.stdout
 
 
+def test_a_reason_given_to_a_month_approved_as_it_stands_is_said_kept(run_cli, wh):
+    """Regression: "pccdash approve 2015-07 --reason TEXT" of a month approved as it stands (as "pccdash publish"
+    says to do when an approval's reason cannot be published) kept the reason with the approval, and on the audit
+    trail, but said "nothing new was recorded"."""
+    reason = "The force corrected Rotherham's charges."
+    assert run_cli("approve", "2015-07", "--db", wh, "--as", "pcc@example.org").exit_code == 0
+    given = run_cli("approve", "2015-07", "--reason", reason, "--db", wh, "--as", "pcc@example.org")
+    assert given.exit_code == 0, given.output
+    said = " ".join(given.stdout.split())
+    assert said.endswith("its figures have not changed since, so it stays approved as it was, and the reason for the "
+                         "public given is now kept with that approval (the audit trail says so)."), said
+    assert "nothing new was recorded" not in said
+    assert trail(wh)[-1][3:] == ("approve", "2015-07",
+                                 f"reason for the public given to the approval in force: {reason}")
+    again = run_cli("approve", "2015-07", "--reason", reason, "--db", wh, "--as", "pcc@example.org")
+    assert "its figures have not changed since, so nothing new was recorded." in again.stdout  # the same reason
+    assert len([r for r in trail(wh) if r[3] == "approve"]) == 2
+
+
 def test_the_command_line_refuses_an_identity_not_mapped_to_its_account(run_cli, wh):
     out = run_cli("approve", "2015-07", "--db", wh, "--as", "someone.else@example.org")
     assert out.exit_code == 1

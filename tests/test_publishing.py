@@ -1425,6 +1425,31 @@ def test_the_publishing_page_asks_why_a_published_month_changes_and_keeps_the_re
                            "ORDER BY acted_at DESC LIMIT 1").fetchall() == [("The force resent Doncaster's figure.",)]
 
 
+def test_a_reason_given_in_a_second_window_to_a_month_approved_meanwhile_is_said_kept(loaded, monkeypatch, tmp_path):
+    """Regression: the month's correction approved in one window, another reason typed in another and Approve pressed
+    there kept that reason with the approval, but the page said "nothing more was recorded"."""
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-08"], PCC)
+        publish(con, PCC)
+        assert ingest(con, [write_csv(tmp_path / "aug.csv", HEADER + month_rows(
+            "2015-08", "cse_arrests", (12, 23, 32, 42)))]).ok
+    one = internal(monkeypatch, loaded, "internal_pages/publishing.py")
+    two = internal(monkeypatch, loaded, "internal_pages/publishing.py")
+    for at in (one, two):
+        at.multiselect(key="approve_months").select("2015-08").run()
+    one.text_input(key="approve_reason").input("Corrected by the force.").run()
+    two.text_input(key="approve_reason").input("The force resent Doncaster's figure.").run()
+    one.button(key="approve").click().run()
+    two.button(key="approve").click().run()
+    assert not two.exception and not two.error
+    [said] = [i.value.replace("\\", "") for i in two.info if "approved already" in i.value]
+    assert said.endswith("Its figures have not changed since, so it stays approved as it was, and the reason for "
+                         "the public given is now kept with that approval (the audit trail says so)."), said
+    with warehouse.connect(loaded) as con:
+        assert con.execute("SELECT note FROM publication_event WHERE period = '2015-08-01' AND action = 'approved' "
+                           "ORDER BY acted_at DESC LIMIT 1").fetchall() == [("The force resent Doncaster's figure.",)]
+
+
 def test_the_withdrawal_reason_is_asked_for_in_general_terms(loaded, monkeypatch, run_cli):
     """A withdrawal reason saying by how much figures were wrong ("counted twice"), beside the withdrawn figures the
     public has seen, lets a figure hidden in the republished month be worked out: the field and the option say so."""

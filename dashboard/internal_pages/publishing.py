@@ -103,11 +103,13 @@ def _approved_words(out) -> str:
     publishing would refuse (kept to be said as a warning)."""
     done, standing, quoting = out
     said = [f"Approved {listed([ui.month_words(p) for p in done])} as {user.email}."] if done else []
-    for period, (by, at) in sorted(standing.items()):
+    for period, (by, at, reasoned) in sorted(standing.items()):
         where = " (in another window, or by the command line)" if by == user.email else ""
         said.append(f"{ui.month_words(period)} was approved already, while this page was open: by {by} on "
-                    f"{uk_words(at, 'words')}{where}. Its figures have not changed since, so nothing more was "
-                    "recorded.")
+                    f"{uk_words(at, 'words')}{where}. Its figures have not changed since, so "
+                    + ("nothing more was recorded." if reasoned is None else
+                       "it stays approved as it was, and the reason for the public given is now kept with that "
+                       "approval (the audit trail says so)."))
     if standing:
         st.session_state["approve_said"] = said
     if quoting:

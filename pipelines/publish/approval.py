@@ -434,13 +434,28 @@ def approval_days(con: duckdb.DuckDBPyConnection, months: Collection[str]) -> di
 
 
 def approve_or_standing(con: duckdb.DuckDBPyConnection, months: list[str], claims: dict, reason: str | None = None
-                        ) -> tuple[list[dt.date], dict[dt.date, tuple[str, dt.datetime]]]:
+                        ) -> tuple[list[dt.date], dict[dt.date, tuple[str, dt.datetime, str | None]]]:
     """`approve`, and of the months asked for that it left as they were, who approved each and when: a month
-    approved already (in another window, or by `pccdash approve`) whose figures have not changed since. Read in
-    the approval's own connection, so that what is said is what the approval found."""
+    approved already (in another window, or by `pccdash approve`) whose figures have not changed since; and the
+    reason given, where `approve` kept it with that approval now (None where it kept nothing: no reason given, or
+    the one it had already). Read in the approval's own connection, so that what is said is what the approval
+    found."""
+    given = revision_reason(reason)
+    asked = list(dict.fromkeys(parse_month(m, "month") for m in months))
+    before = _reasons_in_force(con, asked) if given is not None else {}
     done = approve(con, months, claims, reason)
-    left = [p for p in dict.fromkeys(parse_month(m, "month") for m in months) if p not in done]
-    return done, approved_as_they_stand(con, left) if left else {}
+    left = [p for p in asked if p not in done]
+    standing = approved_as_they_stand(con, left) if left else {}
+    return done, {p: (by, at, given if given is not None and before.get(p) != given else None)
+                  for p, (by, at) in standing.items()}
+
+
+def _reasons_in_force(con: duckdb.DuckDBPyConnection, periods: list[dt.date]) -> dict[dt.date, str | None]:
+    """The reason for the public kept with the approval in force of each of `periods` that has one approved."""
+    return dict(con.execute(
+        """SELECT s.period, e.note FROM period_status s
+           JOIN publication_event e ON e.period = s.period AND e.action = 'approved' AND e.acted_at = s.approved_at
+           WHERE list_contains(?, s.period)""", [periods]).fetchall())
 
 
 def not_all_in(con: duckdb.DuckDBPyConnection, months: list, today: dt.date | None = None) -> list[str]:
