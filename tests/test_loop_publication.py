@@ -913,13 +913,9 @@ def test_a_small_count_of_a_month_not_yet_published_is_pointed_out_before_approv
             publish(con, PCC)
 
 
-def test_the_text_release_is_given_to_publish_is_checked_beside_the_rest_of_its_record(db, tmp_path, monkeypatch,
-                                                                                       run_cli):
-    """`pccdash release answer N --text "There were 3 in August."`, the question asking about Barnsley's CSE arrests:
-    published, the answer is read beside its question, which names the district and the measure, so the 3 is
-    Barnsley's small count of August, and publishing is refused. Regression: the text given was checked alone, naming
-    no district, so nothing was said of it when approving."""
-    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
+def answered_on_barnsley_with_august_unpublished(db, tmp_path) -> tuple[int, int]:
+    """July and August 2015's CSE arrests loaded (Barnsley's August a small count, 3), July approved and August not;
+    a Board on 17 September 2015 asked why Barnsley's CSE arrests fell, and answered: its meeting and answer."""
     text = HEADER + "".join(f"{p},{d},cse_arrests,{v}\n" for p, vs in (("2015-07", (11, 21, 31, 41)),
                                                                        ("2015-08", (3, 22, 32, 42)))
                             for d, v in zip(DISTRICTS, vs, strict=True))
@@ -930,6 +926,17 @@ def test_the_text_release_is_given_to_publish_is_checked_beside_the_rest_of_its_
         asked = ask(con, PCC, board, "Why did CSE arrests in Barnsley fall?")
         said = record_answer(con, PCC, asked, body="Fewer were reported.", answered_by="ACC Jones",
                              answered_on="2015-09-17")
+    return board, said
+
+
+def test_the_text_release_is_given_to_publish_is_checked_beside_the_rest_of_its_record(db, tmp_path, monkeypatch,
+                                                                                       run_cli):
+    """`pccdash release answer N --text "There were 3 in August."`, the question asking about Barnsley's CSE arrests:
+    published, the answer is read beside its question, which names the district and the measure, so the 3 is
+    Barnsley's small count of August, and publishing is refused. Regression: the text given was checked alone, naming
+    no district, so nothing was said of it when approving."""
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
+    _, said = answered_on_barnsley_with_august_unpublished(db, tmp_path)
     result = run_cli("release", "answer", said, "--db", db, "--as", "pcc@example.org",
                      "--text", "There were 3 in August.")
     assert result.exit_code == 0, result.output
@@ -947,16 +954,7 @@ def test_the_meetings_page_checks_the_text_edited_for_publication_before_approvi
     checked beside its question: pressed with it, the page says what it quotes and approves nothing; pressed again,
     it approves the text as it is. An edit quoting nothing is approved at the first press."""
     monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
-    text = HEADER + "".join(f"{p},{d},cse_arrests,{v}\n" for p, vs in (("2015-07", (11, 21, 31, 41)),
-                                                                       ("2015-08", (3, 22, 32, 42)))
-                            for d, v in zip(DISTRICTS, vs, strict=True))
-    with warehouse.connect(db) as con:
-        assert ingest(con, [write_csv(tmp_path / "r.csv", text)]).ok
-        approve(con, ["2015-07"], PCC)
-        board = add_meeting(con, PCC, held_on="2015-09-17").meeting_id
-        asked = ask(con, PCC, board, "Why did CSE arrests in Barnsley fall?")
-        said = record_answer(con, PCC, asked, body="Fewer were reported.", answered_by="ACC Jones",
-                             answered_on="2015-09-17")
+    board, said = answered_on_barnsley_with_august_unpublished(db, tmp_path)
     at = internal(monkeypatch, db, "internal_pages/meetings.py", PCC)
     at.selectbox(key="meeting_pick").set_value(board).run()
     assert not at.exception and not [w for w in at.warning if "small count" in w.value]  # the recorded text
