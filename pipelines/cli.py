@@ -2212,9 +2212,7 @@ def meetings_show(ctx, meeting_id, db):
     held = not meeting.cancel and meeting.held_on < today
     still = "" if meeting.cancel else " yet"
     # a question withdrawn was put, and is on the record as withdrawn: counted apart, as "pccdash meetings" counts it
-    withdrawn = sum(q.withdrawal is not None for q in asked)
-    put = f"{len(asked)}, {withdrawn} withdrawn" if withdrawn else f"{len(asked)}"
-    click.echo(f"Questions ({put})" if asked else "No questions were put at it." if held else
+    click.echo(f"Questions ({_with_withdrawn(asked)})" if asked else "No questions were put at it." if held else
                f"No questions put at it{still}.")
     for q in asked:  # the question and where it stands whole, wrapped: never cut short
         click.echo(_wrapped(q.body, f"  {q.question_id}. ", "     "))
@@ -2239,7 +2237,7 @@ def meetings_show(ctx, meeting_id, db):
         answered = [any(a.meeting_id == meeting.meeting_id for a in q.answers) for q in answered_here]
         did = "Answered" if all(answered) else "Decided on" if not any(answered) else "Answered or decided on"
         click.echo("")
-        click.echo(f"{did} at it, asked at earlier meetings ({len(answered_here)})")
+        click.echo(f"{did} at it, asked at earlier meetings ({_with_withdrawn(answered_here)})")
     for q in answered_here:
         given = [a for a in q.answers if a.meeting_id == meeting.meeting_id]
         decided = [d for d in q.decisions if d.meeting_id == meeting.meeting_id]
@@ -2265,8 +2263,15 @@ def meetings_show(ctx, meeting_id, db):
     click.echo(f"Actions ({len(agreed)})" if agreed else "No actions were agreed at it." if held else
                f"No actions agreed at it{still}.")
     for a in agreed:
-        click.echo(_wrapped(f"{a.body} (owner {a.owner_words})", f"  {a.action_id}. ", "     "))
+        click.echo(_wrapped(f"{a.body} ({a.owner_in_brackets})", f"  {a.action_id}. ", "     "))
         click.echo(_wrapped(a.where(today), "     ", "     "))
+
+
+def _with_withdrawn(questions: list) -> str:
+    """How many questions, and of them how many withdrawn, counted apart as "pccdash meetings" counts them: "2, 1
+    withdrawn"; "2" when none was."""
+    withdrawn = sum(q.withdrawal is not None for q in questions)
+    return f"{len(questions)}, {withdrawn} withdrawn" if withdrawn else f"{len(questions)}"
 
 
 def _wrapped(text: object, first: str, rest: str, width: int = 100) -> str:

@@ -300,6 +300,23 @@ def test_meetings_show_counts_the_questions_withdrawn_apart(wh, run_cli):
     assert "Questions (1)" in shown.stdout.splitlines()
 
 
+def test_meetings_show_counts_apart_a_question_answered_at_it_and_withdrawn_since(wh, run_cli):
+    """Regression: "Answered at it, asked at earlier meetings (2)" counted a question withdrawn since as any other,
+    where the list of questions put at a meeting counts it apart."""
+    with warehouse.connect(wh, create=False) as con:
+        first = acc.add_meeting(con, PCC, held_on="2015-08-20")
+        second = acc.add_meeting(con, PCC, held_on="2015-09-17")
+        question = acc.ask(con, PCC, first.meeting_id, QUESTION)
+        other = acc.ask(con, PCC, first.meeting_id, "How many cases were dropped?")
+        for asked in (question, other):
+            acc.record_answer(con, PCC, asked, body="A review is under way.", answered_by="ACC Jones",
+                              answered_on="2015-09-17", meeting_id=second.meeting_id)
+        acc.withdraw_question(con, PCC, question, reason=REASON, on="2015-09-20")
+    shown = run_cli("meetings", "show", str(second.meeting_id), "--db", wh)
+    assert shown.exit_code == 0, shown.stderr
+    assert "Answered at it, asked at earlier meetings (2, 1 withdrawn)" in shown.stdout.splitlines()
+
+
 def test_an_action_on_a_question_withdrawn_since_says_so_wherever_it_is_shown(monkeypatch, wh, run_cli):
     """Regression: an action agreed on a question withdrawn since stayed overdue, rightly, as actions are followed up
     on their own until closed, but nothing where it was shown (the Actions page, the pack, "pccdash actions") said
