@@ -413,7 +413,7 @@ def test_actions_hand_gives_an_action_a_new_owner_and_every_listing_names_it_and
     assert "Owner Supt Khan (since 2 November 2026; first owner ACC Jones); from the" in listed
     assert "Overdue, due by 15 October 2026" in listed, "handed over, it is as due as it was"
     shown_meeting = " ".join(_run_ok(run_cli, "meetings", "show", str(first.meeting_id), "--db", wh).split())
-    assert "Late work (owner Supt Khan (since 2 November 2026; first owner ACC Jones))" in shown_meeting
+    assert "Late work (owner Supt Khan, since 2 November 2026; first owner ACC Jones)" in shown_meeting
     trail = _run_ok(run_cli, "audit", "--action", "action_owner", "--format", "csv", "--db", wh)
     assert "owner ACC Jones -> Supt Khan: ACC Jones has retired" in trail
     assert 'pccdash actions hand 3 --to "Supt Khan"' in _run_ok(run_cli, "actions", "hand", "--help")

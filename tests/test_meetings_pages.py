@@ -691,7 +691,7 @@ def test_an_action_is_handed_to_a_new_owner_on_the_actions_page_and_every_page_n
     assert ("Open, 21 November 2026, by analyst@example.org: Handed from ACC Crime to Supt Khan: ACC Crime has "
             "retired") in shown
     at = internal(monkeypatch, wh, MEETINGS, ANALYST)
-    assert "(owner Supt Khan (since 21 November 2026; first owner ACC Crime))" in said(at)
+    assert "(owner Supt Khan, since 21 November 2026; first owner ACC Crime)" in said(at)
 
 
 def test_a_closed_action_is_reopened_on_the_actions_page_and_counts_as_open_again(monkeypatch, wh):

@@ -488,7 +488,7 @@ st.subheader("Actions arising")
 agreed = [a for a in agreed_all if a.meeting.meeting_id == pick]
 if agreed:
     st.markdown("\n".join(
-        f"- **Action {a.action_id}.** {ui.md_escape(a.body)} (owner {ui.md_escape(a.owner_words)}"
+        f"- **Action {a.action_id}.** {ui.md_escape(a.body)} ({ui.md_escape(a.owner_in_brackets)}"
         + (f"; on question {a.question_id}" if a.question_id else "") + f"): {ui.md_escape(a.where(today))}"
         for a in agreed))
     st.caption("Move an action on, hand it to a new owner or close it on the Actions page.")

@@ -1059,10 +1059,22 @@ class Action:
     def owner_words(self) -> str:
         """Who holds it now and, once handed over, since when and who held it first: "Supt Khan (since 3 June 2026;
         first owner ACC Jones)"."""
+        since = self.owner_since
+        return f"{self.owner} ({since})" if since else self.owner
+
+    @property
+    def owner_since(self) -> str:
+        """Once handed over, since when its owner holds it and who held it first ("since 3 June 2026; first owner ACC
+        Jones"), for a sentence already in brackets: "(owner Supt Khan, since ...)"; empty when never handed over."""
         handed = self._handed_over_by
-        if handed is None:
-            return self.agreed_owner
-        return f"{handed.owner} (since {_long_date(handed.on_day)}; first owner {self.agreed_owner})"
+        return f"since {_long_date(handed.on_day)}; first owner {self.agreed_owner}" if handed else ""
+
+    @property
+    def owner_in_brackets(self) -> str:
+        """"owner Supt Khan, since 3 June 2026; first owner ACC Jones" (or "owner ACC Jones"), to be put in brackets
+        after the action: `owner_words` there would put brackets within brackets."""
+        since = self.owner_since
+        return f"owner {self.owner}, {since}" if since else f"owner {self.owner}"
 
     @property
     def _due_moved_by(self) -> ActionUpdate | None:
