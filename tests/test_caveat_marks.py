@@ -230,19 +230,23 @@ def test_the_public_app_lists_a_chart_s_caveats_in_sight_and_marks_its_table(mon
 
 
 REVISES = "This figure revises one published earlier."
+UNREPORTED = "Not every district reported this measure for this month."
 
 
 def with_revisions(folder) -> SnapshotView:
     """A publication read from `folder` (`published_folder`) whose figures were revised: North's October 2014 twice,
-    to 26 (the figure now, with a flag and the note that it revises one published earlier), and its quarter, now
-    hidden; South's October 2014, to a figure since changed again (27 now), with a caveat of its own."""
+    to 26 (the figure now, with a flag and the note that it revises one published earlier), its December, to 32 (with
+    a caveat of its own), and their quarter, now hidden; South's October 2014, to a figure since changed again (27
+    now), with a caveat of its own."""
     from test_public_years import published_folder
 
     view = published_folder(folder, last="2017-06")
     view = with_caveats(view, [("cse_charges", "North", "2014-10", FLAGGED),
                                ("cse_charges", "North", "2014-10", REVISES),
+                               ("cse_charges", "North", "2014-12", UNREPORTED),
                                ("cse_charges", "South", "2014-10", MOVED)])
     rows = [("cse_charges", "North", "2014-10", "month", "20", "26", "2025-12-01 10:00:00", 3),
+            ("cse_charges", "North", "2014-12", "month", "31", "32", "2025-12-01 10:00:00", 3),
             ("cse_charges", "North", "Q3 2014/15", "quarter", "30", "[c]", "2025-12-01 10:00:00", 3),
             ("cse_charges", "North", "2014-10", "month", "18", "20", "2025-11-01 10:00:00", 2),
             ("cse_charges", "South", "2014-10", "month", "25", "24", "2025-11-01 10:00:00", 2)]
@@ -260,15 +264,18 @@ def test_the_revisions_table_marks_each_figure_as_published_now_with_its_caveats
     table showing the figure marks it, listed under the revisions table; a hidden one keeps its marker [c]. A
     revision since revised again, or one to a figure that is not the one published now, is not marked: its caveats
     were never of that figure. That a figure revises one published earlier is what the table says of every row, and
-    is not listed under it."""
+    is not listed under it. A caveat is listed once, with one number, however many rows it marks: October's and the
+    quarter's made of it are marked with the same note, never with two notes saying the same."""
     view = with_revisions(tmp_path / "published")
     october = f"People charged, North, October 2014: {FLAGGED}"
+    december = f"People charged, North, December 2014: {UNREPORTED}"
     table = pages.revisions_table(view)
     now = table.columns.index("Now")
     assert [(r[2].text, r[now].text, r[now].suppressed, r[now].note) for r in table.rows] == [
-        ("October 2014", "26", False, "[note 1]"), ("October to December 2014 (Q3 2014/15)", "[c]", True, "[note 2]"),
+        ("October 2014", "26", False, "[note 1]"), ("December 2014", "32", False, "[note 2]"),
+        ("October to December 2014 (Q3 2014/15)", "[c]", True, "[notes 1 and 2]"),
         ("October 2014", "20", False, ""), ("October 2014", "24", False, "")]
-    assert table.notes == (f"[note 1] {october}", f"[note 2] {october}")
+    assert table.notes == (f"[note 1] {october}", f"[note 2] {december}")
     assert table.notes_title == "Caveats published with these figures:"
     page = pages.tables_page(view)
     said = [b for b in page.blocks if isinstance(b, Paragraph) and b.text == pages.NOTES_SAID]
@@ -282,6 +289,16 @@ def test_the_revisions_table_marks_each_figure_as_published_now_with_its_caveats
     assert not at.exception
     for shown, tables in ((texts(at), html_tables(at)), (unescape(markup), tables_in(markup))):
         [revised] = [t for t in tables if "Was" in t.columns]
-        assert list(revised["Now"]) == ["26 [note 1]", "[c] [note 2]", "20", "24"]
-        assert f"[note 1] {october}" in shown and f"[note 2] {october}" in shown
+        assert list(revised["Now"]) == ["26 [note 1]", "32 [note 2]", "[c] [notes 1 and 2]", "20", "24"]
+        assert f"[note 1] {october}" in shown and f"[note 2] {december}" in shown
+        assert shown.count(october) == 1 and shown.count(december) == 1
         assert shown.count(pages.NOTES_SAID) == 1 and REVISES not in shown and MOVED not in shown
+
+
+@pytest.mark.parametrize(("numbers", "said"), [
+    ([1], "[note 1]"), ([2, 3], "[notes 2 and 3]"), ([4, 5, 6, 7], "[notes 4 to 7]"), ([3, 1], "[notes 1 and 3]"),
+    ([1, 3, 5, 6, 7], "[notes 1, 3 and 5 to 7]"), ([1, 2, 3, 5], "[notes 1 to 3 and 5]"), ([2, 2], "[note 2]")])
+def test_a_figure_s_marker_names_each_of_its_notes_by_its_one_number(numbers, said):
+    """A figure marked with notes listed earlier under its table (by another row) and new ones names each by the
+    number it is listed with, in order, a run of three or more as "4 to 7"."""
+    assert pages.note_marker(numbers) == said

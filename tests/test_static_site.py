@@ -192,7 +192,7 @@ def test_every_page_is_a_whole_accessible_document_that_needs_no_script(built):
 
 def _figure(text: str) -> str:
     """A cell's figure without the marker of the caveats published on it (" [note 1]"), which follows it."""
-    return re.sub(r" \[notes? \d+(?: (?:and|to) \d+)?\]$", "", text)
+    return re.sub(r" \[notes? \d[^\]]*\]$", "", text)
 
 
 def _html_cells(built) -> list[tuple[tuple, str, str]]:

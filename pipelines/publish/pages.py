@@ -424,11 +424,20 @@ def month_caveats(view: SnapshotView) -> dict[tuple[str, str], dict[str, list[st
     return data(view).caveats
 
 
-def note_marker(first: int, count: int) -> str:
-    """"[note 1]", "[notes 2 and 3]", "[notes 4 to 7]": the marker of a figure's `count` notes from `first` on."""
-    if count == 1:
-        return f"[note {first}]"
-    return f"[notes {first} {'and' if count == 2 else 'to'} {first + count - 1}]"
+def note_marker(numbers) -> str:
+    """"[note 1]", "[notes 2 and 3]", "[notes 4 to 7]", "[notes 1, 3 and 5 to 7]": the marker of a figure's notes,
+    given their numbers (in any order)."""
+    found = sorted(set(numbers))
+    if len(found) == 1:
+        return f"[note {found[0]}]"
+    runs: list[list[int]] = []
+    for n in found:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    parts = [p for r in runs for p in ([f"{r[0]} to {r[-1]}"] if len(r) > 2 else [str(n) for n in r])]
+    return f"[notes {parts[0] if len(parts) == 1 else ', '.join(parts[:-1]) + ' and ' + parts[-1]}]"
 
 
 class Notes:
@@ -439,15 +448,17 @@ class Notes:
     downloads give them on its row): a caveat is published only on a month's figure the public is shown (the
     publication's guard refuses one on a hidden figure), so a quarter's, a year's or 12 months' figure carries its
     shown months' caveats whether or not it is hidden itself, and saying so tells nothing the month's own row does
-    not. Cells marked with the same figure's months (each category of a breakdown's year) share its notes, listed
-    once. `unsaid`: caveats the table says of every figure itself (the revisions table, that a figure revises one
-    published earlier), not listed under it."""
+    not. A caveat is listed once under the table, with one number, however many of its cells it marks: a month's
+    and the quarter's made of it (both in the revisions table) share it, as do the cells marked with the same
+    figure's months (each category of a breakdown's year). `unsaid`: caveats the table says of every figure itself
+    (the revisions table, that a figure revises one published earlier), not listed under it."""
 
     def __init__(self, view: SnapshotView, unsaid: tuple[str, ...] = ()):
         self.by = month_caveats(view)
         self.names = data(view).names
         self.unsaid = set(unsaid)
         self.lines: list[str] = []
+        self.numbers: dict[str, int] = {}  # a line listed under the table -> its number
         self.marked: dict[tuple, str] = {}  # (measure, area, months) -> its marker, once its notes are listed
 
     def mark(self, cell: Cell, measure_id: str, area: str, months: list[str]) -> Cell:
@@ -456,8 +467,11 @@ class Notes:
             found = self.by.get((measure_id, area), {})
             lines = [f"{self.names.get(measure_id, measure_id)}, {area}, {month_text(p)}: {text}"
                      for p in months for text in found.get(p, ()) if text not in self.unsaid]
-            self.marked[key] = note_marker(len(self.lines) + 1, len(lines)) if lines else ""
-            self.lines += lines
+            for line in lines:
+                if line not in self.numbers:
+                    self.lines.append(line)
+                    self.numbers[line] = len(self.lines)
+            self.marked[key] = note_marker(self.numbers[line] for line in lines) if lines else ""
         return replace(cell, note=self.marked[key]) if self.marked[key] else cell
 
     def under(self, table: Table) -> Table:
