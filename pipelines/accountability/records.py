@@ -782,6 +782,15 @@ def reopen_action(con: duckdb.DuckDBPyConnection, who: Mapping, action_id: objec
     return update_action(con, who, number, status="open", note=why, on=on)
 
 
+def _open_or_refuse(action: Action, why: str) -> None:
+    """Refuse a change to `action` that only an open action takes, when it is closed: it was closed on its day, so
+    `why` ("nobody holds it any more"), and reopening it, saying why, comes first."""
+    if action.closed:
+        number = action.action_id
+        raise LoopError(f"Action {number} was closed on {_long_date(action.closed_on)}, so {why}. If it is open "
+                        f'again, reopen it first, saying why ("pccdash actions reopen {number} --reason TEXT").')
+
+
 def move_action_due(con: duckdb.DuckDBPyConnection, who: Mapping, action_id: object, *,
                     due_meeting_id: object = None, due_on: object = None, reason: object, on: object = None) -> int:
     """Move an open action's due date (the Board gave more time, or brought it forward) to a later meeting or a
@@ -791,10 +800,7 @@ def move_action_due(con: duckdb.DuckDBPyConnection, who: Mapping, action_id: obj
     day = _day(on, "day the due date was moved", required=False) or settings.today()
     action = _action_of(con, action_id)
     number = action.action_id
-    if action.closed:
-        raise LoopError(f"Action {number} was closed on {_long_date(action.closed_on)}, so it is not due by anything. "
-                        f'If it is open again, reopen it first, saying why ("pccdash actions reopen {number} '
-                        '--reason TEXT").')
+    _open_or_refuse(action, "it is not due by anything")
     new_day = _day(due_on, "new due date", required=False)
     if (due_meeting_id is None or due_meeting_id == "") == (new_day is None):
         raise LoopError("An action is due by a meeting or by a date: give one of them.")
@@ -837,10 +843,7 @@ def hand_over_action(con: duckdb.DuckDBPyConnection, who: Mapping, action_id: ob
     day = _day(on, "day the action was handed over", required=False) or settings.today()
     action = _action_of(con, action_id)
     number = action.action_id
-    if action.closed:
-        raise LoopError(f"Action {number} was closed on {_long_date(action.closed_on)}, so nobody holds it any more. "
-                        f'If it is open again, reopen it first, saying why ("pccdash actions reopen {number} '
-                        '--reason TEXT").')
+    _open_or_refuse(action, "nobody holds it any more")
     new_owner = clean(owner, "action's new owner", limit=LIMITS["owner"], one_line=True)
     if new_owner.casefold() == action.owner.casefold():
         raise LoopError(f"Action {number} is already held by {action.owner}. Give the new owner it is handed to.")
