@@ -2125,8 +2125,9 @@ def meetings_cancel(ctx, meeting_id, reason, carry_to, db, as_user):
                                                               "answered another way (kept with the question and in "
                                                               "the audit trail).")
 @click.option("--on", "on_day", metavar="DATE", default=None,
-              help="The day it was withdrawn, YYYY-MM-DD, not after today (default: today); meetings held after it "
-                   "see it withdrawn.")
+              help="The day it was withdrawn, YYYY-MM-DD, not after today (default: today), nor before the "
+                   "question was put (or drafted) or the last answer or decision on it; meetings held after it see "
+                   "it withdrawn.")
 @db_option
 @as_option
 @click.pass_context

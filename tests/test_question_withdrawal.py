@@ -151,9 +151,11 @@ def test_a_draft_whose_earlier_question_was_withdrawn_is_not_drafted_again_while
     assert not any(draft.text in q for q in pack.questions)
 
 
-def test_a_question_withdrawn_before_the_meeting_it_was_put_to_is_not_carried_into_its_pack(con):
+def test_a_question_withdrawn_before_the_meeting_it_was_put_to_is_not_carried_into_its_pack(con, monkeypatch):
     board = acc.add_meeting(con, PCC, held_on="2015-08-20")
-    number = acc.ask(con, PCC, board.meeting_id, "Prepared by mistake: how many hubs are open?")
+    with monkeypatch.context() as clock:  # drafted on 5 August for the Board of 20 August
+        clock.setattr("pipelines.accountability.records.utc_now", lambda: dt.datetime(2015, 8, 5, 10, 0))
+        number = acc.ask(con, PCC, board.meeting_id, "Prepared by mistake: how many hubs are open?")
     assert any("how many hubs are open" in q for q in build_pack(con, board.held_on, "pccdash tests").questions)
     acc.withdraw_question(con, PCC, number, reason="Put by mistake", on="2015-08-10")
     assert not any("how many hubs are open" in q for q in build_pack(con, board.held_on, "pccdash tests").questions)
@@ -357,3 +359,92 @@ def test_an_action_on_a_question_withdrawn_since_says_so_wherever_it_is_shown(mo
         acc.update_action(con, PCC, action, status="closed", note="Nothing more is wanted of it.", on="2015-10-01")
         (closed,) = [a for a in acc.actions(con) if a.action_id == action]
     assert closed.where(dt.date(2015, 10, 1)) == "Closed on 1 October 2015: Nothing more is wanted of it."
+
+
+def test_a_withdrawal_dated_before_the_question_or_what_is_recorded_on_it_is_refused(con, board, monkeypatch):
+    """Regression: a question could be withdrawn on a day before it was put, or before the answer or the decision
+    recorded on it, and its record read backwards ("Withdrawn on 1 September 2015" of a question answered on 2
+    September and decided on at the Board of 17 September)."""
+    first, second, third, question = board
+    with pytest.raises(acc.LoopError, match=f"^Question {question} cannot be withdrawn on 19 August 2015: it was put "
+                                            f"at the {first.named}, and a withdrawal comes after it. Give the day it "
+                                            "was withdrawn, 20 August 2015 or later.$"):
+        acc.withdraw_question(con, PCC, question, reason=REASON, on="2015-08-19")
+    acc.record_answer(con, PCC, question, body="A review is under way.", answered_by="ACC Jones",
+                      answered_on="2015-09-02")
+    with pytest.raises(acc.LoopError, match="cannot be withdrawn on 1 September 2015: it was answered by ACC Jones on "
+                                            "2 September 2015, and a withdrawal comes after it. Give the day it was "
+                                            "withdrawn, 2 September 2015 or later."):
+        acc.withdraw_question(con, PCC, question, reason=REASON, on="2015-09-01")
+    acc.decide(con, PCC, meeting_id=second.meeting_id, question_id=question, decision="not_assured",
+               rationale="The review has not reported.", evidence=[("answer", "The force's answer")])
+    with pytest.raises(acc.LoopError, match=f'cannot be withdrawn on 16 September 2015: the decision on it \\("Not '
+                                            f'assured"\\) was taken at the {second.named}, and a withdrawal comes '
+                                            "after it. Give the day it was withdrawn, 17 September 2015 or later."):
+        acc.withdraw_question(con, PCC, question, reason=REASON, on="2015-09-16")
+    assert con.execute("SELECT count(*) FROM question_withdrawal").fetchall()[0][0] == 0
+    assert acc.withdraw_question(con, PCC, question, reason=REASON, on="2015-09-17").on_day == dt.date(2015, 9, 17)
+
+    # drafted ahead of its meeting: withdrawn before the meeting, from the day it was recorded
+    with monkeypatch.context() as clock:
+        clock.setattr("pipelines.accountability.records.utc_now", lambda: dt.datetime(2015, 10, 1, 10, 0))
+        drafted = acc.ask(con, PCC, third.meeting_id, "How many hubs are open?")
+    with pytest.raises(acc.LoopError, match=f"cannot be withdrawn on 30 September 2015: it was recorded on 1 October "
+                                            f"2015, for the {third.named}, and a withdrawal comes after it. Give the "
+                                            "day it was withdrawn, 1 October 2015 or later."):
+        acc.withdraw_question(con, PCC, drafted, reason="Put by mistake", on="2015-09-30")
+    assert acc.withdraw_question(con, PCC, drafted, reason="Put by mistake", on="2015-10-01").on_day < third.held_on
+
+
+def test_meetings_withdraw_question_refuses_a_day_before_its_answer_or_after_today(wh, run_cli):
+    with warehouse.connect(wh, create=False) as con:
+        first = acc.add_meeting(con, PCC, held_on="2015-08-20")
+        question = acc.ask(con, PCC, first.meeting_id, QUESTION)
+        acc.record_answer(con, PCC, question, body="A review is under way.", answered_by="ACC Jones",
+                          answered_on="2015-09-02")
+    early = run_cli("meetings", "withdraw-question", str(question), "--reason", REASON, "--on", "2015-09-01",
+                    "--db", wh, "--as", "analyst@example.org")
+    assert early.exit_code != 0 and "Traceback" not in early.stderr + early.stdout
+    said = " ".join(early.stderr.split())
+    assert (f"Question {question} cannot be withdrawn on 1 September 2015: it was answered by ACC Jones on 2 "
+            "September 2015, and a withdrawal comes after it. Give the day it was withdrawn, 2 September 2015 or "
+            "later.") in said
+    later = run_cli("meetings", "withdraw-question", str(question), "--reason", REASON, "--on", "2030-01-01",
+                    "--db", wh, "--as", "analyst@example.org")
+    assert later.exit_code != 0 and "Traceback" not in later.stderr + later.stdout
+    assert "1 January 2030 is after today (21 November 2026)" in " ".join(later.stderr.split())
+    with warehouse.connect(wh, create=False) as con:
+        assert acc.questions(con)[0].withdrawal is None
+    done = run_cli("meetings", "withdraw-question", str(question), "--reason", REASON, "--on", "2015-09-02",
+                   "--db", wh, "--as", "analyst@example.org")
+    assert done.exit_code == 0, done.stderr
+    assert "Withdrawn on 2 September 2015" in " ".join(done.stdout.split())
+
+
+def test_the_meetings_page_withdraws_a_question_on_the_day_given_and_not_before_its_answer(monkeypatch, wh):
+    """Regression: the Meetings page withdrew a question on the day the button was pressed only, where "pccdash
+    meetings withdraw-question --on" gives the day it was taken off."""
+    monkeypatch.setenv("PCCDASH_TODAY", "2015-10-01")
+    with warehouse.connect(wh, create=False) as con:
+        first = acc.add_meeting(con, PCC, held_on="2015-08-20")
+        question = acc.ask(con, PCC, first.meeting_id, QUESTION)
+        acc.record_answer(con, PCC, question, body="A review is under way.", answered_by="ACC Jones",
+                          answered_on="2015-09-02")
+    at = internal(monkeypatch, wh, "internal_pages/meetings.py", ANALYST)
+    assert not at.exception, at.exception
+    at.text_input(key=f"withdraw_reason_{question}").set_value(REASON)
+    at.date_input(key=f"withdraw_on_{question}").set_value(dt.date(2015, 9, 1))
+    (button,) = [b for b in at.button if b.label == "Withdraw question"]
+    button.click().run()
+    assert not at.exception, at.exception
+    assert any(f"Question {question} cannot be withdrawn on 1 September 2015: it was answered by ACC Jones on 2 "
+               "September 2015" in e.value for e in at.error)
+    with warehouse.connect(wh, create=False) as con:
+        assert acc.questions(con)[0].withdrawal is None
+    at.date_input(key=f"withdraw_on_{question}").set_value(dt.date(2015, 9, 3))
+    (button,) = [b for b in at.button if b.label == "Withdraw question"]
+    button.click().run()
+    assert not at.exception, at.exception
+    with warehouse.connect(wh, create=False) as con:
+        (q,) = acc.questions(con)
+    assert q.withdrawal is not None and q.withdrawal.on_day == dt.date(2015, 9, 3)

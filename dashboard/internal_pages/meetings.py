@@ -368,13 +368,17 @@ def _question_block(q: acc.Question) -> None:
                 with ui.form(f"withdraw_form_{qid}"):
                     why = st.text_input("Why it is withdrawn", key=f"withdraw_reason_{qid}", max_chars=500,
                                         placeholder="Answered by the force's report to the July Board")
+                    # the day it was taken off, up to today: from the day it was recorded, which for one drafted
+                    # ahead of its meeting comes before the meeting, and after what is recorded on it
+                    day = st.date_input("Withdrawn on", value=today, format="DD/MM/YYYY",
+                                        min_value=dt.date(2000, 1, 1), max_value=today, key=f"withdraw_on_{qid}")
                     if not may_record:
                         st.caption(f"Withdrawing a question needs the analyst's role or {said.holders} (analyst or "
                                    "pcc).")
                     if st.form_submit_button("Withdraw question", disabled=not may_record):
-                        ui.act(acc.withdraw_question, user.claims, qid, reason=why,
+                        ui.act(acc.withdraw_question, user.claims, qid, reason=why, on=day,
                                done=f"Question {qid} withdrawn: later meetings no longer carry it as open.",
-                               clear=(f"withdraw_reason_{qid}",))
+                               clear=(f"withdraw_reason_{qid}", f"withdraw_on_{qid}"))
         for a in q.answers:
             if a.state == "answered":
                 _approval("answer", a.answer_id, f"the answer of {_words(a.answered_on)}")

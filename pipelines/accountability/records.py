@@ -23,6 +23,7 @@ from ..errors import PccDashError
 from ..figures import parse_day
 from ..inbox import EMAIL  # no address is published (release.py refuses one)
 from ..plaintext import clean
+from ..uk_time import uk_day
 from ..warehouse import utc_now
 
 KINDS = {"pab": "Public Accountability Board", "district": "District quarterly report",
@@ -550,6 +551,29 @@ def _not_before_question(con: duckdb.DuckDBPyConnection, number: int, meeting: M
                         "held before it. Choose that meeting or a later one.")
 
 
+def _withdrawn_after_its_record(con: duckdb.DuckDBPyConnection, number: int, day: dt.date) -> None:
+    """Refuse a withdrawal of question `number` dated `day` before the question itself, or before the last answer
+    or decision recorded on it: the record would read backwards. A question drafted ahead of its meeting may be
+    withdrawn from the day it was recorded, before the meeting; one recorded once its meeting was held was a
+    question from the day it was put."""
+    question = next(q for q in questions(con) if q.question_id == number)
+    meeting = question.meeting
+    recorded = min(uk_day(question.created_at), settings.today())
+    if recorded < meeting.held_on:
+        came = [(recorded, f"it was recorded on {_long_date(recorded)}, for the {meeting.named}")]
+    else:
+        came = [(meeting.held_on, f"it was put at the {meeting.named}")]
+    came += [(a.answered_on, f"it was answered by {a.answered_by} on {_long_date(a.answered_on)}")
+             for a in question.answers if a.state == "answered"]
+    for d in question.decisions:
+        taken_at = get_meeting(con, d.meeting_id)
+        came.append((taken_at.held_on, f'the decision on it ("{d.words}") was taken at the {taken_at.named}'))
+    last, said = max(came, key=lambda c: c[0])
+    if day < last:
+        raise LoopError(f"Question {number} cannot be withdrawn on {_long_date(day)}: {said}, and a withdrawal "
+                        f"comes after it. Give the day it was withdrawn, {_long_date(last)} or later.")
+
+
 def withdraw_question(con: duckdb.DuckDBPyConnection, who: Mapping, question_id: object, *, reason: object,
                       on: object = None) -> Withdrawal:
     """Withdraw a question on the day `on` (today by default), saying why: put by mistake, overtaken, or answered
@@ -566,6 +590,7 @@ def withdraw_question(con: duckdb.DuckDBPyConnection, who: Mapping, question_id:
     if day > settings.today():  # a day to come would read as withdrawn here and as still open in the packs till then
         raise LoopError(f"A question is withdrawn on the day it is taken off; {_long_date(day)} is after today "
                         f"({_long_date(settings.today())}).")
+    _withdrawn_after_its_record(con, number, day)
     now = utc_now()
     with audit.transaction(con):
         con.execute("INSERT INTO question_withdrawal (question_id, reason, on_day, withdrawn_by, withdrawn_at) "
