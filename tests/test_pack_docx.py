@@ -104,3 +104,45 @@ def test_a_figure_is_kept_whole_but_its_months_missing_note_may_wrap_after_it():
     assert figure("-2,493 (-10.4%)") == f"-2,493{NBSP}(-10.4%)"
     assert figure(f"83.8% (10{NBSP}of{NBSP}12 months)") == f"83.8% (10{NBSP}of{NBSP}12 months)"
     assert figure("131 (10 of 12 months)") == "131 (10 of 12 months)"
+
+
+def test_a_loop_tables_column_widens_for_a_word_longer_than_it_as_in_the_pdf():
+    """Regression: the Word pack gave the loop's tables their columns' shares of the page whatever they held, so an
+    action's owner typed as an e-mail address ("khan@southyorks.pnn.police.uk", some 40 mm at the table's 8.5 pt)
+    broke mid-word in an Owner column of about 27 mm, where the PDF widens the column for it. Now the column widens,
+    in the table's grid and in every cell, the others narrowed but each still holding its own longest word; a word
+    longer than two fifths of the page (which no column could hold beside the others) is left to break, as the
+    PDF leaves it."""
+    from reportlab.pdfbase import pdfmetrics
+
+    from pipelines.briefing.docx import TABLE_PT, TEXT_WIDTH_MM
+    from pipelines.briefing.loop_section import ACTION_COLUMNS, ACTION_WIDTHS
+    from pipelines.briefing.model import LoopSection, LoopTable
+
+    address = "khan@southyorks.pnn.police.uk"
+    too_long = "detective.superintendent.khan@southyorks.pnn.police.uk"
+    pack = make_pack()
+    rows = [["Publish the charging review", address, "by 15 October 2015", "Open", "Board, 20 August 2015"],
+            ["Meet the victims' panel", "ACC Jones", "by 15 October 2015", "Open", "Board, 20 August 2015"]]
+    pack.loop = LoopSection("Since the last meeting", "2 actions open",
+                            [LoopTable("Actions open", ACTION_COLUMNS, rows, ACTION_WIDTHS)])
+    document = _read(render_docx(pack))
+    (table,) = [t for t in document.tables if t.rows[0].cells[0].text == "Action"]
+    grid = [round(c.width.mm, 1) for c in table.columns]
+    assert all([round(c.width.mm, 1) for c in r.cells] == grid for r in table.rows), "each cell as the grid"
+    assert abs(sum(grid) - TEXT_WIDTH_MM) < 0.5
+    padding_mm = 2 * 1.9  # Word's cell margins, left and right
+    word_mm = pdfmetrics.stringWidth(address, "Helvetica", TABLE_PT) * 25.4 / 72
+    assert grid[1] >= word_mm + padding_mm, (grid, word_mm)
+    assert grid[1] > TEXT_WIDTH_MM * ACTION_WIDTHS[1] + 5, "the Owner column widened"
+    for i, heading in enumerate(ACTION_COLUMNS):  # the others narrowed, each still holding its longest word
+        words = [(w, "Helvetica-Bold") for w in heading.split()]
+        words += [(w, "Helvetica-Bold" if i == 0 else "Helvetica") for r in rows for w in r[i].split()]
+        longest = max(pdfmetrics.stringWidth(w, font, TABLE_PT) for w, font in words) * 25.4 / 72
+        assert grid[i] >= longest + padding_mm, (heading, grid)
+
+    rows[0][1] = too_long
+    document = _read(render_docx(pack))
+    (table,) = [t for t in document.tables if t.rows[0].cells[0].text == "Action"]
+    grid = [round(c.width.mm, 1) for c in table.columns]
+    assert grid == [round(TEXT_WIDTH_MM * w, 1) for w in ACTION_WIDTHS], "too long for any column: left to break"

@@ -13,8 +13,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
 
-from .model import LoopSection, Pack, PackMeasure
+from .model import LoopSection, LoopTable, Pack, PackMeasure
 from .render import (
     EVENTS_HEADING,
     GENERAL_CAVEATS_HEADING,
@@ -31,6 +33,7 @@ from .render import (
     _png,
     _questions_lead,
     _title,
+    _words_fit,
 )
 from .tables import EVENTS_SECTION, area_table, incomplete_notes, pack_events, short_event, summary_table
 
@@ -47,6 +50,11 @@ QUESTIONS = "Questions for the Chief Constable"
 NO_CAVEATS = "No caveats on this measure for the period."
 # Column widths in millimetres, fixed for figures so that Word never squeezes one; words share what is left.
 FIGURE_MM, CHANGE_MM = 14, 22
+# The loop's tables' text as measured to fit their columns: Arial has Helvetica's widths. A cell's margins are Word's
+# 0.19 cm each side (the "Table Grid" style's), and a point to spare.
+_CELL = ParagraphStyle("docx_cell", fontName="Helvetica", fontSize=TABLE_PT)
+_CELL_BOLD = ParagraphStyle("docx_cell_bold", fontName="Helvetica-Bold", fontSize=TABLE_PT)
+CELL_PAD_PT = 2 * 5.4 + 1
 
 
 def render_docx(pack: Pack) -> bytes:
@@ -195,10 +203,20 @@ def _loop(doc, loop: LoopSection) -> None:
     _para(doc, loop.counts + ".", bold=True)
     for t in loop.tables:
         if t.rows:
-            _table(doc, t.columns, t.rows, [TEXT_WIDTH_MM * w for w in t.widths], caption=t.heading)
+            _table(doc, t.columns, t.rows, _loop_widths(t), caption=t.heading)
         elif t.none:
             _para(doc, t.heading, bold=True, keep_with_next=True, space_before=6)
             _para(doc, t.none, italic=True)
+
+
+def _loop_widths(t: LoopTable) -> list[float]:
+    """A loop table's column widths in millimetres: its columns' shares of the page, each widened where needed to hold
+    the longest word of its heading and cells, the others narrowed but never below their own, as the PDF's are
+    (`render._words_fit`); a word longer than two fifths of the page is left to break inside its cell, as there.
+    Word's fixed columns do not widen for a word: "khan@southyorks.pnn.police.uk" as an owner broke mid-word."""
+    cells = [[(h, _CELL_BOLD), *((row[i], _CELL_BOLD if i == 0 else _CELL) for row in t.rows)]
+             for i, h in enumerate(t.columns)]
+    return [TEXT_WIDTH_MM * f for f in _words_fit(cells, t.widths, TEXT_WIDTH_MM * mm, pad=CELL_PAD_PT)]
 
 
 # --- a measure -------------------------------------------------------------------------------------------------
