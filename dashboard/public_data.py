@@ -219,22 +219,12 @@ def board_items() -> pd.DataFrame:
     return df.reindex(columns=public.BOARD_COLUMNS, fill_value="").fillna("").astype(str)
 
 
-def evidence_list(value: str) -> list[dict]:
-    """A decision's evidence, [{"kind", "text"}], from its board_item column."""
-    try:
-        items = json.loads(value or "[]")
-    except json.JSONDecodeError:
-        return []
-    return [{"kind": str(e.get("kind", "")), "text": str(e.get("text", ""))} for e in items if isinstance(e, dict)]
-
-
 def board_download() -> pd.DataFrame:
     """The published accountability record as its download gives it: one row per item, evidence as lines of text,
     formulas neutralised."""
-    df = board_items()
-    df = df.assign(evidence=df["evidence"].map(
-        lambda v: "\n".join(f"{e['kind']}: {e['text']}" for e in evidence_list(v))))
-    return safe_frame(df.drop(columns=["question_ref", "recommendation_ref"]))
+    from pipelines.publish.downloads import board_frame
+
+    return board_frame(board_items())
 
 
 def download_files() -> dict:

@@ -141,6 +141,30 @@ def test_the_board_download_counts_its_rows_in_words_that_fit_one(loop, monkeypa
     assert "(2 rows), as CSV." in texts(public(monkeypatch, loop["folder"], "public_pages/board.py"))
 
 
+def test_the_static_sites_questions_and_decisions_page_offers_the_record_as_the_apps_page_does(loop, monkeypatch):
+    """Regression: the app's Questions and decisions page offered the published record as CSV, and the static site's
+    same page had no download, so a reader of the site could not take the record away."""
+    with warehouse.connect(loop["db"]) as con:
+        release(con, PCC, "decision", loop["decision"])
+        release(con, PCC, "answer", loop["answer"])
+        publish(con, PCC)
+    site = loop["folder"] / "public" / "site"
+    page = (site / "board.html").read_text(encoding="utf-8")
+    said = "Every published question, answer, decision and recommendation&#x27;s status (2 rows), as CSV."
+    assert said in page
+    assert '<a href="questions-and-decisions.csv">Questions and decisions (CSV)</a>' in page
+    served = downloads_of(monkeypatch)
+    at = public(monkeypatch, loop["folder"], "public_pages/board.py")
+    assert said.replace("&#x27;", "'") in texts(at)
+    assert [b.proto.label for b in at.get("download_button")] == ["Questions and decisions (CSV)"]
+    (name, data), = [(n, d) for n, d in served if n.endswith(".csv")]
+    assert (site / name).read_bytes() == data, "the site's file is the app's, byte for byte"
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+    assert sorted(r["kind"] for r in rows) == ["answer", "decision"]
+    (decided,) = [r for r in rows if r["kind"] == "decision"]
+    assert decided["evidence"] == "The force's answer: The force's written answer\nFigures: July's arrests"
+
+
 def test_a_question_for_a_meeting_not_yet_held_is_to_be_asked_not_asked(loop, monkeypatch):
     """Regression: a question published for a coming meeting read "Question (asked by ...)" before the meeting."""
     from pipelines.publish.content import SnapshotView

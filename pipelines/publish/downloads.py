@@ -18,10 +18,20 @@ import weakref
 import pandas as pd
 
 from .. import office as office_words
-from ..exports import neutralise
+from ..exports import csv_bytes, neutralise, safe_frame
 from ..public import MANAGEMENT_INFORMATION, month_text, period_text
 from .content import SnapshotView
-from .pages import HEADLINE_ORDER, SHARE_RECORDED, breakdown_rows, data, day, dimension_words, months_in, period_order
+from .pages import (
+    HEADLINE_ORDER,
+    SHARE_RECORDED,
+    board_rows,
+    breakdown_rows,
+    data,
+    day,
+    dimension_words,
+    months_in,
+    period_order,
+)
 
 LICENCE = "Open Government Licence v3.0"
 LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
@@ -346,3 +356,22 @@ def to_xlsx(view: SnapshotView) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def board_frame(items: pd.DataFrame) -> pd.DataFrame:
+    """The published accountability record as its download gives it: one row per item, a decision's evidence as
+    lines of "kind: text", formulas neutralised."""
+    def evidence(value: str) -> str:
+        try:
+            found = json.loads(value or "[]")
+        except (json.JSONDecodeError, TypeError):
+            return ""
+        return "\n".join(f"{e.get('kind', '')}: {e.get('text', '')}" for e in found if isinstance(e, dict))
+
+    items = items.assign(evidence=items["evidence"].map(evidence)) if "evidence" in items.columns else items
+    return safe_frame(items.drop(columns=[c for c in ("question_ref", "recommendation_ref") if c in items.columns]))
+
+
+def board_csv(view: SnapshotView) -> bytes:
+    """The Questions and decisions page's download: every item of the published record, as CSV."""
+    return csv_bytes(board_frame(board_rows(view)))

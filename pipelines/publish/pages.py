@@ -76,6 +76,8 @@ DOWNLOADS = (("published-figures.csv", "Published figures (CSV)"),
              ("published-figures.json", "Published figures (JSON)"),
              ("published-figures.xlsx", "Published figures (spreadsheet, .xlsx)"))
 BREAKDOWNS_FILE = ("published-breakdowns.csv", "Published breakdowns (CSV)")
+# the published accountability record as CSV: the Questions and decisions page offers it, on the site and in the app
+BOARD_FILE = ("questions-and-decisions.csv", "Questions and decisions (CSV)")
 SHARE_RECORDED = "share_recorded"  # the category of a breakdown's row giving its share recorded
 SHARE_LABEL = "Share recorded (% of all)"
 BREAKDOWN_FIELDS = ["measure", "dimension", "category", "label", "area", "period", "period_type", "value", "display",
@@ -1465,6 +1467,15 @@ def _meetings_folded(meetings: list[tuple[str, list]]) -> list:
     return out
 
 
+def board_rows(view: SnapshotView) -> pd.DataFrame:
+    """The published accountability record, one row per item, every column text."""
+    items = view.table("board_item")
+    # a snapshot written before the record said which meeting an answer was given or a decision taken at, who took
+    # it, its follow-up, or a question's withdrawal: what it does not hold reads as empty
+    items = items.assign(**{c: "" for c in BOARD_COLUMNS if c not in items.columns})
+    return items.fillna("").astype(str) if not items.empty else items
+
+
 def board_page(view: SnapshotView, ask_page: bool = False) -> Page:
     """"board": the published accountability record (questions, answers, decisions, recommendations' progress), with
     how to send the Board a question: `ask_page` where there is a page to send it from (the public app), else the
@@ -1476,11 +1487,7 @@ def board_page(view: SnapshotView, ask_page: bool = False) -> Page:
     intro = board_intro(now)
     blocks: list = [banner(view), *current_withdrawal(view), Paragraph(intro[0]), *how_to_ask(view, now, ask_page),
                     Paragraph(intro[1]), Bullets(board_decisions(now))]
-    items = view.table("board_item")
-    # a snapshot written before the record said which meeting an answer was given or a decision taken at, who took
-    # it, its follow-up, or a question's withdrawal: what it does not hold reads as empty
-    items = items.assign(**{c: "" for c in BOARD_COLUMNS if c not in items.columns})
-    items = items.fillna("").astype(str) if not items.empty else items
+    items = board_rows(view)
     if items.empty:
         blocks.append(Paragraph("Nothing from the Public Accountability Board has been published yet. Questions, "
                                 f"answers and decisions appear here once {now.holder_short} has approved them for "
@@ -1553,6 +1560,10 @@ def board_page(view: SnapshotView, ask_page: bool = False) -> Page:
         if len(history) > 1:
             blocks += [Paragraph("Earlier:"), Bullets(tuple(f"{h.status}, {day(h.judged_on)}: {h.status_evidence}"
                                                             for h in history.iloc[1:].itertuples()))]
+    blocks += [Heading("Download"),
+               Paragraph(f"Every published question, answer, decision and recommendation's status "
+                         f"({counted(len(items), 'row')}), as CSV."),
+               Link(BOARD_FILE[1], BOARD_FILE[0])]
     return Page("board", title, tuple(blocks), "Questions put to the force, its answers and the decisions.")
 
 

@@ -30,7 +30,7 @@ from .content import (
     SnapshotView,
     Table,
 )
-from .pages import BREAKDOWNS_FILE, breakdown_rows, data_pages, day, office_of, site_title
+from .pages import BOARD_FILE, BREAKDOWNS_FILE, board_rows, breakdown_rows, data_pages, day, office_of, site_title
 
 ASSETS = Path(__file__).with_name("site_assets")
 STYLESHEET = "site.css"
@@ -332,6 +332,8 @@ def build_site(view: SnapshotView, out_dir: Path) -> list[Path]:
         files = dict(DOWNLOAD_FILES)
         if not breakdown_rows(view).empty:  # a snapshot from before breakdowns were published has none
             files[BREAKDOWNS_FILE[0]] = downloads.breakdowns_csv
+        if not board_rows(view).empty:  # the record the Questions and decisions page offers as CSV
+            files[BOARD_FILE[0]] = downloads.board_csv
         for name, make in files.items():
             (out_dir / name).write_bytes(make(view))
             written.append(out_dir / name)
