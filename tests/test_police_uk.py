@@ -1259,10 +1259,48 @@ def test_a_month_republished_with_only_last_outcomes_changed_says_which_charged_
     changes = revision_changes(con)
     assert {r.district: r.change for r in changes.itertuples()} == expected
     assert set(changes["category"]) == {"Charged or summonsed"}
-    assert second.revised == len(expected)
+    # the crime types' counts, the figures the load counts, are unchanged; the charged counts are said apart
+    assert (second.new, second.revised, second.unchanged) == (0, 0, len(expected_by(STREET, "Crime type")))
+    assert all(f"{d} in November 2017 ({before[d]}, now {after[d]})" in second.message for d in expected), \
+        second.message
     warned = {r.rule_id: r for r in second.run.warnings}
     assert "month_republished" in warned and warned["month_republished"].failing_count == len(expected)
     assert all("Charged or summonsed in " in s.message for s in warned["month_republished"].samples)
+
+
+def test_a_republished_month_counts_the_same_figures_as_its_first_load_and_says_its_charged_count_apart(con,
+                                                                                                        tmp_path):
+    """Regression: a month republished with one charged crime withdrawn said "0 new, 2 revised, 41 unchanged", one
+    figure more than its first load's 42: the charged count, made of the crime types' records, was counted only when
+    it changed. Every load of the month counts its crime types' counts, and the charged count it changed is said in
+    words, with its value before and now."""
+    from pipelines.ingest.load import describe
+
+    charged = set(yaml.safe_load((REFERENCE / "police_uk.yaml").read_text())["outcome_groups"]["charged_or_summonsed"])
+    first = load(con, STREET, tmp_path)
+    gone = []
+
+    def withdraw_one_charged(rows):
+        for i, row in enumerate(rows[1:], start=1):
+            if row[9] != "Anti-social behaviour" and row[10] in charged and row[8] and expected_by(
+                    STREET, "Crime type")[(district_of(row[8]), row[9])] > 1:
+                gone.append((district_of(row[8]), row[9]))
+                del rows[i]
+                return
+
+    path = modified_copy(tmp_path, STREET.name, withdraw_one_charged)
+    second = load(con, path, tmp_path)
+    assert second.outcome == "accepted", [p.message() for p in second.problems]
+    figures = len(expected_by(STREET, "Crime type"))
+    assert (first.new, first.revised, first.unchanged) == (figures, 0, 0)
+    assert (second.new, second.revised, second.unchanged) == (0, 1, figures - 1)
+    assert f"records read, 0 new, 1 revised, {figures - 1:,} unchanged" in describe(second), describe(second)
+    district = gone[0][0]
+    was = sum(1 for r in read_rows(STREET)[1:] if r[9] != "Anti-social behaviour" and r[10] in charged
+              and r[8] and district_of(r[8]) == district)
+    assert second.message.startswith(
+        "Besides those figures, the count of crimes charged or summonsed, which the charge share is worked out from, "
+        f"changed for {district} in November 2017 ({was}, now {was - 1})."), second.message
 
 
 def test_a_district_no_prefix_places_records_in_has_no_figure_rather_than_zero(ref, con, tmp_path):

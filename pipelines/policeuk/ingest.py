@@ -44,7 +44,7 @@ from ..uk_time import month_words, uk_words
 from ..warehouse import one, scalar, utc_now
 from .measures import KIND_WORDS
 from .reference import reference, register_reference_tables
-from .revisions import change_counts
+from .revisions import change_counts, charged_changes
 
 STREET_HEADER = ("Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
                  "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context")
@@ -481,6 +481,21 @@ def ingest_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, loaded
         return outcome
 
 
+def charged_note(con: duckdb.DuckDBPyConnection, file_id: int) -> str:
+    """Of a police.uk file just loaded as a new revision of months already held, the counts of crimes charged or
+    summonsed it changed (`charged_changes`), in words: they are worked out from the crime types' records, so they
+    are not among the figures its load counts as new, revised or unchanged, and are said here instead; "" for
+    none."""
+    changes = charged_changes(con, file_id)
+    if not changes:
+        return ""
+    force = reference().force
+    said = [f"{'' if falls_within == force else possessive(falls_within) + ' '}{district} in {month_words(period)} "
+            f"({before:,}, now {after:,})" for falls_within, period, district, before, after in changes]
+    return (f"Besides those figures, the {'count' if len(said) == 1 else 'counts'} of crimes charged or summonsed, "
+            f"which the charge share is worked out from, changed for {listed(said)}.")
+
+
 # A month republished by police.uk keeps its crimes and moves their outcomes on, so its record count hardly falls; a
 # file holding under nine tenths of the records of the revision it replaces is most likely an older download
 FEWER_RECORDS_SHARE = 0.9
@@ -885,6 +900,7 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
         caveats = save_caveats(con, run, run_id, file_id, month)
         _insert_revisions(con, table, file_id, kind, received)
         new, revised, unchanged = change_counts(con, file_id)
+        charged = charged_note(con, file_id)
         fewer = fewer_records_note(con, file_id)
         other_force = other_force_note(con, file_id)
         con.execute("UPDATE file_registry SET rows_read = ?, figures_new = ?, figures_revised = ?, "
@@ -929,4 +945,4 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
             records.expose(con)
     return FileOutcome(label, path, "accepted", file_id=file_id, layout=layout, rows=rows, new=new, revised=revised,
                        unchanged=unchanged, seconds=time.perf_counter() - started, run=run, caveats=caveats,
-                       message=" ".join(n for n in (other_force, fewer, extra_columns_note(path)) if n))
+                       message=" ".join(n for n in (other_force, charged, fewer, extra_columns_note(path)) if n))

@@ -64,16 +64,27 @@ def _charged_params() -> dict[str, object]:
 
 
 def change_counts(con: duckdb.DuckDBPyConnection, file_id: int) -> tuple[int, int, int]:
-    """(new, revised, unchanged) counts of the revisions a file made, against the revisions before them. The
-    charged count (CHARGED_CATEGORY) is made of the crime types' records: it is counted only when a republished
-    month changes it, as revised, so a file's new and unchanged counts are its crime types' and outcomes'."""
-    row = one(con, f"""SELECT count(*) FILTER (WHERE category <> $charged_category
-                                                  AND (before IS NULL OR (before = 0 AND change > 0))),
-                              count(*) FILTER (WHERE change <> 0 AND (before > 0 OR (category = $charged_category
-                                                                                     AND before IS NOT NULL))),
-                              count(*) FILTER (WHERE category <> $charged_category AND change = 0)
-                       FROM ({_changes_sql("m.file_id = $file_id")})""", {"file_id": file_id, **_charged_params()})
+    """(new, revised, unchanged) counts of the revisions a file made, against the revisions before them: its crime
+    types' and outcomes' counts by district, so that every load of a month counts the same figures. The charged count
+    (CHARGED_CATEGORY) is made of the crime types' records and is not among them: `charged_changes` gives those a
+    republished month changed, which the load says apart."""
+    row = one(con, f"""SELECT count(*) FILTER (WHERE before IS NULL OR (before = 0 AND change > 0)),
+                              count(*) FILTER (WHERE before > 0 AND change <> 0),
+                              count(*) FILTER (WHERE change = 0)
+                       FROM ({_changes_sql("m.file_id = $file_id")}) WHERE category <> $charged_category""",
+              {"file_id": file_id, **_charged_params()})
     return int(row[0]), int(row[1]), int(row[2])
+
+
+def charged_changes(con: duckdb.DuckDBPyConnection, file_id: int) -> list[tuple[str, dt.date, str, int, int]]:
+    """The charged counts (CHARGED_CATEGORY) a file changed of months loaded before, as (force, month, district,
+    before, after), in order: what a month republished as cases move on changes, besides its crime types' counts."""
+    rows = con.execute(f"""SELECT falls_within, period, district, before, after
+                           FROM ({_changes_sql("m.file_id = $file_id")})
+                           WHERE category = $charged_category AND before IS NOT NULL AND change <> 0
+                           ORDER BY falls_within, period, district""",
+                       {"file_id": file_id, **_charged_params()}).fetchall()
+    return [(force, period, district, int(before), int(after)) for force, period, district, before, after in rows]
 
 
 def _month(value: str | dt.date | None) -> dt.date | None:
