@@ -35,6 +35,7 @@ from pipelines.policeuk import (
     ingest_police_uk,
     measure_metadata,
     revision_changes,
+    validate_police_uk,
 )
 from pipelines.uk_time import uk_words
 from pipelines.warehouse import scalar
@@ -1301,6 +1302,48 @@ def test_a_republished_month_counts_the_same_figures_as_its_first_load_and_says_
     assert second.message.startswith(
         "Besides those figures, the count of crimes charged or summonsed, which the charge share is worked out from, "
         f"changed for {district} in November 2017 ({was}, now {was - 1})."), second.message
+
+
+def test_a_republished_months_warning_cites_the_row_that_changed_each_count(con, tmp_path):
+    """Regression: the month_republished warning cited, for each changed count, the first row of the file holding
+    its value (the first burglary in Doncaster, the first crime charged in the district), not the row whose record
+    changed it. It cites the row of the file holding a record the revision in force does not: a crime added, or a
+    crime whose last outcome moved on to a charge; a count that fell as a crime was withdrawn cites no row."""
+    charged = set(yaml.safe_load((REFERENCE / "police_uk.yaml").read_text())["outcome_groups"]["charged_or_summonsed"])
+    load(con, STREET, tmp_path)
+    rows = read_rows(STREET)
+    # the last crime not charged, in a district with a crime charged before it: its outcome moves on to a charge
+    first_charged = {}
+    for k, r in enumerate(rows[1:], start=2):
+        if r[9] != "Anti-social behaviour" and r[10] in charged and r[8]:
+            first_charged.setdefault(district_of(r[8]), k)
+    moved = max(k for k, r in enumerate(rows[1:], start=2) if r[9] != "Anti-social behaviour" and r[8]
+                and r[10] not in charged and first_charged.get(district_of(r[8]), k) < k)
+    district = district_of(rows[moved - 1][8])
+    # a burglary in Doncaster added at the end of the file, the first of them well before it
+    burglaries = [k for k, r in enumerate(rows[1:], start=2) if r[8].startswith("Doncaster") and r[9] == "Burglary"]
+    template = rows[burglaries[0] - 1]
+
+    def republish(rows):
+        rows[moved - 1][10] = "Suspect charged"
+        rows.append(["f" * 64, *template[1:]])
+
+    path = modified_copy(tmp_path, STREET.name, republish)
+    second = load(con, path, tmp_path)
+    assert second.outcome == "accepted", [p.message() for p in second.problems]
+    samples = {r.rule_id: r for r in second.run.warnings}["month_republished"].samples
+    cited = {s.message.split(": ")[0]: (s.source_file, s.source_row, s.source_column) for s in samples}
+    assert cited[f"Charged or summonsed in {district}, 2017-11, South Yorkshire Police"] == (
+        STREET.name, moved, "Last outcome category"), cited
+    assert cited["Burglary in Doncaster, 2017-11, South Yorkshire Police"] == (
+        STREET.name, len(rows) + 1, "Crime type"), cited
+    assert first_charged[district] < moved and burglaries[0] < len(rows) + 1
+    # the same file checked again, withdrawing the burglary: the count fell, and no row of the file is cited
+    withdrawn = modified_copy(tmp_path, "2017-11-south-yorkshire-street (1).csv", lambda rows: None)
+    _label, run, _problems = validate_police_uk(con, withdrawn, today=TODAY, tmp_dir=tmp_path / "tmp")
+    fell = [s for s in {r.rule_id: r for r in run.warnings}["month_republished"].samples
+            if s.message.startswith("Burglary in Doncaster")]
+    assert [s.source_row for s in fell] == [None], fell
 
 
 def test_a_district_no_prefix_places_records_in_has_no_figure_rather_than_zero(ref, con, tmp_path):

@@ -320,7 +320,17 @@ BATCH_COLUMNS = (
     ("lsoa_code", "VARCHAR"), ("has_location", "BOOLEAN"), ("latitude", "DOUBLE"), ("longitude", "DOUBLE"),
     ("coordinates_text", "VARCHAR"), ("crime_type", "VARCHAR"), ("last_outcome", "VARCHAR"),
     ("outcome_type", "VARCHAR"), ("name_month", "VARCHAR"), ("name_force", "VARCHAR"), ("put_back", "VARCHAR"),
+    ("changed_row", "INTEGER"),
 )
+# Of a month loaded before, what makes a record the same one in both revisions, for each counted column: its crime
+# type's count changes with a crime added or withdrawn, whatever its last outcome; its last outcome's and its
+# outcome type's with any change of the record
+_SAME_RECORD = {
+    "Crime type": ("crime_id", "falls_within", "period", "reported_by", "longitude", "latitude", "coordinates_text",
+                   "location", "lsoa_code", "lsoa_name", "crime_type", "district"),
+}
+_SAME_RECORD["Last outcome category"] = (*_SAME_RECORD["Crime type"], "last_outcome", "context")
+_SAME_RECORD["Outcome type"] = (*_SAME_RECORD["Crime type"], "outcome_type")
 
 
 def _branch(table: str, column: str, keys: dict[str, str], where: str = "", counted: bool = False) -> str:
@@ -389,7 +399,47 @@ def _build_batch(con: duckdb.DuckDBPyConnection, table: str, file_id: int, kind:
         {"asb": asb},
     )
     con.execute("UPDATE batch SET measure_text = measure")
+    _changed_rows(con, table, file_id, kind)
     return scalar(con, "SELECT count(*) FROM batch")
+
+
+def _changed_rows(con: duckdb.DuckDBPyConnection, table: str, file_id: int, kind: str) -> None:
+    """Of a file holding months loaded before, each counted value's first row whose record the revision in force does
+    not hold (`_SAME_RECORD`): the batch's changed_row, which a republished month's warning cites, so that it names a
+    row that changed the count, not the first row holding the value. Left empty where no row of the file did (a count
+    that fell as records were withdrawn) and for a month not loaded before."""
+    if not records._attached(con) or not scalar(
+            con, f"""SELECT count(*) FROM police_uk_month_current c
+                     WHERE c.kind = $kind AND (c.falls_within, c.period) IN
+                           (SELECT DISTINCT (falls_within, period) FROM {table} WHERE file_id = $file_id)""",
+            {"kind": kind, "file_id": file_id}):
+        return
+    counted = {"street": ("Crime type", "Last outcome category"), "outcomes": ("Outcome type",)}[kind]
+    for column in counted:
+        same = _SAME_RECORD[column]
+        value = {"Crime type": "crime_type", "Last outcome category": "last_outcome",
+                 "Outcome type": "outcome_type"}[column]
+        # each record numbered among its identical ones, so that a record held twice and now once is a change
+        keys = ", ".join(f"r.{c}" for c in same)
+        on = " AND ".join(f"n.{c} IS NOT DISTINCT FROM o.{c}" for c in (*same, "k"))
+        con.execute(
+            f"""UPDATE batch SET changed_row = c.changed_row
+                FROM (SELECT n.falls_within, n.period, n.district, n.{value} AS value, min(n.source_row) AS changed_row
+                      FROM (SELECT r.*, row_number() OVER (PARTITION BY {keys} ORDER BY r.source_row) AS k
+                            FROM {table} r WHERE r.file_id = $file_id) n
+                      WHERE NOT EXISTS (
+                          SELECT 1 FROM (SELECT r.*, row_number() OVER (PARTITION BY {keys}) AS k
+                                         FROM {records.TABLE} r
+                                         JOIN police_uk_month_current m
+                                           ON m.file_id = r.file_id AND m.kind = r.kind
+                                          AND m.falls_within = r.falls_within AND m.period = r.period
+                                         WHERE m.kind = $kind AND r.file_id <> $file_id) o
+                          WHERE {on})
+                      GROUP BY ALL) c
+                WHERE batch.source_column = $column AND batch.falls_within IS NOT DISTINCT FROM c.falls_within
+                  AND batch.period IS NOT DISTINCT FROM c.period AND batch.district IS NOT DISTINCT FROM c.district
+                  AND coalesce(batch.{value}, '') = coalesce(c.value, '')""",
+            {"file_id": file_id, "kind": kind, "column": column})
 
 
 # ---------------------------------------------------------------------------------------------------
