@@ -1346,6 +1346,64 @@ def test_a_republished_months_warning_cites_the_row_that_changed_each_count(con,
     assert [s.source_row for s in fell] == [None], fell
 
 
+def test_the_republished_months_are_said_for_one_month_and_for_many(con, tmp_path):
+    """What the pack says of police.uk months with counts changed since they were first loaded: one month or many
+    republished by police.uk, one or many earlier downloads put back, and both at once."""
+    from pipelines.policeuk.revisions import republished_words
+    from pipelines.uk_time import uk_day_words
+
+    def month_of(rows, month):
+        for r in rows[1:]:
+            r[1] = month
+
+    def later(month, change):
+        def both(rows):
+            month_of(rows, month)
+            change(rows)
+        return both
+
+    def withdraw(rows):
+        del rows[1:3]
+
+    nov, dec = STREET, modified_copy(tmp_path, "2017-12-south-yorkshire-street.csv", later("2017-12", lambda r: None))
+    for path in (nov, dec):
+        load(con, path, tmp_path)
+    assert republished_words(con, "street", "2017-11", "2017-12") == ""
+    nov2 = modified_copy(tmp_path, "2017-11-south-yorkshire-street (1).csv", withdraw)
+    load(con, nov2, tmp_path)
+
+    def loaded(month: str, revision: int) -> str:
+        return uk_day_words(scalar(con, "SELECT loaded_at FROM police_uk_month WHERE kind = 'street' AND "
+                                        "period = ? AND revision = ?", [dt.date.fromisoformat(month + "-01"), revision]))
+
+    tail = "; the police.uk context page lists each count that changed."
+    assert republished_words(con, "street", "2017-11", "2017-12") == (
+        f"police.uk republished November 2017 after it was first loaded on {loaded('2017-11', 1)}: these figures are "
+        f"from its revision 2, loaded on {loaded('2017-11', 2)}{tail}")
+    assert republished_words(con, "street", "2017-12", "2017-12") == ""
+    load(con, modified_copy(tmp_path, "2017-12-south-yorkshire-street (1).csv", later("2017-12", withdraw)), tmp_path)
+    assert republished_words(con, "street", "2017-11", "2017-12") == (
+        "police.uk republished 2 of these figures' months after they were first loaded: November 2017 (revision 2, "
+        f"loaded on {loaded('2017-11', 2)}) and December 2017 (revision 2, loaded on {loaded('2017-12', 2)}); these "
+        f"figures are from the latest revision of each{tail}")
+    # November's first download put back: one month of each
+    ingest_police_uk(con, nov, loaded_by="tester", today=TODAY, tmp_dir=tmp_path / "tmp")
+    assert republished_words(con, "street", "2017-11", "2017-12") == (
+        f"police.uk republished December 2017 after it was first loaded on {loaded('2017-12', 1)}: these figures are "
+        f"from its revision 2, loaded on {loaded('2017-12', 2)}; and an earlier download of November 2017 was loaded "
+        f"again on {loaded('2017-11', 3)} to put it back in force, not police.uk's republication: these figures are "
+        f"from it (revision 3){tail}")
+    assert republished_words(con, "street", "2017-11", "2017-11") == (
+        f"An earlier download of November 2017 was loaded again on {loaded('2017-11', 3)} to put it back in force, "
+        f"not police.uk's republication: these figures are from it (revision 3){tail}")
+    # and December's: many put back
+    ingest_police_uk(con, dec, loaded_by="tester", today=TODAY, tmp_dir=tmp_path / "tmp")
+    assert republished_words(con, "street", "2017-11", "2017-12") == (
+        "Earlier downloads of 2 of these figures' months were loaded again to put them back in force, not police.uk's "
+        f"republication: November 2017 (revision 3, loaded on {loaded('2017-11', 3)}) and December 2017 (revision 3, "
+        f"loaded on {loaded('2017-12', 3)}); these figures are from those downloads{tail}")
+
+
 def test_a_district_no_prefix_places_records_in_has_no_figure_rather_than_zero(ref, con, tmp_path):
     """Regression: a district police_uk.yaml gives no LSOA-name prefix (West Midlands Police's Birmingham West,
     which police.uk's LSOA names cannot tell apart from Birmingham East) was counted 0 for every crime type, read

@@ -171,26 +171,34 @@ def republished_words(con: duckdb.DuckDBPyConnection, kind: str, first: str | dt
     back = {(period, revision) for k, f, period, revision in put_back_revisions(con) if (k, f) == (kind, force)}
     theirs = [row for row in rows if (row[0], row[1]) not in back]
     ours = [row for row in rows if (row[0], row[1]) in back]
-    said = []
-    if len(theirs) == 1:
-        period, revision, latest, earliest = theirs[0]
-        said.append(f"police.uk republished {month_words(period)} after it was first loaded on "
-                    f"{uk_day_words(earliest)}: these figures are from its revision {revision}, loaded on "
-                    f"{uk_day_words(latest)}")
-    elif theirs:
-        listed_ = listed([f"{month_words(p)} (revision {r}, loaded on {uk_day_words(latest)})"
-                          for p, r, latest, _ in theirs])
-        said.append(f"police.uk republished {len(theirs)} of these figures' months after they were first loaded: "
-                    f"{listed_}; these figures are from the latest revision of each")
-    if len(ours) == 1:
-        period, revision, latest, _ = ours[0]
-        said.append(f"{'A' if not said else 'a'}n earlier download of {month_words(period)} was loaded again on "
-                    f"{uk_day_words(latest)} to put it back in force, not police.uk's republication: these figures "
-                    f"are from it (revision {revision})")
-    elif ours:
-        listed_ = listed([f"{month_words(p)} (revision {r}, loaded on {uk_day_words(latest)})"
-                          for p, r, latest, _ in ours])
-        said.append(f"{'E' if not said else 'e'}arlier downloads of {len(ours)} of these figures' months were loaded "
-                    f"again to put them back in force, not police.uk's republication: {listed_}; these figures are "
-                    "from those downloads")
+    said: list[str] = []
+    _one_or_many(said, theirs,
+                 lambda _opens, period, revision, latest, earliest: (
+                     f"police.uk republished {month_words(period)} after it was first loaded on "
+                     f"{uk_day_words(earliest)}: these figures are from its revision {revision}, loaded on "
+                     f"{uk_day_words(latest)}"),
+                 lambda _opens, n, months: (f"police.uk republished {n} of these figures' months after they were first "
+                                        f"loaded: {months}; these figures are from the latest revision of each"))
+    _one_or_many(said, ours,
+                 lambda opens, period, revision, latest, _earliest: (
+                     f"{'A' if opens else 'a'}n earlier download of {month_words(period)} was loaded again on "
+                     f"{uk_day_words(latest)} to put it back in force, not police.uk's republication: these figures "
+                     f"are from it (revision {revision})"),
+                 lambda opens, n, months: (
+                     f"{'E' if opens else 'e'}arlier downloads of {n} of these figures' months were loaded again to "
+                     f"put them back in force, not police.uk's republication: {months}; these figures are from "
+                     "those downloads"))
     return "; and ".join(said) + "; the police.uk context page lists each count that changed."
+
+
+def _one_or_many(said: list[str], rows: list[tuple], one, many) -> None:
+    """Adds to `said` the sentence of `republished_words` for `rows` (period, revision, loaded last, loaded first):
+    `one(opens, *row)` of a single month, `many(opens, n, months listed)` of several; nothing for none. `opens`: the
+    sentence comes first, and begins with a capital."""
+    if not rows:
+        return
+    if len(rows) == 1:
+        said.append(one(not said, *rows[0]))
+        return
+    months = listed([f"{month_words(p)} (revision {r}, loaded on {uk_day_words(latest)})" for p, r, latest, _ in rows])
+    said.append(many(not said, len(rows), months))
