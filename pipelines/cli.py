@@ -827,7 +827,7 @@ def plan(db, month, district, no_sentences, fmt):
     import pandas as pd
 
     from . import settings
-    from .briefing.pack import return_notices
+    from .briefing.pack import republished_said, return_notices
     from .catalogue import catalogue, force
     from .exports import write_csv
     from .figures import accepted_months, parse_month, plan_figures
@@ -851,6 +851,9 @@ def plan(db, month, district, no_sentences, fmt):
         # 12 months and its own month; and, when it is the latest month with figures, the months after it now due
         returns = (return_notices(con, month_start(month_number(when)).date(), settings.today(),
                                   later=when == months[-1], command=True) if months else [])
+        # police.uk months of the rows' 12 months republished since they were first loaded, as the pack says them
+        republished = (republished_said(con, tuple(m.id for m in catalogue().measures),
+                                        f"{month_start(month_number(when) - 12):%Y-%m}", when) if months else {})
     if not months:
         raise PccDashError('The warehouse holds no figures yet. '
                            'Run "pccdash ingest PATH" or "pccdash demo --no-serve".')
@@ -874,10 +877,11 @@ def plan(db, month, district, no_sentences, fmt):
     if fmt == "csv":
         rows = status_rows(statuses)
         for row, s in zip(rows, statuses, strict=True):
-            row["caveats"] = " | ".join(arranged.by_figure.get((s.measure_id, s.area), []))
+            row["caveats"] = " | ".join([*arranged.by_figure.get((s.measure_id, s.area), []),
+                                         *filter(None, [republished.get(s.measure_id)])])
         write_csv(pd.DataFrame(rows), sys.stdout)
         return
-    click.echo(format_status_table(statuses, sentences=not no_sentences))
+    click.echo(format_status_table(statuses, sentences=not no_sentences, said=republished))
     said = [*arranged.general, *(t for texts in arranged.by_measure.values() for t in texts)]
     if said:
         click.echo(f"\nCaveats on the figures for {month_label(month_number(when))}:")

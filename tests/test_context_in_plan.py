@@ -199,6 +199,32 @@ def test_the_pack_names_a_police_uk_month_republished_since_it_was_first_loaded(
 
 
 
+def test_the_plan_command_names_a_police_uk_month_republished_as_the_pack_does(context_db, context_plan, tmp_path,
+                                                                              run_cli):
+    """Regression: the pack and the Briefing overview said beside each police.uk context measure that police.uk
+    republished November 2017 after it was first loaded; "pccdash plan", showing the same figures, did not. It says
+    the same words, from the same rule, among the measure's caveats, and in the CSV's caveats of its rows."""
+    db = copy_warehouse(context_db, tmp_path)
+    assert "republished" not in run_cli("plan", "--db", db, "--month", "2017-11").output
+    republish_without_barnsley_burglary(db, tmp_path)
+    with warehouse.connect(db) as con:
+        pack = build_pack(con, dt.date(2017, 12, 14), "tester")
+    said = next(c for c in next(m for m in pack.measures if m.measure_id == VIOLENCE).caveats
+                if c.startswith("police.uk republished"))
+    result = run_cli("plan", "--db", db, "--month", "2017-11")
+    assert result.exit_code == 0, result.output
+    for name in ("Violence and sexual offences (police.uk)",
+                 "Share of crimes whose last outcome is a charge or summons (police.uk)"):
+        caveats = result.output.split(f"Caveats on {name}:")[1].split("\n\n")[0]
+        assert f"- {said}" in caveats, caveats
+    assert result.output.count(said) == 2
+    rows = list(csv.DictReader(run_cli("plan", "--db", db, "--month", "2017-11", "--format", "csv").output
+                               .splitlines()))
+    ours = {"Violence and sexual (police.uk)", "Charge share (police.uk)"}
+    assert ours <= {r["measure"] for r in rows}
+    assert all((said in r["caveats"]) == (r["measure"] in ours) for r in rows), rows[0]
+
+
 def test_the_pack_does_not_call_an_earlier_download_put_back_a_republication(context_db, context_plan, tmp_path):
     """Regression: November 2017 republished by police.uk, then its first download loaded again to put it back in
     force: the pack said "police.uk republished November 2017 ... these figures are from its revision 3", the office's
