@@ -1374,7 +1374,8 @@ def test_the_republished_months_are_said_for_one_month_and_for_many(con, tmp_pat
 
     def loaded(month: str, revision: int) -> str:
         return uk_day_words(scalar(con, "SELECT loaded_at FROM police_uk_month WHERE kind = 'street' AND "
-                                        "period = ? AND revision = ?", [dt.date.fromisoformat(month + "-01"), revision]))
+                                        "period = ? AND revision = ?",
+                                   [dt.date.fromisoformat(month + "-01"), revision]))
 
     tail = "; the police.uk context page lists each count that changed."
     assert republished_words(con, "street", "2017-11", "2017-12") == (
