@@ -1564,6 +1564,7 @@ def files_show(ctx, file, db):
     """
     from .contracts.runs import refused_problems
     from .errors import Problem
+    from .policeuk.ingest import charged_note
     from .registry import OUTCOME_WORDS, figures_by_month, is_police_uk, not_kept
     from .resubmission import refusals
     from .uk_time import month_words, uk_words
@@ -1584,7 +1585,9 @@ def files_show(ctx, file, db):
                                'ORDER BY "row" NULLS FIRST, "column"', [fid]).fetchall()
         found_in_all = refused_problems(con, fid, len(problems)) if refusal is not None else len(problems)
         months = figures_by_month(con, fid, found.outcome, layout)
-    police_uk = is_police_uk(layout)
+        police_uk = is_police_uk(layout)
+        # a republication's charged counts, said apart from the figures it counts, as its load said them
+        charged = charged_note(con, fid) if police_uk and found.outcome == "accepted" else ""
     click.echo(f'File #{fid}: "{shown(found.name, None)}", {OUTCOME_WORDS.get(found.outcome, found.outcome)}')
     how = "uploaded in the app" if uploaded_by else "loaded"
     click.echo(f"  Received {uk_words(found.received_at, 'words')}, {how} by {shown(loaded_by or 'no one recorded')}"
@@ -1600,6 +1603,8 @@ def files_show(ctx, file, db):
         read = (f"{counted(rows_read, 'record')} read, counted into {counted(new + revised + unchanged, 'figure')}"
                 if police_uk else f"{counted(rows_read, 'figure')} read")  # police.uk's: context, by district
         click.echo(f"  {read}: {new:,} new, {revised:,} revised, {unchanged:,} unchanged.")
+        if charged:
+            click.echo(_wrapped(charged, "  ", "  "))
     why = not_kept(path, fid, sha, layout)
     click.echo(f"  {why}" if why else f'  Kept as received: "pccdash files get {fid} --out DIR" writes it out.')
     if refusal is not None:

@@ -1405,6 +1405,29 @@ def test_the_republished_months_are_said_for_one_month_and_for_many(con, tmp_pat
         f"loaded on {loaded('2017-12', 3)}); these figures are from those downloads{tail}")
 
 
+def test_files_show_says_the_charged_counts_a_republication_changed_as_its_load_did(db, tmp_path, run_cli):
+    """Regression: the charged counts a republication changed were said only by its load; "pccdash files show" of
+    the file, read later, gave "0 new, 0 revised, 42 unchanged" for a month whose charged count had changed."""
+    charged = set(yaml.safe_load((REFERENCE / "police_uk.yaml").read_text())["outcome_groups"]["charged_or_summonsed"])
+
+    def withdraw_one_charged(rows):
+        for i, row in enumerate(rows[1:], start=1):
+            if row[9] != "Anti-social behaviour" and row[10] in charged and row[8]:
+                del rows[i]
+                return
+
+    with warehouse.connect(db) as con:
+        load(con, STREET, tmp_path)
+        second = load(con, modified_copy(tmp_path, STREET.name, withdraw_one_charged), tmp_path)
+    first_show = run_cli("files", "show", "1", "--db", db)
+    assert second.outcome == "accepted" and second.message.startswith("Besides those figures"), second.message
+    shown = run_cli("files", "show", str(second.file_id), "--db", db)
+    assert shown.exit_code == 0, shown.output
+    said = " ".join(shown.stdout.split())
+    assert second.message in said, said
+    assert "Besides those figures" not in " ".join(first_show.stdout.split())
+
+
 def test_a_district_no_prefix_places_records_in_has_no_figure_rather_than_zero(ref, con, tmp_path):
     """Regression: a district police_uk.yaml gives no LSOA-name prefix (West Midlands Police's Birmingham West,
     which police.uk's LSOA names cannot tell apart from Birmingham East) was counted 0 for every crime type, read
