@@ -20,6 +20,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.public_view import BLUE, EVENT, GREY, plain, small
+from pipelines.chart_text import spoken
 from pipelines.publish.content import (
     Bullets,
     Cell,
@@ -225,11 +226,12 @@ def notice(block: Notice) -> None:
 
 
 def chart(block: Chart) -> None:
-    """The chart, the sentence saying what it shows, the events it marks, its data table folded under it, and the
-    caveats published on its figures under that, in sight (the table's cells inside the fold are marked with them)."""
+    """The chart, named for a screen reader by its title and the sentence saying what it shows (WCAG 1.1.1), that
+    sentence, the events it marks, its data table folded under it, and the caveats published on its figures under
+    that, in sight (the table's cells inside the fold are marked with them)."""
     if any(p.status != "not published" for p in block.points):
         st.plotly_chart(figure(block), width="stretch", key=f"chart_{block.key or block.title}",
-                        config={"displayModeBar": False})
+                        config={"displayModeBar": False}, alt=spoken(block.title, block.sentence))
     if block.sentence:
         st.markdown(plain(block.sentence))
     if block.events:

@@ -1,5 +1,7 @@
-"""A chart's title as plotly draws it on a page that may be read on a phone: plotly never wraps a title, so a
-measure's long name ran past the chart's right edge at a phone's width (and a tablet's), cut mid-word."""
+"""A chart's words: its title as plotly draws it on a page that may be read on a phone (plotly never wraps a title,
+so a measure's long name ran past the chart's right edge at a phone's width, and a tablet's, cut mid-word), and the
+name a screen reader announces for it (a chart is a picture, WCAG 1.1.1: without a name it is "graphic", or the
+ticks of its axes read out one by one)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,16 @@ TITLE_CHARS = 44  # letters a line of a title holds within a chart on a phone (a
 TITLE_SIZE = 15  # the title's font, as the public charts draw theirs
 LINE_PX = 20  # the height each line after the first adds above the plot
 TOP = 50  # a chart's top margin for a title of one line
+
+
+def spoken(title: object, said: object = "") -> str:
+    """The name a screen reader announces for a chart: its title (the measure, the area, how it is counted), then
+    what it shows in a sentence ("..., South Yorkshire, by month: People arrested ..., each month from April 2014
+    to July 2015. The lowest ..."), as a sighted reader sees the title over it and the sentence under it."""
+    title, said = " ".join(str(title).split()), " ".join(str(said).split())
+    if not said:
+        return title
+    return f"{title}: {said}" if title else said
 
 
 def title_lines(text: object, width: int = TITLE_CHARS) -> list[str]:

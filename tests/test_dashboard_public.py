@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import subprocess
@@ -95,6 +96,22 @@ def test_summary_shows_headlines_trends_with_sentences_and_tables_and_caveats(mo
     at.selectbox(key="trend_area").select("Rotherham").run()
     assert not at.exception and "Rotherham" in texts(at)
     assert all(list(t.columns) == ["Rotherham"] for t in html_tables(at) if "Rotherham" in t.columns)
+
+
+def test_each_chart_is_announced_by_its_title_and_the_sentence_saying_what_it_shows(monkeypatch, published):
+    """WCAG 1.1.1: a screen reader met each chart as an unnamed graphic (or its axes' ticks read one by one). Each
+    chart is now named by its title (measure, area and how it is counted) and the sentence under it saying what it
+    shows over which months, as the static site names its charts."""
+    at = public(monkeypatch, published, "public_pages/summary.py")
+    charts = at.get("plotly_chart")
+    assert len(charts) >= 5
+    sentences = {re.sub(r"\\(.)", r"\1", m.value) for m in at.markdown}
+    for chart in charts:
+        title = html.unescape(json.loads(chart.proto.spec)["layout"]["title"]["text"].replace("<br>", " "))
+        assert title.endswith(", South Yorkshire, by month"), title
+        assert chart.proto.alt.startswith(f"{title}: "), (title, chart.proto.alt)
+        said = chart.proto.alt.removeprefix(f"{title}: ")
+        assert said in sentences and "each month from April 2014 to July 2015" in said, said
 
 
 def test_the_summary_calls_nothing_a_trend_until_a_second_month_is_published(monkeypatch, sample_db, tmp_path):

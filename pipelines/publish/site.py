@@ -15,6 +15,7 @@ import shutil
 from html import escape
 from pathlib import Path
 
+from ..chart_text import spoken
 from ..public import month_text
 from . import downloads
 from .content import (
@@ -190,7 +191,7 @@ def render_chart(c: Chart, ids: Ids) -> str:
     parts.append(f'<line x1="{left}" x2="{w - right}" y1="{top + ph}" y2="{top + ph}" stroke="#0b0c0c"/>')
     tid = ids.next(c.key or c.title)
     svg = (f'<svg viewBox="0 0 {w} {h}" role="img" aria-labelledby="{tid}" focusable="false" '
-           f'xmlns="http://www.w3.org/2000/svg"><title id="{tid}">{e(c.title)}: {e(c.sentence)}</title>'
+           f'xmlns="http://www.w3.org/2000/svg"><title id="{tid}">{e(spoken(c.title, c.sentence))}</title>'
            + "".join(parts) + "</svg>")
     key = [f'<li><span class="key-line"></span> {e(c.name or c.title)} ({e(c.unit)})</li>']
     marker = next((p.display for p in pts if p.status == "suppressed"), "")
