@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import threading
 from collections import OrderedDict
@@ -16,7 +17,7 @@ import streamlit as st
 from dashboard import data
 from pipelines import settings
 from pipelines.catalogue import catalogue, measure_namer, with_measure_names
-from pipelines.chart_text import set_title
+from pipelines.chart_text import set_title, spoken
 from pipelines.errors import PccDashError, shown
 from pipelines.exports import csv_bytes, display_frame
 from pipelines.plan.periods import broken_at_gaps, month_label, month_number, month_start, quarter_label, quarter_start
@@ -171,6 +172,15 @@ def xmr_chart(frame: pd.DataFrame, title: str, unit: str, target: float | None =
                              ticktext=[quarter_label(n) for n in ticks])
     fig.update_yaxes(showline=True, linecolor=DARK_GREY, gridcolor="#E5E5E5", rangemode="tozero")
     return set_title(fig, title)
+
+
+def chart(fig: go.Figure, key: str, said: object = "") -> None:
+    """Draw `fig` across the page, named for a screen reader by its title as drawn and `said`, a sentence saying
+    what it shows over which periods (WCAG 1.1.1): without a name it is met as a graphic with no name, its axes'
+    ticks read out one by one."""
+    title = fig.layout.title.text or ""
+    title = html.unescape(re.sub(r"<br\s*/?>", " ", title))
+    st.plotly_chart(fig, width="stretch", key=key, alt=spoken(title, said) or None)
 
 
 def add_target(fig: go.Figure, target: float, label: str, first: object, last: object) -> go.Figure:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 
@@ -151,6 +152,32 @@ def test_every_chart_on_the_measure_page_names_its_measure_area_and_view(monkeyp
         assert first.startswith(f"{name}, Rotherham, {words}"), (view, first)
         # the funnel comparing the districts, under it
         assert rest and all(t.startswith(f"{name}, districts compared, ") for t in rest), (view, rest)
+
+
+def test_every_chart_on_the_measure_page_is_announced_by_its_title_and_what_it_shows(monkeypatch, sample_db):
+    """WCAG 1.1.1: a screen reader met each chart of the measure page as an unnamed graphic, its axes' ticks read one
+    by one. Each is now named by its title and the sentence under it saying over which periods and what it finds:
+    the SPC charts their caption, the bars their periods and the latest one's figure, the funnel its summary."""
+    at = internal(monkeypatch, sample_db, "internal_pages/measure.py")
+    at.selectbox(key="measure").select("cse_charges").run()
+    at.selectbox(key="area").select("Rotherham").run()
+    said = {"month": "156 months to March 2026; ", "quarter_spc": "52 complete financial quarters to March 2026",
+            "quarter": "52 periods, from Q1 2013/14 to Q4 2025/26; Q4 2025/26: ",
+            "financial_year": "13 periods, from 2013/14 to 2025/26; 2025/26: ",
+            "rolling_12": "156 periods, from 12 months to April 2013 to 12 months to March 2026; 12 months to March"}
+    for view, words in said.items():
+        at.selectbox(key="view").select(view).run()
+        assert not at.exception
+        charts = at.get("plotly_chart")
+        assert len(charts) == 2, view
+        for chart in charts:
+            title = html.unescape(json.loads(chart.proto.spec)["layout"]["title"]["text"].replace("<br>", " "))
+            assert chart.proto.alt.startswith(f"{title}: ") and len(chart.proto.alt) > len(title) + 20, (view, title)
+        spc, funnel = (c.proto.alt for c in charts)
+        assert words in spc, (view, spc)
+        if view in ("month", "quarter_spc"):  # the caption under the chart, said
+            assert spc.split(": ", 1)[1] in [c.value for c in at.caption], (view, spc)
+        assert "the districts together stand at" in funnel, funnel
 
 
 def test_measure_page_draws_the_xmr_chart_and_switches_area_view_and_rates(monkeypatch, sample_db):

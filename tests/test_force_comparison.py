@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
+import json
+import re
 import shutil
 from pathlib import Path
 
@@ -278,6 +281,19 @@ def test_a_wrong_population_row_is_refused_naming_its_line(tmp_path, monkeypatch
     monkeypatch.setenv("PCCDASH_REFERENCE_DIR", str(folder))
     with pytest.raises(ConfigError, match=r'line 3: the population of "Kent Police" should be a whole number'):
         force_populations()
+
+
+def test_the_context_pages_charts_are_announced_by_their_titles_and_what_they_show(monkeypatch, forces_db, in_force):
+    """WCAG 1.1.1: a screen reader met the context page's charts as unnamed graphics. The month-by-month chart is
+    named by its title and the places and months it draws, the forces' funnel by its title and its summary."""
+    at = internal(monkeypatch, forces_db, "internal_pages/context.py")
+    assert not at.exception
+    names = {json.loads(c.proto.spec)["layout"]["title"]["text"].replace("<br>", " "): c.proto.alt
+             for c in at.get("plotly_chart")}
+    assert len(names) == 2 and all(alt.startswith(f"{html.unescape(t)}: ") for t, alt in names.items()), names
+    by_month, funnel = names.values()
+    assert re.search(r": A (line|bar) for each of .*Barnsley", by_month), by_month
+    assert "together stand at" in funnel and "per 100,000 residents" in funnel, funnel
 
 
 def test_the_context_page_shows_the_funnel_and_a_sentence_for_each_force(monkeypatch, forces_db, in_force):

@@ -139,7 +139,9 @@ fig.update_layout(barmode="stack", height=420,
                           "tickmode": "linear", "tick0": 0, "dtick": 20, "showgrid": False},
                   xaxis={"categoryorder": "array", "categoryarray": x},
                   legend={"orientation": "h", "y": -0.15, "yanchor": "top"}, font={"color": ui.DARK_GREY})
-st.plotly_chart(set_title(fig, f"{m.name} by {what}, {f.force_short_name}"), width="stretch", key="bd_chart")
+ui.chart(set_title(fig, f"{m.name} by {what}, {f.force_short_name}"), "bd_chart",
+         f"{f.force_short_name}'s figures by {what}, {x[0]} to {x[-1]}, stacked, with the share recorded as a line. "
+         "The table under it gives each figure." if x else "")
 show_table(over, "bd_over_time", f"{measure_id}-by-{dimension_id}-{by}.csv")
 show_caveats(first, last, f"Caveats on {possessive(f.force_short_name)} figures over time")
 st.caption(f"{f.force_short_name} adds up its districts. Breakdowns sent: the districts and months that sent the "

@@ -119,7 +119,11 @@ else:
     title = f"{m.name}, by month"
 fig.update_layout(height=380, yaxis_title=m.unit.capitalize(), plot_bgcolor="white",
                   margin={"l": 10, "r": 10, "t": 50, "b": 10}, legend={"orientation": "h", "y": -0.2})
-st.plotly_chart(set_title(fig, title), width="stretch", key="context_chart")
+drawn = sorted(series["period"].unique())
+said = (f"{listed(places)}, {month_label(month_number(drawn[0]))} to {month_label(month_number(drawn[-1]))}"
+        if len(drawn) > 1 else listed(places))
+ui.chart(set_title(fig, title), "context_chart", f"A line for each of {said}." if len(months) > 1 else
+         f"A bar for each of {said}.")
 if len(months) < 2:
     st.caption("Only one month is loaded: load more months to see how each place moves.")
 
@@ -140,7 +144,7 @@ except FunnelError as exc:  # too few forces loaded: what to load
 except PccDashError as exc:  # a reference file to correct
     st.error(str(exc))
 else:
-    st.plotly_chart(funnel_figure(fn), width="stretch", key="force_funnel")
+    ui.chart(funnel_figure(fn), "force_funnel", fn.summary)
     st.markdown(ui.md_escape(fn.summary))
     st.markdown("\n".join(f"- {ui.md_escape(p.sentence)}" for p in fn.points))
     if fn.left_out:

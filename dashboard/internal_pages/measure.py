@@ -208,7 +208,6 @@ if view == "month":
     fig = ui.xmr_chart(frame, f"{m.name}, {area}, by month", unit, rebases=analytics.history.rebases_of(measure_id),
                        target=target, target_label=target_label,
                        target_from=target_start(frame["period"].min()) if not frame.empty else None)
-    st.plotly_chart(ui.add_events(fig, events), width="stretch", key="xmr")
     special = frame[frame["special_cause"]]
     held = analytics.history.baseline_of(measure_id)
     source = (f"mean and process {baseline_text(held)}" if held.fix_after is not None or held.start is not None
@@ -219,12 +218,14 @@ if view == "month":
         signals = ("No month shows special-cause variation." if special.empty else
                    f"{counted(len(special), 'month')} {'shows' if len(special) == 1 else 'show'} special-cause "
                    "variation (marked with a triangle, square or diamond).")
-        st.caption(count + (f" ({gaps}: no figure, a break in the line)" if gaps else "") + f"; {source}. "
-                   + signals + (" Limits are provisional: fewer than 12 months." if frame["provisional"].any()
-                                else ""))
+        said = (count + (f" ({gaps}: no figure, a break in the line)" if gaps else "") + f"; {source}. "
+                + signals + (" Limits are provisional: fewer than 12 months." if frame["provisional"].any() else ""))
     else:
         # one month (or one since a rebase) has no moving range: no limits are drawn, and none is judged
-        st.caption(f"{count}: too few months so far for process limits, so no month is judged against them.")
+        said = f"{count}: too few months so far for process limits, so no month is judged against them."
+    # named by its title and the caption under it, which says over which months and what it finds
+    ui.chart(ui.add_events(fig, events), "xmr", said)
+    st.caption(said)
     # only a rebase within the months charted, as the chart draws them and the pack lists them: one before the first
     # month shown (an office whose figures begin years after it) changes none of the limits here
     first, last = frame["period"].min(), frame["period"].max()
@@ -262,7 +263,6 @@ elif view == "quarter_spc":
         target, target_label = target_for(3, frame["period"].min())
         fig = ui.xmr_chart(frame, f"{m.name}, {area}, by financial quarter", unit, target=target,
                            target_label=target_label, target_from=target_start(frame["period"].min()), step=3)
-        st.plotly_chart(ui.add_events(fig, events), width="stretch", key="xmr_quarters")
         special = frame[frame["special_cause"]]
         count = (f"{counted(len(frame), 'complete financial quarter')} to {period.month_text}; "
                  "a quarter with a month missing is left out.")
@@ -270,11 +270,13 @@ elif view == "quarter_spc":
             signals = ("No quarter shows special-cause variation." if special.empty else
                        f"{counted(len(special), 'quarter')} {'shows' if len(special) == 1 else 'show'} special-cause "
                        "variation.")
-            st.caption(f"{count} {signals}"
-                       + (" Limits are provisional: fewer than 12 quarters." if frame["provisional"].any() else ""))
+            said = (f"{count} {signals}"
+                    + (" Limits are provisional: fewer than 12 quarters." if frame["provisional"].any() else ""))
         else:
             # one quarter (or one since a rebase) has no moving range: no limits are drawn, and none is judged
-            st.caption(f"{count} Too few quarters so far for process limits, so no quarter is judged against them.")
+            said = f"{count} Too few quarters so far for process limits, so no quarter is judged against them."
+        ui.chart(ui.add_events(fig, events), "xmr_quarters", said)
+        st.caption(said)
         ui.event_list(events)
     table = pd.DataFrame({"Quarter": frame["label"], unit.capitalize(): frame["value"].round(2),
                           "Mean": frame["mean"].round(2), "Lower limit": frame["lower"].round(2),
@@ -321,9 +323,14 @@ else:
     set_title(fig, f"{m.name}, {area}, {VIEWS[view].lower()}")
     events = ui.chart_events(measure_id, agg["start"].min(), agg["end"].max()) if not agg.empty else []
     ui.add_events(fig, events, periods=agg)
-    st.plotly_chart(fig, width="stretch", key="bars")
-    st.caption(f"Periods to {period.month_text}. A period with months missing is drawn pale and hatched, with the "
-               "months it has; its change on last year is not given.")
+    said = (f"Periods to {period.month_text}. A period with months missing is drawn pale and hatched, with the "
+            "months it has; its change on last year is not given.")
+    if not agg.empty:  # which periods, and the latest one's figure, for a reader who cannot see the bars
+        last = agg["period"].iloc[-1]
+        said = (f"{counted(len(agg), 'period')}, from {agg['period'].iloc[0]} to {last}; {last}: "
+                f"{bar_text(agg.iloc[-1])}. " + said)
+    ui.chart(fig, "bars", said)
+    st.caption(said)
     ui.event_list(events)
     agg["source"] = period_sources(agg["start"], agg["end"], agg[value_col])
     table = agg.assign(complete=agg.apply(
@@ -363,7 +370,7 @@ else:
     except FunnelError as exc:
         st.info(str(exc))
     else:
-        st.plotly_chart(funnel_figure(fn), width="stretch", key="funnel")
+        ui.chart(funnel_figure(fn), "funnel", fn.summary)
         st.markdown(ui.md_escape(fn.summary))
         st.markdown("\n".join(f"- {ui.md_escape(p.sentence)}" for p in fn.points))
         if fn.left_out:
