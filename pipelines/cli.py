@@ -1102,7 +1102,8 @@ def _with_notes(df, notes: dict[str, str]) -> str:
 def approve(months, db, as_user, reason):
     """Approve months for publication, as their figures stand now (only {holders} role, pcc).
 
-    A month with a refused file not yet replaced, or an unresolved blocking flag, cannot be approved.
+    A month with a refused file not yet replaced, or an unresolved blocking flag, cannot be approved;
+    nor can a month with a measure sent for some districts and not the others, until they arrive.
     A revision loaded after approval is not published until the month is approved again. A month
     whose return is not all in (a part of it overdue or not yet due) is approved as it stands, and
     the command says what is missing: those figures are published once they arrive and the month

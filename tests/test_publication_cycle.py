@@ -725,8 +725,9 @@ def test_the_publishing_page_previews_asks_for_confirmation_and_withdraws(loaded
     assert not at.exception
     shown = texts(at)
     assert "Months added: July 2015." in shown and "What the public will read of each count" in shown
-    assert ("A month whose return is not all in (a district or a part of the return still to come) can be approved: it "
-            "is published without those figures, and shows as changed once they arrive.") in shown
+    assert ("nor can a month whose measures lack a district's figure: a measure is published with every district's "
+            "figure or not at all. A month with a part of its return still to come can be approved: it is published "
+            "without that part, and shows as changed once it arrives.") in shown
     assert "each month from June 2015 to July 2015" in shown
     assert at.button(key="publish").disabled
     at.checkbox(key="publish_checked").check().run()

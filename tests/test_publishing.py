@@ -1040,6 +1040,28 @@ def test_the_publishing_page_says_what_a_chosen_month_lacks_before_it_is_approve
     assert warning.startswith("July 2015: not all of its return is in. The return for July 2015 is overdue")
 
 
+def test_a_month_short_of_a_district_is_said_as_not_approvable_before_approve_is_pressed(loaded, tmp_path,
+                                                                                        monkeypatch):
+    """Regression: choosing a month whose return came without Barnsley, the Publishing page (and its opening words)
+    said "Approved as it stands, September 2015 is published without those figures", and Approve was then refused
+    because Barnsley had no figure: it says before the button that the month cannot be approved until Barnsley's
+    figures arrive."""
+    with warehouse.connect(loaded) as con:
+        assert ingest(con, [write_csv(tmp_path / "sep.csv", HEADER + "".join(
+            f"2015-09,{d},cse_arrests,{v}\n" for d, v in (("Doncaster", 5), ("Rotherham", 6), ("Sheffield", 7))))]).ok
+        with pytest.raises(CannotApprove, match="CSE arrests has no figure for Barnsley"):
+            approve(con, ["2015-09"], PCC)
+    at = internal(monkeypatch, loaded, "internal_pages/publishing.py")
+    assert "still to come) can be approved" not in " ".join(m.value for m in at.markdown)
+    at.multiselect(key="approve_months").select("2015-09").run()
+    assert not at.exception
+    [warning] = [w.value.replace("\\", "") for w in at.warning if "not all of its return is in" in w.value]
+    assert "without Barnsley" in warning and "Approved as it stands" not in warning
+    assert warning.endswith("September 2015 cannot be approved until Barnsley's figures arrive: a measure is "
+                            "published with every district's figure or not at all, since its force total and what "
+                            "it hides are worked out from all of them.")
+
+
 def test_a_month_approved_in_another_window_is_said_as_approved_already_not_dropped_silently(loaded, monkeypatch):
     """Two windows on the Publishing page choose July 2015; the first approves it. The second's Approve said
     nothing and emptied its choice (the month was no longer offered): it says the month was approved already, by

@@ -29,9 +29,10 @@ data.no_warehouse_guard()
 said = office.configured()  # the office holder's title as force.yaml gives it
 st.write(f"A month goes from draft to approved (by {said.holder_short}, as its figures stand) to published (in a "
          "new public snapshot, after small counts are suppressed). A month with an unreplaced refused file or a "
-         "blocking flag cannot be approved. A month whose return is not all in (a district or a part of the return "
-         "still to come) can be approved: it is published without those figures, and shows as changed once they "
-         "arrive. A month revised after its approval shows as changed and needs approving again.")
+         "blocking flag cannot be approved, nor can a month whose measures lack a district's figure: a measure is "
+         "published with every district's figure or not at all. A month with a part of its return still to come "
+         "can be approved: it is published without that part, and shows as changed once it arrives. A month "
+         "revised after its approval shows as changed and needs approving again.")
 states = states_frame(data.call(period_states))
 if states.empty:
     st.info(data.no_figures())

@@ -461,8 +461,9 @@ def _reasons_in_force(con: duckdb.DuckDBPyConnection, periods: list[dt.date]) ->
 def not_all_in(con: duckdb.DuckDBPyConnection, months: list, today: dt.date | None = None) -> list[str]:
     """For each month (YYYY-MM or a date) whose return is not all in (a part overdue, refused, or not yet due), a
     sentence saying what has not arrived and that approving the month publishes it without those figures. A
-    month short of a district cannot be approved at all (`missing_districts`); a whole part of the return, or a
-    measure, sent later is published once it arrives and the month is approved again. None when all is in."""
+    month short of a district cannot be approved at all (`missing_districts`): its sentence says so, and what to
+    wait for, rather than that it is published without them; a whole part of the return, or a measure, sent later
+    is published once it arrives and the month is approved again. None when all is in."""
     from ..return_calendar import incomplete_notices
 
     out = []
@@ -471,10 +472,23 @@ def not_all_in(con: duckdb.DuckDBPyConnection, months: list, today: dt.date | No
         notes = incomplete_notices(con, period, today)
         if notes:
             label = month_words(period)
-            out.append(f"{label}: not all of its return is in. " + " ".join(notes) + f" Approved as it stands, "
-                       f"{label} is published without those figures; they are published once they arrive and "
-                       f"{label} is approved again.")
+            short = short_districts(con, period)
+            then = (f" {label} cannot be approved until {listed(short)}'s figures arrive: a measure is published "
+                    "with every district's figure or not at all, since its force total and what it hides are "
+                    "worked out from all of them." if short else
+                    f" Approved as it stands, {label} is published without those figures; they are published once "
+                    f"they arrive and {label} is approved again.")
+            out.append(f"{label}: not all of its return is in. " + " ".join(notes) + then)
     return out
+
+
+def short_districts(con: duckdb.DuckDBPyConnection, period: dt.date) -> list[str]:
+    """The districts, in the force's order, that a measure reported for the month by other districts has no figure
+    for: while there are any, the month cannot be approved (`missing_districts`)."""
+    have = con.execute(
+        f"""SELECT list(DISTINCT {district_now('district')}) FROM figure_revision WHERE period = ?
+            GROUP BY measure""", [period]).fetchall()
+    return [d for d in force().districts if any(d not in districts for (districts,) in have)]
 
 
 def _since_approved(con: duckdb.DuckDBPyConnection, period: dt.date) -> str:
