@@ -1062,6 +1062,32 @@ def test_a_month_short_of_a_district_is_said_as_not_approvable_before_approve_is
                             "it hides are worked out from all of them.")
 
 
+def test_a_month_short_of_a_district_is_listed_as_blocked_until_the_district_arrives(loaded, tmp_path, run_cli,
+                                                                                    monkeypatch):
+    """Regression: "pccdash periods" and the Publishing page's table listed a month whose return came without
+    Barnsley as a draft with nothing blocking it, though its approval is refused until Barnsley's figures arrive:
+    they say what blocks it, once a month, and nothing once the district is in."""
+    with warehouse.connect(loaded) as con:
+        assert ingest(con, [write_csv(tmp_path / "sep.csv", HEADER + "".join(
+            f"2015-09,{d},{m},{v}\n" for m in ("cse_arrests", "cse_charges")
+            for d, v in (("Doncaster", 5), ("Rotherham", 6), ("Sheffield", 7))))]).ok
+        [sep] = [s for s in period_states(con) if f"{s.period:%Y-%m}" == "2015-09"]
+        assert (sep.status, sep.blockers) == ("draft", ["2 measures have no figure for Barnsley, until its figures "
+                                                        "arrive"])
+        assert all(not s.blockers for s in period_states(con) if s.period != sep.period)
+    monkeypatch.setenv("PCCDASH_DB", str(loaded))
+    assert ("blocked by: 2 measures have no figure for Barnsley, until its figures arrive"
+            in " ".join(run_cli("periods").stdout.split()))
+    at = internal(monkeypatch, loaded, "internal_pages/publishing.py")
+    table = at.dataframe[0].value
+    assert table.loc[table["Month"] == "September 2015", "Blocked by"].tolist() == [
+        "2 measures have no figure for Barnsley, until its figures arrive"]
+    with warehouse.connect(loaded) as con:
+        assert ingest(con, [write_csv(tmp_path / "sep-barnsley.csv", HEADER + "2015-09,Barnsley,cse_arrests,4\n"
+                                      "2015-09,Barnsley,cse_charges,4\n")]).ok
+        assert [s.blockers for s in period_states(con) if f"{s.period:%Y-%m}" == "2015-09"] == [[]]
+
+
 def test_a_month_approved_in_another_window_is_said_as_approved_already_not_dropped_silently(loaded, monkeypatch):
     """Two windows on the Publishing page choose July 2015; the first approves it. The second's Approve said
     nothing and emptied its choice (the month was no longer offered): it says the month was approved already, by

@@ -193,6 +193,8 @@ def period_states(con: duckdb.DuckDBPyConnection) -> list[PeriodState]:
            LEFT JOIN figure x ON f.scope = 'file' AND x.file_id = f.file_id
            WHERE f.blocking AND f.resolved_at IS NULL""").fetchall()}
     blocked |= blocked_months(con)
+    short = short_months(con)  # a measure without a district's figure stops the approval as a refusal does
+    blocked |= set(short)
     refused = {p for r in refusals(con) for p in r.months()}
     recaveated = caveats_changed_since_approval(con)
     rebroken = breakdowns_changed_since_approval(con)
@@ -237,7 +239,7 @@ def period_states(con: duckdb.DuckDBPyConnection) -> list[PeriodState]:
             note = f"{held[period].words()}; {note}" if note else held[period].words()
         ps = PeriodState(period, state, n, by, at, published, note=note, change=change if state == "changed" else "")
         if period in blocked:
-            ps.blockers = open_errors(con, period) + blocking_flags(con, period)
+            ps.blockers = open_errors(con, period) + blocking_flags(con, period) + short.get(period, [])
         if period in refused:
             ps.cleared = cleared_errors(con, period)
         out.append(ps)
@@ -479,6 +481,25 @@ def not_all_in(con: duckdb.DuckDBPyConnection, months: list, today: dt.date | No
                     f" Approved as it stands, {label} is published without those figures; they are published once "
                     f"they arrive and {label} is approved again.")
             out.append(f"{label}: not all of its return is in. " + " ".join(notes) + then)
+    return out
+
+
+def short_months(con: duckdb.DuckDBPyConnection) -> dict[dt.date, list[str]]:
+    """The months with a measure some districts reported and others did not, each with what that stops, in one
+    sentence a month ("2 measures have no figure for Barnsley, until its figures arrive"), from one read of
+    every month's revisions: `missing_districts` names them measure by measure when the approval is refused."""
+    districts = list(force().districts)
+    rows = con.execute(
+        f"""SELECT period, list(DISTINCT {district_now('district')}) FROM figure_revision GROUP BY period, measure
+            HAVING count(DISTINCT {district_now('district')}) < ?""", [len(districts)]).fetchall()
+    lacking: dict[dt.date, list[set[str]]] = {}
+    for period, have in rows:
+        lacking.setdefault(period, []).append(set(districts) - set(have))
+    out = {}
+    for period, gaps in lacking.items():
+        absent = [d for d in districts if any(d in gap for gap in gaps)]
+        out[period] = [f"{counted(len(gaps), 'measure')} {'has' if len(gaps) == 1 else 'have'} no figure for "
+                       f"{listed(absent)}, until {'its' if len(absent) == 1 else 'their'} figures arrive"]
     return out
 
 
