@@ -491,7 +491,7 @@ def short_months(con: duckdb.DuckDBPyConnection) -> dict[dt.date, list[str]]:
     districts = list(force().districts)
     rows = con.execute(
         f"""SELECT period, list(DISTINCT {district_now('district')}) FROM figure_revision GROUP BY period, measure
-            HAVING count(DISTINCT {district_now('district')}) < ?""", [len(districts)]).fetchall()
+            HAVING NOT list_has_all(list(DISTINCT {district_now('district')}), ?)""", [districts]).fetchall()
     lacking: dict[dt.date, list[set[str]]] = {}
     for period, have in rows:
         lacking.setdefault(period, []).append(set(districts) - set(have))
