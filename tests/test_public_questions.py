@@ -295,6 +295,26 @@ def test_a_rejected_question_keeps_its_reason_and_becomes_no_question(con, sent)
         moderation.reject(con, ANALYST, receipt, reason="again")
 
 
+@pytest.mark.parametrize("reason", [f"One family's case: we wrote to {CONTACT} with where to report it.",
+                                    f"One family's case; {NAME} was told by phone where to report it.",
+                                    f"We wrote to {CONTACT.upper()} instead."])
+def test_a_reason_for_rejecting_that_repeats_the_senders_name_or_contact_is_refused(con, sent, reason):
+    """Regression: a rejection's reason naming the sender ("we wrote to jo@... with where to report it") was kept in
+    the moderation record and on the audit trail, where the sender's name and contact are never kept: erasing them,
+    on request or after the retention period, left them there, on the page and in its CSV download."""
+    receipt, _ = sent
+    with pytest.raises(acc.LoopError, match="The reason repeats the sender's name or contact.*kept on the audit trail"
+                                            ".*say why without them"):
+        moderation.reject(con, ANALYST, receipt, reason=reason)
+    assert moderation.moderated(con) == [] and len(moderation.pending(con)) == 1
+    for table in ("submission_moderation", "audit_event"):
+        dump = json.dumps([list(map(str, r)) for r in rows(con, f"SELECT * FROM {table}")]).casefold()
+        assert NAME.casefold() not in dump and CONTACT.casefold() not in dump, table
+    moderation.reject(con, ANALYST, receipt, reason="One family's case: we wrote to the sender with where to report "
+                                                    "it.")
+    assert [m.outcome for m in moderation.moderated(con)] == ["rejected"]
+
+
 @pytest.mark.parametrize("edit", ["<b>Why</b> did charges fall?", "Fish &amp; chips?"])
 def test_the_edited_text_is_plain_words_too(con, sent, edit):
     receipt, board = sent

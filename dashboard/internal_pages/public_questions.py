@@ -89,8 +89,8 @@ for sub in pending[:SHOWN]:
                 ui.act(moderation.accept, user.claims, key, edited_body=edited, meeting_id=meeting_id,
                        done=lambda q, at=chosen: f"Accepted: question {q} is put to the {at}.")
         with reject_tab, st.form(f"reject_{key}"):
-            reason = st.text_input("Why it is not put (kept for the office)", key=f"reason_{key}",
-                                   max_chars=moderation.REASON_LIMIT)
+            reason = st.text_input("Why it is not put (kept for the office; do not repeat the name or contact)",
+                                   key=f"reason_{key}", max_chars=moderation.REASON_LIMIT)
             if st.form_submit_button("Reject"):
                 ui.act(moderation.reject, user.claims, key, reason=reason, done=f"Rejected {sub.receipt}.")
 if len(pending) > SHOWN:

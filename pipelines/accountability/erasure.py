@@ -49,6 +49,8 @@ from .moderation import (
     REJECTED,
     Submission,
     _parse,
+    _repeats,
+    _squeezed,
     _submission,
     _Unreadable,
     import_inbox,
@@ -116,10 +118,6 @@ class Match:
         return self.submission_id[:8]
 
 
-def _squeezed(text: str) -> str:
-    return "".join(text.casefold().split())
-
-
 _PHONE = re.compile(r"\+?\d[\d\s().-]{5,}\d")
 
 
@@ -185,13 +183,6 @@ def find(con: duckdb.DuckDBPyConnection, query: object, folder: str | os.PathLik
 
 
 # ------------------------------------------------------------------------------------------------ erasing
-
-
-def _repeats(text: str, kept: str) -> bool:
-    """Whether `text` repeats a name or contact: as a whole word when it is short ("Jo" is not in "journalist")."""
-    if len(_squeezed(kept)) >= 5:
-        return _squeezed(kept) in _squeezed(text)
-    return re.search(rf"(?<!\w){re.escape(kept.casefold())}(?!\w)", text.casefold()) is not None
 
 
 _SEP = r"[\s().-]*"  # what people write between a telephone number's digits

@@ -243,6 +243,17 @@ def _submission(con: duckdb.DuckDBPyConnection, submission_id: object) -> Submis
     return Submission(*rows[0])
 
 
+def _squeezed(text: str) -> str:
+    return "".join(text.casefold().split())
+
+
+def _repeats(text: str, kept: str) -> bool:
+    """Whether `text` repeats a name or contact: as a whole word when it is short ("Jo" is not in "journalist")."""
+    if len(_squeezed(kept)) >= 5:
+        return _squeezed(kept) in _squeezed(text)
+    return re.search(rf"(?<!\w){re.escape(kept.casefold())}(?!\w)", text.casefold()) is not None
+
+
 def _not_yet_moderated(con: duckdb.DuckDBPyConnection, sub: Submission) -> None:
     done = con.execute("SELECT outcome, moderated_by, moderated_at FROM submission_moderation WHERE submission_id = ? "
                        "ORDER BY moderation_id LIMIT 1", [sub.submission_id]).fetchall()
@@ -286,6 +297,12 @@ def reject(con: duckdb.DuckDBPyConnection, who: Mapping, submission_id: object, 
     identity = require(who, "moderate")
     why = clean(reason, "reason for rejecting it", limit=REASON_LIMIT)
     sub = _submission(con, submission_id)
+    # the reason is kept with the moderation and on the audit trail, which keep nothing of the sender: erasing their
+    # name and contact could not reach it there
+    if any(kept and _repeats(why, kept) for kept in (sub.name, sub.contact)):
+        raise LoopError("The reason repeats the sender's name or contact, and it is kept on the audit trail, where "
+                        "they are never kept (erasing them could not reach it there): say why without them (such as "
+                        '"we wrote to the sender with where to report it").')
     with audit.transaction(con):
         _not_yet_moderated(con, sub)
         moderation_id = con.execute(
