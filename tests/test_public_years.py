@@ -475,3 +475,29 @@ def test_the_tables_page_has_no_financial_years_heading_when_no_month_is_publish
     view = folder_with_gap(tmp_path / "pub", last="2014-06", gap=("2014-03", "2014-07"))
     assert pages.periods(view, "month") == []
     assert pages.no_whole_year_note(view) == ""
+
+
+def intro_of(page) -> str:
+    return next(b.text for b in page.blocks if isinstance(b, Paragraph)
+                and b.text.startswith(("The published figures by area", "Every published figure")))
+
+
+def test_the_tables_page_opens_with_the_months_published_in_runs_with_their_gaps(tmp_path):
+    """Regression: with April 2014 to July 2015 and April to July 2026 published, the Tables page opened "The
+    published figures by area for each period of the financial years 2015/16 and 2026/27, from April 2015", which
+    reads as every month since April 2015 published; the gap was said only far below, under Financial years."""
+    view = folder_with_gap(tmp_path / "pub", last="2026-07", gap=("2015-07", "2026-04"))
+    assert pages.earlier_years(view) == ["2014/15"]
+    intro = intro_of(pages.tables_page(view))
+    assert intro.startswith(
+        "The published figures by area for each period of the financial years 2015/16 and 2026/27: the months "
+        "published are April 2015 to July 2015, and April 2026 to July 2026; the months between these have not been "
+        "published. Each earlier financial year has a page of its own"), intro
+    assert "from April 2015" not in intro
+    # one unbroken run is said as a run; a page with no earlier year says its months too
+    whole = intro_of(pages.tables_page(years_snapshot(tmp_path / "s.duckdb")))
+    assert "financial years 2016/17 and 2017/18: the months published run from April 2016 to June 2017." in whole
+    gap = intro_of(pages.tables_page(folder_with_gap(tmp_path / "two", last="2015-06", gap=("2014-07", "2014-10"))))
+    assert gap.startswith("Every published figure, by area, for each period: the months published are April 2014 "
+                          "to July 2014, and October 2014 to June 2015; the months between these have not been "
+                          "published."), gap

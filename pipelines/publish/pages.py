@@ -1092,10 +1092,12 @@ def tables_page(view: SnapshotView) -> Page:
         return nothing_published(view, "tables", title)
     earlier = earlier_years(view)
     recent = financial_years(view)[-RECENT_YEARS:]
-    intro = f"Every published figure, by area, for each period. {footnote(view)}"
+    months = [m for m in periods(view, "month") if not earlier or financial_year_of("month", m) in recent]
+    covered = f": {months_covered(months)}" if months else ""
+    intro = f"Every published figure, by area, for each period{covered}. {footnote(view)}"
     if earlier:
         intro = (f"The published figures by area for each period of the financial years {recent[0]} and "
-                 f"{recent[-1]}, from April {recent[0][:4]}. Each earlier financial "
+                 f"{recent[-1]}{covered}. Each earlier financial "
                  f"year has a page of its own, linked under \u201cEarlier financial years\u201d, and every figure is "
                  f"in the downloads. {footnote(view)}")
     blocks: list = [banner(view), *current_withdrawal(view), Paragraph(intro)]
@@ -1141,6 +1143,19 @@ def tables_page(view: SnapshotView) -> Page:
                              "their own."),
                    Link(BREAKDOWNS_FILE[1], BREAKDOWNS_FILE[0])]
     return Page("tables", title, tuple(blocks), "Every published figure by area and period, revisions and downloads.")
+
+
+def months_covered(months: list[str]) -> str:
+    """Which months a page's figures cover, as they are published: "the months published run from April 2016 to June
+    2017" of one unbroken run, "the months published are April 2015 to July 2015, and April 2026 to July 2026; the
+    months between these have not been published" when some are not (a run from the first to the last would read as
+    every month between published), "the month published is April 2026" of one."""
+    if len(months) == 1:
+        return f"the month published is {month_text(months[0])}"
+    runs = month_runs(months)
+    if len(runs) == 1:
+        return f"the months published run from {month_text(runs[0][0])} to {month_text(runs[0][1])}"
+    return f"the months published are {months_phrase(months)}; the months between these have not been published"
 
 
 def later_years_note(view: SnapshotView, year: str) -> str:
