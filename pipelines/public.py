@@ -374,17 +374,33 @@ def trend_sentence(name: str, area: str, series: pd.DataFrame, zeros: bool = Fal
         elif shown.index[0] != series.index[-1]:  # the one month shown is not the latest: said, or never in words
             only = shown.iloc[0]
             text += f" In {month_text(only['period'])} it was {only['display']}."
-    elif shown["value"].nunique() == 1:  # no month lower or higher than another: said as it is
+    elif shown["value"].nunique() == 1 or shown["display"].nunique() == 1:  # none lower or higher as read
         text += f"Every published month was {shown['display'].iloc[0]}."
     else:  # each figure as its table shows it ("95.5%" for a percentage), as the latest month is said below
-        lo, hi = shown.loc[shown["value"].idxmin()], shown.loc[shown["value"].idxmax()]
-        text += (f"The lowest published month was {month_text(lo['period'])} ({lo['display']}) and the "
-                 f"highest {month_text(hi['period'])} ({hi['display']}).")
+        lo = _months_at(shown, shown.loc[shown["value"].idxmin(), "display"])
+        hi = _months_at(shown, shown.loc[shown["value"].idxmax(), "display"])
+        text += f"The lowest published {lo[0]} and the highest {hi[1]}."
     latest = series.iloc[-1]
     last = month_text(latest["period"])
     text += (f" In {last} it was {latest['display']}{_against_month_before(series)}." if not latest["suppressed"]
              else f" The figure for {last} is hidden.")  # why is said above: some months are hidden
     return text
+
+
+def _months_at(shown: pd.DataFrame, display: str) -> tuple[str, str]:
+    """Every month of `shown` whose figure reads `display`, named, as the lowest or highest of a chart's sentence
+    says them: ("month was July 2026 (6)", "July 2026 (6)") of one month, ("months were April, May and June 2026
+    (7 in each)", "were April, May and June 2026 (7 in each)") of months that tie, each named (a tie said as one
+    month would hide the others)."""
+    months = sorted(str(p) for p in shown.loc[shown["display"] == display, "period"])
+    if len(months) == 1:
+        said = f"{month_text(months[0])} ({display})"
+        return f"month was {said}", said
+    names = [str(month_text(m)) for m in months]
+    if len({m[:4] for m in months}) == 1:  # the year said once: "April, May and June 2026"
+        names = [n.rsplit(" ", 1)[0] for n in names[:-1]] + names[-1:]
+    said = f"{', '.join(names[:-1])} and {names[-1]} ({display} in each)"
+    return f"months were {said}", f"were {said}"
 
 
 def _against_month_before(series: pd.DataFrame) -> str:

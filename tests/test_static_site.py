@@ -571,6 +571,30 @@ def test_a_series_of_equal_months_says_so_rather_than_naming_one_month_lowest_an
         "was 10, the same as in February 2026.")
 
 
+def test_the_lowest_and_highest_name_every_month_that_ties():
+    """Regression: the summary read "The lowest published month was July 2026 (6) and the highest April 2026 (7)"
+    when April, May and June 2026 were all 7: one month named as the highest hid the two that tied with it."""
+    tie = pd.DataFrame({"period": ["2026-04", "2026-05", "2026-06", "2026-07"], "value": [7.0, 7.0, 7.0, 6.0],
+                        "display": ["7", "7", "7", "6"], "suppressed": [False] * 4})
+    assert public.trend_sentence("Orders", "Shire", tie) == (
+        "Orders, Shire, each month from April 2026 to July 2026. The lowest published month was July 2026 (6) and "
+        "the highest were April, May and June 2026 (7 in each). In July 2026 it was 6, down from 7 in June 2026.")
+    low = tie.assign(value=[5.0, 9.0, 5.0, 5.0], display=["5", "9", "5", "5"])
+    assert "The lowest published months were April, June and July 2026 (5 in each) and the highest May 2026 (9)." in (
+        public.trend_sentence("Orders", "Shire", low))
+    years = pd.DataFrame({"period": ["2015-07", "2026-04", "2026-05"], "value": [3.0, 8.0, 3.0],
+                          "display": ["3", "8", "3"], "suppressed": [False] * 3})
+    assert "The lowest published months were July 2015 and May 2026 (3 in each) and the highest April 2026 (8)." in (
+        public.trend_sentence("Orders", "Shire", years))
+    # percentages that read the same are the same to the reader: both named, or every month when all read alike
+    pct = pd.DataFrame({"period": ["2026-04", "2026-05", "2026-06"], "value": [95.51, 95.54, 97.0],
+                        "display": ["95.5%", "95.5%", "97.0%"], "suppressed": [False] * 3})
+    assert "The lowest published months were April and May 2026 (95.5% in each) and the highest June 2026 (97.0%)." in (
+        public.trend_sentence("Trained", "Shire", pct))
+    alike = pct.assign(value=[95.51, 95.54, 95.52], display=["95.5%"] * 3)
+    assert "Every published month was 95.5%." in public.trend_sentence("Trained", "Shire", alike)
+
+
 def test_a_percentage_series_names_its_lowest_and_highest_months_as_percentages():
     """Regression: a percentage measure's page read "The lowest published month was April 2014 (5.7) and the highest
     November 2026 (96.9). In February 2028 it was 95.5%": the lowest and highest lost their per cent sign, which the
