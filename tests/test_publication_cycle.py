@@ -378,6 +378,41 @@ def test_the_tables_page_tells_the_withdrawal_in_force_once_and_lists_only_the_o
     assert re.search(r"Publications withdrawn .*July was double counted\.", site)
 
 
+def site_headings(folder, page: str) -> list[tuple[int, str]]:
+    """The headings of a page of the static site in force, as a screen reader lists them: (level, text)."""
+    import html
+    import re
+
+    text = (folder / "public" / "site" / page).read_text(encoding="utf-8")
+    return [(int(level), " ".join(html.unescape(re.sub(r"<[^>]+>", " ", inner)).split()))
+            for level, inner in re.findall(r"<h([1-6])[^>]*>(.*?)</h\1>", text, flags=re.S)]
+
+
+def test_a_withdrawal_s_box_is_a_heading_below_the_one_it_is_listed_under(loaded, folder):
+    """Regression: on the Tables page a withdrawal listed under Revisions > "Publications withdrawn" (an h3) had its
+    box titled "Publication withdrawn" as an h2, so the headings went back up inside the list (WCAG 1.3.1); with no
+    publication left, the boxes under the h2 "Publication withdrawn" were h2s beside it."""
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-06"], PCC)
+        publish(con, PCC)
+        approve(con, ["2015-07"], PCC)
+        publish(con, PCC)
+        withdraw(con, PCC, "July was double counted.")
+        approve(con, ["2015-07"], PCC)
+        publish(con, PCC)
+    outline = site_headings(folder, "tables.html")
+    listed = outline.index((3, "Publications withdrawn"))
+    assert outline[listed - 1] == (2, "Revisions") and outline[listed + 1] == (4, "Publication withdrawn"), outline
+    assert all(later <= earlier + 1 for (earlier, _a), (later, _b) in zip(outline, outline[1:], strict=False)), outline
+
+    with warehouse.connect(loaded) as con:
+        withdraw(con, PCC, "July is under review.")
+        withdraw(con, PCC, "June is under review.")
+    outline = site_headings(folder, "tables.html")
+    at = outline.index((2, "Publication withdrawn"))
+    assert outline[at + 1:] == [(3, "Publication withdrawn")] * 3, outline
+
+
 PUBLIC_PAGES_WITH_NOTICE = ("public_pages/summary.py", "public_pages/tables.py", "public_pages/board.py",
                             "public_pages/measure.py", "public_pages/release_calendar.py")
 DAY_AND_TIME = r"\d{1,2} [A-Z][a-z]+ \d{4} at \d\d:\d\d (?:GMT|BST)"  # UK time, naming the clock

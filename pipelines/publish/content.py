@@ -144,12 +144,15 @@ class Chart:
 @dataclass(frozen=True)
 class Notice:
     """A prominent box: "info" (the management-information banner), "warning" (a withdrawal) or "signpost"
-    (how to report a concern about a child: on every page)."""
+    (how to report a concern about a child: on every page). `level` is its title's heading level in the page's
+    outline: 2 for a box of the page's own, 3 or 4 for one under a heading of level 2 or 3 (a withdrawal listed
+    under Revisions > Publications withdrawn), so that the levels never go back up (WCAG 1.3.1)."""
 
     title: str
     lines: tuple[str, ...]
     kind: str = "info"
     links: tuple[Link, ...] = ()
+    level: int = 2
 
 
 @dataclass(frozen=True)

@@ -353,27 +353,30 @@ def _published_again(view: SnapshotView, withdrawal: dict) -> str:
     return f"Since the withdrawal, {sentence}." if sentence else ""
 
 
-def _notice(view: SnapshotView, withdrawal: dict, in_force: bool) -> Notice:
+def _notice(view: SnapshotView, withdrawal: dict, in_force: bool, level: int = 2) -> Notice:
     """A withdrawal's box: what was withdrawn (its number, the months it added or revised), when and why, and what
-    became of those months since (`_published_again`); the one in force also says what is shown instead."""
+    became of those months since (`_published_again`); the one in force also says what is shown instead. `level`:
+    its title's heading level, one below the heading it is listed under."""
     shown_at = view.meta.get("created_at") if in_force and view.published else None
     since = _published_again(view, withdrawal)
     return Notice("Publication withdrawn", (withdrawal_notice(withdrawal, shown_at), *((since,) if since else ()),
-                                            *((_now_shown(view, withdrawal),) if in_force else ())), "warning")
+                                            *((_now_shown(view, withdrawal),) if in_force else ())), "warning",
+                  level=level)
 
 
-def withdrawal_notices(view: SnapshotView) -> list[Notice]:
+def withdrawal_notices(view: SnapshotView, level: int = 2) -> list[Notice]:
     """Every withdrawal, the latest first: when it was published and withdrawn, and why; the one in force also says
-    what is shown instead."""
+    what is shown instead. `level`: each box's heading level."""
     current = withdrawal_in_force(view)
-    return [_notice(view, w, w is current) for w in _withdrawals(view)]
+    return [_notice(view, w, w is current, level) for w in _withdrawals(view)]
 
 
 def withdrawals_below(view: SnapshotView) -> list:
     """The Tables page's "Publications withdrawn", under its revisions: each withdrawal told once on the page, so the
-    one in force, whose box opens the page, is named here in a line pointing up to it and the others are listed."""
+    one in force, whose box opens the page, is named here in a line pointing up to it and the others are listed, each
+    box's title a level below the list's own heading (Revisions, h2 > Publications withdrawn, h3 > each box, h4)."""
     current = withdrawal_in_force(view)
-    others = [_notice(view, w, False) for w in _withdrawals(view) if w is not current]
+    others = [_notice(view, w, False, 4) for w in _withdrawals(view) if w is not current]
     if current is None and not others:
         return []
     blocks: list = [Heading("Publications withdrawn", 3)]
@@ -396,7 +399,7 @@ def nothing_published(view: SnapshotView, slug: str, title: str) -> Page:
     before it (then said, with when and why)."""
     if view.withdrawals:
         blocks = [banner_notice(), Heading("Publication withdrawn"),
-                  *withdrawal_notices(view)]
+                  *withdrawal_notices(view, 3)]  # each box under the heading that names them
         return Page(slug, title, tuple(blocks), "The publication was withdrawn: no figures are published at the "
                                                 "moment.")
     blocks = [banner_notice(), Heading("Nothing published yet"),

@@ -219,8 +219,9 @@ def render_notice(nt: Notice, ids: Ids) -> str:
         body += '<ul class="list">' + "".join(
             f'<li><a href="{e(href_of(lk.href))}">{e(lk.text)}</a>{(" " + e(lk.description)) if lk.description else ""}'
             "</li>" for lk in nt.links) + "</ul>"
-    return (f'<section class="notice notice-{kind}" aria-labelledby="{hid}"><h2 class="notice-title" id="{hid}">'
-            f'{e(nt.title)}</h2><div class="notice-body">{body}</div></section>')
+    level = min(max(int(nt.level), 2), 4)  # under the page's h1; a box under an h3 is an h4
+    return (f'<section class="notice notice-{kind}" aria-labelledby="{hid}"><h{level} class="notice-title" '
+            f'id="{hid}">{e(nt.title)}</h{level}><div class="notice-body">{body}</div></section>')
 
 
 def render_block(b, ids: Ids) -> str:
