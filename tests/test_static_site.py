@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from dashboard_helpers import PCC, copy_warehouse
 from dashboard_helpers import public as public_app
-from helpers import write_tables
+from helpers import blocks_of, write_tables
 from openpyxl import load_workbook
 
 from pipelines import public, warehouse
@@ -397,6 +397,38 @@ def small_snapshot(path: Path, withdrawals=()) -> SnapshotView:
     write_tables(path, {"figure": fig, "measure": measure,
                         "meta": pd.DataFrame({"key": list(meta), "value": list(meta.values())})})
     return SnapshotView(path, {"withdrawals": list(withdrawals)})
+
+
+def test_the_figures_download_says_in_words_what_the_pages_say_beside_the_codes_re_users_rely_on(tmp_path):
+    """Regression: published-figures.csv gave a hidden figure's status only as "suppressed" where every page says
+    "[c] Not shown", and named a measure "Victims and survivors of CSE supported by commissioned services" where the
+    pages spell out "child sexual exploitation". The codes stay as they were, in the same columns; a column in words
+    stands beside the status, the measure's name is the pages' own, and the JSON file describes every column."""
+    from pipelines.publish import downloads
+
+    small = small_snapshot(tmp_path / "small.duckdb")
+    measure = small.table("measure").assign(name=["Victims and survivors of CSE supported by commissioned services",
+                                                  "Officers trained in CSE awareness (per cent)"])
+    write_tables(tmp_path / "s.duckdb", {"figure": small.table("figure"), "measure": measure,
+                                         "meta": small.table("meta")})
+    view = SnapshotView(tmp_path / "s.duckdb", {"withdrawals": []})
+    rows = list(csv.DictReader(io.StringIO(downloads.to_csv(view).decode("utf-8"))))
+    header = list(rows[0])
+    was = ["measure_id", "measure_name", "unit", "definition", "area", "period_type", "period", "period_in_words",
+           "value", "status", "marker", "caveats", "last_revised", "licence"]
+    assert [c for c in header if c in was] == was and header.index("status_in_words") == header.index("status") + 1
+    hidden = next(r for r in rows if r["marker"])
+    assert (hidden["status"], hidden["status_in_words"], hidden["value"]) == ("suppressed", "Not shown", "")
+    assert {r["status_in_words"] for r in rows if not r["marker"]} == {"Published"}
+    names = {r["measure_id"]: r["measure_name"] for r in rows}
+    assert names == {"cse_charges": "Victims and survivors of child sexual exploitation supported by commissioned "
+                                    "services",
+                     "trained_pct": "Officers trained in child sexual exploitation awareness (per cent)"}
+    shown = " ".join(c.text for t in blocks_of(pages.tables_page(view).blocks, Table) for row in t.rows for c in row)
+    assert names["cse_charges"] in shown and "CSE" not in shown
+    described = json.loads(downloads.to_json(view))["columns"]
+    assert list(described) == header and all(described.values())
+    assert "Not shown" in described["status_in_words"] and "suppressed" in described["status"]
 
 
 def test_the_summary_leads_with_the_rolling_12_months_and_charts_suppressed_months_as_suppressed(tmp_path):

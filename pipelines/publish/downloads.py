@@ -19,7 +19,7 @@ import pandas as pd
 
 from .. import office as office_words
 from ..exports import csv_bytes, neutralise, safe_frame
-from ..public import MANAGEMENT_INFORMATION, month_text, period_text
+from ..public import MANAGEMENT_INFORMATION, month_text, period_text, spelled_out
 from .content import SnapshotView
 from .pages import (
     HEADLINE_ORDER,
@@ -36,10 +36,33 @@ from .pages import (
 LICENCE = "Open Government Licence v3.0"
 LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 COLUMNS = ["measure_id", "measure_name", "unit", "definition", "area", "period_type", "period", "period_in_words",
-           "value", "status", "marker", "caveats", "last_revised", "licence"]
+           "value", "status", "status_in_words", "marker", "caveats", "last_revised", "licence"]
 BREAKDOWN_COLUMNS = ["measure_id", "measure_name", "dimension", "dimension_name", "category", "label", "area",
-                     "period_type", "period", "period_in_words", "value", "unit", "status", "marker", "caveats",
-                     "licence"]
+                     "period_type", "period", "period_in_words", "value", "unit", "status", "status_in_words", "marker",
+                     "caveats", "licence"]
+# A row's status as the pages say it, beside its code (`status`, which re-users filter on and which stays as it is):
+# a hidden figure is "Not shown" on every page, never "suppressed".
+STATUS_WORDS = {"published": "Published", "revised": "Revised", "suppressed": "Not shown"}
+# What each column of the figures' download holds, as the JSON file's "columns" gives it: a code column (read by
+# programs, never changed) and the same in words (read by people, as the pages say it) each described.
+COLUMN_NOTES = {
+    "measure_id": "The measure's code, which does not change.",
+    "measure_name": "The measure's name as the pages give it, with no abbreviation.",
+    "unit": "What the measure counts (people, offences, per cent).",
+    "definition": "What the measure counts, what it includes and what it excludes.",
+    "area": "The force as a whole, or one of its districts.",
+    "period_type": "The kind of period, as a code: month, quarter, financial_year or rolling_12_months.",
+    "period": "The period, as a code: 2026-04 (a month), Q1 2026/27, 2026/27, or 12 months to 2026-07.",
+    "period_in_words": "The period in words, as the pages give it.",
+    "value": "The figure, as a number; empty when the figure is not shown.",
+    "status": "The figure's status, as a code: published, revised (corrected after first publication) or "
+              "suppressed (not shown, so that no child can be identified).",
+    "status_in_words": "The figure's status in words, as the pages say it: Published, Revised or Not shown.",
+    "marker": "The marker the pages show in place of a figure not shown; empty for a figure shown.",
+    "caveats": "The caveats published with the figure; a longer period's give the month each is of.",
+    "last_revised": "The day the figure was last revised; empty when it has not been revised.",
+    "licence": "The licence the figure is published under.",
+}
 SHEETS = {"rolling_12_months": ("Rolling_12_months", "Figures for 12 months at a time"),
           "month": ("Months", "Figures for each month"),
           "quarter": ("Quarters", "Figures for each financial quarter (April to June is Q1)"),
@@ -112,11 +135,13 @@ def _frame(view: SnapshotView) -> pd.DataFrame:
                 key = (m.id, a, t, p)
                 if value is not None and float(value).is_integer() and m.kind != "percentage":
                     value = int(value)
+                status = "suppressed" if suppressed else "revised" if key in revised else "published"
                 rows.append({
-                    "measure_id": m.id, "measure_name": m.name, "unit": unit, "definition": text, "area": a,
+                    "measure_id": m.id, "measure_name": spelled_out(m.name), "unit": unit, "definition": text,
+                    "area": a,
                     "period_type": t, "period": p, "period_in_words": words[p],
                     "value": None if suppressed else value,
-                    "status": "suppressed" if suppressed else "revised" if key in revised else "published",
+                    "status": status, "status_in_words": STATUS_WORDS[status],
                     "marker": mark if suppressed else "", "caveats": " ".join(row_caveats(caveats, m.id, a, t, p)),
                     "last_revised": day(revised[key]) if key in revised else "", "licence": LICENCE})
     out = pd.DataFrame(rows, columns=COLUMNS)
@@ -172,12 +197,14 @@ def _breakdown_frame(view: SnapshotView) -> pd.DataFrame:
         if value is not None and not share and value.is_integer():
             value = int(value)
         name = dimension_words(r.dimension, view)[0]
-        out.append({"measure_id": r.measure, "measure_name": m.name if m is not None else r.measure,
+        status = "suppressed" if r.suppressed else "published"
+        out.append({"measure_id": r.measure, "measure_name": spelled_out(m.name) if m is not None else r.measure,
                     "dimension": r.dimension, "dimension_name": name[:1].upper() + name[1:],
                     "category": r.category, "label": r.label, "area": r.area, "period_type": r.period_type,
                     "period": r.period, "period_in_words": period_text(r.period), "value": value,
                     "unit": f"per cent of all {unit}".strip() if share else unit,
-                    "status": "suppressed" if r.suppressed else "published", "marker": mark if r.suppressed else "",
+                    "status": status, "status_in_words": STATUS_WORDS[status],
+                    "marker": mark if r.suppressed else "",
                     "caveats": " ".join(row_caveats(caveats, r.measure, r.area, "financial_year", str(r.period))),
                     "licence": LICENCE})
     frame = pd.DataFrame(out, columns=BREAKDOWN_COLUMNS)
@@ -216,14 +243,16 @@ def _records(df: pd.DataFrame) -> list[dict]:
 
 
 def to_json(view: SnapshotView) -> bytes:
-    """{"licence", "publisher", "created_at", "marker", "marker_meaning", "note", "rows": [...], "breakdowns":
-    [...]}: numbers as JSON numbers, null when suppressed; "breakdowns" holds `breakdown_frame`'s rows."""
+    """{"licence", "publisher", "created_at", "marker", "marker_meaning", "note", "columns", "rows": [...],
+    "breakdowns": [...]}: numbers as JSON numbers, null when suppressed; "columns" says what each column of a row
+    holds (`COLUMN_NOTES`, in the rows' order); "breakdowns" holds `breakdown_frame`'s rows."""
     rows = _records(frame(view))
     body = {"title": f"{view.meta.get('force', '')}: child sexual exploitation figures".strip(": "),
             "publisher": view.meta.get("office", ""), "created_at": view.meta.get("created_at", ""),
             "licence": LICENCE, "licence_url": LICENCE_URL, "marker": view.meta.get("marker", "[c]"),
             "marker_meaning": marker_meaning(view), "note": view.meta.get("banner") or MANAGEMENT_INFORMATION,
-            "rows": rows, "breakdowns_note": BREAKDOWN_NOTE, "breakdowns": _records(breakdown_frame(view))}
+            "columns": {c: COLUMN_NOTES[c] for c in COLUMNS}, "rows": rows,
+            "breakdowns_note": BREAKDOWN_NOTE, "breakdowns": _records(breakdown_frame(view))}
     return json.dumps(body, ensure_ascii=False, indent=1).encode("utf-8")
 
 
