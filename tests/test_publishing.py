@@ -3,8 +3,10 @@ a reader sees the old snapshot or the new one, whole; only the PCC role approves
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
+import sys
 import threading
 
 import duckdb
@@ -1434,6 +1436,55 @@ def test_a_month_a_reason_names_without_a_year_is_read_by_the_day_of_its_approva
         publish(con, PCC)
     assert {r[5] for r in revision_reasons()} == {
         "July's arrests in Rotherham were double counted: 2 were counted twice."}
+
+
+def _set_clock(monkeypatch, when: dt.datetime) -> None:
+    """Every clock of the product (each module's `utc_now`) reads `when` (UTC) from now on in the test."""
+    def now() -> dt.datetime:
+        return when
+
+    now.set_by_test = True
+    for name, module in list(sys.modules.items()):
+        clock = getattr(module, "utc_now", None)
+        if name.split(".")[0] == "pipelines" and (clock is _UTC_NOW or getattr(clock, "set_by_test", False)):
+            monkeypatch.setattr(module, "utc_now", now)
+
+
+_UTC_NOW = warehouse.utc_now
+
+
+def test_a_reason_given_again_is_read_by_the_day_it_was_given_not_the_approval_s(db, tmp_path, monkeypatch, run_cli):
+    """May 2026's correction approved on 20 June 2026, its reason given on 10 August 2026 to that approval as it
+    stands: "July" in it is July 2026, which is over, not July 2025. Regression: the reason was read by the approval's
+    day, so "July's arrests in Rotherham were 2" was July 2025's (31, published); neither "pccdash approve" nor
+    "pccdash publish" said that it published Rotherham's July 2026 count of 2, hidden whenever July 2026 is."""
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
+    _set_clock(monkeypatch, dt.datetime(2026, 6, 10, 9))
+    with warehouse.connect(db) as con:
+        assert ingest(con, [write_csv(tmp_path / "r.csv", HEADER + month_rows(
+            "2025-07", "cse_arrests", (11, 21, 31, 41)) + month_rows("2026-05", "cse_arrests", (10, 20, 30, 40)))]).ok
+        approve(con, ["2025-07", "2026-05"], PCC)
+        publish(con, PCC)
+        _set_clock(monkeypatch, dt.datetime(2026, 6, 15, 9))
+        assert ingest(con, [write_csv(tmp_path / "may.csv", HEADER + "2026-05,Doncaster,cse_arrests,25\n")]).ok
+        _set_clock(monkeypatch, dt.datetime(2026, 6, 20, 9))
+        approve(con, ["2026-05"], PCC)
+        _set_clock(monkeypatch, dt.datetime(2026, 8, 5, 9))
+        assert ingest(con, [write_csv(tmp_path / "july.csv", HEADER + month_rows(
+            "2026-07", "cse_arrests", (11, 21, 2, 41)))]).ok  # not approved: its 2 is hidden whenever it is published
+    _set_clock(monkeypatch, dt.datetime(2026, 8, 10, 9))
+    result = run_cli("approve", "2026-05", "--as", "pcc@example.org", "--db", db,
+                     "--reason", "Doncaster's May figure was sent twice, as July's arrests in Rotherham were 2.")
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0 and "2026-05 was already approved as it stands" in said, said
+    assert ("The approval is kept, but the reason given with the approval of May 2026 quotes 2, a small count of a "
+            "month not published, hidden whenever its month is published, for CSE arrests for Rotherham in July "
+            "2026") in said, said
+    result = run_cli("publish", "--yes", "--as", "pcc@example.org", "--db", db)
+    said = " ".join(result.output.split())
+    assert result.exit_code != 0 and "Nothing can be published: the reason given with the approval of May 2026 " \
+        "quotes 2" in said, said
+    assert "Traceback" not in said
 
 
 def test_approve_takes_a_reason_for_the_public_and_the_preview_says_it(loaded, tmp_path, run_cli):

@@ -24,6 +24,9 @@ APPROVAL_WITHDRAWN = "approval withdrawn"  # a publication_event: a withdrawn pu
 # a publication_event: a publication left the approved month out, because with what was already public its figures
 # would have let a hidden one be worked out; its note says which, in words (never a value)
 HELD_BY_DISCLOSURE = "held back by the disclosure check"
+# a publication_event: a reason for the public given to the approval in force of a month approved as it stands, the
+# moment it was given (its note, the reason): the approval keeps its day, the reason is read by its own
+REASON_GIVEN = "reason given"
 
 # Whether approval `e` was not taken back by `made` (an SQL expression of a time): a withdrawal takes back, with an
 # "approval withdrawn" event at the moment it is recorded, every approval of a month it carried given after the
@@ -375,7 +378,7 @@ def approve(con: duckdb.DuckDBPyConnection, months: list[str], claims: dict, rea
                             + f"\nResolve these ({', or '.join(remedies.values())}) and approve again." + alone)
     standing = approved_as_they_stand(con, periods)
     if reason is not None and standing:
-        _give_reason(con, claims, standing, reason)
+        _give_reason(con, claims, standing, reason, who)
     periods = [p for p in dict.fromkeys(periods) if p not in standing]
     if not periods:
         return []
@@ -399,14 +402,18 @@ def approve(con: duckdb.DuckDBPyConnection, months: list[str], claims: dict, rea
 
 
 def _give_reason(con: duckdb.DuckDBPyConnection, claims: dict, standing: dict[dt.date, tuple[str, dt.datetime]],
-                 reason: str) -> None:
-    """The reason given again for months approved as they stand: kept as their approval's, where it differs."""
+                 reason: str, who: str) -> None:
+    """The reason given again for months approved as they stand: kept as their approval's, where it differs, with when
+    it was given (a `REASON_GIVEN` event), by which it is read (`approval_days`)."""
+    now = utc_now()
     with audit.transaction(con):
         for p, (_, at) in standing.items():
             [(changed,)] = con.execute(
                 """UPDATE publication_event SET note = ? WHERE period = ? AND action = 'approved' AND acted_at = ?
                    AND note IS DISTINCT FROM ?""", [reason, p, at, reason]).fetchall()
             if changed:
+                con.execute("INSERT INTO publication_event (period, action, by_user, acted_at, note) "
+                            "VALUES (?, ?, ?, ?, ?)", [p, REASON_GIVEN, who, now, reason])
                 audit.record(con, claims, "approve", subject=f"{p:%Y-%m}",
                              detail=f"reason for the public given to the approval in force: {reason}")
 
@@ -425,12 +432,18 @@ def approval_reasons(con: duckdb.DuckDBPyConnection, since: dt.datetime | None) 
 
 
 def approval_days(con: duckdb.DuckDBPyConnection, months: Collection[str]) -> dict[str, dt.date]:
-    """The day in England each month's approval in force was given ("YYYY-MM" -> day), of `months`: the day its
-    reason was said on, by which a month the reason names without a year is read ("July's figures", approved in
-    August 2026, are July 2026's)."""
+    """The day in England the reason of each month's approval in force was said on ("YYYY-MM" -> day), of `months`:
+    the day the approval was given, or the day the reason it has was last given to it since (`pccdash approve MONTH
+    --reason TEXT` of a month approved as it stands), by which a month the reason names without a year is read ("July's
+    figures", said in August 2026, are July 2026's, though the approval was given in June)."""
     rows = con.execute(
-        """SELECT strftime(period, '%Y-%m'), approved_at FROM period_status
-           WHERE approved_at IS NOT NULL AND list_contains($m, strftime(period, '%Y-%m'))""",
+        f"""SELECT strftime(s.period, '%Y-%m'), coalesce(max(r.acted_at), s.approved_at) FROM period_status s
+            LEFT JOIN publication_event e ON e.period = s.period AND e.action = 'approved'
+                                         AND e.acted_at = s.approved_at
+            LEFT JOIN publication_event r ON r.period = s.period AND r.action = '{REASON_GIVEN}'
+                                         AND r.acted_at > s.approved_at AND r.note = e.note
+            WHERE s.approved_at IS NOT NULL AND list_contains($m, strftime(s.period, '%Y-%m'))
+            GROUP BY s.period, s.approved_at""",
         {"m": list(months)}).fetchall()
     return {m: day for m, at in rows if (day := uk_day(at)) is not None}
 

@@ -1118,8 +1118,8 @@ def _reasons_quoting(reasons: dict[str, str], hidden: pd.DataFrame | None, unpub
                      days: Mapping[str, dt.date] | None = None) -> list[tuple[str, Quoted, bool]]:
     """Each reason's whole numbers tied to a figure the publication hides, or to a small count of a month it does not
     publish (`unpublished`: `_unpublished_small_counts`): (the month, the figure, whether it is such a small count).
-    A month a reason names without a year is read by the day its approval was given (`days`: "YYYY-MM" -> day,
-    `approval.approval_days`): "July's figures", approved in August 2026, are July 2026's, not every year's July."""
+    A month a reason names without a year is read by the day the reason was given (`days`: "YYYY-MM" -> day,
+    `approval.approval_days`): "July's figures", said in August 2026, are July 2026's, not every year's July."""
     days = days or {}
     return [(m, q, small) for m, text in reasons.items()
             for frame, small in ((hidden, False), (unpublished, True))
@@ -1138,7 +1138,7 @@ def _reason_quoting_words(month: str, q: Quoted, unpublished: bool) -> str:
 def approval_reason_warnings(con: duckdb.DuckDBPyConnection, months: Collection[str],
                              folder: Path | str | None = None) -> list[str]:
     """For each of `months` ("YYYY-MM", just approved) whose reason in force the next publication would refuse, as
-    `preview_publication` reads it (`_reasons_quoting`, a month named alone read by the approval's own day): a
+    `preview_publication` reads it (`_reasons_quoting`, a month named alone read by the day the reason was given): a
     sentence saying which figure it quotes, that publishing is refused while it is approved, and how to give
     another. A reason is published only beside what a publication revises, so none is read before the first
     publication (`_reasons_for`). Said at approval, which it does not stop: the reason may mean another number."""
