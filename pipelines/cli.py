@@ -2937,7 +2937,15 @@ def release_(kind, item_id, db, public_text, as_user):
       pccdash release answer 7 --text "The force reported progress on every point." --as pcc@example.org
       pccdash release withdrawal 5 --text "Answered in the force's September report." --as pcc@example.org
     """
-    from .accountability.release import EDITABLE, record_text, release, release_form_defaults, said_on, text_warnings
+    from .accountability.release import (
+        EDITABLE,
+        counted_text,
+        record_text,
+        release,
+        release_form_defaults,
+        said_on,
+        text_warnings,
+    )
     from .audit import cli_actor
     from .warehouse import connect
 
@@ -2949,8 +2957,9 @@ def release_(kind, item_id, db, public_text, as_user):
         # reads it, beside the rest of its record (an answer's question may name the figure's area and measure) and
         # by the days it was said on
         published = {**form.record, EDITABLE[kind]: public_text}
-        warning = (text_warnings(con, record_text(published), days=said_on(published)) if public_text and
-                   public_text.strip() else form.warning)
+        warning = (text_warnings(con, counted_text(published), days=said_on(published),
+                                 context=record_text(published)) if public_text and public_text.strip()
+                   else form.warning)
     if warning:
         click.secho(f"Note: {warning}", fg="yellow", err=True)
     what = f"the withdrawal of question {form.item_id}" if kind == "withdrawal" else f"{kind} {form.item_id}"

@@ -496,6 +496,54 @@ def test_a_figure_the_publication_hides_is_pointed_out_in_a_text_before_approvin
         assert "21 (CSE arrests for Doncaster" in hidden_number_warnings(con, "21 arrests in 21 weeks")
 
 
+def test_a_number_in_a_recommendations_own_title_is_not_pointed_out_and_one_in_its_status_is(
+        db, tmp_path, monkeypatch, ref, run_cli):
+    """Regression: "pccdash release recommendation N" of "Recommendation 3 of the 2024 inspection" said its title
+    "mentions 3", a small count, equal to Barnsley's hidden 3, though the number is the recommendation's own, and so
+    did the preview of the publication carrying it. The numbers of the report's title and the recommendation's are
+    its reference; the status's evidence is still checked, and read beside them."""
+    import yaml
+
+    from pipelines.accountability.register import record_status
+
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
+    register = yaml.safe_load((ref / "recommendations.yaml").read_text(encoding="utf-8"))
+    register["sources"]["inspection_2024"] = {
+        "title": "The 2024 inspection of child protection in 4 districts", "author": "HM Inspectorate",
+        "published": "2024-03", "link": "https://www.justiceinspectorates.gov.uk/hmicfrs/", "short": "HMI 2024"}
+    register["recommendations"].append({
+        "id": "I24-3", "source": "inspection_2024", "number": "3", "owner": "South Yorkshire Police",
+        "title": "Recommendation 3 of the 2024 inspection: every district reviews its CSE arrests",
+        "measures": []})
+    (ref / "recommendations.yaml").write_text(yaml.safe_dump(register, sort_keys=False), encoding="utf-8")
+    text = HEADER + "".join(f"2015-07,{d},cse_arrests,{v}\n" for d, v in zip(DISTRICTS, (3, 21, 31, 41), strict=True))
+    with warehouse.connect(db) as con:
+        assert ingest(con, [write_csv(tmp_path / "r.csv", text)]).ok
+        approve(con, ["2015-07"], PCC)
+        publish(con, PCC)  # Barnsley's 3 hidden, and Doncaster's 21 so that it cannot be worked out
+        begun = record_status(con, PCC, "I24-3", status="in_progress", evidence="Every district has begun.",
+                              analytics=None)
+        counted = record_status(con, PCC, "I24-3", status="in_progress",
+                                evidence="Barnsley has begun: 3 CSE arrests in July 2015 were reviewed.",
+                                analytics=None)
+        assert release_form_defaults(con, "recommendation", begun).warning is None
+        assert "mentions 3" in str(release_form_defaults(con, "recommendation", counted).warning)
+    result = run_cli("release", "recommendation", begun, "--db", db, "--as", "pcc@example.org")
+    assert result.exit_code == 0 and "Note:" not in result.output, result.output
+    result = run_cli("release", "recommendation", begun, "--db", db, "--as", "pcc@example.org",
+                     "--text", "Work has begun in all 4 districts.")
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0 and "mentions 4" in said and "mentions 3" not in said, said
+    with warehouse.connect(db) as con:
+        assert not [q for q in preview_publication(con).quoted if "mentions 3" in q]
+    # the evidence is read beside the title, which names the measure
+    result = run_cli("release", "recommendation", begun, "--db", db, "--as", "pcc@example.org",
+                     "--text", "Barnsley's 3 in July 2015 were reviewed.")
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0 and "This text quotes a figure the next publication hides so that a small number " \
+        "cannot be worked out: 3 (CSE arrests for Barnsley in July 2015)" in said, said
+
+
 def _answered(con, tmp_path, measure: str, values, question: str, *bodies: str) -> list[int]:
     """July 2015 of `measure` loaded (`values` for the four districts) and approved, a Board on 20 August 2015,
     `question` put at it and each of `bodies` recorded as the force's answer, a day apart: the answers' ids."""

@@ -294,6 +294,19 @@ def public_texts(record: dict) -> list[tuple[str, str]]:
     return [(k, t) for k, t in _texts(record) if k not in _REFERENCES]
 
 
+# the texts of a record that name the item rather than say anything of the figures: a recommendation's report title
+# and its own title (the register's, "Recommendation 3 of the 2024 inspection"), whose numbers are its reference
+_NAMING = {"recommendation": ("source", "recommendation")}
+
+
+def counted_texts(record: dict) -> list[tuple[str, str]]:
+    """The texts of a public record whose numbers may be counts (`public_texts` less those that name the item,
+    `_NAMING`): those the small-number and hidden-figure checks point out the numbers of. The rest of the record is
+    still read beside them, where a figure's area, period or measure may be named (`record_text`)."""
+    naming = _NAMING.get(str(record.get("kind", "")), ())
+    return [(k, t) for k, t in public_texts(record) if k not in naming]
+
+
 def small_number_warnings(text: object) -> str | None:
     """A sentence when the text holds a whole number from 1 (0, when zeros are hidden as small counts are: the
     "suppress zero" setting) to the suppression threshold, for the person approving to check that it cannot identify
@@ -588,7 +601,7 @@ def quoted_hidden_figures(text: object, hidden: pd.DataFrame, context: str | Non
 
 def hidden_number_warnings(con: duckdb.DuckDBPyConnection, text: object,
                            hidden: pd.DataFrame | None = None, days: tuple[dt.date, ...] = (),
-                           unpublished: pd.DataFrame | None = None) -> str | None:
+                           unpublished: pd.DataFrame | None = None, context: str | None = None) -> str | None:
     """A sentence when the text holds a whole number that is the value of a count the next publication hides (a
     district's or the force's month, quarter, financial year or 12 months, or a breakdown's category), naming the
     figure; None when it holds none. `hidden`: the hidden counts with their values
@@ -600,15 +613,16 @@ def hidden_number_warnings(con: duckdb.DuckDBPyConnection, text: object,
     `unpublished`: the small counts of the months the next publication does not carry (a month loaded and not yet
     approved), hidden whenever their month is published (`snapshot.figures_a_text_may_not_quote`, worked out with
     `hidden` when neither is given). One the text ties to its figure is said too, as publishing is refused over it
-    once approved; a number merely equal to one is not (a "1" equals hundreds of them)."""
+    once approved; a number merely equal to one is not (a "1" equals hundreds of them). `context`: the whole record
+    the text is read beside (`quoted_hidden_figures`)."""
     if hidden is None:
         if not whole_numbers(text):
             return None
         from ..publish.snapshot import figures_a_text_may_not_quote
 
         hidden, unpublished = figures_a_text_may_not_quote(con)
-    found = quoted_hidden_figures(text, hidden, days=days)
-    small = [q for q in quoted_hidden_figures(text, unpublished, days=days) if q.tied] \
+    found = quoted_hidden_figures(text, hidden, context, days=days)
+    small = [q for q in quoted_hidden_figures(text, unpublished, context, days=days) if q.tied] \
         if unpublished is not None else []
     said = []
     if found:
@@ -650,13 +664,17 @@ def personal_data_warnings(text: object) -> str | None:
 
 
 def text_warnings(con: duckdb.DuckDBPyConnection, text: object, *, quoted_hidden: bool = True,
-                  days: tuple[dt.date, ...] = ()) -> str | None:
+                  days: tuple[dt.date, ...] = (), context: str | None = None) -> str | None:
     """What to point out in a text before it is approved for publication: what may identify someone, its small
     numbers and (with `quoted_hidden`) the hidden figures it quotes (`personal_data_warnings`,
     `small_number_warnings`, `hidden_number_warnings`, which reads a month named alone by `days`); None when
-    nothing."""
-    return " ".join(w for w in (personal_data_warnings(text), small_number_warnings(text),
-                                hidden_number_warnings(con, text, days=days) if quoted_hidden else None) if w) or None
+    nothing. `context`: the whole record the text is published in (`record_text`), read for what may identify
+    someone and for a hidden figure's area, period and measure, when the text is only its texts whose numbers may be
+    counts (`counted_text`)."""
+    return " ".join(w for w in (personal_data_warnings(text if context is None else context),
+                                small_number_warnings(text),
+                                hidden_number_warnings(con, text, days=days, context=context) if quoted_hidden
+                                else None) if w) or None
 
 
 @dataclass(frozen=True)
@@ -677,6 +695,12 @@ def record_text(record: dict) -> str:
     return "\n".join(t for _, t in public_texts(record))
 
 
+def counted_text(record: dict) -> str:
+    """The texts of an item's public record whose numbers may be counts (`counted_texts`), one to a line: those whose
+    numbers the approval's warnings point out, read beside the whole record (`record_text`)."""
+    return "\n".join(t for _, t in counted_texts(record))
+
+
 def release_form_defaults(con: duckdb.DuckDBPyConnection, kind: str, item_id: object, *,
                           quoted_hidden: bool = True) -> ReleaseForm:
     """What to show before approving: the public record, the editable text and any small-number warning.
@@ -690,7 +714,8 @@ def release_form_defaults(con: duckdb.DuckDBPyConnection, kind: str, item_id: ob
               "decision": "The rationale as published", "withdrawal": "Why it was withdrawn, as published",
               "recommendation": "The evidence as published"}
     return ReleaseForm(kind, str(_number(item_id, kind)), record, record.get(EDITABLE[kind]) or "", labels[kind],
-                       text_warnings(con, record_text(record), quoted_hidden=quoted_hidden, days=said_on(record)),
+                       text_warnings(con, counted_text(record), quoted_hidden=quoted_hidden, days=said_on(record),
+                                     context=record_text(record)),
                        current)
 
 

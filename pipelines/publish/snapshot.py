@@ -36,6 +36,7 @@ from ..accountability.release import (
     Quoted,
     Release,
     board_table,
+    counted_texts,
     public_texts,
     quoted_hidden_figures,
     released,
@@ -1187,10 +1188,11 @@ def _quoted_in_approvals(approvals: list[Release], hidden: pd.DataFrame) -> list
     if hidden is None or hidden.empty:
         return out
     for item in approvals:
-        texts = public_texts(item.record)
-        whole = "\n".join(t for _, t in texts)  # an answer is read beside its question: either may name the figure
-        # a month named alone ("in July") is read by the days the record says it was said on
-        for key, text in texts:
+        # an answer is read beside its question: either may name the figure
+        whole = "\n".join(t for _, t in public_texts(item.record))
+        # a month named alone ("in July") is read by the days the record says it was said on; a number in what names
+        # the item (a recommendation's title: "Recommendation 3 of the 2024 inspection") is its reference, no count
+        for key, text in counted_texts(item.record):
             out += [(item, key, q) for q in quoted_hidden_figures(text, hidden, whole, said_on(item.record))]
     return out
 
