@@ -359,6 +359,25 @@ def _preview_notes(con: duckdb.DuckDBPyConnection, folder: str, snapshot: str) -
             if plan is not None and getattr(preview, name) is not None}
 
 
+def quoted_hidden_warning(text: str, days: tuple) -> str | None:
+    """What `hidden_number_warnings` says of a text of the accountability record read on `days` (`said_on`), against
+    the figures the next publication hides and the small counts of the months it does not carry, kept as they are
+    until a table they read changes: a number may equal thousands of hidden counts, each read against the text, and
+    a page runs again at every click. None when the text holds no number."""
+    from pipelines.accountability.release import whole_numbers
+
+    return call(_quoted_hidden_warning, text, tuple(days)) if whole_numbers(text) else None
+
+
+def _quoted_hidden_warning(con: duckdb.DuckDBPyConnection, text: str, days: tuple) -> str | None:
+    from pipelines.accountability.release import hidden_number_warnings
+    from pipelines.publish.snapshot import figures_a_text_may_not_quote
+
+    # worked out once for every text of every page, not once each; kept, its tables count as read here
+    hidden, small = call(figures_a_text_may_not_quote)
+    return hidden_number_warnings(con, text, hidden, days, small)
+
+
 class Busy(Exception):
     """The warehouse is held by a load in another process."""
 

@@ -1049,6 +1049,43 @@ def test_the_meetings_page_checks_the_text_edited_for_publication_before_approvi
         assert [r.record["answer"] for r in released(con)] == ["Fewer offences were reported in August."]
 
 
+def test_the_meetings_page_run_again_does_not_read_a_text_against_the_hidden_counts_again(db, tmp_path, monkeypatch):
+    """An answer awaiting approval that holds a number is read against every count the next publication hides and
+    every small count of a month it does not carry (thousands on a year of returns), at each click on the page.
+    Regression: the Meetings page did it again at every run, its warm time half again what it was before the small
+    counts were read; now it is kept until the warehouse changes, and the note is said at every run as before."""
+    from pipelines.accountability import release as release_module
+
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
+    board, said = answered_on_barnsley_with_august_unpublished(db, tmp_path)
+    with warehouse.connect(db) as con:
+        question = con.execute("SELECT question_id FROM question_answer WHERE answer_id = ?", [said]).fetchone()[0]
+        record_answer(con, PCC, question, body="There were 3 arrests in Barnsley in August.", answered_by="ACC Jones",
+                      answered_on="2015-09-18")
+    read = []
+    real = release_module.hidden_number_warnings
+
+    def counted(*args, **kwargs):
+        read.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(release_module, "hidden_number_warnings", counted)
+    at = internal(monkeypatch, db, "internal_pages/meetings.py", PCC)
+    at.selectbox(key="meeting_pick").set_value(board).run()
+    note = "3 (CSE arrests for Barnsley in August 2015)"
+    assert not at.exception and [w for w in at.warning if note in w.value], [w.value for w in at.warning]
+    first = len(read)
+    assert first and any("There were 3 arrests" in t for t in read), read
+    for _ in range(2):
+        at.run()
+        assert not at.exception and [w for w in at.warning if note in w.value], [w.value for w in at.warning]
+    assert len(read) == first, read[first:]
+    with warehouse.connect(db) as con:  # a change of the warehouse reads it again
+        approve(con, ["2015-08"], PCC)
+    at.run()
+    assert not at.exception and len(read) > first
+
+
 def test_a_decision_with_a_follow_up_day_tells_the_public_when_it_is_looked_at_again(loop, monkeypatch):
     """Regression: a decision the Commissioner set a day to look at again ("Awaiting evidence", follow-up 15
     October) was published without that day, so the public could not tell when it would be looked at again."""

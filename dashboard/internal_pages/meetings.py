@@ -12,14 +12,12 @@ from pipelines import accountability as acc
 from pipelines import audit, filestore, office, settings
 from pipelines.accountability.release import (
     EDITABLE,
-    hidden_number_warnings,
     long_date,
     record_text,
     release,
     release_form_defaults,
     said_on,
     text_warnings,
-    whole_numbers,
 )
 from pipelines.briefing.archive import archived
 from pipelines.briefing.notes import saved_questions
@@ -28,7 +26,6 @@ from pipelines.briefing.questions import draft_questions
 from pipelines.catalogue import catalogue, counted, force, reference_stamp
 from pipelines.errors import PccDashError
 from pipelines.flags import day_words
-from pipelines.publish.snapshot import figures_a_text_may_not_quote
 from pipelines.uk_time import uk_words
 
 user = auth.signed_in()
@@ -267,10 +264,7 @@ def _approval(kind: str, item_id: int, what: str) -> None:
             # the record names the office and its holder as force.yaml did then, else as it does now
             form = data.call(release_form_defaults, kind, item_id, quoted_hidden=False,
                              _also=reference_stamp("force.yaml"))
-            # the figures the next publication hides, worked out once for every item on the page, not once each
-            # and the small counts of the months it does not carry, hidden whenever their month is published
-            hidden, small = (data.call(figures_a_text_may_not_quote) if whole_numbers(record_text(form.record))
-                             else (None, None))
+            quoted = data.quoted_hidden_warning(record_text(form.record), said_on(form.record))
         except PccDashError as exc:
             st.caption(str(exc))
             return
@@ -283,8 +277,7 @@ def _approval(kind: str, item_id: int, what: str) -> None:
         typed = str(st.session_state.get(key, form.editable) or "")
         edit = typed if typed.strip() and typed.strip() != form.editable.strip() else None
         if edit is None:
-            warning = " ".join(w for w in (form.warning, hidden is not None and hidden_number_warnings(
-                None, record_text(form.record), hidden, said_on(form.record), small)) if w)
+            warning = " ".join(w for w in (form.warning, quoted) if w)
         else:
             warning = _edited_text_warning(form, edit)
         if warning:
@@ -310,9 +303,8 @@ def _edited_text_warning(form, text: str) -> str | None:
     CSE arrests is Barnsley's count of August), a month named alone by the days the record was said on."""
     published = {**form.record, EDITABLE[form.kind]: text}
     whole = record_text(published)
-    hidden, small = data.call(figures_a_text_may_not_quote) if whole_numbers(whole) else (None, None)
-    return " ".join(w for w in (text_warnings(None, whole, quoted_hidden=False), hidden is not None and
-                                hidden_number_warnings(None, whole, hidden, said_on(published), small)) if w) or None
+    return " ".join(w for w in (text_warnings(None, whole, quoted_hidden=False),
+                                data.quoted_hidden_warning(whole, said_on(published))) if w) or None
 
 
 def _question_block(q: acc.Question) -> None:
