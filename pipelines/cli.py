@@ -2669,7 +2669,8 @@ def inbox_():
     The public app writes each question into the inbox folder and never opens the warehouse; the office imports
     them, reads them, and accepts (as edited, put to a meeting) or rejects each on the "Questions from the public"
     page. A sender's name and contact are for the office's reply only and are never published; they are erased on
-    request (forget) and once kept for the retention period (expire, which import runs too).
+    request (forget) and once kept for the retention period (expire, which import runs too), and with them the words
+    of a question rejected, which is never published (an accepted question's words are the record, and stay).
 
     \b
     Examples:
@@ -2774,13 +2775,21 @@ def _say_expired(erased, deleted, *, dry_run: bool = False) -> None:
     from .flags import day_words
 
     kept = retention_words()
-    if erased:
-        whose = counted(len(erased), "sender's", "senders'")
+    contacts, words = [d for d in erased if d.contact], [d for d in erased if d.words]
+    if contacts:
+        whose = counted(len(contacts), "sender's", "senders'")
         click.echo((f"{whose} names and contacts would be erased" if dry_run
-                    else f"Erased the names and contacts of {counted(len(erased), 'sender')}")
+                    else f"Erased the names and contacts of {counted(len(contacts), 'sender')}")
                    + f", kept {kept} after their question was answered, withdrawn or rejected "
                    "(PCCDASH_CONTACT_RETENTION_MONTHS):")
-        for due in erased:
+        for due in contacts:
+            click.echo(f"  {due.receipt}  {due.how}; kept until {day_words(due.erase_on)}")
+    if words:
+        which = counted(len(words), "rejected question")
+        click.echo((f"The words of {which} would be erased" if dry_run else f"Erased the words of {which}")
+                   + f", kept {kept} after each was rejected (never published; that each was received and "
+                   "rejected, when and why, and its reference are kept):")
+        for due in words:
             click.echo(f"  {due.receipt}  {due.how}; kept until {day_words(due.erase_on)}")
         for due in erased:
             if due.packs:
@@ -2826,8 +2835,9 @@ def inbox_find(contact, db, folder):
                    "them.")
     if any(m.found_in == "words" for m in found):
         click.echo("A question found only in its words was sent with another name and contact, or none: \"pccdash "
-                   "inbox forget\" takes out of a question's words only the contact its sender gave, so those are "
-                   "kept as written.")
+                   "inbox forget\" takes out of a question's words only the contact its sender gave, so an accepted "
+                   "question's words keep them as written; a rejected question's words are erased whole, on request "
+                   "or once kept for the retention period.")
     if any(m.imported and m.erased_at is None and (m.name or m.contact) for m in found):
         click.echo('Erase a sender\'s name and contact with "pccdash inbox forget REFERENCE --reason TEXT --as EMAIL".')
 
@@ -2843,8 +2853,10 @@ def inbox_forget(reference, reason, db, folder, as_user):
     """Erase the name and contact the sender of a question from the public gave, everywhere pccdash keeps them: the
     warehouse, and the inbox's copies of what they sent. The question's words and what became of it stay, but for
     the contact where the sender wrote it into their question, which becomes "[removed]" wherever the words are kept
-    (the text approved for publication too: the public pages show it without it from the next publication). The
-    audit trail says who erased them and why. REFERENCE is the question's reference (its first 8 characters, as the
+    (the text approved for publication too: the public pages show it without it from the next publication). A
+    rejected question is never published: its words are erased too (even when no name or contact was given), and
+    that it was received and rejected, when and why, and its reference stay. The audit trail says who erased them
+    and why. REFERENCE is the question's reference (its first 8 characters, as the
     sender was given, "pccdash inbox list" and "pccdash inbox find" show).
 
     Backups taken before keep them until those backups are deleted; "pccdash restore" from one erases them again
@@ -2879,9 +2891,11 @@ def _optional_as(ctx, param, value):
                    "lets this account act as (its command_line section).")
 def inbox_expire(dry_run, db, folder, as_user):
     """Erase the names and contacts kept for the retention period (PCCDASH_CONTACT_RETENTION_MONTHS, 12 by default)
-    after their question was answered (the force's latest word on it an answer), withdrawn or rejected; and delete
-    the unreadable files set aside in the inbox's rejected/ folder that long after they were received. A question
-    still waiting, or accepted and neither answered nor withdrawn, keeps them. "pccdash inbox import" does this too.
+    after their question was answered (the force's latest word on it an answer), withdrawn or rejected, and the
+    words of a question rejected that long ago (never published; that it was received and rejected, when and why,
+    and its reference stay); and delete the unreadable files set aside in the inbox's rejected/ folder that long
+    after they were received. A question still waiting, or accepted and neither answered nor withdrawn, keeps them.
+    "pccdash inbox import" does this too.
 
     \b
     Examples:

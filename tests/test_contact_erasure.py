@@ -392,6 +392,109 @@ def test_the_expire_command_says_a_withdrawn_questions_sender_is_erased_as_an_an
     assert f"  {first}  withdrawn on 5 November 2026 (question {question})" in dry.stdout
 
 
+CHILD = "My daughter Chloe (14) at Oakwood school was groomed online last year. Why has nobody been charged?"
+WELSH_CHILD = "Pam nad oes neb wedi helpu fy merch Cerys, 12 oed, yn Ysgol Bro Tegid?"
+
+
+def ledger(wh) -> list[dict]:
+    path = erasure.ledger_path(Path(wh))
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+
+
+def test_a_rejected_questions_words_go_after_the_retention_period_and_an_accepted_ones_stay(box, wh, run_cli,
+                                                                                              monkeypatch):
+    """Regression: a rejected question naming a child kept the child's name, age and school in its words for good
+    (its row, the inbox's imported/ copy, the Moderated table), though it is never published: expire erased only
+    the sender's name and contact, and one sent without them not at all."""
+    named = inbox.submit(CHILD, "Karen Smith", "karen.smith@example.com")
+    bare = inbox.submit(WELSH_CHILD)
+    put = inbox.submit(QUESTION, NAME, CONTACT)
+    with warehouse.connect(wh) as con:
+        moderation.import_inbox(con, ANALYST)
+        moderation.reject(con, ANALYST, named, reason="About one child's case; we wrote with where to report it")
+        moderation.reject(con, ANALYST, bare, reason="About one child's case")
+        board = acc.add_meeting(con, PCC, held_on="2026-11-01")
+        question = moderation.accept(con, ANALYST, put, edited_body=QUESTION, meeting_id=board.meeting_id)
+        acc.record_answer(con, PCC, question, body="Charges fell because ...", answered_by="ACC Jones",
+                          answered_on="2026-11-01")
+        on = uk_day(moderation.moderated(con)[-1].moderated_at)
+    assert held_anywhere(wh, box, "Chloe") and held_anywhere(wh, box, "Cerys")  # the test can see them
+    monkeypatch.setenv("PCCDASH_TODAY", max(erasure.months_after(on, 12), dt.date(2027, 11, 1)).isoformat())
+    dry = run_cli("inbox", "expire", "--dry-run", "--db", wh)
+    assert dry.exit_code == 0, dry.output
+    assert "2 senders' names and contacts would be erased" in dry.stdout
+    assert "The words of 2 rejected questions would be erased, kept 12 months after each was rejected" in dry.stdout
+    assert f"  {bare}  rejected on " in dry.stdout and row(wh, named)[0] == CHILD  # nothing changed yet
+    done = run_cli("inbox", "expire", "--db", wh, "--as", "analyst@example.org")
+    assert done.exit_code == 0 and "Erased the words of 2 rejected questions" in done.stdout, done.output
+
+    # the words are in no file of the warehouse or the inbox; what became of each stays
+    for said in ("Chloe", "Oakwood", "Cerys", "Bro Tegid"):
+        assert held_anywhere(wh, box, said) == [], said
+    assert row(wh, named)[:3] == ("", None, None) and row(wh, bare)[:3] == ("", None, None)
+    assert copy_of(box, named)["body"] == "" and copy_of(box, bare)["body"] == ""
+    assert row(wh, bare)[3] is None  # none given: not said to be erased
+    with warehouse.connect_read_only(wh) as con:
+        done_ = {m.submission.receipt: m for m in moderation.moderated(con)}
+        [(detail,)] = con.execute("SELECT detail FROM audit_event WHERE action = 'erase_contact'").fetchall()
+    assert (done_[bare].outcome, done_[bare].reason) == ("rejected", "About one child's case")
+    assert erasure.words_shown(done_[named].submission).startswith("(erased on ")
+    assert erasure.kept_words(done_[bare].submission) == "none given"
+    # the accepted question's words are the record: they stay
+    assert done_[put].submission.body == QUESTION and copy_of(box, put)["body"] == QUESTION
+    assert row(wh, put)[1:3] == (None, None)
+    assert "the words of 2 rejected questions from the public erased, kept 12 months after each was rejected" \
+        in detail and bare in detail
+    assert {e["submission_id"][:8] for e in ledger(wh) if e.get("words")} == {named, bare}
+    again = run_cli("inbox", "expire", "--db", wh, "--as", "analyst@example.org")
+    assert again.stdout.startswith("Nothing is kept past the retention period")
+
+
+def test_forget_erases_a_rejected_questions_words_on_request_even_without_a_name_or_contact(box, wh, tmp_path):
+    named = inbox.submit(CHILD, "Karen Smith", "karen.smith@example.com")
+    bare = inbox.submit(WELSH_CHILD)
+    waiting = inbox.submit("A question with no name given?")
+    with warehouse.connect(wh) as con:
+        moderation.import_inbox(con, ANALYST)
+        moderation.reject(con, ANALYST, named, reason="About one child's case")
+        moderation.reject(con, ANALYST, bare, reason="About one child's case")
+        before = tmp_path / "before"
+    import shutil
+    shutil.copytree(box, before / "inbox")
+    shutil.copy2(wh, before / "wh.duckdb")
+    with warehouse.connect(wh) as con:
+        erased = erasure.forget(con, ANALYST, named, reason=REASON)
+        assert erased.words and erased.had_contact
+        assert erased.sentences()[0] == (
+            f"Erased the name and contact the sender of the question from the public {named} gave, and the "
+            "question's words, from the warehouse and the inbox's copies: it was rejected, and is never published. "
+            "That it was received and rejected, when and why, and its reference are kept.")
+        alone = erasure.forget(con, ANALYST, bare, reason="Asked by letter, giving the reference")
+        assert alone.sentences()[0].startswith(f"Erased the words of the question from the public {bare} from the")
+        with pytest.raises(erasure.NothingToErase, match="gave no name or contact"):
+            erasure.forget(con, ANALYST, waiting, reason=REASON)  # waiting to be read: its words are for the office
+        with pytest.raises(erasure.NothingToErase):
+            erasure.forget(con, ANALYST, bare, reason=REASON)
+        details = [d for (d,) in con.execute("SELECT detail FROM audit_event WHERE action = 'erase_contact' "
+                                             "ORDER BY event_id").fetchall()]
+    assert details == [f"the sender's name and contact and the words of the rejected question erased: {REASON}",
+                       "the words of the rejected question erased: Asked by letter, giving the reference"]
+    for said in ("Chloe", "Cerys", "karen.smith"):
+        assert held_anywhere(wh, box, said) == [], said
+
+    # a restore from a backup taken before makes the erasures again, the words too
+    shutil.rmtree(box)
+    shutil.copytree(before / "inbox", box)
+    shutil.copy2(before / "wh.duckdb", wh)
+    assert held_anywhere(wh, box, "Chloe") and held_anywhere(wh, box, "Cerys")
+    with warehouse.connect(wh) as con:
+        again = erasure.reapply(con, erasure.on_record(Path(wh)), box)
+    assert sorted(again) == sorted([named, bare])
+    for said in ("Chloe", "Cerys", "karen.smith"):
+        assert held_anywhere(wh, box, said) == [], said
+    assert row(wh, bare)[0] == "" and row(wh, bare)[3] is None
+
+
 def test_the_retention_period_is_a_setting_and_a_wrong_one_is_said(sent, wh, monkeypatch):
     with warehouse.connect(wh) as con:
         moderation.reject(con, ANALYST, sent[0], reason="Not about CSE")

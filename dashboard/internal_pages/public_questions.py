@@ -105,7 +105,7 @@ else:
         "Reference": m.submission.receipt,
         "Received": uk_day_words(m.submission.received_at),
         "Outcome": m.outcome.capitalize(),
-        "As written": m.submission.body,
+        "As written": erasure.words_shown(m.submission),
         "As accepted, or why rejected": m.edited_body if m.outcome == "accepted" else m.reason,
         "Question": m.question_id,
         "By": m.moderated_by,
@@ -118,7 +118,9 @@ st.header("The senders' names and contacts")
 st.write(
     "A sender's name and contact are kept for the office's reply, until "
     f"{erasure.retention_words()} after their question is answered, withdrawn or rejected; then they are erased when "
-    "questions are next fetched (or by \"pccdash inbox expire\"). The question and what became of it stay. When "
+    "questions are next fetched (or by \"pccdash inbox expire\"), with the words of a question rejected, which is "
+    "never published. The question and what became of it stay (of one rejected, that it was received and rejected, "
+    "when and why). When "
     "someone asks for theirs to be erased, find their questions by the contact they gave, then erase it with the "
     "reason; the audit trail keeps who erased it and why. Backups taken before keep them until those are deleted; a "
     "restore from one erases them again.")
@@ -142,8 +144,8 @@ if looked_for.strip():
         } for m in matches]), hide_index=True, key="found_senders")
         if any(m.found_in == "words" for m in matches):
             st.caption("A question found only in its words was sent with another name and contact, or none: "
-                       "erasing takes out of a question's words only the contact its sender gave, so those are kept "
-                       "as written.")
+                       "erasing takes out of a question's words only the contact its sender gave, so an accepted "
+                       "question's words keep them as written; a rejected question's words are erased whole.")
         if any(not m.imported for m in matches):
             st.caption("A question still waiting in the inbox is erased once fetched.")
     else:

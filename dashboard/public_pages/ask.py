@@ -110,7 +110,8 @@ def privacy(said) -> str:
                        if contact.get(key))
     return ("Your name and contact details are optional. They are used only to reply to you, and are never "
             f"published. {office.cap(said.name)} keeps them {how_long} and then erases them; your "
-            "question itself is kept. To have them erased sooner, or to ask what is kept about you, contact "
+            "question itself is kept, unless the office decides not to put it: then it is erased with them. To "
+            "have them erased sooner, or to ask what is kept about you, contact "
             f"{contact.get('name') or said.name}" + (f": {ways}" if ways else "") + ", giving your question's "
             "reference.")
 

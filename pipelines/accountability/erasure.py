@@ -7,6 +7,11 @@ too); the backups taken meanwhile hold them until those are deleted. Erasing the
 inbox, and has the warehouse written anew so that its file keeps nothing of them in its unused space. The question as
 written and what became of it stay, and the audit trail says who erased them, when and why, without them.
 
+A question the office rejected is never put or published, and its words may name a child, a school or a street: they
+go with its sender's name and contact (on request, and once kept for the retention period after it was rejected, even
+when no name or contact was given), from its row and every copy in the inbox. That it was received and rejected, when
+and why, and its reference stay. An accepted question's words are the record of what was asked, and stay.
+
 A sender who wrote their own e-mail address or telephone number (the contact they gave) into their question has it
 taken out of the question's words too, wherever they are kept: as sent (the row, the inbox's copies), as accepted and
 put to a meeting, on the audit trail of its putting, and in the text approved for publication of the question and of
@@ -89,6 +94,23 @@ def kept_words(sub: Submission) -> str:
     if sub.erased_at is not None:
         return f"erased on {uk_day_words(sub.erased_at)}"
     return "kept" if sub.name or sub.contact else "none given"
+
+
+def words_shown(sub: Submission) -> str:
+    """A question's words as sent, or what became of them once erased (a rejected question's, `_erase`)."""
+    if sub.words_erased_at is not None:
+        return f"(erased on {uk_day_words(sub.words_erased_at)}: rejected, and never published)"
+    return sub.body
+
+
+def _words_to_erase(con: duckdb.DuckDBPyConnection, idents: list[str]) -> set[str]:
+    """Those of these questions the office rejected whose words are still kept."""
+    if not idents:
+        return set()
+    return {ident for (ident,) in con.execute(
+        "SELECT s.submission_id FROM public_submission s WHERE s.submission_id IN (SELECT unnest(?)) "
+        "AND s.words_erased_at IS NULL AND (SELECT m.outcome FROM submission_moderation m WHERE m.submission_id = "
+        "s.submission_id ORDER BY m.moderation_id LIMIT 1) = 'rejected'", [idents]).fetchall()}
 
 
 def kept(con: duckdb.DuckDBPyConnection) -> list[Submission]:
@@ -215,10 +237,11 @@ def redact(text: str | None, contact: str | None) -> str | None:
     return text
 
 
-def _erase_copies(root: Path, ident: str, at: dt.datetime, contact: str | None = None) -> int:
+def _erase_copies(root: Path, ident: str, at: dt.datetime, contact: str | None = None, *, words: bool = False) -> int:
     """Blank the name and contact in every copy of this question the inbox keeps (waiting, imported/, rejected/), and
-    take the contact (the copy's own, and `contact`) out of its words, each written whole with the time it was
-    received; a copy that cannot be read as one is deleted. How many copies were changed."""
+    take the contact (the copy's own, and `contact`) out of its words, or blank its words too (`words`: a rejected
+    question's), each written whole with the time it was received; a copy that cannot be read as one is deleted. How
+    many copies were changed."""
     changed = 0
     for where in (root, root / IMPORTED, root / REJECTED):
         path = where / f"{ident}.json"
@@ -232,14 +255,20 @@ def _erase_copies(root: Path, ident: str, at: dt.datetime, contact: str | None =
             path.unlink()
             changed += 1
             continue
-        if not found.get("name") and not found.get("contact") and found.get("erased_at"):
+        stamp = at.replace(tzinfo=dt.UTC).isoformat()
+        if words and found.get("body"):
+            found.update(body="", words_erased_at=found.get("words_erased_at") or stamp)
+        elif not found.get("name") and not found.get("contact") and found.get("erased_at"):
             continue
         body = found.get("body")
         if isinstance(body, str):
             for given in (found.get("contact"), contact):
                 body = redact(body, given if isinstance(given, str) else None)
             found["body"] = body
-        found.update(name="", contact="", erased_at=found.get("erased_at") or at.replace(tzinfo=dt.UTC).isoformat())
+        had = bool(found.get("name") or found.get("contact") or found.get("erased_at"))
+        found.update(name="", contact="")
+        if had or not words:  # a question sent without them, whose words alone go, keeps none given
+            found["erased_at"] = found.get("erased_at") or stamp
         _write(where, path.name, json.dumps(found, ensure_ascii=False, indent=1).encode("utf-8"),
                path.stat().st_mtime)
         changed += 1
@@ -297,25 +326,30 @@ def _redact_record(value: object, contact: str | None) -> object:
 
 
 def _erase(con: duckdb.DuckDBPyConnection, root: Path, idents: list[str], at: dt.datetime, *,
-           note: bool = True) -> list[int]:
+           note: bool = True, words: set[str] | frozenset[str] = frozenset()) -> list[int]:
     """Erase the name and contact of these questions from the inbox's copies, then from the warehouse (the caller's
-    transaction), taking the contact out of the question's words wherever they are kept (`_redact_kept`), and have
-    the warehouse written anew when its connection closes; the questions whose text approved for publication held
-    it. The erasures are noted in the record of erasures first (with `note`), then the copies go: a stop between
-    leaves the row, and erasing again finishes."""
+    transaction), taking the contact out of the question's words wherever they are kept (`_redact_kept`), and the
+    words themselves of those in `words` (rejected questions, never published), and have the warehouse written anew
+    when its connection closes; the questions whose text approved for publication held it. The erasures are noted in
+    the record of erasures first (with `note`), then the copies go: a stop between leaves the row, and erasing again
+    finishes."""
     if note:
-        _note(con, idents, at)
+        _note(con, idents, at, words)
     given = {ident: (contact, body) for ident, contact, body in con.execute(
         "SELECT submission_id, contact, body FROM public_submission WHERE submission_id IN (SELECT unnest(?))",
         [idents]).fetchall()} if idents else {}
     for ident in idents:
-        _erase_copies(root, ident, at, given.get(ident, (None, None))[0])
+        _erase_copies(root, ident, at, given.get(ident, (None, None))[0], words=ident in words)
     published = []
     for ident in idents:
         contact, body = given.get(ident, (None, None))
         published += _redact_kept(con, ident, contact)
-        con.execute("UPDATE public_submission SET body = ?, name = NULL, contact = NULL, erased_at = ? WHERE "
-                    "submission_id = ?", [redact(body, contact) if body is not None else body, at, ident])
+        gone = ident in words
+        # a question sent without a name or contact, whose words alone are erased, keeps "none given"
+        con.execute("UPDATE public_submission SET body = ?, name = NULL, contact = NULL, erased_at = CASE WHEN name "
+                    "IS NOT NULL OR contact IS NOT NULL THEN ? ELSE erased_at END, words_erased_at = CASE WHEN ? "
+                    "THEN coalesce(words_erased_at, ?) ELSE words_erased_at END WHERE submission_id = ?",
+                    ["" if gone else redact(body, contact) if body is not None else body, at, gone, at, ident])
     rewrite_on_close(con)
     return published
 
@@ -345,11 +379,20 @@ class Erased(Submission):
     in_words: bool = False             # the question's words held the contact, now "[removed]" wherever kept
     published: tuple[int, ...] = ()    # the questions whose text approved for publication held it
     packs: tuple[int, ...] = ()        # the archived briefing packs whose pages hold it in the question's words
+    words: bool = False                # a rejected question's words, erased with them
+    had_contact: bool = True           # its sender's name and contact were kept, and are erased now
 
     def sentences(self) -> list[str]:
         """What was erased, for the office."""
-        said = [f"Erased the name and contact the sender of the question from the public {self.receipt} gave, from "
-                "the warehouse and the inbox's copies; the question and what became of it are kept."]
+        if self.words:
+            what = (f"the name and contact the sender of the question from the public {self.receipt} gave, and the "
+                    "question's words," if self.had_contact else
+                    f"the words of the question from the public {self.receipt}")
+            said = [f"Erased {what} from the warehouse and the inbox's copies: it was rejected, and is never "
+                    "published. That it was received and rejected, when and why, and its reference are kept."]
+        else:
+            said = [f"Erased the name and contact the sender of the question from the public {self.receipt} gave, "
+                    "from the warehouse and the inbox's copies; the question and what became of it are kept."]
         if self.in_words:
             said.append(f"The question's own words held the contact too: it is now \"{REMOVED}\" wherever they are "
                         "kept.")
@@ -371,13 +414,16 @@ def forget(con: duckdb.DuckDBPyConnection, who: Mapping, submission_id: object, 
            folder: str | os.PathLike | None = None) -> Erased:
     """Erase the name and contact the sender of this question from the public gave (its reference, or its whole id),
     everywhere pccdash keeps them, saying why; the question as it was before, with what else went. The question's
-    words and what became of it stay, but for the contact where the sender wrote it into them (`_redact_kept`); the
-    audit trail says who erased them and why, and the reason may not repeat them."""
+    words and what became of it stay, but for the contact where the sender wrote it into them (`_redact_kept`); a
+    rejected question's words go too (`_erase`), even when no name or contact was given. The audit trail says who
+    erased them and why, and the reason may not repeat them."""
     require(who, "moderate")
     why = clean(reason, "reason for erasing them", limit=REASON_LIMIT)
     root = inbox_dir(folder)
     sub = _to_erase(con, submission_id, root)
-    if sub.name is None and sub.contact is None:
+    words = _words_to_erase(con, [sub.submission_id])
+    contact = sub.name is not None or sub.contact is not None
+    if not contact and not words:
         _erase_copies(root, sub.submission_id, sub.erased_at or utc_now())  # a copy an earlier stop left
         if sub.erased_at is not None:
             raise NothingToErase(f"The name and contact of the question from the public {sub.receipt} were already "
@@ -390,14 +436,17 @@ def forget(con: duckdb.DuckDBPyConnection, who: Mapping, submission_id: object, 
                             'reason: say why without them (such as "the sender asked by e-mail on 3 March").')
     at = utc_now()
     with audit.transaction(con):
-        published = _erase(con, root, [sub.submission_id], at)
-        in_words = redact(sub.body, sub.contact) != sub.body
+        published = _erase(con, root, [sub.submission_id], at, words=words)
+        in_words = not words and redact(sub.body, sub.contact) != sub.body
         packs = _in_packs(con, sub.contact) if in_words else ()
+        what = " and ".join((["the sender's name and contact"] if contact else [])
+                            + (["the words of the rejected question"] if words else []))
         audit.record(con, who, "erase_contact", subject=f"question from the public {sub.receipt}",
-                     detail="the sender's name and contact erased"
+                     detail=f"{what} erased"
                             + (" (and the contact taken out of the question's words)" if in_words else "")
                             + f": {why}")
-    return Erased(*dataclasses.astuple(sub), in_words=in_words, published=tuple(published), packs=packs)
+    return Erased(*dataclasses.astuple(sub), in_words=in_words, published=tuple(published), packs=packs,
+                  words=bool(words), had_contact=contact)
 
 
 def packs_words(packs: tuple[int, ...], whose: str = "the question") -> str:
@@ -444,6 +493,8 @@ class Due:
     how: str                        # "answered on 3 March 2026 (question 12)", "rejected on 5 May 2026"
     erase_on: dt.date               # the day the retention period ended
     packs: tuple[int, ...] = ()     # the archived briefing packs quoting the contact the question's words held
+    contact: bool = True            # its sender's name or contact is kept, and goes
+    words: bool = False             # it was rejected, and its words go too (never published)
 
     @property
     def receipt(self) -> str:
@@ -455,9 +506,10 @@ def due(con: duckdb.DuckDBPyConnection, folder: str | os.PathLike | None = None,
     """What the retention period has run out for, by `today` (settings.today()): the questions whose sender's name
     or contact is kept and which were answered (the force's latest word on the question they became is an answer),
     withdrawn (the question they became taken off the record) or rejected at least PCCDASH_CONTACT_RETENTION_MONTHS
-    ago, oldest first; and the unreadable files set aside in the inbox's rejected/ folder that long after they were
-    received. A question still waiting, or accepted and neither answered nor withdrawn, keeps them: the office may
-    still reply."""
+    ago, and the questions rejected that long ago whose words are kept (with a name or contact or without), oldest
+    first; and the unreadable files set aside in the inbox's rejected/ folder that long after they were received. A
+    question still waiting, or accepted and neither answered nor withdrawn, keeps them: the office may still
+    reply."""
     today = today or settings.today()
     months = retention_months()
     rows = con.execute(
@@ -467,14 +519,16 @@ def due(con: duckdb.DuckDBPyConnection, folder: str | os.PathLike | None = None,
         "      ORDER BY question_id, answer_id DESC), "
         "w AS (SELECT question_id, min(on_day) AS withdrawn_on FROM question_withdrawal GROUP BY question_id) "
         "SELECT s.submission_id, m.outcome, m.question_id, m.moderated_at, "
-        "       CASE WHEN a.state = 'answered' THEN a.answered_on END, w.withdrawn_on "
+        "       CASE WHEN a.state = 'answered' THEN a.answered_on END, w.withdrawn_on, "
+        "       s.name IS NOT NULL OR s.contact IS NOT NULL, m.outcome = 'rejected' AND s.words_erased_at IS NULL "
         "FROM public_submission s JOIN m USING (submission_id) LEFT JOIN a ON a.question_id = m.question_id "
         "LEFT JOIN w ON w.question_id = m.question_id "
-        "WHERE (s.name IS NOT NULL OR s.contact IS NOT NULL) "
-        "  AND (m.outcome = 'rejected' OR a.state = 'answered' OR w.withdrawn_on IS NOT NULL)"
+        "WHERE ((s.name IS NOT NULL OR s.contact IS NOT NULL) "
+        "       AND (m.outcome = 'rejected' OR a.state = 'answered' OR w.withdrawn_on IS NOT NULL)) "
+        "   OR (m.outcome = 'rejected' AND s.words_erased_at IS NULL)"
     ).fetchall()
     found = []
-    for ident, outcome, question_id, moderated_at, answered_on, withdrawn_on in rows:
+    for ident, outcome, question_id, moderated_at, answered_on, withdrawn_on, contact, words in rows:
         # the first of the answer and the withdrawal settles the question: the office had nothing more to reply
         answered = answered_on is not None and (withdrawn_on is None or answered_on <= withdrawn_on)
         settled = (uk_day(moderated_at) if outcome == "rejected" else answered_on if answered else withdrawn_on)
@@ -482,7 +536,7 @@ def due(con: duckdb.DuckDBPyConnection, folder: str | os.PathLike | None = None,
                else f"{'answered' if answered else 'withdrawn'} on {uk_day_words(settled)} (question {question_id})")
         ends = months_after(settled, months)
         if ends <= today:
-            found.append(Due(ident, settled, how, ends))
+            found.append(Due(ident, settled, how, ends, contact=contact, words=words))
     found.sort(key=lambda d: (d.settled_on, d.submission_id))
     if found:  # a pack is kept as the Board was given it: one quoting a contact in the question's words keeps it
         in_words = {ident: contact for ident, contact, body in con.execute(
@@ -504,8 +558,9 @@ def due(con: duckdb.DuckDBPyConnection, folder: str | os.PathLike | None = None,
 
 def expire(con: duckdb.DuckDBPyConnection, who: Mapping, folder: str | os.PathLike | None = None, *,
            today: dt.date | None = None) -> tuple[list[Due], list[str]]:
-    """Erase the names and contacts the retention period has run out for (`due`), and delete the unreadable files set
-    aside that long; what was erased and deleted. One audit record says how many, by reference, without them."""
+    """Erase the names and contacts, and the rejected questions' words, the retention period has run out for (`due`),
+    and delete the unreadable files set aside that long; what was erased and deleted. One audit record says how many,
+    by reference, without them."""
     require(who, "moderate")
     found, aside = due(con, folder, today=today)
     if not found and not aside:
@@ -513,15 +568,20 @@ def expire(con: duckdb.DuckDBPyConnection, who: Mapping, folder: str | os.PathLi
     root = inbox_dir(folder)
     months = retention_words()
     with audit.transaction(con):
-        _erase(con, root, [d.submission_id for d in found], utc_now())
+        _erase(con, root, [d.submission_id for d in found], utc_now(),
+               words={d.submission_id for d in found if d.words})
         for name in aside:
             with contextlib.suppress(FileNotFoundError):
                 (root / REJECTED / name).unlink()
         said = []
-        if found:
-            said.append(f"the names and contacts of {counted(len(found), 'question')} from the public erased, "
+        contacts, words = [d for d in found if d.contact], [d for d in found if d.words]
+        if contacts:
+            said.append(f"the names and contacts of {counted(len(contacts), 'question')} from the public erased, "
                         f"kept {months} after each was answered, withdrawn or rejected: "
-                        + ", ".join(d.receipt for d in found))
+                        + ", ".join(d.receipt for d in contacts))
+        if words:
+            said.append(f"the words of {counted(len(words), 'rejected question')} from the public erased, kept "
+                        f"{months} after each was rejected: " + ", ".join(d.receipt for d in words))
         if aside:
             said.append(f"{counted(len(aside), 'unreadable file')} set aside in {REJECTED}/ deleted, received "
                         f"more than {months} ago: " + ", ".join(aside))
@@ -545,9 +605,13 @@ def fetched_words(done: tuple[int, list[Due], list[str]]) -> str:
     """What `fetch` did, in a sentence for the page."""
     new, erased, deleted = done
     said = f"{counted(new, 'new question')} from the public fetched from the inbox."
-    if erased:
-        said += (f" The names and contacts of {counted(len(erased), 'question')} answered, withdrawn or rejected "
+    contacts, words = [d for d in erased if d.contact], [d for d in erased if d.words]
+    if contacts:
+        said += (f" The names and contacts of {counted(len(contacts), 'question')} answered, withdrawn or rejected "
                  f"more than {retention_words()} ago were erased.")
+    if words:
+        said += (f" The words of {counted(len(words), 'question')} rejected more than {retention_words()} ago were "
+                 "erased (never published; that each was received and rejected, when and why, are kept).")
     for due_ in erased:
         if due_.packs:
             said += " " + packs_words(due_.packs, f"the question from the public {due_.receipt}")
@@ -562,16 +626,29 @@ def fetched_words(done: tuple[int, list[Due], list[str]]) -> str:
 
 def ledger_path(db: Path) -> Path:
     """The record of erasures beside the warehouse at `db` (`pccdash.erasures.jsonl`): a line for each question whose
-    sender's name and contact were erased, with its id and when, and nothing of the sender."""
+    sender's name and contact (or, rejected, its words) were erased, with its id and when, whether its words went
+    ("words": true), and nothing of the sender."""
     return db.with_name(f"{db.stem}.erasures.jsonl")
 
 
-def _note(con: duckdb.DuckDBPyConnection, idents: list[str], at: dt.datetime) -> None:
-    """Add these erasures to the record of erasures beside the connection's warehouse, flushed to disk."""
+class OnRecord(dict):
+    """The erasures on record: each question's id with when it was first erased; in `words`, the rejected questions
+    whose words were erased, each with when."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.words: dict[str, dt.datetime] = {}
+
+
+def _note(con: duckdb.DuckDBPyConnection, idents: list[str], at: dt.datetime,
+          words: set[str] | frozenset[str] = frozenset()) -> None:
+    """Add these erasures to the record of erasures beside the connection's warehouse, flushed to disk (with whether
+    the question's words went, for those in `words`)."""
     db = filestore.of_connection(con)
     if db is None or not idents:
         return
-    lines = "".join(json.dumps({"submission_id": ident, "erased_at": at.isoformat()}) + "\n" for ident in idents)
+    lines = "".join(json.dumps({"submission_id": ident, "erased_at": at.isoformat()}
+                               | ({"words": True} if ident in words else {})) + "\n" for ident in idents)
     fd = os.open(ledger_path(db), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
     try:
         os.write(fd, lines.encode("utf-8"))
@@ -580,11 +657,12 @@ def _note(con: duckdb.DuckDBPyConnection, idents: list[str], at: dt.datetime) ->
         os.close(fd)
 
 
-def on_record(db: Path, replaced: Path | None = None) -> dict[str, dt.datetime] | None:
-    """The erasures known to have been made for the warehouse at `db`, each question's id with when: those the record of
-    erasures beside it holds, and those the warehouse `replaced` (the one a restore set aside) had made. None when
-    neither is there to ask: what was erased since a backup was taken cannot then be known here."""
-    known: dict[str, dt.datetime] = {}
+def on_record(db: Path, replaced: Path | None = None) -> OnRecord | None:
+    """The erasures known to have been made for the warehouse at `db`, each question's id with when (and, in its
+    `words`, those whose words went): those the record of erasures beside it holds, and those the warehouse `replaced`
+    (the one a restore set aside) had made. None when neither is there to ask: what was erased since a backup was taken
+    cannot then be known here."""
+    known = OnRecord()
     asked = False
     path = ledger_path(db)
     if path.is_file():
@@ -597,19 +675,29 @@ def on_record(db: Path, replaced: Path | None = None) -> dict[str, dt.datetime] 
                 continue  # a line a stop cut short
             if isinstance(ident, str) and _ID.fullmatch(ident):
                 known.setdefault(ident, at)
+                if entry.get("words") is True:
+                    known.words.setdefault(ident, at)
     if replaced is not None and replaced.is_file():
         try:
             con = duckdb.connect(str(replaced), read_only=True, config={"autoload_known_extensions": False})
             try:
-                rows = con.execute("SELECT submission_id, erased_at FROM public_submission WHERE erased_at IS NOT "
-                                   "NULL").fetchall()
-            except (duckdb.CatalogException, duckdb.BinderException):
-                rows = []  # a warehouse older than erasures: it made none
+                try:
+                    rows = con.execute("SELECT submission_id, erased_at FROM public_submission WHERE erased_at IS "
+                                       "NOT NULL").fetchall()
+                except (duckdb.CatalogException, duckdb.BinderException):
+                    rows = []  # a warehouse older than erasures: it made none
+                try:
+                    worded = con.execute("SELECT submission_id, words_erased_at FROM public_submission WHERE "
+                                         "words_erased_at IS NOT NULL").fetchall()
+                except (duckdb.CatalogException, duckdb.BinderException):
+                    worded = []  # a warehouse older than erasing a rejected question's words: it erased none
             finally:
                 con.close()
             asked = True
-            for ident, at in rows:
+            for ident, at in rows + worded:
                 known.setdefault(ident, at)
+            for ident, at in worded:
+                known.words.setdefault(ident, at)
         except duckdb.Error:
             pass  # unreadable (the failure the restore mends, perhaps): the record of erasures says what it can
     return known if asked else None
@@ -618,25 +706,33 @@ def on_record(db: Path, replaced: Path | None = None) -> dict[str, dt.datetime] 
 def reapply(con: duckdb.DuckDBPyConnection, known: Mapping[str, dt.datetime],
             folder: str | os.PathLike | None = None) -> list[str]:
     """Make again the erasures `known` names that a restored warehouse and inbox have undone (a backup taken before
-    them): each sender's name and contact, and their contact in their question's words, as `forget` does, dated as
-    first made. The references of the questions erased again; one audit record names them."""
+    them): each sender's name and contact, and their contact in their question's words, as `forget` does, and the
+    words of a rejected question whose words `known.words` says went, each dated as first made. The references of the
+    questions erased again; one audit record names them."""
     if not known:
         return []
     root = inbox_dir(folder)
+    worded: Mapping[str, dt.datetime] = getattr(known, "words", {})
     kept_here = {ident for (ident,) in con.execute(
         "SELECT submission_id FROM public_submission WHERE (name IS NOT NULL OR contact IS NOT NULL) AND "
         "submission_id IN (SELECT unnest(?))", [list(known)]).fetchall()}
+    words_here = _words_to_erase(con, [ident for ident in known if ident in worded])
     again = []
     with audit.transaction(con):
         for ident in sorted(known, key=lambda i: (known[i], i)):
+            done = False
             if ident in kept_here:
                 _erase(con, root, [ident], known[ident], note=False)
-                again.append(ident)
-            elif _erase_copies(root, ident, known[ident]):  # a copy the inbox took back, not yet imported
+                done = True
+            if ident in words_here:
+                _erase(con, root, [ident], worded[ident], note=False, words={ident})
+                done = True
+            if done or _erase_copies(root, ident, known[ident]):  # a copy the inbox took back, not yet imported
                 again.append(ident)
         if again:
             audit.record(con, audit.system_actor("pccdash"), "erase_contact", subject="questions from the public",
                          detail=f"the names and contacts of {counted(len(again), 'question')} from the public "
-                                "erased again after a restore from a backup taken before they were erased: "
-                                + ", ".join(i[:8] for i in again))
+                                "erased again after a restore from a backup taken before they were erased"
+                                + (f" (and the words of {counted(len(words_here), 'rejected question')})"
+                                   if words_here else "") + ": " + ", ".join(i[:8] for i in again))
     return [i[:8] for i in again]

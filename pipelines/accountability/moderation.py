@@ -4,7 +4,7 @@ and put to a meeting, or rejected with a reason.
 Nothing a member of the public writes goes further than this record until the office accepts it, and then only as
 edited. The name and contact they gave stay in `public_submission` (and the inbox's copy of what they sent): they are
 for the office's reply, never a question's, an audit record's or the public's, and are erased on request or after the
-retention period (`erasure`).
+retention period (`erasure`), with the words of a question rejected.
 """
 
 from __future__ import annotations
@@ -47,11 +47,12 @@ class AlreadyModerated(LoopError):
 class Submission:
     submission_id: str
     received_at: dt.datetime
-    body: str                       # exactly as written
+    body: str                       # exactly as written; empty once a rejected question's words are erased
     name: str | None                # for the office's reply only: never published
     contact: str | None
     imported_at: dt.datetime
     erased_at: dt.datetime | None = None  # when the name and contact were erased (pipelines.accountability.erasure)
+    words_erased_at: dt.datetime | None = None  # when a rejected question's words were erased (the same)
 
     @property
     def receipt(self) -> str:
@@ -187,7 +188,8 @@ def set_aside(folder: str | os.PathLike | None = None) -> list[str]:
     return sorted(p.name for p in where.glob("*.json")) if where.is_dir() else []
 
 
-_SUBMISSION_COLS = "s.submission_id, s.received_at, s.body, s.name, s.contact, s.imported_at, s.erased_at"
+_SUBMISSION_COLS = ("s.submission_id, s.received_at, s.body, s.name, s.contact, s.imported_at, s.erased_at, "
+                    "s.words_erased_at")
 
 
 def pending(con: duckdb.DuckDBPyConnection) -> list[Submission]:
@@ -214,6 +216,8 @@ def repeats(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     seen: dict[str, list[str]] = {}
     out = {}
     for ident, body, outcome, question_id in rows:
+        if not body:
+            continue  # a rejected question's words, erased: nothing left to repeat
         key = _words(body)
         if outcome is None and seen.get(key):
             out[ident] = "The same words were sent before: " + "; ".join(seen[key]) + "."
@@ -229,7 +233,7 @@ def moderated(con: duckdb.DuckDBPyConnection) -> list[Moderated]:
         f"SELECT {_SUBMISSION_COLS}, m.outcome, m.edited_body, m.reason, m.question_id, m.moderated_by, "
         "m.moderated_at FROM submission_moderation m JOIN public_submission s USING (submission_id) "
         "ORDER BY m.moderation_id DESC").fetchall()
-    return [Moderated(Submission(*r[:7]), *r[7:]) for r in rows]
+    return [Moderated(Submission(*r[:8]), *r[8:]) for r in rows]
 
 
 def _submission(con: duckdb.DuckDBPyConnection, submission_id: object) -> Submission:
