@@ -368,6 +368,24 @@ def test_formula_text_is_kept_as_written_and_neutralised_in_the_csv_download(mon
     assert NAME not in data.decode("utf-8") and CONTACT not in data.decode("utf-8")
 
 
+def test_the_moderated_table_gives_each_question_its_whole_number_and_a_rejected_one_none(monkeypatch, box, wh):
+    """Regression: the Question column read 5.0, 4.0, since a rejected question has no number."""
+    put, dropped = inbox.submit(QUESTION, NAME, CONTACT), inbox.submit("Not about CSE at all?")
+    with warehouse.connect(wh) as c:
+        moderation.import_inbox(c, ANALYST)
+        board = acc.add_meeting(c, PCC, held_on="2026-12-17")
+        number = moderation.accept(c, ANALYST, put, edited_body=QUESTION, meeting_id=board.meeting_id)
+        moderation.reject(c, ANALYST, dropped, reason="Not about the Board's work")
+    served = downloads_of(monkeypatch)
+    at = internal(monkeypatch, wh, "internal_pages/public_questions.py", ANALYST)
+    assert not at.exception
+    [data] = [d for n, d in served if n == "questions-from-the-public.csv"]
+    table = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
+    assert dict(zip(table["Reference"], table["Question"], strict=True)) == {put: str(number), dropped: ""}
+    [shown] = [d.value for d in at.dataframe if "Question" in d.value.columns]
+    assert dict(zip(shown["Reference"], shown["Question"], strict=True)) == {put: str(number), dropped: ""}
+
+
 # ------------------------------------------------------------------------------------------------ personal data
 
 

@@ -107,7 +107,8 @@ else:
         "Outcome": m.outcome.capitalize(),
         "As written": erasure.words_shown(m.submission),
         "As accepted, or why rejected": m.edited_body if m.outcome == "accepted" else m.reason,
-        "Question": m.question_id,
+        # a whole number, blank for a question rejected (a column of numbers with a gap would read 5.0)
+        "Question": "" if m.question_id is None else str(m.question_id),
         "By": m.moderated_by,
         "On": uk_day_words(m.moderated_at),
         "Name and contact": erasure.kept_words(m.submission),
