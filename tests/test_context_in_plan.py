@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from dashboard_helpers import ANALYST, PCC, column_widths, copy_warehouse, internal, texts
+from dashboard_helpers import ANALYST, PCC, column_widths, copy_warehouse, downloads_of, internal, texts
 
 from dashboard import data
 from pipelines import warehouse
@@ -27,6 +27,7 @@ from pipelines.flags import flags, raise_flag
 from pipelines.ingest import ingest
 from pipelines.plan import PlanAnalytics, load_plans
 from pipelines.policeuk import context_figures
+from pipelines.policeuk.revisions import republished_words
 from pipelines.uk_time import uk_day_words
 
 SAMPLE = Path(__file__).resolve().parent.parent / "pipelines" / "sample" / "police_uk"
@@ -432,7 +433,7 @@ def test_the_context_page_shows_what_a_republished_month_changed(monkeypatch, co
     tables = len(at.dataframe)
     at.toggle(key="republished_counts").set_value(True).run()
     assert not at.exception and len(at.dataframe) == tables + 1
-    changes = at.dataframe[1].value
+    [changes] = [d.value for d in at.dataframe if "Previous revision" in d.value.columns]
     assert [(c["District"], c["Category"], c["Change"]) for _, c in changes.iterrows()] == [
         ("Barnsley", "Burglary", f"\u2212{gone:,}"), ("Barnsley", "Charged or summonsed", f"\u2212{gone_charged:,}")]
     assert set(changes["Previous revision"]) == {"1"} and set(changes["Revision"]) == {"2"}
@@ -459,7 +460,7 @@ def test_a_month_republished_twice_keeps_what_each_republication_changed(monkeyp
             "November 2017.") in shown
     at.toggle(key="republished_counts").set_value(True).run()
     assert not at.exception, at.exception
-    changes = at.dataframe[1].value
+    [changes] = [d.value for d in at.dataframe if "Previous revision" in d.value.columns]
     # the first republication's changes are still there, each against the revision it replaced
     assert [(c["Previous revision"], c["Revision"], c["District"], c["Category"], c["Change"])
             for _, c in changes.iterrows()] == [
@@ -604,3 +605,53 @@ def test_police_uk_yaml_edited_while_the_dashboard_runs_is_read_at_the_next_page
     context = data.plan_figures()
     assert not ((context["district"] == "Rotherham") & (context["measure"] == VIOLENCE)).any()
     assert ((context["district"] == "Sheffield") & (context["measure"] == VIOLENCE)).any()
+
+
+def test_the_month_by_month_chart_has_its_figures_as_a_table_with_each_month_s_caveats(monkeypatch, context_db,
+                                                                                       tmp_path):
+    """Regression: the context page's month-by-month chart had no table of its figures and no download, where every
+    other chart has one. Under it, a month a row and a place a column, with the chart's figures; the grid says which
+    month is not loaded and which police.uk republished, and the download gives each month's caveats in full: the
+    republication as the pack words it, the month not loaded, and the measure's own caveats beside every month."""
+    import io
+
+    import pandas as pd
+
+    db = copy_warehouse(context_db, tmp_path)
+    rows = street_rows()
+    september = tmp_path / "2017-09-south-yorkshire-street.csv"
+    with open(september, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({**r, "Month": "2017-09"} for r in rows)
+    with warehouse.connect(db) as con:
+        assert ingest(con, [september], loaded_by="tester").count("accepted") == 1
+    republish_without_barnsley_burglary(db, tmp_path)
+    with warehouse.connect(db) as con:  # in the words the pack and "pccdash plan" say it in
+        republished = republished_words(con, "street", "2017-11", "2017-11")
+    assert republished.startswith("police.uk republished November 2017 after it was first loaded")
+    served = downloads_of(monkeypatch)
+    at = internal(monkeypatch, db, "internal_pages/context.py", ANALYST)
+    at.selectbox(key="context_measure").set_value(VIOLENCE).run()
+    assert not at.exception, at.exception
+    [expander] = [e for e in at.expander if e.label == "The chart's figures as a table"]
+    [grid] = expander.dataframe
+    table = grid.value.set_index("Month")
+    assert list(table.index) == ["September 2017", "October 2017", "November 2017"]
+    traces = chart_traces(at)
+    places = [c for c in table.columns if c != "Caveats"]
+    assert places == list(traces)
+    for place in places:  # the chart's figures, October left empty as the chart leaves it a gap
+        assert [float(v.replace(",", "")) if v else None for v in table[place]] == [
+            traces[place]["2017-09"], None, traces[place]["2017-11"]]
+    assert list(table["Caveats"]) == ["", "Not loaded", "Republished by police.uk"]
+
+    [body] = [body for name, body in served if name == f"{VIOLENCE}-2017-09-to-2017-11.csv"]
+    got = pd.read_csv(io.BytesIO(body)).set_index("Month")
+    assert list(got.index) == ["2017-09", "2017-10", "2017-11"]
+    assert got.loc["2017-11", "Barnsley"] == traces["Barnsley"]["2017-11"]  # a number a spreadsheet adds up
+    assert got.loc["2017-10", places].isna().all()
+    caveats = got["Caveats"].fillna("")
+    assert republished in caveats["2017-11"] and republished not in caveats["2017-09"]
+    assert "No street-level crime file of October 2017 is loaded" in caveats["2017-10"]
+    assert all(APPROXIMATE in c for c in caveats)  # what every figure of police.uk's carries, every month

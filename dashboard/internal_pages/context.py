@@ -11,6 +11,7 @@ from pipelines import settings
 from pipelines.catalogue import catalogue, counted, listed
 from pipelines.chart_text import set_title
 from pipelines.errors import PccDashError
+from pipelines.flags import CAVEATS, download_notes
 from pipelines.office import possessive
 from pipelines.plan.funnel import COMPARISONS, FunnelError, force_funnel, funnel_figure
 from pipelines.plan.periods import month_label, month_number
@@ -29,6 +30,7 @@ from pipelines.policeuk import (
 )
 from pipelines.policeuk.measures import KIND_WORDS
 from pipelines.policeuk.reference import SOURCE
+from pipelines.policeuk.revisions import kind_of, republished_words
 
 RECENT_MONTHS = 36
 
@@ -126,6 +128,43 @@ ui.chart(set_title(fig, title), "context_chart", f"A line for each of {said}." i
          f"A bar for each of {said}.")
 if len(months) < 2:
     st.caption("Only one month is loaded: load more months to see how each place moves.")
+
+# the chart's figures as a table, a month a row and a place a column, each month with what it carries: the grid says
+# which months are not loaded or were loaded again, and the download gives each month's caveats in full, the
+# measure's own with them, as the pack says them beside its figures
+kind = kind_of(measure_id)
+periods = [f"{d:%Y-%m}" for d in every] if len(months) > 1 else sorted(series["period"].unique())
+wide = series.pivot_table(index="period", columns="district", values="value", aggfunc="sum")
+wide = wide.reindex(index=periods, columns=[p for p in places if p in wide.columns])
+held = set(own_months.loc[own_months["kind"] == kind, "period"])
+current = {p: r for p, r in zip(own_months.loc[own_months["kind"] == kind, "period"],
+                                own_months.loc[own_months["kind"] == kind, "revision"], strict=True)}
+revised = data.call(revision_changes, kind=kind, every_revision=True)
+revised = {f"{p:%Y-%m}" for p, f in zip(revised["period"], revised["falls_within"], strict=True) if f == ref.force}
+put_back_now = {f"{p:%Y-%m}" for k, f, p, r in data.call(put_back_revisions)
+                if (k, f) == (kind, ref.force) and current.get(f"{p:%Y-%m}") == r}
+
+
+def month_notes(period: str) -> tuple[str, list[str]]:
+    """What the chart's month `period` carries: in short for the grid, and in full for the download."""
+    if period not in held:
+        return "Not loaded", [f"No {KIND_WORDS[kind]} file of {ui.month_words(period)} is loaded: the month has no "
+                              "figure, a gap in the chart's lines."]
+    if period not in revised:
+        return "", []
+    short = "Earlier download put back" if period in put_back_now else "Republished by police.uk"
+    return short, [data.call(republished_words, kind, period, period)]
+
+
+said_of = [month_notes(p) for p in periods]
+chart_table = wide.reset_index().assign(caveats=[short for short, _ in said_of])
+with st.expander("The chart's figures as a table", expanded=False):
+    ui.table(ui.readable(chart_table, {"caveats": "Caveats"},
+                         decimals={p: 0 if m.is_count else 1 for p in wide.columns}),
+             "context_chart_table", f"{measure_id}-{periods[0]}-to-{periods[-1]}.csv",
+             download_also=download_notes([(None, [*full, *m.caveats]) for _, full in said_of])[[CAVEATS]])
+    st.caption(f"Each month carries the caveats on police.uk's figures and on {m.short_name} above; the download "
+               "gives them in full beside each month, with a month's own.")
 
 st.header("Compared with other forces")
 st.caption("A funnel plot of the month: each force's rate against its size, around the forces' rate together, with "
