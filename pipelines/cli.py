@@ -836,6 +836,8 @@ def plan(db, month, district, no_sentences, fmt):
     from .plan.history import record_version_in
     from .plan.periods import month_label, month_number, month_start
     from .plan.status import figures_shown
+    from .policeuk.measures import latest_behind
+    from .policeuk.reference import SOURCE
     from .warehouse import connect_read_only
 
     chosen = parse_month(month, "--month")
@@ -854,6 +856,11 @@ def plan(db, month, district, no_sentences, fmt):
         # police.uk months of the rows' 12 months republished since they were first loaded, as the pack says them
         republished = (republished_said(con, tuple(m.id for m in catalogue().measures),
                                         f"{month_start(month_number(when) - 12):%Y-%m}", when) if months else {})
+        # how old police.uk's latest month loaded is, judged at the month shown, as the pack judges it at its meeting
+        behind = (latest_behind(con, month_start(month_number(when)).date(), to_load=False,
+                                against="the month shown") if months else None)
+    # what each police.uk context measure's figures carry besides the catalogue's caveats, as the pack says it
+    said = {m.id: [t for t in (republished.get(m.id), behind) if t] for m in catalogue().of_source(SOURCE)}
     if not months:
         raise PccDashError('The warehouse holds no figures yet. '
                            'Run "pccdash ingest PATH" or "pccdash demo --no-serve".')
@@ -878,10 +885,10 @@ def plan(db, month, district, no_sentences, fmt):
         rows = status_rows(statuses)
         for row, s in zip(rows, statuses, strict=True):
             row["caveats"] = " | ".join([*arranged.by_figure.get((s.measure_id, s.area), []),
-                                         *filter(None, [republished.get(s.measure_id)])])
+                                         *said.get(s.measure_id, [])])
         write_csv(pd.DataFrame(rows), sys.stdout)
         return
-    click.echo(format_status_table(statuses, sentences=not no_sentences, said=republished))
+    click.echo(format_status_table(statuses, sentences=not no_sentences, said=said))
     said = [*arranged.general, *(t for texts in arranged.by_measure.values() for t in texts)]
     if said:
         click.echo(f"\nCaveats on the figures for {month_label(month_number(when))}:")

@@ -296,6 +296,35 @@ def test_the_pack_says_beside_each_context_measure_how_old_police_uk_s_latest_mo
     assert "pccdash ingest" not in said[0]
 
 
+@pytest.mark.parametrize(("month", "old"), [("2018-02", False), ("2021-03", True)])
+def test_the_plan_command_says_beside_each_context_measure_how_old_police_uk_s_latest_month_is(
+        context_db, context_plan, run_cli, month, old):
+    """Regression: the pack and the Briefing overview said beside each police.uk context measure how far police.uk's
+    latest month loaded is behind; "pccdash plan" for March 2021 showed the same measures beside police.uk's November
+    2017 with nothing to say it. It says it as the pack does, from the same rule, judged at the month shown, among the
+    caveats of each context measure and in the CSV's caveats of their rows; the force's own measures do not."""
+    names = ("Violence and sexual offences (police.uk)",
+             "Share of crimes whose last outcome is a charge or summons (police.uk)")
+    result = run_cli("plan", "--db", context_db, "--month", month)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(run_cli("plan", "--db", context_db, "--month", month, "--format", "csv").output
+                               .splitlines()))
+    if not old:  # three months behind: police.uk may not have published December yet
+        assert "police.uk month loaded" not in result.output
+        assert not any("police.uk month loaded" in r["caveats"] for r in rows)
+        return
+    said = ("The latest police.uk month loaded is November 2017, 3 years and 4 months before the month shown (March "
+            "2021): the figures here are at least that old. police.uk publishes each month about two months later, so "
+            "it has South Yorkshire Police's months to about January 2021.")
+    for name in names:
+        caveats = result.output.split(f"Caveats on {name}:")[1].split("\n\n")[0]
+        assert f"- {said}" in caveats, caveats
+    assert result.output.count(said) == 2 and "pccdash ingest" not in result.output.split("Caveats on")[1]
+    ours = {"Violence and sexual (police.uk)", "Charge share (police.uk)"}
+    assert ours <= {r["measure"] for r in rows}
+    assert all((said in r["caveats"]) == (r["measure"] in ours) for r in rows), rows[0]
+
+
 def test_the_briefing_overview_says_beside_each_context_measure_how_old_police_uk_s_latest_month_is(
         monkeypatch, context_db, context_plan):
     monkeypatch.setenv("PCCDASH_TODAY", "2028-04-11")

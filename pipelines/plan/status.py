@@ -497,9 +497,10 @@ def status_rows(statuses: list[MeasureStatus]) -> list[dict]:
 
 
 def format_status_table(statuses: list[MeasureStatus], *, sentences: bool = True,
-                        said: dict[str, str] | None = None) -> str:
+                        said: dict[str, list[str]] | None = None) -> str:
     """A plain-text table, one line per plan measure and area, with its status and sentence. `said`: by measure id,
-    what its figures of these months carry besides the catalogue's caveats (`briefing.pack.republished_said`)."""
+    what its figures of these months carry besides the catalogue's caveats (`briefing.pack.republished_said`, and how
+    old police.uk's latest month loaded is, `pipelines.policeuk.latest_behind`), each a line."""
     rows = status_rows(statuses)
     if not rows:
         return "No plan measures."
@@ -532,5 +533,5 @@ def format_status_table(statuses: list[MeasureStatus], *, sentences: bool = True
     noted = [m for m in dict.fromkeys(s.measure_id for s in statuses) if cat.get(m).caveats or said.get(m)]
     for measure_id in noted:  # what every figure of the measure carries, such as police.uk's caveats
         m = cat.get(measure_id)
-        out += ["", f"Caveats on {m.name}:", *(f"- {c}" for c in [*m.caveats, *filter(None, [said.get(measure_id)])])]
+        out += ["", f"Caveats on {m.name}:", *(f"- {c}" for c in [*m.caveats, *said.get(measure_id, [])])]
     return "\n".join(out)
