@@ -1428,6 +1428,41 @@ def test_files_show_says_the_charged_counts_a_republication_changed_as_its_load_
     assert "Besides those figures" not in " ".join(first_show.stdout.split())
 
 
+def test_files_loaded_says_the_charged_counts_a_republication_changed_beside_the_file_on_its_own(
+        db, tmp_path, monkeypatch):
+    """Regression: Files loaded, opened on a police.uk republication that changed only a charged count, gave "0 new,
+    0 revised, 42 unchanged" and nothing else, where its load and "pccdash files show" say which charged counts it
+    changed. The file shown on its own says it too, in the same words; the file first loaded, and the list of every
+    file, do not."""
+    from dashboard_helpers import ANALYST, internal, texts
+
+    charged = set(yaml.safe_load((REFERENCE / "police_uk.yaml").read_text())["outcome_groups"]["charged_or_summonsed"])
+
+    def withdraw_one_charged(rows):
+        for i, row in enumerate(rows[1:], start=1):
+            if row[9] != "Anti-social behaviour" and row[10] in charged and row[8]:
+                del rows[i]
+                return
+
+    with warehouse.connect(db) as con:
+        first = load(con, STREET, tmp_path)
+        second = load(con, modified_copy(tmp_path, STREET.name, withdraw_one_charged), tmp_path)
+    assert second.outcome == "accepted" and second.message.startswith("Besides those figures"), second.message
+
+    def opened_on(file_id: int | None):
+        at = internal(monkeypatch, db, "internal_pages/files.py", ANALYST)
+        if file_id is not None:
+            at.query_params["file"] = str(file_id)
+            at.run()
+        assert not at.exception, at.exception
+        return at
+
+    at = opened_on(second.file_id)
+    assert [i.value for i in at.info if i.value.startswith("Besides those figures")] == [second.message]
+    assert "Besides those figures" not in texts(opened_on(first.file_id))
+    assert "Besides those figures" not in texts(opened_on(None))
+
+
 def test_a_district_no_prefix_places_records_in_has_no_figure_rather_than_zero(ref, con, tmp_path):
     """Regression: a district police_uk.yaml gives no LSOA-name prefix (West Midlands Police's Birmingham West,
     which police.uk's LSOA names cannot tell apart from Birmingham East) was counted 0 for every crime type, read

@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import auth, data, ui, workbench
 from pipelines import filestore
 from pipelines.errors import PccDashError
+from pipelines.policeuk.ingest import charged_note
 from pipelines.registry import is_police_uk
 from pipelines.resubmission import REASON_LIMIT, STATES, file_registry, supersede
 
@@ -59,6 +60,11 @@ if asked_id is not None:
     st.header(f"File #{asked_id}, {ui.name_shown(one['name'].iloc[0])}")
     ui.table(workbench.files_shown(one), "file_asked_table", f"file-{asked_id}.csv",
              column_config={"SHA-256": st.column_config.TextColumn(width="small")})
+    if one["outcome"].iloc[0] == "accepted" and is_police_uk(one["layout"].iloc[0]):
+        # a republication's charged counts, which are not among the figures it counts as new, revised or unchanged,
+        # said beside them as its load and "pccdash files show" say them
+        if charged := data.call(charged_note, asked_id):
+            st.info(charged, icon=":material/info:")
     for fid, (name, digest) in kept(one).items():
         as_received(fid, name, digest, key="file_asked_download")
     st.header("Every file")
