@@ -1709,3 +1709,35 @@ def test_a_rationale_and_a_withdrawal_reason_in_welsh_are_marked_as_welsh_on_the
     assert any(m.endswith("<span lang=\"cy\">Gofynnwyd y cwestiwn hwn trwy gamgymeriad\\.</span>") for m in marked)
     assert any("<span lang=\"cy\">Nid yw'r protocol wedi ei lofnodi eto; mae'r heddlu'n aros am y bwrdd\\.</span> A "
                "follow\\-up was set for 15 October 2015\\." in m for m in marked), marked
+
+
+def test_inbox_find_says_where_a_public_question_stands_now_answered_published_or_withdrawn(loop, run_cli):
+    """Regression: "pccdash inbox find" said "accepted as question 3" of a public question answered at the Board and
+    published since, so that the office, asked by its sender where it stood, was told only that it was accepted."""
+    submit("Does every school have a named officer?", SUBMITTER, CONTACT, session="s1")
+    submit("When will the protocol be signed?", "Another Sender", "another@example.net", session="s2")
+    with warehouse.connect(loop["db"]) as con:
+        assert import_inbox(con, ANALYST) == 2
+        first, second = [s for (s,) in con.execute(
+            "SELECT submission_id FROM public_submission ORDER BY body").fetchall()]
+        answered = accept(con, ANALYST, first, edited_body="Does every school have a named officer?",
+                          meeting_id=loop["meeting"])
+        withdrawn = accept(con, ANALYST, second, edited_body="When will the protocol be signed?",
+                           meeting_id=loop["meeting"])
+    said = " ".join(run_cli("inbox", "find", CONTACT, "--db", loop["db"]).stdout.split())
+    assert f"accepted as question {answered} " in said and "answered on" not in said
+    with warehouse.connect(loop["db"]) as con:
+        record_answer(con, PCC, answered, body="Yes, every school has one.", answered_by="ACC Jones",
+                      answered_on="2015-09-02")
+        release(con, PCC, "question", answered)
+        publish(con, PCC)
+        (first_published,) = con.execute("SELECT max(created_at) FROM snapshot").fetchone()
+        withdraw_question(con, PCC, withdrawn, reason="The protocol was signed on 1 September.", on="2015-09-03")
+    from pipelines.uk_time import uk_day_words
+
+    said = " ".join(run_cli("inbox", "find", CONTACT, "--db", loop["db"]).stdout.split())
+    assert (f"accepted as question {answered}, answered on 2 September 2015, first published on "
+            f"{uk_day_words(first_published)}") in said, said
+    other = " ".join(run_cli("inbox", "find", "another@example.net", "--db", loop["db"]).stdout.split())
+    assert f"accepted as question {withdrawn}, withdrawn on 3 September 2015 " in other, other
+    assert "published" not in other

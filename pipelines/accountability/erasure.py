@@ -161,11 +161,36 @@ def _holds(text: str | None, query: str) -> bool:
 
 
 def _states(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Where each imported question stands now, in words: rejected, or accepted as question N and, as the record holds
+    it since, answered, withdrawn and first published ("accepted as question 1, answered on 28 May 2026, first
+    published on 10 June 2026"), so that a sender asking after their question is told where it is."""
     rows = con.execute(
         "SELECT DISTINCT ON (submission_id) submission_id, outcome, question_id FROM submission_moderation "
         "ORDER BY submission_id, moderation_id").fetchall()
-    return {ident: f"accepted as question {question}" if outcome == "accepted" else "rejected"
-            for ident, outcome, question in rows}
+    answered = dict(con.execute("SELECT question_id, max(answered_on) FROM question_answer "
+                                "WHERE state = 'answered' AND answered_on IS NOT NULL GROUP BY question_id").fetchall())
+    withdrawn = dict(con.execute("SELECT question_id, max(on_day) FROM question_withdrawal "
+                                 "GROUP BY question_id").fetchall())
+    # the first publication made while the question's approval for it stood
+    published = dict(con.execute(
+        """SELECT TRY_CAST(r.item_id AS INTEGER), min(s.created_at) FROM loop_release r
+           JOIN snapshot s ON s.created_at >= r.approved_at
+                          AND (r.withdrawn_at IS NULL OR s.created_at < r.withdrawn_at)
+           WHERE r.item_kind = 'question' GROUP BY 1""").fetchall())
+
+    def said(outcome: str, question: int | None) -> str:
+        if outcome != "accepted":
+            return "rejected"
+        steps = [f"accepted as question {question}"]
+        if question in answered:
+            steps.append(f"answered on {uk_day_words(answered[question])}")
+        if question in withdrawn:
+            steps.append(f"withdrawn on {uk_day_words(withdrawn[question])}")
+        if question in published:
+            steps.append(f"first published on {uk_day_words(published[question])}")
+        return ", ".join(steps)
+
+    return {ident: said(outcome, question) for ident, outcome, question in rows}
 
 
 def find(con: duckdb.DuckDBPyConnection, query: object, folder: str | os.PathLike | None = None) -> list[Match]:
