@@ -165,6 +165,7 @@ class Measure:
     aliases: tuple[str, ...] = ()
     caveats: tuple[str, ...] = ()  # what every figure of the measure carries: its source's, then its own
     breakdowns: tuple[Breakdown, ...] = ()  # the dimensions a return may break it down by, from when
+    welsh: tuple[str, ...] = ()  # the words a text in Welsh names it by ("arestiad", "arestio")
 
     @property
     def is_count(self) -> bool:
@@ -269,6 +270,9 @@ def _catalogue(stamp: tuple) -> Catalogue:
         if raw.get("aliases") is not None and not _texts(raw["aliases"]):
             raise ConfigError(f"measures.yaml{line_in('measures.yaml', ('measures', i, 'aliases'))}, measure {i + 1}: "
                               "aliases should be a list of texts, such as [CSE arrests, Arrests]." + _QUOTE_HINT)
+        if raw.get("welsh") is not None and not _texts(raw["welsh"]):
+            raise ConfigError(f"measures.yaml{line_in('measures.yaml', ('measures', i, 'welsh'))}, measure {i + 1}: "
+                              "welsh should be a list of words, such as [arestiad, arestiadau, arestio]." + _QUOTE_HINT)
         try:
             source = raw.get("source", "force_return")
             m = Measure(
@@ -279,6 +283,7 @@ def _catalogue(stamp: tuple) -> Catalogue:
                 part_of=raw.get("part_of"), aliases=tuple(str(a) for a in raw.get("aliases") or ()),
                 caveats=(*by_source.get(source, ()), *_caveat_list(where, raw.get("caveats"))),
                 breakdowns=_breakdown_list(where, raw.get("breakdowns")),
+                welsh=tuple(str(w) for w in raw.get("welsh") or ()),
             )
         except KeyError as exc:
             raise ConfigError(f"{where}: the field {exc} is required.") from None

@@ -598,6 +598,23 @@ def test_a_hidden_count_said_with_its_verb_is_tied_to_its_figure(db, tmp_path, m
             publish(con, PCC)
 
 
+def test_a_hidden_count_quoted_in_welsh_stops_the_publication(db, tmp_path, monkeypatch):
+    """A question sent in Welsh, answered in Welsh with Barnsley's hidden count, publishes that count as its English
+    would. Regression: the check knew English months, numbers and measures only, so the answer was merely said to
+    equal a hidden value, approved, and published beside the [c] it gives away."""
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
+    with warehouse.connect(db) as con:
+        [answer] = _answered(con, tmp_path, "cse_arrests", (3, 21, 31, 41),
+                             "Faint o arestiadau CSE oedd yn Barnsley ym mis Gorffennaf 2015?",
+                             "Roedd tri.")
+        warning = release_form_defaults(con, "answer", answer).warning
+        assert warning and "3 (CSE arrests for Barnsley in July 2015)" in warning, warning
+        assert "publishing is refused" in warning, warning
+        release(con, PCC, "answer", answer)
+        with pytest.raises(NothingToPublish, match=r"quotes 3 \(written “tri”\), the figure this publication hides"):
+            publish(con, PCC)
+
+
 def test_a_text_quoting_a_hidden_quarter_is_pointed_out_and_stops_the_publication_until_edited(
         db, tmp_path, monkeypatch, run_cli):
     """Barnsley's arrests are 1 a month, so its quarter is hidden and Doncaster's quarter (66) with it. A question

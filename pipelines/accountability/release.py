@@ -29,6 +29,7 @@ from ..plaintext import clean
 from ..public import BOARD_COLUMNS
 from ..uk_time import MONTHS, uk_day, uk_day_words
 from ..warehouse import utc_now
+from . import welsh as cy
 from .records import (
     DECISIONS,
     EMAIL,
@@ -66,20 +67,36 @@ _WORDED = re.compile(r"(?<![\w'’-])" + _NOT_A_COUNT_BEFORE + "(" + "|".join(_N
                      r"(?! another\b)", re.IGNORECASE)
 
 
-def whole_numbers(text: object, *, durations: bool = False) -> list[tuple[int, str]]:
-    """The whole numbers a text says, in order, each once: (its value, as written), in digits ("3") or in words
-    ("three"). A number followed by a unit of time is a length of time, not a count, and is left out unless
-    `durations`."""
-    written = str(text or "")
-    found: dict[int, str] = {}
-    for pattern in (_WHOLE, _WORDED):
+def _numbers_said(written: str, welsh: bool, durations: bool = False):
+    """Each whole number the text says, as (its match, its value): in digits, in English words and, in a Welsh text
+    (`welsh`), in Welsh words ("tri", "un ar ddeg"). A number followed by a unit of time (in either language, in a
+    Welsh text) is left out unless `durations`."""
+    patterns = (_WHOLE, _WORDED, cy.welsh().number_run) if welsh else (_WHOLE, _WORDED)
+    for pattern in patterns:
         for m in pattern.finditer(written):
             said = m.group(1)
-            if said.isdigit() and len(said) >= 7:
+            if said.isdigit():
+                if len(said) >= 7:
+                    continue
+                value = int(said)
+            elif pattern is _WORDED:
+                value = _NUMBER_WORDS[said.lower()]
+            elif (value := cy.number_of(said)) is None:
+                continue  # a bigger number in words ("tri deg"): no small count
+            if not durations and (_DURATION.match(written, m.end())
+                                  or welsh and cy.welsh().duration.match(written, m.end())):
                 continue
-            if not durations and _DURATION.match(written, m.end()):
-                continue
-            found.setdefault(int(said) if said.isdigit() else _NUMBER_WORDS[said.lower()], said)
+            yield m, value
+
+
+def whole_numbers(text: object, *, durations: bool = False, welsh: bool | None = None) -> list[tuple[int, str]]:
+    """The whole numbers a text says, in order, each once: (its value, as written), in digits ("3") or in words
+    ("three"; in a Welsh text, "tri" too: `welsh`, told from the text when not given). A number followed by a unit
+    of time is a length of time, not a count, and is left out unless `durations`."""
+    written = str(text or "")
+    found: dict[int, str] = {}
+    for m, value in _numbers_said(written, cy.in_welsh(written) if welsh is None else welsh, durations):
+        found.setdefault(value, m.group(1))
     return sorted(found.items(), key=lambda kv: written.find(kv[1]))
 
 
@@ -383,13 +400,15 @@ def _months_called(month: int, day: dt.date) -> set[str]:
     return named
 
 
-def _bare_month_named(text: str, ym: str, days: tuple[dt.date, ...] = ()) -> bool:
+def _bare_month_named(text: str, ym: str, days: tuple[dt.date, ...] = (), welsh: bool = False) -> bool:
     """Whether the text names the month "YYYY-MM" by its name alone ("charged in April", said at the May Board): the
     month of that name in a year the text names elsewhere; when it names none, the month of that name a reader takes it
     for on the days it was said (`days`: `_months_called`), or any year's when no day is known. Written with a capital,
-    as a month is ("may" is not May)."""
+    as a month is ("may" is not May). In a Welsh text (`welsh`), by its Welsh name too ("ym mis Mawrth";
+    `welsh.month_pattern`)."""
     name = MONTHS[int(ym[5:7]) - 1]
-    if not re.search(rf"(?<![\w]){name}(?!\s+\d{{4}})(?![\w])", text):
+    if not (re.search(rf"(?<![\w]){name}(?!\s+\d{{4}})(?![\w])", text)
+            or welsh and cy.month_pattern(int(ym[5:7]), None).search(text)):
         return False
     years = set(re.findall(r"(?<![\d/-])(?:19|20)\d{2}(?![\d/-])", text))
     if years:
@@ -397,26 +416,37 @@ def _bare_month_named(text: str, ym: str, days: tuple[dt.date, ...] = ()) -> boo
     return not days or any(ym in _months_called(int(ym[5:7]), d) for d in days)
 
 
-def _period_named(text: str, period: str, period_type: str, days: tuple[dt.date, ...] = ()) -> bool:
+def _period_named(text: str, period: str, period_type: str, days: tuple[dt.date, ...] = (),
+                  welsh: bool = False) -> bool:
     """Whether the text names the period as the figures and the pages write it: "July 2015", "Jul 2015" or
     "2015-07"; "Q1 2015/16" or "April to June 2015"; "2015/16" or "2015-16"; "12 months to July 2015"; a month by
-    its name alone as read on the days the text was said (`_bare_month_named`)."""
+    its name alone as read on the days the text was said (`_bare_month_named`). A Welsh text (`welsh`) names them in
+    Welsh too: "Mawrth 2015" ("ym mis Mawrth 2015"), "Ch1 2015/16" or "Ebrill i Fehefin 2015", "12 mis hyd at
+    Fawrth 2015"."""
     from ..public import ROLLING_PREFIX
 
     period = str(period)
-    if period_type == "month" and _bare_month_named(text, period, days):
+    if period_type == "month" and _bare_month_named(text, period, days, welsh):
         return True
     if period_type == "month":
         forms = _month_forms(period)
+        if welsh and cy.month_pattern(int(period[5:7]), period[:4]).search(text):
+            return True
     elif period_type == "rolling_12_months":
-        if not re.search(r"(?i)\b(?:12|twelve)\s+months\b|\byear\s+to\b", text):
+        if not (re.search(r"(?i)\b(?:12|twelve)\s+months\b|\byear\s+to\b", text)
+                or welsh and cy.twelve_months_named(text)):
             return False
         forms = _month_forms(period[len(ROLLING_PREFIX):])
+        month = period[len(ROLLING_PREFIX):]
+        if welsh and re.fullmatch(r"\d{4}-\d{2}", month) and cy.month_pattern(int(month[5:7]), month[:4]).search(text):
+            return True
     elif period_type == "quarter" and (q := re.fullmatch(r"Q([1-4]) (\d{4})/(\d{2})", period)):
         n, start = int(q.group(1)), int(q.group(2))
         first, year = [(4, start), (7, start), (10, start), (1, start + 1)][n - 1]
         forms = [period, f"Q{n} {start}-{q.group(3)}", f"Q{n} of {start}/{q.group(3)}",
                  f"{MONTHS[first - 1]} to {MONTHS[first + 1]} {year}"]
+        if welsh and cy.quarter_named(text, n, start, first, year, q.group(3)):
+            return True
     elif period_type == "financial_year" and (y := re.fullmatch(r"(\d{4})/(\d{2})", period)):
         start = int(y.group(1))
         forms = [period, f"{start}-{y.group(2)}", f"{start}/{start + 1}", f"{start}-{start + 1}"]
@@ -425,19 +455,35 @@ def _period_named(text: str, period: str, period_type: str, days: tuple[dt.date,
     return any(_words_pattern(f).search(text) for f in forms)
 
 
-def _area_named(text: str, area: str, whole: str, names: tuple[str, ...], districts: tuple[str, ...]) -> bool:
-    """Whether the text names the area: a district by its name; the force by its name, as "the force", or by naming
-    no district at all (a figure for no district named is the force's)."""
+def _area_named(text: str, area: str, whole: str, names: tuple[str, ...], districts: tuple[str, ...],
+                aliases: Mapping[str, str] | None = None, welsh: bool = False) -> bool:
+    """Whether the text names the area: a district by its name or an alias of it (force.yaml's `aliases`, where a
+    district's Welsh name is given: "Sir Benfro"); the force by its name, as "the force", or by naming no district at
+    all (a figure for no district named is the force's). A Welsh text (`welsh`) names a place in each of its
+    mutations too ("ym Mhowys") and the force as "yr heddlu"."""
+    aliases = aliases or {}
+
+    def named(place: str) -> bool:
+        called = (place, *(a for a, d in aliases.items() if d == place))
+        if welsh:
+            return bool(cy.cached_words_pattern(called).search(text))
+        return any(_words_pattern(c).search(text) for c in called)
+
     if area != whole:
-        return bool(_words_pattern(area).search(text))
-    return (any(_words_pattern(n).search(text) for n in names if n) or bool(re.search(r"(?i)\bforce\b", text))
-            or not any(_words_pattern(d).search(text) for d in districts))
+        return named(area)
+    force_words = r"force|" + "|".join(re.escape(w) for w in cy.welsh().force) if welsh else r"force"
+    return (any(_words_pattern(n).search(text) for n in names if n)
+            or bool(re.search(rf"(?i)\b(?:{force_words})\b", text))
+            or not any(named(d) for d in districts))
 
 
-def _measure_named(text: str, short_name: str) -> bool:
+def _measure_named(text: str, short_name: str, welsh: tuple[str, ...] = ()) -> bool:
     """Whether the text names the measure: one of the words of its short name of four letters or more, singular or
     plural ("arrest" or "arrests" for CSE arrests), or as the verb a sentence says it with ("three people were
-    arrested", "charged", "referred", "charging")."""
+    arrested", "charged", "referred", "charging"); in a Welsh text, one of its Welsh words (`welsh`, measures.yaml's)
+    in any mutation ("arestiadau", "eu harestio")."""
+    if welsh and (pattern := cy.cached_words_pattern(tuple(welsh))) and pattern.search(text):
+        return True
     words = re.findall(r"[A-Za-z][A-Za-z'-]{3,}", re.sub(r"\(.*?\)", "", short_name))
     forms = []
     for w in words:
@@ -491,41 +537,41 @@ def _figure_words(short_name: str, long_name: str, aliases: tuple[str, ...], uni
     return words
 
 
-def _counts_something_else(written: str, number: int, counted: set[str], short_name: str, label: str) -> bool:
+def _counts_something_else(written: str, number: int, counted: set[str], short_name: str, label: str,
+                           welsh: tuple[str, ...] | None = None) -> bool:
     """Whether every time the text says `number` it counts something a figure does not: the number is followed by a
     plural that is none of the figure's words (`counted`: "two operations", "three officers" beside arrests), or, for
     one, by such a thing in the singular ("one operation"; not what it did, "one went missing", nor a word describing
     a thing the figure counts, "one local man"), and neither the rest of its clause nor the two words before it name
     the measure or the category ("two operations closed", but not "two abusers were arrested" or "arrests of two
     drivers"). A number counted in the figure's words, or followed by anything else ("2 in June", "two new arrests"),
-    may be the figure."""
+    may be the figure. In a Welsh text (`welsh`: the measure's Welsh words, None for an English text) its Welsh
+    numbers are read too, and "un cyfarfod" (one meeting) counts something else as "one operation" does; a Welsh
+    noun after a number is singular, so a number above one said of a Welsh noun is left to be the figure."""
     said = False
-    for pattern in (_WHOLE, _WORDED):
-        for m in pattern.finditer(written):
-            value = m.group(1)
-            if (int(value) if value.isdigit() and len(value) < 7 else _NUMBER_WORDS.get(value.lower())) != number:
-                continue
-            if _DURATION.match(written, m.end()):
-                continue  # a length of time, not the number the text is checked for
-            said = True
-            after = re.match(r"\s+([A-Za-z][A-Za-z'’-]*)", written[m.end():])
-            noun = after.group(1) if after else ""
-            plural = (len(noun) >= 4 and noun.lower().endswith("s") and not noun.lower().endswith(("ss", "us", "is"))
-                      and noun.lower() not in _NOT_PLURAL and "'" not in noun and "’" not in noun)
-            if number == 1 and not plural:  # "one operation": a thing, not what it did or what is said of it
-                following = re.match(r"\s+([A-Za-z]+)", written[m.end() + after.end():]) if after else None
-                plural = (len(noun) >= 4 and noun.isalpha() and noun.lower() not in _NOT_A_THING
-                          and not noun.lower().endswith(("s", "ed", "ing", "ly"))
-                          # a word describing the thing counted ("one local man") is no thing itself
-                          and not (following and _singulars(following.group(1)) & counted))
-            if not plural or _singulars(noun) & counted:
+    not_a_thing = _NOT_A_THING | cy.welsh().not_a_thing if welsh is not None else _NOT_A_THING
+    for m, value in _numbers_said(written, welsh is not None):
+        if value != number:
+            continue
+        said = True
+        after = re.match(r"\s+([A-Za-z][A-Za-z'’-]*)", written[m.end():])
+        noun = after.group(1) if after else ""
+        plural = (len(noun) >= 4 and noun.lower().endswith("s") and not noun.lower().endswith(("ss", "us", "is"))
+                  and noun.lower() not in _NOT_PLURAL and "'" not in noun and "’" not in noun)
+        if number == 1 and not plural:  # "one operation": a thing, not what it did or what is said of it
+            following = re.match(r"\s+([A-Za-z]+)", written[m.end() + after.end():]) if after else None
+            plural = (len(noun) >= 4 and noun.isalpha() and noun.lower() not in not_a_thing
+                      and not noun.lower().endswith(("s", "ed", "ing", "ly"))
+                      # a word describing the thing counted ("one local man") is no thing itself
+                      and not (following and _singulars(following.group(1)) & counted))
+        if not plural or _singulars(noun) & counted:
+            return False
+        rest = written[m.end() + after.end():]
+        clause = rest[:end.start()] if (end := _CLAUSE_END.search(rest)) else rest
+        before = _CLAUSE_END.split(written[:m.start()])[-1].split()[-2:]
+        for near in (clause, " ".join(before)):
+            if _measure_named(near, short_name, welsh or ()) or (label and _label_pattern(label).search(near)):
                 return False
-            rest = written[m.end() + after.end():]
-            clause = rest[:end.start()] if (end := _CLAUSE_END.search(rest)) else rest
-            before = _CLAUSE_END.split(written[:m.start()])[-1].split()[-2:]
-            for near in (clause, " ".join(before)):
-                if _measure_named(near, short_name) or (label and _label_pattern(label).search(near)):
-                    return False
     return said
 
 
@@ -557,15 +603,20 @@ def quoted_hidden_figures(text: object, hidden: pd.DataFrame, context: str | Non
     question), where the area, period and measure may be named; the text itself when not given. `days`: the days the
     text was said on (`said_on`), by which a month named without a year is read: "in July" said at the Board of August
     2026 is July 2026, not July 2014; any year's July when no day is given. A number the text says only of something
-    a figure does not count ("two operations closed", `_counts_something_else`) is not tied to it."""
+    a figure does not count ("two operations closed", `_counts_something_else`) is not tied to it.
+
+    A text in Welsh, or beside one (a question sent in Welsh: `welsh.in_welsh`), is read in Welsh as well: its
+    numbers ("tri", "un ar ddeg"), months ("ym mis Mawrth 2015"), places in their mutations, "yr heddlu", and each
+    measure's Welsh words (measures.yaml's `welsh`: "arestiadau", "eu harestio")."""
     from ..catalogue import catalogue, force
 
     written = str(text or "")
-    as_written = dict(whole_numbers(written))
+    said = written if context is None else f"{text}\n{context}"
+    welsh = cy.in_welsh(said)
+    as_written = dict(whole_numbers(written, welsh=welsh))
     numbers = list(as_written)
     if not numbers or hidden is None or hidden.empty:
         return []
-    said = str(text) if context is None else f"{text}\n{context}"
     cat, f = catalogue(), force()
     known = {m.id: m for m in cat.measures}
     whole, districts = f.force_short_name, tuple(f.districts)
@@ -576,9 +627,11 @@ def quoted_hidden_figures(text: object, hidden: pd.DataFrame, context: str | Non
     def _other_thing(number: int, measure, label: str) -> bool:
         key = (number, measure.id, label)
         if key not in other:
-            other[key] = _counts_something_else(written, number, _figure_words(
-                measure.short_name, measure.name, tuple(measure.aliases), measure.unit, label), measure.short_name,
-                label)
+            counted = _figure_words(measure.short_name, measure.name, tuple(measure.aliases), measure.unit, label)
+            if welsh:
+                counted |= cy.welsh().counted | {f.lower() for w in measure.welsh for f in cy.mutations(w)}
+            other[key] = _counts_something_else(written, number, counted, measure.short_name, label,
+                                                measure.welsh if welsh else None)
         return other[key]
 
     rows = hidden[hidden["value"].isin(numbers)]
@@ -589,9 +642,10 @@ def quoted_hidden_figures(text: object, hidden: pd.DataFrame, context: str | Non
         label = str(r.label or "") if isinstance(r.label, str) else ""
         what = f"{measure.short_name}, {label}," if label else measure.short_name
         figure = f"{what} for {r.area} {_when(r.period, r.period_type)}"
-        tied = (_area_named(said, r.area, whole, names, districts)
-                and _period_named(said, r.period, r.period_type, days)
-                and (bool(_label_pattern(label).search(said)) if label else _measure_named(said, measure.short_name))
+        tied = (_area_named(said, r.area, whole, names, districts, f.district_aliases, welsh)
+                and _period_named(said, r.period, r.period_type, days, welsh)
+                and (bool(_label_pattern(label).search(said)) if label else
+                     _measure_named(said, measure.short_name, measure.welsh if welsh else ()))
                 and not _other_thing(int(r.value), measure, label))
         key = (int(r.value), figure)
         if key not in found or tied:

@@ -1,0 +1,128 @@
+"""A text in Welsh (a question the public sent in Welsh, the force's answer in Welsh) that ties a number to a figure
+the publication hides is read as its English would be: the number, the month, the place and the measure in Welsh."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pandas as pd
+
+from pipelines.accountability.release import (
+    hidden_number_warnings,
+    quoted_hidden_figures,
+    small_number_warnings,
+    whole_numbers,
+)
+from pipelines.catalogue import REFERENCE_DIR, catalogue
+from pipelines.publish.snapshot import HIDDEN_COLUMNS
+
+ASKED = "Faint o arestiadau CSE oedd yn Barnsley ym mis Mawrth 2015?"
+
+
+def _hidden(*rows) -> pd.DataFrame:
+    return pd.DataFrame([(m, a, p, t, v, "", "", "") for m, a, p, t, v in rows], columns=HIDDEN_COLUMNS)
+
+
+MARCH = _hidden(("cse_arrests", "Barnsley", "2015-03", "month", 3),
+                ("cse_charges", "Doncaster", "2015-03", "month", 2))
+
+
+def tied(text, context=None, hidden=MARCH, days=()):
+    return [(q.number, q.figure) for q in quoted_hidden_figures(text, hidden, context, days) if q.tied]
+
+
+def test_a_welsh_answer_quoting_a_hidden_count_is_tied_to_its_figure_as_its_english_is():
+    """Regression: "Faint o arestiadau CSE oedd yn Barnsley ym mis Mawrth 2015?" answered "Roedd 3." was only said
+    to mention a number equal to a hidden one, and was published with Barnsley's hidden 3; the same in English
+    stops the publication. The check knew only English months, numbers and measures."""
+    arrests = [(3, "CSE arrests for Barnsley in March 2015")]
+    assert tied("Roedd 3.", ASKED) == arrests
+    assert tied(f"{ASKED}\nRoedd 3.") == arrests, "the record's texts, one to a line, as the approval reads them"
+    assert tied("How many CSE arrests were there in Barnsley in March 2015? There were 3.") == arrests
+    warning = hidden_number_warnings(None, f"{ASKED} Roedd 3.", MARCH)
+    assert warning and warning.startswith("This text quotes a figure the next publication hides"), warning
+    assert "publishing is refused" in warning, warning
+
+    # the count in Welsh words, mutated as a sentence says it, the month after "fis" or mutated, the measure as its
+    # verb in each mutation
+    for text in ("Roedd tri.", "Cafodd dri eu harestio.", "Tri pherson a arestiwyd."):
+        assert tied(text, ASKED) == arrests, text
+        assert whole_numbers(f"{ASKED} {text}")[-1][0] == 3, text
+    assert tied("Ers fis Mawrth 2015 cafodd tri eu harestio yn Barnsley.") == arrests
+    assert tied("Cafodd dau eu cyhuddo yn Doncaster ym mis Mawrth 2015.") == [
+        (2, "CSE charges for Doncaster in March 2015")]
+    assert tied("Cafodd dau eu harestio yn Doncaster ym mis Mawrth 2015.") == [], "arrests, not charges"
+    # the month by its name alone, as read on the day the text was said, as an English month is
+    assert tied("Cafodd tri eu harestio yn Barnsley ym mis Mawrth.", days=(dt.date(2015, 4, 20),)) == arrests
+    assert tied("Cafodd tri eu harestio yn Barnsley ym mis Mawrth.", days=(dt.date(2016, 4, 20),)) == []
+
+
+def test_a_welsh_text_is_not_tied_where_it_names_another_thing_than_the_figure():
+    """A Welsh text ties a number no more readily than its English: Tuesday is not March ("dydd Mawrth"), "y ddau"
+    (the two) and "dim un" (none) count nothing, "tri mis" is a length of time, "tri deg" is 30, and "un cyfarfod"
+    (one meeting) counts what no figure counts as "one operation" does. English words that are Welsh numbers too
+    ("pump", "bump", "un") are not numbers in an English text."""
+    days = (dt.date(2015, 3, 20),)
+    assert tied("Cafodd tri eu harestio yn Barnsley ddydd Mawrth.", days=days) == []
+    assert tied("Cafodd tri eu harestio yn Barnsley ym mis Mawrth.", days=days) == [
+        (3, "CSE arrests for Barnsley in March 2015")]
+    assert tied("Cafodd y ddau eu cyhuddo yn Doncaster ym mis Mawrth 2015.") == []
+    assert tied("Tri mis yn ôl, ym mis Mawrth 2015, roedd arestiadau yn Barnsley.") == []
+    assert tied("Roedd tri deg o arestiadau yn Barnsley ym mis Mawrth 2015.") == []
+    assert whole_numbers("Roedd tri deg o arestiadau; dau ar hugain; tri chant; dim un; o fewn 12 wythnos.") == []
+    one = _hidden(("cse_arrests", "Barnsley", "2015-03", "month", 1))
+    assert tied("Bu un cyfarfod yn Barnsley ym mis Mawrth 2015. Roedd llai o arestiadau.", hidden=one) == []
+    assert tied("There was one operation in Barnsley in March 2015. Arrests fell.", hidden=one) == []
+    assert tied("Cafodd un plentyn ei arestio yn Barnsley ym mis Mawrth 2015.", hidden=one) == [
+        (1, "CSE arrests for Barnsley in March 2015")]
+    assert tied("Un person a arestiwyd yn Barnsley ym mis Mawrth 2015.", hidden=one) == [
+        (1, "CSE arrests for Barnsley in March 2015")]
+
+    five = _hidden(("cse_arrests", "Barnsley", "2015-03", "month", 5))
+    english = "We will pump money into work on CSE arrests in Barnsley after March 2015: a bump, a UN report."
+    assert whole_numbers(english) == [(2015, "2015")]
+    assert tied(english, hidden=five) == [] and tied(english, hidden=one) == []
+    assert whole_numbers("Mae pump wedi eu harestio yn Barnsley.") == [(5, "pump")]
+    assert small_number_warnings("Roedd dau wedi eu harestio yn Barnsley.") is not None
+
+
+def test_a_welsh_text_names_a_quarter_and_twelve_months_as_its_english_does():
+    hidden = _hidden(("cse_arrests", "Barnsley", "Q1 2015/16", "quarter", 12),
+                     ("cse_charges", "Rotherham", "12 months to 2015-07", "rolling_12_months", 16))
+    quarter = [(12, "CSE arrests for Barnsley in Q1 2015/16")]
+    assert tied("Cafodd deuddeg eu harestio yn Barnsley rhwng Ebrill i Fehefin 2015.", hidden=hidden) == quarter
+    assert tied("Roedd 12 arestiad yn Barnsley yn Ch1 2015/16.", hidden=hidden) == quarter
+    assert tied("Roedd 12 arestiad yn Barnsley ym mis Ebrill 2015.", hidden=hidden) == [], "a month, not the quarter"
+    rolling = [(16, "CSE charges for Rotherham in the 12 months to July 2015")]
+    assert tied("Cafodd un ar bymtheg eu cyhuddo yn Rotherham yn y 12 mis hyd at Orffennaf 2015.",
+                hidden=hidden) == rolling
+    assert tied("Cafodd 16 eu cyhuddo yn Rotherham ym mis Gorffennaf 2015.", hidden=hidden) == []
+
+
+def test_the_force_is_named_in_welsh_and_a_district_by_its_welsh_name_in_force_yaml(tmp_path, monkeypatch):
+    """A figure of the whole force is named by "yr heddlu" as by "the force"; a district whose Welsh name force.yaml
+    gives as an alias is named by it, in its mutations too ("yng Nghaerdydd", in Cardiff)."""
+    force = _hidden(("cse_arrests", "South Yorkshire", "2015-03", "month", 7))
+    assert tied("Arestiodd yr heddlu saith yn Barnsley a Doncaster ym mis Mawrth 2015: saith arestiad.",
+                hidden=force) == [(7, "CSE arrests for South Yorkshire in March 2015")]
+
+    folder = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, folder)
+    path = folder / "force.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "  - name: Barnsley\n    aliases: []" in text
+    path.write_text(text.replace("  - name: Barnsley\n    aliases: []", "  - name: Cardiff\n    aliases: [Caerdydd]"),
+                    encoding="utf-8")
+    monkeypatch.setenv("PCCDASH_REFERENCE_DIR", str(folder))
+    cardiff = _hidden(("cse_arrests", "Cardiff", "2015-03", "month", 3))
+    assert tied("Cafodd tri eu harestio yng Nghaerdydd ym mis Mawrth 2015.", hidden=cardiff) == [
+        (3, "CSE arrests for Cardiff in March 2015")]
+    assert tied("Three were arrested in Caerdydd in March 2015.", hidden=cardiff) == [
+        (3, "CSE arrests for Cardiff in March 2015")]
+
+
+def test_every_count_a_return_sends_has_welsh_words():
+    """Each measure a publication may hide is named in Welsh by the words measures.yaml gives it."""
+    lacking = [m.id for m in catalogue().measures if m.from_force_return and not m.welsh]
+    assert lacking == []
