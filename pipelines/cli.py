@@ -845,28 +845,28 @@ def plan(db, month, district, no_sentences, fmt):
     with connect_read_only(db) as con:
         months = accepted_months(con)
         judged = plan_figures(con)
-        when = (chosen.strftime("%Y-%m") if chosen else months[-1]) if months else None
+        if not months:
+            raise PccDashError('The warehouse holds no figures yet. '
+                               'Run "pccdash ingest PATH" or "pccdash demo --no-serve".')
+        when = chosen.strftime("%Y-%m") if chosen else months[-1]
+        _month_held(judged, when, "plan")
+        # judged first: a force.yaml the figures cannot be judged with is said before any other reference file
+        analytics = PlanAnalytics(judged)
+        statuses = analytics.status(when, district)
         # from the same month last year, which the change is measured against: the earliest month a row shows
-        cav = (caveats(con, start=f"{month_start(month_number(when) - 12):%Y-%m}", end=when) if months
-               else None)
+        cav = caveats(con, start=f"{month_start(month_number(when) - 12):%Y-%m}", end=when)
         # the returns overdue, partial or refused, as the overview and the pack say them: the earlier months of its
         # 12 months and its own month; and, when it is the latest month with figures, the months after it now due
-        returns = (return_notices(con, month_start(month_number(when)).date(), settings.today(),
-                                  later=when == months[-1], command=True) if months else [])
+        returns = return_notices(con, month_start(month_number(when)).date(), settings.today(),
+                                 later=when == months[-1], command=True)
         # police.uk months of the rows' 12 months republished since they were first loaded, as the pack says them
-        republished = (republished_said(con, tuple(m.id for m in catalogue().measures),
-                                        f"{month_start(month_number(when) - 12):%Y-%m}", when) if months else {})
+        republished = republished_said(con, tuple(m.id for m in catalogue().measures),
+                                       f"{month_start(month_number(when) - 12):%Y-%m}", when)
         # how old police.uk's latest month loaded is, judged at the month shown, as the pack judges it at its meeting
-        behind = (latest_behind(con, month_start(month_number(when)).date(), to_load=False,
-                                against="the month shown") if months else None)
+        behind = latest_behind(con, month_start(month_number(when)).date(), to_load=False,
+                               against="the month shown")
     # what each police.uk context measure's figures carry besides the catalogue's caveats, as the pack says it
     said = {m.id: [t for t in (republished.get(m.id), behind) if t] for m in catalogue().of_source(SOURCE)}
-    if not months:
-        raise PccDashError('The warehouse holds no figures yet. '
-                           'Run "pccdash ingest PATH" or "pccdash demo --no-serve".')
-    _month_held(judged, when, "plan")
-    analytics = PlanAnalytics(judged)
-    statuses = analytics.status(when, district)
     # the open flags and data-check warnings on the figures the rows show follow them here as on every page and in
     # the pack: the month's, and the flags on the earlier months and on the parts of a percentage they are made of
     windows: dict[str, tuple[list, list]] = {}
