@@ -62,6 +62,6 @@ with public_data.one_publication():
     # Streamlit writes a link to a page on one line and cuts what does not fit ("... where to get suppor" on a phone):
     # the public app's links wrap instead.
     st.html("<style>[data-testid='stPageLink-NavLink'] span, [data-testid='stPageLink-NavLink'] p "
-            "{ white-space: normal; overflow: visible; text-overflow: clip; }</style>")
+            "{ white-space: normal; overflow: visible; text-overflow: clip; }</style>" + public_render.NOTICE_CSS)
     with failsafe.public_guarded():
         st.navigation(list(pages.values())).run()

@@ -41,6 +41,11 @@ OUTSIDE = ("https://", "http://", "tel:", "mailto:")
 MIME = {"csv": "text/csv", "json": "application/json",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
+# A box's heading (`notice`) drawn at the size of the body's bold text, as its title was before it was a heading, and
+# without the link-to-heading mark Streamlit puts beside a heading: the app's pages set it once
+NOTICE_CSS = ("<style>div[data-testid='stAlertContainer'] :is(h2, h3, h4) { font-size: 1rem; font-weight: 700; "
+              "line-height: 1.6; padding: 0; margin: 0 0 1rem; } div[data-testid='stAlertContainer'] "
+              "[data-testid='stHeaderActionElements'] { display: none; }</style>")
 # Pages of the app by slug (set by dashboard/public_app.py), so that a Link to a page slug becomes a page link
 # ("measure-" names the one page that shows any measure, given as ?measure=<id>; "tables-" the one that shows any
 # earlier financial year's tables, given as ?year=2014-15).
@@ -216,7 +221,11 @@ def notice(block: Notice) -> None:
             for i, each in enumerate(block.links):
                 link(each, key=f"signpost_link_{i}")
         return
-    text = (f"**{plain(block.title)}**\n\n" if block.title else "") + body
+    # its title a real heading at its level in the page's outline, as the static site gives it (an h2 for a box of the
+    # page's own, an h4 for a withdrawal listed under Revisions > Publications withdrawn), so that a screen reader's
+    # list of headings finds it (WCAG 1.3.1); NOTICE_CSS draws it at the size of the bold title it was
+    level = min(max(int(block.level), 2), 4)
+    text = (f"{'#' * level} {plain(block.title)}\n\n" if block.title else "") + body
     if block.kind == "warning":
         st.warning(text, icon=":material/warning:")
     else:

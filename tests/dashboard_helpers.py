@@ -165,14 +165,14 @@ _LEVEL = {"title": 1, "header": 2, "subheader": 3}
 
 def headings(at: AppTest) -> list[tuple[int, str]]:
     """Every heading of the page's main area in the order a screen reader meets them, as (level, text): the title,
-    headers and subheaders, Markdown's "#" lines and HTML's <h1>-<h6>."""
+    headers and subheaders, Markdown's "#" lines (in a box too) and HTML's <h1>-<h6>."""
     found: list[tuple[int, str]] = []
 
     def walk(node) -> None:
         kind = getattr(node, "type", "")
         if kind in _LEVEL:
             found.append((_LEVEL[kind], str(node.value)))
-        elif kind in ("markdown", "caption"):
+        elif kind in ("markdown", "caption", "info", "warning", "error", "success"):  # an alert's body is Markdown
             found.extend((len(m.group(1)), m.group(2).strip()) for m in _MD_HEADING.finditer(str(node.value)))
         elif kind == "html":
             found.extend((int(m.group(1)), re.sub(r"<[^>]+>", "", m.group(2)).strip())

@@ -127,6 +127,29 @@ def test_the_signpost_box_is_headed_at_the_second_level_so_no_heading_level_is_s
     assert heading_problems(found) == [], found
 
 
+def test_a_withdrawal_box_is_headed_at_its_level_in_the_pages_outline_as_the_static_site_heads_it():
+    """Regression: a box's title was bold text in the box, so a screen reader's list of headings did not find a
+    withdrawal notice (nor the banner), while the static site gives each a heading at its place in the outline: the
+    box in force at the top an h2, one listed under Revisions > Publications withdrawn an h4."""
+    page = Page("tables", "Tables and downloads", blocks=(
+        Notice("About these figures", ("These figures are management information.",), "info"),
+        Notice("Publication withdrawn", ("Publication 3 of 5 May 2026 was withdrawn on 6 May 2026.",), "warning"),
+        Heading("Revisions"),
+        Heading("Publications withdrawn", level=3),
+        Notice("Publication withdrawn", ("Publication 2 of 1 May 2026 was withdrawn on 2 May 2026.",), "warning",
+               level=4),
+    ))
+    at = run(page)
+    assert not at.exception
+    found = headings(at)
+    assert found == [(1, "Tables and downloads"), (2, "About these figures"), (2, "Publication withdrawn"),
+                     (2, "Revisions"), (3, "Publications withdrawn"), (4, "Publication withdrawn")], found
+    assert heading_problems(found) == []
+    # still the warning box, its words under its heading
+    assert [w.value.splitlines()[0] for w in at.warning] == ["## Publication withdrawn", "#### Publication withdrawn"]
+    assert "was withdrawn on 2 May 2026" in at.warning[1].value and "**" not in at.warning[1].value
+
+
 def test_a_page_slug_becomes_a_link_to_that_page_of_the_app(tmp_path):
     (tmp_path / "app.py").write_text(f"""
 import sys
