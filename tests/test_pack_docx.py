@@ -146,3 +146,36 @@ def test_a_loop_tables_column_widens_for_a_word_longer_than_it_as_in_the_pdf():
     (table,) = [t for t in document.tables if t.rows[0].cells[0].text == "Action"]
     grid = [round(c.width.mm, 1) for c in table.columns]
     assert grid == [round(TEXT_WIDTH_MM * w, 1) for w in ACTION_WIDTHS], "too long for any column: left to break"
+
+
+def test_an_area_tables_first_column_widens_for_a_long_district_name_as_in_the_pdf():
+    """Regression: the Word pack's per-measure tables (and its summary) had fixed column widths, so a district named
+    "Stockton-on-Tees" broke mid-word in an Area column of 28 mm sized for "Rotherham", where the PDF widens its first
+    column for it. Now the column widens, in the grid and every cell, the others narrowed but each still holding its
+    longest word, a figure held whole by its non-breaking space measured whole."""
+    from reportlab.pdfbase import pdfmetrics
+
+    from pipelines.briefing.docx import TABLE_PT, TEXT_WIDTH_MM
+
+    district = "Stockton-on-Tees"
+    pack = make_pack()
+    for m in pack.measures:
+        m.rows[1].area = district
+    document = _read(render_docx(pack))
+    tables = [t for t in document.tables if t.rows[0].cells[0].text == "Area"]
+    assert len(tables) == len(pack.measures)
+    padding_mm = 2 * 1.9  # Word's cell margins, left and right
+
+    def mm(text: str, font: str) -> float:
+        return pdfmetrics.stringWidth(text, font, TABLE_PT) * 25.4 / 72
+
+    for table in tables:
+        grid = [round(c.width.mm, 1) for c in table.columns]
+        assert all([round(c.width.mm, 1) for c in r.cells] == grid for r in table.rows), "each cell as the grid"
+        assert abs(sum(grid) - TEXT_WIDTH_MM) < 0.5
+        assert grid[0] >= mm(district, "Helvetica-Bold") + padding_mm > 28, grid
+        rows = _cells(table)
+        for i in range(1, len(grid)):  # the others narrowed, each still holding its longest word or whole figure
+            words = [(w, "Helvetica-Bold") for w in rows[0][i].split()]
+            words += [(w, "Helvetica") for r in rows[1:] for w in r[i].replace(NBSP, ".").split()]
+            assert grid[i] >= max(mm(w, font) for w, font in words) + padding_mm, (rows[0][i], grid)

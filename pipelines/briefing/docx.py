@@ -130,11 +130,23 @@ def _widths(headings: list[str], words: int, first: float) -> list[float]:
     return [first, *figures, *([share] * words)]
 
 
+def _fit(headings: list[str], rows: list[list[str]], widths_mm: list[float]) -> list[float]:
+    """A table's column widths in millimetres, each widened where needed to hold the longest word of its heading and
+    cells, the others narrowed but never below their own, as the PDF's are (`render._words_fit`): a district named
+    "Stockton-on-Tees" broke mid-word in an Area column sized for "Rotherham". A figure held whole by its
+    non-breaking space ("+58 (+14.4%)") is measured whole, the space as a full stop (Arial gives both one width)."""
+    cells = [[(h, _CELL_BOLD), *((str(row[i]).replace(NBSP, "."), _CELL_BOLD if i == 0 else _CELL) for row in rows)]
+             for i, h in enumerate(headings)]
+    fractions = [w / TEXT_WIDTH_MM for w in widths_mm]
+    return [TEXT_WIDTH_MM * f for f in _words_fit(cells, fractions, TEXT_WIDTH_MM * mm, pad=CELL_PAD_PT)]
+
+
 def _summary_table(doc, pack: Pack) -> None:
     headings, rows = summary_table(pack)
     words = 3  # variation, assurance, aspiration
     rows = [[r[0], *(figure(c) for c in r[1:-words]), *r[-words:]] for r in rows]
-    _table(doc, headings, rows, _widths(headings, words, first=26), caption=f"Every measure for {pack.force}: headline "
+    _table(doc, headings, rows, _fit(headings, rows, _widths(headings, words, first=26)),
+           caption=f"Every measure for {pack.force}: headline "
            "figures, variation, assurance and aspiration")
 
 
@@ -142,7 +154,8 @@ def _area_table(doc, pack: Pack, m: PackMeasure) -> None:
     headings, rows = area_table(pack, m)
     words = 2  # variation, assurance
     rows = [[r[0], *(figure(c) for c in r[1:-words]), *r[-words:]] for r in rows]
-    _table(doc, headings, rows, _widths(headings, words, first=28), caption=f"{m.name} ({m.unit}): force and districts")
+    _table(doc, headings, rows, _fit(headings, rows, _widths(headings, words, first=28)),
+           caption=f"{m.name} ({m.unit}): force and districts")
     notes = incomplete_notes(m)
     if notes:
         _para(doc, "Months missing: " + ". ".join(notes) + ".", italic=True, size=TABLE_PT + 0.5)
@@ -214,9 +227,7 @@ def _loop_widths(t: LoopTable) -> list[float]:
     the longest word of its heading and cells, the others narrowed but never below their own, as the PDF's are
     (`render._words_fit`); a word longer than two fifths of the page is left to break inside its cell, as there.
     Word's fixed columns do not widen for a word: "khan@southyorks.pnn.police.uk" as an owner broke mid-word."""
-    cells = [[(h, _CELL_BOLD), *((row[i], _CELL_BOLD if i == 0 else _CELL) for row in t.rows)]
-             for i, h in enumerate(t.columns)]
-    return [TEXT_WIDTH_MM * f for f in _words_fit(cells, t.widths, TEXT_WIDTH_MM * mm, pad=CELL_PAD_PT)]
+    return _fit(t.columns, t.rows, [TEXT_WIDTH_MM * f for f in t.widths])
 
 
 # --- a measure -------------------------------------------------------------------------------------------------
