@@ -415,10 +415,54 @@ def test_the_spreadsheet_says_a_revised_figure_hidden_since_is_marked_by_its_dat
     assert (row["status"], row["last_revised"]) == ("suppressed", "12 June 2026")
     wb = load_workbook(io.BytesIO(downloads.to_xlsx(view)))
     notes = {r[0]: r[1] for r in wb["Notes"].iter_rows(values_only=True) if r[0]}
-    assert "Its Status column says revised, or suppressed when the revised figure is hidden" in notes["[note 3]"]
+    assert "Its Status column says Revised, or Not shown when the revised figure is hidden" in notes["[note 3]"]
     assert "Last revised gives the date" in notes["[note 3]"]
     intro = wb["Months"]["A2"].value
     assert "marked in the Status column" not in intro and "in the Last revised column [note 3]" in intro
+
+
+def test_the_spreadsheets_status_column_says_the_status_in_words_as_the_pages_do_with_its_code_beside(tmp_path):
+    """A person reads the spreadsheet: its Months sheet's Status column said "suppressed", where every page says "Not
+    shown" and the CSV gives status_in_words beside its code. Now the Status column says "Not shown", "Revised" or
+    "Published", the code stays in a Status code column, and the Notes sheet says which is which."""
+    import io
+
+    import pandas as pd
+    from helpers import write_tables
+    from openpyxl import load_workbook
+
+    from pipelines.publish import downloads
+    from pipelines.publish.content import SnapshotView
+
+    path = tmp_path / "snapshot-0002.duckdb"
+    write_tables(path, {
+        "meta": pd.DataFrame({"key": ["marker", "force", "districts"],
+                              "value": ["[c]", "Shire Police", '["Northtown", "Southtown"]']}),
+        "measure": pd.DataFrame({"id": ["cse_charges"], "name": ["CSE charges"], "short_name": ["CSE charges"],
+                                 "unit": ["people"], "kind": ["flow"]}),
+        "figure": pd.DataFrame({"measure": ["cse_charges"] * 3, "area": ["Shire", "Northtown", "Southtown"],
+                                "period": ["2026-04"] * 3, "period_type": ["month"] * 3,
+                                "value": [20.0, None, 12.0], "display": ["20", "[c]", "12"],
+                                "suppressed": [False, True, False]}),
+        "revision": pd.DataFrame({"measure": ["cse_charges"], "area": ["Southtown"], "period": ["2026-04"],
+                                  "period_type": ["month"], "previous_display": ["10"], "new_display": ["12"],
+                                  "revised_at": pd.to_datetime(["2026-06-12 10:00"]), "version": [2],
+                                  "reason": ["The force corrected the charges"]}),
+    })
+    view = SnapshotView(str(path))
+    wb = load_workbook(io.BytesIO(downloads.to_xlsx(view)))
+    grid = list(wb["Months"].iter_rows(min_row=4, values_only=True))
+    rows = {r[grid[0].index("Area")]: dict(zip(grid[0], r, strict=True)) for r in grid[1:]}
+    said = {area: (r["Value"], r["Status"], r["Status code"]) for area, r in rows.items()}
+    assert said == {"Shire": (20, "Published", "published"), "Northtown": ("[c]", "Not shown", "suppressed"),
+                    "Southtown": (12, "Revised", "revised")}, said
+    csv = pd.read_csv(io.BytesIO(downloads.to_csv(view)))
+    in_csv = sorted(zip(csv["status_in_words"], csv["status"], strict=True))
+    assert in_csv == sorted((s, c) for _v, s, c in said.values())
+    notes = {r[0]: r[1] for r in wb["Notes"].iter_rows(values_only=True) if r[0]}
+    assert "its Status column says Not shown" in notes["[note 1]"] and "Status code column suppressed" in notes[
+        "[note 1]"]
+    assert "published, revised or suppressed" in notes["[note 1]"]
 
 
 def test_every_abbreviation_in_a_measures_name_is_spelled_out_as_the_definitions_page_says():

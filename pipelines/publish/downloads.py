@@ -257,14 +257,17 @@ def to_json(view: SnapshotView) -> bytes:
 
 
 TABLE_COLUMNS = [("measure_name", "Measure"), ("unit", "Unit"), ("area", "Area"), ("period", "Period"),
-                 ("period_in_words", "Period in words"), ("value", "Value"), ("status", "Status"),
-                 ("caveats", "Caveats"), ("last_revised", "Last revised"), ("measure_id", "Measure code")]
-TABLE_WIDTHS = (60, 14, 18, 22, 40, 10, 12, 50, 16, 26)
+                 ("period_in_words", "Period in words"), ("value", "Value"), ("status_in_words", "Status"),
+                 ("caveats", "Caveats"), ("last_revised", "Last revised"), ("measure_id", "Measure code"),
+                 ("status", "Status code")]
+# A person reads a spreadsheet: its Status column says the status as the pages do ("Not shown", "Revised",
+# "Published"); the code the CSV and JSON filter on stays beside the other codes, at the end, as the Notes sheet says.
+TABLE_WIDTHS = (60, 14, 18, 22, 40, 10, 12, 50, 16, 26, 14)
 BREAKDOWN_TABLE_COLUMNS = [("measure_name", "Measure"), ("dimension_name", "Broken down by"), ("label", "Category"),
                            ("area", "Area"), ("period", "Financial year"), ("value", "Value"), ("unit", "Unit"),
-                           ("status", "Status"), ("caveats", "Caveats"), ("measure_id", "Measure code"),
-                           ("dimension", "Breakdown code"), ("category", "Category code")]
-BREAKDOWN_TABLE_WIDTHS = (60, 26, 40, 18, 14, 10, 26, 12, 50, 26, 22, 30)
+                           ("status_in_words", "Status"), ("caveats", "Caveats"), ("measure_id", "Measure code"),
+                           ("dimension", "Breakdown code"), ("category", "Category code"), ("status", "Status code")]
+BREAKDOWN_TABLE_WIDTHS = (60, 26, 40, 18, 14, 10, 26, 12, 50, 26, 22, 30, 14)
 BREAKDOWN_NOTE = ("Breakdowns are given for the force as a whole by financial year (April to March) only, never by "
                   "district or month, where the numbers would be small enough to identify someone. Each category's "
                   "count is a number of the measure's unit; the counts of a year add up to the measure's figure for "
@@ -280,6 +283,7 @@ def to_xlsx(view: SnapshotView) -> bytes:
     snapshot has any."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.table import Table as XlTable
     from openpyxl.worksheet.table import TableStyleInfo
 
@@ -327,11 +331,13 @@ def to_xlsx(view: SnapshotView) -> bytes:
     meaning = marker_meaning(view)
     meaning = meaning[len(mark):].strip() if meaning.startswith(mark) else meaning  # the footnote opens with it
     note_rows = [("[note 1]", f"{mark} Suppressed: {meaning} A suppressed figure has no number in the "
-                              "Value column; its Status column says suppressed."),
+                              "Value column; its Status column says Not shown, as the pages do, and its Status code "
+                              "column suppressed. The Status code column gives each status as the CSV and JSON "
+                              "files' status column does: published, revised or suppressed."),
                  ("[note 2]", meta.get("banner") or MANAGEMENT_INFORMATION),
-                 # a revised figure hidden since says "suppressed": the date is what marks every revised one
+                 # a revised figure hidden since says "Not shown": the date is what marks every revised one
                  ("[note 3]", "A figure is revised when the force corrects a return after publication; Last revised "
-                              "gives the date of the change. Its Status column says revised, or suppressed when the "
+                              "gives the date of the change. Its Status column says Revised, or Not shown when the "
                               "revised figure is hidden [note 1]. The revisions on the Tables and downloads page give "
                               "each revised figure's earlier value and the reason for the change.")]
     if len(parts):
@@ -363,8 +369,8 @@ def to_xlsx(view: SnapshotView) -> bytes:
         last = header_row + len(rows)
         ws.add_table(XlTable(displayName=f"{name}_table", ref=f"A{header_row}:{chr(64 + len(columns))}{last}",
                              tableStyleInfo=TableStyleInfo(name="TableStyleLight1", showRowStripes=False)))
-        for letter, width in zip("ABCDEFGHIJK", widths, strict=False):
-            ws.column_dimensions[letter].width = width
+        for i, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = width
         ws.freeze_panes = f"A{header_row + 1}"
 
     for kind in HEADLINE_ORDER:
