@@ -437,7 +437,9 @@ def flag_history(con: duckdb.DuckDBPyConnection, flag_id: object) -> pd.DataFram
 # The parts come out raw (scope, who, when, rule, message): the words are put together in Python, so
 # that a page, the pack and a message stored by an older load all read the same way. A flag on one figure keeps
 # the value the figure had when it was raised (`flagged_value`) when a later load has revised it since, so that
-# the reason, written about that value, is not read as if it were about the figure shown now.
+# the reason, written about that value, is not read as if it were about the figure shown now. A check's caveat that a
+# figure changes a published month keeps when a publication, still in force, first carried the figure as it now
+# stands (`revision_published_at`): the revision it said was needed has been published since.
 CAVEATS_SQL = """
 SELECT strftime(x.period, '%Y-%m') AS period, {x_district} AS district, x.measure, 'flag' AS kind, f.blocking,
        f.flag_id, f.scope, f.file_id, r.name AS file_name, f.raised_by, f.raised_at, f.reason,
@@ -446,7 +448,7 @@ SELECT strftime(x.period, '%Y-%m') AS period, {x_district} AS district, x.measur
            SELECT arg_max(v.value, v.revision) FROM figure_revision v
            WHERE v.period = x.period AND v.district = x.district AND v.measure = x.measure
              AND v.loaded_at <= f.raised_at) END AS flagged_value,
-       x.value AS value
+       x.value AS value, NULL::TIMESTAMP AS revision_published_at
 FROM figure_flag f
 JOIN figure x ON (f.scope = 'figure' AND x.period = f.period AND {x_district} = {f_district} AND x.measure = f.measure)
               OR (f.scope = 'district_month' AND x.period = f.period AND {x_district} = {f_district})
@@ -455,7 +457,18 @@ LEFT JOIN file_registry r ON r.file_id = f.file_id
 WHERE f.resolved_at IS NULL {flag_filter}
 UNION ALL
 SELECT DISTINCT strftime(c.period, '%Y-%m'), {x_district}, c.measure, 'check', false, NULL,
-       'figure', NULL, NULL, NULL, NULL, NULL, c.rule_id, c.message, NULL::DOUBLE, NULL::DOUBLE
+       'figure', NULL, NULL, NULL, NULL, NULL, c.rule_id, c.message, NULL::DOUBLE, NULL::DOUBLE,
+       CASE WHEN c.rule_id = '{revision_rule}' AND (
+           -- the approval the publication in force was made from carries the figure as it now stands (as
+           -- `published_figure` reads what the public reads)
+           SELECT max(e.acted_at) FROM period_status s JOIN snapshot n ON n.version = s.snapshot_version
+           JOIN publication_event e ON e.period = s.period AND e.action = 'approved' AND e.acted_at <= n.created_at
+           WHERE s.period = x.period) >= x.loaded_at THEN (
+           -- the first publication not withdrawn made after an approval that carried it
+           SELECT min(n.created_at) FROM snapshot n
+           WHERE n.version NOT IN (SELECT version FROM snapshot_withdrawal)
+             AND EXISTS (SELECT 1 FROM publication_event e WHERE e.period = x.period AND e.action = 'approved'
+                         AND e.acted_at >= x.loaded_at AND e.acted_at <= n.created_at)) END
 FROM figure_caveat c
 JOIN figure x ON x.period = c.period AND x.district = c.district AND x.measure = c.measure
              AND (c.file_id = x.file_id OR c.file_id IS NULL)
@@ -521,12 +534,27 @@ def _flag_note(row) -> str:
             + ("; blocks approval" if row.blocking else ""))
 
 
+REVISION_RULE = "published_month_changed"
+_REVISION_NEEDED = re.compile(r": the published figure will need a revision notice\.?$")
+
+
+def check_message(row) -> str:
+    """A check's stored message as it holds now. A change to a published month said, at its load, that "the
+    published figure will need a revision notice"; once a publication has carried the figure as it now stands
+    (`revision_published_at`), it says when the revision was published instead: the notice is no longer to come."""
+    message = str(row.message)
+    published = getattr(row, "revision_published_at", None)
+    if row.rule_id != REVISION_RULE or published is None or pd.isna(published):
+        return message
+    return _REVISION_NEEDED.sub(f": the revision was published on {day_words(published)}.", message)
+
+
 def _figure_text(row) -> str:
     """The caveat as it reads beside the one figure it touches. A flag on a whole file or a district's month says
     so ("..., on the whole file 2026-08-cse-return.xlsx: ..."): its reason is about all it covers, not this figure
     alone, and resolving it settles every one of them."""
     if row.kind == "check":
-        return f"Data check, {check_title(row.rule_id)}: {readable_check_message(row.message)}"
+        return f"Data check, {check_title(row.rule_id)}: {readable_check_message(check_message(row))}"
     reach = ""
     if row.scope in ("file", "district_month"):
         reach = ", on " + flag_place(row.scope, row.district, row.measure, row.file_name,
@@ -557,10 +585,13 @@ def caveats(con: duckdb.DuckDBPyConnection, *, measure: str | None = None, start
         params.append(value if column == "measure" else _as_month(value))
     where = "".join(conds)
     raw = con.execute(CAVEATS_SQL.format(flag_filter=where, check_filter=where, x_district=district_now("x.district"),
-                                         f_district=district_now("f.district")), params + params).df()
+                                         f_district=district_now("f.district"), revision_rule=REVISION_RULE),
+                      params + params).df()
     raw["text"] = [_figure_text(r) for r in raw.itertuples(index=False)] if len(raw) else []
     raw["flag_first"] = raw["kind"] != "flag"
     raw = raw.sort_values(["period", "district", "measure", "flag_first", "text"], ignore_index=True)
+    raw["message"] = [check_message(r) if r.kind == "check" else r.message for r in raw.itertuples(index=False)] \
+        if len(raw) else raw["message"]
     return raw[CAVEAT_COLUMNS + ["raised_by", "raised_at", "reason", "rule_id", "message", "flagged_value", "value"]]
 
 

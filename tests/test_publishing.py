@@ -16,7 +16,7 @@ from helpers import run_pccdash, write_csv
 
 from pipelines import public, warehouse
 from pipelines.access import NotAllowed
-from pipelines.flags import raise_flag, resolve_flags
+from pipelines.flags import day_words, raise_flag, resolve_flags
 from pipelines.ingest import ingest
 from pipelines.publish.approval import CannotApprove, approve, period_states
 from pipelines.publish.snapshot import NothingToPublish, preview_publication, publish, withdraw
@@ -660,6 +660,46 @@ def test_a_publication_made_before_the_warehouse_kept_its_hidden_figures_is_read
         assert ingest(con, [write_csv(tmp_path / "corrected.csv", HEADER + month_rows(
             "2015-08", "cse_arrests", (13, 5, 32, 42)))]).ok
         assert published_warnings(con, "corrected.csv") == HIDDEN_WARNINGS
+
+
+def test_a_change_to_a_published_month_says_when_its_revision_was_published(loaded, tmp_path):
+    """Regression: a correction's caveat still said "the published figure will need a revision notice" after the month
+    was approved again and published with it, on every page, the plan and the pack alike, for a figure published
+    hidden as for one shown. Once a publication in force carries the figure as it now stands, the caveat says when
+    the revision was published; it needs a notice again once that publication is withdrawn."""
+    from pipelines.flags import caveats
+
+    def revision_caveats(con) -> list[str]:
+        cav = caveats(con, measure="cse_arrests")
+        said = cav[cav["rule_id"] == "published_month_changed"]
+        assert list(said["text"]) == [f"Data check, change to a published month: {m}" for m in said["message"]]
+        return list(said["message"])
+
+    def needed(hidden: str, shown: str) -> list[str]:
+        return [f"CSE arrests for Doncaster in August 2015 was published hidden (as [c]) and is now 5: {hidden}",
+                f"CSE arrests for Sheffield in August 2015 was published as 42 and is now 43: {shown}"]
+
+    notice = "the published figure will need a revision notice."
+    with warehouse.connect(loaded) as con:
+        assert ingest(con, [write_csv(tmp_path / "small.csv", HEADER + month_rows(
+            "2015-08", "cse_arrests", (12, 3, 32, 42)))]).ok
+        approve(con, ["2015-08"], PCC)
+        publish(con, PCC)
+        assert ingest(con, [write_csv(tmp_path / "corrected.csv", HEADER + month_rows(
+            "2015-08", "cse_arrests", (12, 5, 32, 43)))]).ok
+        assert revision_caveats(con) == needed(notice, notice)
+        approve(con, ["2015-08"], PCC)
+        assert revision_caveats(con) == needed(notice, notice)  # approved, not yet published
+        version, _ = publish(con, PCC)
+        [(made,)] = con.execute("SELECT created_at FROM snapshot WHERE version = ?", [version]).fetchall()
+        published = f"the revision was published on {day_words(made)}."
+        assert revision_caveats(con) == needed(published, published)
+        approve(con, ["2015-07"], PCC)
+        publish(con, PCC)  # a later publication carrying August again: the revision is still the earlier one's
+        assert revision_caveats(con) == needed(published, published)
+        withdraw(con, PCC, "July was sent too early")
+        withdraw(con, PCC, "August's correction was wrong")  # the public reads August as first published again
+        assert revision_caveats(con) == needed(notice, notice)
 
 
 def test_the_figures_hidden_are_those_of_the_publication_a_withdrawal_went_back_to(loaded, tmp_path):
