@@ -590,7 +590,39 @@ def test_a_district_with_no_figure_for_the_month_is_said_to_have_none_not_too_fe
     badges = [m.value for m in at.markdown if "-badge[" in m.value]
     assert not [b for b in badges if "Too few months" in b or "Not enough months" in b], badges
     # of each measure shown: the force's badge in full, then its and Sheffield's short ones
-    assert sum("No figure" in b for b in badges) == 3 * sum("Source of Sheffield" in m.value for m in at.markdown)
+    assert sum("No figure" in b for b in badges) == 3 * sum("Source of South Yorkshire" in m.value
+                                                             for m in at.markdown)
+
+
+def test_a_district_with_no_figure_for_the_month_is_said_due_not_linked_to_another_months_figure(monkeypatch, wh):
+    """Regression: with April 2026's return in without Sheffield, the overview linked "Source of Sheffield's figure"
+    under its missing figure, and its "n/a" in the tables, to the Provenance page, which opened March's figure (the
+    latest with one). It now says there is no figure for the month and when it was due; the force's figure, which
+    adds up the districts that sent one, keeps its link."""
+    from pipelines.ingest import ingest
+
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-05-20")
+    with warehouse.connect(wh) as con:
+        march = con.execute("SELECT district, measure, value FROM figure WHERE period = DATE '2026-03-01' "
+                            "AND district <> 'Sheffield' ORDER BY ALL").fetchall()
+        path = wh.parent / "2026-04-without-sheffield.csv"
+        path.write_text("period,district,measure,value\n"
+                        + "".join(f"2026-04,{d},{m},{v:g}\n" for d, m, v in march), encoding="utf-8")
+        assert ingest(con, [path]).ok
+    at = internal(monkeypatch, wh, "internal_pages/briefing.py")
+    at.date_input(key="meeting_date").set_value(dt.date(2026, 5, 20)).run()
+    assert not at.exception, at.exception
+    shown = [m.value for m in at.markdown]
+    # a link to one month's figure ends there; a period's (its 11 months of 12 to April) names its first month too
+    assert not [m for m in shown if "Source of Sheffield" in m or "area=Sheffield&month=2026-04)" in m]
+    said = [c.value.replace("\\", "") for c in at.caption if "No figure from" in c.value]
+    forces = sum("Source of South Yorkshire's figure" in m for m in shown)
+    assert forces and said == ["No figure from Sheffield for April 2026: overdue (due 8 May 2026)."] * forces, said
+    assert sum("Source of Barnsley's figure" in m for m in shown) == forces
+    # nor does the summary link Sheffield's "n/a" for April (its quarter's and 12 months' figures keep theirs)
+    at.segmented_control(key="summary_area").set_value("Sheffield").run()
+    summary = [m.value for m in at.markdown if "area=Sheffield" in m.value]
+    assert summary and not [m for m in summary if "area=Sheffield&month=2026-04)" in m]
 
 
 def test_a_period_with_no_change_to_give_leaves_its_cells_empty_in_the_measure_table(monkeypatch, sample_db):

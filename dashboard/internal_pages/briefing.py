@@ -15,6 +15,7 @@ from pipelines.briefing.pack import (
     behind_caveats,
     cancelled_notices,
     caveat_months,
+    district_gaps,
     headline_windows,
     meeting_for,
     meeting_notice,
@@ -60,6 +61,17 @@ add_caveats(pack, data.call(republished_said, tuple(m.measure_id for m in pack.m
 # over three months
 behind_caveats(pack, data.call(latest_behind, period.meeting, against="the meeting's month"))
 cat, f = catalogue(), force()
+# a district with no figure for the month: said where its figure's source would be linked (the Provenance page would
+# open its latest month with one, another month's figure), with when it was due
+gaps = data.call(district_gaps, period.month, period.meeting) or {}
+no_figure = {(s.measure_id, s.area) for s in statuses if not s.is_force and s.value is None}
+
+
+def source_link(measure_id: str, area: str) -> str | None:
+    """The Provenance page's address on an area's figure for the month; None for a district that has none."""
+    return None if (measure_id, area) in no_figure else ui.provenance_link(measure_id, area, period.month)
+
+
 if pack.caveats:
     ui.caveat_box(pack.caveats, label=GENERAL_CAVEATS_HEADING)
 
@@ -89,7 +101,7 @@ area = st.segmented_control("Area", areas, default=areas[0], key="summary_area",
 headings, rows = summary_table(pack, area)
 meeting = f"{period.meeting:%Y-%m-%d}"
 links = [ui.measure_link(m.measure_id, meeting, area) for m in pack.measures]
-sources = [ui.provenance_link(m.measure_id, area, period.month) for m in pack.measures]
+sources = [source_link(m.measure_id, area) for m in pack.measures]
 windows = headline_windows(period)[0]  # the month, its quarter, the year to date, the 12 months: the figures' columns
 
 
@@ -158,7 +170,10 @@ for m in (m for m in pack.measures if m.priority == choice):
                                 "change is the badge's judgement, from the whole chart.")
                 # badges keep their contrast
                 st.markdown(ui.variation_badge(s.variation_icon, short=True, no_figure=s.variation == "no data"))
-                if source := ui.provenance_link(m.measure_id, s.area, period.month):
+                if (m.measure_id, s.area) in no_figure and ui.provenance_link(m.measure_id, s.area, period.month):
+                    st.caption(ui.md_escape(gaps.get((m.measure_id, s.area))
+                                            or f"No figure from {s.area} for {period.month_text}."))
+                elif source := ui.provenance_link(m.measure_id, s.area, period.month):
                     # each link named by its area: a screen reader lists the page's links by their text alone
                     whose = office.possessive(s.area)
                     st.markdown(f"[:material/account_tree: Source of {ui.md_escape(whose)} figure]({source})",
@@ -166,7 +181,7 @@ for m in (m for m in pack.measures if m.priority == choice):
         with st.expander(f"Headline figures for the force and each district: {m.short_name}"):
             headings, rows = area_table(pack, m)
             st.markdown(ui.markdown_table(headings, rows, figure_links=[
-                ui.provenance_link(m.measure_id, r.area, period.month) for r in m.rows],
+                source_link(m.measure_id, r.area) for r in m.rows],
                 cell_links=[period_links(m.measure_id, r.area, row) for r, row in zip(m.rows, rows, strict=True)]))
             for note in incomplete_notes(m):
                 st.caption(f"Months missing: {note}")

@@ -126,6 +126,33 @@ def _calendar(months: list[dt.date], last: dt.date, command: bool) -> str:
     return '"pccdash calendar"' if count <= 12 else f'"pccdash calendar --months {min(count, 240)}"'
 
 
+def district_gaps(con: duckdb.DuckDBPyConnection, month: dt.date, meeting: dt.date) -> dict[tuple[str, str], str]:
+    """(measure id, district) -> what is said where a district's figure for `month` would be and none has arrived:
+    "No figure from Barnsley for April 2026: overdue (due 8 May 2026)", its return as it stood at the meeting (or
+    today, if sooner), as the briefing's notices say it; a figure worked out from a part of the return (a breakdown's
+    share recorded, a percentage) is said as that part. A link to the district's figure would open its latest month
+    with one instead: another month's figure."""
+    as_of = min(settings.today(), meeting)
+    month = month.replace(day=1)
+    label = month_label(month_number(month))
+    rows = {r.measure: r for r in statuses(con, [month], as_of)[month]}
+    out: dict[tuple[str, str], str] = {}
+    for m in catalogue().measures:
+        row = next((rows[x] for x in (m.id, m.part_of, m.numerator, m.denominator) if x in rows), None)
+        for district in force().districts:
+            why = ""
+            if row is None or row.state == "arrived" or (row.state == "partial" and district not in row.absent):
+                why = ""
+            elif row.state in ("partial", "overdue", "missing"):
+                why = f": {row.awaited()}"
+            elif row.state == "refused":
+                why = f": its return was refused (file {row.refused})"
+            elif row.state == "superseded":
+                why = f": its return ({row.refused}) was withdrawn or superseded and nothing has arrived in its place"
+            out[(m.id, district)] = f"No figure from {district} for {label}{why}."
+    return out
+
+
 def _not_all_in(rows) -> bool:
     """Whether a month's return, due, is not all in: a part overdue, refused or withdrawn with nothing in its place,
     or a district's figures past due."""
