@@ -625,6 +625,28 @@ def test_a_district_with_no_figure_for_the_month_is_said_due_not_linked_to_anoth
     assert summary and not [m for m in summary if "area=Sheffield&month=2026-04)" in m]
 
 
+def test_the_pack_leaves_a_districts_missing_figure_unlinked(monkeypatch, wh):
+    """Regression: the briefing pack linked Sheffield's "n/a" for April 2026, its return in without Sheffield, to the
+    Provenance page, which opened March's figure; it is left unlinked, as the overview leaves it, while the force's
+    figure (the districts that sent one, added up) and the other districts' keep their links."""
+    from pipelines.briefing.pack import build_pack
+    from pipelines.briefing.render import render_html
+    from pipelines.ingest import ingest
+
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-05-20")
+    with warehouse.connect(wh) as con:
+        march = con.execute("SELECT district, measure, value FROM figure WHERE period = DATE '2026-03-01' "
+                            "AND district <> 'Sheffield' ORDER BY ALL").fetchall()
+        path = wh.parent / "2026-04-without-sheffield.csv"
+        path.write_text("period,district,measure,value\n"
+                        + "".join(f"2026-04,{d},{m},{v:g}\n" for d, m, v in march), encoding="utf-8")
+        assert ingest(con, [path]).ok
+        html = render_html(build_pack(con, dt.date(2026, 5, 20), "analyst@example.org"))
+    for area in ("South+Yorkshire", "Barnsley"):
+        assert f'area={area}&amp;month=2026-04">' in html, area
+    assert 'area=Sheffield&amp;month=2026-04">' not in html
+
+
 def test_a_period_with_no_change_to_give_leaves_its_cells_empty_in_the_measure_table(monkeypatch, sample_db):
     """The first financial year has no year before it, and a period with months missing is given no change: the
     chart's table leaves those cells empty (its grid wrote "None" in them), and its download keeps the figures as

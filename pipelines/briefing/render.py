@@ -513,8 +513,11 @@ def _html_measure(pack: Pack, m: PackMeasure, anchor: str) -> str:
         out.append('<p class="no-caveats">No caveats on this measure for the period.</p>')
 
     headings, rows = area_table(pack, m)
+    # a district with no figure for the month has none to trace: the Provenance page would open its latest month with
+    # one, another month's figure (the force's, which adds up the districts that sent one, keeps its link)
     out.append(_html_table(table_caption(m), headings, rows,
-                           figure_links=[_provenance(pack, m.measure_id, r.area) for r in m.rows],
+                           figure_links=[None if r.month == "n/a" and r is not m.force_row
+                                         else _provenance(pack, m.measure_id, r.area) for r in m.rows],
                            cell_links=[_period_links(pack, m.measure_id, r.area, row)
                                        for r, row in zip(m.rows, rows, strict=True)]))
     notes = incomplete_notes(m)
