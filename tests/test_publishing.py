@@ -1104,6 +1104,50 @@ def test_a_month_short_of_a_district_is_said_as_not_approvable_before_approve_is
                             "it hides are worked out from all of them.")
 
 
+def test_a_month_short_of_the_same_district_in_every_measure_is_refused_saying_it_once(loaded, tmp_path,
+                                                                                        monkeypatch):
+    """Regression: a return sent without Barnsley was refused approval with a line for each of its measures ("CSE
+    arrests has no figure for Barnsley", 24 of them for a whole return), by "pccdash approve" and on the Approve and
+    publish page. Every measure lacking the same district is said once; where the districts lacking differ by
+    measure, each measure is still named."""
+    sent = (("Doncaster", 5), ("Rotherham", 6), ("Sheffield", 7))
+    measures = ("cse_arrests", "cse_charges", "cse_referrals")
+    refusal = ["Not approved:", "  - September 2015: no figure for Barnsley in any of its 3 measures (a measure is "
+               "published with every district's figure or not at all)",
+               "Resolve these (load the missing districts' figures) and approve again."]
+    with warehouse.connect(loaded) as con:
+        assert ingest(con, [write_csv(tmp_path / "sep.csv", HEADER + "".join(
+            f"2015-09,{d},{m},{v}\n" for m in measures for d, v in sent))]).ok
+        with pytest.raises(CannotApprove) as refused:
+            approve(con, ["2015-09"], PCC)
+        assert str(refused.value).splitlines() == refusal
+    said = run_pccdash("approve", "2015-09", "--db", loaded, "--as", "pcc@example.org")
+    assert said.returncode == 1 and said.stderr.splitlines()[1:] == refusal[1:], said.stderr
+    at = internal(monkeypatch, loaded, "internal_pages/publishing.py")
+    at.multiselect(key="approve_months").select("2015-09").run()
+    at.button(key="approve").click().run()
+    assert not at.exception
+    [error] = [e.value for e in at.error]
+    assert error.splitlines() == refusal and error.count("Barnsley") == 1, error
+
+    with warehouse.connect(loaded) as con:
+        # Barnsley's charges arrive: two measures still lack it, each named
+        assert ingest(con, [write_csv(tmp_path / "charges.csv", HEADER + "2015-09,Barnsley,cse_charges,4\n")]).ok
+        with pytest.raises(CannotApprove) as refused:
+            approve(con, ["2015-09"], PCC)
+        assert str(refused.value).splitlines()[1] == (
+            "  - September 2015: no figure for Barnsley in 2 of its 3 measures: CSE arrests and CSE referrals")
+        # October's referrals lack Doncaster too: the districts lacking differ, so each measure is named
+        assert ingest(con, [write_csv(tmp_path / "oct.csv", HEADER + "".join(
+            f"2015-10,{d},{m},{v}\n" for m in ("cse_arrests", "cse_referrals") for d, v in sent
+            if not (m == "cse_referrals" and d == "Doncaster")))]).ok
+        with pytest.raises(CannotApprove) as refused:
+            approve(con, ["2015-10"], PCC)
+        assert str(refused.value).splitlines()[1:3] == [
+            "  - October 2015: CSE arrests has no figure for Barnsley",
+            "  - October 2015: CSE referrals has no figure for Barnsley and Doncaster"]
+
+
 def test_a_month_short_of_a_district_is_listed_as_blocked_until_the_district_arrives(loaded, tmp_path, run_cli,
                                                                                     monkeypatch):
     """Regression: "pccdash periods" and the Publishing page's table listed a month whose return came without

@@ -167,9 +167,26 @@ def _month_figures(con: duckdb.DuckDBPyConnection, period: dt.date) -> tuple[int
     rows = con.execute(
         f"""SELECT measure, list(DISTINCT {district_now('district')}), count(DISTINCT district) FROM figure_revision
             WHERE period = ? GROUP BY measure ORDER BY measure""", [period]).fetchall()
-    return sum(n for *_, n in rows), [
-        f"{names.get(measure, measure)} has no figure for {listed([d for d in districts if d not in have])}"
-        for measure, have, _ in rows if set(districts) - set(have)]
+    short = [(measure, [d for d in districts if d not in have]) for measure, have, _ in rows
+             if set(districts) - set(have)]
+    return sum(n for *_, n in rows), short_sentences(short, len(rows), names)
+
+
+def short_sentences(short: list[tuple[str, list[str]]], measures: int, names: dict[str, str]) -> list[str]:
+    """What a month short of districts lacks, from each measure without every district's figure (measure id, the
+    districts it lacks) of the `measures` the month holds: said once when every one of several lacks the same
+    districts ("no figure for Barnsley in any of its 24 measures"), a return sent without a district being short of it
+    for every measure; measure by measure where the districts lacking differ."""
+    lacking = {tuple(absent) for _, absent in short}
+    if len(short) > 1 and len(lacking) == 1:
+        [absent] = lacking
+        whom = listed(list(absent))
+        if len(short) == measures:
+            return [f"no figure for {whom} in any of its {measures} measures (a measure is published with every "
+                    "district's figure or not at all)"]
+        return [f"no figure for {whom} in {len(short)} of its {measures} measures: "
+                + listed([names.get(m, m) for m, _ in short])]
+    return [f"{names.get(measure, measure)} has no figure for {listed(absent)}" for measure, absent in short]
 
 
 def period_states(con: duckdb.DuckDBPyConnection) -> list[PeriodState]:
