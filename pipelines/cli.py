@@ -2966,6 +2966,7 @@ def release_(kind, item_id, db, public_text, as_user):
         release_form_defaults,
         said_on,
         text_warnings,
+        who_text,
     )
     from .audit import cli_actor
     from .warehouse import connect
@@ -2979,7 +2980,8 @@ def release_(kind, item_id, db, public_text, as_user):
         # by the days it was said on
         published = {**form.record, EDITABLE[kind]: public_text}
         warning = (text_warnings(con, counted_text(published), days=said_on(published),
-                                 context=record_text(published)) if public_text and public_text.strip()
+                                 context=record_text(published), who=who_text(published))
+                   if public_text and public_text.strip()
                    else form.warning)
     if warning:
         click.secho(f"Note: {warning}", fg="yellow", err=True)

@@ -1002,6 +1002,48 @@ def test_a_small_count_of_a_month_not_yet_published_is_pointed_out_before_approv
             publish(con, PCC)
 
 
+def test_who_asked_or_answered_names_no_area_of_a_figure(db, tmp_path, monkeypatch, run_cli):
+    """An office question is asked by "The South Yorkshire Mayoral Combined Authority": that names who asked, not the
+    area of the figures its answer gives. "Barnsley made 3 arrests in August." is Barnsley's, not the force's 3 (a
+    small count of August, not yet published). Regression: who asked was read as naming the force, so the approval
+    form, "pccdash release" and publishing said the answer quoted the force's hidden count, and publishing was
+    refused. An answer naming the force is still tied to it, and who answered is still read for what may identify
+    someone."""
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
+    text = HEADER + "".join(f"{p},{d},cse_arrests,{v}\n" for p, vs in (("2015-07", (11, 21, 31, 41)),
+                                                                       ("2015-08", (0, 1, 1, 1)))
+                            for d, v in zip(DISTRICTS, vs, strict=True))
+    with warehouse.connect(db) as con:
+        assert ingest(con, [write_csv(tmp_path / "r.csv", text)]).ok
+        approve(con, ["2015-07"], PCC)  # August is loaded, not approved: the force's 3 is a small count hidden then
+        board = add_meeting(con, PCC, held_on="2015-09-17").meeting_id
+        asked = ask(con, PCC, board, "Why did CSE arrests in Barnsley fall?")
+        said = record_answer(con, PCC, asked, body="Barnsley made 3 arrests in August.",
+                             answered_by="ACC Jones, on 07700 900123", answered_on="2015-09-17")
+        forced = record_answer(con, PCC, asked, body="The force made 3 arrests in August.",
+                               answered_by="ACC Jones", answered_on="2015-09-18")
+        form = release_form_defaults(con, "answer", said)
+        assert form.record["asked_by"] == "The South Yorkshire Mayoral Combined Authority"
+        assert "South Yorkshire" not in (form.warning or ""), form.warning
+        assert form.warning and "mobile number (“07700 900123”)" in form.warning, form.warning
+        assert "3 (CSE arrests for South Yorkshire in August 2015)" in release_form_defaults(
+            con, "answer", forced).warning
+    result = run_cli("release", "answer", said, "--db", db, "--as", "pcc@example.org",
+                     "--text", "In August Barnsley made 3 arrests.")
+    assert result.exit_code == 0, result.output
+    said_out = " ".join(result.output.split())
+    assert "South Yorkshire" not in said_out and "mobile number" in said_out, said_out
+    at = internal(monkeypatch, db, "internal_pages/meetings.py", PCC)
+    at.selectbox(key="meeting_pick").set_value(board).run()
+    assert not at.exception
+    # the two answers' approval forms: only the one naming the force quotes its count
+    shown = [w.value for w in at.warning]
+    assert len([w for w in shown if "3 (CSE arrests for South Yorkshire in August 2015)" in w]) == 1, shown
+    with warehouse.connect(db) as con:
+        assert not [q for q in preview_publication(con).quoted if "South Yorkshire" in q]
+        publish(con, PCC)
+
+
 def answered_on_barnsley_with_august_unpublished(db, tmp_path) -> tuple[int, int]:
     """July and August 2015's CSE arrests loaded (Barnsley's August a small count, 3), July approved and August not;
     a Board on 17 September 2015 asked why Barnsley's CSE arrests fell, and answered: its meeting and answer."""

@@ -18,6 +18,7 @@ from pipelines.accountability.release import (
     release_form_defaults,
     said_on,
     text_warnings,
+    who_text,
 )
 from pipelines.briefing.archive import archived
 from pipelines.briefing.notes import saved_questions
@@ -303,7 +304,7 @@ def _edited_text_warning(form, text: str) -> str | None:
     CSE arrests is Barnsley's count of August), a month named alone by the days the record was said on."""
     published = {**form.record, EDITABLE[form.kind]: text}
     whole = record_text(published)
-    return " ".join(w for w in (text_warnings(None, whole, quoted_hidden=False),
+    return " ".join(w for w in (text_warnings(None, whole, quoted_hidden=False, who=who_text(published)),
                                 data.quoted_hidden_warning(whole, said_on(published))) if w) or None
 
 

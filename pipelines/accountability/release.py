@@ -316,12 +316,18 @@ def public_texts(record: dict) -> list[tuple[str, str]]:
 _NAMING = {"recommendation": ("source", "recommendation")}
 
 
+# who asked, answered or decided: a person's or a body's name ("The South Yorkshire Mayoral Combined Authority"),
+# neither a count nor the area of a figure, read only for what may identify someone (`who_text`)
+_WHO = frozenset({"asked_by", "answered_by", "decided_by"})
+
+
 def counted_texts(record: dict) -> list[tuple[str, str]]:
     """The texts of a public record whose numbers may be counts (`public_texts` less those that name the item,
-    `_NAMING`): those the small-number and hidden-figure checks point out the numbers of. The rest of the record is
-    still read beside them, where a figure's area, period or measure may be named (`record_text`)."""
+    `_NAMING`, and who asked, answered or decided, `_WHO`): those the small-number and hidden-figure checks point out
+    the numbers of. The rest of the record is still read beside them, where a figure's area, period or measure may be
+    named (`record_text`)."""
     naming = _NAMING.get(str(record.get("kind", "")), ())
-    return [(k, t) for k, t in public_texts(record) if k not in naming]
+    return [(k, t) for k, t in public_texts(record) if k not in naming and k not in _WHO]
 
 
 def small_number_warnings(text: object) -> str | None:
@@ -718,14 +724,16 @@ def personal_data_warnings(text: object) -> str | None:
 
 
 def text_warnings(con: duckdb.DuckDBPyConnection, text: object, *, quoted_hidden: bool = True,
-                  days: tuple[dt.date, ...] = (), context: str | None = None) -> str | None:
+                  days: tuple[dt.date, ...] = (), context: str | None = None, who: str = "") -> str | None:
     """What to point out in a text before it is approved for publication: what may identify someone, its small
     numbers and (with `quoted_hidden`) the hidden figures it quotes (`personal_data_warnings`,
     `small_number_warnings`, `hidden_number_warnings`, which reads a month named alone by `days`); None when
     nothing. `context`: the whole record the text is published in (`record_text`), read for what may identify
     someone and for a hidden figure's area, period and measure, when the text is only its texts whose numbers may be
-    counts (`counted_text`)."""
-    return " ".join(w for w in (personal_data_warnings(text if context is None else context),
+    counts (`counted_text`). `who`: who asked, answered or decided (`who_text`), read only for what may identify
+    someone."""
+    personal = "\n".join(t for t in (str(text if context is None else context), who) if t)
+    return " ".join(w for w in (personal_data_warnings(personal),
                                 small_number_warnings(text),
                                 hidden_number_warnings(con, text, days=days, context=context) if quoted_hidden
                                 else None) if w) or None
@@ -745,8 +753,17 @@ class ReleaseForm:
 
 
 def record_text(record: dict) -> str:
-    """The texts of an item's public record, one to a line, as the approval's warnings read them."""
-    return "\n".join(t for _, t in public_texts(record))
+    """The texts of an item's public record, one to a line, as the approval's warnings read them: where a figure's
+    area, period or measure may be named. Who asked, answered or decided is left out (`who_text`): the office that
+    put a question names the force ("The South Yorkshire Mayoral Combined Authority") without the answer's numbers
+    being the force's."""
+    return "\n".join(t for k, t in public_texts(record) if k not in _WHO)
+
+
+def who_text(record: dict) -> str:
+    """Who asked, answered or decided, as the public record names them, one to a line: read beside `record_text` only
+    for what may identify someone (`text_warnings`)."""
+    return "\n".join(t for k, t in public_texts(record) if k in _WHO)
 
 
 def counted_text(record: dict) -> str:
@@ -769,7 +786,7 @@ def release_form_defaults(con: duckdb.DuckDBPyConnection, kind: str, item_id: ob
               "recommendation": "The evidence as published"}
     return ReleaseForm(kind, str(_number(item_id, kind)), record, record.get(EDITABLE[kind]) or "", labels[kind],
                        text_warnings(con, counted_text(record), quoted_hidden=quoted_hidden, days=said_on(record),
-                                     context=record_text(record)),
+                                     context=record_text(record), who=who_text(record)),
                        current)
 
 

@@ -37,8 +37,8 @@ from ..accountability.release import (
     Release,
     board_table,
     counted_texts,
-    public_texts,
     quoted_hidden_figures,
+    record_text,
     released,
     said_on,
     whole_numbers,
@@ -1189,7 +1189,7 @@ def _quoted_in_approvals(approvals: list[Release], hidden: pd.DataFrame) -> list
         return out
     for item in approvals:
         # an answer is read beside its question: either may name the figure
-        whole = "\n".join(t for _, t in public_texts(item.record))
+        whole = record_text(item.record)  # not who asked or answered: "South Yorkshire" there is no figure's area
         # a month named alone ("in July") is read by the days the record says it was said on; a number in what names
         # the item (a recommendation's title: "Recommendation 3 of the 2024 inspection") is its reference, no count
         for key, text in counted_texts(item.record):
