@@ -1399,6 +1399,43 @@ def test_one_thing_no_figure_counts_is_not_tied_to_a_hidden_figure_as_two_are_no
         assert tied(text) == ["Grooming arrests for Rotherham in June 2026"], text
 
 
+def test_a_number_said_of_another_measures_noun_is_not_tied_to_a_figure_named_beside_it(db, tmp_path, monkeypatch):
+    """"There were 7 arrests in Barnsley in July 2015, and 3 charges.": the 3 counts charges, not Barnsley's hidden 3
+    CSE arrests, though the sentence names arrests. A number said directly of a measure's own noun ("3 charges",
+    "three referrals") is tied to a measure that noun names only. Regression: "arrests" elsewhere in the sentence tied
+    the 3 to the arrests, and publishing the answer was refused. Said of the figure's own noun, of people, or with no
+    noun of its own, the number stays tied."""
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
+    from pipelines.accountability.release import quoted_hidden_figures
+    from pipelines.publish.snapshot import HIDDEN_COLUMNS
+
+    hidden = pd.DataFrame([(m, "Rotherham", "2026-06", "month", 3, "", "", "")
+                           for m in ("grooming_arrests", "cse_charges", "cse_referrals")], columns=HIDDEN_COLUMNS)
+
+    def tied(text):
+        return sorted(q.figure.split(" for ")[0] for q in quoted_hidden_figures(text, hidden) if q.tied)
+
+    assert tied("There were 7 arrests in Rotherham in June 2026, and 3 charges.") == ["CSE charges"]
+    assert tied("Three referrals followed the grooming arrests in Rotherham in June 2026.") == ["CSE referrals"]
+    assert tied("3 charge files were sent after arrests in Rotherham in June 2026.") == ["CSE charges"]
+    for text, figures in (("3 grooming arrests in Rotherham in June 2026.", ["Grooming arrests"]),
+                          ("3 suspects were arrested in Rotherham in June 2026.", ["Grooming arrests"]),
+                          ("3 people were charged after arrests in Rotherham in June 2026.",
+                           ["CSE charges", "Grooming arrests"]),
+                          ("Arrests and charges in Rotherham were 3 in June 2026.",
+                           ["CSE charges", "Grooming arrests"])):
+        assert tied(text) == figures, text
+    with warehouse.connect(db) as con:
+        [answer] = _answered(con, tmp_path, "cse_arrests", (3, 21, 31, 41), "Why did CSE arrests in Barnsley fall?",
+                             "There were 7 arrests in Barnsley in July 2015, and 3 charges.")
+        warning = release_form_defaults(con, "answer", answer).warning
+        assert warning and "mentions a number equal to a figure the next publication hides" in warning, warning
+        assert "3 (CSE arrests for Barnsley in July 2015)" in warning and "publishing is refused" not in warning, \
+            warning
+        release(con, PCC, "answer", answer)
+        publish(con, PCC)
+
+
 def test_the_publishing_page_lists_the_approvals_latest_first_and_counts_them(loop, monkeypatch):
     """Regression: after two years of Boards the Approve and publish page listed two dozen approvals of the
     accountability record from the first ever given, the one just approved at the foot of the page."""

@@ -519,6 +519,9 @@ _NOT_A_THING = frozenset("went came fled left took gave made said told kept held
                          "never later again even then once ever soon now into onto from with than that them they "
                          "their there where when what which while whom whose".split())
 _CLAUSE_END = re.compile(r"[.;:?!,()\n]")
+# what a measure counts, named by its own noun: a number said directly of one ("3 charges", "three referrals") is a
+# figure of a measure that noun names, no other's, whatever else its sentence names ("7 arrests and 3 charges")
+_MEASURE_NOUNS = frozenset("arrest charge referral caution summons investigation notice order".split())
 
 
 def _singulars(word: str) -> set[str]:
@@ -544,14 +547,16 @@ def _figure_words(short_name: str, long_name: str, aliases: tuple[str, ...], uni
 
 
 def _counts_something_else(written: str, number: int, counted: set[str], short_name: str, label: str,
-                           welsh: tuple[str, ...] | None = None) -> bool:
+                           welsh: tuple[str, ...] | None = None, names: str = "") -> bool:
     """Whether every time the text says `number` it counts something a figure does not: the number is followed by a
     plural that is none of the figure's words (`counted`: "two operations", "three officers" beside arrests), or, for
     one, by such a thing in the singular ("one operation"; not what it did, "one went missing", nor a word describing
     a thing the figure counts, "one local man"), and neither the rest of its clause nor the two words before it name
     the measure or the category ("two operations closed", but not "two abusers were arrested" or "arrests of two
-    drivers"). A number counted in the figure's words, or followed by anything else ("2 in June", "two new arrests"),
-    may be the figure. In a Welsh text (`welsh`: the measure's Welsh words, None for an English text) its Welsh
+    drivers"). A number said directly of what another measure counts ("3 charges" beside arrests: `_MEASURE_NOUNS`, a
+    noun `names`, the figure's measure's names and unit, does not name) is that measure's, whatever its clause names.
+    A number counted in the figure's words, or followed by anything else ("2 in June", "two new arrests"), may be the
+    figure. In a Welsh text (`welsh`: the measure's Welsh words, None for an English text) its Welsh
     numbers are read too, and "un cyfarfod" (one meeting) counts something else as "one operation" does; a Welsh
     noun after a number is singular, so a number above one said of a Welsh noun is left to be the figure."""
     said = False
@@ -562,6 +567,8 @@ def _counts_something_else(written: str, number: int, counted: set[str], short_n
         said = True
         after = re.match(r"\s+([A-Za-z][A-Za-z'’-]*)", written[m.end():])
         noun = after.group(1) if after else ""
+        if _singulars(noun) & _MEASURE_NOUNS and not _measure_named(names, noun):
+            continue  # "3 charges": a count of charges, not of the arrests named beside it
         plural = (len(noun) >= 4 and noun.lower().endswith("s") and not noun.lower().endswith(("ss", "us", "is"))
                   and noun.lower() not in _NOT_PLURAL and "'" not in noun and "’" not in noun)
         if number == 1 and not plural:  # "one operation": a thing, not what it did or what is said of it
@@ -636,8 +643,9 @@ def quoted_hidden_figures(text: object, hidden: pd.DataFrame, context: str | Non
             counted = _figure_words(measure.short_name, measure.name, tuple(measure.aliases), measure.unit, label)
             if welsh:
                 counted |= cy.welsh().counted | {f.lower() for w in measure.welsh for f in cy.mutations(w)}
-            other[key] = _counts_something_else(written, number, counted, measure.short_name, label,
-                                                measure.welsh if welsh else None)
+            other[key] = _counts_something_else(
+                written, number, counted, measure.short_name, label, measure.welsh if welsh else None,
+                " ".join((measure.short_name, measure.name, *measure.aliases, measure.unit or "", label)))
         return other[key]
 
     rows = hidden[hidden["value"].isin(numbers)]
