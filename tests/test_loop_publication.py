@@ -770,6 +770,27 @@ def test_a_recommendations_status_history_is_published_as_approved_and_shown_new
     assert shown.index("Implemented") < shown.index("In progress, ")
 
 
+def test_a_recommendation_its_report_does_not_number_is_headed_by_the_report_alone(loop, monkeypatch):
+    """Regression: a recommendation with no number was headed "South Yorkshire Police: National Child Protection
+    Inspection, recommendation", the sentence cut off where its number would be."""
+    from pipelines.accountability.register import load_register, record_status
+    from pipelines.publish import pages
+    from pipelines.publish.content import SnapshotView
+
+    rec = next(r for r in load_register().recommendations if not r.number)
+    with warehouse.connect(loop["db"]) as con:
+        status = record_status(con, PCC, rec.id, status="in_progress", evidence="A plan agreed with partners.",
+                               analytics=None)
+        release(con, PCC, "recommendation", status)
+        _, path = publish(con, PCC)
+    headings = [b.text for b in pages.board_page(SnapshotView(path)).blocks if type(b).__name__ == "Heading"]
+    assert rec.source.title in headings
+    assert not [h for h in headings if h.rstrip().endswith("recommendation")]
+    shown = texts(public(monkeypatch, loop["folder"], "public_pages/board.py"))
+    assert f"\n{rec.source.title}\n" in shown and rec.title in shown
+    assert f"{rec.source.title}, recommendation" not in shown
+
+
 def test_a_decision_taken_at_a_later_board_is_published_as_taken_there(loop, monkeypatch, tmp_path, run_cli):
     """Regression: a question put at the April Board and decided on at the June Board was published under April
     with the day the decision was typed in, and no word of the June Board; `pccdash released` named April only."""

@@ -1574,7 +1574,9 @@ def board_page(view: SnapshotView, ask_page: bool = False) -> Page:
                              key=lambda g: (g[1].iloc[0]["source"], _ref_order(g[1].iloc[0]["number"]))):
         history = history.sort_values("judged_on", ascending=False, kind="stable")
         now = history.iloc[0]
-        blocks += [Heading(f"{now['source']}, recommendation {now['number']}", 3),
+        # a recommendation its report does not number is headed by the report alone, its title beneath
+        number = str(now["number"] or "").strip()
+        blocks += [Heading(f"{now['source']}, recommendation {number}" if number else str(now["source"]), 3),
                    Paragraph(str(now["recommendation"])),
                    Paragraph(f"Status: {now['status']} (judged on {day(now['judged_on'])}). {now['status_evidence']}")]
         if len(history) > 1:
