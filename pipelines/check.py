@@ -129,7 +129,8 @@ def _reference_checks() -> list[tuple[str, Callable[[], object]]]:
 def check_all(warehouse: Path | None = None) -> list[Finding]:
     """Every reference file and data contract, checked; one finding each (its first problem, if any). With the
     `warehouse` (when it exists), force.yaml is checked against the figures it holds too: what a reference file
-    cannot tell alone, as two districts it holds months of now named as one."""
+    cannot tell alone, as two districts it holds months of now named as one; and recommendations.yaml against the
+    statuses it holds, as a recommendation judged but taken out of the file."""
     from .contracts.contract import contracts_dir, load_contract
 
     findings: list[Finding] = []
@@ -153,6 +154,11 @@ def check_all(warehouse: Path | None = None) -> list[Finding]:
     merged = _held_as_one(warehouse) if warehouse is not None and findings and findings[0].ok else None
     if merged is not None:
         findings[0] = Finding(findings[0].file, *merged)
+    at = next((i for i, f in enumerate(findings) if f.file.name == "recommendations.yaml"), None)
+    dropped = _statuses_unregistered(warehouse) if warehouse is not None and at is not None and findings[at].ok \
+        else None
+    if dropped is not None:
+        findings[at] = Finding(findings[at].file, *dropped)
     cdir = contracts_dir()
     contracts = sorted(cdir.glob("*.odcs.yaml"))
     if not contracts:
@@ -220,6 +226,39 @@ def _held_as_one(warehouse: Path) -> tuple[str, int | None] | None:
         return _no_longer_named(held)
     district = next((d for d in force().districts if f'one district, "{d}"' in text), None)
     line = line_in("force.yaml", ("districts", force().districts.index(district))) if district else ""
+    return text, int(line.removeprefix(", line ")) if line else None
+
+
+def _statuses_unregistered(warehouse: Path) -> tuple[str, int | None] | None:
+    """recommendations.yaml's problem with the statuses the warehouse holds: a recommendation judged (its status
+    history kept) that the register no longer holds, taken out of the file, or its id changed. Its history would drop
+    out of the Recommendations page and "pccdash recommendations", and none of its statuses could be published. None
+    when every recommendation judged is held, or the warehouse cannot be read now."""
+    import duckdb
+
+    from .accountability.register import FILE, load_register
+    from .catalogue import counted, line_in, listed
+
+    if not warehouse.is_file():
+        return None
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            judged = con.execute("SELECT recommendation, count(*) FROM recommendation_status "
+                                 "GROUP BY recommendation ORDER BY min(status_id)").fetchall()
+    except duckdb.Error:  # none recorded in a warehouse made before the register, or a load holds it
+        return None
+    held = {r.id for r in load_register().recommendations}
+    lost = [(rid, n) for rid, n in judged if rid not in held]
+    if not lost:
+        return None
+    names = listed([f'"{rid}" ({counted(n, "status")})' for rid, n in lost])
+    one = len(lost) == 1
+    text = (f"The warehouse holds the status history of {names}, which {FILE} no longer holds: "
+            f"{'its' if one else 'their'} history is left off the Recommendations page and \"pccdash "
+            f'recommendations", and no status of {"it" if one else "them"} can be published. Put '
+            f"{'it' if one else 'each'} back under `recommendations:` with the same id; a recommendation the office "
+            "no longer pursues keeps its place in the file and is judged closed on the Recommendations page.")
+    line = line_in(FILE, ("recommendations",))
     return text, int(line.removeprefix(", line ")) if line else None
 
 

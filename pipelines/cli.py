@@ -319,8 +319,9 @@ def check(db):
 
     Reads force.yaml, measures.yaml, plan.yaml, population.csv, police_uk.yaml, access.yaml and the
     other reference files (from PCCDASH_REFERENCE_DIR) and every data contract (PCCDASH_CONTRACTS_DIR),
-    as the pages and commands will, and force.yaml's districts against the figures the warehouse holds
-    (when there is one). Exit 1 when any has a problem. Pages pick up a corrected file without a restart.
+    as the pages and commands will, force.yaml's districts against the figures the warehouse holds and
+    recommendations.yaml against the recommendations it holds statuses of (when there is one). Exit 1
+    when any has a problem. Pages pick up a corrected file without a restart.
     Warns, without failing, when the accessibility statement (public_info.yaml) was last reviewed more
     than a year ago.
 

@@ -262,3 +262,27 @@ def test_the_command_for_a_month_with_no_figures_says_which_months_have_them_as_
         assert f'"pccdash recommendations --month {nearest}"' in said
     assert "No figures are loaded for January 2040: the figures held run from April 2013 to March 2026." in " ".join(
         run_cli("recommendations", "--db", sample_db, "--month", "2040-01").stderr.split())
+
+
+def test_check_names_a_judged_recommendation_taken_out_of_the_register(sample_db, tmp_path, ref, run_cli):
+    """Regression: a recommendation with a status history, taken out of recommendations.yaml by mistake, dropped
+    from the Recommendations page and "pccdash recommendations" with its history, and "pccdash check" said every
+    file was correct."""
+    db = copy_warehouse(sample_db, tmp_path)
+    with warehouse.connect(db) as con:
+        register.record_status(con, cli_actor("analyst@example.org"), "NA4", status="in_progress",
+                               evidence="Three districts record it.", analytics=None)
+    assert run_cli("check", "--db", db).exit_code == 0
+    path = ref / "recommendations.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[:text.index("  - id: NA4\n")] + text[text.index("  - id: NA11\n"):], encoding="utf-8")
+    checked = run_cli("check", "--db", db)
+    assert checked.exit_code == 1 and "Traceback" not in checked.stderr
+    assert ('recommendations.yaml", line ' in checked.stderr and 'The warehouse holds the status history of "NA4" '
+            "(1 status), which recommendations.yaml no longer holds") in checked.stderr, checked.stderr
+    assert "Put it back under `recommendations:` with the same id" in checked.stderr
+    path.write_text(text, encoding="utf-8")  # put back: its history is whole again
+    assert run_cli("check", "--db", db).exit_code == 0
+    listed = run_cli("recommendations", "--db", db)
+    assert "NA4 (National audit 2025, recommendation 4)" in listed.stdout and "Status: In progress (status 1" \
+        in listed.stdout
