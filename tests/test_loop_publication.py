@@ -791,6 +791,25 @@ def test_a_recommendation_its_report_does_not_number_is_headed_by_the_report_alo
     assert f"{rec.source.title}, recommendation" not in shown
 
 
+def test_an_approved_recommendation_status_is_listed_with_its_reports_number_in_words(loop, run_cli):
+    """Regression: "pccdash released" listed a recommendation's status as on "...", "National Audit on Group-based
+    Child Sexual Exploitation and Abuse 4", the report's number tacked on to its title."""
+    from pipelines.accountability.register import load_register, record_status
+
+    numbered = next(r for r in load_register().recommendations if r.number)
+    unnumbered = next(r for r in load_register().recommendations if not r.number)
+    with warehouse.connect(loop["db"]) as con:
+        for rec in (numbered, unnumbered):
+            status = record_status(con, PCC, rec.id, status="in_progress", evidence="A plan agreed.", analytics=None)
+            release(con, PCC, "recommendation", status)
+        labels = [r.label for r in released(con) if r.kind == "recommendation"]
+    assert labels[0].endswith(f", {numbered.source.title}, recommendation {numbered.number}"), labels
+    assert labels[1].endswith(f"\u201d, {unnumbered.source.title}"), labels
+    listed = run_cli("released", "--db", loop["db"])
+    assert f"{numbered.source.title}, recommendation {numbered.number}" in listed.stdout
+    assert f"{numbered.source.title} {numbered.number}" not in listed.stdout
+
+
 def test_a_decision_taken_at_a_later_board_is_published_as_taken_there(loop, monkeypatch, tmp_path, run_cli):
     """Regression: a question put at the April Board and decided on at the June Board was published under April
     with the day the decision was typed in, and no word of the June Board; `pccdash released` named April only."""

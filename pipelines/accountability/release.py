@@ -872,8 +872,9 @@ class Release:
         about = r.get("question") or r.get("theme") or r.get("recommendation") or ""
         about = about if len(about) <= 80 else about[:77] + "..."
         word = r.get("decision") or r.get("status") or ""
+        number = str(r.get("number") or "").strip()
         where = (f"{r['meeting_title']}, {long_date(r['meeting_date'])}" if r.get("meeting_title")
-                 else f"{r.get('source', '')} {r.get('number', '')}".strip())
+                 else f"{r.get('source', '')}, recommendation {number}" if number else str(r.get("source", "")))
         given = given_words({"kind": self.kind, **r})
         return (f"{ITEM_KINDS[self.kind]}{f' ({word})' if word else ''} on \u201c{about}\u201d, {where}"
                 + (f"; {given}" if given else ""))
