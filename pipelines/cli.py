@@ -2987,6 +2987,9 @@ def release_(kind, item_id, db, public_text, as_user):
     if warning:
         click.secho(f"Note: {warning}", fg="yellow", err=True)
     what = f"the withdrawal of question {form.item_id}" if kind == "withdrawal" else f"{kind} {form.item_id}"
+    if kind == "recommendation":  # the number is the status's, not the recommendation's: "recommendation 2" was NA4's
+        what = (f"status {form.item_id} of recommendation {form.record.get('recommendation_ref', '')} "
+                f"({form.record.get('status', '')})")
     click.echo(f"Approved {what} for the next publication (approval {release_id}"
                + (f", replacing approval {form.current}" if form.current else "") + ").")
 

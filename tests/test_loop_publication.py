@@ -810,6 +810,25 @@ def test_an_approved_recommendation_status_is_listed_with_its_reports_number_in_
     assert f"{numbered.source.title} {numbered.number}" not in listed.stdout
 
 
+def test_a_publications_check_names_a_recommendations_status_by_its_status_and_recommendation(loop, tmp_path):
+    """Regression: the preview named an approved status "(approval 2, recommendation 1)", the status's number read as
+    a recommendation's (J1's, or a report's recommendation 1), where it was status 1 of H14-1."""
+    from pipelines.accountability.register import load_register, record_status
+
+    rec = next(r for r in load_register().recommendations if r.number and r.number != "3")
+    small = HEADER + "".join(f"2015-06,{d},cse_arrests,{v}\n" for d, v in zip(DISTRICTS, (3, 21, 31, 41), strict=True))
+    with warehouse.connect(loop["db"]) as con:
+        assert ingest(con, [write_csv(tmp_path / "june.csv", small)]).ok
+        approve(con, ["2015-06"], PCC)  # Barnsley's 3 is hidden
+        status = record_status(con, PCC, rec.id, status="in_progress", evidence="Three districts have begun.",
+                               analytics=None)
+        approval = release(con, PCC, "recommendation", status)
+        said = "\n".join(preview_publication(con).summary)
+    assert (f"the recommendation's status approved for publication (approval {approval}, status {status} of "
+            f"recommendation {rec.id}) mentions 3") in said, said
+    assert f"recommendation {status})" not in said
+
+
 def test_a_decision_taken_at_a_later_board_is_published_as_taken_there(loop, monkeypatch, tmp_path, run_cli):
     """Regression: a question put at the April Board and decided on at the June Board was published under April
     with the day the decision was typed in, and no word of the June Board; `pccdash released` named April only."""

@@ -245,7 +245,9 @@ def test_the_command_gives_the_status_number_that_release_takes(flagged_db, run_
     assert "Not yet judged" in out.output and "(status" not in out.output.split("Not yet judged")[0].splitlines()[-1]
     released = run_cli("release", "recommendation", shown_number, "--db", db, "--as", "pcc@example.org")
     assert released.exit_code == 0, released.output
-    assert f"Approved recommendation {status_id}" in released.output
+    # the number is the status's: said as such, with the recommendation it is of ("recommendation 2" read as NA2's)
+    assert f"Approved status {status_id} of recommendation {rec.id} (Implemented) for the next publication" \
+        in released.output, released.output
     wrong = run_cli("release", "recommendation", status_id + 100, "--db", db, "--as", "pcc@example.org")
     assert wrong.exit_code == 1 and "pccdash recommendations" in wrong.output and "number" in wrong.output
 

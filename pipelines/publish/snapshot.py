@@ -1222,8 +1222,11 @@ def _unpublished_small_counts(con: duckdb.DuckDBPyConnection, months: Collection
 
 
 def _item_words(item: Release) -> str:
-    return f"the {ITEM_KINDS[item.kind].lower()} approved for publication (approval {item.release_id}, {item.kind} " \
-           f"{item.item_id})"
+    if item.kind == "recommendation":  # its number is the status's, which is not the recommendation's
+        which = f"status {item.item_id} of recommendation {item.record.get('recommendation_ref', '')}".rstrip()
+    else:
+        which = f"{item.kind} {item.item_id}"
+    return f"the {ITEM_KINDS[item.kind].lower()} approved for publication (approval {item.release_id}, {which})"
 
 
 def _quote_refusal(item: Release, where: str, q: Quoted, *, unpublished: bool = False,
