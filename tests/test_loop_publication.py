@@ -829,6 +829,27 @@ def test_a_publications_check_names_a_recommendations_status_by_its_status_and_r
     assert f"recommendation {status})" not in said
 
 
+def test_a_number_said_in_a_recommendations_title_and_evidence_is_pointed_out_once(loop, tmp_path):
+    """Regression: a status whose evidence said "four" of a recommendation whose title says "four" too was pointed out
+    in two lines alike, "mentions 4, which is also the value of ...", one for each text."""
+    from pipelines.accountability.register import load_register, record_status
+
+    rec = next(r for r in load_register().recommendations if " four " in f" {r.title} ")
+    small = HEADER + "".join(f"2015-06,{d},cse_arrests,{v}\n" for d, v in zip(DISTRICTS, (4, 21, 31, 41), strict=True))
+    with warehouse.connect(loop["db"]) as con:
+        assert ingest(con, [write_csv(tmp_path / "june.csv", small)]).ok
+        approve(con, ["2015-06"], PCC)  # Barnsley's 4 is hidden
+        status = record_status(con, PCC, rec.id, status="in_progress", evidence="All four districts have begun.",
+                               analytics=None)
+        release(con, PCC, "recommendation", status)
+        said = preview_publication(con).summary
+    lines = [x for x in said if " mentions 4, " in x]
+    assert len(lines) == 1, said
+    # the one figure, named once, though both texts say it
+    assert "which is also the value of a figure this publication hides (CSE arrests for Barnsley in June 2015);" \
+        in lines[0], lines[0]
+
+
 def test_a_decision_taken_at_a_later_board_is_published_as_taken_there(loop, monkeypatch, tmp_path, run_cli):
     """Regression: a question put at the April Board and decided on at the June Board was published under April
     with the day the decision was typed in, and no word of the June Board; `pccdash released` named April only."""

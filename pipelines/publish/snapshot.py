@@ -1262,7 +1262,11 @@ def _quote_notes(quotes: list[tuple[Release, str, Quoted]]) -> list[str]:
     of hidden small counts), naming the first two."""
     grouped: dict[tuple, list[Quoted]] = {}
     for item, where, q in quotes:
-        grouped.setdefault((item.release_id, where, q.number), []).append(q)
+        # one line for the number whichever of the item's own texts says it (a recommendation's title and its
+        # evidence both saying "four" made two lines alike): only the question an item carries is told apart
+        where = "question" if where == "question" and item.kind != "question" else "own"
+        found = grouped.setdefault((item.release_id, where, q.number), [])
+        found += [x for x in [q] if x.figure not in {f.figure for f in found}]
     items = {item.release_id: item for item, _, _ in quotes}
     lines = []
     for (release_id, where, number), found in grouped.items():
