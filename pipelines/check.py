@@ -236,30 +236,20 @@ def _statuses_unregistered(warehouse: Path) -> tuple[str, int | None] | None:
     when every recommendation judged is held, or the warehouse cannot be read now."""
     import duckdb
 
-    from .accountability.register import FILE, load_register
-    from .catalogue import counted, line_in, listed
+    from .accountability.register import FILE, unregistered, unregistered_words
+    from .catalogue import line_in
 
     if not warehouse.is_file():
         return None
     try:
         with duckdb.connect(str(warehouse), read_only=True) as con:
-            judged = con.execute("SELECT recommendation, count(*) FROM recommendation_status "
-                                 "GROUP BY recommendation ORDER BY min(status_id)").fetchall()
+            lost = unregistered(con)
     except duckdb.Error:  # none recorded in a warehouse made before the register, or a load holds it
         return None
-    held = {r.id for r in load_register().recommendations}
-    lost = [(rid, n) for rid, n in judged if rid not in held]
     if not lost:
         return None
-    names = listed([f'"{rid}" ({counted(n, "status")})' for rid, n in lost])
-    one = len(lost) == 1
-    text = (f"The warehouse holds the status history of {names}, which {FILE} no longer holds: "
-            f"{'its' if one else 'their'} history is left off the Recommendations page and \"pccdash "
-            f'recommendations", and no status of {"it" if one else "them"} can be published. Put '
-            f"{'it' if one else 'each'} back under `recommendations:` with the same id; a recommendation the office "
-            "no longer pursues keeps its place in the file and is judged closed on the Recommendations page.")
     line = line_in(FILE, ("recommendations",))
-    return text, int(line.removeprefix(", line ")) if line else None
+    return unregistered_words(lost), int(line.removeprefix(", line ")) if line else None
 
 
 def _no_longer_named(held: list[str]) -> tuple[str, int | None] | None:

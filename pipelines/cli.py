@@ -2504,7 +2504,7 @@ def recommendations(db, month):
       pccdash recommendations
       pccdash recommendations --month 2016-06
     """
-    from .accountability.register import current, flagged, register_rows
+    from .accountability.register import current, flagged, register_rows, unregistered, unregistered_words
     from .figures import accepted_months, parse_month, plan_figures
     from .plan import PlanAnalytics
     from .warehouse import connect_read_only
@@ -2520,6 +2520,9 @@ def recommendations(db, month):
         flags = flagged(con, analytics, when)
         rows = register_rows(con, analytics, when)
         status_ids = {rec: entry.status_id for rec, entry in current(con).items()}
+        lost = unregistered_words(unregistered(con))
+    if lost:  # a recommendation taken out of the file: its history is not listed below
+        click.secho(shown(f"Note: {lost}", None), fg="yellow", err=True)
     for flag in flags:
         click.secho(shown(flag.sentence, None), fg="yellow")
     if flags:

@@ -288,3 +288,26 @@ def test_check_names_a_judged_recommendation_taken_out_of_the_register(sample_db
     listed = run_cli("recommendations", "--db", db)
     assert "NA4 (National audit 2025, recommendation 4)" in listed.stdout and "Status: In progress (status 1" \
         in listed.stdout
+
+
+def test_the_register_says_a_judged_recommendation_is_no_longer_in_the_file(sample_db, tmp_path, ref, run_cli,
+                                                                            monkeypatch):
+    """Regression: a recommendation with a status history, taken out of recommendations.yaml by mistake, dropped
+    from "pccdash recommendations" and the Recommendations page with no word of its history."""
+    db = copy_warehouse(sample_db, tmp_path)
+    with warehouse.connect(db) as con:
+        register.record_status(con, cli_actor("analyst@example.org"), "NA4", status="in_progress",
+                               evidence="Three districts record it.", analytics=None)
+    path = ref / "recommendations.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[:text.index("  - id: NA4\n")] + text[text.index("  - id: NA11\n"):], encoding="utf-8")
+    said = 'The warehouse holds the status history of "NA4" (1 status), which recommendations.yaml no longer holds'
+    listed = run_cli("recommendations", "--db", db)
+    assert listed.exit_code == 0 and said in listed.stderr, listed.stderr
+    assert "NA4 (" not in listed.stdout
+    at = internal(monkeypatch, db, "internal_pages/recommendations.py", ANALYST)
+    assert not at.exception and said in " ".join(w.value for w in at.warning)
+    path.write_text(text, encoding="utf-8")  # put back: nothing to say
+    assert "The warehouse holds" not in run_cli("recommendations", "--db", db).stderr
+    at = internal(monkeypatch, db, "internal_pages/recommendations.py", ANALYST)
+    assert not at.exception and not [w for w in at.warning if "The warehouse holds" in w.value]

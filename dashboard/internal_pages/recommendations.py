@@ -26,6 +26,11 @@ except PccDashError as exc:
     st.error(str(exc))
     st.stop()
 
+# a recommendation judged but taken out of the file: its history is not on this page (read again as the file changes)
+lost = register.unregistered_words(data.call(register.unregistered, _also=tuple(r.id for r in reg.recommendations))
+                                   or [])
+if lost:
+    st.warning(lost, icon=":material/warning:")
 analytics = data.analytics()
 months = data.months()
 month = st.selectbox("The force's figures of", months[::-1], format_func=ui.month_words, key="rec_month",

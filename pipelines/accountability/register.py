@@ -347,6 +347,29 @@ def current(con: duckdb.DuckDBPyConnection) -> dict[str, StatusEntry]:
     return {r[1]: _entry(r) for r in rows}
 
 
+def unregistered(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
+    """The recommendations the warehouse holds statuses of that the register no longer holds (taken out of
+    recommendations.yaml, or their id changed), each with how many statuses it has, in the order first judged."""
+    held = {r.id for r in load_register().recommendations}
+    rows = con.execute("SELECT recommendation, count(*) FROM recommendation_status GROUP BY recommendation "
+                       "ORDER BY min(status_id)").fetchall()
+    return [(rid, n) for rid, n in rows if rid not in held]
+
+
+def unregistered_words(lost: list[tuple[str, int]]) -> str:
+    """What is wrong, and what to do, when the warehouse holds the status history of recommendations the register no
+    longer holds; empty when it holds none."""
+    if not lost:
+        return ""
+    one = len(lost) == 1
+    names = listed([f'"{rid}" ({n} status{"" if n == 1 else "es"})' for rid, n in lost])
+    return (f"The warehouse holds the status history of {names}, which {FILE} no longer holds: "
+            f"{'its' if one else 'their'} history is left off the Recommendations page and \"pccdash "
+            f'recommendations", and no status of {"it" if one else "them"} can be published. Put '
+            f"{'it' if one else 'each'} back under `recommendations:` with the same id; a recommendation the office "
+            "no longer pursues keeps its place in the file and is judged closed on the Recommendations page.")
+
+
 def status_of(rec: Recommendation, now: Mapping[str, StatusEntry]) -> str:
     entry = now.get(rec.id)
     return entry.status if entry else rec.status
