@@ -311,3 +311,23 @@ def test_the_register_says_a_judged_recommendation_is_no_longer_in_the_file(samp
     assert "The warehouse holds" not in run_cli("recommendations", "--db", db).stderr
     at = internal(monkeypatch, db, "internal_pages/recommendations.py", ANALYST)
     assert not at.exception and not [w for w in at.warning if "The warehouse holds" in w.value]
+
+
+def test_a_status_of_a_recommendation_taken_out_of_the_file_is_refused_approval_with_what_to_do(
+        sample_db, tmp_path, ref, run_cli):
+    """Regression: approving a status of a recommendation taken out of recommendations.yaml was refused with "The
+    register holds no recommendation "NA4"; its ids are ...", as if the number given had been mistyped."""
+    db = copy_warehouse(sample_db, tmp_path)
+    with warehouse.connect(db) as con:
+        status = register.record_status(con, cli_actor("analyst@example.org"), "NA4", status="in_progress",
+                                        evidence="Three districts record it.", analytics=None)
+    path = ref / "recommendations.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[:text.index("  - id: NA4\n")] + text[text.index("  - id: NA11\n"):], encoding="utf-8")
+    refused = run_cli("release", "recommendation", status, "--db", db, "--as", "pcc@example.org")
+    assert refused.exit_code == 1 and "Traceback" not in refused.output
+    assert (f"Status {status} is of recommendation NA4, which recommendations.yaml no longer holds" in refused.output
+            and "Put the recommendation back under `recommendations:` with the same id" in refused.output), \
+        refused.output
+    path.write_text(text, encoding="utf-8")
+    assert run_cli("release", "recommendation", status, "--db", db, "--as", "pcc@example.org").exit_code == 0

@@ -261,7 +261,7 @@ def _decision(con: duckdb.DuckDBPyConnection, decision_id: int) -> dict:
 
 
 def _recommendation(con: duckdb.DuckDBPyConnection, status_id: int) -> dict:
-    from .register import STATUSES, load_register  # the register is read only when a status is published
+    from .register import FILE, STATUSES, RegisterError, load_register  # read only when a status is published
 
     rows = con.execute("SELECT recommendation, status, evidence, judged_at FROM recommendation_status "
                        "WHERE status_id = ?", [status_id]).fetchall()
@@ -270,7 +270,13 @@ def _recommendation(con: duckdb.DuckDBPyConnection, status_id: int) -> dict:
                        "number of each recommendation's current status (a status is recorded on the Recommendations "
                        "page).")
     rec_id, status, evidence, judged_at = rows[0]
-    rec = load_register().get(rec_id)
+    try:
+        rec = load_register().get(rec_id)
+    except RegisterError:  # taken out of the file: its report, number and title are there, and nowhere else
+        raise CannotRelease(f"Status {status_id} is of recommendation {rec_id}, which {FILE} no longer holds, so "
+                            "the report, number and title to publish it with are not known. Put the recommendation "
+                            f'back under `recommendations:` with the same id ("pccdash check" names it), then '
+                            "approve the status again.") from None
     return {"recommendation_ref": rec.id, "source": rec.source.title, "number": rec.number or "",
             "recommendation": rec.title, "status": STATUSES.get(status, status), "judged_on": _stamp(judged_at),
             "status_evidence": evidence}
