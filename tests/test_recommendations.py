@@ -4,6 +4,8 @@ and only an account with the role may judge."""
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 import pytest
 from dashboard_helpers import ANALYST, NO_ROLE, PCC, copy_warehouse, internal, texts
@@ -176,7 +178,7 @@ def test_the_page_shows_the_register_and_the_flag(monkeypatch, flagged_db, user)
     assert "held in the register" in texts(at)
     at.selectbox(key="rec_chosen").set_value(rec.id).run()
     shown = texts(at)
-    assert "Implemented**, judged on" in shown or "Implemented, judged on" in shown
+    assert re.search(r"Implemented(\*\*)? \(status \d+\), judged on", shown), shown
     assert "Operation in place." in [t.value for t in at.text]
 
 
@@ -331,3 +333,31 @@ def test_a_status_of_a_recommendation_taken_out_of_the_file_is_refused_approval_
         refused.output
     path.write_text(text, encoding="utf-8")
     assert run_cli("release", "recommendation", status, "--db", db, "--as", "pcc@example.org").exit_code == 0
+
+
+def test_the_commissioner_approves_a_status_for_publication_on_the_recommendations_page(monkeypatch, sample_db,
+                                                                                        tmp_path):
+    """Regression: the Publishing page, and a publication refused for a status's text, sent the Commissioner to approve
+    a recommendation's status "on the Recommendations page", which had no way to: only "pccdash release
+    recommendation N" could. Each status is now shown with its number and, to the Commissioner, its approval."""
+    from pipelines.accountability.release import released
+
+    db = copy_warehouse(sample_db, tmp_path)
+    with warehouse.connect(db) as con:
+        status = register.record_status(con, cli_actor("analyst@example.org"), "NA2", status="in_progress",
+                                        evidence="The national operation has begun.", analytics=None)
+    analyst = internal(monkeypatch, db, "internal_pages/recommendations.py", ANALYST)
+    analyst.selectbox(key="rec_chosen").set_value("NA2").run()
+    assert not analyst.exception and f"(status {status})" in texts(analyst)
+    assert not [b for b in analyst.button if b.key == f"release_recommendation_{status}_save"]
+    at = internal(monkeypatch, db, "internal_pages/recommendations.py", PCC)
+    at.selectbox(key="rec_chosen").set_value("NA2").run()
+    assert not at.exception and "What the public record would say" in texts(at)
+    at.text_area(key=f"release_recommendation_{status}").input("A national operation has begun.")
+    at.button(key=f"release_recommendation_{status}_save").click().run()
+    assert not at.exception and not at.error
+    with duckdb.connect(str(db), read_only=True) as con:
+        (approved,) = released(con)
+    assert (approved.kind, approved.item_id) == ("recommendation", str(status))
+    assert approved.record["status_evidence"] == "A national operation has begun."
+    assert approved.record["recommendation_ref"] == "NA2" and approved.approved_by == "pcc@example.org"

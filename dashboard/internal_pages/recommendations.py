@@ -6,8 +6,20 @@ import streamlit as st
 from dashboard import auth, data, ui
 from pipelines import office
 from pipelines.accountability import register
+from pipelines.accountability.release import (
+    EDITABLE,
+    hidden_number_warnings,
+    long_date,
+    record_text,
+    release,
+    release_form_defaults,
+    said_on,
+    text_warnings,
+    whole_numbers,
+)
 from pipelines.catalogue import reference_file
 from pipelines.errors import PccDashError
+from pipelines.publish.snapshot import figures_a_text_may_not_quote
 
 user = auth.signed_in()
 st.title("Recommendations")
@@ -16,7 +28,8 @@ st.write("The recommendations of the reports that govern this work (the Jay inqu
          "and the plan measures whose figures evidence its progress. Its status (not started, in progress, "
          "implemented, evidenced, closed) is judged here with the evidence for it, and kept with the force's "
          "figures for its measures at the time. One marked implemented or evidenced whose measure shows special "
-         f"cause of concern is flagged for {office.configured().holder_short}. The titles are the office's "
+         f"cause of concern is flagged for {office.configured().holder_short}, who approves a status for "
+         "publication here (\"pccdash release recommendation N\" takes its number). The titles are the office's "
          "summaries, not the "
          f'reports\' words; the register itself is "{ui.md_escape(str(reference_file(register.FILE)))}".')
 data.no_warehouse_guard()
@@ -60,16 +73,57 @@ entries = data.call(register.history, rec.id) or []
 if not entries:
     st.info(f"No status has been recorded for {rec.id} yet; the register has it as "
             f"{register.STATUSES[rec.status].lower()}.")
+
+def _approval(status_id: int) -> None:
+    """For the Commissioner: what the public record of a status would say, and approving it for the next publication
+    (with its evidence in words for the public, if need be), as "pccdash release recommendation N" does."""
+    if not user.may("release"):
+        return
+    with st.expander(f"Approve status {status_id} for publication", icon=":material/public:"):
+        try:
+            form = data.call(release_form_defaults, "recommendation", status_id, quoted_hidden=False,
+                             _also=tuple(r.id for r in reg.recommendations))
+        except PccDashError as exc:
+            st.caption(str(exc))
+            return
+        if form.current is not None:
+            st.caption(f"Approved for publication (approval {form.current}); approving again replaces it.")
+        r = form.record
+        number = f", recommendation {r['number']}" if r.get("number") else ""
+        st.markdown("**What the public record would say**\n\n"
+                    + "\n".join(f"- **{label}:** {ui.md_escape(value)}" for label, value in (
+                        ("Report", f"{r.get('source', '')}{number}"), ("Recommendation", r.get("recommendation")),
+                        ("Status", r.get("status")), ("Judged on", long_date(r.get("judged_on"))),
+                        ("Evidence", r.get("status_evidence"))) if value))
+        key = f"release_recommendation_{status_id}"
+        typed = str(st.session_state.get(key, form.editable) or "")
+        edit = typed if typed.strip() and typed.strip() != form.editable.strip() else None
+        record = {**r, EDITABLE["recommendation"]: edit} if edit is not None else r
+        whole = record_text(record)
+        hidden, small = data.call(figures_a_text_may_not_quote) if whole_numbers(whole) else (None, None)
+        warning = " ".join(w for w in (text_warnings(None, whole, quoted_hidden=False), hidden is not None and
+                                       hidden_number_warnings(None, whole, hidden, said_on(record), small)) if w)
+        if warning:
+            st.warning(("The text as edited: " if edit is not None else "") + warning, icon=":material/warning:")
+        edited = st.text_area(form.editable_label, value=form.editable, key=key, max_chars=20_000, height=100)
+        if st.button("Approve for publication", key=f"{key}_save", type="primary"):
+            ui.act(release, user.claims, "recommendation", status_id,
+                   public_text=edited if edited.strip() != form.editable.strip() else None,
+                   done=f"Approved status {status_id} of {rec.id} for the next publication.")
+
+
 for e in entries:
     linked = [answers.get(a, f"answer {a}") for a in e.answer_ids] + [decided.get(d, f"decision {d}")
                                                                         for d in e.decision_ids]
     with st.container(border=True):
-        st.markdown(f"**{ui.md_escape(e.words)}**, judged on {ui.md_escape(e.when)} by {ui.md_escape(e.judged_by)}")
+        st.markdown(f"**{ui.md_escape(e.words)}** (status {e.status_id}), judged on {ui.md_escape(e.when)} by "
+                    f"{ui.md_escape(e.judged_by)}")
         st.text(e.evidence)
         if linked:
             st.markdown("Relied on: " + "; ".join(ui.md_escape(x) for x in linked))
         if e.measures:
             st.markdown("The figures then: " + ui.md_escape(register.measures_line(e.measures)))
+        _approval(e.status_id)
 
 st.header("Record a status")
 with ui.form("rec_status_form"):
