@@ -438,8 +438,8 @@ def flag_history(con: duckdb.DuckDBPyConnection, flag_id: object) -> pd.DataFram
 # that a page, the pack and a message stored by an older load all read the same way. A flag on one figure keeps
 # the value the figure had when it was raised (`flagged_value`) when a later load has revised it since, so that
 # the reason, written about that value, is not read as if it were about the figure shown now. A check's caveat that a
-# figure changes a published month keeps when a publication, still in force, first carried the figure as it now
-# stands (`revision_published_at`): the revision it said was needed has been published since.
+# figure changes a published month keeps when the figure was loaded (`revision_loaded_at`), by which
+# `_revisions_published` finds whether a publication still in force has carried it since.
 CAVEATS_SQL = """
 SELECT strftime(x.period, '%Y-%m') AS period, {x_district} AS district, x.measure, 'flag' AS kind, f.blocking,
        f.flag_id, f.scope, f.file_id, r.name AS file_name, f.raised_by, f.raised_at, f.reason,
@@ -448,7 +448,7 @@ SELECT strftime(x.period, '%Y-%m') AS period, {x_district} AS district, x.measur
            SELECT arg_max(v.value, v.revision) FROM figure_revision v
            WHERE v.period = x.period AND v.district = x.district AND v.measure = x.measure
              AND v.loaded_at <= f.raised_at) END AS flagged_value,
-       x.value AS value, NULL::TIMESTAMP AS revision_published_at
+       x.value AS value, NULL::TIMESTAMP AS revision_loaded_at
 FROM figure_flag f
 JOIN figure x ON (f.scope = 'figure' AND x.period = f.period AND {x_district} = {f_district} AND x.measure = f.measure)
               OR (f.scope = 'district_month' AND x.period = f.period AND {x_district} = {f_district})
@@ -458,17 +458,7 @@ WHERE f.resolved_at IS NULL {flag_filter}
 UNION ALL
 SELECT DISTINCT strftime(c.period, '%Y-%m'), {x_district}, c.measure, 'check', false, NULL,
        'figure', NULL, NULL, NULL, NULL, NULL, c.rule_id, c.message, NULL::DOUBLE, NULL::DOUBLE,
-       CASE WHEN c.rule_id = '{revision_rule}' AND (
-           -- the approval the publication in force was made from carries the figure as it now stands (as
-           -- `published_figure` reads what the public reads)
-           SELECT max(e.acted_at) FROM period_status s JOIN snapshot n ON n.version = s.snapshot_version
-           JOIN publication_event e ON e.period = s.period AND e.action = 'approved' AND e.acted_at <= n.created_at
-           WHERE s.period = x.period) >= x.loaded_at THEN (
-           -- the first publication not withdrawn made after an approval that carried it
-           SELECT min(n.created_at) FROM snapshot n
-           WHERE n.version NOT IN (SELECT version FROM snapshot_withdrawal)
-             AND EXISTS (SELECT 1 FROM publication_event e WHERE e.period = x.period AND e.action = 'approved'
-                         AND e.acted_at >= x.loaded_at AND e.acted_at <= n.created_at)) END
+       CASE WHEN c.rule_id = '{revision_rule}' THEN x.loaded_at END
 FROM figure_caveat c
 JOIN figure x ON x.period = c.period AND x.district = c.district AND x.measure = c.measure
              AND (c.file_id = x.file_id OR c.file_id IS NULL)
@@ -568,6 +558,36 @@ def _figure_text(row) -> str:
 BREAKDOWN_ONLY_RULES = frozenset({"breakdown_not_sent", "breakdown_completeness_drop"})
 
 
+# Of a figure a check said changes a published month (loaded at $loaded): when the first publication not withdrawn,
+# made after an approval that carried it, was made, provided the approval the publication in force was made from
+# carries it (as `published_figure` reads what the public reads); NULL until then
+REVISION_PUBLISHED_SQL = """
+SELECT CASE WHEN (SELECT max(e.acted_at) FROM period_status s JOIN snapshot n ON n.version = s.snapshot_version
+                  JOIN publication_event e ON e.period = s.period AND e.action = 'approved'
+                                          AND e.acted_at <= n.created_at
+                  WHERE s.period = $period) >= $loaded THEN (
+           SELECT min(n.created_at) FROM snapshot n
+           WHERE n.version NOT IN (SELECT version FROM snapshot_withdrawal)
+             AND EXISTS (SELECT 1 FROM publication_event e WHERE e.period = $period AND e.action = 'approved'
+                         AND e.acted_at >= $loaded AND e.acted_at <= n.created_at)) END
+"""
+
+
+def _revisions_published(con: duckdb.DuckDBPyConnection, raw: pd.DataFrame) -> list:
+    """For each row of the caveats read, when the revision its check said was needed was published
+    (REVISION_PUBLISHED_SQL), None for every other row: asked once for each figure such a check is on, so that the
+    many caveats of other kinds cost nothing more."""
+    if raw.empty:
+        return []
+    keys = list(zip(raw["period"], raw["revision_loaded_at"], strict=True))
+    found = {}
+    for period, loaded in {k for k in keys if pd.notna(k[1])}:
+        found[(period, loaded)] = con.execute(REVISION_PUBLISHED_SQL, {
+            "period": dt.date.fromisoformat(f"{period}-01"), "loaded": pd.Timestamp(loaded).to_pydatetime()}
+        ).fetchone()[0]
+    return [found.get(k) if pd.notna(k[1]) else None for k in keys]
+
+
 def caveats(con: duckdb.DuckDBPyConnection, *, measure: str | None = None, start: object = None,
             end: object = None, parts: bool = False) -> pd.DataFrame:
     """Caveats per figure: period (YYYY-MM), district, measure, kind (flag | check), text, blocking, flag_id,
@@ -587,6 +607,7 @@ def caveats(con: duckdb.DuckDBPyConnection, *, measure: str | None = None, start
     raw = con.execute(CAVEATS_SQL.format(flag_filter=where, check_filter=where, x_district=district_now("x.district"),
                                          f_district=district_now("f.district"), revision_rule=REVISION_RULE),
                       params + params).df()
+    raw["revision_published_at"] = _revisions_published(con, raw)
     raw["text"] = [_figure_text(r) for r in raw.itertuples(index=False)] if len(raw) else []
     raw["flag_first"] = raw["kind"] != "flag"
     raw = raw.sort_values(["period", "district", "measure", "flag_first", "text"], ignore_index=True)
