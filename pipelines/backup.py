@@ -41,6 +41,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import socket
 import stat
@@ -582,6 +583,7 @@ def restore(src: Path, places: Places, *, replace: bool = False) -> Restored:
             body = {"state": "placing", "src": str(src.resolve()), "ops": plan.ops, "remove": unpacked,
                     "manifest": {k: v for k, v in manifest.items() if k != "files"},
                     "parts": sorted({rel.split("/", 1)[0] for rel in rels}), "aside": plan.words,
+                    "warnings": plan.warnings,
                     "replaced": plan.replaced,
                     "places": {"db": str(db), "published": str(places.published), "inbox": str(places.inbox),
                                "reference": str(places.reference) if places.reference else None,
@@ -610,8 +612,10 @@ class _Plan:
     #                                                    | ("tree", folder, staged): a copy of what stays, set aside
     staged: list[str] = field(default_factory=list)  # every hidden copy, taken away if the restore is undone
     made: list[str] = field(default_factory=list)  # the folder the warehouse is moved aside into
-    ops: list[list[str]] = field(default_factory=list)  # ["aside"|"place"|"merge", from, to], each safe to repeat
+    ops: list[list[str]] = field(default_factory=list)  # ["aside"|"place"|"merge"|"carry", from, to], each safe to
+    #                                                     repeat
     words: list[str] = field(default_factory=list)  # where what was in the way went
+    warnings: list[str] = field(default_factory=list)  # what the office is to know of what was in the way
     replaced: str | None = None  # the warehouse moved aside
 
 
@@ -621,6 +625,7 @@ def _staged_name(target: Path, stamp: str) -> Path:
 
 def _plan(places: Places, targets: list[tuple[str, Path]], in_the_way: list[Path], stamp: str, root: Path) -> _Plan:
     plan, db, gone = _Plan(), places.db, set()
+    carry: list[list[str]] = []  # the snapshots the public read that the backup does not hold, kept (after placing)
     if db in in_the_way:
         whole = db.exists()  # else what a warehouse removed by hand left beside it (its police.uk records, its log)
         folder = db.with_name(f"{db.stem}.replaced-{stamp}")
@@ -653,6 +658,12 @@ def _plan(places: Places, targets: list[tuple[str, Path]], in_the_way: list[Path
         plan.ops.append(["aside", str(path), str(moved)])
         gone.add(path)
         plan.words.append(f'"{path}" was moved to "{moved}".')
+        if path == places.published:
+            carried, warning = _later_snapshots(path, root / "published", places.published)
+            if carried:
+                carry.append(["carry", str(moved), str(path)])
+            if warning:
+                plan.warnings.append(warning)
     for part, target in targets:
         if part == "warehouse":  # its files below, the warehouse itself last
             continue
@@ -671,6 +682,8 @@ def _plan(places: Places, targets: list[tuple[str, Path]], in_the_way: list[Path
         else:
             plan.copies.append(("whole", root / part, staged))
             plan.ops.append(["place", str(staged), str(target)])
+            if part == "published":
+                plan.ops += carry
         plan.staged.append(str(staged))
     wh = root / "warehouse"
     for name, target in (("records.duckdb", records.path_of(db)), ("records.duckdb.wal", _wal(records.path_of(db))),
@@ -682,6 +695,64 @@ def _plan(places: Places, targets: list[tuple[str, Path]], in_the_way: list[Path
             plan.ops.append(["place", str(staged), str(target)])
             plan.staged.append(str(staged))
     return plan
+
+
+def _snapshot_files(folder: Path) -> dict[int, Path]:
+    found = {}
+    for path in folder.glob("snapshot-*.duckdb") if folder.is_dir() else []:
+        m = re.fullmatch(r"snapshot-(\d+)\.duckdb", path.name)
+        if m and path.is_file() and not path.is_symlink():
+            found[int(m.group(1))] = path
+    return found
+
+
+def _months_in(snapshot: Path | None) -> set[str]:
+    from .public import read
+
+    if snapshot is None:
+        return set()
+    try:
+        return {str(p) for p in read("SELECT period FROM period", snapshot=snapshot)["period"]
+                if re.fullmatch(r"\d{4}-\d{2}", str(p))}
+    except (duckdb.Error, KeyError):
+        return set()
+
+
+def _later_snapshots(there: Path, held: Path, published: Path) -> tuple[list[str], str | None]:
+    """Of a published folder a restore sets aside (`there`), the snapshots the backup's (`held`) does not hold: each
+    has been public, so its file is kept in the folder restored (not in force) that no later publication reuses its
+    number, or shows a reader what it hid. (Their names, what the office is to be told of them or None.)"""
+    from .public import months_phrase, pointer, snapshot_named
+
+    before, backup = _snapshot_files(there), _snapshot_files(held)
+    later = sorted(v for v in before if v not in backup)
+    differ = sorted(v for v in before if v in backup
+                    and filestore.file_sha256(before[v]) != filestore.file_sha256(backup[v]))
+    if not later and not differ:
+        return [], None
+    was, now = pointer(there), pointer(held)
+    gone = sorted(_months_in(snapshot_named(was, there)) - _months_in(snapshot_named(now, held)))
+    named = lambda vs: (f"snapshot {vs[0]}" if len(vs) == 1  # noqa: E731
+                        else "snapshots " + ", ".join(map(str, vs[:-1])) + f" and {vs[-1]}")
+    said = (f"Warning: the published folder set aside held {named(later or differ)}, which the public has read and "
+            "this backup does not hold (published after the backup was taken, or from another warehouse)")
+    if later:
+        said += (f"; {'its file is' if len(later) == 1 else 'their files are'} kept in \"{published}\", not in "
+                 "force, so that no later publication uses "
+                 f"{'its number' if len(later) == 1 else 'their numbers'} again or lets a reader work out what "
+                 f"{'it' if len(later) == 1 else 'they'} hid")
+    if differ and later:
+        said += (f". The backup's own {named(differ)} {'is' if len(differ) == 1 else 'are'} not the "
+                 f"{'one' if len(differ) == 1 else 'ones'} the public read under that number: "
+                 f"{'it stays' if len(differ) == 1 else 'they stay'} in the folder set aside")
+    elif differ:
+        said += (f"; the backup holds another file under {'that number' if len(differ) == 1 else 'those numbers'}, "
+                 "so the public's stays in the folder set aside")
+    in_force = now.get("version")
+    said += (f". The public now reads {f'snapshot {in_force}' if in_force else 'nothing published'}, as the backup "
+             f"left it{f', without {months_phrase(gone)}' if gone else ''}: load, approve and publish again what "
+             f"was done after the backup was taken (the next publication is snapshot {max([*before, *backup]) + 1}).")
+    return [f"snapshot-{v:04d}.duckdb" for v in later], said
 
 
 def _not_the_same(p: Path, here: Path) -> bool:
@@ -759,6 +830,16 @@ def _do(kind: str, a: str, b: str) -> None:
                 os.replace(p, at)
                 faults.point("restore_merge_part_way")
         shutil.rmtree(here)
+    elif kind == "carry":  # the snapshots a published folder set aside held that the one restored has no file of
+        for p in sorted(_snapshot_files(here).values()):
+            at = there / p.name
+            if not os.path.lexists(at):
+                tmp = there / f".{p.name}.tmp"
+                shutil.copy2(p, tmp)
+                with open(tmp, "rb+") as fh:
+                    os.fsync(fh.fileno())
+                os.replace(tmp, at)
+        _fsync_dir(there)
     _fsync_dir(there.parent)
 
 
@@ -778,6 +859,7 @@ def _carry_out(body: dict, journal: _Journal) -> list[str]:
     replaced = Path(body["replaced"]) if body.get("replaced") else None
     said = _open_restored(places.db, Path(body["src"]), manifest, places, body["aside"],
                           replaced if replaced is not None and replaced.is_file() else None, set(body["parts"]))
+    said += body.get("warnings", [])
     faults.point("restore_before_done")
     for path in body.get("remove", []):
         shutil.rmtree(path, ignore_errors=True)

@@ -599,3 +599,34 @@ def test_a_backup_counts_the_inboxs_unreadable_files_apart_from_the_publics_ques
     said = " ".join(cli(env, "backup", tmp_path / "b").split())
     assert ("2 questions from the public in the inbox (and 1 unreadable file set aside in its rejected/ folder)"
             in said), said
+
+
+def test_a_restore_over_a_published_folder_keeps_the_snapshots_the_public_read_and_says_so(office, tmp_path):
+    """A published folder the backup predates (the public web server's, kept when the machine was lost, or the
+    office's own with the wrong backup picked) held a snapshot the public read: setting it aside without a word took
+    the public back a publication, and the next publication reused the number the public had seen, and was checked
+    for disclosure without the figures it had shown. Its file is kept in the folder restored, not in force."""
+    from pipelines.public import current_snapshot
+
+    dest = _backup_of(office, tmp_path / "b")
+    target = places_in(tmp_path / "there")
+    cli(target, "restore", dest)
+    cli(target, "approve", "2015-09", "--as", PCC)
+    cli(target, "publish", "--yes", "--as", PCC)
+    published = Path(target["PCCDASH_PUBLISHED_DIR"])
+    seen = (published / "snapshot-0003.duckdb").read_bytes()
+    told = cli(target, "restore", dest, "--replace")
+    assert (f'Warning: the published folder set aside held snapshot 3, which the public has read and this backup '
+            f'does not hold (published after the backup was taken, or from another warehouse); its file is kept in '
+            f'"{published}", not in force, so that no later publication uses its number again or lets a reader work '
+            "out what it hid. The public now reads snapshot 2, as the backup left it, without September 2015: load, "
+            "approve and publish again what was done after the backup was taken (the next publication is snapshot "
+            "4).") in told.replace("\n", " ")
+    assert current_snapshot(published).name == "snapshot-0002.duckdb"
+    assert (published / "snapshot-0003.duckdb").read_bytes() == seen
+    cli(target, "approve", "2015-09", "--as", PCC)
+    cli(target, "publish", "--yes", "--as", PCC)
+    assert current_snapshot(published).name == "snapshot-0004.duckdb"
+    assert (published / "snapshot-0003.duckdb").read_bytes() == seen
+    # a restore whose published folder held nothing later says nothing of it
+    assert "Warning: the published folder" not in cli(places_in(tmp_path / "again"), "restore", dest)
