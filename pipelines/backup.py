@@ -1146,6 +1146,28 @@ def _repoint_pending_switches(db: Path, was: str | None, now: Path) -> None:
         con.close()
 
 
+def _put_back_unknown_questions(con: duckdb.DuckDBPyConnection, inbox: Path) -> int:
+    """Move the questions from the public in the inbox's imported/ folder that the restored warehouse has no record of
+    (imported after the backup was taken, into the warehouse it replaced) back into the inbox, where the next import
+    takes them: left there, no import would ever read them again. How many."""
+    from .accountability.moderation import IMPORTED
+
+    folder = inbox / IMPORTED
+    if not folder.is_dir():
+        return 0
+    known = {ident for (ident,) in con.execute("SELECT submission_id FROM public_submission").fetchall()}
+    moved = 0
+    for path in sorted(folder.glob("*.json")):
+        if path.name.startswith(".") or path.stem in known or not path.is_file() or path.is_symlink():
+            continue
+        if not os.path.lexists(inbox / path.name):
+            os.replace(path, inbox / path.name)
+            moved += 1
+    if moved:
+        _fsync_dir(inbox)
+    return moved
+
+
 def _open_restored(db: Path, src: Path, manifest: dict, places: Places, aside: list[str],
                    replaced: Path | None, parts: set[str]) -> list[str]:
     """Open the restored warehouse as every command does (its schema brought up to date, a switch a stop left
@@ -1172,6 +1194,7 @@ def _open_restored(db: Path, src: Path, manifest: dict, places: Places, aside: l
         known = erasure.on_record(db, replaced)
         again = erasure.reapply(con, known or {}, places.inbox)
         unknown = known is None and bool(erasure.kept(con))
+        put_back = _put_back_unknown_questions(con, places.inbox)
     from .public import pointer
 
     bad = [name for _, digest, name in snapshots
@@ -1204,6 +1227,13 @@ def _open_restored(db: Path, src: Path, manifest: dict, places: Places, aside: l
                     'erasure requests: find each sender with "pccdash inbox find CONTACT" and erase them again with '
                     '"pccdash inbox forget REFERENCE". (A copy of the record of erasures from the machine the '
                     "backup came from, put at that path before restoring, has the restore erase them again.)")
+    if put_back:
+        one = put_back == 1
+        said.append(f"{counted(put_back, 'question')} from the public that the inbox's imported/ folder held and the "
+                    f"restored warehouse has no record of (imported after this backup was taken) "
+                    f"{'was' if one else 'were'} put back in the inbox to be imported again: import "
+                    f"{'it' if one else 'them'} (\"pccdash inbox import\", or the \"Questions from the public\" page) "
+                    f"and accept or reject {'it' if one else 'each'} again.")
     if bad:
         said.append(f"Warning: the warehouse records {'a snapshot' if len(bad) == 1 else 'snapshots'} the published "
                     "folder does not hold as published: "

@@ -630,3 +630,30 @@ def test_a_restore_over_a_published_folder_keeps_the_snapshots_the_public_read_a
     assert (published / "snapshot-0003.duckdb").read_bytes() == seen
     # a restore whose published folder held nothing later says nothing of it
     assert "Warning: the published folder" not in cli(places_in(tmp_path / "again"), "restore", dest)
+
+
+def test_a_question_from_the_public_imported_after_the_backup_is_put_back_in_the_inbox_to_import_again(office,
+                                                                                                        tmp_path):
+    """The inbox keeps what it holds through a restore; a question imported after the backup was taken sat in its
+    imported/ folder, which no import reads again, while the restored warehouse had no record of it: the public's
+    question was lost without a word. It is put back in the inbox, and the restore says so."""
+    from pipelines import inbox
+
+    dest = _backup_of(office, tmp_path / "b")
+    target = places_in(tmp_path / "there")
+    cli(target, "restore", dest)
+    receipt = inbox.submit("Why did charges fall in Doncaster?", "Jo Bloggs", "jo@example.com",
+                           folder=target["PCCDASH_INBOX_DIR"])
+    cli(target, "inbox", "import", "--as", PCC)
+    assert receipt in cli(target, "inbox", "list")
+    told = cli(target, "restore", dest, "--replace").replace("\n", " ")
+    assert ("1 question from the public that the inbox's imported/ folder held and the restored warehouse has no "
+            "record of (imported after this backup was taken) was put back in the inbox to be imported again: import "
+            'it ("pccdash inbox import", or the "Questions from the public" page) and accept or reject it again.'
+            ) in told
+    [back] = Path(target["PCCDASH_INBOX_DIR"]).glob(f"{receipt}*.json")
+    assert receipt not in cli(target, "inbox", "list")
+    cli(target, "inbox", "import", "--as", PCC)  # it, and the one the backup held waiting
+    assert receipt in cli(target, "inbox", "list")
+    # a restore with none to put back says nothing of it
+    assert "put back in the inbox" not in cli(places_in(tmp_path / "again"), "restore", dest)
