@@ -1146,6 +1146,37 @@ def _repoint_pending_switches(db: Path, was: str | None, now: Path) -> None:
         con.close()
 
 
+def _newer_set_aside(con: duckdb.DuckDBPyConnection, replaced: Path) -> str | None:
+    """What the office is to be told when the warehouse a restore set aside records work done after the newest the
+    restored one holds (an older backup picked over a newer state): how much, and what; None when it records none."""
+    from .audit import action_words
+
+    latest = warehouse.scalar(con, "SELECT max(acted_at) FROM audit_event WHERE action <> 'restore'")
+    try:
+        other = duckdb.connect(str(replaced), read_only=True, config={"autoload_known_extensions": False})
+    except duckdb.Error:
+        return None
+    try:
+        rows = other.execute("SELECT action, detail, acted_at FROM audit_event WHERE action <> 'restore' "
+                             "AND (? IS NULL OR acted_at > ?) ORDER BY acted_at, event_id", [latest, latest]).fetchall()
+    except duckdb.Error:
+        return None
+    finally:
+        other.close()
+    if not rows:
+        return None
+    done: dict[str, int] = {}
+    for action, detail, _ in rows:
+        words = action_words(action, detail)
+        done[words] = done.get(words, 0) + 1
+    return (f'Warning: the warehouse set aside ("{replaced}") is newer than this backup: it records '
+            f"{counted(len(rows), 'action')} on its audit trail after the newest this backup holds, the last at "
+            f"{uk_words(rows[-1][2], 'words') or rows[-1][2]} ("
+            + "; ".join(f"{w} ({n:,})" for w, n in done.items())
+            + "). None of it is in the warehouse restored. If this is not the backup meant, restore the newer one "
+            "with --replace; the warehouse set aside stays as it was where it now is.")
+
+
 def _put_back_unknown_questions(con: duckdb.DuckDBPyConnection, inbox: Path) -> int:
     """Move the questions from the public in the inbox's imported/ folder that the restored warehouse has no record of
     (imported after the backup was taken, into the warehouse it replaced) back into the inbox, where the next import
@@ -1195,6 +1226,7 @@ def _open_restored(db: Path, src: Path, manifest: dict, places: Places, aside: l
         again = erasure.reapply(con, known or {}, places.inbox)
         unknown = known is None and bool(erasure.kept(con))
         put_back = _put_back_unknown_questions(con, places.inbox)
+        newer = _newer_set_aside(con, replaced) if replaced is not None else None
     from .public import pointer
 
     bad = [name for _, digest, name in snapshots
@@ -1227,6 +1259,8 @@ def _open_restored(db: Path, src: Path, manifest: dict, places: Places, aside: l
                     'erasure requests: find each sender with "pccdash inbox find CONTACT" and erase them again with '
                     '"pccdash inbox forget REFERENCE". (A copy of the record of erasures from the machine the '
                     "backup came from, put at that path before restoring, has the restore erase them again.)")
+    if newer:
+        said.append(newer)
     if put_back:
         one = put_back == 1
         said.append(f"{counted(put_back, 'question')} from the public that the inbox's imported/ folder held and the "

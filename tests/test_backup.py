@@ -657,3 +657,25 @@ def test_a_question_from_the_public_imported_after_the_backup_is_put_back_in_the
     assert receipt in cli(target, "inbox", "list")
     # a restore with none to put back says nothing of it
     assert "put back in the inbox" not in cli(places_in(tmp_path / "again"), "restore", dest)
+
+
+def test_an_older_backup_restored_over_a_newer_warehouse_says_what_the_one_set_aside_holds_that_it_does_not(
+        office, tmp_path):
+    """The office picks the wrong backup: --replace set the newer warehouse aside with only "was moved to", and the
+    work done since (a flag, a meeting) was gone from every page without a word of it."""
+    dest = _backup_of(office, tmp_path / "b")
+    target = places_in(tmp_path / "there")
+    cli(target, "restore", dest)
+    assert "is newer than this backup" not in cli(target, "restore", dest, "--replace")  # the same: nothing newer
+    cli(target, "flags", "raise", "--month", "2015-06", "--district", "Barnsley", "--measure", "cse_arrests",
+        "--reason", "Looks high", "--as", ANALYST)
+    cli(target, "meetings", "add", "2015-09-17", "--as", ANALYST)
+    told = cli(target, "restore", dest, "--replace").replace("\n", " ")
+    [aside] = sorted((tmp_path / "there").glob("pccdash.replaced-*"))[-1:]
+    assert re.search(rf'Warning: the warehouse set aside \("{re.escape(str(aside / "pccdash.duckdb"))}"\) is newer '
+                     r"than this backup: it records 2 actions on its audit trail after the newest this backup holds, "
+                     r"the last at \d{1,2} [A-Z][a-z]+ \d{4} at \d\d:\d\d (GMT|BST) \(raised a flag \(1\); recorded a "
+                     r"meeting \(1\)\)\. None of it is in the warehouse restored\. If this is not the backup meant, "
+                     r"restore the newer one with --replace; the warehouse set aside stays as it was where it now "
+                     r"is\.", told), told
+    assert "Looks high" not in cli(target, "flags", "--status", "all")
