@@ -258,7 +258,7 @@ def backup(dest: Path, places: Places) -> Taken:
         staging = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}{_PARTIAL}"))
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
-            raise
+            raise _no_room(dest, places) from None
         raise _refuse_destination(dest, exc) from None
     archive_tmp: Path | None = None
     try:
@@ -284,8 +284,36 @@ def backup(dest: Path, places: Places) -> Taken:
         if isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) and \
                 str(exc.filename or "").startswith(str(dest.parent)):
             raise _refuse_destination(dest, exc) from None
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+            raise _no_room(dest, places) from None
         raise
     return Taken(dest, manifest)
+
+
+def _no_room(dest: Path, places: Places) -> BackupError:
+    """The backup's disk filled while it was written: which disk, how much room it has and how much the backup needs
+    (what it had begun is removed by then)."""
+    def size(path: Path | None) -> int:
+        if path is None or path.is_symlink() or not path.exists():
+            return 0
+        if path.is_file():
+            return path.stat().st_size
+        return sum((Path(root) / name).lstat().st_size for root, _, names in os.walk(path) for name in names)
+
+    db = places.db
+    need = sum(size(p) for p in (db, _wal(db), records.path_of(db), _wal(records.path_of(db)), places.published,
+                                 places.inbox, filestore.folder(db), _datadocs_folder(db), places.reference,
+                                 places.contracts))
+    try:
+        free = f"{_size_words(shutil.disk_usage(dest.parent).free)} free there"
+    except OSError:
+        free = "no room left there"
+    return BackupError(f'The backup cannot be written to "{dest}": the disk it is on is full ({free}; the backup needs '
+                       f"about {_size_words(need)}"
+                       + (" while it is built, and its archive more" if is_archive(dest) else "")
+                       + "). Nothing was written: what it had begun was removed, and the office's warehouse and "
+                         'folders are as they were. Free space on that disk, or give a folder on another one, then run '
+                         '"pccdash backup" again.')
 
 
 def _finish_stopped_switches(db: Path) -> None:

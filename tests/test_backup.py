@@ -679,3 +679,34 @@ def test_an_older_backup_restored_over_a_newer_warehouse_says_what_the_one_set_a
                      r"restore the newer one with --replace; the warehouse set aside stays as it was where it now "
                      r"is\.", told), told
     assert "Looks high" not in cli(target, "flags", "--status", "all")
+
+
+@pytest.mark.parametrize("dest_name", ["b", "b.tar.gz"])
+def test_a_backup_whose_disk_fills_names_that_disk_and_the_room_it_needs(office, tmp_path, monkeypatch, dest_name):
+    """A full disk under the backup was told in the words of any command's full disk: "the warehouse needs room for
+    a copy of itself beside it", naming neither the backup nor its disk, as if the warehouse's disk were full."""
+    import errno
+
+    from pipelines import backup as backup_module
+
+    real = backup_module._copy_hashing
+    copied = []
+
+    def fills(src, dst):
+        if copied:
+            raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+        copied.append(dst)
+        return real(src, dst)
+
+    monkeypatch.setattr(backup_module, "_copy_hashing", fills)
+    dest = tmp_path / "disk" / dest_name
+    result = CliRunner().invoke(main, ["backup", str(dest)], env=places_in(office))
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1 and "Traceback" not in said
+    assert re.search(rf'The backup cannot be written to "{re.escape(str(dest))}": the disk it is on is full '
+                     r"\(\d+\.\d [KMG]B free there; the backup needs about \d+\.\d MB[^)]*\)\. Nothing was "
+                     r"written: what it had begun was removed, and the office's warehouse and folders are as they "
+                     r'were\. Free space on that disk, or give a folder on another one, then run "pccdash backup" '
+                     r"again\.", said), said
+    assert "the warehouse needs room" not in said
+    assert list((tmp_path / "disk").iterdir()) == []
