@@ -611,7 +611,7 @@ def restore(src: Path, places: Places, *, replace: bool = False) -> Restored:
             body = {"state": "placing", "src": str(src.resolve()), "ops": plan.ops, "remove": unpacked,
                     "manifest": {k: v for k, v in manifest.items() if k != "files"},
                     "parts": sorted({rel.split("/", 1)[0] for rel in rels}), "aside": plan.words,
-                    "warnings": plan.warnings,
+                    "warnings": plan.warnings, "published_fresh": places.published not in in_the_way,
                     "replaced": plan.replaced,
                     "places": {"db": str(db), "published": str(places.published), "inbox": str(places.inbox),
                                "reference": str(places.reference) if places.reference else None,
@@ -886,7 +886,8 @@ def _carry_out(body: dict, journal: _Journal) -> list[str]:
     faults.point("restore_before_open")
     replaced = Path(body["replaced"]) if body.get("replaced") else None
     said = _open_restored(places.db, Path(body["src"]), manifest, places, body["aside"],
-                          replaced if replaced is not None and replaced.is_file() else None, set(body["parts"]))
+                          replaced if replaced is not None and replaced.is_file() else None, set(body["parts"]),
+                          fresh_published=bool(body.get("published_fresh")))
     said += body.get("warnings", [])
     faults.point("restore_before_done")
     for path in body.get("remove", []):
@@ -1228,7 +1229,7 @@ def _put_back_unknown_questions(con: duckdb.DuckDBPyConnection, inbox: Path) -> 
 
 
 def _open_restored(db: Path, src: Path, manifest: dict, places: Places, aside: list[str],
-                   replaced: Path | None, parts: set[str]) -> list[str]:
+                   replaced: Path | None, parts: set[str], *, fresh_published: bool = False) -> list[str]:
     """Open the restored warehouse as every command does (its schema brought up to date, a switch a stop left
     finished, its readers' copy made), record the restore in its audit trail, make again the erasures of the public's
     names and contacts the backup predates (those the record of erasures beside the warehouse, or the warehouse
@@ -1255,6 +1256,8 @@ def _open_restored(db: Path, src: Path, manifest: dict, places: Places, aside: l
         unknown = known is None and bool(erasure.kept(con))
         put_back = _put_back_unknown_questions(con, places.inbox)
         newer = _newer_set_aside(con, replaced) if replaced is not None else None
+        last = con.execute("SELECT action, detail, acted_at FROM audit_event WHERE action <> 'restore' "
+                           "ORDER BY acted_at DESC, event_id DESC LIMIT 1").fetchall()
     from .public import pointer
 
     bad = [name for _, digest, name in snapshots
@@ -1289,6 +1292,17 @@ def _open_restored(db: Path, src: Path, manifest: dict, places: Places, aside: l
                     "backup came from, put at that path before restoring, has the restore erase them again.)")
     if newer:
         said.append(newer)
+    if fresh_published and last:
+        from .audit import action_words
+
+        action, detail, at = last[0]
+        said.append(f"The backup holds what was done up to when it was taken: the newest on its audit trail is from "
+                    f"{uk_words(at, 'words') or at} ({action_words(action, detail)}), and anything done after that on "
+                    "the machine it came from is not here. If a snapshot later than "
+                    + (f"snapshot {in_force}" if in_force else "the backup's")
+                    + " was published from there, restore into the published folder that holds it (the public web "
+                    "server's, say: --published FOLDER --replace), which keeps it, so that no publication from here "
+                    "uses its number again.")
     if put_back:
         one = put_back == 1
         said.append(f"{counted(put_back, 'question')} from the public that the inbox's imported/ folder held and the "

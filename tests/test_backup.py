@@ -710,3 +710,20 @@ def test_a_backup_whose_disk_fills_names_that_disk_and_the_room_it_needs(office,
                      r"again\.", said), said
     assert "the warehouse needs room" not in said
     assert list((tmp_path / "disk").iterdir()) == []
+
+
+def test_a_restore_into_a_new_published_folder_says_what_the_backup_cannot_hold(office, tmp_path):
+    """On a new machine the restore said what the backup held and nothing of what it could not: a snapshot published
+    after it was taken, which the public web server's published folder may hold, and which the next publication from
+    a new folder would number again. It says how far the backup goes, and where to restore to keep such a snapshot."""
+    dest = _backup_of(office, tmp_path / "b")
+    target = places_in(tmp_path / "there")
+    told = cli(target, "restore", dest).replace("\n", " ")
+    assert re.search(r"The backup holds what was done up to when it was taken: the newest on its audit trail is from "
+                     r"\d{1,2} [A-Z][a-z]+ \d{4} at \d\d:\d\d (GMT|BST) \([a-z][^)]*\), and anything done after that "
+                     r"on the machine it came from is not here\. If a snapshot later than snapshot 2 was published "
+                     r"from there, restore into the published folder that holds it \(the public web server's, say: "
+                     r"--published FOLDER --replace\), which keeps it, so that no publication from here uses its "
+                     r"number again\.", told), told
+    # restored into the published folder it is to go on from, it has no such folder to point to
+    assert "The backup holds what was done" not in cli(target, "restore", dest, "--replace")
