@@ -227,6 +227,11 @@ def _size_words(size: int) -> str:
 
 
 def _refuse_destination(dest: Path, exc: OSError | None = None) -> BackupError:
+    not_folder = next((p for p in reversed(dest.parents) if os.path.lexists(p) and not p.is_dir()), None)
+    if not_folder is not None:  # "file exists" or "not a directory" said nothing of which
+        return BackupError(f'The backup cannot be written to "{dest}": "{not_folder}" is a file, not a folder, so '
+                           "nothing was written. Give a path under a folder (the folders on the way are made if they "
+                           "are not there yet), or move that file away first.")
     why = f" ({(exc.strerror or str(exc)).lower()})" if exc is not None else ""
     return BackupError(f'The backup cannot be written to "{dest}"{why}, so nothing was written. Choose a folder this '
                        f"account ({warehouse._account()}) may write to, with room for a copy of the warehouse and "

@@ -269,7 +269,7 @@ def test_a_destination_that_cannot_be_written_or_already_exists_is_said(office, 
     result = CliRunner().invoke(main, ["backup", str(blocker / "backup.tar.gz")], env=env)
     said = " ".join(result.output.split())
     assert result.exit_code == 1 and f'The backup cannot be written to "{blocker / "backup.tar.gz"}"' in said
-    assert "Choose a folder this account" in said and "Traceback" not in result.output
+    assert f'"{blocker}" is a file, not a folder' in said and "Traceback" not in result.output
     import tempfile
 
     def refused(*args, **kwargs):
@@ -727,3 +727,18 @@ def test_a_restore_into_a_new_published_folder_says_what_the_backup_cannot_hold(
                      r"number again\.", told), told
     # restored into the published folder it is to go on from, it has no such folder to point to
     assert "The backup holds what was done" not in cli(target, "restore", dest, "--replace")
+
+
+@pytest.mark.parametrize("under", ["a-file/b", "a-file/deeper/b.tar.gz"])
+def test_a_destination_under_a_file_names_that_file(office, tmp_path, under):
+    """A destination whose path runs through a file was refused "(file exists)" or "(not a directory)", with advice to
+    ask for leave to write there, which no leave would mend."""
+    (tmp_path / "a-file").write_text("not a folder")
+    dest = tmp_path / under
+    result = CliRunner().invoke(main, ["backup", str(dest)], env=places_in(office))
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1
+    assert (f'The backup cannot be written to "{dest}": "{tmp_path / "a-file"}" is a file, not a folder, so nothing '
+            "was written. Give a path under a folder (the folders on the way are made if they are not there yet), or "
+            "move that file away first.") in said, said
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
