@@ -781,6 +781,13 @@ def _later_snapshots(there: Path, held: Path, published: Path) -> tuple[list[str
     elif differ:
         said += (f"; the backup holds another file under {'that number' if len(differ) == 1 else 'those numbers'}, "
                  "so the public's stays in the folder set aside")
+    withdrawn = sorted({w.get("version") for w in was.get("withdrawals") or [] if isinstance(w, dict)}
+                       & set(later or differ))
+    if withdrawn:
+        one = len(withdrawn) == 1
+        said += (f". {named(withdrawn)[0].upper()}{named(withdrawn)[1:]} had been withdrawn: the notice of "
+                 f"{'its' if one else 'their'} withdrawal the public read is not in this backup, so the public pages "
+                 "no longer give it; say so on the office's own pages if it should still be told")
     in_force = now.get("version")
     said += (f". The public now reads {f'snapshot {in_force}' if in_force else 'nothing published'}, as the backup "
              f"left it{f', without {months_phrase(gone)}' if gone else ''}: load, approve and publish again what "

@@ -742,3 +742,18 @@ def test_a_destination_under_a_file_names_that_file(office, tmp_path, under):
             "was written. Give a path under a folder (the folders on the way are made if they are not there yet), or "
             "move that file away first.") in said, said
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
+
+
+def test_a_restore_over_a_published_folder_says_when_a_snapshot_it_keeps_had_been_withdrawn(office, tmp_path):
+    """A snapshot published and withdrawn after the backup was taken: the public had read its withdrawal notice, which
+    the restored folder's pointer does not hold, and the restore said nothing of it."""
+    dest = _backup_of(office, tmp_path / "b")
+    target = places_in(tmp_path / "there")
+    cli(target, "restore", dest)
+    cli(target, "approve", "2015-09", "--as", PCC)
+    cli(target, "publish", "--yes", "--as", PCC)
+    cli(target, "withdraw", "--reason", "Published too early", "--yes", "--as", PCC)
+    told = cli(target, "restore", dest, "--replace").replace("\n", " ")
+    assert ("Snapshot 3 had been withdrawn: the notice of its withdrawal the public read is not in this backup, so the "
+            "public pages no longer give it; say so on the office's own pages if it should still be told. The public "
+            "now reads snapshot 2, as the backup left it: load, approve") in told, told
