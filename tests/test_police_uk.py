@@ -1405,9 +1405,9 @@ def test_the_republished_months_are_said_for_one_month_and_for_many(con, tmp_pat
         f"loaded on {loaded('2017-12', 3)}); these figures are from those downloads{tail}")
 
 
-def test_files_show_says_the_charged_counts_a_republication_changed_as_its_load_did(db, tmp_path, run_cli):
-    """Regression: the charged counts a republication changed were said only by its load; "pccdash files show" of
-    the file, read later, gave "0 new, 0 revised, 42 unchanged" for a month whose charged count had changed."""
+def loaded_then_republished_without_one_charged_crime(db, tmp_path: Path):
+    """The street sample loaded, then republished with one crime whose last outcome was a charge taken out: the load
+    outcomes of both, the second a republication that changed a charged count."""
     charged = set(yaml.safe_load((REFERENCE / "police_uk.yaml").read_text())["outcome_groups"]["charged_or_summonsed"])
 
     def withdraw_one_charged(rows):
@@ -1417,8 +1417,15 @@ def test_files_show_says_the_charged_counts_a_republication_changed_as_its_load_
                 return
 
     with warehouse.connect(db) as con:
-        load(con, STREET, tmp_path)
+        first = load(con, STREET, tmp_path)
         second = load(con, modified_copy(tmp_path, STREET.name, withdraw_one_charged), tmp_path)
+    return first, second
+
+
+def test_files_show_says_the_charged_counts_a_republication_changed_as_its_load_did(db, tmp_path, run_cli):
+    """Regression: the charged counts a republication changed were said only by its load; "pccdash files show" of
+    the file, read later, gave "0 new, 0 revised, 42 unchanged" for a month whose charged count had changed."""
+    _, second = loaded_then_republished_without_one_charged_crime(db, tmp_path)
     first_show = run_cli("files", "show", "1", "--db", db)
     assert second.outcome == "accepted" and second.message.startswith("Besides those figures"), second.message
     shown = run_cli("files", "show", str(second.file_id), "--db", db)
@@ -1436,17 +1443,7 @@ def test_files_loaded_says_the_charged_counts_a_republication_changed_beside_the
     file, do not."""
     from dashboard_helpers import ANALYST, internal, texts
 
-    charged = set(yaml.safe_load((REFERENCE / "police_uk.yaml").read_text())["outcome_groups"]["charged_or_summonsed"])
-
-    def withdraw_one_charged(rows):
-        for i, row in enumerate(rows[1:], start=1):
-            if row[9] != "Anti-social behaviour" and row[10] in charged and row[8]:
-                del rows[i]
-                return
-
-    with warehouse.connect(db) as con:
-        first = load(con, STREET, tmp_path)
-        second = load(con, modified_copy(tmp_path, STREET.name, withdraw_one_charged), tmp_path)
+    first, second = loaded_then_republished_without_one_charged_crime(db, tmp_path)
     assert second.outcome == "accepted" and second.message.startswith("Besides those figures"), second.message
 
     def opened_on(file_id: int | None):
