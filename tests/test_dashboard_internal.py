@@ -570,10 +570,8 @@ def test_an_older_warehouse_that_cannot_be_upgraded_from_a_page_says_to_run_init
     assert "Something went wrong" not in shown
 
 
-def test_a_district_with_no_figure_for_the_month_is_said_to_have_none_not_too_few_months(monkeypatch, wh):
-    """Regression: with April 2026's return in for three districts only, the overview's badge under Sheffield's
-    missing figure (and the force's, which needs it) read "Too few months" / "Not enough months to judge", though
-    Sheffield has 13 years of months charted; the tables beside it rightly said "No figure"."""
+def briefing_on_20_may_with_april_in_without_sheffield(monkeypatch, wh):
+    """The Briefing page on 20 May 2026, with April's return in for every district but Sheffield (March's figures)."""
     from pipelines.ingest import ingest
 
     monkeypatch.setenv("PCCDASH_TODAY", "2026-05-20")
@@ -586,6 +584,14 @@ def test_a_district_with_no_figure_for_the_month_is_said_to_have_none_not_too_fe
         assert ingest(con, [path]).ok
     at = internal(monkeypatch, wh, "internal_pages/briefing.py")
     at.date_input(key="meeting_date").set_value(dt.date(2026, 5, 20)).run()
+    return at
+
+
+def test_a_district_with_no_figure_for_the_month_is_said_to_have_none_not_too_few_months(monkeypatch, wh):
+    """Regression: with April 2026's return in for three districts only, the overview's badge under Sheffield's
+    missing figure (and the force's, which needs it) read "Too few months" / "Not enough months to judge", though
+    Sheffield has 13 years of months charted; the tables beside it rightly said "No figure"."""
+    at = briefing_on_20_may_with_april_in_without_sheffield(monkeypatch, wh)
     assert not at.exception, at.exception
     badges = [m.value for m in at.markdown if "-badge[" in m.value]
     assert not [b for b in badges if "Too few months" in b or "Not enough months" in b], badges
@@ -599,18 +605,7 @@ def test_a_district_with_no_figure_for_the_month_is_said_due_not_linked_to_anoth
     under its missing figure, and its "n/a" in the tables, to the Provenance page, which opened March's figure (the
     latest with one). It now says there is no figure for the month and when it was due; the force's figure, which
     adds up the districts that sent one, keeps its link."""
-    from pipelines.ingest import ingest
-
-    monkeypatch.setenv("PCCDASH_TODAY", "2026-05-20")
-    with warehouse.connect(wh) as con:
-        march = con.execute("SELECT district, measure, value FROM figure WHERE period = DATE '2026-03-01' "
-                            "AND district <> 'Sheffield' ORDER BY ALL").fetchall()
-        path = wh.parent / "2026-04-without-sheffield.csv"
-        path.write_text("period,district,measure,value\n"
-                        + "".join(f"2026-04,{d},{m},{v:g}\n" for d, m, v in march), encoding="utf-8")
-        assert ingest(con, [path]).ok
-    at = internal(monkeypatch, wh, "internal_pages/briefing.py")
-    at.date_input(key="meeting_date").set_value(dt.date(2026, 5, 20)).run()
+    at = briefing_on_20_may_with_april_in_without_sheffield(monkeypatch, wh)
     assert not at.exception, at.exception
     shown = [m.value for m in at.markdown]
     # a link to one month's figure ends there; a period's (its 11 months of 12 to April) names its first month too
