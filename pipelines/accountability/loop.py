@@ -151,6 +151,16 @@ def _settled_before(q: Question, held_on: dt.date, earlier: set[int]) -> bool:
     return a is not None and a.state == "answered" and d is not None and d.decision not in OPEN_DECISIONS
 
 
+def previous_meeting(held: list[Meeting], held_on: dt.date, *, kind: str = "pab",
+                     meeting: Meeting | None = None) -> Meeting | None:
+    """Of the meetings `held` (in the order held), the last before `held_on` of the series of a meeting of `kind` on
+    that day, or of the `meeting` given (a district's quarterly report, a themed session): the "last meeting" a pack
+    goes back to."""
+    same = [m for m in held if m.held_on < held_on
+            and (same_series(m, meeting) if meeting is not None else m.kind == kind)]
+    return same[-1] if same else None
+
+
 def carried_forward(con: duckdb.DuckDBPyConnection, held_on: dt.date, *, kind: str = "pab",
                     analytics=None, month: object = None, meeting: Meeting | None = None) -> Loop:
     """The loop as it stands for a meeting of `kind` on `held_on` (recorded or not yet): the previous meeting
@@ -160,9 +170,7 @@ def carried_forward(con: duckdb.DuckDBPyConnection, held_on: dt.date, *, kind: s
     `meeting` recorded (a district's quarterly report, a themed session), the previous meeting is the last of its
     own series: that district's last report, the last session on its theme."""
     before = [m for m in meetings(con) if m.held_on < held_on]
-    same_kind = ([m for m in before if same_series(m, meeting)] if meeting is not None else
-                 [m for m in before if m.kind == kind])
-    previous = same_kind[-1] if same_kind else None
+    previous = previous_meeting(before, held_on, kind=kind, meeting=meeting)
     earlier_ids = {m.meeting_id for m in before}
     loop = Loop(held_on, previous)
     # a meeting of its series called off since the previous one: the pack says a Board was missed, and why

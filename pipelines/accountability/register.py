@@ -340,6 +340,11 @@ def history(con: duckdb.DuckDBPyConnection, recommendation_id: str) -> list[Stat
     return [_entry(r) for r in rows]
 
 
+def statuses(con: duckdb.DuckDBPyConnection) -> list[StatusEntry]:
+    """Every status recorded, of every recommendation, in the order judged."""
+    return [_entry(r) for r in con.execute(f"SELECT {_COLS} FROM recommendation_status ORDER BY status_id").fetchall()]
+
+
 def current(con: duckdb.DuckDBPyConnection) -> dict[str, StatusEntry]:
     """Each recommendation's latest recorded status, by id (one never judged is absent: its status is the
     register's own, `Recommendation.status`)."""

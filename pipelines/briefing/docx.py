@@ -81,6 +81,8 @@ def render_docx(pack: Pack) -> bytes:
             doc.add_paragraph(caveat, style="List Bullet")
     if pack.loop is not None:
         _loop(doc, pack.loop)
+    if pack.recommendations is not None:
+        _loop(doc, pack.recommendations)
 
     if pack.headings is not None:
         doc.add_heading(SUMMARY_HEADING, level=1)

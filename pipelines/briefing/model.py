@@ -147,6 +147,9 @@ class Pack:
                                                       # a whole month), said once before any measure
     data_version: str = ""            # which load of the warehouse the figures come from
     loop: LoopSection | None = None   # what the meeting opens with; None where it is not said
+    recommendations: LoopSection | None = None  # the reports' recommendations as the meeting opens: those not yet
+                                      # implemented or closed, those changed since the last meeting, those flagged
+                                      # (pipelines.briefing.recommendations_section); None with an empty register
     meeting_name: str = "the Public Accountability Board"  # the meeting it is for, as its title says it
     meeting_short: str = "PAB"                             # the same, short, as each page's footer says it
     runs: list[tuple[str, str]] = field(default_factory=list)  # the first and last month ("YYYY-MM") of each

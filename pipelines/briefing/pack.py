@@ -41,6 +41,7 @@ from .model import HeadlinePeriods, LoopSection, Pack, PackChart, PackMeasure, P
 from .notes import SavedQuestions, latest_texts, questions_list, saved_questions
 from .period import ReportingPeriod, reporting_period
 from .questions import DraftQuestion
+from .recommendations_section import recommendations_section
 from .version import data_version
 
 MARKING = "OFFICIAL-SENSITIVE: for {office}. Not for publication: small counts are not suppressed."  # force.yaml's
@@ -318,6 +319,8 @@ def build_pack(con: duckdb.DuckDBPyConnection, meeting: dt.date, generated_by: s
     statuses = analytics.status(period.month)
     pack = assemble(period, analytics, cav, texts, generated_by, notices=notices, loop=loop, statuses=statuses,
                     asked=asked)
+    pack.recommendations = recommendations_section(con, meeting, analytics=analytics, month=period.month,
+                                                   meeting=other)
     republished_caveats(con, pack, period)
     from ..policeuk.measures import latest_behind
 

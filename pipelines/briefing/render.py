@@ -555,11 +555,12 @@ def _html_general_caveats(pack: Pack) -> list[str]:
             *(f"<li>{_e(c)}</li>" for c in pack.caveats), "</ul></div>"]
 
 
-def _html_loop(loop: LoopSection | None) -> list[str]:
-    """"Since the last meeting", right after the notices: the loop's tables, or its one line when empty."""
+def _html_loop(loop: LoopSection | None, key: str = "loop") -> list[str]:
+    """"Since the last meeting", right after the notices: the loop's tables, or its one line when empty; the
+    "Recommendations" section after it is drawn the same way (`key`: the start of its elements' ids)."""
     if loop is None:
         return []
-    out = ['<section class="loop" aria-labelledby="loop-h"><h2 id="loop-h">' + _e(loop.heading) + "</h2>"]
+    out = [f'<section class="loop" aria-labelledby="{key}-h"><h2 id="{key}-h">' + _e(loop.heading) + "</h2>"]
     if loop.empty:
         return [*out, f"<p>{_e(loop.empty)}</p>", "</section>"]
     out.append(f'<p class="counts">{_e(loop.counts)}.</p>')
@@ -567,7 +568,7 @@ def _html_loop(loop: LoopSection | None) -> list[str]:
         if t.rows:
             out.append(_html_table(t.heading, t.columns, t.rows, widths=t.widths))
         elif t.none:
-            out.append(f'<h3 id="loop-{i}">{_e(t.heading)}</h3><p class="note">{_e(t.none)}</p>')
+            out.append(f'<h3 id="{key}-{i}">{_e(t.heading)}</h3><p class="note">{_e(t.none)}</p>')
     out.append("</section>")
     return out
 
@@ -657,6 +658,7 @@ def render_html(pack: Pack) -> str:
         "</header>",
         *_html_general_caveats(pack),
         *_html_loop(pack.loop),
+        *_html_loop(pack.recommendations, "recs"),
         *_html_summary(pack, measure_ids),
         '<nav class="contents" aria-labelledby="contents-h"><h2 id="contents-h">Contents</h2><ol>',
     ]
@@ -1043,12 +1045,19 @@ def render_pdf(pack: Pack) -> bytes:
     loop = pack.loop
     if loop is not None and loop.empty:  # one line, on the cover
         story += [_p(loop.heading, st["h3"]), _p(loop.empty, st["body"]), Spacer(1, 6)]
+    recs = pack.recommendations
+    if recs is not None and recs.empty:  # one line, on the cover
+        story += [_p(recs.heading, st["h3"]), _p(recs.empty, st["body"]), Spacer(1, 6)]
     kept = loop is not None and not loop.empty
+    recs_kept = recs is not None and not recs.empty
     story.append(_p("Contents", st["h3"]))
-    story.append(_bullets([*([loop.heading] if kept else []), *([SUMMARY_HEADING] if pack.headings is not None else []),
+    story.append(_bullets([*([loop.heading] if kept else []), *([recs.heading] if recs_kept else []),
+                           *([SUMMARY_HEADING] if pack.headings is not None else []),
                            *pack.priorities, "Questions for the Chief Constable"], st["contents"], numbered=True))
     if kept:  # on pages of its own after the cover, before the summary
         story += [PageBreak(), *_pdf_loop(loop, st, width, doc.height)]
+    if recs_kept:  # after the loop, on the same pages
+        story += ([Spacer(1, 10)] if kept else [PageBreak()]) + _pdf_loop(recs, st, width, doc.height)
     if pack.headings is not None:
         story += [NextPageTemplate("landscape"), PageBreak(), *_pdf_summary(pack, st, wide[0] - 36 * mm),
                   NextPageTemplate("portrait")]

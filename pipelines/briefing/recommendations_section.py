@@ -1,0 +1,94 @@
+"""The pack's "Recommendations" section: the recommendations of the reports that govern this work as the meeting
+opens, decided once for every format (HTML, PDF, Word): those not yet implemented or closed, each with its status
+and when it was judged; those whose status changed since the last meeting of the series; and those marked implemented
+while a measure evidencing them shows special cause of concern, as the Recommendations page flags them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+
+from ..accountability import Meeting, meetings
+from ..accountability.loop import previous_meeting
+from ..accountability.register import (
+    DONE,
+    STATUSES,
+    StatusEntry,
+    flagged,
+    load_register,
+    statuses,
+)
+from ..catalogue import counted
+from ..errors import PccDashError
+from ..flags import day_words
+from ..uk_time import uk_day
+from .model import LoopSection, LoopTable
+
+HEADING = "Recommendations"
+# not yet done: neither implemented nor evidenced, nor closed
+OPEN = tuple(s for s in STATUSES if s not in (*DONE, "closed"))
+OPEN_COLUMNS = ["Recommendation", "Status", "Judged", "Owner"]
+OPEN_WIDTHS = [0.46, 0.14, 0.22, 0.18]
+CHANGED_COLUMNS = ["Recommendation", "Was", "Now", "Judged"]
+CHANGED_WIDTHS = [0.46, 0.14, 0.14, 0.26]
+
+
+def _judged(entry: StatusEntry | None) -> str:
+    return f"{entry.when} by {entry.judged_by}" if entry is not None else "Not yet judged (as the register entered it)"
+
+
+def recommendations_section(con: duckdb.DuckDBPyConnection, held_on: dt.date, *, analytics=None,
+                            month: object = None, meeting: Meeting | None = None) -> LoopSection | None:
+    """The section for a meeting on `held_on` (a Board's, or the `meeting` given, whose series "since the last meeting"
+    goes back along), from the statuses judged by that day; the flags judge the measures in its reporting `month`
+    (from `analytics`). None when the register holds no recommendation; a register that cannot be read is said."""
+    try:
+        register = load_register()
+    except PccDashError as exc:
+        return LoopSection(HEADING, "", empty=f"The recommendations register could not be read: {exc}")
+    if not register.recommendations:
+        return None
+    held = {r.id for r in register.recommendations}
+    entries: dict[str, list[StatusEntry]] = {}
+    for entry in statuses(con):
+        if entry.recommendation in held and (uk_day(entry.judged_at) or held_on) <= held_on:
+            entries.setdefault(entry.recommendation, []).append(entry)
+    previous = previous_meeting(meetings(con), held_on, meeting=meeting)
+    since = previous.held_on if previous is not None else None
+
+    still, changed = [], []
+    for rec in register.recommendations:
+        history = entries.get(rec.id, [])
+        latest = history[-1] if history else None
+        status = latest.status if latest else rec.status
+        if status in OPEN:
+            still.append([rec.label, STATUSES[status], _judged(latest), rec.owner])
+        if since is None:
+            continue
+        recent = [e for e in history if uk_day(e.judged_at) >= since]
+        if recent:
+            before = history[-len(recent) - 1].status if len(history) > len(recent) else rec.status
+            if before != recent[-1].status:
+                changed.append([rec.label, STATUSES[before], STATUSES[recent[-1].status], _judged(recent[-1])])
+    flags = flagged(con, analytics, month) if analytics is not None else []
+
+    parts = [f"{counted(len(still), 'recommendation')} of {len(register.recommendations)} not yet implemented or "
+             "closed" if still else f"Every one of the {len(register.recommendations)} recommendations is implemented "
+             "or closed"]
+    if since is not None:
+        parts.append(f"{counted(len(changed), 'status', 'statuses')} changed since the last meeting "
+                     f"({day_words(since)})" if changed else
+                     f"no status changed since the last meeting ({day_words(since)})")
+    if flags:
+        parts.append(f"{counted(len(flags), 'recommendation')} marked implemented while a measure shows concern")
+    tables = []
+    if flags:
+        tables.append(LoopTable("Marked implemented, while a measure shows concern", ["Recommendation", "The figures"],
+                                [[f.recommendation.label, f.sentence] for f in flags], [0.46, 0.54]))
+    tables.append(LoopTable("Not yet implemented or closed", OPEN_COLUMNS, still, OPEN_WIDTHS,
+                            none="Every recommendation is implemented or closed."))
+    if since is not None:
+        tables.append(LoopTable(f"Status changed since the last meeting ({day_words(since)})", CHANGED_COLUMNS,
+                                changed, CHANGED_WIDTHS, none="No recommendation's status changed since."))
+    return LoopSection(HEADING, "; ".join(parts), tables)

@@ -1,0 +1,124 @@
+"""The briefing pack the Commissioner takes into a meeting says where the reports' recommendations stand: those not yet
+implemented or closed with their status and when judged, those whose status changed since the last meeting of the
+series, and those marked implemented while a measure evidencing them shows special cause of concern (as the
+Recommendations page flags them). The same in HTML, PDF and Word; nothing when the register holds none."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import docx
+import pdfplumber
+import pytest
+from dashboard_helpers import copy_warehouse
+
+from pipelines import accountability as acc
+from pipelines import warehouse
+from pipelines.accountability import register
+from pipelines.audit import cli_actor
+from pipelines.briefing.docx import render_docx
+from pipelines.briefing.pack import build_pack
+from pipelines.briefing.render import render_html, render_pdf
+from pipelines.figures import accepted_months, plan_figures
+from pipelines.plan import PlanAnalytics
+
+WHO = cli_actor("pcc@example.org")
+
+
+def _concern(analytics, months, measures):
+    """The first month after one without it where the force shows special cause of concern on one of `measures`."""
+    for i, month in enumerate(months[1:], start=1):
+        now = {s.measure_id for s in analytics.status(month)
+               if s.is_force and str(s.variation_icon or "").startswith("concern")}
+        before = {s.measure_id for s in analytics.status(months[i - 1])
+                  if s.is_force and str(s.variation_icon or "").startswith("concern")}
+        if (now - before) & set(measures):
+            return month
+    return None
+
+
+def _judge(con, rec_id: str, status: str, on: str) -> int:
+    """A status of `rec_id` judged on the day `on` (at noon)."""
+    status_id = register.record_status(con, WHO, rec_id, status=status, evidence=f"{status} evidence.", analytics=None)
+    con.execute("UPDATE recommendation_status SET judged_at = ? WHERE status_id = ?",
+                [dt.datetime.fromisoformat(f"{on}T12:00:00"), status_id])
+    return status_id
+
+
+@pytest.fixture
+def judged(sample_db, tmp_path):
+    """Boards a month apart, the second reporting on a month where a measure of a recommendation shows special cause
+    of concern; that recommendation marked implemented since the first, another put in progress before it, a third
+    in progress since it, and a status judged after the second Board."""
+    db = copy_warehouse(sample_db, tmp_path)
+    with warehouse.connect(db, create=False) as con:
+        analytics = PlanAnalytics(plan_figures(con))
+        months = accepted_months(con)
+        recs = register.load_register().recommendations
+        flagged_rec, worse = next((r, w) for r in recs if r.measures
+                                  and (w := _concern(analytics, months, r.measures)) is not None)
+        others = [r for r in recs if r.id != flagged_rec.id and r.status == "not_started"]
+        before, since = others[0], others[1]
+        month = dt.date.fromisoformat(f"{worse}-01")
+        second = (month + dt.timedelta(days=45)).replace(day=15)
+        first = (month + dt.timedelta(days=15)).replace(day=15)
+        acc.add_meeting(con, WHO, held_on=first.isoformat())
+        acc.add_meeting(con, WHO, held_on=second.isoformat())
+        _judge(con, flagged_rec.id, "in_progress", (first - dt.timedelta(days=20)).isoformat())
+        _judge(con, flagged_rec.id, "implemented", (first + dt.timedelta(days=3)).isoformat())
+        _judge(con, before.id, "in_progress", (first - dt.timedelta(days=10)).isoformat())
+        _judge(con, since.id, "in_progress", (first + dt.timedelta(days=5)).isoformat())
+        _judge(con, before.id, "closed", (second + dt.timedelta(days=2)).isoformat())  # after the meeting
+    return db, second, first, flagged_rec, before, since
+
+
+def _table(section, heading):
+    return next((t for t in section.tables if t.heading.startswith(heading)), None)
+
+
+def test_the_pack_says_where_the_recommendations_stand(judged):
+    db, second, first, flagged_rec, before, since = judged
+    with warehouse.connect_read_only(db) as con:
+        pack = build_pack(con, second, "analyst@example.org")
+        analytics = PlanAnalytics(plan_figures(con))
+        flags = register.flagged(con, analytics, f"{second.replace(day=1) - dt.timedelta(days=1):%Y-%m}")
+    section = pack.recommendations
+    assert section is not None and section.heading == "Recommendations" and not section.empty
+    still = _table(section, "Not yet implemented or closed")
+    by_id = {row[0].split(" ", 1)[0]: row for row in still.rows}
+    # the status judged after the meeting is not yet said: the pack stands as the meeting opens
+    assert by_id[before.id][1] == "In progress" and "by pcc@example.org" in by_id[before.id][2]
+    assert by_id[since.id][1] == "In progress"
+    assert flagged_rec.id not in by_id  # implemented
+    changed = _table(section, "Status changed since the last meeting")
+    assert f"({first.day} {first:%B %Y})" in changed.heading
+    moved = {row[0].split(" ", 1)[0]: row[1:3] for row in changed.rows}
+    assert moved == {flagged_rec.id: ["In progress", "Implemented"], since.id: ["Not started", "In progress"]}
+    # the flag is the Recommendations page's own, for the pack's month
+    concern = _table(section, "Marked implemented")
+    assert flags and [row[1] for row in concern.rows] == [f.sentence for f in flags]
+    assert f"{flagged_rec.id} (" in concern.rows[0][0]
+    assert "2 statuses changed since the last meeting" in section.counts
+
+    html = render_html(pack)
+    assert 'id="recs-h">Recommendations</h2>' in html and flags[0].sentence in html
+    document = docx.Document(io.BytesIO(render_docx(pack)))
+    words = " ".join(p.text for p in document.paragraphs)
+    cells = " ".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    assert "Recommendations" in words and "Not yet implemented or closed" in cells + words
+    assert since.id in cells
+    with pdfplumber.open(io.BytesIO(render_pdf(pack))) as pdf:
+        text = " ".join((p.extract_text() or "") for p in pdf.pages)
+    assert "Status changed since the last meeting" in text and "Marked implemented, while a measure" in text
+
+
+def test_nothing_is_said_when_the_register_holds_no_recommendation(judged, ref):
+    db, second, *_ = judged
+    text = (ref / "recommendations.yaml").read_text(encoding="utf-8")
+    head = text.split("\nrecommendations:", 1)[0]
+    (ref / "recommendations.yaml").write_text(head + "\nrecommendations: []\n", encoding="utf-8")
+    with warehouse.connect_read_only(db) as con:
+        pack = build_pack(con, second, "analyst@example.org")
+    assert pack.recommendations is None
+    assert 'id="recs-h"' not in render_html(pack)
