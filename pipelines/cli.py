@@ -2504,7 +2504,14 @@ def recommendations(db, month):
       pccdash recommendations
       pccdash recommendations --month 2016-06
     """
-    from .accountability.register import current, flagged, register_rows, unregistered, unregistered_words
+    from .accountability.register import (
+        current,
+        flagged,
+        public_lag_words,
+        register_rows,
+        unregistered,
+        unregistered_words,
+    )
     from .figures import accepted_months, parse_month, plan_figures
     from .plan import PlanAnalytics
     from .warehouse import connect_read_only
@@ -2521,6 +2528,7 @@ def recommendations(db, month):
         rows = register_rows(con, analytics, when)
         status_ids = {rec: entry.status_id for rec, entry in current(con).items()}
         lost = unregistered_words(unregistered(con))
+        lag = public_lag_words(con)  # a status judged after the one the public reads
     if lost:  # a recommendation taken out of the file: its history is not listed below
         click.secho(shown(f"Note: {lost}", None), fg="yellow", err=True)
     for flag in flags:
@@ -2534,6 +2542,8 @@ def recommendations(db, month):
         if row["Recommendation"] in status_ids:  # the number "pccdash release recommendation" takes
             judged = f"status {status_ids[row['Recommendation']]}, judged {judged}"
         click.echo(shown(f"    Owner: {row['Owner']}. Status: {row['Status']} ({judged}).", None))
+        if row["Recommendation"] in lag:
+            click.echo(shown(f"    {lag[row['Recommendation']]}.", None))
         click.echo(shown(f"    Measures now: {row['Measures now']}", None))
 
 

@@ -361,3 +361,44 @@ def test_the_commissioner_approves_a_status_for_publication_on_the_recommendatio
     assert (approved.kind, approved.item_id) == ("recommendation", str(status))
     assert approved.record["status_evidence"] == "A national operation has begun."
     assert approved.record["recommendation_ref"] == "NA2" and approved.approved_by == "pcc@example.org"
+
+
+def test_the_register_says_when_the_public_reads_an_older_status(monkeypatch, sample_db, tmp_path, run_cli):
+    """Regression: a status judged after the one published left "pccdash recommendations" and the Recommendations page
+    saying only the current status, while the public's "Questions and decisions" still read the older one: each now
+    says what the public reads, since when, and that the newer status awaits approval (or the next publication)."""
+    from pipelines.accountability.release import release
+    from pipelines.publish.approval import approve
+    from pipelines.publish.snapshot import publish
+    from pipelines.uk_time import uk_day_words
+
+    db = copy_warehouse(sample_db, tmp_path)
+    analyst = cli_actor("analyst@example.org")
+    with warehouse.connect(db) as con:
+        first = register.record_status(con, analyst, "NA2", status="in_progress", evidence="Begun.", analytics=None)
+        release(con, PCC_CLI, "recommendation", first)
+        approve(con, ["2015-06", "2015-07"], PCC_CLI)
+        publish(con, PCC_CLI, tmp_path / "out")
+        made = con.execute("SELECT created_at FROM snapshot").fetchall()[0][0]
+    out = run_cli("recommendations", "--db", db)
+    assert out.exit_code == 0, out.output
+    assert "The public reads" not in out.output  # the public reads the current status
+    with warehouse.connect(db) as con:
+        later = register.record_status(con, analyst, "NA2", status="implemented", evidence="Done.", analytics=None)
+    said = f"The public reads In progress (published {uk_day_words(made)}); Implemented awaits approval."
+    out = run_cli("recommendations", "--db", db)
+    assert out.exit_code == 0, out.output
+    lines = out.output.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("NA2 ("))
+    assert said in " ".join(x.strip() for x in lines[at:at + 5]), out.output
+    page = internal(monkeypatch, db, "internal_pages/recommendations.py", ANALYST)
+    assert not page.exception and said in texts(page).replace("**", ""), texts(page)
+
+    with warehouse.connect(db) as con:
+        release(con, PCC_CLI, "recommendation", later)
+    out = run_cli("recommendations", "--db", db)
+    assert "Implemented is approved for the next publication." in " ".join(out.output.split())
+    with warehouse.connect(db) as con:
+        publish(con, PCC_CLI, tmp_path / "out")
+    out = run_cli("recommendations", "--db", db)
+    assert out.exit_code == 0 and "The public reads" not in out.output

@@ -55,6 +55,11 @@ for flag in flags or []:
 if month is None:
     st.info(data.no_figures())
 
+# a status judged after the one the public reads: the public page is behind until it is approved and published
+lag = data.call(register.public_lag_words, _also=tuple(r.id for r in reg.recommendations)) or {}
+if lag:
+    st.info("\n".join(f"- **{ui.md_escape(rid)}**: {ui.md_escape(words)}." for rid, words in lag.items()),
+            icon=":material/public:")
 rows = data.with_analytics(register.register_rows, month=month)
 st.header(f"The register ({len(reg.recommendations)})")
 if month:
@@ -70,6 +75,8 @@ st.markdown(f"**{ui.md_escape(rec.source.title)}** ({ui.md_escape(rec.source.aut
 answers = data.call(register.answer_labels) or {}
 decided = data.call(register.decision_labels) or {}
 entries = data.call(register.history, rec.id) or []
+if rec.id in lag:
+    st.info(f"{ui.md_escape(lag[rec.id])}.", icon=":material/public:")
 if not entries:
     st.info(f"No status has been recorded for {rec.id} yet; the register has it as "
             f"{register.STATUSES[rec.status].lower()}.")

@@ -375,6 +375,69 @@ def unregistered_words(lost: list[tuple[str, int]]) -> str:
             "no longer pursues keeps its place in the file and is judged closed on the Recommendations page.")
 
 
+@dataclass(frozen=True)
+class PublicStatus:
+    """The status of a recommendation the publication the public reads now carries."""
+
+    status_id: int
+    status: str
+    published_at: dt.datetime       # when the first publication carrying it was made (UTC)
+
+    @property
+    def words(self) -> str:
+        return STATUSES.get(self.status, self.status)
+
+
+def public_statuses(con: duckdb.DuckDBPyConnection) -> dict[str, PublicStatus]:
+    """Each recommendation's latest status the publication in force carries (its approval given before it was made and
+    not withdrawn by then, nor taken back by a withdrawn publication), by id; one the public reads nothing of is
+    absent."""
+    rows = con.execute("""
+        WITH live AS (SELECT s.created_at FROM snapshot s JOIN snapshot_in_force f ON f.version = s.version)
+        SELECT st.recommendation, st.status_id, st.status,
+               (SELECT min(x.created_at) FROM snapshot x
+                 WHERE x.created_at >= r.approved_at AND x.created_at <= live.created_at) AS first_made
+        FROM loop_release r CROSS JOIN live
+        JOIN recommendation_status st ON st.status_id = TRY_CAST(r.item_id AS INTEGER)
+        WHERE r.item_kind = 'recommendation' AND r.approved_at <= live.created_at
+          AND (r.withdrawn_at IS NULL OR r.withdrawn_at > live.created_at)
+          AND NOT EXISTS (SELECT 1 FROM snapshot_withdrawal w JOIN snapshot ws ON ws.version = w.version
+                          LEFT JOIN snapshot rs ON rs.version = w.restored_version
+                          WHERE r.approved_at <= ws.created_at
+                            AND (rs.created_at IS NULL OR r.approved_at > rs.created_at))
+        ORDER BY st.status_id""").fetchall()
+    return {rec: PublicStatus(status_id, status, made) for rec, status_id, status, made in rows}
+
+
+def approved_status_ids(con: duckdb.DuckDBPyConnection) -> set[int]:
+    """The numbers of the recommendations' statuses with an approval for publication in force."""
+    rows = con.execute("SELECT item_id FROM loop_release WHERE item_kind = 'recommendation' "
+                       "AND withdrawn_at IS NULL").fetchall()
+    return {int(r[0]) for r in rows if str(r[0]).strip().isdigit()}
+
+
+def public_lag_words(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """By recommendation id, what to say where the public reads an older status than the current one (one judged
+    after the status the publication in force carries): "The public reads In progress (published 9 June 2026);
+    Implemented awaits approval", or "... is approved for the next publication" once approved (a later judgement of
+    the same status is said as such). Nothing for a
+    recommendation the public reads the current status of, or nothing of."""
+    published = public_statuses(con)
+    if not published:
+        return {}
+    now, approved = current(con), approved_status_ids(con)
+    out = {}
+    for rec_id, public in published.items():
+        entry = now.get(rec_id)
+        if entry is None or entry.status_id <= public.status_id:
+            continue
+        newer = entry.words if entry.status != public.status else f"A later judgement of {entry.words} ({entry.when})"
+        waits = "is approved for the next publication" if entry.status_id in approved else "awaits approval"
+        out[rec_id] = (f"The public reads {public.words} (published {uk_day_words(public.published_at)}); "
+                       f"{newer} {waits}")
+    return out
+
+
 def status_of(rec: Recommendation, now: Mapping[str, StatusEntry]) -> str:
     entry = now.get(rec.id)
     return entry.status if entry else rec.status
