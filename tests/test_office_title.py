@@ -161,7 +161,7 @@ def test_the_internal_pages_say_the_holder_as_force_yaml_titles_them(monkeypatch
             in texts(internal(monkeypatch, sample_db, "internal_pages/briefing.py")))
     assert ("the force answers, the Mayor records an assurance decision on the answer, and the actions agreed"
             in texts(internal(monkeypatch, sample_db, "internal_pages/public_questions.py")))
-    assert ("cause of concern is flagged for the Mayor."
+    assert ("cause of concern is flagged for the Mayor, who approves a status for publication here"
             in texts(internal(monkeypatch, sample_db, "internal_pages/recommendations.py")))
 
 

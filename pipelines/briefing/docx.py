@@ -81,8 +81,6 @@ def render_docx(pack: Pack) -> bytes:
             doc.add_paragraph(caveat, style="List Bullet")
     if pack.loop is not None:
         _loop(doc, pack.loop)
-    if pack.recommendations is not None:
-        _loop(doc, pack.recommendations)
 
     if pack.headings is not None:
         doc.add_heading(SUMMARY_HEADING, level=1)
@@ -92,6 +90,8 @@ def render_docx(pack: Pack) -> bytes:
             doc.add_heading(EVENTS_SECTION, level=2)
             for line in events:
                 doc.add_paragraph(line, style="List Bullet")
+    if pack.recommendations is not None:  # after the headline figures, which the pack leads with
+        _loop(doc, pack.recommendations)
 
     for priority in pack.priorities:
         doc.add_heading(priority, level=1)

@@ -658,8 +658,9 @@ def render_html(pack: Pack) -> str:
         "</header>",
         *_html_general_caveats(pack),
         *_html_loop(pack.loop),
-        *_html_loop(pack.recommendations, "recs"),
         *_html_summary(pack, measure_ids),
+        # after the headline figures, which the pack leads with
+        *_html_loop(pack.recommendations, "recs"),
         '<nav class="contents" aria-labelledby="contents-h"><h2 id="contents-h">Contents</h2><ol>',
     ]
     for priority in pack.priorities:
@@ -1051,16 +1052,17 @@ def render_pdf(pack: Pack) -> bytes:
     kept = loop is not None and not loop.empty
     recs_kept = recs is not None and not recs.empty
     story.append(_p("Contents", st["h3"]))
-    story.append(_bullets([*([loop.heading] if kept else []), *([recs.heading] if recs_kept else []),
+    story.append(_bullets([*([loop.heading] if kept else []),
                            *([SUMMARY_HEADING] if pack.headings is not None else []),
+                           *([recs.heading] if recs_kept else []),
                            *pack.priorities, "Questions for the Chief Constable"], st["contents"], numbered=True))
     if kept:  # on pages of its own after the cover, before the summary
         story += [PageBreak(), *_pdf_loop(loop, st, width, doc.height)]
-    if recs_kept:  # after the loop, on the same pages
-        story += ([Spacer(1, 10)] if kept else [PageBreak()]) + _pdf_loop(recs, st, width, doc.height)
     if pack.headings is not None:
         story += [NextPageTemplate("landscape"), PageBreak(), *_pdf_summary(pack, st, wide[0] - 36 * mm),
                   NextPageTemplate("portrait")]
+    if recs_kept:  # after the headline figures, which the pack leads with
+        story += [PageBreak(), *_pdf_loop(recs, st, width, doc.height)]
     story.append(PageBreak())
     story += _pdf_events(pack, st)
 
