@@ -570,8 +570,8 @@ def test_an_older_warehouse_that_cannot_be_upgraded_from_a_page_says_to_run_init
     assert "Something went wrong" not in shown
 
 
-def briefing_on_20_may_with_april_in_without_sheffield(monkeypatch, wh):
-    """The Briefing page on 20 May 2026, with April's return in for every district but Sheffield (March's figures)."""
+def april_in_without_sheffield(monkeypatch, wh) -> None:
+    """April 2026's return loaded for every district but Sheffield (March's figures), on 20 May 2026."""
     from pipelines.ingest import ingest
 
     monkeypatch.setenv("PCCDASH_TODAY", "2026-05-20")
@@ -582,6 +582,11 @@ def briefing_on_20_may_with_april_in_without_sheffield(monkeypatch, wh):
         path.write_text("period,district,measure,value\n"
                         + "".join(f"2026-04,{d},{m},{v:g}\n" for d, m, v in march), encoding="utf-8")
         assert ingest(con, [path]).ok
+
+
+def briefing_on_20_may_with_april_in_without_sheffield(monkeypatch, wh):
+    """The Briefing page on 20 May 2026, with April's return in for every district but Sheffield (March's figures)."""
+    april_in_without_sheffield(monkeypatch, wh)
     at = internal(monkeypatch, wh, "internal_pages/briefing.py")
     at.date_input(key="meeting_date").set_value(dt.date(2026, 5, 20)).run()
     return at
@@ -626,16 +631,9 @@ def test_the_pack_leaves_a_districts_missing_figure_unlinked(monkeypatch, wh):
     figure (the districts that sent one, added up) and the other districts' keep their links."""
     from pipelines.briefing.pack import build_pack
     from pipelines.briefing.render import render_html
-    from pipelines.ingest import ingest
 
-    monkeypatch.setenv("PCCDASH_TODAY", "2026-05-20")
+    april_in_without_sheffield(monkeypatch, wh)
     with warehouse.connect(wh) as con:
-        march = con.execute("SELECT district, measure, value FROM figure WHERE period = DATE '2026-03-01' "
-                            "AND district <> 'Sheffield' ORDER BY ALL").fetchall()
-        path = wh.parent / "2026-04-without-sheffield.csv"
-        path.write_text("period,district,measure,value\n"
-                        + "".join(f"2026-04,{d},{m},{v:g}\n" for d, m, v in march), encoding="utf-8")
-        assert ingest(con, [path]).ok
         html = render_html(build_pack(con, dt.date(2026, 5, 20), "analyst@example.org"))
     for area in ("South+Yorkshire", "Barnsley"):
         assert f'area={area}&amp;month=2026-04">' in html, area
