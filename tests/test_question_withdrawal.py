@@ -448,3 +448,81 @@ def test_the_meetings_page_withdraws_a_question_on_the_day_given_and_not_before_
     with warehouse.connect(wh, create=False) as con:
         (q,) = acc.questions(con)
     assert q.withdrawal is not None and q.withdrawal.on_day == dt.date(2015, 9, 3)
+
+
+def test_nothing_is_recorded_on_a_question_after_the_day_it_was_withdrawn(con, board, monkeypatch):
+    """Regression: an answer given after a question was withdrawn, an answer awaited of it, and a decision on it at a
+    later Board were all recorded, and the question read "Withdrawn on 1 September 2015 ...; decision: Assured", though
+    a withdrawn question is not taken further at the Board. What came by the day it was withdrawn, recorded late,
+    is still recorded."""
+    monkeypatch.setenv("PCCDASH_TODAY", "2015-10-20")
+    first, second, third, question = board
+    acc.withdraw_question(con, PCC, question, reason="Overtaken by the force's review.", on="2015-09-17")
+    withdrawn = f"^Question {question} was withdrawn on 17 September 2015 \\(Overtaken by the force's review\\), so "
+    again = ("a withdrawn question is not taken further at the Board\\. What came on or before 17 September 2015 can "
+             "still be recorded\\. If the Board takes the matter up again, put it as a new question at the meeting it "
+             "is taken up at, and record this on that question\\.$")
+    with pytest.raises(acc.LoopError, match=withdrawn + "an answer given on 18 September 2015 is not recorded on "
+                                            "it: " + again):
+        acc.record_answer(con, PCC, question, body="Late.", answered_by="ACC Jones", answered_on="2015-09-18")
+    with pytest.raises(acc.LoopError, match=withdrawn + f"an answer given at the {third.label} is not recorded on "
+                                            "it: " + again):
+        acc.record_answer(con, PCC, question, body="Late.", answered_by="ACC Jones", answered_on="2015-09-17",
+                          meeting_id=third.meeting_id)
+    with pytest.raises(acc.LoopError, match=withdrawn + f"no decision on it is taken at the {third.label}: "
+                                            + again):
+        acc.decide(con, PCC, meeting_id=third.meeting_id, question_id=question, decision="assured",
+                   rationale="Explained.", evidence=[("answer", "The force's answer")])
+    with pytest.raises(acc.LoopError, match=withdrawn + "no answer is awaited of it: a withdrawn question is not "
+                                            "taken further at the Board. If the Board takes the matter up again"):
+        acc.await_answer(con, PCC, question, awaited_by="2015-11-01")
+    assert con.execute("SELECT count(*) FROM question_answer").fetchall()[0][0] == 0
+    assert con.execute("SELECT count(*) FROM assurance_decision").fetchall()[0][0] == 0
+    # what came by the day it was withdrawn is recorded late all the same
+    acc.record_answer(con, PCC, question, body="A review is under way.", answered_by="ACC Jones",
+                      answered_on="2015-09-17", meeting_id=second.meeting_id)
+    acc.decide(con, PCC, meeting_id=second.meeting_id, question_id=question, decision="not_assured",
+               rationale="The review has not reported.", evidence=[("answer", "The force's answer")])
+    (q,) = acc.questions(con)
+    assert q.where().startswith("Withdrawn on 17 September 2015 by pcc@example.org: Overtaken by the force's review")
+    assert q.where().endswith("decision: Not assured")
+
+
+def test_the_meetings_page_records_nothing_on_a_question_after_the_day_it_was_withdrawn(monkeypatch, wh):
+    monkeypatch.setenv("PCCDASH_TODAY", "2015-10-01")
+    with warehouse.connect(wh, create=False) as con:
+        first = acc.add_meeting(con, PCC, held_on="2015-08-20")
+        board = acc.add_meeting(con, PCC, held_on="2015-09-17")
+        question = acc.ask(con, PCC, first.meeting_id, QUESTION)
+        acc.withdraw_question(con, PCC, question, reason=REASON, on="2015-09-01")
+        with monkeypatch.context() as clock:  # drafted on 5 September, withdrawn before its Board
+            clock.setattr("pipelines.accountability.records.utc_now", lambda: dt.datetime(2015, 9, 5, 10, 0))
+            drafted = acc.ask(con, PCC, board.meeting_id, "How many hubs are open?")
+        acc.withdraw_question(con, PCC, drafted, reason="Put by mistake", on="2015-09-10")
+    at = internal(monkeypatch, wh, "internal_pages/meetings.py", PCC)
+    at.selectbox(key="meeting_pick").set_value(first.meeting_id).run()
+    assert not at.exception, at.exception
+    assert ("Withdrawn on 1 September 2015: an answer the force gave by that day can still be recorded; a withdrawn "
+            "question is not taken further at the Board") in texts(at)
+    assert not [b for b in at.button if b.label == "Record answer awaited"]
+    assert [b for b in at.button if b.key == f"decision_{question}_save"]  # at its own Board, before it was withdrawn
+    at.text_area(key=f"answer_body_{question}").set_value("A review is under way.")
+    at.text_input(key=f"answer_by_{question}").set_value("ACC Jones")
+    at.date_input(key=f"answer_on_{question}").set_value(dt.date(2015, 9, 2))
+    at.checkbox(key=f"answer_here_{question}").uncheck()
+    (button,) = [b for b in at.button if b.label == "Record answer"]
+    button.click().run()
+    assert not at.exception, at.exception
+    assert any(e.value.startswith(f"Question {question} was withdrawn on 1 September 2015 ({REASON}), so an answer "
+                                  "given on 2 September 2015 is not recorded on it") for e in at.error)
+    with warehouse.connect(wh, create=False) as con:
+        assert acc.questions(con)[0].answers == []
+
+    # withdrawn before the Board it was put to: it was never asked there, so neither an answer nor a decision
+    at.selectbox(key="meeting_pick").set_value(board.meeting_id).run()
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert "Withdrawn on 10 September 2015, before the meeting it was put to: it was not asked" in shown
+    assert "Withdrawn on 10 September 2015, before this meeting: no decision on it is taken here." in shown
+    assert not [b for b in at.button if b.label in ("Record answer", "Record answer awaited")
+                or b.key == f"decision_{drafted}_save"]

@@ -308,6 +308,36 @@ def _edited_text_warning(form, text: str) -> str | None:
                                 data.quoted_hidden_warning(whole, said_on(published))) if w) or None
 
 
+def _answer_forms(qid: int, *, awaited: bool) -> None:
+    """Recording the force's answer to question `qid`, and (with `awaited`) that an answer is awaited by a day."""
+    with ui.form(f"answer_form_{qid}"):
+        body = st.text_area("The answer", key=f"answer_body_{qid}", max_chars=20_000)
+        who = st.text_input("Who answered for the force", key=f"answer_by_{qid}", max_chars=200,
+                            placeholder="e.g. ACC Jones")
+        # a meeting to come: the answer is one received before it, on a day up to today
+        on = st.date_input("Answered on", value=min(meeting.held_on, today), max_value=today,
+                           format="DD/MM/YYYY", key=f"answer_on_{qid}")
+        here = st.checkbox("Given at this meeting", value=meeting.held_on <= today, key=f"answer_here_{qid}")
+        upload = ui.file_uploader("Attached document (optional)", key=f"answer_doc_{qid}")
+        if st.form_submit_button("Record answer", type="primary", disabled=not may_record):
+            document = (upload.name, upload.getvalue()) if upload is not None else None
+            ui.act(acc.record_answer, user.claims, qid, body=body, answered_by=who, answered_on=on,
+                   meeting_id=pick if here else None, document=document, db_path=data.db(),
+                   done=f"Answer to question {qid} recorded.",
+                   clear=(f"answer_body_{qid}", f"answer_by_{qid}", f"answer_on_{qid}", f"answer_here_{qid}",
+                          f"answer_doc_{qid}"))
+    if not awaited:
+        return
+    with ui.form(f"await_form_{qid}"):
+        due = st.date_input("Or: an answer is awaited by", value=meeting.held_on + dt.timedelta(days=28),
+                            format="DD/MM/YYYY", key=f"await_by_{qid}")
+        note = st.text_input("Note (optional)", key=f"await_note_{qid}", max_chars=5000)
+        if st.form_submit_button("Record answer awaited", disabled=not may_record):
+            ui.act(acc.await_answer, user.claims, qid, awaited_by=due, note=note,
+                   done=f"Answer to question {qid} awaited by {_words(due)}.",
+                   clear=(f"await_by_{qid}", f"await_note_{qid}"))
+
+
 def _question_block(q: acc.Question) -> None:
     qid = q.question_id
     with st.container(border=True, key=f"question_{qid}"):
@@ -329,33 +359,26 @@ def _question_block(q: acc.Question) -> None:
                 _document_button(a)
         if q.decisions:
             st.markdown("**Assurance decisions**\n\n" + _decision_lines(q.decisions))
+        gone = q.withdrawal  # taken off on its day: what came by then may still be recorded, nothing after it
         with st.expander("Record the force's answer", icon=":material/reply:"):
-            with ui.form(f"answer_form_{qid}"):
-                body = st.text_area("The answer", key=f"answer_body_{qid}", max_chars=20_000)
-                who = st.text_input("Who answered for the force", key=f"answer_by_{qid}", max_chars=200,
-                                    placeholder="e.g. ACC Jones")
-                # a meeting to come: the answer is one received before it, on a day up to today
-                on = st.date_input("Answered on", value=min(meeting.held_on, today), max_value=today,
-                                   format="DD/MM/YYYY", key=f"answer_on_{qid}")
-                here = st.checkbox("Given at this meeting", value=meeting.held_on <= today, key=f"answer_here_{qid}")
-                upload = ui.file_uploader("Attached document (optional)", key=f"answer_doc_{qid}")
-                if st.form_submit_button("Record answer", type="primary", disabled=not may_record):
-                    document = (upload.name, upload.getvalue()) if upload is not None else None
-                    ui.act(acc.record_answer, user.claims, qid, body=body, answered_by=who, answered_on=on,
-                           meeting_id=pick if here else None, document=document, db_path=data.db(),
-                           done=f"Answer to question {qid} recorded.",
-                           clear=(f"answer_body_{qid}", f"answer_by_{qid}", f"answer_on_{qid}", f"answer_here_{qid}",
-                                  f"answer_doc_{qid}"))
-            with ui.form(f"await_form_{qid}"):
-                due = st.date_input("Or: an answer is awaited by", value=meeting.held_on + dt.timedelta(days=28),
-                                    format="DD/MM/YYYY", key=f"await_by_{qid}")
-                note = st.text_input("Note (optional)", key=f"await_note_{qid}", max_chars=5000)
-                if st.form_submit_button("Record answer awaited", disabled=not may_record):
-                    ui.act(acc.await_answer, user.claims, qid, awaited_by=due, note=note,
-                           done=f"Answer to question {qid} awaited by {_words(due)}.",
-                           clear=(f"await_by_{qid}", f"await_note_{qid}"))
+            if gone is not None and gone.on_day < q.meeting.held_on:
+                st.caption(f"Withdrawn on {_words(gone.on_day)}, before the meeting it was put to: it was not "
+                           "asked, so no answer is recorded on it. If the Board takes the matter up again, put it "
+                           "as a new question at the meeting it is taken up at.")
+            else:
+                if gone is not None:
+                    st.caption(f"Withdrawn on {_words(gone.on_day)}: an answer the force gave by that day can still "
+                               "be recorded; a withdrawn question is not taken further at the Board, so an answer "
+                               "given after it is not, and none is awaited. If the Board takes the matter up again, "
+                               "put it as a new question at the meeting it is taken up at.")
+                _answer_forms(qid, awaited=gone is None)
         with st.expander("Assurance decision", icon=":material/gavel:"):
-            _decision_form(f"decision_{qid}", question_id=qid)
+            if gone is not None and gone.on_day < meeting.held_on:
+                st.caption(f"Withdrawn on {_words(gone.on_day)}, before this meeting: no decision on it is taken "
+                           "here. If the Board takes the matter up again, put it as a new question at this meeting "
+                           "and decide on that.")
+            else:
+                _decision_form(f"decision_{qid}", question_id=qid)
         if q.withdrawal is None:  # put by mistake, overtaken, or answered another way: no longer carried as open
             with st.expander("Withdraw the question", icon=":material/block:"):
                 with ui.form(f"withdraw_form_{qid}"):

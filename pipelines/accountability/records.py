@@ -551,6 +551,23 @@ def _not_before_question(con: duckdb.DuckDBPyConnection, number: int, meeting: M
                         "held before it. Choose that meeting or a later one.")
 
 
+def _not_after_withdrawal(con: duckdb.DuckDBPyConnection, number: int, day: dt.date | None, what: str) -> None:
+    """Refuse what `what` says is refused ("an answer given on 3 September 2015 is not recorded on it") on question
+    `number` once it was withdrawn before `day` (None: recorded as of now, whatever its day): a withdrawn question is
+    not taken further at the Board, so nothing comes of it after the day it was taken off. What came by that day,
+    recorded late, stays welcome, as a withdrawal may be dated the day of the last answer or decision on it."""
+    withdrawal = _withdrawals(con).get(number)
+    if withdrawal is None or (day is not None and day <= withdrawal.on_day):
+        return
+    # one withdrawn before the meeting it was put to was never asked there: nothing at all comes of it
+    before = (f" What came on or before {_long_date(withdrawal.on_day)} can still be recorded."
+              if day is not None and _asked_at(con, number)[0] <= withdrawal.on_day else "")
+    raise LoopError(f"Question {number} was withdrawn on {_long_date(withdrawal.on_day)} "
+                    f"({withdrawal.reason.rstrip().rstrip('.')}), so {what}: a withdrawn "
+                    f"question is not taken further at the Board.{before} If the Board takes the matter up again, "
+                    "put it as a new question at the meeting it is taken up at, and record this on that question.")
+
+
 def _withdrawn_after_its_record(con: duckdb.DuckDBPyConnection, number: int, day: dt.date) -> None:
     """Refuse a withdrawal of question `number` dated `day` before the question itself, or before the last answer
     or decision recorded on it: the record would read backwards. A question drafted ahead of its meeting may be
@@ -617,8 +634,12 @@ def record_answer(con: duckdb.DuckDBPyConnection, who: Mapping, question_id: int
     if on > settings.today():  # a day to come would hide the answer from the packs of the meetings before it
         raise LoopError(f"An answer is recorded once it is given; {_long_date(on)} is after today "
                         f"({_long_date(settings.today())}). Give the day the force answered.")
+    _not_after_withdrawal(con, number, on, f"an answer given on {_long_date(on)} is not recorded on it")
     if meeting_id is not None:
-        _not_before_question(con, number, open_meeting(con, meeting_id), "An answer")
+        given_at = open_meeting(con, meeting_id)
+        _not_before_question(con, number, given_at, "An answer")
+        _not_after_withdrawal(con, number, given_at.held_on,
+                              f"an answer given at the {given_at.label} is not recorded on it")
     name = digest = size = None
     if document is not None:
         name, data = document
@@ -651,6 +672,7 @@ def await_answer(con: duckdb.DuckDBPyConnection, who: Mapping, question_id: int,
         raise LoopError(f"An answer is awaited by a day on or after its question was put: question {number} was put "
                         f"at the {asked[1]} of {_long_date(asked[0])}, and {_long_date(due)} is before it. Give the "
                         "day by which the force is to answer.")
+    _not_after_withdrawal(con, number, None, "no answer is awaited of it")
     text = clean(note, "note", limit=LIMITS["note"], required=False) or None
     with audit.transaction(con):
         answer_id = con.execute(
@@ -675,6 +697,7 @@ def decide(con: duckdb.DuckDBPyConnection, who: Mapping, *, meeting_id: int, dec
     number = _question_exists(con, question_id) if question_id is not None else None
     if number is not None:
         _not_before_question(con, number, meeting, "A decision on a question")
+        _not_after_withdrawal(con, number, meeting.held_on, f"no decision on it is taken at the {meeting.label}")
     theme_text = clean(theme, "theme", limit=LIMITS["theme"], one_line=True) if number is None else None
     why = clean(rationale, "rationale", limit=LIMITS["rationale"])
     items = []
