@@ -2144,8 +2144,10 @@ def meetings_cancel(ctx, meeting_id, reason, carry_to, db, as_user):
                                                               "the audit trail).")
 @click.option("--on", "on_day", metavar="DATE", default=None,
               help="The day it was withdrawn, YYYY-MM-DD, not after today (default: today), nor before the "
-                   "question was put (or drafted) or the last answer or decision on it; meetings held after it see "
-                   "it withdrawn.")
+                   "question stood to be asked (the day it was recorded, when drafted ahead of its meeting; typed "
+                   "in after its meeting, the day its sender sent it, or the day after the last meeting of the "
+                   "series before its own) or the last answer or decision on it; meetings held after it see it "
+                   "withdrawn.")
 @db_option
 @as_option
 @click.pass_context

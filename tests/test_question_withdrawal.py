@@ -11,8 +11,9 @@ import pytest
 from dashboard_helpers import ANALYST, NO_ROLE, PCC, copy_warehouse, internal, texts
 
 from pipelines import accountability as acc
-from pipelines import audit, warehouse
+from pipelines import audit, inbox, warehouse
 from pipelines.access import NotAllowed
+from pipelines.accountability import moderation
 from pipelines.accountability.release import CannotRelease, release
 from pipelines.briefing.loop_section import since_last_meeting
 from pipelines.briefing.pack import build_pack
@@ -28,6 +29,14 @@ REASON = "Answered by the force's report to the September Board"
 @pytest.fixture
 def wh(sample_db, tmp_path):
     return copy_warehouse(sample_db, tmp_path)
+
+
+@pytest.fixture
+def box(tmp_path, monkeypatch):
+    """The inbox folder the public app and the office share in this test."""
+    folder = tmp_path / "inbox"
+    monkeypatch.setenv("PCCDASH_INBOX_DIR", str(folder))
+    return folder
 
 
 @pytest.fixture
@@ -366,10 +375,11 @@ def test_a_withdrawal_dated_before_the_question_or_what_is_recorded_on_it_is_ref
     recorded on it, and its record read backwards ("Withdrawn on 1 September 2015" of a question answered on 2
     September and decided on at the Board of 17 September)."""
     first, second, third, question = board
-    with pytest.raises(acc.LoopError, match=f"^Question {question} cannot be withdrawn on 19 August 2015: it was put "
-                                            f"at the {first.named}, and a withdrawal comes after it. Give the day it "
-                                            "was withdrawn, 20 August 2015 or later.$"):
-        acc.withdraw_question(con, PCC, question, reason=REASON, on="2015-08-19")
+    with pytest.raises(acc.LoopError, match=f"^Question {question} cannot be withdrawn on 30 June 2015: it was put "
+                                            f"to the {first.named}, on the figures for July 2015, so it stood to be "
+                                            "asked from 1 July 2015, and a withdrawal comes after it. Give the day it "
+                                            "was withdrawn, 1 July 2015 or later.$"):
+        acc.withdraw_question(con, PCC, question, reason=REASON, on="2015-06-30")
     acc.record_answer(con, PCC, question, body="A review is under way.", answered_by="ACC Jones",
                       answered_on="2015-09-02")
     with pytest.raises(acc.LoopError, match="cannot be withdrawn on 1 September 2015: it was answered by ACC Jones on "
@@ -526,3 +536,42 @@ def test_the_meetings_page_records_nothing_on_a_question_after_the_day_it_was_wi
     assert "Withdrawn on 10 September 2015, before this meeting: no decision on it is taken here." in shown
     assert not [b for b in at.button if b.label in ("Record answer", "Record answer awaited")
                 or b.key == f"decision_{drafted}_save"]
+
+
+def test_a_question_typed_in_after_its_meeting_may_be_recorded_as_withdrawn_before_it(con, board, box, monkeypatch):
+    """Regression: an office back-filling last month's Board could not record that a question put to it was withdrawn
+    the day before it: typed in after the meeting, the question stood only from the meeting's day. It stands from its
+    own earliest day: the day after the last Board before its own, or the day its sender sent it."""
+    first, second, third, question = board
+    late = acc.ask(con, PCC, second.meeting_id, "How many hubs are open?")  # typed in long after the Board
+    with pytest.raises(acc.LoopError, match=f"^Question {late} cannot be withdrawn on 20 August 2015: it was put to "
+                                            f"the {second.named}, and not to the {first.named} before it, so it stood "
+                                            "to be asked from 21 August 2015, and a withdrawal comes after it. Give "
+                                            "the day it was withdrawn, 21 August 2015 or later.$"):
+        acc.withdraw_question(con, PCC, late, reason="Put by mistake", on="2015-08-20")
+    withdrawn = acc.withdraw_question(con, PCC, late, reason="Put by mistake", on="2015-09-16")
+    assert withdrawn.on_day == dt.date(2015, 9, 16)
+    # withdrawn before its Board: not carried into the pack made again for it, nor asked at it
+    assert not any("How many hubs are open" in q for q in build_pack(con, second.held_on, "pccdash tests").questions)
+
+    # from the public: it stood from the day its sender sent it, before the Board before its own as well
+    receipt = inbox.submit("Why are CSE charges down in Rotherham?", None, None,
+                           now=dt.datetime(2015, 8, 1, 9, 0, tzinfo=dt.UTC))
+    moderation.import_inbox(con, ANALYST)
+    public = moderation.accept(con, ANALYST, receipt, edited_body="Why are CSE charges down in Rotherham?",
+                               meeting_id=second.meeting_id)
+    with pytest.raises(acc.LoopError, match=f"^Question {public} cannot be withdrawn on 31 July 2015: its sender sent "
+                                            f"it on 1 August 2015, for the {second.named}, and a withdrawal comes "
+                                            "after it. Give the day it was withdrawn, 1 August 2015 or later.$"):
+        acc.withdraw_question(con, PCC, public, reason="The sender asked", on="2015-07-31")
+    assert acc.withdraw_question(con, PCC, public, reason="The sender asked", on="2015-08-10").on_day == dt.date(
+        2015, 8, 10)
+    # sent once its Board was held: the day it was sent says nothing earlier, so it goes as any other question does
+    receipt = inbox.submit("Why are CSE arrests down in Barnsley?", None, None,
+                           now=dt.datetime(2015, 9, 20, 9, 0, tzinfo=dt.UTC))
+    moderation.import_inbox(con, ANALYST)
+    after = moderation.accept(con, ANALYST, receipt, edited_body="Why are CSE arrests down in Barnsley?",
+                              meeting_id=second.meeting_id)
+    with pytest.raises(acc.LoopError, match=f"^Question {after} cannot be withdrawn on 20 August 2015: it was put to "
+                                            f"the {second.named}, and not to the {first.named} before it"):
+        acc.withdraw_question(con, PCC, after, reason="The sender asked", on="2015-08-20")

@@ -384,8 +384,8 @@ def _question_block(q: acc.Question) -> None:
                 with ui.form(f"withdraw_form_{qid}"):
                     why = st.text_input("Why it is withdrawn", key=f"withdraw_reason_{qid}", max_chars=500,
                                         placeholder="Answered by the force's report to the July Board")
-                    # the day it was taken off, up to today: from the day it was recorded, which for one drafted
-                    # ahead of its meeting comes before the meeting, and after what is recorded on it
+                    # the day it was taken off, up to today: from the day it stood to be asked (recorded ahead of its
+                    # meeting, or its own days when typed in after it), and after what is recorded on it
                     day = st.date_input("Withdrawn on", value=today, format="DD/MM/YYYY",
                                         min_value=dt.date(2000, 1, 1), max_value=today, key=f"withdraw_on_{qid}")
                     if not may_record:

@@ -568,18 +568,47 @@ def _not_after_withdrawal(con: duckdb.DuckDBPyConnection, number: int, day: dt.d
                     "put it as a new question at the meeting it is taken up at, and record this on that question.")
 
 
+def _stood_from(con: duckdb.DuckDBPyConnection, question: Question) -> tuple[dt.date, str]:
+    """The earliest day a question typed in once its meeting was held (an office back-filling the record) stood
+    to be asked, and the words that say why: the record did not hold it before its meeting, so it goes on the
+    question's own days. One from the public stood from the day its sender sent it, before its meeting; any other
+    (or one sent on or after its meeting's day), from the day after the last meeting of its meeting's series before
+    it (it was put to this meeting, not that one), or when none was recorded, from the first day of its meeting's
+    reporting month. It may be withdrawn from that day, before its meeting as well, as a question withdrawn before
+    the Board it was put to."""
+    meeting = question.meeting
+    if question.submission_id is not None:
+        sent = con.execute("SELECT received_at FROM public_submission WHERE submission_id = ?",
+                           [question.submission_id]).fetchall()
+        if sent and uk_day(sent[0][0]) < meeting.held_on:  # one sent after its meeting stood from no earlier day
+            day = uk_day(sent[0][0])
+            return day, f"its sender sent it on {_long_date(day)}, for the {meeting.named}"
+    from .loop import previous_meeting
+
+    before = previous_meeting(meetings(con), meeting.held_on, meeting=meeting)
+    if before is not None:
+        day = before.held_on + dt.timedelta(days=1)
+        return day, (f"it was put to the {meeting.named}, and not to the {before.named} before it, so it stood "
+                     f"to be asked from {_long_date(day)}")
+    if meeting.reporting_month is not None:
+        day = meeting.reporting_month
+        return day, (f"it was put to the {meeting.named}, on the figures for {day:%B %Y}, so it stood to be asked "
+                     f"from {_long_date(day)}")
+    return meeting.held_on, f"it was put at the {meeting.named}"
+
+
 def _withdrawn_after_its_record(con: duckdb.DuckDBPyConnection, number: int, day: dt.date) -> None:
     """Refuse a withdrawal of question `number` dated `day` before the question itself, or before the last answer
     or decision recorded on it: the record would read backwards. A question drafted ahead of its meeting may be
     withdrawn from the day it was recorded, before the meeting; one recorded once its meeting was held was a
-    question from the day it was put."""
+    question from its own earliest day (`_stood_from`): it may have been withdrawn before its meeting too."""
     question = next(q for q in questions(con) if q.question_id == number)
     meeting = question.meeting
     recorded = min(uk_day(question.created_at), settings.today())
     if recorded < meeting.held_on:
         came = [(recorded, f"it was recorded on {_long_date(recorded)}, for the {meeting.named}")]
     else:
-        came = [(meeting.held_on, f"it was put at the {meeting.named}")]
+        came = [_stood_from(con, question)]
     came += [(a.answered_on, f"it was answered by {a.answered_by} on {_long_date(a.answered_on)}")
              for a in question.answers if a.state == "answered"]
     for d in question.decisions:
