@@ -23,7 +23,7 @@ from pipelines.accountability import erasure, moderation
 from pipelines.accountability.records import LoopError, NotFound, withdraw_question
 from pipelines.errors import ConfigError
 from pipelines.plaintext import BadText
-from pipelines.uk_time import uk_day
+from pipelines.uk_time import uk_day, uk_day_words
 
 QUESTION = "Why did CSE charges in Rotherham fall in July 2015, and what is being done about it?"
 NAME, CONTACT = "Zebedee Quackenbush", "zeb.quackenbush@example.com"
@@ -58,6 +58,12 @@ def row(wh, receipt):
     with warehouse.connect_read_only(wh) as con:
         return con.execute("SELECT body, name, contact, erased_at FROM public_submission WHERE "
                            "starts_with(submission_id, ?)", [receipt]).fetchall()[0]
+
+
+def row_received(wh, receipt):
+    with warehouse.connect_read_only(wh) as con:
+        return con.execute("SELECT received_at FROM public_submission WHERE starts_with(submission_id, ?)",
+                           [receipt]).fetchall()[0][0]
 
 
 def copy_of(box, receipt):
@@ -609,6 +615,33 @@ def test_the_page_erases_the_sender_found_not_the_newest_question(monkeypatch, s
     # a name found only in a question's words is not its sender's: every question kept is offered, as before
     at.text_input(key="find_sender").input("live investigations").run()
     assert at.selectbox(key="erase_which").label == "The question (its reference)"
+
+
+def test_the_page_erases_the_words_of_a_rejected_question_sent_without_a_name_or_contact(monkeypatch, wh, box):
+    """Regression: "pccdash inbox forget" erases the words of a rejected question sent without a name or contact, but
+    the page offered only the questions whose sender's name or contact was kept, so it could not reach one; with no
+    other question kept it said "No sender's name or contact is kept" and offered no button at all."""
+    bare = inbox.submit(CHILD)
+    with warehouse.connect(wh) as con:
+        moderation.import_inbox(con, ANALYST)
+        moderation.reject(con, ANALYST, bare, reason="About one child's case")
+        ident = next(m.submission.submission_id for m in moderation.moderated(con) if m.submission.receipt == bare)
+    at = internal(monkeypatch, wh, "internal_pages/public_questions.py", ANALYST)
+    assert not at.exception, at.exception
+    at.text_input(key="find_sender").input("Oakwood school").run()  # found by its words: only they go
+    picker = at.selectbox(key="erase_which")
+    assert picker.label == "The question found above (its reference)"
+    assert picker.options == [f"{bare}, received {uk_day_words(row_received(wh, bare))} (rejected, sent without a "
+                              "name or contact: its words)"]
+    at.text_input(key="erase_reason").input("Asked by letter, giving the reference")
+    next(b for b in at.button if b.label == "Erase the sender's name and contact").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any(t.value.startswith(f"Erased the words of the question from the public {bare}") for t in at.toast)
+    with warehouse.connect_read_only(wh) as con:
+        assert con.execute("SELECT body, words_erased_at IS NOT NULL FROM public_submission WHERE submission_id = ?",
+                           [ident]).fetchall() == [("", True)]
+    at.text_input(key="find_sender").input("").run()
+    assert "No sender's name or contact is kept, nor the words of a question rejected." in texts(at)
 
 
 def test_the_ask_page_says_how_long_the_contact_is_kept_and_whom_to_ask_to_erase_it(monkeypatch, tmp_path, box):

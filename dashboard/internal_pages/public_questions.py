@@ -151,13 +151,18 @@ if looked_for.strip():
             st.caption("A question still waiting in the inbox is erased once fetched.")
     else:
         st.info("No question from the public holds it.")
+# what "pccdash inbox forget" erases: a sender's name and contact, and a rejected question's words, those of one sent
+# without a name or contact as well
+erasable = data.call(erasure.erasable) or []
 kept = {s.submission_id: f"{s.receipt}, received {uk_day_words(s.received_at)}"
-        for s in data.call(erasure.kept) or []}
+                         + (" (rejected, sent without a name or contact: its words)" if words_only else "")
+        for s, words_only in erasable}
+words_only = {s.submission_id for s, alone in erasable if alone}
 # the questions just found by their sender's contact or name are the ones to erase: offered alone, so a person who
 # found theirs and pressed the button does not erase the newest question's sender, someone else (one found by its
-# words was sent by someone else too)
+# words was sent by someone else too, unless it was sent without a name or contact: then only its words go)
 found = {m.submission_id: kept[m.submission_id] for m in matches
-         if m.found_in in ("contact", "name") and m.submission_id in kept}
+         if m.submission_id in kept and (m.found_in in ("contact", "name") or m.submission_id in words_only)}
 if may and kept:
     with ui.form("erase_contact"):
         offered, label = ((found, "The question found above (its reference)") if found
@@ -169,4 +174,4 @@ if may and kept:
             ui.act(erasure.forget, user.claims, chosen, reason=why, clear=("erase_reason",),
                    done=lambda erased: " ".join(erased.sentences()))
 elif may:
-    st.caption("No sender's name or contact is kept.")
+    st.caption("No sender's name or contact is kept, nor the words of a question rejected.")

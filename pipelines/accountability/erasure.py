@@ -120,6 +120,18 @@ def kept(con: duckdb.DuckDBPyConnection) -> list[Submission]:
     return [Submission(*r) for r in rows]
 
 
+def erasable(con: duckdb.DuckDBPyConnection) -> list[tuple[Submission, bool]]:
+    """The questions from the public `forget` has something to erase of, newest first, each with whether only its
+    words are (a rejected question sent without a name or contact, its words still kept): those whose sender's name
+    or contact is kept, and those rejected whose words are."""
+    words = _words_to_erase(con, [ident for (ident,) in con.execute(
+        "SELECT submission_id FROM public_submission").fetchall()])
+    rows = con.execute(f"SELECT {_SUBMISSION_COLS} FROM public_submission s ORDER BY s.received_at DESC, "
+                       "s.submission_id").fetchall()
+    subs = [Submission(*r) for r in rows]
+    return [(s, not (s.name or s.contact)) for s in subs if s.name or s.contact or s.submission_id in words]
+
+
 # ------------------------------------------------------------------------------------------------ finding
 
 
