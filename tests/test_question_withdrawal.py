@@ -575,3 +575,19 @@ def test_a_question_typed_in_after_its_meeting_may_be_recorded_as_withdrawn_befo
     with pytest.raises(acc.LoopError, match=f"^Question {after} cannot be withdrawn on 20 August 2015: it was put to "
                                             f"the {second.named}, and not to the {first.named} before it"):
         acc.withdraw_question(con, PCC, after, reason="The sender asked", on="2015-08-20")
+
+
+def test_a_meeting_is_not_moved_past_the_withdrawal_of_a_question_answered_or_decided_at_it(con, board):
+    """Regression: a Board at which a question was decided on could be moved to a day after the question was
+    withdrawn, and the record read that a decision was taken on a question already withdrawn, which recording it
+    there would have refused."""
+    first, second, third, question = board
+    acc.decide(con, PCC, meeting_id=second.meeting_id, question_id=question, decision="not_assured",
+               rationale="The review has not reported.", evidence=[("answer", "The force's answer")])
+    acc.withdraw_question(con, PCC, question, reason=REASON, on="2015-09-20")
+    with pytest.raises(acc.LoopError, match=f"^The {second.label} cannot move to 24 September 2015: question "
+                                            f"{question}, decided on at it, was withdrawn on 20 September 2015\\."):
+        acc.move_meeting(con, PCC, second.meeting_id, to="2015-09-24", reason="Put back a week")
+    assert acc.get_meeting(con, second.meeting_id).held_on == second.held_on
+    assert acc.move_meeting(con, PCC, second.meeting_id, to="2015-09-20", reason="Put back").held_on == dt.date(
+        2015, 9, 20)

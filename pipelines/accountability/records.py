@@ -251,9 +251,9 @@ def _move_clashes(con: duckdb.DuckDBPyConnection, meeting: Meeting, day: dt.date
     """What a meeting moved to `day` would leave dated before the meeting it belongs to, in the words the records'
     own refusals use: an action due by a meeting or a day not after the meeting that agreed it, an answer awaited by
     (or given on) a day before its question was put, an answer or a decision recorded at a meeting held before its
-    question was put, a decision followed up on or before the meeting that took it, an action agreed at it moved on,
-    handed over, given a new due date or closed before it. `questions`: of the questions put at it, only these go
-    with it (None: all)."""
+    question was put, an answer given or a decision taken at it on a question withdrawn before `day`, a decision
+    followed up on or before the meeting that took it, an action agreed at it moved on, handed over, given a new due
+    date or closed before it. `questions`: of the questions put at it, only these go with it (None: all)."""
     mid = meeting.meeting_id
     out = []
 
@@ -304,6 +304,13 @@ def _move_clashes(con: duckdb.DuckDBPyConnection, meeting: Meeting, day: dt.date
             "ORDER BY q.question_id", [mid, mid, mid]).fetchall():
         if asked_on > day:
             out.append(f"question {number}, answered or decided at it, was put on {_long_date(asked_on)}")
+    withdrawn = _withdrawals(con)  # nothing comes of a question after the day it was withdrawn
+    for number, what in con.execute(
+            "SELECT question_id, 'answered' FROM question_answer WHERE meeting_id = ? UNION "
+            "SELECT question_id, 'decided on' FROM assurance_decision WHERE meeting_id = ? AND question_id IS NOT NULL "
+            "ORDER BY 1, 2", [mid, mid]).fetchall():
+        if number in withdrawn and withdrawn[number].on_day < day:
+            out.append(f"question {number}, {what} at it, was withdrawn on {_long_date(withdrawn[number].on_day)}")
     for decision_id, follow_up in con.execute(
             "SELECT decision_id, follow_up FROM assurance_decision WHERE meeting_id = ? ORDER BY decision_id",
             [mid]).fetchall():
