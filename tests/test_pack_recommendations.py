@@ -122,3 +122,40 @@ def test_nothing_is_said_when_the_register_holds_no_recommendation(judged, ref):
         pack = build_pack(con, second, "analyst@example.org")
     assert pack.recommendations is None
     assert 'id="recs-h"' not in render_html(pack)
+
+
+def test_the_packs_flags_read_each_status_as_it_stood_on_the_meetings_day(judged):
+    """Regression: the pack's "Marked implemented, while a measure shows concern" table read each recommendation's
+    status today while its other tables read it as the meeting opened, so a pack made again after the meeting, or for
+    a past one, flagged as implemented a recommendation it listed as in progress, and flagged none that was
+    implemented at the meeting and moved back since. The flags stand as the meeting opens, as the tables do."""
+    db, second, first, flagged_rec, *_ = judged
+    month = f"{second.replace(day=1) - dt.timedelta(days=1):%Y-%m}"
+    implemented_after = dt.datetime.combine(second + dt.timedelta(days=10), dt.time(12))
+    with warehouse.connect(db) as con:  # implemented only after the meeting
+        con.execute("UPDATE recommendation_status SET judged_at = ? WHERE recommendation = ? AND status = ?",
+                    [implemented_after, flagged_rec.id, "implemented"])
+    with warehouse.connect_read_only(db) as con:
+        pack = build_pack(con, second, "analyst@example.org")
+        today = register.flagged(con, PlanAnalytics(plan_figures(con)), month)
+    assert [f.recommendation.id for f in today] == [flagged_rec.id]  # flagged as it stands now
+    section = pack.recommendations
+    assert _table(section, "Marked implemented") is None and "marked implemented" not in section.counts
+    still = {row[0].split(" ", 1)[0]: row for row in _table(section, "Not yet implemented or closed").rows}
+    assert still[flagged_rec.id][1] == "In progress"
+
+    implemented_before = dt.datetime.combine(first + dt.timedelta(days=3), dt.time(12))
+    with warehouse.connect(db) as con:  # implemented before the meeting, and moved back to in progress after it
+        con.execute("UPDATE recommendation_status SET judged_at = ? WHERE recommendation = ? AND status = ?",
+                    [implemented_before, flagged_rec.id, "implemented"])
+        _judge(con, flagged_rec.id, "in_progress", (second + dt.timedelta(days=2)).isoformat())
+    with warehouse.connect_read_only(db) as con:
+        pack = build_pack(con, second, "analyst@example.org")
+        analytics = PlanAnalytics(plan_figures(con))
+        assert register.flagged(con, analytics, month) == []  # not flagged as it stands now
+        at_meeting = register.flagged(con, analytics, month, as_of=second)
+    concern = _table(pack.recommendations, "Marked implemented")
+    assert at_meeting and concern is not None and [row[1] for row in concern.rows] == [f.sentence for f in at_meeting]
+    assert concern.rows[0][0].startswith(f"{flagged_rec.id} (")
+    assert flagged_rec.id not in {row[0].split(" ", 1)[0]
+                                  for row in _table(pack.recommendations, "Not yet implemented or closed").rows}

@@ -26,7 +26,7 @@ from ..errors import ConfigError, PccDashError
 from ..plaintext import clean
 from ..plan.periods import month_label, month_number, month_start
 from ..plan.spc import assurance_words, variation_words
-from ..uk_time import uk_day_words
+from ..uk_time import uk_day, uk_day_words
 from ..warehouse import utc_now
 from .records import DECISIONS, decisions, meetings, questions
 
@@ -345,11 +345,12 @@ def statuses(con: duckdb.DuckDBPyConnection) -> list[StatusEntry]:
     return [_entry(r) for r in con.execute(f"SELECT {_COLS} FROM recommendation_status ORDER BY status_id").fetchall()]
 
 
-def current(con: duckdb.DuckDBPyConnection) -> dict[str, StatusEntry]:
+def current(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None) -> dict[str, StatusEntry]:
     """Each recommendation's latest recorded status, by id (one never judged is absent: its status is the
-    register's own, `Recommendation.status`)."""
+    register's own, `Recommendation.status`); with `as_of`, the latest judged by the end of that day in England,
+    as the recommendation stood then."""
     rows = con.execute(f"SELECT {_COLS} FROM recommendation_status ORDER BY status_id").fetchall()
-    return {r[1]: _entry(r) for r in rows}
+    return {r[1]: _entry(r) for r in rows if as_of is None or (uk_day(r[8]) or as_of) <= as_of}
 
 
 def unregistered(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
@@ -460,12 +461,14 @@ class Flag:
                 f"of concern in {self.month}.")
 
 
-def flagged(con: duckdb.DuckDBPyConnection, analytics, month: object = None) -> list[Flag]:
+def flagged(con: duckdb.DuckDBPyConnection, analytics, month: object = None, *,
+            as_of: dt.date | None = None) -> list[Flag]:
     """Recommendations marked implemented or evidenced while a measure evidencing them shows special cause of
-    concern for the force in `month` (default: the latest month with figures), in register order."""
+    concern for the force in `month` (default: the latest month with figures), in register order; marked so now,
+    or with `as_of` by the end of that day (a meeting's: a status judged after it was not known at it)."""
     if analytics is None:
         return []
-    now = current(con)
+    now = current(con, as_of)
     out = []
     for rec in load_register().recommendations:
         status = status_of(rec, now)

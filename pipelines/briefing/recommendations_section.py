@@ -71,7 +71,8 @@ def recommendations_section(con: duckdb.DuckDBPyConnection, held_on: dt.date, *,
             before = history[-len(recent) - 1].status if len(history) > len(recent) else rec.status
             if before != recent[-1].status:
                 changed.append([rec.label, STATUSES[before], STATUSES[recent[-1].status], _judged(recent[-1])])
-    flags = flagged(con, analytics, month) if analytics is not None else []
+    # as the meeting opens, as the tables below: a status marked implemented after its day is not flagged at it
+    flags = flagged(con, analytics, month, as_of=held_on) if analytics is not None else []
 
     parts = [f"{counted(len(still), 'recommendation')} of {len(register.recommendations)} not yet implemented or "
              "closed" if still else f"Every one of the {len(register.recommendations)} recommendations is implemented "
