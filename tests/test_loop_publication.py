@@ -427,7 +427,7 @@ def test_hostile_text_in_an_approved_answer_is_inert_on_the_page_and_neutralised
     (row,) = [r for r in rows if r["kind"] == "answer"]
     assert row["answer"].startswith("'=cmd|")
     assert row["answered_by"].startswith("'=HYPERLINK")
-    assert set(rows[0]) == set(BOARD_COLUMNS) - {"question_ref", "recommendation_ref"}
+    assert set(rows[0]) == set(BOARD_COLUMNS) - {"question_ref"}
 
 
 def test_the_analyst_may_not_release(loop):
@@ -789,6 +789,30 @@ def test_a_recommendation_its_report_does_not_number_is_headed_by_the_report_alo
     shown = texts(public(monkeypatch, loop["folder"], "public_pages/board.py"))
     assert f"\n{rec.source.title}\n" in shown and rec.title in shown
     assert f"{rec.source.title}, recommendation" not in shown
+
+
+def test_the_records_download_links_each_recommendations_statuses_by_its_reference(loop):
+    """Regression: the Questions and decisions download left out the recommendation's reference, so its status rows
+    could not be linked: two recommendations of a report that does not number them had rows alike but for their
+    titles, which a recommendation reworded between statuses changes. Each row carries recommendation_ref, the same
+    on every status of one recommendation, and the page's download paragraph says what it is."""
+    from pipelines.accountability.register import load_register, record_status
+
+    first, second = [r for r in load_register().recommendations if not r.number][:2]
+    assert first.source == second.source, "two recommendations of one report that does not number them"
+    with warehouse.connect(loop["db"]) as con:
+        for rec, status in ((first, "in_progress"), (first, "implemented"), (second, "in_progress")):
+            release(con, PCC, "recommendation", record_status(con, PCC, rec.id, status=status,
+                                                              evidence=f"{status} evidence.", analytics=None))
+        _, path = publish(con, PCC)
+    data = (loop["folder"] / "public" / "site" / "questions-and-decisions.csv").read_text(encoding="utf-8")
+    rows = [r for r in csv.DictReader(io.StringIO(data)) if r["kind"] == "recommendation"]
+    assert {(r["source"], r["number"]) for r in rows} == {(first.source.title, "")}  # alike but for the reference
+    assert sorted((r["recommendation_ref"], r["status"]) for r in rows) == sorted(
+        [(first.id, "In progress"), (first.id, "Implemented"), (second.id, "In progress")])
+    said = board_texts(path)
+    assert (f"with its reference in the column recommendation_ref (such as {first.id}), the same on every row of "
+            "that recommendation") in said, said
 
 
 def test_an_approved_recommendation_status_is_listed_with_its_reports_number_in_words(loop, run_cli):

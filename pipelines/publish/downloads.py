@@ -395,7 +395,9 @@ def to_xlsx(view: SnapshotView) -> bytes:
 
 def board_frame(items: pd.DataFrame) -> pd.DataFrame:
     """The published accountability record as its download gives it: one row per item, a decision's evidence as
-    lines of "kind: text", formulas neutralised."""
+    lines of "kind: text", formulas neutralised. A recommendation's statuses keep its reference in the register
+    (recommendation_ref, as the page's download paragraph says), the one thing that tells apart two recommendations
+    of a report that does not number them; the question's number is the office's own and stays out."""
     def evidence(value: str) -> str:
         try:
             found = json.loads(value or "[]")
@@ -404,7 +406,7 @@ def board_frame(items: pd.DataFrame) -> pd.DataFrame:
         return "\n".join(f"{e.get('kind', '')}: {e.get('text', '')}" for e in found if isinstance(e, dict))
 
     items = items.assign(evidence=items["evidence"].map(evidence)) if "evidence" in items.columns else items
-    return safe_frame(items.drop(columns=[c for c in ("question_ref", "recommendation_ref") if c in items.columns]))
+    return safe_frame(items.drop(columns=[c for c in ("question_ref",) if c in items.columns]))
 
 
 def board_csv(view: SnapshotView) -> bytes:

@@ -1570,8 +1570,9 @@ def board_page(view: SnapshotView, ask_page: bool = False) -> Page:
     recs = items[items["kind"] == "recommendation"]
     if recs.empty:
         blocks.append(Paragraph("No recommendation's progress has been published yet."))
-    for _, history in sorted(recs.groupby("recommendation_ref"),
-                             key=lambda g: (g[1].iloc[0]["source"], _ref_order(g[1].iloc[0]["number"]))):
+    ordered = sorted(recs.groupby("recommendation_ref"),
+                     key=lambda g: (g[1].iloc[0]["source"], _ref_order(g[1].iloc[0]["number"])))
+    for _, history in ordered:
         history = history.sort_values("judged_on", ascending=False, kind="stable")
         now = history.iloc[0]
         # a recommendation its report does not number is headed by the report alone, its title beneath
@@ -1584,7 +1585,11 @@ def board_page(view: SnapshotView, ask_page: bool = False) -> Page:
                                                             for h in history.iloc[1:].itertuples()))]
     blocks += [Heading("Download"),
                Paragraph(f"Every published question, answer, decision and recommendation's status "
-                         f"({counted(len(items), 'row')}), as CSV."),
+                         f"({counted(len(items), 'row')}), as CSV."
+                         + (f" A recommendation's statuses each have a row, with its reference in the column "
+                            f"recommendation_ref (such as {ordered[0][0]}), the same on every "
+                            "row of that recommendation, so that its statuses can be read together."
+                            if ordered else "")),
                Link(BOARD_FILE[1], BOARD_FILE[0])]
     return Page("board", title, tuple(blocks), "Questions put to the force, its answers and the decisions.")
 
