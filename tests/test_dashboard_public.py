@@ -378,7 +378,7 @@ def test_the_spreadsheet_notes_say_the_marker_once_and_where_earlier_values_are(
     monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(published))
     wb = load_workbook(io.BytesIO(public_data.download_files()["published-figures.xlsx"]()))
     notes = {row[0]: row[1] for row in wb["Notes"].iter_rows(values_only=True) if row[0]}
-    assert notes["[note 1]"].count("[c]") == 1 and notes["[note 1]"].startswith("[c] Suppressed: ")
+    assert notes["[note 1]"].startswith("[c] Not shown: ") and notes["[note 1]"].count("Not shown: ") == 1
     assert "Earlier releases" not in notes["[note 3]"] and "Tables and downloads" in notes["[note 3]"]
 
 
@@ -460,9 +460,49 @@ def test_the_spreadsheets_status_column_says_the_status_in_words_as_the_pages_do
     in_csv = sorted(zip(csv["status_in_words"], csv["status"], strict=True))
     assert in_csv == sorted((s, c) for _v, s, c in said.values())
     notes = {r[0]: r[1] for r in wb["Notes"].iter_rows(values_only=True) if r[0]}
-    assert "its Status column says Not shown" in notes["[note 1]"] and "Status code column suppressed" in notes[
-        "[note 1]"]
-    assert "published, revised or suppressed" in notes["[note 1]"]
+    assert "its Status column says Not shown" in notes["[note 1]"]
+    assert "published, revised, or suppressed for a figure not shown" in notes["[note 1]"]
+
+
+@pytest.mark.parametrize("footnote", [None, "[c] Not shown: a count from 1 to 4, or a figure from which one could be "
+                                            "worked out, so that no child can be identified.",
+                                      "[c] Suppressed: a count from 1 to 4, or a figure that would let one be worked "
+                                      "out, is not shown so that no child can be identified."])
+def test_the_spreadsheet_says_a_figure_is_not_shown_in_the_words_of_the_pages_not_suppressed(tmp_path, footnote):
+    """Regression: the spreadsheet's note 1 opened "[c] Suppressed:" and every sheet said "Figures shown as [c] are
+    suppressed", where the pages, the CSV's and JSON's status in words and the spreadsheet's own Status column say
+    "Not shown": a reader who had never met the word was told the figure's status in a code. The notes and the
+    sheets say "not shown", of a publication made before the footnote said so too; "suppressed" is named only as
+    the Status code column's code for it."""
+    import io
+
+    import pandas as pd
+    from helpers import write_tables
+    from openpyxl import load_workbook
+
+    from pipelines.publish import downloads
+    from pipelines.publish.content import SnapshotView
+
+    path = tmp_path / "snapshot-0001.duckdb"
+    meta = {"marker": "[c]", "force": "Shire Police", "districts": '["Northtown", "Southtown"]',
+            **({"footnote": footnote} if footnote else {})}
+    write_tables(path, {
+        "meta": pd.DataFrame({"key": list(meta), "value": list(meta.values())}),
+        "measure": pd.DataFrame({"id": ["cse_charges"], "name": ["CSE charges"], "short_name": ["CSE charges"],
+                                 "unit": ["people"], "kind": ["flow"]}),
+        "figure": pd.DataFrame({"measure": ["cse_charges"] * 3, "area": ["Shire", "Northtown", "Southtown"],
+                                "period": ["2026-04"] * 3, "period_type": ["month"] * 3,
+                                "value": [20.0, None, 12.0], "display": ["20", "[c]", "12"],
+                                "suppressed": [False, True, False]}),
+    })
+    wb = load_workbook(io.BytesIO(downloads.to_xlsx(SnapshotView(str(path)))))
+    note = next(r[1] for r in wb["Notes"].iter_rows(values_only=True) if r[0] == "[note 1]")
+    assert note.startswith(("[c] Not shown", "[c] marks a figure not shown. A count from 1 to 4")), note
+    assert note.count("[c]") == 2 and "A figure not shown has [c] in the Value column" in note, note
+    # the code is named once, as the code it is, with what it means
+    assert note.lower().count("suppress") == 1 and "or suppressed for a figure not shown." in note, note
+    intro = wb["Months"]["A2"].value
+    assert "A figure marked [c] is not shown [note 1]." in intro and "suppress" not in intro.lower(), intro
 
 
 def test_every_abbreviation_in_a_measures_name_is_spelled_out_as_the_definitions_page_says():

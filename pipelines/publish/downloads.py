@@ -330,10 +330,15 @@ def to_xlsx(view: SnapshotView) -> bytes:
     notes.append(["Note number", "Note text"])
     meaning = marker_meaning(view)
     meaning = meaning[len(mark):].strip() if meaning.startswith(mark) else meaning  # the footnote opens with it
-    note_rows = [("[note 1]", f"{mark} Suppressed: {meaning} A suppressed figure has no number in the "
-                              "Value column; its Status column says Not shown, as the pages do, and its Status code "
-                              "column suppressed. The Status code column gives each status as the CSV and JSON "
-                              "files' status column does: published, revised or suppressed."),
+    # said as the pages say it, "Not shown", to a reader who has never met the word "suppressed"; a snapshot published
+    # before the footnote said so opens with "Suppressed:"
+    if not meaning.startswith("Not shown"):
+        meaning = meaning.removeprefix("Suppressed:").strip()
+        meaning = f"marks a figure not shown. {meaning[:1].upper()}{meaning[1:]}"
+    note_rows = [("[note 1]", f"{mark} {meaning} A figure not shown has {mark} in the Value column in place of "
+                              "its number, and its Status column says Not shown, as the pages do. The Status code "
+                              "column gives each status as a code, for programs, as the CSV and JSON files' status "
+                              "column does: published, revised, or suppressed for a figure not shown."),
                  ("[note 2]", meta.get("banner") or MANAGEMENT_INFORMATION),
                  # a revised figure hidden since says "Not shown": the date is what marks every revised one
                  ("[note 3]", "A figure is revised when the force corrects a return after publication; Last revised "
@@ -379,13 +384,13 @@ def to_xlsx(view: SnapshotView) -> bytes:
             continue
         name, what = SHEETS[kind]
         sheet(name, f"{what}: {title}",
-              f"This table has {len(part)} rows. Figures shown as {mark} are suppressed [note 1]. These figures are "
+              f"This table has {len(part)} rows. A figure marked {mark} is not shown [note 1]. These figures are "
               "management information [note 2]. A revised figure has the date of its revision in the Last "
               "revised column [note 3].",
               part, TABLE_COLUMNS, TABLE_WIDTHS)
     if len(parts):
         sheet("Breakdowns", f"Breakdowns for the force by financial year: {title}",
-              f"This table has {len(parts)} rows. Figures shown as {mark} are suppressed [note 1]. These figures are "
+              f"This table has {len(parts)} rows. A figure marked {mark} is not shown [note 1]. These figures are "
               "management information [note 2]. What a breakdown holds, and the share recorded [note 4].",
               parts, BREAKDOWN_TABLE_COLUMNS, BREAKDOWN_TABLE_WIDTHS)
     buf = io.BytesIO()
