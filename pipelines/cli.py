@@ -1522,14 +1522,21 @@ def files_(ctx, db, limit, outcome, fmt):
         return
     import pandas as pd
 
+    from .catalogue import counted
     from .exports import write_csv
-    from .registry import OUTCOME_WORDS
+    from .policeuk.revisions import charged_changes
+    from .registry import OUTCOME_WORDS, is_police_uk
     from .resubmission import file_registry
     from .uk_time import uk_words
     from .warehouse import connect_read_only
 
     with connect_read_only(db) as con:
         df = file_registry(con)
+        # a police.uk republication's charged counts are not among the figures it counts as new or revised: counted
+        # apart, so that one that changed only those does not read as having changed nothing
+        df.insert(df.columns.get_loc("figures_unchanged") + 1, "charged_counts_changed",
+                  [len(charged_changes(con, int(f))) if o == "accepted" and is_police_uk(lay) else 0
+                   for f, o, lay in zip(df["file_id"], df["outcome"], df["layout"], strict=True)])
     if outcome:
         df = df[df["outcome"] == {"accepted": "accepted", "refused": "rejected"}[outcome]]
     df = df.assign(outcome=df["outcome"].map(lambda o: OUTCOME_WORDS.get(o, o)))
@@ -1548,10 +1555,16 @@ def files_(ctx, db, limit, outcome, fmt):
         "Outcome": rows["outcome"].tolist(),
         "Loaded by": [shown(w, 40) if isinstance(w, str) else "" for w in rows["loaded_by"]],
         "New": [f"{int(n):,}" for n in rows["figures_new"]],
-        "Revised": [f"{int(n):,}" for n in rows["figures_revised"]],
+        "Revised": [f"{int(n):,}" + (f" (and {counted(int(c), 'charged count')})" if c else "")
+                    for n, c in zip(rows["figures_revised"], rows["charged_counts_changed"], strict=True)],
         # said after the outcome, which already says "refused"
         "Where it stands": [shown(s.removeprefix("refused; "), None) for s in rows["status"]],
     })))
+    if rows["charged_counts_changed"].any():
+        click.echo(_wrapped("A charged count is police.uk's count of the crimes charged or summonsed in a district's "
+                            "month, which the charge share is worked out from: a police.uk file counts it apart from "
+                            'its figures, and "pccdash files show N" says which it changed, from what to what.', "",
+                            ""))
     if limit and len(df) > limit:
         click.echo(f"The newest {limit:,} of {len(df):,} files. See more with --limit N (--limit 0 for every one), "
                    "narrow them with --outcome, or have them all with --format csv.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import os
 import re
 import shutil
@@ -1433,6 +1434,40 @@ def test_files_show_says_the_charged_counts_a_republication_changed_as_its_load_
     said = " ".join(shown.stdout.split())
     assert second.message in said, said
     assert "Besides those figures" not in " ".join(first_show.stdout.split())
+
+
+def test_files_lists_a_republication_that_changed_only_charged_counts_as_changing_them(db, tmp_path, run_cli):
+    """Regression: "pccdash files" listed a police.uk republication whose crimes had only moved on to a charge as
+    "0 new, 0 revised", as if it had changed nothing, where its load and "pccdash files show" say which charged counts
+    it changed. The list counts them beside its figures, says what a charged count is, and the CSV gives them."""
+    charged = set(yaml.safe_load((REFERENCE / "police_uk.yaml").read_text())["outcome_groups"]["charged_or_summonsed"])
+    moved = []
+
+    def charge_two_districts(rows):
+        for row in rows[1:]:
+            if (row[9] != "Anti-social behaviour" and row[10] not in charged and row[8]
+                    and district_of(row[8]) not in moved and len(moved) < 2):
+                row[10] = "Suspect charged"
+                moved.append(district_of(row[8]))
+
+    with warehouse.connect(db) as con:
+        first = load(con, STREET, tmp_path)
+        second = load(con, modified_copy(tmp_path, STREET.name, charge_two_districts), tmp_path)
+    assert (second.outcome, second.new, second.revised) == ("accepted", 0, 0), second.message
+    assert second.message.startswith("Besides those figures"), second.message
+    listed = run_cli("files", "--db", db)
+    assert listed.exit_code == 0, listed.output
+    lines = listed.stdout.splitlines()
+    [again] = [line for line in lines if line.split()[:1] == [str(second.file_id)]]
+    [before] = [line for line in lines if line.split()[:1] == [str(first.file_id)]]
+    assert " 0 (and 2 charged counts)" in again, listed.stdout
+    assert "charged count" not in before
+    said = " ".join(listed.stdout.split())
+    assert ("A charged count is police.uk's count of the crimes charged or summonsed in a district's month, which the "
+            'charge share is worked out from') in said and '"pccdash files show N" says which it changed' in said
+    every = run_cli("files", "--format", "csv", "--db", db)
+    counts = {int(r["file_id"]): int(r["charged_counts_changed"]) for r in csv.DictReader(io.StringIO(every.stdout))}
+    assert counts == {first.file_id: 0, second.file_id: 2}
 
 
 def test_files_loaded_says_the_charged_counts_a_republication_changed_beside_the_file_on_its_own(
