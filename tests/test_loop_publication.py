@@ -813,6 +813,8 @@ def test_the_records_download_links_each_recommendations_statuses_by_its_referen
     said = board_texts(path)
     assert (f"with its reference in the column recommendation_ref (such as {first.id}), the same on every row of "
             "that recommendation") in said, said
+    for rec in (first, second):  # and the page names the reference beside each recommendation, as the column holds it
+        assert f"Its reference in the download: {rec.id}." in said, said
 
 
 def test_an_approved_recommendation_status_is_listed_with_its_reports_number_in_words(loop, run_cli):

@@ -1579,7 +1579,8 @@ def board_page(view: SnapshotView, ask_page: bool = False) -> Page:
         number = str(now["number"] or "").strip()
         blocks += [Heading(f"{now['source']}, recommendation {number}" if number else str(now["source"]), 3),
                    Paragraph(str(now["recommendation"])),
-                   Paragraph(f"Status: {now['status']} (judged on {day(now['judged_on'])}). {now['status_evidence']}")]
+                   Paragraph(f"Status: {now['status']} (judged on {day(now['judged_on'])}). {now['status_evidence']}"),
+                   Paragraph(f"Its reference in the download: {now['recommendation_ref']}.")]
         if len(history) > 1:
             blocks += [Paragraph("Earlier:"), Bullets(tuple(f"{h.status}, {day(h.judged_on)}: {h.status_evidence}"
                                                             for h in history.iloc[1:].itertuples()))]
