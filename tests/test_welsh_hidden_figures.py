@@ -126,3 +126,31 @@ def test_every_count_a_return_sends_has_welsh_words():
     """Each measure a publication may hide is named in Welsh by the words measures.yaml gives it."""
     lacking = [m.id for m in catalogue().measures if m.from_force_return and not m.welsh]
     assert lacking == []
+
+
+def test_a_welsh_teen_said_with_its_noun_inside_is_read_as_the_teen():
+    """Regression: "tri phlentyn ar ddeg" (thirteen children: Welsh puts the noun inside the teen) was read as 3 and
+    10, so a hidden 13 published in it went untied and an answer saying it was stopped over a hidden 3 of the same
+    month and place. Each teen said with its noun inside is read as the teen; a length of time so said ("tri mis ar
+    ddeg", 13 months) counts nothing, and "ar hugain" makes no small count whatever is inside it."""
+    said = {"Cafodd tri phlentyn ar ddeg eu harestio.": 13, "Roedd pedwar achos ar ddeg.": 14,
+            "Cafodd un plentyn ar ddeg ei arestio.": 11, "Roedd tair merch ar ddeg.": 13,
+            "Cafodd un bachgen ar bymtheg ei arestio.": 16, "Roedd dau blentyn ar bymtheg.": 17,
+            "Roedd pedair merch ar bymtheg.": 19, "Cafodd dri dyn ar ddeg eu harestio.": 13}
+    for text, n in said.items():
+        assert [v for v, _ in whole_numbers(text, welsh=True)] == [n], text
+    assert whole_numbers("Cafodd tri phlentyn ar ddeg eu harestio.", welsh=True) == [(13, "tri phlentyn ar ddeg")]
+    assert whole_numbers("Roedd dau blentyn ar hugain; tri mis ar ddeg yn ôl; pedair blynedd ar ddeg.",
+                         welsh=True) == []
+    assert whole_numbers("Roedd y tri phlentyn ar ddeg wedi eu harestio.", welsh=True) == [], "the thirteen"
+
+    text = "Cafodd tri phlentyn ar ddeg eu harestio yn Barnsley ym mis Mawrth 2015."
+    thirteen = _hidden(("cse_arrests", "Barnsley", "2015-03", "month", 13))
+    assert tied(text, hidden=thirteen) == [(13, "CSE arrests for Barnsley in March 2015")]
+    assert tied(text) == [], "no 3 in it to be Barnsley's hidden 3"
+    assert quoted_hidden_figures(text, MARCH) == []
+    ten = _hidden(("cse_arrests", "Barnsley", "2015-03", "month", 10))
+    assert tied(text, hidden=ten) == []
+    assert tied("Cafodd un achos ar bymtheg eu cyhuddo yn Rotherham yn y 12 mis hyd at Orffennaf 2015.",
+                hidden=_hidden(("cse_charges", "Rotherham", "12 months to 2015-07", "rolling_12_months", 16))) == [
+        (16, "CSE charges for Rotherham in the 12 months to July 2015")]

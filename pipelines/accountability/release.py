@@ -69,8 +69,9 @@ _WORDED = re.compile(r"(?<![\w'’-])" + _NOT_A_COUNT_BEFORE + "(" + "|".join(_N
 
 def _numbers_said(written: str, welsh: bool, durations: bool = False):
     """Each whole number the text says, as (its match, its value): in digits, in English words and, in a Welsh text
-    (`welsh`), in Welsh words ("tri", "un ar ddeg"). A number followed by a unit of time (in either language, in a
-    Welsh text) is left out unless `durations`."""
+    (`welsh`), in Welsh words ("tri", "un ar ddeg", "tri phlentyn ar ddeg"). A number followed by a unit of time (in
+    either language, in a Welsh text), or a teen said with one inside it ("tri mis ar ddeg"), is left out unless
+    `durations`."""
     patterns = (_WHOLE, _WORDED, cy.welsh().number_run) if welsh else (_WHOLE, _WORDED)
     for pattern in patterns:
         for m in pattern.finditer(written):
@@ -84,7 +85,10 @@ def _numbers_said(written: str, welsh: bool, durations: bool = False):
             elif (value := cy.number_of(said)) is None:
                 continue  # a bigger number in words ("tri deg"): no small count
             if not durations and (_DURATION.match(written, m.end())
-                                  or welsh and cy.welsh().duration.match(written, m.end())):
+                                  or welsh and cy.welsh().duration.match(written, m.end())
+                                  # "tri mis ar ddeg": 13 months, a length of time said with its noun inside
+                                  or pattern is not _WHOLE and pattern is not _WORDED
+                                  and cy.welsh().duration.fullmatch(f" {cy.noun_inside(said)}")):
                 continue
             yield m, value
 

@@ -61,6 +61,7 @@ class Welsh:
     not_a_thing: frozenset
     force: tuple[str, ...]
     number_run: re.Pattern                # a run of number words, group 1
+    noun_inside: re.Pattern               # a teen with its noun inside: the number, the noun, "ar ddeg"
     duration: re.Pattern                  # what follows a number that is a length of time
 
 
@@ -75,9 +76,16 @@ def welsh() -> Welsh:
     before = "".join(rf"(?<!\b{re.escape(w)} )" if w[0].isalpha() else rf"(?<!{re.escape(w)} )"
                      for w in data["not_a_count_before"])
     before += "".join(rf"(?<!{q}r )" for q in ("'", "’"))  # "o'r ddau", as "o'r" is written with either
+    # A teen said with its noun inside ("tri phlentyn ar ddeg", 13; "un achos ar bymtheg", 16) is read first, as the
+    # noun ends no number: read alone, "tri" would be 3 and "ddeg" 10. Nor is a teen's end after "ar" a number of its
+    # own where its start is not read ("y tri phlentyn ar ddeg", the thirteen).
+    teen_end = r"ar\s+(?:ddeg|bymtheg|hugain)"
+    not_a_teen_end = r"(?:(?<!\bar\s)|(?!(?:ddeg|bymtheg|hugain)(?![\w'’-])))"
+    noun = rf"(?!(?:{token}|ar)(?![\w'’-]))[^\W\d_]+"
     number_run = re.compile(
-        rf"(?<![\w'’-]){before}({token}(?:\s+(?:ar\s+(?:ddeg|bymtheg|hugain)|{token}))*)"
+        rf"(?<![\w'’-]){before}{not_a_teen_end}({token}\s+{noun}\s+{teen_end}|{token}(?:\s+(?:{teen_end}|{token}))*)"
         r"(?=['’][nri]\b|(?![\w'’-]))", re.IGNORECASE)
+    noun_inside = re.compile(rf"({token})\s+({noun})\s+({teen_end})", re.IGNORECASE)
     duration = re.compile(r"[\s-]+(?:" + "|".join(re.escape(w) for w in data["durations"]) + r")\b", re.IGNORECASE)
     return Welsh(
         months=tuple(tuple(str(f) for f in m) for m in data["months"]),
@@ -86,7 +94,7 @@ def welsh() -> Welsh:
         quarter_letter=str(data["quarter_letter"]), numbers=numbers,
         counted=frozenset(f.lower() for w in data["counted"] for f in mutations(str(w))),
         not_a_thing=frozenset(str(w).lower() for w in data["not_a_thing"]),
-        force=tuple(data["force"]), number_run=number_run, duration=duration)
+        force=tuple(data["force"]), number_run=number_run, noun_inside=noun_inside, duration=duration)
 
 
 def in_welsh(text: object) -> bool:
@@ -96,8 +104,19 @@ def in_welsh(text: object) -> bool:
 
 
 def number_of(run: str) -> int | None:
-    """The small count a run of Welsh number words says ("tri", "un ar ddeg"); None for any other ("tri deg")."""
-    return welsh().numbers.get(" ".join(run.lower().split()))
+    """The small count a run of Welsh number words says ("tri", "un ar ddeg", "tri phlentyn ar ddeg": 13); None for
+    any other ("tri deg"; "dau blentyn ar hugain", 22)."""
+    w = welsh()
+    if inside := w.noun_inside.fullmatch(run.strip()):
+        run = f"{inside.group(1)} {inside.group(3)}"
+    return w.numbers.get(" ".join(run.lower().split()))
+
+
+def noun_inside(run: str) -> str:
+    """The noun a teen is said with inside it ("plentyn" of "tri phlentyn ar ddeg"), as written; "" for a run with
+    none."""
+    inside = welsh().noun_inside.fullmatch(run.strip())
+    return inside.group(2) if inside else ""
 
 
 def words_pattern(words: tuple[str, ...] | list[str]) -> re.Pattern | None:
