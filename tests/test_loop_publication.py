@@ -1542,6 +1542,35 @@ def test_a_number_said_of_another_measures_noun_is_not_tied_to_a_figure_named_be
         publish(con, PCC)
 
 
+def test_a_number_said_with_its_noun_is_tied_to_every_measure_that_noun_names():
+    """"3 arrests in Rotherham in June 2026" quotes the hidden 3 suspects arrested within 12 weeks as surely as the
+    hidden 3 CSE arrests, and "3 summonses" (or "3 people were summonsed") the hidden 3 outcomes of a charge or
+    summons. Regression: the measure named "arrested", not "arrests", and "summons" was read as "summon", so the
+    noun was taken for another measure's and the number left untied. A noun ties to a measure whose words name it
+    (its short name, aliases and unit: "3 notices" to CAWNs, "3 orders" to SHPOs and SROs); a noun they do not name
+    stays untied: CSE charges count people charged, their words name no summons."""
+    from pipelines.accountability.release import quoted_hidden_figures
+    from pipelines.publish.snapshot import HIDDEN_COLUMNS
+
+    hidden = pd.DataFrame([(m, "Rotherham", "2026-06", "month", 3, "", "", "")
+                           for m in ("cse_suspects_arrested_12w", "cse_arrests", "cse_outcome_charge", "cse_charges",
+                                     "cawn_issued", "shpo_sro_issued")], columns=HIDDEN_COLUMNS)
+
+    def tied(text):
+        return sorted(q.figure.split(" for ")[0] for q in quoted_hidden_figures(text, hidden) if q.tied)
+
+    assert tied("There were 3 arrests in Rotherham in June 2026.") == [
+        "CSE arrests", "Suspects arrested within 12 weeks"]
+    assert tied("There were three summonses in Rotherham in June 2026.") == ["Outcome charge or summons"]
+    assert tied("3 people were summonsed in Rotherham in June 2026.") == ["Outcome charge or summons"]
+    assert tied("There were 3 charges in Rotherham in June 2026.") == ["CSE charges", "Outcome charge or summons"]
+    assert tied("There were 3 notices in Rotherham in June 2026.") == ["CAWNs issued"]
+    assert tied("There were 3 orders in Rotherham in June 2026.") == ["SHPOs and SROs"]
+    assert tied("There were 7 arrests in Rotherham in June 2026, and 3 summonses.") == ["Outcome charge or summons"]
+    assert tied("Roedd 3 arestiad yn Rotherham ym mis Mehefin 2026.") == [
+        "CSE arrests", "Suspects arrested within 12 weeks"]
+
+
 def test_the_publishing_page_lists_the_approvals_latest_first_and_counts_them(loop, monkeypatch):
     """Regression: after two years of Boards the Approve and publish page listed two dozen approvals of the
     accountability record from the first ever given, the one just approved at the foot of the page."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import json
 import re
 from collections.abc import Mapping
@@ -505,6 +506,8 @@ def _measure_named(text: str, short_name: str, welsh: tuple[str, ...] = ()) -> b
     for w in words:
         stem = re.escape(w[:-1] if w.lower().endswith("s") else w)
         forms.append(rf"{stem}(?:s|es|d|ed|ing)?")
+        if w.lower().endswith("ns"):  # summons: summonses, summonsed
+            forms.append(rf"{re.escape(w)}(?:es|ed|ing)")
         if stem.lower().endswith("e"):  # charge: charging
             forms.append(rf"{stem[:-1]}ing")
         if stem.lower().endswith("al"):  # referral: referred, referring
@@ -532,6 +535,35 @@ _CLAUSE_END = re.compile(r"[.;:?!,()\n]")
 # what a measure counts, named by its own noun: a number said directly of one ("3 charges", "three referrals") is a
 # figure of a measure that noun names, no other's, whatever else its sentence names ("7 arrests and 3 charges")
 _MEASURE_NOUNS = frozenset("arrest charge referral caution summons investigation notice order".split())
+
+
+def _inflections(noun: str) -> str:
+    """A measure noun and the words it is said in, as a pattern: "arrest", "arrests", "arrested", "arresting";
+    "charge", "charged", "charging"; "summons", "summonses", "summonsed"; "referral", "referred"."""
+    forms = [rf"{noun}(?:s|es|d|ed|ing)?"]
+    if noun.endswith("e"):
+        forms.append(rf"{noun[:-1]}ing")
+    if noun.endswith("al"):
+        forms.append(rf"{noun[:-2]}(?:red|ring|s)?")
+    return "|".join(forms)
+
+
+@functools.lru_cache(maxsize=1024)
+def _nouns_named(names: str) -> frozenset:
+    """The measure nouns (`_MEASURE_NOUNS`) a measure's words name, in any of their forms: "Suspects arrested within
+    12 weeks" names "arrest", "Outcome charge or summons" "charge" and "summons", "Charged or summonsed" both."""
+    words = {w.lower() for w in re.findall(r"[A-Za-z]+", names)}
+    return frozenset(n for n in _MEASURE_NOUNS if any(re.fullmatch(_inflections(n), w) for w in words))
+
+
+def _said_with_its_noun(written: str, number: int, nouns: frozenset, welsh: bool) -> bool:
+    """Whether the text says `number` directly of one of `nouns` ("3 arrests", "three summonses"): of what the
+    measure those nouns name counts, whatever else its sentence names."""
+    for m, value in _numbers_said(written, welsh):
+        after = re.match(r"\s+([A-Za-z]+)", written[m.end():]) if value == number else None
+        if after and _singulars(after.group(1)) & nouns:
+            return True
+    return False
 
 
 def _singulars(word: str) -> set[str]:
@@ -577,7 +609,7 @@ def _counts_something_else(written: str, number: int, counted: set[str], short_n
         said = True
         after = re.match(r"\s+([A-Za-z][A-Za-z'’-]*)", written[m.end():])
         noun = after.group(1) if after else ""
-        if _singulars(noun) & _MEASURE_NOUNS and not _measure_named(names, noun):
+        if (nouns := _singulars(noun) & _MEASURE_NOUNS) and not nouns & _nouns_named(names):
             continue  # "3 charges": a count of charges, not of the arrests named beside it
         plural = (len(noun) >= 4 and noun.lower().endswith("s") and not noun.lower().endswith(("ss", "us", "is"))
                   and noun.lower() not in _NOT_PLURAL and "'" not in noun and "’" not in noun)
@@ -669,7 +701,9 @@ def quoted_hidden_figures(text: object, hidden: pd.DataFrame, context: str | Non
         tied = (_area_named(said, r.area, whole, names, districts, f.district_aliases, welsh)
                 and _period_named(said, r.period, r.period_type, days, welsh)
                 and (bool(_label_pattern(label).search(said)) if label else
-                     _measure_named(said, measure.short_name, measure.welsh if welsh else ()))
+                     _measure_named(said, measure.short_name, measure.welsh if welsh else ())
+                     or _said_with_its_noun(written, int(r.value), _nouns_named(
+                         " ".join((measure.short_name, *measure.aliases, measure.unit or ""))), welsh))
                 and not _other_thing(int(r.value), measure, label))
         key = (int(r.value), figure)
         if key not in found or tied:
