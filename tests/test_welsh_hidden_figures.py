@@ -154,3 +154,28 @@ def test_a_welsh_teen_said_with_its_noun_inside_is_read_as_the_teen():
     assert tied("Cafodd un achos ar bymtheg eu cyhuddo yn Rotherham yn y 12 mis hyd at Orffennaf 2015.",
                 hidden=_hidden(("cse_charges", "Rotherham", "12 months to 2015-07", "rolling_12_months", 16))) == [
         (16, "CSE charges for Rotherham in the 12 months to July 2015")]
+
+
+def test_a_welsh_number_before_a_noun_no_figure_counts_is_not_tied_as_its_english_is_not():
+    """"Cafodd dau swyddog eu hyfforddi" (two officers were trained) counts officers, as "two officers were trained"
+    does: the 2 is not Barnsley's hidden 2 arrests. Regression: Welsh says a number before a singular noun, and only a
+    plural (or a noun after "un") was read as a thing counted, so the 2 stayed tied to the arrests and publishing was
+    refused. Said of a noun the figure counts (officers beside officers trained, a person, a child), in a clause naming
+    the measure ("dau swyddog eu harestio"), or of a word that is no thing ("dau mewn dalfa", "dau gafodd eu
+    harestio"), the number may be the figure and stays tied."""
+    arrests = _hidden(("cse_arrests", "Barnsley", "2015-03", "month", 2))
+    trained = _hidden(("officers_trained", "Barnsley", "2015-03", "month", 2))
+    officers = "Cafodd dau swyddog eu hyfforddi yn Barnsley ym mis Mawrth 2015. Roedd llai o arestiadau."
+    assert tied(officers, hidden=arrests) == []
+    assert tied("There were two officers trained in Barnsley in March 2015. Arrests fell.", hidden=arrests) == []
+    assert tied(officers, hidden=trained) == [(2, "Officers trained for Barnsley in March 2015")]
+    assert tied("Roedd tri swyddog ar ddeg yn Barnsley ym mis Mawrth 2015. Roedd llai o arestiadau.",
+                hidden=_hidden(("cse_arrests", "Barnsley", "2015-03", "month", 13))) == []
+    two = [(2, "CSE arrests for Barnsley in March 2015")]
+    for text in ("Cafodd dau swyddog eu harestio yn Barnsley ym mis Mawrth 2015.",
+                 "Cafodd dau blentyn eu harestio yn Barnsley ym mis Mawrth 2015.",
+                 "Roedd dau berson yn Barnsley ym mis Mawrth 2015 a arestiwyd."):
+        assert tied(text, hidden=arrests) == two, text
+    for text in ("Roedd dau mewn dalfa.", "Roedd dau gafodd eu harestio.", "Roedd dau ddyn wedi eu harestio.",
+                 "Roedd dau hen ddyn.", "Cafodd dau eu harestio."):
+        assert tied(text, ASKED, hidden=arrests) == two, text

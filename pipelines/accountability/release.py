@@ -28,6 +28,7 @@ from ..catalogue import listed
 from ..inbox import personal_details
 from ..plaintext import clean
 from ..public import BOARD_COLUMNS
+from ..publish.language import WELSH, language_of
 from ..uk_time import MONTHS, uk_day, uk_day_words
 from ..warehouse import utc_now
 from . import welsh as cy
@@ -599,22 +600,30 @@ def _counts_something_else(written: str, number: int, counted: set[str], short_n
     noun `names`, the figure's measure's names and unit, does not name) is that measure's, whatever its clause names.
     A number counted in the figure's words, or followed by anything else ("2 in June", "two new arrests"), may be the
     figure. In a Welsh text (`welsh`: the measure's Welsh words, None for an English text) its Welsh
-    numbers are read too, and "un cyfarfod" (one meeting) counts something else as "one operation" does; a Welsh
-    noun after a number is singular, so a number above one said of a Welsh noun is left to be the figure."""
+    numbers are read too, and "un cyfarfod" (one meeting) counts something else as "one operation" does. Welsh says
+    any number before a singular noun: on a line in Welsh, "dau swyddog" (two officers) counts something else as "two
+    officers" does, and so does a teen with its noun inside ("tri swyddog ar ddeg")."""
     said = False
     not_a_thing = _NOT_A_THING | cy.welsh().not_a_thing if welsh is not None else _NOT_A_THING
     for m, value in _numbers_said(written, welsh is not None):
         if value != number:
             continue
         said = True
-        after = re.match(r"\s+([A-Za-z][A-Za-z'’-]*)", written[m.end():])
-        noun = after.group(1) if after else ""
+        line = written[written.rfind("\n", 0, m.start()) + 1:]
+        # a Welsh sentence says a number before a singular noun ("dau swyddog", two officers): read as English reads
+        # a plural after one, where the line is Welsh
+        welsh_line = welsh is not None and language_of(line.split("\n", 1)[0]) == WELSH
+        inside = cy.noun_inside(m.group(1)) if welsh is not None else ""
+        after = re.match(r"\s+([^\W\d_][\w'’-]*)" if welsh_line else r"\s+([A-Za-z][A-Za-z'’-]*)", written[m.end():])
+        noun = inside or (after.group(1) if after else "")
+        if inside:  # "tri swyddog ar ddeg": the noun is inside the number, its clause after it
+            after = re.match(r"", written[m.end():])
         if (nouns := _singulars(noun) & _MEASURE_NOUNS) and not nouns & _nouns_named(names):
             continue  # "3 charges": a count of charges, not of the arrests named beside it
         plural = (len(noun) >= 4 and noun.lower().endswith("s") and not noun.lower().endswith(("ss", "us", "is"))
                   and noun.lower() not in _NOT_PLURAL and "'" not in noun and "’" not in noun)
-        if number == 1 and not plural:  # "one operation": a thing, not what it did or what is said of it
-            following = re.match(r"\s+([A-Za-z]+)", written[m.end() + after.end():]) if after else None
+        if (number == 1 or welsh_line) and not plural:  # "one operation": a thing, not what it did or is
+            following = re.match(r"\s+([^\W\d_]+)", written[m.end() + after.end():]) if after else None
             plural = (len(noun) >= 4 and noun.isalpha() and noun.lower() not in not_a_thing
                       and not noun.lower().endswith(("s", "ed", "ing", "ly"))
                       # a word describing the thing counted ("one local man") is no thing itself
