@@ -617,7 +617,7 @@ def restore(src: Path, places: Places, *, replace: bool = False) -> Restored:
                     "manifest": {k: v for k, v in manifest.items() if k != "files"},
                     "parts": sorted({rel.split("/", 1)[0] for rel in rels}), "aside": plan.words,
                     "warnings": plan.warnings, "published_fresh": places.published not in in_the_way,
-                    "replaced": plan.replaced,
+                    "replaced": plan.replaced, "withdrawn_since": plan.withdrawn_since,
                     "places": {"db": str(db), "published": str(places.published), "inbox": str(places.inbox),
                                "reference": str(places.reference) if places.reference else None,
                                "contracts": str(places.contracts) if places.contracts else None}}
@@ -650,6 +650,8 @@ class _Plan:
     words: list[str] = field(default_factory=list)  # where what was in the way went
     warnings: list[str] = field(default_factory=list)  # what the office is to know of what was in the way
     replaced: str | None = None  # the warehouse moved aside
+    withdrawn_since: list[dict] = field(default_factory=list)  # the withdrawals the published folder set aside
+    #                                                           records and the backup's does not (`_withdrawn_since`)
 
 
 def _staged_name(target: Path, stamp: str) -> Path:
@@ -692,6 +694,7 @@ def _plan(places: Places, targets: list[tuple[str, Path]], in_the_way: list[Path
         gone.add(path)
         plan.words.append(f'"{path}" was moved to "{moved}".')
         if path == places.published:
+            plan.withdrawn_since = _withdrawn_since(path, root / "published")
             carried, warning = _later_snapshots(path, root / "published", places.published)
             if carried:
                 carry.append(["carry", str(moved), str(path)])
@@ -751,6 +754,79 @@ def _months_in(snapshot: Path | None) -> set[str]:
         return set()
 
 
+def _withdrawn_since(there: Path, held: Path) -> list[dict]:
+    """The withdrawals the pointer of a published folder a restore sets aside (`there`) records and the backup's
+    (`held`) does not (made after the backup was taken), oldest first, each as the public read its notice."""
+    from .public import pointer
+
+    def notices(folder: Path) -> list[dict]:
+        return [w for w in pointer(folder).get("withdrawals") or []
+                if isinstance(w, dict) and isinstance(w.get("version"), int) and not isinstance(w.get("version"), bool)]
+
+    known = {w["version"] for w in notices(held)}
+    return sorted((w for w in notices(there) if w["version"] not in known),
+                  key=lambda w: (str(w.get("withdrawn_at", "")), w["version"]))
+
+
+def _in_force_once_withdrawn_again(now: dict, held: Path, withdrawn: set[int]) -> int | None:
+    """The snapshot the public reads once the withdrawals made after the backup was taken (`withdrawn`) are made
+    again in the folder restored (`_withdraw_again`): the backup's in force, or the latest before it neither
+    withdrawn nor gone; None when none is left."""
+    version = now.get("version") if isinstance(now.get("version"), int) else None
+    if version not in withdrawn:
+        return version
+    gone = withdrawn | {w.get("version") for w in now.get("withdrawals") or [] if isinstance(w, dict)}
+    return max((v for v in _snapshot_files(held) if v < version and v not in gone), default=None)
+
+
+def _withdraw_again(db: Path, published: Path, notices: list[dict], replaced: Path | None) -> list[str]:
+    """Make again, in the warehouse and published folder restored, each withdrawal made after the backup was taken
+    (`notices`, as the published folder set aside gave them) of a snapshot the backup puts in force: the public
+    read its notice and the snapshot before it, and must not read the figures withdrawn again. The reason is the
+    one the public read; who withdrew it, as the warehouse set aside records. What the office is told."""
+    from . import audit
+    from .pointer_switch import folder_lock
+    from .public import pointer
+    from .publish.snapshot import _withdraw
+
+    by_version = {w["version"]: w for w in notices}
+    said = []
+    while True:
+        in_force = pointer(published).get("version")
+        notice = by_version.get(in_force) if isinstance(in_force, int) else None
+        if notice is None:
+            return said
+        who = _withdrawn_by(replaced, in_force) or "pccdash"
+        reason = " ".join(str(notice.get("reason") or "").split()) or "withdrawn before this backup was restored"
+        with warehouse.connect(db) as con, folder_lock(published):
+            if warehouse.scalar(con, "SELECT count(*) FROM snapshot_withdrawal WHERE version = ?", [in_force]):
+                return said  # recorded already: the switch it records was finished on opening
+            done = _withdraw(con, audit.system_actor("pccdash"), who, reason, published)
+        back = f"snapshot {done.restored}" if done.restored else "nothing published"
+        said.append(f"Snapshot {done.version}, which this backup holds in force, had been withdrawn after the backup "
+                    f"was taken ({reason}): it was withdrawn again, so the public reads {back}, as before the "
+                    "restore, with the notice of its withdrawal."
+                    + (f" No longer published, and no longer approved (approve them again to publish): "
+                       f"{', '.join(done.unpublished)}." if done.unpublished else ""))
+
+
+def _withdrawn_by(replaced: Path | None, version: int) -> str | None:
+    """Who withdrew `version`, as the warehouse a restore set aside records; None when it cannot say."""
+    if replaced is None or not replaced.is_file():
+        return None
+    try:
+        con = duckdb.connect(str(replaced), read_only=True, config={"autoload_known_extensions": False})
+    except duckdb.Error:
+        return None
+    try:
+        found = con.execute("SELECT withdrawn_by FROM snapshot_withdrawal WHERE version = ?", [version]).fetchall()
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+    return found[0][0] if found and found[0][0] else None
+
+
 def _later_snapshots(there: Path, held: Path, published: Path) -> tuple[list[str], str | None]:
     """Of a published folder a restore sets aside (`there`), the snapshots the backup's (`held`) does not hold: each
     has been public, so its file is kept in the folder restored (not in force) that no later publication reuses its
@@ -764,7 +840,9 @@ def _later_snapshots(there: Path, held: Path, published: Path) -> tuple[list[str
     if not later and not differ:
         return [], None
     was, now = pointer(there), pointer(held)
-    gone = sorted(_months_in(snapshot_named(was, there)) - _months_in(snapshot_named(now, held)))
+    in_force = _in_force_once_withdrawn_again(now, held, {w["version"] for w in _withdrawn_since(there, held)})
+    reads = held / f"snapshot-{in_force:04d}.duckdb" if in_force else None
+    gone = sorted(_months_in(snapshot_named(was, there)) - _months_in(reads))
     named = lambda vs: (f"snapshot {vs[0]}" if len(vs) == 1  # noqa: E731
                         else "snapshots " + ", ".join(map(str, vs[:-1])) + f" and {vs[-1]}")
     said = (f"Warning: the published folder set aside held {named(later or differ)}, which the public has read and "
@@ -788,9 +866,9 @@ def _later_snapshots(there: Path, held: Path, published: Path) -> tuple[list[str
         said += (f". {named(withdrawn)[0].upper()}{named(withdrawn)[1:]} had been withdrawn: the notice of "
                  f"{'its' if one else 'their'} withdrawal the public read is not in this backup, so the public pages "
                  "no longer give it; say so on the office's own pages if it should still be told")
-    in_force = now.get("version")
-    said += (f". The public now reads {f'snapshot {in_force}' if in_force else 'nothing published'}, as the backup "
-             f"left it{f', without {months_phrase(gone)}' if gone else ''}: load, approve and publish again what "
+    left = "as the backup left it" if in_force == now.get("version") else "once the withdrawals below are made again"
+    said += (f". The public now reads {f'snapshot {in_force}' if in_force else 'nothing published'}, {left}"
+             f"{f', without {months_phrase(gone)}' if gone else ''}: load, approve and publish again what "
              f"was done after the backup was taken (the next publication is snapshot {max([*before, *backup]) + 1}).")
     return [f"snapshot-{v:04d}.duckdb" for v in later], said
 
@@ -900,6 +978,7 @@ def _carry_out(body: dict, journal: _Journal) -> list[str]:
     said = _open_restored(places.db, Path(body["src"]), manifest, places, body["aside"],
                           replaced if replaced is not None and replaced.is_file() else None, set(body["parts"]),
                           fresh_published=bool(body.get("published_fresh")))
+    said += _withdraw_again(places.db, places.published, body.get("withdrawn_since") or [], replaced)
     said += body.get("warnings", [])
     faults.point("restore_before_done")
     for path in body.get("remove", []):

@@ -757,3 +757,30 @@ def test_a_restore_over_a_published_folder_says_when_a_snapshot_it_keeps_had_bee
     assert ("Snapshot 3 had been withdrawn: the notice of its withdrawal the public read is not in this backup, so the "
             "public pages no longer give it; say so on the office's own pages if it should still be told. The public "
             "now reads snapshot 2, as the backup left it: load, approve") in told, told
+
+
+def test_a_publication_withdrawn_after_the_backup_is_not_put_back_in_force_by_the_restore(office, tmp_path):
+    """The backup holds snapshot 2 in force; the office withdrew it after the backup was taken (the public read the
+    notice, and snapshot 1 again). Restored over that published folder, the backup's pointer put snapshot 2 back in
+    force: the public read again the figures withdrawn from it, with no notice. The withdrawal is made again."""
+    from pipelines.public import current_snapshot, pointer
+
+    dest = _backup_of(office, tmp_path / "b")
+    target = places_in(tmp_path / "there")
+    cli(target, "restore", dest)
+    cli(target, "withdraw", "--reason", "July's charges were counted twice", "--yes", "--as", PCC)
+    published = Path(target["PCCDASH_PUBLISHED_DIR"])
+    assert current_snapshot(published).name == "snapshot-0001.duckdb"
+    told = cli(target, "restore", dest, "--replace").replace("\n", " ")
+    assert current_snapshot(published).name == "snapshot-0001.duckdb", told
+    [notice] = [w for w in pointer(published).get("withdrawals") or [] if w.get("version") == 2]
+    assert notice["reason"] == "July's charges were counted twice"
+    assert ("Snapshot 2, which this backup holds in force, had been withdrawn after the backup was taken (July's "
+            "charges were counted twice): it was withdrawn again, so the public reads snapshot 1, as before the "
+            "restore, with the notice of its withdrawal.") in told, told
+    trail = cli(target, "audit", "--limit", "0", "--format", "csv").splitlines()
+    assert [line for line in trail if "withdrew a publication,snapshot 2," in line and "counted twice" in line]
+    # the warehouse agrees with the public side: the next publication is not numbered 2 nor reads it as in force
+    with warehouse.connect(target["PCCDASH_DB"]) as con:
+        assert con.execute("SELECT reason FROM snapshot_withdrawal WHERE version = 2").fetchall() == [
+            ("July's charges were counted twice",)]
