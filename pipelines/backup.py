@@ -1297,6 +1297,74 @@ def _newer_set_aside(con: duckdb.DuckDBPyConnection, replaced: Path) -> str | No
             "with --replace; the warehouse set aside stays as it was where it now is.")
 
 
+def _carry_rejections(con: duckdb.DuckDBPyConnection, replaced: Path) -> list[str]:
+    """Carry into the restored warehouse the rejections of questions from the public the warehouse a restore set aside
+    (`replaced`) records and the restored one does not (made after the backup was taken), each with its reason, who
+    and when, and the question's row as the one set aside holds it when the restored one has none (imported after
+    the backup): a rejection may have been told to the sender, and is not to be undone by a restore, nor the
+    question to come back waiting, its words (erased once the retention period passed) with it. The references."""
+    from . import audit
+
+    try:
+        other = duckdb.connect(str(replaced), read_only=True, config={"autoload_known_extensions": False})
+    except duckdb.Error:
+        return []
+    try:
+        rows = other.execute(
+            "SELECT s.submission_id, s.received_at, s.body, s.name, s.contact, s.imported_at, s.erased_at, "
+            "s.words_erased_at, m.reason, m.moderated_by, m.moderated_at FROM public_submission s JOIN "
+            "(SELECT DISTINCT ON (submission_id) * FROM submission_moderation ORDER BY submission_id, moderation_id) m "
+            "USING (submission_id) WHERE m.outcome = 'rejected' ORDER BY m.moderated_at, s.submission_id").fetchall()
+    except duckdb.Error:  # a warehouse older than the record of questions from the public, or of erasures
+        return []
+    finally:
+        other.close()
+    moderated = {i for (i,) in con.execute("SELECT submission_id FROM submission_moderation").fetchall()}
+    held = {i for (i,) in con.execute("SELECT submission_id FROM public_submission").fetchall()}
+    carried = [row for row in rows if row[0] not in moderated]
+    if not carried:
+        return []
+    with audit.transaction(con):
+        for ident, received, body, name, contact, imported, erased, words_erased, reason, by, at in carried:
+            if ident not in held:
+                con.execute("INSERT INTO public_submission (submission_id, received_at, body, name, contact, "
+                            "imported_at, erased_at, words_erased_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                            [ident, received, body, name, contact, imported, erased, words_erased])
+            con.execute("INSERT INTO submission_moderation (submission_id, outcome, reason, moderated_by, "
+                        "moderated_at) VALUES (?, 'rejected', ?, ?, ?)", [ident, reason, by, at])
+        audit.record(con, audit.system_actor("pccdash"), "moderate", subject="questions from the public",
+                     detail=f"{counted(len(carried), 'rejection')} made after the backup restored was taken carried "
+                            "over from the warehouse set aside: " + ", ".join(row[0][:8] for row in carried))
+    return [row[0][:8] for row in carried]
+
+
+def _rejected_on_record(con: duckdb.DuckDBPyConnection, worded: dict) -> list[str]:
+    """Record as rejected the questions from the public the restored warehouse holds waiting whose words the record
+    of erasures says were erased (`worded`: id and when): only a rejected question's words are erased, so it was
+    rejected after the backup was taken, where no warehouse set aside says why. Left waiting, its words would be
+    back and it would be read again. The references."""
+    from . import audit
+
+    waiting = {i for (i,) in con.execute(
+        "SELECT submission_id FROM public_submission s WHERE submission_id IN (SELECT unnest(?)) AND NOT EXISTS "
+        "(SELECT 1 FROM submission_moderation m WHERE m.submission_id = s.submission_id)", [list(worded)]).fetchall()}
+    if not waiting:
+        return []
+    done = sorted(waiting, key=lambda i: (worded[i], i))
+    with audit.transaction(con):
+        for ident in done:
+            con.execute("INSERT INTO submission_moderation (submission_id, outcome, reason, moderated_by, "
+                        "moderated_at) VALUES (?, 'rejected', ?, ?, ?)",
+                        [ident, "Rejected after the backup restored was taken: the record of erasures says its words "
+                         "were erased, which only a rejection does; the reason given then is not in the backup",
+                         "pccdash", worded[ident]])
+        audit.record(con, audit.system_actor("pccdash"), "moderate", subject="questions from the public",
+                     detail=f"{counted(len(done), 'question')} rejected after the backup restored was taken (the "
+                            "record of erasures says their words were erased) recorded as rejected again: "
+                            + ", ".join(i[:8] for i in done))
+    return [i[:8] for i in done]
+
+
 def _put_back_unknown_questions(con: duckdb.DuckDBPyConnection, inbox: Path) -> int:
     """Move the questions from the public in the inbox's imported/ folder that the restored warehouse has no record of
     (imported after the backup was taken, into the warehouse it replaced) back into the inbox, where the next import
@@ -1342,7 +1410,9 @@ def _open_restored(db: Path, src: Path, manifest: dict, places: Places, aside: l
             if not warehouse.scalar(con, "SELECT count(*) FROM audit_event WHERE action = 'restore' AND detail = ?",
                                     [detail]):
                 audit.record(con, audit.system_actor("pccdash"), "restore", subject="the warehouse", detail=detail)
+        rejections = _carry_rejections(con, replaced) if replaced is not None else []
         known = erasure.on_record(db, replaced)
+        inferred = _rejected_on_record(con, getattr(known, "words", {})) if known else []
         again = erasure.reapply(con, known or {}, places.inbox)
         unknown = known is None and bool(erasure.kept(con))
         put_back = _put_back_unknown_questions(con, places.inbox)
@@ -1366,6 +1436,19 @@ def _open_restored(db: Path, src: Path, manifest: dict, places: Places, aside: l
         said.append(f'The office\'s reference files restored to "{places.reference}".')
     if "contracts" in parts:
         said.append(f'The office\'s data contracts restored to "{places.contracts}".')
+    if rejections:
+        one = len(rejections) == 1
+        said.append(f"{counted(len(rejections), 'rejection')} of {'a question' if one else 'questions'} from the "
+                    f"public made after this backup was taken {'was' if one else 'were'} carried over from the "
+                    f"warehouse set aside, so {'it stays' if one else 'they stay'} rejected: "
+                    + ", ".join(rejections) + ".")
+    if inferred:
+        one = len(inferred) == 1
+        said.append(f"{counted(len(inferred), 'question')} from the public that the backup holds waiting "
+                    f"{'was' if one else 'were'} rejected after it was taken, as the record of erasures says (its "
+                    f"words were erased, which only a rejection does): {'it is' if one else 'they are'} recorded as "
+                    f"rejected again, without the reason given then, which the backup does not hold: "
+                    + ", ".join(inferred) + ".")
     if again:
         said.append(f"{counted(len(again), 'erasure')} of a sender's name and contact made after this backup was "
                     f"taken {'was' if len(again) == 1 else 'were'} made again ({', '.join(again)}): what the backup "

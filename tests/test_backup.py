@@ -784,3 +784,70 @@ def test_a_publication_withdrawn_after_the_backup_is_not_put_back_in_force_by_th
     with warehouse.connect(target["PCCDASH_DB"]) as con:
         assert con.execute("SELECT reason FROM snapshot_withdrawal WHERE version = 2").fetchall() == [
             ("July's charges were counted twice",)]
+
+
+def test_questions_rejected_after_the_backup_stay_rejected_and_their_erased_words_do_not_come_back(office, tmp_path):
+    """Questions from the public rejected after the backup was taken, one imported before it and one after, their
+    words erased once kept for the retention period: restored over that warehouse, both came back waiting (the one
+    imported after put back in the inbox for the next import), to be rejected again, and the words erased were back
+    in the warehouse or the inbox. The rejections are carried over from the warehouse set aside, and the words stay
+    erased."""
+    from pipelines import inbox
+    from pipelines.accountability import moderation
+
+    dest = _backup_of(office, tmp_path / "b")
+    target = places_in(tmp_path / "there")
+    cli(target, "restore", dest)
+    folder = Path(target["PCCDASH_INBOX_DIR"])
+    later = inbox.submit("My neighbour's boy at 4 Elm Street is at risk", "Jo Bloggs", "jo@example.com",
+                         folder=folder)
+    cli(target, "inbox", "import", "--as", PCC)
+    with warehouse.connect(target["PCCDASH_DB"]) as con:
+        rejected = {s.submission_id: s.body for s in moderation.pending(con)
+                    if s.body in ("How many arrests in Rotherham?", "My neighbour's boy at 4 Elm Street is at risk")}
+        for ident in rejected:
+            moderation.reject(con, claims_of(PCC), ident, reason="Not for the Board: we wrote to the sender")
+    assert len(rejected) == 2 and any(ident.startswith(later) for ident in rejected)
+    cli({**target, "PCCDASH_TODAY": "2028-12-01"}, "inbox", "expire", "--as", PCC)
+    told = cli(target, "restore", dest, "--replace").replace("\n", " ")
+    with warehouse.connect(target["PCCDASH_DB"]) as con:
+        assert not {s.submission_id for s in moderation.pending(con)} & set(rejected), told
+        kept = dict(con.execute("SELECT s.submission_id, s.body || '|' || m.outcome || '|' || m.reason FROM "
+                                "public_submission s JOIN submission_moderation m USING (submission_id) "
+                                "WHERE s.submission_id IN (SELECT unnest(?))", [list(rejected)]).fetchall())
+    assert kept == dict.fromkeys(rejected, "|rejected|Not for the Board: we wrote to the sender"), kept
+    for ident, words in rejected.items():  # nowhere in the inbox either, and none put back to import again
+        assert not (folder / f"{ident}.json").exists()
+        assert words not in (folder / "imported" / f"{ident}.json").read_text(encoding="utf-8")
+    assert "put back in the inbox" not in told
+    found = re.search(r"2 rejections of questions from the public made after this backup was taken were carried "
+                      r"over from the warehouse set aside, so they stay rejected: (\w{8}), (\w{8})\.", told)
+    assert found and sorted(found.groups()) == sorted(i[:8] for i in rejected), told
+
+
+def test_a_question_whose_words_the_record_of_erasures_says_went_is_rejected_again_on_a_new_machine(office, tmp_path):
+    """A new machine, the record of erasures copied from the old one: a question the backup holds waiting, rejected
+    after the backup and its words erased once kept for the retention period, came back waiting with its words (a
+    rejected question's words go, and the restored warehouse did not hold it as rejected). It is rejected again, and
+    its words stay erased."""
+    from pipelines.accountability import erasure, moderation
+
+    dest = _backup_of(office, tmp_path / "b")
+    old = places_in(tmp_path / "old")
+    cli(old, "restore", dest)
+    with warehouse.connect(old["PCCDASH_DB"]) as con:
+        [ident] = [s.submission_id for s in moderation.pending(con) if s.body == "How many arrests in Rotherham?"]
+        moderation.reject(con, claims_of(PCC), ident, reason="Not for the Board")
+    cli({**old, "PCCDASH_TODAY": "2028-12-01"}, "inbox", "expire", "--as", PCC)
+    new = places_in(tmp_path / "new")
+    (tmp_path / "new").mkdir()
+    shutil.copy(erasure.ledger_path(Path(old["PCCDASH_DB"])), erasure.ledger_path(Path(new["PCCDASH_DB"])))
+    told = cli(new, "restore", dest).replace("\n", " ")
+    assert (f"1 question from the public that the backup holds waiting was rejected after it was taken, as the record "
+            f"of erasures says (its words were erased, which only a rejection does): it is recorded as rejected "
+            f"again, without the reason given then, which the backup does not hold: {ident[:8]}.") in told, told
+    with warehouse.connect(new["PCCDASH_DB"]) as con:
+        assert ident not in {s.submission_id for s in moderation.pending(con)}
+        assert con.execute("SELECT body, name FROM public_submission WHERE submission_id = ?",
+                           [ident]).fetchall() == [("", None)]
+    assert "How many arrests" not in (Path(new["PCCDASH_INBOX_DIR"]) / "imported" / f"{ident}.json").read_text()
