@@ -1297,6 +1297,23 @@ def _newer_set_aside(con: duckdb.DuckDBPyConnection, replaced: Path) -> str | No
             "with --replace; the warehouse set aside stays as it was where it now is.")
 
 
+def _hold_numbering(db: Path, fresh_published: bool, last: int, taken_at: str) -> None:
+    """Restored into a new published folder, the warehouse cannot know what was published after its backup was
+    taken, whose numbers the public has seen: the next publication waits for the office to say the latest
+    (`publish.snapshot.numbered_after`). Restored into the folder it goes on from, it is told by that folder's
+    snapshots, and a hold an earlier restore left goes."""
+    from .publish.snapshot import numbering_hold_path
+
+    path = numbering_hold_path(db)
+    if not fresh_published:
+        path.unlink(missing_ok=True)
+        return
+    tmp = path.with_name(f".{path.name}.tmp")
+    _write_json(tmp, {"last_in_backup": last, "taken_at": taken_at, "taken": _when(taken_at)})
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
 def _carry_rejections(con: duckdb.DuckDBPyConnection, replaced: Path) -> list[str]:
     """Carry into the restored warehouse the rejections of questions from the public the warehouse a restore set aside
     (`replaced`) records and the restored one does not (made after the backup was taken), each with its reason, who
@@ -1421,6 +1438,7 @@ def _open_restored(db: Path, src: Path, manifest: dict, places: Places, aside: l
                            "ORDER BY acted_at DESC, event_id DESC LIMIT 1").fetchall()
     from .public import pointer
 
+    _hold_numbering(db, fresh_published, max([v for v, _, _ in snapshots] or [0]), manifest["taken_at"])
     bad = [name for _, digest, name in snapshots
            if not (places.published / name).is_file() or filestore.file_sha256(places.published / name) != digest]
     in_force = pointer(places.published).get("version")
@@ -1476,7 +1494,9 @@ def _open_restored(db: Path, src: Path, manifest: dict, places: Places, aside: l
                     + (f"snapshot {in_force}" if in_force else "the backup's")
                     + " was published from there, restore into the published folder that holds it (the public web "
                     "server's, say: --published FOLDER --replace), which keeps it, so that no publication from here "
-                    "uses its number again.")
+                    "uses its number again. Until then, publishing from here is refused unless given the number of "
+                    "the latest publication the public has seen (\"pccdash publish --after-snapshot NUMBER\"), "
+                    "which the next is numbered after.")
     if put_back:
         one = put_back == 1
         said.append(f"{counted(put_back, 'question')} from the public that the inbox's imported/ folder held and the "

@@ -1160,7 +1160,11 @@ def approve(months, db, as_user, reason):
 @click.option("--out", type=_Folder(), default=None, envvar="PCCDASH_PUBLISHED_DIR", show_envvar=True,
               help="Published folder. [default: var/published]")
 @click.option("--yes", "-y", is_flag=True, help="Publish without asking (scripts; the preview is still printed).")
-def publish(db, as_user, out, yes):
+@click.option("--after-snapshot", "after", type=click.IntRange(min=0), default=None, metavar="NUMBER",
+              help="The number of the latest publication the public has seen, which the new one is numbered after: "
+                   "needed once this warehouse is restored into a new published folder, whose backup cannot know "
+                   "what was published after it was taken.")
+def publish(db, as_user, out, yes, after):
     """Publish every approved month: write a new immutable snapshot and switch the public side to it.
 
     First prints what the public will see (the months, what is added, revised and newly hidden, and
@@ -1177,13 +1181,14 @@ def publish(db, as_user, out, yes):
     """
     from .access import require
     from .audit import cli_actor
-    from .publish.snapshot import NothingToPublish, preview_publication, record_refused_holds
+    from .publish.snapshot import NothingToPublish, numbered_after, preview_publication, record_refused_holds
     from .publish.snapshot import publish as run_publish
     from .warehouse import connect, connect_read_only
 
     actor = cli_actor(as_user)
     require(actor, "publish")  # before the preview: one who may not publish is told so first
     with connect_read_only(db) as con:  # not held while the person reads the preview
+        numbered_after(con, after)
         preview = preview_publication(con, out)
     if preview.problem and _finished_publication(out) is not None:  # this was the stopped one, run again
         click.echo(f"Published snapshot {_finished_publication(out)}: the publication stopped before is finished.")
@@ -1202,7 +1207,7 @@ def publish(db, as_user, out, yes):
             click.echo("Nothing was published.")
             return
     with connect(db) as con:
-        version, path = run_publish(con, actor, out, expected=preview.fingerprint)
+        version, path = run_publish(con, actor, out, expected=preview.fingerprint, after=after)
     click.echo(f"Published snapshot {version}: {path}")
 
 

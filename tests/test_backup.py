@@ -159,7 +159,7 @@ def test_restored_on_fresh_paths_everything_works_as_before(office, tmp_path, mo
     assert "restored the warehouse" in cli(after, "audit", "--action", "restore")
     # the next month's work goes on there: a write, and the public side's next publication
     cli(after, "approve", "2015-09", "--as", PCC)
-    cli(after, "publish", "--yes", "--as", PCC)
+    cli(after, "publish", "--yes", "--as", PCC, "--after-snapshot", "2")
     assert current_snapshot(new_pub).name == "snapshot-0003.duckdb"
     assert current_snapshot(old_pub).name == "snapshot-0002.duckdb"  # the office's own folder untouched
 
@@ -376,7 +376,8 @@ def test_a_publication_a_stop_left_half_switched_is_finished_in_the_restored_fol
     cli(places_in(office), "backup", tmp_path / "b1")
     cli(first, "restore", tmp_path / "b1")
     cli(first, "approve", "2015-09", "--as", PCC)
-    killed = run_pccdash("publish", "--yes", "--as", PCC, env={**first, "PCCDASH_FAILPOINT": "publish_after_record"})
+    killed = run_pccdash("publish", "--yes", "--as", PCC, "--after-snapshot", "2",
+                         env={**first, "PCCDASH_FAILPOINT": "publish_after_record"})
     assert killed.returncode == -9
     # a backup taken as it stands (the switch recorded, not done), as one taken the moment before a stop would be
     monkeypatch.setattr("pipelines.backup._finish_stopped_switches", lambda db: None)
@@ -399,7 +400,8 @@ def test_a_backup_finishes_a_publication_a_stop_left_half_switched_first(office,
     cli(places_in(office), "backup", tmp_path / "b1")
     cli(first, "restore", tmp_path / "b1")
     cli(first, "approve", "2015-09", "--as", PCC)
-    killed = run_pccdash("publish", "--yes", "--as", PCC, env={**first, "PCCDASH_FAILPOINT": "publish_after_record"})
+    killed = run_pccdash("publish", "--yes", "--as", PCC, "--after-snapshot", "2",
+                         env={**first, "PCCDASH_FAILPOINT": "publish_after_record"})
     assert killed.returncode == -9 and pointer(Path(first["PCCDASH_PUBLISHED_DIR"]))["version"] == 2
     taken = run_pccdash("backup", tmp_path / "b2", env=first)
     assert taken.returncode == 0, taken.stderr
@@ -612,7 +614,7 @@ def test_a_restore_over_a_published_folder_keeps_the_snapshots_the_public_read_a
     target = places_in(tmp_path / "there")
     cli(target, "restore", dest)
     cli(target, "approve", "2015-09", "--as", PCC)
-    cli(target, "publish", "--yes", "--as", PCC)
+    cli(target, "publish", "--yes", "--as", PCC, "--after-snapshot", "2")
     published = Path(target["PCCDASH_PUBLISHED_DIR"])
     seen = (published / "snapshot-0003.duckdb").read_bytes()
     told = cli(target, "restore", dest, "--replace")
@@ -751,7 +753,7 @@ def test_a_restore_over_a_published_folder_says_when_a_snapshot_it_keeps_had_bee
     target = places_in(tmp_path / "there")
     cli(target, "restore", dest)
     cli(target, "approve", "2015-09", "--as", PCC)
-    cli(target, "publish", "--yes", "--as", PCC)
+    cli(target, "publish", "--yes", "--as", PCC, "--after-snapshot", "2")
     cli(target, "withdraw", "--reason", "Published too early", "--yes", "--as", PCC)
     told = cli(target, "restore", dest, "--replace").replace("\n", " ")
     assert ("Snapshot 3 had been withdrawn: the notice of its withdrawal the public read is not in this backup, so the "
@@ -851,3 +853,34 @@ def test_a_question_whose_words_the_record_of_erasures_says_went_is_rejected_aga
         assert con.execute("SELECT body, name FROM public_submission WHERE submission_id = ?",
                            [ident]).fetchall() == [("", None)]
     assert "How many arrests" not in (Path(new["PCCDASH_INBOX_DIR"]) / "imported" / f"{ident}.json").read_text()
+
+
+def test_a_restore_into_a_new_published_folder_never_lets_a_number_the_public_saw_be_used_again(office, tmp_path):
+    """The machine is lost with its published folder; the backup is from before snapshot 3 was published. Restored
+    into a new, empty published folder, the warning ignored, the next publication was numbered 3 again: a second
+    "snapshot 3", a number the public had seen for other figures. Publishing waits for the office to say the latest
+    number the public has seen, and the next is numbered after it."""
+    from pipelines.public import current_snapshot
+
+    dest = _backup_of(office, tmp_path / "b")
+    target = places_in(tmp_path / "new")
+    cli(target, "restore", dest)
+    cli(target, "approve", "2015-09", "--as", PCC)
+    result = CliRunner().invoke(main, ["publish", "--yes", "--as", PCC], env=target)
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1 and "Traceback" not in said, said
+    assert re.search(r"Nothing was published: this warehouse was restored from a backup taken \d{1,2} [A-Z][a-z]+ "
+                     r"\d{4} at \d\d:\d\d:\d\d (GMT|BST) into a new published folder, and any publication made after "
+                     r"it from the machine the backup came from \(after snapshot 2\) has a number the public has "
+                     r"seen, which the next publication from here would take again\. Restore into the published "
+                     r"folder that holds them .* with \"pccdash publish --after-snapshot NUMBER\": the next is "
+                     r"numbered after it\.", said), said
+    published = Path(target["PCCDASH_PUBLISHED_DIR"])
+    assert current_snapshot(published).name == "snapshot-0002.duckdb"
+    assert "Published snapshot 4" in cli(target, "publish", "--yes", "--as", PCC, "--after-snapshot", "3")
+    assert current_snapshot(published).name == "snapshot-0004.duckdb"
+    assert not (published / "snapshot-0003.duckdb").exists()
+    # restored into the published folder it goes on from, its snapshots tell the next number: nothing is held
+    cli(target, "restore", dest, "--replace")
+    cli(target, "approve", "2015-09", "--as", PCC)
+    assert "Published snapshot 5" in cli(target, "publish", "--yes", "--as", PCC)

@@ -29,7 +29,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from .. import audit, faults, pointer_switch, settings
+from .. import audit, faults, filestore, pointer_switch, settings
 from ..access import require
 from ..accountability.release import (
     ITEM_KINDS,
@@ -1838,22 +1838,73 @@ def record_refused_holds(con: duckdb.DuckDBPyConnection, claims: Mapping, previe
         audit.record(con, claims, "publish", subject="no snapshot", detail=f"refused: {preview.problem}"[:2000])
 
 
+class NumbersUnknown(PccDashError):
+    """A warehouse restored into a new published folder: the numbers published since its backup are not known."""
+
+
+def numbering_hold_path(db: Path) -> Path:
+    """The record beside the warehouse at `db` that a restore into a new published folder leaves
+    (`pccdash.numbering-hold.json`): the publications made since its backup was taken are not known here, so none is
+    made until the office says the latest number the public has seen (`numbered_after`)."""
+    return db.with_name(f"{db.stem}.numbering-hold.json")
+
+
+def numbering_hold(con: duckdb.DuckDBPyConnection) -> dict | None:
+    """What the record of a restore into a new published folder says, or None when there is none."""
+    db = filestore.of_connection(con)
+    if db is None:
+        return None
+    try:
+        found = json.loads(numbering_hold_path(db).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        found = {}
+    return found if isinstance(found, dict) else {}
+
+
+def numbered_after(con: duckdb.DuckDBPyConnection, after: int | None) -> int | None:
+    """The number the next publication comes after, beyond what the warehouse and the folder hold: `after`, the
+    latest the public has seen as the office gives it. Refused, saying what to do, when the warehouse was restored
+    into a new published folder and the office has not said it: a publication made from the machine the backup came
+    from after it was taken has a number the public has seen, which the next would take again."""
+    hold = numbering_hold(con)
+    if hold is None or after is not None:
+        return after
+    last = hold.get("last_in_backup")
+    held = f"snapshot {last}" if isinstance(last, int) and last else "the backup's last"
+    raise NumbersUnknown(
+        f"Nothing was published: this warehouse was restored from a backup taken {hold.get('taken', 'earlier')} "
+        f"into a new published folder, and any publication made after it from the machine the backup came from "
+        f"(after {held}) has a number the public has seen, which the next publication from here would take again. "
+        "Restore into the published folder that holds them (the public web server's: \"pccdash restore BACKUP "
+        "--published FOLDER --replace\"), or give the number of the latest publication the public has seen (the "
+        "public site's revisions page lists them) with \"pccdash publish --after-snapshot NUMBER\": the next is "
+        "numbered after it.")
+
+
 def publish(con: duckdb.DuckDBPyConnection, claims: Mapping, folder: Path | None = None, *,
-            expected: str | None = None) -> tuple[int, Path]:
+            expected: str | None = None, after: int | None = None) -> tuple[int, Path]:
     """Write the next snapshot of every approved month and make it the current one; returns (version, path).
 
     `expected` is the fingerprint of the preview the person confirmed: if what would be published has
-    changed since (a month approved meanwhile), nothing is published. One publication or withdrawal at a
-    time writes into a folder; another waits for it.
+    changed since (a month approved meanwhile), nothing is published. `after`: the latest number the public has
+    seen, which the new snapshot is numbered after (needed once the warehouse is restored into a new published
+    folder, `numbered_after`). One publication or withdrawal at a time writes into a folder; another waits for it.
     """
     who = require(claims, "publish")
     folder = Path(folder or published_dir())
+    numbered_after(con, after)  # refused before anything is written
     with pointer_switch.folder_lock(folder):
-        return _publish(con, claims, who, folder, expected)
+        done = _publish(con, claims, who, folder, expected, after)
+    db = filestore.of_connection(con)
+    if db is not None:  # numbered past what the public has seen: the warehouse now holds the number to go on from
+        numbering_hold_path(db).unlink(missing_ok=True)
+    return done
 
 
 def _publish(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, folder: Path,
-             expected: str | None) -> tuple[int, Path]:
+             expected: str | None, after: int | None = None) -> tuple[int, Path]:
     """`publish` once the folder is this command's alone."""
     finish_switches(con)  # a publication a stop interrupted is finished first, so the preview reads what is public
     preview = preview_publication(con, folder)
@@ -1871,7 +1922,7 @@ def _publish(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, folder: 
     approved = _approved(con, preview.held_back)  # held back by a blocking flag or the disclosure check
     cells = preview.cells
     now = utc_now()
-    version = _next_version(con, folder)
+    version = max(_next_version(con, folder), (numbered_after(con, after) or 0) + 1)
     previous = current_snapshot(folder)
     revisions = _with_reasons(_revisions(previous, cells, now, version, preview.withdrawn), preview.reasons, version,
                               previous is not None and preview.zeros_hidden
