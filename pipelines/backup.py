@@ -801,13 +801,23 @@ def _withdraw_again(db: Path, published: Path, notices: list[dict], replaced: Pa
         with warehouse.connect(db) as con, folder_lock(published):
             if warehouse.scalar(con, "SELECT count(*) FROM snapshot_withdrawal WHERE version = ?", [in_force]):
                 return said  # recorded already: the switch it records was finished on opening
-            done = _withdraw(con, audit.system_actor("pccdash"), who, reason, published)
+            done = _withdraw(con, audit.system_actor("pccdash"), who, reason, published, _noticed_at(notice))
         back = f"snapshot {done.restored}" if done.restored else "nothing published"
         said.append(f"Snapshot {done.version}, which this backup holds in force, had been withdrawn after the backup "
                     f"was taken ({reason}): it was withdrawn again, so the public reads {back}, as before the "
                     "restore, with the notice of its withdrawal."
                     + (f" No longer published, and no longer approved (approve them again to publish): "
                        f"{', '.join(done.unpublished)}." if done.unpublished else ""))
+
+
+def _noticed_at(notice: dict) -> dt.datetime | None:
+    """The time a withdrawal's notice gave the public (its `withdrawn_at`, UTC as the warehouse keeps it), for making
+    it again as it was read; None when the notice does not hold one."""
+    try:
+        at = dt.datetime.fromisoformat(str(notice.get("withdrawn_at") or ""))
+    except ValueError:
+        return None
+    return at.astimezone(dt.UTC).replace(tzinfo=None) if at.tzinfo else at
 
 
 def _withdrawn_by(replaced: Path | None, version: int) -> str | None:

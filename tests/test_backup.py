@@ -773,10 +773,13 @@ def test_a_publication_withdrawn_after_the_backup_is_not_put_back_in_force_by_th
     cli(target, "withdraw", "--reason", "July's charges were counted twice", "--yes", "--as", PCC)
     published = Path(target["PCCDASH_PUBLISHED_DIR"])
     assert current_snapshot(published).name == "snapshot-0001.duckdb"
+    [first] = [w for w in pointer(published).get("withdrawals") or [] if w.get("version") == 2]
+    time.sleep(1.1)  # the notice is given to the second: a withdrawal dated by the restore would differ
     told = cli(target, "restore", dest, "--replace").replace("\n", " ")
     assert current_snapshot(published).name == "snapshot-0001.duckdb", told
     [notice] = [w for w in pointer(published).get("withdrawals") or [] if w.get("version") == 2]
     assert notice["reason"] == "July's charges were counted twice"
+    assert notice["withdrawn_at"] == first["withdrawn_at"]  # the day and time the public read, not the restore's
     assert ("Snapshot 2, which this backup holds in force, had been withdrawn after the backup was taken (July's "
             "charges were counted twice): it was withdrawn again, so the public reads snapshot 1, as before the "
             "restore, with the notice of its withdrawal.") in told, told

@@ -2183,8 +2183,10 @@ def withdraw(con: duckdb.DuckDBPyConnection, claims: Mapping, reason: str, folde
 _EVENT = "INSERT INTO publication_event (period, action, by_user, acted_at, note) VALUES (?, ?, ?, ?, ?)"
 
 
-def _withdraw(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, reason: str, folder: Path) -> Withdrawal:
-    """`withdraw` once the folder is this command's alone."""
+def _withdraw(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, reason: str, folder: Path,
+              at: dt.datetime | None = None) -> Withdrawal:
+    """`withdraw` once the folder is this command's alone; `at`, the time its notice gives when the withdrawal is
+    made again as the public first read it (a restore), else now."""
     finish_switches(con)  # a switch a stop interrupted is finished first: it decides what the public reads now
     finished = pointer_switch.finished_on_opening(con, "withdraw", folder)
     if finished is not None:  # the stopped withdrawal, run again: finishing it was the job, not withdrawing another
@@ -2225,7 +2227,7 @@ def _withdraw(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, reason:
     unpublished_approved = [p for p in carried if p not in still and p in since]
     approved_since = [p for p in carried if p in still and p in since]
     taken_back = _approvals_taken_back(con, restored, [p for p in carried if p in still and p not in since])
-    now = utc_now()
+    now = at or utc_now()
     with audit.transaction(con):
         con.execute("INSERT INTO snapshot_withdrawal VALUES (?, ?, ?, ?, ?)", [version, now, who, reason, restored])
         # their approval is withdrawn with the publication: the next publication of anything must not bring
