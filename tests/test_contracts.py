@@ -916,6 +916,11 @@ BROKEN_CONTRACTS = [
     ("misspelt_key", lambda t: t.replace("severity: error", "severety: error", 1), "'severety' was unexpected"),
     ("unknown_severity", lambda t: t.replace("severity: warning", "severity: critical", 1),
      'severity must be "error" or "warning", not "critical"'),
+    ("reports_measures_not_a_list", lambda t: t.replace('value: "${percentage_ids}"', 'value: "percentages"', 1),
+     'reportsMeasures is a list of measures, or a reference list such as ${percentage_ids}, not "percentages"'),
+    ("reports_breakdowns_not_true_or_false", lambda t: t.replace("reportsBreakdowns, value: true",
+                                                                 "reportsBreakdowns, value: sometimes", 1),
+     'reportsBreakdowns is true or false, not "sometimes"'),
 ]
 
 
@@ -973,8 +978,9 @@ def test_the_set_rules_run_together_find_what_each_finds_alone(db, tmp_path):
 
 def test_a_rule_declared_for_a_measure_is_not_asked_of_a_batch_that_sends_none_of_its_measures(db, tmp_path,
                                                                                                  monkeypatch):
-    """A one-figure correction of CSE arrests cannot break the headcount's change rule: validate_batch does not plan
-    its query (most of a small batch's cost), and the run still lists it as passed. Each rule so passed finds nothing
+    """A one-figure correction of CSE arrests cannot break the headcount's change rule, nor a rule saying it reports
+    only percentages the batch sends or only where the batch sends a breakdown: validate_batch does not plan their
+    queries (most of a small batch's cost), and the run still lists them as passed. Each rule so passed finds nothing
     when its query is run anyway; the rules on the batch's measures are asked and find what they find."""
     import datetime as dt
 
@@ -1000,7 +1006,8 @@ def test_a_rule_declared_for_a_measure_is_not_asked_of_a_batch_that_sends_none_o
         run = runner.validate_batch(con, contract, scope="ingest", label="july.csv", current_month=dt.date(2026, 1, 1))
         skipped = {r.id for r in contract.set_rules} - set(asked[0])
         assert skipped == {"headcount_change", "arrested_within_12_weeks_change",
-                           "cce_referrals_same_month_last_year"}, skipped
+                           "cce_referrals_same_month_last_year", "percentage_matches_its_parts",
+                           "breakdown_completeness_drop"}, skipped
         for rule in contract.set_rules:
             if rule.id in skipped:
                 assert runner.set_rule_rows(con, rule, dt.date(2026, 1, 1), 5, runner.FIGURES_NOW) == (0, [])
@@ -1008,6 +1015,66 @@ def test_a_rule_declared_for_a_measure_is_not_asked_of_a_batch_that_sends_none_o
     assert all(results[rule] == (True, 0, []) for rule in skipped)
     assert results["month_on_month_change"][:2] == (False, 1)
     assert set(results) == set(contract.rule_ids)
+
+
+# Batches breaking the rules a batch may go unasked by, each against a warehouse holding June and July 2015 (a
+# percentage and its parts, CSE and grooming arrests, victims supported broken down by ethnicity): sent with what the
+# rule reports, and without it
+NARROWED_CASES = {  # case: (rows, the rules it breaks)
+    "one_figure_correction": ([["2015-07", "Rotherham", "cse_arrests", 2]], {"part_not_above_whole"}),
+    "percentage_alone_against_held_parts": ([["2015-07", "Barnsley", "officers_trained_pct", 80]],
+                                            {"percentage_matches_its_parts"}),
+    "part_alone_against_a_held_percentage": ([["2015-07", "Barnsley", "officers_trained", 160]],
+                                             {"month_on_month_change"}),
+    "part_above_a_held_whole": ([["2015-07", "Barnsley", "grooming_arrests", 11]], {"part_not_above_whole"}),
+    "breakdown_alone_falling_in_share": ([["2015-08", "Barnsley", "victims_supported", 10, "Pakistani"],
+                                          ["2015-08", "Barnsley", "victims_supported", 10, "Not recorded"]],
+                                         {"breakdown_sums_to_total", "breakdown_completeness_drop"}),
+    "total_alone_against_a_held_breakdown": ([["2015-07", "Barnsley", "victims_supported", 25]],
+                                             {"breakdown_sums_to_total"}),
+    "total_without_the_breakdown_sent_before": ([["2015-08", "Barnsley", "victims_supported", 20]],
+                                                {"every_district_every_month", "breakdown_not_sent"}),
+    "total_and_breakdown_falling_in_share": (victims("2015-08", "Barnsley", 20, 10, 10),
+                                             {"every_district_every_month", "breakdown_completeness_drop"}),
+}
+
+
+@pytest.mark.parametrize("case", NARROWED_CASES)
+def test_a_rule_left_unasked_finds_nothing_the_batch_would_be_told(db, tmp_path, monkeypatch, case):
+    """Whatever a batch sends, the rules validate_batch asks (not a rule saying it reports only measures the batch
+    does not send, or only breakdowns it does not send) refuse and warn exactly as every rule asked would: the same
+    results, counts and messages, on batches that break the very rules so left out."""
+    import datetime as dt
+
+    from pipelines.contracts import runner
+    from pipelines.contracts.batch import build_batch
+    from pipelines.ingest import readers
+
+    held = (trained("2015-06", (50, 25, 30, 1), (100, 100, 60, 3), (50, 25, 50, 33.3))
+            + trained("2015-07", (50, 25, 30, 1), (100, 100, 60, 3), (50, 25, 50, 33.3))
+            + month("2015-07", "cse_arrests", (10, 20, 30, 40)) + month("2015-07", "grooming_arrests", (1, 2, 3, 4))
+            + victims("2015-07", "Barnsley", 20, 18, 2) + others("2015-07"))
+    with warehouse.connect(db) as con:
+        assert load(con, write_return(tmp_path / "held.csv", held)).outcome == "accepted"
+    rows, breaks = NARROWED_CASES[case]
+    path = write_return(tmp_path / f"{case}.csv", rows)
+    contract = load_contract()
+    asked: list[list[str]] = []
+    together = runner.set_rules_rows
+    monkeypatch.setattr(runner, "set_rules_rows", lambda con, rules, *a: asked.append([r.id for r in rules])
+                        or together(con, rules, *a))
+    said = {}
+    for how, may_find in (("narrowed", runner.may_find), ("every rule asked", lambda *_: True)):
+        monkeypatch.setattr(runner, "may_find", may_find)
+        with warehouse.connect(db) as con:
+            readers.read_file(con, readers.inspect_file(path, path.name, tmp_path))
+            build_batch(con, path.name)
+            run = runner.validate_batch(con, contract, scope="ingest", label=path.name,
+                                        current_month=dt.date(2026, 1, 1))
+        said[how] = {r.rule_id: (r.passed, r.failing_count, [s.message for s in r.samples]) for r in run.results}
+    assert said["narrowed"] == said["every rule asked"]
+    assert len(asked[0]) < len(asked[1]) == len(contract.set_rules)  # some rule went unasked, and it did not matter
+    assert {rule for rule, (passed, _, _) in said["narrowed"].items() if not passed} == breaks
 
 
 def test_a_broken_contract_stops_ingest_before_anything_loads(db, tmp_path, monkeypatch):

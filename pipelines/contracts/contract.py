@@ -32,6 +32,8 @@ MEASURE_CHECKS = {
     "same_month_last_year": ("measure", "maxRatio", "minChange", "message"),
     "ratio": ("measure", "against", "maxRatio", "minRatio", "tolerance", "message"),
 }
+# what a duckdb rule may say of the rows it reports (`_reports`): properties, not parameters of its query
+REPORTS = ("reportsMeasures", "reportsBreakdowns")
 _NUMBER_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
 _PLACEHOLDER = re.compile(r"\$\{(\w+)\}")
 
@@ -62,6 +64,10 @@ class SetRule:
     report_column: str | None = None  # the return's column an analyst should look at, when not the query's
     # a measure rule's check and what it compares: (change | same_month_last_year | ratio, measure, against)
     compares: tuple[str, str | None, str | None] | None = None
+    # what a query the contract writes itself says it reports (reportsMeasures, reportsBreakdowns): only figures the
+    # batch sends of these measures (None: any), only where the batch sends a breakdown
+    reports_measures: tuple[str, ...] | None = None
+    reports_breakdowns: bool = False
 
 
 @dataclass(frozen=True)
@@ -165,6 +171,23 @@ def _library_expectation(rule: dict, column: str | None, where: str) -> tuple[st
         return "expect_compound_columns_to_be_unique", {"column_list": list(args["properties"])}
     raise ContractError(f'{where}: the library metric "{metric}" with these arguments is not supported; use '
                         "nullValues, invalidValues (validValues or pattern) or duplicateValues.")
+
+
+def _reports(props: dict, where: str, refs: dict) -> dict[str, object]:
+    """What a duckdb rule says it reports, so that a batch it can find nothing in is not asked: reportsMeasures, the
+    measures whose figures in the batch are the only ones it reports (a list, or a reference list such as
+    ${percentage_ids}); reportsBreakdowns: true, that it reports only where the batch sends a breakdown."""
+    measures = props.get("reportsMeasures")
+    if measures is not None:
+        measures = _fill_lists(measures, refs)
+        if not isinstance(measures, list) or not all(isinstance(m, str) for m in measures):
+            raise ContractError(f"{where}: reportsMeasures is a list of measures, or a reference list such as "
+                                f'${{percentage_ids}}, not "{props["reportsMeasures"]}".')
+        measures = tuple(measures)
+    breakdowns = props.get("reportsBreakdowns", False)
+    if not isinstance(breakdowns, bool):
+        raise ContractError(f'{where}: reportsBreakdowns is true or false, not "{breakdowns}".')
+    return {"reports_measures": measures, "reports_breakdowns": breakdowns}
 
 
 def _strict_schema_errors(doc: dict) -> list[str]:
@@ -438,10 +461,11 @@ def _load(path_text: str, mtime_ns: int, refs_key: str) -> Contract:
             query = rule.get("implementation")
             if not isinstance(query, str):
                 raise ContractError(f"{where}: a duckdb rule's implementation is the query for the failing rows.")
-            params = {k: v for k, v in props.items() if k not in ("message", "column")}
+            params = {k: v for k, v in props.items() if k not in ("message", "column", *REPORTS)}
             query = _PLACEHOLDER.sub(lambda m, params=params: str(params.get(m.group(1), m.group(0))), query)
             set_rules.append(SetRule(rid, severity, query, message, description,
-                                     str(props["column"]) if props.get("column") else None))
+                                     str(props["column"]) if props.get("column") else None,
+                                     **_reports(props, where, refs)))
             continue
         elif kind == "custom" and engine == MEASURE_RULE_ENGINE:
             declared = _measure_rule(rule, props, where, refs)

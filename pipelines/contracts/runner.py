@@ -943,14 +943,17 @@ def validate_batch(con: duckdb.DuckDBPyConnection, contract: Contract, *, scope:
         samples = [] if passed else row_rule_samples(con, rule)
         run.results.append(RuleResult(rule.id, rule.severity, by, rule.expectation, passed, failing, checked,
                                       rule.description, samples, _all_found(samples, SAMPLES_KEPT, None)))
-    # a rule declared for one measure (or a pair) finds nothing in a batch that sends neither: it passes unasked
+    # a rule declared for one measure (or a pair), or saying which figures it reports, finds nothing in a batch that
+    # sends none of them: it passes unasked
     holds = any("${figure}" in rule.query for rule in contract.set_rules)
-    sent = _batch_measures(con, present) if holds or any(rule.compares for rule in contract.set_rules) else None
+    narrowed = any(rule.compares or rule.reports_measures is not None or rule.reports_breakdowns
+                   for rule in contract.set_rules)
+    sent, broken_down = _batch_sends(con, present) if holds or narrowed else (None, None)
     figure = "figure"
     if holds:
         _hold_figures(con, contract, sent)
         figure = FIGURES_NOW
-    asked = [rule for rule in contract.set_rules if may_find(rule, sent)]
+    asked = [rule for rule in contract.set_rules if may_find(rule, sent, broken_down)]
     found = {rule.id: (0, []) for rule in contract.set_rules}
     found |= set_rules_rows(con, asked, current_month, ROWS_HELD, figure)
     for rule in contract.set_rules:
@@ -961,20 +964,32 @@ def validate_batch(con: duckdb.DuckDBPyConnection, contract: Contract, *, scope:
     return run
 
 
-def _batch_measures(con: duckdb.DuckDBPyConnection, present: set[str]) -> set[str] | None:
-    """Every measure the batch names, as read (a text that is no measure too); None for a batch with no measure column
-    (police.uk's counts). `present`: the batch's columns."""
+def _batch_sends(con: duckdb.DuckDBPyConnection, present: set[str]) -> tuple[set[str] | None, bool | None]:
+    """Every measure the batch names, as read (a text that is no measure too), and whether it sends a breakdown (a
+    row with a dimension), from one look at it; None for what a batch without the column cannot say (police.uk's
+    counts have no measure). `present`: the batch's columns."""
     if "measure" not in present:
-        return None
-    return {m for (m,) in con.execute("SELECT DISTINCT measure FROM batch WHERE measure IS NOT NULL").fetchall()}
+        return None, None
+    dimension = "dimension IS NOT NULL" if "dimension" in present else "false"
+    measures, broken_down = con.execute(
+        f"SELECT list(DISTINCT measure) FILTER (WHERE measure IS NOT NULL), coalesce(bool_or({dimension}), false) "
+        "FROM batch").fetchall()[0]
+    return set(measures or []), broken_down
 
 
-def may_find(rule: SetRule, measures: set[str] | None) -> bool:
-    """Whether a set rule can find any row in a batch naming `measures` (None: not known, so it can). A rule the
-    contract declares per measure (contract.py writes its query) reports only a batch's figures of its measure (a
-    change, the same month last year) or of either of its two measures (a ratio); one declared for every measure, and
-    a query the contract writes itself, may find rows in any batch."""
-    if measures is None or not rule.compares:
+def may_find(rule: SetRule, measures: set[str] | None, broken_down: bool | None = None) -> bool:
+    """Whether a set rule can find any row in a batch naming `measures` and sending a breakdown or not (`broken_down`;
+    None: not known, so it can). A rule the contract declares per measure (contract.py writes its query) reports only
+    a batch's figures of its measure (a change, the same month last year) or of either of its two measures (a ratio);
+    a query the contract writes itself reports what it says it does (reportsMeasures: only the batch's figures of
+    those measures; reportsBreakdowns: only where the batch sends a breakdown), else may find rows in any batch."""
+    if rule.reports_breakdowns and broken_down is False:
+        return False
+    if measures is None:
+        return True
+    if rule.reports_measures is not None:
+        return not measures.isdisjoint(rule.reports_measures)
+    if not rule.compares:
         return True
     check, measure, against = rule.compares
     if check == "ratio":
