@@ -1670,6 +1670,26 @@ def test_the_publishing_page_says_which_approved_item_a_withdrawal_took_back(loo
     assert "Taken back with it" not in texts(at)
 
 
+def test_the_publishing_page_with_nothing_to_publish_still_names_an_approval_a_withdrawal_took_back(loop, monkeypatch):
+    """Regression: a decision's approval that a withdrawal took back stays out of every later publication until
+    approved again. "pccdash publish" said so each time ("Left out: approval N ..."), but the Approve and publish page,
+    with nothing else to publish, said only "Nothing to publish", and no longer listed the approval: fourteen months
+    on, the Commissioner had never been told that a January decision was missing from the public record."""
+    from pipelines.publish.snapshot import withdraw
+
+    with warehouse.connect(loop["db"]) as con:
+        publish(con, PCC)
+        first = release(con, PCC, "decision", loop["decision"])
+        publish(con, PCC)
+        withdraw(con, PCC, "Too early")
+    at = internal(monkeypatch, loop["db"], "internal_pages/publishing.py", PCC)
+    assert not at.exception, at.exception
+    said = " ".join(texts(at).split())
+    assert "Nothing to publish" in said
+    assert f"Left out: approval {first}, of Assurance decision (Partly assured)" in said
+    assert f'"pccdash release decision {loop["decision"]}"' in said
+
+
 # ------------------------------------------------------------------------------------- a question's withdrawal
 
 INTERNAL_REASON = "Signed on 1 September; Sgt Brown told analyst@example.org by phone"

@@ -182,6 +182,10 @@ else:
 st.header("Publish: what the public will see")
 if preview.problem:
     st.info(ui.md_escape(preview.problem))  # it may quote a flag's reason, typed by a person
+    # an approval a withdrawal took back goes out with no publication until approved again: said while nothing else
+    # is to publish too, as "pccdash publish" says it, or the item is missing from the public record unnoticed
+    for line in preview.left_out:
+        st.warning(ui.md_escape(line), icon=":material/undo:")
     for line in preview.info_lines:  # what public_info.yaml wants doing, said though there is nothing to publish
         st.warning(ui.md_escape(line), icon=":material/event_busy:")
 else:
