@@ -159,3 +159,21 @@ def test_the_packs_flags_read_each_status_as_it_stood_on_the_meetings_day(judged
     assert concern.rows[0][0].startswith(f"{flagged_rec.id} (")
     assert flagged_rec.id not in {row[0].split(" ", 1)[0]
                                   for row in _table(pack.recommendations, "Not yet implemented or closed").rows}
+
+
+def test_a_register_with_none_implemented_or_closed_is_said_so_not_counted_as_n_of_n(sample_db, tmp_path):
+    """Regression: two years on, with no recommendation yet implemented or closed, the pack's section opened "11
+    recommendations of 11 not yet implemented or closed"."""
+    from pipelines.briefing.recommendations_section import recommendations_section
+
+    db = copy_warehouse(sample_db, tmp_path)
+    total = len(register.load_register().recommendations)
+    with warehouse.connect(db, create=False) as con:
+        open_all = recommendations_section(con, dt.date(2015, 9, 17))
+        _judge(con, register.load_register().recommendations[0].id, "closed", "2015-09-01")
+        one_closed = recommendations_section(con, dt.date(2015, 9, 17))
+    assert open_all.counts.startswith(f"None of the {total} recommendations is yet implemented or closed"), \
+        open_all.counts
+    assert f"{total} recommendations of {total}" not in open_all.counts
+    assert one_closed.counts.startswith(f"{total - 1} recommendations of {total} not yet implemented or closed"), \
+        one_closed.counts

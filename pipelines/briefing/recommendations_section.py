@@ -74,9 +74,13 @@ def recommendations_section(con: duckdb.DuckDBPyConnection, held_on: dt.date, *,
     # as the meeting opens, as the tables below: a status marked implemented after its day is not flagged at it
     flags = flagged(con, analytics, month, as_of=held_on) if analytics is not None else []
 
-    parts = [f"{counted(len(still), 'recommendation')} of {len(register.recommendations)} not yet implemented or "
-             "closed" if still else f"Every one of the {len(register.recommendations)} recommendations is implemented "
-             "or closed"]
+    total = len(register.recommendations)
+    # every one still open is said as such: "11 recommendations of 11" reads as a count that missed the point
+    parts = [f"{counted(len(still), 'recommendation')} of {total} not yet implemented or closed"
+             if still and len(still) < total else
+             (f"None of the {total} recommendations is yet implemented or closed" if total > 1 else
+              "The recommendation is not yet implemented or closed") if still else
+             f"Every one of the {total} recommendations is implemented or closed"]
     if since is not None:
         parts.append(f"{counted(len(changed), 'status', 'statuses')} changed since the last meeting "
                      f"({day_words(since)})" if changed else
