@@ -421,6 +421,24 @@ def test_the_spreadsheet_says_a_revised_figure_hidden_since_is_marked_by_its_dat
     assert "marked in the Status column" not in intro and "in the Last revised column [note 3]" in intro
 
 
+def _charges_snapshot(path, meta: dict, more: dict | None = None) -> None:
+    """A snapshot of April 2026's CSE charges in Shire (20), Northtown (not shown) and Southtown (12), with its `meta`
+    keys and any `more` tables, for the spreadsheet's words."""
+    import pandas as pd
+    from helpers import write_tables
+
+    write_tables(path, {
+        "meta": pd.DataFrame({"key": list(meta), "value": list(meta.values())}),
+        "measure": pd.DataFrame({"id": ["cse_charges"], "name": ["CSE charges"], "short_name": ["CSE charges"],
+                                 "unit": ["people"], "kind": ["flow"]}),
+        "figure": pd.DataFrame({"measure": ["cse_charges"] * 3, "area": ["Shire", "Northtown", "Southtown"],
+                                "period": ["2026-04"] * 3, "period_type": ["month"] * 3,
+                                "value": [20.0, None, 12.0], "display": ["20", "[c]", "12"],
+                                "suppressed": [False, True, False]}),
+        **(more or {}),
+    })
+
+
 def test_the_spreadsheets_status_column_says_the_status_in_words_as_the_pages_do_with_its_code_beside(tmp_path):
     """A person reads the spreadsheet: its Months sheet's Status column said "suppressed", where every page says "Not
     shown" and the CSV gives status_in_words beside its code. Now the Status column says "Not shown", "Revised" or
@@ -428,22 +446,13 @@ def test_the_spreadsheets_status_column_says_the_status_in_words_as_the_pages_do
     import io
 
     import pandas as pd
-    from helpers import write_tables
     from openpyxl import load_workbook
 
     from pipelines.publish import downloads
     from pipelines.publish.content import SnapshotView
 
     path = tmp_path / "snapshot-0002.duckdb"
-    write_tables(path, {
-        "meta": pd.DataFrame({"key": ["marker", "force", "districts"],
-                              "value": ["[c]", "Shire Police", '["Northtown", "Southtown"]']}),
-        "measure": pd.DataFrame({"id": ["cse_charges"], "name": ["CSE charges"], "short_name": ["CSE charges"],
-                                 "unit": ["people"], "kind": ["flow"]}),
-        "figure": pd.DataFrame({"measure": ["cse_charges"] * 3, "area": ["Shire", "Northtown", "Southtown"],
-                                "period": ["2026-04"] * 3, "period_type": ["month"] * 3,
-                                "value": [20.0, None, 12.0], "display": ["20", "[c]", "12"],
-                                "suppressed": [False, True, False]}),
+    _charges_snapshot(path, {"marker": "[c]", "force": "Shire Police", "districts": '["Northtown", "Southtown"]'}, {
         "revision": pd.DataFrame({"measure": ["cse_charges"], "area": ["Southtown"], "period": ["2026-04"],
                                   "period_type": ["month"], "previous_display": ["10"], "new_display": ["12"],
                                   "revised_at": pd.to_datetime(["2026-06-12 10:00"]), "version": [2],
@@ -476,8 +485,6 @@ def test_the_spreadsheet_says_a_figure_is_not_shown_in_the_words_of_the_pages_no
     the Status code column's code for it."""
     import io
 
-    import pandas as pd
-    from helpers import write_tables
     from openpyxl import load_workbook
 
     from pipelines.publish import downloads
@@ -486,15 +493,7 @@ def test_the_spreadsheet_says_a_figure_is_not_shown_in_the_words_of_the_pages_no
     path = tmp_path / "snapshot-0001.duckdb"
     meta = {"marker": "[c]", "force": "Shire Police", "districts": '["Northtown", "Southtown"]',
             **({"footnote": footnote} if footnote else {})}
-    write_tables(path, {
-        "meta": pd.DataFrame({"key": list(meta), "value": list(meta.values())}),
-        "measure": pd.DataFrame({"id": ["cse_charges"], "name": ["CSE charges"], "short_name": ["CSE charges"],
-                                 "unit": ["people"], "kind": ["flow"]}),
-        "figure": pd.DataFrame({"measure": ["cse_charges"] * 3, "area": ["Shire", "Northtown", "Southtown"],
-                                "period": ["2026-04"] * 3, "period_type": ["month"] * 3,
-                                "value": [20.0, None, 12.0], "display": ["20", "[c]", "12"],
-                                "suppressed": [False, True, False]}),
-    })
+    _charges_snapshot(path, meta)
     wb = load_workbook(io.BytesIO(downloads.to_xlsx(SnapshotView(str(path)))))
     note = next(r[1] for r in wb["Notes"].iter_rows(values_only=True) if r[0] == "[note 1]")
     assert note.startswith(("[c] Not shown", "[c] marks a figure not shown. A count from 1 to 4")), note
