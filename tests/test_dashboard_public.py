@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 from dashboard_helpers import (
     ANALYST,
@@ -20,6 +21,7 @@ from dashboard_helpers import (
     headings,
     html_tables,
     public,
+    tables_in,
     texts,
 )
 from streamlit.testing.v1 import AppTest
@@ -753,9 +755,30 @@ def test_the_release_calendar_says_each_table_s_heading_once_in_the_running_app(
     assert not at.exception
     assert [h.value for h in at.header] == ["Releases to come", "Months published"]
     bodies = [e.proto.body for e in at.get("html") if "<table" in e.proto.body]
-    assert len(bodies) == 2 and all("caption.visually-hidden { position: absolute" in b for b in bodies)
-    for words, body in zip(("Releases to come", "Months published"), bodies, strict=True):
-        assert re.search(rf'<caption id="[^"]+" class="visually-hidden">{words}</caption>', body), body
+    assert all("caption.visually-hidden { position: absolute" in b for b in bodies)
+    assert re.search(r'<caption id="[^"]+" class="visually-hidden">Releases to come</caption>', bodies[0])
+    # the months published, more than 12, open with a sentence: the table under it is named by its own words, shown
+    assert re.search(r'<caption id="[^"]+">The latest 12 months published</caption>', bodies[1])
+    assert not any(re.search(r"<caption[^>]*>Months published</caption>", b) for b in bodies)
+
+
+def test_the_release_calendar_folds_the_months_before_the_latest_12_in_the_running_app(monkeypatch, published):
+    """The app folds the months published before the latest 12 by financial year, as the static site does: an
+    expander whose label says how many months, which and when they were published, over their table."""
+    at = public(monkeypatch, published, "public_pages/release_calendar.py")
+    assert not at.exception
+    assert ("16 months have been published. The latest 12 are listed first; the 4 before them are folded by "
+            "financial year") in texts(at)
+    latest = next(t for t in html_tables(at) if "First published" in t.columns)
+    assert list(latest.index) == [f"{m:%B %Y}" for m in pd.date_range("2014-08", "2015-07", freq="MS")][::-1]
+    (fold,) = at.expander
+    label = re.sub(r"\\(.)", r"\1", fold.proto.label)  # as read: Markdown's escapes removed
+    assert re.fullmatch(r"Financial year 2014/15: 4 earlier months, April 2014 to July 2014, first published in "
+                        r"\w+ \d{4}", label), label
+    inside = [e.proto.body for e in fold.get("html") if "<table" in e.proto.body]
+    assert len(inside) == 1
+    (folded,) = tables_in(inside[0])
+    assert list(folded.index) == ["July 2014", "June 2014", "May 2014", "April 2014"]
 
 
 def test_a_measures_page_gives_the_caveats_published_on_its_figures_under_each_areas_chart(monkeypatch, sample_db,

@@ -329,6 +329,54 @@ def test_a_release_expected_when_published_reads_late_once_its_day_has_passed(tm
     assert "Each status is as it stood on 10 June 2026." in text_of(calendar_page(view))
 
 
+def test_after_years_the_months_published_list_the_latest_12_and_fold_earlier_ones_by_financial_year(
+        tmp_path, monkeypatch):
+    """Regression: after two years the calendar's "Months published" was one table of 39 rows (April 2014 to July
+    2015, then April 2026 to February 2028), 12 more each year. The latest 12 are listed as they are, and each earlier
+    financial year is folded under a line saying how many months, which, and when they were first published, on the
+    static site as a <details> under the section's own heading."""
+    from pipelines.publish.content import Details
+    from pipelines.publish.site import Ids, render_block
+
+    monkeypatch.setenv("PCCDASH_TODAY", "2028-03-25")
+    sample = [str(p) for p in pd.period_range("2014-04", "2015-07", freq="M")]  # all first published 2 April 2026
+    later = [str(p) for p in pd.period_range("2026-04", "2028-02", freq="M")]  # each the month after it
+    first = [pd.Timestamp("2026-04-02 09:00")] * len(sample) + [
+        (pd.Period(m, "M") + 1).to_timestamp() + pd.Timedelta(days=20, hours=9) for m in later]
+    revised = [pd.Timestamp("2027-01-05 10:00") if m in ("2014-05", "2014-06") else pd.NaT for m in sample + later]
+    period = pd.DataFrame({"period": sample + later, "first_published_at": first, "last_revised_at": revised})
+    release = pd.DataFrame({"month": ["2028-03"], "expected_on": [dt.date(2028, 4, 20)], "status": ["expected"]})
+    page = calendar_page(snapshot(tmp_path / "s.duckdb", {"threshold": "4"}, period=period, release=release))
+    blocks = list(page.blocks)
+    start = blocks.index(Heading("Months published"))
+    said, latest = blocks[start + 1:start + 3]
+    assert said.text.startswith("39 months have been published. The latest 12 are listed first; the 27 before them "
+                                "are folded by financial year (April to March) under them")
+    assert latest.caption == "The latest 12 months published" and not latest.caption_hidden
+    assert [r[0].text for r in latest.rows] == [f"{m:%B %Y}" for m in pd.date_range("2027-03", "2028-02",
+                                                                                     freq="MS")][::-1]
+    assert [c.text for c in latest.rows[0]] == ["February 2028", "21 March 2028", "Not revised"]
+    folds = [b for b in blocks if isinstance(b, Details)]
+    assert [f.summary for f in folds] == [
+        "Financial year 2026/27: 11 earlier months, April 2026 to February 2027, first published from May 2026 to "
+        "March 2027",
+        "Financial year 2015/16: 4 earlier months, April 2015 to July 2015, first published in April 2026",
+        "Financial year 2014/15: 12 earlier months, April 2014 to March 2015, first published in April 2026, 2 of "
+        "them revised since"]
+    (year,) = folds[-1].blocks
+    assert year.caption == "Months published in financial year 2014/15"
+    assert [r[0].text for r in year.rows][:2] == ["March 2015", "February 2015"] and len(year.rows) == 12
+    assert [c.text for c in year.rows[-2]] == ["May 2014", "2 April 2026", "5 January 2027"]
+    # every month is listed once, shown or folded
+    assert len(latest.rows) + sum(len(f.blocks[0].rows) for f in folds) == 39
+    markup = "".join(render_block(b, Ids()) for b in blocks)
+    assert markup.count("<details><summary>Financial year ") == 3
+    assert re.search(r"<h2>Months published</h2><p>39 months .*?</p><div[^>]*><table><caption id=\"[^\"]+\">The "
+                     r"latest 12 months published</caption>", markup)
+    assert re.search(r"<summary>Financial year 2014/15: 12 earlier months[^<]*</summary><div class=\"details-body\">"
+                     r"<div[^>]*><table><caption[^>]*>Months published in financial year 2014/15</caption>", markup)
+
+
 def test_a_table_under_a_heading_of_its_own_words_is_not_captioned_with_them_again(tmp_path, monkeypatch):
     """Regression: the release calendar's "Releases to come" and "Months published" (and the definitions' "Words used
     on these pages") were each said twice, as the heading and again as the caption of the table under it. The caption

@@ -26,12 +26,12 @@ import yaml
 
 from .. import office as office_words
 from .. import settings
-from ..catalogue import catalogue, force, former_name, listed, reference_dir, reference_file
+from ..catalogue import catalogue, counted, force, former_name, listed, reference_dir, reference_file
 from ..errors import ConfigError
 from ..public import MANAGEMENT_INFORMATION_SECTION, hidden_count_words, spelled_out, zeros_change_lines, zeros_hidden
 from ..uk_time import uk_day, uk_day_words
 from ..yaml_lines import key_lines
-from .content import Bullets, Cell, Heading, Link, Notice, Page, Paragraph, SnapshotView, Table
+from .content import Bullets, Cell, Details, Heading, Link, Notice, Page, Paragraph, SnapshotView, Table
 
 FILE_NAME = "public_info.yaml"
 COMPLIANCE = ("fully compliant", "partially compliant", "not compliant")
@@ -544,6 +544,61 @@ def release_of(view: SnapshotView):
     return view.table("release")
 
 
+RECENT_MONTHS = 12  # the months published listed as they are; those before them folded by financial year
+_PUBLISHED_COLUMNS = ("Month", "First published", "Last revised")
+_REVISIONS_NOTE = ("A revised month's earlier figures are listed, with the date and the reason of each change, under "
+                   "Revisions on the Tables and downloads page, with any publication withdrawn.")
+
+
+def _published_rows(records: list[dict]) -> tuple:
+    from ..public import month_text
+
+    return tuple((Cell(month_text(str(r["period"]))), Cell(_date(r.get("first_published_at"))),
+                  Cell(_date(r.get("last_revised_at")) or "Not revised")) for r in records)
+
+
+def _span(first: str, last: str) -> str:
+    return first if first == last else f"{first} to {last}"
+
+
+def _months_published(periods) -> list:
+    """The months published, newest first: every one in one table while there are RECENT_MONTHS or fewer; beyond
+    that the latest RECENT_MONTHS, then each earlier financial year's months folded under one line saying how many,
+    which, and when they were first published ("Financial year 2014/15: 12 earlier months, April 2014 to March 2015,
+    first published in April 2026"), as the Questions and decisions page folds its earlier meetings."""
+    from ..public import month_text
+    from .pages import financial_year_of
+
+    records = periods.sort_values("period", ascending=False).to_dict("records")
+    # the revisions are on another page: named, and linked, so that "Last revised" leads to what changed and why
+    revisions = Link("Revisions and publications withdrawn, on the Tables and downloads page", "tables")
+    if len(records) <= RECENT_MONTHS:
+        return [Table("Months published", _PUBLISHED_COLUMNS, _published_rows(records), note=_REVISIONS_NOTE,
+                      caption_hidden=True), revisions]
+    recent, earlier = records[:RECENT_MONTHS], records[RECENT_MONTHS:]
+    out: list = [Paragraph(f"{len(records)} months have been published. The latest {RECENT_MONTHS} are listed "
+                           f"first; the {len(earlier)} before them are folded by financial year (April to March) under "
+                           "them, each year saying how many months it holds and when they were first published."),
+                 Table(f"The latest {RECENT_MONTHS} months published", _PUBLISHED_COLUMNS, _published_rows(recent),
+                       note=_REVISIONS_NOTE)]
+    years: dict[str, list[dict]] = {}
+    for r in earlier:
+        years.setdefault(financial_year_of("month", str(r["period"])), []).append(r)
+    for year, in_year in years.items():
+        months = _span(month_text(str(in_year[-1]["period"])), month_text(str(in_year[0]["period"])))
+        days = sorted(d for d in (uk_day(r.get("first_published_at")) for r in in_year) if d is not None)
+        when = ("" if not days else f", first published in {days[0]:%B %Y}" if f"{days[0]:%B %Y}" == f"{days[-1]:%B %Y}"
+                else f", first published from {days[0]:%B %Y} to {days[-1]:%B %Y}")
+        revised = sum(bool(_date(r.get("last_revised_at"))) for r in in_year)
+        since = f", {revised} of them revised since" if revised else ""
+        named = f"Financial year {year}" if year else "Earlier"
+        # the line says what is folded under it: a screen reader hears it before choosing to open it
+        out.append(Details(f"{named}: {counted(len(in_year), 'earlier month')}, {months}{when}{since}",
+                           (Table(f"Months published in {'financial year ' + year if year else 'earlier years'}",
+                                  _PUBLISHED_COLUMNS, _published_rows(in_year), caption_hidden=True),)))
+    return [*out, revisions]
+
+
 def calendar_page(view: SnapshotView) -> Page:
     """The months published (first publication and latest revision) and the releases still to come."""
     from ..public import month_text
@@ -580,16 +635,7 @@ def calendar_page(view: SnapshotView) -> Page:
         blocks.append(Paragraph("No month is published at the moment: the publication was withdrawn (see above)."
                                 if withdrawn else "No month has been published yet."))
     else:
-        rows = []
-        for r in periods.sort_values("period", ascending=False).to_dict("records"):
-            rows.append((Cell(month_text(str(r["period"]))), Cell(_date(r.get("first_published_at"))),
-                         Cell(_date(r.get("last_revised_at")) or "Not revised")))
-        # the revisions are on another page: named, and linked, so that "Last revised" leads to what changed and why
-        blocks += [Table("Months published", ("Month", "First published", "Last revised"), tuple(rows),
-                         note="A revised month's earlier figures are listed, with the date and the reason of each "
-                              "change, under Revisions on the Tables and downloads page, with any publication "
-                              "withdrawn.", caption_hidden=True),
-                   Link("Revisions and publications withdrawn, on the Tables and downloads page", "tables")]
+        blocks += _months_published(periods)
     return Page("release-calendar", "Release calendar", tuple(blocks),
                 "The months published, when they were published and revised, and the releases to come.")
 
