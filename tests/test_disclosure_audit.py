@@ -916,8 +916,10 @@ def test_after_a_withdrawal_the_release_calendar_still_says_a_month_held_back_is
     release = {r["month"]: r for r in public.pointer(folder)["release"]}
     assert release["2025-04"] == {"month": "2025-04", "expected_on": None, "status": "held_disclosure"}
     # why, in the public's words: never which figure
-    held = ["April 2025", "Not yet set", "Approved, and held back so that no one can be identified: published now, "
-            "with what is already public, it would let a hidden figure be worked out"]
+    held = ["April 2025", "None: it cannot be published as its figures stand",
+            "Approved, and held back so that no one can be identified: published now, with what is already public, it "
+            "would let a hidden figure be worked out. Waiting will not change that: it is given a date only if its "
+            "figures are corrected or the way figures are hidden changes"]
     at = public_app(monkeypatch, folder, "public_pages/release_calendar.py")
     assert not at.exception and not at.error
     site = (folder / "public" / "site" / "release-calendar.html").read_text(encoding="utf-8")

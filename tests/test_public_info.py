@@ -377,6 +377,30 @@ def test_after_years_the_months_published_list_the_latest_12_and_fold_earlier_on
                      r"<div[^>]*><table><caption[^>]*>Months published in financial year 2014/15</caption>", markup)
 
 
+def test_a_month_the_disclosure_check_holds_back_is_not_promised_a_date_waiting_will_never_bring(tmp_path,
+                                                                                                monkeypatch):
+    """Regression: a month held back by the disclosure check cannot be published as its figures stand, now or later,
+    yet the calendar listed it under "Releases to come" as "Not yet set", for as long as it stood, as if a date were
+    coming. It now says that none is, and what would give it one, in words the same for every such month: nothing of
+    the figures held back. A month held back by a flag, or withdrawn, is waiting for a date, and says "Not yet set"."""
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-09-20")
+    period = pd.DataFrame({"period": ["2026-07"], "first_published_at": pd.to_datetime(["2026-08-20 09:00"]),
+                           "last_revised_at": pd.to_datetime([None])})
+    release = pd.DataFrame({"month": ["2025-04", "2026-05", "2026-06", "2026-07"],
+                            "expected_on": [None, None, None, dt.date(2026, 8, 20)],
+                            "status": ["held_disclosure", "held_flag", "withdrawn", "published"]})
+    page = calendar_page(snapshot(tmp_path / "s.duckdb", {"threshold": "4"}, period=period, release=release))
+    tables = {b.caption: b for b in page.blocks if isinstance(b, Table)}
+    said = {row[0].text: [c.text for c in row[1:]] for row in tables["Releases to come"].rows}
+    assert said["April 2025"] == [
+        "None: it cannot be published as its figures stand",
+        "Approved, and held back so that no one can be identified: published now, with what is already public, it "
+        "would let a hidden figure be worked out. Waiting will not change that: it is given a date only if its "
+        "figures are corrected or the way figures are hidden changes"]
+    assert "Not yet set" not in " ".join(said["April 2025"])
+    assert said["May 2026"][0] == said["June 2026"][0] == "Not yet set"
+
+
 def test_a_table_under_a_heading_of_its_own_words_is_not_captioned_with_them_again(tmp_path, monkeypatch):
     """Regression: the release calendar's "Releases to come" and "Months published" (and the definitions' "Words used
     on these pages") were each said twice, as the heading and again as the caption of the table under it. The caption

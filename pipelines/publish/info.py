@@ -526,9 +526,16 @@ def _breakdown_blocks(view: SnapshotView | None = None) -> list:
 _RELEASE_WORDS = {"published": "Published", "approved": "Checked and approved; to be published",
                   "held_flag": "Approved, then held back while some of its figures are checked again",
                   "held_disclosure": "Approved, and held back so that no one can be identified: published now, with "
-                                     "what is already public, it would let a hidden figure be worked out",
+                                     "what is already public, it would let a hidden figure be worked out. Waiting "
+                                     "will not change that: it is given a date only if its figures are corrected or "
+                                     "the way figures are hidden changes",
                   "expected": "Expected", "late": "Not yet published: later than planned",
                   "withdrawn": "Withdrawn; to be published again once checked and approved"}
+# A release to come with no date: "Not yet set", unless no date is coming. A month the disclosure check holds back is
+# not waiting for one: as its figures stand no later publication will publish it (`approval.HeldBack.words`), so
+# "Not yet set" would promise, for as long as it stands, a date that waiting never brings. Said alike of every such
+# month: nothing of what it holds back is told
+_NO_DATE = {"held_disclosure": "None: it cannot be published as its figures stand"}
 
 
 def release_of(view: SnapshotView):
@@ -623,7 +630,8 @@ def calendar_page(view: SnapshotView) -> Page:
             planned = uk_day(r.get("expected_on"))
             if status == "expected" and planned is not None and planned < today:
                 status = "late"
-            rows.append((Cell(month_text(str(r["month"]))), Cell(_date(r.get("expected_on")) or "Not yet set"),
+            when = _date(r.get("expected_on")) or _NO_DATE.get(status, "Not yet set")
+            rows.append((Cell(month_text(str(r["month"]))), Cell(when),
                          Cell(_RELEASE_WORDS.get(status, str(status).capitalize()))))
         blocks.append(Table("Releases to come", ("Month", "Planned publication", "Status"), tuple(rows),
                             caption_hidden=True))
