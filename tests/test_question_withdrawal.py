@@ -591,3 +591,53 @@ def test_a_meeting_is_not_moved_past_the_withdrawal_of_a_question_answered_or_de
     assert acc.get_meeting(con, second.meeting_id).held_on == second.held_on
     assert acc.move_meeting(con, PCC, second.meeting_id, to="2015-09-20", reason="Put back").held_on == dt.date(
         2015, 9, 20)
+
+
+def test_no_action_is_agreed_on_a_question_at_a_meeting_after_it_was_withdrawn(con, board, monkeypatch):
+    """Regression: an action on a question withdrawn on 1 September could be agreed at the Board of 15 October, and
+    the question read as taken further at a Board after it was taken off, which an answer or a decision there is
+    refused. Nor does a meeting move past the withdrawal, nor a withdrawal go before the meeting, once an action on
+    the question was agreed at it."""
+    monkeypatch.setenv("PCCDASH_TODAY", "2015-10-20")
+    first, second, third, question = board
+    kept = acc.ask(con, PCC, first.meeting_id, "How many hubs are open?")
+    acc.add_action(con, PCC, meeting_id=second.meeting_id, body="Report on the hubs", owner="ACC Jones",
+                   due_on="2015-10-01", question_id=kept)
+    with pytest.raises(acc.LoopError, match=f"^Question {kept} cannot be withdrawn on 16 September 2015: action 1 on "
+                                            f"it was agreed at the {second.named}, and a withdrawal comes after it\\. "
+                                            "Give the day it was withdrawn, 17 September 2015 or later\\.$"):
+        acc.withdraw_question(con, PCC, kept, reason="Put by mistake", on="2015-09-16")
+    acc.withdraw_question(con, PCC, kept, reason="Put by mistake", on="2015-09-17")
+    with pytest.raises(acc.LoopError, match=f"^The {second.label} cannot move to 18 September 2015: question {kept}, "
+                                            "given an action at it, was withdrawn on 17 September 2015\\."):
+        acc.move_meeting(con, PCC, second.meeting_id, to="2015-09-18", reason="Put back a day")
+
+    acc.withdraw_question(con, PCC, question, reason="Overtaken by the force's review.", on="2015-09-01")
+    with pytest.raises(acc.LoopError, match=f"^Question {question} was withdrawn on 1 September 2015 \\(Overtaken by "
+                                            f"the force's review\\), so no action on it is agreed at the "
+                                            f"{third.label}: a withdrawn question is not taken further at the Board\\."
+                                            " What came on or before 1 September 2015 can still be recorded\\. If the "
+                                            "Board takes the matter up again, put it as a new question at the meeting "
+                                            "it is taken up at, and record this on that question\\.$"):
+        acc.add_action(con, PCC, meeting_id=third.meeting_id, body="Report on the charging backlog",
+                       owner="ACC Jones", due_on="2015-11-01", question_id=question)
+    assert [a.question_id for a in acc.actions(con)] == [kept]
+    # agreed at its own Board, before it was withdrawn, and recorded late: still taken
+    acc.add_action(con, PCC, meeting_id=first.meeting_id, body="Report on the charging backlog", owner="ACC Jones",
+                   due_on="2015-09-10", question_id=question)
+
+
+def test_the_meetings_page_offers_no_action_on_a_question_withdrawn_before_the_meeting(monkeypatch, wh):
+    monkeypatch.setenv("PCCDASH_TODAY", "2015-10-20")
+    with warehouse.connect(wh, create=False) as con:
+        acc.add_meeting(con, PCC, held_on="2015-09-17")
+        board = acc.add_meeting(con, PCC, held_on="2015-10-15")
+        with monkeypatch.context() as clock:  # drafted on 1 October, withdrawn before its Board
+            clock.setattr("pipelines.accountability.records.utc_now", lambda: dt.datetime(2015, 10, 1, 10, 0))
+            drafted = acc.ask(con, PCC, board.meeting_id, "How many hubs are open?")
+        kept = acc.ask(con, PCC, board.meeting_id, QUESTION)
+        acc.withdraw_question(con, PCC, drafted, reason="Put by mistake", on="2015-10-02")
+    at = internal(monkeypatch, wh, "internal_pages/meetings.py", PCC)
+    at.selectbox(key="meeting_pick").set_value(board.meeting_id).run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="action_question").options == ["No question in particular", f"Question {kept}"]

@@ -515,7 +515,8 @@ if agreed:
 else:
     st.caption("No action agreed at this meeting yet.")
 later = [m.meeting_id for m in held if m.held_on > meeting.held_on]
-asked_ids = [q.question_id for q in put_here + carried]
+# one withdrawn before this meeting is not taken further at it: no action is agreed on it here
+asked_ids = [q.question_id for q in put_here + carried if not q.withdrawn_before(meeting.held_on)]
 with ui.form("action_form"):
     body = st.text_area("Action", key="action_body", max_chars=2000)
     owner = st.text_input("Owner", key="action_owner", max_chars=200, placeholder="e.g. ACC Jones")

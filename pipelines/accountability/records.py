@@ -251,9 +251,10 @@ def _move_clashes(con: duckdb.DuckDBPyConnection, meeting: Meeting, day: dt.date
     """What a meeting moved to `day` would leave dated before the meeting it belongs to, in the words the records'
     own refusals use: an action due by a meeting or a day not after the meeting that agreed it, an answer awaited by
     (or given on) a day before its question was put, an answer or a decision recorded at a meeting held before its
-    question was put, an answer given or a decision taken at it on a question withdrawn before `day`, a decision
-    followed up on or before the meeting that took it, an action agreed at it moved on, handed over, given a new due
-    date or closed before it. `questions`: of the questions put at it, only these go with it (None: all)."""
+    question was put, an answer given, a decision taken or an action agreed at it on a question withdrawn before
+    `day`, a decision followed up on or before the meeting that took it, an action agreed at it moved on, handed
+    over, given a new due date or closed before it. `questions`: of the questions put at it, only these go with it
+    (None: all)."""
     mid = meeting.meeting_id
     out = []
 
@@ -306,11 +307,13 @@ def _move_clashes(con: duckdb.DuckDBPyConnection, meeting: Meeting, day: dt.date
             out.append(f"question {number}, answered or decided at it, was put on {_long_date(asked_on)}")
     withdrawn = _withdrawals(con)  # nothing comes of a question after the day it was withdrawn
     for number, what in con.execute(
-            "SELECT question_id, 'answered' FROM question_answer WHERE meeting_id = ? UNION "
-            "SELECT question_id, 'decided on' FROM assurance_decision WHERE meeting_id = ? AND question_id IS NOT NULL "
-            "ORDER BY 1, 2", [mid, mid]).fetchall():
+            "SELECT question_id, 'answered at it' FROM question_answer WHERE meeting_id = ? UNION "
+            "SELECT question_id, 'decided on at it' FROM assurance_decision WHERE meeting_id = ? "
+            "AND question_id IS NOT NULL UNION "
+            "SELECT question_id, 'given an action at it' FROM board_action WHERE meeting_id = ? "
+            "AND question_id IS NOT NULL ORDER BY 1, 2", [mid, mid, mid]).fetchall():
         if number in withdrawn and withdrawn[number].on_day < day:
-            out.append(f"question {number}, {what} at it, was withdrawn on {_long_date(withdrawn[number].on_day)}")
+            out.append(f"question {number}, {what}, was withdrawn on {_long_date(withdrawn[number].on_day)}")
     for decision_id, follow_up in con.execute(
             "SELECT decision_id, follow_up FROM assurance_decision WHERE meeting_id = ? ORDER BY decision_id",
             [mid]).fetchall():
@@ -605,8 +608,8 @@ def _stood_from(con: duckdb.DuckDBPyConnection, question: Question) -> tuple[dt.
 
 
 def _withdrawn_after_its_record(con: duckdb.DuckDBPyConnection, number: int, day: dt.date) -> None:
-    """Refuse a withdrawal of question `number` dated `day` before the question itself, or before the last answer
-    or decision recorded on it: the record would read backwards. A question drafted ahead of its meeting may be
+    """Refuse a withdrawal of question `number` dated `day` before the question itself, or before the last answer,
+    decision or action recorded on it: the record would read backwards. A question drafted ahead of its meeting may be
     withdrawn from the day it was recorded, before the meeting; one recorded once its meeting was held was a
     question from its own earliest day (`_stood_from`): it may have been withdrawn before its meeting too."""
     question = next(q for q in questions(con) if q.question_id == number)
@@ -621,6 +624,8 @@ def _withdrawn_after_its_record(con: duckdb.DuckDBPyConnection, number: int, day
     for d in question.decisions:
         taken_at = get_meeting(con, d.meeting_id)
         came.append((taken_at.held_on, f'the decision on it ("{d.words}") was taken at the {taken_at.named}'))
+    came += [(a.meeting.held_on, f"action {a.action_id} on it was agreed at the {a.meeting.named}")
+             for a in actions(con) if a.question_id == number]
     last, said = max(came, key=lambda c: c[0])
     if day < last:
         raise LoopError(f"Question {number} cannot be withdrawn on {_long_date(day)}: {said}, and a withdrawal "
@@ -787,6 +792,8 @@ def add_action(con: duckdb.DuckDBPyConnection, who: Mapping, *, meeting_id: int,
         raise LoopError(f"An action is due after the meeting that agreed it; {_long_date(due_day)} is not after the "
                         f"{meeting.label}. Give a later due date, or a later meeting.")
     number = _question_exists(con, question_id) if question_id is not None else None
+    if number is not None:  # an action on a question takes it further, as an answer or a decision does
+        _not_after_withdrawal(con, number, meeting.held_on, f"no action on it is agreed at the {meeting.label}")
     now = utc_now()
     with audit.transaction(con):
         action_id = con.execute(
