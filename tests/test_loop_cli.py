@@ -619,3 +619,32 @@ def test_meetings_show_says_a_meeting_held_had_no_questions_and_one_to_come_has_
     assert "yet" not in out
     out = _run_ok(run_cli, "meetings", "show", str(to_come.meeting_id), "--db", wh, env=env)
     assert "No questions put at it yet.\n" in out and "No actions agreed at it yet.\n" in out
+
+
+def test_meetings_move_past_a_withdrawal_says_to_give_a_day_by_the_withdrawal(wh, run_cli):
+    """Regression: a Board refused a move past the withdrawal of a question decided on at it was told "Give another
+    day, or put those right first (move first the meeting an action is due by; record the answer as awaited by a
+    later day)", which puts nothing right: a withdrawal, like what was done at the Board, keeps its day."""
+    with warehouse.connect(wh, create=False) as con:
+        first = acc.add_meeting(con, PCC, held_on="2015-08-20")
+        second = acc.add_meeting(con, PCC, held_on="2015-09-17")
+        question = acc.ask(con, PCC, first.meeting_id, "Why did charges fall?")
+        other = acc.ask(con, PCC, first.meeting_id, "How many hubs are open?")
+        acc.decide(con, PCC, meeting_id=second.meeting_id, question_id=question, decision="not_assured",
+                   rationale="The review has not reported.", evidence=[("answer", "The force's answer")])
+        acc.record_answer(con, PCC, other, body="Four.", answered_by="ACC Jones", answered_on="2015-09-17",
+                          meeting_id=second.meeting_id)
+        acc.withdraw_question(con, PCC, question, reason="Overtaken", on="2015-09-22")
+        acc.withdraw_question(con, PCC, other, reason="Put by mistake", on="2015-09-20")
+    result = run_cli("meetings", "move", str(second.meeting_id), "--to", "2015-09-24", "--reason", "Put back a week",
+                     "--db", wh, "--as", "analyst@example.org")
+    assert result.exit_code == 1 and "Traceback" not in result.stderr + result.stdout
+    assert " ".join(result.stderr.split()) == (
+        f"Error: The {second.label} cannot move to 24 September 2015: question {question}, decided on at it, was "
+        f"withdrawn on 22 September 2015; question {other}, answered at it, was withdrawn on 20 September 2015. What "
+        "was done at it on a question came by the day the question was withdrawn: give a day no later than 20 "
+        "September 2015.")
+    with warehouse.connect(wh, create=False) as con:
+        assert acc.get_meeting(con, second.meeting_id).held_on == second.held_on
+    _run_ok(run_cli, "meetings", "move", str(second.meeting_id), "--to", "2015-09-20", "--reason", "Put back",
+            "--db", wh, "--as", "analyst@example.org")

@@ -215,13 +215,22 @@ def move_meeting(con: duckdb.DuckDBPyConnection, who: Mapping, meeting_id: objec
     if clashes:
         agreed = actions(con, meeting_id=meeting.meeting_id)
         updated = [c for a in agreed for c in _updates_before(a, day)]
-        advice = [] if set(clashes) <= set(updated) else [
+        withdrawn = _withdrawn_before(con, meeting.meeting_id, day)
+        taken = {f"question {n}, {what}, was withdrawn on {_long_date(on)}" for n, what, on in withdrawn}
+        advice = [] if set(clashes) <= set(updated) | taken else [
             "Give another day, or put those right first (move first the meeting an action is due by; record the "
             "answer as awaited by a later day)."]
-        if updated:  # what was done on an action cannot be dated again: only an earlier day helps
-            first = min(u.on_day for a in agreed for u in a.updates[1:] if u.on_day < day)
-            advice.append("An action's updates keep the days they were made, after the meeting that agreed it: give "
-                          f"a day no later than {_long_date(first)}.")
+        # neither what was done on an action nor a withdrawal can be dated again: only an earlier day helps
+        why, latest = [], []
+        if updated:
+            why.append("an action's updates keep the days they were made, after the meeting that agreed it")
+            latest.append(min(u.on_day for a in agreed for u in a.updates[1:] if u.on_day < day))
+        if withdrawn:
+            why.append("what was done at it on a question came by the day the question was withdrawn")
+            latest.append(min(on for _, _, on in withdrawn))
+        if why:
+            said = ", and ".join(why)
+            advice.append(f"{said[:1].upper()}{said[1:]}: give a day no later than {_long_date(min(latest))}.")
         raise LoopError(f"The {meeting.label} cannot move to {_long_date(day)}: " + "; ".join(clashes) + ". "
                         + " ".join(advice))
     month = reporting_period(day, accepted_months(con)).month
@@ -305,21 +314,29 @@ def _move_clashes(con: duckdb.DuckDBPyConnection, meeting: Meeting, day: dt.date
             "ORDER BY q.question_id", [mid, mid, mid]).fetchall():
         if asked_on > day:
             out.append(f"question {number}, answered or decided at it, was put on {_long_date(asked_on)}")
-    withdrawn = _withdrawals(con)  # nothing comes of a question after the day it was withdrawn
-    for number, what in con.execute(
-            "SELECT question_id, 'answered at it' FROM question_answer WHERE meeting_id = ? UNION "
-            "SELECT question_id, 'decided on at it' FROM assurance_decision WHERE meeting_id = ? "
-            "AND question_id IS NOT NULL UNION "
-            "SELECT question_id, 'given an action at it' FROM board_action WHERE meeting_id = ? "
-            "AND question_id IS NOT NULL ORDER BY 1, 2", [mid, mid, mid]).fetchall():
-        if number in withdrawn and withdrawn[number].on_day < day:
-            out.append(f"question {number}, {what}, was withdrawn on {_long_date(withdrawn[number].on_day)}")
+    out += [f"question {number}, {what}, was withdrawn on {_long_date(on_day)}"
+            for number, what, on_day in _withdrawn_before(con, mid, day)]
     for decision_id, follow_up in con.execute(
             "SELECT decision_id, follow_up FROM assurance_decision WHERE meeting_id = ? ORDER BY decision_id",
             [mid]).fetchall():
         if follow_up is not None and follow_up <= day:
             out.append(f"decision {decision_id} taken at it is followed up on {_long_date(follow_up)}")
     return list(dict.fromkeys(out))
+
+
+def _withdrawn_before(con: duckdb.DuckDBPyConnection, meeting_id: int,
+                      day: dt.date) -> list[tuple[int, str, dt.date]]:
+    """The questions answered, decided on or given an action at a meeting that were withdrawn before `day`, each with
+    what was done at it ("answered at it") and the day it was withdrawn: nothing comes of a question after that day,
+    so the meeting cannot be moved past it."""
+    withdrawn = _withdrawals(con)
+    return [(number, what, withdrawn[number].on_day) for number, what in con.execute(
+            "SELECT question_id, 'answered at it' FROM question_answer WHERE meeting_id = ? UNION "
+            "SELECT question_id, 'decided on at it' FROM assurance_decision WHERE meeting_id = ? "
+            "AND question_id IS NOT NULL UNION "
+            "SELECT question_id, 'given an action at it' FROM board_action WHERE meeting_id = ? "
+            "AND question_id IS NOT NULL ORDER BY 1, 2", [meeting_id] * 3).fetchall()
+            if number in withdrawn and withdrawn[number].on_day < day]
 
 
 def _updates_before(a: Action, day: dt.date) -> list[str]:
