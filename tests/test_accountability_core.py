@@ -911,3 +911,35 @@ def test_a_meeting_whose_question_was_answered_in_writing_is_cancelled_and_the_q
     (kept,) = [q for q in acc.questions(con) if q.question_id == written]
     assert kept.meeting.meeting_id == second.meeting_id and kept.meeting.cancelled and kept.answer.body == "Twelve."
     assert acc.actions(con)[0].due_meeting.meeting_id == october.meeting_id
+
+
+def test_an_answer_given_at_a_meeting_is_dated_on_or_before_its_day(con, board, monkeypatch):
+    """Regression: an answer dated 19 September could be recorded as given at the Board of 17 September, and a Board
+    at which an answer dated 17 September was given could be brought forward to the 10th: either way the record read
+    that the force answered at a meeting already over. An answer given at a meeting, in person or in a paper put to
+    it (a letter of the 15th tabled at the Board of the 17th), is dated on or before the meeting's day; one given
+    later was given in writing, or at a later meeting."""
+    monkeypatch.setenv("PCCDASH_TODAY", "2015-10-20")
+    first, second, question = board
+    with pytest.raises(acc.LoopError, match=f"^An answer given at a meeting is dated on or before its day: the "
+                                            f"{second.label} was held before 19 September 2015, the day of the "
+                                            "answer\\. Give the day the force answered, or record the answer as given "
+                                            "in writing, or at the meeting it was given at\\.$"):
+        acc.record_answer(con, PCC, question, body="Two files went to the CPS.", answered_by="ACC Jones",
+                          answered_on="2015-09-19", meeting_id=second.meeting_id)
+    assert acc.questions(con)[0].answers == []
+    acc.record_answer(con, PCC, question, body="Two files went to the CPS.", answered_by="ACC Jones",
+                      answered_on="2015-09-19")  # in writing
+    acc.record_answer(con, PCC, question, body="A letter.", answered_by="ACC Jones", answered_on="2015-09-15",
+                      meeting_id=second.meeting_id)
+    acc.record_answer(con, PCC, question, body="Said at the Board.", answered_by="ACC Jones",
+                      answered_on="2015-09-17", meeting_id=second.meeting_id)
+    with pytest.raises(acc.LoopError, match=f"^The {second.label} cannot move to 16 September 2015: the answer to "
+                                            f"question {question} given at it is dated 17 September 2015, after its "
+                                            "new day\\. An answer given at a meeting is dated on or before its day: "
+                                            "give a day no earlier than 17 September 2015\\.$"):
+        acc.move_meeting(con, PCC, second.meeting_id, to="2015-09-16", reason="Brought forward a day")
+    assert acc.get_meeting(con, second.meeting_id).held_on == dt.date(2015, 9, 17)
+    # put back, its answers come before it, as a paper put to it does
+    assert acc.move_meeting(con, PCC, second.meeting_id, to="2015-09-24", reason="Put back a week").held_on == (
+        dt.date(2015, 9, 24))

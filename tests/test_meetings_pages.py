@@ -84,10 +84,16 @@ def test_the_commissioner_keeps_the_loop_from_the_pages(monkeypatch, wh):
     at.text_area(key=f"answer_body_{q}").input("Charges follow the investigations opened a year before.")
     at.text_input(key=f"answer_by_{q}").input("ACC Jones")
     at.date_input(key=f"answer_on_{q}").set_value(dt.date(2015, 9, 2))
+    _press_in(at, f"answer_form_{q}")  # "Given at this meeting", ticked: the Board was over by 2 September
+    assert [e.value for e in at.error] == [
+        f"An answer given at a meeting is dated on or before its day: the {meeting.label} was held before 2 September "
+        "2015, the day of the answer. Give the day the force answered, or record the answer as given in writing, or "
+        "at the meeting it was given at."]
+    at.checkbox(key=f"answer_here_{q}").uncheck()  # given in writing
     _press_in(at, f"answer_form_{q}")
     (question,) = [x for x in read(wh, acc.questions) if x.question_id == q]
     assert [a.state for a in question.answers] == ["awaited", "answered"]
-    assert question.answer.answered_by == "ACC Jones" and question.answer.meeting_id == meeting.meeting_id
+    assert question.answer.answered_by == "ACC Jones" and question.answer.meeting_id is None
     assert "Answered by ACC Jones on 2 September 2015" in said(at)
 
     # the Commissioner's decision, with the evidence considered

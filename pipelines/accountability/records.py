@@ -217,6 +217,9 @@ def move_meeting(con: duckdb.DuckDBPyConnection, who: Mapping, meeting_id: objec
         updated = [c for a in agreed for c in _updates_before(a, day)]
         withdrawn = _withdrawn_before(con, meeting.meeting_id, day)
         taken = {f"question {n}, {what}, was withdrawn on {_long_date(on)}" for n, what, on in withdrawn}
+        answered = _answered_after(con, meeting.meeting_id, day)
+        taken |= {f"the answer to question {n} given at it is dated {_long_date(on)}, after its new day"
+                  for n, on in answered}
         advice = [] if set(clashes) <= set(updated) | taken else [
             "Give another day, or put those right first (move first the meeting an action is due by; record the "
             "answer as awaited by a later day)."]
@@ -231,6 +234,9 @@ def move_meeting(con: duckdb.DuckDBPyConnection, who: Mapping, meeting_id: objec
         if why:
             said = ", and ".join(why)
             advice.append(f"{said[:1].upper()}{said[1:]}: give a day no later than {_long_date(min(latest))}.")
+        if answered:  # nor can an answer given at it be dated again: only a later day helps
+            advice.append("An answer given at a meeting is dated on or before its day: give a day no earlier than "
+                          f"{_long_date(max(on for _, on in answered))}.")
         raise LoopError(f"The {meeting.label} cannot move to {_long_date(day)}: " + "; ".join(clashes) + ". "
                         + " ".join(advice))
     month = reporting_period(day, accepted_months(con)).month
@@ -261,9 +267,9 @@ def _move_clashes(con: duckdb.DuckDBPyConnection, meeting: Meeting, day: dt.date
     own refusals use: an action due by a meeting or a day not after the meeting that agreed it, an answer awaited by
     (or given on) a day before its question was put, an answer or a decision recorded at a meeting held before its
     question was put, an answer given, a decision taken or an action agreed at it on a question withdrawn before
-    `day`, a decision followed up on or before the meeting that took it, an action agreed at it moved on, handed
-    over, given a new due date or closed before it. `questions`: of the questions put at it, only these go with it
-    (None: all)."""
+    `day`, an answer given at it dated after `day`, a decision followed up on or before the meeting that took it, an
+    action agreed at it moved on, handed over, given a new due date or closed before it. `questions`: of the
+    questions put at it, only these go with it (None: all)."""
     mid = meeting.meeting_id
     out = []
 
@@ -316,12 +322,22 @@ def _move_clashes(con: duckdb.DuckDBPyConnection, meeting: Meeting, day: dt.date
             out.append(f"question {number}, answered or decided at it, was put on {_long_date(asked_on)}")
     out += [f"question {number}, {what}, was withdrawn on {_long_date(on_day)}"
             for number, what, on_day in _withdrawn_before(con, mid, day)]
+    out += [f"the answer to question {number} given at it is dated {_long_date(on)}, after its new day"
+            for number, on in _answered_after(con, mid, day)]
     for decision_id, follow_up in con.execute(
             "SELECT decision_id, follow_up FROM assurance_decision WHERE meeting_id = ? ORDER BY decision_id",
             [mid]).fetchall():
         if follow_up is not None and follow_up <= day:
             out.append(f"decision {decision_id} taken at it is followed up on {_long_date(follow_up)}")
     return list(dict.fromkeys(out))
+
+
+def _answered_after(con: duckdb.DuckDBPyConnection, meeting_id: int, day: dt.date) -> list[tuple[int, dt.date]]:
+    """The answers given at a meeting dated after `day`, each as its question and its day: an answer given at a
+    meeting (in person, or a paper put to it) is dated on or before the meeting's day, so the meeting cannot be
+    brought forward before it."""
+    return con.execute("SELECT question_id, answered_on FROM question_answer WHERE meeting_id = ? AND answered_on > ? "
+                       "ORDER BY answer_id", [meeting_id, day]).fetchall()
 
 
 def _withdrawn_before(con: duckdb.DuckDBPyConnection, meeting_id: int,
@@ -696,6 +712,10 @@ def record_answer(con: duckdb.DuckDBPyConnection, who: Mapping, question_id: int
     if meeting_id is not None:
         given_at = open_meeting(con, meeting_id)
         _not_before_question(con, number, given_at, "An answer")
+        if on > given_at.held_on:  # given at it, in person or as a paper put to it: not after its day
+            raise LoopError(f"An answer given at a meeting is dated on or before its day: the {given_at.label} was "
+                            f"held before {_long_date(on)}, the day of the answer. Give the day the force answered, "
+                            "or record the answer as given in writing, or at the meeting it was given at.")
         _not_after_withdrawal(con, number, given_at.held_on,
                               f"an answer given at the {given_at.label} is not recorded on it")
     name = digest = size = None
