@@ -7,6 +7,7 @@ import datetime as dt
 import shutil
 
 import pandas as pd
+import yaml
 
 from pipelines.accountability.release import (
     hidden_number_warnings,
@@ -179,3 +180,55 @@ def test_a_welsh_number_before_a_noun_no_figure_counts_is_not_tied_as_its_englis
     for text in ("Roedd dau mewn dalfa.", "Roedd dau gafodd eu harestio.", "Roedd dau ddyn wedi eu harestio.",
                  "Roedd dau hen ddyn.", "Cafodd dau eu harestio."):
         assert tied(text, ASKED, hidden=arrests) == two, text
+
+
+def test_a_welsh_number_said_of_another_measures_noun_is_that_measures_as_in_english():
+    """Regression: "Roedd 7 arestiad yn Barnsley ym mis Mawrth 2015, a thri chyhuddiad." (7 arrests and three charges)
+    was tied to Barnsley's hidden 3 arrests of March 2015 and publishing was refused, while its English ("and three
+    charges") is not: a number said directly of another measure's noun is that measure's, and only English nouns were
+    known. The Welsh nouns (welsh.yaml's `measure_nouns`) count for it in each mutation, a teen with its noun inside
+    too; said of the figure's own noun, or of a noun its measure's names name, the number stays tied."""
+    arrests = _hidden(("cse_arrests", "Barnsley", "2015-03", "month", 3))
+    for text in ("Roedd 7 arestiad yn Barnsley ym mis Mawrth 2015, a thri chyhuddiad.",
+                 "Roedd 7 arestiad yn Barnsley ym mis Mawrth 2015, a 3 chyhuddiad.",
+                 "Roedd 7 arestiad yn Barnsley ym mis Mawrth 2015, a dau gyhuddiad a thri atgyfeiriad.",
+                 "There were 7 arrests in Barnsley in March 2015, and three charges."):
+        assert tied(text, hidden=arrests) == [], text
+    assert tied("Roedd tri arestiad a dau gyhuddiad yn Barnsley ym mis Mawrth 2015.", hidden=arrests) == [
+        (3, "CSE arrests for Barnsley in March 2015")]
+    both = _hidden(("cse_arrests", "Barnsley", "2015-03", "month", 7),
+                   ("cse_charges", "Barnsley", "2015-03", "month", 3))
+    assert tied("Roedd 7 arestiad yn Barnsley ym mis Mawrth 2015, a thri chyhuddiad.", hidden=both) == [
+        (3, "CSE charges for Barnsley in March 2015"), (7, "CSE arrests for Barnsley in March 2015")]
+
+    thirteen = _hidden(("cse_arrests", "Barnsley", "2015-03", "month", 13),
+                       ("cse_charges", "Barnsley", "2015-03", "month", 13))
+    assert tied("Ym mis Mawrth 2015 roedd tri chyhuddiad ar ddeg yn Barnsley, ac arestiadau.", hidden=thirteen) == [
+        (13, "CSE charges for Barnsley in March 2015")]
+
+    # a noun the measure's names name is its own: an outcome of charge or summons counts charges and summonses, and a
+    # live investigation's count is said of investigations
+    outcome = _hidden(("cse_outcome_charge", "Barnsley", "2015-03", "month", 3))
+    assert tied("Roedd tri chyhuddiad yn Barnsley ym mis Mawrth 2015.", hidden=outcome) == [
+        (3, "Outcome charge or summons for Barnsley in March 2015")]
+    live = _hidden(("cse_live_investigations", "Barnsley", "2015-03", "month", 3))
+    assert tied("Roedd tri ymchwiliad yn Barnsley ym mis Mawrth 2015, ac arestiadau.", hidden=live) == [
+        (3, "Live CSE investigations for Barnsley in March 2015")]
+    assert tied("Roedd tri ymchwiliad yn Barnsley ym mis Mawrth 2015, ac arestiadau.", hidden=arrests) == []
+
+
+def test_each_welsh_measure_noun_is_a_word_of_a_measure_naming_its_english():
+    """welsh.yaml's measure nouns are the nouns measures.yaml's Welsh words name each measure by: each is among the
+    Welsh words of a measure whose names name the English noun it is listed under, and each English noun is one the
+    check knows."""
+    from pipelines.accountability import welsh as cy
+    from pipelines.accountability.release import _MEASURE_NOUNS, _nouns_named
+
+    listed = yaml.safe_load((REFERENCE_DIR / "welsh.yaml").read_text(encoding="utf-8"))["measure_nouns"]
+    assert set(listed) <= _MEASURE_NOUNS
+    for noun, words in listed.items():
+        for word in words:
+            assert any(word in m.welsh and noun in _nouns_named(" ".join((m.short_name, m.name, *m.aliases, m.unit)))
+                       for m in catalogue().measures), (noun, word)
+            assert cy.measure_nouns_of(word.upper()) == (noun,)
+    assert cy.measure_nouns_of("chyhuddiad") == ("charge",) and cy.measure_nouns_of("harestiadau") == ("arrest",)

@@ -558,13 +558,24 @@ def _nouns_named(names: str) -> frozenset:
 
 
 def _said_with_its_noun(written: str, number: int, nouns: frozenset, welsh: bool) -> bool:
-    """Whether the text says `number` directly of one of `nouns` ("3 arrests", "three summonses"): of what the
-    measure those nouns name counts, whatever else its sentence names."""
+    """Whether the text says `number` directly of one of `nouns` ("3 arrests", "three summonses"; in a Welsh text,
+    `welsh`, "tri arestiad", "tri phlentyn ar ddeg" inside which the noun is said): of what the measure those nouns
+    name counts, whatever else its sentence names."""
     for m, value in _numbers_said(written, welsh):
-        after = re.match(r"\s+([A-Za-z]+)", written[m.end():]) if value == number else None
-        if after and _singulars(after.group(1)) & nouns:
+        if value != number:
+            continue
+        after = re.match(r"\s+([^\W\d_]+)" if welsh else r"\s+([A-Za-z]+)", written[m.end():])
+        noun = (cy.noun_inside(m.group(1)) if welsh else "") or (after.group(1) if after else "")
+        if noun and _nouns_of(noun, welsh) & nouns:
             return True
     return False
+
+
+def _nouns_of(word: str, welsh: bool) -> set[str]:
+    """The measure nouns (`_MEASURE_NOUNS`) a word said after a number is ("charges": charge); in a Welsh text
+    (`welsh`), those a Welsh word is too, in any mutation ("a thri chyhuddiad": charge; welsh.yaml's
+    `measure_nouns`)."""
+    return _singulars(word) & _MEASURE_NOUNS | (set(cy.measure_nouns_of(word)) if welsh else set())
 
 
 def _singulars(word: str) -> set[str]:
@@ -597,7 +608,8 @@ def _counts_something_else(written: str, number: int, counted: set[str], short_n
     a thing the figure counts, "one local man"), and neither the rest of its clause nor the two words before it name
     the measure or the category ("two operations closed", but not "two abusers were arrested" or "arrests of two
     drivers"). A number said directly of what another measure counts ("3 charges" beside arrests: `_MEASURE_NOUNS`, a
-    noun `names`, the figure's measure's names and unit, does not name) is that measure's, whatever its clause names.
+    noun `names`, the figure's measure's names and unit, does not name; in a Welsh text, its Welsh too, "tri
+    chyhuddiad") is that measure's, whatever its clause names.
     A number counted in the figure's words, or followed by anything else ("2 in June", "two new arrests"), may be the
     figure. In a Welsh text (`welsh`: the measure's Welsh words, None for an English text) its Welsh
     numbers are read too, and "un cyfarfod" (one meeting) counts something else as "one operation" does. Welsh says
@@ -618,8 +630,8 @@ def _counts_something_else(written: str, number: int, counted: set[str], short_n
         noun = inside or (after.group(1) if after else "")
         if inside:  # "tri swyddog ar ddeg": the noun is inside the number, its clause after it
             after = re.match(r"", written[m.end():])
-        if (nouns := _singulars(noun) & _MEASURE_NOUNS) and not nouns & _nouns_named(names):
-            continue  # "3 charges": a count of charges, not of the arrests named beside it
+        if (nouns := _nouns_of(noun, welsh is not None)) and not nouns & _nouns_named(names):
+            continue  # "3 charges", "tri chyhuddiad": a count of charges, not of the arrests named beside it
         plural = (len(noun) >= 4 and noun.lower().endswith("s") and not noun.lower().endswith(("ss", "us", "is"))
                   and noun.lower() not in _NOT_PLURAL and "'" not in noun and "’" not in noun)
         if (number == 1 or welsh_line) and not plural:  # "one operation": a thing, not what it did or is

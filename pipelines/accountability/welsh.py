@@ -59,6 +59,7 @@ class Welsh:
     numbers: dict                         # "un ar ddeg" -> 11
     counted: frozenset                    # every mutation, lower case
     not_a_thing: frozenset
+    measure_nouns: dict                   # every mutation of a measure noun, lower case -> its English ("arrest",)
     force: tuple[str, ...]
     number_run: re.Pattern                # a run of number words, group 1
     noun_inside: re.Pattern               # a teen with its noun inside: the number, the noun, "ar ddeg"
@@ -94,7 +95,24 @@ def welsh() -> Welsh:
         quarter_letter=str(data["quarter_letter"]), numbers=numbers,
         counted=frozenset(f.lower() for w in data["counted"] for f in mutations(str(w))),
         not_a_thing=frozenset(str(w).lower() for w in data["not_a_thing"]),
+        measure_nouns=_measure_nouns(data["measure_nouns"]),
         force=tuple(data["force"]), number_run=number_run, noun_inside=noun_inside, duration=duration)
+
+
+def _measure_nouns(listed: dict) -> dict:
+    """Each form of welsh.yaml's measure nouns, in every mutation and lower case, with the English nouns it is
+    ("chyhuddiad": ("charge",))."""
+    english: dict[str, set[str]] = {}
+    for noun, words in listed.items():
+        for form in (f.lower() for w in words for f in mutations(str(w))):
+            english.setdefault(form, set()).add(str(noun))
+    return {form: tuple(sorted(nouns)) for form, nouns in english.items()}
+
+
+def measure_nouns_of(word: str) -> tuple[str, ...]:
+    """The English measure nouns a Welsh word is, in any mutation ("chyhuddiad" after "tri": ("charge",)); () for
+    any other word."""
+    return welsh().measure_nouns.get(word.lower(), ())
 
 
 def in_welsh(text: object) -> bool:
