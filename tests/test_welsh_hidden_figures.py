@@ -232,3 +232,22 @@ def test_each_welsh_measure_noun_is_a_word_of_a_measure_naming_its_english():
                        for m in catalogue().measures), (noun, word)
             assert cy.measure_nouns_of(word.upper()) == (noun,)
     assert cy.measure_nouns_of("chyhuddiad") == ("charge",) and cy.measure_nouns_of("harestiadau") == ("arrest",)
+
+
+def test_a_welsh_answer_line_too_short_to_be_told_is_read_in_the_welsh_of_its_question():
+    """Regression: "Dau swyddog." (two officers) answering a question in Welsh was read as English, as a line too short
+    to be told is not Welsh, so "swyddog" (singular after a number, as Welsh says it) was no thing counted and the 2
+    stayed tied to Barnsley's hidden 2 arrests, while "Two officers." is not. Such a line is read in Welsh where its
+    number is Welsh, or in digits under a question in Welsh; in English where its number is an English word or its
+    question is in English."""
+    arrests = _hidden(("cse_arrests", "Barnsley", "2015-03", "month", 2))
+    two = [(2, "CSE arrests for Barnsley in March 2015")]
+    english = "How many CSE arrests were there in Barnsley in March 2015?"
+    for text in ("Dau swyddog.", "2 swyddog.", "Roedd dau swyddog."):
+        assert tied(text, ASKED, hidden=arrests) == [], text
+    assert tied("Two officers.", english, hidden=arrests) == []
+    for text in ("Dau.", "Dau ddyn.", "Dau berson.", "Dau gafodd eu harestio.", "2 arestiad."):
+        assert tied(text, ASKED, hidden=arrests) == two, text
+    # in English, "swyddog" is no plural: the number may be the figure, as "2 swyddog" under an English question is
+    assert tied("2 swyddog.", english, hidden=arrests) == two
+    assert tied("Two police.", ASKED, hidden=arrests) == two, "an English number: the line is English"

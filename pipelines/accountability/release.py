@@ -28,7 +28,7 @@ from ..catalogue import listed
 from ..inbox import personal_details
 from ..plaintext import clean
 from ..public import BOARD_COLUMNS
-from ..publish.language import WELSH, language_of
+from ..publish.language import WELSH, language_told
 from ..uk_time import MONTHS, uk_day, uk_day_words
 from ..warehouse import utc_now
 from . import welsh as cy
@@ -614,7 +614,8 @@ def _counts_something_else(written: str, number: int, counted: set[str], short_n
     figure. In a Welsh text (`welsh`: the measure's Welsh words, None for an English text) its Welsh
     numbers are read too, and "un cyfarfod" (one meeting) counts something else as "one operation" does. Welsh says
     any number before a singular noun: on a line in Welsh, "dau swyddog" (two officers) counts something else as "two
-    officers" does, and so does a teen with its noun inside ("tri swyddog ar ddeg")."""
+    officers" does, and so does a teen with its noun inside ("tri swyddog ar ddeg"); a line too short to be told
+    (`language.language_told`: "Dau swyddog.", "2 swyddog.") is read in Welsh unless its number is an English word."""
     said = False
     not_a_thing = _NOT_A_THING | cy.welsh().not_a_thing if welsh is not None else _NOT_A_THING
     for m, value in _numbers_said(written, welsh is not None):
@@ -623,8 +624,11 @@ def _counts_something_else(written: str, number: int, counted: set[str], short_n
         said = True
         line = written[written.rfind("\n", 0, m.start()) + 1:]
         # a Welsh sentence says a number before a singular noun ("dau swyddog", two officers): read as English reads
-        # a plural after one, where the line is Welsh
-        welsh_line = welsh is not None and language_of(line.split("\n", 1)[0]) == WELSH
+        # a plural after one, where the line is Welsh. A line too short to be told ("Dau swyddog.") is in the language
+        # of its number's words or, said in digits, in Welsh, as the text is read in Welsh (a question sent in Welsh
+        # above the answer)
+        told = language_told(line.split("\n", 1)[0])
+        welsh_line = welsh is not None and (told == WELSH or told is None and m.re is not _WORDED)
         inside = cy.noun_inside(m.group(1)) if welsh is not None else ""
         after = re.match(r"\s+([^\W\d_][\w'’-]*)" if welsh_line else r"\s+([A-Za-z][A-Za-z'’-]*)", written[m.end():])
         noun = inside or (after.group(1) if after else "")

@@ -39,7 +39,16 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 def language_of(text: object) -> str:
     """"cy" for a text in Welsh, "" for one in English (the pages' own language) or one that cannot be told: at
     least two Welsh words, and more than twice as many as English ones."""
+    return language_told(text) or ""
+
+
+def language_told(text: object) -> str | None:
+    """"cy" for a text in Welsh (`language_of`), "" for one that is not and says at least one of English's short
+    words, None for one whose words tell neither: a line too short to be told ("Dau swyddog.", "2 officers."), which
+    a reader takes in the language of what it answers."""
     words = [w.lower() for w in _WORD.findall(str(text or "").replace("’", "'"))]
     welsh = sum(w in _WELSH_WORDS for w in words)
     english = sum(w in _ENGLISH_WORDS for w in words)
-    return WELSH if welsh >= 2 and welsh > 2 * english else ""
+    if welsh >= 2 and welsh > 2 * english:
+        return WELSH
+    return "" if english else None
