@@ -251,3 +251,19 @@ def test_a_welsh_answer_line_too_short_to_be_told_is_read_in_the_welsh_of_its_qu
     # in English, "swyddog" is no plural: the number may be the figure, as "2 swyddog" under an English question is
     assert tied("2 swyddog.", english, hidden=arrests) == two
     assert tied("Two police.", ASKED, hidden=arrests) == two, "an English number: the line is English"
+
+
+def test_a_welsh_teen_mutated_after_and_is_read_as_the_teen():
+    """Regression: after "a" (and) or "gyda" (with) Welsh aspirates a teen's first word ("a thri ar ddeg", "a
+    phymtheg", "a thri phlentyn ar ddeg"), and only the plain and soft teens were known, so no number was read in it:
+    a hidden 13 said so was neither tied nor pointed out, and published."""
+    said = {"Roedd arestiadau, a thri ar ddeg ohonynt yn blant.": 13, "a thair ar ddeg": 13, "a phedwar ar ddeg": 14,
+            "a phedair ar ddeg": 14, "a phymtheg o arestiadau": 15, "a phymtheng mlynedd": None,
+            "a phedwar ar bymtheg": 19, "a phedair ar bymtheg": 19, "gyda thri phlentyn ar ddeg": 13}
+    for text, n in said.items():
+        assert [v for v, _ in whole_numbers(text, welsh=True)] == ([n] if n else []), text
+    thirteen = _hidden(("cse_arrests", "Barnsley", "2015-03", "month", 13))
+    assert tied("Ym mis Mawrth 2015 yn Barnsley roedd saith cyhuddiad, a thri phlentyn ar ddeg a arestiwyd.",
+                hidden=thirteen) == [(13, "CSE arrests for Barnsley in March 2015")]
+    assert tied("Cafodd saith eu cyhuddo yn Barnsley ym mis Mawrth 2015 a thri ar ddeg eu harestio.",
+                hidden=thirteen) == [(13, "CSE arrests for Barnsley in March 2015")]
