@@ -1542,6 +1542,26 @@ def test_a_number_said_of_another_measures_noun_is_not_tied_to_a_figure_named_be
         publish(con, PCC)
 
 
+def test_a_number_of_referrals_beside_victims_referred_is_the_figures():
+    """Regression: "Victims referred in Barnsley in March 2015: 3 referrals." was not tied to Barnsley's hidden 3
+    victims referred, and was published: a number said of another measure's noun is that measure's, and "referred" in
+    the measure's names was not read as naming referrals (the verb was looked for as "referrred"). Its Welsh ("tri
+    atgyfeiriad") is read as the English is; beside arrests, three referrals are still no arrests."""
+    from pipelines.accountability.release import quoted_hidden_figures
+    from pipelines.publish.snapshot import HIDDEN_COLUMNS
+
+    def tied(text, measure):
+        hidden = pd.DataFrame([(measure, "Barnsley", "2015-03", "month", 3, "", "", "")], columns=HIDDEN_COLUMNS)
+        return [q.figure for q in quoted_hidden_figures(text, hidden) if q.tied]
+
+    victims = ["Victims referred for Barnsley in March 2015"]
+    for text in ("Victims referred in Barnsley in March 2015: 3 referrals.",
+                 "There were three referrals of victims to support in Barnsley in March 2015.",
+                 "Cafodd dioddefwyr eu hatgyfeirio yn Barnsley ym mis Mawrth 2015: tri atgyfeiriad."):
+        assert tied(text, "victims_referred") == victims, text
+    assert tied("There were arrests in Barnsley in March 2015, and three referrals.", "cse_arrests") == []
+
+
 def test_a_number_said_with_its_noun_is_tied_to_every_measure_that_noun_names():
     """"3 arrests in Rotherham in June 2026" quotes the hidden 3 suspects arrested within 12 weeks as surely as the
     hidden 3 CSE arrests, and "3 summonses" (or "3 people were summonsed") the hidden 3 outcomes of a charge or

@@ -544,8 +544,8 @@ def _inflections(noun: str) -> str:
     forms = [rf"{noun}(?:s|es|d|ed|ing)?"]
     if noun.endswith("e"):
         forms.append(rf"{noun[:-1]}ing")
-    if noun.endswith("al"):
-        forms.append(rf"{noun[:-2]}(?:red|ring|s)?")
+    if noun.endswith("ral"):  # referral: refer, referred, referring
+        forms.append(rf"{noun[:-3]}(?:s|red|ring)?")
     return "|".join(forms)
 
 
