@@ -267,3 +267,19 @@ def test_a_welsh_teen_mutated_after_and_is_read_as_the_teen():
                 hidden=thirteen) == [(13, "CSE arrests for Barnsley in March 2015")]
     assert tied("Cafodd saith eu cyhuddo yn Barnsley ym mis Mawrth 2015 a thri ar ddeg eu harestio.",
                 hidden=thirteen) == [(13, "CSE arrests for Barnsley in March 2015")]
+
+
+def test_a_welsh_count_said_with_o_before_another_measures_noun_is_that_measures():
+    """Regression: "a 13 o gyhuddiadau" (and 13 charges: Welsh often says a count with "o", of, before a plural) was
+    tied to Barnsley's hidden 13 arrests named beside it, and publishing was refused, as only a noun straight after the
+    number was read as what it counts. Said with "o" of the figure's own noun, the number stays tied."""
+    arrests = _hidden(("cse_arrests", "Barnsley", "2015-03", "month", 13))
+    for text in ("Roedd 7 arestiad yn Barnsley ym mis Mawrth 2015, a 13 o gyhuddiadau.",
+                 "Roedd arestiadau yn Barnsley ym mis Mawrth 2015, a thri ar ddeg o atgyfeiriadau."):
+        assert tied(text, hidden=arrests) == [], text
+    thirteen = [(13, "CSE arrests for Barnsley in March 2015")]
+    assert tied("Roedd 13 o arestiadau yn Barnsley ym mis Mawrth 2015, a chyhuddiadau.", hidden=arrests) == thirteen
+    charges = _hidden(("cse_charges", "Barnsley", "2015-03", "month", 13))
+    assert tied("Roedd 7 arestiad yn Barnsley ym mis Mawrth 2015, a 13 o gyhuddiadau.", hidden=charges) == [
+        (13, "CSE charges for Barnsley in March 2015")]
+    assert tied("Roedd 13 ohonynt yn Barnsley ym mis Mawrth 2015 wedi eu harestio.", hidden=arrests) == thirteen

@@ -559,16 +559,30 @@ def _nouns_named(names: str) -> frozenset:
 
 def _said_with_its_noun(written: str, number: int, nouns: frozenset, welsh: bool) -> bool:
     """Whether the text says `number` directly of one of `nouns` ("3 arrests", "three summonses"; in a Welsh text,
-    `welsh`, "tri arestiad", "tri phlentyn ar ddeg" inside which the noun is said): of what the measure those nouns
-    name counts, whatever else its sentence names."""
+    `welsh`, "tri arestiad", "tri o arestiadau", "tri phlentyn ar ddeg" inside which the noun is said): of what the
+    measure those nouns name counts, whatever else its sentence names."""
     for m, value in _numbers_said(written, welsh):
         if value != number:
             continue
         after = re.match(r"\s+([^\W\d_]+)" if welsh else r"\s+([A-Za-z]+)", written[m.end():])
         noun = (cy.noun_inside(m.group(1)) if welsh else "") or (after.group(1) if after else "")
-        if noun and _nouns_of(noun, welsh) & nouns:
+        said_of = _nouns_of(noun, welsh) if noun else set()
+        if welsh:
+            said_of |= _nouns_of(_said_after_of(written, m.end()), welsh)
+        if said_of & nouns:
             return True
     return False
+
+
+# "o" (of) between a number and a plural, as Welsh often says a count ("tri o gyhuddiadau", three charges)
+_WELSH_OF = re.compile(r"\s+o\s+([^\W\d_]+)")
+
+
+def _said_after_of(written: str, end: int) -> str:
+    """The word after "o" that follows a number ending at `end` in a Welsh text ("gyhuddiadau" of "tri o
+    gyhuddiadau"); "" when none follows."""
+    of = _WELSH_OF.match(written, end)
+    return of.group(1) if of else ""
 
 
 def _nouns_of(word: str, welsh: bool) -> set[str]:
@@ -609,7 +623,7 @@ def _counts_something_else(written: str, number: int, counted: set[str], short_n
     the measure or the category ("two operations closed", but not "two abusers were arrested" or "arrests of two
     drivers"). A number said directly of what another measure counts ("3 charges" beside arrests: `_MEASURE_NOUNS`, a
     noun `names`, the figure's measure's names and unit, does not name; in a Welsh text, its Welsh too, "tri
-    chyhuddiad") is that measure's, whatever its clause names.
+    chyhuddiad", "tri o gyhuddiadau") is that measure's, whatever its clause names.
     A number counted in the figure's words, or followed by anything else ("2 in June", "two new arrests"), may be the
     figure. In a Welsh text (`welsh`: the measure's Welsh words, None for an English text) its Welsh
     numbers are read too, and "un cyfarfod" (one meeting) counts something else as "one operation" does. Welsh says
@@ -634,7 +648,10 @@ def _counts_something_else(written: str, number: int, counted: set[str], short_n
         noun = inside or (after.group(1) if after else "")
         if inside:  # "tri swyddog ar ddeg": the noun is inside the number, its clause after it
             after = re.match(r"", written[m.end():])
-        if (nouns := _nouns_of(noun, welsh is not None)) and not nouns & _nouns_named(names):
+        nouns = _nouns_of(noun, welsh is not None)
+        if welsh is not None:
+            nouns |= _nouns_of(_said_after_of(written, m.end()), True)  # "tri o gyhuddiadau", three charges
+        if nouns and not nouns & _nouns_named(names):
             continue  # "3 charges", "tri chyhuddiad": a count of charges, not of the arrests named beside it
         plural = (len(noun) >= 4 and noun.lower().endswith("s") and not noun.lower().endswith(("ss", "us", "is"))
                   and noun.lower() not in _NOT_PLURAL and "'" not in noun and "’" not in noun)
