@@ -9,7 +9,7 @@ import pandas as pd
 
 from dashboard import ui
 from dashboard.data import query
-from pipelines.catalogue import district_now
+from pipelines.catalogue import counted, district_now
 from pipelines.contracts import load_contract
 from pipelines.contracts.runner import column_named
 from pipelines.contracts.runs import REFUSED_ROWS_SQL, problems_found, rule_name
@@ -132,8 +132,18 @@ def layout_words(layout: object) -> object:
 
 
 def files_shown(files: pd.DataFrame) -> pd.DataFrame:
-    """The file registry as the page shows it: outcomes and layouts in words, headings in words."""
+    """The file registry as the page shows it: outcomes and layouts in words, headings in words. The charged counts
+    a police.uk republication changed are said in its Revised figures, "0 (and 3 charged counts)", as "pccdash files"
+    says them: they are not among the figures it counts, and a month republished as cases move on changes only them.
+    Their own column is left to the table's download, which gives every number as a number."""
     shown = files.assign(outcome=files["outcome"].map(lambda o: OUTCOMES.get(o, o)))
     if "layout" in shown:
         shown = shown.assign(layout=shown["layout"].map(layout_words))
-    return ui.readable(shown, {"refusal": "Refusal", "status": "Where it stands", "message": "Message"})
+    out = ui.readable(shown, {"refusal": "Refusal", "status": "Where it stands", "message": "Message"})
+    if "charged_counts_changed" in files and "figures_revised" in files:
+        revised, charged = ui.HEADINGS["figures_revised"], ui.HEADINGS["charged_counts_changed"]
+        out[revised] = [f"{r} (and {counted(int(c), 'charged count')})" if c else r
+                        for r, c in zip(out[revised], files["charged_counts_changed"], strict=True)]
+        # a column config of None hides the column from the grid; the download still gives it
+        out.attrs["column_config"] = {**out.attrs.get("column_config", {}), charged: None}
+    return out

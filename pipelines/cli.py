@@ -1529,19 +1529,15 @@ def files_(ctx, db, limit, outcome, fmt):
 
     from .catalogue import counted
     from .exports import write_csv
-    from .policeuk.revisions import charged_changes
-    from .registry import OUTCOME_WORDS, is_police_uk
+    from .registry import OUTCOME_WORDS
     from .resubmission import file_registry
     from .uk_time import uk_words
     from .warehouse import connect_read_only
 
     with connect_read_only(db) as con:
+        # with the charged counts a police.uk republication changed, which are not among the figures it counts as
+        # new or revised, so that one that changed only those does not read as having changed nothing
         df = file_registry(con)
-        # a police.uk republication's charged counts are not among the figures it counts as new or revised: counted
-        # apart, so that one that changed only those does not read as having changed nothing
-        df.insert(df.columns.get_loc("figures_unchanged") + 1, "charged_counts_changed",
-                  [len(charged_changes(con, int(f))) if o == "accepted" and is_police_uk(lay) else 0
-                   for f, o, lay in zip(df["file_id"], df["outcome"], df["layout"], strict=True)])
     if outcome:
         df = df[df["outcome"] == {"accepted": "accepted", "refused": "rejected"}[outcome]]
     df = df.assign(outcome=df["outcome"].map(lambda o: OUTCOME_WORDS.get(o, o)))

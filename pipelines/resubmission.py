@@ -290,7 +290,12 @@ def cleared_refusals(con: duckdb.DuckDBPyConnection, period: dt.date) -> list[st
 
 
 def file_registry(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every file offered to ingestion, newest first, with where a refused one stands (what superseded it)."""
+    """Every file offered to ingestion, newest first, with where a refused one stands (what superseded it) and, after
+    its figures, the charged counts a police.uk republication changed (`charged_counts_changed`): a month republished
+    as cases move on keeps its crimes' counts, the figures a load counts, and changes only those, so that a file
+    counted by its figures alone reads as having changed nothing."""
+    from .policeuk.revisions import charged_counts_changed
+
     df = con.execute(
         """SELECT file_id, name, outcome, file_type, layout, rows_read, figures_new, figures_revised,
                   figures_unchanged, strftime(received_at, '%Y-%m-%d %H:%M') AS received, loaded_by,
@@ -299,6 +304,9 @@ def file_registry(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     states = {r.file.file_id: r for r in refusals(con)}
     df.insert(3, "refusal", [states[f].state if f in states else "" for f in df["file_id"]])
     df.insert(4, "status", [states[f].describe() if f in states else "" for f in df["file_id"]])
+    charged = charged_counts_changed(con)
+    df.insert(df.columns.get_loc("figures_unchanged") + 1, "charged_counts_changed",
+              [charged.get(int(f), 0) for f in df["file_id"]])
     return df
 
 

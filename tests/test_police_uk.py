@@ -1436,10 +1436,9 @@ def test_files_show_says_the_charged_counts_a_republication_changed_as_its_load_
     assert "Besides those figures" not in " ".join(first_show.stdout.split())
 
 
-def test_files_lists_a_republication_that_changed_only_charged_counts_as_changing_them(db, tmp_path, run_cli):
-    """Regression: "pccdash files" listed a police.uk republication whose crimes had only moved on to a charge as
-    "0 new, 0 revised", as if it had changed nothing, where its load and "pccdash files show" say which charged counts
-    it changed. The list counts them beside its figures, says what a charged count is, and the CSV gives them."""
+def loaded_then_republished_with_two_districts_charged(db, tmp_path: Path):
+    """The street sample loaded, then republished with a crime in each of two districts moved on to "Suspect
+    charged": the load outcomes of both, the second a republication that changed two charged counts and no figure."""
     charged = set(yaml.safe_load((REFERENCE / "police_uk.yaml").read_text())["outcome_groups"]["charged_or_summonsed"])
     moved = []
 
@@ -1453,6 +1452,14 @@ def test_files_lists_a_republication_that_changed_only_charged_counts_as_changin
     with warehouse.connect(db) as con:
         first = load(con, STREET, tmp_path)
         second = load(con, modified_copy(tmp_path, STREET.name, charge_two_districts), tmp_path)
+    return first, second
+
+
+def test_files_lists_a_republication_that_changed_only_charged_counts_as_changing_them(db, tmp_path, run_cli):
+    """Regression: "pccdash files" listed a police.uk republication whose crimes had only moved on to a charge as
+    "0 new, 0 revised", as if it had changed nothing, where its load and "pccdash files show" say which charged counts
+    it changed. The list counts them beside its figures, says what a charged count is, and the CSV gives them."""
+    first, second = loaded_then_republished_with_two_districts_charged(db, tmp_path)
     assert (second.outcome, second.new, second.revised) == ("accepted", 0, 0), second.message
     assert second.message.startswith("Besides those figures"), second.message
     listed = run_cli("files", "--db", db)
@@ -1493,6 +1500,36 @@ def test_files_loaded_says_the_charged_counts_a_republication_changed_beside_the
     assert [i.value for i in at.info if i.value.startswith("Besides those figures")] == [second.message]
     assert "Besides those figures" not in texts(opened_on(first.file_id))
     assert "Besides those figures" not in texts(opened_on(None))
+
+
+def test_files_loaded_lists_a_republication_that_changed_only_charged_counts_as_changing_them(
+        db, tmp_path, monkeypatch):
+    """Regression: the Files loaded list gave a police.uk republication whose crimes had only moved on to a charge
+    "Revised figures 0", as if it had changed nothing, where "pccdash files" lists it "0 (and 2 charged counts)". The
+    list says it as the CLI does, with a line on what a charged count is and a link to the file on its own, which says
+    which it changed; the sentence naming them stays with the file on its own, as a grid cuts a cell's sentence. Its
+    CSV gives the count as a number, in a column of its own the grid leaves out."""
+    import json
+
+    from dashboard_helpers import ANALYST, downloads_of, internal, texts
+
+    first, second = loaded_then_republished_with_two_districts_charged(db, tmp_path)
+    assert (second.outcome, second.revised) == ("accepted", 0) and second.message.startswith("Besides"), second.message
+    served = downloads_of(monkeypatch)
+    at = internal(monkeypatch, db, "internal_pages/files.py", ANALYST)
+    assert not at.exception, at.exception
+    [grid] = at.dataframe
+    revised = dict(zip(grid.value["File number"].astype(int), grid.value["Revised figures"], strict=True))
+    assert revised == {second.file_id: "0 (and 2 charged counts)", first.file_id: "0"}, revised
+    assert json.loads(grid.proto.columns)["Charged counts changed"] == {"hidden": True}
+    said = texts(at)
+    assert "A charged count is police.uk's count of the crimes charged or summonsed in a district's month" in said
+    assert "Besides those figures" not in said
+    assert [link.proto.query_string for link in at.get("page_link")] == [f"file={second.file_id}"]
+    [body] = [b for name, b in served if name == "files-loaded.csv"]
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    assert {int(r["File number"]): (r["Revised figures"], r["Charged counts changed"]) for r in rows} == {
+        first.file_id: ("0", "0"), second.file_id: ("0", "2")}
 
 
 def test_a_district_no_prefix_places_records_in_has_no_figure_rather_than_zero(ref, con, tmp_path):

@@ -13,6 +13,7 @@ from pipelines.registry import is_police_uk
 from pipelines.resubmission import REASON_LIMIT, STATES, file_registry, supersede
 
 SENTENCES = 100  # the most problems of a refused file shown as sentences, wrapped to be read whole
+CHARGED_LINKS = 5  # the newest files that changed charged counts linked to on their own, under the list
 
 user = auth.signed_in()
 st.title("Files loaded")
@@ -70,6 +71,13 @@ if asked_id is not None:
     st.header("Every file")
 ui.table(workbench.files_shown(df), "files_table", "files-loaded.csv",
          column_config={"SHA-256": st.column_config.TextColumn(width="small")})
+if df["charged_counts_changed"].any():  # as "pccdash files" says under its list
+    st.caption("A charged count is police.uk's count of the crimes charged or summonsed in a district's month, which "
+               "the charge share is worked out from: a police.uk file counts it apart from its figures, and the file "
+               "opened on its own says which it changed, from what to what.")
+    for r in df[df["charged_counts_changed"] > 0].head(CHARGED_LINKS).itertuples():
+        st.page_link("internal_pages/files.py", label=f"File #{r.file_id}, {ui.name_shown(r.name)}, on its own",
+                     icon=":material/folder_open:", query_params={"file": str(r.file_id)})
 held = kept(df.sort_values("file_id", ascending=False))
 if held:
     chosen = st.selectbox("A file as received (the force's returns are kept exactly as they came; police.uk's "

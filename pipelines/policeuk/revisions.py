@@ -87,6 +87,19 @@ def charged_changes(con: duckdb.DuckDBPyConnection, file_id: int) -> list[tuple[
     return [(force, period, district, int(before), int(after)) for force, period, district, before, after in rows]
 
 
+def charged_counts_changed(con: duckdb.DuckDBPyConnection) -> dict[int, int]:
+    """How many charged counts each police.uk file changed of months loaded before (`charged_changes`, for every file
+    at once), by file number; a file that changed none is left out. A list of files counts them beside its figures,
+    which do not hold them."""
+    rows = con.execute(f"""SELECT m.file_id, count(*)
+                           FROM ({_changes_sql("m.kind = 'street' AND m.revision >= 2")}) c
+                           JOIN police_uk_month m ON m.kind = c.kind AND m.falls_within = c.falls_within
+                                                 AND m.period = c.period AND m.revision = c.revision
+                           WHERE c.category = $charged_category AND c.before IS NOT NULL AND c.change <> 0
+                           GROUP BY m.file_id""", _charged_params()).fetchall()
+    return {int(file_id): int(n) for file_id, n in rows}
+
+
 def _month(value: str | dt.date | None) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
