@@ -135,7 +135,8 @@ def files_shown(files: pd.DataFrame) -> pd.DataFrame:
     """The file registry as the page shows it: outcomes and layouts in words, headings in words. The charged counts
     a police.uk republication changed are said in its Revised figures, "0 (and 3 charged counts)", as "pccdash files"
     says them: they are not among the figures it counts, and a month republished as cases move on changes only them.
-    Their own column is left to the table's download, which gives every number as a number."""
+    Their own column is left to the table's download, which gives every number as a number, and what an accepted
+    file's load said besides its counts."""
     shown = files.assign(outcome=files["outcome"].map(lambda o: OUTCOMES.get(o, o)))
     if "layout" in shown:
         shown = shown.assign(layout=shown["layout"].map(layout_words))
@@ -146,4 +147,9 @@ def files_shown(files: pd.DataFrame) -> pd.DataFrame:
                         for r, c in zip(out[revised], files["charged_counts_changed"], strict=True)]
         # a column config of None hides the column from the grid; the download still gives it
         out.attrs["column_config"] = {**out.attrs.get("column_config", {}), charged: None}
+    if "message" in files and "outcome" in files:
+        # what an accepted file's load said besides its counts (the charged counts a republication changed, columns
+        # police.uk added) is a sentence or more, which the grid would cut: the file on its own says it whole, and
+        # the download gives it; the grid keeps a refused file's first problem
+        out["Message"] = [m if o != "accepted" else "" for m, o in zip(out["Message"], files["outcome"], strict=True)]
     return out

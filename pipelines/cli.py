@@ -1609,8 +1609,10 @@ def files_show(ctx, file, db):
         found_in_all = refused_problems(con, fid, len(problems)) if refusal is not None else len(problems)
         months = figures_by_month(con, fid, found.outcome, layout)
         police_uk = is_police_uk(layout)
-        # a republication's charged counts, said apart from the figures it counts, as its load said them
-        charged = charged_note(con, fid) if police_uk and found.outcome == "accepted" else ""
+        # what its load said besides its counts, kept with it (a republication's charged counts, said apart from the
+        # figures it counts; a download put back; columns police.uk added); of a police.uk file loaded before those
+        # words were kept, its charged counts as its load said them
+        besides = "" if found.outcome != "accepted" else message or (charged_note(con, fid) if police_uk else "")
     click.echo(f'File #{fid}: "{shown(found.name, None)}", {OUTCOME_WORDS.get(found.outcome, found.outcome)}')
     how = "uploaded in the app" if uploaded_by else "loaded"
     click.echo(f"  Received {uk_words(found.received_at, 'words')}, {how} by {shown(loaded_by or 'no one recorded')}"
@@ -1626,8 +1628,8 @@ def files_show(ctx, file, db):
         read = (f"{counted(rows_read, 'record')} read, counted into {counted(new + revised + unchanged, 'figure')}"
                 if police_uk else f"{counted(rows_read, 'figure')} read")  # police.uk's: context, by district
         click.echo(f"  {read}: {new:,} new, {revised:,} revised, {unchanged:,} unchanged.")
-        if charged:
-            click.echo(_wrapped(charged, "  ", "  "))
+        if besides:
+            click.echo(_wrapped(shown(besides, None), "  ", "  "))
     why = not_kept(path, fid, sha, layout)
     click.echo(f"  {why}" if why else f'  Kept as received: "pccdash files get {fid} --out DIR" writes it out.')
     if refusal is not None:

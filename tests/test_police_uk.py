@@ -1497,7 +1497,8 @@ def test_files_loaded_says_the_charged_counts_a_republication_changed_beside_the
         return at
 
     at = opened_on(second.file_id)
-    assert [i.value for i in at.info if i.value.startswith("Besides those figures")] == [second.message]
+    as_read = [re.sub(r"\\(.)", r"\1", i.value) for i in at.info]  # Markdown's escapes, as a person reads it
+    assert [i for i in as_read if i.startswith("Besides those figures")] == [second.message]
     assert "Besides those figures" not in texts(opened_on(first.file_id))
     assert "Besides those figures" not in texts(opened_on(None))
 
@@ -1530,6 +1531,40 @@ def test_files_loaded_lists_a_republication_that_changed_only_charged_counts_as_
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
     assert {int(r["File number"]): (r["Revised figures"], r["Charged counts changed"]) for r in rows} == {
         first.file_id: ("0", "0"), second.file_id: ("0", "2")}
+
+
+def test_files_csv_gives_what_a_police_uk_load_said_besides_its_counts(db, tmp_path, run_cli, monkeypatch):
+    """Regression: "pccdash files --format csv" gave an empty message for a police.uk republication whose load said
+    which charged counts it changed, and for a download put back in force, whose load said which file it replaced:
+    what a load says besides its counts was printed and not kept. It is kept with the file, and the CSV, and the
+    Files loaded page's download, give it as the load said it; the page's grid leaves it to the file on its own."""
+    from dashboard_helpers import ANALYST, downloads_of, internal
+
+    first, second = loaded_then_republished_with_two_districts_charged(db, tmp_path)
+    with warehouse.connect(db) as con:
+        third = load(con, STREET, tmp_path)  # the first download named again: put back in force
+    assert second.message.startswith("Besides those figures"), second.message
+    assert third.outcome == "accepted" and third.message.startswith("It was loaded before as file #1"), third.message
+    assert "Besides those figures" in third.message  # putting it back changed the charged counts back
+    every = run_cli("files", "--format", "csv", "--db", db)
+    assert every.exit_code == 0, every.output
+    said = {int(r["file_id"]): r["message"] for r in csv.DictReader(io.StringIO(every.stdout))}
+    assert said == {first.file_id: "", second.file_id: second.message, third.file_id: third.message}
+    served = downloads_of(monkeypatch)
+    at = internal(monkeypatch, db, "internal_pages/files.py", ANALYST)
+    assert not at.exception, at.exception
+    [grid] = at.dataframe
+    assert set(grid.value["Message"]) == {""}
+    [body] = [b for name, b in served if name == "files-loaded.csv"]
+    downloaded = {int(r["File number"]): r["Message"] for r in csv.DictReader(io.StringIO(body.decode("utf-8-sig")))}
+    assert downloaded == said
+    at.query_params["file"] = str(third.file_id)
+    at.run()
+    assert not at.exception, at.exception
+    assert [re.sub(r"\\(.)", r"\1", i.value) for i in at.info] == [third.message]
+    shown_alone = run_cli("files", "show", str(third.file_id), "--db", db)
+    assert shown_alone.exit_code == 0, shown_alone.output
+    assert third.message in " ".join(shown_alone.stdout.split())
 
 
 def test_a_district_no_prefix_places_records_in_has_no_figure_rather_than_zero(ref, con, tmp_path):

@@ -61,11 +61,15 @@ if asked_id is not None:
     st.header(f"File #{asked_id}, {ui.name_shown(one['name'].iloc[0])}")
     ui.table(workbench.files_shown(one), "file_asked_table", f"file-{asked_id}.csv",
              column_config={"SHA-256": st.column_config.TextColumn(width="small")})
-    if one["outcome"].iloc[0] == "accepted" and is_police_uk(one["layout"].iloc[0]):
-        # a republication's charged counts, which are not among the figures it counts as new, revised or unchanged,
-        # said beside them as its load and "pccdash files show" say them
-        if charged := data.call(charged_note, asked_id):
-            st.info(charged, icon=":material/info:")
+    if one["outcome"].iloc[0] == "accepted":
+        # what its load said besides its counts, whole (the list leaves it out): a republication's charged counts,
+        # which are not among the figures it counts as new, revised or unchanged, a download put back, columns
+        # police.uk added; of a police.uk file loaded before its load's words were kept, the charged counts
+        said = one["message"].iloc[0] if isinstance(one["message"].iloc[0], str) else ""
+        if not said and is_police_uk(one["layout"].iloc[0]):
+            said = data.call(charged_note, asked_id)
+        if said:
+            st.info(ui.md_escape(said), icon=":material/info:")
     for fid, (name, digest) in kept(one).items():
         as_received(fid, name, digest, key="file_asked_download")
     st.header("Every file")

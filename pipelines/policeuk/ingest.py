@@ -523,12 +523,10 @@ def ingest_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, loaded
                                        f"nothing changed.{_replaced_since(elsewhere, path)}",
                                seconds=time.perf_counter() - started)
         put_back_of = _file_words(earlier) if elsewhere else None
-        outcome = _load(con, path, label, kind, facts, None, received=received, loaded_by=loaded_by, month=month,
-                        started=started, dry_run=False, recorded=recorded, progress=progress, put_back=put_back_of)
-        if elsewhere and outcome.outcome == "accepted":
-            outcome.message = " ".join(n for n in (_put_back_note(con, facts.sha256, outcome.file_id, elsewhere),
-                                                   outcome.message) if n)
-        return outcome
+        return _load(con, path, label, kind, facts, None, received=received, loaded_by=loaded_by, month=month,
+                     started=started, dry_run=False, recorded=recorded, progress=progress, put_back=put_back_of,
+                     put_back_note=(lambda c, fid: _put_back_note(c, facts.sha256, fid, elsewhere)) if elsewhere
+                     else None)
 
 
 def charged_note(con: duckdb.DuckDBPyConnection, file_id: int) -> str:
@@ -837,14 +835,17 @@ def _load_scanning(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind:
 def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, facts: readers.FileFacts,
           scan: concurrent.futures.Future | None, *, received: dt.datetime, loaded_by: str, month: dt.date,
           started: float, dry_run: bool, engine: str = "duckdb", recorded: Recorded | None = None,
-          progress: Callable[[str], None] | None = None, put_back: str | None = None) -> FileOutcome | None:
+          progress: Callable[[str], None] | None = None, put_back: str | None = None,
+          put_back_note: Callable[[duckdb.DuckDBPyConnection, int], str] | None = None) -> FileOutcome | None:
     """Read the file, check it, and keep it (or, in a dry run, roll back and store the run only).
 
     `scan`: the file's bytes being scanned meanwhile; `facts` then wait for its fingerprint, and None is
     returned, with nothing changed, when the file is not plain UTF-8 after all. `progress`: told each stage.
     `put_back`: the file a download loaded before was first loaded as, in words, when it is loaded again to put it
     back in force (`_build_batch`); a dry run finds it from the file's fingerprint, so that it says what loading the
-    file would."""
+    file would. `put_back_note(con, file_id)`: what the load of such a file says first, of the files it was loaded as
+    and those it is in force in place of. What the load says besides its counts (`FileOutcome.message`) is kept with
+    the file in the registry, as a refused file's first problem is, so that "pccdash files" gives it later."""
 
     def stage(words: str) -> None:
         if progress is not None:
@@ -950,11 +951,12 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
         caveats = save_caveats(con, run, run_id, file_id, month)
         _insert_revisions(con, table, file_id, kind, received)
         new, revised, unchanged = change_counts(con, file_id)
-        charged = charged_note(con, file_id)
-        fewer = fewer_records_note(con, file_id)
-        other_force = other_force_note(con, file_id)
+        said = " ".join(n for n in (put_back_note(con, file_id) if put_back_note else "",
+                                    other_force_note(con, file_id), charged_note(con, file_id),
+                                    fewer_records_note(con, file_id), extra_columns_note(path)) if n)
         con.execute("UPDATE file_registry SET rows_read = ?, figures_new = ?, figures_revised = ?, "
-                    "figures_unchanged = ? WHERE file_id = ?", [rows, new, revised, unchanged, file_id])
+                    "figures_unchanged = ?, message = ? WHERE file_id = ?",
+                    [rows, new, revised, unchanged, said or None, file_id])
         if recorded:
             recorded(con, file_id, "accepted")
         faults.point("ingest_before_commit")
@@ -995,4 +997,4 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
             records.expose(con)
     return FileOutcome(label, path, "accepted", file_id=file_id, layout=layout, rows=rows, new=new, revised=revised,
                        unchanged=unchanged, seconds=time.perf_counter() - started, run=run, caveats=caveats,
-                       message=" ".join(n for n in (other_force, charged, fewer, extra_columns_note(path)) if n))
+                       message=said)
