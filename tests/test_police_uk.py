@@ -1533,6 +1533,23 @@ def test_files_loaded_lists_a_republication_that_changed_only_charged_counts_as_
         first.file_id: ("0", "0"), second.file_id: ("0", "2")}
 
 
+def test_files_loaded_says_why_a_police_uk_file_on_its_own_has_no_download(db, tmp_path, monkeypatch):
+    """Regression: Files loaded, opened on a police.uk file, offered no download of it and said nothing of why, where
+    "pccdash files show" says police.uk's files are not kept, as police.uk keeps them, and where to get one again. The
+    page says it under the file, as the command does."""
+    from dashboard_helpers import ANALYST, internal, texts
+
+    with warehouse.connect(db) as con:
+        loaded = load(con, STREET, tmp_path)
+    at = internal(monkeypatch, db, "internal_pages/files.py", ANALYST)
+    at.query_params["file"] = str(loaded.file_id)
+    at.run()
+    assert not at.exception, at.exception
+    assert not [b for b in at.get("download_button") if b.label.startswith("Download file")]
+    assert (f"File #{loaded.file_id} is a police.uk file: police.uk's files are not kept as received, as police.uk "
+            "keeps them. Download it again from data.police.uk.") in texts(at)
+
+
 def test_files_csv_gives_what_a_police_uk_load_said_besides_its_counts(db, tmp_path, run_cli, monkeypatch):
     """Regression: "pccdash files --format csv" gave an empty message for a police.uk republication whose load said
     which charged counts it changed, and for a download put back in force, whose load said which file it replaced:

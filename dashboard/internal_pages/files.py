@@ -9,7 +9,7 @@ from dashboard import auth, data, ui, workbench
 from pipelines import filestore
 from pipelines.errors import PccDashError
 from pipelines.policeuk.ingest import charged_note
-from pipelines.registry import is_police_uk
+from pipelines.registry import is_police_uk, not_kept
 from pipelines.resubmission import REASON_LIMIT, STATES, file_registry, supersede
 
 SENTENCES = 100  # the most problems of a refused file shown as sentences, wrapped to be read whole
@@ -72,6 +72,9 @@ if asked_id is not None:
             st.info(ui.md_escape(said), icon=":material/info:")
     for fid, (name, digest) in kept(one).items():
         as_received(fid, name, digest, key="file_asked_download")
+    # no download: why not, as "pccdash files show" says it (a police.uk file is downloaded again from police.uk)
+    if why := not_kept(data.db(), asked_id, one["sha256"].iloc[0], one["layout"].iloc[0]):
+        st.caption(ui.md_escape(why))
     st.header("Every file")
 ui.table(workbench.files_shown(df), "files_table", "files-loaded.csv",
          column_config={"SHA-256": st.column_config.TextColumn(width="small")})
