@@ -1587,7 +1587,7 @@ def files_show(ctx, file, db):
     """
     from .contracts.runs import refused_problems
     from .errors import Problem
-    from .policeuk.ingest import charged_note
+    from .policeuk.ingest import charged_note, replaced_since_note
     from .registry import OUTCOME_WORDS, figures_by_month, is_police_uk, not_kept
     from .resubmission import refusals
     from .uk_time import month_words, uk_words
@@ -1613,6 +1613,8 @@ def files_show(ctx, file, db):
         # figures it counts; a download put back; columns police.uk added); of a police.uk file loaded before those
         # words were kept, its charged counts as its load said them
         besides = "" if found.outcome != "accepted" else message or (charged_note(con, fid) if police_uk else "")
+        # read later: the months of it another file is in force for since, whose counts it no longer gives
+        since = replaced_since_note(con, fid) if police_uk and found.outcome == "accepted" else ""
     click.echo(f'File #{fid}: "{shown(found.name, None)}", {OUTCOME_WORDS.get(found.outcome, found.outcome)}')
     how = "uploaded in the app" if uploaded_by else "loaded"
     click.echo(f"  Received {uk_words(found.received_at, 'words')}, {how} by {shown(loaded_by or 'no one recorded')}"
@@ -1630,6 +1632,8 @@ def files_show(ctx, file, db):
         click.echo(f"  {read}: {new:,} new, {revised:,} revised, {unchanged:,} unchanged.")
         if besides:
             click.echo(_wrapped(shown(besides, None), "  ", "  "))
+        if since:
+            click.echo(_wrapped(since, "  ", "  "))
     why = not_kept(path, fid, sha, layout)
     click.echo(f"  {why}" if why else f'  Kept as received: "pccdash files get {fid} --out DIR" writes it out.')
     if refusal is not None:

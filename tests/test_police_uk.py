@@ -1584,6 +1584,35 @@ def test_files_csv_gives_what_a_police_uk_load_said_besides_its_counts(db, tmp_p
     assert third.message in " ".join(shown_alone.stdout.split())
 
 
+def test_a_police_uk_file_read_later_says_the_months_another_file_is_in_force_for_since(
+        db, tmp_path, run_cli, monkeypatch):
+    """Regression: a police.uk file read later ("pccdash files show", Files loaded opened on it) said what its load
+    said, "changed for Barnsley in November 2017 (5, now 6)", with nothing to tell that a later file had been in force
+    for that month since, its counts another's: the first download, put back, had made it 5 again. Each says which
+    file is in force for which of its months, and that its load's words were so when it was loaded."""
+    from dashboard_helpers import ANALYST, internal
+
+    first, second = loaded_then_republished_with_two_districts_charged(db, tmp_path)
+    words = ("Another file has been in force for its month since: South Yorkshire Police's street-level crime of "
+             "November 2017 is revision {revision} now, from file #{file_id} (\"{name}\") loaded on")
+    assert words.split(":")[0] not in " ".join(run_cli("files", "show", str(second.file_id), "--db", db).stdout.split())
+    with warehouse.connect(db) as con:
+        third = load(con, STREET, tmp_path)  # the first download named again: put back in force
+    shown = " ".join(run_cli("files", "show", str(second.file_id), "--db", db).stdout.split())
+    assert second.message in shown
+    assert words.format(revision=3, file_id=third.file_id, name=STREET.name) in shown, shown
+    assert "What this file's load said of its counts was so when it was loaded, not as they stand." in shown
+    # the first download is in force again, from the same content: nothing of it is another file's
+    assert words.split(":")[0] not in " ".join(run_cli("files", "show", str(first.file_id), "--db", db).stdout.split())
+    at = internal(monkeypatch, db, "internal_pages/files.py", ANALYST)
+    at.query_params["file"] = str(second.file_id)
+    at.run()
+    assert not at.exception, at.exception
+    as_read = [re.sub(r"\\(.)", r"\1", i.value) for i in at.info]
+    assert as_read[0] == second.message
+    assert as_read[1].startswith(words.format(revision=3, file_id=third.file_id, name=STREET.name)), as_read
+
+
 def test_a_district_no_prefix_places_records_in_has_no_figure_rather_than_zero(ref, con, tmp_path):
     """Regression: a district police_uk.yaml gives no LSOA-name prefix (West Midlands Police's Birmingham West,
     which police.uk's LSOA names cannot tell apart from Birmingham East) was counted 0 for every crime type, read

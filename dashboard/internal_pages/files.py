@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard import auth, data, ui, workbench
 from pipelines import filestore
 from pipelines.errors import PccDashError
-from pipelines.policeuk.ingest import charged_note
+from pipelines.policeuk.ingest import charged_note, replaced_since_note
 from pipelines.registry import is_police_uk, not_kept
 from pipelines.resubmission import REASON_LIMIT, STATES, file_registry, supersede
 
@@ -70,6 +70,9 @@ if asked_id is not None:
             said = data.call(charged_note, asked_id)
         if said:
             st.info(ui.md_escape(said), icon=":material/info:")
+        # read later: the months of it another file is in force for since, whose counts it no longer gives
+        if is_police_uk(one["layout"].iloc[0]) and (since := data.call(replaced_since_note, asked_id)):
+            st.info(ui.md_escape(since), icon=":material/history:")
     for fid, (name, digest) in kept(one).items():
         as_received(fid, name, digest, key="file_asked_download")
     # no download: why not, as "pccdash files show" says it (a police.uk file is downloaded again from police.uk)

@@ -643,6 +643,22 @@ def in_force_elsewhere(con: duckdb.DuckDBPyConnection, sha256: str) -> list[tupl
            ORDER BY m.period, m.falls_within, m.kind""", {"sha": sha256}).fetchall()
 
 
+def replaced_since_note(con: duckdb.DuckDBPyConnection, file_id: int) -> str:
+    """Of an accepted police.uk file read later, the months of it another file (of other content) is in force for
+    now (`in_force_elsewhere`), in words: what its load said of their counts ("5, now 8") was so when it was loaded,
+    not as they stand; "" when every month of it is in force from it."""
+    sha256 = scalar(con, "SELECT sha256 FROM file_registry WHERE file_id = ? AND outcome = 'accepted'", [file_id])
+    elsewhere = in_force_elsewhere(con, sha256) if sha256 else []
+    said = [f'{_month_of(kind, force_name, period)} is revision {now} now, from file #{by} ("{shown(by_name, None)}") '
+            f'loaded on {uk_words(loaded, "words")}' for kind, force_name, period, _was, now, by, by_name, loaded
+            in elsewhere]
+    if not said:
+        return ""
+    return (f"Another file has been in force for {'its month' if len(said) == 1 else 'its months'} since: "
+            f"{'; '.join(said)}. What this file's load said of {'its counts' if len(said) == 1 else 'their counts'} "
+            "was so when it was loaded, not as they stand.")
+
+
 def _month_of(kind: str, force_name: str, period: dt.date) -> str:
     return f"{possessive(force_name)} {KIND_WORDS.get(kind, kind)} of {month_words(period)}"
 
