@@ -384,8 +384,8 @@ def test_a_meeting_sees_an_action_as_it_stood_when_the_meeting_opened(con, board
 
 def test_dates_before_the_question_or_the_decision_are_refused_in_a_sentence(con, board):
     """Regression: an answer awaited by a day before its question was put (overdue at once), a decision's follow-up
-    before the meeting that took it, and an answer or a decision recorded at a meeting held before the question was
-    put were all kept."""
+    before the meeting that took it, and an answer, a decision or an action on the question recorded at a meeting
+    held before the question was put were all kept."""
     first, second, _ = board
     later = acc.ask(con, PCC, second.meeting_id, "Has the review of closed cases begun?")
     with pytest.raises(acc.LoopError, match="question .* was put at the Public Accountability Board of 17 September "
@@ -405,7 +405,15 @@ def test_dates_before_the_question_or_the_decision_are_refused_in_a_sentence(con
                                             "before it.*that meeting or a later one"):
         acc.record_answer(con, PCC, later, body="Yes.", answered_by="ACC Jones", answered_on="2015-09-17",
                           meeting_id=first.meeting_id)
+    with pytest.raises(acc.LoopError, match=f"An action on a question is recorded at the meeting its question was "
+                                            f"put at or a later one: question {later} was put at the Public "
+                                            "Accountability Board of 17 September 2015, and the Public "
+                                            "Accountability Board, 20 August 2015 was held before it.*that meeting "
+                                            "or a later one"):
+        acc.add_action(con, PCC, meeting_id=first.meeting_id, question_id=later, body="Report on the review",
+                       owner="ACC Jones", due_on="2015-10-01")
     assert [(q.answers, q.decisions) for q in acc.questions(con)] == [([], []), ([], [])]
+    assert acc.actions(con) == []
 
     # the days and meetings that can be right are kept
     acc.await_answer(con, PCC, later, awaited_by="2015-09-17")
@@ -414,6 +422,9 @@ def test_dates_before_the_question_or_the_decision_are_refused_in_a_sentence(con
     acc.decide(con, PCC, meeting_id=second.meeting_id, question_id=later, decision="partly_assured",
                rationale="Begun, not finished.", evidence=[("answer", "The ACC")], follow_up="2015-12-17")
     assert [len(q.answers) + len(q.decisions) for q in acc.questions(con)] == [0, 3]
+    action = acc.add_action(con, PCC, meeting_id=second.meeting_id, question_id=later, body="Report on the review",
+                            owner="ACC Jones", due_on="2015-10-01")
+    assert [(a.action_id, a.question_id) for a in acc.actions(con)] == [(action, later)]
 
 
 def test_a_meeting_moved_takes_its_questions_and_actions_and_keeps_the_day_it_was_on(con, board, monkeypatch):
@@ -492,6 +503,24 @@ def test_a_move_that_would_date_its_records_before_the_meeting_is_refused_naming
                       answered_on="2015-09-24", meeting_id=first.meeting_id)
     with pytest.raises(acc.LoopError, match=f"question {question} put at it was answered on 24 September 2015"):
         acc.move_meeting(con, PCC, first.meeting_id, to="2015-10-01", reason="Put back")
+
+
+def test_a_move_that_would_put_a_question_after_an_action_agreed_on_it_is_refused_naming_it(con, board):
+    """An action on a question is agreed at the meeting the question was put at or a later one, as add_action
+    refuses otherwise; a move of either meeting that would put the question after the meeting that agreed the action
+    is refused too, naming both."""
+    first, second, question = board
+    action = acc.add_action(con, PCC, meeting_id=second.meeting_id, question_id=question, body="Report on charges",
+                            owner="ACC Jones", due_on="2015-10-30")
+    with pytest.raises(acc.LoopError, match=re.escape(
+            f"question {question} put at it was given action {action} at the meeting of 17 September 2015")):
+        acc.move_meeting(con, PCC, first.meeting_id, to="2015-10-01", reason="Put back")
+    with pytest.raises(acc.LoopError, match=re.escape(
+            f"question {question}, answered, decided on or given an action at it, was put on 20 August 2015")):
+        acc.move_meeting(con, PCC, second.meeting_id, to="2015-08-13", reason="Brought forward")
+    assert acc.moves(con) == []
+    acc.move_meeting(con, PCC, first.meeting_id, to="2015-09-10", reason="Put back")
+    assert acc.get_meeting(con, first.meeting_id).held_on == dt.date(2015, 9, 10)
 
 
 def test_a_move_that_would_date_an_actions_updates_before_the_meeting_that_agreed_it_is_refused_naming_each(con,

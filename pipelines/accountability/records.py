@@ -265,11 +265,11 @@ def _move_clashes(con: duckdb.DuckDBPyConnection, meeting: Meeting, day: dt.date
                   questions: set[int] | None = None) -> list[str]:
     """What a meeting moved to `day` would leave dated before the meeting it belongs to, in the words the records'
     own refusals use: an action due by a meeting or a day not after the meeting that agreed it, an answer awaited by
-    (or given on) a day before its question was put, an answer or a decision recorded at a meeting held before its
-    question was put, an answer given, a decision taken or an action agreed at it on a question withdrawn before
-    `day`, an answer given at it dated after `day`, a decision followed up on or before the meeting that took it, an
-    action agreed at it moved on, handed over, given a new due date or closed before it. `questions`: of the
-    questions put at it, only these go with it (None: all)."""
+    (or given on) a day before its question was put, an answer, a decision or an action on a question recorded at a
+    meeting held before the question was put, an answer given, a decision taken or an action agreed at it on a
+    question withdrawn before `day`, an answer given at it dated after `day`, a decision followed up on or before the
+    meeting that took it, an action agreed at it moved on, handed over, given a new due date or closed before it.
+    `questions`: of the questions put at it, only these go with it (None: all)."""
     mid = meeting.meeting_id
     out = []
 
@@ -313,13 +313,23 @@ def _move_clashes(con: duckdb.DuckDBPyConnection, meeting: Meeting, day: dt.date
             "ORDER BY d.decision_id", [mid, mid]).fetchall():
         if at_day < day and _goes(number):
             out.append(f"a decision on question {number} put at it was taken at the meeting of {_long_date(at_day)}")
+    for action_id, number, at_day in con.execute(
+            "SELECT a.action_id, q.question_id, m.held_on FROM board_question q "
+            "JOIN board_action a USING (question_id) JOIN meeting m ON m.meeting_id = a.meeting_id "
+            "WHERE q.meeting_id = ? AND a.meeting_id <> ? "
+            "ORDER BY a.action_id", [mid, mid]).fetchall():
+        if at_day < day and _goes(number):
+            out.append(f"question {number} put at it was given action {action_id} at the meeting of "
+                       f"{_long_date(at_day)}")
     for number, asked_on in con.execute(
             "SELECT q.question_id, m.held_on FROM board_question q JOIN meeting m ON m.meeting_id = q.meeting_id "
             "WHERE q.meeting_id <> ? AND (q.question_id IN (SELECT question_id FROM question_answer WHERE "
-            "meeting_id = ?) OR q.question_id IN (SELECT question_id FROM assurance_decision WHERE meeting_id = ?)) "
-            "ORDER BY q.question_id", [mid, mid, mid]).fetchall():
+            "meeting_id = ?) OR q.question_id IN (SELECT question_id FROM assurance_decision WHERE meeting_id = ?) "
+            "OR q.question_id IN (SELECT question_id FROM board_action WHERE meeting_id = ?)) "
+            "ORDER BY q.question_id", [mid, mid, mid, mid]).fetchall():
         if asked_on > day:
-            out.append(f"question {number}, answered or decided at it, was put on {_long_date(asked_on)}")
+            out.append(f"question {number}, answered, decided on or given an action at it, was put on "
+                       f"{_long_date(asked_on)}")
     out += [f"question {number}, {what}, was withdrawn on {_long_date(on_day)}"
             for number, what, on_day in _withdrawn_before(con, mid, day)]
     out += [f"the answer to question {number} given at it is dated {_long_date(on)}, after its new day"
@@ -586,7 +596,8 @@ def _asked_at(con: duckdb.DuckDBPyConnection, number: int) -> tuple[dt.date, str
 
 
 def _not_before_question(con: duckdb.DuckDBPyConnection, number: int, meeting: Meeting, what: str) -> None:
-    """An answer is given, and a decision taken, at the meeting its question was put at or a later one."""
+    """An answer is given, a decision taken and an action agreed at the meeting its question was put at or a later
+    one."""
     asked = _asked_at(con, number)
     if meeting.held_on < asked[0]:
         raise LoopError(f"{what} is recorded at the meeting its question was put at or a later one: question "
@@ -830,6 +841,7 @@ def add_action(con: duckdb.DuckDBPyConnection, who: Mapping, *, meeting_id: int,
                         f"{meeting.label}. Give a later due date, or a later meeting.")
     number = _question_exists(con, question_id) if question_id is not None else None
     if number is not None:  # an action on a question takes it further, as an answer or a decision does
+        _not_before_question(con, number, meeting, "An action on a question")
         _not_after_withdrawal(con, number, meeting.held_on, f"no action on it is agreed at the {meeting.label}")
     now = utc_now()
     with audit.transaction(con):
