@@ -211,6 +211,15 @@ def test_a_welsh_number_said_of_another_measures_noun_is_that_measures_as_in_eng
     outcome = _hidden(("cse_outcome_charge", "Barnsley", "2015-03", "month", 3))
     assert tied("Roedd tri chyhuddiad yn Barnsley ym mis Mawrth 2015.", hidden=outcome) == [
         (3, "Outcome charge or summons for Barnsley in March 2015")]
+    # regression: "gwysion" (summonses) was no Welsh word of the measure, so "tair gwysion" was read as no count of it,
+    # while "three summonses" is; said beside arrests it is the outcome's noun, not the arrests'
+    for text in ("Roedd tair gwysion yn Barnsley ym mis Mawrth 2015.",
+                 "Roedd tair gwŷs yn Barnsley ym mis Mawrth 2015.",
+                 "There were three summonses in Barnsley in March 2015."):
+        assert tied(text, hidden=outcome) == [(3, "Outcome charge or summons for Barnsley in March 2015")], text
+    for text in ("Roedd 7 arestiad yn Barnsley ym mis Mawrth 2015, a thair gwysion.",
+                 "There were 7 arrests in Barnsley in March 2015, and three summonses."):
+        assert tied(text, hidden=arrests) == [], text
     live = _hidden(("cse_live_investigations", "Barnsley", "2015-03", "month", 3))
     assert tied("Roedd tri ymchwiliad yn Barnsley ym mis Mawrth 2015, ac arestiadau.", hidden=live) == [
         (3, "Live CSE investigations for Barnsley in March 2015")]
