@@ -14,6 +14,11 @@ from pipelines.uk_time import uk_day_words
 
 user = auth.signed_in()
 SHOWN = 25  # pending questions shown at once; the rest follow as these are moderated
+# the erase button's words, true of every question it erases (a form's button cannot follow its picker): one not
+# rejected loses its sender's name and contact, a rejected one its words too, and one sent without them only its words
+ERASE = "Erase what is kept of the sender"
+ERASE_HELP = ("The sender's name and contact, out of the question's words too; of a rejected question, its words "
+              "whole (all that is kept of one sent without a name or contact).")
 
 st.title("Questions from the public")
 data.no_warehouse_guard()
@@ -170,7 +175,7 @@ if may and kept:
         chosen = st.selectbox(label, list(offered), format_func=offered.get, key="erase_which")
         why = st.text_input("Why it is erased (kept on the audit trail; do not repeat the name or contact)",
                             key="erase_reason", max_chars=moderation.REASON_LIMIT)
-        if st.form_submit_button("Erase the sender's name and contact", icon=":material/person_remove:"):
+        if st.form_submit_button(ERASE, icon=":material/person_remove:", help=ERASE_HELP):
             ui.act(erasure.forget, user.claims, chosen, reason=why, clear=("erase_reason",),
                    done=lambda erased: " ".join(erased.sentences()))
 elif may:
