@@ -920,6 +920,25 @@ def test_a_cancelled_meetings_question_awaited_before_the_meeting_it_goes_to_say
                               carry_to=october.meeting_id).cancel.carried_to == october.meeting_id
 
 
+def test_a_cancelled_meetings_question_decided_on_at_a_meeting_between_says_which_meeting_to_give(con, board):
+    """Regression: a question put to the cancelled Board was decided on at a meeting between it and the meeting its
+    questions were to go to; the refusal named the clash and ended in ". ." with no advice."""
+    _, second, _ = board  # 17 September 2015
+    between = acc.add_meeting(con, PCC, held_on="2015-10-01")
+    later = acc.add_meeting(con, PCC, held_on="2015-10-15")
+    question = acc.ask(con, PCC, second.meeting_id, "How many reviews of closed cases have begun?")
+    acc.decide(con, PCC, meeting_id=between.meeting_id, question_id=question, decision="awaiting_evidence",
+               rationale="The review has not reported.", evidence=[])
+    with pytest.raises(acc.LoopError) as refused:
+        acc.cancel_meeting(con, PCC, second.meeting_id, reason="Not quorate", carry_to=later.meeting_id)
+    said = str(refused.value)
+    assert f"a decision on question {question} put at it was taken at the meeting of 1 October 2015" in said, said
+    assert ". ." not in said and said.endswith(
+        "Give a meeting held no later than the one that decided on it or agreed an action on it."), said
+    assert acc.cancel_meeting(con, PCC, second.meeting_id, reason="Not quorate",
+                              carry_to=between.meeting_id).cancel.carried_to == between.meeting_id
+
+
 def test_a_meeting_whose_question_was_answered_in_writing_is_cancelled_and_the_question_stays_answered_with_it(
         con, board, monkeypatch):
     """The September Board was not held, and the force answered in writing, on 18 September, a question put to it:

@@ -418,8 +418,9 @@ def cancel_meeting(con: duckdb.DuckDBPyConnection, who: Mapping, meeting_id: obj
                             "later.")
         clashes = _move_clashes(con, meeting, target.held_on, questions=set(put))
         if clashes:
+            advice = _carry_advice(clashes, target)
             raise LoopError(f"What was put to the {meeting.label} cannot go to the {target.label}: "
-                            + "; ".join(clashes) + ". " + _carry_advice(clashes, target) + ".")
+                            + "; ".join(clashes) + "." + (f" {advice}." if advice else ""))
     elif named:
         go = "they go" if len(put) + len(due) > 1 else "it goes"
         raise LoopError(f"The {meeting.label} cannot be cancelled yet: {' and '.join(named)}. Give the later "
@@ -456,6 +457,8 @@ def _carry_advice(clashes: list[str], target: Meeting) -> str:
                       "Meetings page)")
     if any(" was answered " in c for c in clashes):
         advice.append("give a meeting held by the day it was answered")
+    if any(" was taken at the meeting of " in c or " was given action " in c for c in clashes):
+        advice.append("give a meeting held no later than the one that decided on it or agreed an action on it")
     said = "; or ".join(advice)
     return said[:1].upper() + said[1:]
 
