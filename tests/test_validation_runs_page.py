@@ -7,7 +7,7 @@ import re
 
 import pytest
 from dashboard_helpers import ANALYST, copy_warehouse, grid_times, internal, texts
-from helpers import write_csv
+from helpers import write_csv, write_xlsx
 
 from pipelines import warehouse
 from pipelines.contracts.revalidate import validate_accepted, validate_files
@@ -97,3 +97,28 @@ def test_every_column_reads_in_words(monkeypatch, wh):
     for frame in (runs.drop(columns="Checked"), rules, failing):
         cells = [str(c) for c in frame.columns] + [str(v) for col in frame for v in frame[col]]
         assert not [c for c in cells if re.search(r"\b[a-z]+_[a-z_]+\b|^(nan|None|NaT)$|\d{4}-\d\d-\d\dT?", c)]
+
+
+def test_a_file_refused_for_its_merged_cells_reads_refused_not_passed(monkeypatch, sample_db, tmp_path):
+    """A return with a title merged across its first row breaks no rule of the contract, yet is refused for its
+    merged cells: the page said its load "passed", with "Every rule passed in this run.", and left it out of the
+    files refused. It now reads refused, is counted so, and the run shows the file's problem by sheet, row and
+    column."""
+    db = copy_warehouse(sample_db, tmp_path)
+    rows = [["CSE return, April 2026", None, None, None], ["period", "district", "measure", "value"],
+            *[["2026-04", d, "cse_charges", v] for d, v in
+              (("Barnsley", 1), ("Doncaster", 2), ("Rotherham", 3), ("Sheffield", 4))]]
+    merged = write_xlsx(tmp_path / "2026-04-return.xlsx", {"Return": rows}, merge={"Return": "A1:D1"})
+    with warehouse.connect(db) as con:
+        assert not ingest(con, [merged]).ok
+    at = internal(monkeypatch, db, "internal_pages/checks.py", ANALYST)
+    assert not at.exception
+    page = texts(at)
+    assert "Files refused 1" in page
+    assert runs_table(at)["Outcome"].iloc[0] == "refused (outside the rules)"
+    assert at.selectbox(key="run").value.endswith('"2026-04-return.xlsx": refused (outside the rules)')
+    assert "Every rule passed in this run." not in page
+    assert '"2026-04-return.xlsx" was refused, though no rule of the contract failed' in page
+    problems = at.dataframe[2].value
+    assert list(problems.iloc[0][["Sheet", "Row", "Column"]]) == ["Return", "1", "A"]
+    assert "merged cells (A1:D1)" in problems.iloc[0]["Problem"]

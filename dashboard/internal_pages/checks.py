@@ -49,8 +49,17 @@ ui.table(ui.readable(results.drop(columns=["rule_id"]),
                       "failing_count": "Failing rows", "checked_count": "Rows checked", "engine": "Checked by"}),
          "results_table", f"validation-run-{run_id}-rules.csv")
 failed = results[~results["passed"]]["rule_id"].tolist()
+this = runs[runs["run_id"] == run_id].iloc[0]
+if this["refused_apart"]:  # no rule failed, yet the file was refused: say for what, or the run reads as passed
+    problems = workbench.file_problems(int(this["file_id"]))
+    st.warning(f'"{this["file"]}" was refused, though no rule of the contract failed: '
+               f"{'its problem is' if len(problems) == 1 else 'its problems are'} outside the rules, "
+               "in the file's structure or its totals. Correct them and load the file again.")
+    st.header("The file's problems")
+    ui.table(ui.readable(problems), "refused_problems_table", f"validation-run-{run_id}-problems.csv")
 if not failed:
-    st.success("Every rule passed in this run.")
+    if not this["refused_apart"]:
+        st.success("Every rule passed in this run.")
     st.stop()
 described = dict(zip(results["rule_id"], results["description"].fillna(""), strict=True))
 rule = st.selectbox("Failing rows of rule", ["(every failed rule)", *failed], key="rule",

@@ -17,6 +17,8 @@ KINDS = {
     "accepted": ("accepted", "Checks of accepted figures"),
 }
 VERDICTS = {"passed": "passed", "passed_with_warnings": "passed with warnings", "failed": "failed"}
+# a load whose rules all held but whose file was refused for its structure or its totals (its problems say which)
+REFUSED_APART = "refused (outside the rules)"
 SEVERITIES = {"error": "refuses the file", "warning": "warning"}
 ENGINES = {"great_expectations": "Great Expectations", "duckdb": "DuckDB", "gx": "Great Expectations"}
 CONTRACTS = {"force-cse-return": "the force's CSE return", "police-uk-street": "police.uk street crimes",
@@ -53,16 +55,20 @@ def _checked(label: str) -> str:
 
 
 def runs(con: duckdb.DuckDBPyConnection, kind: str) -> pd.DataFrame:
-    """The runs of one kind, newest first: run_id, file (what was checked), checked_at, outcome (stored words),
-    verdict (in words), rows, errors, warnings, contract, seconds."""
+    """The runs of one kind, newest first: run_id, file (what was checked), file_id (a load's), checked_at, outcome
+    (stored words), verdict (in words), rows, errors, warnings, contract, seconds, and refused_apart: a load whose
+    file was refused for what lies outside the rules (merged cells, a hidden sheet, a wrong total) though no error
+    rule failed, said "refused" and counted among the refused, not "passed"."""
     scope = KINDS[kind][0]
     frame = con.execute(
-        """SELECT v.run_id, coalesce(f.name, v.batch_label) AS file, v.started_at AS checked_at, v.outcome,
-                  v.rows_checked AS rows, v.errors, v.warnings, v.contract_id, v.contract_version, v.seconds
+        """SELECT v.run_id, coalesce(f.name, v.batch_label) AS file, f.file_id, v.started_at AS checked_at, v.outcome,
+                  v.rows_checked AS rows, v.errors, v.warnings, v.contract_id, v.contract_version, v.seconds,
+                  coalesce(f.outcome = 'rejected' AND v.outcome <> 'failed', false) AS refused_apart
            FROM validation_run v LEFT JOIN file_registry f ON f.file_id = v.file_id AND v.scope = 'ingest'
            WHERE v.scope = ? ORDER BY v.run_id DESC""", [scope]).df()
     frame["file"] = frame["file"].map(_checked)
-    frame["verdict"] = frame["outcome"].map(lambda o: VERDICTS.get(o, o))
+    frame["verdict"] = [REFUSED_APART if apart else VERDICTS.get(o, o)
+                        for o, apart in zip(frame["outcome"], frame["refused_apart"], strict=True)]
     frame["contract"] = [contract_name(c, v) for c, v in zip(frame["contract_id"], frame["contract_version"],
                                                              strict=True)]
     return frame.drop(columns=["contract_id", "contract_version"])
@@ -72,8 +78,9 @@ def counts(frame: pd.DataFrame) -> dict[str, int]:
     """Files, not runs: how many files (or batches) were checked, and how many of them failed or warned, each
     file judged by its latest run (a file tried three times and refused each time is one file refused)."""
     latest = frame.drop_duplicates("file", keep="first")  # newest first
-    return {"files": len(latest), "failed": int((latest["outcome"] == "failed").sum()),
-            "warned": int((latest["outcome"] == "passed_with_warnings").sum())}
+    refused = (latest["outcome"] == "failed") | latest["refused_apart"]
+    return {"files": len(latest), "failed": int(refused.sum()),
+            "warned": int(((latest["outcome"] == "passed_with_warnings") & ~latest["refused_apart"]).sum())}
 
 
 def shown(frame: pd.DataFrame) -> pd.DataFrame:
