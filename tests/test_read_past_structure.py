@@ -299,3 +299,17 @@ def test_the_upload_page_lists_the_structure_and_the_values_together_and_records
                                    "AND outcome = 'rejected'").fetchall()
         assert con.execute('SELECT "row", "column" FROM ingest_problem WHERE file_id = ? ORDER BY "row"',
                            [file_id]).fetchall() == [(2, "D"), (3, "value")]
+
+
+def test_a_header_merged_across_two_columns_names_the_heading_it_lost(db, tmp_path):
+    """Merging "period" and "district" in the header keeps only "period": the refusal said only "Unmerge them so
+    that every figure has its own cell", and the file unmerged was refused again, for its column B without a heading.
+    The one refusal now names the heading lost and says to write every heading in its own cell."""
+    bad = write_xlsx(tmp_path / "2026-04-return.xlsx", {"Return": [LONG, ["2026-04", "Rotherham", "cse_charges", 3]]},
+                     merge={"Return": "A1:B1"})
+    with warehouse.connect(db) as con:
+        [f] = ingest(con, [bad]).files
+    assert f.outcome == "rejected" and places(f.problems) == [("Return", 1, "A")]
+    assert f.problems[0].text == (
+        'has merged cells (A1:B1) in its header row (the heading "district" is lost). Unmerge them and write each '
+        "column's heading in its own cell: period, district, measure, value.")

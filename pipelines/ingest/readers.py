@@ -1338,8 +1338,9 @@ def _read_sheet(wb, ws, label: str) -> _Sheet:
                 grid.widths[row_no] = width
             grid.rows.append((row_no, cells))
         merged = [CellRange(mc.ref) for mc in getattr(parser.merged_cells, "mergeCell", None) or []]
+    by_row = dict(grid.rows) if merged else {}
     named = formulas + [(rng.min_row, rng.min_col, Problem(
-        label, f"has merged cells ({rng.coord}). Unmerge them so that every figure has its own cell.", sheet=ws.title,
+        label, _merged_words(rng.coord, by_row.get(rng.min_row) or []), sheet=ws.title,
         row=rng.min_row, column=column_letter(rng.min_col - 1))) for rng in merged]
     named += unseen.problems(label, ws.title)
     named.sort(key=lambda n: (n[0], n[1]))
@@ -1405,6 +1406,21 @@ class _Unseen:
                 label, f"column {letter} is hidden and holds figures or text. Unhide it and check it, or delete it: "
                 "what is loaded must be what a person sees.", sheet=sheet, row=row_no, column=letter)))
         return out
+
+
+def _merged_words(coord: str, cells: list[object]) -> str:
+    """What a merged range is and what to do. In the long layout's header row (the cells merged into one keep only
+    the first's heading) it names the headings lost, as unmerging leaves their cells empty: the file is then refused
+    again for them unless the refusal says to write them."""
+    if _is_long_header(cells):
+        names = {_norm(c).lstrip("\ufeff") for c in cells if c is not None and c is not UNREADABLE}
+        lost = [c for c in LONG_REQUIRED if not difflib.get_close_matches(c, names, n=1, cutoff=0.75)]
+        quoted = ", ".join(f'"{c}"' for c in lost)
+        said = f" (the headings {quoted} are lost)" if len(lost) > 1 else f" (the heading {quoted} is lost)"
+        said = said if lost else ""
+        return (f"has merged cells ({coord}) in its header row{said}. Unmerge them and write each column's heading in "
+                f"its own cell: {', '.join(LONG_REQUIRED)}.")
+    return f"has merged cells ({coord}). Unmerge them so that every figure has its own cell."
 
 
 def _mark_merged(grid: Grid, ranges: list) -> bool:
