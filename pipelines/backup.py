@@ -374,6 +374,7 @@ def _fill(staging: Path, places: Places) -> dict:
     for key, folder in (("reference", places.reference), ("contracts", places.contracts)):
         if folder is not None:
             copier.tree(folder, key)
+        hold = _numbering_hold_at(db)  # the warehouse's: a restore of this backup holds it too
     return {
         "format": FORMAT, "pccdash_version": __version__, "duckdb_version": duckdb.__version__,
         "schema_version": version, "taken_at": warehouse.utc_now().isoformat(timespec="seconds"),
@@ -382,7 +383,7 @@ def _fill(staging: Path, places: Places) -> dict:
                    "inbox": str(places.inbox.resolve()),
                    "reference": str(places.reference.resolve()) if places.reference else None,
                    "contracts": str(places.contracts.resolve()) if places.contracts else None},
-        "holds": holds, "files": copier.entries,
+        "holds": holds, "files": copier.entries, **({"numbering_hold": hold} if hold is not None else {}),
     }
 
 
@@ -1307,21 +1308,40 @@ def _newer_set_aside(con: duckdb.DuckDBPyConnection, replaced: Path) -> str | No
             "with --replace; the warehouse set aside stays as it was where it now is.")
 
 
-def _hold_numbering(db: Path, fresh_published: bool, last: int, taken_at: str) -> None:
+def _numbering_hold_at(db: Path) -> dict | None:
+    """The hold on numbering beside the warehouse at `db` (`publish.snapshot.numbering_hold_path`), or None."""
+    from .publish.snapshot import numbering_hold_path, read_numbering_hold
+
+    return read_numbering_hold(numbering_hold_path(db))
+
+
+def _hold_numbering(db: Path, fresh_published: bool, last: int, taken_at: str, carried: dict | None,
+                    replaced: bool, published: Path) -> dict | None:
     """Restored into a new published folder, the warehouse cannot know what was published after its backup was
     taken, whose numbers the public has seen: the next publication waits for the office to say the latest
     (`publish.snapshot.numbered_after`). Restored into the folder it goes on from, it is told by that folder's
-    snapshots, and a hold an earlier restore left goes."""
+    snapshots, unless the backup was itself taken under such a hold (`carried`, a backup taken between a restore
+    into a new published folder and the first publication from it), or the warehouse replaced was under one: that
+    folder then knows no more than the backup did, and the hold stays until the folder holds a snapshot numbered
+    after the backup's last (carried over from the folder set aside). The hold left, or None."""
     from .publish.snapshot import numbering_hold_path
 
     path = numbering_hold_path(db)
-    if not fresh_published:
+    held = carried if carried is not None else _numbering_hold_at(db) if replaced else None
+    if fresh_published:
+        hold = held if held is not None else {"last_in_backup": last, "taken_at": taken_at, "taken": _when(taken_at)}
+    else:
+        known = held.get("last_in_backup") if held is not None else None
+        newest = max(_snapshot_files(published), default=0)
+        hold = held if held is not None and not (isinstance(known, int) and newest > known) else None
+    if hold is None:
         path.unlink(missing_ok=True)
-        return
+        return None
     tmp = path.with_name(f".{path.name}.tmp")
-    _write_json(tmp, {"last_in_backup": last, "taken_at": taken_at, "taken": _when(taken_at)})
+    _write_json(tmp, hold)
     os.replace(tmp, path)
     _fsync_dir(path.parent)
+    return hold
 
 
 def _carry_rejections(con: duckdb.DuckDBPyConnection, replaced: Path) -> list[str]:
@@ -1448,7 +1468,8 @@ def _open_restored(db: Path, src: Path, manifest: dict, places: Places, aside: l
                            "ORDER BY acted_at DESC, event_id DESC LIMIT 1").fetchall()
     from .public import pointer
 
-    _hold_numbering(db, fresh_published, max([v for v, _, _ in snapshots] or [0]), manifest["taken_at"])
+    hold = _hold_numbering(db, fresh_published, max([v for v, _, _ in snapshots] or [0]), manifest["taken_at"],
+                           manifest.get("numbering_hold"), replaced is not None, places.published)
     bad = [name for _, digest, name in snapshots
            if not (places.published / name).is_file() or filestore.file_sha256(places.published / name) != digest]
     in_force = pointer(places.published).get("version")
@@ -1507,6 +1528,17 @@ def _open_restored(db: Path, src: Path, manifest: dict, places: Places, aside: l
                     "uses its number again. Until then, publishing from here is refused unless given the number of "
                     "the latest publication the public has seen (\"pccdash publish --after-snapshot NUMBER\"), "
                     "which the next is numbered after.")
+    elif hold is not None:
+        known = hold.get("last_in_backup")
+        said.append(f"Publishing from here is still refused unless given the number of the latest publication the "
+                    f"public has seen (\"pccdash publish --after-snapshot NUMBER\"), which the next is numbered after: "
+                    f"this warehouse comes from a backup taken {hold.get('taken', 'earlier')} and restored into a new "
+                    "published folder, with no publication made from it since, and the published folder restored "
+                    "into holds none after "
+                    + (f"snapshot {known}" if isinstance(known, int) and known else "that backup's last")
+                    + ", so it cannot say what the public has seen since. Restoring into the published folder that "
+                    "holds the later snapshots (the public web server's: --published FOLDER --replace) keeps them, "
+                    "and publishing then needs no number.")
     if put_back:
         one = put_back == 1
         said.append(f"{counted(put_back, 'question')} from the public that the inbox's imported/ folder held and the "

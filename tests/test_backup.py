@@ -887,3 +887,42 @@ def test_a_restore_into_a_new_published_folder_never_lets_a_number_the_public_sa
     cli(target, "restore", dest, "--replace")
     cli(target, "approve", "2015-09", "--as", PCC)
     assert "Published snapshot 5" in cli(target, "publish", "--yes", "--as", PCC)
+
+
+def test_a_backup_taken_before_the_first_publication_after_a_restore_into_a_new_folder_keeps_its_hold(office,
+                                                                                                      tmp_path):
+    """Restored into a new published folder, publishing waits for the latest number the public has seen. A backup
+    taken there before the first publication, restored over that office's own warehouse and folder (or over the
+    folder alone, the warehouse lost with its disk), let the next publication be numbered from the folder: a second
+    "snapshot 3", though the machine the first backup came from may have published one. The hold travels in the
+    backup and stays until the folder restored into holds a snapshot after the backup's last."""
+    from pipelines.public import current_snapshot
+
+    target = places_in(tmp_path / "new")
+    cli(target, "restore", _backup_of(office, tmp_path / "b"))
+    taken = cli(target, "backup", tmp_path / "b2")
+    db, published = Path(target["PCCDASH_DB"]), Path(target["PCCDASH_PUBLISHED_DIR"])
+    cli(target, "approve", "2015-09", "--as", PCC)
+    refused = re.compile(r"Nothing was published: this warehouse was restored from a backup taken .* into a new "
+                         r"published folder, .* \(after snapshot 2\) has a number the public has seen")
+    for warehouse_lost in (False, True):
+        if warehouse_lost:  # only the published folder is left to restore over
+            for path in db.parent.iterdir():
+                if path.name.startswith("pccdash.") and path.is_file():
+                    path.unlink()
+        told = " ".join(cli(target, "restore", tmp_path / "b2", "--replace").split())
+        assert "Publishing from here is still refused unless given the number of the latest publication the public " \
+               "has seen (\"pccdash publish --after-snapshot NUMBER\")" in told, told
+        assert "the published folder restored into holds none after snapshot 2" in told, told
+        cli(target, "approve", "2015-09", "--as", PCC)
+        result = CliRunner().invoke(main, ["publish", "--yes", "--as", PCC], env=target)
+        said = " ".join(result.output.split())
+        assert result.exit_code == 1 and refused.search(said) and "Traceback" not in said, said
+        assert current_snapshot(published).name == "snapshot-0002.duckdb"
+    assert "Backup written" in taken
+    assert "Published snapshot 4" in cli(target, "publish", "--yes", "--as", PCC, "--after-snapshot", "3")
+    # restored over the folder holding snapshot 4 (published after the hold), the folder says the next number
+    told = " ".join(cli(target, "restore", tmp_path / "b2", "--replace").split())
+    assert "still refused" not in told, told
+    cli(target, "approve", "2015-09", "--as", PCC)
+    assert "Published snapshot 5" in cli(target, "publish", "--yes", "--as", PCC)

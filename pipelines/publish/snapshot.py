@@ -1852,10 +1852,14 @@ def numbering_hold_path(db: Path) -> Path:
 def numbering_hold(con: duckdb.DuckDBPyConnection) -> dict | None:
     """What the record of a restore into a new published folder says, or None when there is none."""
     db = filestore.of_connection(con)
-    if db is None:
-        return None
+    return None if db is None else read_numbering_hold(numbering_hold_path(db))
+
+
+def read_numbering_hold(path: Path) -> dict | None:
+    """What the record of a hold on numbering at `path` says (`numbering_hold_path`): None when there is none, and
+    nothing known (an empty record, still a hold) when it cannot be read."""
     try:
-        found = json.loads(numbering_hold_path(db).read_text(encoding="utf-8"))
+        found = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
     except (OSError, ValueError):
