@@ -1779,3 +1779,40 @@ def test_the_publishing_page_says_the_notes_the_public_reads_again_after_a_withd
     assert "Withdrew snapshot 2; the public side reads snapshot 1 again." in said
     says_the_notes_read_again(said)
     assert "Taken back with it" not in said
+
+
+def test_the_publishing_page_asks_the_latest_number_the_public_has_seen_after_a_restore_into_a_new_folder(
+        loaded, monkeypatch, tmp_path):
+    """Restored into a new published folder, the warehouse publishes nothing until the office says the latest number
+    the public has seen. The page refused and sent the office to the command line ("pccdash publish --after-snapshot
+    NUMBER"); it now asks for the number itself, and the new snapshot is numbered after it."""
+    from pipelines.backup import Places, backup, restore
+
+    with warehouse.connect(loaded) as con:
+        approve(con, ["2015-07"], PCC)
+        publish(con, PCC)
+    here = Places.here(db=loaded)
+    backup(tmp_path / "b", here)
+    new = Places(tmp_path / "new" / "pccdash.duckdb", tmp_path / "new" / "published", tmp_path / "new" / "inbox",
+                 here.reference, here.contracts)
+    restore(tmp_path / "b", new)
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(new.published))
+    with warehouse.connect(new.db) as con:
+        approve(con, ["2015-08"], PCC)
+    at = internal(monkeypatch, new.db, "internal_pages/publishing.py")
+    assert not at.exception
+    [asked] = [n for n in at.number_input if n.key == "publish_after"]
+    assert asked.value is None and "revisions page" in asked.help, asked.help
+    [said] = [w.value.replace("\\", "") for w in at.warning if "new published folder" in w.value]
+    assert "after snapshot 1" in said and "command line" not in said and "pccdash publish" not in said, said
+    at.checkbox(key="publish_checked").check().run()
+    assert at.button(key="publish").disabled  # no number given yet
+    at.number_input(key="publish_after").set_value(3).run()
+    assert not at.button(key="publish").disabled
+    at.button(key="publish").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert public.current_snapshot(new.published).name == "snapshot-0004.duckdb"
+    assert not [n for n in at.number_input if n.key == "publish_after"]  # numbered after it: nothing more is held
+    # one who may not publish is asked for no number
+    analyst = internal(monkeypatch, new.db, "internal_pages/publishing.py", ANALYST)
+    assert not analyst.exception and not [n for n in analyst.number_input if n.key == "publish_after"]

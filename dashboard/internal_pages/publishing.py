@@ -14,8 +14,10 @@ from pipelines.public import current_snapshot, pointer, published_dir, spelled_o
 from pipelines.publish.approval import approve_or_standing, not_all_in, period_states, states_frame, stopped
 from pipelines.publish.snapshot import (
     approval_reason_warnings,
+    numbering_hold_path,
     preview_publication,
     publish,
+    read_numbering_hold,
     releases_taken_back,
     withdraw,
     withdrawal_headline,
@@ -237,9 +239,32 @@ else:
                    "a flag changed meanwhile): read the preview above again, then tick and publish.",
                    icon=":material/update:")
     st.session_state["publish_seen"] = preview.fingerprint
+    # restored into a new published folder: the numbers published since the backup was taken are not known here, and
+    # the next publication waits for the latest the public has seen (as "pccdash publish --after-snapshot" gives it)
+    hold = read_numbering_hold(numbering_hold_path(data.db())) if user.may("publish") else None
+    after = None
+    if hold is not None:
+        last = hold.get("last_in_backup")
+        held = f"snapshot {last}" if isinstance(last, int) and last else "the backup's last"
+        st.warning(f"This warehouse was restored from a backup taken {hold.get('taken', 'earlier')} into a new "
+                   "published folder, and any publication made after it from the machine the backup came from "
+                   f"(after {held}) has a number the public has seen, which the next publication from here would "
+                   "take again. Give below the number of the latest publication the public has seen: the next is "
+                   "numbered after it.",
+                   icon=":material/pin:")
+        after = st.number_input("Latest snapshot number the public has seen", key="publish_after", min_value=0,
+                                step=1, value=None, placeholder="The number on the public revisions page",
+                                help="The public site's revisions page lists every publication with its number: give "
+                                     "the highest there. The new snapshot is numbered after it (and after every "
+                                     "snapshot this warehouse and its published folder hold). Asked once, after a "
+                                     "restore into a new published folder; restoring into the published folder that "
+                                     "holds the later snapshots (the public web server's) instead keeps them, and "
+                                     "needs no number.")
     checked = st.checkbox("I have checked what the public will see", key="publish_checked")
-    if st.button("Publish", key="publish", type="primary", disabled=not checked) and not changed:
+    if st.button("Publish", key="publish", type="primary",
+                 disabled=not checked or (hold is not None and after is None)) and not changed:
         ui.act(publish, user.claims, expected=seen or preview.fingerprint,
+               after=None if after is None else int(after),
                done=lambda out: f"Published snapshot {out[0]}.", icon=":material/publish:")
 
 st.header("Withdraw the current publication")
