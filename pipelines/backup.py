@@ -1434,6 +1434,20 @@ def _put_back_unknown_questions(con: duckdb.DuckDBPyConnection, inbox: Path) -> 
     return moved
 
 
+def _erased_again_words(contacts: list[str], words: list[str]) -> str:
+    """What a restore erased again (`erasure.reapply`): senders' names and contacts (`contacts`), and the words of
+    rejected questions (`words`), each by its questions' references."""
+    said = []
+    if contacts:
+        said.append(f"{counted(len(contacts), 'erasure')} of a sender's name and contact made after this backup was "
+                    f"taken {'was' if len(contacts) == 1 else 'were'} made again ({', '.join(contacts)})")
+    if words:  # words are plural, of one question or many
+        said.append(f"{'the' if said else 'The'} words of {counted(len(words), 'rejected question')} from the public, "
+                    f"erased after {'it' if said else 'this backup'} was taken (never published), were erased again "
+                    f"({', '.join(words)})")
+    return ", and ".join(said) + ": what the backup held of them is not restored."
+
+
 def _open_restored(db: Path, src: Path, manifest: dict, places: Places, aside: list[str],
                    replaced: Path | None, parts: set[str], *, fresh_published: bool = False) -> list[str]:
     """Open the restored warehouse as every command does (its schema brought up to date, a switch a stop left
@@ -1499,9 +1513,7 @@ def _open_restored(db: Path, src: Path, manifest: dict, places: Places, aside: l
                     f"rejected again, without the reason given then, which the backup does not hold: "
                     + ", ".join(inferred) + ".")
     if again:
-        said.append(f"{counted(len(again), 'erasure')} of a sender's name and contact made after this backup was "
-                    f"taken {'was' if len(again) == 1 else 'were'} made again ({', '.join(again)}): what the backup "
-                    "held of them is not restored.")
+        said.append(_erased_again_words(again.contacts, again.words))
     elif known:
         said.append("The 1 erasure of a sender's name and contact on record was checked: it did not need making "
                     "again." if len(known) == 1 else f"The {len(known):,} erasures of senders' names and contacts on "

@@ -926,3 +926,25 @@ def test_a_backup_taken_before_the_first_publication_after_a_restore_into_a_new_
     assert "still refused" not in told, told
     cli(target, "approve", "2015-09", "--as", PCC)
     assert "Published snapshot 5" in cli(target, "publish", "--yes", "--as", PCC)
+
+
+def test_a_restore_says_that_a_rejected_questions_erased_words_were_erased_again(office, tmp_path):
+    """A question rejected after the backup was taken, its sender's name and contact and its words erased once kept
+    for the retention period: the restore erased both again but said only "1 erasure of a sender's name and contact
+    ... made again", as if the question's words, which the public never read, were back in the warehouse."""
+    from pipelines.accountability import moderation
+
+    dest = _backup_of(office, tmp_path / "b")
+    target = places_in(tmp_path / "there")
+    cli(target, "restore", dest)
+    with warehouse.connect(target["PCCDASH_DB"]) as con:
+        [ident] = [s.submission_id for s in moderation.pending(con) if s.body == "How many arrests in Rotherham?"]
+        moderation.reject(con, claims_of(PCC), ident, reason="Not for the Board")
+    cli({**target, "PCCDASH_TODAY": "2028-12-01"}, "inbox", "expire", "--as", PCC)
+    told = " ".join(cli(target, "restore", dest, "--replace").split())
+    assert (f"1 erasure of a sender's name and contact made after this backup was taken was made again "
+            f"({ident[:8]}), and the words of 1 rejected question from the public, erased after it was taken (never "
+            f"published), were erased again ({ident[:8]}): what the backup held of them is not restored.") in told, told
+    with warehouse.connect_read_only(target["PCCDASH_DB"]) as con:
+        assert con.execute("SELECT body, name, contact FROM public_submission WHERE submission_id = ?",
+                           [ident]).fetchall() == [("", None, None)]

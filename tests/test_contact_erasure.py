@@ -496,6 +496,8 @@ def test_forget_erases_a_rejected_questions_words_on_request_even_without_a_name
     with warehouse.connect(wh) as con:
         again = erasure.reapply(con, erasure.on_record(Path(wh)), box)
     assert sorted(again) == sorted([named, bare])
+    # the question sent with no name or contact had its words alone erased again
+    assert again.contacts == [named] and sorted(again.words) == sorted([named, bare])
     for said in ("Chloe", "Cerys", "karen.smith"):
         assert held_anywhere(wh, box, said) == [], said
     assert row(wh, bare)[0] == "" and row(wh, bare)[3] is None

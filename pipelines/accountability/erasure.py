@@ -740,31 +740,41 @@ def on_record(db: Path, replaced: Path | None = None) -> OnRecord | None:
     return known if asked else None
 
 
+class ErasedAgain(list):
+    """The references of the questions whose erasures a restore made again (`reapply`): in `contacts`, those whose
+    sender's name and contact were erased again; in `words`, the rejected questions whose words were."""
+
+    def __init__(self, refs: list[str] = (), contacts: list[str] = (), words: list[str] = ()) -> None:
+        super().__init__(refs)
+        self.contacts, self.words = list(contacts), list(words)
+
+
 def reapply(con: duckdb.DuckDBPyConnection, known: Mapping[str, dt.datetime],
-            folder: str | os.PathLike | None = None) -> list[str]:
+            folder: str | os.PathLike | None = None) -> ErasedAgain:
     """Make again the erasures `known` names that a restored warehouse and inbox have undone (a backup taken before
     them): each sender's name and contact, and their contact in their question's words, as `forget` does, and the
     words of a rejected question whose words `known.words` says went, each dated as first made. The references of the
-    questions erased again; one audit record names them."""
+    questions erased again, with which had their sender's name and contact erased again and which their words; one
+    audit record names them."""
     if not known:
-        return []
+        return ErasedAgain()
     root = inbox_dir(folder)
     worded: Mapping[str, dt.datetime] = getattr(known, "words", {})
     kept_here = {ident for (ident,) in con.execute(
         "SELECT submission_id FROM public_submission WHERE (name IS NOT NULL OR contact IS NOT NULL) AND "
         "submission_id IN (SELECT unnest(?))", [list(known)]).fetchall()}
     words_here = _words_to_erase(con, [ident for ident in known if ident in worded])
-    again = []
+    again, contacts = [], set()
     with audit.transaction(con):
         for ident in sorted(known, key=lambda i: (known[i], i)):
-            done = False
             if ident in kept_here:
                 _erase(con, root, [ident], known[ident], note=False)
-                done = True
+                contacts.add(ident)
             if ident in words_here:
                 _erase(con, root, [ident], worded[ident], note=False, words={ident})
-                done = True
-            if done or _erase_copies(root, ident, known[ident]):  # a copy the inbox took back, not yet imported
+            elif ident not in kept_here and _erase_copies(root, ident, known[ident]):
+                contacts.add(ident)  # a copy the inbox took back, not yet imported
+            if ident in contacts or ident in words_here:
                 again.append(ident)
         if again:
             audit.record(con, audit.system_actor("pccdash"), "erase_contact", subject="questions from the public",
@@ -772,4 +782,5 @@ def reapply(con: duckdb.DuckDBPyConnection, known: Mapping[str, dt.datetime],
                                 "erased again after a restore from a backup taken before they were erased"
                                 + (f" (and the words of {counted(len(words_here), 'rejected question')})"
                                    if words_here else "") + ": " + ", ".join(i[:8] for i in again))
-    return [i[:8] for i in again]
+    return ErasedAgain([i[:8] for i in again], [i[:8] for i in again if i in contacts],
+                       [i[:8] for i in again if i in words_here])
