@@ -131,7 +131,8 @@ ERROR_CASES = [
     ("value_is_number", "csv", month("2015-07", "cse_charges", (1, "twelve", 3, 4)), 1,
      [(3, "value", '"twelve" is not a number; expected a number such as 12 or 87.5.')]),
     ("count_not_negative", "xlsx", month("2015-07", "cse_charges", (1, 2, -4, 4)), 1,
-     [(4, "value", '"-4" is negative; a count cannot be below zero.')]),
+     [(4, "value", '"-4" is negative; a count cannot be below zero. Write the month\'s count itself, not its '
+                     'change from the month before, without a minus sign.')]),
     ("count_plausible", "csv", month("2015-07", "cse_charges", (1, 2, 3, 1_000_000_000)), 1,
      [(5, "value", '"1000000000" is too large to be a monthly count (the limit is 999,999,999).')]),
     ("count_whole", "xlsx", month("2015-07", "cse_charges", (1, 2.5, 3, 4)), 1,
@@ -840,7 +841,9 @@ def test_a_refused_file_changes_nothing_is_quarantined_and_loads_once_corrected(
         ("Return", 4, "Rotherhm", "-1", ["district_known", "count_not_negative"]),
     ]
     assert held[1][7] == ['"Rotherhm" is not a district of the force; expected one of Barnsley, Doncaster, Rotherham, '
-                          'Sheffield. Did you mean "Rotherham"?', '"-1" is negative; a count cannot be below zero.']
+                          'Sheffield. Did you mean "Rotherham"?', '"-1" is negative; a count cannot be below zero. '
+                          'Write the month\'s count itself, not its change from the month before, without a minus '
+                          'sign.']
 
     good = write_return(good_dir / name, [
         ["2015-08", "Barnsley", "cse_charges", 2],
