@@ -830,6 +830,22 @@ def test_questions_rejected_after_the_backup_stay_rejected_and_their_erased_word
     assert found and sorted(found.groups()) == sorted(i[:8] for i in rejected), told
 
 
+def _rejected_and_expired_after_backup(office, tmp_path, name: str):
+    """A backup of the office, restored into `name`, where the question "How many arrests in Rotherham?" waiting in
+    it is rejected and kept past the retention period, so its sender's contact and its words are erased: (the
+    backup, the places, the question's reference)."""
+    from pipelines.accountability import moderation
+
+    dest = _backup_of(office, tmp_path / "b")
+    places = places_in(tmp_path / name)
+    cli(places, "restore", dest)
+    with warehouse.connect(places["PCCDASH_DB"]) as con:
+        [ident] = [s.submission_id for s in moderation.pending(con) if s.body == "How many arrests in Rotherham?"]
+        moderation.reject(con, claims_of(PCC), ident, reason="Not for the Board")
+    cli({**places, "PCCDASH_TODAY": "2028-12-01"}, "inbox", "expire", "--as", PCC)
+    return dest, places, ident
+
+
 def test_a_question_whose_words_the_record_of_erasures_says_went_is_rejected_again_on_a_new_machine(office, tmp_path):
     """A new machine, the record of erasures copied from the old one: a question the backup holds waiting, rejected
     after the backup and its words erased once kept for the retention period, came back waiting with its words (a
@@ -837,13 +853,7 @@ def test_a_question_whose_words_the_record_of_erasures_says_went_is_rejected_aga
     its words stay erased."""
     from pipelines.accountability import erasure, moderation
 
-    dest = _backup_of(office, tmp_path / "b")
-    old = places_in(tmp_path / "old")
-    cli(old, "restore", dest)
-    with warehouse.connect(old["PCCDASH_DB"]) as con:
-        [ident] = [s.submission_id for s in moderation.pending(con) if s.body == "How many arrests in Rotherham?"]
-        moderation.reject(con, claims_of(PCC), ident, reason="Not for the Board")
-    cli({**old, "PCCDASH_TODAY": "2028-12-01"}, "inbox", "expire", "--as", PCC)
+    dest, old, ident = _rejected_and_expired_after_backup(office, tmp_path, "old")
     new = places_in(tmp_path / "new")
     (tmp_path / "new").mkdir()
     shutil.copy(erasure.ledger_path(Path(old["PCCDASH_DB"])), erasure.ledger_path(Path(new["PCCDASH_DB"])))
@@ -932,15 +942,7 @@ def test_a_restore_says_that_a_rejected_questions_erased_words_were_erased_again
     """A question rejected after the backup was taken, its sender's name and contact and its words erased once kept
     for the retention period: the restore erased both again but said only "1 erasure of a sender's name and contact
     ... made again", as if the question's words, which the public never read, were back in the warehouse."""
-    from pipelines.accountability import moderation
-
-    dest = _backup_of(office, tmp_path / "b")
-    target = places_in(tmp_path / "there")
-    cli(target, "restore", dest)
-    with warehouse.connect(target["PCCDASH_DB"]) as con:
-        [ident] = [s.submission_id for s in moderation.pending(con) if s.body == "How many arrests in Rotherham?"]
-        moderation.reject(con, claims_of(PCC), ident, reason="Not for the Board")
-    cli({**target, "PCCDASH_TODAY": "2028-12-01"}, "inbox", "expire", "--as", PCC)
+    dest, target, ident = _rejected_and_expired_after_backup(office, tmp_path, "there")
     told = " ".join(cli(target, "restore", dest, "--replace").split())
     assert (f"1 erasure of a sender's name and contact made after this backup was taken was made again "
             f"({ident[:8]}), and the words of 1 rejected question from the public, erased after it was taken (never "
