@@ -876,6 +876,41 @@ def test_a_number_said_in_a_recommendations_title_and_evidence_is_pointed_out_on
         in lines[0], lines[0]
 
 
+def test_the_audit_trail_names_an_approved_recommendations_status_by_its_status_and_recommendation(loop):
+    """Regression: approving status 1 of a recommendation, and withdrawing that approval, went on the audit trail as
+    about "recommendation 1", the status's number read as a recommendation's (J1's, or a report's recommendation 1),
+    beside "recommendation H14-1" for the status recorded; "pccdash audit --text H14-1" did not find the approval."""
+    from pipelines import audit
+    from pipelines.accountability.register import load_register, record_status
+
+    rec = next(r for r in load_register().recommendations if r.number and r.number != "1")
+    with warehouse.connect(loop["db"]) as con:
+        status = record_status(con, PCC, rec.id, status="in_progress", evidence="Every district has begun.",
+                               analytics=None)
+        approval = release(con, PCC, "recommendation", status)
+        unrelease(con, PCC, approval, "Not yet to be published.")
+        with pytest.raises(CannotRelease) as again:
+            unrelease(con, PCC, approval, "Not yet to be published.")
+        said = {row["action"]: row["subject"] for row in audit.events(con, text=rec.id).to_dict("records")
+                if row["action"] in ("release", "unrelease")}
+    assert said == {"release": f"status {status} of recommendation {rec.id}",
+                    "unrelease": f"status {status} of recommendation {rec.id}"}, said
+    assert f"(status {status} of recommendation {rec.id}) was already withdrawn" in str(again.value)
+
+
+def test_the_audit_trail_names_an_approved_withdrawal_as_its_questions(loop):
+    """The approval of a question's withdrawal is on the audit trail as "pccdash release" says it, "the withdrawal of
+    question N", not "withdrawal N", a withdrawal numbered as none is."""
+    from pipelines import audit
+
+    with warehouse.connect(loop["db"]) as con:
+        release(con, PCC, "question", loop["question"])
+        withdraw_question(con, PCC, loop["question"], reason="Answered in the force's September report.")
+        release(con, PCC, "withdrawal", loop["question"])
+        said = audit.events(con, action="release")["subject"].tolist()
+    assert said[0] == f"the withdrawal of question {loop['question']}", said
+
+
 def test_a_decision_taken_at_a_later_board_is_published_as_taken_there(loop, monkeypatch, tmp_path, run_cli):
     """Regression: a question put at the April Board and decided on at the June Board was published under April
     with the day the decision was typed in, and no word of the June Board; `pccdash released` named April only."""

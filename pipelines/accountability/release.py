@@ -890,6 +890,16 @@ def _current_release(con: duckdb.DuckDBPyConnection, kind: str, item_id: str) ->
     return rows[0][0] if rows else None
 
 
+def _item_named(kind: str, number: object, record: Mapping) -> str:
+    """The item as "pccdash release" names it: a recommendation's status by its status's number and its
+    recommendation's id ("recommendation 1" was status 1 of NA4, read as NA1), a withdrawal as its question's."""
+    if kind == "recommendation":
+        return f"status {number} of recommendation {record.get('recommendation_ref', '')}".rstrip()
+    if kind == "withdrawal":
+        return f"the withdrawal of question {number}"
+    return f"{kind} {number}"
+
+
 def release(con: duckdb.DuckDBPyConnection, who: Mapping, kind: str, item_id: object, *,
             public_text: str | None = None) -> int:
     """Approve an item of the loop for the next publication, as its public record stands now (with
@@ -918,7 +928,7 @@ def release(con: duckdb.DuckDBPyConnection, who: Mapping, kind: str, item_id: ob
             "INSERT INTO loop_release (item_kind, item_id, public_text, approved_by, approved_at) "
             "VALUES (?, ?, ?, ?, ?) RETURNING release_id",
             [kind, number, json.dumps(record, ensure_ascii=False), identity, now]).fetchall()[0][0]
-        audit.record(con, who, "release", subject=f"{kind} {number}",
+        audit.record(con, who, "release", subject=_item_named(kind, number, record),
                      detail=f"release {release_id}" + (f", replacing release {replaced}" if replaced else "")
                             + (", with its text edited for publication" if public_text else ""))
     return release_id
@@ -929,17 +939,18 @@ def unrelease(con: duckdb.DuckDBPyConnection, who: Mapping, release_id: object, 
     identity = require(who, "release")
     number = _number(release_id, "release")
     why = clean(reason, "reason for withdrawing the approval", limit=LIMITS["note"])
-    rows = con.execute("SELECT item_kind, item_id, withdrawn_at FROM loop_release WHERE release_id = ?",
+    rows = con.execute("SELECT item_kind, item_id, withdrawn_at, public_text FROM loop_release WHERE release_id = ?",
                        [number]).fetchall()
     if not rows:
         raise NotFound(f'The record holds no approval {number}; "pccdash released" lists those in force.')
-    kind, item, withdrawn = rows[0]
+    kind, item, withdrawn, text = rows[0]
+    named = _item_named(kind, item, json.loads(text) if text else {})
     if withdrawn is not None:
-        raise CannotRelease(f"Approval {number} ({kind} {item}) was already withdrawn on {long_date(withdrawn)}.")
+        raise CannotRelease(f"Approval {number} ({named}) was already withdrawn on {long_date(withdrawn)}.")
     with audit.transaction(con):
         con.execute("UPDATE loop_release SET withdrawn_by = ?, withdrawn_at = ? WHERE release_id = ?",
                     [identity, utc_now(), number])
-        audit.record(con, who, "unrelease", subject=f"{kind} {item}", detail=f"release {number}: {why}")
+        audit.record(con, who, "unrelease", subject=named, detail=f"release {number}: {why}")
 
 
 @dataclass(frozen=True)
