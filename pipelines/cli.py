@@ -1172,12 +1172,15 @@ def publish(db, as_user, out, yes, after):
     terminal --yes is needed. Nothing approved, or nothing changed since the current snapshot, means
     nothing is published. Counts from 1 to the threshold (4) are suppressed (from 0 with the "suppress zero"
     setting, PCCDASH_SUPPRESS_ZERO), with secondary suppression so that none can be worked out from a total.
-    Earlier snapshots are kept; the public page says what was revised.
+    Earlier snapshots are kept; the public page says what was revised. Once the warehouse is restored into
+    a new published folder, nothing is published until --after-snapshot gives the latest number the public
+    has seen (the public revisions page lists them): the next is numbered after it.
 
     \b
     Examples:
       pccdash publish --as pcc@example.org
       pccdash publish --as pcc@example.org --yes
+      pccdash publish --as pcc@example.org --after-snapshot 12      (after a restore on a new machine)
     """
     from .access import require
     from .audit import cli_actor

@@ -384,3 +384,13 @@ def test_a_help_example_that_needs_a_day_to_come_gives_one_whenever_it_is_read(r
             assert dt.date.fromisoformat(day) > dt.date.fromisoformat(today), f"pccdash {' '.join(words)}: {day}"
     monkeypatch.setenv("PCCDASH_TODAY", "not a date")  # the help still shows, with a day to come by the clock
     assert re.search(r"--to \d{4}-\d{2}-\d{2} --reason", run_cli("actions", "move", "--help").stdout)
+
+
+def test_publishs_help_gives_an_example_of_the_number_a_restore_on_a_new_machine_asks_for(run_cli):
+    """Regression: a warehouse restored into a new published folder is refused publication until "pccdash publish
+    --after-snapshot NUMBER" gives the latest number the public has seen, as the restore and the refusal say, yet
+    "pccdash publish --help" gave no example of it, nor said when it is needed."""
+    text = run_cli("publish", "--help").stdout
+    given = [e for e in help_examples(text) if "--after-snapshot" in e]
+    assert given and all(e.split("--after-snapshot")[1].split()[0].isdigit() for e in given), text
+    assert "restored into a new published folder, nothing is published" in " ".join(text.split()), text
