@@ -167,7 +167,8 @@ def test_a_register_with_none_implemented_or_closed_is_said_so_not_counted_as_n_
     from pipelines.briefing.recommendations_section import recommendations_section
 
     db = copy_warehouse(sample_db, tmp_path)
-    total = len(register.load_register().recommendations)
+    total = len([r for r in register.load_register().recommendations
+                 if r.source.published_from <= dt.date(2015, 9, 17)])
     with warehouse.connect(db, create=False) as con:
         open_all = recommendations_section(con, dt.date(2015, 9, 17))
         _judge(con, register.load_register().recommendations[0].id, "closed", "2015-09-01")
@@ -177,3 +178,26 @@ def test_a_register_with_none_implemented_or_closed_is_said_so_not_counted_as_n_
     assert f"{total} recommendations of {total}" not in open_all.counts
     assert one_closed.counts.startswith(f"{total - 1} recommendations of {total} not yet implemented or closed"), \
         one_closed.counts
+
+
+def test_a_pack_leaves_out_the_recommendations_of_a_report_published_after_its_meeting(sample_db, tmp_path):
+    """Regression: the pack for a Board of September 2015 listed the 2025 national audit's recommendations as in
+    progress and counted them among the 11 "not yet implemented or closed": the section stands as the meeting opens,
+    and a report published after its day had made no recommendation then."""
+    from pipelines.briefing.recommendations_section import recommendations_section
+
+    recs = register.load_register().recommendations
+    later = [r for r in recs if r.source.published_from > dt.date(2015, 9, 17)]
+    earlier = [r for r in recs if r not in later]
+    assert later and earlier  # the register holds both
+    db = copy_warehouse(sample_db, tmp_path)
+    with warehouse.connect(db, create=False) as con:
+        then = recommendations_section(con, dt.date(2015, 9, 17))
+        now = recommendations_section(con, max(r.source.published_from for r in recs))
+        before_any = recommendations_section(con, min(r.source.published_from for r in recs) - dt.timedelta(days=1))
+    listed = {row[0].split(" ", 1)[0] for row in _table(then, "Not yet implemented or closed").rows}
+    assert not listed & {r.id for r in later}, listed
+    assert {r.id for r in earlier if r.status not in ("implemented", "evidenced", "closed")} <= listed
+    assert f" of {len(recs)} " not in f" {then.counts} " and f"{len(recs)} recommendations" not in then.counts
+    assert {r.id for r in later} <= {row[0].split(" ", 1)[0] for row in _table(now, "Not yet implemented").rows}
+    assert before_any is None  # no report had been published: nothing to say

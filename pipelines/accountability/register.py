@@ -65,6 +65,12 @@ class Source:
             return f"{dt.date(int(parts[0]), int(parts[1]), 1):%B %Y}"
         return self.published
 
+    @property
+    def published_from(self) -> dt.date:
+        """The first day it may have been published on: its day, or the first of its month or year."""
+        parts = [int(p) for p in self.published.split("-")]
+        return dt.date(parts[0], *(parts[1:] + [1, 1])[:2])
+
 
 @dataclass(frozen=True)
 class Recommendation:

@@ -42,14 +42,18 @@ def recommendations_section(con: duckdb.DuckDBPyConnection, held_on: dt.date, *,
                             month: object = None, meeting: Meeting | None = None) -> LoopSection | None:
     """The section for a meeting on `held_on` (a Board's, or the `meeting` given, whose series "since the last meeting"
     goes back along), from the statuses judged by that day; the flags judge the measures in its reporting `month`
-    (from `analytics`). None when the register holds no recommendation; a register that cannot be read is said."""
+    (from `analytics`). Only the recommendations of reports published by that day. None when the register holds no
+    recommendation made by then; a register that cannot be read is said."""
     try:
         register = load_register()
     except PccDashError as exc:
         return LoopSection(HEADING, "", empty=f"The recommendations register could not be read: {exc}")
-    if not register.recommendations:
+    # as the meeting opens: a report published after its day had made no recommendation yet (a pack for a 2015
+    # Board listed the 2025 national audit's as in progress, and counted them among those not yet implemented)
+    made = [r for r in register.recommendations if r.source.published_from <= held_on]
+    if not made:
         return None
-    held = {r.id for r in register.recommendations}
+    held = {r.id for r in made}
     entries: dict[str, list[StatusEntry]] = {}
     for entry in statuses(con):
         if entry.recommendation in held and (uk_day(entry.judged_at) or held_on) <= held_on:
@@ -58,7 +62,7 @@ def recommendations_section(con: duckdb.DuckDBPyConnection, held_on: dt.date, *,
     since = previous.held_on if previous is not None else None
 
     still, changed = [], []
-    for rec in register.recommendations:
+    for rec in made:
         history = entries.get(rec.id, [])
         latest = history[-1] if history else None
         status = latest.status if latest else rec.status
@@ -72,9 +76,10 @@ def recommendations_section(con: duckdb.DuckDBPyConnection, held_on: dt.date, *,
             if before != recent[-1].status:
                 changed.append([rec.label, STATUSES[before], STATUSES[recent[-1].status], _judged(recent[-1])])
     # as the meeting opens, as the tables below: a status marked implemented after its day is not flagged at it
-    flags = flagged(con, analytics, month, as_of=held_on) if analytics is not None else []
+    flags = [f for f in (flagged(con, analytics, month, as_of=held_on) if analytics is not None else [])
+             if f.recommendation.id in held]
 
-    total = len(register.recommendations)
+    total = len(made)
     # every one still open is said as such: "11 recommendations of 11" reads as a count that missed the point
     parts = [f"{counted(len(still), 'recommendation')} of {total} not yet implemented or closed"
              if still and len(still) < total else
