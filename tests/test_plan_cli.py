@@ -5,8 +5,18 @@ from __future__ import annotations
 import io
 
 import pandas as pd
+import pytest
+from dashboard_helpers import copy_warehouse
 
 from pipelines.plan import load_plans, plan_for
+
+
+@pytest.fixture(scope="module")
+def sample_db(sample_db, tmp_path_factory):
+    """The sample warehouse, copied for this module: `pccdash plan` puts the SPC history's version on the audit trail
+    the first time it reads a warehouse, which the session's shared warehouse must not gain (the audit tests read its
+    trail as the sample leaves it)."""
+    return copy_warehouse(sample_db, tmp_path_factory.mktemp("plan_cli"))
 
 
 def test_plan_prints_each_measure_of_the_plan_in_force_with_a_sentence(sample_db, run_cli):

@@ -254,9 +254,11 @@ def test_the_command_gives_the_status_number_that_release_takes(flagged_db, run_
     assert wrong.exit_code == 1 and "pccdash recommendations" in wrong.output and "number" in wrong.output
 
 
-def test_the_command_for_a_month_with_no_figures_says_which_months_have_them_as_plan_does(sample_db, run_cli):
+def test_the_command_for_a_month_with_no_figures_says_which_months_have_them_as_plan_does(sample_db, tmp_path,
+                                                                                          run_cli):
     """Regression: `pccdash recommendations --month 2040-01` listed "Measures now: CSE arrests, January 2040: No
     figure" for every measure and exited 0, where `pccdash plan` says the month has no figures and which months do."""
+    sample_db = copy_warehouse(sample_db, tmp_path)  # the commands put the SPC history's version on its trail
     for month, nearest in (("2040-01", "2026-03"), ("2001-01", "2013-04")):
         out = run_cli("recommendations", "--db", sample_db, "--month", month)
         plan = run_cli("plan", "--db", sample_db, "--month", month)
