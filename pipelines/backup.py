@@ -374,7 +374,7 @@ def _fill(staging: Path, places: Places) -> dict:
     for key, folder in (("reference", places.reference), ("contracts", places.contracts)):
         if folder is not None:
             copier.tree(folder, key)
-        hold = _numbering_hold_at(db)  # the warehouse's: a restore of this backup holds it too
+    hold = _numbering_hold_at(db)  # the warehouse's: a restore of this backup holds it too
     return {
         "format": FORMAT, "pccdash_version": __version__, "duckdb_version": duckdb.__version__,
         "schema_version": version, "taken_at": warehouse.utc_now().isoformat(timespec="seconds"),
@@ -821,20 +821,26 @@ def _noticed_at(notice: dict) -> dt.datetime | None:
     return at.astimezone(dt.UTC).replace(tzinfo=None) if at.tzinfo else at
 
 
+def _set_aside_rows(replaced: Path, sql: str, params: list | None = None) -> list[tuple] | None:
+    """The rows `sql` finds in the warehouse a restore set aside (`replaced`), read only; None when it cannot be
+    opened or does not hold what is asked (a warehouse older than the table)."""
+    try:
+        other = duckdb.connect(str(replaced), read_only=True, config={"autoload_known_extensions": False})
+    except duckdb.Error:
+        return None
+    try:
+        return other.execute(sql, params or []).fetchall()
+    except duckdb.Error:
+        return None
+    finally:
+        other.close()
+
+
 def _withdrawn_by(replaced: Path | None, version: int) -> str | None:
     """Who withdrew `version`, as the warehouse a restore set aside records; None when it cannot say."""
     if replaced is None or not replaced.is_file():
         return None
-    try:
-        con = duckdb.connect(str(replaced), read_only=True, config={"autoload_known_extensions": False})
-    except duckdb.Error:
-        return None
-    try:
-        found = con.execute("SELECT withdrawn_by FROM snapshot_withdrawal WHERE version = ?", [version]).fetchall()
-    except duckdb.Error:
-        return None
-    finally:
-        con.close()
+    found = _set_aside_rows(replaced, "SELECT withdrawn_by FROM snapshot_withdrawal WHERE version = ?", [version])
     return found[0][0] if found and found[0][0] else None
 
 
@@ -1283,17 +1289,8 @@ def _newer_set_aside(con: duckdb.DuckDBPyConnection, replaced: Path) -> str | No
     from .audit import action_words
 
     latest = warehouse.scalar(con, "SELECT max(acted_at) FROM audit_event WHERE action <> 'restore'")
-    try:
-        other = duckdb.connect(str(replaced), read_only=True, config={"autoload_known_extensions": False})
-    except duckdb.Error:
-        return None
-    try:
-        rows = other.execute("SELECT action, detail, acted_at FROM audit_event WHERE action <> 'restore' "
-                             "AND (? IS NULL OR acted_at > ?) ORDER BY acted_at, event_id", [latest, latest]).fetchall()
-    except duckdb.Error:
-        return None
-    finally:
-        other.close()
+    rows = _set_aside_rows(replaced, "SELECT action, detail, acted_at FROM audit_event WHERE action <> 'restore' "
+                                     "AND (? IS NULL OR acted_at > ?) ORDER BY acted_at, event_id", [latest, latest])
     if not rows:
         return None
     done: dict[str, int] = {}
@@ -1352,20 +1349,13 @@ def _carry_rejections(con: duckdb.DuckDBPyConnection, replaced: Path) -> list[st
     question to come back waiting, its words (erased once the retention period passed) with it. The references."""
     from . import audit
 
-    try:
-        other = duckdb.connect(str(replaced), read_only=True, config={"autoload_known_extensions": False})
-    except duckdb.Error:
-        return []
-    try:
-        rows = other.execute(
-            "SELECT s.submission_id, s.received_at, s.body, s.name, s.contact, s.imported_at, s.erased_at, "
-            "s.words_erased_at, m.reason, m.moderated_by, m.moderated_at FROM public_submission s JOIN "
-            "(SELECT DISTINCT ON (submission_id) * FROM submission_moderation ORDER BY submission_id, moderation_id) m "
-            "USING (submission_id) WHERE m.outcome = 'rejected' ORDER BY m.moderated_at, s.submission_id").fetchall()
-    except duckdb.Error:  # a warehouse older than the record of questions from the public, or of erasures
-        return []
-    finally:
-        other.close()
+    # none from a warehouse older than the record of questions from the public, or of erasures
+    rows = _set_aside_rows(
+        replaced,
+        "SELECT s.submission_id, s.received_at, s.body, s.name, s.contact, s.imported_at, s.erased_at, "
+        "s.words_erased_at, m.reason, m.moderated_by, m.moderated_at FROM public_submission s JOIN "
+        "(SELECT DISTINCT ON (submission_id) * FROM submission_moderation ORDER BY submission_id, moderation_id) m "
+        "USING (submission_id) WHERE m.outcome = 'rejected' ORDER BY m.moderated_at, s.submission_id") or []
     moderated = {i for (i,) in con.execute("SELECT submission_id FROM submission_moderation").fetchall()}
     held = {i for (i,) in con.execute("SELECT submission_id FROM public_submission").fetchall()}
     carried = [row for row in rows if row[0] not in moderated]
