@@ -355,8 +355,8 @@ def current(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None) -> dic
     """Each recommendation's latest recorded status, by id (one never judged is absent: its status is the
     register's own, `Recommendation.status`); with `as_of`, the latest judged by the end of that day in England,
     as the recommendation stood then."""
-    rows = con.execute(f"SELECT {_COLS} FROM recommendation_status ORDER BY status_id").fetchall()
-    return {r[1]: _entry(r) for r in rows if as_of is None or (uk_day(r[8]) or as_of) <= as_of}
+    return {e.recommendation: e for e in statuses(con)
+            if as_of is None or (uk_day(e.judged_at) or as_of) <= as_of}
 
 
 def unregistered(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
