@@ -216,10 +216,8 @@ def move_meeting(con: duckdb.DuckDBPyConnection, who: Mapping, meeting_id: objec
         agreed = actions(con, meeting_id=meeting.meeting_id)
         updated = [c for a in agreed for c in _updates_before(a, day)]
         withdrawn = _withdrawn_before(con, meeting.meeting_id, day)
-        taken = {f"question {n}, {what}, was withdrawn on {_long_date(on)}" for n, what, on in withdrawn}
         answered = _answered_after(con, meeting.meeting_id, day)
-        taken |= {f"the answer to question {n} given at it is dated {_long_date(on)}, after its new day"
-                  for n, on in answered}
+        taken = {*_withdrawn_clashes(withdrawn), *_answered_clashes(answered)}  # said as `_move_clashes` says them
         advice = [] if set(clashes) <= set(updated) | taken else [
             "Give another day, or put those right first (move first the meeting an action is due by; record the "
             "answer as awaited by a later day)."]
@@ -330,16 +328,25 @@ def _move_clashes(con: duckdb.DuckDBPyConnection, meeting: Meeting, day: dt.date
         if asked_on > day:
             out.append(f"question {number}, answered, decided on or given an action at it, was put on "
                        f"{_long_date(asked_on)}")
-    out += [f"question {number}, {what}, was withdrawn on {_long_date(on_day)}"
-            for number, what, on_day in _withdrawn_before(con, mid, day)]
-    out += [f"the answer to question {number} given at it is dated {_long_date(on)}, after its new day"
-            for number, on in _answered_after(con, mid, day)]
+    out += _withdrawn_clashes(_withdrawn_before(con, mid, day))
+    out += _answered_clashes(_answered_after(con, mid, day))
     for decision_id, follow_up in con.execute(
             "SELECT decision_id, follow_up FROM assurance_decision WHERE meeting_id = ? ORDER BY decision_id",
             [mid]).fetchall():
         if follow_up is not None and follow_up <= day:
             out.append(f"decision {decision_id} taken at it is followed up on {_long_date(follow_up)}")
     return list(dict.fromkeys(out))
+
+
+def _withdrawn_clashes(withdrawn: list[tuple[int, str, dt.date]]) -> list[str]:
+    """`_withdrawn_before`'s questions as a move's clashes: "question 3, answered at it, was withdrawn on ..."."""
+    return [f"question {number}, {what}, was withdrawn on {_long_date(on)}" for number, what, on in withdrawn]
+
+
+def _answered_clashes(answered: list[tuple[int, dt.date]]) -> list[str]:
+    """`_answered_after`'s answers as a move's clashes: "the answer to question 3 given at it is dated ..."."""
+    return [f"the answer to question {number} given at it is dated {_long_date(on)}, after its new day"
+            for number, on in answered]
 
 
 def _answered_after(con: duckdb.DuckDBPyConnection, meeting_id: int, day: dt.date) -> list[tuple[int, dt.date]]:
