@@ -1565,10 +1565,10 @@ def files_(ctx, db, limit, outcome, fmt):
         "Where it stands": [shown(s.removeprefix("refused; "), None) for s in rows["status"]],
     })))
     if rows["charged_counts_changed"].any():
-        click.echo(_wrapped("A charged count is police.uk's count of the crimes charged or summonsed in a district's "
-                            "month, which the charge share is worked out from: a police.uk file counts it apart from "
-                            'its figures, and "pccdash files show N" says which it changed, from what to what.', "",
-                            ""))
+        from .policeuk.revisions import CHARGED_COUNT_WORDS
+
+        click.echo(_wrapped(f'{CHARGED_COUNT_WORDS}, and "pccdash files show N" says which it changed, from what to '
+                            "what.", "", ""))
     if limit and len(df) > limit:
         click.echo(f"The newest {limit:,} of {len(df):,} files. See more with --limit N (--limit 0 for every one), "
                    "narrow them with --outcome, or have them all with --format csv.")

@@ -9,6 +9,7 @@ from dashboard import auth, data, ui, workbench
 from pipelines import filestore
 from pipelines.errors import PccDashError
 from pipelines.policeuk.ingest import charged_note, replaced_since_note
+from pipelines.policeuk.revisions import CHARGED_COUNT_WORDS
 from pipelines.registry import is_police_uk, not_kept
 from pipelines.resubmission import REASON_LIMIT, STATES, file_registry, supersede
 
@@ -82,9 +83,7 @@ if asked_id is not None:
 ui.table(workbench.files_shown(df), "files_table", "files-loaded.csv",
          column_config={"SHA-256": st.column_config.TextColumn(width="small")})
 if df["charged_counts_changed"].any():  # as "pccdash files" says under its list
-    st.caption("A charged count is police.uk's count of the crimes charged or summonsed in a district's month, which "
-               "the charge share is worked out from: a police.uk file counts it apart from its figures, and the file "
-               "opened on its own says which it changed, from what to what.")
+    st.caption(f"{CHARGED_COUNT_WORDS}, and the file opened on its own says which it changed, from what to what.")
     for r in df[df["charged_counts_changed"] > 0].head(CHARGED_LINKS).itertuples():
         st.page_link("internal_pages/files.py", label=f"File #{r.file_id}, {ui.name_shown(r.name)}, on its own",
                      icon=":material/folder_open:", query_params={"file": str(r.file_id)})

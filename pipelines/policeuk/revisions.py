@@ -87,6 +87,11 @@ def charged_changes(con: duckdb.DuckDBPyConnection, file_id: int) -> list[tuple[
     return [(force, period, district, int(before), int(after)) for force, period, district, before, after in rows]
 
 
+# what a list of files says, under it, of the charged counts it gives beside each file's figures
+CHARGED_COUNT_WORDS = ("A charged count is police.uk's count of the crimes charged or summonsed in a district's month, "
+                       "which the charge share is worked out from: a police.uk file counts it apart from its figures")
+
+
 def charged_counts_changed(con: duckdb.DuckDBPyConnection) -> dict[int, int]:
     """How many charged counts each police.uk file changed of months loaded before (`charged_changes`, for every file
     at once), by file number; a file that changed none is left out. A list of files counts them beside its figures,
