@@ -15,6 +15,7 @@ from pipelines.publish.approval import approve_or_standing, not_all_in, period_s
 from pipelines.publish.snapshot import (
     approval_reason_warnings,
     numbering_hold_path,
+    numbering_hold_words,
     preview_publication,
     publish,
     read_numbering_hold,
@@ -244,14 +245,9 @@ else:
     hold = read_numbering_hold(numbering_hold_path(data.db())) if user.may("publish") else None
     after = None
     if hold is not None:
-        last = hold.get("last_in_backup")
-        held = f"snapshot {last}" if isinstance(last, int) and last else "the backup's last"
-        st.warning(f"This warehouse was restored from a backup taken {hold.get('taken', 'earlier')} into a new "
-                   "published folder, and any publication made after it from the machine the backup came from "
-                   f"(after {held}) has a number the public has seen, which the next publication from here would "
-                   "take again. Give below the number of the latest publication the public has seen: the next is "
-                   "numbered after it.",
-                   icon=":material/pin:")
+        said = numbering_hold_words(hold)
+        st.warning(f"{said[:1].upper()}{said[1:]} Give below the number of the latest publication the public has "
+                   "seen: the next is numbered after it.", icon=":material/pin:")
         after = st.number_input("Latest snapshot number the public has seen", key="publish_after", min_value=0,
                                 step=1, value=None, placeholder="The number on the public revisions page",
                                 help="The public site's revisions page lists every publication with its number: give "

@@ -1867,6 +1867,16 @@ def read_numbering_hold(path: Path) -> dict | None:
     return found if isinstance(found, dict) else {}
 
 
+def numbering_hold_words(hold: dict) -> str:
+    """Why a hold on numbering (`numbering_hold`) stops the next publication, as a clause for the office ("this
+    warehouse was restored from a backup ...")."""
+    last = hold.get("last_in_backup")
+    held = f"snapshot {last}" if isinstance(last, int) and last else "the backup's last"
+    return (f"this warehouse was restored from a backup taken {hold.get('taken', 'earlier')} into a new published "
+            f"folder, and any publication made after it from the machine the backup came from (after {held}) has a "
+            "number the public has seen, which the next publication from here would take again.")
+
+
 def numbered_after(con: duckdb.DuckDBPyConnection, after: int | None) -> int | None:
     """The number the next publication comes after, beyond what the warehouse and the folder hold: `after`, the
     latest the public has seen as the office gives it. Refused, saying what to do, when the warehouse was restored
@@ -1875,13 +1885,9 @@ def numbered_after(con: duckdb.DuckDBPyConnection, after: int | None) -> int | N
     hold = numbering_hold(con)
     if hold is None or after is not None:
         return after
-    last = hold.get("last_in_backup")
-    held = f"snapshot {last}" if isinstance(last, int) and last else "the backup's last"
     raise NumbersUnknown(
-        f"Nothing was published: this warehouse was restored from a backup taken {hold.get('taken', 'earlier')} "
-        f"into a new published folder, and any publication made after it from the machine the backup came from "
-        f"(after {held}) has a number the public has seen, which the next publication from here would take again. "
-        "Restore into the published folder that holds them (the public web server's: \"pccdash restore BACKUP "
+        f"Nothing was published: {numbering_hold_words(hold)} Restore into the published folder that holds them "
+        "(the public web server's: \"pccdash restore BACKUP "
         "--published FOLDER --replace\"), or give the number of the latest publication the public has seen (the "
         "public site's revisions page lists them) with \"pccdash publish --after-snapshot NUMBER\": the next is "
         "numbered after it.")
