@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import openpyxl
 from pipelines import warehouse
 
 ROOT = Path(__file__).resolve().parent.parent
+_UTC_NOW = warehouse.utc_now
 
 
 def run_pccdash(*args: str, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
@@ -19,6 +21,18 @@ def run_pccdash(*args: str, env: dict | None = None, timeout: float = 120) -> su
     full_env = {**os.environ, **(env or {})}
     return subprocess.run([sys.executable, "-m", "pipelines.cli", *map(str, args)], capture_output=True,
                           text=True, env=full_env, timeout=timeout, cwd=ROOT)
+
+
+def set_clock(monkeypatch, when: dt.datetime) -> None:
+    """Every clock of the product (each module's `utc_now`) reads `when` (UTC) from now on in the test."""
+    def now() -> dt.datetime:
+        return when
+
+    now.set_by_test = True
+    for name, module in list(sys.modules.items()):
+        clock = getattr(module, "utc_now", None)
+        if name.split(".")[0] == "pipelines" and (clock is _UTC_NOW or getattr(clock, "set_by_test", False)):
+            monkeypatch.setattr(module, "utc_now", now)
 
 
 def write_csv(path: Path, text: str, encoding: str = "utf-8") -> Path:

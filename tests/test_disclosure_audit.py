@@ -6,6 +6,7 @@ protected together, with what earlier snapshots showed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import random
 from pathlib import Path
@@ -14,7 +15,7 @@ import duckdb
 import pandas as pd
 import pytest
 from dashboard_helpers import PCC, copy_warehouse
-from helpers import write_csv
+from helpers import set_clock, write_csv
 
 from pipelines import public, warehouse
 from pipelines.disclosure import (
@@ -27,9 +28,10 @@ from pipelines.disclosure import (
 )
 from pipelines.ingest import ingest
 from pipelines.publish import lp_audit, snapshot
-from pipelines.publish.approval import approve
+from pipelines.publish.approval import HELD_BY_DISCLOSURE, approve
 from pipelines.publish.snapshot import NothingToPublish, approved_figures, preview_publication, publish
 from pipelines.sample_data import DEMO_PUBLISHED_MONTHS
+from pipelines.uk_time import uk_day_words
 
 DISTRICTS = ("Barnsley", "Doncaster", "Rotherham", "Sheffield")
 FORCE = "South Yorkshire"
@@ -704,6 +706,8 @@ def test_a_month_published_after_the_months_that_follow_it_and_giving_a_hidden_f
                             ).fetchall()[0][0]
         state = con.execute("SELECT approved_at IS NOT NULL, published_at IS NULL FROM period_status "
                             "WHERE period = DATE '2025-04-01'").fetchall()
+        [(held_at,)] = con.execute("SELECT acted_at FROM publication_event WHERE action = ?",
+                                   [HELD_BY_DISCLOSURE]).fetchall()
     assert HELD in trail and "blocking flag" not in trail
     assert state == [(True, True)]  # still approved, never published
     assert "2025-04" not in set(public.read("SELECT period FROM period", snapshot=path)["period"])
@@ -717,7 +721,8 @@ def test_a_month_published_after_the_months_that_follow_it_and_giving_a_hidden_f
     page = info.calendar_page(SnapshotView(path))
     rows = [row for block in page.blocks if isinstance(block, Table) for row in block.rows]
     said = {row[0].text: row[2].text for row in rows if len(row) == 3}
-    assert said["April 2025"].startswith("Approved, and held back so that no one can be identified")
+    assert said["April 2025"].startswith(f"Approved, and held back since {uk_day_words(held_at)}, when a publication "
+                                         "first left it out, so that no one can be identified")
     assert "Rotherham" not in said["April 2025"]  # the public is told why, never which figure
     assert attack(folder, db, every_snapshot=True) == ([], None)  # not one hidden figure narrowed, by any reader
 
@@ -904,34 +909,43 @@ def test_a_month_the_disclosure_check_held_back_shows_so_with_why_until_it_is_pu
 
 def test_after_a_withdrawal_the_release_calendar_still_says_a_month_held_back_is_held_back(db, tmp_path, monkeypatch):
     """Regression: the calendar a withdrawal rebuilds read a month the disclosure check held back as "Checked and
-    approved; to be published" on today's date, as if nothing held it back."""
+    approved; to be published" on today's date, as if nothing held it back. Regression too: it never said since when
+    the month had been held back; it says the day of the first publication that left it out, kept by those after."""
     from dashboard_helpers import html_tables, tables_in
     from dashboard_helpers import public as public_app
 
+    set_clock(monkeypatch, dt.datetime(2026, 8, 3, 9))
     folder = _published_before_the_month_before_them(db, tmp_path, monkeypatch, to=6)
     with warehouse.connect(db) as con:
+        set_clock(monkeypatch, dt.datetime(2026, 8, 20, 9))
         approve(con, ["2025-04", "2026-05"], PCC)
-        publish(con, PCC)
+        _, first = publish(con, PCC)
+        set_clock(monkeypatch, dt.datetime(2026, 9, 1, 9))
         snapshot.withdraw(con, PCC, "May 2026 was published in error")
+    assert public.read("SELECT held_since FROM release WHERE month = '2025-04'", snapshot=first)[
+        "held_since"].tolist() == [pd.Timestamp("2026-08-20")]
     release = {r["month"]: r for r in public.pointer(folder)["release"]}
-    assert release["2025-04"] == {"month": "2025-04", "expected_on": None, "status": "held_disclosure"}
+    assert release["2025-04"] == {"month": "2025-04", "expected_on": None, "status": "held_disclosure",
+                                 "held_since": "2026-08-20"}
     # why, in the public's words: never which figure
     held = ["April 2025", "None: it cannot be published as its figures stand",
-            "Approved, and held back so that no one can be identified: published now, with what is already public, it "
-            "would let a hidden figure be worked out. Waiting will not change that: it is given a date only if its "
-            "figures are corrected or the way figures are hidden changes"]
+            "Approved, and held back since 20 August 2026, when a publication first left it out, so that no one can "
+            "be identified: published now, with what is already public, it would let a hidden figure be worked out. "
+            "Waiting will not change that: it is given a date only if its figures are corrected or the way figures "
+            "are hidden changes"]
     at = public_app(monkeypatch, folder, "public_pages/release_calendar.py")
     assert not at.exception and not at.error
     site = (folder / "public" / "site" / "release-calendar.html").read_text(encoding="utf-8")
     for table in (html_tables(at)[0], tables_in(site)[0]):
         assert [table.index[0], *table.values.tolist()[0]] == held
-    # the next publication holds it back again, and its own calendar says so
+    # the next publication holds it back again, and its own calendar says so, held back since the first did
     with warehouse.connect(db) as con:
+        set_clock(monkeypatch, dt.datetime(2026, 9, 21, 9))
         approve(con, ["2026-05"], PCC)
         _, path = publish(con, PCC)
     assert "release" not in public.pointer(folder)
-    assert public.read("SELECT status FROM release WHERE month = '2025-04'", snapshot=path)["status"].tolist() == [
-        "held_disclosure"]
+    assert public.read("SELECT status, held_since FROM release WHERE month = '2025-04'",
+                       snapshot=path).values.tolist() == [["held_disclosure", pd.Timestamp("2026-08-20")]]
 
 
 def test_the_last_month_of_a_quarter_published_in_order_and_giving_the_quarter_away_is_held_back(

@@ -401,6 +401,38 @@ def test_a_month_the_disclosure_check_holds_back_is_not_promised_a_date_waiting_
     assert said["May 2026"][0] == said["June 2026"][0] == "Not yet set"
 
 
+def test_a_month_held_back_by_the_disclosure_check_says_since_when_only_when_that_day_is_recorded(tmp_path,
+                                                                                                  monkeypatch):
+    """Regression: a month the disclosure check holds back never said since when; it says the day the first
+    publication left it out, as the calendar records it. A calendar made before that day was recorded (an older
+    snapshot's) says no more than it did: no day is made up."""
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-09-20")
+    period = pd.DataFrame({"period": ["2026-07"], "first_published_at": pd.to_datetime(["2026-08-20 09:00"]),
+                           "last_revised_at": pd.to_datetime([None])})
+    recorded = pd.DataFrame({"month": ["2025-04", "2026-05", "2026-07"],
+                             "expected_on": [None, None, dt.date(2026, 8, 20)],
+                             "status": ["held_disclosure", "held_flag", "published"],
+                             "held_since": pd.to_datetime(["2026-03-03", None, None])})
+    older = recorded.drop(columns=["held_since"])
+    said = {}
+    for name, release in (("recorded", recorded), ("older", older)):
+        page = calendar_page(snapshot(tmp_path / f"{name}.duckdb", {"threshold": "4"}, period=period,
+                                      release=release))
+        table = next(b for b in page.blocks if isinstance(b, Table) and b.caption == "Releases to come")
+        said[name] = {row[0].text: [c.text for c in row[1:]] for row in table.rows}
+    why = ("so that no one can be identified: published now, with what is already public, it would let a hidden figure "
+           "be worked out. Waiting will not change that: it is given a date only if its figures are corrected or the "
+           "way figures are hidden changes")
+    assert said["recorded"]["April 2025"] == [
+        "None: it cannot be published as its figures stand",
+        f"Approved, and held back since 3 March 2026, when a publication first left it out, {why}"]
+    assert said["older"]["April 2025"] == ["None: it cannot be published as its figures stand",
+                                           f"Approved, and held back {why}"]
+    # a month held back by a flag has no day recorded, and says nothing of one
+    assert said["recorded"]["May 2026"] == said["older"]["May 2026"]
+    assert "since" not in " ".join(said["recorded"]["May 2026"])
+
+
 def test_a_table_under_a_heading_of_its_own_words_is_not_captioned_with_them_again(tmp_path, monkeypatch):
     """Regression: the release calendar's "Releases to come" and "Months published" (and the definitions' "Words used
     on these pages") were each said twice, as the heading and again as the caption of the table under it. The caption

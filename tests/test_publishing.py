@@ -6,13 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import sys
 import threading
 
 import duckdb
 import pytest
 from dashboard_helpers import claims_of, internal, texts
-from helpers import run_pccdash, write_csv
+from helpers import run_pccdash, set_clock, write_csv
 
 from pipelines import public, warehouse
 from pipelines.access import NotAllowed
@@ -494,7 +493,8 @@ def test_after_a_withdrawal_the_release_calendar_says_a_month_a_blocking_flag_ho
         publish(con, PCC)
         withdraw(con, PCC, "August was published in error.")
         release = {r["month"]: r for r in public.pointer()["release"]}
-        assert release["2015-07"] == {"month": "2015-07", "expected_on": None, "status": "held_flag"}
+        assert release["2015-07"] == {"month": "2015-07", "expected_on": None, "status": "held_flag",
+                                      "held_since": None}
         assert release["2015-08"]["status"] == "withdrawn"
         # resolved, it is to be published again like any approved month
         resolve_flags(con, ANALYST, [number], "Checked with the force: counted once.")
@@ -1522,41 +1522,26 @@ def test_a_month_a_reason_names_without_a_year_is_read_by_the_day_of_its_approva
         "July's arrests in Rotherham were double counted: 2 were counted twice."}
 
 
-def _set_clock(monkeypatch, when: dt.datetime) -> None:
-    """Every clock of the product (each module's `utc_now`) reads `when` (UTC) from now on in the test."""
-    def now() -> dt.datetime:
-        return when
-
-    now.set_by_test = True
-    for name, module in list(sys.modules.items()):
-        clock = getattr(module, "utc_now", None)
-        if name.split(".")[0] == "pipelines" and (clock is _UTC_NOW or getattr(clock, "set_by_test", False)):
-            monkeypatch.setattr(module, "utc_now", now)
-
-
-_UTC_NOW = warehouse.utc_now
-
-
 def test_a_reason_given_again_is_read_by_the_day_it_was_given_not_the_approval_s(db, tmp_path, monkeypatch, run_cli):
     """May 2026's correction approved on 20 June 2026, its reason given on 10 August 2026 to that approval as it
     stands: "July" in it is July 2026, which is over, not July 2025. Regression: the reason was read by the approval's
     day, so "July's arrests in Rotherham were 2" was July 2025's (31, published); neither "pccdash approve" nor
     "pccdash publish" said that it published Rotherham's July 2026 count of 2, hidden whenever July 2026 is."""
     monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
-    _set_clock(monkeypatch, dt.datetime(2026, 6, 10, 9))
+    set_clock(monkeypatch, dt.datetime(2026, 6, 10, 9))
     with warehouse.connect(db) as con:
         assert ingest(con, [write_csv(tmp_path / "r.csv", HEADER + month_rows(
             "2025-07", "cse_arrests", (11, 21, 31, 41)) + month_rows("2026-05", "cse_arrests", (10, 20, 30, 40)))]).ok
         approve(con, ["2025-07", "2026-05"], PCC)
         publish(con, PCC)
-        _set_clock(monkeypatch, dt.datetime(2026, 6, 15, 9))
+        set_clock(monkeypatch, dt.datetime(2026, 6, 15, 9))
         assert ingest(con, [write_csv(tmp_path / "may.csv", HEADER + "2026-05,Doncaster,cse_arrests,25\n")]).ok
-        _set_clock(monkeypatch, dt.datetime(2026, 6, 20, 9))
+        set_clock(monkeypatch, dt.datetime(2026, 6, 20, 9))
         approve(con, ["2026-05"], PCC)
-        _set_clock(monkeypatch, dt.datetime(2026, 8, 5, 9))
+        set_clock(monkeypatch, dt.datetime(2026, 8, 5, 9))
         assert ingest(con, [write_csv(tmp_path / "july.csv", HEADER + month_rows(
             "2026-07", "cse_arrests", (11, 21, 2, 41)))]).ok  # not approved: its 2 is hidden whenever it is published
-    _set_clock(monkeypatch, dt.datetime(2026, 8, 10, 9))
+    set_clock(monkeypatch, dt.datetime(2026, 8, 10, 9))
     result = run_cli("approve", "2026-05", "--as", "pcc@example.org", "--db", db,
                      "--reason", "Doncaster's May figure was sent twice, as July's arrests in Rotherham were 2.")
     said = " ".join(result.output.split())

@@ -69,6 +69,7 @@ class HeldBack:
     version: int | None   # its snapshot
     withdrawn: bool       # that publication withdrawn since
     figures: str          # what the month would have let be worked out ("a count under 5 be worked out (...)")
+    since: dt.datetime | None = None  # the first publication (or one tried) to hold back its approval in force
 
     def words(self) -> str:
         """What the month's status says of it: which publication held it back and why, and that waiting will not
@@ -84,10 +85,12 @@ class HeldBack:
 
 def held_by_disclosure(con: duckdb.DuckDBPyConnection) -> dict[dt.date, HeldBack]:
     """The approved months not yet published whose approval in force the disclosure check held back at a publication
-    (the latest that did), as that publication recorded it: said until the month is published or approved again, or
-    its approval withdrawn. Nothing is worked out again: the publication's record says it."""
+    (the latest that did), as that publication recorded it, with when the first to hold that approval back did: said
+    until the month is published or approved again, or its approval withdrawn. Nothing is worked out again: the
+    publications' record says it."""
     rows = con.execute(
-        """SELECT e.period, e.acted_at, s.version, w.version IS NOT NULL, e.note FROM publication_event e
+        """SELECT e.period, e.acted_at, s.version, w.version IS NOT NULL, e.note,
+                  min(e.acted_at) OVER (PARTITION BY e.period) FROM publication_event e
            JOIN period_status p ON p.period = e.period
            LEFT JOIN snapshot s ON s.created_at = e.acted_at
            LEFT JOIN snapshot_withdrawal w ON w.version = s.version
@@ -95,8 +98,8 @@ def held_by_disclosure(con: duckdb.DuckDBPyConnection) -> dict[dt.date, HeldBack
              AND p.status <> 'withdrawn' AND e.acted_at >= p.approved_at
            QUALIFY row_number() OVER (PARTITION BY e.period ORDER BY e.acted_at DESC, e.event_id DESC) = 1""",
         [HELD_BY_DISCLOSURE]).fetchall()
-    return {period: HeldBack(at, version, bool(withdrawn), note or "a hidden figure be worked out")
-            for period, at, version, withdrawn, note in rows}
+    return {period: HeldBack(at, version, bool(withdrawn), note or "a hidden figure be worked out", since)
+            for period, at, version, withdrawn, note, since in rows}
 
 
 class CannotApprove(PccDashError):

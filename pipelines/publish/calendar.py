@@ -12,6 +12,8 @@ calendar page reads it): one row per month with columns
                publication since) | held_flag (approved, with a blocking flag open on it: the next publication holds
                it back until the flag is resolved, on no date set); a publication stores an approved month it holds
                back as held_flag or held_disclosure, on no date set (`snapshot._release_table`)
+- held_since   held_disclosure: the day (its midnight) the first publication to hold its approval in force back
+               was made (or tried), as the publications recorded it; empty for the other statuses
 
 A month's planned publication date is the day its return is due (the latest deadline of the parts of the
 return that cover it, from return_calendar.yaml) plus `release.working_days_after_due` working days
@@ -34,7 +36,7 @@ from .. import settings
 from ..return_calendar import ReturnCalendar, load_calendar
 from ..uk_time import uk_day
 
-COLUMNS = ["month", "expected_on", "status"]
+COLUMNS = ["month", "expected_on", "status", "held_since"]
 
 
 def _add_working_days(cal: ReturnCalendar, day: dt.date, count: int) -> dt.date:
@@ -71,6 +73,7 @@ def release_calendar(con: duckdb.DuckDBPyConnection, today: dt.date | None = Non
     after_due, upcoming = release["working_days_after_due"], release["upcoming_months"]
     ahead = max(0, release.get("months_ahead", 2))
     rows: dict[dt.date, tuple] = {}
+    since: dict[dt.date, dt.date | None] = {}  # held_since
     states = con.execute("""SELECT period, approved_at, published_at FROM period_status
                             WHERE approved_at IS NOT NULL OR published_at IS NOT NULL ORDER BY period""").fetchall()
     held = held_by_disclosure(con)  # not "to be published" on a day anyone can name: checked again at the next
@@ -79,7 +82,7 @@ def release_calendar(con: duckdb.DuckDBPyConnection, today: dt.date | None = Non
         if published_at is not None:
             rows[month] = (uk_day(published_at), "published")
         elif period in held:
-            rows[month] = (None, "held_disclosure")
+            rows[month], since[month] = (None, "held_disclosure"), uk_day(held[period].since)
         elif open_blocking_flags(con, period):  # a publication holds it back until the flag is resolved
             rows[month] = (None, "held_flag")
         else:
@@ -102,6 +105,7 @@ def release_calendar(con: duckdb.DuckDBPyConnection, today: dt.date | None = Non
         if planned is None:
             continue
         rows[month] = (planned, "expected" if planned >= today else "late")
-    frame = pd.DataFrame([(f"{m:%Y-%m}", d, s) for m, (d, s) in sorted(rows.items())], columns=COLUMNS)
+    frame = pd.DataFrame([(f"{m:%Y-%m}", d, s, since.get(m)) for m, (d, s) in sorted(rows.items())], columns=COLUMNS)
     frame["expected_on"] = pd.to_datetime(frame["expected_on"]).dt.date
+    frame["held_since"] = pd.to_datetime(frame["held_since"])  # typed alike whether or not any month is held back
     return frame

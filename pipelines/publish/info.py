@@ -523,12 +523,13 @@ def _breakdown_blocks(view: SnapshotView | None = None) -> list:
     return blocks
 
 
+# {since}: since when, where the publications recorded it (`_status_words`); nothing when they did not
+_HELD_DISCLOSURE = ("Approved, and held back{since} so that no one can be identified: published now, with what is "
+                    "already public, it would let a hidden figure be worked out. Waiting will not change that: it is "
+                    "given a date only if its figures are corrected or the way figures are hidden changes")
 _RELEASE_WORDS = {"published": "Published", "approved": "Checked and approved; to be published",
                   "held_flag": "Approved, then held back while some of its figures are checked again",
-                  "held_disclosure": "Approved, and held back so that no one can be identified: published now, with "
-                                     "what is already public, it would let a hidden figure be worked out. Waiting "
-                                     "will not change that: it is given a date only if its figures are corrected or "
-                                     "the way figures are hidden changes",
+                  "held_disclosure": _HELD_DISCLOSURE.format(since=""),
                   "expected": "Expected", "late": "Not yet published: later than planned",
                   "withdrawn": "Withdrawn; to be published again once checked and approved"}
 # A release to come with no date: "Not yet set", unless no date is coming. A month the disclosure check holds back is
@@ -536,6 +537,15 @@ _RELEASE_WORDS = {"published": "Published", "approved": "Checked and approved; t
 # "Not yet set" would promise, for as long as it stands, a date that waiting never brings. Said alike of every such
 # month: nothing of what it holds back is told
 _NO_DATE = {"held_disclosure": "None: it cannot be published as its figures stand"}
+
+
+def _status_words(status: str, held_since) -> str:
+    """A release's status in words; a month the disclosure check holds back says since when, from the day the first
+    publication to leave it out recorded (`calendar.release_calendar`), and no more when none is recorded."""
+    since = _date(held_since) if status == "held_disclosure" else ""
+    if since:
+        return _HELD_DISCLOSURE.format(since=f" since {since}, when a publication first left it out,")
+    return _RELEASE_WORDS.get(status, str(status).capitalize())
 
 
 def release_of(view: SnapshotView):
@@ -547,7 +557,8 @@ def release_of(view: SnapshotView):
     if isinstance(carried, list):
         rows = [r for r in carried if isinstance(r, dict) and r.get("month") and r.get("status")]
         return pd.DataFrame([{"month": str(r["month"]), "expected_on": r.get("expected_on") or None,
-                              "status": str(r["status"])} for r in rows], columns=["month", "expected_on", "status"])
+                              "status": str(r["status"]), "held_since": r.get("held_since") or None} for r in rows],
+                            columns=["month", "expected_on", "status", "held_since"])
     return view.table("release")
 
 
@@ -632,7 +643,7 @@ def calendar_page(view: SnapshotView) -> Page:
                 status = "late"
             when = _date(r.get("expected_on")) or _NO_DATE.get(status, "Not yet set")
             rows.append((Cell(month_text(str(r["month"]))), Cell(when),
-                         Cell(_RELEASE_WORDS.get(status, str(status).capitalize()))))
+                         Cell(_status_words(status, r.get("held_since")))))
         blocks.append(Table("Releases to come", ("Month", "Planned publication", "Status"), tuple(rows),
                             caption_hidden=True))
         # a page written once (the static site, at publication) keeps the statuses of its day: say which day

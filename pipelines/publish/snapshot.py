@@ -2374,6 +2374,10 @@ def _release_table(con: duckdb.DuckDBPyConnection, preview: Preview, now: dt.dat
         # one an earlier publication held back by the disclosure check is held back again, or now by a flag
         held = frame["month"].isin(list(months)) & frame["status"].isin(["approved", "held_flag", "held_disclosure"])
         frame.loc[held, "expected_on"] = None
+        if status == "held_disclosure":  # held back since the first publication to hold it back: this one, or earlier
+            frame.loc[held & frame["held_since"].isna(), "held_since"] = pd.Timestamp(uk_day(now))
+        else:
+            frame.loc[held, "held_since"] = None
         frame.loc[held, "status"] = status
     return frame
 
@@ -2411,8 +2415,12 @@ def _release_now(con: duckdb.DuckDBPyConnection, snapshot: Path | None) -> list[
     shown = set() if snapshot is None else set(public_read("SELECT period FROM period", snapshot=snapshot)["period"])
     # a month is published only if the public reads it now
     frame = frame[(frame["status"] != "published") | frame["month"].isin(shown)]
-    return [{"month": str(m), "expected_on": None if d is None or pd.isna(d) else pd.Timestamp(d).date().isoformat(),
-             "status": str(st)} for m, d, st in frame[["month", "expected_on", "status"]].itertuples(index=False)]
+
+    def day(d) -> str | None:
+        return None if d is None or pd.isna(d) else pd.Timestamp(d).date().isoformat()
+
+    return [{"month": str(m), "expected_on": day(d), "status": str(st), "held_since": day(since)}
+            for m, d, st, since in frame[["month", "expected_on", "status", "held_since"]].itertuples(index=False)]
 
 
 def _pointer_to(con: duckdb.DuckDBPyConnection, folder: Path, version: int | None) -> dict:
