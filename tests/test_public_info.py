@@ -377,6 +377,67 @@ def test_after_years_the_months_published_list_the_latest_12_and_fold_earlier_on
                      r"<div[^>]*><table><caption[^>]*>Months published in financial year 2014/15</caption>", markup)
 
 
+def test_a_long_list_of_releases_to_come_shows_the_next_few_and_folds_the_rest_by_financial_year(tmp_path,
+                                                                                                 monkeypatch):
+    """Regression: the months published were folded by financial year, but every release to come was listed in one
+    table however many there were. The next 6 are listed; the later ones are folded by financial year under a line
+    saying how many months, which, when they are planned, and how many of them are late or have no date, in plain
+    HTML (no script needed to open a fold). A short list stays one table."""
+    from pipelines.publish.site import Ids, render_block
+
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-09-20")
+    period = pd.DataFrame({"period": ["2026-07"], "first_published_at": pd.to_datetime(["2026-08-20 09:00"]),
+                           "last_revised_at": pd.to_datetime([None])})
+
+    def to_come(name: str, months: list[str], **status: str) -> list:
+        planned = [None if m in status else (pd.Period(m, "M") + 1).to_timestamp().date().replace(day=20)
+                   for m in months]
+        release = pd.DataFrame({"month": months, "expected_on": planned,
+                                "status": [status.get(m, "expected") for m in months]})
+        page = calendar_page(snapshot(tmp_path / f"{name}.duckdb", {"threshold": "4"}, period=period, release=release))
+        blocks = list(page.blocks)
+        return blocks[blocks.index(Heading("Releases to come")) + 1:blocks.index(Heading("Months published"))]
+
+    ahead = [f"{m:%Y-%m}" for m in pd.date_range("2026-08", "2027-07", freq="MS")]
+    blocks = to_come("long", ["2025-04", "2026-05", *ahead], **{"2025-04": "held_disclosure", "2026-05": "withdrawn"})
+    said, shown, *folds, stood = blocks
+    assert said.text == ("14 months are still to be published. The next 6 are listed first; the 8 after them are "
+                         "folded by financial year (April to March) under them, each year saying how many months it "
+                         "holds and when they are planned to be published.")
+    assert shown.caption == "The next 6 months to be published" and not shown.caption_hidden
+    assert [[c.text for c in r][:2] for r in shown.rows] == [
+        ["April 2025", "None: it cannot be published as its figures stand"], ["May 2026", "Not yet set"],
+        ["August 2026", "20 September 2026"], ["September 2026", "20 October 2026"],
+        ["October 2026", "20 November 2026"], ["November 2026", "20 December 2026"]]
+    assert [f.summary for f in folds] == [
+        "Financial year 2026/27: 4 later months, December 2026 to March 2027, planned for publication from January "
+        "2027 to April 2027",
+        "Financial year 2027/28: 4 later months, April 2027 to July 2027, planned for publication from May 2027 to "
+        "August 2027"]
+    (year,) = folds[0].blocks
+    assert year.caption == "Months to be published in financial year 2026/27" and year.caption_hidden
+    assert [c.text for c in year.rows[0]] == ["December 2026", "20 January 2027", "Expected"]
+    assert len(shown.rows) + sum(len(f.blocks[0].rows) for f in folds) == 14, "every month once, shown or folded"
+    assert stood.text == "Each status is as it stood on 20 September 2026."
+    markup = "".join(render_block(b, Ids()) for b in blocks)
+    assert "<script" not in markup and markup.count("<details><summary>Financial year ") == 2
+    assert re.search(r"<summary>Financial year 2027/28: 4 later months[^<]*</summary><div class=\"details-body\">"
+                     r"<div[^>]*><table><caption[^>]*>Months to be published in financial year 2027/28</caption>",
+                     markup)
+
+    # a month late or with no date among those folded is counted in its year's line
+    behind = [f"{m:%Y-%m}" for m in pd.date_range("2025-01", "2025-12", freq="MS")]
+    _, _, *folds, _ = to_come("behind", behind, **{"2025-11": "withdrawn"})
+    assert [f.summary for f in folds] == [
+        "Financial year 2025/26: 6 later months, July 2025 to December 2025, planned for publication from August "
+        "2025 to January 2026, 5 of them later than planned, 1 of them with no date set"]
+
+    # 6 or fewer: one table, as before
+    short = to_come("short", ahead[:6])
+    assert [type(b) for b in short] == [Table, Paragraph] and short[0].caption == "Releases to come"
+    assert len(short[0].rows) == 6 and short[0].caption_hidden
+
+
 def test_a_month_the_disclosure_check_holds_back_is_not_promised_a_date_waiting_will_never_bring(tmp_path,
                                                                                                 monkeypatch):
     """Regression: a month held back by the disclosure check cannot be published as its figures stand, now or later,

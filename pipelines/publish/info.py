@@ -29,7 +29,7 @@ from .. import settings
 from ..catalogue import catalogue, counted, force, former_name, listed, reference_dir, reference_file
 from ..errors import ConfigError
 from ..public import MANAGEMENT_INFORMATION_SECTION, hidden_count_words, spelled_out, zeros_change_lines, zeros_hidden
-from ..uk_time import uk_day, uk_day_words
+from ..uk_time import month_words, uk_day, uk_day_words
 from ..yaml_lines import key_lines
 from .content import Bullets, Cell, Details, Heading, Link, Notice, Page, Paragraph, SnapshotView, Table
 
@@ -579,6 +579,15 @@ def _span(first: str, last: str) -> str:
     return first if first == last else f"{first} to {last}"
 
 
+def _in_months(days) -> str:
+    """The months some days fall in: "in May 2026", "from May 2026 to March 2027"; "" for no day."""
+    months = sorted({(d.year, d.month) for d in days if d is not None})
+    if not months:
+        return ""
+    first, last = (month_words(dt.date(y, m, 1)) for y, m in (months[0], months[-1]))
+    return f"in {first}" if first == last else f"from {first} to {last}"
+
+
 def _months_published(periods) -> list:
     """The months published, newest first: every one in one table while there are RECENT_MONTHS or fewer; beyond
     that the latest RECENT_MONTHS, then each earlier financial year's months folded under one line saying how many,
@@ -604,9 +613,8 @@ def _months_published(periods) -> list:
         years.setdefault(financial_year_of("month", str(r["period"])), []).append(r)
     for year, in_year in years.items():
         months = _span(month_text(str(in_year[-1]["period"])), month_text(str(in_year[0]["period"])))
-        days = sorted(d for d in (uk_day(r.get("first_published_at")) for r in in_year) if d is not None)
-        when = ("" if not days else f", first published in {days[0]:%B %Y}" if f"{days[0]:%B %Y}" == f"{days[-1]:%B %Y}"
-                else f", first published from {days[0]:%B %Y} to {days[-1]:%B %Y}")
+        published = _in_months(uk_day(r.get("first_published_at")) for r in in_year)
+        when = f", first published {published}" if published else ""
         revised = sum(bool(_date(r.get("last_revised_at"))) for r in in_year)
         since = f", {revised} of them revised since" if revised else ""
         named = f"Financial year {year}" if year else "Earlier"
@@ -617,9 +625,60 @@ def _months_published(periods) -> list:
     return [*out, revisions]
 
 
+NEXT_RELEASES = 6  # the releases to come listed as they are; those after them folded by financial year
+_TO_COME_COLUMNS = ("Month", "Planned publication", "Status")
+
+
+def _releases_to_come(upcoming, today: dt.date) -> list:
+    """The months still to be published, oldest first: every one in one table while there are NEXT_RELEASES or
+    fewer; beyond that the next NEXT_RELEASES, then each later financial year's months folded under one line saying
+    how many, which, and when they are planned to be published ("Financial year 2027/28: 3 later months, April 2027
+    to June 2027, planned for publication from May 2027 to July 2027"), as the months published are folded."""
+    from ..public import month_text
+    from .pages import financial_year_of
+
+    records = []
+    for r in upcoming.sort_values("month").to_dict("records"):
+        status = r["status"]
+        # the calendar is the one made when the snapshot was published: a month expected then whose planned
+        # day has passed since, and that no later publication has brought, is late now, not still "Expected"
+        planned = uk_day(r.get("expected_on"))
+        if status == "expected" and planned is not None and planned < today:
+            status = "late"
+        when = _date(r.get("expected_on")) or _NO_DATE.get(status, "Not yet set")
+        records.append({"month": str(r["month"]), "planned": planned, "status": status,
+                        "row": (Cell(month_text(str(r["month"]))), Cell(when),
+                                Cell(_status_words(status, r.get("held_since"))))})
+    if len(records) <= NEXT_RELEASES:
+        return [Table("Releases to come", _TO_COME_COLUMNS, tuple(r["row"] for r in records),
+                      caption_hidden=True)]
+    later = records[NEXT_RELEASES:]
+    out: list = [Paragraph(f"{len(records)} months are still to be published. The next {NEXT_RELEASES} are listed "
+                           f"first; the {len(later)} after them are folded by financial year (April to March) under "
+                           "them, each year saying how many months it holds and when they are planned to be "
+                           "published."),
+                 Table(f"The next {NEXT_RELEASES} months to be published", _TO_COME_COLUMNS,
+                       tuple(r["row"] for r in records[:NEXT_RELEASES]))]
+    years: dict[str, list[dict]] = {}
+    for r in later:
+        years.setdefault(financial_year_of("month", r["month"]), []).append(r)
+    for year, in_year in years.items():
+        months = _span(month_text(in_year[0]["month"]), month_text(in_year[-1]["month"]))
+        planned = _in_months(r["planned"] for r in in_year)
+        when = f", planned for publication {planned}" if planned else ""
+        late, undated = sum(r["status"] == "late" for r in in_year), sum(r["planned"] is None for r in in_year)
+        also = (f", {late} of them later than planned" if late else "") + (
+            f", {undated} of them with no date set" if undated else "")
+        named = f"Financial year {year}" if year else "Later"
+        # the line says what is folded under it: a screen reader hears it before choosing to open it
+        out.append(Details(f"{named}: {counted(len(in_year), 'later month')}, {months}{when}{also}",
+                           (Table(f"Months to be published in {'financial year ' + year if year else 'later years'}",
+                                  _TO_COME_COLUMNS, tuple(r["row"] for r in in_year), caption_hidden=True),)))
+    return out
+
+
 def calendar_page(view: SnapshotView) -> Page:
     """The months published (first publication and latest revision) and the releases still to come."""
-    from ..public import month_text
     from .pages import current_withdrawal
 
     withdrawn = current_withdrawal(view)
@@ -632,20 +691,8 @@ def calendar_page(view: SnapshotView) -> Page:
     if upcoming.empty:
         blocks.append(Paragraph("No release is planned at the moment."))
     else:
-        rows = []
         today = settings.today()
-        for r in upcoming.sort_values("month").to_dict("records"):
-            status = r["status"]
-            # the calendar is the one made when the snapshot was published: a month expected then whose planned
-            # day has passed since, and that no later publication has brought, is late now, not still "Expected"
-            planned = uk_day(r.get("expected_on"))
-            if status == "expected" and planned is not None and planned < today:
-                status = "late"
-            when = _date(r.get("expected_on")) or _NO_DATE.get(status, "Not yet set")
-            rows.append((Cell(month_text(str(r["month"]))), Cell(when),
-                         Cell(_status_words(status, r.get("held_since")))))
-        blocks.append(Table("Releases to come", ("Month", "Planned publication", "Status"), tuple(rows),
-                            caption_hidden=True))
+        blocks += _releases_to_come(upcoming, today)
         # a page written once (the static site, at publication) keeps the statuses of its day: say which day
         blocks.append(Paragraph(f"Each status is as it stood on {_date(today)}."))
     blocks.append(Heading("Months published"))
