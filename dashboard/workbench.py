@@ -89,6 +89,12 @@ def file_problems(file_id: int) -> pd.DataFrame:
                     ORDER BY "row", "column" """, (int(file_id),))
 
 
+def trial_problems(run_id: int) -> pd.DataFrame:
+    """What a trial run found wrong with its file outside the rules, as `file_problems` says a refused load's."""
+    return query("""SELECT sheet, "row", "column", problem FROM trial_problem WHERE run_id = ?
+                    ORDER BY "row", "column" """, (int(run_id),))
+
+
 def refused_problems(file_id: int, kept: int) -> int:
     """How many problems a refused file had, `kept` of them kept with it (see pipelines.contracts.runs)."""
     found = query(REFUSED_ROWS_SQL, (int(file_id),))

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import write_csv
+from helpers import write_csv, write_xlsx
 
 from pipelines import warehouse
 
@@ -272,3 +272,42 @@ def test_validate_names_a_file_this_account_may_not_open(db, run_cli, locked):
     assert 'file "b-locked.csv": cannot be read (permission denied)' in said
     assert '"b-locked.csv" cannot be read; nothing was validated.' in said and "does not exist" not in said
     assert 'Validation of "a-good.csv" (not loaded)' in said
+
+
+def _merged_title(path: Path) -> Path:
+    figures = [[*line.split(",")[:3], int(line.split(",")[3])] for line in CLEAN.splitlines()[1:]]
+    rows = [["CSE return, July 2015", None, None, None], HEADER.strip().split(","), *figures]
+    return write_xlsx(path, {"Return": rows}, merge={"Return": "A1:D1"})
+
+
+# files refused for their structure or their totals, each as a load of it would refuse it
+REFUSED_APART = {
+    "missing-column.csv": lambda p: write_csv(p, "period,district,measure\n2015-07,Barnsley,cse_charges\n"),
+    "other-header.csv": lambda p: write_csv(p, "month,area,thing,count\n2015-07,Barnsley,cse_charges,1\n"),
+    "empty.csv": lambda p: write_csv(p, ""),
+    "utf16.csv": lambda p: write_csv(p, CLEAN, encoding="utf-16"),
+    "merged.xlsx": _merged_title,
+    "wrong-total.csv": lambda p: write_csv(p, "Measure,cse_arrests\nPeriod,Barnsley,Doncaster,Rotherham,Sheffield,"
+                                              "Total\n2015-07,1,2,3,4,99\n"),
+}
+
+
+@pytest.mark.parametrize("name", list(REFUSED_APART))
+def test_a_trial_run_of_a_file_refused_for_its_structure_is_kept_as_refused_with_its_problems(db, tmp_path, run_cli,
+                                                                                          name):
+    """Regression: a file refused for its structure (a missing column, a header in neither layout, an empty file,
+    UTF-16 text) left no record of its trial run, and one read past its structure (a merged title) or refused for a
+    wrong total was kept as "passed", so the Validation runs page listed it as passed among the files that would
+    load. The trial run is kept as refused, with the problems a load of the file keeps for it."""
+    from pipelines.contracts import runs
+
+    path = REFUSED_APART[name](tmp_path / name)
+    assert run_cli("validate", path, "--db", db).exit_code == 1
+    assert run_cli("ingest", path, "--db", db).exit_code == 1
+    with warehouse.connect_read_only(db) as con:
+        tried = runs.runs(con, "trials")
+        assert len(tried) == 1 and tried["verdict"].iloc[0] == runs.REFUSED_APART
+        assert runs.counts(tried)["failed"] == 1
+        kept = con.execute('SELECT sheet, "row", "column", problem FROM trial_problem ORDER BY ALL').fetchall()
+        loaded = con.execute('SELECT sheet, "row", "column", problem FROM ingest_problem ORDER BY ALL').fetchall()
+    assert kept and kept == loaded

@@ -122,3 +122,35 @@ def test_a_file_refused_for_its_merged_cells_reads_refused_not_passed(monkeypatc
     problems = at.dataframe[2].value
     assert list(problems.iloc[0][["Sheet", "Row", "Column"]]) == ["Return", "1", "A"]
     assert "merged cells (A1:D1)" in problems.iloc[0]["Problem"]
+
+
+def test_a_trial_run_of_a_file_refused_for_its_structure_reads_would_be_refused_with_its_problem(monkeypatch, db,
+                                                                                               tmp_path):
+    """Regression: `pccdash validate` of a file missing a required column kept no run, so the page never showed it
+    tried; one of a file with a merged title read "passed", with "Every rule passed in this run.". Each reads that it
+    would be refused, is counted so, and the run shows the file's problem."""
+    rows = [["CSE return, October 2026", None, None, None], HEADER.strip().split(","),
+            *[[*line.split(",")[:3], int(line.split(",")[3])] for line in TRIED.splitlines()[1:]]]
+    merged = write_xlsx(tmp_path / "2026-10-return.xlsx", {"Return": rows}, merge={"Return": "A1:D1"})
+    missing = write_csv(tmp_path / "2026-11-return.csv", "period,district,measure\n2026-11,Barnsley,cse_charges\n")
+    with warehouse.connect(db) as con:
+        validate_files(con, [merged])
+        validate_files(con, [missing])
+    at = internal(monkeypatch, db, "internal_pages/checks.py", ANALYST)
+    assert not at.exception
+    assert at.button_group(key="runs_kind").value == "trials"
+    page = texts(at)
+    assert "Files tried 2" in page and "Files that would be refused 2" in page
+    assert list(runs_table(at)["Outcome"]) == ["refused (outside the rules)"] * 2
+    assert ('"2026-11-return.csv" would be refused: it could not be read, so no rule of the contract was checked. Its '
+            'problem is below. Correct the file and try it again with "pccdash validate".') in page
+    problems = at.dataframe[2].value
+    assert list(problems.iloc[0][["Row", "Column"]]) == ["1", "value"]
+    assert 'the required column "value" is missing' in problems.iloc[0]["Problem"]
+
+    at.selectbox(key="run_trials").set_value(at.selectbox(key="run_trials").options[1]).run()
+    page = texts(at)
+    assert "Every rule passed in this run." not in page
+    assert "would be refused, though no rule of the contract failed" in page
+    assert "try the file again" in page
+    assert "merged cells (A1:D1)" in at.dataframe[2].value.iloc[0]["Problem"]

@@ -51,10 +51,16 @@ ui.table(ui.readable(results.drop(columns=["rule_id"]),
 failed = results[~results["passed"]]["rule_id"].tolist()
 this = runs[runs["run_id"] == run_id].iloc[0]
 if this["refused_apart"]:  # no rule failed, yet the file was refused: say for what, or the run reads as passed
-    problems = workbench.file_problems(int(this["file_id"]))
-    st.warning(f'"{this["file"]}" was refused, though no rule of the contract failed: '
-               f"{'its problem is' if len(problems) == 1 else 'its problems are'} outside the rules, "
-               "in the file's structure or its totals. Correct them and load the file again.")
+    tried = kind == "trials"  # a trial keeps its file's problems with its run: it registers no file
+    problems = workbench.trial_problems(run_id) if tried else workbench.file_problems(int(this["file_id"]))
+    its = "its problem is" if len(problems) == 1 else "its problems are"
+    if tried and results.empty:  # not read at all: no rule could judge it
+        st.warning(f'"{this["file"]}" would be refused: it could not be read, so no rule of the contract was checked. '
+                   f'{its[0].upper()}{its[1:]} below. Correct the file and try it again with "pccdash validate".')
+    else:
+        st.warning(f'"{this["file"]}" {"would be" if tried else "was"} refused, though no rule of the contract '
+                   f"failed: {its} outside the rules, in the file's structure or its totals. Correct them and "
+                   f"{'try' if tried else 'load'} the file again.")
     st.header("The file's problems")
     ui.table(ui.readable(problems), "refused_problems_table", f"validation-run-{run_id}-problems.csv")
 if not failed:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+import time
 from pathlib import Path
 
 import duckdb
@@ -11,12 +12,13 @@ import duckdb
 from ..errors import PccDashError
 from ..figures import FigureFilter
 from ..ingest import checks, readers
-from ..ingest.load import checked_by, discover_named, drop_staging, read_checkable
+from ..ingest.load import PROBLEMS_KEPT, checked_by, discover_named, drop_staging, read_checkable
 from ..registry import find_file
+from ..warehouse import utc_now
 from .batch import build_accepted_batch, build_batch
 from .contract import load_contract
 from .runner import ValidationRun, validate_batch
-from .store import save_run
+from .store import save_run, save_trial_problems
 
 
 class UnknownFile(PccDashError):
@@ -47,10 +49,11 @@ def validate_accepted(con: duckdb.DuckDBPyConnection, flt: FigureFilter | None =
 def validate_files(con: duckdb.DuckDBPyConnection, paths, today: dt.date | None = None, engine: str = "duckdb"
                    ) -> list[tuple[str, ValidationRun | None, list, int]]:
     """Read each file and validate it without loading anything: (label, run, problems, structure). `run` is None
-    when the file could not be read, and `problems` say why; else `problems` are those found beside the run: the
-    first `structure` of them of the file's structure, read past (a formula, a merged cell, a hidden sheet: the run
-    is of the rest of the file), then its wrong totals. Each file is named as `pccdash ingest` names it: one found
-    under a folder by its path below it ("east/return.csv")."""
+    when the file could not be read, and `problems` say why (its trial is stored all the same, refused for them, as
+    its load would refuse it); else `problems` are those found beside the run: the first `structure` of them of the
+    file's structure, read past (a formula, a merged cell, a hidden sheet: the run is of the rest of the file), then
+    its wrong totals. Each file is named as `pccdash ingest` names it: one found under a folder by its path below it
+    ("east/return.csv")."""
     files, missing = discover_named(paths)
     return [(m.label, None, m.problems, 0) for m in missing] + validate_named(con, files, today, engine)
 
@@ -64,18 +67,30 @@ def validate_named(con: duckdb.DuckDBPyConnection, files: list[tuple[Path, str]]
     with tempfile.TemporaryDirectory(prefix="pccdash-") as tmp:
         for path, name in files:
             drop_staging(con)
+            started, at = time.perf_counter(), utc_now()
             try:
                 facts = readers.inspect_file(path, name, Path(tmp))
                 result, reading = read_checkable(con, facts)
             except readers.FileRejected as exc:
+                # refused before any rule could judge it, as its load would be: kept so, a run of no rows
+                _, label = checked_by(contract, [], name, loaded=False)
+                _keep(con, ValidationRun(contract, "dry-run", label, rows=0, started_at=at,
+                                         seconds=time.perf_counter() - started), exc.problems)
                 out.append((name, None, exc.problems, 0))
                 continue
             build_batch(con, name)
             checked, label = checked_by(contract, reading, name, loaded=False)
             run = validate_batch(con, checked, scope="dry-run", label=label, current_month=month, engine=engine)
-            con.execute("BEGIN TRANSACTION")
-            save_run(con, run, None)
-            con.execute("COMMIT")
-            out.append((name, run, reading + checks.check_totals(con, name, result.totals), len(reading)))
+            problems = reading + checks.check_totals(con, name, result.totals)
+            _keep(con, run, problems)
+            out.append((name, run, problems, len(reading)))
             drop_staging(con)
     return out
+
+
+def _keep(con: duckdb.DuckDBPyConnection, run: ValidationRun, problems: list) -> None:
+    """Store a trial run with the problems outside its rules (the file's structure, its totals) that refuse the file
+    whatever the rules find, as its load would keep them: without them a refused file's run reads "passed"."""
+    con.execute("BEGIN TRANSACTION")
+    save_trial_problems(con, save_run(con, run, None), problems[:PROBLEMS_KEPT])
+    con.execute("COMMIT")

@@ -58,12 +58,16 @@ def runs(con: duckdb.DuckDBPyConnection, kind: str) -> pd.DataFrame:
     """The runs of one kind, newest first: run_id, file (what was checked), file_id (a load's), checked_at, outcome
     (stored words), verdict (in words), rows, errors, warnings, contract, seconds, and refused_apart: a load whose
     file was refused for what lies outside the rules (merged cells, a hidden sheet, a wrong total) though no error
-    rule failed, said "refused" and counted among the refused, not "passed"."""
+    rule failed, or a trial run whose file would be (its problems kept with it, as its load keeps them; a file that
+    could not be read at all, its required column missing, is tried with no rows), said "refused" and counted among
+    the refused, not "passed"."""
     scope = KINDS[kind][0]
     frame = con.execute(
         """SELECT v.run_id, coalesce(f.name, v.batch_label) AS file, f.file_id, v.started_at AS checked_at, v.outcome,
                   v.rows_checked AS rows, v.errors, v.warnings, v.contract_id, v.contract_version, v.seconds,
-                  coalesce(f.outcome = 'rejected' AND v.outcome <> 'failed', false) AS refused_apart
+                  v.outcome <> 'failed' AND (coalesce(f.outcome = 'rejected', false)
+                                             OR EXISTS (SELECT 1 FROM trial_problem p WHERE p.run_id = v.run_id))
+                      AS refused_apart
            FROM validation_run v LEFT JOIN file_registry f ON f.file_id = v.file_id AND v.scope = 'ingest'
            WHERE v.scope = ? ORDER BY v.run_id DESC""", [scope]).df()
     frame["file"] = frame["file"].map(_checked)

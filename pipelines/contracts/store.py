@@ -30,6 +30,14 @@ def save_run(con: duckdb.DuckDBPyConnection, run: ValidationRun, file_id: int | 
     return run_id
 
 
+def save_trial_problems(con: duckdb.DuckDBPyConnection, run_id: int, problems: list) -> None:
+    """Keep with a trial run the problems outside the rules (`Problem`s: the file's structure, its totals) that a load
+    of the file would refuse it for: the run reads "refused" by them. Call inside a transaction."""
+    if problems:
+        con.executemany('INSERT INTO trial_problem (run_id, sheet, "row", "column", problem) VALUES (?, ?, ?, ?, ?)',
+                        [[run_id, p.sheet, p.row, p.column, p.text] for p in problems])
+
+
 _RESULT_COLUMNS = {"run_id": "INTEGER", "rule_id": "VARCHAR", "severity": "VARCHAR", "engine": "VARCHAR",
                    "expectation": "VARCHAR", "passed": "BOOLEAN", "failing_count": "BIGINT",
                    "checked_count": "BIGINT", "description": "VARCHAR"}
