@@ -584,9 +584,16 @@ def validate(paths, db, file, measures, districts, start, end, all_rules, engine
                                 err=True)
                     failed = True
                     continue
-                if run is None:
+                if run is None and path is None:  # not found, or not opened: what to do is said above
                     click.secho(f'"{shown(label, None)}" cannot be read; nothing was validated.', fg="red", err=True)
-                    if path is not None and (said := refused_before(con, _file_sha256(path))):
+                    failed = True
+                    continue
+                if run is None:  # read, and refused for its structure before any rule could judge it, as ingest would
+                    which = "problem" if len(problems) == 1 else "problems"
+                    click.secho(f'"{shown(label, None)}" would be refused for the {which} above: nothing from it would '
+                                'be loaded, and no rule of the contract was checked. Correct the file and run '
+                                '"pccdash validate" again.', fg="red", err=True)
+                    if said := refused_before(con, _file_sha256(path)):
                         click.echo(said)
                     failed = True
                     continue

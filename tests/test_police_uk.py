@@ -1030,7 +1030,8 @@ def test_validate_an_unreadable_police_uk_file_says_why(db, tmp_path, run_cli):
     result = run_cli("validate", path, "--db", db)
     assert result.exit_code == 1
     assert 'file "ragged.csv", row 7: has 11 fields where the header has 12' in result.stderr
-    assert '"ragged.csv" cannot be read; nothing was validated.' in result.stderr
+    assert ('"ragged.csv" would be refused for the problem above: nothing from it would be loaded, and no rule of the '
+            'contract was checked. Correct the file and run "pccdash validate" again.') in result.stderr
     with warehouse.connect_read_only(db) as con:
         assert nothing_loaded(con) and scalar(con, "SELECT count(*) FROM file_registry") == 0
 

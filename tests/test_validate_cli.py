@@ -112,7 +112,7 @@ def test_validate_of_a_file_refused_before_names_that_refusal(db, tmp_path, run_
     unread = write_csv(tmp_path / "no-value.csv", "period,district,measure\n2015-07,Barnsley,cse_charges\n")
     assert run_cli("ingest", unread, "--db", db).exit_code == 1  # refused as it was read: no contract run
     said = run_cli("validate", unread, "--db", db)
-    assert said.exit_code == 1 and "cannot be read" in said.stderr
+    assert said.exit_code == 1 and '"no-value.csv" would be refused for the problem above' in said.stderr
     assert 'The same file was refused before, as file #2 ("no-value.csv")' in said.stdout
     assert run_cli("supersede", "1", "--withdrawn", "--reason", "sent in error", "--as", "analyst@example.org",
                    "--db", db).exit_code == 0
@@ -218,9 +218,9 @@ def test_validate_names_police_uk_files_and_unreadable_files_in_subfolders_by_th
     assert 'Validation of "good/street.csv" (not loaded) against police_uk_street' in result.stdout
     assert ": passed (" in result.stdout
     assert 'file "renamed/street.csv", row 1: is a police.uk street-level crime file' in result.stderr
-    assert '"renamed/street.csv" cannot be read; nothing was validated.' in result.stderr
+    assert '"renamed/street.csv" would be refused for the problem above' in result.stderr
     assert 'file "short/street.csv", row 1, column "value": the required column "value" is missing.' in result.stderr
-    assert '"short/street.csv" cannot be read; nothing was validated.' in result.stderr
+    assert '"short/street.csv" would be refused for the problem above' in result.stderr
 
 
 @pytest.fixture
@@ -311,3 +311,19 @@ def test_a_trial_run_of_a_file_refused_for_its_structure_is_kept_as_refused_with
         kept = con.execute('SELECT sheet, "row", "column", problem FROM trial_problem ORDER BY ALL').fetchall()
         loaded = con.execute('SELECT sheet, "row", "column", problem FROM ingest_problem ORDER BY ALL').fetchall()
     assert kept and kept == loaded
+
+
+@pytest.mark.parametrize("name", ["missing-column.csv", "other-header.csv", "empty.csv", "utf16.csv"])
+def test_validate_says_a_file_refused_for_its_structure_would_be_refused_and_what_to_do(db, tmp_path, run_cli, name):
+    """Regression: of a file its load refuses for its structure before any rule can judge it, `pccdash validate`
+    said only that it "cannot be read; nothing was validated", as of a file not found: not that loading it would be
+    refused, nor what to do (of a missing column its problem does not say it either)."""
+    path = REFUSED_APART[name](tmp_path / name)
+    result = run_cli("validate", path, "--db", db)
+    assert result.exit_code == 1
+    said = " ".join(result.stderr.split())
+    assert (f'"{name}" would be refused for the problem above: nothing from it would be loaded, and no rule of the '
+            'contract was checked. Correct the file and run "pccdash validate" again.') in said
+    assert "cannot be read; nothing was validated" not in said
+    loaded = run_cli("ingest", path, "--db", db)
+    assert loaded.exit_code == 1 and f'Refused "{name}"' in loaded.stderr
