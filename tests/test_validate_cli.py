@@ -327,3 +327,21 @@ def test_validate_says_a_file_refused_for_its_structure_would_be_refused_and_wha
     assert "cannot be read; nothing was validated" not in said
     loaded = run_cli("ingest", path, "--db", db)
     assert loaded.exit_code == 1 and f'Refused "{name}"' in loaded.stderr
+
+
+def test_a_file_tried_read_past_its_structure_is_named_and_counted_as_the_same_file_tried_whole(db, tmp_path, run_cli):
+    """Regression: the trial runs listed a file read past its merged title by the whole label of its check,
+    '"return.xlsx" (not loaded; read past its structure: ...)', in quotes, and counted it as a file apart from the
+    same file tried again once corrected."""
+    from pipelines.contracts import runs
+
+    path = _merged_title(tmp_path / "return.xlsx")
+    assert run_cli("validate", path, "--db", db).exit_code == 1
+    figures = [[*line.split(",")[:3], int(line.split(",")[3])] for line in CLEAN.splitlines()[1:]]
+    write_xlsx(path, {"Return": [HEADER.strip().split(","), *figures]})
+    assert run_cli("validate", path, "--db", db).exit_code == 0
+    with warehouse.connect_read_only(db) as con:
+        tried = runs.runs(con, "trials")
+    assert list(tried["file"]) == ["return.xlsx", "return.xlsx"]
+    assert list(tried["verdict"]) == ["passed", runs.REFUSED_APART]
+    assert runs.counts(tried) == {"files": 1, "failed": 0, "warned": 0}

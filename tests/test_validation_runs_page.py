@@ -142,6 +142,8 @@ def test_a_trial_run_of_a_file_refused_for_its_structure_reads_would_be_refused_
     page = texts(at)
     assert "Files tried 2" in page and "Files that would be refused 2" in page
     assert list(runs_table(at)["Outcome"]) == ["refused (outside the rules)"] * 2
+    # named as the file, not as the label of a check read past its structure
+    assert list(runs_table(at)["File"]) == ["2026-11-return.csv", "2026-10-return.xlsx"]
     assert ('"2026-11-return.csv" would be refused: it could not be read, so no rule of the contract was checked. Its '
             'problem is below. Correct the file and try it again with "pccdash validate".') in page
     problems = at.dataframe[2].value
@@ -151,6 +153,6 @@ def test_a_trial_run_of_a_file_refused_for_its_structure_reads_would_be_refused_
     at.selectbox(key="run_trials").set_value(at.selectbox(key="run_trials").options[1]).run()
     page = texts(at)
     assert "Every rule passed in this run." not in page
-    assert "would be refused, though no rule of the contract failed" in page
+    assert '"2026-10-return.xlsx" would be refused, though no rule of the contract failed' in page
     assert "try the file again" in page
     assert "merged cells (A1:D1)" in at.dataframe[2].value.iloc[0]["Problem"]

@@ -49,8 +49,10 @@ def contract_name(contract_id: str, version: str) -> str:
 
 
 def _checked(label: str) -> str:
-    """What a run checked, without the quotes and the "(not loaded)" its label carries."""
-    label = re.sub(r"\s*\(not loaded\)$", "", str(label))
+    """What a run checked, without the quotes and the "(not loaded)" its label carries, or "(not loaded; read past
+    its structure: ...)": a file tried so is the same file as when tried whole, and its problems say what was read
+    past."""
+    label = re.sub(r"\s*\(not loaded(; [^)]*)?\)$", "", str(label))
     return label[1:-1] if len(label) > 1 and label[0] == label[-1] == '"' else label
 
 
