@@ -2115,7 +2115,8 @@ def _reporting_month(meeting) -> str:
 @click.pass_context
 def meetings_move(ctx, meeting_id, to_day, reason, db, as_user):
     """Move meeting ID to another day (put back, brought forward, or its date put right). Its questions, the
-    actions due by it and its reporting month go with it; the day it was on before is kept, with the reason.
+    actions due by it, its reporting month and the answers given at it on its day go with it (to a day still to
+    come, those answers keep their day, as papers put to it); the day it was on before is kept, with the reason.
     Analysts and {holder} may move one. A pack produced for the old day stays in the archive under that day.
 
     \b
@@ -2133,6 +2134,8 @@ def meetings_move(ctx, meeting_id, to_day, reason, db, as_user):
         meeting = move_meeting(con, cli_actor(as_user), meeting_id, to=day, reason=reason)
     click.echo(f"Moved meeting {meeting.meeting_id}: {shown(before)} is now {shown(meeting.label)} "
                f"({_reporting_month(meeting)}).")
+    if meeting.answers_sentence:
+        click.echo(meeting.answers_sentence)
 
 
 @meetings.command(name="cancel")

@@ -498,9 +498,10 @@ def test_a_move_that_would_date_its_records_before_the_meeting_is_refused_naming
     acc.move_meeting(con, PCC, second.meeting_id, to="2015-10-15", reason="Put back")
     acc.move_meeting(con, PCC, first.meeting_id, to="2015-09-24", reason="Put back")
     assert acc.get_meeting(con, first.meeting_id).held_on.isoformat() == "2015-09-24"
-    # an answer given before the new day keeps the meeting where it can be
+    # an answer given in writing before the new day keeps the meeting where it can be (one given at it, on its day,
+    # would go with it)
     acc.record_answer(con, PCC, question, body="Charges fell with fewer referrals.", answered_by="ACC Jones",
-                      answered_on="2015-09-24", meeting_id=first.meeting_id)
+                      answered_on="2015-09-24")
     with pytest.raises(acc.LoopError, match=f"question {question} put at it was answered on 24 September 2015"):
         acc.move_meeting(con, PCC, first.meeting_id, to="2015-10-01", reason="Put back")
 
@@ -963,10 +964,10 @@ def test_a_meeting_whose_question_was_answered_in_writing_is_cancelled_and_the_q
 
 def test_an_answer_given_at_a_meeting_is_dated_on_or_before_its_day(con, board, monkeypatch):
     """Regression: an answer dated 19 September could be recorded as given at the Board of 17 September, and a Board
-    at which an answer dated 17 September was given could be brought forward to the 10th: either way the record read
+    at which a letter dated 15 September was tabled could be brought forward to the 10th: either way the record read
     that the force answered at a meeting already over. An answer given at a meeting, in person or in a paper put to
     it (a letter of the 15th tabled at the Board of the 17th), is dated on or before the meeting's day; one given
-    later was given in writing, or at a later meeting."""
+    later was given in writing, or at a later meeting. One given at it on its day goes with it when it moves."""
     monkeypatch.setenv("PCCDASH_TODAY", "2015-10-20")
     first, second, question = board
     with pytest.raises(acc.LoopError, match=f"^An answer given at a meeting is dated on or before its day: the "
@@ -982,12 +983,49 @@ def test_an_answer_given_at_a_meeting_is_dated_on_or_before_its_day(con, board, 
                       meeting_id=second.meeting_id)
     acc.record_answer(con, PCC, question, body="Said at the Board.", answered_by="ACC Jones",
                       answered_on="2015-09-17", meeting_id=second.meeting_id)
-    with pytest.raises(acc.LoopError, match=f"^The {second.label} cannot move to 16 September 2015: the answer to "
-                                            f"question {question} given at it is dated 17 September 2015, after its "
+    with pytest.raises(acc.LoopError, match=f"^The {second.label} cannot move to 14 September 2015: the answer to "
+                                            f"question {question} given at it is dated 15 September 2015, after its "
                                             "new day\\. An answer given at a meeting is dated on or before its day: "
-                                            "give a day no earlier than 17 September 2015\\.$"):
-        acc.move_meeting(con, PCC, second.meeting_id, to="2015-09-16", reason="Brought forward a day")
+                                            "give a day no earlier than 15 September 2015\\.$"):
+        acc.move_meeting(con, PCC, second.meeting_id, to="2015-09-14", reason="Brought forward")
     assert acc.get_meeting(con, second.meeting_id).held_on == dt.date(2015, 9, 17)
-    # put back, its answers come before it, as a paper put to it does
+    # what was said at it on its day goes with it, either way it moves; the letter tabled at it keeps its day
+    assert acc.move_meeting(con, PCC, second.meeting_id, to="2015-09-16", reason="Its date put right").held_on == (
+        dt.date(2015, 9, 16))
     assert acc.move_meeting(con, PCC, second.meeting_id, to="2015-09-24", reason="Put back a week").held_on == (
         dt.date(2015, 9, 24))
+    assert [a.answered_on.isoformat() for a in acc.questions(con)[0].answers] == [
+        "2015-09-19", "2015-09-15", "2015-09-24"]
+
+
+def test_a_meeting_put_back_takes_the_answers_given_at_it_on_its_day_and_says_so(con, board, monkeypatch):
+    """Regression: a Board whose answers were given at it on 17 September was put back to the 24th, its date put
+    right, and said nothing of them: they stayed dated the 17th, a week before the meeting they were given at, read
+    as come before it (its pack listed them as answered before it opened). Those given at it on its day go with it
+    and the move says so; a paper put to it before its day keeps its day, and so do those given on its day when it
+    is put off to a day still to come (it was not held on its day: they were papers put to it)."""
+    monkeypatch.setenv("PCCDASH_TODAY", "2015-10-20")
+    first, second, question = board
+    letter = acc.record_answer(con, PCC, question, body="A letter.", answered_by="ACC Jones",
+                               answered_on="2015-09-15", meeting_id=second.meeting_id)
+    said = acc.record_answer(con, PCC, question, body="Said at the Board.", answered_by="ACC Jones",
+                             answered_on="2015-09-17", meeting_id=second.meeting_id)
+    moved = acc.move_meeting(con, PCC, second.meeting_id, to="2015-09-24", reason="Its date put right")
+    assert moved.held_on == dt.date(2015, 9, 24) and moved.label == "Public Accountability Board, 24 September 2015"
+    assert moved.answers_sentence == (f"The answer to question {question} given at it on 17 September 2015 is now "
+                                      "dated 24 September 2015, its new day, as given at it.")
+    (asked,) = acc.questions(con)
+    assert [(a.answer_id, a.answered_on.isoformat()) for a in asked.answers] == [
+        (letter, "2015-09-15"), (said, "2015-09-24")]
+    # a pack reads an answer dated before a meeting as come before it opened: only the letter did
+    assert [a.answer_id for a in asked.answers if a.answered_on < moved.held_on] == [letter]
+    assert audit.events(con, action="move_meeting")["detail"].tolist() == [
+        "Public Accountability Board, from 17 September 2015 to 24 September 2015: Its date put right. The answer to "
+        f"question {question} given at it on 17 September 2015 is now dated 24 September 2015, its new day, as given "
+        "at it."]
+    # put off to a day still to come, it was not held on its day: what was given at it then was a paper put to it
+    put_off = acc.move_meeting(con, PCC, second.meeting_id, to="2015-10-22", reason="Put off")
+    assert put_off.answers_sentence == (f"The answer to question {question} given at it on 24 September 2015 keeps "
+                                        "that day, as papers put to it before its new day, which is still to come.")
+    assert [a.answered_on.isoformat() for a in acc.questions(con)[0].answers] == ["2015-09-15", "2015-09-24"]
+    assert acc.move_meeting(con, PCC, first.meeting_id, to="2015-08-27", reason="Put back").answers_sentence == ""

@@ -313,6 +313,27 @@ def test_meetings_move_puts_a_meeting_back_and_show_says_the_day_it_was_on(wh, r
     assert no_reason.exit_code != 0 and "Missing option '--reason'" in no_reason.stderr
 
 
+def test_meetings_move_says_the_answers_given_at_it_on_its_day_go_with_it(wh, run_cli):
+    """Regression: "pccdash meetings move" put back a Board whose answer was given at it on its day and said nothing
+    of the answer, left dated a week before the meeting it was given at. It goes with the meeting, and the command
+    says so in the words the Meetings page uses."""
+    with warehouse.connect(wh, create=False) as con:
+        first = acc.add_meeting(con, PCC, held_on="2015-08-20")
+        second = acc.add_meeting(con, PCC, held_on="2015-09-17")
+        question = acc.ask(con, PCC, first.meeting_id, "Why did charges fall?")
+        acc.record_answer(con, PCC, question, body="Fewer referrals.", answered_by="ACC Jones",
+                          answered_on="2015-09-17", meeting_id=second.meeting_id)
+    out = _run_ok(run_cli, "meetings", "move", str(second.meeting_id), "--to", "2015-09-24", "--reason",
+                  "Its date put right", "--db", wh, "--as", "analyst@example.org")
+    assert out.splitlines() == [
+        "Moved meeting 2: Public Accountability Board, 17 September 2015 is now Public Accountability Board, 24 "
+        "September 2015 (reporting month August 2015).",
+        f"The answer to question {question} given at it on 17 September 2015 is now dated 24 September 2015, its new "
+        "day, as given at it."]
+    with warehouse.connect(wh, create=False) as con:
+        assert [a.answered_on for a in acc.questions(con)[0].answers] == [dt.date(2015, 9, 24)]
+
+
 def test_meetings_show_offers_release_no_answer_that_is_only_awaited(wh, run_cli):
     """Regression: a question whose answer is awaited read 'For "pccdash release": question 1, answer 1.', and
     "pccdash release answer 1" then refused it ("records only that an answer is awaited"): the hint offered a number

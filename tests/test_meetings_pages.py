@@ -501,6 +501,27 @@ def test_a_meeting_is_moved_from_its_page_and_says_the_day_it_was_on(monkeypatch
     assert "Why did charges fall?" in shown
 
 
+def test_a_meeting_moved_from_its_page_says_the_answers_given_at_it_on_its_day_went_with_it(monkeypatch, wh):
+    """Regression: the Meetings page put back a Board whose answer was given at it on its day and said only "Moved to
+    ...": the answer stayed dated before the meeting it was given at. It goes with it, and the page says so, as
+    "pccdash meetings move" does."""
+    first = record(wh, acc.add_meeting, PCC, held_on="2015-08-20")
+    second = record(wh, acc.add_meeting, PCC, held_on="2015-09-17").meeting_id
+    question = record(wh, acc.ask, PCC, first.meeting_id, "Why did charges fall?")
+    record(wh, acc.record_answer, PCC, question, body="Fewer referrals.", answered_by="ACC Jones",
+           answered_on="2015-09-17", meeting_id=second)
+    at = internal(monkeypatch, wh, MEETINGS, ANALYST)
+    at.selectbox(key="meeting_pick").set_value(second).run()
+    at.date_input(key=f"move_day_{second}").set_value(dt.date(2015, 9, 24))
+    at.text_input(key=f"move_reason_{second}").input("Its date put right")
+    _press_in(at, f"move_form_{second}")
+    assert not at.exception and not at.error
+    assert [t.value for t in at.toast] == [
+        f"Moved to Public Accountability Board, 24 September 2015. The answer to question {question} given at it on "
+        "17 September 2015 is now dated 24 September 2015, its new day, as given at it."]
+    assert [a.answered_on for a in read(wh, acc.questions)[0].answers] == [dt.date(2015, 9, 24)]
+
+
 def test_an_action_agreed_at_a_meeting_moved_since_reads_as_agreed_on_its_new_day(monkeypatch, wh):
     """Regression: the history of an action agreed at a Board put back from 20 August to 24 September 2015 read
     "Open, 20 August 2015 ... Agreed at the meeting." under "From: the Public Accountability Board, 24 September

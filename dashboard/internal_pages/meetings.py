@@ -119,8 +119,9 @@ for move in data.call(acc.moves, pick) or []:
 
 with st.expander("Move this meeting to another day", icon=":material/event_repeat:"):
     st.caption("When the meeting is put back or brought forward, or its date was entered wrongly. Its questions, the "
-               "actions due by it and its reporting month go with it; the day it was on is kept, with the reason. A "
-               "pack produced for the old day stays in the archive under that day.")
+               "actions due by it, its reporting month and the answers given at it on its day go with it (to a day "
+               "still to come, those answers keep their day, as papers put to it); the day it was on is kept, with "
+               "the reason. A pack produced for the old day stays in the archive under that day.")
     with ui.form(f"move_form_{pick}"):
         c1, c2 = st.columns([1, 2])
         to_day = c1.date_input("New date", value=meeting.held_on, format="DD/MM/YYYY", key=f"move_day_{pick}",
@@ -131,7 +132,8 @@ with st.expander("Move this meeting to another day", icon=":material/event_repea
             st.caption(f"Moving a meeting needs the analyst's role or {said.holders} (analyst or pcc).")
         if st.form_submit_button("Move meeting", disabled=not may_record):
             ui.act(acc.move_meeting, user.claims, pick, to=to_day, reason=why,
-                   done=lambda m: f"Moved to {m.label}.", clear=(f"move_day_{pick}", f"move_reason_{pick}"))
+                   done=lambda m: f"Moved to {m.label}. {m.answers_sentence}".rstrip(),
+                   clear=(f"move_day_{pick}", f"move_reason_{pick}"))
 
 with st.expander("Cancel this meeting", icon=":material/event_busy:"):
     st.caption("When the meeting is called off and will not be held. The questions put to it and the open actions "

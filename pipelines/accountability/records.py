@@ -193,11 +193,45 @@ class Move:
                 f"{self.reason}")
 
 
+@dataclass(frozen=True)
+class MovedMeeting(Meeting):
+    """A meeting as `move_meeting` leaves it, with what became of the answers given at it on the day it was on."""
+    from_day: dt.date | None = None
+    answers_moved: tuple[int, ...] = ()  # the questions whose answers given at it on that day went with it
+    answers_kept: tuple[int, ...] = ()   # ... or kept that day, as papers put to it before a day still to come
+
+    @property
+    def answers_sentence(self) -> str:
+        """What the move did to the answers given at it on the day it was on, in a sentence, "" when there were
+        none: "The answers to questions 3 and 5 given at it on 17 September 2015 are now dated 24 September 2015,
+        its new day, as given at it." """
+        return _answers_sentence(self.answers_moved, self.answers_kept, self.from_day, self.held_on)
+
+
+def _answers_sentence(moved: tuple[int, ...], kept: tuple[int, ...], from_day: dt.date, to_day: dt.date) -> str:
+    said = []
+    if moved:
+        said.append(f"{_answers_to(moved)} given at it on {_long_date(from_day)} "
+                    f"{'are' if len(moved) > 1 else 'is'} now dated {_long_date(to_day)}, its new day, as given at it.")
+    if kept:
+        said.append(f"{_answers_to(kept)} given at it on {_long_date(from_day)} {'keep' if len(kept) > 1 else 'keeps'} "
+                    "that day, as papers put to it before its new day, which is still to come.")
+    return " ".join(said)
+
+
+def _answers_to(numbers: tuple[int, ...]) -> str:
+    """"The answer to question 3", "The answers to questions 3 and 5"."""
+    many = len(set(numbers)) > 1
+    return f"The answer{'s' if len(numbers) > 1 else ''} to question{'s' if many else ''} {_and(sorted(set(numbers)))}"
+
+
 def move_meeting(con: duckdb.DuckDBPyConnection, who: Mapping, meeting_id: object, *, to: object,
-                 reason: object) -> Meeting:
+                 reason: object) -> MovedMeeting:
     """Move a meeting to another day (put back, brought forward, or its date put right), saying why. What was put to
     it goes with it: its questions, the actions due by it, its reporting month (the latest month with accepted
-    figures before its new day). The day it was on before is kept (`moves`), and the audit trail says so."""
+    figures before its new day), and the answers given at it on its day, given there in person, to a day that has
+    come (to a day still to come, the meeting was not held on its day: what was given at it then was a paper put to
+    it, and keeps its day). The day it was on before is kept (`moves`), and the audit trail says so."""
     from ..briefing.period import reporting_period
     from ..figures import accepted_months
 
@@ -216,7 +250,7 @@ def move_meeting(con: duckdb.DuckDBPyConnection, who: Mapping, meeting_id: objec
         agreed = actions(con, meeting_id=meeting.meeting_id)
         updated = [c for a in agreed for c in _updates_before(a, day)]
         withdrawn = _withdrawn_before(con, meeting.meeting_id, day)
-        answered = _answered_after(con, meeting.meeting_id, day)
+        answered = _answered_after(con, meeting, day)
         taken = {*_withdrawn_clashes(withdrawn), *_answered_clashes(answered)}  # said as `_move_clashes` says them
         advice = [] if set(clashes) <= set(updated) | taken else [
             "Give another day, or put those right first (move first the meeting an action is due by; record the "
@@ -238,14 +272,38 @@ def move_meeting(con: duckdb.DuckDBPyConnection, who: Mapping, meeting_id: objec
         raise LoopError(f"The {meeting.label} cannot move to {_long_date(day)}: " + "; ".join(clashes) + ". "
                         + " ".join(advice))
     month = reporting_period(day, accepted_months(con)).month
+    on_its_day = _given_on_its_day(con, meeting)
+    going = on_its_day if _answers_go(day) else []
+    moved_to, kept = tuple(q for _, q in going), () if going else tuple(q for _, q in on_its_day)
     with audit.transaction(con):
         con.execute("UPDATE meeting SET held_on = ?, reporting_month = ? WHERE meeting_id = ?",
                     [day, month, meeting.meeting_id])
+        if going:  # dated by the meeting, as its agreements and decisions are
+            con.execute("UPDATE question_answer SET answered_on = ? WHERE answer_id IN (SELECT unnest(?))",
+                        [day, [a for a, _ in going]])
         con.execute("INSERT INTO meeting_move (meeting_id, from_day, to_day, reason, moved_by, moved_at) "
                     "VALUES (?, ?, ?, ?, ?, ?)", [meeting.meeting_id, meeting.held_on, day, why, identity, utc_now()])
+        said = _answers_sentence(moved_to, kept, meeting.held_on, day)
         audit.record(con, who, "move_meeting", subject=f"meeting {meeting.meeting_id}",
-                     detail=f"{meeting.title}, from {_long_date(meeting.held_on)} to {_long_date(day)}: {why}")
-    return get_meeting(con, meeting.meeting_id)
+                     detail=f"{meeting.title}, from {_long_date(meeting.held_on)} to {_long_date(day)}: {why}"
+                     + (f". {said}" if said else ""))
+    now = get_meeting(con, meeting.meeting_id)
+    return MovedMeeting(**{f.name: getattr(now, f.name) for f in dataclasses.fields(now)},
+                        from_day=meeting.held_on, answers_moved=moved_to, answers_kept=kept)
+
+
+def _answers_go(day: dt.date) -> bool:
+    """The answers given at a meeting on its day go with it to `day` when that day has come: it was held, and they
+    were given at it there. A meeting put off to a day still to come was not held on its day, so what was given at it
+    that day was a paper put to it, and keeps its day, before the meeting."""
+    return day <= settings.today()
+
+
+def _given_on_its_day(con: duckdb.DuckDBPyConnection, meeting: Meeting) -> list[tuple[int, int]]:
+    """The answers given at a meeting dated its day, each as its answer's number and its question's."""
+    return con.execute("SELECT answer_id, question_id FROM question_answer WHERE meeting_id = ? AND state = "
+                       "'answered' AND answered_on = ? ORDER BY answer_id",
+                       [meeting.meeting_id, meeting.held_on]).fetchall()
 
 
 # Each action with what it is due by now: the last update that moved its due date, else what was agreed; `moved_on`
@@ -265,9 +323,10 @@ def _move_clashes(con: duckdb.DuckDBPyConnection, meeting: Meeting, day: dt.date
     own refusals use: an action due by a meeting or a day not after the meeting that agreed it, an answer awaited by
     (or given on) a day before its question was put, an answer, a decision or an action on a question recorded at a
     meeting held before the question was put, an answer given, a decision taken or an action agreed at it on a
-    question withdrawn before `day`, an answer given at it dated after `day`, a decision followed up on or before the
-    meeting that took it, an action agreed at it moved on, handed over, given a new due date or closed before it.
-    `questions`: of the questions put at it, only these go with it (None: all)."""
+    question withdrawn before `day`, an answer given at it dated after `day` (not one on its day that goes with it,
+    `_going_with`), a decision followed up on or before the meeting that took it, an action agreed at it moved on,
+    handed over, given a new due date or closed before it. `questions`: of the questions put at it, only these go
+    with it (None: all)."""
     mid = meeting.meeting_id
     out = []
 
@@ -293,11 +352,12 @@ def _move_clashes(con: duckdb.DuckDBPyConnection, meeting: Meeting, day: dt.date
             out.append(f"action {action_id} was made due by it on {_long_date(moved_on)}, not before its new day")
     rows = con.execute(
         "SELECT q.question_id, a.awaited_by, a.answered_on, a.meeting_id, m.held_on, a.answer_id = max(a.answer_id) "
-        "OVER (PARTITION BY q.question_id) FROM board_question q JOIN question_answer a USING (question_id) "
-        "LEFT JOIN meeting m ON m.meeting_id = a.meeting_id WHERE q.meeting_id = ? ORDER BY a.answer_id",
-        [mid]).fetchall()
-    for number, awaited_by, answered_on, at_meeting, at_day, latest in rows:
-        if not _goes(number):
+        "OVER (PARTITION BY q.question_id), a.answer_id FROM board_question q JOIN question_answer a "
+        "USING (question_id) LEFT JOIN meeting m ON m.meeting_id = a.meeting_id WHERE q.meeting_id = ? "
+        "ORDER BY a.answer_id", [mid]).fetchall()
+    going = _going_with(con, meeting, day)
+    for number, awaited_by, answered_on, at_meeting, at_day, latest, answer_id in rows:
+        if not _goes(number) or answer_id in going:
             continue
         if latest and awaited_by is not None and awaited_by < day:
             out.append(f"the answer to question {number} put at it is awaited by {_long_date(awaited_by)}")
@@ -329,7 +389,7 @@ def _move_clashes(con: duckdb.DuckDBPyConnection, meeting: Meeting, day: dt.date
             out.append(f"question {number}, answered, decided on or given an action at it, was put on "
                        f"{_long_date(asked_on)}")
     out += _withdrawn_clashes(_withdrawn_before(con, mid, day))
-    out += _answered_clashes(_answered_after(con, mid, day))
+    out += _answered_clashes(_answered_after(con, meeting, day))
     for decision_id, follow_up in con.execute(
             "SELECT decision_id, follow_up FROM assurance_decision WHERE meeting_id = ? ORDER BY decision_id",
             [mid]).fetchall():
@@ -349,12 +409,19 @@ def _answered_clashes(answered: list[tuple[int, dt.date]]) -> list[str]:
             for number, on in answered]
 
 
-def _answered_after(con: duckdb.DuckDBPyConnection, meeting_id: int, day: dt.date) -> list[tuple[int, dt.date]]:
+def _answered_after(con: duckdb.DuckDBPyConnection, meeting: Meeting, day: dt.date) -> list[tuple[int, dt.date]]:
     """The answers given at a meeting dated after `day`, each as its question and its day: an answer given at a
     meeting (in person, or a paper put to it) is dated on or before the meeting's day, so the meeting cannot be
-    brought forward before it."""
-    return con.execute("SELECT question_id, answered_on FROM question_answer WHERE meeting_id = ? AND answered_on > ? "
-                       "ORDER BY answer_id", [meeting_id, day]).fetchall()
+    brought forward before it. Those given on its day that go with it (`_going_with`) are not."""
+    going = _going_with(con, meeting, day)
+    return [(number, on) for answer_id, number, on in con.execute(
+        "SELECT answer_id, question_id, answered_on FROM question_answer WHERE meeting_id = ? AND answered_on > ? "
+        "ORDER BY answer_id", [meeting.meeting_id, day]).fetchall() if answer_id not in going]
+
+
+def _going_with(con: duckdb.DuckDBPyConnection, meeting: Meeting, day: dt.date) -> set[int]:
+    """The answers (their numbers) given at a meeting on its day that a move to `day` takes with it (`_answers_go`)."""
+    return {a for a, _ in _given_on_its_day(con, meeting)} if _answers_go(day) else set()
 
 
 def _withdrawn_before(con: duckdb.DuckDBPyConnection, meeting_id: int,
