@@ -59,6 +59,7 @@ ACTIONS = {
     "cancel_meeting": "cancelled a meeting",
     "withdraw_question": "withdrew a question, saying why",
     "recommendation": "recorded a recommendation's status",
+    "recommendation_due": "gave a recommendation the day it is due by",
     "import_submissions": "imported questions the public sent in",
     "moderate": "moderated a question from the public",
     "erase_contact": "erased the name and contact a member of the public gave with a question",

@@ -2520,13 +2520,16 @@ def actions_hand(ctx, action_id, db, to_owner, reason, on_day, as_user):
 # ---------------------------------------------------------------- the accountability loop: recommendations
 
 
-@main.command()
+@main.group(invoke_without_command=True)
 @db_option
 @click.option("--month", metavar="YYYY-MM", help="The month whose figures judge the measures. [default: the latest "
                                                   "month with figures]")
-def recommendations(db, month):
+@click.pass_context
+def recommendations(ctx, db, month):
     """List the recommendations register: each recommendation of the reports that govern this work, with its
-    source, owner, current status, when it was last judged and its measures' status; flagged ones first.
+    source, owner, current status, the day it is due by (overdue once past and not yet implemented or closed),
+    when it was last judged and its measures' status; flagged ones first. "pccdash recommendations due" gives one
+    the day it is due by.
 
     A recommendation marked implemented or evidenced whose evidencing measure shows special cause of concern
     for the force is flagged for {holder}. The register is recommendations.yaml in the reference folder
@@ -2551,6 +2554,9 @@ def recommendations(db, month):
     from .plan import PlanAnalytics
     from .warehouse import connect_read_only
 
+    ctx.obj = {"db": db}
+    if ctx.invoked_subcommand is not None:
+        return
     chosen = parse_month(month, "--month")
     with connect_read_only(db) as con:
         months = accepted_months(con)
@@ -2576,10 +2582,38 @@ def recommendations(db, month):
         judged = row["Last judged"]
         if row["Recommendation"] in status_ids:  # the number "pccdash release recommendation" takes
             judged = f"status {status_ids[row['Recommendation']]}, judged {judged}"
-        click.echo(shown(f"    Owner: {row['Owner']}. Status: {row['Status']} ({judged}).", None))
+        due = f" Due by {row['Due by']}." if row["Due by"] else ""
+        click.echo(shown(f"    Owner: {row['Owner']}. Status: {row['Status']} ({judged}).{due}", None))
         if row["Recommendation"] in lag:
             click.echo(shown(f"    {lag[row['Recommendation']]}.", None))
         click.echo(shown(f"    Measures now: {row['Measures now']}", None))
+
+
+@recommendations.command(name="due")
+@click.argument("recommendation_id", metavar="ID")
+@click.option("--by", "due_on", required=True, metavar="DATE", help="The day it is due to be implemented by, "
+                                                                    "YYYY-MM-DD.")
+@db_option
+@as_option
+@click.pass_context
+def recommendations_due(ctx, recommendation_id, due_on, db, as_user):
+    """Give recommendation ID (its id in the register: J1, NA2, ...) the day it is due to be implemented by (a
+    report's timescale, or one the Board agreed), or a new one. It is listed as overdue once that day has passed
+    while it is not yet implemented or closed, here, on the Recommendations page and in the pack. A day before its
+    report was published is refused. Analysts and {holder} may give one; each is kept on the audit trail.
+
+    \b
+    Example:
+      pccdash recommendations due NA2 --by 2026-12-31 --as analyst@example.org
+    """
+    from .accountability.register import set_due
+    from .audit import cli_actor
+    from .uk_time import uk_day_words
+    from .warehouse import connect
+
+    with connect(db or ctx.obj["db"], create=False) as con:
+        day = set_due(con, cli_actor(as_user), recommendation_id, due_on=due_on)
+    click.echo(shown(f"{recommendation_id.strip()} is due by {uk_day_words(day)}.", None))
 
 
 # a port a server can listen on: 0 would let the system choose one the command could not name, and one past 65535

@@ -4,6 +4,7 @@ and only an account with the role may judge."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import duckdb
@@ -404,3 +405,60 @@ def test_the_register_says_when_the_public_reads_an_older_status(monkeypatch, sa
         publish(con, PCC_CLI, tmp_path / "out")
     out = run_cli("recommendations", "--db", db)
     assert out.exit_code == 0 and "The public reads" not in out.output
+
+
+def test_a_recommendation_is_given_a_day_it_is_due_by_and_listed_overdue_once_past(sample_db, tmp_path, monkeypatch,
+                                                                                  run_cli):
+    """A recommendation the office tracks against a day it is due by: given on the command line (not before its
+    report was published, each on the audit trail), it is listed with that day in the register, the command and the
+    pack, and as overdue once the day has passed while it is not yet implemented or closed; implemented, no longer."""
+    from pipelines import accountability as acc
+    from pipelines import audit
+    from pipelines.briefing.recommendations_section import recommendations_section
+
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-11-21")
+    db = copy_warehouse(sample_db, tmp_path)
+    refused = run_cli("recommendations", "due", "NA2", "--by", "2025-01-31", "--db", db, "--as", "analyst@example.org")
+    assert refused.exit_code == 1 and "Traceback" not in refused.output + refused.stderr
+    assert refused.stderr.startswith("Error: NA2 was made in ") and "Give a day on or after 16 June 2025." in (
+        refused.stderr.replace("\n", " "))
+    done = run_cli("recommendations", "due", "NA2", "--by", "2026-09-30", "--db", db, "--as", "analyst@example.org")
+    assert done.exit_code == 0, done.stderr
+    assert done.stdout.strip() == "NA2 is due by 30 September 2026."
+    listed = run_cli("recommendations", "--db", db)
+    assert listed.exit_code == 0, listed.stderr
+    assert "Due by 30 September 2026 (overdue)." in listed.stdout
+    with warehouse.connect(db, create=False) as con:
+        (row,) = [r for r in register.register_rows(con, None) if r["Recommendation"] == "NA2"]
+        assert row["Due by"] == "30 September 2026 (overdue)"
+        trail = audit.events(con, action="recommendation_due")
+        assert trail["detail"].tolist() == ["due by 30 September 2026"]
+        assert trail["identity"].tolist() == ["analyst@example.org"]
+        with pytest.raises(NotAllowed):
+            register.set_due(con, NO_ROLE, "NA2", due_on="2026-12-31")
+        acc.add_meeting(con, PCC_CLI, held_on="2026-11-19")
+        con.execute("UPDATE recommendation_due SET set_at = TIMESTAMP '2026-09-02 12:00:00'")  # given on 2 September
+        section = recommendations_section(con, dt.date(2026, 11, 19))
+        still = next(t for t in section.tables if t.heading.startswith("Not yet implemented"))
+        assert still.columns[-1] == "Due by"
+        (na2,) = [r for r in still.rows if r[0].startswith("NA2 ")]
+        assert na2[-1] == "30 September 2026 (overdue)"
+        # a due date given after a meeting was not known at it
+        assert [r[-1] for r in recommendations_section(con, dt.date(2026, 9, 1)).tables[-1].rows
+                if r[0].startswith("NA2 ")] in ([], [""])
+        register.record_status(con, PCC_CLI, "NA2", status="implemented", evidence="Done.", analytics=None)
+        (row,) = [r for r in register.register_rows(con, None) if r["Recommendation"] == "NA2"]
+        assert row["Due by"] == "30 September 2026"
+
+
+def test_the_analyst_gives_a_recommendation_its_due_date_on_the_page(monkeypatch, sample_db, tmp_path):
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-11-21")
+    db = copy_warehouse(sample_db, tmp_path)
+    at = internal(monkeypatch, db, "internal_pages/recommendations.py", ANALYST)
+    at.selectbox(key="rec_chosen").set_value("NA2").run()
+    at.date_input(key="rec_due").set_value(dt.date(2026, 12, 31))
+    at.button(key="FormSubmitter:rec_due_form-Save the due date").click().run()
+    assert not at.exception and not at.error
+    assert [t.value for t in at.toast] == ["NA2 is due by 31 December 2026."]
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert register.due_dates(con) == {"NA2": dt.date(2026, 12, 31)}

@@ -1,10 +1,12 @@
 """Recommendations: the register of the reports' recommendations, their status history, and those flagged."""
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
 from dashboard import auth, data, ui
-from pipelines import office
+from pipelines import office, settings
 from pipelines.accountability import register
 from pipelines.accountability.release import (
     EDITABLE,
@@ -22,6 +24,7 @@ from pipelines.errors import PccDashError
 from pipelines.publish.snapshot import figures_a_text_may_not_quote
 
 user = auth.signed_in()
+today = settings.today()
 st.title("Recommendations")
 st.write("The recommendations of the reports that govern this work (the Jay inquiry, the Casey inspection, HMIC's "
          "inspections of the force and the 2025 national audit) are held in the register, each with who owns it "
@@ -131,6 +134,20 @@ for e in entries:
         if e.measures:
             st.markdown("The figures then: " + ui.md_escape(register.measures_line(e.measures)))
         _approval(e.status_id)
+
+due_now = (data.call(register.due_dates) or {}).get(rec.id)
+st.header("Due by")
+st.caption(f"The day {rec.id} is due to be implemented by (a report's timescale, or one the Board agreed): "
+           + (f"now {register.due_words(due_now, register.status_of(rec, data.call(register.current) or {}), today)}."
+              if due_now else "none given yet.")
+           + " It is listed as overdue, here and in the pack, once that day has passed while it is not yet implemented "
+             "or closed.")
+with ui.form("rec_due_form"):
+    due_day = st.date_input("Due by", value=due_now, format="DD/MM/YYYY", key="rec_due",
+                            min_value=rec.source.published_from, max_value=today + dt.timedelta(days=20 * 366))
+    if st.form_submit_button("Save the due date", disabled=not user.may("record")):
+        ui.act(register.set_due, user.claims, rec.id, due_on=due_day,
+               done=lambda day: f"{rec.id} is due by {long_date(day.isoformat())}.", clear=("rec_due",))
 
 st.header("Record a status")
 with ui.form("rec_status_form"):

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import duckdb
 import yaml
 
-from .. import audit
+from .. import audit, settings
 from ..access import require
 from ..catalogue import _load_yaml, catalogue, force, listed, reference_dir, reference_file, reference_stamp
 from ..errors import ConfigError, PccDashError
@@ -304,7 +304,51 @@ def record_status(con: duckdb.DuckDBPyConnection, who: Mapping, recommendation_i
     return status_id
 
 
+def set_due(con: duckdb.DuckDBPyConnection, who: Mapping, recommendation_id: str, *, due_on: object) -> dt.date:
+    """Give a recommendation the day it is due to be implemented by (a report's timescale, or one the Board agreed),
+    or a new one; the day given. It is not before the recommendation was made (its report published)."""
+    from ..figures import parse_day
+
+    identity = require(who, "record")
+    rec = load_register().get(recommendation_id)
+    if due_on is None or str(due_on).strip() == "":
+        raise RegisterError(f"Give the day {rec.id} is due by, as a date: YYYY-MM-DD.")
+    day = parse_day(due_on, "due date", RegisterError)
+    made = rec.source.published_from
+    if day < made:
+        raise RegisterError(f"{rec.id} was made in {rec.source.short}, published {rec.source.published_words}; it "
+                            f"cannot be due by {uk_day_words(day)}, before then. Give a day on or after "
+                            f"{uk_day_words(made)}.")
+    before = due_dates(con).get(rec.id)
+    if before == day:
+        raise RegisterError(f"{rec.id} is already due by {uk_day_words(day)}.")
+    with audit.transaction(con):
+        con.execute("INSERT INTO recommendation_due (recommendation, due_on, set_by, set_at) VALUES (?, ?, ?, ?)",
+                    [rec.id, day, identity, utc_now()])
+        audit.record(con, who, "recommendation_due", subject=f"recommendation {rec.id}",
+                     detail=(f"due by {uk_day_words(before)} -> " if before else "due by ") + uk_day_words(day))
+    return day
+
+
 # ------------------------------------------------------------------------------------------------- reading
+
+
+def due_dates(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None) -> dict[str, dt.date]:
+    """The day each recommendation is due by now (the last given), by id; one given none is absent. With `as_of`, as
+    it stood at the end of that day in England (a meeting's: a due date given after it was not known at it)."""
+    try:
+        rows = con.execute("SELECT recommendation, due_on, set_at FROM recommendation_due ORDER BY set_at").fetchall()
+    except duckdb.CatalogException:  # a read-only look at a warehouse older than the record of due dates
+        return {}
+    return {rec: due for rec, due, at in rows if as_of is None or uk_day(at) <= as_of}
+
+
+def due_words(due: dt.date | None, status: str, as_of: dt.date) -> str:
+    """"30 June 2026", "30 June 2026 (overdue)" once past while not yet implemented or closed, or "" when none."""
+    if due is None:
+        return ""
+    late = due < as_of and status not in (*DONE, "closed")
+    return uk_day_words(due) + (" (overdue)" if late else "")
 
 
 @dataclass(frozen=True)
@@ -513,14 +557,16 @@ def _short(text: str, limit: int = 60) -> str:
 
 def register_rows(con: duckdb.DuckDBPyConnection, analytics, month: object = None) -> list[dict]:
     """The register as the page and the command show it: a row per recommendation with its source, number,
-    title, owner, current status, when and by whom last judged, and its measures' force status now."""
-    now = current(con)
+    title, owner, current status, the day it is due by (overdue when past and not yet done), when and by whom last
+    judged, and its measures' force status now."""
+    now, due, today = current(con), due_dates(con), settings.today()
     rows = []
     for rec in load_register().recommendations:
         entry = now.get(rec.id)
         rows.append({
             "Recommendation": rec.id, "Source": rec.source.short, "Number": rec.number or "",
             "Title": rec.title, "Owner": rec.owner, "Status": STATUSES[status_of(rec, now)],
+            "Due by": due_words(due.get(rec.id), status_of(rec, now), today),
             "Last judged": f"{entry.when} by {entry.judged_by}" if entry else "Not yet judged",
             "Measures now": measures_line(measure_statuses(analytics, rec.measures, month)) if rec.measures
             else "No figure evidences it",

@@ -1,7 +1,8 @@
 """The pack's "Recommendations" section: the recommendations of the reports that govern this work as the meeting
-opens, decided once for every format (HTML, PDF, Word): those not yet implemented or closed, each with its status
-and when it was judged; those whose status changed since the last meeting of the series; and those marked implemented
-while a measure evidencing them shows special cause of concern, as the Recommendations page flags them."""
+opens, decided once for every format (HTML, PDF, Word): those not yet implemented or closed, each with its status,
+when it was judged and the day it is due by (overdue once past); those whose status changed since the last meeting
+of the series; and those marked implemented while a measure evidencing them shows special cause of concern, as the
+Recommendations page flags them."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from ..accountability.register import (
     DONE,
     STATUSES,
     StatusEntry,
+    due_dates,
+    due_words,
     flagged,
     load_register,
     statuses,
@@ -28,8 +31,8 @@ from .model import LoopSection, LoopTable
 HEADING = "Recommendations"
 # not yet done: neither implemented nor evidenced, nor closed
 OPEN = tuple(s for s in STATUSES if s not in (*DONE, "closed"))
-OPEN_COLUMNS = ["Recommendation", "Status", "Judged", "Owner"]
-OPEN_WIDTHS = [0.46, 0.14, 0.22, 0.18]
+OPEN_COLUMNS = ["Recommendation", "Status", "Judged", "Owner", "Due by"]
+OPEN_WIDTHS = [0.38, 0.12, 0.2, 0.16, 0.14]
 CHANGED_COLUMNS = ["Recommendation", "Was", "Now", "Judged"]
 CHANGED_WIDTHS = [0.46, 0.14, 0.14, 0.26]
 
@@ -61,13 +64,15 @@ def recommendations_section(con: duckdb.DuckDBPyConnection, held_on: dt.date, *,
     previous = previous_meeting(meetings(con), held_on, meeting=meeting)
     since = previous.held_on if previous is not None else None
 
+    due = due_dates(con, held_on)  # as given by the meeting's day, and overdue as it opens
     still, changed = [], []
     for rec in made:
         history = entries.get(rec.id, [])
         latest = history[-1] if history else None
         status = latest.status if latest else rec.status
         if status in OPEN:
-            still.append([rec.label, STATUSES[status], _judged(latest), rec.owner])
+            still.append([rec.label, STATUSES[status], _judged(latest), rec.owner,
+                          due_words(due.get(rec.id), status, held_on)])
         if since is None:
             continue
         recent = [e for e in history if uk_day(e.judged_at) >= since]
