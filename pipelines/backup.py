@@ -57,7 +57,7 @@ import duckdb
 from . import __version__, faults, filestore, records, warehouse
 from .catalogue import counted
 from .errors import PccDashError, shown
-from .uk_time import uk_words
+from .uk_time import uk_day_words, uk_words
 
 MANIFEST = "pccdash-backup.json"
 FORMAT = 1  # the layout of a backup; a later pccdash that changes it writes a higher number
@@ -1438,6 +1438,39 @@ def _erased_again_words(contacts: list[str], words: list[str]) -> str:
     return ", and ".join(said) + ": what the backup held of them is not restored."
 
 
+def _erasures_checked(con: duckdb.DuckDBPyConnection, known: dict, again: list[str], inbox: Path) -> list[str]:
+    """What the check of the erasures on record (`known`: id and when) found of those a restore did not make again
+    (`again`: references): those of questions the restored warehouse holds were made before the backup was taken;
+    those of questions it does not hold (imported after the backup was taken) but whose copy the inbox keeps, erased
+    already, are said by reference, with the day: imported again, each reads as erased then, not as sent without a
+    name or contact. The office's sentences."""
+    from .accountability.moderation import IMPORTED
+
+    made = set(again)
+    rest = [ident for ident in known if ident[:8] not in made]
+    held = {i for (i,) in con.execute("SELECT submission_id FROM public_submission WHERE submission_id IN "
+                                      "(SELECT unnest(?))", [rest]).fetchall()} if rest else set()
+    copied = sorted((i for i in rest if i not in held
+                     and any((folder / f"{i}.json").is_file() for folder in (inbox, inbox / IMPORTED))),
+                    key=lambda i: (known[i], i))
+    said = []
+    others = len(rest) - len(copied)
+    if others and not again:
+        said.append("The 1 erasure of a sender's name and contact on record was checked: it did not need making "
+                    "again." if others == 1 else f"The {others:,} erasures of senders' names and contacts on record "
+                    "were checked: none needed making again.")
+    if copied:
+        one = len(copied) == 1
+        said.append(f"{counted(len(copied), 'erasure')} of a sender's name and contact on record "
+                    f"{'is of a question' if one else 'are of questions'} imported after this backup was taken, which "
+                    "it does not hold ("
+                    + ", ".join(f"{i[:8]}, erased on {uk_day_words(known[i])}" for i in copied)
+                    + f"): {'its copy' if one else 'their copies'} in the inbox {'was' if one else 'were'} checked and "
+                    f"found erased already, so imported again {'it reads' if one else 'each reads'} as erased on that "
+                    "day, as before.")
+    return said
+
+
 def _open_restored(db: Path, src: Path, manifest: dict, places: Places, aside: list[str],
                    replaced: Path | None, parts: set[str], *, fresh_published: bool = False) -> list[str]:
     """Open the restored warehouse as every command does (its schema brought up to date, a switch a stop left
@@ -1467,6 +1500,7 @@ def _open_restored(db: Path, src: Path, manifest: dict, places: Places, aside: l
         again = erasure.reapply(con, known or {}, places.inbox)
         unknown = known is None and bool(erasure.kept(con))
         put_back = _put_back_unknown_questions(con, places.inbox)
+        checked = _erasures_checked(con, known, again, places.inbox) if known else []
         newer = _newer_set_aside(con, replaced) if replaced is not None else None
         last = con.execute("SELECT action, detail, acted_at FROM audit_event WHERE action <> 'restore' "
                            "ORDER BY acted_at DESC, event_id DESC LIMIT 1").fetchall()
@@ -1504,10 +1538,7 @@ def _open_restored(db: Path, src: Path, manifest: dict, places: Places, aside: l
                     + ", ".join(inferred) + ".")
     if again:
         said.append(_erased_again_words(again.contacts, again.words))
-    elif known:
-        said.append("The 1 erasure of a sender's name and contact on record was checked: it did not need making "
-                    "again." if len(known) == 1 else f"The {len(known):,} erasures of senders' names and contacts on "
-                    "record were checked: none needed making again.")
+    said += checked
     if unknown:
         said.append(f"Warning: nothing here says which senders' names and contacts were erased after this backup was "
                     f'taken (there is no record of erasures at "{erasure.ledger_path(db)}", and no warehouse was '

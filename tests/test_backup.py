@@ -950,3 +950,35 @@ def test_a_restore_says_that_a_rejected_questions_erased_words_were_erased_again
     with warehouse.connect_read_only(target["PCCDASH_DB"]) as con:
         assert con.execute("SELECT body, name, contact FROM public_submission WHERE submission_id = ?",
                            [ident]).fetchall() == [("", None, None)]
+
+
+def test_a_question_erased_after_the_backup_reads_erased_on_its_day_once_imported_again(office, tmp_path):
+    """A question imported after the backup was taken, its sender's name and contact erased on request: restored over
+    that warehouse, it was put back in the inbox and, imported again, read "no name or contact given", as if the
+    sender had given none, while the restore said only that the erasure "did not need making again". Imported again,
+    it reads as erased on the day it was, and the restore says what its check of the erasure found."""
+    from pipelines import inbox
+
+    dest = _backup_of(office, tmp_path / "b")
+    target = places_in(tmp_path / "there")
+    cli(target, "restore", dest)
+    receipt = inbox.submit("Why did charges fall in Doncaster?", "Jo Bloggs", "jo@example.com",
+                           folder=target["PCCDASH_INBOX_DIR"])
+    cli(target, "inbox", "import", "--as", PCC)
+    cli(target, "inbox", "forget", receipt, "--reason", "The sender asked on 3 March", "--as", ANALYST)
+
+    def listed() -> list[str]:
+        return [line for line in cli(target, "inbox", "list").splitlines() if line.startswith(receipt)]
+
+    before = listed()
+    assert len(before) == 1 and "from: name and contact erased on" in before[0], before
+    told = " ".join(cli(target, "restore", dest, "--replace").split())
+    assert "it did not need making again" not in told, told
+    assert re.search(rf"1 erasure of a sender's name and contact on record is of a question imported after this "
+                     rf"backup was taken, which it does not hold \({receipt}, erased on \d{{1,2}} [A-Z][a-z]+ "
+                     rf"\d{{4}}\): its copy in the inbox was checked and found erased already, so imported again it "
+                     rf"reads as erased on that day, as before\.", told), told
+    cli(target, "inbox", "import", "--as", PCC)
+    assert listed() == before
+    [copy] = (Path(target["PCCDASH_INBOX_DIR"]) / "imported").glob(f"{receipt}*.json")
+    assert "Jo Bloggs" not in copy.read_text(encoding="utf-8") and "jo@example.com" not in copy.read_text()

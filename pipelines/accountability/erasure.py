@@ -228,7 +228,7 @@ def find(con: duckdb.DuckDBPyConnection, query: object, folder: str | os.PathLik
     waiting = sorted(p for p in root.glob("*.json") if not p.name.startswith(".")) if root.is_dir() else []
     for path in waiting:
         try:
-            ident, received, body, name, contact = _parse(path)
+            ident, received, body, name, contact, erased = _parse(path)
         except (_Unreadable, OSError):
             continue
         if ident in known:
@@ -237,7 +237,7 @@ def find(con: duckdb.DuckDBPyConnection, query: object, folder: str | os.PathLik
                  else "words" if _holds(body, text) else None)
         if where:
             found.append(Match(ident, received, name, contact, "waiting in the inbox, not yet imported", where,
-                               imported=False))
+                               erased, imported=False))
     return found
 
 

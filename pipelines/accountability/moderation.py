@@ -83,7 +83,9 @@ class _Unreadable(Exception):
 
 
 def _parse(path: Path) -> tuple:
-    """The row an inbox file gives, checked as strictly as the public app wrote it."""
+    """The row an inbox file gives, checked as strictly as the public app wrote it: its id, when it was received, its
+    words, name and contact, and when the name and contact were erased (`erasure` writes that into a copy it blanks,
+    which a restore may put back to be imported again), or None."""
     if path.is_symlink() or not path.is_file():
         raise _Unreadable("it is not a plain file (a link, or a folder)")
     if path.stat().st_size > MAX_FILE_BYTES:
@@ -118,7 +120,17 @@ def _parse(path: Path) -> tuple:
         except BadText as exc:  # its first clause, without the advice the page gives the one writing it
             said = re.split(r"[;.] ", str(exc))[0]
             raise _Unreadable(f"its {key} is not what the public app accepts ({said[:1].lower()}{said[1:]})") from None
-    return (ident, received, *texts)
+    return (ident, received, *texts, None if texts[1] or texts[2] else _erased_at(found.get("erased_at")))
+
+
+def _erased_at(value: object) -> dt.datetime | None:
+    """When an inbox copy says its sender's name and contact were erased, in UTC as the warehouse keeps it; None when
+    it says nothing readable (the public app never writes it)."""
+    try:
+        at = dt.datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    return at.astimezone(dt.UTC).replace(tzinfo=None) if at is not None and at.tzinfo is not None else at
 
 
 def move_to(path: Path, sub: str) -> Path:
@@ -165,11 +177,12 @@ def import_inbox(con: duckdb.DuckDBPyConnection, who: Mapping, folder: str | os.
     now = utc_now()
     with audit.transaction(con):
         new = 0
-        for _, (ident, received, body, name, contact) in rows:
+        # one erased before (a copy a restore put back) keeps the day it was erased: not "none given"
+        for _, (ident, received, body, name, contact, erased) in rows:
             new += len(con.execute(
-                "INSERT INTO public_submission (submission_id, received_at, body, name, contact, imported_at) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING submission_id",
-                [ident, received, body, name, contact, now]).fetchall())
+                "INSERT INTO public_submission (submission_id, received_at, body, name, contact, imported_at, "
+                "erased_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING submission_id",
+                [ident, received, body, name, contact, now, erased]).fetchall())
         detail = f"{counted(new, 'new question')} from the public imported from the inbox"
         if len(rows) > new:
             detail += f"; {len(rows) - new} already imported"
