@@ -1424,6 +1424,72 @@ def _put_back_unknown_questions(con: duckdb.DuckDBPyConnection, inbox: Path) -> 
     return moved
 
 
+def _accepted_since(con: duckdb.DuckDBPyConnection, replaced: Path | None, inbox: Path) -> list[tuple] | None:
+    """The questions from the public the warehouse a restore set aside (`replaced`) records as accepted and the
+    restored one holds waiting, or has put back in the inbox (accepted after the backup was taken), oldest first, each
+    with who accepted it and when, the question it became, the meeting it was put to and whether the restored
+    warehouse holds it (or the inbox only, to import again). None when no warehouse set aside can say. An acceptance
+    is not carried over as a rejection is: the Board question it made belongs to a meeting, with a number, answers
+    and a place in a pack, which only the whole warehouse set aside holds."""
+    if replaced is None:
+        return None
+    rows = _set_aside_rows(
+        replaced,
+        "SELECT m.submission_id, m.moderated_by, m.moderated_at, m.question_id, q.meeting_id, g.kind, g.title, "
+        "g.held_on FROM (SELECT DISTINCT ON (submission_id) * FROM submission_moderation ORDER BY submission_id, "
+        "moderation_id) m LEFT JOIN board_question q ON q.question_id = m.question_id LEFT JOIN meeting g ON "
+        "g.meeting_id = q.meeting_id WHERE m.outcome = 'accepted' ORDER BY m.moderated_at, m.submission_id")
+    if rows is None:
+        return None
+    from .accountability.moderation import pending
+
+    waiting = {s.submission_id for s in pending(con)}
+    return [(*row, row[0] in waiting) for row in rows if row[0] in waiting or (inbox / f"{row[0]}.json").is_file()]
+
+
+def _accepted_since_words(accepted: list[tuple]) -> str | None:
+    """The warning naming the questions accepted after the backup was taken that a restore leaves waiting
+    (`_accepted_since`), and what the office is to do; None when there are none."""
+    from .accountability.records import meeting_name
+
+    if not accepted:
+        return None
+
+    def one_of(ident, by, at, question, meeting, kind, title, held_on, here) -> str:
+        put = (f", put to meeting {meeting}, the {meeting_name(kind, title)} of {uk_day_words(held_on)}"
+               if meeting is not None else "")
+        back = "" if here else "; imported after the backup was taken, it is put back in the inbox to import"
+        return f"{ident[:8]} (accepted by {by} on {uk_day_words(at)} as question {question}{put}{back})"
+
+    one = len(accepted) == 1
+    return (f"Warning: {counted(len(accepted), 'question')} from the public accepted after this backup was taken, as "
+            f"the warehouse set aside records, {'is' if one else 'are'} waiting again here: "
+            + "; ".join(one_of(*row) for row in accepted)
+            + f". The warehouse restored holds neither {'its' if one else 'their'} acceptance nor the Board "
+            f"question{'' if one else 's'} {'it' if one else 'they'} became, which only the warehouse set aside "
+            f"holds with its meeting, number and answers. Accept {'it' if one else 'each'} again, to the meeting it "
+            "was put to, rather than reject it (its sender may have been told it was put), or restore a backup taken "
+            "after the acceptance, with --replace.")
+
+
+def _moderation_unknown_words(con: duckdb.DuckDBPyConnection, taken: str) -> str | None:
+    """The warning naming the questions from the public a restored warehouse holds waiting when nothing here says
+    whether any was accepted or rejected after the backup was taken (`_accepted_since` is None), and what the office
+    is to check; None when it holds none waiting."""
+    from .accountability.moderation import pending
+
+    waiting = [s.receipt for s in pending(con)]
+    if not waiting:
+        return None
+    one = len(waiting) == 1
+    return (f"Warning: nothing here says whether the {counted(len(waiting), 'question')} from the public this backup "
+            f"holds waiting ({', '.join(waiting)}) {'was' if one else 'were'} accepted or rejected after it was taken: "
+            "only a warehouse says so, and none was replaced here (or the one set aside cannot be read). Before "
+            f"accepting or rejecting {'it' if one else 'them'}, check the questions put to meetings since "
+            f"{_when(taken)} on the machine the backup came from (the Board's papers, or the public pages): one "
+            "accepted there is to be accepted again, to the meeting it was put to, not rejected or put twice.")
+
+
 def _erased_again_words(contacts: list[str], words: list[str]) -> str:
     """What a restore erased again (`erasure.reapply`): senders' names and contacts (`contacts`), and the words of
     rejected questions (`words`), each by its questions' references."""
@@ -1501,6 +1567,9 @@ def _open_restored(db: Path, src: Path, manifest: dict, places: Places, aside: l
         unknown = known is None and bool(erasure.kept(con))
         put_back = _put_back_unknown_questions(con, places.inbox)
         checked = _erasures_checked(con, known, again, places.inbox) if known else []
+        accepted = _accepted_since(con, replaced, places.inbox)
+        moderated_since = (_moderation_unknown_words(con, manifest["taken_at"]) if accepted is None
+                           else _accepted_since_words(accepted))
         newer = _newer_set_aside(con, replaced) if replaced is not None else None
         last = con.execute("SELECT action, detail, acted_at FROM audit_event WHERE action <> 'restore' "
                            "ORDER BY acted_at DESC, event_id DESC LIMIT 1").fetchall()
@@ -1546,6 +1615,8 @@ def _open_restored(db: Path, src: Path, manifest: dict, places: Places, aside: l
                     'erasure requests: find each sender with "pccdash inbox find CONTACT" and erase them again with '
                     '"pccdash inbox forget REFERENCE". (A copy of the record of erasures from the machine the '
                     "backup came from, put at that path before restoring, has the restore erase them again.)")
+    if moderated_since:
+        said.append(moderated_since)
     if newer:
         said.append(newer)
     if fresh_published and last:

@@ -982,3 +982,35 @@ def test_a_question_erased_after_the_backup_reads_erased_on_its_day_once_importe
     assert listed() == before
     [copy] = (Path(target["PCCDASH_INBOX_DIR"]) / "imported").glob(f"{receipt}*.json")
     assert "Jo Bloggs" not in copy.read_text(encoding="utf-8") and "jo@example.com" not in copy.read_text()
+
+
+def test_a_question_accepted_after_the_backup_is_named_by_the_restore_not_left_silently_waiting(office, tmp_path):
+    """A question from the public accepted after the backup was taken, put to a meeting as a Board question: restored
+    over that warehouse, it came back waiting without a word, to be accepted a second time or rejected though the
+    sender may have been told it was put. The restore names it, with the question it became and its meeting as the
+    warehouse set aside records them, and says to accept it again to that meeting. On a new machine, where nothing
+    says what was accepted after the backup, the restore names the questions it holds waiting and says what to
+    check."""
+    from pipelines.accountability import moderation
+
+    dest = _backup_of(office, tmp_path / "b")
+    target = places_in(tmp_path / "there")
+    cli(target, "restore", dest)
+    with warehouse.connect(target["PCCDASH_DB"]) as con:
+        [ident] = [s.submission_id for s in moderation.pending(con) if s.body == "How many arrests in Rotherham?"]
+        question = moderation.accept(con, claims_of(PCC), ident, edited_body="How many arrests were made in "
+                                     "Rotherham?", meeting_id=1)
+    told = " ".join(cli(target, "restore", dest, "--replace").split())
+    assert re.search(rf"Warning: 1 question from the public accepted after this backup was taken, as the warehouse "
+                     rf"set aside records, is waiting again here: {ident[:8]} \(accepted by {re.escape(PCC)} on "
+                     rf"\d{{1,2}} [A-Z][a-z]+ \d{{4}} as question {question}, put to meeting 1, the Public "
+                     rf"Accountability Board of 20 August 2015\)\. ", told), told
+    assert ("Accept it again, to the meeting it was put to, rather than reject it (its sender may have been told it "
+            "was put), or restore a backup taken after the acceptance, with --replace.") in told, told
+    with warehouse.connect_read_only(target["PCCDASH_DB"]) as con:
+        assert ident in {s.submission_id for s in moderation.pending(con)}  # known, but not carried over
+    # a new machine: nothing says whether a question the backup holds waiting was accepted since
+    told = " ".join(cli(places_in(tmp_path / "new"), "restore", dest).split())
+    assert (f"Warning: nothing here says whether the 1 question from the public this backup holds waiting "
+            f"({ident[:8]}) was accepted or rejected after it was taken") in told, told
+    assert "accepted there is to be accepted again, to the meeting it was put to" in told, told
