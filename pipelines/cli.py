@@ -62,10 +62,25 @@ FILES_SHOWN = 50  # files `pccdash files` lists unless asked for more: a return 
 AUDIT_LIMIT = 50  # records the audit table shows unless asked for more: a trail of years holds thousands
 
 
-def limit_option(default: int, help: str):
-    """--limit N, a whole number 0 or more (0: no limit), for a listing that shows the first `default` unless told."""
-    return click.option("--limit", type=click.IntRange(min=0), default=default, show_default=True, metavar="N",
-                        help=help)
+def limit_option(default: int, help: str, show_default: bool = True):
+    """--limit N, a whole number 0 or more (0: no limit), for a listing that shows the first `default` unless told;
+    without `show_default` the help says the default itself (a table's, where the CSV is whole unless told)."""
+    return click.option("--limit", type=click.IntRange(min=0), default=default, show_default=show_default,
+                        metavar="N", help=help)
+
+
+def _csv_rows(df, limit: int, option: str, words: str, *, latest_last: bool = False):
+    """The rows of a listing (`df`, in the order its CSV writes them) that its CSV holds: every one unless `option`
+    (--limit, --months) was typed, as an export is meant to be whole; a number typed holds in every format, as an
+    analyst who asked for N rows expects N, and how many were left out is said on stderr, not in the CSV. The first
+    rows are kept, or the last with `latest_last` (a listing written oldest first)."""
+    ctx = click.get_current_context()
+    name = next(p.name for p in ctx.command.params if option in getattr(p, "opts", ()))
+    if not limit or ctx.get_parameter_source(name) != click.core.ParameterSource.COMMANDLINE or len(df) <= limit:
+        return df
+    click.echo(f"The CSV holds the {'latest' if latest_last else 'newest'} {limit:,} of {len(df):,} {words} "
+               f"({option} {limit:,}); {option} 0 writes every one.", err=True)
+    return df.tail(limit) if latest_last else df.head(limit)
 
 
 def format_option(f):
@@ -1053,14 +1068,15 @@ def packs(db, meeting, pack_id, fmt, out_dir, limit):
 
 @main.command()
 @db_option
-@click.option("--months", "count", type=click.IntRange(min=0), default=PERIODS_SHOWN, show_default=True, metavar="N",
-              help="The table shows the latest N months (0: every month); the CSV has every month.")
+@click.option("--months", "count", type=click.IntRange(min=0), default=PERIODS_SHOWN, metavar="N",
+              help=f"List the latest N months (0: every month). Not given, the table shows the latest {PERIODS_SHOWN} "
+                   "and the CSV has every month.")
 @format_option
 def periods(db, count, fmt):
     """List each month with its publication status and anything that stops its approval.
 
     The table shows the latest 24 months, and counts the earlier ones by status; --months N shows more
-    (--months 0 every month). The CSV has every month.
+    (--months 0 every month). The CSV has every month, or the latest N with --months N.
 
     \b
     Examples:
@@ -1074,7 +1090,7 @@ def periods(db, count, fmt):
     with connect_read_only(db) as con:
         df = states_frame(period_states(con))
     if fmt == "csv":
-        write_csv(df, sys.stdout)  # the times as stored, in UTC
+        write_csv(_csv_rows(df, count, "--months", "months", latest_last=True), sys.stdout)  # times as stored, UTC
     elif df.empty:
         click.echo("No figures yet.")
     else:
@@ -1351,7 +1367,8 @@ def _print_withdrawal(db, out, done) -> None:
               help="Only records whose subject or detail holds this text (any case); a number at its end is that "
                    'number: "meeting 1" is not meeting 12, "flag #1" not flag #10.')
 @limit_option(AUDIT_LIMIT,
-              "The table shows the newest N records that match (0: every one); the CSV has every one.")
+              f"List the newest N records that match (0: every one). Not given, the table shows the newest "
+              f"{AUDIT_LIMIT} and the CSV has every record that matches.", show_default=False)
 @format_option
 def audit(db, action, who, channel, start, end, text, limit, fmt):
     """Print the audit trail, newest first: who loaded a return, flagged, resolved, approved, published or
@@ -1360,7 +1377,8 @@ def audit(db, action, who, channel, start, end, text, limit, fmt):
     the program itself).
 
     The table shows the newest 50 records that match, and says how many more there are: narrow it with the
-    options below, or see more with --limit (--limit 0 for every one). The CSV has every record that matches.
+    options below, or see more with --limit (--limit 0 for every one). The CSV has every record that matches, or
+    the newest N with --limit N.
 
     \b
     Examples:
@@ -1376,7 +1394,7 @@ def audit(db, action, who, channel, start, end, text, limit, fmt):
         df = readable(events(con, action=action, identity=who, channel=channel, start=start, end=end, text=text),
                       utc=fmt == "csv")
     if fmt == "csv":
-        write_csv(df, sys.stdout)  # every detail whole
+        write_csv(_csv_rows(df, limit, "--limit", "records"), sys.stdout)  # every detail whole
     elif df.empty:
         click.echo("No audit records match.")
     else:
@@ -1509,7 +1527,8 @@ def _loaded_file(con, file):
 
 @main.group(name="files", invoke_without_command=True)
 @db_option
-@limit_option(FILES_SHOWN, "The table shows the newest N files (0: every one); the CSV has every one.")
+@limit_option(FILES_SHOWN, f"List the newest N files (0: every one). Not given, the table shows the newest "
+                           f"{FILES_SHOWN} and the CSV has every file.", show_default=False)
 @click.option("--outcome", type=click.Choice(["accepted", "refused"]), default=None,
               help="Only the files accepted, or only those refused.")
 @format_option
@@ -1522,7 +1541,7 @@ def files_(ctx, db, limit, outcome, fmt):
 
     The number is what "pccdash supersede", "pccdash flags --file" and "pccdash validate --file" take. The table
     shows the newest 50 files and says how many more there are (--limit 0 for every one); the CSV has every file,
-    with its times as stored, in UTC.
+    with its times as stored, in UTC, or the newest N with --limit N.
 
     \b
     Examples:
@@ -1552,7 +1571,8 @@ def files_(ctx, db, limit, outcome, fmt):
         df = df[df["outcome"] == {"accepted": "accepted", "refused": "rejected"}[outcome]]
     df = df.assign(outcome=df["outcome"].map(lambda o: OUTCOME_WORDS.get(o, o)))
     if fmt == "csv":
-        write_csv(df.rename(columns={"received": "received_utc", "status": "where_it_stands"}), sys.stdout)
+        write_csv(_csv_rows(df, limit, "--limit", "files").rename(
+            columns={"received": "received_utc", "status": "where_it_stands"}), sys.stdout)
         return
     if df.empty:
         click.echo({None: 'No file has been loaded yet. "pccdash ingest PATH" loads one.',

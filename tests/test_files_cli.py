@@ -50,9 +50,37 @@ def test_files_narrows_by_outcome_limits_and_says_how_many_more(loaded, run_cli)
     limited = run_cli("files", "--limit", "1", "--db", loaded).stdout
     assert len([line for line in limited.splitlines() if line[:1].isdigit()]) == 1
     assert "The newest 1 of 3 files" in limited and "--limit 0" in limited
-    every = pd.read_csv(io.StringIO(run_cli("files", "--limit", "1", "--format", "csv", "--db", loaded).stdout))
-    assert every["file_id"].tolist() == [3, 2, 1]
-    assert every["outcome"].tolist() == ["accepted", "accepted", "refused"]
+    every = run_cli("files", "--format", "csv", "--db", loaded)  # an export, the limit not given: every file
+    assert pd.read_csv(io.StringIO(every.stdout))["file_id"].tolist() == [3, 2, 1]
+    assert pd.read_csv(io.StringIO(every.stdout))["outcome"].tolist() == ["accepted", "accepted", "refused"]
+    assert every.stderr == ""
+
+
+def test_a_limit_typed_holds_in_the_csv_too_and_says_how_many_were_left_out(loaded, tmp_path, run_cli):
+    """Regression: "pccdash files --limit 1 --format csv" wrote every file; an analyst who asks for N rows gets N, in
+    whichever format, told on stderr (never in the CSV) how many more there are."""
+    limited = run_cli("files", "--limit", "1", "--format", "csv", "--db", loaded)
+    assert limited.exit_code == 0, limited.output
+    assert pd.read_csv(io.StringIO(limited.stdout))["file_id"].tolist() == [3]
+    assert limited.stderr == "The CSV holds the newest 1 of 3 files (--limit 1); --limit 0 writes every one.\n"
+    refused = run_cli("files", "--limit", "1", "--outcome", "refused", "--format", "csv", "--db", loaded)
+    assert pd.read_csv(io.StringIO(refused.stdout))["file_id"].tolist() == [1] and refused.stderr == ""
+    every = run_cli("files", "--limit", "0", "--format", "csv", "--db", loaded)
+    assert pd.read_csv(io.StringIO(every.stdout))["file_id"].tolist() == [3, 2, 1] and every.stderr == ""
+    # the other listings with a CSV keep the number typed too: the audit trail, and the months by --months
+    july = tmp_path / "2015-07-good.csv"
+    july.write_bytes(GOOD.replace(b"2015-08,", b"2015-07,"))
+    assert run_cli("ingest", july, "--db", loaded).exit_code == 0
+    records = pd.read_csv(io.StringIO(run_cli("audit", "--format", "csv", "--db", loaded).stdout))
+    trail = run_cli("audit", "--limit", "2", "--format", "csv", "--db", loaded)
+    assert len(records) > 2 and pd.read_csv(io.StringIO(trail.stdout)).equals(records.head(2))
+    assert trail.stderr == (f"The CSV holds the newest 2 of {len(records)} records (--limit 2); --limit 0 writes "
+                            "every one.\n")
+    months = pd.read_csv(io.StringIO(run_cli("periods", "--format", "csv", "--db", loaded).stdout))["period"]
+    latest = run_cli("periods", "--months", "1", "--format", "csv", "--db", loaded)
+    assert len(months) > 1 and pd.read_csv(io.StringIO(latest.stdout))["period"].tolist() == [months.iloc[-1]]
+    assert latest.stderr == (f"The CSV holds the latest 1 of {len(months)} months (--months 1); --months 0 writes "
+                             "every one.\n")
 
 
 def test_files_show_tells_a_refused_files_problems_and_what_superseded_it(loaded, run_cli):
