@@ -1197,7 +1197,8 @@ def publish(db, as_user, out, yes, after):
     setting, PCCDASH_SUPPRESS_ZERO), with secondary suppression so that none can be worked out from a total.
     Earlier snapshots are kept; the public page says what was revised. Once the warehouse is restored into
     a new published folder, nothing is published until --after-snapshot gives the latest number the public
-    has seen (the public revisions page lists them): the next is numbered after it.
+    has seen (the public revisions page lists them): the next is numbered after it. A number below a snapshot
+    the published folder already holds is refused: that one was public.
 
     \b
     Examples:
@@ -1207,6 +1208,7 @@ def publish(db, as_user, out, yes, after):
     """
     from .access import require
     from .audit import cli_actor
+    from .public import published_dir
     from .publish.snapshot import NothingToPublish, numbered_after, preview_publication, record_refused_holds
     from .publish.snapshot import publish as run_publish
     from .warehouse import connect, connect_read_only
@@ -1214,7 +1216,7 @@ def publish(db, as_user, out, yes, after):
     actor = cli_actor(as_user)
     require(actor, "publish")  # before the preview: one who may not publish is told so first
     with connect_read_only(db) as con:  # not held while the person reads the preview
-        numbered_after(con, after)
+        numbered_after(con, after, published_dir(out))
         preview = preview_publication(con, out)
     if preview.problem and _finished_publication(out) is not None:  # this was the stopped one, run again
         click.echo(f"Published snapshot {_finished_publication(out)}: the publication stopped before is finished.")

@@ -899,6 +899,33 @@ def test_a_restore_into_a_new_published_folder_never_lets_a_number_the_public_sa
     assert "Published snapshot 5" in cli(target, "publish", "--yes", "--as", PCC)
 
 
+def test_a_latest_number_given_below_a_snapshot_the_published_folder_holds_is_refused_and_nothing_changes(office,
+                                                                                                         tmp_path):
+    """Regression: restored into a new published folder that holds snapshots 1 and 2, "--after-snapshot 1" was
+    taken without a word, though snapshot 2 was public: a number below what the folder shows is not the latest the
+    public has seen (mistyped, or the folder is not the one meant). It is refused naming the folder's latest number
+    and what to type; the hold, the folder and the warehouse are left as they were."""
+    from pipelines.public import current_snapshot
+    from pipelines.publish.snapshot import numbering_hold_path
+
+    target = places_in(tmp_path / "new")
+    cli(target, "restore", _backup_of(office, tmp_path / "b"))
+    cli(target, "approve", "2015-09", "--as", PCC)
+    published, db = Path(target["PCCDASH_PUBLISHED_DIR"]), Path(target["PCCDASH_DB"])
+    before = published_files(published), numbering_hold_path(db).read_bytes(), cli(target, "audit", "--limit", "0")
+    for low in ("0", "1"):
+        result = CliRunner().invoke(main, ["publish", "--yes", "--as", PCC, "--after-snapshot", low], env=target)
+        said = " ".join(result.output.split())
+        assert result.exit_code == 1 and "Traceback" not in said, said
+        assert (f'Error: Nothing was published: the published folder "{published}" already holds snapshot 2, so '
+                f"the latest number the public has seen is not {low} but 2 or above. Give the highest number on the "
+                'public site\'s revisions page ("pccdash publish --after-snapshot 2" if it is 2).') in said, said
+        assert (published_files(published), numbering_hold_path(db).read_bytes(),
+                cli(target, "audit", "--limit", "0")) == before
+    assert current_snapshot(published).name == "snapshot-0002.duckdb"
+    assert "Published snapshot 3" in cli(target, "publish", "--yes", "--as", PCC, "--after-snapshot", "2")
+
+
 def test_a_backup_taken_before_the_first_publication_after_a_restore_into_a_new_folder_keeps_its_hold(office,
                                                                                                       tmp_path):
     """Restored into a new published folder, publishing waits for the latest number the public has seen. A backup

@@ -1788,6 +1788,7 @@ def test_the_publishing_page_asks_the_latest_number_the_public_has_seen_after_a_
     assert not at.exception
     [asked] = [n for n in at.number_input if n.key == "publish_after"]
     assert asked.value is None and "revisions page" in asked.help, asked.help
+    assert asked.min == 1  # the folder restored into holds snapshot 1: the public has seen it at least
     [said] = [w.value.replace("\\", "") for w in at.warning if "new published folder" in w.value]
     assert "after snapshot 1" in said and "command line" not in said and "pccdash publish" not in said, said
     at.checkbox(key="publish_checked").check().run()

@@ -14,6 +14,7 @@ from pipelines.public import current_snapshot, pointer, published_dir, spelled_o
 from pipelines.publish.approval import approve_or_standing, not_all_in, period_states, states_frame, stopped
 from pipelines.publish.snapshot import (
     approval_reason_warnings,
+    latest_held,
     numbering_hold_path,
     numbering_hold_words,
     preview_publication,
@@ -248,7 +249,9 @@ else:
         said = numbering_hold_words(hold)
         st.warning(f"{said[:1].upper()}{said[1:]} Give below the number of the latest publication the public has "
                    "seen: the next is numbered after it.", icon=":material/pin:")
-        after = st.number_input("Latest snapshot number the public has seen", key="publish_after", min_value=0,
+        # below what the folder (or the warehouse's record) holds is not the latest seen: "publish" refuses it
+        lowest = max(data.call(latest_held, folder, _also=str(current_snapshot(Path(folder)))) or (0, 0))
+        after = st.number_input("Latest snapshot number the public has seen", key="publish_after", min_value=lowest,
                                 step=1, value=None, placeholder="The number on the public revisions page",
                                 help="The public site's revisions page lists every publication with its number: give "
                                      "the highest there. The new snapshot is numbered after it (and after every "

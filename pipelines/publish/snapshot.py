@@ -867,10 +867,16 @@ def audit_table(result: lp_audit.AuditResult | None) -> pd.DataFrame:
 def _next_version(con: duckdb.DuckDBPyConnection, folder: Path) -> int:
     """One more than any version in the folder or in the warehouse's record, so that publishing into a
     new or older folder never reuses a number the warehouse already holds."""
-    found = [int(m.group(1)) for p in folder.glob("snapshot-*.duckdb")
+    return max(latest_held(con, folder)) + 1
+
+
+def latest_held(con: duckdb.DuckDBPyConnection, folder: Path) -> tuple[int, int]:
+    """The highest snapshot number the published folder holds (withdrawn or not: each was public while it stood)
+    and the highest the warehouse records publishing, 0 for none."""
+    found = [int(m.group(1)) for p in Path(folder).glob("snapshot-*.duckdb")
              if (m := re.fullmatch(r"snapshot-(\d+)\.duckdb", p.name))]
     recorded = con.execute("SELECT coalesce(max(version), 0) FROM snapshot").fetchall()[0][0]
-    return max([*found, recorded]) + 1
+    return max(found, default=0), int(recorded)
 
 
 def _withdrawn_since(con: duckdb.DuckDBPyConnection, previous: Path | None, folder: Path) -> pd.DataFrame:
@@ -1842,6 +1848,10 @@ class NumbersUnknown(PccDashError):
     """A warehouse restored into a new published folder: the numbers published since its backup are not known."""
 
 
+class NumberAlreadyPassed(PccDashError):
+    """A latest number the public has seen, given below a snapshot the published folder or the warehouse holds."""
+
+
 def numbering_hold_path(db: Path) -> Path:
     """The record beside the warehouse at `db` that a restore into a new published folder leaves
     (`pccdash.numbering-hold.json`): the publications made since its backup was taken are not known here, so none is
@@ -1877,11 +1887,23 @@ def numbering_hold_words(hold: dict) -> str:
             "number the public has seen, which the next publication from here would take again.")
 
 
-def numbered_after(con: duckdb.DuckDBPyConnection, after: int | None) -> int | None:
-    """The number the next publication comes after, beyond what the warehouse and the folder hold: `after`, the
-    latest the public has seen as the office gives it. Refused, saying what to do, when the warehouse was restored
-    into a new published folder and the office has not said it: a publication made from the machine the backup came
-    from after it was taken has a number the public has seen, which the next would take again."""
+def numbered_after(con: duckdb.DuckDBPyConnection, after: int | None, folder: Path) -> int | None:
+    """The number the next publication into `folder` comes after, beyond what the warehouse and the folder hold:
+    `after`, the latest the public has seen as the office gives it. Refused, saying what to do, when the warehouse was
+    restored into a new published folder and the office has not said it: a publication made from the machine the
+    backup came from after it was taken has a number the public has seen, which the next would take again. Refused
+    too when it is below a snapshot the folder or the warehouse holds: that one was published, so the number given
+    is not the latest the public has seen (a mistyped number, or a folder other than the one meant)."""
+    if after is not None:
+        in_folder, recorded = latest_held(con, folder)
+        if after < max(in_folder, recorded):
+            latest = max(in_folder, recorded)
+            where = (f'the published folder "{folder}" already holds' if in_folder >= recorded
+                     else "this warehouse has already published")
+            raise NumberAlreadyPassed(
+                f"Nothing was published: {where} snapshot {latest}, so the latest number the public has seen is not "
+                f"{after} but {latest} or above. Give the highest number on the public site's revisions page "
+                f"(\"pccdash publish --after-snapshot {latest}\" if it is {latest}).")
     hold = numbering_hold(con)
     if hold is None or after is not None:
         return after
@@ -1904,7 +1926,7 @@ def publish(con: duckdb.DuckDBPyConnection, claims: Mapping, folder: Path | None
     """
     who = require(claims, "publish")
     folder = Path(folder or published_dir())
-    numbered_after(con, after)  # refused before anything is written
+    numbered_after(con, after, folder)  # refused before anything is written
     with pointer_switch.folder_lock(folder):
         done = _publish(con, claims, who, folder, expected, after)
     db = filestore.of_connection(con)
@@ -1932,7 +1954,7 @@ def _publish(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, folder: 
     approved = _approved(con, preview.held_back)  # held back by a blocking flag or the disclosure check
     cells = preview.cells
     now = utc_now()
-    version = max(_next_version(con, folder), (numbered_after(con, after) or 0) + 1)
+    version = max(_next_version(con, folder), (numbered_after(con, after, folder) or 0) + 1)
     previous = current_snapshot(folder)
     revisions = _with_reasons(_revisions(previous, cells, now, version, preview.withdrawn), preview.reasons, version,
                               previous is not None and preview.zeros_hidden
