@@ -556,6 +556,20 @@ def _backup_of(office: Path, dest: Path) -> Path:
     return dest
 
 
+def _restored_then_asked(office: Path, tmp_path: Path) -> tuple[Path, dict[str, str], str]:
+    """The office's backup, restored into a new place where the public then asks a question, imported there: the
+    backup, the new place and the question's receipt."""
+    from pipelines import inbox
+
+    dest = _backup_of(office, tmp_path / "b")
+    target = places_in(tmp_path / "there")
+    cli(target, "restore", dest)
+    receipt = inbox.submit("Why did charges fall in Doncaster?", "Jo Bloggs", "jo@example.com",
+                           folder=target["PCCDASH_INBOX_DIR"])
+    cli(target, "inbox", "import", "--as", PCC)
+    return dest, target, receipt
+
+
 def test_two_restores_over_a_warehouse_in_the_same_second_set_each_aside_under_its_own_name(office, tmp_path,
                                                                                             monkeypatch):
     """What a restore sets aside is named to the second: a second `restore --replace` in that second met the first
@@ -639,14 +653,7 @@ def test_a_question_from_the_public_imported_after_the_backup_is_put_back_in_the
     """The inbox keeps what it holds through a restore; a question imported after the backup was taken sat in its
     imported/ folder, which no import reads again, while the restored warehouse had no record of it: the public's
     question was lost without a word. It is put back in the inbox, and the restore says so."""
-    from pipelines import inbox
-
-    dest = _backup_of(office, tmp_path / "b")
-    target = places_in(tmp_path / "there")
-    cli(target, "restore", dest)
-    receipt = inbox.submit("Why did charges fall in Doncaster?", "Jo Bloggs", "jo@example.com",
-                           folder=target["PCCDASH_INBOX_DIR"])
-    cli(target, "inbox", "import", "--as", PCC)
+    dest, target, receipt = _restored_then_asked(office, tmp_path)
     assert receipt in cli(target, "inbox", "list")
     told = cli(target, "restore", dest, "--replace").replace("\n", " ")
     assert ("1 question from the public that the inbox's imported/ folder held and the restored warehouse has no "
@@ -984,14 +991,7 @@ def test_a_question_erased_after_the_backup_reads_erased_on_its_day_once_importe
     that warehouse, it was put back in the inbox and, imported again, read "no name or contact given", as if the
     sender had given none, while the restore said only that the erasure "did not need making again". Imported again,
     it reads as erased on the day it was, and the restore says what its check of the erasure found."""
-    from pipelines import inbox
-
-    dest = _backup_of(office, tmp_path / "b")
-    target = places_in(tmp_path / "there")
-    cli(target, "restore", dest)
-    receipt = inbox.submit("Why did charges fall in Doncaster?", "Jo Bloggs", "jo@example.com",
-                           folder=target["PCCDASH_INBOX_DIR"])
-    cli(target, "inbox", "import", "--as", PCC)
+    dest, target, receipt = _restored_then_asked(office, tmp_path)
     cli(target, "inbox", "forget", receipt, "--reason", "The sender asked on 3 March", "--as", ANALYST)
 
     def listed() -> list[str]:
