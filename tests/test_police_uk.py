@@ -1036,6 +1036,46 @@ def test_validate_an_unreadable_police_uk_file_says_why(db, tmp_path, run_cli):
         assert nothing_loaded(con) and scalar(con, "SELECT count(*) FROM file_registry") == 0
 
 
+def _ragged(source: Path, path: Path) -> Path:
+    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[6] = lines[6].replace(",", "", 1)  # row 7 loses a field
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
+# police.uk files a load refuses before any rule can judge them, and the contract each is kept under
+REFUSED_UNREAD = {
+    "ragged street": (lambda tmp: _ragged(STREET, tmp / "ragged.csv"), "police-uk-street"),
+    "ragged outcomes": (lambda tmp: _ragged(OUTCOMES, tmp / "ragged-outcomes.csv"), "police-uk-outcomes"),
+    "renamed header": (lambda tmp: modified_copy(tmp, "2017-11-south-yorkshire-street.csv", _renamed),
+                       "police-uk-street"),
+    "published empty": (lambda tmp: write_rows(tmp / "2017-12-south-yorkshire-street.csv", read_rows(STREET)[:1]),
+                        "police-uk-street"),
+}
+
+
+@pytest.mark.parametrize("case", list(REFUSED_UNREAD))
+def test_a_trial_run_of_a_police_uk_file_refused_unread_is_kept_as_refused_with_its_problems(db, tmp_path, run_cli,
+                                                                                             case):
+    """Regression: "pccdash validate" of a police.uk file refused for its structure (a ragged row, a header renamed)
+    kept no run, so the Validation runs page never showed it tried. Its trial is kept as a return's is: refused, under
+    the contract of the file it is, with the problems a load of the file keeps for it."""
+    from pipelines.contracts import runs
+
+    make, contract = REFUSED_UNREAD[case]
+    path = make(tmp_path)
+    assert run_cli("validate", path, "--db", db).exit_code == 1
+    assert run_cli("ingest", path, "--db", db).exit_code == 1
+    with warehouse.connect_read_only(db) as con:
+        tried = runs.runs(con, "trials")
+        assert list(tried["verdict"]) == [runs.REFUSED_APART] and list(tried["file"]) == [path.name]
+        assert runs.counts(tried)["failed"] == 1 and list(tried["rows"]) == [0]
+        assert scalar(con, "SELECT contract_id FROM validation_run WHERE scope = 'dry-run'") == contract
+        kept = con.execute('SELECT sheet, "row", "column", problem FROM trial_problem ORDER BY ALL').fetchall()
+        loaded = con.execute('SELECT sheet, "row", "column", problem FROM ingest_problem ORDER BY ALL').fetchall()
+    assert kept and kept == loaded
+
+
 def test_validate_a_folder_checks_each_file_against_its_own_contract(db, tmp_path, run_cli):
     folder = tmp_path / "in"
     folder.mkdir()

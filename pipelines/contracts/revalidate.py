@@ -18,7 +18,7 @@ from ..warehouse import utc_now
 from .batch import build_accepted_batch, build_batch
 from .contract import load_contract
 from .runner import ValidationRun, validate_batch
-from .store import save_run, save_trial_problems
+from .store import save_run, save_trial
 
 
 class UnknownFile(PccDashError):
@@ -74,23 +74,16 @@ def validate_named(con: duckdb.DuckDBPyConnection, files: list[tuple[Path, str]]
             except readers.FileRejected as exc:
                 # refused before any rule could judge it, as its load would be: kept so, a run of no rows
                 _, label = checked_by(contract, [], name, loaded=False)
-                _keep(con, ValidationRun(contract, "dry-run", label, rows=0, started_at=at,
-                                         seconds=time.perf_counter() - started), exc.problems)
+                save_trial(con, ValidationRun(contract, "dry-run", label, rows=0, started_at=at,
+                                              seconds=time.perf_counter() - started), exc.problems[:PROBLEMS_KEPT])
                 out.append((name, None, exc.problems, 0))
                 continue
             build_batch(con, name)
             checked, label = checked_by(contract, reading, name, loaded=False)
             run = validate_batch(con, checked, scope="dry-run", label=label, current_month=month, engine=engine)
             problems = reading + checks.check_totals(con, name, result.totals)
-            _keep(con, run, problems)
+            save_trial(con, run, problems[:PROBLEMS_KEPT])
             out.append((name, run, problems, len(reading)))
             drop_staging(con)
     return out
 
-
-def _keep(con: duckdb.DuckDBPyConnection, run: ValidationRun, problems: list) -> None:
-    """Store a trial run with the problems outside its rules (the file's structure, its totals) that refuse the file
-    whatever the rules find, as its load would keep them: without them a refused file's run reads "passed"."""
-    con.execute("BEGIN TRANSACTION")
-    save_trial_problems(con, save_run(con, run, None), problems[:PROBLEMS_KEPT])
-    con.execute("COMMIT")

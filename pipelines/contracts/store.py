@@ -38,6 +38,17 @@ def save_trial_problems(con: duckdb.DuckDBPyConnection, run_id: int, problems: l
                         [[run_id, p.sheet, p.row, p.column, p.text] for p in problems])
 
 
+def save_trial(con: duckdb.DuckDBPyConnection, run: ValidationRun, problems: list) -> int:
+    """Store a trial run with the problems outside its rules (the file's structure, its totals) that refuse the file
+    whatever the rules find, as its load would keep them, in a transaction of its own: without them a refused file's
+    run reads "passed". Returns the run id."""
+    con.execute("BEGIN TRANSACTION")
+    run_id = save_run(con, run, None)
+    save_trial_problems(con, run_id, problems)
+    con.execute("COMMIT")
+    return run_id
+
+
 _RESULT_COLUMNS = {"run_id": "INTEGER", "rule_id": "VARCHAR", "severity": "VARCHAR", "engine": "VARCHAR",
                    "expectation": "VARCHAR", "passed": "BOOLEAN", "failing_count": "BIGINT",
                    "checked_count": "BIGINT", "description": "VARCHAR"}

@@ -35,10 +35,10 @@ import duckdb
 from .. import faults, records, settings
 from ..catalogue import listed
 from ..contracts import ValidationRun, load_contract, validate_batch
-from ..contracts.store import save_caveats, save_run
+from ..contracts.store import save_caveats, save_run, save_trial
 from ..errors import ConfigError, Problem, shown
 from ..ingest import checks, readers
-from ..ingest.load import FileOutcome, Recorded, _register, _reject, drop_staging, give_back
+from ..ingest.load import PROBLEMS_KEPT, FileOutcome, Recorded, _register, _reject, drop_staging, give_back
 from ..office import cap, possessive
 from ..uk_time import month_words, uk_words
 from ..warehouse import one, scalar, utc_now
@@ -149,7 +149,7 @@ def header_problem(path: str | Path, label: str) -> Problem | None:
                               'and outcomes files are (the month\'s "-street.csv" and "-outcomes.csv").', row=1)
     if len(have & _POLICE_UK_ONLY) < 3:
         return None
-    kind = "outcomes" if "outcome type" in have and "crime type" not in have else "street"
+    kind = _kind_named(have)
     header = HEADERS[kind]
     expected = {c.lower() for c in header}
     missing = [c for c in header if c.lower() not in have]
@@ -166,6 +166,20 @@ def header_problem(path: str | Path, label: str) -> Problem | None:
                           f'{", and ".join(said)}; nothing was read. The header should be "{",".join(header)}". '
                           "police.uk has changed its columns over the years: download the month again from "
                           "data.police.uk, whose files have these columns.", row=1)
+
+
+def _kind_named(have: set[str]) -> str:
+    """Of a header that is police.uk's though not as loaded (`header_problem`; its cells in lower case), which of
+    its files it is: the outcomes file's names an outcome type and no crime type."""
+    return "outcomes" if "outcome type" in have and "crime type" not in have else "street"
+
+
+def judged_as(path: str | Path) -> str:
+    """The contract a police.uk file is checked against, by its header: "police_uk_street" or "police_uk_outcomes"
+    (`detect`); of one whose header differs (`header_problem`), the file it names. Its run is kept under it when the
+    file is refused before any rule could judge it, as a return's is kept under the return's contract."""
+    kind = detect(path) or _kind_named({c.lower() for c in _header(path) or ()})
+    return f"police_uk_{kind}"
 
 
 # how the refusal of a file with its header and no records begins: `nothing_to_correct` knows it by this
@@ -716,7 +730,8 @@ def validate_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, toda
     dry-run) as for a return. An earlier download of a month, replaced since, is checked as the download put back
     that loading it makes it, not as a republication. Returns (label, run, problems): `run` is None when the file
     could not be read as a police.uk file at all, and `problems` say why (a file that is not police.uk's, a ragged row,
-    an encoding that is neither UTF-8 nor Windows-1252, ...). `engine` judges the row rules, as in
+    an encoding that is neither UTF-8 nor Windows-1252, ...); its trial is stored all the same, refused for them, as
+    its load would refuse it. `engine` judges the row rules, as in
     `validate_batch` ("gx": Great Expectations, the independent second engine). `label` is the name the file is
     shown by, as `ingest_police_uk` takes it (its file name unless given).
     """
@@ -725,9 +740,18 @@ def validate_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, toda
     drop_staging(con)
     kind = detect(path)
     month = checks.current_month(today)
+    common = {"received": utc_now(), "loaded_by": "", "month": month, "started": time.perf_counter(),
+              "dry_run": True, "engine": engine}
+
+    def refused(problems: list[Problem]) -> tuple[str, None, list[Problem]]:
+        """Refused before any rule could judge it, as its load would be: its trial kept so, a run of no rows with
+        the file's problems, as a return's is (`validate_named`)."""
+        run = ValidationRun(load_contract(judged_as(path)), "dry-run", f'"{label}" (not loaded)', rows=0,
+                            started_at=common["received"], seconds=time.perf_counter() - common["started"])
+        save_trial(con, run, problems[:PROBLEMS_KEPT])
+        return label, None, problems
+
     with memory_limit(con), tempfile.TemporaryDirectory(prefix="pccdash-") as own_tmp:
-        common = {"received": utc_now(), "loaded_by": "", "month": month, "started": time.perf_counter(),
-                  "dry_run": True, "engine": engine}
         outcome = None
         if kind is not None and _scan_while_reading(con, path, check_loaded=False):
             outcome = _load_scanning(con, path, label, kind, **common)
@@ -735,11 +759,13 @@ def validate_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, toda
             try:
                 facts = readers.inspect_file(path, label, Path(tmp_dir or own_tmp))
             except readers.FileRejected as exc:
-                return label, None, exc.problems
+                return refused(exc.problems)
             if kind is None:
-                return label, None, [_not_police_uk(label, path)]
+                return refused([_not_police_uk(label, path)])
             outcome = _load(con, path, label, kind, facts, None, **common)
-    return label, outcome.run, [] if outcome.run is not None else outcome.problems
+        if outcome.run is None:
+            return refused(outcome.problems)
+    return label, outcome.run, []
 
 
 def _not_police_uk(label: str, path: Path | None = None) -> Problem:
