@@ -98,3 +98,14 @@ def test_a_link_to_another_docs_page_is_inert_inside_the_app(built, wh):
 def test_an_anonymous_visitor_sees_no_docs(monkeypatch, built, wh):
     at = internal(monkeypatch, wh, "internal_pages/datadocs.py", ANONYMOUS)
     assert "Sign in" in texts(at) and not [e for e in at.main if getattr(e, "type", "") == "iframe"]
+
+
+def test_a_load_refused_before_any_rule_judged_it_has_no_docs_page(tmp_path):
+    """A return refused unread (a required column missing) is kept as a run of no rules: Great Expectations has
+    nothing of it to replay, so it is no load of the docs, which say none has been loaded yet."""
+    db = tmp_path / "wh.duckdb"
+    with warehouse.connect(db) as con:
+        missing = write_csv(tmp_path / "missing.csv", "period,district,measure\n2015-07,Barnsley,cse_charges\n")
+        assert not ingest(con, [missing]).ok
+        with pytest.raises(datadocs.NoRuns):
+            datadocs.build_data_docs(con, tmp_path / "site")

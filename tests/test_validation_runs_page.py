@@ -7,9 +7,10 @@ import re
 
 import pytest
 from dashboard_helpers import ANALYST, copy_warehouse, grid_times, internal, texts
-from helpers import write_csv, write_xlsx
+from helpers import ROOT, write_csv, write_xlsx
 
 from pipelines import warehouse
+from pipelines.contracts import runs as stored
 from pipelines.contracts.revalidate import validate_accepted, validate_files
 from pipelines.ingest.load import ingest
 
@@ -156,3 +157,61 @@ def test_a_trial_run_of_a_file_refused_for_its_structure_reads_would_be_refused_
     assert '"2026-10-return.xlsx" would be refused, though no rule of the contract failed' in page
     assert "try the file again" in page
     assert "merged cells (A1:D1)" in at.dataframe[2].value.iloc[0]["Problem"]
+
+
+POLICE_UK_STREET = ROOT / "pipelines" / "sample" / "police_uk" / "2017-11-south-yorkshire-street.sample.csv"
+
+
+def _ragged_street(path):
+    lines = POLICE_UK_STREET.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[6] = lines[6].replace(",", "", 1)  # row 7 loses a field
+    return write_csv(path, "".join(lines))
+
+
+# files a load refuses before any rule can judge them, each with the contract it is kept under and its problem
+UNREAD = {
+    "missing-column.csv": (lambda p: write_csv(p, "period,district,measure\n2026-11,Barnsley,cse_charges\n"),
+                           "force-cse-return", 'the required column "value" is missing'),
+    "empty.csv": (lambda p: write_csv(p, ""), "force-cse-return", "empty"),
+    "utf16.csv": (lambda p: write_csv(p, TRIED, encoding="utf-16"), "force-cse-return", "UTF-16"),
+    "ragged.csv": (_ragged_street, "police-uk-street", "has 11 fields where the header has 12"),
+}
+
+
+@pytest.mark.parametrize("name", list(UNREAD))
+def test_a_load_of_a_file_that_could_not_be_read_is_among_the_files_loaded_refused(db, tmp_path, name):
+    """Regression: a file "pccdash ingest" refused before any rule could judge it (a required column missing, an
+    empty file, UTF-16 text, a ragged police.uk row) kept no validation run: the Files loaded page listed it refused,
+    but Validation runs did not list it among the files loaded at all. Its load is kept as a run of no rows under the
+    contract the file would have been checked against, and reads refused."""
+    make, contract, words = UNREAD[name]
+    path = make(tmp_path / name)
+    with warehouse.connect(db) as con:
+        assert not ingest(con, [path]).ok
+        loads = stored.runs(con, "loads")
+        assert list(loads["file"]) == [name] and list(loads["verdict"]) == [stored.REFUSED_APART]
+        assert stored.counts(loads) == {"files": 1, "failed": 1, "warned": 0} and list(loads["rows"]) == [0]
+        assert con.execute("SELECT contract_id, file_id FROM validation_run").fetchall() == [
+            (contract, int(loads["file_id"].iloc[0]))]
+        kept = con.execute("SELECT problem FROM ingest_problem").fetchall()
+    assert any(words in problem for (problem,) in kept), kept
+
+
+def test_the_page_shows_a_file_loaded_that_could_not_be_read_refused_with_its_problem(monkeypatch, sample_db,
+                                                                                      tmp_path):
+    """Regression: the load of a return missing a required column was refused and listed on Files loaded, but not
+    among the files loaded on Validation runs. It is there, refused, counted so, with its problem."""
+    db = copy_warehouse(sample_db, tmp_path)
+    missing = write_csv(tmp_path / "2026-11-return.csv", "period,district,measure\n2026-11,Barnsley,cse_charges\n")
+    with warehouse.connect(db) as con:
+        assert not ingest(con, [missing]).ok
+    at = internal(monkeypatch, db, "internal_pages/checks.py", ANALYST)
+    assert not at.exception
+    assert "Files refused 1" in texts(at)
+    assert list(runs_table(at)[["File", "Outcome", "Rows checked"]].iloc[0]) == [
+        "2026-11-return.csv", "refused (outside the rules)", 0]
+    assert at.selectbox(key="run").value.endswith('"2026-11-return.csv": refused (outside the rules)')
+    assert "Every rule passed in this run." not in texts(at)
+    problems = at.dataframe[-1].value
+    assert list(problems.iloc[0][["Row", "Column"]]) == ["1", "value"]
+    assert 'the required column "value" is missing' in problems.iloc[0]["Problem"]

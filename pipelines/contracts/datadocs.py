@@ -171,9 +171,13 @@ def build_data_docs(con: duckdb.DuckDBPyConnection, out_dir: Path, latest: int =
     """Write the Data Docs site for the latest `latest` loads of a return into `out_dir`, replacing what was
     there only once the new site is whole. `progress(fraction, words)` hears of each step."""
     contract = load_contract("force_cse_return")
+    # a file refused before any rule could judge it (a required column missing, an empty file) has a run of no
+    # rules, and nothing for Great Expectations to replay
     loads = con.execute(
         """SELECT v.run_id, v.file_id, r.name, r.outcome FROM validation_run v JOIN file_registry r USING (file_id)
-           WHERE v.scope = 'ingest' AND v.contract_id = ? ORDER BY v.run_id DESC LIMIT ?""",
+           WHERE v.scope = 'ingest' AND v.contract_id = ?
+             AND EXISTS (SELECT 1 FROM validation_result x WHERE x.run_id = v.run_id)
+           ORDER BY v.run_id DESC LIMIT ?""",
         [contract.id, latest]).fetchall()
     if not loads:
         raise NoRuns('No return has been loaded yet. Run "pccdash ingest PATH" first.')

@@ -503,11 +503,15 @@ def give_back(con, file_id: int | None) -> None:
 def _reject(con, path: Path, label: str, facts, size: int, received, loaded_by: str, problems: list[Problem],
             started: float, layout: str | None = None, run: ValidationRun | None = None,
             current_month: dt.date | None = None, recorded: Recorded | None = None,
-            return_batch: bool = False, rows: int = 0, reading: int = 0, sha256: str = "") -> FileOutcome:
-    """Register a refused file with its problems (and the contract's run, when it ran). `return_batch`: the file is
-    a force return whose batch was built, so what it held is kept for the return calendar; `rows`, the figures read
-    from it (none when it could not be read); `reading`, how many of the problems, the first, were read past;
-    `sha256`, of a file refused before its facts were known (`facts` None), its bytes' hash if they were read."""
+            return_batch: bool = False, rows: int = 0, reading: int = 0, sha256: str = "",
+            contract_id: str = "force_cse_return") -> FileOutcome:
+    """Register a refused file with its problems, and the contract's run: when it ran, that run; else (refused
+    before any rule could judge it) a run of no rows under `contract_id`, the contract the file would have been
+    checked against, so that the file's load is among the Validation runs, refused, as its trial is. `return_batch`:
+    the file is a force return whose batch was built, so what it held is kept for the return calendar; `rows`, the
+    figures read from it (none when it could not be read); `reading`, how many of the problems, the first, were read
+    past; `sha256`, of a file refused before its facts were known (`facts` None), its bytes' hash if they were
+    read."""
     if facts is not None:
         sha256 = facts.sha256
     earlier = one(con, """SELECT r.file_id, r.name, r.received_at FROM file_registry r
@@ -539,6 +543,10 @@ def _reject(con, path: Path, label: str, facts, size: int, received, loaded_by: 
         if run is not None:
             run_id = save_run(con, run, file_id)
             save_quarantine(con, run, run_id, file_id, current_month)
+        else:  # its problems, kept above with the file, say why no rule judged it
+            contract = load_contract(contract_id)
+            save_run(con, ValidationRun(contract, "ingest", checked_by(contract, [], label)[1], rows=0,
+                                        started_at=received, seconds=time.perf_counter() - started), file_id)
         if return_batch:
             # what the file held, its good rows too: refused whole, none of it has arrived (the return calendar)
             con.execute("INSERT INTO refused_coverage SELECT $file_id, period, measure, CAST(count(*) AS INTEGER) "

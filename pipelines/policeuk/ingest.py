@@ -524,10 +524,10 @@ def ingest_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, loaded
         except readers.FileRejected as exc:
             size = path.stat().st_size if path.exists() else 0
             return _reject(con, path, label, None, size, received, loaded_by, exc.problems, started,
-                           recorded=recorded)
+                           recorded=recorded, contract_id=judged_as(path))
         if kind is None:
             return _reject(con, path, label, facts, facts.size, received, loaded_by, [_not_police_uk(label, path)],
-                           started, recorded=recorded)
+                           started, recorded=recorded, contract_id=judged_as(path))
         earlier = _first_loaded_as(con, facts.sha256)
         elsewhere = in_force_elsewhere(con, facts.sha256) if earlier else []
         if earlier and not (elsewhere and put_back):
@@ -1015,7 +1015,7 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
             return FileOutcome(label, path, "rejected", layout=layout, problems=exc.problems,
                                seconds=time.perf_counter() - started)
         return _reject(con, path, label, facts, facts.size, received, loaded_by, exc.problems, started,
-                       layout=layout, recorded=recorded)
+                       layout=layout, recorded=recorded, contract_id=layout)
     except duckdb.OutOfMemoryException as exc:
         if in_transaction:
             con.execute("ROLLBACK")
