@@ -13,6 +13,7 @@ from pipelines import warehouse
 from pipelines.contracts import runs as stored
 from pipelines.contracts.revalidate import validate_accepted, validate_files
 from pipelines.ingest.load import ingest
+from pipelines.policeuk import validate_police_uk
 
 HEADER = "period,district,measure,value\n"
 REFUSED = HEADER + "2026-09,Leeds,cse_charges,1\n2026-09,Barnsley,cse_charges,twelve\n"
@@ -147,7 +148,7 @@ def test_a_trial_run_of_a_file_refused_for_its_structure_reads_would_be_refused_
     assert list(runs_table(at)["File"]) == ["2026-11-return.csv", "2026-10-return.xlsx"]
     assert ('"2026-11-return.csv" would be refused: it could not be read, so no rule of the contract was checked. Its '
             'problem is below. Correct the file and try it again with "pccdash validate".') in page
-    problems = at.dataframe[2].value
+    problems = at.dataframe[-1].value
     assert list(problems.iloc[0][["Row", "Column"]]) == ["1", "value"]
     assert 'the required column "value" is missing' in problems.iloc[0]["Problem"]
 
@@ -215,3 +216,40 @@ def test_the_page_shows_a_file_loaded_that_could_not_be_read_refused_with_its_pr
     problems = at.dataframe[-1].value
     assert list(problems.iloc[0][["Row", "Column"]]) == ["1", "value"]
     assert 'the required column "value" is missing' in problems.iloc[0]["Problem"]
+
+
+def _headers(at) -> list[str]:
+    return [h.value for h in at.header]
+
+
+def test_a_run_of_a_file_that_could_not_be_read_shows_no_empty_table_of_rules(monkeypatch, db, tmp_path):
+    """Regression: the run of a file that could not be read, tried or loaded, showed an empty table of rules above
+    the sentence saying it was refused, as though every rule had been checked and none listed. It shows no table of
+    rules, says plainly that no rule was checked because the file could not be read, and shows its problem; a
+    police.uk file published empty, with nothing to correct, is not told to correct it."""
+    missing = write_csv(tmp_path / "2026-11-return.csv", "period,district,measure\n2026-11,Barnsley,cse_charges\n")
+    empty = write_csv(tmp_path / "2017-12-south-yorkshire-street.csv", POLICE_UK_STREET.read_text().splitlines()[0])
+    with warehouse.connect(db) as con:
+        validate_files(con, [missing])
+        assert not ingest(con, [missing]).ok
+        assert validate_police_uk(con, empty)[1] is None
+    at = internal(monkeypatch, db, "internal_pages/checks.py", ANALYST)
+    assert not at.exception
+    page = texts(at)
+    assert "Rules" not in _headers(at) and _headers(at)[-1] == "The file's problems" and len(at.dataframe) == 2
+    assert ('"2026-11-return.csv" was refused: it could not be read, so no rule of the contract was checked. Its '
+            "problem is below. Correct the file and load it again.") in page
+    assert 'the required column "value" is missing' in at.dataframe[1].value.iloc[0]["Problem"]
+
+    at.button_group(key="runs_kind").set_value("trials").run()
+    page = texts(at)
+    assert "Rules" not in _headers(at) and len(at.dataframe) == 2
+    assert ('"2017-12-south-yorkshire-street.csv" would be refused: it has its header and no records, so no rule of '
+            "the contract was checked. There is nothing to correct: its problem below says what to do.") in page
+    assert "Correct the file" not in page
+    assert "has its header line and no records" in at.dataframe[1].value.iloc[0]["Problem"]
+
+    at.selectbox(key="run_trials").set_value(at.selectbox(key="run_trials").options[1]).run()
+    assert "Rules" not in _headers(at) and len(at.dataframe) == 2
+    assert ('"2026-11-return.csv" would be refused: it could not be read, so no rule of the contract was checked. Its '
+            'problem is below. Correct the file and try it again with "pccdash validate".') in texts(at)

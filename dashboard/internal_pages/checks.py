@@ -5,6 +5,7 @@ import streamlit as st
 
 from dashboard import auth, data, ui, workbench
 from pipelines.contracts import runs as stored
+from pipelines.policeuk.ingest import NO_RECORDS
 
 user = auth.signed_in()
 st.title("Validation runs")
@@ -43,24 +44,31 @@ chosen = st.selectbox("Run", list(by_label), key=f"run_{kind}" if kind != "loads
                       help="The latest is chosen first.")
 run_id = by_label[chosen]
 results = data.call(stored.results, run_id)
-st.header("Rules")
-ui.table(ui.readable(results.drop(columns=["rule_id"]),
-                     {"rule": "Rule", "description": "What it checks", "severity": "When it fails",
-                      "failing_count": "Failing rows", "checked_count": "Rows checked", "engine": "Checked by"}),
-         "results_table", f"validation-run-{run_id}-rules.csv")
-failed = results[~results["passed"]]["rule_id"].tolist()
 this = runs[runs["run_id"] == run_id].iloc[0]
+unread = results.empty  # refused before any rule could judge it: its run has no rules to show, only its problems
+if not unread:
+    st.header("Rules")
+    ui.table(ui.readable(results.drop(columns=["rule_id"]),
+                         {"rule": "Rule", "description": "What it checks", "severity": "When it fails",
+                          "failing_count": "Failing rows", "checked_count": "Rows checked", "engine": "Checked by"}),
+             "results_table", f"validation-run-{run_id}-rules.csv")
+failed = results[~results["passed"]]["rule_id"].tolist()
 if this["refused_apart"]:  # no rule failed, yet the file was refused: say for what, or the run reads as passed
     tried = kind == "trials"  # a trial keeps its file's problems with its run: it registers no file
     problems = workbench.trial_problems(run_id) if tried else workbench.file_problems(int(this["file_id"]))
     its = "its problem is" if len(problems) == 1 else "its problems are"
-    if tried and results.empty:  # not read at all: no rule could judge it
-        st.warning(f'"{this["file"]}" would be refused: it could not be read, so no rule of the contract was checked. '
-                   f'{its[0].upper()}{its[1:]} below. Correct the file and try it again with "pccdash validate".')
+    refused = f'"{this["file"]}" {"would be" if tried else "was"} refused'
+    if unread and not problems.empty and problems["problem"].str.startswith(NO_RECORDS).all():
+        # a police.uk file published empty: nothing is wrong with it, and its problem says what to do
+        st.warning(f"{refused}: it has its header and no records, so no rule of the contract was checked. There is "
+                   "nothing to correct: its problem below says what to do.")
+    elif unread:
+        again = 'try it again with "pccdash validate"' if tried else "load it again"
+        st.warning(f"{refused}: it could not be read, so no rule of the contract was checked. "
+                   f"{its[0].upper()}{its[1:]} below. Correct the file and {again}.")
     else:
-        st.warning(f'"{this["file"]}" {"would be" if tried else "was"} refused, though no rule of the contract '
-                   f"failed: {its} outside the rules, in the file's structure or its totals. Correct them and "
-                   f"{'try' if tried else 'load'} the file again.")
+        st.warning(f"{refused}, though no rule of the contract failed: {its} outside the rules, in the file's "
+                   f"structure or its totals. Correct them and {'try' if tried else 'load'} the file again.")
     st.header("The file's problems")
     ui.table(ui.readable(problems), "refused_problems_table", f"validation-run-{run_id}-problems.csv")
 if not failed:
