@@ -16,12 +16,6 @@ from pipelines.contracts.runs import REFUSED_ROWS_SQL, problems_found, rule_name
 from pipelines.errors import ConfigError
 
 
-def runs() -> pd.DataFrame:
-    return query("""SELECT run_id, strftime(started_at, '%Y-%m-%d %H:%M') AS started, scope, batch_label, contract_id,
-                           contract_version, rows_checked, errors, warnings, outcome, round(seconds, 2) AS seconds
-                    FROM validation_run ORDER BY run_id DESC""")
-
-
 def results(run_id: int) -> pd.DataFrame:
     return query("""SELECT rule_id, severity, passed, failing_count, checked_count, engine, expectation, description
                     FROM validation_result WHERE run_id = ? ORDER BY passed, severity, rule_id""", (int(run_id),))
@@ -115,14 +109,6 @@ def history(measure: str, district: str, period: str) -> pd.DataFrame:
 
 OUTCOMES = {"passed": "passed", "passed_with_warnings": "passed with warnings", "failed": "failed",
             "accepted": "accepted", "rejected": "refused"}
-SCOPES = {"ingest": "a file being loaded", "accepted": "the accepted figures", "dry-run": "a file checked, not loaded"}
-
-
-def runs_shown(runs: pd.DataFrame) -> pd.DataFrame:
-    """The validation runs as the page shows them: outcomes and scopes in words, headings in words."""
-    shown = runs.assign(outcome=runs["outcome"].map(lambda o: OUTCOMES.get(o, o)),
-                        scope=runs["scope"].map(lambda s: SCOPES.get(s, s)))
-    return ui.readable(shown, {"scope": "What was checked", "rows_checked": "Rows checked"})
 
 
 # a return's layouts as docs/return-format.md names them; police.uk's files by what they hold
