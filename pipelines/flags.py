@@ -560,7 +560,9 @@ BREAKDOWN_ONLY_RULES = frozenset({"breakdown_not_sent", "breakdown_completeness_
 
 # Of a figure a check said changes a published month (loaded at $loaded): when the first publication not withdrawn,
 # made after an approval that carried it, was made, provided the approval the publication in force was made from
-# carries it (as `published_figure` reads what the public reads); NULL until then
+# carries it (as `published_figure` reads what the public reads); NULL until then. Unlike a loop item's first
+# publication (accountability.records.APPROVAL_FIRST_PUBLISHED), it reads a month's approvals (publication_event),
+# counts no withdrawn publication, and says nothing until the publication in force carries the revision
 REVISION_PUBLISHED_SQL = """
 SELECT CASE WHEN (SELECT max(e.acted_at) FROM period_status s JOIN snapshot n ON n.version = s.snapshot_version
                   JOIN publication_event e ON e.period = s.period AND e.action = 'approved'

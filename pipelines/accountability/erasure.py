@@ -60,7 +60,7 @@ from .moderation import (
     _Unreadable,
     import_inbox,
 )
-from .records import EMAIL, LoopError, NotFound
+from .records import APPROVAL_FIRST_PUBLISHED, EMAIL, LoopError, NotFound
 
 RETENTION = "contact_retention_months"
 SHORTEST_QUERY = 3
@@ -183,12 +183,13 @@ def _states(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
                                 "WHERE state = 'answered' AND answered_on IS NOT NULL GROUP BY question_id").fetchall())
     withdrawn = dict(con.execute("SELECT question_id, max(on_day) FROM question_withdrawal "
                                  "GROUP BY question_id").fetchall())
-    # the first publication made while the question's approval for it stood
+    # the first publication made while an approval of the question stood, of any of its approvals: the public read
+    # it then, whatever is in force now (`register.public_statuses` reads only the approval in force)
     published = dict(con.execute(
-        """SELECT TRY_CAST(r.item_id AS INTEGER), min(s.created_at) FROM loop_release r
-           JOIN snapshot s ON s.created_at >= r.approved_at
-                          AND (r.withdrawn_at IS NULL OR s.created_at < r.withdrawn_at)
-           WHERE r.item_kind = 'question' GROUP BY 1""").fetchall())
+        f"""SELECT question, min(first_made) FROM (
+              SELECT TRY_CAST(r.item_id AS INTEGER) AS question, {APPROVAL_FIRST_PUBLISHED} AS first_made
+              FROM loop_release r WHERE r.item_kind = 'question')
+            WHERE first_made IS NOT NULL GROUP BY question""").fetchall())
 
     def said(outcome: str, question: int | None) -> str:
         if outcome != "accepted":

@@ -43,6 +43,13 @@ LIMITS = {"question": 2_000, "answer": 20_000, "rationale": 10_000, "evidence": 
           "owner": 200, "title": 200, "name": 200, "note": 5_000, "theme": 200}
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
+# Of an approval of a loop item for publication (a loop_release row, `r`): when the first publication made while it
+# stood was made, at or after its approval and before its withdrawal, NULL until one was. A publication withdrawn
+# since counts: the public read it. Unlike flags.REVISION_PUBLISHED_SQL (a month's approval, publication_event), which
+# counts no withdrawn publication and only once the approval in force carries the figure.
+APPROVAL_FIRST_PUBLISHED = """(SELECT min(carried.created_at) FROM snapshot carried
+    WHERE carried.created_at >= r.approved_at AND (r.withdrawn_at IS NULL OR carried.created_at < r.withdrawn_at))"""
+
 
 class LoopError(PccDashError):
     """Something asked of the accountability record that cannot be done as given."""

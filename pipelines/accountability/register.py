@@ -28,7 +28,7 @@ from ..plan.periods import month_label, month_number, month_start
 from ..plan.spc import assurance_words, variation_words
 from ..uk_time import uk_day, uk_day_words
 from ..warehouse import utc_now
-from .records import DECISIONS, decisions, meetings, questions
+from .records import APPROVAL_FIRST_PUBLISHED, DECISIONS, decisions, meetings, questions
 
 FILE = "recommendations.yaml"
 STATUSES = {"not_started": "Not started", "in_progress": "In progress", "implemented": "Implemented",
@@ -442,12 +442,11 @@ class PublicStatus:
 def public_statuses(con: duckdb.DuckDBPyConnection) -> dict[str, PublicStatus]:
     """Each recommendation's latest status the publication in force carries (its approval given before it was made and
     not withdrawn by then, nor taken back by a withdrawn publication), by id; one the public reads nothing of is
-    absent."""
-    rows = con.execute("""
+    absent. When each was first published is APPROVAL_FIRST_PUBLISHED, as a question's (`erasure`) is: its approval
+    stood at the publication in force, so that publication is one made while it stood, and the first is no later."""
+    rows = con.execute(f"""
         WITH live AS (SELECT s.created_at FROM snapshot s JOIN snapshot_in_force f ON f.version = s.version)
-        SELECT st.recommendation, st.status_id, st.status,
-               (SELECT min(x.created_at) FROM snapshot x
-                 WHERE x.created_at >= r.approved_at AND x.created_at <= live.created_at) AS first_made
+        SELECT st.recommendation, st.status_id, st.status, {APPROVAL_FIRST_PUBLISHED} AS first_made
         FROM loop_release r CROSS JOIN live
         JOIN recommendation_status st ON st.status_id = TRY_CAST(r.item_id AS INTEGER)
         WHERE r.item_kind = 'recommendation' AND r.approved_at <= live.created_at
