@@ -643,11 +643,15 @@ def _counts_something_else(written: str, number: int, counted: set[str], short_n
         # above the answer)
         told = language_told(line.split("\n", 1)[0])
         welsh_line = welsh is not None and (told == WELSH or told is None and m.re is not _WORDED)
-        inside = cy.noun_inside(m.group(1)) if welsh is not None else ""
-        after = re.match(r"\s+([^\W\d_][\w'’-]*)" if welsh_line else r"\s+([A-Za-z][A-Za-z'’-]*)", written[m.end():])
-        noun = inside or (after.group(1) if after else "")
-        if inside:  # "tri swyddog ar ddeg": the noun is inside the number, its clause after it
-            after = re.match(r"", written[m.end():])
+        # the noun counted, and where the rest of its clause begins: "tri swyddog ar ddeg" has its noun inside the
+        # number, its clause straight after it
+        noun = cy.noun_inside(m.group(1)) if welsh is not None else ""
+        noun_end = m.end()
+        if not noun:
+            after = re.match(r"\s+([^\W\d_][\w'’-]*)" if welsh_line else r"\s+([A-Za-z][A-Za-z'’-]*)",
+                             written[m.end():])
+            if after:
+                noun, noun_end = after.group(1), m.end() + after.end()
         nouns = _nouns_of(noun, welsh is not None)
         if welsh is not None:
             nouns |= _nouns_of(_said_after_of(written, m.end()), True)  # "tri o gyhuddiadau", three charges
@@ -656,14 +660,14 @@ def _counts_something_else(written: str, number: int, counted: set[str], short_n
         plural = (len(noun) >= 4 and noun.lower().endswith("s") and not noun.lower().endswith(("ss", "us", "is"))
                   and noun.lower() not in _NOT_PLURAL and "'" not in noun and "’" not in noun)
         if (number == 1 or welsh_line) and not plural:  # "one operation": a thing, not what it did or is
-            following = re.match(r"\s+([^\W\d_]+)", written[m.end() + after.end():]) if after else None
+            following = re.match(r"\s+([^\W\d_]+)", written[noun_end:])
             plural = (len(noun) >= 4 and noun.isalpha() and noun.lower() not in not_a_thing
                       and not noun.lower().endswith(("s", "ed", "ing", "ly"))
                       # a word describing the thing counted ("one local man") is no thing itself
                       and not (following and _singulars(following.group(1)) & counted))
         if not plural or _singulars(noun) & counted:
             return False
-        rest = written[m.end() + after.end():]
+        rest = written[noun_end:]
         clause = rest[:end.start()] if (end := _CLAUSE_END.search(rest)) else rest
         before = _CLAUSE_END.split(written[:m.start()])[-1].split()[-2:]
         for near in (clause, " ".join(before)):
