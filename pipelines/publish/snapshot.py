@@ -1926,7 +1926,9 @@ def publish(con: duckdb.DuckDBPyConnection, claims: Mapping, folder: Path | None
     """
     who = require(claims, "publish")
     folder = Path(folder or published_dir())
-    numbered_after(con, after, folder)  # refused before anything is written
+    # refused before anything is written. Asked once: only a restore makes a hold, and a restore neither begins on a
+    # warehouse held open, as this one is (`warehouse.held_still`), nor lets one be opened before it has finished
+    after = numbered_after(con, after, folder)
     with pointer_switch.folder_lock(folder):
         done = _publish(con, claims, who, folder, expected, after)
     db = filestore.of_connection(con)
@@ -1937,7 +1939,7 @@ def publish(con: duckdb.DuckDBPyConnection, claims: Mapping, folder: Path | None
 
 def _publish(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, folder: Path,
              expected: str | None, after: int | None = None) -> tuple[int, Path]:
-    """`publish` once the folder is this command's alone."""
+    """`publish` once the folder is this command's alone; `after` as `numbered_after` gave it."""
     finish_switches(con)  # a publication a stop interrupted is finished first, so the preview reads what is public
     preview = preview_publication(con, folder)
     finished = pointer_switch.finished_on_opening(con, "publish", folder)
@@ -1954,7 +1956,7 @@ def _publish(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, folder: 
     approved = _approved(con, preview.held_back)  # held back by a blocking flag or the disclosure check
     cells = preview.cells
     now = utc_now()
-    version = max(_next_version(con, folder), (numbered_after(con, after, folder) or 0) + 1)
+    version = max(_next_version(con, folder), (after or 0) + 1)
     previous = current_snapshot(folder)
     revisions = _with_reasons(_revisions(previous, cells, now, version, preview.withdrawn), preview.reasons, version,
                               previous is not None and preview.zeros_hidden
