@@ -498,6 +498,24 @@ def test_every_page_s_banner_links_to_the_methodology_section_saying_what_manage
     assert nothing.blocks[0].links == (Link("What management information means", "methodology#quality"),)
 
 
+def test_each_page_s_browser_title_names_the_page_then_the_site_and_the_summary_names_the_site_once(tmp_path):
+    """Regression: the summary's browser title (its tab, a bookmark, a search result) read "Shire Police: child sexual
+    exploitation figures - Shire Police: child sexual exploitation figures", the site's name twice."""
+    view = small_snapshot(tmp_path / "s.duckdb")
+    out = tmp_path / "site"
+    out.mkdir()
+    site.build_site(view, out)
+    name = pages.site_title(view)
+
+    def title(slug: str) -> str:
+        return re.search(r"<title>([^<]*)</title>", (out / f"{slug}.html").read_text(encoding="utf-8")).group(1)
+
+    assert title("index") == name
+    assert title("tables") == f"Tables and downloads - {name}"
+    for page in site.site_pages(view):
+        assert title(page.slug).count(name) == 1, page.slug
+
+
 def test_a_chart_with_every_month_hidden_keeps_its_columns_and_puts_no_number_on_its_value_axis():
     """Regression: an office's two months of a measure, both hidden, drew their columns over a value axis numbered 0
     and 1 with no point on it, which read as figures near 1."""

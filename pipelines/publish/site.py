@@ -289,10 +289,12 @@ def render_page(page: Page, pages: list[Page], view: SnapshotView, notice: Notic
     made = f"Published by {e(office_of(view).name)}" + (f" on {e(day(published))}" if published else "") + "."
     description = f'<meta name="description" content="{e(page.description)}">' if page.description else ""
     title = page.title if page.slug != "index" else site
+    # the browser's tab and a search result name the page, then the site; the summary is the site's own page
+    head = title if title == site else f"{title} - {site}"
     return (
         '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{e(page.title)} - {e(site)}</title>\n{description}\n"
+        f"<title>{e(head)}</title>\n{description}\n"
         f'<link rel="stylesheet" href="{STYLESHEET}">\n</head>\n<body>\n'
         '<a class="skip-link" href="#main">Skip to main content</a>\n'
         f'<header class="site-header"><div class="width"><a href="index.html">{e(site)}</a></div></header>\n'
