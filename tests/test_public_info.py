@@ -267,6 +267,18 @@ def test_the_pages_say_what_the_snapshot_was_published_with(tmp_path):
     assert "These contact details are examples" not in text_of(contact_page(view))
 
 
+def test_every_information_page_opens_with_a_sentence_saying_what_it_is_for():
+    """Regression: the Methodology and quality page began at its first heading ("Where the figures come from"), with
+    no sentence saying what a reader would find on it, where every other information page opens with one."""
+    for page in pages(SnapshotView(None)):
+        if page.slug == "report-a-concern":  # its headings are the calls to make, the signpost above says why
+            continue
+        first = page.blocks[0]
+        assert isinstance(first, Paragraph) and first.text.endswith("."), page.slug
+    opening = methodology_page(SnapshotView(None)).blocks[0].text
+    assert opening.startswith("How the figures on these pages are made") and "no child can be identified" in opening
+
+
 def test_the_methodology_page_gives_the_threshold_marker_and_the_audit_result(tmp_path):
     audit = pd.DataFrame({"measure": ["cse_charges"] * 2, "area": ["Rotherham", "Barnsley"],
                           "period": ["2015-07", "2015-07"], "period_type": ["month", "month"],

@@ -476,7 +476,11 @@ def methodology_page(view: SnapshotView) -> Page:
     SPC in one paragraph."""
     info = info_of(view)
     meth = info["methodology"]
-    blocks: list = [Heading("Where the figures come from")]
+    # what the page is for, before its first heading, as every other information page opens
+    blocks: list = [Paragraph("How the figures on these pages are made: where they come from, how they are checked "
+                              "and corrected, how small numbers are hidden so that no child can be identified, and "
+                              "how to tell a real change from an ordinary rise or fall."),
+                    Heading("Where the figures come from")]
     blocks += [Paragraph(t) for t in meth["sources"]]
     # the section every page's banner links to, for what "management information" means
     blocks += [Heading("Quality", anchor=MANAGEMENT_INFORMATION_SECTION)] + [Paragraph(t) for t in meth["quality"]]
