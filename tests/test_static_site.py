@@ -473,6 +473,15 @@ def test_the_summary_leads_with_the_rolling_12_months_and_charts_suppressed_mont
     assert pct and pct[0][1].text == "46.4%"
 
 
+def test_the_summary_s_first_sentence_says_what_the_page_gives(tmp_path):
+    """Regression: under the banner the summary's first words were "Published by the Shire PCC. Each figure here was
+    approved ...", so nothing said what the figures were or where they came from before the tables began."""
+    view = small_snapshot(tmp_path / "s.duckdb")
+    first = next(b for b in pages.summary_page(view).blocks if isinstance(b, pages.Paragraph))
+    assert first.text.startswith("This page gives the latest published figures on child sexual exploitation from "
+                                 "Shire Police's monthly return. Published by the Shire PCC."), first.text
+
+
 def test_every_page_s_banner_links_to_the_methodology_section_saying_what_management_information_is(tmp_path):
     """Regression: the banner said "These figures are management information" on every page, and only the
     Methodology page said what that is, with nothing leading there. The banner's words are kept in each snapshot,

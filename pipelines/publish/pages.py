@@ -844,8 +844,11 @@ def summary_page(view: SnapshotView, period_type: str | None = None, period: str
     if not view.published:
         return nothing_published(view, "index", title)
     # the withdrawal in force, as every page: the ones before it are history, on the revisions page
+    # what the page is for, first: the banner above speaks of "these figures" before anything says which they are
+    source = f"{force_name(view)}'s" if force_name(view) else "the force's"
     blocks: list = [banner(view), *current_withdrawal(view),
-                    Paragraph(f"Published by {office_of(view).name}."
+                    Paragraph(f"This page gives the latest published figures on child sexual exploitation from "
+                              f"{source} monthly return. Published by {office_of(view).name}."
                               " Each figure here was approved for publication by the office. "
                               + ("Zeros and small numbers" if zeros_hidden(view.meta) else "Small numbers")
                               + ", and numbers from which a small one could be worked out, are shown as "
