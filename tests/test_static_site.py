@@ -431,6 +431,20 @@ def test_the_figures_download_says_in_words_what_the_pages_say_beside_the_codes_
     assert "Not shown" in described["status_in_words"] and "suppressed" in described["status"]
 
 
+def test_the_downloads_are_described_in_plain_words(tmp_path):
+    """Regression: the Tables and downloads page said "Numbers are numbers" and "each code re-users filter on (the
+    measure's, the period's, the status's) has the same in words beside it", words a reader new to data files could
+    not follow."""
+    view = small_snapshot(tmp_path / "s.duckdb")
+    blocks = pages.tables_page(view).blocks
+    at = next(i for i, b in enumerate(blocks) if isinstance(b, pages.Heading) and b.text.startswith("Download"))
+    said = blocks[at + 1].text
+    assert "re-users" not in said and "Numbers are numbers" not in said
+    assert "Each figure is given as a number a spreadsheet can add up; a hidden figure has no number and is marked " \
+           "[c]." in said
+    assert "the short code of each measure, period and status has its meaning in words in the column beside it" in said
+
+
 def test_the_summary_leads_with_the_rolling_12_months_and_charts_suppressed_months_as_suppressed(tmp_path):
     view = small_snapshot(tmp_path / "s.duckdb")
     page = pages.summary_page(view)

@@ -1136,10 +1136,10 @@ def tables_page(view: SnapshotView) -> Page:
     blocks[explain_at:explain_at] = notes_said(blocks)
     blocks += [Heading("Download the published figures"), Paragraph(
         "Every published figure with its measure, unit, area, period, status, caveats and the date it was last "
-        f"revised. Numbers are numbers; a hidden figure has no number and is marked {marker(view)}. In the CSV and "
-        "JSON files each code re-users filter on (the measure's, the period's, the status's) has the same in words "
-        "beside it, as these pages say it, and the JSON file says what each column holds. Published under the Open "
-        "Government Licence v3.0.")]
+        f"revised. Each figure is given as a number a spreadsheet can add up; a hidden figure has no number and is "
+        f"marked {marker(view)}. In the CSV and JSON files the short code of each measure, period and status has its "
+        "meaning in words in the column beside it, as these pages say it, and the JSON file says what each column "
+        "holds. Published under the Open Government Licence v3.0.")]
     blocks += [Link(text, href) for href, text in DOWNLOADS]
     split = [f"{in_sentence(title_of(m))} by {dimension_words(d, view)[0]}" for m in measures(view)
              for d in breakdown_dimensions(view, m.id)]
