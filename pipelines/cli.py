@@ -1640,6 +1640,8 @@ def files_show(ctx, file, db):
                                'ORDER BY "row" NULLS FIRST, "column"', [fid]).fetchall()
         found_in_all = refused_problems(con, fid, len(problems)) if refusal is not None else len(problems)
         months = figures_by_month(con, fid, found.outcome, layout)
+        categories = con.execute("SELECT coalesce(sum(categories), 0)::BIGINT FROM breakdown_coverage "
+                                 "WHERE file_id = ?", [fid]).fetchone()[0]
         police_uk = is_police_uk(layout)
         # what its load said besides its counts, kept with it (a republication's charged counts, said apart from the
         # figures it counts; a download put back; columns police.uk added); of a police.uk file loaded before those
@@ -1659,8 +1661,11 @@ def files_show(ctx, file, db):
     if found.outcome == "accepted":
         from .catalogue import counted
 
+        # a return's rows are its figures and the breakdown categories it sent, said apart as "pccdash ingest" says
+        # them; police.uk's rows are records, counted into figures by district
         read = (f"{counted(rows_read, 'record')} read, counted into {counted(new + revised + unchanged, 'figure')}"
-                if police_uk else f"{counted(rows_read, 'figure')} read")  # police.uk's: context, by district
+                if police_uk else f"{counted(rows_read - categories, 'figure')} read"
+                + (f" (and {counted(categories, 'breakdown category', 'breakdown categories')})" if categories else ""))
         click.echo(f"  {read}: {new:,} new, {revised:,} revised, {unchanged:,} unchanged.")
         if besides:
             click.echo(_wrapped(shown(besides, None), "  ", "  "))

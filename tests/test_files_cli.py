@@ -265,3 +265,18 @@ def test_the_files_loaded_page_names_each_layout_in_words(loaded, monkeypatch):
     table = page.dataframe[0].value
     assert table["Layout"].tolist() == ["police.uk street records", "long", "long"]
     assert not table.map(lambda v: isinstance(v, str) and "_" in v and v.islower()).any().any()
+
+
+def test_files_show_says_the_figures_and_breakdown_categories_read_apart_as_ingest_does(db, tmp_path, run_cli):
+    """Regression: "pccdash files show" of a return with breakdowns said "10 figures read: 2 new" of a return holding 2
+    figures and 8 breakdown categories, where "pccdash ingest" said "2 figures read (and 8 breakdown categories)"."""
+    rows = [("Barnsley", 3, ""), ("Barnsley", 2, "Female"), ("Barnsley", 1, "Male"), ("Barnsley", 0, "Not stated"),
+            ("Barnsley", 0, "Not recorded"), ("Doncaster", 2, ""), ("Doncaster", 1, "Female"), ("Doncaster", 0, "Male"),
+            ("Doncaster", 0, "Not stated"), ("Doncaster", 1, "Not recorded")]
+    victims = tmp_path / "2026-05-victims.csv"
+    victims.write_text("period,district,measure,value,victim_sex\n"
+                       + "".join(f"2026-05,{d},victims_supported,{v},{sex}\n" for d, v, sex in rows))
+    loaded = run_cli("ingest", victims, "--db", db)
+    assert loaded.exit_code == 0 and "2 figures read (and 8 breakdown categories)" in loaded.output, loaded.output
+    out = run_cli("files", "show", "1", "--db", db).stdout
+    assert "  2 figures read (and 8 breakdown categories): 2 new, 0 revised, 0 unchanged." in out, out
