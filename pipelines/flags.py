@@ -726,6 +726,9 @@ class ArrangedCaveats:
     by_measure: dict[str, list[str]] = field(default_factory=dict)  # measure id -> said once under the measure
     # (measure id, district or the force's short name) -> everything touching that figure, for a marker
     by_figure: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    # (measure id, district or the force's short name) -> how many of its `by_figure` are said in `general`, not
+    # under the measure
+    in_general: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
 def _in_words(labels: list[str], compared: list[str]) -> str:
@@ -877,13 +880,18 @@ def arrange_caveats(cav: pd.DataFrame, period: object, measure_ids: list[str], d
             text = f"{lead + ', ' if lead else ''}{month_text(row.period)}{where_else(row)}: {row.text}"
         if text not in found:
             found.append(text)
+            if row.kind == "flag" and int(row.flag_id) in said:
+                out.in_general[(row.shown, row.district)] = out.in_general.get((row.shown, row.district), 0) + 1
     # the force's figure sums its districts, so it carries their caveats, each counted once as arranged
     whole = force().force_short_name
     for measure_id in measure_ids:
         touching = wide[wide["shown"] == measure_id]["flag_id"].astype(int)
-        texts = list(dict.fromkeys(said[f] for f in touching)) + out.by_measure[measure_id]
+        first = list(dict.fromkeys(said[f] for f in touching))
+        texts = first + out.by_measure[measure_id]
         if texts:
             out.by_figure[(measure_id, whole)] = texts
+        if first:
+            out.in_general[(measure_id, whole)] = len(first)
     return out
 
 

@@ -75,6 +75,7 @@ class PackRow:
     # the caveats on the line's figures (open flags, data-check warnings; a force's line carries its districts'),
     # said with the measure: the summary says they are there, so no figure in it is read as if nothing were in doubt
     caveats: int = 0
+    caveats_in_general: int = 0  # of them, those said once for the whole briefing (a file's, a district's month)
 
 
 @dataclass

@@ -470,7 +470,8 @@ def assemble(period: ReportingPeriod, analytics: PlanAnalytics, cav: pd.DataFram
                                 fytd=period_figure(h.fytd, m), rolling12=period_figure(h.rolling12, m),
                                 rolling12_change=change, variation=status_variation(s),
                                 assurance=status_assurance(s), incomplete=h.incomplete,
-                                caveats=len(arranged.by_figure.get((measure_id, s.area), []))))
+                                caveats=len(arranged.by_figure.get((measure_id, s.area), [])),
+                                caveats_in_general=arranged.in_general.get((measure_id, s.area), 0)))
         chart = None
         frame = force_status.spc_frame if charts else ()
         if len(frame) >= 2:

@@ -30,10 +30,19 @@ def _figure_cells(h: HeadlinePeriods, r: PackRow) -> list[str]:
 
 def with_caveats(name: str, row: PackRow) -> str:
     """A measure's name as the summary gives it: saying when its figures there carry caveats (an open flag, a
-    data-check warning), which are said in full with the measure; a figure in doubt is never read as settled."""
+    data-check warning), and where they are said in full: with the measure, or once for the whole briefing (a whole
+    file's or a district's month's); a figure in doubt is never read as settled."""
     if not row.caveats:
         return name
-    return f"{name}: {counted(row.caveats, 'caveat')} on these figures, said with the measure"
+    general = min(row.caveats_in_general, row.caveats)
+    under = f'under "{GENERAL_CAVEATS_HEADING}"'
+    if not general:
+        where = "with the measure"
+    elif general == row.caveats:
+        where = under
+    else:
+        where = f"{general:,} {under} and {row.caveats - general:,} with the measure"
+    return f"{name}: {counted(row.caveats, 'caveat')} on these figures, said {where}"
 
 
 def summary_table(pack: Pack, area: str | None = None) -> tuple[list[str], list[list[str]]]:
