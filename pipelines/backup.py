@@ -591,12 +591,20 @@ def restore(src: Path, places: Places, *, replace: bool = False) -> Restored:
         _readable_here(root / "warehouse" / "warehouse.duckdb", src, manifest)
         rels = {e["path"] for e in manifest["files"]}
         targets = _targets(places, manifest, rels)
-        in_the_way = [t for part, t in targets if _occupied(part, t, root)]
+        blocked = [(part, t) for part, t in targets if _occupied(part, t, root)]
+        in_the_way = [t for _, t in blocked]
         if in_the_way and not replace:
+            # the office's own reference files and contracts go where their setting names, which no option changes
+            settings_in_the_way = [f"{env} naming a new folder for the office's {what}"
+                                   for part, env, what in (("reference", "PCCDASH_REFERENCE_DIR", "reference files"),
+                                                           ("contracts", "PCCDASH_CONTRACTS_DIR", "data contracts"))
+                                   if part in {p for p, _ in blocked}]
             raise BackupError("Nothing was restored: " + ", ".join(f'"{_there(t, db)}"' for t in in_the_way)
                               + (" already exists" if len(in_the_way) == 1 else " already exist")
-                              + '. Restore into new paths (--db, --published, --inbox), or give --replace to move '
-                                "what is there aside (nothing is deleted) and restore in its place.")
+                              + ". Restore into new paths (--db, --published, --inbox"
+                              + "".join(f"; {s}" for s in settings_in_the_way)
+                              + "), or give --replace to move what is there aside (nothing is deleted) and restore in "
+                                "its place.")
         for _, target in targets:
             _writable(target)
         if db in in_the_way and db.exists():

@@ -1041,3 +1041,25 @@ def test_a_question_accepted_after_the_backup_is_named_by_the_restore_not_left_s
     assert (f"Warning: nothing here says whether the 1 question from the public this backup holds waiting "
             f"({ident[:8]}) was accepted or rejected after it was taken") in told, told
     assert "accepted there is to be accepted again, to the meeting it was put to" in told, told
+
+
+def test_a_restore_refused_for_the_office_s_reference_files_says_which_setting_names_their_folder(office, tmp_path,
+                                                                                                    monkeypatch):
+    """Regression: a backup holding the office's reference files, restored into new paths on the machine it came from
+    after a plan was adopted there, was refused for the reference folder with "Restore into new paths (--db,
+    --published, --inbox)", which it already was: the folder is PCCDASH_REFERENCE_DIR's, which no option changes."""
+    ref = tmp_path / "reference"
+    shutil.copytree(ROOT / "pipelines" / "reference", ref)
+    monkeypatch.setenv("PCCDASH_REFERENCE_DIR", str(ref))
+    cli(places_in(office), "backup", tmp_path / "b")
+    (ref / "plan.yaml").write_text((ref / "plan.yaml").read_text() + "# the next plan, adopted since the backup\n")
+    new = places_in(tmp_path / "new")
+    result = CliRunner().invoke(main, ["restore", str(tmp_path / "b")], env=new)
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1 and f'Nothing was restored: "{ref}" already exists.' in said, said
+    assert ("Restore into new paths (--db, --published, --inbox; PCCDASH_REFERENCE_DIR naming a new folder for the "
+            "office's reference files), or give --replace") in said, said
+    assert not Path(new["PCCDASH_DB"]).exists()
+    assert (ref / "plan.yaml").read_text().endswith("adopted since the backup\n")  # the office's own, untouched
+    monkeypatch.setenv("PCCDASH_REFERENCE_DIR", str(tmp_path / "restored-reference"))
+    assert "reference files restored to" in cli(new, "restore", tmp_path / "b")
