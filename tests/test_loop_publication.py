@@ -1640,6 +1640,23 @@ def test_the_publishing_page_lists_the_approvals_latest_first_and_counts_them(lo
     assert buttons == [f"unrelease_{third}", f"unrelease_{second}", f"unrelease_{first}"]
 
 
+def test_nothing_to_publish_after_a_withdrawal_does_not_say_nothing_was_approved_since(loop):
+    """Regression: once a withdrawal took back an answer approved after the snapshot before it, "pccdash publish" said
+    "nothing has been approved since", then "Left out: approval 1 ... It was given after snapshot 1"."""
+    from pipelines.publish.snapshot import withdraw
+
+    with warehouse.connect(loop["db"]) as con:
+        publish(con, PCC)
+        first = release(con, PCC, "decision", loop["decision"])
+        publish(con, PCC)
+        withdraw(con, PCC, "The decision was published before the Board had agreed its words")
+        with pytest.raises(NothingToPublish) as refused:
+            publish(con, PCC)
+    said = str(refused.value)
+    assert "nothing has been approved since" not in said, said
+    assert "in snapshot 1, and nothing approved since may go out." in said and f"Left out: approval {first}," in said
+
+
 def test_an_item_approved_for_a_withdrawn_publication_goes_out_again_only_approved_again(loop):
     """Regression: a decision approved after snapshot 1 went out in snapshot 2; snapshot 2 was withdrawn, and a plain
     "publish" straight afterwards put the decision before the public again with no new approval."""

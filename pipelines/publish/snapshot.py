@@ -1756,8 +1756,10 @@ def preview_publication(con: duckdb.DuckDBPyConnection, folder: Path | str | Non
                                f" every approved month that {holds}, as approved. "
                                + " ".join(preview.flag_lines + preview.withheld_lines))
         else:
+            # an approval a withdrawn publication took back was given since, but goes out with nothing: said below
+            since = "nothing approved since may go out" if taken else "nothing has been approved since"
             preview.problem = (f"Nothing to publish: the public already reads every approved month as approved, in "
-                               f"snapshot {preview.current_version}, and nothing has been approved since. Approve a "
+                               f"snapshot {preview.current_version}, and {since}. Approve a "
                                "month first (a new one, or one revised since its approval), or an item of the "
                                "accountability record.")
     preview.left_out = _taken_back_lines(taken)
