@@ -201,3 +201,41 @@ def test_a_pack_leaves_out_the_recommendations_of_a_report_published_after_its_m
     assert f" of {len(recs)} " not in f" {then.counts} " and f"{len(recs)} recommendations" not in then.counts
     assert {r.id for r in later} <= {row[0].split(" ", 1)[0] for row in _table(now, "Not yet implemented").rows}
     assert before_any is None  # no report had been published: nothing to say
+
+
+def test_a_day_recommendations_are_due_by_is_printed_whole_on_one_line(sample_db, tmp_path):
+    """Regression: the "Due by" column, a seventh of the page, broke the day across lines in the PDF ("31 October" /
+    "2026 (overdue)", read as two days) and could not hold "30 September 2026" on one line at all. The day is kept
+    whole in the PDF, the Word pack and the web page, its column wide enough for it; "(overdue)" wraps after it."""
+    from handmade_pack import make_pack
+    from pdf_layout import cell_overflows, missing_figures, split_figures
+
+    from pipelines.briefing.recommendations_section import recommendations_section
+
+    days = {"NA1": "31 October 2026", "NA2": "30 September 2026", "NA3": "31 March 2027"}
+    db = copy_warehouse(sample_db, tmp_path)
+    with warehouse.connect(db, create=False) as con:
+        for rec_id, day in days.items():
+            register.set_due(con, WHO, rec_id, due_on=dt.datetime.strptime(day, "%d %B %Y").date())
+        con.execute("UPDATE recommendation_due SET set_at = TIMESTAMP '2026-09-02 12:00:00'")
+        section = recommendations_section(con, dt.date(2026, 11, 19))
+    due = {row[0].split(" ", 1)[0]: row[-1] for row in _table(section, "Not yet implemented").rows}
+    assert {k: due[k].replace("\u00a0", " ") for k in days} == {
+        "NA1": "31 October 2026 (overdue)", "NA2": "30 September 2026 (overdue)", "NA3": "31 March 2027"}
+    pack = make_pack()
+    pack.recommendations = section
+
+    pdf = render_pdf(pack)
+    assert split_figures(pdf, list(days.values())) == []
+    assert missing_figures(pdf, list(days.values())) == []
+    assert cell_overflows(pdf) == []
+    # an owner's long word widens its column, narrowing the others: never "Due by" below its day
+    still = _table(section, "Not yet implemented")
+    still.rows[0][3] = "Safeguarding-Partnership-Performance-Board"
+    pdf = render_pdf(pack)
+    assert split_figures(pdf, list(days.values())) == []
+    assert cell_overflows(pdf) == []
+    document = docx.Document(io.BytesIO(render_docx(pack)))
+    cells = {c.text for t in document.tables for r in t.rows for c in r.cells}
+    assert "30\u00a0September\u00a02026 (overdue)" in cells
+    assert "30\u00a0September\u00a02026 (overdue)" in render_html(pack)

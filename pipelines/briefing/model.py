@@ -11,6 +11,13 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+NBSP = "\u00a0"
+
+
+def unbroken(text: str) -> str:
+    """Text kept on one line wherever it is printed: a figure such as "+58 (+14.4%)", a day "30 September 2026"."""
+    return text.replace(" ", NBSP)
+
 
 @dataclass(frozen=True)
 class HeadlinePeriods:

@@ -37,7 +37,7 @@ from ..return_calendar import incomplete_notices, latest_due_month, statuses
 from ..warehouse import utc_now
 from .asked import AskedBefore
 from .loop_section import put_to_meeting, series_words, since_last_meeting
-from .model import HeadlinePeriods, LoopSection, Pack, PackChart, PackMeasure, PackRow
+from .model import NBSP, HeadlinePeriods, LoopSection, Pack, PackChart, PackMeasure, PackRow, unbroken
 from .notes import SavedQuestions, latest_texts, questions_list, saved_questions
 from .period import ReportingPeriod, reporting_period
 from .questions import DraftQuestion
@@ -158,14 +158,6 @@ def _not_all_in(rows) -> bool:
     """Whether a month's return, due, is not all in: a part overdue, refused or withdrawn with nothing in its place,
     or a district's figures past due."""
     return any(r.state in ("overdue", "refused", "superseded") or r.overdue for r in rows)
-
-
-NBSP = "\u00a0"
-
-
-def unbroken(text: str) -> str:
-    """A figure such as "+58 (+14.4%)" kept on one line wherever it is printed."""
-    return text.replace(" ", NBSP)
 
 
 def period_figure(fig: PeriodFigure | None, measure) -> str:

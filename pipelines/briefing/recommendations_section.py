@@ -25,20 +25,30 @@ from ..accountability.register import (
 from ..catalogue import counted
 from ..errors import PccDashError
 from ..flags import day_words
-from ..uk_time import uk_day
-from .model import LoopSection, LoopTable
+from ..uk_time import uk_day, uk_day_words
+from .model import LoopSection, LoopTable, unbroken
 
 HEADING = "Recommendations"
 # not yet done: neither implemented nor evidenced, nor closed
 OPEN = tuple(s for s in STATUSES if s not in (*DONE, "closed"))
 OPEN_COLUMNS = ["Recommendation", "Status", "Judged", "Owner", "Due by"]
-OPEN_WIDTHS = [0.38, 0.12, 0.2, 0.16, 0.14]
+# "Due by" holds the longest day, "30 September 2026", on one line
+OPEN_WIDTHS = [0.36, 0.11, 0.19, 0.16, 0.18]
 CHANGED_COLUMNS = ["Recommendation", "Was", "Now", "Judged"]
 CHANGED_WIDTHS = [0.46, 0.14, 0.14, 0.26]
 
 
 def _judged(entry: StatusEntry | None) -> str:
     return f"{entry.when} by {entry.judged_by}" if entry is not None else "Not yet judged (as the register entered it)"
+
+
+def _due(due: dt.date | None, status: str, held_on: dt.date) -> str:
+    """The day it is due by, "(overdue)" once past, the day kept on one line: "31 October" ending one line and "2026
+    (overdue)" opening the next read as two days."""
+    if due is None:
+        return ""
+    day = uk_day_words(due)
+    return due_words(due, status, held_on).replace(day, unbroken(day), 1)
 
 
 def recommendations_section(con: duckdb.DuckDBPyConnection, held_on: dt.date, *, analytics=None,
@@ -72,7 +82,7 @@ def recommendations_section(con: duckdb.DuckDBPyConnection, held_on: dt.date, *,
         status = latest.status if latest else rec.status
         if status in OPEN:
             still.append([rec.label, STATUSES[status], _judged(latest), rec.owner,
-                          due_words(due.get(rec.id), status, held_on)])
+                          _due(due.get(rec.id), status, held_on)])
         if since is None:
             continue
         recent = [e for e in history if uk_day(e.judged_at) >= since]

@@ -831,17 +831,22 @@ def _first_fits(heads: list[str], fractions: list[float], style: ParagraphStyle,
     return [need, *(f * (1 - need) / rest for f in fractions[1:])]
 
 
+# where a cell's text may wrap: any space but a no-break one, which holds a figure or a day whole ("30 September 2026")
+_BREAKS = re.compile(r"[^\S\u00a0]+")
+
+
 def _words_fit(columns: list[list[tuple[str, ParagraphStyle]]], fractions: list[float], width: float,
                most: float = 0.4, pad: float = 6 + 1) -> list[float]:
     """The columns' fractions with each widened, where needed, to hold the longest word of its texts (its heading and
     cells, each in the style it is printed in), the others narrowed in proportion but never below their own longest
-    word: an owner "DCI Fotheringham-Whittingstall" broke mid-word in a column sized for "ACC Jones". A word wider
-    than `most` of the frame (a run of letters typed without a space) is left to break, as no column could hold it;
-    so are all words when the columns' longest cannot share the frame. `pad`, in points, is a cell's left and right
-    padding and a point to spare (the PDF's cells: 3 each side); the Word pack gives its own."""
+    word: an owner "DCI Fotheringham-Whittingstall" broke mid-word in a column sized for "ACC Jones". Words joined by
+    no-break spaces are measured as one, as they are printed. A word wider than `most` of the frame (a run of letters
+    typed without a space) is left to break, as no column could hold it; so are all words when the columns' longest
+    cannot share the frame. `pad`, in points, is a cell's left and right padding and a point to spare (the PDF's
+    cells: 3 each side); the Word pack gives its own."""
     need = []
     for texts in columns:
-        fits = [w for text, style in texts for word in text.split()
+        fits = [w for text, style in texts for word in _BREAKS.split(text) if word
                 if (w := (pdfmetrics.stringWidth(word, style.fontName, style.fontSize) + pad) / width) <= most]
         need.append(max(fits, default=0.0))
     fixed: dict[int, float] = {}
