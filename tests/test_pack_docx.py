@@ -179,3 +179,18 @@ def test_an_area_tables_first_column_widens_for_a_long_district_name_as_in_the_p
             words = [(w, "Helvetica-Bold") for w in rows[0][i].split()]
             words += [(w, "Helvetica") for r in rows[1:] for w in r[i].replace(NBSP, ".").split()]
             assert grid[i] >= max(mm(w, font) for w, font in words) + padding_mm, (rows[0][i], grid)
+
+
+def test_a_tables_caption_says_the_measures_unit_once_as_in_the_pdf():
+    """Regression: the Word pack wrote its own caption for each measure's table, so a measure named with its unit
+    read "Officers and staff trained in CSE awareness (per cent) (per cent): force and districts", where the PDF and
+    the web page say the unit once."""
+    from pipelines.briefing.tables import table_caption
+
+    pack = make_pack()
+    named = pack.measures[0]
+    named.name, named.unit = "Officers and staff trained in CSE awareness (per cent)", "per cent"
+    text = [p.text for p in _read(render_docx(pack)).paragraphs]
+    assert "Officers and staff trained in CSE awareness (per cent): force and districts" in text
+    assert "Arrests for grooming (people): force and districts" in text
+    assert [t for t in text if t.endswith(": force and districts")] == [table_caption(m) for m in pack.measures]

@@ -35,7 +35,15 @@ from .render import (
     _title,
     _words_fit,
 )
-from .tables import EVENTS_SECTION, area_table, incomplete_notes, pack_events, short_event, summary_table
+from .tables import (
+    EVENTS_SECTION,
+    area_table,
+    incomplete_notes,
+    pack_events,
+    short_event,
+    summary_table,
+    table_caption,
+)
 
 FONT = "Arial"
 BODY_PT = 11
@@ -157,7 +165,7 @@ def _area_table(doc, pack: Pack, m: PackMeasure) -> None:
     words = 2  # variation, assurance
     rows = [[r[0], *(figure(c) for c in r[1:-words]), *r[-words:]] for r in rows]
     _table(doc, headings, rows, _fit(headings, rows, _widths(headings, words, first=28)),
-           caption=f"{m.name} ({m.unit}): force and districts")
+           caption=table_caption(m))
     notes = incomplete_notes(m)
     if notes:
         _para(doc, "Months missing: " + ". ".join(notes) + ".", italic=True, size=TABLE_PT + 0.5)
