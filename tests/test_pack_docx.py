@@ -194,3 +194,11 @@ def test_a_tables_caption_says_the_measures_unit_once_as_in_the_pdf():
     assert "Officers and staff trained in CSE awareness (per cent): force and districts" in text
     assert "Arrests for grooming (people): force and districts" in text
     assert [t for t in text if t.endswith(": force and districts")] == [table_caption(m) for m in pack.measures]
+
+
+def test_the_load_the_figures_come_from_is_said_once_at_the_end(pack, document):
+    """Regression: the Word pack ended "Generated on ... by ... Figures from load 14 ..." and then said the load again
+    in a paragraph of its own, where the PDF and the web page say it once."""
+    text = [p.text for p in document.paragraphs]
+    assert sum(t.count(pack.data_version) for t in text) == 1
+    assert text[-1].startswith("Generated on 14 August 2015") and text[-1].endswith(pack.data_version)

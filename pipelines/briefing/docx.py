@@ -116,9 +116,7 @@ def render_docx(pack: Pack) -> bytes:
     if not questions:
         doc.add_paragraph("No questions set.")
 
-    _para(doc, _generated(pack), italic=True, space_before=14)
-    if pack.data_version:
-        _para(doc, pack.data_version, italic=True)
+    _para(doc, _generated(pack), italic=True, space_before=14)  # with the load the figures come from
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
