@@ -305,3 +305,27 @@ def test_the_questions_heading_is_never_left_at_a_pages_foot_without_its_first_q
             pages = [p.extract_text() or "" for p in doc.pages]
         [at] = [i for i, t in enumerate(pages) if "Questions for the Chief Constable" in t and i > 0]
         assert " ".join(first) in " ".join(pages[at].split()), (n, pages[at][-300:])
+
+
+def test_no_commentary_written_never_opens_a_page_cut_off_from_its_measure():
+    """Regression: a measure's closing "No commentary written." was kept with nothing, so when its chart (or the note
+    that it has too few months to chart) ended a page, the line opened the next page alone, above the next measure's
+    heading, read as said of it. Whatever the length of the measures before it, the line shares its page with what is
+    said above it."""
+    import pdfplumber
+    from handmade_pack import make_pack
+
+    from pipelines.briefing.render import NO_COMMENTARY, render_pdf
+
+    opened = []
+    for n in range(52):  # a line at a time down about a page: each measure's end passes every page's foot
+        pack = make_pack()
+        for m in pack.measures:
+            m.chart = None  # drawn quickly; the note said in its place ends the measure as a chart's words do
+        pack.measures[0].commentary = "\n".join(["The office asked the force for the figures."] * (n + 1))
+        with pdfplumber.open(io.BytesIO(render_pdf(pack))) as doc:
+            for number, page in enumerate(doc.pages, start=1):
+                lines = [x["text"] for x in page.extract_text_lines() if 60 < x["top"] < page.height - 60]
+                if lines and lines[0] == NO_COMMENTARY:
+                    opened.append((n, number))
+    assert not opened, f"(lines of commentary, page) opening with {NO_COMMENTARY!r}: {opened}"

@@ -945,8 +945,11 @@ def _pdf_measure(pack: Pack, m: PackMeasure, anchor: str, st: dict[str, Paragrap
     # The measure's words and table stay together, its chart and what is said under it together, and the
     # two may part at a page's end: keeping the whole measure on one page left a third of most pages empty.
     parts: list = [KeepTogether(top), Spacer(1, 6)]
+    paras = _paragraphs(m.commentary)
+    # "No commentary written." goes with what is said above it: alone, it opened the next page, cut off from its measure
+    none_written = [] if paras else [_p(NO_COMMENTARY, st["note"])]
     if m.chart is None:
-        parts.append(_p(TOO_FEW_MONTHS, st["note"]))
+        parts.append(KeepTogether([_p(TOO_FEW_MONTHS, st["note"]), *none_written]))
     else:
         chart: list = [Image(io.BytesIO(_png(m.chart)), width=width, height=width * 2.8 / 7),
                        _p(m.chart.description, st["note"])]
@@ -956,12 +959,9 @@ def _pdf_measure(pack: Pack, m: PackMeasure, anchor: str, st: dict[str, Paragrap
         if m.chart.events:
             chart += [_p(EVENTS_HEADING, st["caveat_head"]),
                       _bullets([short_event(e) for e in m.chart.events], st["note"])]
-        parts.append(KeepTogether(chart))
-    paras = _paragraphs(m.commentary)
+        parts.append(KeepTogether([*chart, *none_written]))
     if paras:
         parts.append(KeepTogether([_p(_commentary_lead(m), st["lead"]), *(_p(t, st["body"]) for t in paras)]))
-    else:
-        parts.append(_p(NO_COMMENTARY, st["note"]))
     return [*parts, Spacer(1, 12)]
 
 
