@@ -102,7 +102,7 @@ def _given(text: str | None, what: str, option: str) -> str | None:
 def _month_held(judged, when: str, command: str) -> None:
     """Refuse a month the plan's figures (`plan_figures`) hold nothing for, naming the months they run over and the
     nearest before it to give instead: a list of "No figure" for every measure would tell nobody anything."""
-    from .plan.periods import month_label, month_number
+    from .plan.periods import month_label, month_number, months_said
 
     held = sorted(set(judged["period"]))
     if not held or when in held:
@@ -113,8 +113,11 @@ def _month_held(judged, when: str, command: str) -> None:
 
     before = [m for m in held if m < when]
     nearest = before[-1] if before else held[0]
-    raise PccDashError(f"No figures are loaded for {said(when)}: the figures held run from {said(held[0])} to "
-                       f"{said(held[-1])}. Give a month that has them (\"pccdash {command} --month {nearest}\"), "
+    # a month missing among those held is named, so that a month asked for in a gap is not said to be within them
+    over = (f"are for {said(held[0])}" if len(held) == 1 else
+            f"run from {months_said(month_number(m) for m in held)}")
+    raise PccDashError(f"No figures are loaded for {said(when)}: the figures held {over}. Give a month that has them "
+                       f"(\"pccdash {command} --month {nearest}\"), "
                        f"or load {said(when)}'s return first (\"pccdash ingest FILE\").")
 
 

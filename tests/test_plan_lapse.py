@@ -236,6 +236,33 @@ def test_ingest_reports_a_month_loaded_past_the_plans_end(sample_db, tmp_path, r
     assert "1 not found." in run_cli("ingest", "--db", db, "--quiet", tmp_path / "2026-04-cse-retrun.csv").stdout
 
 
+def test_ingest_past_the_plans_end_names_a_month_missing_among_those_loaded(sample_db, tmp_path, run_cli):
+    """Regression: with April and June 2026 loaded and May never sent, the notice said "Figures are loaded for April
+    2026 to June 2026", as if May's figures were there."""
+    db = copy_warehouse(sample_db, tmp_path)
+    with warehouse.connect_read_only(db) as con:
+        march = con.execute("SELECT district, measure, value FROM figure WHERE period = DATE '2026-03-01'").fetchall()
+    april, _, june = returns_after_the_sample(tmp_path, march)
+    assert run_cli("ingest", "--db", db, "--quiet", april).exit_code == 0
+    result = run_cli("ingest", "--db", db, "--quiet", june)
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stdout.split())
+    assert ("Figures are loaded for April 2026 to June 2026, but not May 2026, after the last Police and Crime Plan "
+            "(Police and Crime Plan 2022-2026) ended in March 2026") in said
+    # many months missing are counted, and past a few runs of them said only between which months they fall
+    plans = load_plans()
+    assert plan_notices(["2026-04", "2026-07", "2026-09"], plans)[0].startswith(
+        "Figures are loaded for April 2026 to September 2026, with 3 months missing (May 2026 to June 2026 and "
+        "August 2026), after the last Police and Crime Plan")
+    assert plan_notices(["2026-04", "2026-06", "2026-08", "2026-10", "2026-12"], plans)[0].startswith(
+        "Figures are loaded for April 2026 to December 2026, with 4 months missing between May 2026 and November "
+        "2026, after the last")
+    # a month asked for in a gap is not said to be among the months held
+    result = run_cli("plan", "--db", db, "--month", "2026-05")
+    assert result.exit_code == 1
+    assert ("the figures held run from April 2013 to June 2026, but not May 2026." in " ".join(result.stderr.split()))
+
+
 def test_ingest_says_a_plans_end_only_of_a_load_of_the_latest_month(sample_db, tmp_path, run_cli):
     """Regression: loading a police.uk file of 2017 printed "Police and Crime Plan 2022-2026 ends in March 2026 ...",
     as did a correction to a month of 2015: a notice about the latest month loaded, which neither load touched. A

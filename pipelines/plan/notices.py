@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from ..catalogue import counted
 from ..errors import ConfigError
 from .config import Plan, PlanSet, load_plans
-from .periods import month_label, month_number
+from .periods import month_label, month_number, months_said
 
 ENDING_SOON_MONTHS = 3  # a plan ending this close to the latest month loaded, with no successor, is reported
 
@@ -48,10 +48,11 @@ def plan_notice(month: object, plans: PlanSet | None = None) -> str | None:
     return f"No Police and Crime Plan is in force in {when} ({where}): {NOT_JUDGED}. {measures}{successor}"
 
 
-def _outside_sentence(before: Plan | None, after: Plan | None, first: int, last: int) -> str:
+def _outside_sentence(before: Plan | None, after: Plan | None, first: int, last: int, loaded: list[int]) -> str:
     span = _span(first, last)
+    held = months_said(n for n in loaded if first <= n <= last)  # a month not loaded within the run is named
     if before is not None and after is None:
-        return (f"Figures are loaded for {span}, after the last Police and Crime Plan ({before.name}) ended in "
+        return (f"Figures are loaded for {held}, after the last Police and Crime Plan ({before.name}) ended in "
                 f"{month_label(before.end)}: {SHOWN}. Add the next plan to plan.yaml when it is adopted; "
                 "its months are then judged against it.")
     if before is not None and after is not None:
@@ -59,7 +60,7 @@ def _outside_sentence(before: Plan | None, after: Plan | None, first: int, last:
         return (f"No Police and Crime Plan was in force {during}, between {before.name} (to "
                 f"{month_label(before.end)}) and {after.name} (from {month_label(after.start)}): {SHOWN}.")
     assert after is not None
-    return (f"Figures for {span} come before the first Police and Crime Plan ({after.name}, from "
+    return (f"Figures for {held} come before the first Police and Crime Plan ({after.name}, from "
             f"{month_label(after.start)}): {SHOWN}.")
 
 
@@ -101,7 +102,7 @@ def plan_notices(months: Iterable[object], plans: PlanSet | None = None, *, besi
         key = (before.name if before else None, after.name if after else None)
         _, _, first, _ = gaps.get(key, (before, after, n, n))
         gaps[key] = (before, after, first, n)
-    out += [_outside_sentence(*gap) for gap in gaps.values()
+    out += [_outside_sentence(*gap, numbers) for gap in gaps.values()
             if about is None or (gap[1] is None and not only_shown) or any(gap[2] <= n <= gap[3] for n in about)]
 
     latest = numbers[-1]

@@ -133,6 +133,37 @@ def month_label(number: int) -> str:
     return f"{calendar.month_name[month]} {year}"
 
 
+MISSING_RUNS_NAMED = 3  # past this many runs of months missing, the months loaded say only how many and where
+
+
+def months_said(numbers) -> str:
+    """The months loaded, from first to last, naming any missing between them, so that a range never hides a gap:
+    "April 2026 to July 2026", "April 2026 to July 2026, but not June 2026", "April 2025 to July 2026, with 3 months
+    missing (May 2025 and May 2026 to June 2026)"; past `MISSING_RUNS_NAMED` runs missing, only how many and where:
+    "..., with 9 months missing between May 2025 and March 2026". It reads within a sentence, as a clause."""
+    held = sorted(set(numbers))
+    first, last = held[0], held[-1]
+    span = month_label(first) if first == last else f"{month_label(first)} to {month_label(last)}"
+    got = set(held)
+    missing = [n for n in range(first, last + 1) if n not in got]
+    if not missing:
+        return span
+    if len(missing) == 1:
+        return f"{span}, but not {month_label(missing[0])}"
+    runs: list[list[int]] = []
+    for n in missing:
+        if runs and runs[-1][-1] + 1 == n:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    if len(runs) > MISSING_RUNS_NAMED:
+        return (f"{span}, with {len(missing)} months missing between {month_label(missing[0])} and "
+                f"{month_label(missing[-1])}")
+    named = [month_label(r[0]) if len(r) == 1 else f"{month_label(r[0])} to {month_label(r[-1])}" for r in runs]
+    listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+    return f"{span}, with {len(missing)} months missing ({listed})"
+
+
 # --------------------------------------------------------------------------------------------------
 # Financial years and quarters
 # --------------------------------------------------------------------------------------------------
