@@ -2252,14 +2252,15 @@ def meetings_show(ctx, meeting_id, db):
     """Show one meeting: each question put at it with its figures and where it stands (the force's answer,
     or that one is awaited, and {holders} decision), the answers given and decisions taken at it on questions put at
     earlier meetings, the decisions on its themes, and its actions, with the numbers "pccdash release" takes to
-    approve a question, answer or decision for publication.
+    approve a question, answer or decision for publication. Of a meeting still to come, also what its briefing pack
+    carries to it: the questions from earlier meetings not yet settled, and the actions agreed earlier due by it.
 
     \b
     Example:
       pccdash meetings show 1
     """
     from . import settings
-    from .accountability import DECISIONS, figures_line, get_meeting, moves, question_figures
+    from .accountability import DECISIONS, carried_forward, figures_line, get_meeting, moves, question_figures
     from .accountability import actions as loop_actions
     from .accountability import decisions as loop_decisions
     from .accountability import questions as loop_questions
@@ -2275,6 +2276,9 @@ def meetings_show(ctx, meeting_id, db):
         themes = [d for d in loop_decisions(con, meeting.meeting_id) if d.question_id is None]
         agreed = loop_actions(con, meeting.meeting_id)
         moved = moves(con, meeting.meeting_id)
+        # a meeting to come: what its pack carries to it from earlier meetings, to prepare with
+        coming = not meeting.cancel and meeting.held_on >= settings.today()
+        loop = carried_forward(con, meeting.held_on, meeting=meeting) if coming else None
         try:  # the figures as they stand, to say one revised since its question was put
             from .figures import plan_figures
             from .plan import PlanAnalytics
@@ -2317,6 +2321,8 @@ def meetings_show(ctx, meeting_id, db):
         numbers = [f"question {q.question_id}"] + ([f"answer {q.answer.answer_id}"] if given else []) + (
             [f"decision {q.decision.decision_id}"] if q.decision else [])
         click.echo(f'     For "pccdash release": {", ".join(numbers)}.')
+    if loop is not None:
+        _carried_to_meeting(loop, meeting, today)
     if answered_here:
         answered = [any(a.meeting_id == meeting.meeting_id for a in q.answers) for q in answered_here]
         did = "Answered" if all(answered) else "Decided on" if not any(answered) else "Answered or decided on"
@@ -2349,6 +2355,48 @@ def meetings_show(ctx, meeting_id, db):
     for a in agreed:
         click.echo(_wrapped(f"{a.body} ({a.owner_in_brackets})", f"  {a.action_id}. ", "     "))
         click.echo(_wrapped(a.where(today), "     ", "     "))
+    if loop is not None:
+        _due_by_meeting(loop, meeting, today)
+
+
+def _carried_to_meeting(loop, meeting, today) -> None:
+    """The questions put at earlier meetings and not yet settled that a meeting to come opens with
+    (`carried_forward`, as its pack lists them), each with where it stands."""
+    carried = [cq.question for cq in (*loop.asked_last_time, *loop.answered_last_time, *loop.still_open)
+               if not cq.question.settled]
+    click.echo("")
+    if not carried:
+        click.echo("No question from an earlier meeting is still open to be carried to it.")
+        return
+    click.echo(f"Carried to it from earlier meetings, not yet settled ({len(carried)})")
+    for q in carried:
+        click.echo(_wrapped(q.body, f"  {q.question_id}. ", "     "))
+        click.echo(_wrapped(f"Asked at the {q.meeting.label}. Where it stands: {q.where(as_of=today)}", "     ",
+                            "     "))
+
+
+def _due_by_meeting(loop, meeting, today) -> None:
+    """The actions agreed at earlier meetings, still open, and due by a meeting to come or before it (`carried_forward`,
+    as its pack lists them); those due later are counted."""
+    from .catalogue import counted
+
+    still = [*loop.overdue_actions, *loop.open_actions]
+    due = [a for a in still if a.due_day <= meeting.held_on]
+    later = len(still) - len(due)
+    them = "it" if later == 1 else "them"
+    after = (f'{counted(later, "other action")} agreed at earlier meetings {"is" if later == 1 else "are"} open, due '
+             f'after it: "pccdash actions" lists {them}.')
+    click.echo("")
+    if not due:
+        click.echo(_wrapped("No action agreed at an earlier meeting is due by it." + (f" {after}" if later else ""),
+                            "", ""))
+        return
+    click.echo(f"Actions due by it, agreed at earlier meetings ({len(due)})")
+    for a in due:
+        click.echo(_wrapped(f"{a.body} ({a.owner_in_brackets})", f"  {a.action_id}. ", "     "))
+        click.echo(_wrapped(f"{a.where(today)}; agreed at the {a.meeting.label}", "     ", "     "))
+    if later:
+        click.echo(_wrapped(after, "  ", "  "))
 
 
 def _with_withdrawn(questions: list) -> str:

@@ -642,6 +642,48 @@ def test_meetings_show_says_a_meeting_held_had_no_questions_and_one_to_come_has_
     assert "No questions put at it yet.\n" in out and "No actions agreed at it yet.\n" in out
 
 
+def test_meetings_show_of_a_meeting_to_come_gives_what_its_pack_carries_to_it(wh, run_cli):
+    """Regression: "pccdash meetings show" of a Board not yet held said only "No actions agreed at it yet", and
+    nothing of the actions agreed earlier that are due by it nor of the questions still open from earlier meetings,
+    which its pack lists and the Commissioner prepares with."""
+    from pipelines.briefing.loop_section import since_last_meeting
+
+    with warehouse.connect(wh, create=False) as con:
+        held = acc.add_meeting(con, PCC, held_on="2026-10-29")
+        to_come = acc.add_meeting(con, PCC, held_on="2026-12-17")
+        open_q = acc.ask(con, PCC, held.meeting_id, "Why did charges fall in Rotherham?")
+        settled = acc.ask(con, PCC, held.meeting_id, "How many hubs are open?")
+        acc.record_answer(con, PCC, settled, body="Four.", answered_by="ACC Jones", answered_on="2026-10-29",
+                          meeting_id=held.meeting_id)
+        acc.decide(con, PCC, meeting_id=held.meeting_id, question_id=settled, decision="assured",
+                   rationale="Four hubs.", evidence=[("answer", "ACC Jones")])
+        due = acc.add_action(con, PCC, meeting_id=held.meeting_id, body="Report on charges", owner="ACC Jones",
+                             due_meeting_id=to_come.meeting_id)
+        acc.add_action(con, PCC, meeting_id=held.meeting_id, body="Victims' feedback", owner="ACC Jones",
+                       due_on="2027-03-31")
+        pack = since_last_meeting(con, dt.date(2026, 12, 17))
+    env = {"PCCDASH_TODAY": "2026-11-20"}
+    out = _run_ok(run_cli, "meetings", "show", str(to_come.meeting_id), "--db", wh, env=env)
+    assert "No questions put at it yet.\n" in out and "No actions agreed at it yet.\n" in out
+    assert (f"Carried to it from earlier meetings, not yet settled (1)\n  {open_q}. Why did charges fall in "
+            "Rotherham?\n     Asked at the Public Accountability Board, 29 October 2026. Where it stands: No answer "
+            "recorded\n     yet\n") in out
+    assert "How many hubs are open?" not in out  # answered and assured: settled, not carried
+    assert (f"Actions due by it, agreed at earlier meetings (1)\n  {due}. Report on charges (owner ACC Jones)\n     "
+            "Open, due by the Public Accountability Board, 17 December 2026; agreed at the Public\n     Accountability "
+            'Board, 29 October 2026\n  1 other action agreed at earlier meetings is open, due after it: "pccdash '
+            'actions" lists it.\n') in out
+    # the pack for that meeting lists the same question and actions
+    tables = {t.heading: t for t in pack.tables}
+    assert [r[0].split("\n")[0] for r in tables["Asked at the last meeting (Public Accountability Board, 29 "
+                                                 "October 2026)"].rows] == ["Why did charges fall in Rotherham?",
+                                                                            "How many hubs are open?"]
+    assert [r[0] for r in tables["Actions open"].rows] == ["Report on charges", "Victims' feedback"]
+    # a meeting held keeps its record as it was: nothing carried to it is added
+    shown_held = _run_ok(run_cli, "meetings", "show", str(held.meeting_id), "--db", wh, env=env)
+    assert "Carried to it" not in shown_held and "due by it" not in shown_held
+
+
 def test_meetings_move_past_a_withdrawal_says_to_give_a_day_by_the_withdrawal(wh, run_cli):
     """Regression: a Board refused a move past the withdrawal of a question decided on at it was told "Give another
     day, or put those right first (move first the meeting an action is due by; record the answer as awaited by a
