@@ -597,9 +597,15 @@ def validate(paths, db, file, measures, districts, start, end, all_rules, engine
             for path, is_return, label, run, problems, structure, seconds in dry_runs(con, files, missing):
                 for p in problems:
                     click.echo(f"  - {p.message()}", err=True)
-                if run is None and nothing_to_correct(problems):  # a police.uk file published empty: said above
-                    click.secho(f'"{shown(label, None)}" has no records to check; nothing was validated.', fg="red",
+                if run is None and nothing_to_correct(problems):  # a police.uk file published empty
+                    # refused as its load would be, and stored so (the Validation runs page shows the trial refused)
+                    click.secho(f'"{shown(label, None)}" would be refused: it has its header and no records, so no '
+                                "rule of the contract was checked and nothing from it would be loaded. There is "
+                                "nothing to correct in it: wait for police.uk to publish the month again with its "
+                                "records and load that, or load nothing for the month, which stays a gap.", fg="red",
                                 err=True)
+                    if said := refused_before(con, _file_sha256(path)):
+                        click.echo(said)
                     failed = True
                     continue
                 if run is None and path is None:  # not found, or not opened: what to do is said above

@@ -686,11 +686,23 @@ def test_a_police_uk_file_published_empty_is_not_loaded_and_says_there_is_nothin
     assert "Correct the file" not in said and "has a header but no records" not in said
     with warehouse.connect_read_only(db) as con:
         assert nothing_loaded(con)
-    # checked without loading it: no records to check, not "cannot be read"
+    # checked without loading it: refused, as its load is and as its stored trial says, with nothing to correct and
+    # what to do instead; not "cannot be read", nor "nothing was validated" of a trial the Validation runs page lists
     result = run_cli("validate", empty, "--db", db)
     assert result.exit_code == 1
-    assert "has no records to check; nothing was validated" in result.stderr
-    assert "cannot be read" not in result.stderr
+    said = " ".join(result.stderr.split())
+    assert ('"2017-12-south-yorkshire-street.csv" would be refused: it has its header and no records, so no rule of '
+            "the contract was checked and nothing from it would be loaded. There is nothing to correct in it: wait for "
+            "police.uk to publish the month again with its records and load that, or load nothing for the month, "
+            "which stays a gap.") in said, said
+    assert "nothing was validated" not in said and "cannot be read" not in said and "Correct the file" not in said
+    assert re.search(r'The same file was refused before, as file #\d+ \("2017-12-south-yorkshire-street.csv"\)',
+                     result.stdout), result.stdout
+    with warehouse.connect_read_only(db) as con:
+        assert nothing_loaded(con)
+        from pipelines.contracts.runs import REFUSED_APART, runs
+
+        assert runs(con, "trials")["verdict"].tolist() == [REFUSED_APART]  # what the Validation runs page says
     # an outcomes file of no name police.uk gives: the month's file, its outcomes
     outcomes = write_rows(tmp_path / "outcomes.csv", read_rows(OUTCOMES)[:1])
     said = " ".join(run_cli("ingest", outcomes, "--db", db).output.split())
