@@ -235,12 +235,13 @@ def notice(block: Notice) -> None:
 
 
 def chart(block: Chart) -> None:
-    """The chart, named for a screen reader by its title and the sentence saying what it shows (WCAG 1.1.1), that
-    sentence, the events it marks, its data table folded under it, and the caveats published on its figures under
-    that, in sight (the table's cells inside the fold are marked with them)."""
+    """The chart, named for a screen reader by its title (WCAG 1.1.1); the sentence saying what it shows under it,
+    read once as the text after the chart, never in its name too; the events it marks, its data table folded under
+    it, and the caveats published on its figures under that, in sight (the table's cells inside the fold are marked
+    with them)."""
     if any(p.status != "not published" for p in block.points):
         st.plotly_chart(figure(block), width="stretch", key=f"chart_{block.key or block.title}",
-                        config={"displayModeBar": False}, alt=spoken(block.title, block.sentence))
+                        config={"displayModeBar": False}, alt=spoken(block.title))
     if block.sentence:
         st.markdown(plain(block.sentence))
     if block.events:

@@ -118,6 +118,17 @@ def test_every_block_type_renders_with_its_text_escaped():
     assert any(list(t.index) == ["April 2014"] for t in tables)
 
 
+def test_a_screen_reader_hears_a_chart_s_sentence_once_after_the_chart_named_by_its_title():
+    """Regression: the chart was named by its title and its sentence, and the sentence was shown under it too, so a
+    screen reader read it twice. The chart is named by its title (WCAG 1.1.1: it keeps a name); the sentence is the
+    text under it, said once."""
+    at = run(Page("index", "Figures", blocks=(CHART,)))
+    assert not at.exception
+    assert [c.proto.alt for c in at.get("plotly_chart")] == ["Arrests"]
+    assert [m.value for m in at.markdown if "published months is hidden" in m.value] == [
+        public_render.plain(CHART.sentence)]
+
+
 def test_the_signpost_box_is_headed_at_the_second_level_so_no_heading_level_is_skipped():
     """Regression: the signpost's heading was an h4 straight after the page's h1 on every public page, so a screen
     reader's list of headings skipped two levels (axe: heading-order); the static site has it as an h2."""

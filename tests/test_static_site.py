@@ -556,6 +556,19 @@ def test_a_chart_with_every_month_hidden_keeps_its_columns_and_puts_no_number_on
     assert re.findall(r'text-anchor="end"[^>]*>([^<]+)<', svg) == ["0", "1", "2", "3", "4"]
 
 
+def test_a_screen_reader_hears_a_chart_s_sentence_once_after_the_picture_named_by_its_title():
+    """Regression: the picture's name was its title and its sentence, and the caption under it said the sentence
+    again, so a screen reader read it twice. The picture is named by its title (WCAG 1.1.1: it keeps a name) and the
+    sentence is the caption, said once."""
+    points = (ChartPoint("2026-12", 4, "published", "4"), ChartPoint("2027-01", 6, "published", "6"))
+    said = "People cautioned, Shire, each month from December 2026 to January 2027. It went up."
+    out = site.render_chart(Chart("Cautions, Shire, by month", "people", True, points, said,
+                                  Table("Cautions, Shire, by month", ("Month", "People"), ())), site.Ids())
+    named = re.search(r'<svg[^>]* aria-labelledby="([^"]+)"', out).group(1)
+    assert re.findall(rf'<title id="{named}">([^<]*)</title>', out) == ["Cautions, Shire, by month"]
+    assert out.count(said) == 1 and f"<figcaption>{said}</figcaption>" in out
+
+
 def _words(page) -> list[str]:
     found = [getattr(b, "text", "") for b in page.blocks]
     return found + [x for b in page.blocks for x in getattr(b, "lines", ())]

@@ -191,7 +191,7 @@ def render_chart(c: Chart, ids: Ids) -> str:
     parts.append(f'<line x1="{left}" x2="{w - right}" y1="{top + ph}" y2="{top + ph}" stroke="#0b0c0c"/>')
     tid = ids.next(c.key or c.title)
     svg = (f'<svg viewBox="0 0 {w} {h}" role="img" aria-labelledby="{tid}" focusable="false" '
-           f'xmlns="http://www.w3.org/2000/svg"><title id="{tid}">{e(spoken(c.title, c.sentence))}</title>'
+           f'xmlns="http://www.w3.org/2000/svg"><title id="{tid}">{e(spoken(c.title))}</title>'
            + "".join(parts) + "</svg>")
     key = [f'<li><span class="key-line"></span> {e(c.name or c.title)} ({e(c.unit)})</li>']
     marker = next((p.display for p in pts if p.status == "suppressed"), "")
@@ -200,8 +200,9 @@ def render_chart(c: Chart, ids: Ids) -> str:
     if any(p.status == "not published" for p in pts):
         key.append('<li><span class="key-gap"></span> Shaded: not published</li>')
     # the chart's title drawn over it, as the app's chart draws its own, so that the chart read (or copied) on its
-    # own says what it shows; wrapped as text on a phone. Its words open the picture's name, said once to a screen
-    # reader there
+    # own says what it shows; wrapped as text on a phone. Its words are the picture's name, said once to a screen
+    # reader there; the sentence under it is the figure's caption, read once after the picture (WCAG 1.1.1), never
+    # in its name too
     out = (f'<figure class="chart"><p class="chart-title" aria-hidden="true">{e(c.title)}</p>{svg}'
            f'<figcaption>{e(c.sentence)}</figcaption>'
            f'<ul class="chart-legend" aria-label="Key">{"".join(key)}</ul></figure>')

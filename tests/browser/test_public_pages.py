@@ -92,9 +92,10 @@ def test_the_summary_shows_headlines_charts_sentences_and_data_tables(page, serv
         assert charts.nth(i).locator(".scatterlayer .trace .point").count() > 0, f"chart {i} is empty"
     sentence = main(page).get_by_text(charts_said[0].sentence, exact=True)
     expect(sentence).to_be_visible()
-    # a screen reader meets each chart as a figure named by its title and that sentence, not an unnamed graphic
+    # a screen reader meets each chart as a figure named by its title, not an unnamed graphic; its sentence is the
+    # text under it, said once
     for said in charts_said:
-        named = main(page).get_by_role("figure", name=spoken(said.title, said.sentence), exact=True)
+        named = main(page).get_by_role("figure", name=spoken(said.title), exact=True)
         expect(named).to_have_attribute("data-testid", "stPlotlyChart")
     said = charts_said[0].sentence  # with months hidden, it names no lowest or highest among those left
     assert "hidden" not in said or not re.search(r"\bthe (lowest|highest)\b", said), said
