@@ -882,6 +882,29 @@ def test_a_measure_given_as_its_one_month_on_the_summary_keeps_the_events_its_ch
     assert "3 December 2026: an operation began." in (out / "index.html").read_text(encoding="utf-8")
 
 
+def test_an_event_is_described_once_on_a_measure_s_page_and_named_under_each_later_chart_that_marks_it(tmp_path):
+    """Regression: a measure's page repeated the paragraph about an event (the Jay report) under each area's chart,
+    five times. It is said in full under the first chart that marks it; each later chart that marks it names it by
+    its date and title and says where it is described."""
+    path = tmp_path / "events.duckdb"
+    months_snapshot(path, ["2026-12", "2027-01", "2027-02"], ["2026-12", "2027-01"])
+    said = "5 January 2027: Review published. A review of the force's work was published."
+    with duckdb.connect(str(path)) as con:
+        con.execute('CREATE TABLE event (measure VARCHAR, date VARCHAR, "when" VARCHAR, title VARCHAR, line VARCHAR)')
+        con.execute("INSERT INTO event VALUES (?, ?, ?, ?, ?)",
+                    ["cse_charges", "2027-01-05", "5 January 2027", "Review published", said])
+    view = SnapshotView(path, {"withdrawals": []})
+    charts = [b for b in pages.measure_page(view, "cse_charges").blocks if isinstance(b, Chart)]
+    assert [[ev.line for ev in c.events] for c in charts] == [
+        [said], ["5 January 2027: Review published (described under the Shire chart above)."]]
+    out = tmp_path / "site"
+    out.mkdir()
+    site.build_site(view, out)
+    page = (out / "measure-cse_charges.html").read_text(encoding="utf-8")
+    assert page.count("A review of the force&#x27;s work was published.") == 1
+    assert page.count("5 January 2027: Review published") == 2
+
+
 def _with_contact(view_path: Path, contact: dict | None) -> Path:
     """A published folder holding the small snapshot, published with public_info.yaml's contact replaced by `contact`
     (None: the bundled file's example details)."""

@@ -114,6 +114,7 @@ class ChartEvent:
     date: str                # YYYY-MM-DD
     title: str
     line: str                # the sentence listing it under the chart
+    when: str = ""           # "26 August 2014", or its month alone when only that is known; the date when not given
 
 
 @dataclass(frozen=True)

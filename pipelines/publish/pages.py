@@ -646,9 +646,34 @@ def events(view: SnapshotView, measure_id: str) -> tuple[ChartEvent, ...]:
     if not hasattr(d, "events"):
         ev = view.table("event")
         d.events = {} if ev.empty or "measure" not in ev else {
-            mid: tuple(ChartEvent(str(e.date), str(e.title), str(e.line)) for e in rows.itertuples())
+            mid: tuple(ChartEvent(str(e.date), str(e.title), str(e.line), str(getattr(e, "when", "") or day(e.date)))
+                       for e in rows.itertuples())
             for mid, rows in ev.groupby("measure")}
     return d.events.get(measure_id, ())
+
+
+def events_said_once(blocks: list) -> list:
+    """`blocks` with each event said in full under the first chart on the page that marks it; a later chart marking
+    it too lists it by its date and title and says where it is described (a measure's page read the same paragraph
+    under each area's chart, five times)."""
+    described: dict[tuple[str, str], str] = {}
+    heading, out = "", []
+    for b in blocks:
+        if isinstance(b, Heading):
+            heading = b.text
+        elif isinstance(b, Chart) and b.events:
+            listed = []
+            for ev in b.events:
+                if (ev.date, ev.title) in described:
+                    under = described[(ev.date, ev.title)]
+                    where = f"the {under} chart" if under else "an earlier chart"
+                    ev = replace(ev, line=f"{ev.when or ev.date}: {ev.title} (described under {where} above).")
+                else:
+                    described[(ev.date, ev.title)] = heading
+                listed.append(ev)
+            b = replace(b, events=tuple(listed))
+        out.append(b)
+    return out
 
 
 # --------------------------------------------------------------------------------------------------
@@ -909,6 +934,7 @@ def summary_page(view: SnapshotView, period_type: str | None = None, period: str
         if not drawn:  # the events its chart would mark in its one month, listed as on its own page
             blocks += month_events(view, m, monthly_series(view, m.id, shown_area)[0][0])
         blocks.append(Link(f"{title_of(m)}: every district", f"measure-{m.id}"))
+    blocks = events_said_once(blocks)
     blocks[explain_at:explain_at] = notes_said(blocks)
     return Page("index", title, tuple(blocks), f"The latest published figures for {force_name(view)}.")
 
@@ -959,7 +985,7 @@ def measure_page(view: SnapshotView, measure_id: str) -> Page:
     else:
         for (a, c), drawn in zip(shown, charted, strict=True):
             blocks += [Heading(a), c if drawn else Paragraph(c.sentence), *([] if drawn else chart_notes(c))]
-    blocks += breakdown_sections(view, m)
+    blocks = events_said_once(blocks) + breakdown_sections(view, m)
     blocks[explain_at:explain_at] = notes_said(blocks)
     return Page(slug, title_of(m), tuple(blocks), name_of(m), in_navigation=False)
 
