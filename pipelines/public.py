@@ -29,6 +29,9 @@ MANAGEMENT_INFORMATION = "These figures are management information: unaudited an
 # words are kept in each snapshot, so the link is added where the banner is shown, an earlier snapshot's too.
 MANAGEMENT_INFORMATION_SECTION = "quality"
 MANAGEMENT_INFORMATION_MEANING = "What management information means"
+# The Tables and downloads page's section on revisions and publications withdrawn, which the release calendar's
+# "Last revised" leads to
+REVISIONS_SECTION = "revisions"
 DEFAULT_DIR = Path("var") / "published"
 
 # The snapshot's board_item table: one row per approved item, every column text (empty when it does not apply).

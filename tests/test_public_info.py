@@ -314,7 +314,7 @@ def test_the_calendar_page_lists_months_published_and_releases_to_come(tmp_path,
         ["August 2015", "1 October 2015", "Expected"]]
     # regression: "listed ... in the revisions table", a table on another page, neither named nor linked
     assert "under Revisions on the Tables and downloads page" in tables["Months published"].note
-    assert [b.href for b in page.blocks if isinstance(b, Link)] == ["tables"]
+    assert [b.href for b in page.blocks if isinstance(b, Link)] == ["tables#revisions"]
     empty = text_of(calendar_page(SnapshotView(None)))
     assert "No month has been published yet." in empty and "No release is planned at the moment." in empty
 

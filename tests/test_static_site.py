@@ -521,6 +521,29 @@ def test_every_page_s_banner_links_to_the_methodology_section_saying_what_manage
     assert nothing.blocks[0].links == (Link("What management information means", "methodology#quality"),)
 
 
+def test_the_release_calendar_links_to_the_revisions_section_and_every_link_to_a_section_finds_it(tmp_path):
+    """Regression: the release calendar's "Revisions and publications withdrawn, on the Tables and downloads page"
+    opened the top of that long page, leaving the reader to look for the Revisions heading. It goes to the heading;
+    every link from one page of the site to a section of another (or its own) finds an element with that id."""
+    view = small_snapshot(tmp_path / "s.duckdb")
+    write_tables(tmp_path / "s.duckdb", {"period": pd.DataFrame(
+        {"period": ["2015-06", "2015-07"], "first_published_at": ["2015-07-10", "2015-08-10"],
+         "last_revised_at": [None, None]})})
+    out = tmp_path / "site"
+    out.mkdir()
+    site.build_site(view, out)
+    calendar = (out / "release-calendar.html").read_text(encoding="utf-8")
+    assert re.findall(r'<a href="([^"]*)">Revisions and publications withdrawn', calendar) == ["tables.html#revisions"]
+    assert '<h2 id="revisions">Revisions</h2>' in (out / "tables.html").read_text(encoding="utf-8")
+    ids = {path.name: {a["id"] for _t, a in parse(path).tags if "id" in a} for path in out.glob("*.html")}
+    sections = [(path.name, a["href"]) for path in sorted(out.glob("*.html")) for t, a in parse(path).tags
+                if t == "a" and "#" in a.get("href", "") and not a["href"].startswith(("http:", "https:"))]
+    assert len(sections) > len(ids), sections
+    for name, href in sections:
+        page, _, section = href.partition("#")
+        assert section in ids[page or name], (name, href)
+
+
 def test_each_page_s_browser_title_names_the_page_then_the_site_and_the_summary_names_the_site_once(tmp_path):
     """Regression: the summary's browser title (its tab, a bookmark, a search result) read "Shire Police: child sexual
     exploitation figures - Shire Police: child sexual exploitation figures", the site's name twice."""

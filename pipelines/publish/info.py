@@ -28,7 +28,14 @@ from .. import office as office_words
 from .. import settings
 from ..catalogue import catalogue, counted, force, former_name, listed, reference_dir, reference_file
 from ..errors import ConfigError
-from ..public import MANAGEMENT_INFORMATION_SECTION, hidden_count_words, spelled_out, zeros_change_lines, zeros_hidden
+from ..public import (
+    MANAGEMENT_INFORMATION_SECTION,
+    REVISIONS_SECTION,
+    hidden_count_words,
+    spelled_out,
+    zeros_change_lines,
+    zeros_hidden,
+)
 from ..uk_time import month_words, uk_day, uk_day_words
 from ..yaml_lines import key_lines
 from .content import Bullets, Cell, Details, Heading, Link, Notice, Page, Paragraph, SnapshotView, Table
@@ -602,7 +609,8 @@ def _months_published(periods) -> list:
 
     records = periods.sort_values("period", ascending=False).to_dict("records")
     # the revisions are on another page: named, and linked, so that "Last revised" leads to what changed and why
-    revisions = Link("Revisions and publications withdrawn, on the Tables and downloads page", "tables")
+    revisions = Link("Revisions and publications withdrawn, on the Tables and downloads page",
+                     f"tables#{REVISIONS_SECTION}")
     if len(records) <= RECENT_MONTHS:
         return [Table("Months published", _PUBLISHED_COLUMNS, _published_rows(records), note=_REVISIONS_NOTE,
                       caption_hidden=True), revisions]

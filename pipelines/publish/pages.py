@@ -27,6 +27,7 @@ from ..public import (
     MANAGEMENT_INFORMATION,
     MANAGEMENT_INFORMATION_MEANING,
     MANAGEMENT_INFORMATION_SECTION,
+    REVISIONS_SECTION,
     hidden_key,
     hidden_why,
     latest_first,
@@ -1153,7 +1154,7 @@ def tables_page(view: SnapshotView) -> Page:
             "Each year's page has its figures by area: its financial quarters, its months and the 12-month periods "
             "ending in it, and the year as a whole once every month of it is published.")]
         blocks += [Link(f"Financial year {y}: {year_words(y)}", year_slug(y)) for y in reversed(earlier)]
-    blocks.append(Heading("Revisions"))
+    blocks.append(Heading("Revisions", anchor=REVISIONS_SECTION))
     blocks += withdrawals_below(view)
     # a change of whether zeros are hidden changes what the public reads of figures that were not revised
     blocks += [Paragraph(line) for line in zeros_change_lines(view.meta, marker(view))]
