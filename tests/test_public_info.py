@@ -287,14 +287,22 @@ def test_the_methodology_page_gives_the_threshold_marker_and_the_audit_result(tm
             "audit_passed": "true"}
     text = text_of(methodology_page(snapshot(tmp_path / "a.duckdb", meta, disclosure_audit=audit)))
     assert "a count from 1 to 4 is hidden" in text and "\u201c[c]\u201d" in text
-    assert ("Every one of the 2 hidden figures could be any value in a range at least 6 wide given everything "
-            "published, including earlier publications.") in text
-    assert "Publication is refused if any range is narrower than 3." in text
+    # in plain words: what everything published (earlier publications too) tells of each hidden figure, at most
+    assert ("tried to work out every hidden figure from everything published, including earlier publications. None "
+            "of the 2 hidden figures can be worked out exactly: the published figures only show that each lies "
+            "somewhere between two numbers at least 6 apart.") in text
+    assert ("The figures are not published if any hidden figure could be narrowed down to between two numbers less "
+            "than 3 apart.") in text
+    one = text_of(methodology_page(snapshot(tmp_path / "d.duckdb", {**meta, "audit_cells": "1",
+                                                                    "audit_protection": "1"}, disclosure_audit=audit)))
+    assert ("The one hidden figure cannot be worked out exactly: the published figures only show that it lies "
+            "somewhere between two numbers at least 6 apart. The figures are not published if any hidden figure could "
+            "be worked out exactly.") in one
     without = text_of(methodology_page(snapshot(tmp_path / "b.duckdb", {"threshold": "4", "marker": "[c]"})))
-    assert "hidden figures could be any value" not in without and "a count from 1 to 4 is hidden" in without
+    assert "worked out exactly" not in without and "a count from 1 to 4 is hidden" in without
     failed = text_of(methodology_page(snapshot(tmp_path / "c.duckdb", {**meta, "audit_passed": "false"},
                                                disclosure_audit=audit)))
-    assert "hidden figures could be any value" not in failed
+    assert "worked out exactly" not in failed
 
 
 def test_the_calendar_page_lists_months_published_and_releases_to_come(tmp_path, monkeypatch):

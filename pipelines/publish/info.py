@@ -467,15 +467,24 @@ def _audit_sentence(view: SnapshotView) -> str:
     def words(x: float) -> str:
         return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.1f}"
 
-    who = "The one hidden figure" if cells == 1 else f"Every one of the {cells:,} hidden figures"
-    sentence = (f"Before publication, a check separate from the one that hides figures worked out every value each "
-                f"hidden figure could take. {who} could be any value in a range at least {words(width)} wide given "
-                "everything published, including earlier publications.")
+    # in words a reader with no statistics follows: what the published figures tell of a hidden one, at most
+    it = "it" if cells == 1 else "each"
+    bound = f"lies somewhere between two numbers at least {words(width)} apart"
+    if width >= 1:  # a count between two numbers 1 apart or more can be either: never only one number
+        found = ("The one hidden figure cannot" if cells == 1 else f"None of the {cells:,} hidden figures can") + (
+            f" be worked out exactly: the published figures only show that {it} {bound}.")
+    else:
+        found = f"The published figures show that {it} {bound}."
+    sentence = ("Before publication, a check separate from the one that hides figures tried to work out every hidden "
+                f"figure from everything published, including earlier publications. {found}")
     try:
         needed = float(m.get("audit_protection") or "")
     except ValueError:
         return sentence
-    return sentence + f" Publication is refused if any range is narrower than {words(needed)}."
+    if needed == 1:  # closer than 1 apart, a count can be only one number
+        return sentence + " The figures are not published if any hidden figure could be worked out exactly."
+    return sentence + (f" The figures are not published if any hidden figure could be narrowed down to between two "
+                       f"numbers less than {words(needed)} apart.")
 
 
 def methodology_page(view: SnapshotView) -> Page:
