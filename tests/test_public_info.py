@@ -286,7 +286,9 @@ def test_the_methodology_page_gives_the_threshold_marker_and_the_audit_result(tm
     meta = {"threshold": "4", "marker": "[c]", "audit_protection": "3", "audit_cells": "2", "audit_min_width": "6",
             "audit_passed": "true"}
     text = text_of(methodology_page(snapshot(tmp_path / "a.duckdb", meta, disclosure_audit=audit)))
-    assert "a count from 1 to 4 is hidden" in text and "\u201c[c]\u201d" in text
+    assert "a count from 1 to 4 is hidden" in text and "the marker is \u201c[c]\u201d" in text
+    # said once: the disclosure paragraph says a hidden figure is shown as a marker, this one which marker
+    assert text.count("A hidden figure is shown as") == 1, text
     # in plain words: what everything published (earlier publications too) tells of each hidden figure, at most
     assert ("tried to work out every hidden figure from everything published, including earlier publications. None "
             "of the 2 hidden figures can be worked out exactly: the published figures only show that each lies "

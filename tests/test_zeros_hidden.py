@@ -141,9 +141,10 @@ def test_the_methodology_page_says_zeros_are_hidden_when_the_publication_hid_the
     said = {name: texts(public(monkeypatch, published[name].parent, "public_pages/methodology.py"))
             for name in ("shown", "hidden")}
     assert ("In this publication, a count from 1 to 4 is hidden, and so is any figure from which a hidden count "
-            "could be worked out.") in said["shown"]
+            "could be worked out; the marker is \u201c[c]\u201d.") in said["shown"]
     assert ("In this publication, a count from 0 to 4 is hidden (zeros are hidden too, so that a hidden figure may "
-            "be a zero), and so is any figure from which a hidden count could be worked out.") in said["hidden"]
+            "be a zero), and so is any figure from which a hidden count could be worked out; the marker is "
+            "\u201c[c]\u201d.") in said["hidden"]
     assert "from 1 to" not in said["hidden"] and "zero" not in said["shown"].replace("never as zero", "")
 
 

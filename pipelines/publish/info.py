@@ -507,8 +507,9 @@ def methodology_page(view: SnapshotView) -> Page:
         zeros = zeros_hidden(view.meta)
         blocks.append(Paragraph(f"In this publication, {hidden_count_words(threshold, zeros)} is hidden"
                                 + (" (zeros are hidden too, so that a hidden figure may be a zero)" if zeros else "")
-                                + ", and so is any figure from which a hidden count could be worked out. A hidden "
-                                f"figure is shown as \u201c{marker}\u201d."))
+                                # the paragraph above says a hidden figure is shown as a marker: here, which
+                                + ", and so is any figure from which a hidden count could be worked out; the marker "
+                                f"is \u201c{marker}\u201d."))
     blocks += [Paragraph(line) for line in zeros_change_lines(view.meta, marker or "[c]")]
     audit = _audit_sentence(view)
     if audit:
