@@ -919,8 +919,8 @@ def test_the_summary_says_why_its_latest_12_months_end_before_the_latest_month(s
 
     db = copy_warehouse(sample_db, tmp_path)
     year = [str(p) for p in pd.period_range("2014-08", "2015-07", freq="M")]
-    said = ("These are the latest 12 months given as one figure: the 12 months to September 2015, the latest month "
-            "published, are not given until each of their months is.")
+    said = ("These are the latest 12-month figures. There are none yet for the 12 months to September 2015, the latest "
+            "month published, because not all of those 12 months have been published.")
     out = tmp_path / "published"
 
     def summary() -> str:
@@ -967,8 +967,8 @@ def test_the_summary_does_not_call_its_12_months_the_latest_all_published_when_a
     shown = repr(pages.summary_page(view).blocks)
     assert "The latest 12 months: August 2014 to July 2015" in shown
     assert "whose every month is published: the 12 months" not in shown
-    assert ("These are the latest 12 months given as one figure: the 12 months to September 2016, the latest month "
-            "published, are not given until each of their months is.") in shown
+    assert ("These are the latest 12-month figures. There are none yet for the 12 months to September 2016, the "
+            "latest month published, because not all of those 12 months have been published.") in shown
 
 
 def test_the_command_names_a_revised_period_in_words_a_quarter_and_12_months_too(capsys):

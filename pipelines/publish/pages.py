@@ -850,8 +850,9 @@ def _why_not_later(kind: str, months: list[str], latest_month: str | None) -> st
     if kind == "rolling_12_months":
         # 12 months are given as one figure only to the latest month published at each publication: a later run of
         # 12 published months may have no figure of its own, so these are the latest given, not the latest published
-        return (f"These are the latest 12 months given as one figure: the 12 months to {month_text(latest_month)}, "
-                "the latest month published, are not given until each of their months is.")
+        return (f"These are the latest 12-month figures. There are none yet for the 12 months to "
+                f"{month_text(latest_month)}, the latest month published, because not all of those 12 months have "
+                "been published.")
     what = "financial quarter" if kind == "quarter" else "financial year"
     return (f"This is the latest {what} whose every month is published: a later {what.split()[1]} is given once each "
             "of its months is.")
