@@ -112,7 +112,8 @@ def test_a_question_and_an_action_are_carried_through_the_meetings_until_settled
         assert rows_naming(pack, ACTION)["Actions open"][0][3] == "Open"
 
         # the force answers at the third meeting and the Commissioner decides; on 19 November the action, due by the
-        # third meeting and still open, is overdue, and the decision is said with the question it was on
+        # third meeting and still open, is overdue, and the decision names the question it was on, printed whole just
+        # above it as answered at the last meeting, by its number and first words
         acc.record_answer(con, who, rec["question"], body="Two cases were re-charged in August.",
                           answered_by="ACC Jones", answered_on="2015-10-15", meeting_id=rec["third"].meeting_id)
         acc.decide(con, PCC, meeting_id=rec["third"].meeting_id, question_id=rec["question"],
@@ -121,8 +122,11 @@ def test_a_question_and_an_action_are_carried_through_the_meetings_until_settled
                    follow_up="2016-01-21")
         pack = build_pack(con, day("2015-11-19"), "pccdash tests")
         assert table(pack, "Still open from earlier meetings") is None, "a settled question is not carried"
+        (answered,) = table(pack, "Answered at the last meeting").rows
+        assert answered[0].startswith(QUESTION)
         (decision,) = table(pack, "Decisions since").rows
-        assert decision[:3] == [QUESTION, "Partly assured", "The fall is explained; the trend needs watching."]
+        assert decision[:3] == [f'Question {rec["question"]}: "Why did charges fall in Rotherham…" (above)',
+                                "Partly assured", "The fall is explained; the trend needs watching."]
         assert decision[3] == "The force's answer: The force's answer of 15 October; Figures: Charges by month"
         assert decision[4] == ("At the Public Accountability Board, 15 October 2015, by pcc@example.org; to be looked "
                                "at again by 21 January 2016.")
@@ -153,6 +157,10 @@ def test_a_question_and_an_action_are_carried_through_the_meetings_until_settled
         assert rows_naming(pack, ACTION) == {}, "a closed action is said closed once, then no more"
         assert table(pack, "Asked at the last meeting").heading.endswith("(Public Accountability Board, "
                                                                          "19 November 2015)")
+        # due to be looked at again in January, with the question printed nowhere above it: quoted whole
+        january = build_pack(con, day("2016-01-21"), "pccdash tests")
+        (again,) = table(january, "Decisions due to be looked at again").rows
+        assert again[0] == QUESTION and "(overdue)" not in again[4]
 
 
 def test_a_decision_to_be_looked_at_again_is_carried_until_decided_on_again(wh, who):
@@ -398,6 +406,47 @@ def test_a_question_too_tall_for_a_page_still_prints(wh, who):
     with pdfplumber.open(io.BytesIO(pdf)) as doc:
         text = "\n".join(p.extract_text() or "" for p in doc.pages)
     assert sum(len(run) for run in re.findall(r"(?<![A-Za-z])W+(?![A-Za-z])", text)) == 4000, "every letter printed"
+
+
+def test_a_decision_on_a_question_printed_above_names_it_briefly_in_the_pdf_and_word_packs(wh, who):
+    """Regression: a decision on a question asked at the last meeting quoted it whole (up to 300 characters) in the
+    decisions' narrow "On" column, a 45-word question printed in 12 bold lines just below the same question under
+    "Asked at the last meeting". It names it there by its number and first words; a decision on a question printed
+    nowhere above it still quotes it whole."""
+    from pipelines.briefing.docx import render_docx
+    from pipelines.briefing.render import render_pdf
+
+    asked = ("Why did charges for child sexual exploitation fall in Rotherham in July, when referrals rose across the "
+             "district, and what has the force done since to make sure that every case referred by social care is "
+             "investigated, charged where the evidence allows and reported back?")
+    settled = "How many suspects were arrested within twelve weeks of a referral in Sheffield, and how many charged?"
+    assert len(asked.split()) == 45
+    with warehouse.connect(wh) as con:
+        july = acc.add_meeting(con, who, held_on="2015-07-16")
+        august = acc.add_meeting(con, who, held_on="2015-08-20")
+        acc.add_meeting(con, who, held_on="2015-09-17")
+        number = {}
+        for meeting, text, decision in ((august, asked, "partly_assured"), (july, settled, "assured")):
+            number[text] = q = acc.ask(con, who, meeting.meeting_id, text)
+            acc.record_answer(con, who, q, body="Two cases were re-charged.", answered_by="ACC Jones",
+                              answered_on=meeting.held_on.isoformat(), meeting_id=meeting.meeting_id)
+            acc.decide(con, PCC, meeting_id=meeting.meeting_id, question_id=q, decision=decision,
+                       rationale="The answer explains it.", evidence=[("answer", "The force's answer")],
+                       follow_up="2015-09-17" if meeting is july else None)
+        pack = build_pack(con, day("2015-09-17"), "pccdash tests")
+    named = f'Question {number[asked]}: "Why did charges for child sexual…" (above)'
+    assert table(pack, "Asked at the last meeting").rows[0][0].startswith(asked)
+    assert [r[0] for r in table(pack, "Decisions since").rows] == [named]
+    assert [r[0] for r in table(pack, "Decisions due to be looked at again").rows] == [settled], "not printed above"
+
+    pack.measures = [dataclasses.replace(m, chart=None) for m in pack.measures]  # the loop is what is drawn here
+    pdf = render_pdf(pack)
+    document = docx.Document(io.BytesIO(render_docx(pack)))
+    words = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    for cells in (cells_of_pdf(pdf), words):
+        assert named in cells and settled in cells
+        assert sum(c.startswith(asked[:60]) for c in cells) == 1, "the question is printed once"
+    assert not repeated_sentences(pdf) and not cell_overflows(pdf)
 
 
 def test_the_word_pack_opens_with_the_loop(drawn):

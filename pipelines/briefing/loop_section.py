@@ -35,6 +35,10 @@ EMPTY_SHORT = "No earlier meeting is recorded: record them on the Meetings page.
 # A cell of the pack shows this much of a long answer, rationale or note; the record keeps it whole.
 EXCERPT = 600
 IN_FULL = " … (in full on the Meetings page)"
+# A question printed above in the section is named again by its number and at most this many of its first words
+# (and characters): enough to tell apart questions that open alike.
+OPENING_WORDS = 6
+OPENING = 40
 
 QUESTION_COLUMNS = ["Question", "Where it stands", "Figures then", "Figures now"]
 QUESTION_WIDTHS = [0.32, 0.28, 0.2, 0.2]
@@ -160,11 +164,32 @@ def _looked_at_again(decisions: list[Decision], held: dict[int, Meeting]) -> dic
     return out
 
 
+def _named(q: Question) -> str:
+    """A question printed above, named where it comes again by its number and first words: 'Question 3: "Why did
+    charges fall in Rotherham…" (above)'; a 45-word question quoted whole again would fill its column twice."""
+    words = " ".join(q.body.split())
+    start = ""
+    for word in words.split(" ")[:OPENING_WORDS]:
+        if start and len(start) + 1 + len(word) > OPENING:
+            break
+        start = f"{start} {word}" if start else word[:OPENING]
+    return f'Question {q.question_id}: "{start}{"" if start == words else "…"}" (above)'
+
+
 def _decision_row(d: Decision, asked: dict[int, Question], held: dict[int, Meeting],
-                  as_of: dt.date | None = None, again: dict[int, Meeting] | None = None) -> list[str]:
+                  as_of: dt.date | None = None, again: dict[int, Meeting] | None = None,
+                  above: set[int] | None = None) -> list[str]:
+    """A decision's row; one on a question among `above` (those the section has printed so far) names it briefly,
+    one on another quotes it, which adds it to `above` for the rows after."""
     q = asked.get(d.question_id) if d.question_id is not None else None
-    if d.question_id is not None:
-        on = excerpt(q.body, 300) if q is not None else f"Question {d.question_id}"
+    if q is not None and above is not None and q.question_id in above:
+        on = _named(q)
+    elif q is not None:
+        on = excerpt(q.body, 300)
+        if above is not None:
+            above.add(q.question_id)
+    elif d.question_id is not None:
+        on = f"Question {d.question_id}"
     else:
         on = f"Theme: {d.theme}"
     meeting = held.get(d.meeting_id)
@@ -249,7 +274,9 @@ def loop_section(loop: Loop, asked: dict[int, Question] | None = None,
     as_of = loop.held_on
     again = _looked_at_again(loop.decisions, held)  # a follow-up done by a later decision is not overdue
     tables: list[LoopTable] = []
+    above: set[int] = set()  # the questions printed so far, in the section's order: a decision names these briefly
     if loop.previous is not None:
+        above |= {cq.question.question_id for cq in [*loop.asked_last_time, *loop.answered_last_time]}
         tables.append(LoopTable(f"Asked at the last meeting ({loop.previous.label})", QUESTION_COLUMNS,
                                 [_question_row(cq, as_of, held, at=False) for cq in loop.asked_last_time],
                                 QUESTION_WIDTHS, none="No question was recorded at it."))
@@ -264,12 +291,12 @@ def loop_section(loop: Loop, asked: dict[int, Question] | None = None,
         "due to be looked at again\".")
     tables.append(LoopTable("Decisions since the last meeting",
                             ["On", "Decision", "Rationale", "Evidence considered", "Decided"],
-                            [_decision_row(d, asked, held, as_of, again) for d in since_only],
+                            [_decision_row(d, asked, held, as_of, again, above) for d in since_only],
                             [0.24, 0.11, 0.25, 0.22, 0.18], none=none))
     if loop.follow_ups:
         tables.append(LoopTable("Decisions due to be looked at again",
                                 ["On", "Decision", "Rationale", "Evidence considered", "Decided"],
-                                [_decision_row(d, asked, held, as_of) for d in loop.follow_ups],
+                                [_decision_row(d, asked, held, as_of, above=above) for d in loop.follow_ups],
                                 [0.24, 0.11, 0.25, 0.22, 0.18]))
     if loop.still_open:
         tables.append(LoopTable("Still open from earlier meetings", QUESTION_COLUMNS,
