@@ -110,8 +110,9 @@ def period_picker(prefix: str = "") -> tuple[str, str]:
                                key=f"{prefix}period")
 
 
-def signpost(district: str | None = None) -> None:
-    """How to report a concern about a child, and where to get support: the box near the top of every page."""
+def signpost(district: str | None = None, here: str = "") -> None:
+    """How to report a concern about a child, and where to get support: the box near the top of every page (on
+    the page `here`, without its link to that page)."""
     if public_data.has("pipelines.publish.info.signpost"):
         from dashboard import failsafe, public_render
 
@@ -122,7 +123,7 @@ def signpost(district: str | None = None) -> None:
             st.warning("In an emergency, or if a child is in danger now, call 999.", icon=":material/emergency:")
             return
         if found is not None:
-            public_render.draw(found)
+            public_render.draw(found.on_page(here) if here else found)
 
 
 def show(page, *, district: str | None = None, after_title=None) -> None:
@@ -131,7 +132,7 @@ def show(page, *, district: str | None = None, after_title=None) -> None:
     from dashboard import public_render
 
     st.title(plain(page.title), anchor=False)
-    signpost(district)
+    signpost(district, page.slug)
     if after_title is not None:
         after_title()
     public_render.render(page, title=False)

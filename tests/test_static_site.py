@@ -544,6 +544,23 @@ def test_the_release_calendar_links_to_the_revisions_section_and_every_link_to_a
         assert section in ids[page or name], (name, href)
 
 
+def test_the_signpost_on_the_report_a_concern_page_does_not_link_to_that_page(tmp_path):
+    """Regression: the "Worried about a child?" box at the top of the Report a concern page linked to the page the
+    reader was already on. The box stays there, without that link, and keeps it on every other page."""
+    view = small_snapshot(tmp_path / "s.duckdb")
+    out = tmp_path / "site"
+    out.mkdir()
+    site.build_site(view, out)
+    link = '<a href="report-a-concern.html">How to report a concern and where to get support</a>'
+    slugs = [p.slug for p in site.site_pages(view)]
+    assert "report-a-concern" in slugs and len(slugs) >= 6
+    for slug in slugs:
+        html = (out / f"{slug}.html").read_text(encoding="utf-8")
+        box = html.split('class="notice notice-signpost"', 1)[1].split("</section>", 1)[0]
+        assert "Worried about a child?" in box and "call 999" in box, slug
+        assert (link in box) == (slug != "report-a-concern"), slug
+
+
 def test_each_page_s_browser_title_names_the_page_then_the_site_and_the_summary_names_the_site_once(tmp_path):
     """Regression: the summary's browser title (its tab, a bookmark, a search result) read "Shire Police: child sexual
     exploitation figures - Shire Police: child sexual exploitation figures", the site's name twice."""
@@ -1008,3 +1025,12 @@ def test_the_app_s_board_page_links_to_its_ask_page(monkeypatch, tmp_path):
     at = public_app(monkeypatch, folder, "public_pages/board.py")
     assert not at.exception
     assert "Ask the Board a question" in [link.proto.label for link in at.get("page_link")]
+
+
+def test_the_app_s_signpost_links_to_report_a_concern_except_on_that_page(monkeypatch, tmp_path):
+    folder = _with_contact(tmp_path / "pub" / "snapshot-0001.duckdb", None)
+    label = "How to report a concern and where to get support"
+    for page, linked in (("public_pages/report_a_concern.py", False), ("public_pages/definitions.py", True)):
+        at = public_app(monkeypatch, folder, page)
+        assert not at.exception and "Worried about a child?" in str(at.get("html")[0].proto), page
+        assert (label in [link.proto.label for link in at.get("page_link")]) == linked, page

@@ -9,7 +9,7 @@ in the blocks. Text in a block is plain text (never HTML or Markdown); each rend
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..public import HIDDEN_HOVER, HIDDEN_KEY
 from .language import language_of
@@ -154,6 +154,12 @@ class Notice:
     kind: str = "info"
     links: tuple[Link, ...] = ()
     level: int = 2
+
+    def on_page(self, slug: str) -> Notice:
+        """The box as the page `slug` shows it: without a link to that page itself (the signpost's link to
+        report a concern, on the page that says how)."""
+        kept = tuple(lk for lk in self.links if lk.href != slug)
+        return self if kept == self.links else replace(self, links=kept)
 
 
 @dataclass(frozen=True)

@@ -276,6 +276,7 @@ def render_page(page: Page, pages: list[Page], view: SnapshotView, notice: Notic
     ids = Ids()
     site = site_title(view)
     notice = notice if notice is not None else signpost(view)
+    notice = notice.on_page(page.slug) if notice is not None else None
     nav = "".join(
         f'<li><a href="{e(p.slug)}.html"{" aria-current=" + chr(34) + "page" + chr(34) if p.slug == page.slug else ""}>'
         f"{e(NAV_LABELS.get(p.slug, p.title))}</a></li>" for p in pages if p.in_navigation)
