@@ -223,3 +223,18 @@ def test_a_checks_advice_keeps_the_id_it_gives_beside_a_measures_name():
     said = '"+cse_arrests" is not in the measure catalogue. Did you mean "CSE arrests" (cse_arrests)?'
     assert with_measure_names(said) == said
     assert with_measure_names("cse_charges for Doncaster (cse_charges)") == "CSE charges for Doncaster (CSE charges)"
+
+
+def test_a_measure_s_unit_names_everyone_its_definition_counts():
+    """Regression: Officers trained and Officer headcount count police officers and staff, as their names and the
+    Definitions page say, but gave their unit as "officers", so the page said "Unit: officers" under a definition
+    counting staff too."""
+    from pipelines.publish.info import load_public_info
+
+    definitions = load_public_info()["definitions"]
+    for m in catalogue().of_source("force_return"):
+        counts = definitions[m.id]["counts"].lower()
+        said = re.search(rf"\b{re.escape(m.unit.lower())}(?: and \w+)?\b", counts)
+        assert said is None or said.group(0) == m.unit.lower(), (m.id, m.unit, said.group(0))
+    for mid in ("officers_trained", "officer_headcount"):
+        assert catalogue().get(mid).unit == "officers and staff"
