@@ -360,6 +360,16 @@ def test_the_real_signpost_when_configured_is_on_every_page(built):
 
 
 @pytest.mark.slow  # builds and publishes the sample warehouse
+def test_the_definitions_explain_no_chart_word_that_no_page_uses(built):
+    """Regression: Definitions listed "Process limits", a word of the office's own charts that no public page uses
+    (a published question that quotes the charts has their words explained beside it, on Questions and decisions)."""
+    for path in sorted(built["out"].glob("*.html")):
+        text = " ".join(" ".join(parse(path).text).split()).lower()
+        assert "process limit" not in text, path.name
+    assert "Management information" in " ".join(parse(built["out"] / "definitions.html").text)
+
+
+@pytest.mark.slow  # builds and publishes the sample warehouse
 def test_text_from_the_snapshot_is_escaped(built):
     page = pages.Page("x", "<b>Title</b>", (pages.Paragraph("<script>alert(1)</script> & more"),))
     html = site.render_page(page, [page], built["view"])
