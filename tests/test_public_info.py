@@ -712,3 +712,14 @@ def test_the_publication_preview_and_the_publishing_page_say_the_statement_is_du
     assert said in texts(at) and any("accessibility statement" in w.value for w in at.warning)
     assert "prepared on 2 December 2026. It was last reviewed on 2 December 2026." in text_of(
         accessibility_page(SnapshotView(public.current_snapshot())))
+
+
+def test_live_investigations_say_once_how_a_year_s_figure_is_made():
+    """Regression: the Definitions page's "Not included" line for live investigations repeated what its "Over time"
+    line says: a count on one day, so months are not added up, and a year shows its last month."""
+    found = definitions_page(SnapshotView(None))
+    tables = {t.caption: {r[0].text: r[1].text for r in t.rows} for t in found.blocks if isinstance(t, Table)}
+    live = tables["Live child sexual exploitation investigations at month end: definition"]
+    assert live["Not included"] == "Investigations closed during the month."
+    assert live["Over time"] == "A count on the last day of the month: a quarter or a year shows its last month."
+    assert sum(bool(re.search(r"\byear\b|count on (one|the last) day|added up", v)) for v in live.values()) == 1, live
