@@ -803,15 +803,18 @@ def _fmt_number(v) -> str:
 
 
 # the units a measure counts in, said of one: "1 person", "1 case"
-_ONE_OF = {"people": "person", "children": "child", "men": "man", "women": "woman"}
+_ONE_OF = {"people": "person", "children": "child", "men": "man", "women": "woman",
+           "officers and staff": "officer or member of staff"}
 
 
 def _counted(value, unit: str) -> str:
-    """A figure with its unit, the unit said of one when the figure is 1 ("1 person", "1 case", "2 cases"); a unit
-    of several words, which the catalogue does not know how to say of one, is left as it is."""
-    if value == 1 and unit and " " not in unit.strip():
-        word = unit.strip()
-        unit = _ONE_OF.get(word.lower(), word[:-1] if word.endswith("s") and not word.endswith("ss") else word)
+    """A figure with its unit, the unit said of one when the figure is 1 ("1 person", "1 case", "2 cases", "1 officer
+    or member of staff"); a unit of several words not in `_ONE_OF` is left as it is."""
+    word = (unit or "").strip()
+    if value == 1 and word.lower() in _ONE_OF:
+        unit = _ONE_OF[word.lower()]
+    elif value == 1 and word and " " not in word:
+        unit = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
     return f"{_fmt_number(value)} {unit}"
 
 

@@ -394,3 +394,12 @@ def test_publishs_help_gives_an_example_of_the_number_a_restore_on_a_new_machine
     given = [e for e in help_examples(text) if "--after-snapshot" in e]
     assert given and all(e.split("--after-snapshot")[1].split()[0].isdigit() for e in given), text
     assert "restored into a new published folder, nothing is published" in " ".join(text.split()), text
+
+
+def test_a_total_of_one_says_its_unit_of_one_however_many_words_the_unit_has():
+    """Regression: "Officers trained" counts officers and staff; a total of one printed "1 officers and staff"."""
+    from pipelines.cli import _counted
+
+    assert _counted(1, "officers and staff") == "1 officer or member of staff"
+    assert _counted(2, "officers and staff") == "2 officers and staff"
+    assert [_counted(1, u) for u in ("people", "cases", "per cent")] == ["1 person", "1 case", "1 per cent"]
