@@ -316,8 +316,8 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, t
         facts = _inspect_and_keep(con, path, label, tmp_dir, stored)
     except readers.FileRejected as exc:
         size = path.stat().st_size if path.exists() else 0
-        return _reject(con, path, label, None, size, received, loaded_by, exc.problems, started, recorded=recorded,
-                       sha256=exc.sha256)
+        return reject(con, path, label, None, size, received, loaded_by, exc.problems, started, recorded=recorded,
+                      sha256=exc.sha256)
     earlier = one(con, "SELECT file_id, name, received_at FROM file_registry "
                        "WHERE sha256 = ? AND outcome = 'accepted' ORDER BY file_id LIMIT 1", [facts.sha256])
     if earlier:
@@ -328,22 +328,22 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, t
     try:  # what was read past (`reading`) refuses the file with what the check finds in the rest
         result, reading = read_checkable(con, facts)
     except readers.FileRejected as exc:
-        return _reject(con, path, label, facts, facts.size, received, loaded_by, exc.problems, started,
-                       recorded=recorded)
+        return reject(con, path, label, facts, facts.size, received, loaded_by, exc.problems, started,
+                      recorded=recorded)
     month = checks.current_month(today)
     build_batch(con, label)
     contract, checked = checked_by(load_contract("force_cse_return"), reading, label)
     run = validate_batch(con, contract, scope="ingest", label=checked, current_month=month)
     problems = reading + checks.check_totals(con, label, result.totals) + run.problems("error")
     if problems or run.errors:
-        return _reject(con, path, label, facts, facts.size, received, loaded_by, problems, started,
-                       layout=result.layout, run=run, current_month=month, recorded=recorded, return_batch=True,
-                       rows=result.rows, reading=len(reading))
+        return reject(con, path, label, facts, facts.size, received, loaded_by, problems, started,
+                      layout=result.layout, run=run, current_month=month, recorded=recorded, return_batch=True,
+                      rows=result.rows, reading=len(reading))
     con.execute("BEGIN TRANSACTION")
     file_id = None
     try:
-        file_id = _register(con, path, label, facts, received, loaded_by, "accepted", result.layout,
-                            rows=result.rows)
+        file_id = register(con, path, label, facts, received, loaded_by, "accepted", result.layout,
+                           rows=result.rows)
         run_id = save_run(con, run, file_id)
         # before the figures change: the set rules compare the batch with the figures as they stood
         caveats = save_caveats(con, run, run_id, file_id, month)
@@ -472,8 +472,9 @@ def _inspect_and_keep(con: duckdb.DuckDBPyConnection, path: Path, label: str, tm
     return facts
 
 
-def _register(con, path: Path, label: str, facts: readers.FileFacts | None, received, loaded_by: str,
-              outcome: str, layout: str | None, rows: int = 0, message: str | None = None) -> int:
+def register(con, path: Path, label: str, facts: readers.FileFacts | None, received, loaded_by: str,
+             outcome: str, layout: str | None, rows: int = 0, message: str | None = None) -> int:
+    """Enter a received file in the file registry with its outcome ("accepted" or "rejected"); returns its number."""
     return scalar(
         con,
         """INSERT INTO file_registry (sha256, name, path, size_bytes, received_at, loaded_by, file_type,
@@ -500,11 +501,11 @@ def give_back(con, file_id: int | None) -> None:
         log.debug("file number %s not given back", file_id, exc_info=True)
 
 
-def _reject(con, path: Path, label: str, facts, size: int, received, loaded_by: str, problems: list[Problem],
-            started: float, layout: str | None = None, run: ValidationRun | None = None,
-            current_month: dt.date | None = None, recorded: Recorded | None = None,
-            return_batch: bool = False, rows: int = 0, reading: int = 0, sha256: str = "",
-            contract_id: str = "force_cse_return") -> FileOutcome:
+def reject(con, path: Path, label: str, facts, size: int, received, loaded_by: str, problems: list[Problem],
+           started: float, layout: str | None = None, run: ValidationRun | None = None,
+           current_month: dt.date | None = None, recorded: Recorded | None = None,
+           return_batch: bool = False, rows: int = 0, reading: int = 0, sha256: str = "",
+           contract_id: str = "force_cse_return") -> FileOutcome:
     """Register a refused file with its problems, and the contract's run: when it ran, that run; else (refused
     before any rule could judge it) a run of no rows under `contract_id`, the contract the file would have been
     checked against, so that the file's load is among the Validation runs, refused, as its trial is. `return_batch`:
@@ -534,8 +535,8 @@ def _reject(con, path: Path, label: str, facts, size: int, received, loaded_by: 
                                            file_type=path.suffix.lower().lstrip("."))
         else:
             facts_like = facts
-        file_id = _register(con, path, label, facts_like, received, loaded_by, "rejected", layout, rows=rows,
-                            message=problems[0].message() if problems else None)
+        file_id = register(con, path, label, facts_like, received, loaded_by, "rejected", layout, rows=rows,
+                           message=problems[0].message() if problems else None)
         con.executemany(
             'INSERT INTO ingest_problem (file_id, sheet, "row", "column", problem) VALUES (?, ?, ?, ?, ?)',
             [[file_id, p.sheet, p.row, p.column, p.text] for p in problems[:PROBLEMS_KEPT]],

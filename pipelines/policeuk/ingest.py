@@ -38,7 +38,7 @@ from ..contracts import ValidationRun, load_contract, validate_batch
 from ..contracts.store import save_caveats, save_run, save_trial
 from ..errors import ConfigError, Problem, shown
 from ..ingest import checks, readers
-from ..ingest.load import PROBLEMS_KEPT, FileOutcome, Recorded, _register, _reject, drop_staging, give_back
+from ..ingest.load import PROBLEMS_KEPT, FileOutcome, Recorded, drop_staging, give_back, register, reject
 from ..office import cap, possessive
 from ..uk_time import month_words, uk_words
 from ..warehouse import one, scalar, utc_now
@@ -523,11 +523,11 @@ def ingest_police_uk(con: duckdb.DuckDBPyConnection, path: str | Path, *, loaded
             facts = readers.inspect_file(path, label, Path(tmp_dir))
         except readers.FileRejected as exc:
             size = path.stat().st_size if path.exists() else 0
-            return _reject(con, path, label, None, size, received, loaded_by, exc.problems, started,
-                           recorded=recorded, contract_id=judged_as(path))
+            return reject(con, path, label, None, size, received, loaded_by, exc.problems, started,
+                          recorded=recorded, contract_id=judged_as(path))
         if kind is None:
-            return _reject(con, path, label, facts, facts.size, received, loaded_by, [_not_police_uk(label, path)],
-                           started, recorded=recorded, contract_id=judged_as(path))
+            return reject(con, path, label, facts, facts.size, received, loaded_by, [_not_police_uk(label, path)],
+                          started, recorded=recorded, contract_id=judged_as(path))
         earlier = _first_loaded_as(con, facts.sha256)
         elsewhere = in_force_elsewhere(con, facts.sha256) if earlier else []
         if earlier and not (elsewhere and put_back):
@@ -910,7 +910,7 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
     in_transaction = True
     file_id = 0
     try:
-        file_id = 0 if dry_run else _register(con, path, label, facts, received, loaded_by, "accepted", layout)
+        file_id = 0 if dry_run else register(con, path, label, facts, received, loaded_by, "accepted", layout)
         if not dry_run:
             writer = con.cursor()
             writer.execute("BEGIN TRANSACTION")
@@ -985,8 +985,8 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
             con.register("police_uk_batch_kept", batch)
             con.execute("CREATE OR REPLACE TEMP TABLE batch AS SELECT * FROM police_uk_batch_kept")
             con.unregister("police_uk_batch_kept")
-            return _reject(con, path, label, facts, facts.size, received, loaded_by, run.problems("error"), started,
-                           layout=layout, run=run, current_month=month, recorded=recorded)
+            return reject(con, path, label, facts, facts.size, received, loaded_by, run.problems("error"), started,
+                          layout=layout, run=run, current_month=month, recorded=recorded)
         stage("checked; keeping the counts")
         run_id = save_run(con, run, file_id)
         # before the counts change: the republished-month rule compares the file with the current counts
@@ -1014,8 +1014,8 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, kind: str, fac
         if dry_run:
             return FileOutcome(label, path, "rejected", layout=layout, problems=exc.problems,
                                seconds=time.perf_counter() - started)
-        return _reject(con, path, label, facts, facts.size, received, loaded_by, exc.problems, started,
-                       layout=layout, recorded=recorded, contract_id=layout)
+        return reject(con, path, label, facts, facts.size, received, loaded_by, exc.problems, started,
+                      layout=layout, recorded=recorded, contract_id=layout)
     except duckdb.OutOfMemoryException as exc:
         if in_transaction:
             con.execute("ROLLBACK")
