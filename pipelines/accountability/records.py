@@ -436,7 +436,7 @@ def _withdrawn_before(con: duckdb.DuckDBPyConnection, meeting_id: int,
     """The questions answered, decided on or given an action at a meeting that were withdrawn before `day`, each with
     what was done at it ("answered at it") and the day it was withdrawn: nothing comes of a question after that day,
     so the meeting cannot be moved past it."""
-    withdrawn = _withdrawals(con)
+    withdrawn = withdrawals(con)
     return [(number, what, withdrawn[number].on_day) for number, what in con.execute(
             "SELECT question_id, 'answered at it' FROM question_answer WHERE meeting_id = ? UNION "
             "SELECT question_id, 'decided on at it' FROM assurance_decision WHERE meeting_id = ? "
@@ -694,7 +694,7 @@ def _not_after_withdrawal(con: duckdb.DuckDBPyConnection, number: int, day: dt.d
     `number` once it was withdrawn before `day` (None: recorded as of now, whatever its day): a withdrawn question is
     not taken further at the Board, so nothing comes of it after the day it was taken off. What came by that day,
     recorded late, stays welcome, as a withdrawal may be dated the day of the last answer or decision on it."""
-    withdrawal = _withdrawals(con).get(number)
+    withdrawal = withdrawals(con).get(number)
     if withdrawal is None or (day is not None and day <= withdrawal.on_day):
         return
     # one withdrawn before the meeting it was put to was never asked there: nothing at all comes of it
@@ -768,7 +768,7 @@ def withdraw_question(con: duckdb.DuckDBPyConnection, who: Mapping, question_id:
     from the same figures. A question is withdrawn once."""
     identity = require(who, "record")
     number = _question_exists(con, question_id)
-    already = _withdrawals(con).get(number)
+    already = withdrawals(con).get(number)
     if already is not None:
         raise LoopError(f"Question {number} is already withdrawn: {already.sentence}.")
     why = clean(reason, "reason for withdrawing the question", limit=LIMITS["note"], one_line=True)
@@ -1418,7 +1418,7 @@ def questions(con: duckdb.DuckDBPyConnection, meeting_id: int | None = None) -> 
     for d in decisions(con):
         if d.question_id is not None:
             decided.setdefault(d.question_id, []).append(d)
-    withdrawn = _withdrawals(con)
+    withdrawn = withdrawals(con)
     where, params = ("WHERE meeting_id = ?", [int(meeting_id)]) if meeting_id is not None else ("", [])
     rows = con.execute(
         "SELECT question_id, meeting_id, source, body, measure, area, period, figures, asked_by, submission_id, "
@@ -1428,7 +1428,7 @@ def questions(con: duckdb.DuckDBPyConnection, meeting_id: int | None = None) -> 
             for r in rows]
 
 
-def _withdrawals(con: duckdb.DuckDBPyConnection) -> dict[int, Withdrawal]:
+def withdrawals(con: duckdb.DuckDBPyConnection) -> dict[int, Withdrawal]:
     """Each withdrawn question's withdrawal (one a question: `withdraw_question` refuses a second)."""
     try:
         rows = con.execute("SELECT question_id, reason, on_day, withdrawn_by, withdrawn_at FROM question_withdrawal "
@@ -1461,7 +1461,7 @@ def actions(con: duckdb.DuckDBPyConnection, meeting_id: int | None = None) -> li
                                                          from_owner=held.get(a_id) if owner is not None else None))
         if owner is not None:
             held[a_id] = owner
-    withdrawn = _withdrawals(con)
+    withdrawn = withdrawals(con)
     return [Action(r[0], by_id[r[1]], r[2], r[3], r[4], by_id.get(r[5]) if r[5] is not None else None, r[6], r[7],
                    r[8], updates=updates.get(r[0], []),
                    question_withdrawn_on=withdrawn[r[2]].on_day if r[2] in withdrawn else None) for r in rows]

@@ -40,8 +40,8 @@ from .records import (
     PUBLIC_ASKER,
     LoopError,
     NotFound,
-    _withdrawals,
     meeting_name,
+    withdrawals,
 )
 
 ITEM_KINDS = {"question": "Question", "answer": "Answer", "decision": "Assurance decision",
@@ -177,7 +177,7 @@ def _question(con: duckdb.DuckDBPyConnection, question_id: int) -> dict:
     if not rows:
         raise NotFound(f"The record holds no question {question_id}; " + SHOWN_BY_MEETING)
     meeting_id, source, body, submission_id, office_then = rows[0]
-    withdrawn = _withdrawals(con).get(question_id)
+    withdrawn = withdrawals(con).get(question_id)
     if withdrawn is not None:  # taken off the record of what is asked: nothing of it is newly published
         said = withdrawn.sentence
         raise CannotRelease(f"Question {question_id} was withdrawn ({said[:1].lower()}{said[1:]}), so neither it nor "
@@ -206,7 +206,7 @@ def _withdrawal(con: duckdb.DuckDBPyConnection, question_id: int) -> dict:
     rows = con.execute("SELECT meeting_id FROM board_question WHERE question_id = ?", [question_id]).fetchall()
     if not rows:
         raise NotFound(f"The record holds no question {question_id}; " + SHOWN_BY_MEETING)
-    withdrawn = _withdrawals(con).get(question_id)
+    withdrawn = withdrawals(con).get(question_id)
     if withdrawn is None:
         raise CannotRelease(f"Question {question_id} has not been withdrawn, so there is no withdrawal of it to "
                             f'publish ("pccdash meetings withdraw-question {question_id} --reason TEXT" withdraws it).')
@@ -1033,7 +1033,7 @@ def quoting(approvals: list[Release], question: Release) -> list[Release]:
 def withdrawn_questions(con: duckdb.DuckDBPyConnection) -> set[str]:
     """The numbers of the questions withdrawn, as an approval's record names its question (question_ref): neither
     such a question nor an answer or decision on it can be approved again, with its words edited or not."""
-    return {str(q) for q in _withdrawals(con)}
+    return {str(q) for q in withdrawals(con)}
 
 
 def carrying(approvals: list[Release], question_id: object) -> list[Release]:
