@@ -168,7 +168,7 @@ def submit(body: object, name: object = "", contact: object = "", *, folder: str
         ident = uuid.uuid4().hex
         received = dt.datetime.fromtimestamp(at, dt.UTC).isoformat()
         record = {"id": ident, "received_at": received, "body": text, "name": who, "contact": reach}
-        _write(root, f"{ident}.json", json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8"), at)
+        write(root, f"{ident}.json", json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8"), at)
         if session:
             sent.append(at)
             for key in [k for k, v in _SENT.items() if not _recent(v, at)]:  # forget visitors gone quiet
@@ -176,7 +176,7 @@ def submit(body: object, name: object = "", contact: object = "", *, folder: str
     return ident[:8]
 
 
-def _write(root: Path, name: str, data: bytes, stamp: float) -> None:
+def write(root: Path, name: str, data: bytes, stamp: float) -> None:
     """Write `data` as `root/name`, whole or not at all, readable by this account only, dated `stamp`."""
     root.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=root, prefix=".", suffix=".tmp")  # created 0600; ignored by readers

@@ -42,7 +42,7 @@ import duckdb
 from .. import audit, filestore, settings
 from ..access import require
 from ..catalogue import counted
-from ..inbox import _write, inbox_dir
+from ..inbox import inbox_dir, write
 from ..plaintext import clean
 from ..uk_time import uk_day, uk_day_words
 from ..warehouse import rewrite_on_close, utc_now
@@ -307,8 +307,8 @@ def _erase_copies(root: Path, ident: str, at: dt.datetime, contact: str | None =
         found.update(name="", contact="")
         if had or not words:  # a question sent without them, whose words alone go, keeps none given
             found["erased_at"] = found.get("erased_at") or stamp
-        _write(where, path.name, json.dumps(found, ensure_ascii=False, indent=1).encode("utf-8"),
-               path.stat().st_mtime)
+        write(where, path.name, json.dumps(found, ensure_ascii=False, indent=1).encode("utf-8"),
+              path.stat().st_mtime)
         changed += 1
     return changed
 
