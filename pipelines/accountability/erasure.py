@@ -47,18 +47,18 @@ from ..plaintext import clean
 from ..uk_time import uk_day, uk_day_words
 from ..warehouse import rewrite_on_close, utc_now
 from .moderation import (
-    _ID,
-    _SUBMISSION_COLS,
     IMPORTED,
     REASON_LIMIT,
     REJECTED,
+    SUBMISSION_COLS,
+    SUBMISSION_ID,
     Submission,
-    _parse,
-    _repeats,
-    _squeezed,
-    _submission,
-    _Unreadable,
+    Unreadable,
     import_inbox,
+    parse,
+    repeats_name_or_contact,
+    squeezed,
+    submission,
 )
 from .records import APPROVAL_FIRST_PUBLISHED, EMAIL, LoopError, NotFound
 
@@ -115,7 +115,7 @@ def _words_to_erase(con: duckdb.DuckDBPyConnection, idents: list[str]) -> set[st
 
 def kept(con: duckdb.DuckDBPyConnection) -> list[Submission]:
     """The questions from the public whose sender's name or contact is kept, newest first."""
-    rows = con.execute(f"SELECT {_SUBMISSION_COLS} FROM public_submission s WHERE s.name IS NOT NULL OR "
+    rows = con.execute(f"SELECT {SUBMISSION_COLS} FROM public_submission s WHERE s.name IS NOT NULL OR "
                        "s.contact IS NOT NULL ORDER BY s.received_at DESC, s.submission_id").fetchall()
     return [Submission(*r) for r in rows]
 
@@ -126,7 +126,7 @@ def erasable(con: duckdb.DuckDBPyConnection) -> list[tuple[Submission, bool]]:
     or contact is kept, and those rejected whose words are."""
     words = _words_to_erase(con, [ident for (ident,) in con.execute(
         "SELECT submission_id FROM public_submission").fetchall()])
-    rows = con.execute(f"SELECT {_SUBMISSION_COLS} FROM public_submission s ORDER BY s.received_at DESC, "
+    rows = con.execute(f"SELECT {SUBMISSION_COLS} FROM public_submission s ORDER BY s.received_at DESC, "
                        "s.submission_id").fetchall()
     subs = [Submission(*r) for r in rows]
     return [(s, not (s.name or s.contact)) for s in subs if s.name or s.contact or s.submission_id in words]
@@ -169,7 +169,7 @@ def _holds(text: str | None, query: str) -> bool:
     if _PHONE.fullmatch(query.strip()):
         wanted = _phone_digits(query)
         return any(wanted in _phone_digits(run) for run in _PHONE.findall(text))
-    return _squeezed(query) in _squeezed(text)
+    return squeezed(query) in squeezed(text)
 
 
 def _states(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -211,7 +211,7 @@ def find(con: duckdb.DuckDBPyConnection, query: object, folder: str | os.PathLik
     number however spaced, a name), or whose words as sent do; those imported, oldest first, then any still waiting in
     the inbox folder. For meeting a person's request to see or erase what the office keeps about them."""
     text = str(query or "").strip()
-    if len(_squeezed(text)) < SHORTEST_QUERY:
+    if len(squeezed(text)) < SHORTEST_QUERY:
         raise LoopError(f"Give the contact (an e-mail address or a telephone number) or the name to look for: at "
                         f"least {SHORTEST_QUERY} letters or digits.")
     states = _states(con)
@@ -229,8 +229,8 @@ def find(con: duckdb.DuckDBPyConnection, query: object, folder: str | os.PathLik
     waiting = sorted(p for p in root.glob("*.json") if not p.name.startswith(".")) if root.is_dir() else []
     for path in waiting:
         try:
-            ident, received, body, name, contact, erased = _parse(path)
-        except (_Unreadable, OSError):
+            ident, received, body, name, contact, erased = parse(path)
+        except (Unreadable, OSError):
             continue
         if ident in known:
             continue
@@ -261,7 +261,7 @@ def _contact_patterns(contact: str | None) -> list[re.Pattern]:
         head, rest = ((rf"(?:\+{_SEP}44{_SEP}(?:0{_SEP})?|\(?0{_SEP})", digits[1:]) if digits.startswith("0")
                       else (rf"\+?{_SEP}", digits))
         found.append(re.compile(rf"(?<![\w+]){head}{_SEP.join(rest)}(?!\d)"))
-    if not found and len(_squeezed(text)) >= 5:
+    if not found and len(squeezed(text)) >= 5:
         found.append(re.compile(r"\s+".join(re.escape(w) for w in text.split()), re.IGNORECASE))
     return found
 
@@ -400,9 +400,9 @@ def _to_erase(con: duckdb.DuckDBPyConnection, submission_id: object, root: Path)
         raise NotFound("Give the reference of the question whose sender's name and contact are to be erased: its "
                        'first 8 characters, as "pccdash inbox find CONTACT" lists it.')
     try:
-        return _submission(con, key)
+        return submission(con, key)
     except NotFound:
-        waiting = _ID.fullmatch(key) or re.fullmatch(r"[0-9a-f]{8}", key)
+        waiting = SUBMISSION_ID.fullmatch(key) or re.fullmatch(r"[0-9a-f]{8}", key)
         if waiting and root.is_dir() and any(not p.name.startswith(".") for p in root.glob(f"{key}*.json")):
             raise NotFound(f"The question from the public {key[:8]} still waits in the inbox, not yet imported: "
                            'import it ("pccdash inbox import --as EMAIL", or "Fetch new questions" on the page), '
@@ -469,7 +469,7 @@ def forget(con: duckdb.DuckDBPyConnection, who: Mapping, submission_id: object, 
         raise NothingToErase(f"The sender of the question from the public {sub.receipt} gave no name or contact: there "
                              "is nothing to erase.")
     for kept in (sub.name, sub.contact):
-        if kept and _repeats(why, kept):
+        if kept and repeats_name_or_contact(why, kept):
             raise LoopError("The reason repeats the name or contact being erased, and the audit trail keeps the "
                             'reason: say why without them (such as "the sender asked by e-mail on 3 March").')
     at = utc_now()
@@ -711,7 +711,7 @@ def on_record(db: Path, replaced: Path | None = None) -> OnRecord | None:
                 ident, at = entry["submission_id"], dt.datetime.fromisoformat(entry["erased_at"])
             except (ValueError, KeyError, TypeError):
                 continue  # a line a stop cut short
-            if isinstance(ident, str) and _ID.fullmatch(ident):
+            if isinstance(ident, str) and SUBMISSION_ID.fullmatch(ident):
                 known.setdefault(ident, at)
                 if entry.get("words") is True:
                     known.words.setdefault(ident, at)

@@ -36,7 +36,7 @@ log = logging.getLogger("pccdash.inbox")
 IMPORTED, REJECTED = "imported", "rejected"
 MAX_FILE_BYTES = 64 * 1024  # far above what submit() writes; a larger file is not one of its own
 REASON_LIMIT = 2_000
-_ID = re.compile(r"[0-9a-f]{32}")
+SUBMISSION_ID = re.compile(r"[0-9a-f]{32}")  # a submission's id, which is also its inbox file's name
 
 
 class AlreadyModerated(LoopError):
@@ -78,48 +78,48 @@ class Moderated:
         return f"Rejected by {self.moderated_by} on {when}: {self.reason}"
 
 
-class _Unreadable(Exception):
+class Unreadable(Exception):
     """An inbox file that is not a question the public app wrote."""
 
 
-def _parse(path: Path) -> tuple:
+def parse(path: Path) -> tuple:
     """The row an inbox file gives, checked as strictly as the public app wrote it: its id, when it was received, its
     words, name and contact, and when the name and contact were erased (`erasure` writes that into a copy it blanks,
     which a restore may put back to be imported again), or None."""
     if path.is_symlink() or not path.is_file():
-        raise _Unreadable("it is not a plain file (a link, or a folder)")
+        raise Unreadable("it is not a plain file (a link, or a folder)")
     if path.stat().st_size > MAX_FILE_BYTES:
-        raise _Unreadable(f"it is {path.stat().st_size:,} bytes, more than any question")
+        raise Unreadable(f"it is {path.stat().st_size:,} bytes, more than any question")
     try:
         found = json.loads(path.read_bytes().decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise _Unreadable(f"it is not readable text (the public app writes UTF-8 text; byte {exc.start + 1:,} of "
-                          "this file is not)") from None
+        raise Unreadable(f"it is not readable text (the public app writes UTF-8 text; byte {exc.start + 1:,} of "
+                         "this file is not)") from None
     except json.JSONDecodeError as exc:
-        raise _Unreadable(f"it is text, but not in the form the public app writes (JSON): it breaks off or goes "
-                          f"wrong at line {exc.lineno:,}, character {exc.colno:,}") from None
+        raise Unreadable(f"it is text, but not in the form the public app writes (JSON): it breaks off or goes "
+                         f"wrong at line {exc.lineno:,}, character {exc.colno:,}") from None
     if not isinstance(found, dict):
-        raise _Unreadable("it is JSON, but not the one record of a question the public app writes")
+        raise Unreadable("it is JSON, but not the one record of a question the public app writes")
     ident = found.get("id")
-    if not isinstance(ident, str) or not _ID.fullmatch(ident) or path.stem != ident:
-        raise _Unreadable("its id is missing or is not its file's name")
+    if not isinstance(ident, str) or not SUBMISSION_ID.fullmatch(ident) or path.stem != ident:
+        raise Unreadable("its id is missing or is not its file's name")
     try:
         received = dt.datetime.fromisoformat(str(found.get("received_at")))
     except ValueError:
-        raise _Unreadable("its time of receipt is not a date and time") from None
+        raise Unreadable("its time of receipt is not a date and time") from None
     if received.tzinfo is not None:
         received = received.astimezone(dt.UTC).replace(tzinfo=None)
     texts = []
     for key, one_line in (("body", False), ("name", True), ("contact", True)):
         value = found.get(key, "")
         if not isinstance(value, str):
-            raise _Unreadable(f"its {key} is not text")
+            raise Unreadable(f"its {key} is not text")
         try:
             texts.append(clean(value, key, limit=INBOX_LIMITS[key], required=key == "body", markup_allowed=False,
                                one_line=one_line) or None)
         except BadText as exc:  # its first clause, without the advice the page gives the one writing it
             said = re.split(r"[;.] ", str(exc))[0]
-            raise _Unreadable(f"its {key} is not what the public app accepts ({said[:1].lower()}{said[1:]})") from None
+            raise Unreadable(f"its {key} is not what the public app accepts ({said[:1].lower()}{said[1:]})") from None
     return (ident, received, *texts, None if texts[1] or texts[2] else _erased_at(found.get("erased_at")))
 
 
@@ -166,9 +166,9 @@ def import_inbox(con: duckdb.DuckDBPyConnection, who: Mapping, folder: str | os.
     rows, set_aside = [], []
     for path in paths:
         try:
-            rows.append((path, _parse(path)))
-        except (_Unreadable, OSError) as exc:
-            why = str(exc) if isinstance(exc, _Unreadable) else f"it cannot be read ({exc.strerror or exc})"
+            rows.append((path, parse(path)))
+        except (Unreadable, OSError) as exc:
+            why = str(exc) if isinstance(exc, Unreadable) else f"it cannot be read ({exc.strerror or exc})"
             move_to(path, REJECTED)
             (told or log.warning)(set_aside_words(path.name, why, root))
             set_aside.append(path.name)
@@ -201,14 +201,15 @@ def set_aside(folder: str | os.PathLike | None = None) -> list[str]:
     return sorted(p.name for p in where.glob("*.json")) if where.is_dir() else []
 
 
-_SUBMISSION_COLS = ("s.submission_id, s.received_at, s.body, s.name, s.contact, s.imported_at, s.erased_at, "
-                    "s.words_erased_at")
+# a Submission's fields, in its order, from public_submission as `s`
+SUBMISSION_COLS = ("s.submission_id, s.received_at, s.body, s.name, s.contact, s.imported_at, s.erased_at, "
+                   "s.words_erased_at")
 
 
 def pending(con: duckdb.DuckDBPyConnection) -> list[Submission]:
     """Questions from the public not yet accepted or rejected, oldest first."""
     rows = con.execute(
-        f"SELECT {_SUBMISSION_COLS} FROM public_submission s WHERE NOT EXISTS (SELECT 1 FROM submission_moderation m "
+        f"SELECT {SUBMISSION_COLS} FROM public_submission s WHERE NOT EXISTS (SELECT 1 FROM submission_moderation m "
         "WHERE m.submission_id = s.submission_id) ORDER BY s.received_at, s.submission_id").fetchall()
     return [Submission(*r) for r in rows]
 
@@ -243,16 +244,16 @@ def repeats(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 def moderated(con: duckdb.DuckDBPyConnection) -> list[Moderated]:
     """Questions from the public the office accepted or rejected, latest decision first."""
     rows = con.execute(
-        f"SELECT {_SUBMISSION_COLS}, m.outcome, m.edited_body, m.reason, m.question_id, m.moderated_by, "
+        f"SELECT {SUBMISSION_COLS}, m.outcome, m.edited_body, m.reason, m.question_id, m.moderated_by, "
         "m.moderated_at FROM submission_moderation m JOIN public_submission s USING (submission_id) "
         "ORDER BY m.moderation_id DESC").fetchall()
     return [Moderated(Submission(*r[:8]), *r[8:]) for r in rows]
 
 
-def _submission(con: duckdb.DuckDBPyConnection, submission_id: object) -> Submission:
+def submission(con: duckdb.DuckDBPyConnection, submission_id: object) -> Submission:
     """The submission with this id, or the one whose receipt (its first 8 characters) this is."""
     key = str(submission_id or "").strip().lower()
-    rows = con.execute(f"SELECT {_SUBMISSION_COLS} FROM public_submission s WHERE s.submission_id = ? "
+    rows = con.execute(f"SELECT {SUBMISSION_COLS} FROM public_submission s WHERE s.submission_id = ? "
                        "OR (length(?) = 8 AND starts_with(s.submission_id, ?))", [key, key, key]).fetchall()
     if len(rows) != 1:
         raise NotFound(f'The record holds no question from the public "{key[:40]}"; "pccdash inbox list" lists the '
@@ -260,14 +261,15 @@ def _submission(con: duckdb.DuckDBPyConnection, submission_id: object) -> Submis
     return Submission(*rows[0])
 
 
-def _squeezed(text: str) -> str:
+def squeezed(text: str) -> str:
+    """`text` folded to lower case with its spaces taken out, to find a name or contact however it is spaced."""
     return "".join(text.casefold().split())
 
 
-def _repeats(text: str, kept: str) -> bool:
+def repeats_name_or_contact(text: str, kept: str) -> bool:
     """Whether `text` repeats a name or contact: as a whole word when it is short ("Jo" is not in "journalist")."""
-    if len(_squeezed(kept)) >= 5:
-        return _squeezed(kept) in _squeezed(text)
+    if len(squeezed(kept)) >= 5:
+        return squeezed(kept) in squeezed(text)
     return re.search(rf"(?<!\w){re.escape(kept.casefold())}(?!\w)", text.casefold()) is not None
 
 
@@ -290,7 +292,7 @@ def accept(con: duckdb.DuckDBPyConnection, who: Mapping, submission_id: object, 
     identity = require(who, "moderate")
     text = clean(edited_body, "question as edited", limit=LIMITS["question"], markup_allowed=False)
     meeting = open_meeting(con, meeting_id)
-    sub = _submission(con, submission_id)
+    sub = submission(con, submission_id)
     _not_yet_moderated(con, sub)
     with audit.transaction(con):  # the question and its moderation together (ask joins this transaction)
         # a question already put for this submission (by a warehouse older than this one transaction) is reused
@@ -313,10 +315,10 @@ def reject(con: duckdb.DuckDBPyConnection, who: Mapping, submission_id: object, 
     """Decline a question from the public, with the reason (kept for the office); the moderation's number."""
     identity = require(who, "moderate")
     why = clean(reason, "reason for rejecting it", limit=REASON_LIMIT)
-    sub = _submission(con, submission_id)
+    sub = submission(con, submission_id)
     # the reason is kept with the moderation and on the audit trail, which keep nothing of the sender: erasing their
     # name and contact could not reach it there
-    if any(kept and _repeats(why, kept) for kept in (sub.name, sub.contact)):
+    if any(kept and repeats_name_or_contact(why, kept) for kept in (sub.name, sub.contact)):
         raise LoopError("The reason repeats the sender's name or contact, and it is kept on the audit trail, where "
                         "they are never kept (erasing them could not reach it there): say why without them (such as "
                         '"we wrote to the sender with where to report it").')
