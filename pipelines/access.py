@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from .catalogue import _load_yaml, reference_dir, reference_file, reference_stamp
+from .catalogue import load_yaml, reference_dir, reference_file, reference_stamp
 from .errors import ConfigError, PccDashError
 
 ROLES = ("pcc", "analyst")
@@ -157,7 +157,7 @@ def load_access() -> dict:
 
 @functools.lru_cache(maxsize=4)
 def _load_access(_stamp: tuple) -> dict:
-    cfg = _load_yaml("access.yaml")
+    cfg = load_yaml("access.yaml")
     path = reference_dir() / "access.yaml"
 
     def where(*keys: str, label: str | None = None) -> str:

@@ -91,7 +91,8 @@ def optional_file_mtime(path: str | Path | None, name: str) -> tuple[Path, float
         return file, None
 
 
-def _load_yaml(name: str) -> dict:
+def load_yaml(name: str) -> dict:
+    """The mapping the reference file `name` holds; a ConfigError says why it cannot be read and what to do."""
     path = reference_dir() / name
     try:
         raw = path.read_bytes()
@@ -243,7 +244,7 @@ def _caveat_list(where: str, value: object) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=8)
 def _catalogue(stamp: tuple) -> Catalogue:
-    data = _load_yaml("measures.yaml")
+    data = load_yaml("measures.yaml")
     source_caveats = data.get("source_caveats") or {}
     if not isinstance(source_caveats, dict) or set(source_caveats) - set(SOURCES):
         raise ConfigError(f"measures.yaml, source_caveats: should map a source ({', '.join(SOURCES)}) to a list "
@@ -472,7 +473,7 @@ def _dimensions(stamp: tuple) -> Dimensions:
     if stamp[1] is None:  # an office that declares no breakdowns needs no file
         return Dimensions((), {})
     path = reference_dir() / "dimensions.yaml"
-    data = _load_yaml("dimensions.yaml")
+    data = load_yaml("dimensions.yaml")
     lines = key_lines(path.read_text(encoding="utf-8"))
 
     def fail(where: tuple, text: str) -> ConfigError:
@@ -540,7 +541,7 @@ def _dimensions(stamp: tuple) -> Dimensions:
 
 @functools.lru_cache(maxsize=8)
 def _force(stamp: tuple) -> Force:
-    data = _load_yaml("force.yaml")
+    data = load_yaml("force.yaml")
 
     def fail(where: tuple, text: str) -> ConfigError:
         return ConfigError(f"force.yaml{line_in('force.yaml', where)}: {text}")

@@ -21,7 +21,7 @@ import yaml
 
 from .. import audit, settings
 from ..access import require
-from ..catalogue import _load_yaml, catalogue, force, listed, reference_dir, reference_file, reference_stamp
+from ..catalogue import catalogue, force, listed, load_yaml, reference_dir, reference_file, reference_stamp
 from ..errors import ConfigError, PccDashError
 from ..plaintext import clean
 from ..plan.periods import month_label, month_number, month_start
@@ -127,7 +127,7 @@ def _lines(path) -> dict[tuple, int]:
 
 @functools.lru_cache(maxsize=8)
 def _register(stamp: tuple) -> Register:
-    data = _load_yaml(FILE)
+    data = load_yaml(FILE)
     path = reference_dir() / FILE
     lines = _lines(path)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from ..catalogue import _load_yaml, catalogue, force, former_name, reference_dir, reference_file, reference_stamp
+from ..catalogue import catalogue, force, former_name, load_yaml, reference_dir, reference_file, reference_stamp
 from ..errors import ConfigError
 
 FILE = "police_uk.yaml"
@@ -58,7 +58,7 @@ def _where(key: str) -> str:
 
 @functools.lru_cache(maxsize=8)
 def _reference(stamp: tuple) -> PoliceUkReference:
-    data = _load_yaml(FILE)
+    data = load_yaml(FILE)
     try:
         rules = data["districts"]
         if rules.get("rule", "lsoa_name_prefix") != "lsoa_name_prefix":
