@@ -796,7 +796,7 @@ def _withdraw_again(db: Path, published: Path, notices: list[dict], replaced: Pa
     from . import audit
     from .pointer_switch import folder_lock
     from .public import pointer
-    from .publish.snapshot import _withdraw
+    from .publish.snapshot import withdraw_locked
 
     by_version = {w["version"]: w for w in notices}
     said = []
@@ -810,7 +810,7 @@ def _withdraw_again(db: Path, published: Path, notices: list[dict], replaced: Pa
         with warehouse.connect(db) as con, folder_lock(published):
             if warehouse.scalar(con, "SELECT count(*) FROM snapshot_withdrawal WHERE version = ?", [in_force]):
                 return said  # recorded already: the switch it records was finished on opening
-            done = _withdraw(con, audit.system_actor("pccdash"), who, reason, published, _noticed_at(notice))
+            done = withdraw_locked(con, audit.system_actor("pccdash"), who, reason, published, _noticed_at(notice))
         back = f"snapshot {done.restored}" if done.restored else "nothing published"
         said.append(f"Snapshot {done.version}, which this backup holds in force, had been withdrawn after the backup "
                     f"was taken ({reason}): it was withdrawn again, so the public reads {back}, as before the "

@@ -2211,16 +2211,16 @@ def withdraw(con: duckdb.DuckDBPyConnection, claims: Mapping, reason: str, folde
     reason = withdrawal_reason(reason)
     folder = Path(folder or published_dir())
     if not folder.is_dir():
-        return _withdraw(con, claims, who, reason, folder)
+        return withdraw_locked(con, claims, who, reason, folder)
     with pointer_switch.folder_lock(folder):
-        return _withdraw(con, claims, who, reason, folder)
+        return withdraw_locked(con, claims, who, reason, folder)
 
 
 _EVENT = "INSERT INTO publication_event (period, action, by_user, acted_at, note) VALUES (?, ?, ?, ?, ?)"
 
 
-def _withdraw(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, reason: str, folder: Path,
-              at: dt.datetime | None = None) -> Withdrawal:
+def withdraw_locked(con: duckdb.DuckDBPyConnection, claims: Mapping, who: str, reason: str, folder: Path,
+                    at: dt.datetime | None = None) -> Withdrawal:
     """`withdraw` once the folder is this command's alone; `at`, the time its notice gives when the withdrawal is
     made again as the public first read it (a restore), else now."""
     finish_switches(con)  # a switch a stop interrupted is finished first: it decides what the public reads now
