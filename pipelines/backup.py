@@ -234,7 +234,7 @@ def _refuse_destination(dest: Path, exc: OSError | None = None) -> BackupError:
                            "are not there yet), or move that file away first.")
     why = f" ({(exc.strerror or str(exc)).lower()})" if exc is not None else ""
     return BackupError(f'The backup cannot be written to "{dest}"{why}, so nothing was written. Choose a folder this '
-                       f"account ({warehouse._account()}) may write to, with room for a copy of the warehouse and "
+                       f"account ({warehouse.account()}) may write to, with room for a copy of the warehouse and "
                        "the published folder, or ask the office's administrator to let it write there.")
 
 
@@ -406,7 +406,7 @@ def _taken_by() -> str:
     """The account taking the backup, by its user id as the audit trail names it (not $USER, which the caller sets)."""
     from .audit import os_account
 
-    return os_account() or warehouse._account()
+    return os_account() or warehouse.account()
 
 
 def _holdings(con: duckdb.DuckDBPyConnection, db: Path) -> dict:
@@ -1153,7 +1153,7 @@ def finish_stopped(db: Path, say=None) -> tuple[str, list[str], dict] | None:
         return None
     with _FINISHING:
         journal = _Journal(db)
-        seconds, said = warehouse._waits()
+        seconds, said = warehouse.waits()
         if not journal.take(seconds, say or said):
             return None
         _doing().add(db)
@@ -1247,7 +1247,7 @@ def _differs(a: Path, b: Path) -> bool:
 def _cannot_write(folder: Path, exc: OSError | None = None) -> BackupError:
     why = f" ({(exc.strerror or str(exc)).lower()})" if exc is not None else ""
     return BackupError(f'Nothing was restored: "{folder}" cannot be written{why}. Ask the office\'s administrator to '
-                       f"let the account running pccdash ({warehouse._account()}) write there, or restore into "
+                       f"let the account running pccdash ({warehouse.account()}) write there, or restore into "
                        "other paths (--db, --published, --inbox).")
 
 

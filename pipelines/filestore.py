@@ -78,9 +78,9 @@ def get(db_path: str | os.PathLike, digest: str) -> bytes:
             f'The stored file {digest[:12]}... is missing from "{folder(db_path)}". Restore that folder from the '
             "backup taken with the warehouse, or produce the file again.") from None
     except PermissionError:  # kept readable by the account that stored it only (mode 600)
-        from .warehouse import _account
+        from .warehouse import account
         raise StoredFileUnreadable(
-            f'The stored file "{target}" cannot be read: the account running pccdash ({_account()}) is not allowed '
+            f'The stored file "{target}" cannot be read: the account running pccdash ({account()}) is not allowed '
             "to open it, as the file store keeps each file readable by the account that stored it only. Run the "
             "command as that account, or ask the office's administrator to let this one read the files in "
             f'"{folder(db_path)}".') from None

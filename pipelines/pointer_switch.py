@@ -97,12 +97,12 @@ class FolderUnwritable(PccDashError):
 def folder_unwritable(folder: Path, exc: OSError) -> PccDashError:
     if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
         raise exc
-    from .warehouse import _account
+    from .warehouse import account
 
     return FolderUnwritable(
         f'The published folder "{folder}" cannot be written ({(exc.strerror or str(exc)).lower()}), so nothing was '
         "published or withdrawn and the public side still shows what it showed before. Ask the office's "
-        f'administrator to let the account running pccdash ({_account()}) write to "{folder}" and the folders in '
+        f'administrator to let the account running pccdash ({account()}) write to "{folder}" and the folders in '
         "it, then run this again.")
 
 

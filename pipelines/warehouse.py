@@ -135,7 +135,8 @@ def utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _account() -> str:
+def account() -> str:
+    """The name of the account running pccdash, which a message about what it may not read or write names."""
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # an account with no name
@@ -145,7 +146,7 @@ def _account() -> str:
 def unwritable(path: Path) -> WarehouseUnwritable:
     """The sentence for a warehouse this account may not change: no retry helps, the administrator must act."""
     return WarehouseUnwritable(
-        f'The warehouse "{path}" cannot be written: the account running pccdash ({_account()}) is not allowed to '
+        f'The warehouse "{path}" cannot be written: the account running pccdash ({account()}) is not allowed to '
         "change the file or the folder it is in, so nothing was saved. Trying again will not help: ask the office's "
         f'administrator to let that account write to "{path}" and its folder "{path.parent}".')
 
@@ -153,7 +154,7 @@ def unwritable(path: Path) -> WarehouseUnwritable:
 def unreadable(path: Path) -> WarehouseError:
     """The sentence for a database file this account may not open at all."""
     return WarehouseError(
-        f'"{path}" cannot be read: the account running pccdash ({_account()}) is not allowed to open it. Ask the '
+        f'"{path}" cannot be read: the account running pccdash ({account()}) is not allowed to open it. Ask the '
         "office's administrator to let that account read and write the warehouse's folder and the files in it.")
 
 
@@ -217,7 +218,7 @@ def _held_in_this_process(path: Path) -> Iterator[None]:
     a command waits for another process."""
     with _HELD_GUARD:
         lock = _HELD.setdefault(path.resolve(), threading.RLock())
-    seconds = _waits()[0]
+    seconds = waits()[0]
     if not lock.acquire(timeout=seconds):
         raise WarehouseLocked(
             f'The warehouse "{path}" is busy with another change (someone else\'s, made at the same moment) and stayed '
@@ -240,14 +241,14 @@ def command_waits(seconds: float, say: Callable[[str], None]) -> Iterator[None]:
         _COMMAND_WAIT.pop()
 
 
-def _waits() -> tuple[float, Callable[[str], None] | None]:
+def waits() -> tuple[float, Callable[[str], None] | None]:
     """How long to wait for another holding the warehouse, and what says the wait (None: nothing)."""
     return _COMMAND_WAIT[-1] if _COMMAND_WAIT else (_LOCK_WAIT_SECONDS, None)
 
 
 def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     _must_be_duckdb(path)
-    seconds, say = _waits()
+    seconds, say = waits()
     start = time.monotonic()
     delay = 0.05
     while True:
