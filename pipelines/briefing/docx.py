@@ -24,16 +24,16 @@ from .render import (
     PROVISIONAL_NOTE,
     SUMMARY_HEADING,
     TOO_FEW_MONTHS,
-    _commentary_lead,
-    _generated,
-    _is_provisional,
-    _paragraphs,
-    _period,
-    _period_line,
-    _png,
-    _questions_lead,
-    _title,
-    _words_fit,
+    commentary_lead,
+    generated,
+    is_provisional,
+    pack_title,
+    paragraphs,
+    period,
+    period_line,
+    png,
+    questions_lead,
+    words_fit,
 )
 from .tables import (
     EVENTS_SECTION,
@@ -71,14 +71,14 @@ def render_docx(pack: Pack) -> bytes:
     _page_setup(doc, pack)
     _styles(doc)
     props = doc.core_properties
-    props.title, props.author, props.subject = f"{_title(pack)}: {pack.force}", pack.office, _period(pack)
+    props.title, props.author, props.subject = f"{pack_title(pack)}: {pack.force}", pack.office, period(pack)
     props.comments = pack.marking
 
     _para(doc, pack.marking, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, fill="FFF3C4")
     _para(doc, pack.office, bold=True)
     _para(doc, pack.force)
-    doc.add_heading(_title(pack), level=0)
-    _para(doc, _period(pack), size=BODY_PT + 1)
+    doc.add_heading(pack_title(pack), level=0)
+    _para(doc, period(pack), size=BODY_PT + 1)
     if pack.banner:
         _para(doc, pack.banner, fill="EEF2F7")
     for notice in pack.notices:
@@ -93,7 +93,7 @@ def render_docx(pack: Pack) -> bytes:
     if pack.headings is not None:
         doc.add_heading(SUMMARY_HEADING, level=1)
         _summary_table(doc, pack)
-        _para(doc, _period_line(pack), italic=True, size=BODY_PT - 1)
+        _para(doc, period_line(pack), italic=True, size=BODY_PT - 1)
         if events := pack_events(pack):
             doc.add_heading(EVENTS_SECTION, level=2)
             for line in events:
@@ -108,7 +108,7 @@ def render_docx(pack: Pack) -> bytes:
                 _measure(doc, pack, m)
 
     doc.add_heading(QUESTIONS, level=1)
-    if lead := _questions_lead(pack):
+    if lead := questions_lead(pack):
         doc.add_paragraph(lead)
     questions = [q.strip() for q in pack.questions if q.strip()]
     for q in questions:
@@ -116,7 +116,7 @@ def render_docx(pack: Pack) -> bytes:
     if not questions:
         doc.add_paragraph("No questions set.")
 
-    _para(doc, _generated(pack), italic=True, space_before=14)  # with the load the figures come from
+    _para(doc, generated(pack), italic=True, space_before=14)  # with the load the figures come from
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
@@ -140,13 +140,13 @@ def _widths(headings: list[str], words: int, first: float) -> list[float]:
 
 def _fit(headings: list[str], rows: list[list[str]], widths_mm: list[float]) -> list[float]:
     """A table's column widths in millimetres, each widened where needed to hold the longest word of its heading and
-    cells, the others narrowed but never below their own, as the PDF's are (`render._words_fit`): a district named
+    cells, the others narrowed but never below their own, as the PDF's are (`render.words_fit`): a district named
     "Stockton-on-Tees" broke mid-word in an Area column sized for "Rotherham". A figure held whole by its
     non-breaking space ("+58 (+14.4%)") is measured whole, the space as a full stop (Arial gives both one width)."""
     cells = [[(h, _CELL_BOLD), *((str(row[i]).replace(NBSP, "."), _CELL_BOLD if i == 0 else _CELL) for row in rows)]
              for i, h in enumerate(headings)]
     fractions = [w / TEXT_WIDTH_MM for w in widths_mm]
-    return [TEXT_WIDTH_MM * f for f in _words_fit(cells, fractions, TEXT_WIDTH_MM * mm, pad=CELL_PAD_PT)]
+    return [TEXT_WIDTH_MM * f for f in words_fit(cells, fractions, TEXT_WIDTH_MM * mm, pad=CELL_PAD_PT)]
 
 
 def _summary_table(doc, pack: Pack) -> None:
@@ -233,7 +233,7 @@ def _loop(doc, loop: LoopSection) -> None:
 def _loop_widths(t: LoopTable) -> list[float]:
     """A loop table's column widths in millimetres: its columns' shares of the page, each widened where needed to hold
     the longest word of its heading and cells, the others narrowed but never below their own, as the PDF's are
-    (`render._words_fit`); a word longer than two fifths of the page is left to break inside its cell, as there.
+    (`render.words_fit`); a word longer than two fifths of the page is left to break inside its cell, as there.
     Word's fixed columns do not widen for a word: "khan@southyorks.pnn.police.uk" as an owner broke mid-word."""
     return _fit(t.columns, t.rows, [TEXT_WIDTH_MM * f for f in t.widths])
 
@@ -258,10 +258,10 @@ def _measure(doc, pack: Pack, m: PackMeasure) -> None:
     if m.chart is None:
         _para(doc, TOO_FEW_MONTHS, italic=True)
     else:
-        doc.add_picture(io.BytesIO(_png(m.chart)), width=Mm(TEXT_WIDTH_MM - 10))
+        doc.add_picture(io.BytesIO(png(m.chart)), width=Mm(TEXT_WIDTH_MM - 10))
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
         _para(doc, m.chart.description, italic=True, size=BODY_PT - 1)
-        if _is_provisional(m.chart):
+        if is_provisional(m.chart):
             _para(doc, PROVISIONAL_NOTE, italic=True, size=BODY_PT - 1)
         for rebase in m.chart.rebases:
             _para(doc, rebase.text, italic=True, size=BODY_PT - 1)
@@ -270,9 +270,9 @@ def _measure(doc, pack: Pack, m: PackMeasure) -> None:
             for event in m.chart.events:
                 doc.add_paragraph(short_event(event), style="List Bullet")
 
-    paras = _paragraphs(m.commentary)
+    paras = paragraphs(m.commentary)
     if paras:
-        _para(doc, _commentary_lead(m), bold=True, keep_with_next=True)
+        _para(doc, commentary_lead(m), bold=True, keep_with_next=True)
         for text in paras:
             doc.add_paragraph(text)
     else:

@@ -94,11 +94,13 @@ def _long_datetime(t: dt.datetime) -> str:
     return uk_words(t, "words")
 
 
-def _title(pack: Pack) -> str:
+def pack_title(pack: Pack) -> str:
+    """The pack's title: the meeting it is for and its date."""
     return f"Briefing pack for {pack.meeting_name}, {_long_date(pack.meeting_date)}"
 
 
-def _period(pack: Pack) -> str:
+def period(pack: Pack) -> str:
+    """The months the pack's figures run to, and the quarter, said under its title."""
     if pack.quarter_label:
         return f"Figures to {pack.period_label}; quarter {pack.quarter_label}"
     return f"Figures to {pack.period_label}; no complete quarter yet"
@@ -109,29 +111,33 @@ def _attributed(lead: str, by: str, at: dt.datetime | None) -> str:
     return lead + (f" by {by}" if by else "") + (f" on {_long_datetime(at)}" if at is not None else "")
 
 
-def _commentary_lead(m: PackMeasure) -> str:
+def commentary_lead(m: PackMeasure) -> str:
+    """The line before a measure's commentary: who wrote it and when, where known."""
     return _attributed("Commentary", m.commentary_by, m.commentary_at) + ":"
 
 
-def _questions_lead(pack: Pack) -> str:
+def questions_lead(pack: Pack) -> str:
+    """The line saying who set the pack's questions and when; empty when neither is known."""
     if not (pack.questions_by or pack.questions_at):
         return ""
     return _attributed("Questions set", pack.questions_by, pack.questions_at) + "."
 
 
-def _generated(pack: Pack) -> str:
+def generated(pack: Pack) -> str:
+    """The pack's closing line: when it was generated, by whom, and the version of the data it shows."""
     by = f" by {pack.generated_by}" if pack.generated_by else ""
     version = f" {pack.data_version}" if pack.data_version else ""
     return f"Generated on {_long_datetime(pack.generated_at)}{by}.{version}"
 
 
-def _paragraphs(text: str) -> list[str]:
+def paragraphs(text: str) -> list[str]:
     """User-typed text split at blank lines; single line breaks stay inside a paragraph."""
     parts = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n")]
     return [p for p in parts if p]
 
 
-def _is_provisional(chart: PackChart) -> bool:
+def is_provisional(chart: PackChart) -> bool:
+    """Whether any of a chart's process limits are provisional, resting on fewer than 12 months."""
     if "provisional" not in chart.frame.columns or chart.frame.empty:
         return False
     return bool(chart.frame["provisional"].fillna(False).astype(bool).any())
@@ -140,7 +146,7 @@ def _is_provisional(chart: PackChart) -> bool:
 SUMMARY_HEADING = "Summary"
 
 
-def _period_line(pack: Pack) -> str:
+def period_line(pack: Pack) -> str:
     """What each headline period is, said once under the summary table."""
     h = pack.headings
     quarter = (f"{h.quarter} is the latest complete financial quarter; " if h.quarter
@@ -251,7 +257,7 @@ def xmr_figure(chart: PackChart) -> Figure:
     if drew_mean:
         handles.append(Line2D([], [], color=LIMIT_COLOUR, linewidth=1, label="Mean"))
     if drew_limits:
-        label = "Process limits (provisional)" if _is_provisional(chart) else "Process limits"
+        label = "Process limits (provisional)" if is_provisional(chart) else "Process limits"
         handles.append(Line2D([], [], color=LIMIT_COLOUR, linewidth=1, linestyle="--", label=label))
 
     kinds = frame["point_type"].astype("string").fillna("")
@@ -371,7 +377,8 @@ def _svg(chart: PackChart, prefix: str) -> str:
     return re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}{m.group(1)})", text)
 
 
-def _png(chart: PackChart, dpi: int = 150) -> bytes:
+def png(chart: PackChart, dpi: int = 150) -> bytes:
+    """The chart as a PNG image at `dpi`, drawn once for each resolution asked for."""
     if dpi not in chart.drawn:
         fig = xmr_figure(chart)
         buf = io.BytesIO()
@@ -529,7 +536,7 @@ def _html_measure(pack: Pack, m: PackMeasure, anchor: str) -> str:
     else:
         out.append(f'<figure role="img" aria-label="{_e(m.chart.description)}">{_svg(m.chart, f"{anchor}-")}'
                    f"<figcaption>{_e(m.chart.description)}</figcaption></figure>")
-        if _is_provisional(m.chart):
+        if is_provisional(m.chart):
             out.append(f'<p class="note">{_e(PROVISIONAL_NOTE)}</p>')
         out.extend(f'<p class="note">{_e(r.text)}</p>' for r in m.chart.rebases)
         if m.chart.events:
@@ -537,9 +544,9 @@ def _html_measure(pack: Pack, m: PackMeasure, anchor: str) -> str:
             out.append(f'<div class="events"><h4 id="{anchor}-ev">{_e(EVENTS_HEADING)}</h4>'
                        f'<ul aria-labelledby="{anchor}-ev">{items}</ul></div>')
 
-    paras = _paragraphs(m.commentary)
+    paras = paragraphs(m.commentary)
     if paras:
-        out.append(f'<div class="commentary"><p class="lead">{_e(_commentary_lead(m))}</p>')
+        out.append(f'<div class="commentary"><p class="lead">{_e(commentary_lead(m))}</p>')
         out.extend(f"<p>{_e(p)}</p>" for p in paras)
         out.append("</div>")
     else:
@@ -583,7 +590,7 @@ def _html_summary(pack: Pack, measure_ids: list[str]) -> list[str]:
                         figure_links=[_provenance(pack, m.measure_id, m.force_row.area) for m in pack.measures],
                         cell_links=[_period_links(pack, m.measure_id, m.force_row.area, row)
                                     for m, row in zip(pack.measures, rows, strict=True)]),
-            f'<p class="note">{_e(_period_line(pack))}</p>', *_html_events(pack), "</section>"]
+            f'<p class="note">{_e(period_line(pack))}</p>', *_html_events(pack), "</section>"]
 
 
 def _provenance(pack: Pack, measure_id: str, area: str) -> str | None:
@@ -634,7 +641,7 @@ def _anchors(pack: Pack) -> tuple[dict[str, str], list[str]]:
 def render_html(pack: Pack) -> str:
     """The pack as one HTML5 document with nothing fetched from elsewhere: styles inline, charts as SVG."""
     priority_ids, measure_ids = _anchors(pack)
-    title = _title(pack)
+    title = pack_title(pack)
     out = [
         "<!DOCTYPE html>",
         '<html lang="en-GB">',
@@ -652,7 +659,7 @@ def render_html(pack: Pack) -> str:
         f'<p class="office">{_e(pack.office)}</p>',
         f'<p class="force">{_e(pack.force)}</p>',
         f"<h1>{_e(title)}</h1>",
-        f'<p class="period">{_e(_period(pack))}</p>',
+        f'<p class="period">{_e(period(pack))}</p>',
         f'<p class="banner">{_e(pack.banner)}</p>' if pack.banner else "",
         *(f'<p class="notice" role="note">{_e(n)}</p>' for n in pack.notices),
         "</header>",
@@ -680,7 +687,7 @@ def render_html(pack: Pack) -> str:
 
     out.append('<section class="questions" aria-labelledby="questions"><h2 id="questions">'
                "Questions for the Chief Constable</h2>")
-    if lead := _questions_lead(pack):
+    if lead := questions_lead(pack):
         out.append(f"<p>{_e(lead)}</p>")
     questions = [q.strip() for q in pack.questions if q.strip()]
     if questions:
@@ -691,7 +698,7 @@ def render_html(pack: Pack) -> str:
 
     out += [
         "<footer>",
-        f"<p>{_e(_generated(pack))}</p>",
+        f"<p>{_e(generated(pack))}</p>",
         f'<p class="marking">{_e(pack.marking)}</p>',
         "</footer>",
         "</div>",
@@ -835,8 +842,8 @@ def _first_fits(heads: list[str], fractions: list[float], style: ParagraphStyle,
 _BREAKS = re.compile(r"[^\S\u00a0]+")
 
 
-def _words_fit(columns: list[list[tuple[str, ParagraphStyle]]], fractions: list[float], width: float,
-               most: float = 0.4, pad: float = 6 + 1) -> list[float]:
+def words_fit(columns: list[list[tuple[str, ParagraphStyle]]], fractions: list[float], width: float,
+              most: float = 0.4, pad: float = 6 + 1) -> list[float]:
     """The columns' fractions with each widened, where needed, to hold the longest word of its texts (its heading and
     cells, each in the style it is printed in), the others narrowed in proportion but never below their own longest
     word: an owner "DCI Fotheringham-Whittingstall" broke mid-word in a column sized for "ACC Jones". Words joined by
@@ -879,7 +886,7 @@ def _pdf_loop_table(t: LoopTable, st: dict[str, ParagraphStyle], width: float, r
     heading row repeated part way down a page."""
     cells = [[(h, st["cell_head"]), *((row[i], st["loop_head" if i == 0 else "loop_cell"]) for row in t.rows)]
              for i, h in enumerate(t.columns)]
-    widths = [width * f for f in _words_fit(cells, t.widths, width)]
+    widths = [width * f for f in words_fit(cells, t.widths, width)]
     data = [[_p(h, st["cell_head"]) for h in t.columns]]
     data += [[_p(row[0], st["loop_head"]), *(_p(c, st["loop_cell"]) for c in row[1:])] for row in t.rows]
     tallest = max((max(c.wrap(w - 6, room)[1] for c, w in zip(row, widths, strict=True)) for row in data[1:]),
@@ -916,7 +923,7 @@ def _pdf_summary(pack: Pack, st: dict[str, ParagraphStyle], width: float) -> lis
     headings, rows = summary_table(pack)
     links = [f"measure-{i}" for i, _ in enumerate(pack.measures, start=1)]
     table = _pdf_grid(headings, rows, _fractions(0.16, headings, [0.14, 0.13, 0.18]), st, width, links)
-    return [_p(SUMMARY_HEADING, st["h2"]), table, Spacer(1, 4), _p(_period_line(pack), st["note"])]
+    return [_p(SUMMARY_HEADING, st["h2"]), table, Spacer(1, 4), _p(period_line(pack), st["note"])]
 
 
 def _pdf_events(pack: Pack, st: dict[str, ParagraphStyle]) -> list:
@@ -945,15 +952,15 @@ def _pdf_measure(pack: Pack, m: PackMeasure, anchor: str, st: dict[str, Paragrap
     # The measure's words and table stay together, its chart and what is said under it together, and the
     # two may part at a page's end: keeping the whole measure on one page left a third of most pages empty.
     parts: list = [KeepTogether(top), Spacer(1, 6)]
-    paras = _paragraphs(m.commentary)
+    paras = paragraphs(m.commentary)
     # "No commentary written." goes with what is said above it: alone, it opened the next page, cut off from its measure
     none_written = [] if paras else [_p(NO_COMMENTARY, st["note"])]
     if m.chart is None:
         parts.append(KeepTogether([_p(TOO_FEW_MONTHS, st["note"]), *none_written]))
     else:
-        chart: list = [Image(io.BytesIO(_png(m.chart)), width=width, height=width * 2.8 / 7),
+        chart: list = [Image(io.BytesIO(png(m.chart)), width=width, height=width * 2.8 / 7),
                        _p(m.chart.description, st["note"])]
-        if _is_provisional(m.chart):
+        if is_provisional(m.chart):
             chart.append(_p(PROVISIONAL_NOTE, st["note"]))
         chart += [_p(r.text, st["note"]) for r in m.chart.rebases]
         if m.chart.events:
@@ -961,7 +968,7 @@ def _pdf_measure(pack: Pack, m: PackMeasure, anchor: str, st: dict[str, Paragrap
                       _bullets([short_event(e) for e in m.chart.events], st["note"])]
         parts.append(KeepTogether([*chart, *none_written]))
     if paras:
-        parts.append(KeepTogether([_p(_commentary_lead(m), st["lead"]), *(_p(t, st["body"]) for t in paras)]))
+        parts.append(KeepTogether([_p(commentary_lead(m), st["lead"]), *(_p(t, st["body"]) for t in paras)]))
     return [*parts, Spacer(1, 12)]
 
 
@@ -1016,10 +1023,10 @@ def render_pdf(pack: Pack) -> bytes:
     regular, bold = _fonts()
     st = _styles()
     buf = io.BytesIO()
-    title = _title(pack)
+    title = pack_title(pack)
     doc = BaseDocTemplate(
         buf, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=20 * mm, bottomMargin=22 * mm,
-        title=f"{title}: {pack.force}", author=pack.office, subject=_period(pack), creator=pack.office,
+        title=f"{title}: {pack.force}", author=pack.office, subject=period(pack), creator=pack.office,
     )
     wide = landscape(A4)
     doc.addPageTemplates([
@@ -1037,7 +1044,7 @@ def render_pdf(pack: Pack) -> bytes:
         _p(pack.office, st["office"]),
         _p(pack.force, st["body"]),
         _p(title, st["title"]),
-        _p(_period(pack), st["period"]),
+        _p(period(pack), st["period"]),
     ]
     if pack.banner:
         story.append(_boxed(_p(pack.banner, st["body"]), "#EEF2F7", VALUE_COLOUR, width, edge_width=1))
@@ -1079,14 +1086,14 @@ def render_pdf(pack: Pack) -> bytes:
                 heading = None
 
     heads = [_p("Questions for the Chief Constable", st["h2"])]
-    if lead := _questions_lead(pack):
+    if lead := questions_lead(pack):
         heads.append(_p(lead, st["body"]))
     questions = [q.strip() for q in pack.questions if q.strip()]
     if questions:
         story += _headed_list(heads, questions, st["body"], numbered=True)
     else:
         story += [*heads, _p("No questions set.", st["body"])]
-    story += [Spacer(1, 14), _p(_generated(pack), st["note"])]
+    story += [Spacer(1, 14), _p(generated(pack), st["note"])]
 
     footer_left = f"{pack.office}: {pack.meeting_short} {_long_date(pack.meeting_date)}"
     doc.build(story, canvasmaker=_page_canvas(pack.marking, footer_left, regular, bold))
