@@ -166,7 +166,7 @@ def inspect_file(path: Path, label: str, tmp_dir: Path, keep: Callable[[bytes], 
                     odd_space = _may_hold_odd_space(chunk) or _may_hold_odd_space(seam)
                 if nul_at is None and b"\x00" in chunk:
                     nul_at = offset + chunk.index(b"\x00")
-                if not not_utf8 and not _ascii_between_characters(chunk, decoder):
+                if not not_utf8 and not ascii_between_characters(chunk, decoder):
                     try:
                         decoder.decode(chunk)
                     except UnicodeDecodeError:
@@ -226,7 +226,7 @@ def _settle(facts: FileFacts, path: Path, label: str, suffix: str, head: bytes, 
     return facts
 
 
-def _ascii_between_characters(chunk: bytes, decoder: codecs.IncrementalDecoder) -> bool:
+def ascii_between_characters(chunk: bytes, decoder: codecs.IncrementalDecoder) -> bool:
     """Whether `chunk` is ASCII and the UTF-8 decoder holds no unfinished character: then it is valid UTF-8 as
     it stands, and decoding it (five times the cost of the test) would say nothing more."""
     return chunk.isascii() and not decoder.getstate()[0]
@@ -560,7 +560,7 @@ def _parse_long_grid(label: str, grid: Grid, header_at: int, stager: _Stager, pr
         if not any(c is not None for c in cells):
             continue  # an empty row (in a CSV, a blank or whitespace-only line), as DuckDB's path skips it
         fields = grid.field_count(row_no, cells)
-        if grid.sheet is None and fields != width:  # a CSV record: as `_locate_csv_problems` says it
+        if grid.sheet is None and fields != width:  # a CSV record: as `locate_csv_problems` says it
             problems.append(_field_count_problem(label, fields, width, row_no, cells))
             continue
         extra = [i for i in range(width, len(cells)) if cells[i] is not None and cells[i] is not UNREADABLE]
@@ -1167,7 +1167,8 @@ def _drop_staged(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DROP {kind} temp.main.staged_raw")
 
 
-def _locate_csv_problems(facts: FileFacts, width: int) -> list[Problem]:
+def locate_csv_problems(facts: FileFacts, width: int) -> list[Problem]:
+    """The first 20 rows of a CSV file, blank ones aside, without the header's `width` fields, as problems."""
     problems = []
     for row_no, cells in _csv_rows(facts):
         if row_no == 1 or not any(c is not None for c in cells):

@@ -317,7 +317,7 @@ def _number_rows(con: duckdb.DuckDBPyConnection, table: str, csv_path: Path, kin
 def _csv_problems(facts: readers.FileFacts, width: int, exc: Exception) -> list[Problem]:
     """The rows DuckDB could not read, found again with Python's csv reader (which names them)."""
     try:
-        problems = readers._locate_csv_problems(facts, width)
+        problems = readers.locate_csv_problems(facts, width)
     except readers.FileRejected as rejected:  # a quote left open: the csv reader names where
         return rejected.problems
     return problems or [Problem(facts.label, f"cannot be read as CSV: {str(exc).splitlines()[0]}")]
@@ -834,7 +834,7 @@ def _scan(path: Path) -> _Scan:
     with open(path, "rb") as fh:
         while chunk := fh.read(1 << 20):
             digest.update(chunk)
-            if plain and not readers._ascii_between_characters(chunk, decoder):
+            if plain and not readers.ascii_between_characters(chunk, decoder):
                 try:
                     decoder.decode(chunk)
                 except UnicodeDecodeError:
