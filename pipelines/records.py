@@ -83,7 +83,8 @@ def marker_path(warehouse: Path) -> Path:
     return warehouse.with_name(warehouse.stem + ".records.pending")
 
 
-def _attached(con: duckdb.DuckDBPyConnection) -> bool:
+def is_attached(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the police.uk records file is attached to `con`."""
     found = con.execute("SELECT count(*) FROM duckdb_databases() WHERE database_name = ?", [ALIAS]).fetchall()
     return bool(found[0][0])
 
@@ -100,7 +101,7 @@ def _quoted(path: Path) -> str:
 def attach(con: duckdb.DuckDBPyConnection, warehouse: Path | None = None, *, read_only: bool = False,
            create: bool = False) -> bool:
     """Attach the records file as `pccdash_records` (made, with its tables, when `create`); whether it is."""
-    if _attached(con):
+    if is_attached(con):
         return True
     path = path_of(warehouse or _warehouse_of(con))
     if not path.exists() and (read_only or not create):
@@ -210,7 +211,7 @@ def clear(con: duckdb.DuckDBPyConnection, file_id: int) -> None:
 def checkpoint(con: duckdb.DuckDBPyConnection, attached: bool = False) -> None:
     """Write the records file's changes into it, when it is attached: `attached` when the caller knows it is (it
     attached them itself: nothing detaches them), else DuckDB's list of databases is asked (a load may have)."""
-    if attached or _attached(con):
+    if attached or is_attached(con):
         con.execute(f"CHECKPOINT {ALIAS}")
 
 

@@ -422,7 +422,7 @@ def _changed_rows(con: duckdb.DuckDBPyConnection, table: str, file_id: int, kind
     not hold (`_SAME_RECORD`): the batch's changed_row, which a republished month's warning cites, so that it names a
     row that changed the count, not the first row holding the value. Left empty where no row of the file did (a count
     that fell as records were withdrawn) and for a month not loaded before."""
-    if not records._attached(con) or not scalar(
+    if not records.is_attached(con) or not scalar(
             con, f"""SELECT count(*) FROM police_uk_month_current c
                      WHERE c.kind = $kind AND (c.falls_within, c.period) IN
                            (SELECT DISTINCT (falls_within, period) FROM {table} WHERE file_id = $file_id)""",
