@@ -175,12 +175,14 @@ def xmr_chart(frame: pd.DataFrame, title: str, unit: str, target: float | None =
 
 
 def chart(fig: go.Figure, key: str, said: object = "") -> None:
-    """Draw `fig` across the page, named for a screen reader by its title as drawn and `said`, a sentence saying
-    what it shows over which periods (WCAG 1.1.1): without a name it is met as a graphic with no name, its axes'
-    ticks read out one by one."""
+    """Draw `fig` across the page, named for a screen reader by its title as drawn (WCAG 1.1.1: without a name it
+    is met as a graphic with no name, its axes' ticks read out one by one), and `said`, a sentence saying what it
+    shows over which periods, as the caption under it: read once, after the chart, never in its name too."""
     title = fig.layout.title.text or ""
     title = html.unescape(re.sub(r"<br\s*/?>", " ", title))
-    st.plotly_chart(fig, width="stretch", key=key, alt=spoken(title, said) or None)
+    st.plotly_chart(fig, width="stretch", key=key, alt=spoken(title) or None)
+    if said:
+        st.caption(md_escape(said))
 
 
 def add_target(fig: go.Figure, target: float, label: str, first: object, last: object) -> go.Figure:

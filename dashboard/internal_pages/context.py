@@ -183,7 +183,7 @@ except FunnelError as exc:  # too few forces loaded: what to load
 except PccDashError as exc:  # a reference file to correct
     st.error(str(exc))
 else:
-    ui.chart(funnel_figure(fn), "force_funnel", fn.summary)
+    ui.chart(funnel_figure(fn), "force_funnel")  # its summary, under it, said once
     st.markdown(ui.md_escape(fn.summary))
     st.markdown("\n".join(f"- {ui.md_escape(p.sentence)}" for p in fn.points))
     if fn.left_out:

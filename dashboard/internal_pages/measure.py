@@ -223,9 +223,8 @@ if view == "month":
     else:
         # one month (or one since a rebase) has no moving range: no limits are drawn, and none is judged
         said = f"{count}: too few months so far for process limits, so no month is judged against them."
-    # named by its title and the caption under it, which says over which months and what it finds
+    # named by its title, the caption under it saying over which months and what it finds
     ui.chart(ui.add_events(fig, events), "xmr", said)
-    st.caption(said)
     # only a rebase within the months charted, as the chart draws them and the pack lists them: one before the first
     # month shown (an office whose figures begin years after it) changes none of the limits here
     first, last = frame["period"].min(), frame["period"].max()
@@ -276,7 +275,6 @@ elif view == "quarter_spc":
             # one quarter (or one since a rebase) has no moving range: no limits are drawn, and none is judged
             said = f"{count} Too few quarters so far for process limits, so no quarter is judged against them."
         ui.chart(ui.add_events(fig, events), "xmr_quarters", said)
-        st.caption(said)
         ui.event_list(events)
     table = pd.DataFrame({"Quarter": frame["label"], unit.capitalize(): frame["value"].round(2),
                           "Mean": frame["mean"].round(2), "Lower limit": frame["lower"].round(2),
@@ -330,7 +328,6 @@ else:
         said = (f"{counted(len(agg), 'period')}, from {agg['period'].iloc[0]} to {last}; {last}: "
                 f"{bar_text(agg.iloc[-1])}. " + said)
     ui.chart(fig, "bars", said)
-    st.caption(said)
     ui.event_list(events)
     agg["source"] = period_sources(agg["start"], agg["end"], agg[value_col])
     table = agg.assign(complete=agg.apply(
@@ -370,7 +367,7 @@ else:
     except FunnelError as exc:
         st.info(str(exc))
     else:
-        ui.chart(funnel_figure(fn), "funnel", fn.summary)
+        ui.chart(funnel_figure(fn), "funnel")  # its summary, under it, said once
         st.markdown(ui.md_escape(fn.summary))
         st.markdown("\n".join(f"- {ui.md_escape(p.sentence)}" for p in fn.points))
         if fn.left_out:
