@@ -723,3 +723,18 @@ def test_live_investigations_say_once_how_a_year_s_figure_is_made():
     assert live["Not included"] == "Investigations closed during the month."
     assert live["Over time"] == "A count on the last day of the month: a quarter or a year shows its last month."
     assert sum(bool(re.search(r"\byear\b|count on (one|the last) day|added up", v)) for v in live.values()) == 1, live
+
+
+def test_a_count_on_one_day_says_once_under_over_time_that_months_are_not_added_up():
+    """Regression: the Definitions page's "Not included" line for officers trained said "This is a count on one day,
+    so months are not added up.", which its "Over time" line says already. Each figure counted on one day says it
+    once, under "Over time"."""
+    found = definitions_page(SnapshotView(None))
+    tables = {t.caption: {r[0].text: r[1].text for r in t.rows} for t in found.blocks if isinstance(t, Table)}
+    trained = tables["Officers and staff who have completed child sexual exploitation awareness training: definition"]
+    assert trained["Not included"] == "People who have left the force."
+    counted_on_a_day = {c: rows for c, rows in tables.items() if rows.get("Over time", "").startswith("A count on")}
+    assert len(counted_on_a_day) >= 3, list(counted_on_a_day)
+    for caption, rows in counted_on_a_day.items():
+        said = [k for k, v in rows.items() if re.search(r"count on (one|the last) day|added up|last month", v)]
+        assert said == ["Over time"], (caption, rows)
