@@ -377,17 +377,17 @@ def site_words(view: SnapshotView, tmp_path: Path, file: str) -> str:
 
 def test_the_tables_page_says_a_later_year_is_given_once_each_of_its_months_is(monkeypatch, tmp_path):
     """Regression: the Tables page's "Financial years" table showed 2021/22, the latest year published as a whole,
-    and said nothing of 2022/23, whose months to June 2022 were published (the summary says "a later year is given
-    once each of its months is"). It now says so under the table and names the later year's published months only:
-    May 2022, held back, is neither named nor counted, nor taken in by a run ("April 2022 to June 2022" told a reader
-    May was published). In the app and on the static site."""
+    and said nothing of 2022/23, whose months to June 2022 were published (the summary says "a later year will be
+    shown when all of its months have been published"). It now says so under the table and names the later year's
+    published months only: May 2022, held back, is neither named nor counted, nor taken in by a run ("April 2022 to
+    June 2022" told a reader May was published). In the app and on the static site."""
     from dashboard_helpers import public, texts
 
     folder = tmp_path / "pub"
     view = folder_with_gap(folder, last="2022-06", gap=("2015-07", "2020-04"), leave=("2022-05",))
-    said = ("This is the latest financial year whose every month is published: a later year is given once each of "
-            "its months is. The financial year 2022/23 is not complete: its months published so far are April and "
-            "June 2022.")
+    said = ("This is the latest financial year for which every month has been published. A later year will be shown "
+            "when all of its months have been published. The financial year 2022/23 is not complete: its months "
+            "published so far are April and June 2022.")
     page = pages.tables_page(view)
     assert financial_years_note(page) == said
     assert not any(w in said for w in ("May", "2 months", "3 months", "2 of", "except", " to June"))
@@ -408,9 +408,10 @@ def test_an_earlier_year_left_incomplete_is_named_with_its_published_months(tmp_
     view = folder_with_gap(tmp_path / "pub", last="2016-05", gap=("2015-07", "2016-04"))
     assert pages.periods(view, "financial_year")[-1] == "2014/15"
     assert financial_years_note(pages.tables_page(view)) == (
-        "This is the latest financial year whose every month is published: a later year is given once each of its "
-        "months is. Of the financial year 2015/16, the months published run from April 2015 to July 2015. The "
-        "financial year 2016/17 is not complete: its months published so far run from April 2016 to May 2016.")
+        "This is the latest financial year for which every month has been published. A later year will be shown when "
+        "all of its months have been published. Of the financial year 2015/16, the months published run from April "
+        "2015 to July 2015. The financial year 2016/17 is not complete: its months published so far run from April "
+        "2016 to May 2016.")
 
 
 def test_a_year_s_page_lists_its_published_months_when_one_between_is_held_back_in_the_app_and_on_the_static_site(
@@ -501,3 +502,18 @@ def test_the_tables_page_opens_with_the_months_published_in_runs_with_their_gaps
     assert gap.startswith("Every published figure, by area, for each period: the months published are April 2014 "
                           "to July 2014, and October 2014 to June 2015; the months between these have not been "
                           "published."), gap
+
+
+def test_the_summary_says_in_plain_words_why_its_latest_quarter_and_year_end_before_the_latest_month(tmp_path):
+    """Regression: "This is the latest financial quarter whose every month is published: a later quarter is given
+    once each of its months is." (and the same of the financial year) was hard to follow. With February and May 2022
+    not published and June 2022 the latest month, the latest quarter and year all published end in December 2021 and
+    March 2021: the summary says why in plain words, and the Tables page says the year's sentence the same way."""
+    view = folder_with_gap(tmp_path / "pub", last="2022-06", gap=("2015-07", "2020-04"), leave=("2022-02", "2022-05"))
+    said = [b.text for b in pages.summary_page(view).blocks
+            if isinstance(b, Paragraph) and b.text.startswith("This is the latest")]
+    year = ("This is the latest financial year for which every month has been published. A later year will be shown "
+            "when all of its months have been published.")
+    assert said == ["This is the latest financial quarter for which every month has been published. A later quarter "
+                    "will be shown when all of its months have been published.", year], said
+    assert pages.later_years_note(view, "2020/21").startswith(f"{year} Of the financial year 2021/22, ")

@@ -939,9 +939,9 @@ def test_the_summary_says_why_its_latest_12_months_end_before_the_latest_month(s
     assert said in gap
     # so is the quarter: July to September would be over by September, but August is not published; the financial
     # year to come is not over yet, so nothing is said of it
-    quarter = ("This is the latest financial quarter whose every month is published: a later quarter is given once "
-               "each of its months is.")
-    assert quarter in gap and quarter not in whole and "latest financial year whose" not in gap
+    quarter = ("This is the latest financial quarter for which every month has been published. A later quarter will "
+               "be shown when all of its months have been published.")
+    assert quarter in gap and quarter not in whole and "latest financial year" not in gap
     at = public(monkeypatch, out, "public_pages/summary.py")
     assert not at.exception and said in texts(at)
 

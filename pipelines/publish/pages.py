@@ -853,9 +853,14 @@ def _why_not_later(kind: str, months: list[str], latest_month: str | None) -> st
         return (f"These are the latest 12-month figures. There are none yet for the 12 months to "
                 f"{month_text(latest_month)}, the latest month published, because not all of those 12 months have "
                 "been published.")
-    what = "financial quarter" if kind == "quarter" else "financial year"
-    return (f"This is the latest {what} whose every month is published: a later {what.split()[1]} is given once each "
-            "of its months is.")
+    return _latest_whole_said("quarter" if kind == "quarter" else "year")
+
+
+def _latest_whole_said(what: str) -> str:
+    """Why the latest financial quarter or year (`what`) given is not a later one, in plain words, as the summary and
+    the Tables page say it."""
+    return (f"This is the latest financial {what} for which every month has been published. A later {what} will be "
+            "shown when all of its months have been published.")
 
 
 # The months the summary's trend charts show: the latest 36; each measure's own page has every month published.
@@ -1196,16 +1201,16 @@ def months_covered(months: list[str]) -> str:
 
 def later_years_note(view: SnapshotView, year: str) -> str:
     """What the Tables page says under its table of `year`, the latest financial year published as a whole, when a
-    later year has months published: as the summary says, that it is the latest year whose every month is published
-    and a later one is given once each of its months is; then which months of each later year are published,
-    naming only those (a month held back or withdrawn is never named or counted): "The financial year 2027/28 is not
-    complete: its months published so far run from April 2027 to February 2028.", or "... are April and June 2027."
-    when a month between is not published (`months_published`). "" when no later month is published."""
+    later year has months published: as the summary says, that it is the latest year for which every month has been
+    published and a later one will be shown when all of its months have been; then which months of each later year
+    are published, naming only those (a month held back or withdrawn is never named or counted): "The financial year
+    2027/28 is not complete: its months published so far run from April 2027 to February 2028.", or "... are April
+    and June 2027." when a month between is not published (`months_published`). "" when no later month is
+    published."""
     said = years_months_said(view, str(year))
     if not said:
         return ""
-    return " ".join(["This is the latest financial year whose every month is published: a later year is given once "
-                     "each of its months is.", *said])
+    return " ".join([_latest_whole_said("year"), *said])
 
 
 def no_whole_year_note(view: SnapshotView) -> str:
