@@ -14,14 +14,10 @@ LINE_PX = 20  # the height each line after the first adds above the plot
 TOP = 50  # a chart's top margin for a title of one line
 
 
-def spoken(title: object, said: object = "") -> str:
-    """The name a screen reader announces for a chart: its title (the measure, the area, how it is counted), then
-    what it shows in a sentence ("..., South Yorkshire, by month: People arrested ..., each month from April 2014
-    to July 2015. The lowest ..."), as a sighted reader sees the title over it and the sentence under it."""
-    title, said = " ".join(str(title).split()), " ".join(str(said).split())
-    if not said:
-        return title
-    return f"{title}: {said}" if title else said
+def spoken(title: object) -> str:
+    """The name a screen reader announces for a chart: its title (the measure, the area, how it is counted), in one
+    line. What the chart shows is said once, in the sentence under it, which the reader reads next."""
+    return " ".join(str(title).split())
 
 
 def title_lines(text: object, width: int = TITLE_CHARS) -> list[str]:
